@@ -1,0 +1,153 @@
+//! Documents derived from the register map: JSON (for tools), Markdown (for people) and
+//! a C header (for drivers in C). Written to any `core::fmt::Write`, so `no_std` holds.
+
+use core::fmt::{Result, Write};
+
+use crate::regmap::{ADDR_BITS, Register, RegisterMap};
+
+fn json_str(out: &mut impl Write, s: &str) -> Result {
+    out.write_char('"')?;
+    for c in s.chars() {
+        match c {
+            '"' => out.write_str("\\\"")?,
+            '\\' => out.write_str("\\\\")?,
+            c if (c as u32) < 0x20 => write!(out, "\\u{:04x}", c as u32)?,
+            c => out.write_char(c)?,
+        }
+    }
+    out.write_char('"')
+}
+
+/// The map as JSON: parameters, then every register with its fields.
+pub fn write_json(map: &RegisterMap, out: &mut impl Write) -> Result {
+    let p = &map.params;
+    write!(
+        out,
+        "{{\n  \"block\": \"rss_core\",\n  \"addr_bits\": {ADDR_BITS},\n  \"params\": {{\"table_entries_log2\": {}, \"num_queues\": {}, \"queue_bits\": {}}},\n  \"registers\": [",
+        p.table_entries_log2,
+        p.num_queues,
+        p.queue_bits()
+    )?;
+    for (i, reg) in map.registers().iter().enumerate() {
+        out.write_str(if i == 0 { "\n    {" } else { ",\n    {" })?;
+        out.write_str("\"name\": ")?;
+        json_str(out, reg.name)?;
+        write!(
+            out,
+            ", \"offset\": {}, \"count\": {}, \"access\": \"{}\", \"reset\": {}, \"doc\": ",
+            reg.offset,
+            reg.count,
+            reg.access.name(),
+            reg.reset
+        )?;
+        json_str(out, reg.doc)?;
+        out.write_str(", \"fields\": [")?;
+        for (j, f) in reg.fields().iter().enumerate() {
+            out.write_str(if j == 0 { "\n      {" } else { ",\n      {" })?;
+            out.write_str("\"name\": ")?;
+            json_str(out, f.name)?;
+            write!(
+                out,
+                ", \"lsb\": {}, \"width\": {}, \"max\": {}, \"doc\": ",
+                f.lsb, f.width, f.max
+            )?;
+            json_str(out, f.doc)?;
+            out.write_char('}')?;
+        }
+        out.write_str("]}")?;
+    }
+    out.write_str("\n  ]\n}\n")
+}
+
+fn span(reg: &Register) -> (u32, u32) {
+    (reg.offset, reg.element_offset(reg.count - 1))
+}
+
+/// The map as a Markdown reference page.
+pub fn write_markdown(map: &RegisterMap, out: &mut impl Write) -> Result {
+    let p = &map.params;
+    writeln!(out, "# rss_core register map\n")?;
+    writeln!(
+        out,
+        "Generated from the model (`rss-model::regmap`); do not edit. AXI4-Lite, 32-bit data, \
+         {ADDR_BITS}-bit byte addresses (bits 1:0 ignored). Unmapped addresses, writes to \
+         read-only registers and values outside a field's range answer SLVERR and change \
+         nothing.\n"
+    )?;
+    writeln!(
+        out,
+        "This build: {} indirection entries, {} queues ({}-bit queue fields).\n",
+        p.table_entries(),
+        p.num_queues,
+        p.queue_bits()
+    )?;
+    writeln!(
+        out,
+        "| offset | name | access | reset | description |\n|---|---|---|---|---|"
+    )?;
+    for reg in map.registers() {
+        let (first, last) = span(reg);
+        if reg.count > 1 {
+            write!(
+                out,
+                "| 0x{first:04x}–0x{last:04x} | {}[{}] ",
+                reg.name, reg.count
+            )?;
+        } else {
+            write!(out, "| 0x{first:04x} | {} ", reg.name)?;
+        }
+        writeln!(
+            out,
+            "| {} | 0x{:08x} | {} |",
+            reg.access.name(),
+            reg.reset,
+            reg.doc
+        )?;
+    }
+    for reg in map.registers() {
+        writeln!(out, "\n## {}\n\n{}\n", reg.name, reg.doc)?;
+        writeln!(
+            out,
+            "| bits | field | max | description |\n|---|---|---|---|"
+        )?;
+        for f in reg.fields() {
+            let msb = f.lsb + f.width - 1;
+            writeln!(
+                out,
+                "| {msb}:{} | {} | {} | {} |",
+                f.lsb, f.name, f.max, f.doc
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// The map as a C header: offsets, array strides and counts, field shifts and masks.
+pub fn write_c_header(map: &RegisterMap, out: &mut impl Write) -> Result {
+    writeln!(
+        out,
+        "/* rss_core register map. Generated from rss-model::regmap; do not edit. */"
+    )?;
+    writeln!(out, "#ifndef RSS_CORE_REGS_H\n#define RSS_CORE_REGS_H\n")?;
+    writeln!(out, "#define RSS_ADDR_BITS {ADDR_BITS}u")?;
+    for reg in map.registers() {
+        writeln!(out, "\n/* {} */", reg.doc)?;
+        writeln!(out, "#define RSS_{}_OFFSET 0x{:04x}u", reg.name, reg.offset)?;
+        if reg.count > 1 {
+            writeln!(out, "#define RSS_{}_COUNT {}u", reg.name, reg.count)?;
+            writeln!(out, "#define RSS_{}_STRIDE 4u", reg.name)?;
+        }
+        writeln!(out, "#define RSS_{}_RESET 0x{:08x}u", reg.name, reg.reset)?;
+        for f in reg.fields() {
+            writeln!(out, "#define RSS_{}_{}_SHIFT {}u", reg.name, f.name, f.lsb)?;
+            writeln!(
+                out,
+                "#define RSS_{}_{}_MASK 0x{:08x}u",
+                reg.name,
+                f.name,
+                f.mask()
+            )?;
+        }
+    }
+    writeln!(out, "\n#endif /* RSS_CORE_REGS_H */")
+}
