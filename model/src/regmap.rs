@@ -230,6 +230,8 @@ impl core::fmt::Display for ParamError {
     }
 }
 
+impl core::error::Error for ParamError {}
+
 impl Params {
     pub fn validate(&self) -> Result<(), ParamError> {
         if !(1..=MAX_TABLE_ENTRIES_LOG2).contains(&self.table_entries_log2) {
@@ -263,7 +265,9 @@ impl Params {
         (16 - highest.leading_zeros()) as u8
     }
 
-    /// Hash types this build can hash (all of them: the tuple port carries any).
+    /// Hash types this build can hash (all of them: the tuple port carries any). Were a
+    /// build to support fewer, `HASH_TYPES.ENABLED` would need a subset check, which a
+    /// field's numeric `max` cannot express; a test pins this to `ALL` until then.
     pub const fn supported_hash_types(&self) -> HashTypes {
         HashTypes::ALL
     }
@@ -366,7 +370,7 @@ impl RegisterMap {
             Register::new("CTRL", offset::CTRL, ReadWrite, "RSS control.")
                 .field(field::CTRL_ENABLE),
             Register::new("HASH_TYPES", offset::HASH_TYPES, ReadWrite, "Enabled hash types.")
-                .field(Field::new("ENABLED", 0, HASH_TYPE_BITS, hash_types_doc).at_most(supported)),
+                .field(Field::new("ENABLED", 0, HASH_TYPE_BITS, hash_types_doc)),
             Register::new(
                 "TABLE_SIZE",
                 offset::TABLE_SIZE,
@@ -473,6 +477,16 @@ mod tests {
                 seen |= f.mask();
             }
         }
+    }
+
+    #[test]
+    fn every_hash_type_is_supported_so_enabled_needs_no_subset_check() {
+        assert_eq!(Params::default().supported_hash_types(), HashTypes::ALL);
+        let map = RegisterMap::new(Params::default()).unwrap();
+        assert_eq!(
+            map.register(index::HASH_TYPES).writable_mask(),
+            u32::from(HashTypes::ALL.0)
+        );
     }
 
     #[test]

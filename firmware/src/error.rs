@@ -1,0 +1,216 @@
+//! The one error type every layer returns.
+//!
+//! A single enum (rather than one per layer) because the policy layer forwards driver
+//! errors and the driver forwards raw-access errors unchanged; callers match on the
+//! variant that tells them what to fix.
+
+use rss_model::HashTypes;
+use rss_model::regmap::ParamError;
+
+use crate::bus::BusError;
+use crate::regs::Version;
+
+/// A steering parameter of the RSSv2 state machine (see [`crate::rssv2`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Steering {
+    /// Indirection-table entry at this index.
+    Entry(u32),
+    /// The default queue (NDIS default processor): unhashable packets while enabled.
+    DefaultQueue,
+    /// The primary queue (NDIS primary processor): every packet while disabled.
+    PrimaryQueue,
+}
+
+/// Why an operation failed. Operations that fail on argument checks leave the
+/// hardware untouched; bus errors may leave a multi-register update half done (the
+/// operation's documentation says what state that leaves).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The bus answered an access at byte `offset` with an error.
+    Bus {
+        /// Byte offset of the failed access.
+        offset: u32,
+        /// What the bus answered.
+        error: BusError,
+    },
+    /// `ID` does not read "RSSC": wrong base address or a different block.
+    NotRssCore {
+        /// What `ID` read.
+        id: u32,
+    },
+    /// The register interface's major version differs, or its minor version predates
+    /// registers this driver uses.
+    UnsupportedVersion {
+        /// What the hardware reports.
+        found: Version,
+        /// What this driver was built against.
+        built_for: Version,
+    },
+    /// The capability registers describe a build the register map cannot describe.
+    BadCapabilities(ParamError),
+    /// A capability field disagrees with what the register map derives from the
+    /// others (e.g. `CAPS.QUEUE_BITS` vs `QUEUE_CAPS.NUM_QUEUES`): driver and hardware
+    /// were built from different specifications.
+    InconsistentCapabilities {
+        /// The capability field.
+        field: &'static str,
+        /// What the hardware reports.
+        found: u32,
+        /// What the register map expects.
+        expected: u32,
+    },
+    /// The register map lacks a register or field this driver relies on.
+    MissingField {
+        /// Register name.
+        register: &'static str,
+        /// Field name.
+        field: &'static str,
+    },
+    /// A value does not fit the register field it is meant for.
+    ValueOutOfRange {
+        /// Register name.
+        register: &'static str,
+        /// The rejected value.
+        value: u32,
+        /// The field's largest legal value.
+        max: u32,
+    },
+    /// The key is not exactly the hardware's key length.
+    KeyLength {
+        /// Bytes given.
+        got: usize,
+        /// `CAPS.KEY_BYTES`.
+        expected: usize,
+    },
+    /// `STATUS.KEY_GENERATION` did not advance by exactly one across `KEY_COMMIT`:
+    /// the commit was lost or raced with another writer.
+    KeyCommitLost {
+        /// Generation read before the commit.
+        before: u16,
+        /// Generation read after the commit.
+        after: u16,
+    },
+    /// Some requested hash types are not in `HASH_CAPS`.
+    UnsupportedHashTypes {
+        /// What was asked for.
+        requested: HashTypes,
+        /// What the hardware can hash.
+        supported: HashTypes,
+    },
+    /// Table size is zero, not a power of two or larger than the hardware table.
+    TableSize {
+        /// Entries asked for.
+        entries: u32,
+        /// The hardware table's entry count.
+        max: u32,
+    },
+    /// An indirection index past the end of the table it addresses.
+    IndexOutOfRange {
+        /// The index.
+        index: u32,
+        /// Entries in the table addressed.
+        entries: u32,
+    },
+    /// A queue index at or past the number of queues.
+    QueueOutOfRange {
+        /// The queue.
+        queue: u16,
+        /// Queues available.
+        num_queues: u16,
+    },
+    /// A queue count of zero or more than the hardware has.
+    QueueCount {
+        /// Queues asked for.
+        requested: u16,
+        /// `QUEUE_CAPS.NUM_QUEUES`.
+        max: u16,
+    },
+    /// A steering parameter names a queue outside the configured queues. Refused
+    /// when set while the parameter is active, or, for a tracked inactive parameter,
+    /// when an RSS state change (or table growth) would activate it.
+    InvalidSteering {
+        /// Which parameter.
+        parameter: Steering,
+        /// Its tracked queue.
+        queue: u16,
+        /// Queues configured.
+        num_queues: u16,
+    },
+    /// Some indirection moves failed; each entry's status says which and why.
+    EntriesFailed {
+        /// Entries answered [`crate::EntryStatus::InvalidParameter`].
+        invalid: usize,
+        /// Entries answered [`crate::EntryStatus::DeviceFailure`].
+        device: usize,
+    },
+}
+
+impl core::fmt::Display for Error {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            Error::Bus { offset, error } => write!(f, "{error} at offset {offset:#05x}"),
+            Error::NotRssCore { id } => write!(f, "ID reads {id:#010x}, not an rss-core"),
+            Error::UnsupportedVersion { found, built_for } => {
+                write!(
+                    f,
+                    "register interface {found}, driver built for {built_for}"
+                )
+            }
+            Error::BadCapabilities(e) => write!(f, "capabilities: {e}"),
+            Error::InconsistentCapabilities {
+                field,
+                found,
+                expected,
+            } => write!(f, "{field} reads {found}, register map expects {expected}"),
+            Error::MissingField { register, field } => {
+                write!(f, "register map has no {register}.{field}")
+            }
+            Error::ValueOutOfRange {
+                register,
+                value,
+                max,
+            } => write!(f, "{value:#x} does not fit {register} (max {max:#x})"),
+            Error::KeyLength { got, expected } => {
+                write!(f, "key is {got} bytes, hardware takes {expected}")
+            }
+            Error::KeyCommitLost { before, after } => {
+                write!(f, "key generation went {before} -> {after} across a commit")
+            }
+            Error::UnsupportedHashTypes {
+                requested,
+                supported,
+            } => write!(
+                f,
+                "hash types {:#x} requested, {:#x} supported",
+                requested.0, supported.0
+            ),
+            Error::TableSize { entries, max } => {
+                write!(f, "table size {entries}: need a power of two <= {max}")
+            }
+            Error::IndexOutOfRange { index, entries } => {
+                write!(f, "index {index} outside a {entries}-entry table")
+            }
+            Error::QueueOutOfRange { queue, num_queues } => {
+                write!(f, "queue {queue} outside {num_queues} queues")
+            }
+            Error::QueueCount { requested, max } => {
+                write!(f, "{requested} queues requested, 1..={max} available")
+            }
+            Error::InvalidSteering {
+                parameter,
+                queue,
+                num_queues,
+            } => write!(
+                f,
+                "{parameter:?} = queue {queue} is invalid with {num_queues} queues"
+            ),
+            Error::EntriesFailed { invalid, device } => write!(
+                f,
+                "{invalid} invalid and {device} failed indirection entries"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for Error {}

@@ -1,0 +1,503 @@
+//! `Rss`: NetAdapterCx per-entry statuses and RSSv2 tracking, against the model.
+
+mod common;
+
+use common::{ModelBus, device, enabled, params, read, snapshot};
+use rss_fw::rssv2::NDIS_DEFAULT_HASH_TYPES;
+use rss_fw::{
+    Config, EntryStatus, Error, HashType, HashTypes, IndirectionEntry, Rss, RssDevice, Steering,
+};
+use rss_model::regmap::{Params, offset};
+use rss_model::toeplitz::MS_DEFAULT_KEY;
+use rss_model::tuple::{Transport, Tuple};
+use std::net::Ipv4Addr;
+
+fn rss(p: Params) -> Rss<ModelBus> {
+    Rss::new(device(p)).unwrap()
+}
+
+fn initialised(p: Params, num_queues: u16) -> Rss<ModelBus> {
+    let mut rss = rss(p);
+    let config = Config {
+        num_queues: Some(num_queues),
+        ..Config::default()
+    };
+    rss.init(&config).unwrap();
+    rss
+}
+
+fn assert_consistent(rss: &Rss<ModelBus>) {
+    common::assert_consistent(&rss.device().bus().regs, rss);
+}
+
+fn entries(moves: &[(u32, u16)]) -> Vec<IndirectionEntry> {
+    moves
+        .iter()
+        .map(|&(i, q)| IndirectionEntry::new(i, q))
+        .collect()
+}
+
+fn statuses(entries: &[IndirectionEntry]) -> Vec<EntryStatus> {
+    entries.iter().map(|e| e.status).collect()
+}
+
+const VECTOR: Tuple = Tuple {
+    bytes: [
+        66, 9, 149, 187, 161, 142, 100, 80, 0x0a, 0xea, 0x06, 0xe6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    ],
+    candidate: Some(HashType::TcpIpv4),
+};
+
+#[test]
+fn init_with_defaults_programs_everything_and_enables() {
+    let mut rss = rss(Params::default());
+    rss.init(&Config::default()).unwrap();
+    let regs = &rss.device().bus().regs;
+    assert!(enabled(regs));
+    assert_eq!(regs.active_key(), &MS_DEFAULT_KEY);
+    assert_eq!(
+        read(regs, offset::HASH_TYPES),
+        u32::from(NDIS_DEFAULT_HASH_TYPES.0)
+    );
+    assert_eq!(read(regs, offset::TABLE_SIZE), 7);
+    assert_eq!(
+        (
+            read(regs, offset::DEFAULT_QUEUE),
+            read(regs, offset::PRIMARY_QUEUE)
+        ),
+        (0, 0)
+    );
+    for (i, &q) in regs.table().iter().enumerate() {
+        assert_eq!(q as usize, i % 64);
+    }
+    let record = regs.steer(&VECTOR);
+    assert_eq!(record.hash, 0x51cc_c178);
+    assert_eq!(record.queue, 0x78 % 64);
+    // UDP is not in the NDIS default set: falls back to the IPv4 address hash.
+    let udp = Tuple::v4(
+        Ipv4Addr::new(66, 9, 149, 187),
+        Ipv4Addr::new(161, 142, 100, 80),
+        Some((2794, 1766, Transport::Udp)),
+    );
+    assert_eq!(regs.steer(&udp).hash, 0x323e_8fc2);
+    assert_eq!(rss.num_queues(), 64);
+    assert_consistent(&rss);
+}
+
+#[test]
+fn init_spreads_over_the_configured_queues_and_table_size() {
+    let mut rss = rss(params(8, 64));
+    let config = Config {
+        num_queues: Some(6),
+        table_entries: Some(32),
+        default_queue: 5,
+        primary_queue: 4,
+        hash_types: Some(HashTypes::ALL),
+        ..Config::default()
+    };
+    rss.init(&config).unwrap();
+    let regs = &rss.device().bus().regs;
+    assert_eq!(read(regs, offset::TABLE_SIZE), 5);
+    let expected: Vec<u16> = (0..32).map(|i| i % 6).collect();
+    assert_eq!(&regs.table()[..32], expected.as_slice());
+    assert_eq!(rss.active_table(), expected.as_slice());
+    assert_eq!(read(regs, offset::HASH_TYPES), u32::from(HashTypes::ALL.0));
+    assert_eq!(regs.steer(&Tuple::UNHASHABLE).queue, 5);
+    assert_eq!(regs.steer(&VECTOR).queue, expected[0x78 % 32]);
+    assert_consistent(&rss);
+}
+
+#[test]
+fn default_hash_types_are_trimmed_to_the_hardware_but_explicit_ones_are_not() {
+    let supported = HashTypes::NONE
+        .with(HashType::Ipv4)
+        .with(HashType::TcpIpv4)
+        .with(HashType::UdpIpv4);
+    let mut bus = ModelBus::new(Params::default());
+    bus.read_overrides = vec![(offset::HASH_CAPS, u32::from(supported.0))];
+    let mut rss = Rss::new(RssDevice::probe(bus).unwrap()).unwrap();
+    let explicit = Config {
+        hash_types: Some(HashTypes::ALL),
+        ..Config::default()
+    };
+    let before = snapshot(&rss.device().bus().regs);
+    assert_eq!(
+        rss.init(&explicit),
+        Err(Error::UnsupportedHashTypes {
+            requested: HashTypes::ALL,
+            supported
+        })
+    );
+    assert_eq!(snapshot(&rss.device().bus().regs), before);
+    rss.init(&Config::default()).unwrap();
+    let ipv4 = HashTypes::NONE.with(HashType::Ipv4).with(HashType::TcpIpv4);
+    assert_eq!(
+        read(&rss.device().bus().regs, offset::HASH_TYPES),
+        u32::from(ipv4.0)
+    );
+}
+
+#[test]
+fn bad_configs_are_refused_before_any_write() {
+    let mut rss = rss(params(7, 16));
+    let cases = [
+        (
+            Config {
+                num_queues: Some(0),
+                ..Config::default()
+            },
+            Error::QueueCount {
+                requested: 0,
+                max: 16,
+            },
+        ),
+        (
+            Config {
+                num_queues: Some(17),
+                ..Config::default()
+            },
+            Error::QueueCount {
+                requested: 17,
+                max: 16,
+            },
+        ),
+        (
+            Config {
+                table_entries: Some(48),
+                ..Config::default()
+            },
+            Error::TableSize {
+                entries: 48,
+                max: 128,
+            },
+        ),
+        (
+            Config {
+                table_entries: Some(256),
+                ..Config::default()
+            },
+            Error::TableSize {
+                entries: 256,
+                max: 128,
+            },
+        ),
+        (
+            Config {
+                num_queues: Some(4),
+                default_queue: 4,
+                ..Config::default()
+            },
+            Error::InvalidSteering {
+                parameter: Steering::DefaultQueue,
+                queue: 4,
+                num_queues: 4,
+            },
+        ),
+        (
+            Config {
+                primary_queue: 16,
+                ..Config::default()
+            },
+            Error::InvalidSteering {
+                parameter: Steering::PrimaryQueue,
+                queue: 16,
+                num_queues: 16,
+            },
+        ),
+    ];
+    for (config, error) in cases {
+        let writes = rss.device().bus().writes;
+        assert_eq!(rss.init(&config), Err(error));
+        assert_eq!(rss.device().bus().writes, writes, "{error:?}");
+    }
+}
+
+#[test]
+fn per_entry_statuses_for_a_mixed_batch() {
+    let mut rss = initialised(Params::default(), 8);
+    let old3 = rss.active_table()[3];
+    let mut batch = entries(&[
+        (0, 5),
+        (200, 1),
+        (3, 8),
+        (4, 7),
+        (128, 0),
+        (4, 2),
+        (3, u16::MAX),
+        (127, 7),
+    ]);
+    assert_eq!(
+        rss.set_indirection_entries(&mut batch),
+        Err(Error::EntriesFailed {
+            invalid: 4,
+            device: 0
+        })
+    );
+    use EntryStatus::*;
+    assert_eq!(
+        statuses(&batch),
+        [
+            Success,
+            InvalidParameter,
+            InvalidParameter,
+            Success,
+            InvalidParameter,
+            Success,
+            InvalidParameter,
+            Success
+        ]
+    );
+    let table = rss.device().bus().regs.table();
+    assert_eq!((table[0], table[3], table[4], table[127]), (5, old3, 2, 7));
+    assert_consistent(&rss);
+
+    let mut good = entries(&[(1, 1), (2, 2)]);
+    assert_eq!(rss.set_indirection_entries(&mut good), Ok(()));
+    assert_eq!(statuses(&good), [Success, Success]);
+    assert_eq!(rss.set_indirection_entries(&mut []), Ok(()));
+}
+
+#[test]
+fn a_failing_entry_write_is_a_device_failure_for_that_entry_only() {
+    let mut rss = initialised(Params::default(), 8);
+    rss.bus_mut().fault = common::Fault::Offset(offset::TABLE + 4 * 6);
+    let mut batch = entries(&[(5, 1), (6, 1), (7, 1), (9, 99)]);
+    assert_eq!(
+        rss.set_indirection_entries(&mut batch),
+        Err(Error::EntriesFailed {
+            invalid: 1,
+            device: 1
+        })
+    );
+    use EntryStatus::*;
+    assert_eq!(
+        statuses(&batch),
+        [Success, DeviceFailure, Success, InvalidParameter]
+    );
+    // The shadow keeps the old queue for the failed entry, as does the hardware.
+    assert_eq!(rss.active_table()[6], 6);
+    assert_eq!(rss.active_table()[5..8], [1, 6, 1]);
+    assert_consistent(&rss);
+}
+
+#[test]
+fn disabled_updates_are_tracked_and_validated_on_enable() {
+    let mut rss = initialised(Params::default(), 4);
+    rss.disable().unwrap();
+    rss.set_primary_queue(3).unwrap();
+    let hw_before = rss.device().bus().regs.table().to_vec();
+
+    // Tracked while inactive: accepted even though queue 9 does not exist (yet), and
+    // even though 200 is past the hardware's queues.
+    let mut batch = entries(&[(1, 9), (2, 200), (3, 2)]);
+    assert_eq!(rss.set_indirection_entries(&mut batch), Ok(()));
+    assert_eq!(statuses(&batch), [EntryStatus::Success; 3]);
+    rss.set_default_queue(11).unwrap();
+    assert_eq!(rss.active_table()[1..4], [9, 200, 2]);
+    assert_eq!(rss.default_queue(), 11);
+    // Nothing steers differently: every packet still goes to the primary queue.
+    let regs = &rss.device().bus().regs;
+    assert_eq!(regs.table(), hw_before.as_slice());
+    assert_eq!(regs.steer(&VECTOR).queue, 3);
+    assert_eq!(read(regs, offset::DEFAULT_QUEUE), 0);
+    // Index validity is not deferred: there is no entry 128.
+    let mut past = entries(&[(128, 0)]);
+    assert!(rss.set_indirection_entries(&mut past).is_err());
+    assert_eq!(past[0].status, EntryStatus::InvalidParameter);
+
+    // Enabling activates them: refused while any is invalid, nothing written.
+    let before = snapshot(&rss.device().bus().regs);
+    let invalid = |parameter, queue| Error::InvalidSteering {
+        parameter,
+        queue,
+        num_queues: 4,
+    };
+    assert_eq!(rss.enable(), Err(invalid(Steering::Entry(1), 9)));
+    rss.set_indirection_entries(&mut entries(&[(1, 1)]))
+        .unwrap();
+    assert_eq!(rss.enable(), Err(invalid(Steering::Entry(2), 200)));
+    rss.set_indirection_entries(&mut entries(&[(2, 0)]))
+        .unwrap();
+    assert_eq!(rss.enable(), Err(invalid(Steering::DefaultQueue, 11)));
+    assert!(!rss.is_enabled());
+    assert_eq!(snapshot(&rss.device().bus().regs), before);
+
+    rss.set_default_queue(2).unwrap();
+    rss.enable().unwrap();
+    assert!(rss.is_enabled());
+    let regs = &rss.device().bus().regs;
+    assert_eq!(regs.table()[1..4], [1, 0, 2]);
+    assert_eq!(regs.steer(&Tuple::UNHASHABLE).queue, 2);
+    assert_consistent(&rss);
+    // Enabling twice is harmless.
+    rss.enable().unwrap();
+    assert_consistent(&rss);
+}
+
+#[test]
+fn active_parameters_are_validated_at_once() {
+    let mut rss = initialised(Params::default(), 4);
+    let invalid = |parameter, queue| Error::InvalidSteering {
+        parameter,
+        queue,
+        num_queues: 4,
+    };
+    // Enabled: default queue and entries are active, queue 4 exists in hardware but
+    // not in the configured set.
+    assert_eq!(
+        rss.set_default_queue(4),
+        Err(invalid(Steering::DefaultQueue, 4))
+    );
+    let mut batch = entries(&[(0, 4)]);
+    assert!(rss.set_indirection_entries(&mut batch).is_err());
+    assert_eq!(batch[0].status, EntryStatus::InvalidParameter);
+    rss.disable().unwrap();
+    // Disabled: the primary queue is active.
+    assert_eq!(
+        rss.set_primary_queue(4),
+        Err(invalid(Steering::PrimaryQueue, 4))
+    );
+    assert_eq!(rss.primary_queue(), 0);
+    assert_consistent(&rss);
+}
+
+#[test]
+fn the_primary_queue_is_tracked_while_enabled_and_validated_on_disable() {
+    let mut rss = initialised(Params::default(), 4);
+    rss.set_primary_queue(9).unwrap();
+    assert_eq!(read(&rss.device().bus().regs, offset::PRIMARY_QUEUE), 0);
+    assert_eq!(
+        rss.disable(),
+        Err(Error::InvalidSteering {
+            parameter: Steering::PrimaryQueue,
+            queue: 9,
+            num_queues: 4
+        })
+    );
+    assert!(rss.is_enabled());
+    assert_consistent(&rss);
+    rss.set_primary_queue(3).unwrap();
+    let table = rss.active_table().to_vec();
+    rss.disable().unwrap();
+    let regs = &rss.device().bus().regs;
+    assert_eq!(regs.steer(&VECTOR).queue, 3);
+    assert_eq!(regs.steer(&Tuple::UNHASHABLE).queue, 3);
+    // Disabling keeps the table (NetAdapterCx: never clear it on enable/disable).
+    assert_eq!(&regs.table()[..128], table.as_slice());
+    assert_consistent(&rss);
+}
+
+#[test]
+fn growing_the_table_activates_tracked_entries() {
+    let mut rss = initialised(Params::default(), 4);
+    rss.disable().unwrap();
+    rss.set_indirection_entries(&mut entries(&[(100, 9)]))
+        .unwrap();
+    rss.set_table_size(16).unwrap();
+    rss.enable().unwrap();
+    assert_eq!(rss.table_entries(), 16);
+    // Entry 100 becomes active only if the table grows past it.
+    assert_eq!(rss.set_table_size(64), Ok(()));
+    assert_eq!(
+        rss.set_table_size(128),
+        Err(Error::InvalidSteering {
+            parameter: Steering::Entry(100),
+            queue: 9,
+            num_queues: 4
+        })
+    );
+    assert_eq!(rss.table_entries(), 64);
+    assert_consistent(&rss);
+    assert_eq!(
+        rss.set_table_size(96),
+        Err(Error::TableSize {
+            entries: 96,
+            max: 128
+        })
+    );
+    // Moves past the size in use are refused.
+    let mut past = entries(&[(100, 1)]);
+    assert!(rss.set_indirection_entries(&mut past).is_err());
+    rss.disable().unwrap();
+    rss.set_table_size(128).unwrap();
+    rss.set_indirection_entries(&mut entries(&[(100, 1)]))
+        .unwrap();
+    rss.enable().unwrap();
+    assert_eq!(rss.device().bus().regs.table()[100], 1);
+    assert_consistent(&rss);
+}
+
+#[test]
+fn reducing_queues_requires_active_parameters_to_fit() {
+    let mut rss = initialised(Params::default(), 8);
+    assert_eq!(
+        rss.set_num_queues(4),
+        Err(Error::InvalidSteering {
+            parameter: Steering::Entry(4),
+            queue: 4,
+            num_queues: 4
+        })
+    );
+    assert_eq!(rss.num_queues(), 8);
+    let moves: Vec<(u32, u16)> = (0..128).map(|i| (i, (i % 4) as u16)).collect();
+    rss.set_indirection_entries(&mut entries(&moves)).unwrap();
+    rss.set_num_queues(4).unwrap();
+    assert_eq!(rss.num_queues(), 4);
+    assert_eq!(
+        rss.set_num_queues(0),
+        Err(Error::QueueCount {
+            requested: 0,
+            max: 64
+        })
+    );
+    assert_eq!(
+        rss.set_num_queues(65),
+        Err(Error::QueueCount {
+            requested: 65,
+            max: 64
+        })
+    );
+    rss.set_num_queues(64).unwrap();
+}
+
+#[test]
+fn new_adopts_the_running_hardware_state() {
+    let mut dev = device(params(5, 10));
+    dev.set_entries(0, &[3; 32]).unwrap();
+    dev.set_entry(7, 9).unwrap();
+    dev.set_table_size(8).unwrap();
+    dev.set_default_queue(4).unwrap();
+    dev.set_primary_queue(6).unwrap();
+    dev.enable().unwrap();
+    let writes = dev.bus().writes;
+    let rss = Rss::new(dev).unwrap();
+    assert_eq!(rss.device().bus().writes, writes);
+    assert!(rss.is_enabled());
+    assert_eq!(rss.active_table(), &[3, 3, 3, 3, 3, 3, 3, 9]);
+    assert_eq!(
+        (rss.default_queue(), rss.primary_queue(), rss.num_queues()),
+        (4, 6, 10)
+    );
+    assert_consistent(&rss);
+}
+
+#[test]
+fn key_and_hash_types_pass_through() {
+    let mut rss = initialised(Params::default(), 4);
+    let key = [0x42; 40];
+    rss.set_hash_secret_key(&key).unwrap();
+    assert_eq!(rss.device().bus().regs.active_key(), &key);
+    assert_eq!(
+        rss.set_hash_secret_key(&key[..20]),
+        Err(Error::KeyLength {
+            got: 20,
+            expected: 40
+        })
+    );
+    rss.set_hash_types(HashTypes::NONE).unwrap();
+    assert_eq!(
+        rss.device().bus().regs.steer(&VECTOR).queue,
+        rss.default_queue()
+    );
+}

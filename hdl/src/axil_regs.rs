@@ -1,0 +1,546 @@
+//! AXI4-Lite slave holding the register map: scalar registers ([`CsrRw`], [`CsrRo`]
+//! built from `rss_model::regmap`), the staged and active Toeplitz key, and the write
+//! port of the indirection table plus a readback copy of it.
+//!
+//! Writes complete in one clock once `awvalid` and `wvalid` are both high; reads take
+//! three clocks (address, table RAM read, data). Any fault answers SLVERR and changes
+//! nothing: unmapped address, read-only register, illegal value.
+
+use rss_model::regmap::{Access, Register, RegisterMap, field, index};
+use rust_hdl::prelude::*;
+
+use crate::csr::{WORD_ADDR_BITS, expect_access, single_field, word};
+use crate::csr_ro::CsrRo;
+use crate::csr_rw::CsrRw;
+use crate::toeplitz_pipe::KEY_BITS;
+
+/// Width of a queue index in the RTL (the map may use fewer bits; see `CAPS.QUEUE_BITS`).
+pub const QUEUE_BITS: usize = 8;
+/// AXI response code for a slave error.
+const RESP_SLVERR: u64 = 2;
+
+/// Register block for a table of `1 << TABLE_LOG2` entries.
+#[derive(LogicBlock)]
+pub struct AxilRegs<const TABLE_LOG2: usize> {
+    /// Clock of the bus and of everything it configures.
+    pub clock: Signal<In, Clock>,
+    /// Synchronous reset: registers and key to reset values (the table is kept).
+    pub reset: Signal<In, Bit>,
+    /// Write address (byte address; bits 1:0 ignored).
+    pub s_axil_awaddr: Signal<In, Bits<13>>,
+    /// Write address valid.
+    pub s_axil_awvalid: Signal<In, Bit>,
+    /// Write address ready (with `wready`, once both channels are valid).
+    pub s_axil_awready: Signal<Out, Bit>,
+    /// Write data.
+    pub s_axil_wdata: Signal<In, Bits<32>>,
+    /// Write byte strobes.
+    pub s_axil_wstrb: Signal<In, Bits<4>>,
+    /// Write data valid.
+    pub s_axil_wvalid: Signal<In, Bit>,
+    /// Write data ready.
+    pub s_axil_wready: Signal<Out, Bit>,
+    /// Write response: OKAY (0) or SLVERR (2).
+    pub s_axil_bresp: Signal<Out, Bits<2>>,
+    /// Write response valid.
+    pub s_axil_bvalid: Signal<Out, Bit>,
+    /// Write response ready.
+    pub s_axil_bready: Signal<In, Bit>,
+    /// Read address (byte address; bits 1:0 ignored).
+    pub s_axil_araddr: Signal<In, Bits<13>>,
+    /// Read address valid.
+    pub s_axil_arvalid: Signal<In, Bit>,
+    /// Read address ready.
+    pub s_axil_arready: Signal<Out, Bit>,
+    /// Read data.
+    pub s_axil_rdata: Signal<Out, Bits<32>>,
+    /// Read response: OKAY (0) or SLVERR (2).
+    pub s_axil_rresp: Signal<Out, Bits<2>>,
+    /// Read data valid.
+    pub s_axil_rvalid: Signal<Out, Bit>,
+    /// Read data ready.
+    pub s_axil_rready: Signal<In, Bit>,
+    /// `CTRL.ENABLE`.
+    pub enable: Signal<Out, Bit>,
+    /// `HASH_TYPES.ENABLED`.
+    pub hash_types: Signal<Out, Bits<9>>,
+    /// `TABLE_SIZE.LOG2`.
+    pub table_size_log2: Signal<Out, Bits<4>>,
+    /// `DEFAULT_QUEUE.QUEUE`.
+    pub default_queue: Signal<Out, Bits<QUEUE_BITS>>,
+    /// `PRIMARY_QUEUE.QUEUE`.
+    pub primary_queue: Signal<Out, Bits<QUEUE_BITS>>,
+    /// Active key, key byte 0 in bits 319:312; changes only on a commit.
+    pub key: Signal<Out, Bits<KEY_BITS>>,
+    /// Indirection table write enable.
+    pub table_write_enable: Signal<Out, Bit>,
+    /// Indirection table write index.
+    pub table_write_index: Signal<Out, Bits<TABLE_LOG2>>,
+    /// Indirection table write data (queue).
+    pub table_write_queue: Signal<Out, Bits<QUEUE_BITS>>,
+    ctrl: CsrRw,
+    hash_types_reg: CsrRw,
+    table_size: CsrRw,
+    default_queue_reg: CsrRw,
+    primary_queue_reg: CsrRw,
+    id: CsrRo,
+    version: CsrRo,
+    caps: CsrRo,
+    queue_caps: CsrRo,
+    hash_caps: CsrRo,
+    status: CsrRo,
+    table_readback: RAM<Bits<QUEUE_BITS>, TABLE_LOG2>,
+    slverr: Constant<Bits<2>>,
+    id_value: Constant<Bits<32>>,
+    version_value: Constant<Bits<32>>,
+    caps_value: Constant<Bits<32>>,
+    queue_caps_value: Constant<Bits<32>>,
+    hash_caps_value: Constant<Bits<32>>,
+    key_base: Constant<Bits<WORD_ADDR_BITS>>,
+    key_words: Constant<Bits<WORD_ADDR_BITS>>,
+    key_commit_address: Constant<Bits<WORD_ADDR_BITS>>,
+    table_base: Constant<Bits<WORD_ADDR_BITS>>,
+    table_entries: Constant<Bits<WORD_ADDR_BITS>>,
+    queue_writable: Constant<Bits<32>>,
+    queue_max: Constant<Bits<32>>,
+    word_ones: Constant<Bits<KEY_BITS>>,
+    key_staged: DFF<Bits<KEY_BITS>>,
+    key_active: DFF<Bits<KEY_BITS>>,
+    key_generation: DFF<Bits<16>>,
+    bvalid: DFF<Bit>,
+    bresp: DFF<Bits<2>>,
+    read_state: DFF<Bits<2>>,
+    read_address: DFF<Bits<WORD_ADDR_BITS>>,
+    rdata: DFF<Bits<32>>,
+    rresp: DFF<Bits<2>>,
+    write_address: Signal<Local, Bits<WORD_ADDR_BITS>>,
+    write_mask: Signal<Local, Bits<32>>,
+    write_fire: Signal<Local, Bit>,
+    write_fault: Signal<Local, Bit>,
+    write_hit: Signal<Local, Bit>,
+    key_write_hit: Signal<Local, Bit>,
+    key_read_hit: Signal<Local, Bit>,
+    key_write_shift: Signal<Local, Bits<9>>,
+    key_read_shift: Signal<Local, Bits<9>>,
+    key_old_word: Signal<Local, Bits<32>>,
+    key_new_word: Signal<Local, Bits<32>>,
+    commit_hit: Signal<Local, Bit>,
+    commit_value: Signal<Local, Bits<32>>,
+    table_write_hit: Signal<Local, Bit>,
+    table_read_hit: Signal<Local, Bit>,
+    table_write_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
+    table_read_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
+    table_fault: Signal<Local, Bit>,
+    read_bus: Signal<Local, Bits<32>>,
+    read_hit: Signal<Local, Bit>,
+    read_fire: Signal<Local, Bit>,
+}
+
+fn constant(value: u32) -> Constant<Bits<32>> {
+    Constant::new(u64::from(value).to_bits())
+}
+
+fn word_constant(value: u64) -> Constant<Bits<WORD_ADDR_BITS>> {
+    Constant::new(value.to_bits())
+}
+
+fn array_register(map: &RegisterMap, i: usize) -> &Register {
+    let reg = map.register(i);
+    expect_access(reg, Access::ReadWrite);
+    reg
+}
+
+impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
+    /// Builds the block for `map`, whose table size must be `1 << TABLE_LOG2`.
+    pub fn new(map: &RegisterMap) -> Self {
+        assert_eq!(
+            usize::from(map.params.table_entries_log2),
+            TABLE_LOG2,
+            "table size"
+        );
+        assert!(
+            usize::from(map.params.queue_bits()) <= QUEUE_BITS,
+            "queue bits"
+        );
+        let key = array_register(map, index::KEY);
+        let table = array_register(map, index::TABLE);
+        let (queue_writable, queue_max) = single_field(table);
+        let commit = map.register(index::KEY_COMMIT);
+        expect_access(commit, Access::WriteTrigger);
+        assert_eq!(
+            commit.fields(),
+            [field::KEY_COMMIT_COMMIT],
+            "KEY_COMMIT shape"
+        );
+        assert_eq!(key.count as usize * 32, KEY_BITS, "key size");
+        let ro_value = |i: usize| constant(map.register(i).reset);
+        AxilRegs {
+            clock: Default::default(),
+            reset: Default::default(),
+            s_axil_awaddr: Default::default(),
+            s_axil_awvalid: Default::default(),
+            s_axil_awready: Default::default(),
+            s_axil_wdata: Default::default(),
+            s_axil_wstrb: Default::default(),
+            s_axil_wvalid: Default::default(),
+            s_axil_wready: Default::default(),
+            s_axil_bresp: Default::default(),
+            s_axil_bvalid: Default::default(),
+            s_axil_bready: Default::default(),
+            s_axil_araddr: Default::default(),
+            s_axil_arvalid: Default::default(),
+            s_axil_arready: Default::default(),
+            s_axil_rdata: Default::default(),
+            s_axil_rresp: Default::default(),
+            s_axil_rvalid: Default::default(),
+            s_axil_rready: Default::default(),
+            enable: Default::default(),
+            hash_types: Default::default(),
+            table_size_log2: Default::default(),
+            default_queue: Default::default(),
+            primary_queue: Default::default(),
+            key: Default::default(),
+            table_write_enable: Default::default(),
+            table_write_index: Default::default(),
+            table_write_queue: Default::default(),
+            ctrl: CsrRw::new(map.register(index::CTRL)),
+            hash_types_reg: CsrRw::new(map.register(index::HASH_TYPES)),
+            table_size: CsrRw::new(map.register(index::TABLE_SIZE)),
+            default_queue_reg: CsrRw::new(map.register(index::DEFAULT_QUEUE)),
+            primary_queue_reg: CsrRw::new(map.register(index::PRIMARY_QUEUE)),
+            id: CsrRo::new(map.register(index::ID)),
+            version: CsrRo::new(map.register(index::VERSION)),
+            caps: CsrRo::new(map.register(index::CAPS)),
+            queue_caps: CsrRo::new(map.register(index::QUEUE_CAPS)),
+            hash_caps: CsrRo::new(map.register(index::HASH_CAPS)),
+            status: CsrRo::new(map.register(index::STATUS)),
+            // Zero after configuration, like the model; rst does not clear block RAM.
+            table_readback: RAM::new(
+                (0..1u64 << TABLE_LOG2)
+                    .map(|i| (i.to_bits(), 0.into()))
+                    .collect(),
+            ),
+            slverr: Constant::new(RESP_SLVERR.to_bits()),
+            id_value: ro_value(index::ID),
+            version_value: ro_value(index::VERSION),
+            caps_value: ro_value(index::CAPS),
+            queue_caps_value: ro_value(index::QUEUE_CAPS),
+            hash_caps_value: ro_value(index::HASH_CAPS),
+            key_base: word_constant(word(key.offset)),
+            key_words: word_constant(u64::from(key.count)),
+            key_commit_address: word_constant(word(commit.offset)),
+            table_base: word_constant(word(table.offset)),
+            table_entries: word_constant(u64::from(table.count)),
+            queue_writable: Constant::new(queue_writable.to_bits()),
+            queue_max: Constant::new(queue_max.to_bits()),
+            word_ones: Constant::new(0xffff_ffffu64.to_bits()),
+            key_staged: Default::default(),
+            key_active: Default::default(),
+            key_generation: Default::default(),
+            bvalid: Default::default(),
+            bresp: Default::default(),
+            read_state: Default::default(),
+            read_address: Default::default(),
+            rdata: Default::default(),
+            rresp: Default::default(),
+            write_address: Default::default(),
+            write_mask: Default::default(),
+            write_fire: Default::default(),
+            write_fault: Default::default(),
+            write_hit: Default::default(),
+            key_write_hit: Default::default(),
+            key_read_hit: Default::default(),
+            key_write_shift: Default::default(),
+            key_read_shift: Default::default(),
+            key_old_word: Default::default(),
+            key_new_word: Default::default(),
+            commit_hit: Default::default(),
+            commit_value: Default::default(),
+            table_write_hit: Default::default(),
+            table_read_hit: Default::default(),
+            table_write_offset: Default::default(),
+            table_read_offset: Default::default(),
+            table_fault: Default::default(),
+            read_bus: Default::default(),
+            read_hit: Default::default(),
+            read_fire: Default::default(),
+        }
+    }
+}
+
+impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self,
+            clock,
+            key_staged,
+            key_active,
+            key_generation,
+            bvalid,
+            bresp,
+            read_state,
+            read_address,
+            rdata,
+            rresp
+        );
+        clock!(
+            self,
+            clock,
+            ctrl,
+            hash_types_reg,
+            table_size,
+            default_queue_reg,
+            primary_queue_reg
+        );
+        self.table_readback.read_clock.next = self.clock.val();
+        self.table_readback.write_clock.next = self.clock.val();
+
+        // Write channel: both address and data valid, one write per clock.
+        self.write_address.next = self.s_axil_awaddr.val().get_bits::<WORD_ADDR_BITS>(2);
+        self.write_mask.next = 0.into();
+        for b in 0..4 {
+            if self.s_axil_wstrb.val().get_bit(b) {
+                self.write_mask.next = self.write_mask.val() | (0xff_u64 << (8 * b));
+            }
+        }
+        self.write_fire.next =
+            self.s_axil_awvalid.val() & self.s_axil_wvalid.val() & !self.bvalid.q.val();
+        self.s_axil_awready.next = self.write_fire.val();
+        self.s_axil_wready.next = self.write_fire.val();
+
+        self.ctrl.write_address.next = self.write_address.val();
+        self.ctrl.write_data.next = self.s_axil_wdata.val();
+        self.ctrl.write_mask.next = self.write_mask.val();
+        self.ctrl.write_strobe.next = self.write_fire.val();
+        self.ctrl.read_address.next = self.read_address.q.val();
+        self.ctrl.reset.next = self.reset.val();
+        self.hash_types_reg.write_address.next = self.write_address.val();
+        self.hash_types_reg.write_data.next = self.s_axil_wdata.val();
+        self.hash_types_reg.write_mask.next = self.write_mask.val();
+        self.hash_types_reg.write_strobe.next = self.write_fire.val();
+        self.hash_types_reg.read_address.next = self.read_address.q.val();
+        self.hash_types_reg.reset.next = self.reset.val();
+        self.table_size.write_address.next = self.write_address.val();
+        self.table_size.write_data.next = self.s_axil_wdata.val();
+        self.table_size.write_mask.next = self.write_mask.val();
+        self.table_size.write_strobe.next = self.write_fire.val();
+        self.table_size.read_address.next = self.read_address.q.val();
+        self.table_size.reset.next = self.reset.val();
+        self.default_queue_reg.write_address.next = self.write_address.val();
+        self.default_queue_reg.write_data.next = self.s_axil_wdata.val();
+        self.default_queue_reg.write_mask.next = self.write_mask.val();
+        self.default_queue_reg.write_strobe.next = self.write_fire.val();
+        self.default_queue_reg.read_address.next = self.read_address.q.val();
+        self.default_queue_reg.reset.next = self.reset.val();
+        self.primary_queue_reg.write_address.next = self.write_address.val();
+        self.primary_queue_reg.write_data.next = self.s_axil_wdata.val();
+        self.primary_queue_reg.write_mask.next = self.write_mask.val();
+        self.primary_queue_reg.write_strobe.next = self.write_fire.val();
+        self.primary_queue_reg.read_address.next = self.read_address.q.val();
+        self.primary_queue_reg.reset.next = self.reset.val();
+
+        self.id.write_address.next = self.write_address.val();
+        self.id.read_address.next = self.read_address.q.val();
+        self.id.value.next = self.id_value.val();
+        self.version.write_address.next = self.write_address.val();
+        self.version.read_address.next = self.read_address.q.val();
+        self.version.value.next = self.version_value.val();
+        self.caps.write_address.next = self.write_address.val();
+        self.caps.read_address.next = self.read_address.q.val();
+        self.caps.value.next = self.caps_value.val();
+        self.queue_caps.write_address.next = self.write_address.val();
+        self.queue_caps.read_address.next = self.read_address.q.val();
+        self.queue_caps.value.next = self.queue_caps_value.val();
+        self.hash_caps.write_address.next = self.write_address.val();
+        self.hash_caps.read_address.next = self.read_address.q.val();
+        self.hash_caps.value.next = self.hash_caps_value.val();
+        self.status.write_address.next = self.write_address.val();
+        self.status.read_address.next = self.read_address.q.val();
+        self.status.value.next = bit_cast::<32, 16>(self.key_generation.q.val());
+
+        // KEY words: word n of the staged key sits at bits 319-32n:288-32n.
+        self.key_write_hit.next = (self.write_address.val() >= self.key_base.val())
+            & (self.write_address.val() < self.key_base.val() + self.key_words.val());
+        self.key_write_shift.next = 0.into();
+        if self.key_write_hit.val() {
+            self.key_write_shift.next = 288_u64
+                - (bit_cast::<9, WORD_ADDR_BITS>(self.write_address.val() - self.key_base.val())
+                    << 5_u64);
+        }
+        self.key_old_word.next = self
+            .key_staged
+            .q
+            .val()
+            .get_bits::<32>(self.key_write_shift.val().index());
+        self.key_new_word.next = (self.s_axil_wdata.val() & self.write_mask.val())
+            | (self.key_old_word.val() & !self.write_mask.val());
+        if self.write_fire.val() & self.key_write_hit.val() {
+            self.key_staged.d.next = (self.key_staged.q.val()
+                & !(self.word_ones.val() << self.key_write_shift.val()))
+                | (bit_cast::<KEY_BITS, 32>(self.key_new_word.val()) << self.key_write_shift.val());
+        }
+
+        // KEY_COMMIT: COMMIT is the only bit a write may set.
+        self.commit_hit.next = self.write_address.val() == self.key_commit_address.val();
+        self.commit_value.next = self.s_axil_wdata.val() & self.write_mask.val();
+        if self.write_fire.val()
+            & self.commit_hit.val()
+            & !(self.commit_value.val() >> 1_u64).any()
+            & self.commit_value.val().get_bit(0)
+        {
+            self.key_active.d.next = self.key_staged.q.val();
+            self.key_generation.d.next = self.key_generation.q.val() + 1;
+        }
+
+        // TABLE: the queue field is in byte 0, so a write without strobe 0 keeps the entry.
+        self.table_write_offset.next = self.write_address.val() - self.table_base.val();
+        self.table_write_hit.next = (self.write_address.val() >= self.table_base.val())
+            & (self.table_write_offset.val() < self.table_entries.val());
+        self.table_fault.next =
+            (self.s_axil_wdata.val() & self.write_mask.val() & !self.queue_writable.val()).any()
+                | (self.s_axil_wstrb.val().get_bit(0)
+                    & ((self.s_axil_wdata.val() & self.queue_writable.val())
+                        > self.queue_max.val()));
+        self.table_write_enable.next = self.write_fire.val()
+            & self.table_write_hit.val()
+            & !self.table_fault.val()
+            & self.s_axil_wstrb.val().get_bit(0);
+        self.table_write_index.next = self.table_write_offset.val().get_bits::<TABLE_LOG2>(0);
+        self.table_write_queue.next = self.s_axil_wdata.val().get_bits::<QUEUE_BITS>(0);
+        self.table_readback.write_enable.next = self.table_write_enable.val();
+        self.table_readback.write_address.next = self.table_write_index.val();
+        self.table_readback.write_data.next = self.table_write_queue.val();
+
+        // Write response.
+        self.write_hit.next = self.ctrl.write_hit.val()
+            | self.hash_types_reg.write_hit.val()
+            | self.table_size.write_hit.val()
+            | self.default_queue_reg.write_hit.val()
+            | self.primary_queue_reg.write_hit.val()
+            | self.key_write_hit.val()
+            | self.commit_hit.val()
+            | self.table_write_hit.val();
+        self.write_fault.next = !self.write_hit.val()
+            | self.ctrl.write_fault.val()
+            | self.hash_types_reg.write_fault.val()
+            | self.table_size.write_fault.val()
+            | self.default_queue_reg.write_fault.val()
+            | self.primary_queue_reg.write_fault.val()
+            | (self.commit_hit.val() & (self.commit_value.val() >> 1_u64).any())
+            | (self.table_write_hit.val() & self.table_fault.val());
+        if self.bvalid.q.val() & self.s_axil_bready.val() {
+            self.bvalid.d.next = false;
+        }
+        if self.write_fire.val() {
+            self.bvalid.d.next = true;
+            self.bresp.d.next = 0.into();
+            if self.write_fault.val() {
+                self.bresp.d.next = self.slverr.val();
+            }
+        }
+        self.s_axil_bvalid.next = self.bvalid.q.val();
+        self.s_axil_bresp.next = self.bresp.q.val();
+
+        // Read channel: 0 idle, 1 table RAM read under way, 2 data valid.
+        self.read_fire.next = self.s_axil_arvalid.val() & (self.read_state.q.val() == 0);
+        self.s_axil_arready.next = self.read_fire.val();
+        self.table_read_offset.next = self.read_address.q.val() - self.table_base.val();
+        self.table_readback.read_address.next =
+            self.table_read_offset.val().get_bits::<TABLE_LOG2>(0);
+        self.table_read_hit.next = (self.read_address.q.val() >= self.table_base.val())
+            & (self.table_read_offset.val() < self.table_entries.val());
+        self.key_read_hit.next = (self.read_address.q.val() >= self.key_base.val())
+            & (self.read_address.q.val() < self.key_base.val() + self.key_words.val());
+        self.key_read_shift.next = 0.into();
+        if self.key_read_hit.val() {
+            self.key_read_shift.next = 288_u64
+                - (bit_cast::<9, WORD_ADDR_BITS>(self.read_address.q.val() - self.key_base.val())
+                    << 5_u64);
+        }
+        self.read_bus.next = self.ctrl.read_data.val()
+            | self.hash_types_reg.read_data.val()
+            | self.table_size.read_data.val()
+            | self.default_queue_reg.read_data.val()
+            | self.primary_queue_reg.read_data.val()
+            | self.id.read_data.val()
+            | self.version.read_data.val()
+            | self.caps.read_data.val()
+            | self.queue_caps.read_data.val()
+            | self.hash_caps.read_data.val()
+            | self.status.read_data.val();
+        if self.key_read_hit.val() {
+            self.read_bus.next = self.read_bus.val()
+                | self
+                    .key_staged
+                    .q
+                    .val()
+                    .get_bits::<32>(self.key_read_shift.val().index());
+        }
+        if self.table_read_hit.val() {
+            self.read_bus.next = self.read_bus.val()
+                | bit_cast::<32, QUEUE_BITS>(self.table_readback.read_data.val());
+        }
+        self.read_hit.next = self.ctrl.read_hit.val()
+            | self.hash_types_reg.read_hit.val()
+            | self.table_size.read_hit.val()
+            | self.default_queue_reg.read_hit.val()
+            | self.primary_queue_reg.read_hit.val()
+            | self.id.read_hit.val()
+            | self.version.read_hit.val()
+            | self.caps.read_hit.val()
+            | self.queue_caps.read_hit.val()
+            | self.hash_caps.read_hit.val()
+            | self.status.read_hit.val()
+            | self.key_read_hit.val()
+            | (self.read_address.q.val() == self.key_commit_address.val())
+            | self.table_read_hit.val();
+        if self.read_fire.val() {
+            self.read_address.d.next = self.s_axil_araddr.val().get_bits::<WORD_ADDR_BITS>(2);
+            self.read_state.d.next = 1.into();
+        }
+        if self.read_state.q.val() == 1 {
+            self.rdata.d.next = self.read_bus.val();
+            self.rresp.d.next = 0.into();
+            if !self.read_hit.val() {
+                self.rresp.d.next = self.slverr.val();
+            }
+            self.read_state.d.next = 2.into();
+        }
+        if (self.read_state.q.val() == 2) & self.s_axil_rready.val() {
+            self.read_state.d.next = 0.into();
+        }
+        self.s_axil_rvalid.next = self.read_state.q.val() == 2;
+        self.s_axil_rdata.next = self.rdata.q.val();
+        self.s_axil_rresp.next = self.rresp.q.val();
+
+        if self.reset.val() {
+            self.key_staged.d.next = 0.into();
+            self.key_active.d.next = 0.into();
+            self.key_generation.d.next = 0.into();
+            self.bvalid.d.next = false;
+            self.read_state.d.next = 0.into();
+        }
+
+        self.enable.next = self.ctrl.value.val().get_bit(0);
+        self.hash_types.next = self.hash_types_reg.value.val().get_bits::<9>(0);
+        self.table_size_log2.next = self.table_size.value.val().get_bits::<4>(0);
+        self.default_queue.next = self.default_queue_reg.value.val().get_bits::<QUEUE_BITS>(0);
+        self.primary_queue.next = self.primary_queue_reg.value.val().get_bits::<QUEUE_BITS>(0);
+        self.key.next = self.key_active.q.val();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rss_model::regmap::Params;
+
+    #[test]
+    fn axil_regs_is_synthesizable() {
+        let map = RegisterMap::new(Params::default()).unwrap();
+        let mut uut = AxilRegs::<7>::new(&map);
+        uut.connect_all();
+        crate::lint::assert_lints_clean(&generate_verilog(&uut), "axil_regs");
+    }
+}

@@ -1,0 +1,64 @@
+//! One read-only register on the register bus: reads return `value`, writes fault.
+
+use rss_model::regmap::{Access, Register};
+use rust_hdl::prelude::*;
+
+use crate::csr::{WORD_ADDR_BITS, expect_access, word};
+
+#[derive(LogicBlock)]
+pub struct CsrRo {
+    /// Word address of the write on the bus.
+    pub write_address: Signal<In, Bits<WORD_ADDR_BITS>>,
+    /// Word address of the read being answered.
+    pub read_address: Signal<In, Bits<WORD_ADDR_BITS>>,
+    /// The register's content (a constant, or live status).
+    pub value: Signal<In, Bits<32>>,
+    /// The write address is this register (every such write faults).
+    pub write_hit: Signal<Out, Bit>,
+    /// The read address is this register.
+    pub read_hit: Signal<Out, Bit>,
+    /// `value` when `read_hit`, else 0.
+    pub read_data: Signal<Out, Bits<32>>,
+    address: Constant<Bits<WORD_ADDR_BITS>>,
+}
+
+impl CsrRo {
+    pub fn new(reg: &Register) -> CsrRo {
+        expect_access(reg, Access::ReadOnly);
+        CsrRo {
+            write_address: Default::default(),
+            read_address: Default::default(),
+            value: Default::default(),
+            write_hit: Default::default(),
+            read_hit: Default::default(),
+            read_data: Default::default(),
+            address: Constant::new(word(reg.offset).to_bits()),
+        }
+    }
+}
+
+impl Logic for CsrRo {
+    #[hdl_gen]
+    fn update(&mut self) {
+        self.write_hit.next = self.write_address.val() == self.address.val();
+        self.read_hit.next = self.read_address.val() == self.address.val();
+        self.read_data.next = 0.into();
+        if self.read_hit.val() {
+            self.read_data.next = self.value.val();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rss_model::regmap::{Params, RegisterMap, index};
+
+    #[test]
+    fn csr_ro_is_synthesizable() {
+        let map = RegisterMap::new(Params::default()).unwrap();
+        let mut uut = CsrRo::new(map.register(index::CAPS));
+        uut.connect_all();
+        crate::lint::assert_lints_clean(&generate_verilog(&uut), "csr_ro");
+    }
+}

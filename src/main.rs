@@ -1,0 +1,162 @@
+//! `rss-core`: emit the core's Verilog and register documents, or compute a hash.
+//!
+//! ```text
+//! rss-core gen --out DIR [--table-entries-log2 N] [--num-queues N]
+//! rss-core hash [--key HEX] --src ADDR --dst ADDR [--sport N --dport N]
+//! ```
+//! Bad input prints a message on stderr and exits with code 2.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use rss_model::regmap::{Params, RegisterMap};
+use rss_model::toeplitz::{KEY_BYTES, MS_DEFAULT_KEY};
+use rss_model::tuple::Transport;
+use rss_model::{ToeplitzTable, Tuple, export};
+
+const USAGE: &str = "usage:
+  rss-core gen --out DIR [--table-entries-log2 N] [--num-queues N]
+  rss-core hash [--key HEX] --src ADDR --dst ADDR [--sport N --dport N]";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("gen") => generate(&args[1..]),
+        Some("hash") => hash(&args[1..]),
+        Some("-h" | "--help") => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => Err(format!("expected a command\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("rss-core: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `--name value` options, each allowed once.
+struct Options<'a> {
+    pairs: Vec<(&'a str, &'a str)>,
+}
+
+impl<'a> Options<'a> {
+    fn parse(args: &'a [String], known: &[&str]) -> Result<Self, String> {
+        let mut pairs: Vec<(&str, &str)> = Vec::new();
+        let mut it = args.iter();
+        while let Some(name) = it.next() {
+            if !known.contains(&name.as_str()) {
+                return Err(format!("unknown option `{name}`\n{USAGE}"));
+            }
+            let value = it.next().ok_or_else(|| format!("`{name}` needs a value"))?;
+            if pairs.iter().any(|(n, _)| n == name) {
+                return Err(format!("`{name}` given twice"));
+            }
+            pairs.push((name, value));
+        }
+        Ok(Options { pairs })
+    }
+
+    fn get(&self, name: &str) -> Option<&'a str> {
+        self.pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+    }
+
+    fn required(&self, name: &str) -> Result<&'a str, String> {
+        self.get(name)
+            .ok_or_else(|| format!("`{name}` is required\n{USAGE}"))
+    }
+
+    fn number<T: std::str::FromStr>(&self, name: &str) -> Result<Option<T>, String> {
+        self.get(name)
+            .map(|v| {
+                v.parse()
+                    .map_err(|_| format!("`{name}`: `{v}` is not a valid number"))
+            })
+            .transpose()
+    }
+}
+
+fn generate(args: &[String]) -> Result<(), String> {
+    let opts = Options::parse(args, &["--out", "--table-entries-log2", "--num-queues"])?;
+    let out = PathBuf::from(opts.required("--out")?);
+    let defaults = Params::default();
+    let params = Params {
+        table_entries_log2: opts
+            .number("--table-entries-log2")?
+            .unwrap_or(defaults.table_entries_log2),
+        num_queues: opts.number("--num-queues")?.unwrap_or(defaults.num_queues),
+    };
+    let map = RegisterMap::new(params).map_err(|e| e.to_string())?;
+    let verilog = rss_hdl::emit::verilog(params).map_err(|e| e.to_string())?;
+    let mut json = String::new();
+    let mut markdown = String::new();
+    let mut header = String::new();
+    export::write_json(&map, &mut json).map_err(|e| e.to_string())?;
+    export::write_markdown(&map, &mut markdown).map_err(|e| e.to_string())?;
+    export::write_c_header(&map, &mut header).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
+    for (name, text) in [
+        ("rss_core.v", &verilog),
+        ("regmap.json", &json),
+        ("regmap.md", &markdown),
+        ("rss_core_regs.h", &header),
+    ] {
+        let path = out.join(name);
+        std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+        println!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// Parses a key as hex, with or without `:` separators (ethtool's `hkey` form).
+fn parse_key(text: &str) -> Result<Vec<u8>, String> {
+    let digits: String = text.chars().filter(|c| *c != ':').collect();
+    if !digits.len().is_multiple_of(2) || !digits.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(format!("--key: `{text}` is not hex bytes"));
+    }
+    let key: Vec<u8> = (0..digits.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&digits[i..i + 2], 16).expect("checked hex digits"))
+        .collect();
+    if key.len() < KEY_BYTES {
+        return Err(format!(
+            "--key: {} bytes, at least {KEY_BYTES} needed",
+            key.len()
+        ));
+    }
+    Ok(key)
+}
+
+fn hash(args: &[String]) -> Result<(), String> {
+    let opts = Options::parse(args, &["--key", "--src", "--dst", "--sport", "--dport"])?;
+    let key = match opts.get("--key") {
+        Some(text) => parse_key(text)?,
+        None => MS_DEFAULT_KEY.to_vec(),
+    };
+    let address = |name: &str| -> Result<IpAddr, String> {
+        let text = opts.required(name)?;
+        text.parse()
+            .map_err(|_| format!("{name}: `{text}` is not an IPv4 or IPv6 address"))
+    };
+    let (src, dst) = (address("--src")?, address("--dst")?);
+    let tuple = match (
+        opts.number::<u16>("--sport")?,
+        opts.number::<u16>("--dport")?,
+    ) {
+        (Some(sport), Some(dport)) => Tuple::with_ports(src, dst, sport, dport, Transport::Tcp),
+        (None, None) => Tuple::addresses(src, dst),
+        _ => return Err("--sport and --dport go together".into()),
+    }
+    .ok_or("--src and --dst must both be IPv4 or both IPv6")?;
+    let hash_type = tuple.candidate.expect("built from addresses");
+    let hasher = ToeplitzTable::new(&key).map_err(|e| e.to_string())?;
+    let hash = hasher
+        .hash(tuple.hash_input(hash_type))
+        .map_err(|e| e.to_string())?;
+    println!("0x{hash:08x}");
+    Ok(())
+}
