@@ -134,6 +134,8 @@ pub struct AxilRegs<const TABLE_LOG2: usize> {
     read_bus: Signal<Local, Bits<32>>,
     read_hit: Signal<Local, Bit>,
     read_fire: Signal<Local, Bit>,
+    read_request: Signal<Local, Bits<WORD_ADDR_BITS>>,
+    read_request_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
 }
 
 fn constant(value: u32) -> Constant<Bits<32>> {
@@ -264,6 +266,8 @@ impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
             read_bus: Default::default(),
             read_hit: Default::default(),
             read_fire: Default::default(),
+            read_request: Default::default(),
+            read_request_offset: Default::default(),
         }
     }
 }
@@ -445,9 +449,17 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
         // Read channel: 0 idle, 1 table RAM read under way, 2 data valid.
         self.read_fire.next = self.s_axil_arvalid.val() & (self.read_state.q.val() == 0);
         self.s_axil_arready.next = self.read_fire.val();
+        // The RAM reads on the handshake edge from the new address, so its data is there
+        // in state 1; afterwards it keeps re-reading the held address.
+        self.read_request.next = self.s_axil_araddr.val().get_bits::<WORD_ADDR_BITS>(2);
+        self.read_request_offset.next = self.read_request.val() - self.table_base.val();
         self.table_read_offset.next = self.read_address.q.val() - self.table_base.val();
         self.table_readback.read_address.next =
             self.table_read_offset.val().get_bits::<TABLE_LOG2>(0);
+        if self.read_fire.val() {
+            self.table_readback.read_address.next =
+                self.read_request_offset.val().get_bits::<TABLE_LOG2>(0);
+        }
         self.table_read_hit.next = (self.read_address.q.val() >= self.table_base.val())
             & (self.table_read_offset.val() < self.table_entries.val());
         self.key_read_hit.next = (self.read_address.q.val() >= self.key_base.val())
@@ -496,7 +508,7 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
             | (self.read_address.q.val() == self.key_commit_address.val())
             | self.table_read_hit.val();
         if self.read_fire.val() {
-            self.read_address.d.next = self.s_axil_araddr.val().get_bits::<WORD_ADDR_BITS>(2);
+            self.read_address.d.next = self.read_request.val();
             self.read_state.d.next = 1.into();
         }
         if self.read_state.q.val() == 1 {

@@ -100,6 +100,16 @@ impl Tuple {
         }
     }
 
+    /// A tuple as the tuple port carries it: `type_bits` is the one-hot candidate
+    /// (`HASH_TYPES` bit order); 0 or anything not one-hot means nothing is hashable.
+    pub fn from_port(bytes: [u8; TUPLE_BYTES], type_bits: u16) -> Tuple {
+        let candidate = match type_bits {
+            b if b.is_power_of_two() => HashType::from_bit(b.trailing_zeros() as u8),
+            _ => None,
+        };
+        Tuple { bytes, candidate }
+    }
+
     /// The bytes hashed under hash type `t`.
     pub fn hash_input(&self, t: HashType) -> &[u8] {
         &self.bytes[..t.input_bytes()]

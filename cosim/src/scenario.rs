@@ -1,0 +1,177 @@
+//! Random configurations and traffic, checked record by record against the model.
+//! Shared by the cosim tests and the `rss-cosim` main job.
+
+use std::time::{Duration, Instant};
+
+use rand::{Rng, SeedableRng, rngs::StdRng};
+use rss_model::regfile::RegFile;
+use rss_model::regmap::{KEY_WORDS, Params, offset};
+use rss_model::{HashType, TUPLE_BYTES};
+
+use crate::dut::{self, CheckedBus, CoreSim, RecordOut, Traffic, TupleIn};
+
+/// A random tuple: mostly well-formed candidates of every type, some with garbage in
+/// the unhashed bytes, some unhashable (0) or malformed (not one-hot) type fields.
+pub fn random_tuple(rng: &mut StdRng) -> TupleIn {
+    let mut bytes = [0u8; TUPLE_BYTES];
+    rng.fill(&mut bytes[..]);
+    let type_bits = match rng.random_range(0..20) {
+        0 => 0,
+        1 => rng.random_range(0..1 << 9),
+        _ => HashType::ALL[rng.random_range(0..HashType::ALL.len())].mask(),
+    };
+    if rng.random_bool(0.5) {
+        // The usual case: nothing past the hashed bytes.
+        if let Some(t) = rss_model::Tuple::from_port(bytes, type_bits).candidate {
+            bytes[t.input_bytes()..].fill(0);
+        }
+    }
+    TupleIn { bytes, type_bits }
+}
+
+/// Programs a random configuration through `bus`; the model follows every write.
+pub fn random_config(
+    rng: &mut StdRng,
+    bus: &mut CheckedBus,
+    sim: &mut CoreSim<'_>,
+) -> Result<(), String> {
+    let params = bus.model.map().params;
+    for word in 0..KEY_WORDS {
+        bus.write(sim, offset::KEY + 4 * word, rng.random(), 0xf)?;
+    }
+    bus.write(sim, offset::KEY_COMMIT, 1, 0xf)?;
+    let types = if rng.random_bool(0.7) {
+        0x1ff
+    } else {
+        rng.random_range(0..0x200)
+    };
+    bus.write(sim, offset::HASH_TYPES, types, 0xf)?;
+    let log2 = if rng.random_bool(0.7) {
+        u32::from(params.table_entries_log2)
+    } else {
+        rng.random_range(0..=u32::from(params.table_entries_log2))
+    };
+    bus.write(sim, offset::TABLE_SIZE, log2, 0xf)?;
+    let queues = u32::from(params.num_queues);
+    for entry in 0..params.table_entries() {
+        bus.write(
+            sim,
+            offset::TABLE + 4 * entry,
+            rng.random_range(0..queues),
+            0xf,
+        )?;
+    }
+    bus.write(sim, offset::DEFAULT_QUEUE, rng.random_range(0..queues), 0xf)?;
+    bus.write(sim, offset::PRIMARY_QUEUE, rng.random_range(0..queues), 0xf)?;
+    bus.write(sim, offset::CTRL, u32::from(rng.random_bool(0.9)), 0xf)?;
+    Ok(())
+}
+
+/// What a run checked.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub tuples: u64,
+    pub mismatches: u64,
+    pub configurations: u64,
+    pub cycles: u64,
+    pub elapsed: Duration,
+    /// Records per queue (index = queue).
+    pub queue_counts: Vec<u64>,
+    /// Records per hash type bit, last slot = no hash.
+    pub type_counts: [u64; 10],
+}
+
+impl Summary {
+    pub fn cycles_per_second(&self) -> f64 {
+        self.cycles as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+}
+
+/// Random traffic under random configurations: `batches` configurations of
+/// `batch_size` tuples, random `tvalid` gaps and record backpressure, every record
+/// compared with the model. Stops at the first mismatch with the cycle it happened.
+pub fn random_traffic(
+    sim: &mut CoreSim<'_>,
+    seed: u64,
+    batches: u64,
+    batch_size: u64,
+    mut progress: impl FnMut(&Summary),
+) -> Result<Summary, String> {
+    let start = Instant::now();
+    let mut rng = StdRng::seed_from_u64(seed);
+    let params = Params::default();
+    let mut bus = CheckedBus::new(RegFile::new(params).map_err(|e| e.to_string())?);
+    dut::reset(sim);
+    let mut summary = Summary {
+        queue_counts: vec![0; usize::from(params.num_queues)],
+        ..Summary::default()
+    };
+    let start_cycle = sim.cycles();
+    for batch in 0..batches {
+        random_config(&mut rng, &mut bus, sim)?;
+        summary.configurations += 1;
+        // Rates from full speed to heavy gaps, so both bubbles and stalls are covered.
+        let (valid, ready) = match batch % 4 {
+            0 => (100, 100),
+            1 => (100, 50),
+            2 => (60, 100),
+            _ => (rng.random_range(10..100), rng.random_range(10..100)),
+        };
+        let mut traffic = Traffic::new(rng.random(), valid, ready);
+        let tuples: Vec<TupleIn> = (0..batch_size).map(|_| random_tuple(&mut rng)).collect();
+        for t in &tuples {
+            traffic.push(*t);
+        }
+        traffic
+            .drain(sim)
+            .map_err(|e| format!("cycle {}: {e}", sim.cycles()))?;
+        for (i, (t, got)) in tuples.iter().zip(&traffic.records).enumerate() {
+            let expected = RecordOut::from(bus.model.steer(&t.model()));
+            if *got != expected {
+                summary.mismatches += 1;
+                return Err(format!(
+                    "batch {batch} tuple {i} ({t:02x?}): RTL {got:x?}, model {expected:x?} (cycle {})",
+                    sim.cycles()
+                ));
+            }
+            summary.queue_counts[usize::from(got.queue)] += 1;
+            let slot = if got.hash_type == 0 {
+                9
+            } else {
+                got.hash_type.trailing_zeros() as usize
+            };
+            summary.type_counts[slot] += 1;
+        }
+        summary.tuples += tuples.len() as u64;
+        summary.cycles = sim.cycles() - start_cycle;
+        summary.elapsed = start.elapsed();
+        progress(&summary);
+    }
+    Ok(summary)
+}
+
+/// Runs `body` on an untraced model; if it fails, runs it again on a traced one (same
+/// seed, so the same failure) and returns the error with the VCD's path.
+pub fn with_trace_on_failure<T>(
+    name: &str,
+    body: impl Fn(&mut CoreSim<'_>) -> Result<T, String>,
+) -> Result<T, String> {
+    let cosim = dut::build(name, false).map_err(|e| e.to_string())?;
+    let mut sim = cosim.sim::<dut::RssCore>(name).map_err(|e| e.to_string())?;
+    let first = body(&mut sim);
+    let Err(message) = first else { return first };
+    let traced = dut::build(name, true).map_err(|e| e.to_string())?;
+    let mut sim = traced
+        .sim::<dut::RssCore>(name)
+        .map_err(|e| e.to_string())?;
+    let again = body(&mut sim);
+    sim.flush_trace();
+    let path = sim
+        .trace_path()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    Err(format!(
+        "{message}\n  waveform: {path} (rerun traced: {})",
+        again.err().unwrap_or_default()
+    ))
+}
