@@ -116,4 +116,27 @@ mod tests {
         assert!(!v.contains("top$"));
         crate::lint::assert_lints_clean(&v, "rss_core_emitted");
     }
+
+    #[test]
+    fn emitted_verilog_synthesizes_with_yosys_without_logic_loops() {
+        let dir = std::env::temp_dir().join(format!("rss-hdl-yosys-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("rss_core.v");
+        std::fs::write(&path, verilog(Params::default()).unwrap()).unwrap();
+        let script = format!(
+            "read_verilog -sv {}; synth -top {TOP}; check -assert",
+            path.display()
+        );
+        let out = std::process::Command::new("yosys")
+            .args(["-q", "-p", &script])
+            .output()
+            .expect("yosys is installed (tools/install-deps)");
+        assert!(
+            out.status.success(),
+            "yosys:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
