@@ -1,16 +1,26 @@
-//! Emits the design's Verilog (default parameters) to `generated/rss_core.v` for the
-//! marlin bindings. Rewrites the file only when its content changes, so marlin does
-//! not re-verilate on every build.
+//! Emits the designs the cosim binds to (default parameters) into `generated/`:
+//! `rss_tuple_core.v` (tuple port) and `rss_core_w64.v` / `rss_core_w512.v` (frame
+//! port at 64 and 512 bits). A file is rewritten only when its content changes, so
+//! marlin does not re-verilate on every build.
+
+use rss_hdl::emit::{Interface, verilog};
 
 fn main() {
-    let verilog =
-        rss_hdl::emit::verilog(rss_model::Params::default()).expect("default parameters are valid");
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("generated");
     std::fs::create_dir_all(&dir).expect("create cosim/generated");
-    let path = dir.join("rss_core.v");
-    if std::fs::read_to_string(&path).ok().as_deref() != Some(verilog.as_str()) {
-        std::fs::write(&path, verilog).expect("write cosim/generated/rss_core.v");
+    let designs = [
+        ("rss_tuple_core.v", Interface::Tuples),
+        ("rss_core_w64.v", Interface::Frames { data_bits: 64 }),
+        ("rss_core_w512.v", Interface::Frames { data_bits: 512 }),
+    ];
+    for (file, interface) in designs {
+        let text =
+            verilog(rss_model::Params::default(), interface).expect("default parameters are valid");
+        let path = dir.join(file);
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            std::fs::write(&path, text).expect("write generated Verilog");
+        }
+        println!("cargo:rerun-if-changed=generated/{file}");
     }
     println!("cargo:rerun-if-changed=build.rs");
-    println!("cargo:rerun-if-changed=generated/rss_core.v");
 }

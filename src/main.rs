@@ -1,7 +1,8 @@
 //! `rss-core`: emit the core's Verilog and register documents, or compute a hash.
 //!
 //! ```text
-//! rss-core gen --out DIR [--table-entries-log2 N] [--num-queues N]
+//! rss-core gen --out DIR [--data-width 64|128|256|512] [--interface frames|tuples]
+//!               [--table-entries-log2 N] [--num-queues N]
 //! rss-core hash [--key HEX] --src ADDR --dst ADDR [--sport N --dport N]
 //! ```
 //! Bad input prints a message on stderr and exits with code 2.
@@ -10,13 +11,15 @@ use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use rss_hdl::emit::Interface;
 use rss_model::regmap::{Params, RegisterMap};
 use rss_model::toeplitz::{KEY_BYTES, MS_DEFAULT_KEY};
 use rss_model::tuple::Transport;
 use rss_model::{ToeplitzTable, Tuple, export};
 
 const USAGE: &str = "usage:
-  rss-core gen --out DIR [--table-entries-log2 N] [--num-queues N]
+  rss-core gen --out DIR [--data-width 64|128|256|512] [--interface frames|tuples]
+                [--table-entries-log2 N] [--num-queues N]
   rss-core hash [--key HEX] --src ADDR --dst ADDR [--sport N --dport N]";
 
 fn main() -> ExitCode {
@@ -81,7 +84,16 @@ impl<'a> Options<'a> {
 }
 
 fn generate(args: &[String]) -> Result<(), String> {
-    let opts = Options::parse(args, &["--out", "--table-entries-log2", "--num-queues"])?;
+    let opts = Options::parse(
+        args,
+        &[
+            "--out",
+            "--data-width",
+            "--interface",
+            "--table-entries-log2",
+            "--num-queues",
+        ],
+    )?;
     let out = PathBuf::from(opts.required("--out")?);
     let defaults = Params::default();
     let params = Params {
@@ -91,7 +103,18 @@ fn generate(args: &[String]) -> Result<(), String> {
         num_queues: opts.number("--num-queues")?.unwrap_or(defaults.num_queues),
     };
     let map = RegisterMap::new(params).map_err(|e| e.to_string())?;
-    let verilog = rss_hdl::emit::verilog(params).map_err(|e| e.to_string())?;
+    let data_bits = opts.number("--data-width")?.unwrap_or(64);
+    let interface = match opts.get("--interface").unwrap_or("frames") {
+        "frames" => Interface::Frames { data_bits },
+        "tuples" if opts.get("--data-width").is_none() => Interface::Tuples,
+        "tuples" => return Err("--data-width applies to the frame interface only".into()),
+        other => {
+            return Err(format!(
+                "--interface: `{other}` is not `frames` or `tuples`"
+            ));
+        }
+    };
+    let verilog = rss_hdl::emit::verilog(params, interface).map_err(|e| e.to_string())?;
     let mut json = String::new();
     let mut markdown = String::new();
     let mut header = String::new();
@@ -100,7 +123,7 @@ fn generate(args: &[String]) -> Result<(), String> {
     export::write_c_header(&map, &mut header).map_err(|e| e.to_string())?;
     std::fs::create_dir_all(&out).map_err(|e| format!("{}: {e}", out.display()))?;
     for (name, text) in [
-        ("rss_core.v", &verilog),
+        (&*format!("{}.v", interface.module_name()), &verilog),
         ("regmap.json", &json),
         ("regmap.md", &markdown),
         ("rss_core_regs.h", &header),

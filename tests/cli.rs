@@ -137,6 +137,28 @@ fn bad_input_exits_2_with_a_message() {
         &["hash", "--bogus", "1"],
         &["gen"],
         &["gen", "--out", "/tmp/x", "--num-queues", "0"],
+        &["gen", "--out", "/tmp/x", "--data-width", "48"],
+        &["gen", "--out", "/tmp/x", "--interface", "cells"],
+        &[
+            "gen",
+            "--out",
+            "/tmp/x",
+            "--interface",
+            "tuples",
+            "--data-width",
+            "64",
+        ],
+        &["gen", "--out", "/tmp/x", "--data-width", "48"],
+        &["gen", "--out", "/tmp/x", "--interface", "cells"],
+        &[
+            "gen",
+            "--out",
+            "/tmp/x",
+            "--interface",
+            "tuples",
+            "--data-width",
+            "64",
+        ],
         &["frobnicate"],
         &[],
     ];
@@ -169,6 +191,8 @@ fn gen_writes_verilog_and_register_documents() {
         "gen",
         "--out",
         dir_text,
+        "--data-width",
+        "512",
         "--table-entries-log2",
         "6",
         "--num-queues",
@@ -178,7 +202,18 @@ fn gen_writes_verilog_and_register_documents() {
     let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
     let verilog = read("rss_core.v");
     assert!(verilog.contains("module rss_core (\n"));
-    assert!(verilog.contains("input wire [287:0] s_tuple_data"));
+    assert!(verilog.contains("input wire [511:0] s_axis_tdata"));
+    assert!(verilog.contains("input wire [63:0] s_axis_tkeep"));
+    let tuples_dir = dir.join("tuples");
+    let (code, _, err) = rss_core(&[
+        "gen",
+        "--out",
+        tuples_dir.to_str().unwrap(),
+        "--interface",
+        "tuples",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(read("tuples/rss_tuple_core.v").contains("input wire [287:0] s_tuple_data"));
     assert!(
         read("regmap.json")
             .contains("\"table_entries_log2\": 6, \"num_queues\": 16, \"queue_bits\": 4")

@@ -429,6 +429,7 @@ impl Programmed {
             hash: 0,
             hash_type: 0,
             queue,
+            flags: 0,
         };
         if !self.enabled {
             return no_hash(self.primary_queue);
@@ -443,6 +444,7 @@ impl Programmed {
             hash,
             hash_type: ty.mask(),
             queue: self.table[index],
+            flags: 0,
         }
     }
 

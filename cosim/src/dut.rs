@@ -1,6 +1,7 @@
-//! The emitted `rss_core` under Verilator, and what drives it: a tuple/record stream
-//! driver with random gaps and backpressure, and a register bus that applies every
-//! access to the RTL and to the model's `RegFile` and insists they answer alike.
+//! The emitted tuple-level core (`rss_tuple_core`) under Verilator, and what drives it:
+//! a tuple/record stream driver with random gaps and backpressure, and a register bus
+//! that applies every access to the RTL and to the model's `RegFile` and insists they
+//! answer alike (shared with the frame-level core in [`crate::frame_dut`]).
 
 use std::collections::VecDeque;
 
@@ -9,21 +10,26 @@ use rand::{Rng, SeedableRng, rngs::StdRng};
 use rss_model::regfile::{RegError, RegFile};
 use rss_model::{Record, TUPLE_BYTES, Tuple};
 
-use crate::axil::{AxilError, AxilMaster, Resp};
+use crate::axil::{AxilError, AxilMaster, AxilPins, Resp};
 use crate::{Cosim, Sim, WideIn, generated, words_from_be_bytes};
 
 // Recompile the bindings when the emitted Verilog's ports change.
-const _: &str = include_str!("../generated/rss_core.v");
+const _: &str = include_str!("../generated/rss_tuple_core.v");
 
-#[verilog(src = "generated/rss_core.v", name = "rss_core")]
-pub struct RssCore;
+#[verilog(src = "generated/rss_tuple_core.v", name = "rss_tuple_core")]
+pub struct TupleCore;
 
-crate::impl_axil_pins!(RssCore);
+crate::impl_axil_pins!(TupleCore);
 
 /// A Verilator build of the generated core (cached under `target/cosim-artifacts`).
 pub fn build(name: &str, trace: bool) -> Result<Cosim, VerilatorError> {
+    build_design(name, "rss_tuple_core.v", trace)
+}
+
+/// A Verilator build of one generated design, with the lint waivers rss-hdl documents.
+pub fn build_design(name: &str, file: &str, trace: bool) -> Result<Cosim, VerilatorError> {
     Cosim::builder(name)
-        .source(generated("rss_core.v"))
+        .source(generated(file))
         .trace(trace)
         // Waivers as in rss-hdl's lint: rust-hdl's emitted idioms, no real defects.
         .ignore_warning("WIDTH")
@@ -34,7 +40,7 @@ pub fn build(name: &str, trace: bool) -> Result<Cosim, VerilatorError> {
         .build()
 }
 
-pub type CoreSim<'ctx> = Sim<'ctx, RssCore<'ctx>>;
+pub type CoreSim<'ctx> = Sim<'ctx, TupleCore<'ctx>>;
 
 /// Holds `rst` for two clocks with the bus and streams idle.
 pub fn reset(sim: &mut CoreSim<'_>) {
@@ -52,6 +58,8 @@ pub struct RecordOut {
     pub hash: u32,
     pub hash_type: u16,
     pub queue: u16,
+    /// Frame flags (`rss_model::parse::FLAG_*`); the tuple port passes 0 through.
+    pub flags: u8,
 }
 
 impl From<Record> for RecordOut {
@@ -60,6 +68,7 @@ impl From<Record> for RecordOut {
             hash: r.hash,
             hash_type: r.hash_type_bits(),
             queue: r.queue,
+            flags: 0,
         }
     }
 }
@@ -142,6 +151,7 @@ impl Traffic {
             hash: sim.m_rss_hash,
             hash_type: sim.m_rss_hash_type,
             queue: u16::from(sim.m_rss_queue),
+            flags: sim.m_rss_flags,
         });
         self.fires = (tuple_fires, record);
     }
@@ -214,13 +224,13 @@ impl CheckedBus {
         }
     }
 
-    pub fn write_with(
+    pub fn write_with<P: AxilPins>(
         &mut self,
-        sim: &mut CoreSim<'_>,
+        sim: &mut P,
         addr: u32,
         data: u32,
         strb: u8,
-        each_cycle: impl FnMut(&mut CoreSim<'_>),
+        each_cycle: impl FnMut(&mut P),
     ) -> Result<Resp, String> {
         let rtl = self
             .bus
@@ -235,9 +245,9 @@ impl CheckedBus {
         Ok(rtl)
     }
 
-    pub fn write(
+    pub fn write<P: AxilPins>(
         &mut self,
-        sim: &mut CoreSim<'_>,
+        sim: &mut P,
         addr: u32,
         data: u32,
         strb: u8,
@@ -245,7 +255,7 @@ impl CheckedBus {
         self.write_with(sim, addr, data, strb, |_| {})
     }
 
-    pub fn read(&mut self, sim: &mut CoreSim<'_>, addr: u32) -> Result<(u32, Resp), String> {
+    pub fn read<P: AxilPins>(&mut self, sim: &mut P, addr: u32) -> Result<(u32, Resp), String> {
         let (data, rtl) = self.bus.read(sim, addr).map_err(|e| e.to_string())?;
         let expected = self.model.read(addr);
         let model = (expected.unwrap_or(0), model_resp(&expected));

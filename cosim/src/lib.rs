@@ -74,6 +74,8 @@ pub use marlin::verilator::{WideIn, WideOut};
 
 pub mod axil;
 pub mod dut;
+pub mod frame_dut;
+pub mod frames;
 pub mod scenario;
 
 /// Environment variable that turns VCD tracing on for every [`Cosim`] whose

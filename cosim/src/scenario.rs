@@ -8,7 +8,11 @@ use rss_model::regfile::RegFile;
 use rss_model::regmap::{KEY_WORDS, Params, offset};
 use rss_model::{HashType, TUPLE_BYTES};
 
+use crate::axil::AxilPins;
 use crate::dut::{self, CheckedBus, CoreSim, RecordOut, Traffic, TupleIn};
+use crate::frame_dut::{self, FramePins, FrameTraffic};
+use crate::frames;
+use rss_model::parse::{FLAG_FRAGMENT, FLAG_MALFORMED, steer_frame};
 
 /// A random tuple: mostly well-formed candidates of every type, some with garbage in
 /// the unhashed bytes, some unhashable (0) or malformed (not one-hot) type fields.
@@ -30,10 +34,10 @@ pub fn random_tuple(rng: &mut StdRng) -> TupleIn {
 }
 
 /// Programs a random configuration through `bus`; the model follows every write.
-pub fn random_config(
+pub fn random_config<P: AxilPins>(
     rng: &mut StdRng,
     bus: &mut CheckedBus,
-    sim: &mut CoreSim<'_>,
+    sim: &mut P,
 ) -> Result<(), String> {
     let params = bus.model.map().params;
     for word in 0..KEY_WORDS {
@@ -79,6 +83,9 @@ pub struct Summary {
     pub queue_counts: Vec<u64>,
     /// Records per hash type bit, last slot = no hash.
     pub type_counts: [u64; 10],
+    /// Records flagged malformed / fragment (frame runs).
+    pub malformed: u64,
+    pub fragments: u64,
 }
 
 impl Summary {
@@ -125,6 +132,13 @@ pub fn random_traffic(
         traffic
             .drain(sim)
             .map_err(|e| format!("cycle {}: {e}", sim.cycles()))?;
+        if traffic.records.len() != tuples.len() {
+            return Err(format!(
+                "batch {batch}: {} tuples in, {} records out",
+                tuples.len(),
+                traffic.records.len()
+            ));
+        }
         for (i, (t, got)) in tuples.iter().zip(&traffic.records).enumerate() {
             let expected = RecordOut::from(bus.model.steer(&t.model()));
             if *got != expected {
@@ -157,12 +171,14 @@ pub fn with_trace_on_failure<T>(
     body: impl Fn(&mut CoreSim<'_>) -> Result<T, String>,
 ) -> Result<T, String> {
     let cosim = dut::build(name, false).map_err(|e| e.to_string())?;
-    let mut sim = cosim.sim::<dut::RssCore>(name).map_err(|e| e.to_string())?;
+    let mut sim = cosim
+        .sim::<dut::TupleCore>(name)
+        .map_err(|e| e.to_string())?;
     let first = body(&mut sim);
     let Err(message) = first else { return first };
     let traced = dut::build(name, true).map_err(|e| e.to_string())?;
     let mut sim = traced
-        .sim::<dut::RssCore>(name)
+        .sim::<dut::TupleCore>(name)
         .map_err(|e| e.to_string())?;
     let again = body(&mut sim);
     sim.flush_trace();
@@ -174,4 +190,126 @@ pub fn with_trace_on_failure<T>(
         "{message}\n  waveform: {path} (rerun traced: {})",
         again.err().unwrap_or_default()
     ))
+}
+
+/// Random frames (`frames::random_frame`: every hash type, VLAN tags, IPv4 options,
+/// IPv6 extension headers, fragments, and ~30% malformed) under random configurations,
+/// with random `tvalid` gaps and record backpressure; every record is compared with
+/// `rss_model::parse::steer_frame`. Stops at the first mismatch.
+pub fn random_frame_traffic<P: FramePins>(
+    sim: &mut P,
+    seed: u64,
+    batches: u64,
+    batch_size: u64,
+    mut progress: impl FnMut(&Summary),
+) -> Result<Summary, String> {
+    let start = Instant::now();
+    let mut rng = StdRng::seed_from_u64(seed);
+    let params = Params::default();
+    let mut bus = CheckedBus::new(RegFile::new(params).map_err(|e| e.to_string())?);
+    frame_dut::reset(sim);
+    let mut summary = Summary {
+        queue_counts: vec![0; usize::from(params.num_queues)],
+        ..Summary::default()
+    };
+    let mut cycles = 0;
+    for batch in 0..batches {
+        random_config(&mut rng, &mut bus, sim)?;
+        summary.configurations += 1;
+        let (valid, ready) = match batch % 4 {
+            0 => (100, 100),
+            1 => (100, 50),
+            2 => (60, 100),
+            _ => (rng.random_range(10..100), rng.random_range(10..100)),
+        };
+        let mut traffic = FrameTraffic::new(rng.random(), valid, ready);
+        let frames: Vec<Vec<u8>> = (0..batch_size)
+            .map(|_| frames::random_frame(&mut rng))
+            .collect();
+        for f in &frames {
+            traffic.push(f.clone());
+        }
+        let mut clocks = 0u64;
+        traffic.plan(sim);
+        while traffic.busy() {
+            traffic
+                .clock(sim)
+                .map_err(|e| format!("batch {batch} clock {clocks}: {e}"))?;
+            clocks += 1;
+        }
+        cycles += clocks;
+        if traffic.records.len() != frames.len() {
+            return Err(format!(
+                "batch {batch}: {} frames in, {} records out",
+                frames.len(),
+                traffic.records.len()
+            ));
+        }
+        let config = bus.model.steer_config();
+        for (i, (frame, got)) in frames.iter().zip(&traffic.records).enumerate() {
+            let (record, flags) = steer_frame(&config, frame);
+            let expected = RecordOut {
+                flags,
+                ..RecordOut::from(record)
+            };
+            if *got != expected {
+                summary.mismatches += 1;
+                return Err(format!(
+                    "batch {batch} frame {i} ({} bytes: {frame:02x?}): RTL {got:x?}, model {expected:x?}",
+                    frame.len()
+                ));
+            }
+            summary.queue_counts[usize::from(got.queue)] += 1;
+            let slot = if got.hash_type == 0 {
+                9
+            } else {
+                got.hash_type.trailing_zeros() as usize
+            };
+            summary.type_counts[slot] += 1;
+            summary.malformed += u64::from(got.flags & FLAG_MALFORMED != 0);
+            summary.fragments += u64::from(got.flags & FLAG_FRAGMENT != 0);
+        }
+        summary.tuples += frames.len() as u64;
+        summary.cycles = cycles;
+        summary.elapsed = start.elapsed();
+        progress(&summary);
+    }
+    Ok(summary)
+}
+
+/// Runs `$body` (a closure taking `&mut Sim<$model>`) on an untraced frame-level model;
+/// on failure builds a traced one, reruns (same seed, same failure) and returns the
+/// error with the VCD's path. A macro because the models borrow their runtime.
+#[macro_export]
+macro_rules! frames_with_trace_on_failure {
+    ($model:ty, $name:expr, $body:expr) => {{
+        let name: &str = $name;
+        let first = (|| {
+            let cosim =
+                $crate::frame_dut::build::<$model>(name, false).map_err(|e| e.to_string())?;
+            let mut sim = cosim.sim::<$model>(name).map_err(|e| e.to_string())?;
+            ($body)(&mut sim)
+        })();
+        match first {
+            Ok(v) => Ok(v),
+            Err(message) => {
+                let again: Result<(), String> = (|| {
+                    let cosim = $crate::frame_dut::build::<$model>(name, true)
+                        .map_err(|e| e.to_string())?;
+                    let mut sim = cosim.sim::<$model>(name).map_err(|e| e.to_string())?;
+                    let result = ($body)(&mut sim);
+                    sim.flush_trace();
+                    let path = sim
+                        .trace_path()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default();
+                    Err(format!(
+                        "waveform: {path} (rerun traced: {})",
+                        result.err().unwrap_or_default()
+                    ))
+                })();
+                Err(format!("{message}\n  {}", again.err().unwrap_or_default()))
+            }
+        }
+    }};
 }

@@ -15,7 +15,7 @@ use crate::csr_rw::CsrRw;
 use crate::toeplitz_pipe::KEY_BITS;
 
 /// Width of a queue index in the RTL (the map may use fewer bits; see `CAPS.QUEUE_BITS`).
-pub const QUEUE_BITS: usize = 8;
+pub const QUEUE_BITS: usize = rss_model::record::QUEUE_FIELD_BITS as usize;
 /// AXI response code for a slave error.
 const RESP_SLVERR: u64 = 2;
 

@@ -1,46 +1,145 @@
-//! The Verilog emitter: builds the design for a parameter set and writes `rss_core.v`
-//! in the form integrators and marlin expect: top module `rss_core`, ANSI port list
-//! with literal widths, sub-modules `rss_core__<path>`.
+//! The Verilog emitter: builds the design for a parameter set and writes it in the form
+//! integrators and marlin expect: a named top module with an ANSI port list and literal
+//! widths, sub-modules `<top>__<path>`.
 
 use rss_model::regmap::{ParamError, Params, RegisterMap};
 use rust_hdl::prelude::*;
 
 use crate::rss_core::RssCore;
+use crate::tuple_core::TupleCore;
 
-/// Name of the emitted top module.
-pub const TOP: &str = "rss_core";
+/// Which top level to emit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Interface {
+    /// `rss_core`: Ethernet frames in on AXI4-Stream of `data_bits` (64, 128, 256, 512).
+    Frames { data_bits: usize },
+    /// `rss_tuple_core`: flow tuples in (the core without its header parser).
+    Tuples,
+}
+
+/// Data widths the frame interface is built for.
+pub const DATA_WIDTHS: [usize; 4] = [64, 128, 256, 512];
+
+impl Interface {
+    pub fn module_name(self) -> &'static str {
+        match self {
+            Interface::Frames { .. } => "rss_core",
+            Interface::Tuples => "rss_tuple_core",
+        }
+    }
+}
+
+/// Why a design cannot be emitted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EmitError {
+    Params(ParamError),
+    DataWidth(usize),
+}
+
+impl std::fmt::Display for EmitError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EmitError::Params(e) => e.fmt(f),
+            EmitError::DataWidth(w) => {
+                write!(f, "data width {w} bits: supported are {DATA_WIDTHS:?}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for EmitError {}
 
 /// Verilog for the core built with `params`.
-pub fn verilog(params: Params) -> Result<String, ParamError> {
-    let map = RegisterMap::new(params)?;
-    macro_rules! build {
-        ($($log2:literal),*) => {
+pub fn verilog(params: Params, interface: Interface) -> Result<String, EmitError> {
+    let map = RegisterMap::new(params).map_err(EmitError::Params)?;
+    fn emit<B: Block>(mut core: B) -> String {
+        core.connect_all();
+        generate_verilog(&core)
+    }
+    // Table size is a const generic: one arm per supported size.
+    macro_rules! for_table_size {
+        ($log2:ident => $build:expr) => {
             match params.table_entries_log2 {
-                $($log2 => {
-                    let mut core = RssCore::<$log2>::new(&map);
-                    core.connect_all();
-                    generate_verilog(&core)
-                })*
+                1 => {
+                    const $log2: usize = 1;
+                    $build
+                }
+                2 => {
+                    const $log2: usize = 2;
+                    $build
+                }
+                3 => {
+                    const $log2: usize = 3;
+                    $build
+                }
+                4 => {
+                    const $log2: usize = 4;
+                    $build
+                }
+                5 => {
+                    const $log2: usize = 5;
+                    $build
+                }
+                6 => {
+                    const $log2: usize = 6;
+                    $build
+                }
+                7 => {
+                    const $log2: usize = 7;
+                    $build
+                }
+                8 => {
+                    const $log2: usize = 8;
+                    $build
+                }
+                9 => {
+                    const $log2: usize = 9;
+                    $build
+                }
+                10 => {
+                    const $log2: usize = 10;
+                    $build
+                }
                 got => unreachable!("RegisterMap::new accepted table_entries_log2 = {got}"),
             }
         };
     }
-    let raw = build!(1, 2, 3, 4, 5, 6, 7, 8, 9, 10);
-    Ok(tidy(&raw, &params))
+    let raw = match interface {
+        Interface::Tuples => for_table_size!(L => emit(TupleCore::<{ L }>::new(&map))),
+        Interface::Frames { data_bits: 64 } => {
+            for_table_size!(L => emit(RssCore::<64, 8, { L }>::new(&map)))
+        }
+        Interface::Frames { data_bits: 128 } => {
+            for_table_size!(L => emit(RssCore::<128, 16, { L }>::new(&map)))
+        }
+        Interface::Frames { data_bits: 256 } => {
+            for_table_size!(L => emit(RssCore::<256, 32, { L }>::new(&map)))
+        }
+        Interface::Frames { data_bits: 512 } => {
+            for_table_size!(L => emit(RssCore::<512, 64, { L }>::new(&map)))
+        }
+        Interface::Frames { data_bits } => return Err(EmitError::DataWidth(data_bits)),
+    };
+    Ok(tidy(&raw, &params, interface))
 }
 
 /// Renames `top` and its sub-modules and turns the top's port list into ANSI style.
-fn tidy(raw: &str, params: &Params) -> String {
+fn tidy(raw: &str, params: &Params, interface: Interface) -> String {
+    let top = interface.module_name();
+    let width = match interface {
+        Interface::Frames { data_bits } => format!(", {data_bits}-bit AXI4-Stream frames"),
+        Interface::Tuples => ", tuple port".to_string(),
+    };
     let mut out = format!(
-        "// rss_core: receive-side-scaling core. Generated by `rss-core gen`; do not edit.\n\
-         // Parameters: {} indirection entries, {} queues. Registers: see regmap.md.\n",
+        "// {top}: receive-side-scaling core. Generated by `rss-core gen`; do not edit.\n\
+         // Parameters: {} indirection entries, {} queues{width}. Registers: see regmap.md.\n",
         params.table_entries(),
         params.num_queues
     );
     let mut lines = raw.lines().peekable();
     while let Some(line) = lines.next() {
         if line.starts_with("module top(") {
-            out.push_str(&format!("module {TOP} (\n"));
+            out.push_str(&format!("module {top} (\n"));
             // rust-hdl declares the ports right after the header, one per line.
             while lines
                 .next_if(|l| l.trim().is_empty() || l.trim() == "// Module arguments")
@@ -61,14 +160,14 @@ fn tidy(raw: &str, params: &Params) -> String {
             out.push_str("\n);\n");
             continue;
         }
-        out.push_str(&rename_modules(line));
+        out.push_str(&rename_modules(line, top));
         out.push('\n');
     }
     out
 }
 
-/// `top$a$b` → `rss_core__a__b` (module names only; signals never start with `top$`).
-fn rename_modules(line: &str) -> String {
+/// `top$a$b` → `<top>__a__b` (module names only; signals never start with `top$`).
+fn rename_modules(line: &str, top: &str) -> String {
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
     while let Some(at) = rest.find("top$") {
@@ -80,7 +179,7 @@ fn rename_modules(line: &str) -> String {
             .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '$'))
             .unwrap_or(tail.len());
         if boundary {
-            out.push_str(TOP);
+            out.push_str(top);
             out.push_str(&tail[3..end].replace('$', "__"));
         } else {
             out.push_str(&tail[..end]);
@@ -98,33 +197,66 @@ mod tests {
     #[test]
     fn renames_only_module_paths() {
         assert_eq!(
-            rename_modules("    top$regs$ctrl ctrl("),
+            rename_modules("    top$regs$ctrl ctrl(", "rss_core"),
             "    rss_core__regs__ctrl ctrl("
         );
         assert_eq!(
-            rename_modules("module top$pipe(a);"),
+            rename_modules("module top$pipe(a);", "rss_core"),
             "module rss_core__pipe(a);"
         );
-        assert_eq!(rename_modules("    x = stop$q;"), "    x = stop$q;");
+        assert_eq!(
+            rename_modules("    x = stop$q;", "rss_core"),
+            "    x = stop$q;"
+        );
     }
 
     #[test]
-    fn emitted_top_has_ansi_ports_and_lints_clean() {
-        let v = verilog(Params::default()).unwrap();
-        assert!(v.contains("module rss_core (\n    input wire clk,\n"));
-        assert!(v.contains("    output reg [7:0] m_rss_queue\n);"));
+    fn emitted_tops_have_ansi_ports_and_lint_clean() {
+        let v = verilog(Params::default(), Interface::Tuples).unwrap();
+        assert!(v.contains("module rss_tuple_core (\n    input wire clk,\n"));
+        assert!(v.contains("    output reg [8:0] hash_types_enabled\n);"));
         assert!(!v.contains("top$"));
-        crate::lint::assert_lints_clean(&v, "rss_core_emitted");
+        crate::lint::assert_lints_clean(&v, "rss_tuple_core_emitted");
+        // Record ports as the model declares them.
+        let record_port = |prefix: &str, f: &rss_model::record::RecordField| {
+            format!("output reg [{}:0] {prefix}{}", f.bits - 1, f.name)
+        };
+        for f in &rss_model::record::RECORD_FIELDS {
+            assert!(v.contains(&record_port("m_rss_", f)), "{}", f.name);
+        }
+        for data_bits in [64, 512] {
+            let v = verilog(Params::default(), Interface::Frames { data_bits }).unwrap();
+            assert!(v.contains(&format!(
+                "    input wire [{}:0] s_axis_tdata,\n",
+                data_bits - 1
+            )));
+            assert!(v.contains("    output reg [1:0] m_axis_rss_flags\n);"));
+            for f in &rss_model::record::RECORD_FIELDS {
+                assert!(v.contains(&record_port("m_axis_rss_", f)), "{}", f.name);
+            }
+            crate::lint::assert_lints_clean(&v, &format!("rss_core_w{data_bits}_emitted"));
+        }
+        assert_eq!(
+            verilog(Params::default(), Interface::Frames { data_bits: 48 }),
+            Err(EmitError::DataWidth(48))
+        );
     }
 
     #[test]
     fn emitted_verilog_synthesizes_with_yosys_without_logic_loops() {
+        for data_bits in [64, 512] {
+            synthesize(Interface::Frames { data_bits });
+        }
+    }
+
+    fn synthesize(interface: Interface) {
         let dir = std::env::temp_dir().join(format!("rss-hdl-yosys-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("rss_core.v");
-        std::fs::write(&path, verilog(Params::default()).unwrap()).unwrap();
+        std::fs::write(&path, verilog(Params::default(), interface).unwrap()).unwrap();
+        let top = interface.module_name();
         let script = format!(
-            "read_verilog -sv {}; synth -top {TOP}; check -assert",
+            "read_verilog -sv {}; synth -top {top}; check -assert",
             path.display()
         );
         let out = std::process::Command::new("yosys")

@@ -37,11 +37,15 @@ pub fn assert_lints_clean(verilog: &str, name: &str) {
     );
 }
 
-/// The module nothing instantiates: `rss_core` once emitted, `top` straight from rust-hdl.
+/// The module nothing instantiates: the emitter's name for it, or `top` straight from
+/// rust-hdl.
 fn top_module(verilog: &str) -> &'static str {
-    if verilog.contains("module rss_core (") {
-        "rss_core"
-    } else {
-        "top"
-    }
+    [
+        crate::emit::Interface::Frames { data_bits: 64 },
+        crate::emit::Interface::Tuples,
+    ]
+    .into_iter()
+    .map(|i| i.module_name())
+    .find(|name| verilog.contains(&format!("module {name} (")))
+    .unwrap_or("top")
 }

@@ -1,19 +1,20 @@
-//! Top level: tuple in, steering record out, registers on AXI4-Lite.
+//! Top level `rss_core`: Ethernet frames in on AXI4-Stream, one steering record out per
+//! frame, registers on AXI4-Lite.
 //!
-//! Pipeline (4 clocks, one tuple per clock): type select + mask → stage 0, partial
-//! hashes → stage 1, hash + indirection RAM read → stage 2, record → output register.
-//! All stages advance together when the record slot is free (`!m_rss_valid ||
-//! m_rss_ready`), which is also `s_tuple_ready`.
+//! Frame capture → header parser (4 stages) → tuple core (hash, table, record; 4
+//! stages). Every stage advances together when the record slot is free, so a frame of
+//! `n` beats takes `n` clocks and records leave in frame order.
 
 use rss_model::regmap::RegisterMap;
 use rust_hdl::prelude::*;
 
-use crate::axil_regs::{AxilRegs, QUEUE_BITS};
-use crate::toeplitz_pipe::{TUPLE_BITS, ToeplitzPipe};
-use crate::type_select::TypeSelect;
+use crate::axil_regs::QUEUE_BITS;
+use crate::frame_capture::FrameCapture;
+use crate::header_parser::HeaderParser;
+use crate::tuple_core::TupleCore;
 
 #[derive(LogicBlock)]
-pub struct RssCore<const TABLE_LOG2: usize> {
+pub struct RssCore<const DATA_BITS: usize, const KEEP_BITS: usize, const TABLE_LOG2: usize> {
     /// Clock for everything.
     pub clk: Signal<In, Clock>,
     /// Active-high synchronous reset.
@@ -56,45 +57,36 @@ pub struct RssCore<const TABLE_LOG2: usize> {
     pub s_axil_rvalid: Signal<Out, Bit>,
     /// AXI4-Lite read data ready.
     pub s_axil_rready: Signal<In, Bit>,
-    /// Tuple in hash-input order (source address, destination address, source port,
-    /// destination port), network byte order, byte 0 in bits 287:280; IPv4 tuples use
-    /// the top 12 bytes. Bytes the selected type does not hash are ignored.
-    pub s_tuple_data: Signal<In, Bits<TUPLE_BITS>>,
-    /// Most specific hash type the tuple qualifies for, one-hot (`HASH_TYPES` bit
-    /// order), 0 when the packet has nothing hashable.
-    pub s_tuple_type: Signal<In, Bits<9>>,
-    /// Tuple valid.
-    pub s_tuple_valid: Signal<In, Bit>,
-    /// Tuple accepted this clock (when valid).
-    pub s_tuple_ready: Signal<Out, Bit>,
-    /// Record valid: one per accepted tuple, in order.
-    pub m_rss_valid: Signal<Out, Bit>,
+    /// Frame data, byte 0 of the beat in bits 7:0.
+    pub s_axis_tdata: Signal<In, Bits<DATA_BITS>>,
+    /// Byte enables: contiguous from lane 0, all ones except on the last beat.
+    pub s_axis_tkeep: Signal<In, Bits<KEEP_BITS>>,
+    /// Beat valid.
+    pub s_axis_tvalid: Signal<In, Bit>,
+    /// Beat accepted.
+    pub s_axis_tready: Signal<Out, Bit>,
+    /// Last beat of the frame.
+    pub s_axis_tlast: Signal<In, Bit>,
+    /// Record valid: exactly one per frame, in frame order.
+    pub m_axis_rss_tvalid: Signal<Out, Bit>,
     /// Record accepted.
-    pub m_rss_ready: Signal<In, Bit>,
-    /// Toeplitz hash, 0 when `m_rss_hash_type` is 0.
-    pub m_rss_hash: Signal<Out, Bits<32>>,
+    pub m_axis_rss_tready: Signal<In, Bit>,
+    /// Toeplitz hash, 0 when `m_axis_rss_hash_type` is 0.
+    pub m_axis_rss_hash: Signal<Out, Bits<32>>,
     /// Hash type used, one-hot (`HASH_TYPES` bit order = NDIS flag >> 8), 0 for no hash.
-    pub m_rss_hash_type: Signal<Out, Bits<9>>,
+    pub m_axis_rss_hash_type: Signal<Out, Bits<9>>,
     /// Receive queue.
-    pub m_rss_queue: Signal<Out, Bits<QUEUE_BITS>>,
-    regs: AxilRegs<TABLE_LOG2>,
-    select: TypeSelect,
-    pipe: ToeplitzPipe,
-    indirection: RAM<Bits<QUEUE_BITS>, TABLE_LOG2>,
-    out_valid: DFF<Bit>,
-    out_hash: DFF<Bits<32>>,
-    out_type: DFF<Bits<9>>,
-    out_queue: DFF<Bits<QUEUE_BITS>>,
-    one: Constant<Bits<16>>,
-    advance: Signal<Local, Bit>,
-    tag: Signal<Local, Bits<16>>,
-    size_mask: Signal<Local, Bits<16>>,
-    lookup_hash: Signal<Local, Bits<32>>,
-    lookup_index: Signal<Local, Bits<TABLE_LOG2>>,
-    record_type: Signal<Local, Bits<9>>,
+    pub m_axis_rss_queue: Signal<Out, Bits<QUEUE_BITS>>,
+    /// Bit 0: malformed frame (default queue, no hash); bit 1: IP fragment.
+    pub m_axis_rss_flags: Signal<Out, Bits<2>>,
+    capture: FrameCapture<DATA_BITS, KEEP_BITS>,
+    parser: HeaderParser,
+    core: TupleCore<TABLE_LOG2>,
 }
 
-impl<const TABLE_LOG2: usize> RssCore<TABLE_LOG2> {
+impl<const DATA_BITS: usize, const KEEP_BITS: usize, const TABLE_LOG2: usize>
+    RssCore<DATA_BITS, KEEP_BITS, TABLE_LOG2>
+{
     pub fn new(map: &RegisterMap) -> Self {
         RssCore {
             clk: Default::default(),
@@ -118,119 +110,80 @@ impl<const TABLE_LOG2: usize> RssCore<TABLE_LOG2> {
             s_axil_rresp: Default::default(),
             s_axil_rvalid: Default::default(),
             s_axil_rready: Default::default(),
-            s_tuple_data: Default::default(),
-            s_tuple_type: Default::default(),
-            s_tuple_valid: Default::default(),
-            s_tuple_ready: Default::default(),
-            m_rss_valid: Default::default(),
-            m_rss_ready: Default::default(),
-            m_rss_hash: Default::default(),
-            m_rss_hash_type: Default::default(),
-            m_rss_queue: Default::default(),
-            regs: AxilRegs::new(map),
-            select: Default::default(),
-            pipe: Default::default(),
-            indirection: RAM::new(
-                (0..1u64 << TABLE_LOG2)
-                    .map(|i| (i.to_bits(), 0.into()))
-                    .collect(),
-            ),
-            out_valid: Default::default(),
-            out_hash: Default::default(),
-            out_type: Default::default(),
-            out_queue: Default::default(),
-            one: Constant::new(1.into()),
-            advance: Default::default(),
-            tag: Default::default(),
-            size_mask: Default::default(),
-            lookup_hash: Default::default(),
-            lookup_index: Default::default(),
-            record_type: Default::default(),
+            s_axis_tdata: Default::default(),
+            s_axis_tkeep: Default::default(),
+            s_axis_tvalid: Default::default(),
+            s_axis_tready: Default::default(),
+            s_axis_tlast: Default::default(),
+            m_axis_rss_tvalid: Default::default(),
+            m_axis_rss_tready: Default::default(),
+            m_axis_rss_hash: Default::default(),
+            m_axis_rss_hash_type: Default::default(),
+            m_axis_rss_queue: Default::default(),
+            m_axis_rss_flags: Default::default(),
+            capture: Default::default(),
+            parser: Default::default(),
+            core: TupleCore::new(map),
         }
     }
 }
 
-impl<const TABLE_LOG2: usize> Logic for RssCore<TABLE_LOG2> {
+impl<const DATA_BITS: usize, const KEEP_BITS: usize, const TABLE_LOG2: usize> Logic
+    for RssCore<DATA_BITS, KEEP_BITS, TABLE_LOG2>
+{
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clk, out_valid, out_hash, out_type, out_queue);
-        self.regs.clock.next = self.clk.val();
-        self.regs.reset.next = self.rst.val();
-        self.pipe.clock.next = self.clk.val();
-        self.pipe.reset.next = self.rst.val();
-        self.indirection.read_clock.next = self.clk.val();
-        self.indirection.write_clock.next = self.clk.val();
+        self.capture.clock.next = self.clk.val();
+        self.capture.reset.next = self.rst.val();
+        self.parser.clock.next = self.clk.val();
+        self.parser.reset.next = self.rst.val();
+        self.core.clk.next = self.clk.val();
+        self.core.rst.next = self.rst.val();
+        self.core.s_axil_awprot.next = self.s_axil_awprot.val();
+        self.core.s_axil_arprot.next = self.s_axil_arprot.val();
+        self.core.s_axil_awaddr.next = self.s_axil_awaddr.val();
+        self.core.s_axil_awvalid.next = self.s_axil_awvalid.val();
+        self.s_axil_awready.next = self.core.s_axil_awready.val();
+        self.core.s_axil_wdata.next = self.s_axil_wdata.val();
+        self.core.s_axil_wstrb.next = self.s_axil_wstrb.val();
+        self.core.s_axil_wvalid.next = self.s_axil_wvalid.val();
+        self.s_axil_wready.next = self.core.s_axil_wready.val();
+        self.s_axil_bresp.next = self.core.s_axil_bresp.val();
+        self.s_axil_bvalid.next = self.core.s_axil_bvalid.val();
+        self.core.s_axil_bready.next = self.s_axil_bready.val();
+        self.core.s_axil_araddr.next = self.s_axil_araddr.val();
+        self.core.s_axil_arvalid.next = self.s_axil_arvalid.val();
+        self.s_axil_arready.next = self.core.s_axil_arready.val();
+        self.s_axil_rdata.next = self.core.s_axil_rdata.val();
+        self.s_axil_rresp.next = self.core.s_axil_rresp.val();
+        self.s_axil_rvalid.next = self.core.s_axil_rvalid.val();
+        self.core.s_axil_rready.next = self.s_axil_rready.val();
 
-        self.regs.s_axil_awaddr.next = self.s_axil_awaddr.val();
-        self.regs.s_axil_awvalid.next = self.s_axil_awvalid.val();
-        self.s_axil_awready.next = self.regs.s_axil_awready.val();
-        self.regs.s_axil_wdata.next = self.s_axil_wdata.val();
-        self.regs.s_axil_wstrb.next = self.s_axil_wstrb.val();
-        self.regs.s_axil_wvalid.next = self.s_axil_wvalid.val();
-        self.s_axil_wready.next = self.regs.s_axil_wready.val();
-        self.s_axil_bresp.next = self.regs.s_axil_bresp.val();
-        self.s_axil_bvalid.next = self.regs.s_axil_bvalid.val();
-        self.regs.s_axil_bready.next = self.s_axil_bready.val();
-        self.regs.s_axil_araddr.next = self.s_axil_araddr.val();
-        self.regs.s_axil_arvalid.next = self.s_axil_arvalid.val();
-        self.s_axil_arready.next = self.regs.s_axil_arready.val();
-        self.s_axil_rdata.next = self.regs.s_axil_rdata.val();
-        self.s_axil_rresp.next = self.regs.s_axil_rresp.val();
-        self.s_axil_rvalid.next = self.regs.s_axil_rvalid.val();
-        self.regs.s_axil_rready.next = self.s_axil_rready.val();
+        // The tuple core's input slot frees every stage before it.
+        self.capture.advance.next = self.core.s_tuple_ready.val();
+        self.parser.advance.next = self.core.s_tuple_ready.val();
+        self.capture.s_axis_tdata.next = self.s_axis_tdata.val();
+        self.capture.s_axis_tkeep.next = self.s_axis_tkeep.val();
+        self.capture.s_axis_tvalid.next = self.s_axis_tvalid.val();
+        self.capture.s_axis_tlast.next = self.s_axis_tlast.val();
+        self.s_axis_tready.next = self.capture.s_axis_tready.val();
 
-        self.indirection.write_enable.next = self.regs.table_write_enable.val();
-        self.indirection.write_address.next = self.regs.table_write_index.val();
-        self.indirection.write_data.next = self.regs.table_write_queue.val();
+        self.parser.in_valid.next = self.capture.frame_valid.val();
+        self.parser.in_window.next = self.capture.frame_window.val();
+        self.parser.in_length.next = self.capture.frame_length.val();
+        self.parser.enabled.next = self.core.hash_types_enabled.val();
 
-        self.advance.next = !self.out_valid.q.val() | self.m_rss_ready.val();
-        self.s_tuple_ready.next = self.advance.val();
+        self.core.s_tuple_valid.next = self.parser.out_valid.val();
+        self.core.s_tuple_data.next = self.parser.out_tuple.val();
+        self.core.s_tuple_type.next = self.parser.out_type.val();
+        self.core.s_tuple_flags.next = self.parser.out_flags.val();
 
-        self.select.candidate.next = self.s_tuple_type.val();
-        self.select.enabled.next = self.regs.hash_types.val();
-        self.select.tuple.next = self.s_tuple_data.val();
-        self.tag.next = bit_cast::<16, 9>(self.select.selected.val());
-        self.tag.next = self.tag.val().replace_bit(9, self.regs.enable.val()); // bit 9: RSS enabled; 8:0 type
-        self.pipe.advance.next = self.advance.val();
-        self.pipe.in_valid.next = self.s_tuple_valid.val();
-        self.pipe.in_tuple.next = self.select.masked_tuple.val();
-        self.pipe.in_tag.next = self.tag.val();
-        self.pipe.key.next = self.regs.key.val();
-
-        // The RAM read lands with stage 2: the next hash on advance, else stage 2's own.
-        self.lookup_hash.next = self.pipe.out_hash.val();
-        if self.advance.val() {
-            self.lookup_hash.next = self.pipe.next_hash.val();
-        }
-        self.size_mask.next = (self.one.val() << self.regs.table_size_log2.val()) - 1_u64;
-        self.lookup_index.next = self.lookup_hash.val().get_bits::<TABLE_LOG2>(0)
-            & self.size_mask.val().get_bits::<TABLE_LOG2>(0);
-        self.indirection.read_address.next = self.lookup_index.val();
-
-        self.record_type.next = self.pipe.out_tag.val().get_bits::<9>(0);
-        if self.advance.val() {
-            self.out_valid.d.next = self.pipe.out_valid.val();
-            if !self.pipe.out_tag.val().get_bit(9) {
-                self.out_hash.d.next = 0.into();
-                self.out_type.d.next = 0.into();
-                self.out_queue.d.next = self.regs.primary_queue.val();
-            } else if !self.record_type.val().any() {
-                self.out_hash.d.next = 0.into();
-                self.out_type.d.next = 0.into();
-                self.out_queue.d.next = self.regs.default_queue.val();
-            } else {
-                self.out_hash.d.next = self.pipe.out_hash.val();
-                self.out_type.d.next = self.record_type.val();
-                self.out_queue.d.next = self.indirection.read_data.val();
-            }
-        }
-        if self.rst.val() {
-            self.out_valid.d.next = false;
-        }
-        self.m_rss_valid.next = self.out_valid.q.val();
-        self.m_rss_hash.next = self.out_hash.q.val();
-        self.m_rss_hash_type.next = self.out_type.q.val();
-        self.m_rss_queue.next = self.out_queue.q.val();
+        self.core.m_rss_ready.next = self.m_axis_rss_tready.val();
+        self.m_axis_rss_tvalid.next = self.core.m_rss_valid.val();
+        self.m_axis_rss_hash.next = self.core.m_rss_hash.val();
+        self.m_axis_rss_hash_type.next = self.core.m_rss_hash_type.val();
+        self.m_axis_rss_queue.next = self.core.m_rss_queue.val();
+        self.m_axis_rss_flags.next = self.core.m_rss_flags.val();
     }
 }
 
@@ -242,7 +195,7 @@ mod tests {
     #[test]
     fn rss_core_is_synthesizable() {
         let map = RegisterMap::new(Params::default()).unwrap();
-        let mut uut = RssCore::<7>::new(&map);
+        let mut uut = RssCore::<64, 8, 7>::new(&map);
         uut.connect_all();
         crate::lint::assert_lints_clean(&generate_verilog(&uut), "rss_core");
     }

@@ -3,6 +3,8 @@
 
 use core::fmt::{Result, Write};
 
+use crate::parse::{FLAG_FRAGMENT, FLAG_MALFORMED};
+use crate::record::RECORD_FIELDS;
 use crate::regmap::{ADDR_BITS, Register, RegisterMap};
 
 fn json_str(out: &mut impl Write, s: &str) -> Result {
@@ -56,6 +58,18 @@ pub fn write_json(map: &RegisterMap, out: &mut impl Write) -> Result {
         }
         out.write_str("]}")?;
     }
+    out.write_str("\n  ],\n  \"record\": [")?;
+    for (i, f) in RECORD_FIELDS.iter().enumerate() {
+        out.write_str(if i == 0 {
+            "\n    {\"name\": "
+        } else {
+            ",\n    {\"name\": "
+        })?;
+        json_str(out, f.name)?;
+        write!(out, ", \"bits\": {}, \"doc\": ", f.bits)?;
+        json_str(out, f.doc)?;
+        out.write_char('}')?;
+    }
     out.write_str("\n  ]\n}\n")
 }
 
@@ -104,6 +118,16 @@ pub fn write_markdown(map: &RegisterMap, out: &mut impl Write) -> Result {
             reg.doc
         )?;
     }
+    writeln!(out, "\n## Steering record\n")?;
+    writeln!(
+        out,
+        "One record per frame (`rss_core`, ports `m_axis_rss_<field>` with `m_axis_rss_tvalid` / \
+         `m_axis_rss_tready`) or per tuple (`rss_tuple_core`, `m_rss_<field>`), in order.\n"
+    )?;
+    writeln!(out, "| field | bits | meaning |\n|---|---|---|")?;
+    for f in &RECORD_FIELDS {
+        writeln!(out, "| {} | {} | {} |", f.name, f.bits, f.doc)?;
+    }
     for reg in map.registers() {
         writeln!(out, "\n## {}\n\n{}\n", reg.name, reg.doc)?;
         writeln!(
@@ -149,5 +173,21 @@ pub fn write_c_header(map: &RegisterMap, out: &mut impl Write) -> Result {
             )?;
         }
     }
+    writeln!(
+        out,
+        "\n/* Steering record port fields (m_axis_rss_<field>). */"
+    )?;
+    for f in &RECORD_FIELDS {
+        out.write_str("#define RSS_RECORD_")?;
+        for c in f.name.chars() {
+            out.write_char(c.to_ascii_uppercase())?;
+        }
+        writeln!(out, "_BITS {}u", f.bits)?;
+    }
+    writeln!(
+        out,
+        "#define RSS_RECORD_FLAG_MALFORMED 0x{FLAG_MALFORMED:x}u"
+    )?;
+    writeln!(out, "#define RSS_RECORD_FLAG_FRAGMENT 0x{FLAG_FRAGMENT:x}u")?;
     writeln!(out, "\n#endif /* RSS_CORE_REGS_H */")
 }

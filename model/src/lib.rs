@@ -8,10 +8,14 @@
 //! - [`regmap`]: the register map, the single source every other part derives from.
 //! - [`regfile`]: the register block's behaviour (AXI responses, key commit, reset).
 //! - [`steer`]: hash + indirection table → steering record.
+//! - [`parse`]: Ethernet frame → tuple and hash type (rules: `docs/parser-rules.md`).
+//! - [`record`]: the record port's fields.
 #![no_std]
 
 pub mod export;
 pub mod hash_type;
+pub mod parse;
+pub mod record;
 pub mod regfile;
 pub mod regmap;
 pub mod steer;

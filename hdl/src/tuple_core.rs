@@ -1,0 +1,275 @@
+//! Tuple-level core: tuple in, steering record out, registers on AXI4-Lite. The frame
+//! top (`rss_core`) puts the header parser in front of it; emitted alone it is
+//! `rss_tuple_core`.
+//!
+//! Pipeline (4 clocks, one tuple per clock): type select + mask → stage 0, partial
+//! hashes → stage 1, hash + indirection RAM read → stage 2, record → output register.
+//! All stages advance together when the record slot is free (`!m_rss_valid ||
+//! m_rss_ready`), which is also `s_tuple_ready`.
+
+use rss_model::regmap::RegisterMap;
+use rust_hdl::prelude::*;
+
+use crate::axil_regs::{AxilRegs, QUEUE_BITS};
+use crate::toeplitz_pipe::{TUPLE_BITS, ToeplitzPipe};
+use crate::type_select::TypeSelect;
+
+#[derive(LogicBlock)]
+pub struct TupleCore<const TABLE_LOG2: usize> {
+    /// Clock for everything.
+    pub clk: Signal<In, Clock>,
+    /// Active-high synchronous reset.
+    pub rst: Signal<In, Bit>,
+    /// AXI4-Lite write address.
+    pub s_axil_awaddr: Signal<In, Bits<13>>,
+    /// AXI4-Lite write protection (ignored).
+    pub s_axil_awprot: Signal<In, Bits<3>>,
+    /// AXI4-Lite write address valid.
+    pub s_axil_awvalid: Signal<In, Bit>,
+    /// AXI4-Lite write address ready.
+    pub s_axil_awready: Signal<Out, Bit>,
+    /// AXI4-Lite write data.
+    pub s_axil_wdata: Signal<In, Bits<32>>,
+    /// AXI4-Lite write strobes.
+    pub s_axil_wstrb: Signal<In, Bits<4>>,
+    /// AXI4-Lite write data valid.
+    pub s_axil_wvalid: Signal<In, Bit>,
+    /// AXI4-Lite write data ready.
+    pub s_axil_wready: Signal<Out, Bit>,
+    /// AXI4-Lite write response (OKAY / SLVERR).
+    pub s_axil_bresp: Signal<Out, Bits<2>>,
+    /// AXI4-Lite write response valid.
+    pub s_axil_bvalid: Signal<Out, Bit>,
+    /// AXI4-Lite write response ready.
+    pub s_axil_bready: Signal<In, Bit>,
+    /// AXI4-Lite read address.
+    pub s_axil_araddr: Signal<In, Bits<13>>,
+    /// AXI4-Lite read protection (ignored).
+    pub s_axil_arprot: Signal<In, Bits<3>>,
+    /// AXI4-Lite read address valid.
+    pub s_axil_arvalid: Signal<In, Bit>,
+    /// AXI4-Lite read address ready.
+    pub s_axil_arready: Signal<Out, Bit>,
+    /// AXI4-Lite read data.
+    pub s_axil_rdata: Signal<Out, Bits<32>>,
+    /// AXI4-Lite read response (OKAY / SLVERR).
+    pub s_axil_rresp: Signal<Out, Bits<2>>,
+    /// AXI4-Lite read data valid.
+    pub s_axil_rvalid: Signal<Out, Bit>,
+    /// AXI4-Lite read data ready.
+    pub s_axil_rready: Signal<In, Bit>,
+    /// Tuple in hash-input order (source address, destination address, source port,
+    /// destination port), network byte order, byte 0 in bits 287:280; IPv4 tuples use
+    /// the top 12 bytes. Bytes the selected type does not hash are ignored.
+    pub s_tuple_data: Signal<In, Bits<TUPLE_BITS>>,
+    /// Most specific hash type the tuple qualifies for, one-hot (`HASH_TYPES` bit
+    /// order), 0 when the packet has nothing hashable.
+    pub s_tuple_type: Signal<In, Bits<9>>,
+    /// Tuple valid.
+    pub s_tuple_valid: Signal<In, Bit>,
+    /// Tuple accepted this clock (when valid).
+    pub s_tuple_ready: Signal<Out, Bit>,
+    /// Side band passed to the record unchanged (the parser's malformed/fragment flags).
+    pub s_tuple_flags: Signal<In, Bits<2>>,
+    /// Record valid: one per accepted tuple, in order.
+    pub m_rss_valid: Signal<Out, Bit>,
+    /// Record accepted.
+    pub m_rss_ready: Signal<In, Bit>,
+    /// Toeplitz hash, 0 when `m_rss_hash_type` is 0.
+    pub m_rss_hash: Signal<Out, Bits<32>>,
+    /// Hash type used, one-hot (`HASH_TYPES` bit order = NDIS flag >> 8), 0 for no hash.
+    pub m_rss_hash_type: Signal<Out, Bits<9>>,
+    /// Receive queue.
+    pub m_rss_queue: Signal<Out, Bits<QUEUE_BITS>>,
+    /// `s_tuple_flags` of the tuple.
+    pub m_rss_flags: Signal<Out, Bits<2>>,
+    /// `HASH_TYPES.ENABLED`, for a parser in front.
+    pub hash_types_enabled: Signal<Out, Bits<9>>,
+    regs: AxilRegs<TABLE_LOG2>,
+    select: TypeSelect,
+    pipe: ToeplitzPipe,
+    indirection: RAM<Bits<QUEUE_BITS>, TABLE_LOG2>,
+    out_valid: DFF<Bit>,
+    out_hash: DFF<Bits<32>>,
+    out_type: DFF<Bits<9>>,
+    out_queue: DFF<Bits<QUEUE_BITS>>,
+    out_flags: DFF<Bits<2>>,
+    one: Constant<Bits<16>>,
+    advance: Signal<Local, Bit>,
+    tag: Signal<Local, Bits<16>>,
+    size_mask: Signal<Local, Bits<16>>,
+    lookup_hash: Signal<Local, Bits<32>>,
+    lookup_index: Signal<Local, Bits<TABLE_LOG2>>,
+    record_type: Signal<Local, Bits<9>>,
+}
+
+impl<const TABLE_LOG2: usize> TupleCore<TABLE_LOG2> {
+    pub fn new(map: &RegisterMap) -> Self {
+        TupleCore {
+            clk: Default::default(),
+            rst: Default::default(),
+            s_axil_awaddr: Default::default(),
+            s_axil_awprot: Default::default(),
+            s_axil_awvalid: Default::default(),
+            s_axil_awready: Default::default(),
+            s_axil_wdata: Default::default(),
+            s_axil_wstrb: Default::default(),
+            s_axil_wvalid: Default::default(),
+            s_axil_wready: Default::default(),
+            s_axil_bresp: Default::default(),
+            s_axil_bvalid: Default::default(),
+            s_axil_bready: Default::default(),
+            s_axil_araddr: Default::default(),
+            s_axil_arprot: Default::default(),
+            s_axil_arvalid: Default::default(),
+            s_axil_arready: Default::default(),
+            s_axil_rdata: Default::default(),
+            s_axil_rresp: Default::default(),
+            s_axil_rvalid: Default::default(),
+            s_axil_rready: Default::default(),
+            s_tuple_data: Default::default(),
+            s_tuple_type: Default::default(),
+            s_tuple_valid: Default::default(),
+            s_tuple_ready: Default::default(),
+            s_tuple_flags: Default::default(),
+            m_rss_valid: Default::default(),
+            m_rss_ready: Default::default(),
+            m_rss_hash: Default::default(),
+            m_rss_hash_type: Default::default(),
+            m_rss_queue: Default::default(),
+            m_rss_flags: Default::default(),
+            hash_types_enabled: Default::default(),
+            regs: AxilRegs::new(map),
+            select: Default::default(),
+            pipe: Default::default(),
+            indirection: RAM::new(
+                (0..1u64 << TABLE_LOG2)
+                    .map(|i| (i.to_bits(), 0.into()))
+                    .collect(),
+            ),
+            out_valid: Default::default(),
+            out_hash: Default::default(),
+            out_type: Default::default(),
+            out_queue: Default::default(),
+            out_flags: Default::default(),
+            one: Constant::new(1.into()),
+            advance: Default::default(),
+            tag: Default::default(),
+            size_mask: Default::default(),
+            lookup_hash: Default::default(),
+            lookup_index: Default::default(),
+            record_type: Default::default(),
+        }
+    }
+}
+
+impl<const TABLE_LOG2: usize> Logic for TupleCore<TABLE_LOG2> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self, clk, out_valid, out_hash, out_type, out_queue, out_flags
+        );
+        self.regs.clock.next = self.clk.val();
+        self.regs.reset.next = self.rst.val();
+        self.pipe.clock.next = self.clk.val();
+        self.pipe.reset.next = self.rst.val();
+        self.indirection.read_clock.next = self.clk.val();
+        self.indirection.write_clock.next = self.clk.val();
+
+        self.regs.s_axil_awaddr.next = self.s_axil_awaddr.val();
+        self.regs.s_axil_awvalid.next = self.s_axil_awvalid.val();
+        self.s_axil_awready.next = self.regs.s_axil_awready.val();
+        self.regs.s_axil_wdata.next = self.s_axil_wdata.val();
+        self.regs.s_axil_wstrb.next = self.s_axil_wstrb.val();
+        self.regs.s_axil_wvalid.next = self.s_axil_wvalid.val();
+        self.s_axil_wready.next = self.regs.s_axil_wready.val();
+        self.s_axil_bresp.next = self.regs.s_axil_bresp.val();
+        self.s_axil_bvalid.next = self.regs.s_axil_bvalid.val();
+        self.regs.s_axil_bready.next = self.s_axil_bready.val();
+        self.regs.s_axil_araddr.next = self.s_axil_araddr.val();
+        self.regs.s_axil_arvalid.next = self.s_axil_arvalid.val();
+        self.s_axil_arready.next = self.regs.s_axil_arready.val();
+        self.s_axil_rdata.next = self.regs.s_axil_rdata.val();
+        self.s_axil_rresp.next = self.regs.s_axil_rresp.val();
+        self.s_axil_rvalid.next = self.regs.s_axil_rvalid.val();
+        self.regs.s_axil_rready.next = self.s_axil_rready.val();
+
+        self.indirection.write_enable.next = self.regs.table_write_enable.val();
+        self.indirection.write_address.next = self.regs.table_write_index.val();
+        self.indirection.write_data.next = self.regs.table_write_queue.val();
+
+        self.advance.next = !self.out_valid.q.val() | self.m_rss_ready.val();
+        self.s_tuple_ready.next = self.advance.val();
+
+        self.select.candidate.next = self.s_tuple_type.val();
+        self.select.enabled.next = self.regs.hash_types.val();
+        self.select.tuple.next = self.s_tuple_data.val();
+        self.tag.next = bit_cast::<16, 9>(self.select.selected.val());
+        self.tag.next = self.tag.val().replace_bit(9, self.regs.enable.val()); // bit 9: RSS enabled; 8:0 type; 11:10 flags
+        self.tag.next = self
+            .tag
+            .val()
+            .replace_bit(10, self.s_tuple_flags.val().get_bit(0));
+        self.tag.next = self
+            .tag
+            .val()
+            .replace_bit(11, self.s_tuple_flags.val().get_bit(1));
+        self.pipe.advance.next = self.advance.val();
+        self.pipe.in_valid.next = self.s_tuple_valid.val();
+        self.pipe.in_tuple.next = self.select.masked_tuple.val();
+        self.pipe.in_tag.next = self.tag.val();
+        self.pipe.key.next = self.regs.key.val();
+
+        // The RAM read lands with stage 2: the next hash on advance, else stage 2's own.
+        self.lookup_hash.next = self.pipe.out_hash.val();
+        if self.advance.val() {
+            self.lookup_hash.next = self.pipe.next_hash.val();
+        }
+        self.size_mask.next = (self.one.val() << self.regs.table_size_log2.val()) - 1_u64;
+        self.lookup_index.next = self.lookup_hash.val().get_bits::<TABLE_LOG2>(0)
+            & self.size_mask.val().get_bits::<TABLE_LOG2>(0);
+        self.indirection.read_address.next = self.lookup_index.val();
+
+        self.record_type.next = self.pipe.out_tag.val().get_bits::<9>(0);
+        if self.advance.val() {
+            self.out_valid.d.next = self.pipe.out_valid.val();
+            self.out_flags.d.next = self.pipe.out_tag.val().get_bits::<2>(10);
+            if !self.pipe.out_tag.val().get_bit(9) {
+                self.out_hash.d.next = 0.into();
+                self.out_type.d.next = 0.into();
+                self.out_queue.d.next = self.regs.primary_queue.val();
+            } else if !self.record_type.val().any() {
+                self.out_hash.d.next = 0.into();
+                self.out_type.d.next = 0.into();
+                self.out_queue.d.next = self.regs.default_queue.val();
+            } else {
+                self.out_hash.d.next = self.pipe.out_hash.val();
+                self.out_type.d.next = self.record_type.val();
+                self.out_queue.d.next = self.indirection.read_data.val();
+            }
+        }
+        if self.rst.val() {
+            self.out_valid.d.next = false;
+        }
+        self.m_rss_valid.next = self.out_valid.q.val();
+        self.m_rss_hash.next = self.out_hash.q.val();
+        self.m_rss_hash_type.next = self.out_type.q.val();
+        self.m_rss_queue.next = self.out_queue.q.val();
+        self.m_rss_flags.next = self.out_flags.q.val();
+        self.hash_types_enabled.next = self.regs.hash_types.val();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rss_model::regmap::Params;
+
+    #[test]
+    fn tuple_core_is_synthesizable() {
+        let map = RegisterMap::new(Params::default()).unwrap();
+        let mut uut = TupleCore::<7>::new(&map);
+        uut.connect_all();
+        crate::lint::assert_lints_clean(&generate_verilog(&uut), "tuple_core");
+    }
+}

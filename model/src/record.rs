@@ -1,0 +1,44 @@
+//! The steering record port (`m_axis_rss_*` on `rss_core`, `m_rss_*` on
+//! `rss_tuple_core`): declared once here; the RTL's port widths are checked against it
+//! and the generated interface docs are written from it.
+
+use crate::hash_type::HASH_TYPE_BITS;
+
+/// Width of the record's queue field (and of the RTL's queue datapath); a build's
+/// `CAPS.QUEUE_BITS` says how many low bits are meaningful.
+pub const QUEUE_FIELD_BITS: u8 = 8;
+/// Width of the record's flags field.
+pub const FLAGS_BITS: u8 = 2;
+
+/// One field of the record port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordField {
+    /// Port name suffix: `m_axis_rss_<name>`.
+    pub name: &'static str,
+    pub bits: u8,
+    pub doc: &'static str,
+}
+
+/// Every field of the record, in port order.
+pub const RECORD_FIELDS: [RecordField; 4] = [
+    RecordField {
+        name: "hash",
+        bits: 32,
+        doc: "Toeplitz hash; 0 when hash_type is 0.",
+    },
+    RecordField {
+        name: "hash_type",
+        bits: HASH_TYPE_BITS,
+        doc: "Hash type used, one-hot in HASH_TYPES bit order (bit n = NDIS flag 1 << (n+8)); 0 = no hash.",
+    },
+    RecordField {
+        name: "queue",
+        bits: QUEUE_FIELD_BITS,
+        doc: "Receive queue: TABLE entry (hashed), DEFAULT_QUEUE (enabled, no hash) or PRIMARY_QUEUE (RSS disabled).",
+    },
+    RecordField {
+        name: "flags",
+        bits: FLAGS_BITS,
+        doc: "Bit 0 (FLAG_MALFORMED): IP frame with broken headers or too short, no hash. Bit 1 (FLAG_FRAGMENT): IPv4/IPv6 fragment, hashed on addresses only.",
+    },
+];
