@@ -255,6 +255,21 @@ impl CheckedBus {
         self.write_with(sim, addr, data, strb, |_| {})
     }
 
+    /// Stages `key` (whole 32-bit words, byte 4n in bits 31:24) and commits it.
+    pub fn set_key<P: AxilPins>(&mut self, sim: &mut P, key: &[u8]) -> Result<(), String> {
+        for (i, word) in key.chunks_exact(4).enumerate() {
+            let word = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
+            self.write(
+                sim,
+                rss_model::regmap::offset::KEY + 4 * i as u32,
+                word,
+                0xf,
+            )?;
+        }
+        self.write(sim, rss_model::regmap::offset::KEY_COMMIT, 1, 0xf)
+            .map(drop)
+    }
+
     pub fn read<P: AxilPins>(&mut self, sim: &mut P, addr: u32) -> Result<(u32, Resp), String> {
         let (data, rtl) = self.bus.read(sim, addr).map_err(|e| e.to_string())?;
         let expected = self.model.read(addr);

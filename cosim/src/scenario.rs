@@ -109,21 +109,11 @@ pub fn random_traffic(
     let params = Params::default();
     let mut bus = CheckedBus::new(RegFile::new(params).map_err(|e| e.to_string())?);
     dut::reset(sim);
-    let mut summary = Summary {
-        queue_counts: vec![0; usize::from(params.num_queues)],
-        ..Summary::default()
-    };
+    let mut summary = Summary::new(params);
     let start_cycle = sim.cycles();
     for batch in 0..batches {
         random_config(&mut rng, &mut bus, sim)?;
-        summary.configurations += 1;
-        // Rates from full speed to heavy gaps, so both bubbles and stalls are covered.
-        let (valid, ready) = match batch % 4 {
-            0 => (100, 100),
-            1 => (100, 50),
-            2 => (60, 100),
-            _ => (rng.random_range(10..100), rng.random_range(10..100)),
-        };
+        let (valid, ready) = batch_rates(batch, &mut rng);
         let mut traffic = Traffic::new(rng.random(), valid, ready);
         let tuples: Vec<TupleIn> = (0..batch_size).map(|_| random_tuple(&mut rng)).collect();
         for t in &tuples {
@@ -132,36 +122,78 @@ pub fn random_traffic(
         traffic
             .drain(sim)
             .map_err(|e| format!("cycle {}: {e}", sim.cycles()))?;
-        if traffic.records.len() != tuples.len() {
-            return Err(format!(
-                "batch {batch}: {} tuples in, {} records out",
-                tuples.len(),
-                traffic.records.len()
-            ));
-        }
-        for (i, (t, got)) in tuples.iter().zip(&traffic.records).enumerate() {
-            let expected = RecordOut::from(bus.model.steer(&t.model()));
-            if *got != expected {
-                summary.mismatches += 1;
-                return Err(format!(
-                    "batch {batch} tuple {i} ({t:02x?}): RTL {got:x?}, model {expected:x?} (cycle {})",
-                    sim.cycles()
-                ));
-            }
-            summary.queue_counts[usize::from(got.queue)] += 1;
-            let slot = if got.hash_type == 0 {
-                9
-            } else {
-                got.hash_type.trailing_zeros() as usize
-            };
-            summary.type_counts[slot] += 1;
-        }
-        summary.tuples += tuples.len() as u64;
+        let expected = tuples
+            .iter()
+            .map(|t| RecordOut::from(bus.model.steer(&t.model())));
+        summary
+            .check_batch(batch, expected, &traffic.records, |i| {
+                format!("tuple {i} ({:02x?})", tuples[i])
+            })
+            .map_err(|e| format!("{e} (cycle {})", sim.cycles()))?;
         summary.cycles = sim.cycles() - start_cycle;
         summary.elapsed = start.elapsed();
         progress(&summary);
     }
     Ok(summary)
+}
+
+/// `tvalid` / `tready` percentages for a batch: full speed, record backpressure, input
+/// gaps, then random, so both bubbles and stalls are covered.
+fn batch_rates(batch: u64, rng: &mut StdRng) -> (u32, u32) {
+    match batch % 4 {
+        0 => (100, 100),
+        1 => (100, 50),
+        2 => (60, 100),
+        _ => (rng.random_range(10..100), rng.random_range(10..100)),
+    }
+}
+
+impl Summary {
+    fn new(params: Params) -> Summary {
+        Summary {
+            queue_counts: vec![0; usize::from(params.num_queues)],
+            ..Summary::default()
+        }
+    }
+
+    /// Compares one configuration's records with the model's, in order and in number,
+    /// and counts them. `describe(i)` names input `i` in a mismatch report.
+    fn check_batch(
+        &mut self,
+        batch: u64,
+        expected: impl ExactSizeIterator<Item = RecordOut>,
+        got: &[RecordOut],
+        describe: impl Fn(usize) -> String,
+    ) -> Result<(), String> {
+        if expected.len() != got.len() {
+            return Err(format!(
+                "batch {batch}: {} packets in, {} records out",
+                expected.len(),
+                got.len()
+            ));
+        }
+        for (i, (expected, got)) in expected.zip(got).enumerate() {
+            if *got != expected {
+                self.mismatches += 1;
+                return Err(format!(
+                    "batch {batch} {}: RTL {got:x?}, model {expected:x?}",
+                    describe(i)
+                ));
+            }
+            self.queue_counts[usize::from(got.queue)] += 1;
+            let slot = if got.hash_type == 0 {
+                9
+            } else {
+                got.hash_type.trailing_zeros() as usize
+            };
+            self.type_counts[slot] += 1;
+            self.malformed += u64::from(got.flags & FLAG_MALFORMED != 0);
+            self.fragments += u64::from(got.flags & FLAG_FRAGMENT != 0);
+        }
+        self.tuples += got.len() as u64;
+        self.configurations += 1;
+        Ok(())
+    }
 }
 
 /// Runs `body` on an untraced model; if it fails, runs it again on a traced one (same
@@ -208,20 +240,10 @@ pub fn random_frame_traffic<P: FramePins>(
     let params = Params::default();
     let mut bus = CheckedBus::new(RegFile::new(params).map_err(|e| e.to_string())?);
     frame_dut::reset(sim);
-    let mut summary = Summary {
-        queue_counts: vec![0; usize::from(params.num_queues)],
-        ..Summary::default()
-    };
-    let mut cycles = 0;
+    let mut summary = Summary::new(params);
     for batch in 0..batches {
         random_config(&mut rng, &mut bus, sim)?;
-        summary.configurations += 1;
-        let (valid, ready) = match batch % 4 {
-            0 => (100, 100),
-            1 => (100, 50),
-            2 => (60, 100),
-            _ => (rng.random_range(10..100), rng.random_range(10..100)),
-        };
+        let (valid, ready) = batch_rates(batch, &mut rng);
         let mut traffic = FrameTraffic::new(rng.random(), valid, ready);
         let frames: Vec<Vec<u8>> = (0..batch_size)
             .map(|_| frames::random_frame(&mut rng))
@@ -237,40 +259,18 @@ pub fn random_frame_traffic<P: FramePins>(
                 .map_err(|e| format!("batch {batch} clock {clocks}: {e}"))?;
             clocks += 1;
         }
-        cycles += clocks;
-        if traffic.records.len() != frames.len() {
-            return Err(format!(
-                "batch {batch}: {} frames in, {} records out",
-                frames.len(),
-                traffic.records.len()
-            ));
-        }
         let config = bus.model.steer_config();
-        for (i, (frame, got)) in frames.iter().zip(&traffic.records).enumerate() {
-            let (record, flags) = steer_frame(&config, frame);
-            let expected = RecordOut {
+        let expected = frames.iter().map(|f| {
+            let (record, flags) = steer_frame(&config, f);
+            RecordOut {
                 flags,
                 ..RecordOut::from(record)
-            };
-            if *got != expected {
-                summary.mismatches += 1;
-                return Err(format!(
-                    "batch {batch} frame {i} ({} bytes: {frame:02x?}): RTL {got:x?}, model {expected:x?}",
-                    frame.len()
-                ));
             }
-            summary.queue_counts[usize::from(got.queue)] += 1;
-            let slot = if got.hash_type == 0 {
-                9
-            } else {
-                got.hash_type.trailing_zeros() as usize
-            };
-            summary.type_counts[slot] += 1;
-            summary.malformed += u64::from(got.flags & FLAG_MALFORMED != 0);
-            summary.fragments += u64::from(got.flags & FLAG_FRAGMENT != 0);
-        }
-        summary.tuples += frames.len() as u64;
-        summary.cycles = cycles;
+        });
+        summary.check_batch(batch, expected, &traffic.records, |i| {
+            format!("frame {i} ({} bytes: {:02x?})", frames[i].len(), frames[i])
+        })?;
+        summary.cycles += clocks;
         summary.elapsed = start.elapsed();
         progress(&summary);
     }

@@ -21,18 +21,6 @@ fn run(name: &str, body: impl Fn(&mut CoreSim<'_>) -> Result<(), String>) {
     }
 }
 
-fn write_key(bus: &mut CheckedBus, sim: &mut CoreSim<'_>, key: &[u8]) -> Result<(), String> {
-    for (i, word) in key.chunks(4).enumerate() {
-        bus.write(
-            sim,
-            offset::KEY + 4 * i as u32,
-            u32::from_be_bytes(word.try_into().unwrap()),
-            0xf,
-        )?;
-    }
-    bus.write(sim, offset::KEY_COMMIT, 1, 0xf).map(drop)
-}
-
 #[test]
 fn register_bus_matches_the_model() {
     run("register_bus", |sim| {
@@ -99,7 +87,7 @@ fn published_vectors_hash_through_the_rtl() {
     run("published_vectors", |sim| {
         let mut bus = checked_bus();
         dut::reset(sim);
-        write_key(&mut bus, sim, &MS_DEFAULT_KEY)?;
+        bus.set_key(sim, &MS_DEFAULT_KEY)?;
         bus.write(sim, offset::HASH_TYPES, 0x1ff, 0xf)?;
         bus.write(sim, offset::CTRL, 1, 0xf)?;
         let text = include_str!("../../testdata/ms-rss-verification.tsv");

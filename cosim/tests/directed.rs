@@ -35,8 +35,11 @@ fn v6(exts: &[ExtHeader], protocol: u8, payload: &[u8]) -> Vec<u8> {
     ipv6_packet(S6, D6, exts, protocol, payload)
 }
 
-/// (rule, frame, enabled types, expected hash type, expected flags)
-fn cases() -> Vec<(&'static str, Vec<u8>, HashTypes, Option<HashType>, u8)> {
+/// A rule, a frame that exercises it, the enabled types, and what the rule says the
+/// record carries.
+type Case = (&'static str, Vec<u8>, HashTypes, Option<HashType>, u8);
+
+fn cases() -> Vec<Case> {
     let tcp = tcp_segment(1234, 80, &[], b"x");
     let udp = udp_datagram(53, 5353, b"x");
     let all = HashTypes::ALL;
@@ -163,14 +166,14 @@ fn cases() -> Vec<(&'static str, Vec<u8>, HashTypes, Option<HashType>, u8)> {
         ),
         (
             "IPv6 HAO, only TCP_IPV6: plain addresses",
-            frame(&[], 0x86dd, &v6(&[hao.clone()], 6, &tcp)),
+            frame(&[], 0x86dd, &v6(std::slice::from_ref(&hao), 6, &tcp)),
             HashTypes::NONE.with(HashType::TcpIpv6),
             Some(HashType::TcpIpv6),
             0,
         ),
         (
             "IPv6 HAO, only IPV6_EX: Ex addresses, no ports",
-            frame(&[], 0x86dd, &v6(&[hao.clone()], 6, &tcp)),
+            frame(&[], 0x86dd, &v6(std::slice::from_ref(&hao), 6, &tcp)),
             HashTypes::NONE.with(HashType::Ipv6Ex),
             Some(HashType::Ipv6Ex),
             0,
@@ -291,15 +294,7 @@ fn cases() -> Vec<(&'static str, Vec<u8>, HashTypes, Option<HashType>, u8)> {
 fn directed<P: FramePins>(sim: &mut P) -> Result<(), String> {
     let mut bus = CheckedBus::new(RegFile::new(Params::default()).unwrap());
     reset(sim);
-    for (i, word) in MS_DEFAULT_KEY.chunks(4).enumerate() {
-        bus.write(
-            sim,
-            offset::KEY + 4 * i as u32,
-            u32::from_be_bytes(word.try_into().unwrap()),
-            0xf,
-        )?;
-    }
-    bus.write(sim, offset::KEY_COMMIT, 1, 0xf)?;
+    bus.set_key(sim, &MS_DEFAULT_KEY)?;
     for e in 0..128 {
         bus.write(sim, offset::TABLE + 4 * e, e % 64, 0xf)?;
     }

@@ -59,26 +59,13 @@ fn random_frames_512_bit_match_the_model() {
     .unwrap_or_else(|e| panic!("{e}"));
 }
 
-fn program_default_key<P: FramePins>(sim: &mut P, bus: &mut CheckedBus) -> Result<(), String> {
-    for (i, word) in MS_DEFAULT_KEY.chunks(4).enumerate() {
-        bus.write(
-            sim,
-            offset::KEY + 4 * i as u32,
-            u32::from_be_bytes(word.try_into().unwrap()),
-            0xf,
-        )?;
-    }
-    bus.write(sim, offset::KEY_COMMIT, 1, 0xf)?;
-    bus.write(sim, offset::CTRL, 1, 0xf)?;
-    Ok(())
-}
-
 /// The published tuples as TCP in IPv4 / IPv6 frames (with and without VLAN tags):
 /// the RTL's hashes equal the published ones, with 4-tuple and address-only types.
 fn published_vectors<P: FramePins>(sim: &mut P) -> Result<(), String> {
     let mut bus = CheckedBus::new(RegFile::new(Params::default()).unwrap());
     reset(sim);
-    program_default_key(sim, &mut bus)?;
+    bus.set_key(sim, &MS_DEFAULT_KEY)?;
+    bus.write(sim, offset::CTRL, 1, 0xf)?;
     let text = include_str!("../../testdata/ms-rss-verification.tsv");
     for (types, column) in [(HashTypes::ALL, 5), (HashTypes(0b101), 4)] {
         bus.write(sim, offset::HASH_TYPES, u32::from(types.0), 0xf)?;
