@@ -7,6 +7,7 @@ use std::process::Command;
 
 use bitvec::prelude::*;
 use rand::{Rng, SeedableRng, rngs::StdRng};
+use rss_model::vectors::published;
 
 const DEFAULT_KEY: &str =
     "6d5a56da255b0ec24167253d43a38fb0d0ca2bcbae7b30b477cb2da38030f20c6a42b73bbeac01fa";
@@ -46,22 +47,15 @@ fn tuple_bytes(src: IpAddr, dst: IpAddr, ports: Option<(u16, u16)>) -> Vec<u8> {
 
 #[test]
 fn hash_matches_all_sixteen_published_vectors() {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/testdata/ms-rss-verification.tsv"
-    ))
-    .unwrap();
     let mut checked = 0;
-    for line in text
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.starts_with("dst_addr") && !l.is_empty())
-    {
-        let c: Vec<&str> = line.split('\t').collect();
-        let (dst, dport, src, sport) = (c[0], c[1], c[2], c[3]);
+    for v in published() {
+        let (src, dst) = (v.src.to_string(), v.dst.to_string());
+        let (sport, dport) = (v.sport.to_string(), v.dport.to_string());
+        let (src, dst, sport, dport) = (src.as_str(), dst.as_str(), sport.as_str(), dport.as_str());
         let (code, out, _) = rss_core(&["hash", "--src", src, "--dst", dst]);
         assert_eq!(
             (code, out.trim()),
-            (0, format!("0x{}", c[4]).as_str()),
+            (0, format!("0x{:08x}", v.hash_ip).as_str()),
             "{src} -> {dst}"
         );
         let (code, out, _) = rss_core(&[
@@ -69,7 +63,7 @@ fn hash_matches_all_sixteen_published_vectors() {
         ]);
         assert_eq!(
             (code, out.trim()),
-            (0, format!("0x{}", c[5]).as_str()),
+            (0, format!("0x{:08x}", v.hash_ip_ports).as_str()),
             "{src}:{sport} -> {dst}:{dport}"
         );
         checked += 2;

@@ -9,6 +9,7 @@ use rss_model::regfile::RegFile;
 use rss_model::regmap::{ADDR_BITS, KEY_WORDS, Params, offset};
 use rss_model::toeplitz::MS_DEFAULT_KEY;
 use rss_model::tuple::Transport;
+use rss_model::vectors::published;
 use rss_model::{HashType, Tuple};
 
 fn checked_bus() -> CheckedBus {
@@ -90,24 +91,17 @@ fn published_vectors_hash_through_the_rtl() {
         bus.set_key(sim, &MS_DEFAULT_KEY)?;
         bus.write(sim, offset::HASH_TYPES, 0x1ff, 0xf)?;
         bus.write(sim, offset::CTRL, 1, 0xf)?;
-        let text = include_str!("../../testdata/ms-rss-verification.tsv");
         let mut traffic = Traffic::new(1, 100, 100);
         let mut expected = Vec::new();
-        for line in text
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.starts_with("dst_addr"))
-        {
-            let c: Vec<&str> = line.split('\t').collect();
-            let (dst, src) = (c[0].parse().unwrap(), c[2].parse().unwrap());
-            let (dport, sport) = (c[1].parse().unwrap(), c[3].parse().unwrap());
-            let addresses = Tuple::addresses(src, dst).unwrap();
-            let ports = Tuple::with_ports(src, dst, sport, dport, Transport::Tcp).unwrap();
-            for (tuple, hash) in [(addresses, c[4]), (ports, c[5])] {
+        for v in published() {
+            let addresses = Tuple::addresses(v.src, v.dst).unwrap();
+            let ports = Tuple::with_ports(v.src, v.dst, v.sport, v.dport, Transport::Tcp).unwrap();
+            for (tuple, hash) in [(addresses, v.hash_ip), (ports, v.hash_ip_ports)] {
                 traffic.push(TupleIn {
                     bytes: tuple.bytes,
                     type_bits: tuple.candidate.unwrap().mask(),
                 });
-                expected.push(u32::from_str_radix(hash, 16).unwrap());
+                expected.push(hash);
             }
         }
         traffic.drain(sim)?;

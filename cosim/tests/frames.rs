@@ -13,6 +13,7 @@ use rss_model::parse::steer_frame;
 use rss_model::regfile::RegFile;
 use rss_model::regmap::{Params, offset};
 use rss_model::toeplitz::MS_DEFAULT_KEY;
+use rss_model::vectors::published;
 
 fn random_frames<P: FramePins>(sim: &mut P, seed: u64) -> Result<(), String> {
     let summary = scenario::random_frame_traffic(sim, seed, 25, 4000, |_| {})?;
@@ -66,23 +67,18 @@ fn published_vectors<P: FramePins>(sim: &mut P) -> Result<(), String> {
     reset(sim);
     bus.set_key(sim, &MS_DEFAULT_KEY)?;
     bus.write(sim, offset::CTRL, 1, 0xf)?;
-    let text = include_str!("../../testdata/ms-rss-verification.tsv");
-    for (types, column) in [(HashTypes::ALL, 5), (HashTypes(0b101), 4)] {
+    for (types, four_tuple) in [(HashTypes::ALL, true), (HashTypes(0b101), false)] {
         bus.write(sim, offset::HASH_TYPES, u32::from(types.0), 0xf)?;
         let mut traffic = FrameTraffic::new(9, 100, 100);
         let mut expected = Vec::new();
-        for (row, line) in text
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.starts_with("dst_addr"))
-            .enumerate()
-        {
-            let c: Vec<&str> = line.split('\t').collect();
-            let (dst, src): (std::net::IpAddr, std::net::IpAddr) =
-                (c[0].parse().unwrap(), c[2].parse().unwrap());
-            let (dport, sport): (u16, u16) = (c[1].parse().unwrap(), c[3].parse().unwrap());
+        for (row, v) in published().enumerate() {
             let tags: &[u16] = [&[][..], &[0x8100], &[0x88a8, 0x8100]][row % 3];
-            traffic.push(frames::tcp_frame(tags, src, dst, sport, dport));
-            expected.push(u32::from_str_radix(c[column], 16).unwrap());
+            traffic.push(frames::tcp_frame(tags, v.src, v.dst, v.sport, v.dport));
+            expected.push(if four_tuple {
+                v.hash_ip_ports
+            } else {
+                v.hash_ip
+            });
         }
         traffic.drain(sim)?;
         let hashes: Vec<u32> = traffic.records.iter().map(|r| r.hash).collect();

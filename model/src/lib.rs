@@ -21,6 +21,7 @@ pub mod regmap;
 pub mod steer;
 pub mod toeplitz;
 pub mod tuple;
+pub mod vectors;
 
 pub use hash_type::{HashType, HashTypes};
 pub use regfile::{RegError, RegFile};

@@ -12,6 +12,7 @@ use rss_model::parse::{
 use rss_model::steer::{SteerConfig, steer};
 use rss_model::toeplitz::MS_DEFAULT_KEY;
 use rss_model::tuple::Transport;
+use rss_model::vectors::{Vector, published};
 use rss_model::{HashType, HashTypes, TUPLE_BYTES, ToeplitzTable, Tuple};
 
 // ---------------------------------------------------------------------------------------
@@ -349,33 +350,8 @@ const CARE: &str = "2001:db8:5678::c0a";
 // Published vectors in real frames
 // ---------------------------------------------------------------------------------------
 
-struct Vector {
-    src: IpAddr,
-    dst: IpAddr,
-    sport: u16,
-    dport: u16,
-    hash_ip: u32,
-    hash_ip_ports: u32,
-}
-
 fn vectors() -> Vec<Vector> {
-    let rows: Vec<Vector> = include_str!("../../testdata/ms-rss-verification.tsv")
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.starts_with("dst_addr") && !l.trim().is_empty())
-        .map(|line| {
-            let c: Vec<&str> = line.split('\t').collect();
-            Vector {
-                dst: c[0].parse().unwrap(),
-                dport: c[1].parse().unwrap(),
-                src: c[2].parse().unwrap(),
-                sport: c[3].parse().unwrap(),
-                hash_ip: u32::from_str_radix(c[4], 16).unwrap(),
-                hash_ip_ports: u32::from_str_radix(c[5], 16).unwrap(),
-            }
-        })
-        .collect();
-    assert_eq!(rows.len(), 8);
-    rows
+    published().collect()
 }
 
 fn vector_frame(v: &Vector) -> Vec<u8> {

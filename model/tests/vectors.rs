@@ -1,40 +1,13 @@
 //! The published Microsoft verification vectors and properties of the Toeplitz hash.
 
-use std::net::IpAddr;
-
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use rss_model::toeplitz::MS_DEFAULT_KEY;
 use rss_model::tuple::Transport;
+use rss_model::vectors::{Vector, published};
 use rss_model::{HashType, ToeplitzTable, Tuple, toeplitz_bitwise};
 
-struct Vector {
-    src: IpAddr,
-    dst: IpAddr,
-    sport: u16,
-    dport: u16,
-    hash_ip: u32,
-    hash_ip_ports: u32,
-}
-
 fn vectors() -> Vec<Vector> {
-    let text = include_str!("../../testdata/ms-rss-verification.tsv");
-    let rows: Vec<Vector> = text
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.starts_with("dst_addr") && !l.trim().is_empty())
-        .map(|line| {
-            let c: Vec<&str> = line.split('\t').collect();
-            Vector {
-                dst: c[0].parse().unwrap(),
-                dport: c[1].parse().unwrap(),
-                src: c[2].parse().unwrap(),
-                sport: c[3].parse().unwrap(),
-                hash_ip: u32::from_str_radix(c[4], 16).unwrap(),
-                hash_ip_ports: u32::from_str_radix(c[5], 16).unwrap(),
-            }
-        })
-        .collect();
-    assert_eq!(rows.len(), 8, "the published table has 8 rows (16 hashes)");
-    rows
+    published().collect()
 }
 
 #[test]
