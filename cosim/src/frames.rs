@@ -611,6 +611,19 @@ impl Built {
     }
 }
 
+/// An IPv6 frame with random addresses around `exts` and `l4`, finished like every
+/// generated frame (random MACs, padding, sometimes an FCS).
+fn ipv6_frame<R: Rng + ?Sized>(
+    rng: &mut R,
+    tags: &[(u16, u16)],
+    exts: &[ExtHeader],
+    protocol: u8,
+    l4: &[u8],
+) -> Vec<u8> {
+    let packet = ipv6_packet(random_v6_addr(rng), random_v6_addr(rng), exts, protocol, l4);
+    finish(rng, ethernet(tags, ETHERTYPE_IPV6, &packet))
+}
+
 fn finish<R: Rng + ?Sized>(rng: &mut R, mut frame: Vec<u8>) -> Vec<u8> {
     // Random MACs (multicast and broadcast included).
     rng.fill(&mut frame[..12]);
@@ -767,14 +780,7 @@ fn ports_past_payload<R: Rng + ?Sized>(rng: &mut R) -> Vec<u8> {
             .into_iter()
             .filter(|e| !e.is_fragmenting())
             .collect();
-        let packet = ipv6_packet(
-            random_v6_addr(rng),
-            random_v6_addr(rng),
-            &exts,
-            protocol,
-            &l4,
-        );
-        return finish(rng, ethernet(&tags, ETHERTYPE_IPV6, &packet));
+        return ipv6_frame(rng, &tags, &exts, protocol, &l4);
     };
     finish(rng, ethernet(&tags, ETHERTYPE_IPV4, &packet))
 }
@@ -800,14 +806,7 @@ fn too_many_ext_headers<R: Rng + ?Sized>(rng: &mut R) -> Vec<u8> {
         .collect();
     let protocol = random_v6_protocol(rng);
     let l4 = random_l4(rng, protocol, 200);
-    let packet = ipv6_packet(
-        random_v6_addr(rng),
-        random_v6_addr(rng),
-        &exts,
-        protocol,
-        &l4,
-    );
-    finish(rng, ethernet(&tags, ETHERTYPE_IPV6, &packet))
+    ipv6_frame(rng, &tags, &exts, protocol, &l4)
 }
 
 /// A long extension header that pushes the next header or the ports past the window.
@@ -856,14 +855,7 @@ fn past_window<R: Rng + ?Sized>(rng: &mut R) -> Vec<u8> {
         exts.rotate_right(1);
     }
     let l4 = random_l4(rng, protocol, 600);
-    let packet = ipv6_packet(
-        random_v6_addr(rng),
-        random_v6_addr(rng),
-        &exts,
-        protocol,
-        &l4,
-    );
-    finish(rng, ethernet(&tags, ETHERTYPE_IPV6, &packet))
+    ipv6_frame(rng, &tags, &exts, protocol, &l4)
 }
 
 /// Kinds of malformation [`random_malformed`] picks from (see the match arms).
