@@ -1,6 +1,6 @@
 //! Emits the designs the cosim binds to (default parameters) into `generated/`:
-//! `rss_tuple_core.v` (tuple port) and `rss_core_w64.v` / `rss_core_w512.v` (frame
-//! port at 64 and 512 bits). A file is rewritten only when its content changes, so
+//! `rss_tuple_core.v` (tuple port) and `rss_core_w{64,128,256,512}.v` (frame
+//! port at every width). A file is rewritten only when its content changes, so
 //! marlin does not re-verilate on every build.
 
 use rss_hdl::emit::{Interface, verilog};
@@ -11,6 +11,8 @@ fn main() {
     let designs = [
         ("rss_tuple_core.v", Interface::Tuples),
         ("rss_core_w64.v", Interface::Frames { data_bits: 64 }),
+        ("rss_core_w128.v", Interface::Frames { data_bits: 128 }),
+        ("rss_core_w256.v", Interface::Frames { data_bits: 256 }),
         ("rss_core_w512.v", Interface::Frames { data_bits: 512 }),
     ];
     for (file, interface) in designs {

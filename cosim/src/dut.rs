@@ -58,8 +58,24 @@ pub struct RecordOut {
     pub hash: u32,
     pub hash_type: u16,
     pub queue: u16,
-    /// Frame flags (`rss_model::parse::FLAG_*`); the tuple port passes 0 through.
+    /// Frame flags (`rss_model::parse::FLAG_*`, `rss_model::record::FLAG_RECORDS_LOST`);
+    /// the tuple port passes its 2-bit side band through.
     pub flags: u8,
+    /// Frame length field (frame core only; 0 on the tuple port).
+    pub length: u16,
+}
+
+impl RecordOut {
+    /// The record the frame core must emit for `frame` under `config`: the model's
+    /// steering decision, flags and length.
+    pub fn for_frame(config: &rss_model::steer::SteerConfig<'_>, frame: &[u8]) -> Self {
+        let (record, flags) = rss_model::parse::steer_frame(config, frame);
+        RecordOut {
+            flags,
+            length: rss_model::record::length_field(frame.len()),
+            ..RecordOut::from(record)
+        }
+    }
 }
 
 impl From<Record> for RecordOut {
@@ -69,6 +85,7 @@ impl From<Record> for RecordOut {
             hash_type: r.hash_type_bits(),
             queue: r.queue,
             flags: 0,
+            length: 0,
         }
     }
 }
@@ -152,6 +169,7 @@ impl Traffic {
             hash_type: sim.m_rss_hash_type,
             queue: u16::from(sim.m_rss_queue),
             flags: sim.m_rss_flags,
+            length: 0,
         });
         self.fires = (tuple_fires, record);
     }

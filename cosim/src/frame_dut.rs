@@ -12,11 +12,21 @@ use crate::dut::{RecordOut, build_design};
 use crate::{Cosim, Sim, WideIn};
 
 const _: &str = include_str!("../generated/rss_core_w64.v");
+const _: &str = include_str!("../generated/rss_core_w128.v");
+const _: &str = include_str!("../generated/rss_core_w256.v");
 const _: &str = include_str!("../generated/rss_core_w512.v");
 
 #[verilog(src = "generated/rss_core_w64.v", name = "rss_core")]
 pub struct RssCoreW64;
 crate::impl_axil_pins!(RssCoreW64);
+
+#[verilog(src = "generated/rss_core_w128.v", name = "rss_core")]
+pub struct RssCoreW128;
+crate::impl_axil_pins!(RssCoreW128);
+
+#[verilog(src = "generated/rss_core_w256.v", name = "rss_core")]
+pub struct RssCoreW256;
+crate::impl_axil_pins!(RssCoreW256);
 
 #[verilog(src = "generated/rss_core_w512.v", name = "rss_core")]
 pub struct RssCoreW512;
@@ -69,6 +79,7 @@ macro_rules! frame_pins {
                     hash_type: self.m_axis_rss_hash_type,
                     queue: u16::from(self.m_axis_rss_queue),
                     flags: self.m_axis_rss_flags,
+                    length: self.m_axis_rss_length,
                 })
             }
         }
@@ -78,6 +89,16 @@ macro_rules! frame_pins {
 frame_pins!(RssCoreW64, 8, "rss_core_w64.v", |sim, lanes| sim
     .s_axis_tdata =
     u64::from_le_bytes(lanes));
+frame_pins!(RssCoreW128, 16, "rss_core_w128.v", |sim, lanes| {
+    let words: [u32; 4] =
+        std::array::from_fn(|i| u32::from_le_bytes(lanes[4 * i..4 * i + 4].try_into().unwrap()));
+    sim.s_axis_tdata = WideIn::new(words);
+});
+frame_pins!(RssCoreW256, 32, "rss_core_w256.v", |sim, lanes| {
+    let words: [u32; 8] =
+        std::array::from_fn(|i| u32::from_le_bytes(lanes[4 * i..4 * i + 4].try_into().unwrap()));
+    sim.s_axis_tdata = WideIn::new(words);
+});
 frame_pins!(RssCoreW512, 64, "rss_core_w512.v", |sim, lanes| {
     let words: [u32; 16] =
         std::array::from_fn(|i| u32::from_le_bytes(lanes[4 * i..4 * i + 4].try_into().unwrap()));
@@ -135,6 +156,9 @@ pub struct FrameTraffic {
     valid_percent: u32,
     ready_percent: u32,
     fires: (bool, bool, Option<RecordOut>),
+    /// A beat was offered and not taken: AXI4-Stream keeps it (and `tvalid`) until
+    /// accepted.
+    holding: bool,
     idle_edges: u64,
 }
 
@@ -150,6 +174,7 @@ impl FrameTraffic {
             valid_percent,
             ready_percent,
             fires: (false, false, None),
+            holding: false,
             idle_edges: 0,
         }
     }
@@ -172,7 +197,9 @@ impl FrameTraffic {
     }
 
     pub fn plan<P: FramePins>(&mut self, sim: &mut P) {
-        let offer = !self.frames.is_empty() && self.rng.random_range(0..100) < self.valid_percent;
+        // A source decides to offer a beat at random, but once it has, the beat stays.
+        let offer = !self.frames.is_empty()
+            && (self.holding || self.rng.random_range(0..100) < self.valid_percent);
         let mut last = false;
         if let Some(frame) = self.frames.front().filter(|_| offer) {
             let start = self.beat * P::BEAT_BYTES;
@@ -186,6 +213,7 @@ impl FrameTraffic {
         sim.eval();
         let beat_fires = offer && sim.beat_ready();
         let record = sim.record().filter(|_| ready);
+        self.holding = offer && !beat_fires;
         self.fires = (beat_fires, beat_fires && last, record);
     }
 

@@ -542,9 +542,17 @@ fn random_chain<R: Rng + ?Sized>(rng: &mut R, budget: usize) -> Vec<ExtHeader> {
     if rng.random_bool(0.4) {
         let options = if rng.random_bool(0.7) {
             let mut o = home_address_options(random_v6_addr(rng));
-            if rng.random_bool(0.2) {
-                // Some padding or another option ahead of it.
-                o.splice(0..0, [0u8, 0]);
+            match rng.random_range(0..8) {
+                // Other paddings that reach offset 6 (found) ...
+                0 => o.splice(0..4, [0u8, 0, 1, 0]).for_each(drop),
+                1 => o.splice(0..4, [1u8, 0, 0, 0]).for_each(drop),
+                2 => o.splice(0..4, [0u8, 1, 1, 0]).for_each(drop),
+                3 => o.splice(0..4, [1u8, 0, 1, 0]).for_each(drop),
+                // ... or miss it (not found): four Pad1, two bytes late, no padding.
+                4 => o.splice(0..4, [0u8, 0, 0, 0]).for_each(drop),
+                5 => o.splice(0..0, [0u8, 0]).for_each(drop),
+                6 => o.splice(0..4, []).for_each(drop),
+                _ => {}
             }
             o
         } else {

@@ -12,7 +12,7 @@ use crate::axil::AxilPins;
 use crate::dut::{self, CheckedBus, CoreSim, RecordOut, Traffic, TupleIn};
 use crate::frame_dut::{self, FramePins, FrameTraffic};
 use crate::frames;
-use rss_model::parse::{FLAG_FRAGMENT, FLAG_MALFORMED, steer_frame};
+use rss_model::parse::{FLAG_FRAGMENT, FLAG_MALFORMED};
 
 /// A random tuple: mostly well-formed candidates of every type, some with garbage in
 /// the unhashed bytes, some unhashable (0) or malformed (not one-hot) type fields.
@@ -260,13 +260,7 @@ pub fn random_frame_traffic<P: FramePins>(
             clocks += 1;
         }
         let config = bus.model.steer_config();
-        let expected = frames.iter().map(|f| {
-            let (record, flags) = steer_frame(&config, f);
-            RecordOut {
-                flags,
-                ..RecordOut::from(record)
-            }
-        });
+        let expected = frames.iter().map(|f| RecordOut::for_frame(&config, f));
         summary.check_batch(batch, expected, &traffic.records, |i| {
             format!("frame {i} ({} bytes: {:02x?})", frames[i].len(), frames[i])
         })?;

@@ -307,10 +307,7 @@ fn directed<P: FramePins>(sim: &mut P) -> Result<(), String> {
         traffic.drain(sim)?;
         let got = traffic.records[0];
         let (record, model_flags) = steer_frame(&bus.model.steer_config(), &frame);
-        let model = RecordOut {
-            flags: model_flags,
-            ..RecordOut::from(record)
-        };
+        let model = RecordOut::for_frame(&bus.model.steer_config(), &frame);
         if got != model {
             return Err(format!("{rule}: RTL {got:x?}, model {model:x?}"));
         }

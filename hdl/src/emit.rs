@@ -34,6 +34,8 @@ impl Interface {
 pub enum EmitError {
     Params(ParamError),
     DataWidth(usize),
+    FifoDepth(u16),
+    Name(String),
 }
 
 impl std::fmt::Display for EmitError {
@@ -43,15 +45,66 @@ impl std::fmt::Display for EmitError {
             EmitError::DataWidth(w) => {
                 write!(f, "data width {w} bits: supported are {DATA_WIDTHS:?}")
             }
+            EmitError::FifoDepth(d) => write!(
+                f,
+                "record FIFO depth {d}: must be 1..={MAX_RECORD_FIFO_DEPTH}"
+            ),
+            EmitError::Name(n) => write!(f, "`{n}` is not a Verilog identifier"),
         }
     }
 }
 
 impl std::error::Error for EmitError {}
 
-/// Verilog for the core built with `params`.
+/// Generator options beyond the register-map parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CoreOptions {
+    /// Top module name; every sub-module is named `<name>__<path>`, so cores generated
+    /// under different names can live in one design. `None`: the interface's default.
+    pub name: Option<String>,
+    /// Tap mode: `s_axis_tready` is never deasserted; records that find no room are
+    /// dropped and counted.
+    pub tap: bool,
+    /// Records the output FIFO holds (1..=256; block RAM of 256 entries either way).
+    pub record_fifo_depth: u16,
+}
+
+/// Largest record FIFO depth.
+pub const MAX_RECORD_FIFO_DEPTH: u16 = 256;
+
+impl Default for CoreOptions {
+    fn default() -> Self {
+        CoreOptions {
+            name: None,
+            tap: false,
+            record_fifo_depth: 16,
+        }
+    }
+}
+
+/// Verilog for the core built with `params` and default options.
 pub fn verilog(params: Params, interface: Interface) -> Result<String, EmitError> {
+    verilog_with(params, interface, &CoreOptions::default())
+}
+
+/// Verilog for the core built with `params` and `options`.
+pub fn verilog_with(
+    params: Params,
+    interface: Interface,
+    options: &CoreOptions,
+) -> Result<String, EmitError> {
     let map = RegisterMap::new(params).map_err(EmitError::Params)?;
+    if options.record_fifo_depth == 0 || options.record_fifo_depth > MAX_RECORD_FIFO_DEPTH {
+        return Err(EmitError::FifoDepth(options.record_fifo_depth));
+    }
+    if let Some(name) = &options.name {
+        let legal = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !legal {
+            return Err(EmitError::Name(name.clone()));
+        }
+    }
+    let depth = options.record_fifo_depth;
     fn emit<B: Block>(mut core: B) -> String {
         core.connect_all();
         generate_verilog(&core)
@@ -106,26 +159,30 @@ pub fn verilog(params: Params, interface: Interface) -> Result<String, EmitError
     }
     let raw = match interface {
         Interface::Tuples => for_table_size!(L => emit(TupleCore::<{ L }>::new(&map))),
-        Interface::Frames { data_bits: 64 } => {
-            for_table_size!(L => emit(RssCore::<64, 8, { L }>::new(&map)))
-        }
-        Interface::Frames { data_bits: 128 } => {
-            for_table_size!(L => emit(RssCore::<128, 16, { L }>::new(&map)))
-        }
-        Interface::Frames { data_bits: 256 } => {
-            for_table_size!(L => emit(RssCore::<256, 32, { L }>::new(&map)))
-        }
-        Interface::Frames { data_bits: 512 } => {
-            for_table_size!(L => emit(RssCore::<512, 64, { L }>::new(&map)))
-        }
+        // Hash unit steps = clocks a 64-byte frame takes (8, 4, 2, 1).
+        Interface::Frames { data_bits: 64 } => for_table_size!(L => emit(
+            RssCore::<64, 8, 112, 160, { L }, 8, 36, 67, 32, 8, 9>::new(&map, options.tap, depth)
+        )),
+        Interface::Frames { data_bits: 128 } => for_table_size!(L => emit(
+            RssCore::<128, 16, 176, 224, { L }, 4, 72, 103, 64, 8, 9>::new(&map, options.tap, depth)
+        )),
+        Interface::Frames { data_bits: 256 } => for_table_size!(L => emit(
+            RssCore::<256, 32, 304, 352, { L }, 2, 144, 175, 128, 8, 9>::new(&map, options.tap, depth)
+        )),
+        Interface::Frames { data_bits: 512 } => for_table_size!(L => emit(
+            RssCore::<512, 64, 560, 608, { L }, 1, 288, 319, 256, 8, 9>::new(&map, options.tap, depth)
+        )),
         Interface::Frames { data_bits } => return Err(EmitError::DataWidth(data_bits)),
     };
-    Ok(tidy(&raw, &params, interface))
+    let top = options
+        .name
+        .clone()
+        .unwrap_or_else(|| interface.module_name().to_string());
+    Ok(tidy(&raw, &params, interface, &top))
 }
 
 /// Renames `top` and its sub-modules and turns the top's port list into ANSI style.
-fn tidy(raw: &str, params: &Params, interface: Interface) -> String {
-    let top = interface.module_name();
+fn tidy(raw: &str, params: &Params, interface: Interface, top: &str) -> String {
     let width = match interface {
         Interface::Frames { data_bits } => format!(", {data_bits}-bit AXI4-Stream frames"),
         Interface::Tuples => ", tuple port".to_string(),
@@ -221,7 +278,8 @@ mod tests {
         let record_port = |prefix: &str, f: &rss_model::record::RecordField| {
             format!("output reg [{}:0] {prefix}{}", f.bits - 1, f.name)
         };
-        for f in &rss_model::record::RECORD_FIELDS {
+        // The tuple core's record: hash, type, queue (its flags are the tuple's two).
+        for f in &rss_model::record::RECORD_FIELDS[..3] {
             assert!(v.contains(&record_port("m_rss_", f)), "{}", f.name);
         }
         for data_bits in [64, 512] {
@@ -230,7 +288,7 @@ mod tests {
                 "    input wire [{}:0] s_axis_tdata,\n",
                 data_bits - 1
             )));
-            assert!(v.contains("    output reg [1:0] m_axis_rss_flags\n);"));
+            assert!(v.contains("    output reg [15:0] m_axis_rss_length\n);"));
             for f in &rss_model::record::RECORD_FIELDS {
                 assert!(v.contains(&record_port("m_axis_rss_", f)), "{}", f.name);
             }

@@ -2,22 +2,32 @@
 //!
 //! One block per file. Every number the register decoder uses (offsets, field limits,
 //! reset values) comes from `rss_model::regmap`.
+//!
+//! Frame datapath (`rss_core`): [`frame_ingress`] → [`word_slots`] → [`l3_header`] →
+//! 4 × [`ext_step`] → [`field_capture`] → [`tuple_select`] → [`hash_unit`] →
+//! indirection RAM → [`record_fifo`]. The tuple-level core (`rss_tuple_core`) is
+//! [`tuple_core`].
 
 pub mod axil_regs;
+pub mod beat;
 pub mod byte_swap;
 pub mod csr;
 pub mod csr_ro;
 pub mod csr_rw;
 pub mod emit;
-pub mod ext_header;
-pub mod frame_capture;
-pub mod header_parser;
-pub mod l3_decode;
-pub mod l4_select;
+pub mod ext_step;
+pub mod field_capture;
+pub mod frame_ingress;
+pub mod hash_unit;
+pub mod l3_header;
+pub mod record_fifo;
 pub mod rss_core;
 pub mod toeplitz_pipe;
 pub mod tuple_core;
+pub mod tuple_select;
 pub mod type_select;
+pub mod word_pick;
+pub mod word_slots;
 
 #[cfg(test)]
 pub(crate) mod lint;

@@ -1,23 +1,54 @@
 //! Top level `rss_core`: Ethernet frames in on AXI4-Stream, one steering record out per
-//! frame, registers on AXI4-Lite.
+//! frame through a FIFO, registers on AXI4-Lite.
 //!
-//! Frame capture → header parser (4 stages) → tuple core (hash, table, record; 4
-//! stages). Every stage advances together when the record slot is free, so a frame of
-//! `n` beats takes `n` clocks and records leave in frame order.
+//! Datapath (every stage registered, one beat per clock, no stage ever stalls):
+//! `FrameIngress` → `WordSlots` (L2, L3-aligned words) → `L3Header` → 4 × `ExtStep`
+//! (IPv6 extension headers) → `FieldCapture` (fields, verdict on the last beat) →
+//! `TupleSelect` → `HashUnit` (Toeplitz, `STEPS` clocks per frame) → indirection
+//! table (block RAM) → `RecordFifo`.
+//!
+//! Flow control: `s_axis_tready` comes from registers only. A new frame is taken only
+//! while the records held plus the frames in flight fit the FIFO, so a consumer that
+//! refuses records stops the stream between frames, never inside one, and only after
+//! FIFO-depth frames. In tap mode (`gen --tap`) the stream is never stopped: a record
+//! that finds no room is dropped, counted, and the next record carries flag bit 2.
 
 use rss_model::regmap::RegisterMap;
 use rust_hdl::prelude::*;
 
-use crate::axil_regs::QUEUE_BITS;
-use crate::frame_capture::FrameCapture;
-use crate::header_parser::HeaderParser;
-use crate::tuple_core::TupleCore;
+use crate::axil_regs::{AxilRegs, QUEUE_BITS};
+use crate::ext_step::ExtStep;
+use crate::field_capture::FieldCapture;
+use crate::frame_ingress::{FrameIngress, LENGTH_BITS};
+use crate::hash_unit::{HashUnit, TAG_BITS};
+use crate::l3_header::L3Header;
+use crate::record_fifo::RecordFifo;
+use crate::tuple_select::TupleSelect;
+use crate::word_slots::WordSlots;
+
+/// FIFO entry: hash, type, queue, flags, length.
+pub const RECORD_BITS: usize = 32 + 9 + QUEUE_BITS + 3 + LENGTH_BITS;
+/// Drop counter width.
+pub const DROP_COUNT_BITS: usize = 32;
 
 #[derive(LogicBlock)]
-pub struct RssCore<const DATA_BITS: usize, const KEEP_BITS: usize, const TABLE_LOG2: usize> {
+pub struct RssCore<
+    const DATA_BITS: usize,
+    const KEEP_BITS: usize,
+    const EXTENDED_BITS: usize,
+    const BUNDLE_BITS: usize,
+    const TABLE_LOG2: usize,
+    const STEPS: usize,
+    const CHUNK: usize,
+    const KEY_WINDOW: usize,
+    const PARTIAL_BITS: usize,
+    const FIFO_LOG2: usize,
+    const FIFO_COUNT_BITS: usize,
+> {
     /// Clock for everything.
     pub clk: Signal<In, Clock>,
-    /// Active-high synchronous reset.
+    /// Active-high synchronous reset. Frames in flight and queued records are dropped;
+    /// the next beat after reset starts a new frame.
     pub rst: Signal<In, Bit>,
     /// AXI4-Lite write address.
     pub s_axil_awaddr: Signal<In, Bits<13>>,
@@ -63,11 +94,11 @@ pub struct RssCore<const DATA_BITS: usize, const KEEP_BITS: usize, const TABLE_L
     pub s_axis_tkeep: Signal<In, Bits<KEEP_BITS>>,
     /// Beat valid.
     pub s_axis_tvalid: Signal<In, Bit>,
-    /// Beat accepted.
+    /// Beat accepted (from registers; never low inside a frame of 60 bytes or more).
     pub s_axis_tready: Signal<Out, Bit>,
     /// Last beat of the frame.
     pub s_axis_tlast: Signal<In, Bit>,
-    /// Record valid: exactly one per frame, in frame order.
+    /// Record valid: one per frame, in frame order.
     pub m_axis_rss_tvalid: Signal<Out, Bit>,
     /// Record accepted.
     pub m_axis_rss_tready: Signal<In, Bit>,
@@ -77,17 +108,79 @@ pub struct RssCore<const DATA_BITS: usize, const KEEP_BITS: usize, const TABLE_L
     pub m_axis_rss_hash_type: Signal<Out, Bits<9>>,
     /// Receive queue.
     pub m_axis_rss_queue: Signal<Out, Bits<QUEUE_BITS>>,
-    /// Bit 0: malformed frame (default queue, no hash); bit 1: IP fragment.
-    pub m_axis_rss_flags: Signal<Out, Bits<2>>,
-    capture: FrameCapture<DATA_BITS, KEEP_BITS>,
-    parser: HeaderParser,
-    core: TupleCore<TABLE_LOG2>,
+    /// Bit 0: malformed (default queue, no hash); bit 1: IP fragment; bit 2: records
+    /// were dropped before this one (tap mode).
+    pub m_axis_rss_flags: Signal<Out, Bits<3>>,
+    /// Frame length in bytes (saturates at 65 535).
+    pub m_axis_rss_length: Signal<Out, Bits<LENGTH_BITS>>,
+    regs: AxilRegs<TABLE_LOG2>,
+    ingress: FrameIngress<DATA_BITS, KEEP_BITS>,
+    slots: WordSlots<DATA_BITS, EXTENDED_BITS, BUNDLE_BITS>,
+    l3: L3Header<DATA_BITS, BUNDLE_BITS>,
+    ext1: ExtStep<DATA_BITS, BUNDLE_BITS>,
+    ext2: ExtStep<DATA_BITS, BUNDLE_BITS>,
+    ext3: ExtStep<DATA_BITS, BUNDLE_BITS>,
+    ext4: ExtStep<DATA_BITS, BUNDLE_BITS>,
+    capture: FieldCapture<DATA_BITS, BUNDLE_BITS>,
+    select: TupleSelect,
+    hasher: HashUnit<STEPS, CHUNK, KEY_WINDOW, PARTIAL_BITS>,
+    indirection: RAM<Bits<QUEUE_BITS>, TABLE_LOG2>,
+    fifo: RecordFifo<RECORD_BITS, FIFO_LOG2, FIFO_COUNT_BITS>,
+    in_flight: DFF<Bits<FIFO_COUNT_BITS>>,
+    start_ok: DFF<Bit>,
+    lost: DFF<Bit>,
+    drops: DFF<Bits<DROP_COUNT_BITS>>,
+    r_valid: DFF<Bit>,
+    r_hash: DFF<Bits<32>>,
+    r_tag: DFF<Bits<TAG_BITS>>,
+    tap: Constant<Bit>,
+    steps: Constant<Bits<6>>,
+    fifo_depth: Constant<Bits<FIFO_COUNT_BITS>>,
+    one: Constant<Bits<16>>,
+    tag: Signal<Local, Bits<TAG_BITS>>,
+    size_mask: Signal<Local, Bits<16>>,
+    hash_dropped: Signal<Local, Bit>,
+    record_type: Signal<Local, Bits<9>>,
+    record_hash: Signal<Local, Bits<32>>,
+    record_queue: Signal<Local, Bits<QUEUE_BITS>>,
+    record_flags: Signal<Local, Bits<3>>,
+    pushed: Signal<Local, Bit>,
+    dropped: Signal<Local, Bit>,
+    leaving: Signal<Local, Bits<2>>,
+    held: Signal<Local, Bits<FIFO_COUNT_BITS>>,
 }
 
-impl<const DATA_BITS: usize, const KEEP_BITS: usize, const TABLE_LOG2: usize>
-    RssCore<DATA_BITS, KEEP_BITS, TABLE_LOG2>
+impl<
+    const DATA_BITS: usize,
+    const KEEP_BITS: usize,
+    const EXTENDED_BITS: usize,
+    const BUNDLE_BITS: usize,
+    const TABLE_LOG2: usize,
+    const STEPS: usize,
+    const CHUNK: usize,
+    const KEY_WINDOW: usize,
+    const PARTIAL_BITS: usize,
+    const FIFO_LOG2: usize,
+    const FIFO_COUNT_BITS: usize,
+>
+    RssCore<
+        DATA_BITS,
+        KEEP_BITS,
+        EXTENDED_BITS,
+        BUNDLE_BITS,
+        TABLE_LOG2,
+        STEPS,
+        CHUNK,
+        KEY_WINDOW,
+        PARTIAL_BITS,
+        FIFO_LOG2,
+        FIFO_COUNT_BITS,
+    >
 {
-    pub fn new(map: &RegisterMap) -> Self {
+    /// The core for `map`'s registers; `tap` selects tap mode (never stall the stream);
+    /// the record FIFO holds `fifo_depth` records (at most `2^FIFO_LOG2`).
+    pub fn new(map: &RegisterMap, tap: bool, fifo_depth: u16) -> Self {
+        assert!(fifo_depth >= 1 && u64::from(fifo_depth) <= 1u64 << FIFO_LOG2);
         RssCore {
             clk: Default::default(),
             rst: Default::default(),
@@ -121,82 +214,310 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize, const TABLE_LOG2: usize>
             m_axis_rss_hash_type: Default::default(),
             m_axis_rss_queue: Default::default(),
             m_axis_rss_flags: Default::default(),
+            m_axis_rss_length: Default::default(),
+            regs: AxilRegs::new(map),
+            ingress: Default::default(),
+            slots: Default::default(),
+            l3: Default::default(),
+            ext1: Default::default(),
+            ext2: Default::default(),
+            ext3: Default::default(),
+            ext4: Default::default(),
             capture: Default::default(),
-            parser: Default::default(),
-            core: TupleCore::new(map),
+            select: Default::default(),
+            hasher: Default::default(),
+            // Zero after configuration, like the model; rst does not clear block RAM.
+            indirection: RAM::new(
+                (0..1u64 << TABLE_LOG2)
+                    .map(|i| (i.to_bits(), 0.into()))
+                    .collect(),
+            ),
+            fifo: Default::default(),
+            in_flight: Default::default(),
+            start_ok: Default::default(),
+            lost: Default::default(),
+            drops: Default::default(),
+            r_valid: Default::default(),
+            r_hash: Default::default(),
+            r_tag: Default::default(),
+            tap: Constant::new(tap),
+            steps: Constant::new((STEPS as u64).to_bits()),
+            fifo_depth: Constant::new(u64::from(fifo_depth).to_bits()),
+            one: Constant::new(1.into()),
+            tag: Default::default(),
+            size_mask: Default::default(),
+            hash_dropped: Default::default(),
+            record_type: Default::default(),
+            record_hash: Default::default(),
+            record_queue: Default::default(),
+            record_flags: Default::default(),
+            pushed: Default::default(),
+            dropped: Default::default(),
+            leaving: Default::default(),
+            held: Default::default(),
         }
     }
 }
 
-impl<const DATA_BITS: usize, const KEEP_BITS: usize, const TABLE_LOG2: usize> Logic
-    for RssCore<DATA_BITS, KEEP_BITS, TABLE_LOG2>
+impl<
+    const DATA_BITS: usize,
+    const KEEP_BITS: usize,
+    const EXTENDED_BITS: usize,
+    const BUNDLE_BITS: usize,
+    const TABLE_LOG2: usize,
+    const STEPS: usize,
+    const CHUNK: usize,
+    const KEY_WINDOW: usize,
+    const PARTIAL_BITS: usize,
+    const FIFO_LOG2: usize,
+    const FIFO_COUNT_BITS: usize,
+> Logic
+    for RssCore<
+        DATA_BITS,
+        KEEP_BITS,
+        EXTENDED_BITS,
+        BUNDLE_BITS,
+        TABLE_LOG2,
+        STEPS,
+        CHUNK,
+        KEY_WINDOW,
+        PARTIAL_BITS,
+        FIFO_LOG2,
+        FIFO_COUNT_BITS,
+    >
 {
     #[hdl_gen]
     fn update(&mut self) {
+        dff_setup!(self, clk, in_flight, start_ok, lost, drops, r_valid, r_hash, r_tag);
+        self.regs.clock.next = self.clk.val();
+        self.regs.reset.next = self.rst.val();
+        self.ingress.clock.next = self.clk.val();
+        self.ingress.reset.next = self.rst.val();
+        self.slots.clock.next = self.clk.val();
+        self.slots.reset.next = self.rst.val();
+        self.l3.clock.next = self.clk.val();
+        self.l3.reset.next = self.rst.val();
+        self.ext1.clock.next = self.clk.val();
+        self.ext1.reset.next = self.rst.val();
+        self.ext2.clock.next = self.clk.val();
+        self.ext2.reset.next = self.rst.val();
+        self.ext3.clock.next = self.clk.val();
+        self.ext3.reset.next = self.rst.val();
+        self.ext4.clock.next = self.clk.val();
+        self.ext4.reset.next = self.rst.val();
         self.capture.clock.next = self.clk.val();
-        self.capture.reset.next = self.rst.val();
-        self.parser.clock.next = self.clk.val();
-        self.parser.reset.next = self.rst.val();
-        self.core.clk.next = self.clk.val();
-        self.core.rst.next = self.rst.val();
-        self.core.s_axil_awprot.next = self.s_axil_awprot.val();
-        self.core.s_axil_arprot.next = self.s_axil_arprot.val();
-        self.core.s_axil_awaddr.next = self.s_axil_awaddr.val();
-        self.core.s_axil_awvalid.next = self.s_axil_awvalid.val();
-        self.s_axil_awready.next = self.core.s_axil_awready.val();
-        self.core.s_axil_wdata.next = self.s_axil_wdata.val();
-        self.core.s_axil_wstrb.next = self.s_axil_wstrb.val();
-        self.core.s_axil_wvalid.next = self.s_axil_wvalid.val();
-        self.s_axil_wready.next = self.core.s_axil_wready.val();
-        self.s_axil_bresp.next = self.core.s_axil_bresp.val();
-        self.s_axil_bvalid.next = self.core.s_axil_bvalid.val();
-        self.core.s_axil_bready.next = self.s_axil_bready.val();
-        self.core.s_axil_araddr.next = self.s_axil_araddr.val();
-        self.core.s_axil_arvalid.next = self.s_axil_arvalid.val();
-        self.s_axil_arready.next = self.core.s_axil_arready.val();
-        self.s_axil_rdata.next = self.core.s_axil_rdata.val();
-        self.s_axil_rresp.next = self.core.s_axil_rresp.val();
-        self.s_axil_rvalid.next = self.core.s_axil_rvalid.val();
-        self.core.s_axil_rready.next = self.s_axil_rready.val();
+        self.hasher.clock.next = self.clk.val();
+        self.hasher.reset.next = self.rst.val();
+        self.fifo.clock.next = self.clk.val();
+        self.fifo.reset.next = self.rst.val();
+        self.indirection.read_clock.next = self.clk.val();
+        self.indirection.write_clock.next = self.clk.val();
 
-        // The tuple core's input slot frees every stage before it.
-        self.capture.advance.next = self.core.s_tuple_ready.val();
-        self.parser.advance.next = self.core.s_tuple_ready.val();
-        self.capture.s_axis_tdata.next = self.s_axis_tdata.val();
-        self.capture.s_axis_tkeep.next = self.s_axis_tkeep.val();
-        self.capture.s_axis_tvalid.next = self.s_axis_tvalid.val();
-        self.capture.s_axis_tlast.next = self.s_axis_tlast.val();
-        self.s_axis_tready.next = self.capture.s_axis_tready.val();
+        self.regs.s_axil_awaddr.next = self.s_axil_awaddr.val();
+        self.regs.s_axil_awvalid.next = self.s_axil_awvalid.val();
+        self.s_axil_awready.next = self.regs.s_axil_awready.val();
+        self.regs.s_axil_wdata.next = self.s_axil_wdata.val();
+        self.regs.s_axil_wstrb.next = self.s_axil_wstrb.val();
+        self.regs.s_axil_wvalid.next = self.s_axil_wvalid.val();
+        self.s_axil_wready.next = self.regs.s_axil_wready.val();
+        self.s_axil_bresp.next = self.regs.s_axil_bresp.val();
+        self.s_axil_bvalid.next = self.regs.s_axil_bvalid.val();
+        self.regs.s_axil_bready.next = self.s_axil_bready.val();
+        self.regs.s_axil_araddr.next = self.s_axil_araddr.val();
+        self.regs.s_axil_arvalid.next = self.s_axil_arvalid.val();
+        self.s_axil_arready.next = self.regs.s_axil_arready.val();
+        self.s_axil_rdata.next = self.regs.s_axil_rdata.val();
+        self.s_axil_rresp.next = self.regs.s_axil_rresp.val();
+        self.s_axil_rvalid.next = self.regs.s_axil_rvalid.val();
+        self.regs.s_axil_rready.next = self.s_axil_rready.val();
 
-        self.parser.in_valid.next = self.capture.frame_valid.val();
-        self.parser.in_window.next = self.capture.frame_window.val();
-        self.parser.in_length.next = self.capture.frame_length.val();
-        self.parser.enabled.next = self.core.hash_types_enabled.val();
+        self.indirection.write_enable.next = self.regs.table_write_enable.val();
+        self.indirection.write_address.next = self.regs.table_write_index.val();
+        self.indirection.write_data.next = self.regs.table_write_queue.val();
 
-        self.core.s_tuple_valid.next = self.parser.out_valid.val();
-        self.core.s_tuple_data.next = self.parser.out_tuple.val();
-        self.core.s_tuple_type.next = self.parser.out_type.val();
-        self.core.s_tuple_flags.next = self.parser.out_flags.val();
+        // Ingress.
+        self.ingress.s_axis_tdata.next = self.s_axis_tdata.val();
+        self.ingress.s_axis_tkeep.next = self.s_axis_tkeep.val();
+        self.ingress.s_axis_tvalid.next = self.s_axis_tvalid.val();
+        self.ingress.s_axis_tlast.next = self.s_axis_tlast.val();
+        self.s_axis_tready.next = self.ingress.s_axis_tready.val();
+        self.ingress.start_allowed.next = self.start_ok.q.val();
+        self.ingress.tap.next = self.tap.val();
+        self.ingress.min_beats.next = self.steps.val();
 
-        self.core.m_rss_ready.next = self.m_axis_rss_tready.val();
-        self.m_axis_rss_tvalid.next = self.core.m_rss_valid.val();
-        self.m_axis_rss_hash.next = self.core.m_rss_hash.val();
-        self.m_axis_rss_hash_type.next = self.core.m_rss_hash_type.val();
-        self.m_axis_rss_queue.next = self.core.m_rss_queue.val();
-        self.m_axis_rss_flags.next = self.core.m_rss_flags.val();
-    }
-}
+        // Parser.
+        self.slots.in_valid.next = self.ingress.beat_valid.val();
+        self.slots.in_data.next = self.ingress.beat_data.val();
+        self.slots.in_first.next = self.ingress.beat_first.val();
+        self.slots.in_last.next = self.ingress.beat_last.val();
+        self.slots.in_index.next = self.ingress.beat_index.val();
+        self.slots.in_length.next = self.ingress.beat_length.val();
+        self.l3.beat_in.next = self.slots.beat.val();
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use rss_model::regmap::Params;
+        self.ext1.beat_in.next = self.l3.beat_out.val();
+        self.ext1.walk_ready_in.next = self.l3.ready.val();
+        self.ext1.walk_live_in.next = self.l3.walk_live.val();
+        self.ext1.walk_ptr_in.next = self.l3.walk_ptr.val();
+        self.ext1.walk_nh_in.next = self.l3.next_header.val();
+        self.ext1.end_in.next = self.l3.datagram_end.val();
+        self.ext1.bad_in.next = self.l3.bad.val();
+        self.ext1.fragment_in.next = self.l3.fragment.val();
+        self.ext1.need_in.next = self.l3.need.val();
+        self.ext1.ex_src_in.next = false;
+        self.ext1.ex_src_ptr_in.next = 0.into();
+        self.ext1.ex_dst_in.next = false;
+        self.ext1.ex_dst_ptr_in.next = 0.into();
+        self.ext1.ihl_in.next = self.l3.ihl.val();
 
-    #[test]
-    fn rss_core_is_synthesizable() {
-        let map = RegisterMap::new(Params::default()).unwrap();
-        let mut uut = RssCore::<64, 8, 7>::new(&map);
-        uut.connect_all();
-        crate::lint::assert_lints_clean(&generate_verilog(&uut), "rss_core");
+        self.ext2.beat_in.next = self.ext1.beat_out.val();
+        self.ext2.walk_ready_in.next = self.ext1.walk_ready_out.val();
+        self.ext2.walk_live_in.next = self.ext1.walk_live_out.val();
+        self.ext2.walk_ptr_in.next = self.ext1.walk_ptr_out.val();
+        self.ext2.walk_nh_in.next = self.ext1.walk_nh_out.val();
+        self.ext2.end_in.next = self.ext1.end_out.val();
+        self.ext2.bad_in.next = self.ext1.bad_out.val();
+        self.ext2.fragment_in.next = self.ext1.fragment_out.val();
+        self.ext2.need_in.next = self.ext1.need_out.val();
+        self.ext2.ex_src_in.next = self.ext1.ex_src_out.val();
+        self.ext2.ex_src_ptr_in.next = self.ext1.ex_src_ptr_out.val();
+        self.ext2.ex_dst_in.next = self.ext1.ex_dst_out.val();
+        self.ext2.ex_dst_ptr_in.next = self.ext1.ex_dst_ptr_out.val();
+        self.ext2.ihl_in.next = self.ext1.ihl_out.val();
+
+        self.ext3.beat_in.next = self.ext2.beat_out.val();
+        self.ext3.walk_ready_in.next = self.ext2.walk_ready_out.val();
+        self.ext3.walk_live_in.next = self.ext2.walk_live_out.val();
+        self.ext3.walk_ptr_in.next = self.ext2.walk_ptr_out.val();
+        self.ext3.walk_nh_in.next = self.ext2.walk_nh_out.val();
+        self.ext3.end_in.next = self.ext2.end_out.val();
+        self.ext3.bad_in.next = self.ext2.bad_out.val();
+        self.ext3.fragment_in.next = self.ext2.fragment_out.val();
+        self.ext3.need_in.next = self.ext2.need_out.val();
+        self.ext3.ex_src_in.next = self.ext2.ex_src_out.val();
+        self.ext3.ex_src_ptr_in.next = self.ext2.ex_src_ptr_out.val();
+        self.ext3.ex_dst_in.next = self.ext2.ex_dst_out.val();
+        self.ext3.ex_dst_ptr_in.next = self.ext2.ex_dst_ptr_out.val();
+        self.ext3.ihl_in.next = self.ext2.ihl_out.val();
+
+        self.ext4.beat_in.next = self.ext3.beat_out.val();
+        self.ext4.walk_ready_in.next = self.ext3.walk_ready_out.val();
+        self.ext4.walk_live_in.next = self.ext3.walk_live_out.val();
+        self.ext4.walk_ptr_in.next = self.ext3.walk_ptr_out.val();
+        self.ext4.walk_nh_in.next = self.ext3.walk_nh_out.val();
+        self.ext4.end_in.next = self.ext3.end_out.val();
+        self.ext4.bad_in.next = self.ext3.bad_out.val();
+        self.ext4.fragment_in.next = self.ext3.fragment_out.val();
+        self.ext4.need_in.next = self.ext3.need_out.val();
+        self.ext4.ex_src_in.next = self.ext3.ex_src_out.val();
+        self.ext4.ex_src_ptr_in.next = self.ext3.ex_src_ptr_out.val();
+        self.ext4.ex_dst_in.next = self.ext3.ex_dst_out.val();
+        self.ext4.ex_dst_ptr_in.next = self.ext3.ex_dst_ptr_out.val();
+        self.ext4.ihl_in.next = self.ext3.ihl_out.val();
+
+        self.capture.beat.next = self.ext4.beat_out.val();
+        self.capture.walk_ready.next = self.ext4.walk_ready_out.val();
+        self.capture.walk_live.next = self.ext4.walk_live_out.val();
+        self.capture.walk_ptr.next = self.ext4.walk_ptr_out.val();
+        self.capture.walk_nh.next = self.ext4.walk_nh_out.val();
+        self.capture.datagram_end.next = self.ext4.end_out.val();
+        self.capture.bad.next = self.ext4.bad_out.val();
+        self.capture.fragment.next = self.ext4.fragment_out.val();
+        self.capture.need.next = self.ext4.need_out.val();
+        self.capture.ex_src.next = self.ext4.ex_src_out.val();
+        self.capture.ex_src_ptr.next = self.ext4.ex_src_ptr_out.val();
+        self.capture.ex_dst.next = self.ext4.ex_dst_out.val();
+        self.capture.ex_dst_ptr.next = self.ext4.ex_dst_ptr_out.val();
+        self.capture.ihl.next = self.ext4.ihl_out.val();
+
+        self.select.enabled.next = self.regs.hash_types.val();
+        self.select.ipv4.next = self.capture.ipv4.val();
+        self.select.ipv6.next = self.capture.ipv6.val();
+        self.select.tcp.next = self.capture.tcp.val();
+        self.select.udp.next = self.capture.udp.val();
+        self.select.src.next = self.capture.src.val();
+        self.select.dst.next = self.capture.dst.val();
+        self.select.ex_src.next = self.capture.ex_src_addr.val();
+        self.select.ex_dst.next = self.capture.ex_dst_addr.val();
+        self.select.ports.next = self.capture.ports.val();
+
+        // Hash. Tag: [8:0] type, [9] malformed, [10] fragment, [26:11] length.
+        self.tag.next = (bit_cast::<TAG_BITS, LENGTH_BITS>(self.capture.length.val()) << 11_u64)
+            | bit_cast::<TAG_BITS, 9>(self.select.selected.val());
+        self.tag.next = self
+            .tag
+            .val()
+            .replace_bit(9, self.capture.malformed.val())
+            .replace_bit(10, self.capture.is_fragment.val());
+        self.hasher.in_valid.next = self.capture.result_valid.val();
+        self.hasher.in_tuple.next = self.select.tuple.val();
+        self.hasher.in_tag.next = self.tag.val();
+        self.hasher.key.next = self.regs.key.val();
+        // Only in tap mode can a frame end before the hash unit is free (runts).
+        self.hash_dropped.next = self.capture.result_valid.val() & !self.hasher.in_ready.val();
+
+        // Steer: the table read lands one clock after the hash.
+        self.size_mask.next = (self.one.val() << self.regs.table_size_log2.val()) - 1_u64;
+        self.indirection.read_address.next = self.hasher.out_hash.val().get_bits::<TABLE_LOG2>(0)
+            & self.size_mask.val().get_bits::<TABLE_LOG2>(0);
+        self.r_valid.d.next = self.hasher.out_valid.val();
+        self.r_hash.d.next = self.hasher.out_hash.val();
+        self.r_tag.d.next = self.hasher.out_tag.val();
+        self.record_type.next = self.r_tag.q.val().get_bits::<9>(0);
+        if !self.regs.enable.val() {
+            self.record_type.next = 0.into();
+            self.record_queue.next = self.regs.primary_queue.val();
+        } else if !self.record_type.val().any() {
+            self.record_queue.next = self.regs.default_queue.val();
+        } else {
+            self.record_queue.next = self.indirection.read_data.val();
+        }
+        self.record_hash.next = 0.into();
+        if self.record_type.val().any() {
+            self.record_hash.next = self.r_hash.q.val();
+        }
+        self.record_flags.next = bit_cast::<3, 2>(self.r_tag.q.val().get_bits::<2>(9));
+        self.record_flags.next = self.record_flags.val().replace_bit(2, self.lost.q.val());
+        self.fifo.push.next = self.r_valid.q.val();
+        self.fifo.push_data.next = (bit_cast::<RECORD_BITS, 32>(self.record_hash.val()) << 36_u64)
+            | (bit_cast::<RECORD_BITS, 9>(self.record_type.val()) << 27_u64)
+            | (bit_cast::<RECORD_BITS, QUEUE_BITS>(self.record_queue.val()) << 19_u64)
+            | (bit_cast::<RECORD_BITS, 3>(self.record_flags.val()) << 16_u64)
+            | bit_cast::<RECORD_BITS, LENGTH_BITS>(self.r_tag.q.val().get_bits::<LENGTH_BITS>(11));
+        self.pushed.next = self.r_valid.q.val() & !self.fifo.full.val();
+        self.dropped.next = (self.r_valid.q.val() & self.fifo.full.val()) | self.hash_dropped.val();
+        if self.pushed.val() {
+            self.lost.d.next = false;
+        }
+        if self.dropped.val() {
+            self.lost.d.next = true;
+            self.drops.d.next = self.drops.q.val() + 1_u64;
+        }
+
+        // Credits: a frame may start while records held + frames in flight < depth.
+        self.leaving.next = bit_cast::<2, 1>(self.r_valid.q.val().into())
+            + bit_cast::<2, 1>(self.hash_dropped.val().into());
+        self.in_flight.d.next = self.in_flight.q.val()
+            + bit_cast::<FIFO_COUNT_BITS, 1>(self.ingress.frame_started.val().into())
+            - bit_cast::<FIFO_COUNT_BITS, 2>(self.leaving.val());
+        self.held.next = self.in_flight.q.val() + self.fifo.count.val();
+        self.start_ok.d.next = self.held.val() < self.fifo_depth.val();
+        if self.ingress.frame_started.val() {
+            self.start_ok.d.next = (self.held.val() + 1_u64) < self.fifo_depth.val();
+        }
+        if self.rst.val() {
+            self.in_flight.d.next = 0.into();
+            self.start_ok.d.next = false;
+            self.lost.d.next = false;
+            self.r_valid.d.next = false;
+        }
+
+        self.fifo.capacity.next = self.fifo_depth.val();
+        self.fifo.out_ready.next = self.m_axis_rss_tready.val();
+        self.m_axis_rss_tvalid.next = self.fifo.out_valid.val();
+        self.m_axis_rss_hash.next = self.fifo.out_data.val().get_bits::<32>(36);
+        self.m_axis_rss_hash_type.next = self.fifo.out_data.val().get_bits::<9>(27);
+        self.m_axis_rss_queue.next = self.fifo.out_data.val().get_bits::<QUEUE_BITS>(19);
+        self.m_axis_rss_flags.next = self.fifo.out_data.val().get_bits::<3>(16);
+        self.m_axis_rss_length.next = self.fifo.out_data.val().get_bits::<LENGTH_BITS>(0);
     }
 }

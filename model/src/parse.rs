@@ -27,11 +27,11 @@
 //!   walk stops, so [`Headers::protocol`] is the fragment's upper-layer protocol (as
 //!   for IPv4). Either way a fragment has no ports, so the tuple is the same.
 //! - The Destination Options walk counts Pad1 as one of its [`MAX_DEST_OPTIONS`]
-//!   options. A non-Pad1 option whose type is the header's last byte (its length byte
-//!   would lie past the header) stops the walk like one whose data runs past it.
+//!   options, the Home Address option included.
 //! - The Home Address option is looked for in Destination Options headers only (not in
-//!   Hop-by-Hop), and only in a header's first [`DEST_OPTIONS_SCAN_BYTES`] bytes: an
-//!   option reaching past them stops the walk like one running past the header.
+//!   Hop-by-Hop), and only at [`HOME_ADDRESS_OPTION_OFFSET`] (RFC 6275's 8n+6
+//!   alignment, the position Linux and every MIPv6 stack use): the walk over the
+//!   padding in front of it (bytes 2..6) must land there exactly.
 //! - When both bounds fail, the [`Malformed`] reason reported is the length rule
 //!   (`ExtHeaderPastPayload`, `PortsPastPayload`) rather than availability; the
 //!   resulting tuple is `None` either way.
@@ -47,9 +47,10 @@ pub const PARSE_WINDOW_BYTES: usize = 128;
 pub const MAX_EXT_HEADERS: usize = 4;
 /// Options walked at most in one Destination Options header (Pad1 included).
 pub const MAX_DEST_OPTIONS: usize = 4;
-/// Bytes of a Destination Options header the option walk looks at (the hardware reads
-/// a fixed 40-byte slice per extension header: enough for Pad1/PadN + Home Address).
-pub const DEST_OPTIONS_SCAN_BYTES: usize = 40;
+/// Offset in a Destination Options header where the Home Address option is recognised:
+/// the first position with the 8n+6 alignment RFC 6275 requires of it, so its address
+/// is the header's 8-byte words 1 and 2, like a type 2 routing header's.
+pub const HOME_ADDRESS_OPTION_OFFSET: usize = 6;
 
 pub const ETHERTYPE_IPV4: u16 = 0x0800;
 pub const ETHERTYPE_IPV6: u16 = 0x86dd;
@@ -397,33 +398,31 @@ fn is_ext_header(nh: u8) -> bool {
 }
 
 /// The Home Address in the Destination Options header at `off..end` (whole header
-/// available), if the option walk finds one; the last one found wins.
+/// available), if it holds one where RFC 6275 puts it: the option walk over bytes
+/// `off+2 ..` reaches [`HOME_ADDRESS_OPTION_OFFSET`] after at most
+/// `MAX_DEST_OPTIONS - 1` options that end inside the header, and the option there is
+/// type 0xC9 with length 16. Its address is then header bytes 8..24.
 fn home_address(w: Window<'_>, off: usize, end: usize) -> Result<Option<Ipv6Addr>, Malformed> {
-    let end = end.min(off + DEST_OPTIONS_SCAN_BYTES);
-    let mut found = None;
+    let at = off + HOME_ADDRESS_OPTION_OFFSET;
+    if at + 18 > end {
+        return Ok(None);
+    }
     let mut pos = off + 2;
-    for _ in 0..MAX_DEST_OPTIONS {
-        if pos >= end {
+    for _ in 0..MAX_DEST_OPTIONS - 1 {
+        if pos >= at {
             break;
         }
         let kind = w.u8(pos)?;
-        if kind == OPT_PAD1 {
-            pos += 1;
-            continue;
-        }
-        if pos + 2 > end {
-            break; // the length byte, hence the data, would lie past the header
-        }
-        let len = usize::from(w.u8(pos + 1)?);
-        if pos + 2 + len > end {
-            break;
-        }
-        if kind == OPT_HOME_ADDRESS && len == 16 {
-            found = Some(Ipv6Addr::from(w.bytes::<16>(pos + 2)?));
-        }
-        pos += 2 + len;
+        pos += if kind == OPT_PAD1 {
+            1
+        } else {
+            2 + usize::from(w.u8(pos + 1)?)
+        };
     }
-    Ok(found)
+    if pos != at || w.u8(at)? != OPT_HOME_ADDRESS || w.u8(at + 1)? != 16 {
+        return Ok(None);
+    }
+    Ok(Some(Ipv6Addr::from(w.bytes::<16>(at + 2)?)))
 }
 
 fn parse_ipv6(w: Window<'_>, l3: usize) -> Result<Headers, Malformed> {

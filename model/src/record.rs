@@ -8,7 +8,12 @@ use crate::hash_type::HASH_TYPE_BITS;
 /// `CAPS.QUEUE_BITS` says how many low bits are meaningful.
 pub const QUEUE_FIELD_BITS: u8 = 8;
 /// Width of the record's flags field.
-pub const FLAGS_BITS: u8 = 2;
+pub const FLAGS_BITS: u8 = 3;
+/// Width of the record's length field (bytes; saturates at 65 535).
+pub const LENGTH_BITS: u8 = 16;
+/// Flags bit 2: one or more records were dropped before this one (tap mode, record
+/// FIFO full).
+pub const FLAG_RECORDS_LOST: u8 = 4;
 
 /// One field of the record port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,7 +25,7 @@ pub struct RecordField {
 }
 
 /// Every field of the record, in port order.
-pub const RECORD_FIELDS: [RecordField; 4] = [
+pub const RECORD_FIELDS: [RecordField; 5] = [
     RecordField {
         name: "hash",
         bits: 32,
@@ -39,6 +44,16 @@ pub const RECORD_FIELDS: [RecordField; 4] = [
     RecordField {
         name: "flags",
         bits: FLAGS_BITS,
-        doc: "Bit 0 (FLAG_MALFORMED): IP frame with broken headers or too short, no hash. Bit 1 (FLAG_FRAGMENT): IPv4/IPv6 fragment, hashed on addresses only.",
+        doc: "Bit 0 (FLAG_MALFORMED): IP frame with broken headers or too short, no hash. Bit 1 (FLAG_FRAGMENT): IPv4/IPv6 fragment, hashed on addresses only. Bit 2 (FLAG_RECORDS_LOST, frame core in tap mode): records were dropped before this one.",
+    },
+    RecordField {
+        name: "length",
+        bits: LENGTH_BITS,
+        doc: "Frame length in bytes as received (saturates at 65535), to match the record with its frame.",
     },
 ];
+
+/// The record's length field for a frame of `len` bytes (saturating).
+pub fn length_field(len: usize) -> u16 {
+    u16::try_from(len).unwrap_or(u16::MAX)
+}

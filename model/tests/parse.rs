@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use rss_model::parse::{
-    Headers, IpVersion, MAX_DEST_OPTIONS, MAX_EXT_HEADERS, Malformed, PARSE_WINDOW_BYTES, Ports,
+    HOME_ADDRESS_OPTION_OFFSET, Headers, IpVersion, MAX_DEST_OPTIONS, MAX_EXT_HEADERS, Malformed, PARSE_WINDOW_BYTES, Ports,
     parse, parse_headers,
 };
 use rss_model::steer::{SteerConfig, steer};
@@ -1016,6 +1016,19 @@ fn ipv6_other_routing_headers_are_ignored() {
     }
 }
 
+/// Destination Options with `padding` (bytes 2.. of the header) in front of a Home
+/// Address option.
+fn hao_after(padding: &[u8]) -> Ext {
+    let mut opts = padding.to_vec();
+    opts.extend_from_slice(&[0xc9, 16]);
+    opts.extend_from_slice(&v6(HOME).octets());
+    Ext::Dest(opts)
+}
+
+fn ex_src_with(ext: Ext) -> Option<Ipv6Addr> {
+    headers(&frame6(&[], &Ip6::new(CARE, B6, TCP).ext(ext), &tcp(3, 4, &[]))).ex_src
+}
+
 #[test]
 fn ipv6_home_address_option_gives_the_ex_source() {
     // PadN + HAO (the RFC 6275 layout).
@@ -1023,69 +1036,64 @@ fn ipv6_home_address_option_gives_the_ex_source() {
     let frame = frame6(&[], &ip, &tcp(3, 4, &[]));
     let h = headers(&frame);
     assert_eq!((h.ex_src, h.ex_dst), (Some(v6(HOME)), None));
-    // Pad1 Pad1 Pad1 Pad1 is four options: the HAO after them is not reached.
-    let mut opts = vec![0, 0, 0, 0, 0xc9, 16];
-    opts.extend_from_slice(&v6(HOME).octets());
-    let h = headers(&frame6(
-        &[],
-        &Ip6::new(CARE, B6, TCP).ext(Ext::Dest(opts)),
-        &tcp(3, 4, &[]),
-    ));
-    assert_eq!(h.ex_src, None);
+    assert_eq!(HOME_ADDRESS_OPTION_OFFSET, 6);
     assert_eq!(MAX_DEST_OPTIONS, 4);
-    // Three Pad1 then the HAO (4th option): found.
-    let mut opts = vec![0, 0, 0, 0xc9, 16];
-    opts.extend_from_slice(&v6(HOME).octets());
-    let h = headers(&frame6(
-        &[],
-        &Ip6::new(CARE, B6, TCP).ext(Ext::Dest(opts)),
-        &tcp(3, 4, &[]),
-    ));
-    assert_eq!(h.ex_src, Some(v6(HOME)));
-    // PadN, PadN, PadN, HAO: found; one more PadN before it: not.
-    let mut opts = vec![1, 0, 1, 0, 1, 0, 0xc9, 16];
-    opts.extend_from_slice(&v6(HOME).octets());
-    let h = headers(&frame6(
-        &[],
-        &Ip6::new(CARE, B6, TCP).ext(Ext::Dest(opts.clone())),
-        &tcp(3, 4, &[]),
-    ));
-    assert_eq!(h.ex_src, Some(v6(HOME)));
-    let mut more = vec![1, 0];
-    more.extend_from_slice(&opts);
-    let h = headers(&frame6(
-        &[],
-        &Ip6::new(CARE, B6, TCP).ext(Ext::Dest(more)),
-        &tcp(3, 4, &[]),
-    ));
-    assert_eq!(h.ex_src, None);
-    // HAO right at the start (no padding).
-    let mut opts = vec![0xc9, 16];
-    opts.extend_from_slice(&v6(HOME).octets());
-    let h = headers(&frame6(
-        &[],
-        &Ip6::new(CARE, B6, TCP).ext(Ext::Dest(opts)),
-        &tcp(3, 4, &[]),
-    ));
-    assert_eq!(h.ex_src, Some(v6(HOME)));
-    // Type 0xC9 with another length is not a Home Address; other types with length 16
-    // are skipped.
-    let mut opts = vec![0xc9, 12];
+    // Every padding that reaches offset 6 in at most three options: found.
+    for padding in [
+        &[1, 2, 0, 0][..],
+        &[0, 0, 1, 0],
+        &[1, 0, 0, 0],
+        &[0, 1, 1, 0],
+        &[1, 0, 1, 0],
+    ] {
+        assert_eq!(ex_src_with(hao_after(padding)), Some(v6(HOME)), "{padding:?}");
+    }
+    // Four Pad1 are four options: the HAO after them is a fifth, not reached.
+    assert_eq!(ex_src_with(hao_after(&[0, 0, 0, 0])), None);
+    // Not at 8n+6: right at the start, or two bytes late.
+    assert_eq!(ex_src_with(hao_after(&[])), None);
+    assert_eq!(ex_src_with(hao_after(&[0, 0, 1, 2, 0, 0])), None);
+    // Type 0xC9 with another length is not a Home Address; another type is not either.
+    let mut opts = vec![1, 2, 0, 0, 0xc9, 12];
     opts.extend_from_slice(&[0xee; 12]);
-    let h = headers(&frame6(
-        &[],
-        &Ip6::new(CARE, B6, TCP).ext(Ext::Dest(opts)),
-        &tcp(3, 4, &[]),
-    ));
-    assert_eq!(h.ex_src, None);
-    let mut opts = vec![0xc8, 16];
+    assert_eq!(ex_src_with(Ext::Dest(opts)), None);
+    let mut opts = vec![1, 2, 0, 0, 0xc8, 16];
     opts.extend_from_slice(&v6(HOME).octets());
-    let h = headers(&frame6(
-        &[],
-        &Ip6::new(CARE, B6, TCP).ext(Ext::Dest(opts)),
-        &tcp(3, 4, &[]),
-    ));
-    assert_eq!(h.ex_src, None);
+    assert_eq!(ex_src_with(Ext::Dest(opts)), None);
+}
+
+/// The landing rule in closed form, as the RTL computes it from header bytes 2..6:
+/// checked against the model's walk for every combination of interesting byte values.
+#[test]
+fn home_address_landing_rule_closed_form_matches_the_walk() {
+    let values = [0u8, 1, 2, 3, 4, 0xc9, 0xff];
+    let mut landed = 0;
+    for b2 in values {
+        for b3 in values {
+            for b4 in values {
+                for b5 in values {
+                    let ext = Ext::Raw(
+                        DEST,
+                        [
+                            vec![0, 2, b2, b3, b4, b5, 0xc9, 16],
+                            v6(HOME).octets().to_vec(),
+                        ]
+                        .concat(),
+                    );
+                    let walk = ex_src_with(ext).is_some();
+                    let closed = (b2 != 0 && b3 == 2)
+                        || (b2 != 0 && b3 == 0 && b5 == 0)
+                        || (b2 != 0 && b3 == 1 && b5 == 0)
+                        || (b2 == 0 && b3 == 0 && b4 != 0 && b5 == 0)
+                        || (b2 == 0 && b3 != 0 && b4 == 1)
+                        || (b2 == 0 && b3 != 0 && b4 == 0 && b5 == 0);
+                    assert_eq!(walk, closed, "bytes 2..6 = {b2} {b3} {b4} {b5}");
+                    landed += usize::from(walk);
+                }
+            }
+        }
+    }
+    assert!(landed > 50, "{landed}");
 }
 
 #[test]
@@ -1258,17 +1266,7 @@ fn ipv6_chain_of_four_with_hao_and_rh2() {
         .ext(rh2(v6("2001:db8::c")));
     let h = headers(&frame6(&[], &ip, &tcp(1, 2, &[])));
     assert_eq!((h.ex_src, h.ex_dst), (None, Some(v6("2001:db8::c"))));
-    // Two HAOs in one Destination Options header, both in its first 40 bytes: the
-    // last wins.
-    let mut opts = vec![0xc9, 16];
-    opts.extend_from_slice(&v6("2001:db8::e").octets());
-    opts.extend_from_slice(&[0xc9, 16]);
-    opts.extend_from_slice(&v6("2001:db8::f").octets());
-    opts.extend_from_slice(&[1, 0]);
-    let ip = Ip6::new(CARE, B6, TCP).ext(Ext::Dest(opts));
-    let h = headers(&frame6(&[], &ip, &tcp(1, 2, &[])));
-    assert_eq!(h.ex_src, Some(v6("2001:db8::f")));
-    // A second HAO reaching past the header's first 40 bytes is not seen.
+    // A second HAO later in the same header is not at offset 6: only the first counts.
     let mut opts = hao_options(v6("2001:db8::e"));
     opts.extend_from_slice(&[1, 2, 0, 0, 0xc9, 16]);
     opts.extend_from_slice(&v6("2001:db8::f").octets());

@@ -1,0 +1,31 @@
+//! The beat bundle: one frame beat cut into L3 words, as every parser stage passes it
+//! on (one `Bits<DATA_BITS + 96>`, so a stage's port list stays short). Written by
+//! `WordSlots`, registered again by each stage after it.
+//!
+//! | bits | field |
+//! |---|---|
+//! | 0 | valid |
+//! | 1 | first beat of the frame |
+//! | 2 | last beat of the frame |
+//! | 3 | ethertype IPv4 (after the tags; final once bytes 12..21 have passed) |
+//! | 4 | ethertype IPv6 |
+//! | 9:5 | L3 offset: 14, 18 or 22 |
+//! | 15:10 | word number of slot 0 (`WordSlots`) |
+//! | 31:16 | frame bytes through this beat (the frame length on the last beat) |
+//! | 95:32 | tail word (last beat only) |
+//! | 96 + 64j + 63 : 96 + 64j | slot `j`: word `slot_last - j`, byte 0 on top |
+//!
+//! `#[hdl_gen]` code cannot name these constants in a slice (it would print the name
+//! into the Verilog), so the stages write the literal offsets; the constants here are
+//! what the tests and the layout table check against.
+
+pub const VALID: usize = 0;
+pub const FIRST: usize = 1;
+pub const LAST: usize = 2;
+pub const IPV4: usize = 3;
+pub const IPV6: usize = 4;
+pub const L3_LSB: usize = 5;
+pub const SLOT_LAST_LSB: usize = 10;
+pub const LENGTH_LSB: usize = 16;
+pub const TAIL_LSB: usize = 32;
+pub const SLOTS_LSB: usize = 96;

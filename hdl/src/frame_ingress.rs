@@ -1,0 +1,262 @@
+//! AXI4-Stream ingress: registers each beat (byte 0 moved to the top bits), numbers the
+//! beats of a frame and keeps its running length, and decides when a new frame may
+//! start.
+//!
+//! `s_axis_tready` depends on registers only. Inside a frame it is always high, so a
+//! frame, once started, is never stalled. Between frames it is low while
+//! `start_allowed` is low (the record path has no room left for another frame).
+//! A frame's last beat is also held back until `min_beats` clocks have passed since
+//! the previous frame's last beat, so frames reach the hash unit at most one per
+//! `min_beats` clocks: the hash unit's pace. Only runts (frames below the Ethernet
+//! minimum of 60 bytes at 64 bits) ever wait for it.
+//!
+//! In tap mode (`tap` high) `s_axis_tready` is always high; whatever cannot be kept up
+//! with is dropped and counted further down.
+//!
+//! `tkeep` follows the verilog-ethernet convention (contiguous from lane 0, all ones
+//! except on the last beat); the last beat's byte count is the position of its highest
+//! set keep bit.
+
+use rust_hdl::prelude::*;
+
+use crate::byte_swap::ByteSwap;
+
+/// Beat numbers saturate here (the parser only looks at the first 128 bytes).
+pub const BEAT_INDEX_BITS: usize = 6;
+/// Frame length field width (bytes); saturates at 65 535.
+pub const LENGTH_BITS: usize = 16;
+
+#[derive(LogicBlock)]
+pub struct FrameIngress<const DATA_BITS: usize, const KEEP_BITS: usize> {
+    /// Clock.
+    pub clock: Signal<In, Clock>,
+    /// Synchronous reset: the frame in progress is abandoned; the next beat starts a
+    /// new frame.
+    pub reset: Signal<In, Bit>,
+    /// Frame data, byte 0 of the beat in bits 7:0.
+    pub s_axis_tdata: Signal<In, Bits<DATA_BITS>>,
+    /// Byte enables (contiguous from lane 0).
+    pub s_axis_tkeep: Signal<In, Bits<KEEP_BITS>>,
+    /// Beat valid.
+    pub s_axis_tvalid: Signal<In, Bit>,
+    /// Beat accepted (registered conditions only).
+    pub s_axis_tready: Signal<Out, Bit>,
+    /// Last beat of the frame.
+    pub s_axis_tlast: Signal<In, Bit>,
+    /// The record path can take one more frame (from registers).
+    pub start_allowed: Signal<In, Bit>,
+    /// Tap mode: never deassert `s_axis_tready`.
+    pub tap: Signal<In, Bit>,
+    /// Fewest clocks between two frames' last beats (hash unit steps per frame).
+    pub min_beats: Signal<In, Bits<BEAT_INDEX_BITS>>,
+    /// A frame's first beat was accepted this clock.
+    pub frame_started: Signal<Out, Bit>,
+    /// Registered beat valid.
+    pub beat_valid: Signal<Out, Bit>,
+    /// Registered beat, byte 0 in the top bits.
+    pub beat_data: Signal<Out, Bits<DATA_BITS>>,
+    /// The beat is its frame's first.
+    pub beat_first: Signal<Out, Bit>,
+    /// The beat is its frame's last.
+    pub beat_last: Signal<Out, Bit>,
+    /// Beat number within the frame (saturating).
+    pub beat_index: Signal<Out, Bits<BEAT_INDEX_BITS>>,
+    /// Frame bytes up to and including this beat (the frame length on the last beat).
+    pub beat_length: Signal<Out, Bits<LENGTH_BITS>>,
+    swap: ByteSwap<DATA_BITS>,
+    in_frame: DFF<Bit>,
+    since_end: DFF<Bits<BEAT_INDEX_BITS>>,
+    beats: DFF<Bits<BEAT_INDEX_BITS>>,
+    length: DFF<Bits<LENGTH_BITS>>,
+    valid_q: DFF<Bit>,
+    data_q: DFF<Bits<DATA_BITS>>,
+    first_q: DFF<Bit>,
+    last_q: DFF<Bit>,
+    index_q: DFF<Bits<BEAT_INDEX_BITS>>,
+    length_q: DFF<Bits<LENGTH_BITS>>,
+    /// `count_masks[n]` has keep bit i set when bit n of i + 1 is set.
+    count_mask0: Constant<Bits<KEEP_BITS>>,
+    count_mask1: Constant<Bits<KEEP_BITS>>,
+    count_mask2: Constant<Bits<KEEP_BITS>>,
+    count_mask3: Constant<Bits<KEEP_BITS>>,
+    count_mask4: Constant<Bits<KEEP_BITS>>,
+    count_mask5: Constant<Bits<KEEP_BITS>>,
+    count_mask6: Constant<Bits<KEEP_BITS>>,
+    beat_bytes: Constant<Bits<LENGTH_BITS>>,
+    ready: Signal<Local, Bit>,
+    fire: Signal<Local, Bit>,
+    highest_keep: Signal<Local, Bits<KEEP_BITS>>,
+    last_bytes: Signal<Local, Bits<LENGTH_BITS>>,
+    sum: Signal<Local, Bits<17>>,
+    beat_number: Signal<Local, Bits<BEAT_INDEX_BITS>>,
+}
+
+impl<const DATA_BITS: usize, const KEEP_BITS: usize> Default
+    for FrameIngress<DATA_BITS, KEEP_BITS>
+{
+    fn default() -> Self {
+        assert_eq!(DATA_BITS, 8 * KEEP_BITS, "one keep bit per byte");
+        assert!(KEEP_BITS >= 8 && KEEP_BITS <= 64 && KEEP_BITS.is_power_of_two());
+        let mask = |n: usize| {
+            let mut m = Bits::<KEEP_BITS>::default();
+            for i in 0..KEEP_BITS {
+                m = m.replace_bit(i, (i + 1) >> n & 1 == 1);
+            }
+            Constant::new(m)
+        };
+        FrameIngress {
+            clock: Default::default(),
+            reset: Default::default(),
+            s_axis_tdata: Default::default(),
+            s_axis_tkeep: Default::default(),
+            s_axis_tvalid: Default::default(),
+            s_axis_tready: Default::default(),
+            s_axis_tlast: Default::default(),
+            start_allowed: Default::default(),
+            tap: Default::default(),
+            min_beats: Default::default(),
+            frame_started: Default::default(),
+            beat_valid: Default::default(),
+            beat_data: Default::default(),
+            beat_first: Default::default(),
+            beat_last: Default::default(),
+            beat_index: Default::default(),
+            beat_length: Default::default(),
+            swap: Default::default(),
+            in_frame: Default::default(),
+            since_end: Default::default(),
+            beats: Default::default(),
+            length: Default::default(),
+            valid_q: Default::default(),
+            data_q: Default::default(),
+            first_q: Default::default(),
+            last_q: Default::default(),
+            index_q: Default::default(),
+            length_q: Default::default(),
+            count_mask0: mask(0),
+            count_mask1: mask(1),
+            count_mask2: mask(2),
+            count_mask3: mask(3),
+            count_mask4: mask(4),
+            count_mask5: mask(5),
+            count_mask6: mask(6),
+            beat_bytes: Constant::new((KEEP_BITS as u64).to_bits()),
+            ready: Default::default(),
+            fire: Default::default(),
+            highest_keep: Default::default(),
+            last_bytes: Default::default(),
+            sum: Default::default(),
+            beat_number: Default::default(),
+        }
+    }
+}
+
+impl<const DATA_BITS: usize, const KEEP_BITS: usize> Logic
+    for FrameIngress<DATA_BITS, KEEP_BITS>
+{
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self, clock, in_frame, since_end, beats, length, valid_q, data_q, first_q, last_q,
+            index_q, length_q
+        );
+        self.swap.lanes.next = self.s_axis_tdata.val();
+        self.ready.next = self.tap.val()
+            | ((self.in_frame.q.val() | self.start_allowed.val())
+                & !(self.s_axis_tlast.val() & (self.since_end.q.val() < self.min_beats.val())));
+        self.s_axis_tready.next = self.ready.val();
+        self.fire.next = self.ready.val() & self.s_axis_tvalid.val();
+        self.frame_started.next = self.fire.val() & !self.in_frame.q.val();
+
+        // Bytes in the beat: all lanes, or on the last beat the highest kept lane + 1.
+        self.highest_keep.next =
+            self.s_axis_tkeep.val() & !(self.s_axis_tkeep.val() >> 1_u64);
+        self.last_bytes.next = 0.into();
+        self.last_bytes.next = self
+            .last_bytes
+            .val()
+            .replace_bit(0, (self.highest_keep.val() & self.count_mask0.val()).any());
+        self.last_bytes.next = self
+            .last_bytes
+            .val()
+            .replace_bit(1, (self.highest_keep.val() & self.count_mask1.val()).any());
+        self.last_bytes.next = self
+            .last_bytes
+            .val()
+            .replace_bit(2, (self.highest_keep.val() & self.count_mask2.val()).any());
+        self.last_bytes.next = self
+            .last_bytes
+            .val()
+            .replace_bit(3, (self.highest_keep.val() & self.count_mask3.val()).any());
+        self.last_bytes.next = self
+            .last_bytes
+            .val()
+            .replace_bit(4, (self.highest_keep.val() & self.count_mask4.val()).any());
+        self.last_bytes.next = self
+            .last_bytes
+            .val()
+            .replace_bit(5, (self.highest_keep.val() & self.count_mask5.val()).any());
+        self.last_bytes.next = self
+            .last_bytes
+            .val()
+            .replace_bit(6, (self.highest_keep.val() & self.count_mask6.val()).any());
+        if !self.s_axis_tlast.val() {
+            self.last_bytes.next = self.beat_bytes.val();
+        }
+        self.beat_number.next = self.beats.q.val();
+        self.sum.next = bit_cast::<17, LENGTH_BITS>(self.length.q.val())
+            + bit_cast::<17, LENGTH_BITS>(self.last_bytes.val());
+        if !self.in_frame.q.val() {
+            self.beat_number.next = 0.into();
+            self.sum.next = bit_cast::<17, LENGTH_BITS>(self.last_bytes.val());
+        }
+        if self.sum.val().get_bit(16) {
+            self.sum.next = 0xffff_u64.into();
+        }
+
+        self.valid_q.d.next = self.fire.val();
+        if !self.since_end.q.val().all() {
+            self.since_end.d.next = self.since_end.q.val() + 1_u64;
+        }
+        if self.fire.val() {
+            self.data_q.d.next = self.swap.swapped.val();
+            self.first_q.d.next = !self.in_frame.q.val();
+            self.last_q.d.next = self.s_axis_tlast.val();
+            self.index_q.d.next = self.beat_number.val();
+            self.length_q.d.next = self.sum.val().get_bits::<LENGTH_BITS>(0);
+            self.length.d.next = self.sum.val().get_bits::<LENGTH_BITS>(0);
+            self.in_frame.d.next = !self.s_axis_tlast.val();
+            if !self.beat_number.val().all() {
+                self.beats.d.next = self.beat_number.val() + 1_u64;
+            }
+            if self.s_axis_tlast.val() {
+                self.beats.d.next = 0.into();
+                self.since_end.d.next = 1.into();
+            }
+        }
+        if self.reset.val() {
+            self.valid_q.d.next = false;
+            self.in_frame.d.next = false;
+            self.since_end.d.next = 0x3f.into();
+            self.beats.d.next = 0.into();
+        }
+        self.beat_valid.next = self.valid_q.q.val();
+        self.beat_data.next = self.data_q.q.val();
+        self.beat_first.next = self.first_q.q.val();
+        self.beat_last.next = self.last_q.q.val();
+        self.beat_index.next = self.index_q.q.val();
+        self.beat_length.next = self.length_q.q.val();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frame_ingress_is_synthesizable() {
+        let mut uut = FrameIngress::<64, 8>::default();
+        uut.connect_all();
+        crate::lint::assert_lints_clean(&generate_verilog(&uut), "frame_ingress");
+    }
+}

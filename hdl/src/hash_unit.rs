@@ -1,0 +1,209 @@
+//! Toeplitz hash unit: one tuple every `STEPS` clocks, `CHUNK = 288 / STEPS` input bits
+//! per clock. At 512 bits (`STEPS = 1`) it is a two-stage pipeline taking a tuple
+//! every clock; at 64 bits it spends the 8 clocks a minimum frame takes anyway on 36
+//! bits each, an eighth of the logic.
+//!
+//! Toeplitz is linear: hash bit `k` is the parity of `input & key[k..]`, so the chunks
+//! can be hashed one after the other and XORed. The tuple and the key are copied into
+//! shift registers when a job starts, so every tuple is hashed with exactly one key
+//! even when a key commit lands mid-job. Partial parities are registered per 36-bit
+//! slice (one LUT4 AND/XOR tree each) and XORed in the next stage.
+
+use rust_hdl::prelude::*;
+
+use crate::toeplitz_pipe::{KEY_BITS, TUPLE_BITS};
+
+/// Bits of side-band data carried with a job.
+pub const TAG_BITS: usize = 32;
+const SLICE_BITS: usize = 36;
+
+#[derive(LogicBlock)]
+pub struct HashUnit<
+    const STEPS: usize,
+    const CHUNK: usize,
+    const KEY_WINDOW: usize,
+    const PARTIAL_BITS: usize,
+> {
+    /// Clock.
+    pub clock: Signal<In, Clock>,
+    /// Synchronous reset: jobs in flight are dropped.
+    pub reset: Signal<In, Bit>,
+    /// A job is offered.
+    pub in_valid: Signal<In, Bit>,
+    /// A job offered now is taken (idle, or in the last step of the current one).
+    pub in_ready: Signal<Out, Bit>,
+    /// Hash input, byte 0 in the top bits.
+    pub in_tuple: Signal<In, Bits<TUPLE_BITS>>,
+    /// Side band returned with the hash.
+    pub in_tag: Signal<In, Bits<TAG_BITS>>,
+    /// The active key (bit 0 of the key in the top bit).
+    pub key: Signal<In, Bits<KEY_BITS>>,
+    /// A hash is ready (one clock).
+    pub out_valid: Signal<Out, Bit>,
+    /// The hash.
+    pub out_hash: Signal<Out, Bits<32>>,
+    /// Its job's side band.
+    pub out_tag: Signal<Out, Bits<TAG_BITS>>,
+    busy: DFF<Bit>,
+    step: DFF<Bits<4>>,
+    tuple_sr: DFF<Bits<TUPLE_BITS>>,
+    key_sr: DFF<Bits<KEY_BITS>>,
+    tag_q: DFF<Bits<TAG_BITS>>,
+    p_valid: DFF<Bit>,
+    p_first: DFF<Bit>,
+    p_last: DFF<Bit>,
+    p_tag: DFF<Bits<TAG_BITS>>,
+    partials: DFF<Bits<PARTIAL_BITS>>,
+    acc: DFF<Bits<32>>,
+    valid_o: DFF<Bit>,
+    hash_o: DFF<Bits<32>>,
+    tag_o: DFF<Bits<TAG_BITS>>,
+    chunk_bits: Constant<Bits<16>>,
+    chunk_lsb: Constant<Bits<16>>,
+    window_lsb: Constant<Bits<16>>,
+    last_step: Constant<Bits<4>>,
+    accept: Signal<Local, Bit>,
+    chunk: Signal<Local, Bits<CHUNK>>,
+    window: Signal<Local, Bits<KEY_WINDOW>>,
+    data_slice: Signal<Local, Bits<SLICE_BITS>>,
+    key_slice: Signal<Local, Bits<SLICE_BITS>>,
+    partial: Signal<Local, Bits<PARTIAL_BITS>>,
+    sum: Signal<Local, Bits<32>>,
+}
+
+impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PARTIAL_BITS: usize>
+    Default for HashUnit<STEPS, CHUNK, KEY_WINDOW, PARTIAL_BITS>
+{
+    fn default() -> Self {
+        assert_eq!(STEPS * CHUNK, TUPLE_BITS);
+        assert_eq!(CHUNK % SLICE_BITS, 0);
+        assert_eq!(KEY_WINDOW, CHUNK + 31);
+        assert_eq!(PARTIAL_BITS, 32 * CHUNK / SLICE_BITS);
+        let c = |v: usize| Constant::new((v as u64).to_bits());
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            in_valid: Default::default(),
+            in_ready: Default::default(),
+            in_tuple: Default::default(),
+            in_tag: Default::default(),
+            key: Default::default(),
+            out_valid: Default::default(),
+            out_hash: Default::default(),
+            out_tag: Default::default(),
+            busy: Default::default(),
+            step: Default::default(),
+            tuple_sr: Default::default(),
+            key_sr: Default::default(),
+            tag_q: Default::default(),
+            p_valid: Default::default(),
+            p_first: Default::default(),
+            p_last: Default::default(),
+            p_tag: Default::default(),
+            partials: Default::default(),
+            acc: Default::default(),
+            valid_o: Default::default(),
+            hash_o: Default::default(),
+            tag_o: Default::default(),
+            chunk_bits: c(CHUNK),
+            chunk_lsb: c(TUPLE_BITS - CHUNK),
+            window_lsb: c(KEY_BITS - KEY_WINDOW),
+            last_step: Constant::new(((STEPS - 1) as u64).to_bits()),
+            accept: Default::default(),
+            chunk: Default::default(),
+            window: Default::default(),
+            data_slice: Default::default(),
+            key_slice: Default::default(),
+            partial: Default::default(),
+            sum: Default::default(),
+        }
+    }
+}
+
+impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PARTIAL_BITS: usize>
+    Logic for HashUnit<STEPS, CHUNK, KEY_WINDOW, PARTIAL_BITS>
+{
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self, clock, busy, step, tuple_sr, key_sr, tag_q, p_valid, p_first, p_last, p_tag,
+            partials, acc, valid_o, hash_o, tag_o
+        );
+        self.in_ready.next = !self.busy.q.val() | (self.step.q.val() == self.last_step.val());
+        self.accept.next = self.in_valid.val() & self.in_ready.val();
+
+        // Step: the chunk on top of the tuple register against the key window on top
+        // of the key register. Input bit i of the chunk (from the bottom) meets window
+        // bit i + 31 - k for hash bit 31 - k.
+        self.chunk.next = self.tuple_sr.q.val().get_bits::<CHUNK>(self.chunk_lsb.val().index());
+        self.window.next = self.key_sr.q.val().get_bits::<KEY_WINDOW>(self.window_lsb.val().index());
+        self.partial.next = 0.into();
+        for s in 0..(CHUNK / 36) {
+            self.data_slice.next = self.chunk.val().get_bits::<SLICE_BITS>(36 * s);
+            for k in 0..32 {
+                self.key_slice.next = self.window.val().get_bits::<SLICE_BITS>(36 * s + 31 - k);
+                self.partial.next = self.partial.val().replace_bit(
+                    32 * s + 31 - k,
+                    (self.data_slice.val() & self.key_slice.val()).xor(),
+                );
+            }
+        }
+        self.p_valid.d.next = self.busy.q.val();
+        self.p_first.d.next = self.step.q.val() == 0_u64;
+        self.p_last.d.next = self.step.q.val() == self.last_step.val();
+        self.p_tag.d.next = self.tag_q.q.val();
+        self.partials.d.next = self.partial.val();
+
+        if self.busy.q.val() {
+            if self.step.q.val() == self.last_step.val() {
+                self.busy.d.next = false;
+            } else {
+                self.step.d.next = self.step.q.val() + 1_u64;
+                self.tuple_sr.d.next = self.tuple_sr.q.val() << self.chunk_bits.val();
+                self.key_sr.d.next = self.key_sr.q.val() << self.chunk_bits.val();
+            }
+        }
+        if self.accept.val() {
+            self.busy.d.next = true;
+            self.step.d.next = 0.into();
+            self.tuple_sr.d.next = self.in_tuple.val();
+            self.key_sr.d.next = self.key.val();
+            self.tag_q.d.next = self.in_tag.val();
+        }
+
+        // Accumulate.
+        self.sum.next = self.acc.q.val();
+        if self.p_first.q.val() {
+            self.sum.next = 0.into();
+        }
+        for s in 0..(CHUNK / 36) {
+            self.sum.next = self.sum.val() ^ self.partials.q.val().get_bits::<32>(32 * s);
+        }
+        if self.p_valid.q.val() {
+            self.acc.d.next = self.sum.val();
+        }
+        self.valid_o.d.next = self.p_valid.q.val() & self.p_last.q.val();
+        self.hash_o.d.next = self.sum.val();
+        self.tag_o.d.next = self.p_tag.q.val();
+        if self.reset.val() {
+            self.busy.d.next = false;
+            self.p_valid.d.next = false;
+            self.valid_o.d.next = false;
+        }
+        self.out_valid.next = self.valid_o.q.val();
+        self.out_hash.next = self.hash_o.q.val();
+        self.out_tag.next = self.tag_o.q.val();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_unit_is_synthesizable() {
+        let mut uut = HashUnit::<8, 36, 67, 32>::default();
+        uut.connect_all();
+        crate::lint::assert_lints_clean(&generate_verilog(&uut), "hash_unit");
+    }
+}
