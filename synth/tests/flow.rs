@@ -90,7 +90,7 @@ fn ice40_flow_places_and_routes_a_wrapped_counter() {
         ["yosys (wrapped)", "yosys (core alone)", "nextpnr-ice40"]
     );
     assert!(r.tools.iter().all(|t| !t.version.is_empty()));
-    let table = render_table(&[r.clone()]);
+    let table = render_table(std::slice::from_ref(&r));
     assert!(table.starts_with("target"), "{table}");
     assert!(table.contains("ice40-up5k  counter"), "{table}");
     assert!(
