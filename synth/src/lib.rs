@@ -17,6 +17,8 @@
 //! `tools/install-synth`, which [`run`] calls when one is missing
 //! ([`SynthOptions::install_missing`]).
 
+#![warn(missing_docs)]
+
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
