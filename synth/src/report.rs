@@ -278,6 +278,7 @@ pub fn render_table(reports: &[SynthReport]) -> String {
         "FF",
         "carry",
         "BRAM",
+        "LUTRAM",
         "logic cells",
         "Fmax MHz",
         "fits",
@@ -293,6 +294,7 @@ pub fn render_table(reports: &[SynthReport]) -> String {
             r.ff.to_string(),
             r.carry.to_string(),
             r.bram.to_string(),
+            r.lutram.to_string(),
             r.logic_cells.map_or("-".into(), |u| {
                 format!("{}/{} ({:.0}%)", u.used, u.available, u.percent())
             }),
