@@ -238,6 +238,17 @@ fn figure(out: &mut Map<String, Value>, name: &str, unit: &str, runs: &[f64]) ->
 fn run(o: &Options) -> Result<(), String> {
     let mut out = Map::new();
     out.insert("runs".into(), json!(o.runs));
+    let unix_time = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    out.insert("unix_time".into(), json!(unix_time));
+    let commit = std::process::Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
+    out.insert("commit".into(), json!(commit));
     println!("rss-bench: medians of {} runs", o.runs);
     let model = model_runs(o.runs)?;
     let table: Vec<f64> = model.iter().map(|(t, _)| t / 1e6).collect();
