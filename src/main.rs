@@ -4,6 +4,9 @@
 //! rss-core gen --out DIR [--data-width 64|128|256|512] [--interface frames|tuples]
 //!               [--table-entries-log2 N] [--num-queues N]
 //! rss-core hash [--key HEX] --src ADDR --dst ADDR [--sport N --dport N]
+//! rss-core synth --target ice40-hx8k|ice40-up5k|ecp5-25k|ecp5-85k [--data-width W]
+//!               [--interface frames|tuples] [--table-entries-log2 N] [--num-queues N]
+//!               [--seed N] [--freq MHZ] [--json FILE] [--work-dir DIR]
 //! ```
 //! Bad input prints a message on stderr and exits with code 2.
 
@@ -20,13 +23,17 @@ use rss_model::{ToeplitzTable, Tuple, export};
 const USAGE: &str = "usage:
   rss-core gen --out DIR [--data-width 64|128|256|512] [--interface frames|tuples]
                 [--table-entries-log2 N] [--num-queues N]
-  rss-core hash [--key HEX] --src ADDR --dst ADDR [--sport N --dport N]";
+  rss-core hash [--key HEX] --src ADDR --dst ADDR [--sport N --dport N]
+  rss-core synth --target ice40-hx8k|ice40-up5k|ecp5-25k|ecp5-85k [--data-width W]
+                [--interface frames|tuples] [--table-entries-log2 N] [--num-queues N]
+                [--seed N] [--freq MHZ] [--json FILE] [--work-dir DIR]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("gen") => generate(&args[1..]),
         Some("hash") => hash(&args[1..]),
+        Some("synth") => synth(&args[1..]),
         Some("-h" | "--help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -83,18 +90,16 @@ impl<'a> Options<'a> {
     }
 }
 
-fn generate(args: &[String]) -> Result<(), String> {
-    let opts = Options::parse(
-        args,
-        &[
-            "--out",
-            "--data-width",
-            "--interface",
-            "--table-entries-log2",
-            "--num-queues",
-        ],
-    )?;
-    let out = PathBuf::from(opts.required("--out")?);
+/// The design options `gen` and `synth` share.
+const DESIGN_OPTIONS: [&str; 4] = [
+    "--data-width",
+    "--interface",
+    "--table-entries-log2",
+    "--num-queues",
+];
+
+/// Parameters and top level from the design options.
+fn design(opts: &Options) -> Result<(Params, Interface), String> {
     let defaults = Params::default();
     let params = Params {
         table_entries_log2: opts
@@ -102,7 +107,7 @@ fn generate(args: &[String]) -> Result<(), String> {
             .unwrap_or(defaults.table_entries_log2),
         num_queues: opts.number("--num-queues")?.unwrap_or(defaults.num_queues),
     };
-    let map = RegisterMap::new(params).map_err(|e| e.to_string())?;
+    RegisterMap::new(params).map_err(|e| e.to_string())?;
     let data_bits = opts.number("--data-width")?.unwrap_or(64);
     let interface = match opts.get("--interface").unwrap_or("frames") {
         "frames" => Interface::Frames { data_bits },
@@ -114,6 +119,14 @@ fn generate(args: &[String]) -> Result<(), String> {
             ));
         }
     };
+    Ok((params, interface))
+}
+
+fn generate(args: &[String]) -> Result<(), String> {
+    let opts = Options::parse(args, &[&["--out"][..], &DESIGN_OPTIONS].concat())?;
+    let out = PathBuf::from(opts.required("--out")?);
+    let (params, interface) = design(&opts)?;
+    let map = RegisterMap::new(params).map_err(|e| e.to_string())?;
     let verilog = rss_hdl::emit::verilog(params, interface).map_err(|e| e.to_string())?;
     let mut json = String::new();
     let mut markdown = String::new();
@@ -131,6 +144,58 @@ fn generate(args: &[String]) -> Result<(), String> {
         let path = out.join(name);
         std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
         println!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// `synth`: emit the design, run yosys + nextpnr (`rss_synth::run`), print the table.
+fn synth(args: &[String]) -> Result<(), String> {
+    let known = [
+        &["--target", "--seed", "--freq", "--json", "--work-dir"][..],
+        &DESIGN_OPTIONS,
+    ]
+    .concat();
+    let opts = Options::parse(args, &known)?;
+    let target: rss_synth::Target = opts
+        .required("--target")?
+        .parse()
+        .map_err(|e| format!("--target: {e}"))?;
+    let (params, interface) = design(&opts)?;
+    let top = interface.module_name();
+    let work_dir = match opts.get("--work-dir") {
+        Some(dir) => PathBuf::from(dir),
+        None => {
+            let width = match interface {
+                Interface::Frames { data_bits } => format!("-w{data_bits}"),
+                Interface::Tuples => String::new(),
+            };
+            PathBuf::from(format!("out/synth/{target}-{top}{width}"))
+        }
+    };
+    let verilog = rss_hdl::emit::verilog(params, interface).map_err(|e| e.to_string())?;
+    let mut synth_opts = rss_synth::SynthOptions::new(verilog, top, target, work_dir);
+    if let Some(seed) = opts.number("--seed")? {
+        synth_opts.seed = seed;
+    }
+    if let Some(freq) = opts.number::<f64>("--freq")? {
+        if !(freq.is_finite() && freq > 0.0) {
+            return Err(format!("--freq: `{freq}` is not a positive frequency"));
+        }
+        synth_opts.freq_mhz = freq;
+    }
+    eprintln!(
+        "rss-core synth: {top} for {target}, work dir {}",
+        synth_opts.work_dir.display()
+    );
+    let mut progress = |line: &str| eprint!("\r  {line:<60}");
+    let result = rss_synth::run(&synth_opts, &mut progress);
+    eprintln!();
+    let report = result.map_err(|e| e.to_string())?;
+    print!("{}", rss_synth::render_table(std::slice::from_ref(&report)));
+    if let Some(path) = opts.get("--json") {
+        let text = serde_json::to_string_pretty(&report).map_err(|e| e.to_string())?;
+        std::fs::write(path, text + "\n").map_err(|e| format!("{path}: {e}"))?;
+        println!("wrote {path}");
     }
     Ok(())
 }

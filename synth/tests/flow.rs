@@ -1,0 +1,131 @@
+//! The flow on real tools: yosys area figures and one iCE40 place and route of a tiny
+//! design (seconds). Needs yosys (tools/install-deps) and nextpnr-ice40
+//! (tools/install-synth --ice40, which `run` calls itself when it is missing).
+
+use rss_hdl::emit::{Interface, verilog};
+use rss_model::Params;
+use rss_synth::{SynthError, SynthOptions, Target, render_table, run, yosys_ice40_stats};
+
+/// Eight registered 4-input XORs: exactly one LUT4 and one flip-flop per bit.
+const XOR4: &str = "module xor4 (
+    input wire clk,
+    input wire [7:0] a,
+    input wire [7:0] b,
+    input wire [7:0] c,
+    input wire [7:0] d,
+    output reg [7:0] y
+);
+    always @(posedge clk) y <= a ^ b ^ c ^ d;
+endmodule
+";
+
+/// A counter behind an enable, and its registered copy: reg-to-reg paths for an Fmax.
+const COUNTER: &str = "module counter (
+    input wire clk,
+    input wire en,
+    input wire [15:0] step,
+    output reg [15:0] q,
+    output reg wrapped
+);
+    reg [15:0] count = 0;
+    always @(posedge clk) begin
+        if (en) count <= count + step;
+        q <= count;
+        wrapped <= count == 16'hffff;
+    end
+endmodule
+";
+
+#[test]
+fn yosys_counts_an_exact_design() {
+    let s = yosys_ice40_stats(XOR4, "xor4").unwrap();
+    assert_eq!((s.lut4, s.ff, s.carry, s.bram), (8, 8, 0, 0), "{s:?}");
+    assert_eq!(s.cells_by_type["SB_LUT4"], 8);
+}
+
+#[test]
+fn yosys_stats_reject_bad_input() {
+    assert!(matches!(
+        yosys_ice40_stats(XOR4, "xor4; shell"),
+        Err(SynthError::Design(_))
+    ));
+    let err = yosys_ice40_stats("module broken (", "broken").unwrap_err();
+    assert!(matches!(err, SynthError::ToolFailed { .. }), "{err}");
+}
+
+#[test]
+fn yosys_counts_the_tuple_core() {
+    // ~2 minutes of yosys: the tuple core is ~8k LUT4 on iCE40.
+    let core = verilog(Params::default(), Interface::Tuples).unwrap();
+    let s = yosys_ice40_stats(&core, "rss_tuple_core").unwrap();
+    assert!(s.lut4 > 1000, "{s:?}");
+    assert!(s.ff > 300 && s.bram >= 1, "{s:?}");
+}
+
+#[test]
+fn ice40_flow_places_and_routes_a_wrapped_counter() {
+    let dir = std::env::temp_dir().join(format!("rss-synth-flow-{}", std::process::id()));
+    let opts = SynthOptions::new(COUNTER.into(), "counter", Target::Ice40Up5k, dir.clone());
+    let mut lines = 0;
+    let r = run(&opts, &mut |_| lines += 1).unwrap();
+    assert!(lines >= 4, "progress lines: {lines}");
+    assert_eq!(r.placed_top, "counter_scan_wrapper");
+    assert!(r.fits);
+    let fmax = r.fmax_mhz.expect("a clocked design has an Fmax");
+    assert!(fmax > 20.0 && fmax < 1000.0, "{fmax}");
+    let cells = r.logic_cells.unwrap();
+    assert_eq!(cells.available, 5280);
+    // 5 pins: clk, scan_in, scan_shift, capture, scan_out.
+    assert_eq!(r.utilization["SB_IO"].used, 5);
+    let w = r.wrapper.as_ref().unwrap();
+    assert_eq!((w.input_bits, w.output_bits, w.pins), (17, 17, 5));
+    // The wrapper is flip-flops (one per chain bit) and one mux LUT per output bit.
+    assert_eq!(w.ff, 34, "{w:?}");
+    assert!(w.lut4 > 0 && w.lut4 <= 17, "{w:?}");
+    assert_eq!(w.core.ff, 33, "{w:?}");
+    assert_eq!(r.ff as i64, w.core.ff as i64 + w.ff);
+    let steps: Vec<&str> = r.tools.iter().map(|t| t.step.as_str()).collect();
+    assert_eq!(
+        steps,
+        ["yosys (wrapped)", "yosys (core alone)", "nextpnr-ice40"]
+    );
+    assert!(r.tools.iter().all(|t| !t.version.is_empty()));
+    let table = render_table(std::slice::from_ref(&r));
+    assert!(table.starts_with("target"), "{table}");
+    assert!(table.contains("ice40-up5k  counter"), "{table}");
+    assert!(
+        table.contains("scan wrapper (17 in + 17 out bits, 5 pins)"),
+        "{table}"
+    );
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(json["target"], "ice40-up5k");
+    assert!(json["fmax_mhz"].as_f64().is_some());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn run_refuses_bad_designs_before_any_tool() {
+    let dir = std::env::temp_dir().join(format!("rss-synth-bad-{}", std::process::id()));
+    let mut quiet = |_: &str| {};
+    let bad_top = SynthOptions::new(COUNTER.into(), "count er", Target::Ice40Hx8k, dir.clone());
+    assert!(matches!(
+        run(&bad_top, &mut quiet),
+        Err(SynthError::Design(_))
+    ));
+    let missing = SynthOptions::new(COUNTER.into(), "other", Target::Ice40Hx8k, dir.clone());
+    let err = run(&missing, &mut quiet).unwrap_err();
+    assert!(err.to_string().contains("no `module other ("), "{err}");
+    let mut no_clock = SynthOptions::new(COUNTER.into(), "counter", Target::Ice40Hx8k, dir.clone());
+    no_clock.clock = "sysclk".into();
+    assert!(matches!(
+        run(&no_clock, &mut quiet),
+        Err(SynthError::Design(_))
+    ));
+    let mut bad_freq = SynthOptions::new(COUNTER.into(), "counter", Target::Ecp5_25k, dir.clone());
+    bad_freq.freq_mhz = f64::NAN;
+    assert!(matches!(
+        run(&bad_freq, &mut quiet),
+        Err(SynthError::Design(_))
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,63 @@
+//! `rss-core synth` argument handling: bad input exits 2 with a message before any tool
+//! runs. (The flow itself is tested in synth/tests.)
+
+use std::process::Command;
+
+fn rss_core(args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_rss-core"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn synth_bad_input_exits_2_with_a_message() {
+    for (args, message) in [
+        (&["synth"][..], "`--target` is required"),
+        (
+            &["synth", "--target", "ice40-lp1k"],
+            "unknown target `ice40-lp1k`",
+        ),
+        (&["synth", "--target"], "`--target` needs a value"),
+        (
+            &[
+                "synth",
+                "--target",
+                "ecp5-85k",
+                "--interface",
+                "tuples",
+                "--data-width",
+                "64",
+            ],
+            "--data-width applies to the frame interface only",
+        ),
+        (
+            &["synth", "--target", "ecp5-85k", "--data-width", "48"],
+            "data width 48 bits",
+        ),
+        (
+            &["synth", "--target", "ecp5-85k", "--seed", "-1"],
+            "`--seed`",
+        ),
+        (
+            &["synth", "--target", "ecp5-85k", "--freq", "0"],
+            "not a positive frequency",
+        ),
+        (
+            &["synth", "--target", "ecp5-85k", "--num-queues", "0"],
+            "queue",
+        ),
+        (
+            &["synth", "--target", "ecp5-85k", "--out", "x"],
+            "unknown option `--out`",
+        ),
+    ] {
+        let (code, err) = rss_core(args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.contains(message), "{args:?}: {err}");
+    }
+}
