@@ -111,7 +111,7 @@ struct HashArgs {
     /// Secret key: 40 bytes (or more) in hex, `:` separators allowed as ethtool's
     /// `hkey` prints them [default: the published Microsoft key].
     #[arg(long, value_name = "HEX", value_parser = parse_key_arg)]
-    key: Option<Vec<u8>>,
+    key: Option<KeyArg>,
     /// Source address (IPv4 or IPv6).
     #[arg(long, value_name = "ADDR")]
     src: IpAddr,
@@ -211,8 +211,12 @@ pub fn parse_key(text: &str, min: usize) -> Result<Vec<u8>, String> {
     Ok(key)
 }
 
-fn parse_key_arg(text: &str) -> Result<Vec<u8>, String> {
-    parse_key(text, rss_model::toeplitz::KEY_BYTES)
+/// A parsed `--key` (a newtype: clap would read `Vec<u8>` as a list of numbers).
+#[derive(Debug, Clone)]
+pub struct KeyArg(pub Vec<u8>);
+
+fn parse_key_arg(text: &str) -> Result<KeyArg, String> {
+    parse_key(text, rss_model::toeplitz::KEY_BYTES).map(KeyArg)
 }
 
 /// An NDIS hash type by name (`TCP_IPV4`, ...).
@@ -227,7 +231,10 @@ pub fn parse_hash_type(text: &str) -> Result<HashType, String> {
 }
 
 fn hash(args: &HashArgs) -> Result<ExitCode, String> {
-    let key = args.key.clone().unwrap_or_else(|| MS_DEFAULT_KEY.to_vec());
+    let key = args
+        .key
+        .clone()
+        .map_or_else(|| MS_DEFAULT_KEY.to_vec(), |k| k.0);
     let version = match (args.src, args.dst) {
         (IpAddr::V4(_), IpAddr::V4(_)) => IpVersion::V4,
         (IpAddr::V6(_), IpAddr::V6(_)) => IpVersion::V6,

@@ -31,7 +31,7 @@ pub struct SteerArgs {
     /// Secret key: 80 hex digits (40 bytes), `:` separators allowed [default: the
     /// published Microsoft key].
     #[arg(long, value_name = "HEX", value_parser = parse_steer_key)]
-    pub key: Option<Vec<u8>>,
+    pub key: Option<crate::KeyArg>,
     /// Enabled hash types, comma-separated NDIS names in upper case (e.g.
     /// TCP_IPV4,IPV4) [default: all nine].
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = crate::parse_hash_type)]
@@ -65,7 +65,7 @@ pub struct SteerArgs {
     pub data_width: usize,
 }
 
-fn parse_steer_key(text: &str) -> Result<Vec<u8>, String> {
+fn parse_steer_key(text: &str) -> Result<crate::KeyArg, String> {
     let key = crate::parse_key(text, KEY_BYTES)?;
     if key.len() != KEY_BYTES {
         return Err(format!(
@@ -73,7 +73,7 @@ fn parse_steer_key(text: &str) -> Result<Vec<u8>, String> {
             key.len()
         ));
     }
-    Ok(key)
+    Ok(crate::KeyArg(key))
 }
 
 fn parse_rtl_width(text: &str) -> Result<usize, String> {
@@ -236,7 +236,10 @@ pub fn run(args: &SteerArgs) -> Result<ExitCode, String> {
     if let Some(plot) = &args.plot {
         crate::plot::format_of(plot)?;
     }
-    let key = args.key.clone().unwrap_or_else(|| MS_DEFAULT_KEY.to_vec());
+    let key = args
+        .key
+        .clone()
+        .map_or_else(|| MS_DEFAULT_KEY.to_vec(), |k| k.0);
     let types = match &args.types {
         Some(list) => list.iter().fold(HashTypes::NONE, |s, &t| s.with(t)),
         None => HashTypes::ALL,
