@@ -302,7 +302,7 @@ pub fn steer_all(config: &SteerConfig<'_>, capture: &Capture) -> Vec<FrameRecord
         .iter()
         .enumerate()
         .map(|(i, frame)| {
-            if i % 1024 == 0 {
+            if i.is_multiple_of(1024) {
                 progress.set(i as u64);
             }
             let (record, flags) = steer_frame(config, frame);

@@ -454,11 +454,14 @@ fn csv_rows(path: &std::path::Path) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// Frames expected per hash-type name.
+type TypeCounts = &'static [(&'static str, usize)];
+
 #[test]
 fn steer_writes_records_json_and_plots() {
     let dir = temp_dir("steer");
     // (capture, records, per-type expectations from the captures' README)
-    let cases: [(&str, usize, &[(&str, usize)]); 5] = [
+    let cases: [(&str, usize, TypeCounts); 5] = [
         ("of13_ericsson.pcapng", 174, &[("TCP_IPV4", 174)]),
         ("bgp-4byte-asn.pcap", 91, &[("TCP_IPV4", 79), ("NONE", 12)]),
         (

@@ -112,7 +112,7 @@ fn run<P: FramePins>(
             .clock(sim)
             .map_err(|e| format!("clock {clocks}: {e}"))?;
         clocks += 1;
-        if clocks % 4096 == 0 {
+        if clocks.is_multiple_of(4096) {
             progress(traffic.records.len());
         }
     }
