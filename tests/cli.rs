@@ -684,3 +684,32 @@ fn gen_writes_an_svd_that_svd_parser_reads_back() {
     assert_eq!(types[8]["name"], "UDP_IPV6_EX");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn steer_refuses_other_link_types_and_broken_captures() {
+    let dir = temp_dir("steer-broken");
+    // A pcap of raw IP (link type 101): magic, version 2.4, zone, sigfigs, snaplen,
+    // link type; then one 20-byte record.
+    let mut raw_ip = Vec::new();
+    raw_ip.extend(0xa1b2_c3d4u32.to_le_bytes());
+    raw_ip.extend(2u16.to_le_bytes());
+    raw_ip.extend(4u16.to_le_bytes());
+    for word in [0u32, 0, 65535, 101, 0, 0, 20, 20] {
+        raw_ip.extend(word.to_le_bytes());
+    }
+    raw_ip.extend([0x45u8; 20]);
+    let raw_path = dir.join("raw.pcap");
+    std::fs::write(&raw_path, &raw_ip).unwrap();
+    let (code, _, err) = rss_core(&["steer", raw_path.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("link type 101"), "{err}");
+    // A capture cut inside a record.
+    let whole = std::fs::read(capture("tfo-5c1fa7f9ae91.pcap")).unwrap();
+    let cut = dir.join("cut.pcap");
+    std::fs::write(&cut, &whole[..whole.len() - 10]).unwrap();
+    assert_exit_2(&["steer", cut.to_str().unwrap()]);
+    let empty = dir.join("empty.pcap");
+    std::fs::write(&empty, b"").unwrap();
+    assert_exit_2(&["steer", empty.to_str().unwrap()]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
