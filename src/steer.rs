@@ -269,7 +269,14 @@ pub fn run(args: &SteerArgs) -> Result<ExitCode, String> {
 
     let mut exit = ExitCode::SUCCESS;
     if args.rtl {
-        let rtl = run_rtl(args, &capture, &records, &key, types, &table)?;
+        // A harness failure (Verilator build, hang) is not bad input: exit 1, not 2.
+        let rtl = match run_rtl(args, &capture, &records, &key, types, &table) {
+            Ok(rtl) => rtl,
+            Err(e) => {
+                eprintln!("rss-core: --rtl failed: {e}");
+                return Ok(ExitCode::FAILURE);
+            }
+        };
         if !rtl.mismatches.is_empty() {
             exit = ExitCode::FAILURE;
         }
