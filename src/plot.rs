@@ -24,6 +24,7 @@ pub fn write(path: &Path, s: &Summary) -> Result<(), String> {
         labels: s.queues.iter().map(|q| q.queue.to_string()).collect(),
         values: s.queues.iter().map(|q| q.frames).collect(),
         category_desc: "queue",
+        value_desc: "frames",
         horizontal: false,
         color: BLUE,
     };
@@ -32,6 +33,7 @@ pub fn write(path: &Path, s: &Summary) -> Result<(), String> {
         labels: s.hash_types.iter().map(|t| t.name.to_owned()).collect(),
         values: s.hash_types.iter().map(|t| t.frames).collect(),
         category_desc: "hash type",
+        value_desc: "frames",
         horizontal: true,
         color: ORANGE,
     };

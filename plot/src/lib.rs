@@ -63,6 +63,8 @@ pub struct Bars<'a> {
     pub values: Vec<u64>,
     /// What the categories are (axis description).
     pub category_desc: &'a str,
+    /// What is counted (axis description), e.g. "frames".
+    pub value_desc: &'a str,
     pub color: RGBColor,
     /// Bars along the x axis, categories down the y axis (for long labels).
     pub horizontal: bool,
@@ -70,17 +72,27 @@ pub struct Bars<'a> {
 
 /// Two bar charts side by side under one title, to `path` (SVG or PNG).
 pub fn write_pair(path: &Path, title: &str, left: &Bars, right: &Bars) -> Result<(), String> {
+    write_charts(path, title, &[left, right])
+}
+
+/// One bar chart under a title, to `path` (SVG or PNG).
+pub fn write_one(path: &Path, title: &str, chart: &Bars) -> Result<(), String> {
+    write_charts(path, title, &[chart])
+}
+
+fn write_charts(path: &Path, title: &str, charts: &[&Bars]) -> Result<(), String> {
     register();
+    let size = (SIZE.0 / 2 * charts.len() as u32, SIZE.1);
     let err = |e: String| format!("{}: {e}", path.display());
     match format_of(path)? {
         Format::Svg => {
-            let root = SVGBackend::new(path, SIZE).into_drawing_area();
-            draw(&root, title, left, right).map_err(err)?;
+            let root = SVGBackend::new(path, size).into_drawing_area();
+            draw(&root, title, charts).map_err(err)?;
             root.present().map_err(|e| err(e.to_string()))
         }
         Format::Png => {
-            let root = BitMapBackend::new(path, SIZE).into_drawing_area();
-            draw(&root, title, left, right).map_err(err)?;
+            let root = BitMapBackend::new(path, size).into_drawing_area();
+            draw(&root, title, charts).map_err(err)?;
             root.present().map_err(|e| err(e.to_string()))
         }
     }
@@ -89,8 +101,7 @@ pub fn write_pair(path: &Path, title: &str, left: &Bars, right: &Bars) -> Result
 fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
-    left: &Bars,
-    right: &Bars,
+    charts: &[&Bars],
 ) -> Result<(), String>
 where
     DB::ErrorType: 'static,
@@ -98,9 +109,9 @@ where
     let e = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     root.fill(&WHITE).map_err(e)?;
     let root = root.titled(title, (FONT, 22).into_font()).map_err(e)?;
-    let (a, b) = root.split_horizontally(SIZE.0 / 2);
-    bars(&a, left)?;
-    bars(&b, right)?;
+    for (area, chart) in root.split_evenly((1, charts.len())).iter().zip(charts) {
+        bars(area, chart)?;
+    }
     Ok(())
 }
 
@@ -135,7 +146,7 @@ where
             .configure_mesh()
             .disable_y_mesh()
             .y_desc(bars.category_desc)
-            .x_desc("frames")
+            .x_desc(bars.value_desc)
             .y_labels(n as usize)
             .y_label_formatter(&label)
             .label_style((FONT, 13))
@@ -160,7 +171,7 @@ where
             .configure_mesh()
             .disable_x_mesh()
             .x_desc(bars.category_desc)
-            .y_desc("frames")
+            .y_desc(bars.value_desc)
             .x_labels((n as usize).min(32))
             .x_label_formatter(&label)
             .label_style((FONT, 13))

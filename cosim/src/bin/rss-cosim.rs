@@ -129,6 +129,7 @@ fn write_reports(s: &Summary, out: &Path, width: usize) -> Result<Vec<PathBuf>, 
             labels: (0..s.queue_counts.len()).map(|q| q.to_string()).collect(),
             values: s.queue_counts.clone(),
             category_desc: "queue",
+            value_desc: "records",
             horizontal: false,
             color: rss_plot::BLUE,
         };
@@ -143,6 +144,7 @@ fn write_reports(s: &Summary, out: &Path, width: usize) -> Result<Vec<PathBuf>, 
                 .collect(),
             values: s.type_counts.to_vec(),
             category_desc: "hash type",
+            value_desc: "records",
             horizontal: true,
             color: rss_plot::ORANGE,
         };
@@ -150,11 +152,16 @@ fn write_reports(s: &Summary, out: &Path, width: usize) -> Result<Vec<PathBuf>, 
             "{width}-bit rss_core, {} random frames in {} configurations",
             s.tuples, s.configurations
         );
-        for ext in ["svg", "png"] {
-            let path = out.join(format!("distribution_w{width}.{ext}"));
-            rss_plot::write_pair(&path, &title, &queue_bars, &type_bars)
-                .map_err(std::io::Error::other)?;
-            files.push(path);
+        // Pictures beside the CSVs, same names.
+        for (bars, stem) in [
+            (&queue_bars, "queue_distribution"),
+            (&type_bars, "hash_type_distribution"),
+        ] {
+            for ext in ["svg", "png"] {
+                let path = out.join(format!("{stem}_w{width}.{ext}"));
+                rss_plot::write_one(&path, &title, bars).map_err(std::io::Error::other)?;
+                files.push(path);
+            }
         }
         Ok(files)
     };
