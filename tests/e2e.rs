@@ -430,6 +430,7 @@ impl Programmed {
             hash_type: 0,
             queue,
             flags: 0,
+            length: 0,
         };
         if !self.enabled {
             return no_hash(self.primary_queue);
@@ -445,6 +446,7 @@ impl Programmed {
             hash_type: ty.mask(),
             queue: self.table[index],
             flags: 0,
+            length: 0,
         }
     }
 

@@ -9,7 +9,6 @@ use rss_cosim::dut::{CheckedBus, RecordOut};
 use rss_cosim::frame_dut::{FramePins, FrameTraffic, RssCoreW64, RssCoreW512, reset};
 use rss_cosim::{frames, frames_with_trace_on_failure};
 use rss_fw::{BusError, Config, HashTypes, RegisterBus, Rss, RssDevice};
-use rss_model::parse::steer_frame;
 use rss_model::regfile::RegFile;
 use rss_model::regmap::Params;
 
@@ -94,11 +93,7 @@ fn firmware_then_frames<P: FramePins>(
     }
     let model = bus.model.steer_config();
     for (i, (frame, got)) in frames.iter().zip(&traffic.records).enumerate() {
-        let (record, flags) = steer_frame(&model, frame);
-        let expected = RecordOut {
-            flags,
-            ..RecordOut::from(record)
-        };
+        let expected = RecordOut::for_frame(&model, frame);
         if *got != expected {
             return Err(format!(
                 "frame {i} ({frame:02x?}): RTL {got:x?}, model {expected:x?}"

@@ -76,6 +76,7 @@ pub mod axil;
 pub mod dut;
 pub mod frame_dut;
 pub mod frames;
+pub mod replay;
 pub mod scenario;
 
 /// Environment variable that turns VCD tracing on for every [`Cosim`] whose

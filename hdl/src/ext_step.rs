@@ -138,9 +138,7 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     next_is_ext: Signal<Local, Bit>,
 }
 
-impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
-    for ExtStep<DATA_BITS, BUNDLE_BITS>
-{
+impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default for ExtStep<DATA_BITS, BUNDLE_BITS> {
     fn default() -> Self {
         let byte = |v: u8| Constant::new(u64::from(v).to_bits());
         Self {
@@ -229,9 +227,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
     }
 }
 
-impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
-    for ExtStep<DATA_BITS, BUNDLE_BITS>
-{
+impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BITS, BUNDLE_BITS> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(

@@ -225,8 +225,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         self.frame_ipv6.next = self.beat.val().get_bit(4);
 
         // Where the ports are: IPv4 at 4·IHL, IPv6 at the word the walk ended on.
-        self.l4_word.next = 4_u64.to_bits()
-            + bit_cast::<WORD_INDEX_BITS, 4>(self.ihl.val() >> 1_u64);
+        self.l4_word.next =
+            4_u64.to_bits() + bit_cast::<WORD_INDEX_BITS, 4>(self.ihl.val() >> 1_u64);
         self.l4_low_half.next = self.ihl.val().get_bit(0);
         self.l4_offset.next = bit_cast::<NEED_BITS, 4>(self.ihl.val()) << 2_u64;
         if self.frame_ipv6.val() {
@@ -340,7 +340,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         self.ports_due.next = self.has_transport.val() & !self.fragment.val();
         self.ports_end.next = bit_cast::<END_BITS, NEED_BITS>(self.l4_offset.val()) + 4_u64;
         self.need_all.next = self.need.val();
-        if self.ports_due.val() & (self.ports_end.val() > bit_cast::<END_BITS, NEED_BITS>(self.need.val()))
+        if self.ports_due.val()
+            & (self.ports_end.val() > bit_cast::<END_BITS, NEED_BITS>(self.need.val()))
         {
             self.need_all.next = self.ports_end.val().get_bits::<NEED_BITS>(0);
         }
@@ -357,7 +358,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             | ((bit_cast::<17, LENGTH_BITS>(self.l3.val())
                 + bit_cast::<17, NEED_BITS>(self.need_all.val()))
                 > bit_cast::<17, LENGTH_BITS>(self.available.val()))
-            | ((bit_cast::<18, LENGTH_BITS>(self.l3.val()) + bit_cast::<18, END_BITS>(self.datagram_end.val()))
+            | ((bit_cast::<18, LENGTH_BITS>(self.l3.val())
+                + bit_cast::<18, END_BITS>(self.datagram_end.val()))
                 > bit_cast::<18, LENGTH_BITS>(self.frame_length.val()));
         self.result_valid.next = self.valid.val() & self.last.val();
         self.length.next = self.frame_length.val();

@@ -151,9 +151,7 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Default
     }
 }
 
-impl<const DATA_BITS: usize, const KEEP_BITS: usize> Logic
-    for FrameIngress<DATA_BITS, KEEP_BITS>
-{
+impl<const DATA_BITS: usize, const KEEP_BITS: usize> Logic for FrameIngress<DATA_BITS, KEEP_BITS> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
@@ -169,8 +167,7 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Logic
         self.frame_started.next = self.fire.val() & !self.in_frame.q.val();
 
         // Bytes in the beat: all lanes, or on the last beat the highest kept lane + 1.
-        self.highest_keep.next =
-            self.s_axis_tkeep.val() & !(self.s_axis_tkeep.val() >> 1_u64);
+        self.highest_keep.next = self.s_axis_tkeep.val() & !(self.s_axis_tkeep.val() >> 1_u64);
         self.last_bytes.next = 0.into();
         self.last_bytes.next = self
             .last_bytes

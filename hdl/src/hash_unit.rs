@@ -135,8 +135,16 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
         // Step: the chunk on top of the tuple register against the key window on top
         // of the key register. Input bit i of the chunk (from the bottom) meets window
         // bit i + 31 - k for hash bit 31 - k.
-        self.chunk.next = self.tuple_sr.q.val().get_bits::<CHUNK>(self.chunk_lsb.val().index());
-        self.window.next = self.key_sr.q.val().get_bits::<KEY_WINDOW>(self.window_lsb.val().index());
+        self.chunk.next = self
+            .tuple_sr
+            .q
+            .val()
+            .get_bits::<CHUNK>(self.chunk_lsb.val().index());
+        self.window.next = self
+            .key_sr
+            .q
+            .val()
+            .get_bits::<KEY_WINDOW>(self.window_lsb.val().index());
         self.partial.next = 0.into();
         for s in 0..(CHUNK / 36) {
             self.data_slice.next = self.chunk.val().get_bits::<SLICE_BITS>(36 * s);

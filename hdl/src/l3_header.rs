@@ -152,9 +152,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
     }
 }
 
-impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
-    for L3Header<DATA_BITS, BUNDLE_BITS>
-{
+impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_BITS, BUNDLE_BITS> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
@@ -214,8 +212,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         }
 
         self.w0.next = self.word0.word.val();
-        self.header_bytes.next =
-            bit_cast::<NEED_BITS, 4>(self.w0.val().get_bits::<4>(56)) << 2_u64;
+        self.header_bytes.next = bit_cast::<NEED_BITS, 4>(self.w0.val().get_bits::<4>(56)) << 2_u64;
         self.total.next = bit_cast::<END_BITS, 16>(self.w0.val().get_bits::<16>(32));
         if self.valid.val() & self.word0.found.val() {
             self.cur_seen0.next = true;

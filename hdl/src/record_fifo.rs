@@ -76,7 +76,8 @@ impl<const WIDTH: usize, const DEPTH_LOG2: usize, const COUNT_BITS: usize> Logic
         self.ram.write_clock.next = self.clock.val();
         // Entries in RAM not yet on the output, and all records held.
         self.stored.next = self.write_ptr.q.val() - self.read_ptr.q.val();
-        self.held.next = self.stored.val() + bit_cast::<COUNT_BITS, 1>(self.shown_valid.q.val().into());
+        self.held.next =
+            self.stored.val() + bit_cast::<COUNT_BITS, 1>(self.shown_valid.q.val().into());
         self.full.next = self.held.val() >= self.capacity.val();
         self.count.next = self.held.val();
         self.store.next = self.push.val() & !self.full.val();
@@ -88,8 +89,8 @@ impl<const WIDTH: usize, const DEPTH_LOG2: usize, const COUNT_BITS: usize> Logic
         }
         // Move the next entry to the output when it is free or being taken; the RAM
         // reads the shown entry's address otherwise, so its registered data stays put.
-        self.take.next = self.stored.val().any()
-            & (!self.shown_valid.q.val() | self.out_ready.val());
+        self.take.next =
+            self.stored.val().any() & (!self.shown_valid.q.val() | self.out_ready.val());
         self.ram.read_address.next = self.shown.q.val();
         if self.take.val() {
             self.ram.read_address.next = self.read_ptr.q.val().get_bits::<DEPTH_LOG2>(0);

@@ -288,7 +288,9 @@ impl<
 {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clk, in_flight, start_ok, lost, drops, r_valid, r_hash, r_tag);
+        dff_setup!(
+            self, clk, in_flight, start_ok, lost, drops, r_valid, r_hash, r_tag
+        );
         self.regs.clock.next = self.clk.val();
         self.regs.reset.next = self.rst.val();
         self.ingress.clock.next = self.clk.val();

@@ -58,9 +58,17 @@ pub struct TupleSelect {
 impl Default for TupleSelect {
     fn default() -> Self {
         let mask = |types: &[HashType]| {
-            Constant::new(types.iter().fold(0u64, |m, t| m | u64::from(t.mask())).to_bits())
+            Constant::new(
+                types
+                    .iter()
+                    .fold(0u64, |m, t| m | u64::from(t.mask()))
+                    .to_bits(),
+            )
         };
-        let with_ports: Vec<HashType> = HashType::ALL.into_iter().filter(|t| t.has_ports()).collect();
+        let with_ports: Vec<HashType> = HashType::ALL
+            .into_iter()
+            .filter(|t| t.has_ports())
+            .collect();
         TupleSelect {
             enabled: Default::default(),
             ipv4: Default::default(),

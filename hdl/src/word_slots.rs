@@ -31,11 +31,7 @@ pub const L3_WORD_BIAS: u64 = 4;
 pub const WORD_INDEX_LIMIT: u64 = 60;
 
 #[derive(LogicBlock)]
-pub struct WordSlots<
-    const DATA_BITS: usize,
-    const EXTENDED_BITS: usize,
-    const BUNDLE_BITS: usize,
-> {
+pub struct WordSlots<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usize> {
     /// Clock.
     pub clock: Signal<In, Clock>,
     /// Synchronous reset.
@@ -172,8 +168,7 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
         }
         self.l3.next = 14.into();
         self.ethertype.next = self.type12.val();
-        if (self.type12.val() == self.tag_vlan.val()) | (self.type12.val() == self.tag_qinq.val())
-        {
+        if (self.type12.val() == self.tag_vlan.val()) | (self.type12.val() == self.tag_qinq.val()) {
             self.l3.next = 18.into();
             self.ethertype.next = self.type16.val();
             if self.type16.val() == self.tag_vlan.val() {

@@ -1,77 +1,13 @@
-//! Documents derived from the register map: JSON (for tools), Markdown (for people) and
-//! a C header (for drivers in C). Written to any `core::fmt::Write`, so `no_std` holds.
+//! Documents derived from the register map: Markdown (for people) and a C header (for
+//! drivers in C). Written to any `core::fmt::Write`, so `no_std` holds. The
+//! machine-readable ones (JSON via serde, CMSIS-SVD) are written by the `rss-core` CLI
+//! crate (`src/regdoc.rs`) from the same map, keeping this crate free of std and serde.
 
 use core::fmt::{Result, Write};
 
 use crate::parse::{FLAG_FRAGMENT, FLAG_MALFORMED};
 use crate::record::RECORD_FIELDS;
 use crate::regmap::{ADDR_BITS, Register, RegisterMap};
-
-fn json_str(out: &mut impl Write, s: &str) -> Result {
-    out.write_char('"')?;
-    for c in s.chars() {
-        match c {
-            '"' => out.write_str("\\\"")?,
-            '\\' => out.write_str("\\\\")?,
-            c if (c as u32) < 0x20 => write!(out, "\\u{:04x}", c as u32)?,
-            c => out.write_char(c)?,
-        }
-    }
-    out.write_char('"')
-}
-
-/// The map as JSON: parameters, then every register with its fields.
-pub fn write_json(map: &RegisterMap, out: &mut impl Write) -> Result {
-    let p = &map.params;
-    write!(
-        out,
-        "{{\n  \"block\": \"rss_core\",\n  \"addr_bits\": {ADDR_BITS},\n  \"params\": {{\"table_entries_log2\": {}, \"num_queues\": {}, \"queue_bits\": {}}},\n  \"registers\": [",
-        p.table_entries_log2,
-        p.num_queues,
-        p.queue_bits()
-    )?;
-    for (i, reg) in map.registers().iter().enumerate() {
-        out.write_str(if i == 0 { "\n    {" } else { ",\n    {" })?;
-        out.write_str("\"name\": ")?;
-        json_str(out, reg.name)?;
-        write!(
-            out,
-            ", \"offset\": {}, \"count\": {}, \"access\": \"{}\", \"reset\": {}, \"doc\": ",
-            reg.offset,
-            reg.count,
-            reg.access.name(),
-            reg.reset
-        )?;
-        json_str(out, reg.doc)?;
-        out.write_str(", \"fields\": [")?;
-        for (j, f) in reg.fields().iter().enumerate() {
-            out.write_str(if j == 0 { "\n      {" } else { ",\n      {" })?;
-            out.write_str("\"name\": ")?;
-            json_str(out, f.name)?;
-            write!(
-                out,
-                ", \"lsb\": {}, \"width\": {}, \"max\": {}, \"doc\": ",
-                f.lsb, f.width, f.max
-            )?;
-            json_str(out, f.doc)?;
-            out.write_char('}')?;
-        }
-        out.write_str("]}")?;
-    }
-    out.write_str("\n  ],\n  \"record\": [")?;
-    for (i, f) in RECORD_FIELDS.iter().enumerate() {
-        out.write_str(if i == 0 {
-            "\n    {\"name\": "
-        } else {
-            ",\n    {\"name\": "
-        })?;
-        json_str(out, f.name)?;
-        write!(out, ", \"bits\": {}, \"doc\": ", f.bits)?;
-        json_str(out, f.doc)?;
-        out.write_char('}')?;
-    }
-    out.write_str("\n  ]\n}\n")
-}
 
 fn span(reg: &Register) -> (u32, u32) {
     (reg.offset, reg.element_offset(reg.count - 1))

@@ -6,8 +6,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use rss_model::parse::{
-    HOME_ADDRESS_OPTION_OFFSET, Headers, IpVersion, MAX_DEST_OPTIONS, MAX_EXT_HEADERS, Malformed, PARSE_WINDOW_BYTES, Ports,
-    parse, parse_headers,
+    HOME_ADDRESS_OPTION_OFFSET, Headers, IpVersion, MAX_DEST_OPTIONS, MAX_EXT_HEADERS, Malformed,
+    PARSE_WINDOW_BYTES, Ports, parse, parse_headers,
 };
 use rss_model::steer::{SteerConfig, steer};
 use rss_model::toeplitz::MS_DEFAULT_KEY;
@@ -1026,7 +1026,12 @@ fn hao_after(padding: &[u8]) -> Ext {
 }
 
 fn ex_src_with(ext: Ext) -> Option<Ipv6Addr> {
-    headers(&frame6(&[], &Ip6::new(CARE, B6, TCP).ext(ext), &tcp(3, 4, &[]))).ex_src
+    headers(&frame6(
+        &[],
+        &Ip6::new(CARE, B6, TCP).ext(ext),
+        &tcp(3, 4, &[]),
+    ))
+    .ex_src
 }
 
 #[test]
@@ -1046,7 +1051,11 @@ fn ipv6_home_address_option_gives_the_ex_source() {
         &[0, 1, 1, 0],
         &[1, 0, 1, 0],
     ] {
-        assert_eq!(ex_src_with(hao_after(padding)), Some(v6(HOME)), "{padding:?}");
+        assert_eq!(
+            ex_src_with(hao_after(padding)),
+            Some(v6(HOME)),
+            "{padding:?}"
+        );
     }
     // Four Pad1 are four options: the HAO after them is a fifth, not reached.
     assert_eq!(ex_src_with(hao_after(&[0, 0, 0, 0])), None);

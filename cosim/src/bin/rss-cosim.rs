@@ -5,10 +5,14 @@
 //! ```text
 //! rss-cosim [--frames N] [--out DIR] [--seed N]
 //! ```
+//! `rss-cosim --help` lists the options; bad input exits with code 2.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use clap::Parser;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use rss_cosim::frame_dut::{FramePins, RssCoreW64, RssCoreW512};
 use rss_cosim::frames_with_trace_on_failure;
@@ -17,30 +21,21 @@ use rss_model::HashType;
 
 const BATCH: u64 = 4000;
 
+/// Cosimulate the emitted frame-level rss_core (512- and 64-bit AXI4-Stream) against
+/// the model under random configurations and frames; write the queue and hash-type
+/// distributions (CSV, SVG, PNG).
+#[derive(Debug, Parser)]
+#[command(name = "rss-cosim", version, about)]
 struct Options {
+    /// Random frames per data width (rounded up to whole configurations of 4000).
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
     frames: u64,
+    /// Directory for the distribution reports.
+    #[arg(long, value_name = "DIR", default_value = "out")]
     out: PathBuf,
+    /// Seed of the random configurations and frames.
+    #[arg(long, value_name = "N", default_value_t = 0x2026_1121)]
     seed: u64,
-}
-
-fn parse_args() -> Option<Options> {
-    let mut o = Options {
-        frames: 100_000,
-        out: PathBuf::from("out"),
-        seed: 0x2026_1121,
-    };
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let mut it = args.iter();
-    while let Some(flag) = it.next() {
-        let value = it.next()?;
-        match flag.as_str() {
-            "--frames" => o.frames = value.parse().ok()?,
-            "--seed" => o.seed = value.parse().ok()?,
-            "--out" => o.out = PathBuf::from(value),
-            _ => return None,
-        }
-    }
-    Some(o)
 }
 
 fn run<P: FramePins>(sim: &mut P, o: &Options) -> Result<Summary, String> {
@@ -51,20 +46,37 @@ fn run<P: FramePins>(sim: &mut P, o: &Options) -> Result<Summary, String> {
         batches * BATCH,
         o.seed
     );
+    let bar = ProgressBar::with_draw_target(Some(batches * BATCH), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template(
+            "  {prefix} [{bar:40}] {pos}/{len} frames, {msg} ({elapsed}, eta {eta})",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar.set_prefix(format!("{width}-bit"));
     let summary = scenario::random_frame_traffic(sim, o.seed, batches, BATCH, |s| {
-        eprint!(
-            "\r  checked {:>8} frames, {:>3} configurations, {} mismatches",
-            s.tuples, s.configurations, s.mismatches
-        );
+        bar.set_position(s.tuples);
+        bar.set_message(format!(
+            "{} configurations, {} mismatches",
+            s.configurations, s.mismatches
+        ));
     });
-    eprintln!();
+    bar.finish();
     summary
 }
 
 fn main() -> ExitCode {
-    let Some(options) = parse_args() else {
-        eprintln!("usage: rss-cosim [--frames N] [--out DIR] [--seed N]");
-        return ExitCode::from(2);
+    let options = match Options::try_parse() {
+        Ok(o) => o,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+                e.exit();
+            }
+            eprint!("rss-cosim: {}", e.render());
+            return ExitCode::from(2);
+        }
     };
     let results = [
         (
@@ -111,7 +123,47 @@ fn write_reports(s: &Summary, out: &Path, width: usize) -> Result<Vec<PathBuf>, 
             let name = HashType::from_bit(slot as u8).map_or("NONE", HashType::name);
             writeln!(f, "{name},{n}")?;
         }
-        Ok(vec![queues, types])
+        let mut files = vec![queues, types];
+        let queue_bars = rss_plot::Bars {
+            title: "records per queue",
+            labels: (0..s.queue_counts.len()).map(|q| q.to_string()).collect(),
+            values: s.queue_counts.clone(),
+            category_desc: "queue",
+            value_desc: "records",
+            horizontal: false,
+            color: rss_plot::BLUE,
+        };
+        let type_bars = rss_plot::Bars {
+            title: "records per hash type",
+            labels: (0..s.type_counts.len())
+                .map(|slot| {
+                    HashType::from_bit(slot as u8)
+                        .map_or("NONE", HashType::name)
+                        .to_owned()
+                })
+                .collect(),
+            values: s.type_counts.to_vec(),
+            category_desc: "hash type",
+            value_desc: "records",
+            horizontal: true,
+            color: rss_plot::ORANGE,
+        };
+        let title = format!(
+            "{width}-bit rss_core, {} random frames in {} configurations",
+            s.tuples, s.configurations
+        );
+        // Pictures beside the CSVs, same names.
+        for (bars, stem) in [
+            (&queue_bars, "queue_distribution"),
+            (&type_bars, "hash_type_distribution"),
+        ] {
+            for ext in ["svg", "png"] {
+                let path = out.join(format!("{stem}_w{width}.{ext}"));
+                rss_plot::write_one(&path, &title, bars).map_err(std::io::Error::other)?;
+                files.push(path);
+            }
+        }
+        Ok(files)
     };
     write().map_err(|e| format!("writing reports to {}: {e}", out.display()))
 }
