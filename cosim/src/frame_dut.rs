@@ -15,10 +15,16 @@ const _: &str = include_str!("../generated/rss_core_w64.v");
 const _: &str = include_str!("../generated/rss_core_w128.v");
 const _: &str = include_str!("../generated/rss_core_w256.v");
 const _: &str = include_str!("../generated/rss_core_w512.v");
+const _: &str = include_str!("../generated/rss_core_w64_tap.v");
 
 #[verilog(src = "generated/rss_core_w64.v", name = "rss_core")]
 pub struct RssCoreW64;
 crate::impl_axil_pins!(RssCoreW64);
+
+/// The 64-bit core in tap mode (`gen --tap`).
+#[verilog(src = "generated/rss_core_w64_tap.v", name = "rss_core")]
+pub struct RssCoreW64Tap;
+crate::impl_axil_pins!(RssCoreW64Tap);
 
 #[verilog(src = "generated/rss_core_w128.v", name = "rss_core")]
 pub struct RssCoreW128;
@@ -87,6 +93,9 @@ macro_rules! frame_pins {
 }
 
 frame_pins!(RssCoreW64, 8, "rss_core_w64.v", |sim, lanes| sim
+    .s_axis_tdata =
+    u64::from_le_bytes(lanes));
+frame_pins!(RssCoreW64Tap, 8, "rss_core_w64_tap.v", |sim, lanes| sim
     .s_axis_tdata =
     u64::from_le_bytes(lanes));
 frame_pins!(RssCoreW128, 16, "rss_core_w128.v", |sim, lanes| {

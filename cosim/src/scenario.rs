@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use rss_model::regfile::RegFile;
 use rss_model::regmap::{KEY_WORDS, Params, offset};
-use rss_model::{HashType, TUPLE_BYTES};
+use rss_model::{HashType, HashTypes, TUPLE_BYTES};
 
 use crate::axil::AxilPins;
 use crate::dut::{self, CheckedBus, CoreSim, RecordOut, Traffic, TupleIn};
@@ -44,10 +44,14 @@ pub fn random_config<P: AxilPins>(
         bus.write(sim, offset::KEY + 4 * word, rng.random(), 0xf)?;
     }
     bus.write(sim, offset::KEY_COMMIT, 1, 0xf)?;
-    let types = if rng.random_bool(0.7) {
-        0x1ff
-    } else {
-        rng.random_range(0..0x200)
+    // Mostly everything; often everything but the Ex types (so the plain IPv6 types
+    // get chosen too); sometimes any subset.
+    let no_ex = HashTypes::ALL.0
+        & !(HashType::Ipv6Ex.mask() | HashType::TcpIpv6Ex.mask() | HashType::UdpIpv6Ex.mask());
+    let types = match rng.random_range(0..8) {
+        0..=3 => u32::from(HashTypes::ALL.0),
+        4 | 5 => u32::from(no_ex),
+        _ => rng.random_range(0..0x200),
     };
     bus.write(sim, offset::HASH_TYPES, types, 0xf)?;
     let log2 = if rng.random_bool(0.7) {

@@ -137,7 +137,8 @@ fn line_rate<P: FramePins>(sim: &mut P) -> Result<(), String> {
             return Err(format!("record {got:x?} != model {model:x?}"));
         }
     }
-    // Latency: capture + 4 parser + 4 core stages.
+    // Latency, after which every clock carries a beat: ingress, words, L3, 4 extension
+    // steps, hash unit (STEPS + 2), table read, FIFO: 20 clocks at 64 bits, 13 at 512.
     let ideal = n * beats_per_frame;
     eprintln!(
         "{}-bit: {n} back-to-back 64-byte frames in {clocks} clocks: {:.4} frames/clock (ideal {:.4})",
@@ -145,7 +146,7 @@ fn line_rate<P: FramePins>(sim: &mut P) -> Result<(), String> {
         n as f64 / clocks as f64,
         1.0 / beats_per_frame as f64
     );
-    if clocks > ideal + 10 {
+    if clocks > ideal + 24 {
         return Err(format!("{n} frames took {clocks} clocks, ideal {ideal}"));
     }
     Ok(())

@@ -72,6 +72,9 @@ pub struct AxilRegs<const TABLE_LOG2: usize> {
     pub primary_queue: Signal<Out, Bits<QUEUE_BITS>>,
     /// Active key, key byte 0 in bits 319:312; changes only on a commit.
     pub key: Signal<Out, Bits<KEY_BITS>>,
+    /// Hold off register writes (the write channel waits): the datapath is reading the
+    /// active key over several clocks and a commit now would split a hash.
+    pub write_hold: Signal<In, Bit>,
     /// Indirection table write enable.
     pub table_write_enable: Signal<Out, Bit>,
     /// Indirection table write index.
@@ -181,6 +184,7 @@ impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
             reset: Default::default(),
             s_axil_awaddr: Default::default(),
             s_axil_awvalid: Default::default(),
+            write_hold: Default::default(),
             s_axil_awready: Default::default(),
             s_axil_wdata: Default::default(),
             s_axil_wstrb: Default::default(),
@@ -308,8 +312,10 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
                 self.write_mask.next = self.write_mask.val() | (0xff_u64 << (8 * b));
             }
         }
-        self.write_fire.next =
-            self.s_axil_awvalid.val() & self.s_axil_wvalid.val() & !self.bvalid.q.val();
+        self.write_fire.next = self.s_axil_awvalid.val()
+            & self.s_axil_wvalid.val()
+            & !self.bvalid.q.val()
+            & !self.write_hold.val();
         self.s_axil_awready.next = self.write_fire.val();
         self.s_axil_wready.next = self.write_fire.val();
 

@@ -79,8 +79,10 @@ impl Logic for CsrRw {
         self.write_fault.next = self.write_hit.val()
             & ((self.merged.val() & !self.writable.val()).any()
                 | (self.merged.val() > self.max.val()));
+        // Bits outside the field never hold anything but 0 (such writes fault), so they
+        // are not stored.
         if self.write_strobe.val() & self.write_hit.val() & !self.write_fault.val() {
-            self.stored.d.next = self.merged.val();
+            self.stored.d.next = self.merged.val() & self.writable.val();
         }
         if self.reset.val() {
             self.stored.d.next = self.reset_value.val();
@@ -88,9 +90,9 @@ impl Logic for CsrRw {
         self.read_hit.next = self.read_address.val() == self.address.val();
         self.read_data.next = 0.into();
         if self.read_hit.val() {
-            self.read_data.next = self.stored.q.val();
+            self.read_data.next = self.stored.q.val() & self.writable.val();
         }
-        self.value.next = self.stored.q.val();
+        self.value.next = self.stored.q.val() & self.writable.val();
     }
 }
 

@@ -11,6 +11,10 @@
 //!
 //! If the frame ends while a step is still due, the frame is malformed (the header lies
 //! past its end, or past the parse window, where word numbers saturate).
+//!
+//! At 64 bits a beat holds one whole word, so at most one header starts in it: one
+//! stage then takes every step, one per beat (`new(4, false)`), and the other three are
+//! built as wires (`new(0, true)`: outputs follow inputs, no registers).
 
 use rss_model::parse::{
     IPPROTO_DSTOPTS, IPPROTO_FRAGMENT, IPPROTO_HOPOPTS, IPPROTO_ROUTING, OPT_HOME_ADDRESS,
@@ -85,8 +89,10 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     pub ihl_out: Signal<Out, Bits<4>>,
     header: WordPick<DATA_BITS>,
     beat_q: DFF<Bits<BUNDLE_BITS>>,
-    // This step's results for the current frame.
-    done: DFF<Bit>,
+    // This stage's walk for the current frame: taken over from the stage before once
+    // that one is final, then advanced one header per beat, up to `max_steps`.
+    started: DFF<Bit>,
+    count: DFF<Bits<3>>,
     ptr_q: DFF<Bits<WORD_INDEX_BITS>>,
     nh_q: DFF<Bits<8>>,
     live_q: DFF<Bit>,
@@ -94,7 +100,9 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     fragment_q: DFF<Bit>,
     need_q: DFF<Bits<NEED_BITS>>,
     ex_src_q: DFF<Bit>,
+    ex_src_ptr_q: DFF<Bits<WORD_INDEX_BITS>>,
     ex_dst_q: DFF<Bit>,
+    ex_dst_ptr_q: DFF<Bits<WORD_INDEX_BITS>>,
     // Registered outputs.
     ready_o: DFF<Bit>,
     live_o: DFF<Bit>,
@@ -114,6 +122,10 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     fragment_header: Constant<Bits<8>>,
     destination_options: Constant<Bits<8>>,
     home_address: Constant<Bits<8>>,
+    max_steps: Constant<Bits<3>>,
+    passthrough: Constant<Bit>,
+    cur_started: Signal<Local, Bit>,
+    cur_count: Signal<Local, Bits<3>>,
     cur_done: Signal<Local, Bit>,
     cur_ptr: Signal<Local, Bits<WORD_INDEX_BITS>>,
     cur_nh: Signal<Local, Bits<8>>,
@@ -122,7 +134,9 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     cur_fragment: Signal<Local, Bit>,
     cur_need: Signal<Local, Bits<NEED_BITS>>,
     cur_ex_src: Signal<Local, Bit>,
+    cur_ex_src_ptr: Signal<Local, Bits<WORD_INDEX_BITS>>,
     cur_ex_dst: Signal<Local, Bit>,
+    cur_ex_dst_ptr: Signal<Local, Bits<WORD_INDEX_BITS>>,
     w: Signal<Local, Bits<64>>,
     b1: Signal<Local, Bits<8>>,
     b2: Signal<Local, Bits<8>>,
@@ -138,8 +152,10 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     next_is_ext: Signal<Local, Bit>,
 }
 
-impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default for ExtStep<DATA_BITS, BUNDLE_BITS> {
-    fn default() -> Self {
+impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE_BITS> {
+    /// A stage taking up to `max_steps` steps (one per beat); `passthrough` builds it as
+    /// wires.
+    pub fn new(max_steps: u8, passthrough: bool) -> Self {
         let byte = |v: u8| Constant::new(u64::from(v).to_bits());
         Self {
             clock: Default::default(),
@@ -172,9 +188,10 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default for ExtStep<DATA_
             ex_dst_out: Default::default(),
             ex_dst_ptr_out: Default::default(),
             ihl_out: Default::default(),
-            header: Default::default(),
+            header: WordPick::new(false),
             beat_q: Default::default(),
-            done: Default::default(),
+            started: Default::default(),
+            count: Default::default(),
             ptr_q: Default::default(),
             nh_q: Default::default(),
             live_q: Default::default(),
@@ -182,7 +199,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default for ExtStep<DATA_
             fragment_q: Default::default(),
             need_q: Default::default(),
             ex_src_q: Default::default(),
+            ex_src_ptr_q: Default::default(),
             ex_dst_q: Default::default(),
+            ex_dst_ptr_q: Default::default(),
             ready_o: Default::default(),
             live_o: Default::default(),
             ptr_o: Default::default(),
@@ -201,6 +220,10 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default for ExtStep<DATA_
             fragment_header: byte(IPPROTO_FRAGMENT),
             destination_options: byte(IPPROTO_DSTOPTS),
             home_address: byte(OPT_HOME_ADDRESS),
+            max_steps: Constant::new(u64::from(max_steps).to_bits()),
+            passthrough: Constant::new(passthrough),
+            cur_started: Default::default(),
+            cur_count: Default::default(),
             cur_done: Default::default(),
             cur_ptr: Default::default(),
             cur_nh: Default::default(),
@@ -209,7 +232,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default for ExtStep<DATA_
             cur_fragment: Default::default(),
             cur_need: Default::default(),
             cur_ex_src: Default::default(),
+            cur_ex_src_ptr: Default::default(),
             cur_ex_dst: Default::default(),
+            cur_ex_dst_ptr: Default::default(),
             w: Default::default(),
             b1: Default::default(),
             b2: Default::default(),
@@ -234,7 +259,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self,
             clock,
             beat_q,
-            done,
+            started,
+            count,
             ptr_q,
             nh_q,
             live_q,
@@ -242,7 +268,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             fragment_q,
             need_q,
             ex_src_q,
+            ex_src_ptr_q,
             ex_dst_q,
+            ex_dst_ptr_q,
             ready_o,
             live_o,
             ptr_o,
@@ -261,9 +289,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.header.tail.next = self.beat_in.val().get_bits::<64>(32);
         self.header.tail_valid.next = self.beat_in.val().get_bit(2);
         self.header.slot_last.next = self.beat_in.val().get_bits::<WORD_INDEX_BITS>(10);
-        self.header.target.next = self.walk_ptr_in.val();
 
-        self.cur_done.next = self.done.q.val();
+        self.cur_started.next = self.started.q.val();
+        self.cur_count.next = self.count.q.val();
         self.cur_ptr.next = self.ptr_q.q.val();
         self.cur_nh.next = self.nh_q.q.val();
         self.cur_live.next = self.live_q.q.val();
@@ -271,16 +299,26 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.cur_fragment.next = self.fragment_q.q.val();
         self.cur_need.next = self.need_q.q.val();
         self.cur_ex_src.next = self.ex_src_q.q.val();
+        self.cur_ex_src_ptr.next = self.ex_src_ptr_q.q.val();
         self.cur_ex_dst.next = self.ex_dst_q.q.val();
+        self.cur_ex_dst_ptr.next = self.ex_dst_ptr_q.q.val();
         if self.beat_in.val().get_bit(1) {
-            self.cur_done.next = false;
-            self.cur_live.next = false;
+            self.cur_started.next = false;
+            self.cur_count.next = 0.into();
             self.cur_bad.next = false;
             self.cur_fragment.next = false;
             self.cur_need.next = 0.into();
             self.cur_ex_src.next = false;
             self.cur_ex_dst.next = false;
         }
+        // Take the walk over from the stage before once it is final.
+        if !self.cur_started.val() & self.walk_ready_in.val() {
+            self.cur_started.next = true;
+            self.cur_ptr.next = self.walk_ptr_in.val();
+            self.cur_nh.next = self.walk_nh_in.val();
+            self.cur_live.next = self.walk_live_in.val();
+        }
+        self.header.target.next = self.cur_ptr.val();
 
         // The header's first word: next header, length, type-specific bytes.
         self.w.next = self.header.word.val();
@@ -290,19 +328,19 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.b4.next = self.w.val().get_bits::<8>(24);
         self.b5.next = self.w.val().get_bits::<8>(16);
         self.words.next = bit_cast::<9, 8>(self.b1.val()) + 1_u64;
-        if self.walk_nh_in.val() == self.fragment_header.val() {
+        if self.cur_nh.val() == self.fragment_header.val() {
             self.words.next = 1.into();
         }
         self.offset.next =
-            bit_cast::<END_BITS, WORD_INDEX_BITS>(self.walk_ptr_in.val() - 4_u64) << 3_u64;
+            bit_cast::<END_BITS, WORD_INDEX_BITS>(self.cur_ptr.val() - 4_u64) << 3_u64;
         self.header_end.next =
             self.offset.val() + (bit_cast::<END_BITS, 9>(self.words.val()) << 3_u64);
-        self.next_ptr.next = bit_cast::<10, WORD_INDEX_BITS>(self.walk_ptr_in.val())
+        self.next_ptr.next = bit_cast::<10, WORD_INDEX_BITS>(self.cur_ptr.val())
             + bit_cast::<10, 9>(self.words.val());
         if self.next_ptr.val() > 63_u64 {
             self.next_ptr.next = 63.into();
         }
-        self.this_fragment.next = (self.walk_nh_in.val() == self.fragment_header.val())
+        self.this_fragment.next = (self.cur_nh.val() == self.fragment_header.val())
             & (self.w.val().get_bits::<13>(35).any() | self.w.val().get_bit(32));
         // Option walk over header bytes 2..6 landing on offset 6 (closed form, checked
         // against the model's walk in rss-model's tests).
@@ -323,43 +361,49 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             | (self.w.val().get_bits::<8>(56) == self.fragment_header.val())
             | (self.w.val().get_bits::<8>(56) == self.destination_options.val());
 
-        if self.beat_in.val().get_bit(0) & !self.cur_done.val() & self.walk_ready_in.val() {
-            if !self.walk_live_in.val() {
-                // Nothing to walk: pass the position on.
-                self.cur_done.next = true;
-                self.cur_ptr.next = self.walk_ptr_in.val();
-                self.cur_nh.next = self.walk_nh_in.val();
-                self.cur_live.next = false;
-            } else if self.header.found.val() {
-                self.cur_done.next = true;
-                self.cur_ptr.next = self.next_ptr.val().get_bits::<WORD_INDEX_BITS>(0);
-                self.cur_nh.next = self.w.val().get_bits::<8>(56);
-                self.cur_fragment.next = self.this_fragment.val();
+        // A step: the header due starts in this beat.
+        self.cur_done.next = !self.cur_live.val() | (self.cur_count.val() == self.max_steps.val());
+        if self.beat_in.val().get_bit(0) & self.cur_started.val() & !self.cur_done.val() {
+            if self.header.found.val() {
+                if (self.cur_nh.val() == self.routing.val())
+                    & (self.b1.val() == 2_u64)
+                    & (self.b2.val() == 2_u64)
+                    & (self.b3.val() == 1_u64)
+                {
+                    self.cur_ex_dst.next = true;
+                    self.cur_ex_dst_ptr.next = self.cur_ptr.val() + 1_u64;
+                }
+                if (self.cur_nh.val() == self.destination_options.val())
+                    & (self.b1.val() >= 2_u64)
+                    & self.lands_on_home.val()
+                    & (self.w.val().get_bits::<8>(8) == self.home_address.val())
+                    & (self.w.val().get_bits::<8>(0) == 16_u64)
+                {
+                    self.cur_ex_src.next = true;
+                    self.cur_ex_src_ptr.next = self.cur_ptr.val() + 1_u64;
+                }
+                self.cur_count.next = self.cur_count.val() + 1_u64;
+                self.cur_fragment.next = self.cur_fragment.val() | self.this_fragment.val();
                 self.cur_live.next = self.next_is_ext.val() & !self.this_fragment.val();
-                self.cur_bad.next = ((self.offset.val() + 8_u64) > self.end_in.val())
+                self.cur_bad.next = self.cur_bad.val()
+                    | ((self.offset.val() + 8_u64) > self.end_in.val())
                     | (self.header_end.val() > self.end_in.val());
                 self.cur_need.next = self.header_end.val().get_bits::<NEED_BITS>(0);
                 if self.header_end.val().get_bits::<5>(12).any() {
                     self.cur_need.next = 0xfff.into();
                 }
-                self.cur_ex_dst.next = (self.walk_nh_in.val() == self.routing.val())
-                    & (self.b1.val() == 2_u64)
-                    & (self.b2.val() == 2_u64)
-                    & (self.b3.val() == 1_u64);
-                self.cur_ex_src.next = (self.walk_nh_in.val() == self.destination_options.val())
-                    & (self.b1.val() >= 2_u64)
-                    & self.lands_on_home.val()
-                    & (self.w.val().get_bits::<8>(8) == self.home_address.val())
-                    & (self.w.val().get_bits::<8>(0) == 16_u64);
+                self.cur_nh.next = self.w.val().get_bits::<8>(56);
+                self.cur_ptr.next = self.next_ptr.val().get_bits::<WORD_INDEX_BITS>(0);
             } else if self.beat_in.val().get_bit(2) {
                 // The frame ends before the header: past its end or the window.
-                self.cur_done.next = true;
                 self.cur_bad.next = true;
                 self.cur_live.next = false;
             }
         }
+        self.cur_done.next = !self.cur_live.val() | (self.cur_count.val() == self.max_steps.val());
         if self.beat_in.val().get_bit(0) {
-            self.done.d.next = self.cur_done.val();
+            self.started.d.next = self.cur_started.val();
+            self.count.d.next = self.cur_count.val();
             self.ptr_q.d.next = self.cur_ptr.val();
             self.nh_q.d.next = self.cur_nh.val();
             self.live_q.d.next = self.cur_live.val();
@@ -367,11 +411,13 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.fragment_q.d.next = self.cur_fragment.val();
             self.need_q.d.next = self.cur_need.val();
             self.ex_src_q.d.next = self.cur_ex_src.val();
+            self.ex_src_ptr_q.d.next = self.cur_ex_src_ptr.val();
             self.ex_dst_q.d.next = self.cur_ex_dst.val();
+            self.ex_dst_ptr_q.d.next = self.cur_ex_dst_ptr.val();
         }
 
         self.beat_q.d.next = self.beat_in.val();
-        self.ready_o.d.next = self.cur_done.val();
+        self.ready_o.d.next = self.cur_started.val() & self.cur_done.val();
         self.live_o.d.next = self.cur_live.val();
         self.ptr_o.d.next = self.cur_ptr.val();
         self.nh_o.d.next = self.cur_nh.val();
@@ -386,18 +432,17 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.ex_src_o.d.next = self.ex_src_in.val() | self.cur_ex_src.val();
         self.ex_src_ptr_o.d.next = self.ex_src_ptr_in.val();
         if self.cur_ex_src.val() {
-            self.ex_src_ptr_o.d.next = self.walk_ptr_in.val() + 1_u64;
+            self.ex_src_ptr_o.d.next = self.cur_ex_src_ptr.val();
         }
         self.ex_dst_o.d.next = self.ex_dst_in.val() | self.cur_ex_dst.val();
         self.ex_dst_ptr_o.d.next = self.ex_dst_ptr_in.val();
         if self.cur_ex_dst.val() {
-            self.ex_dst_ptr_o.d.next = self.walk_ptr_in.val() + 1_u64;
+            self.ex_dst_ptr_o.d.next = self.cur_ex_dst_ptr.val();
         }
         self.ihl_o.d.next = self.ihl_in.val();
         if self.reset.val() {
             self.beat_q.d.next = 0.into();
         }
-        self.ihl_out.next = self.ihl_o.q.val();
         self.beat_out.next = self.beat_q.q.val();
         self.walk_ready_out.next = self.ready_o.q.val();
         self.walk_live_out.next = self.live_o.q.val();
@@ -411,6 +456,24 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.ex_src_ptr_out.next = self.ex_src_ptr_o.q.val();
         self.ex_dst_out.next = self.ex_dst_o.q.val();
         self.ex_dst_ptr_out.next = self.ex_dst_ptr_o.q.val();
+        self.ihl_out.next = self.ihl_o.q.val();
+        // A stage built as wires: outputs follow inputs, its registers go unused.
+        if self.passthrough.val() {
+            self.beat_out.next = self.beat_in.val();
+            self.walk_ready_out.next = self.walk_ready_in.val();
+            self.walk_live_out.next = self.walk_live_in.val();
+            self.walk_ptr_out.next = self.walk_ptr_in.val();
+            self.walk_nh_out.next = self.walk_nh_in.val();
+            self.end_out.next = self.end_in.val();
+            self.bad_out.next = self.bad_in.val();
+            self.fragment_out.next = self.fragment_in.val();
+            self.need_out.next = self.need_in.val();
+            self.ex_src_out.next = self.ex_src_in.val();
+            self.ex_src_ptr_out.next = self.ex_src_ptr_in.val();
+            self.ex_dst_out.next = self.ex_dst_in.val();
+            self.ex_dst_ptr_out.next = self.ex_dst_ptr_in.val();
+            self.ihl_out.next = self.ihl_in.val();
+        }
     }
 }
 
@@ -420,7 +483,7 @@ mod tests {
 
     #[test]
     fn ext_step_is_synthesizable() {
-        let mut uut = ExtStep::<64, 160>::default();
+        let mut uut = ExtStep::<64, 160>::new(4, false);
         uut.connect_all();
         crate::lint::assert_lints_clean(&generate_verilog(&uut), "ext_step");
     }

@@ -4,10 +4,12 @@
 //! bits each, an eighth of the logic.
 //!
 //! Toeplitz is linear: hash bit `k` is the parity of `input & key[k..]`, so the chunks
-//! can be hashed one after the other and XORed. The tuple and the key are copied into
-//! shift registers when a job starts, so every tuple is hashed with exactly one key
-//! even when a key commit lands mid-job. Partial parities are registered per 36-bit
-//! slice (one LUT4 AND/XOR tree each) and XORed in the next stage.
+//! can be hashed one after the other and XORed. The tuple is copied into a shift
+//! register when a job starts; the key is read where the register file keeps it, and
+//! `key_hold` asks the register file to hold off writes (so key commits) while a job
+//! is between its first and last step: every tuple is hashed with exactly one key.
+//! Partial parities are registered per 36-bit slice (one LUT4 AND/XOR tree each) and
+//! XORed in the next stage.
 
 use rust_hdl::prelude::*;
 
@@ -38,6 +40,8 @@ pub struct HashUnit<
     pub in_tag: Signal<In, Bits<TAG_BITS>>,
     /// The active key (bit 0 of the key in the top bit).
     pub key: Signal<In, Bits<KEY_BITS>>,
+    /// A job is under way and will read the key again: keep it as it is.
+    pub key_hold: Signal<Out, Bit>,
     /// A hash is ready (one clock).
     pub out_valid: Signal<Out, Bit>,
     /// The hash.
@@ -47,7 +51,6 @@ pub struct HashUnit<
     busy: DFF<Bit>,
     step: DFF<Bits<4>>,
     tuple_sr: DFF<Bits<TUPLE_BITS>>,
-    key_sr: DFF<Bits<KEY_BITS>>,
     tag_q: DFF<Bits<TAG_BITS>>,
     p_valid: DFF<Bit>,
     p_first: DFF<Bit>,
@@ -88,13 +91,13 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
             in_tuple: Default::default(),
             in_tag: Default::default(),
             key: Default::default(),
+            key_hold: Default::default(),
             out_valid: Default::default(),
             out_hash: Default::default(),
             out_tag: Default::default(),
             busy: Default::default(),
             step: Default::default(),
             tuple_sr: Default::default(),
-            key_sr: Default::default(),
             tag_q: Default::default(),
             p_valid: Default::default(),
             p_first: Default::default(),
@@ -126,25 +129,29 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, busy, step, tuple_sr, key_sr, tag_q, p_valid, p_first, p_last, p_tag,
-            partials, acc, valid_o, hash_o, tag_o
+            self, clock, busy, step, tuple_sr, tag_q, p_valid, p_first, p_last, p_tag, partials,
+            acc, valid_o, hash_o, tag_o
         );
         self.in_ready.next = !self.busy.q.val() | (self.step.q.val() == self.last_step.val());
         self.accept.next = self.in_valid.val() & self.in_ready.val();
 
-        // Step: the chunk on top of the tuple register against the key window on top
-        // of the key register. Input bit i of the chunk (from the bottom) meets window
-        // bit i + 31 - k for hash bit 31 - k.
+        // Step s: the chunk on top of the tuple register against key bits
+        // 36s .. 36s + CHUNK + 31. Input bit i of the chunk (from the bottom) meets
+        // window bit i + 31 - k for hash bit 31 - k.
         self.chunk.next = self
             .tuple_sr
             .q
             .val()
             .get_bits::<CHUNK>(self.chunk_lsb.val().index());
-        self.window.next = self
-            .key_sr
-            .q
-            .val()
-            .get_bits::<KEY_WINDOW>(self.window_lsb.val().index());
+        self.window.next = 0.into();
+        for s in 0..STEPS {
+            if self.step.q.val() == s.to_bits() {
+                self.window.next = self.key.val().get_bits::<KEY_WINDOW>(
+                    self.window_lsb.val().index() - self.chunk_bits.val().index() * s,
+                );
+            }
+        }
+        self.key_hold.next = self.busy.q.val() & (self.step.q.val() != self.last_step.val());
         self.partial.next = 0.into();
         for s in 0..(CHUNK / 36) {
             self.data_slice.next = self.chunk.val().get_bits::<SLICE_BITS>(36 * s);
@@ -168,14 +175,12 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
             } else {
                 self.step.d.next = self.step.q.val() + 1_u64;
                 self.tuple_sr.d.next = self.tuple_sr.q.val() << self.chunk_bits.val();
-                self.key_sr.d.next = self.key_sr.q.val() << self.chunk_bits.val();
             }
         }
         if self.accept.val() {
             self.busy.d.next = true;
             self.step.d.next = 0.into();
             self.tuple_sr.d.next = self.in_tuple.val();
-            self.key_sr.d.next = self.key.val();
             self.tag_q.d.next = self.in_tag.val();
         }
 

@@ -219,10 +219,12 @@ impl<
             ingress: Default::default(),
             slots: Default::default(),
             l3: Default::default(),
-            ext1: Default::default(),
-            ext2: Default::default(),
-            ext3: Default::default(),
-            ext4: Default::default(),
+            // At 64 bits one stage takes every step (a beat holds one word); wider, each
+            // stage takes one and the steps of a beat happen in consecutive stages.
+            ext1: ExtStep::new(if DATA_BITS == 64 { 4 } else { 1 }, false),
+            ext2: ExtStep::new(1, DATA_BITS == 64),
+            ext3: ExtStep::new(1, DATA_BITS == 64),
+            ext4: ExtStep::new(1, DATA_BITS == 64),
             capture: Default::default(),
             select: Default::default(),
             hasher: Default::default(),
@@ -454,6 +456,7 @@ impl<
         self.hasher.in_tuple.next = self.select.tuple.val();
         self.hasher.in_tag.next = self.tag.val();
         self.hasher.key.next = self.regs.key.val();
+        self.regs.write_hold.next = self.hasher.key_hold.val();
         // Only in tap mode can a frame end before the hash unit is free (runts).
         self.hash_dropped.next = self.capture.result_valid.val() & !self.hasher.in_ready.val();
 

@@ -194,6 +194,8 @@ impl<const TABLE_LOG2: usize> Logic for TupleCore<TABLE_LOG2> {
         self.s_axil_rvalid.next = self.regs.s_axil_rvalid.val();
         self.regs.s_axil_rready.next = self.s_axil_rready.val();
 
+        // The hash pipe reads the key in one stage: commits may land at any clock.
+        self.regs.write_hold.next = false;
         self.indirection.write_enable.next = self.regs.table_write_enable.val();
         self.indirection.write_address.next = self.regs.table_write_index.val();
         self.indirection.write_data.next = self.regs.table_write_queue.val();

@@ -2,12 +2,17 @@
 //! the way every stage after `WordSlots` reads a field, so no stage ever needs a
 //! byte-granular offset. A beat holds at most one copy of a word, so the choice is an
 //! AND-OR over the slots.
+//!
+//! The tail word (the frame's last, partial word) only matters for fields that may end
+//! before the frame does while their word does not: the IPv4 destination and the L4
+//! ports. Every other field's word lies inside the bytes its rule needs, so a pick
+//! built with `new(false)` ignores the tail and costs half as much.
 
 use rust_hdl::prelude::*;
 
 use crate::word_slots::WORD_INDEX_BITS;
 
-#[derive(LogicBlock, Default)]
+#[derive(LogicBlock)]
 pub struct WordPick<const DATA_BITS: usize> {
     /// The beat's whole words (`WordSlots::slots`).
     pub slots: Signal<In, Bits<DATA_BITS>>,
@@ -23,7 +28,25 @@ pub struct WordPick<const DATA_BITS: usize> {
     pub found: Signal<Out, Bit>,
     /// The word (0 when not found), byte 0 on top.
     pub word: Signal<Out, Bits<64>>,
+    use_tail: Constant<Bit>,
     hit_mask: Signal<Local, Bits<64>>,
+}
+
+impl<const DATA_BITS: usize> WordPick<DATA_BITS> {
+    /// A pick that also looks at the tail word when `use_tail`.
+    pub fn new(use_tail: bool) -> Self {
+        Self {
+            slots: Default::default(),
+            tail: Default::default(),
+            tail_valid: Default::default(),
+            slot_last: Default::default(),
+            target: Default::default(),
+            found: Default::default(),
+            word: Default::default(),
+            use_tail: Constant::new(use_tail),
+            hit_mask: Default::default(),
+        }
+    }
 }
 
 impl<const DATA_BITS: usize> Logic for WordPick<DATA_BITS> {
@@ -41,7 +64,10 @@ impl<const DATA_BITS: usize> Logic for WordPick<DATA_BITS> {
                 self.word.val() | (self.slots.val().get_bits::<64>(64 * j) & self.hit_mask.val());
         }
         self.hit_mask.next = 0.into();
-        if self.tail_valid.val() & ((self.slot_last.val() + 1_u64) == self.target.val()) {
+        if self.use_tail.val()
+            & self.tail_valid.val()
+            & ((self.slot_last.val() + 1_u64) == self.target.val())
+        {
             self.hit_mask.next = 0xffff_ffff_ffff_ffff_u64.into();
             self.found.next = true;
         }
@@ -55,14 +81,14 @@ mod tests {
 
     #[test]
     fn word_pick_is_synthesizable() {
-        let mut uut = WordPick::<512>::default();
+        let mut uut = WordPick::<512>::new(true);
         uut.connect_all();
         crate::lint::assert_lints_clean(&generate_verilog(&uut), "word_pick");
     }
 
     #[test]
     fn word_pick_finds_slots_and_tail() {
-        let mut uut = WordPick::<128>::default();
+        let mut uut = WordPick::<128>::new(true);
         uut.connect_all();
         let mut sim = Simulation::new();
         sim.add_testbench(move |mut ep: Sim<WordPick<128>>| {
