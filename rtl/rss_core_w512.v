@@ -34,555 +34,14 @@ module rss_core (
     output reg [31:0] m_axis_rss_hash,
     output reg [8:0] m_axis_rss_hash_type,
     output reg [7:0] m_axis_rss_queue,
-    output reg [1:0] m_axis_rss_flags
+    output reg [2:0] m_axis_rss_flags,
+    output reg [15:0] m_axis_rss_length
 );
     
-    // Stub signals
-    reg  capture$clock;
-    reg  capture$reset;
-    reg  [511:0] capture$s_axis_tdata;
-    reg  [63:0] capture$s_axis_tkeep;
-    reg  capture$s_axis_tvalid;
-    wire  capture$s_axis_tready;
-    reg  capture$s_axis_tlast;
-    reg  capture$advance;
-    wire  capture$frame_valid;
-    wire  [1023:0] capture$frame_window;
-    wire  [15:0] capture$frame_length;
-    reg  parser$clock;
-    reg  parser$reset;
-    reg  parser$advance;
-    reg  parser$in_valid;
-    reg  [1023:0] parser$in_window;
-    reg  [15:0] parser$in_length;
-    reg  [8:0] parser$enabled;
-    wire  parser$out_valid;
-    wire  [287:0] parser$out_tuple;
-    wire  [8:0] parser$out_type;
-    wire  [1:0] parser$out_flags;
-    reg  core$clk;
-    reg  core$rst;
-    reg  [12:0] core$s_axil_awaddr;
-    reg  [2:0] core$s_axil_awprot;
-    reg  core$s_axil_awvalid;
-    wire  core$s_axil_awready;
-    reg  [31:0] core$s_axil_wdata;
-    reg  [3:0] core$s_axil_wstrb;
-    reg  core$s_axil_wvalid;
-    wire  core$s_axil_wready;
-    wire  [1:0] core$s_axil_bresp;
-    wire  core$s_axil_bvalid;
-    reg  core$s_axil_bready;
-    reg  [12:0] core$s_axil_araddr;
-    reg  [2:0] core$s_axil_arprot;
-    reg  core$s_axil_arvalid;
-    wire  core$s_axil_arready;
-    wire  [31:0] core$s_axil_rdata;
-    wire  [1:0] core$s_axil_rresp;
-    wire  core$s_axil_rvalid;
-    reg  core$s_axil_rready;
-    reg  [287:0] core$s_tuple_data;
-    reg  [8:0] core$s_tuple_type;
-    reg  core$s_tuple_valid;
-    wire  core$s_tuple_ready;
-    reg  [1:0] core$s_tuple_flags;
-    wire  core$m_rss_valid;
-    reg  core$m_rss_ready;
-    wire  [31:0] core$m_rss_hash;
-    wire  [8:0] core$m_rss_hash_type;
-    wire  [7:0] core$m_rss_queue;
-    wire  [1:0] core$m_rss_flags;
-    wire  [8:0] core$hash_types_enabled;
-    
-    // Sub module instances
-    rss_core__capture capture(
-        .clock(capture$clock),
-        .reset(capture$reset),
-        .s_axis_tdata(capture$s_axis_tdata),
-        .s_axis_tkeep(capture$s_axis_tkeep),
-        .s_axis_tvalid(capture$s_axis_tvalid),
-        .s_axis_tready(capture$s_axis_tready),
-        .s_axis_tlast(capture$s_axis_tlast),
-        .advance(capture$advance),
-        .frame_valid(capture$frame_valid),
-        .frame_window(capture$frame_window),
-        .frame_length(capture$frame_length)
-    );
-    rss_core__parser parser(
-        .clock(parser$clock),
-        .reset(parser$reset),
-        .advance(parser$advance),
-        .in_valid(parser$in_valid),
-        .in_window(parser$in_window),
-        .in_length(parser$in_length),
-        .enabled(parser$enabled),
-        .out_valid(parser$out_valid),
-        .out_tuple(parser$out_tuple),
-        .out_type(parser$out_type),
-        .out_flags(parser$out_flags)
-    );
-    rss_core__core core(
-        .clk(core$clk),
-        .rst(core$rst),
-        .s_axil_awaddr(core$s_axil_awaddr),
-        .s_axil_awprot(core$s_axil_awprot),
-        .s_axil_awvalid(core$s_axil_awvalid),
-        .s_axil_awready(core$s_axil_awready),
-        .s_axil_wdata(core$s_axil_wdata),
-        .s_axil_wstrb(core$s_axil_wstrb),
-        .s_axil_wvalid(core$s_axil_wvalid),
-        .s_axil_wready(core$s_axil_wready),
-        .s_axil_bresp(core$s_axil_bresp),
-        .s_axil_bvalid(core$s_axil_bvalid),
-        .s_axil_bready(core$s_axil_bready),
-        .s_axil_araddr(core$s_axil_araddr),
-        .s_axil_arprot(core$s_axil_arprot),
-        .s_axil_arvalid(core$s_axil_arvalid),
-        .s_axil_arready(core$s_axil_arready),
-        .s_axil_rdata(core$s_axil_rdata),
-        .s_axil_rresp(core$s_axil_rresp),
-        .s_axil_rvalid(core$s_axil_rvalid),
-        .s_axil_rready(core$s_axil_rready),
-        .s_tuple_data(core$s_tuple_data),
-        .s_tuple_type(core$s_tuple_type),
-        .s_tuple_valid(core$s_tuple_valid),
-        .s_tuple_ready(core$s_tuple_ready),
-        .s_tuple_flags(core$s_tuple_flags),
-        .m_rss_valid(core$m_rss_valid),
-        .m_rss_ready(core$m_rss_ready),
-        .m_rss_hash(core$m_rss_hash),
-        .m_rss_hash_type(core$m_rss_hash_type),
-        .m_rss_queue(core$m_rss_queue),
-        .m_rss_flags(core$m_rss_flags),
-        .hash_types_enabled(core$hash_types_enabled)
-    );
-    
-    // Update code
-    always @(*) begin
-        capture$clock = clk;
-        capture$reset = rst;
-        parser$clock = clk;
-        parser$reset = rst;
-        core$clk = clk;
-        core$rst = rst;
-        core$s_axil_awprot = s_axil_awprot;
-        core$s_axil_arprot = s_axil_arprot;
-        core$s_axil_awaddr = s_axil_awaddr;
-        core$s_axil_awvalid = s_axil_awvalid;
-        s_axil_awready = core$s_axil_awready;
-        core$s_axil_wdata = s_axil_wdata;
-        core$s_axil_wstrb = s_axil_wstrb;
-        core$s_axil_wvalid = s_axil_wvalid;
-        s_axil_wready = core$s_axil_wready;
-        s_axil_bresp = core$s_axil_bresp;
-        s_axil_bvalid = core$s_axil_bvalid;
-        core$s_axil_bready = s_axil_bready;
-        core$s_axil_araddr = s_axil_araddr;
-        core$s_axil_arvalid = s_axil_arvalid;
-        s_axil_arready = core$s_axil_arready;
-        s_axil_rdata = core$s_axil_rdata;
-        s_axil_rresp = core$s_axil_rresp;
-        s_axil_rvalid = core$s_axil_rvalid;
-        core$s_axil_rready = s_axil_rready;
-        capture$advance = core$s_tuple_ready;
-        parser$advance = core$s_tuple_ready;
-        capture$s_axis_tdata = s_axis_tdata;
-        capture$s_axis_tkeep = s_axis_tkeep;
-        capture$s_axis_tvalid = s_axis_tvalid;
-        capture$s_axis_tlast = s_axis_tlast;
-        s_axis_tready = capture$s_axis_tready;
-        parser$in_valid = capture$frame_valid;
-        parser$in_window = capture$frame_window;
-        parser$in_length = capture$frame_length;
-        parser$enabled = core$hash_types_enabled;
-        core$s_tuple_valid = parser$out_valid;
-        core$s_tuple_data = parser$out_tuple;
-        core$s_tuple_type = parser$out_type;
-        core$s_tuple_flags = parser$out_flags;
-        core$m_rss_ready = m_axis_rss_tready;
-        m_axis_rss_tvalid = core$m_rss_valid;
-        m_axis_rss_hash = core$m_rss_hash;
-        m_axis_rss_hash_type = core$m_rss_hash_type;
-        m_axis_rss_queue = core$m_rss_queue;
-        m_axis_rss_flags = core$m_rss_flags;
-    end
-    
-endmodule // top
-
-
-module rss_core__capture(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_axis_tready,s_axis_tlast,advance,frame_valid,frame_window,frame_length);
-    
-    // Module arguments
-    input wire  clock;
-    input wire  reset;
-    input wire  [511:0] s_axis_tdata;
-    input wire  [63:0] s_axis_tkeep;
-    input wire  s_axis_tvalid;
-    output reg  s_axis_tready;
-    input wire  s_axis_tlast;
-    input wire  advance;
-    output reg  frame_valid;
-    output reg  [1023:0] frame_window;
-    output reg  [15:0] frame_length;
-    
     // Constant declarations
-    localparam  window_limit = 17'b10000000;
-    localparam  beat_top = 11'b1000000000;
-    
-    // Stub signals
-    reg  [511:0] swap$lanes;
-    wire  [511:0] swap$swapped;
-    reg  [1023:0] window$d;
-    wire  [1023:0] window$q;
-    reg  window$clock;
-    reg  [15:0] position$d;
-    wire  [15:0] position$q;
-    reg  position$clock;
-    
-    // Local signals
-    reg  fire;
-    reg  [16:0] beat_bytes;
-    reg  [16:0] length;
-    reg  [1023:0] placed;
-    reg  [10:0] shift;
-    reg  [1023:0] window_next;
-    
-    // Sub module instances
-    rss_core__capture__swap swap(
-        .lanes(swap$lanes),
-        .swapped(swap$swapped)
-    );
-    rss_core__capture__window window(
-        .d(window$d),
-        .q(window$q),
-        .clock(window$clock)
-    );
-    rss_core__capture__position position(
-        .d(position$d),
-        .q(position$q),
-        .clock(position$clock)
-    );
-    
-    // Update code
-    always @(*) begin
-        window$clock = clock;
-        position$clock = clock;
-        window$d = window$q;
-        position$d = position$q;
-        s_axis_tready = advance;
-        fire = s_axis_tvalid & advance;
-        swap$lanes = s_axis_tdata;
-        beat_bytes = 32'h0;
-        if (s_axis_tkeep[0]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[1]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[2]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[3]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[4]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[5]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[6]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[7]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[8]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[9]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[10]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[11]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[12]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[13]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[14]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[15]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[16]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[17]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[18]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[19]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[20]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[21]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[22]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[23]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[24]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[25]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[26]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[27]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[28]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[29]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[30]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[31]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[32]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[33]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[34]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[35]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[36]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[37]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[38]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[39]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[40]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[41]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[42]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[43]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[44]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[45]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[46]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[47]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[48]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[49]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[50]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[51]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[52]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[53]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[54]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[55]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[56]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[57]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[58]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[59]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[60]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[61]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[62]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        if (s_axis_tkeep[63]) begin
-            beat_bytes = beat_bytes + 64'h1;
-        end
-        length = ((position$q) & 17'h1ffff) + beat_bytes;
-        if (length[32'h10]) begin
-            length = 64'hffff;
-        end
-        shift = beat_top - (((position$q) & 11'h7ff) << 64'h3);
-        placed = 32'h0;
-        if (((position$q) & 17'h1ffff) < window_limit) begin
-            placed = ((swap$swapped) & 1024'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << shift;
-        end
-        window_next = placed;
-        if (|position$q) begin
-            window_next = window$q | placed;
-        end
-        if (fire) begin
-            window$d = window_next;
-            position$d = length[(32'h0)+:(16)];
-            if (s_axis_tlast) begin
-                position$d = 32'h0;
-            end
-        end
-        if (reset) begin
-            position$d = 32'h0;
-        end
-        frame_valid = fire & s_axis_tlast;
-        frame_window = window_next;
-        frame_length = length[(32'h0)+:(16)];
-    end
-    
-endmodule // rss_core__capture
-
-
-module rss_core__capture__position(d,q,clock);
-    
-    // Module arguments
-    input wire  [15:0] d;
-    output reg  [15:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 16'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__capture__position
-
-
-module rss_core__capture__swap(lanes,swapped);
-    
-    // Module arguments
-    input wire  [511:0] lanes;
-    output reg  [511:0] swapped;
-    
-    // Update code (custom)
-    always @(*) swapped = {lanes[7:0], lanes[15:8], lanes[23:16], lanes[31:24], lanes[39:32], lanes[47:40], lanes[55:48], lanes[63:56], lanes[71:64], lanes[79:72], lanes[87:80], lanes[95:88], lanes[103:96], lanes[111:104], lanes[119:112], lanes[127:120], lanes[135:128], lanes[143:136], lanes[151:144], lanes[159:152], lanes[167:160], lanes[175:168], lanes[183:176], lanes[191:184], lanes[199:192], lanes[207:200], lanes[215:208], lanes[223:216], lanes[231:224], lanes[239:232], lanes[247:240], lanes[255:248], lanes[263:256], lanes[271:264], lanes[279:272], lanes[287:280], lanes[295:288], lanes[303:296], lanes[311:304], lanes[319:312], lanes[327:320], lanes[335:328], lanes[343:336], lanes[351:344], lanes[359:352], lanes[367:360], lanes[375:368], lanes[383:376], lanes[391:384], lanes[399:392], lanes[407:400], lanes[415:408], lanes[423:416], lanes[431:424], lanes[439:432], lanes[447:440], lanes[455:448], lanes[463:456], lanes[471:464], lanes[479:472], lanes[487:480], lanes[495:488], lanes[503:496], lanes[511:504]};
-endmodule // rss_core__capture__swap
-
-
-module rss_core__capture__window(d,q,clock);
-    
-    // Module arguments
-    input wire  [1023:0] d;
-    output reg  [1023:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1024'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__capture__window
-
-
-module rss_core__core(clk,rst,s_axil_awaddr,s_axil_awprot,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arprot,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,s_tuple_data,s_tuple_type,s_tuple_valid,s_tuple_ready,s_tuple_flags,m_rss_valid,m_rss_ready,m_rss_hash,m_rss_hash_type,m_rss_queue,m_rss_flags,hash_types_enabled);
-    
-    // Module arguments
-    input wire  clk;
-    input wire  rst;
-    input wire  [12:0] s_axil_awaddr;
-    input wire  [2:0] s_axil_awprot;
-    input wire  s_axil_awvalid;
-    output reg  s_axil_awready;
-    input wire  [31:0] s_axil_wdata;
-    input wire  [3:0] s_axil_wstrb;
-    input wire  s_axil_wvalid;
-    output reg  s_axil_wready;
-    output reg  [1:0] s_axil_bresp;
-    output reg  s_axil_bvalid;
-    input wire  s_axil_bready;
-    input wire  [12:0] s_axil_araddr;
-    input wire  [2:0] s_axil_arprot;
-    input wire  s_axil_arvalid;
-    output reg  s_axil_arready;
-    output reg  [31:0] s_axil_rdata;
-    output reg  [1:0] s_axil_rresp;
-    output reg  s_axil_rvalid;
-    input wire  s_axil_rready;
-    input wire  [287:0] s_tuple_data;
-    input wire  [8:0] s_tuple_type;
-    input wire  s_tuple_valid;
-    output reg  s_tuple_ready;
-    input wire  [1:0] s_tuple_flags;
-    output reg  m_rss_valid;
-    input wire  m_rss_ready;
-    output reg  [31:0] m_rss_hash;
-    output reg  [8:0] m_rss_hash_type;
-    output reg  [7:0] m_rss_queue;
-    output reg  [1:0] m_rss_flags;
-    output reg  [8:0] hash_types_enabled;
-    
-    // Constant declarations
+    localparam  tap = 1'b0;
+    localparam  steps = 6'b1;
+    localparam  fifo_depth = 9'b100000;
     localparam  one = 16'h1;
     
     // Stub signals
@@ -611,25 +70,220 @@ module rss_core__core(clk,rst,s_axil_awaddr,s_axil_awprot,s_axil_awvalid,s_axil_
     wire  [7:0] regs$default_queue;
     wire  [7:0] regs$primary_queue;
     wire  [319:0] regs$key;
+    reg  regs$write_hold;
     wire  regs$table_write_enable;
     wire  [6:0] regs$table_write_index;
     wire  [7:0] regs$table_write_queue;
-    reg  [8:0] select$candidate;
+    reg  ingress$clock;
+    reg  ingress$reset;
+    reg  [511:0] ingress$s_axis_tdata;
+    reg  [63:0] ingress$s_axis_tkeep;
+    reg  ingress$s_axis_tvalid;
+    wire  ingress$s_axis_tready;
+    reg  ingress$s_axis_tlast;
+    reg  ingress$start_allowed;
+    reg  ingress$tap;
+    reg  [5:0] ingress$min_beats;
+    wire  ingress$frame_started;
+    wire  ingress$beat_valid;
+    wire  [511:0] ingress$beat_data;
+    wire  ingress$beat_first;
+    wire  ingress$beat_last;
+    wire  [5:0] ingress$beat_index;
+    wire  [15:0] ingress$beat_length;
+    reg  slots$clock;
+    reg  slots$reset;
+    reg  slots$in_valid;
+    reg  [511:0] slots$in_data;
+    reg  slots$in_first;
+    reg  slots$in_last;
+    reg  [5:0] slots$in_index;
+    reg  [15:0] slots$in_length;
+    wire  [607:0] slots$beat;
+    reg  l3$clock;
+    reg  l3$reset;
+    reg  [607:0] l3$beat_in;
+    wire  [607:0] l3$beat_out;
+    wire  l3$ready;
+    wire  l3$bad;
+    wire  l3$fragment;
+    wire  [16:0] l3$datagram_end;
+    wire  [11:0] l3$need;
+    wire  [3:0] l3$ihl;
+    wire  [7:0] l3$next_header;
+    wire  l3$walk_live;
+    wire  [5:0] l3$walk_ptr;
+    reg  ext1$clock;
+    reg  ext1$reset;
+    reg  [607:0] ext1$beat_in;
+    reg  ext1$walk_ready_in;
+    reg  ext1$walk_live_in;
+    reg  [5:0] ext1$walk_ptr_in;
+    reg  [7:0] ext1$walk_nh_in;
+    reg  [16:0] ext1$end_in;
+    reg  ext1$bad_in;
+    reg  ext1$fragment_in;
+    reg  [11:0] ext1$need_in;
+    reg  ext1$ex_src_in;
+    reg  [5:0] ext1$ex_src_ptr_in;
+    reg  ext1$ex_dst_in;
+    reg  [5:0] ext1$ex_dst_ptr_in;
+    reg  [3:0] ext1$ihl_in;
+    wire  [607:0] ext1$beat_out;
+    wire  ext1$walk_ready_out;
+    wire  ext1$walk_live_out;
+    wire  [5:0] ext1$walk_ptr_out;
+    wire  [7:0] ext1$walk_nh_out;
+    wire  [16:0] ext1$end_out;
+    wire  ext1$bad_out;
+    wire  ext1$fragment_out;
+    wire  [11:0] ext1$need_out;
+    wire  ext1$ex_src_out;
+    wire  [5:0] ext1$ex_src_ptr_out;
+    wire  ext1$ex_dst_out;
+    wire  [5:0] ext1$ex_dst_ptr_out;
+    wire  [3:0] ext1$ihl_out;
+    reg  ext2$clock;
+    reg  ext2$reset;
+    reg  [607:0] ext2$beat_in;
+    reg  ext2$walk_ready_in;
+    reg  ext2$walk_live_in;
+    reg  [5:0] ext2$walk_ptr_in;
+    reg  [7:0] ext2$walk_nh_in;
+    reg  [16:0] ext2$end_in;
+    reg  ext2$bad_in;
+    reg  ext2$fragment_in;
+    reg  [11:0] ext2$need_in;
+    reg  ext2$ex_src_in;
+    reg  [5:0] ext2$ex_src_ptr_in;
+    reg  ext2$ex_dst_in;
+    reg  [5:0] ext2$ex_dst_ptr_in;
+    reg  [3:0] ext2$ihl_in;
+    wire  [607:0] ext2$beat_out;
+    wire  ext2$walk_ready_out;
+    wire  ext2$walk_live_out;
+    wire  [5:0] ext2$walk_ptr_out;
+    wire  [7:0] ext2$walk_nh_out;
+    wire  [16:0] ext2$end_out;
+    wire  ext2$bad_out;
+    wire  ext2$fragment_out;
+    wire  [11:0] ext2$need_out;
+    wire  ext2$ex_src_out;
+    wire  [5:0] ext2$ex_src_ptr_out;
+    wire  ext2$ex_dst_out;
+    wire  [5:0] ext2$ex_dst_ptr_out;
+    wire  [3:0] ext2$ihl_out;
+    reg  ext3$clock;
+    reg  ext3$reset;
+    reg  [607:0] ext3$beat_in;
+    reg  ext3$walk_ready_in;
+    reg  ext3$walk_live_in;
+    reg  [5:0] ext3$walk_ptr_in;
+    reg  [7:0] ext3$walk_nh_in;
+    reg  [16:0] ext3$end_in;
+    reg  ext3$bad_in;
+    reg  ext3$fragment_in;
+    reg  [11:0] ext3$need_in;
+    reg  ext3$ex_src_in;
+    reg  [5:0] ext3$ex_src_ptr_in;
+    reg  ext3$ex_dst_in;
+    reg  [5:0] ext3$ex_dst_ptr_in;
+    reg  [3:0] ext3$ihl_in;
+    wire  [607:0] ext3$beat_out;
+    wire  ext3$walk_ready_out;
+    wire  ext3$walk_live_out;
+    wire  [5:0] ext3$walk_ptr_out;
+    wire  [7:0] ext3$walk_nh_out;
+    wire  [16:0] ext3$end_out;
+    wire  ext3$bad_out;
+    wire  ext3$fragment_out;
+    wire  [11:0] ext3$need_out;
+    wire  ext3$ex_src_out;
+    wire  [5:0] ext3$ex_src_ptr_out;
+    wire  ext3$ex_dst_out;
+    wire  [5:0] ext3$ex_dst_ptr_out;
+    wire  [3:0] ext3$ihl_out;
+    reg  ext4$clock;
+    reg  ext4$reset;
+    reg  [607:0] ext4$beat_in;
+    reg  ext4$walk_ready_in;
+    reg  ext4$walk_live_in;
+    reg  [5:0] ext4$walk_ptr_in;
+    reg  [7:0] ext4$walk_nh_in;
+    reg  [16:0] ext4$end_in;
+    reg  ext4$bad_in;
+    reg  ext4$fragment_in;
+    reg  [11:0] ext4$need_in;
+    reg  ext4$ex_src_in;
+    reg  [5:0] ext4$ex_src_ptr_in;
+    reg  ext4$ex_dst_in;
+    reg  [5:0] ext4$ex_dst_ptr_in;
+    reg  [3:0] ext4$ihl_in;
+    wire  [607:0] ext4$beat_out;
+    wire  ext4$walk_ready_out;
+    wire  ext4$walk_live_out;
+    wire  [5:0] ext4$walk_ptr_out;
+    wire  [7:0] ext4$walk_nh_out;
+    wire  [16:0] ext4$end_out;
+    wire  ext4$bad_out;
+    wire  ext4$fragment_out;
+    wire  [11:0] ext4$need_out;
+    wire  ext4$ex_src_out;
+    wire  [5:0] ext4$ex_src_ptr_out;
+    wire  ext4$ex_dst_out;
+    wire  [5:0] ext4$ex_dst_ptr_out;
+    wire  [3:0] ext4$ihl_out;
+    reg  capture$clock;
+    reg  [607:0] capture$beat;
+    reg  capture$walk_ready;
+    reg  capture$walk_live;
+    reg  [5:0] capture$walk_ptr;
+    reg  [7:0] capture$walk_nh;
+    reg  [3:0] capture$ihl;
+    reg  [16:0] capture$datagram_end;
+    reg  capture$bad;
+    reg  capture$fragment;
+    reg  [11:0] capture$need;
+    reg  capture$ex_src;
+    reg  [5:0] capture$ex_src_ptr;
+    reg  capture$ex_dst;
+    reg  [5:0] capture$ex_dst_ptr;
+    wire  capture$result_valid;
+    wire  [15:0] capture$length;
+    wire  capture$malformed;
+    wire  capture$ipv4;
+    wire  capture$ipv6;
+    wire  capture$is_fragment;
+    wire  capture$tcp;
+    wire  capture$udp;
+    wire  [127:0] capture$src;
+    wire  [127:0] capture$dst;
+    wire  [127:0] capture$ex_src_addr;
+    wire  [127:0] capture$ex_dst_addr;
+    wire  [31:0] capture$ports;
     reg  [8:0] select$enabled;
-    reg  [287:0] select$tuple;
+    reg  select$ipv4;
+    reg  select$ipv6;
+    reg  select$tcp;
+    reg  select$udp;
+    reg  [127:0] select$src;
+    reg  [127:0] select$dst;
+    reg  [127:0] select$ex_src;
+    reg  [127:0] select$ex_dst;
+    reg  [31:0] select$ports;
     wire  [8:0] select$selected;
-    wire  [287:0] select$masked_tuple;
-    reg  pipe$clock;
-    reg  pipe$reset;
-    reg  pipe$advance;
-    reg  pipe$in_valid;
-    reg  [287:0] pipe$in_tuple;
-    reg  [15:0] pipe$in_tag;
-    reg  [319:0] pipe$key;
-    wire  [31:0] pipe$next_hash;
-    wire  pipe$out_valid;
-    wire  [31:0] pipe$out_hash;
-    wire  [15:0] pipe$out_tag;
+    wire  [287:0] select$tuple;
+    reg  hasher$clock;
+    reg  hasher$reset;
+    reg  hasher$in_valid;
+    wire  hasher$in_ready;
+    reg  [287:0] hasher$in_tuple;
+    reg  [31:0] hasher$in_tag;
+    reg  [319:0] hasher$key;
+    wire  hasher$key_hold;
+    wire  hasher$out_valid;
+    wire  [31:0] hasher$out_hash;
+    wire  [31:0] hasher$out_tag;
     reg  [6:0] indirection$read_address;
     reg  indirection$read_clock;
     wire  [7:0] indirection$read_data;
@@ -637,32 +291,53 @@ module rss_core__core(clk,rst,s_axil_awaddr,s_axil_awprot,s_axil_awvalid,s_axil_
     reg  indirection$write_clock;
     reg  [7:0] indirection$write_data;
     reg  indirection$write_enable;
-    reg  out_valid$d;
-    wire  out_valid$q;
-    reg  out_valid$clock;
-    reg  [31:0] out_hash$d;
-    wire  [31:0] out_hash$q;
-    reg  out_hash$clock;
-    reg  [8:0] out_type$d;
-    wire  [8:0] out_type$q;
-    reg  out_type$clock;
-    reg  [7:0] out_queue$d;
-    wire  [7:0] out_queue$q;
-    reg  out_queue$clock;
-    reg  [1:0] out_flags$d;
-    wire  [1:0] out_flags$q;
-    reg  out_flags$clock;
+    reg  fifo$clock;
+    reg  fifo$reset;
+    reg  [8:0] fifo$capacity;
+    reg  fifo$push;
+    reg  [67:0] fifo$push_data;
+    wire  [8:0] fifo$count;
+    wire  fifo$full;
+    wire  fifo$out_valid;
+    reg  fifo$out_ready;
+    wire  [67:0] fifo$out_data;
+    reg  [8:0] in_flight$d;
+    wire  [8:0] in_flight$q;
+    reg  in_flight$clock;
+    reg  start_ok$d;
+    wire  start_ok$q;
+    reg  start_ok$clock;
+    reg  lost$d;
+    wire  lost$q;
+    reg  lost$clock;
+    reg  [31:0] drops$d;
+    wire  [31:0] drops$q;
+    reg  drops$clock;
+    reg  r_valid$d;
+    wire  r_valid$q;
+    reg  r_valid$clock;
+    reg  [31:0] r_hash$d;
+    wire  [31:0] r_hash$q;
+    reg  r_hash$clock;
+    reg  [31:0] r_tag$d;
+    wire  [31:0] r_tag$q;
+    reg  r_tag$clock;
     
     // Local signals
-    reg  advance;
-    reg  [15:0] tag;
+    reg  [31:0] tag;
     reg  [15:0] size_mask;
-    reg  [31:0] lookup_hash;
-    reg  [6:0] lookup_index;
+    reg  hash_dropped;
     reg  [8:0] record_type;
+    reg  [31:0] record_hash;
+    reg  [7:0] record_queue;
+    reg  [2:0] record_flags;
+    reg  pushed;
+    reg  dropped;
+    reg  [1:0] leaving;
+    reg  [8:0] held;
     
     // Sub module instances
-    rss_core__core__regs regs(
+    rss_core__regs regs(
         .clock(regs$clock),
         .reset(regs$reset),
         .s_axil_awaddr(regs$s_axil_awaddr),
@@ -688,31 +363,242 @@ module rss_core__core(clk,rst,s_axil_awaddr,s_axil_awprot,s_axil_awvalid,s_axil_
         .default_queue(regs$default_queue),
         .primary_queue(regs$primary_queue),
         .key(regs$key),
+        .write_hold(regs$write_hold),
         .table_write_enable(regs$table_write_enable),
         .table_write_index(regs$table_write_index),
         .table_write_queue(regs$table_write_queue)
     );
-    rss_core__core__select select(
-        .candidate(select$candidate),
+    rss_core__ingress ingress(
+        .clock(ingress$clock),
+        .reset(ingress$reset),
+        .s_axis_tdata(ingress$s_axis_tdata),
+        .s_axis_tkeep(ingress$s_axis_tkeep),
+        .s_axis_tvalid(ingress$s_axis_tvalid),
+        .s_axis_tready(ingress$s_axis_tready),
+        .s_axis_tlast(ingress$s_axis_tlast),
+        .start_allowed(ingress$start_allowed),
+        .tap(ingress$tap),
+        .min_beats(ingress$min_beats),
+        .frame_started(ingress$frame_started),
+        .beat_valid(ingress$beat_valid),
+        .beat_data(ingress$beat_data),
+        .beat_first(ingress$beat_first),
+        .beat_last(ingress$beat_last),
+        .beat_index(ingress$beat_index),
+        .beat_length(ingress$beat_length)
+    );
+    rss_core__slots slots(
+        .clock(slots$clock),
+        .reset(slots$reset),
+        .in_valid(slots$in_valid),
+        .in_data(slots$in_data),
+        .in_first(slots$in_first),
+        .in_last(slots$in_last),
+        .in_index(slots$in_index),
+        .in_length(slots$in_length),
+        .beat(slots$beat)
+    );
+    rss_core__l3 l3(
+        .clock(l3$clock),
+        .reset(l3$reset),
+        .beat_in(l3$beat_in),
+        .beat_out(l3$beat_out),
+        .ready(l3$ready),
+        .bad(l3$bad),
+        .fragment(l3$fragment),
+        .datagram_end(l3$datagram_end),
+        .need(l3$need),
+        .ihl(l3$ihl),
+        .next_header(l3$next_header),
+        .walk_live(l3$walk_live),
+        .walk_ptr(l3$walk_ptr)
+    );
+    rss_core__ext1 ext1(
+        .clock(ext1$clock),
+        .reset(ext1$reset),
+        .beat_in(ext1$beat_in),
+        .walk_ready_in(ext1$walk_ready_in),
+        .walk_live_in(ext1$walk_live_in),
+        .walk_ptr_in(ext1$walk_ptr_in),
+        .walk_nh_in(ext1$walk_nh_in),
+        .end_in(ext1$end_in),
+        .bad_in(ext1$bad_in),
+        .fragment_in(ext1$fragment_in),
+        .need_in(ext1$need_in),
+        .ex_src_in(ext1$ex_src_in),
+        .ex_src_ptr_in(ext1$ex_src_ptr_in),
+        .ex_dst_in(ext1$ex_dst_in),
+        .ex_dst_ptr_in(ext1$ex_dst_ptr_in),
+        .ihl_in(ext1$ihl_in),
+        .beat_out(ext1$beat_out),
+        .walk_ready_out(ext1$walk_ready_out),
+        .walk_live_out(ext1$walk_live_out),
+        .walk_ptr_out(ext1$walk_ptr_out),
+        .walk_nh_out(ext1$walk_nh_out),
+        .end_out(ext1$end_out),
+        .bad_out(ext1$bad_out),
+        .fragment_out(ext1$fragment_out),
+        .need_out(ext1$need_out),
+        .ex_src_out(ext1$ex_src_out),
+        .ex_src_ptr_out(ext1$ex_src_ptr_out),
+        .ex_dst_out(ext1$ex_dst_out),
+        .ex_dst_ptr_out(ext1$ex_dst_ptr_out),
+        .ihl_out(ext1$ihl_out)
+    );
+    rss_core__ext2 ext2(
+        .clock(ext2$clock),
+        .reset(ext2$reset),
+        .beat_in(ext2$beat_in),
+        .walk_ready_in(ext2$walk_ready_in),
+        .walk_live_in(ext2$walk_live_in),
+        .walk_ptr_in(ext2$walk_ptr_in),
+        .walk_nh_in(ext2$walk_nh_in),
+        .end_in(ext2$end_in),
+        .bad_in(ext2$bad_in),
+        .fragment_in(ext2$fragment_in),
+        .need_in(ext2$need_in),
+        .ex_src_in(ext2$ex_src_in),
+        .ex_src_ptr_in(ext2$ex_src_ptr_in),
+        .ex_dst_in(ext2$ex_dst_in),
+        .ex_dst_ptr_in(ext2$ex_dst_ptr_in),
+        .ihl_in(ext2$ihl_in),
+        .beat_out(ext2$beat_out),
+        .walk_ready_out(ext2$walk_ready_out),
+        .walk_live_out(ext2$walk_live_out),
+        .walk_ptr_out(ext2$walk_ptr_out),
+        .walk_nh_out(ext2$walk_nh_out),
+        .end_out(ext2$end_out),
+        .bad_out(ext2$bad_out),
+        .fragment_out(ext2$fragment_out),
+        .need_out(ext2$need_out),
+        .ex_src_out(ext2$ex_src_out),
+        .ex_src_ptr_out(ext2$ex_src_ptr_out),
+        .ex_dst_out(ext2$ex_dst_out),
+        .ex_dst_ptr_out(ext2$ex_dst_ptr_out),
+        .ihl_out(ext2$ihl_out)
+    );
+    rss_core__ext3 ext3(
+        .clock(ext3$clock),
+        .reset(ext3$reset),
+        .beat_in(ext3$beat_in),
+        .walk_ready_in(ext3$walk_ready_in),
+        .walk_live_in(ext3$walk_live_in),
+        .walk_ptr_in(ext3$walk_ptr_in),
+        .walk_nh_in(ext3$walk_nh_in),
+        .end_in(ext3$end_in),
+        .bad_in(ext3$bad_in),
+        .fragment_in(ext3$fragment_in),
+        .need_in(ext3$need_in),
+        .ex_src_in(ext3$ex_src_in),
+        .ex_src_ptr_in(ext3$ex_src_ptr_in),
+        .ex_dst_in(ext3$ex_dst_in),
+        .ex_dst_ptr_in(ext3$ex_dst_ptr_in),
+        .ihl_in(ext3$ihl_in),
+        .beat_out(ext3$beat_out),
+        .walk_ready_out(ext3$walk_ready_out),
+        .walk_live_out(ext3$walk_live_out),
+        .walk_ptr_out(ext3$walk_ptr_out),
+        .walk_nh_out(ext3$walk_nh_out),
+        .end_out(ext3$end_out),
+        .bad_out(ext3$bad_out),
+        .fragment_out(ext3$fragment_out),
+        .need_out(ext3$need_out),
+        .ex_src_out(ext3$ex_src_out),
+        .ex_src_ptr_out(ext3$ex_src_ptr_out),
+        .ex_dst_out(ext3$ex_dst_out),
+        .ex_dst_ptr_out(ext3$ex_dst_ptr_out),
+        .ihl_out(ext3$ihl_out)
+    );
+    rss_core__ext4 ext4(
+        .clock(ext4$clock),
+        .reset(ext4$reset),
+        .beat_in(ext4$beat_in),
+        .walk_ready_in(ext4$walk_ready_in),
+        .walk_live_in(ext4$walk_live_in),
+        .walk_ptr_in(ext4$walk_ptr_in),
+        .walk_nh_in(ext4$walk_nh_in),
+        .end_in(ext4$end_in),
+        .bad_in(ext4$bad_in),
+        .fragment_in(ext4$fragment_in),
+        .need_in(ext4$need_in),
+        .ex_src_in(ext4$ex_src_in),
+        .ex_src_ptr_in(ext4$ex_src_ptr_in),
+        .ex_dst_in(ext4$ex_dst_in),
+        .ex_dst_ptr_in(ext4$ex_dst_ptr_in),
+        .ihl_in(ext4$ihl_in),
+        .beat_out(ext4$beat_out),
+        .walk_ready_out(ext4$walk_ready_out),
+        .walk_live_out(ext4$walk_live_out),
+        .walk_ptr_out(ext4$walk_ptr_out),
+        .walk_nh_out(ext4$walk_nh_out),
+        .end_out(ext4$end_out),
+        .bad_out(ext4$bad_out),
+        .fragment_out(ext4$fragment_out),
+        .need_out(ext4$need_out),
+        .ex_src_out(ext4$ex_src_out),
+        .ex_src_ptr_out(ext4$ex_src_ptr_out),
+        .ex_dst_out(ext4$ex_dst_out),
+        .ex_dst_ptr_out(ext4$ex_dst_ptr_out),
+        .ihl_out(ext4$ihl_out)
+    );
+    rss_core__capture capture(
+        .clock(capture$clock),
+        .beat(capture$beat),
+        .walk_ready(capture$walk_ready),
+        .walk_live(capture$walk_live),
+        .walk_ptr(capture$walk_ptr),
+        .walk_nh(capture$walk_nh),
+        .ihl(capture$ihl),
+        .datagram_end(capture$datagram_end),
+        .bad(capture$bad),
+        .fragment(capture$fragment),
+        .need(capture$need),
+        .ex_src(capture$ex_src),
+        .ex_src_ptr(capture$ex_src_ptr),
+        .ex_dst(capture$ex_dst),
+        .ex_dst_ptr(capture$ex_dst_ptr),
+        .result_valid(capture$result_valid),
+        .length(capture$length),
+        .malformed(capture$malformed),
+        .ipv4(capture$ipv4),
+        .ipv6(capture$ipv6),
+        .is_fragment(capture$is_fragment),
+        .tcp(capture$tcp),
+        .udp(capture$udp),
+        .src(capture$src),
+        .dst(capture$dst),
+        .ex_src_addr(capture$ex_src_addr),
+        .ex_dst_addr(capture$ex_dst_addr),
+        .ports(capture$ports)
+    );
+    rss_core__select select(
         .enabled(select$enabled),
-        .tuple(select$tuple),
+        .ipv4(select$ipv4),
+        .ipv6(select$ipv6),
+        .tcp(select$tcp),
+        .udp(select$udp),
+        .src(select$src),
+        .dst(select$dst),
+        .ex_src(select$ex_src),
+        .ex_dst(select$ex_dst),
+        .ports(select$ports),
         .selected(select$selected),
-        .masked_tuple(select$masked_tuple)
+        .tuple(select$tuple)
     );
-    rss_core__core__pipe pipe(
-        .clock(pipe$clock),
-        .reset(pipe$reset),
-        .advance(pipe$advance),
-        .in_valid(pipe$in_valid),
-        .in_tuple(pipe$in_tuple),
-        .in_tag(pipe$in_tag),
-        .key(pipe$key),
-        .next_hash(pipe$next_hash),
-        .out_valid(pipe$out_valid),
-        .out_hash(pipe$out_hash),
-        .out_tag(pipe$out_tag)
+    rss_core__hasher hasher(
+        .clock(hasher$clock),
+        .reset(hasher$reset),
+        .in_valid(hasher$in_valid),
+        .in_ready(hasher$in_ready),
+        .in_tuple(hasher$in_tuple),
+        .in_tag(hasher$in_tag),
+        .key(hasher$key),
+        .key_hold(hasher$key_hold),
+        .out_valid(hasher$out_valid),
+        .out_hash(hasher$out_hash),
+        .out_tag(hasher$out_tag)
     );
-    rss_core__core__indirection indirection(
+    rss_core__indirection indirection(
         .read_address(indirection$read_address),
         .read_clock(indirection$read_clock),
         .read_data(indirection$read_data),
@@ -721,48 +607,91 @@ module rss_core__core(clk,rst,s_axil_awaddr,s_axil_awprot,s_axil_awvalid,s_axil_
         .write_data(indirection$write_data),
         .write_enable(indirection$write_enable)
     );
-    rss_core__core__out_valid out_valid(
-        .d(out_valid$d),
-        .q(out_valid$q),
-        .clock(out_valid$clock)
+    rss_core__fifo fifo(
+        .clock(fifo$clock),
+        .reset(fifo$reset),
+        .capacity(fifo$capacity),
+        .push(fifo$push),
+        .push_data(fifo$push_data),
+        .count(fifo$count),
+        .full(fifo$full),
+        .out_valid(fifo$out_valid),
+        .out_ready(fifo$out_ready),
+        .out_data(fifo$out_data)
     );
-    rss_core__core__out_hash out_hash(
-        .d(out_hash$d),
-        .q(out_hash$q),
-        .clock(out_hash$clock)
+    rss_core__in_flight in_flight(
+        .d(in_flight$d),
+        .q(in_flight$q),
+        .clock(in_flight$clock)
     );
-    rss_core__core__out_type out_type(
-        .d(out_type$d),
-        .q(out_type$q),
-        .clock(out_type$clock)
+    rss_core__start_ok start_ok(
+        .d(start_ok$d),
+        .q(start_ok$q),
+        .clock(start_ok$clock)
     );
-    rss_core__core__out_queue out_queue(
-        .d(out_queue$d),
-        .q(out_queue$q),
-        .clock(out_queue$clock)
+    rss_core__lost lost(
+        .d(lost$d),
+        .q(lost$q),
+        .clock(lost$clock)
     );
-    rss_core__core__out_flags out_flags(
-        .d(out_flags$d),
-        .q(out_flags$q),
-        .clock(out_flags$clock)
+    rss_core__drops drops(
+        .d(drops$d),
+        .q(drops$q),
+        .clock(drops$clock)
+    );
+    rss_core__r_valid r_valid(
+        .d(r_valid$d),
+        .q(r_valid$q),
+        .clock(r_valid$clock)
+    );
+    rss_core__r_hash r_hash(
+        .d(r_hash$d),
+        .q(r_hash$q),
+        .clock(r_hash$clock)
+    );
+    rss_core__r_tag r_tag(
+        .d(r_tag$d),
+        .q(r_tag$q),
+        .clock(r_tag$clock)
     );
     
     // Update code
     always @(*) begin
-        out_valid$clock = clk;
-        out_hash$clock = clk;
-        out_type$clock = clk;
-        out_queue$clock = clk;
-        out_flags$clock = clk;
-        out_valid$d = out_valid$q;
-        out_hash$d = out_hash$q;
-        out_type$d = out_type$q;
-        out_queue$d = out_queue$q;
-        out_flags$d = out_flags$q;
+        in_flight$clock = clk;
+        start_ok$clock = clk;
+        lost$clock = clk;
+        drops$clock = clk;
+        r_valid$clock = clk;
+        r_hash$clock = clk;
+        r_tag$clock = clk;
+        in_flight$d = in_flight$q;
+        start_ok$d = start_ok$q;
+        lost$d = lost$q;
+        drops$d = drops$q;
+        r_valid$d = r_valid$q;
+        r_hash$d = r_hash$q;
+        r_tag$d = r_tag$q;
         regs$clock = clk;
         regs$reset = rst;
-        pipe$clock = clk;
-        pipe$reset = rst;
+        ingress$clock = clk;
+        ingress$reset = rst;
+        slots$clock = clk;
+        slots$reset = rst;
+        l3$clock = clk;
+        l3$reset = rst;
+        ext1$clock = clk;
+        ext1$reset = rst;
+        ext2$clock = clk;
+        ext2$reset = rst;
+        ext3$clock = clk;
+        ext3$reset = rst;
+        ext4$clock = clk;
+        ext4$reset = rst;
+        capture$clock = clk;
+        hasher$clock = clk;
+        hasher$reset = rst;
+        fifo$clock = clk;
+        fifo$reset = rst;
         indirection$read_clock = clk;
         indirection$write_clock = clk;
         regs$s_axil_awaddr = s_axil_awaddr;
@@ -785,62 +714,9864 @@ module rss_core__core(clk,rst,s_axil_awaddr,s_axil_awprot,s_axil_awvalid,s_axil_
         indirection$write_enable = regs$table_write_enable;
         indirection$write_address = regs$table_write_index;
         indirection$write_data = regs$table_write_queue;
-        advance = ~out_valid$q | m_rss_ready;
-        s_tuple_ready = advance;
-        select$candidate = s_tuple_type;
+        ingress$s_axis_tdata = s_axis_tdata;
+        ingress$s_axis_tkeep = s_axis_tkeep;
+        ingress$s_axis_tvalid = s_axis_tvalid;
+        ingress$s_axis_tlast = s_axis_tlast;
+        s_axis_tready = ingress$s_axis_tready;
+        ingress$start_allowed = start_ok$q;
+        ingress$tap = tap;
+        ingress$min_beats = steps;
+        slots$in_valid = ingress$beat_valid;
+        slots$in_data = ingress$beat_data;
+        slots$in_first = ingress$beat_first;
+        slots$in_last = ingress$beat_last;
+        slots$in_index = ingress$beat_index;
+        slots$in_length = ingress$beat_length;
+        l3$beat_in = slots$beat;
+        ext1$beat_in = l3$beat_out;
+        ext1$walk_ready_in = l3$ready;
+        ext1$walk_live_in = l3$walk_live;
+        ext1$walk_ptr_in = l3$walk_ptr;
+        ext1$walk_nh_in = l3$next_header;
+        ext1$end_in = l3$datagram_end;
+        ext1$bad_in = l3$bad;
+        ext1$fragment_in = l3$fragment;
+        ext1$need_in = l3$need;
+        ext1$ex_src_in = 1'b0;
+        ext1$ex_src_ptr_in = 32'h0;
+        ext1$ex_dst_in = 1'b0;
+        ext1$ex_dst_ptr_in = 32'h0;
+        ext1$ihl_in = l3$ihl;
+        ext2$beat_in = ext1$beat_out;
+        ext2$walk_ready_in = ext1$walk_ready_out;
+        ext2$walk_live_in = ext1$walk_live_out;
+        ext2$walk_ptr_in = ext1$walk_ptr_out;
+        ext2$walk_nh_in = ext1$walk_nh_out;
+        ext2$end_in = ext1$end_out;
+        ext2$bad_in = ext1$bad_out;
+        ext2$fragment_in = ext1$fragment_out;
+        ext2$need_in = ext1$need_out;
+        ext2$ex_src_in = ext1$ex_src_out;
+        ext2$ex_src_ptr_in = ext1$ex_src_ptr_out;
+        ext2$ex_dst_in = ext1$ex_dst_out;
+        ext2$ex_dst_ptr_in = ext1$ex_dst_ptr_out;
+        ext2$ihl_in = ext1$ihl_out;
+        ext3$beat_in = ext2$beat_out;
+        ext3$walk_ready_in = ext2$walk_ready_out;
+        ext3$walk_live_in = ext2$walk_live_out;
+        ext3$walk_ptr_in = ext2$walk_ptr_out;
+        ext3$walk_nh_in = ext2$walk_nh_out;
+        ext3$end_in = ext2$end_out;
+        ext3$bad_in = ext2$bad_out;
+        ext3$fragment_in = ext2$fragment_out;
+        ext3$need_in = ext2$need_out;
+        ext3$ex_src_in = ext2$ex_src_out;
+        ext3$ex_src_ptr_in = ext2$ex_src_ptr_out;
+        ext3$ex_dst_in = ext2$ex_dst_out;
+        ext3$ex_dst_ptr_in = ext2$ex_dst_ptr_out;
+        ext3$ihl_in = ext2$ihl_out;
+        ext4$beat_in = ext3$beat_out;
+        ext4$walk_ready_in = ext3$walk_ready_out;
+        ext4$walk_live_in = ext3$walk_live_out;
+        ext4$walk_ptr_in = ext3$walk_ptr_out;
+        ext4$walk_nh_in = ext3$walk_nh_out;
+        ext4$end_in = ext3$end_out;
+        ext4$bad_in = ext3$bad_out;
+        ext4$fragment_in = ext3$fragment_out;
+        ext4$need_in = ext3$need_out;
+        ext4$ex_src_in = ext3$ex_src_out;
+        ext4$ex_src_ptr_in = ext3$ex_src_ptr_out;
+        ext4$ex_dst_in = ext3$ex_dst_out;
+        ext4$ex_dst_ptr_in = ext3$ex_dst_ptr_out;
+        ext4$ihl_in = ext3$ihl_out;
+        capture$beat = ext4$beat_out;
+        capture$walk_ready = ext4$walk_ready_out;
+        capture$walk_live = ext4$walk_live_out;
+        capture$walk_ptr = ext4$walk_ptr_out;
+        capture$walk_nh = ext4$walk_nh_out;
+        capture$datagram_end = ext4$end_out;
+        capture$bad = ext4$bad_out;
+        capture$fragment = ext4$fragment_out;
+        capture$need = ext4$need_out;
+        capture$ex_src = ext4$ex_src_out;
+        capture$ex_src_ptr = ext4$ex_src_ptr_out;
+        capture$ex_dst = ext4$ex_dst_out;
+        capture$ex_dst_ptr = ext4$ex_dst_ptr_out;
+        capture$ihl = ext4$ihl_out;
         select$enabled = regs$hash_types;
-        select$tuple = s_tuple_data;
-        tag = ((select$selected) & 16'hffff);
-        tag = (tag & ~(1 << (32'h9)) | ((regs$enable) << (32'h9)));
-        tag = (tag & ~(1 << (32'ha)) | ((s_tuple_flags[32'h0]) << (32'ha)));
-        tag = (tag & ~(1 << (32'hb)) | ((s_tuple_flags[32'h1]) << (32'hb)));
-        pipe$advance = advance;
-        pipe$in_valid = s_tuple_valid;
-        pipe$in_tuple = select$masked_tuple;
-        pipe$in_tag = tag;
-        pipe$key = regs$key;
-        lookup_hash = pipe$out_hash;
-        if (advance) begin
-            lookup_hash = pipe$next_hash;
-        end
+        select$ipv4 = capture$ipv4;
+        select$ipv6 = capture$ipv6;
+        select$tcp = capture$tcp;
+        select$udp = capture$udp;
+        select$src = capture$src;
+        select$dst = capture$dst;
+        select$ex_src = capture$ex_src_addr;
+        select$ex_dst = capture$ex_dst_addr;
+        select$ports = capture$ports;
+        tag = (((capture$length) & 32'hffffffff) << 64'hb) | ((select$selected) & 32'hffffffff);
+        tag = ((tag & ~(1 << (32'h9)) | ((capture$malformed) << (32'h9))) & ~(1 << (32'ha)) | ((capture$is_fragment) << (32'ha)));
+        hasher$in_valid = capture$result_valid;
+        hasher$in_tuple = select$tuple;
+        hasher$in_tag = tag;
+        hasher$key = regs$key;
+        regs$write_hold = hasher$key_hold;
+        hash_dropped = capture$result_valid & ~hasher$in_ready;
         size_mask = (one << regs$table_size_log2) - 64'h1;
-        lookup_index = lookup_hash[(32'h0)+:(7)] & size_mask[(32'h0)+:(7)];
-        indirection$read_address = lookup_index;
-        record_type = pipe$out_tag[(32'h0)+:(9)];
-        if (advance) begin
-            out_valid$d = pipe$out_valid;
-            out_flags$d = pipe$out_tag[(32'ha)+:(2)];
-            if (~pipe$out_tag[32'h9]) begin
-                out_hash$d = 32'h0;
-                out_type$d = 32'h0;
-                out_queue$d = regs$primary_queue;
-            end
-            else if (~|record_type) begin
-                out_hash$d = 32'h0;
-                out_type$d = 32'h0;
-                out_queue$d = regs$default_queue;
-            end
-            else begin
-                out_hash$d = pipe$out_hash;
-                out_type$d = record_type;
-                out_queue$d = indirection$read_data;
-            end
+        indirection$read_address = hasher$out_hash[(32'h0)+:(7)] & size_mask[(32'h0)+:(7)];
+        r_valid$d = hasher$out_valid;
+        r_hash$d = hasher$out_hash;
+        r_tag$d = hasher$out_tag;
+        record_type = r_tag$q[(32'h0)+:(9)];
+        if (~regs$enable) begin
+            record_type = 32'h0;
+            record_queue = regs$primary_queue;
+        end
+        else if (~|record_type) begin
+            record_queue = regs$default_queue;
+        end
+        else begin
+            record_queue = indirection$read_data;
+        end
+        record_hash = 32'h0;
+        if (|record_type) begin
+            record_hash = r_hash$q;
+        end
+        record_flags = ((r_tag$q[(32'h9)+:(2)]) & 3'h7);
+        record_flags = (record_flags & ~(1 << (32'h2)) | ((lost$q) << (32'h2)));
+        fifo$push = r_valid$q;
+        fifo$push_data = (((record_hash) & 68'hfffffffffffffffff) << 64'h24) | (((record_type) & 68'hfffffffffffffffff) << 64'h1b) | (((record_queue) & 68'hfffffffffffffffff) << 64'h13) | (((record_flags) & 68'hfffffffffffffffff) << 64'h10) | ((r_tag$q[(32'hb)+:(16)]) & 68'hfffffffffffffffff);
+        pushed = r_valid$q & ~fifo$full;
+        dropped = (r_valid$q & fifo$full) | hash_dropped;
+        if (pushed) begin
+            lost$d = 1'b0;
+        end
+        if (dropped) begin
+            lost$d = 1'b1;
+            drops$d = drops$q + 64'h1;
+        end
+        leaving = ((r_valid$q) & 2'h3) + ((hash_dropped) & 2'h3);
+        in_flight$d = in_flight$q + ((ingress$frame_started) & 9'h1ff) - ((leaving) & 9'h1ff);
+        held = in_flight$q + fifo$count;
+        start_ok$d = held < fifo_depth;
+        if (ingress$frame_started) begin
+            start_ok$d = (held + 64'h1) < fifo_depth;
         end
         if (rst) begin
-            out_valid$d = 1'b0;
+            in_flight$d = 32'h0;
+            start_ok$d = 1'b0;
+            lost$d = 1'b0;
+            r_valid$d = 1'b0;
         end
-        m_rss_valid = out_valid$q;
-        m_rss_hash = out_hash$q;
-        m_rss_hash_type = out_type$q;
-        m_rss_queue = out_queue$q;
-        m_rss_flags = out_flags$q;
-        hash_types_enabled = regs$hash_types;
+        fifo$capacity = fifo_depth;
+        fifo$out_ready = m_axis_rss_tready;
+        m_axis_rss_tvalid = fifo$out_valid;
+        m_axis_rss_hash = fifo$out_data[(32'h24)+:(32)];
+        m_axis_rss_hash_type = fifo$out_data[(32'h1b)+:(9)];
+        m_axis_rss_queue = fifo$out_data[(32'h13)+:(8)];
+        m_axis_rss_flags = fifo$out_data[(32'h10)+:(3)];
+        m_axis_rss_length = fifo$out_data[(32'h0)+:(16)];
     end
     
-endmodule // rss_core__core
+endmodule // top
 
 
-module rss_core__core__indirection(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
+module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_dst,ex_dst_ptr,result_valid,length,malformed,ipv4,ipv6,is_fragment,tcp,udp,src,dst,ex_src_addr,ex_dst_addr,ports);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  [607:0] beat;
+    input wire  walk_ready;
+    input wire  walk_live;
+    input wire  [5:0] walk_ptr;
+    input wire  [7:0] walk_nh;
+    input wire  [3:0] ihl;
+    input wire  [16:0] datagram_end;
+    input wire  bad;
+    input wire  fragment;
+    input wire  [11:0] need;
+    input wire  ex_src;
+    input wire  [5:0] ex_src_ptr;
+    input wire  ex_dst;
+    input wire  [5:0] ex_dst_ptr;
+    output reg  result_valid;
+    output reg  [15:0] length;
+    output reg  malformed;
+    output reg  ipv4;
+    output reg  ipv6;
+    output reg  is_fragment;
+    output reg  tcp;
+    output reg  udp;
+    output reg  [127:0] src;
+    output reg  [127:0] dst;
+    output reg  [127:0] ex_src_addr;
+    output reg  [127:0] ex_dst_addr;
+    output reg  [31:0] ports;
+    
+    // Constant declarations
+    localparam  target1 = 6'b101;
+    localparam  target2 = 6'b110;
+    localparam  target3 = 6'b111;
+    localparam  target4 = 6'b1000;
+    localparam  window = 16'h80;
+    localparam  proto_tcp = 8'h6;
+    localparam  proto_udp = 8'h11;
+    
+    // Stub signals
+    reg  [511:0] word1$slots;
+    reg  [63:0] word1$tail;
+    reg  word1$tail_valid;
+    reg  [5:0] word1$slot_last;
+    reg  [5:0] word1$target;
+    wire  word1$found;
+    wire  [63:0] word1$word;
+    reg  [511:0] word2$slots;
+    reg  [63:0] word2$tail;
+    reg  word2$tail_valid;
+    reg  [5:0] word2$slot_last;
+    reg  [5:0] word2$target;
+    wire  word2$found;
+    wire  [63:0] word2$word;
+    reg  [511:0] word3$slots;
+    reg  [63:0] word3$tail;
+    reg  word3$tail_valid;
+    reg  [5:0] word3$slot_last;
+    reg  [5:0] word3$target;
+    wire  word3$found;
+    wire  [63:0] word3$word;
+    reg  [511:0] word4$slots;
+    reg  [63:0] word4$tail;
+    reg  word4$tail_valid;
+    reg  [5:0] word4$slot_last;
+    reg  [5:0] word4$target;
+    wire  word4$found;
+    wire  [63:0] word4$word;
+    reg  [511:0] home0$slots;
+    reg  [63:0] home0$tail;
+    reg  home0$tail_valid;
+    reg  [5:0] home0$slot_last;
+    reg  [5:0] home0$target;
+    wire  home0$found;
+    wire  [63:0] home0$word;
+    reg  [511:0] home1$slots;
+    reg  [63:0] home1$tail;
+    reg  home1$tail_valid;
+    reg  [5:0] home1$slot_last;
+    reg  [5:0] home1$target;
+    wire  home1$found;
+    wire  [63:0] home1$word;
+    reg  [511:0] route0$slots;
+    reg  [63:0] route0$tail;
+    reg  route0$tail_valid;
+    reg  [5:0] route0$slot_last;
+    reg  [5:0] route0$target;
+    wire  route0$found;
+    wire  [63:0] route0$word;
+    reg  [511:0] route1$slots;
+    reg  [63:0] route1$tail;
+    reg  route1$tail_valid;
+    reg  [5:0] route1$slot_last;
+    reg  [5:0] route1$target;
+    wire  route1$found;
+    wire  [63:0] route1$word;
+    reg  [511:0] l4$slots;
+    reg  [63:0] l4$tail;
+    reg  l4$tail_valid;
+    reg  [5:0] l4$slot_last;
+    reg  [5:0] l4$target;
+    wire  l4$found;
+    wire  [63:0] l4$word;
+    reg  [63:0] w1$d;
+    wire  [63:0] w1$q;
+    reg  w1$clock;
+    reg  [63:0] w2$d;
+    wire  [63:0] w2$q;
+    reg  w2$clock;
+    reg  [63:0] w3$d;
+    wire  [63:0] w3$q;
+    reg  w3$clock;
+    reg  [63:0] w4$d;
+    wire  [63:0] w4$q;
+    reg  w4$clock;
+    reg  [63:0] home_hi$d;
+    wire  [63:0] home_hi$q;
+    reg  home_hi$clock;
+    reg  [63:0] home_lo$d;
+    wire  [63:0] home_lo$q;
+    reg  home_lo$clock;
+    reg  [63:0] route_hi$d;
+    wire  [63:0] route_hi$q;
+    reg  route_hi$clock;
+    reg  [63:0] route_lo$d;
+    wire  [63:0] route_lo$q;
+    reg  route_lo$clock;
+    reg  [31:0] ports_q$d;
+    wire  [31:0] ports_q$q;
+    reg  ports_q$clock;
+    reg  result_q$d;
+    wire  result_q$q;
+    reg  result_q$clock;
+    reg  [15:0] length_q$d;
+    wire  [15:0] length_q$q;
+    reg  length_q$clock;
+    reg  malformed_q$d;
+    wire  malformed_q$q;
+    reg  malformed_q$clock;
+    reg  ipv4_q$d;
+    wire  ipv4_q$q;
+    reg  ipv4_q$clock;
+    reg  ipv6_q$d;
+    wire  ipv6_q$q;
+    reg  ipv6_q$clock;
+    reg  fragment_q$d;
+    wire  fragment_q$q;
+    reg  fragment_q$clock;
+    reg  tcp_q$d;
+    wire  tcp_q$q;
+    reg  tcp_q$clock;
+    reg  udp_q$d;
+    wire  udp_q$q;
+    reg  udp_q$clock;
+    reg  ex_src_q$d;
+    wire  ex_src_q$q;
+    reg  ex_src_q$clock;
+    reg  ex_dst_q$d;
+    wire  ex_dst_q$q;
+    reg  ex_dst_q$clock;
+    
+    // Local signals
+    reg  valid;
+    reg  last;
+    reg  frame_ipv4;
+    reg  frame_ipv6;
+    reg  [63:0] cur_w1;
+    reg  [63:0] cur_w2;
+    reg  [63:0] cur_w3;
+    reg  [63:0] cur_w4;
+    reg  [63:0] cur_home_hi;
+    reg  [63:0] cur_home_lo;
+    reg  [63:0] cur_route_hi;
+    reg  [63:0] cur_route_lo;
+    reg  [31:0] cur_ports;
+    reg  [5:0] l4_word;
+    reg  l4_low_half;
+    reg  [11:0] l4_offset;
+    reg  [16:0] ports_end;
+    reg  has_transport;
+    reg  ports_due;
+    reg  [11:0] need_all;
+    reg  [15:0] frame_length;
+    reg  [15:0] available;
+    reg  [15:0] l3;
+    reg  broken;
+    reg  bad_frame;
+    reg  good_ipv4;
+    reg  good_ipv6;
+    
+    // Sub module instances
+    rss_core__capture__word1 word1(
+        .slots(word1$slots),
+        .tail(word1$tail),
+        .tail_valid(word1$tail_valid),
+        .slot_last(word1$slot_last),
+        .target(word1$target),
+        .found(word1$found),
+        .word(word1$word)
+    );
+    rss_core__capture__word2 word2(
+        .slots(word2$slots),
+        .tail(word2$tail),
+        .tail_valid(word2$tail_valid),
+        .slot_last(word2$slot_last),
+        .target(word2$target),
+        .found(word2$found),
+        .word(word2$word)
+    );
+    rss_core__capture__word3 word3(
+        .slots(word3$slots),
+        .tail(word3$tail),
+        .tail_valid(word3$tail_valid),
+        .slot_last(word3$slot_last),
+        .target(word3$target),
+        .found(word3$found),
+        .word(word3$word)
+    );
+    rss_core__capture__word4 word4(
+        .slots(word4$slots),
+        .tail(word4$tail),
+        .tail_valid(word4$tail_valid),
+        .slot_last(word4$slot_last),
+        .target(word4$target),
+        .found(word4$found),
+        .word(word4$word)
+    );
+    rss_core__capture__home0 home0(
+        .slots(home0$slots),
+        .tail(home0$tail),
+        .tail_valid(home0$tail_valid),
+        .slot_last(home0$slot_last),
+        .target(home0$target),
+        .found(home0$found),
+        .word(home0$word)
+    );
+    rss_core__capture__home1 home1(
+        .slots(home1$slots),
+        .tail(home1$tail),
+        .tail_valid(home1$tail_valid),
+        .slot_last(home1$slot_last),
+        .target(home1$target),
+        .found(home1$found),
+        .word(home1$word)
+    );
+    rss_core__capture__route0 route0(
+        .slots(route0$slots),
+        .tail(route0$tail),
+        .tail_valid(route0$tail_valid),
+        .slot_last(route0$slot_last),
+        .target(route0$target),
+        .found(route0$found),
+        .word(route0$word)
+    );
+    rss_core__capture__route1 route1(
+        .slots(route1$slots),
+        .tail(route1$tail),
+        .tail_valid(route1$tail_valid),
+        .slot_last(route1$slot_last),
+        .target(route1$target),
+        .found(route1$found),
+        .word(route1$word)
+    );
+    rss_core__capture__l4 l4(
+        .slots(l4$slots),
+        .tail(l4$tail),
+        .tail_valid(l4$tail_valid),
+        .slot_last(l4$slot_last),
+        .target(l4$target),
+        .found(l4$found),
+        .word(l4$word)
+    );
+    rss_core__capture__w1 w1(
+        .d(w1$d),
+        .q(w1$q),
+        .clock(w1$clock)
+    );
+    rss_core__capture__w2 w2(
+        .d(w2$d),
+        .q(w2$q),
+        .clock(w2$clock)
+    );
+    rss_core__capture__w3 w3(
+        .d(w3$d),
+        .q(w3$q),
+        .clock(w3$clock)
+    );
+    rss_core__capture__w4 w4(
+        .d(w4$d),
+        .q(w4$q),
+        .clock(w4$clock)
+    );
+    rss_core__capture__home_hi home_hi(
+        .d(home_hi$d),
+        .q(home_hi$q),
+        .clock(home_hi$clock)
+    );
+    rss_core__capture__home_lo home_lo(
+        .d(home_lo$d),
+        .q(home_lo$q),
+        .clock(home_lo$clock)
+    );
+    rss_core__capture__route_hi route_hi(
+        .d(route_hi$d),
+        .q(route_hi$q),
+        .clock(route_hi$clock)
+    );
+    rss_core__capture__route_lo route_lo(
+        .d(route_lo$d),
+        .q(route_lo$q),
+        .clock(route_lo$clock)
+    );
+    rss_core__capture__ports_q ports_q(
+        .d(ports_q$d),
+        .q(ports_q$q),
+        .clock(ports_q$clock)
+    );
+    rss_core__capture__result_q result_q(
+        .d(result_q$d),
+        .q(result_q$q),
+        .clock(result_q$clock)
+    );
+    rss_core__capture__length_q length_q(
+        .d(length_q$d),
+        .q(length_q$q),
+        .clock(length_q$clock)
+    );
+    rss_core__capture__malformed_q malformed_q(
+        .d(malformed_q$d),
+        .q(malformed_q$q),
+        .clock(malformed_q$clock)
+    );
+    rss_core__capture__ipv4_q ipv4_q(
+        .d(ipv4_q$d),
+        .q(ipv4_q$q),
+        .clock(ipv4_q$clock)
+    );
+    rss_core__capture__ipv6_q ipv6_q(
+        .d(ipv6_q$d),
+        .q(ipv6_q$q),
+        .clock(ipv6_q$clock)
+    );
+    rss_core__capture__fragment_q fragment_q(
+        .d(fragment_q$d),
+        .q(fragment_q$q),
+        .clock(fragment_q$clock)
+    );
+    rss_core__capture__tcp_q tcp_q(
+        .d(tcp_q$d),
+        .q(tcp_q$q),
+        .clock(tcp_q$clock)
+    );
+    rss_core__capture__udp_q udp_q(
+        .d(udp_q$d),
+        .q(udp_q$q),
+        .clock(udp_q$clock)
+    );
+    rss_core__capture__ex_src_q ex_src_q(
+        .d(ex_src_q$d),
+        .q(ex_src_q$q),
+        .clock(ex_src_q$clock)
+    );
+    rss_core__capture__ex_dst_q ex_dst_q(
+        .d(ex_dst_q$d),
+        .q(ex_dst_q$q),
+        .clock(ex_dst_q$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        w1$clock = clock;
+        w2$clock = clock;
+        w3$clock = clock;
+        w4$clock = clock;
+        home_hi$clock = clock;
+        home_lo$clock = clock;
+        route_hi$clock = clock;
+        route_lo$clock = clock;
+        ports_q$clock = clock;
+        result_q$clock = clock;
+        length_q$clock = clock;
+        malformed_q$clock = clock;
+        ipv4_q$clock = clock;
+        ipv6_q$clock = clock;
+        fragment_q$clock = clock;
+        tcp_q$clock = clock;
+        udp_q$clock = clock;
+        ex_src_q$clock = clock;
+        ex_dst_q$clock = clock;
+        w1$d = w1$q;
+        w2$d = w2$q;
+        w3$d = w3$q;
+        w4$d = w4$q;
+        home_hi$d = home_hi$q;
+        home_lo$d = home_lo$q;
+        route_hi$d = route_hi$q;
+        route_lo$d = route_lo$q;
+        ports_q$d = ports_q$q;
+        result_q$d = result_q$q;
+        length_q$d = length_q$q;
+        malformed_q$d = malformed_q$q;
+        ipv4_q$d = ipv4_q$q;
+        ipv6_q$d = ipv6_q$q;
+        fragment_q$d = fragment_q$q;
+        tcp_q$d = tcp_q$q;
+        udp_q$d = udp_q$q;
+        ex_src_q$d = ex_src_q$q;
+        ex_dst_q$d = ex_dst_q$q;
+        valid = beat[32'h0];
+        last = beat[32'h2];
+        frame_ipv4 = beat[32'h3];
+        frame_ipv6 = beat[32'h4];
+        l4_word = 64'h4 + ((ihl >> 64'h1) & 6'h3f);
+        l4_low_half = ihl[32'h0];
+        l4_offset = ((ihl) & 12'hfff) << 64'h2;
+        if (frame_ipv6) begin
+            l4_word = walk_ptr;
+            l4_low_half = 1'b0;
+            l4_offset = ((walk_ptr - 64'h4) & 12'hfff) << 64'h3;
+        end
+        word1$target = target1;
+        word2$target = target2;
+        word3$target = target3;
+        word4$target = target4;
+        home0$target = ex_src_ptr;
+        home1$target = ex_src_ptr + 64'h1;
+        route0$target = ex_dst_ptr;
+        route1$target = ex_dst_ptr + 64'h1;
+        l4$target = l4_word;
+        word1$slots = beat[(32'h60)+:(512)];
+        word1$tail = beat[(32'h20)+:(64)];
+        word1$tail_valid = last;
+        word1$slot_last = beat[(32'ha)+:(6)];
+        word2$slots = beat[(32'h60)+:(512)];
+        word2$tail = beat[(32'h20)+:(64)];
+        word2$tail_valid = last;
+        word2$slot_last = beat[(32'ha)+:(6)];
+        word3$slots = beat[(32'h60)+:(512)];
+        word3$tail = beat[(32'h20)+:(64)];
+        word3$tail_valid = last;
+        word3$slot_last = beat[(32'ha)+:(6)];
+        word4$slots = beat[(32'h60)+:(512)];
+        word4$tail = beat[(32'h20)+:(64)];
+        word4$tail_valid = last;
+        word4$slot_last = beat[(32'ha)+:(6)];
+        home0$slots = beat[(32'h60)+:(512)];
+        home0$tail = beat[(32'h20)+:(64)];
+        home0$tail_valid = last;
+        home0$slot_last = beat[(32'ha)+:(6)];
+        home1$slots = beat[(32'h60)+:(512)];
+        home1$tail = beat[(32'h20)+:(64)];
+        home1$tail_valid = last;
+        home1$slot_last = beat[(32'ha)+:(6)];
+        route0$slots = beat[(32'h60)+:(512)];
+        route0$tail = beat[(32'h20)+:(64)];
+        route0$tail_valid = last;
+        route0$slot_last = beat[(32'ha)+:(6)];
+        route1$slots = beat[(32'h60)+:(512)];
+        route1$tail = beat[(32'h20)+:(64)];
+        route1$tail_valid = last;
+        route1$slot_last = beat[(32'ha)+:(6)];
+        l4$slots = beat[(32'h60)+:(512)];
+        l4$tail = beat[(32'h20)+:(64)];
+        l4$tail_valid = last;
+        l4$slot_last = beat[(32'ha)+:(6)];
+        cur_w1 = w1$q;
+        if (word1$found) begin
+            cur_w1 = word1$word;
+        end
+        cur_w2 = w2$q;
+        if (word2$found) begin
+            cur_w2 = word2$word;
+        end
+        cur_w3 = w3$q;
+        if (word3$found) begin
+            cur_w3 = word3$word;
+        end
+        cur_w4 = w4$q;
+        if (word4$found) begin
+            cur_w4 = word4$word;
+        end
+        cur_home_hi = home_hi$q;
+        if (home0$found) begin
+            cur_home_hi = home0$word;
+        end
+        cur_home_lo = home_lo$q;
+        if (home1$found) begin
+            cur_home_lo = home1$word;
+        end
+        cur_route_hi = route_hi$q;
+        if (route0$found) begin
+            cur_route_hi = route0$word;
+        end
+        cur_route_lo = route_lo$q;
+        if (route1$found) begin
+            cur_route_lo = route1$word;
+        end
+        cur_ports = ports_q$q;
+        if (l4$found) begin
+            cur_ports = l4$word[(32'h20)+:(32)];
+            if (l4_low_half) begin
+                cur_ports = l4$word[(32'h0)+:(32)];
+            end
+        end
+        if (valid) begin
+            w1$d = cur_w1;
+            w2$d = cur_w2;
+            w3$d = cur_w3;
+            w4$d = cur_w4;
+            home_hi$d = cur_home_hi;
+            home_lo$d = cur_home_lo;
+            route_hi$d = cur_route_hi;
+            route_lo$d = cur_route_lo;
+            ports_q$d = cur_ports;
+        end
+        has_transport = (walk_nh == proto_tcp) | (walk_nh == proto_udp);
+        ports_due = has_transport & ~fragment;
+        ports_end = ((l4_offset) & 17'h1ffff) + 64'h4;
+        need_all = need;
+        if (ports_due & (ports_end > ((need) & 17'h1ffff))) begin
+            need_all = ports_end[(32'h0)+:(12)];
+        end
+        frame_length = beat[(32'h10)+:(16)];
+        available = frame_length;
+        if (frame_length > window) begin
+            available = window;
+        end
+        l3 = ((beat[(32'h5)+:(5)]) & 16'hffff);
+        broken = bad | ~walk_ready | (frame_ipv6 & walk_live) | (ports_due & (ports_end > datagram_end)) | ((((l3) & 17'h1ffff) + ((need_all) & 17'h1ffff)) > ((available) & 17'h1ffff)) | ((((l3) & 18'h3ffff) + ((datagram_end) & 18'h3ffff)) > ((frame_length) & 18'h3ffff));
+        bad_frame = (l3 > frame_length) | ((frame_ipv4 | frame_ipv6) & broken);
+        good_ipv4 = frame_ipv4 & ~bad_frame;
+        good_ipv6 = frame_ipv6 & ~bad_frame;
+        result_q$d = valid & last;
+        length_q$d = frame_length;
+        malformed_q$d = bad_frame;
+        ipv4_q$d = good_ipv4;
+        ipv6_q$d = good_ipv6;
+        fragment_q$d = (good_ipv4 | good_ipv6) & fragment;
+        tcp_q$d = (good_ipv4 | good_ipv6) & ports_due & (walk_nh == proto_tcp);
+        udp_q$d = (good_ipv4 | good_ipv6) & ports_due & (walk_nh == proto_udp);
+        ex_src_q$d = ex_src;
+        ex_dst_q$d = ex_dst;
+        result_valid = result_q$q;
+        length = length_q$q;
+        malformed = malformed_q$q;
+        ipv4 = ipv4_q$q;
+        ipv6 = ipv6_q$q;
+        is_fragment = fragment_q$q;
+        tcp = tcp_q$q;
+        udp = udp_q$q;
+        src = (((w1$q) & 128'hffffffffffffffffffffffffffffffff) << 64'h40) | ((w2$q) & 128'hffffffffffffffffffffffffffffffff);
+        dst = (((w3$q) & 128'hffffffffffffffffffffffffffffffff) << 64'h40) | ((w4$q) & 128'hffffffffffffffffffffffffffffffff);
+        if (ipv4_q$q) begin
+            src = ((w1$q[(32'h0)+:(32)]) & 128'hffffffffffffffffffffffffffffffff) << 64'h60;
+            dst = ((w2$q[(32'h20)+:(32)]) & 128'hffffffffffffffffffffffffffffffff) << 64'h60;
+        end
+        ex_src_addr = src;
+        if (ex_src_q$q) begin
+            ex_src_addr = (((home_hi$q) & 128'hffffffffffffffffffffffffffffffff) << 64'h40) | ((home_lo$q) & 128'hffffffffffffffffffffffffffffffff);
+        end
+        ex_dst_addr = dst;
+        if (ex_dst_q$q) begin
+            ex_dst_addr = (((route_hi$q) & 128'hffffffffffffffffffffffffffffffff) << 64'h40) | ((route_lo$q) & 128'hffffffffffffffffffffffffffffffff);
+        end
+        ports = ports_q$q;
+    end
+    
+endmodule // rss_core__capture
+
+
+module rss_core__capture__ex_dst_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__ex_dst_q
+
+
+module rss_core__capture__ex_src_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__ex_src_q
+
+
+module rss_core__capture__fragment_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__fragment_q
+
+
+module rss_core__capture__home0(slots,tail,tail_valid,slot_last,target,found,word);
+    
+    // Module arguments
+    input wire  [511:0] slots;
+    input wire  [63:0] tail;
+    input wire  tail_valid;
+    input wire  [5:0] slot_last;
+    input wire  [5:0] target;
+    output reg  found;
+    output reg  [63:0] word;
+    
+    // Constant declarations
+    localparam  use_tail = 1'b0;
+    
+    // Local signals
+    reg  [63:0] hit_mask;
+    
+    // Update code
+    always @(*) begin
+        found = 1'b0;
+        word = 32'h0;
+        hit_mask = 32'h0;
+        if ((slot_last - 0) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 1) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 2) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 3) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 4) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 5) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 6) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 7) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (tail & hit_mask);
+    end
+    
+endmodule // rss_core__capture__home0
+
+
+module rss_core__capture__home1(slots,tail,tail_valid,slot_last,target,found,word);
+    
+    // Module arguments
+    input wire  [511:0] slots;
+    input wire  [63:0] tail;
+    input wire  tail_valid;
+    input wire  [5:0] slot_last;
+    input wire  [5:0] target;
+    output reg  found;
+    output reg  [63:0] word;
+    
+    // Constant declarations
+    localparam  use_tail = 1'b0;
+    
+    // Local signals
+    reg  [63:0] hit_mask;
+    
+    // Update code
+    always @(*) begin
+        found = 1'b0;
+        word = 32'h0;
+        hit_mask = 32'h0;
+        if ((slot_last - 0) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 1) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 2) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 3) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 4) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 5) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 6) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 7) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (tail & hit_mask);
+    end
+    
+endmodule // rss_core__capture__home1
+
+
+module rss_core__capture__home_hi(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__home_hi
+
+
+module rss_core__capture__home_lo(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__home_lo
+
+
+module rss_core__capture__ipv4_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__ipv4_q
+
+
+module rss_core__capture__ipv6_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__ipv6_q
+
+
+module rss_core__capture__l4(slots,tail,tail_valid,slot_last,target,found,word);
+    
+    // Module arguments
+    input wire  [511:0] slots;
+    input wire  [63:0] tail;
+    input wire  tail_valid;
+    input wire  [5:0] slot_last;
+    input wire  [5:0] target;
+    output reg  found;
+    output reg  [63:0] word;
+    
+    // Constant declarations
+    localparam  use_tail = 1'b1;
+    
+    // Local signals
+    reg  [63:0] hit_mask;
+    
+    // Update code
+    always @(*) begin
+        found = 1'b0;
+        word = 32'h0;
+        hit_mask = 32'h0;
+        if ((slot_last - 0) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 1) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 2) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 3) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 4) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 5) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 6) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 7) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (tail & hit_mask);
+    end
+    
+endmodule // rss_core__capture__l4
+
+
+module rss_core__capture__length_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [15:0] d;
+    output reg  [15:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 16'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__length_q
+
+
+module rss_core__capture__malformed_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__malformed_q
+
+
+module rss_core__capture__ports_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__ports_q
+
+
+module rss_core__capture__result_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__result_q
+
+
+module rss_core__capture__route0(slots,tail,tail_valid,slot_last,target,found,word);
+    
+    // Module arguments
+    input wire  [511:0] slots;
+    input wire  [63:0] tail;
+    input wire  tail_valid;
+    input wire  [5:0] slot_last;
+    input wire  [5:0] target;
+    output reg  found;
+    output reg  [63:0] word;
+    
+    // Constant declarations
+    localparam  use_tail = 1'b0;
+    
+    // Local signals
+    reg  [63:0] hit_mask;
+    
+    // Update code
+    always @(*) begin
+        found = 1'b0;
+        word = 32'h0;
+        hit_mask = 32'h0;
+        if ((slot_last - 0) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 1) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 2) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 3) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 4) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 5) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 6) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 7) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (tail & hit_mask);
+    end
+    
+endmodule // rss_core__capture__route0
+
+
+module rss_core__capture__route1(slots,tail,tail_valid,slot_last,target,found,word);
+    
+    // Module arguments
+    input wire  [511:0] slots;
+    input wire  [63:0] tail;
+    input wire  tail_valid;
+    input wire  [5:0] slot_last;
+    input wire  [5:0] target;
+    output reg  found;
+    output reg  [63:0] word;
+    
+    // Constant declarations
+    localparam  use_tail = 1'b0;
+    
+    // Local signals
+    reg  [63:0] hit_mask;
+    
+    // Update code
+    always @(*) begin
+        found = 1'b0;
+        word = 32'h0;
+        hit_mask = 32'h0;
+        if ((slot_last - 0) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 1) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 2) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 3) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 4) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 5) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 6) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 7) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (tail & hit_mask);
+    end
+    
+endmodule // rss_core__capture__route1
+
+
+module rss_core__capture__route_hi(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__route_hi
+
+
+module rss_core__capture__route_lo(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__route_lo
+
+
+module rss_core__capture__tcp_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__tcp_q
+
+
+module rss_core__capture__udp_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__udp_q
+
+
+module rss_core__capture__w1(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__w1
+
+
+module rss_core__capture__w2(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__w2
+
+
+module rss_core__capture__w3(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__w3
+
+
+module rss_core__capture__w4(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__w4
+
+
+module rss_core__capture__word1(slots,tail,tail_valid,slot_last,target,found,word);
+    
+    // Module arguments
+    input wire  [511:0] slots;
+    input wire  [63:0] tail;
+    input wire  tail_valid;
+    input wire  [5:0] slot_last;
+    input wire  [5:0] target;
+    output reg  found;
+    output reg  [63:0] word;
+    
+    // Constant declarations
+    localparam  use_tail = 1'b0;
+    
+    // Local signals
+    reg  [63:0] hit_mask;
+    
+    // Update code
+    always @(*) begin
+        found = 1'b0;
+        word = 32'h0;
+        hit_mask = 32'h0;
+        if ((slot_last - 0) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 1) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 2) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 3) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 4) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 5) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 6) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 7) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (tail & hit_mask);
+    end
+    
+endmodule // rss_core__capture__word1
+
+
+module rss_core__capture__word2(slots,tail,tail_valid,slot_last,target,found,word);
+    
+    // Module arguments
+    input wire  [511:0] slots;
+    input wire  [63:0] tail;
+    input wire  tail_valid;
+    input wire  [5:0] slot_last;
+    input wire  [5:0] target;
+    output reg  found;
+    output reg  [63:0] word;
+    
+    // Constant declarations
+    localparam  use_tail = 1'b1;
+    
+    // Local signals
+    reg  [63:0] hit_mask;
+    
+    // Update code
+    always @(*) begin
+        found = 1'b0;
+        word = 32'h0;
+        hit_mask = 32'h0;
+        if ((slot_last - 0) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 1) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 2) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 3) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 4) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 5) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 6) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 7) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (tail & hit_mask);
+    end
+    
+endmodule // rss_core__capture__word2
+
+
+module rss_core__capture__word3(slots,tail,tail_valid,slot_last,target,found,word);
+    
+    // Module arguments
+    input wire  [511:0] slots;
+    input wire  [63:0] tail;
+    input wire  tail_valid;
+    input wire  [5:0] slot_last;
+    input wire  [5:0] target;
+    output reg  found;
+    output reg  [63:0] word;
+    
+    // Constant declarations
+    localparam  use_tail = 1'b0;
+    
+    // Local signals
+    reg  [63:0] hit_mask;
+    
+    // Update code
+    always @(*) begin
+        found = 1'b0;
+        word = 32'h0;
+        hit_mask = 32'h0;
+        if ((slot_last - 0) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 1) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 2) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 3) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 4) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 5) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 6) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 7) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (tail & hit_mask);
+    end
+    
+endmodule // rss_core__capture__word3
+
+
+module rss_core__capture__word4(slots,tail,tail_valid,slot_last,target,found,word);
+    
+    // Module arguments
+    input wire  [511:0] slots;
+    input wire  [63:0] tail;
+    input wire  tail_valid;
+    input wire  [5:0] slot_last;
+    input wire  [5:0] target;
+    output reg  found;
+    output reg  [63:0] word;
+    
+    // Constant declarations
+    localparam  use_tail = 1'b0;
+    
+    // Local signals
+    reg  [63:0] hit_mask;
+    
+    // Update code
+    always @(*) begin
+        found = 1'b0;
+        word = 32'h0;
+        hit_mask = 32'h0;
+        if ((slot_last - 0) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 1) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 2) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 3) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 4) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 5) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 6) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 7) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (tail & hit_mask);
+    end
+    
+endmodule // rss_core__capture__word4
+
+
+module rss_core__drops(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__drops
+
+
+module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  [607:0] beat_in;
+    input wire  walk_ready_in;
+    input wire  walk_live_in;
+    input wire  [5:0] walk_ptr_in;
+    input wire  [7:0] walk_nh_in;
+    input wire  [16:0] end_in;
+    input wire  bad_in;
+    input wire  fragment_in;
+    input wire  [11:0] need_in;
+    input wire  ex_src_in;
+    input wire  [5:0] ex_src_ptr_in;
+    input wire  ex_dst_in;
+    input wire  [5:0] ex_dst_ptr_in;
+    input wire  [3:0] ihl_in;
+    output reg  [607:0] beat_out;
+    output reg  walk_ready_out;
+    output reg  walk_live_out;
+    output reg  [5:0] walk_ptr_out;
+    output reg  [7:0] walk_nh_out;
+    output reg  [16:0] end_out;
+    output reg  bad_out;
+    output reg  fragment_out;
+    output reg  [11:0] need_out;
+    output reg  ex_src_out;
+    output reg  [5:0] ex_src_ptr_out;
+    output reg  ex_dst_out;
+    output reg  [5:0] ex_dst_ptr_out;
+    output reg  [3:0] ihl_out;
+    
+    // Constant declarations
+    localparam  hop_by_hop = 8'h0;
+    localparam  routing = 8'h2b;
+    localparam  fragment_header = 8'h2c;
+    localparam  destination_options = 8'h3c;
+    localparam  home_address = 8'hc9;
+    localparam  max_steps = 3'b1;
+    localparam  passthrough = 1'b0;
+    
+    // Stub signals
+    reg  [511:0] header$slots;
+    reg  [63:0] header$tail;
+    reg  header$tail_valid;
+    reg  [5:0] header$slot_last;
+    reg  [5:0] header$target;
+    wire  header$found;
+    wire  [63:0] header$word;
+    reg  started$d;
+    wire  started$q;
+    reg  started$clock;
+    reg  [2:0] count$d;
+    wire  [2:0] count$q;
+    reg  count$clock;
+    reg  [5:0] ptr_q$d;
+    wire  [5:0] ptr_q$q;
+    reg  ptr_q$clock;
+    reg  [7:0] nh_q$d;
+    wire  [7:0] nh_q$q;
+    reg  nh_q$clock;
+    reg  live_q$d;
+    wire  live_q$q;
+    reg  live_q$clock;
+    reg  [607:0] s_beat$d;
+    wire  [607:0] s_beat$q;
+    reg  s_beat$clock;
+    reg  s_ready$d;
+    wire  s_ready$q;
+    reg  s_ready$clock;
+    reg  s_live$d;
+    wire  s_live$q;
+    reg  s_live$clock;
+    reg  [5:0] s_ptr_out$d;
+    wire  [5:0] s_ptr_out$q;
+    reg  s_ptr_out$clock;
+    reg  [7:0] s_nh_out$d;
+    wire  [7:0] s_nh_out$q;
+    reg  s_nh_out$clock;
+    reg  s_stepped$d;
+    wire  s_stepped$q;
+    reg  s_stepped$clock;
+    reg  s_ended$d;
+    wire  s_ended$q;
+    reg  s_ended$clock;
+    reg  s_fragment$d;
+    wire  s_fragment$q;
+    reg  s_fragment$clock;
+    reg  [63:0] s_word$d;
+    wire  [63:0] s_word$q;
+    reg  s_word$clock;
+    reg  [5:0] s_ptr$d;
+    wire  [5:0] s_ptr$q;
+    reg  s_ptr$clock;
+    reg  [7:0] s_nh$d;
+    wire  [7:0] s_nh$q;
+    reg  s_nh$clock;
+    reg  [16:0] s_end$d;
+    wire  [16:0] s_end$q;
+    reg  s_end$clock;
+    reg  s_bad_in$d;
+    wire  s_bad_in$q;
+    reg  s_bad_in$clock;
+    reg  s_fragment_in$d;
+    wire  s_fragment_in$q;
+    reg  s_fragment_in$clock;
+    reg  [11:0] s_need_in$d;
+    wire  [11:0] s_need_in$q;
+    reg  s_need_in$clock;
+    reg  s_ex_src_in$d;
+    wire  s_ex_src_in$q;
+    reg  s_ex_src_in$clock;
+    reg  [5:0] s_ex_src_ptr_in$d;
+    wire  [5:0] s_ex_src_ptr_in$q;
+    reg  s_ex_src_ptr_in$clock;
+    reg  s_ex_dst_in$d;
+    wire  s_ex_dst_in$q;
+    reg  s_ex_dst_in$clock;
+    reg  [5:0] s_ex_dst_ptr_in$d;
+    wire  [5:0] s_ex_dst_ptr_in$q;
+    reg  s_ex_dst_ptr_in$clock;
+    reg  [3:0] s_ihl$d;
+    wire  [3:0] s_ihl$q;
+    reg  s_ihl$clock;
+    reg  bad_q$d;
+    wire  bad_q$q;
+    reg  bad_q$clock;
+    reg  fragment_q$d;
+    wire  fragment_q$q;
+    reg  fragment_q$clock;
+    reg  [11:0] need_q$d;
+    wire  [11:0] need_q$q;
+    reg  need_q$clock;
+    reg  ex_src_q$d;
+    wire  ex_src_q$q;
+    reg  ex_src_q$clock;
+    reg  [5:0] ex_src_ptr_q$d;
+    wire  [5:0] ex_src_ptr_q$q;
+    reg  ex_src_ptr_q$clock;
+    reg  ex_dst_q$d;
+    wire  ex_dst_q$q;
+    reg  ex_dst_q$clock;
+    reg  [5:0] ex_dst_ptr_q$d;
+    wire  [5:0] ex_dst_ptr_q$q;
+    reg  ex_dst_ptr_q$clock;
+    reg  [607:0] beat_q$d;
+    wire  [607:0] beat_q$q;
+    reg  beat_q$clock;
+    reg  ready_o$d;
+    wire  ready_o$q;
+    reg  ready_o$clock;
+    reg  live_o$d;
+    wire  live_o$q;
+    reg  live_o$clock;
+    reg  [5:0] ptr_o$d;
+    wire  [5:0] ptr_o$q;
+    reg  ptr_o$clock;
+    reg  [7:0] nh_o$d;
+    wire  [7:0] nh_o$q;
+    reg  nh_o$clock;
+    reg  [16:0] end_o$d;
+    wire  [16:0] end_o$q;
+    reg  end_o$clock;
+    reg  bad_o$d;
+    wire  bad_o$q;
+    reg  bad_o$clock;
+    reg  fragment_o$d;
+    wire  fragment_o$q;
+    reg  fragment_o$clock;
+    reg  [11:0] need_o$d;
+    wire  [11:0] need_o$q;
+    reg  need_o$clock;
+    reg  ex_src_o$d;
+    wire  ex_src_o$q;
+    reg  ex_src_o$clock;
+    reg  [5:0] ex_src_ptr_o$d;
+    wire  [5:0] ex_src_ptr_o$q;
+    reg  ex_src_ptr_o$clock;
+    reg  ex_dst_o$d;
+    wire  ex_dst_o$q;
+    reg  ex_dst_o$clock;
+    reg  [5:0] ex_dst_ptr_o$d;
+    wire  [5:0] ex_dst_ptr_o$q;
+    reg  ex_dst_ptr_o$clock;
+    reg  [3:0] ihl_o$d;
+    wire  [3:0] ihl_o$q;
+    reg  ihl_o$clock;
+    
+    // Local signals
+    reg  cur_started;
+    reg  [2:0] cur_count;
+    reg  cur_done;
+    reg  [5:0] cur_ptr;
+    reg  [7:0] cur_nh;
+    reg  cur_live;
+    reg  stepped;
+    reg  ended;
+    reg  [63:0] w;
+    reg  [8:0] words;
+    reg  [9:0] next_ptr;
+    reg  this_fragment;
+    reg  next_is_ext;
+    reg  cur_bad;
+    reg  cur_fragment;
+    reg  [11:0] cur_need;
+    reg  cur_ex_src;
+    reg  [5:0] cur_ex_src_ptr;
+    reg  cur_ex_dst;
+    reg  [5:0] cur_ex_dst_ptr;
+    reg  [7:0] b1;
+    reg  [7:0] b2;
+    reg  [7:0] b3;
+    reg  [7:0] b4;
+    reg  [7:0] b5;
+    reg  [8:0] check_words;
+    reg  [16:0] offset;
+    reg  [16:0] header_end;
+    reg  lands_on_home;
+    
+    // Sub module instances
+    rss_core__ext1__header header(
+        .slots(header$slots),
+        .tail(header$tail),
+        .tail_valid(header$tail_valid),
+        .slot_last(header$slot_last),
+        .target(header$target),
+        .found(header$found),
+        .word(header$word)
+    );
+    rss_core__ext1__started started(
+        .d(started$d),
+        .q(started$q),
+        .clock(started$clock)
+    );
+    rss_core__ext1__count count(
+        .d(count$d),
+        .q(count$q),
+        .clock(count$clock)
+    );
+    rss_core__ext1__ptr_q ptr_q(
+        .d(ptr_q$d),
+        .q(ptr_q$q),
+        .clock(ptr_q$clock)
+    );
+    rss_core__ext1__nh_q nh_q(
+        .d(nh_q$d),
+        .q(nh_q$q),
+        .clock(nh_q$clock)
+    );
+    rss_core__ext1__live_q live_q(
+        .d(live_q$d),
+        .q(live_q$q),
+        .clock(live_q$clock)
+    );
+    rss_core__ext1__s_beat s_beat(
+        .d(s_beat$d),
+        .q(s_beat$q),
+        .clock(s_beat$clock)
+    );
+    rss_core__ext1__s_ready s_ready(
+        .d(s_ready$d),
+        .q(s_ready$q),
+        .clock(s_ready$clock)
+    );
+    rss_core__ext1__s_live s_live(
+        .d(s_live$d),
+        .q(s_live$q),
+        .clock(s_live$clock)
+    );
+    rss_core__ext1__s_ptr_out s_ptr_out(
+        .d(s_ptr_out$d),
+        .q(s_ptr_out$q),
+        .clock(s_ptr_out$clock)
+    );
+    rss_core__ext1__s_nh_out s_nh_out(
+        .d(s_nh_out$d),
+        .q(s_nh_out$q),
+        .clock(s_nh_out$clock)
+    );
+    rss_core__ext1__s_stepped s_stepped(
+        .d(s_stepped$d),
+        .q(s_stepped$q),
+        .clock(s_stepped$clock)
+    );
+    rss_core__ext1__s_ended s_ended(
+        .d(s_ended$d),
+        .q(s_ended$q),
+        .clock(s_ended$clock)
+    );
+    rss_core__ext1__s_fragment s_fragment(
+        .d(s_fragment$d),
+        .q(s_fragment$q),
+        .clock(s_fragment$clock)
+    );
+    rss_core__ext1__s_word s_word(
+        .d(s_word$d),
+        .q(s_word$q),
+        .clock(s_word$clock)
+    );
+    rss_core__ext1__s_ptr s_ptr(
+        .d(s_ptr$d),
+        .q(s_ptr$q),
+        .clock(s_ptr$clock)
+    );
+    rss_core__ext1__s_nh s_nh(
+        .d(s_nh$d),
+        .q(s_nh$q),
+        .clock(s_nh$clock)
+    );
+    rss_core__ext1__s_end s_end(
+        .d(s_end$d),
+        .q(s_end$q),
+        .clock(s_end$clock)
+    );
+    rss_core__ext1__s_bad_in s_bad_in(
+        .d(s_bad_in$d),
+        .q(s_bad_in$q),
+        .clock(s_bad_in$clock)
+    );
+    rss_core__ext1__s_fragment_in s_fragment_in(
+        .d(s_fragment_in$d),
+        .q(s_fragment_in$q),
+        .clock(s_fragment_in$clock)
+    );
+    rss_core__ext1__s_need_in s_need_in(
+        .d(s_need_in$d),
+        .q(s_need_in$q),
+        .clock(s_need_in$clock)
+    );
+    rss_core__ext1__s_ex_src_in s_ex_src_in(
+        .d(s_ex_src_in$d),
+        .q(s_ex_src_in$q),
+        .clock(s_ex_src_in$clock)
+    );
+    rss_core__ext1__s_ex_src_ptr_in s_ex_src_ptr_in(
+        .d(s_ex_src_ptr_in$d),
+        .q(s_ex_src_ptr_in$q),
+        .clock(s_ex_src_ptr_in$clock)
+    );
+    rss_core__ext1__s_ex_dst_in s_ex_dst_in(
+        .d(s_ex_dst_in$d),
+        .q(s_ex_dst_in$q),
+        .clock(s_ex_dst_in$clock)
+    );
+    rss_core__ext1__s_ex_dst_ptr_in s_ex_dst_ptr_in(
+        .d(s_ex_dst_ptr_in$d),
+        .q(s_ex_dst_ptr_in$q),
+        .clock(s_ex_dst_ptr_in$clock)
+    );
+    rss_core__ext1__s_ihl s_ihl(
+        .d(s_ihl$d),
+        .q(s_ihl$q),
+        .clock(s_ihl$clock)
+    );
+    rss_core__ext1__bad_q bad_q(
+        .d(bad_q$d),
+        .q(bad_q$q),
+        .clock(bad_q$clock)
+    );
+    rss_core__ext1__fragment_q fragment_q(
+        .d(fragment_q$d),
+        .q(fragment_q$q),
+        .clock(fragment_q$clock)
+    );
+    rss_core__ext1__need_q need_q(
+        .d(need_q$d),
+        .q(need_q$q),
+        .clock(need_q$clock)
+    );
+    rss_core__ext1__ex_src_q ex_src_q(
+        .d(ex_src_q$d),
+        .q(ex_src_q$q),
+        .clock(ex_src_q$clock)
+    );
+    rss_core__ext1__ex_src_ptr_q ex_src_ptr_q(
+        .d(ex_src_ptr_q$d),
+        .q(ex_src_ptr_q$q),
+        .clock(ex_src_ptr_q$clock)
+    );
+    rss_core__ext1__ex_dst_q ex_dst_q(
+        .d(ex_dst_q$d),
+        .q(ex_dst_q$q),
+        .clock(ex_dst_q$clock)
+    );
+    rss_core__ext1__ex_dst_ptr_q ex_dst_ptr_q(
+        .d(ex_dst_ptr_q$d),
+        .q(ex_dst_ptr_q$q),
+        .clock(ex_dst_ptr_q$clock)
+    );
+    rss_core__ext1__beat_q beat_q(
+        .d(beat_q$d),
+        .q(beat_q$q),
+        .clock(beat_q$clock)
+    );
+    rss_core__ext1__ready_o ready_o(
+        .d(ready_o$d),
+        .q(ready_o$q),
+        .clock(ready_o$clock)
+    );
+    rss_core__ext1__live_o live_o(
+        .d(live_o$d),
+        .q(live_o$q),
+        .clock(live_o$clock)
+    );
+    rss_core__ext1__ptr_o ptr_o(
+        .d(ptr_o$d),
+        .q(ptr_o$q),
+        .clock(ptr_o$clock)
+    );
+    rss_core__ext1__nh_o nh_o(
+        .d(nh_o$d),
+        .q(nh_o$q),
+        .clock(nh_o$clock)
+    );
+    rss_core__ext1__end_o end_o(
+        .d(end_o$d),
+        .q(end_o$q),
+        .clock(end_o$clock)
+    );
+    rss_core__ext1__bad_o bad_o(
+        .d(bad_o$d),
+        .q(bad_o$q),
+        .clock(bad_o$clock)
+    );
+    rss_core__ext1__fragment_o fragment_o(
+        .d(fragment_o$d),
+        .q(fragment_o$q),
+        .clock(fragment_o$clock)
+    );
+    rss_core__ext1__need_o need_o(
+        .d(need_o$d),
+        .q(need_o$q),
+        .clock(need_o$clock)
+    );
+    rss_core__ext1__ex_src_o ex_src_o(
+        .d(ex_src_o$d),
+        .q(ex_src_o$q),
+        .clock(ex_src_o$clock)
+    );
+    rss_core__ext1__ex_src_ptr_o ex_src_ptr_o(
+        .d(ex_src_ptr_o$d),
+        .q(ex_src_ptr_o$q),
+        .clock(ex_src_ptr_o$clock)
+    );
+    rss_core__ext1__ex_dst_o ex_dst_o(
+        .d(ex_dst_o$d),
+        .q(ex_dst_o$q),
+        .clock(ex_dst_o$clock)
+    );
+    rss_core__ext1__ex_dst_ptr_o ex_dst_ptr_o(
+        .d(ex_dst_ptr_o$d),
+        .q(ex_dst_ptr_o$q),
+        .clock(ex_dst_ptr_o$clock)
+    );
+    rss_core__ext1__ihl_o ihl_o(
+        .d(ihl_o$d),
+        .q(ihl_o$q),
+        .clock(ihl_o$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        started$clock = clock;
+        count$clock = clock;
+        ptr_q$clock = clock;
+        nh_q$clock = clock;
+        live_q$clock = clock;
+        s_beat$clock = clock;
+        s_ready$clock = clock;
+        s_live$clock = clock;
+        s_ptr_out$clock = clock;
+        s_nh_out$clock = clock;
+        s_stepped$clock = clock;
+        s_ended$clock = clock;
+        s_fragment$clock = clock;
+        s_word$clock = clock;
+        s_ptr$clock = clock;
+        s_nh$clock = clock;
+        s_end$clock = clock;
+        s_bad_in$clock = clock;
+        s_fragment_in$clock = clock;
+        s_need_in$clock = clock;
+        s_ex_src_in$clock = clock;
+        s_ex_src_ptr_in$clock = clock;
+        s_ex_dst_in$clock = clock;
+        s_ex_dst_ptr_in$clock = clock;
+        s_ihl$clock = clock;
+        bad_q$clock = clock;
+        fragment_q$clock = clock;
+        need_q$clock = clock;
+        ex_src_q$clock = clock;
+        ex_src_ptr_q$clock = clock;
+        ex_dst_q$clock = clock;
+        ex_dst_ptr_q$clock = clock;
+        beat_q$clock = clock;
+        ready_o$clock = clock;
+        live_o$clock = clock;
+        ptr_o$clock = clock;
+        nh_o$clock = clock;
+        end_o$clock = clock;
+        bad_o$clock = clock;
+        fragment_o$clock = clock;
+        need_o$clock = clock;
+        ex_src_o$clock = clock;
+        ex_src_ptr_o$clock = clock;
+        ex_dst_o$clock = clock;
+        ex_dst_ptr_o$clock = clock;
+        ihl_o$clock = clock;
+        started$d = started$q;
+        count$d = count$q;
+        ptr_q$d = ptr_q$q;
+        nh_q$d = nh_q$q;
+        live_q$d = live_q$q;
+        s_beat$d = s_beat$q;
+        s_ready$d = s_ready$q;
+        s_live$d = s_live$q;
+        s_ptr_out$d = s_ptr_out$q;
+        s_nh_out$d = s_nh_out$q;
+        s_stepped$d = s_stepped$q;
+        s_ended$d = s_ended$q;
+        s_fragment$d = s_fragment$q;
+        s_word$d = s_word$q;
+        s_ptr$d = s_ptr$q;
+        s_nh$d = s_nh$q;
+        s_end$d = s_end$q;
+        s_bad_in$d = s_bad_in$q;
+        s_fragment_in$d = s_fragment_in$q;
+        s_need_in$d = s_need_in$q;
+        s_ex_src_in$d = s_ex_src_in$q;
+        s_ex_src_ptr_in$d = s_ex_src_ptr_in$q;
+        s_ex_dst_in$d = s_ex_dst_in$q;
+        s_ex_dst_ptr_in$d = s_ex_dst_ptr_in$q;
+        s_ihl$d = s_ihl$q;
+        bad_q$d = bad_q$q;
+        fragment_q$d = fragment_q$q;
+        need_q$d = need_q$q;
+        ex_src_q$d = ex_src_q$q;
+        ex_src_ptr_q$d = ex_src_ptr_q$q;
+        ex_dst_q$d = ex_dst_q$q;
+        ex_dst_ptr_q$d = ex_dst_ptr_q$q;
+        beat_q$d = beat_q$q;
+        ready_o$d = ready_o$q;
+        live_o$d = live_o$q;
+        ptr_o$d = ptr_o$q;
+        nh_o$d = nh_o$q;
+        end_o$d = end_o$q;
+        bad_o$d = bad_o$q;
+        fragment_o$d = fragment_o$q;
+        need_o$d = need_o$q;
+        ex_src_o$d = ex_src_o$q;
+        ex_src_ptr_o$d = ex_src_ptr_o$q;
+        ex_dst_o$d = ex_dst_o$q;
+        ex_dst_ptr_o$d = ex_dst_ptr_o$q;
+        ihl_o$d = ihl_o$q;
+        header$slots = beat_in[(32'h60)+:(512)];
+        header$tail = beat_in[(32'h20)+:(64)];
+        header$tail_valid = beat_in[32'h2];
+        header$slot_last = beat_in[(32'ha)+:(6)];
+        cur_started = started$q;
+        cur_count = count$q;
+        cur_ptr = ptr_q$q;
+        cur_nh = nh_q$q;
+        cur_live = live_q$q;
+        if (beat_in[32'h1]) begin
+            cur_started = 1'b0;
+            cur_count = 32'h0;
+        end
+        if (~cur_started & walk_ready_in) begin
+            cur_started = 1'b1;
+            cur_ptr = walk_ptr_in;
+            cur_nh = walk_nh_in;
+            cur_live = walk_live_in;
+        end
+        header$target = cur_ptr;
+        w = header$word;
+        words = ((w[(32'h30)+:(8)]) & 9'h1ff) + 64'h1;
+        if (cur_nh == fragment_header) begin
+            words = 32'h1;
+        end
+        next_ptr = ((cur_ptr) & 10'h3ff) + ((words) & 10'h3ff);
+        if (next_ptr > 64'h3f) begin
+            next_ptr = 32'h3f;
+        end
+        this_fragment = (cur_nh == fragment_header) & (|w[(32'h23)+:(13)] | w[32'h20]);
+        next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | (w[(32'h38)+:(8)] == fragment_header) | (w[(32'h38)+:(8)] == destination_options);
+        cur_done = ~cur_live | (cur_count == max_steps);
+        stepped = beat_in[32'h0] & cur_started & ~cur_done & header$found;
+        ended = beat_in[32'h0] & cur_started & ~cur_done & ~header$found & beat_in[32'h2];
+        s_ptr$d = cur_ptr;
+        s_nh$d = cur_nh;
+        if (stepped) begin
+            cur_count = cur_count + 64'h1;
+            cur_live = next_is_ext & ~this_fragment;
+            cur_nh = w[(32'h38)+:(8)];
+            cur_ptr = next_ptr[(32'h0)+:(6)];
+        end
+        if (ended) begin
+            cur_live = 1'b0;
+        end
+        cur_done = ~cur_live | (cur_count == max_steps);
+        if (beat_in[32'h0]) begin
+            started$d = cur_started;
+            count$d = cur_count;
+            ptr_q$d = cur_ptr;
+            nh_q$d = cur_nh;
+            live_q$d = cur_live;
+        end
+        s_beat$d = beat_in;
+        s_ready$d = cur_started & cur_done;
+        s_live$d = cur_live;
+        s_ptr_out$d = cur_ptr;
+        s_nh_out$d = cur_nh;
+        s_stepped$d = stepped;
+        s_ended$d = ended;
+        s_fragment$d = stepped & this_fragment;
+        s_word$d = w;
+        s_end$d = end_in;
+        s_bad_in$d = bad_in;
+        s_fragment_in$d = fragment_in;
+        s_need_in$d = need_in;
+        s_ex_src_in$d = ex_src_in;
+        s_ex_src_ptr_in$d = ex_src_ptr_in;
+        s_ex_dst_in$d = ex_dst_in;
+        s_ex_dst_ptr_in$d = ex_dst_ptr_in;
+        s_ihl$d = ihl_in;
+        cur_bad = bad_q$q;
+        cur_fragment = fragment_q$q;
+        cur_need = need_q$q;
+        cur_ex_src = ex_src_q$q;
+        cur_ex_src_ptr = ex_src_ptr_q$q;
+        cur_ex_dst = ex_dst_q$q;
+        cur_ex_dst_ptr = ex_dst_ptr_q$q;
+        if (s_beat$q[32'h1]) begin
+            cur_bad = 1'b0;
+            cur_fragment = 1'b0;
+            cur_need = 32'h0;
+            cur_ex_src = 1'b0;
+            cur_ex_dst = 1'b0;
+        end
+        b1 = s_word$q[(32'h30)+:(8)];
+        b2 = s_word$q[(32'h28)+:(8)];
+        b3 = s_word$q[(32'h20)+:(8)];
+        b4 = s_word$q[(32'h18)+:(8)];
+        b5 = s_word$q[(32'h10)+:(8)];
+        check_words = ((b1) & 9'h1ff) + 64'h1;
+        if (s_nh$q == fragment_header) begin
+            check_words = 32'h1;
+        end
+        offset = ((s_ptr$q - 64'h4) & 17'h1ffff) << 64'h3;
+        header_end = offset + (((check_words) & 17'h1ffff) << 64'h3);
+        lands_on_home = ((b2 != 64'h0) & (b3 == 64'h2)) | ((b2 != 64'h0) & (b3 == 64'h0) & (b5 == 64'h0)) | ((b2 != 64'h0) & (b3 == 64'h1) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 == 64'h0) & (b4 != 64'h0) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h1)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h0) & (b5 == 64'h0));
+        if (s_stepped$q) begin
+            if ((s_nh$q == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) begin
+                cur_ex_dst = 1'b1;
+                cur_ex_dst_ptr = s_ptr$q + 64'h1;
+            end
+            if ((s_nh$q == destination_options) & (b1 >= 64'h2) & lands_on_home & (s_word$q[(32'h8)+:(8)] == home_address) & (s_word$q[(32'h0)+:(8)] == 64'h10)) begin
+                cur_ex_src = 1'b1;
+                cur_ex_src_ptr = s_ptr$q + 64'h1;
+            end
+            cur_fragment = cur_fragment | s_fragment$q;
+            cur_bad = cur_bad | ((offset + 64'h8) > s_end$q) | (header_end > s_end$q);
+            cur_need = header_end[(32'h0)+:(12)];
+            if (|header_end[(32'hc)+:(5)]) begin
+                cur_need = 32'hfff;
+            end
+        end
+        if (s_ended$q) begin
+            cur_bad = 1'b1;
+        end
+        if (s_beat$q[32'h0]) begin
+            bad_q$d = cur_bad;
+            fragment_q$d = cur_fragment;
+            need_q$d = cur_need;
+            ex_src_q$d = cur_ex_src;
+            ex_src_ptr_q$d = cur_ex_src_ptr;
+            ex_dst_q$d = cur_ex_dst;
+            ex_dst_ptr_q$d = cur_ex_dst_ptr;
+        end
+        beat_q$d = s_beat$q;
+        ready_o$d = s_ready$q;
+        live_o$d = s_live$q;
+        ptr_o$d = s_ptr_out$q;
+        nh_o$d = s_nh_out$q;
+        end_o$d = s_end$q;
+        bad_o$d = s_bad_in$q | cur_bad;
+        fragment_o$d = s_fragment_in$q | cur_fragment;
+        need_o$d = s_need_in$q;
+        if (cur_need > s_need_in$q) begin
+            need_o$d = cur_need;
+        end
+        ex_src_o$d = s_ex_src_in$q | cur_ex_src;
+        ex_src_ptr_o$d = s_ex_src_ptr_in$q;
+        if (cur_ex_src) begin
+            ex_src_ptr_o$d = cur_ex_src_ptr;
+        end
+        ex_dst_o$d = s_ex_dst_in$q | cur_ex_dst;
+        ex_dst_ptr_o$d = s_ex_dst_ptr_in$q;
+        if (cur_ex_dst) begin
+            ex_dst_ptr_o$d = cur_ex_dst_ptr;
+        end
+        ihl_o$d = s_ihl$q;
+        if (reset) begin
+            s_beat$d = 32'h0;
+            beat_q$d = 32'h0;
+        end
+        beat_out = beat_q$q;
+        walk_ready_out = ready_o$q;
+        walk_live_out = live_o$q;
+        walk_ptr_out = ptr_o$q;
+        walk_nh_out = nh_o$q;
+        end_out = end_o$q;
+        bad_out = bad_o$q;
+        fragment_out = fragment_o$q;
+        need_out = need_o$q;
+        ex_src_out = ex_src_o$q;
+        ex_src_ptr_out = ex_src_ptr_o$q;
+        ex_dst_out = ex_dst_o$q;
+        ex_dst_ptr_out = ex_dst_ptr_o$q;
+        ihl_out = ihl_o$q;
+        if (passthrough) begin
+            beat_out = beat_in;
+            walk_ready_out = walk_ready_in;
+            walk_live_out = walk_live_in;
+            walk_ptr_out = walk_ptr_in;
+            walk_nh_out = walk_nh_in;
+            end_out = end_in;
+            bad_out = bad_in;
+            fragment_out = fragment_in;
+            need_out = need_in;
+            ex_src_out = ex_src_in;
+            ex_src_ptr_out = ex_src_ptr_in;
+            ex_dst_out = ex_dst_in;
+            ex_dst_ptr_out = ex_dst_ptr_in;
+            ihl_out = ihl_in;
+        end
+    end
+    
+endmodule // rss_core__ext1
+
+
+module rss_core__ext1__bad_o(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__bad_o
+
+
+module rss_core__ext1__bad_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__bad_q
+
+
+module rss_core__ext1__beat_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [607:0] d;
+    output reg  [607:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 608'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__beat_q
+
+
+module rss_core__ext1__count(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__count
+
+
+module rss_core__ext1__end_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [16:0] d;
+    output reg  [16:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 17'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__end_o
+
+
+module rss_core__ext1__ex_dst_o(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__ex_dst_o
+
+
+module rss_core__ext1__ex_dst_ptr_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__ex_dst_ptr_o
+
+
+module rss_core__ext1__ex_dst_ptr_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__ex_dst_ptr_q
+
+
+module rss_core__ext1__ex_dst_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__ex_dst_q
+
+
+module rss_core__ext1__ex_src_o(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__ex_src_o
+
+
+module rss_core__ext1__ex_src_ptr_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__ex_src_ptr_o
+
+
+module rss_core__ext1__ex_src_ptr_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__ex_src_ptr_q
+
+
+module rss_core__ext1__ex_src_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__ex_src_q
+
+
+module rss_core__ext1__fragment_o(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__fragment_o
+
+
+module rss_core__ext1__fragment_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__fragment_q
+
+
+module rss_core__ext1__header(slots,tail,tail_valid,slot_last,target,found,word);
+    
+    // Module arguments
+    input wire  [511:0] slots;
+    input wire  [63:0] tail;
+    input wire  tail_valid;
+    input wire  [5:0] slot_last;
+    input wire  [5:0] target;
+    output reg  found;
+    output reg  [63:0] word;
+    
+    // Constant declarations
+    localparam  use_tail = 1'b0;
+    
+    // Local signals
+    reg  [63:0] hit_mask;
+    
+    // Update code
+    always @(*) begin
+        found = 1'b0;
+        word = 32'h0;
+        hit_mask = 32'h0;
+        if ((slot_last - 0) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 1) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 2) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 3) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 4) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 5) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 6) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 7) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (tail & hit_mask);
+    end
+    
+endmodule // rss_core__ext1__header
+
+
+module rss_core__ext1__ihl_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__ihl_o
+
+
+module rss_core__ext1__live_o(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__live_o
+
+
+module rss_core__ext1__live_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__live_q
+
+
+module rss_core__ext1__need_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [11:0] d;
+    output reg  [11:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 12'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__need_o
+
+
+module rss_core__ext1__need_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [11:0] d;
+    output reg  [11:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 12'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__need_q
+
+
+module rss_core__ext1__nh_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__nh_o
+
+
+module rss_core__ext1__nh_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__nh_q
+
+
+module rss_core__ext1__ptr_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__ptr_o
+
+
+module rss_core__ext1__ptr_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__ptr_q
+
+
+module rss_core__ext1__ready_o(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__ready_o
+
+
+module rss_core__ext1__s_bad_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_bad_in
+
+
+module rss_core__ext1__s_beat(d,q,clock);
+    
+    // Module arguments
+    input wire  [607:0] d;
+    output reg  [607:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 608'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_beat
+
+
+module rss_core__ext1__s_end(d,q,clock);
+    
+    // Module arguments
+    input wire  [16:0] d;
+    output reg  [16:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 17'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_end
+
+
+module rss_core__ext1__s_ended(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_ended
+
+
+module rss_core__ext1__s_ex_dst_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_ex_dst_in
+
+
+module rss_core__ext1__s_ex_dst_ptr_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_ex_dst_ptr_in
+
+
+module rss_core__ext1__s_ex_src_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_ex_src_in
+
+
+module rss_core__ext1__s_ex_src_ptr_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_ex_src_ptr_in
+
+
+module rss_core__ext1__s_fragment(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_fragment
+
+
+module rss_core__ext1__s_fragment_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_fragment_in
+
+
+module rss_core__ext1__s_ihl(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_ihl
+
+
+module rss_core__ext1__s_live(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_live
+
+
+module rss_core__ext1__s_need_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [11:0] d;
+    output reg  [11:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 12'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_need_in
+
+
+module rss_core__ext1__s_nh(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_nh
+
+
+module rss_core__ext1__s_nh_out(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_nh_out
+
+
+module rss_core__ext1__s_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_ptr
+
+
+module rss_core__ext1__s_ptr_out(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_ptr_out
+
+
+module rss_core__ext1__s_ready(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_ready
+
+
+module rss_core__ext1__s_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_stepped
+
+
+module rss_core__ext1__s_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_word
+
+
+module rss_core__ext1__started(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__started
+
+
+module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  [607:0] beat_in;
+    input wire  walk_ready_in;
+    input wire  walk_live_in;
+    input wire  [5:0] walk_ptr_in;
+    input wire  [7:0] walk_nh_in;
+    input wire  [16:0] end_in;
+    input wire  bad_in;
+    input wire  fragment_in;
+    input wire  [11:0] need_in;
+    input wire  ex_src_in;
+    input wire  [5:0] ex_src_ptr_in;
+    input wire  ex_dst_in;
+    input wire  [5:0] ex_dst_ptr_in;
+    input wire  [3:0] ihl_in;
+    output reg  [607:0] beat_out;
+    output reg  walk_ready_out;
+    output reg  walk_live_out;
+    output reg  [5:0] walk_ptr_out;
+    output reg  [7:0] walk_nh_out;
+    output reg  [16:0] end_out;
+    output reg  bad_out;
+    output reg  fragment_out;
+    output reg  [11:0] need_out;
+    output reg  ex_src_out;
+    output reg  [5:0] ex_src_ptr_out;
+    output reg  ex_dst_out;
+    output reg  [5:0] ex_dst_ptr_out;
+    output reg  [3:0] ihl_out;
+    
+    // Constant declarations
+    localparam  hop_by_hop = 8'h0;
+    localparam  routing = 8'h2b;
+    localparam  fragment_header = 8'h2c;
+    localparam  destination_options = 8'h3c;
+    localparam  home_address = 8'hc9;
+    localparam  max_steps = 3'b1;
+    localparam  passthrough = 1'b0;
+    
+    // Stub signals
+    reg  [511:0] header$slots;
+    reg  [63:0] header$tail;
+    reg  header$tail_valid;
+    reg  [5:0] header$slot_last;
+    reg  [5:0] header$target;
+    wire  header$found;
+    wire  [63:0] header$word;
+    reg  started$d;
+    wire  started$q;
+    reg  started$clock;
+    reg  [2:0] count$d;
+    wire  [2:0] count$q;
+    reg  count$clock;
+    reg  [5:0] ptr_q$d;
+    wire  [5:0] ptr_q$q;
+    reg  ptr_q$clock;
+    reg  [7:0] nh_q$d;
+    wire  [7:0] nh_q$q;
+    reg  nh_q$clock;
+    reg  live_q$d;
+    wire  live_q$q;
+    reg  live_q$clock;
+    reg  [607:0] s_beat$d;
+    wire  [607:0] s_beat$q;
+    reg  s_beat$clock;
+    reg  s_ready$d;
+    wire  s_ready$q;
+    reg  s_ready$clock;
+    reg  s_live$d;
+    wire  s_live$q;
+    reg  s_live$clock;
+    reg  [5:0] s_ptr_out$d;
+    wire  [5:0] s_ptr_out$q;
+    reg  s_ptr_out$clock;
+    reg  [7:0] s_nh_out$d;
+    wire  [7:0] s_nh_out$q;
+    reg  s_nh_out$clock;
+    reg  s_stepped$d;
+    wire  s_stepped$q;
+    reg  s_stepped$clock;
+    reg  s_ended$d;
+    wire  s_ended$q;
+    reg  s_ended$clock;
+    reg  s_fragment$d;
+    wire  s_fragment$q;
+    reg  s_fragment$clock;
+    reg  [63:0] s_word$d;
+    wire  [63:0] s_word$q;
+    reg  s_word$clock;
+    reg  [5:0] s_ptr$d;
+    wire  [5:0] s_ptr$q;
+    reg  s_ptr$clock;
+    reg  [7:0] s_nh$d;
+    wire  [7:0] s_nh$q;
+    reg  s_nh$clock;
+    reg  [16:0] s_end$d;
+    wire  [16:0] s_end$q;
+    reg  s_end$clock;
+    reg  s_bad_in$d;
+    wire  s_bad_in$q;
+    reg  s_bad_in$clock;
+    reg  s_fragment_in$d;
+    wire  s_fragment_in$q;
+    reg  s_fragment_in$clock;
+    reg  [11:0] s_need_in$d;
+    wire  [11:0] s_need_in$q;
+    reg  s_need_in$clock;
+    reg  s_ex_src_in$d;
+    wire  s_ex_src_in$q;
+    reg  s_ex_src_in$clock;
+    reg  [5:0] s_ex_src_ptr_in$d;
+    wire  [5:0] s_ex_src_ptr_in$q;
+    reg  s_ex_src_ptr_in$clock;
+    reg  s_ex_dst_in$d;
+    wire  s_ex_dst_in$q;
+    reg  s_ex_dst_in$clock;
+    reg  [5:0] s_ex_dst_ptr_in$d;
+    wire  [5:0] s_ex_dst_ptr_in$q;
+    reg  s_ex_dst_ptr_in$clock;
+    reg  [3:0] s_ihl$d;
+    wire  [3:0] s_ihl$q;
+    reg  s_ihl$clock;
+    reg  bad_q$d;
+    wire  bad_q$q;
+    reg  bad_q$clock;
+    reg  fragment_q$d;
+    wire  fragment_q$q;
+    reg  fragment_q$clock;
+    reg  [11:0] need_q$d;
+    wire  [11:0] need_q$q;
+    reg  need_q$clock;
+    reg  ex_src_q$d;
+    wire  ex_src_q$q;
+    reg  ex_src_q$clock;
+    reg  [5:0] ex_src_ptr_q$d;
+    wire  [5:0] ex_src_ptr_q$q;
+    reg  ex_src_ptr_q$clock;
+    reg  ex_dst_q$d;
+    wire  ex_dst_q$q;
+    reg  ex_dst_q$clock;
+    reg  [5:0] ex_dst_ptr_q$d;
+    wire  [5:0] ex_dst_ptr_q$q;
+    reg  ex_dst_ptr_q$clock;
+    reg  [607:0] beat_q$d;
+    wire  [607:0] beat_q$q;
+    reg  beat_q$clock;
+    reg  ready_o$d;
+    wire  ready_o$q;
+    reg  ready_o$clock;
+    reg  live_o$d;
+    wire  live_o$q;
+    reg  live_o$clock;
+    reg  [5:0] ptr_o$d;
+    wire  [5:0] ptr_o$q;
+    reg  ptr_o$clock;
+    reg  [7:0] nh_o$d;
+    wire  [7:0] nh_o$q;
+    reg  nh_o$clock;
+    reg  [16:0] end_o$d;
+    wire  [16:0] end_o$q;
+    reg  end_o$clock;
+    reg  bad_o$d;
+    wire  bad_o$q;
+    reg  bad_o$clock;
+    reg  fragment_o$d;
+    wire  fragment_o$q;
+    reg  fragment_o$clock;
+    reg  [11:0] need_o$d;
+    wire  [11:0] need_o$q;
+    reg  need_o$clock;
+    reg  ex_src_o$d;
+    wire  ex_src_o$q;
+    reg  ex_src_o$clock;
+    reg  [5:0] ex_src_ptr_o$d;
+    wire  [5:0] ex_src_ptr_o$q;
+    reg  ex_src_ptr_o$clock;
+    reg  ex_dst_o$d;
+    wire  ex_dst_o$q;
+    reg  ex_dst_o$clock;
+    reg  [5:0] ex_dst_ptr_o$d;
+    wire  [5:0] ex_dst_ptr_o$q;
+    reg  ex_dst_ptr_o$clock;
+    reg  [3:0] ihl_o$d;
+    wire  [3:0] ihl_o$q;
+    reg  ihl_o$clock;
+    
+    // Local signals
+    reg  cur_started;
+    reg  [2:0] cur_count;
+    reg  cur_done;
+    reg  [5:0] cur_ptr;
+    reg  [7:0] cur_nh;
+    reg  cur_live;
+    reg  stepped;
+    reg  ended;
+    reg  [63:0] w;
+    reg  [8:0] words;
+    reg  [9:0] next_ptr;
+    reg  this_fragment;
+    reg  next_is_ext;
+    reg  cur_bad;
+    reg  cur_fragment;
+    reg  [11:0] cur_need;
+    reg  cur_ex_src;
+    reg  [5:0] cur_ex_src_ptr;
+    reg  cur_ex_dst;
+    reg  [5:0] cur_ex_dst_ptr;
+    reg  [7:0] b1;
+    reg  [7:0] b2;
+    reg  [7:0] b3;
+    reg  [7:0] b4;
+    reg  [7:0] b5;
+    reg  [8:0] check_words;
+    reg  [16:0] offset;
+    reg  [16:0] header_end;
+    reg  lands_on_home;
+    
+    // Sub module instances
+    rss_core__ext2__header header(
+        .slots(header$slots),
+        .tail(header$tail),
+        .tail_valid(header$tail_valid),
+        .slot_last(header$slot_last),
+        .target(header$target),
+        .found(header$found),
+        .word(header$word)
+    );
+    rss_core__ext2__started started(
+        .d(started$d),
+        .q(started$q),
+        .clock(started$clock)
+    );
+    rss_core__ext2__count count(
+        .d(count$d),
+        .q(count$q),
+        .clock(count$clock)
+    );
+    rss_core__ext2__ptr_q ptr_q(
+        .d(ptr_q$d),
+        .q(ptr_q$q),
+        .clock(ptr_q$clock)
+    );
+    rss_core__ext2__nh_q nh_q(
+        .d(nh_q$d),
+        .q(nh_q$q),
+        .clock(nh_q$clock)
+    );
+    rss_core__ext2__live_q live_q(
+        .d(live_q$d),
+        .q(live_q$q),
+        .clock(live_q$clock)
+    );
+    rss_core__ext2__s_beat s_beat(
+        .d(s_beat$d),
+        .q(s_beat$q),
+        .clock(s_beat$clock)
+    );
+    rss_core__ext2__s_ready s_ready(
+        .d(s_ready$d),
+        .q(s_ready$q),
+        .clock(s_ready$clock)
+    );
+    rss_core__ext2__s_live s_live(
+        .d(s_live$d),
+        .q(s_live$q),
+        .clock(s_live$clock)
+    );
+    rss_core__ext2__s_ptr_out s_ptr_out(
+        .d(s_ptr_out$d),
+        .q(s_ptr_out$q),
+        .clock(s_ptr_out$clock)
+    );
+    rss_core__ext2__s_nh_out s_nh_out(
+        .d(s_nh_out$d),
+        .q(s_nh_out$q),
+        .clock(s_nh_out$clock)
+    );
+    rss_core__ext2__s_stepped s_stepped(
+        .d(s_stepped$d),
+        .q(s_stepped$q),
+        .clock(s_stepped$clock)
+    );
+    rss_core__ext2__s_ended s_ended(
+        .d(s_ended$d),
+        .q(s_ended$q),
+        .clock(s_ended$clock)
+    );
+    rss_core__ext2__s_fragment s_fragment(
+        .d(s_fragment$d),
+        .q(s_fragment$q),
+        .clock(s_fragment$clock)
+    );
+    rss_core__ext2__s_word s_word(
+        .d(s_word$d),
+        .q(s_word$q),
+        .clock(s_word$clock)
+    );
+    rss_core__ext2__s_ptr s_ptr(
+        .d(s_ptr$d),
+        .q(s_ptr$q),
+        .clock(s_ptr$clock)
+    );
+    rss_core__ext2__s_nh s_nh(
+        .d(s_nh$d),
+        .q(s_nh$q),
+        .clock(s_nh$clock)
+    );
+    rss_core__ext2__s_end s_end(
+        .d(s_end$d),
+        .q(s_end$q),
+        .clock(s_end$clock)
+    );
+    rss_core__ext2__s_bad_in s_bad_in(
+        .d(s_bad_in$d),
+        .q(s_bad_in$q),
+        .clock(s_bad_in$clock)
+    );
+    rss_core__ext2__s_fragment_in s_fragment_in(
+        .d(s_fragment_in$d),
+        .q(s_fragment_in$q),
+        .clock(s_fragment_in$clock)
+    );
+    rss_core__ext2__s_need_in s_need_in(
+        .d(s_need_in$d),
+        .q(s_need_in$q),
+        .clock(s_need_in$clock)
+    );
+    rss_core__ext2__s_ex_src_in s_ex_src_in(
+        .d(s_ex_src_in$d),
+        .q(s_ex_src_in$q),
+        .clock(s_ex_src_in$clock)
+    );
+    rss_core__ext2__s_ex_src_ptr_in s_ex_src_ptr_in(
+        .d(s_ex_src_ptr_in$d),
+        .q(s_ex_src_ptr_in$q),
+        .clock(s_ex_src_ptr_in$clock)
+    );
+    rss_core__ext2__s_ex_dst_in s_ex_dst_in(
+        .d(s_ex_dst_in$d),
+        .q(s_ex_dst_in$q),
+        .clock(s_ex_dst_in$clock)
+    );
+    rss_core__ext2__s_ex_dst_ptr_in s_ex_dst_ptr_in(
+        .d(s_ex_dst_ptr_in$d),
+        .q(s_ex_dst_ptr_in$q),
+        .clock(s_ex_dst_ptr_in$clock)
+    );
+    rss_core__ext2__s_ihl s_ihl(
+        .d(s_ihl$d),
+        .q(s_ihl$q),
+        .clock(s_ihl$clock)
+    );
+    rss_core__ext2__bad_q bad_q(
+        .d(bad_q$d),
+        .q(bad_q$q),
+        .clock(bad_q$clock)
+    );
+    rss_core__ext2__fragment_q fragment_q(
+        .d(fragment_q$d),
+        .q(fragment_q$q),
+        .clock(fragment_q$clock)
+    );
+    rss_core__ext2__need_q need_q(
+        .d(need_q$d),
+        .q(need_q$q),
+        .clock(need_q$clock)
+    );
+    rss_core__ext2__ex_src_q ex_src_q(
+        .d(ex_src_q$d),
+        .q(ex_src_q$q),
+        .clock(ex_src_q$clock)
+    );
+    rss_core__ext2__ex_src_ptr_q ex_src_ptr_q(
+        .d(ex_src_ptr_q$d),
+        .q(ex_src_ptr_q$q),
+        .clock(ex_src_ptr_q$clock)
+    );
+    rss_core__ext2__ex_dst_q ex_dst_q(
+        .d(ex_dst_q$d),
+        .q(ex_dst_q$q),
+        .clock(ex_dst_q$clock)
+    );
+    rss_core__ext2__ex_dst_ptr_q ex_dst_ptr_q(
+        .d(ex_dst_ptr_q$d),
+        .q(ex_dst_ptr_q$q),
+        .clock(ex_dst_ptr_q$clock)
+    );
+    rss_core__ext2__beat_q beat_q(
+        .d(beat_q$d),
+        .q(beat_q$q),
+        .clock(beat_q$clock)
+    );
+    rss_core__ext2__ready_o ready_o(
+        .d(ready_o$d),
+        .q(ready_o$q),
+        .clock(ready_o$clock)
+    );
+    rss_core__ext2__live_o live_o(
+        .d(live_o$d),
+        .q(live_o$q),
+        .clock(live_o$clock)
+    );
+    rss_core__ext2__ptr_o ptr_o(
+        .d(ptr_o$d),
+        .q(ptr_o$q),
+        .clock(ptr_o$clock)
+    );
+    rss_core__ext2__nh_o nh_o(
+        .d(nh_o$d),
+        .q(nh_o$q),
+        .clock(nh_o$clock)
+    );
+    rss_core__ext2__end_o end_o(
+        .d(end_o$d),
+        .q(end_o$q),
+        .clock(end_o$clock)
+    );
+    rss_core__ext2__bad_o bad_o(
+        .d(bad_o$d),
+        .q(bad_o$q),
+        .clock(bad_o$clock)
+    );
+    rss_core__ext2__fragment_o fragment_o(
+        .d(fragment_o$d),
+        .q(fragment_o$q),
+        .clock(fragment_o$clock)
+    );
+    rss_core__ext2__need_o need_o(
+        .d(need_o$d),
+        .q(need_o$q),
+        .clock(need_o$clock)
+    );
+    rss_core__ext2__ex_src_o ex_src_o(
+        .d(ex_src_o$d),
+        .q(ex_src_o$q),
+        .clock(ex_src_o$clock)
+    );
+    rss_core__ext2__ex_src_ptr_o ex_src_ptr_o(
+        .d(ex_src_ptr_o$d),
+        .q(ex_src_ptr_o$q),
+        .clock(ex_src_ptr_o$clock)
+    );
+    rss_core__ext2__ex_dst_o ex_dst_o(
+        .d(ex_dst_o$d),
+        .q(ex_dst_o$q),
+        .clock(ex_dst_o$clock)
+    );
+    rss_core__ext2__ex_dst_ptr_o ex_dst_ptr_o(
+        .d(ex_dst_ptr_o$d),
+        .q(ex_dst_ptr_o$q),
+        .clock(ex_dst_ptr_o$clock)
+    );
+    rss_core__ext2__ihl_o ihl_o(
+        .d(ihl_o$d),
+        .q(ihl_o$q),
+        .clock(ihl_o$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        started$clock = clock;
+        count$clock = clock;
+        ptr_q$clock = clock;
+        nh_q$clock = clock;
+        live_q$clock = clock;
+        s_beat$clock = clock;
+        s_ready$clock = clock;
+        s_live$clock = clock;
+        s_ptr_out$clock = clock;
+        s_nh_out$clock = clock;
+        s_stepped$clock = clock;
+        s_ended$clock = clock;
+        s_fragment$clock = clock;
+        s_word$clock = clock;
+        s_ptr$clock = clock;
+        s_nh$clock = clock;
+        s_end$clock = clock;
+        s_bad_in$clock = clock;
+        s_fragment_in$clock = clock;
+        s_need_in$clock = clock;
+        s_ex_src_in$clock = clock;
+        s_ex_src_ptr_in$clock = clock;
+        s_ex_dst_in$clock = clock;
+        s_ex_dst_ptr_in$clock = clock;
+        s_ihl$clock = clock;
+        bad_q$clock = clock;
+        fragment_q$clock = clock;
+        need_q$clock = clock;
+        ex_src_q$clock = clock;
+        ex_src_ptr_q$clock = clock;
+        ex_dst_q$clock = clock;
+        ex_dst_ptr_q$clock = clock;
+        beat_q$clock = clock;
+        ready_o$clock = clock;
+        live_o$clock = clock;
+        ptr_o$clock = clock;
+        nh_o$clock = clock;
+        end_o$clock = clock;
+        bad_o$clock = clock;
+        fragment_o$clock = clock;
+        need_o$clock = clock;
+        ex_src_o$clock = clock;
+        ex_src_ptr_o$clock = clock;
+        ex_dst_o$clock = clock;
+        ex_dst_ptr_o$clock = clock;
+        ihl_o$clock = clock;
+        started$d = started$q;
+        count$d = count$q;
+        ptr_q$d = ptr_q$q;
+        nh_q$d = nh_q$q;
+        live_q$d = live_q$q;
+        s_beat$d = s_beat$q;
+        s_ready$d = s_ready$q;
+        s_live$d = s_live$q;
+        s_ptr_out$d = s_ptr_out$q;
+        s_nh_out$d = s_nh_out$q;
+        s_stepped$d = s_stepped$q;
+        s_ended$d = s_ended$q;
+        s_fragment$d = s_fragment$q;
+        s_word$d = s_word$q;
+        s_ptr$d = s_ptr$q;
+        s_nh$d = s_nh$q;
+        s_end$d = s_end$q;
+        s_bad_in$d = s_bad_in$q;
+        s_fragment_in$d = s_fragment_in$q;
+        s_need_in$d = s_need_in$q;
+        s_ex_src_in$d = s_ex_src_in$q;
+        s_ex_src_ptr_in$d = s_ex_src_ptr_in$q;
+        s_ex_dst_in$d = s_ex_dst_in$q;
+        s_ex_dst_ptr_in$d = s_ex_dst_ptr_in$q;
+        s_ihl$d = s_ihl$q;
+        bad_q$d = bad_q$q;
+        fragment_q$d = fragment_q$q;
+        need_q$d = need_q$q;
+        ex_src_q$d = ex_src_q$q;
+        ex_src_ptr_q$d = ex_src_ptr_q$q;
+        ex_dst_q$d = ex_dst_q$q;
+        ex_dst_ptr_q$d = ex_dst_ptr_q$q;
+        beat_q$d = beat_q$q;
+        ready_o$d = ready_o$q;
+        live_o$d = live_o$q;
+        ptr_o$d = ptr_o$q;
+        nh_o$d = nh_o$q;
+        end_o$d = end_o$q;
+        bad_o$d = bad_o$q;
+        fragment_o$d = fragment_o$q;
+        need_o$d = need_o$q;
+        ex_src_o$d = ex_src_o$q;
+        ex_src_ptr_o$d = ex_src_ptr_o$q;
+        ex_dst_o$d = ex_dst_o$q;
+        ex_dst_ptr_o$d = ex_dst_ptr_o$q;
+        ihl_o$d = ihl_o$q;
+        header$slots = beat_in[(32'h60)+:(512)];
+        header$tail = beat_in[(32'h20)+:(64)];
+        header$tail_valid = beat_in[32'h2];
+        header$slot_last = beat_in[(32'ha)+:(6)];
+        cur_started = started$q;
+        cur_count = count$q;
+        cur_ptr = ptr_q$q;
+        cur_nh = nh_q$q;
+        cur_live = live_q$q;
+        if (beat_in[32'h1]) begin
+            cur_started = 1'b0;
+            cur_count = 32'h0;
+        end
+        if (~cur_started & walk_ready_in) begin
+            cur_started = 1'b1;
+            cur_ptr = walk_ptr_in;
+            cur_nh = walk_nh_in;
+            cur_live = walk_live_in;
+        end
+        header$target = cur_ptr;
+        w = header$word;
+        words = ((w[(32'h30)+:(8)]) & 9'h1ff) + 64'h1;
+        if (cur_nh == fragment_header) begin
+            words = 32'h1;
+        end
+        next_ptr = ((cur_ptr) & 10'h3ff) + ((words) & 10'h3ff);
+        if (next_ptr > 64'h3f) begin
+            next_ptr = 32'h3f;
+        end
+        this_fragment = (cur_nh == fragment_header) & (|w[(32'h23)+:(13)] | w[32'h20]);
+        next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | (w[(32'h38)+:(8)] == fragment_header) | (w[(32'h38)+:(8)] == destination_options);
+        cur_done = ~cur_live | (cur_count == max_steps);
+        stepped = beat_in[32'h0] & cur_started & ~cur_done & header$found;
+        ended = beat_in[32'h0] & cur_started & ~cur_done & ~header$found & beat_in[32'h2];
+        s_ptr$d = cur_ptr;
+        s_nh$d = cur_nh;
+        if (stepped) begin
+            cur_count = cur_count + 64'h1;
+            cur_live = next_is_ext & ~this_fragment;
+            cur_nh = w[(32'h38)+:(8)];
+            cur_ptr = next_ptr[(32'h0)+:(6)];
+        end
+        if (ended) begin
+            cur_live = 1'b0;
+        end
+        cur_done = ~cur_live | (cur_count == max_steps);
+        if (beat_in[32'h0]) begin
+            started$d = cur_started;
+            count$d = cur_count;
+            ptr_q$d = cur_ptr;
+            nh_q$d = cur_nh;
+            live_q$d = cur_live;
+        end
+        s_beat$d = beat_in;
+        s_ready$d = cur_started & cur_done;
+        s_live$d = cur_live;
+        s_ptr_out$d = cur_ptr;
+        s_nh_out$d = cur_nh;
+        s_stepped$d = stepped;
+        s_ended$d = ended;
+        s_fragment$d = stepped & this_fragment;
+        s_word$d = w;
+        s_end$d = end_in;
+        s_bad_in$d = bad_in;
+        s_fragment_in$d = fragment_in;
+        s_need_in$d = need_in;
+        s_ex_src_in$d = ex_src_in;
+        s_ex_src_ptr_in$d = ex_src_ptr_in;
+        s_ex_dst_in$d = ex_dst_in;
+        s_ex_dst_ptr_in$d = ex_dst_ptr_in;
+        s_ihl$d = ihl_in;
+        cur_bad = bad_q$q;
+        cur_fragment = fragment_q$q;
+        cur_need = need_q$q;
+        cur_ex_src = ex_src_q$q;
+        cur_ex_src_ptr = ex_src_ptr_q$q;
+        cur_ex_dst = ex_dst_q$q;
+        cur_ex_dst_ptr = ex_dst_ptr_q$q;
+        if (s_beat$q[32'h1]) begin
+            cur_bad = 1'b0;
+            cur_fragment = 1'b0;
+            cur_need = 32'h0;
+            cur_ex_src = 1'b0;
+            cur_ex_dst = 1'b0;
+        end
+        b1 = s_word$q[(32'h30)+:(8)];
+        b2 = s_word$q[(32'h28)+:(8)];
+        b3 = s_word$q[(32'h20)+:(8)];
+        b4 = s_word$q[(32'h18)+:(8)];
+        b5 = s_word$q[(32'h10)+:(8)];
+        check_words = ((b1) & 9'h1ff) + 64'h1;
+        if (s_nh$q == fragment_header) begin
+            check_words = 32'h1;
+        end
+        offset = ((s_ptr$q - 64'h4) & 17'h1ffff) << 64'h3;
+        header_end = offset + (((check_words) & 17'h1ffff) << 64'h3);
+        lands_on_home = ((b2 != 64'h0) & (b3 == 64'h2)) | ((b2 != 64'h0) & (b3 == 64'h0) & (b5 == 64'h0)) | ((b2 != 64'h0) & (b3 == 64'h1) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 == 64'h0) & (b4 != 64'h0) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h1)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h0) & (b5 == 64'h0));
+        if (s_stepped$q) begin
+            if ((s_nh$q == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) begin
+                cur_ex_dst = 1'b1;
+                cur_ex_dst_ptr = s_ptr$q + 64'h1;
+            end
+            if ((s_nh$q == destination_options) & (b1 >= 64'h2) & lands_on_home & (s_word$q[(32'h8)+:(8)] == home_address) & (s_word$q[(32'h0)+:(8)] == 64'h10)) begin
+                cur_ex_src = 1'b1;
+                cur_ex_src_ptr = s_ptr$q + 64'h1;
+            end
+            cur_fragment = cur_fragment | s_fragment$q;
+            cur_bad = cur_bad | ((offset + 64'h8) > s_end$q) | (header_end > s_end$q);
+            cur_need = header_end[(32'h0)+:(12)];
+            if (|header_end[(32'hc)+:(5)]) begin
+                cur_need = 32'hfff;
+            end
+        end
+        if (s_ended$q) begin
+            cur_bad = 1'b1;
+        end
+        if (s_beat$q[32'h0]) begin
+            bad_q$d = cur_bad;
+            fragment_q$d = cur_fragment;
+            need_q$d = cur_need;
+            ex_src_q$d = cur_ex_src;
+            ex_src_ptr_q$d = cur_ex_src_ptr;
+            ex_dst_q$d = cur_ex_dst;
+            ex_dst_ptr_q$d = cur_ex_dst_ptr;
+        end
+        beat_q$d = s_beat$q;
+        ready_o$d = s_ready$q;
+        live_o$d = s_live$q;
+        ptr_o$d = s_ptr_out$q;
+        nh_o$d = s_nh_out$q;
+        end_o$d = s_end$q;
+        bad_o$d = s_bad_in$q | cur_bad;
+        fragment_o$d = s_fragment_in$q | cur_fragment;
+        need_o$d = s_need_in$q;
+        if (cur_need > s_need_in$q) begin
+            need_o$d = cur_need;
+        end
+        ex_src_o$d = s_ex_src_in$q | cur_ex_src;
+        ex_src_ptr_o$d = s_ex_src_ptr_in$q;
+        if (cur_ex_src) begin
+            ex_src_ptr_o$d = cur_ex_src_ptr;
+        end
+        ex_dst_o$d = s_ex_dst_in$q | cur_ex_dst;
+        ex_dst_ptr_o$d = s_ex_dst_ptr_in$q;
+        if (cur_ex_dst) begin
+            ex_dst_ptr_o$d = cur_ex_dst_ptr;
+        end
+        ihl_o$d = s_ihl$q;
+        if (reset) begin
+            s_beat$d = 32'h0;
+            beat_q$d = 32'h0;
+        end
+        beat_out = beat_q$q;
+        walk_ready_out = ready_o$q;
+        walk_live_out = live_o$q;
+        walk_ptr_out = ptr_o$q;
+        walk_nh_out = nh_o$q;
+        end_out = end_o$q;
+        bad_out = bad_o$q;
+        fragment_out = fragment_o$q;
+        need_out = need_o$q;
+        ex_src_out = ex_src_o$q;
+        ex_src_ptr_out = ex_src_ptr_o$q;
+        ex_dst_out = ex_dst_o$q;
+        ex_dst_ptr_out = ex_dst_ptr_o$q;
+        ihl_out = ihl_o$q;
+        if (passthrough) begin
+            beat_out = beat_in;
+            walk_ready_out = walk_ready_in;
+            walk_live_out = walk_live_in;
+            walk_ptr_out = walk_ptr_in;
+            walk_nh_out = walk_nh_in;
+            end_out = end_in;
+            bad_out = bad_in;
+            fragment_out = fragment_in;
+            need_out = need_in;
+            ex_src_out = ex_src_in;
+            ex_src_ptr_out = ex_src_ptr_in;
+            ex_dst_out = ex_dst_in;
+            ex_dst_ptr_out = ex_dst_ptr_in;
+            ihl_out = ihl_in;
+        end
+    end
+    
+endmodule // rss_core__ext2
+
+
+module rss_core__ext2__bad_o(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__bad_o
+
+
+module rss_core__ext2__bad_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__bad_q
+
+
+module rss_core__ext2__beat_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [607:0] d;
+    output reg  [607:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 608'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__beat_q
+
+
+module rss_core__ext2__count(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__count
+
+
+module rss_core__ext2__end_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [16:0] d;
+    output reg  [16:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 17'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__end_o
+
+
+module rss_core__ext2__ex_dst_o(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__ex_dst_o
+
+
+module rss_core__ext2__ex_dst_ptr_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__ex_dst_ptr_o
+
+
+module rss_core__ext2__ex_dst_ptr_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__ex_dst_ptr_q
+
+
+module rss_core__ext2__ex_dst_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__ex_dst_q
+
+
+module rss_core__ext2__ex_src_o(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__ex_src_o
+
+
+module rss_core__ext2__ex_src_ptr_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__ex_src_ptr_o
+
+
+module rss_core__ext2__ex_src_ptr_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__ex_src_ptr_q
+
+
+module rss_core__ext2__ex_src_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__ex_src_q
+
+
+module rss_core__ext2__fragment_o(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__fragment_o
+
+
+module rss_core__ext2__fragment_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__fragment_q
+
+
+module rss_core__ext2__header(slots,tail,tail_valid,slot_last,target,found,word);
+    
+    // Module arguments
+    input wire  [511:0] slots;
+    input wire  [63:0] tail;
+    input wire  tail_valid;
+    input wire  [5:0] slot_last;
+    input wire  [5:0] target;
+    output reg  found;
+    output reg  [63:0] word;
+    
+    // Constant declarations
+    localparam  use_tail = 1'b0;
+    
+    // Local signals
+    reg  [63:0] hit_mask;
+    
+    // Update code
+    always @(*) begin
+        found = 1'b0;
+        word = 32'h0;
+        hit_mask = 32'h0;
+        if ((slot_last - 0) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 1) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 2) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 3) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 4) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 5) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 6) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 7) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (tail & hit_mask);
+    end
+    
+endmodule // rss_core__ext2__header
+
+
+module rss_core__ext2__ihl_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__ihl_o
+
+
+module rss_core__ext2__live_o(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__live_o
+
+
+module rss_core__ext2__live_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__live_q
+
+
+module rss_core__ext2__need_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [11:0] d;
+    output reg  [11:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 12'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__need_o
+
+
+module rss_core__ext2__need_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [11:0] d;
+    output reg  [11:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 12'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__need_q
+
+
+module rss_core__ext2__nh_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__nh_o
+
+
+module rss_core__ext2__nh_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__nh_q
+
+
+module rss_core__ext2__ptr_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__ptr_o
+
+
+module rss_core__ext2__ptr_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__ptr_q
+
+
+module rss_core__ext2__ready_o(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__ready_o
+
+
+module rss_core__ext2__s_bad_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_bad_in
+
+
+module rss_core__ext2__s_beat(d,q,clock);
+    
+    // Module arguments
+    input wire  [607:0] d;
+    output reg  [607:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 608'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_beat
+
+
+module rss_core__ext2__s_end(d,q,clock);
+    
+    // Module arguments
+    input wire  [16:0] d;
+    output reg  [16:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 17'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_end
+
+
+module rss_core__ext2__s_ended(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_ended
+
+
+module rss_core__ext2__s_ex_dst_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_ex_dst_in
+
+
+module rss_core__ext2__s_ex_dst_ptr_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_ex_dst_ptr_in
+
+
+module rss_core__ext2__s_ex_src_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_ex_src_in
+
+
+module rss_core__ext2__s_ex_src_ptr_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_ex_src_ptr_in
+
+
+module rss_core__ext2__s_fragment(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_fragment
+
+
+module rss_core__ext2__s_fragment_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_fragment_in
+
+
+module rss_core__ext2__s_ihl(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_ihl
+
+
+module rss_core__ext2__s_live(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_live
+
+
+module rss_core__ext2__s_need_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [11:0] d;
+    output reg  [11:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 12'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_need_in
+
+
+module rss_core__ext2__s_nh(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_nh
+
+
+module rss_core__ext2__s_nh_out(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_nh_out
+
+
+module rss_core__ext2__s_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_ptr
+
+
+module rss_core__ext2__s_ptr_out(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_ptr_out
+
+
+module rss_core__ext2__s_ready(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_ready
+
+
+module rss_core__ext2__s_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_stepped
+
+
+module rss_core__ext2__s_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_word
+
+
+module rss_core__ext2__started(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__started
+
+
+module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  [607:0] beat_in;
+    input wire  walk_ready_in;
+    input wire  walk_live_in;
+    input wire  [5:0] walk_ptr_in;
+    input wire  [7:0] walk_nh_in;
+    input wire  [16:0] end_in;
+    input wire  bad_in;
+    input wire  fragment_in;
+    input wire  [11:0] need_in;
+    input wire  ex_src_in;
+    input wire  [5:0] ex_src_ptr_in;
+    input wire  ex_dst_in;
+    input wire  [5:0] ex_dst_ptr_in;
+    input wire  [3:0] ihl_in;
+    output reg  [607:0] beat_out;
+    output reg  walk_ready_out;
+    output reg  walk_live_out;
+    output reg  [5:0] walk_ptr_out;
+    output reg  [7:0] walk_nh_out;
+    output reg  [16:0] end_out;
+    output reg  bad_out;
+    output reg  fragment_out;
+    output reg  [11:0] need_out;
+    output reg  ex_src_out;
+    output reg  [5:0] ex_src_ptr_out;
+    output reg  ex_dst_out;
+    output reg  [5:0] ex_dst_ptr_out;
+    output reg  [3:0] ihl_out;
+    
+    // Constant declarations
+    localparam  hop_by_hop = 8'h0;
+    localparam  routing = 8'h2b;
+    localparam  fragment_header = 8'h2c;
+    localparam  destination_options = 8'h3c;
+    localparam  home_address = 8'hc9;
+    localparam  max_steps = 3'b1;
+    localparam  passthrough = 1'b0;
+    
+    // Stub signals
+    reg  [511:0] header$slots;
+    reg  [63:0] header$tail;
+    reg  header$tail_valid;
+    reg  [5:0] header$slot_last;
+    reg  [5:0] header$target;
+    wire  header$found;
+    wire  [63:0] header$word;
+    reg  started$d;
+    wire  started$q;
+    reg  started$clock;
+    reg  [2:0] count$d;
+    wire  [2:0] count$q;
+    reg  count$clock;
+    reg  [5:0] ptr_q$d;
+    wire  [5:0] ptr_q$q;
+    reg  ptr_q$clock;
+    reg  [7:0] nh_q$d;
+    wire  [7:0] nh_q$q;
+    reg  nh_q$clock;
+    reg  live_q$d;
+    wire  live_q$q;
+    reg  live_q$clock;
+    reg  [607:0] s_beat$d;
+    wire  [607:0] s_beat$q;
+    reg  s_beat$clock;
+    reg  s_ready$d;
+    wire  s_ready$q;
+    reg  s_ready$clock;
+    reg  s_live$d;
+    wire  s_live$q;
+    reg  s_live$clock;
+    reg  [5:0] s_ptr_out$d;
+    wire  [5:0] s_ptr_out$q;
+    reg  s_ptr_out$clock;
+    reg  [7:0] s_nh_out$d;
+    wire  [7:0] s_nh_out$q;
+    reg  s_nh_out$clock;
+    reg  s_stepped$d;
+    wire  s_stepped$q;
+    reg  s_stepped$clock;
+    reg  s_ended$d;
+    wire  s_ended$q;
+    reg  s_ended$clock;
+    reg  s_fragment$d;
+    wire  s_fragment$q;
+    reg  s_fragment$clock;
+    reg  [63:0] s_word$d;
+    wire  [63:0] s_word$q;
+    reg  s_word$clock;
+    reg  [5:0] s_ptr$d;
+    wire  [5:0] s_ptr$q;
+    reg  s_ptr$clock;
+    reg  [7:0] s_nh$d;
+    wire  [7:0] s_nh$q;
+    reg  s_nh$clock;
+    reg  [16:0] s_end$d;
+    wire  [16:0] s_end$q;
+    reg  s_end$clock;
+    reg  s_bad_in$d;
+    wire  s_bad_in$q;
+    reg  s_bad_in$clock;
+    reg  s_fragment_in$d;
+    wire  s_fragment_in$q;
+    reg  s_fragment_in$clock;
+    reg  [11:0] s_need_in$d;
+    wire  [11:0] s_need_in$q;
+    reg  s_need_in$clock;
+    reg  s_ex_src_in$d;
+    wire  s_ex_src_in$q;
+    reg  s_ex_src_in$clock;
+    reg  [5:0] s_ex_src_ptr_in$d;
+    wire  [5:0] s_ex_src_ptr_in$q;
+    reg  s_ex_src_ptr_in$clock;
+    reg  s_ex_dst_in$d;
+    wire  s_ex_dst_in$q;
+    reg  s_ex_dst_in$clock;
+    reg  [5:0] s_ex_dst_ptr_in$d;
+    wire  [5:0] s_ex_dst_ptr_in$q;
+    reg  s_ex_dst_ptr_in$clock;
+    reg  [3:0] s_ihl$d;
+    wire  [3:0] s_ihl$q;
+    reg  s_ihl$clock;
+    reg  bad_q$d;
+    wire  bad_q$q;
+    reg  bad_q$clock;
+    reg  fragment_q$d;
+    wire  fragment_q$q;
+    reg  fragment_q$clock;
+    reg  [11:0] need_q$d;
+    wire  [11:0] need_q$q;
+    reg  need_q$clock;
+    reg  ex_src_q$d;
+    wire  ex_src_q$q;
+    reg  ex_src_q$clock;
+    reg  [5:0] ex_src_ptr_q$d;
+    wire  [5:0] ex_src_ptr_q$q;
+    reg  ex_src_ptr_q$clock;
+    reg  ex_dst_q$d;
+    wire  ex_dst_q$q;
+    reg  ex_dst_q$clock;
+    reg  [5:0] ex_dst_ptr_q$d;
+    wire  [5:0] ex_dst_ptr_q$q;
+    reg  ex_dst_ptr_q$clock;
+    reg  [607:0] beat_q$d;
+    wire  [607:0] beat_q$q;
+    reg  beat_q$clock;
+    reg  ready_o$d;
+    wire  ready_o$q;
+    reg  ready_o$clock;
+    reg  live_o$d;
+    wire  live_o$q;
+    reg  live_o$clock;
+    reg  [5:0] ptr_o$d;
+    wire  [5:0] ptr_o$q;
+    reg  ptr_o$clock;
+    reg  [7:0] nh_o$d;
+    wire  [7:0] nh_o$q;
+    reg  nh_o$clock;
+    reg  [16:0] end_o$d;
+    wire  [16:0] end_o$q;
+    reg  end_o$clock;
+    reg  bad_o$d;
+    wire  bad_o$q;
+    reg  bad_o$clock;
+    reg  fragment_o$d;
+    wire  fragment_o$q;
+    reg  fragment_o$clock;
+    reg  [11:0] need_o$d;
+    wire  [11:0] need_o$q;
+    reg  need_o$clock;
+    reg  ex_src_o$d;
+    wire  ex_src_o$q;
+    reg  ex_src_o$clock;
+    reg  [5:0] ex_src_ptr_o$d;
+    wire  [5:0] ex_src_ptr_o$q;
+    reg  ex_src_ptr_o$clock;
+    reg  ex_dst_o$d;
+    wire  ex_dst_o$q;
+    reg  ex_dst_o$clock;
+    reg  [5:0] ex_dst_ptr_o$d;
+    wire  [5:0] ex_dst_ptr_o$q;
+    reg  ex_dst_ptr_o$clock;
+    reg  [3:0] ihl_o$d;
+    wire  [3:0] ihl_o$q;
+    reg  ihl_o$clock;
+    
+    // Local signals
+    reg  cur_started;
+    reg  [2:0] cur_count;
+    reg  cur_done;
+    reg  [5:0] cur_ptr;
+    reg  [7:0] cur_nh;
+    reg  cur_live;
+    reg  stepped;
+    reg  ended;
+    reg  [63:0] w;
+    reg  [8:0] words;
+    reg  [9:0] next_ptr;
+    reg  this_fragment;
+    reg  next_is_ext;
+    reg  cur_bad;
+    reg  cur_fragment;
+    reg  [11:0] cur_need;
+    reg  cur_ex_src;
+    reg  [5:0] cur_ex_src_ptr;
+    reg  cur_ex_dst;
+    reg  [5:0] cur_ex_dst_ptr;
+    reg  [7:0] b1;
+    reg  [7:0] b2;
+    reg  [7:0] b3;
+    reg  [7:0] b4;
+    reg  [7:0] b5;
+    reg  [8:0] check_words;
+    reg  [16:0] offset;
+    reg  [16:0] header_end;
+    reg  lands_on_home;
+    
+    // Sub module instances
+    rss_core__ext3__header header(
+        .slots(header$slots),
+        .tail(header$tail),
+        .tail_valid(header$tail_valid),
+        .slot_last(header$slot_last),
+        .target(header$target),
+        .found(header$found),
+        .word(header$word)
+    );
+    rss_core__ext3__started started(
+        .d(started$d),
+        .q(started$q),
+        .clock(started$clock)
+    );
+    rss_core__ext3__count count(
+        .d(count$d),
+        .q(count$q),
+        .clock(count$clock)
+    );
+    rss_core__ext3__ptr_q ptr_q(
+        .d(ptr_q$d),
+        .q(ptr_q$q),
+        .clock(ptr_q$clock)
+    );
+    rss_core__ext3__nh_q nh_q(
+        .d(nh_q$d),
+        .q(nh_q$q),
+        .clock(nh_q$clock)
+    );
+    rss_core__ext3__live_q live_q(
+        .d(live_q$d),
+        .q(live_q$q),
+        .clock(live_q$clock)
+    );
+    rss_core__ext3__s_beat s_beat(
+        .d(s_beat$d),
+        .q(s_beat$q),
+        .clock(s_beat$clock)
+    );
+    rss_core__ext3__s_ready s_ready(
+        .d(s_ready$d),
+        .q(s_ready$q),
+        .clock(s_ready$clock)
+    );
+    rss_core__ext3__s_live s_live(
+        .d(s_live$d),
+        .q(s_live$q),
+        .clock(s_live$clock)
+    );
+    rss_core__ext3__s_ptr_out s_ptr_out(
+        .d(s_ptr_out$d),
+        .q(s_ptr_out$q),
+        .clock(s_ptr_out$clock)
+    );
+    rss_core__ext3__s_nh_out s_nh_out(
+        .d(s_nh_out$d),
+        .q(s_nh_out$q),
+        .clock(s_nh_out$clock)
+    );
+    rss_core__ext3__s_stepped s_stepped(
+        .d(s_stepped$d),
+        .q(s_stepped$q),
+        .clock(s_stepped$clock)
+    );
+    rss_core__ext3__s_ended s_ended(
+        .d(s_ended$d),
+        .q(s_ended$q),
+        .clock(s_ended$clock)
+    );
+    rss_core__ext3__s_fragment s_fragment(
+        .d(s_fragment$d),
+        .q(s_fragment$q),
+        .clock(s_fragment$clock)
+    );
+    rss_core__ext3__s_word s_word(
+        .d(s_word$d),
+        .q(s_word$q),
+        .clock(s_word$clock)
+    );
+    rss_core__ext3__s_ptr s_ptr(
+        .d(s_ptr$d),
+        .q(s_ptr$q),
+        .clock(s_ptr$clock)
+    );
+    rss_core__ext3__s_nh s_nh(
+        .d(s_nh$d),
+        .q(s_nh$q),
+        .clock(s_nh$clock)
+    );
+    rss_core__ext3__s_end s_end(
+        .d(s_end$d),
+        .q(s_end$q),
+        .clock(s_end$clock)
+    );
+    rss_core__ext3__s_bad_in s_bad_in(
+        .d(s_bad_in$d),
+        .q(s_bad_in$q),
+        .clock(s_bad_in$clock)
+    );
+    rss_core__ext3__s_fragment_in s_fragment_in(
+        .d(s_fragment_in$d),
+        .q(s_fragment_in$q),
+        .clock(s_fragment_in$clock)
+    );
+    rss_core__ext3__s_need_in s_need_in(
+        .d(s_need_in$d),
+        .q(s_need_in$q),
+        .clock(s_need_in$clock)
+    );
+    rss_core__ext3__s_ex_src_in s_ex_src_in(
+        .d(s_ex_src_in$d),
+        .q(s_ex_src_in$q),
+        .clock(s_ex_src_in$clock)
+    );
+    rss_core__ext3__s_ex_src_ptr_in s_ex_src_ptr_in(
+        .d(s_ex_src_ptr_in$d),
+        .q(s_ex_src_ptr_in$q),
+        .clock(s_ex_src_ptr_in$clock)
+    );
+    rss_core__ext3__s_ex_dst_in s_ex_dst_in(
+        .d(s_ex_dst_in$d),
+        .q(s_ex_dst_in$q),
+        .clock(s_ex_dst_in$clock)
+    );
+    rss_core__ext3__s_ex_dst_ptr_in s_ex_dst_ptr_in(
+        .d(s_ex_dst_ptr_in$d),
+        .q(s_ex_dst_ptr_in$q),
+        .clock(s_ex_dst_ptr_in$clock)
+    );
+    rss_core__ext3__s_ihl s_ihl(
+        .d(s_ihl$d),
+        .q(s_ihl$q),
+        .clock(s_ihl$clock)
+    );
+    rss_core__ext3__bad_q bad_q(
+        .d(bad_q$d),
+        .q(bad_q$q),
+        .clock(bad_q$clock)
+    );
+    rss_core__ext3__fragment_q fragment_q(
+        .d(fragment_q$d),
+        .q(fragment_q$q),
+        .clock(fragment_q$clock)
+    );
+    rss_core__ext3__need_q need_q(
+        .d(need_q$d),
+        .q(need_q$q),
+        .clock(need_q$clock)
+    );
+    rss_core__ext3__ex_src_q ex_src_q(
+        .d(ex_src_q$d),
+        .q(ex_src_q$q),
+        .clock(ex_src_q$clock)
+    );
+    rss_core__ext3__ex_src_ptr_q ex_src_ptr_q(
+        .d(ex_src_ptr_q$d),
+        .q(ex_src_ptr_q$q),
+        .clock(ex_src_ptr_q$clock)
+    );
+    rss_core__ext3__ex_dst_q ex_dst_q(
+        .d(ex_dst_q$d),
+        .q(ex_dst_q$q),
+        .clock(ex_dst_q$clock)
+    );
+    rss_core__ext3__ex_dst_ptr_q ex_dst_ptr_q(
+        .d(ex_dst_ptr_q$d),
+        .q(ex_dst_ptr_q$q),
+        .clock(ex_dst_ptr_q$clock)
+    );
+    rss_core__ext3__beat_q beat_q(
+        .d(beat_q$d),
+        .q(beat_q$q),
+        .clock(beat_q$clock)
+    );
+    rss_core__ext3__ready_o ready_o(
+        .d(ready_o$d),
+        .q(ready_o$q),
+        .clock(ready_o$clock)
+    );
+    rss_core__ext3__live_o live_o(
+        .d(live_o$d),
+        .q(live_o$q),
+        .clock(live_o$clock)
+    );
+    rss_core__ext3__ptr_o ptr_o(
+        .d(ptr_o$d),
+        .q(ptr_o$q),
+        .clock(ptr_o$clock)
+    );
+    rss_core__ext3__nh_o nh_o(
+        .d(nh_o$d),
+        .q(nh_o$q),
+        .clock(nh_o$clock)
+    );
+    rss_core__ext3__end_o end_o(
+        .d(end_o$d),
+        .q(end_o$q),
+        .clock(end_o$clock)
+    );
+    rss_core__ext3__bad_o bad_o(
+        .d(bad_o$d),
+        .q(bad_o$q),
+        .clock(bad_o$clock)
+    );
+    rss_core__ext3__fragment_o fragment_o(
+        .d(fragment_o$d),
+        .q(fragment_o$q),
+        .clock(fragment_o$clock)
+    );
+    rss_core__ext3__need_o need_o(
+        .d(need_o$d),
+        .q(need_o$q),
+        .clock(need_o$clock)
+    );
+    rss_core__ext3__ex_src_o ex_src_o(
+        .d(ex_src_o$d),
+        .q(ex_src_o$q),
+        .clock(ex_src_o$clock)
+    );
+    rss_core__ext3__ex_src_ptr_o ex_src_ptr_o(
+        .d(ex_src_ptr_o$d),
+        .q(ex_src_ptr_o$q),
+        .clock(ex_src_ptr_o$clock)
+    );
+    rss_core__ext3__ex_dst_o ex_dst_o(
+        .d(ex_dst_o$d),
+        .q(ex_dst_o$q),
+        .clock(ex_dst_o$clock)
+    );
+    rss_core__ext3__ex_dst_ptr_o ex_dst_ptr_o(
+        .d(ex_dst_ptr_o$d),
+        .q(ex_dst_ptr_o$q),
+        .clock(ex_dst_ptr_o$clock)
+    );
+    rss_core__ext3__ihl_o ihl_o(
+        .d(ihl_o$d),
+        .q(ihl_o$q),
+        .clock(ihl_o$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        started$clock = clock;
+        count$clock = clock;
+        ptr_q$clock = clock;
+        nh_q$clock = clock;
+        live_q$clock = clock;
+        s_beat$clock = clock;
+        s_ready$clock = clock;
+        s_live$clock = clock;
+        s_ptr_out$clock = clock;
+        s_nh_out$clock = clock;
+        s_stepped$clock = clock;
+        s_ended$clock = clock;
+        s_fragment$clock = clock;
+        s_word$clock = clock;
+        s_ptr$clock = clock;
+        s_nh$clock = clock;
+        s_end$clock = clock;
+        s_bad_in$clock = clock;
+        s_fragment_in$clock = clock;
+        s_need_in$clock = clock;
+        s_ex_src_in$clock = clock;
+        s_ex_src_ptr_in$clock = clock;
+        s_ex_dst_in$clock = clock;
+        s_ex_dst_ptr_in$clock = clock;
+        s_ihl$clock = clock;
+        bad_q$clock = clock;
+        fragment_q$clock = clock;
+        need_q$clock = clock;
+        ex_src_q$clock = clock;
+        ex_src_ptr_q$clock = clock;
+        ex_dst_q$clock = clock;
+        ex_dst_ptr_q$clock = clock;
+        beat_q$clock = clock;
+        ready_o$clock = clock;
+        live_o$clock = clock;
+        ptr_o$clock = clock;
+        nh_o$clock = clock;
+        end_o$clock = clock;
+        bad_o$clock = clock;
+        fragment_o$clock = clock;
+        need_o$clock = clock;
+        ex_src_o$clock = clock;
+        ex_src_ptr_o$clock = clock;
+        ex_dst_o$clock = clock;
+        ex_dst_ptr_o$clock = clock;
+        ihl_o$clock = clock;
+        started$d = started$q;
+        count$d = count$q;
+        ptr_q$d = ptr_q$q;
+        nh_q$d = nh_q$q;
+        live_q$d = live_q$q;
+        s_beat$d = s_beat$q;
+        s_ready$d = s_ready$q;
+        s_live$d = s_live$q;
+        s_ptr_out$d = s_ptr_out$q;
+        s_nh_out$d = s_nh_out$q;
+        s_stepped$d = s_stepped$q;
+        s_ended$d = s_ended$q;
+        s_fragment$d = s_fragment$q;
+        s_word$d = s_word$q;
+        s_ptr$d = s_ptr$q;
+        s_nh$d = s_nh$q;
+        s_end$d = s_end$q;
+        s_bad_in$d = s_bad_in$q;
+        s_fragment_in$d = s_fragment_in$q;
+        s_need_in$d = s_need_in$q;
+        s_ex_src_in$d = s_ex_src_in$q;
+        s_ex_src_ptr_in$d = s_ex_src_ptr_in$q;
+        s_ex_dst_in$d = s_ex_dst_in$q;
+        s_ex_dst_ptr_in$d = s_ex_dst_ptr_in$q;
+        s_ihl$d = s_ihl$q;
+        bad_q$d = bad_q$q;
+        fragment_q$d = fragment_q$q;
+        need_q$d = need_q$q;
+        ex_src_q$d = ex_src_q$q;
+        ex_src_ptr_q$d = ex_src_ptr_q$q;
+        ex_dst_q$d = ex_dst_q$q;
+        ex_dst_ptr_q$d = ex_dst_ptr_q$q;
+        beat_q$d = beat_q$q;
+        ready_o$d = ready_o$q;
+        live_o$d = live_o$q;
+        ptr_o$d = ptr_o$q;
+        nh_o$d = nh_o$q;
+        end_o$d = end_o$q;
+        bad_o$d = bad_o$q;
+        fragment_o$d = fragment_o$q;
+        need_o$d = need_o$q;
+        ex_src_o$d = ex_src_o$q;
+        ex_src_ptr_o$d = ex_src_ptr_o$q;
+        ex_dst_o$d = ex_dst_o$q;
+        ex_dst_ptr_o$d = ex_dst_ptr_o$q;
+        ihl_o$d = ihl_o$q;
+        header$slots = beat_in[(32'h60)+:(512)];
+        header$tail = beat_in[(32'h20)+:(64)];
+        header$tail_valid = beat_in[32'h2];
+        header$slot_last = beat_in[(32'ha)+:(6)];
+        cur_started = started$q;
+        cur_count = count$q;
+        cur_ptr = ptr_q$q;
+        cur_nh = nh_q$q;
+        cur_live = live_q$q;
+        if (beat_in[32'h1]) begin
+            cur_started = 1'b0;
+            cur_count = 32'h0;
+        end
+        if (~cur_started & walk_ready_in) begin
+            cur_started = 1'b1;
+            cur_ptr = walk_ptr_in;
+            cur_nh = walk_nh_in;
+            cur_live = walk_live_in;
+        end
+        header$target = cur_ptr;
+        w = header$word;
+        words = ((w[(32'h30)+:(8)]) & 9'h1ff) + 64'h1;
+        if (cur_nh == fragment_header) begin
+            words = 32'h1;
+        end
+        next_ptr = ((cur_ptr) & 10'h3ff) + ((words) & 10'h3ff);
+        if (next_ptr > 64'h3f) begin
+            next_ptr = 32'h3f;
+        end
+        this_fragment = (cur_nh == fragment_header) & (|w[(32'h23)+:(13)] | w[32'h20]);
+        next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | (w[(32'h38)+:(8)] == fragment_header) | (w[(32'h38)+:(8)] == destination_options);
+        cur_done = ~cur_live | (cur_count == max_steps);
+        stepped = beat_in[32'h0] & cur_started & ~cur_done & header$found;
+        ended = beat_in[32'h0] & cur_started & ~cur_done & ~header$found & beat_in[32'h2];
+        s_ptr$d = cur_ptr;
+        s_nh$d = cur_nh;
+        if (stepped) begin
+            cur_count = cur_count + 64'h1;
+            cur_live = next_is_ext & ~this_fragment;
+            cur_nh = w[(32'h38)+:(8)];
+            cur_ptr = next_ptr[(32'h0)+:(6)];
+        end
+        if (ended) begin
+            cur_live = 1'b0;
+        end
+        cur_done = ~cur_live | (cur_count == max_steps);
+        if (beat_in[32'h0]) begin
+            started$d = cur_started;
+            count$d = cur_count;
+            ptr_q$d = cur_ptr;
+            nh_q$d = cur_nh;
+            live_q$d = cur_live;
+        end
+        s_beat$d = beat_in;
+        s_ready$d = cur_started & cur_done;
+        s_live$d = cur_live;
+        s_ptr_out$d = cur_ptr;
+        s_nh_out$d = cur_nh;
+        s_stepped$d = stepped;
+        s_ended$d = ended;
+        s_fragment$d = stepped & this_fragment;
+        s_word$d = w;
+        s_end$d = end_in;
+        s_bad_in$d = bad_in;
+        s_fragment_in$d = fragment_in;
+        s_need_in$d = need_in;
+        s_ex_src_in$d = ex_src_in;
+        s_ex_src_ptr_in$d = ex_src_ptr_in;
+        s_ex_dst_in$d = ex_dst_in;
+        s_ex_dst_ptr_in$d = ex_dst_ptr_in;
+        s_ihl$d = ihl_in;
+        cur_bad = bad_q$q;
+        cur_fragment = fragment_q$q;
+        cur_need = need_q$q;
+        cur_ex_src = ex_src_q$q;
+        cur_ex_src_ptr = ex_src_ptr_q$q;
+        cur_ex_dst = ex_dst_q$q;
+        cur_ex_dst_ptr = ex_dst_ptr_q$q;
+        if (s_beat$q[32'h1]) begin
+            cur_bad = 1'b0;
+            cur_fragment = 1'b0;
+            cur_need = 32'h0;
+            cur_ex_src = 1'b0;
+            cur_ex_dst = 1'b0;
+        end
+        b1 = s_word$q[(32'h30)+:(8)];
+        b2 = s_word$q[(32'h28)+:(8)];
+        b3 = s_word$q[(32'h20)+:(8)];
+        b4 = s_word$q[(32'h18)+:(8)];
+        b5 = s_word$q[(32'h10)+:(8)];
+        check_words = ((b1) & 9'h1ff) + 64'h1;
+        if (s_nh$q == fragment_header) begin
+            check_words = 32'h1;
+        end
+        offset = ((s_ptr$q - 64'h4) & 17'h1ffff) << 64'h3;
+        header_end = offset + (((check_words) & 17'h1ffff) << 64'h3);
+        lands_on_home = ((b2 != 64'h0) & (b3 == 64'h2)) | ((b2 != 64'h0) & (b3 == 64'h0) & (b5 == 64'h0)) | ((b2 != 64'h0) & (b3 == 64'h1) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 == 64'h0) & (b4 != 64'h0) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h1)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h0) & (b5 == 64'h0));
+        if (s_stepped$q) begin
+            if ((s_nh$q == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) begin
+                cur_ex_dst = 1'b1;
+                cur_ex_dst_ptr = s_ptr$q + 64'h1;
+            end
+            if ((s_nh$q == destination_options) & (b1 >= 64'h2) & lands_on_home & (s_word$q[(32'h8)+:(8)] == home_address) & (s_word$q[(32'h0)+:(8)] == 64'h10)) begin
+                cur_ex_src = 1'b1;
+                cur_ex_src_ptr = s_ptr$q + 64'h1;
+            end
+            cur_fragment = cur_fragment | s_fragment$q;
+            cur_bad = cur_bad | ((offset + 64'h8) > s_end$q) | (header_end > s_end$q);
+            cur_need = header_end[(32'h0)+:(12)];
+            if (|header_end[(32'hc)+:(5)]) begin
+                cur_need = 32'hfff;
+            end
+        end
+        if (s_ended$q) begin
+            cur_bad = 1'b1;
+        end
+        if (s_beat$q[32'h0]) begin
+            bad_q$d = cur_bad;
+            fragment_q$d = cur_fragment;
+            need_q$d = cur_need;
+            ex_src_q$d = cur_ex_src;
+            ex_src_ptr_q$d = cur_ex_src_ptr;
+            ex_dst_q$d = cur_ex_dst;
+            ex_dst_ptr_q$d = cur_ex_dst_ptr;
+        end
+        beat_q$d = s_beat$q;
+        ready_o$d = s_ready$q;
+        live_o$d = s_live$q;
+        ptr_o$d = s_ptr_out$q;
+        nh_o$d = s_nh_out$q;
+        end_o$d = s_end$q;
+        bad_o$d = s_bad_in$q | cur_bad;
+        fragment_o$d = s_fragment_in$q | cur_fragment;
+        need_o$d = s_need_in$q;
+        if (cur_need > s_need_in$q) begin
+            need_o$d = cur_need;
+        end
+        ex_src_o$d = s_ex_src_in$q | cur_ex_src;
+        ex_src_ptr_o$d = s_ex_src_ptr_in$q;
+        if (cur_ex_src) begin
+            ex_src_ptr_o$d = cur_ex_src_ptr;
+        end
+        ex_dst_o$d = s_ex_dst_in$q | cur_ex_dst;
+        ex_dst_ptr_o$d = s_ex_dst_ptr_in$q;
+        if (cur_ex_dst) begin
+            ex_dst_ptr_o$d = cur_ex_dst_ptr;
+        end
+        ihl_o$d = s_ihl$q;
+        if (reset) begin
+            s_beat$d = 32'h0;
+            beat_q$d = 32'h0;
+        end
+        beat_out = beat_q$q;
+        walk_ready_out = ready_o$q;
+        walk_live_out = live_o$q;
+        walk_ptr_out = ptr_o$q;
+        walk_nh_out = nh_o$q;
+        end_out = end_o$q;
+        bad_out = bad_o$q;
+        fragment_out = fragment_o$q;
+        need_out = need_o$q;
+        ex_src_out = ex_src_o$q;
+        ex_src_ptr_out = ex_src_ptr_o$q;
+        ex_dst_out = ex_dst_o$q;
+        ex_dst_ptr_out = ex_dst_ptr_o$q;
+        ihl_out = ihl_o$q;
+        if (passthrough) begin
+            beat_out = beat_in;
+            walk_ready_out = walk_ready_in;
+            walk_live_out = walk_live_in;
+            walk_ptr_out = walk_ptr_in;
+            walk_nh_out = walk_nh_in;
+            end_out = end_in;
+            bad_out = bad_in;
+            fragment_out = fragment_in;
+            need_out = need_in;
+            ex_src_out = ex_src_in;
+            ex_src_ptr_out = ex_src_ptr_in;
+            ex_dst_out = ex_dst_in;
+            ex_dst_ptr_out = ex_dst_ptr_in;
+            ihl_out = ihl_in;
+        end
+    end
+    
+endmodule // rss_core__ext3
+
+
+module rss_core__ext3__bad_o(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__bad_o
+
+
+module rss_core__ext3__bad_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__bad_q
+
+
+module rss_core__ext3__beat_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [607:0] d;
+    output reg  [607:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 608'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__beat_q
+
+
+module rss_core__ext3__count(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__count
+
+
+module rss_core__ext3__end_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [16:0] d;
+    output reg  [16:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 17'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__end_o
+
+
+module rss_core__ext3__ex_dst_o(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__ex_dst_o
+
+
+module rss_core__ext3__ex_dst_ptr_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__ex_dst_ptr_o
+
+
+module rss_core__ext3__ex_dst_ptr_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__ex_dst_ptr_q
+
+
+module rss_core__ext3__ex_dst_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__ex_dst_q
+
+
+module rss_core__ext3__ex_src_o(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__ex_src_o
+
+
+module rss_core__ext3__ex_src_ptr_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__ex_src_ptr_o
+
+
+module rss_core__ext3__ex_src_ptr_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__ex_src_ptr_q
+
+
+module rss_core__ext3__ex_src_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__ex_src_q
+
+
+module rss_core__ext3__fragment_o(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__fragment_o
+
+
+module rss_core__ext3__fragment_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__fragment_q
+
+
+module rss_core__ext3__header(slots,tail,tail_valid,slot_last,target,found,word);
+    
+    // Module arguments
+    input wire  [511:0] slots;
+    input wire  [63:0] tail;
+    input wire  tail_valid;
+    input wire  [5:0] slot_last;
+    input wire  [5:0] target;
+    output reg  found;
+    output reg  [63:0] word;
+    
+    // Constant declarations
+    localparam  use_tail = 1'b0;
+    
+    // Local signals
+    reg  [63:0] hit_mask;
+    
+    // Update code
+    always @(*) begin
+        found = 1'b0;
+        word = 32'h0;
+        hit_mask = 32'h0;
+        if ((slot_last - 0) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 1) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 2) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 3) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 4) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 5) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 6) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 7) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (tail & hit_mask);
+    end
+    
+endmodule // rss_core__ext3__header
+
+
+module rss_core__ext3__ihl_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__ihl_o
+
+
+module rss_core__ext3__live_o(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__live_o
+
+
+module rss_core__ext3__live_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__live_q
+
+
+module rss_core__ext3__need_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [11:0] d;
+    output reg  [11:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 12'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__need_o
+
+
+module rss_core__ext3__need_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [11:0] d;
+    output reg  [11:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 12'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__need_q
+
+
+module rss_core__ext3__nh_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__nh_o
+
+
+module rss_core__ext3__nh_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__nh_q
+
+
+module rss_core__ext3__ptr_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__ptr_o
+
+
+module rss_core__ext3__ptr_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__ptr_q
+
+
+module rss_core__ext3__ready_o(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__ready_o
+
+
+module rss_core__ext3__s_bad_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_bad_in
+
+
+module rss_core__ext3__s_beat(d,q,clock);
+    
+    // Module arguments
+    input wire  [607:0] d;
+    output reg  [607:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 608'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_beat
+
+
+module rss_core__ext3__s_end(d,q,clock);
+    
+    // Module arguments
+    input wire  [16:0] d;
+    output reg  [16:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 17'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_end
+
+
+module rss_core__ext3__s_ended(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_ended
+
+
+module rss_core__ext3__s_ex_dst_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_ex_dst_in
+
+
+module rss_core__ext3__s_ex_dst_ptr_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_ex_dst_ptr_in
+
+
+module rss_core__ext3__s_ex_src_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_ex_src_in
+
+
+module rss_core__ext3__s_ex_src_ptr_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_ex_src_ptr_in
+
+
+module rss_core__ext3__s_fragment(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_fragment
+
+
+module rss_core__ext3__s_fragment_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_fragment_in
+
+
+module rss_core__ext3__s_ihl(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_ihl
+
+
+module rss_core__ext3__s_live(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_live
+
+
+module rss_core__ext3__s_need_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [11:0] d;
+    output reg  [11:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 12'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_need_in
+
+
+module rss_core__ext3__s_nh(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_nh
+
+
+module rss_core__ext3__s_nh_out(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_nh_out
+
+
+module rss_core__ext3__s_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_ptr
+
+
+module rss_core__ext3__s_ptr_out(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_ptr_out
+
+
+module rss_core__ext3__s_ready(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_ready
+
+
+module rss_core__ext3__s_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_stepped
+
+
+module rss_core__ext3__s_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_word
+
+
+module rss_core__ext3__started(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__started
+
+
+module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  [607:0] beat_in;
+    input wire  walk_ready_in;
+    input wire  walk_live_in;
+    input wire  [5:0] walk_ptr_in;
+    input wire  [7:0] walk_nh_in;
+    input wire  [16:0] end_in;
+    input wire  bad_in;
+    input wire  fragment_in;
+    input wire  [11:0] need_in;
+    input wire  ex_src_in;
+    input wire  [5:0] ex_src_ptr_in;
+    input wire  ex_dst_in;
+    input wire  [5:0] ex_dst_ptr_in;
+    input wire  [3:0] ihl_in;
+    output reg  [607:0] beat_out;
+    output reg  walk_ready_out;
+    output reg  walk_live_out;
+    output reg  [5:0] walk_ptr_out;
+    output reg  [7:0] walk_nh_out;
+    output reg  [16:0] end_out;
+    output reg  bad_out;
+    output reg  fragment_out;
+    output reg  [11:0] need_out;
+    output reg  ex_src_out;
+    output reg  [5:0] ex_src_ptr_out;
+    output reg  ex_dst_out;
+    output reg  [5:0] ex_dst_ptr_out;
+    output reg  [3:0] ihl_out;
+    
+    // Constant declarations
+    localparam  hop_by_hop = 8'h0;
+    localparam  routing = 8'h2b;
+    localparam  fragment_header = 8'h2c;
+    localparam  destination_options = 8'h3c;
+    localparam  home_address = 8'hc9;
+    localparam  max_steps = 3'b1;
+    localparam  passthrough = 1'b0;
+    
+    // Stub signals
+    reg  [511:0] header$slots;
+    reg  [63:0] header$tail;
+    reg  header$tail_valid;
+    reg  [5:0] header$slot_last;
+    reg  [5:0] header$target;
+    wire  header$found;
+    wire  [63:0] header$word;
+    reg  started$d;
+    wire  started$q;
+    reg  started$clock;
+    reg  [2:0] count$d;
+    wire  [2:0] count$q;
+    reg  count$clock;
+    reg  [5:0] ptr_q$d;
+    wire  [5:0] ptr_q$q;
+    reg  ptr_q$clock;
+    reg  [7:0] nh_q$d;
+    wire  [7:0] nh_q$q;
+    reg  nh_q$clock;
+    reg  live_q$d;
+    wire  live_q$q;
+    reg  live_q$clock;
+    reg  [607:0] s_beat$d;
+    wire  [607:0] s_beat$q;
+    reg  s_beat$clock;
+    reg  s_ready$d;
+    wire  s_ready$q;
+    reg  s_ready$clock;
+    reg  s_live$d;
+    wire  s_live$q;
+    reg  s_live$clock;
+    reg  [5:0] s_ptr_out$d;
+    wire  [5:0] s_ptr_out$q;
+    reg  s_ptr_out$clock;
+    reg  [7:0] s_nh_out$d;
+    wire  [7:0] s_nh_out$q;
+    reg  s_nh_out$clock;
+    reg  s_stepped$d;
+    wire  s_stepped$q;
+    reg  s_stepped$clock;
+    reg  s_ended$d;
+    wire  s_ended$q;
+    reg  s_ended$clock;
+    reg  s_fragment$d;
+    wire  s_fragment$q;
+    reg  s_fragment$clock;
+    reg  [63:0] s_word$d;
+    wire  [63:0] s_word$q;
+    reg  s_word$clock;
+    reg  [5:0] s_ptr$d;
+    wire  [5:0] s_ptr$q;
+    reg  s_ptr$clock;
+    reg  [7:0] s_nh$d;
+    wire  [7:0] s_nh$q;
+    reg  s_nh$clock;
+    reg  [16:0] s_end$d;
+    wire  [16:0] s_end$q;
+    reg  s_end$clock;
+    reg  s_bad_in$d;
+    wire  s_bad_in$q;
+    reg  s_bad_in$clock;
+    reg  s_fragment_in$d;
+    wire  s_fragment_in$q;
+    reg  s_fragment_in$clock;
+    reg  [11:0] s_need_in$d;
+    wire  [11:0] s_need_in$q;
+    reg  s_need_in$clock;
+    reg  s_ex_src_in$d;
+    wire  s_ex_src_in$q;
+    reg  s_ex_src_in$clock;
+    reg  [5:0] s_ex_src_ptr_in$d;
+    wire  [5:0] s_ex_src_ptr_in$q;
+    reg  s_ex_src_ptr_in$clock;
+    reg  s_ex_dst_in$d;
+    wire  s_ex_dst_in$q;
+    reg  s_ex_dst_in$clock;
+    reg  [5:0] s_ex_dst_ptr_in$d;
+    wire  [5:0] s_ex_dst_ptr_in$q;
+    reg  s_ex_dst_ptr_in$clock;
+    reg  [3:0] s_ihl$d;
+    wire  [3:0] s_ihl$q;
+    reg  s_ihl$clock;
+    reg  bad_q$d;
+    wire  bad_q$q;
+    reg  bad_q$clock;
+    reg  fragment_q$d;
+    wire  fragment_q$q;
+    reg  fragment_q$clock;
+    reg  [11:0] need_q$d;
+    wire  [11:0] need_q$q;
+    reg  need_q$clock;
+    reg  ex_src_q$d;
+    wire  ex_src_q$q;
+    reg  ex_src_q$clock;
+    reg  [5:0] ex_src_ptr_q$d;
+    wire  [5:0] ex_src_ptr_q$q;
+    reg  ex_src_ptr_q$clock;
+    reg  ex_dst_q$d;
+    wire  ex_dst_q$q;
+    reg  ex_dst_q$clock;
+    reg  [5:0] ex_dst_ptr_q$d;
+    wire  [5:0] ex_dst_ptr_q$q;
+    reg  ex_dst_ptr_q$clock;
+    reg  [607:0] beat_q$d;
+    wire  [607:0] beat_q$q;
+    reg  beat_q$clock;
+    reg  ready_o$d;
+    wire  ready_o$q;
+    reg  ready_o$clock;
+    reg  live_o$d;
+    wire  live_o$q;
+    reg  live_o$clock;
+    reg  [5:0] ptr_o$d;
+    wire  [5:0] ptr_o$q;
+    reg  ptr_o$clock;
+    reg  [7:0] nh_o$d;
+    wire  [7:0] nh_o$q;
+    reg  nh_o$clock;
+    reg  [16:0] end_o$d;
+    wire  [16:0] end_o$q;
+    reg  end_o$clock;
+    reg  bad_o$d;
+    wire  bad_o$q;
+    reg  bad_o$clock;
+    reg  fragment_o$d;
+    wire  fragment_o$q;
+    reg  fragment_o$clock;
+    reg  [11:0] need_o$d;
+    wire  [11:0] need_o$q;
+    reg  need_o$clock;
+    reg  ex_src_o$d;
+    wire  ex_src_o$q;
+    reg  ex_src_o$clock;
+    reg  [5:0] ex_src_ptr_o$d;
+    wire  [5:0] ex_src_ptr_o$q;
+    reg  ex_src_ptr_o$clock;
+    reg  ex_dst_o$d;
+    wire  ex_dst_o$q;
+    reg  ex_dst_o$clock;
+    reg  [5:0] ex_dst_ptr_o$d;
+    wire  [5:0] ex_dst_ptr_o$q;
+    reg  ex_dst_ptr_o$clock;
+    reg  [3:0] ihl_o$d;
+    wire  [3:0] ihl_o$q;
+    reg  ihl_o$clock;
+    
+    // Local signals
+    reg  cur_started;
+    reg  [2:0] cur_count;
+    reg  cur_done;
+    reg  [5:0] cur_ptr;
+    reg  [7:0] cur_nh;
+    reg  cur_live;
+    reg  stepped;
+    reg  ended;
+    reg  [63:0] w;
+    reg  [8:0] words;
+    reg  [9:0] next_ptr;
+    reg  this_fragment;
+    reg  next_is_ext;
+    reg  cur_bad;
+    reg  cur_fragment;
+    reg  [11:0] cur_need;
+    reg  cur_ex_src;
+    reg  [5:0] cur_ex_src_ptr;
+    reg  cur_ex_dst;
+    reg  [5:0] cur_ex_dst_ptr;
+    reg  [7:0] b1;
+    reg  [7:0] b2;
+    reg  [7:0] b3;
+    reg  [7:0] b4;
+    reg  [7:0] b5;
+    reg  [8:0] check_words;
+    reg  [16:0] offset;
+    reg  [16:0] header_end;
+    reg  lands_on_home;
+    
+    // Sub module instances
+    rss_core__ext4__header header(
+        .slots(header$slots),
+        .tail(header$tail),
+        .tail_valid(header$tail_valid),
+        .slot_last(header$slot_last),
+        .target(header$target),
+        .found(header$found),
+        .word(header$word)
+    );
+    rss_core__ext4__started started(
+        .d(started$d),
+        .q(started$q),
+        .clock(started$clock)
+    );
+    rss_core__ext4__count count(
+        .d(count$d),
+        .q(count$q),
+        .clock(count$clock)
+    );
+    rss_core__ext4__ptr_q ptr_q(
+        .d(ptr_q$d),
+        .q(ptr_q$q),
+        .clock(ptr_q$clock)
+    );
+    rss_core__ext4__nh_q nh_q(
+        .d(nh_q$d),
+        .q(nh_q$q),
+        .clock(nh_q$clock)
+    );
+    rss_core__ext4__live_q live_q(
+        .d(live_q$d),
+        .q(live_q$q),
+        .clock(live_q$clock)
+    );
+    rss_core__ext4__s_beat s_beat(
+        .d(s_beat$d),
+        .q(s_beat$q),
+        .clock(s_beat$clock)
+    );
+    rss_core__ext4__s_ready s_ready(
+        .d(s_ready$d),
+        .q(s_ready$q),
+        .clock(s_ready$clock)
+    );
+    rss_core__ext4__s_live s_live(
+        .d(s_live$d),
+        .q(s_live$q),
+        .clock(s_live$clock)
+    );
+    rss_core__ext4__s_ptr_out s_ptr_out(
+        .d(s_ptr_out$d),
+        .q(s_ptr_out$q),
+        .clock(s_ptr_out$clock)
+    );
+    rss_core__ext4__s_nh_out s_nh_out(
+        .d(s_nh_out$d),
+        .q(s_nh_out$q),
+        .clock(s_nh_out$clock)
+    );
+    rss_core__ext4__s_stepped s_stepped(
+        .d(s_stepped$d),
+        .q(s_stepped$q),
+        .clock(s_stepped$clock)
+    );
+    rss_core__ext4__s_ended s_ended(
+        .d(s_ended$d),
+        .q(s_ended$q),
+        .clock(s_ended$clock)
+    );
+    rss_core__ext4__s_fragment s_fragment(
+        .d(s_fragment$d),
+        .q(s_fragment$q),
+        .clock(s_fragment$clock)
+    );
+    rss_core__ext4__s_word s_word(
+        .d(s_word$d),
+        .q(s_word$q),
+        .clock(s_word$clock)
+    );
+    rss_core__ext4__s_ptr s_ptr(
+        .d(s_ptr$d),
+        .q(s_ptr$q),
+        .clock(s_ptr$clock)
+    );
+    rss_core__ext4__s_nh s_nh(
+        .d(s_nh$d),
+        .q(s_nh$q),
+        .clock(s_nh$clock)
+    );
+    rss_core__ext4__s_end s_end(
+        .d(s_end$d),
+        .q(s_end$q),
+        .clock(s_end$clock)
+    );
+    rss_core__ext4__s_bad_in s_bad_in(
+        .d(s_bad_in$d),
+        .q(s_bad_in$q),
+        .clock(s_bad_in$clock)
+    );
+    rss_core__ext4__s_fragment_in s_fragment_in(
+        .d(s_fragment_in$d),
+        .q(s_fragment_in$q),
+        .clock(s_fragment_in$clock)
+    );
+    rss_core__ext4__s_need_in s_need_in(
+        .d(s_need_in$d),
+        .q(s_need_in$q),
+        .clock(s_need_in$clock)
+    );
+    rss_core__ext4__s_ex_src_in s_ex_src_in(
+        .d(s_ex_src_in$d),
+        .q(s_ex_src_in$q),
+        .clock(s_ex_src_in$clock)
+    );
+    rss_core__ext4__s_ex_src_ptr_in s_ex_src_ptr_in(
+        .d(s_ex_src_ptr_in$d),
+        .q(s_ex_src_ptr_in$q),
+        .clock(s_ex_src_ptr_in$clock)
+    );
+    rss_core__ext4__s_ex_dst_in s_ex_dst_in(
+        .d(s_ex_dst_in$d),
+        .q(s_ex_dst_in$q),
+        .clock(s_ex_dst_in$clock)
+    );
+    rss_core__ext4__s_ex_dst_ptr_in s_ex_dst_ptr_in(
+        .d(s_ex_dst_ptr_in$d),
+        .q(s_ex_dst_ptr_in$q),
+        .clock(s_ex_dst_ptr_in$clock)
+    );
+    rss_core__ext4__s_ihl s_ihl(
+        .d(s_ihl$d),
+        .q(s_ihl$q),
+        .clock(s_ihl$clock)
+    );
+    rss_core__ext4__bad_q bad_q(
+        .d(bad_q$d),
+        .q(bad_q$q),
+        .clock(bad_q$clock)
+    );
+    rss_core__ext4__fragment_q fragment_q(
+        .d(fragment_q$d),
+        .q(fragment_q$q),
+        .clock(fragment_q$clock)
+    );
+    rss_core__ext4__need_q need_q(
+        .d(need_q$d),
+        .q(need_q$q),
+        .clock(need_q$clock)
+    );
+    rss_core__ext4__ex_src_q ex_src_q(
+        .d(ex_src_q$d),
+        .q(ex_src_q$q),
+        .clock(ex_src_q$clock)
+    );
+    rss_core__ext4__ex_src_ptr_q ex_src_ptr_q(
+        .d(ex_src_ptr_q$d),
+        .q(ex_src_ptr_q$q),
+        .clock(ex_src_ptr_q$clock)
+    );
+    rss_core__ext4__ex_dst_q ex_dst_q(
+        .d(ex_dst_q$d),
+        .q(ex_dst_q$q),
+        .clock(ex_dst_q$clock)
+    );
+    rss_core__ext4__ex_dst_ptr_q ex_dst_ptr_q(
+        .d(ex_dst_ptr_q$d),
+        .q(ex_dst_ptr_q$q),
+        .clock(ex_dst_ptr_q$clock)
+    );
+    rss_core__ext4__beat_q beat_q(
+        .d(beat_q$d),
+        .q(beat_q$q),
+        .clock(beat_q$clock)
+    );
+    rss_core__ext4__ready_o ready_o(
+        .d(ready_o$d),
+        .q(ready_o$q),
+        .clock(ready_o$clock)
+    );
+    rss_core__ext4__live_o live_o(
+        .d(live_o$d),
+        .q(live_o$q),
+        .clock(live_o$clock)
+    );
+    rss_core__ext4__ptr_o ptr_o(
+        .d(ptr_o$d),
+        .q(ptr_o$q),
+        .clock(ptr_o$clock)
+    );
+    rss_core__ext4__nh_o nh_o(
+        .d(nh_o$d),
+        .q(nh_o$q),
+        .clock(nh_o$clock)
+    );
+    rss_core__ext4__end_o end_o(
+        .d(end_o$d),
+        .q(end_o$q),
+        .clock(end_o$clock)
+    );
+    rss_core__ext4__bad_o bad_o(
+        .d(bad_o$d),
+        .q(bad_o$q),
+        .clock(bad_o$clock)
+    );
+    rss_core__ext4__fragment_o fragment_o(
+        .d(fragment_o$d),
+        .q(fragment_o$q),
+        .clock(fragment_o$clock)
+    );
+    rss_core__ext4__need_o need_o(
+        .d(need_o$d),
+        .q(need_o$q),
+        .clock(need_o$clock)
+    );
+    rss_core__ext4__ex_src_o ex_src_o(
+        .d(ex_src_o$d),
+        .q(ex_src_o$q),
+        .clock(ex_src_o$clock)
+    );
+    rss_core__ext4__ex_src_ptr_o ex_src_ptr_o(
+        .d(ex_src_ptr_o$d),
+        .q(ex_src_ptr_o$q),
+        .clock(ex_src_ptr_o$clock)
+    );
+    rss_core__ext4__ex_dst_o ex_dst_o(
+        .d(ex_dst_o$d),
+        .q(ex_dst_o$q),
+        .clock(ex_dst_o$clock)
+    );
+    rss_core__ext4__ex_dst_ptr_o ex_dst_ptr_o(
+        .d(ex_dst_ptr_o$d),
+        .q(ex_dst_ptr_o$q),
+        .clock(ex_dst_ptr_o$clock)
+    );
+    rss_core__ext4__ihl_o ihl_o(
+        .d(ihl_o$d),
+        .q(ihl_o$q),
+        .clock(ihl_o$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        started$clock = clock;
+        count$clock = clock;
+        ptr_q$clock = clock;
+        nh_q$clock = clock;
+        live_q$clock = clock;
+        s_beat$clock = clock;
+        s_ready$clock = clock;
+        s_live$clock = clock;
+        s_ptr_out$clock = clock;
+        s_nh_out$clock = clock;
+        s_stepped$clock = clock;
+        s_ended$clock = clock;
+        s_fragment$clock = clock;
+        s_word$clock = clock;
+        s_ptr$clock = clock;
+        s_nh$clock = clock;
+        s_end$clock = clock;
+        s_bad_in$clock = clock;
+        s_fragment_in$clock = clock;
+        s_need_in$clock = clock;
+        s_ex_src_in$clock = clock;
+        s_ex_src_ptr_in$clock = clock;
+        s_ex_dst_in$clock = clock;
+        s_ex_dst_ptr_in$clock = clock;
+        s_ihl$clock = clock;
+        bad_q$clock = clock;
+        fragment_q$clock = clock;
+        need_q$clock = clock;
+        ex_src_q$clock = clock;
+        ex_src_ptr_q$clock = clock;
+        ex_dst_q$clock = clock;
+        ex_dst_ptr_q$clock = clock;
+        beat_q$clock = clock;
+        ready_o$clock = clock;
+        live_o$clock = clock;
+        ptr_o$clock = clock;
+        nh_o$clock = clock;
+        end_o$clock = clock;
+        bad_o$clock = clock;
+        fragment_o$clock = clock;
+        need_o$clock = clock;
+        ex_src_o$clock = clock;
+        ex_src_ptr_o$clock = clock;
+        ex_dst_o$clock = clock;
+        ex_dst_ptr_o$clock = clock;
+        ihl_o$clock = clock;
+        started$d = started$q;
+        count$d = count$q;
+        ptr_q$d = ptr_q$q;
+        nh_q$d = nh_q$q;
+        live_q$d = live_q$q;
+        s_beat$d = s_beat$q;
+        s_ready$d = s_ready$q;
+        s_live$d = s_live$q;
+        s_ptr_out$d = s_ptr_out$q;
+        s_nh_out$d = s_nh_out$q;
+        s_stepped$d = s_stepped$q;
+        s_ended$d = s_ended$q;
+        s_fragment$d = s_fragment$q;
+        s_word$d = s_word$q;
+        s_ptr$d = s_ptr$q;
+        s_nh$d = s_nh$q;
+        s_end$d = s_end$q;
+        s_bad_in$d = s_bad_in$q;
+        s_fragment_in$d = s_fragment_in$q;
+        s_need_in$d = s_need_in$q;
+        s_ex_src_in$d = s_ex_src_in$q;
+        s_ex_src_ptr_in$d = s_ex_src_ptr_in$q;
+        s_ex_dst_in$d = s_ex_dst_in$q;
+        s_ex_dst_ptr_in$d = s_ex_dst_ptr_in$q;
+        s_ihl$d = s_ihl$q;
+        bad_q$d = bad_q$q;
+        fragment_q$d = fragment_q$q;
+        need_q$d = need_q$q;
+        ex_src_q$d = ex_src_q$q;
+        ex_src_ptr_q$d = ex_src_ptr_q$q;
+        ex_dst_q$d = ex_dst_q$q;
+        ex_dst_ptr_q$d = ex_dst_ptr_q$q;
+        beat_q$d = beat_q$q;
+        ready_o$d = ready_o$q;
+        live_o$d = live_o$q;
+        ptr_o$d = ptr_o$q;
+        nh_o$d = nh_o$q;
+        end_o$d = end_o$q;
+        bad_o$d = bad_o$q;
+        fragment_o$d = fragment_o$q;
+        need_o$d = need_o$q;
+        ex_src_o$d = ex_src_o$q;
+        ex_src_ptr_o$d = ex_src_ptr_o$q;
+        ex_dst_o$d = ex_dst_o$q;
+        ex_dst_ptr_o$d = ex_dst_ptr_o$q;
+        ihl_o$d = ihl_o$q;
+        header$slots = beat_in[(32'h60)+:(512)];
+        header$tail = beat_in[(32'h20)+:(64)];
+        header$tail_valid = beat_in[32'h2];
+        header$slot_last = beat_in[(32'ha)+:(6)];
+        cur_started = started$q;
+        cur_count = count$q;
+        cur_ptr = ptr_q$q;
+        cur_nh = nh_q$q;
+        cur_live = live_q$q;
+        if (beat_in[32'h1]) begin
+            cur_started = 1'b0;
+            cur_count = 32'h0;
+        end
+        if (~cur_started & walk_ready_in) begin
+            cur_started = 1'b1;
+            cur_ptr = walk_ptr_in;
+            cur_nh = walk_nh_in;
+            cur_live = walk_live_in;
+        end
+        header$target = cur_ptr;
+        w = header$word;
+        words = ((w[(32'h30)+:(8)]) & 9'h1ff) + 64'h1;
+        if (cur_nh == fragment_header) begin
+            words = 32'h1;
+        end
+        next_ptr = ((cur_ptr) & 10'h3ff) + ((words) & 10'h3ff);
+        if (next_ptr > 64'h3f) begin
+            next_ptr = 32'h3f;
+        end
+        this_fragment = (cur_nh == fragment_header) & (|w[(32'h23)+:(13)] | w[32'h20]);
+        next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | (w[(32'h38)+:(8)] == fragment_header) | (w[(32'h38)+:(8)] == destination_options);
+        cur_done = ~cur_live | (cur_count == max_steps);
+        stepped = beat_in[32'h0] & cur_started & ~cur_done & header$found;
+        ended = beat_in[32'h0] & cur_started & ~cur_done & ~header$found & beat_in[32'h2];
+        s_ptr$d = cur_ptr;
+        s_nh$d = cur_nh;
+        if (stepped) begin
+            cur_count = cur_count + 64'h1;
+            cur_live = next_is_ext & ~this_fragment;
+            cur_nh = w[(32'h38)+:(8)];
+            cur_ptr = next_ptr[(32'h0)+:(6)];
+        end
+        if (ended) begin
+            cur_live = 1'b0;
+        end
+        cur_done = ~cur_live | (cur_count == max_steps);
+        if (beat_in[32'h0]) begin
+            started$d = cur_started;
+            count$d = cur_count;
+            ptr_q$d = cur_ptr;
+            nh_q$d = cur_nh;
+            live_q$d = cur_live;
+        end
+        s_beat$d = beat_in;
+        s_ready$d = cur_started & cur_done;
+        s_live$d = cur_live;
+        s_ptr_out$d = cur_ptr;
+        s_nh_out$d = cur_nh;
+        s_stepped$d = stepped;
+        s_ended$d = ended;
+        s_fragment$d = stepped & this_fragment;
+        s_word$d = w;
+        s_end$d = end_in;
+        s_bad_in$d = bad_in;
+        s_fragment_in$d = fragment_in;
+        s_need_in$d = need_in;
+        s_ex_src_in$d = ex_src_in;
+        s_ex_src_ptr_in$d = ex_src_ptr_in;
+        s_ex_dst_in$d = ex_dst_in;
+        s_ex_dst_ptr_in$d = ex_dst_ptr_in;
+        s_ihl$d = ihl_in;
+        cur_bad = bad_q$q;
+        cur_fragment = fragment_q$q;
+        cur_need = need_q$q;
+        cur_ex_src = ex_src_q$q;
+        cur_ex_src_ptr = ex_src_ptr_q$q;
+        cur_ex_dst = ex_dst_q$q;
+        cur_ex_dst_ptr = ex_dst_ptr_q$q;
+        if (s_beat$q[32'h1]) begin
+            cur_bad = 1'b0;
+            cur_fragment = 1'b0;
+            cur_need = 32'h0;
+            cur_ex_src = 1'b0;
+            cur_ex_dst = 1'b0;
+        end
+        b1 = s_word$q[(32'h30)+:(8)];
+        b2 = s_word$q[(32'h28)+:(8)];
+        b3 = s_word$q[(32'h20)+:(8)];
+        b4 = s_word$q[(32'h18)+:(8)];
+        b5 = s_word$q[(32'h10)+:(8)];
+        check_words = ((b1) & 9'h1ff) + 64'h1;
+        if (s_nh$q == fragment_header) begin
+            check_words = 32'h1;
+        end
+        offset = ((s_ptr$q - 64'h4) & 17'h1ffff) << 64'h3;
+        header_end = offset + (((check_words) & 17'h1ffff) << 64'h3);
+        lands_on_home = ((b2 != 64'h0) & (b3 == 64'h2)) | ((b2 != 64'h0) & (b3 == 64'h0) & (b5 == 64'h0)) | ((b2 != 64'h0) & (b3 == 64'h1) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 == 64'h0) & (b4 != 64'h0) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h1)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h0) & (b5 == 64'h0));
+        if (s_stepped$q) begin
+            if ((s_nh$q == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) begin
+                cur_ex_dst = 1'b1;
+                cur_ex_dst_ptr = s_ptr$q + 64'h1;
+            end
+            if ((s_nh$q == destination_options) & (b1 >= 64'h2) & lands_on_home & (s_word$q[(32'h8)+:(8)] == home_address) & (s_word$q[(32'h0)+:(8)] == 64'h10)) begin
+                cur_ex_src = 1'b1;
+                cur_ex_src_ptr = s_ptr$q + 64'h1;
+            end
+            cur_fragment = cur_fragment | s_fragment$q;
+            cur_bad = cur_bad | ((offset + 64'h8) > s_end$q) | (header_end > s_end$q);
+            cur_need = header_end[(32'h0)+:(12)];
+            if (|header_end[(32'hc)+:(5)]) begin
+                cur_need = 32'hfff;
+            end
+        end
+        if (s_ended$q) begin
+            cur_bad = 1'b1;
+        end
+        if (s_beat$q[32'h0]) begin
+            bad_q$d = cur_bad;
+            fragment_q$d = cur_fragment;
+            need_q$d = cur_need;
+            ex_src_q$d = cur_ex_src;
+            ex_src_ptr_q$d = cur_ex_src_ptr;
+            ex_dst_q$d = cur_ex_dst;
+            ex_dst_ptr_q$d = cur_ex_dst_ptr;
+        end
+        beat_q$d = s_beat$q;
+        ready_o$d = s_ready$q;
+        live_o$d = s_live$q;
+        ptr_o$d = s_ptr_out$q;
+        nh_o$d = s_nh_out$q;
+        end_o$d = s_end$q;
+        bad_o$d = s_bad_in$q | cur_bad;
+        fragment_o$d = s_fragment_in$q | cur_fragment;
+        need_o$d = s_need_in$q;
+        if (cur_need > s_need_in$q) begin
+            need_o$d = cur_need;
+        end
+        ex_src_o$d = s_ex_src_in$q | cur_ex_src;
+        ex_src_ptr_o$d = s_ex_src_ptr_in$q;
+        if (cur_ex_src) begin
+            ex_src_ptr_o$d = cur_ex_src_ptr;
+        end
+        ex_dst_o$d = s_ex_dst_in$q | cur_ex_dst;
+        ex_dst_ptr_o$d = s_ex_dst_ptr_in$q;
+        if (cur_ex_dst) begin
+            ex_dst_ptr_o$d = cur_ex_dst_ptr;
+        end
+        ihl_o$d = s_ihl$q;
+        if (reset) begin
+            s_beat$d = 32'h0;
+            beat_q$d = 32'h0;
+        end
+        beat_out = beat_q$q;
+        walk_ready_out = ready_o$q;
+        walk_live_out = live_o$q;
+        walk_ptr_out = ptr_o$q;
+        walk_nh_out = nh_o$q;
+        end_out = end_o$q;
+        bad_out = bad_o$q;
+        fragment_out = fragment_o$q;
+        need_out = need_o$q;
+        ex_src_out = ex_src_o$q;
+        ex_src_ptr_out = ex_src_ptr_o$q;
+        ex_dst_out = ex_dst_o$q;
+        ex_dst_ptr_out = ex_dst_ptr_o$q;
+        ihl_out = ihl_o$q;
+        if (passthrough) begin
+            beat_out = beat_in;
+            walk_ready_out = walk_ready_in;
+            walk_live_out = walk_live_in;
+            walk_ptr_out = walk_ptr_in;
+            walk_nh_out = walk_nh_in;
+            end_out = end_in;
+            bad_out = bad_in;
+            fragment_out = fragment_in;
+            need_out = need_in;
+            ex_src_out = ex_src_in;
+            ex_src_ptr_out = ex_src_ptr_in;
+            ex_dst_out = ex_dst_in;
+            ex_dst_ptr_out = ex_dst_ptr_in;
+            ihl_out = ihl_in;
+        end
+    end
+    
+endmodule // rss_core__ext4
+
+
+module rss_core__ext4__bad_o(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__bad_o
+
+
+module rss_core__ext4__bad_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__bad_q
+
+
+module rss_core__ext4__beat_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [607:0] d;
+    output reg  [607:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 608'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__beat_q
+
+
+module rss_core__ext4__count(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__count
+
+
+module rss_core__ext4__end_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [16:0] d;
+    output reg  [16:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 17'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__end_o
+
+
+module rss_core__ext4__ex_dst_o(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__ex_dst_o
+
+
+module rss_core__ext4__ex_dst_ptr_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__ex_dst_ptr_o
+
+
+module rss_core__ext4__ex_dst_ptr_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__ex_dst_ptr_q
+
+
+module rss_core__ext4__ex_dst_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__ex_dst_q
+
+
+module rss_core__ext4__ex_src_o(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__ex_src_o
+
+
+module rss_core__ext4__ex_src_ptr_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__ex_src_ptr_o
+
+
+module rss_core__ext4__ex_src_ptr_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__ex_src_ptr_q
+
+
+module rss_core__ext4__ex_src_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__ex_src_q
+
+
+module rss_core__ext4__fragment_o(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__fragment_o
+
+
+module rss_core__ext4__fragment_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__fragment_q
+
+
+module rss_core__ext4__header(slots,tail,tail_valid,slot_last,target,found,word);
+    
+    // Module arguments
+    input wire  [511:0] slots;
+    input wire  [63:0] tail;
+    input wire  tail_valid;
+    input wire  [5:0] slot_last;
+    input wire  [5:0] target;
+    output reg  found;
+    output reg  [63:0] word;
+    
+    // Constant declarations
+    localparam  use_tail = 1'b0;
+    
+    // Local signals
+    reg  [63:0] hit_mask;
+    
+    // Update code
+    always @(*) begin
+        found = 1'b0;
+        word = 32'h0;
+        hit_mask = 32'h0;
+        if ((slot_last - 0) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 1) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 2) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 3) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 4) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 5) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 6) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 7) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (tail & hit_mask);
+    end
+    
+endmodule // rss_core__ext4__header
+
+
+module rss_core__ext4__ihl_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__ihl_o
+
+
+module rss_core__ext4__live_o(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__live_o
+
+
+module rss_core__ext4__live_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__live_q
+
+
+module rss_core__ext4__need_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [11:0] d;
+    output reg  [11:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 12'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__need_o
+
+
+module rss_core__ext4__need_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [11:0] d;
+    output reg  [11:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 12'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__need_q
+
+
+module rss_core__ext4__nh_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__nh_o
+
+
+module rss_core__ext4__nh_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__nh_q
+
+
+module rss_core__ext4__ptr_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__ptr_o
+
+
+module rss_core__ext4__ptr_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__ptr_q
+
+
+module rss_core__ext4__ready_o(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__ready_o
+
+
+module rss_core__ext4__s_bad_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_bad_in
+
+
+module rss_core__ext4__s_beat(d,q,clock);
+    
+    // Module arguments
+    input wire  [607:0] d;
+    output reg  [607:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 608'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_beat
+
+
+module rss_core__ext4__s_end(d,q,clock);
+    
+    // Module arguments
+    input wire  [16:0] d;
+    output reg  [16:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 17'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_end
+
+
+module rss_core__ext4__s_ended(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_ended
+
+
+module rss_core__ext4__s_ex_dst_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_ex_dst_in
+
+
+module rss_core__ext4__s_ex_dst_ptr_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_ex_dst_ptr_in
+
+
+module rss_core__ext4__s_ex_src_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_ex_src_in
+
+
+module rss_core__ext4__s_ex_src_ptr_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_ex_src_ptr_in
+
+
+module rss_core__ext4__s_fragment(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_fragment
+
+
+module rss_core__ext4__s_fragment_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_fragment_in
+
+
+module rss_core__ext4__s_ihl(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_ihl
+
+
+module rss_core__ext4__s_live(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_live
+
+
+module rss_core__ext4__s_need_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [11:0] d;
+    output reg  [11:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 12'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_need_in
+
+
+module rss_core__ext4__s_nh(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_nh
+
+
+module rss_core__ext4__s_nh_out(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_nh_out
+
+
+module rss_core__ext4__s_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_ptr
+
+
+module rss_core__ext4__s_ptr_out(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_ptr_out
+
+
+module rss_core__ext4__s_ready(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_ready
+
+
+module rss_core__ext4__s_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_stepped
+
+
+module rss_core__ext4__s_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_word
+
+
+module rss_core__ext4__started(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__started
+
+
+module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,out_ready,out_data);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  [8:0] capacity;
+    input wire  push;
+    input wire  [67:0] push_data;
+    output reg  [8:0] count;
+    output reg  full;
+    output reg  out_valid;
+    input wire  out_ready;
+    output reg  [67:0] out_data;
+    
+    // Stub signals
+    reg  [7:0] ram$read_address;
+    reg  ram$read_clock;
+    wire  [67:0] ram$read_data;
+    reg  [7:0] ram$write_address;
+    reg  ram$write_clock;
+    reg  [67:0] ram$write_data;
+    reg  ram$write_enable;
+    reg  [8:0] write_ptr$d;
+    wire  [8:0] write_ptr$q;
+    reg  write_ptr$clock;
+    reg  [8:0] read_ptr$d;
+    wire  [8:0] read_ptr$q;
+    reg  read_ptr$clock;
+    reg  [7:0] shown$d;
+    wire  [7:0] shown$q;
+    reg  shown$clock;
+    reg  shown_valid$d;
+    wire  shown_valid$q;
+    reg  shown_valid$clock;
+    
+    // Local signals
+    reg  [8:0] stored;
+    reg  [8:0] held;
+    reg  take;
+    reg  store;
+    
+    // Sub module instances
+    rss_core__fifo__ram ram(
+        .read_address(ram$read_address),
+        .read_clock(ram$read_clock),
+        .read_data(ram$read_data),
+        .write_address(ram$write_address),
+        .write_clock(ram$write_clock),
+        .write_data(ram$write_data),
+        .write_enable(ram$write_enable)
+    );
+    rss_core__fifo__write_ptr write_ptr(
+        .d(write_ptr$d),
+        .q(write_ptr$q),
+        .clock(write_ptr$clock)
+    );
+    rss_core__fifo__read_ptr read_ptr(
+        .d(read_ptr$d),
+        .q(read_ptr$q),
+        .clock(read_ptr$clock)
+    );
+    rss_core__fifo__shown shown(
+        .d(shown$d),
+        .q(shown$q),
+        .clock(shown$clock)
+    );
+    rss_core__fifo__shown_valid shown_valid(
+        .d(shown_valid$d),
+        .q(shown_valid$q),
+        .clock(shown_valid$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        write_ptr$clock = clock;
+        read_ptr$clock = clock;
+        shown$clock = clock;
+        shown_valid$clock = clock;
+        write_ptr$d = write_ptr$q;
+        read_ptr$d = read_ptr$q;
+        shown$d = shown$q;
+        shown_valid$d = shown_valid$q;
+        ram$read_clock = clock;
+        ram$write_clock = clock;
+        stored = write_ptr$q - read_ptr$q;
+        held = stored + ((shown_valid$q) & 9'h1ff);
+        full = held >= capacity;
+        count = held;
+        store = push & ~full;
+        ram$write_enable = store;
+        ram$write_address = write_ptr$q[(32'h0)+:(8)];
+        ram$write_data = push_data;
+        if (store) begin
+            write_ptr$d = write_ptr$q + 64'h1;
+        end
+        take = |stored & (~shown_valid$q | out_ready);
+        ram$read_address = shown$q;
+        if (take) begin
+            ram$read_address = read_ptr$q[(32'h0)+:(8)];
+            shown$d = read_ptr$q[(32'h0)+:(8)];
+            read_ptr$d = read_ptr$q + 64'h1;
+            shown_valid$d = 1'b1;
+        end
+        else if (out_ready) begin
+            shown_valid$d = 1'b0;
+        end
+        if (reset) begin
+            write_ptr$d = 32'h0;
+            read_ptr$d = 32'h0;
+            shown_valid$d = 1'b0;
+        end
+        out_valid = shown_valid$q;
+        out_data = ram$read_data;
+    end
+    
+endmodule // rss_core__fifo
+
+
+module rss_core__fifo__ram(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
+    
+    // Module arguments
+    input wire  [7:0] read_address;
+    input wire  read_clock;
+    output reg  [67:0] read_data;
+    input wire  [7:0] write_address;
+    input wire  write_clock;
+    input wire  [67:0] write_data;
+    input wire  write_enable;
+    
+    // Update code (custom)
+    reg[67:0] mem[255:0];
+    
+    
+    
+    always @(posedge read_clock) begin
+       read_data <= mem[read_address];
+    end
+    
+    always @(posedge write_clock) begin
+       if (write_enable) begin
+          mem[write_address] <= write_data;
+       end
+    end
+                
+endmodule // rss_core__fifo__ram
+
+
+module rss_core__fifo__read_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [8:0] d;
+    output reg  [8:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 9'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__fifo__read_ptr
+
+
+module rss_core__fifo__shown(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__fifo__shown
+
+
+module rss_core__fifo__shown_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__fifo__shown_valid
+
+
+module rss_core__fifo__write_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [8:0] d;
+    output reg  [8:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 9'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__fifo__write_ptr
+
+
+module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key,key_hold,out_valid,out_hash,out_tag);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  in_valid;
+    output reg  in_ready;
+    input wire  [287:0] in_tuple;
+    input wire  [31:0] in_tag;
+    input wire  [319:0] key;
+    output reg  key_hold;
+    output reg  out_valid;
+    output reg  [31:0] out_hash;
+    output reg  [31:0] out_tag;
+    
+    // Constant declarations
+    localparam  chunk_bits = 16'h120;
+    localparam  chunk_lsb = 16'h0;
+    localparam  window_lsb = 16'h1;
+    localparam  last_step = 4'h0;
+    
+    // Stub signals
+    reg  busy$d;
+    wire  busy$q;
+    reg  busy$clock;
+    reg  [3:0] step$d;
+    wire  [3:0] step$q;
+    reg  step$clock;
+    reg  [287:0] tuple_sr$d;
+    wire  [287:0] tuple_sr$q;
+    reg  tuple_sr$clock;
+    reg  [31:0] tag_q$d;
+    wire  [31:0] tag_q$q;
+    reg  tag_q$clock;
+    reg  p_valid$d;
+    wire  p_valid$q;
+    reg  p_valid$clock;
+    reg  p_first$d;
+    wire  p_first$q;
+    reg  p_first$clock;
+    reg  p_last$d;
+    wire  p_last$q;
+    reg  p_last$clock;
+    reg  [31:0] p_tag$d;
+    wire  [31:0] p_tag$q;
+    reg  p_tag$clock;
+    reg  [255:0] partials$d;
+    wire  [255:0] partials$q;
+    reg  partials$clock;
+    reg  [31:0] acc$d;
+    wire  [31:0] acc$q;
+    reg  acc$clock;
+    reg  valid_o$d;
+    wire  valid_o$q;
+    reg  valid_o$clock;
+    reg  [31:0] hash_o$d;
+    wire  [31:0] hash_o$q;
+    reg  hash_o$clock;
+    reg  [31:0] tag_o$d;
+    wire  [31:0] tag_o$q;
+    reg  tag_o$clock;
+    
+    // Local signals
+    reg  accept;
+    reg  [287:0] chunk;
+    reg  [318:0] window;
+    reg  [35:0] data_slice;
+    reg  [35:0] key_slice;
+    reg  [255:0] partial;
+    reg  [31:0] sum;
+    
+    // Sub module instances
+    rss_core__hasher__busy busy(
+        .d(busy$d),
+        .q(busy$q),
+        .clock(busy$clock)
+    );
+    rss_core__hasher__step step(
+        .d(step$d),
+        .q(step$q),
+        .clock(step$clock)
+    );
+    rss_core__hasher__tuple_sr tuple_sr(
+        .d(tuple_sr$d),
+        .q(tuple_sr$q),
+        .clock(tuple_sr$clock)
+    );
+    rss_core__hasher__tag_q tag_q(
+        .d(tag_q$d),
+        .q(tag_q$q),
+        .clock(tag_q$clock)
+    );
+    rss_core__hasher__p_valid p_valid(
+        .d(p_valid$d),
+        .q(p_valid$q),
+        .clock(p_valid$clock)
+    );
+    rss_core__hasher__p_first p_first(
+        .d(p_first$d),
+        .q(p_first$q),
+        .clock(p_first$clock)
+    );
+    rss_core__hasher__p_last p_last(
+        .d(p_last$d),
+        .q(p_last$q),
+        .clock(p_last$clock)
+    );
+    rss_core__hasher__p_tag p_tag(
+        .d(p_tag$d),
+        .q(p_tag$q),
+        .clock(p_tag$clock)
+    );
+    rss_core__hasher__partials partials(
+        .d(partials$d),
+        .q(partials$q),
+        .clock(partials$clock)
+    );
+    rss_core__hasher__acc acc(
+        .d(acc$d),
+        .q(acc$q),
+        .clock(acc$clock)
+    );
+    rss_core__hasher__valid_o valid_o(
+        .d(valid_o$d),
+        .q(valid_o$q),
+        .clock(valid_o$clock)
+    );
+    rss_core__hasher__hash_o hash_o(
+        .d(hash_o$d),
+        .q(hash_o$q),
+        .clock(hash_o$clock)
+    );
+    rss_core__hasher__tag_o tag_o(
+        .d(tag_o$d),
+        .q(tag_o$q),
+        .clock(tag_o$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        busy$clock = clock;
+        step$clock = clock;
+        tuple_sr$clock = clock;
+        tag_q$clock = clock;
+        p_valid$clock = clock;
+        p_first$clock = clock;
+        p_last$clock = clock;
+        p_tag$clock = clock;
+        partials$clock = clock;
+        acc$clock = clock;
+        valid_o$clock = clock;
+        hash_o$clock = clock;
+        tag_o$clock = clock;
+        busy$d = busy$q;
+        step$d = step$q;
+        tuple_sr$d = tuple_sr$q;
+        tag_q$d = tag_q$q;
+        p_valid$d = p_valid$q;
+        p_first$d = p_first$q;
+        p_last$d = p_last$q;
+        p_tag$d = p_tag$q;
+        partials$d = partials$q;
+        acc$d = acc$q;
+        valid_o$d = valid_o$q;
+        hash_o$d = hash_o$q;
+        tag_o$d = tag_o$q;
+        in_ready = ~busy$q | (step$q == last_step);
+        accept = in_valid & in_ready;
+        chunk = tuple_sr$q[(chunk_lsb)+:(288)];
+        window = 32'h0;
+        if (step$q == 0) begin
+            window = key[(window_lsb - chunk_bits * 0)+:(319)];
+        end
+        key_hold = busy$q & (step$q != last_step);
+        partial = 32'h0;
+        data_slice = chunk[(32'h24 * 0)+:(36)];
+        key_slice = window[(32'h24 * 0 + 32'h1f - 0)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 0)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 1)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 1)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 2)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 2)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 3)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 3)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 4)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 4)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 5)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 5)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 6)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 6)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 7)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 7)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 8)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 8)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 9)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 9)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 10)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 10)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 11)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 11)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 12)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 12)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 13)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 13)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 14)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 14)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 15)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 15)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 16)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 16)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 17)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 17)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 18)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 18)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 19)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 19)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 20)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 20)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 21)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 21)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 22)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 22)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 23)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 23)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 24)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 24)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 25)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 25)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 26)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 26)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 27)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 27)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 28)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 28)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 29)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 29)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 30)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 30)));
+        key_slice = window[(32'h24 * 0 + 32'h1f - 31)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 31)));
+        data_slice = chunk[(32'h24 * 1)+:(36)];
+        key_slice = window[(32'h24 * 1 + 32'h1f - 0)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 0)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 1)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 1)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 2)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 2)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 3)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 3)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 4)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 4)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 5)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 5)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 6)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 6)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 7)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 7)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 8)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 8)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 9)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 9)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 10)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 10)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 11)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 11)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 12)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 12)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 13)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 13)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 14)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 14)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 15)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 15)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 16)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 16)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 17)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 17)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 18)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 18)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 19)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 19)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 20)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 20)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 21)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 21)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 22)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 22)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 23)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 23)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 24)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 24)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 25)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 25)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 26)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 26)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 27)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 27)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 28)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 28)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 29)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 29)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 30)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 30)));
+        key_slice = window[(32'h24 * 1 + 32'h1f - 31)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 31)));
+        data_slice = chunk[(32'h24 * 2)+:(36)];
+        key_slice = window[(32'h24 * 2 + 32'h1f - 0)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 0)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 1)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 1)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 2)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 2)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 3)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 3)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 4)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 4)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 5)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 5)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 6)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 6)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 7)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 7)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 8)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 8)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 9)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 9)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 10)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 10)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 11)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 11)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 12)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 12)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 13)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 13)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 14)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 14)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 15)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 15)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 16)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 16)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 17)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 17)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 18)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 18)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 19)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 19)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 20)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 20)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 21)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 21)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 22)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 22)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 23)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 23)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 24)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 24)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 25)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 25)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 26)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 26)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 27)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 27)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 28)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 28)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 29)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 29)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 30)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 30)));
+        key_slice = window[(32'h24 * 2 + 32'h1f - 31)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 31)));
+        data_slice = chunk[(32'h24 * 3)+:(36)];
+        key_slice = window[(32'h24 * 3 + 32'h1f - 0)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 0)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 1)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 1)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 2)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 2)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 3)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 3)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 4)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 4)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 5)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 5)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 6)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 6)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 7)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 7)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 8)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 8)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 9)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 9)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 10)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 10)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 11)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 11)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 12)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 12)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 13)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 13)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 14)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 14)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 15)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 15)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 16)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 16)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 17)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 17)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 18)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 18)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 19)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 19)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 20)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 20)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 21)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 21)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 22)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 22)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 23)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 23)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 24)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 24)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 25)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 25)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 26)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 26)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 27)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 27)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 28)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 28)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 29)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 29)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 30)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 30)));
+        key_slice = window[(32'h24 * 3 + 32'h1f - 31)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 31)));
+        data_slice = chunk[(32'h24 * 4)+:(36)];
+        key_slice = window[(32'h24 * 4 + 32'h1f - 0)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 0)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 1)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 1)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 2)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 2)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 3)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 3)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 4)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 4)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 5)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 5)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 6)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 6)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 7)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 7)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 8)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 8)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 9)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 9)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 10)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 10)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 11)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 11)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 12)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 12)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 13)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 13)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 14)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 14)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 15)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 15)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 16)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 16)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 17)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 17)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 18)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 18)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 19)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 19)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 20)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 20)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 21)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 21)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 22)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 22)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 23)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 23)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 24)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 24)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 25)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 25)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 26)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 26)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 27)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 27)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 28)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 28)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 29)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 29)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 30)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 30)));
+        key_slice = window[(32'h24 * 4 + 32'h1f - 31)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 31)));
+        data_slice = chunk[(32'h24 * 5)+:(36)];
+        key_slice = window[(32'h24 * 5 + 32'h1f - 0)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 0)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 1)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 1)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 2)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 2)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 3)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 3)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 4)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 4)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 5)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 5)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 6)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 6)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 7)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 7)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 8)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 8)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 9)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 9)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 10)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 10)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 11)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 11)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 12)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 12)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 13)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 13)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 14)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 14)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 15)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 15)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 16)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 16)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 17)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 17)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 18)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 18)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 19)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 19)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 20)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 20)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 21)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 21)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 22)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 22)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 23)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 23)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 24)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 24)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 25)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 25)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 26)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 26)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 27)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 27)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 28)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 28)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 29)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 29)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 30)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 30)));
+        key_slice = window[(32'h24 * 5 + 32'h1f - 31)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 31)));
+        data_slice = chunk[(32'h24 * 6)+:(36)];
+        key_slice = window[(32'h24 * 6 + 32'h1f - 0)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 0)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 1)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 1)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 2)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 2)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 3)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 3)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 4)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 4)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 5)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 5)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 6)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 6)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 7)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 7)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 8)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 8)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 9)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 9)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 10)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 10)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 11)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 11)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 12)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 12)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 13)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 13)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 14)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 14)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 15)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 15)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 16)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 16)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 17)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 17)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 18)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 18)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 19)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 19)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 20)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 20)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 21)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 21)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 22)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 22)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 23)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 23)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 24)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 24)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 25)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 25)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 26)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 26)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 27)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 27)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 28)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 28)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 29)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 29)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 30)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 30)));
+        key_slice = window[(32'h24 * 6 + 32'h1f - 31)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 31)));
+        data_slice = chunk[(32'h24 * 7)+:(36)];
+        key_slice = window[(32'h24 * 7 + 32'h1f - 0)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 0)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 1)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 1)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 2)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 2)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 3)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 3)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 4)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 4)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 5)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 5)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 6)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 6)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 7)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 7)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 8)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 8)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 9)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 9)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 10)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 10)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 11)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 11)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 12)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 12)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 13)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 13)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 14)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 14)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 15)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 15)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 16)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 16)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 17)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 17)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 18)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 18)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 19)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 19)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 20)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 20)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 21)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 21)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 22)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 22)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 23)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 23)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 24)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 24)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 25)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 25)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 26)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 26)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 27)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 27)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 28)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 28)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 29)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 29)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 30)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 30)));
+        key_slice = window[(32'h24 * 7 + 32'h1f - 31)+:(36)];
+        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 31)));
+        p_valid$d = busy$q;
+        p_first$d = step$q == 64'h0;
+        p_last$d = step$q == last_step;
+        p_tag$d = tag_q$q;
+        partials$d = partial;
+        if (busy$q) begin
+            if (step$q == last_step) begin
+                busy$d = 1'b0;
+            end
+            else begin
+                step$d = step$q + 64'h1;
+                tuple_sr$d = tuple_sr$q << chunk_bits;
+            end
+        end
+        if (accept) begin
+            busy$d = 1'b1;
+            step$d = 32'h0;
+            tuple_sr$d = in_tuple;
+            tag_q$d = in_tag;
+        end
+        sum = acc$q;
+        if (p_first$q) begin
+            sum = 32'h0;
+        end
+        sum = sum ^ partials$q[(32'h20 * 0)+:(32)];
+        sum = sum ^ partials$q[(32'h20 * 1)+:(32)];
+        sum = sum ^ partials$q[(32'h20 * 2)+:(32)];
+        sum = sum ^ partials$q[(32'h20 * 3)+:(32)];
+        sum = sum ^ partials$q[(32'h20 * 4)+:(32)];
+        sum = sum ^ partials$q[(32'h20 * 5)+:(32)];
+        sum = sum ^ partials$q[(32'h20 * 6)+:(32)];
+        sum = sum ^ partials$q[(32'h20 * 7)+:(32)];
+        if (p_valid$q) begin
+            acc$d = sum;
+        end
+        valid_o$d = p_valid$q & p_last$q;
+        hash_o$d = sum;
+        tag_o$d = p_tag$q;
+        if (reset) begin
+            busy$d = 1'b0;
+            p_valid$d = 1'b0;
+            valid_o$d = 1'b0;
+        end
+        out_valid = valid_o$q;
+        out_hash = hash_o$q;
+        out_tag = tag_o$q;
+    end
+    
+endmodule // rss_core__hasher
+
+
+module rss_core__hasher__acc(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__acc
+
+
+module rss_core__hasher__busy(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__busy
+
+
+module rss_core__hasher__hash_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__hash_o
+
+
+module rss_core__hasher__p_first(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__p_first
+
+
+module rss_core__hasher__p_last(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__p_last
+
+
+module rss_core__hasher__p_tag(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__p_tag
+
+
+module rss_core__hasher__p_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__p_valid
+
+
+module rss_core__hasher__partials(d,q,clock);
+    
+    // Module arguments
+    input wire  [255:0] d;
+    output reg  [255:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 256'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__partials
+
+
+module rss_core__hasher__step(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__step
+
+
+module rss_core__hasher__tag_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__tag_o
+
+
+module rss_core__hasher__tag_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__tag_q
+
+
+module rss_core__hasher__tuple_sr(d,q,clock);
+    
+    // Module arguments
+    input wire  [287:0] d;
+    output reg  [287:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 288'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__tuple_sr
+
+
+module rss_core__hasher__valid_o(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__valid_o
+
+
+module rss_core__in_flight(d,q,clock);
+    
+    // Module arguments
+    input wire  [8:0] d;
+    output reg  [8:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 9'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__in_flight
+
+
+module rss_core__indirection(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
     
     // Module arguments
     input wire  [6:0] read_address;
@@ -996,48 +10727,996 @@ module rss_core__core__indirection(read_address,read_clock,read_data,write_addre
        end
     end
                 
-endmodule // rss_core__core__indirection
+endmodule // rss_core__indirection
 
 
-module rss_core__core__out_flags(d,q,clock);
+module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_axis_tready,s_axis_tlast,start_allowed,tap,min_beats,frame_started,beat_valid,beat_data,beat_first,beat_last,beat_index,beat_length);
     
     // Module arguments
-    input wire  [1:0] d;
-    output reg  [1:0] q;
+    input wire  clock;
+    input wire  reset;
+    input wire  [511:0] s_axis_tdata;
+    input wire  [63:0] s_axis_tkeep;
+    input wire  s_axis_tvalid;
+    output reg  s_axis_tready;
+    input wire  s_axis_tlast;
+    input wire  start_allowed;
+    input wire  tap;
+    input wire  [5:0] min_beats;
+    output reg  frame_started;
+    output reg  beat_valid;
+    output reg  [511:0] beat_data;
+    output reg  beat_first;
+    output reg  beat_last;
+    output reg  [5:0] beat_index;
+    output reg  [15:0] beat_length;
+    
+    // Constant declarations
+    localparam  count_mask0 = 64'h5555555555555555;
+    localparam  count_mask1 = 64'h6666666666666666;
+    localparam  count_mask2 = 64'h7878787878787878;
+    localparam  count_mask3 = 64'h7f807f807f807f80;
+    localparam  count_mask4 = 64'h7fff80007fff8000;
+    localparam  count_mask5 = 64'h7fffffff80000000;
+    localparam  count_mask6 = 64'h8000000000000000;
+    localparam  beat_bytes = 16'h40;
+    
+    // Stub signals
+    reg  [511:0] swap$lanes;
+    wire  [511:0] swap$swapped;
+    reg  in_frame$d;
+    wire  in_frame$q;
+    reg  in_frame$clock;
+    reg  [5:0] since_end$d;
+    wire  [5:0] since_end$q;
+    reg  since_end$clock;
+    reg  [5:0] beats$d;
+    wire  [5:0] beats$q;
+    reg  beats$clock;
+    reg  [15:0] length$d;
+    wire  [15:0] length$q;
+    reg  length$clock;
+    reg  valid_q$d;
+    wire  valid_q$q;
+    reg  valid_q$clock;
+    reg  [511:0] data_q$d;
+    wire  [511:0] data_q$q;
+    reg  data_q$clock;
+    reg  first_q$d;
+    wire  first_q$q;
+    reg  first_q$clock;
+    reg  last_q$d;
+    wire  last_q$q;
+    reg  last_q$clock;
+    reg  [5:0] index_q$d;
+    wire  [5:0] index_q$q;
+    reg  index_q$clock;
+    reg  [15:0] length_q$d;
+    wire  [15:0] length_q$q;
+    reg  length_q$clock;
+    
+    // Local signals
+    reg  ready;
+    reg  fire;
+    reg  [63:0] highest_keep;
+    reg  [15:0] last_bytes;
+    reg  [16:0] sum;
+    reg  [5:0] beat_number;
+    
+    // Sub module instances
+    rss_core__ingress__swap swap(
+        .lanes(swap$lanes),
+        .swapped(swap$swapped)
+    );
+    rss_core__ingress__in_frame in_frame(
+        .d(in_frame$d),
+        .q(in_frame$q),
+        .clock(in_frame$clock)
+    );
+    rss_core__ingress__since_end since_end(
+        .d(since_end$d),
+        .q(since_end$q),
+        .clock(since_end$clock)
+    );
+    rss_core__ingress__beats beats(
+        .d(beats$d),
+        .q(beats$q),
+        .clock(beats$clock)
+    );
+    rss_core__ingress__length length(
+        .d(length$d),
+        .q(length$q),
+        .clock(length$clock)
+    );
+    rss_core__ingress__valid_q valid_q(
+        .d(valid_q$d),
+        .q(valid_q$q),
+        .clock(valid_q$clock)
+    );
+    rss_core__ingress__data_q data_q(
+        .d(data_q$d),
+        .q(data_q$q),
+        .clock(data_q$clock)
+    );
+    rss_core__ingress__first_q first_q(
+        .d(first_q$d),
+        .q(first_q$q),
+        .clock(first_q$clock)
+    );
+    rss_core__ingress__last_q last_q(
+        .d(last_q$d),
+        .q(last_q$q),
+        .clock(last_q$clock)
+    );
+    rss_core__ingress__index_q index_q(
+        .d(index_q$d),
+        .q(index_q$q),
+        .clock(index_q$clock)
+    );
+    rss_core__ingress__length_q length_q(
+        .d(length_q$d),
+        .q(length_q$q),
+        .clock(length_q$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        in_frame$clock = clock;
+        since_end$clock = clock;
+        beats$clock = clock;
+        length$clock = clock;
+        valid_q$clock = clock;
+        data_q$clock = clock;
+        first_q$clock = clock;
+        last_q$clock = clock;
+        index_q$clock = clock;
+        length_q$clock = clock;
+        in_frame$d = in_frame$q;
+        since_end$d = since_end$q;
+        beats$d = beats$q;
+        length$d = length$q;
+        valid_q$d = valid_q$q;
+        data_q$d = data_q$q;
+        first_q$d = first_q$q;
+        last_q$d = last_q$q;
+        index_q$d = index_q$q;
+        length_q$d = length_q$q;
+        swap$lanes = s_axis_tdata;
+        ready = tap | ((in_frame$q | start_allowed) & ~(s_axis_tlast & (since_end$q < min_beats)));
+        s_axis_tready = ready;
+        fire = ready & s_axis_tvalid;
+        frame_started = fire & ~in_frame$q;
+        highest_keep = s_axis_tkeep & ~(s_axis_tkeep >> 64'h1);
+        last_bytes = 32'h0;
+        last_bytes = (last_bytes & ~(1 << (32'h0)) | ((|(highest_keep & count_mask0)) << (32'h0)));
+        last_bytes = (last_bytes & ~(1 << (32'h1)) | ((|(highest_keep & count_mask1)) << (32'h1)));
+        last_bytes = (last_bytes & ~(1 << (32'h2)) | ((|(highest_keep & count_mask2)) << (32'h2)));
+        last_bytes = (last_bytes & ~(1 << (32'h3)) | ((|(highest_keep & count_mask3)) << (32'h3)));
+        last_bytes = (last_bytes & ~(1 << (32'h4)) | ((|(highest_keep & count_mask4)) << (32'h4)));
+        last_bytes = (last_bytes & ~(1 << (32'h5)) | ((|(highest_keep & count_mask5)) << (32'h5)));
+        last_bytes = (last_bytes & ~(1 << (32'h6)) | ((|(highest_keep & count_mask6)) << (32'h6)));
+        if (~s_axis_tlast) begin
+            last_bytes = beat_bytes;
+        end
+        beat_number = beats$q;
+        sum = ((length$q) & 17'h1ffff) + ((last_bytes) & 17'h1ffff);
+        if (~in_frame$q) begin
+            beat_number = 32'h0;
+            sum = ((last_bytes) & 17'h1ffff);
+        end
+        if (sum[32'h10]) begin
+            sum = 64'hffff;
+        end
+        valid_q$d = fire;
+        if (~&since_end$q) begin
+            since_end$d = since_end$q + 64'h1;
+        end
+        if (fire) begin
+            data_q$d = swap$swapped;
+            first_q$d = ~in_frame$q;
+            last_q$d = s_axis_tlast;
+            index_q$d = beat_number;
+            length_q$d = sum[(32'h0)+:(16)];
+            length$d = sum[(32'h0)+:(16)];
+            in_frame$d = ~s_axis_tlast;
+            if (~&beat_number) begin
+                beats$d = beat_number + 64'h1;
+            end
+            if (s_axis_tlast) begin
+                beats$d = 32'h0;
+                since_end$d = 32'h1;
+            end
+        end
+        if (reset) begin
+            valid_q$d = 1'b0;
+            in_frame$d = 1'b0;
+            since_end$d = 32'h3f;
+            beats$d = 32'h0;
+        end
+        beat_valid = valid_q$q;
+        beat_data = data_q$q;
+        beat_first = first_q$q;
+        beat_last = last_q$q;
+        beat_index = index_q$q;
+        beat_length = length_q$q;
+    end
+    
+endmodule // rss_core__ingress
+
+
+module rss_core__ingress__beats(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 2'h0;
+       q = 6'h0;
     end
     
     always @(posedge clock) begin
        q <= d;
     end
           
-endmodule // rss_core__core__out_flags
+endmodule // rss_core__ingress__beats
 
 
-module rss_core__core__out_hash(d,q,clock);
+module rss_core__ingress__data_q(d,q,clock);
     
     // Module arguments
-    input wire  [31:0] d;
-    output reg  [31:0] q;
+    input wire  [511:0] d;
+    output reg  [511:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 32'h0;
+       q = 512'h0;
     end
     
     always @(posedge clock) begin
        q <= d;
     end
           
-endmodule // rss_core__core__out_hash
+endmodule // rss_core__ingress__data_q
 
 
-module rss_core__core__out_queue(d,q,clock);
+module rss_core__ingress__first_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ingress__first_q
+
+
+module rss_core__ingress__in_frame(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ingress__in_frame
+
+
+module rss_core__ingress__index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ingress__index_q
+
+
+module rss_core__ingress__last_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ingress__last_q
+
+
+module rss_core__ingress__length(d,q,clock);
+    
+    // Module arguments
+    input wire  [15:0] d;
+    output reg  [15:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 16'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ingress__length
+
+
+module rss_core__ingress__length_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [15:0] d;
+    output reg  [15:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 16'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ingress__length_q
+
+
+module rss_core__ingress__since_end(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ingress__since_end
+
+
+module rss_core__ingress__swap(lanes,swapped);
+    
+    // Module arguments
+    input wire  [511:0] lanes;
+    output reg  [511:0] swapped;
+    
+    // Update code (custom)
+    always @(*) swapped = {lanes[7:0], lanes[15:8], lanes[23:16], lanes[31:24], lanes[39:32], lanes[47:40], lanes[55:48], lanes[63:56], lanes[71:64], lanes[79:72], lanes[87:80], lanes[95:88], lanes[103:96], lanes[111:104], lanes[119:112], lanes[127:120], lanes[135:128], lanes[143:136], lanes[151:144], lanes[159:152], lanes[167:160], lanes[175:168], lanes[183:176], lanes[191:184], lanes[199:192], lanes[207:200], lanes[215:208], lanes[223:216], lanes[231:224], lanes[239:232], lanes[247:240], lanes[255:248], lanes[263:256], lanes[271:264], lanes[279:272], lanes[287:280], lanes[295:288], lanes[303:296], lanes[311:304], lanes[319:312], lanes[327:320], lanes[335:328], lanes[343:336], lanes[351:344], lanes[359:352], lanes[367:360], lanes[375:368], lanes[383:376], lanes[391:384], lanes[399:392], lanes[407:400], lanes[415:408], lanes[423:416], lanes[431:424], lanes[439:432], lanes[447:440], lanes[455:448], lanes[463:456], lanes[471:464], lanes[479:472], lanes[487:480], lanes[495:488], lanes[503:496], lanes[511:504]};
+endmodule // rss_core__ingress__swap
+
+
+module rss_core__ingress__valid_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ingress__valid_q
+
+
+module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end,need,ihl,next_header,walk_live,walk_ptr);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  [607:0] beat_in;
+    output reg  [607:0] beat_out;
+    output reg  ready;
+    output reg  bad;
+    output reg  fragment;
+    output reg  [16:0] datagram_end;
+    output reg  [11:0] need;
+    output reg  [3:0] ihl;
+    output reg  [7:0] next_header;
+    output reg  walk_live;
+    output reg  [5:0] walk_ptr;
+    
+    // Constant declarations
+    localparam  first_ext = 6'b1001;
+    localparam  target0 = 6'b100;
+    localparam  target1 = 6'b101;
+    localparam  hop_by_hop = 8'h0;
+    localparam  routing = 8'h2b;
+    localparam  fragment_header = 8'h2c;
+    localparam  destination_options = 8'h3c;
+    
+    // Stub signals
+    reg  [511:0] word0$slots;
+    reg  [63:0] word0$tail;
+    reg  word0$tail_valid;
+    reg  [5:0] word0$slot_last;
+    reg  [5:0] word0$target;
+    wire  word0$found;
+    wire  [63:0] word0$word;
+    reg  [511:0] word1$slots;
+    reg  [63:0] word1$tail;
+    reg  word1$tail_valid;
+    reg  [5:0] word1$slot_last;
+    reg  [5:0] word1$target;
+    wire  word1$found;
+    wire  [63:0] word1$word;
+    reg  [607:0] beat_q$d;
+    wire  [607:0] beat_q$q;
+    reg  beat_q$clock;
+    reg  seen0$d;
+    wire  seen0$q;
+    reg  seen0$clock;
+    reg  seen1$d;
+    wire  seen1$q;
+    reg  seen1$clock;
+    reg  bad_q$d;
+    wire  bad_q$q;
+    reg  bad_q$clock;
+    reg  fragment_q$d;
+    wire  fragment_q$q;
+    reg  fragment_q$clock;
+    reg  [16:0] end_q$d;
+    wire  [16:0] end_q$q;
+    reg  end_q$clock;
+    reg  [11:0] need_q$d;
+    wire  [11:0] need_q$q;
+    reg  need_q$clock;
+    reg  [3:0] ihl_q$d;
+    wire  [3:0] ihl_q$q;
+    reg  ihl_q$clock;
+    reg  [7:0] next_header_q$d;
+    wire  [7:0] next_header_q$q;
+    reg  next_header_q$clock;
+    reg  ready_o$d;
+    wire  ready_o$q;
+    reg  ready_o$clock;
+    reg  bad_o$d;
+    wire  bad_o$q;
+    reg  bad_o$clock;
+    reg  fragment_o$d;
+    wire  fragment_o$q;
+    reg  fragment_o$clock;
+    reg  [16:0] end_o$d;
+    wire  [16:0] end_o$q;
+    reg  end_o$clock;
+    reg  [11:0] need_o$d;
+    wire  [11:0] need_o$q;
+    reg  need_o$clock;
+    reg  [3:0] ihl_o$d;
+    wire  [3:0] ihl_o$q;
+    reg  ihl_o$clock;
+    reg  [7:0] next_header_o$d;
+    wire  [7:0] next_header_o$q;
+    reg  next_header_o$clock;
+    reg  live_o$d;
+    wire  live_o$q;
+    reg  live_o$clock;
+    
+    // Local signals
+    reg  valid;
+    reg  ipv4;
+    reg  ipv6;
+    reg  [63:0] w0;
+    reg  cur_seen0;
+    reg  cur_seen1;
+    reg  cur_bad;
+    reg  cur_fragment;
+    reg  [16:0] cur_end;
+    reg  [11:0] cur_need;
+    reg  [3:0] cur_ihl;
+    reg  [7:0] cur_next_header;
+    reg  [11:0] header_bytes;
+    reg  [16:0] total;
+    
+    // Sub module instances
+    rss_core__l3__word0 word0(
+        .slots(word0$slots),
+        .tail(word0$tail),
+        .tail_valid(word0$tail_valid),
+        .slot_last(word0$slot_last),
+        .target(word0$target),
+        .found(word0$found),
+        .word(word0$word)
+    );
+    rss_core__l3__word1 word1(
+        .slots(word1$slots),
+        .tail(word1$tail),
+        .tail_valid(word1$tail_valid),
+        .slot_last(word1$slot_last),
+        .target(word1$target),
+        .found(word1$found),
+        .word(word1$word)
+    );
+    rss_core__l3__beat_q beat_q(
+        .d(beat_q$d),
+        .q(beat_q$q),
+        .clock(beat_q$clock)
+    );
+    rss_core__l3__seen0 seen0(
+        .d(seen0$d),
+        .q(seen0$q),
+        .clock(seen0$clock)
+    );
+    rss_core__l3__seen1 seen1(
+        .d(seen1$d),
+        .q(seen1$q),
+        .clock(seen1$clock)
+    );
+    rss_core__l3__bad_q bad_q(
+        .d(bad_q$d),
+        .q(bad_q$q),
+        .clock(bad_q$clock)
+    );
+    rss_core__l3__fragment_q fragment_q(
+        .d(fragment_q$d),
+        .q(fragment_q$q),
+        .clock(fragment_q$clock)
+    );
+    rss_core__l3__end_q end_q(
+        .d(end_q$d),
+        .q(end_q$q),
+        .clock(end_q$clock)
+    );
+    rss_core__l3__need_q need_q(
+        .d(need_q$d),
+        .q(need_q$q),
+        .clock(need_q$clock)
+    );
+    rss_core__l3__ihl_q ihl_q(
+        .d(ihl_q$d),
+        .q(ihl_q$q),
+        .clock(ihl_q$clock)
+    );
+    rss_core__l3__next_header_q next_header_q(
+        .d(next_header_q$d),
+        .q(next_header_q$q),
+        .clock(next_header_q$clock)
+    );
+    rss_core__l3__ready_o ready_o(
+        .d(ready_o$d),
+        .q(ready_o$q),
+        .clock(ready_o$clock)
+    );
+    rss_core__l3__bad_o bad_o(
+        .d(bad_o$d),
+        .q(bad_o$q),
+        .clock(bad_o$clock)
+    );
+    rss_core__l3__fragment_o fragment_o(
+        .d(fragment_o$d),
+        .q(fragment_o$q),
+        .clock(fragment_o$clock)
+    );
+    rss_core__l3__end_o end_o(
+        .d(end_o$d),
+        .q(end_o$q),
+        .clock(end_o$clock)
+    );
+    rss_core__l3__need_o need_o(
+        .d(need_o$d),
+        .q(need_o$q),
+        .clock(need_o$clock)
+    );
+    rss_core__l3__ihl_o ihl_o(
+        .d(ihl_o$d),
+        .q(ihl_o$q),
+        .clock(ihl_o$clock)
+    );
+    rss_core__l3__next_header_o next_header_o(
+        .d(next_header_o$d),
+        .q(next_header_o$q),
+        .clock(next_header_o$clock)
+    );
+    rss_core__l3__live_o live_o(
+        .d(live_o$d),
+        .q(live_o$q),
+        .clock(live_o$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        beat_q$clock = clock;
+        seen0$clock = clock;
+        seen1$clock = clock;
+        bad_q$clock = clock;
+        fragment_q$clock = clock;
+        end_q$clock = clock;
+        need_q$clock = clock;
+        ihl_q$clock = clock;
+        next_header_q$clock = clock;
+        ready_o$clock = clock;
+        bad_o$clock = clock;
+        fragment_o$clock = clock;
+        end_o$clock = clock;
+        need_o$clock = clock;
+        ihl_o$clock = clock;
+        next_header_o$clock = clock;
+        live_o$clock = clock;
+        beat_q$d = beat_q$q;
+        seen0$d = seen0$q;
+        seen1$d = seen1$q;
+        bad_q$d = bad_q$q;
+        fragment_q$d = fragment_q$q;
+        end_q$d = end_q$q;
+        need_q$d = need_q$q;
+        ihl_q$d = ihl_q$q;
+        next_header_q$d = next_header_q$q;
+        ready_o$d = ready_o$q;
+        bad_o$d = bad_o$q;
+        fragment_o$d = fragment_o$q;
+        end_o$d = end_o$q;
+        need_o$d = need_o$q;
+        ihl_o$d = ihl_o$q;
+        next_header_o$d = next_header_o$q;
+        live_o$d = live_o$q;
+        valid = beat_in[32'h0];
+        ipv4 = beat_in[32'h3];
+        ipv6 = beat_in[32'h4];
+        word0$slots = beat_in[(32'h60)+:(512)];
+        word0$tail = beat_in[(32'h20)+:(64)];
+        word0$tail_valid = beat_in[32'h2];
+        word0$slot_last = beat_in[(32'ha)+:(6)];
+        word0$target = target0;
+        word1$slots = beat_in[(32'h60)+:(512)];
+        word1$tail = beat_in[(32'h20)+:(64)];
+        word1$tail_valid = beat_in[32'h2];
+        word1$slot_last = beat_in[(32'ha)+:(6)];
+        word1$target = target1;
+        cur_seen0 = seen0$q;
+        cur_seen1 = seen1$q;
+        cur_bad = bad_q$q;
+        cur_fragment = fragment_q$q;
+        cur_end = end_q$q;
+        cur_need = need_q$q;
+        cur_ihl = ihl_q$q;
+        cur_next_header = next_header_q$q;
+        if (beat_in[32'h1]) begin
+            cur_seen0 = 1'b0;
+            cur_seen1 = 1'b0;
+            cur_bad = 1'b0;
+            cur_fragment = 1'b0;
+            cur_end = 32'h0;
+            cur_need = 32'h1;
+            cur_ihl = 32'h0;
+            cur_next_header = 32'h0;
+        end
+        w0 = word0$word;
+        header_bytes = ((w0[(32'h38)+:(4)]) & 12'hfff) << 64'h2;
+        total = ((w0[(32'h20)+:(16)]) & 17'h1ffff);
+        if (valid & word0$found) begin
+            cur_seen0 = 1'b1;
+            if (ipv4) begin
+                cur_ihl = w0[(32'h38)+:(4)];
+                cur_end = total;
+                cur_need = header_bytes;
+                cur_bad = (w0[(32'h3c)+:(4)] != 64'h4) | (w0[(32'h38)+:(4)] < 64'h5) | (total < ((header_bytes) & 17'h1ffff));
+                cur_fragment = w0[32'hd] | |w0[(32'h0)+:(13)];
+            end
+            else begin
+                cur_end = ((w0[(32'h10)+:(16)]) & 17'h1ffff) + 64'h28;
+                cur_need = 32'h28;
+                cur_bad = w0[(32'h3c)+:(4)] != 64'h6;
+                cur_next_header = w0[(32'h8)+:(8)];
+            end
+        end
+        if (valid & word1$found) begin
+            cur_seen1 = 1'b1;
+            if (ipv4) begin
+                cur_next_header = word1$word[(32'h30)+:(8)];
+            end
+        end
+        if (valid) begin
+            seen0$d = cur_seen0;
+            seen1$d = cur_seen1;
+            bad_q$d = cur_bad;
+            fragment_q$d = cur_fragment;
+            end_q$d = cur_end;
+            need_q$d = cur_need;
+            ihl_q$d = cur_ihl;
+            next_header_q$d = cur_next_header;
+        end
+        beat_q$d = beat_in;
+        ready_o$d = cur_seen0 & (ipv6 | cur_seen1);
+        bad_o$d = cur_bad;
+        fragment_o$d = cur_fragment;
+        end_o$d = cur_end;
+        need_o$d = cur_need;
+        ihl_o$d = cur_ihl;
+        next_header_o$d = cur_next_header;
+        live_o$d = ipv6 & ((cur_next_header == hop_by_hop) | (cur_next_header == routing) | (cur_next_header == fragment_header) | (cur_next_header == destination_options));
+        if (reset) begin
+            beat_q$d = 32'h0;
+        end
+        beat_out = beat_q$q;
+        ready = ready_o$q;
+        bad = bad_o$q;
+        fragment = fragment_o$q;
+        datagram_end = end_o$q;
+        need = need_o$q;
+        ihl = ihl_o$q;
+        next_header = next_header_o$q;
+        walk_live = live_o$q;
+        walk_ptr = first_ext;
+    end
+    
+endmodule // rss_core__l3
+
+
+module rss_core__l3__bad_o(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__l3__bad_o
+
+
+module rss_core__l3__bad_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__l3__bad_q
+
+
+module rss_core__l3__beat_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [607:0] d;
+    output reg  [607:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 608'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__l3__beat_q
+
+
+module rss_core__l3__end_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [16:0] d;
+    output reg  [16:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 17'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__l3__end_o
+
+
+module rss_core__l3__end_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [16:0] d;
+    output reg  [16:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 17'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__l3__end_q
+
+
+module rss_core__l3__fragment_o(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__l3__fragment_o
+
+
+module rss_core__l3__fragment_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__l3__fragment_q
+
+
+module rss_core__l3__ihl_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__l3__ihl_o
+
+
+module rss_core__l3__ihl_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__l3__ihl_q
+
+
+module rss_core__l3__live_o(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__l3__live_o
+
+
+module rss_core__l3__need_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [11:0] d;
+    output reg  [11:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 12'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__l3__need_o
+
+
+module rss_core__l3__need_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [11:0] d;
+    output reg  [11:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 12'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__l3__need_q
+
+
+module rss_core__l3__next_header_o(d,q,clock);
     
     // Module arguments
     input wire  [7:0] d;
@@ -1053,29 +11732,29 @@ module rss_core__core__out_queue(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__core__out_queue
+endmodule // rss_core__l3__next_header_o
 
 
-module rss_core__core__out_type(d,q,clock);
+module rss_core__l3__next_header_q(d,q,clock);
     
     // Module arguments
-    input wire  [8:0] d;
-    output reg  [8:0] q;
+    input wire  [7:0] d;
+    output reg  [7:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 9'h0;
+       q = 8'h0;
     end
     
     always @(posedge clock) begin
        q <= d;
     end
           
-endmodule // rss_core__core__out_type
+endmodule // rss_core__l3__next_header_q
 
 
-module rss_core__core__out_valid(d,q,clock);
+module rss_core__l3__ready_o(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -1091,682 +11770,227 @@ module rss_core__core__out_valid(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__core__out_valid
+endmodule // rss_core__l3__ready_o
 
 
-module rss_core__core__pipe(clock,reset,advance,in_valid,in_tuple,in_tag,key,next_hash,out_valid,out_hash,out_tag);
+module rss_core__l3__seen0(d,q,clock);
     
     // Module arguments
+    input wire  d;
+    output reg  q;
     input wire  clock;
-    input wire  reset;
-    input wire  advance;
-    input wire  in_valid;
-    input wire  [287:0] in_tuple;
-    input wire  [15:0] in_tag;
-    input wire  [319:0] key;
-    output reg  [31:0] next_hash;
-    output reg  out_valid;
-    output reg  [31:0] out_hash;
-    output reg  [15:0] out_tag;
     
-    // Stub signals
-    reg  [287:0] tuple0$d;
-    wire  [287:0] tuple0$q;
-    reg  tuple0$clock;
-    reg  [15:0] tag0$d;
-    wire  [15:0] tag0$q;
-    reg  tag0$clock;
-    reg  valid0$d;
-    wire  valid0$q;
-    reg  valid0$clock;
-    reg  [255:0] partials1$d;
-    wire  [255:0] partials1$q;
-    reg  partials1$clock;
-    reg  [15:0] tag1$d;
-    wire  [15:0] tag1$q;
-    reg  tag1$clock;
-    reg  valid1$d;
-    wire  valid1$q;
-    reg  valid1$clock;
-    reg  [31:0] hash2$d;
-    wire  [31:0] hash2$q;
-    reg  hash2$clock;
-    reg  [15:0] tag2$d;
-    wire  [15:0] tag2$q;
-    reg  tag2$clock;
-    reg  valid2$d;
-    wire  valid2$q;
-    reg  valid2$clock;
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__l3__seen0
+
+
+module rss_core__l3__seen1(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__l3__seen1
+
+
+module rss_core__l3__word0(slots,tail,tail_valid,slot_last,target,found,word);
+    
+    // Module arguments
+    input wire  [511:0] slots;
+    input wire  [63:0] tail;
+    input wire  tail_valid;
+    input wire  [5:0] slot_last;
+    input wire  [5:0] target;
+    output reg  found;
+    output reg  [63:0] word;
+    
+    // Constant declarations
+    localparam  use_tail = 1'b0;
     
     // Local signals
-    reg  [255:0] partials;
-    reg  [35:0] data_slice;
-    reg  [35:0] key_slice;
-    reg  [31:0] hash;
-    
-    // Sub module instances
-    rss_core__core__pipe__tuple0 tuple0(
-        .d(tuple0$d),
-        .q(tuple0$q),
-        .clock(tuple0$clock)
-    );
-    rss_core__core__pipe__tag0 tag0(
-        .d(tag0$d),
-        .q(tag0$q),
-        .clock(tag0$clock)
-    );
-    rss_core__core__pipe__valid0 valid0(
-        .d(valid0$d),
-        .q(valid0$q),
-        .clock(valid0$clock)
-    );
-    rss_core__core__pipe__partials1 partials1(
-        .d(partials1$d),
-        .q(partials1$q),
-        .clock(partials1$clock)
-    );
-    rss_core__core__pipe__tag1 tag1(
-        .d(tag1$d),
-        .q(tag1$q),
-        .clock(tag1$clock)
-    );
-    rss_core__core__pipe__valid1 valid1(
-        .d(valid1$d),
-        .q(valid1$q),
-        .clock(valid1$clock)
-    );
-    rss_core__core__pipe__hash2 hash2(
-        .d(hash2$d),
-        .q(hash2$q),
-        .clock(hash2$clock)
-    );
-    rss_core__core__pipe__tag2 tag2(
-        .d(tag2$d),
-        .q(tag2$q),
-        .clock(tag2$clock)
-    );
-    rss_core__core__pipe__valid2 valid2(
-        .d(valid2$d),
-        .q(valid2$q),
-        .clock(valid2$clock)
-    );
+    reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
-        tuple0$clock = clock;
-        tag0$clock = clock;
-        valid0$clock = clock;
-        partials1$clock = clock;
-        tag1$clock = clock;
-        valid1$clock = clock;
-        hash2$clock = clock;
-        tag2$clock = clock;
-        valid2$clock = clock;
-        tuple0$d = tuple0$q;
-        tag0$d = tag0$q;
-        valid0$d = valid0$q;
-        partials1$d = partials1$q;
-        tag1$d = tag1$q;
-        valid1$d = valid1$q;
-        hash2$d = hash2$q;
-        tag2$d = tag2$q;
-        valid2$d = valid2$q;
-        partials = 32'h0;
-        data_slice = tuple0$q[(32'hfc - 32'h24 * 0)+:(36)];
-        key_slice = key[(32'h11c - 32'h24 * 0 - 0)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 0)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 1)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 1)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 2)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 2)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 3)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 3)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 4)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 4)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 5)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 5)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 6)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 6)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 7)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 7)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 8)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 8)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 9)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 9)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 10)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 10)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 11)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 11)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 12)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 12)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 13)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 13)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 14)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 14)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 15)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 15)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 16)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 16)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 17)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 17)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 18)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 18)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 19)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 19)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 20)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 20)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 21)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 21)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 22)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 22)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 23)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 23)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 24)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 24)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 25)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 25)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 26)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 26)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 27)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 27)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 28)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 28)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 29)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 29)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 30)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 30)));
-        key_slice = key[(32'h11c - 32'h24 * 0 - 31)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 0 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 31)));
-        data_slice = tuple0$q[(32'hfc - 32'h24 * 1)+:(36)];
-        key_slice = key[(32'h11c - 32'h24 * 1 - 0)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 0)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 1)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 1)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 2)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 2)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 3)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 3)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 4)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 4)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 5)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 5)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 6)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 6)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 7)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 7)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 8)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 8)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 9)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 9)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 10)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 10)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 11)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 11)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 12)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 12)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 13)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 13)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 14)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 14)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 15)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 15)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 16)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 16)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 17)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 17)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 18)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 18)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 19)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 19)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 20)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 20)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 21)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 21)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 22)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 22)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 23)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 23)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 24)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 24)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 25)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 25)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 26)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 26)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 27)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 27)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 28)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 28)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 29)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 29)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 30)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 30)));
-        key_slice = key[(32'h11c - 32'h24 * 1 - 31)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 1 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 31)));
-        data_slice = tuple0$q[(32'hfc - 32'h24 * 2)+:(36)];
-        key_slice = key[(32'h11c - 32'h24 * 2 - 0)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 0)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 1)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 1)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 2)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 2)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 3)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 3)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 4)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 4)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 5)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 5)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 6)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 6)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 7)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 7)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 8)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 8)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 9)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 9)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 10)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 10)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 11)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 11)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 12)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 12)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 13)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 13)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 14)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 14)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 15)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 15)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 16)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 16)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 17)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 17)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 18)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 18)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 19)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 19)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 20)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 20)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 21)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 21)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 22)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 22)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 23)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 23)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 24)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 24)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 25)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 25)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 26)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 26)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 27)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 27)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 28)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 28)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 29)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 29)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 30)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 30)));
-        key_slice = key[(32'h11c - 32'h24 * 2 - 31)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 2 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 31)));
-        data_slice = tuple0$q[(32'hfc - 32'h24 * 3)+:(36)];
-        key_slice = key[(32'h11c - 32'h24 * 3 - 0)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 0)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 1)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 1)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 2)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 2)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 3)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 3)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 4)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 4)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 5)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 5)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 6)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 6)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 7)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 7)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 8)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 8)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 9)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 9)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 10)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 10)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 11)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 11)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 12)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 12)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 13)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 13)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 14)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 14)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 15)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 15)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 16)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 16)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 17)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 17)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 18)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 18)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 19)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 19)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 20)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 20)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 21)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 21)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 22)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 22)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 23)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 23)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 24)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 24)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 25)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 25)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 26)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 26)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 27)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 27)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 28)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 28)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 29)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 29)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 30)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 30)));
-        key_slice = key[(32'h11c - 32'h24 * 3 - 31)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 3 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 31)));
-        data_slice = tuple0$q[(32'hfc - 32'h24 * 4)+:(36)];
-        key_slice = key[(32'h11c - 32'h24 * 4 - 0)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 0)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 1)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 1)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 2)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 2)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 3)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 3)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 4)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 4)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 5)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 5)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 6)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 6)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 7)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 7)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 8)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 8)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 9)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 9)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 10)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 10)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 11)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 11)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 12)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 12)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 13)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 13)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 14)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 14)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 15)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 15)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 16)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 16)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 17)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 17)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 18)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 18)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 19)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 19)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 20)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 20)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 21)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 21)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 22)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 22)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 23)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 23)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 24)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 24)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 25)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 25)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 26)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 26)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 27)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 27)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 28)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 28)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 29)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 29)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 30)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 30)));
-        key_slice = key[(32'h11c - 32'h24 * 4 - 31)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 4 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 31)));
-        data_slice = tuple0$q[(32'hfc - 32'h24 * 5)+:(36)];
-        key_slice = key[(32'h11c - 32'h24 * 5 - 0)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 0)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 1)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 1)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 2)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 2)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 3)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 3)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 4)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 4)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 5)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 5)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 6)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 6)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 7)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 7)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 8)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 8)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 9)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 9)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 10)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 10)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 11)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 11)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 12)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 12)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 13)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 13)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 14)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 14)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 15)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 15)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 16)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 16)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 17)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 17)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 18)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 18)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 19)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 19)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 20)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 20)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 21)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 21)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 22)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 22)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 23)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 23)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 24)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 24)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 25)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 25)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 26)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 26)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 27)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 27)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 28)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 28)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 29)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 29)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 30)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 30)));
-        key_slice = key[(32'h11c - 32'h24 * 5 - 31)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 5 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 31)));
-        data_slice = tuple0$q[(32'hfc - 32'h24 * 6)+:(36)];
-        key_slice = key[(32'h11c - 32'h24 * 6 - 0)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 0)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 1)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 1)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 2)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 2)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 3)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 3)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 4)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 4)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 5)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 5)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 6)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 6)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 7)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 7)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 8)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 8)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 9)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 9)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 10)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 10)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 11)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 11)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 12)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 12)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 13)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 13)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 14)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 14)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 15)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 15)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 16)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 16)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 17)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 17)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 18)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 18)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 19)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 19)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 20)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 20)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 21)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 21)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 22)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 22)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 23)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 23)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 24)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 24)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 25)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 25)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 26)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 26)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 27)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 27)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 28)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 28)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 29)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 29)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 30)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 30)));
-        key_slice = key[(32'h11c - 32'h24 * 6 - 31)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 6 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 31)));
-        data_slice = tuple0$q[(32'hfc - 32'h24 * 7)+:(36)];
-        key_slice = key[(32'h11c - 32'h24 * 7 - 0)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 0)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 1)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 1)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 2)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 2)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 3)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 3)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 4)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 4)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 5)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 5)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 6)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 6)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 7)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 7)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 8)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 8)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 9)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 9)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 10)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 10)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 11)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 11)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 12)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 12)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 13)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 13)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 14)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 14)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 15)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 15)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 16)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 16)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 17)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 17)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 18)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 18)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 19)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 19)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 20)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 20)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 21)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 21)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 22)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 22)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 23)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 23)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 24)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 24)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 25)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 25)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 26)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 26)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 27)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 27)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 28)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 28)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 29)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 29)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 30)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 30)));
-        key_slice = key[(32'h11c - 32'h24 * 7 - 31)+:(36)];
-        partials = (partials & ~(1 << (32'h20 * 7 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 31)));
-        hash = 32'h0;
-        hash = hash ^ partials1$q[(32'h20 * 0)+:(32)];
-        hash = hash ^ partials1$q[(32'h20 * 1)+:(32)];
-        hash = hash ^ partials1$q[(32'h20 * 2)+:(32)];
-        hash = hash ^ partials1$q[(32'h20 * 3)+:(32)];
-        hash = hash ^ partials1$q[(32'h20 * 4)+:(32)];
-        hash = hash ^ partials1$q[(32'h20 * 5)+:(32)];
-        hash = hash ^ partials1$q[(32'h20 * 6)+:(32)];
-        hash = hash ^ partials1$q[(32'h20 * 7)+:(32)];
-        next_hash = hash;
-        if (advance) begin
-            tuple0$d = in_tuple;
-            tag0$d = in_tag;
-            valid0$d = in_valid;
-            partials1$d = partials;
-            tag1$d = tag0$q;
-            valid1$d = valid0$q;
-            hash2$d = hash;
-            tag2$d = tag1$q;
-            valid2$d = valid1$q;
+        found = 1'b0;
+        word = 32'h0;
+        hit_mask = 32'h0;
+        if ((slot_last - 0) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
         end
-        if (reset) begin
-            valid0$d = 1'b0;
-            valid1$d = 1'b0;
-            valid2$d = 1'b0;
+        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 1) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
         end
-        out_valid = valid2$q;
-        out_hash = hash2$q;
-        out_tag = tag2$q;
+        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 2) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 3) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 4) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 5) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 6) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 7) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (tail & hit_mask);
     end
     
-endmodule // rss_core__core__pipe
+endmodule // rss_core__l3__word0
 
 
-module rss_core__core__pipe__hash2(d,q,clock);
+module rss_core__l3__word1(slots,tail,tail_valid,slot_last,target,found,word);
+    
+    // Module arguments
+    input wire  [511:0] slots;
+    input wire  [63:0] tail;
+    input wire  tail_valid;
+    input wire  [5:0] slot_last;
+    input wire  [5:0] target;
+    output reg  found;
+    output reg  [63:0] word;
+    
+    // Constant declarations
+    localparam  use_tail = 1'b0;
+    
+    // Local signals
+    reg  [63:0] hit_mask;
+    
+    // Update code
+    always @(*) begin
+        found = 1'b0;
+        word = 32'h0;
+        hit_mask = 32'h0;
+        if ((slot_last - 0) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 1) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 2) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 3) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 4) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 5) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 6) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if ((slot_last - 7) == target) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+        hit_mask = 32'h0;
+        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+            hit_mask = 64'hffffffffffffffff;
+            found = 1'b1;
+        end
+        word = word | (tail & hit_mask);
+    end
+    
+endmodule // rss_core__l3__word1
+
+
+module rss_core__lost(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__lost
+
+
+module rss_core__r_hash(d,q,clock);
     
     // Module arguments
     input wire  [31:0] d;
@@ -1782,105 +12006,29 @@ module rss_core__core__pipe__hash2(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__core__pipe__hash2
+endmodule // rss_core__r_hash
 
 
-module rss_core__core__pipe__partials1(d,q,clock);
+module rss_core__r_tag(d,q,clock);
     
     // Module arguments
-    input wire  [255:0] d;
-    output reg  [255:0] q;
+    input wire  [31:0] d;
+    output reg  [31:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 256'h0;
+       q = 32'h0;
     end
     
     always @(posedge clock) begin
        q <= d;
     end
           
-endmodule // rss_core__core__pipe__partials1
+endmodule // rss_core__r_tag
 
 
-module rss_core__core__pipe__tag0(d,q,clock);
-    
-    // Module arguments
-    input wire  [15:0] d;
-    output reg  [15:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 16'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__core__pipe__tag0
-
-
-module rss_core__core__pipe__tag1(d,q,clock);
-    
-    // Module arguments
-    input wire  [15:0] d;
-    output reg  [15:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 16'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__core__pipe__tag1
-
-
-module rss_core__core__pipe__tag2(d,q,clock);
-    
-    // Module arguments
-    input wire  [15:0] d;
-    output reg  [15:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 16'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__core__pipe__tag2
-
-
-module rss_core__core__pipe__tuple0(d,q,clock);
-    
-    // Module arguments
-    input wire  [287:0] d;
-    output reg  [287:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 288'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__core__pipe__tuple0
-
-
-module rss_core__core__pipe__valid0(d,q,clock);
+module rss_core__r_valid(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -1896,48 +12044,10 @@ module rss_core__core__pipe__valid0(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__core__pipe__valid0
+endmodule // rss_core__r_valid
 
 
-module rss_core__core__pipe__valid1(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__core__pipe__valid1
-
-
-module rss_core__core__pipe__valid2(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__core__pipe__valid2
-
-
-module rss_core__core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,enable,hash_types,table_size_log2,default_queue,primary_queue,key,table_write_enable,table_write_index,table_write_queue);
+module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,enable,hash_types,table_size_log2,default_queue,primary_queue,key,write_hold,table_write_enable,table_write_index,table_write_queue);
     
     // Module arguments
     input wire  clock;
@@ -1965,6 +12075,7 @@ module rss_core__core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     output reg  [7:0] default_queue;
     output reg  [7:0] primary_queue;
     output reg  [319:0] key;
+    input wire  write_hold;
     output reg  table_write_enable;
     output reg  [6:0] table_write_index;
     output reg  [7:0] table_write_queue;
@@ -2143,7 +12254,7 @@ module rss_core__core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [10:0] read_request_offset;
     
     // Sub module instances
-    rss_core__core__regs__ctrl ctrl(
+    rss_core__regs__ctrl ctrl(
         .clock(ctrl$clock),
         .reset(ctrl$reset),
         .write_address(ctrl$write_address),
@@ -2157,7 +12268,7 @@ module rss_core__core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .read_data(ctrl$read_data),
         .value(ctrl$value)
     );
-    rss_core__core__regs__hash_types_reg hash_types_reg(
+    rss_core__regs__hash_types_reg hash_types_reg(
         .clock(hash_types_reg$clock),
         .reset(hash_types_reg$reset),
         .write_address(hash_types_reg$write_address),
@@ -2171,7 +12282,7 @@ module rss_core__core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .read_data(hash_types_reg$read_data),
         .value(hash_types_reg$value)
     );
-    rss_core__core__regs__table_size table_size(
+    rss_core__regs__table_size table_size(
         .clock(table_size$clock),
         .reset(table_size$reset),
         .write_address(table_size$write_address),
@@ -2185,7 +12296,7 @@ module rss_core__core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .read_data(table_size$read_data),
         .value(table_size$value)
     );
-    rss_core__core__regs__default_queue_reg default_queue_reg(
+    rss_core__regs__default_queue_reg default_queue_reg(
         .clock(default_queue_reg$clock),
         .reset(default_queue_reg$reset),
         .write_address(default_queue_reg$write_address),
@@ -2199,7 +12310,7 @@ module rss_core__core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .read_data(default_queue_reg$read_data),
         .value(default_queue_reg$value)
     );
-    rss_core__core__regs__primary_queue_reg primary_queue_reg(
+    rss_core__regs__primary_queue_reg primary_queue_reg(
         .clock(primary_queue_reg$clock),
         .reset(primary_queue_reg$reset),
         .write_address(primary_queue_reg$write_address),
@@ -2213,7 +12324,7 @@ module rss_core__core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .read_data(primary_queue_reg$read_data),
         .value(primary_queue_reg$value)
     );
-    rss_core__core__regs__id id(
+    rss_core__regs__id id(
         .write_address(id$write_address),
         .read_address(id$read_address),
         .value(id$value),
@@ -2221,7 +12332,7 @@ module rss_core__core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .read_hit(id$read_hit),
         .read_data(id$read_data)
     );
-    rss_core__core__regs__version version(
+    rss_core__regs__version version(
         .write_address(version$write_address),
         .read_address(version$read_address),
         .value(version$value),
@@ -2229,7 +12340,7 @@ module rss_core__core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .read_hit(version$read_hit),
         .read_data(version$read_data)
     );
-    rss_core__core__regs__caps caps(
+    rss_core__regs__caps caps(
         .write_address(caps$write_address),
         .read_address(caps$read_address),
         .value(caps$value),
@@ -2237,7 +12348,7 @@ module rss_core__core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .read_hit(caps$read_hit),
         .read_data(caps$read_data)
     );
-    rss_core__core__regs__queue_caps queue_caps(
+    rss_core__regs__queue_caps queue_caps(
         .write_address(queue_caps$write_address),
         .read_address(queue_caps$read_address),
         .value(queue_caps$value),
@@ -2245,7 +12356,7 @@ module rss_core__core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .read_hit(queue_caps$read_hit),
         .read_data(queue_caps$read_data)
     );
-    rss_core__core__regs__hash_caps hash_caps(
+    rss_core__regs__hash_caps hash_caps(
         .write_address(hash_caps$write_address),
         .read_address(hash_caps$read_address),
         .value(hash_caps$value),
@@ -2253,7 +12364,7 @@ module rss_core__core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .read_hit(hash_caps$read_hit),
         .read_data(hash_caps$read_data)
     );
-    rss_core__core__regs__status status(
+    rss_core__regs__status status(
         .write_address(status$write_address),
         .read_address(status$read_address),
         .value(status$value),
@@ -2261,7 +12372,7 @@ module rss_core__core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .read_hit(status$read_hit),
         .read_data(status$read_data)
     );
-    rss_core__core__regs__table_readback table_readback(
+    rss_core__regs__table_readback table_readback(
         .read_address(table_readback$read_address),
         .read_clock(table_readback$read_clock),
         .read_data(table_readback$read_data),
@@ -2270,47 +12381,47 @@ module rss_core__core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .write_data(table_readback$write_data),
         .write_enable(table_readback$write_enable)
     );
-    rss_core__core__regs__key_staged key_staged(
+    rss_core__regs__key_staged key_staged(
         .d(key_staged$d),
         .q(key_staged$q),
         .clock(key_staged$clock)
     );
-    rss_core__core__regs__key_active key_active(
+    rss_core__regs__key_active key_active(
         .d(key_active$d),
         .q(key_active$q),
         .clock(key_active$clock)
     );
-    rss_core__core__regs__key_generation key_generation(
+    rss_core__regs__key_generation key_generation(
         .d(key_generation$d),
         .q(key_generation$q),
         .clock(key_generation$clock)
     );
-    rss_core__core__regs__bvalid bvalid(
+    rss_core__regs__bvalid bvalid(
         .d(bvalid$d),
         .q(bvalid$q),
         .clock(bvalid$clock)
     );
-    rss_core__core__regs__bresp bresp(
+    rss_core__regs__bresp bresp(
         .d(bresp$d),
         .q(bresp$q),
         .clock(bresp$clock)
     );
-    rss_core__core__regs__read_state read_state(
+    rss_core__regs__read_state read_state(
         .d(read_state$d),
         .q(read_state$q),
         .clock(read_state$clock)
     );
-    rss_core__core__regs__read_address read_address(
+    rss_core__regs__read_address read_address(
         .d(read_address$d),
         .q(read_address$q),
         .clock(read_address$clock)
     );
-    rss_core__core__regs__rdata rdata(
+    rss_core__regs__rdata rdata(
         .d(rdata$d),
         .q(rdata$q),
         .clock(rdata$clock)
     );
-    rss_core__core__regs__rresp rresp(
+    rss_core__regs__rresp rresp(
         .d(rresp$d),
         .q(rresp$q),
         .clock(rresp$clock)
@@ -2357,7 +12468,7 @@ module rss_core__core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         if (s_axil_wstrb[3]) begin
             write_mask = write_mask | (64'hff << (32'h8 * 3));
         end
-        write_fire = s_axil_awvalid & s_axil_wvalid & ~bvalid$q;
+        write_fire = s_axil_awvalid & s_axil_wvalid & ~bvalid$q & ~write_hold;
         s_axil_awready = write_fire;
         s_axil_wready = write_fire;
         ctrl$write_address = write_address;
@@ -2503,10 +12614,10 @@ module rss_core__core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         key = key_active$q;
     end
     
-endmodule // rss_core__core__regs
+endmodule // rss_core__regs
 
 
-module rss_core__core__regs__bresp(d,q,clock);
+module rss_core__regs__bresp(d,q,clock);
     
     // Module arguments
     input wire  [1:0] d;
@@ -2522,10 +12633,10 @@ module rss_core__core__regs__bresp(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__core__regs__bresp
+endmodule // rss_core__regs__bresp
 
 
-module rss_core__core__regs__bvalid(d,q,clock);
+module rss_core__regs__bvalid(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -2541,10 +12652,10 @@ module rss_core__core__regs__bvalid(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__core__regs__bvalid
+endmodule // rss_core__regs__bvalid
 
 
-module rss_core__core__regs__caps(write_address,read_address,value,write_hit,read_hit,read_data);
+module rss_core__regs__caps(write_address,read_address,value,write_hit,read_hit,read_data);
     
     // Module arguments
     input wire  [10:0] write_address;
@@ -2567,10 +12678,10 @@ module rss_core__core__regs__caps(write_address,read_address,value,write_hit,rea
         end
     end
     
-endmodule // rss_core__core__regs__caps
+endmodule // rss_core__regs__caps
 
 
-module rss_core__core__regs__ctrl(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
+module rss_core__regs__ctrl(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -2601,7 +12712,7 @@ module rss_core__core__regs__ctrl(clock,reset,write_address,write_data,write_mas
     reg  [31:0] merged;
     
     // Sub module instances
-    rss_core__core__regs__ctrl__stored stored(
+    rss_core__regs__ctrl__stored stored(
         .d(stored$d),
         .q(stored$q),
         .clock(stored$clock)
@@ -2615,7 +12726,7 @@ module rss_core__core__regs__ctrl(clock,reset,write_address,write_data,write_mas
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
         if (write_strobe & write_hit & ~write_fault) begin
-            stored$d = merged;
+            stored$d = merged & writable;
         end
         if (reset) begin
             stored$d = reset_value;
@@ -2623,15 +12734,15 @@ module rss_core__core__regs__ctrl(clock,reset,write_address,write_data,write_mas
         read_hit = read_address == address;
         read_data = 32'h0;
         if (read_hit) begin
-            read_data = stored$q;
+            read_data = stored$q & writable;
         end
-        value = stored$q;
+        value = stored$q & writable;
     end
     
-endmodule // rss_core__core__regs__ctrl
+endmodule // rss_core__regs__ctrl
 
 
-module rss_core__core__regs__ctrl__stored(d,q,clock);
+module rss_core__regs__ctrl__stored(d,q,clock);
     
     // Module arguments
     input wire  [31:0] d;
@@ -2647,7 +12758,7 @@ module rss_core__core__regs__ctrl__stored(d,q,clock);
     reg  dff$clock;
     
     // Sub module instances
-    rss_core__core__regs__ctrl__stored__dff dff(
+    rss_core__regs__ctrl__stored__dff dff(
         .d(dff$d),
         .q(dff$q),
         .clock(dff$clock)
@@ -2660,10 +12771,10 @@ module rss_core__core__regs__ctrl__stored(d,q,clock);
         dff$d = d ^ init;
     end
     
-endmodule // rss_core__core__regs__ctrl__stored
+endmodule // rss_core__regs__ctrl__stored
 
 
-module rss_core__core__regs__ctrl__stored__dff(d,q,clock);
+module rss_core__regs__ctrl__stored__dff(d,q,clock);
     
     // Module arguments
     input wire  [31:0] d;
@@ -2679,10 +12790,10 @@ module rss_core__core__regs__ctrl__stored__dff(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__core__regs__ctrl__stored__dff
+endmodule // rss_core__regs__ctrl__stored__dff
 
 
-module rss_core__core__regs__default_queue_reg(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
+module rss_core__regs__default_queue_reg(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -2713,7 +12824,7 @@ module rss_core__core__regs__default_queue_reg(clock,reset,write_address,write_d
     reg  [31:0] merged;
     
     // Sub module instances
-    rss_core__core__regs__default_queue_reg__stored stored(
+    rss_core__regs__default_queue_reg__stored stored(
         .d(stored$d),
         .q(stored$q),
         .clock(stored$clock)
@@ -2727,7 +12838,7 @@ module rss_core__core__regs__default_queue_reg(clock,reset,write_address,write_d
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
         if (write_strobe & write_hit & ~write_fault) begin
-            stored$d = merged;
+            stored$d = merged & writable;
         end
         if (reset) begin
             stored$d = reset_value;
@@ -2735,15 +12846,15 @@ module rss_core__core__regs__default_queue_reg(clock,reset,write_address,write_d
         read_hit = read_address == address;
         read_data = 32'h0;
         if (read_hit) begin
-            read_data = stored$q;
+            read_data = stored$q & writable;
         end
-        value = stored$q;
+        value = stored$q & writable;
     end
     
-endmodule // rss_core__core__regs__default_queue_reg
+endmodule // rss_core__regs__default_queue_reg
 
 
-module rss_core__core__regs__default_queue_reg__stored(d,q,clock);
+module rss_core__regs__default_queue_reg__stored(d,q,clock);
     
     // Module arguments
     input wire  [31:0] d;
@@ -2759,7 +12870,7 @@ module rss_core__core__regs__default_queue_reg__stored(d,q,clock);
     reg  dff$clock;
     
     // Sub module instances
-    rss_core__core__regs__default_queue_reg__stored__dff dff(
+    rss_core__regs__default_queue_reg__stored__dff dff(
         .d(dff$d),
         .q(dff$q),
         .clock(dff$clock)
@@ -2772,10 +12883,10 @@ module rss_core__core__regs__default_queue_reg__stored(d,q,clock);
         dff$d = d ^ init;
     end
     
-endmodule // rss_core__core__regs__default_queue_reg__stored
+endmodule // rss_core__regs__default_queue_reg__stored
 
 
-module rss_core__core__regs__default_queue_reg__stored__dff(d,q,clock);
+module rss_core__regs__default_queue_reg__stored__dff(d,q,clock);
     
     // Module arguments
     input wire  [31:0] d;
@@ -2791,10 +12902,10 @@ module rss_core__core__regs__default_queue_reg__stored__dff(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__core__regs__default_queue_reg__stored__dff
+endmodule // rss_core__regs__default_queue_reg__stored__dff
 
 
-module rss_core__core__regs__hash_caps(write_address,read_address,value,write_hit,read_hit,read_data);
+module rss_core__regs__hash_caps(write_address,read_address,value,write_hit,read_hit,read_data);
     
     // Module arguments
     input wire  [10:0] write_address;
@@ -2817,10 +12928,10 @@ module rss_core__core__regs__hash_caps(write_address,read_address,value,write_hi
         end
     end
     
-endmodule // rss_core__core__regs__hash_caps
+endmodule // rss_core__regs__hash_caps
 
 
-module rss_core__core__regs__hash_types_reg(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
+module rss_core__regs__hash_types_reg(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -2851,7 +12962,7 @@ module rss_core__core__regs__hash_types_reg(clock,reset,write_address,write_data
     reg  [31:0] merged;
     
     // Sub module instances
-    rss_core__core__regs__hash_types_reg__stored stored(
+    rss_core__regs__hash_types_reg__stored stored(
         .d(stored$d),
         .q(stored$q),
         .clock(stored$clock)
@@ -2865,7 +12976,7 @@ module rss_core__core__regs__hash_types_reg(clock,reset,write_address,write_data
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
         if (write_strobe & write_hit & ~write_fault) begin
-            stored$d = merged;
+            stored$d = merged & writable;
         end
         if (reset) begin
             stored$d = reset_value;
@@ -2873,15 +12984,15 @@ module rss_core__core__regs__hash_types_reg(clock,reset,write_address,write_data
         read_hit = read_address == address;
         read_data = 32'h0;
         if (read_hit) begin
-            read_data = stored$q;
+            read_data = stored$q & writable;
         end
-        value = stored$q;
+        value = stored$q & writable;
     end
     
-endmodule // rss_core__core__regs__hash_types_reg
+endmodule // rss_core__regs__hash_types_reg
 
 
-module rss_core__core__regs__hash_types_reg__stored(d,q,clock);
+module rss_core__regs__hash_types_reg__stored(d,q,clock);
     
     // Module arguments
     input wire  [31:0] d;
@@ -2897,7 +13008,7 @@ module rss_core__core__regs__hash_types_reg__stored(d,q,clock);
     reg  dff$clock;
     
     // Sub module instances
-    rss_core__core__regs__hash_types_reg__stored__dff dff(
+    rss_core__regs__hash_types_reg__stored__dff dff(
         .d(dff$d),
         .q(dff$q),
         .clock(dff$clock)
@@ -2910,10 +13021,10 @@ module rss_core__core__regs__hash_types_reg__stored(d,q,clock);
         dff$d = d ^ init;
     end
     
-endmodule // rss_core__core__regs__hash_types_reg__stored
+endmodule // rss_core__regs__hash_types_reg__stored
 
 
-module rss_core__core__regs__hash_types_reg__stored__dff(d,q,clock);
+module rss_core__regs__hash_types_reg__stored__dff(d,q,clock);
     
     // Module arguments
     input wire  [31:0] d;
@@ -2929,10 +13040,10 @@ module rss_core__core__regs__hash_types_reg__stored__dff(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__core__regs__hash_types_reg__stored__dff
+endmodule // rss_core__regs__hash_types_reg__stored__dff
 
 
-module rss_core__core__regs__id(write_address,read_address,value,write_hit,read_hit,read_data);
+module rss_core__regs__id(write_address,read_address,value,write_hit,read_hit,read_data);
     
     // Module arguments
     input wire  [10:0] write_address;
@@ -2955,10 +13066,10 @@ module rss_core__core__regs__id(write_address,read_address,value,write_hit,read_
         end
     end
     
-endmodule // rss_core__core__regs__id
+endmodule // rss_core__regs__id
 
 
-module rss_core__core__regs__key_active(d,q,clock);
+module rss_core__regs__key_active(d,q,clock);
     
     // Module arguments
     input wire  [319:0] d;
@@ -2974,10 +13085,10 @@ module rss_core__core__regs__key_active(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__core__regs__key_active
+endmodule // rss_core__regs__key_active
 
 
-module rss_core__core__regs__key_generation(d,q,clock);
+module rss_core__regs__key_generation(d,q,clock);
     
     // Module arguments
     input wire  [15:0] d;
@@ -2993,10 +13104,10 @@ module rss_core__core__regs__key_generation(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__core__regs__key_generation
+endmodule // rss_core__regs__key_generation
 
 
-module rss_core__core__regs__key_staged(d,q,clock);
+module rss_core__regs__key_staged(d,q,clock);
     
     // Module arguments
     input wire  [319:0] d;
@@ -3012,10 +13123,10 @@ module rss_core__core__regs__key_staged(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__core__regs__key_staged
+endmodule // rss_core__regs__key_staged
 
 
-module rss_core__core__regs__primary_queue_reg(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
+module rss_core__regs__primary_queue_reg(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -3046,7 +13157,7 @@ module rss_core__core__regs__primary_queue_reg(clock,reset,write_address,write_d
     reg  [31:0] merged;
     
     // Sub module instances
-    rss_core__core__regs__primary_queue_reg__stored stored(
+    rss_core__regs__primary_queue_reg__stored stored(
         .d(stored$d),
         .q(stored$q),
         .clock(stored$clock)
@@ -3060,7 +13171,7 @@ module rss_core__core__regs__primary_queue_reg(clock,reset,write_address,write_d
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
         if (write_strobe & write_hit & ~write_fault) begin
-            stored$d = merged;
+            stored$d = merged & writable;
         end
         if (reset) begin
             stored$d = reset_value;
@@ -3068,15 +13179,15 @@ module rss_core__core__regs__primary_queue_reg(clock,reset,write_address,write_d
         read_hit = read_address == address;
         read_data = 32'h0;
         if (read_hit) begin
-            read_data = stored$q;
+            read_data = stored$q & writable;
         end
-        value = stored$q;
+        value = stored$q & writable;
     end
     
-endmodule // rss_core__core__regs__primary_queue_reg
+endmodule // rss_core__regs__primary_queue_reg
 
 
-module rss_core__core__regs__primary_queue_reg__stored(d,q,clock);
+module rss_core__regs__primary_queue_reg__stored(d,q,clock);
     
     // Module arguments
     input wire  [31:0] d;
@@ -3092,7 +13203,7 @@ module rss_core__core__regs__primary_queue_reg__stored(d,q,clock);
     reg  dff$clock;
     
     // Sub module instances
-    rss_core__core__regs__primary_queue_reg__stored__dff dff(
+    rss_core__regs__primary_queue_reg__stored__dff dff(
         .d(dff$d),
         .q(dff$q),
         .clock(dff$clock)
@@ -3105,10 +13216,10 @@ module rss_core__core__regs__primary_queue_reg__stored(d,q,clock);
         dff$d = d ^ init;
     end
     
-endmodule // rss_core__core__regs__primary_queue_reg__stored
+endmodule // rss_core__regs__primary_queue_reg__stored
 
 
-module rss_core__core__regs__primary_queue_reg__stored__dff(d,q,clock);
+module rss_core__regs__primary_queue_reg__stored__dff(d,q,clock);
     
     // Module arguments
     input wire  [31:0] d;
@@ -3124,10 +13235,10 @@ module rss_core__core__regs__primary_queue_reg__stored__dff(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__core__regs__primary_queue_reg__stored__dff
+endmodule // rss_core__regs__primary_queue_reg__stored__dff
 
 
-module rss_core__core__regs__queue_caps(write_address,read_address,value,write_hit,read_hit,read_data);
+module rss_core__regs__queue_caps(write_address,read_address,value,write_hit,read_hit,read_data);
     
     // Module arguments
     input wire  [10:0] write_address;
@@ -3150,10 +13261,10 @@ module rss_core__core__regs__queue_caps(write_address,read_address,value,write_h
         end
     end
     
-endmodule // rss_core__core__regs__queue_caps
+endmodule // rss_core__regs__queue_caps
 
 
-module rss_core__core__regs__rdata(d,q,clock);
+module rss_core__regs__rdata(d,q,clock);
     
     // Module arguments
     input wire  [31:0] d;
@@ -3169,10 +13280,10 @@ module rss_core__core__regs__rdata(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__core__regs__rdata
+endmodule // rss_core__regs__rdata
 
 
-module rss_core__core__regs__read_address(d,q,clock);
+module rss_core__regs__read_address(d,q,clock);
     
     // Module arguments
     input wire  [10:0] d;
@@ -3188,10 +13299,10 @@ module rss_core__core__regs__read_address(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__core__regs__read_address
+endmodule // rss_core__regs__read_address
 
 
-module rss_core__core__regs__read_state(d,q,clock);
+module rss_core__regs__read_state(d,q,clock);
     
     // Module arguments
     input wire  [1:0] d;
@@ -3207,10 +13318,10 @@ module rss_core__core__regs__read_state(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__core__regs__read_state
+endmodule // rss_core__regs__read_state
 
 
-module rss_core__core__regs__rresp(d,q,clock);
+module rss_core__regs__rresp(d,q,clock);
     
     // Module arguments
     input wire  [1:0] d;
@@ -3226,10 +13337,10 @@ module rss_core__core__regs__rresp(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__core__regs__rresp
+endmodule // rss_core__regs__rresp
 
 
-module rss_core__core__regs__status(write_address,read_address,value,write_hit,read_hit,read_data);
+module rss_core__regs__status(write_address,read_address,value,write_hit,read_hit,read_data);
     
     // Module arguments
     input wire  [10:0] write_address;
@@ -3252,10 +13363,10 @@ module rss_core__core__regs__status(write_address,read_address,value,write_hit,r
         end
     end
     
-endmodule // rss_core__core__regs__status
+endmodule // rss_core__regs__status
 
 
-module rss_core__core__regs__table_readback(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
+module rss_core__regs__table_readback(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
     
     // Module arguments
     input wire  [6:0] read_address;
@@ -3411,10 +13522,10 @@ module rss_core__core__regs__table_readback(read_address,read_clock,read_data,wr
        end
     end
                 
-endmodule // rss_core__core__regs__table_readback
+endmodule // rss_core__regs__table_readback
 
 
-module rss_core__core__regs__table_size(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
+module rss_core__regs__table_size(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -3445,7 +13556,7 @@ module rss_core__core__regs__table_size(clock,reset,write_address,write_data,wri
     reg  [31:0] merged;
     
     // Sub module instances
-    rss_core__core__regs__table_size__stored stored(
+    rss_core__regs__table_size__stored stored(
         .d(stored$d),
         .q(stored$q),
         .clock(stored$clock)
@@ -3459,7 +13570,7 @@ module rss_core__core__regs__table_size(clock,reset,write_address,write_data,wri
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
         if (write_strobe & write_hit & ~write_fault) begin
-            stored$d = merged;
+            stored$d = merged & writable;
         end
         if (reset) begin
             stored$d = reset_value;
@@ -3467,15 +13578,15 @@ module rss_core__core__regs__table_size(clock,reset,write_address,write_data,wri
         read_hit = read_address == address;
         read_data = 32'h0;
         if (read_hit) begin
-            read_data = stored$q;
+            read_data = stored$q & writable;
         end
-        value = stored$q;
+        value = stored$q & writable;
     end
     
-endmodule // rss_core__core__regs__table_size
+endmodule // rss_core__regs__table_size
 
 
-module rss_core__core__regs__table_size__stored(d,q,clock);
+module rss_core__regs__table_size__stored(d,q,clock);
     
     // Module arguments
     input wire  [31:0] d;
@@ -3491,7 +13602,7 @@ module rss_core__core__regs__table_size__stored(d,q,clock);
     reg  dff$clock;
     
     // Sub module instances
-    rss_core__core__regs__table_size__stored__dff dff(
+    rss_core__regs__table_size__stored__dff dff(
         .d(dff$d),
         .q(dff$q),
         .clock(dff$clock)
@@ -3504,10 +13615,10 @@ module rss_core__core__regs__table_size__stored(d,q,clock);
         dff$d = d ^ init;
     end
     
-endmodule // rss_core__core__regs__table_size__stored
+endmodule // rss_core__regs__table_size__stored
 
 
-module rss_core__core__regs__table_size__stored__dff(d,q,clock);
+module rss_core__regs__table_size__stored__dff(d,q,clock);
     
     // Module arguments
     input wire  [31:0] d;
@@ -3523,10 +13634,10 @@ module rss_core__core__regs__table_size__stored__dff(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__core__regs__table_size__stored__dff
+endmodule // rss_core__regs__table_size__stored__dff
 
 
-module rss_core__core__regs__version(write_address,read_address,value,write_hit,read_hit,read_data);
+module rss_core__regs__version(write_address,read_address,value,write_hit,read_hit,read_data);
     
     // Module arguments
     input wire  [10:0] write_address;
@@ -3549,2832 +13660,371 @@ module rss_core__core__regs__version(write_address,read_address,value,write_hit,
         end
     end
     
-endmodule // rss_core__core__regs__version
+endmodule // rss_core__regs__version
 
 
-module rss_core__core__select(candidate,enabled,tuple,selected,masked_tuple);
+module rss_core__select(enabled,ipv4,ipv6,tcp,udp,src,dst,ex_src,ex_dst,ports,selected,tuple);
     
     // Module arguments
-    input wire  [8:0] candidate;
     input wire  [8:0] enabled;
-    input wire  [287:0] tuple;
+    input wire  ipv4;
+    input wire  ipv6;
+    input wire  tcp;
+    input wire  udp;
+    input wire  [127:0] src;
+    input wire  [127:0] dst;
+    input wire  [127:0] ex_src;
+    input wire  [127:0] ex_dst;
+    input wire  [31:0] ports;
     output reg  [8:0] selected;
-    output reg  [287:0] masked_tuple;
+    output reg  [287:0] tuple;
     
     // Constant declarations
-    localparam  ipv4_types = 9'b1000011;
-    localparam  ipv6_types = 9'b10010100;
-    localparam  ipv6_ex_types = 9'b100101000;
-    localparam  ipv4_fallback = 9'b1;
-    localparam  ipv6_fallback = 9'b100;
-    localparam  ipv6_ex_fallback = 9'b1000;
-    localparam  port_types = 9'b111110010;
-    localparam  mask_ipv4 = 288'hffffffffffffffff00000000000000000000000000000000000000000000000000000000;
-    localparam  mask_ipv4_ports = 288'hffffffffffffffffffffffff000000000000000000000000000000000000000000000000;
-    localparam  mask_ipv6 = 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff00000000;
-    localparam  mask_ipv6_ports = 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff;
+    localparam  ipv4_only = 9'b1;
+    localparam  tcp_ipv4 = 9'b10;
+    localparam  udp_ipv4 = 9'b1000000;
+    localparam  ipv6_only = 9'b100;
+    localparam  ipv6_ex = 9'b1000;
+    localparam  tcp_ipv6 = 9'b10000;
+    localparam  tcp_ipv6_ex = 9'b100000;
+    localparam  udp_ipv6 = 9'b10000000;
+    localparam  udp_ipv6_ex = 9'b100000000;
+    localparam  with_ports = 9'b111110010;
+    localparam  ex_types = 9'b100101000;
     
     // Local signals
-    reg  one_hot;
+    reg  [8:0] four_tuple;
+    reg  [8:0] four_tuple_ex;
+    reg  [127:0] source;
+    reg  [127:0] destination;
+    reg  [31:0] port_pair;
     
     // Update code
     always @(*) begin
-        one_hot = |candidate & ~|(candidate & (candidate - 64'h1));
         selected = 32'h0;
-        if (one_hot) begin
-            if (|(candidate & enabled)) begin
-                selected = candidate;
+        four_tuple = 32'h0;
+        four_tuple_ex = 32'h0;
+        if (ipv4) begin
+            if (tcp) begin
+                four_tuple = tcp_ipv4;
             end
-            else if (|(candidate & ipv4_types) & |(enabled & ipv4_fallback)) begin
-                selected = ipv4_fallback;
+            if (udp) begin
+                four_tuple = udp_ipv4;
             end
-            else if (|(candidate & ipv6_types) & |(enabled & ipv6_fallback)) begin
-                selected = ipv6_fallback;
+            if (|(four_tuple & enabled)) begin
+                selected = four_tuple;
             end
-            else if (|(candidate & ipv6_ex_types) & |(enabled & ipv6_ex_fallback)) begin
-                selected = ipv6_ex_fallback;
-            end
-        end
-        masked_tuple = 32'h0;
-        if (|(selected & ipv4_types)) begin
-            masked_tuple = tuple & mask_ipv4;
-            if (|(selected & port_types)) begin
-                masked_tuple = tuple & mask_ipv4_ports;
+            else if (|(ipv4_only & enabled)) begin
+                selected = ipv4_only;
             end
         end
-        else if (|selected) begin
-            masked_tuple = tuple & mask_ipv6;
-            if (|(selected & port_types)) begin
-                masked_tuple = tuple & mask_ipv6_ports;
+        if (ipv6) begin
+            if (tcp) begin
+                four_tuple = tcp_ipv6;
+                four_tuple_ex = tcp_ipv6_ex;
             end
+            if (udp) begin
+                four_tuple = udp_ipv6;
+                four_tuple_ex = udp_ipv6_ex;
+            end
+            if (|(four_tuple_ex & enabled)) begin
+                selected = four_tuple_ex;
+            end
+            else if (|(four_tuple & enabled)) begin
+                selected = four_tuple;
+            end
+            else if (|(ipv6_ex & enabled)) begin
+                selected = ipv6_ex;
+            end
+            else if (|(ipv6_only & enabled)) begin
+                selected = ipv6_only;
+            end
+        end
+        source = src;
+        destination = dst;
+        if (|(selected & ex_types)) begin
+            source = ex_src;
+            destination = ex_dst;
+        end
+        port_pair = 32'h0;
+        if (|(selected & with_ports)) begin
+            port_pair = ports;
+        end
+        tuple = 32'h0;
+        if (ipv4 & |selected) begin
+            tuple = (((source[(32'h60)+:(32)]) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h100) | (((destination[(32'h60)+:(32)]) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'he0) | (((port_pair) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'hc0);
+        end
+        if (ipv6 & |selected) begin
+            tuple = (((source) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'ha0) | (((destination) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h20) | ((port_pair) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
         end
     end
     
-endmodule // rss_core__core__select
+endmodule // rss_core__select
 
 
-module rss_core__parser(clock,reset,advance,in_valid,in_window,in_length,enabled,out_valid,out_tuple,out_type,out_flags);
+module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_index,in_length,beat);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  advance;
     input wire  in_valid;
-    input wire  [1023:0] in_window;
+    input wire  [511:0] in_data;
+    input wire  in_first;
+    input wire  in_last;
+    input wire  [5:0] in_index;
     input wire  [15:0] in_length;
-    input wire  [8:0] enabled;
-    output reg  out_valid;
-    output reg  [287:0] out_tuple;
-    output reg  [8:0] out_type;
-    output reg  [1:0] out_flags;
-    
-    // Stub signals
-    reg  [1023:0] layer3$window;
-    reg  [15:0] layer3$length;
-    wire  [17:0] layer3$available;
-    wire  layer3$ipv4;
-    wire  layer3$ipv6;
-    wire  layer3$malformed;
-    wire  layer3$fragment;
-    wire  [127:0] layer3$source;
-    wire  [127:0] layer3$destination;
-    wire  [7:0] layer3$next_header;
-    wire  [17:0] layer3$offset;
-    wire  [17:0] layer3$datagram_end;
-    reg  [1023:0] ext1$window;
-    reg  [17:0] ext1$available;
-    reg  [17:0] ext1$datagram_end;
-    reg  ext1$ipv6;
-    reg  [17:0] ext1$offset;
-    reg  [7:0] ext1$next_header;
-    reg  [127:0] ext1$ex_source;
-    reg  ext1$has_ex_source;
-    reg  [127:0] ext1$ex_destination;
-    reg  ext1$has_ex_destination;
-    reg  ext1$fragment;
-    reg  ext1$malformed;
-    wire  [17:0] ext1$offset_out;
-    wire  [7:0] ext1$next_header_out;
-    wire  [127:0] ext1$ex_source_out;
-    wire  ext1$has_ex_source_out;
-    wire  [127:0] ext1$ex_destination_out;
-    wire  ext1$has_ex_destination_out;
-    wire  ext1$fragment_out;
-    wire  ext1$malformed_out;
-    reg  [1023:0] ext2$window;
-    reg  [17:0] ext2$available;
-    reg  [17:0] ext2$datagram_end;
-    reg  ext2$ipv6;
-    reg  [17:0] ext2$offset;
-    reg  [7:0] ext2$next_header;
-    reg  [127:0] ext2$ex_source;
-    reg  ext2$has_ex_source;
-    reg  [127:0] ext2$ex_destination;
-    reg  ext2$has_ex_destination;
-    reg  ext2$fragment;
-    reg  ext2$malformed;
-    wire  [17:0] ext2$offset_out;
-    wire  [7:0] ext2$next_header_out;
-    wire  [127:0] ext2$ex_source_out;
-    wire  ext2$has_ex_source_out;
-    wire  [127:0] ext2$ex_destination_out;
-    wire  ext2$has_ex_destination_out;
-    wire  ext2$fragment_out;
-    wire  ext2$malformed_out;
-    reg  [1023:0] ext3$window;
-    reg  [17:0] ext3$available;
-    reg  [17:0] ext3$datagram_end;
-    reg  ext3$ipv6;
-    reg  [17:0] ext3$offset;
-    reg  [7:0] ext3$next_header;
-    reg  [127:0] ext3$ex_source;
-    reg  ext3$has_ex_source;
-    reg  [127:0] ext3$ex_destination;
-    reg  ext3$has_ex_destination;
-    reg  ext3$fragment;
-    reg  ext3$malformed;
-    wire  [17:0] ext3$offset_out;
-    wire  [7:0] ext3$next_header_out;
-    wire  [127:0] ext3$ex_source_out;
-    wire  ext3$has_ex_source_out;
-    wire  [127:0] ext3$ex_destination_out;
-    wire  ext3$has_ex_destination_out;
-    wire  ext3$fragment_out;
-    wire  ext3$malformed_out;
-    reg  [1023:0] ext4$window;
-    reg  [17:0] ext4$available;
-    reg  [17:0] ext4$datagram_end;
-    reg  ext4$ipv6;
-    reg  [17:0] ext4$offset;
-    reg  [7:0] ext4$next_header;
-    reg  [127:0] ext4$ex_source;
-    reg  ext4$has_ex_source;
-    reg  [127:0] ext4$ex_destination;
-    reg  ext4$has_ex_destination;
-    reg  ext4$fragment;
-    reg  ext4$malformed;
-    wire  [17:0] ext4$offset_out;
-    wire  [7:0] ext4$next_header_out;
-    wire  [127:0] ext4$ex_source_out;
-    wire  ext4$has_ex_source_out;
-    wire  [127:0] ext4$ex_destination_out;
-    wire  ext4$has_ex_destination_out;
-    wire  ext4$fragment_out;
-    wire  ext4$malformed_out;
-    reg  [1023:0] layer4$window;
-    reg  [17:0] layer4$available;
-    reg  [17:0] layer4$datagram_end;
-    reg  layer4$ipv4;
-    reg  layer4$ipv6;
-    reg  layer4$malformed;
-    reg  layer4$fragment;
-    reg  [127:0] layer4$source;
-    reg  [127:0] layer4$destination;
-    reg  [127:0] layer4$ex_source;
-    reg  layer4$has_ex_source;
-    reg  [127:0] layer4$ex_destination;
-    reg  layer4$has_ex_destination;
-    reg  [7:0] layer4$next_header;
-    reg  [17:0] layer4$offset;
-    reg  [8:0] layer4$enabled;
-    wire  [287:0] layer4$tuple;
-    wire  [8:0] layer4$hash_type;
-    wire  [1:0] layer4$flags;
-    reg  a_valid$d;
-    wire  a_valid$q;
-    reg  a_valid$clock;
-    reg  [1023:0] a_window$d;
-    wire  [1023:0] a_window$q;
-    reg  a_window$clock;
-    reg  [17:0] a_available$d;
-    wire  [17:0] a_available$q;
-    reg  a_available$clock;
-    reg  [17:0] a_end$d;
-    wire  [17:0] a_end$q;
-    reg  a_end$clock;
-    reg  a_ipv4$d;
-    wire  a_ipv4$q;
-    reg  a_ipv4$clock;
-    reg  a_ipv6$d;
-    wire  a_ipv6$q;
-    reg  a_ipv6$clock;
-    reg  a_malformed$d;
-    wire  a_malformed$q;
-    reg  a_malformed$clock;
-    reg  a_fragment$d;
-    wire  a_fragment$q;
-    reg  a_fragment$clock;
-    reg  [127:0] a_source$d;
-    wire  [127:0] a_source$q;
-    reg  a_source$clock;
-    reg  [127:0] a_destination$d;
-    wire  [127:0] a_destination$q;
-    reg  a_destination$clock;
-    reg  [7:0] a_next_header$d;
-    wire  [7:0] a_next_header$q;
-    reg  a_next_header$clock;
-    reg  [17:0] a_offset$d;
-    wire  [17:0] a_offset$q;
-    reg  a_offset$clock;
-    reg  b_valid$d;
-    wire  b_valid$q;
-    reg  b_valid$clock;
-    reg  [1023:0] b_window$d;
-    wire  [1023:0] b_window$q;
-    reg  b_window$clock;
-    reg  [17:0] b_available$d;
-    wire  [17:0] b_available$q;
-    reg  b_available$clock;
-    reg  [17:0] b_end$d;
-    wire  [17:0] b_end$q;
-    reg  b_end$clock;
-    reg  b_ipv4$d;
-    wire  b_ipv4$q;
-    reg  b_ipv4$clock;
-    reg  b_ipv6$d;
-    wire  b_ipv6$q;
-    reg  b_ipv6$clock;
-    reg  b_malformed$d;
-    wire  b_malformed$q;
-    reg  b_malformed$clock;
-    reg  b_fragment$d;
-    wire  b_fragment$q;
-    reg  b_fragment$clock;
-    reg  [127:0] b_source$d;
-    wire  [127:0] b_source$q;
-    reg  b_source$clock;
-    reg  [127:0] b_destination$d;
-    wire  [127:0] b_destination$q;
-    reg  b_destination$clock;
-    reg  [127:0] b_ex_source$d;
-    wire  [127:0] b_ex_source$q;
-    reg  b_ex_source$clock;
-    reg  b_has_ex_source$d;
-    wire  b_has_ex_source$q;
-    reg  b_has_ex_source$clock;
-    reg  [127:0] b_ex_destination$d;
-    wire  [127:0] b_ex_destination$q;
-    reg  b_ex_destination$clock;
-    reg  b_has_ex_destination$d;
-    wire  b_has_ex_destination$q;
-    reg  b_has_ex_destination$clock;
-    reg  [7:0] b_next_header$d;
-    wire  [7:0] b_next_header$q;
-    reg  b_next_header$clock;
-    reg  [17:0] b_offset$d;
-    wire  [17:0] b_offset$q;
-    reg  b_offset$clock;
-    reg  c_valid$d;
-    wire  c_valid$q;
-    reg  c_valid$clock;
-    reg  [1023:0] c_window$d;
-    wire  [1023:0] c_window$q;
-    reg  c_window$clock;
-    reg  [17:0] c_available$d;
-    wire  [17:0] c_available$q;
-    reg  c_available$clock;
-    reg  [17:0] c_end$d;
-    wire  [17:0] c_end$q;
-    reg  c_end$clock;
-    reg  c_ipv4$d;
-    wire  c_ipv4$q;
-    reg  c_ipv4$clock;
-    reg  c_ipv6$d;
-    wire  c_ipv6$q;
-    reg  c_ipv6$clock;
-    reg  c_malformed$d;
-    wire  c_malformed$q;
-    reg  c_malformed$clock;
-    reg  c_fragment$d;
-    wire  c_fragment$q;
-    reg  c_fragment$clock;
-    reg  [127:0] c_source$d;
-    wire  [127:0] c_source$q;
-    reg  c_source$clock;
-    reg  [127:0] c_destination$d;
-    wire  [127:0] c_destination$q;
-    reg  c_destination$clock;
-    reg  [127:0] c_ex_source$d;
-    wire  [127:0] c_ex_source$q;
-    reg  c_ex_source$clock;
-    reg  c_has_ex_source$d;
-    wire  c_has_ex_source$q;
-    reg  c_has_ex_source$clock;
-    reg  [127:0] c_ex_destination$d;
-    wire  [127:0] c_ex_destination$q;
-    reg  c_ex_destination$clock;
-    reg  c_has_ex_destination$d;
-    wire  c_has_ex_destination$q;
-    reg  c_has_ex_destination$clock;
-    reg  [7:0] c_next_header$d;
-    wire  [7:0] c_next_header$q;
-    reg  c_next_header$clock;
-    reg  [17:0] c_offset$d;
-    wire  [17:0] c_offset$q;
-    reg  c_offset$clock;
-    reg  d_valid$d;
-    wire  d_valid$q;
-    reg  d_valid$clock;
-    reg  [287:0] d_tuple$d;
-    wire  [287:0] d_tuple$q;
-    reg  d_tuple$clock;
-    reg  [8:0] d_type$d;
-    wire  [8:0] d_type$q;
-    reg  d_type$clock;
-    reg  [1:0] d_flags$d;
-    wire  [1:0] d_flags$q;
-    reg  d_flags$clock;
-    
-    // Sub module instances
-    rss_core__parser__layer3 layer3(
-        .window(layer3$window),
-        .length(layer3$length),
-        .available(layer3$available),
-        .ipv4(layer3$ipv4),
-        .ipv6(layer3$ipv6),
-        .malformed(layer3$malformed),
-        .fragment(layer3$fragment),
-        .source(layer3$source),
-        .destination(layer3$destination),
-        .next_header(layer3$next_header),
-        .offset(layer3$offset),
-        .datagram_end(layer3$datagram_end)
-    );
-    rss_core__parser__ext1 ext1(
-        .window(ext1$window),
-        .available(ext1$available),
-        .datagram_end(ext1$datagram_end),
-        .ipv6(ext1$ipv6),
-        .offset(ext1$offset),
-        .next_header(ext1$next_header),
-        .ex_source(ext1$ex_source),
-        .has_ex_source(ext1$has_ex_source),
-        .ex_destination(ext1$ex_destination),
-        .has_ex_destination(ext1$has_ex_destination),
-        .fragment(ext1$fragment),
-        .malformed(ext1$malformed),
-        .offset_out(ext1$offset_out),
-        .next_header_out(ext1$next_header_out),
-        .ex_source_out(ext1$ex_source_out),
-        .has_ex_source_out(ext1$has_ex_source_out),
-        .ex_destination_out(ext1$ex_destination_out),
-        .has_ex_destination_out(ext1$has_ex_destination_out),
-        .fragment_out(ext1$fragment_out),
-        .malformed_out(ext1$malformed_out)
-    );
-    rss_core__parser__ext2 ext2(
-        .window(ext2$window),
-        .available(ext2$available),
-        .datagram_end(ext2$datagram_end),
-        .ipv6(ext2$ipv6),
-        .offset(ext2$offset),
-        .next_header(ext2$next_header),
-        .ex_source(ext2$ex_source),
-        .has_ex_source(ext2$has_ex_source),
-        .ex_destination(ext2$ex_destination),
-        .has_ex_destination(ext2$has_ex_destination),
-        .fragment(ext2$fragment),
-        .malformed(ext2$malformed),
-        .offset_out(ext2$offset_out),
-        .next_header_out(ext2$next_header_out),
-        .ex_source_out(ext2$ex_source_out),
-        .has_ex_source_out(ext2$has_ex_source_out),
-        .ex_destination_out(ext2$ex_destination_out),
-        .has_ex_destination_out(ext2$has_ex_destination_out),
-        .fragment_out(ext2$fragment_out),
-        .malformed_out(ext2$malformed_out)
-    );
-    rss_core__parser__ext3 ext3(
-        .window(ext3$window),
-        .available(ext3$available),
-        .datagram_end(ext3$datagram_end),
-        .ipv6(ext3$ipv6),
-        .offset(ext3$offset),
-        .next_header(ext3$next_header),
-        .ex_source(ext3$ex_source),
-        .has_ex_source(ext3$has_ex_source),
-        .ex_destination(ext3$ex_destination),
-        .has_ex_destination(ext3$has_ex_destination),
-        .fragment(ext3$fragment),
-        .malformed(ext3$malformed),
-        .offset_out(ext3$offset_out),
-        .next_header_out(ext3$next_header_out),
-        .ex_source_out(ext3$ex_source_out),
-        .has_ex_source_out(ext3$has_ex_source_out),
-        .ex_destination_out(ext3$ex_destination_out),
-        .has_ex_destination_out(ext3$has_ex_destination_out),
-        .fragment_out(ext3$fragment_out),
-        .malformed_out(ext3$malformed_out)
-    );
-    rss_core__parser__ext4 ext4(
-        .window(ext4$window),
-        .available(ext4$available),
-        .datagram_end(ext4$datagram_end),
-        .ipv6(ext4$ipv6),
-        .offset(ext4$offset),
-        .next_header(ext4$next_header),
-        .ex_source(ext4$ex_source),
-        .has_ex_source(ext4$has_ex_source),
-        .ex_destination(ext4$ex_destination),
-        .has_ex_destination(ext4$has_ex_destination),
-        .fragment(ext4$fragment),
-        .malformed(ext4$malformed),
-        .offset_out(ext4$offset_out),
-        .next_header_out(ext4$next_header_out),
-        .ex_source_out(ext4$ex_source_out),
-        .has_ex_source_out(ext4$has_ex_source_out),
-        .ex_destination_out(ext4$ex_destination_out),
-        .has_ex_destination_out(ext4$has_ex_destination_out),
-        .fragment_out(ext4$fragment_out),
-        .malformed_out(ext4$malformed_out)
-    );
-    rss_core__parser__layer4 layer4(
-        .window(layer4$window),
-        .available(layer4$available),
-        .datagram_end(layer4$datagram_end),
-        .ipv4(layer4$ipv4),
-        .ipv6(layer4$ipv6),
-        .malformed(layer4$malformed),
-        .fragment(layer4$fragment),
-        .source(layer4$source),
-        .destination(layer4$destination),
-        .ex_source(layer4$ex_source),
-        .has_ex_source(layer4$has_ex_source),
-        .ex_destination(layer4$ex_destination),
-        .has_ex_destination(layer4$has_ex_destination),
-        .next_header(layer4$next_header),
-        .offset(layer4$offset),
-        .enabled(layer4$enabled),
-        .tuple(layer4$tuple),
-        .hash_type(layer4$hash_type),
-        .flags(layer4$flags)
-    );
-    rss_core__parser__a_valid a_valid(
-        .d(a_valid$d),
-        .q(a_valid$q),
-        .clock(a_valid$clock)
-    );
-    rss_core__parser__a_window a_window(
-        .d(a_window$d),
-        .q(a_window$q),
-        .clock(a_window$clock)
-    );
-    rss_core__parser__a_available a_available(
-        .d(a_available$d),
-        .q(a_available$q),
-        .clock(a_available$clock)
-    );
-    rss_core__parser__a_end a_end(
-        .d(a_end$d),
-        .q(a_end$q),
-        .clock(a_end$clock)
-    );
-    rss_core__parser__a_ipv4 a_ipv4(
-        .d(a_ipv4$d),
-        .q(a_ipv4$q),
-        .clock(a_ipv4$clock)
-    );
-    rss_core__parser__a_ipv6 a_ipv6(
-        .d(a_ipv6$d),
-        .q(a_ipv6$q),
-        .clock(a_ipv6$clock)
-    );
-    rss_core__parser__a_malformed a_malformed(
-        .d(a_malformed$d),
-        .q(a_malformed$q),
-        .clock(a_malformed$clock)
-    );
-    rss_core__parser__a_fragment a_fragment(
-        .d(a_fragment$d),
-        .q(a_fragment$q),
-        .clock(a_fragment$clock)
-    );
-    rss_core__parser__a_source a_source(
-        .d(a_source$d),
-        .q(a_source$q),
-        .clock(a_source$clock)
-    );
-    rss_core__parser__a_destination a_destination(
-        .d(a_destination$d),
-        .q(a_destination$q),
-        .clock(a_destination$clock)
-    );
-    rss_core__parser__a_next_header a_next_header(
-        .d(a_next_header$d),
-        .q(a_next_header$q),
-        .clock(a_next_header$clock)
-    );
-    rss_core__parser__a_offset a_offset(
-        .d(a_offset$d),
-        .q(a_offset$q),
-        .clock(a_offset$clock)
-    );
-    rss_core__parser__b_valid b_valid(
-        .d(b_valid$d),
-        .q(b_valid$q),
-        .clock(b_valid$clock)
-    );
-    rss_core__parser__b_window b_window(
-        .d(b_window$d),
-        .q(b_window$q),
-        .clock(b_window$clock)
-    );
-    rss_core__parser__b_available b_available(
-        .d(b_available$d),
-        .q(b_available$q),
-        .clock(b_available$clock)
-    );
-    rss_core__parser__b_end b_end(
-        .d(b_end$d),
-        .q(b_end$q),
-        .clock(b_end$clock)
-    );
-    rss_core__parser__b_ipv4 b_ipv4(
-        .d(b_ipv4$d),
-        .q(b_ipv4$q),
-        .clock(b_ipv4$clock)
-    );
-    rss_core__parser__b_ipv6 b_ipv6(
-        .d(b_ipv6$d),
-        .q(b_ipv6$q),
-        .clock(b_ipv6$clock)
-    );
-    rss_core__parser__b_malformed b_malformed(
-        .d(b_malformed$d),
-        .q(b_malformed$q),
-        .clock(b_malformed$clock)
-    );
-    rss_core__parser__b_fragment b_fragment(
-        .d(b_fragment$d),
-        .q(b_fragment$q),
-        .clock(b_fragment$clock)
-    );
-    rss_core__parser__b_source b_source(
-        .d(b_source$d),
-        .q(b_source$q),
-        .clock(b_source$clock)
-    );
-    rss_core__parser__b_destination b_destination(
-        .d(b_destination$d),
-        .q(b_destination$q),
-        .clock(b_destination$clock)
-    );
-    rss_core__parser__b_ex_source b_ex_source(
-        .d(b_ex_source$d),
-        .q(b_ex_source$q),
-        .clock(b_ex_source$clock)
-    );
-    rss_core__parser__b_has_ex_source b_has_ex_source(
-        .d(b_has_ex_source$d),
-        .q(b_has_ex_source$q),
-        .clock(b_has_ex_source$clock)
-    );
-    rss_core__parser__b_ex_destination b_ex_destination(
-        .d(b_ex_destination$d),
-        .q(b_ex_destination$q),
-        .clock(b_ex_destination$clock)
-    );
-    rss_core__parser__b_has_ex_destination b_has_ex_destination(
-        .d(b_has_ex_destination$d),
-        .q(b_has_ex_destination$q),
-        .clock(b_has_ex_destination$clock)
-    );
-    rss_core__parser__b_next_header b_next_header(
-        .d(b_next_header$d),
-        .q(b_next_header$q),
-        .clock(b_next_header$clock)
-    );
-    rss_core__parser__b_offset b_offset(
-        .d(b_offset$d),
-        .q(b_offset$q),
-        .clock(b_offset$clock)
-    );
-    rss_core__parser__c_valid c_valid(
-        .d(c_valid$d),
-        .q(c_valid$q),
-        .clock(c_valid$clock)
-    );
-    rss_core__parser__c_window c_window(
-        .d(c_window$d),
-        .q(c_window$q),
-        .clock(c_window$clock)
-    );
-    rss_core__parser__c_available c_available(
-        .d(c_available$d),
-        .q(c_available$q),
-        .clock(c_available$clock)
-    );
-    rss_core__parser__c_end c_end(
-        .d(c_end$d),
-        .q(c_end$q),
-        .clock(c_end$clock)
-    );
-    rss_core__parser__c_ipv4 c_ipv4(
-        .d(c_ipv4$d),
-        .q(c_ipv4$q),
-        .clock(c_ipv4$clock)
-    );
-    rss_core__parser__c_ipv6 c_ipv6(
-        .d(c_ipv6$d),
-        .q(c_ipv6$q),
-        .clock(c_ipv6$clock)
-    );
-    rss_core__parser__c_malformed c_malformed(
-        .d(c_malformed$d),
-        .q(c_malformed$q),
-        .clock(c_malformed$clock)
-    );
-    rss_core__parser__c_fragment c_fragment(
-        .d(c_fragment$d),
-        .q(c_fragment$q),
-        .clock(c_fragment$clock)
-    );
-    rss_core__parser__c_source c_source(
-        .d(c_source$d),
-        .q(c_source$q),
-        .clock(c_source$clock)
-    );
-    rss_core__parser__c_destination c_destination(
-        .d(c_destination$d),
-        .q(c_destination$q),
-        .clock(c_destination$clock)
-    );
-    rss_core__parser__c_ex_source c_ex_source(
-        .d(c_ex_source$d),
-        .q(c_ex_source$q),
-        .clock(c_ex_source$clock)
-    );
-    rss_core__parser__c_has_ex_source c_has_ex_source(
-        .d(c_has_ex_source$d),
-        .q(c_has_ex_source$q),
-        .clock(c_has_ex_source$clock)
-    );
-    rss_core__parser__c_ex_destination c_ex_destination(
-        .d(c_ex_destination$d),
-        .q(c_ex_destination$q),
-        .clock(c_ex_destination$clock)
-    );
-    rss_core__parser__c_has_ex_destination c_has_ex_destination(
-        .d(c_has_ex_destination$d),
-        .q(c_has_ex_destination$q),
-        .clock(c_has_ex_destination$clock)
-    );
-    rss_core__parser__c_next_header c_next_header(
-        .d(c_next_header$d),
-        .q(c_next_header$q),
-        .clock(c_next_header$clock)
-    );
-    rss_core__parser__c_offset c_offset(
-        .d(c_offset$d),
-        .q(c_offset$q),
-        .clock(c_offset$clock)
-    );
-    rss_core__parser__d_valid d_valid(
-        .d(d_valid$d),
-        .q(d_valid$q),
-        .clock(d_valid$clock)
-    );
-    rss_core__parser__d_tuple d_tuple(
-        .d(d_tuple$d),
-        .q(d_tuple$q),
-        .clock(d_tuple$clock)
-    );
-    rss_core__parser__d_type d_type(
-        .d(d_type$d),
-        .q(d_type$q),
-        .clock(d_type$clock)
-    );
-    rss_core__parser__d_flags d_flags(
-        .d(d_flags$d),
-        .q(d_flags$q),
-        .clock(d_flags$clock)
-    );
-    
-    // Update code
-    always @(*) begin
-        a_valid$clock = clock;
-        a_window$clock = clock;
-        a_available$clock = clock;
-        a_end$clock = clock;
-        a_ipv4$clock = clock;
-        a_ipv6$clock = clock;
-        a_malformed$clock = clock;
-        a_fragment$clock = clock;
-        a_source$clock = clock;
-        a_destination$clock = clock;
-        a_next_header$clock = clock;
-        a_offset$clock = clock;
-        b_valid$clock = clock;
-        b_window$clock = clock;
-        b_available$clock = clock;
-        b_end$clock = clock;
-        b_ipv4$clock = clock;
-        b_ipv6$clock = clock;
-        b_malformed$clock = clock;
-        b_fragment$clock = clock;
-        b_source$clock = clock;
-        b_destination$clock = clock;
-        b_ex_source$clock = clock;
-        b_has_ex_source$clock = clock;
-        b_ex_destination$clock = clock;
-        b_has_ex_destination$clock = clock;
-        b_next_header$clock = clock;
-        b_offset$clock = clock;
-        c_valid$clock = clock;
-        c_window$clock = clock;
-        c_available$clock = clock;
-        c_end$clock = clock;
-        c_ipv4$clock = clock;
-        c_ipv6$clock = clock;
-        c_malformed$clock = clock;
-        c_fragment$clock = clock;
-        c_source$clock = clock;
-        c_destination$clock = clock;
-        c_ex_source$clock = clock;
-        c_has_ex_source$clock = clock;
-        c_ex_destination$clock = clock;
-        c_has_ex_destination$clock = clock;
-        c_next_header$clock = clock;
-        c_offset$clock = clock;
-        d_valid$clock = clock;
-        d_tuple$clock = clock;
-        d_type$clock = clock;
-        d_flags$clock = clock;
-        a_valid$d = a_valid$q;
-        a_window$d = a_window$q;
-        a_available$d = a_available$q;
-        a_end$d = a_end$q;
-        a_ipv4$d = a_ipv4$q;
-        a_ipv6$d = a_ipv6$q;
-        a_malformed$d = a_malformed$q;
-        a_fragment$d = a_fragment$q;
-        a_source$d = a_source$q;
-        a_destination$d = a_destination$q;
-        a_next_header$d = a_next_header$q;
-        a_offset$d = a_offset$q;
-        b_valid$d = b_valid$q;
-        b_window$d = b_window$q;
-        b_available$d = b_available$q;
-        b_end$d = b_end$q;
-        b_ipv4$d = b_ipv4$q;
-        b_ipv6$d = b_ipv6$q;
-        b_malformed$d = b_malformed$q;
-        b_fragment$d = b_fragment$q;
-        b_source$d = b_source$q;
-        b_destination$d = b_destination$q;
-        b_ex_source$d = b_ex_source$q;
-        b_has_ex_source$d = b_has_ex_source$q;
-        b_ex_destination$d = b_ex_destination$q;
-        b_has_ex_destination$d = b_has_ex_destination$q;
-        b_next_header$d = b_next_header$q;
-        b_offset$d = b_offset$q;
-        c_valid$d = c_valid$q;
-        c_window$d = c_window$q;
-        c_available$d = c_available$q;
-        c_end$d = c_end$q;
-        c_ipv4$d = c_ipv4$q;
-        c_ipv6$d = c_ipv6$q;
-        c_malformed$d = c_malformed$q;
-        c_fragment$d = c_fragment$q;
-        c_source$d = c_source$q;
-        c_destination$d = c_destination$q;
-        c_ex_source$d = c_ex_source$q;
-        c_has_ex_source$d = c_has_ex_source$q;
-        c_ex_destination$d = c_ex_destination$q;
-        c_has_ex_destination$d = c_has_ex_destination$q;
-        c_next_header$d = c_next_header$q;
-        c_offset$d = c_offset$q;
-        d_valid$d = d_valid$q;
-        d_tuple$d = d_tuple$q;
-        d_type$d = d_type$q;
-        d_flags$d = d_flags$q;
-        layer3$window = in_window;
-        layer3$length = in_length;
-        ext1$window = a_window$q;
-        ext1$available = a_available$q;
-        ext1$datagram_end = a_end$q;
-        ext1$ipv6 = a_ipv6$q;
-        ext1$offset = a_offset$q;
-        ext1$next_header = a_next_header$q;
-        ext1$ex_source = 32'h0;
-        ext1$has_ex_source = 1'b0;
-        ext1$ex_destination = 32'h0;
-        ext1$has_ex_destination = 1'b0;
-        ext1$fragment = a_fragment$q;
-        ext1$malformed = a_malformed$q;
-        ext2$window = a_window$q;
-        ext2$available = a_available$q;
-        ext2$datagram_end = a_end$q;
-        ext2$ipv6 = a_ipv6$q;
-        ext2$offset = ext1$offset_out;
-        ext2$next_header = ext1$next_header_out;
-        ext2$ex_source = ext1$ex_source_out;
-        ext2$has_ex_source = ext1$has_ex_source_out;
-        ext2$ex_destination = ext1$ex_destination_out;
-        ext2$has_ex_destination = ext1$has_ex_destination_out;
-        ext2$fragment = ext1$fragment_out;
-        ext2$malformed = ext1$malformed_out;
-        ext3$window = b_window$q;
-        ext3$available = b_available$q;
-        ext3$datagram_end = b_end$q;
-        ext3$ipv6 = b_ipv6$q;
-        ext3$offset = b_offset$q;
-        ext3$next_header = b_next_header$q;
-        ext3$ex_source = b_ex_source$q;
-        ext3$has_ex_source = b_has_ex_source$q;
-        ext3$ex_destination = b_ex_destination$q;
-        ext3$has_ex_destination = b_has_ex_destination$q;
-        ext3$fragment = b_fragment$q;
-        ext3$malformed = b_malformed$q;
-        ext4$window = b_window$q;
-        ext4$available = b_available$q;
-        ext4$datagram_end = b_end$q;
-        ext4$ipv6 = b_ipv6$q;
-        ext4$offset = ext3$offset_out;
-        ext4$next_header = ext3$next_header_out;
-        ext4$ex_source = ext3$ex_source_out;
-        ext4$has_ex_source = ext3$has_ex_source_out;
-        ext4$ex_destination = ext3$ex_destination_out;
-        ext4$has_ex_destination = ext3$has_ex_destination_out;
-        ext4$fragment = ext3$fragment_out;
-        ext4$malformed = ext3$malformed_out;
-        layer4$window = c_window$q;
-        layer4$available = c_available$q;
-        layer4$datagram_end = c_end$q;
-        layer4$ipv4 = c_ipv4$q;
-        layer4$ipv6 = c_ipv6$q;
-        layer4$malformed = c_malformed$q;
-        layer4$fragment = c_fragment$q;
-        layer4$source = c_source$q;
-        layer4$destination = c_destination$q;
-        layer4$ex_source = c_ex_source$q;
-        layer4$has_ex_source = c_has_ex_source$q;
-        layer4$ex_destination = c_ex_destination$q;
-        layer4$has_ex_destination = c_has_ex_destination$q;
-        layer4$next_header = c_next_header$q;
-        layer4$offset = c_offset$q;
-        layer4$enabled = enabled;
-        if (advance) begin
-            a_valid$d = in_valid;
-            a_window$d = in_window;
-            a_available$d = layer3$available;
-            a_end$d = layer3$datagram_end;
-            a_ipv4$d = layer3$ipv4;
-            a_ipv6$d = layer3$ipv6;
-            a_malformed$d = layer3$malformed;
-            a_fragment$d = layer3$fragment;
-            a_source$d = layer3$source;
-            a_destination$d = layer3$destination;
-            a_next_header$d = layer3$next_header;
-            a_offset$d = layer3$offset;
-            b_valid$d = a_valid$q;
-            b_window$d = a_window$q;
-            b_available$d = a_available$q;
-            b_end$d = a_end$q;
-            b_ipv4$d = a_ipv4$q;
-            b_ipv6$d = a_ipv6$q;
-            b_malformed$d = ext2$malformed_out;
-            b_fragment$d = ext2$fragment_out;
-            b_source$d = a_source$q;
-            b_destination$d = a_destination$q;
-            b_ex_source$d = ext2$ex_source_out;
-            b_has_ex_source$d = ext2$has_ex_source_out;
-            b_ex_destination$d = ext2$ex_destination_out;
-            b_has_ex_destination$d = ext2$has_ex_destination_out;
-            b_next_header$d = ext2$next_header_out;
-            b_offset$d = ext2$offset_out;
-            c_valid$d = b_valid$q;
-            c_window$d = b_window$q;
-            c_available$d = b_available$q;
-            c_end$d = b_end$q;
-            c_ipv4$d = b_ipv4$q;
-            c_ipv6$d = b_ipv6$q;
-            c_malformed$d = ext4$malformed_out;
-            c_fragment$d = ext4$fragment_out;
-            c_source$d = b_source$q;
-            c_destination$d = b_destination$q;
-            c_ex_source$d = ext4$ex_source_out;
-            c_has_ex_source$d = ext4$has_ex_source_out;
-            c_ex_destination$d = ext4$ex_destination_out;
-            c_has_ex_destination$d = ext4$has_ex_destination_out;
-            c_next_header$d = ext4$next_header_out;
-            c_offset$d = ext4$offset_out;
-            d_valid$d = c_valid$q;
-            d_tuple$d = layer4$tuple;
-            d_type$d = layer4$hash_type;
-            d_flags$d = layer4$flags;
-        end
-        if (reset) begin
-            a_valid$d = 1'b0;
-            b_valid$d = 1'b0;
-            c_valid$d = 1'b0;
-            d_valid$d = 1'b0;
-        end
-        out_valid = d_valid$q;
-        out_tuple = d_tuple$q;
-        out_type = d_type$q;
-        out_flags = d_flags$q;
-    end
-    
-endmodule // rss_core__parser
-
-
-module rss_core__parser__a_available(d,q,clock);
-    
-    // Module arguments
-    input wire  [17:0] d;
-    output reg  [17:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 18'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__a_available
-
-
-module rss_core__parser__a_destination(d,q,clock);
-    
-    // Module arguments
-    input wire  [127:0] d;
-    output reg  [127:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 128'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__a_destination
-
-
-module rss_core__parser__a_end(d,q,clock);
-    
-    // Module arguments
-    input wire  [17:0] d;
-    output reg  [17:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 18'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__a_end
-
-
-module rss_core__parser__a_fragment(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__a_fragment
-
-
-module rss_core__parser__a_ipv4(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__a_ipv4
-
-
-module rss_core__parser__a_ipv6(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__a_ipv6
-
-
-module rss_core__parser__a_malformed(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__a_malformed
-
-
-module rss_core__parser__a_next_header(d,q,clock);
-    
-    // Module arguments
-    input wire  [7:0] d;
-    output reg  [7:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 8'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__a_next_header
-
-
-module rss_core__parser__a_offset(d,q,clock);
-    
-    // Module arguments
-    input wire  [17:0] d;
-    output reg  [17:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 18'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__a_offset
-
-
-module rss_core__parser__a_source(d,q,clock);
-    
-    // Module arguments
-    input wire  [127:0] d;
-    output reg  [127:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 128'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__a_source
-
-
-module rss_core__parser__a_valid(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__a_valid
-
-
-module rss_core__parser__a_window(d,q,clock);
-    
-    // Module arguments
-    input wire  [1023:0] d;
-    output reg  [1023:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1024'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__a_window
-
-
-module rss_core__parser__b_available(d,q,clock);
-    
-    // Module arguments
-    input wire  [17:0] d;
-    output reg  [17:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 18'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__b_available
-
-
-module rss_core__parser__b_destination(d,q,clock);
-    
-    // Module arguments
-    input wire  [127:0] d;
-    output reg  [127:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 128'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__b_destination
-
-
-module rss_core__parser__b_end(d,q,clock);
-    
-    // Module arguments
-    input wire  [17:0] d;
-    output reg  [17:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 18'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__b_end
-
-
-module rss_core__parser__b_ex_destination(d,q,clock);
-    
-    // Module arguments
-    input wire  [127:0] d;
-    output reg  [127:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 128'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__b_ex_destination
-
-
-module rss_core__parser__b_ex_source(d,q,clock);
-    
-    // Module arguments
-    input wire  [127:0] d;
-    output reg  [127:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 128'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__b_ex_source
-
-
-module rss_core__parser__b_fragment(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__b_fragment
-
-
-module rss_core__parser__b_has_ex_destination(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__b_has_ex_destination
-
-
-module rss_core__parser__b_has_ex_source(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__b_has_ex_source
-
-
-module rss_core__parser__b_ipv4(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__b_ipv4
-
-
-module rss_core__parser__b_ipv6(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__b_ipv6
-
-
-module rss_core__parser__b_malformed(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__b_malformed
-
-
-module rss_core__parser__b_next_header(d,q,clock);
-    
-    // Module arguments
-    input wire  [7:0] d;
-    output reg  [7:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 8'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__b_next_header
-
-
-module rss_core__parser__b_offset(d,q,clock);
-    
-    // Module arguments
-    input wire  [17:0] d;
-    output reg  [17:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 18'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__b_offset
-
-
-module rss_core__parser__b_source(d,q,clock);
-    
-    // Module arguments
-    input wire  [127:0] d;
-    output reg  [127:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 128'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__b_source
-
-
-module rss_core__parser__b_valid(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__b_valid
-
-
-module rss_core__parser__b_window(d,q,clock);
-    
-    // Module arguments
-    input wire  [1023:0] d;
-    output reg  [1023:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1024'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__b_window
-
-
-module rss_core__parser__c_available(d,q,clock);
-    
-    // Module arguments
-    input wire  [17:0] d;
-    output reg  [17:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 18'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__c_available
-
-
-module rss_core__parser__c_destination(d,q,clock);
-    
-    // Module arguments
-    input wire  [127:0] d;
-    output reg  [127:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 128'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__c_destination
-
-
-module rss_core__parser__c_end(d,q,clock);
-    
-    // Module arguments
-    input wire  [17:0] d;
-    output reg  [17:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 18'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__c_end
-
-
-module rss_core__parser__c_ex_destination(d,q,clock);
-    
-    // Module arguments
-    input wire  [127:0] d;
-    output reg  [127:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 128'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__c_ex_destination
-
-
-module rss_core__parser__c_ex_source(d,q,clock);
-    
-    // Module arguments
-    input wire  [127:0] d;
-    output reg  [127:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 128'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__c_ex_source
-
-
-module rss_core__parser__c_fragment(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__c_fragment
-
-
-module rss_core__parser__c_has_ex_destination(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__c_has_ex_destination
-
-
-module rss_core__parser__c_has_ex_source(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__c_has_ex_source
-
-
-module rss_core__parser__c_ipv4(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__c_ipv4
-
-
-module rss_core__parser__c_ipv6(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__c_ipv6
-
-
-module rss_core__parser__c_malformed(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__c_malformed
-
-
-module rss_core__parser__c_next_header(d,q,clock);
-    
-    // Module arguments
-    input wire  [7:0] d;
-    output reg  [7:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 8'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__c_next_header
-
-
-module rss_core__parser__c_offset(d,q,clock);
-    
-    // Module arguments
-    input wire  [17:0] d;
-    output reg  [17:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 18'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__c_offset
-
-
-module rss_core__parser__c_source(d,q,clock);
-    
-    // Module arguments
-    input wire  [127:0] d;
-    output reg  [127:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 128'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__c_source
-
-
-module rss_core__parser__c_valid(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__c_valid
-
-
-module rss_core__parser__c_window(d,q,clock);
-    
-    // Module arguments
-    input wire  [1023:0] d;
-    output reg  [1023:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1024'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__c_window
-
-
-module rss_core__parser__d_flags(d,q,clock);
-    
-    // Module arguments
-    input wire  [1:0] d;
-    output reg  [1:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 2'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__d_flags
-
-
-module rss_core__parser__d_tuple(d,q,clock);
-    
-    // Module arguments
-    input wire  [287:0] d;
-    output reg  [287:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 288'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__d_tuple
-
-
-module rss_core__parser__d_type(d,q,clock);
-    
-    // Module arguments
-    input wire  [8:0] d;
-    output reg  [8:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 9'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__d_type
-
-
-module rss_core__parser__d_valid(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__parser__d_valid
-
-
-module rss_core__parser__ext1(window,available,datagram_end,ipv6,offset,next_header,ex_source,has_ex_source,ex_destination,has_ex_destination,fragment,malformed,offset_out,next_header_out,ex_source_out,has_ex_source_out,ex_destination_out,has_ex_destination_out,fragment_out,malformed_out);
-    
-    // Module arguments
-    input wire  [1023:0] window;
-    input wire  [17:0] available;
-    input wire  [17:0] datagram_end;
-    input wire  ipv6;
-    input wire  [17:0] offset;
-    input wire  [7:0] next_header;
-    input wire  [127:0] ex_source;
-    input wire  has_ex_source;
-    input wire  [127:0] ex_destination;
-    input wire  has_ex_destination;
-    input wire  fragment;
-    input wire  malformed;
-    output reg  [17:0] offset_out;
-    output reg  [7:0] next_header_out;
-    output reg  [127:0] ex_source_out;
-    output reg  has_ex_source_out;
-    output reg  [127:0] ex_destination_out;
-    output reg  has_ex_destination_out;
-    output reg  fragment_out;
-    output reg  malformed_out;
-    
-    // Local signals
-    reg  step;
-    reg  [1343:0] padded;
-    reg  [10:0] slice_index;
-    reg  [319:0] slice;
-    reg  [17:0] length;
-    reg  [9:0] limit;
-    reg  [9:0] position;
-    reg  scanning;
-    reg  [7:0] option_type;
-    reg  [9:0] option_length;
-    reg  [9:0] type_index;
-    reg  [9:0] length_index;
-    reg  [9:0] data_index;
-    
-    // Update code
-    always @(*) begin
-        offset_out = offset;
-        next_header_out = next_header;
-        ex_source_out = ex_source;
-        has_ex_source_out = has_ex_source;
-        ex_destination_out = ex_destination;
-        has_ex_destination_out = has_ex_destination;
-        fragment_out = fragment;
-        malformed_out = malformed;
-        step = ipv6 & ~fragment & ~malformed & ((next_header == 64'h0) | (next_header == 64'h2b) | (next_header == 64'h2c) | (next_header == 64'h3c));
-        padded = ((window) & 1344'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h140;
-        slice_index = 32'h0;
-        if (offset <= 64'h80) begin
-            slice_index = 64'h400 - (((offset) & 11'h7ff) << 64'h3);
-        end
-        slice = padded[(slice_index)+:(320)];
-        length = (((slice[(32'h130)+:(8)]) & 18'h3ffff) + 64'h1) << 64'h3;
-        if (next_header == 64'h2c) begin
-            length = 64'h8;
-        end
-        limit = 64'h28;
-        if (length < 64'h28) begin
-            limit = length[(32'h0)+:(10)];
-        end
-        position = 64'h2;
-        scanning = 1'b0;
-        option_type = 32'h0;
-        option_length = 32'h0;
-        type_index = 32'h0;
-        length_index = 32'h0;
-        data_index = 32'h0;
-        if (step) begin
-            if ((offset + 64'h8 > datagram_end) | (offset + 64'h8 > available) | (offset + length > datagram_end) | (offset + length > available)) begin
-                malformed_out = 1'b1;
-            end
-            else begin
-                if ((next_header == 64'h2b) & (slice[(32'h128)+:(8)] == 64'h2) & (slice[(32'h120)+:(8)] == 64'h1) & (length == 64'h18)) begin
-                    ex_destination_out = slice[(32'h80)+:(128)];
-                    has_ex_destination_out = 1'b1;
-                end
-                if ((next_header == 64'h2c) & (|slice[(32'h123)+:(13)] | slice[32'h120])) begin
-                    fragment_out = 1'b1;
-                end
-                scanning = next_header == 64'h3c;
-                if (scanning & (position < limit)) begin
-                    type_index = 64'h138 - (position << 64'h3);
-                    length_index = 64'h130 - (position << 64'h3);
-                    data_index = 64'hb0 - (position << 64'h3);
-                    option_type = slice[(type_index)+:(8)];
-                    if (~|option_type) begin
-                        position = position + 64'h1;
-                    end
-                    else if (position + 64'h2 > limit) begin
-                        scanning = 1'b0;
-                    end
-                    else begin
-                        option_length = ((slice[(length_index)+:(8)]) & 10'h3ff);
-                        if (position + 64'h2 + option_length > limit) begin
-                            scanning = 1'b0;
-                        end
-                        else if ((option_type == 64'hc9) & (option_length == 64'h10)) begin
-                            ex_source_out = slice[(data_index)+:(128)];
-                            has_ex_source_out = 1'b1;
-                            position = position + 64'h12;
-                        end
-                        else begin
-                            position = position + 64'h2 + option_length;
-                        end
-                    end
-                end
-                if (scanning & (position < limit)) begin
-                    type_index = 64'h138 - (position << 64'h3);
-                    length_index = 64'h130 - (position << 64'h3);
-                    data_index = 64'hb0 - (position << 64'h3);
-                    option_type = slice[(type_index)+:(8)];
-                    if (~|option_type) begin
-                        position = position + 64'h1;
-                    end
-                    else if (position + 64'h2 > limit) begin
-                        scanning = 1'b0;
-                    end
-                    else begin
-                        option_length = ((slice[(length_index)+:(8)]) & 10'h3ff);
-                        if (position + 64'h2 + option_length > limit) begin
-                            scanning = 1'b0;
-                        end
-                        else if ((option_type == 64'hc9) & (option_length == 64'h10)) begin
-                            ex_source_out = slice[(data_index)+:(128)];
-                            has_ex_source_out = 1'b1;
-                            position = position + 64'h12;
-                        end
-                        else begin
-                            position = position + 64'h2 + option_length;
-                        end
-                    end
-                end
-                if (scanning & (position < limit)) begin
-                    type_index = 64'h138 - (position << 64'h3);
-                    length_index = 64'h130 - (position << 64'h3);
-                    data_index = 64'hb0 - (position << 64'h3);
-                    option_type = slice[(type_index)+:(8)];
-                    if (~|option_type) begin
-                        position = position + 64'h1;
-                    end
-                    else if (position + 64'h2 > limit) begin
-                        scanning = 1'b0;
-                    end
-                    else begin
-                        option_length = ((slice[(length_index)+:(8)]) & 10'h3ff);
-                        if (position + 64'h2 + option_length > limit) begin
-                            scanning = 1'b0;
-                        end
-                        else if ((option_type == 64'hc9) & (option_length == 64'h10)) begin
-                            ex_source_out = slice[(data_index)+:(128)];
-                            has_ex_source_out = 1'b1;
-                            position = position + 64'h12;
-                        end
-                        else begin
-                            position = position + 64'h2 + option_length;
-                        end
-                    end
-                end
-                if (scanning & (position < limit)) begin
-                    type_index = 64'h138 - (position << 64'h3);
-                    length_index = 64'h130 - (position << 64'h3);
-                    data_index = 64'hb0 - (position << 64'h3);
-                    option_type = slice[(type_index)+:(8)];
-                    if (~|option_type) begin
-                        position = position + 64'h1;
-                    end
-                    else if (position + 64'h2 > limit) begin
-                        scanning = 1'b0;
-                    end
-                    else begin
-                        option_length = ((slice[(length_index)+:(8)]) & 10'h3ff);
-                        if (position + 64'h2 + option_length > limit) begin
-                            scanning = 1'b0;
-                        end
-                        else if ((option_type == 64'hc9) & (option_length == 64'h10)) begin
-                            ex_source_out = slice[(data_index)+:(128)];
-                            has_ex_source_out = 1'b1;
-                            position = position + 64'h12;
-                        end
-                        else begin
-                            position = position + 64'h2 + option_length;
-                        end
-                    end
-                end
-                offset_out = offset + length;
-                next_header_out = slice[(32'h138)+:(8)];
-            end
-        end
-    end
-    
-endmodule // rss_core__parser__ext1
-
-
-module rss_core__parser__ext2(window,available,datagram_end,ipv6,offset,next_header,ex_source,has_ex_source,ex_destination,has_ex_destination,fragment,malformed,offset_out,next_header_out,ex_source_out,has_ex_source_out,ex_destination_out,has_ex_destination_out,fragment_out,malformed_out);
-    
-    // Module arguments
-    input wire  [1023:0] window;
-    input wire  [17:0] available;
-    input wire  [17:0] datagram_end;
-    input wire  ipv6;
-    input wire  [17:0] offset;
-    input wire  [7:0] next_header;
-    input wire  [127:0] ex_source;
-    input wire  has_ex_source;
-    input wire  [127:0] ex_destination;
-    input wire  has_ex_destination;
-    input wire  fragment;
-    input wire  malformed;
-    output reg  [17:0] offset_out;
-    output reg  [7:0] next_header_out;
-    output reg  [127:0] ex_source_out;
-    output reg  has_ex_source_out;
-    output reg  [127:0] ex_destination_out;
-    output reg  has_ex_destination_out;
-    output reg  fragment_out;
-    output reg  malformed_out;
-    
-    // Local signals
-    reg  step;
-    reg  [1343:0] padded;
-    reg  [10:0] slice_index;
-    reg  [319:0] slice;
-    reg  [17:0] length;
-    reg  [9:0] limit;
-    reg  [9:0] position;
-    reg  scanning;
-    reg  [7:0] option_type;
-    reg  [9:0] option_length;
-    reg  [9:0] type_index;
-    reg  [9:0] length_index;
-    reg  [9:0] data_index;
-    
-    // Update code
-    always @(*) begin
-        offset_out = offset;
-        next_header_out = next_header;
-        ex_source_out = ex_source;
-        has_ex_source_out = has_ex_source;
-        ex_destination_out = ex_destination;
-        has_ex_destination_out = has_ex_destination;
-        fragment_out = fragment;
-        malformed_out = malformed;
-        step = ipv6 & ~fragment & ~malformed & ((next_header == 64'h0) | (next_header == 64'h2b) | (next_header == 64'h2c) | (next_header == 64'h3c));
-        padded = ((window) & 1344'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h140;
-        slice_index = 32'h0;
-        if (offset <= 64'h80) begin
-            slice_index = 64'h400 - (((offset) & 11'h7ff) << 64'h3);
-        end
-        slice = padded[(slice_index)+:(320)];
-        length = (((slice[(32'h130)+:(8)]) & 18'h3ffff) + 64'h1) << 64'h3;
-        if (next_header == 64'h2c) begin
-            length = 64'h8;
-        end
-        limit = 64'h28;
-        if (length < 64'h28) begin
-            limit = length[(32'h0)+:(10)];
-        end
-        position = 64'h2;
-        scanning = 1'b0;
-        option_type = 32'h0;
-        option_length = 32'h0;
-        type_index = 32'h0;
-        length_index = 32'h0;
-        data_index = 32'h0;
-        if (step) begin
-            if ((offset + 64'h8 > datagram_end) | (offset + 64'h8 > available) | (offset + length > datagram_end) | (offset + length > available)) begin
-                malformed_out = 1'b1;
-            end
-            else begin
-                if ((next_header == 64'h2b) & (slice[(32'h128)+:(8)] == 64'h2) & (slice[(32'h120)+:(8)] == 64'h1) & (length == 64'h18)) begin
-                    ex_destination_out = slice[(32'h80)+:(128)];
-                    has_ex_destination_out = 1'b1;
-                end
-                if ((next_header == 64'h2c) & (|slice[(32'h123)+:(13)] | slice[32'h120])) begin
-                    fragment_out = 1'b1;
-                end
-                scanning = next_header == 64'h3c;
-                if (scanning & (position < limit)) begin
-                    type_index = 64'h138 - (position << 64'h3);
-                    length_index = 64'h130 - (position << 64'h3);
-                    data_index = 64'hb0 - (position << 64'h3);
-                    option_type = slice[(type_index)+:(8)];
-                    if (~|option_type) begin
-                        position = position + 64'h1;
-                    end
-                    else if (position + 64'h2 > limit) begin
-                        scanning = 1'b0;
-                    end
-                    else begin
-                        option_length = ((slice[(length_index)+:(8)]) & 10'h3ff);
-                        if (position + 64'h2 + option_length > limit) begin
-                            scanning = 1'b0;
-                        end
-                        else if ((option_type == 64'hc9) & (option_length == 64'h10)) begin
-                            ex_source_out = slice[(data_index)+:(128)];
-                            has_ex_source_out = 1'b1;
-                            position = position + 64'h12;
-                        end
-                        else begin
-                            position = position + 64'h2 + option_length;
-                        end
-                    end
-                end
-                if (scanning & (position < limit)) begin
-                    type_index = 64'h138 - (position << 64'h3);
-                    length_index = 64'h130 - (position << 64'h3);
-                    data_index = 64'hb0 - (position << 64'h3);
-                    option_type = slice[(type_index)+:(8)];
-                    if (~|option_type) begin
-                        position = position + 64'h1;
-                    end
-                    else if (position + 64'h2 > limit) begin
-                        scanning = 1'b0;
-                    end
-                    else begin
-                        option_length = ((slice[(length_index)+:(8)]) & 10'h3ff);
-                        if (position + 64'h2 + option_length > limit) begin
-                            scanning = 1'b0;
-                        end
-                        else if ((option_type == 64'hc9) & (option_length == 64'h10)) begin
-                            ex_source_out = slice[(data_index)+:(128)];
-                            has_ex_source_out = 1'b1;
-                            position = position + 64'h12;
-                        end
-                        else begin
-                            position = position + 64'h2 + option_length;
-                        end
-                    end
-                end
-                if (scanning & (position < limit)) begin
-                    type_index = 64'h138 - (position << 64'h3);
-                    length_index = 64'h130 - (position << 64'h3);
-                    data_index = 64'hb0 - (position << 64'h3);
-                    option_type = slice[(type_index)+:(8)];
-                    if (~|option_type) begin
-                        position = position + 64'h1;
-                    end
-                    else if (position + 64'h2 > limit) begin
-                        scanning = 1'b0;
-                    end
-                    else begin
-                        option_length = ((slice[(length_index)+:(8)]) & 10'h3ff);
-                        if (position + 64'h2 + option_length > limit) begin
-                            scanning = 1'b0;
-                        end
-                        else if ((option_type == 64'hc9) & (option_length == 64'h10)) begin
-                            ex_source_out = slice[(data_index)+:(128)];
-                            has_ex_source_out = 1'b1;
-                            position = position + 64'h12;
-                        end
-                        else begin
-                            position = position + 64'h2 + option_length;
-                        end
-                    end
-                end
-                if (scanning & (position < limit)) begin
-                    type_index = 64'h138 - (position << 64'h3);
-                    length_index = 64'h130 - (position << 64'h3);
-                    data_index = 64'hb0 - (position << 64'h3);
-                    option_type = slice[(type_index)+:(8)];
-                    if (~|option_type) begin
-                        position = position + 64'h1;
-                    end
-                    else if (position + 64'h2 > limit) begin
-                        scanning = 1'b0;
-                    end
-                    else begin
-                        option_length = ((slice[(length_index)+:(8)]) & 10'h3ff);
-                        if (position + 64'h2 + option_length > limit) begin
-                            scanning = 1'b0;
-                        end
-                        else if ((option_type == 64'hc9) & (option_length == 64'h10)) begin
-                            ex_source_out = slice[(data_index)+:(128)];
-                            has_ex_source_out = 1'b1;
-                            position = position + 64'h12;
-                        end
-                        else begin
-                            position = position + 64'h2 + option_length;
-                        end
-                    end
-                end
-                offset_out = offset + length;
-                next_header_out = slice[(32'h138)+:(8)];
-            end
-        end
-    end
-    
-endmodule // rss_core__parser__ext2
-
-
-module rss_core__parser__ext3(window,available,datagram_end,ipv6,offset,next_header,ex_source,has_ex_source,ex_destination,has_ex_destination,fragment,malformed,offset_out,next_header_out,ex_source_out,has_ex_source_out,ex_destination_out,has_ex_destination_out,fragment_out,malformed_out);
-    
-    // Module arguments
-    input wire  [1023:0] window;
-    input wire  [17:0] available;
-    input wire  [17:0] datagram_end;
-    input wire  ipv6;
-    input wire  [17:0] offset;
-    input wire  [7:0] next_header;
-    input wire  [127:0] ex_source;
-    input wire  has_ex_source;
-    input wire  [127:0] ex_destination;
-    input wire  has_ex_destination;
-    input wire  fragment;
-    input wire  malformed;
-    output reg  [17:0] offset_out;
-    output reg  [7:0] next_header_out;
-    output reg  [127:0] ex_source_out;
-    output reg  has_ex_source_out;
-    output reg  [127:0] ex_destination_out;
-    output reg  has_ex_destination_out;
-    output reg  fragment_out;
-    output reg  malformed_out;
-    
-    // Local signals
-    reg  step;
-    reg  [1343:0] padded;
-    reg  [10:0] slice_index;
-    reg  [319:0] slice;
-    reg  [17:0] length;
-    reg  [9:0] limit;
-    reg  [9:0] position;
-    reg  scanning;
-    reg  [7:0] option_type;
-    reg  [9:0] option_length;
-    reg  [9:0] type_index;
-    reg  [9:0] length_index;
-    reg  [9:0] data_index;
-    
-    // Update code
-    always @(*) begin
-        offset_out = offset;
-        next_header_out = next_header;
-        ex_source_out = ex_source;
-        has_ex_source_out = has_ex_source;
-        ex_destination_out = ex_destination;
-        has_ex_destination_out = has_ex_destination;
-        fragment_out = fragment;
-        malformed_out = malformed;
-        step = ipv6 & ~fragment & ~malformed & ((next_header == 64'h0) | (next_header == 64'h2b) | (next_header == 64'h2c) | (next_header == 64'h3c));
-        padded = ((window) & 1344'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h140;
-        slice_index = 32'h0;
-        if (offset <= 64'h80) begin
-            slice_index = 64'h400 - (((offset) & 11'h7ff) << 64'h3);
-        end
-        slice = padded[(slice_index)+:(320)];
-        length = (((slice[(32'h130)+:(8)]) & 18'h3ffff) + 64'h1) << 64'h3;
-        if (next_header == 64'h2c) begin
-            length = 64'h8;
-        end
-        limit = 64'h28;
-        if (length < 64'h28) begin
-            limit = length[(32'h0)+:(10)];
-        end
-        position = 64'h2;
-        scanning = 1'b0;
-        option_type = 32'h0;
-        option_length = 32'h0;
-        type_index = 32'h0;
-        length_index = 32'h0;
-        data_index = 32'h0;
-        if (step) begin
-            if ((offset + 64'h8 > datagram_end) | (offset + 64'h8 > available) | (offset + length > datagram_end) | (offset + length > available)) begin
-                malformed_out = 1'b1;
-            end
-            else begin
-                if ((next_header == 64'h2b) & (slice[(32'h128)+:(8)] == 64'h2) & (slice[(32'h120)+:(8)] == 64'h1) & (length == 64'h18)) begin
-                    ex_destination_out = slice[(32'h80)+:(128)];
-                    has_ex_destination_out = 1'b1;
-                end
-                if ((next_header == 64'h2c) & (|slice[(32'h123)+:(13)] | slice[32'h120])) begin
-                    fragment_out = 1'b1;
-                end
-                scanning = next_header == 64'h3c;
-                if (scanning & (position < limit)) begin
-                    type_index = 64'h138 - (position << 64'h3);
-                    length_index = 64'h130 - (position << 64'h3);
-                    data_index = 64'hb0 - (position << 64'h3);
-                    option_type = slice[(type_index)+:(8)];
-                    if (~|option_type) begin
-                        position = position + 64'h1;
-                    end
-                    else if (position + 64'h2 > limit) begin
-                        scanning = 1'b0;
-                    end
-                    else begin
-                        option_length = ((slice[(length_index)+:(8)]) & 10'h3ff);
-                        if (position + 64'h2 + option_length > limit) begin
-                            scanning = 1'b0;
-                        end
-                        else if ((option_type == 64'hc9) & (option_length == 64'h10)) begin
-                            ex_source_out = slice[(data_index)+:(128)];
-                            has_ex_source_out = 1'b1;
-                            position = position + 64'h12;
-                        end
-                        else begin
-                            position = position + 64'h2 + option_length;
-                        end
-                    end
-                end
-                if (scanning & (position < limit)) begin
-                    type_index = 64'h138 - (position << 64'h3);
-                    length_index = 64'h130 - (position << 64'h3);
-                    data_index = 64'hb0 - (position << 64'h3);
-                    option_type = slice[(type_index)+:(8)];
-                    if (~|option_type) begin
-                        position = position + 64'h1;
-                    end
-                    else if (position + 64'h2 > limit) begin
-                        scanning = 1'b0;
-                    end
-                    else begin
-                        option_length = ((slice[(length_index)+:(8)]) & 10'h3ff);
-                        if (position + 64'h2 + option_length > limit) begin
-                            scanning = 1'b0;
-                        end
-                        else if ((option_type == 64'hc9) & (option_length == 64'h10)) begin
-                            ex_source_out = slice[(data_index)+:(128)];
-                            has_ex_source_out = 1'b1;
-                            position = position + 64'h12;
-                        end
-                        else begin
-                            position = position + 64'h2 + option_length;
-                        end
-                    end
-                end
-                if (scanning & (position < limit)) begin
-                    type_index = 64'h138 - (position << 64'h3);
-                    length_index = 64'h130 - (position << 64'h3);
-                    data_index = 64'hb0 - (position << 64'h3);
-                    option_type = slice[(type_index)+:(8)];
-                    if (~|option_type) begin
-                        position = position + 64'h1;
-                    end
-                    else if (position + 64'h2 > limit) begin
-                        scanning = 1'b0;
-                    end
-                    else begin
-                        option_length = ((slice[(length_index)+:(8)]) & 10'h3ff);
-                        if (position + 64'h2 + option_length > limit) begin
-                            scanning = 1'b0;
-                        end
-                        else if ((option_type == 64'hc9) & (option_length == 64'h10)) begin
-                            ex_source_out = slice[(data_index)+:(128)];
-                            has_ex_source_out = 1'b1;
-                            position = position + 64'h12;
-                        end
-                        else begin
-                            position = position + 64'h2 + option_length;
-                        end
-                    end
-                end
-                if (scanning & (position < limit)) begin
-                    type_index = 64'h138 - (position << 64'h3);
-                    length_index = 64'h130 - (position << 64'h3);
-                    data_index = 64'hb0 - (position << 64'h3);
-                    option_type = slice[(type_index)+:(8)];
-                    if (~|option_type) begin
-                        position = position + 64'h1;
-                    end
-                    else if (position + 64'h2 > limit) begin
-                        scanning = 1'b0;
-                    end
-                    else begin
-                        option_length = ((slice[(length_index)+:(8)]) & 10'h3ff);
-                        if (position + 64'h2 + option_length > limit) begin
-                            scanning = 1'b0;
-                        end
-                        else if ((option_type == 64'hc9) & (option_length == 64'h10)) begin
-                            ex_source_out = slice[(data_index)+:(128)];
-                            has_ex_source_out = 1'b1;
-                            position = position + 64'h12;
-                        end
-                        else begin
-                            position = position + 64'h2 + option_length;
-                        end
-                    end
-                end
-                offset_out = offset + length;
-                next_header_out = slice[(32'h138)+:(8)];
-            end
-        end
-    end
-    
-endmodule // rss_core__parser__ext3
-
-
-module rss_core__parser__ext4(window,available,datagram_end,ipv6,offset,next_header,ex_source,has_ex_source,ex_destination,has_ex_destination,fragment,malformed,offset_out,next_header_out,ex_source_out,has_ex_source_out,ex_destination_out,has_ex_destination_out,fragment_out,malformed_out);
-    
-    // Module arguments
-    input wire  [1023:0] window;
-    input wire  [17:0] available;
-    input wire  [17:0] datagram_end;
-    input wire  ipv6;
-    input wire  [17:0] offset;
-    input wire  [7:0] next_header;
-    input wire  [127:0] ex_source;
-    input wire  has_ex_source;
-    input wire  [127:0] ex_destination;
-    input wire  has_ex_destination;
-    input wire  fragment;
-    input wire  malformed;
-    output reg  [17:0] offset_out;
-    output reg  [7:0] next_header_out;
-    output reg  [127:0] ex_source_out;
-    output reg  has_ex_source_out;
-    output reg  [127:0] ex_destination_out;
-    output reg  has_ex_destination_out;
-    output reg  fragment_out;
-    output reg  malformed_out;
-    
-    // Local signals
-    reg  step;
-    reg  [1343:0] padded;
-    reg  [10:0] slice_index;
-    reg  [319:0] slice;
-    reg  [17:0] length;
-    reg  [9:0] limit;
-    reg  [9:0] position;
-    reg  scanning;
-    reg  [7:0] option_type;
-    reg  [9:0] option_length;
-    reg  [9:0] type_index;
-    reg  [9:0] length_index;
-    reg  [9:0] data_index;
-    
-    // Update code
-    always @(*) begin
-        offset_out = offset;
-        next_header_out = next_header;
-        ex_source_out = ex_source;
-        has_ex_source_out = has_ex_source;
-        ex_destination_out = ex_destination;
-        has_ex_destination_out = has_ex_destination;
-        fragment_out = fragment;
-        malformed_out = malformed;
-        step = ipv6 & ~fragment & ~malformed & ((next_header == 64'h0) | (next_header == 64'h2b) | (next_header == 64'h2c) | (next_header == 64'h3c));
-        padded = ((window) & 1344'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h140;
-        slice_index = 32'h0;
-        if (offset <= 64'h80) begin
-            slice_index = 64'h400 - (((offset) & 11'h7ff) << 64'h3);
-        end
-        slice = padded[(slice_index)+:(320)];
-        length = (((slice[(32'h130)+:(8)]) & 18'h3ffff) + 64'h1) << 64'h3;
-        if (next_header == 64'h2c) begin
-            length = 64'h8;
-        end
-        limit = 64'h28;
-        if (length < 64'h28) begin
-            limit = length[(32'h0)+:(10)];
-        end
-        position = 64'h2;
-        scanning = 1'b0;
-        option_type = 32'h0;
-        option_length = 32'h0;
-        type_index = 32'h0;
-        length_index = 32'h0;
-        data_index = 32'h0;
-        if (step) begin
-            if ((offset + 64'h8 > datagram_end) | (offset + 64'h8 > available) | (offset + length > datagram_end) | (offset + length > available)) begin
-                malformed_out = 1'b1;
-            end
-            else begin
-                if ((next_header == 64'h2b) & (slice[(32'h128)+:(8)] == 64'h2) & (slice[(32'h120)+:(8)] == 64'h1) & (length == 64'h18)) begin
-                    ex_destination_out = slice[(32'h80)+:(128)];
-                    has_ex_destination_out = 1'b1;
-                end
-                if ((next_header == 64'h2c) & (|slice[(32'h123)+:(13)] | slice[32'h120])) begin
-                    fragment_out = 1'b1;
-                end
-                scanning = next_header == 64'h3c;
-                if (scanning & (position < limit)) begin
-                    type_index = 64'h138 - (position << 64'h3);
-                    length_index = 64'h130 - (position << 64'h3);
-                    data_index = 64'hb0 - (position << 64'h3);
-                    option_type = slice[(type_index)+:(8)];
-                    if (~|option_type) begin
-                        position = position + 64'h1;
-                    end
-                    else if (position + 64'h2 > limit) begin
-                        scanning = 1'b0;
-                    end
-                    else begin
-                        option_length = ((slice[(length_index)+:(8)]) & 10'h3ff);
-                        if (position + 64'h2 + option_length > limit) begin
-                            scanning = 1'b0;
-                        end
-                        else if ((option_type == 64'hc9) & (option_length == 64'h10)) begin
-                            ex_source_out = slice[(data_index)+:(128)];
-                            has_ex_source_out = 1'b1;
-                            position = position + 64'h12;
-                        end
-                        else begin
-                            position = position + 64'h2 + option_length;
-                        end
-                    end
-                end
-                if (scanning & (position < limit)) begin
-                    type_index = 64'h138 - (position << 64'h3);
-                    length_index = 64'h130 - (position << 64'h3);
-                    data_index = 64'hb0 - (position << 64'h3);
-                    option_type = slice[(type_index)+:(8)];
-                    if (~|option_type) begin
-                        position = position + 64'h1;
-                    end
-                    else if (position + 64'h2 > limit) begin
-                        scanning = 1'b0;
-                    end
-                    else begin
-                        option_length = ((slice[(length_index)+:(8)]) & 10'h3ff);
-                        if (position + 64'h2 + option_length > limit) begin
-                            scanning = 1'b0;
-                        end
-                        else if ((option_type == 64'hc9) & (option_length == 64'h10)) begin
-                            ex_source_out = slice[(data_index)+:(128)];
-                            has_ex_source_out = 1'b1;
-                            position = position + 64'h12;
-                        end
-                        else begin
-                            position = position + 64'h2 + option_length;
-                        end
-                    end
-                end
-                if (scanning & (position < limit)) begin
-                    type_index = 64'h138 - (position << 64'h3);
-                    length_index = 64'h130 - (position << 64'h3);
-                    data_index = 64'hb0 - (position << 64'h3);
-                    option_type = slice[(type_index)+:(8)];
-                    if (~|option_type) begin
-                        position = position + 64'h1;
-                    end
-                    else if (position + 64'h2 > limit) begin
-                        scanning = 1'b0;
-                    end
-                    else begin
-                        option_length = ((slice[(length_index)+:(8)]) & 10'h3ff);
-                        if (position + 64'h2 + option_length > limit) begin
-                            scanning = 1'b0;
-                        end
-                        else if ((option_type == 64'hc9) & (option_length == 64'h10)) begin
-                            ex_source_out = slice[(data_index)+:(128)];
-                            has_ex_source_out = 1'b1;
-                            position = position + 64'h12;
-                        end
-                        else begin
-                            position = position + 64'h2 + option_length;
-                        end
-                    end
-                end
-                if (scanning & (position < limit)) begin
-                    type_index = 64'h138 - (position << 64'h3);
-                    length_index = 64'h130 - (position << 64'h3);
-                    data_index = 64'hb0 - (position << 64'h3);
-                    option_type = slice[(type_index)+:(8)];
-                    if (~|option_type) begin
-                        position = position + 64'h1;
-                    end
-                    else if (position + 64'h2 > limit) begin
-                        scanning = 1'b0;
-                    end
-                    else begin
-                        option_length = ((slice[(length_index)+:(8)]) & 10'h3ff);
-                        if (position + 64'h2 + option_length > limit) begin
-                            scanning = 1'b0;
-                        end
-                        else if ((option_type == 64'hc9) & (option_length == 64'h10)) begin
-                            ex_source_out = slice[(data_index)+:(128)];
-                            has_ex_source_out = 1'b1;
-                            position = position + 64'h12;
-                        end
-                        else begin
-                            position = position + 64'h2 + option_length;
-                        end
-                    end
-                end
-                offset_out = offset + length;
-                next_header_out = slice[(32'h138)+:(8)];
-            end
-        end
-    end
-    
-endmodule // rss_core__parser__ext4
-
-
-module rss_core__parser__layer3(window,length,available,ipv4,ipv6,malformed,fragment,source,destination,next_header,offset,datagram_end);
-    
-    // Module arguments
-    input wire  [1023:0] window;
-    input wire  [15:0] length;
-    output reg  [17:0] available;
-    output reg  ipv4;
-    output reg  ipv6;
-    output reg  malformed;
-    output reg  fragment;
-    output reg  [127:0] source;
-    output reg  [127:0] destination;
-    output reg  [7:0] next_header;
-    output reg  [17:0] offset;
-    output reg  [17:0] datagram_end;
-    
-    // Local signals
-    reg  [17:0] l3;
-    reg  [15:0] ethertype;
-    reg  vlan_tagged;
-    reg  [319:0] header;
-    reg  [10:0] header_index;
-    reg  [17:0] ihl_bytes;
-    reg  [17:0] total;
-    
-    // Update code
-    always @(*) begin
-        available = ((length) & 18'h3ffff);
-        if (length > 64'h80) begin
-            available = 64'h80;
-        end
-        l3 = 64'he;
-        ethertype = window[(32'h390)+:(16)];
-        vlan_tagged = (ethertype == 64'h88a8) | (ethertype == 64'h8100);
-        if (vlan_tagged) begin
-            l3 = 64'h12;
-            ethertype = window[(32'h370)+:(16)];
-            if (ethertype == 64'h8100) begin
-                l3 = 64'h16;
-                ethertype = window[(32'h350)+:(16)];
-            end
-        end
-        header_index = 64'h2c0 - (((l3) & 11'h7ff) << 64'h3);
-        header = window[(header_index)+:(320)];
-        ipv4 = 1'b0;
-        ipv6 = 1'b0;
-        malformed = l3 > available;
-        fragment = 1'b0;
-        source = 32'h0;
-        destination = 32'h0;
-        next_header = 32'h0;
-        offset = 32'h0;
-        datagram_end = 32'h0;
-        ihl_bytes = ((header[(32'h138)+:(4)]) & 18'h3ffff) << 64'h2;
-        total = 32'h0;
-        if (~malformed & (ethertype == 64'h800)) begin
-            total = ((header[(32'h120)+:(16)]) & 18'h3ffff);
-            ipv4 = (l3 + 64'h14 <= available) & (header[(32'h13c)+:(4)] == 64'h4) & (ihl_bytes >= 64'h14) & (l3 + ihl_bytes <= available) & (total >= ihl_bytes) & (l3 + total <= ((length) & 18'h3ffff));
-            malformed = ~ipv4;
-            fragment = header[32'h10d] | |header[(32'h100)+:(13)];
-            next_header = header[(32'hf0)+:(8)];
-            source = ((header[(32'hc0)+:(32)]) & 128'hffffffffffffffffffffffffffffffff) << 64'h60;
-            destination = ((header[(32'ha0)+:(32)]) & 128'hffffffffffffffffffffffffffffffff) << 64'h60;
-            offset = l3 + ihl_bytes;
-            datagram_end = l3 + total;
-        end
-        if (~malformed & (ethertype == 64'h86dd)) begin
-            total = ((header[(32'h110)+:(16)]) & 18'h3ffff) + 64'h28;
-            ipv6 = (l3 + 64'h28 <= available) & (header[(32'h13c)+:(4)] == 64'h6) & (l3 + total <= ((length) & 18'h3ffff));
-            malformed = ~ipv6;
-            next_header = header[(32'h108)+:(8)];
-            source = header[(32'h80)+:(128)];
-            destination = header[(32'h0)+:(128)];
-            offset = l3 + 64'h28;
-            datagram_end = l3 + total;
-        end
-    end
-    
-endmodule // rss_core__parser__layer3
-
-
-module rss_core__parser__layer4(window,available,datagram_end,ipv4,ipv6,malformed,fragment,source,destination,ex_source,has_ex_source,ex_destination,has_ex_destination,next_header,offset,enabled,tuple,hash_type,flags);
-    
-    // Module arguments
-    input wire  [1023:0] window;
-    input wire  [17:0] available;
-    input wire  [17:0] datagram_end;
-    input wire  ipv4;
-    input wire  ipv6;
-    input wire  malformed;
-    input wire  fragment;
-    input wire  [127:0] source;
-    input wire  [127:0] destination;
-    input wire  [127:0] ex_source;
-    input wire  has_ex_source;
-    input wire  [127:0] ex_destination;
-    input wire  has_ex_destination;
-    input wire  [7:0] next_header;
-    input wire  [17:0] offset;
-    input wire  [8:0] enabled;
-    output reg  [287:0] tuple;
-    output reg  [8:0] hash_type;
-    output reg  [1:0] flags;
+    output reg  [607:0] beat;
     
     // Constant declarations
-    localparam  ipv4_type = 9'b1;
-    localparam  tcp_ipv4 = 9'b10;
-    localparam  udp_ipv4 = 9'b1000000;
-    localparam  ipv6_type = 9'b100;
-    localparam  ipv6_ex = 9'b1000;
-    localparam  tcp_ipv6 = 9'b10000;
-    localparam  udp_ipv6 = 9'b10000000;
-    localparam  tcp_ipv6_ex = 9'b100000;
-    localparam  udp_ipv6_ex = 9'b100000000;
+    localparam  beat12 = 6'b0;
+    localparam  beat16 = 6'b0;
+    localparam  beat20 = 6'b0;
+    localparam  lane12 = 16'h190;
+    localparam  lane16 = 16'h170;
+    localparam  lane20 = 16'h150;
+    localparam  data_bits = 16'h200;
+    localparam  words_log2 = 4'h3;
+    localparam  words_per_beat = 11'b1000;
+    localparam  tag_vlan = 16'h8100;
+    localparam  tag_qinq = 16'h88a8;
+    localparam  type_ipv4 = 16'h800;
+    localparam  type_ipv6 = 16'h86dd;
+    
+    // Stub signals
+    reg  [47:0] prev_tail$d;
+    wire  [47:0] prev_tail$q;
+    reg  prev_tail$clock;
+    reg  [15:0] ethertype12$d;
+    wire  [15:0] ethertype12$q;
+    reg  ethertype12$clock;
+    reg  [15:0] ethertype16$d;
+    wire  [15:0] ethertype16$q;
+    reg  ethertype16$clock;
+    reg  [15:0] ethertype20$d;
+    wire  [15:0] ethertype20$q;
+    reg  ethertype20$clock;
+    reg  [607:0] beat_q$d;
+    wire  [607:0] beat_q$q;
+    reg  beat_q$clock;
     
     // Local signals
-    reg  bad;
-    reg  transport;
-    reg  tcp;
-    reg  udp;
-    reg  [1055:0] padded;
-    reg  [10:0] ports_index;
-    reg  [31:0] ports;
-    reg  use_ex;
-    reg  [127:0] src;
-    reg  [127:0] dst;
+    reg  [559:0] extended;
+    reg  [15:0] type12;
+    reg  [15:0] type16;
+    reg  [15:0] type20;
+    reg  [15:0] ethertype;
+    reg  [4:0] l3;
+    reg  grid2;
+    reg  [511:0] words;
+    reg  [63:0] tail;
+    reg  [10:0] last_word;
+    reg  [607:0] bundle;
+    
+    // Sub module instances
+    rss_core__slots__prev_tail prev_tail(
+        .d(prev_tail$d),
+        .q(prev_tail$q),
+        .clock(prev_tail$clock)
+    );
+    rss_core__slots__ethertype12 ethertype12(
+        .d(ethertype12$d),
+        .q(ethertype12$q),
+        .clock(ethertype12$clock)
+    );
+    rss_core__slots__ethertype16 ethertype16(
+        .d(ethertype16$d),
+        .q(ethertype16$q),
+        .clock(ethertype16$clock)
+    );
+    rss_core__slots__ethertype20 ethertype20(
+        .d(ethertype20$d),
+        .q(ethertype20$q),
+        .clock(ethertype20$clock)
+    );
+    rss_core__slots__beat_q beat_q(
+        .d(beat_q$d),
+        .q(beat_q$q),
+        .clock(beat_q$clock)
+    );
     
     // Update code
     always @(*) begin
-        bad = malformed | (ipv6 & ~fragment & ((next_header == 64'h0) | (next_header == 64'h2b) | (next_header == 64'h2c) | (next_header == 64'h3c)));
-        tcp = next_header == 64'h6;
-        udp = next_header == 64'h11;
-        transport = (tcp | udp) & ~fragment;
-        padded = ((window) & 1056'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h20;
-        ports_index = 32'h0;
-        if (offset <= 64'h80) begin
-            ports_index = 64'h400 - (((offset) & 11'h7ff) << 64'h3);
+        prev_tail$clock = clock;
+        ethertype12$clock = clock;
+        ethertype16$clock = clock;
+        ethertype20$clock = clock;
+        beat_q$clock = clock;
+        prev_tail$d = prev_tail$q;
+        ethertype12$d = ethertype12$q;
+        ethertype16$d = ethertype16$q;
+        ethertype20$d = ethertype20$q;
+        beat_q$d = beat_q$q;
+        type12 = ethertype12$q;
+        if (in_index == beat12) begin
+            type12 = in_data[(lane12)+:(16)];
         end
-        ports = padded[(ports_index)+:(32)];
-        if (transport & ((offset + 64'h4 > available) | (offset + 64'h4 > datagram_end))) begin
-            bad = 1'b1;
+        type16 = ethertype16$q;
+        if (in_index == beat16) begin
+            type16 = in_data[(lane16)+:(16)];
         end
-        hash_type = 32'h0;
-        if (~bad & ipv4) begin
-            if (transport & tcp & |(enabled & tcp_ipv4)) begin
-                hash_type = tcp_ipv4;
-            end
-            else if (transport & udp & |(enabled & udp_ipv4)) begin
-                hash_type = udp_ipv4;
-            end
-            else if (|(enabled & ipv4_type)) begin
-                hash_type = ipv4_type;
-            end
+        type20 = ethertype20$q;
+        if (in_index == beat20) begin
+            type20 = in_data[(lane20)+:(16)];
         end
-        if (~bad & ipv6) begin
-            if (transport & tcp & |(enabled & tcp_ipv6_ex)) begin
-                hash_type = tcp_ipv6_ex;
-            end
-            else if (transport & udp & |(enabled & udp_ipv6_ex)) begin
-                hash_type = udp_ipv6_ex;
-            end
-            else if (transport & tcp & |(enabled & tcp_ipv6)) begin
-                hash_type = tcp_ipv6;
-            end
-            else if (transport & udp & |(enabled & udp_ipv6)) begin
-                hash_type = udp_ipv6;
-            end
-            else if (|(enabled & ipv6_ex)) begin
-                hash_type = ipv6_ex;
-            end
-            else if (|(enabled & ipv6_type)) begin
-                hash_type = ipv6_type;
+        l3 = 32'he;
+        ethertype = type12;
+        if ((type12 == tag_vlan) | (type12 == tag_qinq)) begin
+            l3 = 32'h12;
+            ethertype = type16;
+            if (type16 == tag_vlan) begin
+                l3 = 32'h16;
+                ethertype = type20;
             end
         end
-        use_ex = |(hash_type & (ipv6_ex | tcp_ipv6_ex | udp_ipv6_ex));
-        src = source;
-        dst = destination;
-        if (use_ex & has_ex_source) begin
-            src = ex_source;
+        grid2 = l3 == 32'h12;
+        extended = (((prev_tail$q) & 560'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << data_bits) | ((in_data) & 560'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        words = extended[(32'h10)+:(512)];
+        if (grid2) begin
+            words = extended[(32'h30)+:(512)];
         end
-        if (use_ex & has_ex_destination) begin
-            dst = ex_destination;
+        tail = ((in_data[(32'h0)+:(16)]) & 64'hffffffffffffffff) << 64'h30;
+        if (grid2) begin
+            tail = ((in_data[(32'h0)+:(48)]) & 64'hffffffffffffffff) << 64'h10;
         end
-        if (ipv4) begin
-            tuple = (((src[(32'h60)+:(32)]) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h100) | (((dst[(32'h60)+:(32)]) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'he0) | (((ports) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'hc0);
+        last_word = (((in_index) & 11'h7ff) << words_log2) + words_per_beat;
+        if (l3 == 32'he) begin
+            last_word = last_word + 64'h1;
         end
-        else begin
-            tuple = (((src) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'ha0) | (((dst) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h20) | ((ports) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (last_word > 64'h3c) begin
+            last_word = 64'h3c;
         end
-        flags = 32'h0;
-        if (bad) begin
-            flags = 64'h1;
+        bundle = (((words) & 608'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h60) | (((tail) & 608'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h20) | (((in_length) & 608'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h10) | (((last_word[(32'h0)+:(6)]) & 608'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'ha) | (((l3) & 608'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h5);
+        bundle = (((((bundle & ~(1 << (32'h0)) | ((in_valid) << (32'h0))) & ~(1 << (32'h1)) | ((in_first) << (32'h1))) & ~(1 << (32'h2)) | ((in_last) << (32'h2))) & ~(1 << (32'h3)) | ((ethertype == type_ipv4) << (32'h3))) & ~(1 << (32'h4)) | ((ethertype == type_ipv6) << (32'h4)));
+        beat_q$d = bundle;
+        if (in_valid) begin
+            prev_tail$d = in_data[(32'h0)+:(48)];
+            ethertype12$d = type12;
+            ethertype16$d = type16;
+            ethertype20$d = type20;
         end
-        if (fragment & ~bad) begin
-            flags = 64'h2;
+        if (reset) begin
+            beat_q$d = 32'h0;
         end
+        beat = beat_q$q;
     end
     
-endmodule // rss_core__parser__layer4
+endmodule // rss_core__slots
+
+
+module rss_core__slots__beat_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [607:0] d;
+    output reg  [607:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 608'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__beat_q
+
+
+module rss_core__slots__ethertype12(d,q,clock);
+    
+    // Module arguments
+    input wire  [15:0] d;
+    output reg  [15:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 16'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__ethertype12
+
+
+module rss_core__slots__ethertype16(d,q,clock);
+    
+    // Module arguments
+    input wire  [15:0] d;
+    output reg  [15:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 16'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__ethertype16
+
+
+module rss_core__slots__ethertype20(d,q,clock);
+    
+    // Module arguments
+    input wire  [15:0] d;
+    output reg  [15:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 16'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__ethertype20
+
+
+module rss_core__slots__prev_tail(d,q,clock);
+    
+    // Module arguments
+    input wire  [47:0] d;
+    output reg  [47:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 48'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__prev_tail
+
+
+module rss_core__start_ok(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__start_ok

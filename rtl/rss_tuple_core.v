@@ -67,6 +67,7 @@ module rss_tuple_core (
     wire  [7:0] regs$default_queue;
     wire  [7:0] regs$primary_queue;
     wire  [319:0] regs$key;
+    reg  regs$write_hold;
     wire  regs$table_write_enable;
     wire  [6:0] regs$table_write_index;
     wire  [7:0] regs$table_write_queue;
@@ -144,6 +145,7 @@ module rss_tuple_core (
         .default_queue(regs$default_queue),
         .primary_queue(regs$primary_queue),
         .key(regs$key),
+        .write_hold(regs$write_hold),
         .table_write_enable(regs$table_write_enable),
         .table_write_index(regs$table_write_index),
         .table_write_queue(regs$table_write_queue)
@@ -238,6 +240,7 @@ module rss_tuple_core (
         s_axil_rresp = regs$s_axil_rresp;
         s_axil_rvalid = regs$s_axil_rvalid;
         regs$s_axil_rready = s_axil_rready;
+        regs$write_hold = 1'b0;
         indirection$write_enable = regs$table_write_enable;
         indirection$write_address = regs$table_write_index;
         indirection$write_data = regs$table_write_queue;
@@ -1393,7 +1396,7 @@ module rss_tuple_core__pipe__valid2(d,q,clock);
 endmodule // rss_tuple_core__pipe__valid2
 
 
-module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,enable,hash_types,table_size_log2,default_queue,primary_queue,key,table_write_enable,table_write_index,table_write_queue);
+module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,enable,hash_types,table_size_log2,default_queue,primary_queue,key,write_hold,table_write_enable,table_write_index,table_write_queue);
     
     // Module arguments
     input wire  clock;
@@ -1421,6 +1424,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     output reg  [7:0] default_queue;
     output reg  [7:0] primary_queue;
     output reg  [319:0] key;
+    input wire  write_hold;
     output reg  table_write_enable;
     output reg  [6:0] table_write_index;
     output reg  [7:0] table_write_queue;
@@ -1813,7 +1817,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         if (s_axil_wstrb[3]) begin
             write_mask = write_mask | (64'hff << (32'h8 * 3));
         end
-        write_fire = s_axil_awvalid & s_axil_wvalid & ~bvalid$q;
+        write_fire = s_axil_awvalid & s_axil_wvalid & ~bvalid$q & ~write_hold;
         s_axil_awready = write_fire;
         s_axil_wready = write_fire;
         ctrl$write_address = write_address;
@@ -2071,7 +2075,7 @@ module rss_tuple_core__regs__ctrl(clock,reset,write_address,write_data,write_mas
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
         if (write_strobe & write_hit & ~write_fault) begin
-            stored$d = merged;
+            stored$d = merged & writable;
         end
         if (reset) begin
             stored$d = reset_value;
@@ -2079,9 +2083,9 @@ module rss_tuple_core__regs__ctrl(clock,reset,write_address,write_data,write_mas
         read_hit = read_address == address;
         read_data = 32'h0;
         if (read_hit) begin
-            read_data = stored$q;
+            read_data = stored$q & writable;
         end
-        value = stored$q;
+        value = stored$q & writable;
     end
     
 endmodule // rss_tuple_core__regs__ctrl
@@ -2183,7 +2187,7 @@ module rss_tuple_core__regs__default_queue_reg(clock,reset,write_address,write_d
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
         if (write_strobe & write_hit & ~write_fault) begin
-            stored$d = merged;
+            stored$d = merged & writable;
         end
         if (reset) begin
             stored$d = reset_value;
@@ -2191,9 +2195,9 @@ module rss_tuple_core__regs__default_queue_reg(clock,reset,write_address,write_d
         read_hit = read_address == address;
         read_data = 32'h0;
         if (read_hit) begin
-            read_data = stored$q;
+            read_data = stored$q & writable;
         end
-        value = stored$q;
+        value = stored$q & writable;
     end
     
 endmodule // rss_tuple_core__regs__default_queue_reg
@@ -2321,7 +2325,7 @@ module rss_tuple_core__regs__hash_types_reg(clock,reset,write_address,write_data
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
         if (write_strobe & write_hit & ~write_fault) begin
-            stored$d = merged;
+            stored$d = merged & writable;
         end
         if (reset) begin
             stored$d = reset_value;
@@ -2329,9 +2333,9 @@ module rss_tuple_core__regs__hash_types_reg(clock,reset,write_address,write_data
         read_hit = read_address == address;
         read_data = 32'h0;
         if (read_hit) begin
-            read_data = stored$q;
+            read_data = stored$q & writable;
         end
-        value = stored$q;
+        value = stored$q & writable;
     end
     
 endmodule // rss_tuple_core__regs__hash_types_reg
@@ -2516,7 +2520,7 @@ module rss_tuple_core__regs__primary_queue_reg(clock,reset,write_address,write_d
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
         if (write_strobe & write_hit & ~write_fault) begin
-            stored$d = merged;
+            stored$d = merged & writable;
         end
         if (reset) begin
             stored$d = reset_value;
@@ -2524,9 +2528,9 @@ module rss_tuple_core__regs__primary_queue_reg(clock,reset,write_address,write_d
         read_hit = read_address == address;
         read_data = 32'h0;
         if (read_hit) begin
-            read_data = stored$q;
+            read_data = stored$q & writable;
         end
-        value = stored$q;
+        value = stored$q & writable;
     end
     
 endmodule // rss_tuple_core__regs__primary_queue_reg
@@ -2915,7 +2919,7 @@ module rss_tuple_core__regs__table_size(clock,reset,write_address,write_data,wri
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
         if (write_strobe & write_hit & ~write_fault) begin
-            stored$d = merged;
+            stored$d = merged & writable;
         end
         if (reset) begin
             stored$d = reset_value;
@@ -2923,9 +2927,9 @@ module rss_tuple_core__regs__table_size(clock,reset,write_address,write_data,wri
         read_hit = read_address == address;
         read_data = 32'h0;
         if (read_hit) begin
-            read_data = stored$q;
+            read_data = stored$q & writable;
         end
-        value = stored$q;
+        value = stored$q & writable;
     end
     
 endmodule // rss_tuple_core__regs__table_size

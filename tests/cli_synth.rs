@@ -17,12 +17,15 @@ fn rss_core(args: &[&str]) -> (i32, String) {
 #[test]
 fn synth_bad_input_exits_2_with_a_message() {
     for (args, message) in [
-        (&["synth"][..], "`--target` is required"),
+        (&["synth"][..], "--target <TARGET>"),
         (
             &["synth", "--target", "ice40-lp1k"],
             "unknown target `ice40-lp1k`",
         ),
-        (&["synth", "--target"], "`--target` needs a value"),
+        (
+            &["synth", "--target"],
+            "a value is required for '--target <TARGET>'",
+        ),
         (
             &[
                 "synth",
@@ -40,8 +43,8 @@ fn synth_bad_input_exits_2_with_a_message() {
             "data width 48 bits",
         ),
         (
-            &["synth", "--target", "ecp5-85k", "--seed", "-1"],
-            "`--seed`",
+            &["synth", "--target", "ecp5-85k", "--seed", "x"],
+            "invalid value 'x' for '--seed <SEED>'",
         ),
         (
             &["synth", "--target", "ecp5-85k", "--freq", "0"],
@@ -53,7 +56,7 @@ fn synth_bad_input_exits_2_with_a_message() {
         ),
         (
             &["synth", "--target", "ecp5-85k", "--out", "x"],
-            "unknown option `--out`",
+            "unexpected argument '--out' found",
         ),
     ] {
         let (code, err) = rss_core(args);

@@ -48,9 +48,10 @@ fn check(width: &str, extra: &[&str]) {
             .lines()
             .find(|l| l.starts_with("RTL ("))
             .unwrap_or_else(|| panic!("no RTL line in\n{out}"));
+        // The first Verilator build prints its command line first.
         let frames: usize = out
             .lines()
-            .next()
+            .find(|l| l.starts_with("capture"))
             .and_then(|l| l.split(", ").nth(2))
             .and_then(|w| w.split(' ').next())
             .and_then(|n| n.parse().ok())

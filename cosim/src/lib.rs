@@ -294,6 +294,8 @@ pub struct Sim<'ctx, M> {
     trace: Option<(TraceFile<'ctx>, PathBuf)>,
     time: u64,
     cycles: u64,
+    /// The clock is already low (an [`Sim::eval`] since the last edge).
+    clock_low: bool,
 }
 
 impl<'ctx, M: Clocked> Sim<'ctx, M> {
@@ -304,13 +306,19 @@ impl<'ctx, M: Clocked> Sim<'ctx, M> {
             trace: None,
             time: 0,
             cycles: 0,
+            clock_low: false,
         }
     }
 
-    /// One clock cycle, dumping the trace after each half.
+    /// One clock cycle, dumping the trace after each half. The low half is skipped when
+    /// an [`Sim::eval`] since the last edge already took the clock low: a harness that
+    /// settles its inputs once per clock pays two model evaluations a clock, not three.
     pub fn tick(&mut self) {
-        self.half_cycle(false);
+        if !self.clock_low {
+            self.half_cycle(false);
+        }
         self.half_cycle(true);
+        self.clock_low = false;
         self.cycles += 1;
     }
 
@@ -329,9 +337,15 @@ impl<'ctx, M: Clocked> Sim<'ctx, M> {
         self.time += 1;
     }
 
-    /// Re-evaluates without a clock edge, so outputs follow changed inputs.
+    /// Re-evaluates without a rising edge, so outputs follow changed inputs. The first
+    /// call after an edge is the clock's low half.
     pub fn eval(&mut self) {
-        self.dut.eval();
+        if self.clock_low {
+            self.dut.eval();
+        } else {
+            self.half_cycle(false);
+            self.clock_low = true;
+        }
     }
 
     /// Clock cycles since creation.

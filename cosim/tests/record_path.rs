@@ -17,7 +17,7 @@ use rss_model::regmap::{Params, offset};
 use rss_model::steer::SteerConfig;
 
 /// Record FIFO depth of the default build (`gen --record-fifo-depth`).
-const FIFO_DEPTH: usize = 16;
+const FIFO_DEPTH: usize = 32;
 
 /// Resets the core and enables RSS over 64 queues.
 fn enabled_bus<P: FramePins>(sim: &mut P) -> Result<CheckedBus, String> {
@@ -134,7 +134,7 @@ fn refused_records_stop_the_stream_only_between_frames<P: FramePins>(
     for f in &frames[d.accepted..] {
         traffic.push(f.clone());
     }
-    let mut got = collect(sim, 4);
+    let mut got = collect(sim, 4 * FIFO_DEPTH as u64);
     traffic.drain(sim)?;
     got.extend(traffic.records);
     check_records(&bus.model.steer_config(), &frames, &got)?;
@@ -188,38 +188,53 @@ fn tap_mode_never_stalls_and_flags_lost_records<P: FramePins>(sim: &mut P) -> Re
             d.clocks
         ));
     }
-    let got = collect(sim, 100);
+    let got = collect(sim, 200);
     let config = bus.model.steer_config();
-    // The FIFO's worth of records, exactly the first frames'.
-    check_records(
-        &config,
-        &frames[..FIFO_DEPTH],
-        &got[..FIFO_DEPTH.min(got.len())],
-    )?;
-    if got.len() != FIFO_DEPTH {
+    // The FIFO's worth of records, exactly the first frames'; after them, those of the
+    // last frames, still in the pipeline when records were taken again, the first of
+    // them flagged: the records in between were lost.
+    if got.len() < FIFO_DEPTH {
         return Err(format!(
             "{} records kept, FIFO depth {FIFO_DEPTH}",
             got.len()
         ));
     }
-    // After a drop, the next record carries the flag.
+    check_records(&config, &frames[..FIFO_DEPTH], &got[..FIFO_DEPTH])?;
+    let late = &got[FIFO_DEPTH..];
+    let mut expected: Vec<RecordOut> = frames[frames.len() - late.len()..]
+        .iter()
+        .map(|f| RecordOut::for_frame(&config, f))
+        .collect();
+    if let Some(first) = expected.first_mut() {
+        first.flags |= FLAG_RECORDS_LOST;
+    }
+    if late != expected.as_slice() {
+        return Err(format!(
+            "after the FIFO's worth: {late:x?}, expected {expected:x?}"
+        ));
+    }
+    // One more frame: flagged only if no record has told of the loss yet.
     let mut traffic = FrameTraffic::new(3, 100, 100);
     let extra = frames::min_frame_fcs(&mut rng);
     traffic.push(extra.clone());
     traffic.drain(sim)?;
     let mut expected = RecordOut::for_frame(&config, &extra);
-    expected.flags |= FLAG_RECORDS_LOST;
+    if late.is_empty() {
+        expected.flags |= FLAG_RECORDS_LOST;
+    }
     if traffic.records != [expected] {
         return Err(format!(
-            "after drops: {:x?}, expected {expected:x?}",
+            "next record: {:x?}, expected {expected:x?}",
             traffic.records
         ));
     }
-    // And the one after that does not.
-    let mut traffic = FrameTraffic::new(4, 100, 100);
-    traffic.push(extra.clone());
-    traffic.drain(sim)?;
-    check_records(&config, std::slice::from_ref(&extra), &traffic.records)
+    eprintln!(
+        "tap mode: {} frames at line rate with records refused, {} records kept, {} lost",
+        frames.len(),
+        got.len(),
+        frames.len() - got.len()
+    );
+    Ok(())
 }
 
 #[test]

@@ -66,6 +66,9 @@ pub struct CoreOptions {
     /// dropped and counted.
     pub tap: bool,
     /// Records the output FIFO holds (1..=256; block RAM of 256 entries either way).
+    /// Frames start only while records held + frames in flight fit it, so below the
+    /// pipeline's depth in one-beat frames (18 at 512 bits) it throttles a full-rate
+    /// stream; the default, 32, does not.
     pub record_fifo_depth: u16,
 }
 
@@ -77,7 +80,7 @@ impl Default for CoreOptions {
         CoreOptions {
             name: None,
             tap: false,
-            record_fifo_depth: 16,
+            record_fifo_depth: 32,
         }
     }
 }

@@ -12,6 +12,10 @@
 //! If the frame ends while a step is still due, the frame is malformed (the header lies
 //! past its end, or past the parse window, where word numbers saturate).
 //!
+//! Two clocks: the walk (find the word, next pointer, next header) in the first, so a
+//! stage can step once per beat; the checks (bounds, needed bytes, Home Address and
+//! routing addresses) on the registered step in the second.
+//!
 //! At 64 bits a beat holds one whole word, so at most one header starts in it: one
 //! stage then takes every step, one per beat (`new(4, false)`), and the other three are
 //! built as wires (`new(0, true)`: outputs follow inputs, no registers).
@@ -88,14 +92,34 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// `ihl_in`, one clock later.
     pub ihl_out: Signal<Out, Bits<4>>,
     header: WordPick<DATA_BITS>,
-    beat_q: DFF<Bits<BUNDLE_BITS>>,
-    // This stage's walk for the current frame: taken over from the stage before once
-    // that one is final, then advanced one header per beat, up to `max_steps`.
+    // Clock 1: the walk, per frame.
     started: DFF<Bit>,
     count: DFF<Bits<3>>,
     ptr_q: DFF<Bits<WORD_INDEX_BITS>>,
     nh_q: DFF<Bits<8>>,
     live_q: DFF<Bit>,
+    // Clock 1 → 2: the beat, the walk as it stands, the step taken, what came in.
+    s_beat: DFF<Bits<BUNDLE_BITS>>,
+    s_ready: DFF<Bit>,
+    s_live: DFF<Bit>,
+    s_ptr_out: DFF<Bits<WORD_INDEX_BITS>>,
+    s_nh_out: DFF<Bits<8>>,
+    s_stepped: DFF<Bit>,
+    s_ended: DFF<Bit>,
+    s_fragment: DFF<Bit>,
+    s_word: DFF<Bits<64>>,
+    s_ptr: DFF<Bits<WORD_INDEX_BITS>>,
+    s_nh: DFF<Bits<8>>,
+    s_end: DFF<Bits<END_BITS>>,
+    s_bad_in: DFF<Bit>,
+    s_fragment_in: DFF<Bit>,
+    s_need_in: DFF<Bits<NEED_BITS>>,
+    s_ex_src_in: DFF<Bit>,
+    s_ex_src_ptr_in: DFF<Bits<WORD_INDEX_BITS>>,
+    s_ex_dst_in: DFF<Bit>,
+    s_ex_dst_ptr_in: DFF<Bits<WORD_INDEX_BITS>>,
+    s_ihl: DFF<Bits<4>>,
+    // Clock 2: this stage's findings, per frame.
     bad_q: DFF<Bit>,
     fragment_q: DFF<Bit>,
     need_q: DFF<Bits<NEED_BITS>>,
@@ -104,6 +128,7 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     ex_dst_q: DFF<Bit>,
     ex_dst_ptr_q: DFF<Bits<WORD_INDEX_BITS>>,
     // Registered outputs.
+    beat_q: DFF<Bits<BUNDLE_BITS>>,
     ready_o: DFF<Bit>,
     live_o: DFF<Bit>,
     ptr_o: DFF<Bits<WORD_INDEX_BITS>>,
@@ -130,6 +155,13 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     cur_ptr: Signal<Local, Bits<WORD_INDEX_BITS>>,
     cur_nh: Signal<Local, Bits<8>>,
     cur_live: Signal<Local, Bit>,
+    stepped: Signal<Local, Bit>,
+    ended: Signal<Local, Bit>,
+    w: Signal<Local, Bits<64>>,
+    words: Signal<Local, Bits<9>>,
+    next_ptr: Signal<Local, Bits<10>>,
+    this_fragment: Signal<Local, Bit>,
+    next_is_ext: Signal<Local, Bit>,
     cur_bad: Signal<Local, Bit>,
     cur_fragment: Signal<Local, Bit>,
     cur_need: Signal<Local, Bits<NEED_BITS>>,
@@ -137,19 +169,15 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     cur_ex_src_ptr: Signal<Local, Bits<WORD_INDEX_BITS>>,
     cur_ex_dst: Signal<Local, Bit>,
     cur_ex_dst_ptr: Signal<Local, Bits<WORD_INDEX_BITS>>,
-    w: Signal<Local, Bits<64>>,
     b1: Signal<Local, Bits<8>>,
     b2: Signal<Local, Bits<8>>,
     b3: Signal<Local, Bits<8>>,
     b4: Signal<Local, Bits<8>>,
     b5: Signal<Local, Bits<8>>,
-    words: Signal<Local, Bits<9>>,
+    check_words: Signal<Local, Bits<9>>,
     offset: Signal<Local, Bits<END_BITS>>,
     header_end: Signal<Local, Bits<END_BITS>>,
-    next_ptr: Signal<Local, Bits<10>>,
-    this_fragment: Signal<Local, Bit>,
     lands_on_home: Signal<Local, Bit>,
-    next_is_ext: Signal<Local, Bit>,
 }
 
 impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE_BITS> {
@@ -189,12 +217,31 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             ex_dst_ptr_out: Default::default(),
             ihl_out: Default::default(),
             header: WordPick::new(false),
-            beat_q: Default::default(),
             started: Default::default(),
             count: Default::default(),
             ptr_q: Default::default(),
             nh_q: Default::default(),
             live_q: Default::default(),
+            s_beat: Default::default(),
+            s_ready: Default::default(),
+            s_live: Default::default(),
+            s_ptr_out: Default::default(),
+            s_nh_out: Default::default(),
+            s_stepped: Default::default(),
+            s_ended: Default::default(),
+            s_fragment: Default::default(),
+            s_word: Default::default(),
+            s_ptr: Default::default(),
+            s_nh: Default::default(),
+            s_end: Default::default(),
+            s_bad_in: Default::default(),
+            s_fragment_in: Default::default(),
+            s_need_in: Default::default(),
+            s_ex_src_in: Default::default(),
+            s_ex_src_ptr_in: Default::default(),
+            s_ex_dst_in: Default::default(),
+            s_ex_dst_ptr_in: Default::default(),
+            s_ihl: Default::default(),
             bad_q: Default::default(),
             fragment_q: Default::default(),
             need_q: Default::default(),
@@ -202,6 +249,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             ex_src_ptr_q: Default::default(),
             ex_dst_q: Default::default(),
             ex_dst_ptr_q: Default::default(),
+            beat_q: Default::default(),
             ready_o: Default::default(),
             live_o: Default::default(),
             ptr_o: Default::default(),
@@ -228,6 +276,13 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             cur_ptr: Default::default(),
             cur_nh: Default::default(),
             cur_live: Default::default(),
+            stepped: Default::default(),
+            ended: Default::default(),
+            w: Default::default(),
+            words: Default::default(),
+            next_ptr: Default::default(),
+            this_fragment: Default::default(),
+            next_is_ext: Default::default(),
             cur_bad: Default::default(),
             cur_fragment: Default::default(),
             cur_need: Default::default(),
@@ -235,19 +290,15 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             cur_ex_src_ptr: Default::default(),
             cur_ex_dst: Default::default(),
             cur_ex_dst_ptr: Default::default(),
-            w: Default::default(),
             b1: Default::default(),
             b2: Default::default(),
             b3: Default::default(),
             b4: Default::default(),
             b5: Default::default(),
-            words: Default::default(),
+            check_words: Default::default(),
             offset: Default::default(),
             header_end: Default::default(),
-            next_ptr: Default::default(),
-            this_fragment: Default::default(),
             lands_on_home: Default::default(),
-            next_is_ext: Default::default(),
         }
     }
 }
@@ -258,12 +309,31 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         dff_setup!(
             self,
             clock,
-            beat_q,
             started,
             count,
             ptr_q,
             nh_q,
             live_q,
+            s_beat,
+            s_ready,
+            s_live,
+            s_ptr_out,
+            s_nh_out,
+            s_stepped,
+            s_ended,
+            s_fragment,
+            s_word,
+            s_ptr,
+            s_nh,
+            s_end,
+            s_bad_in,
+            s_fragment_in,
+            s_need_in,
+            s_ex_src_in,
+            s_ex_src_ptr_in,
+            s_ex_dst_in,
+            s_ex_dst_ptr_in,
+            s_ihl,
             bad_q,
             fragment_q,
             need_q,
@@ -271,6 +341,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             ex_src_ptr_q,
             ex_dst_q,
             ex_dst_ptr_q,
+            beat_q,
             ready_o,
             live_o,
             ptr_o,
@@ -285,31 +356,19 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             ex_dst_ptr_o,
             ihl_o
         );
+        // ---- Clock 1: the walk. ----
         self.header.slots.next = self.beat_in.val().get_bits::<DATA_BITS>(96);
         self.header.tail.next = self.beat_in.val().get_bits::<64>(32);
         self.header.tail_valid.next = self.beat_in.val().get_bit(2);
         self.header.slot_last.next = self.beat_in.val().get_bits::<WORD_INDEX_BITS>(10);
-
         self.cur_started.next = self.started.q.val();
         self.cur_count.next = self.count.q.val();
         self.cur_ptr.next = self.ptr_q.q.val();
         self.cur_nh.next = self.nh_q.q.val();
         self.cur_live.next = self.live_q.q.val();
-        self.cur_bad.next = self.bad_q.q.val();
-        self.cur_fragment.next = self.fragment_q.q.val();
-        self.cur_need.next = self.need_q.q.val();
-        self.cur_ex_src.next = self.ex_src_q.q.val();
-        self.cur_ex_src_ptr.next = self.ex_src_ptr_q.q.val();
-        self.cur_ex_dst.next = self.ex_dst_q.q.val();
-        self.cur_ex_dst_ptr.next = self.ex_dst_ptr_q.q.val();
         if self.beat_in.val().get_bit(1) {
             self.cur_started.next = false;
             self.cur_count.next = 0.into();
-            self.cur_bad.next = false;
-            self.cur_fragment.next = false;
-            self.cur_need.next = 0.into();
-            self.cur_ex_src.next = false;
-            self.cur_ex_dst.next = false;
         }
         // Take the walk over from the stage before once it is final.
         if !self.cur_started.val() & self.walk_ready_in.val() {
@@ -319,22 +378,11 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.cur_live.next = self.walk_live_in.val();
         }
         self.header.target.next = self.cur_ptr.val();
-
-        // The header's first word: next header, length, type-specific bytes.
         self.w.next = self.header.word.val();
-        self.b1.next = self.w.val().get_bits::<8>(48);
-        self.b2.next = self.w.val().get_bits::<8>(40);
-        self.b3.next = self.w.val().get_bits::<8>(32);
-        self.b4.next = self.w.val().get_bits::<8>(24);
-        self.b5.next = self.w.val().get_bits::<8>(16);
-        self.words.next = bit_cast::<9, 8>(self.b1.val()) + 1_u64;
+        self.words.next = bit_cast::<9, 8>(self.w.val().get_bits::<8>(48)) + 1_u64;
         if self.cur_nh.val() == self.fragment_header.val() {
             self.words.next = 1.into();
         }
-        self.offset.next =
-            bit_cast::<END_BITS, WORD_INDEX_BITS>(self.cur_ptr.val() - 4_u64) << 3_u64;
-        self.header_end.next =
-            self.offset.val() + (bit_cast::<END_BITS, 9>(self.words.val()) << 3_u64);
         self.next_ptr.next = bit_cast::<10, WORD_INDEX_BITS>(self.cur_ptr.val())
             + bit_cast::<10, 9>(self.words.val());
         if self.next_ptr.val() > 63_u64 {
@@ -342,6 +390,87 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         }
         self.this_fragment.next = (self.cur_nh.val() == self.fragment_header.val())
             & (self.w.val().get_bits::<13>(35).any() | self.w.val().get_bit(32));
+        self.next_is_ext.next = (self.w.val().get_bits::<8>(56) == self.hop_by_hop.val())
+            | (self.w.val().get_bits::<8>(56) == self.routing.val())
+            | (self.w.val().get_bits::<8>(56) == self.fragment_header.val())
+            | (self.w.val().get_bits::<8>(56) == self.destination_options.val());
+        self.cur_done.next = !self.cur_live.val() | (self.cur_count.val() == self.max_steps.val());
+        self.stepped.next = self.beat_in.val().get_bit(0)
+            & self.cur_started.val()
+            & !self.cur_done.val()
+            & self.header.found.val();
+        // The frame ends before the header due: past its end or the window.
+        self.ended.next = self.beat_in.val().get_bit(0)
+            & self.cur_started.val()
+            & !self.cur_done.val()
+            & !self.header.found.val()
+            & self.beat_in.val().get_bit(2);
+        self.s_ptr.d.next = self.cur_ptr.val();
+        self.s_nh.d.next = self.cur_nh.val();
+        if self.stepped.val() {
+            self.cur_count.next = self.cur_count.val() + 1_u64;
+            self.cur_live.next = self.next_is_ext.val() & !self.this_fragment.val();
+            self.cur_nh.next = self.w.val().get_bits::<8>(56);
+            self.cur_ptr.next = self.next_ptr.val().get_bits::<WORD_INDEX_BITS>(0);
+        }
+        if self.ended.val() {
+            self.cur_live.next = false;
+        }
+        self.cur_done.next = !self.cur_live.val() | (self.cur_count.val() == self.max_steps.val());
+        if self.beat_in.val().get_bit(0) {
+            self.started.d.next = self.cur_started.val();
+            self.count.d.next = self.cur_count.val();
+            self.ptr_q.d.next = self.cur_ptr.val();
+            self.nh_q.d.next = self.cur_nh.val();
+            self.live_q.d.next = self.cur_live.val();
+        }
+        self.s_beat.d.next = self.beat_in.val();
+        self.s_ready.d.next = self.cur_started.val() & self.cur_done.val();
+        self.s_live.d.next = self.cur_live.val();
+        self.s_ptr_out.d.next = self.cur_ptr.val();
+        self.s_nh_out.d.next = self.cur_nh.val();
+        self.s_stepped.d.next = self.stepped.val();
+        self.s_ended.d.next = self.ended.val();
+        self.s_fragment.d.next = self.stepped.val() & self.this_fragment.val();
+        self.s_word.d.next = self.w.val();
+        self.s_end.d.next = self.end_in.val();
+        self.s_bad_in.d.next = self.bad_in.val();
+        self.s_fragment_in.d.next = self.fragment_in.val();
+        self.s_need_in.d.next = self.need_in.val();
+        self.s_ex_src_in.d.next = self.ex_src_in.val();
+        self.s_ex_src_ptr_in.d.next = self.ex_src_ptr_in.val();
+        self.s_ex_dst_in.d.next = self.ex_dst_in.val();
+        self.s_ex_dst_ptr_in.d.next = self.ex_dst_ptr_in.val();
+        self.s_ihl.d.next = self.ihl_in.val();
+
+        // ---- Clock 2: the checks on the step just taken. ----
+        self.cur_bad.next = self.bad_q.q.val();
+        self.cur_fragment.next = self.fragment_q.q.val();
+        self.cur_need.next = self.need_q.q.val();
+        self.cur_ex_src.next = self.ex_src_q.q.val();
+        self.cur_ex_src_ptr.next = self.ex_src_ptr_q.q.val();
+        self.cur_ex_dst.next = self.ex_dst_q.q.val();
+        self.cur_ex_dst_ptr.next = self.ex_dst_ptr_q.q.val();
+        if self.s_beat.q.val().get_bit(1) {
+            self.cur_bad.next = false;
+            self.cur_fragment.next = false;
+            self.cur_need.next = 0.into();
+            self.cur_ex_src.next = false;
+            self.cur_ex_dst.next = false;
+        }
+        self.b1.next = self.s_word.q.val().get_bits::<8>(48);
+        self.b2.next = self.s_word.q.val().get_bits::<8>(40);
+        self.b3.next = self.s_word.q.val().get_bits::<8>(32);
+        self.b4.next = self.s_word.q.val().get_bits::<8>(24);
+        self.b5.next = self.s_word.q.val().get_bits::<8>(16);
+        self.check_words.next = bit_cast::<9, 8>(self.b1.val()) + 1_u64;
+        if self.s_nh.q.val() == self.fragment_header.val() {
+            self.check_words.next = 1.into();
+        }
+        self.offset.next =
+            bit_cast::<END_BITS, WORD_INDEX_BITS>(self.s_ptr.q.val() - 4_u64) << 3_u64;
+        self.header_end.next =
+            self.offset.val() + (bit_cast::<END_BITS, 9>(self.check_words.val()) << 3_u64);
         // Option walk over header bytes 2..6 landing on offset 6 (closed form, checked
         // against the model's walk in rss-model's tests).
         self.lands_on_home.next = ((self.b2.val() != 0_u64) & (self.b3.val() == 2_u64))
@@ -356,57 +485,37 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
                 & (self.b3.val() != 0_u64)
                 & (self.b4.val() == 0_u64)
                 & (self.b5.val() == 0_u64));
-        self.next_is_ext.next = (self.w.val().get_bits::<8>(56) == self.hop_by_hop.val())
-            | (self.w.val().get_bits::<8>(56) == self.routing.val())
-            | (self.w.val().get_bits::<8>(56) == self.fragment_header.val())
-            | (self.w.val().get_bits::<8>(56) == self.destination_options.val());
-
-        // A step: the header due starts in this beat.
-        self.cur_done.next = !self.cur_live.val() | (self.cur_count.val() == self.max_steps.val());
-        if self.beat_in.val().get_bit(0) & self.cur_started.val() & !self.cur_done.val() {
-            if self.header.found.val() {
-                if (self.cur_nh.val() == self.routing.val())
-                    & (self.b1.val() == 2_u64)
-                    & (self.b2.val() == 2_u64)
-                    & (self.b3.val() == 1_u64)
-                {
-                    self.cur_ex_dst.next = true;
-                    self.cur_ex_dst_ptr.next = self.cur_ptr.val() + 1_u64;
-                }
-                if (self.cur_nh.val() == self.destination_options.val())
-                    & (self.b1.val() >= 2_u64)
-                    & self.lands_on_home.val()
-                    & (self.w.val().get_bits::<8>(8) == self.home_address.val())
-                    & (self.w.val().get_bits::<8>(0) == 16_u64)
-                {
-                    self.cur_ex_src.next = true;
-                    self.cur_ex_src_ptr.next = self.cur_ptr.val() + 1_u64;
-                }
-                self.cur_count.next = self.cur_count.val() + 1_u64;
-                self.cur_fragment.next = self.cur_fragment.val() | self.this_fragment.val();
-                self.cur_live.next = self.next_is_ext.val() & !self.this_fragment.val();
-                self.cur_bad.next = self.cur_bad.val()
-                    | ((self.offset.val() + 8_u64) > self.end_in.val())
-                    | (self.header_end.val() > self.end_in.val());
-                self.cur_need.next = self.header_end.val().get_bits::<NEED_BITS>(0);
-                if self.header_end.val().get_bits::<5>(12).any() {
-                    self.cur_need.next = 0xfff.into();
-                }
-                self.cur_nh.next = self.w.val().get_bits::<8>(56);
-                self.cur_ptr.next = self.next_ptr.val().get_bits::<WORD_INDEX_BITS>(0);
-            } else if self.beat_in.val().get_bit(2) {
-                // The frame ends before the header: past its end or the window.
-                self.cur_bad.next = true;
-                self.cur_live.next = false;
+        if self.s_stepped.q.val() {
+            if (self.s_nh.q.val() == self.routing.val())
+                & (self.b1.val() == 2_u64)
+                & (self.b2.val() == 2_u64)
+                & (self.b3.val() == 1_u64)
+            {
+                self.cur_ex_dst.next = true;
+                self.cur_ex_dst_ptr.next = self.s_ptr.q.val() + 1_u64;
+            }
+            if (self.s_nh.q.val() == self.destination_options.val())
+                & (self.b1.val() >= 2_u64)
+                & self.lands_on_home.val()
+                & (self.s_word.q.val().get_bits::<8>(8) == self.home_address.val())
+                & (self.s_word.q.val().get_bits::<8>(0) == 16_u64)
+            {
+                self.cur_ex_src.next = true;
+                self.cur_ex_src_ptr.next = self.s_ptr.q.val() + 1_u64;
+            }
+            self.cur_fragment.next = self.cur_fragment.val() | self.s_fragment.q.val();
+            self.cur_bad.next = self.cur_bad.val()
+                | ((self.offset.val() + 8_u64) > self.s_end.q.val())
+                | (self.header_end.val() > self.s_end.q.val());
+            self.cur_need.next = self.header_end.val().get_bits::<NEED_BITS>(0);
+            if self.header_end.val().get_bits::<5>(12).any() {
+                self.cur_need.next = 0xfff.into();
             }
         }
-        self.cur_done.next = !self.cur_live.val() | (self.cur_count.val() == self.max_steps.val());
-        if self.beat_in.val().get_bit(0) {
-            self.started.d.next = self.cur_started.val();
-            self.count.d.next = self.cur_count.val();
-            self.ptr_q.d.next = self.cur_ptr.val();
-            self.nh_q.d.next = self.cur_nh.val();
-            self.live_q.d.next = self.cur_live.val();
+        if self.s_ended.q.val() {
+            self.cur_bad.next = true;
+        }
+        if self.s_beat.q.val().get_bit(0) {
             self.bad_q.d.next = self.cur_bad.val();
             self.fragment_q.d.next = self.cur_fragment.val();
             self.need_q.d.next = self.cur_need.val();
@@ -415,32 +524,32 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.ex_dst_q.d.next = self.cur_ex_dst.val();
             self.ex_dst_ptr_q.d.next = self.cur_ex_dst_ptr.val();
         }
-
-        self.beat_q.d.next = self.beat_in.val();
-        self.ready_o.d.next = self.cur_started.val() & self.cur_done.val();
-        self.live_o.d.next = self.cur_live.val();
-        self.ptr_o.d.next = self.cur_ptr.val();
-        self.nh_o.d.next = self.cur_nh.val();
-        self.end_o.d.next = self.end_in.val();
-        self.bad_o.d.next = self.bad_in.val() | self.cur_bad.val();
-        self.fragment_o.d.next = self.fragment_in.val() | self.cur_fragment.val();
-        self.need_o.d.next = self.need_in.val();
-        if self.cur_need.val() > self.need_in.val() {
+        self.beat_q.d.next = self.s_beat.q.val();
+        self.ready_o.d.next = self.s_ready.q.val();
+        self.live_o.d.next = self.s_live.q.val();
+        self.ptr_o.d.next = self.s_ptr_out.q.val();
+        self.nh_o.d.next = self.s_nh_out.q.val();
+        self.end_o.d.next = self.s_end.q.val();
+        self.bad_o.d.next = self.s_bad_in.q.val() | self.cur_bad.val();
+        self.fragment_o.d.next = self.s_fragment_in.q.val() | self.cur_fragment.val();
+        self.need_o.d.next = self.s_need_in.q.val();
+        if self.cur_need.val() > self.s_need_in.q.val() {
             self.need_o.d.next = self.cur_need.val();
         }
         // The address words follow the header's first word; a later find overrides.
-        self.ex_src_o.d.next = self.ex_src_in.val() | self.cur_ex_src.val();
-        self.ex_src_ptr_o.d.next = self.ex_src_ptr_in.val();
+        self.ex_src_o.d.next = self.s_ex_src_in.q.val() | self.cur_ex_src.val();
+        self.ex_src_ptr_o.d.next = self.s_ex_src_ptr_in.q.val();
         if self.cur_ex_src.val() {
             self.ex_src_ptr_o.d.next = self.cur_ex_src_ptr.val();
         }
-        self.ex_dst_o.d.next = self.ex_dst_in.val() | self.cur_ex_dst.val();
-        self.ex_dst_ptr_o.d.next = self.ex_dst_ptr_in.val();
+        self.ex_dst_o.d.next = self.s_ex_dst_in.q.val() | self.cur_ex_dst.val();
+        self.ex_dst_ptr_o.d.next = self.s_ex_dst_ptr_in.q.val();
         if self.cur_ex_dst.val() {
             self.ex_dst_ptr_o.d.next = self.cur_ex_dst_ptr.val();
         }
-        self.ihl_o.d.next = self.ihl_in.val();
+        self.ihl_o.d.next = self.s_ihl.q.val();
         if self.reset.val() {
+            self.s_beat.d.next = 0.into();
             self.beat_q.d.next = 0.into();
         }
         self.beat_out.next = self.beat_q.q.val();

@@ -4,8 +4,10 @@
 //! known only then, so every "needed byte past the frame or the 128-byte window" and
 //! "datagram past the frame" rule of `docs/parser-rules.md` is checked here at once.
 //!
-//! The result outputs are combinational and valid while `result_valid` is high (one
-//! clock per frame, on its last beat).
+//! The verdict is registered: the result is on the outputs for one clock, the clock
+//! after the frame's last beat. The address and port outputs then come straight from
+//! the capture registers, which hold the frame's words from that clock on (the next
+//! frame's words land at the end of it), so no frame data is copied a second time.
 
 use rss_model::parse::{IPPROTO_TCP, IPPROTO_UDP, PARSE_WINDOW_BYTES};
 use rust_hdl::prelude::*;
@@ -47,7 +49,7 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     pub ex_dst: Signal<In, Bit>,
     /// Word number of its first address word.
     pub ex_dst_ptr: Signal<In, Bits<WORD_INDEX_BITS>>,
-    /// A frame's verdict is on the outputs below (its last beat).
+    /// A frame's verdict is on the outputs below (the clock after its last beat).
     pub result_valid: Signal<Out, Bit>,
     /// Frame length in bytes.
     pub length: Signal<Out, Bits<LENGTH_BITS>>,
@@ -91,6 +93,16 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     route_hi: DFF<Bits<64>>,
     route_lo: DFF<Bits<64>>,
     ports_q: DFF<Bits<32>>,
+    result_q: DFF<Bit>,
+    length_q: DFF<Bits<LENGTH_BITS>>,
+    malformed_q: DFF<Bit>,
+    ipv4_q: DFF<Bit>,
+    ipv6_q: DFF<Bit>,
+    fragment_q: DFF<Bit>,
+    tcp_q: DFF<Bit>,
+    udp_q: DFF<Bit>,
+    ex_src_q: DFF<Bit>,
+    ex_dst_q: DFF<Bit>,
     target1: Constant<Bits<WORD_INDEX_BITS>>,
     target2: Constant<Bits<WORD_INDEX_BITS>>,
     target3: Constant<Bits<WORD_INDEX_BITS>>,
@@ -122,6 +134,9 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     available: Signal<Local, Bits<LENGTH_BITS>>,
     l3: Signal<Local, Bits<LENGTH_BITS>>,
     broken: Signal<Local, Bit>,
+    bad_frame: Signal<Local, Bit>,
+    good_ipv4: Signal<Local, Bit>,
+    good_ipv6: Signal<Local, Bit>,
 }
 
 impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
@@ -176,6 +191,16 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             route_hi: Default::default(),
             route_lo: Default::default(),
             ports_q: Default::default(),
+            result_q: Default::default(),
+            length_q: Default::default(),
+            malformed_q: Default::default(),
+            ipv4_q: Default::default(),
+            ipv6_q: Default::default(),
+            fragment_q: Default::default(),
+            tcp_q: Default::default(),
+            udp_q: Default::default(),
+            ex_src_q: Default::default(),
+            ex_dst_q: Default::default(),
             target1: word(1),
             target2: word(2),
             target3: word(3),
@@ -207,6 +232,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             available: Default::default(),
             l3: Default::default(),
             broken: Default::default(),
+            bad_frame: Default::default(),
+            good_ipv4: Default::default(),
+            good_ipv6: Default::default(),
         }
     }
 }
@@ -217,7 +245,27 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, w1, w2, w3, w4, home_hi, home_lo, route_hi, route_lo, ports_q
+            self,
+            clock,
+            w1,
+            w2,
+            w3,
+            w4,
+            home_hi,
+            home_lo,
+            route_hi,
+            route_lo,
+            ports_q,
+            result_q,
+            length_q,
+            malformed_q,
+            ipv4_q,
+            ipv6_q,
+            fragment_q,
+            tcp_q,
+            udp_q,
+            ex_src_q,
+            ex_dst_q
         );
         self.valid.next = self.beat.val().get_bit(0);
         self.last.next = self.beat.val().get_bit(2);
@@ -361,39 +409,56 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             | ((bit_cast::<18, LENGTH_BITS>(self.l3.val())
                 + bit_cast::<18, END_BITS>(self.datagram_end.val()))
                 > bit_cast::<18, LENGTH_BITS>(self.frame_length.val()));
-        self.result_valid.next = self.valid.val() & self.last.val();
-        self.length.next = self.frame_length.val();
         // Layer 2 needs bytes up to L3; an IP frame must pass every rule.
-        self.malformed.next = (self.l3.val() > self.frame_length.val())
+        self.bad_frame.next = (self.l3.val() > self.frame_length.val())
             | ((self.frame_ipv4.val() | self.frame_ipv6.val()) & self.broken.val());
-        self.ipv4.next = self.frame_ipv4.val() & !self.malformed.val();
-        self.ipv6.next = self.frame_ipv6.val() & !self.malformed.val();
-        self.is_fragment.next = (self.ipv4.val() | self.ipv6.val()) & self.fragment.val();
-        self.tcp.next = (self.ipv4.val() | self.ipv6.val())
+        self.good_ipv4.next = self.frame_ipv4.val() & !self.bad_frame.val();
+        self.good_ipv6.next = self.frame_ipv6.val() & !self.bad_frame.val();
+        self.result_q.d.next = self.valid.val() & self.last.val();
+        self.length_q.d.next = self.frame_length.val();
+        self.malformed_q.d.next = self.bad_frame.val();
+        self.ipv4_q.d.next = self.good_ipv4.val();
+        self.ipv6_q.d.next = self.good_ipv6.val();
+        self.fragment_q.d.next =
+            (self.good_ipv4.val() | self.good_ipv6.val()) & self.fragment.val();
+        self.tcp_q.d.next = (self.good_ipv4.val() | self.good_ipv6.val())
             & self.ports_due.val()
             & (self.walk_nh.val() == self.proto_tcp.val());
-        self.udp.next = (self.ipv4.val() | self.ipv6.val())
+        self.udp_q.d.next = (self.good_ipv4.val() | self.good_ipv6.val())
             & self.ports_due.val()
             & (self.walk_nh.val() == self.proto_udp.val());
-        self.src.next = (bit_cast::<128, 64>(self.cur_w1.val()) << 64_u64)
-            | bit_cast::<128, 64>(self.cur_w2.val());
-        self.dst.next = (bit_cast::<128, 64>(self.cur_w3.val()) << 64_u64)
-            | bit_cast::<128, 64>(self.cur_w4.val());
-        if self.frame_ipv4.val() {
-            self.src.next = bit_cast::<128, 32>(self.cur_w1.val().get_bits::<32>(0)) << 96_u64;
-            self.dst.next = bit_cast::<128, 32>(self.cur_w2.val().get_bits::<32>(32)) << 96_u64;
+        self.ex_src_q.d.next = self.ex_src.val();
+        self.ex_dst_q.d.next = self.ex_dst.val();
+
+        // The clock after the last beat: the verdict, and the fields from the capture
+        // registers.
+        self.result_valid.next = self.result_q.q.val();
+        self.length.next = self.length_q.q.val();
+        self.malformed.next = self.malformed_q.q.val();
+        self.ipv4.next = self.ipv4_q.q.val();
+        self.ipv6.next = self.ipv6_q.q.val();
+        self.is_fragment.next = self.fragment_q.q.val();
+        self.tcp.next = self.tcp_q.q.val();
+        self.udp.next = self.udp_q.q.val();
+        self.src.next =
+            (bit_cast::<128, 64>(self.w1.q.val()) << 64_u64) | bit_cast::<128, 64>(self.w2.q.val());
+        self.dst.next =
+            (bit_cast::<128, 64>(self.w3.q.val()) << 64_u64) | bit_cast::<128, 64>(self.w4.q.val());
+        if self.ipv4_q.q.val() {
+            self.src.next = bit_cast::<128, 32>(self.w1.q.val().get_bits::<32>(0)) << 96_u64;
+            self.dst.next = bit_cast::<128, 32>(self.w2.q.val().get_bits::<32>(32)) << 96_u64;
         }
         self.ex_src_addr.next = self.src.val();
-        if self.ex_src.val() {
-            self.ex_src_addr.next = (bit_cast::<128, 64>(self.cur_home_hi.val()) << 64_u64)
-                | bit_cast::<128, 64>(self.cur_home_lo.val());
+        if self.ex_src_q.q.val() {
+            self.ex_src_addr.next = (bit_cast::<128, 64>(self.home_hi.q.val()) << 64_u64)
+                | bit_cast::<128, 64>(self.home_lo.q.val());
         }
         self.ex_dst_addr.next = self.dst.val();
-        if self.ex_dst.val() {
-            self.ex_dst_addr.next = (bit_cast::<128, 64>(self.cur_route_hi.val()) << 64_u64)
-                | bit_cast::<128, 64>(self.cur_route_lo.val());
+        if self.ex_dst_q.q.val() {
+            self.ex_dst_addr.next = (bit_cast::<128, 64>(self.route_hi.q.val()) << 64_u64)
+                | bit_cast::<128, 64>(self.route_lo.q.val());
         }
-        self.ports.next = self.cur_ports.val();
+        self.ports.next = self.ports_q.q.val();
     }
 }
 
