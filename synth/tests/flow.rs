@@ -68,7 +68,9 @@ fn ice40_flow_places_and_routes_a_wrapped_counter() {
     let opts = SynthOptions::new(COUNTER.into(), "counter", Target::Ice40Up5k, dir.clone());
     let mut lines = 0;
     let r = run(&opts, &mut |_| lines += 1).unwrap();
-    assert!(lines >= 4, "progress lines: {lines}");
+    // One "started" line per tool run (yosys wrapped, yosys core alone, nextpnr);
+    // the per-second lines depend on the machine's speed.
+    assert!(lines >= 3, "progress lines: {lines}");
     assert_eq!(r.placed_top, "counter_scan_wrapper");
     assert!(r.fits);
     let fmax = r.fmax_mhz.expect("a clocked design has an Fmax");
