@@ -137,8 +137,9 @@ fn line_rate<P: FramePins>(sim: &mut P) -> Result<(), String> {
             return Err(format!("record {got:x?} != model {model:x?}"));
         }
     }
-    // Latency, after which every clock carries a beat: ingress, words, L3, 4 extension
-    // steps, hash unit (STEPS + 2), table read, FIFO: 20 clocks at 64 bits, 13 at 512.
+    // Latency, after which every clock carries a beat: ingress, words, L3, extension
+    // steps (2 clocks each), verdict, hash unit (STEPS + 2), table read, FIFO: about 22
+    // clocks at 64 bits, 18 at 512.
     let ideal = n * beats_per_frame;
     eprintln!(
         "{}-bit: {n} back-to-back 64-byte frames in {clocks} clocks: {:.4} frames/clock (ideal {:.4})",
