@@ -918,66 +918,39 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
     localparam  proto_udp = 8'h11;
     
     // Stub signals
-    reg  [63:0] word1$slots;
-    reg  [63:0] word1$tail;
-    reg  word1$tail_valid;
-    reg  [5:0] word1$slot_last;
+    reg  [159:0] word1$beat;
     reg  [5:0] word1$target;
     wire  word1$found;
     wire  [63:0] word1$word;
-    reg  [63:0] word2$slots;
-    reg  [63:0] word2$tail;
-    reg  word2$tail_valid;
-    reg  [5:0] word2$slot_last;
+    reg  [159:0] word2$beat;
     reg  [5:0] word2$target;
     wire  word2$found;
     wire  [63:0] word2$word;
-    reg  [63:0] word3$slots;
-    reg  [63:0] word3$tail;
-    reg  word3$tail_valid;
-    reg  [5:0] word3$slot_last;
+    reg  [159:0] word3$beat;
     reg  [5:0] word3$target;
     wire  word3$found;
     wire  [63:0] word3$word;
-    reg  [63:0] word4$slots;
-    reg  [63:0] word4$tail;
-    reg  word4$tail_valid;
-    reg  [5:0] word4$slot_last;
+    reg  [159:0] word4$beat;
     reg  [5:0] word4$target;
     wire  word4$found;
     wire  [63:0] word4$word;
-    reg  [63:0] home0$slots;
-    reg  [63:0] home0$tail;
-    reg  home0$tail_valid;
-    reg  [5:0] home0$slot_last;
+    reg  [159:0] home0$beat;
     reg  [5:0] home0$target;
     wire  home0$found;
     wire  [63:0] home0$word;
-    reg  [63:0] home1$slots;
-    reg  [63:0] home1$tail;
-    reg  home1$tail_valid;
-    reg  [5:0] home1$slot_last;
+    reg  [159:0] home1$beat;
     reg  [5:0] home1$target;
     wire  home1$found;
     wire  [63:0] home1$word;
-    reg  [63:0] route0$slots;
-    reg  [63:0] route0$tail;
-    reg  route0$tail_valid;
-    reg  [5:0] route0$slot_last;
+    reg  [159:0] route0$beat;
     reg  [5:0] route0$target;
     wire  route0$found;
     wire  [63:0] route0$word;
-    reg  [63:0] route1$slots;
-    reg  [63:0] route1$tail;
-    reg  route1$tail_valid;
-    reg  [5:0] route1$slot_last;
+    reg  [159:0] route1$beat;
     reg  [5:0] route1$target;
     wire  route1$found;
     wire  [63:0] route1$word;
-    reg  [63:0] l4$slots;
-    reg  [63:0] l4$tail;
-    reg  l4$tail_valid;
-    reg  [5:0] l4$slot_last;
+    reg  [159:0] l4$beat;
     reg  [5:0] l4$target;
     wire  l4$found;
     wire  [63:0] l4$word;
@@ -1070,82 +1043,55 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
     
     // Sub module instances
     rss_core__capture__word1 word1(
-        .slots(word1$slots),
-        .tail(word1$tail),
-        .tail_valid(word1$tail_valid),
-        .slot_last(word1$slot_last),
+        .beat(word1$beat),
         .target(word1$target),
         .found(word1$found),
         .word(word1$word)
     );
     rss_core__capture__word2 word2(
-        .slots(word2$slots),
-        .tail(word2$tail),
-        .tail_valid(word2$tail_valid),
-        .slot_last(word2$slot_last),
+        .beat(word2$beat),
         .target(word2$target),
         .found(word2$found),
         .word(word2$word)
     );
     rss_core__capture__word3 word3(
-        .slots(word3$slots),
-        .tail(word3$tail),
-        .tail_valid(word3$tail_valid),
-        .slot_last(word3$slot_last),
+        .beat(word3$beat),
         .target(word3$target),
         .found(word3$found),
         .word(word3$word)
     );
     rss_core__capture__word4 word4(
-        .slots(word4$slots),
-        .tail(word4$tail),
-        .tail_valid(word4$tail_valid),
-        .slot_last(word4$slot_last),
+        .beat(word4$beat),
         .target(word4$target),
         .found(word4$found),
         .word(word4$word)
     );
     rss_core__capture__home0 home0(
-        .slots(home0$slots),
-        .tail(home0$tail),
-        .tail_valid(home0$tail_valid),
-        .slot_last(home0$slot_last),
+        .beat(home0$beat),
         .target(home0$target),
         .found(home0$found),
         .word(home0$word)
     );
     rss_core__capture__home1 home1(
-        .slots(home1$slots),
-        .tail(home1$tail),
-        .tail_valid(home1$tail_valid),
-        .slot_last(home1$slot_last),
+        .beat(home1$beat),
         .target(home1$target),
         .found(home1$found),
         .word(home1$word)
     );
     rss_core__capture__route0 route0(
-        .slots(route0$slots),
-        .tail(route0$tail),
-        .tail_valid(route0$tail_valid),
-        .slot_last(route0$slot_last),
+        .beat(route0$beat),
         .target(route0$target),
         .found(route0$found),
         .word(route0$word)
     );
     rss_core__capture__route1 route1(
-        .slots(route1$slots),
-        .tail(route1$tail),
-        .tail_valid(route1$tail_valid),
-        .slot_last(route1$slot_last),
+        .beat(route1$beat),
         .target(route1$target),
         .found(route1$found),
         .word(route1$word)
     );
     rss_core__capture__l4 l4(
-        .slots(l4$slots),
-        .tail(l4$tail),
-        .tail_valid(l4$tail_valid),
-        .slot_last(l4$slot_last),
+        .beat(l4$beat),
         .target(l4$target),
         .found(l4$found),
         .word(l4$word)
@@ -1307,42 +1253,15 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
         route0$target = ex_dst_ptr;
         route1$target = ex_dst_ptr + 64'h1;
         l4$target = l4_word;
-        word1$slots = beat[(32'h60)+:(64)];
-        word1$tail = beat[(32'h20)+:(64)];
-        word1$tail_valid = last;
-        word1$slot_last = beat[(32'ha)+:(6)];
-        word2$slots = beat[(32'h60)+:(64)];
-        word2$tail = beat[(32'h20)+:(64)];
-        word2$tail_valid = last;
-        word2$slot_last = beat[(32'ha)+:(6)];
-        word3$slots = beat[(32'h60)+:(64)];
-        word3$tail = beat[(32'h20)+:(64)];
-        word3$tail_valid = last;
-        word3$slot_last = beat[(32'ha)+:(6)];
-        word4$slots = beat[(32'h60)+:(64)];
-        word4$tail = beat[(32'h20)+:(64)];
-        word4$tail_valid = last;
-        word4$slot_last = beat[(32'ha)+:(6)];
-        home0$slots = beat[(32'h60)+:(64)];
-        home0$tail = beat[(32'h20)+:(64)];
-        home0$tail_valid = last;
-        home0$slot_last = beat[(32'ha)+:(6)];
-        home1$slots = beat[(32'h60)+:(64)];
-        home1$tail = beat[(32'h20)+:(64)];
-        home1$tail_valid = last;
-        home1$slot_last = beat[(32'ha)+:(6)];
-        route0$slots = beat[(32'h60)+:(64)];
-        route0$tail = beat[(32'h20)+:(64)];
-        route0$tail_valid = last;
-        route0$slot_last = beat[(32'ha)+:(6)];
-        route1$slots = beat[(32'h60)+:(64)];
-        route1$tail = beat[(32'h20)+:(64)];
-        route1$tail_valid = last;
-        route1$slot_last = beat[(32'ha)+:(6)];
-        l4$slots = beat[(32'h60)+:(64)];
-        l4$tail = beat[(32'h20)+:(64)];
-        l4$tail_valid = last;
-        l4$slot_last = beat[(32'ha)+:(6)];
+        word1$beat = beat;
+        word2$beat = beat;
+        word3$beat = beat;
+        word4$beat = beat;
+        home0$beat = beat;
+        home1$beat = beat;
+        route0$beat = beat;
+        route1$beat = beat;
+        l4$beat = beat;
         cur_w1 = w1$q;
         if (word1$found) begin
             cur_w1 = word1$word;
@@ -1505,13 +1424,10 @@ module rss_core__capture__fragment_q(d,q,clock);
 endmodule // rss_core__capture__fragment_q
 
 
-module rss_core__capture__home0(slots,tail,tail_valid,slot_last,target,found,word);
+module rss_core__capture__home0(beat,target,found,word);
     
     // Module arguments
-    input wire  [63:0] slots;
-    input wire  [63:0] tail;
-    input wire  tail_valid;
-    input wire  [5:0] slot_last;
+    input wire  [159:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -1520,10 +1436,14 @@ module rss_core__capture__home0(slots,tail,tail_valid,slot_last,target,found,wor
     localparam  use_tail = 1'b0;
     
     // Local signals
+    reg  [63:0] slots;
+    reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
+        slots = beat[(32'h60)+:(64)];
+        slot_last = beat[(32'ha)+:(6)];
         found = 1'b0;
         word = 32'h0;
         hit_mask = 32'h0;
@@ -1533,23 +1453,20 @@ module rss_core__capture__home0(slots,tail,tail_valid,slot_last,target,found,wor
         end
         word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         hit_mask = 32'h0;
-        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
         end
-        word = word | (tail & hit_mask);
+        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__capture__home0
 
 
-module rss_core__capture__home1(slots,tail,tail_valid,slot_last,target,found,word);
+module rss_core__capture__home1(beat,target,found,word);
     
     // Module arguments
-    input wire  [63:0] slots;
-    input wire  [63:0] tail;
-    input wire  tail_valid;
-    input wire  [5:0] slot_last;
+    input wire  [159:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -1558,10 +1475,14 @@ module rss_core__capture__home1(slots,tail,tail_valid,slot_last,target,found,wor
     localparam  use_tail = 1'b0;
     
     // Local signals
+    reg  [63:0] slots;
+    reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
+        slots = beat[(32'h60)+:(64)];
+        slot_last = beat[(32'ha)+:(6)];
         found = 1'b0;
         word = 32'h0;
         hit_mask = 32'h0;
@@ -1571,11 +1492,11 @@ module rss_core__capture__home1(slots,tail,tail_valid,slot_last,target,found,wor
         end
         word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         hit_mask = 32'h0;
-        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
         end
-        word = word | (tail & hit_mask);
+        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__capture__home1
@@ -1657,13 +1578,10 @@ module rss_core__capture__ipv6_q(d,q,clock);
 endmodule // rss_core__capture__ipv6_q
 
 
-module rss_core__capture__l4(slots,tail,tail_valid,slot_last,target,found,word);
+module rss_core__capture__l4(beat,target,found,word);
     
     // Module arguments
-    input wire  [63:0] slots;
-    input wire  [63:0] tail;
-    input wire  tail_valid;
-    input wire  [5:0] slot_last;
+    input wire  [159:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -1672,10 +1590,14 @@ module rss_core__capture__l4(slots,tail,tail_valid,slot_last,target,found,word);
     localparam  use_tail = 1'b1;
     
     // Local signals
+    reg  [63:0] slots;
+    reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
+        slots = beat[(32'h60)+:(64)];
+        slot_last = beat[(32'ha)+:(6)];
         found = 1'b0;
         word = 32'h0;
         hit_mask = 32'h0;
@@ -1685,11 +1607,11 @@ module rss_core__capture__l4(slots,tail,tail_valid,slot_last,target,found,word);
         end
         word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         hit_mask = 32'h0;
-        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
         end
-        word = word | (tail & hit_mask);
+        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__capture__l4
@@ -1771,13 +1693,10 @@ module rss_core__capture__result_q(d,q,clock);
 endmodule // rss_core__capture__result_q
 
 
-module rss_core__capture__route0(slots,tail,tail_valid,slot_last,target,found,word);
+module rss_core__capture__route0(beat,target,found,word);
     
     // Module arguments
-    input wire  [63:0] slots;
-    input wire  [63:0] tail;
-    input wire  tail_valid;
-    input wire  [5:0] slot_last;
+    input wire  [159:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -1786,10 +1705,14 @@ module rss_core__capture__route0(slots,tail,tail_valid,slot_last,target,found,wo
     localparam  use_tail = 1'b0;
     
     // Local signals
+    reg  [63:0] slots;
+    reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
+        slots = beat[(32'h60)+:(64)];
+        slot_last = beat[(32'ha)+:(6)];
         found = 1'b0;
         word = 32'h0;
         hit_mask = 32'h0;
@@ -1799,23 +1722,20 @@ module rss_core__capture__route0(slots,tail,tail_valid,slot_last,target,found,wo
         end
         word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         hit_mask = 32'h0;
-        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
         end
-        word = word | (tail & hit_mask);
+        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__capture__route0
 
 
-module rss_core__capture__route1(slots,tail,tail_valid,slot_last,target,found,word);
+module rss_core__capture__route1(beat,target,found,word);
     
     // Module arguments
-    input wire  [63:0] slots;
-    input wire  [63:0] tail;
-    input wire  tail_valid;
-    input wire  [5:0] slot_last;
+    input wire  [159:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -1824,10 +1744,14 @@ module rss_core__capture__route1(slots,tail,tail_valid,slot_last,target,found,wo
     localparam  use_tail = 1'b0;
     
     // Local signals
+    reg  [63:0] slots;
+    reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
+        slots = beat[(32'h60)+:(64)];
+        slot_last = beat[(32'ha)+:(6)];
         found = 1'b0;
         word = 32'h0;
         hit_mask = 32'h0;
@@ -1837,11 +1761,11 @@ module rss_core__capture__route1(slots,tail,tail_valid,slot_last,target,found,wo
         end
         word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         hit_mask = 32'h0;
-        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
         end
-        word = word | (tail & hit_mask);
+        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__capture__route1
@@ -1999,13 +1923,10 @@ module rss_core__capture__w4(d,q,clock);
 endmodule // rss_core__capture__w4
 
 
-module rss_core__capture__word1(slots,tail,tail_valid,slot_last,target,found,word);
+module rss_core__capture__word1(beat,target,found,word);
     
     // Module arguments
-    input wire  [63:0] slots;
-    input wire  [63:0] tail;
-    input wire  tail_valid;
-    input wire  [5:0] slot_last;
+    input wire  [159:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -2014,10 +1935,14 @@ module rss_core__capture__word1(slots,tail,tail_valid,slot_last,target,found,wor
     localparam  use_tail = 1'b0;
     
     // Local signals
+    reg  [63:0] slots;
+    reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
+        slots = beat[(32'h60)+:(64)];
+        slot_last = beat[(32'ha)+:(6)];
         found = 1'b0;
         word = 32'h0;
         hit_mask = 32'h0;
@@ -2027,23 +1952,20 @@ module rss_core__capture__word1(slots,tail,tail_valid,slot_last,target,found,wor
         end
         word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         hit_mask = 32'h0;
-        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
         end
-        word = word | (tail & hit_mask);
+        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__capture__word1
 
 
-module rss_core__capture__word2(slots,tail,tail_valid,slot_last,target,found,word);
+module rss_core__capture__word2(beat,target,found,word);
     
     // Module arguments
-    input wire  [63:0] slots;
-    input wire  [63:0] tail;
-    input wire  tail_valid;
-    input wire  [5:0] slot_last;
+    input wire  [159:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -2052,10 +1974,14 @@ module rss_core__capture__word2(slots,tail,tail_valid,slot_last,target,found,wor
     localparam  use_tail = 1'b1;
     
     // Local signals
+    reg  [63:0] slots;
+    reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
+        slots = beat[(32'h60)+:(64)];
+        slot_last = beat[(32'ha)+:(6)];
         found = 1'b0;
         word = 32'h0;
         hit_mask = 32'h0;
@@ -2065,23 +1991,20 @@ module rss_core__capture__word2(slots,tail,tail_valid,slot_last,target,found,wor
         end
         word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         hit_mask = 32'h0;
-        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
         end
-        word = word | (tail & hit_mask);
+        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__capture__word2
 
 
-module rss_core__capture__word3(slots,tail,tail_valid,slot_last,target,found,word);
+module rss_core__capture__word3(beat,target,found,word);
     
     // Module arguments
-    input wire  [63:0] slots;
-    input wire  [63:0] tail;
-    input wire  tail_valid;
-    input wire  [5:0] slot_last;
+    input wire  [159:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -2090,10 +2013,14 @@ module rss_core__capture__word3(slots,tail,tail_valid,slot_last,target,found,wor
     localparam  use_tail = 1'b0;
     
     // Local signals
+    reg  [63:0] slots;
+    reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
+        slots = beat[(32'h60)+:(64)];
+        slot_last = beat[(32'ha)+:(6)];
         found = 1'b0;
         word = 32'h0;
         hit_mask = 32'h0;
@@ -2103,23 +2030,20 @@ module rss_core__capture__word3(slots,tail,tail_valid,slot_last,target,found,wor
         end
         word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         hit_mask = 32'h0;
-        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
         end
-        word = word | (tail & hit_mask);
+        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__capture__word3
 
 
-module rss_core__capture__word4(slots,tail,tail_valid,slot_last,target,found,word);
+module rss_core__capture__word4(beat,target,found,word);
     
     // Module arguments
-    input wire  [63:0] slots;
-    input wire  [63:0] tail;
-    input wire  tail_valid;
-    input wire  [5:0] slot_last;
+    input wire  [159:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -2128,10 +2052,14 @@ module rss_core__capture__word4(slots,tail,tail_valid,slot_last,target,found,wor
     localparam  use_tail = 1'b0;
     
     // Local signals
+    reg  [63:0] slots;
+    reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
+        slots = beat[(32'h60)+:(64)];
+        slot_last = beat[(32'ha)+:(6)];
         found = 1'b0;
         word = 32'h0;
         hit_mask = 32'h0;
@@ -2141,11 +2069,11 @@ module rss_core__capture__word4(slots,tail,tail_valid,slot_last,target,found,wor
         end
         word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         hit_mask = 32'h0;
-        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
         end
-        word = word | (tail & hit_mask);
+        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__capture__word4
@@ -2214,10 +2142,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  passthrough = 1'b0;
     
     // Stub signals
-    reg  [63:0] header$slots;
-    reg  [63:0] header$tail;
-    reg  header$tail_valid;
-    reg  [5:0] header$slot_last;
+    reg  [159:0] header$beat;
     reg  [5:0] header$target;
     wire  header$found;
     wire  [63:0] header$word;
@@ -2393,10 +2318,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     
     // Sub module instances
     rss_core__ext1__header header(
-        .slots(header$slots),
-        .tail(header$tail),
-        .tail_valid(header$tail_valid),
-        .slot_last(header$slot_last),
+        .beat(header$beat),
         .target(header$target),
         .found(header$found),
         .word(header$word)
@@ -2726,10 +2648,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_o$d = ex_dst_o$q;
         ex_dst_ptr_o$d = ex_dst_ptr_o$q;
         ihl_o$d = ihl_o$q;
-        header$slots = beat_in[(32'h60)+:(64)];
-        header$tail = beat_in[(32'h20)+:(64)];
-        header$tail_valid = beat_in[32'h2];
-        header$slot_last = beat_in[(32'ha)+:(6)];
+        header$beat = beat_in;
         cur_started = started$q;
         cur_count = count$q;
         cur_ptr = ptr_q$q;
@@ -3198,13 +3117,10 @@ module rss_core__ext1__fragment_q(d,q,clock);
 endmodule // rss_core__ext1__fragment_q
 
 
-module rss_core__ext1__header(slots,tail,tail_valid,slot_last,target,found,word);
+module rss_core__ext1__header(beat,target,found,word);
     
     // Module arguments
-    input wire  [63:0] slots;
-    input wire  [63:0] tail;
-    input wire  tail_valid;
-    input wire  [5:0] slot_last;
+    input wire  [159:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -3213,10 +3129,14 @@ module rss_core__ext1__header(slots,tail,tail_valid,slot_last,target,found,word)
     localparam  use_tail = 1'b0;
     
     // Local signals
+    reg  [63:0] slots;
+    reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
+        slots = beat[(32'h60)+:(64)];
+        slot_last = beat[(32'ha)+:(6)];
         found = 1'b0;
         word = 32'h0;
         hit_mask = 32'h0;
@@ -3226,11 +3146,11 @@ module rss_core__ext1__header(slots,tail,tail_valid,slot_last,target,found,word)
         end
         word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         hit_mask = 32'h0;
-        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
         end
-        word = word | (tail & hit_mask);
+        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__ext1__header
@@ -3869,10 +3789,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  passthrough = 1'b1;
     
     // Stub signals
-    reg  [63:0] header$slots;
-    reg  [63:0] header$tail;
-    reg  header$tail_valid;
-    reg  [5:0] header$slot_last;
+    reg  [159:0] header$beat;
     reg  [5:0] header$target;
     wire  header$found;
     wire  [63:0] header$word;
@@ -4048,10 +3965,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     
     // Sub module instances
     rss_core__ext2__header header(
-        .slots(header$slots),
-        .tail(header$tail),
-        .tail_valid(header$tail_valid),
-        .slot_last(header$slot_last),
+        .beat(header$beat),
         .target(header$target),
         .found(header$found),
         .word(header$word)
@@ -4381,10 +4295,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_o$d = ex_dst_o$q;
         ex_dst_ptr_o$d = ex_dst_ptr_o$q;
         ihl_o$d = ihl_o$q;
-        header$slots = beat_in[(32'h60)+:(64)];
-        header$tail = beat_in[(32'h20)+:(64)];
-        header$tail_valid = beat_in[32'h2];
-        header$slot_last = beat_in[(32'ha)+:(6)];
+        header$beat = beat_in;
         cur_started = started$q;
         cur_count = count$q;
         cur_ptr = ptr_q$q;
@@ -4853,13 +4764,10 @@ module rss_core__ext2__fragment_q(d,q,clock);
 endmodule // rss_core__ext2__fragment_q
 
 
-module rss_core__ext2__header(slots,tail,tail_valid,slot_last,target,found,word);
+module rss_core__ext2__header(beat,target,found,word);
     
     // Module arguments
-    input wire  [63:0] slots;
-    input wire  [63:0] tail;
-    input wire  tail_valid;
-    input wire  [5:0] slot_last;
+    input wire  [159:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -4868,10 +4776,14 @@ module rss_core__ext2__header(slots,tail,tail_valid,slot_last,target,found,word)
     localparam  use_tail = 1'b0;
     
     // Local signals
+    reg  [63:0] slots;
+    reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
+        slots = beat[(32'h60)+:(64)];
+        slot_last = beat[(32'ha)+:(6)];
         found = 1'b0;
         word = 32'h0;
         hit_mask = 32'h0;
@@ -4881,11 +4793,11 @@ module rss_core__ext2__header(slots,tail,tail_valid,slot_last,target,found,word)
         end
         word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         hit_mask = 32'h0;
-        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
         end
-        word = word | (tail & hit_mask);
+        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__ext2__header
@@ -5524,10 +5436,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  passthrough = 1'b1;
     
     // Stub signals
-    reg  [63:0] header$slots;
-    reg  [63:0] header$tail;
-    reg  header$tail_valid;
-    reg  [5:0] header$slot_last;
+    reg  [159:0] header$beat;
     reg  [5:0] header$target;
     wire  header$found;
     wire  [63:0] header$word;
@@ -5703,10 +5612,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     
     // Sub module instances
     rss_core__ext3__header header(
-        .slots(header$slots),
-        .tail(header$tail),
-        .tail_valid(header$tail_valid),
-        .slot_last(header$slot_last),
+        .beat(header$beat),
         .target(header$target),
         .found(header$found),
         .word(header$word)
@@ -6036,10 +5942,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_o$d = ex_dst_o$q;
         ex_dst_ptr_o$d = ex_dst_ptr_o$q;
         ihl_o$d = ihl_o$q;
-        header$slots = beat_in[(32'h60)+:(64)];
-        header$tail = beat_in[(32'h20)+:(64)];
-        header$tail_valid = beat_in[32'h2];
-        header$slot_last = beat_in[(32'ha)+:(6)];
+        header$beat = beat_in;
         cur_started = started$q;
         cur_count = count$q;
         cur_ptr = ptr_q$q;
@@ -6508,13 +6411,10 @@ module rss_core__ext3__fragment_q(d,q,clock);
 endmodule // rss_core__ext3__fragment_q
 
 
-module rss_core__ext3__header(slots,tail,tail_valid,slot_last,target,found,word);
+module rss_core__ext3__header(beat,target,found,word);
     
     // Module arguments
-    input wire  [63:0] slots;
-    input wire  [63:0] tail;
-    input wire  tail_valid;
-    input wire  [5:0] slot_last;
+    input wire  [159:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -6523,10 +6423,14 @@ module rss_core__ext3__header(slots,tail,tail_valid,slot_last,target,found,word)
     localparam  use_tail = 1'b0;
     
     // Local signals
+    reg  [63:0] slots;
+    reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
+        slots = beat[(32'h60)+:(64)];
+        slot_last = beat[(32'ha)+:(6)];
         found = 1'b0;
         word = 32'h0;
         hit_mask = 32'h0;
@@ -6536,11 +6440,11 @@ module rss_core__ext3__header(slots,tail,tail_valid,slot_last,target,found,word)
         end
         word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         hit_mask = 32'h0;
-        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
         end
-        word = word | (tail & hit_mask);
+        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__ext3__header
@@ -7179,10 +7083,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  passthrough = 1'b1;
     
     // Stub signals
-    reg  [63:0] header$slots;
-    reg  [63:0] header$tail;
-    reg  header$tail_valid;
-    reg  [5:0] header$slot_last;
+    reg  [159:0] header$beat;
     reg  [5:0] header$target;
     wire  header$found;
     wire  [63:0] header$word;
@@ -7358,10 +7259,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     
     // Sub module instances
     rss_core__ext4__header header(
-        .slots(header$slots),
-        .tail(header$tail),
-        .tail_valid(header$tail_valid),
-        .slot_last(header$slot_last),
+        .beat(header$beat),
         .target(header$target),
         .found(header$found),
         .word(header$word)
@@ -7691,10 +7589,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_o$d = ex_dst_o$q;
         ex_dst_ptr_o$d = ex_dst_ptr_o$q;
         ihl_o$d = ihl_o$q;
-        header$slots = beat_in[(32'h60)+:(64)];
-        header$tail = beat_in[(32'h20)+:(64)];
-        header$tail_valid = beat_in[32'h2];
-        header$slot_last = beat_in[(32'ha)+:(6)];
+        header$beat = beat_in;
         cur_started = started$q;
         cur_count = count$q;
         cur_ptr = ptr_q$q;
@@ -8163,13 +8058,10 @@ module rss_core__ext4__fragment_q(d,q,clock);
 endmodule // rss_core__ext4__fragment_q
 
 
-module rss_core__ext4__header(slots,tail,tail_valid,slot_last,target,found,word);
+module rss_core__ext4__header(beat,target,found,word);
     
     // Module arguments
-    input wire  [63:0] slots;
-    input wire  [63:0] tail;
-    input wire  tail_valid;
-    input wire  [5:0] slot_last;
+    input wire  [159:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -8178,10 +8070,14 @@ module rss_core__ext4__header(slots,tail,tail_valid,slot_last,target,found,word)
     localparam  use_tail = 1'b0;
     
     // Local signals
+    reg  [63:0] slots;
+    reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
+        slots = beat[(32'h60)+:(64)];
+        slot_last = beat[(32'ha)+:(6)];
         found = 1'b0;
         word = 32'h0;
         hit_mask = 32'h0;
@@ -8191,11 +8087,11 @@ module rss_core__ext4__header(slots,tail,tail_valid,slot_last,target,found,word)
         end
         word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         hit_mask = 32'h0;
-        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
         end
-        word = word | (tail & hit_mask);
+        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__ext4__header
@@ -9804,9 +9700,6 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
     reg  [5:0] index_q$d;
     wire  [5:0] index_q$q;
     reg  index_q$clock;
-    reg  [15:0] length_q$d;
-    wire  [15:0] length_q$q;
-    reg  length_q$clock;
     
     // Local signals
     reg  ready;
@@ -9866,11 +9759,6 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
         .q(index_q$q),
         .clock(index_q$clock)
     );
-    rss_core__ingress__length_q length_q(
-        .d(length_q$d),
-        .q(length_q$q),
-        .clock(length_q$clock)
-    );
     
     // Update code
     always @(*) begin
@@ -9883,7 +9771,6 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
         first_q$clock = clock;
         last_q$clock = clock;
         index_q$clock = clock;
-        length_q$clock = clock;
         in_frame$d = in_frame$q;
         since_end$d = since_end$q;
         beats$d = beats$q;
@@ -9893,7 +9780,6 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
         first_q$d = first_q$q;
         last_q$d = last_q$q;
         index_q$d = index_q$q;
-        length_q$d = length_q$q;
         swap$lanes = s_axis_tdata;
         ready = tap | ((in_frame$q | start_allowed) & ~(s_axis_tlast & (since_end$q < min_beats)));
         s_axis_tready = ready;
@@ -9929,7 +9815,6 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
             first_q$d = ~in_frame$q;
             last_q$d = s_axis_tlast;
             index_q$d = beat_number;
-            length_q$d = sum[(32'h0)+:(16)];
             length$d = sum[(32'h0)+:(16)];
             in_frame$d = ~s_axis_tlast;
             if (~&beat_number) begin
@@ -9951,7 +9836,7 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
         beat_first = first_q$q;
         beat_last = last_q$q;
         beat_index = index_q$q;
-        beat_length = length_q$q;
+        beat_length = length$q;
     end
     
 endmodule // rss_core__ingress
@@ -10090,25 +9975,6 @@ module rss_core__ingress__length(d,q,clock);
 endmodule // rss_core__ingress__length
 
 
-module rss_core__ingress__length_q(d,q,clock);
-    
-    // Module arguments
-    input wire  [15:0] d;
-    output reg  [15:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 16'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ingress__length_q
-
-
 module rss_core__ingress__since_end(d,q,clock);
     
     // Module arguments
@@ -10185,17 +10051,11 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     localparam  destination_options = 8'h3c;
     
     // Stub signals
-    reg  [63:0] word0$slots;
-    reg  [63:0] word0$tail;
-    reg  word0$tail_valid;
-    reg  [5:0] word0$slot_last;
+    reg  [159:0] word0$beat;
     reg  [5:0] word0$target;
     wire  word0$found;
     wire  [63:0] word0$word;
-    reg  [63:0] word1$slots;
-    reg  [63:0] word1$tail;
-    reg  word1$tail_valid;
-    reg  [5:0] word1$slot_last;
+    reg  [159:0] word1$beat;
     reg  [5:0] word1$target;
     wire  word1$found;
     wire  [63:0] word1$word;
@@ -10269,19 +10129,13 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     
     // Sub module instances
     rss_core__l3__word0 word0(
-        .slots(word0$slots),
-        .tail(word0$tail),
-        .tail_valid(word0$tail_valid),
-        .slot_last(word0$slot_last),
+        .beat(word0$beat),
         .target(word0$target),
         .found(word0$found),
         .word(word0$word)
     );
     rss_core__l3__word1 word1(
-        .slots(word1$slots),
-        .tail(word1$tail),
-        .tail_valid(word1$tail_valid),
-        .slot_last(word1$slot_last),
+        .beat(word1$beat),
         .target(word1$target),
         .found(word1$found),
         .word(word1$word)
@@ -10411,15 +10265,9 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         valid = beat_in[32'h0];
         ipv4 = beat_in[32'h3];
         ipv6 = beat_in[32'h4];
-        word0$slots = beat_in[(32'h60)+:(64)];
-        word0$tail = beat_in[(32'h20)+:(64)];
-        word0$tail_valid = beat_in[32'h2];
-        word0$slot_last = beat_in[(32'ha)+:(6)];
+        word0$beat = beat_in;
         word0$target = target0;
-        word1$slots = beat_in[(32'h60)+:(64)];
-        word1$tail = beat_in[(32'h20)+:(64)];
-        word1$tail_valid = beat_in[32'h2];
-        word1$slot_last = beat_in[(32'ha)+:(6)];
+        word1$beat = beat_in;
         word1$target = target1;
         cur_seen0 = seen0$q;
         cur_seen1 = seen1$q;
@@ -10824,13 +10672,10 @@ module rss_core__l3__seen1(d,q,clock);
 endmodule // rss_core__l3__seen1
 
 
-module rss_core__l3__word0(slots,tail,tail_valid,slot_last,target,found,word);
+module rss_core__l3__word0(beat,target,found,word);
     
     // Module arguments
-    input wire  [63:0] slots;
-    input wire  [63:0] tail;
-    input wire  tail_valid;
-    input wire  [5:0] slot_last;
+    input wire  [159:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -10839,10 +10684,14 @@ module rss_core__l3__word0(slots,tail,tail_valid,slot_last,target,found,word);
     localparam  use_tail = 1'b0;
     
     // Local signals
+    reg  [63:0] slots;
+    reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
+        slots = beat[(32'h60)+:(64)];
+        slot_last = beat[(32'ha)+:(6)];
         found = 1'b0;
         word = 32'h0;
         hit_mask = 32'h0;
@@ -10852,23 +10701,20 @@ module rss_core__l3__word0(slots,tail,tail_valid,slot_last,target,found,word);
         end
         word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         hit_mask = 32'h0;
-        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
         end
-        word = word | (tail & hit_mask);
+        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__l3__word0
 
 
-module rss_core__l3__word1(slots,tail,tail_valid,slot_last,target,found,word);
+module rss_core__l3__word1(beat,target,found,word);
     
     // Module arguments
-    input wire  [63:0] slots;
-    input wire  [63:0] tail;
-    input wire  tail_valid;
-    input wire  [5:0] slot_last;
+    input wire  [159:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -10877,10 +10723,14 @@ module rss_core__l3__word1(slots,tail,tail_valid,slot_last,target,found,word);
     localparam  use_tail = 1'b0;
     
     // Local signals
+    reg  [63:0] slots;
+    reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
+        slots = beat[(32'h60)+:(64)];
+        slot_last = beat[(32'ha)+:(6)];
         found = 1'b0;
         word = 32'h0;
         hit_mask = 32'h0;
@@ -10890,11 +10740,11 @@ module rss_core__l3__word1(slots,tail,tail_valid,slot_last,target,found,word);
         end
         word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         hit_mask = 32'h0;
-        if (use_tail & tail_valid & ((slot_last + 64'h1) == target)) begin
+        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
         end
-        word = word | (tail & hit_mask);
+        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__l3__word1

@@ -91,7 +91,7 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     pub ex_dst_ptr_out: Signal<Out, Bits<WORD_INDEX_BITS>>,
     /// `ihl_in`, one clock later.
     pub ihl_out: Signal<Out, Bits<4>>,
-    header: WordPick<DATA_BITS>,
+    header: WordPick<DATA_BITS, BUNDLE_BITS>,
     // Clock 1: the walk, per frame.
     started: DFF<Bit>,
     count: DFF<Bits<3>>,
@@ -357,10 +357,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             ihl_o
         );
         // ---- Clock 1: the walk. ----
-        self.header.slots.next = self.beat_in.val().get_bits::<DATA_BITS>(96);
-        self.header.tail.next = self.beat_in.val().get_bits::<64>(32);
-        self.header.tail_valid.next = self.beat_in.val().get_bit(2);
-        self.header.slot_last.next = self.beat_in.val().get_bits::<WORD_INDEX_BITS>(10);
+        self.header.beat.next = self.beat_in.val();
         self.cur_started.next = self.started.q.val();
         self.cur_count.next = self.count.q.val();
         self.cur_ptr.next = self.ptr_q.q.val();

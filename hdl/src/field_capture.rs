@@ -75,15 +75,15 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     pub ex_dst_addr: Signal<Out, Bits<128>>,
     /// Source port, destination port.
     pub ports: Signal<Out, Bits<32>>,
-    word1: WordPick<DATA_BITS>,
-    word2: WordPick<DATA_BITS>,
-    word3: WordPick<DATA_BITS>,
-    word4: WordPick<DATA_BITS>,
-    home0: WordPick<DATA_BITS>,
-    home1: WordPick<DATA_BITS>,
-    route0: WordPick<DATA_BITS>,
-    route1: WordPick<DATA_BITS>,
-    l4: WordPick<DATA_BITS>,
+    word1: WordPick<DATA_BITS, BUNDLE_BITS>,
+    word2: WordPick<DATA_BITS, BUNDLE_BITS>,
+    word3: WordPick<DATA_BITS, BUNDLE_BITS>,
+    word4: WordPick<DATA_BITS, BUNDLE_BITS>,
+    home0: WordPick<DATA_BITS, BUNDLE_BITS>,
+    home1: WordPick<DATA_BITS, BUNDLE_BITS>,
+    route0: WordPick<DATA_BITS, BUNDLE_BITS>,
+    route1: WordPick<DATA_BITS, BUNDLE_BITS>,
+    l4: WordPick<DATA_BITS, BUNDLE_BITS>,
     w1: DFF<Bits<64>>,
     w2: DFF<Bits<64>>,
     w3: DFF<Bits<64>>,
@@ -293,42 +293,15 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         self.route0.target.next = self.ex_dst_ptr.val();
         self.route1.target.next = self.ex_dst_ptr.val() + 1_u64;
         self.l4.target.next = self.l4_word.val();
-        self.word1.slots.next = self.beat.val().get_bits::<DATA_BITS>(96);
-        self.word1.tail.next = self.beat.val().get_bits::<64>(32);
-        self.word1.tail_valid.next = self.last.val();
-        self.word1.slot_last.next = self.beat.val().get_bits::<WORD_INDEX_BITS>(10);
-        self.word2.slots.next = self.beat.val().get_bits::<DATA_BITS>(96);
-        self.word2.tail.next = self.beat.val().get_bits::<64>(32);
-        self.word2.tail_valid.next = self.last.val();
-        self.word2.slot_last.next = self.beat.val().get_bits::<WORD_INDEX_BITS>(10);
-        self.word3.slots.next = self.beat.val().get_bits::<DATA_BITS>(96);
-        self.word3.tail.next = self.beat.val().get_bits::<64>(32);
-        self.word3.tail_valid.next = self.last.val();
-        self.word3.slot_last.next = self.beat.val().get_bits::<WORD_INDEX_BITS>(10);
-        self.word4.slots.next = self.beat.val().get_bits::<DATA_BITS>(96);
-        self.word4.tail.next = self.beat.val().get_bits::<64>(32);
-        self.word4.tail_valid.next = self.last.val();
-        self.word4.slot_last.next = self.beat.val().get_bits::<WORD_INDEX_BITS>(10);
-        self.home0.slots.next = self.beat.val().get_bits::<DATA_BITS>(96);
-        self.home0.tail.next = self.beat.val().get_bits::<64>(32);
-        self.home0.tail_valid.next = self.last.val();
-        self.home0.slot_last.next = self.beat.val().get_bits::<WORD_INDEX_BITS>(10);
-        self.home1.slots.next = self.beat.val().get_bits::<DATA_BITS>(96);
-        self.home1.tail.next = self.beat.val().get_bits::<64>(32);
-        self.home1.tail_valid.next = self.last.val();
-        self.home1.slot_last.next = self.beat.val().get_bits::<WORD_INDEX_BITS>(10);
-        self.route0.slots.next = self.beat.val().get_bits::<DATA_BITS>(96);
-        self.route0.tail.next = self.beat.val().get_bits::<64>(32);
-        self.route0.tail_valid.next = self.last.val();
-        self.route0.slot_last.next = self.beat.val().get_bits::<WORD_INDEX_BITS>(10);
-        self.route1.slots.next = self.beat.val().get_bits::<DATA_BITS>(96);
-        self.route1.tail.next = self.beat.val().get_bits::<64>(32);
-        self.route1.tail_valid.next = self.last.val();
-        self.route1.slot_last.next = self.beat.val().get_bits::<WORD_INDEX_BITS>(10);
-        self.l4.slots.next = self.beat.val().get_bits::<DATA_BITS>(96);
-        self.l4.tail.next = self.beat.val().get_bits::<64>(32);
-        self.l4.tail_valid.next = self.last.val();
-        self.l4.slot_last.next = self.beat.val().get_bits::<WORD_INDEX_BITS>(10);
+        self.word1.beat.next = self.beat.val();
+        self.word2.beat.next = self.beat.val();
+        self.word3.beat.next = self.beat.val();
+        self.word4.beat.next = self.beat.val();
+        self.home0.beat.next = self.beat.val();
+        self.home1.beat.next = self.beat.val();
+        self.route0.beat.next = self.beat.val();
+        self.route1.beat.next = self.beat.val();
+        self.l4.beat.next = self.beat.val();
 
         // Words kept so far, updated with this beat's.
         self.cur_w1.next = self.w1.q.val();

@@ -73,7 +73,6 @@ pub struct FrameIngress<const DATA_BITS: usize, const KEEP_BITS: usize> {
     first_q: DFF<Bit>,
     last_q: DFF<Bit>,
     index_q: DFF<Bits<BEAT_INDEX_BITS>>,
-    length_q: DFF<Bits<LENGTH_BITS>>,
     /// `count_masks[n]` has keep bit i set when bit n of i + 1 is set.
     count_mask0: Constant<Bits<KEEP_BITS>>,
     count_mask1: Constant<Bits<KEEP_BITS>>,
@@ -132,7 +131,6 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Default
             first_q: Default::default(),
             last_q: Default::default(),
             index_q: Default::default(),
-            length_q: Default::default(),
             count_mask0: mask(0),
             count_mask1: mask(1),
             count_mask2: mask(2),
@@ -156,7 +154,7 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Logic for FrameIngress<DATA
     fn update(&mut self) {
         dff_setup!(
             self, clock, in_frame, since_end, beats, length, valid_q, data_q, first_q, last_q,
-            index_q, length_q
+            index_q
         );
         self.swap.lanes.next = self.s_axis_tdata.val();
         self.ready.next = self.tap.val()
@@ -220,7 +218,6 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Logic for FrameIngress<DATA
             self.first_q.d.next = !self.in_frame.q.val();
             self.last_q.d.next = self.s_axis_tlast.val();
             self.index_q.d.next = self.beat_number.val();
-            self.length_q.d.next = self.sum.val().get_bits::<LENGTH_BITS>(0);
             self.length.d.next = self.sum.val().get_bits::<LENGTH_BITS>(0);
             self.in_frame.d.next = !self.s_axis_tlast.val();
             if !self.beat_number.val().all() {
@@ -242,7 +239,7 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Logic for FrameIngress<DATA
         self.beat_first.next = self.first_q.q.val();
         self.beat_last.next = self.last_q.q.val();
         self.beat_index.next = self.index_q.q.val();
-        self.beat_length.next = self.length_q.q.val();
+        self.beat_length.next = self.length.q.val();
     }
 }
 

@@ -44,8 +44,8 @@ pub struct L3Header<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     pub walk_live: Signal<Out, Bit>,
     /// IPv6: word number of the first extension header (L3 word 5).
     pub walk_ptr: Signal<Out, Bits<WORD_INDEX_BITS>>,
-    word0: WordPick<DATA_BITS>,
-    word1: WordPick<DATA_BITS>,
+    word0: WordPick<DATA_BITS, BUNDLE_BITS>,
+    word1: WordPick<DATA_BITS, BUNDLE_BITS>,
     beat_q: DFF<Bits<BUNDLE_BITS>>,
     // Per frame, as known after the previous beat.
     seen0: DFF<Bit>,
@@ -179,15 +179,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_B
         self.valid.next = self.beat_in.val().get_bit(0);
         self.ipv4.next = self.beat_in.val().get_bit(3);
         self.ipv6.next = self.beat_in.val().get_bit(4);
-        self.word0.slots.next = self.beat_in.val().get_bits::<DATA_BITS>(96);
-        self.word0.tail.next = self.beat_in.val().get_bits::<64>(32);
-        self.word0.tail_valid.next = self.beat_in.val().get_bit(2);
-        self.word0.slot_last.next = self.beat_in.val().get_bits::<WORD_INDEX_BITS>(10);
+        self.word0.beat.next = self.beat_in.val();
         self.word0.target.next = self.target0.val();
-        self.word1.slots.next = self.beat_in.val().get_bits::<DATA_BITS>(96);
-        self.word1.tail.next = self.beat_in.val().get_bits::<64>(32);
-        self.word1.tail_valid.next = self.beat_in.val().get_bit(2);
-        self.word1.slot_last.next = self.beat_in.val().get_bits::<WORD_INDEX_BITS>(10);
+        self.word1.beat.next = self.beat_in.val();
         self.word1.target.next = self.target1.val();
 
         // The frame's state before this beat (a new frame starts empty; `need` = 1 so a
