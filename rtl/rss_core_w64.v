@@ -89,7 +89,6 @@ module rss_core (
     wire  [63:0] ingress$beat_data;
     wire  ingress$beat_first;
     wire  ingress$beat_last;
-    wire  [5:0] ingress$beat_index;
     wire  [15:0] ingress$beat_length;
     reg  slots$clock;
     reg  slots$reset;
@@ -97,7 +96,6 @@ module rss_core (
     reg  [63:0] slots$in_data;
     reg  slots$in_first;
     reg  slots$in_last;
-    reg  [5:0] slots$in_index;
     reg  [15:0] slots$in_length;
     wire  [159:0] slots$beat;
     reg  l3$clock;
@@ -384,7 +382,6 @@ module rss_core (
         .beat_data(ingress$beat_data),
         .beat_first(ingress$beat_first),
         .beat_last(ingress$beat_last),
-        .beat_index(ingress$beat_index),
         .beat_length(ingress$beat_length)
     );
     rss_core__slots slots(
@@ -394,7 +391,6 @@ module rss_core (
         .in_data(slots$in_data),
         .in_first(slots$in_first),
         .in_last(slots$in_last),
-        .in_index(slots$in_index),
         .in_length(slots$in_length),
         .beat(slots$beat)
     );
@@ -726,7 +722,6 @@ module rss_core (
         slots$in_data = ingress$beat_data;
         slots$in_first = ingress$beat_first;
         slots$in_last = ingress$beat_last;
-        slots$in_index = ingress$beat_index;
         slots$in_length = ingress$beat_length;
         l3$beat_in = slots$beat;
         ext1$beat_in = l3$beat_out;
@@ -909,6 +904,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
     output reg  [31:0] ports;
     
     // Constant declarations
+    localparam  snapshot = 1'b0;
     localparam  target1 = 6'b101;
     localparam  target2 = 6'b110;
     localparam  target3 = 6'b111;
@@ -1011,6 +1007,81 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
     reg  ex_dst_q$d;
     wire  ex_dst_q$q;
     reg  ex_dst_q$clock;
+    reg  v_valid$d;
+    wire  v_valid$q;
+    reg  v_valid$clock;
+    reg  [15:0] v_length$d;
+    wire  [15:0] v_length$q;
+    reg  v_length$clock;
+    reg  [15:0] v_available$d;
+    wire  [15:0] v_available$q;
+    reg  v_available$clock;
+    reg  v_runt$d;
+    wire  v_runt$q;
+    reg  v_runt$clock;
+    reg  v_walk_broken$d;
+    wire  v_walk_broken$q;
+    reg  v_walk_broken$clock;
+    reg  v_ipv4$d;
+    wire  v_ipv4$q;
+    reg  v_ipv4$clock;
+    reg  v_ipv6$d;
+    wire  v_ipv6$q;
+    reg  v_ipv6$clock;
+    reg  v_fragment$d;
+    wire  v_fragment$q;
+    reg  v_fragment$clock;
+    reg  v_ports_due$d;
+    wire  v_ports_due$q;
+    reg  v_ports_due$clock;
+    reg  v_tcp$d;
+    wire  v_tcp$q;
+    reg  v_tcp$clock;
+    reg  v_udp$d;
+    wire  v_udp$q;
+    reg  v_udp$clock;
+    reg  v_ex_src$d;
+    wire  v_ex_src$q;
+    reg  v_ex_src$clock;
+    reg  v_ex_dst$d;
+    wire  v_ex_dst$q;
+    reg  v_ex_dst$clock;
+    reg  [17:0] v_need_end$d;
+    wire  [17:0] v_need_end$q;
+    reg  v_need_end$clock;
+    reg  [17:0] v_ports_end$d;
+    wire  [17:0] v_ports_end$q;
+    reg  v_ports_end$clock;
+    reg  [17:0] v_datagram_end$d;
+    wire  [17:0] v_datagram_end$q;
+    reg  v_datagram_end$clock;
+    reg  [63:0] snap_w1$d;
+    wire  [63:0] snap_w1$q;
+    reg  snap_w1$clock;
+    reg  [63:0] snap_w2$d;
+    wire  [63:0] snap_w2$q;
+    reg  snap_w2$clock;
+    reg  [63:0] snap_w3$d;
+    wire  [63:0] snap_w3$q;
+    reg  snap_w3$clock;
+    reg  [63:0] snap_w4$d;
+    wire  [63:0] snap_w4$q;
+    reg  snap_w4$clock;
+    reg  [63:0] snap_home_hi$d;
+    wire  [63:0] snap_home_hi$q;
+    reg  snap_home_hi$clock;
+    reg  [63:0] snap_home_lo$d;
+    wire  [63:0] snap_home_lo$q;
+    reg  snap_home_lo$clock;
+    reg  [63:0] snap_route_hi$d;
+    wire  [63:0] snap_route_hi$q;
+    reg  snap_route_hi$clock;
+    reg  [63:0] snap_route_lo$d;
+    wire  [63:0] snap_route_lo$q;
+    reg  snap_route_lo$clock;
+    reg  [31:0] snap_ports$d;
+    wire  [31:0] snap_ports$q;
+    reg  snap_ports$clock;
     
     // Local signals
     reg  valid;
@@ -1028,15 +1099,21 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
     reg  [31:0] cur_ports;
     reg  [5:0] l4_word;
     reg  l4_low_half;
-    reg  [11:0] l4_offset;
-    reg  [16:0] ports_end;
     reg  has_transport;
     reg  ports_due;
-    reg  [11:0] need_all;
     reg  [15:0] frame_length;
-    reg  [15:0] available;
-    reg  [15:0] l3;
+    reg  [17:0] l3;
+    reg  [17:0] l4_operand;
+    reg  [17:0] l4_bias;
     reg  broken;
+    reg  [63:0] out_w1;
+    reg  [63:0] out_w2;
+    reg  [63:0] out_w3;
+    reg  [63:0] out_w4;
+    reg  [63:0] out_home_hi;
+    reg  [63:0] out_home_lo;
+    reg  [63:0] out_route_hi;
+    reg  [63:0] out_route_lo;
     reg  bad_frame;
     reg  good_ipv4;
     reg  good_ipv6;
@@ -1191,6 +1268,131 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
         .q(ex_dst_q$q),
         .clock(ex_dst_q$clock)
     );
+    rss_core__capture__v_valid v_valid(
+        .d(v_valid$d),
+        .q(v_valid$q),
+        .clock(v_valid$clock)
+    );
+    rss_core__capture__v_length v_length(
+        .d(v_length$d),
+        .q(v_length$q),
+        .clock(v_length$clock)
+    );
+    rss_core__capture__v_available v_available(
+        .d(v_available$d),
+        .q(v_available$q),
+        .clock(v_available$clock)
+    );
+    rss_core__capture__v_runt v_runt(
+        .d(v_runt$d),
+        .q(v_runt$q),
+        .clock(v_runt$clock)
+    );
+    rss_core__capture__v_walk_broken v_walk_broken(
+        .d(v_walk_broken$d),
+        .q(v_walk_broken$q),
+        .clock(v_walk_broken$clock)
+    );
+    rss_core__capture__v_ipv4 v_ipv4(
+        .d(v_ipv4$d),
+        .q(v_ipv4$q),
+        .clock(v_ipv4$clock)
+    );
+    rss_core__capture__v_ipv6 v_ipv6(
+        .d(v_ipv6$d),
+        .q(v_ipv6$q),
+        .clock(v_ipv6$clock)
+    );
+    rss_core__capture__v_fragment v_fragment(
+        .d(v_fragment$d),
+        .q(v_fragment$q),
+        .clock(v_fragment$clock)
+    );
+    rss_core__capture__v_ports_due v_ports_due(
+        .d(v_ports_due$d),
+        .q(v_ports_due$q),
+        .clock(v_ports_due$clock)
+    );
+    rss_core__capture__v_tcp v_tcp(
+        .d(v_tcp$d),
+        .q(v_tcp$q),
+        .clock(v_tcp$clock)
+    );
+    rss_core__capture__v_udp v_udp(
+        .d(v_udp$d),
+        .q(v_udp$q),
+        .clock(v_udp$clock)
+    );
+    rss_core__capture__v_ex_src v_ex_src(
+        .d(v_ex_src$d),
+        .q(v_ex_src$q),
+        .clock(v_ex_src$clock)
+    );
+    rss_core__capture__v_ex_dst v_ex_dst(
+        .d(v_ex_dst$d),
+        .q(v_ex_dst$q),
+        .clock(v_ex_dst$clock)
+    );
+    rss_core__capture__v_need_end v_need_end(
+        .d(v_need_end$d),
+        .q(v_need_end$q),
+        .clock(v_need_end$clock)
+    );
+    rss_core__capture__v_ports_end v_ports_end(
+        .d(v_ports_end$d),
+        .q(v_ports_end$q),
+        .clock(v_ports_end$clock)
+    );
+    rss_core__capture__v_datagram_end v_datagram_end(
+        .d(v_datagram_end$d),
+        .q(v_datagram_end$q),
+        .clock(v_datagram_end$clock)
+    );
+    rss_core__capture__snap_w1 snap_w1(
+        .d(snap_w1$d),
+        .q(snap_w1$q),
+        .clock(snap_w1$clock)
+    );
+    rss_core__capture__snap_w2 snap_w2(
+        .d(snap_w2$d),
+        .q(snap_w2$q),
+        .clock(snap_w2$clock)
+    );
+    rss_core__capture__snap_w3 snap_w3(
+        .d(snap_w3$d),
+        .q(snap_w3$q),
+        .clock(snap_w3$clock)
+    );
+    rss_core__capture__snap_w4 snap_w4(
+        .d(snap_w4$d),
+        .q(snap_w4$q),
+        .clock(snap_w4$clock)
+    );
+    rss_core__capture__snap_home_hi snap_home_hi(
+        .d(snap_home_hi$d),
+        .q(snap_home_hi$q),
+        .clock(snap_home_hi$clock)
+    );
+    rss_core__capture__snap_home_lo snap_home_lo(
+        .d(snap_home_lo$d),
+        .q(snap_home_lo$q),
+        .clock(snap_home_lo$clock)
+    );
+    rss_core__capture__snap_route_hi snap_route_hi(
+        .d(snap_route_hi$d),
+        .q(snap_route_hi$q),
+        .clock(snap_route_hi$clock)
+    );
+    rss_core__capture__snap_route_lo snap_route_lo(
+        .d(snap_route_lo$d),
+        .q(snap_route_lo$q),
+        .clock(snap_route_lo$clock)
+    );
+    rss_core__capture__snap_ports snap_ports(
+        .d(snap_ports$d),
+        .q(snap_ports$q),
+        .clock(snap_ports$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -1213,6 +1415,31 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
         udp_q$clock = clock;
         ex_src_q$clock = clock;
         ex_dst_q$clock = clock;
+        v_valid$clock = clock;
+        v_length$clock = clock;
+        v_available$clock = clock;
+        v_runt$clock = clock;
+        v_walk_broken$clock = clock;
+        v_ipv4$clock = clock;
+        v_ipv6$clock = clock;
+        v_fragment$clock = clock;
+        v_ports_due$clock = clock;
+        v_tcp$clock = clock;
+        v_udp$clock = clock;
+        v_ex_src$clock = clock;
+        v_ex_dst$clock = clock;
+        v_need_end$clock = clock;
+        v_ports_end$clock = clock;
+        v_datagram_end$clock = clock;
+        snap_w1$clock = clock;
+        snap_w2$clock = clock;
+        snap_w3$clock = clock;
+        snap_w4$clock = clock;
+        snap_home_hi$clock = clock;
+        snap_home_lo$clock = clock;
+        snap_route_hi$clock = clock;
+        snap_route_lo$clock = clock;
+        snap_ports$clock = clock;
         w1$d = w1$q;
         w2$d = w2$q;
         w3$d = w3$q;
@@ -1232,17 +1459,40 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
         udp_q$d = udp_q$q;
         ex_src_q$d = ex_src_q$q;
         ex_dst_q$d = ex_dst_q$q;
+        v_valid$d = v_valid$q;
+        v_length$d = v_length$q;
+        v_available$d = v_available$q;
+        v_runt$d = v_runt$q;
+        v_walk_broken$d = v_walk_broken$q;
+        v_ipv4$d = v_ipv4$q;
+        v_ipv6$d = v_ipv6$q;
+        v_fragment$d = v_fragment$q;
+        v_ports_due$d = v_ports_due$q;
+        v_tcp$d = v_tcp$q;
+        v_udp$d = v_udp$q;
+        v_ex_src$d = v_ex_src$q;
+        v_ex_dst$d = v_ex_dst$q;
+        v_need_end$d = v_need_end$q;
+        v_ports_end$d = v_ports_end$q;
+        v_datagram_end$d = v_datagram_end$q;
+        snap_w1$d = snap_w1$q;
+        snap_w2$d = snap_w2$q;
+        snap_w3$d = snap_w3$q;
+        snap_w4$d = snap_w4$q;
+        snap_home_hi$d = snap_home_hi$q;
+        snap_home_lo$d = snap_home_lo$q;
+        snap_route_hi$d = snap_route_hi$q;
+        snap_route_lo$d = snap_route_lo$q;
+        snap_ports$d = snap_ports$q;
         valid = beat[32'h0];
         last = beat[32'h2];
         frame_ipv4 = beat[32'h3];
         frame_ipv6 = beat[32'h4];
         l4_word = 64'h4 + ((ihl >> 64'h1) & 6'h3f);
         l4_low_half = ihl[32'h0];
-        l4_offset = ((ihl) & 12'hfff) << 64'h2;
         if (frame_ipv6) begin
             l4_word = walk_ptr;
             l4_low_half = 1'b0;
-            l4_offset = ((walk_ptr - 64'h4) & 12'hfff) << 64'h3;
         end
         word1$target = target1;
         word2$target = target2;
@@ -1279,19 +1529,19 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
             cur_w4 = word4$word;
         end
         cur_home_hi = home_hi$q;
-        if (home0$found) begin
+        if (home0$found & ex_src) begin
             cur_home_hi = home0$word;
         end
         cur_home_lo = home_lo$q;
-        if (home1$found) begin
+        if (home1$found & ex_src) begin
             cur_home_lo = home1$word;
         end
         cur_route_hi = route_hi$q;
-        if (route0$found) begin
+        if (route0$found & ex_dst) begin
             cur_route_hi = route0$word;
         end
         cur_route_lo = route_lo$q;
-        if (route1$found) begin
+        if (route1$found & ex_dst) begin
             cur_route_lo = route1$word;
         end
         cur_ports = ports_q$q;
@@ -1314,31 +1564,99 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
         end
         has_transport = (walk_nh == proto_tcp) | (walk_nh == proto_udp);
         ports_due = has_transport & ~fragment;
-        ports_end = ((l4_offset) & 17'h1ffff) + 64'h4;
-        need_all = need;
-        if (ports_due & (ports_end > ((need) & 17'h1ffff))) begin
-            need_all = ports_end[(32'h0)+:(12)];
-        end
         frame_length = beat[(32'h10)+:(16)];
-        available = frame_length;
-        if (frame_length > window) begin
-            available = window;
+        l3 = ((beat[(32'h5)+:(5)]) & 18'h3ffff);
+        l4_operand = ((ihl) & 18'h3ffff) << 64'h2;
+        l4_bias = 32'h12;
+        if (l3[32'h4]) begin
+            l4_bias = 32'h16;
+            if (l3[32'h2]) begin
+                l4_bias = 32'h1a;
+            end
         end
-        l3 = ((beat[(32'h5)+:(5)]) & 16'hffff);
-        broken = bad | ~walk_ready | (frame_ipv6 & walk_live) | (ports_due & (ports_end > datagram_end)) | ((((l3) & 17'h1ffff) + ((need_all) & 17'h1ffff)) > ((available) & 17'h1ffff)) | ((((l3) & 18'h3ffff) + ((datagram_end) & 18'h3ffff)) > ((frame_length) & 18'h3ffff));
-        bad_frame = (l3 > frame_length) | ((frame_ipv4 | frame_ipv6) & broken);
-        good_ipv4 = frame_ipv4 & ~bad_frame;
-        good_ipv6 = frame_ipv6 & ~bad_frame;
-        result_q$d = valid & last;
-        length_q$d = frame_length;
+        if (frame_ipv6) begin
+            l4_operand = ((walk_ptr) & 18'h3ffff) << 64'h3;
+            l4_bias = 32'h3fff2;
+            if (l3[32'h4]) begin
+                l4_bias = 32'h3fff6;
+                if (l3[32'h2]) begin
+                    l4_bias = 32'h3fffa;
+                end
+            end
+        end
+        v_valid$d = valid & last;
+        v_length$d = frame_length;
+        v_available$d = frame_length;
+        if (frame_length > window) begin
+            v_available$d = window;
+        end
+        v_runt$d = l3 > ((frame_length) & 18'h3ffff);
+        v_walk_broken$d = bad | ~walk_ready | (frame_ipv6 & walk_live);
+        v_ipv4$d = frame_ipv4;
+        v_ipv6$d = frame_ipv6;
+        v_fragment$d = fragment;
+        v_ports_due$d = ports_due;
+        v_tcp$d = ports_due & (walk_nh == proto_tcp);
+        v_udp$d = ports_due & (walk_nh == proto_udp);
+        v_ex_src$d = ex_src;
+        v_ex_dst$d = ex_dst;
+        v_need_end$d = l3 + ((need) & 18'h3ffff);
+        v_ports_end$d = l4_operand + l4_bias;
+        v_datagram_end$d = l3 + ((datagram_end) & 18'h3ffff);
+        broken = v_walk_broken$q | (v_need_end$q > ((v_available$q) & 18'h3ffff)) | (v_ports_due$q & ((v_ports_end$q > v_datagram_end$q) | (v_ports_end$q > ((v_available$q) & 18'h3ffff)))) | (v_datagram_end$q > ((v_length$q) & 18'h3ffff));
+        bad_frame = v_runt$q | ((v_ipv4$q | v_ipv6$q) & broken);
+        good_ipv4 = v_ipv4$q & ~bad_frame;
+        good_ipv6 = v_ipv6$q & ~bad_frame;
+        result_q$d = v_valid$q;
+        length_q$d = v_length$q;
         malformed_q$d = bad_frame;
         ipv4_q$d = good_ipv4;
         ipv6_q$d = good_ipv6;
-        fragment_q$d = (good_ipv4 | good_ipv6) & fragment;
-        tcp_q$d = (good_ipv4 | good_ipv6) & ports_due & (walk_nh == proto_tcp);
-        udp_q$d = (good_ipv4 | good_ipv6) & ports_due & (walk_nh == proto_udp);
-        ex_src_q$d = ex_src;
-        ex_dst_q$d = ex_dst;
+        fragment_q$d = (good_ipv4 | good_ipv6) & v_fragment$q;
+        tcp_q$d = (good_ipv4 | good_ipv6) & v_tcp$q;
+        udp_q$d = (good_ipv4 | good_ipv6) & v_udp$q;
+        ex_src_q$d = v_ex_src$q;
+        ex_dst_q$d = v_ex_dst$q;
+        snap_w1$d = w1$q;
+        snap_w2$d = w2$q;
+        snap_w3$d = w3$q;
+        snap_w4$d = w4$q;
+        snap_home_hi$d = home_hi$q;
+        snap_home_lo$d = home_lo$q;
+        snap_route_hi$d = route_hi$q;
+        snap_route_lo$d = route_lo$q;
+        snap_ports$d = ports_q$q;
+        if (~v_valid$q) begin
+            snap_w1$d = snap_w1$q;
+            snap_w2$d = snap_w2$q;
+            snap_w3$d = snap_w3$q;
+            snap_w4$d = snap_w4$q;
+            snap_home_hi$d = snap_home_hi$q;
+            snap_home_lo$d = snap_home_lo$q;
+            snap_route_hi$d = snap_route_hi$q;
+            snap_route_lo$d = snap_route_lo$q;
+            snap_ports$d = snap_ports$q;
+        end
+        out_w1 = w1$q;
+        out_w2 = w2$q;
+        out_w3 = w3$q;
+        out_w4 = w4$q;
+        out_home_hi = home_hi$q;
+        out_home_lo = home_lo$q;
+        out_route_hi = route_hi$q;
+        out_route_lo = route_lo$q;
+        ports = ports_q$q;
+        if (snapshot) begin
+            out_w1 = snap_w1$q;
+            out_w2 = snap_w2$q;
+            out_w3 = snap_w3$q;
+            out_w4 = snap_w4$q;
+            out_home_hi = snap_home_hi$q;
+            out_home_lo = snap_home_lo$q;
+            out_route_hi = snap_route_hi$q;
+            out_route_lo = snap_route_lo$q;
+            ports = snap_ports$q;
+        end
         result_valid = result_q$q;
         length = length_q$q;
         malformed = malformed_q$q;
@@ -1347,21 +1665,20 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
         is_fragment = fragment_q$q;
         tcp = tcp_q$q;
         udp = udp_q$q;
-        src = (((w1$q) & 128'hffffffffffffffffffffffffffffffff) << 64'h40) | ((w2$q) & 128'hffffffffffffffffffffffffffffffff);
-        dst = (((w3$q) & 128'hffffffffffffffffffffffffffffffff) << 64'h40) | ((w4$q) & 128'hffffffffffffffffffffffffffffffff);
+        src = (((out_w1) & 128'hffffffffffffffffffffffffffffffff) << 64'h40) | ((out_w2) & 128'hffffffffffffffffffffffffffffffff);
+        dst = (((out_w3) & 128'hffffffffffffffffffffffffffffffff) << 64'h40) | ((out_w4) & 128'hffffffffffffffffffffffffffffffff);
         if (ipv4_q$q) begin
-            src = ((w1$q[(32'h0)+:(32)]) & 128'hffffffffffffffffffffffffffffffff) << 64'h60;
-            dst = ((w2$q[(32'h20)+:(32)]) & 128'hffffffffffffffffffffffffffffffff) << 64'h60;
+            src = ((out_w1[(32'h0)+:(32)]) & 128'hffffffffffffffffffffffffffffffff) << 64'h60;
+            dst = ((out_w2[(32'h20)+:(32)]) & 128'hffffffffffffffffffffffffffffffff) << 64'h60;
         end
         ex_src_addr = src;
         if (ex_src_q$q) begin
-            ex_src_addr = (((home_hi$q) & 128'hffffffffffffffffffffffffffffffff) << 64'h40) | ((home_lo$q) & 128'hffffffffffffffffffffffffffffffff);
+            ex_src_addr = (((out_home_hi) & 128'hffffffffffffffffffffffffffffffff) << 64'h40) | ((out_home_lo) & 128'hffffffffffffffffffffffffffffffff);
         end
         ex_dst_addr = dst;
         if (ex_dst_q$q) begin
-            ex_dst_addr = (((route_hi$q) & 128'hffffffffffffffffffffffffffffffff) << 64'h40) | ((route_lo$q) & 128'hffffffffffffffffffffffffffffffff);
+            ex_dst_addr = (((out_route_hi) & 128'hffffffffffffffffffffffffffffffff) << 64'h40) | ((out_route_lo) & 128'hffffffffffffffffffffffffffffffff);
         end
-        ports = ports_q$q;
     end
     
 endmodule // rss_core__capture
@@ -1809,6 +2126,177 @@ module rss_core__capture__route_lo(d,q,clock);
 endmodule // rss_core__capture__route_lo
 
 
+module rss_core__capture__snap_home_hi(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__snap_home_hi
+
+
+module rss_core__capture__snap_home_lo(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__snap_home_lo
+
+
+module rss_core__capture__snap_ports(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__snap_ports
+
+
+module rss_core__capture__snap_route_hi(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__snap_route_hi
+
+
+module rss_core__capture__snap_route_lo(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__snap_route_lo
+
+
+module rss_core__capture__snap_w1(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__snap_w1
+
+
+module rss_core__capture__snap_w2(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__snap_w2
+
+
+module rss_core__capture__snap_w3(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__snap_w3
+
+
+module rss_core__capture__snap_w4(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__snap_w4
+
+
 module rss_core__capture__tcp_q(d,q,clock);
     
     // Module arguments
@@ -1845,6 +2333,310 @@ module rss_core__capture__udp_q(d,q,clock);
     end
           
 endmodule // rss_core__capture__udp_q
+
+
+module rss_core__capture__v_available(d,q,clock);
+    
+    // Module arguments
+    input wire  [15:0] d;
+    output reg  [15:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 16'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__v_available
+
+
+module rss_core__capture__v_datagram_end(d,q,clock);
+    
+    // Module arguments
+    input wire  [17:0] d;
+    output reg  [17:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 18'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__v_datagram_end
+
+
+module rss_core__capture__v_ex_dst(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__v_ex_dst
+
+
+module rss_core__capture__v_ex_src(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__v_ex_src
+
+
+module rss_core__capture__v_fragment(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__v_fragment
+
+
+module rss_core__capture__v_ipv4(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__v_ipv4
+
+
+module rss_core__capture__v_ipv6(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__v_ipv6
+
+
+module rss_core__capture__v_length(d,q,clock);
+    
+    // Module arguments
+    input wire  [15:0] d;
+    output reg  [15:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 16'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__v_length
+
+
+module rss_core__capture__v_need_end(d,q,clock);
+    
+    // Module arguments
+    input wire  [17:0] d;
+    output reg  [17:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 18'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__v_need_end
+
+
+module rss_core__capture__v_ports_due(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__v_ports_due
+
+
+module rss_core__capture__v_ports_end(d,q,clock);
+    
+    // Module arguments
+    input wire  [17:0] d;
+    output reg  [17:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 18'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__v_ports_end
+
+
+module rss_core__capture__v_runt(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__v_runt
+
+
+module rss_core__capture__v_tcp(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__v_tcp
+
+
+module rss_core__capture__v_udp(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__v_udp
+
+
+module rss_core__capture__v_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__v_valid
+
+
+module rss_core__capture__v_walk_broken(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__v_walk_broken
 
 
 module rss_core__capture__w1(d,q,clock);
@@ -9639,7 +10431,7 @@ module rss_core__indirection(read_address,read_clock,read_data,write_address,wri
 endmodule // rss_core__indirection
 
 
-module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_axis_tready,s_axis_tlast,start_allowed,tap,min_beats,frame_started,beat_valid,beat_data,beat_first,beat_last,beat_index,beat_length);
+module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_axis_tready,s_axis_tlast,start_allowed,tap,min_beats,frame_started,beat_valid,beat_data,beat_first,beat_last,beat_length);
     
     // Module arguments
     input wire  clock;
@@ -9657,7 +10449,6 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
     output reg  [63:0] beat_data;
     output reg  beat_first;
     output reg  beat_last;
-    output reg  [5:0] beat_index;
     output reg  [15:0] beat_length;
     
     // Constant declarations
@@ -9697,9 +10488,6 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
     reg  last_q$d;
     wire  last_q$q;
     reg  last_q$clock;
-    reg  [5:0] index_q$d;
-    wire  [5:0] index_q$q;
-    reg  index_q$clock;
     
     // Local signals
     reg  ready;
@@ -9754,11 +10542,6 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
         .q(last_q$q),
         .clock(last_q$clock)
     );
-    rss_core__ingress__index_q index_q(
-        .d(index_q$d),
-        .q(index_q$q),
-        .clock(index_q$clock)
-    );
     
     // Update code
     always @(*) begin
@@ -9770,7 +10553,6 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
         data_q$clock = clock;
         first_q$clock = clock;
         last_q$clock = clock;
-        index_q$clock = clock;
         in_frame$d = in_frame$q;
         since_end$d = since_end$q;
         beats$d = beats$q;
@@ -9779,7 +10561,6 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
         data_q$d = data_q$q;
         first_q$d = first_q$q;
         last_q$d = last_q$q;
-        index_q$d = index_q$q;
         swap$lanes = s_axis_tdata;
         ready = tap | ((in_frame$q | start_allowed) & ~(s_axis_tlast & (since_end$q < min_beats)));
         s_axis_tready = ready;
@@ -9814,7 +10595,6 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
             data_q$d = swap$swapped;
             first_q$d = ~in_frame$q;
             last_q$d = s_axis_tlast;
-            index_q$d = beat_number;
             length$d = sum[(32'h0)+:(16)];
             in_frame$d = ~s_axis_tlast;
             if (~&beat_number) begin
@@ -9835,7 +10615,6 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
         beat_data = data_q$q;
         beat_first = first_q$q;
         beat_last = last_q$q;
-        beat_index = index_q$q;
         beat_length = length$q;
     end
     
@@ -9916,25 +10695,6 @@ module rss_core__ingress__in_frame(d,q,clock);
     end
           
 endmodule // rss_core__ingress__in_frame
-
-
-module rss_core__ingress__index_q(d,q,clock);
-    
-    // Module arguments
-    input wire  [5:0] d;
-    output reg  [5:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 6'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ingress__index_q
 
 
 module rss_core__ingress__last_q(d,q,clock);
@@ -12541,7 +13301,7 @@ module rss_core__select(enabled,ipv4,ipv6,tcp,udp,src,dst,ex_src,ex_dst,ports,se
 endmodule // rss_core__select
 
 
-module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_index,in_length,beat);
+module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,beat);
     
     // Module arguments
     input wire  clock;
@@ -12550,7 +13310,6 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_index,in
     input wire  [63:0] in_data;
     input wire  in_first;
     input wire  in_last;
-    input wire  [5:0] in_index;
     input wire  [15:0] in_length;
     output reg  [159:0] beat;
     
@@ -12562,8 +13321,10 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_index,in
     localparam  lane16 = 16'h30;
     localparam  lane20 = 16'h10;
     localparam  data_bits = 16'h40;
-    localparam  words_log2 = 4'h0;
-    localparam  words_per_beat = 11'b1;
+    localparam  words_per_beat = 6'b1;
+    localparam  first_slot_last = 6'b1;
+    localparam  first_slot_last14 = 6'b10;
+    localparam  word_limit = 6'b111100;
     localparam  tag_vlan = 16'h8100;
     localparam  tag_qinq = 16'h88a8;
     localparam  type_ipv4 = 16'h800;
@@ -12573,30 +13334,73 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_index,in
     reg  [47:0] prev_tail$d;
     wire  [47:0] prev_tail$q;
     reg  prev_tail$clock;
-    reg  [15:0] ethertype12$d;
-    wire  [15:0] ethertype12$q;
-    reg  ethertype12$clock;
-    reg  [15:0] ethertype16$d;
-    wire  [15:0] ethertype16$q;
-    reg  ethertype16$clock;
-    reg  [15:0] ethertype20$d;
-    wire  [15:0] ethertype20$q;
-    reg  ethertype20$clock;
+    reg  at1$d;
+    wire  at1$q;
+    reg  at1$clock;
+    reg  at2$d;
+    wire  at2$q;
+    reg  at2$clock;
+    reg  tag12_q$d;
+    wire  tag12_q$q;
+    reg  tag12_q$clock;
+    reg  ipv4_12_q$d;
+    wire  ipv4_12_q$q;
+    reg  ipv4_12_q$clock;
+    reg  ipv6_12_q$d;
+    wire  ipv6_12_q$q;
+    reg  ipv6_12_q$clock;
+    reg  tag16_q$d;
+    wire  tag16_q$q;
+    reg  tag16_q$clock;
+    reg  ipv4_16_q$d;
+    wire  ipv4_16_q$q;
+    reg  ipv4_16_q$clock;
+    reg  ipv6_16_q$d;
+    wire  ipv6_16_q$q;
+    reg  ipv6_16_q$clock;
+    reg  ipv4_20_q$d;
+    wire  ipv4_20_q$q;
+    reg  ipv4_20_q$clock;
+    reg  ipv6_20_q$d;
+    wire  ipv6_20_q$q;
+    reg  ipv6_20_q$clock;
+    reg  [5:0] slot_last_q$d;
+    wire  [5:0] slot_last_q$q;
+    reg  slot_last_q$clock;
+    reg  [5:0] slot_last14_q$d;
+    wire  [5:0] slot_last14_q$q;
+    reg  slot_last14_q$clock;
     reg  [159:0] beat_q$d;
     wire  [159:0] beat_q$q;
     reg  beat_q$clock;
     
     // Local signals
     reg  [111:0] extended;
+    reg  is12;
+    reg  is16;
+    reg  is20;
     reg  [15:0] type12;
     reg  [15:0] type16;
     reg  [15:0] type20;
-    reg  [15:0] ethertype;
+    reg  tag12;
+    reg  ipv4_12;
+    reg  ipv6_12;
+    reg  tag16;
+    reg  ipv4_16;
+    reg  ipv6_16;
+    reg  ipv4_20;
+    reg  ipv6_20;
+    reg  frame_ipv4;
+    reg  frame_ipv6;
     reg  [4:0] l3;
     reg  grid2;
+    reg  [5:0] slot_last;
+    reg  [5:0] slot_last14;
+    reg  [5:0] next_slot_last;
+    reg  [5:0] next_slot_last14;
     reg  [63:0] words;
     reg  [63:0] tail;
-    reg  [10:0] last_word;
+    reg  [5:0] last_word;
     reg  [159:0] bundle;
     
     // Sub module instances
@@ -12605,20 +13409,65 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_index,in
         .q(prev_tail$q),
         .clock(prev_tail$clock)
     );
-    rss_core__slots__ethertype12 ethertype12(
-        .d(ethertype12$d),
-        .q(ethertype12$q),
-        .clock(ethertype12$clock)
+    rss_core__slots__at1 at1(
+        .d(at1$d),
+        .q(at1$q),
+        .clock(at1$clock)
     );
-    rss_core__slots__ethertype16 ethertype16(
-        .d(ethertype16$d),
-        .q(ethertype16$q),
-        .clock(ethertype16$clock)
+    rss_core__slots__at2 at2(
+        .d(at2$d),
+        .q(at2$q),
+        .clock(at2$clock)
     );
-    rss_core__slots__ethertype20 ethertype20(
-        .d(ethertype20$d),
-        .q(ethertype20$q),
-        .clock(ethertype20$clock)
+    rss_core__slots__tag12_q tag12_q(
+        .d(tag12_q$d),
+        .q(tag12_q$q),
+        .clock(tag12_q$clock)
+    );
+    rss_core__slots__ipv4_12_q ipv4_12_q(
+        .d(ipv4_12_q$d),
+        .q(ipv4_12_q$q),
+        .clock(ipv4_12_q$clock)
+    );
+    rss_core__slots__ipv6_12_q ipv6_12_q(
+        .d(ipv6_12_q$d),
+        .q(ipv6_12_q$q),
+        .clock(ipv6_12_q$clock)
+    );
+    rss_core__slots__tag16_q tag16_q(
+        .d(tag16_q$d),
+        .q(tag16_q$q),
+        .clock(tag16_q$clock)
+    );
+    rss_core__slots__ipv4_16_q ipv4_16_q(
+        .d(ipv4_16_q$d),
+        .q(ipv4_16_q$q),
+        .clock(ipv4_16_q$clock)
+    );
+    rss_core__slots__ipv6_16_q ipv6_16_q(
+        .d(ipv6_16_q$d),
+        .q(ipv6_16_q$q),
+        .clock(ipv6_16_q$clock)
+    );
+    rss_core__slots__ipv4_20_q ipv4_20_q(
+        .d(ipv4_20_q$d),
+        .q(ipv4_20_q$q),
+        .clock(ipv4_20_q$clock)
+    );
+    rss_core__slots__ipv6_20_q ipv6_20_q(
+        .d(ipv6_20_q$d),
+        .q(ipv6_20_q$q),
+        .clock(ipv6_20_q$clock)
+    );
+    rss_core__slots__slot_last_q slot_last_q(
+        .d(slot_last_q$d),
+        .q(slot_last_q$q),
+        .clock(slot_last_q$clock)
+    );
+    rss_core__slots__slot_last14_q slot_last14_q(
+        .d(slot_last14_q$d),
+        .q(slot_last14_q$q),
+        .clock(slot_last14_q$clock)
     );
     rss_core__slots__beat_q beat_q(
         .d(beat_q$d),
@@ -12629,38 +13478,75 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_index,in
     // Update code
     always @(*) begin
         prev_tail$clock = clock;
-        ethertype12$clock = clock;
-        ethertype16$clock = clock;
-        ethertype20$clock = clock;
+        at1$clock = clock;
+        at2$clock = clock;
+        tag12_q$clock = clock;
+        ipv4_12_q$clock = clock;
+        ipv6_12_q$clock = clock;
+        tag16_q$clock = clock;
+        ipv4_16_q$clock = clock;
+        ipv6_16_q$clock = clock;
+        ipv4_20_q$clock = clock;
+        ipv6_20_q$clock = clock;
+        slot_last_q$clock = clock;
+        slot_last14_q$clock = clock;
         beat_q$clock = clock;
         prev_tail$d = prev_tail$q;
-        ethertype12$d = ethertype12$q;
-        ethertype16$d = ethertype16$q;
-        ethertype20$d = ethertype20$q;
+        at1$d = at1$q;
+        at2$d = at2$q;
+        tag12_q$d = tag12_q$q;
+        ipv4_12_q$d = ipv4_12_q$q;
+        ipv6_12_q$d = ipv6_12_q$q;
+        tag16_q$d = tag16_q$q;
+        ipv4_16_q$d = ipv4_16_q$q;
+        ipv6_16_q$d = ipv6_16_q$q;
+        ipv4_20_q$d = ipv4_20_q$q;
+        ipv6_20_q$d = ipv6_20_q$q;
+        slot_last_q$d = slot_last_q$q;
+        slot_last14_q$d = slot_last14_q$q;
         beat_q$d = beat_q$q;
-        type12 = ethertype12$q;
-        if (in_index == beat12) begin
-            type12 = in_data[(lane12)+:(16)];
+        is12 = ((beat12 == 32'h0) & in_first) | ((beat12 == 32'h1) & at1$q) | ((beat12 == 32'h2) & at2$q);
+        is16 = ((beat16 == 32'h0) & in_first) | ((beat16 == 32'h1) & at1$q) | ((beat16 == 32'h2) & at2$q);
+        is20 = ((beat20 == 32'h0) & in_first) | ((beat20 == 32'h1) & at1$q) | ((beat20 == 32'h2) & at2$q);
+        type12 = in_data[(lane12)+:(16)];
+        type16 = in_data[(lane16)+:(16)];
+        type20 = in_data[(lane20)+:(16)];
+        tag12 = tag12_q$q;
+        ipv4_12 = ipv4_12_q$q;
+        ipv6_12 = ipv6_12_q$q;
+        if (is12) begin
+            tag12 = (type12 == tag_vlan) | (type12 == tag_qinq);
+            ipv4_12 = type12 == type_ipv4;
+            ipv6_12 = type12 == type_ipv6;
         end
-        type16 = ethertype16$q;
-        if (in_index == beat16) begin
-            type16 = in_data[(lane16)+:(16)];
+        tag16 = tag16_q$q;
+        ipv4_16 = ipv4_16_q$q;
+        ipv6_16 = ipv6_16_q$q;
+        if (is16) begin
+            tag16 = type16 == tag_vlan;
+            ipv4_16 = type16 == type_ipv4;
+            ipv6_16 = type16 == type_ipv6;
         end
-        type20 = ethertype20$q;
-        if (in_index == beat20) begin
-            type20 = in_data[(lane20)+:(16)];
+        ipv4_20 = ipv4_20_q$q;
+        ipv6_20 = ipv6_20_q$q;
+        if (is20) begin
+            ipv4_20 = type20 == type_ipv4;
+            ipv6_20 = type20 == type_ipv6;
         end
         l3 = 32'he;
-        ethertype = type12;
-        if ((type12 == tag_vlan) | (type12 == tag_qinq)) begin
+        frame_ipv4 = ipv4_12;
+        frame_ipv6 = ipv6_12;
+        if (tag12) begin
             l3 = 32'h12;
-            ethertype = type16;
-            if (type16 == tag_vlan) begin
+            frame_ipv4 = ipv4_16;
+            frame_ipv6 = ipv6_16;
+            if (tag16) begin
                 l3 = 32'h16;
-                ethertype = type20;
+                frame_ipv4 = ipv4_20;
+                frame_ipv6 = ipv6_20;
             end
         end
-        grid2 = l3 == 32'h12;
+        grid2 = tag12 & ~tag16;
         extended = (((prev_tail$q) & 112'hffffffffffffffffffffffffffff) << data_bits) | ((in_data) & 112'hffffffffffffffffffffffffffff);
         words = extended[(32'h10)+:(64)];
         if (grid2) begin
@@ -12670,29 +13556,93 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_index,in
         if (grid2) begin
             tail = ((in_data[(32'h0)+:(48)]) & 64'hffffffffffffffff) << 64'h10;
         end
-        last_word = (((in_index) & 11'h7ff) << words_log2) + words_per_beat;
-        if (l3 == 32'he) begin
-            last_word = last_word + 64'h1;
+        slot_last = slot_last_q$q ^ first_slot_last;
+        slot_last14 = slot_last14_q$q ^ first_slot_last14;
+        last_word = slot_last;
+        if (~tag12) begin
+            last_word = slot_last14;
         end
-        if (last_word > 64'h3c) begin
-            last_word = 64'h3c;
+        next_slot_last = slot_last + words_per_beat;
+        if (slot_last > word_limit - words_per_beat) begin
+            next_slot_last = word_limit;
         end
-        bundle = (((words) & 160'hffffffffffffffffffffffffffffffffffffffff) << 64'h60) | (((tail) & 160'hffffffffffffffffffffffffffffffffffffffff) << 64'h20) | (((in_length) & 160'hffffffffffffffffffffffffffffffffffffffff) << 64'h10) | (((last_word[(32'h0)+:(6)]) & 160'hffffffffffffffffffffffffffffffffffffffff) << 64'ha) | (((l3) & 160'hffffffffffffffffffffffffffffffffffffffff) << 64'h5);
-        bundle = (((((bundle & ~(1 << (32'h0)) | ((in_valid) << (32'h0))) & ~(1 << (32'h1)) | ((in_first) << (32'h1))) & ~(1 << (32'h2)) | ((in_last) << (32'h2))) & ~(1 << (32'h3)) | ((ethertype == type_ipv4) << (32'h3))) & ~(1 << (32'h4)) | ((ethertype == type_ipv6) << (32'h4)));
+        next_slot_last14 = slot_last14 + words_per_beat;
+        if (slot_last14 > word_limit - words_per_beat) begin
+            next_slot_last14 = word_limit;
+        end
+        if (in_valid) begin
+            at1$d = in_first & ~in_last;
+            at2$d = at1$q & ~in_last;
+            slot_last_q$d = next_slot_last ^ first_slot_last;
+            slot_last14_q$d = next_slot_last14 ^ first_slot_last14;
+            if (in_last) begin
+                slot_last_q$d = 32'h0;
+                slot_last14_q$d = 32'h0;
+            end
+        end
+        bundle = (((words) & 160'hffffffffffffffffffffffffffffffffffffffff) << 64'h60) | (((tail) & 160'hffffffffffffffffffffffffffffffffffffffff) << 64'h20) | (((in_length) & 160'hffffffffffffffffffffffffffffffffffffffff) << 64'h10) | (((last_word) & 160'hffffffffffffffffffffffffffffffffffffffff) << 64'ha) | (((l3) & 160'hffffffffffffffffffffffffffffffffffffffff) << 64'h5);
+        bundle = (((((bundle & ~(1 << (32'h0)) | ((in_valid) << (32'h0))) & ~(1 << (32'h1)) | ((in_first) << (32'h1))) & ~(1 << (32'h2)) | ((in_last) << (32'h2))) & ~(1 << (32'h3)) | ((frame_ipv4) << (32'h3))) & ~(1 << (32'h4)) | ((frame_ipv6) << (32'h4)));
         beat_q$d = bundle;
         if (in_valid) begin
             prev_tail$d = in_data[(32'h0)+:(48)];
-            ethertype12$d = type12;
-            ethertype16$d = type16;
-            ethertype20$d = type20;
+            tag12_q$d = tag12;
+            ipv4_12_q$d = ipv4_12;
+            ipv6_12_q$d = ipv6_12;
+            tag16_q$d = tag16;
+            ipv4_16_q$d = ipv4_16;
+            ipv6_16_q$d = ipv6_16;
+            ipv4_20_q$d = ipv4_20;
+            ipv6_20_q$d = ipv6_20;
         end
         if (reset) begin
             beat_q$d = 32'h0;
+            at1$d = 1'b0;
+            at2$d = 1'b0;
+            slot_last_q$d = 32'h0;
+            slot_last14_q$d = 32'h0;
         end
         beat = beat_q$q;
     end
     
 endmodule // rss_core__slots
+
+
+module rss_core__slots__at1(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__at1
+
+
+module rss_core__slots__at2(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__at2
 
 
 module rss_core__slots__beat_q(d,q,clock);
@@ -12714,61 +13664,118 @@ module rss_core__slots__beat_q(d,q,clock);
 endmodule // rss_core__slots__beat_q
 
 
-module rss_core__slots__ethertype12(d,q,clock);
+module rss_core__slots__ipv4_12_q(d,q,clock);
     
     // Module arguments
-    input wire  [15:0] d;
-    output reg  [15:0] q;
+    input wire  d;
+    output reg  q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 16'h0;
+       q = 1'h0;
     end
     
     always @(posedge clock) begin
        q <= d;
     end
           
-endmodule // rss_core__slots__ethertype12
+endmodule // rss_core__slots__ipv4_12_q
 
 
-module rss_core__slots__ethertype16(d,q,clock);
+module rss_core__slots__ipv4_16_q(d,q,clock);
     
     // Module arguments
-    input wire  [15:0] d;
-    output reg  [15:0] q;
+    input wire  d;
+    output reg  q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 16'h0;
+       q = 1'h0;
     end
     
     always @(posedge clock) begin
        q <= d;
     end
           
-endmodule // rss_core__slots__ethertype16
+endmodule // rss_core__slots__ipv4_16_q
 
 
-module rss_core__slots__ethertype20(d,q,clock);
+module rss_core__slots__ipv4_20_q(d,q,clock);
     
     // Module arguments
-    input wire  [15:0] d;
-    output reg  [15:0] q;
+    input wire  d;
+    output reg  q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 16'h0;
+       q = 1'h0;
     end
     
     always @(posedge clock) begin
        q <= d;
     end
           
-endmodule // rss_core__slots__ethertype20
+endmodule // rss_core__slots__ipv4_20_q
+
+
+module rss_core__slots__ipv6_12_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__ipv6_12_q
+
+
+module rss_core__slots__ipv6_16_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__ipv6_16_q
+
+
+module rss_core__slots__ipv6_20_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__ipv6_20_q
 
 
 module rss_core__slots__prev_tail(d,q,clock);
@@ -12788,6 +13795,82 @@ module rss_core__slots__prev_tail(d,q,clock);
     end
           
 endmodule // rss_core__slots__prev_tail
+
+
+module rss_core__slots__slot_last14_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__slot_last14_q
+
+
+module rss_core__slots__slot_last_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__slot_last_q
+
+
+module rss_core__slots__tag12_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__tag12_q
+
+
+module rss_core__slots__tag16_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__tag16_q
 
 
 module rss_core__start_ok(d,q,clock);

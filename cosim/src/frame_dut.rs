@@ -12,29 +12,36 @@ use crate::dut::{RecordOut, build_design};
 use crate::{Cosim, Sim, WideIn};
 
 const _: &str = include_str!("../generated/rss_core_w64.v");
-const _: &str = include_str!("../generated/rss_core_w128.v");
-const _: &str = include_str!("../generated/rss_core_w256.v");
-const _: &str = include_str!("../generated/rss_core_w512.v");
-const _: &str = include_str!("../generated/rss_core_w64_tap.v");
+const _: &str = include_str!("../generated/rss_core_w64.sim.v");
+const _: &str = include_str!("../generated/rss_core_w128.sim.v");
+const _: &str = include_str!("../generated/rss_core_w256.sim.v");
+const _: &str = include_str!("../generated/rss_core_w512.sim.v");
+const _: &str = include_str!("../generated/rss_core_w64_tap.sim.v");
 
-#[verilog(src = "generated/rss_core_w64.v", name = "rss_core")]
+#[verilog(src = "generated/rss_core_w64.sim.v", name = "rss_core")]
 pub struct RssCoreW64;
 crate::impl_axil_pins!(RssCoreW64);
 
+/// The 64-bit core as emitted (every other model here simulates the yosys-processed
+/// copy, see `cosim/build.rs`); `tests/sim_copy.rs` runs the two in lockstep.
+#[verilog(src = "generated/rss_core_w64.v", name = "rss_core")]
+pub struct RssCoreW64Rtl;
+crate::impl_axil_pins!(RssCoreW64Rtl);
+
 /// The 64-bit core in tap mode (`gen --tap`).
-#[verilog(src = "generated/rss_core_w64_tap.v", name = "rss_core")]
+#[verilog(src = "generated/rss_core_w64_tap.sim.v", name = "rss_core")]
 pub struct RssCoreW64Tap;
 crate::impl_axil_pins!(RssCoreW64Tap);
 
-#[verilog(src = "generated/rss_core_w128.v", name = "rss_core")]
+#[verilog(src = "generated/rss_core_w128.sim.v", name = "rss_core")]
 pub struct RssCoreW128;
 crate::impl_axil_pins!(RssCoreW128);
 
-#[verilog(src = "generated/rss_core_w256.v", name = "rss_core")]
+#[verilog(src = "generated/rss_core_w256.sim.v", name = "rss_core")]
 pub struct RssCoreW256;
 crate::impl_axil_pins!(RssCoreW256);
 
-#[verilog(src = "generated/rss_core_w512.v", name = "rss_core")]
+#[verilog(src = "generated/rss_core_w512.sim.v", name = "rss_core")]
 pub struct RssCoreW512;
 crate::impl_axil_pins!(RssCoreW512);
 
@@ -92,23 +99,26 @@ macro_rules! frame_pins {
     };
 }
 
-frame_pins!(RssCoreW64, 8, "rss_core_w64.v", |sim, lanes| sim
+frame_pins!(RssCoreW64, 8, "rss_core_w64.sim.v", |sim, lanes| sim
     .s_axis_tdata =
     u64::from_le_bytes(lanes));
-frame_pins!(RssCoreW64Tap, 8, "rss_core_w64_tap.v", |sim, lanes| sim
+frame_pins!(RssCoreW64Rtl, 8, "rss_core_w64.v", |sim, lanes| sim
     .s_axis_tdata =
     u64::from_le_bytes(lanes));
-frame_pins!(RssCoreW128, 16, "rss_core_w128.v", |sim, lanes| {
+frame_pins!(RssCoreW64Tap, 8, "rss_core_w64_tap.sim.v", |sim, lanes| {
+    sim.s_axis_tdata = u64::from_le_bytes(lanes)
+});
+frame_pins!(RssCoreW128, 16, "rss_core_w128.sim.v", |sim, lanes| {
     let words: [u32; 4] =
         std::array::from_fn(|i| u32::from_le_bytes(lanes[4 * i..4 * i + 4].try_into().unwrap()));
     sim.s_axis_tdata = WideIn::new(words);
 });
-frame_pins!(RssCoreW256, 32, "rss_core_w256.v", |sim, lanes| {
+frame_pins!(RssCoreW256, 32, "rss_core_w256.sim.v", |sim, lanes| {
     let words: [u32; 8] =
         std::array::from_fn(|i| u32::from_le_bytes(lanes[4 * i..4 * i + 4].try_into().unwrap()));
     sim.s_axis_tdata = WideIn::new(words);
 });
-frame_pins!(RssCoreW512, 64, "rss_core_w512.v", |sim, lanes| {
+frame_pins!(RssCoreW512, 64, "rss_core_w512.sim.v", |sim, lanes| {
     let words: [u32; 16] =
         std::array::from_fn(|i| u32::from_le_bytes(lanes[4 * i..4 * i + 4].try_into().unwrap()));
     sim.s_axis_tdata = WideIn::new(words);

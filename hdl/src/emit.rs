@@ -36,6 +36,8 @@ pub enum EmitError {
     DataWidth(usize),
     FifoDepth(u16),
     Name(String),
+    /// The emitting thread could not be started.
+    Thread(String),
 }
 
 impl std::fmt::Display for EmitError {
@@ -50,6 +52,7 @@ impl std::fmt::Display for EmitError {
                 "record FIFO depth {d}: must be 1..={MAX_RECORD_FIFO_DEPTH}"
             ),
             EmitError::Name(n) => write!(f, "`{n}` is not a Verilog identifier"),
+            EmitError::Thread(e) => write!(f, "cannot start the emitting thread: {e}"),
         }
     }
 }
@@ -90,8 +93,28 @@ pub fn verilog(params: Params, interface: Interface) -> Result<String, EmitError
     verilog_with(params, interface, &CoreOptions::default())
 }
 
+/// Stack for the emitting thread: a core's blocks are built by value, and an
+/// unoptimised build (a build script's) keeps every width's and table size's
+/// variant in one frame.
+const EMIT_STACK_BYTES: usize = 256 << 20;
+
 /// Verilog for the core built with `params` and `options`.
 pub fn verilog_with(
+    params: Params,
+    interface: Interface,
+    options: &CoreOptions,
+) -> Result<String, EmitError> {
+    let options = options.clone();
+    std::thread::Builder::new()
+        .name("rss-hdl emit".into())
+        .stack_size(EMIT_STACK_BYTES)
+        .spawn(move || verilog_on_this_thread(params, interface, &options))
+        .map_err(|e| EmitError::Thread(e.to_string()))?
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+fn verilog_on_this_thread(
     params: Params,
     interface: Interface,
     options: &CoreOptions,

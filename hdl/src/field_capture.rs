@@ -4,10 +4,13 @@
 //! known only then, so every "needed byte past the frame or the 128-byte window" and
 //! "datagram past the frame" rule of `docs/parser-rules.md` is checked here at once.
 //!
-//! The verdict is registered: the result is on the outputs for one clock, the clock
-//! after the frame's last beat. The address and port outputs then come straight from
-//! the capture registers, which hold the frame's words from that clock on (the next
-//! frame's words land at the end of it), so no frame data is copied a second time.
+//! The verdict takes two registered steps, so the length never meets more than one
+//! carry chain in a clock: on the last beat every bound becomes a sum with L3, the
+//! clock after each sum is compared with the length, and the result is on the outputs
+//! for one clock, the second after the frame's last beat. The address and port
+//! outputs come from the capture registers, which hold the frame's words until the
+//! next frame's reach them; at 256 bits and more that can be the clock after the last
+//! beat, so there the words are copied aside once.
 
 use rss_model::parse::{IPPROTO_TCP, IPPROTO_UDP, PARSE_WINDOW_BYTES};
 use rust_hdl::prelude::*;
@@ -16,6 +19,12 @@ use crate::frame_ingress::LENGTH_BITS;
 use crate::l3_header::{END_BITS, NEED_BITS};
 use crate::word_pick::WordPick;
 use crate::word_slots::WORD_INDEX_BITS;
+
+/// Width of the verdict's sums (L3 + a datagram end of up to `END_BITS` bits).
+const VERDICT_BITS: usize = END_BITS + 1;
+/// From this beat width on, the next frame's words can reach the capture registers
+/// the clock after a last beat.
+const SNAPSHOT_MIN_DATA_BITS: usize = 256;
 
 #[derive(LogicBlock)]
 pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
@@ -103,6 +112,32 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     udp_q: DFF<Bit>,
     ex_src_q: DFF<Bit>,
     ex_dst_q: DFF<Bit>,
+    v_valid: DFF<Bit>,
+    v_length: DFF<Bits<LENGTH_BITS>>,
+    v_available: DFF<Bits<LENGTH_BITS>>,
+    v_runt: DFF<Bit>,
+    v_walk_broken: DFF<Bit>,
+    v_ipv4: DFF<Bit>,
+    v_ipv6: DFF<Bit>,
+    v_fragment: DFF<Bit>,
+    v_ports_due: DFF<Bit>,
+    v_tcp: DFF<Bit>,
+    v_udp: DFF<Bit>,
+    v_ex_src: DFF<Bit>,
+    v_ex_dst: DFF<Bit>,
+    v_need_end: DFF<Bits<VERDICT_BITS>>,
+    v_ports_end: DFF<Bits<VERDICT_BITS>>,
+    v_datagram_end: DFF<Bits<VERDICT_BITS>>,
+    snap_w1: DFF<Bits<64>>,
+    snap_w2: DFF<Bits<64>>,
+    snap_w3: DFF<Bits<64>>,
+    snap_w4: DFF<Bits<64>>,
+    snap_home_hi: DFF<Bits<64>>,
+    snap_home_lo: DFF<Bits<64>>,
+    snap_route_hi: DFF<Bits<64>>,
+    snap_route_lo: DFF<Bits<64>>,
+    snap_ports: DFF<Bits<32>>,
+    snapshot: Constant<Bit>,
     target1: Constant<Bits<WORD_INDEX_BITS>>,
     target2: Constant<Bits<WORD_INDEX_BITS>>,
     target3: Constant<Bits<WORD_INDEX_BITS>>,
@@ -125,15 +160,21 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     cur_ports: Signal<Local, Bits<32>>,
     l4_word: Signal<Local, Bits<WORD_INDEX_BITS>>,
     l4_low_half: Signal<Local, Bit>,
-    l4_offset: Signal<Local, Bits<NEED_BITS>>,
-    ports_end: Signal<Local, Bits<END_BITS>>,
     has_transport: Signal<Local, Bit>,
     ports_due: Signal<Local, Bit>,
-    need_all: Signal<Local, Bits<NEED_BITS>>,
     frame_length: Signal<Local, Bits<LENGTH_BITS>>,
-    available: Signal<Local, Bits<LENGTH_BITS>>,
-    l3: Signal<Local, Bits<LENGTH_BITS>>,
+    l3: Signal<Local, Bits<VERDICT_BITS>>,
+    l4_operand: Signal<Local, Bits<VERDICT_BITS>>,
+    l4_bias: Signal<Local, Bits<VERDICT_BITS>>,
     broken: Signal<Local, Bit>,
+    out_w1: Signal<Local, Bits<64>>,
+    out_w2: Signal<Local, Bits<64>>,
+    out_w3: Signal<Local, Bits<64>>,
+    out_w4: Signal<Local, Bits<64>>,
+    out_home_hi: Signal<Local, Bits<64>>,
+    out_home_lo: Signal<Local, Bits<64>>,
+    out_route_hi: Signal<Local, Bits<64>>,
+    out_route_lo: Signal<Local, Bits<64>>,
     bad_frame: Signal<Local, Bit>,
     good_ipv4: Signal<Local, Bit>,
     good_ipv6: Signal<Local, Bit>,
@@ -201,6 +242,32 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             udp_q: Default::default(),
             ex_src_q: Default::default(),
             ex_dst_q: Default::default(),
+            v_valid: Default::default(),
+            v_length: Default::default(),
+            v_available: Default::default(),
+            v_runt: Default::default(),
+            v_walk_broken: Default::default(),
+            v_ipv4: Default::default(),
+            v_ipv6: Default::default(),
+            v_fragment: Default::default(),
+            v_ports_due: Default::default(),
+            v_tcp: Default::default(),
+            v_udp: Default::default(),
+            v_ex_src: Default::default(),
+            v_ex_dst: Default::default(),
+            v_need_end: Default::default(),
+            v_ports_end: Default::default(),
+            v_datagram_end: Default::default(),
+            snap_w1: Default::default(),
+            snap_w2: Default::default(),
+            snap_w3: Default::default(),
+            snap_w4: Default::default(),
+            snap_home_hi: Default::default(),
+            snap_home_lo: Default::default(),
+            snap_route_hi: Default::default(),
+            snap_route_lo: Default::default(),
+            snap_ports: Default::default(),
+            snapshot: Constant::new(DATA_BITS >= SNAPSHOT_MIN_DATA_BITS),
             target1: word(1),
             target2: word(2),
             target3: word(3),
@@ -223,15 +290,21 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             cur_ports: Default::default(),
             l4_word: Default::default(),
             l4_low_half: Default::default(),
-            l4_offset: Default::default(),
-            ports_end: Default::default(),
             has_transport: Default::default(),
             ports_due: Default::default(),
-            need_all: Default::default(),
             frame_length: Default::default(),
-            available: Default::default(),
             l3: Default::default(),
+            l4_operand: Default::default(),
+            l4_bias: Default::default(),
             broken: Default::default(),
+            out_w1: Default::default(),
+            out_w2: Default::default(),
+            out_w3: Default::default(),
+            out_w4: Default::default(),
+            out_home_hi: Default::default(),
+            out_home_lo: Default::default(),
+            out_route_hi: Default::default(),
+            out_route_lo: Default::default(),
             bad_frame: Default::default(),
             good_ipv4: Default::default(),
             good_ipv6: Default::default(),
@@ -265,7 +338,32 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             tcp_q,
             udp_q,
             ex_src_q,
-            ex_dst_q
+            ex_dst_q,
+            v_valid,
+            v_length,
+            v_available,
+            v_runt,
+            v_walk_broken,
+            v_ipv4,
+            v_ipv6,
+            v_fragment,
+            v_ports_due,
+            v_tcp,
+            v_udp,
+            v_ex_src,
+            v_ex_dst,
+            v_need_end,
+            v_ports_end,
+            v_datagram_end,
+            snap_w1,
+            snap_w2,
+            snap_w3,
+            snap_w4,
+            snap_home_hi,
+            snap_home_lo,
+            snap_route_hi,
+            snap_route_lo,
+            snap_ports
         );
         self.valid.next = self.beat.val().get_bit(0);
         self.last.next = self.beat.val().get_bit(2);
@@ -276,12 +374,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         self.l4_word.next =
             4_u64.to_bits() + bit_cast::<WORD_INDEX_BITS, 4>(self.ihl.val() >> 1_u64);
         self.l4_low_half.next = self.ihl.val().get_bit(0);
-        self.l4_offset.next = bit_cast::<NEED_BITS, 4>(self.ihl.val()) << 2_u64;
         if self.frame_ipv6.val() {
             self.l4_word.next = self.walk_ptr.val();
             self.l4_low_half.next = false;
-            self.l4_offset.next =
-                bit_cast::<NEED_BITS, WORD_INDEX_BITS>(self.walk_ptr.val() - 4_u64) << 3_u64;
         }
 
         self.word1.target.next = self.target1.val();
@@ -303,7 +398,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         self.route1.beat.next = self.beat.val();
         self.l4.beat.next = self.beat.val();
 
-        // Words kept so far, updated with this beat's.
+        // Words kept so far, updated with this beat's. The Home Address and routing
+        // words only once the walk found them: a new frame's pointers start at 0.
         self.cur_w1.next = self.w1.q.val();
         if self.word1.found.val() {
             self.cur_w1.next = self.word1.word.val();
@@ -321,19 +417,19 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             self.cur_w4.next = self.word4.word.val();
         }
         self.cur_home_hi.next = self.home_hi.q.val();
-        if self.home0.found.val() {
+        if self.home0.found.val() & self.ex_src.val() {
             self.cur_home_hi.next = self.home0.word.val();
         }
         self.cur_home_lo.next = self.home_lo.q.val();
-        if self.home1.found.val() {
+        if self.home1.found.val() & self.ex_src.val() {
             self.cur_home_lo.next = self.home1.word.val();
         }
         self.cur_route_hi.next = self.route_hi.q.val();
-        if self.route0.found.val() {
+        if self.route0.found.val() & self.ex_dst.val() {
             self.cur_route_hi.next = self.route0.word.val();
         }
         self.cur_route_lo.next = self.route_lo.q.val();
-        if self.route1.found.val() {
+        if self.route1.found.val() & self.ex_dst.val() {
             self.cur_route_lo.next = self.route1.word.val();
         }
         self.cur_ports.next = self.ports_q.q.val();
@@ -355,56 +451,134 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             self.ports_q.d.next = self.cur_ports.val();
         }
 
-        // The verdict, on the last beat.
+        // The verdict, in two registered steps. On the last beat, each bound becomes a
+        // sum with L3 (one carry chain each, side by side); the clock after, each sum
+        // is compared with the length (again side by side) and the results ORed.
         self.has_transport.next = (self.walk_nh.val() == self.proto_tcp.val())
             | (self.walk_nh.val() == self.proto_udp.val());
         self.ports_due.next = self.has_transport.val() & !self.fragment.val();
-        self.ports_end.next = bit_cast::<END_BITS, NEED_BITS>(self.l4_offset.val()) + 4_u64;
-        self.need_all.next = self.need.val();
-        if self.ports_due.val()
-            & (self.ports_end.val() > bit_cast::<END_BITS, NEED_BITS>(self.need.val()))
-        {
-            self.need_all.next = self.ports_end.val().get_bits::<NEED_BITS>(0);
-        }
         self.frame_length.next = self.beat.val().get_bits::<LENGTH_BITS>(16);
-        self.available.next = self.frame_length.val();
-        if self.frame_length.val() > self.window.val() {
-            self.available.next = self.window.val();
+        self.l3.next = bit_cast::<VERDICT_BITS, 5>(self.beat.val().get_bits::<5>(5));
+        // L3 + end of the ports = l4_operand + l4_bias: IPv4 4·IHL + (L3 + 4), IPv6
+        // 8·walk_ptr + (L3 − 28) (the walk pointer counts from L3 − 32). The bias
+        // is a table of L3 ∈ {14, 18, 22} (bit 4 clear: 14; bit 2 set: 22).
+        self.l4_operand.next = bit_cast::<VERDICT_BITS, 4>(self.ihl.val()) << 2_u64;
+        self.l4_bias.next = 18.into();
+        if self.l3.val().get_bit(4) {
+            self.l4_bias.next = 22.into();
+            if self.l3.val().get_bit(2) {
+                self.l4_bias.next = 26.into();
+            }
         }
-        self.l3.next = bit_cast::<LENGTH_BITS, 5>(self.beat.val().get_bits::<5>(5));
-        self.broken.next = self.bad.val()
+        if self.frame_ipv6.val() {
+            self.l4_operand.next =
+                bit_cast::<VERDICT_BITS, WORD_INDEX_BITS>(self.walk_ptr.val()) << 3_u64;
+            // 2^18 − 14, − 10, − 6.
+            self.l4_bias.next = 0x3fff2.into();
+            if self.l3.val().get_bit(4) {
+                self.l4_bias.next = 0x3fff6.into();
+                if self.l3.val().get_bit(2) {
+                    self.l4_bias.next = 0x3fffa.into();
+                }
+            }
+        }
+        self.v_valid.d.next = self.valid.val() & self.last.val();
+        self.v_length.d.next = self.frame_length.val();
+        self.v_available.d.next = self.frame_length.val();
+        if self.frame_length.val() > self.window.val() {
+            self.v_available.d.next = self.window.val();
+        }
+        // Layer 2 needs bytes up to L3.
+        self.v_runt.d.next =
+            self.l3.val() > bit_cast::<VERDICT_BITS, LENGTH_BITS>(self.frame_length.val());
+        self.v_walk_broken.d.next = self.bad.val()
             | !self.walk_ready.val()
-            | (self.frame_ipv6.val() & self.walk_live.val())
-            | (self.ports_due.val() & (self.ports_end.val() > self.datagram_end.val()))
-            | ((bit_cast::<17, LENGTH_BITS>(self.l3.val())
-                + bit_cast::<17, NEED_BITS>(self.need_all.val()))
-                > bit_cast::<17, LENGTH_BITS>(self.available.val()))
-            | ((bit_cast::<18, LENGTH_BITS>(self.l3.val())
-                + bit_cast::<18, END_BITS>(self.datagram_end.val()))
-                > bit_cast::<18, LENGTH_BITS>(self.frame_length.val()));
-        // Layer 2 needs bytes up to L3; an IP frame must pass every rule.
-        self.bad_frame.next = (self.l3.val() > self.frame_length.val())
-            | ((self.frame_ipv4.val() | self.frame_ipv6.val()) & self.broken.val());
-        self.good_ipv4.next = self.frame_ipv4.val() & !self.bad_frame.val();
-        self.good_ipv6.next = self.frame_ipv6.val() & !self.bad_frame.val();
-        self.result_q.d.next = self.valid.val() & self.last.val();
-        self.length_q.d.next = self.frame_length.val();
+            | (self.frame_ipv6.val() & self.walk_live.val());
+        self.v_ipv4.d.next = self.frame_ipv4.val();
+        self.v_ipv6.d.next = self.frame_ipv6.val();
+        self.v_fragment.d.next = self.fragment.val();
+        self.v_ports_due.d.next = self.ports_due.val();
+        self.v_tcp.d.next = self.ports_due.val() & (self.walk_nh.val() == self.proto_tcp.val());
+        self.v_udp.d.next = self.ports_due.val() & (self.walk_nh.val() == self.proto_udp.val());
+        self.v_ex_src.d.next = self.ex_src.val();
+        self.v_ex_dst.d.next = self.ex_dst.val();
+        self.v_need_end.d.next =
+            self.l3.val() + bit_cast::<VERDICT_BITS, NEED_BITS>(self.need.val());
+        self.v_ports_end.d.next = self.l4_operand.val() + self.l4_bias.val();
+        self.v_datagram_end.d.next =
+            self.l3.val() + bit_cast::<VERDICT_BITS, END_BITS>(self.datagram_end.val());
+
+        // An IP frame must pass every rule.
+        self.broken.next = self.v_walk_broken.q.val()
+            | (self.v_need_end.q.val()
+                > bit_cast::<VERDICT_BITS, LENGTH_BITS>(self.v_available.q.val()))
+            | (self.v_ports_due.q.val()
+                & ((self.v_ports_end.q.val() > self.v_datagram_end.q.val())
+                    | (self.v_ports_end.q.val()
+                        > bit_cast::<VERDICT_BITS, LENGTH_BITS>(self.v_available.q.val()))))
+            | (self.v_datagram_end.q.val()
+                > bit_cast::<VERDICT_BITS, LENGTH_BITS>(self.v_length.q.val()));
+        self.bad_frame.next =
+            self.v_runt.q.val() | ((self.v_ipv4.q.val() | self.v_ipv6.q.val()) & self.broken.val());
+        self.good_ipv4.next = self.v_ipv4.q.val() & !self.bad_frame.val();
+        self.good_ipv6.next = self.v_ipv6.q.val() & !self.bad_frame.val();
+        self.result_q.d.next = self.v_valid.q.val();
+        self.length_q.d.next = self.v_length.q.val();
         self.malformed_q.d.next = self.bad_frame.val();
         self.ipv4_q.d.next = self.good_ipv4.val();
         self.ipv6_q.d.next = self.good_ipv6.val();
         self.fragment_q.d.next =
-            (self.good_ipv4.val() | self.good_ipv6.val()) & self.fragment.val();
-        self.tcp_q.d.next = (self.good_ipv4.val() | self.good_ipv6.val())
-            & self.ports_due.val()
-            & (self.walk_nh.val() == self.proto_tcp.val());
-        self.udp_q.d.next = (self.good_ipv4.val() | self.good_ipv6.val())
-            & self.ports_due.val()
-            & (self.walk_nh.val() == self.proto_udp.val());
-        self.ex_src_q.d.next = self.ex_src.val();
-        self.ex_dst_q.d.next = self.ex_dst.val();
+            (self.good_ipv4.val() | self.good_ipv6.val()) & self.v_fragment.q.val();
+        self.tcp_q.d.next = (self.good_ipv4.val() | self.good_ipv6.val()) & self.v_tcp.q.val();
+        self.udp_q.d.next = (self.good_ipv4.val() | self.good_ipv6.val()) & self.v_udp.q.val();
+        self.ex_src_q.d.next = self.v_ex_src.q.val();
+        self.ex_dst_q.d.next = self.v_ex_dst.q.val();
 
-        // The clock after the last beat: the verdict, and the fields from the capture
-        // registers.
+        // At 256 bits and more the next frame's words can land in the capture
+        // registers the clock after a last beat, so the fields are copied aside then;
+        // narrower beats bring them later (yosys drops the unused copy).
+        self.snap_w1.d.next = self.w1.q.val();
+        self.snap_w2.d.next = self.w2.q.val();
+        self.snap_w3.d.next = self.w3.q.val();
+        self.snap_w4.d.next = self.w4.q.val();
+        self.snap_home_hi.d.next = self.home_hi.q.val();
+        self.snap_home_lo.d.next = self.home_lo.q.val();
+        self.snap_route_hi.d.next = self.route_hi.q.val();
+        self.snap_route_lo.d.next = self.route_lo.q.val();
+        self.snap_ports.d.next = self.ports_q.q.val();
+        if !self.v_valid.q.val() {
+            self.snap_w1.d.next = self.snap_w1.q.val();
+            self.snap_w2.d.next = self.snap_w2.q.val();
+            self.snap_w3.d.next = self.snap_w3.q.val();
+            self.snap_w4.d.next = self.snap_w4.q.val();
+            self.snap_home_hi.d.next = self.snap_home_hi.q.val();
+            self.snap_home_lo.d.next = self.snap_home_lo.q.val();
+            self.snap_route_hi.d.next = self.snap_route_hi.q.val();
+            self.snap_route_lo.d.next = self.snap_route_lo.q.val();
+            self.snap_ports.d.next = self.snap_ports.q.val();
+        }
+        self.out_w1.next = self.w1.q.val();
+        self.out_w2.next = self.w2.q.val();
+        self.out_w3.next = self.w3.q.val();
+        self.out_w4.next = self.w4.q.val();
+        self.out_home_hi.next = self.home_hi.q.val();
+        self.out_home_lo.next = self.home_lo.q.val();
+        self.out_route_hi.next = self.route_hi.q.val();
+        self.out_route_lo.next = self.route_lo.q.val();
+        self.ports.next = self.ports_q.q.val();
+        if self.snapshot.val() {
+            self.out_w1.next = self.snap_w1.q.val();
+            self.out_w2.next = self.snap_w2.q.val();
+            self.out_w3.next = self.snap_w3.q.val();
+            self.out_w4.next = self.snap_w4.q.val();
+            self.out_home_hi.next = self.snap_home_hi.q.val();
+            self.out_home_lo.next = self.snap_home_lo.q.val();
+            self.out_route_hi.next = self.snap_route_hi.q.val();
+            self.out_route_lo.next = self.snap_route_lo.q.val();
+            self.ports.next = self.snap_ports.q.val();
+        }
+
+        // Two clocks after the last beat: the verdict, and the fields.
         self.result_valid.next = self.result_q.q.val();
         self.length.next = self.length_q.q.val();
         self.malformed.next = self.malformed_q.q.val();
@@ -413,25 +587,24 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         self.is_fragment.next = self.fragment_q.q.val();
         self.tcp.next = self.tcp_q.q.val();
         self.udp.next = self.udp_q.q.val();
-        self.src.next =
-            (bit_cast::<128, 64>(self.w1.q.val()) << 64_u64) | bit_cast::<128, 64>(self.w2.q.val());
-        self.dst.next =
-            (bit_cast::<128, 64>(self.w3.q.val()) << 64_u64) | bit_cast::<128, 64>(self.w4.q.val());
+        self.src.next = (bit_cast::<128, 64>(self.out_w1.val()) << 64_u64)
+            | bit_cast::<128, 64>(self.out_w2.val());
+        self.dst.next = (bit_cast::<128, 64>(self.out_w3.val()) << 64_u64)
+            | bit_cast::<128, 64>(self.out_w4.val());
         if self.ipv4_q.q.val() {
-            self.src.next = bit_cast::<128, 32>(self.w1.q.val().get_bits::<32>(0)) << 96_u64;
-            self.dst.next = bit_cast::<128, 32>(self.w2.q.val().get_bits::<32>(32)) << 96_u64;
+            self.src.next = bit_cast::<128, 32>(self.out_w1.val().get_bits::<32>(0)) << 96_u64;
+            self.dst.next = bit_cast::<128, 32>(self.out_w2.val().get_bits::<32>(32)) << 96_u64;
         }
         self.ex_src_addr.next = self.src.val();
         if self.ex_src_q.q.val() {
-            self.ex_src_addr.next = (bit_cast::<128, 64>(self.home_hi.q.val()) << 64_u64)
-                | bit_cast::<128, 64>(self.home_lo.q.val());
+            self.ex_src_addr.next = (bit_cast::<128, 64>(self.out_home_hi.val()) << 64_u64)
+                | bit_cast::<128, 64>(self.out_home_lo.val());
         }
         self.ex_dst_addr.next = self.dst.val();
         if self.ex_dst_q.q.val() {
-            self.ex_dst_addr.next = (bit_cast::<128, 64>(self.route_hi.q.val()) << 64_u64)
-                | bit_cast::<128, 64>(self.route_lo.q.val());
+            self.ex_dst_addr.next = (bit_cast::<128, 64>(self.out_route_hi.val()) << 64_u64)
+                | bit_cast::<128, 64>(self.out_route_lo.val());
         }
-        self.ports.next = self.ports_q.q.val();
     }
 }
 

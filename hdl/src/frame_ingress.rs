@@ -59,8 +59,6 @@ pub struct FrameIngress<const DATA_BITS: usize, const KEEP_BITS: usize> {
     pub beat_first: Signal<Out, Bit>,
     /// The beat is its frame's last.
     pub beat_last: Signal<Out, Bit>,
-    /// Beat number within the frame (saturating).
-    pub beat_index: Signal<Out, Bits<BEAT_INDEX_BITS>>,
     /// Frame bytes up to and including this beat (the frame length on the last beat).
     pub beat_length: Signal<Out, Bits<LENGTH_BITS>>,
     swap: ByteSwap<DATA_BITS>,
@@ -72,7 +70,6 @@ pub struct FrameIngress<const DATA_BITS: usize, const KEEP_BITS: usize> {
     data_q: DFF<Bits<DATA_BITS>>,
     first_q: DFF<Bit>,
     last_q: DFF<Bit>,
-    index_q: DFF<Bits<BEAT_INDEX_BITS>>,
     /// `count_masks[n]` has keep bit i set when bit n of i + 1 is set.
     count_mask0: Constant<Bits<KEEP_BITS>>,
     count_mask1: Constant<Bits<KEEP_BITS>>,
@@ -119,7 +116,6 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Default
             beat_data: Default::default(),
             beat_first: Default::default(),
             beat_last: Default::default(),
-            beat_index: Default::default(),
             beat_length: Default::default(),
             swap: Default::default(),
             in_frame: Default::default(),
@@ -130,7 +126,6 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Default
             data_q: Default::default(),
             first_q: Default::default(),
             last_q: Default::default(),
-            index_q: Default::default(),
             count_mask0: mask(0),
             count_mask1: mask(1),
             count_mask2: mask(2),
@@ -153,8 +148,7 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Logic for FrameIngress<DATA
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, in_frame, since_end, beats, length, valid_q, data_q, first_q, last_q,
-            index_q
+            self, clock, in_frame, since_end, beats, length, valid_q, data_q, first_q, last_q
         );
         self.swap.lanes.next = self.s_axis_tdata.val();
         self.ready.next = self.tap.val()
@@ -217,7 +211,6 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Logic for FrameIngress<DATA
             self.data_q.d.next = self.swap.swapped.val();
             self.first_q.d.next = !self.in_frame.q.val();
             self.last_q.d.next = self.s_axis_tlast.val();
-            self.index_q.d.next = self.beat_number.val();
             self.length.d.next = self.sum.val().get_bits::<LENGTH_BITS>(0);
             self.in_frame.d.next = !self.s_axis_tlast.val();
             if !self.beat_number.val().all() {
@@ -238,7 +231,6 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Logic for FrameIngress<DATA
         self.beat_data.next = self.data_q.q.val();
         self.beat_first.next = self.first_q.q.val();
         self.beat_last.next = self.last_q.q.val();
-        self.beat_index.next = self.index_q.q.val();
         self.beat_length.next = self.length.q.val();
     }
 }

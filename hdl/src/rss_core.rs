@@ -354,7 +354,6 @@ impl<
         self.slots.in_data.next = self.ingress.beat_data.val();
         self.slots.in_first.next = self.ingress.beat_first.val();
         self.slots.in_last.next = self.ingress.beat_last.val();
-        self.slots.in_index.next = self.ingress.beat_index.val();
         self.slots.in_length.next = self.ingress.beat_length.val();
         self.l3.beat_in.next = self.slots.beat.val();
 

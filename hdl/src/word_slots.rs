@@ -44,16 +44,28 @@ pub struct WordSlots<const DATA_BITS: usize, const EXTENDED_BITS: usize, const B
     pub in_first: Signal<In, Bit>,
     /// Last beat of a frame.
     pub in_last: Signal<In, Bit>,
-    /// Beat number within the frame.
-    pub in_index: Signal<In, Bits<BEAT_INDEX_BITS>>,
     /// Frame bytes through this beat.
     pub in_length: Signal<In, Bits<LENGTH_BITS>>,
     /// The beat as L3 words, registered (layout in [`beat`](crate::beat)).
     pub beat: Signal<Out, Bits<BUNDLE_BITS>>,
     prev_tail: DFF<Bits<48>>,
-    ethertype12: DFF<Bits<16>>,
-    ethertype16: DFF<Bits<16>>,
-    ethertype20: DFF<Bits<16>>,
+    /// The beat is the frame's second, third (its first is `in_first`).
+    at1: DFF<Bit>,
+    at2: DFF<Bit>,
+    /// What bytes 12..13, 16..17, 20..21 were, once they passed: a tag (12: VLAN or
+    /// QinQ, 16: VLAN), IPv4, IPv6.
+    tag12_q: DFF<Bit>,
+    ipv4_12_q: DFF<Bit>,
+    ipv6_12_q: DFF<Bit>,
+    tag16_q: DFF<Bit>,
+    ipv4_16_q: DFF<Bit>,
+    ipv6_16_q: DFF<Bit>,
+    ipv4_20_q: DFF<Bit>,
+    ipv6_20_q: DFF<Bit>,
+    /// This beat's `slot_last` for L3 at 18 or 22, and at 14, each XOR its first-beat
+    /// value (so the power-up 0 is a first beat).
+    slot_last_q: DFF<Bits<WORD_INDEX_BITS>>,
+    slot_last14_q: DFF<Bits<WORD_INDEX_BITS>>,
     beat_q: DFF<Bits<BUNDLE_BITS>>,
     /// Beat numbers holding bytes 12..13, 16..17, 20..21.
     beat12: Constant<Bits<BEAT_INDEX_BITS>>,
@@ -65,22 +77,41 @@ pub struct WordSlots<const DATA_BITS: usize, const EXTENDED_BITS: usize, const B
     lane20: Constant<Bits<16>>,
     data_bits: Constant<Bits<16>>,
     /// log2 of the words per beat.
-    words_log2: Constant<Bits<4>>,
-    words_per_beat: Constant<Bits<11>>,
+    words_per_beat: Constant<Bits<WORD_INDEX_BITS>>,
+    /// `slot_last` of a first beat: L3 at 18 or 22, at 14.
+    first_slot_last: Constant<Bits<WORD_INDEX_BITS>>,
+    first_slot_last14: Constant<Bits<WORD_INDEX_BITS>>,
+    word_limit: Constant<Bits<WORD_INDEX_BITS>>,
     tag_vlan: Constant<Bits<16>>,
     tag_qinq: Constant<Bits<16>>,
     type_ipv4: Constant<Bits<16>>,
     type_ipv6: Constant<Bits<16>>,
     extended: Signal<Local, Bits<EXTENDED_BITS>>,
+    is12: Signal<Local, Bit>,
+    is16: Signal<Local, Bit>,
+    is20: Signal<Local, Bit>,
     type12: Signal<Local, Bits<16>>,
     type16: Signal<Local, Bits<16>>,
     type20: Signal<Local, Bits<16>>,
-    ethertype: Signal<Local, Bits<16>>,
+    tag12: Signal<Local, Bit>,
+    ipv4_12: Signal<Local, Bit>,
+    ipv6_12: Signal<Local, Bit>,
+    tag16: Signal<Local, Bit>,
+    ipv4_16: Signal<Local, Bit>,
+    ipv6_16: Signal<Local, Bit>,
+    ipv4_20: Signal<Local, Bit>,
+    ipv6_20: Signal<Local, Bit>,
+    frame_ipv4: Signal<Local, Bit>,
+    frame_ipv6: Signal<Local, Bit>,
     l3: Signal<Local, Bits<5>>,
     grid2: Signal<Local, Bit>,
+    slot_last: Signal<Local, Bits<WORD_INDEX_BITS>>,
+    slot_last14: Signal<Local, Bits<WORD_INDEX_BITS>>,
+    next_slot_last: Signal<Local, Bits<WORD_INDEX_BITS>>,
+    next_slot_last14: Signal<Local, Bits<WORD_INDEX_BITS>>,
     words: Signal<Local, Bits<DATA_BITS>>,
     tail: Signal<Local, Bits<64>>,
-    last_word: Signal<Local, Bits<11>>,
+    last_word: Signal<Local, Bits<WORD_INDEX_BITS>>,
     bundle: Signal<Local, Bits<BUNDLE_BITS>>,
 }
 
@@ -103,13 +134,38 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
             in_data: Default::default(),
             in_first: Default::default(),
             in_last: Default::default(),
-            in_index: Default::default(),
             in_length: Default::default(),
             beat: Default::default(),
             prev_tail: Default::default(),
-            ethertype12: Default::default(),
-            ethertype16: Default::default(),
-            ethertype20: Default::default(),
+            at1: Default::default(),
+            at2: Default::default(),
+            tag12_q: Default::default(),
+            ipv4_12_q: Default::default(),
+            ipv6_12_q: Default::default(),
+            tag16_q: Default::default(),
+            ipv4_16_q: Default::default(),
+            ipv6_16_q: Default::default(),
+            ipv4_20_q: Default::default(),
+            ipv6_20_q: Default::default(),
+            slot_last_q: Default::default(),
+            slot_last14_q: Default::default(),
+            is12: Default::default(),
+            is16: Default::default(),
+            is20: Default::default(),
+            tag12: Default::default(),
+            ipv4_12: Default::default(),
+            ipv6_12: Default::default(),
+            tag16: Default::default(),
+            ipv4_16: Default::default(),
+            ipv6_16: Default::default(),
+            ipv4_20: Default::default(),
+            ipv6_20: Default::default(),
+            frame_ipv4: Default::default(),
+            frame_ipv6: Default::default(),
+            slot_last: Default::default(),
+            slot_last14: Default::default(),
+            next_slot_last: Default::default(),
+            next_slot_last14: Default::default(),
             beat_q: Default::default(),
             beat12: beat(12),
             beat16: beat(16),
@@ -118,8 +174,10 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
             lane16: lane(16),
             lane20: lane(20),
             data_bits: Constant::new((DATA_BITS as u64).to_bits()),
-            words_log2: Constant::new((u64::from((beat_bytes / 8).trailing_zeros())).to_bits()),
             words_per_beat: Constant::new(((beat_bytes / 8) as u64).to_bits()),
+            first_slot_last: Constant::new(((beat_bytes / 8) as u64).to_bits()),
+            first_slot_last14: Constant::new(((beat_bytes / 8 + 1) as u64).to_bits()),
+            word_limit: Constant::new(WORD_INDEX_LIMIT.to_bits()),
             tag_vlan: word(ETHERTYPE_VLAN),
             tag_qinq: word(ETHERTYPE_QINQ),
             type_ipv4: word(ETHERTYPE_IPV4),
@@ -128,7 +186,6 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
             type12: Default::default(),
             type16: Default::default(),
             type20: Default::default(),
-            ethertype: Default::default(),
             l3: Default::default(),
             grid2: Default::default(),
             words: Default::default(),
@@ -148,35 +205,73 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
             self,
             clock,
             prev_tail,
-            ethertype12,
-            ethertype16,
-            ethertype20,
+            at1,
+            at2,
+            tag12_q,
+            ipv4_12_q,
+            ipv6_12_q,
+            tag16_q,
+            ipv4_16_q,
+            ipv6_16_q,
+            ipv4_20_q,
+            ipv6_20_q,
+            slot_last_q,
+            slot_last14_q,
             beat_q
         );
-        // Ethertypes: from this beat when it holds them, else as saved.
-        self.type12.next = self.ethertype12.q.val();
-        if self.in_index.val() == self.beat12.val() {
-            self.type12.next = self.in_data.val().get_bits::<16>(self.lane12.val().index());
+        // Which beat holds bytes 12..13, 16..17, 20..21: the first, second or third
+        // (the beat numbers are constants, so two of each three terms fold away).
+        self.is12.next = ((self.beat12.val() == 0) & self.in_first.val())
+            | ((self.beat12.val() == 1) & self.at1.q.val())
+            | ((self.beat12.val() == 2) & self.at2.q.val());
+        self.is16.next = ((self.beat16.val() == 0) & self.in_first.val())
+            | ((self.beat16.val() == 1) & self.at1.q.val())
+            | ((self.beat16.val() == 2) & self.at2.q.val());
+        self.is20.next = ((self.beat20.val() == 0) & self.in_first.val())
+            | ((self.beat20.val() == 1) & self.at1.q.val())
+            | ((self.beat20.val() == 2) & self.at2.q.val());
+        // Ethertype flags: from this beat when it holds the bytes, else as saved. The
+        // comparisons read the beat directly, so no 16-bit value waits on a mux.
+        self.type12.next = self.in_data.val().get_bits::<16>(self.lane12.val().index());
+        self.type16.next = self.in_data.val().get_bits::<16>(self.lane16.val().index());
+        self.type20.next = self.in_data.val().get_bits::<16>(self.lane20.val().index());
+        self.tag12.next = self.tag12_q.q.val();
+        self.ipv4_12.next = self.ipv4_12_q.q.val();
+        self.ipv6_12.next = self.ipv6_12_q.q.val();
+        if self.is12.val() {
+            self.tag12.next = (self.type12.val() == self.tag_vlan.val())
+                | (self.type12.val() == self.tag_qinq.val());
+            self.ipv4_12.next = self.type12.val() == self.type_ipv4.val();
+            self.ipv6_12.next = self.type12.val() == self.type_ipv6.val();
         }
-        self.type16.next = self.ethertype16.q.val();
-        if self.in_index.val() == self.beat16.val() {
-            self.type16.next = self.in_data.val().get_bits::<16>(self.lane16.val().index());
+        self.tag16.next = self.tag16_q.q.val();
+        self.ipv4_16.next = self.ipv4_16_q.q.val();
+        self.ipv6_16.next = self.ipv6_16_q.q.val();
+        if self.is16.val() {
+            self.tag16.next = self.type16.val() == self.tag_vlan.val();
+            self.ipv4_16.next = self.type16.val() == self.type_ipv4.val();
+            self.ipv6_16.next = self.type16.val() == self.type_ipv6.val();
         }
-        self.type20.next = self.ethertype20.q.val();
-        if self.in_index.val() == self.beat20.val() {
-            self.type20.next = self.in_data.val().get_bits::<16>(self.lane20.val().index());
+        self.ipv4_20.next = self.ipv4_20_q.q.val();
+        self.ipv6_20.next = self.ipv6_20_q.q.val();
+        if self.is20.val() {
+            self.ipv4_20.next = self.type20.val() == self.type_ipv4.val();
+            self.ipv6_20.next = self.type20.val() == self.type_ipv6.val();
         }
         self.l3.next = 14.into();
-        self.ethertype.next = self.type12.val();
-        if (self.type12.val() == self.tag_vlan.val()) | (self.type12.val() == self.tag_qinq.val()) {
+        self.frame_ipv4.next = self.ipv4_12.val();
+        self.frame_ipv6.next = self.ipv6_12.val();
+        if self.tag12.val() {
             self.l3.next = 18.into();
-            self.ethertype.next = self.type16.val();
-            if self.type16.val() == self.tag_vlan.val() {
+            self.frame_ipv4.next = self.ipv4_16.val();
+            self.frame_ipv6.next = self.ipv6_16.val();
+            if self.tag16.val() {
                 self.l3.next = 22.into();
-                self.ethertype.next = self.type20.val();
+                self.frame_ipv4.next = self.ipv4_20.val();
+                self.frame_ipv6.next = self.ipv6_20.val();
             }
         }
-        self.grid2.next = self.l3.val() == 18;
+        self.grid2.next = self.tag12.val() & !self.tag16.val();
 
         // The beat with the previous beat's last 6 bytes in front (byte 0 on top).
         self.extended.next = (bit_cast::<EXTENDED_BITS, 48>(self.prev_tail.q.val())
@@ -193,24 +288,38 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
         if self.grid2.val() {
             self.tail.next = bit_cast::<64, 48>(self.in_data.val().get_bits::<48>(0)) << 16_u64;
         }
-        // Word number of slot 0: (beat + 1) · words per beat, + 1 on the grid of L3 = 14.
-        self.last_word.next = (bit_cast::<11, BEAT_INDEX_BITS>(self.in_index.val())
-            << self.words_log2.val())
-            + self.words_per_beat.val();
-        if self.l3.val() == 14 {
-            self.last_word.next = self.last_word.val() + 1_u64;
+        // Word number of slot 0: (beat + 1) · words per beat, + 1 on the grid of L3 = 14,
+        // saturating at 60; counted in registers, beat by beat.
+        self.slot_last.next = self.slot_last_q.q.val() ^ self.first_slot_last.val();
+        self.slot_last14.next = self.slot_last14_q.q.val() ^ self.first_slot_last14.val();
+        self.last_word.next = self.slot_last.val();
+        if !self.tag12.val() {
+            self.last_word.next = self.slot_last14.val();
         }
-        if self.last_word.val() > 60_u64 {
-            self.last_word.next = 60_u64.into(); // WORD_INDEX_LIMIT
+        self.next_slot_last.next = self.slot_last.val() + self.words_per_beat.val();
+        if self.slot_last.val() > self.word_limit.val() - self.words_per_beat.val() {
+            self.next_slot_last.next = self.word_limit.val();
+        }
+        self.next_slot_last14.next = self.slot_last14.val() + self.words_per_beat.val();
+        if self.slot_last14.val() > self.word_limit.val() - self.words_per_beat.val() {
+            self.next_slot_last14.next = self.word_limit.val();
+        }
+        if self.in_valid.val() {
+            self.at1.d.next = self.in_first.val() & !self.in_last.val();
+            self.at2.d.next = self.at1.q.val() & !self.in_last.val();
+            self.slot_last_q.d.next = self.next_slot_last.val() ^ self.first_slot_last.val();
+            self.slot_last14_q.d.next = self.next_slot_last14.val() ^ self.first_slot_last14.val();
+            if self.in_last.val() {
+                self.slot_last_q.d.next = 0.into();
+                self.slot_last14_q.d.next = 0.into();
+            }
         }
 
         // Pack the beat (field offsets: crate::beat).
         self.bundle.next = (bit_cast::<BUNDLE_BITS, DATA_BITS>(self.words.val()) << 96_u64)
             | (bit_cast::<BUNDLE_BITS, 64>(self.tail.val()) << 32_u64)
             | (bit_cast::<BUNDLE_BITS, LENGTH_BITS>(self.in_length.val()) << 16_u64)
-            | (bit_cast::<BUNDLE_BITS, WORD_INDEX_BITS>(
-                self.last_word.val().get_bits::<WORD_INDEX_BITS>(0),
-            ) << 10_u64)
+            | (bit_cast::<BUNDLE_BITS, WORD_INDEX_BITS>(self.last_word.val()) << 10_u64)
             | (bit_cast::<BUNDLE_BITS, 5>(self.l3.val()) << 5_u64);
         self.bundle.next = self
             .bundle
@@ -218,17 +327,26 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
             .replace_bit(0, self.in_valid.val())
             .replace_bit(1, self.in_first.val())
             .replace_bit(2, self.in_last.val())
-            .replace_bit(3, self.ethertype.val() == self.type_ipv4.val())
-            .replace_bit(4, self.ethertype.val() == self.type_ipv6.val());
+            .replace_bit(3, self.frame_ipv4.val())
+            .replace_bit(4, self.frame_ipv6.val());
         self.beat_q.d.next = self.bundle.val();
         if self.in_valid.val() {
             self.prev_tail.d.next = self.in_data.val().get_bits::<48>(0);
-            self.ethertype12.d.next = self.type12.val();
-            self.ethertype16.d.next = self.type16.val();
-            self.ethertype20.d.next = self.type20.val();
+            self.tag12_q.d.next = self.tag12.val();
+            self.ipv4_12_q.d.next = self.ipv4_12.val();
+            self.ipv6_12_q.d.next = self.ipv6_12.val();
+            self.tag16_q.d.next = self.tag16.val();
+            self.ipv4_16_q.d.next = self.ipv4_16.val();
+            self.ipv6_16_q.d.next = self.ipv6_16.val();
+            self.ipv4_20_q.d.next = self.ipv4_20.val();
+            self.ipv6_20_q.d.next = self.ipv6_20.val();
         }
         if self.reset.val() {
             self.beat_q.d.next = 0.into();
+            self.at1.d.next = false;
+            self.at2.d.next = false;
+            self.slot_last_q.d.next = 0.into();
+            self.slot_last14_q.d.next = 0.into();
         }
         self.beat.next = self.beat_q.q.val();
     }
