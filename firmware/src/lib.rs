@@ -95,6 +95,11 @@ pub mod regs;
 pub mod rssv2;
 pub mod spread;
 
+/// The examples of `firmware/README.md`, compiled and run as doc tests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 pub use bus::{BusError, Mmio, RegisterBus};
 pub use driver::RssDevice;
 pub use error::{Error, Steering};
