@@ -890,9 +890,8 @@ impl<B: RegisterBus> Rss<B> {
         }
         let hw = self.hardware_entries_for(entries);
         if self.enabled {
-            // Normalization keeps every processor; only representability can change
-            // (a new, smaller hardware size under a fixed system table cannot occur
-            // here, but a fixed hardware size can compress a grown table).
+            // Replication keeps every flow on its processor; only a pinned hardware
+            // size smaller than the grown table can make it unrepresentable.
             let previous = core::mem::replace(&mut self.system_entries, entries);
             let representable = self.check_representable(&grown, hw);
             self.system_entries = previous;
