@@ -17,8 +17,8 @@ use rss_cosim::axil::Resp;
 use rss_cosim::dut::{self, CheckedBus, CoreSim, RecordOut, Traffic, TupleIn};
 use rss_cosim::scenario::{random_tuple, with_trace_on_failure};
 use rss_fw::{
-    BusError, Config, EntryStatus, Error, HashTypes, IndirectionEntry, RegisterBus, Rss, RssDevice,
-    Steering,
+    BusError, Config, EntryStatus, Error, HashTypes, IndirectionEntry, MoveKind, RegisterBus, Rss,
+    RssDevice, Steering,
 };
 use rss_model::regfile::RegFile;
 use rss_model::regmap::{Params, offset};
@@ -416,9 +416,15 @@ impl Programmed {
             enabled: rss.is_enabled(),
             key,
             hash_types,
-            table: rss.active_table().to_vec(),
-            default_queue: rss.default_queue(),
-            primary_queue: rss.primary_queue(),
+            // Processors through the driver's queue map; a processor with no queue
+            // (only possible while the parameter is inactive) never steers.
+            table: rss
+                .active_table()
+                .iter()
+                .map(|&p| queue_of(rss, p))
+                .collect(),
+            default_queue: queue_of(rss, rss.default_processor()),
+            primary_queue: queue_of(rss, rss.primary_processor()),
         }
     }
 
@@ -461,6 +467,17 @@ impl Programmed {
         }
         Ok(())
     }
+}
+
+/// The hardware queue the driver steers `processor` to (`u16::MAX`: none).
+fn queue_of(rss: &Rss<&mut SimBus<'_, '_>>, processor: u32) -> u16 {
+    rss.queue_of(processor).unwrap_or(u16::MAX)
+}
+
+/// A queue table as the processors of the identity queue map `init` sets up
+/// (datapath queue `q` on processor `q`).
+fn processors(queues: &[u16]) -> Vec<u32> {
+    queues.iter().map(|&q| u32::from(q)).collect()
 }
 
 fn round_robin(entries: u32, queues: u16) -> Vec<u16> {
@@ -525,8 +542,8 @@ fn firmware_init_then_traffic_matches_model() {
                     hash_types: Some(HashTypes::ALL),
                     num_queues: Some(5),
                     table_entries: Some(32),
-                    default_queue: 3,
-                    primary_queue: 4,
+                    default_processor: 3,
+                    primary_processor: 4,
                 },
                 HashTypes::ALL,
             ),
@@ -548,7 +565,7 @@ fn firmware_init_then_traffic_matches_model() {
                 config.key,
             )?;
             let spread = round_robin(entries, queues);
-            expect_eq("shadow table", rss.active_table(), &spread[..])?;
+            expect_eq("shadow table", rss.active_table(), &processors(&spread)[..])?;
             hardware[..spread.len()].copy_from_slice(&spread);
 
             // Everything read back through the driver, then adopted by a fresh Rss.
@@ -572,9 +589,17 @@ fn firmware_init_then_traffic_matches_model() {
                 entries,
             )?;
             let default_queue = ok(&mut dev, "default", |d| d.default_queue())?;
-            expect_eq("default queue", default_queue, config.default_queue)?;
+            expect_eq(
+                "default queue",
+                u32::from(default_queue),
+                config.default_processor,
+            )?;
             let primary_queue = ok(&mut dev, "primary", |d| d.primary_queue())?;
-            expect_eq("primary queue", primary_queue, config.primary_queue)?;
+            expect_eq(
+                "primary queue",
+                u32::from(primary_queue),
+                config.primary_processor,
+            )?;
             expect_eq(
                 "enabled",
                 ok(&mut dev, "enabled", |d| d.is_enabled())?,
@@ -586,7 +611,11 @@ fn firmware_init_then_traffic_matches_model() {
             }
             expect_eq("table read back through the driver", &table, &hardware)?;
             rss = adopt(dev)?;
-            expect_eq("adopted table", rss.active_table(), &spread[..])?;
+            expect_eq(
+                "adopted table",
+                rss.active_table(),
+                &processors(&spread)[..],
+            )?;
             expect_eq("adopted enable", rss.is_enabled(), true)?;
 
             let programmed = Programmed::of(&rss, config.key, *hash_types);
@@ -617,7 +646,7 @@ fn firmware_init_then_traffic_matches_model() {
 #[test]
 fn rssv2_moves_disable_enable_on_rtl() {
     run("e2e_rssv2", |sim| {
-        use EntryStatus::{InvalidParameter as Invalid, Success};
+        use EntryStatus::{InvalidParameter as Invalid, NoQueueForProcessor as NoQueue, Success};
         let mut rng = StdRng::seed_from_u64(0xe2e0_0002);
         let mut bus = checked_bus()?;
         // Random AW/W/B/AR/R delays: each write spans more clocks, so more records see
@@ -631,8 +660,8 @@ fn rssv2_moves_disable_enable_on_rtl() {
             hash_types: Some(HashTypes::ALL),
             num_queues: Some(queues),
             table_entries: Some(entries),
-            default_queue: 1,
-            primary_queue: 2,
+            default_processor: 1,
+            primary_processor: 2,
             ..Config::default()
         };
         let live_tuples = 1500;
@@ -648,20 +677,20 @@ fn rssv2_moves_disable_enable_on_rtl() {
             IndirectionEntry::new(0, 5),
             IndirectionEntry::new(1, 7),
             IndirectionEntry::new(entries, 0), // exists in hardware, not in use
-            IndirectionEntry::new(2, queues),  // queue out of range
+            IndirectionEntry::new(2, queues.into()), // processor without a queue
             IndirectionEntry::new(1000, 1),
-            IndirectionEntry::new(3, u16::MAX),
+            IndirectionEntry::new(3, u32::MAX),
             IndirectionEntry::new(5, 6),
             IndirectionEntry::new(0, 4), // a later move of the same index wins
             IndirectionEntry::new(entries - 1, 3),
         ];
         let mut want = vec![
-            Success, Success, Invalid, Invalid, Invalid, Invalid, Success, Success, Success,
+            Success, Success, Invalid, NoQueue, Invalid, NoQueue, Success, Success, Success,
         ];
         // Plus a rebalance of random good moves, so plenty of records see the table change.
         for _ in 0..48 {
             let (index, queue) = (rng.random_range(4..entries), rng.random_range(0..queues));
-            moves.push(IndirectionEntry::new(index, queue));
+            moves.push(IndirectionEntry::new(index, queue.into()));
             want.push(Success);
         }
         let hardware_before = rss.port().hardware_table()?;
@@ -679,13 +708,15 @@ fn rssv2_moves_disable_enable_on_rtl() {
         let statuses: Vec<EntryStatus> = moves.iter().map(|m| m.status).collect();
         expect_eq("per-entry status", &statuses, &want)?;
         for m in moves.iter().filter(|m| m.status == Success) {
-            expected_table[m.index as usize] = m.queue;
+            if let MoveKind::Entry(index) = m.kind {
+                expected_table[index as usize] = m.processor as u16;
+            }
         }
         expect_eq("entries 0 and 1", &expected_table[..2], &[4, 7][..])?;
         expect_eq(
             "shadow after moves",
             rss.active_table(),
-            &expected_table[..],
+            &processors(&expected_table)[..],
         )?;
         let mut hardware = hardware_before.clone();
         hardware[..entries as usize].copy_from_slice(&expected_table);
@@ -737,12 +768,20 @@ fn rssv2_moves_disable_enable_on_rtl() {
         for (i, q) in [(10, 50), (11, 3), (12, 7)] {
             expected_table[i] = q;
         }
-        expect_eq("tracked shadow", rss.active_table(), &expected_table[..])?;
-        // Default queue: tracked while disabled. Primary queue: active, written.
-        ok(&mut rss, "set_default_queue(7)", |r| r.set_default_queue(7))?;
+        expect_eq(
+            "tracked shadow",
+            rss.active_table(),
+            &processors(&expected_table)[..],
+        )?;
+        // Default processor: tracked while disabled. Primary processor: active, written.
+        ok(&mut rss, "set_default_processor(7)", |r| {
+            r.set_default_processor(7)
+        })?;
         expect_eq("writes while tracking", rss.port().writes, writes)?;
-        under_traffic(&mut rss, &mut rng, live_tuples, |r| r.set_primary_queue(3))?
-            .map_err(|e| format!("set_primary_queue: {e}"))?;
+        under_traffic(&mut rss, &mut rng, live_tuples, |r| {
+            r.set_primary_processor(3)
+        })?
+        .map_err(|e| format!("set_primary_processor: {e}"))?;
         expect_eq(
             "hardware table while disabled",
             rss.port().hardware_table()?,
@@ -760,7 +799,7 @@ fn rssv2_moves_disable_enable_on_rtl() {
         // 4. Enable refused while a tracked entry is invalid; nothing written.
         let invalid_entry = Error::InvalidSteering {
             parameter: Steering::Entry(10),
-            queue: 50,
+            processor: 50,
             num_queues: queues,
         };
         refused(&mut rss, "enable with entry 10 -> 50", invalid_entry, |r| {
@@ -806,6 +845,29 @@ fn rssv2_moves_disable_enable_on_rtl() {
         programmed.check(&quiesced_batch(rss.port(), &mut rng, batch)?)?;
 
         // 7. Shrink the table, move an entry that is now out of range, grow it back.
+        //    RSSv2 invariant 3: the size only changes once the table is normalized
+        //    to the smaller size, and growing replicates it, so no flow moves.
+        if let Some(index) =
+            (16..entries as usize).find(|&i| expected_table[i] != expected_table[i % 16])
+        {
+            let e = Error::TableNotNormalized {
+                index: index as u32,
+                entries: 16,
+            };
+            refused(&mut rss, "shrink a table not normalized", e, |r| {
+                r.set_table_size(16)
+            })?;
+        }
+        let mut normalize: Vec<IndirectionEntry> = (16..entries)
+            .map(|i| IndirectionEntry::new(i, expected_table[i as usize % 16].into()))
+            .collect();
+        under_traffic(&mut rss, &mut rng, live_tuples, |r| {
+            r.set_indirection_entries(&mut normalize)
+        })?
+        .map_err(|e| format!("normalize: {e}"))?;
+        for i in 16..entries as usize {
+            expected_table[i] = expected_table[i % 16];
+        }
         under_traffic(&mut rss, &mut rng, live_tuples, |r| r.set_table_size(16))?
             .map_err(|e| format!("set_table_size(16): {e}"))?;
         let mut late = [IndirectionEntry::new(20, 1), IndirectionEntry::new(15, 0)];
@@ -832,8 +894,11 @@ fn rssv2_moves_disable_enable_on_rtl() {
             r.set_table_size(entries)
         })?
         .map_err(|e| format!("set_table_size({entries}): {e}"))?;
+        let regrown: Vec<u16> = (0..entries as usize)
+            .map(|i| expected_table[i % 16])
+            .collect();
         programmed = Programmed::of(&rss, key, HashTypes::ALL);
-        expect_eq("regrown shadow", &programmed.table, &expected_table)?;
+        expect_eq("regrown shadow (replicated)", &programmed.table, &regrown)?;
         programmed.check(&quiesced_batch(rss.port(), &mut rng, batch)?)?;
 
         let port = rss.port();
@@ -871,8 +936,8 @@ fn firmware_errors_leave_the_rtl_unchanged() {
         let config = Config {
             num_queues: Some(queues),
             table_entries: Some(entries),
-            default_queue: 1,
-            primary_queue: 2,
+            default_processor: 1,
+            primary_processor: 2,
             ..Config::default()
         };
         ok(&mut rss, "init", |r| r.init(&config))?;
@@ -908,10 +973,13 @@ fn firmware_errors_leave_the_rtl_unchanged() {
             })?;
             unchanged(&mut rss, "set_hash_secret_key")?;
         }
-        for size in [0, 3, 48, 96, 2 * max_t, u32::MAX] {
+        // System tables may exceed the hardware's (they are then compressed), up to
+        // the driver's shadow.
+        let max_system = rss_fw::rssv2::TABLE_CAPACITY as u32;
+        for size in [0, 3, 48, 96, 2 * max_system, u32::MAX] {
             let e = Error::TableSize {
                 entries: size,
-                max: max_t,
+                max: max_system,
             };
             refused(&mut rss, "set_table_size", e, |r| r.set_table_size(size))?;
             let bad = Config {
@@ -933,10 +1001,9 @@ fn firmware_errors_leave_the_rtl_unchanged() {
             refused(&mut rss, "init with bad queue count", e, |r| r.init(&bad))?;
             refused(&mut rss, "set_num_queues", e, |r| r.set_num_queues(n))?;
         }
-        let e = Error::InvalidSteering {
-            parameter: Steering::Entry(4),
-            queue: 4,
-            num_queues: 4,
+        let e = Error::TooManyProcessors {
+            referenced: queues,
+            queues: 4,
         };
         refused(
             &mut rss,
@@ -946,24 +1013,24 @@ fn firmware_errors_leave_the_rtl_unchanged() {
         )?;
         expect_eq("num_queues kept", rss.num_queues(), queues)?;
         let bad = Config {
-            default_queue: queues,
+            default_processor: queues.into(),
             ..config.clone()
         };
         let e = Error::InvalidSteering {
-            parameter: Steering::DefaultQueue,
-            queue: queues,
+            parameter: Steering::DefaultProcessor,
+            processor: queues.into(),
             num_queues: queues,
         };
         refused(&mut rss, "init with default queue out of range", e, |r| {
             r.init(&bad)
         })?;
         let bad = Config {
-            primary_queue: 200,
+            primary_processor: 200,
             ..config.clone()
         };
         let e = Error::InvalidSteering {
-            parameter: Steering::PrimaryQueue,
-            queue: 200,
+            parameter: Steering::PrimaryProcessor,
+            processor: 200,
             num_queues: queues,
         };
         refused(&mut rss, "init with primary queue out of range", e, |r| {
@@ -986,10 +1053,10 @@ fn firmware_errors_leave_the_rtl_unchanged() {
         })?;
         unchanged(&mut rss, "bad init")?;
 
-        // Queue out of range while enabled: refused moves and default queue.
+        // Processors without a queue while enabled: refused moves and default.
         let mut moves = [
-            IndirectionEntry::new(0, queues),
-            IndirectionEntry::new(1, max_q),
+            IndirectionEntry::new(0, queues.into()),
+            IndirectionEntry::new(1, max_q.into()),
             IndirectionEntry::new(2, 300),
             IndirectionEntry::new(entries, 0),
         ];
@@ -1000,35 +1067,36 @@ fn firmware_errors_leave_the_rtl_unchanged() {
         refused(&mut rss, "moves to bad queues", e, |r| {
             r.set_indirection_entries(&mut moves)
         })?;
-        if moves
-            .iter()
-            .any(|m| m.status != EntryStatus::InvalidParameter)
-        {
+        let statuses = moves.map(|m| m.status);
+        use EntryStatus::{InvalidParameter, NoQueueForProcessor as NoQueue};
+        if statuses != [NoQueue, NoQueue, NoQueue, InvalidParameter] {
             return Err(format!("statuses {moves:?}"));
         }
         let e = Error::InvalidSteering {
-            parameter: Steering::DefaultQueue,
-            queue: queues,
+            parameter: Steering::DefaultProcessor,
+            processor: queues.into(),
             num_queues: queues,
         };
-        refused(&mut rss, "set_default_queue", e, |r| {
-            r.set_default_queue(queues)
+        refused(&mut rss, "set_default_processor", e, |r| {
+            r.set_default_processor(queues.into())
         })?;
         unchanged(&mut rss, "bad moves")?;
         // An invalid primary queue is tracked while enabled, and refuses the disable.
         let writes = rss.port().writes;
-        ok(&mut rss, "set_primary_queue(60) while enabled", |r| {
-            r.set_primary_queue(60)
+        ok(&mut rss, "set_primary_processor(60) while enabled", |r| {
+            r.set_primary_processor(60)
         })?;
         expect_eq("writes for a tracked primary", rss.port().writes, writes)?;
         let e = Error::InvalidSteering {
-            parameter: Steering::PrimaryQueue,
-            queue: 60,
+            parameter: Steering::PrimaryProcessor,
+            processor: 60,
             num_queues: queues,
         };
         refused(&mut rss, "disable with primary 60", e, |r| r.disable())?;
         expect_eq("still enabled", rss.is_enabled(), true)?;
-        ok(&mut rss, "set_primary_queue(2)", |r| r.set_primary_queue(2))?;
+        ok(&mut rss, "set_primary_processor(2)", |r| {
+            r.set_primary_processor(2)
+        })?;
         unchanged(&mut rss, "refused disable")?;
 
         // Device layer.

@@ -112,8 +112,8 @@ fn configs() -> [Config; 2] {
             hash_types: Some(HashTypes::ALL),
             num_queues: Some(12),
             table_entries: Some(32),
-            default_queue: 11,
-            primary_queue: 3,
+            default_processor: 11,
+            primary_processor: 3,
         },
     ]
 }

@@ -26,16 +26,7 @@ impl<B: RegisterBus> RssDevice<B> {
     /// probing a running core does not disturb traffic.
     pub fn probe(mut bus: B) -> Result<Self, Error> {
         let caps = Capabilities::discover(&mut bus)?;
-        let map = RegisterMap::new(caps.params()).map_err(Error::BadCapabilities)?;
-        let regs = Regs::new(&map)?;
-        let key_bytes = regs.key_words().saturating_mul(4);
-        if usize::try_from(key_bytes).ok() != Some(caps.key_bytes) {
-            return Err(Error::InconsistentCapabilities {
-                field: "CAPS.KEY_BYTES",
-                found: u32::try_from(caps.key_bytes).unwrap_or(u32::MAX),
-                expected: key_bytes,
-            });
-        }
+        let regs = Regs::new(&caps);
         Ok(RssDevice { bus, caps, regs })
     }
 
@@ -44,8 +35,8 @@ impl<B: RegisterBus> RssDevice<B> {
         &self.caps
     }
 
-    /// The register map of this build (for dumps and diagnostics; the driver keeps
-    /// only the fields it uses).
+    /// The register map of this build (for dumps and diagnostics; the driver itself
+    /// uses the generated types of [`crate::regs::map`]).
     pub fn register_map(&self) -> Result<RegisterMap, Error> {
         RegisterMap::new(self.caps.params()).map_err(Error::BadCapabilities)
     }

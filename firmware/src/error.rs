@@ -13,12 +13,12 @@ use crate::regs::Version;
 /// A steering parameter of the RSSv2 state machine (see [`crate::rssv2`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Steering {
-    /// Indirection-table entry at this index.
+    /// Indirection-table entry at this index (of the system's table).
     Entry(u32),
-    /// The default queue (NDIS default processor): unhashable packets while enabled.
-    DefaultQueue,
-    /// The primary queue (NDIS primary processor): every packet while disabled.
-    PrimaryQueue,
+    /// The default processor: unhashable packets while RSS is enabled.
+    DefaultProcessor,
+    /// The primary processor: every packet while RSS is disabled.
+    PrimaryProcessor,
 }
 
 /// Why an operation failed. Operations that fail on argument checks leave the
@@ -126,16 +126,60 @@ pub enum Error {
         /// `QUEUE_CAPS.NUM_QUEUES`.
         max: u16,
     },
-    /// A steering parameter names a queue outside the configured queues. Refused
+    /// A steering parameter names a processor that has no datapath queue. Refused
     /// when set while the parameter is active, or, for a tracked inactive parameter,
-    /// when an RSS state change (or table growth) would activate it.
+    /// when an RSS state change (or a new queue map) would activate it.
     InvalidSteering {
         /// Which parameter.
         parameter: Steering,
-        /// Its tracked queue.
-        queue: u16,
-        /// Queues configured.
+        /// Its processor.
+        processor: u32,
+        /// Datapath queues there are.
         num_queues: u16,
+    },
+    /// RSSv2 invariants 1 and 2: the indirection table would reference more distinct
+    /// processors than the scaling entity's configured number of queues.
+    TooManyProcessors {
+        /// Distinct processors the table references.
+        referenced: u16,
+        /// The configured number of queues.
+        queues: u16,
+    },
+    /// RSSv2 invariant 3: the table size may only change when the table is
+    /// normalized to the smaller power of two (entry `index` must equal entry
+    /// `index mod entries`), so that no flow changes processor.
+    TableNotNormalized {
+        /// First entry that differs from its image in the smaller table.
+        index: u32,
+        /// The smaller of the two sizes.
+        entries: u32,
+    },
+    /// A compressed hardware table (fewer hardware than system entries) cannot hold
+    /// the table: system entries sharing one hardware entry point at different
+    /// processors.
+    NotRepresentable {
+        /// The shared hardware entry.
+        hardware_entry: u32,
+        /// Two system entries that share it and disagree.
+        entries: (u32, u32),
+    },
+    /// The call names a VPort this build does not have (capabilities report how many
+    /// there are; VPort 0 is the default VPort, i.e. the physical adapter).
+    UnknownVPort {
+        /// The VPort named.
+        vport: u32,
+        /// VPorts there are.
+        vports: u32,
+    },
+    /// Two datapath queues name the same processor, so moves to it are ambiguous.
+    DuplicateProcessor {
+        /// The processor.
+        processor: u32,
+    },
+    /// Two datapath queues name the same hardware queue.
+    DuplicateHardwareQueue {
+        /// The hardware queue.
+        queue: u16,
     },
     /// Some indirection moves failed; each entry's status says which and why.
     EntriesFailed {
@@ -199,12 +243,36 @@ impl core::fmt::Display for Error {
             }
             Error::InvalidSteering {
                 parameter,
-                queue,
+                processor,
                 num_queues,
             } => write!(
                 f,
-                "{parameter:?} = queue {queue} is invalid with {num_queues} queues"
+                "{parameter:?} = processor {processor} has none of the {num_queues} datapath queues"
             ),
+            Error::TooManyProcessors { referenced, queues } => write!(
+                f,
+                "the table references {referenced} processors, more than {queues} queues"
+            ),
+            Error::TableNotNormalized { index, entries } => write!(
+                f,
+                "entry {index} differs from entry {index} mod {entries}: table not normalized"
+            ),
+            Error::NotRepresentable {
+                hardware_entry,
+                entries: (a, b),
+            } => write!(
+                f,
+                "entries {a} and {b} share hardware entry {hardware_entry} but differ"
+            ),
+            Error::UnknownVPort { vport, vports } => {
+                write!(f, "VPort {vport} does not exist ({vports} VPorts)")
+            }
+            Error::DuplicateProcessor { processor } => {
+                write!(f, "processor {processor} has two datapath queues")
+            }
+            Error::DuplicateHardwareQueue { queue } => {
+                write!(f, "hardware queue {queue} is listed twice")
+            }
             Error::EntriesFailed { invalid, device } => write!(
                 f,
                 "{invalid} invalid and {device} failed indirection entries"

@@ -5,18 +5,25 @@
 //! - [`bus`]: the one thing a platform must provide, 32-bit register reads and writes
 //!   ([`RegisterBus`]), plus [`Mmio`] for memory-mapped hardware. The cosim and the
 //!   host tests implement the same trait over simulators.
-//! - [`regs`]: raw, typed register access. Every offset, field position, width and
-//!   limit comes from [`rss_model::regmap`]; nothing here repeats a register number.
+//! - [`regs`]: typed register access, generated at build time from
+//!   [`rss_model::regmap`]; a field can only be used with its own register.
 //! - [`driver`]: [`RssDevice`], one method per hardware operation, every argument
 //!   checked against the discovered capabilities before the bus is touched.
-//! - [`rssv2`]: [`Rss`], NetAdapterCx / NDIS RSSv2 semantics on top: per-entry status
-//!   for indirection moves and tracking of inactive steering parameters.
+//! - [`rssv2`]: [`Rss`], NetAdapterCx / NDIS RSSv2 semantics on top: processors
+//!   translated to queues, per-entry status for moves, tracking of inactive steering
+//!   parameters, compressed tables, the RSSv2 invariants, capabilities.
+//! - [`indication`]: status indications, polled from a fixed-size queue.
+//! - [`spread`]: `ethtool -X` table fills and a symmetric key.
 //!
 //! Nothing in this crate panics on caller input or on bus faults; every failure is an
 //! [`Error`]. The restriction lints below enforce that mechanically.
 //!
+//! A driver's life, from the OS creating its queues to moving entries (every call
+//! maps to one NetAdapterCx callback or NDIS OID; see `firmware/README.md`):
+//!
 //! ```
-//! use rss_fw::{BusError, Config, IndirectionEntry, RegisterBus, Rss, RssDevice};
+//! use rss_fw::{BusError, DatapathQueue, EntryStatus, Event, IndirectionEntry, RegisterBus};
+//! use rss_fw::{Rss, RssDevice, VPortId};
 //! use rss_model::{Params, RegFile};
 //!
 //! // Any bus will do; here, the executable specification of the register block.
@@ -30,12 +37,41 @@
 //!     }
 //! }
 //!
-//! let bus = Model(RegFile::new(Params::default()).unwrap());
-//! let mut rss = Rss::new(RssDevice::probe(bus)?)?;
-//! rss.init(&Config { num_queues: Some(8), ..Config::default() })?;
-//! let mut moves = [IndirectionEntry::new(0, 3), IndirectionEntry::new(1, 99)];
-//! assert!(rss.set_indirection_entries(&mut moves).is_err()); // queue 99 does not exist
-//! assert_eq!(rss.active_table()[..2], [3, 1]);
+//! let dev = RssDevice::probe(Model(RegFile::new(Params::default()).unwrap()))?;
+//! // The OS created four receive queues, on processors 2, 3, 6 and 7; the driver put
+//! // them on hardware queues 4 to 7.
+//! let queues = [(2, 4), (3, 5), (6, 6), (7, 7)].map(|(cpu, q)| DatapathQueue::new(cpu, q));
+//! // Initial state: RSS off, one entry, primary = default = the affinity processor.
+//! let mut rss = Rss::create(dev, &queues, 2)?;
+//! assert_eq!((rss.is_enabled(), rss.active_table()), (false, &[2][..]));
+//! assert_eq!(rss.receive_scaling_capabilities().vports, 1);
+//!
+//! // NumberOfIndirectionTableEntries = 4, spread, enable.
+//! rss.set_table_size(4)?;
+//! rss.spread_equal(4)?;
+//! rss.enable()?;
+//! assert_eq!(rss.active_table(), &[2, 3, 6, 7]); // processors
+//! assert_eq!(rss.hardware_table(), &[4, 5, 6, 7]); // their queues
+//!
+//! // OID_GEN_RSS_SET_INDIRECTION_TABLE_ENTRIES: per-entry status.
+//! let mut moves = [
+//!     IndirectionEntry::new(0, 7),                      // moved
+//!     IndirectionEntry::new(1, 5),                      // processor 5 has no queue
+//!     IndirectionEntry::default_processor(6),           // same request, flag DEFAULT
+//!     IndirectionEntry::new(2, 3).on_vport(VPortId(1)), // no VPort 1 on this build
+//! ];
+//! assert!(rss.set_indirection_entries(&mut moves).is_err());
+//! assert_eq!(
+//!     moves.map(|m| m.status),
+//!     [
+//!         EntryStatus::Success,
+//!         EntryStatus::NoQueueForProcessor,
+//!         EntryStatus::Success,
+//!         EntryStatus::UnknownVPort
+//!     ]
+//! );
+//! assert_eq!(rss.active_table(), &[7, 3, 6, 7]);
+//! assert_eq!(rss.poll_indication().map(|i| i.event), Some(Event::RssEnabled { vport: VPortId(0) }));
 //! # Ok::<(), rss_fw::Error>(())
 //! ```
 #![no_std]
@@ -54,12 +90,23 @@
 pub mod bus;
 pub mod driver;
 pub mod error;
+pub mod indication;
 pub mod regs;
 pub mod rssv2;
+pub mod spread;
+
+/// The examples of `firmware/README.md`, compiled and run as doc tests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
 
 pub use bus::{BusError, Mmio, RegisterBus};
 pub use driver::RssDevice;
 pub use error::{Error, Steering};
+pub use indication::{Event, Indication, SwitchEndpoint};
 pub use regs::{Capabilities, Version};
 pub use rss_model::{HashType, HashTypes};
-pub use rssv2::{Config, EntryStatus, IndirectionEntry, Rss};
+pub use rssv2::{
+    Config, DatapathQueue, EntryStatus, IndirectionEntry, MoveKind, ReceiveScalingCapabilities,
+    Rss, VPortId,
+};

@@ -1,51 +1,160 @@
 //! Randomised differential testing of `Rss` against a plain reference of the RSSv2
-//! rules, and exhaustive bus-fault injection.
+//! rules (processors and queues, tracked parameters, compressed tables, the three
+//! invariants), and exhaustive bus-fault injection.
 
 mod common;
 
-use common::{Fault, ModelBus, assert_consistent, params};
+use common::{Fault, ModelBus, assert_consistent, expected_queue, params};
 use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
-use rss_fw::{Config, EntryStatus, Error, IndirectionEntry, Rss, RssDevice};
+use rss_fw::{
+    Config, DatapathQueue, EntryStatus, Error, IndirectionEntry, MoveKind, Rss, RssDevice, VPortId,
+};
 use rss_model::regmap::Params;
-use rss_model::steer::table_index;
 use rss_model::tuple::{Transport, Tuple};
 
-/// The RSSv2 rules, written as plainly as possible.
+/// The rules as plainly as possible: vectors, clones, whole-table checks.
 #[derive(Debug, Clone)]
 struct Reference {
-    table: Vec<u16>,
-    size: usize,
-    default: u16,
-    primary: u16,
-    queues: u16,
+    /// (processor, hardware queue) per datapath queue.
+    queues: Vec<(u32, u16)>,
+    limit: usize,
+    table: Vec<u32>,
+    default: u32,
+    primary: u32,
     enabled: bool,
+    fixed: Option<usize>,
+    hw_max: usize,
 }
 
 impl Reference {
-    fn valid(&self, q: u16) -> bool {
-        q < self.queues
+    fn has_queue(&self, p: u32) -> bool {
+        self.queues.iter().any(|&(q, _)| q == p)
     }
 
-    fn moves(&mut self, moves: &[(u32, u16)]) -> Vec<EntryStatus> {
-        moves
+    fn hw_for(&self, system: usize) -> usize {
+        self.fixed.unwrap_or(system.min(self.hw_max))
+    }
+
+    fn hw(&self) -> usize {
+        self.hw_for(self.table.len())
+    }
+
+    fn distinct(table: &[u32]) -> usize {
+        let mut seen = table.to_vec();
+        seen.sort();
+        seen.dedup();
+        seen.len()
+    }
+
+    fn representable(&self, table: &[u32], hw: usize) -> bool {
+        hw >= table.len() || (0..table.len()).all(|i| table[i] == table[i % hw])
+    }
+
+    /// System entries that share `i`'s hardware entry (just `i` unless compressed).
+    fn group(&self, i: usize) -> Vec<usize> {
+        let hw = self.hw();
+        if hw < self.table.len() {
+            (0..self.table.len()).filter(|j| j % hw == i % hw).collect()
+        } else {
+            vec![i]
+        }
+    }
+
+    fn table_valid(&self, table: &[u32]) -> bool {
+        table.iter().all(|&p| self.has_queue(p))
+            && Self::distinct(table) <= self.limit
+            && self.representable(table, self.hw_for(table.len()))
+    }
+
+    fn moves(&mut self, batch: &[IndirectionEntry]) -> Vec<EntryStatus> {
+        use EntryStatus::*;
+        let mut next = self.table.clone();
+        let mut status: Vec<EntryStatus> = batch
             .iter()
-            .map(|&(i, q)| {
-                let i = i as usize;
-                if i >= self.size || (self.enabled && !self.valid(q)) {
-                    EntryStatus::InvalidParameter
-                } else {
-                    self.table[i] = q;
-                    EntryStatus::Success
+            .map(|m| {
+                if m.vport != VPortId::DEFAULT {
+                    return UnknownVPort;
+                }
+                let p = m.processor;
+                match m.kind {
+                    MoveKind::Entry(i) => {
+                        if i as usize >= next.len() {
+                            InvalidParameter
+                        } else if self.enabled && !self.has_queue(p) {
+                            NoQueueForProcessor
+                        } else {
+                            next[i as usize] = p;
+                            Success
+                        }
+                    }
+                    MoveKind::DefaultProcessor => {
+                        if self.enabled && !self.has_queue(p) {
+                            NoQueueForProcessor
+                        } else {
+                            self.default = p;
+                            Success
+                        }
+                    }
+                    MoveKind::PrimaryProcessor => {
+                        if !self.enabled && !self.has_queue(p) {
+                            NoQueueForProcessor
+                        } else {
+                            self.primary = p;
+                            Success
+                        }
+                    }
                 }
             })
-            .collect()
+            .collect();
+        let entry_of = |k: usize| match batch[k].kind {
+            MoveKind::Entry(i) => Some(i as usize),
+            _ => None,
+        };
+        let refuse =
+            |next: &mut Vec<u32>, status: &mut Vec<EntryStatus>, i: usize, why: EntryStatus| {
+                let group = self.group(i);
+                for &j in &group {
+                    next[j] = self.table[j];
+                }
+                for (k, s) in status.iter_mut().enumerate() {
+                    if *s == Success && entry_of(k).is_some_and(|x| group.contains(&x)) {
+                        *s = why;
+                    }
+                }
+            };
+        if self.enabled {
+            for k in 0..batch.len() {
+                if let (Some(i), Success) = (entry_of(k), status[k])
+                    && self
+                        .group(i)
+                        .iter()
+                        .any(|&j| next[j] != next[self.group(i)[0]])
+                {
+                    refuse(&mut next, &mut status, i, NotRepresentable);
+                }
+            }
+            while Self::distinct(&next) > self.limit {
+                let k = (0..batch.len())
+                    .rev()
+                    .find(|&k| status[k] == Success && entry_of(k).is_some())
+                    .expect("the old table fits the limit");
+                refuse(
+                    &mut next,
+                    &mut status,
+                    entry_of(k).unwrap(),
+                    QueueLimitExceeded,
+                );
+            }
+        }
+        self.table = next;
+        status
     }
 
     fn enable(&mut self) -> bool {
         if !self.enabled {
-            if !self.table[..self.size].iter().all(|&q| self.valid(q)) || !self.valid(self.default)
-            {
+            if !self.table_valid(&self.table) || !self.has_queue(self.default) {
                 return false;
             }
             self.enabled = true;
@@ -55,7 +164,7 @@ impl Reference {
 
     fn disable(&mut self) -> bool {
         if self.enabled {
-            if !self.valid(self.primary) {
+            if !self.has_queue(self.primary) {
                 return false;
             }
             self.enabled = false;
@@ -63,42 +172,63 @@ impl Reference {
         true
     }
 
-    fn set_default(&mut self, q: u16) -> bool {
-        let ok = !self.enabled || self.valid(q);
-        if ok {
-            self.default = q;
-        }
-        ok
-    }
-
-    fn set_primary(&mut self, q: u16) -> bool {
-        let ok = self.enabled || self.valid(q);
-        if ok {
-            self.primary = q;
-        }
-        ok
-    }
-
     fn set_size(&mut self, entries: usize) -> bool {
-        let ok = entries.is_power_of_two()
-            && entries <= self.table.len()
-            && !(self.enabled
-                && entries > self.size
-                && self.table[self.size..entries]
-                    .iter()
-                    .any(|&q| !self.valid(q)));
+        let old = self.table.len();
+        let smaller = entries.min(old);
+        if !entries.is_power_of_two()
+            || entries > 1024
+            || (smaller..old).any(|i| self.table[i] != self.table[i % smaller])
+        {
+            return false;
+        }
+        let grown: Vec<u32> = (0..entries).map(|i| self.table[i % old]).collect();
+        if self.enabled && !self.representable(&grown, self.hw_for(entries)) {
+            return false;
+        }
+        self.table = grown;
+        true
+    }
+
+    fn set_limit(&mut self, n: usize) -> bool {
+        let ok =
+            n >= 1 && n <= self.queues.len() && !(self.enabled && Self::distinct(&self.table) > n);
         if ok {
-            self.size = entries;
+            self.limit = n;
         }
         ok
     }
-}
 
-fn queue(rng: &mut StdRng, queues: u16, hw: u16) -> u16 {
-    match rng.random_range(0..10) {
-        0 => rng.random_range(queues..=hw),
-        1 => rng.random(),
-        _ => rng.random_range(0..queues),
+    fn set_queues(&mut self, map: &[(u32, u16)]) -> bool {
+        let mut trial = self.clone();
+        trial.queues = map.to_vec();
+        trial.limit = map.len();
+        let ok = if self.enabled {
+            trial.table_valid(&trial.table) && trial.has_queue(trial.default)
+        } else {
+            trial.has_queue(trial.primary)
+        };
+        if ok {
+            *self = trial;
+        }
+        ok
+    }
+
+    fn set_fixed(&mut self, fixed: Option<usize>) -> bool {
+        let mut trial = self.clone();
+        trial.fixed = fixed;
+        let ok = !self.enabled || trial.representable(&trial.table, trial.hw());
+        if ok {
+            *self = trial;
+        }
+        ok
+    }
+
+    fn replace(&mut self, table: &[u32]) -> bool {
+        let ok = table.len() == self.table.len() && (!self.enabled || self.table_valid(table));
+        if ok {
+            self.table = table.to_vec();
+        }
+        ok
     }
 }
 
@@ -126,83 +256,148 @@ fn random_tuple(rng: &mut StdRng) -> Tuple {
     }
 }
 
-fn run(seed: u64, p: Params) {
+/// A random datapath queue map: distinct processors from `0..2n` on distinct
+/// hardware queues.
+fn random_map(rng: &mut StdRng, hw_queues: u16) -> Vec<(u32, u16)> {
+    let n = rng.random_range(1..=hw_queues.min(12));
+    let mut processors: Vec<u32> = (0..2 * u32::from(n)).collect();
+    processors.shuffle(rng);
+    let mut hardware: Vec<u16> = (0..hw_queues).collect();
+    hardware.shuffle(rng);
+    processors
+        .into_iter()
+        .zip(hardware)
+        .take(n.into())
+        .collect()
+}
+
+/// A processor: mostly one with a queue, sometimes one without.
+fn processor(rng: &mut StdRng, reference: &Reference) -> u32 {
+    if rng.random_range(0..8) == 0 {
+        rng.random_range(0..40)
+    } else {
+        reference.queues[rng.random_range(0..reference.queues.len())].0
+    }
+}
+
+/// A move batch: entry moves (a few past the table, a few on another VPort, a few
+/// primary/default moves).
+fn random_batch(rng: &mut StdRng, reference: &Reference) -> Vec<IndirectionEntry> {
+    let size = reference.table.len() as u32;
+    (0..rng.random_range(0..10))
+        .map(|_| {
+            let p = processor(rng, reference);
+            let entry = match rng.random_range(0..12) {
+                0 => IndirectionEntry::primary_processor(p),
+                1 => IndirectionEntry::default_processor(p),
+                2 => IndirectionEntry::new(rng.random_range(size..size + 3), p),
+                _ => IndirectionEntry::new(rng.random_range(0..size), p),
+            };
+            if rng.random_range(0..20) == 0 {
+                entry.on_vport(VPortId(rng.random_range(1..4)))
+            } else {
+                entry
+            }
+        })
+        .collect()
+}
+
+fn datapath(map: &[(u32, u16)]) -> Vec<DatapathQueue> {
+    map.iter().map(|&(p, q)| DatapathQueue::new(p, q)).collect()
+}
+
+/// What a run exercised: move statuses seen, and each operation's outcomes.
+#[derive(Default)]
+struct Coverage {
+    statuses: std::collections::BTreeSet<String>,
+    outcomes: std::collections::BTreeSet<(&'static str, bool)>,
+}
+
+fn run(seed: u64, p: Params, coverage: &mut Coverage) {
     let mut rng = StdRng::seed_from_u64(seed);
-    let hw_queues = p.num_queues;
-    let capacity = p.table_entries() as usize;
-    let queues = rng.random_range(1..=hw_queues);
-    let mut rss = Rss::new(RssDevice::probe(ModelBus::new(p)).unwrap()).unwrap();
-    rss.init(&Config {
-        num_queues: Some(queues),
-        hash_types: Some(rss_model::HashTypes::ALL),
-        ..Config::default()
-    })
-    .unwrap();
+    let map = random_map(&mut rng, p.num_queues);
+    let affinity = map[0].0;
+    let dev = RssDevice::probe(ModelBus::new(p)).unwrap();
+    let mut rss = Rss::create(dev, &datapath(&map), affinity).unwrap();
     let mut reference = Reference {
-        table: (0..capacity)
-            .map(|i| (i % queues as usize) as u16)
-            .collect(),
-        size: capacity,
-        default: 0,
-        primary: 0,
-        queues,
-        enabled: true,
+        queues: map.clone(),
+        limit: map.len(),
+        table: vec![affinity],
+        default: affinity,
+        primary: affinity,
+        enabled: false,
+        fixed: None,
+        hw_max: p.table_entries() as usize,
     };
-    for step in 0..400 {
+    for step in 0..300 {
         let context = format!("seed {seed} step {step} {p:?}");
-        match rng.random_range(0..10) {
-            0 => assert_eq!(rss.enable().is_ok(), reference.enable(), "{context} enable"),
-            1 => assert_eq!(
-                rss.disable().is_ok(),
-                reference.disable(),
-                "{context} disable"
-            ),
+        let mut outcome = |op: &'static str, got: bool, expected: bool| {
+            assert_eq!(got, expected, "{context} {op}");
+            coverage.outcomes.insert((op, got));
+        };
+        match rng.random_range(0..14) {
+            0 => outcome("enable", rss.enable().is_ok(), reference.enable()),
+            1 => outcome("disable", rss.disable().is_ok(), reference.disable()),
             2 => {
-                let q = queue(&mut rng, queues, hw_queues);
-                assert_eq!(
-                    rss.set_default_queue(q).is_ok(),
-                    reference.set_default(q),
-                    "{context}"
+                let entries = 1usize << rng.random_range(0..=p.table_entries_log2 + 1);
+                let entries = entries + usize::from(rng.random_range(0..10) == 0);
+                outcome(
+                    "set_table_size",
+                    rss.set_table_size(entries as u32).is_ok(),
+                    reference.set_size(entries),
                 );
             }
             3 => {
-                let q = queue(&mut rng, queues, hw_queues);
-                assert_eq!(
-                    rss.set_primary_queue(q).is_ok(),
-                    reference.set_primary(q),
-                    "{context}"
+                let n = rng.random_range(0..=reference.queues.len() + 1);
+                outcome(
+                    "set_queue_limit",
+                    rss.set_queue_limit(n as u16).is_ok(),
+                    reference.set_limit(n),
                 );
             }
             4 => {
-                let entries = 1usize << rng.random_range(0..=p.table_entries_log2 + 1);
-                let entries = if rng.random_range(0..8) == 0 {
-                    entries + 1
-                } else {
-                    entries
-                };
-                assert_eq!(
-                    rss.set_table_size(entries as u32).is_ok(),
-                    reference.set_size(entries),
-                    "{context} size {entries}"
+                let map = random_map(&mut rng, p.num_queues);
+                outcome(
+                    "set_datapath_queues",
+                    rss.set_datapath_queues(&datapath(&map)).is_ok(),
+                    reference.set_queues(&map),
+                );
+            }
+            5 => {
+                let fixed = rng
+                    .random::<bool>()
+                    .then(|| 1usize << rng.random_range(0..=p.table_entries_log2));
+                outcome(
+                    "set_fixed_hardware_entries",
+                    rss.set_fixed_hardware_entries(fixed.map(|n| n as u32))
+                        .is_ok(),
+                    reference.set_fixed(fixed),
+                );
+            }
+            6 => {
+                // A periodic table (normalizable) from a few processors.
+                let period = 1 << rng.random_range(0..=reference.table.len().trailing_zeros());
+                let pattern: Vec<u32> = (0..period)
+                    .map(|_| processor(&mut rng, &reference))
+                    .collect();
+                let table: Vec<u32> = (0..reference.table.len())
+                    .map(|i| pattern[i % period])
+                    .collect();
+                outcome(
+                    "replace_table",
+                    rss.replace_table(&table).is_ok(),
+                    reference.replace(&table),
                 );
             }
             _ => {
-                let moves: Vec<(u32, u16)> = (0..rng.random_range(0..12))
-                    .map(|_| {
-                        (
-                            rng.random_range(0..capacity as u32 + 2),
-                            queue(&mut rng, queues, hw_queues),
-                        )
-                    })
-                    .collect();
-                let mut batch: Vec<_> = moves
-                    .iter()
-                    .map(|&(i, q)| IndirectionEntry::new(i, q))
-                    .collect();
+                let mut batch = random_batch(&mut rng, &reference);
+                let expected = reference.moves(&batch);
                 let result = rss.set_indirection_entries(&mut batch);
-                let expected = reference.moves(&moves);
                 let got: Vec<_> = batch.iter().map(|e| e.status).collect();
-                assert_eq!(got, expected, "{context}");
+                assert_eq!(got, expected, "{context} {batch:?}");
+                coverage
+                    .statuses
+                    .extend(got.iter().map(|s| format!("{s:?}")));
                 let invalid = expected
                     .iter()
                     .filter(|&&s| s != EntryStatus::Success)
@@ -216,34 +411,33 @@ fn run(seed: u64, p: Params) {
             }
         }
         assert_eq!(rss.is_enabled(), reference.enabled, "{context}");
+        assert_eq!(rss.active_table(), reference.table.as_slice(), "{context}");
         assert_eq!(
-            rss.active_table(),
-            &reference.table[..reference.size],
+            (rss.default_processor(), rss.primary_processor()),
+            (reference.default, reference.primary),
             "{context}"
         );
-        assert_eq!(
-            (rss.default_queue(), rss.primary_queue()),
-            (reference.default, reference.primary)
-        );
+        if rss.is_enabled() {
+            // TABLE_SIZE only steers (and is only written) while enabled.
+            assert_eq!(rss.hardware_entries() as usize, reference.hw(), "{context}");
+        }
         let regs = &rss.device().bus().regs;
         assert_consistent(regs, &rss);
         for _ in 0..4 {
             let tuple = random_tuple(&mut rng);
             let record = regs.steer(&tuple);
-            let expected = if !reference.enabled {
-                reference.primary
-            } else if record.hash_type.is_none() {
-                reference.default
-            } else {
-                reference.table[table_index(record.hash, reference.size.trailing_zeros() as u8)]
-            };
-            assert_eq!(record.queue, expected, "{context} {tuple:?}");
+            assert_eq!(
+                record.queue,
+                expected_queue(&rss, &record),
+                "{context} {tuple:?}"
+            );
         }
     }
 }
 
 #[test]
-fn random_operations_follow_the_rssv2_rules() {
+fn random_call_sequences_follow_the_rssv2_rules() {
+    let mut coverage = Coverage::default();
     for (seed, (log2, queues)) in [
         (1, 1),
         (3, 2),
@@ -252,11 +446,37 @@ fn random_operations_follow_the_rssv2_rules() {
         (10, 256),
         (4, 17),
         (1, 256),
+        (2, 8),
+        (3, 12),
     ]
     .into_iter()
     .enumerate()
     {
-        run(seed as u64, params(log2, queues));
+        run(seed as u64, params(log2, queues), &mut coverage);
+    }
+    // Every rule was exercised both ways, every failing status was produced.
+    for status in [
+        "Success",
+        "InvalidParameter",
+        "UnknownVPort",
+        "NoQueueForProcessor",
+        "QueueLimitExceeded",
+        "NotRepresentable",
+    ] {
+        assert!(coverage.statuses.contains(status), "never saw {status}");
+    }
+    for op in [
+        "enable",
+        "disable",
+        "set_table_size",
+        "set_queue_limit",
+        "set_datapath_queues",
+        "set_fixed_hardware_entries",
+        "replace_table",
+    ] {
+        for ok in [true, false] {
+            assert!(coverage.outcomes.contains(&(op, ok)), "{op} never {ok}");
+        }
     }
 }
 
@@ -264,7 +484,7 @@ fn random_operations_follow_the_rssv2_rules() {
 /// The hardware must agree with the driver's view after every step, failed or not.
 fn scenario(bus: &mut ModelBus) -> usize {
     let mut errors = 0;
-    // Only bus failures count; the scenario's one invalid move is not one.
+    // Only bus failures count; the scenario's invalid moves are not.
     let mut count = |r: Result<(), Error>| {
         errors += usize::from(matches!(
             r,
@@ -276,47 +496,84 @@ fn scenario(bus: &mut ModelBus) -> usize {
         Err(Error::Bus { .. }) => return 1,
         Err(e) => panic!("{e:?}"),
     };
-    let mut rss = match Rss::new(dev) {
+    let queues = [
+        DatapathQueue::new(10, 3),
+        DatapathQueue::new(11, 1),
+        DatapathQueue::new(12, 0),
+        DatapathQueue::new(13, 2),
+    ];
+    let mut rss = match Rss::create(dev, &queues, 11) {
         Ok(rss) => rss,
         Err(Error::Bus { .. }) => return 1,
         Err(e) => panic!("{e:?}"),
     };
     let check = |rss: &Rss<&mut ModelBus>| assert_consistent(&rss.device().bus().regs, rss);
-    count(rss.init(&Config {
-        num_queues: Some(4),
-        table_entries: Some(16),
-        ..Config::default()
-    }));
+    check(&rss);
+    count(rss.set_table_size(16));
+    count(rss.spread_equal(4));
+    count(rss.enable());
     check(&rss);
     let mut batch = [
-        IndirectionEntry::new(1, 3),
-        IndirectionEntry::new(2, 9),
-        IndirectionEntry::new(3, 1),
+        IndirectionEntry::new(1, 13),
+        IndirectionEntry::new(2, 99),
+        IndirectionEntry::new(3, 10),
+        IndirectionEntry::default_processor(12),
     ];
     count(rss.set_indirection_entries(&mut batch));
     assert!(batch.iter().all(|e| e.status != EntryStatus::Pending));
     check(&rss);
-    count(rss.set_primary_queue(2));
+    count(rss.set_primary_processor(12));
     count(rss.disable());
     check(&rss);
-    count(rss.set_indirection_entries(&mut [IndirectionEntry::new(2, 2)]));
-    count(rss.set_table_size(32));
-    count(rss.set_default_queue(3));
+    count(rss.set_indirection_entries(&mut [IndirectionEntry::new(2, 12)]));
+    count(rss.spread_weighted(&[1, 2, 0, 1]));
+    count(rss.set_default_processor(13));
     count(rss.enable());
     check(&rss);
-    count(rss.set_table_size(64));
+    // Compressed: a 2-entry hardware table under the 16-entry system table.
+    count(rss.spread_equal(2));
+    count(rss.set_fixed_hardware_entries(Some(2)));
+    check(&rss);
+    // Half a shared group cannot move; the whole group can.
+    let mut pair = [IndirectionEntry::new(0, 12), IndirectionEntry::new(2, 12)];
+    let mut group: Vec<_> = (0..16)
+        .step_by(2)
+        .map(|i| IndirectionEntry::new(i, 12))
+        .collect();
+    count(rss.set_indirection_entries(&mut pair));
+    count(rss.set_indirection_entries(&mut group));
+    check(&rss);
+    // Expanded: a 4-entry system table on 64 hardware entries.
+    count(rss.set_fixed_hardware_entries(Some(64)));
+    count(rss.spread_equal(4));
+    count(rss.set_table_size(4));
+    check(&rss);
+    count(rss.set_indirection_entries(&mut [IndirectionEntry::new(1, 10)]));
+    check(&rss);
+    count(rss.set_datapath_queues(&[
+        DatapathQueue::new(10, 5),
+        DatapathQueue::new(11, 6),
+        DatapathQueue::new(12, 7),
+        DatapathQueue::new(13, 8),
+    ]));
     count(rss.set_hash_secret_key(&[7; 40]));
     count(rss.set_hash_types(rss_model::HashTypes::ALL));
+    check(&rss);
+    // Recovery: once the bus works again, the next call rewrites what a failure
+    // left behind.
+    rss.bus_mut().fault = Fault::None;
+    rss.resynchronize().unwrap();
+    assert!(rss.is_synchronized());
     check(&rss);
     errors
 }
 
 #[test]
-fn a_bus_failing_at_any_access_yields_errors_not_panics() {
+fn a_bus_failing_at_any_access_yields_errors_and_a_consistent_view() {
     let mut clean = ModelBus::new(Params::default());
     assert_eq!(scenario(&mut clean), 0);
     let total = clean.accesses;
-    assert!(total > 200, "{total}");
+    assert!(total > 300, "{total}");
     for k in 0..total {
         let mut bus = ModelBus::new(Params::default());
         bus.fault = Fault::After(k);
@@ -324,7 +581,7 @@ fn a_bus_failing_at_any_access_yields_errors_not_panics() {
             scenario(&mut bus) > 0,
             "fault after {k} accesses went unnoticed"
         );
-        // Recovery: once the bus works again, a fresh init brings everything back.
+        // And a fresh driver can always take over.
         bus.fault = Fault::None;
         let mut rss = Rss::new(RssDevice::probe(&mut bus).unwrap()).unwrap();
         rss.init(&Config::default()).unwrap();
@@ -364,12 +621,16 @@ fn a_dead_bus_fails_every_operation() {
         batch.map(|e| e.status),
         [
             EntryStatus::DeviceFailure,
-            EntryStatus::InvalidParameter,
+            EntryStatus::NoQueueForProcessor,
             EntryStatus::InvalidParameter
         ]
     );
+    assert!(!rss.is_synchronized());
     assert!(matches!(rss.disable(), Err(Error::Bus { .. })));
-    assert!(matches!(rss.set_default_queue(1), Err(Error::Bus { .. })));
+    assert!(matches!(
+        rss.set_default_processor(1),
+        Err(Error::EntriesFailed { .. })
+    ));
     assert!(matches!(
         rss.set_hash_secret_key(&[0; 40]),
         Err(Error::Bus { .. })
@@ -379,4 +640,5 @@ fn a_dead_bus_fails_every_operation() {
         Err(Error::Bus { .. })
     ));
     assert!(rss.is_enabled());
+    assert_consistent(&rss.device().bus().regs, &rss);
 }

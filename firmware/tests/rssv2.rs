@@ -2,11 +2,9 @@
 
 mod common;
 
-use common::{ModelBus, device, enabled, params, read, snapshot};
+use common::{ModelBus, device, enabled, moves, params, read, snapshot, statuses};
 use rss_fw::rssv2::NDIS_DEFAULT_HASH_TYPES;
-use rss_fw::{
-    Config, EntryStatus, Error, HashType, HashTypes, IndirectionEntry, Rss, RssDevice, Steering,
-};
+use rss_fw::{Config, EntryStatus, Error, HashType, HashTypes, Rss, RssDevice, Steering};
 use rss_model::regmap::{Params, offset};
 use rss_model::toeplitz::MS_DEFAULT_KEY;
 use rss_model::tuple::{Transport, Tuple};
@@ -28,17 +26,6 @@ fn initialised(p: Params, num_queues: u16) -> Rss<ModelBus> {
 
 fn assert_consistent(rss: &Rss<ModelBus>) {
     common::assert_consistent(&rss.device().bus().regs, rss);
-}
-
-fn entries(moves: &[(u32, u16)]) -> Vec<IndirectionEntry> {
-    moves
-        .iter()
-        .map(|&(i, q)| IndirectionEntry::new(i, q))
-        .collect()
-}
-
-fn statuses(entries: &[IndirectionEntry]) -> Vec<EntryStatus> {
-    entries.iter().map(|e| e.status).collect()
 }
 
 const VECTOR: Tuple = Tuple {
@@ -91,8 +78,8 @@ fn init_spreads_over_the_configured_queues_and_table_size() {
     let config = Config {
         num_queues: Some(6),
         table_entries: Some(32),
-        default_queue: 5,
-        primary_queue: 4,
+        default_processor: 5,
+        primary_processor: 4,
         hash_types: Some(HashTypes::ALL),
         ..Config::default()
     };
@@ -101,7 +88,8 @@ fn init_spreads_over_the_configured_queues_and_table_size() {
     assert_eq!(read(regs, offset::TABLE_SIZE), 5);
     let expected: Vec<u16> = (0..32).map(|i| i % 6).collect();
     assert_eq!(&regs.table()[..32], expected.as_slice());
-    assert_eq!(rss.active_table(), expected.as_slice());
+    let processors: Vec<u32> = expected.iter().map(|&q| q.into()).collect();
+    assert_eq!(rss.active_table(), processors.as_slice());
     assert_eq!(read(regs, offset::HASH_TYPES), u32::from(HashTypes::ALL.0));
     assert_eq!(regs.steer(&Tuple::UNHASHABLE).queue, 5);
     assert_eq!(regs.steer(&VECTOR).queue, expected[0x78 % 32]);
@@ -169,39 +157,39 @@ fn bad_configs_are_refused_before_any_write() {
             },
             Error::TableSize {
                 entries: 48,
-                max: 128,
+                max: 1024,
             },
         ),
         (
             Config {
-                table_entries: Some(256),
+                table_entries: Some(2048),
                 ..Config::default()
             },
             Error::TableSize {
-                entries: 256,
-                max: 128,
+                entries: 2048,
+                max: 1024,
             },
         ),
         (
             Config {
                 num_queues: Some(4),
-                default_queue: 4,
+                default_processor: 4,
                 ..Config::default()
             },
             Error::InvalidSteering {
-                parameter: Steering::DefaultQueue,
-                queue: 4,
+                parameter: Steering::DefaultProcessor,
+                processor: 4,
                 num_queues: 4,
             },
         ),
         (
             Config {
-                primary_queue: 16,
+                primary_processor: 16,
                 ..Config::default()
             },
             Error::InvalidSteering {
-                parameter: Steering::PrimaryQueue,
-                queue: 16,
+                parameter: Steering::PrimaryProcessor,
+                processor: 16,
                 num_queues: 16,
             },
         ),
@@ -217,14 +205,14 @@ fn bad_configs_are_refused_before_any_write() {
 fn per_entry_statuses_for_a_mixed_batch() {
     let mut rss = initialised(Params::default(), 8);
     let old3 = rss.active_table()[3];
-    let mut batch = entries(&[
+    let mut batch = moves(&[
         (0, 5),
         (200, 1),
         (3, 8),
         (4, 7),
         (128, 0),
         (4, 2),
-        (3, u16::MAX),
+        (3, u32::MAX),
         (127, 7),
     ]);
     assert_eq!(
@@ -240,19 +228,22 @@ fn per_entry_statuses_for_a_mixed_batch() {
         [
             Success,
             InvalidParameter,
-            InvalidParameter,
+            NoQueueForProcessor,
             Success,
             InvalidParameter,
             Success,
-            InvalidParameter,
+            NoQueueForProcessor,
             Success
         ]
     );
     let table = rss.device().bus().regs.table();
-    assert_eq!((table[0], table[3], table[4], table[127]), (5, old3, 2, 7));
+    assert_eq!(
+        (table[0], table[3], table[4], table[127]),
+        (5, old3 as u16, 2, 7)
+    );
     assert_consistent(&rss);
 
-    let mut good = entries(&[(1, 1), (2, 2)]);
+    let mut good = moves(&[(1, 1), (2, 2)]);
     assert_eq!(rss.set_indirection_entries(&mut good), Ok(()));
     assert_eq!(statuses(&good), [Success, Success]);
     assert_eq!(rss.set_indirection_entries(&mut []), Ok(()));
@@ -262,7 +253,7 @@ fn per_entry_statuses_for_a_mixed_batch() {
 fn a_failing_entry_write_is_a_device_failure_for_that_entry_only() {
     let mut rss = initialised(Params::default(), 8);
     rss.bus_mut().fault = common::Fault::Offset(offset::TABLE + 4 * 6);
-    let mut batch = entries(&[(5, 1), (6, 1), (7, 1), (9, 99)]);
+    let mut batch = moves(&[(5, 1), (6, 1), (7, 1), (9, 99)]);
     assert_eq!(
         rss.set_indirection_entries(&mut batch),
         Err(Error::EntriesFailed {
@@ -273,7 +264,7 @@ fn a_failing_entry_write_is_a_device_failure_for_that_entry_only() {
     use EntryStatus::*;
     assert_eq!(
         statuses(&batch),
-        [Success, DeviceFailure, Success, InvalidParameter]
+        [Success, DeviceFailure, Success, NoQueueForProcessor]
     );
     // The shadow keeps the old queue for the failed entry, as does the hardware.
     assert_eq!(rss.active_table()[6], 6);
@@ -285,45 +276,43 @@ fn a_failing_entry_write_is_a_device_failure_for_that_entry_only() {
 fn disabled_updates_are_tracked_and_validated_on_enable() {
     let mut rss = initialised(Params::default(), 4);
     rss.disable().unwrap();
-    rss.set_primary_queue(3).unwrap();
+    rss.set_primary_processor(3).unwrap();
     let hw_before = rss.device().bus().regs.table().to_vec();
 
     // Tracked while inactive: accepted even though queue 9 does not exist (yet), and
     // even though 200 is past the hardware's queues.
-    let mut batch = entries(&[(1, 9), (2, 200), (3, 2)]);
+    let mut batch = moves(&[(1, 9), (2, 200), (3, 2)]);
     assert_eq!(rss.set_indirection_entries(&mut batch), Ok(()));
     assert_eq!(statuses(&batch), [EntryStatus::Success; 3]);
-    rss.set_default_queue(11).unwrap();
+    rss.set_default_processor(11).unwrap();
     assert_eq!(rss.active_table()[1..4], [9, 200, 2]);
-    assert_eq!(rss.default_queue(), 11);
+    assert_eq!(rss.default_processor(), 11);
     // Nothing steers differently: every packet still goes to the primary queue.
     let regs = &rss.device().bus().regs;
     assert_eq!(regs.table(), hw_before.as_slice());
     assert_eq!(regs.steer(&VECTOR).queue, 3);
     assert_eq!(read(regs, offset::DEFAULT_QUEUE), 0);
     // Index validity is not deferred: there is no entry 128.
-    let mut past = entries(&[(128, 0)]);
+    let mut past = moves(&[(128, 0)]);
     assert!(rss.set_indirection_entries(&mut past).is_err());
     assert_eq!(past[0].status, EntryStatus::InvalidParameter);
 
     // Enabling activates them: refused while any is invalid, nothing written.
     let before = snapshot(&rss.device().bus().regs);
-    let invalid = |parameter, queue| Error::InvalidSteering {
+    let invalid = |parameter, processor| Error::InvalidSteering {
         parameter,
-        queue,
+        processor,
         num_queues: 4,
     };
     assert_eq!(rss.enable(), Err(invalid(Steering::Entry(1), 9)));
-    rss.set_indirection_entries(&mut entries(&[(1, 1)]))
-        .unwrap();
+    rss.set_indirection_entries(&mut moves(&[(1, 1)])).unwrap();
     assert_eq!(rss.enable(), Err(invalid(Steering::Entry(2), 200)));
-    rss.set_indirection_entries(&mut entries(&[(2, 0)]))
-        .unwrap();
-    assert_eq!(rss.enable(), Err(invalid(Steering::DefaultQueue, 11)));
+    rss.set_indirection_entries(&mut moves(&[(2, 0)])).unwrap();
+    assert_eq!(rss.enable(), Err(invalid(Steering::DefaultProcessor, 11)));
     assert!(!rss.is_enabled());
     assert_eq!(snapshot(&rss.device().bus().regs), before);
 
-    rss.set_default_queue(2).unwrap();
+    rss.set_default_processor(2).unwrap();
     rss.enable().unwrap();
     assert!(rss.is_enabled());
     let regs = &rss.device().bus().regs;
@@ -338,93 +327,54 @@ fn disabled_updates_are_tracked_and_validated_on_enable() {
 #[test]
 fn active_parameters_are_validated_at_once() {
     let mut rss = initialised(Params::default(), 4);
-    let invalid = |parameter, queue| Error::InvalidSteering {
+    let invalid = |parameter, processor| Error::InvalidSteering {
         parameter,
-        queue,
+        processor,
         num_queues: 4,
     };
     // Enabled: default queue and entries are active, queue 4 exists in hardware but
     // not in the configured set.
     assert_eq!(
-        rss.set_default_queue(4),
-        Err(invalid(Steering::DefaultQueue, 4))
+        rss.set_default_processor(4),
+        Err(invalid(Steering::DefaultProcessor, 4))
     );
-    let mut batch = entries(&[(0, 4)]);
+    let mut batch = moves(&[(0, 4)]);
     assert!(rss.set_indirection_entries(&mut batch).is_err());
-    assert_eq!(batch[0].status, EntryStatus::InvalidParameter);
+    assert_eq!(batch[0].status, EntryStatus::NoQueueForProcessor);
     rss.disable().unwrap();
     // Disabled: the primary queue is active.
     assert_eq!(
-        rss.set_primary_queue(4),
-        Err(invalid(Steering::PrimaryQueue, 4))
+        rss.set_primary_processor(4),
+        Err(invalid(Steering::PrimaryProcessor, 4))
     );
-    assert_eq!(rss.primary_queue(), 0);
+    assert_eq!(rss.primary_processor(), 0);
     assert_consistent(&rss);
 }
 
 #[test]
 fn the_primary_queue_is_tracked_while_enabled_and_validated_on_disable() {
     let mut rss = initialised(Params::default(), 4);
-    rss.set_primary_queue(9).unwrap();
+    rss.set_primary_processor(9).unwrap();
     assert_eq!(read(&rss.device().bus().regs, offset::PRIMARY_QUEUE), 0);
     assert_eq!(
         rss.disable(),
         Err(Error::InvalidSteering {
-            parameter: Steering::PrimaryQueue,
-            queue: 9,
+            parameter: Steering::PrimaryProcessor,
+            processor: 9,
             num_queues: 4
         })
     );
     assert!(rss.is_enabled());
     assert_consistent(&rss);
-    rss.set_primary_queue(3).unwrap();
+    rss.set_primary_processor(3).unwrap();
     let table = rss.active_table().to_vec();
     rss.disable().unwrap();
     let regs = &rss.device().bus().regs;
     assert_eq!(regs.steer(&VECTOR).queue, 3);
     assert_eq!(regs.steer(&Tuple::UNHASHABLE).queue, 3);
     // Disabling keeps the table (NetAdapterCx: never clear it on enable/disable).
-    assert_eq!(&regs.table()[..128], table.as_slice());
-    assert_consistent(&rss);
-}
-
-#[test]
-fn growing_the_table_activates_tracked_entries() {
-    let mut rss = initialised(Params::default(), 4);
-    rss.disable().unwrap();
-    rss.set_indirection_entries(&mut entries(&[(100, 9)]))
-        .unwrap();
-    rss.set_table_size(16).unwrap();
-    rss.enable().unwrap();
-    assert_eq!(rss.table_entries(), 16);
-    // Entry 100 becomes active only if the table grows past it.
-    assert_eq!(rss.set_table_size(64), Ok(()));
-    assert_eq!(
-        rss.set_table_size(128),
-        Err(Error::InvalidSteering {
-            parameter: Steering::Entry(100),
-            queue: 9,
-            num_queues: 4
-        })
-    );
-    assert_eq!(rss.table_entries(), 64);
-    assert_consistent(&rss);
-    assert_eq!(
-        rss.set_table_size(96),
-        Err(Error::TableSize {
-            entries: 96,
-            max: 128
-        })
-    );
-    // Moves past the size in use are refused.
-    let mut past = entries(&[(100, 1)]);
-    assert!(rss.set_indirection_entries(&mut past).is_err());
-    rss.disable().unwrap();
-    rss.set_table_size(128).unwrap();
-    rss.set_indirection_entries(&mut entries(&[(100, 1)]))
-        .unwrap();
-    rss.enable().unwrap();
-    assert_eq!(rss.device().bus().regs.table()[100], 1);
+    let queues: Vec<u16> = table.iter().map(|&p| p as u16).collect();
+    assert_eq!(&regs.table()[..128], queues.as_slice());
     assert_consistent(&rss);
 }
 
@@ -433,15 +383,14 @@ fn reducing_queues_requires_active_parameters_to_fit() {
     let mut rss = initialised(Params::default(), 8);
     assert_eq!(
         rss.set_num_queues(4),
-        Err(Error::InvalidSteering {
-            parameter: Steering::Entry(4),
-            queue: 4,
-            num_queues: 4
+        Err(Error::TooManyProcessors {
+            referenced: 8,
+            queues: 4
         })
     );
     assert_eq!(rss.num_queues(), 8);
-    let moves: Vec<(u32, u16)> = (0..128).map(|i| (i, (i % 4) as u16)).collect();
-    rss.set_indirection_entries(&mut entries(&moves)).unwrap();
+    let four: Vec<(u32, u32)> = (0..128).map(|i| (i, i % 4)).collect();
+    rss.set_indirection_entries(&mut moves(&four)).unwrap();
     rss.set_num_queues(4).unwrap();
     assert_eq!(rss.num_queues(), 4);
     assert_eq!(
@@ -476,7 +425,11 @@ fn new_adopts_the_running_hardware_state() {
     assert!(rss.is_enabled());
     assert_eq!(rss.active_table(), &[3, 3, 3, 3, 3, 3, 3, 9]);
     assert_eq!(
-        (rss.default_queue(), rss.primary_queue(), rss.num_queues()),
+        (
+            rss.default_processor(),
+            rss.primary_processor(),
+            rss.num_queues()
+        ),
         (4, 6, 10)
     );
     assert_consistent(&rss);
@@ -497,7 +450,7 @@ fn key_and_hash_types_pass_through() {
     );
     rss.set_hash_types(HashTypes::NONE).unwrap();
     assert_eq!(
-        rss.device().bus().regs.steer(&VECTOR).queue,
-        rss.default_queue()
+        u32::from(rss.device().bus().regs.steer(&VECTOR).queue),
+        rss.default_processor()
     );
 }

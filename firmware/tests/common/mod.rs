@@ -1,7 +1,7 @@
 //! Test harness: the driver against the executable specification.
 #![allow(dead_code)]
 
-use rss_fw::{BusError, RegisterBus, Rss, RssDevice};
+use rss_fw::{BusError, EntryStatus, IndirectionEntry, RegisterBus, Rss, RssDevice};
 use rss_model::regmap::{Params, offset};
 use rss_model::{RegError, RegFile};
 
@@ -122,23 +122,68 @@ pub fn enabled(regs: &RegFile) -> bool {
     rss_model::regmap::field::CTRL_ENABLE.get(read(regs, offset::CTRL)) == 1
 }
 
-/// The hardware holds exactly what the active parameters of `rss` say.
+/// The driver's view and the hardware agree: the enable bit, the table size and the
+/// hardware table in use always equal what the driver believes it wrote; and while
+/// the driver reports itself synchronized, the hardware holds the active parameters
+/// translated through the queue map (every hardware entry `h` the queue of tracked
+/// entry `h mod S`, the default or primary queue that of its processor).
 pub fn assert_consistent<B: RegisterBus>(regs: &RegFile, rss: &Rss<B>) {
     assert_eq!(enabled(regs), rss.is_enabled(), "enable bit");
+    let hw = rss.hardware_entries() as usize;
+    assert_eq!(1 << read(regs, offset::TABLE_SIZE), hw, "table size");
+    assert_eq!(&regs.table()[..hw], rss.hardware_table(), "hardware mirror");
+    if !rss.is_synchronized() {
+        return;
+    }
+    let queue = |p: u32| {
+        u32::from(
+            rss.queue_of(p)
+                .unwrap_or_else(|| panic!("active processor {p} has no queue")),
+        )
+    };
+    let system = rss.active_table();
     if rss.is_enabled() {
-        let size = rss.table_entries() as usize;
-        assert_eq!(1 << read(regs, offset::TABLE_SIZE), size, "table size");
-        assert_eq!(&regs.table()[..size], rss.active_table(), "table");
+        for (h, &q) in regs.table()[..hw].iter().enumerate() {
+            assert_eq!(u32::from(q), queue(system[h % system.len()]), "entry {h}");
+        }
         assert_eq!(
             read(regs, offset::DEFAULT_QUEUE),
-            u32::from(rss.default_queue()),
+            queue(rss.default_processor()),
             "default queue"
         );
     } else {
         assert_eq!(
             read(regs, offset::PRIMARY_QUEUE),
-            u32::from(rss.primary_queue()),
+            queue(rss.primary_processor()),
             "primary queue"
         );
     }
+}
+
+/// The queue a packet with this record's hash must reach, from the driver's
+/// tracked state alone (not the hardware's).
+pub fn expected_queue<B: RegisterBus>(rss: &Rss<B>, record: &rss_model::Record) -> u16 {
+    let processor = if !rss.is_enabled() {
+        rss.primary_processor()
+    } else if record.hash_type.is_none() {
+        rss.default_processor()
+    } else {
+        let table = rss.active_table();
+        table[record.hash as usize % table.len()]
+    };
+    rss.queue_of(processor)
+        .expect("active processor has a queue")
+}
+
+/// Entry moves of the default VPort, `(index, processor)` each.
+pub fn moves(pairs: &[(u32, u32)]) -> Vec<IndirectionEntry> {
+    pairs
+        .iter()
+        .map(|&(i, p)| IndirectionEntry::new(i, p))
+        .collect()
+}
+
+/// The status each move got.
+pub fn statuses(entries: &[IndirectionEntry]) -> Vec<EntryStatus> {
+    entries.iter().map(|e| e.status).collect()
 }
