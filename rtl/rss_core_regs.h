@@ -86,6 +86,12 @@
 #define RSS_STATUS_KEY_GENERATION_SHIFT 0u
 #define RSS_STATUS_KEY_GENERATION_MASK 0x0000ffffu
 
+/* Records dropped with the record FIFO full (tap mode). */
+#define RSS_RECORD_DROPS_OFFSET 0x003cu
+#define RSS_RECORD_DROPS_RESET 0x00000000u
+#define RSS_RECORD_DROPS_COUNT_SHIFT 0u
+#define RSS_RECORD_DROPS_COUNT_MASK 0xffffffffu
+
 /* Staged Toeplitz secret key (read back: staged words). */
 #define RSS_KEY_OFFSET 0x0040u
 #define RSS_KEY_COUNT 10u

@@ -71,6 +71,7 @@ module rss_core (
     wire  [7:0] regs$primary_queue;
     wire  [319:0] regs$key;
     reg  regs$write_hold;
+    reg  [31:0] regs$record_drops;
     wire  regs$table_write_enable;
     wire  [6:0] regs$table_write_index;
     wire  [7:0] regs$table_write_queue;
@@ -362,6 +363,7 @@ module rss_core (
         .primary_queue(regs$primary_queue),
         .key(regs$key),
         .write_hold(regs$write_hold),
+        .record_drops(regs$record_drops),
         .table_write_enable(regs$table_write_enable),
         .table_write_index(regs$table_write_index),
         .table_write_queue(regs$table_write_queue)
@@ -811,6 +813,7 @@ module rss_core (
         hasher$in_tag = tag;
         hasher$key = regs$key;
         regs$write_hold = hasher$key_hold;
+        regs$record_drops = drops$q;
         hash_dropped = capture$result_valid & ~hasher$in_ready;
         size_mask = (one << regs$table_size_log2) - 64'h1;
         indirection$read_address = hasher$out_hash[(32'h0)+:(7)] & size_mask[(32'h0)+:(7)];
@@ -856,6 +859,7 @@ module rss_core (
             in_flight$d = 32'h0;
             start_ok$d = 1'b0;
             lost$d = 1'b0;
+            drops$d = 32'h0;
             r_valid$d = 1'b0;
         end
         fifo$capacity = fifo_depth;
@@ -11586,7 +11590,7 @@ module rss_core__r_valid(d,q,clock);
 endmodule // rss_core__r_valid
 
 
-module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,enable,hash_types,table_size_log2,default_queue,primary_queue,key,write_hold,table_write_enable,table_write_index,table_write_queue);
+module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,enable,hash_types,table_size_log2,default_queue,primary_queue,key,write_hold,record_drops,table_write_enable,table_write_index,table_write_queue);
     
     // Module arguments
     input wire  clock;
@@ -11615,6 +11619,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     output reg  [7:0] primary_queue;
     output reg  [319:0] key;
     input wire  write_hold;
+    input wire  [31:0] record_drops;
     output reg  table_write_enable;
     output reg  [6:0] table_write_index;
     output reg  [7:0] table_write_queue;
@@ -11732,6 +11737,12 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     wire  status$write_hit;
     wire  status$read_hit;
     wire  [31:0] status$read_data;
+    reg  [10:0] record_drops_reg$write_address;
+    reg  [10:0] record_drops_reg$read_address;
+    reg  [31:0] record_drops_reg$value;
+    wire  record_drops_reg$write_hit;
+    wire  record_drops_reg$read_hit;
+    wire  [31:0] record_drops_reg$read_data;
     reg  [6:0] table_readback$read_address;
     reg  table_readback$read_clock;
     wire  [7:0] table_readback$read_data;
@@ -11911,6 +11922,14 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .read_hit(status$read_hit),
         .read_data(status$read_data)
     );
+    rss_core__regs__record_drops_reg record_drops_reg(
+        .write_address(record_drops_reg$write_address),
+        .read_address(record_drops_reg$read_address),
+        .value(record_drops_reg$value),
+        .write_hit(record_drops_reg$write_hit),
+        .read_hit(record_drops_reg$read_hit),
+        .read_data(record_drops_reg$read_data)
+    );
     rss_core__regs__table_readback table_readback(
         .read_address(table_readback$read_address),
         .read_clock(table_readback$read_clock),
@@ -12058,6 +12077,9 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         status$write_address = write_address;
         status$read_address = read_address$q;
         status$value = ((key_generation$q) & 32'hffffffff);
+        record_drops_reg$write_address = write_address;
+        record_drops_reg$read_address = read_address$q;
+        record_drops_reg$value = record_drops;
         key_write_hit = (write_address >= key_base) & (write_address < key_base + key_words);
         key_write_shift = 32'h0;
         if (key_write_hit) begin
@@ -12112,14 +12134,14 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         if (key_read_hit) begin
             key_read_shift = 64'h120 - (((read_address$q - key_base) & 9'h1ff) << 64'h5);
         end
-        read_bus = ctrl$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data;
+        read_bus = ctrl$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data | record_drops_reg$read_data;
         if (key_read_hit) begin
             read_bus = read_bus | key_staged$q[(key_read_shift)+:(32)];
         end
         if (table_read_hit) begin
             read_bus = read_bus | ((table_readback$read_data) & 32'hffffffff);
         end
-        read_hit = ctrl$read_hit | hash_types_reg$read_hit | table_size$read_hit | default_queue_reg$read_hit | primary_queue_reg$read_hit | id$read_hit | version$read_hit | caps$read_hit | queue_caps$read_hit | hash_caps$read_hit | status$read_hit | key_read_hit | (read_address$q == key_commit_address) | table_read_hit;
+        read_hit = ctrl$read_hit | hash_types_reg$read_hit | table_size$read_hit | default_queue_reg$read_hit | primary_queue_reg$read_hit | id$read_hit | version$read_hit | caps$read_hit | queue_caps$read_hit | hash_caps$read_hit | status$read_hit | record_drops_reg$read_hit | key_read_hit | (read_address$q == key_commit_address) | table_read_hit;
         if (read_fire) begin
             read_address$d = read_request;
             read_state$d = 32'h1;
@@ -12858,6 +12880,32 @@ module rss_core__regs__read_state(d,q,clock);
     end
           
 endmodule // rss_core__regs__read_state
+
+
+module rss_core__regs__record_drops_reg(write_address,read_address,value,write_hit,read_hit,read_data);
+    
+    // Module arguments
+    input wire  [10:0] write_address;
+    input wire  [10:0] read_address;
+    input wire  [31:0] value;
+    output reg  write_hit;
+    output reg  read_hit;
+    output reg  [31:0] read_data;
+    
+    // Constant declarations
+    localparam  address = 11'b1111;
+    
+    // Update code
+    always @(*) begin
+        write_hit = write_address == address;
+        read_hit = read_address == address;
+        read_data = 32'h0;
+        if (read_hit) begin
+            read_data = value;
+        end
+    end
+    
+endmodule // rss_core__regs__record_drops_reg
 
 
 module rss_core__regs__rresp(d,q,clock);

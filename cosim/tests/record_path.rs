@@ -148,6 +148,9 @@ fn refused_records_stop_the_stream_only_between_frames<P: FramePins>(
         d.clocks
     );
     bus.read(sim, offset::STATUS)?;
+    // A default build stalls instead of dropping: RECORD_DROPS stays 0 (the model's
+    // count is 0 unless told otherwise).
+    bus.read(sim, offset::RECORD_DROPS)?;
     Ok(())
 }
 
@@ -170,7 +173,7 @@ fn refused_records_stop_the_stream_only_between_frames_512_bit() {
 /// Tap mode: the stream never stops; the FIFO keeps the first records, the rest are
 /// lost, and the first record after a loss says so.
 fn tap_mode_never_stalls_and_flags_lost_records<P: FramePins>(sim: &mut P) -> Result<(), String> {
-    let bus = enabled_bus(sim)?;
+    let mut bus = enabled_bus(sim)?;
     let mut rng = StdRng::seed_from_u64(8);
     let frames: Vec<Vec<u8>> = (0..3 * FIFO_DEPTH)
         .map(|_| frames::min_frame_fcs(&mut rng))
@@ -228,6 +231,16 @@ fn tap_mode_never_stalls_and_flags_lost_records<P: FramePins>(sim: &mut P) -> Re
             traffic.records
         ));
     }
+    // RECORD_DROPS counts exactly the frames whose record never came.
+    let lost = (frames.len() - got.len()) as u32;
+    if lost == 0 {
+        return Err("no record was lost: the test proves nothing".into());
+    }
+    bus.model.set_record_drops(lost);
+    bus.read(sim, offset::RECORD_DROPS)?;
+    // Read-only: a write answers SLVERR and leaves the count.
+    bus.write(sim, offset::RECORD_DROPS, 0, 0xf)?;
+    bus.read(sim, offset::RECORD_DROPS)?;
     eprintln!(
         "tap mode: {} frames at line rate with records refused, {} records kept, {} lost",
         frames.len(),

@@ -103,6 +103,12 @@ impl<B: RegisterBus> RssDevice<B> {
         self.regs.key_generation(&mut self.bus)
     }
 
+    /// Records dropped because the record FIFO was full (`RECORD_DROPS`): only a
+    /// tap-mode build drops records; it counts from reset and wraps at 2^32.
+    pub fn record_drops(&mut self) -> Result<u32, Error> {
+        self.regs.record_drops(&mut self.bus)
+    }
+
     /// Selects the hash types to compute; refuses any the hardware cannot hash
     /// rather than silently dropping them (the register check is numeric, not a
     /// subset check, so the driver does it).

@@ -190,7 +190,7 @@ pub mod map {
 }
 
 use map::{Caps, Ctrl, DefaultQueue, HashCaps, HashTypes as HashTypesReg, Id, Key, KeyCommit};
-use map::{PrimaryQueue, QueueCaps, Status, Table, TableSize, Version as VersionReg};
+use map::{PrimaryQueue, QueueCaps, RecordDrops, Status, Table, TableSize, Version as VersionReg};
 
 /// Register-interface version (`VERSION`: major.minor.patch).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -472,6 +472,11 @@ impl Regs {
     pub fn key_generation<B: RegisterBus + ?Sized>(&self, bus: &mut B) -> Result<u16, Error> {
         let generation = read::<Status, B>(bus, 0, ONE)?.get(map::status::KEY_GENERATION);
         to_u16(Status::NAME, generation)
+    }
+
+    /// `RECORD_DROPS.COUNT`: records a tap-mode core dropped with its FIFO full.
+    pub fn record_drops<B: RegisterBus + ?Sized>(&self, bus: &mut B) -> Result<u32, Error> {
+        Ok(read::<RecordDrops, B>(bus, 0, ONE)?.get(map::record_drops::COUNT))
     }
 
     /// The generation one commit after `before`, wrapping at the field's width.

@@ -428,3 +428,11 @@ fn key_generation_wraps() {
     dev.set_key(&MS_DEFAULT_KEY).unwrap();
     assert_eq!(dev.key_generation(), Ok(0));
 }
+
+#[test]
+fn record_drops_reads_the_tap_mode_counter() {
+    let mut dev = device(Params::default());
+    assert_eq!(dev.record_drops(), Ok(0));
+    dev.bus_mut().regs.set_record_drops(u32::MAX);
+    assert_eq!(dev.record_drops(), Ok(u32::MAX));
+}

@@ -75,6 +75,8 @@ pub struct AxilRegs<const TABLE_LOG2: usize> {
     /// Hold off register writes (the write channel waits): the datapath is reading the
     /// active key over several clocks and a commit now would split a hash.
     pub write_hold: Signal<In, Bit>,
+    /// The datapath's count of dropped records (`RECORD_DROPS`).
+    pub record_drops: Signal<In, Bits<32>>,
     /// Indirection table write enable.
     pub table_write_enable: Signal<Out, Bit>,
     /// Indirection table write index.
@@ -92,6 +94,7 @@ pub struct AxilRegs<const TABLE_LOG2: usize> {
     queue_caps: CsrRo,
     hash_caps: CsrRo,
     status: CsrRo,
+    record_drops_reg: CsrRo,
     table_readback: RAM<Bits<QUEUE_BITS>, TABLE_LOG2>,
     slverr: Constant<Bits<2>>,
     id_value: Constant<Bits<32>>,
@@ -185,6 +188,7 @@ impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
             s_axil_awaddr: Default::default(),
             s_axil_awvalid: Default::default(),
             write_hold: Default::default(),
+            record_drops: Default::default(),
             s_axil_awready: Default::default(),
             s_axil_wdata: Default::default(),
             s_axil_wstrb: Default::default(),
@@ -220,6 +224,7 @@ impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
             queue_caps: CsrRo::new(map.register(index::QUEUE_CAPS)),
             hash_caps: CsrRo::new(map.register(index::HASH_CAPS)),
             status: CsrRo::new(map.register(index::STATUS)),
+            record_drops_reg: CsrRo::new(map.register(index::RECORD_DROPS)),
             // Zero after configuration, like the model; rst does not clear block RAM.
             table_readback: RAM::new(
                 (0..1u64 << TABLE_LOG2)
@@ -368,6 +373,9 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
         self.status.write_address.next = self.write_address.val();
         self.status.read_address.next = self.read_address.q.val();
         self.status.value.next = bit_cast::<32, 16>(self.key_generation.q.val());
+        self.record_drops_reg.write_address.next = self.write_address.val();
+        self.record_drops_reg.read_address.next = self.read_address.q.val();
+        self.record_drops_reg.value.next = self.record_drops.val();
 
         // KEY words: word n of the staged key sits at bits 319-32n:288-32n.
         self.key_write_hit.next = (self.write_address.val() >= self.key_base.val())
@@ -486,7 +494,8 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
             | self.caps.read_data.val()
             | self.queue_caps.read_data.val()
             | self.hash_caps.read_data.val()
-            | self.status.read_data.val();
+            | self.status.read_data.val()
+            | self.record_drops_reg.read_data.val();
         if self.key_read_hit.val() {
             self.read_bus.next = self.read_bus.val()
                 | self
@@ -510,6 +519,7 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
             | self.queue_caps.read_hit.val()
             | self.hash_caps.read_hit.val()
             | self.status.read_hit.val()
+            | self.record_drops_reg.read_hit.val()
             | self.key_read_hit.val()
             | (self.read_address.q.val() == self.key_commit_address.val())
             | self.table_read_hit.val();

@@ -456,6 +456,7 @@ impl<
         self.hasher.in_tag.next = self.tag.val();
         self.hasher.key.next = self.regs.key.val();
         self.regs.write_hold.next = self.hasher.key_hold.val();
+        self.regs.record_drops.next = self.drops.q.val();
         // Only in tap mode can a frame end before the hash unit is free (runts).
         self.hash_dropped.next = self.capture.result_valid.val() & !self.hasher.in_ready.val();
 
@@ -512,6 +513,7 @@ impl<
             self.in_flight.d.next = 0.into();
             self.start_ok.d.next = false;
             self.lost.d.next = false;
+            self.drops.d.next = 0.into();
             self.r_valid.d.next = false;
         }
 

@@ -196,6 +196,7 @@ impl<const TABLE_LOG2: usize> Logic for TupleCore<TABLE_LOG2> {
 
         // The hash pipe reads the key in one stage: commits may land at any clock.
         self.regs.write_hold.next = false;
+        self.regs.record_drops.next = 0.into(); // no record FIFO: nothing is dropped
         self.indirection.write_enable.next = self.regs.table_write_enable.val();
         self.indirection.write_address.next = self.regs.table_write_index.val();
         self.indirection.write_data.next = self.regs.table_write_queue.val();

@@ -113,6 +113,13 @@ impl RegFile {
         Ok(())
     }
 
+    /// `RECORD_DROPS` follows the datapath's drop counter, an input of the register
+    /// block like the record FIFO's state: a test that knows how many records were
+    /// dropped tells the model, and reads are then checked against it.
+    pub fn set_record_drops(&mut self, count: u32) {
+        self.values[index::RECORD_DROPS] = count;
+    }
+
     fn commit_key(&mut self) {
         let mut key = [0; KEY_BYTES];
         for (bytes, word) in key.chunks_exact_mut(4).zip(self.key_staged) {

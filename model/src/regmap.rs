@@ -38,6 +38,7 @@ pub mod offset {
     pub const PRIMARY_QUEUE: u32 = 0x030;
     pub const KEY_COMMIT: u32 = 0x034;
     pub const STATUS: u32 = 0x038;
+    pub const RECORD_DROPS: u32 = 0x03c;
     pub const KEY: u32 = 0x040;
     pub const TABLE: u32 = 0x1000;
 }
@@ -287,9 +288,10 @@ pub mod index {
     pub const PRIMARY_QUEUE: usize = 9;
     pub const KEY_COMMIT: usize = 10;
     pub const STATUS: usize = 11;
-    pub const KEY: usize = 12;
-    pub const TABLE: usize = 13;
-    pub const COUNT: usize = 14;
+    pub const RECORD_DROPS: usize = 12;
+    pub const KEY: usize = 13;
+    pub const TABLE: usize = 14;
+    pub const COUNT: usize = 15;
 }
 
 /// Fields whose layout does not depend on the parameters.
@@ -315,6 +317,15 @@ pub mod field {
         0,
         16,
         "Counts key commits (wraps); software reads it to confirm a commit landed.",
+    );
+    pub const RECORD_DROPS_COUNT: Field = Field::new(
+        "COUNT",
+        0,
+        32,
+        "Records dropped because the record FIFO was full: only a tap-mode build \
+         (`gen --tap`) drops records, a default build stalls the frame stream instead \
+         and reads 0. Free-running from reset, wraps at 2^32; the record after a drop \
+         carries flag RECORDS_LOST.",
     );
     pub const KEY_WORD: Field = Field::new(
         "WORD",
@@ -400,6 +411,13 @@ impl RegisterMap {
                 .field(field::KEY_COMMIT_COMMIT),
             Register::new("STATUS", offset::STATUS, ReadOnly, "Status.")
                 .field(field::STATUS_KEY_GENERATION),
+            Register::new(
+                "RECORD_DROPS",
+                offset::RECORD_DROPS,
+                ReadOnly,
+                "Records dropped with the record FIFO full (tap mode).",
+            )
+            .field(field::RECORD_DROPS_COUNT),
             Register::new("KEY", offset::KEY, ReadWrite, "Staged Toeplitz secret key (read back: staged words).")
                 .array(KEY_WORDS)
                 .field(field::KEY_WORD),
