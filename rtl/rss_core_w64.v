@@ -3091,7 +3091,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  stepped;
     reg  ended;
     reg  [63:0] w;
-    reg  [8:0] words;
+    reg  [7:0] ext_len;
+    reg  [10:0] ptr_sum;
     reg  [9:0] next_ptr;
     reg  this_fragment;
     reg  next_is_ext;
@@ -3462,12 +3463,13 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         header$target = cur_ptr;
         w = header$word;
-        words = ((w[(32'h30)+:(8)]) & 9'h1ff) + 64'h1;
+        ext_len = w[(32'h30)+:(8)];
         if (cur_nh == fragment_header) begin
-            words = 32'h1;
+            ext_len = 32'h0;
         end
-        next_ptr = ((cur_ptr) & 10'h3ff) + ((words) & 10'h3ff);
-        if (next_ptr > 64'h3f) begin
+        ptr_sum = ((((cur_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
+        next_ptr = ptr_sum[(32'h1)+:(10)];
+        if (|next_ptr[(32'h6)+:(4)]) begin
             next_ptr = 32'h3f;
         end
         this_fragment = (cur_nh == fragment_header) & (|w[(32'h23)+:(13)] | w[32'h20]);
@@ -4738,7 +4740,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  stepped;
     reg  ended;
     reg  [63:0] w;
-    reg  [8:0] words;
+    reg  [7:0] ext_len;
+    reg  [10:0] ptr_sum;
     reg  [9:0] next_ptr;
     reg  this_fragment;
     reg  next_is_ext;
@@ -5109,12 +5112,13 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         header$target = cur_ptr;
         w = header$word;
-        words = ((w[(32'h30)+:(8)]) & 9'h1ff) + 64'h1;
+        ext_len = w[(32'h30)+:(8)];
         if (cur_nh == fragment_header) begin
-            words = 32'h1;
+            ext_len = 32'h0;
         end
-        next_ptr = ((cur_ptr) & 10'h3ff) + ((words) & 10'h3ff);
-        if (next_ptr > 64'h3f) begin
+        ptr_sum = ((((cur_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
+        next_ptr = ptr_sum[(32'h1)+:(10)];
+        if (|next_ptr[(32'h6)+:(4)]) begin
             next_ptr = 32'h3f;
         end
         this_fragment = (cur_nh == fragment_header) & (|w[(32'h23)+:(13)] | w[32'h20]);
@@ -6385,7 +6389,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  stepped;
     reg  ended;
     reg  [63:0] w;
-    reg  [8:0] words;
+    reg  [7:0] ext_len;
+    reg  [10:0] ptr_sum;
     reg  [9:0] next_ptr;
     reg  this_fragment;
     reg  next_is_ext;
@@ -6756,12 +6761,13 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         header$target = cur_ptr;
         w = header$word;
-        words = ((w[(32'h30)+:(8)]) & 9'h1ff) + 64'h1;
+        ext_len = w[(32'h30)+:(8)];
         if (cur_nh == fragment_header) begin
-            words = 32'h1;
+            ext_len = 32'h0;
         end
-        next_ptr = ((cur_ptr) & 10'h3ff) + ((words) & 10'h3ff);
-        if (next_ptr > 64'h3f) begin
+        ptr_sum = ((((cur_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
+        next_ptr = ptr_sum[(32'h1)+:(10)];
+        if (|next_ptr[(32'h6)+:(4)]) begin
             next_ptr = 32'h3f;
         end
         this_fragment = (cur_nh == fragment_header) & (|w[(32'h23)+:(13)] | w[32'h20]);
@@ -8032,7 +8038,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  stepped;
     reg  ended;
     reg  [63:0] w;
-    reg  [8:0] words;
+    reg  [7:0] ext_len;
+    reg  [10:0] ptr_sum;
     reg  [9:0] next_ptr;
     reg  this_fragment;
     reg  next_is_ext;
@@ -8403,12 +8410,13 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         header$target = cur_ptr;
         w = header$word;
-        words = ((w[(32'h30)+:(8)]) & 9'h1ff) + 64'h1;
+        ext_len = w[(32'h30)+:(8)];
         if (cur_nh == fragment_header) begin
-            words = 32'h1;
+            ext_len = 32'h0;
         end
-        next_ptr = ((cur_ptr) & 10'h3ff) + ((words) & 10'h3ff);
-        if (next_ptr > 64'h3f) begin
+        ptr_sum = ((((cur_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
+        next_ptr = ptr_sum[(32'h1)+:(10)];
+        if (|next_ptr[(32'h6)+:(4)]) begin
             next_ptr = 32'h3f;
         end
         this_fragment = (cur_nh == fragment_header) & (|w[(32'h23)+:(13)] | w[32'h20]);

@@ -158,7 +158,8 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     stepped: Signal<Local, Bit>,
     ended: Signal<Local, Bit>,
     w: Signal<Local, Bits<64>>,
-    words: Signal<Local, Bits<9>>,
+    ext_len: Signal<Local, Bits<8>>,
+    ptr_sum: Signal<Local, Bits<11>>,
     next_ptr: Signal<Local, Bits<10>>,
     this_fragment: Signal<Local, Bit>,
     next_is_ext: Signal<Local, Bit>,
@@ -279,7 +280,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             stepped: Default::default(),
             ended: Default::default(),
             w: Default::default(),
-            words: Default::default(),
+            ext_len: Default::default(),
+            ptr_sum: Default::default(),
             next_ptr: Default::default(),
             this_fragment: Default::default(),
             next_is_ext: Default::default(),
@@ -376,13 +378,18 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         }
         self.header.target.next = self.cur_ptr.val();
         self.w.next = self.header.word.val();
-        self.words.next = bit_cast::<9, 8>(self.w.val().get_bits::<8>(48)) + 1_u64;
+        // Next header at ptr + length + 1 words (the fragment header's length is 0).
+        // One carry chain: (2·ptr + 1) + (2·len + 1) = 2·(ptr + len + 1); the
+        // saturation at 63 tests the high bits, not a second chain.
+        self.ext_len.next = self.w.val().get_bits::<8>(48);
         if self.cur_nh.val() == self.fragment_header.val() {
-            self.words.next = 1.into();
+            self.ext_len.next = 0.into();
         }
-        self.next_ptr.next = bit_cast::<10, WORD_INDEX_BITS>(self.cur_ptr.val())
-            + bit_cast::<10, 9>(self.words.val());
-        if self.next_ptr.val() > 63_u64 {
+        self.ptr_sum.next = ((bit_cast::<11, WORD_INDEX_BITS>(self.cur_ptr.val()) << 1_u64)
+            | 1_u64)
+            + ((bit_cast::<11, 8>(self.ext_len.val()) << 1_u64) | 1_u64);
+        self.next_ptr.next = self.ptr_sum.val().get_bits::<10>(1);
+        if self.next_ptr.val().get_bits::<4>(6).any() {
             self.next_ptr.next = 63.into();
         }
         self.this_fragment.next = (self.cur_nh.val() == self.fragment_header.val())
