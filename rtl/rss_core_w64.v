@@ -1103,6 +1103,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
     reg  [31:0] cur_ports;
     reg  [5:0] l4_word;
     reg  l4_low_half;
+    reg  nh_tcp;
+    reg  nh_udp;
     reg  has_transport;
     reg  ports_due;
     reg  [15:0] frame_length;
@@ -1566,7 +1568,9 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
             route_lo$d = cur_route_lo;
             ports_q$d = cur_ports;
         end
-        has_transport = (walk_nh == proto_tcp) | (walk_nh == proto_udp);
+        nh_tcp = walk_nh == proto_tcp;
+        nh_udp = walk_nh == proto_udp;
+        has_transport = nh_tcp | nh_udp;
         ports_due = has_transport & ~fragment;
         frame_length = beat[(32'h10)+:(16)];
         l3 = ((beat[(32'h5)+:(5)]) & 18'h3ffff);
@@ -1600,8 +1604,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
         v_ipv6$d = frame_ipv6;
         v_fragment$d = fragment;
         v_ports_due$d = ports_due;
-        v_tcp$d = ports_due & (walk_nh == proto_tcp);
-        v_udp$d = ports_due & (walk_nh == proto_udp);
+        v_tcp$d = ports_due & nh_tcp;
+        v_udp$d = ports_due & nh_udp;
         v_ex_src$d = ex_src;
         v_ex_dst$d = ex_dst;
         v_need_end$d = l3 + ((need) & 18'h3ffff);
@@ -1621,25 +1625,16 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
         udp_q$d = (good_ipv4 | good_ipv6) & v_udp$q;
         ex_src_q$d = v_ex_src$q;
         ex_dst_q$d = v_ex_dst$q;
-        snap_w1$d = w1$q;
-        snap_w2$d = w2$q;
-        snap_w3$d = w3$q;
-        snap_w4$d = w4$q;
-        snap_home_hi$d = home_hi$q;
-        snap_home_lo$d = home_lo$q;
-        snap_route_hi$d = route_hi$q;
-        snap_route_lo$d = route_lo$q;
-        snap_ports$d = ports_q$q;
-        if (~v_valid$q) begin
-            snap_w1$d = snap_w1$q;
-            snap_w2$d = snap_w2$q;
-            snap_w3$d = snap_w3$q;
-            snap_w4$d = snap_w4$q;
-            snap_home_hi$d = snap_home_hi$q;
-            snap_home_lo$d = snap_home_lo$q;
-            snap_route_hi$d = snap_route_hi$q;
-            snap_route_lo$d = snap_route_lo$q;
-            snap_ports$d = snap_ports$q;
+        if (v_valid$q) begin
+            snap_w1$d = w1$q;
+            snap_w2$d = w2$q;
+            snap_w3$d = w3$q;
+            snap_w4$d = w4$q;
+            snap_home_hi$d = home_hi$q;
+            snap_home_lo$d = home_lo$q;
+            snap_route_hi$d = route_hi$q;
+            snap_route_lo$d = route_lo$q;
+            snap_ports$d = ports_q$q;
         end
         out_w1 = w1$q;
         out_w2 = w2$q;

@@ -160,6 +160,8 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     cur_ports: Signal<Local, Bits<32>>,
     l4_word: Signal<Local, Bits<WORD_INDEX_BITS>>,
     l4_low_half: Signal<Local, Bit>,
+    nh_tcp: Signal<Local, Bit>,
+    nh_udp: Signal<Local, Bit>,
     has_transport: Signal<Local, Bit>,
     ports_due: Signal<Local, Bit>,
     frame_length: Signal<Local, Bits<LENGTH_BITS>>,
@@ -290,6 +292,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             cur_ports: Default::default(),
             l4_word: Default::default(),
             l4_low_half: Default::default(),
+            nh_tcp: Default::default(),
+            nh_udp: Default::default(),
             has_transport: Default::default(),
             ports_due: Default::default(),
             frame_length: Default::default(),
@@ -454,8 +458,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         // The verdict, in two registered steps. On the last beat, each bound becomes a
         // sum with L3 (one carry chain each, side by side); the clock after, each sum
         // is compared with the length (again side by side) and the results ORed.
-        self.has_transport.next = (self.walk_nh.val() == self.proto_tcp.val())
-            | (self.walk_nh.val() == self.proto_udp.val());
+        self.nh_tcp.next = self.walk_nh.val() == self.proto_tcp.val();
+        self.nh_udp.next = self.walk_nh.val() == self.proto_udp.val();
+        self.has_transport.next = self.nh_tcp.val() | self.nh_udp.val();
         self.ports_due.next = self.has_transport.val() & !self.fragment.val();
         self.frame_length.next = self.beat.val().get_bits::<LENGTH_BITS>(16);
         self.l3.next = bit_cast::<VERDICT_BITS, 5>(self.beat.val().get_bits::<5>(5));
@@ -498,8 +503,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         self.v_ipv6.d.next = self.frame_ipv6.val();
         self.v_fragment.d.next = self.fragment.val();
         self.v_ports_due.d.next = self.ports_due.val();
-        self.v_tcp.d.next = self.ports_due.val() & (self.walk_nh.val() == self.proto_tcp.val());
-        self.v_udp.d.next = self.ports_due.val() & (self.walk_nh.val() == self.proto_udp.val());
+        self.v_tcp.d.next = self.ports_due.val() & self.nh_tcp.val();
+        self.v_udp.d.next = self.ports_due.val() & self.nh_udp.val();
         self.v_ex_src.d.next = self.ex_src.val();
         self.v_ex_dst.d.next = self.ex_dst.val();
         self.v_need_end.d.next =
@@ -537,25 +542,16 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         // At 256 bits and more the next frame's words can land in the capture
         // registers the clock after a last beat, so the fields are copied aside then;
         // narrower beats bring them later (yosys drops the unused copy).
-        self.snap_w1.d.next = self.w1.q.val();
-        self.snap_w2.d.next = self.w2.q.val();
-        self.snap_w3.d.next = self.w3.q.val();
-        self.snap_w4.d.next = self.w4.q.val();
-        self.snap_home_hi.d.next = self.home_hi.q.val();
-        self.snap_home_lo.d.next = self.home_lo.q.val();
-        self.snap_route_hi.d.next = self.route_hi.q.val();
-        self.snap_route_lo.d.next = self.route_lo.q.val();
-        self.snap_ports.d.next = self.ports_q.q.val();
-        if !self.v_valid.q.val() {
-            self.snap_w1.d.next = self.snap_w1.q.val();
-            self.snap_w2.d.next = self.snap_w2.q.val();
-            self.snap_w3.d.next = self.snap_w3.q.val();
-            self.snap_w4.d.next = self.snap_w4.q.val();
-            self.snap_home_hi.d.next = self.snap_home_hi.q.val();
-            self.snap_home_lo.d.next = self.snap_home_lo.q.val();
-            self.snap_route_hi.d.next = self.snap_route_hi.q.val();
-            self.snap_route_lo.d.next = self.snap_route_lo.q.val();
-            self.snap_ports.d.next = self.snap_ports.q.val();
+        if self.v_valid.q.val() {
+            self.snap_w1.d.next = self.w1.q.val();
+            self.snap_w2.d.next = self.w2.q.val();
+            self.snap_w3.d.next = self.w3.q.val();
+            self.snap_w4.d.next = self.w4.q.val();
+            self.snap_home_hi.d.next = self.home_hi.q.val();
+            self.snap_home_lo.d.next = self.home_lo.q.val();
+            self.snap_route_hi.d.next = self.route_hi.q.val();
+            self.snap_route_lo.d.next = self.route_lo.q.val();
+            self.snap_ports.d.next = self.ports_q.q.val();
         }
         self.out_w1.next = self.w1.q.val();
         self.out_w2.next = self.w2.q.val();

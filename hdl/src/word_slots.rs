@@ -289,7 +289,8 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
             self.tail.next = bit_cast::<64, 48>(self.in_data.val().get_bits::<48>(0)) << 16_u64;
         }
         // Word number of slot 0: (beat + 1) · words per beat, + 1 on the grid of L3 = 14,
-        // saturating at 60; counted in registers, beat by beat.
+        // saturating at 60; counted in registers, beat by beat, one count per grid so
+        // that neither waits on an adder after the L3 decision.
         self.slot_last.next = self.slot_last_q.q.val() ^ self.first_slot_last.val();
         self.slot_last14.next = self.slot_last14_q.q.val() ^ self.first_slot_last14.val();
         self.last_word.next = self.slot_last.val();
