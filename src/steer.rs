@@ -250,7 +250,9 @@ pub fn run(args: &SteerArgs) -> Result<ExitCode, String> {
         .collect();
     let hasher = ToeplitzTable::new(&key).map_err(|e| e.to_string())?;
     let config = SteerConfig {
+        vport: 0,
         enabled: true,
+        symmetric: false,
         hash_types: types,
         table_size_log2: args.table_entries.trailing_zeros() as u8,
         default_queue: args.default_queue,

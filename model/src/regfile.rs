@@ -1,17 +1,22 @@
 //! Behaviour of the register block, derived generically from the [`RegisterMap`]:
 //! what every read and write answers and what it changes. The cosim replays the same
 //! bus traffic here and compares responses, read data and steering.
+//!
+//! State beyond the plain registers: the staged key, the MAC filters, each VPort's
+//! active state (what `COMMIT.PARAMS` copied from the staging set) and the two banks of
+//! the table pool (each VPort's active table is in one, its shadow in the other).
 
 use crate::hash_type::HashTypes;
 use crate::regmap::{
-    Access, MAX_TABLE_ENTRIES_LOG2, ParamError, Params, RegisterMap, field, index,
+    Access, KEY_WORDS, MAX_MAC_FILTERS, MAX_TABLE_POOL, MAX_VPORTS, ParamError, Params,
+    RegisterMap, field, index,
 };
 use crate::steer::{Record, SteerConfig, steer};
 use crate::toeplitz::{KEY_BYTES, ToeplitzTable};
 use crate::tuple::Tuple;
 
 /// Why a bus access fails; the hardware answers every one of them with SLVERR and
-/// changes nothing.
+/// changes nothing (a refused `MOVE` changes `MOVE_STATUS` only).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RegError {
     /// No register at this address.
@@ -20,20 +25,65 @@ pub enum RegError {
     ReadOnly,
     /// The written value sets a bit outside every field or a field above its maximum.
     IllegalValue,
+    /// A `MOVE` the VPort's active state does not allow (entry past its table size,
+    /// queue above its queue limit).
+    Refused,
 }
 
-const TABLE_CAPACITY: usize = 1 << MAX_TABLE_ENTRIES_LOG2;
+/// `MOVE_STATUS.RESULT` values.
+pub mod move_result {
+    pub const NONE: u32 = 0;
+    pub const MOVED: u32 = 1;
+    pub const ENTRY_OUT_OF_RANGE: u32 = 2;
+    pub const QUEUE_OUT_OF_RANGE: u32 = 3;
+}
 
-/// Register contents plus the active key; everything the datapath acts on.
+/// The RSS state a VPort steers with: what the last `COMMIT.PARAMS` for it applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VportState {
+    pub enabled: bool,
+    pub symmetric: bool,
+    pub hash_types: HashTypes,
+    pub table_size_log2: u8,
+    pub default_queue: u16,
+    pub primary_queue: u16,
+    /// Highest queue a `MOVE` may name.
+    pub queue_limit: u16,
+    pub key: [u8; KEY_BYTES],
+    /// Bank of the table pool holding the active table (the shadow is the other one).
+    pub table_bank: usize,
+}
+
+impl VportState {
+    /// Seed 002's new scaling entity: RSS disabled, one indirection entry, primary =
+    /// default = queue 0, every queue allowed.
+    fn initial(params: &Params) -> Self {
+        VportState {
+            enabled: false,
+            symmetric: false,
+            hash_types: HashTypes::NONE,
+            table_size_log2: 0,
+            default_queue: 0,
+            primary_queue: 0,
+            queue_limit: params.num_queues - 1,
+            key: [0; KEY_BYTES],
+            table_bank: 0,
+        }
+    }
+}
+
+/// Register contents plus the VPorts' active state; everything the datapath acts on.
 #[derive(Debug, Clone)]
 pub struct RegFile {
     map: RegisterMap,
     /// Current value of every plain register (arrays keep their own storage).
     values: [u32; index::COUNT],
-    key_staged: [u32; crate::regmap::KEY_WORDS as usize],
-    key_active: [u8; KEY_BYTES],
-    hasher: ToeplitzTable,
-    table: [u16; TABLE_CAPACITY],
+    key_staged: [u32; KEY_WORDS as usize],
+    mac_lo: [u32; MAX_MAC_FILTERS as usize],
+    mac_hi: [u32; MAX_MAC_FILTERS as usize],
+    vports: [VportState; MAX_VPORTS as usize],
+    hashers: [ToeplitzTable; MAX_VPORTS as usize],
+    tables: [[u16; MAX_TABLE_POOL as usize]; 2],
 }
 
 /// Byte-strobe bits expanded to a bit mask.
@@ -45,42 +95,71 @@ pub fn strobe_mask(strb: u8) -> u32 {
 
 impl RegFile {
     /// The block as it is after FPGA configuration: every register at its reset value
-    /// and the table zeroed.
+    /// and the tables zeroed.
     pub fn new(params: Params) -> Result<RegFile, ParamError> {
         let map = RegisterMap::new(params)?;
-        let key_active = [0; KEY_BYTES];
+        let hasher =
+            ToeplitzTable::new(&[0; KEY_BYTES]).expect("KEY_BYTES is the table's key size");
         let mut regs = RegFile {
             values: [0; index::COUNT],
-            key_staged: [0; crate::regmap::KEY_WORDS as usize],
-            hasher: ToeplitzTable::new(&key_active).expect("KEY_BYTES is the table's key size"),
-            key_active,
-            table: [0; TABLE_CAPACITY],
+            key_staged: [0; KEY_WORDS as usize],
+            mac_lo: [0; MAX_MAC_FILTERS as usize],
+            mac_hi: [0; MAX_MAC_FILTERS as usize],
+            vports: [VportState::initial(&params); MAX_VPORTS as usize],
+            hashers: core::array::from_fn(|_| hasher.clone()),
+            tables: [[0; MAX_TABLE_POOL as usize]; 2],
             map,
         };
         regs.reset();
         Ok(regs)
     }
 
-    /// Synchronous `rst`: registers, staged and active key back to reset values. The
-    /// indirection table lives in block RAM and is kept.
+    /// Synchronous `rst`: registers, staged key, MAC filters and every VPort back to
+    /// reset values. The table pool lives in block RAM and is kept; each VPort's active
+    /// table is bank 0 again.
     pub fn reset(&mut self) {
         for (value, reg) in self.values.iter_mut().zip(self.map.registers()) {
             *value = reg.reset;
         }
-        self.key_staged = [0; crate::regmap::KEY_WORDS as usize];
-        self.set_active_key([0; KEY_BYTES]);
+        self.key_staged = [0; KEY_WORDS as usize];
+        self.mac_lo = [0; MAX_MAC_FILTERS as usize];
+        self.mac_hi = [0; MAX_MAC_FILTERS as usize];
+        let initial = VportState::initial(&self.map.params);
+        for v in 0..MAX_VPORTS as usize {
+            self.set_vport(v, initial);
+        }
     }
 
     pub fn map(&self) -> &RegisterMap {
         &self.map
     }
 
+    fn params(&self) -> &Params {
+        &self.map.params
+    }
+
     /// A bus read.
     pub fn read(&self, addr: u32) -> Result<u32, RegError> {
         let (reg_index, element) = self.map.decode(addr).ok_or(RegError::Unmapped)?;
+        let e = element as usize;
         Ok(match reg_index {
-            index::KEY => self.key_staged[element as usize],
-            index::TABLE => u32::from(self.table[element as usize]),
+            index::KEY => self.key_staged[e],
+            index::TABLE => u32::from(self.tables[1 - self.bank_of_element(e)][e]),
+            index::MAC_FILTER_LO => self.mac_lo[e],
+            index::MAC_FILTER_HI => self.mac_hi[e],
+            index::VPORT_STATE => {
+                let v = &self.vports[e];
+                field::VPORT_STATE_ENABLE.put(u32::from(v.enabled))
+                    | field::VPORT_STATE_SYMMETRIC.put(u32::from(v.symmetric))
+                    | field::VPORT_STATE_TABLE_SIZE_LOG2.put(u32::from(v.table_size_log2))
+                    | field::VPORT_STATE_HASH_TYPES.put(u32::from(v.hash_types.0))
+            }
+            index::VPORT_QUEUES => {
+                let v = &self.vports[e];
+                field::VPORT_QUEUES_DEFAULT.put(u32::from(v.default_queue))
+                    | field::VPORT_QUEUES_PRIMARY.put(u32::from(v.primary_queue))
+                    | field::VPORT_QUEUES_LIMIT.put(u32::from(v.queue_limit))
+            }
             _ if self.map.register(reg_index).access == Access::WriteTrigger => 0,
             _ => self.values[reg_index],
         })
@@ -100,17 +179,100 @@ impl RegFile {
         if !reg.accepts(merged) {
             return Err(RegError::IllegalValue);
         }
+        let e = element as usize;
         match reg_index {
-            index::KEY => self.key_staged[element as usize] = merged,
-            index::TABLE => self.table[element as usize] = merged as u16,
-            index::KEY_COMMIT => {
-                if field::KEY_COMMIT_COMMIT.get(merged) == 1 {
-                    self.commit_key();
-                }
+            index::KEY => self.key_staged[e] = merged,
+            index::TABLE => {
+                let shadow = 1 - self.bank_of_element(e);
+                self.tables[shadow][e] = merged as u16;
             }
+            index::MAC_FILTER_LO => self.mac_lo[e] = merged,
+            index::MAC_FILTER_HI => self.mac_hi[e] = merged,
+            index::COMMIT => self.commit(&reg, merged),
+            index::MOVE => return self.move_entry(&reg, merged),
             _ => self.values[reg_index] = merged,
         }
         Ok(())
+    }
+
+    /// VPort whose table a `TABLE` element belongs to, and that table's active bank.
+    fn bank_of_element(&self, element: usize) -> usize {
+        self.vports[element >> self.params().table_entries_log2].table_bank
+    }
+
+    fn commit(&mut self, reg: &crate::regmap::Register, value: u32) {
+        let vport = field_value(reg, "VPORT", value) as usize;
+        let params = field::COMMIT_PARAMS.get(value) == 1;
+        let table = field::COMMIT_TABLE.get(value) == 1;
+        if params {
+            let mut state = self.staged_state();
+            state.table_bank = self.vports[vport].table_bank;
+            self.set_vport(vport, state);
+        }
+        if table {
+            self.vports[vport].table_bank ^= 1;
+        }
+        if params || table {
+            let generation = &mut self.values[index::STATUS];
+            let counter = field::STATUS_COMMIT_GENERATION;
+            *generation = counter.put(counter.get(*generation).wrapping_add(1));
+        }
+    }
+
+    fn move_entry(&mut self, reg: &crate::regmap::Register, value: u32) -> Result<(), RegError> {
+        let entry = field_value(reg, "ENTRY", value) as usize;
+        let queue = field_value(reg, "QUEUE", value) as u16;
+        let v = field_value(reg, "VPORT", value) as usize;
+        let state = self.vports[v];
+        let result = if entry >> state.table_size_log2 != 0 {
+            move_result::ENTRY_OUT_OF_RANGE
+        } else if queue > state.queue_limit {
+            move_result::QUEUE_OUT_OF_RANGE
+        } else {
+            move_result::MOVED
+        };
+        let status = &mut self.values[index::MOVE_STATUS];
+        let count = field::MOVE_STATUS_COUNT.get(*status);
+        let count = if result == move_result::MOVED {
+            count.wrapping_add(1)
+        } else {
+            count
+        };
+        *status = field::MOVE_STATUS_RESULT.put(result) | field::MOVE_STATUS_COUNT.put(count);
+        if result != move_result::MOVED {
+            return Err(RegError::Refused);
+        }
+        let base = v << self.params().table_entries_log2;
+        self.tables[state.table_bank][base + entry] = queue;
+        Ok(())
+    }
+
+    /// The staging set as the state `COMMIT.PARAMS` would apply.
+    fn staged_state(&self) -> VportState {
+        let value = |i: usize| self.values[i];
+        let queue = |i: usize| self.map.register(i).fields()[0].get(value(i)) as u16;
+        let mut key = [0; KEY_BYTES];
+        for (bytes, word) in key.chunks_exact_mut(4).zip(self.key_staged) {
+            bytes.copy_from_slice(&word.to_be_bytes());
+        }
+        VportState {
+            enabled: field::CTRL_ENABLE.get(value(index::CTRL)) == 1,
+            symmetric: field::CTRL_SYMMETRIC.get(value(index::CTRL)) == 1,
+            hash_types: HashTypes(value(index::HASH_TYPES) as u16),
+            table_size_log2: value(index::TABLE_SIZE) as u8,
+            default_queue: queue(index::DEFAULT_QUEUE),
+            primary_queue: queue(index::PRIMARY_QUEUE),
+            queue_limit: queue(index::QUEUE_LIMIT),
+            key,
+            table_bank: 0,
+        }
+    }
+
+    fn set_vport(&mut self, v: usize, state: VportState) {
+        self.vports[v] = state;
+        self.hashers[v]
+            .set_key(&state.key)
+            .expect("KEY_BYTES is the table's key size");
     }
 
     /// `RECORD_DROPS` follows the datapath's drop counter, an input of the register
@@ -120,52 +282,78 @@ impl RegFile {
         self.values[index::RECORD_DROPS] = count;
     }
 
-    fn commit_key(&mut self) {
-        let mut key = [0; KEY_BYTES];
-        for (bytes, word) in key.chunks_exact_mut(4).zip(self.key_staged) {
-            bytes.copy_from_slice(&word.to_be_bytes());
+    /// VPort `v`'s active state.
+    pub fn vport(&self, v: usize) -> &VportState {
+        &self.vports[v]
+    }
+
+    /// The key VPort `v`'s packets are hashed with now.
+    pub fn active_key(&self, v: usize) -> &[u8; KEY_BYTES] {
+        &self.vports[v].key
+    }
+
+    /// VPort `v`'s active indirection table (all entries the build has for it).
+    pub fn table(&self, v: usize) -> &[u16] {
+        let entries = self.params().table_entries() as usize;
+        let base = v * entries;
+        &self.tables[self.vports[v].table_bank][base..base + entries]
+    }
+
+    /// The VPort a frame with destination MAC `mac` belongs to: the VPort of the lowest
+    /// valid filter entry holding `mac`, else 0 (the default VPort).
+    pub fn vport_of_mac(&self, mac: [u8; 6]) -> usize {
+        let hi = u32::from(u16::from_be_bytes([mac[0], mac[1]]));
+        let lo = u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]);
+        (0..usize::from(self.params().mac_filters))
+            .find(|&i| {
+                let entry = self.mac_hi[i];
+                field::MAC_FILTER_HI_VALID.get(entry) == 1
+                    && field::MAC_FILTER_HI_ADDR.get(entry) == hi
+                    && self.mac_lo[i] == lo
+            })
+            .map_or(0, |i| {
+                let vport = self.map.register(index::MAC_FILTER_HI).field_named("VPORT");
+                vport.map_or(0, |f| f.get(self.mac_hi[i]) as usize)
+            })
+    }
+
+    /// The VPort of a frame: by its destination MAC; a frame shorter than a MAC
+    /// address goes to VPort 0.
+    pub fn vport_of_frame(&self, frame: &[u8]) -> usize {
+        match frame.get(..6) {
+            Some(mac) => self.vport_of_mac(mac.try_into().expect("six bytes")),
+            None => 0,
         }
-        self.set_active_key(key);
-        let generation = &mut self.values[index::STATUS];
-        let counter = field::STATUS_KEY_GENERATION;
-        *generation = counter.put(counter.get(*generation).wrapping_add(1));
     }
 
-    fn set_active_key(&mut self, key: [u8; KEY_BYTES]) {
-        self.key_active = key;
-        self.hasher
-            .set_key(&key)
-            .expect("KEY_BYTES is the table's key size");
-    }
-
-    /// The key packets are hashed with now.
-    pub fn active_key(&self) -> &[u8; KEY_BYTES] {
-        &self.key_active
-    }
-
-    /// Indirection entries implemented by this build.
-    pub fn table(&self) -> &[u16] {
-        &self.table[..self.map.params.table_entries() as usize]
-    }
-
-    pub fn steer_config(&self) -> SteerConfig<'_> {
-        let value = |i: usize| self.values[i];
-        let queue = |i: usize| self.map.register(i).fields()[0].get(value(i)) as u16;
+    pub fn steer_config(&self, v: usize) -> SteerConfig<'_> {
+        let state = &self.vports[v];
         SteerConfig {
-            enabled: field::CTRL_ENABLE.get(value(index::CTRL)) == 1,
-            hash_types: HashTypes(value(index::HASH_TYPES) as u16),
-            table_size_log2: value(index::TABLE_SIZE) as u8,
-            default_queue: queue(index::DEFAULT_QUEUE),
-            primary_queue: queue(index::PRIMARY_QUEUE),
-            hasher: &self.hasher,
-            table: self.table(),
+            vport: v as u8,
+            enabled: state.enabled,
+            symmetric: state.symmetric,
+            hash_types: state.hash_types,
+            table_size_log2: state.table_size_log2,
+            default_queue: state.default_queue,
+            primary_queue: state.primary_queue,
+            hasher: &self.hashers[v],
+            table: self.table(v),
         }
     }
 
-    /// The record the core emits for `tuple` in the current state.
-    pub fn steer(&self, tuple: &Tuple) -> Record {
-        steer(&self.steer_config(), tuple)
+    /// The record the core emits for `tuple` arriving on VPort `v` in the current state.
+    pub fn steer(&self, v: usize, tuple: &Tuple) -> Record {
+        steer(&self.steer_config(v), tuple)
     }
+
+    /// The record and flags the frame core emits for `frame` in the current state.
+    pub fn steer_frame(&self, frame: &[u8]) -> (Record, u8) {
+        crate::parse::steer_frame(&self.steer_config(self.vport_of_frame(frame)), frame)
+    }
+}
+
+fn field_value(reg: &crate::regmap::Register, name: &str, value: u32) -> u32 {
+    reg.field_named(name).map_or(0, |f| f.get(value))
 }
 
 #[cfg(test)]
@@ -177,6 +365,17 @@ mod tests {
         RegFile::new(Params::default()).unwrap()
     }
 
+    const COMMIT_PARAMS: u32 = 1;
+    const COMMIT_TABLE: u32 = 2;
+
+    fn commit(r: &mut RegFile, what: u32, vport: u32) {
+        r.write(offset::COMMIT, what | vport << 8, 0xf).unwrap();
+    }
+
+    fn move_word(entry: u32, queue: u32, vport: u32) -> u32 {
+        entry | queue << 12 | vport << 24
+    }
+
     #[test]
     fn discovery_registers_read_their_constants() {
         let r = regs();
@@ -184,8 +383,10 @@ mod tests {
         assert_eq!(r.read(offset::CAPS), Ok(7 | 6 << 8 | 40 << 16 | 36 << 24));
         assert_eq!(r.read(offset::QUEUE_CAPS), Ok(64));
         assert_eq!(r.read(offset::HASH_CAPS), Ok(0x1ff));
-        assert_eq!(r.read(offset::TABLE_SIZE), Ok(7));
-        assert_eq!(r.read(0x14), Err(RegError::Unmapped));
+        assert_eq!(r.read(offset::VPORT_CAPS), Ok(4 | 8 << 8 | 7 << 16));
+        assert_eq!(r.read(offset::TABLE_SIZE), Ok(0));
+        assert_eq!(r.read(offset::QUEUE_LIMIT), Ok(63));
+        assert_eq!(r.read(0x1c), Err(RegError::Unmapped));
     }
 
     #[test]
@@ -193,8 +394,8 @@ mod tests {
         let mut r = regs();
         let before = r.clone();
         assert_eq!(r.write(offset::ID, 0, 0xf), Err(RegError::ReadOnly));
-        assert_eq!(r.write(0x14, 1, 0xf), Err(RegError::Unmapped));
-        assert_eq!(r.write(offset::CTRL, 2, 0xf), Err(RegError::IllegalValue));
+        assert_eq!(r.write(0x1c, 1, 0xf), Err(RegError::Unmapped));
+        assert_eq!(r.write(offset::CTRL, 4, 0xf), Err(RegError::IllegalValue));
         assert_eq!(
             r.write(offset::DEFAULT_QUEUE, 64, 0xf),
             Err(RegError::IllegalValue)
@@ -211,11 +412,31 @@ mod tests {
             r.write(offset::HASH_TYPES, 0x200, 0xf),
             Err(RegError::IllegalValue)
         );
+        assert_eq!(
+            r.write(offset::COMMIT, COMMIT_PARAMS | 4 << 8, 0xf),
+            Err(RegError::IllegalValue)
+        );
+        assert_eq!(
+            r.write(offset::MAC_FILTER_HI, 1 << 16 | 4 << 24, 0xf),
+            Err(RegError::IllegalValue)
+        );
+        assert_eq!(
+            r.write(offset::VPORT_STATE, 0, 0xf),
+            Err(RegError::ReadOnly)
+        );
+        assert_eq!(
+            r.write(offset::MOVE, move_word(128, 0, 0), 0xf),
+            Err(RegError::IllegalValue)
+        );
         for addr in [
             offset::CTRL,
             offset::DEFAULT_QUEUE,
             offset::TABLE + 4,
             offset::TABLE_SIZE,
+            offset::STATUS,
+            offset::MAC_FILTER_HI,
+            offset::VPORT_STATE,
+            offset::MOVE_STATUS,
         ] {
             assert_eq!(r.read(addr), before.read(addr));
         }
@@ -233,30 +454,122 @@ mod tests {
     }
 
     #[test]
-    fn key_takes_effect_on_commit_only() {
+    fn staged_parameters_take_effect_together_on_commit_only() {
         let mut r = regs();
         for (i, word) in [0x6d5a56dau32, 0x255b0ec2].iter().enumerate() {
             r.write(offset::KEY + 4 * i as u32, *word, 0xf).unwrap();
         }
-        assert_eq!(r.active_key(), &[0; KEY_BYTES]);
-        assert_eq!(r.read(offset::KEY_COMMIT), Ok(0));
-        r.write(offset::KEY_COMMIT, 1, 0xf).unwrap();
+        r.write(offset::CTRL, 1, 0xf).unwrap();
+        r.write(offset::HASH_TYPES, 0x1ff, 0xf).unwrap();
+        r.write(offset::TABLE_SIZE, 3, 0xf).unwrap();
+        r.write(offset::DEFAULT_QUEUE, 9, 0xf).unwrap();
+        assert_eq!(r.active_key(2), &[0; KEY_BYTES]);
+        assert!(!r.vport(2).enabled);
+        assert_eq!(r.read(offset::COMMIT), Ok(0));
+        commit(&mut r, COMMIT_PARAMS, 2);
         assert_eq!(
-            &r.active_key()[..8],
+            &r.active_key(2)[..8],
             &[0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2]
         );
+        let v = r.vport(2);
+        assert!(v.enabled);
+        assert_eq!((v.table_size_log2, v.default_queue), (3, 9));
+        assert_eq!(
+            r.read(offset::VPORT_STATE + 8),
+            Ok(1 | 3 << 4 | 0x1ff << 16)
+        );
+        assert_eq!(r.read(offset::VPORT_QUEUES + 8), Ok(9 | 63 << 16));
+        // The other VPorts keep their state.
+        assert_eq!(r.vport(1), r.vport(3));
+        assert!(!r.vport(0).enabled);
         assert_eq!(r.read(offset::STATUS), Ok(1));
-        r.write(offset::KEY_COMMIT, 0, 0xf).unwrap();
+        r.write(offset::COMMIT, 0, 0xf).unwrap();
         assert_eq!(r.read(offset::STATUS), Ok(1));
     }
 
     #[test]
-    fn reset_keeps_the_table() {
+    fn shadow_table_is_swapped_in_by_commit() {
+        let mut r = regs();
+        let entries = r.map().params.table_entries();
+        // VPort 1's shadow entry 5.
+        let element = offset::TABLE + 4 * (entries + 5);
+        r.write(element, 7, 0xf).unwrap();
+        assert_eq!(r.read(element), Ok(7));
+        assert_eq!(r.table(1)[5], 0);
+        commit(&mut r, COMMIT_TABLE, 1);
+        assert_eq!(r.table(1)[5], 7);
+        assert_eq!(r.table(0)[5], 0);
+        // The old active table is the shadow now.
+        assert_eq!(r.read(element), Ok(0));
+        assert_eq!(r.read(offset::STATUS), Ok(1));
+    }
+
+    #[test]
+    fn moves_change_the_active_table_within_the_vport_limits() {
+        let mut r = regs();
+        r.write(offset::TABLE_SIZE, 2, 0xf).unwrap();
+        r.write(offset::QUEUE_LIMIT, 7, 0xf).unwrap();
+        commit(&mut r, COMMIT_PARAMS, 3);
+        r.write(offset::MOVE, move_word(3, 7, 3), 0xf).unwrap();
+        assert_eq!(r.table(3)[3], 7);
+        assert_eq!(r.read(offset::MOVE_STATUS), Ok(1 | 1 << 16));
+        let before = r.clone();
+        assert_eq!(
+            r.write(offset::MOVE, move_word(4, 1, 3), 0xf),
+            Err(RegError::Refused)
+        );
+        assert_eq!(r.read(offset::MOVE_STATUS), Ok(2 | 1 << 16));
+        assert_eq!(
+            r.write(offset::MOVE, move_word(0, 8, 3), 0xf),
+            Err(RegError::Refused)
+        );
+        assert_eq!(r.read(offset::MOVE_STATUS), Ok(3 | 1 << 16));
+        assert_eq!(r.table(3), before.table(3));
+        // VPort 0 still has one entry: entry 1 is past it.
+        assert_eq!(
+            r.write(offset::MOVE, move_word(1, 0, 0), 0xf),
+            Err(RegError::Refused)
+        );
+        assert_eq!(r.read(offset::MOVE), Ok(0));
+    }
+
+    #[test]
+    fn mac_filters_pick_the_vport_lowest_entry_first() {
+        let mut r = regs();
+        let mac = [0x02, 0x00, 0x5e, 0x10, 0x20, 0x30];
+        assert_eq!(r.vport_of_mac(mac), 0);
+        r.write(offset::MAC_FILTER_LO + 4, 0x5e10_2030, 0xf)
+            .unwrap();
+        r.write(offset::MAC_FILTER_HI + 4, 0x0200 | 2 << 24, 0xf)
+            .unwrap();
+        assert_eq!(r.vport_of_mac(mac), 0, "not valid yet");
+        r.write(offset::MAC_FILTER_HI + 4, 0x0200 | 1 << 16 | 2 << 24, 0xf)
+            .unwrap();
+        assert_eq!(r.vport_of_mac(mac), 2);
+        r.write(offset::MAC_FILTER_LO + 12, 0x5e10_2030, 0xf)
+            .unwrap();
+        r.write(offset::MAC_FILTER_HI + 12, 0x0200 | 1 << 16 | 3 << 24, 0xf)
+            .unwrap();
+        assert_eq!(r.vport_of_mac(mac), 2);
+        r.write(offset::MAC_FILTER_HI + 4, 0, 0xf).unwrap();
+        assert_eq!(r.vport_of_mac(mac), 3);
+        assert_eq!(r.vport_of_mac([0x02, 0x00, 0x5e, 0x10, 0x20, 0x31]), 0);
+        assert_eq!(r.vport_of_frame(&mac[..5]), 0);
+        assert_eq!(r.vport_of_frame(&[mac.as_slice(), &[0; 54]].concat()), 3);
+    }
+
+    #[test]
+    fn reset_keeps_the_tables_and_restores_the_initial_state() {
         let mut r = regs();
         r.write(offset::TABLE + 8, 3, 0xf).unwrap();
         r.write(offset::CTRL, 1, 0xf).unwrap();
+        commit(&mut r, COMMIT_PARAMS | COMMIT_TABLE, 0);
+        assert_eq!(r.table(0)[2], 3);
         r.reset();
+        // Bank 0 is active again, so the entry written to the shadow is the shadow again.
         assert_eq!(r.read(offset::TABLE + 8), Ok(3));
         assert_eq!(r.read(offset::CTRL), Ok(0));
+        assert!(!r.vport(0).enabled);
+        assert_eq!(r.vport(0).table_size_log2, 0);
     }
 }

@@ -5,7 +5,16 @@
 //! registers at the bottom let software discover the build's parameters.
 //!
 //! Addresses are byte offsets of 32-bit registers; AXI4-Lite address bits [1:0] are
-//! ignored. Arrays (`KEY`, `TABLE`) have `count` elements at a 4-byte stride.
+//! ignored. Arrays (`KEY`, `TABLE`, the MAC filters, the per-VPort state) have `count`
+//! elements at a 4-byte stride.
+//!
+//! VMMQ (seed 003): a destination-MAC filter picks the frame's VPort, and every VPort
+//! has its own RSS state. That state is written through one *staging set* (`CTRL`,
+//! `HASH_TYPES`, `TABLE_SIZE`, `DEFAULT_QUEUE`, `PRIMARY_QUEUE`, `QUEUE_LIMIT`, `KEY`)
+//! and applied to a VPort by `COMMIT.PARAMS` all at once, so no frame is steered by a
+//! mix of old and new parameters. Each VPort's indirection table has a shadow copy:
+//! `TABLE` writes go to the shadow and `COMMIT.TABLE` swaps it in; `MOVE` changes one
+//! entry of the active table (RSSv2 `SET_INDIRECTION_TABLE_ENTRIES`).
 
 use crate::hash_type::{HASH_TYPE_BITS, HashTypes};
 use crate::toeplitz::KEY_BYTES;
@@ -15,14 +24,21 @@ use crate::tuple::TUPLE_BYTES;
 pub const ADDR_BITS: u8 = 13;
 /// `ID.BLOCK_TYPE`: ASCII "RSSC".
 pub const BLOCK_TYPE: u32 = 0x5253_5343;
-/// `VERSION`: 0.1.0 (major.minor.patch as 8.8.16 bits).
-pub const VERSION: u32 = 0x0001_0000;
+/// `VERSION`: 0.2.0 (major.minor.patch as 8.8.16 bits). 0.2: VPorts; the scalar RSS
+/// registers became a staging set applied by `COMMIT`.
+pub const VERSION: u32 = 0x0002_0000;
 /// Number of 32-bit key words.
 pub const KEY_WORDS: u32 = (KEY_BYTES / 4) as u32;
 /// Largest indirection table the address map leaves room for.
 pub const MAX_TABLE_ENTRIES_LOG2: u8 = 10;
 /// Most queues a queue field can name.
 pub const MAX_QUEUES: u16 = 256;
+/// Most VPorts a build can have.
+pub const MAX_VPORTS: u8 = 8;
+/// Most destination-MAC filter entries a build can have.
+pub const MAX_MAC_FILTERS: u8 = 16;
+/// Most indirection entries over all VPorts (the `TABLE` window, 0x1000..0x2000).
+pub const MAX_TABLE_POOL: u32 = 1024;
 
 /// Byte offsets, for code that needs a constant (firmware, decoders).
 pub mod offset {
@@ -31,15 +47,23 @@ pub mod offset {
     pub const CAPS: u32 = 0x008;
     pub const QUEUE_CAPS: u32 = 0x00c;
     pub const HASH_CAPS: u32 = 0x010;
+    pub const VPORT_CAPS: u32 = 0x014;
+    pub const QUEUE_LIMIT: u32 = 0x018;
     pub const CTRL: u32 = 0x020;
     pub const HASH_TYPES: u32 = 0x024;
     pub const TABLE_SIZE: u32 = 0x028;
     pub const DEFAULT_QUEUE: u32 = 0x02c;
     pub const PRIMARY_QUEUE: u32 = 0x030;
-    pub const KEY_COMMIT: u32 = 0x034;
+    pub const COMMIT: u32 = 0x034;
     pub const STATUS: u32 = 0x038;
     pub const RECORD_DROPS: u32 = 0x03c;
     pub const KEY: u32 = 0x040;
+    pub const MOVE: u32 = 0x068;
+    pub const MOVE_STATUS: u32 = 0x06c;
+    pub const MAC_FILTER_LO: u32 = 0x080;
+    pub const MAC_FILTER_HI: u32 = 0x0c0;
+    pub const VPORT_STATE: u32 = 0x100;
+    pub const VPORT_QUEUES: u32 = 0x120;
     pub const TABLE: u32 = 0x1000;
 }
 
@@ -196,10 +220,15 @@ impl Register {
 /// Build-time parameters of the core, reported in the capability registers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Params {
-    /// log2 of the indirection table's entry count (7 = 128 entries, the NDIS maximum).
+    /// log2 of the largest indirection table a VPort can use (7 = 128 entries, the
+    /// NDIS maximum). Every VPort has its own table of this size in the shared pool.
     pub table_entries_log2: u8,
     /// Receive queues the core can steer to (queue indices 0..num_queues).
     pub num_queues: u16,
+    /// VPorts (scaling entities); VPort 0 is the default VPort.
+    pub vports: u8,
+    /// Destination-MAC filter entries.
+    pub mac_filters: u8,
 }
 
 impl Default for Params {
@@ -207,6 +236,8 @@ impl Default for Params {
         Params {
             table_entries_log2: 7,
             num_queues: 64,
+            vports: 4,
+            mac_filters: 8,
         }
     }
 }
@@ -214,8 +245,31 @@ impl Default for Params {
 /// Why a parameter set cannot be built.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamError {
-    TableEntriesLog2 { got: u8, min: u8, max: u8 },
-    NumQueues { got: u16, min: u16, max: u16 },
+    TableEntriesLog2 {
+        got: u8,
+        min: u8,
+        max: u8,
+    },
+    NumQueues {
+        got: u16,
+        min: u16,
+        max: u16,
+    },
+    Vports {
+        got: u8,
+        min: u8,
+        max: u8,
+    },
+    MacFilters {
+        got: u8,
+        min: u8,
+        max: u8,
+    },
+    /// `vports << table_entries_log2` exceeds the `TABLE` window.
+    TablePool {
+        entries: u32,
+        max: u32,
+    },
 }
 
 impl core::fmt::Display for ParamError {
@@ -227,6 +281,16 @@ impl core::fmt::Display for ParamError {
             ParamError::NumQueues { got, min, max } => {
                 write!(f, "num_queues = {got}, must be {min}..={max}")
             }
+            ParamError::Vports { got, min, max } => {
+                write!(f, "vports = {got}, must be {min}..={max}")
+            }
+            ParamError::MacFilters { got, min, max } => {
+                write!(f, "mac_filters = {got}, must be {min}..={max}")
+            }
+            ParamError::TablePool { entries, max } => write!(
+                f,
+                "vports x table entries = {entries}, the table window holds at most {max}"
+            ),
         }
     }
 }
@@ -249,11 +313,38 @@ impl Params {
                 max: MAX_QUEUES,
             });
         }
+        if !(1..=MAX_VPORTS).contains(&self.vports) {
+            return Err(ParamError::Vports {
+                got: self.vports,
+                min: 1,
+                max: MAX_VPORTS,
+            });
+        }
+        if !(1..=MAX_MAC_FILTERS).contains(&self.mac_filters) {
+            return Err(ParamError::MacFilters {
+                got: self.mac_filters,
+                min: 1,
+                max: MAX_MAC_FILTERS,
+            });
+        }
+        if self.pool_entries() > MAX_TABLE_POOL {
+            return Err(ParamError::TablePool {
+                entries: self.pool_entries(),
+                max: MAX_TABLE_POOL,
+            });
+        }
         Ok(())
     }
 
+    /// Entries of one VPort's table (the largest `TABLE_SIZE` it may select).
     pub const fn table_entries(&self) -> u32 {
         1 << self.table_entries_log2
+    }
+
+    /// Entries of all VPorts' tables: `TABLE` element `v * table_entries() + i` is entry
+    /// `i` of VPort `v`.
+    pub const fn pool_entries(&self) -> u32 {
+        (self.vports as u32) << self.table_entries_log2
     }
 
     /// Width of a queue index: enough bits for `num_queues - 1` (at least 1).
@@ -281,17 +372,25 @@ pub mod index {
     pub const CAPS: usize = 2;
     pub const QUEUE_CAPS: usize = 3;
     pub const HASH_CAPS: usize = 4;
-    pub const CTRL: usize = 5;
-    pub const HASH_TYPES: usize = 6;
-    pub const TABLE_SIZE: usize = 7;
-    pub const DEFAULT_QUEUE: usize = 8;
-    pub const PRIMARY_QUEUE: usize = 9;
-    pub const KEY_COMMIT: usize = 10;
-    pub const STATUS: usize = 11;
-    pub const RECORD_DROPS: usize = 12;
-    pub const KEY: usize = 13;
-    pub const TABLE: usize = 14;
-    pub const COUNT: usize = 15;
+    pub const VPORT_CAPS: usize = 5;
+    pub const QUEUE_LIMIT: usize = 6;
+    pub const CTRL: usize = 7;
+    pub const HASH_TYPES: usize = 8;
+    pub const TABLE_SIZE: usize = 9;
+    pub const DEFAULT_QUEUE: usize = 10;
+    pub const PRIMARY_QUEUE: usize = 11;
+    pub const COMMIT: usize = 12;
+    pub const STATUS: usize = 13;
+    pub const RECORD_DROPS: usize = 14;
+    pub const KEY: usize = 15;
+    pub const MOVE: usize = 16;
+    pub const MOVE_STATUS: usize = 17;
+    pub const MAC_FILTER_LO: usize = 18;
+    pub const MAC_FILTER_HI: usize = 19;
+    pub const VPORT_STATE: usize = 20;
+    pub const VPORT_QUEUES: usize = 21;
+    pub const TABLE: usize = 22;
+    pub const COUNT: usize = 23;
 }
 
 /// Fields whose layout does not depend on the parameters.
@@ -301,22 +400,37 @@ pub mod field {
         "ENABLE",
         0,
         1,
-        "1: steer by hash (hashed packets via TABLE, others to DEFAULT_QUEUE). \
-         0: every packet goes to PRIMARY_QUEUE unhashed. Table, key and queues written \
-         while disabled are kept and take effect on enable.",
+        "1: steer by hash (hashed packets via the VPort's table, others to its default \
+         queue). 0: every packet of the VPort goes to its primary queue unhashed.",
     );
-    pub const KEY_COMMIT_COMMIT: Field = Field::new(
-        "COMMIT",
+    pub const CTRL_SYMMETRIC: Field = Field::new(
+        "SYMMETRIC",
+        1,
+        1,
+        "1: hash both directions of a flow alike: the source field is replaced by \
+         source OR destination and the destination field by source XOR destination (for \
+         the addresses and for the ports) before hashing.",
+    );
+    pub const COMMIT_PARAMS: Field = Field::new(
+        "PARAMS",
         0,
         1,
-        "Write 1: copy the KEY words to the active key in one clock, so no packet is \
-         hashed with a partly written key.",
+        "Write 1: the staging set (CTRL, HASH_TYPES, TABLE_SIZE, DEFAULT_QUEUE, \
+         PRIMARY_QUEUE, QUEUE_LIMIT, KEY) becomes VPORT's active state at once.",
     );
-    pub const STATUS_KEY_GENERATION: Field = Field::new(
-        "KEY_GENERATION",
+    pub const COMMIT_TABLE: Field = Field::new(
+        "TABLE",
+        1,
+        1,
+        "Write 1: VPORT's shadow table becomes its active table and the old active table \
+         its shadow. With PARAMS in the same write, both change for the same frame.",
+    );
+    pub const STATUS_COMMIT_GENERATION: Field = Field::new(
+        "COMMIT_GENERATION",
         0,
         16,
-        "Counts key commits (wraps); software reads it to confirm a commit landed.",
+        "Counts COMMIT writes that committed something (wraps); software reads it to \
+         confirm a commit landed.",
     );
     pub const RECORD_DROPS_COUNT: Field = Field::new(
         "COUNT",
@@ -332,8 +446,52 @@ pub mod field {
         0,
         32,
         "Key bytes 4n..4n+3, byte 4n in bits 31:24 (the key's hex string reads left to \
-         right across KEY[0], KEY[1], ...). Staged: takes effect on KEY_COMMIT.",
+         right across KEY[0], KEY[1], ...). Staged: takes effect on COMMIT.PARAMS.",
     );
+    pub const MOVE_STATUS_RESULT: Field = Field::new(
+        "RESULT",
+        0,
+        2,
+        "Last MOVE: 0 none since reset, 1 moved, 2 refused (ENTRY not below the VPort's \
+         table size), 3 refused (QUEUE above the VPort's queue limit).",
+    );
+    pub const MOVE_STATUS_COUNT: Field =
+        Field::new("COUNT", 16, 16, "Moves applied since reset (wraps).");
+    pub const MAC_FILTER_LO_ADDR: Field =
+        Field::new("ADDR", 0, 32, "MAC bytes 2..5, byte 2 in bits 31:24.");
+    pub const MAC_FILTER_HI_ADDR: Field =
+        Field::new("ADDR", 0, 16, "MAC bytes 0..1, byte 0 in bits 15:8.");
+    pub const MAC_FILTER_HI_VALID: Field = Field::new(
+        "VALID",
+        16,
+        1,
+        "1: frames whose destination MAC equals ADDR go to VPORT. Clear it before \
+         rewriting the entry's ADDR.",
+    );
+    pub const VPORT_STATE_ENABLE: Field =
+        Field::new("ENABLE", 0, 1, "Active CTRL.ENABLE of the VPort.");
+    pub const VPORT_STATE_SYMMETRIC: Field =
+        Field::new("SYMMETRIC", 1, 1, "Active CTRL.SYMMETRIC of the VPort.");
+    pub const VPORT_STATE_TABLE_SIZE_LOG2: Field = Field::new(
+        "TABLE_SIZE_LOG2",
+        4,
+        4,
+        "Active TABLE_SIZE.LOG2 of the VPort.",
+    );
+    pub const VPORT_STATE_HASH_TYPES: Field = Field::new(
+        "HASH_TYPES",
+        16,
+        9,
+        "Active HASH_TYPES.ENABLED of the VPort.",
+    );
+    pub const VPORT_QUEUES_DEFAULT: Field =
+        Field::new("DEFAULT", 0, 8, "Active DEFAULT_QUEUE of the VPort.");
+    pub const VPORT_QUEUES_PRIMARY: Field =
+        Field::new("PRIMARY", 8, 8, "Active PRIMARY_QUEUE of the VPort.");
+    pub const VPORT_QUEUES_LIMIT: Field =
+        Field::new("LIMIT", 16, 8, "Active QUEUE_LIMIT of the VPort.");
+    /// Bit position of every VPORT field (COMMIT, MOVE use their own; see the map).
+    pub const VPORT_BITS: u8 = 3;
 }
 
 /// The register map of one build of the core.
@@ -348,9 +506,14 @@ impl RegisterMap {
         params.validate()?;
         let queue = Field::new("QUEUE", 0, params.queue_bits(), "Receive queue index.")
             .at_most(u32::from(params.num_queues) - 1);
+        let vport = |lsb| {
+            Field::new("VPORT", lsb, field::VPORT_BITS, "VPort index.")
+                .at_most(u32::from(params.vports) - 1)
+        };
         let hash_types_doc = "Bit n is NDIS hash flag 1 << (n+8): 0 IPV4, 1 TCP_IPV4, \
             2 IPV6, 3 IPV6_EX, 4 TCP_IPV6, 5 TCP_IPV6_EX, 6 UDP_IPV4, 7 UDP_IPV6, 8 UDP_IPV6_EX.";
         let supported = params.supported_hash_types().0 as u32;
+        let last_queue = u32::from(params.num_queues) - 1;
         use Access::*;
         let registers = [
             Register::new("ID", offset::ID, ReadOnly, "Block identifier.")
@@ -368,7 +531,12 @@ impl RegisterMap {
                         | (KEY_BYTES as u32) << 16
                         | (TUPLE_BYTES as u32) << 24,
                 )
-                .field(Field::new("TABLE_ENTRIES_LOG2", 0, 8, "log2 of TABLE entries."))
+                .field(Field::new(
+                    "TABLE_ENTRIES_LOG2",
+                    0,
+                    8,
+                    "log2 of one VPort's TABLE entries (its largest TABLE_SIZE).",
+                ))
                 .field(Field::new("QUEUE_BITS", 8, 8, "Width of every QUEUE field."))
                 .field(Field::new("KEY_BYTES", 16, 8, "Secret key length in bytes."))
                 .field(Field::new("TUPLE_BYTES", 24, 8, "Longest hashed tuple in bytes.")),
@@ -378,17 +546,44 @@ impl RegisterMap {
             Register::new("HASH_CAPS", offset::HASH_CAPS, ReadOnly, "Hash types this build can hash.")
                 .reset(supported)
                 .field(Field::new("SUPPORTED", 0, HASH_TYPE_BITS, hash_types_doc)),
-            Register::new("CTRL", offset::CTRL, ReadWrite, "RSS control.")
-                .field(field::CTRL_ENABLE),
-            Register::new("HASH_TYPES", offset::HASH_TYPES, ReadWrite, "Enabled hash types.")
+            Register::new("VPORT_CAPS", offset::VPORT_CAPS, ReadOnly, "VMMQ capabilities.")
+                .reset(
+                    u32::from(params.vports)
+                        | u32::from(params.mac_filters) << 8
+                        | VPORT_FEATURES << 16,
+                )
+                .field(Field::new("VPORTS", 0, 8, "VPorts (VPort 0 is the default VPort)."))
+                .field(Field::new("MAC_FILTERS", 8, 8, "Destination-MAC filter entries."))
+                .field(Field::new(
+                    "FEATURES",
+                    16,
+                    8,
+                    "Bit 0: symmetric hashing (CTRL.SYMMETRIC); bit 1: shadow tables \
+                     (COMMIT.TABLE); bit 2: single-entry moves (MOVE).",
+                )),
+            Register::new(
+                "QUEUE_LIMIT",
+                offset::QUEUE_LIMIT,
+                ReadWrite,
+                "Highest queue a MOVE may name for the VPort (its queue count - 1). Staged.",
+            )
+            .reset(last_queue)
+            .field(
+                Field::new("LAST", 0, params.queue_bits(), "Highest queue index.")
+                    .at_most(last_queue),
+            ),
+            Register::new("CTRL", offset::CTRL, ReadWrite, "RSS control. Staged.")
+                .field(field::CTRL_ENABLE)
+                .field(field::CTRL_SYMMETRIC),
+            Register::new("HASH_TYPES", offset::HASH_TYPES, ReadWrite, "Enabled hash types. Staged.")
                 .field(Field::new("ENABLED", 0, HASH_TYPE_BITS, hash_types_doc)),
             Register::new(
                 "TABLE_SIZE",
                 offset::TABLE_SIZE,
                 ReadWrite,
-                "Indirection entries in use: the table is indexed by the low LOG2 bits of the hash.",
+                "Indirection entries in use: the table is indexed by the low LOG2 bits of the \
+                 hash. Staged; 0 (one entry) after reset, the initial state of seed 002.",
             )
-            .reset(u32::from(params.table_entries_log2))
             .field(
                 Field::new("LOG2", 0, 4, "log2 of the entries in use; at most CAPS.TABLE_ENTRIES_LOG2.")
                     .at_most(u32::from(params.table_entries_log2)),
@@ -397,20 +592,22 @@ impl RegisterMap {
                 "DEFAULT_QUEUE",
                 offset::DEFAULT_QUEUE,
                 ReadWrite,
-                "Queue for packets with no hash while RSS is enabled (NDIS default processor).",
+                "Queue for packets with no hash while RSS is enabled (NDIS default processor). Staged.",
             )
             .field(queue),
             Register::new(
                 "PRIMARY_QUEUE",
                 offset::PRIMARY_QUEUE,
                 ReadWrite,
-                "Queue for every packet while RSS is disabled (NDIS primary processor).",
+                "Queue for every packet while RSS is disabled (NDIS primary processor). Staged.",
             )
             .field(queue),
-            Register::new("KEY_COMMIT", offset::KEY_COMMIT, WriteTrigger, "Key commit strobe.")
-                .field(field::KEY_COMMIT_COMMIT),
+            Register::new("COMMIT", offset::COMMIT, WriteTrigger, "Applies staged state to a VPort.")
+                .field(field::COMMIT_PARAMS)
+                .field(field::COMMIT_TABLE)
+                .field(vport(8)),
             Register::new("STATUS", offset::STATUS, ReadOnly, "Status.")
-                .field(field::STATUS_KEY_GENERATION),
+                .field(field::STATUS_COMMIT_GENERATION),
             Register::new(
                 "RECORD_DROPS",
                 offset::RECORD_DROPS,
@@ -422,13 +619,62 @@ impl RegisterMap {
                 .array(KEY_WORDS)
                 .field(field::KEY_WORD),
             Register::new(
+                "MOVE",
+                offset::MOVE,
+                WriteTrigger,
+                "Moves one entry of a VPort's active table (RSSv2 SET_INDIRECTION_TABLE_ENTRIES). \
+                 Refused with SLVERR, changing nothing but MOVE_STATUS, when ENTRY is not below \
+                 the VPort's active table size or QUEUE is above its active queue limit.",
+            )
+            .field(
+                Field::new("ENTRY", 0, 10, "Entry of the VPort's table.")
+                    .at_most(params.table_entries() - 1),
+            )
+            .field(Field::new("QUEUE", 12, 8, "Target queue.").at_most(last_queue))
+            .field(vport(24)),
+            Register::new("MOVE_STATUS", offset::MOVE_STATUS, ReadOnly, "Result of the last MOVE.")
+                .field(field::MOVE_STATUS_RESULT)
+                .field(field::MOVE_STATUS_COUNT),
+            Register::new(
+                "MAC_FILTER_LO",
+                offset::MAC_FILTER_LO,
+                ReadWrite,
+                "Destination-MAC filter entry n, low part.",
+            )
+            .array(u32::from(params.mac_filters))
+            .field(field::MAC_FILTER_LO_ADDR),
+            Register::new(
+                "MAC_FILTER_HI",
+                offset::MAC_FILTER_HI,
+                ReadWrite,
+                "Destination-MAC filter entry n, high part, valid bit and VPort. A frame goes to \
+                 the VPort of the lowest valid entry matching its destination MAC, else to VPort 0.",
+            )
+            .array(u32::from(params.mac_filters))
+            .field(field::MAC_FILTER_HI_ADDR)
+            .field(field::MAC_FILTER_HI_VALID)
+            .field(vport(24)),
+            Register::new("VPORT_STATE", offset::VPORT_STATE, ReadOnly, "Active RSS state of VPort n.")
+                .array(u32::from(params.vports))
+                .field(field::VPORT_STATE_ENABLE)
+                .field(field::VPORT_STATE_SYMMETRIC)
+                .field(field::VPORT_STATE_TABLE_SIZE_LOG2)
+                .field(field::VPORT_STATE_HASH_TYPES),
+            Register::new("VPORT_QUEUES", offset::VPORT_QUEUES, ReadOnly, "Active queues of VPort n.")
+                .array(u32::from(params.vports))
+                .reset(last_queue << 16)
+                .field(field::VPORT_QUEUES_DEFAULT)
+                .field(field::VPORT_QUEUES_PRIMARY)
+                .field(field::VPORT_QUEUES_LIMIT),
+            Register::new(
                 "TABLE",
                 offset::TABLE,
                 ReadWrite,
-                "Indirection table: entry n steers hashes whose low bits equal n. Kept across rst \
-                 (block RAM); zero after configuration.",
+                "Shadow indirection tables: element v * 2^CAPS.TABLE_ENTRIES_LOG2 + n is entry n of \
+                 VPort v's shadow table, swapped in by COMMIT.TABLE. Kept across rst (block RAM); \
+                 zero after configuration.",
             )
-            .array(params.table_entries())
+            .array(params.pool_entries())
             .field(queue),
         ];
         Ok(RegisterMap { params, registers })
@@ -459,6 +705,9 @@ impl RegisterMap {
     }
 }
 
+/// `VPORT_CAPS.FEATURES` of every build: symmetric hashing, shadow tables, moves.
+pub const VPORT_FEATURES: u32 = 0b111;
+
 #[cfg(test)]
 mod tests {
     extern crate std;
@@ -469,6 +718,8 @@ mod tests {
         let map = RegisterMap::new(Params {
             table_entries_log2: MAX_TABLE_ENTRIES_LOG2,
             num_queues: 256,
+            vports: 1,
+            mac_filters: MAX_MAC_FILTERS,
         })
         .unwrap();
         let mut spans: std::vec::Vec<(u32, u32)> = map
@@ -511,8 +762,8 @@ mod tests {
     fn queue_bits_cover_the_queue_count() {
         let bits = |n| {
             Params {
-                table_entries_log2: 7,
                 num_queues: n,
+                ..Params::default()
             }
             .queue_bits()
         };
@@ -527,8 +778,8 @@ mod tests {
     #[test]
     fn field_limits_reject_out_of_range_values() {
         let map = RegisterMap::new(Params {
-            table_entries_log2: 7,
             num_queues: 48,
+            ..Params::default()
         })
         .unwrap();
         let queue = map.register(index::DEFAULT_QUEUE);
@@ -541,8 +792,12 @@ mod tests {
             map.decode(offset::TABLE + 4 * 127),
             Some((index::TABLE, 127))
         );
-        assert_eq!(map.decode(offset::TABLE + 4 * 128), None);
-        assert_eq!(map.decode(0x014), None);
+        assert_eq!(
+            map.decode(offset::TABLE + 4 * 511),
+            Some((index::TABLE, 511))
+        );
+        assert_eq!(map.decode(offset::TABLE + 4 * 512), None);
+        assert_eq!(map.decode(0x01c), None);
         assert_eq!(map.decode(1 << ADDR_BITS), None);
     }
 }

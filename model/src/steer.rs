@@ -11,7 +11,11 @@ use crate::tuple::Tuple;
 /// The configuration the datapath acts on (the *active* key, not the staged one).
 #[derive(Debug, Clone, Copy)]
 pub struct SteerConfig<'a> {
+    /// The VPort this state belongs to (carried into the record).
+    pub vport: u8,
     pub enabled: bool,
+    /// Fold source and destination together before hashing ([`Tuple::symmetric`]).
+    pub symmetric: bool,
     pub hash_types: HashTypes,
     /// Entries in use = `1 << table_size_log2`; the hash's low bits index them.
     pub table_size_log2: u8,
@@ -29,6 +33,8 @@ pub struct Record {
     /// The hash type used, `None` for "no hash".
     pub hash_type: Option<HashType>,
     pub queue: u16,
+    /// The VPort the frame was steered on.
+    pub vport: u8,
 }
 
 impl Record {
@@ -61,6 +67,7 @@ pub fn steer(config: &SteerConfig<'_>, tuple: &Tuple) -> Record {
             hash: 0,
             hash_type: None,
             queue: config.primary_queue,
+            vport: config.vport,
         };
     }
     let selected = tuple.candidate.and_then(|c| c.select(config.hash_types));
@@ -69,7 +76,15 @@ pub fn steer(config: &SteerConfig<'_>, tuple: &Tuple) -> Record {
             hash: 0,
             hash_type: None,
             queue: config.default_queue,
+            vport: config.vport,
         };
+    };
+    let folded;
+    let tuple = if config.symmetric {
+        folded = tuple.symmetric(hash_type);
+        &folded
+    } else {
+        tuple
     };
     let hash = config
         .hasher
@@ -84,6 +99,7 @@ pub fn steer(config: &SteerConfig<'_>, tuple: &Tuple) -> Record {
         hash,
         hash_type: Some(hash_type),
         queue,
+        vport: config.vport,
     }
 }
 
@@ -99,7 +115,9 @@ mod tests {
         let hasher = ToeplitzTable::new(&MS_DEFAULT_KEY).unwrap();
         let table: [u16; 128] = core::array::from_fn(|i| (i % 7) as u16);
         let mut config = SteerConfig {
+            vport: 2,
             enabled: false,
+            symmetric: false,
             hash_types: HashTypes::ALL,
             table_size_log2: 7,
             default_queue: 9,
@@ -117,7 +135,8 @@ mod tests {
             Record {
                 hash: 0,
                 hash_type: None,
-                queue: 5
+                queue: 5,
+                vport: 2
             }
         );
         config.enabled = true;
@@ -132,11 +151,54 @@ mod tests {
             Record {
                 hash: 0,
                 hash_type: None,
-                queue: 9
+                queue: 9,
+                vport: 2
             }
         );
         config.hash_types = HashTypes::NONE.with(HashType::Ipv4);
         assert_eq!(steer(&config, &tuple).hash, 0x323e8fc2);
+    }
+
+    #[test]
+    fn symmetric_hashing_gives_both_directions_the_same_hash_and_queue() {
+        use core::net::Ipv6Addr;
+        let hasher = ToeplitzTable::new(&MS_DEFAULT_KEY).unwrap();
+        let table: [u16; 128] = core::array::from_fn(|i| i as u16);
+        let mut config = SteerConfig {
+            vport: 0,
+            enabled: true,
+            symmetric: true,
+            hash_types: HashTypes::ALL,
+            table_size_log2: 7,
+            default_queue: 0,
+            primary_queue: 0,
+            hasher: &hasher,
+            table: &table,
+        };
+        let (a4, b4) = (Ipv4Addr::new(10, 1, 2, 3), Ipv4Addr::new(192, 168, 7, 9));
+        let (a6, b6) = (
+            Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 1),
+            Ipv6Addr::new(0xfe80, 0, 0, 0, 0x1234, 0, 0, 0x99),
+        );
+        let pairs = [
+            (
+                Tuple::v4(a4, b4, Some((1000, 80, Transport::Tcp))),
+                Tuple::v4(b4, a4, Some((80, 1000, Transport::Tcp))),
+            ),
+            (Tuple::v4(a4, b4, None), Tuple::v4(b4, a4, None)),
+            (
+                Tuple::v6(a6, b6, Some((5353, 53, Transport::Udp))),
+                Tuple::v6(b6, a6, Some((53, 5353, Transport::Udp))),
+            ),
+        ];
+        for (forward, reverse) in pairs {
+            let (f, r) = (steer(&config, &forward), steer(&config, &reverse));
+            assert_eq!(f, r);
+            assert_ne!(f.hash, 0);
+            config.symmetric = false;
+            assert_ne!(steer(&config, &forward).hash, steer(&config, &reverse).hash);
+            config.symmetric = true;
+        }
     }
 
     #[test]
@@ -146,6 +208,7 @@ mod tests {
                 hash: 1,
                 hash_type: Some(t),
                 queue: 0,
+                vport: 0,
             };
             assert_eq!(Record::hash_type_from_bits(r.hash_type_bits()), Ok(Some(t)));
         }

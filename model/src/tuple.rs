@@ -110,6 +110,30 @@ impl Tuple {
         Tuple { bytes, candidate }
     }
 
+    /// The tuple with source and destination folded for symmetric hashing under hash
+    /// type `t`: the source field becomes `source | destination` and the destination
+    /// field `source ^ destination`, for the addresses and for the ports (Linux's
+    /// `ethtool -X … xfrm symmetric-or-xor`). Both are commutative, so both directions
+    /// of a flow give the same input; unlike XOR alone, the OR half keeps the input
+    /// from collapsing to zero for flows between equal fields. Bytes past the hashed
+    /// length are left as they are.
+    pub fn symmetric(&self, t: HashType) -> Tuple {
+        let address = if t.is_ipv4() { 4 } else { 16 };
+        let mut folded = *self;
+        let mut fold = |at: usize, width: usize| {
+            for i in at..at + width {
+                let (s, d) = (self.bytes[i], self.bytes[i + width]);
+                folded.bytes[i] = s | d;
+                folded.bytes[i + width] = s ^ d;
+            }
+        };
+        fold(0, address);
+        if t.has_ports() {
+            fold(2 * address, 2);
+        }
+        folded
+    }
+
     /// The bytes hashed under hash type `t`.
     pub fn hash_input(&self, t: HashType) -> &[u8] {
         &self.bytes[..t.input_bytes()]

@@ -422,7 +422,9 @@ fn published_vectors_in_frames_hash_to_published_values() {
         // And through steering, as the core does it.
         let table: Vec<u16> = (0..128).collect();
         let config = SteerConfig {
+            vport: 0,
             enabled: true,
+            symmetric: false,
             hash_types: HashTypes::ALL,
             table_size_log2: 7,
             default_queue: 200,
@@ -1487,7 +1489,9 @@ fn selected_type_steers_as_selected() {
     ] {
         let tuple = parse(&frame, enabled);
         let config = SteerConfig {
+            vport: 0,
             enabled: true,
+            symmetric: false,
             hash_types: enabled,
             table_size_log2: 4,
             default_queue: 0,
