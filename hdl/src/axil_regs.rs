@@ -1,6 +1,7 @@
 //! AXI4-Lite slave holding the register map: scalar registers ([`CsrRw`], [`CsrRo`]
-//! built from `rss_model::regmap`), the staged and active Toeplitz key, and the write
-//! port of the indirection table plus a readback copy of it.
+//! built from `rss_model::regmap`) and the staged key, which together are the staging
+//! set; the VPorts' active state, the MAC filters, `COMMIT` and `MOVE` ([`VportRegs`]);
+//! and the write port of the table pool plus a readback copy of it.
 //!
 //! Writes complete in one clock once `awvalid` and `wvalid` are both high; reads take
 //! three clocks (address, table RAM read, data). Any fault answers SLVERR and changes
@@ -13,6 +14,9 @@ use crate::csr::{WORD_ADDR_BITS, expect_access, single_field, word};
 use crate::csr_ro::CsrRo;
 use crate::csr_rw::CsrRw;
 use crate::toeplitz_pipe::KEY_BITS;
+use crate::vport_regs::{
+    ACTIVE_BITS, FILTERS_BITS, KEYS_BITS, POOL_ADDRESS_BITS, SLOT_BITS, VportRegs, slot,
+};
 
 /// Width of a queue index in the RTL (the map may use fewer bits; see `CAPS.QUEUE_BITS`).
 pub const QUEUE_BITS: usize = rss_model::record::QUEUE_FIELD_BITS as usize;
@@ -60,18 +64,12 @@ pub struct AxilRegs<const TABLE_LOG2: usize> {
     pub s_axil_rvalid: Signal<Out, Bit>,
     /// Read data ready.
     pub s_axil_rready: Signal<In, Bit>,
-    /// `CTRL.ENABLE`.
-    pub enable: Signal<Out, Bit>,
-    /// `HASH_TYPES.ENABLED`.
-    pub hash_types: Signal<Out, Bits<9>>,
-    /// `TABLE_SIZE.LOG2`.
-    pub table_size_log2: Signal<Out, Bits<4>>,
-    /// `DEFAULT_QUEUE.QUEUE`.
-    pub default_queue: Signal<Out, Bits<QUEUE_BITS>>,
-    /// `PRIMARY_QUEUE.QUEUE`.
-    pub primary_queue: Signal<Out, Bits<QUEUE_BITS>>,
-    /// Active key, key byte 0 in bits 319:312; changes only on a commit.
-    pub key: Signal<Out, Bits<KEY_BITS>>,
+    /// Every VPort's active state ([`slot`] layout, VPort v in slot v).
+    pub active: Signal<Out, Bits<ACTIVE_BITS>>,
+    /// Every VPort's active key, key byte 0 in the top bits of each 320-bit slice.
+    pub keys: Signal<Out, Bits<KEYS_BITS>>,
+    /// The MAC filter entries.
+    pub filters: Signal<Out, Bits<FILTERS_BITS>>,
     /// Hold off register writes (the write channel waits): the datapath is reading the
     /// active key over several clocks and a commit now would split a hash.
     pub write_hold: Signal<In, Bit>,
@@ -79,11 +77,22 @@ pub struct AxilRegs<const TABLE_LOG2: usize> {
     pub record_drops: Signal<In, Bits<32>>,
     /// Indirection table write enable.
     pub table_write_enable: Signal<Out, Bit>,
-    /// Indirection table write index.
-    pub table_write_index: Signal<Out, Bits<TABLE_LOG2>>,
+    /// Table pool write address: bank, then `TABLE` element.
+    pub table_write_index: Signal<Out, Bits<POOL_ADDRESS_BITS>>,
     /// Indirection table write data (queue).
     pub table_write_queue: Signal<Out, Bits<QUEUE_BITS>>,
     ctrl: CsrRw,
+    queue_limit: CsrRw,
+    vport_caps: CsrRo,
+    vports: VportRegs<TABLE_LOG2>,
+    cooldown: DFF<Bits<5>>,
+    table_log2: Constant<Bits<4>>,
+    write_vport: Signal<Local, Bits<3>>,
+    write_element_vport: Signal<Local, Bits<WORD_ADDR_BITS>>,
+    read_element_vport: Signal<Local, Bits<WORD_ADDR_BITS>>,
+    read_vport: Signal<Local, Bits<3>>,
+    write_bank: Signal<Local, Bit>,
+    read_bank: Signal<Local, Bit>,
     hash_types_reg: CsrRw,
     table_size: CsrRw,
     default_queue_reg: CsrRw,
@@ -95,23 +104,22 @@ pub struct AxilRegs<const TABLE_LOG2: usize> {
     hash_caps: CsrRo,
     status: CsrRo,
     record_drops_reg: CsrRo,
-    table_readback: RAM<Bits<QUEUE_BITS>, TABLE_LOG2>,
+    table_readback: RAM<Bits<QUEUE_BITS>, POOL_ADDRESS_BITS>,
     slverr: Constant<Bits<2>>,
     id_value: Constant<Bits<32>>,
     version_value: Constant<Bits<32>>,
     caps_value: Constant<Bits<32>>,
     queue_caps_value: Constant<Bits<32>>,
     hash_caps_value: Constant<Bits<32>>,
+    vport_caps_value: Constant<Bits<32>>,
     key_base: Constant<Bits<WORD_ADDR_BITS>>,
     key_words: Constant<Bits<WORD_ADDR_BITS>>,
-    key_commit_address: Constant<Bits<WORD_ADDR_BITS>>,
     table_base: Constant<Bits<WORD_ADDR_BITS>>,
     table_entries: Constant<Bits<WORD_ADDR_BITS>>,
     queue_writable: Constant<Bits<32>>,
     queue_max: Constant<Bits<32>>,
     word_ones: Constant<Bits<KEY_BITS>>,
     key_staged: DFF<Bits<KEY_BITS>>,
-    key_active: DFF<Bits<KEY_BITS>>,
     key_generation: DFF<Bits<16>>,
     bvalid: DFF<Bit>,
     bresp: DFF<Bits<2>>,
@@ -130,8 +138,6 @@ pub struct AxilRegs<const TABLE_LOG2: usize> {
     key_read_shift: Signal<Local, Bits<9>>,
     key_old_word: Signal<Local, Bits<32>>,
     key_new_word: Signal<Local, Bits<32>>,
-    commit_hit: Signal<Local, Bit>,
-    commit_value: Signal<Local, Bits<32>>,
     table_write_hit: Signal<Local, Bit>,
     table_read_hit: Signal<Local, Bit>,
     table_write_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
@@ -159,7 +165,7 @@ fn array_register(map: &RegisterMap, i: usize) -> &Register {
 }
 
 impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
-    /// Builds the block for `map`, whose table size must be `1 << TABLE_LOG2`.
+    /// Builds the block for `map`, whose per-VPort table size must be `1 << TABLE_LOG2`.
     pub fn new(map: &RegisterMap) -> Self {
         assert_eq!(
             usize::from(map.params.table_entries_log2),
@@ -173,12 +179,11 @@ impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
         let key = array_register(map, index::KEY);
         let table = array_register(map, index::TABLE);
         let (queue_writable, queue_max) = single_field(table);
-        let commit = map.register(index::KEY_COMMIT);
-        expect_access(commit, Access::WriteTrigger);
+        assert_eq!(field::CTRL_ENABLE.lsb as usize, slot::ENABLE, "CTRL layout");
         assert_eq!(
-            commit.fields(),
-            [field::KEY_COMMIT_COMMIT],
-            "KEY_COMMIT shape"
+            field::CTRL_SYMMETRIC.lsb as usize,
+            slot::SYMMETRIC,
+            "CTRL layout"
         );
         assert_eq!(key.count as usize * 32, KEY_BITS, "key size");
         let ro_value = |i: usize| constant(map.register(i).reset);
@@ -204,16 +209,24 @@ impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
             s_axil_rresp: Default::default(),
             s_axil_rvalid: Default::default(),
             s_axil_rready: Default::default(),
-            enable: Default::default(),
-            hash_types: Default::default(),
-            table_size_log2: Default::default(),
-            default_queue: Default::default(),
-            primary_queue: Default::default(),
-            key: Default::default(),
+            active: Default::default(),
+            keys: Default::default(),
+            filters: Default::default(),
             table_write_enable: Default::default(),
             table_write_index: Default::default(),
             table_write_queue: Default::default(),
             ctrl: CsrRw::new(map.register(index::CTRL)),
+            queue_limit: CsrRw::new(map.register(index::QUEUE_LIMIT)),
+            vport_caps: CsrRo::new(map.register(index::VPORT_CAPS)),
+            vports: VportRegs::new(map),
+            cooldown: Default::default(),
+            table_log2: Constant::new((TABLE_LOG2 as u64).to_bits()),
+            write_vport: Default::default(),
+            write_element_vport: Default::default(),
+            read_element_vport: Default::default(),
+            read_vport: Default::default(),
+            write_bank: Default::default(),
+            read_bank: Default::default(),
             hash_types_reg: CsrRw::new(map.register(index::HASH_TYPES)),
             table_size: CsrRw::new(map.register(index::TABLE_SIZE)),
             default_queue_reg: CsrRw::new(map.register(index::DEFAULT_QUEUE)),
@@ -227,7 +240,7 @@ impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
             record_drops_reg: CsrRo::new(map.register(index::RECORD_DROPS)),
             // Zero after configuration, like the model; rst does not clear block RAM.
             table_readback: RAM::new(
-                (0..1u64 << TABLE_LOG2)
+                (0..1u64 << POOL_ADDRESS_BITS)
                     .map(|i| (i.to_bits(), 0.into()))
                     .collect(),
             ),
@@ -237,16 +250,15 @@ impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
             caps_value: ro_value(index::CAPS),
             queue_caps_value: ro_value(index::QUEUE_CAPS),
             hash_caps_value: ro_value(index::HASH_CAPS),
+            vport_caps_value: ro_value(index::VPORT_CAPS),
             key_base: word_constant(word(key.offset)),
             key_words: word_constant(u64::from(key.count)),
-            key_commit_address: word_constant(word(commit.offset)),
             table_base: word_constant(word(table.offset)),
             table_entries: word_constant(u64::from(table.count)),
             queue_writable: Constant::new(queue_writable.to_bits()),
             queue_max: Constant::new(queue_max.to_bits()),
             word_ones: Constant::new(0xffff_ffffu64.to_bits()),
             key_staged: Default::default(),
-            key_active: Default::default(),
             key_generation: Default::default(),
             bvalid: Default::default(),
             bresp: Default::default(),
@@ -265,8 +277,6 @@ impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
             key_read_shift: Default::default(),
             key_old_word: Default::default(),
             key_new_word: Default::default(),
-            commit_hit: Default::default(),
-            commit_value: Default::default(),
             table_write_hit: Default::default(),
             table_read_hit: Default::default(),
             table_write_offset: Default::default(),
@@ -288,8 +298,8 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
             self,
             clock,
             key_staged,
-            key_active,
             key_generation,
+            cooldown,
             bvalid,
             bresp,
             read_state,
@@ -301,6 +311,8 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
             self,
             clock,
             ctrl,
+            queue_limit,
+            vports,
             hash_types_reg,
             table_size,
             default_queue_reg,
@@ -317,10 +329,19 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
                 self.write_mask.next = self.write_mask.val() | (0xff_u64 << (8 * b));
             }
         }
+        // After a table commit, writes wait until every frame that may still read the
+        // old active table (now the shadow) has read it.
         self.write_fire.next = self.s_axil_awvalid.val()
             & self.s_axil_wvalid.val()
             & !self.bvalid.q.val()
-            & !self.write_hold.val();
+            & !self.write_hold.val()
+            & !self.cooldown.q.val().any();
+        if self.cooldown.q.val().any() {
+            self.cooldown.d.next = self.cooldown.q.val() - 1_u64;
+        }
+        if self.vports.table_committed.val() {
+            self.cooldown.d.next = 31_u64.into();
+        }
         self.s_axil_awready.next = self.write_fire.val();
         self.s_axil_wready.next = self.write_fire.val();
 
@@ -330,6 +351,27 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
         self.ctrl.write_strobe.next = self.write_fire.val();
         self.ctrl.read_address.next = self.read_address.q.val();
         self.ctrl.reset.next = self.reset.val();
+        self.queue_limit.write_address.next = self.write_address.val();
+        self.queue_limit.write_data.next = self.s_axil_wdata.val();
+        self.queue_limit.write_mask.next = self.write_mask.val();
+        self.queue_limit.write_strobe.next = self.write_fire.val();
+        self.queue_limit.read_address.next = self.read_address.q.val();
+        self.queue_limit.reset.next = self.reset.val();
+        self.vports.reset.next = self.reset.val();
+        self.vports.write_address.next = self.write_address.val();
+        self.vports.write_data.next = self.s_axil_wdata.val();
+        self.vports.write_mask.next = self.write_mask.val();
+        self.vports.write_strobe.next = self.write_fire.val();
+        self.vports.read_address.next = self.read_address.q.val();
+        self.vports.staged_key.next = self.key_staged.q.val();
+        self.vports.staged.next = bit_cast::<SLOT_BITS, 2>(self.ctrl.value.val().get_bits::<2>(0))
+            | (bit_cast::<SLOT_BITS, 4>(self.table_size.value.val().get_bits::<4>(0)) << 4_u64)
+            | (bit_cast::<SLOT_BITS, 9>(self.hash_types_reg.value.val().get_bits::<9>(0)) << 8_u64)
+            | (bit_cast::<SLOT_BITS, 8>(self.default_queue_reg.value.val().get_bits::<8>(0))
+                << 24_u64)
+            | (bit_cast::<SLOT_BITS, 8>(self.primary_queue_reg.value.val().get_bits::<8>(0))
+                << 32_u64)
+            | (bit_cast::<SLOT_BITS, 8>(self.queue_limit.value.val().get_bits::<8>(0)) << 40_u64);
         self.hash_types_reg.write_address.next = self.write_address.val();
         self.hash_types_reg.write_data.next = self.s_axil_wdata.val();
         self.hash_types_reg.write_mask.next = self.write_mask.val();
@@ -370,6 +412,9 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
         self.hash_caps.write_address.next = self.write_address.val();
         self.hash_caps.read_address.next = self.read_address.q.val();
         self.hash_caps.value.next = self.hash_caps_value.val();
+        self.vport_caps.write_address.next = self.write_address.val();
+        self.vport_caps.read_address.next = self.read_address.q.val();
+        self.vport_caps.value.next = self.vport_caps_value.val();
         self.status.write_address.next = self.write_address.val();
         self.status.read_address.next = self.read_address.q.val();
         self.status.value.next = bit_cast::<32, 16>(self.key_generation.q.val());
@@ -399,15 +444,7 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
                 | (bit_cast::<KEY_BITS, 32>(self.key_new_word.val()) << self.key_write_shift.val());
         }
 
-        // KEY_COMMIT: COMMIT is the only bit a write may set.
-        self.commit_hit.next = self.write_address.val() == self.key_commit_address.val();
-        self.commit_value.next = self.s_axil_wdata.val() & self.write_mask.val();
-        if self.write_fire.val()
-            & self.commit_hit.val()
-            & !(self.commit_value.val() >> 1_u64).any()
-            & self.commit_value.val().get_bit(0)
-        {
-            self.key_active.d.next = self.key_staged.q.val();
+        if self.vports.committed.val() {
             self.key_generation.d.next = self.key_generation.q.val() + 1;
         }
 
@@ -420,32 +457,52 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
                 | (self.s_axil_wstrb.val().get_bit(0)
                     & ((self.s_axil_wdata.val() & self.queue_writable.val())
                         > self.queue_max.val()));
+        // The element's VPort decides the bank: TABLE writes go to its shadow table.
+        self.write_element_vport.next = self.table_write_offset.val() >> self.table_log2.val();
+        self.write_vport.next = self.write_element_vport.val().get_bits::<3>(0);
+        self.write_bank.next = false;
+        for v in 0..crate::vport_regs::VPORTS {
+            if self.write_vport.val() == v.to_bits() {
+                self.write_bank.next = self.vports.active.val().get_bit(48 * v + 2);
+            }
+        }
         self.table_write_enable.next = self.write_fire.val()
             & self.table_write_hit.val()
             & !self.table_fault.val()
             & self.s_axil_wstrb.val().get_bit(0);
-        self.table_write_index.next = self.table_write_offset.val().get_bits::<TABLE_LOG2>(0);
+        self.table_write_index.next =
+            bit_cast::<POOL_ADDRESS_BITS, 10>(self.table_write_offset.val().get_bits::<10>(0))
+                .replace_bit(10, !self.write_bank.val());
         self.table_write_queue.next = self.s_axil_wdata.val().get_bits::<QUEUE_BITS>(0);
+        if self.vports.move_write.val() {
+            self.table_write_enable.next = true;
+            self.table_write_index.next = self.vports.move_address.val();
+            self.table_write_queue.next = self.vports.move_queue.val();
+        }
         self.table_readback.write_enable.next = self.table_write_enable.val();
         self.table_readback.write_address.next = self.table_write_index.val();
         self.table_readback.write_data.next = self.table_write_queue.val();
 
         // Write response.
         self.write_hit.next = self.ctrl.write_hit.val()
+            | self.queue_limit.write_hit.val()
+            | self.vports.write_hit.val()
+            | self.vport_caps.write_hit.val()
             | self.hash_types_reg.write_hit.val()
             | self.table_size.write_hit.val()
             | self.default_queue_reg.write_hit.val()
             | self.primary_queue_reg.write_hit.val()
             | self.key_write_hit.val()
-            | self.commit_hit.val()
             | self.table_write_hit.val();
         self.write_fault.next = !self.write_hit.val()
             | self.ctrl.write_fault.val()
+            | self.queue_limit.write_fault.val()
+            | self.vports.write_fault.val()
+            | self.vport_caps.write_hit.val()
             | self.hash_types_reg.write_fault.val()
             | self.table_size.write_fault.val()
             | self.default_queue_reg.write_fault.val()
             | self.primary_queue_reg.write_fault.val()
-            | (self.commit_hit.val() & (self.commit_value.val() >> 1_u64).any())
             | (self.table_write_hit.val() & self.table_fault.val());
         if self.bvalid.q.val() & self.s_axil_bready.val() {
             self.bvalid.d.next = false;
@@ -468,11 +525,24 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
         self.read_request.next = self.s_axil_araddr.val().get_bits::<WORD_ADDR_BITS>(2);
         self.read_request_offset.next = self.read_request.val() - self.table_base.val();
         self.table_read_offset.next = self.read_address.q.val() - self.table_base.val();
+        self.read_element_vport.next = self.table_read_offset.val() >> self.table_log2.val();
+        if self.read_fire.val() {
+            self.read_element_vport.next = self.read_request_offset.val() >> self.table_log2.val();
+        }
+        self.read_vport.next = self.read_element_vport.val().get_bits::<3>(0);
+        self.read_bank.next = false;
+        for v in 0..crate::vport_regs::VPORTS {
+            if self.read_vport.val() == v.to_bits() {
+                self.read_bank.next = self.vports.active.val().get_bit(48 * v + 2);
+            }
+        }
         self.table_readback.read_address.next =
-            self.table_read_offset.val().get_bits::<TABLE_LOG2>(0);
+            bit_cast::<POOL_ADDRESS_BITS, 10>(self.table_read_offset.val().get_bits::<10>(0))
+                .replace_bit(10, !self.read_bank.val());
         if self.read_fire.val() {
             self.table_readback.read_address.next =
-                self.read_request_offset.val().get_bits::<TABLE_LOG2>(0);
+                bit_cast::<POOL_ADDRESS_BITS, 10>(self.read_request_offset.val().get_bits::<10>(0))
+                    .replace_bit(10, !self.read_bank.val());
         }
         self.table_read_hit.next = (self.read_address.q.val() >= self.table_base.val())
             & (self.table_read_offset.val() < self.table_entries.val());
@@ -485,6 +555,9 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
                     << 5_u64);
         }
         self.read_bus.next = self.ctrl.read_data.val()
+            | self.queue_limit.read_data.val()
+            | self.vports.read_data.val()
+            | self.vport_caps.read_data.val()
             | self.hash_types_reg.read_data.val()
             | self.table_size.read_data.val()
             | self.default_queue_reg.read_data.val()
@@ -509,6 +582,9 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
                 | bit_cast::<32, QUEUE_BITS>(self.table_readback.read_data.val());
         }
         self.read_hit.next = self.ctrl.read_hit.val()
+            | self.queue_limit.read_hit.val()
+            | self.vports.read_hit.val()
+            | self.vport_caps.read_hit.val()
             | self.hash_types_reg.read_hit.val()
             | self.table_size.read_hit.val()
             | self.default_queue_reg.read_hit.val()
@@ -521,7 +597,6 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
             | self.status.read_hit.val()
             | self.record_drops_reg.read_hit.val()
             | self.key_read_hit.val()
-            | (self.read_address.q.val() == self.key_commit_address.val())
             | self.table_read_hit.val();
         if self.read_fire.val() {
             self.read_address.d.next = self.read_request.val();
@@ -544,18 +619,15 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
 
         if self.reset.val() {
             self.key_staged.d.next = 0.into();
-            self.key_active.d.next = 0.into();
+            self.cooldown.d.next = 0.into();
             self.key_generation.d.next = 0.into();
             self.bvalid.d.next = false;
             self.read_state.d.next = 0.into();
         }
 
-        self.enable.next = self.ctrl.value.val().get_bit(0);
-        self.hash_types.next = self.hash_types_reg.value.val().get_bits::<9>(0);
-        self.table_size_log2.next = self.table_size.value.val().get_bits::<4>(0);
-        self.default_queue.next = self.default_queue_reg.value.val().get_bits::<QUEUE_BITS>(0);
-        self.primary_queue.next = self.primary_queue_reg.value.val().get_bits::<QUEUE_BITS>(0);
-        self.key.next = self.key_active.q.val();
+        self.active.next = self.vports.active.val();
+        self.keys.next = self.vports.keys.val();
+        self.filters.next = self.vports.filters.val();
     }
 }
 

@@ -314,7 +314,7 @@ mod tests {
                 "    input wire [{}:0] s_axis_tdata,\n",
                 data_bits - 1
             )));
-            assert!(v.contains("    output reg [15:0] m_axis_rss_length\n);"));
+            assert!(v.contains("    output reg [2:0] m_axis_rss_vport\n);"));
             for f in &rss_model::record::RECORD_FIELDS {
                 assert!(v.contains(&record_port("m_axis_rss_", f)), "{}", f.name);
             }

@@ -16,7 +16,7 @@ use rust_hdl::prelude::*;
 use crate::toeplitz_pipe::{KEY_BITS, TUPLE_BITS};
 
 /// Bits of side-band data carried with a job.
-pub const TAG_BITS: usize = 32;
+pub const TAG_BITS: usize = 64;
 const SLICE_BITS: usize = 36;
 
 #[derive(LogicBlock)]
@@ -42,6 +42,8 @@ pub struct HashUnit<
     pub key: Signal<In, Bits<KEY_BITS>>,
     /// A job is under way and will read the key again: keep it as it is.
     pub key_hold: Signal<Out, Bit>,
+    /// Side band of the job under way (it selects the key the job reads).
+    pub job_tag: Signal<Out, Bits<TAG_BITS>>,
     /// A hash is ready (one clock).
     pub out_valid: Signal<Out, Bit>,
     /// The hash.
@@ -92,6 +94,7 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
             in_tag: Default::default(),
             key: Default::default(),
             key_hold: Default::default(),
+            job_tag: Default::default(),
             out_valid: Default::default(),
             out_hash: Default::default(),
             out_tag: Default::default(),
@@ -203,6 +206,7 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
             self.p_valid.d.next = false;
             self.valid_o.d.next = false;
         }
+        self.job_tag.next = self.tag_q.q.val();
         self.out_valid.next = self.valid_o.q.val();
         self.out_hash.next = self.hash_o.q.val();
         self.out_tag.next = self.tag_o.q.val();

@@ -26,6 +26,8 @@ pub mod toeplitz_pipe;
 pub mod tuple_core;
 pub mod tuple_select;
 pub mod type_select;
+pub mod vport_match;
+pub mod vport_regs;
 pub mod word_pick;
 pub mod word_slots;
 

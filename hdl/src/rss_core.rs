@@ -5,7 +5,13 @@
 //! `FrameIngress` → `WordSlots` (L2, L3-aligned words) → `L3Header` → 4 × `ExtStep`
 //! (IPv6 extension headers) → `FieldCapture` (fields, verdict on the last beat) →
 //! `TupleSelect` → `HashUnit` (Toeplitz, `STEPS` clocks per frame) → indirection
-//! table (block RAM) → `RecordFifo`.
+//! table (block RAM) → `RecordFifo`. Beside the parser, `VportMatch` finds each frame's
+//! VPort from its destination MAC.
+//!
+//! VPorts: when a frame's fields are complete, its VPort's active state (hash types,
+//! symmetric switch, table size and bank, queues) is read once and travels with the
+//! job, and the job's VPort selects the key the hash unit reads; so a commit landing
+//! at any clock steers each frame wholly by the old or wholly by the new state.
 //!
 //! Flow control: `s_axis_tready` comes from registers only. A new frame is taken only
 //! while the records held plus the frames in flight fit the FIFO, so a consumer that
@@ -23,11 +29,14 @@ use crate::frame_ingress::{FrameIngress, LENGTH_BITS};
 use crate::hash_unit::{HashUnit, TAG_BITS};
 use crate::l3_header::L3Header;
 use crate::record_fifo::RecordFifo;
+use crate::toeplitz_pipe::KEY_BITS;
 use crate::tuple_select::TupleSelect;
+use crate::vport_match::VportMatch;
+use crate::vport_regs::{POOL_ADDRESS_BITS, SLOT_BITS, VPORTS};
 use crate::word_slots::WordSlots;
 
-/// FIFO entry: hash, type, queue, flags, length.
-pub const RECORD_BITS: usize = 32 + 9 + QUEUE_BITS + 3 + LENGTH_BITS;
+/// FIFO entry: VPort, hash, type, queue, flags, length.
+pub const RECORD_BITS: usize = 3 + 32 + 9 + QUEUE_BITS + 3 + LENGTH_BITS;
 /// Drop counter width.
 pub const DROP_COUNT_BITS: usize = 32;
 
@@ -113,6 +122,8 @@ pub struct RssCore<
     pub m_axis_rss_flags: Signal<Out, Bits<3>>,
     /// Frame length in bytes (saturates at 65 535).
     pub m_axis_rss_length: Signal<Out, Bits<LENGTH_BITS>>,
+    /// VPort the frame was steered on (its destination MAC's filter entry, else 0).
+    pub m_axis_rss_vport: Signal<Out, Bits<3>>,
     regs: AxilRegs<TABLE_LOG2>,
     ingress: FrameIngress<DATA_BITS, KEEP_BITS>,
     slots: WordSlots<DATA_BITS, EXTENDED_BITS, BUNDLE_BITS>,
@@ -124,7 +135,13 @@ pub struct RssCore<
     capture: FieldCapture<DATA_BITS, BUNDLE_BITS>,
     select: TupleSelect,
     hasher: HashUnit<STEPS, CHUNK, KEY_WINDOW, PARTIAL_BITS>,
-    indirection: RAM<Bits<QUEUE_BITS>, TABLE_LOG2>,
+    indirection: RAM<Bits<QUEUE_BITS>, POOL_ADDRESS_BITS>,
+    vport_match: VportMatch,
+    table_log2: Constant<Bits<4>>,
+    frame_state: Signal<Local, Bits<SLOT_BITS>>,
+    job_vport: Signal<Local, Bits<3>>,
+    job_key: Signal<Local, Bits<KEY_BITS>>,
+    table_index: Signal<Local, Bits<POOL_ADDRESS_BITS>>,
     fifo: RecordFifo<RECORD_BITS, FIFO_LOG2, FIFO_COUNT_BITS>,
     in_flight: DFF<Bits<FIFO_COUNT_BITS>>,
     start_ok: DFF<Bit>,
@@ -215,6 +232,7 @@ impl<
             m_axis_rss_queue: Default::default(),
             m_axis_rss_flags: Default::default(),
             m_axis_rss_length: Default::default(),
+            m_axis_rss_vport: Default::default(),
             regs: AxilRegs::new(map),
             ingress: Default::default(),
             slots: Default::default(),
@@ -230,10 +248,16 @@ impl<
             hasher: Default::default(),
             // Zero after configuration, like the model; rst does not clear block RAM.
             indirection: RAM::new(
-                (0..1u64 << TABLE_LOG2)
+                (0..1u64 << POOL_ADDRESS_BITS)
                     .map(|i| (i.to_bits(), 0.into()))
                     .collect(),
             ),
+            vport_match: Default::default(),
+            table_log2: Constant::new((TABLE_LOG2 as u64).to_bits()),
+            frame_state: Default::default(),
+            job_vport: Default::default(),
+            job_key: Default::default(),
+            table_index: Default::default(),
             fifo: Default::default(),
             in_flight: Default::default(),
             start_ok: Default::default(),
@@ -315,6 +339,8 @@ impl<
         self.fifo.clock.next = self.clk.val();
         self.fifo.reset.next = self.rst.val();
         self.indirection.read_clock.next = self.clk.val();
+        self.vport_match.clock.next = self.clk.val();
+        self.vport_match.reset.next = self.rst.val();
         self.indirection.write_clock.next = self.clk.val();
 
         self.regs.s_axil_awaddr.next = self.s_axil_awaddr.val();
@@ -356,6 +382,12 @@ impl<
         self.slots.in_last.next = self.ingress.beat_last.val();
         self.slots.in_length.next = self.ingress.beat_length.val();
         self.l3.beat_in.next = self.slots.beat.val();
+        self.vport_match.in_valid.next = self.ingress.beat_valid.val();
+        self.vport_match.in_first.next = self.ingress.beat_first.val();
+        self.vport_match.in_mac.next = self.ingress.beat_data.val().get_bits::<48>(0);
+        self.vport_match.in_length.next = self.ingress.beat_length.val();
+        self.vport_match.filters.next = self.regs.filters.val();
+        self.vport_match.pop.next = self.capture.result_valid.val();
 
         self.ext1.beat_in.next = self.l3.beat_out.val();
         self.ext1.walk_ready_in.next = self.l3.ready.val();
@@ -432,7 +464,15 @@ impl<
         self.capture.ex_dst_ptr.next = self.ext4.ex_dst_ptr_out.val();
         self.capture.ihl.next = self.ext4.ihl_out.val();
 
-        self.select.enabled.next = self.regs.hash_types.val();
+        // The frame's VPort state, read once for the job.
+        self.frame_state.next = 0.into();
+        for v in 0..VPORTS {
+            if self.vport_match.vport.val() == v.to_bits() {
+                self.frame_state.next = self.regs.active.val().get_bits::<SLOT_BITS>(48 * v);
+            }
+        }
+        self.select.enabled.next = self.frame_state.val().get_bits::<9>(8);
+        self.select.symmetric.next = self.frame_state.val().get_bit(1);
         self.select.ipv4.next = self.capture.ipv4.val();
         self.select.ipv6.next = self.capture.ipv6.val();
         self.select.tcp.next = self.capture.tcp.val();
@@ -443,9 +483,16 @@ impl<
         self.select.ex_dst.next = self.capture.ex_dst_addr.val();
         self.select.ports.next = self.capture.ports.val();
 
-        // Hash. Tag: [8:0] type, [9] malformed, [10] fragment, [26:11] length.
+        // Hash. Tag: [8:0] type, [9] malformed, [10] fragment, [26:11] length,
+        // [29:27] VPort, [30] enable, [31] table bank, [35:32] table size,
+        // [43:36] default queue, [51:44] primary queue.
         self.tag.next = (bit_cast::<TAG_BITS, LENGTH_BITS>(self.capture.length.val()) << 11_u64)
-            | bit_cast::<TAG_BITS, 9>(self.select.selected.val());
+            | bit_cast::<TAG_BITS, 9>(self.select.selected.val())
+            | (bit_cast::<TAG_BITS, 3>(self.vport_match.vport.val()) << 27_u64)
+            | (bit_cast::<TAG_BITS, 1>(self.frame_state.val().get_bits::<1>(0)) << 30_u64)
+            | (bit_cast::<TAG_BITS, 1>(self.frame_state.val().get_bits::<1>(2)) << 31_u64)
+            | (bit_cast::<TAG_BITS, 4>(self.frame_state.val().get_bits::<4>(4)) << 32_u64)
+            | (bit_cast::<TAG_BITS, 16>(self.frame_state.val().get_bits::<16>(24)) << 36_u64);
         self.tag.next = self
             .tag
             .val()
@@ -454,25 +501,44 @@ impl<
         self.hasher.in_valid.next = self.capture.result_valid.val();
         self.hasher.in_tuple.next = self.select.tuple.val();
         self.hasher.in_tag.next = self.tag.val();
-        self.hasher.key.next = self.regs.key.val();
+        // The job under way reads its own VPort's key.
+        self.job_vport.next = self.hasher.job_tag.val().get_bits::<3>(27);
+        self.job_key.next = 0.into();
+        for v in 0..VPORTS {
+            if self.job_vport.val() == v.to_bits() {
+                self.job_key.next = self.regs.keys.val().get_bits::<KEY_BITS>(320 * v);
+            }
+        }
+        self.hasher.key.next = self.job_key.val();
         self.regs.write_hold.next = self.hasher.key_hold.val();
         self.regs.record_drops.next = self.drops.q.val();
         // Only in tap mode can a frame end before the hash unit is free (runts).
         self.hash_dropped.next = self.capture.result_valid.val() & !self.hasher.in_ready.val();
 
         // Steer: the table read lands one clock after the hash.
-        self.size_mask.next = (self.one.val() << self.regs.table_size_log2.val()) - 1_u64;
-        self.indirection.read_address.next = self.hasher.out_hash.val().get_bits::<TABLE_LOG2>(0)
-            & self.size_mask.val().get_bits::<TABLE_LOG2>(0);
+        // Pool address: the job's bank, then VPort * entries + the hash's low bits.
+        self.size_mask.next =
+            (self.one.val() << self.hasher.out_tag.val().get_bits::<4>(32)) - 1_u64;
+        self.table_index.next =
+            (bit_cast::<POOL_ADDRESS_BITS, 3>(self.hasher.out_tag.val().get_bits::<3>(27))
+                << self.table_log2.val())
+                | bit_cast::<POOL_ADDRESS_BITS, TABLE_LOG2>(
+                    self.hasher.out_hash.val().get_bits::<TABLE_LOG2>(0)
+                        & self.size_mask.val().get_bits::<TABLE_LOG2>(0),
+                );
+        self.indirection.read_address.next = self
+            .table_index
+            .val()
+            .replace_bit(10, self.hasher.out_tag.val().get_bit(31));
         self.r_valid.d.next = self.hasher.out_valid.val();
         self.r_hash.d.next = self.hasher.out_hash.val();
         self.r_tag.d.next = self.hasher.out_tag.val();
         self.record_type.next = self.r_tag.q.val().get_bits::<9>(0);
-        if !self.regs.enable.val() {
+        if !self.r_tag.q.val().get_bit(30) {
             self.record_type.next = 0.into();
-            self.record_queue.next = self.regs.primary_queue.val();
+            self.record_queue.next = self.r_tag.q.val().get_bits::<QUEUE_BITS>(44);
         } else if !self.record_type.val().any() {
-            self.record_queue.next = self.regs.default_queue.val();
+            self.record_queue.next = self.r_tag.q.val().get_bits::<QUEUE_BITS>(36);
         } else {
             self.record_queue.next = self.indirection.read_data.val();
         }
@@ -483,11 +549,15 @@ impl<
         self.record_flags.next = bit_cast::<3, 2>(self.r_tag.q.val().get_bits::<2>(9));
         self.record_flags.next = self.record_flags.val().replace_bit(2, self.lost.q.val());
         self.fifo.push.next = self.r_valid.q.val();
-        self.fifo.push_data.next = (bit_cast::<RECORD_BITS, 32>(self.record_hash.val()) << 36_u64)
-            | (bit_cast::<RECORD_BITS, 9>(self.record_type.val()) << 27_u64)
-            | (bit_cast::<RECORD_BITS, QUEUE_BITS>(self.record_queue.val()) << 19_u64)
-            | (bit_cast::<RECORD_BITS, 3>(self.record_flags.val()) << 16_u64)
-            | bit_cast::<RECORD_BITS, LENGTH_BITS>(self.r_tag.q.val().get_bits::<LENGTH_BITS>(11));
+        self.fifo.push_data.next =
+            (bit_cast::<RECORD_BITS, 3>(self.r_tag.q.val().get_bits::<3>(27)) << 68_u64)
+                | (bit_cast::<RECORD_BITS, 32>(self.record_hash.val()) << 36_u64)
+                | (bit_cast::<RECORD_BITS, 9>(self.record_type.val()) << 27_u64)
+                | (bit_cast::<RECORD_BITS, QUEUE_BITS>(self.record_queue.val()) << 19_u64)
+                | (bit_cast::<RECORD_BITS, 3>(self.record_flags.val()) << 16_u64)
+                | bit_cast::<RECORD_BITS, LENGTH_BITS>(
+                    self.r_tag.q.val().get_bits::<LENGTH_BITS>(11),
+                );
         self.pushed.next = self.r_valid.q.val() & !self.fifo.full.val();
         self.dropped.next = (self.r_valid.q.val() & self.fifo.full.val()) | self.hash_dropped.val();
         if self.pushed.val() {
@@ -525,5 +595,6 @@ impl<
         self.m_axis_rss_queue.next = self.fifo.out_data.val().get_bits::<QUEUE_BITS>(19);
         self.m_axis_rss_flags.next = self.fifo.out_data.val().get_bits::<3>(16);
         self.m_axis_rss_length.next = self.fifo.out_data.val().get_bits::<LENGTH_BITS>(0);
+        self.m_axis_rss_vport.next = self.fifo.out_data.val().get_bits::<3>(68);
     }
 }

@@ -6,13 +6,17 @@
 //! hashes → stage 1, hash + indirection RAM read → stage 2, record → output register.
 //! All stages advance together when the record slot is free (`!m_rss_valid ||
 //! m_rss_ready`), which is also `s_tuple_ready`.
+//!
+//! The tuple port carries no MAC: every tuple is steered with VPort 0's state, and the
+//! tuple is hashed as given (a parser in front lays out a symmetric tuple itself).
 
 use rss_model::regmap::RegisterMap;
 use rust_hdl::prelude::*;
 
 use crate::axil_regs::{AxilRegs, QUEUE_BITS};
-use crate::toeplitz_pipe::{TUPLE_BITS, ToeplitzPipe};
+use crate::toeplitz_pipe::{KEY_BITS, TUPLE_BITS, ToeplitzPipe};
 use crate::type_select::TypeSelect;
+use crate::vport_regs::{POOL_ADDRESS_BITS, SLOT_BITS};
 
 #[derive(LogicBlock)]
 pub struct TupleCore<const TABLE_LOG2: usize> {
@@ -88,7 +92,7 @@ pub struct TupleCore<const TABLE_LOG2: usize> {
     regs: AxilRegs<TABLE_LOG2>,
     select: TypeSelect,
     pipe: ToeplitzPipe,
-    indirection: RAM<Bits<QUEUE_BITS>, TABLE_LOG2>,
+    indirection: RAM<Bits<QUEUE_BITS>, POOL_ADDRESS_BITS>,
     out_valid: DFF<Bit>,
     out_hash: DFF<Bits<32>>,
     out_type: DFF<Bits<9>>,
@@ -99,7 +103,8 @@ pub struct TupleCore<const TABLE_LOG2: usize> {
     tag: Signal<Local, Bits<16>>,
     size_mask: Signal<Local, Bits<16>>,
     lookup_hash: Signal<Local, Bits<32>>,
-    lookup_index: Signal<Local, Bits<TABLE_LOG2>>,
+    lookup_index: Signal<Local, Bits<POOL_ADDRESS_BITS>>,
+    vport0: Signal<Local, Bits<SLOT_BITS>>,
     record_type: Signal<Local, Bits<9>>,
 }
 
@@ -143,7 +148,7 @@ impl<const TABLE_LOG2: usize> TupleCore<TABLE_LOG2> {
             select: Default::default(),
             pipe: Default::default(),
             indirection: RAM::new(
-                (0..1u64 << TABLE_LOG2)
+                (0..1u64 << POOL_ADDRESS_BITS)
                     .map(|i| (i.to_bits(), 0.into()))
                     .collect(),
             ),
@@ -159,6 +164,7 @@ impl<const TABLE_LOG2: usize> TupleCore<TABLE_LOG2> {
             lookup_hash: Default::default(),
             lookup_index: Default::default(),
             record_type: Default::default(),
+            vport0: Default::default(),
         }
     }
 }
@@ -205,10 +211,12 @@ impl<const TABLE_LOG2: usize> Logic for TupleCore<TABLE_LOG2> {
         self.s_tuple_ready.next = self.advance.val();
 
         self.select.candidate.next = self.s_tuple_type.val();
-        self.select.enabled.next = self.regs.hash_types.val();
+        // The tuple port has no MAC: every tuple is VPort 0's, hashed as given.
+        self.vport0.next = self.regs.active.val().get_bits::<SLOT_BITS>(0);
+        self.select.enabled.next = self.vport0.val().get_bits::<9>(8);
         self.select.tuple.next = self.s_tuple_data.val();
         self.tag.next = bit_cast::<16, 9>(self.select.selected.val());
-        self.tag.next = self.tag.val().replace_bit(9, self.regs.enable.val()); // bit 9: RSS enabled; 8:0 type; 11:10 flags
+        self.tag.next = self.tag.val().replace_bit(9, self.vport0.val().get_bit(0)); // bit 9: RSS enabled; 8:0 type; 11:10 flags
         self.tag.next = self
             .tag
             .val()
@@ -221,16 +229,19 @@ impl<const TABLE_LOG2: usize> Logic for TupleCore<TABLE_LOG2> {
         self.pipe.in_valid.next = self.s_tuple_valid.val();
         self.pipe.in_tuple.next = self.select.masked_tuple.val();
         self.pipe.in_tag.next = self.tag.val();
-        self.pipe.key.next = self.regs.key.val();
+        self.pipe.key.next = self.regs.keys.val().get_bits::<KEY_BITS>(0);
 
         // The RAM read lands with stage 2: the next hash on advance, else stage 2's own.
         self.lookup_hash.next = self.pipe.out_hash.val();
         if self.advance.val() {
             self.lookup_hash.next = self.pipe.next_hash.val();
         }
-        self.size_mask.next = (self.one.val() << self.regs.table_size_log2.val()) - 1_u64;
-        self.lookup_index.next = self.lookup_hash.val().get_bits::<TABLE_LOG2>(0)
-            & self.size_mask.val().get_bits::<TABLE_LOG2>(0);
+        self.size_mask.next = (self.one.val() << self.vport0.val().get_bits::<4>(4)) - 1_u64;
+        self.lookup_index.next = bit_cast::<POOL_ADDRESS_BITS, TABLE_LOG2>(
+            self.lookup_hash.val().get_bits::<TABLE_LOG2>(0)
+                & self.size_mask.val().get_bits::<TABLE_LOG2>(0),
+        )
+        .replace_bit(10, self.vport0.val().get_bit(2));
         self.indirection.read_address.next = self.lookup_index.val();
 
         self.record_type.next = self.pipe.out_tag.val().get_bits::<9>(0);
@@ -240,11 +251,11 @@ impl<const TABLE_LOG2: usize> Logic for TupleCore<TABLE_LOG2> {
             if !self.pipe.out_tag.val().get_bit(9) {
                 self.out_hash.d.next = 0.into();
                 self.out_type.d.next = 0.into();
-                self.out_queue.d.next = self.regs.primary_queue.val();
+                self.out_queue.d.next = self.vport0.val().get_bits::<QUEUE_BITS>(32);
             } else if !self.record_type.val().any() {
                 self.out_hash.d.next = 0.into();
                 self.out_type.d.next = 0.into();
-                self.out_queue.d.next = self.regs.default_queue.val();
+                self.out_queue.d.next = self.vport0.val().get_bits::<QUEUE_BITS>(24);
             } else {
                 self.out_hash.d.next = self.pipe.out_hash.val();
                 self.out_type.d.next = self.record_type.val();
@@ -259,7 +270,7 @@ impl<const TABLE_LOG2: usize> Logic for TupleCore<TABLE_LOG2> {
         self.m_rss_hash_type.next = self.out_type.q.val();
         self.m_rss_queue.next = self.out_queue.q.val();
         self.m_rss_flags.next = self.out_flags.q.val();
-        self.hash_types_enabled.next = self.regs.hash_types.val();
+        self.hash_types_enabled.next = self.vport0.val().get_bits::<9>(8);
     }
 }
 

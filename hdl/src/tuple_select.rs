@@ -13,8 +13,11 @@ const TYPE_BITS: usize = HASH_TYPE_BITS as usize;
 
 #[derive(LogicBlock)]
 pub struct TupleSelect {
-    /// `HASH_TYPES.ENABLED`.
+    /// `HASH_TYPES.ENABLED` of the frame's VPort.
     pub enabled: Signal<In, Bits<TYPE_BITS>>,
+    /// `CTRL.SYMMETRIC` of the frame's VPort: fold source and destination
+    /// (`rss_model::Tuple::symmetric`).
+    pub symmetric: Signal<In, Bit>,
     /// Well-formed IPv4.
     pub ipv4: Signal<In, Bit>,
     /// Well-formed IPv6.
@@ -53,6 +56,9 @@ pub struct TupleSelect {
     source: Signal<Local, Bits<128>>,
     destination: Signal<Local, Bits<128>>,
     port_pair: Signal<Local, Bits<32>>,
+    folded_source: Signal<Local, Bits<128>>,
+    folded_destination: Signal<Local, Bits<128>>,
+    folded_ports: Signal<Local, Bits<32>>,
 }
 
 impl Default for TupleSelect {
@@ -71,6 +77,7 @@ impl Default for TupleSelect {
             .collect();
         TupleSelect {
             enabled: Default::default(),
+            symmetric: Default::default(),
             ipv4: Default::default(),
             ipv6: Default::default(),
             tcp: Default::default(),
@@ -98,6 +105,9 @@ impl Default for TupleSelect {
             source: Default::default(),
             destination: Default::default(),
             port_pair: Default::default(),
+            folded_source: Default::default(),
+            folded_destination: Default::default(),
+            folded_ports: Default::default(),
         }
     }
 }
@@ -151,18 +161,34 @@ impl Logic for TupleSelect {
         if (self.selected.val() & self.with_ports.val()).any() {
             self.port_pair.next = self.ports.val();
         }
+        self.folded_source.next = self.source.val();
+        self.folded_destination.next = self.destination.val();
+        self.folded_ports.next = self.port_pair.val();
+        if self.symmetric.val() {
+            self.folded_source.next = self.source.val() | self.destination.val();
+            self.folded_destination.next = self.source.val() ^ self.destination.val();
+            self.folded_ports.next = (bit_cast::<32, 16>(
+                self.port_pair.val().get_bits::<16>(16) | self.port_pair.val().get_bits::<16>(0),
+            ) << 16_u64)
+                | bit_cast::<32, 16>(
+                    self.port_pair.val().get_bits::<16>(16)
+                        ^ self.port_pair.val().get_bits::<16>(0),
+                );
+        }
         self.tuple.next = 0.into();
         if self.ipv4.val() & self.selected.val().any() {
-            self.tuple.next = (bit_cast::<TUPLE_BITS, 32>(self.source.val().get_bits::<32>(96))
-                << 256_u64)
-                | (bit_cast::<TUPLE_BITS, 32>(self.destination.val().get_bits::<32>(96))
-                    << 224_u64)
-                | (bit_cast::<TUPLE_BITS, 32>(self.port_pair.val()) << 192_u64);
+            self.tuple.next =
+                (bit_cast::<TUPLE_BITS, 32>(self.folded_source.val().get_bits::<32>(96))
+                    << 256_u64)
+                    | (bit_cast::<TUPLE_BITS, 32>(
+                        self.folded_destination.val().get_bits::<32>(96),
+                    ) << 224_u64)
+                    | (bit_cast::<TUPLE_BITS, 32>(self.folded_ports.val()) << 192_u64);
         }
         if self.ipv6.val() & self.selected.val().any() {
-            self.tuple.next = (bit_cast::<TUPLE_BITS, 128>(self.source.val()) << 160_u64)
-                | (bit_cast::<TUPLE_BITS, 128>(self.destination.val()) << 32_u64)
-                | bit_cast::<TUPLE_BITS, 32>(self.port_pair.val());
+            self.tuple.next = (bit_cast::<TUPLE_BITS, 128>(self.folded_source.val()) << 160_u64)
+                | (bit_cast::<TUPLE_BITS, 128>(self.folded_destination.val()) << 32_u64)
+                | bit_cast::<TUPLE_BITS, 32>(self.folded_ports.val());
         }
     }
 }

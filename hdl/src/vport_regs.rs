@@ -1,0 +1,531 @@
+//! The VPort registers: `COMMIT`, `MOVE` / `MOVE_STATUS`, the MAC filters and the
+//! read-back of every VPort's active state (`VPORT_STATE`, `VPORT_QUEUES`).
+//!
+//! Each VPort's active state is one [`slot`] of `active`; `COMMIT.PARAMS` copies the
+//! staging set into a slot (and the staged key into the VPort's key) in one clock, so
+//! a frame reads either the old or the new state, never a mix. Storage is sized for
+//! [`MAX_VPORTS`] and [`MAX_MAC_FILTERS`]: writes to VPorts or entries the build lacks
+//! fault, so their registers are never written and synthesis keeps them constant.
+
+use rss_model::regmap::{Access, MAX_MAC_FILTERS, MAX_VPORTS, Register, RegisterMap, field, index};
+use rust_hdl::prelude::*;
+
+use crate::csr::{WORD_ADDR_BITS, expect_access, word};
+use crate::toeplitz_pipe::KEY_BITS;
+
+/// Layout of one VPort's active state in `active` (and of the staging set).
+pub mod slot {
+    pub const BITS: usize = 48;
+    pub const ENABLE: usize = 0;
+    pub const SYMMETRIC: usize = 1;
+    /// Bank of the table pool holding the active table.
+    pub const BANK: usize = 2;
+    pub const SIZE: usize = 4;
+    pub const TYPES: usize = 8;
+    pub const DEFAULT: usize = 24;
+    pub const PRIMARY: usize = 32;
+    pub const LIMIT: usize = 40;
+}
+
+/// VPorts the storage is sized for.
+pub const VPORTS: usize = MAX_VPORTS as usize;
+/// Bits of one VPort's state (`slot::BITS`, for type positions).
+pub const SLOT_BITS: usize = slot::BITS;
+/// MAC filter entries the storage is sized for.
+pub const FILTERS: usize = MAX_MAC_FILTERS as usize;
+/// Bits of every VPort's state.
+pub const ACTIVE_BITS: usize = VPORTS * slot::BITS;
+/// Bits of every VPort's key.
+pub const KEYS_BITS: usize = VPORTS * KEY_BITS;
+/// One filter entry for the datapath: MAC bytes in frame order (byte 0 in bits 7:0),
+/// valid at bit 48, VPort at bits 51:49.
+pub const FILTER_BITS: usize = 52;
+/// Every filter entry.
+pub const FILTERS_BITS: usize = FILTERS * FILTER_BITS;
+/// Table pool address: bank, then `TABLE` element (VPort * entries + entry).
+pub const POOL_ADDRESS_BITS: usize = 11;
+
+// `MOVE_STATUS.RESULT` (the model's `regfile::move_result`) and the slot offsets appear
+// as literals in `update`: hdl_gen emits paths as signal names.
+
+#[derive(LogicBlock)]
+pub struct VportRegs<const TABLE_LOG2: usize> {
+    /// Clock.
+    pub clock: Signal<In, Clock>,
+    /// Synchronous reset: every VPort back to the initial state, filters invalid.
+    pub reset: Signal<In, Bit>,
+    /// Word address of the write.
+    pub write_address: Signal<In, Bits<WORD_ADDR_BITS>>,
+    /// Write data.
+    pub write_data: Signal<In, Bits<32>>,
+    /// Byte strobes as a bit mask.
+    pub write_mask: Signal<In, Bits<32>>,
+    /// The write happens this clock.
+    pub write_strobe: Signal<In, Bit>,
+    /// Word address of the read.
+    pub read_address: Signal<In, Bits<WORD_ADDR_BITS>>,
+    /// The write address is one of ours.
+    pub write_hit: Signal<Out, Bit>,
+    /// The write is refused (SLVERR); nothing but `MOVE_STATUS` changes.
+    pub write_fault: Signal<Out, Bit>,
+    /// The read address is one of ours.
+    pub read_hit: Signal<Out, Bit>,
+    /// Read data (0 unless `read_hit`).
+    pub read_data: Signal<Out, Bits<32>>,
+    /// The staging set in [`slot`] layout (bank bit ignored).
+    pub staged: Signal<In, Bits<SLOT_BITS>>,
+    /// The staged key.
+    pub staged_key: Signal<In, Bits<KEY_BITS>>,
+    /// Every VPort's active state, VPort v in slot v.
+    pub active: Signal<Out, Bits<ACTIVE_BITS>>,
+    /// Every VPort's active key, VPort v at bits 320v + 319 .. 320v.
+    pub keys: Signal<Out, Bits<KEYS_BITS>>,
+    /// Every MAC filter entry (see [`FILTER_BITS`]).
+    pub filters: Signal<Out, Bits<FILTERS_BITS>>,
+    /// A commit landed this clock (`STATUS.COMMIT_GENERATION` counts it).
+    pub committed: Signal<Out, Bit>,
+    /// A table commit landed this clock.
+    pub table_committed: Signal<Out, Bit>,
+    /// A move writes the table pool this clock.
+    pub move_write: Signal<Out, Bit>,
+    /// Pool address of the moved entry.
+    pub move_address: Signal<Out, Bits<POOL_ADDRESS_BITS>>,
+    /// Queue of the moved entry.
+    pub move_queue: Signal<Out, Bits<8>>,
+    active_q: DFFWithInit<Bits<ACTIVE_BITS>>,
+    keys_q: DFF<Bits<KEYS_BITS>>,
+    mac_lo: DFF<Bits<{ FILTERS * 32 }>>,
+    mac_hi: DFF<Bits<{ FILTERS * 32 }>>,
+    move_status: DFF<Bits<32>>,
+    reset_state: Constant<Bits<ACTIVE_BITS>>,
+    slot_ones: Constant<Bits<ACTIVE_BITS>>,
+    key_ones: Constant<Bits<KEYS_BITS>>,
+    word_ones: Constant<Bits<{ FILTERS * 32 }>>,
+    commit_address: Constant<Bits<WORD_ADDR_BITS>>,
+    move_address_reg: Constant<Bits<WORD_ADDR_BITS>>,
+    move_status_address: Constant<Bits<WORD_ADDR_BITS>>,
+    mac_lo_base: Constant<Bits<WORD_ADDR_BITS>>,
+    mac_hi_base: Constant<Bits<WORD_ADDR_BITS>>,
+    filter_count: Constant<Bits<WORD_ADDR_BITS>>,
+    state_base: Constant<Bits<WORD_ADDR_BITS>>,
+    queues_base: Constant<Bits<WORD_ADDR_BITS>>,
+    vport_count: Constant<Bits<WORD_ADDR_BITS>>,
+    vport_max: Constant<Bits<3>>,
+    commit_writable: Constant<Bits<32>>,
+    move_writable: Constant<Bits<32>>,
+    entry_max: Constant<Bits<10>>,
+    queue_max: Constant<Bits<8>>,
+    mac_hi_writable: Constant<Bits<32>>,
+    table_log2: Constant<Bits<4>>,
+    value: Signal<Local, Bits<32>>,
+    commit_hit: Signal<Local, Bit>,
+    commit_fault: Signal<Local, Bit>,
+    commit_vport: Signal<Local, Bits<3>>,
+    move_hit: Signal<Local, Bit>,
+    move_illegal: Signal<Local, Bit>,
+    move_vport: Signal<Local, Bits<3>>,
+    move_entry: Signal<Local, Bits<10>>,
+    move_to: Signal<Local, Bits<8>>,
+    move_slot: Signal<Local, Bits<SLOT_BITS>>,
+    move_result: Signal<Local, Bits<2>>,
+    lo_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
+    hi_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
+    lo_hit: Signal<Local, Bit>,
+    hi_hit: Signal<Local, Bit>,
+    old_word: Signal<Local, Bits<32>>,
+    merged: Signal<Local, Bits<32>>,
+    hi_fault: Signal<Local, Bit>,
+    read_lo_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
+    read_hi_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
+    read_state_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
+    read_queues_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
+    read_slot: Signal<Local, Bits<SLOT_BITS>>,
+    entry: Signal<Local, Bits<32>>,
+    word: Signal<Local, Bits<32>>,
+    filter: Signal<Local, Bits<FILTER_BITS>>,
+    commit_slot: Signal<Local, Bits<SLOT_BITS>>,
+}
+
+/// The low `width` bits set.
+fn ones<const N: usize>(width: usize) -> Bits<N> {
+    let mut bits = Bits::<N>::default();
+    for i in 0..width {
+        bits = bits.replace_bit(i, true);
+    }
+    bits
+}
+
+fn address(reg: &Register) -> Constant<Bits<WORD_ADDR_BITS>> {
+    Constant::new(word(reg.offset).to_bits())
+}
+
+fn mask(reg: &Register) -> Constant<Bits<32>> {
+    Constant::new(u64::from(reg.writable_mask()).to_bits())
+}
+
+/// Checks that the map's field `name` of `reg` sits where this block puts it.
+fn expect_field(reg: &Register, name: &str, lsb: usize, width: usize) -> u64 {
+    let f = reg
+        .field_named(name)
+        .unwrap_or_else(|| panic!("{}.{name} missing", reg.name));
+    assert_eq!(
+        (usize::from(f.lsb), usize::from(f.width)),
+        (lsb, width),
+        "{}.{name} layout",
+        reg.name
+    );
+    u64::from(f.max)
+}
+
+impl<const TABLE_LOG2: usize> VportRegs<TABLE_LOG2> {
+    pub fn new(map: &RegisterMap) -> Self {
+        let p = &map.params;
+        assert_eq!(usize::from(p.table_entries_log2), TABLE_LOG2, "table size");
+        let commit = map.register(index::COMMIT);
+        expect_access(commit, Access::WriteTrigger);
+        assert_eq!(field::COMMIT_PARAMS.lsb, 0);
+        assert_eq!(field::COMMIT_TABLE.lsb, 1);
+        let vport_max = expect_field(commit, "VPORT", 8, 3);
+        let moves = map.register(index::MOVE);
+        expect_access(moves, Access::WriteTrigger);
+        let entry_max = expect_field(moves, "ENTRY", 0, 10);
+        let queue_max = expect_field(moves, "QUEUE", 12, 8);
+        expect_field(moves, "VPORT", 24, 3);
+        let status = map.register(index::MOVE_STATUS);
+        expect_field(status, "RESULT", 0, 2);
+        expect_field(status, "COUNT", 16, 16);
+        let lo = map.register(index::MAC_FILTER_LO);
+        let hi = map.register(index::MAC_FILTER_HI);
+        expect_field(hi, "ADDR", 0, 16);
+        expect_field(hi, "VALID", 16, 1);
+        expect_field(hi, "VPORT", 24, 3);
+        let state = map.register(index::VPORT_STATE);
+        expect_field(state, "ENABLE", 0, 1);
+        expect_field(state, "SYMMETRIC", 1, 1);
+        expect_field(state, "TABLE_SIZE_LOG2", 4, 4);
+        expect_field(state, "HASH_TYPES", 16, 9);
+        let queues = map.register(index::VPORT_QUEUES);
+        expect_field(queues, "DEFAULT", 0, 8);
+        expect_field(queues, "PRIMARY", 8, 8);
+        expect_field(queues, "LIMIT", 16, 8);
+        // Seed 002's initial state: disabled, one entry, queue 0, every queue allowed.
+        let limit = u64::from(p.num_queues) - 1;
+        let mut initial = Bits::<ACTIVE_BITS>::default();
+        for v in 0..VPORTS {
+            initial.set_bits::<8>(v * slot::BITS + slot::LIMIT, limit.to_bits());
+        }
+        let c = |v: u64| Constant::<Bits<WORD_ADDR_BITS>>::new(v.to_bits());
+        VportRegs {
+            clock: Default::default(),
+            reset: Default::default(),
+            write_address: Default::default(),
+            write_data: Default::default(),
+            write_mask: Default::default(),
+            write_strobe: Default::default(),
+            read_address: Default::default(),
+            write_hit: Default::default(),
+            write_fault: Default::default(),
+            read_hit: Default::default(),
+            read_data: Default::default(),
+            staged: Default::default(),
+            staged_key: Default::default(),
+            active: Default::default(),
+            keys: Default::default(),
+            filters: Default::default(),
+            committed: Default::default(),
+            table_committed: Default::default(),
+            move_write: Default::default(),
+            move_address: Default::default(),
+            move_queue: Default::default(),
+            active_q: DFFWithInit::new(initial),
+            keys_q: Default::default(),
+            mac_lo: Default::default(),
+            mac_hi: Default::default(),
+            move_status: Default::default(),
+            reset_state: Constant::new(initial.clone()),
+            slot_ones: Constant::new(ones(slot::BITS)),
+            key_ones: Constant::new(ones(KEY_BITS)),
+            word_ones: Constant::new(ones(32)),
+
+            commit_address: address(commit),
+            move_address_reg: address(moves),
+            move_status_address: address(status),
+            mac_lo_base: address(lo),
+            mac_hi_base: address(hi),
+            filter_count: c(u64::from(lo.count)),
+            state_base: address(state),
+            queues_base: address(queues),
+            vport_count: c(u64::from(state.count)),
+            vport_max: Constant::new(vport_max.to_bits()),
+            commit_writable: mask(commit),
+            move_writable: mask(moves),
+            entry_max: Constant::new(entry_max.to_bits()),
+            queue_max: Constant::new(queue_max.to_bits()),
+            mac_hi_writable: mask(hi),
+            table_log2: Constant::new((TABLE_LOG2 as u64).to_bits()),
+            value: Default::default(),
+            commit_hit: Default::default(),
+            commit_fault: Default::default(),
+            commit_vport: Default::default(),
+            move_hit: Default::default(),
+            move_illegal: Default::default(),
+            move_vport: Default::default(),
+            move_entry: Default::default(),
+            move_to: Default::default(),
+            move_slot: Default::default(),
+            move_result: Default::default(),
+            lo_offset: Default::default(),
+            hi_offset: Default::default(),
+            lo_hit: Default::default(),
+            hi_hit: Default::default(),
+            old_word: Default::default(),
+            merged: Default::default(),
+            hi_fault: Default::default(),
+            read_lo_offset: Default::default(),
+            read_hi_offset: Default::default(),
+            read_state_offset: Default::default(),
+            read_queues_offset: Default::default(),
+            read_slot: Default::default(),
+            entry: Default::default(),
+            word: Default::default(),
+            filter: Default::default(),
+            commit_slot: Default::default(),
+        }
+    }
+}
+
+impl<const TABLE_LOG2: usize> Logic for VportRegs<TABLE_LOG2> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, active_q, keys_q, mac_lo, mac_hi, move_status);
+        // Write-trigger registers see only the strobed bytes (reads of them return 0).
+        self.value.next = self.write_data.val() & self.write_mask.val();
+
+        // COMMIT.
+        self.commit_hit.next = self.write_address.val() == self.commit_address.val();
+        self.commit_vport.next = self.value.val().get_bits::<3>(8);
+        self.commit_fault.next = (self.value.val() & !self.commit_writable.val()).any()
+            | (self.commit_vport.val() > self.vport_max.val());
+        self.committed.next = false;
+        self.table_committed.next = false;
+        self.commit_slot.next = self.staged.val();
+        if self.write_strobe.val() & self.commit_hit.val() & !self.commit_fault.val() {
+            self.committed.next = self.value.val().get_bits::<2>(0).any();
+            self.table_committed.next = self.value.val().get_bit(1);
+            for v in 0..VPORTS {
+                if self.commit_vport.val() == v.to_bits() {
+                    // The table bank is not a parameter: it stays unless TABLE flips it.
+                    self.commit_slot.next = self
+                        .staged
+                        .val()
+                        .replace_bit(2, self.active_q.q.val().get_bit(48 * v + 2));
+                    if self.value.val().get_bit(0) {
+                        self.active_q.d.next = (self.active_q.q.val()
+                            & !(self.slot_ones.val() << (48 * v).to_bits::<16>()))
+                            | (bit_cast::<ACTIVE_BITS, SLOT_BITS>(self.commit_slot.val())
+                                << (48 * v).to_bits::<16>());
+                        self.keys_q.d.next = (self.keys_q.q.val()
+                            & !(self.key_ones.val() << (320 * v).to_bits::<16>()))
+                            | (bit_cast::<KEYS_BITS, KEY_BITS>(self.staged_key.val())
+                                << (320 * v).to_bits::<16>());
+                    }
+                    if self.value.val().get_bit(1) {
+                        self.active_q.d.next = self
+                            .active_q
+                            .d
+                            .val()
+                            .replace_bit(48 * v + 2, !self.active_q.q.val().get_bit(48 * v + 2));
+                    }
+                }
+            }
+        }
+
+        // MOVE: field limits are illegal values; the VPort's own limits refuse it.
+        self.move_hit.next = self.write_address.val() == self.move_address_reg.val();
+        self.move_entry.next = self.value.val().get_bits::<10>(0);
+        self.move_to.next = self.value.val().get_bits::<8>(12);
+        self.move_vport.next = self.value.val().get_bits::<3>(24);
+        self.move_illegal.next = (self.value.val() & !self.move_writable.val()).any()
+            | (self.move_entry.val() > self.entry_max.val())
+            | (self.move_to.val() > self.queue_max.val())
+            | (self.move_vport.val() > self.vport_max.val());
+        self.move_slot.next = 0.into();
+        for v in 0..VPORTS {
+            if self.move_vport.val() == v.to_bits() {
+                self.move_slot.next = self.active_q.q.val().get_bits::<SLOT_BITS>(48 * v);
+            }
+        }
+        self.move_result.next = 1_u64.into();
+        if (self.move_entry.val() >> self.move_slot.val().get_bits::<4>(4)).any() {
+            self.move_result.next = 2_u64.into();
+        } else if self.move_to.val() > self.move_slot.val().get_bits::<8>(40) {
+            self.move_result.next = 3_u64.into();
+        }
+        self.move_write.next = false;
+        if self.write_strobe.val() & self.move_hit.val() & !self.move_illegal.val() {
+            self.move_status.d.next = (self.move_status.q.val() & 0xffff_0000_u64)
+                | bit_cast::<32, 2>(self.move_result.val());
+            if self.move_result.val() == 1_u64 {
+                self.move_write.next = true;
+                self.move_status.d.next =
+                    (bit_cast::<32, 16>(self.move_status.q.val().get_bits::<16>(16) + 1_u64)
+                        << 16_u64)
+                        | bit_cast::<32, 2>(self.move_result.val());
+            }
+        }
+        self.move_address.next = (bit_cast::<POOL_ADDRESS_BITS, 3>(self.move_vport.val())
+            << self.table_log2.val())
+            | bit_cast::<POOL_ADDRESS_BITS, 10>(self.move_entry.val());
+        self.move_address.next = self
+            .move_address
+            .val()
+            .replace_bit(10, self.move_slot.val().get_bit(2));
+        self.move_queue.next = self.move_to.val();
+
+        // MAC filters.
+        self.lo_offset.next = self.write_address.val() - self.mac_lo_base.val();
+        self.hi_offset.next = self.write_address.val() - self.mac_hi_base.val();
+        self.lo_hit.next = (self.write_address.val() >= self.mac_lo_base.val())
+            & (self.lo_offset.val() < self.filter_count.val());
+        self.hi_hit.next = (self.write_address.val() >= self.mac_hi_base.val())
+            & (self.hi_offset.val() < self.filter_count.val());
+        self.old_word.next = 0.into();
+        for i in 0..FILTERS {
+            if self.lo_hit.val() & (self.lo_offset.val() == i.to_bits()) {
+                self.old_word.next = self.mac_lo.q.val().get_bits::<32>(32 * i);
+            }
+            if self.hi_hit.val() & (self.hi_offset.val() == i.to_bits()) {
+                self.old_word.next = self.mac_hi.q.val().get_bits::<32>(32 * i);
+            }
+        }
+        self.merged.next = (self.write_data.val() & self.write_mask.val())
+            | (self.old_word.val() & !self.write_mask.val());
+        self.hi_fault.next = self.hi_hit.val()
+            & ((self.merged.val() & !self.mac_hi_writable.val()).any()
+                | (self.merged.val().get_bits::<3>(24) > self.vport_max.val()));
+        if self.write_strobe.val() & !self.hi_fault.val() {
+            for i in 0..FILTERS {
+                if self.lo_hit.val() & (self.lo_offset.val() == i.to_bits()) {
+                    self.mac_lo.d.next = (self.mac_lo.q.val()
+                        & !(self.word_ones.val() << (32 * i).to_bits::<16>()))
+                        | (bit_cast::<{ FILTERS * 32 }, 32>(self.merged.val())
+                            << (32 * i).to_bits::<16>());
+                }
+                if self.hi_hit.val() & (self.hi_offset.val() == i.to_bits()) {
+                    self.mac_hi.d.next = (self.mac_hi.q.val()
+                        & !(self.word_ones.val() << (32 * i).to_bits::<16>()))
+                        | (bit_cast::<{ FILTERS * 32 }, 32>(self.merged.val())
+                            << (32 * i).to_bits::<16>());
+                }
+            }
+        }
+        self.filters.next = 0.into();
+        for i in 0..FILTERS {
+            // MAC bytes in frame order: byte 0 (HI bits 15:8) lowest.
+            self.entry.next = self.mac_hi.q.val().get_bits::<32>(32 * i);
+            self.word.next = self.mac_lo.q.val().get_bits::<32>(32 * i);
+            self.filter.next = bit_cast::<FILTER_BITS, 8>(self.entry.val().get_bits::<8>(8))
+                | (bit_cast::<FILTER_BITS, 8>(self.entry.val().get_bits::<8>(0)) << 8_u64)
+                | (bit_cast::<FILTER_BITS, 8>(self.word.val().get_bits::<8>(24)) << 16_u64)
+                | (bit_cast::<FILTER_BITS, 8>(self.word.val().get_bits::<8>(16)) << 24_u64)
+                | (bit_cast::<FILTER_BITS, 8>(self.word.val().get_bits::<8>(8)) << 32_u64)
+                | (bit_cast::<FILTER_BITS, 8>(self.word.val().get_bits::<8>(0)) << 40_u64)
+                | (bit_cast::<FILTER_BITS, 1>(self.entry.val().get_bits::<1>(16)) << 48_u64)
+                | (bit_cast::<FILTER_BITS, 3>(self.entry.val().get_bits::<3>(24)) << 49_u64);
+            self.filters.next = self.filters.val()
+                | (bit_cast::<FILTERS_BITS, FILTER_BITS>(self.filter.val())
+                    << (52 * i).to_bits::<16>());
+        }
+
+        self.write_hit.next = self.commit_hit.val()
+            | self.move_hit.val()
+            | self.lo_hit.val()
+            | self.hi_hit.val()
+            | (self.write_address.val() == self.move_status_address.val())
+            | ((self.write_address.val() >= self.state_base.val())
+                & ((self.write_address.val() - self.state_base.val()) < self.vport_count.val()))
+            | ((self.write_address.val() >= self.queues_base.val())
+                & ((self.write_address.val() - self.queues_base.val()) < self.vport_count.val()));
+        // Read-only registers fault through `write_hit` without a write path of their own.
+        self.write_fault.next = (self.commit_hit.val() & self.commit_fault.val())
+            | (self.move_hit.val() & (self.move_illegal.val() | (self.move_result.val() != 1_u64)))
+            | self.hi_fault.val()
+            | (self.write_address.val() == self.move_status_address.val())
+            | ((self.write_address.val() >= self.state_base.val())
+                & ((self.write_address.val() - self.state_base.val()) < self.vport_count.val()))
+            | ((self.write_address.val() >= self.queues_base.val())
+                & ((self.write_address.val() - self.queues_base.val()) < self.vport_count.val()));
+
+        // Reads.
+        self.read_lo_offset.next = self.read_address.val() - self.mac_lo_base.val();
+        self.read_hi_offset.next = self.read_address.val() - self.mac_hi_base.val();
+        self.read_state_offset.next = self.read_address.val() - self.state_base.val();
+        self.read_queues_offset.next = self.read_address.val() - self.queues_base.val();
+        self.read_hit.next = (self.read_address.val() == self.commit_address.val())
+            | (self.read_address.val() == self.move_address_reg.val())
+            | (self.read_address.val() == self.move_status_address.val());
+        self.read_data.next = 0.into();
+        if self.read_address.val() == self.move_status_address.val() {
+            self.read_data.next = self.move_status.q.val();
+        }
+        for i in 0..FILTERS {
+            if (self.read_address.val() >= self.mac_lo_base.val())
+                & (self.read_lo_offset.val() < self.filter_count.val())
+                & (self.read_lo_offset.val() == i.to_bits())
+            {
+                self.read_hit.next = true;
+                self.read_data.next = self.mac_lo.q.val().get_bits::<32>(32 * i);
+            }
+            if (self.read_address.val() >= self.mac_hi_base.val())
+                & (self.read_hi_offset.val() < self.filter_count.val())
+                & (self.read_hi_offset.val() == i.to_bits())
+            {
+                self.read_hit.next = true;
+                self.read_data.next = self.mac_hi.q.val().get_bits::<32>(32 * i);
+            }
+        }
+        for v in 0..VPORTS {
+            self.read_slot.next = self.active_q.q.val().get_bits::<SLOT_BITS>(48 * v);
+            if (self.read_address.val() >= self.state_base.val())
+                & (self.read_state_offset.val() < self.vport_count.val())
+                & (self.read_state_offset.val() == v.to_bits())
+            {
+                self.read_hit.next = true;
+                self.read_data.next = bit_cast::<32, 2>(self.read_slot.val().get_bits::<2>(0))
+                    | (bit_cast::<32, 4>(self.read_slot.val().get_bits::<4>(4)) << 4_u64)
+                    | (bit_cast::<32, 9>(self.read_slot.val().get_bits::<9>(8)) << 16_u64);
+            }
+            if (self.read_address.val() >= self.queues_base.val())
+                & (self.read_queues_offset.val() < self.vport_count.val())
+                & (self.read_queues_offset.val() == v.to_bits())
+            {
+                self.read_hit.next = true;
+                self.read_data.next = bit_cast::<32, 24>(self.read_slot.val().get_bits::<24>(24));
+            }
+        }
+
+        if self.reset.val() {
+            self.active_q.d.next = self.reset_state.val();
+            self.keys_q.d.next = 0.into();
+            self.mac_lo.d.next = 0.into();
+            self.mac_hi.d.next = 0.into();
+            self.move_status.d.next = 0.into();
+        }
+        self.active.next = self.active_q.q.val();
+        self.keys.next = self.keys_q.q.val();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rss_model::regmap::Params;
+
+    #[test]
+    fn vport_regs_is_synthesizable() {
+        let map = RegisterMap::new(Params::default()).unwrap();
+        let mut uut = VportRegs::<7>::new(&map);
+        uut.connect_all();
+        crate::lint::assert_lints_clean(&generate_verilog(&uut), "vport_regs");
+    }
+}
