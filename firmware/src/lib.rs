@@ -104,9 +104,9 @@ pub use bus::{BusError, Mmio, RegisterBus};
 pub use driver::RssDevice;
 pub use error::{Error, Steering};
 pub use indication::{Event, Indication, SwitchEndpoint};
-pub use regs::{Capabilities, Version};
+pub use regs::{Capabilities, MacFilter, VPortFeatures, VPortParams, VPortState, Version};
 pub use rss_model::{HashType, HashTypes};
 pub use rssv2::{
     Config, DatapathQueue, EntryStatus, IndirectionEntry, MoveKind, ReceiveScalingCapabilities,
-    Rss, VPortId,
+    Rss, ScalingEntity, VPort, VPortConfig, VPortId,
 };

@@ -425,7 +425,7 @@ fn run(seed: u64, p: Params, coverage: &mut Coverage) {
         assert_consistent(regs, &rss);
         for _ in 0..4 {
             let tuple = random_tuple(&mut rng);
-            let record = regs.steer(&tuple);
+            let record = regs.steer(0, &tuple);
             assert_eq!(
                 record.queue,
                 expected_queue(&rss, &record),

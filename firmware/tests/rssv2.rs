@@ -42,7 +42,7 @@ fn init_with_defaults_programs_everything_and_enables() {
     rss.init(&Config::default()).unwrap();
     let regs = &rss.device().bus().regs;
     assert!(enabled(regs));
-    assert_eq!(regs.active_key(), &MS_DEFAULT_KEY);
+    assert_eq!(regs.active_key(0), &MS_DEFAULT_KEY);
     assert_eq!(
         read(regs, offset::HASH_TYPES),
         u32::from(NDIS_DEFAULT_HASH_TYPES.0)
@@ -55,10 +55,10 @@ fn init_with_defaults_programs_everything_and_enables() {
         ),
         (0, 0)
     );
-    for (i, &q) in regs.table().iter().enumerate() {
+    for (i, &q) in regs.table(0).iter().enumerate() {
         assert_eq!(q as usize, i % 64);
     }
-    let record = regs.steer(&VECTOR);
+    let record = regs.steer(0, &VECTOR);
     assert_eq!(record.hash, 0x51cc_c178);
     assert_eq!(record.queue, 0x78 % 64);
     // UDP is not in the NDIS default set: falls back to the IPv4 address hash.
@@ -67,7 +67,7 @@ fn init_with_defaults_programs_everything_and_enables() {
         Ipv4Addr::new(161, 142, 100, 80),
         Some((2794, 1766, Transport::Udp)),
     );
-    assert_eq!(regs.steer(&udp).hash, 0x323e_8fc2);
+    assert_eq!(regs.steer(0, &udp).hash, 0x323e_8fc2);
     assert_eq!(rss.num_queues(), 64);
     assert_consistent(&rss);
 }
@@ -87,12 +87,12 @@ fn init_spreads_over_the_configured_queues_and_table_size() {
     let regs = &rss.device().bus().regs;
     assert_eq!(read(regs, offset::TABLE_SIZE), 5);
     let expected: Vec<u16> = (0..32).map(|i| i % 6).collect();
-    assert_eq!(&regs.table()[..32], expected.as_slice());
+    assert_eq!(&regs.table(0)[..32], expected.as_slice());
     let processors: Vec<u32> = expected.iter().map(|&q| q.into()).collect();
     assert_eq!(rss.active_table(), processors.as_slice());
     assert_eq!(read(regs, offset::HASH_TYPES), u32::from(HashTypes::ALL.0));
-    assert_eq!(regs.steer(&Tuple::UNHASHABLE).queue, 5);
-    assert_eq!(regs.steer(&VECTOR).queue, expected[0x78 % 32]);
+    assert_eq!(regs.steer(0, &Tuple::UNHASHABLE).queue, 5);
+    assert_eq!(regs.steer(0, &VECTOR).queue, expected[0x78 % 32]);
     assert_consistent(&rss);
 }
 
@@ -236,7 +236,7 @@ fn per_entry_statuses_for_a_mixed_batch() {
             Success
         ]
     );
-    let table = rss.device().bus().regs.table();
+    let table = rss.device().bus().regs.table(0);
     assert_eq!(
         (table[0], table[3], table[4], table[127]),
         (5, old3 as u16, 2, 7)
@@ -277,7 +277,7 @@ fn disabled_updates_are_tracked_and_validated_on_enable() {
     let mut rss = initialised(Params::default(), 4);
     rss.disable().unwrap();
     rss.set_primary_processor(3).unwrap();
-    let hw_before = rss.device().bus().regs.table().to_vec();
+    let hw_before = rss.device().bus().regs.table(0).to_vec();
 
     // Tracked while inactive: accepted even though queue 9 does not exist (yet), and
     // even though 200 is past the hardware's queues.
@@ -289,8 +289,8 @@ fn disabled_updates_are_tracked_and_validated_on_enable() {
     assert_eq!(rss.default_processor(), 11);
     // Nothing steers differently: every packet still goes to the primary queue.
     let regs = &rss.device().bus().regs;
-    assert_eq!(regs.table(), hw_before.as_slice());
-    assert_eq!(regs.steer(&VECTOR).queue, 3);
+    assert_eq!(regs.table(0), hw_before.as_slice());
+    assert_eq!(regs.steer(0, &VECTOR).queue, 3);
     assert_eq!(read(regs, offset::DEFAULT_QUEUE), 0);
     // Index validity is not deferred: there is no entry 128.
     let mut past = moves(&[(128, 0)]);
@@ -316,8 +316,8 @@ fn disabled_updates_are_tracked_and_validated_on_enable() {
     rss.enable().unwrap();
     assert!(rss.is_enabled());
     let regs = &rss.device().bus().regs;
-    assert_eq!(regs.table()[1..4], [1, 0, 2]);
-    assert_eq!(regs.steer(&Tuple::UNHASHABLE).queue, 2);
+    assert_eq!(regs.table(0)[1..4], [1, 0, 2]);
+    assert_eq!(regs.steer(0, &Tuple::UNHASHABLE).queue, 2);
     assert_consistent(&rss);
     // Enabling twice is harmless.
     rss.enable().unwrap();
@@ -370,11 +370,11 @@ fn the_primary_queue_is_tracked_while_enabled_and_validated_on_disable() {
     let table = rss.active_table().to_vec();
     rss.disable().unwrap();
     let regs = &rss.device().bus().regs;
-    assert_eq!(regs.steer(&VECTOR).queue, 3);
-    assert_eq!(regs.steer(&Tuple::UNHASHABLE).queue, 3);
+    assert_eq!(regs.steer(0, &VECTOR).queue, 3);
+    assert_eq!(regs.steer(0, &Tuple::UNHASHABLE).queue, 3);
     // Disabling keeps the table (NetAdapterCx: never clear it on enable/disable).
     let queues: Vec<u16> = table.iter().map(|&p| p as u16).collect();
-    assert_eq!(&regs.table()[..128], queues.as_slice());
+    assert_eq!(&regs.table(0)[..128], queues.as_slice());
     assert_consistent(&rss);
 }
 
@@ -440,7 +440,7 @@ fn key_and_hash_types_pass_through() {
     let mut rss = initialised(Params::default(), 4);
     let key = [0x42; 40];
     rss.set_hash_secret_key(&key).unwrap();
-    assert_eq!(rss.device().bus().regs.active_key(), &key);
+    assert_eq!(rss.device().bus().regs.active_key(0), &key);
     assert_eq!(
         rss.set_hash_secret_key(&key[..20]),
         Err(Error::KeyLength {
@@ -450,7 +450,7 @@ fn key_and_hash_types_pass_through() {
     );
     rss.set_hash_types(HashTypes::NONE).unwrap();
     assert_eq!(
-        u32::from(rss.device().bus().regs.steer(&VECTOR).queue),
+        u32::from(rss.device().bus().regs.steer(0, &VECTOR).queue),
         rss.default_processor()
     );
 }
