@@ -419,10 +419,7 @@ fn a_lost_key_commit_is_detected() {
 fn key_generation_wraps() {
     let mut dev = device(Params::default());
     for _ in 0..u16::MAX {
-        dev.bus_mut()
-            .regs
-            .write(offset::COMMIT, 1, 0xf)
-            .unwrap();
+        dev.bus_mut().regs.write(offset::COMMIT, 1, 0xf).unwrap();
     }
     assert_eq!(dev.commit_generation(), Ok(u16::MAX));
     dev.set_key(&MS_DEFAULT_KEY).unwrap();

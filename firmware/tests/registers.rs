@@ -129,7 +129,9 @@ fn per_build_layouts_are_the_ones_that_vary() {
     ];
     assert_eq!(
         flags,
-        [true, true, true, true, false, false, true, true, true, true, false]
+        [
+            true, true, true, true, false, false, true, true, true, true, false
+        ]
     );
 }
 

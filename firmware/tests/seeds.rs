@@ -330,7 +330,10 @@ fn a_new_scaling_entity_starts_with_one_entry_on_the_affinity_processor() {
     assert_eq!(read(regs, offset::DEFAULT_QUEUE), 5);
     consistent(&rss);
     // Everything goes to the affinity processor's queue while RSS is off.
-    assert_eq!(regs.steer(0, &tcp([1, 2, 3, 4], [5, 6, 7, 8], 1, 2)).queue, 5);
+    assert_eq!(
+        regs.steer(0, &tcp([1, 2, 3, 4], [5, 6, 7, 8], 1, 2)).queue,
+        5
+    );
     // Enabling the initial state steers every flow to the one entry: same queue.
     let mut rss = rss;
     rss.enable().unwrap();
@@ -390,7 +393,10 @@ fn steering_uses_the_parameters_active_in_each_state() {
     rss.disable().unwrap();
     traffic_follows_the_tracked_state(&rss); // primary only
     let regs = &rss.device().bus().regs;
-    assert_eq!(regs.steer(0, &tcp([1, 1, 1, 1], [2, 2, 2, 2], 3, 4)).queue, 1);
+    assert_eq!(
+        regs.steer(0, &tcp([1, 1, 1, 1], [2, 2, 2, 2], 3, 4)).queue,
+        1
+    );
     assert_eq!(regs.steer(0, &Tuple::UNHASHABLE).queue, 1);
 }
 
@@ -452,7 +458,10 @@ fn after_disable_traffic_targets_the_primary_processor_either_way() {
     rss.disable().unwrap();
     let regs = &rss.device().bus().regs;
     for n in 0..50u8 {
-        assert_eq!(regs.steer(0, &tcp([n, 0, 0, 1], [0, n, 0, 2], 5, 6)).queue, 5);
+        assert_eq!(
+            regs.steer(0, &tcp([n, 0, 0, 1], [0, n, 0, 2], 5, 6)).queue,
+            5
+        );
     }
 }
 
@@ -587,7 +596,10 @@ fn growing_a_table_replicates_it_so_no_flow_moves() {
 fn unhashable_packets_go_to_the_default_processor() {
     let mut rss = running(Params::default(), 4);
     rss.set_default_processor(13).unwrap();
-    assert_eq!(rss.device().bus().regs.steer(0, &Tuple::UNHASHABLE).queue, 1);
+    assert_eq!(
+        rss.device().bus().regs.steer(0, &Tuple::UNHASHABLE).queue,
+        1
+    );
     // A hash type that is not enabled is unhashable too.
     rss.set_hash_types(HashTypes::NONE.with(HashType::Ipv6))
         .unwrap();

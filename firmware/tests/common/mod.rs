@@ -136,7 +136,12 @@ pub fn assert_entity_consistent(regs: &RegFile, e: &ScalingEntity) {
     assert_eq!(active.enabled, e.is_enabled(), "{}", what("enable bit"));
     let hw = e.hardware_entries() as usize;
     assert_eq!(1 << active.table_size_log2, hw, "{}", what("table size"));
-    assert_eq!(&regs.table(v)[..hw], e.hardware_table(), "{}", what("hardware mirror"));
+    assert_eq!(
+        &regs.table(v)[..hw],
+        e.hardware_table(),
+        "{}",
+        what("hardware mirror")
+    );
     if !e.is_synchronized() {
         return;
     }
@@ -149,7 +154,12 @@ pub fn assert_entity_consistent(regs: &RegFile, e: &ScalingEntity) {
         let shadow = regs
             .read(offset::TABLE + 4 * (v as u32 * entries + h))
             .unwrap();
-        assert_eq!(shadow, u32::from(regs.table(v)[h as usize]), "{}", what("shadow"));
+        assert_eq!(
+            shadow,
+            u32::from(regs.table(v)[h as usize]),
+            "{}",
+            what("shadow")
+        );
     }
     let queue = |p: u32| {
         e.queue_of(p)
@@ -160,9 +170,19 @@ pub fn assert_entity_consistent(regs: &RegFile, e: &ScalingEntity) {
         for (h, &q) in regs.table(v)[..hw].iter().enumerate() {
             assert_eq!(q, queue(system[h % system.len()]), "{}", what("entry"));
         }
-        assert_eq!(active.default_queue, queue(e.default_processor()), "{}", what("default"));
+        assert_eq!(
+            active.default_queue,
+            queue(e.default_processor()),
+            "{}",
+            what("default")
+        );
     } else {
-        assert_eq!(active.primary_queue, queue(e.primary_processor()), "{}", what("primary"));
+        assert_eq!(
+            active.primary_queue,
+            queue(e.primary_processor()),
+            "{}",
+            what("primary")
+        );
     }
 }
 
