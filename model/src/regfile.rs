@@ -144,7 +144,12 @@ impl RegFile {
         let e = element as usize;
         Ok(match reg_index {
             index::KEY => self.key_staged[e],
-            index::TABLE => u32::from(self.tables[1 - self.bank_of_element(e)][e]),
+            index::TABLE => {
+                let active = self.bank_of_element(e);
+                let read_active = field::TABLE_READ_ACTIVE.get(self.values[index::TABLE_READ]) == 1;
+                let bank = if read_active { active } else { 1 - active };
+                u32::from(self.tables[bank][e])
+            }
             index::MAC_FILTER_LO => self.mac_lo[e],
             index::MAC_FILTER_HI => self.mac_hi[e],
             index::VPORT_STATE => {
@@ -386,7 +391,8 @@ mod tests {
         assert_eq!(r.read(offset::VPORT_CAPS), Ok(4 | 8 << 8 | 7 << 16));
         assert_eq!(r.read(offset::TABLE_SIZE), Ok(0));
         assert_eq!(r.read(offset::QUEUE_LIMIT), Ok(63));
-        assert_eq!(r.read(0x1c), Err(RegError::Unmapped));
+        assert_eq!(r.read(0x1c), Ok(0));
+        assert_eq!(r.read(0x14 + 0x100), Err(RegError::Unmapped));
     }
 
     #[test]
@@ -394,7 +400,7 @@ mod tests {
         let mut r = regs();
         let before = r.clone();
         assert_eq!(r.write(offset::ID, 0, 0xf), Err(RegError::ReadOnly));
-        assert_eq!(r.write(0x1c, 1, 0xf), Err(RegError::Unmapped));
+        assert_eq!(r.write(0x114, 1, 0xf), Err(RegError::Unmapped));
         assert_eq!(r.write(offset::CTRL, 4, 0xf), Err(RegError::IllegalValue));
         assert_eq!(
             r.write(offset::DEFAULT_QUEUE, 64, 0xf),
@@ -499,8 +505,10 @@ mod tests {
         commit(&mut r, COMMIT_TABLE, 1);
         assert_eq!(r.table(1)[5], 7);
         assert_eq!(r.table(0)[5], 0);
-        // The old active table is the shadow now.
+        // The old active table is the shadow now; TABLE_READ.ACTIVE shows the active one.
         assert_eq!(r.read(element), Ok(0));
+        r.write(offset::TABLE_READ, 1, 0xf).unwrap();
+        assert_eq!(r.read(element), Ok(7));
         assert_eq!(r.read(offset::STATUS), Ok(1));
     }
 

@@ -49,6 +49,7 @@ pub mod offset {
     pub const HASH_CAPS: u32 = 0x010;
     pub const VPORT_CAPS: u32 = 0x014;
     pub const QUEUE_LIMIT: u32 = 0x018;
+    pub const TABLE_READ: u32 = 0x01c;
     pub const CTRL: u32 = 0x020;
     pub const HASH_TYPES: u32 = 0x024;
     pub const TABLE_SIZE: u32 = 0x028;
@@ -374,23 +375,24 @@ pub mod index {
     pub const HASH_CAPS: usize = 4;
     pub const VPORT_CAPS: usize = 5;
     pub const QUEUE_LIMIT: usize = 6;
-    pub const CTRL: usize = 7;
-    pub const HASH_TYPES: usize = 8;
-    pub const TABLE_SIZE: usize = 9;
-    pub const DEFAULT_QUEUE: usize = 10;
-    pub const PRIMARY_QUEUE: usize = 11;
-    pub const COMMIT: usize = 12;
-    pub const STATUS: usize = 13;
-    pub const RECORD_DROPS: usize = 14;
-    pub const KEY: usize = 15;
-    pub const MOVE: usize = 16;
-    pub const MOVE_STATUS: usize = 17;
-    pub const MAC_FILTER_LO: usize = 18;
-    pub const MAC_FILTER_HI: usize = 19;
-    pub const VPORT_STATE: usize = 20;
-    pub const VPORT_QUEUES: usize = 21;
-    pub const TABLE: usize = 22;
-    pub const COUNT: usize = 23;
+    pub const TABLE_READ: usize = 7;
+    pub const CTRL: usize = 8;
+    pub const HASH_TYPES: usize = 9;
+    pub const TABLE_SIZE: usize = 10;
+    pub const DEFAULT_QUEUE: usize = 11;
+    pub const PRIMARY_QUEUE: usize = 12;
+    pub const COMMIT: usize = 13;
+    pub const STATUS: usize = 14;
+    pub const RECORD_DROPS: usize = 15;
+    pub const KEY: usize = 16;
+    pub const MOVE: usize = 17;
+    pub const MOVE_STATUS: usize = 18;
+    pub const MAC_FILTER_LO: usize = 19;
+    pub const MAC_FILTER_HI: usize = 20;
+    pub const VPORT_STATE: usize = 21;
+    pub const VPORT_QUEUES: usize = 22;
+    pub const TABLE: usize = 23;
+    pub const COUNT: usize = 24;
 }
 
 /// Fields whose layout does not depend on the parameters.
@@ -402,6 +404,14 @@ pub mod field {
         1,
         "1: steer by hash (hashed packets via the VPort's table, others to its default \
          queue). 0: every packet of the VPort goes to its primary queue unhashed.",
+    );
+    pub const TABLE_READ_ACTIVE: Field = Field::new(
+        "ACTIVE",
+        0,
+        1,
+        "0: TABLE reads return the shadow tables (what was written). 1: they return the \
+         active tables, e.g. for a driver taking over a running core. Writes always go \
+         to the shadow.",
     );
     pub const CTRL_SYMMETRIC: Field = Field::new(
         "SYMMETRIC",
@@ -572,6 +582,8 @@ impl RegisterMap {
                 Field::new("LAST", 0, params.queue_bits(), "Highest queue index.")
                     .at_most(last_queue),
             ),
+            Register::new("TABLE_READ", offset::TABLE_READ, ReadWrite, "Which tables TABLE reads.")
+                .field(field::TABLE_READ_ACTIVE),
             Register::new("CTRL", offset::CTRL, ReadWrite, "RSS control. Staged.")
                 .field(field::CTRL_ENABLE)
                 .field(field::CTRL_SYMMETRIC),
@@ -797,7 +809,8 @@ mod tests {
             Some((index::TABLE, 511))
         );
         assert_eq!(map.decode(offset::TABLE + 4 * 512), None);
-        assert_eq!(map.decode(0x01c), None);
+        assert_eq!(map.decode(0x01c), Some((index::TABLE_READ, 0)));
+        assert_eq!(map.decode(0x114), None);
         assert_eq!(map.decode(1 << ADDR_BITS), None);
     }
 }
