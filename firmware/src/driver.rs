@@ -36,14 +36,16 @@ pub struct RssDevice<B> {
     /// What was last committed to each VPort (read back at probe; the key there is
     /// the staged key, the only one readable).
     committed: [VPortParams; MAX_VPORTS as usize],
+    /// What `TABLE_READ.ACTIVE` holds (`None` after a failed write: not known).
+    table_read_active: Option<bool>,
 }
 
 /// The default VPort.
 const DEFAULT: u8 = 0;
 
 impl<B: RegisterBus> RssDevice<B> {
-    /// Identifies the block (`ID`, `VERSION`), reads its capabilities and every
-    /// VPort's active state, and resolves the register map of this build. Reads only;
+    /// Identifies the block (`ID`, `VERSION`), reads its capabilities, every
+    /// VPort's active state and `TABLE_READ`, and resolves the register map of this build. Reads only;
     /// configuration is left as found, so probing a running core does not disturb
     /// traffic. The VPorts' active keys cannot be read back: each is assumed to be the
     /// staged key (true for a core whose VPorts share a key, and after reset).
@@ -61,11 +63,13 @@ impl<B: RegisterBus> RssDevice<B> {
                 key,
             };
         }
+        let table_read_active = Some(regs.table_read_active(&mut bus)?);
         Ok(RssDevice {
             bus,
             caps,
             regs,
             committed,
+            table_read_active,
         })
     }
 
@@ -372,9 +376,32 @@ impl<B: RegisterBus> RssDevice<B> {
     // Tables.
     // ------------------------------------------------------------------------
 
-    /// Entry `index` of `vport`'s shadow table.
+    /// Points `TABLE` reads at the active tables or the shadow tables
+    /// (`TABLE_READ.ACTIVE`), unless they already are.
+    fn select_table_read(&mut self, active: bool) -> Result<(), Error> {
+        if self.table_read_active == Some(active) {
+            return Ok(());
+        }
+        self.table_read_active = None;
+        self.regs.set_table_read_active(&mut self.bus, active)?;
+        self.table_read_active = Some(active);
+        Ok(())
+    }
+
+    /// Entry `index` of `vport`'s shadow table (what `TABLE` writes wrote).
     pub fn shadow_entry(&mut self, vport: u8, index: u32) -> Result<u16, Error> {
-        self.regs.shadow_entry(&mut self.bus, vport, index)
+        self.check_vport(vport)?;
+        self.select_table_read(false)?;
+        self.regs.table_entry(&mut self.bus, vport, index)
+    }
+
+    /// Entry `index` of `vport`'s active table (what steers), read with
+    /// `TABLE_READ.ACTIVE` set: e.g. to take over a running core whose shadow tables
+    /// are not copies of the active ones.
+    pub fn active_entry(&mut self, vport: u8, index: u32) -> Result<u16, Error> {
+        self.check_vport(vport)?;
+        self.select_table_read(true)?;
+        self.regs.table_entry(&mut self.bus, vport, index)
     }
 
     /// Writes entry `index` of `vport`'s shadow table (steers after
@@ -455,11 +482,10 @@ impl<B: RegisterBus> RssDevice<B> {
         Ok(())
     }
 
-    /// The queue entry `index` of the default VPort's table points at, read from the
-    /// shadow (a copy of the active table while this driver keeps it so).
+    /// The queue entry `index` of the default VPort's active table points at.
     pub fn entry(&mut self, index: u32) -> Result<u16, Error> {
         self.check_index(index, self.caps.table_entries())?;
-        self.shadow_entry(DEFAULT, index)
+        self.active_entry(DEFAULT, index)
     }
 
     // ------------------------------------------------------------------------

@@ -193,7 +193,7 @@ pub mod map {
 
 use map::{Caps, Commit, Ctrl, HashCaps, HashTypes as HashTypesReg, Id, Key};
 use map::{MacFilterHi, MacFilterLo, MoveStatus, QueueCaps};
-use map::{RecordDrops, Status, Table, TableSize, Version as VersionReg};
+use map::{RecordDrops, Status, Table, TableRead, TableSize, Version as VersionReg};
 use map::{VportCaps, VportQueues, VportState};
 
 /// Register-interface version (`VERSION`: major.minor.patch).
@@ -654,8 +654,26 @@ impl Regs {
         u32::from(self.vports).saturating_mul(self.table_entries)
     }
 
-    /// Entry `i` of `vport`'s shadow table (`TABLE[v * entries + i].QUEUE`).
-    pub fn shadow_entry<B: RegisterBus + ?Sized>(
+    /// `TABLE_READ.ACTIVE`: whether `TABLE` reads return the active tables (else the
+    /// shadow tables).
+    pub fn table_read_active<B: RegisterBus + ?Sized>(&self, bus: &mut B) -> Result<bool, Error> {
+        Ok(read::<TableRead, B>(bus, 0, ONE)?.get(map::table_read::ACTIVE) != 0)
+    }
+
+    /// Writes `TABLE_READ.ACTIVE`: `TABLE` reads return the active tables if
+    /// `active`, else the shadow tables. Writes always go to the shadow.
+    pub fn set_table_read_active<B: RegisterBus + ?Sized>(
+        &self,
+        bus: &mut B,
+        active: bool,
+    ) -> Result<(), Error> {
+        let value = Value::<TableRead>::ZERO.with(map::table_read::ACTIVE, active.into())?;
+        write(bus, 0, ONE, value)
+    }
+
+    /// Entry `i` of `vport`'s table that `TABLE_READ` selects (`TABLE[v * entries +
+    /// i].QUEUE`): the shadow's, or the active one's with `TABLE_READ.ACTIVE`.
+    pub fn table_entry<B: RegisterBus + ?Sized>(
         &self,
         bus: &mut B,
         vport: u8,
@@ -664,6 +682,18 @@ impl Regs {
         let element = self.table_element(vport, i)?;
         let queue = read::<Table, B>(bus, element, self.pool_entries())?.get(map::table::QUEUE);
         to_u16(Table::NAME, queue)
+    }
+
+    /// Entry `i` of `vport`'s shadow table (`TABLE[v * entries + i].QUEUE`), with
+    /// `TABLE_READ.ACTIVE` clear (the caller's to ensure; see
+    /// [`Regs::set_table_read_active`]).
+    pub fn shadow_entry<B: RegisterBus + ?Sized>(
+        &self,
+        bus: &mut B,
+        vport: u8,
+        i: u32,
+    ) -> Result<u16, Error> {
+        self.table_entry(bus, vport, i)
     }
 
     /// Writes entry `i` of `vport`'s shadow table; it steers after `COMMIT.TABLE`.

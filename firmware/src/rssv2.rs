@@ -74,11 +74,17 @@
 //! 3. Changing the table size is refused with [`Error::TableNotNormalized`] unless
 //!    the table is normalized to the smaller power of two; growing replicates it.
 //!
-//! The tracked tables and the mirrors of the hardware's are fixed arrays as large as
-//! the largest table the register map allows, for every VPort a build can have, so no
-//! allocation is needed (about 8 KiB per VPort).
+//! # Memory
+//!
+//! No allocation. The tracked system tables and the mirrors of the active hardware
+//! tables of all VPorts share pools as large as the hardware's table window
+//! ([`TABLE_POOL`] entries): VPort `v` has the `v`-th run of each, a system table of
+//! [`NDIS_MAX_TABLE_ENTRIES`] entries or the hardware table's if larger, and a mirror
+//! of the hardware table's size. Two more pool-sized scratch tables serve the
+//! operation in progress, so no table is copied by value. An [`Rss`] is about 27 KiB
+//! whatever the build; a datapath queue map (1.5 KiB per VPort) is most of the rest.
 
-use rss_model::regmap::{MAX_QUEUES, MAX_TABLE_ENTRIES_LOG2, MAX_VPORTS};
+use rss_model::regmap::{MAX_QUEUES, MAX_TABLE_ENTRIES_LOG2, MAX_TABLE_POOL, MAX_VPORTS};
 use rss_model::toeplitz::{KEY_BYTES, MS_DEFAULT_KEY};
 use rss_model::{HashType, HashTypes};
 
@@ -91,9 +97,18 @@ use crate::indication::{
 use crate::regs::{Capabilities, MacFilter, VPortParams, VPortState};
 use crate::spread;
 
-/// Entries the shadow tables hold: the most any build can have, and so the largest
-/// system table the driver accepts (NDIS uses at most 128).
+/// The largest system table any build accepts for one VPort: one VPort's hardware
+/// table on a build with the largest (see [`NDIS_MAX_TABLE_ENTRIES`] for the others).
 pub const TABLE_CAPACITY: usize = 1 << MAX_TABLE_ENTRIES_LOG2;
+
+/// Indirection entries over all VPorts: the hardware's `TABLE` window, and the size of
+/// the driver's table pools.
+pub const TABLE_POOL: usize = MAX_TABLE_POOL as usize;
+
+/// The most indirection entries NDIS uses per scaling entity in native RSS (seed 002:
+/// "128 in the Native RSS case"). Every VPort accepts a system table this large, or
+/// as large as its hardware table if that is larger.
+pub const NDIS_MAX_TABLE_ENTRIES: usize = 128;
 
 /// Datapath queues the map holds: the most queues any build can have.
 pub const QUEUE_CAPACITY: usize = MAX_QUEUES as usize;
@@ -288,7 +303,8 @@ pub struct ReceiveScalingCapabilities {
     pub receive_queues: u16,
     /// Queues the hardware can steer to.
     pub hardware_queues: u16,
-    /// `IndirectionTableSize`: the largest system table accepted.
+    /// `IndirectionTableSize`: the largest system table accepted, per VPort: 128 (the
+    /// NDIS maximum), or the hardware table if larger.
     pub indirection_table_entries: u32,
     /// Entries of one VPort's hardware table (a larger system table is compressed).
     pub hardware_table_entries: u32,
@@ -380,6 +396,31 @@ fn set_at<T>(slots: &mut [T], index: u32, value: T) {
     }
 }
 
+/// Entries of one VPort's system table: [`NDIS_MAX_TABLE_ENTRIES`], or the hardware
+/// table's if larger. Every VPort's fits the pool (`vports * max(128, table) <= 1024`
+/// for every build the register map allows).
+fn system_capacity(caps: &Capabilities) -> usize {
+    hardware_capacity(caps).max(NDIS_MAX_TABLE_ENTRIES).min(
+        TABLE_POOL
+            .checked_div(usize::from(caps.vports))
+            .unwrap_or(0),
+    )
+}
+
+/// Entries of one VPort's hardware table.
+fn hardware_capacity(caps: &Capabilities) -> usize {
+    usize::try_from(caps.table_entries())
+        .unwrap_or(0)
+        .min(TABLE_POOL)
+}
+
+/// Copies the first `n` entries of `src` into `dst` (as many as both hold).
+fn copy_prefix(dst: &mut [u32], src: &[u32], n: usize) {
+    for (d, &s) in dst.iter_mut().zip(src).take(n) {
+        *d = s;
+    }
+}
+
 /// `index mod entries` for a power-of-two `entries`.
 fn wrap(index: u32, entries: u32) -> u32 {
     index & entries.wrapping_sub(1)
@@ -399,7 +440,7 @@ struct Adapter<B> {
 
 impl<B: RegisterBus> Adapter<B> {
     /// Queues `event` about `entity` with the addressing seed 004 defines for it.
-    fn indicate(&mut self, entity: &ScalingEntity, event: Event) {
+    fn indicate(&mut self, entity: &EntityState, event: Event) {
         let indication = match entity.connection {
             Some(connection) => Indication::for_vport(connection, event),
             None => Indication::for_physical_adapter(self.external_port_id, event),
@@ -408,10 +449,10 @@ impl<B: RegisterBus> Adapter<B> {
     }
 }
 
-/// One scaling entity's tracked RSSv2 state (read-only view; change it through
-/// [`Rss`] for the default VPort or a [`VPort`]).
+/// One scaling entity's tracked RSSv2 state apart from its tables, which live in the
+/// [`Rss`]'s table pools (see [`Tables`]).
 #[derive(Debug, Clone)]
-pub struct ScalingEntity {
+struct EntityState {
     id: VPortId,
     caps: Capabilities,
     created: bool,
@@ -422,8 +463,7 @@ pub struct ScalingEntity {
     /// The configured number of queues (NDIS `NumberOfQueues`): how many distinct
     /// processors the active table may reference.
     queue_limit: u16,
-    /// Tracked system table (processors), `0..system_entries`.
-    table: [u32; TABLE_CAPACITY],
+    /// Entries of the tracked system table in use.
     system_entries: u32,
     default_processor: u32,
     primary_processor: u32,
@@ -431,27 +471,130 @@ pub struct ScalingEntity {
     key: [u8; KEY_BYTES],
     hash_types: HashTypes,
     symmetric: bool,
-    /// What the active hardware table holds ([`UNKNOWN`] where not known).
-    hardware: [u16; TABLE_CAPACITY],
-    /// What the shadow hardware table holds.
-    shadow: [u16; TABLE_CAPACITY],
     /// `TABLE_SIZE` as last committed.
     hardware_entries: u32,
     fixed_hardware_entries: Option<u32>,
-    /// False after a bus error left the hardware differing from the tracked active
-    /// state; the next state-changing call rewrites it first.
+    /// True while the hardware holds the tracked active state and the VPort's shadow
+    /// table equals its active table, which the mirror knows entirely. False after a
+    /// bus error (or before creation): the next state-changing call rewrites the
+    /// active state and both tables first.
     synchronized: bool,
     /// The MAC filter entry and address steering frames here (none for VPort 0).
     filter: Option<(u8, [u8; 6])>,
     /// Where indications about this VPort go (none: the physical adapter's).
     connection: Option<SwitchEndpoint>,
-    /// Set when a commit of the call in progress landed (see [`ScalingEntity::guarded`]).
+    /// Set when a commit of the call in progress landed (see [`Entity::guarded`]).
     landed: bool,
 }
 
-impl ScalingEntity {
-    fn new(id: VPortId, caps: Capabilities) -> Self {
+/// The tables of every VPort, and scratch space for one operation: fixed arrays as
+/// large as the hardware's table window, whatever the number of VPorts, so no
+/// allocation is needed and no table is copied by value.
+#[derive(Debug)]
+struct Tables {
+    /// Tracked system tables (processors): VPort `v`'s is the `v`-th run of
+    /// [`system_capacity`] entries.
+    system: [u32; TABLE_POOL],
+    /// What the active hardware tables hold ([`UNKNOWN`] where not known): VPort
+    /// `v`'s is the `v`-th run of the build's table entries, as in `TABLE`.
+    hardware: [u16; TABLE_POOL],
+    /// A system table being built (moves, resizes, fills).
+    next: [u32; TABLE_POOL],
+    /// The system table before the call in progress (undone if it fails).
+    saved: [u32; TABLE_POOL],
+}
+
+impl Tables {
+    const fn new() -> Self {
+        Tables {
+            system: [0; TABLE_POOL],
+            hardware: [UNKNOWN; TABLE_POOL],
+            next: [0; TABLE_POOL],
+            saved: [0; TABLE_POOL],
+        }
+    }
+}
+
+/// One scaling entity's tracked RSSv2 state, borrowed from an [`Rss`] (see
+/// [`Rss::vport`]); change it through [`Rss`] for the default VPort or a [`VPort`].
+#[derive(Debug, Clone, Copy)]
+pub struct ScalingEntity<'a> {
+    state: &'a EntityState,
+    table: &'a [u32],
+    hardware: &'a [u16],
+}
+
+/// A scaling entity's state and its slices of the pools, to change it.
+#[derive(Debug)]
+struct Entity<'a> {
+    s: &'a mut EntityState,
+    /// The tracked system table (its first `system_entries` are in use).
+    table: &'a mut [u32],
+    /// The mirror of the active hardware table.
+    hardware: &'a mut [u16],
+    /// Scratch: a table being built.
+    next: &'a mut [u32],
+    /// Scratch: the table before the call in progress.
+    saved: &'a mut [u32],
+}
+
+impl core::ops::Deref for Entity<'_> {
+    type Target = EntityState;
+    fn deref(&self) -> &EntityState {
+        self.s
+    }
+}
+
+impl core::ops::DerefMut for Entity<'_> {
+    fn deref_mut(&mut self) -> &mut EntityState {
+        self.s
+    }
+}
+
+/// VPort `v`'s run of `len` entries of a pool (empty if there is none).
+fn run_of<T>(pool: &[T], v: usize, len: usize) -> &[T] {
+    pool.chunks(len.max(1)).nth(v).unwrap_or(&[])
+}
+
+fn run_of_mut<T>(pool: &mut [T], v: usize, len: usize) -> &mut [T] {
+    pool.chunks_mut(len.max(1)).nth(v).unwrap_or(&mut [])
+}
+
+impl Tables {
+    /// Entity `v`'s view.
+    fn view<'a>(&'a self, state: &'a EntityState) -> ScalingEntity<'a> {
+        let v = usize::from(state.vport());
         ScalingEntity {
+            state,
+            table: run_of(&self.system, v, system_capacity(&state.caps)),
+            hardware: run_of(&self.hardware, v, hardware_capacity(&state.caps)),
+        }
+    }
+
+    /// Entity `v`'s slices, to change it.
+    fn entity<'a>(&'a mut self, state: &'a mut EntityState) -> Entity<'a> {
+        let v = usize::from(state.vport());
+        let system = system_capacity(&state.caps);
+        let hardware = hardware_capacity(&state.caps);
+        let Tables {
+            system: system_pool,
+            hardware: hardware_pool,
+            next,
+            saved,
+        } = self;
+        Entity {
+            table: run_of_mut(system_pool, v, system),
+            hardware: run_of_mut(hardware_pool, v, hardware),
+            next: next.get_mut(..system).unwrap_or(&mut []),
+            saved: saved.get_mut(..system).unwrap_or(&mut []),
+            s: state,
+        }
+    }
+}
+
+impl EntityState {
+    fn new(id: VPortId, caps: Capabilities) -> Self {
+        EntityState {
             id,
             caps,
             created: false,
@@ -459,7 +602,6 @@ impl ScalingEntity {
             queue_hardware: [0; QUEUE_CAPACITY],
             datapath_queues: 0,
             queue_limit: 0,
-            table: [0; TABLE_CAPACITY],
             system_entries: 1,
             default_processor: 0,
             primary_processor: 0,
@@ -467,11 +609,9 @@ impl ScalingEntity {
             key: MS_DEFAULT_KEY,
             hash_types: HashTypes::NONE,
             symmetric: false,
-            hardware: [UNKNOWN; TABLE_CAPACITY],
-            shadow: [UNKNOWN; TABLE_CAPACITY],
             hardware_entries: 1,
             fixed_hardware_entries: None,
-            synchronized: true,
+            synchronized: false,
             filter: None,
             connection: None,
             landed: false,
@@ -482,120 +622,20 @@ impl ScalingEntity {
         u8::try_from(self.id.0).unwrap_or(u8::MAX)
     }
 
-    // ------------------------------------------------------------------------
-    // Views.
-    // ------------------------------------------------------------------------
-
-    /// The VPort.
-    pub fn id(&self) -> VPortId {
-        self.id
-    }
-
-    /// Whether the VPort exists (the default VPort after [`Rss::create`] or
-    /// [`Rss::new`], another after [`Rss::create_vport`]).
-    pub fn is_created(&self) -> bool {
-        self.created
-    }
-
-    /// Whether RSS is enabled.
-    pub fn is_enabled(&self) -> bool {
-        self.enabled
-    }
-
-    /// Whether the hardware holds the active parameters (false after a bus error,
-    /// until a resynchronization or the next state-changing call succeeds).
-    pub fn is_synchronized(&self) -> bool {
-        self.synchronized
-    }
-
-    /// Datapath queues.
-    pub fn num_queues(&self) -> u16 {
-        self.datapath_queues
-    }
-
-    /// The configured number of queues (distinct processors the table may use).
-    pub fn queue_limit(&self) -> u16 {
-        self.queue_limit
-    }
-
-    /// System indirection entries.
-    pub fn table_entries(&self) -> u32 {
-        self.system_entries
-    }
-
-    /// Hardware indirection entries in use (`TABLE_SIZE` as last committed).
-    pub fn hardware_entries(&self) -> u32 {
-        self.hardware_entries
-    }
-
-    /// The tracked system table (processors): what steers while enabled, what
-    /// enabling will activate while disabled.
-    pub fn active_table(&self) -> &[u32] {
-        self.table
-            .get(..self.system_entries as usize)
-            .unwrap_or(&[])
-    }
-
-    /// What the active hardware table holds in its entries in use, as the driver
-    /// wrote it.
-    pub fn hardware_table(&self) -> &[u16] {
-        self.hardware
-            .get(..self.hardware_entries as usize)
-            .unwrap_or(&[])
-    }
-
-    /// The tracked default processor.
-    pub fn default_processor(&self) -> u32 {
-        self.default_processor
-    }
-
-    /// The tracked primary processor.
-    pub fn primary_processor(&self) -> u32 {
-        self.primary_processor
-    }
-
-    /// The hash secret key.
-    pub fn key(&self) -> &[u8; KEY_BYTES] {
-        &self.key
-    }
-
-    /// The enabled hash types.
-    pub fn hash_types(&self) -> HashTypes {
-        self.hash_types
-    }
-
-    /// Whether both directions of a flow hash alike (`CTRL.SYMMETRIC`).
-    pub fn is_symmetric(&self) -> bool {
-        self.symmetric
-    }
-
-    /// The destination MAC address steering frames to this VPort (none for the
-    /// default VPort, which gets every frame no filter claims).
-    pub fn mac(&self) -> Option<[u8; 6]> {
+    /// The destination MAC address steering frames to this VPort.
+    fn mac(&self) -> Option<[u8; 6]> {
         self.filter.map(|(_, mac)| mac)
     }
 
     /// The MAC filter entry this VPort uses.
-    pub fn mac_filter_entry(&self) -> Option<u8> {
+    fn mac_filter_entry(&self) -> Option<u8> {
         self.filter.map(|(n, _)| n)
     }
 
     /// The hardware queue `processor`'s datapath queue uses.
-    pub fn queue_of(&self, processor: u32) -> Option<u16> {
+    fn queue_of(&self, processor: u32) -> Option<u16> {
         self.slot_of(processor)
             .and_then(|k| self.queue_hardware.get(k).copied())
-    }
-
-    /// The datapath queues, in creation order.
-    pub fn datapath_queue(&self, k: u16) -> Option<DatapathQueue> {
-        if k >= self.datapath_queues {
-            return None;
-        }
-        let k = usize::from(k);
-        Some(DatapathQueue::new(
-            self.queue_processor.get(k).copied()?,
-            self.queue_hardware.get(k).copied()?,
-        ))
     }
 
     // ------------------------------------------------------------------------
@@ -699,7 +739,7 @@ impl ScalingEntity {
 
     /// Distinct processors in the first `system_entries` of `table` (saturating just
     /// past the most queues any build has, which is all a comparison needs).
-    fn distinct_processors(&self, table: &[u32; TABLE_CAPACITY]) -> u16 {
+    fn distinct_processors(&self, table: &[u32]) -> u16 {
         let mut seen = [0u32; QUEUE_CAPACITY + 1];
         let mut count = 0usize;
         for &p in table.iter().take(self.system_entries as usize) {
@@ -730,9 +770,9 @@ impl ScalingEntity {
     // System and hardware tables.
     // ------------------------------------------------------------------------
 
-    /// Refuses a system size that is not a power of two in `1..=TABLE_CAPACITY`.
+    /// Refuses a system size that is not a power of two up to [`system_capacity`].
     fn check_system_size(&self, entries: u32) -> Result<(), Error> {
-        let max = u32::try_from(TABLE_CAPACITY).unwrap_or(u32::MAX);
+        let max = u32::try_from(system_capacity(&self.caps)).unwrap_or(u32::MAX);
         if !entries.is_power_of_two() || entries > max {
             return Err(Error::TableSize { entries, max });
         }
@@ -748,12 +788,12 @@ impl ScalingEntity {
 
     /// The queue hardware entry `h` must hold for `table` (processors without a
     /// queue, only possible for a tracked table, give `None`).
-    fn hardware_queue_for(&self, table: &[u32; TABLE_CAPACITY], h: u32) -> Option<u16> {
+    fn hardware_queue_for(&self, table: &[u32], h: u32) -> Option<u16> {
         at(table, wrap(h, self.system_entries)).and_then(|p| self.queue_of(p))
     }
 
     /// For a compressed table: the first hardware entry whose sharers disagree.
-    fn check_representable(&self, table: &[u32; TABLE_CAPACITY], hw: u32) -> Result<(), Error> {
+    fn check_representable(&self, table: &[u32], hw: u32) -> Result<(), Error> {
         if hw >= self.system_entries {
             return Ok(());
         }
@@ -770,9 +810,9 @@ impl ScalingEntity {
     }
 
     /// The active parameters are valid under the current queue map and limit.
-    fn check_active(&self) -> Result<(), Error> {
+    fn check_active(&self, table: &[u32]) -> Result<(), Error> {
         if self.enabled {
-            self.check_table(&self.table)?;
+            self.check_table(table)?;
             self.check_processor(Steering::DefaultProcessor, self.default_processor)?;
         } else {
             self.check_processor(Steering::PrimaryProcessor, self.primary_processor)?;
@@ -782,7 +822,7 @@ impl ScalingEntity {
 
     /// `table` may steer: every entry has a queue, invariant 2 holds, and a
     /// compressed hardware table can hold it.
-    fn check_table(&self, table: &[u32; TABLE_CAPACITY]) -> Result<(), Error> {
+    fn check_table(&self, table: &[u32]) -> Result<(), Error> {
         for (index, &p) in (0..self.system_entries).zip(table.iter()) {
             self.check_processor(Steering::Entry(index), p)?;
         }
@@ -791,17 +831,13 @@ impl ScalingEntity {
     }
 
     /// Invariants 1 and 2: `table` references at most `queues` processors.
-    fn check_queue_limit(&self, table: &[u32; TABLE_CAPACITY], queues: u16) -> Result<(), Error> {
+    fn check_queue_limit(&self, table: &[u32], queues: u16) -> Result<(), Error> {
         let referenced = self.distinct_processors(table);
         if referenced > queues {
             return Err(Error::TooManyProcessors { referenced, queues });
         }
         Ok(())
     }
-
-    // ------------------------------------------------------------------------
-    // Writing the hardware: parameter commits, shadow tables, moves.
-    // ------------------------------------------------------------------------
 
     /// The complete parameter set the tracked state asks for. Inactive parameters
     /// whose processor has no queue keep what the hardware holds; `TABLE_SIZE` only
@@ -834,39 +870,221 @@ impl ScalingEntity {
             key: self.key,
         }
     }
+}
 
-    /// Writes the shadow entries `0..entries` that differ from the queues `table`
-    /// asks for (all of them where the mirror does not know the content).
+impl<'a> ScalingEntity<'a> {
+    /// The VPort.
+    pub fn id(self) -> VPortId {
+        self.state.id
+    }
+
+    /// Whether the VPort exists (the default VPort after [`Rss::create`] or
+    /// [`Rss::new`], another after [`Rss::create_vport`]).
+    pub fn is_created(self) -> bool {
+        self.state.created
+    }
+
+    /// Whether RSS is enabled.
+    pub fn is_enabled(self) -> bool {
+        self.state.enabled
+    }
+
+    /// Whether the hardware holds the active parameters and the shadow table equals
+    /// the active one (false after a bus error, until a resynchronization or the next
+    /// state-changing call succeeds).
+    pub fn is_synchronized(self) -> bool {
+        self.state.synchronized
+    }
+
+    /// Datapath queues.
+    pub fn num_queues(self) -> u16 {
+        self.state.datapath_queues
+    }
+
+    /// The configured number of queues (distinct processors the table may use).
+    pub fn queue_limit(self) -> u16 {
+        self.state.queue_limit
+    }
+
+    /// System indirection entries.
+    pub fn table_entries(self) -> u32 {
+        self.state.system_entries
+    }
+
+    /// Hardware indirection entries in use (`TABLE_SIZE` as last committed).
+    pub fn hardware_entries(self) -> u32 {
+        self.state.hardware_entries
+    }
+
+    /// The tracked system table (processors): what steers while enabled, what
+    /// enabling will activate while disabled.
+    pub fn active_table(self) -> &'a [u32] {
+        self.table
+            .get(..self.state.system_entries as usize)
+            .unwrap_or(&[])
+    }
+
+    /// What the active hardware table holds in its entries in use, as the driver
+    /// wrote it; `u16::MAX` marks an entry a failed bus access left unknown (until
+    /// the next resynchronization).
+    pub fn hardware_table(self) -> &'a [u16] {
+        self.hardware
+            .get(..self.state.hardware_entries as usize)
+            .unwrap_or(&[])
+    }
+
+    /// The tracked default processor.
+    pub fn default_processor(self) -> u32 {
+        self.state.default_processor
+    }
+
+    /// The tracked primary processor.
+    pub fn primary_processor(self) -> u32 {
+        self.state.primary_processor
+    }
+
+    /// The hash secret key.
+    pub fn key(self) -> &'a [u8; KEY_BYTES] {
+        &self.state.key
+    }
+
+    /// The enabled hash types.
+    pub fn hash_types(self) -> HashTypes {
+        self.state.hash_types
+    }
+
+    /// Whether both directions of a flow hash alike (`CTRL.SYMMETRIC`).
+    pub fn is_symmetric(self) -> bool {
+        self.state.symmetric
+    }
+
+    /// The destination MAC address steering frames to this VPort (none for the
+    /// default VPort, which gets every frame no filter claims).
+    pub fn mac(self) -> Option<[u8; 6]> {
+        self.state.mac()
+    }
+
+    /// The MAC filter entry this VPort uses.
+    pub fn mac_filter_entry(self) -> Option<u8> {
+        self.state.mac_filter_entry()
+    }
+
+    /// Where indications about this VPort go (`None` for the default VPort: the
+    /// physical adapter's addressing).
+    pub fn connection(self) -> Option<SwitchEndpoint> {
+        self.state.connection
+    }
+
+    /// The hardware queue `processor`'s datapath queue uses.
+    pub fn queue_of(self, processor: u32) -> Option<u16> {
+        self.state.queue_of(processor)
+    }
+
+    /// The datapath queues, in creation order.
+    pub fn datapath_queue(self, k: u16) -> Option<DatapathQueue> {
+        if k >= self.state.datapath_queues {
+            return None;
+        }
+        let k = usize::from(k);
+        Some(DatapathQueue::new(
+            self.state.queue_processor.get(k).copied()?,
+            self.state.queue_hardware.get(k).copied()?,
+        ))
+    }
+}
+
+impl Entity<'_> {
+    /// A read-only view.
+    fn view(&self) -> ScalingEntity<'_> {
+        ScalingEntity {
+            state: self.s,
+            table: self.table,
+            hardware: self.hardware,
+        }
+    }
+
+    // ------------------------------------------------------------------------
+    // Writing the hardware: parameter commits, shadow tables, moves.
+    //
+    // While synchronized the shadow table equals the active one, which the mirror
+    // knows: a table commit writes only the shadow entries that change, swaps, and
+    // copies the same entries into the new shadow; a move writes both. Otherwise
+    // (after a bus error, at creation) neither bank is known: every entry of both
+    // is written.
+    // ------------------------------------------------------------------------
+
+    /// Writes the shadow entries the next `COMMIT.TABLE` swaps in: those of
+    /// `0..entries` that differ from the mirror, or every entry of the VPort's table
+    /// if `full`.
     fn write_shadow<B: RegisterBus>(
         &mut self,
         hw: &mut Adapter<B>,
         entries: u32,
+        full: bool,
     ) -> Result<(), Error> {
         let v = self.vport();
-        for h in 0..entries {
-            let Some(queue) = self.hardware_queue_for(&self.table, h) else {
+        let range = if full {
+            self.caps.table_entries()
+        } else {
+            entries
+        };
+        for h in 0..range {
+            let Some(queue) = self.hardware_queue_for(self.table, h) else {
                 continue;
             };
-            if at(&self.shadow, h) != Some(queue) {
+            if full || at(self.hardware, h) != Some(queue) {
                 hw.dev.set_shadow_entry(v, h, queue)?;
-                set_at(&mut self.shadow, h, queue);
             }
         }
         Ok(())
     }
 
-    /// Copies the active table into the shadow wherever they differ (or the shadow
-    /// is unknown), so the shadow reads the active table back.
+    /// After a `COMMIT.TABLE` that swapped in what [`Entity::write_shadow`] wrote:
+    /// updates the mirror and, unless `full`, copies the changed entries into the new
+    /// shadow (the old active table). The mirror is updated even past a failed write.
+    fn swap_mirror<B: RegisterBus>(
+        &mut self,
+        hw: &mut Adapter<B>,
+        entries: u32,
+        full: bool,
+    ) -> Result<(), Error> {
+        let v = self.vport();
+        let range = if full {
+            self.caps.table_entries()
+        } else {
+            entries
+        };
+        let mut written = Ok(());
+        for h in 0..range {
+            let Some(queue) = self.hardware_queue_for(self.table, h) else {
+                if full {
+                    set_at(self.hardware, h, UNKNOWN);
+                }
+                continue;
+            };
+            let old = at(self.hardware, h);
+            set_at(self.hardware, h, queue);
+            if !full && old != Some(queue) && written.is_ok() {
+                written = hw.dev.set_shadow_entry(v, h, queue);
+            }
+        }
+        written
+    }
+
+    /// Makes the shadow table a copy of the active one, entry by entry (an entry the
+    /// mirror does not know is read from the active table, `TABLE_READ.ACTIVE`).
     fn sync_shadow<B: RegisterBus>(&mut self, hw: &mut Adapter<B>) -> Result<(), Error> {
         let v = self.vport();
         for h in 0..self.caps.table_entries() {
-            let Some(queue) = at(&self.hardware, h).filter(|&q| q != UNKNOWN) else {
-                continue;
+            let queue = match at(self.hardware, h) {
+                Some(queue) if queue != UNKNOWN => queue,
+                _ => {
+                    let queue = hw.dev.active_entry(v, h)?;
+                    set_at(self.hardware, h, queue);
+                    queue
+                }
             };
-            if at(&self.shadow, h) != Some(queue) {
-                hw.dev.set_shadow_entry(v, h, queue)?;
-                set_at(&mut self.shadow, h, queue);
-            }
+            hw.dev.set_shadow_entry(v, h, queue)?;
         }
         Ok(())
     }
@@ -880,21 +1098,25 @@ impl ScalingEntity {
         params: &VPortParams,
         table: Option<u32>,
     ) -> Result<(), Error> {
+        let full = !self.synchronized;
         if let Some(entries) = table {
-            self.write_shadow(hw, entries)?;
+            self.write_shadow(hw, entries, full)?;
         }
         let result = hw.dev.commit(self.vport(), Some(params), table.is_some());
-        if matches!(result, Ok(()) | Err(Error::CommitUnverified { .. })) {
-            self.landed = true;
-            if table.is_some() {
-                core::mem::swap(&mut self.hardware, &mut self.shadow);
-            }
-            self.hardware_entries = 1u32
-                .checked_shl(params.state.table_size_log2.into())
-                .unwrap_or(1);
+        if !matches!(result, Ok(()) | Err(Error::CommitUnverified { .. })) {
+            return result;
         }
+        self.landed = true;
+        self.hardware_entries = 1u32
+            .checked_shl(params.state.table_size_log2.into())
+            .unwrap_or(1);
+        let Some(entries) = table else {
+            return result;
+        };
+        let copied = self.swap_mirror(hw, entries, full);
         result?;
-        if table.is_some() {
+        copied?;
+        if full {
             self.sync_shadow(hw)?;
         }
         Ok(())
@@ -917,23 +1139,21 @@ impl ScalingEntity {
         &mut self,
         hw: &mut Adapter<B>,
         entries: u32,
-        failures: &mut [Option<EntryStatus>; TABLE_CAPACITY],
+        failures: &mut [Option<EntryStatus>],
     ) -> bool {
         let v = self.vport();
         let mut failed = false;
         for h in 0..entries {
-            let Some(queue) = self.hardware_queue_for(&self.table, h) else {
+            let Some(queue) = self.hardware_queue_for(self.table, h) else {
                 continue;
             };
-            if at(&self.hardware, h) == Some(queue) {
+            if at(self.hardware, h) == Some(queue) {
                 continue;
             }
             match hw.dev.move_entry(v, h, queue) {
                 Ok(()) => {
-                    set_at(&mut self.hardware, h, queue);
-                    if hw.dev.set_shadow_entry(v, h, queue).is_ok() {
-                        set_at(&mut self.shadow, h, queue);
-                    } else {
+                    set_at(self.hardware, h, queue);
+                    if hw.dev.set_shadow_entry(v, h, queue).is_err() {
                         // The move landed; the shadow copy is redone on the next call.
                         self.synchronized = false;
                     }
@@ -947,6 +1167,8 @@ impl ScalingEntity {
                         } => EntryStatus::InvalidParameter,
                         Error::MoveRefused { .. } => EntryStatus::QueueLimitExceeded,
                         _ => {
+                            // Whether the move landed is not known.
+                            set_at(self.hardware, h, UNKNOWN);
                             self.synchronized = false;
                             EntryStatus::DeviceFailure
                         }
@@ -958,22 +1180,26 @@ impl ScalingEntity {
         failed
     }
 
-    /// Rewrites the active parameters into the hardware. A no-op while
-    /// synchronized; called first by every state-changing call after a bus error.
+    /// Rewrites the active parameters and both tables into the hardware. A no-op
+    /// while synchronized; called first by every state-changing call after a bus
+    /// error.
     fn resynchronize<B: RegisterBus>(&mut self, hw: &mut Adapter<B>) -> Result<(), Error> {
         if self.synchronized {
             return Ok(());
         }
-        self.check_active()?;
+        self.check_active(self.table)?;
         self.commit_state(hw)?;
-        self.sync_shadow(hw)?;
+        if !self.enabled {
+            // No table was committed: make the shadow a copy of the active table.
+            self.sync_shadow(hw)?;
+        }
         self.synchronized = true;
         Ok(())
     }
 
     /// Runs `f`, which changes the tracked state and commits it, as a transaction:
     /// if it fails before a commit landed, the tracked state is as before (the
-    /// mirrors keep following the hardware); once a commit landed, the new state
+    /// mirror keeps following the hardware); once a commit landed, the new state
     /// stands. A bus error marks the hardware as possibly differing from the tracked
     /// state, so the next call rewrites it.
     fn guarded<B: RegisterBus, T>(
@@ -982,15 +1208,17 @@ impl ScalingEntity {
         f: impl FnOnce(&mut Self, &mut Adapter<B>) -> Result<T, Error>,
     ) -> Result<T, Error> {
         self.resynchronize(hw)?;
-        let saved = self.clone();
+        let saved = self.s.clone();
+        let in_use = self.system_entries as usize;
+        copy_prefix(self.saved, self.table, in_use);
         self.landed = false;
         let result = f(self, hw);
         if let Err(e) = &result {
             if !self.landed {
-                let (hardware, shadow, entries) =
-                    (self.hardware, self.shadow, self.hardware_entries);
-                *self = saved;
-                (self.hardware, self.shadow, self.hardware_entries) = (hardware, shadow, entries);
+                let entries = self.hardware_entries;
+                *self.s = saved;
+                self.hardware_entries = entries;
+                copy_prefix(self.table, self.saved, in_use);
             }
             if matches!(
                 e,
@@ -1007,9 +1235,9 @@ impl ScalingEntity {
     // ------------------------------------------------------------------------
 
     /// Seed 002's initial state: RSS disabled, one indirection entry pointing at
-    /// `affinity_processor`, primary = default = `affinity_processor`. The whole
-    /// hardware table of the VPort is written (so the mirrors know it) and swapped in
-    /// with the parameters in one commit.
+    /// `affinity_processor`, primary = default = `affinity_processor`. Both banks of
+    /// the VPort's hardware table are written whole (so the mirror knows them), the
+    /// active one swapped in with the parameters in one commit.
     fn create_initial<B: RegisterBus>(
         &mut self,
         hw: &mut Adapter<B>,
@@ -1017,37 +1245,45 @@ impl ScalingEntity {
         affinity_processor: u32,
     ) -> Result<(), Error> {
         self.check_queue_map(queues)?;
-        let mut trial = ScalingEntity::new(self.id, self.caps);
+        let mut trial = EntityState::new(self.id, self.caps);
         trial.store_queue_map(queues);
         trial.check_processor(Steering::PrimaryProcessor, affinity_processor)?;
         self.store_queue_map(queues);
         self.primary_processor = affinity_processor;
         self.default_processor = affinity_processor;
-        self.table = [affinity_processor; TABLE_CAPACITY];
+        self.table.fill(affinity_processor);
         self.system_entries = 1;
         self.enabled = false;
         self.fixed_hardware_entries = None;
         // The hardware's content is not known: write every entry of both banks.
-        self.hardware = [UNKNOWN; TABLE_CAPACITY];
-        self.shadow = [UNKNOWN; TABLE_CAPACITY];
+        self.synchronized = false;
         let mut params = self.wanted_params(hw);
         params.state.table_size_log2 = 0;
         self.commit(hw, &params, Some(self.caps.table_entries()))?;
+        self.synchronized = true;
         self.created = true;
         Ok(())
     }
 
-    /// Takes over the hardware state of the VPort (see [`Rss::new`]).
+    /// Takes over the hardware state of the VPort (see [`Rss::new`]): its active
+    /// parameters, and its active table read with `TABLE_READ.ACTIVE`. The shadow
+    /// table is made a copy of it where it differs.
     fn adopt<B: RegisterBus>(&mut self, hw: &mut Adapter<B>) -> Result<(), Error> {
         let v = self.vport();
         let params = hw.dev.params(v)?;
         let s = params.state;
-        self.set_identity_queues(self.caps.num_queues);
+        let num_queues = self.caps.num_queues;
+        self.set_identity_queues(num_queues);
         for h in 0..self.caps.table_entries() {
-            let queue = hw.dev.shadow_entry(v, h)?;
-            set_at(&mut self.hardware, h, queue);
-            set_at(&mut self.shadow, h, queue);
-            set_at(&mut self.table, h, queue.into());
+            let queue = hw.dev.active_entry(v, h)?;
+            set_at(self.hardware, h, queue);
+            set_at(self.table, h, queue.into());
+        }
+        for h in 0..self.caps.table_entries() {
+            let active = at(self.hardware, h).unwrap_or(UNKNOWN);
+            if hw.dev.shadow_entry(v, h)? != active {
+                hw.dev.set_shadow_entry(v, h, active)?;
+            }
         }
         self.hardware_entries = 1u32.checked_shl(s.table_size_log2.into()).unwrap_or(1);
         self.system_entries = self.hardware_entries;
@@ -1057,6 +1293,7 @@ impl ScalingEntity {
         self.symmetric = s.symmetric;
         self.hash_types = s.hash_types;
         self.key = params.key;
+        self.synchronized = true;
         self.created = true;
         Ok(())
     }
@@ -1084,10 +1321,10 @@ impl ScalingEntity {
             e.default_processor = config.default_processor;
             let mut processors = [0; QUEUE_CAPACITY];
             let count = e.datapath_processors(&mut processors);
-            spread::fill_equal(&mut e.table, processors.get(..count).unwrap_or(&[]))?;
+            spread::fill_equal(e.table, processors.get(..count).unwrap_or(&[]))?;
             e.system_entries = system_entries;
             e.enabled = true;
-            e.check_table(&e.table)?;
+            e.check_table(e.table)?;
             e.commit_state(hw)?;
             if config.num_queues.is_some() {
                 hw.indicate(e, Event::CapabilitiesChanged);
@@ -1111,11 +1348,11 @@ impl ScalingEntity {
         self.check_queue_map(queues)?;
         if self.enabled {
             let count = u16::try_from(queues.len()).unwrap_or(u16::MAX);
-            self.check_queue_limit(&self.table, count)?;
+            self.check_queue_limit(self.table, count)?;
         }
-        let mut trial = self.clone();
+        let mut trial = self.s.clone();
         trial.store_queue_map(queues);
-        trial.check_active()?;
+        trial.check_active(self.table)?;
         self.guarded(hw, |e, hw| {
             e.store_queue_map(queues);
             e.commit_state(hw)?;
@@ -1132,7 +1369,7 @@ impl ScalingEntity {
             });
         }
         if self.enabled {
-            self.check_queue_limit(&self.table, queues)?;
+            self.check_queue_limit(self.table, queues)?;
         }
         self.queue_limit = queues;
         Ok(())
@@ -1148,20 +1385,20 @@ impl ScalingEntity {
         entries: u32,
     ) -> Result<(), Error> {
         self.check_system_size(entries)?;
-        let smaller = entries.min(self.system_entries);
-        for i in smaller..self.system_entries {
-            if at(&self.table, i) != at(&self.table, wrap(i, smaller)) {
+        let old = self.system_entries;
+        let smaller = entries.min(old);
+        for i in smaller..old {
+            if at(self.table, i) != at(self.table, wrap(i, smaller)) {
                 return Err(Error::TableNotNormalized {
                     index: i,
                     entries: smaller,
                 });
             }
         }
-        let old = self.system_entries;
-        let mut grown = self.table;
-        for i in old..entries {
-            if let Some(p) = at(&self.table, wrap(i, old)) {
-                set_at(&mut grown, i, p);
+        // The grown table: entry i holds entry i mod old.
+        for i in 0..entries {
+            if let Some(p) = at(self.table, wrap(i, old)) {
+                set_at(self.next, i, p);
             }
         }
         if self.enabled {
@@ -1169,12 +1406,12 @@ impl ScalingEntity {
             // size smaller than the grown table can make it unrepresentable.
             let previous = core::mem::replace(&mut self.system_entries, entries);
             let representable =
-                self.check_representable(&grown, self.hardware_entries_for(entries));
+                self.check_representable(self.next, self.hardware_entries_for(entries));
             self.system_entries = previous;
             representable?;
         }
         self.guarded(hw, |e, hw| {
-            e.table = grown;
+            copy_prefix(e.table, e.next, entries as usize);
             e.system_entries = entries;
             if e.enabled {
                 e.commit_state(hw)?;
@@ -1193,7 +1430,7 @@ impl ScalingEntity {
         }
         let previous = core::mem::replace(&mut self.fixed_hardware_entries, entries);
         let checked = if self.enabled {
-            self.check_representable(&self.table, self.hardware_entries_for(self.system_entries))
+            self.check_representable(self.table, self.hardware_entries_for(self.system_entries))
         } else {
             Ok(())
         };
@@ -1220,15 +1457,19 @@ impl ScalingEntity {
                 max: self.system_entries,
             });
         }
-        let mut next = self.table;
-        for (slot, &p) in next.iter_mut().zip(processors) {
-            *slot = p;
-        }
+        copy_prefix(self.next, processors, processors.len());
+        self.replace_with_next(hw)
+    }
+
+    /// Replaces the system table in use with the first `system_entries` of
+    /// `self.next` (see [`VPort::replace_table`]).
+    fn replace_with_next<B: RegisterBus>(&mut self, hw: &mut Adapter<B>) -> Result<(), Error> {
         if self.enabled {
-            self.check_table(&next)?;
+            self.check_table(self.next)?;
         }
+        let in_use = self.system_entries as usize;
         self.guarded(hw, |e, hw| {
-            e.table = next;
+            copy_prefix(e.table, e.next, in_use);
             if e.enabled {
                 e.commit_state(hw)?;
             }
@@ -1245,13 +1486,10 @@ impl ScalingEntity {
                 max: self.datapath_queues,
             });
         }
-        let mut table = [0; TABLE_CAPACITY];
-        let entries = table
-            .get_mut(..self.system_entries as usize)
-            .unwrap_or(&mut []);
+        let in_use = self.system_entries as usize;
+        let entries = self.next.get_mut(..in_use).unwrap_or(&mut []);
         spread::fill_equal(entries, processors.get(..usize::from(n)).unwrap_or(&[]))?;
-        let filled = table.get(..self.system_entries as usize).unwrap_or(&[]);
-        self.replace_table(hw, filled)
+        self.replace_with_next(hw)
     }
 
     fn spread_weighted<B: RegisterBus>(
@@ -1261,15 +1499,11 @@ impl ScalingEntity {
     ) -> Result<(), Error> {
         let mut processors = [0; QUEUE_CAPACITY];
         let count = self.datapath_processors(&mut processors);
-        let mut table = [0; TABLE_CAPACITY];
-        let entries = table
-            .get_mut(..self.system_entries as usize)
-            .unwrap_or(&mut []);
+        let in_use = self.system_entries as usize;
+        let entries = self.next.get_mut(..in_use).unwrap_or(&mut []);
         spread::fill_weighted(entries, processors.get(..count).unwrap_or(&[]), weights)?;
-        let filled = table.get(..self.system_entries as usize).unwrap_or(&[]);
-        self.replace_table(hw, filled)
+        self.replace_with_next(hw)
     }
-
     // ------------------------------------------------------------------------
     // RSS state and hashing.
     // ------------------------------------------------------------------------
@@ -1278,7 +1512,7 @@ impl ScalingEntity {
         if self.enabled {
             return self.guarded(hw, |_, _| Ok(()));
         }
-        self.check_table(&self.table)?;
+        self.check_table(self.table)?;
         self.check_processor(Steering::DefaultProcessor, self.default_processor)?;
         self.guarded(hw, |e, hw| {
             e.enabled = true;
@@ -1387,22 +1621,28 @@ impl ScalingEntity {
             }
             return;
         }
-        let mut next = self.table;
+        // The batch is judged on `next`, a copy of the table in use; once judged it
+        // becomes the table, and `next` keeps the previous one.
+        let in_use = self.system_entries as usize;
+        copy_prefix(self.next, self.table, in_use);
         for entry in entries.iter_mut() {
             if self.mine(entry) {
-                entry.status = self.judge_move(hw, entry, &mut next);
+                entry.status = self.judge_move(hw, entry);
             }
         }
         let hw_entries = self.hardware_entries_for(self.system_entries);
         if self.enabled {
-            self.refuse_unrepresentable(entries, &mut next, hw_entries);
-            self.refuse_over_limit(entries, &mut next, hw_entries);
+            self.refuse_unrepresentable(entries, hw_entries);
+            self.refuse_over_limit(entries, hw_entries);
         }
-        let previous = core::mem::replace(&mut self.table, next);
+        let (table, next) = (self.table.iter_mut(), self.next.iter_mut());
+        for (current, judged) in table.zip(next).take(in_use) {
+            core::mem::swap(current, judged);
+        }
         if self.enabled {
             let mut failures = [None; TABLE_CAPACITY];
             if self.move_hardware_entries(hw, hw_entries, &mut failures) {
-                self.undo_unwritten(entries, &previous, hw_entries, &failures);
+                self.undo_unwritten(entries, hw_entries, &failures);
             }
         }
     }
@@ -1413,7 +1653,6 @@ impl ScalingEntity {
         &mut self,
         hw: &mut Adapter<B>,
         entry: &IndirectionEntry,
-        next: &mut [u32; TABLE_CAPACITY],
     ) -> EntryStatus {
         let processor = entry.processor;
         match entry.kind {
@@ -1424,7 +1663,7 @@ impl ScalingEntity {
                 if self.enabled && self.queue_of(processor).is_none() {
                     return EntryStatus::NoQueueForProcessor;
                 }
-                set_at(next, index, processor);
+                set_at(self.next, index, processor);
                 EntryStatus::Success
             }
             MoveKind::DefaultProcessor => {
@@ -1443,17 +1682,17 @@ impl ScalingEntity {
         hw: &mut Adapter<B>,
         active: bool,
         processor: u32,
-        set: fn(&mut Self, u32),
+        set: fn(&mut EntityState, u32),
     ) -> EntryStatus {
         if !active {
-            set(self, processor);
+            set(self.s, processor);
             return EntryStatus::Success;
         }
         if self.queue_of(processor).is_none() {
             return EntryStatus::NoQueueForProcessor;
         }
         let before = (self.default_processor, self.primary_processor);
-        set(self, processor);
+        set(self.s, processor);
         let params = self.wanted_params(hw);
         self.landed = false;
         match self.commit(hw, &params, None) {
@@ -1481,9 +1720,8 @@ impl ScalingEntity {
     /// Restores the group of `index` in `next` from the tracked table and marks the
     /// batch's successful entry moves (of this VPort) into that group with `status`.
     fn refuse_group(
-        &self,
+        &mut self,
         entries: &mut [IndirectionEntry],
-        next: &mut [u32; TABLE_CAPACITY],
         index: u32,
         hw: u32,
         status: EntryStatus,
@@ -1491,8 +1729,8 @@ impl ScalingEntity {
         let (first, step) = self.group_of(index, hw);
         let mut i = first;
         while i < self.system_entries {
-            if let Some(p) = at(&self.table, i) {
-                set_at(next, i, p);
+            if let Some(p) = at(self.table, i) {
+                set_at(self.next, i, p);
             }
             i = i.saturating_add(step.max(1));
         }
@@ -1506,12 +1744,7 @@ impl ScalingEntity {
         }
     }
 
-    fn refuse_unrepresentable(
-        &self,
-        entries: &mut [IndirectionEntry],
-        next: &mut [u32; TABLE_CAPACITY],
-        hw: u32,
-    ) {
+    fn refuse_unrepresentable(&mut self, entries: &mut [IndirectionEntry], hw: u32) {
         if hw >= self.system_entries {
             return;
         }
@@ -1532,24 +1765,19 @@ impl ScalingEntity {
             let mut i = first;
             let mut agree = true;
             while i < self.system_entries {
-                agree &= at(next, i) == at(next, first);
+                agree &= at(self.next, i) == at(self.next, first);
                 i = i.saturating_add(step.max(1));
             }
             if !agree {
-                self.refuse_group(entries, next, index, hw, EntryStatus::NotRepresentable);
+                self.refuse_group(entries, index, hw, EntryStatus::NotRepresentable);
             }
         }
     }
 
-    fn refuse_over_limit(
-        &self,
-        entries: &mut [IndirectionEntry],
-        next: &mut [u32; TABLE_CAPACITY],
-        hw: u32,
-    ) {
+    fn refuse_over_limit(&mut self, entries: &mut [IndirectionEntry], hw: u32) {
         // The tracked table meets the limit (it is active), so undoing moves
         // terminates, at the latest with the table as it was.
-        while self.distinct_processors(next) > self.queue_limit {
+        while self.distinct_processors(self.next) > self.queue_limit {
             let latest = entries.iter().rposition(|e| {
                 matches!(e.kind, MoveKind::Entry(_))
                     && e.status == EntryStatus::Success
@@ -1559,18 +1787,17 @@ impl ScalingEntity {
             else {
                 break;
             };
-            self.refuse_group(entries, next, index, hw, EntryStatus::QueueLimitExceeded);
+            self.refuse_group(entries, index, hw, EntryStatus::QueueLimitExceeded);
         }
     }
 
     /// Why a hardware entry serving system entry `i` could not be written, if one
-    /// could not (`table` is what the entries should hold).
+    /// could not.
     fn served_entry_failure(
         &self,
-        table: &[u32; TABLE_CAPACITY],
         i: u32,
         hw: u32,
-        failures: &[Option<EntryStatus>; TABLE_CAPACITY],
+        failures: &[Option<EntryStatus>],
     ) -> Option<EntryStatus> {
         // Expanded: entries i, i + S, i + 2S, ...; compressed: the one entry i mod H.
         let (mut h, step) = if hw < self.system_entries {
@@ -1580,7 +1807,7 @@ impl ScalingEntity {
         };
         let mut failure = None;
         while h < hw {
-            if at(&self.hardware, h) != self.hardware_queue_for(table, h) {
+            if at(self.hardware, h) != self.hardware_queue_for(self.table, h) {
                 failure = Some(
                     at(failures, h)
                         .flatten()
@@ -1596,27 +1823,27 @@ impl ScalingEntity {
     /// all written goes back (with its group) to the previous processor, and the
     /// batch's moves into it get the failure (a refusal's status, or
     /// [`EntryStatus::DeviceFailure`]). Hardware entries that were written keep the
-    /// new queue until the next call resynchronizes them.
+    /// new queue until the next call resynchronizes them. `self.next` holds the
+    /// previous table. Groups are independent (no hardware entry serves two), so
+    /// undoing one does not change whether another was written.
     fn undo_unwritten(
         &mut self,
         entries: &mut [IndirectionEntry],
-        previous: &[u32; TABLE_CAPACITY],
         hw: u32,
-        failures: &[Option<EntryStatus>; TABLE_CAPACITY],
+        failures: &[Option<EntryStatus>],
     ) {
-        let moved = self.table;
         for i in 0..self.system_entries {
-            if at(&moved, i) == at(previous, i) {
+            if at(self.table, i) == at(self.next, i) {
                 continue;
             }
-            let Some(failure) = self.served_entry_failure(&moved, i, hw, failures) else {
+            let Some(failure) = self.served_entry_failure(i, hw, failures) else {
                 continue;
             };
             let (first, step) = self.group_of(i, hw);
             let mut k = first;
             while k < self.system_entries {
-                if let Some(p) = at(previous, k) {
-                    set_at(&mut self.table, k, p);
+                if let Some(p) = at(self.next, k) {
+                    set_at(self.table, k, p);
                 }
                 k = k.saturating_add(step.max(1));
             }
@@ -1632,7 +1859,7 @@ impl ScalingEntity {
         // Hardware entries written for a group that went back differ from the
         // tracked table now.
         for h in 0..hw {
-            if at(&self.hardware, h) != self.hardware_queue_for(&self.table, h) {
+            if at(self.hardware, h) != self.hardware_queue_for(self.table, h) {
                 self.synchronized = false;
             }
         }
@@ -1644,7 +1871,8 @@ impl ScalingEntity {
 #[derive(Debug)]
 pub struct Rss<B> {
     hw: Adapter<B>,
-    entities: [ScalingEntity; VPORT_CAPACITY],
+    entities: [EntityState; VPORT_CAPACITY],
+    tables: Tables,
 }
 
 /// A created VPort of an [`Rss`], borrowed to change it (see [`Rss::vport_mut`]). The
@@ -1652,7 +1880,7 @@ pub struct Rss<B> {
 #[derive(Debug)]
 pub struct VPort<'a, B> {
     hw: &'a mut Adapter<B>,
-    entity: &'a mut ScalingEntity,
+    entity: Entity<'a>,
 }
 
 impl<B: RegisterBus> Rss<B> {
@@ -1668,8 +1896,9 @@ impl<B: RegisterBus> Rss<B> {
                 )),
             },
             entities: core::array::from_fn(|v| {
-                ScalingEntity::new(VPortId(u32::try_from(v).unwrap_or(0)), caps)
+                EntityState::new(VPortId(u32::try_from(v).unwrap_or(0)), caps)
             }),
+            tables: Tables::new(),
         }
     }
 
@@ -1697,7 +1926,11 @@ impl<B: RegisterBus> Rss<B> {
     pub fn new(dev: RssDevice<B>) -> Result<Self, Error> {
         let mut rss = Rss::empty(dev);
         let caps = *rss.hw.dev.capabilities();
-        let Rss { hw, entities } = &mut rss;
+        let Rss {
+            hw,
+            entities,
+            tables,
+        } = &mut rss;
         for n in 0..caps.mac_filters {
             let filter = hw.dev.mac_filter(n)?;
             let owner = entities.get_mut(usize::from(filter.vport));
@@ -1711,7 +1944,7 @@ impl<B: RegisterBus> Rss<B> {
         }
         for entity in entities.iter_mut().take(caps.vports.into()) {
             if entity.id == VPortId::DEFAULT || entity.created {
-                entity.adopt(hw)?;
+                tables.entity(entity).adopt(hw)?;
             }
         }
         Ok(rss)
@@ -1728,7 +1961,11 @@ impl<B: RegisterBus> Rss<B> {
         affinity_processor: u32,
     ) -> Result<Self, Error> {
         let mut rss = Rss::empty(dev);
-        let Rss { hw, entities } = &mut rss;
+        let Rss {
+            hw,
+            entities,
+            tables,
+        } = &mut rss;
         let params = hw.dev.params(0)?;
         let entity = entities.get_mut(0).ok_or(Error::UnknownVPort {
             vport: 0,
@@ -1737,7 +1974,9 @@ impl<B: RegisterBus> Rss<B> {
         entity.key = params.key;
         entity.hash_types = params.state.hash_types;
         entity.symmetric = params.state.symmetric;
-        entity.create_initial(hw, queues, affinity_processor)?;
+        tables
+            .entity(entity)
+            .create_initial(hw, queues, affinity_processor)?;
         Ok(rss)
     }
 
@@ -1759,23 +1998,31 @@ impl<B: RegisterBus> Rss<B> {
         self.vport_mut(VPortId::DEFAULT)
     }
 
-    fn entity0(&self) -> Option<&ScalingEntity> {
-        self.entities.first()
+    fn entity0(&self) -> Option<ScalingEntity<'_>> {
+        self.entities.first().map(|e| self.tables.view(e))
     }
 
     /// VPort `vport`'s tracked state, if it exists.
-    pub fn vport(&self, vport: VPortId) -> Option<&ScalingEntity> {
+    pub fn vport(&self, vport: VPortId) -> Option<ScalingEntity<'_>> {
         let v = self.index(vport).ok()?;
-        self.entities.get(v).filter(|e| e.created)
+        let state = self.entities.get(v).filter(|e| e.created)?;
+        Some(self.tables.view(state))
     }
 
     /// VPort `vport`, to change it; [`Error::UnknownVPort`] if it does not exist.
     pub fn vport_mut(&mut self, vport: VPortId) -> Result<VPort<'_, B>, Error> {
         let vports = u32::from(self.hw.dev.capabilities().vports);
         let v = self.index(vport)?;
-        let Rss { hw, entities } = self;
+        let Rss {
+            hw,
+            entities,
+            tables,
+        } = self;
         match entities.get_mut(v) {
-            Some(entity) if entity.created => Ok(VPort { hw, entity }),
+            Some(state) if state.created => Ok(VPort {
+                hw,
+                entity: tables.entity(state),
+            }),
             _ => Err(Error::UnknownVPort {
                 vport: vport.0,
                 vports,
@@ -1784,8 +2031,11 @@ impl<B: RegisterBus> Rss<B> {
     }
 
     /// The created VPorts, the default one first.
-    pub fn vports(&self) -> impl Iterator<Item = &ScalingEntity> {
-        self.entities.iter().filter(|e| e.created)
+    pub fn vports(&self) -> impl Iterator<Item = ScalingEntity<'_>> {
+        self.entities
+            .iter()
+            .filter(|e| e.created)
+            .map(|e| self.tables.view(e))
     }
 
     /// Creates VPort `vport` (NDIS `OID_NIC_SWITCH_CREATE_VPORT` with its receive
@@ -1824,18 +2074,34 @@ impl<B: RegisterBus> Rss<B> {
             .ok_or(Error::NoFreeMacFilter {
                 mac_filters: caps.mac_filters,
             })?;
-        let Rss { hw, entities } = self;
+        let Rss {
+            hw,
+            entities,
+            tables,
+        } = self;
         let entity = entities.get_mut(v).ok_or(Error::UnknownVPort {
             vport: vport.0,
             vports: caps.vports.into(),
         })?;
-        let mut fresh = ScalingEntity::new(vport, caps);
+        let mut fresh = EntityState::new(vport, caps);
         fresh.key = MS_DEFAULT_KEY;
         fresh.hash_types = HashTypes(NDIS_DEFAULT_HASH_TYPES.0 & caps.hash_types.0);
         fresh.connection = Some(config.connection);
-        fresh.create_initial(hw, config.queues, config.affinity_processor)?;
+        // The previous occupant's table mirror stays valid for the same hardware.
+        fresh.hardware_entries = entity.hardware_entries;
+        let before = core::mem::replace(entity, fresh);
+        let created =
+            tables
+                .entity(entity)
+                .create_initial(hw, config.queues, config.affinity_processor);
+        if let Err(e) = created {
+            // Nothing is reachable: the VPort stays as it was, but whatever its
+            // hardware state is now, the next creation rewrites all of it.
+            *entity = before;
+            entity.synchronized = false;
+            return Err(e);
+        }
         // From here the VPort exists in hardware; the filter makes it reachable.
-        *entity = fresh;
         let filter = MacFilter {
             mac: config.mac,
             vport: entity.vport(),
@@ -1863,7 +2129,11 @@ impl<B: RegisterBus> Rss<B> {
         }
         let v = self.index(vport)?;
         let caps = *self.hw.dev.capabilities();
-        let Rss { hw, entities } = self;
+        let Rss {
+            hw,
+            entities,
+            tables,
+        } = self;
         let entity = match entities.get_mut(v) {
             Some(entity) if entity.created => entity,
             _ => {
@@ -1876,23 +2146,25 @@ impl<B: RegisterBus> Rss<B> {
         if let Some((slot, _)) = entity.filter {
             hw.dev.set_mac_filter(slot, &MacFilter::INVALID)?;
         }
-        let connection = entity.connection;
         // Unreachable from here: the VPort is gone whatever the reset below does.
-        let mut gone = ScalingEntity::new(vport, caps);
-        gone.connection = connection;
-        gone.hardware = entity.hardware;
-        gone.shadow = entity.shadow;
+        let mut gone = EntityState::new(vport, caps);
+        gone.connection = entity.connection;
         gone.hardware_entries = entity.hardware_entries;
+        gone.synchronized = entity.synchronized;
         *entity = gone;
         hw.indicate(entity, Event::VPortDeleted { vport });
+        // The reset state: every entry on queue 0 (datapath queue 0 is processor 0's).
         let initial = VPortParams::initial(0, caps.num_queues);
-        entity.table = [0; TABLE_CAPACITY];
-        entity.queue_hardware = [0; QUEUE_CAPACITY];
-        entity.datapath_queues = 1;
-        let reset = entity.commit(hw, &initial, Some(caps.table_entries()));
-        entity.datapath_queues = 0;
+        entity.store_queue_map(&[DatapathQueue::new(0, 0)]);
+        let mut reset = tables.entity(entity);
+        reset.table.fill(0);
+        let result = reset.commit(hw, &initial, Some(caps.table_entries()));
+        if result.is_err() {
+            reset.synchronized = false;
+        }
+        entity.store_queue_map(&[]);
         entity.connection = None;
-        reset
+        result
     }
 
     // ------------------------------------------------------------------------
@@ -1927,10 +2199,14 @@ impl<B: RegisterBus> Rss<B> {
                 EntryStatus::UnknownVPort
             };
         }
-        let Rss { hw, entities } = self;
+        let Rss {
+            hw,
+            entities,
+            tables,
+        } = self;
         for entity in entities.iter_mut().filter(|e| e.created) {
             if entries.iter().any(|e| e.vport == entity.id) {
-                entity.apply_moves(hw, entries);
+                tables.entity(entity).apply_moves(hw, entries);
             }
         }
         let (mut invalid, mut device) = (0usize, 0usize);
@@ -1955,7 +2231,7 @@ impl<B: RegisterBus> Rss<B> {
     /// The capabilities to report (see [`ReceiveScalingCapabilities`]).
     pub fn receive_scaling_capabilities(&self) -> ReceiveScalingCapabilities {
         let caps = self.hw.dev.capabilities();
-        let system_max = u32::try_from(TABLE_CAPACITY).unwrap_or(u32::MAX);
+        let system_max = u32::try_from(system_capacity(caps)).unwrap_or(u32::MAX);
         ReceiveScalingCapabilities {
             receive_queues: self.num_queues(),
             hardware_queues: caps.num_queues,
@@ -2088,10 +2364,14 @@ impl<B: RegisterBus> Rss<B> {
     /// Rewrites every VPort's active parameters into the hardware where a bus error
     /// left them differing (see [`VPort::resynchronize`]); returns the first error.
     pub fn resynchronize(&mut self) -> Result<(), Error> {
-        let Rss { hw, entities } = self;
+        let Rss {
+            hw,
+            entities,
+            tables,
+        } = self;
         let mut first = Ok(());
         for entity in entities.iter_mut().filter(|e| e.created) {
-            first = first.and(entity.resynchronize(hw));
+            first = first.and(tables.entity(entity).resynchronize(hw));
         }
         first
     }
@@ -2108,7 +2388,7 @@ impl<B: RegisterBus> Rss<B> {
         self.entities
             .iter()
             .filter(|e| e.created)
-            .all(ScalingEntity::is_synchronized)
+            .all(|e| e.synchronized)
     }
 
     /// The default VPort's datapath queues.
@@ -2164,8 +2444,8 @@ impl<B: RegisterBus> Rss<B> {
 
 impl<B: RegisterBus> VPort<'_, B> {
     /// The VPort's tracked state.
-    pub fn state(&self) -> &ScalingEntity {
-        self.entity
+    pub fn state(&self) -> ScalingEntity<'_> {
+        self.entity.view()
     }
 
     /// The VPort.
