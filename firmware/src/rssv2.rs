@@ -1160,6 +1160,10 @@ impl Entity<'_> {
                 }
                 Err(e) => {
                     failed = true;
+                    // The driver only moves entries in use to queues within the
+                    // limit it committed: a refusal means the VPort's active state
+                    // is not what the driver wrote, so the next call rewrites it.
+                    self.synchronized = false;
                     let status = match e {
                         Error::MoveRefused {
                             reason: crate::regs::MoveRefusal::Entry,
@@ -1169,7 +1173,6 @@ impl Entity<'_> {
                         _ => {
                             // Whether the move landed is not known.
                             set_at(self.hardware, h, UNKNOWN);
-                            self.synchronized = false;
                             EntryStatus::DeviceFailure
                         }
                     };
@@ -2187,7 +2190,11 @@ impl<B: RegisterBus> Rss<B> {
     /// queue limit (invariant 2: the latest moves are refused, with the other moves
     /// of the entries they touch, until the table fits). Primary and default moves
     /// take effect in batch order. While enabled, entries change with `MOVE`; a move
-    /// the hardware refuses fails with the status of its reason.
+    /// the hardware refuses (`MOVE_STATUS`: entry past the VPort's active table size,
+    /// queue above its queue limit) fails with [`EntryStatus::InvalidParameter`] or
+    /// [`EntryStatus::QueueLimitExceeded`] and keeps the entry's processor; the
+    /// VPort's hardware state then differs from what the driver wrote and is
+    /// rewritten by its next call ([`Rss::resynchronize`]).
     pub fn set_indirection_entries(
         &mut self,
         entries: &mut [IndirectionEntry],
