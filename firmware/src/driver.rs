@@ -508,6 +508,12 @@ impl<B: RegisterBus> RssDevice<B> {
         self.regs.mac_filter(&mut self.bus, n)
     }
 
+    /// Makes destination-MAC filter entry `n` match nothing (one write).
+    pub fn clear_mac_filter(&mut self, n: u8) -> Result<(), Error> {
+        self.check_filter(n)?;
+        self.regs.clear_mac_filter(&mut self.bus, n)
+    }
+
     /// Writes destination-MAC filter entry `n` (invalid first, so no frame matches a
     /// half-written entry).
     pub fn set_mac_filter(&mut self, n: u8, filter: &MacFilter) -> Result<(), Error> {

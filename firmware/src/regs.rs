@@ -780,6 +780,21 @@ impl Regs {
         })
     }
 
+    /// Makes destination-MAC filter entry `n` match nothing: one write of its high
+    /// word with `VALID` clear.
+    pub fn clear_mac_filter<B: RegisterBus + ?Sized>(
+        &self,
+        bus: &mut B,
+        n: u8,
+    ) -> Result<(), Error> {
+        write(
+            bus,
+            n.into(),
+            self.mac_filters.into(),
+            Value::<MacFilterHi>::ZERO,
+        )
+    }
+
     /// Writes destination-MAC filter entry `n`: clears `VALID` first, then writes the
     /// address, then the high word with `VALID` as asked, so no frame ever matches a
     /// half-written entry.

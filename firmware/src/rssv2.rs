@@ -1183,9 +1183,9 @@ impl Entity<'_> {
         failed
     }
 
-    /// Rewrites the active parameters and both tables into the hardware. A no-op
-    /// while synchronized; called first by every state-changing call after a bus
-    /// error.
+    /// Rewrites the active parameters, both tables and the MAC filter entry into
+    /// the hardware. A no-op while synchronized; called first by every
+    /// state-changing call after a bus error.
     fn resynchronize<B: RegisterBus>(&mut self, hw: &mut Adapter<B>) -> Result<(), Error> {
         if self.synchronized {
             return Ok(());
@@ -1195,6 +1195,14 @@ impl Entity<'_> {
         if !self.enabled {
             // No table was committed: make the shadow a copy of the active table.
             self.sync_shadow(hw)?;
+        }
+        if let Some((slot, mac)) = self.filter {
+            let filter = MacFilter {
+                mac,
+                vport: self.vport(),
+                valid: true,
+            };
+            hw.dev.set_mac_filter(slot, &filter)?;
         }
         self.synchronized = true;
         Ok(())
@@ -2111,8 +2119,9 @@ impl<B: RegisterBus> Rss<B> {
             valid: true,
         };
         if let Err(e) = hw.dev.set_mac_filter(slot, &filter) {
-            // Not reachable: undo the creation (its state is unreachable and is
-            // rewritten by the next creation).
+            // Not reachable (the entry is cleared first, and again here as far as
+            // the bus lets): undo the creation; its state is rewritten by the next.
+            let _ = hw.dev.clear_mac_filter(slot);
             entity.created = false;
             return Err(e);
         }
@@ -2146,8 +2155,13 @@ impl<B: RegisterBus> Rss<B> {
                 });
             }
         };
-        if let Some((slot, _)) = entity.filter {
-            hw.dev.set_mac_filter(slot, &MacFilter::INVALID)?;
+        if let Some((slot, _)) = entity.filter
+            && let Err(e) = hw.dev.clear_mac_filter(slot)
+        {
+            // Whether frames still reach it is not known: the VPort stays, and its
+            // next call (or a retried deletion) rewrites its filter first.
+            entity.synchronized = false;
+            return Err(e);
         }
         // Unreachable from here: the VPort is gone whatever the reset below does.
         let mut gone = EntityState::new(vport, caps);

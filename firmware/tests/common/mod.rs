@@ -208,7 +208,7 @@ pub fn assert_entity_consistent(regs: &RegFile, e: ScalingEntity<'_>) {
 pub fn assert_consistent<B: RegisterBus>(regs: &RegFile, rss: &Rss<B>) {
     for e in rss.vports() {
         assert_entity_consistent(regs, e);
-        if let Some(mac) = e.mac() {
+        if let (Some(mac), true) = (e.mac(), e.is_synchronized()) {
             assert_eq!(regs.vport_of_mac(mac), e.id().0 as usize, "MAC filter");
         }
     }
