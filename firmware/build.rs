@@ -27,6 +27,14 @@ fn camel(name: &str) -> String {
         .collect()
 }
 
+/// A register map doc string as generated doc text: quotes escaped for the string it
+/// sits in, brackets escaped so `KEY[0]` is not taken for a link.
+fn doc_text(doc: &str) -> String {
+    doc.replace('"', "\\\"")
+        .replace('[', "\\[")
+        .replace(']', "\\]")
+}
+
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=../model/src/regmap.rs");
@@ -70,7 +78,7 @@ fn main() {
             Access::ReadWrite => "ReadWrite",
             Access::WriteTrigger => "WriteTrigger",
         };
-        let doc = reg.doc.replace('"', "\\\"");
+        let doc = doc_text(reg.doc);
         writeln!(
             out,
             "\n/// `{name}` (offset {offset:#05x}): {doc}\n\
@@ -119,7 +127,7 @@ fn main() {
             let per_build = variants
                 .iter()
                 .any(|f| f.width != field.width || f.max != field.max);
-            let fdoc = field.doc.replace('"', "\\\"");
+            let fdoc = doc_text(field.doc);
             writeln!(
                 out,
                 "    /// `{reg}.{name}`: {fdoc}\n    pub const {name}: Field<{ty}> = Field::new(\"{name}\", {lsb}, {width}, {per_build});",
