@@ -1,16 +1,31 @@
 //! [`RssDevice`]: one method per hardware operation.
 //!
 //! Every argument is checked against the discovered [`Capabilities`] before the bus is
-//! touched, so a rejected call leaves the hardware exactly as it was. The device holds
-//! no state beyond what discovery found: the hardware registers are the state, and
-//! the getters read them back.
+//! touched, so a rejected call leaves the hardware exactly as it was.
+//!
+//! # Staging and commits
+//!
+//! Each VPort's RSS parameters (enable, symmetric hashing, hash types, table size,
+//! default, primary and queue limit, key) are written through one shared *staging
+//! set* and applied to a VPort by `COMMIT.PARAMS`, all at once. The key cannot be read
+//! back per VPort, so the device remembers what it last committed to each VPort
+//! ([`RssDevice::params`]) and every change writes the complete set
+//! ([`RssDevice::commit_params`]); the single-parameter setters of the default VPort
+//! ([`RssDevice::set_key`], [`RssDevice::enable`], ...) change one field of it.
+//!
+//! # Tables
+//!
+//! `TABLE` reads and writes reach each VPort's *shadow* table; `COMMIT.TABLE` swaps
+//! it in. `MOVE` changes one entry of the *active* table. The driver keeps the shadow a
+//! copy of the active table ([`RssDevice::replace_table`] and [`RssDevice::set_entry`]
+//! write both), so reading the shadow reads the active table back.
 
 use rss_model::HashTypes;
-use rss_model::regmap::RegisterMap;
+use rss_model::regmap::{MAX_VPORTS, RegisterMap};
 
 use crate::bus::RegisterBus;
 use crate::error::Error;
-use crate::regs::{Capabilities, Regs};
+use crate::regs::{Capabilities, MacFilter, Regs, VPortParams, VPortState};
 
 /// A probed rss-core behind bus `B`.
 #[derive(Debug)]
@@ -18,16 +33,44 @@ pub struct RssDevice<B> {
     bus: B,
     caps: Capabilities,
     regs: Regs,
+    /// What was last committed to each VPort (read back at probe; the key there is
+    /// the staged key, the only one readable).
+    committed: [VPortParams; MAX_VPORTS as usize],
+    /// What `TABLE_READ.ACTIVE` holds (`None` after a failed write: not known).
+    table_read_active: Option<bool>,
 }
 
+/// The default VPort.
+const DEFAULT: u8 = 0;
+
 impl<B: RegisterBus> RssDevice<B> {
-    /// Identifies the block (`ID`, `VERSION`), reads its capabilities and resolves the
-    /// register map of this build. Reads only; configuration is left as found, so
-    /// probing a running core does not disturb traffic.
+    /// Identifies the block (`ID`, `VERSION`), reads its capabilities, every
+    /// VPort's active state and `TABLE_READ`, and resolves the register map of this build. Reads only;
+    /// configuration is left as found, so probing a running core does not disturb
+    /// traffic. The VPorts' active keys cannot be read back: each is assumed to be the
+    /// staged key (true for a core whose VPorts share a key, and after reset).
     pub fn probe(mut bus: B) -> Result<Self, Error> {
         let caps = Capabilities::discover(&mut bus)?;
         let regs = Regs::new(&caps);
-        Ok(RssDevice { bus, caps, regs })
+        let mut key = [0; rss_model::toeplitz::KEY_BYTES];
+        for (n, bytes) in (0..regs.key_words()).zip(key.chunks_exact_mut(4)) {
+            bytes.copy_from_slice(&regs.key_word(&mut bus, n)?.to_be_bytes());
+        }
+        let mut committed = [VPortParams::initial(0, caps.num_queues); MAX_VPORTS as usize];
+        for (v, slot) in (0..caps.vports).zip(committed.iter_mut()) {
+            *slot = VPortParams {
+                state: regs.vport_state(&mut bus, v)?,
+                key,
+            };
+        }
+        let table_read_active = Some(regs.table_read_active(&mut bus)?);
+        Ok(RssDevice {
+            bus,
+            caps,
+            regs,
+            committed,
+            table_read_active,
+        })
     }
 
     /// What discovery found.
@@ -57,34 +100,149 @@ impl<B: RegisterBus> RssDevice<B> {
         self.bus
     }
 
-    /// Loads a new Toeplitz secret key: stages every `KEY` word (byte `4n` in bits
-    /// 31:24), pulses `KEY_COMMIT` so packets never see a half-written key, then checks
-    /// `STATUS.KEY_GENERATION` advanced by exactly one so a lost or racing commit is
-    /// reported instead of silently hashing with the old key.
-    pub fn set_key(&mut self, key: &[u8]) -> Result<(), Error> {
-        if key.len() != self.caps.key_bytes {
-            return Err(Error::KeyLength {
-                got: key.len(),
-                expected: self.caps.key_bytes,
+    fn check_vport(&self, vport: u8) -> Result<usize, Error> {
+        if vport >= self.caps.vports {
+            return Err(Error::UnknownVPort {
+                vport: vport.into(),
+                vports: self.caps.vports.into(),
             });
         }
-        let before = self.regs.key_generation(&mut self.bus)?;
-        for (n, bytes) in (0..self.regs.key_words()).zip(key.chunks_exact(4)) {
-            if let [a, b, c, d] = *bytes {
-                let word = u32::from_be_bytes([a, b, c, d]);
-                self.regs.set_key_word(&mut self.bus, n, word)?;
-            }
+        Ok(usize::from(vport))
+    }
+
+    // ------------------------------------------------------------------------
+    // Per-VPort parameters: the staging set and COMMIT.
+    // ------------------------------------------------------------------------
+
+    /// What was last committed to `vport` (its active parameters, if no one else
+    /// writes the block).
+    pub fn params(&self, vport: u8) -> Result<VPortParams, Error> {
+        let v = self.check_vport(vport)?;
+        self.committed.get(v).copied().ok_or(Error::UnknownVPort {
+            vport: vport.into(),
+            vports: self.caps.vports.into(),
+        })
+    }
+
+    /// `vport`'s active state as the hardware reads it back (`VPORT_STATE`,
+    /// `VPORT_QUEUES`).
+    pub fn vport_state(&mut self, vport: u8) -> Result<VPortState, Error> {
+        self.regs.vport_state(&mut self.bus, vport)
+    }
+
+    fn check_params(&self, params: &VPortParams) -> Result<(), Error> {
+        let s = &params.state;
+        let supported = self.caps.hash_types;
+        if s.hash_types.0 & !supported.0 != 0 {
+            return Err(Error::UnsupportedHashTypes {
+                requested: s.hash_types,
+                supported,
+            });
         }
-        self.regs.commit_key(&mut self.bus)?;
-        let after = self.regs.key_generation(&mut self.bus)?;
-        if after != self.regs.next_key_generation(before) {
-            return Err(Error::KeyCommitLost { before, after });
+        if s.symmetric && !self.caps.features.symmetric {
+            return Err(Error::MissingFeature {
+                feature: "symmetric hashing",
+            });
+        }
+        if s.table_size_log2 > self.caps.table_entries_log2 {
+            return Err(Error::TableSize {
+                entries: 1u32.checked_shl(s.table_size_log2.into()).unwrap_or(0),
+                max: self.caps.table_entries(),
+            });
+        }
+        for queue in [s.default_queue, s.primary_queue, s.queue_limit] {
+            self.check_queue(queue)?;
         }
         Ok(())
     }
 
-    /// Reads the staged key into `out` (exactly `key_bytes` long). After a successful
-    /// [`RssDevice::set_key`] this is also the active key.
+    /// Commits to `vport`: with `params`, the complete staging set is written and
+    /// becomes its active state; with `table`, its shadow table is swapped in; both
+    /// in one `COMMIT` write, so one frame sees all of the change or none of it.
+    /// `STATUS.COMMIT_GENERATION` must then have advanced by exactly one, else
+    /// [`Error::CommitLost`] (nothing committed). With neither, nothing is written.
+    ///
+    /// Every parameter is checked before the first write. A bus error while staging
+    /// commits nothing; [`Error::CommitUnverified`] means the commit was written but
+    /// not confirmed, and is treated as done.
+    pub fn commit(
+        &mut self,
+        vport: u8,
+        params: Option<&VPortParams>,
+        table: bool,
+    ) -> Result<(), Error> {
+        let v = self.check_vport(vport)?;
+        if let Some(p) = params {
+            self.check_params(p)?;
+        }
+        if params.is_none() && !table {
+            return Ok(());
+        }
+        let before = self.regs.commit_generation(&mut self.bus)?;
+        if let Some(p) = params {
+            self.regs.stage(&mut self.bus, p)?;
+        }
+        self.regs
+            .commit(&mut self.bus, vport, params.is_some(), table)?;
+        let after = self.regs.commit_generation(&mut self.bus);
+        let confirmed = match after {
+            Ok(after) if after == self.regs.next_commit_generation(before) => Ok(()),
+            Ok(after) => return Err(Error::CommitLost { before, after }),
+            Err(Error::Bus { error, .. }) => Err(Error::CommitUnverified { error }),
+            Err(e) => Err(e),
+        };
+        if let (Some(p), Some(slot)) = (params, self.committed.get_mut(v)) {
+            *slot = *p;
+        }
+        confirmed
+    }
+
+    /// Commits the complete parameter set `params` to `vport` (see
+    /// [`RssDevice::commit`]).
+    pub fn commit_params(&mut self, vport: u8, params: &VPortParams) -> Result<(), Error> {
+        self.commit(vport, Some(params), false)
+    }
+
+    /// Changes one thing of the default VPort's committed parameters and commits them.
+    fn update_default(&mut self, change: impl FnOnce(&mut VPortParams)) -> Result<(), Error> {
+        let mut params = self.params(DEFAULT)?;
+        change(&mut params);
+        self.commit_params(DEFAULT, &params)
+    }
+
+    /// Commits so far (`STATUS.COMMIT_GENERATION`, wrapping).
+    pub fn commit_generation(&mut self) -> Result<u16, Error> {
+        self.regs.commit_generation(&mut self.bus)
+    }
+
+    /// Records dropped because the record FIFO was full (`RECORD_DROPS`): only a
+    /// tap-mode build drops records; it counts from reset and wraps at 2^32.
+    pub fn record_drops(&mut self) -> Result<u32, Error> {
+        self.regs.record_drops(&mut self.bus)
+    }
+
+    // ------------------------------------------------------------------------
+    // The default VPort's parameters, one at a time.
+    // ------------------------------------------------------------------------
+
+    fn check_key(&self, key: &[u8]) -> Result<[u8; rss_model::toeplitz::KEY_BYTES], Error> {
+        let expected = self.caps.key_bytes;
+        key.try_into().map_err(|_| Error::KeyLength {
+            got: key.len(),
+            expected,
+        })
+    }
+
+    /// Loads a new Toeplitz secret key for the default VPort: the complete staging
+    /// set with the new key, one `COMMIT.PARAMS`, so packets never see a half-written
+    /// key; a lost commit is reported ([`Error::CommitLost`]).
+    pub fn set_key(&mut self, key: &[u8]) -> Result<(), Error> {
+        let key = self.check_key(key)?;
+        self.update_default(|p| p.key = key)
+    }
+
+    /// Reads the staged key into `out` (exactly `key_bytes` long): the key of the last
+    /// commit with parameters, whichever VPort it was for.
     pub fn key(&mut self, out: &mut [u8]) -> Result<(), Error> {
         if out.len() != self.caps.key_bytes {
             return Err(Error::KeyLength {
@@ -98,38 +256,25 @@ impl<B: RegisterBus> RssDevice<B> {
         Ok(())
     }
 
-    /// Key commits so far (`STATUS.KEY_GENERATION`, wrapping).
-    pub fn key_generation(&mut self) -> Result<u16, Error> {
-        self.regs.key_generation(&mut self.bus)
-    }
-
-    /// Records dropped because the record FIFO was full (`RECORD_DROPS`): only a
-    /// tap-mode build drops records; it counts from reset and wraps at 2^32.
-    pub fn record_drops(&mut self) -> Result<u32, Error> {
-        self.regs.record_drops(&mut self.bus)
-    }
-
-    /// Selects the hash types to compute; refuses any the hardware cannot hash
+    /// Selects the default VPort's hash types; refuses any the hardware cannot hash
     /// rather than silently dropping them (the register check is numeric, not a
     /// subset check, so the driver does it).
     pub fn set_hash_types(&mut self, types: HashTypes) -> Result<(), Error> {
-        let supported = self.caps.hash_types;
-        if types.0 & !supported.0 != 0 {
-            return Err(Error::UnsupportedHashTypes {
-                requested: types,
-                supported,
-            });
-        }
-        self.regs.set_hash_types(&mut self.bus, types)
+        self.update_default(|p| p.state.hash_types = types)
     }
 
-    /// The enabled hash types.
+    /// The default VPort's active hash types.
     pub fn hash_types(&mut self) -> Result<HashTypes, Error> {
-        self.regs.hash_types(&mut self.bus)
+        Ok(self.vport_state(DEFAULT)?.hash_types)
+    }
+
+    /// Hashes both directions of a flow alike on the default VPort (`CTRL.SYMMETRIC`).
+    pub fn set_symmetric(&mut self, on: bool) -> Result<(), Error> {
+        self.update_default(|p| p.state.symmetric = on)
     }
 
     /// The `TABLE_SIZE.LOG2` for `entries`, or why it is not a valid table size (a
-    /// power of two no larger than the hardware table). Touches nothing.
+    /// power of two no larger than one VPort's table). Touches nothing.
     pub fn check_table_size(&self, entries: u32) -> Result<u8, Error> {
         let max = self.caps.table_entries();
         if !entries.is_power_of_two() || entries > max {
@@ -138,18 +283,19 @@ impl<B: RegisterBus> RssDevice<B> {
         u8::try_from(entries.trailing_zeros()).map_err(|_| Error::TableSize { entries, max })
     }
 
-    /// Sets how many entries are in use: the hash's low `log2(entries)` bits index the
-    /// table. Entries past the new size keep their contents.
+    /// Sets how many entries of the default VPort's table are in use: the hash's low
+    /// `log2(entries)` bits index the table. Entries past the old size steer with
+    /// whatever they hold.
     pub fn set_table_size(&mut self, entries: u32) -> Result<(), Error> {
         let log2 = self.check_table_size(entries)?;
-        self.regs.set_table_size_log2(&mut self.bus, log2)
+        self.update_default(|p| p.state.table_size_log2 = log2)
     }
 
-    /// Entries in use.
+    /// Entries of the default VPort's table in use (active).
     pub fn table_size(&mut self) -> Result<u32, Error> {
-        let log2 = self.regs.table_size_log2(&mut self.bus)?;
+        let log2 = self.vport_state(DEFAULT)?.table_size_log2;
         1u32.checked_shl(log2.into()).ok_or(Error::ValueOutOfRange {
-            register: "TABLE_SIZE",
+            register: "VPORT_STATE",
             value: log2.into(),
             max: self.caps.table_entries_log2.into(),
         })
@@ -165,27 +311,158 @@ impl<B: RegisterBus> RssDevice<B> {
         Ok(())
     }
 
-    fn check_index(&self, index: u32) -> Result<(), Error> {
-        let entries = self.caps.table_entries();
+    /// Entries of `vport`'s table in use, as last committed.
+    fn committed_entries(&self, vport: u8) -> Result<u32, Error> {
+        let log2 = self.params(vport)?.state.table_size_log2;
+        Ok(1u32.checked_shl(log2.into()).unwrap_or(0))
+    }
+
+    fn check_index(&self, index: u32, entries: u32) -> Result<(), Error> {
         if index >= entries {
             return Err(Error::IndexOutOfRange { index, entries });
         }
         Ok(())
     }
 
-    /// Points indirection entry `index` (any entry of the hardware table, in use or
-    /// not) at `queue`.
-    pub fn set_entry(&mut self, index: u32, queue: u16) -> Result<(), Error> {
-        self.check_index(index)?;
+    /// Queue for unhashable packets of the default VPort while RSS is enabled (NDIS
+    /// default processor).
+    pub fn set_default_queue(&mut self, queue: u16) -> Result<(), Error> {
         self.check_queue(queue)?;
-        self.regs.set_table_entry(&mut self.bus, index, queue)
+        self.update_default(|p| p.state.default_queue = queue)
     }
 
-    /// Writes `queues` to the entries starting at `first`. Every index and queue is
-    /// checked before the first write, so a bad argument changes nothing; a bus error
-    /// stops at the failing entry.
-    pub fn set_entries(&mut self, first: u32, queues: &[u16]) -> Result<(), Error> {
+    /// The default VPort's active default queue.
+    pub fn default_queue(&mut self) -> Result<u16, Error> {
+        Ok(self.vport_state(DEFAULT)?.default_queue)
+    }
+
+    /// Queue for every packet of the default VPort while RSS is disabled (NDIS
+    /// primary processor).
+    pub fn set_primary_queue(&mut self, queue: u16) -> Result<(), Error> {
+        self.check_queue(queue)?;
+        self.update_default(|p| p.state.primary_queue = queue)
+    }
+
+    /// The default VPort's active primary queue.
+    pub fn primary_queue(&mut self) -> Result<u16, Error> {
+        Ok(self.vport_state(DEFAULT)?.primary_queue)
+    }
+
+    /// The highest queue a move on the default VPort may name (`QUEUE_LIMIT`).
+    pub fn set_queue_limit(&mut self, last_queue: u16) -> Result<(), Error> {
+        self.check_queue(last_queue)?;
+        self.update_default(|p| p.state.queue_limit = last_queue)
+    }
+
+    /// Starts steering the default VPort by hash. Key, table and queues are used as
+    /// they are now.
+    pub fn enable(&mut self) -> Result<(), Error> {
+        self.update_default(|p| p.state.enabled = true)
+    }
+
+    /// Stops hashing on the default VPort: every packet goes to the primary queue.
+    /// Nothing else changes, so a later [`RssDevice::enable`] resumes with the same
+    /// table.
+    pub fn disable(&mut self) -> Result<(), Error> {
+        self.update_default(|p| p.state.enabled = false)
+    }
+
+    /// Whether RSS is enabled on the default VPort (active state).
+    pub fn is_enabled(&mut self) -> Result<bool, Error> {
+        Ok(self.vport_state(DEFAULT)?.enabled)
+    }
+
+    // ------------------------------------------------------------------------
+    // Tables.
+    // ------------------------------------------------------------------------
+
+    /// Points `TABLE` reads at the active tables or the shadow tables
+    /// (`TABLE_READ.ACTIVE`), unless they already are.
+    fn select_table_read(&mut self, active: bool) -> Result<(), Error> {
+        if self.table_read_active == Some(active) {
+            return Ok(());
+        }
+        self.table_read_active = None;
+        self.regs.set_table_read_active(&mut self.bus, active)?;
+        self.table_read_active = Some(active);
+        Ok(())
+    }
+
+    /// Entry `index` of `vport`'s shadow table (what `TABLE` writes wrote).
+    pub fn shadow_entry(&mut self, vport: u8, index: u32) -> Result<u16, Error> {
+        self.check_vport(vport)?;
+        self.select_table_read(false)?;
+        self.regs.table_entry(&mut self.bus, vport, index)
+    }
+
+    /// Entry `index` of `vport`'s active table (what steers), read with
+    /// `TABLE_READ.ACTIVE` set: e.g. to take over a running core whose shadow tables
+    /// are not copies of the active ones.
+    pub fn active_entry(&mut self, vport: u8, index: u32) -> Result<u16, Error> {
+        self.check_vport(vport)?;
+        self.select_table_read(true)?;
+        self.regs.table_entry(&mut self.bus, vport, index)
+    }
+
+    /// Writes entry `index` of `vport`'s shadow table (steers after
+    /// `COMMIT.TABLE`).
+    pub fn set_shadow_entry(&mut self, vport: u8, index: u32, queue: u16) -> Result<(), Error> {
+        self.check_queue(queue)?;
+        self.regs
+            .set_shadow_entry(&mut self.bus, vport, index, queue)
+    }
+
+    /// `MOVE`: entry `index` of `vport`'s *active* table to `queue`, at once. The
+    /// hardware refuses ([`Error::MoveRefused`]) an entry past the VPort's active
+    /// table size or a queue above its queue limit. The shadow is not written.
+    pub fn move_entry(&mut self, vport: u8, index: u32, queue: u16) -> Result<(), Error> {
+        self.check_vport(vport)?;
+        self.check_queue(queue)?;
+        self.regs.move_entry(&mut self.bus, vport, index, queue)
+    }
+
+    /// Replaces `vport`'s table: writes `queues` to the shadow entries `0..len`, swaps
+    /// them in with one `COMMIT.TABLE`, then copies them into the new shadow so that
+    /// it reads the active table back. Every queue is checked before the first
+    /// write.
+    pub fn replace_table(&mut self, vport: u8, queues: &[u16]) -> Result<(), Error> {
+        self.check_vport(vport)?;
         let entries = self.caps.table_entries();
+        let len = u32::try_from(queues.len()).unwrap_or(u32::MAX);
+        if len > entries {
+            return Err(Error::IndexOutOfRange {
+                index: len.saturating_sub(1),
+                entries,
+            });
+        }
+        for &queue in queues {
+            self.check_queue(queue)?;
+        }
+        for (index, &queue) in (0..).zip(queues) {
+            self.set_shadow_entry(vport, index, queue)?;
+        }
+        self.commit(vport, None, true)?;
+        for (index, &queue) in (0..).zip(queues) {
+            self.set_shadow_entry(vport, index, queue)?;
+        }
+        Ok(())
+    }
+
+    /// Points entry `index` (in use) of the default VPort's active table at `queue`
+    /// with a `MOVE`, then writes the shadow's copy.
+    pub fn set_entry(&mut self, index: u32, queue: u16) -> Result<(), Error> {
+        self.check_index(index, self.committed_entries(DEFAULT)?)?;
+        self.check_queue(queue)?;
+        self.move_entry(DEFAULT, index, queue)?;
+        self.set_shadow_entry(DEFAULT, index, queue)
+    }
+
+    /// Moves the default VPort's entries starting at `first` (all in use) to
+    /// `queues`, one [`RssDevice::set_entry`] each. Every index and queue is checked
+    /// before the first write, so a bad argument changes nothing; a bus error stops
+    /// at the failing entry.
+    pub fn set_entries(&mut self, first: u32, queues: &[u16]) -> Result<(), Error> {
+        let entries = self.committed_entries(DEFAULT)?;
         let len = u32::try_from(queues.len()).unwrap_or(u32::MAX);
         match first.checked_add(len) {
             Some(end) if end <= entries => {}
@@ -200,52 +477,48 @@ impl<B: RegisterBus> RssDevice<B> {
             self.check_queue(queue)?;
         }
         for (index, &queue) in (first..).zip(queues) {
-            self.regs.set_table_entry(&mut self.bus, index, queue)?;
+            self.set_entry(index, queue)?;
         }
         Ok(())
     }
 
-    /// The queue entry `index` points at.
+    /// The queue entry `index` of the default VPort's active table points at.
     pub fn entry(&mut self, index: u32) -> Result<u16, Error> {
-        self.check_index(index)?;
-        self.regs.table_entry(&mut self.bus, index)
+        self.check_index(index, self.caps.table_entries())?;
+        self.active_entry(DEFAULT, index)
     }
 
-    /// Queue for unhashable packets while RSS is enabled (NDIS default processor).
-    pub fn set_default_queue(&mut self, queue: u16) -> Result<(), Error> {
-        self.check_queue(queue)?;
-        self.regs.set_default_queue(&mut self.bus, queue)
+    // ------------------------------------------------------------------------
+    // MAC filters.
+    // ------------------------------------------------------------------------
+
+    fn check_filter(&self, n: u8) -> Result<(), Error> {
+        if n >= self.caps.mac_filters {
+            return Err(Error::IndexOutOfRange {
+                index: n.into(),
+                entries: self.caps.mac_filters.into(),
+            });
+        }
+        Ok(())
     }
 
-    /// The default queue.
-    pub fn default_queue(&mut self) -> Result<u16, Error> {
-        self.regs.default_queue(&mut self.bus)
+    /// Destination-MAC filter entry `n`.
+    pub fn mac_filter(&mut self, n: u8) -> Result<MacFilter, Error> {
+        self.check_filter(n)?;
+        self.regs.mac_filter(&mut self.bus, n)
     }
 
-    /// Queue for every packet while RSS is disabled (NDIS primary processor).
-    pub fn set_primary_queue(&mut self, queue: u16) -> Result<(), Error> {
-        self.check_queue(queue)?;
-        self.regs.set_primary_queue(&mut self.bus, queue)
+    /// Makes destination-MAC filter entry `n` match nothing (one write).
+    pub fn clear_mac_filter(&mut self, n: u8) -> Result<(), Error> {
+        self.check_filter(n)?;
+        self.regs.clear_mac_filter(&mut self.bus, n)
     }
 
-    /// The primary queue.
-    pub fn primary_queue(&mut self) -> Result<u16, Error> {
-        self.regs.primary_queue(&mut self.bus)
-    }
-
-    /// Starts steering by hash. Key, table and queues are used as they are now.
-    pub fn enable(&mut self) -> Result<(), Error> {
-        self.regs.set_enabled(&mut self.bus, true)
-    }
-
-    /// Stops hashing: every packet goes to the primary queue. Nothing else changes,
-    /// so a later [`RssDevice::enable`] resumes with the same table.
-    pub fn disable(&mut self) -> Result<(), Error> {
-        self.regs.set_enabled(&mut self.bus, false)
-    }
-
-    /// Whether RSS is enabled (`CTRL.ENABLE`).
-    pub fn is_enabled(&mut self) -> Result<bool, Error> {
-        self.regs.enabled(&mut self.bus)
+    /// Writes destination-MAC filter entry `n` (invalid first, so no frame matches a
+    /// half-written entry).
+    pub fn set_mac_filter(&mut self, n: u8, filter: &MacFilter) -> Result<(), Error> {
+        self.check_filter(n)?;
+        self.check_vport(filter.vport)?;
+        self.regs.set_mac_filter(&mut self.bus, n, filter)
     }
 }

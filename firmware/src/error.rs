@@ -8,7 +8,7 @@ use rss_model::HashTypes;
 use rss_model::regmap::ParamError;
 
 use crate::bus::BusError;
-use crate::regs::Version;
+use crate::regs::{MoveRefusal, Version};
 
 /// A steering parameter of the RSSv2 state machine (see [`crate::rssv2`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,13 +83,56 @@ pub enum Error {
         /// `CAPS.KEY_BYTES`.
         expected: usize,
     },
-    /// `STATUS.KEY_GENERATION` did not advance by exactly one across `KEY_COMMIT`:
-    /// the commit was lost or raced with another writer.
-    KeyCommitLost {
+    /// `STATUS.COMMIT_GENERATION` did not advance by exactly one across a `COMMIT`:
+    /// the commit was lost or raced with another writer. Nothing was committed.
+    CommitLost {
         /// Generation read before the commit.
         before: u16,
         /// Generation read after the commit.
         after: u16,
+    },
+    /// The `COMMIT` write was accepted but `STATUS` could not be read to confirm it:
+    /// the driver treats the commit as done (and rewrites the state on its next call).
+    CommitUnverified {
+        /// What the bus answered to the `STATUS` read.
+        error: BusError,
+    },
+    /// The build lacks a VMMQ feature this operation needs (`VPORT_CAPS.FEATURES`).
+    MissingFeature {
+        /// The feature.
+        feature: &'static str,
+    },
+    /// The hardware refused a `MOVE` (SLVERR; `MOVE_STATUS` says why): the entry is
+    /// past the VPort's active table size or the queue above its queue limit.
+    MoveRefused {
+        /// The VPort.
+        vport: u8,
+        /// The entry of its active table.
+        entry: u32,
+        /// The queue asked for.
+        queue: u16,
+        /// Why.
+        reason: MoveRefusal,
+    },
+    /// The VPort exists already.
+    VPortExists {
+        /// The VPort.
+        vport: u32,
+    },
+    /// The operation is not for the default VPort (it is created with the adapter by
+    /// [`crate::Rss::create`] and never deleted).
+    DefaultVPort,
+    /// Every destination-MAC filter entry is in use.
+    NoFreeMacFilter {
+        /// Entries there are.
+        mac_filters: u8,
+    },
+    /// Another VPort already receives this destination MAC address.
+    DuplicateMac {
+        /// The address.
+        mac: [u8; 6],
+        /// The VPort that has it.
+        vport: u32,
     },
     /// Some requested hash types are not in `HASH_CAPS`.
     UnsupportedHashTypes {
@@ -163,8 +206,9 @@ pub enum Error {
         /// Two system entries that share it and disagree.
         entries: (u32, u32),
     },
-    /// The call names a VPort this build does not have (capabilities report how many
-    /// there are; VPort 0 is the default VPort, i.e. the physical adapter).
+    /// The call names a VPort this build does not have or that is not created
+    /// (capabilities report how many there are; VPort 0 is the default VPort, i.e.
+    /// the physical adapter).
     UnknownVPort {
         /// The VPort named.
         vport: u32,
@@ -218,8 +262,43 @@ impl core::fmt::Display for Error {
             Error::KeyLength { got, expected } => {
                 write!(f, "key is {got} bytes, hardware takes {expected}")
             }
-            Error::KeyCommitLost { before, after } => {
-                write!(f, "key generation went {before} -> {after} across a commit")
+            Error::CommitLost { before, after } => {
+                write!(
+                    f,
+                    "commit generation went {before} -> {after} across a commit"
+                )
+            }
+            Error::CommitUnverified { error } => {
+                write!(
+                    f,
+                    "commit written but not confirmed: STATUS read failed ({error})"
+                )
+            }
+            Error::MissingFeature { feature } => {
+                write!(f, "the core has no {feature} (VPORT_CAPS.FEATURES)")
+            }
+            Error::MoveRefused {
+                vport,
+                entry,
+                queue,
+                reason,
+            } => write!(
+                f,
+                "MOVE of VPort {vport} entry {entry} to queue {queue} refused ({reason:?})"
+            ),
+            Error::VPortExists { vport } => write!(f, "VPort {vport} exists already"),
+            Error::DefaultVPort => {
+                f.write_str("the default VPort is created with the adapter and never deleted")
+            }
+            Error::NoFreeMacFilter { mac_filters } => {
+                write!(f, "all {mac_filters} MAC filter entries are in use")
+            }
+            Error::DuplicateMac { mac, vport } => {
+                let [a, b, c, d, e, g] = mac;
+                write!(
+                    f,
+                    "{a:02x}:{b:02x}:{c:02x}:{d:02x}:{e:02x}:{g:02x} already goes to VPort {vport}"
+                )
             }
             Error::UnsupportedHashTypes {
                 requested,

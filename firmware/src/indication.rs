@@ -6,9 +6,8 @@
 //! (seed 004): an indication about the physical adapter goes to the default port and
 //! NIC index and comes from the extensible switch's external port; one about a VPort
 //! (a Hyper-V child partition's network connection) goes to that connection's port
-//! and NIC index and comes from the default port. This build has only the default
-//! VPort, so the driver only raises the first kind; [`Indication::for_vport`] is what
-//! the VPort work (issue 7) will use.
+//! and NIC index and comes from the default port ([`crate::VPort::set_connection`]
+//! says which connection a VPort's partition uses).
 //!
 //! The queue is fixed-size (no allocation). When it is full, later indications are
 //! counted, not stored, and the loss is reported in order: after the indications
@@ -61,15 +60,15 @@ pub enum Event {
     KeyChanged {
         /// The scaling entity.
         vport: VPortId,
-        /// `STATUS.KEY_GENERATION` after the commit.
+        /// `STATUS.COMMIT_GENERATION` after the commit.
         generation: u16,
     },
-    /// A VPort was created (raised by the VPort work, issue 7).
+    /// A VPort was created ([`crate::Rss::create_vport`]).
     VPortCreated {
         /// The new VPort.
         vport: VPortId,
     },
-    /// A VPort was deleted (raised by the VPort work, issue 7).
+    /// A VPort was deleted ([`crate::Rss::delete_vport`]).
     VPortDeleted {
         /// The deleted VPort.
         vport: VPortId,

@@ -23,11 +23,11 @@
 //!
 //! ```
 //! use rss_fw::{BusError, DatapathQueue, EntryStatus, Event, IndirectionEntry, RegisterBus};
-//! use rss_fw::{Rss, RssDevice, VPortId};
+//! use rss_fw::{Rss, RssDevice, SwitchEndpoint, VPortConfig, VPortId};
 //! use rss_model::{Params, RegFile};
 //!
 //! // Any bus will do; here, the executable specification of the register block.
-//! struct Model(RegFile);
+//! struct Model(Box<RegFile>);
 //! impl RegisterBus for Model {
 //!     fn read32(&mut self, offset: u32) -> Result<u32, BusError> {
 //!         self.0.read(offset).map_err(|_| BusError::SlvErr)
@@ -37,14 +37,14 @@
 //!     }
 //! }
 //!
-//! let dev = RssDevice::probe(Model(RegFile::new(Params::default()).unwrap()))?;
+//! let dev = RssDevice::probe(Model(Box::new(RegFile::new(Params::default()).unwrap())))?;
 //! // The OS created four receive queues, on processors 2, 3, 6 and 7; the driver put
 //! // them on hardware queues 4 to 7.
 //! let queues = [(2, 4), (3, 5), (6, 6), (7, 7)].map(|(cpu, q)| DatapathQueue::new(cpu, q));
 //! // Initial state: RSS off, one entry, primary = default = the affinity processor.
 //! let mut rss = Rss::create(dev, &queues, 2)?;
 //! assert_eq!((rss.is_enabled(), rss.active_table()), (false, &[2][..]));
-//! assert_eq!(rss.receive_scaling_capabilities().vports, 1);
+//! assert_eq!(rss.receive_scaling_capabilities().vports, 4);
 //!
 //! // NumberOfIndirectionTableEntries = 4, spread, enable.
 //! rss.set_table_size(4)?;
@@ -53,12 +53,19 @@
 //! assert_eq!(rss.active_table(), &[2, 3, 6, 7]); // processors
 //! assert_eq!(rss.hardware_table(), &[4, 5, 6, 7]); // their queues
 //!
-//! // OID_GEN_RSS_SET_INDIRECTION_TABLE_ENTRIES: per-entry status.
+//! // A VPort for a child partition: frames to its MAC address, its own queues.
+//! let vm_queues = [DatapathQueue::new(8, 8), DatapathQueue::new(9, 9)];
+//! let connection = SwitchEndpoint { port_id: 5, nic_index: 1 };
+//! let config = VPortConfig { mac: [2, 0, 0, 0, 0, 1], connection, queues: &vm_queues, affinity_processor: 8 };
+//! rss.create_vport(VPortId(1), &config)?;
+//!
+//! // OID_GEN_RSS_SET_INDIRECTION_TABLE_ENTRIES: per-entry status, any VPorts.
 //! let mut moves = [
-//!     IndirectionEntry::new(0, 7),                      // moved
-//!     IndirectionEntry::new(1, 5),                      // processor 5 has no queue
-//!     IndirectionEntry::default_processor(6),           // same request, flag DEFAULT
-//!     IndirectionEntry::new(2, 3).on_vport(VPortId(1)), // no VPort 1 on this build
+//!     IndirectionEntry::new(0, 7),                               // moved
+//!     IndirectionEntry::new(1, 5),                               // processor 5 has no queue
+//!     IndirectionEntry::default_processor(6),                    // same request, flag DEFAULT
+//!     IndirectionEntry::primary_processor(9).on_vport(VPortId(1)), // VPort 1's primary
+//!     IndirectionEntry::new(0, 3).on_vport(VPortId(2)),          // no VPort 2 was created
 //! ];
 //! assert!(rss.set_indirection_entries(&mut moves).is_err());
 //! assert_eq!(
@@ -67,11 +74,15 @@
 //!         EntryStatus::Success,
 //!         EntryStatus::NoQueueForProcessor,
 //!         EntryStatus::Success,
+//!         EntryStatus::Success,
 //!         EntryStatus::UnknownVPort
 //!     ]
 //! );
 //! assert_eq!(rss.active_table(), &[7, 3, 6, 7]);
+//! assert_eq!(rss.vport(VPortId(1)).map(|v| v.primary_processor()), Some(9));
 //! assert_eq!(rss.poll_indication().map(|i| i.event), Some(Event::RssEnabled { vport: VPortId(0) }));
+//! let created = rss.poll_indication().unwrap(); // to the partition, from the default port
+//! assert_eq!((created.event, created.destination), (Event::VPortCreated { vport: VPortId(1) }, connection));
 //! # Ok::<(), rss_fw::Error>(())
 //! ```
 #![no_std]
@@ -104,9 +115,9 @@ pub use bus::{BusError, Mmio, RegisterBus};
 pub use driver::RssDevice;
 pub use error::{Error, Steering};
 pub use indication::{Event, Indication, SwitchEndpoint};
-pub use regs::{Capabilities, Version};
+pub use regs::{Capabilities, MacFilter, VPortFeatures, VPortParams, VPortState, Version};
 pub use rss_model::{HashType, HashTypes};
 pub use rssv2::{
     Config, DatapathQueue, EntryStatus, IndirectionEntry, MoveKind, ReceiveScalingCapabilities,
-    Rss, VPortId,
+    Rss, ScalingEntity, VPort, VPortConfig, VPortId,
 };

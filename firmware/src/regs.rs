@@ -18,7 +18,9 @@
 use core::marker::PhantomData;
 
 use rss_model::HashTypes;
+use rss_model::regfile::move_result;
 use rss_model::regmap::{self, Params};
+use rss_model::toeplitz::KEY_BYTES;
 
 use crate::bus::RegisterBus;
 use crate::error::Error;
@@ -189,8 +191,10 @@ pub mod map {
     include!(concat!(env!("OUT_DIR"), "/regmap.rs"));
 }
 
-use map::{Caps, Ctrl, DefaultQueue, HashCaps, HashTypes as HashTypesReg, Id, Key, KeyCommit};
-use map::{PrimaryQueue, QueueCaps, RecordDrops, Status, Table, TableSize, Version as VersionReg};
+use map::{Caps, Commit, Ctrl, HashCaps, HashTypes as HashTypesReg, Id, Key};
+use map::{MacFilterHi, MacFilterLo, MoveStatus, QueueCaps};
+use map::{RecordDrops, Status, Table, TableRead, TableSize, Version as VersionReg};
+use map::{VportCaps, VportQueues, VportState};
 
 /// Register-interface version (`VERSION`: major.minor.patch).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -225,12 +229,34 @@ fn to_u16(register: &'static str, value: u32) -> Result<u16, Error> {
     })
 }
 
+/// `VPORT_CAPS.FEATURES`: the VMMQ features of the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VPortFeatures {
+    /// Bit 0: symmetric hashing (`CTRL.SYMMETRIC`).
+    pub symmetric: bool,
+    /// Bit 1: shadow tables swapped in by `COMMIT.TABLE` (the driver needs them).
+    pub shadow_tables: bool,
+    /// Bit 2: single-entry moves of the active table (`MOVE`; the driver needs them).
+    pub moves: bool,
+}
+
+impl VPortFeatures {
+    /// From the `FEATURES` bits.
+    pub const fn from_bits(bits: u32) -> Self {
+        VPortFeatures {
+            symmetric: bits & 1 != 0,
+            shadow_tables: bits & 2 != 0,
+            moves: bits & 4 != 0,
+        }
+    }
+}
+
 /// What the discovery registers say about this build of the core.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Capabilities {
     /// Register-interface version.
     pub version: Version,
-    /// log2 of the hardware indirection table's entries.
+    /// log2 of one VPort's indirection table entries (its largest `TABLE_SIZE`).
     pub table_entries_log2: u8,
     /// Width of every queue field.
     pub queue_bits: u8,
@@ -242,14 +268,22 @@ pub struct Capabilities {
     pub tuple_bytes: usize,
     /// Hash types the core can compute.
     pub hash_types: HashTypes,
+    /// VPorts (scaling entities), the default VPort 0 included.
+    pub vports: u8,
+    /// Destination-MAC filter entries.
+    pub mac_filters: u8,
+    /// VMMQ features.
+    pub features: VPortFeatures,
 }
 
 impl Capabilities {
-    /// Reads and checks `ID`, `VERSION`, `CAPS`, `QUEUE_CAPS` and `HASH_CAPS`.
+    /// Reads and checks `ID`, `VERSION`, `CAPS`, `QUEUE_CAPS`, `HASH_CAPS` and
+    /// `VPORT_CAPS`.
     ///
     /// The discovery registers' layout does not depend on the build, so their
     /// generated types are used as they are; the parameters read here then bound the
-    /// per-build registers ([`Capabilities::params`]).
+    /// per-build registers ([`Capabilities::params`]). A build without shadow tables
+    /// or moves is refused ([`Error::MissingFeature`]): the driver relies on both.
     pub fn discover<B: RegisterBus + ?Sized>(bus: &mut B) -> Result<Self, Error> {
         let id = read::<Id, B>(bus, 0, 1)?.get(map::id::BLOCK_TYPE);
         if id != regmap::BLOCK_TYPE {
@@ -273,6 +307,7 @@ impl Capabilities {
         let sizes = read::<Caps, B>(bus, 0, 1)?;
         let queues = read::<QueueCaps, B>(bus, 0, 1)?;
         let hashes = read::<HashCaps, B>(bus, 0, 1)?;
+        let vmmq = read::<VportCaps, B>(bus, 0, 1)?;
         let caps = Capabilities {
             version,
             table_entries_log2: to_u8(Caps::NAME, sizes.get(map::caps::TABLE_ENTRIES_LOG2))?,
@@ -284,6 +319,9 @@ impl Capabilities {
                 HashCaps::NAME,
                 hashes.get(map::hash_caps::SUPPORTED),
             )?),
+            vports: to_u8(VportCaps::NAME, vmmq.get(map::vport_caps::VPORTS))?,
+            mac_filters: to_u8(VportCaps::NAME, vmmq.get(map::vport_caps::MAC_FILTERS))?,
+            features: VPortFeatures::from_bits(vmmq.get(map::vport_caps::FEATURES)),
         };
         let params = caps.params();
         params.validate().map_err(Error::BadCapabilities)?;
@@ -302,10 +340,18 @@ impl Capabilities {
                 expected: key_bytes,
             });
         }
+        if !caps.features.shadow_tables {
+            return Err(Error::MissingFeature {
+                feature: "shadow tables",
+            });
+        }
+        if !caps.features.moves {
+            return Err(Error::MissingFeature { feature: "MOVE" });
+        }
         Ok(caps)
     }
 
-    /// Entries in the hardware indirection table.
+    /// Entries of one VPort's indirection table.
     pub fn table_entries(&self) -> u32 {
         1u32.checked_shl(self.table_entries_log2.into())
             .unwrap_or(0)
@@ -316,17 +362,106 @@ impl Capabilities {
         Params {
             table_entries_log2: self.table_entries_log2,
             num_queues: self.num_queues,
+            vports: self.vports,
+            mac_filters: self.mac_filters,
         }
     }
 }
 
+/// A VPort's active RSS state as `VPORT_STATE[v]` and `VPORT_QUEUES[v]` read it back
+/// (everything `COMMIT.PARAMS` applied except the key, which cannot be read back).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VPortState {
+    /// `CTRL.ENABLE`: steer by hash.
+    pub enabled: bool,
+    /// `CTRL.SYMMETRIC`: hash both directions of a flow alike.
+    pub symmetric: bool,
+    /// `HASH_TYPES.ENABLED`.
+    pub hash_types: HashTypes,
+    /// `TABLE_SIZE.LOG2`: entries in use are `1 << table_size_log2`.
+    pub table_size_log2: u8,
+    /// `DEFAULT_QUEUE`: unhashable packets while enabled.
+    pub default_queue: u16,
+    /// `PRIMARY_QUEUE`: every packet while disabled.
+    pub primary_queue: u16,
+    /// `QUEUE_LIMIT`: the highest queue a `MOVE` may name.
+    pub queue_limit: u16,
+}
+
+impl VPortState {
+    /// Seed 002's new scaling entity as the hardware holds it after reset: RSS
+    /// disabled, one entry, primary = default = `queue`, no hash types, every queue
+    /// of a `num_queues` build allowed.
+    pub const fn initial(queue: u16, num_queues: u16) -> Self {
+        VPortState {
+            enabled: false,
+            symmetric: false,
+            hash_types: HashTypes::NONE,
+            table_size_log2: 0,
+            default_queue: queue,
+            primary_queue: queue,
+            queue_limit: num_queues.saturating_sub(1),
+        }
+    }
+}
+
+/// The complete staging set: what one `COMMIT.PARAMS` makes a VPort's active state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VPortParams {
+    /// Everything but the key.
+    pub state: VPortState,
+    /// Toeplitz secret key.
+    pub key: [u8; KEY_BYTES],
+}
+
+impl VPortParams {
+    /// The state after reset (see [`VPortState::initial`]) with a zero key.
+    pub const fn initial(queue: u16, num_queues: u16) -> Self {
+        VPortParams {
+            state: VPortState::initial(queue, num_queues),
+            key: [0; KEY_BYTES],
+        }
+    }
+}
+
+/// Why the hardware refused a `MOVE` (`MOVE_STATUS.RESULT`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MoveRefusal {
+    /// `ENTRY` is not below the VPort's active table size.
+    Entry,
+    /// `QUEUE` is above the VPort's active queue limit.
+    Queue,
+}
+
+/// A destination-MAC filter entry (`MAC_FILTER_LO[n]` / `MAC_FILTER_HI[n]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MacFilter {
+    /// The destination MAC address, byte 0 first.
+    pub mac: [u8; 6],
+    /// The VPort its frames go to.
+    pub vport: u8,
+    /// Whether the entry matches at all.
+    pub valid: bool,
+}
+
+impl MacFilter {
+    /// An entry that matches nothing.
+    pub const INVALID: MacFilter = MacFilter {
+        mac: [0; 6],
+        vport: 0,
+        valid: false,
+    };
+}
+
 /// The configuration registers of one build: typed access bounded by the build's
-/// capabilities (table length, queue count, table-size limit).
+/// capabilities (table pool, queue count, table-size limit, VPorts, MAC filters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Regs {
     table_entries: u32,
     table_entries_log2: u8,
     num_queues: u16,
+    vports: u8,
+    mac_filters: u8,
 }
 
 /// Plain registers have one element.
@@ -339,6 +474,8 @@ impl Regs {
             table_entries: caps.table_entries(),
             table_entries_log2: caps.table_entries_log2,
             num_queues: caps.num_queues,
+            vports: caps.vports,
+            mac_filters: caps.mac_filters,
         }
     }
 
@@ -355,90 +492,86 @@ impl Regs {
         Value::ZERO.with(field, queue.into())
     }
 
-    /// `CTRL.ENABLE`.
-    pub fn enabled<B: RegisterBus + ?Sized>(&self, bus: &mut B) -> Result<bool, Error> {
-        Ok(read::<Ctrl, B>(bus, 0, ONE)?.get(map::ctrl::ENABLE) != 0)
+    fn check_vport(&self, vport: u8) -> Result<(), Error> {
+        if vport >= self.vports {
+            return Err(Error::UnknownVPort {
+                vport: vport.into(),
+                vports: self.vports.into(),
+            });
+        }
+        Ok(())
     }
 
-    /// Writes `CTRL.ENABLE`.
-    pub fn set_enabled<B: RegisterBus + ?Sized>(&self, bus: &mut B, on: bool) -> Result<(), Error> {
-        write(
-            bus,
-            0,
-            ONE,
-            Value::<Ctrl>::ZERO.with(map::ctrl::ENABLE, on.into())?,
-        )
-    }
-
-    /// `HASH_TYPES.ENABLED`.
-    pub fn hash_types<B: RegisterBus + ?Sized>(&self, bus: &mut B) -> Result<HashTypes, Error> {
-        let bits = read::<HashTypesReg, B>(bus, 0, ONE)?.get(map::hash_types::ENABLED);
-        Ok(HashTypes(to_u16(HashTypesReg::NAME, bits)?))
-    }
-
-    /// Writes `HASH_TYPES.ENABLED`.
-    pub fn set_hash_types<B: RegisterBus + ?Sized>(
+    /// Writes the whole staging set (`CTRL`, `HASH_TYPES`, `TABLE_SIZE`,
+    /// `DEFAULT_QUEUE`, `PRIMARY_QUEUE`, `QUEUE_LIMIT`, `KEY`). Nothing changes in
+    /// the datapath until [`Regs::commit`]. Every value is checked before the first
+    /// write.
+    pub fn stage<B: RegisterBus + ?Sized>(
         &self,
         bus: &mut B,
-        types: HashTypes,
+        params: &VPortParams,
     ) -> Result<(), Error> {
-        let value = Value::<HashTypesReg>::ZERO.with(map::hash_types::ENABLED, types.0.into())?;
-        write(bus, 0, ONE, value)
-    }
-
-    /// `TABLE_SIZE.LOG2`.
-    pub fn table_size_log2<B: RegisterBus + ?Sized>(&self, bus: &mut B) -> Result<u8, Error> {
-        let log2 = read::<TableSize, B>(bus, 0, ONE)?.get(map::table_size::LOG2);
-        to_u8(TableSize::NAME, log2)
-    }
-
-    /// Writes `TABLE_SIZE.LOG2` (0 = one entry), at most the build's table.
-    pub fn set_table_size_log2<B: RegisterBus + ?Sized>(
-        &self,
-        bus: &mut B,
-        log2: u8,
-    ) -> Result<(), Error> {
-        if log2 > self.table_entries_log2 {
+        let s = &params.state;
+        if s.table_size_log2 > self.table_entries_log2 {
             return Err(Error::ValueOutOfRange {
                 register: TableSize::NAME,
-                value: log2.into(),
+                value: s.table_size_log2.into(),
                 max: self.table_entries_log2.into(),
             });
         }
-        let value = Value::<TableSize>::ZERO.with(map::table_size::LOG2, log2.into())?;
-        write(bus, 0, ONE, value)
+        let ctrl = Value::<Ctrl>::ZERO
+            .with(map::ctrl::ENABLE, s.enabled.into())?
+            .with(map::ctrl::SYMMETRIC, s.symmetric.into())?;
+        let types =
+            Value::<HashTypesReg>::ZERO.with(map::hash_types::ENABLED, s.hash_types.0.into())?;
+        let size =
+            Value::<TableSize>::ZERO.with(map::table_size::LOG2, s.table_size_log2.into())?;
+        let default = self.queue_value(map::default_queue::QUEUE, s.default_queue)?;
+        let primary = self.queue_value(map::primary_queue::QUEUE, s.primary_queue)?;
+        let limit = self.queue_value(map::queue_limit::LAST, s.queue_limit)?;
+        write(bus, 0, ONE, ctrl)?;
+        write(bus, 0, ONE, types)?;
+        write(bus, 0, ONE, size)?;
+        write(bus, 0, ONE, default)?;
+        write(bus, 0, ONE, primary)?;
+        write(bus, 0, ONE, limit)?;
+        for (n, bytes) in (0..Key::MAX_COUNT).zip(params.key.chunks_exact(4)) {
+            if let [a, b, c, d] = *bytes {
+                let word =
+                    Value::<Key>::ZERO.with(map::key::WORD, u32::from_be_bytes([a, b, c, d]))?;
+                write(bus, n, Key::MAX_COUNT, word)?;
+            }
+        }
+        Ok(())
     }
 
-    /// `DEFAULT_QUEUE.QUEUE`.
-    pub fn default_queue<B: RegisterBus + ?Sized>(&self, bus: &mut B) -> Result<u16, Error> {
-        let queue = read::<DefaultQueue, B>(bus, 0, ONE)?.get(map::default_queue::QUEUE);
-        to_u16(DefaultQueue::NAME, queue)
-    }
-
-    /// Writes `DEFAULT_QUEUE.QUEUE`.
-    pub fn set_default_queue<B: RegisterBus + ?Sized>(
+    /// Writes `COMMIT` for `vport`: `params` makes the staging set its active state,
+    /// `table` swaps its shadow table in; both in one write change for the same frame.
+    pub fn commit<B: RegisterBus + ?Sized>(
         &self,
         bus: &mut B,
-        q: u16,
+        vport: u8,
+        params: bool,
+        table: bool,
     ) -> Result<(), Error> {
-        let value = self.queue_value(map::default_queue::QUEUE, q)?;
+        self.check_vport(vport)?;
+        let value = Value::<Commit>::ZERO
+            .with(map::commit::PARAMS, params.into())?
+            .with(map::commit::TABLE, table.into())?
+            .with(map::commit::VPORT, vport.into())?;
         write(bus, 0, ONE, value)
     }
 
-    /// `PRIMARY_QUEUE.QUEUE`.
-    pub fn primary_queue<B: RegisterBus + ?Sized>(&self, bus: &mut B) -> Result<u16, Error> {
-        let queue = read::<PrimaryQueue, B>(bus, 0, ONE)?.get(map::primary_queue::QUEUE);
-        to_u16(PrimaryQueue::NAME, queue)
+    /// `STATUS.COMMIT_GENERATION`: commits that committed something (wrapping).
+    pub fn commit_generation<B: RegisterBus + ?Sized>(&self, bus: &mut B) -> Result<u16, Error> {
+        let generation = read::<Status, B>(bus, 0, ONE)?.get(map::status::COMMIT_GENERATION);
+        to_u16(Status::NAME, generation)
     }
 
-    /// Writes `PRIMARY_QUEUE.QUEUE`.
-    pub fn set_primary_queue<B: RegisterBus + ?Sized>(
-        &self,
-        bus: &mut B,
-        q: u16,
-    ) -> Result<(), Error> {
-        let value = self.queue_value(map::primary_queue::QUEUE, q)?;
-        write(bus, 0, ONE, value)
+    /// The generation one commit after `before`, wrapping at the field's width.
+    pub fn next_commit_generation(&self, before: u16) -> u16 {
+        let next = map::status::COMMIT_GENERATION.get(u32::from(before).wrapping_add(1));
+        u16::try_from(next).unwrap_or(0)
     }
 
     /// Number of `KEY` words.
@@ -446,32 +579,47 @@ impl Regs {
         Key::MAX_COUNT
     }
 
-    /// Staged key word `n` (`KEY[n]`).
+    /// Staged key word `n` (`KEY[n]`): the key of the last staging, not necessarily
+    /// any VPort's active key.
     pub fn key_word<B: RegisterBus + ?Sized>(&self, bus: &mut B, n: u32) -> Result<u32, Error> {
         Ok(read::<Key, B>(bus, n, Key::MAX_COUNT)?.get(map::key::WORD))
     }
 
-    /// Stages key word `n`; it takes effect on [`Regs::commit_key`].
-    pub fn set_key_word<B: RegisterBus + ?Sized>(
+    /// `HASH_TYPES.ENABLED` of the staging set.
+    pub fn staged_hash_types<B: RegisterBus + ?Sized>(
         &self,
         bus: &mut B,
-        n: u32,
-        w: u32,
-    ) -> Result<(), Error> {
-        let value = Value::<Key>::ZERO.with(map::key::WORD, w)?;
-        write(bus, n, Key::MAX_COUNT, value)
+    ) -> Result<HashTypes, Error> {
+        let bits = read::<HashTypesReg, B>(bus, 0, ONE)?.get(map::hash_types::ENABLED);
+        Ok(HashTypes(to_u16(HashTypesReg::NAME, bits)?))
     }
 
-    /// Pulses `KEY_COMMIT.COMMIT`: the staged words become the active key at once.
-    pub fn commit_key<B: RegisterBus + ?Sized>(&self, bus: &mut B) -> Result<(), Error> {
-        let value = Value::<KeyCommit>::ZERO.with(map::key_commit::COMMIT, 1)?;
-        write(bus, 0, ONE, value)
-    }
-
-    /// `STATUS.KEY_GENERATION`.
-    pub fn key_generation<B: RegisterBus + ?Sized>(&self, bus: &mut B) -> Result<u16, Error> {
-        let generation = read::<Status, B>(bus, 0, ONE)?.get(map::status::KEY_GENERATION);
-        to_u16(Status::NAME, generation)
+    /// VPort `vport`'s active state (`VPORT_STATE[v]`, `VPORT_QUEUES[v]`).
+    pub fn vport_state<B: RegisterBus + ?Sized>(
+        &self,
+        bus: &mut B,
+        vport: u8,
+    ) -> Result<VPortState, Error> {
+        self.check_vport(vport)?;
+        let count = self.vports.into();
+        let state = read::<VportState, B>(bus, vport.into(), count)?;
+        let queues = read::<VportQueues, B>(bus, vport.into(), count)?;
+        let queue = |field| to_u16(VportQueues::NAME, queues.get(field));
+        Ok(VPortState {
+            enabled: state.get(map::vport_state::ENABLE) != 0,
+            symmetric: state.get(map::vport_state::SYMMETRIC) != 0,
+            hash_types: HashTypes(to_u16(
+                VportState::NAME,
+                state.get(map::vport_state::HASH_TYPES),
+            )?),
+            table_size_log2: to_u8(
+                VportState::NAME,
+                state.get(map::vport_state::TABLE_SIZE_LOG2),
+            )?,
+            default_queue: queue(map::vport_queues::DEFAULT)?,
+            primary_queue: queue(map::vport_queues::PRIMARY)?,
+            queue_limit: queue(map::vport_queues::LIMIT)?,
+        })
     }
 
     /// `RECORD_DROPS.COUNT`: records a tap-mode core dropped with its FIFO full.
@@ -479,31 +627,194 @@ impl Regs {
         Ok(read::<RecordDrops, B>(bus, 0, ONE)?.get(map::record_drops::COUNT))
     }
 
-    /// The generation one commit after `before`, wrapping at the field's width.
-    pub fn next_key_generation(&self, before: u16) -> u16 {
-        let next = map::status::KEY_GENERATION.get(u32::from(before).wrapping_add(1));
-        u16::try_from(next).unwrap_or(0)
-    }
-
-    /// Entries in the hardware table (`TABLE` array length in this build).
+    /// Entries of one VPort's table.
     pub fn table_entries(&self) -> u32 {
         self.table_entries
     }
 
-    /// `TABLE[i].QUEUE`.
-    pub fn table_entry<B: RegisterBus + ?Sized>(&self, bus: &mut B, i: u32) -> Result<u16, Error> {
-        let queue = read::<Table, B>(bus, i, self.table_entries)?.get(map::table::QUEUE);
+    /// The `TABLE` element of entry `i` of `vport`'s table.
+    fn table_element(&self, vport: u8, i: u32) -> Result<u32, Error> {
+        self.check_vport(vport)?;
+        if i >= self.table_entries {
+            return Err(Error::IndexOutOfRange {
+                index: i,
+                entries: self.table_entries,
+            });
+        }
+        u32::from(vport)
+            .checked_shl(self.table_entries_log2.into())
+            .and_then(|base| base.checked_add(i))
+            .ok_or(Error::IndexOutOfRange {
+                index: i,
+                entries: self.table_entries,
+            })
+    }
+
+    fn pool_entries(&self) -> u32 {
+        u32::from(self.vports).saturating_mul(self.table_entries)
+    }
+
+    /// `TABLE_READ.ACTIVE`: whether `TABLE` reads return the active tables (else the
+    /// shadow tables).
+    pub fn table_read_active<B: RegisterBus + ?Sized>(&self, bus: &mut B) -> Result<bool, Error> {
+        Ok(read::<TableRead, B>(bus, 0, ONE)?.get(map::table_read::ACTIVE) != 0)
+    }
+
+    /// Writes `TABLE_READ.ACTIVE`: `TABLE` reads return the active tables if
+    /// `active`, else the shadow tables. Writes always go to the shadow.
+    pub fn set_table_read_active<B: RegisterBus + ?Sized>(
+        &self,
+        bus: &mut B,
+        active: bool,
+    ) -> Result<(), Error> {
+        let value = Value::<TableRead>::ZERO.with(map::table_read::ACTIVE, active.into())?;
+        write(bus, 0, ONE, value)
+    }
+
+    /// Entry `i` of `vport`'s table that `TABLE_READ` selects (`TABLE[v * entries +
+    /// i].QUEUE`): the shadow's, or the active one's with `TABLE_READ.ACTIVE`.
+    pub fn table_entry<B: RegisterBus + ?Sized>(
+        &self,
+        bus: &mut B,
+        vport: u8,
+        i: u32,
+    ) -> Result<u16, Error> {
+        let element = self.table_element(vport, i)?;
+        let queue = read::<Table, B>(bus, element, self.pool_entries())?.get(map::table::QUEUE);
         to_u16(Table::NAME, queue)
     }
 
-    /// Writes `TABLE[i].QUEUE`.
-    pub fn set_table_entry<B: RegisterBus + ?Sized>(
+    /// Entry `i` of `vport`'s shadow table (`TABLE[v * entries + i].QUEUE`), with
+    /// `TABLE_READ.ACTIVE` clear (the caller's to ensure; see
+    /// [`Regs::set_table_read_active`]).
+    pub fn shadow_entry<B: RegisterBus + ?Sized>(
         &self,
         bus: &mut B,
+        vport: u8,
+        i: u32,
+    ) -> Result<u16, Error> {
+        self.table_entry(bus, vport, i)
+    }
+
+    /// Writes entry `i` of `vport`'s shadow table; it steers after `COMMIT.TABLE`.
+    pub fn set_shadow_entry<B: RegisterBus + ?Sized>(
+        &self,
+        bus: &mut B,
+        vport: u8,
         i: u32,
         q: u16,
     ) -> Result<(), Error> {
+        let element = self.table_element(vport, i)?;
         let value = self.queue_value(map::table::QUEUE, q)?;
-        write(bus, i, self.table_entries, value)
+        write(bus, element, self.pool_entries(), value)
+    }
+
+    /// Writes `MOVE`: entry `entry` of `vport`'s active table to `queue`. A refusal
+    /// (SLVERR with `MOVE_STATUS` naming the reason) is [`Error::MoveRefused`]; any
+    /// other failure is the bus error.
+    pub fn move_entry<B: RegisterBus + ?Sized>(
+        &self,
+        bus: &mut B,
+        vport: u8,
+        entry: u32,
+        queue: u16,
+    ) -> Result<(), Error> {
+        self.check_vport(vport)?;
+        if entry >= self.table_entries {
+            return Err(Error::IndexOutOfRange {
+                index: entry,
+                entries: self.table_entries,
+            });
+        }
+        let value = self
+            .queue_value(map::r#move::QUEUE, queue)?
+            .with(map::r#move::ENTRY, entry)?
+            .with(map::r#move::VPORT, vport.into())?;
+        let written = write(bus, 0, ONE, value);
+        let Err(error) = written else {
+            return Ok(());
+        };
+        // SLVERR on MOVE is a refusal if MOVE_STATUS says so; otherwise (or if the
+        // status cannot be read) the bus error stands.
+        let refusal = match self.move_status(bus) {
+            Ok((move_result::ENTRY_OUT_OF_RANGE, _)) => Some(MoveRefusal::Entry),
+            Ok((move_result::QUEUE_OUT_OF_RANGE, _)) => Some(MoveRefusal::Queue),
+            _ => None,
+        };
+        match (error, refusal) {
+            (Error::Bus { .. }, Some(reason)) => Err(Error::MoveRefused {
+                vport,
+                entry,
+                queue,
+                reason,
+            }),
+            (error, _) => Err(error),
+        }
+    }
+
+    /// `MOVE_STATUS`: the last move's result (0 none, 1 moved, 2 entry refused,
+    /// 3 queue refused) and the moves applied (wrapping).
+    pub fn move_status<B: RegisterBus + ?Sized>(&self, bus: &mut B) -> Result<(u32, u16), Error> {
+        let status = read::<MoveStatus, B>(bus, 0, ONE)?;
+        Ok((
+            status.get(map::move_status::RESULT),
+            to_u16(MoveStatus::NAME, status.get(map::move_status::COUNT))?,
+        ))
+    }
+
+    /// Destination-MAC filter entry `n`.
+    pub fn mac_filter<B: RegisterBus + ?Sized>(
+        &self,
+        bus: &mut B,
+        n: u8,
+    ) -> Result<MacFilter, Error> {
+        let count = self.mac_filters.into();
+        let lo = read::<MacFilterLo, B>(bus, n.into(), count)?.get(map::mac_filter_lo::ADDR);
+        let hi = read::<MacFilterHi, B>(bus, n.into(), count)?;
+        let [_, _, a, b] = hi.get(map::mac_filter_hi::ADDR).to_be_bytes();
+        let [c, d, e, f] = lo.to_be_bytes();
+        Ok(MacFilter {
+            mac: [a, b, c, d, e, f],
+            vport: to_u8(MacFilterHi::NAME, hi.get(map::mac_filter_hi::VPORT))?,
+            valid: hi.get(map::mac_filter_hi::VALID) != 0,
+        })
+    }
+
+    /// Makes destination-MAC filter entry `n` match nothing: one write of its high
+    /// word with `VALID` clear.
+    pub fn clear_mac_filter<B: RegisterBus + ?Sized>(
+        &self,
+        bus: &mut B,
+        n: u8,
+    ) -> Result<(), Error> {
+        write(
+            bus,
+            n.into(),
+            self.mac_filters.into(),
+            Value::<MacFilterHi>::ZERO,
+        )
+    }
+
+    /// Writes destination-MAC filter entry `n`: clears `VALID` first, then writes the
+    /// address, then the high word with `VALID` as asked, so no frame ever matches a
+    /// half-written entry.
+    pub fn set_mac_filter<B: RegisterBus + ?Sized>(
+        &self,
+        bus: &mut B,
+        n: u8,
+        filter: &MacFilter,
+    ) -> Result<(), Error> {
+        self.check_vport(filter.vport)?;
+        let count = self.mac_filters.into();
+        let [a, b, c, d, e, f] = filter.mac;
+        let lo = Value::<MacFilterLo>::ZERO
+            .with(map::mac_filter_lo::ADDR, u32::from_be_bytes([c, d, e, f]))?;
+        let hi = Value::<MacFilterHi>::ZERO
+            .with(map::mac_filter_hi::ADDR, u16::from_be_bytes([a, b]).into())?
+            .with(map::mac_filter_hi::VPORT, filter.vport.into())?;
+        let final_hi = hi.with(map::mac_filter_hi::VALID, filter.valid.into())?;
+        write(bus, n.into(), count, Value::<MacFilterHi>::ZERO)?;
+        write(bus, n.into(), count, lo)?;
+        write(bus, n.into(), count, final_hi)
     }
 }

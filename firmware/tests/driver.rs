@@ -27,7 +27,7 @@ fn probe_discovers_every_build() {
             caps.version,
             Version {
                 major: 0,
-                minor: 1,
+                minor: 2,
                 patch: 0
             }
         );
@@ -59,23 +59,23 @@ fn probe_rejects_foreign_blocks_and_versions() {
     );
     let built_for = Version {
         major: 0,
-        minor: 1,
+        minor: 2,
         patch: 0,
     };
     for (word, found) in [
         (
-            0x0101_0000,
+            0x0102_0000,
             Version {
                 major: 1,
-                minor: 1,
+                minor: 2,
                 patch: 0,
             },
         ),
         (
-            0x0000_0007,
+            0x0001_0007,
             Version {
                 major: 0,
-                minor: 0,
+                minor: 1,
                 patch: 7,
             },
         ),
@@ -134,8 +134,8 @@ fn probe_rejects_inconsistent_capabilities() {
 fn set_key_activates_it_and_steering_matches_the_spec() {
     let mut dev = device(Params::default());
     dev.set_key(&MS_DEFAULT_KEY).unwrap();
-    assert_eq!(dev.bus().regs.active_key(), &MS_DEFAULT_KEY);
-    assert_eq!(dev.key_generation(), Ok(1));
+    assert_eq!(dev.bus().regs.active_key(0), &MS_DEFAULT_KEY);
+    assert_eq!(dev.commit_generation(), Ok(1));
     let mut readback = [0; KEY_BYTES];
     dev.key(&mut readback).unwrap();
     assert_eq!(readback, MS_DEFAULT_KEY);
@@ -143,6 +143,15 @@ fn set_key_activates_it_and_steering_matches_the_spec() {
     assert_eq!(dev.bus().regs.read(offset::KEY), Ok(0x6d5a_56da));
 
     dev.set_hash_types(HashTypes::ALL).unwrap();
+    // Moves reach the entries in use only.
+    assert_eq!(
+        dev.set_entry(1, 1),
+        Err(Error::IndexOutOfRange {
+            index: 1,
+            entries: 1
+        })
+    );
+    dev.set_table_size(128).unwrap();
     for i in 0..128 {
         dev.set_entry(i, (i % 64) as u16).unwrap();
     }
@@ -152,7 +161,7 @@ fn set_key_activates_it_and_steering_matches_the_spec() {
         Ipv4Addr::new(161, 142, 100, 80),
         Some((2794, 1766, Transport::Tcp)),
     );
-    let record = dev.bus().regs.steer(&tuple);
+    let record = dev.bus().regs.steer(0, &tuple);
     assert_eq!(record.hash, 0x51cc_c178);
     assert_eq!(record.hash_type, Some(HashType::TcpIpv4));
     assert_eq!(record.queue, (0x78 % 64) as u16);
@@ -175,13 +184,13 @@ fn published_vectors_hash_through_the_driver() {
         let addresses = Tuple::addresses(v.src, v.dst).unwrap();
         let tcp = Tuple::with_ports(v.src, v.dst, v.sport, v.dport, Transport::Tcp).unwrap();
         assert_eq!(
-            dev.bus().regs.steer(&addresses).hash,
+            dev.bus().regs.steer(0, &addresses).hash,
             v.hash_ip,
             "{}",
             v.src
         );
         assert_eq!(
-            dev.bus().regs.steer(&tcp).hash,
+            dev.bus().regs.steer(0, &tcp).hash,
             v.hash_ip_ports,
             "{} tcp",
             v.src
@@ -198,11 +207,12 @@ fn random_keys_hash_as_the_spec_says() {
     let mut dev = device(params(7, 16));
     dev.set_hash_types(HashTypes::ALL).unwrap();
     dev.enable().unwrap();
-    for generation in 1..=20u16 {
+    // Every parameter change is one commit: hash types and enable were two.
+    for generation in 3..=22u16 {
         let key: [u8; KEY_BYTES] = rng.random();
         dev.set_key(&key).unwrap();
-        assert_eq!(dev.key_generation(), Ok(generation));
-        assert_eq!(dev.bus().regs.active_key(), &key);
+        assert_eq!(dev.commit_generation(), Ok(generation));
+        assert_eq!(dev.bus().regs.active_key(0), &key);
         for _ in 0..20 {
             let (s, d): ([u8; 16], [u8; 16]) = (rng.random(), rng.random());
             let transport = if rng.random() {
@@ -223,7 +233,7 @@ fn random_keys_hash_as_the_spec_says() {
                     Some((rng.random(), rng.random(), transport)),
                 )
             };
-            let record = dev.bus().regs.steer(&tuple);
+            let record = dev.bus().regs.steer(0, &tuple);
             let t = record.hash_type.unwrap();
             assert_eq!(toeplitz_bitwise(&key, tuple.hash_input(t)), Ok(record.hash));
         }
@@ -255,6 +265,7 @@ fn rejected(
 fn bad_arguments_are_errors_and_change_nothing() {
     let mut dev = device(params(7, 48));
     dev.set_key(&MS_DEFAULT_KEY).unwrap();
+    dev.set_table_size(128).unwrap();
     let long = [0u8; KEY_BYTES + 1];
     rejected(
         &mut dev,
@@ -380,9 +391,10 @@ fn registers_read_back() {
     assert_eq!(dev.table_size(), Ok(16));
     dev.set_table_size(1).unwrap();
     assert_eq!(dev.table_size(), Ok(1));
-    assert_eq!(dev.bus().regs.steer_config().table_size_log2, 0);
+    assert_eq!(dev.bus().regs.steer_config(0).table_size_log2, 0);
+    dev.set_table_size(16).unwrap();
     dev.set_entries(10, &[47, 0, 5]).unwrap();
-    assert_eq!(&dev.bus().regs.table()[10..13], &[47, 0, 5]);
+    assert_eq!(&dev.bus().regs.table(0)[10..13], &[47, 0, 5]);
     assert_eq!(dev.entry(10), Ok(47));
     dev.set_default_queue(3).unwrap();
     dev.set_primary_queue(47).unwrap();
@@ -393,40 +405,37 @@ fn registers_read_back() {
     assert_eq!(dev.is_enabled(), Ok(false));
     dev.enable().unwrap();
     assert_eq!(dev.is_enabled(), Ok(true));
-    assert_eq!(dev.bus().regs.steer(&Tuple::UNHASHABLE).queue, 3);
+    assert_eq!(dev.bus().regs.steer(0, &Tuple::UNHASHABLE).queue, 3);
     dev.disable().unwrap();
-    assert_eq!(dev.bus().regs.steer(&Tuple::UNHASHABLE).queue, 47);
+    assert_eq!(dev.bus().regs.steer(0, &Tuple::UNHASHABLE).queue, 47);
     // Disabling keeps the table.
-    assert_eq!(&dev.bus().regs.table()[10..13], &[47, 0, 5]);
+    assert_eq!(&dev.bus().regs.table(0)[10..13], &[47, 0, 5]);
 }
 
 #[test]
 fn a_lost_key_commit_is_detected() {
     let mut bus = ModelBus::new(Params::default());
-    bus.dropped_writes = vec![offset::KEY_COMMIT];
+    bus.dropped_writes = vec![offset::COMMIT];
     let mut dev = RssDevice::probe(bus).unwrap();
     assert_eq!(
         dev.set_key(&MS_DEFAULT_KEY),
-        Err(Error::KeyCommitLost {
+        Err(Error::CommitLost {
             before: 0,
             after: 0
         })
     );
-    assert_eq!(dev.bus().regs.active_key(), &[0; KEY_BYTES]);
+    assert_eq!(dev.bus().regs.active_key(0), &[0; KEY_BYTES]);
 }
 
 #[test]
 fn key_generation_wraps() {
     let mut dev = device(Params::default());
     for _ in 0..u16::MAX {
-        dev.bus_mut()
-            .regs
-            .write(offset::KEY_COMMIT, 1, 0xf)
-            .unwrap();
+        dev.bus_mut().regs.write(offset::COMMIT, 1, 0xf).unwrap();
     }
-    assert_eq!(dev.key_generation(), Ok(u16::MAX));
+    assert_eq!(dev.commit_generation(), Ok(u16::MAX));
     dev.set_key(&MS_DEFAULT_KEY).unwrap();
-    assert_eq!(dev.key_generation(), Ok(0));
+    assert_eq!(dev.commit_generation(), Ok(0));
 }
 
 #[test]

@@ -69,7 +69,8 @@ fn a_borrowed_bus_is_a_bus() {
     let mut bus = common::ModelBus::new(common::params(7, 64));
     {
         let mut dev = RssDevice::probe(&mut bus).unwrap();
+        dev.set_table_size(8).unwrap();
         dev.set_entry(5, 9).unwrap();
     }
-    assert_eq!(bus.regs.table()[5], 9);
+    assert_eq!(bus.regs.table(0)[5], 9);
 }

@@ -9,7 +9,8 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rss_fw::{
-    Config, DatapathQueue, EntryStatus, Error, IndirectionEntry, MoveKind, Rss, RssDevice, VPortId,
+    Config, DatapathQueue, EntryStatus, Error, HashTypes, IndirectionEntry, MoveKind, Rss,
+    RssDevice, SwitchEndpoint, VPortConfig, VPortId,
 };
 use rss_model::regmap::Params;
 use rss_model::tuple::{Transport, Tuple};
@@ -17,6 +18,8 @@ use rss_model::tuple::{Transport, Tuple};
 /// The rules as plainly as possible: vectors, clones, whole-table checks.
 #[derive(Debug, Clone)]
 struct Reference {
+    /// The scaling entity.
+    id: VPortId,
     /// (processor, hardware queue) per datapath queue.
     queues: Vec<(u32, u16)>,
     limit: usize,
@@ -26,6 +29,8 @@ struct Reference {
     enabled: bool,
     fixed: Option<usize>,
     hw_max: usize,
+    /// The largest system table: 128 (NDIS), or the hardware table if larger.
+    system_max: usize,
 }
 
 impl Reference {
@@ -74,7 +79,7 @@ impl Reference {
         let mut status: Vec<EntryStatus> = batch
             .iter()
             .map(|m| {
-                if m.vport != VPortId::DEFAULT {
+                if m.vport != self.id {
                     return UnknownVPort;
                 }
                 let p = m.processor;
@@ -176,7 +181,7 @@ impl Reference {
         let old = self.table.len();
         let smaller = entries.min(old);
         if !entries.is_power_of_two()
-            || entries > 1024
+            || entries > self.system_max
             || (smaller..old).any(|i| self.table[i] != self.table[i % smaller])
         {
             return false;
@@ -320,6 +325,7 @@ fn run(seed: u64, p: Params, coverage: &mut Coverage) {
     let dev = RssDevice::probe(ModelBus::new(p)).unwrap();
     let mut rss = Rss::create(dev, &datapath(&map), affinity).unwrap();
     let mut reference = Reference {
+        id: VPortId::DEFAULT,
         queues: map.clone(),
         limit: map.len(),
         table: vec![affinity],
@@ -328,6 +334,7 @@ fn run(seed: u64, p: Params, coverage: &mut Coverage) {
         enabled: false,
         fixed: None,
         hw_max: p.table_entries() as usize,
+        system_max: (p.table_entries() as usize).max(128),
     };
     for step in 0..300 {
         let context = format!("seed {seed} step {step} {p:?}");
@@ -425,7 +432,7 @@ fn run(seed: u64, p: Params, coverage: &mut Coverage) {
         assert_consistent(regs, &rss);
         for _ in 0..4 {
             let tuple = random_tuple(&mut rng);
-            let record = regs.steer(&tuple);
+            let record = regs.steer(0, &tuple);
             assert_eq!(
                 record.queue,
                 expected_queue(&rss, &record),
@@ -488,7 +495,9 @@ fn scenario(bus: &mut ModelBus) -> usize {
     let mut count = |r: Result<(), Error>| {
         errors += usize::from(matches!(
             r,
-            Err(Error::Bus { .. } | Error::EntriesFailed { device: 1.., .. })
+            Err(Error::Bus { .. }
+                | Error::CommitUnverified { .. }
+                | Error::EntriesFailed { device: 1.., .. })
         ));
     };
     let dev = match RssDevice::probe(&mut *bus) {
@@ -504,7 +513,7 @@ fn scenario(bus: &mut ModelBus) -> usize {
     ];
     let mut rss = match Rss::create(dev, &queues, 11) {
         Ok(rss) => rss,
-        Err(Error::Bus { .. }) => return 1,
+        Err(Error::Bus { .. } | Error::CommitUnverified { .. }) => return 1,
         Err(e) => panic!("{e:?}"),
     };
     let check = |rss: &Rss<&mut ModelBus>| assert_consistent(&rss.device().bus().regs, rss);
@@ -641,4 +650,443 @@ fn a_dead_bus_fails_every_operation() {
     ));
     assert!(rss.is_enabled());
     assert_consistent(&rss.device().bus().regs, &rss);
+}
+
+// ---------------------------------------------------------------------------------
+// VPorts: random create/delete, per-VPort state and moves across VPorts, with bus
+// faults, against one reference per VPort.
+// ---------------------------------------------------------------------------------
+
+/// The reference of every VPort of a build, and the MAC filters' owners.
+struct Vports {
+    refs: Vec<Option<VportRef>>,
+    mac_filters: usize,
+    hw_max: usize,
+    system_max: usize,
+}
+
+/// A VPort's RSSv2 reference plus what it hashes with and where its frames come from.
+#[derive(Debug, Clone)]
+struct VportRef {
+    rss: Reference,
+    key: [u8; 40],
+    hash_types: HashTypes,
+    symmetric: bool,
+    mac: Option<[u8; 6]>,
+}
+
+impl Vports {
+    fn created(&self) -> Vec<usize> {
+        (0..self.refs.len())
+            .filter(|&v| self.refs[v].is_some())
+            .collect()
+    }
+
+    fn fresh(&self, v: usize, map: &[(u32, u16)], affinity: u32) -> Reference {
+        Reference {
+            id: VPortId(v as u32),
+            queues: map.to_vec(),
+            limit: map.len(),
+            table: vec![affinity],
+            default: affinity,
+            primary: affinity,
+            enabled: false,
+            fixed: None,
+            hw_max: self.hw_max,
+            system_max: self.system_max,
+        }
+    }
+
+    /// Whether creating VPort `v` with `mac` and a queue map where `affinity` has
+    /// a queue (or not) succeeds; applied if so.
+    fn create(&mut self, v: usize, mac: [u8; 6], map: &[(u32, u16)], affinity: u32) -> bool {
+        let in_use = self
+            .refs
+            .iter()
+            .flatten()
+            .filter(|r| r.mac.is_some())
+            .count();
+        let ok = v != 0
+            && v < self.refs.len()
+            && self.refs[v].is_none()
+            && !self.refs.iter().flatten().any(|r| r.mac == Some(mac))
+            && in_use < self.mac_filters
+            && map.iter().any(|&(p, _)| p == affinity);
+        if ok {
+            self.refs[v] = Some(VportRef {
+                rss: self.fresh(v, map, affinity),
+                key: rss_model::toeplitz::MS_DEFAULT_KEY,
+                hash_types: rss_fw::rssv2::NDIS_DEFAULT_HASH_TYPES,
+                symmetric: false,
+                mac: Some(mac),
+            });
+        }
+        ok
+    }
+
+    fn delete(&mut self, v: usize) -> bool {
+        let ok = v != 0 && v < self.refs.len() && self.refs[v].is_some();
+        if ok {
+            self.refs[v] = None;
+        }
+        ok
+    }
+
+    /// A batch naming any VPort: each created VPort judges its own elements.
+    fn moves(&mut self, batch: &[IndirectionEntry]) -> Vec<EntryStatus> {
+        let mut status = vec![EntryStatus::UnknownVPort; batch.len()];
+        for r in self.refs.iter_mut().flatten() {
+            let mine: Vec<usize> = (0..batch.len())
+                .filter(|&k| batch[k].vport == r.rss.id)
+                .collect();
+            let sub: Vec<IndirectionEntry> = mine.iter().map(|&k| batch[k]).collect();
+            for (k, s) in mine.into_iter().zip(r.rss.moves(&sub)) {
+                status[k] = s;
+            }
+        }
+        status
+    }
+
+    /// After a bus fault the outcome is the driver's to decide: take its view.
+    fn adopt_driver_view(&mut self, rss: &Rss<ModelBus>) {
+        for (v, slot) in self.refs.iter_mut().enumerate() {
+            *slot = rss.vport(VPortId(v as u32)).map(|e| VportRef {
+                rss: Reference {
+                    id: e.id(),
+                    queues: (0..e.num_queues())
+                        .map(|k| {
+                            let q = e.datapath_queue(k).unwrap();
+                            (q.processor, q.hardware_queue)
+                        })
+                        .collect(),
+                    limit: e.queue_limit().into(),
+                    table: e.active_table().to_vec(),
+                    default: e.default_processor(),
+                    primary: e.primary_processor(),
+                    enabled: e.is_enabled(),
+                    fixed: None,
+                    hw_max: self.hw_max,
+                    system_max: self.system_max,
+                },
+                key: *e.key(),
+                hash_types: e.hash_types(),
+                symmetric: e.is_symmetric(),
+                mac: e.mac(),
+            });
+        }
+    }
+}
+
+/// The queue a record of VPort `r` must reach, from the reference alone.
+fn reference_queue(r: &Reference, record: &rss_model::Record) -> u16 {
+    let processor = if !r.enabled {
+        r.primary
+    } else if record.hash_type.is_none() {
+        r.default
+    } else {
+        r.table[record.hash as usize % r.table.len()]
+    };
+    r.queues
+        .iter()
+        .find(|&&(p, _)| p == processor)
+        .map(|&(_, q)| q)
+        .expect("active processor has a queue")
+}
+
+/// An Ethernet/IPv4/UDP-or-TCP frame to `mac` from random addresses and ports.
+fn random_frame(rng: &mut StdRng, mac: [u8; 6]) -> Vec<u8> {
+    let tcp = rng.random::<bool>();
+    let mut f = mac.to_vec();
+    f.extend([0x02, 0, 0, 0, 0, 0xfe, 0x08, 0x00]);
+    let total: u16 = if tcp { 40 } else { 28 };
+    f.extend([0x45, 0]);
+    f.extend(total.to_be_bytes());
+    f.extend([0, 0, 0x40, 0, 64, if tcp { 6 } else { 17 }, 0, 0]);
+    f.extend(rng.random::<[u8; 8]>());
+    f.extend(rng.random::<[u8; 4]>());
+    if tcp {
+        f.extend([0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x10, 0xff, 0xff, 0, 0, 0, 0]);
+    } else {
+        f.extend([0, 8, 0, 0]);
+    }
+    f
+}
+
+/// A MAC from a small set, so duplicates happen.
+fn random_mac(rng: &mut StdRng) -> [u8; 6] {
+    [0x02, 0, 0x5e, 0, 0, rng.random_range(0..6)]
+}
+
+const MAC_NONE: [u8; 6] = [0x02, 0, 0x5e, 0, 0, 0xee];
+
+fn run_vports(seed: u64, p: Params, coverage: &mut Coverage) {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let map = random_map(&mut rng, p.num_queues);
+    let affinity = map[0].0;
+    let dev = RssDevice::probe(ModelBus::new(p)).unwrap();
+    let mut rss = Rss::create(dev, &datapath(&map), affinity).unwrap();
+    let hw_max = p.table_entries() as usize;
+    let mut model = Vports {
+        refs: vec![None; p.vports.into()],
+        mac_filters: p.mac_filters.into(),
+        hw_max,
+        system_max: hw_max.max(128),
+    };
+    let key = rss.vport(VPortId::DEFAULT).map(|e| *e.key()).unwrap();
+    let types = rss.vport(VPortId::DEFAULT).unwrap().hash_types();
+    model.refs[0] = Some(VportRef {
+        rss: model.fresh(0, &map, affinity),
+        key,
+        hash_types: types,
+        symmetric: false,
+        mac: None,
+    });
+    let mut gone_macs: Vec<[u8; 6]> = Vec::new();
+    for step in 0..250 {
+        let context = format!("seed {seed} step {step} {p:?}");
+        let faulty = rng.random_range(0..12) == 0;
+        if faulty {
+            let accesses = rss.device().bus().accesses;
+            rss.bus_mut().fault = Fault::After(accesses + rng.random_range(0..40));
+        }
+        let v = rng.random_range(0..=usize::from(p.vports));
+        let id = VPortId(v as u32);
+        let op = rng.random_range(0..16);
+        let (name, got, expected): (&'static str, bool, bool) = match op {
+            0 | 1 => {
+                let map = random_map(&mut rng, p.num_queues);
+                let affinity = if rng.random_range(0..8) == 0 {
+                    99
+                } else {
+                    map[rng.random_range(0..map.len())].0
+                };
+                let mac = random_mac(&mut rng);
+                let connection = SwitchEndpoint {
+                    port_id: v as u32 + 100,
+                    nic_index: 1,
+                };
+                let config = VPortConfig {
+                    mac,
+                    connection,
+                    queues: &datapath(&map),
+                    affinity_processor: affinity,
+                };
+                let got = rss.create_vport(id, &config).is_ok();
+                ("create_vport", got, model.create(v, mac, &map, affinity))
+            }
+            2 => {
+                let mac = model.refs.get(v).cloned().flatten().and_then(|r| r.mac);
+                let got = rss.delete_vport(id).is_ok();
+                let expected = model.delete(v);
+                if got {
+                    gone_macs.extend(mac);
+                }
+                ("delete_vport", got, expected)
+            }
+            3..=6 => {
+                let batch: Vec<IndirectionEntry> = (0..rng.random_range(0..12))
+                    .map(|_| {
+                        let v = rng.random_range(0..=usize::from(p.vports));
+                        let r = model.refs.get(v).cloned().flatten();
+                        let (size, p) = match &r {
+                            Some(r) => (r.rss.table.len() as u32, processor(&mut rng, &r.rss)),
+                            None => (4, rng.random_range(0..40)),
+                        };
+                        let entry = match rng.random_range(0..12) {
+                            0 => IndirectionEntry::primary_processor(p),
+                            1 => IndirectionEntry::default_processor(p),
+                            2 => IndirectionEntry::new(rng.random_range(size..size + 3), p),
+                            _ => IndirectionEntry::new(rng.random_range(0..size), p),
+                        };
+                        entry.on_vport(VPortId(v as u32))
+                    })
+                    .collect();
+                let mut got = batch.clone();
+                let result = rss.set_indirection_entries(&mut got);
+                if !faulty {
+                    let expected = model.moves(&batch);
+                    let statuses: Vec<_> = got.iter().map(|e| e.status).collect();
+                    assert_eq!(statuses, expected, "{context} {batch:?}");
+                    coverage
+                        .statuses
+                        .extend(statuses.iter().map(|s| format!("vports {s:?}")));
+                }
+                ("set_indirection_entries", result.is_ok(), result.is_ok())
+            }
+            _ => match model.refs.get_mut(v).and_then(Option::as_mut) {
+                None => ("vport_mut", rss.vport_mut(id).is_ok(), false),
+                Some(r) => {
+                    let mut vport = rss.vport_mut(id).unwrap();
+                    match op {
+                        7 => ("enable", vport.enable().is_ok(), r.rss.enable()),
+                        8 => ("disable", vport.disable().is_ok(), r.rss.disable()),
+                        9 => {
+                            let entries = 1usize << rng.random_range(0..=8);
+                            (
+                                "set_table_size",
+                                vport.set_table_size(entries as u32).is_ok(),
+                                r.rss.set_size(entries),
+                            )
+                        }
+                        10 => {
+                            let period =
+                                1 << rng.random_range(0..=r.rss.table.len().trailing_zeros());
+                            let pattern: Vec<u32> =
+                                (0..period).map(|_| processor(&mut rng, &r.rss)).collect();
+                            let table: Vec<u32> = (0..r.rss.table.len())
+                                .map(|i| pattern[i % period])
+                                .collect();
+                            (
+                                "replace_table",
+                                vport.replace_table(&table).is_ok(),
+                                r.rss.replace(&table),
+                            )
+                        }
+                        11 => {
+                            let key: [u8; 40] = rng.random();
+                            let got = vport.set_hash_secret_key(&key).is_ok();
+                            r.key = key;
+                            ("set_hash_secret_key", got, true)
+                        }
+                        12 => {
+                            let types = HashTypes(rng.random_range(0..0x200));
+                            let got = vport.set_hash_types(types).is_ok();
+                            r.hash_types = types;
+                            ("set_hash_types", got, true)
+                        }
+                        13 => {
+                            let on = rng.random();
+                            let got = vport.set_symmetric(on).is_ok();
+                            r.symmetric = on;
+                            ("set_symmetric", got, true)
+                        }
+                        14 => {
+                            let map = random_map(&mut rng, p.num_queues);
+                            (
+                                "set_datapath_queues",
+                                vport.set_datapath_queues(&datapath(&map)).is_ok(),
+                                r.rss.set_queues(&map),
+                            )
+                        }
+                        _ => {
+                            let n = rng.random_range(0..=r.rss.queues.len() + 1);
+                            (
+                                "set_queue_limit",
+                                vport.set_queue_limit(n as u16).is_ok(),
+                                r.rss.set_limit(n),
+                            )
+                        }
+                    }
+                }
+            },
+        };
+        if faulty {
+            // The outcome depends on where the bus failed: the driver's view is the
+            // reference from here, and it must still agree with the hardware.
+            rss.bus_mut().fault = Fault::None;
+            coverage.outcomes.insert(("faulted", got));
+            assert_consistent(&rss.device().bus().regs, &rss);
+            model.adopt_driver_view(&rss);
+            if rng.random() {
+                rss.resynchronize().unwrap();
+                assert!(rss.is_synchronized(), "{context}");
+            }
+        } else {
+            assert_eq!(got, expected, "{context} {name}");
+            coverage.outcomes.insert((name, got));
+        }
+        // The driver's view equals the reference, VPort by VPort...
+        let ids: Vec<usize> = rss.vports().map(|e| e.id().0 as usize).collect();
+        assert_eq!(ids, model.created(), "{context}");
+        for r in model.refs.iter().flatten() {
+            let e = rss.vport(r.rss.id).unwrap();
+            assert_eq!(e.active_table(), r.rss.table.as_slice(), "{context}");
+            assert_eq!(e.is_enabled(), r.rss.enabled, "{context}");
+            assert_eq!(
+                (e.default_processor(), e.primary_processor()),
+                (r.rss.default, r.rss.primary),
+                "{context}"
+            );
+            assert_eq!(
+                (*e.key(), e.hash_types(), e.is_symmetric()),
+                (r.key, r.hash_types, r.symmetric),
+                "{context}"
+            );
+            assert_eq!(e.mac(), r.mac, "{context}");
+        }
+        // ...and the model's registers: every VPort's active state and table, the
+        // MAC filters (a deleted VPort's MAC goes to the default VPort).
+        let regs = &rss.device().bus().regs;
+        assert_consistent(regs, &rss);
+        for mac in &gone_macs {
+            if !model.refs.iter().flatten().any(|r| r.mac == Some(*mac)) {
+                assert_eq!(regs.vport_of_mac(*mac), 0, "{context}");
+            }
+        }
+        // Frames reach their VPort and there the queue the reference names.
+        if rss.is_synchronized() {
+            for r in model.refs.iter().flatten() {
+                let mac = r.mac.unwrap_or(MAC_NONE);
+                for _ in 0..3 {
+                    let (record, _) = regs.steer_frame(&random_frame(&mut rng, mac));
+                    assert_eq!(usize::from(record.vport), r.rss.id.0 as usize, "{context}");
+                    assert_eq!(record.queue, reference_queue(&r.rss, &record), "{context}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn random_vport_sequences_keep_the_driver_and_the_model_in_step() {
+    let mut coverage = Coverage::default();
+    let builds = [
+        (7, 64, 4, 8),
+        (7, 64, 8, 3),
+        (4, 16, 4, 2),
+        (1, 8, 8, 16),
+        (5, 256, 2, 1),
+        (3, 5, 6, 4),
+    ];
+    for (seed, &(log2, queues, vports, mac_filters)) in builds.iter().enumerate() {
+        let p = Params {
+            table_entries_log2: log2,
+            num_queues: queues,
+            vports,
+            mac_filters,
+        };
+        for round in 0..6 {
+            run_vports(100 + 10 * seed as u64 + round, p, &mut coverage);
+        }
+    }
+    let missing: Vec<_> = [
+        "create_vport",
+        "delete_vport",
+        "enable",
+        "disable",
+        "set_table_size",
+        "replace_table",
+        "set_datapath_queues",
+        "set_queue_limit",
+        "set_indirection_entries",
+        "faulted",
+    ]
+    .into_iter()
+    .flat_map(|op| [(op, true), (op, false)])
+    .filter(|outcome| !coverage.outcomes.contains(outcome))
+    .collect();
+    assert!(missing.is_empty(), "never seen: {missing:?}");
+    for status in [
+        "Success",
+        "InvalidParameter",
+        "UnknownVPort",
+        "NoQueueForProcessor",
+        "QueueLimitExceeded",
+        "NotRepresentable",
+    ] {
+        assert!(
+            coverage.statuses.contains(&format!("vports {status}")),
+            "never saw {status}"
+        );
+    }
 }

@@ -1,14 +1,27 @@
 //! The generated register types against the model's register map, build by build.
 
 use rss_fw::regs::{Field, Register, Value, map};
-use rss_model::regmap::{MAX_QUEUES, MAX_TABLE_ENTRIES_LOG2, Params, RegisterMap};
+use rss_model::regmap::{
+    MAX_MAC_FILTERS, MAX_QUEUES, MAX_TABLE_ENTRIES_LOG2, MAX_TABLE_POOL, MAX_VPORTS, Params,
+    RegisterMap,
+};
 
+/// Builds across every parameter: table sizes x queue counts, each with a VPort and
+/// MAC filter count the table window allows.
 fn params() -> impl Iterator<Item = Params> {
     (1..=MAX_TABLE_ENTRIES_LOG2).flat_map(|log2| {
-        [1, 2, 3, 5, 17, 64, 65, 255, MAX_QUEUES].map(|num_queues| Params {
-            table_entries_log2: log2,
-            num_queues,
-        })
+        [1, 2, 3, 5, 17, 64, 65, 255, MAX_QUEUES]
+            .into_iter()
+            .enumerate()
+            .map(move |(k, num_queues)| {
+                let most = (MAX_TABLE_POOL >> log2).min(MAX_VPORTS.into()) as u8;
+                Params {
+                    table_entries_log2: log2,
+                    num_queues,
+                    vports: 1 + (k as u8 % most),
+                    mac_filters: 1 + (k as u8 * 5 % MAX_MAC_FILTERS),
+                }
+            })
     })
 }
 
@@ -59,14 +72,40 @@ fn generated_registers_match_the_model_map_of_every_build() {
     ]);
     check::<QueueCaps>(&[queue_caps::NUM_QUEUES]);
     check::<HashCaps>(&[hash_caps::SUPPORTED]);
-    check::<Ctrl>(&[ctrl::ENABLE]);
+    check::<VportCaps>(&[
+        vport_caps::VPORTS,
+        vport_caps::MAC_FILTERS,
+        vport_caps::FEATURES,
+    ]);
+    check::<QueueLimit>(&[queue_limit::LAST]);
+    check::<Ctrl>(&[ctrl::ENABLE, ctrl::SYMMETRIC]);
     check::<HashTypes>(&[hash_types::ENABLED]);
     check::<TableSize>(&[table_size::LOG2]);
     check::<DefaultQueue>(&[default_queue::QUEUE]);
     check::<PrimaryQueue>(&[primary_queue::QUEUE]);
-    check::<KeyCommit>(&[key_commit::COMMIT]);
-    check::<Status>(&[status::KEY_GENERATION]);
+    check::<Commit>(&[commit::PARAMS, commit::TABLE, commit::VPORT]);
+    check::<Status>(&[status::COMMIT_GENERATION]);
+    check::<RecordDrops>(&[record_drops::COUNT]);
     check::<Key>(&[key::WORD]);
+    check::<Move>(&[r#move::ENTRY, r#move::QUEUE, r#move::VPORT]);
+    check::<MoveStatus>(&[move_status::RESULT, move_status::COUNT]);
+    check::<MacFilterLo>(&[mac_filter_lo::ADDR]);
+    check::<MacFilterHi>(&[
+        mac_filter_hi::ADDR,
+        mac_filter_hi::VALID,
+        mac_filter_hi::VPORT,
+    ]);
+    check::<VportState>(&[
+        vport_state::ENABLE,
+        vport_state::SYMMETRIC,
+        vport_state::TABLE_SIZE_LOG2,
+        vport_state::HASH_TYPES,
+    ]);
+    check::<VportQueues>(&[
+        vport_queues::DEFAULT,
+        vport_queues::PRIMARY,
+        vport_queues::LIMIT,
+    ]);
     check::<Table>(&[table::QUEUE]);
     assert_eq!(REGISTER_COUNT, rss_model::regmap::index::COUNT);
 }
@@ -82,8 +121,18 @@ fn per_build_layouts_are_the_ones_that_vary() {
         map::Table::COUNT_IS_PER_BUILD,
         map::ctrl::ENABLE.per_build,
         map::Key::COUNT_IS_PER_BUILD,
+        map::VportState::COUNT_IS_PER_BUILD,
+        map::MacFilterHi::COUNT_IS_PER_BUILD,
+        map::commit::VPORT.per_build,
+        map::r#move::ENTRY.per_build,
+        map::commit::PARAMS.per_build,
     ];
-    assert_eq!(flags, [true, true, true, true, false, false]);
+    assert_eq!(
+        flags,
+        [
+            true, true, true, true, false, false, true, true, true, true, false
+        ]
+    );
 }
 
 #[test]

@@ -66,12 +66,12 @@ fn traffic_follows_the_tracked_state(rss: &Rss<ModelBus>) {
     let regs = &rss.device().bus().regs;
     for n in 0u16..200 {
         let [hi, lo] = n.to_be_bytes();
-        let record = regs.steer(&tcp([10, 0, hi, lo], [10, 1, lo, hi], 1000 + n, 80));
+        let record = regs.steer(0, &tcp([10, 0, hi, lo], [10, 1, lo, hi], 1000 + n, 80));
         assert_eq!(record.queue, expected_queue(rss, &record), "flow {n}");
     }
     assert_eq!(
-        regs.steer(&Tuple::UNHASHABLE).queue,
-        expected_queue(rss, &regs.steer(&Tuple::UNHASHABLE))
+        regs.steer(0, &Tuple::UNHASHABLE).queue,
+        expected_queue(rss, &regs.steer(0, &Tuple::UNHASHABLE))
     );
 }
 
@@ -105,7 +105,7 @@ fn moves_are_translated_to_the_drivers_own_queue_ids() {
     rss.set_indirection_entries(&mut moves(&[(0, 13), (1, 12)]))
         .unwrap();
     // Processors 13 and 12 are hardware queues 1 and 3.
-    assert_eq!(&rss.device().bus().regs.table()[..4], &[1, 3, 3, 1]);
+    assert_eq!(&rss.device().bus().regs.table(0)[..4], &[1, 3, 3, 1]);
     traffic_follows_the_tracked_state(&rss);
 }
 
@@ -117,7 +117,7 @@ fn a_compressed_table_shares_one_hardware_entry_among_system_entries() {
     assert_eq!(rss.hardware_entries(), 4);
     let mut group = moves(&[(1, 10), (5, 10), (9, 10), (13, 10)]);
     rss.set_indirection_entries(&mut group).unwrap();
-    assert_eq!(rss.device().bus().regs.table()[1], 7);
+    assert_eq!(rss.device().bus().regs.table(0)[1], 7);
     assert_eq!(rss.active_table()[13], 10);
     traffic_follows_the_tracked_state(&rss);
     consistent(&rss);
@@ -161,7 +161,7 @@ fn an_expanded_table_fills_every_hardware_entry_of_a_system_entry() {
     rss.set_fixed_hardware_entries(Some(16)).unwrap();
     assert_eq!(rss.hardware_entries(), 16);
     rss.set_indirection_entries(&mut moves(&[(1, 13)])).unwrap();
-    let table = rss.device().bus().regs.table();
+    let table = rss.device().bus().regs.table(0);
     // System entry 1 is hardware entries 1, 3, 5, ..., 15.
     for h in (1..16).step_by(2) {
         assert_eq!(table[h], 1, "hardware entry {h}");
@@ -191,10 +191,10 @@ fn system_tables_up_to_128_entries_work_on_any_build() {
     traffic_follows_the_tracked_state(&rss);
     consistent(&rss);
     assert_eq!(
-        rss.set_table_size(2048),
+        rss.set_table_size(256),
         Err(Error::TableSize {
-            entries: 2048,
-            max: 1024
+            entries: 256,
+            max: 128
         })
     );
 }
@@ -233,7 +233,7 @@ fn a_new_queue_map_rewrites_the_active_parameters() {
         DatapathQueue::new(14, 24),
     ];
     rss.set_datapath_queues(&moved).unwrap();
-    assert_eq!(&rss.device().bus().regs.table()[..4], &[20, 21, 22, 23]);
+    assert_eq!(&rss.device().bus().regs.table(0)[..4], &[20, 21, 22, 23]);
     assert_eq!(read(&rss.device().bus().regs, offset::DEFAULT_QUEUE), 21);
     traffic_follows_the_tracked_state(&rss);
     // Processor 11 (the default processor) losing its queue is refused.
@@ -255,11 +255,11 @@ fn a_new_queue_map_rewrites_the_active_parameters() {
 #[test]
 fn enable_and_disable_keep_the_indirection_table() {
     let mut rss = running(Params::default(), 8);
-    let hardware = rss.device().bus().regs.table().to_vec();
+    let hardware = rss.device().bus().regs.table(0).to_vec();
     let tracked = rss.active_table().to_vec();
     rss.disable().unwrap();
     rss.enable().unwrap();
-    assert_eq!(rss.device().bus().regs.table(), hardware.as_slice());
+    assert_eq!(rss.device().bus().regs.table(0), hardware.as_slice());
     assert_eq!(rss.active_table(), tracked.as_slice());
 }
 
@@ -270,11 +270,12 @@ fn capabilities_report_what_ndis_and_netadaptercx_ask() {
     assert_eq!(caps.receive_queues, 4);
     assert_eq!(caps.hardware_queues, 48);
     assert_eq!(caps.hardware_table_entries, 64);
-    assert_eq!(caps.indirection_table_entries, 1024);
-    assert_eq!(caps.table_entries_per_vport, 1024);
+    // NDIS's 128 entries per scaling entity, compressed onto 64 in hardware.
+    assert_eq!(caps.indirection_table_entries, 128);
+    assert_eq!(caps.table_entries_per_vport, 128);
     assert_eq!(caps.hash_secret_key_bytes, 40);
     assert_eq!(caps.hash_types, HashTypes::ALL);
-    assert_eq!(caps.vports, 1);
+    assert_eq!(caps.vports, 4);
     // Toeplitz, the six 4-tuple hash-type flags (0x100..0x2000), independent moves.
     assert_eq!(
         caps.ndis_capabilities_flags(),
@@ -287,7 +288,7 @@ fn a_new_key_is_active_at_once_and_indicated() {
     let mut rss = running(Params::default(), 4);
     while rss.poll_indication().is_some() {}
     rss.set_hash_secret_key(&SYMMETRIC_KEY).unwrap();
-    assert_eq!(rss.device().bus().regs.active_key(), &SYMMETRIC_KEY);
+    assert_eq!(rss.device().bus().regs.active_key(0), &SYMMETRIC_KEY);
     let generation = rss.device().bus().regs.read(offset::STATUS).unwrap() as u16;
     assert_eq!(
         rss.poll_indication().map(|i| i.event),
@@ -325,12 +326,15 @@ fn a_new_scaling_entity_starts_with_one_entry_on_the_affinity_processor() {
         0,
         "TABLE_SIZE.LOG2 0: one entry"
     );
-    assert_eq!(regs.table()[0], 5);
+    assert_eq!(regs.table(0)[0], 5);
     assert_eq!(read(regs, offset::PRIMARY_QUEUE), 5);
     assert_eq!(read(regs, offset::DEFAULT_QUEUE), 5);
     consistent(&rss);
     // Everything goes to the affinity processor's queue while RSS is off.
-    assert_eq!(regs.steer(&tcp([1, 2, 3, 4], [5, 6, 7, 8], 1, 2)).queue, 5);
+    assert_eq!(
+        regs.steer(0, &tcp([1, 2, 3, 4], [5, 6, 7, 8], 1, 2)).queue,
+        5
+    );
     // Enabling the initial state steers every flow to the one entry: same queue.
     let mut rss = rss;
     rss.enable().unwrap();
@@ -390,8 +394,11 @@ fn steering_uses_the_parameters_active_in_each_state() {
     rss.disable().unwrap();
     traffic_follows_the_tracked_state(&rss); // primary only
     let regs = &rss.device().bus().regs;
-    assert_eq!(regs.steer(&tcp([1, 1, 1, 1], [2, 2, 2, 2], 3, 4)).queue, 1);
-    assert_eq!(regs.steer(&Tuple::UNHASHABLE).queue, 1);
+    assert_eq!(
+        regs.steer(0, &tcp([1, 1, 1, 1], [2, 2, 2, 2], 3, 4)).queue,
+        1
+    );
+    assert_eq!(regs.steer(0, &Tuple::UNHASHABLE).queue, 1);
 }
 
 #[test]
@@ -452,7 +459,10 @@ fn after_disable_traffic_targets_the_primary_processor_either_way() {
     rss.disable().unwrap();
     let regs = &rss.device().bus().regs;
     for n in 0..50u8 {
-        assert_eq!(regs.steer(&tcp([n, 0, 0, 1], [0, n, 0, 2], 5, 6)).queue, 5);
+        assert_eq!(
+            regs.steer(0, &tcp([n, 0, 0, 1], [0, n, 0, 2], 5, 6)).queue,
+            5
+        );
     }
 }
 
@@ -570,11 +580,11 @@ fn growing_a_table_replicates_it_so_no_flow_moves() {
     let flows: Vec<Tuple> = (0..100u8)
         .map(|n| tcp([n, 1, 2, 3], [3, 2, 1, n], 7, 8))
         .collect();
-    let queues: Vec<u16> = flows.iter().map(|t| regs.steer(t).queue).collect();
+    let queues: Vec<u16> = flows.iter().map(|t| regs.steer(0, t).queue).collect();
     rss.set_table_size(32).unwrap();
     assert_eq!(&rss.active_table()[28..], &[10, 11, 12, 13]);
     let regs = &rss.device().bus().regs;
-    let after: Vec<u16> = flows.iter().map(|t| regs.steer(t).queue).collect();
+    let after: Vec<u16> = flows.iter().map(|t| regs.steer(0, t).queue).collect();
     assert_eq!(after, queues);
     consistent(&rss);
 }
@@ -587,7 +597,10 @@ fn growing_a_table_replicates_it_so_no_flow_moves() {
 fn unhashable_packets_go_to_the_default_processor() {
     let mut rss = running(Params::default(), 4);
     rss.set_default_processor(13).unwrap();
-    assert_eq!(rss.device().bus().regs.steer(&Tuple::UNHASHABLE).queue, 1);
+    assert_eq!(
+        rss.device().bus().regs.steer(0, &Tuple::UNHASHABLE).queue,
+        1
+    );
     // A hash type that is not enabled is unhashable too.
     rss.set_hash_types(HashTypes::NONE.with(HashType::Ipv6))
         .unwrap();
@@ -595,7 +608,7 @@ fn unhashable_packets_go_to_the_default_processor() {
         .device()
         .bus()
         .regs
-        .steer(&tcp([1, 2, 3, 4], [4, 3, 2, 1], 5, 6));
+        .steer(0, &tcp([1, 2, 3, 4], [4, 3, 2, 1], 5, 6));
     assert_eq!((record.hash_type, record.queue), (None, 1));
 }
 
@@ -605,7 +618,7 @@ fn the_hash_uses_the_programmed_key() {
     rss.set_hash_secret_key(&SYMMETRIC_KEY).unwrap();
     rss.set_hash_types(HashTypes::ALL).unwrap();
     let flow = tcp([192, 168, 1, 2], [10, 0, 0, 9], 40000, 443);
-    let record = rss.device().bus().regs.steer(&flow);
+    let record = rss.device().bus().regs.steer(0, &flow);
     let input = &flow.bytes[..12];
     assert_eq!(
         record.hash,
@@ -678,7 +691,7 @@ fn state_changes_raise_indications_in_order() {
             Event::CapabilitiesChanged,
             Event::KeyChanged {
                 vport,
-                generation: 1
+                generation: read(&rss.device().bus().regs, offset::STATUS) as u16
             },
         ]
     );
@@ -757,8 +770,8 @@ fn the_symmetric_key_hashes_both_directions_alike() {
     for n in 0..100u8 {
         let a = [10, n, 3, 4];
         let b = [172, 16, n, 9];
-        let there = regs.steer(&tcp(a, b, 1000 + u16::from(n), 80));
-        let back = regs.steer(&tcp(b, a, 80, 1000 + u16::from(n)));
+        let there = regs.steer(0, &tcp(a, b, 1000 + u16::from(n), 80));
+        let back = regs.steer(0, &tcp(b, a, 80, 1000 + u16::from(n)));
         assert_eq!(there.hash, back.hash, "flow {n}");
         assert_eq!(there.queue, back.queue);
     }

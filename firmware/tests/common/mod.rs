@@ -1,7 +1,7 @@
 //! Test harness: the driver against the executable specification.
 #![allow(dead_code)]
 
-use rss_fw::{BusError, EntryStatus, IndirectionEntry, RegisterBus, Rss, RssDevice};
+use rss_fw::{BusError, EntryStatus, IndirectionEntry, RegisterBus, Rss, RssDevice, ScalingEntity};
 use rss_model::regmap::{Params, offset};
 use rss_model::{RegError, RegFile};
 
@@ -15,13 +15,17 @@ pub enum Fault {
     After(usize),
     /// Accesses to this offset answer SLVERR.
     Offset(u32),
+    /// Writes of this value to this offset answer SLVERR (and change nothing).
+    WriteOf(u32, u32),
 }
 
 /// A [`RegisterBus`] over the model register file, plus fault injection and
-/// read overrides for capability registers the model cannot vary.
+/// read overrides for capability registers the model cannot vary. The model is boxed:
+/// its hash lookup tables (one per VPort) make it 300 KB, and tests move drivers
+/// owning a bus around by value.
 #[derive(Debug, Clone)]
 pub struct ModelBus {
-    pub regs: RegFile,
+    pub regs: Box<RegFile>,
     pub fault: Fault,
     pub accesses: usize,
     pub writes: usize,
@@ -34,7 +38,7 @@ pub struct ModelBus {
 impl ModelBus {
     pub fn new(params: Params) -> ModelBus {
         ModelBus {
-            regs: RegFile::new(params).expect("valid test params"),
+            regs: Box::new(RegFile::new(params).expect("valid test params")),
             fault: Fault::None,
             accesses: 0,
             writes: 0,
@@ -43,13 +47,14 @@ impl ModelBus {
         }
     }
 
-    fn access(&mut self, offset: u32) -> Result<(), BusError> {
+    fn access(&mut self, offset: u32, write: Option<u32>) -> Result<(), BusError> {
         self.accesses += 1;
         let failing = match self.fault {
             Fault::None => false,
             Fault::All => true,
             Fault::After(n) => self.accesses > n,
             Fault::Offset(o) => o == offset,
+            Fault::WriteOf(o, v) => o == offset && write == Some(v),
         };
         if failing {
             Err(BusError::SlvErr)
@@ -61,7 +66,7 @@ impl ModelBus {
 
 impl RegisterBus for ModelBus {
     fn read32(&mut self, offset: u32) -> Result<u32, BusError> {
-        self.access(offset)?;
+        self.access(offset, None)?;
         if let Some(&(_, v)) = self.read_overrides.iter().find(|(o, _)| *o == offset) {
             return Ok(v);
         }
@@ -69,7 +74,7 @@ impl RegisterBus for ModelBus {
     }
 
     fn write32(&mut self, offset: u32, value: u32) -> Result<(), BusError> {
-        self.access(offset)?;
+        self.access(offset, Some(value))?;
         self.writes += 1;
         if self.dropped_writes.contains(&offset) {
             return Ok(());
@@ -80,10 +85,15 @@ impl RegisterBus for ModelBus {
     }
 }
 
+/// A build with `num_queues` queues and VPorts of `2^table_entries_log2` entries (as
+/// many VPorts as the table window allows, up to the default 4).
 pub fn params(table_entries_log2: u8, num_queues: u16) -> Params {
+    let vports = (rss_model::regmap::MAX_TABLE_POOL >> table_entries_log2).clamp(1, 4) as u8;
     Params {
         table_entries_log2,
         num_queues,
+        vports,
+        ..Params::default()
     }
 }
 
@@ -109,7 +119,7 @@ pub fn snapshot(regs: &RegFile) -> Snapshot {
         .collect();
     Snapshot {
         registers,
-        active_key: regs.active_key().to_vec(),
+        active_key: regs.active_key(0).to_vec(),
     }
 }
 
@@ -118,8 +128,74 @@ pub fn read(regs: &RegFile, addr: u32) -> u32 {
     regs.read(addr).expect("mapped register")
 }
 
+/// Whether RSS is enabled on the default VPort (its active state).
 pub fn enabled(regs: &RegFile) -> bool {
-    rss_model::regmap::field::CTRL_ENABLE.get(read(regs, offset::CTRL)) == 1
+    regs.vport(0).enabled
+}
+
+/// The driver's view of one VPort and the hardware's agree (see [`assert_consistent`]).
+pub fn assert_entity_consistent(regs: &RegFile, e: ScalingEntity<'_>) {
+    let v = e.id().0 as usize;
+    let active = regs.vport(v);
+    let what = |s: &str| format!("VPort {v}: {s}");
+    assert_eq!(active.enabled, e.is_enabled(), "{}", what("enable bit"));
+    let hw = e.hardware_entries() as usize;
+    assert_eq!(1 << active.table_size_log2, hw, "{}", what("table size"));
+    // The mirror equals the hardware wherever it claims to know it (u16::MAX: a
+    // failed access left the entry unknown).
+    assert_eq!(e.hardware_table().len(), hw, "{}", what("mirror length"));
+    for (h, (&mirror, &actual)) in e
+        .hardware_table()
+        .iter()
+        .zip(&regs.table(v)[..hw])
+        .enumerate()
+    {
+        if mirror != u16::MAX {
+            assert_eq!(mirror, actual, "{} {h}", what("hardware mirror"));
+        }
+    }
+    if !e.is_synchronized() {
+        return;
+    }
+    assert_eq!(active.key, *e.key(), "{}", what("key"));
+    assert_eq!(active.hash_types, e.hash_types(), "{}", what("hash types"));
+    assert_eq!(active.symmetric, e.is_symmetric(), "{}", what("symmetric"));
+    // The shadow is a copy of the active table.
+    let entries = regs.map().params.table_entries();
+    for h in 0..entries {
+        let shadow = regs
+            .read(offset::TABLE + 4 * (v as u32 * entries + h))
+            .unwrap();
+        assert_eq!(
+            shadow,
+            u32::from(regs.table(v)[h as usize]),
+            "{}",
+            what("shadow")
+        );
+    }
+    let queue = |p: u32| {
+        e.queue_of(p)
+            .unwrap_or_else(|| panic!("VPort {v}: active processor {p} has no queue"))
+    };
+    let system = e.active_table();
+    if e.is_enabled() {
+        for (h, &q) in regs.table(v)[..hw].iter().enumerate() {
+            assert_eq!(q, queue(system[h % system.len()]), "{}", what("entry"));
+        }
+        assert_eq!(
+            active.default_queue,
+            queue(e.default_processor()),
+            "{}",
+            what("default")
+        );
+    } else {
+        assert_eq!(
+            active.primary_queue,
+            queue(e.primary_processor()),
+            "{}",
+            what("primary")
+        );
+    }
 }
 
 /// The driver's view and the hardware agree: the enable bit, the table size and the
@@ -127,36 +203,14 @@ pub fn enabled(regs: &RegFile) -> bool {
 /// the driver reports itself synchronized, the hardware holds the active parameters
 /// translated through the queue map (every hardware entry `h` the queue of tracked
 /// entry `h mod S`, the default or primary queue that of its processor).
+/// Every created VPort, and the MAC filters: each non-default VPort's filter entry
+/// steers its MAC to it.
 pub fn assert_consistent<B: RegisterBus>(regs: &RegFile, rss: &Rss<B>) {
-    assert_eq!(enabled(regs), rss.is_enabled(), "enable bit");
-    let hw = rss.hardware_entries() as usize;
-    assert_eq!(1 << read(regs, offset::TABLE_SIZE), hw, "table size");
-    assert_eq!(&regs.table()[..hw], rss.hardware_table(), "hardware mirror");
-    if !rss.is_synchronized() {
-        return;
-    }
-    let queue = |p: u32| {
-        u32::from(
-            rss.queue_of(p)
-                .unwrap_or_else(|| panic!("active processor {p} has no queue")),
-        )
-    };
-    let system = rss.active_table();
-    if rss.is_enabled() {
-        for (h, &q) in regs.table()[..hw].iter().enumerate() {
-            assert_eq!(u32::from(q), queue(system[h % system.len()]), "entry {h}");
+    for e in rss.vports() {
+        assert_entity_consistent(regs, e);
+        if let (Some(mac), true) = (e.mac(), e.is_synchronized()) {
+            assert_eq!(regs.vport_of_mac(mac), e.id().0 as usize, "MAC filter");
         }
-        assert_eq!(
-            read(regs, offset::DEFAULT_QUEUE),
-            queue(rss.default_processor()),
-            "default queue"
-        );
-    } else {
-        assert_eq!(
-            read(regs, offset::PRIMARY_QUEUE),
-            queue(rss.primary_processor()),
-            "primary queue"
-        );
     }
 }
 
