@@ -69,6 +69,12 @@ pub struct DesignArgs {
     /// Receive queues the core can steer to (1..=256) [default: 64].
     #[arg(long, value_name = "N")]
     pub num_queues: Option<u16>,
+    /// VPorts (scaling entities chosen by destination MAC; 1..=8) [default: 4].
+    #[arg(long, value_name = "N")]
+    pub vports: Option<u8>,
+    /// Destination-MAC filter entries (1..=16) [default: 8].
+    #[arg(long, value_name = "N")]
+    pub mac_filters: Option<u8>,
     /// Top module name; sub-modules are named `<NAME>__...` [default: rss_core, or
     /// rss_tuple_core for the tuple interface].
     #[arg(long, value_name = "NAME")]
@@ -91,6 +97,8 @@ impl DesignArgs {
                 .table_entries_log2
                 .unwrap_or(defaults.table_entries_log2),
             num_queues: self.num_queues.unwrap_or(defaults.num_queues),
+            vports: self.vports.unwrap_or(defaults.vports),
+            mac_filters: self.mac_filters.unwrap_or(defaults.mac_filters),
         };
         params.validate().map_err(|e| e.to_string())?;
         Ok(params)

@@ -63,13 +63,15 @@ pub struct RecordOut {
     pub flags: u8,
     /// Frame length field (frame core only; 0 on the tuple port).
     pub length: u16,
+    /// VPort the frame was steered on (0 on the tuple port).
+    pub vport: u8,
 }
 
 impl RecordOut {
-    /// The record the frame core must emit for `frame` under `config`: the model's
-    /// steering decision, flags and length.
-    pub fn for_frame(config: &rss_model::steer::SteerConfig<'_>, frame: &[u8]) -> Self {
-        let (record, flags) = rss_model::parse::steer_frame(config, frame);
+    /// The record the frame core must emit for `frame` in `model`'s state: the model's
+    /// VPort and steering decision, flags and length.
+    pub fn for_frame(model: &RegFile, frame: &[u8]) -> Self {
+        let (record, flags) = model.steer_frame(frame);
         RecordOut {
             flags,
             length: rss_model::record::length_field(frame.len()),
@@ -86,6 +88,7 @@ impl From<Record> for RecordOut {
             queue: r.queue,
             flags: 0,
             length: 0,
+            vport: r.vport,
         }
     }
 }
@@ -170,6 +173,7 @@ impl Traffic {
             queue: u16::from(sim.m_rss_queue),
             flags: sim.m_rss_flags,
             length: 0,
+            vport: 0,
         });
         self.fires = (tuple_fires, record);
     }
@@ -227,7 +231,8 @@ impl Traffic {
 /// different answer is an error naming the access.
 pub struct CheckedBus {
     pub bus: AxilMaster,
-    pub model: RegFile,
+    /// Boxed: a register file holds a hash table per VPort, too big for test stacks.
+    pub model: Box<RegFile>,
 }
 
 fn model_resp<T>(r: &Result<T, RegError>) -> Resp {
@@ -238,7 +243,7 @@ impl CheckedBus {
     pub fn new(model: RegFile) -> Self {
         CheckedBus {
             bus: AxilMaster::new(),
-            model,
+            model: Box::new(model),
         }
     }
 
@@ -273,7 +278,8 @@ impl CheckedBus {
         self.write_with(sim, addr, data, strb, |_| {})
     }
 
-    /// Stages `key` (whole 32-bit words, byte 4n in bits 31:24) and commits it.
+    /// Stages `key` (whole 32-bit words, byte 4n in bits 31:24) and commits the staging
+    /// set to VPort 0.
     pub fn set_key<P: AxilPins>(&mut self, sim: &mut P, key: &[u8]) -> Result<(), String> {
         for (i, word) in key.chunks_exact(4).enumerate() {
             let word = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
@@ -284,8 +290,24 @@ impl CheckedBus {
                 0xf,
             )?;
         }
-        self.write(sim, rss_model::regmap::offset::KEY_COMMIT, 1, 0xf)
-            .map(drop)
+        self.commit(sim, 0, true, false)
+    }
+
+    /// `COMMIT` for `vport`: the staging set (`params`) and/or the shadow table.
+    pub fn commit<P: AxilPins>(
+        &mut self,
+        sim: &mut P,
+        vport: u8,
+        params: bool,
+        table: bool,
+    ) -> Result<(), String> {
+        let value = u32::from(params) | u32::from(table) << 1 | u32::from(vport) << 8;
+        let resp = self.write(sim, rss_model::regmap::offset::COMMIT, value, 0xf)?;
+        if resp.is_okay() {
+            Ok(())
+        } else {
+            Err(format!("COMMIT 0x{value:x} refused"))
+        }
     }
 
     pub fn read<P: AxilPins>(&mut self, sim: &mut P, addr: u32) -> Result<(u32, Resp), String> {

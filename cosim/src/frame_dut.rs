@@ -93,6 +93,7 @@ macro_rules! frame_pins {
                     queue: u16::from(self.m_axis_rss_queue),
                     flags: self.m_axis_rss_flags,
                     length: self.m_axis_rss_length,
+                    vport: self.m_axis_rss_vport,
                 })
             }
         }

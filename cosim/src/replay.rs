@@ -90,6 +90,7 @@ fn run<P: FramePins>(
         u32::from(config.table_size_log2),
         0xf,
     )?;
+    // VPort 0's shadow table, swapped in by the commit below.
     for (i, &queue) in config.table.iter().enumerate() {
         bus.write(sim, offset::TABLE + 4 * i as u32, u32::from(queue), 0xf)?;
     }
@@ -100,6 +101,7 @@ fn run<P: FramePins>(
         0xf,
     )?;
     bus.write(sim, offset::CTRL, 1, 0xf)?;
+    bus.commit(sim, 0, true, true)?;
     // Full rate both ways: the seed only matters for the (unused) random gaps.
     let mut traffic = FrameTraffic::new(StdRng::seed_from_u64(0).random(), 100, 100);
     for f in frames {

@@ -33,17 +33,44 @@ pub fn random_tuple(rng: &mut StdRng) -> TupleIn {
     TupleIn { bytes, type_bits }
 }
 
-/// Programs a random configuration through `bus`; the model follows every write.
+/// Programs a random configuration through `bus`, the model following every write:
+/// every VPort gets its own key, hash types, table, queues and switches (committed),
+/// and the MAC filters random addresses, most of them valid. Returns the filters'
+/// addresses, for frames to carry ([`stamp_mac`]).
 pub fn random_config<P: AxilPins>(
     rng: &mut StdRng,
     bus: &mut CheckedBus,
     sim: &mut P,
+) -> Result<Vec<[u8; 6]>, String> {
+    let params = bus.model.map().params;
+    for vport in 0..params.vports {
+        random_vport(rng, bus, sim, vport)?;
+    }
+    let mut macs = Vec::new();
+    for entry in 0..u32::from(params.mac_filters) {
+        let mac: [u8; 6] = rng.random();
+        let hi = u32::from(u16::from_be_bytes([mac[0], mac[1]]))
+            | u32::from(rng.random_bool(0.85)) << 16
+            | u32::from(rng.random_range(0..params.vports)) << 24;
+        let lo = u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]);
+        bus.write(sim, offset::MAC_FILTER_LO + 4 * entry, lo, 0xf)?;
+        bus.write(sim, offset::MAC_FILTER_HI + 4 * entry, hi, 0xf)?;
+        macs.push(mac);
+    }
+    Ok(macs)
+}
+
+/// Stages a random state for `vport`, writes its shadow table and commits both.
+pub fn random_vport<P: AxilPins>(
+    rng: &mut StdRng,
+    bus: &mut CheckedBus,
+    sim: &mut P,
+    vport: u8,
 ) -> Result<(), String> {
     let params = bus.model.map().params;
     for word in 0..KEY_WORDS {
         bus.write(sim, offset::KEY + 4 * word, rng.random(), 0xf)?;
     }
-    bus.write(sim, offset::KEY_COMMIT, 1, 0xf)?;
     // Mostly everything; often everything but the Ex types (so the plain IPv6 types
     // get chosen too); sometimes any subset.
     let no_ex = HashTypes::ALL.0
@@ -61,18 +88,29 @@ pub fn random_config<P: AxilPins>(
     };
     bus.write(sim, offset::TABLE_SIZE, log2, 0xf)?;
     let queues = u32::from(params.num_queues);
+    let base = u32::from(vport) * params.table_entries();
     for entry in 0..params.table_entries() {
         bus.write(
             sim,
-            offset::TABLE + 4 * entry,
+            offset::TABLE + 4 * (base + entry),
             rng.random_range(0..queues),
             0xf,
         )?;
     }
     bus.write(sim, offset::DEFAULT_QUEUE, rng.random_range(0..queues), 0xf)?;
     bus.write(sim, offset::PRIMARY_QUEUE, rng.random_range(0..queues), 0xf)?;
-    bus.write(sim, offset::CTRL, u32::from(rng.random_bool(0.9)), 0xf)?;
-    Ok(())
+    bus.write(sim, offset::QUEUE_LIMIT, rng.random_range(0..queues), 0xf)?;
+    let ctrl = u32::from(rng.random_bool(0.9)) | u32::from(rng.random_bool(0.3)) << 1;
+    bus.write(sim, offset::CTRL, ctrl, 0xf)?;
+    bus.commit(sim, vport, true, true)
+}
+
+/// Gives most frames one of the filters' destination MACs (the rest keep a random one,
+/// which goes to VPort 0), so every VPort sees traffic.
+pub fn stamp_mac(rng: &mut StdRng, frame: &mut [u8], macs: &[[u8; 6]]) {
+    if frame.len() >= 6 && !macs.is_empty() && rng.random_bool(0.8) {
+        frame[..6].copy_from_slice(&macs[rng.random_range(0..macs.len())]);
+    }
 }
 
 /// What a run checked.
@@ -87,6 +125,8 @@ pub struct Summary {
     pub queue_counts: Vec<u64>,
     /// Records per hash type bit, last slot = no hash.
     pub type_counts: [u64; 10],
+    /// Records per VPort.
+    pub vport_counts: [u64; rss_model::regmap::MAX_VPORTS as usize],
     /// Records flagged malformed / fragment (frame runs).
     pub malformed: u64,
     pub fragments: u64,
@@ -128,7 +168,7 @@ pub fn random_traffic(
             .map_err(|e| format!("cycle {}: {e}", sim.cycles()))?;
         let expected = tuples
             .iter()
-            .map(|t| RecordOut::from(bus.model.steer(&t.model())));
+            .map(|t| RecordOut::from(bus.model.steer(0, &t.model())));
         summary
             .check_batch(batch, expected, &traffic.records, |i| {
                 format!("tuple {i} ({:02x?})", tuples[i])
@@ -191,6 +231,7 @@ impl Summary {
                 got.hash_type.trailing_zeros() as usize
             };
             self.type_counts[slot] += 1;
+            self.vport_counts[usize::from(got.vport)] += 1;
             self.malformed += u64::from(got.flags & FLAG_MALFORMED != 0);
             self.fragments += u64::from(got.flags & FLAG_FRAGMENT != 0);
         }
@@ -246,11 +287,15 @@ pub fn random_frame_traffic<P: FramePins>(
     frame_dut::reset(sim);
     let mut summary = Summary::new(params);
     for batch in 0..batches {
-        random_config(&mut rng, &mut bus, sim)?;
+        let macs = random_config(&mut rng, &mut bus, sim)?;
         let (valid, ready) = batch_rates(batch, &mut rng);
         let mut traffic = FrameTraffic::new(rng.random(), valid, ready);
         let frames: Vec<Vec<u8>> = (0..batch_size)
-            .map(|_| frames::random_frame(&mut rng))
+            .map(|_| {
+                let mut frame = frames::random_frame(&mut rng);
+                stamp_mac(&mut rng, &mut frame, &macs);
+                frame
+            })
             .collect();
         for f in &frames {
             traffic.push(f.clone());
@@ -263,8 +308,7 @@ pub fn random_frame_traffic<P: FramePins>(
                 .map_err(|e| format!("batch {batch} clock {clocks}: {e}"))?;
             clocks += 1;
         }
-        let config = bus.model.steer_config();
-        let expected = frames.iter().map(|f| RecordOut::for_frame(&config, f));
+        let expected = frames.iter().map(|f| RecordOut::for_frame(&bus.model, f));
         summary.check_batch(batch, expected, &traffic.records, |i| {
             format!("frame {i} ({} bytes: {:02x?})", frames[i].len(), frames[i])
         })?;

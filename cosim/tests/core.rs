@@ -88,9 +88,9 @@ fn published_vectors_hash_through_the_rtl() {
     run("published_vectors", |sim| {
         let mut bus = checked_bus();
         dut::reset(sim);
-        bus.set_key(sim, &MS_DEFAULT_KEY)?;
         bus.write(sim, offset::HASH_TYPES, 0x1ff, 0xf)?;
         bus.write(sim, offset::CTRL, 1, 0xf)?;
+        bus.set_key(sim, &MS_DEFAULT_KEY)?;
         let mut traffic = Traffic::new(1, 100, 100);
         let mut expected = Vec::new();
         for v in published() {
@@ -199,7 +199,7 @@ fn key_commit_under_traffic_is_atomic() {
                 }
             }
             let mut failed = None;
-            bus.write_with(sim, offset::KEY_COMMIT, 1, 0xf, |s| {
+            bus.write_with(sim, offset::COMMIT, 1, 0xf, |s| {
                 if let Err(e) = traffic.after_edge(s) {
                     failed.get_or_insert(e);
                 }
@@ -214,7 +214,7 @@ fn key_commit_under_traffic_is_atomic() {
         }
         let mut generation = 0;
         for (i, (t, got)) in tuples.iter().zip(&traffic.records).enumerate() {
-            let matches = |g: usize| RecordOut::from(models[g].steer(&t.model())) == *got;
+            let matches = |g: usize| RecordOut::from(models[g].steer(0, &t.model())) == *got;
             while !matches(generation) {
                 generation += 1;
                 if generation == models.len() {

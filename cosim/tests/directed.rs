@@ -294,20 +294,22 @@ fn cases() -> Vec<Case> {
 fn directed<P: FramePins>(sim: &mut P) -> Result<(), String> {
     let mut bus = CheckedBus::new(RegFile::new(Params::default()).unwrap());
     reset(sim);
-    bus.set_key(sim, &MS_DEFAULT_KEY)?;
     for e in 0..128 {
         bus.write(sim, offset::TABLE + 4 * e, e % 64, 0xf)?;
     }
+    bus.commit(sim, 0, false, true)?;
+    bus.write(sim, offset::TABLE_SIZE, 7, 0xf)?;
     bus.write(sim, offset::DEFAULT_QUEUE, 63, 0xf)?;
     bus.write(sim, offset::CTRL, 1, 0xf)?;
     for (rule, frame, enabled, hash_type, flags) in cases() {
         bus.write(sim, offset::HASH_TYPES, u32::from(enabled.0), 0xf)?;
+        bus.set_key(sim, &MS_DEFAULT_KEY)?;
         let mut traffic = FrameTraffic::new(1, 100, 100);
         traffic.push(frame.clone());
         traffic.drain(sim)?;
         let got = traffic.records[0];
-        let (record, model_flags) = steer_frame(&bus.model.steer_config(), &frame);
-        let model = RecordOut::for_frame(&bus.model.steer_config(), &frame);
+        let (record, model_flags) = steer_frame(&bus.model.steer_config(0), &frame);
+        let model = RecordOut::for_frame(&bus.model, &frame);
         if got != model {
             return Err(format!("{rule}: RTL {got:x?}, model {model:x?}"));
         }

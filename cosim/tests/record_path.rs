@@ -14,7 +14,6 @@ use rss_cosim::{frames_with_trace_on_failure, scenario};
 use rss_model::record::FLAG_RECORDS_LOST;
 use rss_model::regfile::RegFile;
 use rss_model::regmap::{Params, offset};
-use rss_model::steer::SteerConfig;
 
 /// Record FIFO depth of the default build (`gen --record-fifo-depth`).
 const FIFO_DEPTH: usize = 32;
@@ -31,8 +30,11 @@ fn program<P: FramePins>(sim: &mut P) -> Result<CheckedBus, String> {
     for i in 0..128 {
         bus.write(sim, offset::TABLE + 4 * i, i % 64, 0xf)?;
     }
+    bus.write(sim, offset::TABLE_SIZE, 7, 0xf)?;
+    bus.write(sim, offset::HASH_TYPES, 0x1ff, 0xf)?;
     bus.write(sim, offset::DEFAULT_QUEUE, 63, 0xf)?;
     bus.write(sim, offset::CTRL, 1, 0xf)?;
+    bus.commit(sim, 0, true, true)?;
     Ok(bus)
 }
 
@@ -79,16 +81,12 @@ fn drive_refusing_records<P: FramePins>(sim: &mut P, frames: &[Vec<u8>], clocks:
     d
 }
 
-fn check_records(
-    config: &SteerConfig<'_>,
-    frames: &[Vec<u8>],
-    got: &[RecordOut],
-) -> Result<(), String> {
+fn check_records(model: &RegFile, frames: &[Vec<u8>], got: &[RecordOut]) -> Result<(), String> {
     if got.len() != frames.len() {
         return Err(format!("{} frames, {} records", frames.len(), got.len()));
     }
     for (i, (frame, got)) in frames.iter().zip(got).enumerate() {
-        let model = RecordOut::for_frame(config, frame);
+        let model = RecordOut::for_frame(model, frame);
         if *got != model {
             return Err(format!("frame {i}: RTL {got:x?}, model {model:x?}"));
         }
@@ -137,7 +135,7 @@ fn refused_records_stop_the_stream_only_between_frames<P: FramePins>(
     let mut got = collect(sim, 4 * FIFO_DEPTH as u64);
     traffic.drain(sim)?;
     got.extend(traffic.records);
-    check_records(&bus.model.steer_config(), &frames, &got)?;
+    check_records(&bus.model, &frames, &got)?;
     // The first FIFO-depth frames went in at line rate.
     let full_rate = FIFO_DEPTH as u64 * beats;
     eprintln!(
@@ -192,7 +190,7 @@ fn tap_mode_never_stalls_and_flags_lost_records<P: FramePins>(sim: &mut P) -> Re
         ));
     }
     let got = collect(sim, 200);
-    let config = bus.model.steer_config();
+    let config = &bus.model;
     // The FIFO's worth of records, exactly the first frames'; after them, those of the
     // last frames, still in the pipeline when records were taken again, the first of
     // them flagged: the records in between were lost.
@@ -202,11 +200,11 @@ fn tap_mode_never_stalls_and_flags_lost_records<P: FramePins>(sim: &mut P) -> Re
             got.len()
         ));
     }
-    check_records(&config, &frames[..FIFO_DEPTH], &got[..FIFO_DEPTH])?;
+    check_records(config, &frames[..FIFO_DEPTH], &got[..FIFO_DEPTH])?;
     let late = &got[FIFO_DEPTH..];
     let mut expected: Vec<RecordOut> = frames[frames.len() - late.len()..]
         .iter()
-        .map(|f| RecordOut::for_frame(&config, f))
+        .map(|f| RecordOut::for_frame(config, f))
         .collect();
     if let Some(first) = expected.first_mut() {
         first.flags |= FLAG_RECORDS_LOST;
@@ -221,7 +219,7 @@ fn tap_mode_never_stalls_and_flags_lost_records<P: FramePins>(sim: &mut P) -> Re
     let extra = frames::min_frame_fcs(&mut rng);
     traffic.push(extra.clone());
     traffic.drain(sim)?;
-    let mut expected = RecordOut::for_frame(&config, &extra);
+    let mut expected = RecordOut::for_frame(config, &extra);
     if late.is_empty() {
         expected.flags |= FLAG_RECORDS_LOST;
     }
@@ -280,7 +278,7 @@ fn reset_inside_a_frame<P: FramePins>(sim: &mut P) -> Result<(), String> {
         traffic.push(f.clone());
     }
     traffic.drain(sim)?;
-    check_records(&bus.model.steer_config(), &frames, &traffic.records)
+    check_records(&bus.model, &frames, &traffic.records)
 }
 
 #[test]

@@ -24,8 +24,10 @@ fn program<P: FramePins>(sim: &mut P, seed: u64) -> Result<(), String> {
     for i in 0..128 {
         bus.write(sim, offset::TABLE + 4 * i, rng.random_range(0..64), 0xf)?;
     }
+    bus.write(sim, offset::TABLE_SIZE, 7, 0xf)?;
     bus.write(sim, offset::DEFAULT_QUEUE, 7, 0xf)?;
     bus.write(sim, offset::CTRL, 1, 0xf)?;
+    bus.commit(sim, 0, true, true)?;
     Ok(())
 }
 

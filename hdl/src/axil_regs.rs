@@ -66,13 +66,15 @@ pub struct AxilRegs<const TABLE_LOG2: usize> {
     pub s_axil_rready: Signal<In, Bit>,
     /// Every VPort's active state ([`slot`] layout, VPort v in slot v).
     pub active: Signal<Out, Bits<ACTIVE_BITS>>,
+    /// `active` as it will be next clock (see `VportRegs::active_next`).
+    pub active_next: Signal<Out, Bits<ACTIVE_BITS>>,
     /// Every VPort's active key, key byte 0 in the top bits of each 320-bit slice.
     pub keys: Signal<Out, Bits<KEYS_BITS>>,
     /// The MAC filter entries.
     pub filters: Signal<Out, Bits<FILTERS_BITS>>,
-    /// Hold off register writes (the write channel waits): the datapath is reading the
-    /// active key over several clocks and a commit now would split a hash.
-    pub write_hold: Signal<In, Bit>,
+    /// Keep a taken commit waiting: the datapath is between two reads of a key, and a
+    /// commit now would split a hash.
+    pub commit_hold: Signal<In, Bit>,
     /// The datapath's count of dropped records (`RECORD_DROPS`).
     pub record_drops: Signal<In, Bits<32>>,
     /// Indirection table write enable.
@@ -83,6 +85,7 @@ pub struct AxilRegs<const TABLE_LOG2: usize> {
     pub table_write_queue: Signal<Out, Bits<QUEUE_BITS>>,
     ctrl: CsrRw,
     queue_limit: CsrRw,
+    table_read: CsrRw,
     vport_caps: CsrRo,
     vports: VportRegs<TABLE_LOG2>,
     cooldown: DFF<Bits<5>>,
@@ -192,7 +195,7 @@ impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
             reset: Default::default(),
             s_axil_awaddr: Default::default(),
             s_axil_awvalid: Default::default(),
-            write_hold: Default::default(),
+            commit_hold: Default::default(),
             record_drops: Default::default(),
             s_axil_awready: Default::default(),
             s_axil_wdata: Default::default(),
@@ -210,6 +213,7 @@ impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
             s_axil_rvalid: Default::default(),
             s_axil_rready: Default::default(),
             active: Default::default(),
+            active_next: Default::default(),
             keys: Default::default(),
             filters: Default::default(),
             table_write_enable: Default::default(),
@@ -217,6 +221,7 @@ impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
             table_write_queue: Default::default(),
             ctrl: CsrRw::new(map.register(index::CTRL)),
             queue_limit: CsrRw::new(map.register(index::QUEUE_LIMIT)),
+            table_read: CsrRw::new(map.register(index::TABLE_READ)),
             vport_caps: CsrRo::new(map.register(index::VPORT_CAPS)),
             vports: VportRegs::new(map),
             cooldown: Default::default(),
@@ -312,6 +317,7 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
             clock,
             ctrl,
             queue_limit,
+            table_read,
             vports,
             hash_types_reg,
             table_size,
@@ -334,7 +340,7 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
         self.write_fire.next = self.s_axil_awvalid.val()
             & self.s_axil_wvalid.val()
             & !self.bvalid.q.val()
-            & !self.write_hold.val()
+            & !self.vports.commit_pending.val()
             & !self.cooldown.q.val().any();
         if self.cooldown.q.val().any() {
             self.cooldown.d.next = self.cooldown.q.val() - 1_u64;
@@ -357,7 +363,14 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
         self.queue_limit.write_strobe.next = self.write_fire.val();
         self.queue_limit.read_address.next = self.read_address.q.val();
         self.queue_limit.reset.next = self.reset.val();
+        self.table_read.write_address.next = self.write_address.val();
+        self.table_read.write_data.next = self.s_axil_wdata.val();
+        self.table_read.write_mask.next = self.write_mask.val();
+        self.table_read.write_strobe.next = self.write_fire.val();
+        self.table_read.read_address.next = self.read_address.q.val();
+        self.table_read.reset.next = self.reset.val();
         self.vports.reset.next = self.reset.val();
+        self.vports.apply_hold.next = self.commit_hold.val();
         self.vports.write_address.next = self.write_address.val();
         self.vports.write_data.next = self.s_axil_wdata.val();
         self.vports.write_mask.next = self.write_mask.val();
@@ -463,7 +476,7 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
         self.write_bank.next = false;
         for v in 0..crate::vport_regs::VPORTS {
             if self.write_vport.val() == v.to_bits() {
-                self.write_bank.next = self.vports.active.val().get_bit(48 * v + 2);
+                self.write_bank.next = !self.vports.active.val().get_bit(48 * v + 2);
             }
         }
         self.table_write_enable.next = self.write_fire.val()
@@ -472,7 +485,7 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
             & self.s_axil_wstrb.val().get_bit(0);
         self.table_write_index.next =
             bit_cast::<POOL_ADDRESS_BITS, 10>(self.table_write_offset.val().get_bits::<10>(0))
-                .replace_bit(10, !self.write_bank.val());
+                .replace_bit(10, self.write_bank.val());
         self.table_write_queue.next = self.s_axil_wdata.val().get_bits::<QUEUE_BITS>(0);
         if self.vports.move_write.val() {
             self.table_write_enable.next = true;
@@ -486,6 +499,7 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
         // Write response.
         self.write_hit.next = self.ctrl.write_hit.val()
             | self.queue_limit.write_hit.val()
+            | self.table_read.write_hit.val()
             | self.vports.write_hit.val()
             | self.vport_caps.write_hit.val()
             | self.hash_types_reg.write_hit.val()
@@ -497,6 +511,7 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
         self.write_fault.next = !self.write_hit.val()
             | self.ctrl.write_fault.val()
             | self.queue_limit.write_fault.val()
+            | self.table_read.write_fault.val()
             | self.vports.write_fault.val()
             | self.vport_caps.write_hit.val()
             | self.hash_types_reg.write_fault.val()
@@ -507,12 +522,17 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
         if self.bvalid.q.val() & self.s_axil_bready.val() {
             self.bvalid.d.next = false;
         }
-        if self.write_fire.val() {
+        // A taken commit answers when it is applied.
+        if self.write_fire.val() & !self.vports.commit_taken.val() {
             self.bvalid.d.next = true;
             self.bresp.d.next = 0.into();
             if self.write_fault.val() {
                 self.bresp.d.next = self.slverr.val();
             }
+        }
+        if self.vports.commit_applied.val() {
+            self.bvalid.d.next = true;
+            self.bresp.d.next = 0.into();
         }
         self.s_axil_bvalid.next = self.bvalid.q.val();
         self.s_axil_bresp.next = self.bresp.q.val();
@@ -530,19 +550,21 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
             self.read_element_vport.next = self.read_request_offset.val() >> self.table_log2.val();
         }
         self.read_vport.next = self.read_element_vport.val().get_bits::<3>(0);
+        // Reads see the shadow bank, or the active one with TABLE_READ.ACTIVE.
         self.read_bank.next = false;
         for v in 0..crate::vport_regs::VPORTS {
             if self.read_vport.val() == v.to_bits() {
-                self.read_bank.next = self.vports.active.val().get_bit(48 * v + 2);
+                self.read_bank.next = self.vports.active.val().get_bit(48 * v + 2)
+                    ^ !self.table_read.value.val().get_bit(0);
             }
         }
         self.table_readback.read_address.next =
             bit_cast::<POOL_ADDRESS_BITS, 10>(self.table_read_offset.val().get_bits::<10>(0))
-                .replace_bit(10, !self.read_bank.val());
+                .replace_bit(10, self.read_bank.val());
         if self.read_fire.val() {
             self.table_readback.read_address.next =
                 bit_cast::<POOL_ADDRESS_BITS, 10>(self.read_request_offset.val().get_bits::<10>(0))
-                    .replace_bit(10, !self.read_bank.val());
+                    .replace_bit(10, self.read_bank.val());
         }
         self.table_read_hit.next = (self.read_address.q.val() >= self.table_base.val())
             & (self.table_read_offset.val() < self.table_entries.val());
@@ -556,6 +578,7 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
         }
         self.read_bus.next = self.ctrl.read_data.val()
             | self.queue_limit.read_data.val()
+            | self.table_read.read_data.val()
             | self.vports.read_data.val()
             | self.vport_caps.read_data.val()
             | self.hash_types_reg.read_data.val()
@@ -583,6 +606,7 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
         }
         self.read_hit.next = self.ctrl.read_hit.val()
             | self.queue_limit.read_hit.val()
+            | self.table_read.read_hit.val()
             | self.vports.read_hit.val()
             | self.vport_caps.read_hit.val()
             | self.hash_types_reg.read_hit.val()
@@ -626,6 +650,7 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
         }
 
         self.active.next = self.vports.active.val();
+        self.active_next.next = self.vports.active_next.val();
         self.keys.next = self.vports.keys.val();
         self.filters.next = self.vports.filters.val();
     }

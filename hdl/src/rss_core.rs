@@ -138,6 +138,7 @@ pub struct RssCore<
     indirection: RAM<Bits<QUEUE_BITS>, POOL_ADDRESS_BITS>,
     vport_match: VportMatch,
     table_log2: Constant<Bits<4>>,
+    mac_lsb: Constant<Bits<16>>,
     frame_state: Signal<Local, Bits<SLOT_BITS>>,
     job_vport: Signal<Local, Bits<3>>,
     job_key: Signal<Local, Bits<KEY_BITS>>,
@@ -254,6 +255,8 @@ impl<
             ),
             vport_match: Default::default(),
             table_log2: Constant::new((TABLE_LOG2 as u64).to_bits()),
+            // The ingress beat has byte 0 on top: the MAC is its top 48 bits.
+            mac_lsb: Constant::new(((DATA_BITS - 48) as u64).to_bits()),
             frame_state: Default::default(),
             job_vport: Default::default(),
             job_key: Default::default(),
@@ -384,7 +387,11 @@ impl<
         self.l3.beat_in.next = self.slots.beat.val();
         self.vport_match.in_valid.next = self.ingress.beat_valid.val();
         self.vport_match.in_first.next = self.ingress.beat_first.val();
-        self.vport_match.in_mac.next = self.ingress.beat_data.val().get_bits::<48>(0);
+        self.vport_match.in_mac.next = self
+            .ingress
+            .beat_data
+            .val()
+            .get_bits::<48>(self.mac_lsb.val().index());
         self.vport_match.in_length.next = self.ingress.beat_length.val();
         self.vport_match.filters.next = self.regs.filters.val();
         self.vport_match.pop.next = self.capture.result_valid.val();
@@ -464,11 +471,12 @@ impl<
         self.capture.ex_dst_ptr.next = self.ext4.ex_dst_ptr_out.val();
         self.capture.ihl.next = self.ext4.ihl_out.val();
 
-        // The frame's VPort state, read once for the job.
+        // The frame's VPort state, read once for the job: as it will be next clock, when
+        // the job first reads its key (commits wait while a job is between key reads).
         self.frame_state.next = 0.into();
         for v in 0..VPORTS {
             if self.vport_match.vport.val() == v.to_bits() {
-                self.frame_state.next = self.regs.active.val().get_bits::<SLOT_BITS>(48 * v);
+                self.frame_state.next = self.regs.active_next.val().get_bits::<SLOT_BITS>(48 * v);
             }
         }
         self.select.enabled.next = self.frame_state.val().get_bits::<9>(8);
@@ -510,7 +518,7 @@ impl<
             }
         }
         self.hasher.key.next = self.job_key.val();
-        self.regs.write_hold.next = self.hasher.key_hold.val();
+        self.regs.commit_hold.next = self.hasher.key_hold.val();
         self.regs.record_drops.next = self.drops.q.val();
         // Only in tap mode can a frame end before the hash unit is free (runts).
         self.hash_dropped.next = self.capture.result_valid.val() & !self.hasher.in_ready.val();

@@ -2,19 +2,19 @@
 //! top (`rss_core`) puts the header parser in front of it; emitted alone it is
 //! `rss_tuple_core`.
 //!
-//! Pipeline (4 clocks, one tuple per clock): type select + mask → stage 0, partial
-//! hashes → stage 1, hash + indirection RAM read → stage 2, record → output register.
+//! Pipeline (4 clocks, one tuple per clock): tuple → stage 0, type select + mask +
+//! partial hashes → stage 1, hash + indirection RAM read → stage 2, record → output
+//! register.
 //! All stages advance together when the record slot is free (`!m_rss_valid ||
 //! m_rss_ready`), which is also `s_tuple_ready`.
 //!
-//! The tuple port carries no MAC: every tuple is steered with VPort 0's state, and the
-//! tuple is hashed as given (a parser in front lays out a symmetric tuple itself).
+//! The tuple port carries no MAC: every tuple is steered with VPort 0's state.
 
 use rss_model::regmap::RegisterMap;
 use rust_hdl::prelude::*;
 
 use crate::axil_regs::{AxilRegs, QUEUE_BITS};
-use crate::toeplitz_pipe::{KEY_BITS, TUPLE_BITS, ToeplitzPipe};
+use crate::toeplitz_pipe::{KEY_BITS, TAG_BITS as PIPE_TAG_BITS, TUPLE_BITS, ToeplitzPipe};
 use crate::type_select::TypeSelect;
 use crate::vport_regs::{POOL_ADDRESS_BITS, SLOT_BITS};
 
@@ -100,7 +100,7 @@ pub struct TupleCore<const TABLE_LOG2: usize> {
     out_flags: DFF<Bits<2>>,
     one: Constant<Bits<16>>,
     advance: Signal<Local, Bit>,
-    tag: Signal<Local, Bits<16>>,
+    lookup_tag: Signal<Local, Bits<PIPE_TAG_BITS>>,
     size_mask: Signal<Local, Bits<16>>,
     lookup_hash: Signal<Local, Bits<32>>,
     lookup_index: Signal<Local, Bits<POOL_ADDRESS_BITS>>,
@@ -159,7 +159,7 @@ impl<const TABLE_LOG2: usize> TupleCore<TABLE_LOG2> {
             out_flags: Default::default(),
             one: Constant::new(1.into()),
             advance: Default::default(),
-            tag: Default::default(),
+            lookup_tag: Default::default(),
             size_mask: Default::default(),
             lookup_hash: Default::default(),
             lookup_index: Default::default(),
@@ -200,8 +200,9 @@ impl<const TABLE_LOG2: usize> Logic for TupleCore<TABLE_LOG2> {
         self.s_axil_rvalid.next = self.regs.s_axil_rvalid.val();
         self.regs.s_axil_rready.next = self.s_axil_rready.val();
 
-        // The hash pipe reads the key in one stage: commits may land at any clock.
-        self.regs.write_hold.next = false;
+        // The hash pipe reads the key and VPort 0's state in one clock: commits may land
+        // at any clock.
+        self.regs.commit_hold.next = false;
         self.regs.record_drops.next = 0.into(); // no record FIFO: nothing is dropped
         self.indirection.write_enable.next = self.regs.table_write_enable.val();
         self.indirection.write_address.next = self.regs.table_write_index.val();
@@ -210,25 +211,27 @@ impl<const TABLE_LOG2: usize> Logic for TupleCore<TABLE_LOG2> {
         self.advance.next = !self.out_valid.q.val() | self.m_rss_ready.val();
         self.s_tuple_ready.next = self.advance.val();
 
-        self.select.candidate.next = self.s_tuple_type.val();
-        // The tuple port has no MAC: every tuple is VPort 0's, hashed as given.
-        self.vport0.next = self.regs.active.val().get_bits::<SLOT_BITS>(0);
-        self.select.enabled.next = self.vport0.val().get_bits::<9>(8);
-        self.select.tuple.next = self.s_tuple_data.val();
-        self.tag.next = bit_cast::<16, 9>(self.select.selected.val());
-        self.tag.next = self.tag.val().replace_bit(9, self.vport0.val().get_bit(0)); // bit 9: RSS enabled; 8:0 type; 11:10 flags
-        self.tag.next = self
-            .tag
-            .val()
-            .replace_bit(10, self.s_tuple_flags.val().get_bit(0));
-        self.tag.next = self
-            .tag
-            .val()
-            .replace_bit(11, self.s_tuple_flags.val().get_bit(1));
+        // Stage 0 holds the tuple as it came (tag: [8:0] candidate, [11:10] flags). On
+        // its way to stage 1 it meets VPort 0's state (the port has no MAC) and the key
+        // in the same clock. Tag from stage 1: [8:0] type, [9] enable, [11:10] flags,
+        // [15:12] table size, [23:16] default, [31:24] primary, [32] table bank.
         self.pipe.advance.next = self.advance.val();
         self.pipe.in_valid.next = self.s_tuple_valid.val();
-        self.pipe.in_tuple.next = self.select.masked_tuple.val();
-        self.pipe.in_tag.next = self.tag.val();
+        self.pipe.in_tuple.next = self.s_tuple_data.val();
+        self.pipe.in_tag.next = bit_cast::<PIPE_TAG_BITS, 9>(self.s_tuple_type.val())
+            | (bit_cast::<PIPE_TAG_BITS, 2>(self.s_tuple_flags.val()) << 10_u64);
+        self.vport0.next = self.regs.active.val().get_bits::<SLOT_BITS>(0);
+        self.select.candidate.next = self.pipe.held_tag.val().get_bits::<9>(0);
+        self.select.enabled.next = self.vport0.val().get_bits::<9>(8);
+        self.select.symmetric.next = self.vport0.val().get_bit(1);
+        self.select.tuple.next = self.pipe.held_tuple.val();
+        self.pipe.stage1_tuple.next = self.select.masked_tuple.val();
+        self.pipe.stage1_tag.next = bit_cast::<PIPE_TAG_BITS, 9>(self.select.selected.val())
+            | (bit_cast::<PIPE_TAG_BITS, 1>(self.vport0.val().get_bits::<1>(0)) << 9_u64)
+            | (bit_cast::<PIPE_TAG_BITS, 2>(self.pipe.held_tag.val().get_bits::<2>(10)) << 10_u64)
+            | (bit_cast::<PIPE_TAG_BITS, 4>(self.vport0.val().get_bits::<4>(4)) << 12_u64)
+            | (bit_cast::<PIPE_TAG_BITS, 16>(self.vport0.val().get_bits::<16>(24)) << 16_u64)
+            | (bit_cast::<PIPE_TAG_BITS, 1>(self.vport0.val().get_bits::<1>(2)) << 32_u64);
         self.pipe.key.next = self.regs.keys.val().get_bits::<KEY_BITS>(0);
 
         // The RAM read lands with stage 2: the next hash on advance, else stage 2's own.
@@ -236,12 +239,16 @@ impl<const TABLE_LOG2: usize> Logic for TupleCore<TABLE_LOG2> {
         if self.advance.val() {
             self.lookup_hash.next = self.pipe.next_hash.val();
         }
-        self.size_mask.next = (self.one.val() << self.vport0.val().get_bits::<4>(4)) - 1_u64;
+        self.lookup_tag.next = self.pipe.out_tag.val();
+        if self.advance.val() {
+            self.lookup_tag.next = self.pipe.next_tag.val();
+        }
+        self.size_mask.next = (self.one.val() << self.lookup_tag.val().get_bits::<4>(12)) - 1_u64;
         self.lookup_index.next = bit_cast::<POOL_ADDRESS_BITS, TABLE_LOG2>(
             self.lookup_hash.val().get_bits::<TABLE_LOG2>(0)
                 & self.size_mask.val().get_bits::<TABLE_LOG2>(0),
         )
-        .replace_bit(10, self.vport0.val().get_bit(2));
+        .replace_bit(10, self.lookup_tag.val().get_bit(32));
         self.indirection.read_address.next = self.lookup_index.val();
 
         self.record_type.next = self.pipe.out_tag.val().get_bits::<9>(0);
@@ -251,11 +258,11 @@ impl<const TABLE_LOG2: usize> Logic for TupleCore<TABLE_LOG2> {
             if !self.pipe.out_tag.val().get_bit(9) {
                 self.out_hash.d.next = 0.into();
                 self.out_type.d.next = 0.into();
-                self.out_queue.d.next = self.vport0.val().get_bits::<QUEUE_BITS>(32);
+                self.out_queue.d.next = self.pipe.out_tag.val().get_bits::<QUEUE_BITS>(24);
             } else if !self.record_type.val().any() {
                 self.out_hash.d.next = 0.into();
                 self.out_type.d.next = 0.into();
-                self.out_queue.d.next = self.vport0.val().get_bits::<QUEUE_BITS>(24);
+                self.out_queue.d.next = self.pipe.out_tag.val().get_bits::<QUEUE_BITS>(16);
             } else {
                 self.out_hash.d.next = self.pipe.out_hash.val();
                 self.out_type.d.next = self.record_type.val();

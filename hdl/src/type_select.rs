@@ -23,6 +23,9 @@ pub struct TypeSelect {
     pub selected: Signal<Out, Bits<TYPE_BITS>>,
     /// `tuple` with the bytes the selected type does not hash cleared.
     pub masked_tuple: Signal<Out, Bits<TUPLE_BITS>>,
+    /// Fold source and destination for symmetric hashing (`rss_model::Tuple::symmetric`).
+    pub symmetric: Signal<In, Bit>,
+    masked: Signal<Local, Bits<TUPLE_BITS>>,
     ipv4_types: Constant<Bits<TYPE_BITS>>,
     ipv6_types: Constant<Bits<TYPE_BITS>>,
     ipv6_ex_types: Constant<Bits<TYPE_BITS>>,
@@ -64,6 +67,8 @@ impl Default for TypeSelect {
             tuple: Default::default(),
             selected: Default::default(),
             masked_tuple: Default::default(),
+            symmetric: Default::default(),
+            masked: Default::default(),
             ipv4_types: types(family(HashType::Ipv4)),
             ipv6_types: types(family(HashType::Ipv6)),
             ipv6_ex_types: types(family(HashType::Ipv6Ex)),
@@ -103,17 +108,46 @@ impl Logic for TypeSelect {
                 self.selected.next = self.ipv6_ex_fallback.val();
             }
         }
-        self.masked_tuple.next = 0.into();
+        self.masked.next = 0.into();
         if (self.selected.val() & self.ipv4_types.val()).any() {
-            self.masked_tuple.next = self.tuple.val() & self.mask_ipv4.val();
+            self.masked.next = self.tuple.val() & self.mask_ipv4.val();
             if (self.selected.val() & self.port_types.val()).any() {
-                self.masked_tuple.next = self.tuple.val() & self.mask_ipv4_ports.val();
+                self.masked.next = self.tuple.val() & self.mask_ipv4_ports.val();
             }
         } else if self.selected.val().any() {
-            self.masked_tuple.next = self.tuple.val() & self.mask_ipv6.val();
+            self.masked.next = self.tuple.val() & self.mask_ipv6.val();
             if (self.selected.val() & self.port_types.val()).any() {
-                self.masked_tuple.next = self.tuple.val() & self.mask_ipv6_ports.val();
+                self.masked.next = self.tuple.val() & self.mask_ipv6_ports.val();
             }
+        }
+        self.masked_tuple.next = self.masked.val();
+        // Unhashed ports are zero after the mask, and fold to zero.
+        if self.symmetric.val() & (self.selected.val() & self.ipv4_types.val()).any() {
+            self.masked_tuple.next = (bit_cast::<TUPLE_BITS, 32>(
+                self.masked.val().get_bits::<32>(256) | self.masked.val().get_bits::<32>(224),
+            ) << 256_u64)
+                | (bit_cast::<TUPLE_BITS, 32>(
+                    self.masked.val().get_bits::<32>(256) ^ self.masked.val().get_bits::<32>(224),
+                ) << 224_u64)
+                | (bit_cast::<TUPLE_BITS, 16>(
+                    self.masked.val().get_bits::<16>(208) | self.masked.val().get_bits::<16>(192),
+                ) << 208_u64)
+                | (bit_cast::<TUPLE_BITS, 16>(
+                    self.masked.val().get_bits::<16>(208) ^ self.masked.val().get_bits::<16>(192),
+                ) << 192_u64);
+        } else if self.symmetric.val() & self.selected.val().any() {
+            self.masked_tuple.next = (bit_cast::<TUPLE_BITS, 128>(
+                self.masked.val().get_bits::<128>(160) | self.masked.val().get_bits::<128>(32),
+            ) << 160_u64)
+                | (bit_cast::<TUPLE_BITS, 128>(
+                    self.masked.val().get_bits::<128>(160) ^ self.masked.val().get_bits::<128>(32),
+                ) << 32_u64)
+                | (bit_cast::<TUPLE_BITS, 16>(
+                    self.masked.val().get_bits::<16>(16) | self.masked.val().get_bits::<16>(0),
+                ) << 16_u64)
+                | bit_cast::<TUPLE_BITS, 16>(
+                    self.masked.val().get_bits::<16>(16) ^ self.masked.val().get_bits::<16>(0),
+                );
         }
     }
 }

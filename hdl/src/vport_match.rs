@@ -23,7 +23,7 @@ pub struct VportMatch {
     pub in_valid: Signal<In, Bit>,
     /// The beat is its frame's first.
     pub in_first: Signal<In, Bit>,
-    /// The beat's first six bytes (byte 0 in bits 7:0).
+    /// The beat's first six bytes, byte 0 in bits 47:40.
     pub in_mac: Signal<In, Bits<48>>,
     /// Frame bytes up to and including this beat: a frame shorter than a MAC goes to
     /// VPort 0.

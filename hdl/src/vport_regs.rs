@@ -3,7 +3,9 @@
 //!
 //! Each VPort's active state is one [`slot`] of `active`; `COMMIT.PARAMS` copies the
 //! staging set into a slot (and the staged key into the VPort's key) in one clock, so
-//! a frame reads either the old or the new state, never a mix. Storage is sized for
+//! a frame reads either the old or the new state, never a mix. A commit is taken from
+//! the bus, held as a request and applied at the first clock `apply_hold` is low (the
+//! hash unit is not between two reads of a key); its write response waits for that. Storage is sized for
 //! [`MAX_VPORTS`] and [`MAX_MAC_FILTERS`]: writes to VPorts or entries the build lacks
 //! fault, so their registers are never written and synthesis keeps them constant.
 
@@ -37,8 +39,8 @@ pub const FILTERS: usize = MAX_MAC_FILTERS as usize;
 pub const ACTIVE_BITS: usize = VPORTS * slot::BITS;
 /// Bits of every VPort's key.
 pub const KEYS_BITS: usize = VPORTS * KEY_BITS;
-/// One filter entry for the datapath: MAC bytes in frame order (byte 0 in bits 7:0),
-/// valid at bit 48, VPort at bits 51:49.
+/// One filter entry for the datapath: the MAC as a 48-bit number (byte 0 in bits
+/// 47:40, as the parser's beats hold it), valid at bit 48, VPort at bits 51:49.
 pub const FILTER_BITS: usize = 52;
 /// Every filter entry.
 pub const FILTERS_BITS: usize = FILTERS * FILTER_BITS;
@@ -84,6 +86,17 @@ pub struct VportRegs<const TABLE_LOG2: usize> {
     pub filters: Signal<Out, Bits<FILTERS_BITS>>,
     /// A commit landed this clock (`STATUS.COMMIT_GENERATION` counts it).
     pub committed: Signal<Out, Bit>,
+    /// Keep a taken commit waiting (a job is between two reads of its key).
+    pub apply_hold: Signal<In, Bit>,
+    /// A commit is waiting: take no further write.
+    pub commit_pending: Signal<Out, Bit>,
+    /// The write this clock is a commit, taken; its response comes with `commit_applied`.
+    pub commit_taken: Signal<Out, Bit>,
+    /// The waiting commit is applied this clock (its write response is due).
+    pub commit_applied: Signal<Out, Bit>,
+    /// `active` as it will be next clock, for readers that pair it with a key read a
+    /// clock later.
+    pub active_next: Signal<Out, Bits<ACTIVE_BITS>>,
     /// A table commit landed this clock.
     pub table_committed: Signal<Out, Bit>,
     /// A move writes the table pool this clock.
@@ -97,6 +110,8 @@ pub struct VportRegs<const TABLE_LOG2: usize> {
     mac_lo: DFF<Bits<{ FILTERS * 32 }>>,
     mac_hi: DFF<Bits<{ FILTERS * 32 }>>,
     move_status: DFF<Bits<32>>,
+    pending: DFF<Bit>,
+    request: DFF<Bits<32>>,
     reset_state: Constant<Bits<ACTIVE_BITS>>,
     slot_ones: Constant<Bits<ACTIVE_BITS>>,
     key_ones: Constant<Bits<KEYS_BITS>>,
@@ -144,6 +159,7 @@ pub struct VportRegs<const TABLE_LOG2: usize> {
     word: Signal<Local, Bits<32>>,
     filter: Signal<Local, Bits<FILTER_BITS>>,
     commit_slot: Signal<Local, Bits<SLOT_BITS>>,
+    flipped_bank: Signal<Local, Bit>,
 }
 
 /// The low `width` bits set.
@@ -242,6 +258,13 @@ impl<const TABLE_LOG2: usize> VportRegs<TABLE_LOG2> {
             mac_lo: Default::default(),
             mac_hi: Default::default(),
             move_status: Default::default(),
+            pending: Default::default(),
+            request: Default::default(),
+            apply_hold: Default::default(),
+            commit_pending: Default::default(),
+            commit_taken: Default::default(),
+            commit_applied: Default::default(),
+            active_next: Default::default(),
             reset_state: Constant::new(initial.clone()),
             slot_ones: Constant::new(ones(slot::BITS)),
             key_ones: Constant::new(ones(KEY_BITS)),
@@ -290,6 +313,7 @@ impl<const TABLE_LOG2: usize> VportRegs<TABLE_LOG2> {
             word: Default::default(),
             filter: Default::default(),
             commit_slot: Default::default(),
+            flipped_bank: Default::default(),
         }
     }
 }
@@ -297,21 +321,40 @@ impl<const TABLE_LOG2: usize> VportRegs<TABLE_LOG2> {
 impl<const TABLE_LOG2: usize> Logic for VportRegs<TABLE_LOG2> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, active_q, keys_q, mac_lo, mac_hi, move_status);
+        dff_setup!(
+            self,
+            clock,
+            active_q,
+            keys_q,
+            mac_lo,
+            mac_hi,
+            move_status,
+            pending,
+            request
+        );
         // Write-trigger registers see only the strobed bytes (reads of them return 0).
         self.value.next = self.write_data.val() & self.write_mask.val();
 
         // COMMIT.
         self.commit_hit.next = self.write_address.val() == self.commit_address.val();
-        self.commit_vport.next = self.value.val().get_bits::<3>(8);
         self.commit_fault.next = (self.value.val() & !self.commit_writable.val()).any()
-            | (self.commit_vport.val() > self.vport_max.val());
+            | (self.value.val().get_bits::<3>(8) > self.vport_max.val());
+        self.commit_taken.next =
+            self.write_strobe.val() & self.commit_hit.val() & !self.commit_fault.val();
+        if self.commit_taken.val() {
+            self.pending.d.next = true;
+            self.request.d.next = self.value.val();
+        }
+        self.commit_applied.next = self.pending.q.val() & !self.apply_hold.val();
+        self.commit_vport.next = self.request.q.val().get_bits::<3>(8);
         self.committed.next = false;
         self.table_committed.next = false;
         self.commit_slot.next = self.staged.val();
-        if self.write_strobe.val() & self.commit_hit.val() & !self.commit_fault.val() {
-            self.committed.next = self.value.val().get_bits::<2>(0).any();
-            self.table_committed.next = self.value.val().get_bit(1);
+        self.flipped_bank.next = false;
+        if self.commit_applied.val() {
+            self.pending.d.next = false;
+            self.committed.next = self.request.q.val().get_bits::<2>(0).any();
+            self.table_committed.next = self.request.q.val().get_bit(1);
             for v in 0..VPORTS {
                 if self.commit_vport.val() == v.to_bits() {
                     // The table bank is not a parameter: it stays unless TABLE flips it.
@@ -319,7 +362,7 @@ impl<const TABLE_LOG2: usize> Logic for VportRegs<TABLE_LOG2> {
                         .staged
                         .val()
                         .replace_bit(2, self.active_q.q.val().get_bit(48 * v + 2));
-                    if self.value.val().get_bit(0) {
+                    if self.request.q.val().get_bit(0) {
                         self.active_q.d.next = (self.active_q.q.val()
                             & !(self.slot_ones.val() << (48 * v).to_bits::<16>()))
                             | (bit_cast::<ACTIVE_BITS, SLOT_BITS>(self.commit_slot.val())
@@ -329,12 +372,15 @@ impl<const TABLE_LOG2: usize> Logic for VportRegs<TABLE_LOG2> {
                             | (bit_cast::<KEYS_BITS, KEY_BITS>(self.staged_key.val())
                                 << (320 * v).to_bits::<16>());
                     }
-                    if self.value.val().get_bit(1) {
+                    if self.request.q.val().get_bit(1) {
+                        // (A negated bit is computed on its own: inside a wide expression
+                        // Verilog would widen it before inverting.)
+                        self.flipped_bank.next = !self.active_q.q.val().get_bit(48 * v + 2);
                         self.active_q.d.next = self
                             .active_q
                             .d
                             .val()
-                            .replace_bit(48 * v + 2, !self.active_q.q.val().get_bit(48 * v + 2));
+                            .replace_bit(48 * v + 2, self.flipped_bank.val());
                     }
                 }
             }
@@ -421,15 +467,11 @@ impl<const TABLE_LOG2: usize> Logic for VportRegs<TABLE_LOG2> {
         }
         self.filters.next = 0.into();
         for i in 0..FILTERS {
-            // MAC bytes in frame order: byte 0 (HI bits 15:8) lowest.
+            // HI.ADDR then LO: the MAC as a number, byte 0 on top.
             self.entry.next = self.mac_hi.q.val().get_bits::<32>(32 * i);
             self.word.next = self.mac_lo.q.val().get_bits::<32>(32 * i);
-            self.filter.next = bit_cast::<FILTER_BITS, 8>(self.entry.val().get_bits::<8>(8))
-                | (bit_cast::<FILTER_BITS, 8>(self.entry.val().get_bits::<8>(0)) << 8_u64)
-                | (bit_cast::<FILTER_BITS, 8>(self.word.val().get_bits::<8>(24)) << 16_u64)
-                | (bit_cast::<FILTER_BITS, 8>(self.word.val().get_bits::<8>(16)) << 24_u64)
-                | (bit_cast::<FILTER_BITS, 8>(self.word.val().get_bits::<8>(8)) << 32_u64)
-                | (bit_cast::<FILTER_BITS, 8>(self.word.val().get_bits::<8>(0)) << 40_u64)
+            self.filter.next = bit_cast::<FILTER_BITS, 32>(self.word.val())
+                | (bit_cast::<FILTER_BITS, 16>(self.entry.val().get_bits::<16>(0)) << 32_u64)
                 | (bit_cast::<FILTER_BITS, 1>(self.entry.val().get_bits::<1>(16)) << 48_u64)
                 | (bit_cast::<FILTER_BITS, 3>(self.entry.val().get_bits::<3>(24)) << 49_u64);
             self.filters.next = self.filters.val()
@@ -510,7 +552,10 @@ impl<const TABLE_LOG2: usize> Logic for VportRegs<TABLE_LOG2> {
             self.mac_lo.d.next = 0.into();
             self.mac_hi.d.next = 0.into();
             self.move_status.d.next = 0.into();
+            self.pending.d.next = false;
         }
+        self.commit_pending.next = self.pending.q.val();
+        self.active_next.next = self.active_q.d.val();
         self.active.next = self.active_q.q.val();
         self.keys.next = self.keys_q.q.val();
     }
