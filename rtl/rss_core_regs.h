@@ -12,7 +12,7 @@
 
 /* Register-interface version. */
 #define RSS_VERSION_OFFSET 0x0004u
-#define RSS_VERSION_RESET 0x00010000u
+#define RSS_VERSION_RESET 0x00020000u
 #define RSS_VERSION_PATCH_SHIFT 0u
 #define RSS_VERSION_PATCH_MASK 0x0000ffffu
 #define RSS_VERSION_MINOR_SHIFT 16u
@@ -44,47 +44,75 @@
 #define RSS_HASH_CAPS_SUPPORTED_SHIFT 0u
 #define RSS_HASH_CAPS_SUPPORTED_MASK 0x000001ffu
 
-/* RSS control. */
+/* VMMQ capabilities. */
+#define RSS_VPORT_CAPS_OFFSET 0x0014u
+#define RSS_VPORT_CAPS_RESET 0x00070804u
+#define RSS_VPORT_CAPS_VPORTS_SHIFT 0u
+#define RSS_VPORT_CAPS_VPORTS_MASK 0x000000ffu
+#define RSS_VPORT_CAPS_MAC_FILTERS_SHIFT 8u
+#define RSS_VPORT_CAPS_MAC_FILTERS_MASK 0x0000ff00u
+#define RSS_VPORT_CAPS_FEATURES_SHIFT 16u
+#define RSS_VPORT_CAPS_FEATURES_MASK 0x00ff0000u
+
+/* Highest queue a MOVE may name for the VPort (its queue count - 1). Staged. */
+#define RSS_QUEUE_LIMIT_OFFSET 0x0018u
+#define RSS_QUEUE_LIMIT_RESET 0x0000003fu
+#define RSS_QUEUE_LIMIT_LAST_SHIFT 0u
+#define RSS_QUEUE_LIMIT_LAST_MASK 0x0000003fu
+
+/* Which tables TABLE reads. */
+#define RSS_TABLE_READ_OFFSET 0x001cu
+#define RSS_TABLE_READ_RESET 0x00000000u
+#define RSS_TABLE_READ_ACTIVE_SHIFT 0u
+#define RSS_TABLE_READ_ACTIVE_MASK 0x00000001u
+
+/* RSS control. Staged. */
 #define RSS_CTRL_OFFSET 0x0020u
 #define RSS_CTRL_RESET 0x00000000u
 #define RSS_CTRL_ENABLE_SHIFT 0u
 #define RSS_CTRL_ENABLE_MASK 0x00000001u
+#define RSS_CTRL_SYMMETRIC_SHIFT 1u
+#define RSS_CTRL_SYMMETRIC_MASK 0x00000002u
 
-/* Enabled hash types. */
+/* Enabled hash types. Staged. */
 #define RSS_HASH_TYPES_OFFSET 0x0024u
 #define RSS_HASH_TYPES_RESET 0x00000000u
 #define RSS_HASH_TYPES_ENABLED_SHIFT 0u
 #define RSS_HASH_TYPES_ENABLED_MASK 0x000001ffu
 
-/* Indirection entries in use: the table is indexed by the low LOG2 bits of the hash. */
+/* Indirection entries in use: the table is indexed by the low LOG2 bits of the hash. Staged; 0 (one entry) after reset, the initial state of seed 002. */
 #define RSS_TABLE_SIZE_OFFSET 0x0028u
-#define RSS_TABLE_SIZE_RESET 0x00000007u
+#define RSS_TABLE_SIZE_RESET 0x00000000u
 #define RSS_TABLE_SIZE_LOG2_SHIFT 0u
 #define RSS_TABLE_SIZE_LOG2_MASK 0x0000000fu
 
-/* Queue for packets with no hash while RSS is enabled (NDIS default processor). */
+/* Queue for packets with no hash while RSS is enabled (NDIS default processor). Staged. */
 #define RSS_DEFAULT_QUEUE_OFFSET 0x002cu
 #define RSS_DEFAULT_QUEUE_RESET 0x00000000u
 #define RSS_DEFAULT_QUEUE_QUEUE_SHIFT 0u
 #define RSS_DEFAULT_QUEUE_QUEUE_MASK 0x0000003fu
 
-/* Queue for every packet while RSS is disabled (NDIS primary processor). */
+/* Queue for every packet while RSS is disabled (NDIS primary processor). Staged. */
 #define RSS_PRIMARY_QUEUE_OFFSET 0x0030u
 #define RSS_PRIMARY_QUEUE_RESET 0x00000000u
 #define RSS_PRIMARY_QUEUE_QUEUE_SHIFT 0u
 #define RSS_PRIMARY_QUEUE_QUEUE_MASK 0x0000003fu
 
-/* Key commit strobe. */
-#define RSS_KEY_COMMIT_OFFSET 0x0034u
-#define RSS_KEY_COMMIT_RESET 0x00000000u
-#define RSS_KEY_COMMIT_COMMIT_SHIFT 0u
-#define RSS_KEY_COMMIT_COMMIT_MASK 0x00000001u
+/* Applies staged state to a VPort. */
+#define RSS_COMMIT_OFFSET 0x0034u
+#define RSS_COMMIT_RESET 0x00000000u
+#define RSS_COMMIT_PARAMS_SHIFT 0u
+#define RSS_COMMIT_PARAMS_MASK 0x00000001u
+#define RSS_COMMIT_TABLE_SHIFT 1u
+#define RSS_COMMIT_TABLE_MASK 0x00000002u
+#define RSS_COMMIT_VPORT_SHIFT 8u
+#define RSS_COMMIT_VPORT_MASK 0x00000700u
 
 /* Status. */
 #define RSS_STATUS_OFFSET 0x0038u
 #define RSS_STATUS_RESET 0x00000000u
-#define RSS_STATUS_KEY_GENERATION_SHIFT 0u
-#define RSS_STATUS_KEY_GENERATION_MASK 0x0000ffffu
+#define RSS_STATUS_COMMIT_GENERATION_SHIFT 0u
+#define RSS_STATUS_COMMIT_GENERATION_MASK 0x0000ffffu
 
 /* Records dropped with the record FIFO full (tap mode). */
 #define RSS_RECORD_DROPS_OFFSET 0x003cu
@@ -100,9 +128,73 @@
 #define RSS_KEY_WORD_SHIFT 0u
 #define RSS_KEY_WORD_MASK 0xffffffffu
 
-/* Indirection table: entry n steers hashes whose low bits equal n. Kept across rst (block RAM); zero after configuration. */
+/* Moves one entry of a VPort's active table (RSSv2 SET_INDIRECTION_TABLE_ENTRIES). Refused with SLVERR, changing nothing but MOVE_STATUS, when ENTRY is not below the VPort's active table size or QUEUE is above its active queue limit. */
+#define RSS_MOVE_OFFSET 0x0068u
+#define RSS_MOVE_RESET 0x00000000u
+#define RSS_MOVE_ENTRY_SHIFT 0u
+#define RSS_MOVE_ENTRY_MASK 0x000003ffu
+#define RSS_MOVE_QUEUE_SHIFT 12u
+#define RSS_MOVE_QUEUE_MASK 0x000ff000u
+#define RSS_MOVE_VPORT_SHIFT 24u
+#define RSS_MOVE_VPORT_MASK 0x07000000u
+
+/* Result of the last MOVE. */
+#define RSS_MOVE_STATUS_OFFSET 0x006cu
+#define RSS_MOVE_STATUS_RESET 0x00000000u
+#define RSS_MOVE_STATUS_RESULT_SHIFT 0u
+#define RSS_MOVE_STATUS_RESULT_MASK 0x00000003u
+#define RSS_MOVE_STATUS_COUNT_SHIFT 16u
+#define RSS_MOVE_STATUS_COUNT_MASK 0xffff0000u
+
+/* Destination-MAC filter entry n, low part. */
+#define RSS_MAC_FILTER_LO_OFFSET 0x0080u
+#define RSS_MAC_FILTER_LO_COUNT 8u
+#define RSS_MAC_FILTER_LO_STRIDE 4u
+#define RSS_MAC_FILTER_LO_RESET 0x00000000u
+#define RSS_MAC_FILTER_LO_ADDR_SHIFT 0u
+#define RSS_MAC_FILTER_LO_ADDR_MASK 0xffffffffu
+
+/* Destination-MAC filter entry n, high part, valid bit and VPort. A frame goes to the VPort of the lowest valid entry matching its destination MAC, else to VPort 0. */
+#define RSS_MAC_FILTER_HI_OFFSET 0x00c0u
+#define RSS_MAC_FILTER_HI_COUNT 8u
+#define RSS_MAC_FILTER_HI_STRIDE 4u
+#define RSS_MAC_FILTER_HI_RESET 0x00000000u
+#define RSS_MAC_FILTER_HI_ADDR_SHIFT 0u
+#define RSS_MAC_FILTER_HI_ADDR_MASK 0x0000ffffu
+#define RSS_MAC_FILTER_HI_VALID_SHIFT 16u
+#define RSS_MAC_FILTER_HI_VALID_MASK 0x00010000u
+#define RSS_MAC_FILTER_HI_VPORT_SHIFT 24u
+#define RSS_MAC_FILTER_HI_VPORT_MASK 0x07000000u
+
+/* Active RSS state of VPort n. */
+#define RSS_VPORT_STATE_OFFSET 0x0100u
+#define RSS_VPORT_STATE_COUNT 4u
+#define RSS_VPORT_STATE_STRIDE 4u
+#define RSS_VPORT_STATE_RESET 0x00000000u
+#define RSS_VPORT_STATE_ENABLE_SHIFT 0u
+#define RSS_VPORT_STATE_ENABLE_MASK 0x00000001u
+#define RSS_VPORT_STATE_SYMMETRIC_SHIFT 1u
+#define RSS_VPORT_STATE_SYMMETRIC_MASK 0x00000002u
+#define RSS_VPORT_STATE_TABLE_SIZE_LOG2_SHIFT 4u
+#define RSS_VPORT_STATE_TABLE_SIZE_LOG2_MASK 0x000000f0u
+#define RSS_VPORT_STATE_HASH_TYPES_SHIFT 16u
+#define RSS_VPORT_STATE_HASH_TYPES_MASK 0x01ff0000u
+
+/* Active queues of VPort n. */
+#define RSS_VPORT_QUEUES_OFFSET 0x0120u
+#define RSS_VPORT_QUEUES_COUNT 4u
+#define RSS_VPORT_QUEUES_STRIDE 4u
+#define RSS_VPORT_QUEUES_RESET 0x003f0000u
+#define RSS_VPORT_QUEUES_DEFAULT_SHIFT 0u
+#define RSS_VPORT_QUEUES_DEFAULT_MASK 0x000000ffu
+#define RSS_VPORT_QUEUES_PRIMARY_SHIFT 8u
+#define RSS_VPORT_QUEUES_PRIMARY_MASK 0x0000ff00u
+#define RSS_VPORT_QUEUES_LIMIT_SHIFT 16u
+#define RSS_VPORT_QUEUES_LIMIT_MASK 0x00ff0000u
+
+/* Shadow indirection tables: element v * 2^CAPS.TABLE_ENTRIES_LOG2 + n is entry n of VPort v's shadow table, swapped in by COMMIT.TABLE. Kept across rst (block RAM); zero after configuration. */
 #define RSS_TABLE_OFFSET 0x1000u
-#define RSS_TABLE_COUNT 128u
+#define RSS_TABLE_COUNT 512u
 #define RSS_TABLE_STRIDE 4u
 #define RSS_TABLE_RESET 0x00000000u
 #define RSS_TABLE_QUEUE_SHIFT 0u

@@ -35,10 +35,13 @@ module rss_core (
     output reg [8:0] m_axis_rss_hash_type,
     output reg [7:0] m_axis_rss_queue,
     output reg [2:0] m_axis_rss_flags,
-    output reg [15:0] m_axis_rss_length
+    output reg [15:0] m_axis_rss_length,
+    output reg [2:0] m_axis_rss_vport
 );
     
     // Constant declarations
+    localparam  table_log2 = 4'h7;
+    localparam  mac_lsb = 16'h1d0;
     localparam  tap = 1'b0;
     localparam  steps = 6'b1;
     localparam  fifo_depth = 9'b100000;
@@ -64,16 +67,14 @@ module rss_core (
     wire  [1:0] regs$s_axil_rresp;
     wire  regs$s_axil_rvalid;
     reg  regs$s_axil_rready;
-    wire  regs$enable;
-    wire  [8:0] regs$hash_types;
-    wire  [3:0] regs$table_size_log2;
-    wire  [7:0] regs$default_queue;
-    wire  [7:0] regs$primary_queue;
-    wire  [319:0] regs$key;
-    reg  regs$write_hold;
+    wire  [383:0] regs$active;
+    wire  [383:0] regs$active_next;
+    wire  [2559:0] regs$keys;
+    wire  [831:0] regs$filters;
+    reg  regs$commit_hold;
     reg  [31:0] regs$record_drops;
     wire  regs$table_write_enable;
-    wire  [6:0] regs$table_write_index;
+    wire  [10:0] regs$table_write_index;
     wire  [7:0] regs$table_write_queue;
     reg  ingress$clock;
     reg  ingress$reset;
@@ -261,6 +262,7 @@ module rss_core (
     wire  [127:0] capture$ex_dst_addr;
     wire  [31:0] capture$ports;
     reg  [8:0] select$enabled;
+    reg  select$symmetric;
     reg  select$ipv4;
     reg  select$ipv6;
     reg  select$tcp;
@@ -277,29 +279,39 @@ module rss_core (
     reg  hasher$in_valid;
     wire  hasher$in_ready;
     reg  [287:0] hasher$in_tuple;
-    reg  [31:0] hasher$in_tag;
+    reg  [63:0] hasher$in_tag;
     reg  [319:0] hasher$key;
     wire  hasher$key_hold;
+    wire  [63:0] hasher$job_tag;
     wire  hasher$out_valid;
     wire  [31:0] hasher$out_hash;
-    wire  [31:0] hasher$out_tag;
-    reg  [6:0] indirection$read_address;
+    wire  [63:0] hasher$out_tag;
+    reg  [10:0] indirection$read_address;
     reg  indirection$read_clock;
     wire  [7:0] indirection$read_data;
-    reg  [6:0] indirection$write_address;
+    reg  [10:0] indirection$write_address;
     reg  indirection$write_clock;
     reg  [7:0] indirection$write_data;
     reg  indirection$write_enable;
+    reg  vport_match$clock;
+    reg  vport_match$reset;
+    reg  vport_match$in_valid;
+    reg  vport_match$in_first;
+    reg  [47:0] vport_match$in_mac;
+    reg  [15:0] vport_match$in_length;
+    reg  [831:0] vport_match$filters;
+    wire  [2:0] vport_match$vport;
+    reg  vport_match$pop;
     reg  fifo$clock;
     reg  fifo$reset;
     reg  [8:0] fifo$capacity;
     reg  fifo$push;
-    reg  [67:0] fifo$push_data;
+    reg  [70:0] fifo$push_data;
     wire  [8:0] fifo$count;
     wire  fifo$full;
     wire  fifo$out_valid;
     reg  fifo$out_ready;
-    wire  [67:0] fifo$out_data;
+    wire  [70:0] fifo$out_data;
     reg  [8:0] in_flight$d;
     wire  [8:0] in_flight$q;
     reg  in_flight$clock;
@@ -318,12 +330,16 @@ module rss_core (
     reg  [31:0] r_hash$d;
     wire  [31:0] r_hash$q;
     reg  r_hash$clock;
-    reg  [31:0] r_tag$d;
-    wire  [31:0] r_tag$q;
+    reg  [63:0] r_tag$d;
+    wire  [63:0] r_tag$q;
     reg  r_tag$clock;
     
     // Local signals
-    reg  [31:0] tag;
+    reg  [47:0] frame_state;
+    reg  [2:0] job_vport;
+    reg  [319:0] job_key;
+    reg  [10:0] table_index;
+    reg  [63:0] tag;
     reg  [15:0] size_mask;
     reg  hash_dropped;
     reg  [8:0] record_type;
@@ -356,13 +372,11 @@ module rss_core (
         .s_axil_rresp(regs$s_axil_rresp),
         .s_axil_rvalid(regs$s_axil_rvalid),
         .s_axil_rready(regs$s_axil_rready),
-        .enable(regs$enable),
-        .hash_types(regs$hash_types),
-        .table_size_log2(regs$table_size_log2),
-        .default_queue(regs$default_queue),
-        .primary_queue(regs$primary_queue),
-        .key(regs$key),
-        .write_hold(regs$write_hold),
+        .active(regs$active),
+        .active_next(regs$active_next),
+        .keys(regs$keys),
+        .filters(regs$filters),
+        .commit_hold(regs$commit_hold),
         .record_drops(regs$record_drops),
         .table_write_enable(regs$table_write_enable),
         .table_write_index(regs$table_write_index),
@@ -571,6 +585,7 @@ module rss_core (
     );
     rss_core__select select(
         .enabled(select$enabled),
+        .symmetric(select$symmetric),
         .ipv4(select$ipv4),
         .ipv6(select$ipv6),
         .tcp(select$tcp),
@@ -592,6 +607,7 @@ module rss_core (
         .in_tag(hasher$in_tag),
         .key(hasher$key),
         .key_hold(hasher$key_hold),
+        .job_tag(hasher$job_tag),
         .out_valid(hasher$out_valid),
         .out_hash(hasher$out_hash),
         .out_tag(hasher$out_tag)
@@ -604,6 +620,17 @@ module rss_core (
         .write_clock(indirection$write_clock),
         .write_data(indirection$write_data),
         .write_enable(indirection$write_enable)
+    );
+    rss_core__vport_match vport_match(
+        .clock(vport_match$clock),
+        .reset(vport_match$reset),
+        .in_valid(vport_match$in_valid),
+        .in_first(vport_match$in_first),
+        .in_mac(vport_match$in_mac),
+        .in_length(vport_match$in_length),
+        .filters(vport_match$filters),
+        .vport(vport_match$vport),
+        .pop(vport_match$pop)
     );
     rss_core__fifo fifo(
         .clock(fifo$clock),
@@ -691,6 +718,8 @@ module rss_core (
         fifo$clock = clk;
         fifo$reset = rst;
         indirection$read_clock = clk;
+        vport_match$clock = clk;
+        vport_match$reset = rst;
         indirection$write_clock = clk;
         regs$s_axil_awaddr = s_axil_awaddr;
         regs$s_axil_awvalid = s_axil_awvalid;
@@ -726,6 +755,12 @@ module rss_core (
         slots$in_last = ingress$beat_last;
         slots$in_length = ingress$beat_length;
         l3$beat_in = slots$beat;
+        vport_match$in_valid = ingress$beat_valid;
+        vport_match$in_first = ingress$beat_first;
+        vport_match$in_mac = ingress$beat_data[(mac_lsb)+:(48)];
+        vport_match$in_length = ingress$beat_length;
+        vport_match$filters = regs$filters;
+        vport_match$pop = capture$result_valid;
         ext1$beat_in = l3$beat_out;
         ext1$walk_ready_in = l3$ready;
         ext1$walk_live_in = l3$walk_live;
@@ -796,7 +831,33 @@ module rss_core (
         capture$ex_dst = ext4$ex_dst_out;
         capture$ex_dst_ptr = ext4$ex_dst_ptr_out;
         capture$ihl = ext4$ihl_out;
-        select$enabled = regs$hash_types;
+        frame_state = 32'h0;
+        if (vport_match$vport == 0) begin
+            frame_state = regs$active_next[(32'h30 * 0)+:(48)];
+        end
+        if (vport_match$vport == 1) begin
+            frame_state = regs$active_next[(32'h30 * 1)+:(48)];
+        end
+        if (vport_match$vport == 2) begin
+            frame_state = regs$active_next[(32'h30 * 2)+:(48)];
+        end
+        if (vport_match$vport == 3) begin
+            frame_state = regs$active_next[(32'h30 * 3)+:(48)];
+        end
+        if (vport_match$vport == 4) begin
+            frame_state = regs$active_next[(32'h30 * 4)+:(48)];
+        end
+        if (vport_match$vport == 5) begin
+            frame_state = regs$active_next[(32'h30 * 5)+:(48)];
+        end
+        if (vport_match$vport == 6) begin
+            frame_state = regs$active_next[(32'h30 * 6)+:(48)];
+        end
+        if (vport_match$vport == 7) begin
+            frame_state = regs$active_next[(32'h30 * 7)+:(48)];
+        end
+        select$enabled = frame_state[(32'h8)+:(9)];
+        select$symmetric = frame_state[32'h1];
         select$ipv4 = capture$ipv4;
         select$ipv6 = capture$ipv6;
         select$tcp = capture$tcp;
@@ -806,27 +867,54 @@ module rss_core (
         select$ex_src = capture$ex_src_addr;
         select$ex_dst = capture$ex_dst_addr;
         select$ports = capture$ports;
-        tag = (((capture$length) & 32'hffffffff) << 64'hb) | ((select$selected) & 32'hffffffff);
+        tag = (((capture$length) & 64'hffffffffffffffff) << 64'hb) | ((select$selected) & 64'hffffffffffffffff) | (((vport_match$vport) & 64'hffffffffffffffff) << 64'h1b) | (((frame_state[(32'h0)+:(1)]) & 64'hffffffffffffffff) << 64'h1e) | (((frame_state[(32'h2)+:(1)]) & 64'hffffffffffffffff) << 64'h1f) | (((frame_state[(32'h4)+:(4)]) & 64'hffffffffffffffff) << 64'h20) | (((frame_state[(32'h18)+:(16)]) & 64'hffffffffffffffff) << 64'h24);
         tag = ((tag & ~(1 << (32'h9)) | ((capture$malformed) << (32'h9))) & ~(1 << (32'ha)) | ((capture$is_fragment) << (32'ha)));
         hasher$in_valid = capture$result_valid;
         hasher$in_tuple = select$tuple;
         hasher$in_tag = tag;
-        hasher$key = regs$key;
-        regs$write_hold = hasher$key_hold;
+        job_vport = hasher$job_tag[(32'h1b)+:(3)];
+        job_key = 32'h0;
+        if (job_vport == 0) begin
+            job_key = regs$keys[(32'h140 * 0)+:(320)];
+        end
+        if (job_vport == 1) begin
+            job_key = regs$keys[(32'h140 * 1)+:(320)];
+        end
+        if (job_vport == 2) begin
+            job_key = regs$keys[(32'h140 * 2)+:(320)];
+        end
+        if (job_vport == 3) begin
+            job_key = regs$keys[(32'h140 * 3)+:(320)];
+        end
+        if (job_vport == 4) begin
+            job_key = regs$keys[(32'h140 * 4)+:(320)];
+        end
+        if (job_vport == 5) begin
+            job_key = regs$keys[(32'h140 * 5)+:(320)];
+        end
+        if (job_vport == 6) begin
+            job_key = regs$keys[(32'h140 * 6)+:(320)];
+        end
+        if (job_vport == 7) begin
+            job_key = regs$keys[(32'h140 * 7)+:(320)];
+        end
+        hasher$key = job_key;
+        regs$commit_hold = hasher$key_hold;
         regs$record_drops = drops$q;
         hash_dropped = capture$result_valid & ~hasher$in_ready;
-        size_mask = (one << regs$table_size_log2) - 64'h1;
-        indirection$read_address = hasher$out_hash[(32'h0)+:(7)] & size_mask[(32'h0)+:(7)];
+        size_mask = (one << hasher$out_tag[(32'h20)+:(4)]) - 64'h1;
+        table_index = (((hasher$out_tag[(32'h1b)+:(3)]) & 11'h7ff) << table_log2) | ((hasher$out_hash[(32'h0)+:(7)] & size_mask[(32'h0)+:(7)]) & 11'h7ff);
+        indirection$read_address = (table_index & ~(1 << (32'ha)) | ((hasher$out_tag[32'h1f]) << (32'ha)));
         r_valid$d = hasher$out_valid;
         r_hash$d = hasher$out_hash;
         r_tag$d = hasher$out_tag;
         record_type = r_tag$q[(32'h0)+:(9)];
-        if (~regs$enable) begin
+        if (~r_tag$q[32'h1e]) begin
             record_type = 32'h0;
-            record_queue = regs$primary_queue;
+            record_queue = r_tag$q[(32'h2c)+:(8)];
         end
         else if (~|record_type) begin
-            record_queue = regs$default_queue;
+            record_queue = r_tag$q[(32'h24)+:(8)];
         end
         else begin
             record_queue = indirection$read_data;
@@ -838,7 +926,7 @@ module rss_core (
         record_flags = ((r_tag$q[(32'h9)+:(2)]) & 3'h7);
         record_flags = (record_flags & ~(1 << (32'h2)) | ((lost$q) << (32'h2)));
         fifo$push = r_valid$q;
-        fifo$push_data = (((record_hash) & 68'hfffffffffffffffff) << 64'h24) | (((record_type) & 68'hfffffffffffffffff) << 64'h1b) | (((record_queue) & 68'hfffffffffffffffff) << 64'h13) | (((record_flags) & 68'hfffffffffffffffff) << 64'h10) | ((r_tag$q[(32'hb)+:(16)]) & 68'hfffffffffffffffff);
+        fifo$push_data = (((r_tag$q[(32'h1b)+:(3)]) & 71'h7fffffffffffffffff) << 64'h44) | (((record_hash) & 71'h7fffffffffffffffff) << 64'h24) | (((record_type) & 71'h7fffffffffffffffff) << 64'h1b) | (((record_queue) & 71'h7fffffffffffffffff) << 64'h13) | (((record_flags) & 71'h7fffffffffffffffff) << 64'h10) | ((r_tag$q[(32'hb)+:(16)]) & 71'h7fffffffffffffffff);
         pushed = r_valid$q & ~fifo$full;
         dropped = (r_valid$q & fifo$full) | hash_dropped;
         if (pushed) begin
@@ -870,6 +958,7 @@ module rss_core (
         m_axis_rss_queue = fifo$out_data[(32'h13)+:(8)];
         m_axis_rss_flags = fifo$out_data[(32'h10)+:(3)];
         m_axis_rss_length = fifo$out_data[(32'h0)+:(16)];
+        m_axis_rss_vport = fifo$out_data[(32'h44)+:(3)];
     end
     
 endmodule // top
@@ -10038,20 +10127,20 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
     input wire  reset;
     input wire  [8:0] capacity;
     input wire  push;
-    input wire  [67:0] push_data;
+    input wire  [70:0] push_data;
     output reg  [8:0] count;
     output reg  full;
     output reg  out_valid;
     input wire  out_ready;
-    output reg  [67:0] out_data;
+    output reg  [70:0] out_data;
     
     // Stub signals
     reg  [7:0] ram$read_address;
     reg  ram$read_clock;
-    wire  [67:0] ram$read_data;
+    wire  [70:0] ram$read_data;
     reg  [7:0] ram$write_address;
     reg  ram$write_clock;
-    reg  [67:0] ram$write_data;
+    reg  [70:0] ram$write_data;
     reg  ram$write_enable;
     reg  [8:0] write_ptr$d;
     wire  [8:0] write_ptr$q;
@@ -10154,14 +10243,14 @@ module rss_core__fifo__ram(read_address,read_clock,read_data,write_address,write
     // Module arguments
     input wire  [7:0] read_address;
     input wire  read_clock;
-    output reg  [67:0] read_data;
+    output reg  [70:0] read_data;
     input wire  [7:0] write_address;
     input wire  write_clock;
-    input wire  [67:0] write_data;
+    input wire  [70:0] write_data;
     input wire  write_enable;
     
     // Update code (custom)
-    reg[67:0] mem[255:0];
+    reg[70:0] mem[255:0];
     
     
     
@@ -10254,7 +10343,7 @@ module rss_core__fifo__write_ptr(d,q,clock);
 endmodule // rss_core__fifo__write_ptr
 
 
-module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key,key_hold,out_valid,out_hash,out_tag);
+module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key,key_hold,job_tag,out_valid,out_hash,out_tag);
     
     // Module arguments
     input wire  clock;
@@ -10262,12 +10351,13 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key,key_ho
     input wire  in_valid;
     output reg  in_ready;
     input wire  [287:0] in_tuple;
-    input wire  [31:0] in_tag;
+    input wire  [63:0] in_tag;
     input wire  [319:0] key;
     output reg  key_hold;
+    output reg  [63:0] job_tag;
     output reg  out_valid;
     output reg  [31:0] out_hash;
-    output reg  [31:0] out_tag;
+    output reg  [63:0] out_tag;
     
     // Constant declarations
     localparam  chunk_bits = 16'h120;
@@ -10285,8 +10375,8 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key,key_ho
     reg  [287:0] tuple_sr$d;
     wire  [287:0] tuple_sr$q;
     reg  tuple_sr$clock;
-    reg  [31:0] tag_q$d;
-    wire  [31:0] tag_q$q;
+    reg  [63:0] tag_q$d;
+    wire  [63:0] tag_q$q;
     reg  tag_q$clock;
     reg  p_valid$d;
     wire  p_valid$q;
@@ -10297,8 +10387,8 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key,key_ho
     reg  p_last$d;
     wire  p_last$q;
     reg  p_last$clock;
-    reg  [31:0] p_tag$d;
-    wire  [31:0] p_tag$q;
+    reg  [63:0] p_tag$d;
+    wire  [63:0] p_tag$q;
     reg  p_tag$clock;
     reg  [255:0] partials$d;
     wire  [255:0] partials$q;
@@ -10312,8 +10402,8 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key,key_ho
     reg  [31:0] hash_o$d;
     wire  [31:0] hash_o$q;
     reg  hash_o$clock;
-    reg  [31:0] tag_o$d;
-    wire  [31:0] tag_o$q;
+    reg  [63:0] tag_o$d;
+    wire  [63:0] tag_o$q;
     reg  tag_o$clock;
     
     // Local signals
@@ -10992,6 +11082,7 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key,key_ho
             p_valid$d = 1'b0;
             valid_o$d = 1'b0;
         end
+        job_tag = tag_q$q;
         out_valid = valid_o$q;
         out_hash = hash_o$q;
         out_tag = tag_o$q;
@@ -11098,13 +11189,13 @@ endmodule // rss_core__hasher__p_last
 module rss_core__hasher__p_tag(d,q,clock);
     
     // Module arguments
-    input wire  [31:0] d;
-    output reg  [31:0] q;
+    input wire  [63:0] d;
+    output reg  [63:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 32'h0;
+       q = 64'h0;
     end
     
     always @(posedge clock) begin
@@ -11174,13 +11265,13 @@ endmodule // rss_core__hasher__step
 module rss_core__hasher__tag_o(d,q,clock);
     
     // Module arguments
-    input wire  [31:0] d;
-    output reg  [31:0] q;
+    input wire  [63:0] d;
+    output reg  [63:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 32'h0;
+       q = 64'h0;
     end
     
     always @(posedge clock) begin
@@ -11193,13 +11284,13 @@ endmodule // rss_core__hasher__tag_o
 module rss_core__hasher__tag_q(d,q,clock);
     
     // Module arguments
-    input wire  [31:0] d;
-    output reg  [31:0] q;
+    input wire  [63:0] d;
+    output reg  [63:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 32'h0;
+       q = 64'h0;
     end
     
     always @(posedge clock) begin
@@ -11269,146 +11360,2066 @@ endmodule // rss_core__in_flight
 module rss_core__indirection(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
     
     // Module arguments
-    input wire  [6:0] read_address;
+    input wire  [10:0] read_address;
     input wire  read_clock;
     output reg  [7:0] read_data;
-    input wire  [6:0] write_address;
+    input wire  [10:0] write_address;
     input wire  write_clock;
     input wire  [7:0] write_data;
     input wire  write_enable;
     
     // Update code (custom)
-    reg[7:0] mem[127:0];
+    reg[7:0] mem[2047:0];
     
     initial begin
-    mem[7'b0] = 8'h0;
-    mem[7'b1] = 8'h0;
-    mem[7'b10] = 8'h0;
-    mem[7'b11] = 8'h0;
-    mem[7'b100] = 8'h0;
-    mem[7'b101] = 8'h0;
-    mem[7'b110] = 8'h0;
-    mem[7'b111] = 8'h0;
-    mem[7'b1000] = 8'h0;
-    mem[7'b1001] = 8'h0;
-    mem[7'b1010] = 8'h0;
-    mem[7'b1011] = 8'h0;
-    mem[7'b1100] = 8'h0;
-    mem[7'b1101] = 8'h0;
-    mem[7'b1110] = 8'h0;
-    mem[7'b1111] = 8'h0;
-    mem[7'b10000] = 8'h0;
-    mem[7'b10001] = 8'h0;
-    mem[7'b10010] = 8'h0;
-    mem[7'b10011] = 8'h0;
-    mem[7'b10100] = 8'h0;
-    mem[7'b10101] = 8'h0;
-    mem[7'b10110] = 8'h0;
-    mem[7'b10111] = 8'h0;
-    mem[7'b11000] = 8'h0;
-    mem[7'b11001] = 8'h0;
-    mem[7'b11010] = 8'h0;
-    mem[7'b11011] = 8'h0;
-    mem[7'b11100] = 8'h0;
-    mem[7'b11101] = 8'h0;
-    mem[7'b11110] = 8'h0;
-    mem[7'b11111] = 8'h0;
-    mem[7'b100000] = 8'h0;
-    mem[7'b100001] = 8'h0;
-    mem[7'b100010] = 8'h0;
-    mem[7'b100011] = 8'h0;
-    mem[7'b100100] = 8'h0;
-    mem[7'b100101] = 8'h0;
-    mem[7'b100110] = 8'h0;
-    mem[7'b100111] = 8'h0;
-    mem[7'b101000] = 8'h0;
-    mem[7'b101001] = 8'h0;
-    mem[7'b101010] = 8'h0;
-    mem[7'b101011] = 8'h0;
-    mem[7'b101100] = 8'h0;
-    mem[7'b101101] = 8'h0;
-    mem[7'b101110] = 8'h0;
-    mem[7'b101111] = 8'h0;
-    mem[7'b110000] = 8'h0;
-    mem[7'b110001] = 8'h0;
-    mem[7'b110010] = 8'h0;
-    mem[7'b110011] = 8'h0;
-    mem[7'b110100] = 8'h0;
-    mem[7'b110101] = 8'h0;
-    mem[7'b110110] = 8'h0;
-    mem[7'b110111] = 8'h0;
-    mem[7'b111000] = 8'h0;
-    mem[7'b111001] = 8'h0;
-    mem[7'b111010] = 8'h0;
-    mem[7'b111011] = 8'h0;
-    mem[7'b111100] = 8'h0;
-    mem[7'b111101] = 8'h0;
-    mem[7'b111110] = 8'h0;
-    mem[7'b111111] = 8'h0;
-    mem[7'b1000000] = 8'h0;
-    mem[7'b1000001] = 8'h0;
-    mem[7'b1000010] = 8'h0;
-    mem[7'b1000011] = 8'h0;
-    mem[7'b1000100] = 8'h0;
-    mem[7'b1000101] = 8'h0;
-    mem[7'b1000110] = 8'h0;
-    mem[7'b1000111] = 8'h0;
-    mem[7'b1001000] = 8'h0;
-    mem[7'b1001001] = 8'h0;
-    mem[7'b1001010] = 8'h0;
-    mem[7'b1001011] = 8'h0;
-    mem[7'b1001100] = 8'h0;
-    mem[7'b1001101] = 8'h0;
-    mem[7'b1001110] = 8'h0;
-    mem[7'b1001111] = 8'h0;
-    mem[7'b1010000] = 8'h0;
-    mem[7'b1010001] = 8'h0;
-    mem[7'b1010010] = 8'h0;
-    mem[7'b1010011] = 8'h0;
-    mem[7'b1010100] = 8'h0;
-    mem[7'b1010101] = 8'h0;
-    mem[7'b1010110] = 8'h0;
-    mem[7'b1010111] = 8'h0;
-    mem[7'b1011000] = 8'h0;
-    mem[7'b1011001] = 8'h0;
-    mem[7'b1011010] = 8'h0;
-    mem[7'b1011011] = 8'h0;
-    mem[7'b1011100] = 8'h0;
-    mem[7'b1011101] = 8'h0;
-    mem[7'b1011110] = 8'h0;
-    mem[7'b1011111] = 8'h0;
-    mem[7'b1100000] = 8'h0;
-    mem[7'b1100001] = 8'h0;
-    mem[7'b1100010] = 8'h0;
-    mem[7'b1100011] = 8'h0;
-    mem[7'b1100100] = 8'h0;
-    mem[7'b1100101] = 8'h0;
-    mem[7'b1100110] = 8'h0;
-    mem[7'b1100111] = 8'h0;
-    mem[7'b1101000] = 8'h0;
-    mem[7'b1101001] = 8'h0;
-    mem[7'b1101010] = 8'h0;
-    mem[7'b1101011] = 8'h0;
-    mem[7'b1101100] = 8'h0;
-    mem[7'b1101101] = 8'h0;
-    mem[7'b1101110] = 8'h0;
-    mem[7'b1101111] = 8'h0;
-    mem[7'b1110000] = 8'h0;
-    mem[7'b1110001] = 8'h0;
-    mem[7'b1110010] = 8'h0;
-    mem[7'b1110011] = 8'h0;
-    mem[7'b1110100] = 8'h0;
-    mem[7'b1110101] = 8'h0;
-    mem[7'b1110110] = 8'h0;
-    mem[7'b1110111] = 8'h0;
-    mem[7'b1111000] = 8'h0;
-    mem[7'b1111001] = 8'h0;
-    mem[7'b1111010] = 8'h0;
-    mem[7'b1111011] = 8'h0;
-    mem[7'b1111100] = 8'h0;
-    mem[7'b1111101] = 8'h0;
-    mem[7'b1111110] = 8'h0;
-    mem[7'b1111111] = 8'h0;
+    mem[11'b0] = 8'h0;
+    mem[11'b1] = 8'h0;
+    mem[11'b10] = 8'h0;
+    mem[11'b11] = 8'h0;
+    mem[11'b100] = 8'h0;
+    mem[11'b101] = 8'h0;
+    mem[11'b110] = 8'h0;
+    mem[11'b111] = 8'h0;
+    mem[11'b1000] = 8'h0;
+    mem[11'b1001] = 8'h0;
+    mem[11'b1010] = 8'h0;
+    mem[11'b1011] = 8'h0;
+    mem[11'b1100] = 8'h0;
+    mem[11'b1101] = 8'h0;
+    mem[11'b1110] = 8'h0;
+    mem[11'b1111] = 8'h0;
+    mem[11'b10000] = 8'h0;
+    mem[11'b10001] = 8'h0;
+    mem[11'b10010] = 8'h0;
+    mem[11'b10011] = 8'h0;
+    mem[11'b10100] = 8'h0;
+    mem[11'b10101] = 8'h0;
+    mem[11'b10110] = 8'h0;
+    mem[11'b10111] = 8'h0;
+    mem[11'b11000] = 8'h0;
+    mem[11'b11001] = 8'h0;
+    mem[11'b11010] = 8'h0;
+    mem[11'b11011] = 8'h0;
+    mem[11'b11100] = 8'h0;
+    mem[11'b11101] = 8'h0;
+    mem[11'b11110] = 8'h0;
+    mem[11'b11111] = 8'h0;
+    mem[11'b100000] = 8'h0;
+    mem[11'b100001] = 8'h0;
+    mem[11'b100010] = 8'h0;
+    mem[11'b100011] = 8'h0;
+    mem[11'b100100] = 8'h0;
+    mem[11'b100101] = 8'h0;
+    mem[11'b100110] = 8'h0;
+    mem[11'b100111] = 8'h0;
+    mem[11'b101000] = 8'h0;
+    mem[11'b101001] = 8'h0;
+    mem[11'b101010] = 8'h0;
+    mem[11'b101011] = 8'h0;
+    mem[11'b101100] = 8'h0;
+    mem[11'b101101] = 8'h0;
+    mem[11'b101110] = 8'h0;
+    mem[11'b101111] = 8'h0;
+    mem[11'b110000] = 8'h0;
+    mem[11'b110001] = 8'h0;
+    mem[11'b110010] = 8'h0;
+    mem[11'b110011] = 8'h0;
+    mem[11'b110100] = 8'h0;
+    mem[11'b110101] = 8'h0;
+    mem[11'b110110] = 8'h0;
+    mem[11'b110111] = 8'h0;
+    mem[11'b111000] = 8'h0;
+    mem[11'b111001] = 8'h0;
+    mem[11'b111010] = 8'h0;
+    mem[11'b111011] = 8'h0;
+    mem[11'b111100] = 8'h0;
+    mem[11'b111101] = 8'h0;
+    mem[11'b111110] = 8'h0;
+    mem[11'b111111] = 8'h0;
+    mem[11'b1000000] = 8'h0;
+    mem[11'b1000001] = 8'h0;
+    mem[11'b1000010] = 8'h0;
+    mem[11'b1000011] = 8'h0;
+    mem[11'b1000100] = 8'h0;
+    mem[11'b1000101] = 8'h0;
+    mem[11'b1000110] = 8'h0;
+    mem[11'b1000111] = 8'h0;
+    mem[11'b1001000] = 8'h0;
+    mem[11'b1001001] = 8'h0;
+    mem[11'b1001010] = 8'h0;
+    mem[11'b1001011] = 8'h0;
+    mem[11'b1001100] = 8'h0;
+    mem[11'b1001101] = 8'h0;
+    mem[11'b1001110] = 8'h0;
+    mem[11'b1001111] = 8'h0;
+    mem[11'b1010000] = 8'h0;
+    mem[11'b1010001] = 8'h0;
+    mem[11'b1010010] = 8'h0;
+    mem[11'b1010011] = 8'h0;
+    mem[11'b1010100] = 8'h0;
+    mem[11'b1010101] = 8'h0;
+    mem[11'b1010110] = 8'h0;
+    mem[11'b1010111] = 8'h0;
+    mem[11'b1011000] = 8'h0;
+    mem[11'b1011001] = 8'h0;
+    mem[11'b1011010] = 8'h0;
+    mem[11'b1011011] = 8'h0;
+    mem[11'b1011100] = 8'h0;
+    mem[11'b1011101] = 8'h0;
+    mem[11'b1011110] = 8'h0;
+    mem[11'b1011111] = 8'h0;
+    mem[11'b1100000] = 8'h0;
+    mem[11'b1100001] = 8'h0;
+    mem[11'b1100010] = 8'h0;
+    mem[11'b1100011] = 8'h0;
+    mem[11'b1100100] = 8'h0;
+    mem[11'b1100101] = 8'h0;
+    mem[11'b1100110] = 8'h0;
+    mem[11'b1100111] = 8'h0;
+    mem[11'b1101000] = 8'h0;
+    mem[11'b1101001] = 8'h0;
+    mem[11'b1101010] = 8'h0;
+    mem[11'b1101011] = 8'h0;
+    mem[11'b1101100] = 8'h0;
+    mem[11'b1101101] = 8'h0;
+    mem[11'b1101110] = 8'h0;
+    mem[11'b1101111] = 8'h0;
+    mem[11'b1110000] = 8'h0;
+    mem[11'b1110001] = 8'h0;
+    mem[11'b1110010] = 8'h0;
+    mem[11'b1110011] = 8'h0;
+    mem[11'b1110100] = 8'h0;
+    mem[11'b1110101] = 8'h0;
+    mem[11'b1110110] = 8'h0;
+    mem[11'b1110111] = 8'h0;
+    mem[11'b1111000] = 8'h0;
+    mem[11'b1111001] = 8'h0;
+    mem[11'b1111010] = 8'h0;
+    mem[11'b1111011] = 8'h0;
+    mem[11'b1111100] = 8'h0;
+    mem[11'b1111101] = 8'h0;
+    mem[11'b1111110] = 8'h0;
+    mem[11'b1111111] = 8'h0;
+    mem[11'b10000000] = 8'h0;
+    mem[11'b10000001] = 8'h0;
+    mem[11'b10000010] = 8'h0;
+    mem[11'b10000011] = 8'h0;
+    mem[11'b10000100] = 8'h0;
+    mem[11'b10000101] = 8'h0;
+    mem[11'b10000110] = 8'h0;
+    mem[11'b10000111] = 8'h0;
+    mem[11'b10001000] = 8'h0;
+    mem[11'b10001001] = 8'h0;
+    mem[11'b10001010] = 8'h0;
+    mem[11'b10001011] = 8'h0;
+    mem[11'b10001100] = 8'h0;
+    mem[11'b10001101] = 8'h0;
+    mem[11'b10001110] = 8'h0;
+    mem[11'b10001111] = 8'h0;
+    mem[11'b10010000] = 8'h0;
+    mem[11'b10010001] = 8'h0;
+    mem[11'b10010010] = 8'h0;
+    mem[11'b10010011] = 8'h0;
+    mem[11'b10010100] = 8'h0;
+    mem[11'b10010101] = 8'h0;
+    mem[11'b10010110] = 8'h0;
+    mem[11'b10010111] = 8'h0;
+    mem[11'b10011000] = 8'h0;
+    mem[11'b10011001] = 8'h0;
+    mem[11'b10011010] = 8'h0;
+    mem[11'b10011011] = 8'h0;
+    mem[11'b10011100] = 8'h0;
+    mem[11'b10011101] = 8'h0;
+    mem[11'b10011110] = 8'h0;
+    mem[11'b10011111] = 8'h0;
+    mem[11'b10100000] = 8'h0;
+    mem[11'b10100001] = 8'h0;
+    mem[11'b10100010] = 8'h0;
+    mem[11'b10100011] = 8'h0;
+    mem[11'b10100100] = 8'h0;
+    mem[11'b10100101] = 8'h0;
+    mem[11'b10100110] = 8'h0;
+    mem[11'b10100111] = 8'h0;
+    mem[11'b10101000] = 8'h0;
+    mem[11'b10101001] = 8'h0;
+    mem[11'b10101010] = 8'h0;
+    mem[11'b10101011] = 8'h0;
+    mem[11'b10101100] = 8'h0;
+    mem[11'b10101101] = 8'h0;
+    mem[11'b10101110] = 8'h0;
+    mem[11'b10101111] = 8'h0;
+    mem[11'b10110000] = 8'h0;
+    mem[11'b10110001] = 8'h0;
+    mem[11'b10110010] = 8'h0;
+    mem[11'b10110011] = 8'h0;
+    mem[11'b10110100] = 8'h0;
+    mem[11'b10110101] = 8'h0;
+    mem[11'b10110110] = 8'h0;
+    mem[11'b10110111] = 8'h0;
+    mem[11'b10111000] = 8'h0;
+    mem[11'b10111001] = 8'h0;
+    mem[11'b10111010] = 8'h0;
+    mem[11'b10111011] = 8'h0;
+    mem[11'b10111100] = 8'h0;
+    mem[11'b10111101] = 8'h0;
+    mem[11'b10111110] = 8'h0;
+    mem[11'b10111111] = 8'h0;
+    mem[11'b11000000] = 8'h0;
+    mem[11'b11000001] = 8'h0;
+    mem[11'b11000010] = 8'h0;
+    mem[11'b11000011] = 8'h0;
+    mem[11'b11000100] = 8'h0;
+    mem[11'b11000101] = 8'h0;
+    mem[11'b11000110] = 8'h0;
+    mem[11'b11000111] = 8'h0;
+    mem[11'b11001000] = 8'h0;
+    mem[11'b11001001] = 8'h0;
+    mem[11'b11001010] = 8'h0;
+    mem[11'b11001011] = 8'h0;
+    mem[11'b11001100] = 8'h0;
+    mem[11'b11001101] = 8'h0;
+    mem[11'b11001110] = 8'h0;
+    mem[11'b11001111] = 8'h0;
+    mem[11'b11010000] = 8'h0;
+    mem[11'b11010001] = 8'h0;
+    mem[11'b11010010] = 8'h0;
+    mem[11'b11010011] = 8'h0;
+    mem[11'b11010100] = 8'h0;
+    mem[11'b11010101] = 8'h0;
+    mem[11'b11010110] = 8'h0;
+    mem[11'b11010111] = 8'h0;
+    mem[11'b11011000] = 8'h0;
+    mem[11'b11011001] = 8'h0;
+    mem[11'b11011010] = 8'h0;
+    mem[11'b11011011] = 8'h0;
+    mem[11'b11011100] = 8'h0;
+    mem[11'b11011101] = 8'h0;
+    mem[11'b11011110] = 8'h0;
+    mem[11'b11011111] = 8'h0;
+    mem[11'b11100000] = 8'h0;
+    mem[11'b11100001] = 8'h0;
+    mem[11'b11100010] = 8'h0;
+    mem[11'b11100011] = 8'h0;
+    mem[11'b11100100] = 8'h0;
+    mem[11'b11100101] = 8'h0;
+    mem[11'b11100110] = 8'h0;
+    mem[11'b11100111] = 8'h0;
+    mem[11'b11101000] = 8'h0;
+    mem[11'b11101001] = 8'h0;
+    mem[11'b11101010] = 8'h0;
+    mem[11'b11101011] = 8'h0;
+    mem[11'b11101100] = 8'h0;
+    mem[11'b11101101] = 8'h0;
+    mem[11'b11101110] = 8'h0;
+    mem[11'b11101111] = 8'h0;
+    mem[11'b11110000] = 8'h0;
+    mem[11'b11110001] = 8'h0;
+    mem[11'b11110010] = 8'h0;
+    mem[11'b11110011] = 8'h0;
+    mem[11'b11110100] = 8'h0;
+    mem[11'b11110101] = 8'h0;
+    mem[11'b11110110] = 8'h0;
+    mem[11'b11110111] = 8'h0;
+    mem[11'b11111000] = 8'h0;
+    mem[11'b11111001] = 8'h0;
+    mem[11'b11111010] = 8'h0;
+    mem[11'b11111011] = 8'h0;
+    mem[11'b11111100] = 8'h0;
+    mem[11'b11111101] = 8'h0;
+    mem[11'b11111110] = 8'h0;
+    mem[11'b11111111] = 8'h0;
+    mem[11'b100000000] = 8'h0;
+    mem[11'b100000001] = 8'h0;
+    mem[11'b100000010] = 8'h0;
+    mem[11'b100000011] = 8'h0;
+    mem[11'b100000100] = 8'h0;
+    mem[11'b100000101] = 8'h0;
+    mem[11'b100000110] = 8'h0;
+    mem[11'b100000111] = 8'h0;
+    mem[11'b100001000] = 8'h0;
+    mem[11'b100001001] = 8'h0;
+    mem[11'b100001010] = 8'h0;
+    mem[11'b100001011] = 8'h0;
+    mem[11'b100001100] = 8'h0;
+    mem[11'b100001101] = 8'h0;
+    mem[11'b100001110] = 8'h0;
+    mem[11'b100001111] = 8'h0;
+    mem[11'b100010000] = 8'h0;
+    mem[11'b100010001] = 8'h0;
+    mem[11'b100010010] = 8'h0;
+    mem[11'b100010011] = 8'h0;
+    mem[11'b100010100] = 8'h0;
+    mem[11'b100010101] = 8'h0;
+    mem[11'b100010110] = 8'h0;
+    mem[11'b100010111] = 8'h0;
+    mem[11'b100011000] = 8'h0;
+    mem[11'b100011001] = 8'h0;
+    mem[11'b100011010] = 8'h0;
+    mem[11'b100011011] = 8'h0;
+    mem[11'b100011100] = 8'h0;
+    mem[11'b100011101] = 8'h0;
+    mem[11'b100011110] = 8'h0;
+    mem[11'b100011111] = 8'h0;
+    mem[11'b100100000] = 8'h0;
+    mem[11'b100100001] = 8'h0;
+    mem[11'b100100010] = 8'h0;
+    mem[11'b100100011] = 8'h0;
+    mem[11'b100100100] = 8'h0;
+    mem[11'b100100101] = 8'h0;
+    mem[11'b100100110] = 8'h0;
+    mem[11'b100100111] = 8'h0;
+    mem[11'b100101000] = 8'h0;
+    mem[11'b100101001] = 8'h0;
+    mem[11'b100101010] = 8'h0;
+    mem[11'b100101011] = 8'h0;
+    mem[11'b100101100] = 8'h0;
+    mem[11'b100101101] = 8'h0;
+    mem[11'b100101110] = 8'h0;
+    mem[11'b100101111] = 8'h0;
+    mem[11'b100110000] = 8'h0;
+    mem[11'b100110001] = 8'h0;
+    mem[11'b100110010] = 8'h0;
+    mem[11'b100110011] = 8'h0;
+    mem[11'b100110100] = 8'h0;
+    mem[11'b100110101] = 8'h0;
+    mem[11'b100110110] = 8'h0;
+    mem[11'b100110111] = 8'h0;
+    mem[11'b100111000] = 8'h0;
+    mem[11'b100111001] = 8'h0;
+    mem[11'b100111010] = 8'h0;
+    mem[11'b100111011] = 8'h0;
+    mem[11'b100111100] = 8'h0;
+    mem[11'b100111101] = 8'h0;
+    mem[11'b100111110] = 8'h0;
+    mem[11'b100111111] = 8'h0;
+    mem[11'b101000000] = 8'h0;
+    mem[11'b101000001] = 8'h0;
+    mem[11'b101000010] = 8'h0;
+    mem[11'b101000011] = 8'h0;
+    mem[11'b101000100] = 8'h0;
+    mem[11'b101000101] = 8'h0;
+    mem[11'b101000110] = 8'h0;
+    mem[11'b101000111] = 8'h0;
+    mem[11'b101001000] = 8'h0;
+    mem[11'b101001001] = 8'h0;
+    mem[11'b101001010] = 8'h0;
+    mem[11'b101001011] = 8'h0;
+    mem[11'b101001100] = 8'h0;
+    mem[11'b101001101] = 8'h0;
+    mem[11'b101001110] = 8'h0;
+    mem[11'b101001111] = 8'h0;
+    mem[11'b101010000] = 8'h0;
+    mem[11'b101010001] = 8'h0;
+    mem[11'b101010010] = 8'h0;
+    mem[11'b101010011] = 8'h0;
+    mem[11'b101010100] = 8'h0;
+    mem[11'b101010101] = 8'h0;
+    mem[11'b101010110] = 8'h0;
+    mem[11'b101010111] = 8'h0;
+    mem[11'b101011000] = 8'h0;
+    mem[11'b101011001] = 8'h0;
+    mem[11'b101011010] = 8'h0;
+    mem[11'b101011011] = 8'h0;
+    mem[11'b101011100] = 8'h0;
+    mem[11'b101011101] = 8'h0;
+    mem[11'b101011110] = 8'h0;
+    mem[11'b101011111] = 8'h0;
+    mem[11'b101100000] = 8'h0;
+    mem[11'b101100001] = 8'h0;
+    mem[11'b101100010] = 8'h0;
+    mem[11'b101100011] = 8'h0;
+    mem[11'b101100100] = 8'h0;
+    mem[11'b101100101] = 8'h0;
+    mem[11'b101100110] = 8'h0;
+    mem[11'b101100111] = 8'h0;
+    mem[11'b101101000] = 8'h0;
+    mem[11'b101101001] = 8'h0;
+    mem[11'b101101010] = 8'h0;
+    mem[11'b101101011] = 8'h0;
+    mem[11'b101101100] = 8'h0;
+    mem[11'b101101101] = 8'h0;
+    mem[11'b101101110] = 8'h0;
+    mem[11'b101101111] = 8'h0;
+    mem[11'b101110000] = 8'h0;
+    mem[11'b101110001] = 8'h0;
+    mem[11'b101110010] = 8'h0;
+    mem[11'b101110011] = 8'h0;
+    mem[11'b101110100] = 8'h0;
+    mem[11'b101110101] = 8'h0;
+    mem[11'b101110110] = 8'h0;
+    mem[11'b101110111] = 8'h0;
+    mem[11'b101111000] = 8'h0;
+    mem[11'b101111001] = 8'h0;
+    mem[11'b101111010] = 8'h0;
+    mem[11'b101111011] = 8'h0;
+    mem[11'b101111100] = 8'h0;
+    mem[11'b101111101] = 8'h0;
+    mem[11'b101111110] = 8'h0;
+    mem[11'b101111111] = 8'h0;
+    mem[11'b110000000] = 8'h0;
+    mem[11'b110000001] = 8'h0;
+    mem[11'b110000010] = 8'h0;
+    mem[11'b110000011] = 8'h0;
+    mem[11'b110000100] = 8'h0;
+    mem[11'b110000101] = 8'h0;
+    mem[11'b110000110] = 8'h0;
+    mem[11'b110000111] = 8'h0;
+    mem[11'b110001000] = 8'h0;
+    mem[11'b110001001] = 8'h0;
+    mem[11'b110001010] = 8'h0;
+    mem[11'b110001011] = 8'h0;
+    mem[11'b110001100] = 8'h0;
+    mem[11'b110001101] = 8'h0;
+    mem[11'b110001110] = 8'h0;
+    mem[11'b110001111] = 8'h0;
+    mem[11'b110010000] = 8'h0;
+    mem[11'b110010001] = 8'h0;
+    mem[11'b110010010] = 8'h0;
+    mem[11'b110010011] = 8'h0;
+    mem[11'b110010100] = 8'h0;
+    mem[11'b110010101] = 8'h0;
+    mem[11'b110010110] = 8'h0;
+    mem[11'b110010111] = 8'h0;
+    mem[11'b110011000] = 8'h0;
+    mem[11'b110011001] = 8'h0;
+    mem[11'b110011010] = 8'h0;
+    mem[11'b110011011] = 8'h0;
+    mem[11'b110011100] = 8'h0;
+    mem[11'b110011101] = 8'h0;
+    mem[11'b110011110] = 8'h0;
+    mem[11'b110011111] = 8'h0;
+    mem[11'b110100000] = 8'h0;
+    mem[11'b110100001] = 8'h0;
+    mem[11'b110100010] = 8'h0;
+    mem[11'b110100011] = 8'h0;
+    mem[11'b110100100] = 8'h0;
+    mem[11'b110100101] = 8'h0;
+    mem[11'b110100110] = 8'h0;
+    mem[11'b110100111] = 8'h0;
+    mem[11'b110101000] = 8'h0;
+    mem[11'b110101001] = 8'h0;
+    mem[11'b110101010] = 8'h0;
+    mem[11'b110101011] = 8'h0;
+    mem[11'b110101100] = 8'h0;
+    mem[11'b110101101] = 8'h0;
+    mem[11'b110101110] = 8'h0;
+    mem[11'b110101111] = 8'h0;
+    mem[11'b110110000] = 8'h0;
+    mem[11'b110110001] = 8'h0;
+    mem[11'b110110010] = 8'h0;
+    mem[11'b110110011] = 8'h0;
+    mem[11'b110110100] = 8'h0;
+    mem[11'b110110101] = 8'h0;
+    mem[11'b110110110] = 8'h0;
+    mem[11'b110110111] = 8'h0;
+    mem[11'b110111000] = 8'h0;
+    mem[11'b110111001] = 8'h0;
+    mem[11'b110111010] = 8'h0;
+    mem[11'b110111011] = 8'h0;
+    mem[11'b110111100] = 8'h0;
+    mem[11'b110111101] = 8'h0;
+    mem[11'b110111110] = 8'h0;
+    mem[11'b110111111] = 8'h0;
+    mem[11'b111000000] = 8'h0;
+    mem[11'b111000001] = 8'h0;
+    mem[11'b111000010] = 8'h0;
+    mem[11'b111000011] = 8'h0;
+    mem[11'b111000100] = 8'h0;
+    mem[11'b111000101] = 8'h0;
+    mem[11'b111000110] = 8'h0;
+    mem[11'b111000111] = 8'h0;
+    mem[11'b111001000] = 8'h0;
+    mem[11'b111001001] = 8'h0;
+    mem[11'b111001010] = 8'h0;
+    mem[11'b111001011] = 8'h0;
+    mem[11'b111001100] = 8'h0;
+    mem[11'b111001101] = 8'h0;
+    mem[11'b111001110] = 8'h0;
+    mem[11'b111001111] = 8'h0;
+    mem[11'b111010000] = 8'h0;
+    mem[11'b111010001] = 8'h0;
+    mem[11'b111010010] = 8'h0;
+    mem[11'b111010011] = 8'h0;
+    mem[11'b111010100] = 8'h0;
+    mem[11'b111010101] = 8'h0;
+    mem[11'b111010110] = 8'h0;
+    mem[11'b111010111] = 8'h0;
+    mem[11'b111011000] = 8'h0;
+    mem[11'b111011001] = 8'h0;
+    mem[11'b111011010] = 8'h0;
+    mem[11'b111011011] = 8'h0;
+    mem[11'b111011100] = 8'h0;
+    mem[11'b111011101] = 8'h0;
+    mem[11'b111011110] = 8'h0;
+    mem[11'b111011111] = 8'h0;
+    mem[11'b111100000] = 8'h0;
+    mem[11'b111100001] = 8'h0;
+    mem[11'b111100010] = 8'h0;
+    mem[11'b111100011] = 8'h0;
+    mem[11'b111100100] = 8'h0;
+    mem[11'b111100101] = 8'h0;
+    mem[11'b111100110] = 8'h0;
+    mem[11'b111100111] = 8'h0;
+    mem[11'b111101000] = 8'h0;
+    mem[11'b111101001] = 8'h0;
+    mem[11'b111101010] = 8'h0;
+    mem[11'b111101011] = 8'h0;
+    mem[11'b111101100] = 8'h0;
+    mem[11'b111101101] = 8'h0;
+    mem[11'b111101110] = 8'h0;
+    mem[11'b111101111] = 8'h0;
+    mem[11'b111110000] = 8'h0;
+    mem[11'b111110001] = 8'h0;
+    mem[11'b111110010] = 8'h0;
+    mem[11'b111110011] = 8'h0;
+    mem[11'b111110100] = 8'h0;
+    mem[11'b111110101] = 8'h0;
+    mem[11'b111110110] = 8'h0;
+    mem[11'b111110111] = 8'h0;
+    mem[11'b111111000] = 8'h0;
+    mem[11'b111111001] = 8'h0;
+    mem[11'b111111010] = 8'h0;
+    mem[11'b111111011] = 8'h0;
+    mem[11'b111111100] = 8'h0;
+    mem[11'b111111101] = 8'h0;
+    mem[11'b111111110] = 8'h0;
+    mem[11'b111111111] = 8'h0;
+    mem[11'b1000000000] = 8'h0;
+    mem[11'b1000000001] = 8'h0;
+    mem[11'b1000000010] = 8'h0;
+    mem[11'b1000000011] = 8'h0;
+    mem[11'b1000000100] = 8'h0;
+    mem[11'b1000000101] = 8'h0;
+    mem[11'b1000000110] = 8'h0;
+    mem[11'b1000000111] = 8'h0;
+    mem[11'b1000001000] = 8'h0;
+    mem[11'b1000001001] = 8'h0;
+    mem[11'b1000001010] = 8'h0;
+    mem[11'b1000001011] = 8'h0;
+    mem[11'b1000001100] = 8'h0;
+    mem[11'b1000001101] = 8'h0;
+    mem[11'b1000001110] = 8'h0;
+    mem[11'b1000001111] = 8'h0;
+    mem[11'b1000010000] = 8'h0;
+    mem[11'b1000010001] = 8'h0;
+    mem[11'b1000010010] = 8'h0;
+    mem[11'b1000010011] = 8'h0;
+    mem[11'b1000010100] = 8'h0;
+    mem[11'b1000010101] = 8'h0;
+    mem[11'b1000010110] = 8'h0;
+    mem[11'b1000010111] = 8'h0;
+    mem[11'b1000011000] = 8'h0;
+    mem[11'b1000011001] = 8'h0;
+    mem[11'b1000011010] = 8'h0;
+    mem[11'b1000011011] = 8'h0;
+    mem[11'b1000011100] = 8'h0;
+    mem[11'b1000011101] = 8'h0;
+    mem[11'b1000011110] = 8'h0;
+    mem[11'b1000011111] = 8'h0;
+    mem[11'b1000100000] = 8'h0;
+    mem[11'b1000100001] = 8'h0;
+    mem[11'b1000100010] = 8'h0;
+    mem[11'b1000100011] = 8'h0;
+    mem[11'b1000100100] = 8'h0;
+    mem[11'b1000100101] = 8'h0;
+    mem[11'b1000100110] = 8'h0;
+    mem[11'b1000100111] = 8'h0;
+    mem[11'b1000101000] = 8'h0;
+    mem[11'b1000101001] = 8'h0;
+    mem[11'b1000101010] = 8'h0;
+    mem[11'b1000101011] = 8'h0;
+    mem[11'b1000101100] = 8'h0;
+    mem[11'b1000101101] = 8'h0;
+    mem[11'b1000101110] = 8'h0;
+    mem[11'b1000101111] = 8'h0;
+    mem[11'b1000110000] = 8'h0;
+    mem[11'b1000110001] = 8'h0;
+    mem[11'b1000110010] = 8'h0;
+    mem[11'b1000110011] = 8'h0;
+    mem[11'b1000110100] = 8'h0;
+    mem[11'b1000110101] = 8'h0;
+    mem[11'b1000110110] = 8'h0;
+    mem[11'b1000110111] = 8'h0;
+    mem[11'b1000111000] = 8'h0;
+    mem[11'b1000111001] = 8'h0;
+    mem[11'b1000111010] = 8'h0;
+    mem[11'b1000111011] = 8'h0;
+    mem[11'b1000111100] = 8'h0;
+    mem[11'b1000111101] = 8'h0;
+    mem[11'b1000111110] = 8'h0;
+    mem[11'b1000111111] = 8'h0;
+    mem[11'b1001000000] = 8'h0;
+    mem[11'b1001000001] = 8'h0;
+    mem[11'b1001000010] = 8'h0;
+    mem[11'b1001000011] = 8'h0;
+    mem[11'b1001000100] = 8'h0;
+    mem[11'b1001000101] = 8'h0;
+    mem[11'b1001000110] = 8'h0;
+    mem[11'b1001000111] = 8'h0;
+    mem[11'b1001001000] = 8'h0;
+    mem[11'b1001001001] = 8'h0;
+    mem[11'b1001001010] = 8'h0;
+    mem[11'b1001001011] = 8'h0;
+    mem[11'b1001001100] = 8'h0;
+    mem[11'b1001001101] = 8'h0;
+    mem[11'b1001001110] = 8'h0;
+    mem[11'b1001001111] = 8'h0;
+    mem[11'b1001010000] = 8'h0;
+    mem[11'b1001010001] = 8'h0;
+    mem[11'b1001010010] = 8'h0;
+    mem[11'b1001010011] = 8'h0;
+    mem[11'b1001010100] = 8'h0;
+    mem[11'b1001010101] = 8'h0;
+    mem[11'b1001010110] = 8'h0;
+    mem[11'b1001010111] = 8'h0;
+    mem[11'b1001011000] = 8'h0;
+    mem[11'b1001011001] = 8'h0;
+    mem[11'b1001011010] = 8'h0;
+    mem[11'b1001011011] = 8'h0;
+    mem[11'b1001011100] = 8'h0;
+    mem[11'b1001011101] = 8'h0;
+    mem[11'b1001011110] = 8'h0;
+    mem[11'b1001011111] = 8'h0;
+    mem[11'b1001100000] = 8'h0;
+    mem[11'b1001100001] = 8'h0;
+    mem[11'b1001100010] = 8'h0;
+    mem[11'b1001100011] = 8'h0;
+    mem[11'b1001100100] = 8'h0;
+    mem[11'b1001100101] = 8'h0;
+    mem[11'b1001100110] = 8'h0;
+    mem[11'b1001100111] = 8'h0;
+    mem[11'b1001101000] = 8'h0;
+    mem[11'b1001101001] = 8'h0;
+    mem[11'b1001101010] = 8'h0;
+    mem[11'b1001101011] = 8'h0;
+    mem[11'b1001101100] = 8'h0;
+    mem[11'b1001101101] = 8'h0;
+    mem[11'b1001101110] = 8'h0;
+    mem[11'b1001101111] = 8'h0;
+    mem[11'b1001110000] = 8'h0;
+    mem[11'b1001110001] = 8'h0;
+    mem[11'b1001110010] = 8'h0;
+    mem[11'b1001110011] = 8'h0;
+    mem[11'b1001110100] = 8'h0;
+    mem[11'b1001110101] = 8'h0;
+    mem[11'b1001110110] = 8'h0;
+    mem[11'b1001110111] = 8'h0;
+    mem[11'b1001111000] = 8'h0;
+    mem[11'b1001111001] = 8'h0;
+    mem[11'b1001111010] = 8'h0;
+    mem[11'b1001111011] = 8'h0;
+    mem[11'b1001111100] = 8'h0;
+    mem[11'b1001111101] = 8'h0;
+    mem[11'b1001111110] = 8'h0;
+    mem[11'b1001111111] = 8'h0;
+    mem[11'b1010000000] = 8'h0;
+    mem[11'b1010000001] = 8'h0;
+    mem[11'b1010000010] = 8'h0;
+    mem[11'b1010000011] = 8'h0;
+    mem[11'b1010000100] = 8'h0;
+    mem[11'b1010000101] = 8'h0;
+    mem[11'b1010000110] = 8'h0;
+    mem[11'b1010000111] = 8'h0;
+    mem[11'b1010001000] = 8'h0;
+    mem[11'b1010001001] = 8'h0;
+    mem[11'b1010001010] = 8'h0;
+    mem[11'b1010001011] = 8'h0;
+    mem[11'b1010001100] = 8'h0;
+    mem[11'b1010001101] = 8'h0;
+    mem[11'b1010001110] = 8'h0;
+    mem[11'b1010001111] = 8'h0;
+    mem[11'b1010010000] = 8'h0;
+    mem[11'b1010010001] = 8'h0;
+    mem[11'b1010010010] = 8'h0;
+    mem[11'b1010010011] = 8'h0;
+    mem[11'b1010010100] = 8'h0;
+    mem[11'b1010010101] = 8'h0;
+    mem[11'b1010010110] = 8'h0;
+    mem[11'b1010010111] = 8'h0;
+    mem[11'b1010011000] = 8'h0;
+    mem[11'b1010011001] = 8'h0;
+    mem[11'b1010011010] = 8'h0;
+    mem[11'b1010011011] = 8'h0;
+    mem[11'b1010011100] = 8'h0;
+    mem[11'b1010011101] = 8'h0;
+    mem[11'b1010011110] = 8'h0;
+    mem[11'b1010011111] = 8'h0;
+    mem[11'b1010100000] = 8'h0;
+    mem[11'b1010100001] = 8'h0;
+    mem[11'b1010100010] = 8'h0;
+    mem[11'b1010100011] = 8'h0;
+    mem[11'b1010100100] = 8'h0;
+    mem[11'b1010100101] = 8'h0;
+    mem[11'b1010100110] = 8'h0;
+    mem[11'b1010100111] = 8'h0;
+    mem[11'b1010101000] = 8'h0;
+    mem[11'b1010101001] = 8'h0;
+    mem[11'b1010101010] = 8'h0;
+    mem[11'b1010101011] = 8'h0;
+    mem[11'b1010101100] = 8'h0;
+    mem[11'b1010101101] = 8'h0;
+    mem[11'b1010101110] = 8'h0;
+    mem[11'b1010101111] = 8'h0;
+    mem[11'b1010110000] = 8'h0;
+    mem[11'b1010110001] = 8'h0;
+    mem[11'b1010110010] = 8'h0;
+    mem[11'b1010110011] = 8'h0;
+    mem[11'b1010110100] = 8'h0;
+    mem[11'b1010110101] = 8'h0;
+    mem[11'b1010110110] = 8'h0;
+    mem[11'b1010110111] = 8'h0;
+    mem[11'b1010111000] = 8'h0;
+    mem[11'b1010111001] = 8'h0;
+    mem[11'b1010111010] = 8'h0;
+    mem[11'b1010111011] = 8'h0;
+    mem[11'b1010111100] = 8'h0;
+    mem[11'b1010111101] = 8'h0;
+    mem[11'b1010111110] = 8'h0;
+    mem[11'b1010111111] = 8'h0;
+    mem[11'b1011000000] = 8'h0;
+    mem[11'b1011000001] = 8'h0;
+    mem[11'b1011000010] = 8'h0;
+    mem[11'b1011000011] = 8'h0;
+    mem[11'b1011000100] = 8'h0;
+    mem[11'b1011000101] = 8'h0;
+    mem[11'b1011000110] = 8'h0;
+    mem[11'b1011000111] = 8'h0;
+    mem[11'b1011001000] = 8'h0;
+    mem[11'b1011001001] = 8'h0;
+    mem[11'b1011001010] = 8'h0;
+    mem[11'b1011001011] = 8'h0;
+    mem[11'b1011001100] = 8'h0;
+    mem[11'b1011001101] = 8'h0;
+    mem[11'b1011001110] = 8'h0;
+    mem[11'b1011001111] = 8'h0;
+    mem[11'b1011010000] = 8'h0;
+    mem[11'b1011010001] = 8'h0;
+    mem[11'b1011010010] = 8'h0;
+    mem[11'b1011010011] = 8'h0;
+    mem[11'b1011010100] = 8'h0;
+    mem[11'b1011010101] = 8'h0;
+    mem[11'b1011010110] = 8'h0;
+    mem[11'b1011010111] = 8'h0;
+    mem[11'b1011011000] = 8'h0;
+    mem[11'b1011011001] = 8'h0;
+    mem[11'b1011011010] = 8'h0;
+    mem[11'b1011011011] = 8'h0;
+    mem[11'b1011011100] = 8'h0;
+    mem[11'b1011011101] = 8'h0;
+    mem[11'b1011011110] = 8'h0;
+    mem[11'b1011011111] = 8'h0;
+    mem[11'b1011100000] = 8'h0;
+    mem[11'b1011100001] = 8'h0;
+    mem[11'b1011100010] = 8'h0;
+    mem[11'b1011100011] = 8'h0;
+    mem[11'b1011100100] = 8'h0;
+    mem[11'b1011100101] = 8'h0;
+    mem[11'b1011100110] = 8'h0;
+    mem[11'b1011100111] = 8'h0;
+    mem[11'b1011101000] = 8'h0;
+    mem[11'b1011101001] = 8'h0;
+    mem[11'b1011101010] = 8'h0;
+    mem[11'b1011101011] = 8'h0;
+    mem[11'b1011101100] = 8'h0;
+    mem[11'b1011101101] = 8'h0;
+    mem[11'b1011101110] = 8'h0;
+    mem[11'b1011101111] = 8'h0;
+    mem[11'b1011110000] = 8'h0;
+    mem[11'b1011110001] = 8'h0;
+    mem[11'b1011110010] = 8'h0;
+    mem[11'b1011110011] = 8'h0;
+    mem[11'b1011110100] = 8'h0;
+    mem[11'b1011110101] = 8'h0;
+    mem[11'b1011110110] = 8'h0;
+    mem[11'b1011110111] = 8'h0;
+    mem[11'b1011111000] = 8'h0;
+    mem[11'b1011111001] = 8'h0;
+    mem[11'b1011111010] = 8'h0;
+    mem[11'b1011111011] = 8'h0;
+    mem[11'b1011111100] = 8'h0;
+    mem[11'b1011111101] = 8'h0;
+    mem[11'b1011111110] = 8'h0;
+    mem[11'b1011111111] = 8'h0;
+    mem[11'b1100000000] = 8'h0;
+    mem[11'b1100000001] = 8'h0;
+    mem[11'b1100000010] = 8'h0;
+    mem[11'b1100000011] = 8'h0;
+    mem[11'b1100000100] = 8'h0;
+    mem[11'b1100000101] = 8'h0;
+    mem[11'b1100000110] = 8'h0;
+    mem[11'b1100000111] = 8'h0;
+    mem[11'b1100001000] = 8'h0;
+    mem[11'b1100001001] = 8'h0;
+    mem[11'b1100001010] = 8'h0;
+    mem[11'b1100001011] = 8'h0;
+    mem[11'b1100001100] = 8'h0;
+    mem[11'b1100001101] = 8'h0;
+    mem[11'b1100001110] = 8'h0;
+    mem[11'b1100001111] = 8'h0;
+    mem[11'b1100010000] = 8'h0;
+    mem[11'b1100010001] = 8'h0;
+    mem[11'b1100010010] = 8'h0;
+    mem[11'b1100010011] = 8'h0;
+    mem[11'b1100010100] = 8'h0;
+    mem[11'b1100010101] = 8'h0;
+    mem[11'b1100010110] = 8'h0;
+    mem[11'b1100010111] = 8'h0;
+    mem[11'b1100011000] = 8'h0;
+    mem[11'b1100011001] = 8'h0;
+    mem[11'b1100011010] = 8'h0;
+    mem[11'b1100011011] = 8'h0;
+    mem[11'b1100011100] = 8'h0;
+    mem[11'b1100011101] = 8'h0;
+    mem[11'b1100011110] = 8'h0;
+    mem[11'b1100011111] = 8'h0;
+    mem[11'b1100100000] = 8'h0;
+    mem[11'b1100100001] = 8'h0;
+    mem[11'b1100100010] = 8'h0;
+    mem[11'b1100100011] = 8'h0;
+    mem[11'b1100100100] = 8'h0;
+    mem[11'b1100100101] = 8'h0;
+    mem[11'b1100100110] = 8'h0;
+    mem[11'b1100100111] = 8'h0;
+    mem[11'b1100101000] = 8'h0;
+    mem[11'b1100101001] = 8'h0;
+    mem[11'b1100101010] = 8'h0;
+    mem[11'b1100101011] = 8'h0;
+    mem[11'b1100101100] = 8'h0;
+    mem[11'b1100101101] = 8'h0;
+    mem[11'b1100101110] = 8'h0;
+    mem[11'b1100101111] = 8'h0;
+    mem[11'b1100110000] = 8'h0;
+    mem[11'b1100110001] = 8'h0;
+    mem[11'b1100110010] = 8'h0;
+    mem[11'b1100110011] = 8'h0;
+    mem[11'b1100110100] = 8'h0;
+    mem[11'b1100110101] = 8'h0;
+    mem[11'b1100110110] = 8'h0;
+    mem[11'b1100110111] = 8'h0;
+    mem[11'b1100111000] = 8'h0;
+    mem[11'b1100111001] = 8'h0;
+    mem[11'b1100111010] = 8'h0;
+    mem[11'b1100111011] = 8'h0;
+    mem[11'b1100111100] = 8'h0;
+    mem[11'b1100111101] = 8'h0;
+    mem[11'b1100111110] = 8'h0;
+    mem[11'b1100111111] = 8'h0;
+    mem[11'b1101000000] = 8'h0;
+    mem[11'b1101000001] = 8'h0;
+    mem[11'b1101000010] = 8'h0;
+    mem[11'b1101000011] = 8'h0;
+    mem[11'b1101000100] = 8'h0;
+    mem[11'b1101000101] = 8'h0;
+    mem[11'b1101000110] = 8'h0;
+    mem[11'b1101000111] = 8'h0;
+    mem[11'b1101001000] = 8'h0;
+    mem[11'b1101001001] = 8'h0;
+    mem[11'b1101001010] = 8'h0;
+    mem[11'b1101001011] = 8'h0;
+    mem[11'b1101001100] = 8'h0;
+    mem[11'b1101001101] = 8'h0;
+    mem[11'b1101001110] = 8'h0;
+    mem[11'b1101001111] = 8'h0;
+    mem[11'b1101010000] = 8'h0;
+    mem[11'b1101010001] = 8'h0;
+    mem[11'b1101010010] = 8'h0;
+    mem[11'b1101010011] = 8'h0;
+    mem[11'b1101010100] = 8'h0;
+    mem[11'b1101010101] = 8'h0;
+    mem[11'b1101010110] = 8'h0;
+    mem[11'b1101010111] = 8'h0;
+    mem[11'b1101011000] = 8'h0;
+    mem[11'b1101011001] = 8'h0;
+    mem[11'b1101011010] = 8'h0;
+    mem[11'b1101011011] = 8'h0;
+    mem[11'b1101011100] = 8'h0;
+    mem[11'b1101011101] = 8'h0;
+    mem[11'b1101011110] = 8'h0;
+    mem[11'b1101011111] = 8'h0;
+    mem[11'b1101100000] = 8'h0;
+    mem[11'b1101100001] = 8'h0;
+    mem[11'b1101100010] = 8'h0;
+    mem[11'b1101100011] = 8'h0;
+    mem[11'b1101100100] = 8'h0;
+    mem[11'b1101100101] = 8'h0;
+    mem[11'b1101100110] = 8'h0;
+    mem[11'b1101100111] = 8'h0;
+    mem[11'b1101101000] = 8'h0;
+    mem[11'b1101101001] = 8'h0;
+    mem[11'b1101101010] = 8'h0;
+    mem[11'b1101101011] = 8'h0;
+    mem[11'b1101101100] = 8'h0;
+    mem[11'b1101101101] = 8'h0;
+    mem[11'b1101101110] = 8'h0;
+    mem[11'b1101101111] = 8'h0;
+    mem[11'b1101110000] = 8'h0;
+    mem[11'b1101110001] = 8'h0;
+    mem[11'b1101110010] = 8'h0;
+    mem[11'b1101110011] = 8'h0;
+    mem[11'b1101110100] = 8'h0;
+    mem[11'b1101110101] = 8'h0;
+    mem[11'b1101110110] = 8'h0;
+    mem[11'b1101110111] = 8'h0;
+    mem[11'b1101111000] = 8'h0;
+    mem[11'b1101111001] = 8'h0;
+    mem[11'b1101111010] = 8'h0;
+    mem[11'b1101111011] = 8'h0;
+    mem[11'b1101111100] = 8'h0;
+    mem[11'b1101111101] = 8'h0;
+    mem[11'b1101111110] = 8'h0;
+    mem[11'b1101111111] = 8'h0;
+    mem[11'b1110000000] = 8'h0;
+    mem[11'b1110000001] = 8'h0;
+    mem[11'b1110000010] = 8'h0;
+    mem[11'b1110000011] = 8'h0;
+    mem[11'b1110000100] = 8'h0;
+    mem[11'b1110000101] = 8'h0;
+    mem[11'b1110000110] = 8'h0;
+    mem[11'b1110000111] = 8'h0;
+    mem[11'b1110001000] = 8'h0;
+    mem[11'b1110001001] = 8'h0;
+    mem[11'b1110001010] = 8'h0;
+    mem[11'b1110001011] = 8'h0;
+    mem[11'b1110001100] = 8'h0;
+    mem[11'b1110001101] = 8'h0;
+    mem[11'b1110001110] = 8'h0;
+    mem[11'b1110001111] = 8'h0;
+    mem[11'b1110010000] = 8'h0;
+    mem[11'b1110010001] = 8'h0;
+    mem[11'b1110010010] = 8'h0;
+    mem[11'b1110010011] = 8'h0;
+    mem[11'b1110010100] = 8'h0;
+    mem[11'b1110010101] = 8'h0;
+    mem[11'b1110010110] = 8'h0;
+    mem[11'b1110010111] = 8'h0;
+    mem[11'b1110011000] = 8'h0;
+    mem[11'b1110011001] = 8'h0;
+    mem[11'b1110011010] = 8'h0;
+    mem[11'b1110011011] = 8'h0;
+    mem[11'b1110011100] = 8'h0;
+    mem[11'b1110011101] = 8'h0;
+    mem[11'b1110011110] = 8'h0;
+    mem[11'b1110011111] = 8'h0;
+    mem[11'b1110100000] = 8'h0;
+    mem[11'b1110100001] = 8'h0;
+    mem[11'b1110100010] = 8'h0;
+    mem[11'b1110100011] = 8'h0;
+    mem[11'b1110100100] = 8'h0;
+    mem[11'b1110100101] = 8'h0;
+    mem[11'b1110100110] = 8'h0;
+    mem[11'b1110100111] = 8'h0;
+    mem[11'b1110101000] = 8'h0;
+    mem[11'b1110101001] = 8'h0;
+    mem[11'b1110101010] = 8'h0;
+    mem[11'b1110101011] = 8'h0;
+    mem[11'b1110101100] = 8'h0;
+    mem[11'b1110101101] = 8'h0;
+    mem[11'b1110101110] = 8'h0;
+    mem[11'b1110101111] = 8'h0;
+    mem[11'b1110110000] = 8'h0;
+    mem[11'b1110110001] = 8'h0;
+    mem[11'b1110110010] = 8'h0;
+    mem[11'b1110110011] = 8'h0;
+    mem[11'b1110110100] = 8'h0;
+    mem[11'b1110110101] = 8'h0;
+    mem[11'b1110110110] = 8'h0;
+    mem[11'b1110110111] = 8'h0;
+    mem[11'b1110111000] = 8'h0;
+    mem[11'b1110111001] = 8'h0;
+    mem[11'b1110111010] = 8'h0;
+    mem[11'b1110111011] = 8'h0;
+    mem[11'b1110111100] = 8'h0;
+    mem[11'b1110111101] = 8'h0;
+    mem[11'b1110111110] = 8'h0;
+    mem[11'b1110111111] = 8'h0;
+    mem[11'b1111000000] = 8'h0;
+    mem[11'b1111000001] = 8'h0;
+    mem[11'b1111000010] = 8'h0;
+    mem[11'b1111000011] = 8'h0;
+    mem[11'b1111000100] = 8'h0;
+    mem[11'b1111000101] = 8'h0;
+    mem[11'b1111000110] = 8'h0;
+    mem[11'b1111000111] = 8'h0;
+    mem[11'b1111001000] = 8'h0;
+    mem[11'b1111001001] = 8'h0;
+    mem[11'b1111001010] = 8'h0;
+    mem[11'b1111001011] = 8'h0;
+    mem[11'b1111001100] = 8'h0;
+    mem[11'b1111001101] = 8'h0;
+    mem[11'b1111001110] = 8'h0;
+    mem[11'b1111001111] = 8'h0;
+    mem[11'b1111010000] = 8'h0;
+    mem[11'b1111010001] = 8'h0;
+    mem[11'b1111010010] = 8'h0;
+    mem[11'b1111010011] = 8'h0;
+    mem[11'b1111010100] = 8'h0;
+    mem[11'b1111010101] = 8'h0;
+    mem[11'b1111010110] = 8'h0;
+    mem[11'b1111010111] = 8'h0;
+    mem[11'b1111011000] = 8'h0;
+    mem[11'b1111011001] = 8'h0;
+    mem[11'b1111011010] = 8'h0;
+    mem[11'b1111011011] = 8'h0;
+    mem[11'b1111011100] = 8'h0;
+    mem[11'b1111011101] = 8'h0;
+    mem[11'b1111011110] = 8'h0;
+    mem[11'b1111011111] = 8'h0;
+    mem[11'b1111100000] = 8'h0;
+    mem[11'b1111100001] = 8'h0;
+    mem[11'b1111100010] = 8'h0;
+    mem[11'b1111100011] = 8'h0;
+    mem[11'b1111100100] = 8'h0;
+    mem[11'b1111100101] = 8'h0;
+    mem[11'b1111100110] = 8'h0;
+    mem[11'b1111100111] = 8'h0;
+    mem[11'b1111101000] = 8'h0;
+    mem[11'b1111101001] = 8'h0;
+    mem[11'b1111101010] = 8'h0;
+    mem[11'b1111101011] = 8'h0;
+    mem[11'b1111101100] = 8'h0;
+    mem[11'b1111101101] = 8'h0;
+    mem[11'b1111101110] = 8'h0;
+    mem[11'b1111101111] = 8'h0;
+    mem[11'b1111110000] = 8'h0;
+    mem[11'b1111110001] = 8'h0;
+    mem[11'b1111110010] = 8'h0;
+    mem[11'b1111110011] = 8'h0;
+    mem[11'b1111110100] = 8'h0;
+    mem[11'b1111110101] = 8'h0;
+    mem[11'b1111110110] = 8'h0;
+    mem[11'b1111110111] = 8'h0;
+    mem[11'b1111111000] = 8'h0;
+    mem[11'b1111111001] = 8'h0;
+    mem[11'b1111111010] = 8'h0;
+    mem[11'b1111111011] = 8'h0;
+    mem[11'b1111111100] = 8'h0;
+    mem[11'b1111111101] = 8'h0;
+    mem[11'b1111111110] = 8'h0;
+    mem[11'b1111111111] = 8'h0;
+    mem[11'b10000000000] = 8'h0;
+    mem[11'b10000000001] = 8'h0;
+    mem[11'b10000000010] = 8'h0;
+    mem[11'b10000000011] = 8'h0;
+    mem[11'b10000000100] = 8'h0;
+    mem[11'b10000000101] = 8'h0;
+    mem[11'b10000000110] = 8'h0;
+    mem[11'b10000000111] = 8'h0;
+    mem[11'b10000001000] = 8'h0;
+    mem[11'b10000001001] = 8'h0;
+    mem[11'b10000001010] = 8'h0;
+    mem[11'b10000001011] = 8'h0;
+    mem[11'b10000001100] = 8'h0;
+    mem[11'b10000001101] = 8'h0;
+    mem[11'b10000001110] = 8'h0;
+    mem[11'b10000001111] = 8'h0;
+    mem[11'b10000010000] = 8'h0;
+    mem[11'b10000010001] = 8'h0;
+    mem[11'b10000010010] = 8'h0;
+    mem[11'b10000010011] = 8'h0;
+    mem[11'b10000010100] = 8'h0;
+    mem[11'b10000010101] = 8'h0;
+    mem[11'b10000010110] = 8'h0;
+    mem[11'b10000010111] = 8'h0;
+    mem[11'b10000011000] = 8'h0;
+    mem[11'b10000011001] = 8'h0;
+    mem[11'b10000011010] = 8'h0;
+    mem[11'b10000011011] = 8'h0;
+    mem[11'b10000011100] = 8'h0;
+    mem[11'b10000011101] = 8'h0;
+    mem[11'b10000011110] = 8'h0;
+    mem[11'b10000011111] = 8'h0;
+    mem[11'b10000100000] = 8'h0;
+    mem[11'b10000100001] = 8'h0;
+    mem[11'b10000100010] = 8'h0;
+    mem[11'b10000100011] = 8'h0;
+    mem[11'b10000100100] = 8'h0;
+    mem[11'b10000100101] = 8'h0;
+    mem[11'b10000100110] = 8'h0;
+    mem[11'b10000100111] = 8'h0;
+    mem[11'b10000101000] = 8'h0;
+    mem[11'b10000101001] = 8'h0;
+    mem[11'b10000101010] = 8'h0;
+    mem[11'b10000101011] = 8'h0;
+    mem[11'b10000101100] = 8'h0;
+    mem[11'b10000101101] = 8'h0;
+    mem[11'b10000101110] = 8'h0;
+    mem[11'b10000101111] = 8'h0;
+    mem[11'b10000110000] = 8'h0;
+    mem[11'b10000110001] = 8'h0;
+    mem[11'b10000110010] = 8'h0;
+    mem[11'b10000110011] = 8'h0;
+    mem[11'b10000110100] = 8'h0;
+    mem[11'b10000110101] = 8'h0;
+    mem[11'b10000110110] = 8'h0;
+    mem[11'b10000110111] = 8'h0;
+    mem[11'b10000111000] = 8'h0;
+    mem[11'b10000111001] = 8'h0;
+    mem[11'b10000111010] = 8'h0;
+    mem[11'b10000111011] = 8'h0;
+    mem[11'b10000111100] = 8'h0;
+    mem[11'b10000111101] = 8'h0;
+    mem[11'b10000111110] = 8'h0;
+    mem[11'b10000111111] = 8'h0;
+    mem[11'b10001000000] = 8'h0;
+    mem[11'b10001000001] = 8'h0;
+    mem[11'b10001000010] = 8'h0;
+    mem[11'b10001000011] = 8'h0;
+    mem[11'b10001000100] = 8'h0;
+    mem[11'b10001000101] = 8'h0;
+    mem[11'b10001000110] = 8'h0;
+    mem[11'b10001000111] = 8'h0;
+    mem[11'b10001001000] = 8'h0;
+    mem[11'b10001001001] = 8'h0;
+    mem[11'b10001001010] = 8'h0;
+    mem[11'b10001001011] = 8'h0;
+    mem[11'b10001001100] = 8'h0;
+    mem[11'b10001001101] = 8'h0;
+    mem[11'b10001001110] = 8'h0;
+    mem[11'b10001001111] = 8'h0;
+    mem[11'b10001010000] = 8'h0;
+    mem[11'b10001010001] = 8'h0;
+    mem[11'b10001010010] = 8'h0;
+    mem[11'b10001010011] = 8'h0;
+    mem[11'b10001010100] = 8'h0;
+    mem[11'b10001010101] = 8'h0;
+    mem[11'b10001010110] = 8'h0;
+    mem[11'b10001010111] = 8'h0;
+    mem[11'b10001011000] = 8'h0;
+    mem[11'b10001011001] = 8'h0;
+    mem[11'b10001011010] = 8'h0;
+    mem[11'b10001011011] = 8'h0;
+    mem[11'b10001011100] = 8'h0;
+    mem[11'b10001011101] = 8'h0;
+    mem[11'b10001011110] = 8'h0;
+    mem[11'b10001011111] = 8'h0;
+    mem[11'b10001100000] = 8'h0;
+    mem[11'b10001100001] = 8'h0;
+    mem[11'b10001100010] = 8'h0;
+    mem[11'b10001100011] = 8'h0;
+    mem[11'b10001100100] = 8'h0;
+    mem[11'b10001100101] = 8'h0;
+    mem[11'b10001100110] = 8'h0;
+    mem[11'b10001100111] = 8'h0;
+    mem[11'b10001101000] = 8'h0;
+    mem[11'b10001101001] = 8'h0;
+    mem[11'b10001101010] = 8'h0;
+    mem[11'b10001101011] = 8'h0;
+    mem[11'b10001101100] = 8'h0;
+    mem[11'b10001101101] = 8'h0;
+    mem[11'b10001101110] = 8'h0;
+    mem[11'b10001101111] = 8'h0;
+    mem[11'b10001110000] = 8'h0;
+    mem[11'b10001110001] = 8'h0;
+    mem[11'b10001110010] = 8'h0;
+    mem[11'b10001110011] = 8'h0;
+    mem[11'b10001110100] = 8'h0;
+    mem[11'b10001110101] = 8'h0;
+    mem[11'b10001110110] = 8'h0;
+    mem[11'b10001110111] = 8'h0;
+    mem[11'b10001111000] = 8'h0;
+    mem[11'b10001111001] = 8'h0;
+    mem[11'b10001111010] = 8'h0;
+    mem[11'b10001111011] = 8'h0;
+    mem[11'b10001111100] = 8'h0;
+    mem[11'b10001111101] = 8'h0;
+    mem[11'b10001111110] = 8'h0;
+    mem[11'b10001111111] = 8'h0;
+    mem[11'b10010000000] = 8'h0;
+    mem[11'b10010000001] = 8'h0;
+    mem[11'b10010000010] = 8'h0;
+    mem[11'b10010000011] = 8'h0;
+    mem[11'b10010000100] = 8'h0;
+    mem[11'b10010000101] = 8'h0;
+    mem[11'b10010000110] = 8'h0;
+    mem[11'b10010000111] = 8'h0;
+    mem[11'b10010001000] = 8'h0;
+    mem[11'b10010001001] = 8'h0;
+    mem[11'b10010001010] = 8'h0;
+    mem[11'b10010001011] = 8'h0;
+    mem[11'b10010001100] = 8'h0;
+    mem[11'b10010001101] = 8'h0;
+    mem[11'b10010001110] = 8'h0;
+    mem[11'b10010001111] = 8'h0;
+    mem[11'b10010010000] = 8'h0;
+    mem[11'b10010010001] = 8'h0;
+    mem[11'b10010010010] = 8'h0;
+    mem[11'b10010010011] = 8'h0;
+    mem[11'b10010010100] = 8'h0;
+    mem[11'b10010010101] = 8'h0;
+    mem[11'b10010010110] = 8'h0;
+    mem[11'b10010010111] = 8'h0;
+    mem[11'b10010011000] = 8'h0;
+    mem[11'b10010011001] = 8'h0;
+    mem[11'b10010011010] = 8'h0;
+    mem[11'b10010011011] = 8'h0;
+    mem[11'b10010011100] = 8'h0;
+    mem[11'b10010011101] = 8'h0;
+    mem[11'b10010011110] = 8'h0;
+    mem[11'b10010011111] = 8'h0;
+    mem[11'b10010100000] = 8'h0;
+    mem[11'b10010100001] = 8'h0;
+    mem[11'b10010100010] = 8'h0;
+    mem[11'b10010100011] = 8'h0;
+    mem[11'b10010100100] = 8'h0;
+    mem[11'b10010100101] = 8'h0;
+    mem[11'b10010100110] = 8'h0;
+    mem[11'b10010100111] = 8'h0;
+    mem[11'b10010101000] = 8'h0;
+    mem[11'b10010101001] = 8'h0;
+    mem[11'b10010101010] = 8'h0;
+    mem[11'b10010101011] = 8'h0;
+    mem[11'b10010101100] = 8'h0;
+    mem[11'b10010101101] = 8'h0;
+    mem[11'b10010101110] = 8'h0;
+    mem[11'b10010101111] = 8'h0;
+    mem[11'b10010110000] = 8'h0;
+    mem[11'b10010110001] = 8'h0;
+    mem[11'b10010110010] = 8'h0;
+    mem[11'b10010110011] = 8'h0;
+    mem[11'b10010110100] = 8'h0;
+    mem[11'b10010110101] = 8'h0;
+    mem[11'b10010110110] = 8'h0;
+    mem[11'b10010110111] = 8'h0;
+    mem[11'b10010111000] = 8'h0;
+    mem[11'b10010111001] = 8'h0;
+    mem[11'b10010111010] = 8'h0;
+    mem[11'b10010111011] = 8'h0;
+    mem[11'b10010111100] = 8'h0;
+    mem[11'b10010111101] = 8'h0;
+    mem[11'b10010111110] = 8'h0;
+    mem[11'b10010111111] = 8'h0;
+    mem[11'b10011000000] = 8'h0;
+    mem[11'b10011000001] = 8'h0;
+    mem[11'b10011000010] = 8'h0;
+    mem[11'b10011000011] = 8'h0;
+    mem[11'b10011000100] = 8'h0;
+    mem[11'b10011000101] = 8'h0;
+    mem[11'b10011000110] = 8'h0;
+    mem[11'b10011000111] = 8'h0;
+    mem[11'b10011001000] = 8'h0;
+    mem[11'b10011001001] = 8'h0;
+    mem[11'b10011001010] = 8'h0;
+    mem[11'b10011001011] = 8'h0;
+    mem[11'b10011001100] = 8'h0;
+    mem[11'b10011001101] = 8'h0;
+    mem[11'b10011001110] = 8'h0;
+    mem[11'b10011001111] = 8'h0;
+    mem[11'b10011010000] = 8'h0;
+    mem[11'b10011010001] = 8'h0;
+    mem[11'b10011010010] = 8'h0;
+    mem[11'b10011010011] = 8'h0;
+    mem[11'b10011010100] = 8'h0;
+    mem[11'b10011010101] = 8'h0;
+    mem[11'b10011010110] = 8'h0;
+    mem[11'b10011010111] = 8'h0;
+    mem[11'b10011011000] = 8'h0;
+    mem[11'b10011011001] = 8'h0;
+    mem[11'b10011011010] = 8'h0;
+    mem[11'b10011011011] = 8'h0;
+    mem[11'b10011011100] = 8'h0;
+    mem[11'b10011011101] = 8'h0;
+    mem[11'b10011011110] = 8'h0;
+    mem[11'b10011011111] = 8'h0;
+    mem[11'b10011100000] = 8'h0;
+    mem[11'b10011100001] = 8'h0;
+    mem[11'b10011100010] = 8'h0;
+    mem[11'b10011100011] = 8'h0;
+    mem[11'b10011100100] = 8'h0;
+    mem[11'b10011100101] = 8'h0;
+    mem[11'b10011100110] = 8'h0;
+    mem[11'b10011100111] = 8'h0;
+    mem[11'b10011101000] = 8'h0;
+    mem[11'b10011101001] = 8'h0;
+    mem[11'b10011101010] = 8'h0;
+    mem[11'b10011101011] = 8'h0;
+    mem[11'b10011101100] = 8'h0;
+    mem[11'b10011101101] = 8'h0;
+    mem[11'b10011101110] = 8'h0;
+    mem[11'b10011101111] = 8'h0;
+    mem[11'b10011110000] = 8'h0;
+    mem[11'b10011110001] = 8'h0;
+    mem[11'b10011110010] = 8'h0;
+    mem[11'b10011110011] = 8'h0;
+    mem[11'b10011110100] = 8'h0;
+    mem[11'b10011110101] = 8'h0;
+    mem[11'b10011110110] = 8'h0;
+    mem[11'b10011110111] = 8'h0;
+    mem[11'b10011111000] = 8'h0;
+    mem[11'b10011111001] = 8'h0;
+    mem[11'b10011111010] = 8'h0;
+    mem[11'b10011111011] = 8'h0;
+    mem[11'b10011111100] = 8'h0;
+    mem[11'b10011111101] = 8'h0;
+    mem[11'b10011111110] = 8'h0;
+    mem[11'b10011111111] = 8'h0;
+    mem[11'b10100000000] = 8'h0;
+    mem[11'b10100000001] = 8'h0;
+    mem[11'b10100000010] = 8'h0;
+    mem[11'b10100000011] = 8'h0;
+    mem[11'b10100000100] = 8'h0;
+    mem[11'b10100000101] = 8'h0;
+    mem[11'b10100000110] = 8'h0;
+    mem[11'b10100000111] = 8'h0;
+    mem[11'b10100001000] = 8'h0;
+    mem[11'b10100001001] = 8'h0;
+    mem[11'b10100001010] = 8'h0;
+    mem[11'b10100001011] = 8'h0;
+    mem[11'b10100001100] = 8'h0;
+    mem[11'b10100001101] = 8'h0;
+    mem[11'b10100001110] = 8'h0;
+    mem[11'b10100001111] = 8'h0;
+    mem[11'b10100010000] = 8'h0;
+    mem[11'b10100010001] = 8'h0;
+    mem[11'b10100010010] = 8'h0;
+    mem[11'b10100010011] = 8'h0;
+    mem[11'b10100010100] = 8'h0;
+    mem[11'b10100010101] = 8'h0;
+    mem[11'b10100010110] = 8'h0;
+    mem[11'b10100010111] = 8'h0;
+    mem[11'b10100011000] = 8'h0;
+    mem[11'b10100011001] = 8'h0;
+    mem[11'b10100011010] = 8'h0;
+    mem[11'b10100011011] = 8'h0;
+    mem[11'b10100011100] = 8'h0;
+    mem[11'b10100011101] = 8'h0;
+    mem[11'b10100011110] = 8'h0;
+    mem[11'b10100011111] = 8'h0;
+    mem[11'b10100100000] = 8'h0;
+    mem[11'b10100100001] = 8'h0;
+    mem[11'b10100100010] = 8'h0;
+    mem[11'b10100100011] = 8'h0;
+    mem[11'b10100100100] = 8'h0;
+    mem[11'b10100100101] = 8'h0;
+    mem[11'b10100100110] = 8'h0;
+    mem[11'b10100100111] = 8'h0;
+    mem[11'b10100101000] = 8'h0;
+    mem[11'b10100101001] = 8'h0;
+    mem[11'b10100101010] = 8'h0;
+    mem[11'b10100101011] = 8'h0;
+    mem[11'b10100101100] = 8'h0;
+    mem[11'b10100101101] = 8'h0;
+    mem[11'b10100101110] = 8'h0;
+    mem[11'b10100101111] = 8'h0;
+    mem[11'b10100110000] = 8'h0;
+    mem[11'b10100110001] = 8'h0;
+    mem[11'b10100110010] = 8'h0;
+    mem[11'b10100110011] = 8'h0;
+    mem[11'b10100110100] = 8'h0;
+    mem[11'b10100110101] = 8'h0;
+    mem[11'b10100110110] = 8'h0;
+    mem[11'b10100110111] = 8'h0;
+    mem[11'b10100111000] = 8'h0;
+    mem[11'b10100111001] = 8'h0;
+    mem[11'b10100111010] = 8'h0;
+    mem[11'b10100111011] = 8'h0;
+    mem[11'b10100111100] = 8'h0;
+    mem[11'b10100111101] = 8'h0;
+    mem[11'b10100111110] = 8'h0;
+    mem[11'b10100111111] = 8'h0;
+    mem[11'b10101000000] = 8'h0;
+    mem[11'b10101000001] = 8'h0;
+    mem[11'b10101000010] = 8'h0;
+    mem[11'b10101000011] = 8'h0;
+    mem[11'b10101000100] = 8'h0;
+    mem[11'b10101000101] = 8'h0;
+    mem[11'b10101000110] = 8'h0;
+    mem[11'b10101000111] = 8'h0;
+    mem[11'b10101001000] = 8'h0;
+    mem[11'b10101001001] = 8'h0;
+    mem[11'b10101001010] = 8'h0;
+    mem[11'b10101001011] = 8'h0;
+    mem[11'b10101001100] = 8'h0;
+    mem[11'b10101001101] = 8'h0;
+    mem[11'b10101001110] = 8'h0;
+    mem[11'b10101001111] = 8'h0;
+    mem[11'b10101010000] = 8'h0;
+    mem[11'b10101010001] = 8'h0;
+    mem[11'b10101010010] = 8'h0;
+    mem[11'b10101010011] = 8'h0;
+    mem[11'b10101010100] = 8'h0;
+    mem[11'b10101010101] = 8'h0;
+    mem[11'b10101010110] = 8'h0;
+    mem[11'b10101010111] = 8'h0;
+    mem[11'b10101011000] = 8'h0;
+    mem[11'b10101011001] = 8'h0;
+    mem[11'b10101011010] = 8'h0;
+    mem[11'b10101011011] = 8'h0;
+    mem[11'b10101011100] = 8'h0;
+    mem[11'b10101011101] = 8'h0;
+    mem[11'b10101011110] = 8'h0;
+    mem[11'b10101011111] = 8'h0;
+    mem[11'b10101100000] = 8'h0;
+    mem[11'b10101100001] = 8'h0;
+    mem[11'b10101100010] = 8'h0;
+    mem[11'b10101100011] = 8'h0;
+    mem[11'b10101100100] = 8'h0;
+    mem[11'b10101100101] = 8'h0;
+    mem[11'b10101100110] = 8'h0;
+    mem[11'b10101100111] = 8'h0;
+    mem[11'b10101101000] = 8'h0;
+    mem[11'b10101101001] = 8'h0;
+    mem[11'b10101101010] = 8'h0;
+    mem[11'b10101101011] = 8'h0;
+    mem[11'b10101101100] = 8'h0;
+    mem[11'b10101101101] = 8'h0;
+    mem[11'b10101101110] = 8'h0;
+    mem[11'b10101101111] = 8'h0;
+    mem[11'b10101110000] = 8'h0;
+    mem[11'b10101110001] = 8'h0;
+    mem[11'b10101110010] = 8'h0;
+    mem[11'b10101110011] = 8'h0;
+    mem[11'b10101110100] = 8'h0;
+    mem[11'b10101110101] = 8'h0;
+    mem[11'b10101110110] = 8'h0;
+    mem[11'b10101110111] = 8'h0;
+    mem[11'b10101111000] = 8'h0;
+    mem[11'b10101111001] = 8'h0;
+    mem[11'b10101111010] = 8'h0;
+    mem[11'b10101111011] = 8'h0;
+    mem[11'b10101111100] = 8'h0;
+    mem[11'b10101111101] = 8'h0;
+    mem[11'b10101111110] = 8'h0;
+    mem[11'b10101111111] = 8'h0;
+    mem[11'b10110000000] = 8'h0;
+    mem[11'b10110000001] = 8'h0;
+    mem[11'b10110000010] = 8'h0;
+    mem[11'b10110000011] = 8'h0;
+    mem[11'b10110000100] = 8'h0;
+    mem[11'b10110000101] = 8'h0;
+    mem[11'b10110000110] = 8'h0;
+    mem[11'b10110000111] = 8'h0;
+    mem[11'b10110001000] = 8'h0;
+    mem[11'b10110001001] = 8'h0;
+    mem[11'b10110001010] = 8'h0;
+    mem[11'b10110001011] = 8'h0;
+    mem[11'b10110001100] = 8'h0;
+    mem[11'b10110001101] = 8'h0;
+    mem[11'b10110001110] = 8'h0;
+    mem[11'b10110001111] = 8'h0;
+    mem[11'b10110010000] = 8'h0;
+    mem[11'b10110010001] = 8'h0;
+    mem[11'b10110010010] = 8'h0;
+    mem[11'b10110010011] = 8'h0;
+    mem[11'b10110010100] = 8'h0;
+    mem[11'b10110010101] = 8'h0;
+    mem[11'b10110010110] = 8'h0;
+    mem[11'b10110010111] = 8'h0;
+    mem[11'b10110011000] = 8'h0;
+    mem[11'b10110011001] = 8'h0;
+    mem[11'b10110011010] = 8'h0;
+    mem[11'b10110011011] = 8'h0;
+    mem[11'b10110011100] = 8'h0;
+    mem[11'b10110011101] = 8'h0;
+    mem[11'b10110011110] = 8'h0;
+    mem[11'b10110011111] = 8'h0;
+    mem[11'b10110100000] = 8'h0;
+    mem[11'b10110100001] = 8'h0;
+    mem[11'b10110100010] = 8'h0;
+    mem[11'b10110100011] = 8'h0;
+    mem[11'b10110100100] = 8'h0;
+    mem[11'b10110100101] = 8'h0;
+    mem[11'b10110100110] = 8'h0;
+    mem[11'b10110100111] = 8'h0;
+    mem[11'b10110101000] = 8'h0;
+    mem[11'b10110101001] = 8'h0;
+    mem[11'b10110101010] = 8'h0;
+    mem[11'b10110101011] = 8'h0;
+    mem[11'b10110101100] = 8'h0;
+    mem[11'b10110101101] = 8'h0;
+    mem[11'b10110101110] = 8'h0;
+    mem[11'b10110101111] = 8'h0;
+    mem[11'b10110110000] = 8'h0;
+    mem[11'b10110110001] = 8'h0;
+    mem[11'b10110110010] = 8'h0;
+    mem[11'b10110110011] = 8'h0;
+    mem[11'b10110110100] = 8'h0;
+    mem[11'b10110110101] = 8'h0;
+    mem[11'b10110110110] = 8'h0;
+    mem[11'b10110110111] = 8'h0;
+    mem[11'b10110111000] = 8'h0;
+    mem[11'b10110111001] = 8'h0;
+    mem[11'b10110111010] = 8'h0;
+    mem[11'b10110111011] = 8'h0;
+    mem[11'b10110111100] = 8'h0;
+    mem[11'b10110111101] = 8'h0;
+    mem[11'b10110111110] = 8'h0;
+    mem[11'b10110111111] = 8'h0;
+    mem[11'b10111000000] = 8'h0;
+    mem[11'b10111000001] = 8'h0;
+    mem[11'b10111000010] = 8'h0;
+    mem[11'b10111000011] = 8'h0;
+    mem[11'b10111000100] = 8'h0;
+    mem[11'b10111000101] = 8'h0;
+    mem[11'b10111000110] = 8'h0;
+    mem[11'b10111000111] = 8'h0;
+    mem[11'b10111001000] = 8'h0;
+    mem[11'b10111001001] = 8'h0;
+    mem[11'b10111001010] = 8'h0;
+    mem[11'b10111001011] = 8'h0;
+    mem[11'b10111001100] = 8'h0;
+    mem[11'b10111001101] = 8'h0;
+    mem[11'b10111001110] = 8'h0;
+    mem[11'b10111001111] = 8'h0;
+    mem[11'b10111010000] = 8'h0;
+    mem[11'b10111010001] = 8'h0;
+    mem[11'b10111010010] = 8'h0;
+    mem[11'b10111010011] = 8'h0;
+    mem[11'b10111010100] = 8'h0;
+    mem[11'b10111010101] = 8'h0;
+    mem[11'b10111010110] = 8'h0;
+    mem[11'b10111010111] = 8'h0;
+    mem[11'b10111011000] = 8'h0;
+    mem[11'b10111011001] = 8'h0;
+    mem[11'b10111011010] = 8'h0;
+    mem[11'b10111011011] = 8'h0;
+    mem[11'b10111011100] = 8'h0;
+    mem[11'b10111011101] = 8'h0;
+    mem[11'b10111011110] = 8'h0;
+    mem[11'b10111011111] = 8'h0;
+    mem[11'b10111100000] = 8'h0;
+    mem[11'b10111100001] = 8'h0;
+    mem[11'b10111100010] = 8'h0;
+    mem[11'b10111100011] = 8'h0;
+    mem[11'b10111100100] = 8'h0;
+    mem[11'b10111100101] = 8'h0;
+    mem[11'b10111100110] = 8'h0;
+    mem[11'b10111100111] = 8'h0;
+    mem[11'b10111101000] = 8'h0;
+    mem[11'b10111101001] = 8'h0;
+    mem[11'b10111101010] = 8'h0;
+    mem[11'b10111101011] = 8'h0;
+    mem[11'b10111101100] = 8'h0;
+    mem[11'b10111101101] = 8'h0;
+    mem[11'b10111101110] = 8'h0;
+    mem[11'b10111101111] = 8'h0;
+    mem[11'b10111110000] = 8'h0;
+    mem[11'b10111110001] = 8'h0;
+    mem[11'b10111110010] = 8'h0;
+    mem[11'b10111110011] = 8'h0;
+    mem[11'b10111110100] = 8'h0;
+    mem[11'b10111110101] = 8'h0;
+    mem[11'b10111110110] = 8'h0;
+    mem[11'b10111110111] = 8'h0;
+    mem[11'b10111111000] = 8'h0;
+    mem[11'b10111111001] = 8'h0;
+    mem[11'b10111111010] = 8'h0;
+    mem[11'b10111111011] = 8'h0;
+    mem[11'b10111111100] = 8'h0;
+    mem[11'b10111111101] = 8'h0;
+    mem[11'b10111111110] = 8'h0;
+    mem[11'b10111111111] = 8'h0;
+    mem[11'b11000000000] = 8'h0;
+    mem[11'b11000000001] = 8'h0;
+    mem[11'b11000000010] = 8'h0;
+    mem[11'b11000000011] = 8'h0;
+    mem[11'b11000000100] = 8'h0;
+    mem[11'b11000000101] = 8'h0;
+    mem[11'b11000000110] = 8'h0;
+    mem[11'b11000000111] = 8'h0;
+    mem[11'b11000001000] = 8'h0;
+    mem[11'b11000001001] = 8'h0;
+    mem[11'b11000001010] = 8'h0;
+    mem[11'b11000001011] = 8'h0;
+    mem[11'b11000001100] = 8'h0;
+    mem[11'b11000001101] = 8'h0;
+    mem[11'b11000001110] = 8'h0;
+    mem[11'b11000001111] = 8'h0;
+    mem[11'b11000010000] = 8'h0;
+    mem[11'b11000010001] = 8'h0;
+    mem[11'b11000010010] = 8'h0;
+    mem[11'b11000010011] = 8'h0;
+    mem[11'b11000010100] = 8'h0;
+    mem[11'b11000010101] = 8'h0;
+    mem[11'b11000010110] = 8'h0;
+    mem[11'b11000010111] = 8'h0;
+    mem[11'b11000011000] = 8'h0;
+    mem[11'b11000011001] = 8'h0;
+    mem[11'b11000011010] = 8'h0;
+    mem[11'b11000011011] = 8'h0;
+    mem[11'b11000011100] = 8'h0;
+    mem[11'b11000011101] = 8'h0;
+    mem[11'b11000011110] = 8'h0;
+    mem[11'b11000011111] = 8'h0;
+    mem[11'b11000100000] = 8'h0;
+    mem[11'b11000100001] = 8'h0;
+    mem[11'b11000100010] = 8'h0;
+    mem[11'b11000100011] = 8'h0;
+    mem[11'b11000100100] = 8'h0;
+    mem[11'b11000100101] = 8'h0;
+    mem[11'b11000100110] = 8'h0;
+    mem[11'b11000100111] = 8'h0;
+    mem[11'b11000101000] = 8'h0;
+    mem[11'b11000101001] = 8'h0;
+    mem[11'b11000101010] = 8'h0;
+    mem[11'b11000101011] = 8'h0;
+    mem[11'b11000101100] = 8'h0;
+    mem[11'b11000101101] = 8'h0;
+    mem[11'b11000101110] = 8'h0;
+    mem[11'b11000101111] = 8'h0;
+    mem[11'b11000110000] = 8'h0;
+    mem[11'b11000110001] = 8'h0;
+    mem[11'b11000110010] = 8'h0;
+    mem[11'b11000110011] = 8'h0;
+    mem[11'b11000110100] = 8'h0;
+    mem[11'b11000110101] = 8'h0;
+    mem[11'b11000110110] = 8'h0;
+    mem[11'b11000110111] = 8'h0;
+    mem[11'b11000111000] = 8'h0;
+    mem[11'b11000111001] = 8'h0;
+    mem[11'b11000111010] = 8'h0;
+    mem[11'b11000111011] = 8'h0;
+    mem[11'b11000111100] = 8'h0;
+    mem[11'b11000111101] = 8'h0;
+    mem[11'b11000111110] = 8'h0;
+    mem[11'b11000111111] = 8'h0;
+    mem[11'b11001000000] = 8'h0;
+    mem[11'b11001000001] = 8'h0;
+    mem[11'b11001000010] = 8'h0;
+    mem[11'b11001000011] = 8'h0;
+    mem[11'b11001000100] = 8'h0;
+    mem[11'b11001000101] = 8'h0;
+    mem[11'b11001000110] = 8'h0;
+    mem[11'b11001000111] = 8'h0;
+    mem[11'b11001001000] = 8'h0;
+    mem[11'b11001001001] = 8'h0;
+    mem[11'b11001001010] = 8'h0;
+    mem[11'b11001001011] = 8'h0;
+    mem[11'b11001001100] = 8'h0;
+    mem[11'b11001001101] = 8'h0;
+    mem[11'b11001001110] = 8'h0;
+    mem[11'b11001001111] = 8'h0;
+    mem[11'b11001010000] = 8'h0;
+    mem[11'b11001010001] = 8'h0;
+    mem[11'b11001010010] = 8'h0;
+    mem[11'b11001010011] = 8'h0;
+    mem[11'b11001010100] = 8'h0;
+    mem[11'b11001010101] = 8'h0;
+    mem[11'b11001010110] = 8'h0;
+    mem[11'b11001010111] = 8'h0;
+    mem[11'b11001011000] = 8'h0;
+    mem[11'b11001011001] = 8'h0;
+    mem[11'b11001011010] = 8'h0;
+    mem[11'b11001011011] = 8'h0;
+    mem[11'b11001011100] = 8'h0;
+    mem[11'b11001011101] = 8'h0;
+    mem[11'b11001011110] = 8'h0;
+    mem[11'b11001011111] = 8'h0;
+    mem[11'b11001100000] = 8'h0;
+    mem[11'b11001100001] = 8'h0;
+    mem[11'b11001100010] = 8'h0;
+    mem[11'b11001100011] = 8'h0;
+    mem[11'b11001100100] = 8'h0;
+    mem[11'b11001100101] = 8'h0;
+    mem[11'b11001100110] = 8'h0;
+    mem[11'b11001100111] = 8'h0;
+    mem[11'b11001101000] = 8'h0;
+    mem[11'b11001101001] = 8'h0;
+    mem[11'b11001101010] = 8'h0;
+    mem[11'b11001101011] = 8'h0;
+    mem[11'b11001101100] = 8'h0;
+    mem[11'b11001101101] = 8'h0;
+    mem[11'b11001101110] = 8'h0;
+    mem[11'b11001101111] = 8'h0;
+    mem[11'b11001110000] = 8'h0;
+    mem[11'b11001110001] = 8'h0;
+    mem[11'b11001110010] = 8'h0;
+    mem[11'b11001110011] = 8'h0;
+    mem[11'b11001110100] = 8'h0;
+    mem[11'b11001110101] = 8'h0;
+    mem[11'b11001110110] = 8'h0;
+    mem[11'b11001110111] = 8'h0;
+    mem[11'b11001111000] = 8'h0;
+    mem[11'b11001111001] = 8'h0;
+    mem[11'b11001111010] = 8'h0;
+    mem[11'b11001111011] = 8'h0;
+    mem[11'b11001111100] = 8'h0;
+    mem[11'b11001111101] = 8'h0;
+    mem[11'b11001111110] = 8'h0;
+    mem[11'b11001111111] = 8'h0;
+    mem[11'b11010000000] = 8'h0;
+    mem[11'b11010000001] = 8'h0;
+    mem[11'b11010000010] = 8'h0;
+    mem[11'b11010000011] = 8'h0;
+    mem[11'b11010000100] = 8'h0;
+    mem[11'b11010000101] = 8'h0;
+    mem[11'b11010000110] = 8'h0;
+    mem[11'b11010000111] = 8'h0;
+    mem[11'b11010001000] = 8'h0;
+    mem[11'b11010001001] = 8'h0;
+    mem[11'b11010001010] = 8'h0;
+    mem[11'b11010001011] = 8'h0;
+    mem[11'b11010001100] = 8'h0;
+    mem[11'b11010001101] = 8'h0;
+    mem[11'b11010001110] = 8'h0;
+    mem[11'b11010001111] = 8'h0;
+    mem[11'b11010010000] = 8'h0;
+    mem[11'b11010010001] = 8'h0;
+    mem[11'b11010010010] = 8'h0;
+    mem[11'b11010010011] = 8'h0;
+    mem[11'b11010010100] = 8'h0;
+    mem[11'b11010010101] = 8'h0;
+    mem[11'b11010010110] = 8'h0;
+    mem[11'b11010010111] = 8'h0;
+    mem[11'b11010011000] = 8'h0;
+    mem[11'b11010011001] = 8'h0;
+    mem[11'b11010011010] = 8'h0;
+    mem[11'b11010011011] = 8'h0;
+    mem[11'b11010011100] = 8'h0;
+    mem[11'b11010011101] = 8'h0;
+    mem[11'b11010011110] = 8'h0;
+    mem[11'b11010011111] = 8'h0;
+    mem[11'b11010100000] = 8'h0;
+    mem[11'b11010100001] = 8'h0;
+    mem[11'b11010100010] = 8'h0;
+    mem[11'b11010100011] = 8'h0;
+    mem[11'b11010100100] = 8'h0;
+    mem[11'b11010100101] = 8'h0;
+    mem[11'b11010100110] = 8'h0;
+    mem[11'b11010100111] = 8'h0;
+    mem[11'b11010101000] = 8'h0;
+    mem[11'b11010101001] = 8'h0;
+    mem[11'b11010101010] = 8'h0;
+    mem[11'b11010101011] = 8'h0;
+    mem[11'b11010101100] = 8'h0;
+    mem[11'b11010101101] = 8'h0;
+    mem[11'b11010101110] = 8'h0;
+    mem[11'b11010101111] = 8'h0;
+    mem[11'b11010110000] = 8'h0;
+    mem[11'b11010110001] = 8'h0;
+    mem[11'b11010110010] = 8'h0;
+    mem[11'b11010110011] = 8'h0;
+    mem[11'b11010110100] = 8'h0;
+    mem[11'b11010110101] = 8'h0;
+    mem[11'b11010110110] = 8'h0;
+    mem[11'b11010110111] = 8'h0;
+    mem[11'b11010111000] = 8'h0;
+    mem[11'b11010111001] = 8'h0;
+    mem[11'b11010111010] = 8'h0;
+    mem[11'b11010111011] = 8'h0;
+    mem[11'b11010111100] = 8'h0;
+    mem[11'b11010111101] = 8'h0;
+    mem[11'b11010111110] = 8'h0;
+    mem[11'b11010111111] = 8'h0;
+    mem[11'b11011000000] = 8'h0;
+    mem[11'b11011000001] = 8'h0;
+    mem[11'b11011000010] = 8'h0;
+    mem[11'b11011000011] = 8'h0;
+    mem[11'b11011000100] = 8'h0;
+    mem[11'b11011000101] = 8'h0;
+    mem[11'b11011000110] = 8'h0;
+    mem[11'b11011000111] = 8'h0;
+    mem[11'b11011001000] = 8'h0;
+    mem[11'b11011001001] = 8'h0;
+    mem[11'b11011001010] = 8'h0;
+    mem[11'b11011001011] = 8'h0;
+    mem[11'b11011001100] = 8'h0;
+    mem[11'b11011001101] = 8'h0;
+    mem[11'b11011001110] = 8'h0;
+    mem[11'b11011001111] = 8'h0;
+    mem[11'b11011010000] = 8'h0;
+    mem[11'b11011010001] = 8'h0;
+    mem[11'b11011010010] = 8'h0;
+    mem[11'b11011010011] = 8'h0;
+    mem[11'b11011010100] = 8'h0;
+    mem[11'b11011010101] = 8'h0;
+    mem[11'b11011010110] = 8'h0;
+    mem[11'b11011010111] = 8'h0;
+    mem[11'b11011011000] = 8'h0;
+    mem[11'b11011011001] = 8'h0;
+    mem[11'b11011011010] = 8'h0;
+    mem[11'b11011011011] = 8'h0;
+    mem[11'b11011011100] = 8'h0;
+    mem[11'b11011011101] = 8'h0;
+    mem[11'b11011011110] = 8'h0;
+    mem[11'b11011011111] = 8'h0;
+    mem[11'b11011100000] = 8'h0;
+    mem[11'b11011100001] = 8'h0;
+    mem[11'b11011100010] = 8'h0;
+    mem[11'b11011100011] = 8'h0;
+    mem[11'b11011100100] = 8'h0;
+    mem[11'b11011100101] = 8'h0;
+    mem[11'b11011100110] = 8'h0;
+    mem[11'b11011100111] = 8'h0;
+    mem[11'b11011101000] = 8'h0;
+    mem[11'b11011101001] = 8'h0;
+    mem[11'b11011101010] = 8'h0;
+    mem[11'b11011101011] = 8'h0;
+    mem[11'b11011101100] = 8'h0;
+    mem[11'b11011101101] = 8'h0;
+    mem[11'b11011101110] = 8'h0;
+    mem[11'b11011101111] = 8'h0;
+    mem[11'b11011110000] = 8'h0;
+    mem[11'b11011110001] = 8'h0;
+    mem[11'b11011110010] = 8'h0;
+    mem[11'b11011110011] = 8'h0;
+    mem[11'b11011110100] = 8'h0;
+    mem[11'b11011110101] = 8'h0;
+    mem[11'b11011110110] = 8'h0;
+    mem[11'b11011110111] = 8'h0;
+    mem[11'b11011111000] = 8'h0;
+    mem[11'b11011111001] = 8'h0;
+    mem[11'b11011111010] = 8'h0;
+    mem[11'b11011111011] = 8'h0;
+    mem[11'b11011111100] = 8'h0;
+    mem[11'b11011111101] = 8'h0;
+    mem[11'b11011111110] = 8'h0;
+    mem[11'b11011111111] = 8'h0;
+    mem[11'b11100000000] = 8'h0;
+    mem[11'b11100000001] = 8'h0;
+    mem[11'b11100000010] = 8'h0;
+    mem[11'b11100000011] = 8'h0;
+    mem[11'b11100000100] = 8'h0;
+    mem[11'b11100000101] = 8'h0;
+    mem[11'b11100000110] = 8'h0;
+    mem[11'b11100000111] = 8'h0;
+    mem[11'b11100001000] = 8'h0;
+    mem[11'b11100001001] = 8'h0;
+    mem[11'b11100001010] = 8'h0;
+    mem[11'b11100001011] = 8'h0;
+    mem[11'b11100001100] = 8'h0;
+    mem[11'b11100001101] = 8'h0;
+    mem[11'b11100001110] = 8'h0;
+    mem[11'b11100001111] = 8'h0;
+    mem[11'b11100010000] = 8'h0;
+    mem[11'b11100010001] = 8'h0;
+    mem[11'b11100010010] = 8'h0;
+    mem[11'b11100010011] = 8'h0;
+    mem[11'b11100010100] = 8'h0;
+    mem[11'b11100010101] = 8'h0;
+    mem[11'b11100010110] = 8'h0;
+    mem[11'b11100010111] = 8'h0;
+    mem[11'b11100011000] = 8'h0;
+    mem[11'b11100011001] = 8'h0;
+    mem[11'b11100011010] = 8'h0;
+    mem[11'b11100011011] = 8'h0;
+    mem[11'b11100011100] = 8'h0;
+    mem[11'b11100011101] = 8'h0;
+    mem[11'b11100011110] = 8'h0;
+    mem[11'b11100011111] = 8'h0;
+    mem[11'b11100100000] = 8'h0;
+    mem[11'b11100100001] = 8'h0;
+    mem[11'b11100100010] = 8'h0;
+    mem[11'b11100100011] = 8'h0;
+    mem[11'b11100100100] = 8'h0;
+    mem[11'b11100100101] = 8'h0;
+    mem[11'b11100100110] = 8'h0;
+    mem[11'b11100100111] = 8'h0;
+    mem[11'b11100101000] = 8'h0;
+    mem[11'b11100101001] = 8'h0;
+    mem[11'b11100101010] = 8'h0;
+    mem[11'b11100101011] = 8'h0;
+    mem[11'b11100101100] = 8'h0;
+    mem[11'b11100101101] = 8'h0;
+    mem[11'b11100101110] = 8'h0;
+    mem[11'b11100101111] = 8'h0;
+    mem[11'b11100110000] = 8'h0;
+    mem[11'b11100110001] = 8'h0;
+    mem[11'b11100110010] = 8'h0;
+    mem[11'b11100110011] = 8'h0;
+    mem[11'b11100110100] = 8'h0;
+    mem[11'b11100110101] = 8'h0;
+    mem[11'b11100110110] = 8'h0;
+    mem[11'b11100110111] = 8'h0;
+    mem[11'b11100111000] = 8'h0;
+    mem[11'b11100111001] = 8'h0;
+    mem[11'b11100111010] = 8'h0;
+    mem[11'b11100111011] = 8'h0;
+    mem[11'b11100111100] = 8'h0;
+    mem[11'b11100111101] = 8'h0;
+    mem[11'b11100111110] = 8'h0;
+    mem[11'b11100111111] = 8'h0;
+    mem[11'b11101000000] = 8'h0;
+    mem[11'b11101000001] = 8'h0;
+    mem[11'b11101000010] = 8'h0;
+    mem[11'b11101000011] = 8'h0;
+    mem[11'b11101000100] = 8'h0;
+    mem[11'b11101000101] = 8'h0;
+    mem[11'b11101000110] = 8'h0;
+    mem[11'b11101000111] = 8'h0;
+    mem[11'b11101001000] = 8'h0;
+    mem[11'b11101001001] = 8'h0;
+    mem[11'b11101001010] = 8'h0;
+    mem[11'b11101001011] = 8'h0;
+    mem[11'b11101001100] = 8'h0;
+    mem[11'b11101001101] = 8'h0;
+    mem[11'b11101001110] = 8'h0;
+    mem[11'b11101001111] = 8'h0;
+    mem[11'b11101010000] = 8'h0;
+    mem[11'b11101010001] = 8'h0;
+    mem[11'b11101010010] = 8'h0;
+    mem[11'b11101010011] = 8'h0;
+    mem[11'b11101010100] = 8'h0;
+    mem[11'b11101010101] = 8'h0;
+    mem[11'b11101010110] = 8'h0;
+    mem[11'b11101010111] = 8'h0;
+    mem[11'b11101011000] = 8'h0;
+    mem[11'b11101011001] = 8'h0;
+    mem[11'b11101011010] = 8'h0;
+    mem[11'b11101011011] = 8'h0;
+    mem[11'b11101011100] = 8'h0;
+    mem[11'b11101011101] = 8'h0;
+    mem[11'b11101011110] = 8'h0;
+    mem[11'b11101011111] = 8'h0;
+    mem[11'b11101100000] = 8'h0;
+    mem[11'b11101100001] = 8'h0;
+    mem[11'b11101100010] = 8'h0;
+    mem[11'b11101100011] = 8'h0;
+    mem[11'b11101100100] = 8'h0;
+    mem[11'b11101100101] = 8'h0;
+    mem[11'b11101100110] = 8'h0;
+    mem[11'b11101100111] = 8'h0;
+    mem[11'b11101101000] = 8'h0;
+    mem[11'b11101101001] = 8'h0;
+    mem[11'b11101101010] = 8'h0;
+    mem[11'b11101101011] = 8'h0;
+    mem[11'b11101101100] = 8'h0;
+    mem[11'b11101101101] = 8'h0;
+    mem[11'b11101101110] = 8'h0;
+    mem[11'b11101101111] = 8'h0;
+    mem[11'b11101110000] = 8'h0;
+    mem[11'b11101110001] = 8'h0;
+    mem[11'b11101110010] = 8'h0;
+    mem[11'b11101110011] = 8'h0;
+    mem[11'b11101110100] = 8'h0;
+    mem[11'b11101110101] = 8'h0;
+    mem[11'b11101110110] = 8'h0;
+    mem[11'b11101110111] = 8'h0;
+    mem[11'b11101111000] = 8'h0;
+    mem[11'b11101111001] = 8'h0;
+    mem[11'b11101111010] = 8'h0;
+    mem[11'b11101111011] = 8'h0;
+    mem[11'b11101111100] = 8'h0;
+    mem[11'b11101111101] = 8'h0;
+    mem[11'b11101111110] = 8'h0;
+    mem[11'b11101111111] = 8'h0;
+    mem[11'b11110000000] = 8'h0;
+    mem[11'b11110000001] = 8'h0;
+    mem[11'b11110000010] = 8'h0;
+    mem[11'b11110000011] = 8'h0;
+    mem[11'b11110000100] = 8'h0;
+    mem[11'b11110000101] = 8'h0;
+    mem[11'b11110000110] = 8'h0;
+    mem[11'b11110000111] = 8'h0;
+    mem[11'b11110001000] = 8'h0;
+    mem[11'b11110001001] = 8'h0;
+    mem[11'b11110001010] = 8'h0;
+    mem[11'b11110001011] = 8'h0;
+    mem[11'b11110001100] = 8'h0;
+    mem[11'b11110001101] = 8'h0;
+    mem[11'b11110001110] = 8'h0;
+    mem[11'b11110001111] = 8'h0;
+    mem[11'b11110010000] = 8'h0;
+    mem[11'b11110010001] = 8'h0;
+    mem[11'b11110010010] = 8'h0;
+    mem[11'b11110010011] = 8'h0;
+    mem[11'b11110010100] = 8'h0;
+    mem[11'b11110010101] = 8'h0;
+    mem[11'b11110010110] = 8'h0;
+    mem[11'b11110010111] = 8'h0;
+    mem[11'b11110011000] = 8'h0;
+    mem[11'b11110011001] = 8'h0;
+    mem[11'b11110011010] = 8'h0;
+    mem[11'b11110011011] = 8'h0;
+    mem[11'b11110011100] = 8'h0;
+    mem[11'b11110011101] = 8'h0;
+    mem[11'b11110011110] = 8'h0;
+    mem[11'b11110011111] = 8'h0;
+    mem[11'b11110100000] = 8'h0;
+    mem[11'b11110100001] = 8'h0;
+    mem[11'b11110100010] = 8'h0;
+    mem[11'b11110100011] = 8'h0;
+    mem[11'b11110100100] = 8'h0;
+    mem[11'b11110100101] = 8'h0;
+    mem[11'b11110100110] = 8'h0;
+    mem[11'b11110100111] = 8'h0;
+    mem[11'b11110101000] = 8'h0;
+    mem[11'b11110101001] = 8'h0;
+    mem[11'b11110101010] = 8'h0;
+    mem[11'b11110101011] = 8'h0;
+    mem[11'b11110101100] = 8'h0;
+    mem[11'b11110101101] = 8'h0;
+    mem[11'b11110101110] = 8'h0;
+    mem[11'b11110101111] = 8'h0;
+    mem[11'b11110110000] = 8'h0;
+    mem[11'b11110110001] = 8'h0;
+    mem[11'b11110110010] = 8'h0;
+    mem[11'b11110110011] = 8'h0;
+    mem[11'b11110110100] = 8'h0;
+    mem[11'b11110110101] = 8'h0;
+    mem[11'b11110110110] = 8'h0;
+    mem[11'b11110110111] = 8'h0;
+    mem[11'b11110111000] = 8'h0;
+    mem[11'b11110111001] = 8'h0;
+    mem[11'b11110111010] = 8'h0;
+    mem[11'b11110111011] = 8'h0;
+    mem[11'b11110111100] = 8'h0;
+    mem[11'b11110111101] = 8'h0;
+    mem[11'b11110111110] = 8'h0;
+    mem[11'b11110111111] = 8'h0;
+    mem[11'b11111000000] = 8'h0;
+    mem[11'b11111000001] = 8'h0;
+    mem[11'b11111000010] = 8'h0;
+    mem[11'b11111000011] = 8'h0;
+    mem[11'b11111000100] = 8'h0;
+    mem[11'b11111000101] = 8'h0;
+    mem[11'b11111000110] = 8'h0;
+    mem[11'b11111000111] = 8'h0;
+    mem[11'b11111001000] = 8'h0;
+    mem[11'b11111001001] = 8'h0;
+    mem[11'b11111001010] = 8'h0;
+    mem[11'b11111001011] = 8'h0;
+    mem[11'b11111001100] = 8'h0;
+    mem[11'b11111001101] = 8'h0;
+    mem[11'b11111001110] = 8'h0;
+    mem[11'b11111001111] = 8'h0;
+    mem[11'b11111010000] = 8'h0;
+    mem[11'b11111010001] = 8'h0;
+    mem[11'b11111010010] = 8'h0;
+    mem[11'b11111010011] = 8'h0;
+    mem[11'b11111010100] = 8'h0;
+    mem[11'b11111010101] = 8'h0;
+    mem[11'b11111010110] = 8'h0;
+    mem[11'b11111010111] = 8'h0;
+    mem[11'b11111011000] = 8'h0;
+    mem[11'b11111011001] = 8'h0;
+    mem[11'b11111011010] = 8'h0;
+    mem[11'b11111011011] = 8'h0;
+    mem[11'b11111011100] = 8'h0;
+    mem[11'b11111011101] = 8'h0;
+    mem[11'b11111011110] = 8'h0;
+    mem[11'b11111011111] = 8'h0;
+    mem[11'b11111100000] = 8'h0;
+    mem[11'b11111100001] = 8'h0;
+    mem[11'b11111100010] = 8'h0;
+    mem[11'b11111100011] = 8'h0;
+    mem[11'b11111100100] = 8'h0;
+    mem[11'b11111100101] = 8'h0;
+    mem[11'b11111100110] = 8'h0;
+    mem[11'b11111100111] = 8'h0;
+    mem[11'b11111101000] = 8'h0;
+    mem[11'b11111101001] = 8'h0;
+    mem[11'b11111101010] = 8'h0;
+    mem[11'b11111101011] = 8'h0;
+    mem[11'b11111101100] = 8'h0;
+    mem[11'b11111101101] = 8'h0;
+    mem[11'b11111101110] = 8'h0;
+    mem[11'b11111101111] = 8'h0;
+    mem[11'b11111110000] = 8'h0;
+    mem[11'b11111110001] = 8'h0;
+    mem[11'b11111110010] = 8'h0;
+    mem[11'b11111110011] = 8'h0;
+    mem[11'b11111110100] = 8'h0;
+    mem[11'b11111110101] = 8'h0;
+    mem[11'b11111110110] = 8'h0;
+    mem[11'b11111110111] = 8'h0;
+    mem[11'b11111111000] = 8'h0;
+    mem[11'b11111111001] = 8'h0;
+    mem[11'b11111111010] = 8'h0;
+    mem[11'b11111111011] = 8'h0;
+    mem[11'b11111111100] = 8'h0;
+    mem[11'b11111111101] = 8'h0;
+    mem[11'b11111111110] = 8'h0;
+    mem[11'b11111111111] = 8'h0;
     end
     
     
@@ -12629,13 +14640,13 @@ endmodule // rss_core__r_hash
 module rss_core__r_tag(d,q,clock);
     
     // Module arguments
-    input wire  [31:0] d;
-    output reg  [31:0] q;
+    input wire  [63:0] d;
+    output reg  [63:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 32'h0;
+       q = 64'h0;
     end
     
     always @(posedge clock) begin
@@ -12664,7 +14675,7 @@ module rss_core__r_valid(d,q,clock);
 endmodule // rss_core__r_valid
 
 
-module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,enable,hash_types,table_size_log2,default_queue,primary_queue,key,write_hold,record_drops,table_write_enable,table_write_index,table_write_queue);
+module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,keys,filters,commit_hold,record_drops,table_write_enable,table_write_index,table_write_queue);
     
     // Module arguments
     input wire  clock;
@@ -12686,30 +14697,29 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     output reg  [1:0] s_axil_rresp;
     output reg  s_axil_rvalid;
     input wire  s_axil_rready;
-    output reg  enable;
-    output reg  [8:0] hash_types;
-    output reg  [3:0] table_size_log2;
-    output reg  [7:0] default_queue;
-    output reg  [7:0] primary_queue;
-    output reg  [319:0] key;
-    input wire  write_hold;
+    output reg  [383:0] active;
+    output reg  [383:0] active_next;
+    output reg  [2559:0] keys;
+    output reg  [831:0] filters;
+    input wire  commit_hold;
     input wire  [31:0] record_drops;
     output reg  table_write_enable;
-    output reg  [6:0] table_write_index;
+    output reg  [10:0] table_write_index;
     output reg  [7:0] table_write_queue;
     
     // Constant declarations
+    localparam  table_log2 = 4'h7;
     localparam  slverr = 2'b10;
     localparam  id_value = 32'h52535343;
-    localparam  version_value = 32'h10000;
+    localparam  version_value = 32'h20000;
     localparam  caps_value = 32'h24280607;
     localparam  queue_caps_value = 32'h40;
     localparam  hash_caps_value = 32'h1ff;
+    localparam  vport_caps_value = 32'h70804;
     localparam  key_base = 11'b10000;
     localparam  key_words = 11'b1010;
-    localparam  key_commit_address = 11'b1101;
     localparam  table_base = 11'b10000000000;
-    localparam  table_entries = 11'b10000000;
+    localparam  table_entries = 11'b1000000000;
     localparam  queue_writable = 32'h3f;
     localparam  queue_max = 32'h3f;
     localparam  word_ones = 320'hffffffff;
@@ -12727,6 +14737,65 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     wire  ctrl$read_hit;
     wire  [31:0] ctrl$read_data;
     wire  [31:0] ctrl$value;
+    reg  queue_limit$clock;
+    reg  queue_limit$reset;
+    reg  [10:0] queue_limit$write_address;
+    reg  [31:0] queue_limit$write_data;
+    reg  [31:0] queue_limit$write_mask;
+    reg  queue_limit$write_strobe;
+    reg  [10:0] queue_limit$read_address;
+    wire  queue_limit$write_hit;
+    wire  queue_limit$write_fault;
+    wire  queue_limit$read_hit;
+    wire  [31:0] queue_limit$read_data;
+    wire  [31:0] queue_limit$value;
+    reg  table_read$clock;
+    reg  table_read$reset;
+    reg  [10:0] table_read$write_address;
+    reg  [31:0] table_read$write_data;
+    reg  [31:0] table_read$write_mask;
+    reg  table_read$write_strobe;
+    reg  [10:0] table_read$read_address;
+    wire  table_read$write_hit;
+    wire  table_read$write_fault;
+    wire  table_read$read_hit;
+    wire  [31:0] table_read$read_data;
+    wire  [31:0] table_read$value;
+    reg  [10:0] vport_caps$write_address;
+    reg  [10:0] vport_caps$read_address;
+    reg  [31:0] vport_caps$value;
+    wire  vport_caps$write_hit;
+    wire  vport_caps$read_hit;
+    wire  [31:0] vport_caps$read_data;
+    reg  vports$clock;
+    reg  vports$reset;
+    reg  [10:0] vports$write_address;
+    reg  [31:0] vports$write_data;
+    reg  [31:0] vports$write_mask;
+    reg  vports$write_strobe;
+    reg  [10:0] vports$read_address;
+    wire  vports$write_hit;
+    wire  vports$write_fault;
+    wire  vports$read_hit;
+    wire  [31:0] vports$read_data;
+    reg  [47:0] vports$staged;
+    reg  [319:0] vports$staged_key;
+    wire  [383:0] vports$active;
+    wire  [2559:0] vports$keys;
+    wire  [831:0] vports$filters;
+    wire  vports$committed;
+    reg  vports$apply_hold;
+    wire  vports$commit_pending;
+    wire  vports$commit_taken;
+    wire  vports$commit_applied;
+    wire  [383:0] vports$active_next;
+    wire  vports$table_committed;
+    wire  vports$move_write;
+    wire  [10:0] vports$move_address;
+    wire  [7:0] vports$move_queue;
+    reg  [4:0] cooldown$d;
+    wire  [4:0] cooldown$q;
+    reg  cooldown$clock;
     reg  hash_types_reg$clock;
     reg  hash_types_reg$reset;
     reg  [10:0] hash_types_reg$write_address;
@@ -12817,19 +14886,16 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     wire  record_drops_reg$write_hit;
     wire  record_drops_reg$read_hit;
     wire  [31:0] record_drops_reg$read_data;
-    reg  [6:0] table_readback$read_address;
+    reg  [10:0] table_readback$read_address;
     reg  table_readback$read_clock;
     wire  [7:0] table_readback$read_data;
-    reg  [6:0] table_readback$write_address;
+    reg  [10:0] table_readback$write_address;
     reg  table_readback$write_clock;
     reg  [7:0] table_readback$write_data;
     reg  table_readback$write_enable;
     reg  [319:0] key_staged$d;
     wire  [319:0] key_staged$q;
     reg  key_staged$clock;
-    reg  [319:0] key_active$d;
-    wire  [319:0] key_active$q;
-    reg  key_active$clock;
     reg  [15:0] key_generation$d;
     wire  [15:0] key_generation$q;
     reg  key_generation$clock;
@@ -12853,6 +14919,12 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  rresp$clock;
     
     // Local signals
+    reg  [2:0] write_vport;
+    reg  [10:0] write_element_vport;
+    reg  [10:0] read_element_vport;
+    reg  [2:0] read_vport;
+    reg  write_bank;
+    reg  read_bank;
     reg  [10:0] write_address;
     reg  [31:0] write_mask;
     reg  write_fire;
@@ -12864,8 +14936,6 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [8:0] key_read_shift;
     reg  [31:0] key_old_word;
     reg  [31:0] key_new_word;
-    reg  commit_hit;
-    reg  [31:0] commit_value;
     reg  table_write_hit;
     reg  table_read_hit;
     reg  [10:0] table_write_offset;
@@ -12891,6 +14961,75 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .read_hit(ctrl$read_hit),
         .read_data(ctrl$read_data),
         .value(ctrl$value)
+    );
+    rss_core__regs__queue_limit queue_limit(
+        .clock(queue_limit$clock),
+        .reset(queue_limit$reset),
+        .write_address(queue_limit$write_address),
+        .write_data(queue_limit$write_data),
+        .write_mask(queue_limit$write_mask),
+        .write_strobe(queue_limit$write_strobe),
+        .read_address(queue_limit$read_address),
+        .write_hit(queue_limit$write_hit),
+        .write_fault(queue_limit$write_fault),
+        .read_hit(queue_limit$read_hit),
+        .read_data(queue_limit$read_data),
+        .value(queue_limit$value)
+    );
+    rss_core__regs__table_read table_read(
+        .clock(table_read$clock),
+        .reset(table_read$reset),
+        .write_address(table_read$write_address),
+        .write_data(table_read$write_data),
+        .write_mask(table_read$write_mask),
+        .write_strobe(table_read$write_strobe),
+        .read_address(table_read$read_address),
+        .write_hit(table_read$write_hit),
+        .write_fault(table_read$write_fault),
+        .read_hit(table_read$read_hit),
+        .read_data(table_read$read_data),
+        .value(table_read$value)
+    );
+    rss_core__regs__vport_caps vport_caps(
+        .write_address(vport_caps$write_address),
+        .read_address(vport_caps$read_address),
+        .value(vport_caps$value),
+        .write_hit(vport_caps$write_hit),
+        .read_hit(vport_caps$read_hit),
+        .read_data(vport_caps$read_data)
+    );
+    rss_core__regs__vports vports(
+        .clock(vports$clock),
+        .reset(vports$reset),
+        .write_address(vports$write_address),
+        .write_data(vports$write_data),
+        .write_mask(vports$write_mask),
+        .write_strobe(vports$write_strobe),
+        .read_address(vports$read_address),
+        .write_hit(vports$write_hit),
+        .write_fault(vports$write_fault),
+        .read_hit(vports$read_hit),
+        .read_data(vports$read_data),
+        .staged(vports$staged),
+        .staged_key(vports$staged_key),
+        .active(vports$active),
+        .keys(vports$keys),
+        .filters(vports$filters),
+        .committed(vports$committed),
+        .apply_hold(vports$apply_hold),
+        .commit_pending(vports$commit_pending),
+        .commit_taken(vports$commit_taken),
+        .commit_applied(vports$commit_applied),
+        .active_next(vports$active_next),
+        .table_committed(vports$table_committed),
+        .move_write(vports$move_write),
+        .move_address(vports$move_address),
+        .move_queue(vports$move_queue)
+    );
+    rss_core__regs__cooldown cooldown(
+        .d(cooldown$d),
+        .q(cooldown$q),
+        .clock(cooldown$clock)
     );
     rss_core__regs__hash_types_reg hash_types_reg(
         .clock(hash_types_reg$clock),
@@ -13018,11 +15157,6 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .q(key_staged$q),
         .clock(key_staged$clock)
     );
-    rss_core__regs__key_active key_active(
-        .d(key_active$d),
-        .q(key_active$q),
-        .clock(key_active$clock)
-    );
     rss_core__regs__key_generation key_generation(
         .d(key_generation$d),
         .q(key_generation$q),
@@ -13062,8 +15196,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     // Update code
     always @(*) begin
         key_staged$clock = clock;
-        key_active$clock = clock;
         key_generation$clock = clock;
+        cooldown$clock = clock;
         bvalid$clock = clock;
         bresp$clock = clock;
         read_state$clock = clock;
@@ -13071,8 +15205,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         rdata$clock = clock;
         rresp$clock = clock;
         key_staged$d = key_staged$q;
-        key_active$d = key_active$q;
         key_generation$d = key_generation$q;
+        cooldown$d = cooldown$q;
         bvalid$d = bvalid$q;
         bresp$d = bresp$q;
         read_state$d = read_state$q;
@@ -13080,6 +15214,9 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         rdata$d = rdata$q;
         rresp$d = rresp$q;
         ctrl$clock = clock;
+        queue_limit$clock = clock;
+        table_read$clock = clock;
+        vports$clock = clock;
         hash_types_reg$clock = clock;
         table_size$clock = clock;
         default_queue_reg$clock = clock;
@@ -13100,7 +15237,13 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         if (s_axil_wstrb[3]) begin
             write_mask = write_mask | (64'hff << (32'h8 * 3));
         end
-        write_fire = s_axil_awvalid & s_axil_wvalid & ~bvalid$q & ~write_hold;
+        write_fire = s_axil_awvalid & s_axil_wvalid & ~bvalid$q & ~vports$commit_pending & ~|cooldown$q;
+        if (|cooldown$q) begin
+            cooldown$d = cooldown$q - 64'h1;
+        end
+        if (vports$table_committed) begin
+            cooldown$d = 64'h1f;
+        end
         s_axil_awready = write_fire;
         s_axil_wready = write_fire;
         ctrl$write_address = write_address;
@@ -13109,6 +15252,27 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         ctrl$write_strobe = write_fire;
         ctrl$read_address = read_address$q;
         ctrl$reset = reset;
+        queue_limit$write_address = write_address;
+        queue_limit$write_data = s_axil_wdata;
+        queue_limit$write_mask = write_mask;
+        queue_limit$write_strobe = write_fire;
+        queue_limit$read_address = read_address$q;
+        queue_limit$reset = reset;
+        table_read$write_address = write_address;
+        table_read$write_data = s_axil_wdata;
+        table_read$write_mask = write_mask;
+        table_read$write_strobe = write_fire;
+        table_read$read_address = read_address$q;
+        table_read$reset = reset;
+        vports$reset = reset;
+        vports$apply_hold = commit_hold;
+        vports$write_address = write_address;
+        vports$write_data = s_axil_wdata;
+        vports$write_mask = write_mask;
+        vports$write_strobe = write_fire;
+        vports$read_address = read_address$q;
+        vports$staged_key = key_staged$q;
+        vports$staged = ((ctrl$value[(32'h0)+:(2)]) & 48'hffffffffffff) | (((table_size$value[(32'h0)+:(4)]) & 48'hffffffffffff) << 64'h4) | (((hash_types_reg$value[(32'h0)+:(9)]) & 48'hffffffffffff) << 64'h8) | (((default_queue_reg$value[(32'h0)+:(8)]) & 48'hffffffffffff) << 64'h18) | (((primary_queue_reg$value[(32'h0)+:(8)]) & 48'hffffffffffff) << 64'h20) | (((queue_limit$value[(32'h0)+:(8)]) & 48'hffffffffffff) << 64'h28);
         hash_types_reg$write_address = write_address;
         hash_types_reg$write_data = s_axil_wdata;
         hash_types_reg$write_mask = write_mask;
@@ -13148,6 +15312,9 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         hash_caps$write_address = write_address;
         hash_caps$read_address = read_address$q;
         hash_caps$value = hash_caps_value;
+        vport_caps$write_address = write_address;
+        vport_caps$read_address = read_address$q;
+        vport_caps$value = vport_caps_value;
         status$write_address = write_address;
         status$read_address = read_address$q;
         status$value = ((key_generation$q) & 32'hffffffff);
@@ -13164,32 +15331,65 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         if (write_fire & key_write_hit) begin
             key_staged$d = (key_staged$q & ~(word_ones << key_write_shift)) | (((key_new_word) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << key_write_shift);
         end
-        commit_hit = write_address == key_commit_address;
-        commit_value = s_axil_wdata & write_mask;
-        if (write_fire & commit_hit & ~|(commit_value >> 64'h1) & commit_value[32'h0]) begin
-            key_active$d = key_staged$q;
+        if (vports$committed) begin
             key_generation$d = key_generation$q + 32'h1;
         end
         table_write_offset = write_address - table_base;
         table_write_hit = (write_address >= table_base) & (table_write_offset < table_entries);
         table_fault = |(s_axil_wdata & write_mask & ~queue_writable) | (s_axil_wstrb[32'h0] & ((s_axil_wdata & queue_writable) > queue_max));
+        write_element_vport = table_write_offset >> table_log2;
+        write_vport = write_element_vport[(32'h0)+:(3)];
+        write_bank = 1'b0;
+        if (write_vport == 0) begin
+            write_bank = ~vports$active[32'h30 * 0 + 32'h2];
+        end
+        if (write_vport == 1) begin
+            write_bank = ~vports$active[32'h30 * 1 + 32'h2];
+        end
+        if (write_vport == 2) begin
+            write_bank = ~vports$active[32'h30 * 2 + 32'h2];
+        end
+        if (write_vport == 3) begin
+            write_bank = ~vports$active[32'h30 * 3 + 32'h2];
+        end
+        if (write_vport == 4) begin
+            write_bank = ~vports$active[32'h30 * 4 + 32'h2];
+        end
+        if (write_vport == 5) begin
+            write_bank = ~vports$active[32'h30 * 5 + 32'h2];
+        end
+        if (write_vport == 6) begin
+            write_bank = ~vports$active[32'h30 * 6 + 32'h2];
+        end
+        if (write_vport == 7) begin
+            write_bank = ~vports$active[32'h30 * 7 + 32'h2];
+        end
         table_write_enable = write_fire & table_write_hit & ~table_fault & s_axil_wstrb[32'h0];
-        table_write_index = table_write_offset[(32'h0)+:(7)];
+        table_write_index = (((table_write_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((write_bank) << (32'ha)));
         table_write_queue = s_axil_wdata[(32'h0)+:(8)];
+        if (vports$move_write) begin
+            table_write_enable = 1'b1;
+            table_write_index = vports$move_address;
+            table_write_queue = vports$move_queue;
+        end
         table_readback$write_enable = table_write_enable;
         table_readback$write_address = table_write_index;
         table_readback$write_data = table_write_queue;
-        write_hit = ctrl$write_hit | hash_types_reg$write_hit | table_size$write_hit | default_queue_reg$write_hit | primary_queue_reg$write_hit | key_write_hit | commit_hit | table_write_hit;
-        write_fault = ~write_hit | ctrl$write_fault | hash_types_reg$write_fault | table_size$write_fault | default_queue_reg$write_fault | primary_queue_reg$write_fault | (commit_hit & |(commit_value >> 64'h1)) | (table_write_hit & table_fault);
+        write_hit = ctrl$write_hit | queue_limit$write_hit | table_read$write_hit | vports$write_hit | vport_caps$write_hit | hash_types_reg$write_hit | table_size$write_hit | default_queue_reg$write_hit | primary_queue_reg$write_hit | key_write_hit | table_write_hit;
+        write_fault = ~write_hit | ctrl$write_fault | queue_limit$write_fault | table_read$write_fault | vports$write_fault | vport_caps$write_hit | hash_types_reg$write_fault | table_size$write_fault | default_queue_reg$write_fault | primary_queue_reg$write_fault | (table_write_hit & table_fault);
         if (bvalid$q & s_axil_bready) begin
             bvalid$d = 1'b0;
         end
-        if (write_fire) begin
+        if (write_fire & ~vports$commit_taken) begin
             bvalid$d = 1'b1;
             bresp$d = 32'h0;
             if (write_fault) begin
                 bresp$d = slverr;
             end
+        end
+        if (vports$commit_applied) begin
+            bvalid$d = 1'b1;
+            bresp$d = 32'h0;
         end
         s_axil_bvalid = bvalid$q;
         s_axil_bresp = bresp$q;
@@ -13198,9 +15398,39 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         read_request = s_axil_araddr[(32'h2)+:(11)];
         read_request_offset = read_request - table_base;
         table_read_offset = read_address$q - table_base;
-        table_readback$read_address = table_read_offset[(32'h0)+:(7)];
+        read_element_vport = table_read_offset >> table_log2;
         if (read_fire) begin
-            table_readback$read_address = read_request_offset[(32'h0)+:(7)];
+            read_element_vport = read_request_offset >> table_log2;
+        end
+        read_vport = read_element_vport[(32'h0)+:(3)];
+        read_bank = 1'b0;
+        if (read_vport == 0) begin
+            read_bank = vports$active[32'h30 * 0 + 32'h2] ^ ~table_read$value[32'h0];
+        end
+        if (read_vport == 1) begin
+            read_bank = vports$active[32'h30 * 1 + 32'h2] ^ ~table_read$value[32'h0];
+        end
+        if (read_vport == 2) begin
+            read_bank = vports$active[32'h30 * 2 + 32'h2] ^ ~table_read$value[32'h0];
+        end
+        if (read_vport == 3) begin
+            read_bank = vports$active[32'h30 * 3 + 32'h2] ^ ~table_read$value[32'h0];
+        end
+        if (read_vport == 4) begin
+            read_bank = vports$active[32'h30 * 4 + 32'h2] ^ ~table_read$value[32'h0];
+        end
+        if (read_vport == 5) begin
+            read_bank = vports$active[32'h30 * 5 + 32'h2] ^ ~table_read$value[32'h0];
+        end
+        if (read_vport == 6) begin
+            read_bank = vports$active[32'h30 * 6 + 32'h2] ^ ~table_read$value[32'h0];
+        end
+        if (read_vport == 7) begin
+            read_bank = vports$active[32'h30 * 7 + 32'h2] ^ ~table_read$value[32'h0];
+        end
+        table_readback$read_address = (((table_read_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((read_bank) << (32'ha)));
+        if (read_fire) begin
+            table_readback$read_address = (((read_request_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((read_bank) << (32'ha)));
         end
         table_read_hit = (read_address$q >= table_base) & (table_read_offset < table_entries);
         key_read_hit = (read_address$q >= key_base) & (read_address$q < key_base + key_words);
@@ -13208,14 +15438,14 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         if (key_read_hit) begin
             key_read_shift = 64'h120 - (((read_address$q - key_base) & 9'h1ff) << 64'h5);
         end
-        read_bus = ctrl$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data | record_drops_reg$read_data;
+        read_bus = ctrl$read_data | queue_limit$read_data | table_read$read_data | vports$read_data | vport_caps$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data | record_drops_reg$read_data;
         if (key_read_hit) begin
             read_bus = read_bus | key_staged$q[(key_read_shift)+:(32)];
         end
         if (table_read_hit) begin
             read_bus = read_bus | ((table_readback$read_data) & 32'hffffffff);
         end
-        read_hit = ctrl$read_hit | hash_types_reg$read_hit | table_size$read_hit | default_queue_reg$read_hit | primary_queue_reg$read_hit | id$read_hit | version$read_hit | caps$read_hit | queue_caps$read_hit | hash_caps$read_hit | status$read_hit | record_drops_reg$read_hit | key_read_hit | (read_address$q == key_commit_address) | table_read_hit;
+        read_hit = ctrl$read_hit | queue_limit$read_hit | table_read$read_hit | vports$read_hit | vport_caps$read_hit | hash_types_reg$read_hit | table_size$read_hit | default_queue_reg$read_hit | primary_queue_reg$read_hit | id$read_hit | version$read_hit | caps$read_hit | queue_caps$read_hit | hash_caps$read_hit | status$read_hit | record_drops_reg$read_hit | key_read_hit | table_read_hit;
         if (read_fire) begin
             read_address$d = read_request;
             read_state$d = 32'h1;
@@ -13236,17 +15466,15 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         s_axil_rresp = rresp$q;
         if (reset) begin
             key_staged$d = 32'h0;
-            key_active$d = 32'h0;
+            cooldown$d = 32'h0;
             key_generation$d = 32'h0;
             bvalid$d = 1'b0;
             read_state$d = 32'h0;
         end
-        enable = ctrl$value[32'h0];
-        hash_types = hash_types_reg$value[(32'h0)+:(9)];
-        table_size_log2 = table_size$value[(32'h0)+:(4)];
-        default_queue = default_queue_reg$value[(32'h0)+:(8)];
-        primary_queue = primary_queue_reg$value[(32'h0)+:(8)];
-        key = key_active$q;
+        active = vports$active;
+        active_next = vports$active_next;
+        keys = vports$keys;
+        filters = vports$filters;
     end
     
 endmodule // rss_core__regs
@@ -13316,6 +15544,25 @@ module rss_core__regs__caps(write_address,read_address,value,write_hit,read_hit,
 endmodule // rss_core__regs__caps
 
 
+module rss_core__regs__cooldown(d,q,clock);
+    
+    // Module arguments
+    input wire  [4:0] d;
+    output reg  [4:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 5'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__cooldown
+
+
 module rss_core__regs__ctrl(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
@@ -13334,8 +15581,8 @@ module rss_core__regs__ctrl(clock,reset,write_address,write_data,write_mask,writ
     
     // Constant declarations
     localparam  address = 11'b1000;
-    localparam  writable = 32'h1;
-    localparam  max = 32'h1;
+    localparam  writable = 32'h3;
+    localparam  max = 32'h3;
     localparam  reset_value = 32'h0;
     
     // Stub signals
@@ -13704,25 +15951,6 @@ module rss_core__regs__id(write_address,read_address,value,write_hit,read_hit,re
 endmodule // rss_core__regs__id
 
 
-module rss_core__regs__key_active(d,q,clock);
-    
-    // Module arguments
-    input wire  [319:0] d;
-    output reg  [319:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 320'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__regs__key_active
-
-
 module rss_core__regs__key_generation(d,q,clock);
     
     // Module arguments
@@ -13899,6 +16127,118 @@ module rss_core__regs__queue_caps(write_address,read_address,value,write_hit,rea
 endmodule // rss_core__regs__queue_caps
 
 
+module rss_core__regs__queue_limit(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  [10:0] write_address;
+    input wire  [31:0] write_data;
+    input wire  [31:0] write_mask;
+    input wire  write_strobe;
+    input wire  [10:0] read_address;
+    output reg  write_hit;
+    output reg  write_fault;
+    output reg  read_hit;
+    output reg  [31:0] read_data;
+    output reg  [31:0] value;
+    
+    // Constant declarations
+    localparam  address = 11'b110;
+    localparam  writable = 32'h3f;
+    localparam  max = 32'h3f;
+    localparam  reset_value = 32'h3f;
+    
+    // Stub signals
+    reg  [31:0] stored$d;
+    wire  [31:0] stored$q;
+    reg  stored$clock;
+    
+    // Local signals
+    reg  [31:0] merged;
+    
+    // Sub module instances
+    rss_core__regs__queue_limit__stored stored(
+        .d(stored$d),
+        .q(stored$q),
+        .clock(stored$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        stored$clock = clock;
+        stored$d = stored$q;
+        merged = (write_data & write_mask) | (stored$q & ~write_mask);
+        write_hit = write_address == address;
+        write_fault = write_hit & (|(merged & ~writable) | (merged > max));
+        if (write_strobe & write_hit & ~write_fault) begin
+            stored$d = merged & writable;
+        end
+        if (reset) begin
+            stored$d = reset_value;
+        end
+        read_hit = read_address == address;
+        read_data = 32'h0;
+        if (read_hit) begin
+            read_data = stored$q & writable;
+        end
+        value = stored$q & writable;
+    end
+    
+endmodule // rss_core__regs__queue_limit
+
+
+module rss_core__regs__queue_limit__stored(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Constant declarations
+    localparam  init = 32'h3f;
+    
+    // Stub signals
+    reg  [31:0] dff$d;
+    wire  [31:0] dff$q;
+    reg  dff$clock;
+    
+    // Sub module instances
+    rss_core__regs__queue_limit__stored__dff dff(
+        .d(dff$d),
+        .q(dff$q),
+        .clock(dff$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        dff$clock = clock;
+        q = dff$q ^ init;
+        dff$d = d ^ init;
+    end
+    
+endmodule // rss_core__regs__queue_limit__stored
+
+
+module rss_core__regs__queue_limit__stored__dff(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__queue_limit__stored__dff
+
+
 module rss_core__regs__rdata(d,q,clock);
     
     // Module arguments
@@ -14027,149 +16367,2181 @@ module rss_core__regs__status(write_address,read_address,value,write_hit,read_hi
 endmodule // rss_core__regs__status
 
 
+module rss_core__regs__table_read(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  [10:0] write_address;
+    input wire  [31:0] write_data;
+    input wire  [31:0] write_mask;
+    input wire  write_strobe;
+    input wire  [10:0] read_address;
+    output reg  write_hit;
+    output reg  write_fault;
+    output reg  read_hit;
+    output reg  [31:0] read_data;
+    output reg  [31:0] value;
+    
+    // Constant declarations
+    localparam  address = 11'b111;
+    localparam  writable = 32'h1;
+    localparam  max = 32'h1;
+    localparam  reset_value = 32'h0;
+    
+    // Stub signals
+    reg  [31:0] stored$d;
+    wire  [31:0] stored$q;
+    reg  stored$clock;
+    
+    // Local signals
+    reg  [31:0] merged;
+    
+    // Sub module instances
+    rss_core__regs__table_read__stored stored(
+        .d(stored$d),
+        .q(stored$q),
+        .clock(stored$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        stored$clock = clock;
+        stored$d = stored$q;
+        merged = (write_data & write_mask) | (stored$q & ~write_mask);
+        write_hit = write_address == address;
+        write_fault = write_hit & (|(merged & ~writable) | (merged > max));
+        if (write_strobe & write_hit & ~write_fault) begin
+            stored$d = merged & writable;
+        end
+        if (reset) begin
+            stored$d = reset_value;
+        end
+        read_hit = read_address == address;
+        read_data = 32'h0;
+        if (read_hit) begin
+            read_data = stored$q & writable;
+        end
+        value = stored$q & writable;
+    end
+    
+endmodule // rss_core__regs__table_read
+
+
+module rss_core__regs__table_read__stored(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Constant declarations
+    localparam  init = 32'h0;
+    
+    // Stub signals
+    reg  [31:0] dff$d;
+    wire  [31:0] dff$q;
+    reg  dff$clock;
+    
+    // Sub module instances
+    rss_core__regs__table_read__stored__dff dff(
+        .d(dff$d),
+        .q(dff$q),
+        .clock(dff$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        dff$clock = clock;
+        q = dff$q ^ init;
+        dff$d = d ^ init;
+    end
+    
+endmodule // rss_core__regs__table_read__stored
+
+
+module rss_core__regs__table_read__stored__dff(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__table_read__stored__dff
+
+
 module rss_core__regs__table_readback(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
     
     // Module arguments
-    input wire  [6:0] read_address;
+    input wire  [10:0] read_address;
     input wire  read_clock;
     output reg  [7:0] read_data;
-    input wire  [6:0] write_address;
+    input wire  [10:0] write_address;
     input wire  write_clock;
     input wire  [7:0] write_data;
     input wire  write_enable;
     
     // Update code (custom)
-    reg[7:0] mem[127:0];
+    reg[7:0] mem[2047:0];
     
     initial begin
-    mem[7'b0] = 8'h0;
-    mem[7'b1] = 8'h0;
-    mem[7'b10] = 8'h0;
-    mem[7'b11] = 8'h0;
-    mem[7'b100] = 8'h0;
-    mem[7'b101] = 8'h0;
-    mem[7'b110] = 8'h0;
-    mem[7'b111] = 8'h0;
-    mem[7'b1000] = 8'h0;
-    mem[7'b1001] = 8'h0;
-    mem[7'b1010] = 8'h0;
-    mem[7'b1011] = 8'h0;
-    mem[7'b1100] = 8'h0;
-    mem[7'b1101] = 8'h0;
-    mem[7'b1110] = 8'h0;
-    mem[7'b1111] = 8'h0;
-    mem[7'b10000] = 8'h0;
-    mem[7'b10001] = 8'h0;
-    mem[7'b10010] = 8'h0;
-    mem[7'b10011] = 8'h0;
-    mem[7'b10100] = 8'h0;
-    mem[7'b10101] = 8'h0;
-    mem[7'b10110] = 8'h0;
-    mem[7'b10111] = 8'h0;
-    mem[7'b11000] = 8'h0;
-    mem[7'b11001] = 8'h0;
-    mem[7'b11010] = 8'h0;
-    mem[7'b11011] = 8'h0;
-    mem[7'b11100] = 8'h0;
-    mem[7'b11101] = 8'h0;
-    mem[7'b11110] = 8'h0;
-    mem[7'b11111] = 8'h0;
-    mem[7'b100000] = 8'h0;
-    mem[7'b100001] = 8'h0;
-    mem[7'b100010] = 8'h0;
-    mem[7'b100011] = 8'h0;
-    mem[7'b100100] = 8'h0;
-    mem[7'b100101] = 8'h0;
-    mem[7'b100110] = 8'h0;
-    mem[7'b100111] = 8'h0;
-    mem[7'b101000] = 8'h0;
-    mem[7'b101001] = 8'h0;
-    mem[7'b101010] = 8'h0;
-    mem[7'b101011] = 8'h0;
-    mem[7'b101100] = 8'h0;
-    mem[7'b101101] = 8'h0;
-    mem[7'b101110] = 8'h0;
-    mem[7'b101111] = 8'h0;
-    mem[7'b110000] = 8'h0;
-    mem[7'b110001] = 8'h0;
-    mem[7'b110010] = 8'h0;
-    mem[7'b110011] = 8'h0;
-    mem[7'b110100] = 8'h0;
-    mem[7'b110101] = 8'h0;
-    mem[7'b110110] = 8'h0;
-    mem[7'b110111] = 8'h0;
-    mem[7'b111000] = 8'h0;
-    mem[7'b111001] = 8'h0;
-    mem[7'b111010] = 8'h0;
-    mem[7'b111011] = 8'h0;
-    mem[7'b111100] = 8'h0;
-    mem[7'b111101] = 8'h0;
-    mem[7'b111110] = 8'h0;
-    mem[7'b111111] = 8'h0;
-    mem[7'b1000000] = 8'h0;
-    mem[7'b1000001] = 8'h0;
-    mem[7'b1000010] = 8'h0;
-    mem[7'b1000011] = 8'h0;
-    mem[7'b1000100] = 8'h0;
-    mem[7'b1000101] = 8'h0;
-    mem[7'b1000110] = 8'h0;
-    mem[7'b1000111] = 8'h0;
-    mem[7'b1001000] = 8'h0;
-    mem[7'b1001001] = 8'h0;
-    mem[7'b1001010] = 8'h0;
-    mem[7'b1001011] = 8'h0;
-    mem[7'b1001100] = 8'h0;
-    mem[7'b1001101] = 8'h0;
-    mem[7'b1001110] = 8'h0;
-    mem[7'b1001111] = 8'h0;
-    mem[7'b1010000] = 8'h0;
-    mem[7'b1010001] = 8'h0;
-    mem[7'b1010010] = 8'h0;
-    mem[7'b1010011] = 8'h0;
-    mem[7'b1010100] = 8'h0;
-    mem[7'b1010101] = 8'h0;
-    mem[7'b1010110] = 8'h0;
-    mem[7'b1010111] = 8'h0;
-    mem[7'b1011000] = 8'h0;
-    mem[7'b1011001] = 8'h0;
-    mem[7'b1011010] = 8'h0;
-    mem[7'b1011011] = 8'h0;
-    mem[7'b1011100] = 8'h0;
-    mem[7'b1011101] = 8'h0;
-    mem[7'b1011110] = 8'h0;
-    mem[7'b1011111] = 8'h0;
-    mem[7'b1100000] = 8'h0;
-    mem[7'b1100001] = 8'h0;
-    mem[7'b1100010] = 8'h0;
-    mem[7'b1100011] = 8'h0;
-    mem[7'b1100100] = 8'h0;
-    mem[7'b1100101] = 8'h0;
-    mem[7'b1100110] = 8'h0;
-    mem[7'b1100111] = 8'h0;
-    mem[7'b1101000] = 8'h0;
-    mem[7'b1101001] = 8'h0;
-    mem[7'b1101010] = 8'h0;
-    mem[7'b1101011] = 8'h0;
-    mem[7'b1101100] = 8'h0;
-    mem[7'b1101101] = 8'h0;
-    mem[7'b1101110] = 8'h0;
-    mem[7'b1101111] = 8'h0;
-    mem[7'b1110000] = 8'h0;
-    mem[7'b1110001] = 8'h0;
-    mem[7'b1110010] = 8'h0;
-    mem[7'b1110011] = 8'h0;
-    mem[7'b1110100] = 8'h0;
-    mem[7'b1110101] = 8'h0;
-    mem[7'b1110110] = 8'h0;
-    mem[7'b1110111] = 8'h0;
-    mem[7'b1111000] = 8'h0;
-    mem[7'b1111001] = 8'h0;
-    mem[7'b1111010] = 8'h0;
-    mem[7'b1111011] = 8'h0;
-    mem[7'b1111100] = 8'h0;
-    mem[7'b1111101] = 8'h0;
-    mem[7'b1111110] = 8'h0;
-    mem[7'b1111111] = 8'h0;
+    mem[11'b0] = 8'h0;
+    mem[11'b1] = 8'h0;
+    mem[11'b10] = 8'h0;
+    mem[11'b11] = 8'h0;
+    mem[11'b100] = 8'h0;
+    mem[11'b101] = 8'h0;
+    mem[11'b110] = 8'h0;
+    mem[11'b111] = 8'h0;
+    mem[11'b1000] = 8'h0;
+    mem[11'b1001] = 8'h0;
+    mem[11'b1010] = 8'h0;
+    mem[11'b1011] = 8'h0;
+    mem[11'b1100] = 8'h0;
+    mem[11'b1101] = 8'h0;
+    mem[11'b1110] = 8'h0;
+    mem[11'b1111] = 8'h0;
+    mem[11'b10000] = 8'h0;
+    mem[11'b10001] = 8'h0;
+    mem[11'b10010] = 8'h0;
+    mem[11'b10011] = 8'h0;
+    mem[11'b10100] = 8'h0;
+    mem[11'b10101] = 8'h0;
+    mem[11'b10110] = 8'h0;
+    mem[11'b10111] = 8'h0;
+    mem[11'b11000] = 8'h0;
+    mem[11'b11001] = 8'h0;
+    mem[11'b11010] = 8'h0;
+    mem[11'b11011] = 8'h0;
+    mem[11'b11100] = 8'h0;
+    mem[11'b11101] = 8'h0;
+    mem[11'b11110] = 8'h0;
+    mem[11'b11111] = 8'h0;
+    mem[11'b100000] = 8'h0;
+    mem[11'b100001] = 8'h0;
+    mem[11'b100010] = 8'h0;
+    mem[11'b100011] = 8'h0;
+    mem[11'b100100] = 8'h0;
+    mem[11'b100101] = 8'h0;
+    mem[11'b100110] = 8'h0;
+    mem[11'b100111] = 8'h0;
+    mem[11'b101000] = 8'h0;
+    mem[11'b101001] = 8'h0;
+    mem[11'b101010] = 8'h0;
+    mem[11'b101011] = 8'h0;
+    mem[11'b101100] = 8'h0;
+    mem[11'b101101] = 8'h0;
+    mem[11'b101110] = 8'h0;
+    mem[11'b101111] = 8'h0;
+    mem[11'b110000] = 8'h0;
+    mem[11'b110001] = 8'h0;
+    mem[11'b110010] = 8'h0;
+    mem[11'b110011] = 8'h0;
+    mem[11'b110100] = 8'h0;
+    mem[11'b110101] = 8'h0;
+    mem[11'b110110] = 8'h0;
+    mem[11'b110111] = 8'h0;
+    mem[11'b111000] = 8'h0;
+    mem[11'b111001] = 8'h0;
+    mem[11'b111010] = 8'h0;
+    mem[11'b111011] = 8'h0;
+    mem[11'b111100] = 8'h0;
+    mem[11'b111101] = 8'h0;
+    mem[11'b111110] = 8'h0;
+    mem[11'b111111] = 8'h0;
+    mem[11'b1000000] = 8'h0;
+    mem[11'b1000001] = 8'h0;
+    mem[11'b1000010] = 8'h0;
+    mem[11'b1000011] = 8'h0;
+    mem[11'b1000100] = 8'h0;
+    mem[11'b1000101] = 8'h0;
+    mem[11'b1000110] = 8'h0;
+    mem[11'b1000111] = 8'h0;
+    mem[11'b1001000] = 8'h0;
+    mem[11'b1001001] = 8'h0;
+    mem[11'b1001010] = 8'h0;
+    mem[11'b1001011] = 8'h0;
+    mem[11'b1001100] = 8'h0;
+    mem[11'b1001101] = 8'h0;
+    mem[11'b1001110] = 8'h0;
+    mem[11'b1001111] = 8'h0;
+    mem[11'b1010000] = 8'h0;
+    mem[11'b1010001] = 8'h0;
+    mem[11'b1010010] = 8'h0;
+    mem[11'b1010011] = 8'h0;
+    mem[11'b1010100] = 8'h0;
+    mem[11'b1010101] = 8'h0;
+    mem[11'b1010110] = 8'h0;
+    mem[11'b1010111] = 8'h0;
+    mem[11'b1011000] = 8'h0;
+    mem[11'b1011001] = 8'h0;
+    mem[11'b1011010] = 8'h0;
+    mem[11'b1011011] = 8'h0;
+    mem[11'b1011100] = 8'h0;
+    mem[11'b1011101] = 8'h0;
+    mem[11'b1011110] = 8'h0;
+    mem[11'b1011111] = 8'h0;
+    mem[11'b1100000] = 8'h0;
+    mem[11'b1100001] = 8'h0;
+    mem[11'b1100010] = 8'h0;
+    mem[11'b1100011] = 8'h0;
+    mem[11'b1100100] = 8'h0;
+    mem[11'b1100101] = 8'h0;
+    mem[11'b1100110] = 8'h0;
+    mem[11'b1100111] = 8'h0;
+    mem[11'b1101000] = 8'h0;
+    mem[11'b1101001] = 8'h0;
+    mem[11'b1101010] = 8'h0;
+    mem[11'b1101011] = 8'h0;
+    mem[11'b1101100] = 8'h0;
+    mem[11'b1101101] = 8'h0;
+    mem[11'b1101110] = 8'h0;
+    mem[11'b1101111] = 8'h0;
+    mem[11'b1110000] = 8'h0;
+    mem[11'b1110001] = 8'h0;
+    mem[11'b1110010] = 8'h0;
+    mem[11'b1110011] = 8'h0;
+    mem[11'b1110100] = 8'h0;
+    mem[11'b1110101] = 8'h0;
+    mem[11'b1110110] = 8'h0;
+    mem[11'b1110111] = 8'h0;
+    mem[11'b1111000] = 8'h0;
+    mem[11'b1111001] = 8'h0;
+    mem[11'b1111010] = 8'h0;
+    mem[11'b1111011] = 8'h0;
+    mem[11'b1111100] = 8'h0;
+    mem[11'b1111101] = 8'h0;
+    mem[11'b1111110] = 8'h0;
+    mem[11'b1111111] = 8'h0;
+    mem[11'b10000000] = 8'h0;
+    mem[11'b10000001] = 8'h0;
+    mem[11'b10000010] = 8'h0;
+    mem[11'b10000011] = 8'h0;
+    mem[11'b10000100] = 8'h0;
+    mem[11'b10000101] = 8'h0;
+    mem[11'b10000110] = 8'h0;
+    mem[11'b10000111] = 8'h0;
+    mem[11'b10001000] = 8'h0;
+    mem[11'b10001001] = 8'h0;
+    mem[11'b10001010] = 8'h0;
+    mem[11'b10001011] = 8'h0;
+    mem[11'b10001100] = 8'h0;
+    mem[11'b10001101] = 8'h0;
+    mem[11'b10001110] = 8'h0;
+    mem[11'b10001111] = 8'h0;
+    mem[11'b10010000] = 8'h0;
+    mem[11'b10010001] = 8'h0;
+    mem[11'b10010010] = 8'h0;
+    mem[11'b10010011] = 8'h0;
+    mem[11'b10010100] = 8'h0;
+    mem[11'b10010101] = 8'h0;
+    mem[11'b10010110] = 8'h0;
+    mem[11'b10010111] = 8'h0;
+    mem[11'b10011000] = 8'h0;
+    mem[11'b10011001] = 8'h0;
+    mem[11'b10011010] = 8'h0;
+    mem[11'b10011011] = 8'h0;
+    mem[11'b10011100] = 8'h0;
+    mem[11'b10011101] = 8'h0;
+    mem[11'b10011110] = 8'h0;
+    mem[11'b10011111] = 8'h0;
+    mem[11'b10100000] = 8'h0;
+    mem[11'b10100001] = 8'h0;
+    mem[11'b10100010] = 8'h0;
+    mem[11'b10100011] = 8'h0;
+    mem[11'b10100100] = 8'h0;
+    mem[11'b10100101] = 8'h0;
+    mem[11'b10100110] = 8'h0;
+    mem[11'b10100111] = 8'h0;
+    mem[11'b10101000] = 8'h0;
+    mem[11'b10101001] = 8'h0;
+    mem[11'b10101010] = 8'h0;
+    mem[11'b10101011] = 8'h0;
+    mem[11'b10101100] = 8'h0;
+    mem[11'b10101101] = 8'h0;
+    mem[11'b10101110] = 8'h0;
+    mem[11'b10101111] = 8'h0;
+    mem[11'b10110000] = 8'h0;
+    mem[11'b10110001] = 8'h0;
+    mem[11'b10110010] = 8'h0;
+    mem[11'b10110011] = 8'h0;
+    mem[11'b10110100] = 8'h0;
+    mem[11'b10110101] = 8'h0;
+    mem[11'b10110110] = 8'h0;
+    mem[11'b10110111] = 8'h0;
+    mem[11'b10111000] = 8'h0;
+    mem[11'b10111001] = 8'h0;
+    mem[11'b10111010] = 8'h0;
+    mem[11'b10111011] = 8'h0;
+    mem[11'b10111100] = 8'h0;
+    mem[11'b10111101] = 8'h0;
+    mem[11'b10111110] = 8'h0;
+    mem[11'b10111111] = 8'h0;
+    mem[11'b11000000] = 8'h0;
+    mem[11'b11000001] = 8'h0;
+    mem[11'b11000010] = 8'h0;
+    mem[11'b11000011] = 8'h0;
+    mem[11'b11000100] = 8'h0;
+    mem[11'b11000101] = 8'h0;
+    mem[11'b11000110] = 8'h0;
+    mem[11'b11000111] = 8'h0;
+    mem[11'b11001000] = 8'h0;
+    mem[11'b11001001] = 8'h0;
+    mem[11'b11001010] = 8'h0;
+    mem[11'b11001011] = 8'h0;
+    mem[11'b11001100] = 8'h0;
+    mem[11'b11001101] = 8'h0;
+    mem[11'b11001110] = 8'h0;
+    mem[11'b11001111] = 8'h0;
+    mem[11'b11010000] = 8'h0;
+    mem[11'b11010001] = 8'h0;
+    mem[11'b11010010] = 8'h0;
+    mem[11'b11010011] = 8'h0;
+    mem[11'b11010100] = 8'h0;
+    mem[11'b11010101] = 8'h0;
+    mem[11'b11010110] = 8'h0;
+    mem[11'b11010111] = 8'h0;
+    mem[11'b11011000] = 8'h0;
+    mem[11'b11011001] = 8'h0;
+    mem[11'b11011010] = 8'h0;
+    mem[11'b11011011] = 8'h0;
+    mem[11'b11011100] = 8'h0;
+    mem[11'b11011101] = 8'h0;
+    mem[11'b11011110] = 8'h0;
+    mem[11'b11011111] = 8'h0;
+    mem[11'b11100000] = 8'h0;
+    mem[11'b11100001] = 8'h0;
+    mem[11'b11100010] = 8'h0;
+    mem[11'b11100011] = 8'h0;
+    mem[11'b11100100] = 8'h0;
+    mem[11'b11100101] = 8'h0;
+    mem[11'b11100110] = 8'h0;
+    mem[11'b11100111] = 8'h0;
+    mem[11'b11101000] = 8'h0;
+    mem[11'b11101001] = 8'h0;
+    mem[11'b11101010] = 8'h0;
+    mem[11'b11101011] = 8'h0;
+    mem[11'b11101100] = 8'h0;
+    mem[11'b11101101] = 8'h0;
+    mem[11'b11101110] = 8'h0;
+    mem[11'b11101111] = 8'h0;
+    mem[11'b11110000] = 8'h0;
+    mem[11'b11110001] = 8'h0;
+    mem[11'b11110010] = 8'h0;
+    mem[11'b11110011] = 8'h0;
+    mem[11'b11110100] = 8'h0;
+    mem[11'b11110101] = 8'h0;
+    mem[11'b11110110] = 8'h0;
+    mem[11'b11110111] = 8'h0;
+    mem[11'b11111000] = 8'h0;
+    mem[11'b11111001] = 8'h0;
+    mem[11'b11111010] = 8'h0;
+    mem[11'b11111011] = 8'h0;
+    mem[11'b11111100] = 8'h0;
+    mem[11'b11111101] = 8'h0;
+    mem[11'b11111110] = 8'h0;
+    mem[11'b11111111] = 8'h0;
+    mem[11'b100000000] = 8'h0;
+    mem[11'b100000001] = 8'h0;
+    mem[11'b100000010] = 8'h0;
+    mem[11'b100000011] = 8'h0;
+    mem[11'b100000100] = 8'h0;
+    mem[11'b100000101] = 8'h0;
+    mem[11'b100000110] = 8'h0;
+    mem[11'b100000111] = 8'h0;
+    mem[11'b100001000] = 8'h0;
+    mem[11'b100001001] = 8'h0;
+    mem[11'b100001010] = 8'h0;
+    mem[11'b100001011] = 8'h0;
+    mem[11'b100001100] = 8'h0;
+    mem[11'b100001101] = 8'h0;
+    mem[11'b100001110] = 8'h0;
+    mem[11'b100001111] = 8'h0;
+    mem[11'b100010000] = 8'h0;
+    mem[11'b100010001] = 8'h0;
+    mem[11'b100010010] = 8'h0;
+    mem[11'b100010011] = 8'h0;
+    mem[11'b100010100] = 8'h0;
+    mem[11'b100010101] = 8'h0;
+    mem[11'b100010110] = 8'h0;
+    mem[11'b100010111] = 8'h0;
+    mem[11'b100011000] = 8'h0;
+    mem[11'b100011001] = 8'h0;
+    mem[11'b100011010] = 8'h0;
+    mem[11'b100011011] = 8'h0;
+    mem[11'b100011100] = 8'h0;
+    mem[11'b100011101] = 8'h0;
+    mem[11'b100011110] = 8'h0;
+    mem[11'b100011111] = 8'h0;
+    mem[11'b100100000] = 8'h0;
+    mem[11'b100100001] = 8'h0;
+    mem[11'b100100010] = 8'h0;
+    mem[11'b100100011] = 8'h0;
+    mem[11'b100100100] = 8'h0;
+    mem[11'b100100101] = 8'h0;
+    mem[11'b100100110] = 8'h0;
+    mem[11'b100100111] = 8'h0;
+    mem[11'b100101000] = 8'h0;
+    mem[11'b100101001] = 8'h0;
+    mem[11'b100101010] = 8'h0;
+    mem[11'b100101011] = 8'h0;
+    mem[11'b100101100] = 8'h0;
+    mem[11'b100101101] = 8'h0;
+    mem[11'b100101110] = 8'h0;
+    mem[11'b100101111] = 8'h0;
+    mem[11'b100110000] = 8'h0;
+    mem[11'b100110001] = 8'h0;
+    mem[11'b100110010] = 8'h0;
+    mem[11'b100110011] = 8'h0;
+    mem[11'b100110100] = 8'h0;
+    mem[11'b100110101] = 8'h0;
+    mem[11'b100110110] = 8'h0;
+    mem[11'b100110111] = 8'h0;
+    mem[11'b100111000] = 8'h0;
+    mem[11'b100111001] = 8'h0;
+    mem[11'b100111010] = 8'h0;
+    mem[11'b100111011] = 8'h0;
+    mem[11'b100111100] = 8'h0;
+    mem[11'b100111101] = 8'h0;
+    mem[11'b100111110] = 8'h0;
+    mem[11'b100111111] = 8'h0;
+    mem[11'b101000000] = 8'h0;
+    mem[11'b101000001] = 8'h0;
+    mem[11'b101000010] = 8'h0;
+    mem[11'b101000011] = 8'h0;
+    mem[11'b101000100] = 8'h0;
+    mem[11'b101000101] = 8'h0;
+    mem[11'b101000110] = 8'h0;
+    mem[11'b101000111] = 8'h0;
+    mem[11'b101001000] = 8'h0;
+    mem[11'b101001001] = 8'h0;
+    mem[11'b101001010] = 8'h0;
+    mem[11'b101001011] = 8'h0;
+    mem[11'b101001100] = 8'h0;
+    mem[11'b101001101] = 8'h0;
+    mem[11'b101001110] = 8'h0;
+    mem[11'b101001111] = 8'h0;
+    mem[11'b101010000] = 8'h0;
+    mem[11'b101010001] = 8'h0;
+    mem[11'b101010010] = 8'h0;
+    mem[11'b101010011] = 8'h0;
+    mem[11'b101010100] = 8'h0;
+    mem[11'b101010101] = 8'h0;
+    mem[11'b101010110] = 8'h0;
+    mem[11'b101010111] = 8'h0;
+    mem[11'b101011000] = 8'h0;
+    mem[11'b101011001] = 8'h0;
+    mem[11'b101011010] = 8'h0;
+    mem[11'b101011011] = 8'h0;
+    mem[11'b101011100] = 8'h0;
+    mem[11'b101011101] = 8'h0;
+    mem[11'b101011110] = 8'h0;
+    mem[11'b101011111] = 8'h0;
+    mem[11'b101100000] = 8'h0;
+    mem[11'b101100001] = 8'h0;
+    mem[11'b101100010] = 8'h0;
+    mem[11'b101100011] = 8'h0;
+    mem[11'b101100100] = 8'h0;
+    mem[11'b101100101] = 8'h0;
+    mem[11'b101100110] = 8'h0;
+    mem[11'b101100111] = 8'h0;
+    mem[11'b101101000] = 8'h0;
+    mem[11'b101101001] = 8'h0;
+    mem[11'b101101010] = 8'h0;
+    mem[11'b101101011] = 8'h0;
+    mem[11'b101101100] = 8'h0;
+    mem[11'b101101101] = 8'h0;
+    mem[11'b101101110] = 8'h0;
+    mem[11'b101101111] = 8'h0;
+    mem[11'b101110000] = 8'h0;
+    mem[11'b101110001] = 8'h0;
+    mem[11'b101110010] = 8'h0;
+    mem[11'b101110011] = 8'h0;
+    mem[11'b101110100] = 8'h0;
+    mem[11'b101110101] = 8'h0;
+    mem[11'b101110110] = 8'h0;
+    mem[11'b101110111] = 8'h0;
+    mem[11'b101111000] = 8'h0;
+    mem[11'b101111001] = 8'h0;
+    mem[11'b101111010] = 8'h0;
+    mem[11'b101111011] = 8'h0;
+    mem[11'b101111100] = 8'h0;
+    mem[11'b101111101] = 8'h0;
+    mem[11'b101111110] = 8'h0;
+    mem[11'b101111111] = 8'h0;
+    mem[11'b110000000] = 8'h0;
+    mem[11'b110000001] = 8'h0;
+    mem[11'b110000010] = 8'h0;
+    mem[11'b110000011] = 8'h0;
+    mem[11'b110000100] = 8'h0;
+    mem[11'b110000101] = 8'h0;
+    mem[11'b110000110] = 8'h0;
+    mem[11'b110000111] = 8'h0;
+    mem[11'b110001000] = 8'h0;
+    mem[11'b110001001] = 8'h0;
+    mem[11'b110001010] = 8'h0;
+    mem[11'b110001011] = 8'h0;
+    mem[11'b110001100] = 8'h0;
+    mem[11'b110001101] = 8'h0;
+    mem[11'b110001110] = 8'h0;
+    mem[11'b110001111] = 8'h0;
+    mem[11'b110010000] = 8'h0;
+    mem[11'b110010001] = 8'h0;
+    mem[11'b110010010] = 8'h0;
+    mem[11'b110010011] = 8'h0;
+    mem[11'b110010100] = 8'h0;
+    mem[11'b110010101] = 8'h0;
+    mem[11'b110010110] = 8'h0;
+    mem[11'b110010111] = 8'h0;
+    mem[11'b110011000] = 8'h0;
+    mem[11'b110011001] = 8'h0;
+    mem[11'b110011010] = 8'h0;
+    mem[11'b110011011] = 8'h0;
+    mem[11'b110011100] = 8'h0;
+    mem[11'b110011101] = 8'h0;
+    mem[11'b110011110] = 8'h0;
+    mem[11'b110011111] = 8'h0;
+    mem[11'b110100000] = 8'h0;
+    mem[11'b110100001] = 8'h0;
+    mem[11'b110100010] = 8'h0;
+    mem[11'b110100011] = 8'h0;
+    mem[11'b110100100] = 8'h0;
+    mem[11'b110100101] = 8'h0;
+    mem[11'b110100110] = 8'h0;
+    mem[11'b110100111] = 8'h0;
+    mem[11'b110101000] = 8'h0;
+    mem[11'b110101001] = 8'h0;
+    mem[11'b110101010] = 8'h0;
+    mem[11'b110101011] = 8'h0;
+    mem[11'b110101100] = 8'h0;
+    mem[11'b110101101] = 8'h0;
+    mem[11'b110101110] = 8'h0;
+    mem[11'b110101111] = 8'h0;
+    mem[11'b110110000] = 8'h0;
+    mem[11'b110110001] = 8'h0;
+    mem[11'b110110010] = 8'h0;
+    mem[11'b110110011] = 8'h0;
+    mem[11'b110110100] = 8'h0;
+    mem[11'b110110101] = 8'h0;
+    mem[11'b110110110] = 8'h0;
+    mem[11'b110110111] = 8'h0;
+    mem[11'b110111000] = 8'h0;
+    mem[11'b110111001] = 8'h0;
+    mem[11'b110111010] = 8'h0;
+    mem[11'b110111011] = 8'h0;
+    mem[11'b110111100] = 8'h0;
+    mem[11'b110111101] = 8'h0;
+    mem[11'b110111110] = 8'h0;
+    mem[11'b110111111] = 8'h0;
+    mem[11'b111000000] = 8'h0;
+    mem[11'b111000001] = 8'h0;
+    mem[11'b111000010] = 8'h0;
+    mem[11'b111000011] = 8'h0;
+    mem[11'b111000100] = 8'h0;
+    mem[11'b111000101] = 8'h0;
+    mem[11'b111000110] = 8'h0;
+    mem[11'b111000111] = 8'h0;
+    mem[11'b111001000] = 8'h0;
+    mem[11'b111001001] = 8'h0;
+    mem[11'b111001010] = 8'h0;
+    mem[11'b111001011] = 8'h0;
+    mem[11'b111001100] = 8'h0;
+    mem[11'b111001101] = 8'h0;
+    mem[11'b111001110] = 8'h0;
+    mem[11'b111001111] = 8'h0;
+    mem[11'b111010000] = 8'h0;
+    mem[11'b111010001] = 8'h0;
+    mem[11'b111010010] = 8'h0;
+    mem[11'b111010011] = 8'h0;
+    mem[11'b111010100] = 8'h0;
+    mem[11'b111010101] = 8'h0;
+    mem[11'b111010110] = 8'h0;
+    mem[11'b111010111] = 8'h0;
+    mem[11'b111011000] = 8'h0;
+    mem[11'b111011001] = 8'h0;
+    mem[11'b111011010] = 8'h0;
+    mem[11'b111011011] = 8'h0;
+    mem[11'b111011100] = 8'h0;
+    mem[11'b111011101] = 8'h0;
+    mem[11'b111011110] = 8'h0;
+    mem[11'b111011111] = 8'h0;
+    mem[11'b111100000] = 8'h0;
+    mem[11'b111100001] = 8'h0;
+    mem[11'b111100010] = 8'h0;
+    mem[11'b111100011] = 8'h0;
+    mem[11'b111100100] = 8'h0;
+    mem[11'b111100101] = 8'h0;
+    mem[11'b111100110] = 8'h0;
+    mem[11'b111100111] = 8'h0;
+    mem[11'b111101000] = 8'h0;
+    mem[11'b111101001] = 8'h0;
+    mem[11'b111101010] = 8'h0;
+    mem[11'b111101011] = 8'h0;
+    mem[11'b111101100] = 8'h0;
+    mem[11'b111101101] = 8'h0;
+    mem[11'b111101110] = 8'h0;
+    mem[11'b111101111] = 8'h0;
+    mem[11'b111110000] = 8'h0;
+    mem[11'b111110001] = 8'h0;
+    mem[11'b111110010] = 8'h0;
+    mem[11'b111110011] = 8'h0;
+    mem[11'b111110100] = 8'h0;
+    mem[11'b111110101] = 8'h0;
+    mem[11'b111110110] = 8'h0;
+    mem[11'b111110111] = 8'h0;
+    mem[11'b111111000] = 8'h0;
+    mem[11'b111111001] = 8'h0;
+    mem[11'b111111010] = 8'h0;
+    mem[11'b111111011] = 8'h0;
+    mem[11'b111111100] = 8'h0;
+    mem[11'b111111101] = 8'h0;
+    mem[11'b111111110] = 8'h0;
+    mem[11'b111111111] = 8'h0;
+    mem[11'b1000000000] = 8'h0;
+    mem[11'b1000000001] = 8'h0;
+    mem[11'b1000000010] = 8'h0;
+    mem[11'b1000000011] = 8'h0;
+    mem[11'b1000000100] = 8'h0;
+    mem[11'b1000000101] = 8'h0;
+    mem[11'b1000000110] = 8'h0;
+    mem[11'b1000000111] = 8'h0;
+    mem[11'b1000001000] = 8'h0;
+    mem[11'b1000001001] = 8'h0;
+    mem[11'b1000001010] = 8'h0;
+    mem[11'b1000001011] = 8'h0;
+    mem[11'b1000001100] = 8'h0;
+    mem[11'b1000001101] = 8'h0;
+    mem[11'b1000001110] = 8'h0;
+    mem[11'b1000001111] = 8'h0;
+    mem[11'b1000010000] = 8'h0;
+    mem[11'b1000010001] = 8'h0;
+    mem[11'b1000010010] = 8'h0;
+    mem[11'b1000010011] = 8'h0;
+    mem[11'b1000010100] = 8'h0;
+    mem[11'b1000010101] = 8'h0;
+    mem[11'b1000010110] = 8'h0;
+    mem[11'b1000010111] = 8'h0;
+    mem[11'b1000011000] = 8'h0;
+    mem[11'b1000011001] = 8'h0;
+    mem[11'b1000011010] = 8'h0;
+    mem[11'b1000011011] = 8'h0;
+    mem[11'b1000011100] = 8'h0;
+    mem[11'b1000011101] = 8'h0;
+    mem[11'b1000011110] = 8'h0;
+    mem[11'b1000011111] = 8'h0;
+    mem[11'b1000100000] = 8'h0;
+    mem[11'b1000100001] = 8'h0;
+    mem[11'b1000100010] = 8'h0;
+    mem[11'b1000100011] = 8'h0;
+    mem[11'b1000100100] = 8'h0;
+    mem[11'b1000100101] = 8'h0;
+    mem[11'b1000100110] = 8'h0;
+    mem[11'b1000100111] = 8'h0;
+    mem[11'b1000101000] = 8'h0;
+    mem[11'b1000101001] = 8'h0;
+    mem[11'b1000101010] = 8'h0;
+    mem[11'b1000101011] = 8'h0;
+    mem[11'b1000101100] = 8'h0;
+    mem[11'b1000101101] = 8'h0;
+    mem[11'b1000101110] = 8'h0;
+    mem[11'b1000101111] = 8'h0;
+    mem[11'b1000110000] = 8'h0;
+    mem[11'b1000110001] = 8'h0;
+    mem[11'b1000110010] = 8'h0;
+    mem[11'b1000110011] = 8'h0;
+    mem[11'b1000110100] = 8'h0;
+    mem[11'b1000110101] = 8'h0;
+    mem[11'b1000110110] = 8'h0;
+    mem[11'b1000110111] = 8'h0;
+    mem[11'b1000111000] = 8'h0;
+    mem[11'b1000111001] = 8'h0;
+    mem[11'b1000111010] = 8'h0;
+    mem[11'b1000111011] = 8'h0;
+    mem[11'b1000111100] = 8'h0;
+    mem[11'b1000111101] = 8'h0;
+    mem[11'b1000111110] = 8'h0;
+    mem[11'b1000111111] = 8'h0;
+    mem[11'b1001000000] = 8'h0;
+    mem[11'b1001000001] = 8'h0;
+    mem[11'b1001000010] = 8'h0;
+    mem[11'b1001000011] = 8'h0;
+    mem[11'b1001000100] = 8'h0;
+    mem[11'b1001000101] = 8'h0;
+    mem[11'b1001000110] = 8'h0;
+    mem[11'b1001000111] = 8'h0;
+    mem[11'b1001001000] = 8'h0;
+    mem[11'b1001001001] = 8'h0;
+    mem[11'b1001001010] = 8'h0;
+    mem[11'b1001001011] = 8'h0;
+    mem[11'b1001001100] = 8'h0;
+    mem[11'b1001001101] = 8'h0;
+    mem[11'b1001001110] = 8'h0;
+    mem[11'b1001001111] = 8'h0;
+    mem[11'b1001010000] = 8'h0;
+    mem[11'b1001010001] = 8'h0;
+    mem[11'b1001010010] = 8'h0;
+    mem[11'b1001010011] = 8'h0;
+    mem[11'b1001010100] = 8'h0;
+    mem[11'b1001010101] = 8'h0;
+    mem[11'b1001010110] = 8'h0;
+    mem[11'b1001010111] = 8'h0;
+    mem[11'b1001011000] = 8'h0;
+    mem[11'b1001011001] = 8'h0;
+    mem[11'b1001011010] = 8'h0;
+    mem[11'b1001011011] = 8'h0;
+    mem[11'b1001011100] = 8'h0;
+    mem[11'b1001011101] = 8'h0;
+    mem[11'b1001011110] = 8'h0;
+    mem[11'b1001011111] = 8'h0;
+    mem[11'b1001100000] = 8'h0;
+    mem[11'b1001100001] = 8'h0;
+    mem[11'b1001100010] = 8'h0;
+    mem[11'b1001100011] = 8'h0;
+    mem[11'b1001100100] = 8'h0;
+    mem[11'b1001100101] = 8'h0;
+    mem[11'b1001100110] = 8'h0;
+    mem[11'b1001100111] = 8'h0;
+    mem[11'b1001101000] = 8'h0;
+    mem[11'b1001101001] = 8'h0;
+    mem[11'b1001101010] = 8'h0;
+    mem[11'b1001101011] = 8'h0;
+    mem[11'b1001101100] = 8'h0;
+    mem[11'b1001101101] = 8'h0;
+    mem[11'b1001101110] = 8'h0;
+    mem[11'b1001101111] = 8'h0;
+    mem[11'b1001110000] = 8'h0;
+    mem[11'b1001110001] = 8'h0;
+    mem[11'b1001110010] = 8'h0;
+    mem[11'b1001110011] = 8'h0;
+    mem[11'b1001110100] = 8'h0;
+    mem[11'b1001110101] = 8'h0;
+    mem[11'b1001110110] = 8'h0;
+    mem[11'b1001110111] = 8'h0;
+    mem[11'b1001111000] = 8'h0;
+    mem[11'b1001111001] = 8'h0;
+    mem[11'b1001111010] = 8'h0;
+    mem[11'b1001111011] = 8'h0;
+    mem[11'b1001111100] = 8'h0;
+    mem[11'b1001111101] = 8'h0;
+    mem[11'b1001111110] = 8'h0;
+    mem[11'b1001111111] = 8'h0;
+    mem[11'b1010000000] = 8'h0;
+    mem[11'b1010000001] = 8'h0;
+    mem[11'b1010000010] = 8'h0;
+    mem[11'b1010000011] = 8'h0;
+    mem[11'b1010000100] = 8'h0;
+    mem[11'b1010000101] = 8'h0;
+    mem[11'b1010000110] = 8'h0;
+    mem[11'b1010000111] = 8'h0;
+    mem[11'b1010001000] = 8'h0;
+    mem[11'b1010001001] = 8'h0;
+    mem[11'b1010001010] = 8'h0;
+    mem[11'b1010001011] = 8'h0;
+    mem[11'b1010001100] = 8'h0;
+    mem[11'b1010001101] = 8'h0;
+    mem[11'b1010001110] = 8'h0;
+    mem[11'b1010001111] = 8'h0;
+    mem[11'b1010010000] = 8'h0;
+    mem[11'b1010010001] = 8'h0;
+    mem[11'b1010010010] = 8'h0;
+    mem[11'b1010010011] = 8'h0;
+    mem[11'b1010010100] = 8'h0;
+    mem[11'b1010010101] = 8'h0;
+    mem[11'b1010010110] = 8'h0;
+    mem[11'b1010010111] = 8'h0;
+    mem[11'b1010011000] = 8'h0;
+    mem[11'b1010011001] = 8'h0;
+    mem[11'b1010011010] = 8'h0;
+    mem[11'b1010011011] = 8'h0;
+    mem[11'b1010011100] = 8'h0;
+    mem[11'b1010011101] = 8'h0;
+    mem[11'b1010011110] = 8'h0;
+    mem[11'b1010011111] = 8'h0;
+    mem[11'b1010100000] = 8'h0;
+    mem[11'b1010100001] = 8'h0;
+    mem[11'b1010100010] = 8'h0;
+    mem[11'b1010100011] = 8'h0;
+    mem[11'b1010100100] = 8'h0;
+    mem[11'b1010100101] = 8'h0;
+    mem[11'b1010100110] = 8'h0;
+    mem[11'b1010100111] = 8'h0;
+    mem[11'b1010101000] = 8'h0;
+    mem[11'b1010101001] = 8'h0;
+    mem[11'b1010101010] = 8'h0;
+    mem[11'b1010101011] = 8'h0;
+    mem[11'b1010101100] = 8'h0;
+    mem[11'b1010101101] = 8'h0;
+    mem[11'b1010101110] = 8'h0;
+    mem[11'b1010101111] = 8'h0;
+    mem[11'b1010110000] = 8'h0;
+    mem[11'b1010110001] = 8'h0;
+    mem[11'b1010110010] = 8'h0;
+    mem[11'b1010110011] = 8'h0;
+    mem[11'b1010110100] = 8'h0;
+    mem[11'b1010110101] = 8'h0;
+    mem[11'b1010110110] = 8'h0;
+    mem[11'b1010110111] = 8'h0;
+    mem[11'b1010111000] = 8'h0;
+    mem[11'b1010111001] = 8'h0;
+    mem[11'b1010111010] = 8'h0;
+    mem[11'b1010111011] = 8'h0;
+    mem[11'b1010111100] = 8'h0;
+    mem[11'b1010111101] = 8'h0;
+    mem[11'b1010111110] = 8'h0;
+    mem[11'b1010111111] = 8'h0;
+    mem[11'b1011000000] = 8'h0;
+    mem[11'b1011000001] = 8'h0;
+    mem[11'b1011000010] = 8'h0;
+    mem[11'b1011000011] = 8'h0;
+    mem[11'b1011000100] = 8'h0;
+    mem[11'b1011000101] = 8'h0;
+    mem[11'b1011000110] = 8'h0;
+    mem[11'b1011000111] = 8'h0;
+    mem[11'b1011001000] = 8'h0;
+    mem[11'b1011001001] = 8'h0;
+    mem[11'b1011001010] = 8'h0;
+    mem[11'b1011001011] = 8'h0;
+    mem[11'b1011001100] = 8'h0;
+    mem[11'b1011001101] = 8'h0;
+    mem[11'b1011001110] = 8'h0;
+    mem[11'b1011001111] = 8'h0;
+    mem[11'b1011010000] = 8'h0;
+    mem[11'b1011010001] = 8'h0;
+    mem[11'b1011010010] = 8'h0;
+    mem[11'b1011010011] = 8'h0;
+    mem[11'b1011010100] = 8'h0;
+    mem[11'b1011010101] = 8'h0;
+    mem[11'b1011010110] = 8'h0;
+    mem[11'b1011010111] = 8'h0;
+    mem[11'b1011011000] = 8'h0;
+    mem[11'b1011011001] = 8'h0;
+    mem[11'b1011011010] = 8'h0;
+    mem[11'b1011011011] = 8'h0;
+    mem[11'b1011011100] = 8'h0;
+    mem[11'b1011011101] = 8'h0;
+    mem[11'b1011011110] = 8'h0;
+    mem[11'b1011011111] = 8'h0;
+    mem[11'b1011100000] = 8'h0;
+    mem[11'b1011100001] = 8'h0;
+    mem[11'b1011100010] = 8'h0;
+    mem[11'b1011100011] = 8'h0;
+    mem[11'b1011100100] = 8'h0;
+    mem[11'b1011100101] = 8'h0;
+    mem[11'b1011100110] = 8'h0;
+    mem[11'b1011100111] = 8'h0;
+    mem[11'b1011101000] = 8'h0;
+    mem[11'b1011101001] = 8'h0;
+    mem[11'b1011101010] = 8'h0;
+    mem[11'b1011101011] = 8'h0;
+    mem[11'b1011101100] = 8'h0;
+    mem[11'b1011101101] = 8'h0;
+    mem[11'b1011101110] = 8'h0;
+    mem[11'b1011101111] = 8'h0;
+    mem[11'b1011110000] = 8'h0;
+    mem[11'b1011110001] = 8'h0;
+    mem[11'b1011110010] = 8'h0;
+    mem[11'b1011110011] = 8'h0;
+    mem[11'b1011110100] = 8'h0;
+    mem[11'b1011110101] = 8'h0;
+    mem[11'b1011110110] = 8'h0;
+    mem[11'b1011110111] = 8'h0;
+    mem[11'b1011111000] = 8'h0;
+    mem[11'b1011111001] = 8'h0;
+    mem[11'b1011111010] = 8'h0;
+    mem[11'b1011111011] = 8'h0;
+    mem[11'b1011111100] = 8'h0;
+    mem[11'b1011111101] = 8'h0;
+    mem[11'b1011111110] = 8'h0;
+    mem[11'b1011111111] = 8'h0;
+    mem[11'b1100000000] = 8'h0;
+    mem[11'b1100000001] = 8'h0;
+    mem[11'b1100000010] = 8'h0;
+    mem[11'b1100000011] = 8'h0;
+    mem[11'b1100000100] = 8'h0;
+    mem[11'b1100000101] = 8'h0;
+    mem[11'b1100000110] = 8'h0;
+    mem[11'b1100000111] = 8'h0;
+    mem[11'b1100001000] = 8'h0;
+    mem[11'b1100001001] = 8'h0;
+    mem[11'b1100001010] = 8'h0;
+    mem[11'b1100001011] = 8'h0;
+    mem[11'b1100001100] = 8'h0;
+    mem[11'b1100001101] = 8'h0;
+    mem[11'b1100001110] = 8'h0;
+    mem[11'b1100001111] = 8'h0;
+    mem[11'b1100010000] = 8'h0;
+    mem[11'b1100010001] = 8'h0;
+    mem[11'b1100010010] = 8'h0;
+    mem[11'b1100010011] = 8'h0;
+    mem[11'b1100010100] = 8'h0;
+    mem[11'b1100010101] = 8'h0;
+    mem[11'b1100010110] = 8'h0;
+    mem[11'b1100010111] = 8'h0;
+    mem[11'b1100011000] = 8'h0;
+    mem[11'b1100011001] = 8'h0;
+    mem[11'b1100011010] = 8'h0;
+    mem[11'b1100011011] = 8'h0;
+    mem[11'b1100011100] = 8'h0;
+    mem[11'b1100011101] = 8'h0;
+    mem[11'b1100011110] = 8'h0;
+    mem[11'b1100011111] = 8'h0;
+    mem[11'b1100100000] = 8'h0;
+    mem[11'b1100100001] = 8'h0;
+    mem[11'b1100100010] = 8'h0;
+    mem[11'b1100100011] = 8'h0;
+    mem[11'b1100100100] = 8'h0;
+    mem[11'b1100100101] = 8'h0;
+    mem[11'b1100100110] = 8'h0;
+    mem[11'b1100100111] = 8'h0;
+    mem[11'b1100101000] = 8'h0;
+    mem[11'b1100101001] = 8'h0;
+    mem[11'b1100101010] = 8'h0;
+    mem[11'b1100101011] = 8'h0;
+    mem[11'b1100101100] = 8'h0;
+    mem[11'b1100101101] = 8'h0;
+    mem[11'b1100101110] = 8'h0;
+    mem[11'b1100101111] = 8'h0;
+    mem[11'b1100110000] = 8'h0;
+    mem[11'b1100110001] = 8'h0;
+    mem[11'b1100110010] = 8'h0;
+    mem[11'b1100110011] = 8'h0;
+    mem[11'b1100110100] = 8'h0;
+    mem[11'b1100110101] = 8'h0;
+    mem[11'b1100110110] = 8'h0;
+    mem[11'b1100110111] = 8'h0;
+    mem[11'b1100111000] = 8'h0;
+    mem[11'b1100111001] = 8'h0;
+    mem[11'b1100111010] = 8'h0;
+    mem[11'b1100111011] = 8'h0;
+    mem[11'b1100111100] = 8'h0;
+    mem[11'b1100111101] = 8'h0;
+    mem[11'b1100111110] = 8'h0;
+    mem[11'b1100111111] = 8'h0;
+    mem[11'b1101000000] = 8'h0;
+    mem[11'b1101000001] = 8'h0;
+    mem[11'b1101000010] = 8'h0;
+    mem[11'b1101000011] = 8'h0;
+    mem[11'b1101000100] = 8'h0;
+    mem[11'b1101000101] = 8'h0;
+    mem[11'b1101000110] = 8'h0;
+    mem[11'b1101000111] = 8'h0;
+    mem[11'b1101001000] = 8'h0;
+    mem[11'b1101001001] = 8'h0;
+    mem[11'b1101001010] = 8'h0;
+    mem[11'b1101001011] = 8'h0;
+    mem[11'b1101001100] = 8'h0;
+    mem[11'b1101001101] = 8'h0;
+    mem[11'b1101001110] = 8'h0;
+    mem[11'b1101001111] = 8'h0;
+    mem[11'b1101010000] = 8'h0;
+    mem[11'b1101010001] = 8'h0;
+    mem[11'b1101010010] = 8'h0;
+    mem[11'b1101010011] = 8'h0;
+    mem[11'b1101010100] = 8'h0;
+    mem[11'b1101010101] = 8'h0;
+    mem[11'b1101010110] = 8'h0;
+    mem[11'b1101010111] = 8'h0;
+    mem[11'b1101011000] = 8'h0;
+    mem[11'b1101011001] = 8'h0;
+    mem[11'b1101011010] = 8'h0;
+    mem[11'b1101011011] = 8'h0;
+    mem[11'b1101011100] = 8'h0;
+    mem[11'b1101011101] = 8'h0;
+    mem[11'b1101011110] = 8'h0;
+    mem[11'b1101011111] = 8'h0;
+    mem[11'b1101100000] = 8'h0;
+    mem[11'b1101100001] = 8'h0;
+    mem[11'b1101100010] = 8'h0;
+    mem[11'b1101100011] = 8'h0;
+    mem[11'b1101100100] = 8'h0;
+    mem[11'b1101100101] = 8'h0;
+    mem[11'b1101100110] = 8'h0;
+    mem[11'b1101100111] = 8'h0;
+    mem[11'b1101101000] = 8'h0;
+    mem[11'b1101101001] = 8'h0;
+    mem[11'b1101101010] = 8'h0;
+    mem[11'b1101101011] = 8'h0;
+    mem[11'b1101101100] = 8'h0;
+    mem[11'b1101101101] = 8'h0;
+    mem[11'b1101101110] = 8'h0;
+    mem[11'b1101101111] = 8'h0;
+    mem[11'b1101110000] = 8'h0;
+    mem[11'b1101110001] = 8'h0;
+    mem[11'b1101110010] = 8'h0;
+    mem[11'b1101110011] = 8'h0;
+    mem[11'b1101110100] = 8'h0;
+    mem[11'b1101110101] = 8'h0;
+    mem[11'b1101110110] = 8'h0;
+    mem[11'b1101110111] = 8'h0;
+    mem[11'b1101111000] = 8'h0;
+    mem[11'b1101111001] = 8'h0;
+    mem[11'b1101111010] = 8'h0;
+    mem[11'b1101111011] = 8'h0;
+    mem[11'b1101111100] = 8'h0;
+    mem[11'b1101111101] = 8'h0;
+    mem[11'b1101111110] = 8'h0;
+    mem[11'b1101111111] = 8'h0;
+    mem[11'b1110000000] = 8'h0;
+    mem[11'b1110000001] = 8'h0;
+    mem[11'b1110000010] = 8'h0;
+    mem[11'b1110000011] = 8'h0;
+    mem[11'b1110000100] = 8'h0;
+    mem[11'b1110000101] = 8'h0;
+    mem[11'b1110000110] = 8'h0;
+    mem[11'b1110000111] = 8'h0;
+    mem[11'b1110001000] = 8'h0;
+    mem[11'b1110001001] = 8'h0;
+    mem[11'b1110001010] = 8'h0;
+    mem[11'b1110001011] = 8'h0;
+    mem[11'b1110001100] = 8'h0;
+    mem[11'b1110001101] = 8'h0;
+    mem[11'b1110001110] = 8'h0;
+    mem[11'b1110001111] = 8'h0;
+    mem[11'b1110010000] = 8'h0;
+    mem[11'b1110010001] = 8'h0;
+    mem[11'b1110010010] = 8'h0;
+    mem[11'b1110010011] = 8'h0;
+    mem[11'b1110010100] = 8'h0;
+    mem[11'b1110010101] = 8'h0;
+    mem[11'b1110010110] = 8'h0;
+    mem[11'b1110010111] = 8'h0;
+    mem[11'b1110011000] = 8'h0;
+    mem[11'b1110011001] = 8'h0;
+    mem[11'b1110011010] = 8'h0;
+    mem[11'b1110011011] = 8'h0;
+    mem[11'b1110011100] = 8'h0;
+    mem[11'b1110011101] = 8'h0;
+    mem[11'b1110011110] = 8'h0;
+    mem[11'b1110011111] = 8'h0;
+    mem[11'b1110100000] = 8'h0;
+    mem[11'b1110100001] = 8'h0;
+    mem[11'b1110100010] = 8'h0;
+    mem[11'b1110100011] = 8'h0;
+    mem[11'b1110100100] = 8'h0;
+    mem[11'b1110100101] = 8'h0;
+    mem[11'b1110100110] = 8'h0;
+    mem[11'b1110100111] = 8'h0;
+    mem[11'b1110101000] = 8'h0;
+    mem[11'b1110101001] = 8'h0;
+    mem[11'b1110101010] = 8'h0;
+    mem[11'b1110101011] = 8'h0;
+    mem[11'b1110101100] = 8'h0;
+    mem[11'b1110101101] = 8'h0;
+    mem[11'b1110101110] = 8'h0;
+    mem[11'b1110101111] = 8'h0;
+    mem[11'b1110110000] = 8'h0;
+    mem[11'b1110110001] = 8'h0;
+    mem[11'b1110110010] = 8'h0;
+    mem[11'b1110110011] = 8'h0;
+    mem[11'b1110110100] = 8'h0;
+    mem[11'b1110110101] = 8'h0;
+    mem[11'b1110110110] = 8'h0;
+    mem[11'b1110110111] = 8'h0;
+    mem[11'b1110111000] = 8'h0;
+    mem[11'b1110111001] = 8'h0;
+    mem[11'b1110111010] = 8'h0;
+    mem[11'b1110111011] = 8'h0;
+    mem[11'b1110111100] = 8'h0;
+    mem[11'b1110111101] = 8'h0;
+    mem[11'b1110111110] = 8'h0;
+    mem[11'b1110111111] = 8'h0;
+    mem[11'b1111000000] = 8'h0;
+    mem[11'b1111000001] = 8'h0;
+    mem[11'b1111000010] = 8'h0;
+    mem[11'b1111000011] = 8'h0;
+    mem[11'b1111000100] = 8'h0;
+    mem[11'b1111000101] = 8'h0;
+    mem[11'b1111000110] = 8'h0;
+    mem[11'b1111000111] = 8'h0;
+    mem[11'b1111001000] = 8'h0;
+    mem[11'b1111001001] = 8'h0;
+    mem[11'b1111001010] = 8'h0;
+    mem[11'b1111001011] = 8'h0;
+    mem[11'b1111001100] = 8'h0;
+    mem[11'b1111001101] = 8'h0;
+    mem[11'b1111001110] = 8'h0;
+    mem[11'b1111001111] = 8'h0;
+    mem[11'b1111010000] = 8'h0;
+    mem[11'b1111010001] = 8'h0;
+    mem[11'b1111010010] = 8'h0;
+    mem[11'b1111010011] = 8'h0;
+    mem[11'b1111010100] = 8'h0;
+    mem[11'b1111010101] = 8'h0;
+    mem[11'b1111010110] = 8'h0;
+    mem[11'b1111010111] = 8'h0;
+    mem[11'b1111011000] = 8'h0;
+    mem[11'b1111011001] = 8'h0;
+    mem[11'b1111011010] = 8'h0;
+    mem[11'b1111011011] = 8'h0;
+    mem[11'b1111011100] = 8'h0;
+    mem[11'b1111011101] = 8'h0;
+    mem[11'b1111011110] = 8'h0;
+    mem[11'b1111011111] = 8'h0;
+    mem[11'b1111100000] = 8'h0;
+    mem[11'b1111100001] = 8'h0;
+    mem[11'b1111100010] = 8'h0;
+    mem[11'b1111100011] = 8'h0;
+    mem[11'b1111100100] = 8'h0;
+    mem[11'b1111100101] = 8'h0;
+    mem[11'b1111100110] = 8'h0;
+    mem[11'b1111100111] = 8'h0;
+    mem[11'b1111101000] = 8'h0;
+    mem[11'b1111101001] = 8'h0;
+    mem[11'b1111101010] = 8'h0;
+    mem[11'b1111101011] = 8'h0;
+    mem[11'b1111101100] = 8'h0;
+    mem[11'b1111101101] = 8'h0;
+    mem[11'b1111101110] = 8'h0;
+    mem[11'b1111101111] = 8'h0;
+    mem[11'b1111110000] = 8'h0;
+    mem[11'b1111110001] = 8'h0;
+    mem[11'b1111110010] = 8'h0;
+    mem[11'b1111110011] = 8'h0;
+    mem[11'b1111110100] = 8'h0;
+    mem[11'b1111110101] = 8'h0;
+    mem[11'b1111110110] = 8'h0;
+    mem[11'b1111110111] = 8'h0;
+    mem[11'b1111111000] = 8'h0;
+    mem[11'b1111111001] = 8'h0;
+    mem[11'b1111111010] = 8'h0;
+    mem[11'b1111111011] = 8'h0;
+    mem[11'b1111111100] = 8'h0;
+    mem[11'b1111111101] = 8'h0;
+    mem[11'b1111111110] = 8'h0;
+    mem[11'b1111111111] = 8'h0;
+    mem[11'b10000000000] = 8'h0;
+    mem[11'b10000000001] = 8'h0;
+    mem[11'b10000000010] = 8'h0;
+    mem[11'b10000000011] = 8'h0;
+    mem[11'b10000000100] = 8'h0;
+    mem[11'b10000000101] = 8'h0;
+    mem[11'b10000000110] = 8'h0;
+    mem[11'b10000000111] = 8'h0;
+    mem[11'b10000001000] = 8'h0;
+    mem[11'b10000001001] = 8'h0;
+    mem[11'b10000001010] = 8'h0;
+    mem[11'b10000001011] = 8'h0;
+    mem[11'b10000001100] = 8'h0;
+    mem[11'b10000001101] = 8'h0;
+    mem[11'b10000001110] = 8'h0;
+    mem[11'b10000001111] = 8'h0;
+    mem[11'b10000010000] = 8'h0;
+    mem[11'b10000010001] = 8'h0;
+    mem[11'b10000010010] = 8'h0;
+    mem[11'b10000010011] = 8'h0;
+    mem[11'b10000010100] = 8'h0;
+    mem[11'b10000010101] = 8'h0;
+    mem[11'b10000010110] = 8'h0;
+    mem[11'b10000010111] = 8'h0;
+    mem[11'b10000011000] = 8'h0;
+    mem[11'b10000011001] = 8'h0;
+    mem[11'b10000011010] = 8'h0;
+    mem[11'b10000011011] = 8'h0;
+    mem[11'b10000011100] = 8'h0;
+    mem[11'b10000011101] = 8'h0;
+    mem[11'b10000011110] = 8'h0;
+    mem[11'b10000011111] = 8'h0;
+    mem[11'b10000100000] = 8'h0;
+    mem[11'b10000100001] = 8'h0;
+    mem[11'b10000100010] = 8'h0;
+    mem[11'b10000100011] = 8'h0;
+    mem[11'b10000100100] = 8'h0;
+    mem[11'b10000100101] = 8'h0;
+    mem[11'b10000100110] = 8'h0;
+    mem[11'b10000100111] = 8'h0;
+    mem[11'b10000101000] = 8'h0;
+    mem[11'b10000101001] = 8'h0;
+    mem[11'b10000101010] = 8'h0;
+    mem[11'b10000101011] = 8'h0;
+    mem[11'b10000101100] = 8'h0;
+    mem[11'b10000101101] = 8'h0;
+    mem[11'b10000101110] = 8'h0;
+    mem[11'b10000101111] = 8'h0;
+    mem[11'b10000110000] = 8'h0;
+    mem[11'b10000110001] = 8'h0;
+    mem[11'b10000110010] = 8'h0;
+    mem[11'b10000110011] = 8'h0;
+    mem[11'b10000110100] = 8'h0;
+    mem[11'b10000110101] = 8'h0;
+    mem[11'b10000110110] = 8'h0;
+    mem[11'b10000110111] = 8'h0;
+    mem[11'b10000111000] = 8'h0;
+    mem[11'b10000111001] = 8'h0;
+    mem[11'b10000111010] = 8'h0;
+    mem[11'b10000111011] = 8'h0;
+    mem[11'b10000111100] = 8'h0;
+    mem[11'b10000111101] = 8'h0;
+    mem[11'b10000111110] = 8'h0;
+    mem[11'b10000111111] = 8'h0;
+    mem[11'b10001000000] = 8'h0;
+    mem[11'b10001000001] = 8'h0;
+    mem[11'b10001000010] = 8'h0;
+    mem[11'b10001000011] = 8'h0;
+    mem[11'b10001000100] = 8'h0;
+    mem[11'b10001000101] = 8'h0;
+    mem[11'b10001000110] = 8'h0;
+    mem[11'b10001000111] = 8'h0;
+    mem[11'b10001001000] = 8'h0;
+    mem[11'b10001001001] = 8'h0;
+    mem[11'b10001001010] = 8'h0;
+    mem[11'b10001001011] = 8'h0;
+    mem[11'b10001001100] = 8'h0;
+    mem[11'b10001001101] = 8'h0;
+    mem[11'b10001001110] = 8'h0;
+    mem[11'b10001001111] = 8'h0;
+    mem[11'b10001010000] = 8'h0;
+    mem[11'b10001010001] = 8'h0;
+    mem[11'b10001010010] = 8'h0;
+    mem[11'b10001010011] = 8'h0;
+    mem[11'b10001010100] = 8'h0;
+    mem[11'b10001010101] = 8'h0;
+    mem[11'b10001010110] = 8'h0;
+    mem[11'b10001010111] = 8'h0;
+    mem[11'b10001011000] = 8'h0;
+    mem[11'b10001011001] = 8'h0;
+    mem[11'b10001011010] = 8'h0;
+    mem[11'b10001011011] = 8'h0;
+    mem[11'b10001011100] = 8'h0;
+    mem[11'b10001011101] = 8'h0;
+    mem[11'b10001011110] = 8'h0;
+    mem[11'b10001011111] = 8'h0;
+    mem[11'b10001100000] = 8'h0;
+    mem[11'b10001100001] = 8'h0;
+    mem[11'b10001100010] = 8'h0;
+    mem[11'b10001100011] = 8'h0;
+    mem[11'b10001100100] = 8'h0;
+    mem[11'b10001100101] = 8'h0;
+    mem[11'b10001100110] = 8'h0;
+    mem[11'b10001100111] = 8'h0;
+    mem[11'b10001101000] = 8'h0;
+    mem[11'b10001101001] = 8'h0;
+    mem[11'b10001101010] = 8'h0;
+    mem[11'b10001101011] = 8'h0;
+    mem[11'b10001101100] = 8'h0;
+    mem[11'b10001101101] = 8'h0;
+    mem[11'b10001101110] = 8'h0;
+    mem[11'b10001101111] = 8'h0;
+    mem[11'b10001110000] = 8'h0;
+    mem[11'b10001110001] = 8'h0;
+    mem[11'b10001110010] = 8'h0;
+    mem[11'b10001110011] = 8'h0;
+    mem[11'b10001110100] = 8'h0;
+    mem[11'b10001110101] = 8'h0;
+    mem[11'b10001110110] = 8'h0;
+    mem[11'b10001110111] = 8'h0;
+    mem[11'b10001111000] = 8'h0;
+    mem[11'b10001111001] = 8'h0;
+    mem[11'b10001111010] = 8'h0;
+    mem[11'b10001111011] = 8'h0;
+    mem[11'b10001111100] = 8'h0;
+    mem[11'b10001111101] = 8'h0;
+    mem[11'b10001111110] = 8'h0;
+    mem[11'b10001111111] = 8'h0;
+    mem[11'b10010000000] = 8'h0;
+    mem[11'b10010000001] = 8'h0;
+    mem[11'b10010000010] = 8'h0;
+    mem[11'b10010000011] = 8'h0;
+    mem[11'b10010000100] = 8'h0;
+    mem[11'b10010000101] = 8'h0;
+    mem[11'b10010000110] = 8'h0;
+    mem[11'b10010000111] = 8'h0;
+    mem[11'b10010001000] = 8'h0;
+    mem[11'b10010001001] = 8'h0;
+    mem[11'b10010001010] = 8'h0;
+    mem[11'b10010001011] = 8'h0;
+    mem[11'b10010001100] = 8'h0;
+    mem[11'b10010001101] = 8'h0;
+    mem[11'b10010001110] = 8'h0;
+    mem[11'b10010001111] = 8'h0;
+    mem[11'b10010010000] = 8'h0;
+    mem[11'b10010010001] = 8'h0;
+    mem[11'b10010010010] = 8'h0;
+    mem[11'b10010010011] = 8'h0;
+    mem[11'b10010010100] = 8'h0;
+    mem[11'b10010010101] = 8'h0;
+    mem[11'b10010010110] = 8'h0;
+    mem[11'b10010010111] = 8'h0;
+    mem[11'b10010011000] = 8'h0;
+    mem[11'b10010011001] = 8'h0;
+    mem[11'b10010011010] = 8'h0;
+    mem[11'b10010011011] = 8'h0;
+    mem[11'b10010011100] = 8'h0;
+    mem[11'b10010011101] = 8'h0;
+    mem[11'b10010011110] = 8'h0;
+    mem[11'b10010011111] = 8'h0;
+    mem[11'b10010100000] = 8'h0;
+    mem[11'b10010100001] = 8'h0;
+    mem[11'b10010100010] = 8'h0;
+    mem[11'b10010100011] = 8'h0;
+    mem[11'b10010100100] = 8'h0;
+    mem[11'b10010100101] = 8'h0;
+    mem[11'b10010100110] = 8'h0;
+    mem[11'b10010100111] = 8'h0;
+    mem[11'b10010101000] = 8'h0;
+    mem[11'b10010101001] = 8'h0;
+    mem[11'b10010101010] = 8'h0;
+    mem[11'b10010101011] = 8'h0;
+    mem[11'b10010101100] = 8'h0;
+    mem[11'b10010101101] = 8'h0;
+    mem[11'b10010101110] = 8'h0;
+    mem[11'b10010101111] = 8'h0;
+    mem[11'b10010110000] = 8'h0;
+    mem[11'b10010110001] = 8'h0;
+    mem[11'b10010110010] = 8'h0;
+    mem[11'b10010110011] = 8'h0;
+    mem[11'b10010110100] = 8'h0;
+    mem[11'b10010110101] = 8'h0;
+    mem[11'b10010110110] = 8'h0;
+    mem[11'b10010110111] = 8'h0;
+    mem[11'b10010111000] = 8'h0;
+    mem[11'b10010111001] = 8'h0;
+    mem[11'b10010111010] = 8'h0;
+    mem[11'b10010111011] = 8'h0;
+    mem[11'b10010111100] = 8'h0;
+    mem[11'b10010111101] = 8'h0;
+    mem[11'b10010111110] = 8'h0;
+    mem[11'b10010111111] = 8'h0;
+    mem[11'b10011000000] = 8'h0;
+    mem[11'b10011000001] = 8'h0;
+    mem[11'b10011000010] = 8'h0;
+    mem[11'b10011000011] = 8'h0;
+    mem[11'b10011000100] = 8'h0;
+    mem[11'b10011000101] = 8'h0;
+    mem[11'b10011000110] = 8'h0;
+    mem[11'b10011000111] = 8'h0;
+    mem[11'b10011001000] = 8'h0;
+    mem[11'b10011001001] = 8'h0;
+    mem[11'b10011001010] = 8'h0;
+    mem[11'b10011001011] = 8'h0;
+    mem[11'b10011001100] = 8'h0;
+    mem[11'b10011001101] = 8'h0;
+    mem[11'b10011001110] = 8'h0;
+    mem[11'b10011001111] = 8'h0;
+    mem[11'b10011010000] = 8'h0;
+    mem[11'b10011010001] = 8'h0;
+    mem[11'b10011010010] = 8'h0;
+    mem[11'b10011010011] = 8'h0;
+    mem[11'b10011010100] = 8'h0;
+    mem[11'b10011010101] = 8'h0;
+    mem[11'b10011010110] = 8'h0;
+    mem[11'b10011010111] = 8'h0;
+    mem[11'b10011011000] = 8'h0;
+    mem[11'b10011011001] = 8'h0;
+    mem[11'b10011011010] = 8'h0;
+    mem[11'b10011011011] = 8'h0;
+    mem[11'b10011011100] = 8'h0;
+    mem[11'b10011011101] = 8'h0;
+    mem[11'b10011011110] = 8'h0;
+    mem[11'b10011011111] = 8'h0;
+    mem[11'b10011100000] = 8'h0;
+    mem[11'b10011100001] = 8'h0;
+    mem[11'b10011100010] = 8'h0;
+    mem[11'b10011100011] = 8'h0;
+    mem[11'b10011100100] = 8'h0;
+    mem[11'b10011100101] = 8'h0;
+    mem[11'b10011100110] = 8'h0;
+    mem[11'b10011100111] = 8'h0;
+    mem[11'b10011101000] = 8'h0;
+    mem[11'b10011101001] = 8'h0;
+    mem[11'b10011101010] = 8'h0;
+    mem[11'b10011101011] = 8'h0;
+    mem[11'b10011101100] = 8'h0;
+    mem[11'b10011101101] = 8'h0;
+    mem[11'b10011101110] = 8'h0;
+    mem[11'b10011101111] = 8'h0;
+    mem[11'b10011110000] = 8'h0;
+    mem[11'b10011110001] = 8'h0;
+    mem[11'b10011110010] = 8'h0;
+    mem[11'b10011110011] = 8'h0;
+    mem[11'b10011110100] = 8'h0;
+    mem[11'b10011110101] = 8'h0;
+    mem[11'b10011110110] = 8'h0;
+    mem[11'b10011110111] = 8'h0;
+    mem[11'b10011111000] = 8'h0;
+    mem[11'b10011111001] = 8'h0;
+    mem[11'b10011111010] = 8'h0;
+    mem[11'b10011111011] = 8'h0;
+    mem[11'b10011111100] = 8'h0;
+    mem[11'b10011111101] = 8'h0;
+    mem[11'b10011111110] = 8'h0;
+    mem[11'b10011111111] = 8'h0;
+    mem[11'b10100000000] = 8'h0;
+    mem[11'b10100000001] = 8'h0;
+    mem[11'b10100000010] = 8'h0;
+    mem[11'b10100000011] = 8'h0;
+    mem[11'b10100000100] = 8'h0;
+    mem[11'b10100000101] = 8'h0;
+    mem[11'b10100000110] = 8'h0;
+    mem[11'b10100000111] = 8'h0;
+    mem[11'b10100001000] = 8'h0;
+    mem[11'b10100001001] = 8'h0;
+    mem[11'b10100001010] = 8'h0;
+    mem[11'b10100001011] = 8'h0;
+    mem[11'b10100001100] = 8'h0;
+    mem[11'b10100001101] = 8'h0;
+    mem[11'b10100001110] = 8'h0;
+    mem[11'b10100001111] = 8'h0;
+    mem[11'b10100010000] = 8'h0;
+    mem[11'b10100010001] = 8'h0;
+    mem[11'b10100010010] = 8'h0;
+    mem[11'b10100010011] = 8'h0;
+    mem[11'b10100010100] = 8'h0;
+    mem[11'b10100010101] = 8'h0;
+    mem[11'b10100010110] = 8'h0;
+    mem[11'b10100010111] = 8'h0;
+    mem[11'b10100011000] = 8'h0;
+    mem[11'b10100011001] = 8'h0;
+    mem[11'b10100011010] = 8'h0;
+    mem[11'b10100011011] = 8'h0;
+    mem[11'b10100011100] = 8'h0;
+    mem[11'b10100011101] = 8'h0;
+    mem[11'b10100011110] = 8'h0;
+    mem[11'b10100011111] = 8'h0;
+    mem[11'b10100100000] = 8'h0;
+    mem[11'b10100100001] = 8'h0;
+    mem[11'b10100100010] = 8'h0;
+    mem[11'b10100100011] = 8'h0;
+    mem[11'b10100100100] = 8'h0;
+    mem[11'b10100100101] = 8'h0;
+    mem[11'b10100100110] = 8'h0;
+    mem[11'b10100100111] = 8'h0;
+    mem[11'b10100101000] = 8'h0;
+    mem[11'b10100101001] = 8'h0;
+    mem[11'b10100101010] = 8'h0;
+    mem[11'b10100101011] = 8'h0;
+    mem[11'b10100101100] = 8'h0;
+    mem[11'b10100101101] = 8'h0;
+    mem[11'b10100101110] = 8'h0;
+    mem[11'b10100101111] = 8'h0;
+    mem[11'b10100110000] = 8'h0;
+    mem[11'b10100110001] = 8'h0;
+    mem[11'b10100110010] = 8'h0;
+    mem[11'b10100110011] = 8'h0;
+    mem[11'b10100110100] = 8'h0;
+    mem[11'b10100110101] = 8'h0;
+    mem[11'b10100110110] = 8'h0;
+    mem[11'b10100110111] = 8'h0;
+    mem[11'b10100111000] = 8'h0;
+    mem[11'b10100111001] = 8'h0;
+    mem[11'b10100111010] = 8'h0;
+    mem[11'b10100111011] = 8'h0;
+    mem[11'b10100111100] = 8'h0;
+    mem[11'b10100111101] = 8'h0;
+    mem[11'b10100111110] = 8'h0;
+    mem[11'b10100111111] = 8'h0;
+    mem[11'b10101000000] = 8'h0;
+    mem[11'b10101000001] = 8'h0;
+    mem[11'b10101000010] = 8'h0;
+    mem[11'b10101000011] = 8'h0;
+    mem[11'b10101000100] = 8'h0;
+    mem[11'b10101000101] = 8'h0;
+    mem[11'b10101000110] = 8'h0;
+    mem[11'b10101000111] = 8'h0;
+    mem[11'b10101001000] = 8'h0;
+    mem[11'b10101001001] = 8'h0;
+    mem[11'b10101001010] = 8'h0;
+    mem[11'b10101001011] = 8'h0;
+    mem[11'b10101001100] = 8'h0;
+    mem[11'b10101001101] = 8'h0;
+    mem[11'b10101001110] = 8'h0;
+    mem[11'b10101001111] = 8'h0;
+    mem[11'b10101010000] = 8'h0;
+    mem[11'b10101010001] = 8'h0;
+    mem[11'b10101010010] = 8'h0;
+    mem[11'b10101010011] = 8'h0;
+    mem[11'b10101010100] = 8'h0;
+    mem[11'b10101010101] = 8'h0;
+    mem[11'b10101010110] = 8'h0;
+    mem[11'b10101010111] = 8'h0;
+    mem[11'b10101011000] = 8'h0;
+    mem[11'b10101011001] = 8'h0;
+    mem[11'b10101011010] = 8'h0;
+    mem[11'b10101011011] = 8'h0;
+    mem[11'b10101011100] = 8'h0;
+    mem[11'b10101011101] = 8'h0;
+    mem[11'b10101011110] = 8'h0;
+    mem[11'b10101011111] = 8'h0;
+    mem[11'b10101100000] = 8'h0;
+    mem[11'b10101100001] = 8'h0;
+    mem[11'b10101100010] = 8'h0;
+    mem[11'b10101100011] = 8'h0;
+    mem[11'b10101100100] = 8'h0;
+    mem[11'b10101100101] = 8'h0;
+    mem[11'b10101100110] = 8'h0;
+    mem[11'b10101100111] = 8'h0;
+    mem[11'b10101101000] = 8'h0;
+    mem[11'b10101101001] = 8'h0;
+    mem[11'b10101101010] = 8'h0;
+    mem[11'b10101101011] = 8'h0;
+    mem[11'b10101101100] = 8'h0;
+    mem[11'b10101101101] = 8'h0;
+    mem[11'b10101101110] = 8'h0;
+    mem[11'b10101101111] = 8'h0;
+    mem[11'b10101110000] = 8'h0;
+    mem[11'b10101110001] = 8'h0;
+    mem[11'b10101110010] = 8'h0;
+    mem[11'b10101110011] = 8'h0;
+    mem[11'b10101110100] = 8'h0;
+    mem[11'b10101110101] = 8'h0;
+    mem[11'b10101110110] = 8'h0;
+    mem[11'b10101110111] = 8'h0;
+    mem[11'b10101111000] = 8'h0;
+    mem[11'b10101111001] = 8'h0;
+    mem[11'b10101111010] = 8'h0;
+    mem[11'b10101111011] = 8'h0;
+    mem[11'b10101111100] = 8'h0;
+    mem[11'b10101111101] = 8'h0;
+    mem[11'b10101111110] = 8'h0;
+    mem[11'b10101111111] = 8'h0;
+    mem[11'b10110000000] = 8'h0;
+    mem[11'b10110000001] = 8'h0;
+    mem[11'b10110000010] = 8'h0;
+    mem[11'b10110000011] = 8'h0;
+    mem[11'b10110000100] = 8'h0;
+    mem[11'b10110000101] = 8'h0;
+    mem[11'b10110000110] = 8'h0;
+    mem[11'b10110000111] = 8'h0;
+    mem[11'b10110001000] = 8'h0;
+    mem[11'b10110001001] = 8'h0;
+    mem[11'b10110001010] = 8'h0;
+    mem[11'b10110001011] = 8'h0;
+    mem[11'b10110001100] = 8'h0;
+    mem[11'b10110001101] = 8'h0;
+    mem[11'b10110001110] = 8'h0;
+    mem[11'b10110001111] = 8'h0;
+    mem[11'b10110010000] = 8'h0;
+    mem[11'b10110010001] = 8'h0;
+    mem[11'b10110010010] = 8'h0;
+    mem[11'b10110010011] = 8'h0;
+    mem[11'b10110010100] = 8'h0;
+    mem[11'b10110010101] = 8'h0;
+    mem[11'b10110010110] = 8'h0;
+    mem[11'b10110010111] = 8'h0;
+    mem[11'b10110011000] = 8'h0;
+    mem[11'b10110011001] = 8'h0;
+    mem[11'b10110011010] = 8'h0;
+    mem[11'b10110011011] = 8'h0;
+    mem[11'b10110011100] = 8'h0;
+    mem[11'b10110011101] = 8'h0;
+    mem[11'b10110011110] = 8'h0;
+    mem[11'b10110011111] = 8'h0;
+    mem[11'b10110100000] = 8'h0;
+    mem[11'b10110100001] = 8'h0;
+    mem[11'b10110100010] = 8'h0;
+    mem[11'b10110100011] = 8'h0;
+    mem[11'b10110100100] = 8'h0;
+    mem[11'b10110100101] = 8'h0;
+    mem[11'b10110100110] = 8'h0;
+    mem[11'b10110100111] = 8'h0;
+    mem[11'b10110101000] = 8'h0;
+    mem[11'b10110101001] = 8'h0;
+    mem[11'b10110101010] = 8'h0;
+    mem[11'b10110101011] = 8'h0;
+    mem[11'b10110101100] = 8'h0;
+    mem[11'b10110101101] = 8'h0;
+    mem[11'b10110101110] = 8'h0;
+    mem[11'b10110101111] = 8'h0;
+    mem[11'b10110110000] = 8'h0;
+    mem[11'b10110110001] = 8'h0;
+    mem[11'b10110110010] = 8'h0;
+    mem[11'b10110110011] = 8'h0;
+    mem[11'b10110110100] = 8'h0;
+    mem[11'b10110110101] = 8'h0;
+    mem[11'b10110110110] = 8'h0;
+    mem[11'b10110110111] = 8'h0;
+    mem[11'b10110111000] = 8'h0;
+    mem[11'b10110111001] = 8'h0;
+    mem[11'b10110111010] = 8'h0;
+    mem[11'b10110111011] = 8'h0;
+    mem[11'b10110111100] = 8'h0;
+    mem[11'b10110111101] = 8'h0;
+    mem[11'b10110111110] = 8'h0;
+    mem[11'b10110111111] = 8'h0;
+    mem[11'b10111000000] = 8'h0;
+    mem[11'b10111000001] = 8'h0;
+    mem[11'b10111000010] = 8'h0;
+    mem[11'b10111000011] = 8'h0;
+    mem[11'b10111000100] = 8'h0;
+    mem[11'b10111000101] = 8'h0;
+    mem[11'b10111000110] = 8'h0;
+    mem[11'b10111000111] = 8'h0;
+    mem[11'b10111001000] = 8'h0;
+    mem[11'b10111001001] = 8'h0;
+    mem[11'b10111001010] = 8'h0;
+    mem[11'b10111001011] = 8'h0;
+    mem[11'b10111001100] = 8'h0;
+    mem[11'b10111001101] = 8'h0;
+    mem[11'b10111001110] = 8'h0;
+    mem[11'b10111001111] = 8'h0;
+    mem[11'b10111010000] = 8'h0;
+    mem[11'b10111010001] = 8'h0;
+    mem[11'b10111010010] = 8'h0;
+    mem[11'b10111010011] = 8'h0;
+    mem[11'b10111010100] = 8'h0;
+    mem[11'b10111010101] = 8'h0;
+    mem[11'b10111010110] = 8'h0;
+    mem[11'b10111010111] = 8'h0;
+    mem[11'b10111011000] = 8'h0;
+    mem[11'b10111011001] = 8'h0;
+    mem[11'b10111011010] = 8'h0;
+    mem[11'b10111011011] = 8'h0;
+    mem[11'b10111011100] = 8'h0;
+    mem[11'b10111011101] = 8'h0;
+    mem[11'b10111011110] = 8'h0;
+    mem[11'b10111011111] = 8'h0;
+    mem[11'b10111100000] = 8'h0;
+    mem[11'b10111100001] = 8'h0;
+    mem[11'b10111100010] = 8'h0;
+    mem[11'b10111100011] = 8'h0;
+    mem[11'b10111100100] = 8'h0;
+    mem[11'b10111100101] = 8'h0;
+    mem[11'b10111100110] = 8'h0;
+    mem[11'b10111100111] = 8'h0;
+    mem[11'b10111101000] = 8'h0;
+    mem[11'b10111101001] = 8'h0;
+    mem[11'b10111101010] = 8'h0;
+    mem[11'b10111101011] = 8'h0;
+    mem[11'b10111101100] = 8'h0;
+    mem[11'b10111101101] = 8'h0;
+    mem[11'b10111101110] = 8'h0;
+    mem[11'b10111101111] = 8'h0;
+    mem[11'b10111110000] = 8'h0;
+    mem[11'b10111110001] = 8'h0;
+    mem[11'b10111110010] = 8'h0;
+    mem[11'b10111110011] = 8'h0;
+    mem[11'b10111110100] = 8'h0;
+    mem[11'b10111110101] = 8'h0;
+    mem[11'b10111110110] = 8'h0;
+    mem[11'b10111110111] = 8'h0;
+    mem[11'b10111111000] = 8'h0;
+    mem[11'b10111111001] = 8'h0;
+    mem[11'b10111111010] = 8'h0;
+    mem[11'b10111111011] = 8'h0;
+    mem[11'b10111111100] = 8'h0;
+    mem[11'b10111111101] = 8'h0;
+    mem[11'b10111111110] = 8'h0;
+    mem[11'b10111111111] = 8'h0;
+    mem[11'b11000000000] = 8'h0;
+    mem[11'b11000000001] = 8'h0;
+    mem[11'b11000000010] = 8'h0;
+    mem[11'b11000000011] = 8'h0;
+    mem[11'b11000000100] = 8'h0;
+    mem[11'b11000000101] = 8'h0;
+    mem[11'b11000000110] = 8'h0;
+    mem[11'b11000000111] = 8'h0;
+    mem[11'b11000001000] = 8'h0;
+    mem[11'b11000001001] = 8'h0;
+    mem[11'b11000001010] = 8'h0;
+    mem[11'b11000001011] = 8'h0;
+    mem[11'b11000001100] = 8'h0;
+    mem[11'b11000001101] = 8'h0;
+    mem[11'b11000001110] = 8'h0;
+    mem[11'b11000001111] = 8'h0;
+    mem[11'b11000010000] = 8'h0;
+    mem[11'b11000010001] = 8'h0;
+    mem[11'b11000010010] = 8'h0;
+    mem[11'b11000010011] = 8'h0;
+    mem[11'b11000010100] = 8'h0;
+    mem[11'b11000010101] = 8'h0;
+    mem[11'b11000010110] = 8'h0;
+    mem[11'b11000010111] = 8'h0;
+    mem[11'b11000011000] = 8'h0;
+    mem[11'b11000011001] = 8'h0;
+    mem[11'b11000011010] = 8'h0;
+    mem[11'b11000011011] = 8'h0;
+    mem[11'b11000011100] = 8'h0;
+    mem[11'b11000011101] = 8'h0;
+    mem[11'b11000011110] = 8'h0;
+    mem[11'b11000011111] = 8'h0;
+    mem[11'b11000100000] = 8'h0;
+    mem[11'b11000100001] = 8'h0;
+    mem[11'b11000100010] = 8'h0;
+    mem[11'b11000100011] = 8'h0;
+    mem[11'b11000100100] = 8'h0;
+    mem[11'b11000100101] = 8'h0;
+    mem[11'b11000100110] = 8'h0;
+    mem[11'b11000100111] = 8'h0;
+    mem[11'b11000101000] = 8'h0;
+    mem[11'b11000101001] = 8'h0;
+    mem[11'b11000101010] = 8'h0;
+    mem[11'b11000101011] = 8'h0;
+    mem[11'b11000101100] = 8'h0;
+    mem[11'b11000101101] = 8'h0;
+    mem[11'b11000101110] = 8'h0;
+    mem[11'b11000101111] = 8'h0;
+    mem[11'b11000110000] = 8'h0;
+    mem[11'b11000110001] = 8'h0;
+    mem[11'b11000110010] = 8'h0;
+    mem[11'b11000110011] = 8'h0;
+    mem[11'b11000110100] = 8'h0;
+    mem[11'b11000110101] = 8'h0;
+    mem[11'b11000110110] = 8'h0;
+    mem[11'b11000110111] = 8'h0;
+    mem[11'b11000111000] = 8'h0;
+    mem[11'b11000111001] = 8'h0;
+    mem[11'b11000111010] = 8'h0;
+    mem[11'b11000111011] = 8'h0;
+    mem[11'b11000111100] = 8'h0;
+    mem[11'b11000111101] = 8'h0;
+    mem[11'b11000111110] = 8'h0;
+    mem[11'b11000111111] = 8'h0;
+    mem[11'b11001000000] = 8'h0;
+    mem[11'b11001000001] = 8'h0;
+    mem[11'b11001000010] = 8'h0;
+    mem[11'b11001000011] = 8'h0;
+    mem[11'b11001000100] = 8'h0;
+    mem[11'b11001000101] = 8'h0;
+    mem[11'b11001000110] = 8'h0;
+    mem[11'b11001000111] = 8'h0;
+    mem[11'b11001001000] = 8'h0;
+    mem[11'b11001001001] = 8'h0;
+    mem[11'b11001001010] = 8'h0;
+    mem[11'b11001001011] = 8'h0;
+    mem[11'b11001001100] = 8'h0;
+    mem[11'b11001001101] = 8'h0;
+    mem[11'b11001001110] = 8'h0;
+    mem[11'b11001001111] = 8'h0;
+    mem[11'b11001010000] = 8'h0;
+    mem[11'b11001010001] = 8'h0;
+    mem[11'b11001010010] = 8'h0;
+    mem[11'b11001010011] = 8'h0;
+    mem[11'b11001010100] = 8'h0;
+    mem[11'b11001010101] = 8'h0;
+    mem[11'b11001010110] = 8'h0;
+    mem[11'b11001010111] = 8'h0;
+    mem[11'b11001011000] = 8'h0;
+    mem[11'b11001011001] = 8'h0;
+    mem[11'b11001011010] = 8'h0;
+    mem[11'b11001011011] = 8'h0;
+    mem[11'b11001011100] = 8'h0;
+    mem[11'b11001011101] = 8'h0;
+    mem[11'b11001011110] = 8'h0;
+    mem[11'b11001011111] = 8'h0;
+    mem[11'b11001100000] = 8'h0;
+    mem[11'b11001100001] = 8'h0;
+    mem[11'b11001100010] = 8'h0;
+    mem[11'b11001100011] = 8'h0;
+    mem[11'b11001100100] = 8'h0;
+    mem[11'b11001100101] = 8'h0;
+    mem[11'b11001100110] = 8'h0;
+    mem[11'b11001100111] = 8'h0;
+    mem[11'b11001101000] = 8'h0;
+    mem[11'b11001101001] = 8'h0;
+    mem[11'b11001101010] = 8'h0;
+    mem[11'b11001101011] = 8'h0;
+    mem[11'b11001101100] = 8'h0;
+    mem[11'b11001101101] = 8'h0;
+    mem[11'b11001101110] = 8'h0;
+    mem[11'b11001101111] = 8'h0;
+    mem[11'b11001110000] = 8'h0;
+    mem[11'b11001110001] = 8'h0;
+    mem[11'b11001110010] = 8'h0;
+    mem[11'b11001110011] = 8'h0;
+    mem[11'b11001110100] = 8'h0;
+    mem[11'b11001110101] = 8'h0;
+    mem[11'b11001110110] = 8'h0;
+    mem[11'b11001110111] = 8'h0;
+    mem[11'b11001111000] = 8'h0;
+    mem[11'b11001111001] = 8'h0;
+    mem[11'b11001111010] = 8'h0;
+    mem[11'b11001111011] = 8'h0;
+    mem[11'b11001111100] = 8'h0;
+    mem[11'b11001111101] = 8'h0;
+    mem[11'b11001111110] = 8'h0;
+    mem[11'b11001111111] = 8'h0;
+    mem[11'b11010000000] = 8'h0;
+    mem[11'b11010000001] = 8'h0;
+    mem[11'b11010000010] = 8'h0;
+    mem[11'b11010000011] = 8'h0;
+    mem[11'b11010000100] = 8'h0;
+    mem[11'b11010000101] = 8'h0;
+    mem[11'b11010000110] = 8'h0;
+    mem[11'b11010000111] = 8'h0;
+    mem[11'b11010001000] = 8'h0;
+    mem[11'b11010001001] = 8'h0;
+    mem[11'b11010001010] = 8'h0;
+    mem[11'b11010001011] = 8'h0;
+    mem[11'b11010001100] = 8'h0;
+    mem[11'b11010001101] = 8'h0;
+    mem[11'b11010001110] = 8'h0;
+    mem[11'b11010001111] = 8'h0;
+    mem[11'b11010010000] = 8'h0;
+    mem[11'b11010010001] = 8'h0;
+    mem[11'b11010010010] = 8'h0;
+    mem[11'b11010010011] = 8'h0;
+    mem[11'b11010010100] = 8'h0;
+    mem[11'b11010010101] = 8'h0;
+    mem[11'b11010010110] = 8'h0;
+    mem[11'b11010010111] = 8'h0;
+    mem[11'b11010011000] = 8'h0;
+    mem[11'b11010011001] = 8'h0;
+    mem[11'b11010011010] = 8'h0;
+    mem[11'b11010011011] = 8'h0;
+    mem[11'b11010011100] = 8'h0;
+    mem[11'b11010011101] = 8'h0;
+    mem[11'b11010011110] = 8'h0;
+    mem[11'b11010011111] = 8'h0;
+    mem[11'b11010100000] = 8'h0;
+    mem[11'b11010100001] = 8'h0;
+    mem[11'b11010100010] = 8'h0;
+    mem[11'b11010100011] = 8'h0;
+    mem[11'b11010100100] = 8'h0;
+    mem[11'b11010100101] = 8'h0;
+    mem[11'b11010100110] = 8'h0;
+    mem[11'b11010100111] = 8'h0;
+    mem[11'b11010101000] = 8'h0;
+    mem[11'b11010101001] = 8'h0;
+    mem[11'b11010101010] = 8'h0;
+    mem[11'b11010101011] = 8'h0;
+    mem[11'b11010101100] = 8'h0;
+    mem[11'b11010101101] = 8'h0;
+    mem[11'b11010101110] = 8'h0;
+    mem[11'b11010101111] = 8'h0;
+    mem[11'b11010110000] = 8'h0;
+    mem[11'b11010110001] = 8'h0;
+    mem[11'b11010110010] = 8'h0;
+    mem[11'b11010110011] = 8'h0;
+    mem[11'b11010110100] = 8'h0;
+    mem[11'b11010110101] = 8'h0;
+    mem[11'b11010110110] = 8'h0;
+    mem[11'b11010110111] = 8'h0;
+    mem[11'b11010111000] = 8'h0;
+    mem[11'b11010111001] = 8'h0;
+    mem[11'b11010111010] = 8'h0;
+    mem[11'b11010111011] = 8'h0;
+    mem[11'b11010111100] = 8'h0;
+    mem[11'b11010111101] = 8'h0;
+    mem[11'b11010111110] = 8'h0;
+    mem[11'b11010111111] = 8'h0;
+    mem[11'b11011000000] = 8'h0;
+    mem[11'b11011000001] = 8'h0;
+    mem[11'b11011000010] = 8'h0;
+    mem[11'b11011000011] = 8'h0;
+    mem[11'b11011000100] = 8'h0;
+    mem[11'b11011000101] = 8'h0;
+    mem[11'b11011000110] = 8'h0;
+    mem[11'b11011000111] = 8'h0;
+    mem[11'b11011001000] = 8'h0;
+    mem[11'b11011001001] = 8'h0;
+    mem[11'b11011001010] = 8'h0;
+    mem[11'b11011001011] = 8'h0;
+    mem[11'b11011001100] = 8'h0;
+    mem[11'b11011001101] = 8'h0;
+    mem[11'b11011001110] = 8'h0;
+    mem[11'b11011001111] = 8'h0;
+    mem[11'b11011010000] = 8'h0;
+    mem[11'b11011010001] = 8'h0;
+    mem[11'b11011010010] = 8'h0;
+    mem[11'b11011010011] = 8'h0;
+    mem[11'b11011010100] = 8'h0;
+    mem[11'b11011010101] = 8'h0;
+    mem[11'b11011010110] = 8'h0;
+    mem[11'b11011010111] = 8'h0;
+    mem[11'b11011011000] = 8'h0;
+    mem[11'b11011011001] = 8'h0;
+    mem[11'b11011011010] = 8'h0;
+    mem[11'b11011011011] = 8'h0;
+    mem[11'b11011011100] = 8'h0;
+    mem[11'b11011011101] = 8'h0;
+    mem[11'b11011011110] = 8'h0;
+    mem[11'b11011011111] = 8'h0;
+    mem[11'b11011100000] = 8'h0;
+    mem[11'b11011100001] = 8'h0;
+    mem[11'b11011100010] = 8'h0;
+    mem[11'b11011100011] = 8'h0;
+    mem[11'b11011100100] = 8'h0;
+    mem[11'b11011100101] = 8'h0;
+    mem[11'b11011100110] = 8'h0;
+    mem[11'b11011100111] = 8'h0;
+    mem[11'b11011101000] = 8'h0;
+    mem[11'b11011101001] = 8'h0;
+    mem[11'b11011101010] = 8'h0;
+    mem[11'b11011101011] = 8'h0;
+    mem[11'b11011101100] = 8'h0;
+    mem[11'b11011101101] = 8'h0;
+    mem[11'b11011101110] = 8'h0;
+    mem[11'b11011101111] = 8'h0;
+    mem[11'b11011110000] = 8'h0;
+    mem[11'b11011110001] = 8'h0;
+    mem[11'b11011110010] = 8'h0;
+    mem[11'b11011110011] = 8'h0;
+    mem[11'b11011110100] = 8'h0;
+    mem[11'b11011110101] = 8'h0;
+    mem[11'b11011110110] = 8'h0;
+    mem[11'b11011110111] = 8'h0;
+    mem[11'b11011111000] = 8'h0;
+    mem[11'b11011111001] = 8'h0;
+    mem[11'b11011111010] = 8'h0;
+    mem[11'b11011111011] = 8'h0;
+    mem[11'b11011111100] = 8'h0;
+    mem[11'b11011111101] = 8'h0;
+    mem[11'b11011111110] = 8'h0;
+    mem[11'b11011111111] = 8'h0;
+    mem[11'b11100000000] = 8'h0;
+    mem[11'b11100000001] = 8'h0;
+    mem[11'b11100000010] = 8'h0;
+    mem[11'b11100000011] = 8'h0;
+    mem[11'b11100000100] = 8'h0;
+    mem[11'b11100000101] = 8'h0;
+    mem[11'b11100000110] = 8'h0;
+    mem[11'b11100000111] = 8'h0;
+    mem[11'b11100001000] = 8'h0;
+    mem[11'b11100001001] = 8'h0;
+    mem[11'b11100001010] = 8'h0;
+    mem[11'b11100001011] = 8'h0;
+    mem[11'b11100001100] = 8'h0;
+    mem[11'b11100001101] = 8'h0;
+    mem[11'b11100001110] = 8'h0;
+    mem[11'b11100001111] = 8'h0;
+    mem[11'b11100010000] = 8'h0;
+    mem[11'b11100010001] = 8'h0;
+    mem[11'b11100010010] = 8'h0;
+    mem[11'b11100010011] = 8'h0;
+    mem[11'b11100010100] = 8'h0;
+    mem[11'b11100010101] = 8'h0;
+    mem[11'b11100010110] = 8'h0;
+    mem[11'b11100010111] = 8'h0;
+    mem[11'b11100011000] = 8'h0;
+    mem[11'b11100011001] = 8'h0;
+    mem[11'b11100011010] = 8'h0;
+    mem[11'b11100011011] = 8'h0;
+    mem[11'b11100011100] = 8'h0;
+    mem[11'b11100011101] = 8'h0;
+    mem[11'b11100011110] = 8'h0;
+    mem[11'b11100011111] = 8'h0;
+    mem[11'b11100100000] = 8'h0;
+    mem[11'b11100100001] = 8'h0;
+    mem[11'b11100100010] = 8'h0;
+    mem[11'b11100100011] = 8'h0;
+    mem[11'b11100100100] = 8'h0;
+    mem[11'b11100100101] = 8'h0;
+    mem[11'b11100100110] = 8'h0;
+    mem[11'b11100100111] = 8'h0;
+    mem[11'b11100101000] = 8'h0;
+    mem[11'b11100101001] = 8'h0;
+    mem[11'b11100101010] = 8'h0;
+    mem[11'b11100101011] = 8'h0;
+    mem[11'b11100101100] = 8'h0;
+    mem[11'b11100101101] = 8'h0;
+    mem[11'b11100101110] = 8'h0;
+    mem[11'b11100101111] = 8'h0;
+    mem[11'b11100110000] = 8'h0;
+    mem[11'b11100110001] = 8'h0;
+    mem[11'b11100110010] = 8'h0;
+    mem[11'b11100110011] = 8'h0;
+    mem[11'b11100110100] = 8'h0;
+    mem[11'b11100110101] = 8'h0;
+    mem[11'b11100110110] = 8'h0;
+    mem[11'b11100110111] = 8'h0;
+    mem[11'b11100111000] = 8'h0;
+    mem[11'b11100111001] = 8'h0;
+    mem[11'b11100111010] = 8'h0;
+    mem[11'b11100111011] = 8'h0;
+    mem[11'b11100111100] = 8'h0;
+    mem[11'b11100111101] = 8'h0;
+    mem[11'b11100111110] = 8'h0;
+    mem[11'b11100111111] = 8'h0;
+    mem[11'b11101000000] = 8'h0;
+    mem[11'b11101000001] = 8'h0;
+    mem[11'b11101000010] = 8'h0;
+    mem[11'b11101000011] = 8'h0;
+    mem[11'b11101000100] = 8'h0;
+    mem[11'b11101000101] = 8'h0;
+    mem[11'b11101000110] = 8'h0;
+    mem[11'b11101000111] = 8'h0;
+    mem[11'b11101001000] = 8'h0;
+    mem[11'b11101001001] = 8'h0;
+    mem[11'b11101001010] = 8'h0;
+    mem[11'b11101001011] = 8'h0;
+    mem[11'b11101001100] = 8'h0;
+    mem[11'b11101001101] = 8'h0;
+    mem[11'b11101001110] = 8'h0;
+    mem[11'b11101001111] = 8'h0;
+    mem[11'b11101010000] = 8'h0;
+    mem[11'b11101010001] = 8'h0;
+    mem[11'b11101010010] = 8'h0;
+    mem[11'b11101010011] = 8'h0;
+    mem[11'b11101010100] = 8'h0;
+    mem[11'b11101010101] = 8'h0;
+    mem[11'b11101010110] = 8'h0;
+    mem[11'b11101010111] = 8'h0;
+    mem[11'b11101011000] = 8'h0;
+    mem[11'b11101011001] = 8'h0;
+    mem[11'b11101011010] = 8'h0;
+    mem[11'b11101011011] = 8'h0;
+    mem[11'b11101011100] = 8'h0;
+    mem[11'b11101011101] = 8'h0;
+    mem[11'b11101011110] = 8'h0;
+    mem[11'b11101011111] = 8'h0;
+    mem[11'b11101100000] = 8'h0;
+    mem[11'b11101100001] = 8'h0;
+    mem[11'b11101100010] = 8'h0;
+    mem[11'b11101100011] = 8'h0;
+    mem[11'b11101100100] = 8'h0;
+    mem[11'b11101100101] = 8'h0;
+    mem[11'b11101100110] = 8'h0;
+    mem[11'b11101100111] = 8'h0;
+    mem[11'b11101101000] = 8'h0;
+    mem[11'b11101101001] = 8'h0;
+    mem[11'b11101101010] = 8'h0;
+    mem[11'b11101101011] = 8'h0;
+    mem[11'b11101101100] = 8'h0;
+    mem[11'b11101101101] = 8'h0;
+    mem[11'b11101101110] = 8'h0;
+    mem[11'b11101101111] = 8'h0;
+    mem[11'b11101110000] = 8'h0;
+    mem[11'b11101110001] = 8'h0;
+    mem[11'b11101110010] = 8'h0;
+    mem[11'b11101110011] = 8'h0;
+    mem[11'b11101110100] = 8'h0;
+    mem[11'b11101110101] = 8'h0;
+    mem[11'b11101110110] = 8'h0;
+    mem[11'b11101110111] = 8'h0;
+    mem[11'b11101111000] = 8'h0;
+    mem[11'b11101111001] = 8'h0;
+    mem[11'b11101111010] = 8'h0;
+    mem[11'b11101111011] = 8'h0;
+    mem[11'b11101111100] = 8'h0;
+    mem[11'b11101111101] = 8'h0;
+    mem[11'b11101111110] = 8'h0;
+    mem[11'b11101111111] = 8'h0;
+    mem[11'b11110000000] = 8'h0;
+    mem[11'b11110000001] = 8'h0;
+    mem[11'b11110000010] = 8'h0;
+    mem[11'b11110000011] = 8'h0;
+    mem[11'b11110000100] = 8'h0;
+    mem[11'b11110000101] = 8'h0;
+    mem[11'b11110000110] = 8'h0;
+    mem[11'b11110000111] = 8'h0;
+    mem[11'b11110001000] = 8'h0;
+    mem[11'b11110001001] = 8'h0;
+    mem[11'b11110001010] = 8'h0;
+    mem[11'b11110001011] = 8'h0;
+    mem[11'b11110001100] = 8'h0;
+    mem[11'b11110001101] = 8'h0;
+    mem[11'b11110001110] = 8'h0;
+    mem[11'b11110001111] = 8'h0;
+    mem[11'b11110010000] = 8'h0;
+    mem[11'b11110010001] = 8'h0;
+    mem[11'b11110010010] = 8'h0;
+    mem[11'b11110010011] = 8'h0;
+    mem[11'b11110010100] = 8'h0;
+    mem[11'b11110010101] = 8'h0;
+    mem[11'b11110010110] = 8'h0;
+    mem[11'b11110010111] = 8'h0;
+    mem[11'b11110011000] = 8'h0;
+    mem[11'b11110011001] = 8'h0;
+    mem[11'b11110011010] = 8'h0;
+    mem[11'b11110011011] = 8'h0;
+    mem[11'b11110011100] = 8'h0;
+    mem[11'b11110011101] = 8'h0;
+    mem[11'b11110011110] = 8'h0;
+    mem[11'b11110011111] = 8'h0;
+    mem[11'b11110100000] = 8'h0;
+    mem[11'b11110100001] = 8'h0;
+    mem[11'b11110100010] = 8'h0;
+    mem[11'b11110100011] = 8'h0;
+    mem[11'b11110100100] = 8'h0;
+    mem[11'b11110100101] = 8'h0;
+    mem[11'b11110100110] = 8'h0;
+    mem[11'b11110100111] = 8'h0;
+    mem[11'b11110101000] = 8'h0;
+    mem[11'b11110101001] = 8'h0;
+    mem[11'b11110101010] = 8'h0;
+    mem[11'b11110101011] = 8'h0;
+    mem[11'b11110101100] = 8'h0;
+    mem[11'b11110101101] = 8'h0;
+    mem[11'b11110101110] = 8'h0;
+    mem[11'b11110101111] = 8'h0;
+    mem[11'b11110110000] = 8'h0;
+    mem[11'b11110110001] = 8'h0;
+    mem[11'b11110110010] = 8'h0;
+    mem[11'b11110110011] = 8'h0;
+    mem[11'b11110110100] = 8'h0;
+    mem[11'b11110110101] = 8'h0;
+    mem[11'b11110110110] = 8'h0;
+    mem[11'b11110110111] = 8'h0;
+    mem[11'b11110111000] = 8'h0;
+    mem[11'b11110111001] = 8'h0;
+    mem[11'b11110111010] = 8'h0;
+    mem[11'b11110111011] = 8'h0;
+    mem[11'b11110111100] = 8'h0;
+    mem[11'b11110111101] = 8'h0;
+    mem[11'b11110111110] = 8'h0;
+    mem[11'b11110111111] = 8'h0;
+    mem[11'b11111000000] = 8'h0;
+    mem[11'b11111000001] = 8'h0;
+    mem[11'b11111000010] = 8'h0;
+    mem[11'b11111000011] = 8'h0;
+    mem[11'b11111000100] = 8'h0;
+    mem[11'b11111000101] = 8'h0;
+    mem[11'b11111000110] = 8'h0;
+    mem[11'b11111000111] = 8'h0;
+    mem[11'b11111001000] = 8'h0;
+    mem[11'b11111001001] = 8'h0;
+    mem[11'b11111001010] = 8'h0;
+    mem[11'b11111001011] = 8'h0;
+    mem[11'b11111001100] = 8'h0;
+    mem[11'b11111001101] = 8'h0;
+    mem[11'b11111001110] = 8'h0;
+    mem[11'b11111001111] = 8'h0;
+    mem[11'b11111010000] = 8'h0;
+    mem[11'b11111010001] = 8'h0;
+    mem[11'b11111010010] = 8'h0;
+    mem[11'b11111010011] = 8'h0;
+    mem[11'b11111010100] = 8'h0;
+    mem[11'b11111010101] = 8'h0;
+    mem[11'b11111010110] = 8'h0;
+    mem[11'b11111010111] = 8'h0;
+    mem[11'b11111011000] = 8'h0;
+    mem[11'b11111011001] = 8'h0;
+    mem[11'b11111011010] = 8'h0;
+    mem[11'b11111011011] = 8'h0;
+    mem[11'b11111011100] = 8'h0;
+    mem[11'b11111011101] = 8'h0;
+    mem[11'b11111011110] = 8'h0;
+    mem[11'b11111011111] = 8'h0;
+    mem[11'b11111100000] = 8'h0;
+    mem[11'b11111100001] = 8'h0;
+    mem[11'b11111100010] = 8'h0;
+    mem[11'b11111100011] = 8'h0;
+    mem[11'b11111100100] = 8'h0;
+    mem[11'b11111100101] = 8'h0;
+    mem[11'b11111100110] = 8'h0;
+    mem[11'b11111100111] = 8'h0;
+    mem[11'b11111101000] = 8'h0;
+    mem[11'b11111101001] = 8'h0;
+    mem[11'b11111101010] = 8'h0;
+    mem[11'b11111101011] = 8'h0;
+    mem[11'b11111101100] = 8'h0;
+    mem[11'b11111101101] = 8'h0;
+    mem[11'b11111101110] = 8'h0;
+    mem[11'b11111101111] = 8'h0;
+    mem[11'b11111110000] = 8'h0;
+    mem[11'b11111110001] = 8'h0;
+    mem[11'b11111110010] = 8'h0;
+    mem[11'b11111110011] = 8'h0;
+    mem[11'b11111110100] = 8'h0;
+    mem[11'b11111110101] = 8'h0;
+    mem[11'b11111110110] = 8'h0;
+    mem[11'b11111110111] = 8'h0;
+    mem[11'b11111111000] = 8'h0;
+    mem[11'b11111111001] = 8'h0;
+    mem[11'b11111111010] = 8'h0;
+    mem[11'b11111111011] = 8'h0;
+    mem[11'b11111111100] = 8'h0;
+    mem[11'b11111111101] = 8'h0;
+    mem[11'b11111111110] = 8'h0;
+    mem[11'b11111111111] = 8'h0;
     end
     
     
@@ -14206,7 +18578,7 @@ module rss_core__regs__table_size(clock,reset,write_address,write_data,write_mas
     localparam  address = 11'b1010;
     localparam  writable = 32'hf;
     localparam  max = 32'h7;
-    localparam  reset_value = 32'h7;
+    localparam  reset_value = 32'h0;
     
     // Stub signals
     reg  [31:0] stored$d;
@@ -14255,7 +18627,7 @@ module rss_core__regs__table_size__stored(d,q,clock);
     input wire  clock;
     
     // Constant declarations
-    localparam  init = 32'h7;
+    localparam  init = 32'h0;
     
     // Stub signals
     reg  [31:0] dff$d;
@@ -14324,10 +18696,1010 @@ module rss_core__regs__version(write_address,read_address,value,write_hit,read_h
 endmodule // rss_core__regs__version
 
 
-module rss_core__select(enabled,ipv4,ipv6,tcp,udp,src,dst,ex_src,ex_dst,ports,selected,tuple);
+module rss_core__regs__vport_caps(write_address,read_address,value,write_hit,read_hit,read_data);
+    
+    // Module arguments
+    input wire  [10:0] write_address;
+    input wire  [10:0] read_address;
+    input wire  [31:0] value;
+    output reg  write_hit;
+    output reg  read_hit;
+    output reg  [31:0] read_data;
+    
+    // Constant declarations
+    localparam  address = 11'b101;
+    
+    // Update code
+    always @(*) begin
+        write_hit = write_address == address;
+        read_hit = read_address == address;
+        read_data = 32'h0;
+        if (read_hit) begin
+            read_data = value;
+        end
+    end
+    
+endmodule // rss_core__regs__vport_caps
+
+
+module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,staged,staged_key,active,keys,filters,committed,apply_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  [10:0] write_address;
+    input wire  [31:0] write_data;
+    input wire  [31:0] write_mask;
+    input wire  write_strobe;
+    input wire  [10:0] read_address;
+    output reg  write_hit;
+    output reg  write_fault;
+    output reg  read_hit;
+    output reg  [31:0] read_data;
+    input wire  [47:0] staged;
+    input wire  [319:0] staged_key;
+    output reg  [383:0] active;
+    output reg  [2559:0] keys;
+    output reg  [831:0] filters;
+    output reg  committed;
+    input wire  apply_hold;
+    output reg  commit_pending;
+    output reg  commit_taken;
+    output reg  commit_applied;
+    output reg  [383:0] active_next;
+    output reg  table_committed;
+    output reg  move_write;
+    output reg  [10:0] move_address;
+    output reg  [7:0] move_queue;
+    
+    // Constant declarations
+    localparam  reset_state = 384'h3f00000000003f00000000003f00000000003f00000000003f00000000003f00000000003f00000000003f0000000000;
+    localparam  slot_ones = 384'hffffffffffff;
+    localparam  key_ones = 2560'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff;
+    localparam  word_ones = 512'hffffffff;
+    localparam  commit_address = 11'b1101;
+    localparam  move_address_reg = 11'b11010;
+    localparam  move_status_address = 11'b11011;
+    localparam  mac_lo_base = 11'b100000;
+    localparam  mac_hi_base = 11'b110000;
+    localparam  filter_count = 11'b1000;
+    localparam  state_base = 11'b1000000;
+    localparam  queues_base = 11'b1001000;
+    localparam  vport_count = 11'b100;
+    localparam  vport_max = 3'b11;
+    localparam  vports_built = 4'h4;
+    localparam  commit_writable = 32'h703;
+    localparam  move_writable = 32'h70ff3ff;
+    localparam  entry_max = 10'b1111111;
+    localparam  queue_max = 8'h3f;
+    localparam  mac_hi_writable = 32'h701ffff;
+    localparam  table_log2 = 4'h7;
+    
+    // Stub signals
+    reg  [383:0] active_q$d;
+    wire  [383:0] active_q$q;
+    reg  active_q$clock;
+    reg  [2559:0] keys_q$d;
+    wire  [2559:0] keys_q$q;
+    reg  keys_q$clock;
+    reg  [511:0] mac_lo$d;
+    wire  [511:0] mac_lo$q;
+    reg  mac_lo$clock;
+    reg  [511:0] mac_hi$d;
+    wire  [511:0] mac_hi$q;
+    reg  mac_hi$clock;
+    reg  [31:0] move_status$d;
+    wire  [31:0] move_status$q;
+    reg  move_status$clock;
+    reg  pending$d;
+    wire  pending$q;
+    reg  pending$clock;
+    reg  [31:0] request$d;
+    wire  [31:0] request$q;
+    reg  request$clock;
+    
+    // Local signals
+    reg  [31:0] value;
+    reg  commit_hit;
+    reg  commit_fault;
+    reg  [2:0] commit_vport;
+    reg  move_hit;
+    reg  move_illegal;
+    reg  [2:0] move_vport;
+    reg  [9:0] move_entry;
+    reg  [7:0] move_to;
+    reg  [47:0] move_slot;
+    reg  [1:0] move_result;
+    reg  [10:0] lo_offset;
+    reg  [10:0] hi_offset;
+    reg  lo_hit;
+    reg  hi_hit;
+    reg  [31:0] old_word;
+    reg  [31:0] merged;
+    reg  hi_fault;
+    reg  [10:0] read_lo_offset;
+    reg  [10:0] read_hi_offset;
+    reg  [10:0] read_state_offset;
+    reg  [10:0] read_queues_offset;
+    reg  [47:0] read_slot;
+    reg  [31:0] entry;
+    reg  [31:0] word;
+    reg  [51:0] filter;
+    reg  [47:0] commit_slot;
+    reg  flipped_bank;
+    
+    // Sub module instances
+    rss_core__regs__vports__active_q active_q(
+        .d(active_q$d),
+        .q(active_q$q),
+        .clock(active_q$clock)
+    );
+    rss_core__regs__vports__keys_q keys_q(
+        .d(keys_q$d),
+        .q(keys_q$q),
+        .clock(keys_q$clock)
+    );
+    rss_core__regs__vports__mac_lo mac_lo(
+        .d(mac_lo$d),
+        .q(mac_lo$q),
+        .clock(mac_lo$clock)
+    );
+    rss_core__regs__vports__mac_hi mac_hi(
+        .d(mac_hi$d),
+        .q(mac_hi$q),
+        .clock(mac_hi$clock)
+    );
+    rss_core__regs__vports__move_status move_status(
+        .d(move_status$d),
+        .q(move_status$q),
+        .clock(move_status$clock)
+    );
+    rss_core__regs__vports__pending pending(
+        .d(pending$d),
+        .q(pending$q),
+        .clock(pending$clock)
+    );
+    rss_core__regs__vports__request request(
+        .d(request$d),
+        .q(request$q),
+        .clock(request$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        active_q$clock = clock;
+        keys_q$clock = clock;
+        mac_lo$clock = clock;
+        mac_hi$clock = clock;
+        move_status$clock = clock;
+        pending$clock = clock;
+        request$clock = clock;
+        active_q$d = active_q$q;
+        keys_q$d = keys_q$q;
+        mac_lo$d = mac_lo$q;
+        mac_hi$d = mac_hi$q;
+        move_status$d = move_status$q;
+        pending$d = pending$q;
+        request$d = request$q;
+        value = write_data & write_mask;
+        commit_hit = write_address == commit_address;
+        commit_fault = |(value & ~commit_writable) | (value[(32'h8)+:(3)] > vport_max);
+        commit_taken = write_strobe & commit_hit & ~commit_fault;
+        if (commit_taken) begin
+            pending$d = 1'b1;
+            request$d = value;
+        end
+        commit_applied = pending$q & ~apply_hold;
+        commit_vport = request$q[(32'h8)+:(3)];
+        committed = 1'b0;
+        table_committed = 1'b0;
+        commit_slot = staged;
+        flipped_bank = 1'b0;
+        if (commit_applied) begin
+            pending$d = 1'b0;
+            committed = |request$q[(32'h0)+:(2)];
+            table_committed = request$q[32'h1];
+            if ((commit_vport == 0) & (0 < vports_built)) begin
+                commit_slot = (staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 0 + 32'h2]) << (32'h2)));
+                if (request$q[32'h0]) begin
+                    active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 0))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 0));
+                    keys_q$d = (keys_q$q & ~(key_ones << (32'h140 * 0))) | (((staged_key) & 2560'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h140 * 0));
+                end
+                if (request$q[32'h1]) begin
+                    flipped_bank = ~active_q$q[32'h30 * 0 + 32'h2];
+                    active_q$d = (active_q$d & ~(1 << (32'h30 * 0 + 32'h2)) | ((flipped_bank) << (32'h30 * 0 + 32'h2)));
+                end
+            end
+            if ((commit_vport == 1) & (1 < vports_built)) begin
+                commit_slot = (staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 1 + 32'h2]) << (32'h2)));
+                if (request$q[32'h0]) begin
+                    active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 1))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 1));
+                    keys_q$d = (keys_q$q & ~(key_ones << (32'h140 * 1))) | (((staged_key) & 2560'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h140 * 1));
+                end
+                if (request$q[32'h1]) begin
+                    flipped_bank = ~active_q$q[32'h30 * 1 + 32'h2];
+                    active_q$d = (active_q$d & ~(1 << (32'h30 * 1 + 32'h2)) | ((flipped_bank) << (32'h30 * 1 + 32'h2)));
+                end
+            end
+            if ((commit_vport == 2) & (2 < vports_built)) begin
+                commit_slot = (staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 2 + 32'h2]) << (32'h2)));
+                if (request$q[32'h0]) begin
+                    active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 2))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 2));
+                    keys_q$d = (keys_q$q & ~(key_ones << (32'h140 * 2))) | (((staged_key) & 2560'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h140 * 2));
+                end
+                if (request$q[32'h1]) begin
+                    flipped_bank = ~active_q$q[32'h30 * 2 + 32'h2];
+                    active_q$d = (active_q$d & ~(1 << (32'h30 * 2 + 32'h2)) | ((flipped_bank) << (32'h30 * 2 + 32'h2)));
+                end
+            end
+            if ((commit_vport == 3) & (3 < vports_built)) begin
+                commit_slot = (staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 3 + 32'h2]) << (32'h2)));
+                if (request$q[32'h0]) begin
+                    active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 3))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 3));
+                    keys_q$d = (keys_q$q & ~(key_ones << (32'h140 * 3))) | (((staged_key) & 2560'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h140 * 3));
+                end
+                if (request$q[32'h1]) begin
+                    flipped_bank = ~active_q$q[32'h30 * 3 + 32'h2];
+                    active_q$d = (active_q$d & ~(1 << (32'h30 * 3 + 32'h2)) | ((flipped_bank) << (32'h30 * 3 + 32'h2)));
+                end
+            end
+            if ((commit_vport == 4) & (4 < vports_built)) begin
+                commit_slot = (staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 4 + 32'h2]) << (32'h2)));
+                if (request$q[32'h0]) begin
+                    active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 4))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 4));
+                    keys_q$d = (keys_q$q & ~(key_ones << (32'h140 * 4))) | (((staged_key) & 2560'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h140 * 4));
+                end
+                if (request$q[32'h1]) begin
+                    flipped_bank = ~active_q$q[32'h30 * 4 + 32'h2];
+                    active_q$d = (active_q$d & ~(1 << (32'h30 * 4 + 32'h2)) | ((flipped_bank) << (32'h30 * 4 + 32'h2)));
+                end
+            end
+            if ((commit_vport == 5) & (5 < vports_built)) begin
+                commit_slot = (staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 5 + 32'h2]) << (32'h2)));
+                if (request$q[32'h0]) begin
+                    active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 5))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 5));
+                    keys_q$d = (keys_q$q & ~(key_ones << (32'h140 * 5))) | (((staged_key) & 2560'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h140 * 5));
+                end
+                if (request$q[32'h1]) begin
+                    flipped_bank = ~active_q$q[32'h30 * 5 + 32'h2];
+                    active_q$d = (active_q$d & ~(1 << (32'h30 * 5 + 32'h2)) | ((flipped_bank) << (32'h30 * 5 + 32'h2)));
+                end
+            end
+            if ((commit_vport == 6) & (6 < vports_built)) begin
+                commit_slot = (staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 6 + 32'h2]) << (32'h2)));
+                if (request$q[32'h0]) begin
+                    active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 6))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 6));
+                    keys_q$d = (keys_q$q & ~(key_ones << (32'h140 * 6))) | (((staged_key) & 2560'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h140 * 6));
+                end
+                if (request$q[32'h1]) begin
+                    flipped_bank = ~active_q$q[32'h30 * 6 + 32'h2];
+                    active_q$d = (active_q$d & ~(1 << (32'h30 * 6 + 32'h2)) | ((flipped_bank) << (32'h30 * 6 + 32'h2)));
+                end
+            end
+            if ((commit_vport == 7) & (7 < vports_built)) begin
+                commit_slot = (staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 7 + 32'h2]) << (32'h2)));
+                if (request$q[32'h0]) begin
+                    active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 7))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 7));
+                    keys_q$d = (keys_q$q & ~(key_ones << (32'h140 * 7))) | (((staged_key) & 2560'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h140 * 7));
+                end
+                if (request$q[32'h1]) begin
+                    flipped_bank = ~active_q$q[32'h30 * 7 + 32'h2];
+                    active_q$d = (active_q$d & ~(1 << (32'h30 * 7 + 32'h2)) | ((flipped_bank) << (32'h30 * 7 + 32'h2)));
+                end
+            end
+        end
+        move_hit = write_address == move_address_reg;
+        move_entry = value[(32'h0)+:(10)];
+        move_to = value[(32'hc)+:(8)];
+        move_vport = value[(32'h18)+:(3)];
+        move_illegal = |(value & ~move_writable) | (move_entry > entry_max) | (move_to > queue_max) | (move_vport > vport_max);
+        move_slot = 32'h0;
+        if (move_vport == 0) begin
+            move_slot = active_q$q[(32'h30 * 0)+:(48)];
+        end
+        if (move_vport == 1) begin
+            move_slot = active_q$q[(32'h30 * 1)+:(48)];
+        end
+        if (move_vport == 2) begin
+            move_slot = active_q$q[(32'h30 * 2)+:(48)];
+        end
+        if (move_vport == 3) begin
+            move_slot = active_q$q[(32'h30 * 3)+:(48)];
+        end
+        if (move_vport == 4) begin
+            move_slot = active_q$q[(32'h30 * 4)+:(48)];
+        end
+        if (move_vport == 5) begin
+            move_slot = active_q$q[(32'h30 * 5)+:(48)];
+        end
+        if (move_vport == 6) begin
+            move_slot = active_q$q[(32'h30 * 6)+:(48)];
+        end
+        if (move_vport == 7) begin
+            move_slot = active_q$q[(32'h30 * 7)+:(48)];
+        end
+        move_result = 64'h1;
+        if (|(move_entry >> move_slot[(32'h4)+:(4)])) begin
+            move_result = 64'h2;
+        end
+        else if (move_to > move_slot[(32'h28)+:(8)]) begin
+            move_result = 64'h3;
+        end
+        move_write = 1'b0;
+        if (write_strobe & move_hit & ~move_illegal) begin
+            move_status$d = (move_status$q & 64'hffff0000) | ((move_result) & 32'hffffffff);
+            if (move_result == 64'h1) begin
+                move_write = 1'b1;
+                move_status$d = (((move_status$q[(32'h10)+:(16)] + 64'h1) & 32'hffffffff) << 64'h10) | ((move_result) & 32'hffffffff);
+            end
+        end
+        move_address = (((move_vport) & 11'h7ff) << table_log2) | ((move_entry) & 11'h7ff);
+        move_address = (move_address & ~(1 << (32'ha)) | ((move_slot[32'h2]) << (32'ha)));
+        move_queue = move_to;
+        lo_offset = write_address - mac_lo_base;
+        hi_offset = write_address - mac_hi_base;
+        lo_hit = (write_address >= mac_lo_base) & (lo_offset < filter_count);
+        hi_hit = (write_address >= mac_hi_base) & (hi_offset < filter_count);
+        old_word = 32'h0;
+        if (lo_hit & (lo_offset == 0)) begin
+            old_word = mac_lo$q[(32'h20 * 0)+:(32)];
+        end
+        if (hi_hit & (hi_offset == 0)) begin
+            old_word = mac_hi$q[(32'h20 * 0)+:(32)];
+        end
+        if (lo_hit & (lo_offset == 1)) begin
+            old_word = mac_lo$q[(32'h20 * 1)+:(32)];
+        end
+        if (hi_hit & (hi_offset == 1)) begin
+            old_word = mac_hi$q[(32'h20 * 1)+:(32)];
+        end
+        if (lo_hit & (lo_offset == 2)) begin
+            old_word = mac_lo$q[(32'h20 * 2)+:(32)];
+        end
+        if (hi_hit & (hi_offset == 2)) begin
+            old_word = mac_hi$q[(32'h20 * 2)+:(32)];
+        end
+        if (lo_hit & (lo_offset == 3)) begin
+            old_word = mac_lo$q[(32'h20 * 3)+:(32)];
+        end
+        if (hi_hit & (hi_offset == 3)) begin
+            old_word = mac_hi$q[(32'h20 * 3)+:(32)];
+        end
+        if (lo_hit & (lo_offset == 4)) begin
+            old_word = mac_lo$q[(32'h20 * 4)+:(32)];
+        end
+        if (hi_hit & (hi_offset == 4)) begin
+            old_word = mac_hi$q[(32'h20 * 4)+:(32)];
+        end
+        if (lo_hit & (lo_offset == 5)) begin
+            old_word = mac_lo$q[(32'h20 * 5)+:(32)];
+        end
+        if (hi_hit & (hi_offset == 5)) begin
+            old_word = mac_hi$q[(32'h20 * 5)+:(32)];
+        end
+        if (lo_hit & (lo_offset == 6)) begin
+            old_word = mac_lo$q[(32'h20 * 6)+:(32)];
+        end
+        if (hi_hit & (hi_offset == 6)) begin
+            old_word = mac_hi$q[(32'h20 * 6)+:(32)];
+        end
+        if (lo_hit & (lo_offset == 7)) begin
+            old_word = mac_lo$q[(32'h20 * 7)+:(32)];
+        end
+        if (hi_hit & (hi_offset == 7)) begin
+            old_word = mac_hi$q[(32'h20 * 7)+:(32)];
+        end
+        if (lo_hit & (lo_offset == 8)) begin
+            old_word = mac_lo$q[(32'h20 * 8)+:(32)];
+        end
+        if (hi_hit & (hi_offset == 8)) begin
+            old_word = mac_hi$q[(32'h20 * 8)+:(32)];
+        end
+        if (lo_hit & (lo_offset == 9)) begin
+            old_word = mac_lo$q[(32'h20 * 9)+:(32)];
+        end
+        if (hi_hit & (hi_offset == 9)) begin
+            old_word = mac_hi$q[(32'h20 * 9)+:(32)];
+        end
+        if (lo_hit & (lo_offset == 10)) begin
+            old_word = mac_lo$q[(32'h20 * 10)+:(32)];
+        end
+        if (hi_hit & (hi_offset == 10)) begin
+            old_word = mac_hi$q[(32'h20 * 10)+:(32)];
+        end
+        if (lo_hit & (lo_offset == 11)) begin
+            old_word = mac_lo$q[(32'h20 * 11)+:(32)];
+        end
+        if (hi_hit & (hi_offset == 11)) begin
+            old_word = mac_hi$q[(32'h20 * 11)+:(32)];
+        end
+        if (lo_hit & (lo_offset == 12)) begin
+            old_word = mac_lo$q[(32'h20 * 12)+:(32)];
+        end
+        if (hi_hit & (hi_offset == 12)) begin
+            old_word = mac_hi$q[(32'h20 * 12)+:(32)];
+        end
+        if (lo_hit & (lo_offset == 13)) begin
+            old_word = mac_lo$q[(32'h20 * 13)+:(32)];
+        end
+        if (hi_hit & (hi_offset == 13)) begin
+            old_word = mac_hi$q[(32'h20 * 13)+:(32)];
+        end
+        if (lo_hit & (lo_offset == 14)) begin
+            old_word = mac_lo$q[(32'h20 * 14)+:(32)];
+        end
+        if (hi_hit & (hi_offset == 14)) begin
+            old_word = mac_hi$q[(32'h20 * 14)+:(32)];
+        end
+        if (lo_hit & (lo_offset == 15)) begin
+            old_word = mac_lo$q[(32'h20 * 15)+:(32)];
+        end
+        if (hi_hit & (hi_offset == 15)) begin
+            old_word = mac_hi$q[(32'h20 * 15)+:(32)];
+        end
+        merged = (write_data & write_mask) | (old_word & ~write_mask);
+        hi_fault = hi_hit & (|(merged & ~mac_hi_writable) | (merged[(32'h18)+:(3)] > vport_max));
+        if (write_strobe & ~hi_fault) begin
+            if (lo_hit & (lo_offset == 0)) begin
+                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 0))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 0));
+            end
+            if (hi_hit & (hi_offset == 0)) begin
+                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 0))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 0));
+            end
+            if (lo_hit & (lo_offset == 1)) begin
+                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 1))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 1));
+            end
+            if (hi_hit & (hi_offset == 1)) begin
+                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 1))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 1));
+            end
+            if (lo_hit & (lo_offset == 2)) begin
+                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 2))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 2));
+            end
+            if (hi_hit & (hi_offset == 2)) begin
+                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 2))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 2));
+            end
+            if (lo_hit & (lo_offset == 3)) begin
+                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 3))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 3));
+            end
+            if (hi_hit & (hi_offset == 3)) begin
+                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 3))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 3));
+            end
+            if (lo_hit & (lo_offset == 4)) begin
+                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 4))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 4));
+            end
+            if (hi_hit & (hi_offset == 4)) begin
+                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 4))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 4));
+            end
+            if (lo_hit & (lo_offset == 5)) begin
+                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 5))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 5));
+            end
+            if (hi_hit & (hi_offset == 5)) begin
+                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 5))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 5));
+            end
+            if (lo_hit & (lo_offset == 6)) begin
+                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 6))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 6));
+            end
+            if (hi_hit & (hi_offset == 6)) begin
+                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 6))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 6));
+            end
+            if (lo_hit & (lo_offset == 7)) begin
+                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 7))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 7));
+            end
+            if (hi_hit & (hi_offset == 7)) begin
+                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 7))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 7));
+            end
+            if (lo_hit & (lo_offset == 8)) begin
+                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 8))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 8));
+            end
+            if (hi_hit & (hi_offset == 8)) begin
+                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 8))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 8));
+            end
+            if (lo_hit & (lo_offset == 9)) begin
+                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 9))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 9));
+            end
+            if (hi_hit & (hi_offset == 9)) begin
+                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 9))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 9));
+            end
+            if (lo_hit & (lo_offset == 10)) begin
+                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 10))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 10));
+            end
+            if (hi_hit & (hi_offset == 10)) begin
+                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 10))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 10));
+            end
+            if (lo_hit & (lo_offset == 11)) begin
+                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 11))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 11));
+            end
+            if (hi_hit & (hi_offset == 11)) begin
+                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 11))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 11));
+            end
+            if (lo_hit & (lo_offset == 12)) begin
+                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 12))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 12));
+            end
+            if (hi_hit & (hi_offset == 12)) begin
+                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 12))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 12));
+            end
+            if (lo_hit & (lo_offset == 13)) begin
+                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 13))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 13));
+            end
+            if (hi_hit & (hi_offset == 13)) begin
+                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 13))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 13));
+            end
+            if (lo_hit & (lo_offset == 14)) begin
+                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 14))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 14));
+            end
+            if (hi_hit & (hi_offset == 14)) begin
+                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 14))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 14));
+            end
+            if (lo_hit & (lo_offset == 15)) begin
+                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 15))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 15));
+            end
+            if (hi_hit & (hi_offset == 15)) begin
+                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 15))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 15));
+            end
+        end
+        filters = 32'h0;
+        entry = mac_hi$q[(32'h20 * 0)+:(32)];
+        word = mac_lo$q[(32'h20 * 0)+:(32)];
+        filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
+        filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 0));
+        entry = mac_hi$q[(32'h20 * 1)+:(32)];
+        word = mac_lo$q[(32'h20 * 1)+:(32)];
+        filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
+        filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 1));
+        entry = mac_hi$q[(32'h20 * 2)+:(32)];
+        word = mac_lo$q[(32'h20 * 2)+:(32)];
+        filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
+        filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 2));
+        entry = mac_hi$q[(32'h20 * 3)+:(32)];
+        word = mac_lo$q[(32'h20 * 3)+:(32)];
+        filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
+        filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 3));
+        entry = mac_hi$q[(32'h20 * 4)+:(32)];
+        word = mac_lo$q[(32'h20 * 4)+:(32)];
+        filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
+        filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 4));
+        entry = mac_hi$q[(32'h20 * 5)+:(32)];
+        word = mac_lo$q[(32'h20 * 5)+:(32)];
+        filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
+        filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 5));
+        entry = mac_hi$q[(32'h20 * 6)+:(32)];
+        word = mac_lo$q[(32'h20 * 6)+:(32)];
+        filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
+        filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 6));
+        entry = mac_hi$q[(32'h20 * 7)+:(32)];
+        word = mac_lo$q[(32'h20 * 7)+:(32)];
+        filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
+        filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 7));
+        entry = mac_hi$q[(32'h20 * 8)+:(32)];
+        word = mac_lo$q[(32'h20 * 8)+:(32)];
+        filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
+        filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 8));
+        entry = mac_hi$q[(32'h20 * 9)+:(32)];
+        word = mac_lo$q[(32'h20 * 9)+:(32)];
+        filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
+        filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 9));
+        entry = mac_hi$q[(32'h20 * 10)+:(32)];
+        word = mac_lo$q[(32'h20 * 10)+:(32)];
+        filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
+        filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 10));
+        entry = mac_hi$q[(32'h20 * 11)+:(32)];
+        word = mac_lo$q[(32'h20 * 11)+:(32)];
+        filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
+        filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 11));
+        entry = mac_hi$q[(32'h20 * 12)+:(32)];
+        word = mac_lo$q[(32'h20 * 12)+:(32)];
+        filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
+        filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 12));
+        entry = mac_hi$q[(32'h20 * 13)+:(32)];
+        word = mac_lo$q[(32'h20 * 13)+:(32)];
+        filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
+        filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 13));
+        entry = mac_hi$q[(32'h20 * 14)+:(32)];
+        word = mac_lo$q[(32'h20 * 14)+:(32)];
+        filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
+        filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 14));
+        entry = mac_hi$q[(32'h20 * 15)+:(32)];
+        word = mac_lo$q[(32'h20 * 15)+:(32)];
+        filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
+        filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 15));
+        write_hit = commit_hit | move_hit | lo_hit | hi_hit | (write_address == move_status_address) | ((write_address >= state_base) & ((write_address - state_base) < vport_count)) | ((write_address >= queues_base) & ((write_address - queues_base) < vport_count));
+        write_fault = (commit_hit & commit_fault) | (move_hit & (move_illegal | (move_result != 64'h1))) | hi_fault | (write_address == move_status_address) | ((write_address >= state_base) & ((write_address - state_base) < vport_count)) | ((write_address >= queues_base) & ((write_address - queues_base) < vport_count));
+        read_lo_offset = read_address - mac_lo_base;
+        read_hi_offset = read_address - mac_hi_base;
+        read_state_offset = read_address - state_base;
+        read_queues_offset = read_address - queues_base;
+        read_hit = (read_address == commit_address) | (read_address == move_address_reg) | (read_address == move_status_address);
+        read_data = 32'h0;
+        if (read_address == move_status_address) begin
+            read_data = move_status$q;
+        end
+        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 0)) begin
+            read_hit = 1'b1;
+            read_data = mac_lo$q[(32'h20 * 0)+:(32)];
+        end
+        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 0)) begin
+            read_hit = 1'b1;
+            read_data = mac_hi$q[(32'h20 * 0)+:(32)];
+        end
+        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 1)) begin
+            read_hit = 1'b1;
+            read_data = mac_lo$q[(32'h20 * 1)+:(32)];
+        end
+        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 1)) begin
+            read_hit = 1'b1;
+            read_data = mac_hi$q[(32'h20 * 1)+:(32)];
+        end
+        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 2)) begin
+            read_hit = 1'b1;
+            read_data = mac_lo$q[(32'h20 * 2)+:(32)];
+        end
+        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 2)) begin
+            read_hit = 1'b1;
+            read_data = mac_hi$q[(32'h20 * 2)+:(32)];
+        end
+        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 3)) begin
+            read_hit = 1'b1;
+            read_data = mac_lo$q[(32'h20 * 3)+:(32)];
+        end
+        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 3)) begin
+            read_hit = 1'b1;
+            read_data = mac_hi$q[(32'h20 * 3)+:(32)];
+        end
+        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 4)) begin
+            read_hit = 1'b1;
+            read_data = mac_lo$q[(32'h20 * 4)+:(32)];
+        end
+        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 4)) begin
+            read_hit = 1'b1;
+            read_data = mac_hi$q[(32'h20 * 4)+:(32)];
+        end
+        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 5)) begin
+            read_hit = 1'b1;
+            read_data = mac_lo$q[(32'h20 * 5)+:(32)];
+        end
+        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 5)) begin
+            read_hit = 1'b1;
+            read_data = mac_hi$q[(32'h20 * 5)+:(32)];
+        end
+        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 6)) begin
+            read_hit = 1'b1;
+            read_data = mac_lo$q[(32'h20 * 6)+:(32)];
+        end
+        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 6)) begin
+            read_hit = 1'b1;
+            read_data = mac_hi$q[(32'h20 * 6)+:(32)];
+        end
+        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 7)) begin
+            read_hit = 1'b1;
+            read_data = mac_lo$q[(32'h20 * 7)+:(32)];
+        end
+        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 7)) begin
+            read_hit = 1'b1;
+            read_data = mac_hi$q[(32'h20 * 7)+:(32)];
+        end
+        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 8)) begin
+            read_hit = 1'b1;
+            read_data = mac_lo$q[(32'h20 * 8)+:(32)];
+        end
+        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 8)) begin
+            read_hit = 1'b1;
+            read_data = mac_hi$q[(32'h20 * 8)+:(32)];
+        end
+        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 9)) begin
+            read_hit = 1'b1;
+            read_data = mac_lo$q[(32'h20 * 9)+:(32)];
+        end
+        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 9)) begin
+            read_hit = 1'b1;
+            read_data = mac_hi$q[(32'h20 * 9)+:(32)];
+        end
+        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 10)) begin
+            read_hit = 1'b1;
+            read_data = mac_lo$q[(32'h20 * 10)+:(32)];
+        end
+        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 10)) begin
+            read_hit = 1'b1;
+            read_data = mac_hi$q[(32'h20 * 10)+:(32)];
+        end
+        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 11)) begin
+            read_hit = 1'b1;
+            read_data = mac_lo$q[(32'h20 * 11)+:(32)];
+        end
+        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 11)) begin
+            read_hit = 1'b1;
+            read_data = mac_hi$q[(32'h20 * 11)+:(32)];
+        end
+        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 12)) begin
+            read_hit = 1'b1;
+            read_data = mac_lo$q[(32'h20 * 12)+:(32)];
+        end
+        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 12)) begin
+            read_hit = 1'b1;
+            read_data = mac_hi$q[(32'h20 * 12)+:(32)];
+        end
+        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 13)) begin
+            read_hit = 1'b1;
+            read_data = mac_lo$q[(32'h20 * 13)+:(32)];
+        end
+        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 13)) begin
+            read_hit = 1'b1;
+            read_data = mac_hi$q[(32'h20 * 13)+:(32)];
+        end
+        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 14)) begin
+            read_hit = 1'b1;
+            read_data = mac_lo$q[(32'h20 * 14)+:(32)];
+        end
+        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 14)) begin
+            read_hit = 1'b1;
+            read_data = mac_hi$q[(32'h20 * 14)+:(32)];
+        end
+        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 15)) begin
+            read_hit = 1'b1;
+            read_data = mac_lo$q[(32'h20 * 15)+:(32)];
+        end
+        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 15)) begin
+            read_hit = 1'b1;
+            read_data = mac_hi$q[(32'h20 * 15)+:(32)];
+        end
+        read_slot = active_q$q[(32'h30 * 0)+:(48)];
+        if ((read_address >= state_base) & (read_state_offset < vport_count) & (read_state_offset == 0)) begin
+            read_hit = 1'b1;
+            read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+        end
+        if ((read_address >= queues_base) & (read_queues_offset < vport_count) & (read_queues_offset == 0)) begin
+            read_hit = 1'b1;
+            read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+        end
+        read_slot = active_q$q[(32'h30 * 1)+:(48)];
+        if ((read_address >= state_base) & (read_state_offset < vport_count) & (read_state_offset == 1)) begin
+            read_hit = 1'b1;
+            read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+        end
+        if ((read_address >= queues_base) & (read_queues_offset < vport_count) & (read_queues_offset == 1)) begin
+            read_hit = 1'b1;
+            read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+        end
+        read_slot = active_q$q[(32'h30 * 2)+:(48)];
+        if ((read_address >= state_base) & (read_state_offset < vport_count) & (read_state_offset == 2)) begin
+            read_hit = 1'b1;
+            read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+        end
+        if ((read_address >= queues_base) & (read_queues_offset < vport_count) & (read_queues_offset == 2)) begin
+            read_hit = 1'b1;
+            read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+        end
+        read_slot = active_q$q[(32'h30 * 3)+:(48)];
+        if ((read_address >= state_base) & (read_state_offset < vport_count) & (read_state_offset == 3)) begin
+            read_hit = 1'b1;
+            read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+        end
+        if ((read_address >= queues_base) & (read_queues_offset < vport_count) & (read_queues_offset == 3)) begin
+            read_hit = 1'b1;
+            read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+        end
+        read_slot = active_q$q[(32'h30 * 4)+:(48)];
+        if ((read_address >= state_base) & (read_state_offset < vport_count) & (read_state_offset == 4)) begin
+            read_hit = 1'b1;
+            read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+        end
+        if ((read_address >= queues_base) & (read_queues_offset < vport_count) & (read_queues_offset == 4)) begin
+            read_hit = 1'b1;
+            read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+        end
+        read_slot = active_q$q[(32'h30 * 5)+:(48)];
+        if ((read_address >= state_base) & (read_state_offset < vport_count) & (read_state_offset == 5)) begin
+            read_hit = 1'b1;
+            read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+        end
+        if ((read_address >= queues_base) & (read_queues_offset < vport_count) & (read_queues_offset == 5)) begin
+            read_hit = 1'b1;
+            read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+        end
+        read_slot = active_q$q[(32'h30 * 6)+:(48)];
+        if ((read_address >= state_base) & (read_state_offset < vport_count) & (read_state_offset == 6)) begin
+            read_hit = 1'b1;
+            read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+        end
+        if ((read_address >= queues_base) & (read_queues_offset < vport_count) & (read_queues_offset == 6)) begin
+            read_hit = 1'b1;
+            read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+        end
+        read_slot = active_q$q[(32'h30 * 7)+:(48)];
+        if ((read_address >= state_base) & (read_state_offset < vport_count) & (read_state_offset == 7)) begin
+            read_hit = 1'b1;
+            read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+        end
+        if ((read_address >= queues_base) & (read_queues_offset < vport_count) & (read_queues_offset == 7)) begin
+            read_hit = 1'b1;
+            read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+        end
+        if (reset) begin
+            active_q$d = reset_state;
+            keys_q$d = 32'h0;
+            mac_lo$d = 32'h0;
+            mac_hi$d = 32'h0;
+            move_status$d = 32'h0;
+            pending$d = 1'b0;
+        end
+        commit_pending = pending$q;
+        active_next = active_q$d;
+        active = active_q$q;
+        keys = keys_q$q;
+    end
+    
+endmodule // rss_core__regs__vports
+
+
+module rss_core__regs__vports__active_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [383:0] d;
+    output reg  [383:0] q;
+    input wire  clock;
+    
+    // Constant declarations
+    localparam  init = 384'h3f00000000003f00000000003f00000000003f00000000003f00000000003f00000000003f00000000003f0000000000;
+    
+    // Stub signals
+    reg  [383:0] dff$d;
+    wire  [383:0] dff$q;
+    reg  dff$clock;
+    
+    // Sub module instances
+    rss_core__regs__vports__active_q__dff dff(
+        .d(dff$d),
+        .q(dff$q),
+        .clock(dff$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        dff$clock = clock;
+        q = dff$q ^ init;
+        dff$d = d ^ init;
+    end
+    
+endmodule // rss_core__regs__vports__active_q
+
+
+module rss_core__regs__vports__active_q__dff(d,q,clock);
+    
+    // Module arguments
+    input wire  [383:0] d;
+    output reg  [383:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 384'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__active_q__dff
+
+
+module rss_core__regs__vports__keys_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [2559:0] d;
+    output reg  [2559:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 2560'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__keys_q
+
+
+module rss_core__regs__vports__mac_hi(d,q,clock);
+    
+    // Module arguments
+    input wire  [511:0] d;
+    output reg  [511:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 512'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__mac_hi
+
+
+module rss_core__regs__vports__mac_lo(d,q,clock);
+    
+    // Module arguments
+    input wire  [511:0] d;
+    output reg  [511:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 512'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__mac_lo
+
+
+module rss_core__regs__vports__move_status(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__move_status
+
+
+module rss_core__regs__vports__pending(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__pending
+
+
+module rss_core__regs__vports__request(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__request
+
+
+module rss_core__select(enabled,symmetric,ipv4,ipv6,tcp,udp,src,dst,ex_src,ex_dst,ports,selected,tuple);
     
     // Module arguments
     input wire  [8:0] enabled;
+    input wire  symmetric;
     input wire  ipv4;
     input wire  ipv6;
     input wire  tcp;
@@ -14359,6 +19731,9 @@ module rss_core__select(enabled,ipv4,ipv6,tcp,udp,src,dst,ex_src,ex_dst,ports,se
     reg  [127:0] source;
     reg  [127:0] destination;
     reg  [31:0] port_pair;
+    reg  [127:0] folded_source;
+    reg  [127:0] folded_destination;
+    reg  [31:0] folded_ports;
     
     // Update code
     always @(*) begin
@@ -14411,12 +19786,20 @@ module rss_core__select(enabled,ipv4,ipv6,tcp,udp,src,dst,ex_src,ex_dst,ports,se
         if (|(selected & with_ports)) begin
             port_pair = ports;
         end
+        folded_source = source;
+        folded_destination = destination;
+        folded_ports = port_pair;
+        if (symmetric) begin
+            folded_source = source | destination;
+            folded_destination = source ^ destination;
+            folded_ports = (((port_pair[(32'h10)+:(16)] | port_pair[(32'h0)+:(16)]) & 32'hffffffff) << 64'h10) | ((port_pair[(32'h10)+:(16)] ^ port_pair[(32'h0)+:(16)]) & 32'hffffffff);
+        end
         tuple = 32'h0;
         if (ipv4 & |selected) begin
-            tuple = (((source[(32'h60)+:(32)]) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h100) | (((destination[(32'h60)+:(32)]) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'he0) | (((port_pair) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'hc0);
+            tuple = (((folded_source[(32'h60)+:(32)]) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h100) | (((folded_destination[(32'h60)+:(32)]) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'he0) | (((folded_ports) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'hc0);
         end
         if (ipv6 & |selected) begin
-            tuple = (((source) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'ha0) | (((destination) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h20) | ((port_pair) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+            tuple = (((folded_source) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'ha0) | (((folded_destination) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h20) | ((folded_ports) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
         end
     end
     
@@ -15012,3 +20395,420 @@ module rss_core__start_ok(d,q,clock);
     end
           
 endmodule // rss_core__start_ok
+
+
+module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filters,vport,pop);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  in_valid;
+    input wire  in_first;
+    input wire  [47:0] in_mac;
+    input wire  [15:0] in_length;
+    input wire  [831:0] filters;
+    output reg  [2:0] vport;
+    input wire  pop;
+    
+    // Constant declarations
+    localparam  nibble = 64'hf;
+    
+    // Stub signals
+    reg  [15:0] hits$d;
+    wire  [15:0] hits$q;
+    reg  hits$clock;
+    reg  hits_valid$d;
+    wire  hits_valid$q;
+    reg  hits_valid$clock;
+    reg  [63:0] ring$d;
+    wire  [63:0] ring$q;
+    reg  ring$clock;
+    reg  [3:0] write_ptr$d;
+    wire  [3:0] write_ptr$q;
+    reg  write_ptr$clock;
+    reg  [3:0] read_ptr$d;
+    wire  [3:0] read_ptr$q;
+    reg  read_ptr$clock;
+    
+    // Local signals
+    reg  [51:0] entry;
+    reg  found;
+    reg  [2:0] chosen;
+    
+    // Sub module instances
+    rss_core__vport_match__hits hits(
+        .d(hits$d),
+        .q(hits$q),
+        .clock(hits$clock)
+    );
+    rss_core__vport_match__hits_valid hits_valid(
+        .d(hits_valid$d),
+        .q(hits_valid$q),
+        .clock(hits_valid$clock)
+    );
+    rss_core__vport_match__ring ring(
+        .d(ring$d),
+        .q(ring$q),
+        .clock(ring$clock)
+    );
+    rss_core__vport_match__write_ptr write_ptr(
+        .d(write_ptr$d),
+        .q(write_ptr$q),
+        .clock(write_ptr$clock)
+    );
+    rss_core__vport_match__read_ptr read_ptr(
+        .d(read_ptr$d),
+        .q(read_ptr$q),
+        .clock(read_ptr$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        hits$clock = clock;
+        hits_valid$clock = clock;
+        ring$clock = clock;
+        write_ptr$clock = clock;
+        read_ptr$clock = clock;
+        hits$d = hits$q;
+        hits_valid$d = hits_valid$q;
+        ring$d = ring$q;
+        write_ptr$d = write_ptr$q;
+        read_ptr$d = read_ptr$q;
+        hits_valid$d = in_valid & in_first;
+        hits$d = 32'h0;
+        entry = filters[(32'h34 * 0)+:(52)];
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+            hits$d = (hits$d & ~(1 << (0)) | ((1'b1) << (0)));
+        end
+        entry = filters[(32'h34 * 1)+:(52)];
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+            hits$d = (hits$d & ~(1 << (1)) | ((1'b1) << (1)));
+        end
+        entry = filters[(32'h34 * 2)+:(52)];
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+            hits$d = (hits$d & ~(1 << (2)) | ((1'b1) << (2)));
+        end
+        entry = filters[(32'h34 * 3)+:(52)];
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+            hits$d = (hits$d & ~(1 << (3)) | ((1'b1) << (3)));
+        end
+        entry = filters[(32'h34 * 4)+:(52)];
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+            hits$d = (hits$d & ~(1 << (4)) | ((1'b1) << (4)));
+        end
+        entry = filters[(32'h34 * 5)+:(52)];
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+            hits$d = (hits$d & ~(1 << (5)) | ((1'b1) << (5)));
+        end
+        entry = filters[(32'h34 * 6)+:(52)];
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+            hits$d = (hits$d & ~(1 << (6)) | ((1'b1) << (6)));
+        end
+        entry = filters[(32'h34 * 7)+:(52)];
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+            hits$d = (hits$d & ~(1 << (7)) | ((1'b1) << (7)));
+        end
+        entry = filters[(32'h34 * 8)+:(52)];
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+            hits$d = (hits$d & ~(1 << (8)) | ((1'b1) << (8)));
+        end
+        entry = filters[(32'h34 * 9)+:(52)];
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+            hits$d = (hits$d & ~(1 << (9)) | ((1'b1) << (9)));
+        end
+        entry = filters[(32'h34 * 10)+:(52)];
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+            hits$d = (hits$d & ~(1 << (10)) | ((1'b1) << (10)));
+        end
+        entry = filters[(32'h34 * 11)+:(52)];
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+            hits$d = (hits$d & ~(1 << (11)) | ((1'b1) << (11)));
+        end
+        entry = filters[(32'h34 * 12)+:(52)];
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+            hits$d = (hits$d & ~(1 << (12)) | ((1'b1) << (12)));
+        end
+        entry = filters[(32'h34 * 13)+:(52)];
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+            hits$d = (hits$d & ~(1 << (13)) | ((1'b1) << (13)));
+        end
+        entry = filters[(32'h34 * 14)+:(52)];
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+            hits$d = (hits$d & ~(1 << (14)) | ((1'b1) << (14)));
+        end
+        entry = filters[(32'h34 * 15)+:(52)];
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+            hits$d = (hits$d & ~(1 << (15)) | ((1'b1) << (15)));
+        end
+        found = 1'b0;
+        chosen = 32'h0;
+        if (hits$q[0] & ~found) begin
+            found = 1'b1;
+            chosen = filters[(32'h34 * 0 + 32'h31)+:(3)];
+        end
+        if (hits$q[1] & ~found) begin
+            found = 1'b1;
+            chosen = filters[(32'h34 * 1 + 32'h31)+:(3)];
+        end
+        if (hits$q[2] & ~found) begin
+            found = 1'b1;
+            chosen = filters[(32'h34 * 2 + 32'h31)+:(3)];
+        end
+        if (hits$q[3] & ~found) begin
+            found = 1'b1;
+            chosen = filters[(32'h34 * 3 + 32'h31)+:(3)];
+        end
+        if (hits$q[4] & ~found) begin
+            found = 1'b1;
+            chosen = filters[(32'h34 * 4 + 32'h31)+:(3)];
+        end
+        if (hits$q[5] & ~found) begin
+            found = 1'b1;
+            chosen = filters[(32'h34 * 5 + 32'h31)+:(3)];
+        end
+        if (hits$q[6] & ~found) begin
+            found = 1'b1;
+            chosen = filters[(32'h34 * 6 + 32'h31)+:(3)];
+        end
+        if (hits$q[7] & ~found) begin
+            found = 1'b1;
+            chosen = filters[(32'h34 * 7 + 32'h31)+:(3)];
+        end
+        if (hits$q[8] & ~found) begin
+            found = 1'b1;
+            chosen = filters[(32'h34 * 8 + 32'h31)+:(3)];
+        end
+        if (hits$q[9] & ~found) begin
+            found = 1'b1;
+            chosen = filters[(32'h34 * 9 + 32'h31)+:(3)];
+        end
+        if (hits$q[10] & ~found) begin
+            found = 1'b1;
+            chosen = filters[(32'h34 * 10 + 32'h31)+:(3)];
+        end
+        if (hits$q[11] & ~found) begin
+            found = 1'b1;
+            chosen = filters[(32'h34 * 11 + 32'h31)+:(3)];
+        end
+        if (hits$q[12] & ~found) begin
+            found = 1'b1;
+            chosen = filters[(32'h34 * 12 + 32'h31)+:(3)];
+        end
+        if (hits$q[13] & ~found) begin
+            found = 1'b1;
+            chosen = filters[(32'h34 * 13 + 32'h31)+:(3)];
+        end
+        if (hits$q[14] & ~found) begin
+            found = 1'b1;
+            chosen = filters[(32'h34 * 14 + 32'h31)+:(3)];
+        end
+        if (hits$q[15] & ~found) begin
+            found = 1'b1;
+            chosen = filters[(32'h34 * 15 + 32'h31)+:(3)];
+        end
+        if (hits_valid$q) begin
+            if (write_ptr$q == 0) begin
+                ring$d = (ring$q & ~(nibble << (32'h4 * 0))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 0));
+            end
+            if (write_ptr$q == 1) begin
+                ring$d = (ring$q & ~(nibble << (32'h4 * 1))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 1));
+            end
+            if (write_ptr$q == 2) begin
+                ring$d = (ring$q & ~(nibble << (32'h4 * 2))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 2));
+            end
+            if (write_ptr$q == 3) begin
+                ring$d = (ring$q & ~(nibble << (32'h4 * 3))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 3));
+            end
+            if (write_ptr$q == 4) begin
+                ring$d = (ring$q & ~(nibble << (32'h4 * 4))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 4));
+            end
+            if (write_ptr$q == 5) begin
+                ring$d = (ring$q & ~(nibble << (32'h4 * 5))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 5));
+            end
+            if (write_ptr$q == 6) begin
+                ring$d = (ring$q & ~(nibble << (32'h4 * 6))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 6));
+            end
+            if (write_ptr$q == 7) begin
+                ring$d = (ring$q & ~(nibble << (32'h4 * 7))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 7));
+            end
+            if (write_ptr$q == 8) begin
+                ring$d = (ring$q & ~(nibble << (32'h4 * 8))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 8));
+            end
+            if (write_ptr$q == 9) begin
+                ring$d = (ring$q & ~(nibble << (32'h4 * 9))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 9));
+            end
+            if (write_ptr$q == 10) begin
+                ring$d = (ring$q & ~(nibble << (32'h4 * 10))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 10));
+            end
+            if (write_ptr$q == 11) begin
+                ring$d = (ring$q & ~(nibble << (32'h4 * 11))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 11));
+            end
+            if (write_ptr$q == 12) begin
+                ring$d = (ring$q & ~(nibble << (32'h4 * 12))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 12));
+            end
+            if (write_ptr$q == 13) begin
+                ring$d = (ring$q & ~(nibble << (32'h4 * 13))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 13));
+            end
+            if (write_ptr$q == 14) begin
+                ring$d = (ring$q & ~(nibble << (32'h4 * 14))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 14));
+            end
+            if (write_ptr$q == 15) begin
+                ring$d = (ring$q & ~(nibble << (32'h4 * 15))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 15));
+            end
+            write_ptr$d = write_ptr$q + 64'h1;
+        end
+        vport = 32'h0;
+        if (read_ptr$q == 0) begin
+            vport = ring$q[(32'h4 * 0)+:(3)];
+        end
+        if (read_ptr$q == 1) begin
+            vport = ring$q[(32'h4 * 1)+:(3)];
+        end
+        if (read_ptr$q == 2) begin
+            vport = ring$q[(32'h4 * 2)+:(3)];
+        end
+        if (read_ptr$q == 3) begin
+            vport = ring$q[(32'h4 * 3)+:(3)];
+        end
+        if (read_ptr$q == 4) begin
+            vport = ring$q[(32'h4 * 4)+:(3)];
+        end
+        if (read_ptr$q == 5) begin
+            vport = ring$q[(32'h4 * 5)+:(3)];
+        end
+        if (read_ptr$q == 6) begin
+            vport = ring$q[(32'h4 * 6)+:(3)];
+        end
+        if (read_ptr$q == 7) begin
+            vport = ring$q[(32'h4 * 7)+:(3)];
+        end
+        if (read_ptr$q == 8) begin
+            vport = ring$q[(32'h4 * 8)+:(3)];
+        end
+        if (read_ptr$q == 9) begin
+            vport = ring$q[(32'h4 * 9)+:(3)];
+        end
+        if (read_ptr$q == 10) begin
+            vport = ring$q[(32'h4 * 10)+:(3)];
+        end
+        if (read_ptr$q == 11) begin
+            vport = ring$q[(32'h4 * 11)+:(3)];
+        end
+        if (read_ptr$q == 12) begin
+            vport = ring$q[(32'h4 * 12)+:(3)];
+        end
+        if (read_ptr$q == 13) begin
+            vport = ring$q[(32'h4 * 13)+:(3)];
+        end
+        if (read_ptr$q == 14) begin
+            vport = ring$q[(32'h4 * 14)+:(3)];
+        end
+        if (read_ptr$q == 15) begin
+            vport = ring$q[(32'h4 * 15)+:(3)];
+        end
+        if (pop) begin
+            read_ptr$d = read_ptr$q + 64'h1;
+        end
+        if (reset) begin
+            hits_valid$d = 1'b0;
+            write_ptr$d = 32'h0;
+            read_ptr$d = 32'h0;
+        end
+    end
+    
+endmodule // rss_core__vport_match
+
+
+module rss_core__vport_match__hits(d,q,clock);
+    
+    // Module arguments
+    input wire  [15:0] d;
+    output reg  [15:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 16'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__hits
+
+
+module rss_core__vport_match__hits_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__hits_valid
+
+
+module rss_core__vport_match__read_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__read_ptr
+
+
+module rss_core__vport_match__ring(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__ring
+
+
+module rss_core__vport_match__write_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__write_ptr

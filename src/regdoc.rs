@@ -36,6 +36,8 @@ struct JsonParams {
     table_entries_log2: u8,
     num_queues: u16,
     queue_bits: u8,
+    vports: u8,
+    mac_filters: u8,
 }
 
 #[derive(Serialize)]
@@ -108,6 +110,8 @@ pub fn json(map: &RegisterMap) -> String {
             table_entries_log2: p.table_entries_log2,
             num_queues: p.num_queues,
             queue_bits: p.queue_bits(),
+            vports: p.vports,
+            mac_filters: p.mac_filters,
         },
         registers: map
             .registers()

@@ -211,12 +211,15 @@ fn gen_writes_verilog_and_register_documents() {
     let json: serde_json::Value = serde_json::from_str(&read("regmap.json")).unwrap();
     assert_eq!(
         json["params"],
-        serde_json::json!({"table_entries_log2": 6, "num_queues": 16, "queue_bits": 4})
+        serde_json::json!({"table_entries_log2": 6, "num_queues": 16, "queue_bits": 4,
+            "vports": 4, "mac_filters": 8})
     );
-    assert!(read("regmap.md").contains("| 0x1000–0x10fc | TABLE[64] |"));
+    // The pool: four VPorts' tables of 64 entries.
+    assert!(read("regmap.md").contains("| 0x1000–0x13fc | TABLE[256] |"));
     let header = read("rss_core_regs.h");
-    assert!(header.contains("#define RSS_KEY_COMMIT_OFFSET 0x0034u"));
-    assert!(header.contains("#define RSS_TABLE_COUNT 64u"));
+    assert!(header.contains("#define RSS_COMMIT_OFFSET 0x0034u"));
+    assert!(header.contains("#define RSS_MOVE_OFFSET 0x0068u"));
+    assert!(header.contains("#define RSS_TABLE_COUNT 256u"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -617,8 +620,8 @@ fn gen_writes_an_svd_that_svd_parser_reads_back() {
     assert_eq!(device.name, "rss_core");
     let rss = device.get_peripheral("RSS").unwrap();
     let map = rss_model::RegisterMap::new(rss_model::Params {
-        table_entries_log2: 7,
         num_queues: 48,
+        ..rss_model::Params::default()
     })
     .unwrap();
     let registers: Vec<_> = rss.registers().collect();

@@ -126,6 +126,7 @@ pub struct VportRegs<const TABLE_LOG2: usize> {
     queues_base: Constant<Bits<WORD_ADDR_BITS>>,
     vport_count: Constant<Bits<WORD_ADDR_BITS>>,
     vport_max: Constant<Bits<3>>,
+    vports_built: Constant<Bits<4>>,
     commit_writable: Constant<Bits<32>>,
     move_writable: Constant<Bits<32>>,
     entry_max: Constant<Bits<10>>,
@@ -280,6 +281,7 @@ impl<const TABLE_LOG2: usize> VportRegs<TABLE_LOG2> {
             queues_base: address(queues),
             vport_count: c(u64::from(state.count)),
             vport_max: Constant::new(vport_max.to_bits()),
+            vports_built: Constant::new(u64::from(p.vports).to_bits()),
             commit_writable: mask(commit),
             move_writable: mask(moves),
             entry_max: Constant::new(entry_max.to_bits()),
@@ -356,7 +358,11 @@ impl<const TABLE_LOG2: usize> Logic for VportRegs<TABLE_LOG2> {
             self.committed.next = self.request.q.val().get_bits::<2>(0).any();
             self.table_committed.next = self.request.q.val().get_bit(1);
             for v in 0..VPORTS {
-                if self.commit_vport.val() == v.to_bits() {
+                // VPorts past the build's count are never written, so synthesis keeps
+                // their storage constant and drops it.
+                if (self.commit_vport.val() == v.to_bits())
+                    & (v.to_bits::<4>() < self.vports_built.val())
+                {
                     // The table bank is not a parameter: it stays unless TABLE flips it.
                     self.commit_slot.next = self
                         .staged

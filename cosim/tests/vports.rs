@@ -1,0 +1,303 @@
+//! VPorts under traffic: while random frames stream (gaps and backpressure) to every
+//! VPort and the default VPort, software commits new keys and parameters, swaps shadow
+//! tables, moves entries, rewrites MAC filters and sends requests that must be refused.
+//! Every record must match the model as it was just before or just after an update
+//! that was in flight while its frame was, never a mix, and no record may be lost.
+
+use rand::{Rng, SeedableRng, rngs::StdRng};
+use rss_cosim::dut::{CheckedBus, RecordOut};
+use rss_cosim::frame_dut::{FramePins, FrameTraffic, RssCoreW64, RssCoreW512, reset};
+use rss_cosim::{frames, frames_with_trace_on_failure, scenario};
+use rss_model::regfile::RegFile;
+use rss_model::regmap::{KEY_WORDS, Params, offset};
+
+/// Checks records as they leave against the model states they may have seen: from the
+/// last update completed before their frame entered to the last update started before
+/// they left, never older than the state the previous record matched.
+struct Checker {
+    frames: Vec<Vec<u8>>,
+    /// `history[k - base]`: the model after k updates (older ones are dropped once no
+    /// record can match them).
+    history: std::collections::VecDeque<RegFile>,
+    base: usize,
+    started: usize,
+    first: Vec<usize>,
+    /// Records out, with the last update started when each left; checked once that
+    /// update has completed.
+    pending: std::collections::VecDeque<(usize, RecordOut, usize)>,
+    floor: usize,
+    checked: usize,
+    per_vport: [u64; 8],
+}
+
+impl Checker {
+    fn completed(&self) -> usize {
+        self.base + self.history.len() - 1
+    }
+
+    /// Books one clock of traffic.
+    fn edge(&mut self, traffic: &FrameTraffic, before: (u64, usize)) {
+        for i in before.0 as usize..traffic.accepted as usize {
+            // Frame i + 1 may start from here on.
+            if i + 1 < self.first.len() {
+                self.first[i + 1] = self.completed();
+            }
+        }
+        for i in before.1..traffic.records.len() {
+            self.pending
+                .push_back((i, traffic.records[i], self.started));
+        }
+    }
+
+    fn check(&mut self) -> Result<(), String> {
+        while let Some(&(i, got, last)) = self.pending.front() {
+            if last > self.completed() {
+                return Ok(());
+            }
+            self.pending.pop_front();
+            let frame = &self.frames[i];
+            let candidates = self.floor.max(self.first[i])..=last;
+            let Some(g) = candidates
+                .clone()
+                .find(|&g| RecordOut::for_frame(&self.history[g - self.base], frame) == got)
+            else {
+                let expected: Vec<RecordOut> = candidates
+                    .map(|g| RecordOut::for_frame(&self.history[g - self.base], frame))
+                    .collect();
+                return Err(format!(
+                    "frame {i} (states {}..={last}, not before {}): RTL {got:x?}, model {expected:x?}",
+                    self.first[i], self.floor
+                ));
+            };
+            self.floor = g;
+            self.checked += 1;
+            self.per_vport[usize::from(got.vport)] += 1;
+            while self.base < self.floor {
+                self.history.pop_front();
+                self.base += 1;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Runs one bus write while traffic goes on; `update` writes may change steering, and
+/// the model's state after them is a new history entry (equal to the previous one for a
+/// refused request).
+fn write<P: FramePins>(
+    sim: &mut P,
+    bus: &mut CheckedBus,
+    traffic: &mut FrameTraffic,
+    checker: &mut Checker,
+    addr: u32,
+    data: u32,
+    update: bool,
+) -> Result<(), String> {
+    if update {
+        checker.started += 1;
+    }
+    let mut failure = None;
+    bus.write_with(sim, addr, data, 0xf, |s| {
+        let before = (traffic.accepted, traffic.records.len());
+        if let Err(e) = traffic.after_edge(s) {
+            failure.get_or_insert(e);
+        }
+        checker.edge(traffic, before);
+    })?;
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    if update {
+        checker.history.push_back((*bus.model).clone());
+    }
+    checker.check()
+}
+
+/// Clocks with no bus traffic.
+fn idle<P: FramePins>(
+    sim: &mut P,
+    traffic: &mut FrameTraffic,
+    checker: &mut Checker,
+    clocks: u32,
+) -> Result<(), String> {
+    for _ in 0..clocks {
+        let before = (traffic.accepted, traffic.records.len());
+        traffic.clock(sim)?;
+        checker.edge(traffic, before);
+    }
+    checker.check()
+}
+
+fn updates_under_traffic<P: FramePins>(
+    sim: &mut P,
+    seed: u64,
+    frame_count: usize,
+) -> Result<(), String> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let params = Params::default();
+    let mut bus = CheckedBus::new(RegFile::new(params).map_err(|e| e.to_string())?);
+    reset(sim);
+    let macs = scenario::random_config(&mut rng, &mut bus, sim)?;
+    let frames: Vec<Vec<u8>> = (0..frame_count)
+        .map(|_| {
+            let mut frame = frames::random_frame(&mut rng);
+            scenario::stamp_mac(&mut rng, &mut frame, &macs);
+            frame
+        })
+        .collect();
+    let mut traffic = FrameTraffic::new(rng.random(), 85, 70);
+    for f in &frames {
+        traffic.push(f.clone());
+    }
+    let mut checker = Checker {
+        history: [(*bus.model).clone()].into(),
+        frames,
+        base: 0,
+        started: 0,
+        first: vec![0; frame_count],
+        pending: Default::default(),
+        floor: 0,
+        checked: 0,
+        per_vport: [0; 8],
+    };
+    let entries = params.table_entries();
+    let queues = u32::from(params.num_queues);
+    let mut kinds = [0u32; 6];
+    let (t, c) = (&mut traffic, &mut checker);
+    t.plan(sim);
+    while t.accepted < frame_count as u64 * 9 / 10 {
+        let vport = rng.random_range(0..u32::from(params.vports));
+        let kind = rng.random_range(0..6);
+        kinds[kind] += 1;
+        let mut stage = |sim: &mut P, t: &mut FrameTraffic, c: &mut Checker, addr, data| {
+            write(sim, &mut bus, t, c, addr, data, false)
+        };
+        match kind {
+            // New key and parameters for a VPort.
+            0 => {
+                for word in 0..KEY_WORDS {
+                    stage(sim, t, c, offset::KEY + 4 * word, rng.random())?;
+                }
+                stage(sim, t, c, offset::HASH_TYPES, rng.random_range(0..0x200))?;
+                stage(sim, t, c, offset::TABLE_SIZE, rng.random_range(0..=7))?;
+                stage(
+                    sim,
+                    t,
+                    c,
+                    offset::DEFAULT_QUEUE,
+                    rng.random_range(0..queues),
+                )?;
+                let ctrl = u32::from(rng.random_bool(0.85)) | u32::from(rng.random_bool(0.3)) << 1;
+                stage(sim, t, c, offset::CTRL, ctrl)?;
+                write(sim, &mut bus, t, c, offset::COMMIT, 1 | vport << 8, true)?;
+            }
+            // A new table through the shadow.
+            1 => {
+                for entry in 0..entries {
+                    let element = vport * entries + entry;
+                    stage(
+                        sim,
+                        t,
+                        c,
+                        offset::TABLE + 4 * element,
+                        rng.random_range(0..queues),
+                    )?;
+                }
+                write(sim, &mut bus, t, c, offset::COMMIT, 2 | vport << 8, true)?;
+            }
+            // Single-entry moves, some refused (entry past the table, queue past the limit).
+            2 => {
+                let entry = rng.random_range(0..entries);
+                let queue = rng.random_range(0..queues);
+                let value = entry | queue << 12 | vport << 24;
+                write(sim, &mut bus, t, c, offset::MOVE, value, true)?;
+            }
+            // A filter entry switched on or off, or moved to another VPort.
+            3 => {
+                let entry = rng.random_range(0..u32::from(params.mac_filters));
+                let mac = macs[entry as usize];
+                let hi = u32::from(u16::from_be_bytes([mac[0], mac[1]]))
+                    | u32::from(rng.random_bool(0.7)) << 16
+                    | vport << 24;
+                write(
+                    sim,
+                    &mut bus,
+                    t,
+                    c,
+                    offset::MAC_FILTER_HI + 4 * entry,
+                    hi,
+                    true,
+                )?;
+            }
+            // Requests that must be refused and change nothing.
+            4 => {
+                write(sim, &mut bus, t, c, offset::COMMIT, 1 | 7 << 8, true)?;
+                write(
+                    sim,
+                    &mut bus,
+                    t,
+                    c,
+                    offset::MOVE,
+                    entries | vport << 24,
+                    true,
+                )?;
+            }
+            // Parameters and table together, for the same frames.
+            _ => {
+                stage(sim, t, c, offset::TABLE_SIZE, rng.random_range(0..=7))?;
+                for entry in 0..entries {
+                    let element = vport * entries + entry;
+                    stage(
+                        sim,
+                        t,
+                        c,
+                        offset::TABLE + 4 * element,
+                        rng.random_range(0..queues),
+                    )?;
+                }
+                write(sim, &mut bus, t, c, offset::COMMIT, 3 | vport << 8, true)?;
+            }
+        }
+        // Let some frames pass between updates.
+        idle(sim, t, c, rng.random_range(0..40))?;
+    }
+    while t.busy() {
+        idle(sim, t, c, 1)?;
+    }
+    if c.checked != frame_count || !c.pending.is_empty() {
+        return Err(format!(
+            "{frame_count} frames, {} records checked, {} waiting",
+            c.checked,
+            c.pending.len()
+        ));
+    }
+    eprintln!(
+        "{}-bit: {frame_count} frames, {} updates (by kind: key+params, table, move, filter, \
+         refused pair, params+table {kinds:?}), records per VPort {:?}",
+        8 * P::BEAT_BYTES,
+        c.started,
+        c.per_vport
+    );
+    assert!(
+        c.per_vport[..usize::from(params.vports)]
+            .iter()
+            .all(|&n| n > 0)
+    );
+    Ok(())
+}
+
+#[test]
+fn updates_under_traffic_steer_each_frame_by_one_state_64_bit() {
+    frames_with_trace_on_failure!(RssCoreW64, "vport_updates_w64", |sim: &mut _| {
+        updates_under_traffic(sim, 0x7e57, 100_000)
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn updates_under_traffic_steer_each_frame_by_one_state_512_bit() {
+    frames_with_trace_on_failure!(RssCoreW512, "vport_updates_w512", |sim: &mut _| {
+        updates_under_traffic(sim, 0x7e58, 30_000)
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+}
