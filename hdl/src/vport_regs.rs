@@ -266,7 +266,7 @@ impl<const TABLE_LOG2: usize> VportRegs<TABLE_LOG2> {
             commit_taken: Default::default(),
             commit_applied: Default::default(),
             active_next: Default::default(),
-            reset_state: Constant::new(initial.clone()),
+            reset_state: Constant::new(initial),
             slot_ones: Constant::new(ones(slot::BITS)),
             key_ones: Constant::new(ones(KEY_BITS)),
             word_ones: Constant::new(ones(32)),
