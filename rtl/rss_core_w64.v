@@ -19346,6 +19346,9 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     reg  [15:0] hits$d;
     wire  [15:0] hits$q;
     reg  hits$clock;
+    reg  [47:0] hit_vports$d;
+    wire  [47:0] hit_vports$q;
+    reg  hit_vports$clock;
     reg  hits_valid$d;
     wire  hits_valid$q;
     reg  hits_valid$clock;
@@ -19361,6 +19364,8 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     
     // Local signals
     reg  [51:0] entry;
+    reg  [15:0] hits_now;
+    reg  [47:0] vports_now;
     reg  found;
     reg  [2:0] chosen;
     
@@ -19369,6 +19374,11 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         .d(hits$d),
         .q(hits$q),
         .clock(hits$clock)
+    );
+    rss_core__vport_match__hit_vports hit_vports(
+        .d(hit_vports$d),
+        .q(hit_vports$q),
+        .clock(hit_vports$clock)
     );
     rss_core__vport_match__hits_valid hits_valid(
         .d(hits_valid$d),
@@ -19394,146 +19404,167 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     // Update code
     always @(*) begin
         hits$clock = clock;
+        hit_vports$clock = clock;
         hits_valid$clock = clock;
         ring$clock = clock;
         write_ptr$clock = clock;
         read_ptr$clock = clock;
         hits$d = hits$q;
+        hit_vports$d = hit_vports$q;
         hits_valid$d = hits_valid$q;
         ring$d = ring$q;
         write_ptr$d = write_ptr$q;
         read_ptr$d = read_ptr$q;
         hits_valid$d = in_valid & in_first;
-        hits$d = 32'h0;
+        hits_now = 32'h0;
+        vports_now = 32'h0;
         entry = filters[(32'h34 * 0)+:(52)];
+        vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 0));
         if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
-            hits$d = (hits$d & ~(1 << (0)) | ((1'b1) << (0)));
+            hits_now = (hits_now & ~(1 << (0)) | ((1'b1) << (0)));
         end
         entry = filters[(32'h34 * 1)+:(52)];
+        vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 1));
         if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
-            hits$d = (hits$d & ~(1 << (1)) | ((1'b1) << (1)));
+            hits_now = (hits_now & ~(1 << (1)) | ((1'b1) << (1)));
         end
         entry = filters[(32'h34 * 2)+:(52)];
+        vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 2));
         if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
-            hits$d = (hits$d & ~(1 << (2)) | ((1'b1) << (2)));
+            hits_now = (hits_now & ~(1 << (2)) | ((1'b1) << (2)));
         end
         entry = filters[(32'h34 * 3)+:(52)];
+        vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 3));
         if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
-            hits$d = (hits$d & ~(1 << (3)) | ((1'b1) << (3)));
+            hits_now = (hits_now & ~(1 << (3)) | ((1'b1) << (3)));
         end
         entry = filters[(32'h34 * 4)+:(52)];
+        vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 4));
         if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
-            hits$d = (hits$d & ~(1 << (4)) | ((1'b1) << (4)));
+            hits_now = (hits_now & ~(1 << (4)) | ((1'b1) << (4)));
         end
         entry = filters[(32'h34 * 5)+:(52)];
+        vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 5));
         if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
-            hits$d = (hits$d & ~(1 << (5)) | ((1'b1) << (5)));
+            hits_now = (hits_now & ~(1 << (5)) | ((1'b1) << (5)));
         end
         entry = filters[(32'h34 * 6)+:(52)];
+        vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 6));
         if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
-            hits$d = (hits$d & ~(1 << (6)) | ((1'b1) << (6)));
+            hits_now = (hits_now & ~(1 << (6)) | ((1'b1) << (6)));
         end
         entry = filters[(32'h34 * 7)+:(52)];
+        vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 7));
         if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
-            hits$d = (hits$d & ~(1 << (7)) | ((1'b1) << (7)));
+            hits_now = (hits_now & ~(1 << (7)) | ((1'b1) << (7)));
         end
         entry = filters[(32'h34 * 8)+:(52)];
+        vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 8));
         if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
-            hits$d = (hits$d & ~(1 << (8)) | ((1'b1) << (8)));
+            hits_now = (hits_now & ~(1 << (8)) | ((1'b1) << (8)));
         end
         entry = filters[(32'h34 * 9)+:(52)];
+        vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 9));
         if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
-            hits$d = (hits$d & ~(1 << (9)) | ((1'b1) << (9)));
+            hits_now = (hits_now & ~(1 << (9)) | ((1'b1) << (9)));
         end
         entry = filters[(32'h34 * 10)+:(52)];
+        vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 10));
         if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
-            hits$d = (hits$d & ~(1 << (10)) | ((1'b1) << (10)));
+            hits_now = (hits_now & ~(1 << (10)) | ((1'b1) << (10)));
         end
         entry = filters[(32'h34 * 11)+:(52)];
+        vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 11));
         if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
-            hits$d = (hits$d & ~(1 << (11)) | ((1'b1) << (11)));
+            hits_now = (hits_now & ~(1 << (11)) | ((1'b1) << (11)));
         end
         entry = filters[(32'h34 * 12)+:(52)];
+        vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 12));
         if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
-            hits$d = (hits$d & ~(1 << (12)) | ((1'b1) << (12)));
+            hits_now = (hits_now & ~(1 << (12)) | ((1'b1) << (12)));
         end
         entry = filters[(32'h34 * 13)+:(52)];
+        vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 13));
         if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
-            hits$d = (hits$d & ~(1 << (13)) | ((1'b1) << (13)));
+            hits_now = (hits_now & ~(1 << (13)) | ((1'b1) << (13)));
         end
         entry = filters[(32'h34 * 14)+:(52)];
+        vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 14));
         if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
-            hits$d = (hits$d & ~(1 << (14)) | ((1'b1) << (14)));
+            hits_now = (hits_now & ~(1 << (14)) | ((1'b1) << (14)));
         end
         entry = filters[(32'h34 * 15)+:(52)];
+        vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 15));
         if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
-            hits$d = (hits$d & ~(1 << (15)) | ((1'b1) << (15)));
+            hits_now = (hits_now & ~(1 << (15)) | ((1'b1) << (15)));
         end
+        hits$d = hits_now;
+        hit_vports$d = vports_now;
         found = 1'b0;
         chosen = 32'h0;
         if (hits$q[0] & ~found) begin
             found = 1'b1;
-            chosen = filters[(32'h34 * 0 + 32'h31)+:(3)];
+            chosen = hit_vports$q[(32'h3 * 0)+:(3)];
         end
         if (hits$q[1] & ~found) begin
             found = 1'b1;
-            chosen = filters[(32'h34 * 1 + 32'h31)+:(3)];
+            chosen = hit_vports$q[(32'h3 * 1)+:(3)];
         end
         if (hits$q[2] & ~found) begin
             found = 1'b1;
-            chosen = filters[(32'h34 * 2 + 32'h31)+:(3)];
+            chosen = hit_vports$q[(32'h3 * 2)+:(3)];
         end
         if (hits$q[3] & ~found) begin
             found = 1'b1;
-            chosen = filters[(32'h34 * 3 + 32'h31)+:(3)];
+            chosen = hit_vports$q[(32'h3 * 3)+:(3)];
         end
         if (hits$q[4] & ~found) begin
             found = 1'b1;
-            chosen = filters[(32'h34 * 4 + 32'h31)+:(3)];
+            chosen = hit_vports$q[(32'h3 * 4)+:(3)];
         end
         if (hits$q[5] & ~found) begin
             found = 1'b1;
-            chosen = filters[(32'h34 * 5 + 32'h31)+:(3)];
+            chosen = hit_vports$q[(32'h3 * 5)+:(3)];
         end
         if (hits$q[6] & ~found) begin
             found = 1'b1;
-            chosen = filters[(32'h34 * 6 + 32'h31)+:(3)];
+            chosen = hit_vports$q[(32'h3 * 6)+:(3)];
         end
         if (hits$q[7] & ~found) begin
             found = 1'b1;
-            chosen = filters[(32'h34 * 7 + 32'h31)+:(3)];
+            chosen = hit_vports$q[(32'h3 * 7)+:(3)];
         end
         if (hits$q[8] & ~found) begin
             found = 1'b1;
-            chosen = filters[(32'h34 * 8 + 32'h31)+:(3)];
+            chosen = hit_vports$q[(32'h3 * 8)+:(3)];
         end
         if (hits$q[9] & ~found) begin
             found = 1'b1;
-            chosen = filters[(32'h34 * 9 + 32'h31)+:(3)];
+            chosen = hit_vports$q[(32'h3 * 9)+:(3)];
         end
         if (hits$q[10] & ~found) begin
             found = 1'b1;
-            chosen = filters[(32'h34 * 10 + 32'h31)+:(3)];
+            chosen = hit_vports$q[(32'h3 * 10)+:(3)];
         end
         if (hits$q[11] & ~found) begin
             found = 1'b1;
-            chosen = filters[(32'h34 * 11 + 32'h31)+:(3)];
+            chosen = hit_vports$q[(32'h3 * 11)+:(3)];
         end
         if (hits$q[12] & ~found) begin
             found = 1'b1;
-            chosen = filters[(32'h34 * 12 + 32'h31)+:(3)];
+            chosen = hit_vports$q[(32'h3 * 12)+:(3)];
         end
         if (hits$q[13] & ~found) begin
             found = 1'b1;
-            chosen = filters[(32'h34 * 13 + 32'h31)+:(3)];
+            chosen = hit_vports$q[(32'h3 * 13)+:(3)];
         end
         if (hits$q[14] & ~found) begin
             found = 1'b1;
-            chosen = filters[(32'h34 * 14 + 32'h31)+:(3)];
+            chosen = hit_vports$q[(32'h3 * 14)+:(3)];
         end
         if (hits$q[15] & ~found) begin
             found = 1'b1;
-            chosen = filters[(32'h34 * 15 + 32'h31)+:(3)];
+            chosen = hit_vports$q[(32'h3 * 15)+:(3)];
         end
         if (hits_valid$q) begin
             if (write_ptr$q == 0) begin
@@ -19646,6 +19677,25 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     end
     
 endmodule // rss_core__vport_match
+
+
+module rss_core__vport_match__hit_vports(d,q,clock);
+    
+    // Module arguments
+    input wire  [47:0] d;
+    output reg  [47:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 48'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__hit_vports
 
 
 module rss_core__vport_match__hits(d,q,clock);

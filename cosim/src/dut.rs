@@ -71,7 +71,12 @@ impl RecordOut {
     /// The record the frame core must emit for `frame` in `model`'s state: the model's
     /// VPort and steering decision, flags and length.
     pub fn for_frame(model: &RegFile, frame: &[u8]) -> Self {
-        let (record, flags) = model.steer_frame(frame);
+        Self::for_frame_on(model, model.vport_of_frame(frame), frame)
+    }
+
+    /// The record for `frame` steered by VPort `vport` ([`RegFile::steer_frame_on`]).
+    pub fn for_frame_on(model: &RegFile, vport: usize, frame: &[u8]) -> Self {
+        let (record, flags) = model.steer_frame_on(vport, frame);
         RecordOut {
             flags,
             length: rss_model::record::length_field(frame.len()),

@@ -11,9 +11,12 @@ use rss_cosim::{frames, frames_with_trace_on_failure, scenario};
 use rss_model::regfile::RegFile;
 use rss_model::regmap::{KEY_WORDS, Params, offset};
 
-/// Checks records as they leave against the model states they may have seen: from the
-/// last update completed before their frame entered to the last update started before
-/// they left, never older than the state the previous record matched.
+/// Checks records as they leave against the model states they may have seen. A frame's
+/// VPort comes from the filters of one state (`a`, when its MAC arrived) and its
+/// steering from that VPort's parameters in a state `b >= a` (when its fields were
+/// complete), both from the last update completed before the frame entered to the last
+/// update started before its record left, and neither older than the previous record's
+/// (records leave in frame order).
 struct Checker {
     frames: Vec<Vec<u8>>,
     /// `history[k - base]`: the model after k updates (older ones are dropped once no
@@ -25,14 +28,22 @@ struct Checker {
     /// Records out, with the last update started when each left; checked once that
     /// update has completed.
     pending: std::collections::VecDeque<(usize, RecordOut, usize)>,
-    floor: usize,
+    /// Oldest states the next record may use for its VPort and for its parameters.
+    floor: (usize, usize),
     checked: usize,
+    /// Records that match no single state, only a filter state before a later
+    /// parameter state.
+    split: usize,
     per_vport: [u64; 8],
 }
 
 impl Checker {
     fn completed(&self) -> usize {
         self.base + self.history.len() - 1
+    }
+
+    fn state(&self, k: usize) -> &RegFile {
+        &self.history[k - self.base]
     }
 
     /// Books one clock of traffic.
@@ -56,23 +67,31 @@ impl Checker {
             }
             self.pending.pop_front();
             let frame = &self.frames[i];
-            let candidates = self.floor.max(self.first[i])..=last;
-            let Some(g) = candidates
-                .clone()
-                .find(|&g| RecordOut::for_frame(&self.history[g - self.base], frame) == got)
-            else {
-                let expected: Vec<RecordOut> = candidates
-                    .map(|g| RecordOut::for_frame(&self.history[g - self.base], frame))
+            let oldest = self.floor.0.max(self.first[i]);
+            // Fewest states spanned first, so a record a single state explains counts
+            // as one.
+            let pairs = (0..=last - oldest)
+                .flat_map(|span| (oldest..=last - span).map(move |a| (a, a + span)));
+            let matched = pairs.filter(|&(_, b)| b >= self.floor.1).find(|&(a, b)| {
+                let vport = self.state(a).vport_of_frame(frame);
+                RecordOut::for_frame_on(self.state(b), vport, frame) == got
+            });
+            let Some((a, b)) = matched else {
+                let expected: Vec<RecordOut> = (oldest..=last)
+                    .map(|g| RecordOut::for_frame(self.state(g), frame))
                     .collect();
                 return Err(format!(
-                    "frame {i} (states {}..={last}, not before {}): RTL {got:x?}, model {expected:x?}",
+                    "frame {i} (states {}..={last}, not before {:?}): RTL {got:x?}, model {expected:x?}",
                     self.first[i], self.floor
                 ));
             };
-            self.floor = g;
+            if a != b {
+                self.split += 1;
+            }
+            self.floor = (a, b);
             self.checked += 1;
             self.per_vport[usize::from(got.vport)] += 1;
-            while self.base < self.floor {
+            while self.base < a {
                 self.history.pop_front();
                 self.base += 1;
             }
@@ -156,8 +175,9 @@ fn updates_under_traffic<P: FramePins>(
         started: 0,
         first: vec![0; frame_count],
         pending: Default::default(),
-        floor: 0,
+        floor: (0, 0),
         checked: 0,
+        split: 0,
         per_vport: [0; 8],
     };
     let entries = params.table_entries();
@@ -273,10 +293,12 @@ fn updates_under_traffic<P: FramePins>(
     }
     eprintln!(
         "{}-bit: {frame_count} frames, {} updates (by kind: key+params, table, move, filter, \
-         refused pair, params+table {kinds:?}), records per VPort {:?}",
+         refused pair, params+table {kinds:?}), records per VPort {:?}, {} steered by \
+         a filter state and a later parameter state",
         8 * P::BEAT_BYTES,
         c.started,
-        c.per_vport
+        c.per_vport,
+        c.split
     );
     assert!(
         c.per_vport[..usize::from(params.vports)]
@@ -284,6 +306,97 @@ fn updates_under_traffic<P: FramePins>(
             .all(|&n| n > 0)
     );
     Ok(())
+}
+
+/// Stages a random key with every hash type, one table entry and RSS on, and commits it
+/// to `vport`, clocking `traffic` all the while.
+fn commit_random_key<P: FramePins>(
+    sim: &mut P,
+    bus: &mut CheckedBus,
+    traffic: &mut FrameTraffic,
+    rng: &mut StdRng,
+    vport: u32,
+) -> Result<(), String> {
+    let mut writes: Vec<(u32, u32)> = (0..KEY_WORDS)
+        .map(|word| (offset::KEY + 4 * word, rng.random()))
+        .collect();
+    writes.extend([
+        (offset::HASH_TYPES, 0x1ff),
+        (offset::TABLE_SIZE, 0),
+        (offset::CTRL, 1),
+        (offset::COMMIT, 1 | vport << 8),
+    ]);
+    for (addr, data) in writes {
+        let mut failure = None;
+        bus.write_with(sim, addr, data, 0xf, |s| {
+            if let Err(e) = traffic.after_edge(s) {
+                failure.get_or_insert(e);
+            }
+        })?;
+        failure.map_or(Ok(()), Err)?;
+    }
+    Ok(())
+}
+
+/// The VPort-choice rule, directly: a frame whose MAC has arrived keeps the VPort its
+/// filter gave it when the filter changes, and is steered by that VPort's parameters as
+/// they are when its fields are complete, here a key committed while it streams. Its
+/// record matches none of the three single states, only the two-instant model.
+fn vport_fixed_at_mac<P: FramePins>(sim: &mut P) -> Result<(), String> {
+    let mut rng = StdRng::seed_from_u64(0x2157);
+    let mut bus = CheckedBus::new(RegFile::new(Params::default()).map_err(|e| e.to_string())?);
+    let t = &mut FrameTraffic::new(1, 100, 100);
+    reset(sim);
+    t.plan(sim);
+    commit_random_key(sim, &mut bus, t, &mut rng, 1)?;
+    commit_random_key(sim, &mut bus, t, &mut rng, 2)?;
+    let mac = [0x02, 0, 0x5e, 0x10, 0, 1];
+    let lo = u32::from_be_bytes([mac[2], mac[3], mac[4], mac[5]]);
+    let hi = |vport: u32| u32::from(u16::from_be_bytes([mac[0], mac[1]])) | 1 << 16 | vport << 24;
+    bus.write(sim, offset::MAC_FILTER_LO, lo, 0xf)?;
+    bus.write(sim, offset::MAC_FILTER_HI, hi(1), 0xf)?;
+
+    let segment = frames::tcp_segment(40_000, 443, &[], &[0x5a; 1000]);
+    let l3 = frames::ipv4_packet([10, 0, 0, 1], [10, 0, 0, 2], 6, 0, &[], &segment);
+    let mut frame = frames::ethernet(&[], 0x0800, &l3);
+    frame[..6].copy_from_slice(&mac);
+    t.push(frame.clone());
+    t.plan(sim);
+    while t.beats == 0 {
+        t.clock(sim)?;
+    }
+    let before = (*bus.model).clone();
+    let mut failure = None;
+    bus.write_with(sim, offset::MAC_FILTER_HI, hi(2), 0xf, |s| {
+        if let Err(e) = t.after_edge(s) {
+            failure.get_or_insert(e);
+        }
+    })?;
+    failure.map_or(Ok(()), Err)?;
+    let moved = (*bus.model).clone();
+    commit_random_key(sim, &mut bus, t, &mut rng, 1)?;
+    if t.accepted != 0 {
+        return Err("the frame ended before the updates: make it longer".into());
+    }
+    t.drain(sim)?;
+
+    let got = t.records[0];
+    let expected = RecordOut::for_frame_on(&bus.model, before.vport_of_frame(&frame), &frame);
+    if got != expected || got.vport != 1 {
+        return Err(format!("RTL {got:x?}, model {expected:x?}"));
+    }
+    for state in [&before, &moved, &*bus.model] {
+        if got == RecordOut::for_frame(state, &frame) {
+            return Err("a single state explains the record: the test proves nothing".into());
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn vport_is_fixed_at_the_mac_and_parameters_at_the_fields() {
+    frames_with_trace_on_failure!(RssCoreW64, "vport_choice_w64", vport_fixed_at_mac)
+        .unwrap_or_else(|e| panic!("{e}"));
 }
 
 #[test]

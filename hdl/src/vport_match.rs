@@ -35,12 +35,17 @@ pub struct VportMatch {
     /// That frame's record is formed now: move on to the next frame.
     pub pop: Signal<In, Bit>,
     hits: DFF<Bits<FILTERS>>,
+    /// Each entry's VPort as it was when `hits` was taken: a filter rewritten between
+    /// the two steps must not lend its new VPort to a match on its old address.
+    hit_vports: DFF<Bits<{ 3 * FILTERS }>>,
     hits_valid: DFF<Bit>,
     ring: DFF<Bits<{ 4 * RING }>>,
     write_ptr: DFF<Bits<4>>,
     read_ptr: DFF<Bits<4>>,
     nibble: Constant<Bits<{ 4 * RING }>>,
     entry: Signal<Local, Bits<FILTER_BITS>>,
+    hits_now: Signal<Local, Bits<FILTERS>>,
+    vports_now: Signal<Local, Bits<{ 3 * FILTERS }>>,
     found: Signal<Local, Bit>,
     chosen: Signal<Local, Bits<3>>,
 }
@@ -58,12 +63,15 @@ impl Default for VportMatch {
             vport: Default::default(),
             pop: Default::default(),
             hits: Default::default(),
+            hit_vports: Default::default(),
             hits_valid: Default::default(),
             ring: Default::default(),
             write_ptr: Default::default(),
             read_ptr: Default::default(),
             nibble: Constant::new(0xf_u64.to_bits()),
             entry: Default::default(),
+            hits_now: Default::default(),
+            vports_now: Default::default(),
             found: Default::default(),
             chosen: Default::default(),
         }
@@ -73,25 +81,35 @@ impl Default for VportMatch {
 impl Logic for VportMatch {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, hits, hits_valid, ring, write_ptr, read_ptr);
+        dff_setup!(
+            self, clock, hits, hit_vports, hits_valid, ring, write_ptr, read_ptr
+        );
         self.hits_valid.d.next = self.in_valid.val() & self.in_first.val();
-        self.hits.d.next = 0.into();
+        // Gathered in locals: a DFF's `d` reads back its old value in rust-hdl's own
+        // simulator, unlike a local or the emitted Verilog.
+        self.hits_now.next = 0.into();
+        self.vports_now.next = 0.into();
         for i in 0..FILTERS {
             self.entry.next = self.filters.val().get_bits::<FILTER_BITS>(52 * i);
+            self.vports_now.next = self.vports_now.val()
+                | (bit_cast::<{ 3 * FILTERS }, 3>(self.entry.val().get_bits::<3>(49))
+                    << (3 * i).to_bits::<8>());
             if self.entry.val().get_bit(48)
                 & (self.entry.val().get_bits::<48>(0) == self.in_mac.val())
                 & (self.in_length.val() >= 6_u64)
             {
-                self.hits.d.next = self.hits.d.val().replace_bit(i, true);
+                self.hits_now.next = self.hits_now.val().replace_bit(i, true);
             }
         }
+        self.hits.d.next = self.hits_now.val();
+        self.hit_vports.d.next = self.vports_now.val();
 
         self.found.next = false;
         self.chosen.next = 0.into();
         for i in 0..FILTERS {
             if self.hits.q.val().get_bit(i) & !self.found.val() {
                 self.found.next = true;
-                self.chosen.next = self.filters.val().get_bits::<3>(52 * i + 49);
+                self.chosen.next = self.hit_vports.q.val().get_bits::<3>(3 * i);
             }
         }
         if self.hits_valid.q.val() {
@@ -126,6 +144,62 @@ impl Logic for VportMatch {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Filter entries as the register block drives them: (MAC, valid, VPort) each.
+    fn filters(entries: &[(u64, bool, u64)]) -> Bits<FILTERS_BITS> {
+        let mut bundle = num_bigint::BigUint::from(0u32);
+        for (i, &(mac, valid, vport)) in entries.iter().enumerate() {
+            let entry = mac | u64::from(valid) << 48 | vport << 49;
+            bundle |= num_bigint::BigUint::from(entry) << (FILTER_BITS * i);
+        }
+        bundle.into()
+    }
+
+    /// Lowest valid entry wins, unmatched and short frames go to VPort 0, and a filter
+    /// rewritten while a frame is between the two steps gives that frame the VPort of
+    /// the entry it matched, not the entry's new VPort.
+    #[test]
+    fn vport_match_picks_the_lowest_entry_as_it_was_at_the_mac() {
+        const A: u64 = 0x0200_5e10_0001;
+        const B: u64 = 0x0200_5e10_0002;
+        let mut uut = VportMatch::default();
+        uut.connect_all();
+        let mut sim = Simulation::new();
+        sim.add_clock(5, |x: &mut Box<VportMatch>| x.clock.next = !x.clock.val());
+        sim.add_testbench(move |mut ep: Sim<VportMatch>| {
+            let mut x = ep.init()?;
+            x.reset.next = true;
+            wait_clock_cycle!(ep, clock, x);
+            x.reset.next = false;
+            let before = filters(&[(A, true, 1), (A, true, 2), (B, true, 3)]);
+            let after = filters(&[(A, false, 3), (A, true, 2), (B, true, 3)]);
+            // (filters, MAC, frame length so far) of each first beat.
+            for (table, mac, length) in [
+                (before, A, 64u64),
+                (after, B, 64),
+                (after, A, 60),
+                (after, B, 5),
+                (after, 0x0200_5e10_0003, 60),
+            ] {
+                x.filters.next = table;
+                x.in_valid.next = true;
+                x.in_first.next = true;
+                x.in_mac.next = mac.into();
+                x.in_length.next = length.into();
+                wait_clock_cycle!(ep, clock, x);
+            }
+            x.in_valid.next = false;
+            wait_clock_cycles!(ep, clock, x, 2);
+            for expected in [1u64, 3, 2, 0, 0] {
+                sim_assert!(ep, x.vport.val() == expected, x);
+                x.pop.next = true;
+                wait_clock_cycle!(ep, clock, x);
+                x.pop.next = false;
+            }
+            ep.done(x)
+        });
+        sim.run(Box::new(uut), 1_000).unwrap();
+    }
 
     #[test]
     fn vport_match_is_synthesizable() {

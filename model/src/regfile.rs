@@ -353,7 +353,16 @@ impl RegFile {
 
     /// The record and flags the frame core emits for `frame` in the current state.
     pub fn steer_frame(&self, frame: &[u8]) -> (Record, u8) {
-        crate::parse::steer_frame(&self.steer_config(self.vport_of_frame(frame)), frame)
+        self.steer_frame_on(self.vport_of_frame(frame), frame)
+    }
+
+    /// The record and flags for `frame` steered by VPort `v`'s current state, whatever
+    /// its MAC. The core picks a frame's VPort when the destination MAC arrives and
+    /// reads that VPort's state when the frame's fields are complete (the VPort-choice
+    /// rule in the README): a frame that spans a filter change and a later commit is
+    /// `steer_frame_on(before.vport_of_frame(frame), frame)` on the later state.
+    pub fn steer_frame_on(&self, v: usize, frame: &[u8]) -> (Record, u8) {
+        crate::parse::steer_frame(&self.steer_config(v), frame)
     }
 }
 
