@@ -302,6 +302,12 @@ module rss_core (
     reg  [831:0] vport_match$filters;
     wire  [2:0] vport_match$vport;
     reg  vport_match$pop;
+    reg  [383:0] frame_state$slots;
+    reg  [2:0] frame_state$vport;
+    wire  [47:0] frame_state$slot;
+    reg  [2559:0] job_key$slots;
+    reg  [2:0] job_key$vport;
+    wire  [319:0] job_key$slot;
     reg  fifo$clock;
     reg  fifo$reset;
     reg  [8:0] fifo$capacity;
@@ -335,9 +341,6 @@ module rss_core (
     reg  r_tag$clock;
     
     // Local signals
-    reg  [47:0] frame_state;
-    reg  [2:0] job_vport;
-    reg  [319:0] job_key;
     reg  [10:0] table_index;
     reg  [63:0] tag;
     reg  [15:0] size_mask;
@@ -632,6 +635,16 @@ module rss_core (
         .vport(vport_match$vport),
         .pop(vport_match$pop)
     );
+    rss_core__frame_state frame_state(
+        .slots(frame_state$slots),
+        .vport(frame_state$vport),
+        .slot(frame_state$slot)
+    );
+    rss_core__job_key job_key(
+        .slots(job_key$slots),
+        .vport(job_key$vport),
+        .slot(job_key$slot)
+    );
     rss_core__fifo fifo(
         .clock(fifo$clock),
         .reset(fifo$reset),
@@ -831,33 +844,10 @@ module rss_core (
         capture$ex_dst = ext4$ex_dst_out;
         capture$ex_dst_ptr = ext4$ex_dst_ptr_out;
         capture$ihl = ext4$ihl_out;
-        frame_state = 32'h0;
-        if (vport_match$vport == 0) begin
-            frame_state = regs$active_next[(32'h30 * 0)+:(48)];
-        end
-        if (vport_match$vport == 1) begin
-            frame_state = regs$active_next[(32'h30 * 1)+:(48)];
-        end
-        if (vport_match$vport == 2) begin
-            frame_state = regs$active_next[(32'h30 * 2)+:(48)];
-        end
-        if (vport_match$vport == 3) begin
-            frame_state = regs$active_next[(32'h30 * 3)+:(48)];
-        end
-        if (vport_match$vport == 4) begin
-            frame_state = regs$active_next[(32'h30 * 4)+:(48)];
-        end
-        if (vport_match$vport == 5) begin
-            frame_state = regs$active_next[(32'h30 * 5)+:(48)];
-        end
-        if (vport_match$vport == 6) begin
-            frame_state = regs$active_next[(32'h30 * 6)+:(48)];
-        end
-        if (vport_match$vport == 7) begin
-            frame_state = regs$active_next[(32'h30 * 7)+:(48)];
-        end
-        select$enabled = frame_state[(32'h8)+:(9)];
-        select$symmetric = frame_state[32'h1];
+        frame_state$slots = regs$active_next;
+        frame_state$vport = vport_match$vport;
+        select$enabled = frame_state$slot[(32'h8)+:(9)];
+        select$symmetric = frame_state$slot[32'h1];
         select$ipv4 = capture$ipv4;
         select$ipv6 = capture$ipv6;
         select$tcp = capture$tcp;
@@ -867,38 +857,14 @@ module rss_core (
         select$ex_src = capture$ex_src_addr;
         select$ex_dst = capture$ex_dst_addr;
         select$ports = capture$ports;
-        tag = (((capture$length) & 64'hffffffffffffffff) << 64'hb) | ((select$selected) & 64'hffffffffffffffff) | (((vport_match$vport) & 64'hffffffffffffffff) << 64'h1b) | (((frame_state[(32'h0)+:(1)]) & 64'hffffffffffffffff) << 64'h1e) | (((frame_state[(32'h2)+:(1)]) & 64'hffffffffffffffff) << 64'h1f) | (((frame_state[(32'h4)+:(4)]) & 64'hffffffffffffffff) << 64'h20) | (((frame_state[(32'h18)+:(16)]) & 64'hffffffffffffffff) << 64'h24);
+        tag = (((capture$length) & 64'hffffffffffffffff) << 64'hb) | ((select$selected) & 64'hffffffffffffffff) | (((vport_match$vport) & 64'hffffffffffffffff) << 64'h1b) | (((frame_state$slot[(32'h0)+:(1)]) & 64'hffffffffffffffff) << 64'h1e) | (((frame_state$slot[(32'h2)+:(1)]) & 64'hffffffffffffffff) << 64'h1f) | (((frame_state$slot[(32'h4)+:(4)]) & 64'hffffffffffffffff) << 64'h20) | (((frame_state$slot[(32'h18)+:(16)]) & 64'hffffffffffffffff) << 64'h24);
         tag = ((tag & ~(1 << (32'h9)) | ((capture$malformed) << (32'h9))) & ~(1 << (32'ha)) | ((capture$is_fragment) << (32'ha)));
         hasher$in_valid = capture$result_valid;
         hasher$in_tuple = select$tuple;
         hasher$in_tag = tag;
-        job_vport = hasher$job_tag[(32'h1b)+:(3)];
-        job_key = 32'h0;
-        if (job_vport == 0) begin
-            job_key = regs$keys[(32'h140 * 0)+:(320)];
-        end
-        if (job_vport == 1) begin
-            job_key = regs$keys[(32'h140 * 1)+:(320)];
-        end
-        if (job_vport == 2) begin
-            job_key = regs$keys[(32'h140 * 2)+:(320)];
-        end
-        if (job_vport == 3) begin
-            job_key = regs$keys[(32'h140 * 3)+:(320)];
-        end
-        if (job_vport == 4) begin
-            job_key = regs$keys[(32'h140 * 4)+:(320)];
-        end
-        if (job_vport == 5) begin
-            job_key = regs$keys[(32'h140 * 5)+:(320)];
-        end
-        if (job_vport == 6) begin
-            job_key = regs$keys[(32'h140 * 6)+:(320)];
-        end
-        if (job_vport == 7) begin
-            job_key = regs$keys[(32'h140 * 7)+:(320)];
-        end
-        hasher$key = job_key;
+        job_key$slots = regs$keys;
+        job_key$vport = hasher$job_tag[(32'h1b)+:(3)];
+        hasher$key = job_key$slot;
         regs$commit_hold = hasher$key_hold;
         regs$record_drops = drops$q;
         hash_dropped = capture$result_valid & ~hasher$in_ready;
@@ -9797,6 +9763,60 @@ module rss_core__fifo__write_ptr(d,q,clock);
 endmodule // rss_core__fifo__write_ptr
 
 
+module rss_core__frame_state(slots,vport,slot);
+    
+    // Module arguments
+    input wire  [383:0] slots;
+    input wire  [2:0] vport;
+    output reg  [47:0] slot;
+    
+    // Constant declarations
+    localparam  slot_width = 16'h30;
+    
+    // Local signals
+    reg  [383:0] rest;
+    
+    // Update code
+    always @(*) begin
+        slot = 32'h0;
+        rest = slots;
+        if (vport == 0) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 1) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 2) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 3) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 4) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 5) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 6) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 7) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+    end
+    
+endmodule // rss_core__frame_state
+
+
 module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key,key_hold,job_tag,out_valid,out_hash,out_tag);
     
     // Module arguments
@@ -12802,6 +12822,60 @@ module rss_core__ingress__valid_q(d,q,clock);
 endmodule // rss_core__ingress__valid_q
 
 
+module rss_core__job_key(slots,vport,slot);
+    
+    // Module arguments
+    input wire  [2559:0] slots;
+    input wire  [2:0] vport;
+    output reg  [319:0] slot;
+    
+    // Constant declarations
+    localparam  slot_width = 16'h140;
+    
+    // Local signals
+    reg  [2559:0] rest;
+    
+    // Update code
+    always @(*) begin
+        slot = 32'h0;
+        rest = slots;
+        if (vport == 0) begin
+            slot = rest[(32'h0)+:(320)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 1) begin
+            slot = rest[(32'h0)+:(320)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 2) begin
+            slot = rest[(32'h0)+:(320)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 3) begin
+            slot = rest[(32'h0)+:(320)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 4) begin
+            slot = rest[(32'h0)+:(320)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 5) begin
+            slot = rest[(32'h0)+:(320)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 6) begin
+            slot = rest[(32'h0)+:(320)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 7) begin
+            slot = rest[(32'h0)+:(320)];
+        end
+        rest = rest >> slot_width;
+    end
+    
+endmodule // rss_core__job_key
+
+
 module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end,need,ihl,next_header,walk_live,walk_ptr);
     
     // Module arguments
@@ -13852,6 +13926,9 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [10:0] write_element_vport;
     reg  [10:0] read_element_vport;
     reg  [2:0] read_vport;
+    reg  [7:0] active_banks;
+    reg  [7:0] write_banks;
+    reg  [7:0] read_banks;
     reg  write_bank;
     reg  read_bank;
     reg  [10:0] write_address;
@@ -14266,33 +14343,19 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         table_write_offset = write_address - table_base;
         table_write_hit = (write_address >= table_base) & (table_write_offset < table_entries);
         table_fault = |(s_axil_wdata & write_mask & ~queue_writable) | (s_axil_wstrb[32'h0] & ((s_axil_wdata & queue_writable) > queue_max));
+        active_banks = 32'h0;
+        active_banks = (active_banks & ~(1 << (0)) | ((vports$active[32'h30 * 0 + 32'h2]) << (0)));
+        active_banks = (active_banks & ~(1 << (1)) | ((vports$active[32'h30 * 1 + 32'h2]) << (1)));
+        active_banks = (active_banks & ~(1 << (2)) | ((vports$active[32'h30 * 2 + 32'h2]) << (2)));
+        active_banks = (active_banks & ~(1 << (3)) | ((vports$active[32'h30 * 3 + 32'h2]) << (3)));
+        active_banks = (active_banks & ~(1 << (4)) | ((vports$active[32'h30 * 4 + 32'h2]) << (4)));
+        active_banks = (active_banks & ~(1 << (5)) | ((vports$active[32'h30 * 5 + 32'h2]) << (5)));
+        active_banks = (active_banks & ~(1 << (6)) | ((vports$active[32'h30 * 6 + 32'h2]) << (6)));
+        active_banks = (active_banks & ~(1 << (7)) | ((vports$active[32'h30 * 7 + 32'h2]) << (7)));
         write_element_vport = table_write_offset >> table_log2;
         write_vport = write_element_vport[(32'h0)+:(3)];
-        write_bank = 1'b0;
-        if (write_vport == 0) begin
-            write_bank = ~vports$active[32'h30 * 0 + 32'h2];
-        end
-        if (write_vport == 1) begin
-            write_bank = ~vports$active[32'h30 * 1 + 32'h2];
-        end
-        if (write_vport == 2) begin
-            write_bank = ~vports$active[32'h30 * 2 + 32'h2];
-        end
-        if (write_vport == 3) begin
-            write_bank = ~vports$active[32'h30 * 3 + 32'h2];
-        end
-        if (write_vport == 4) begin
-            write_bank = ~vports$active[32'h30 * 4 + 32'h2];
-        end
-        if (write_vport == 5) begin
-            write_bank = ~vports$active[32'h30 * 5 + 32'h2];
-        end
-        if (write_vport == 6) begin
-            write_bank = ~vports$active[32'h30 * 6 + 32'h2];
-        end
-        if (write_vport == 7) begin
-            write_bank = ~vports$active[32'h30 * 7 + 32'h2];
-        end
+        write_banks = active_banks >> write_vport;
+        write_bank = ~write_banks[32'h0];
         table_write_enable = write_fire & table_write_hit & ~table_fault & s_axil_wstrb[32'h0];
         table_write_index = (((table_write_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((write_bank) << (32'ha)));
         table_write_queue = s_axil_wdata[(32'h0)+:(8)];
@@ -14332,31 +14395,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
             read_element_vport = read_request_offset >> table_log2;
         end
         read_vport = read_element_vport[(32'h0)+:(3)];
-        read_bank = 1'b0;
-        if (read_vport == 0) begin
-            read_bank = vports$active[32'h30 * 0 + 32'h2] ^ ~table_read$value[32'h0];
-        end
-        if (read_vport == 1) begin
-            read_bank = vports$active[32'h30 * 1 + 32'h2] ^ ~table_read$value[32'h0];
-        end
-        if (read_vport == 2) begin
-            read_bank = vports$active[32'h30 * 2 + 32'h2] ^ ~table_read$value[32'h0];
-        end
-        if (read_vport == 3) begin
-            read_bank = vports$active[32'h30 * 3 + 32'h2] ^ ~table_read$value[32'h0];
-        end
-        if (read_vport == 4) begin
-            read_bank = vports$active[32'h30 * 4 + 32'h2] ^ ~table_read$value[32'h0];
-        end
-        if (read_vport == 5) begin
-            read_bank = vports$active[32'h30 * 5 + 32'h2] ^ ~table_read$value[32'h0];
-        end
-        if (read_vport == 6) begin
-            read_bank = vports$active[32'h30 * 6 + 32'h2] ^ ~table_read$value[32'h0];
-        end
-        if (read_vport == 7) begin
-            read_bank = vports$active[32'h30 * 7 + 32'h2] ^ ~table_read$value[32'h0];
-        end
+        read_banks = active_banks >> read_vport;
+        read_bank = read_banks[32'h0] ^ ~table_read$value[32'h0];
         table_readback$read_address = (((table_read_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((read_bank) << (32'ha)));
         if (read_fire) begin
             table_readback$read_address = (((read_request_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((read_bank) << (32'ha)));
@@ -17726,6 +17766,9 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  [31:0] request$d;
     wire  [31:0] request$q;
     reg  request$clock;
+    reg  [383:0] move_slot$slots;
+    reg  [2:0] move_slot$vport;
+    wire  [47:0] move_slot$slot;
     
     // Local signals
     reg  [31:0] value;
@@ -17737,7 +17780,6 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  [2:0] move_vport;
     reg  [9:0] move_entry;
     reg  [7:0] move_to;
-    reg  [47:0] move_slot;
     reg  [1:0] move_result;
     reg  [10:0] lo_offset;
     reg  [10:0] hi_offset;
@@ -17792,6 +17834,11 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         .d(request$d),
         .q(request$q),
         .clock(request$clock)
+    );
+    rss_core__regs__vports__move_slot move_slot(
+        .slots(move_slot$slots),
+        .vport(move_slot$vport),
+        .slot(move_slot$slot)
     );
     
     // Update code
@@ -17922,36 +17969,13 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         move_to = value[(32'hc)+:(8)];
         move_vport = value[(32'h18)+:(3)];
         move_illegal = |(value & ~move_writable) | (move_entry > entry_max) | (move_to > queue_max) | (move_vport > vport_max);
-        move_slot = 32'h0;
-        if (move_vport == 0) begin
-            move_slot = active_q$q[(32'h30 * 0)+:(48)];
-        end
-        if (move_vport == 1) begin
-            move_slot = active_q$q[(32'h30 * 1)+:(48)];
-        end
-        if (move_vport == 2) begin
-            move_slot = active_q$q[(32'h30 * 2)+:(48)];
-        end
-        if (move_vport == 3) begin
-            move_slot = active_q$q[(32'h30 * 3)+:(48)];
-        end
-        if (move_vport == 4) begin
-            move_slot = active_q$q[(32'h30 * 4)+:(48)];
-        end
-        if (move_vport == 5) begin
-            move_slot = active_q$q[(32'h30 * 5)+:(48)];
-        end
-        if (move_vport == 6) begin
-            move_slot = active_q$q[(32'h30 * 6)+:(48)];
-        end
-        if (move_vport == 7) begin
-            move_slot = active_q$q[(32'h30 * 7)+:(48)];
-        end
+        move_slot$slots = active_q$q;
+        move_slot$vport = move_vport;
         move_result = 64'h1;
-        if (|(move_entry >> move_slot[(32'h4)+:(4)])) begin
+        if (|(move_entry >> move_slot$slot[(32'h4)+:(4)])) begin
             move_result = 64'h2;
         end
-        else if (move_to > move_slot[(32'h28)+:(8)]) begin
+        else if (move_to > move_slot$slot[(32'h28)+:(8)]) begin
             move_result = 64'h3;
         end
         move_write = 1'b0;
@@ -17963,7 +17987,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
             end
         end
         move_address = (((move_vport) & 11'h7ff) << table_log2) | ((move_entry) & 11'h7ff);
-        move_address = (move_address & ~(1 << (32'ha)) | ((move_slot[32'h2]) << (32'ha)));
+        move_address = (move_address & ~(1 << (32'ha)) | ((move_slot$slot[32'h2]) << (32'ha)));
         move_queue = move_to;
         lo_offset = write_address - mac_lo_base;
         hi_offset = write_address - mac_hi_base;
@@ -18565,6 +18589,60 @@ module rss_core__regs__vports__mac_lo(d,q,clock);
     end
           
 endmodule // rss_core__regs__vports__mac_lo
+
+
+module rss_core__regs__vports__move_slot(slots,vport,slot);
+    
+    // Module arguments
+    input wire  [383:0] slots;
+    input wire  [2:0] vport;
+    output reg  [47:0] slot;
+    
+    // Constant declarations
+    localparam  slot_width = 16'h30;
+    
+    // Local signals
+    reg  [383:0] rest;
+    
+    // Update code
+    always @(*) begin
+        slot = 32'h0;
+        rest = slots;
+        if (vport == 0) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 1) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 2) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 3) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 4) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 5) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 6) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 7) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+    end
+    
+endmodule // rss_core__regs__vports__move_slot
 
 
 module rss_core__regs__vports__move_status(d,q,clock);

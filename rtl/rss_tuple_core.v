@@ -3588,6 +3588,9 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [10:0] write_element_vport;
     reg  [10:0] read_element_vport;
     reg  [2:0] read_vport;
+    reg  [7:0] active_banks;
+    reg  [7:0] write_banks;
+    reg  [7:0] read_banks;
     reg  write_bank;
     reg  read_bank;
     reg  [10:0] write_address;
@@ -4002,33 +4005,19 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         table_write_offset = write_address - table_base;
         table_write_hit = (write_address >= table_base) & (table_write_offset < table_entries);
         table_fault = |(s_axil_wdata & write_mask & ~queue_writable) | (s_axil_wstrb[32'h0] & ((s_axil_wdata & queue_writable) > queue_max));
+        active_banks = 32'h0;
+        active_banks = (active_banks & ~(1 << (0)) | ((vports$active[32'h30 * 0 + 32'h2]) << (0)));
+        active_banks = (active_banks & ~(1 << (1)) | ((vports$active[32'h30 * 1 + 32'h2]) << (1)));
+        active_banks = (active_banks & ~(1 << (2)) | ((vports$active[32'h30 * 2 + 32'h2]) << (2)));
+        active_banks = (active_banks & ~(1 << (3)) | ((vports$active[32'h30 * 3 + 32'h2]) << (3)));
+        active_banks = (active_banks & ~(1 << (4)) | ((vports$active[32'h30 * 4 + 32'h2]) << (4)));
+        active_banks = (active_banks & ~(1 << (5)) | ((vports$active[32'h30 * 5 + 32'h2]) << (5)));
+        active_banks = (active_banks & ~(1 << (6)) | ((vports$active[32'h30 * 6 + 32'h2]) << (6)));
+        active_banks = (active_banks & ~(1 << (7)) | ((vports$active[32'h30 * 7 + 32'h2]) << (7)));
         write_element_vport = table_write_offset >> table_log2;
         write_vport = write_element_vport[(32'h0)+:(3)];
-        write_bank = 1'b0;
-        if (write_vport == 0) begin
-            write_bank = ~vports$active[32'h30 * 0 + 32'h2];
-        end
-        if (write_vport == 1) begin
-            write_bank = ~vports$active[32'h30 * 1 + 32'h2];
-        end
-        if (write_vport == 2) begin
-            write_bank = ~vports$active[32'h30 * 2 + 32'h2];
-        end
-        if (write_vport == 3) begin
-            write_bank = ~vports$active[32'h30 * 3 + 32'h2];
-        end
-        if (write_vport == 4) begin
-            write_bank = ~vports$active[32'h30 * 4 + 32'h2];
-        end
-        if (write_vport == 5) begin
-            write_bank = ~vports$active[32'h30 * 5 + 32'h2];
-        end
-        if (write_vport == 6) begin
-            write_bank = ~vports$active[32'h30 * 6 + 32'h2];
-        end
-        if (write_vport == 7) begin
-            write_bank = ~vports$active[32'h30 * 7 + 32'h2];
-        end
+        write_banks = active_banks >> write_vport;
+        write_bank = ~write_banks[32'h0];
         table_write_enable = write_fire & table_write_hit & ~table_fault & s_axil_wstrb[32'h0];
         table_write_index = (((table_write_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((write_bank) << (32'ha)));
         table_write_queue = s_axil_wdata[(32'h0)+:(8)];
@@ -4068,31 +4057,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
             read_element_vport = read_request_offset >> table_log2;
         end
         read_vport = read_element_vport[(32'h0)+:(3)];
-        read_bank = 1'b0;
-        if (read_vport == 0) begin
-            read_bank = vports$active[32'h30 * 0 + 32'h2] ^ ~table_read$value[32'h0];
-        end
-        if (read_vport == 1) begin
-            read_bank = vports$active[32'h30 * 1 + 32'h2] ^ ~table_read$value[32'h0];
-        end
-        if (read_vport == 2) begin
-            read_bank = vports$active[32'h30 * 2 + 32'h2] ^ ~table_read$value[32'h0];
-        end
-        if (read_vport == 3) begin
-            read_bank = vports$active[32'h30 * 3 + 32'h2] ^ ~table_read$value[32'h0];
-        end
-        if (read_vport == 4) begin
-            read_bank = vports$active[32'h30 * 4 + 32'h2] ^ ~table_read$value[32'h0];
-        end
-        if (read_vport == 5) begin
-            read_bank = vports$active[32'h30 * 5 + 32'h2] ^ ~table_read$value[32'h0];
-        end
-        if (read_vport == 6) begin
-            read_bank = vports$active[32'h30 * 6 + 32'h2] ^ ~table_read$value[32'h0];
-        end
-        if (read_vport == 7) begin
-            read_bank = vports$active[32'h30 * 7 + 32'h2] ^ ~table_read$value[32'h0];
-        end
+        read_banks = active_banks >> read_vport;
+        read_bank = read_banks[32'h0] ^ ~table_read$value[32'h0];
         table_readback$read_address = (((table_read_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((read_bank) << (32'ha)));
         if (read_fire) begin
             table_readback$read_address = (((read_request_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((read_bank) << (32'ha)));
@@ -7462,6 +7428,9 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  [31:0] request$d;
     wire  [31:0] request$q;
     reg  request$clock;
+    reg  [383:0] move_slot$slots;
+    reg  [2:0] move_slot$vport;
+    wire  [47:0] move_slot$slot;
     
     // Local signals
     reg  [31:0] value;
@@ -7473,7 +7442,6 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  [2:0] move_vport;
     reg  [9:0] move_entry;
     reg  [7:0] move_to;
-    reg  [47:0] move_slot;
     reg  [1:0] move_result;
     reg  [10:0] lo_offset;
     reg  [10:0] hi_offset;
@@ -7528,6 +7496,11 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         .d(request$d),
         .q(request$q),
         .clock(request$clock)
+    );
+    rss_tuple_core__regs__vports__move_slot move_slot(
+        .slots(move_slot$slots),
+        .vport(move_slot$vport),
+        .slot(move_slot$slot)
     );
     
     // Update code
@@ -7658,36 +7631,13 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         move_to = value[(32'hc)+:(8)];
         move_vport = value[(32'h18)+:(3)];
         move_illegal = |(value & ~move_writable) | (move_entry > entry_max) | (move_to > queue_max) | (move_vport > vport_max);
-        move_slot = 32'h0;
-        if (move_vport == 0) begin
-            move_slot = active_q$q[(32'h30 * 0)+:(48)];
-        end
-        if (move_vport == 1) begin
-            move_slot = active_q$q[(32'h30 * 1)+:(48)];
-        end
-        if (move_vport == 2) begin
-            move_slot = active_q$q[(32'h30 * 2)+:(48)];
-        end
-        if (move_vport == 3) begin
-            move_slot = active_q$q[(32'h30 * 3)+:(48)];
-        end
-        if (move_vport == 4) begin
-            move_slot = active_q$q[(32'h30 * 4)+:(48)];
-        end
-        if (move_vport == 5) begin
-            move_slot = active_q$q[(32'h30 * 5)+:(48)];
-        end
-        if (move_vport == 6) begin
-            move_slot = active_q$q[(32'h30 * 6)+:(48)];
-        end
-        if (move_vport == 7) begin
-            move_slot = active_q$q[(32'h30 * 7)+:(48)];
-        end
+        move_slot$slots = active_q$q;
+        move_slot$vport = move_vport;
         move_result = 64'h1;
-        if (|(move_entry >> move_slot[(32'h4)+:(4)])) begin
+        if (|(move_entry >> move_slot$slot[(32'h4)+:(4)])) begin
             move_result = 64'h2;
         end
-        else if (move_to > move_slot[(32'h28)+:(8)]) begin
+        else if (move_to > move_slot$slot[(32'h28)+:(8)]) begin
             move_result = 64'h3;
         end
         move_write = 1'b0;
@@ -7699,7 +7649,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
             end
         end
         move_address = (((move_vport) & 11'h7ff) << table_log2) | ((move_entry) & 11'h7ff);
-        move_address = (move_address & ~(1 << (32'ha)) | ((move_slot[32'h2]) << (32'ha)));
+        move_address = (move_address & ~(1 << (32'ha)) | ((move_slot$slot[32'h2]) << (32'ha)));
         move_queue = move_to;
         lo_offset = write_address - mac_lo_base;
         hi_offset = write_address - mac_hi_base;
@@ -8301,6 +8251,60 @@ module rss_tuple_core__regs__vports__mac_lo(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__vports__mac_lo
+
+
+module rss_tuple_core__regs__vports__move_slot(slots,vport,slot);
+    
+    // Module arguments
+    input wire  [383:0] slots;
+    input wire  [2:0] vport;
+    output reg  [47:0] slot;
+    
+    // Constant declarations
+    localparam  slot_width = 16'h30;
+    
+    // Local signals
+    reg  [383:0] rest;
+    
+    // Update code
+    always @(*) begin
+        slot = 32'h0;
+        rest = slots;
+        if (vport == 0) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 1) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 2) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 3) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 4) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 5) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 6) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 7) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+    end
+    
+endmodule // rss_tuple_core__regs__vports__move_slot
 
 
 module rss_tuple_core__regs__vports__move_status(d,q,clock);

@@ -1002,26 +1002,23 @@ fn default_vport_and_two_vports<'p, 's, P: FramePins>(
 
     rss.port().new_rates(rng)?;
     let (qa, qb) = (queues_a(), queues_b());
-    let config_a = VPortConfig {
-        mac: MAC_A,
-        connection: CONNECTION_A,
-        queues: &qa,
-        affinity_processor: AFFINITY_A,
-    };
-    step(&mut rss, log, 3000, "create VPort A", |r| {
-        r.create_vport(VPORT_A, &config_a)
-    })?;
-    check_initial_state(&mut rss, VPORT_A, MAC_A, &qa, AFFINITY_A)?;
-    let config_b = VPortConfig {
-        mac: MAC_B,
-        connection: CONNECTION_B,
-        queues: &qb,
-        affinity_processor: AFFINITY_B,
-    };
-    step(&mut rss, log, 3000, "create VPort B", |r| {
-        r.create_vport(VPORT_B, &config_b)
-    })?;
-    check_initial_state(&mut rss, VPORT_B, MAC_B, &qb, AFFINITY_B)?;
+    for (name, vport, mac, connection, queues, affinity_processor) in [
+        ("A", VPORT_A, MAC_A, CONNECTION_A, &qa, AFFINITY_A),
+        ("B", VPORT_B, MAC_B, CONNECTION_B, &qb, AFFINITY_B),
+    ] {
+        let config = VPortConfig {
+            mac,
+            connection,
+            queues,
+            affinity_processor,
+        };
+        let what = format!("create VPort {name}");
+        step(&mut rss, log, 3000, &what, |r| {
+            r.create_vport(vport, &config)
+        })?;
+        check_initial_state(&mut rss, vport, mac, queues, affinity_processor)?;
+    }
+    // Creating B left A as it was.
     check_initial_state(&mut rss, VPORT_A, MAC_A, &qa, AFFINITY_A)?;
     check_hardware(&mut rss, "after creating A and B")?;
     Ok(rss)

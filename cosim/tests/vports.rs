@@ -211,8 +211,13 @@ fn updates_under_traffic<P: FramePins>(
                 stage(sim, t, c, offset::CTRL, ctrl)?;
                 write(sim, &mut bus, t, c, offset::COMMIT, 1 | vport << 8, true)?;
             }
-            // A new table through the shadow.
-            1 => {
+            // A new table through the shadow, alone or with new parameters (then both
+            // change for the same frames).
+            1 | 5 => {
+                let with_params = kind == 5;
+                if with_params {
+                    stage(sim, t, c, offset::TABLE_SIZE, rng.random_range(0..=7))?;
+                }
                 for entry in 0..entries {
                     let element = vport * entries + entry;
                     stage(
@@ -223,7 +228,16 @@ fn updates_under_traffic<P: FramePins>(
                         rng.random_range(0..queues),
                     )?;
                 }
-                write(sim, &mut bus, t, c, offset::COMMIT, 2 | vport << 8, true)?;
+                let commit = 2 | u32::from(with_params);
+                write(
+                    sim,
+                    &mut bus,
+                    t,
+                    c,
+                    offset::COMMIT,
+                    commit | vport << 8,
+                    true,
+                )?;
             }
             // Single-entry moves, some refused (entry past the table, queue past the limit).
             2 => {
@@ -250,7 +264,7 @@ fn updates_under_traffic<P: FramePins>(
                 )?;
             }
             // Requests that must be refused and change nothing.
-            4 => {
+            _ => {
                 write(sim, &mut bus, t, c, offset::COMMIT, 1 | 7 << 8, true)?;
                 write(
                     sim,
@@ -261,21 +275,6 @@ fn updates_under_traffic<P: FramePins>(
                     entries | vport << 24,
                     true,
                 )?;
-            }
-            // Parameters and table together, for the same frames.
-            _ => {
-                stage(sim, t, c, offset::TABLE_SIZE, rng.random_range(0..=7))?;
-                for entry in 0..entries {
-                    let element = vport * entries + entry;
-                    stage(
-                        sim,
-                        t,
-                        c,
-                        offset::TABLE + 4 * element,
-                        rng.random_range(0..queues),
-                    )?;
-                }
-                write(sim, &mut bus, t, c, offset::COMMIT, 3 | vport << 8, true)?;
             }
         }
         // Let some frames pass between updates.

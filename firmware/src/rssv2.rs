@@ -1241,6 +1241,22 @@ impl Entity<'_> {
         result
     }
 
+    /// [`Self::guarded`] for a change the hardware holds only while RSS is enabled:
+    /// `f` changes the tracked state, which is then committed if enabled.
+    fn guarded_update<B: RegisterBus>(
+        &mut self,
+        hw: &mut Adapter<B>,
+        f: impl FnOnce(&mut Self),
+    ) -> Result<(), Error> {
+        self.guarded(hw, |e, hw| {
+            f(e);
+            if e.enabled {
+                e.commit_state(hw)?;
+            }
+            Ok(())
+        })
+    }
+
     // ------------------------------------------------------------------------
     // Life cycle.
     // ------------------------------------------------------------------------
@@ -1421,13 +1437,9 @@ impl Entity<'_> {
             self.system_entries = previous;
             representable?;
         }
-        self.guarded(hw, |e, hw| {
+        self.guarded_update(hw, |e| {
             copy_prefix(e.table, e.next, entries as usize);
             e.system_entries = entries;
-            if e.enabled {
-                e.commit_state(hw)?;
-            }
-            Ok(())
         })
     }
 
@@ -1447,13 +1459,7 @@ impl Entity<'_> {
         };
         self.fixed_hardware_entries = previous;
         checked?;
-        self.guarded(hw, |e, hw| {
-            e.fixed_hardware_entries = entries;
-            if e.enabled {
-                e.commit_state(hw)?;
-            }
-            Ok(())
-        })
+        self.guarded_update(hw, |e| e.fixed_hardware_entries = entries)
     }
 
     fn replace_table<B: RegisterBus>(
@@ -1479,13 +1485,7 @@ impl Entity<'_> {
             self.check_table(self.next)?;
         }
         let in_use = self.system_entries as usize;
-        self.guarded(hw, |e, hw| {
-            copy_prefix(e.table, e.next, in_use);
-            if e.enabled {
-                e.commit_state(hw)?;
-            }
-            Ok(())
-        })
+        self.guarded_update(hw, |e| copy_prefix(e.table, e.next, in_use))
     }
 
     fn spread_equal<B: RegisterBus>(&mut self, hw: &mut Adapter<B>, n: u16) -> Result<(), Error> {

@@ -34,6 +34,29 @@ struct Reference {
 }
 
 impl Reference {
+    /// Seed 002's new scaling entity on the datapath queues `map`: RSS disabled, a
+    /// one-entry table, every processor the affinity processor.
+    fn created(
+        id: VPortId,
+        map: &[(u32, u16)],
+        affinity: u32,
+        hw_max: usize,
+        system_max: usize,
+    ) -> Reference {
+        Reference {
+            id,
+            queues: map.to_vec(),
+            limit: map.len(),
+            table: vec![affinity],
+            default: affinity,
+            primary: affinity,
+            enabled: false,
+            fixed: None,
+            hw_max,
+            system_max,
+        }
+    }
+
     fn has_queue(&self, p: u32) -> bool {
         self.queues.iter().any(|&(q, _)| q == p)
     }
@@ -318,24 +341,45 @@ struct Coverage {
     outcomes: std::collections::BTreeSet<(&'static str, bool)>,
 }
 
+impl Coverage {
+    /// Each of `ops` both succeeded and failed.
+    fn assert_both_outcomes(&self, ops: &[&'static str]) {
+        let missing: Vec<_> = ops
+            .iter()
+            .flat_map(|&op| [(op, true), (op, false)])
+            .filter(|outcome| !self.outcomes.contains(outcome))
+            .collect();
+        assert!(missing.is_empty(), "never seen: {missing:?}");
+    }
+
+    /// Every move status was produced (recorded as `{prefix}{status}`): success and
+    /// each refusal.
+    fn assert_every_status(&self, prefix: &str) {
+        for status in [
+            "Success",
+            "InvalidParameter",
+            "UnknownVPort",
+            "NoQueueForProcessor",
+            "QueueLimitExceeded",
+            "NotRepresentable",
+        ] {
+            assert!(
+                self.statuses.contains(&format!("{prefix}{status}")),
+                "never saw {status}"
+            );
+        }
+    }
+}
+
 fn run(seed: u64, p: Params, coverage: &mut Coverage) {
     let mut rng = StdRng::seed_from_u64(seed);
     let map = random_map(&mut rng, p.num_queues);
     let affinity = map[0].0;
     let dev = RssDevice::probe(ModelBus::new(p)).unwrap();
     let mut rss = Rss::create(dev, &datapath(&map), affinity).unwrap();
-    let mut reference = Reference {
-        id: VPortId::DEFAULT,
-        queues: map.clone(),
-        limit: map.len(),
-        table: vec![affinity],
-        default: affinity,
-        primary: affinity,
-        enabled: false,
-        fixed: None,
-        hw_max: p.table_entries() as usize,
-        system_max: (p.table_entries() as usize).max(128),
-    };
+    let hw_max = p.table_entries() as usize;
+    let mut reference =
+        Reference::created(VPortId::DEFAULT, &map, affinity, hw_max, hw_max.max(128));
     for step in 0..300 {
         let context = format!("seed {seed} step {step} {p:?}");
         let mut outcome = |op: &'static str, got: bool, expected: bool| {
@@ -462,17 +506,8 @@ fn random_call_sequences_follow_the_rssv2_rules() {
         run(seed as u64, params(log2, queues), &mut coverage);
     }
     // Every rule was exercised both ways, every failing status was produced.
-    for status in [
-        "Success",
-        "InvalidParameter",
-        "UnknownVPort",
-        "NoQueueForProcessor",
-        "QueueLimitExceeded",
-        "NotRepresentable",
-    ] {
-        assert!(coverage.statuses.contains(status), "never saw {status}");
-    }
-    for op in [
+    coverage.assert_every_status("");
+    coverage.assert_both_outcomes(&[
         "enable",
         "disable",
         "set_table_size",
@@ -480,11 +515,7 @@ fn random_call_sequences_follow_the_rssv2_rules() {
         "set_datapath_queues",
         "set_fixed_hardware_entries",
         "replace_table",
-    ] {
-        for ok in [true, false] {
-            assert!(coverage.outcomes.contains(&(op, ok)), "{op} never {ok}");
-        }
-    }
+    ]);
 }
 
 /// One pass through every operation, returning how many failed because of the bus.
@@ -683,18 +714,13 @@ impl Vports {
     }
 
     fn fresh(&self, v: usize, map: &[(u32, u16)], affinity: u32) -> Reference {
-        Reference {
-            id: VPortId(v as u32),
-            queues: map.to_vec(),
-            limit: map.len(),
-            table: vec![affinity],
-            default: affinity,
-            primary: affinity,
-            enabled: false,
-            fixed: None,
-            hw_max: self.hw_max,
-            system_max: self.system_max,
-        }
+        Reference::created(
+            VPortId(v as u32),
+            map,
+            affinity,
+            self.hw_max,
+            self.system_max,
+        )
     }
 
     /// Whether creating VPort `v` with `mac` and a queue map where `affinity` has
@@ -1059,7 +1085,7 @@ fn random_vport_sequences_keep_the_driver_and_the_model_in_step() {
             run_vports(100 + 10 * seed as u64 + round, p, &mut coverage);
         }
     }
-    let missing: Vec<_> = [
+    coverage.assert_both_outcomes(&[
         "create_vport",
         "delete_vport",
         "enable",
@@ -1070,23 +1096,6 @@ fn random_vport_sequences_keep_the_driver_and_the_model_in_step() {
         "set_queue_limit",
         "set_indirection_entries",
         "faulted",
-    ]
-    .into_iter()
-    .flat_map(|op| [(op, true), (op, false)])
-    .filter(|outcome| !coverage.outcomes.contains(outcome))
-    .collect();
-    assert!(missing.is_empty(), "never seen: {missing:?}");
-    for status in [
-        "Success",
-        "InvalidParameter",
-        "UnknownVPort",
-        "NoQueueForProcessor",
-        "QueueLimitExceeded",
-        "NotRepresentable",
-    ] {
-        assert!(
-            coverage.statuses.contains(&format!("vports {status}")),
-            "never saw {status}"
-        );
-    }
+    ]);
+    coverage.assert_every_status("vports ");
 }

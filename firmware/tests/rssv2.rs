@@ -2,7 +2,9 @@
 
 mod common;
 
-use common::{ModelBus, device, enabled, moves, params, read, snapshot, statuses};
+use common::{
+    ModelBus, assert_move_statuses, device, enabled, moves, params, read, snapshot, statuses,
+};
 use rss_fw::rssv2::NDIS_DEFAULT_HASH_TYPES;
 use rss_fw::{Config, EntryStatus, Error, HashType, HashTypes, Rss, RssDevice, Steering};
 use rss_model::regmap::{Params, offset};
@@ -215,17 +217,15 @@ fn per_entry_statuses_for_a_mixed_batch() {
         (3, u32::MAX),
         (127, 7),
     ]);
-    assert_eq!(
-        rss.set_indirection_entries(&mut batch),
+    use EntryStatus::*;
+    assert_move_statuses(
+        &mut rss,
+        &mut batch,
         Err(Error::EntriesFailed {
             invalid: 4,
-            device: 0
-        })
-    );
-    use EntryStatus::*;
-    assert_eq!(
-        statuses(&batch),
-        [
+            device: 0,
+        }),
+        &[
             Success,
             InvalidParameter,
             NoQueueForProcessor,
@@ -233,8 +233,8 @@ fn per_entry_statuses_for_a_mixed_batch() {
             InvalidParameter,
             Success,
             NoQueueForProcessor,
-            Success
-        ]
+            Success,
+        ],
     );
     let table = rss.device().bus().regs.table(0);
     assert_eq!(
@@ -255,17 +255,15 @@ fn a_failing_entry_write_is_a_device_failure_for_that_entry_only() {
     // The MOVE of entry 6 to queue 1 (processor 1) fails on the bus.
     rss.bus_mut().fault = common::Fault::WriteOf(offset::MOVE, 6 | 1 << 12);
     let mut batch = moves(&[(5, 1), (6, 1), (7, 1), (9, 99)]);
-    assert_eq!(
-        rss.set_indirection_entries(&mut batch),
+    use EntryStatus::*;
+    assert_move_statuses(
+        &mut rss,
+        &mut batch,
         Err(Error::EntriesFailed {
             invalid: 1,
-            device: 1
-        })
-    );
-    use EntryStatus::*;
-    assert_eq!(
-        statuses(&batch),
-        [Success, DeviceFailure, Success, NoQueueForProcessor]
+            device: 1,
+        }),
+        &[Success, DeviceFailure, Success, NoQueueForProcessor],
     );
     // The tracked table keeps the old processor for the failed entry; the next call
     // rewrites the hardware (whether the failed move landed is not known).

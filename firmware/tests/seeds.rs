@@ -4,7 +4,8 @@
 mod common;
 
 use common::{
-    ModelBus, assert_consistent, expected_queue, moves, params, read, snapshot, statuses,
+    ModelBus, assert_consistent, assert_move_statuses, expected_queue, moves, params, read,
+    snapshot, statuses,
 };
 use rss_fw::indication::{
     INDICATION_QUEUE_DEPTH, IndicationQueue, NDIS_SWITCH_DEFAULT_NIC_INDEX,
@@ -83,17 +84,15 @@ fn traffic_follows_the_tracked_state(rss: &Rss<ModelBus>) {
 fn each_move_records_its_own_status() {
     let mut rss = running(Params::default(), 8);
     let mut batch = moves(&[(0, 13), (8, 10), (1, 99), (2, 12)]);
-    assert_eq!(
-        rss.set_indirection_entries(&mut batch),
+    use EntryStatus::*;
+    assert_move_statuses(
+        &mut rss,
+        &mut batch,
         Err(Error::EntriesFailed {
             invalid: 2,
-            device: 0
-        })
-    );
-    use EntryStatus::*;
-    assert_eq!(
-        statuses(&batch),
-        [Success, InvalidParameter, NoQueueForProcessor, Success]
+            device: 0,
+        }),
+        &[Success, InvalidParameter, NoQueueForProcessor, Success],
     );
     assert_eq!(rss.active_table(), &[13, 11, 12, 13, 10, 11, 12, 13]);
     consistent(&rss);

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{ModelBus, assert_consistent, read, snapshot, statuses};
+use common::{ModelBus, assert_consistent, assert_move_statuses, read, snapshot, statuses};
 use rss_fw::indication::NDIS_SWITCH_DEFAULT_PORT_ID;
 use rss_fw::spread::SYMMETRIC_KEY;
 use rss_fw::{
@@ -486,17 +486,15 @@ fn one_move_request_spans_several_vports_each_entry_with_its_own_status() {
         IndirectionEntry::primary_processor(31).on_vport(V2),
         IndirectionEntry::primary_processor(99).on_vport(V2),
     ];
-    assert_eq!(
-        rss.set_indirection_entries(&mut batch),
+    use EntryStatus::*;
+    assert_move_statuses(
+        &mut rss,
+        &mut batch,
         Err(Error::EntriesFailed {
             invalid: 5,
-            device: 0
-        })
-    );
-    use EntryStatus::*;
-    assert_eq!(
-        statuses(&batch),
-        [
+            device: 0,
+        }),
+        &[
             Success,
             Success,
             InvalidParameter,    // VPort 1 has 4 entries
@@ -507,7 +505,7 @@ fn one_move_request_spans_several_vports_each_entry_with_its_own_status() {
             Success,
             Success,             // VPort 2's active primary: written at once
             NoQueueForProcessor, // ... so validated at once
-        ]
+        ],
     );
     assert_eq!(rss.active_table()[0], 13);
     let v1 = rss.vport(V1).unwrap();
@@ -544,17 +542,15 @@ fn moves_the_hardware_refuses_fail_per_entry_and_the_vport_is_rewritten() {
         IndirectionEntry::new(1, 20).on_vport(V1), // fine
         IndirectionEntry::new(0, 11),              // another VPort: fine
     ];
-    assert_eq!(
-        rss.set_indirection_entries(&mut batch),
+    use EntryStatus::*;
+    assert_move_statuses(
+        &mut rss,
+        &mut batch,
         Err(Error::EntriesFailed {
             invalid: 2,
-            device: 0
-        })
-    );
-    use EntryStatus::*;
-    assert_eq!(
-        statuses(&batch),
-        [QueueLimitExceeded, InvalidParameter, Success, Success]
+            device: 0,
+        }),
+        &[QueueLimitExceeded, InvalidParameter, Success, Success],
     );
     // The refused entries keep their processors.
     assert_eq!(rss.vport(V1).unwrap().active_table(), &[20, 20, 20, 21]);

@@ -94,6 +94,11 @@ pub struct AxilRegs<const TABLE_LOG2: usize> {
     write_element_vport: Signal<Local, Bits<WORD_ADDR_BITS>>,
     read_element_vport: Signal<Local, Bits<WORD_ADDR_BITS>>,
     read_vport: Signal<Local, Bits<3>>,
+    /// Each VPort's active bank.
+    active_banks: Signal<Local, Bits<{ crate::vport_regs::VPORTS }>>,
+    /// `active_banks` shifted down to the written and the read element's VPort.
+    write_banks: Signal<Local, Bits<{ crate::vport_regs::VPORTS }>>,
+    read_banks: Signal<Local, Bits<{ crate::vport_regs::VPORTS }>>,
     write_bank: Signal<Local, Bit>,
     read_bank: Signal<Local, Bit>,
     hash_types_reg: CsrRw,
@@ -230,6 +235,9 @@ impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
             write_element_vport: Default::default(),
             read_element_vport: Default::default(),
             read_vport: Default::default(),
+            active_banks: Default::default(),
+            write_banks: Default::default(),
+            read_banks: Default::default(),
             write_bank: Default::default(),
             read_bank: Default::default(),
             hash_types_reg: CsrRw::new(map.register(index::HASH_TYPES)),
@@ -471,14 +479,17 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
                     & ((self.s_axil_wdata.val() & self.queue_writable.val())
                         > self.queue_max.val()));
         // The element's VPort decides the bank: TABLE writes go to its shadow table.
+        self.active_banks.next = 0.into();
+        for v in 0..crate::vport_regs::VPORTS {
+            self.active_banks.next = self
+                .active_banks
+                .val()
+                .replace_bit(v, self.vports.active.val().get_bit(48 * v + 2));
+        }
         self.write_element_vport.next = self.table_write_offset.val() >> self.table_log2.val();
         self.write_vport.next = self.write_element_vport.val().get_bits::<3>(0);
-        self.write_bank.next = false;
-        for v in 0..crate::vport_regs::VPORTS {
-            if self.write_vport.val() == v.to_bits() {
-                self.write_bank.next = !self.vports.active.val().get_bit(48 * v + 2);
-            }
-        }
+        self.write_banks.next = self.active_banks.val() >> self.write_vport.val();
+        self.write_bank.next = !self.write_banks.val().get_bit(0);
         self.table_write_enable.next = self.write_fire.val()
             & self.table_write_hit.val()
             & !self.table_fault.val()
@@ -551,13 +562,9 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
         }
         self.read_vport.next = self.read_element_vport.val().get_bits::<3>(0);
         // Reads see the shadow bank, or the active one with TABLE_READ.ACTIVE.
-        self.read_bank.next = false;
-        for v in 0..crate::vport_regs::VPORTS {
-            if self.read_vport.val() == v.to_bits() {
-                self.read_bank.next = self.vports.active.val().get_bit(48 * v + 2)
-                    ^ !self.table_read.value.val().get_bit(0);
-            }
-        }
+        self.read_banks.next = self.active_banks.val() >> self.read_vport.val();
+        self.read_bank.next =
+            self.read_banks.val().get_bit(0) ^ !self.table_read.value.val().get_bit(0);
         self.table_readback.read_address.next =
             bit_cast::<POOL_ADDRESS_BITS, 10>(self.table_read_offset.val().get_bits::<10>(0))
                 .replace_bit(10, self.read_bank.val());

@@ -22,6 +22,7 @@ pub mod hash_unit;
 pub mod l3_header;
 pub mod record_fifo;
 pub mod rss_core;
+pub mod slot_pick;
 pub mod toeplitz_pipe;
 pub mod tuple_core;
 pub mod tuple_select;

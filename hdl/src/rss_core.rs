@@ -29,10 +29,11 @@ use crate::frame_ingress::{FrameIngress, LENGTH_BITS};
 use crate::hash_unit::{HashUnit, TAG_BITS};
 use crate::l3_header::L3Header;
 use crate::record_fifo::RecordFifo;
+use crate::slot_pick::SlotPick;
 use crate::toeplitz_pipe::KEY_BITS;
 use crate::tuple_select::TupleSelect;
 use crate::vport_match::VportMatch;
-use crate::vport_regs::{POOL_ADDRESS_BITS, SLOT_BITS, VPORTS};
+use crate::vport_regs::{ACTIVE_BITS, KEYS_BITS, POOL_ADDRESS_BITS, SLOT_BITS};
 use crate::word_slots::WordSlots;
 
 /// FIFO entry: VPort, hash, type, queue, flags, length.
@@ -139,9 +140,8 @@ pub struct RssCore<
     vport_match: VportMatch,
     table_log2: Constant<Bits<4>>,
     mac_lsb: Constant<Bits<16>>,
-    frame_state: Signal<Local, Bits<SLOT_BITS>>,
-    job_vport: Signal<Local, Bits<3>>,
-    job_key: Signal<Local, Bits<KEY_BITS>>,
+    frame_state: SlotPick<ACTIVE_BITS, SLOT_BITS>,
+    job_key: SlotPick<KEYS_BITS, KEY_BITS>,
     table_index: Signal<Local, Bits<POOL_ADDRESS_BITS>>,
     fifo: RecordFifo<RECORD_BITS, FIFO_LOG2, FIFO_COUNT_BITS>,
     in_flight: DFF<Bits<FIFO_COUNT_BITS>>,
@@ -258,7 +258,6 @@ impl<
             // The ingress beat has byte 0 on top: the MAC is its top 48 bits.
             mac_lsb: Constant::new(((DATA_BITS - 48) as u64).to_bits()),
             frame_state: Default::default(),
-            job_vport: Default::default(),
             job_key: Default::default(),
             table_index: Default::default(),
             fifo: Default::default(),
@@ -473,14 +472,10 @@ impl<
 
         // The frame's VPort state, read once for the job: as it will be next clock, when
         // the job first reads its key (commits wait while a job is between key reads).
-        self.frame_state.next = 0.into();
-        for v in 0..VPORTS {
-            if self.vport_match.vport.val() == v.to_bits() {
-                self.frame_state.next = self.regs.active_next.val().get_bits::<SLOT_BITS>(48 * v);
-            }
-        }
-        self.select.enabled.next = self.frame_state.val().get_bits::<9>(8);
-        self.select.symmetric.next = self.frame_state.val().get_bit(1);
+        self.frame_state.slots.next = self.regs.active_next.val();
+        self.frame_state.vport.next = self.vport_match.vport.val();
+        self.select.enabled.next = self.frame_state.slot.val().get_bits::<9>(8);
+        self.select.symmetric.next = self.frame_state.slot.val().get_bit(1);
         self.select.ipv4.next = self.capture.ipv4.val();
         self.select.ipv6.next = self.capture.ipv6.val();
         self.select.tcp.next = self.capture.tcp.val();
@@ -497,10 +492,10 @@ impl<
         self.tag.next = (bit_cast::<TAG_BITS, LENGTH_BITS>(self.capture.length.val()) << 11_u64)
             | bit_cast::<TAG_BITS, 9>(self.select.selected.val())
             | (bit_cast::<TAG_BITS, 3>(self.vport_match.vport.val()) << 27_u64)
-            | (bit_cast::<TAG_BITS, 1>(self.frame_state.val().get_bits::<1>(0)) << 30_u64)
-            | (bit_cast::<TAG_BITS, 1>(self.frame_state.val().get_bits::<1>(2)) << 31_u64)
-            | (bit_cast::<TAG_BITS, 4>(self.frame_state.val().get_bits::<4>(4)) << 32_u64)
-            | (bit_cast::<TAG_BITS, 16>(self.frame_state.val().get_bits::<16>(24)) << 36_u64);
+            | (bit_cast::<TAG_BITS, 1>(self.frame_state.slot.val().get_bits::<1>(0)) << 30_u64)
+            | (bit_cast::<TAG_BITS, 1>(self.frame_state.slot.val().get_bits::<1>(2)) << 31_u64)
+            | (bit_cast::<TAG_BITS, 4>(self.frame_state.slot.val().get_bits::<4>(4)) << 32_u64)
+            | (bit_cast::<TAG_BITS, 16>(self.frame_state.slot.val().get_bits::<16>(24)) << 36_u64);
         self.tag.next = self
             .tag
             .val()
@@ -510,14 +505,9 @@ impl<
         self.hasher.in_tuple.next = self.select.tuple.val();
         self.hasher.in_tag.next = self.tag.val();
         // The job under way reads its own VPort's key.
-        self.job_vport.next = self.hasher.job_tag.val().get_bits::<3>(27);
-        self.job_key.next = 0.into();
-        for v in 0..VPORTS {
-            if self.job_vport.val() == v.to_bits() {
-                self.job_key.next = self.regs.keys.val().get_bits::<KEY_BITS>(320 * v);
-            }
-        }
-        self.hasher.key.next = self.job_key.val();
+        self.job_key.slots.next = self.regs.keys.val();
+        self.job_key.vport.next = self.hasher.job_tag.val().get_bits::<3>(27);
+        self.hasher.key.next = self.job_key.slot.val();
         self.regs.commit_hold.next = self.hasher.key_hold.val();
         self.regs.record_drops.next = self.drops.q.val();
         // Only in tap mode can a frame end before the hash unit is free (runts).

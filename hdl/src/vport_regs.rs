@@ -13,6 +13,7 @@ use rss_model::regmap::{Access, MAX_MAC_FILTERS, MAX_VPORTS, Register, RegisterM
 use rust_hdl::prelude::*;
 
 use crate::csr::{WORD_ADDR_BITS, expect_access, word};
+use crate::slot_pick::SlotPick;
 use crate::toeplitz_pipe::KEY_BITS;
 
 /// Layout of one VPort's active state in `active` (and of the staging set).
@@ -142,7 +143,7 @@ pub struct VportRegs<const TABLE_LOG2: usize> {
     move_vport: Signal<Local, Bits<3>>,
     move_entry: Signal<Local, Bits<10>>,
     move_to: Signal<Local, Bits<8>>,
-    move_slot: Signal<Local, Bits<SLOT_BITS>>,
+    move_slot: SlotPick<ACTIVE_BITS, SLOT_BITS>,
     move_result: Signal<Local, Bits<2>>,
     lo_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
     hi_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
@@ -401,16 +402,12 @@ impl<const TABLE_LOG2: usize> Logic for VportRegs<TABLE_LOG2> {
             | (self.move_entry.val() > self.entry_max.val())
             | (self.move_to.val() > self.queue_max.val())
             | (self.move_vport.val() > self.vport_max.val());
-        self.move_slot.next = 0.into();
-        for v in 0..VPORTS {
-            if self.move_vport.val() == v.to_bits() {
-                self.move_slot.next = self.active_q.q.val().get_bits::<SLOT_BITS>(48 * v);
-            }
-        }
+        self.move_slot.slots.next = self.active_q.q.val();
+        self.move_slot.vport.next = self.move_vport.val();
         self.move_result.next = 1_u64.into();
-        if (self.move_entry.val() >> self.move_slot.val().get_bits::<4>(4)).any() {
+        if (self.move_entry.val() >> self.move_slot.slot.val().get_bits::<4>(4)).any() {
             self.move_result.next = 2_u64.into();
-        } else if self.move_to.val() > self.move_slot.val().get_bits::<8>(40) {
+        } else if self.move_to.val() > self.move_slot.slot.val().get_bits::<8>(40) {
             self.move_result.next = 3_u64.into();
         }
         self.move_write.next = false;
@@ -431,7 +428,7 @@ impl<const TABLE_LOG2: usize> Logic for VportRegs<TABLE_LOG2> {
         self.move_address.next = self
             .move_address
             .val()
-            .replace_bit(10, self.move_slot.val().get_bit(2));
+            .replace_bit(10, self.move_slot.slot.val().get_bit(2));
         self.move_queue.next = self.move_to.val();
 
         // MAC filters.

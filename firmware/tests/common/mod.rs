@@ -1,7 +1,9 @@
 //! Test harness: the driver against the executable specification.
 #![allow(dead_code)]
 
-use rss_fw::{BusError, EntryStatus, IndirectionEntry, RegisterBus, Rss, RssDevice, ScalingEntity};
+use rss_fw::{
+    BusError, EntryStatus, Error, IndirectionEntry, RegisterBus, Rss, RssDevice, ScalingEntity,
+};
 use rss_model::regmap::{Params, offset};
 use rss_model::{RegError, RegFile};
 
@@ -240,4 +242,17 @@ pub fn moves(pairs: &[(u32, u32)]) -> Vec<IndirectionEntry> {
 /// The status each move got.
 pub fn statuses(entries: &[IndirectionEntry]) -> Vec<EntryStatus> {
     entries.iter().map(|e| e.status).collect()
+}
+
+/// `set_indirection_entries` of `batch` answers `result` and gives each move its
+/// status in `expected`.
+#[track_caller]
+pub fn assert_move_statuses<B: RegisterBus>(
+    rss: &mut Rss<B>,
+    batch: &mut [IndirectionEntry],
+    result: Result<(), Error>,
+    expected: &[EntryStatus],
+) {
+    assert_eq!(rss.set_indirection_entries(batch), result);
+    assert_eq!(statuses(batch), expected);
 }
