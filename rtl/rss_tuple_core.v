@@ -7399,6 +7399,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     localparam  vport_count = 11'b100;
     localparam  vport_max = 3'b11;
     localparam  vports_built = 4'h4;
+    localparam  filters_built = 5'b1000;
     localparam  commit_writable = 32'h703;
     localparam  move_writable = 32'h70ff3ff;
     localparam  entry_max = 10'b1111111;
@@ -7433,6 +7434,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     wire  [47:0] move_slot$slot;
     
     // Local signals
+    reg  filter_built;
     reg  [31:0] value;
     reg  commit_hit;
     reg  commit_fault;
@@ -7754,101 +7756,118 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         end
         merged = (write_data & write_mask) | (old_word & ~write_mask);
         hi_fault = hi_hit & (|(merged & ~mac_hi_writable) | (merged[(32'h18)+:(3)] > vport_max));
+        filter_built = 1'b0;
         if (write_strobe & ~hi_fault) begin
-            if (lo_hit & (lo_offset == 0)) begin
+            filter_built = 0 < filters_built;
+            if (filter_built & lo_hit & (lo_offset == 0)) begin
                 mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 0))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 0));
             end
-            if (hi_hit & (hi_offset == 0)) begin
+            if (filter_built & hi_hit & (hi_offset == 0)) begin
                 mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 0))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 0));
             end
-            if (lo_hit & (lo_offset == 1)) begin
+            filter_built = 1 < filters_built;
+            if (filter_built & lo_hit & (lo_offset == 1)) begin
                 mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 1))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 1));
             end
-            if (hi_hit & (hi_offset == 1)) begin
+            if (filter_built & hi_hit & (hi_offset == 1)) begin
                 mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 1))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 1));
             end
-            if (lo_hit & (lo_offset == 2)) begin
+            filter_built = 2 < filters_built;
+            if (filter_built & lo_hit & (lo_offset == 2)) begin
                 mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 2))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 2));
             end
-            if (hi_hit & (hi_offset == 2)) begin
+            if (filter_built & hi_hit & (hi_offset == 2)) begin
                 mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 2))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 2));
             end
-            if (lo_hit & (lo_offset == 3)) begin
+            filter_built = 3 < filters_built;
+            if (filter_built & lo_hit & (lo_offset == 3)) begin
                 mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 3))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 3));
             end
-            if (hi_hit & (hi_offset == 3)) begin
+            if (filter_built & hi_hit & (hi_offset == 3)) begin
                 mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 3))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 3));
             end
-            if (lo_hit & (lo_offset == 4)) begin
+            filter_built = 4 < filters_built;
+            if (filter_built & lo_hit & (lo_offset == 4)) begin
                 mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 4))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 4));
             end
-            if (hi_hit & (hi_offset == 4)) begin
+            if (filter_built & hi_hit & (hi_offset == 4)) begin
                 mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 4))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 4));
             end
-            if (lo_hit & (lo_offset == 5)) begin
+            filter_built = 5 < filters_built;
+            if (filter_built & lo_hit & (lo_offset == 5)) begin
                 mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 5))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 5));
             end
-            if (hi_hit & (hi_offset == 5)) begin
+            if (filter_built & hi_hit & (hi_offset == 5)) begin
                 mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 5))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 5));
             end
-            if (lo_hit & (lo_offset == 6)) begin
+            filter_built = 6 < filters_built;
+            if (filter_built & lo_hit & (lo_offset == 6)) begin
                 mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 6))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 6));
             end
-            if (hi_hit & (hi_offset == 6)) begin
+            if (filter_built & hi_hit & (hi_offset == 6)) begin
                 mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 6))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 6));
             end
-            if (lo_hit & (lo_offset == 7)) begin
+            filter_built = 7 < filters_built;
+            if (filter_built & lo_hit & (lo_offset == 7)) begin
                 mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 7))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 7));
             end
-            if (hi_hit & (hi_offset == 7)) begin
+            if (filter_built & hi_hit & (hi_offset == 7)) begin
                 mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 7))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 7));
             end
-            if (lo_hit & (lo_offset == 8)) begin
+            filter_built = 8 < filters_built;
+            if (filter_built & lo_hit & (lo_offset == 8)) begin
                 mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 8))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 8));
             end
-            if (hi_hit & (hi_offset == 8)) begin
+            if (filter_built & hi_hit & (hi_offset == 8)) begin
                 mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 8))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 8));
             end
-            if (lo_hit & (lo_offset == 9)) begin
+            filter_built = 9 < filters_built;
+            if (filter_built & lo_hit & (lo_offset == 9)) begin
                 mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 9))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 9));
             end
-            if (hi_hit & (hi_offset == 9)) begin
+            if (filter_built & hi_hit & (hi_offset == 9)) begin
                 mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 9))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 9));
             end
-            if (lo_hit & (lo_offset == 10)) begin
+            filter_built = 10 < filters_built;
+            if (filter_built & lo_hit & (lo_offset == 10)) begin
                 mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 10))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 10));
             end
-            if (hi_hit & (hi_offset == 10)) begin
+            if (filter_built & hi_hit & (hi_offset == 10)) begin
                 mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 10))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 10));
             end
-            if (lo_hit & (lo_offset == 11)) begin
+            filter_built = 11 < filters_built;
+            if (filter_built & lo_hit & (lo_offset == 11)) begin
                 mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 11))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 11));
             end
-            if (hi_hit & (hi_offset == 11)) begin
+            if (filter_built & hi_hit & (hi_offset == 11)) begin
                 mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 11))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 11));
             end
-            if (lo_hit & (lo_offset == 12)) begin
+            filter_built = 12 < filters_built;
+            if (filter_built & lo_hit & (lo_offset == 12)) begin
                 mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 12))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 12));
             end
-            if (hi_hit & (hi_offset == 12)) begin
+            if (filter_built & hi_hit & (hi_offset == 12)) begin
                 mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 12))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 12));
             end
-            if (lo_hit & (lo_offset == 13)) begin
+            filter_built = 13 < filters_built;
+            if (filter_built & lo_hit & (lo_offset == 13)) begin
                 mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 13))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 13));
             end
-            if (hi_hit & (hi_offset == 13)) begin
+            if (filter_built & hi_hit & (hi_offset == 13)) begin
                 mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 13))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 13));
             end
-            if (lo_hit & (lo_offset == 14)) begin
+            filter_built = 14 < filters_built;
+            if (filter_built & lo_hit & (lo_offset == 14)) begin
                 mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 14))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 14));
             end
-            if (hi_hit & (hi_offset == 14)) begin
+            if (filter_built & hi_hit & (hi_offset == 14)) begin
                 mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 14))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 14));
             end
-            if (lo_hit & (lo_offset == 15)) begin
+            filter_built = 15 < filters_built;
+            if (filter_built & lo_hit & (lo_offset == 15)) begin
                 mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 15))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 15));
             end
-            if (hi_hit & (hi_offset == 15)) begin
+            if (filter_built & hi_hit & (hi_offset == 15)) begin
                 mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 15))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 15));
             end
         end

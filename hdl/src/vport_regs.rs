@@ -128,6 +128,8 @@ pub struct VportRegs<const TABLE_LOG2: usize> {
     vport_count: Constant<Bits<WORD_ADDR_BITS>>,
     vport_max: Constant<Bits<3>>,
     vports_built: Constant<Bits<4>>,
+    filters_built: Constant<Bits<5>>,
+    filter_built: Signal<Local, Bit>,
     commit_writable: Constant<Bits<32>>,
     move_writable: Constant<Bits<32>>,
     entry_max: Constant<Bits<10>>,
@@ -283,6 +285,8 @@ impl<const TABLE_LOG2: usize> VportRegs<TABLE_LOG2> {
             vport_count: c(u64::from(state.count)),
             vport_max: Constant::new(vport_max.to_bits()),
             vports_built: Constant::new(u64::from(p.vports).to_bits()),
+            filters_built: Constant::new(u64::from(p.mac_filters).to_bits()),
+            filter_built: Default::default(),
             commit_writable: mask(commit),
             move_writable: mask(moves),
             entry_max: Constant::new(entry_max.to_bits()),
@@ -452,15 +456,25 @@ impl<const TABLE_LOG2: usize> Logic for VportRegs<TABLE_LOG2> {
         self.hi_fault.next = self.hi_hit.val()
             & ((self.merged.val() & !self.mac_hi_writable.val()).any()
                 | (self.merged.val().get_bits::<3>(24) > self.vport_max.val()));
+        self.filter_built.next = false;
         if self.write_strobe.val() & !self.hi_fault.val() {
             for i in 0..FILTERS {
-                if self.lo_hit.val() & (self.lo_offset.val() == i.to_bits()) {
+                // As for VPorts: entries past the build's count are never written (the
+                // window check alone does not let synthesis see that), so they drop.
+                self.filter_built.next = i.to_bits::<5>() < self.filters_built.val();
+                if self.filter_built.val()
+                    & self.lo_hit.val()
+                    & (self.lo_offset.val() == i.to_bits())
+                {
                     self.mac_lo.d.next = (self.mac_lo.q.val()
                         & !(self.word_ones.val() << (32 * i).to_bits::<16>()))
                         | (bit_cast::<{ FILTERS * 32 }, 32>(self.merged.val())
                             << (32 * i).to_bits::<16>());
                 }
-                if self.hi_hit.val() & (self.hi_offset.val() == i.to_bits()) {
+                if self.filter_built.val()
+                    & self.hi_hit.val()
+                    & (self.hi_offset.val() == i.to_bits())
+                {
                     self.mac_hi.d.next = (self.mac_hi.q.val()
                         & !(self.word_ones.val() << (32 * i).to_bits::<16>()))
                         | (bit_cast::<{ FILTERS * 32 }, 32>(self.merged.val())
