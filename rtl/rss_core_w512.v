@@ -69,7 +69,11 @@ module rss_core (
     reg  regs$s_axil_rready;
     wire  [383:0] regs$active;
     wire  [383:0] regs$active_next;
-    wire  [2559:0] regs$keys;
+    wire  [319:0] regs$staged_key;
+    wire  regs$key_copy;
+    wire  [2:0] regs$key_copy_vport;
+    wire  regs$key_copy_bank;
+    reg  regs$key_copied;
     wire  [831:0] regs$filters;
     reg  regs$commit_hold;
     reg  [31:0] regs$record_drops;
@@ -280,9 +284,10 @@ module rss_core (
     wire  hasher$in_ready;
     reg  [287:0] hasher$in_tuple;
     reg  [63:0] hasher$in_tag;
-    reg  [319:0] hasher$key;
+    reg  [318:0] hasher$key_window;
+    wire  [63:0] hasher$key_read_tag;
+    wire  [3:0] hasher$key_read_step;
     wire  hasher$key_hold;
-    wire  [63:0] hasher$job_tag;
     wire  hasher$out_valid;
     wire  [31:0] hasher$out_hash;
     wire  [63:0] hasher$out_tag;
@@ -305,9 +310,17 @@ module rss_core (
     reg  [383:0] frame_state$slots;
     reg  [2:0] frame_state$vport;
     wire  [47:0] frame_state$slot;
-    reg  [2559:0] job_key$slots;
-    reg  [2:0] job_key$vport;
-    wire  [319:0] job_key$slot;
+    reg  keys$clock;
+    reg  keys$reset;
+    reg  [319:0] keys$staged_key;
+    reg  keys$copy_start;
+    reg  [2:0] keys$copy_vport;
+    reg  keys$copy_bank;
+    wire  keys$copy_done;
+    reg  [2:0] keys$read_vport;
+    reg  keys$read_bank;
+    reg  [3:0] keys$read_step;
+    wire  [318:0] keys$window;
     reg  fifo$clock;
     reg  fifo$reset;
     reg  [8:0] fifo$capacity;
@@ -377,7 +390,11 @@ module rss_core (
         .s_axil_rready(regs$s_axil_rready),
         .active(regs$active),
         .active_next(regs$active_next),
-        .keys(regs$keys),
+        .staged_key(regs$staged_key),
+        .key_copy(regs$key_copy),
+        .key_copy_vport(regs$key_copy_vport),
+        .key_copy_bank(regs$key_copy_bank),
+        .key_copied(regs$key_copied),
         .filters(regs$filters),
         .commit_hold(regs$commit_hold),
         .record_drops(regs$record_drops),
@@ -608,9 +625,10 @@ module rss_core (
         .in_ready(hasher$in_ready),
         .in_tuple(hasher$in_tuple),
         .in_tag(hasher$in_tag),
-        .key(hasher$key),
+        .key_window(hasher$key_window),
+        .key_read_tag(hasher$key_read_tag),
+        .key_read_step(hasher$key_read_step),
         .key_hold(hasher$key_hold),
-        .job_tag(hasher$job_tag),
         .out_valid(hasher$out_valid),
         .out_hash(hasher$out_hash),
         .out_tag(hasher$out_tag)
@@ -640,10 +658,18 @@ module rss_core (
         .vport(frame_state$vport),
         .slot(frame_state$slot)
     );
-    rss_core__job_key job_key(
-        .slots(job_key$slots),
-        .vport(job_key$vport),
-        .slot(job_key$slot)
+    rss_core__keys keys(
+        .clock(keys$clock),
+        .reset(keys$reset),
+        .staged_key(keys$staged_key),
+        .copy_start(keys$copy_start),
+        .copy_vport(keys$copy_vport),
+        .copy_bank(keys$copy_bank),
+        .copy_done(keys$copy_done),
+        .read_vport(keys$read_vport),
+        .read_bank(keys$read_bank),
+        .read_step(keys$read_step),
+        .window(keys$window)
     );
     rss_core__fifo fifo(
         .clock(fifo$clock),
@@ -728,6 +754,8 @@ module rss_core (
         capture$clock = clk;
         hasher$clock = clk;
         hasher$reset = rst;
+        keys$clock = clk;
+        keys$reset = rst;
         fifo$clock = clk;
         fifo$reset = rst;
         indirection$read_clock = clk;
@@ -857,14 +885,20 @@ module rss_core (
         select$ex_src = capture$ex_src_addr;
         select$ex_dst = capture$ex_dst_addr;
         select$ports = capture$ports;
-        tag = (((capture$length) & 64'hffffffffffffffff) << 64'hb) | ((select$selected) & 64'hffffffffffffffff) | (((vport_match$vport) & 64'hffffffffffffffff) << 64'h1b) | (((frame_state$slot[(32'h0)+:(1)]) & 64'hffffffffffffffff) << 64'h1e) | (((frame_state$slot[(32'h2)+:(1)]) & 64'hffffffffffffffff) << 64'h1f) | (((frame_state$slot[(32'h4)+:(4)]) & 64'hffffffffffffffff) << 64'h20) | (((frame_state$slot[(32'h18)+:(16)]) & 64'hffffffffffffffff) << 64'h24);
+        tag = (((capture$length) & 64'hffffffffffffffff) << 64'hb) | ((select$selected) & 64'hffffffffffffffff) | (((vport_match$vport) & 64'hffffffffffffffff) << 64'h1b) | (((frame_state$slot[(32'h0)+:(1)]) & 64'hffffffffffffffff) << 64'h1e) | (((frame_state$slot[(32'h2)+:(1)]) & 64'hffffffffffffffff) << 64'h1f) | (((frame_state$slot[(32'h4)+:(4)]) & 64'hffffffffffffffff) << 64'h20) | (((frame_state$slot[(32'h18)+:(16)]) & 64'hffffffffffffffff) << 64'h24) | (((frame_state$slot[(32'h3)+:(1)]) & 64'hffffffffffffffff) << 64'h34);
         tag = ((tag & ~(1 << (32'h9)) | ((capture$malformed) << (32'h9))) & ~(1 << (32'ha)) | ((capture$is_fragment) << (32'ha)));
         hasher$in_valid = capture$result_valid;
         hasher$in_tuple = select$tuple;
         hasher$in_tag = tag;
-        job_key$slots = regs$keys;
-        job_key$vport = hasher$job_tag[(32'h1b)+:(3)];
-        hasher$key = job_key$slot;
+        keys$staged_key = regs$staged_key;
+        keys$copy_start = regs$key_copy;
+        keys$copy_vport = regs$key_copy_vport;
+        keys$copy_bank = regs$key_copy_bank;
+        regs$key_copied = keys$copy_done;
+        keys$read_vport = hasher$key_read_tag[(32'h1b)+:(3)];
+        keys$read_bank = hasher$key_read_tag[32'h34];
+        keys$read_step = hasher$key_read_step;
+        hasher$key_window = keys$window;
         regs$commit_hold = hasher$key_hold;
         regs$record_drops = drops$q;
         hash_dropped = capture$result_valid & ~hasher$in_ready;
@@ -10363,7 +10397,7 @@ module rss_core__frame_state(slots,vport,slot);
 endmodule // rss_core__frame_state
 
 
-module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key,key_hold,job_tag,out_valid,out_hash,out_tag);
+module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window,key_read_tag,key_read_step,key_hold,out_valid,out_hash,out_tag);
     
     // Module arguments
     input wire  clock;
@@ -10372,9 +10406,10 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key,key_ho
     output reg  in_ready;
     input wire  [287:0] in_tuple;
     input wire  [63:0] in_tag;
-    input wire  [319:0] key;
+    input wire  [318:0] key_window;
+    output reg  [63:0] key_read_tag;
+    output reg  [3:0] key_read_step;
     output reg  key_hold;
-    output reg  [63:0] job_tag;
     output reg  out_valid;
     output reg  [31:0] out_hash;
     output reg  [63:0] out_tag;
@@ -10382,7 +10417,6 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key,key_ho
     // Constant declarations
     localparam  chunk_bits = 16'h120;
     localparam  chunk_lsb = 16'h0;
-    localparam  window_lsb = 16'h1;
     localparam  last_step = 4'h0;
     
     // Stub signals
@@ -10429,7 +10463,6 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key,key_ho
     // Local signals
     reg  accept;
     reg  [287:0] chunk;
-    reg  [318:0] window;
     reg  [35:0] data_slice;
     reg  [35:0] key_slice;
     reg  [255:0] partial;
@@ -10533,531 +10566,533 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key,key_ho
         in_ready = ~busy$q | (step$q == last_step);
         accept = in_valid & in_ready;
         chunk = tuple_sr$q[(chunk_lsb)+:(288)];
-        window = 32'h0;
-        if (step$q == 0) begin
-            window = key[(window_lsb - chunk_bits * 0)+:(319)];
+        key_read_tag = tag_q$q;
+        key_read_step = step$q + 64'h1;
+        if (accept) begin
+            key_read_tag = in_tag;
+            key_read_step = 32'h0;
         end
         key_hold = busy$q & (step$q != last_step);
         partial = 32'h0;
         data_slice = chunk[(32'h24 * 0)+:(36)];
-        key_slice = window[(32'h24 * 0 + 32'h1f - 0)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 0)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 0)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 1)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 1)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 1)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 2)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 2)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 2)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 3)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 3)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 3)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 4)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 4)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 4)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 5)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 5)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 5)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 6)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 6)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 6)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 7)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 7)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 7)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 8)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 8)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 8)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 9)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 9)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 9)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 10)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 10)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 10)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 11)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 11)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 11)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 12)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 12)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 12)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 13)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 13)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 13)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 14)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 14)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 14)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 15)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 15)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 15)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 16)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 16)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 16)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 17)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 17)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 17)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 18)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 18)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 18)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 19)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 19)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 19)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 20)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 20)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 20)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 21)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 21)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 21)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 22)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 22)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 22)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 23)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 23)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 23)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 24)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 24)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 24)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 25)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 25)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 25)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 26)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 26)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 26)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 27)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 27)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 27)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 28)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 28)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 28)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 29)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 29)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 29)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 30)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 30)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 30)));
-        key_slice = window[(32'h24 * 0 + 32'h1f - 31)+:(36)];
+        key_slice = key_window[(32'h24 * 0 + 32'h1f - 31)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 31)));
         data_slice = chunk[(32'h24 * 1)+:(36)];
-        key_slice = window[(32'h24 * 1 + 32'h1f - 0)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 0)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 0)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 1)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 1)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 1)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 2)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 2)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 2)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 3)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 3)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 3)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 4)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 4)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 4)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 5)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 5)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 5)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 6)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 6)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 6)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 7)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 7)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 7)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 8)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 8)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 8)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 9)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 9)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 9)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 10)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 10)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 10)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 11)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 11)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 11)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 12)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 12)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 12)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 13)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 13)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 13)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 14)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 14)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 14)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 15)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 15)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 15)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 16)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 16)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 16)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 17)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 17)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 17)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 18)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 18)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 18)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 19)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 19)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 19)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 20)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 20)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 20)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 21)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 21)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 21)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 22)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 22)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 22)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 23)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 23)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 23)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 24)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 24)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 24)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 25)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 25)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 25)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 26)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 26)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 26)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 27)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 27)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 27)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 28)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 28)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 28)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 29)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 29)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 29)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 30)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 30)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 30)));
-        key_slice = window[(32'h24 * 1 + 32'h1f - 31)+:(36)];
+        key_slice = key_window[(32'h24 * 1 + 32'h1f - 31)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 31)));
         data_slice = chunk[(32'h24 * 2)+:(36)];
-        key_slice = window[(32'h24 * 2 + 32'h1f - 0)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 0)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 0)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 1)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 1)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 1)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 2)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 2)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 2)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 3)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 3)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 3)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 4)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 4)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 4)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 5)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 5)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 5)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 6)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 6)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 6)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 7)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 7)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 7)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 8)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 8)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 8)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 9)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 9)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 9)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 10)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 10)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 10)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 11)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 11)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 11)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 12)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 12)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 12)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 13)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 13)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 13)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 14)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 14)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 14)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 15)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 15)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 15)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 16)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 16)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 16)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 17)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 17)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 17)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 18)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 18)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 18)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 19)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 19)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 19)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 20)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 20)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 20)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 21)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 21)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 21)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 22)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 22)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 22)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 23)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 23)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 23)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 24)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 24)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 24)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 25)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 25)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 25)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 26)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 26)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 26)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 27)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 27)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 27)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 28)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 28)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 28)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 29)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 29)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 29)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 30)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 30)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 30)));
-        key_slice = window[(32'h24 * 2 + 32'h1f - 31)+:(36)];
+        key_slice = key_window[(32'h24 * 2 + 32'h1f - 31)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 31)));
         data_slice = chunk[(32'h24 * 3)+:(36)];
-        key_slice = window[(32'h24 * 3 + 32'h1f - 0)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 0)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 0)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 1)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 1)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 1)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 2)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 2)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 2)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 3)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 3)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 3)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 4)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 4)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 4)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 5)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 5)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 5)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 6)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 6)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 6)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 7)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 7)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 7)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 8)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 8)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 8)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 9)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 9)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 9)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 10)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 10)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 10)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 11)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 11)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 11)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 12)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 12)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 12)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 13)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 13)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 13)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 14)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 14)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 14)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 15)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 15)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 15)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 16)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 16)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 16)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 17)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 17)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 17)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 18)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 18)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 18)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 19)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 19)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 19)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 20)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 20)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 20)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 21)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 21)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 21)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 22)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 22)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 22)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 23)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 23)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 23)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 24)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 24)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 24)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 25)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 25)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 25)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 26)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 26)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 26)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 27)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 27)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 27)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 28)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 28)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 28)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 29)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 29)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 29)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 30)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 30)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 30)));
-        key_slice = window[(32'h24 * 3 + 32'h1f - 31)+:(36)];
+        key_slice = key_window[(32'h24 * 3 + 32'h1f - 31)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 31)));
         data_slice = chunk[(32'h24 * 4)+:(36)];
-        key_slice = window[(32'h24 * 4 + 32'h1f - 0)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 0)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 0)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 1)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 1)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 1)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 2)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 2)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 2)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 3)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 3)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 3)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 4)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 4)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 4)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 5)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 5)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 5)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 6)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 6)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 6)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 7)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 7)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 7)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 8)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 8)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 8)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 9)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 9)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 9)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 10)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 10)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 10)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 11)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 11)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 11)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 12)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 12)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 12)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 13)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 13)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 13)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 14)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 14)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 14)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 15)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 15)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 15)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 16)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 16)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 16)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 17)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 17)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 17)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 18)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 18)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 18)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 19)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 19)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 19)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 20)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 20)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 20)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 21)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 21)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 21)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 22)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 22)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 22)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 23)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 23)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 23)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 24)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 24)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 24)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 25)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 25)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 25)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 26)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 26)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 26)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 27)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 27)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 27)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 28)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 28)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 28)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 29)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 29)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 29)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 30)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 30)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 30)));
-        key_slice = window[(32'h24 * 4 + 32'h1f - 31)+:(36)];
+        key_slice = key_window[(32'h24 * 4 + 32'h1f - 31)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 31)));
         data_slice = chunk[(32'h24 * 5)+:(36)];
-        key_slice = window[(32'h24 * 5 + 32'h1f - 0)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 0)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 0)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 1)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 1)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 1)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 2)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 2)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 2)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 3)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 3)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 3)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 4)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 4)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 4)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 5)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 5)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 5)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 6)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 6)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 6)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 7)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 7)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 7)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 8)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 8)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 8)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 9)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 9)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 9)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 10)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 10)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 10)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 11)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 11)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 11)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 12)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 12)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 12)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 13)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 13)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 13)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 14)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 14)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 14)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 15)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 15)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 15)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 16)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 16)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 16)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 17)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 17)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 17)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 18)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 18)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 18)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 19)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 19)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 19)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 20)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 20)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 20)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 21)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 21)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 21)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 22)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 22)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 22)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 23)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 23)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 23)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 24)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 24)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 24)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 25)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 25)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 25)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 26)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 26)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 26)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 27)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 27)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 27)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 28)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 28)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 28)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 29)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 29)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 29)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 30)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 30)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 30)));
-        key_slice = window[(32'h24 * 5 + 32'h1f - 31)+:(36)];
+        key_slice = key_window[(32'h24 * 5 + 32'h1f - 31)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 31)));
         data_slice = chunk[(32'h24 * 6)+:(36)];
-        key_slice = window[(32'h24 * 6 + 32'h1f - 0)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 0)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 0)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 1)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 1)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 1)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 2)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 2)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 2)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 3)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 3)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 3)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 4)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 4)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 4)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 5)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 5)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 5)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 6)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 6)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 6)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 7)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 7)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 7)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 8)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 8)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 8)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 9)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 9)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 9)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 10)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 10)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 10)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 11)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 11)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 11)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 12)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 12)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 12)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 13)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 13)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 13)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 14)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 14)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 14)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 15)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 15)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 15)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 16)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 16)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 16)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 17)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 17)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 17)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 18)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 18)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 18)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 19)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 19)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 19)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 20)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 20)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 20)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 21)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 21)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 21)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 22)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 22)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 22)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 23)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 23)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 23)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 24)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 24)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 24)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 25)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 25)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 25)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 26)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 26)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 26)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 27)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 27)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 27)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 28)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 28)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 28)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 29)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 29)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 29)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 30)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 30)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 30)));
-        key_slice = window[(32'h24 * 6 + 32'h1f - 31)+:(36)];
+        key_slice = key_window[(32'h24 * 6 + 32'h1f - 31)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 31)));
         data_slice = chunk[(32'h24 * 7)+:(36)];
-        key_slice = window[(32'h24 * 7 + 32'h1f - 0)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 0)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 0)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 1)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 1)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 1)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 2)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 2)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 2)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 3)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 3)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 3)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 4)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 4)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 4)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 5)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 5)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 5)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 6)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 6)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 6)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 7)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 7)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 7)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 8)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 8)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 8)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 9)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 9)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 9)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 10)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 10)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 10)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 11)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 11)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 11)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 12)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 12)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 12)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 13)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 13)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 13)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 14)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 14)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 14)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 15)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 15)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 15)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 16)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 16)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 16)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 17)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 17)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 17)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 18)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 18)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 18)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 19)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 19)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 19)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 20)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 20)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 20)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 21)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 21)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 21)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 22)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 22)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 22)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 23)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 23)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 23)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 24)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 24)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 24)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 25)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 25)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 25)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 26)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 26)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 26)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 27)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 27)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 27)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 28)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 28)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 28)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 29)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 29)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 29)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 30)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 30)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 30)));
-        key_slice = window[(32'h24 * 7 + 32'h1f - 31)+:(36)];
+        key_slice = key_window[(32'h24 * 7 + 32'h1f - 31)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 31)));
         p_valid$d = busy$q;
         p_first$d = step$q == 64'h0;
@@ -11102,7 +11137,6 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key,key_ho
             p_valid$d = 1'b0;
             valid_o$d = 1'b0;
         end
-        job_tag = tag_q$q;
         out_valid = valid_o$q;
         out_hash = hash_o$q;
         out_tag = tag_o$q;
@@ -13809,58 +13843,806 @@ module rss_core__ingress__valid_q(d,q,clock);
 endmodule // rss_core__ingress__valid_q
 
 
-module rss_core__job_key(slots,vport,slot);
+module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,copy_done,read_vport,read_bank,read_step,window);
     
     // Module arguments
-    input wire  [2559:0] slots;
-    input wire  [2:0] vport;
-    output reg  [319:0] slot;
+    input wire  clock;
+    input wire  reset;
+    input wire  [319:0] staged_key;
+    input wire  copy_start;
+    input wire  [2:0] copy_vport;
+    input wire  copy_bank;
+    output reg  copy_done;
+    input wire  [2:0] read_vport;
+    input wire  read_bank;
+    input wire  [3:0] read_step;
+    output reg  [318:0] window;
     
     // Constant declarations
-    localparam  slot_width = 16'h140;
+    localparam  pad_shift = 16'h100;
+    localparam  padded_bits = 16'h240;
+    localparam  chunk_bits = 16'h120;
+    localparam  tail_lsb = 16'h101;
+    localparam  last_word = 4'h1;
+    
+    // Stub signals
+    reg  [7:0] head$read_address;
+    reg  head$read_clock;
+    wire  [287:0] head$read_data;
+    reg  [7:0] head$write_address;
+    reg  head$write_clock;
+    reg  [287:0] head$write_data;
+    reg  head$write_enable;
+    reg  [7:0] tail$read_address;
+    reg  tail$read_clock;
+    wire  [30:0] tail$read_data;
+    reg  [7:0] tail$write_address;
+    reg  tail$write_clock;
+    reg  [30:0] tail$write_data;
+    reg  tail$write_enable;
+    reg  copying$d;
+    wire  copying$q;
+    reg  copying$clock;
+    reg  [3:0] word$d;
+    wire  [3:0] word$q;
+    reg  word$clock;
+    reg  [3:0] target$d;
+    wire  [3:0] target$q;
+    reg  target$clock;
+    reg  done$d;
+    wire  done$q;
+    reg  done$clock;
     
     // Local signals
-    reg  [2559:0] rest;
+    reg  [575:0] padded;
+    reg  [287:0] chunk;
+    reg  [7:0] write_address;
+    reg  [7:0] read_base;
+    
+    // Sub module instances
+    rss_core__keys__head head(
+        .read_address(head$read_address),
+        .read_clock(head$read_clock),
+        .read_data(head$read_data),
+        .write_address(head$write_address),
+        .write_clock(head$write_clock),
+        .write_data(head$write_data),
+        .write_enable(head$write_enable)
+    );
+    rss_core__keys__tail tail(
+        .read_address(tail$read_address),
+        .read_clock(tail$read_clock),
+        .read_data(tail$read_data),
+        .write_address(tail$write_address),
+        .write_clock(tail$write_clock),
+        .write_data(tail$write_data),
+        .write_enable(tail$write_enable)
+    );
+    rss_core__keys__copying copying(
+        .d(copying$d),
+        .q(copying$q),
+        .clock(copying$clock)
+    );
+    rss_core__keys__word word(
+        .d(word$d),
+        .q(word$q),
+        .clock(word$clock)
+    );
+    rss_core__keys__target target(
+        .d(target$d),
+        .q(target$q),
+        .clock(target$clock)
+    );
+    rss_core__keys__done done(
+        .d(done$d),
+        .q(done$q),
+        .clock(done$clock)
+    );
     
     // Update code
     always @(*) begin
-        slot = 32'h0;
-        rest = slots;
-        if (vport == 0) begin
-            slot = rest[(32'h0)+:(320)];
+        copying$clock = clock;
+        word$clock = clock;
+        target$clock = clock;
+        done$clock = clock;
+        copying$d = copying$q;
+        word$d = word$q;
+        target$d = target$q;
+        done$d = done$q;
+        head$read_clock = clock;
+        head$write_clock = clock;
+        tail$read_clock = clock;
+        tail$write_clock = clock;
+        padded = ((staged_key) & 576'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << pad_shift;
+        chunk = 32'h0;
+        if (word$q == 0) begin
+            chunk = padded[(padded_bits - chunk_bits * (0 + 32'h1))+:(288)];
         end
-        rest = rest >> slot_width;
-        if (vport == 1) begin
-            slot = rest[(32'h0)+:(320)];
+        if (word$q == 1) begin
+            chunk = padded[(padded_bits - chunk_bits * (1 + 32'h1))+:(288)];
         end
-        rest = rest >> slot_width;
-        if (vport == 2) begin
-            slot = rest[(32'h0)+:(320)];
+        write_address = (((target$q) & 8'hff) << 64'h4) | ((word$q) & 8'hff);
+        head$write_address = write_address;
+        head$write_data = chunk;
+        head$write_enable = copying$q;
+        tail$write_address = write_address;
+        tail$write_data = chunk[(tail_lsb)+:(31)];
+        tail$write_enable = copying$q;
+        done$d = 1'b0;
+        if (copying$q) begin
+            word$d = word$q + 64'h1;
+            if (word$q == last_word) begin
+                copying$d = 1'b0;
+                done$d = 1'b1;
+            end
         end
-        rest = rest >> slot_width;
-        if (vport == 3) begin
-            slot = rest[(32'h0)+:(320)];
+        else if (copy_start) begin
+            copying$d = 1'b1;
+            word$d = 32'h0;
+            target$d = (((copy_vport) & 4'hf) << 64'h1) | ((copy_bank) & 4'hf);
         end
-        rest = rest >> slot_width;
-        if (vport == 4) begin
-            slot = rest[(32'h0)+:(320)];
+        if (reset) begin
+            copying$d = 1'b0;
+            done$d = 1'b0;
         end
-        rest = rest >> slot_width;
-        if (vport == 5) begin
-            slot = rest[(32'h0)+:(320)];
-        end
-        rest = rest >> slot_width;
-        if (vport == 6) begin
-            slot = rest[(32'h0)+:(320)];
-        end
-        rest = rest >> slot_width;
-        if (vport == 7) begin
-            slot = rest[(32'h0)+:(320)];
-        end
-        rest = rest >> slot_width;
+        copy_done = done$q;
+        read_base = (((read_vport) & 8'hff) << 64'h5) | (((read_bank) & 8'hff) << 64'h4);
+        head$read_address = read_base | ((read_step) & 8'hff);
+        tail$read_address = read_base | ((read_step + 64'h1) & 8'hff);
+        window = (((head$read_data) & 319'h7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h1f) | ((tail$read_data) & 319'h7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
     end
     
-endmodule // rss_core__job_key
+endmodule // rss_core__keys
+
+
+module rss_core__keys__copying(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__keys__copying
+
+
+module rss_core__keys__done(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__keys__done
+
+
+module rss_core__keys__head(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
+    
+    // Module arguments
+    input wire  [7:0] read_address;
+    input wire  read_clock;
+    output reg  [287:0] read_data;
+    input wire  [7:0] write_address;
+    input wire  write_clock;
+    input wire  [287:0] write_data;
+    input wire  write_enable;
+    
+    // Update code (custom)
+    reg[287:0] mem[255:0];
+    
+    initial begin
+    mem[8'h0] = 288'h0;
+    mem[8'h1] = 288'h0;
+    mem[8'h2] = 288'h0;
+    mem[8'h3] = 288'h0;
+    mem[8'h4] = 288'h0;
+    mem[8'h5] = 288'h0;
+    mem[8'h6] = 288'h0;
+    mem[8'h7] = 288'h0;
+    mem[8'h8] = 288'h0;
+    mem[8'h9] = 288'h0;
+    mem[8'ha] = 288'h0;
+    mem[8'hb] = 288'h0;
+    mem[8'hc] = 288'h0;
+    mem[8'hd] = 288'h0;
+    mem[8'he] = 288'h0;
+    mem[8'hf] = 288'h0;
+    mem[8'h10] = 288'h0;
+    mem[8'h11] = 288'h0;
+    mem[8'h12] = 288'h0;
+    mem[8'h13] = 288'h0;
+    mem[8'h14] = 288'h0;
+    mem[8'h15] = 288'h0;
+    mem[8'h16] = 288'h0;
+    mem[8'h17] = 288'h0;
+    mem[8'h18] = 288'h0;
+    mem[8'h19] = 288'h0;
+    mem[8'h1a] = 288'h0;
+    mem[8'h1b] = 288'h0;
+    mem[8'h1c] = 288'h0;
+    mem[8'h1d] = 288'h0;
+    mem[8'h1e] = 288'h0;
+    mem[8'h1f] = 288'h0;
+    mem[8'h20] = 288'h0;
+    mem[8'h21] = 288'h0;
+    mem[8'h22] = 288'h0;
+    mem[8'h23] = 288'h0;
+    mem[8'h24] = 288'h0;
+    mem[8'h25] = 288'h0;
+    mem[8'h26] = 288'h0;
+    mem[8'h27] = 288'h0;
+    mem[8'h28] = 288'h0;
+    mem[8'h29] = 288'h0;
+    mem[8'h2a] = 288'h0;
+    mem[8'h2b] = 288'h0;
+    mem[8'h2c] = 288'h0;
+    mem[8'h2d] = 288'h0;
+    mem[8'h2e] = 288'h0;
+    mem[8'h2f] = 288'h0;
+    mem[8'h30] = 288'h0;
+    mem[8'h31] = 288'h0;
+    mem[8'h32] = 288'h0;
+    mem[8'h33] = 288'h0;
+    mem[8'h34] = 288'h0;
+    mem[8'h35] = 288'h0;
+    mem[8'h36] = 288'h0;
+    mem[8'h37] = 288'h0;
+    mem[8'h38] = 288'h0;
+    mem[8'h39] = 288'h0;
+    mem[8'h3a] = 288'h0;
+    mem[8'h3b] = 288'h0;
+    mem[8'h3c] = 288'h0;
+    mem[8'h3d] = 288'h0;
+    mem[8'h3e] = 288'h0;
+    mem[8'h3f] = 288'h0;
+    mem[8'h40] = 288'h0;
+    mem[8'h41] = 288'h0;
+    mem[8'h42] = 288'h0;
+    mem[8'h43] = 288'h0;
+    mem[8'h44] = 288'h0;
+    mem[8'h45] = 288'h0;
+    mem[8'h46] = 288'h0;
+    mem[8'h47] = 288'h0;
+    mem[8'h48] = 288'h0;
+    mem[8'h49] = 288'h0;
+    mem[8'h4a] = 288'h0;
+    mem[8'h4b] = 288'h0;
+    mem[8'h4c] = 288'h0;
+    mem[8'h4d] = 288'h0;
+    mem[8'h4e] = 288'h0;
+    mem[8'h4f] = 288'h0;
+    mem[8'h50] = 288'h0;
+    mem[8'h51] = 288'h0;
+    mem[8'h52] = 288'h0;
+    mem[8'h53] = 288'h0;
+    mem[8'h54] = 288'h0;
+    mem[8'h55] = 288'h0;
+    mem[8'h56] = 288'h0;
+    mem[8'h57] = 288'h0;
+    mem[8'h58] = 288'h0;
+    mem[8'h59] = 288'h0;
+    mem[8'h5a] = 288'h0;
+    mem[8'h5b] = 288'h0;
+    mem[8'h5c] = 288'h0;
+    mem[8'h5d] = 288'h0;
+    mem[8'h5e] = 288'h0;
+    mem[8'h5f] = 288'h0;
+    mem[8'h60] = 288'h0;
+    mem[8'h61] = 288'h0;
+    mem[8'h62] = 288'h0;
+    mem[8'h63] = 288'h0;
+    mem[8'h64] = 288'h0;
+    mem[8'h65] = 288'h0;
+    mem[8'h66] = 288'h0;
+    mem[8'h67] = 288'h0;
+    mem[8'h68] = 288'h0;
+    mem[8'h69] = 288'h0;
+    mem[8'h6a] = 288'h0;
+    mem[8'h6b] = 288'h0;
+    mem[8'h6c] = 288'h0;
+    mem[8'h6d] = 288'h0;
+    mem[8'h6e] = 288'h0;
+    mem[8'h6f] = 288'h0;
+    mem[8'h70] = 288'h0;
+    mem[8'h71] = 288'h0;
+    mem[8'h72] = 288'h0;
+    mem[8'h73] = 288'h0;
+    mem[8'h74] = 288'h0;
+    mem[8'h75] = 288'h0;
+    mem[8'h76] = 288'h0;
+    mem[8'h77] = 288'h0;
+    mem[8'h78] = 288'h0;
+    mem[8'h79] = 288'h0;
+    mem[8'h7a] = 288'h0;
+    mem[8'h7b] = 288'h0;
+    mem[8'h7c] = 288'h0;
+    mem[8'h7d] = 288'h0;
+    mem[8'h7e] = 288'h0;
+    mem[8'h7f] = 288'h0;
+    mem[8'h80] = 288'h0;
+    mem[8'h81] = 288'h0;
+    mem[8'h82] = 288'h0;
+    mem[8'h83] = 288'h0;
+    mem[8'h84] = 288'h0;
+    mem[8'h85] = 288'h0;
+    mem[8'h86] = 288'h0;
+    mem[8'h87] = 288'h0;
+    mem[8'h88] = 288'h0;
+    mem[8'h89] = 288'h0;
+    mem[8'h8a] = 288'h0;
+    mem[8'h8b] = 288'h0;
+    mem[8'h8c] = 288'h0;
+    mem[8'h8d] = 288'h0;
+    mem[8'h8e] = 288'h0;
+    mem[8'h8f] = 288'h0;
+    mem[8'h90] = 288'h0;
+    mem[8'h91] = 288'h0;
+    mem[8'h92] = 288'h0;
+    mem[8'h93] = 288'h0;
+    mem[8'h94] = 288'h0;
+    mem[8'h95] = 288'h0;
+    mem[8'h96] = 288'h0;
+    mem[8'h97] = 288'h0;
+    mem[8'h98] = 288'h0;
+    mem[8'h99] = 288'h0;
+    mem[8'h9a] = 288'h0;
+    mem[8'h9b] = 288'h0;
+    mem[8'h9c] = 288'h0;
+    mem[8'h9d] = 288'h0;
+    mem[8'h9e] = 288'h0;
+    mem[8'h9f] = 288'h0;
+    mem[8'ha0] = 288'h0;
+    mem[8'ha1] = 288'h0;
+    mem[8'ha2] = 288'h0;
+    mem[8'ha3] = 288'h0;
+    mem[8'ha4] = 288'h0;
+    mem[8'ha5] = 288'h0;
+    mem[8'ha6] = 288'h0;
+    mem[8'ha7] = 288'h0;
+    mem[8'ha8] = 288'h0;
+    mem[8'ha9] = 288'h0;
+    mem[8'haa] = 288'h0;
+    mem[8'hab] = 288'h0;
+    mem[8'hac] = 288'h0;
+    mem[8'had] = 288'h0;
+    mem[8'hae] = 288'h0;
+    mem[8'haf] = 288'h0;
+    mem[8'hb0] = 288'h0;
+    mem[8'hb1] = 288'h0;
+    mem[8'hb2] = 288'h0;
+    mem[8'hb3] = 288'h0;
+    mem[8'hb4] = 288'h0;
+    mem[8'hb5] = 288'h0;
+    mem[8'hb6] = 288'h0;
+    mem[8'hb7] = 288'h0;
+    mem[8'hb8] = 288'h0;
+    mem[8'hb9] = 288'h0;
+    mem[8'hba] = 288'h0;
+    mem[8'hbb] = 288'h0;
+    mem[8'hbc] = 288'h0;
+    mem[8'hbd] = 288'h0;
+    mem[8'hbe] = 288'h0;
+    mem[8'hbf] = 288'h0;
+    mem[8'hc0] = 288'h0;
+    mem[8'hc1] = 288'h0;
+    mem[8'hc2] = 288'h0;
+    mem[8'hc3] = 288'h0;
+    mem[8'hc4] = 288'h0;
+    mem[8'hc5] = 288'h0;
+    mem[8'hc6] = 288'h0;
+    mem[8'hc7] = 288'h0;
+    mem[8'hc8] = 288'h0;
+    mem[8'hc9] = 288'h0;
+    mem[8'hca] = 288'h0;
+    mem[8'hcb] = 288'h0;
+    mem[8'hcc] = 288'h0;
+    mem[8'hcd] = 288'h0;
+    mem[8'hce] = 288'h0;
+    mem[8'hcf] = 288'h0;
+    mem[8'hd0] = 288'h0;
+    mem[8'hd1] = 288'h0;
+    mem[8'hd2] = 288'h0;
+    mem[8'hd3] = 288'h0;
+    mem[8'hd4] = 288'h0;
+    mem[8'hd5] = 288'h0;
+    mem[8'hd6] = 288'h0;
+    mem[8'hd7] = 288'h0;
+    mem[8'hd8] = 288'h0;
+    mem[8'hd9] = 288'h0;
+    mem[8'hda] = 288'h0;
+    mem[8'hdb] = 288'h0;
+    mem[8'hdc] = 288'h0;
+    mem[8'hdd] = 288'h0;
+    mem[8'hde] = 288'h0;
+    mem[8'hdf] = 288'h0;
+    mem[8'he0] = 288'h0;
+    mem[8'he1] = 288'h0;
+    mem[8'he2] = 288'h0;
+    mem[8'he3] = 288'h0;
+    mem[8'he4] = 288'h0;
+    mem[8'he5] = 288'h0;
+    mem[8'he6] = 288'h0;
+    mem[8'he7] = 288'h0;
+    mem[8'he8] = 288'h0;
+    mem[8'he9] = 288'h0;
+    mem[8'hea] = 288'h0;
+    mem[8'heb] = 288'h0;
+    mem[8'hec] = 288'h0;
+    mem[8'hed] = 288'h0;
+    mem[8'hee] = 288'h0;
+    mem[8'hef] = 288'h0;
+    mem[8'hf0] = 288'h0;
+    mem[8'hf1] = 288'h0;
+    mem[8'hf2] = 288'h0;
+    mem[8'hf3] = 288'h0;
+    mem[8'hf4] = 288'h0;
+    mem[8'hf5] = 288'h0;
+    mem[8'hf6] = 288'h0;
+    mem[8'hf7] = 288'h0;
+    mem[8'hf8] = 288'h0;
+    mem[8'hf9] = 288'h0;
+    mem[8'hfa] = 288'h0;
+    mem[8'hfb] = 288'h0;
+    mem[8'hfc] = 288'h0;
+    mem[8'hfd] = 288'h0;
+    mem[8'hfe] = 288'h0;
+    mem[8'hff] = 288'h0;
+    end
+    
+    
+    always @(posedge read_clock) begin
+       read_data <= mem[read_address];
+    end
+    
+    always @(posedge write_clock) begin
+       if (write_enable) begin
+          mem[write_address] <= write_data;
+       end
+    end
+                
+endmodule // rss_core__keys__head
+
+
+module rss_core__keys__tail(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
+    
+    // Module arguments
+    input wire  [7:0] read_address;
+    input wire  read_clock;
+    output reg  [30:0] read_data;
+    input wire  [7:0] write_address;
+    input wire  write_clock;
+    input wire  [30:0] write_data;
+    input wire  write_enable;
+    
+    // Update code (custom)
+    reg[30:0] mem[255:0];
+    
+    initial begin
+    mem[8'h0] = 31'h0;
+    mem[8'h1] = 31'h0;
+    mem[8'h2] = 31'h0;
+    mem[8'h3] = 31'h0;
+    mem[8'h4] = 31'h0;
+    mem[8'h5] = 31'h0;
+    mem[8'h6] = 31'h0;
+    mem[8'h7] = 31'h0;
+    mem[8'h8] = 31'h0;
+    mem[8'h9] = 31'h0;
+    mem[8'ha] = 31'h0;
+    mem[8'hb] = 31'h0;
+    mem[8'hc] = 31'h0;
+    mem[8'hd] = 31'h0;
+    mem[8'he] = 31'h0;
+    mem[8'hf] = 31'h0;
+    mem[8'h10] = 31'h0;
+    mem[8'h11] = 31'h0;
+    mem[8'h12] = 31'h0;
+    mem[8'h13] = 31'h0;
+    mem[8'h14] = 31'h0;
+    mem[8'h15] = 31'h0;
+    mem[8'h16] = 31'h0;
+    mem[8'h17] = 31'h0;
+    mem[8'h18] = 31'h0;
+    mem[8'h19] = 31'h0;
+    mem[8'h1a] = 31'h0;
+    mem[8'h1b] = 31'h0;
+    mem[8'h1c] = 31'h0;
+    mem[8'h1d] = 31'h0;
+    mem[8'h1e] = 31'h0;
+    mem[8'h1f] = 31'h0;
+    mem[8'h20] = 31'h0;
+    mem[8'h21] = 31'h0;
+    mem[8'h22] = 31'h0;
+    mem[8'h23] = 31'h0;
+    mem[8'h24] = 31'h0;
+    mem[8'h25] = 31'h0;
+    mem[8'h26] = 31'h0;
+    mem[8'h27] = 31'h0;
+    mem[8'h28] = 31'h0;
+    mem[8'h29] = 31'h0;
+    mem[8'h2a] = 31'h0;
+    mem[8'h2b] = 31'h0;
+    mem[8'h2c] = 31'h0;
+    mem[8'h2d] = 31'h0;
+    mem[8'h2e] = 31'h0;
+    mem[8'h2f] = 31'h0;
+    mem[8'h30] = 31'h0;
+    mem[8'h31] = 31'h0;
+    mem[8'h32] = 31'h0;
+    mem[8'h33] = 31'h0;
+    mem[8'h34] = 31'h0;
+    mem[8'h35] = 31'h0;
+    mem[8'h36] = 31'h0;
+    mem[8'h37] = 31'h0;
+    mem[8'h38] = 31'h0;
+    mem[8'h39] = 31'h0;
+    mem[8'h3a] = 31'h0;
+    mem[8'h3b] = 31'h0;
+    mem[8'h3c] = 31'h0;
+    mem[8'h3d] = 31'h0;
+    mem[8'h3e] = 31'h0;
+    mem[8'h3f] = 31'h0;
+    mem[8'h40] = 31'h0;
+    mem[8'h41] = 31'h0;
+    mem[8'h42] = 31'h0;
+    mem[8'h43] = 31'h0;
+    mem[8'h44] = 31'h0;
+    mem[8'h45] = 31'h0;
+    mem[8'h46] = 31'h0;
+    mem[8'h47] = 31'h0;
+    mem[8'h48] = 31'h0;
+    mem[8'h49] = 31'h0;
+    mem[8'h4a] = 31'h0;
+    mem[8'h4b] = 31'h0;
+    mem[8'h4c] = 31'h0;
+    mem[8'h4d] = 31'h0;
+    mem[8'h4e] = 31'h0;
+    mem[8'h4f] = 31'h0;
+    mem[8'h50] = 31'h0;
+    mem[8'h51] = 31'h0;
+    mem[8'h52] = 31'h0;
+    mem[8'h53] = 31'h0;
+    mem[8'h54] = 31'h0;
+    mem[8'h55] = 31'h0;
+    mem[8'h56] = 31'h0;
+    mem[8'h57] = 31'h0;
+    mem[8'h58] = 31'h0;
+    mem[8'h59] = 31'h0;
+    mem[8'h5a] = 31'h0;
+    mem[8'h5b] = 31'h0;
+    mem[8'h5c] = 31'h0;
+    mem[8'h5d] = 31'h0;
+    mem[8'h5e] = 31'h0;
+    mem[8'h5f] = 31'h0;
+    mem[8'h60] = 31'h0;
+    mem[8'h61] = 31'h0;
+    mem[8'h62] = 31'h0;
+    mem[8'h63] = 31'h0;
+    mem[8'h64] = 31'h0;
+    mem[8'h65] = 31'h0;
+    mem[8'h66] = 31'h0;
+    mem[8'h67] = 31'h0;
+    mem[8'h68] = 31'h0;
+    mem[8'h69] = 31'h0;
+    mem[8'h6a] = 31'h0;
+    mem[8'h6b] = 31'h0;
+    mem[8'h6c] = 31'h0;
+    mem[8'h6d] = 31'h0;
+    mem[8'h6e] = 31'h0;
+    mem[8'h6f] = 31'h0;
+    mem[8'h70] = 31'h0;
+    mem[8'h71] = 31'h0;
+    mem[8'h72] = 31'h0;
+    mem[8'h73] = 31'h0;
+    mem[8'h74] = 31'h0;
+    mem[8'h75] = 31'h0;
+    mem[8'h76] = 31'h0;
+    mem[8'h77] = 31'h0;
+    mem[8'h78] = 31'h0;
+    mem[8'h79] = 31'h0;
+    mem[8'h7a] = 31'h0;
+    mem[8'h7b] = 31'h0;
+    mem[8'h7c] = 31'h0;
+    mem[8'h7d] = 31'h0;
+    mem[8'h7e] = 31'h0;
+    mem[8'h7f] = 31'h0;
+    mem[8'h80] = 31'h0;
+    mem[8'h81] = 31'h0;
+    mem[8'h82] = 31'h0;
+    mem[8'h83] = 31'h0;
+    mem[8'h84] = 31'h0;
+    mem[8'h85] = 31'h0;
+    mem[8'h86] = 31'h0;
+    mem[8'h87] = 31'h0;
+    mem[8'h88] = 31'h0;
+    mem[8'h89] = 31'h0;
+    mem[8'h8a] = 31'h0;
+    mem[8'h8b] = 31'h0;
+    mem[8'h8c] = 31'h0;
+    mem[8'h8d] = 31'h0;
+    mem[8'h8e] = 31'h0;
+    mem[8'h8f] = 31'h0;
+    mem[8'h90] = 31'h0;
+    mem[8'h91] = 31'h0;
+    mem[8'h92] = 31'h0;
+    mem[8'h93] = 31'h0;
+    mem[8'h94] = 31'h0;
+    mem[8'h95] = 31'h0;
+    mem[8'h96] = 31'h0;
+    mem[8'h97] = 31'h0;
+    mem[8'h98] = 31'h0;
+    mem[8'h99] = 31'h0;
+    mem[8'h9a] = 31'h0;
+    mem[8'h9b] = 31'h0;
+    mem[8'h9c] = 31'h0;
+    mem[8'h9d] = 31'h0;
+    mem[8'h9e] = 31'h0;
+    mem[8'h9f] = 31'h0;
+    mem[8'ha0] = 31'h0;
+    mem[8'ha1] = 31'h0;
+    mem[8'ha2] = 31'h0;
+    mem[8'ha3] = 31'h0;
+    mem[8'ha4] = 31'h0;
+    mem[8'ha5] = 31'h0;
+    mem[8'ha6] = 31'h0;
+    mem[8'ha7] = 31'h0;
+    mem[8'ha8] = 31'h0;
+    mem[8'ha9] = 31'h0;
+    mem[8'haa] = 31'h0;
+    mem[8'hab] = 31'h0;
+    mem[8'hac] = 31'h0;
+    mem[8'had] = 31'h0;
+    mem[8'hae] = 31'h0;
+    mem[8'haf] = 31'h0;
+    mem[8'hb0] = 31'h0;
+    mem[8'hb1] = 31'h0;
+    mem[8'hb2] = 31'h0;
+    mem[8'hb3] = 31'h0;
+    mem[8'hb4] = 31'h0;
+    mem[8'hb5] = 31'h0;
+    mem[8'hb6] = 31'h0;
+    mem[8'hb7] = 31'h0;
+    mem[8'hb8] = 31'h0;
+    mem[8'hb9] = 31'h0;
+    mem[8'hba] = 31'h0;
+    mem[8'hbb] = 31'h0;
+    mem[8'hbc] = 31'h0;
+    mem[8'hbd] = 31'h0;
+    mem[8'hbe] = 31'h0;
+    mem[8'hbf] = 31'h0;
+    mem[8'hc0] = 31'h0;
+    mem[8'hc1] = 31'h0;
+    mem[8'hc2] = 31'h0;
+    mem[8'hc3] = 31'h0;
+    mem[8'hc4] = 31'h0;
+    mem[8'hc5] = 31'h0;
+    mem[8'hc6] = 31'h0;
+    mem[8'hc7] = 31'h0;
+    mem[8'hc8] = 31'h0;
+    mem[8'hc9] = 31'h0;
+    mem[8'hca] = 31'h0;
+    mem[8'hcb] = 31'h0;
+    mem[8'hcc] = 31'h0;
+    mem[8'hcd] = 31'h0;
+    mem[8'hce] = 31'h0;
+    mem[8'hcf] = 31'h0;
+    mem[8'hd0] = 31'h0;
+    mem[8'hd1] = 31'h0;
+    mem[8'hd2] = 31'h0;
+    mem[8'hd3] = 31'h0;
+    mem[8'hd4] = 31'h0;
+    mem[8'hd5] = 31'h0;
+    mem[8'hd6] = 31'h0;
+    mem[8'hd7] = 31'h0;
+    mem[8'hd8] = 31'h0;
+    mem[8'hd9] = 31'h0;
+    mem[8'hda] = 31'h0;
+    mem[8'hdb] = 31'h0;
+    mem[8'hdc] = 31'h0;
+    mem[8'hdd] = 31'h0;
+    mem[8'hde] = 31'h0;
+    mem[8'hdf] = 31'h0;
+    mem[8'he0] = 31'h0;
+    mem[8'he1] = 31'h0;
+    mem[8'he2] = 31'h0;
+    mem[8'he3] = 31'h0;
+    mem[8'he4] = 31'h0;
+    mem[8'he5] = 31'h0;
+    mem[8'he6] = 31'h0;
+    mem[8'he7] = 31'h0;
+    mem[8'he8] = 31'h0;
+    mem[8'he9] = 31'h0;
+    mem[8'hea] = 31'h0;
+    mem[8'heb] = 31'h0;
+    mem[8'hec] = 31'h0;
+    mem[8'hed] = 31'h0;
+    mem[8'hee] = 31'h0;
+    mem[8'hef] = 31'h0;
+    mem[8'hf0] = 31'h0;
+    mem[8'hf1] = 31'h0;
+    mem[8'hf2] = 31'h0;
+    mem[8'hf3] = 31'h0;
+    mem[8'hf4] = 31'h0;
+    mem[8'hf5] = 31'h0;
+    mem[8'hf6] = 31'h0;
+    mem[8'hf7] = 31'h0;
+    mem[8'hf8] = 31'h0;
+    mem[8'hf9] = 31'h0;
+    mem[8'hfa] = 31'h0;
+    mem[8'hfb] = 31'h0;
+    mem[8'hfc] = 31'h0;
+    mem[8'hfd] = 31'h0;
+    mem[8'hfe] = 31'h0;
+    mem[8'hff] = 31'h0;
+    end
+    
+    
+    always @(posedge read_clock) begin
+       read_data <= mem[read_address];
+    end
+    
+    always @(posedge write_clock) begin
+       if (write_enable) begin
+          mem[write_address] <= write_data;
+       end
+    end
+                
+endmodule // rss_core__keys__tail
+
+
+module rss_core__keys__target(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__keys__target
+
+
+module rss_core__keys__word(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__keys__word
 
 
 module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end,need,ihl,next_header,walk_live,walk_ptr);
@@ -14749,7 +15531,7 @@ module rss_core__r_valid(d,q,clock);
 endmodule // rss_core__r_valid
 
 
-module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,keys,filters,commit_hold,record_drops,table_write_enable,table_write_index,table_write_queue);
+module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,staged_key,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,commit_hold,record_drops,table_write_enable,table_write_index,table_write_queue);
     
     // Module arguments
     input wire  clock;
@@ -14773,7 +15555,11 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     input wire  s_axil_rready;
     output reg  [383:0] active;
     output reg  [383:0] active_next;
-    output reg  [2559:0] keys;
+    output reg  [319:0] staged_key;
+    output reg  key_copy;
+    output reg  [2:0] key_copy_vport;
+    output reg  key_copy_bank;
+    input wire  key_copied;
     output reg  [831:0] filters;
     input wire  commit_hold;
     input wire  [31:0] record_drops;
@@ -14796,7 +15582,6 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     localparam  table_entries = 11'b1000000000;
     localparam  queue_writable = 32'h3f;
     localparam  queue_max = 32'h3f;
-    localparam  word_ones = 320'hffffffff;
     
     // Stub signals
     reg  ctrl$clock;
@@ -14853,9 +15638,11 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     wire  vports$read_hit;
     wire  [31:0] vports$read_data;
     reg  [47:0] vports$staged;
-    reg  [319:0] vports$staged_key;
     wire  [383:0] vports$active;
-    wire  [2559:0] vports$keys;
+    wire  vports$key_copy;
+    wire  [2:0] vports$key_copy_vport;
+    wire  vports$key_copy_bank;
+    reg  vports$key_copied;
     wire  [831:0] vports$filters;
     wire  vports$committed;
     reg  vports$apply_hold;
@@ -15009,10 +15796,9 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  write_hit;
     reg  key_write_hit;
     reg  key_read_hit;
-    reg  [8:0] key_write_shift;
     reg  [8:0] key_read_shift;
-    reg  [31:0] key_old_word;
-    reg  [31:0] key_new_word;
+    reg  [319:0] key_mask;
+    reg  [319:0] key_data;
     reg  table_write_hit;
     reg  table_read_hit;
     reg  [10:0] table_write_offset;
@@ -15088,9 +15874,11 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .read_hit(vports$read_hit),
         .read_data(vports$read_data),
         .staged(vports$staged),
-        .staged_key(vports$staged_key),
         .active(vports$active),
-        .keys(vports$keys),
+        .key_copy(vports$key_copy),
+        .key_copy_vport(vports$key_copy_vport),
+        .key_copy_bank(vports$key_copy_bank),
+        .key_copied(vports$key_copied),
         .filters(vports$filters),
         .committed(vports$committed),
         .apply_hold(vports$apply_hold),
@@ -15348,7 +16136,6 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         vports$write_mask = write_mask;
         vports$write_strobe = write_fire;
         vports$read_address = read_address$q;
-        vports$staged_key = key_staged$q;
         vports$staged = ((ctrl$value[(32'h0)+:(2)]) & 48'hffffffffffff) | (((table_size$value[(32'h0)+:(4)]) & 48'hffffffffffff) << 64'h4) | (((hash_types_reg$value[(32'h0)+:(9)]) & 48'hffffffffffff) << 64'h8) | (((default_queue_reg$value[(32'h0)+:(8)]) & 48'hffffffffffff) << 64'h18) | (((primary_queue_reg$value[(32'h0)+:(8)]) & 48'hffffffffffff) << 64'h20) | (((queue_limit$value[(32'h0)+:(8)]) & 48'hffffffffffff) << 64'h28);
         hash_types_reg$write_address = write_address;
         hash_types_reg$write_data = s_axil_wdata;
@@ -15399,14 +16186,50 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         record_drops_reg$read_address = read_address$q;
         record_drops_reg$value = record_drops;
         key_write_hit = (write_address >= key_base) & (write_address < key_base + key_words);
-        key_write_shift = 32'h0;
-        if (key_write_hit) begin
-            key_write_shift = 64'h120 - (((write_address - key_base) & 9'h1ff) << 64'h5);
+        key_mask = 32'h0;
+        key_data = 32'h0;
+        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 0));
+        if (write_address == key_base + 0) begin
+            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 0);
         end
-        key_old_word = key_staged$q[(key_write_shift)+:(32)];
-        key_new_word = (s_axil_wdata & write_mask) | (key_old_word & ~write_mask);
+        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 1));
+        if (write_address == key_base + 1) begin
+            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 1);
+        end
+        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 2));
+        if (write_address == key_base + 2) begin
+            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 2);
+        end
+        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 3));
+        if (write_address == key_base + 3) begin
+            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 3);
+        end
+        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 4));
+        if (write_address == key_base + 4) begin
+            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 4);
+        end
+        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 5));
+        if (write_address == key_base + 5) begin
+            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 5);
+        end
+        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 6));
+        if (write_address == key_base + 6) begin
+            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 6);
+        end
+        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 7));
+        if (write_address == key_base + 7) begin
+            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 7);
+        end
+        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 8));
+        if (write_address == key_base + 8) begin
+            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 8);
+        end
+        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 9));
+        if (write_address == key_base + 9) begin
+            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 9);
+        end
         if (write_fire & key_write_hit) begin
-            key_staged$d = (key_staged$q & ~(word_ones << key_write_shift)) | (((key_new_word) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << key_write_shift);
+            key_staged$d = (key_staged$q & ~key_mask) | (key_data & key_mask);
         end
         if (vports$committed) begin
             key_generation$d = key_generation$q + 32'h1;
@@ -15513,7 +16336,11 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         end
         active = vports$active;
         active_next = vports$active_next;
-        keys = vports$keys;
+        staged_key = key_staged$q;
+        key_copy = vports$key_copy;
+        key_copy_vport = vports$key_copy_vport;
+        key_copy_bank = vports$key_copy_bank;
+        vports$key_copied = key_copied;
         filters = vports$filters;
     end
     
@@ -18762,7 +19589,7 @@ module rss_core__regs__vport_caps(write_address,read_address,value,write_hit,rea
 endmodule // rss_core__regs__vport_caps
 
 
-module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,staged,staged_key,active,keys,filters,committed,apply_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue);
+module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue);
     
     // Module arguments
     input wire  clock;
@@ -18777,9 +19604,11 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     output reg  read_hit;
     output reg  [31:0] read_data;
     input wire  [47:0] staged;
-    input wire  [319:0] staged_key;
     output reg  [383:0] active;
-    output reg  [2559:0] keys;
+    output reg  key_copy;
+    output reg  [2:0] key_copy_vport;
+    output reg  key_copy_bank;
+    input wire  key_copied;
     output reg  [831:0] filters;
     output reg  committed;
     input wire  apply_hold;
@@ -18795,17 +19624,14 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     // Constant declarations
     localparam  reset_state = 384'h3f00000000003f00000000003f00000000003f00000000003f00000000003f00000000003f00000000003f0000000000;
     localparam  slot_ones = 384'hffffffffffff;
-    localparam  key_ones = 2560'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff;
-    localparam  word_ones = 512'hffffffff;
+    localparam  hi_writable_all = 512'h701ffff0701ffff0701ffff0701ffff0701ffff0701ffff0701ffff0701ffff0701ffff0701ffff0701ffff0701ffff0701ffff0701ffff0701ffff0701ffff;
     localparam  commit_address = 11'b1101;
     localparam  move_address_reg = 11'b11010;
     localparam  move_status_address = 11'b11011;
-    localparam  mac_lo_base = 11'b100000;
-    localparam  mac_hi_base = 11'b110000;
-    localparam  filter_count = 11'b1000;
-    localparam  state_base = 11'b1000000;
-    localparam  queues_base = 11'b1001000;
-    localparam  vport_count = 11'b100;
+    localparam  mac_lo_region = 11'b10;
+    localparam  mac_hi_region = 11'b11;
+    localparam  state_region = 11'b1000;
+    localparam  queues_region = 11'b1001;
     localparam  vport_max = 3'b11;
     localparam  vports_built = 4'h4;
     localparam  filters_built = 5'b1000;
@@ -18815,14 +19641,12 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     localparam  queue_max = 8'h3f;
     localparam  mac_hi_writable = 32'h701ffff;
     localparam  table_log2 = 4'h7;
+    localparam  byte_ones = 512'hff;
     
     // Stub signals
     reg  [383:0] active_q$d;
     wire  [383:0] active_q$q;
     reg  active_q$clock;
-    reg  [2559:0] keys_q$d;
-    wire  [2559:0] keys_q$q;
-    reg  keys_q$clock;
     reg  [511:0] mac_lo$d;
     wire  [511:0] mac_lo$q;
     reg  mac_lo$clock;
@@ -18838,6 +19662,9 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  [31:0] request$d;
     wire  [31:0] request$q;
     reg  request$clock;
+    reg  copy_started$d;
+    wire  copy_started$q;
+    reg  copy_started$clock;
     reg  [383:0] move_slot$slots;
     reg  [2:0] move_slot$vport;
     wire  [47:0] move_slot$slot;
@@ -18854,17 +19681,21 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  [9:0] move_entry;
     reg  [7:0] move_to;
     reg  [1:0] move_result;
-    reg  [10:0] lo_offset;
-    reg  [10:0] hi_offset;
     reg  lo_hit;
     reg  hi_hit;
-    reg  [31:0] old_word;
-    reg  [31:0] merged;
+    reg  [3:0] write_lanes;
+    reg  [63:0] lane_enable;
+    reg  [511:0] data_wide;
+    reg  [511:0] lo_next;
+    reg  [511:0] hi_next;
     reg  hi_fault;
-    reg  [10:0] read_lo_offset;
-    reg  [10:0] read_hi_offset;
-    reg  [10:0] read_state_offset;
-    reg  [10:0] read_queues_offset;
+    reg  [3:0] read_entry;
+    reg  lo_read_hit;
+    reg  hi_read_hit;
+    reg  state_read_hit;
+    reg  queues_read_hit;
+    reg  state_write_hit;
+    reg  queues_write_hit;
     reg  [47:0] read_slot;
     reg  [31:0] entry;
     reg  [31:0] word;
@@ -18877,11 +19708,6 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         .d(active_q$d),
         .q(active_q$q),
         .clock(active_q$clock)
-    );
-    rss_core__regs__vports__keys_q keys_q(
-        .d(keys_q$d),
-        .q(keys_q$q),
-        .clock(keys_q$clock)
     );
     rss_core__regs__vports__mac_lo mac_lo(
         .d(mac_lo$d),
@@ -18908,6 +19734,11 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         .q(request$q),
         .clock(request$clock)
     );
+    rss_core__regs__vports__copy_started copy_started(
+        .d(copy_started$d),
+        .q(copy_started$q),
+        .clock(copy_started$clock)
+    );
     rss_core__regs__vports__move_slot move_slot(
         .slots(move_slot$slots),
         .vport(move_slot$vport),
@@ -18917,19 +19748,19 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     // Update code
     always @(*) begin
         active_q$clock = clock;
-        keys_q$clock = clock;
         mac_lo$clock = clock;
         mac_hi$clock = clock;
         move_status$clock = clock;
         pending$clock = clock;
         request$clock = clock;
+        copy_started$clock = clock;
         active_q$d = active_q$q;
-        keys_q$d = keys_q$q;
         mac_lo$d = mac_lo$q;
         mac_hi$d = mac_hi$q;
         move_status$d = move_status$q;
         pending$d = pending$q;
         request$d = request$q;
+        copy_started$d = copy_started$q;
         value = write_data & write_mask;
         commit_hit = write_address == commit_address;
         commit_fault = |(value & ~commit_writable) | (value[(32'h8)+:(3)] > vport_max);
@@ -18938,21 +19769,51 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
             pending$d = 1'b1;
             request$d = value;
         end
-        commit_applied = pending$q & ~apply_hold;
         commit_vport = request$q[(32'h8)+:(3)];
+        key_copy_vport = commit_vport;
+        key_copy_bank = 1'b0;
+        if (commit_vport == 0) begin
+            key_copy_bank = ~active_q$q[32'h30 * 0 + 32'h3];
+        end
+        if (commit_vport == 1) begin
+            key_copy_bank = ~active_q$q[32'h30 * 1 + 32'h3];
+        end
+        if (commit_vport == 2) begin
+            key_copy_bank = ~active_q$q[32'h30 * 2 + 32'h3];
+        end
+        if (commit_vport == 3) begin
+            key_copy_bank = ~active_q$q[32'h30 * 3 + 32'h3];
+        end
+        if (commit_vport == 4) begin
+            key_copy_bank = ~active_q$q[32'h30 * 4 + 32'h3];
+        end
+        if (commit_vport == 5) begin
+            key_copy_bank = ~active_q$q[32'h30 * 5 + 32'h3];
+        end
+        if (commit_vport == 6) begin
+            key_copy_bank = ~active_q$q[32'h30 * 6 + 32'h3];
+        end
+        if (commit_vport == 7) begin
+            key_copy_bank = ~active_q$q[32'h30 * 7 + 32'h3];
+        end
+        key_copy = pending$q & request$q[32'h0] & ~copy_started$q & ~apply_hold;
+        if (key_copy) begin
+            copy_started$d = 1'b1;
+        end
+        commit_applied = pending$q & ((request$q[32'h0] & key_copied) | (~request$q[32'h0] & ~apply_hold));
         committed = 1'b0;
         table_committed = 1'b0;
         commit_slot = staged;
         flipped_bank = 1'b0;
         if (commit_applied) begin
             pending$d = 1'b0;
+            copy_started$d = 1'b0;
             committed = |request$q[(32'h0)+:(2)];
             table_committed = request$q[32'h1];
             if ((commit_vport == 0) & (0 < vports_built)) begin
-                commit_slot = (staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 0 + 32'h2]) << (32'h2)));
+                commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 0 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
                 if (request$q[32'h0]) begin
                     active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 0))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 0));
-                    keys_q$d = (keys_q$q & ~(key_ones << (32'h140 * 0))) | (((staged_key) & 2560'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h140 * 0));
                 end
                 if (request$q[32'h1]) begin
                     flipped_bank = ~active_q$q[32'h30 * 0 + 32'h2];
@@ -18960,10 +19821,9 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
                 end
             end
             if ((commit_vport == 1) & (1 < vports_built)) begin
-                commit_slot = (staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 1 + 32'h2]) << (32'h2)));
+                commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 1 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
                 if (request$q[32'h0]) begin
                     active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 1))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 1));
-                    keys_q$d = (keys_q$q & ~(key_ones << (32'h140 * 1))) | (((staged_key) & 2560'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h140 * 1));
                 end
                 if (request$q[32'h1]) begin
                     flipped_bank = ~active_q$q[32'h30 * 1 + 32'h2];
@@ -18971,10 +19831,9 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
                 end
             end
             if ((commit_vport == 2) & (2 < vports_built)) begin
-                commit_slot = (staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 2 + 32'h2]) << (32'h2)));
+                commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 2 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
                 if (request$q[32'h0]) begin
                     active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 2))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 2));
-                    keys_q$d = (keys_q$q & ~(key_ones << (32'h140 * 2))) | (((staged_key) & 2560'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h140 * 2));
                 end
                 if (request$q[32'h1]) begin
                     flipped_bank = ~active_q$q[32'h30 * 2 + 32'h2];
@@ -18982,10 +19841,9 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
                 end
             end
             if ((commit_vport == 3) & (3 < vports_built)) begin
-                commit_slot = (staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 3 + 32'h2]) << (32'h2)));
+                commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 3 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
                 if (request$q[32'h0]) begin
                     active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 3))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 3));
-                    keys_q$d = (keys_q$q & ~(key_ones << (32'h140 * 3))) | (((staged_key) & 2560'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h140 * 3));
                 end
                 if (request$q[32'h1]) begin
                     flipped_bank = ~active_q$q[32'h30 * 3 + 32'h2];
@@ -18993,10 +19851,9 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
                 end
             end
             if ((commit_vport == 4) & (4 < vports_built)) begin
-                commit_slot = (staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 4 + 32'h2]) << (32'h2)));
+                commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 4 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
                 if (request$q[32'h0]) begin
                     active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 4))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 4));
-                    keys_q$d = (keys_q$q & ~(key_ones << (32'h140 * 4))) | (((staged_key) & 2560'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h140 * 4));
                 end
                 if (request$q[32'h1]) begin
                     flipped_bank = ~active_q$q[32'h30 * 4 + 32'h2];
@@ -19004,10 +19861,9 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
                 end
             end
             if ((commit_vport == 5) & (5 < vports_built)) begin
-                commit_slot = (staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 5 + 32'h2]) << (32'h2)));
+                commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 5 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
                 if (request$q[32'h0]) begin
                     active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 5))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 5));
-                    keys_q$d = (keys_q$q & ~(key_ones << (32'h140 * 5))) | (((staged_key) & 2560'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h140 * 5));
                 end
                 if (request$q[32'h1]) begin
                     flipped_bank = ~active_q$q[32'h30 * 5 + 32'h2];
@@ -19015,10 +19871,9 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
                 end
             end
             if ((commit_vport == 6) & (6 < vports_built)) begin
-                commit_slot = (staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 6 + 32'h2]) << (32'h2)));
+                commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 6 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
                 if (request$q[32'h0]) begin
                     active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 6))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 6));
-                    keys_q$d = (keys_q$q & ~(key_ones << (32'h140 * 6))) | (((staged_key) & 2560'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h140 * 6));
                 end
                 if (request$q[32'h1]) begin
                     flipped_bank = ~active_q$q[32'h30 * 6 + 32'h2];
@@ -19026,10 +19881,9 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
                 end
             end
             if ((commit_vport == 7) & (7 < vports_built)) begin
-                commit_slot = (staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 7 + 32'h2]) << (32'h2)));
+                commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 7 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
                 if (request$q[32'h0]) begin
                     active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 7))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 7));
-                    keys_q$d = (keys_q$q & ~(key_ones << (32'h140 * 7))) | (((staged_key) & 2560'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h140 * 7));
                 end
                 if (request$q[32'h1]) begin
                     flipped_bank = ~active_q$q[32'h30 * 7 + 32'h2];
@@ -19062,223 +19916,359 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         move_address = (((move_vport) & 11'h7ff) << table_log2) | ((move_entry) & 11'h7ff);
         move_address = (move_address & ~(1 << (32'ha)) | ((move_slot$slot[32'h2]) << (32'ha)));
         move_queue = move_to;
-        lo_offset = write_address - mac_lo_base;
-        hi_offset = write_address - mac_hi_base;
-        lo_hit = (write_address >= mac_lo_base) & (lo_offset < filter_count);
-        hi_hit = (write_address >= mac_hi_base) & (hi_offset < filter_count);
-        old_word = 32'h0;
-        if (lo_hit & (lo_offset == 0)) begin
-            old_word = mac_lo$q[(32'h20 * 0)+:(32)];
+        write_lanes = 32'h0;
+        write_lanes = (write_lanes & ~(1 << (0)) | ((write_mask[32'h8 * 0]) << (0)));
+        write_lanes = (write_lanes & ~(1 << (1)) | ((write_mask[32'h8 * 1]) << (1)));
+        write_lanes = (write_lanes & ~(1 << (2)) | ((write_mask[32'h8 * 2]) << (2)));
+        write_lanes = (write_lanes & ~(1 << (3)) | ((write_mask[32'h8 * 3]) << (3)));
+        lo_hit = ((write_address >> 64'h4) == mac_lo_region) & (((write_address[(32'h0)+:(4)]) & 5'h1f) < filters_built);
+        hi_hit = ((write_address >> 64'h4) == mac_hi_region) & (((write_address[(32'h0)+:(4)]) & 5'h1f) < filters_built);
+        hi_fault = hi_hit & (|(value & ~mac_hi_writable) | (write_mask[32'h18] & (value[(32'h18)+:(3)] > vport_max)));
+        lane_enable = 32'h0;
+        data_wide = 32'h0;
+        filter_built = 0 < filters_built;
+        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 0));
+        if (filter_built & (write_address[(32'h0)+:(4)] == 0)) begin
+            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 0);
         end
-        if (hi_hit & (hi_offset == 0)) begin
-            old_word = mac_hi$q[(32'h20 * 0)+:(32)];
+        filter_built = 1 < filters_built;
+        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 1));
+        if (filter_built & (write_address[(32'h0)+:(4)] == 1)) begin
+            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 1);
         end
-        if (lo_hit & (lo_offset == 1)) begin
-            old_word = mac_lo$q[(32'h20 * 1)+:(32)];
+        filter_built = 2 < filters_built;
+        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 2));
+        if (filter_built & (write_address[(32'h0)+:(4)] == 2)) begin
+            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 2);
         end
-        if (hi_hit & (hi_offset == 1)) begin
-            old_word = mac_hi$q[(32'h20 * 1)+:(32)];
+        filter_built = 3 < filters_built;
+        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 3));
+        if (filter_built & (write_address[(32'h0)+:(4)] == 3)) begin
+            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 3);
         end
-        if (lo_hit & (lo_offset == 2)) begin
-            old_word = mac_lo$q[(32'h20 * 2)+:(32)];
+        filter_built = 4 < filters_built;
+        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 4));
+        if (filter_built & (write_address[(32'h0)+:(4)] == 4)) begin
+            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 4);
         end
-        if (hi_hit & (hi_offset == 2)) begin
-            old_word = mac_hi$q[(32'h20 * 2)+:(32)];
+        filter_built = 5 < filters_built;
+        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 5));
+        if (filter_built & (write_address[(32'h0)+:(4)] == 5)) begin
+            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 5);
         end
-        if (lo_hit & (lo_offset == 3)) begin
-            old_word = mac_lo$q[(32'h20 * 3)+:(32)];
+        filter_built = 6 < filters_built;
+        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 6));
+        if (filter_built & (write_address[(32'h0)+:(4)] == 6)) begin
+            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 6);
         end
-        if (hi_hit & (hi_offset == 3)) begin
-            old_word = mac_hi$q[(32'h20 * 3)+:(32)];
+        filter_built = 7 < filters_built;
+        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 7));
+        if (filter_built & (write_address[(32'h0)+:(4)] == 7)) begin
+            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 7);
         end
-        if (lo_hit & (lo_offset == 4)) begin
-            old_word = mac_lo$q[(32'h20 * 4)+:(32)];
+        filter_built = 8 < filters_built;
+        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 8));
+        if (filter_built & (write_address[(32'h0)+:(4)] == 8)) begin
+            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 8);
         end
-        if (hi_hit & (hi_offset == 4)) begin
-            old_word = mac_hi$q[(32'h20 * 4)+:(32)];
+        filter_built = 9 < filters_built;
+        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 9));
+        if (filter_built & (write_address[(32'h0)+:(4)] == 9)) begin
+            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 9);
         end
-        if (lo_hit & (lo_offset == 5)) begin
-            old_word = mac_lo$q[(32'h20 * 5)+:(32)];
+        filter_built = 10 < filters_built;
+        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 10));
+        if (filter_built & (write_address[(32'h0)+:(4)] == 10)) begin
+            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 10);
         end
-        if (hi_hit & (hi_offset == 5)) begin
-            old_word = mac_hi$q[(32'h20 * 5)+:(32)];
+        filter_built = 11 < filters_built;
+        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 11));
+        if (filter_built & (write_address[(32'h0)+:(4)] == 11)) begin
+            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 11);
         end
-        if (lo_hit & (lo_offset == 6)) begin
-            old_word = mac_lo$q[(32'h20 * 6)+:(32)];
+        filter_built = 12 < filters_built;
+        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 12));
+        if (filter_built & (write_address[(32'h0)+:(4)] == 12)) begin
+            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 12);
         end
-        if (hi_hit & (hi_offset == 6)) begin
-            old_word = mac_hi$q[(32'h20 * 6)+:(32)];
+        filter_built = 13 < filters_built;
+        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 13));
+        if (filter_built & (write_address[(32'h0)+:(4)] == 13)) begin
+            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 13);
         end
-        if (lo_hit & (lo_offset == 7)) begin
-            old_word = mac_lo$q[(32'h20 * 7)+:(32)];
+        filter_built = 14 < filters_built;
+        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 14));
+        if (filter_built & (write_address[(32'h0)+:(4)] == 14)) begin
+            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 14);
         end
-        if (hi_hit & (hi_offset == 7)) begin
-            old_word = mac_hi$q[(32'h20 * 7)+:(32)];
+        filter_built = 15 < filters_built;
+        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 15));
+        if (filter_built & (write_address[(32'h0)+:(4)] == 15)) begin
+            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 15);
         end
-        if (lo_hit & (lo_offset == 8)) begin
-            old_word = mac_lo$q[(32'h20 * 8)+:(32)];
+        lo_next = mac_lo$q;
+        hi_next = mac_hi$q;
+        if (lane_enable[0]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 0))) | (data_wide & (byte_ones << (32'h8 * 0)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 0))) | (data_wide & (byte_ones << (32'h8 * 0)));
         end
-        if (hi_hit & (hi_offset == 8)) begin
-            old_word = mac_hi$q[(32'h20 * 8)+:(32)];
+        if (lane_enable[1]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 1))) | (data_wide & (byte_ones << (32'h8 * 1)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 1))) | (data_wide & (byte_ones << (32'h8 * 1)));
         end
-        if (lo_hit & (lo_offset == 9)) begin
-            old_word = mac_lo$q[(32'h20 * 9)+:(32)];
+        if (lane_enable[2]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 2))) | (data_wide & (byte_ones << (32'h8 * 2)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 2))) | (data_wide & (byte_ones << (32'h8 * 2)));
         end
-        if (hi_hit & (hi_offset == 9)) begin
-            old_word = mac_hi$q[(32'h20 * 9)+:(32)];
+        if (lane_enable[3]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 3))) | (data_wide & (byte_ones << (32'h8 * 3)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 3))) | (data_wide & (byte_ones << (32'h8 * 3)));
         end
-        if (lo_hit & (lo_offset == 10)) begin
-            old_word = mac_lo$q[(32'h20 * 10)+:(32)];
+        if (lane_enable[4]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 4))) | (data_wide & (byte_ones << (32'h8 * 4)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 4))) | (data_wide & (byte_ones << (32'h8 * 4)));
         end
-        if (hi_hit & (hi_offset == 10)) begin
-            old_word = mac_hi$q[(32'h20 * 10)+:(32)];
+        if (lane_enable[5]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 5))) | (data_wide & (byte_ones << (32'h8 * 5)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 5))) | (data_wide & (byte_ones << (32'h8 * 5)));
         end
-        if (lo_hit & (lo_offset == 11)) begin
-            old_word = mac_lo$q[(32'h20 * 11)+:(32)];
+        if (lane_enable[6]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 6))) | (data_wide & (byte_ones << (32'h8 * 6)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 6))) | (data_wide & (byte_ones << (32'h8 * 6)));
         end
-        if (hi_hit & (hi_offset == 11)) begin
-            old_word = mac_hi$q[(32'h20 * 11)+:(32)];
+        if (lane_enable[7]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 7))) | (data_wide & (byte_ones << (32'h8 * 7)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 7))) | (data_wide & (byte_ones << (32'h8 * 7)));
         end
-        if (lo_hit & (lo_offset == 12)) begin
-            old_word = mac_lo$q[(32'h20 * 12)+:(32)];
+        if (lane_enable[8]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 8))) | (data_wide & (byte_ones << (32'h8 * 8)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 8))) | (data_wide & (byte_ones << (32'h8 * 8)));
         end
-        if (hi_hit & (hi_offset == 12)) begin
-            old_word = mac_hi$q[(32'h20 * 12)+:(32)];
+        if (lane_enable[9]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 9))) | (data_wide & (byte_ones << (32'h8 * 9)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 9))) | (data_wide & (byte_ones << (32'h8 * 9)));
         end
-        if (lo_hit & (lo_offset == 13)) begin
-            old_word = mac_lo$q[(32'h20 * 13)+:(32)];
+        if (lane_enable[10]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 10))) | (data_wide & (byte_ones << (32'h8 * 10)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 10))) | (data_wide & (byte_ones << (32'h8 * 10)));
         end
-        if (hi_hit & (hi_offset == 13)) begin
-            old_word = mac_hi$q[(32'h20 * 13)+:(32)];
+        if (lane_enable[11]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 11))) | (data_wide & (byte_ones << (32'h8 * 11)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 11))) | (data_wide & (byte_ones << (32'h8 * 11)));
         end
-        if (lo_hit & (lo_offset == 14)) begin
-            old_word = mac_lo$q[(32'h20 * 14)+:(32)];
+        if (lane_enable[12]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 12))) | (data_wide & (byte_ones << (32'h8 * 12)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 12))) | (data_wide & (byte_ones << (32'h8 * 12)));
         end
-        if (hi_hit & (hi_offset == 14)) begin
-            old_word = mac_hi$q[(32'h20 * 14)+:(32)];
+        if (lane_enable[13]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 13))) | (data_wide & (byte_ones << (32'h8 * 13)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 13))) | (data_wide & (byte_ones << (32'h8 * 13)));
         end
-        if (lo_hit & (lo_offset == 15)) begin
-            old_word = mac_lo$q[(32'h20 * 15)+:(32)];
+        if (lane_enable[14]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 14))) | (data_wide & (byte_ones << (32'h8 * 14)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 14))) | (data_wide & (byte_ones << (32'h8 * 14)));
         end
-        if (hi_hit & (hi_offset == 15)) begin
-            old_word = mac_hi$q[(32'h20 * 15)+:(32)];
+        if (lane_enable[15]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 15))) | (data_wide & (byte_ones << (32'h8 * 15)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 15))) | (data_wide & (byte_ones << (32'h8 * 15)));
         end
-        merged = (write_data & write_mask) | (old_word & ~write_mask);
-        hi_fault = hi_hit & (|(merged & ~mac_hi_writable) | (merged[(32'h18)+:(3)] > vport_max));
-        filter_built = 1'b0;
-        if (write_strobe & ~hi_fault) begin
-            filter_built = 0 < filters_built;
-            if (filter_built & lo_hit & (lo_offset == 0)) begin
-                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 0))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 0));
-            end
-            if (filter_built & hi_hit & (hi_offset == 0)) begin
-                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 0))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 0));
-            end
-            filter_built = 1 < filters_built;
-            if (filter_built & lo_hit & (lo_offset == 1)) begin
-                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 1))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 1));
-            end
-            if (filter_built & hi_hit & (hi_offset == 1)) begin
-                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 1))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 1));
-            end
-            filter_built = 2 < filters_built;
-            if (filter_built & lo_hit & (lo_offset == 2)) begin
-                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 2))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 2));
-            end
-            if (filter_built & hi_hit & (hi_offset == 2)) begin
-                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 2))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 2));
-            end
-            filter_built = 3 < filters_built;
-            if (filter_built & lo_hit & (lo_offset == 3)) begin
-                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 3))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 3));
-            end
-            if (filter_built & hi_hit & (hi_offset == 3)) begin
-                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 3))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 3));
-            end
-            filter_built = 4 < filters_built;
-            if (filter_built & lo_hit & (lo_offset == 4)) begin
-                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 4))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 4));
-            end
-            if (filter_built & hi_hit & (hi_offset == 4)) begin
-                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 4))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 4));
-            end
-            filter_built = 5 < filters_built;
-            if (filter_built & lo_hit & (lo_offset == 5)) begin
-                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 5))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 5));
-            end
-            if (filter_built & hi_hit & (hi_offset == 5)) begin
-                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 5))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 5));
-            end
-            filter_built = 6 < filters_built;
-            if (filter_built & lo_hit & (lo_offset == 6)) begin
-                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 6))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 6));
-            end
-            if (filter_built & hi_hit & (hi_offset == 6)) begin
-                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 6))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 6));
-            end
-            filter_built = 7 < filters_built;
-            if (filter_built & lo_hit & (lo_offset == 7)) begin
-                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 7))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 7));
-            end
-            if (filter_built & hi_hit & (hi_offset == 7)) begin
-                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 7))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 7));
-            end
-            filter_built = 8 < filters_built;
-            if (filter_built & lo_hit & (lo_offset == 8)) begin
-                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 8))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 8));
-            end
-            if (filter_built & hi_hit & (hi_offset == 8)) begin
-                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 8))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 8));
-            end
-            filter_built = 9 < filters_built;
-            if (filter_built & lo_hit & (lo_offset == 9)) begin
-                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 9))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 9));
-            end
-            if (filter_built & hi_hit & (hi_offset == 9)) begin
-                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 9))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 9));
-            end
-            filter_built = 10 < filters_built;
-            if (filter_built & lo_hit & (lo_offset == 10)) begin
-                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 10))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 10));
-            end
-            if (filter_built & hi_hit & (hi_offset == 10)) begin
-                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 10))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 10));
-            end
-            filter_built = 11 < filters_built;
-            if (filter_built & lo_hit & (lo_offset == 11)) begin
-                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 11))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 11));
-            end
-            if (filter_built & hi_hit & (hi_offset == 11)) begin
-                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 11))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 11));
-            end
-            filter_built = 12 < filters_built;
-            if (filter_built & lo_hit & (lo_offset == 12)) begin
-                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 12))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 12));
-            end
-            if (filter_built & hi_hit & (hi_offset == 12)) begin
-                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 12))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 12));
-            end
-            filter_built = 13 < filters_built;
-            if (filter_built & lo_hit & (lo_offset == 13)) begin
-                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 13))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 13));
-            end
-            if (filter_built & hi_hit & (hi_offset == 13)) begin
-                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 13))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 13));
-            end
-            filter_built = 14 < filters_built;
-            if (filter_built & lo_hit & (lo_offset == 14)) begin
-                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 14))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 14));
-            end
-            if (filter_built & hi_hit & (hi_offset == 14)) begin
-                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 14))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 14));
-            end
-            filter_built = 15 < filters_built;
-            if (filter_built & lo_hit & (lo_offset == 15)) begin
-                mac_lo$d = (mac_lo$q & ~(word_ones << (32'h20 * 15))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 15));
-            end
-            if (filter_built & hi_hit & (hi_offset == 15)) begin
-                mac_hi$d = (mac_hi$q & ~(word_ones << (32'h20 * 15))) | (((merged) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 15));
-            end
+        if (lane_enable[16]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 16))) | (data_wide & (byte_ones << (32'h8 * 16)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 16))) | (data_wide & (byte_ones << (32'h8 * 16)));
+        end
+        if (lane_enable[17]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 17))) | (data_wide & (byte_ones << (32'h8 * 17)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 17))) | (data_wide & (byte_ones << (32'h8 * 17)));
+        end
+        if (lane_enable[18]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 18))) | (data_wide & (byte_ones << (32'h8 * 18)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 18))) | (data_wide & (byte_ones << (32'h8 * 18)));
+        end
+        if (lane_enable[19]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 19))) | (data_wide & (byte_ones << (32'h8 * 19)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 19))) | (data_wide & (byte_ones << (32'h8 * 19)));
+        end
+        if (lane_enable[20]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 20))) | (data_wide & (byte_ones << (32'h8 * 20)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 20))) | (data_wide & (byte_ones << (32'h8 * 20)));
+        end
+        if (lane_enable[21]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 21))) | (data_wide & (byte_ones << (32'h8 * 21)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 21))) | (data_wide & (byte_ones << (32'h8 * 21)));
+        end
+        if (lane_enable[22]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 22))) | (data_wide & (byte_ones << (32'h8 * 22)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 22))) | (data_wide & (byte_ones << (32'h8 * 22)));
+        end
+        if (lane_enable[23]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 23))) | (data_wide & (byte_ones << (32'h8 * 23)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 23))) | (data_wide & (byte_ones << (32'h8 * 23)));
+        end
+        if (lane_enable[24]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 24))) | (data_wide & (byte_ones << (32'h8 * 24)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 24))) | (data_wide & (byte_ones << (32'h8 * 24)));
+        end
+        if (lane_enable[25]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 25))) | (data_wide & (byte_ones << (32'h8 * 25)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 25))) | (data_wide & (byte_ones << (32'h8 * 25)));
+        end
+        if (lane_enable[26]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 26))) | (data_wide & (byte_ones << (32'h8 * 26)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 26))) | (data_wide & (byte_ones << (32'h8 * 26)));
+        end
+        if (lane_enable[27]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 27))) | (data_wide & (byte_ones << (32'h8 * 27)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 27))) | (data_wide & (byte_ones << (32'h8 * 27)));
+        end
+        if (lane_enable[28]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 28))) | (data_wide & (byte_ones << (32'h8 * 28)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 28))) | (data_wide & (byte_ones << (32'h8 * 28)));
+        end
+        if (lane_enable[29]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 29))) | (data_wide & (byte_ones << (32'h8 * 29)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 29))) | (data_wide & (byte_ones << (32'h8 * 29)));
+        end
+        if (lane_enable[30]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 30))) | (data_wide & (byte_ones << (32'h8 * 30)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 30))) | (data_wide & (byte_ones << (32'h8 * 30)));
+        end
+        if (lane_enable[31]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 31))) | (data_wide & (byte_ones << (32'h8 * 31)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 31))) | (data_wide & (byte_ones << (32'h8 * 31)));
+        end
+        if (lane_enable[32]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 32))) | (data_wide & (byte_ones << (32'h8 * 32)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 32))) | (data_wide & (byte_ones << (32'h8 * 32)));
+        end
+        if (lane_enable[33]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 33))) | (data_wide & (byte_ones << (32'h8 * 33)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 33))) | (data_wide & (byte_ones << (32'h8 * 33)));
+        end
+        if (lane_enable[34]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 34))) | (data_wide & (byte_ones << (32'h8 * 34)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 34))) | (data_wide & (byte_ones << (32'h8 * 34)));
+        end
+        if (lane_enable[35]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 35))) | (data_wide & (byte_ones << (32'h8 * 35)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 35))) | (data_wide & (byte_ones << (32'h8 * 35)));
+        end
+        if (lane_enable[36]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 36))) | (data_wide & (byte_ones << (32'h8 * 36)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 36))) | (data_wide & (byte_ones << (32'h8 * 36)));
+        end
+        if (lane_enable[37]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 37))) | (data_wide & (byte_ones << (32'h8 * 37)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 37))) | (data_wide & (byte_ones << (32'h8 * 37)));
+        end
+        if (lane_enable[38]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 38))) | (data_wide & (byte_ones << (32'h8 * 38)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 38))) | (data_wide & (byte_ones << (32'h8 * 38)));
+        end
+        if (lane_enable[39]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 39))) | (data_wide & (byte_ones << (32'h8 * 39)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 39))) | (data_wide & (byte_ones << (32'h8 * 39)));
+        end
+        if (lane_enable[40]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 40))) | (data_wide & (byte_ones << (32'h8 * 40)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 40))) | (data_wide & (byte_ones << (32'h8 * 40)));
+        end
+        if (lane_enable[41]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 41))) | (data_wide & (byte_ones << (32'h8 * 41)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 41))) | (data_wide & (byte_ones << (32'h8 * 41)));
+        end
+        if (lane_enable[42]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 42))) | (data_wide & (byte_ones << (32'h8 * 42)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 42))) | (data_wide & (byte_ones << (32'h8 * 42)));
+        end
+        if (lane_enable[43]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 43))) | (data_wide & (byte_ones << (32'h8 * 43)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 43))) | (data_wide & (byte_ones << (32'h8 * 43)));
+        end
+        if (lane_enable[44]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 44))) | (data_wide & (byte_ones << (32'h8 * 44)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 44))) | (data_wide & (byte_ones << (32'h8 * 44)));
+        end
+        if (lane_enable[45]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 45))) | (data_wide & (byte_ones << (32'h8 * 45)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 45))) | (data_wide & (byte_ones << (32'h8 * 45)));
+        end
+        if (lane_enable[46]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 46))) | (data_wide & (byte_ones << (32'h8 * 46)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 46))) | (data_wide & (byte_ones << (32'h8 * 46)));
+        end
+        if (lane_enable[47]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 47))) | (data_wide & (byte_ones << (32'h8 * 47)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 47))) | (data_wide & (byte_ones << (32'h8 * 47)));
+        end
+        if (lane_enable[48]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 48))) | (data_wide & (byte_ones << (32'h8 * 48)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 48))) | (data_wide & (byte_ones << (32'h8 * 48)));
+        end
+        if (lane_enable[49]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 49))) | (data_wide & (byte_ones << (32'h8 * 49)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 49))) | (data_wide & (byte_ones << (32'h8 * 49)));
+        end
+        if (lane_enable[50]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 50))) | (data_wide & (byte_ones << (32'h8 * 50)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 50))) | (data_wide & (byte_ones << (32'h8 * 50)));
+        end
+        if (lane_enable[51]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 51))) | (data_wide & (byte_ones << (32'h8 * 51)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 51))) | (data_wide & (byte_ones << (32'h8 * 51)));
+        end
+        if (lane_enable[52]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 52))) | (data_wide & (byte_ones << (32'h8 * 52)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 52))) | (data_wide & (byte_ones << (32'h8 * 52)));
+        end
+        if (lane_enable[53]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 53))) | (data_wide & (byte_ones << (32'h8 * 53)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 53))) | (data_wide & (byte_ones << (32'h8 * 53)));
+        end
+        if (lane_enable[54]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 54))) | (data_wide & (byte_ones << (32'h8 * 54)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 54))) | (data_wide & (byte_ones << (32'h8 * 54)));
+        end
+        if (lane_enable[55]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 55))) | (data_wide & (byte_ones << (32'h8 * 55)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 55))) | (data_wide & (byte_ones << (32'h8 * 55)));
+        end
+        if (lane_enable[56]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 56))) | (data_wide & (byte_ones << (32'h8 * 56)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 56))) | (data_wide & (byte_ones << (32'h8 * 56)));
+        end
+        if (lane_enable[57]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 57))) | (data_wide & (byte_ones << (32'h8 * 57)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 57))) | (data_wide & (byte_ones << (32'h8 * 57)));
+        end
+        if (lane_enable[58]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 58))) | (data_wide & (byte_ones << (32'h8 * 58)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 58))) | (data_wide & (byte_ones << (32'h8 * 58)));
+        end
+        if (lane_enable[59]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 59))) | (data_wide & (byte_ones << (32'h8 * 59)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 59))) | (data_wide & (byte_ones << (32'h8 * 59)));
+        end
+        if (lane_enable[60]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 60))) | (data_wide & (byte_ones << (32'h8 * 60)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 60))) | (data_wide & (byte_ones << (32'h8 * 60)));
+        end
+        if (lane_enable[61]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 61))) | (data_wide & (byte_ones << (32'h8 * 61)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 61))) | (data_wide & (byte_ones << (32'h8 * 61)));
+        end
+        if (lane_enable[62]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 62))) | (data_wide & (byte_ones << (32'h8 * 62)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 62))) | (data_wide & (byte_ones << (32'h8 * 62)));
+        end
+        if (lane_enable[63]) begin
+            lo_next = (lo_next & ~(byte_ones << (32'h8 * 63))) | (data_wide & (byte_ones << (32'h8 * 63)));
+            hi_next = (hi_next & ~(byte_ones << (32'h8 * 63))) | (data_wide & (byte_ones << (32'h8 * 63)));
+        end
+        if (write_strobe & lo_hit) begin
+            mac_lo$d = lo_next;
+        end
+        if (write_strobe & hi_hit & ~hi_fault) begin
+            mac_hi$d = hi_next & hi_writable_all;
         end
         filters = 32'h0;
         entry = mac_hi$q[(32'h20 * 0)+:(32)];
@@ -19345,220 +20335,223 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         word = mac_lo$q[(32'h20 * 15)+:(32)];
         filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
         filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 15));
-        write_hit = commit_hit | move_hit | lo_hit | hi_hit | (write_address == move_status_address) | ((write_address >= state_base) & ((write_address - state_base) < vport_count)) | ((write_address >= queues_base) & ((write_address - queues_base) < vport_count));
-        write_fault = (commit_hit & commit_fault) | (move_hit & (move_illegal | (move_result != 64'h1))) | hi_fault | (write_address == move_status_address) | ((write_address >= state_base) & ((write_address - state_base) < vport_count)) | ((write_address >= queues_base) & ((write_address - queues_base) < vport_count));
-        read_lo_offset = read_address - mac_lo_base;
-        read_hi_offset = read_address - mac_hi_base;
-        read_state_offset = read_address - state_base;
-        read_queues_offset = read_address - queues_base;
-        read_hit = (read_address == commit_address) | (read_address == move_address_reg) | (read_address == move_status_address);
+        state_write_hit = ((write_address >> 64'h3) == state_region) & (((write_address[(32'h0)+:(3)]) & 4'hf) < vports_built);
+        queues_write_hit = ((write_address >> 64'h3) == queues_region) & (((write_address[(32'h0)+:(3)]) & 4'hf) < vports_built);
+        write_hit = commit_hit | move_hit | lo_hit | hi_hit | (write_address == move_status_address) | state_write_hit | queues_write_hit;
+        write_fault = (commit_hit & commit_fault) | (move_hit & (move_illegal | (move_result != 64'h1))) | hi_fault | (write_address == move_status_address) | state_write_hit | queues_write_hit;
+        read_entry = read_address[(32'h0)+:(4)];
+        lo_read_hit = ((read_address >> 64'h4) == mac_lo_region) & (((read_entry) & 5'h1f) < filters_built);
+        hi_read_hit = ((read_address >> 64'h4) == mac_hi_region) & (((read_entry) & 5'h1f) < filters_built);
+        state_read_hit = ((read_address >> 64'h3) == state_region) & (((read_address[(32'h0)+:(3)]) & 4'hf) < vports_built);
+        queues_read_hit = ((read_address >> 64'h3) == queues_region) & (((read_address[(32'h0)+:(3)]) & 4'hf) < vports_built);
+        read_hit = (read_address == commit_address) | (read_address == move_address_reg) | (read_address == move_status_address) | lo_read_hit | hi_read_hit | state_read_hit | queues_read_hit;
         read_data = 32'h0;
         if (read_address == move_status_address) begin
             read_data = move_status$q;
         end
-        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 0)) begin
-            read_hit = 1'b1;
-            read_data = mac_lo$q[(32'h20 * 0)+:(32)];
+        if (read_entry == 0) begin
+            if (lo_read_hit) begin
+                read_data = mac_lo$q[(32'h20 * 0)+:(32)];
+            end
+            if (hi_read_hit) begin
+                read_data = mac_hi$q[(32'h20 * 0)+:(32)];
+            end
         end
-        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 0)) begin
-            read_hit = 1'b1;
-            read_data = mac_hi$q[(32'h20 * 0)+:(32)];
+        if (read_entry == 1) begin
+            if (lo_read_hit) begin
+                read_data = mac_lo$q[(32'h20 * 1)+:(32)];
+            end
+            if (hi_read_hit) begin
+                read_data = mac_hi$q[(32'h20 * 1)+:(32)];
+            end
         end
-        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 1)) begin
-            read_hit = 1'b1;
-            read_data = mac_lo$q[(32'h20 * 1)+:(32)];
+        if (read_entry == 2) begin
+            if (lo_read_hit) begin
+                read_data = mac_lo$q[(32'h20 * 2)+:(32)];
+            end
+            if (hi_read_hit) begin
+                read_data = mac_hi$q[(32'h20 * 2)+:(32)];
+            end
         end
-        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 1)) begin
-            read_hit = 1'b1;
-            read_data = mac_hi$q[(32'h20 * 1)+:(32)];
+        if (read_entry == 3) begin
+            if (lo_read_hit) begin
+                read_data = mac_lo$q[(32'h20 * 3)+:(32)];
+            end
+            if (hi_read_hit) begin
+                read_data = mac_hi$q[(32'h20 * 3)+:(32)];
+            end
         end
-        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 2)) begin
-            read_hit = 1'b1;
-            read_data = mac_lo$q[(32'h20 * 2)+:(32)];
+        if (read_entry == 4) begin
+            if (lo_read_hit) begin
+                read_data = mac_lo$q[(32'h20 * 4)+:(32)];
+            end
+            if (hi_read_hit) begin
+                read_data = mac_hi$q[(32'h20 * 4)+:(32)];
+            end
         end
-        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 2)) begin
-            read_hit = 1'b1;
-            read_data = mac_hi$q[(32'h20 * 2)+:(32)];
+        if (read_entry == 5) begin
+            if (lo_read_hit) begin
+                read_data = mac_lo$q[(32'h20 * 5)+:(32)];
+            end
+            if (hi_read_hit) begin
+                read_data = mac_hi$q[(32'h20 * 5)+:(32)];
+            end
         end
-        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 3)) begin
-            read_hit = 1'b1;
-            read_data = mac_lo$q[(32'h20 * 3)+:(32)];
+        if (read_entry == 6) begin
+            if (lo_read_hit) begin
+                read_data = mac_lo$q[(32'h20 * 6)+:(32)];
+            end
+            if (hi_read_hit) begin
+                read_data = mac_hi$q[(32'h20 * 6)+:(32)];
+            end
         end
-        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 3)) begin
-            read_hit = 1'b1;
-            read_data = mac_hi$q[(32'h20 * 3)+:(32)];
+        if (read_entry == 7) begin
+            if (lo_read_hit) begin
+                read_data = mac_lo$q[(32'h20 * 7)+:(32)];
+            end
+            if (hi_read_hit) begin
+                read_data = mac_hi$q[(32'h20 * 7)+:(32)];
+            end
         end
-        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 4)) begin
-            read_hit = 1'b1;
-            read_data = mac_lo$q[(32'h20 * 4)+:(32)];
+        if (read_entry == 8) begin
+            if (lo_read_hit) begin
+                read_data = mac_lo$q[(32'h20 * 8)+:(32)];
+            end
+            if (hi_read_hit) begin
+                read_data = mac_hi$q[(32'h20 * 8)+:(32)];
+            end
         end
-        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 4)) begin
-            read_hit = 1'b1;
-            read_data = mac_hi$q[(32'h20 * 4)+:(32)];
+        if (read_entry == 9) begin
+            if (lo_read_hit) begin
+                read_data = mac_lo$q[(32'h20 * 9)+:(32)];
+            end
+            if (hi_read_hit) begin
+                read_data = mac_hi$q[(32'h20 * 9)+:(32)];
+            end
         end
-        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 5)) begin
-            read_hit = 1'b1;
-            read_data = mac_lo$q[(32'h20 * 5)+:(32)];
+        if (read_entry == 10) begin
+            if (lo_read_hit) begin
+                read_data = mac_lo$q[(32'h20 * 10)+:(32)];
+            end
+            if (hi_read_hit) begin
+                read_data = mac_hi$q[(32'h20 * 10)+:(32)];
+            end
         end
-        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 5)) begin
-            read_hit = 1'b1;
-            read_data = mac_hi$q[(32'h20 * 5)+:(32)];
+        if (read_entry == 11) begin
+            if (lo_read_hit) begin
+                read_data = mac_lo$q[(32'h20 * 11)+:(32)];
+            end
+            if (hi_read_hit) begin
+                read_data = mac_hi$q[(32'h20 * 11)+:(32)];
+            end
         end
-        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 6)) begin
-            read_hit = 1'b1;
-            read_data = mac_lo$q[(32'h20 * 6)+:(32)];
+        if (read_entry == 12) begin
+            if (lo_read_hit) begin
+                read_data = mac_lo$q[(32'h20 * 12)+:(32)];
+            end
+            if (hi_read_hit) begin
+                read_data = mac_hi$q[(32'h20 * 12)+:(32)];
+            end
         end
-        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 6)) begin
-            read_hit = 1'b1;
-            read_data = mac_hi$q[(32'h20 * 6)+:(32)];
+        if (read_entry == 13) begin
+            if (lo_read_hit) begin
+                read_data = mac_lo$q[(32'h20 * 13)+:(32)];
+            end
+            if (hi_read_hit) begin
+                read_data = mac_hi$q[(32'h20 * 13)+:(32)];
+            end
         end
-        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 7)) begin
-            read_hit = 1'b1;
-            read_data = mac_lo$q[(32'h20 * 7)+:(32)];
+        if (read_entry == 14) begin
+            if (lo_read_hit) begin
+                read_data = mac_lo$q[(32'h20 * 14)+:(32)];
+            end
+            if (hi_read_hit) begin
+                read_data = mac_hi$q[(32'h20 * 14)+:(32)];
+            end
         end
-        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 7)) begin
-            read_hit = 1'b1;
-            read_data = mac_hi$q[(32'h20 * 7)+:(32)];
-        end
-        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 8)) begin
-            read_hit = 1'b1;
-            read_data = mac_lo$q[(32'h20 * 8)+:(32)];
-        end
-        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 8)) begin
-            read_hit = 1'b1;
-            read_data = mac_hi$q[(32'h20 * 8)+:(32)];
-        end
-        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 9)) begin
-            read_hit = 1'b1;
-            read_data = mac_lo$q[(32'h20 * 9)+:(32)];
-        end
-        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 9)) begin
-            read_hit = 1'b1;
-            read_data = mac_hi$q[(32'h20 * 9)+:(32)];
-        end
-        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 10)) begin
-            read_hit = 1'b1;
-            read_data = mac_lo$q[(32'h20 * 10)+:(32)];
-        end
-        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 10)) begin
-            read_hit = 1'b1;
-            read_data = mac_hi$q[(32'h20 * 10)+:(32)];
-        end
-        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 11)) begin
-            read_hit = 1'b1;
-            read_data = mac_lo$q[(32'h20 * 11)+:(32)];
-        end
-        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 11)) begin
-            read_hit = 1'b1;
-            read_data = mac_hi$q[(32'h20 * 11)+:(32)];
-        end
-        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 12)) begin
-            read_hit = 1'b1;
-            read_data = mac_lo$q[(32'h20 * 12)+:(32)];
-        end
-        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 12)) begin
-            read_hit = 1'b1;
-            read_data = mac_hi$q[(32'h20 * 12)+:(32)];
-        end
-        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 13)) begin
-            read_hit = 1'b1;
-            read_data = mac_lo$q[(32'h20 * 13)+:(32)];
-        end
-        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 13)) begin
-            read_hit = 1'b1;
-            read_data = mac_hi$q[(32'h20 * 13)+:(32)];
-        end
-        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 14)) begin
-            read_hit = 1'b1;
-            read_data = mac_lo$q[(32'h20 * 14)+:(32)];
-        end
-        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 14)) begin
-            read_hit = 1'b1;
-            read_data = mac_hi$q[(32'h20 * 14)+:(32)];
-        end
-        if ((read_address >= mac_lo_base) & (read_lo_offset < filter_count) & (read_lo_offset == 15)) begin
-            read_hit = 1'b1;
-            read_data = mac_lo$q[(32'h20 * 15)+:(32)];
-        end
-        if ((read_address >= mac_hi_base) & (read_hi_offset < filter_count) & (read_hi_offset == 15)) begin
-            read_hit = 1'b1;
-            read_data = mac_hi$q[(32'h20 * 15)+:(32)];
+        if (read_entry == 15) begin
+            if (lo_read_hit) begin
+                read_data = mac_lo$q[(32'h20 * 15)+:(32)];
+            end
+            if (hi_read_hit) begin
+                read_data = mac_hi$q[(32'h20 * 15)+:(32)];
+            end
         end
         read_slot = active_q$q[(32'h30 * 0)+:(48)];
-        if ((read_address >= state_base) & (read_state_offset < vport_count) & (read_state_offset == 0)) begin
-            read_hit = 1'b1;
-            read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
-        end
-        if ((read_address >= queues_base) & (read_queues_offset < vport_count) & (read_queues_offset == 0)) begin
-            read_hit = 1'b1;
-            read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+        if (read_address[(32'h0)+:(3)] == 0) begin
+            if (state_read_hit) begin
+                read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+            end
+            if (queues_read_hit) begin
+                read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+            end
         end
         read_slot = active_q$q[(32'h30 * 1)+:(48)];
-        if ((read_address >= state_base) & (read_state_offset < vport_count) & (read_state_offset == 1)) begin
-            read_hit = 1'b1;
-            read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
-        end
-        if ((read_address >= queues_base) & (read_queues_offset < vport_count) & (read_queues_offset == 1)) begin
-            read_hit = 1'b1;
-            read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+        if (read_address[(32'h0)+:(3)] == 1) begin
+            if (state_read_hit) begin
+                read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+            end
+            if (queues_read_hit) begin
+                read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+            end
         end
         read_slot = active_q$q[(32'h30 * 2)+:(48)];
-        if ((read_address >= state_base) & (read_state_offset < vport_count) & (read_state_offset == 2)) begin
-            read_hit = 1'b1;
-            read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
-        end
-        if ((read_address >= queues_base) & (read_queues_offset < vport_count) & (read_queues_offset == 2)) begin
-            read_hit = 1'b1;
-            read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+        if (read_address[(32'h0)+:(3)] == 2) begin
+            if (state_read_hit) begin
+                read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+            end
+            if (queues_read_hit) begin
+                read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+            end
         end
         read_slot = active_q$q[(32'h30 * 3)+:(48)];
-        if ((read_address >= state_base) & (read_state_offset < vport_count) & (read_state_offset == 3)) begin
-            read_hit = 1'b1;
-            read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
-        end
-        if ((read_address >= queues_base) & (read_queues_offset < vport_count) & (read_queues_offset == 3)) begin
-            read_hit = 1'b1;
-            read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+        if (read_address[(32'h0)+:(3)] == 3) begin
+            if (state_read_hit) begin
+                read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+            end
+            if (queues_read_hit) begin
+                read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+            end
         end
         read_slot = active_q$q[(32'h30 * 4)+:(48)];
-        if ((read_address >= state_base) & (read_state_offset < vport_count) & (read_state_offset == 4)) begin
-            read_hit = 1'b1;
-            read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
-        end
-        if ((read_address >= queues_base) & (read_queues_offset < vport_count) & (read_queues_offset == 4)) begin
-            read_hit = 1'b1;
-            read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+        if (read_address[(32'h0)+:(3)] == 4) begin
+            if (state_read_hit) begin
+                read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+            end
+            if (queues_read_hit) begin
+                read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+            end
         end
         read_slot = active_q$q[(32'h30 * 5)+:(48)];
-        if ((read_address >= state_base) & (read_state_offset < vport_count) & (read_state_offset == 5)) begin
-            read_hit = 1'b1;
-            read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
-        end
-        if ((read_address >= queues_base) & (read_queues_offset < vport_count) & (read_queues_offset == 5)) begin
-            read_hit = 1'b1;
-            read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+        if (read_address[(32'h0)+:(3)] == 5) begin
+            if (state_read_hit) begin
+                read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+            end
+            if (queues_read_hit) begin
+                read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+            end
         end
         read_slot = active_q$q[(32'h30 * 6)+:(48)];
-        if ((read_address >= state_base) & (read_state_offset < vport_count) & (read_state_offset == 6)) begin
-            read_hit = 1'b1;
-            read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
-        end
-        if ((read_address >= queues_base) & (read_queues_offset < vport_count) & (read_queues_offset == 6)) begin
-            read_hit = 1'b1;
-            read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+        if (read_address[(32'h0)+:(3)] == 6) begin
+            if (state_read_hit) begin
+                read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+            end
+            if (queues_read_hit) begin
+                read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+            end
         end
         read_slot = active_q$q[(32'h30 * 7)+:(48)];
-        if ((read_address >= state_base) & (read_state_offset < vport_count) & (read_state_offset == 7)) begin
-            read_hit = 1'b1;
-            read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
-        end
-        if ((read_address >= queues_base) & (read_queues_offset < vport_count) & (read_queues_offset == 7)) begin
-            read_hit = 1'b1;
-            read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+        if (read_address[(32'h0)+:(3)] == 7) begin
+            if (state_read_hit) begin
+                read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+            end
+            if (queues_read_hit) begin
+                read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+            end
         end
         if (reset) begin
             active_q$d = reset_state;
-            keys_q$d = 32'h0;
+            copy_started$d = 1'b0;
             mac_lo$d = 32'h0;
             mac_hi$d = 32'h0;
             move_status$d = 32'h0;
@@ -19567,7 +20560,6 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         commit_pending = pending$q;
         active_next = active_q$d;
         active = active_q$q;
-        keys = keys_q$q;
     end
     
 endmodule // rss_core__regs__vports
@@ -19624,23 +20616,23 @@ module rss_core__regs__vports__active_q__dff(d,q,clock);
 endmodule // rss_core__regs__vports__active_q__dff
 
 
-module rss_core__regs__vports__keys_q(d,q,clock);
+module rss_core__regs__vports__copy_started(d,q,clock);
     
     // Module arguments
-    input wire  [2559:0] d;
-    output reg  [2559:0] q;
+    input wire  d;
+    output reg  q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 2560'h0;
+       q = 1'h0;
     end
     
     always @(posedge clock) begin
        q <= d;
     end
           
-endmodule // rss_core__regs__vports__keys_q
+endmodule // rss_core__regs__vports__copy_started
 
 
 module rss_core__regs__vports__mac_hi(d,q,clock);

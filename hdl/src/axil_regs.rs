@@ -14,12 +14,12 @@ use crate::csr::{WORD_ADDR_BITS, expect_access, single_field, word};
 use crate::csr_ro::CsrRo;
 use crate::csr_rw::CsrRw;
 use crate::toeplitz_pipe::KEY_BITS;
-use crate::vport_regs::{
-    ACTIVE_BITS, FILTERS_BITS, KEYS_BITS, POOL_ADDRESS_BITS, SLOT_BITS, VportRegs, slot,
-};
+use crate::vport_regs::{ACTIVE_BITS, FILTERS_BITS, POOL_ADDRESS_BITS, SLOT_BITS, VportRegs, slot};
 
 /// Width of a queue index in the RTL (the map may use fewer bits; see `CAPS.QUEUE_BITS`).
 pub const QUEUE_BITS: usize = rss_model::record::QUEUE_FIELD_BITS as usize;
+/// 32-bit words of the key.
+const KEY_WORDS: usize = KEY_BITS / 32;
 /// AXI response code for a slave error.
 const RESP_SLVERR: u64 = 2;
 
@@ -68,12 +68,20 @@ pub struct AxilRegs<const TABLE_LOG2: usize> {
     pub active: Signal<Out, Bits<ACTIVE_BITS>>,
     /// `active` as it will be next clock (see `VportRegs::active_next`).
     pub active_next: Signal<Out, Bits<ACTIVE_BITS>>,
-    /// Every VPort's active key, key byte 0 in the top bits of each 320-bit slice.
-    pub keys: Signal<Out, Bits<KEYS_BITS>>,
+    /// The staged key (key byte 0 in the top bits), for the key store to copy.
+    pub staged_key: Signal<Out, Bits<KEY_BITS>>,
+    /// Copy the staged key into the key store (see `VportRegs::key_copy`).
+    pub key_copy: Signal<Out, Bit>,
+    /// VPort of the key copy.
+    pub key_copy_vport: Signal<Out, Bits<3>>,
+    /// Bank of the key copy.
+    pub key_copy_bank: Signal<Out, Bit>,
+    /// The key store finished the copy.
+    pub key_copied: Signal<In, Bit>,
     /// The MAC filter entries.
     pub filters: Signal<Out, Bits<FILTERS_BITS>>,
-    /// Keep a taken commit waiting: the datapath is between two reads of a key, and a
-    /// commit now would split a hash.
+    /// Do not start a key copy: the datapath is between two reads of a key bank, which
+    /// a copy might overwrite.
     pub commit_hold: Signal<In, Bit>,
     /// The datapath's count of dropped records (`RECORD_DROPS`).
     pub record_drops: Signal<In, Bits<32>>,
@@ -126,7 +134,6 @@ pub struct AxilRegs<const TABLE_LOG2: usize> {
     table_entries: Constant<Bits<WORD_ADDR_BITS>>,
     queue_writable: Constant<Bits<32>>,
     queue_max: Constant<Bits<32>>,
-    word_ones: Constant<Bits<KEY_BITS>>,
     key_staged: DFF<Bits<KEY_BITS>>,
     key_generation: DFF<Bits<16>>,
     bvalid: DFF<Bit>,
@@ -142,10 +149,9 @@ pub struct AxilRegs<const TABLE_LOG2: usize> {
     write_hit: Signal<Local, Bit>,
     key_write_hit: Signal<Local, Bit>,
     key_read_hit: Signal<Local, Bit>,
-    key_write_shift: Signal<Local, Bits<9>>,
     key_read_shift: Signal<Local, Bits<9>>,
-    key_old_word: Signal<Local, Bits<32>>,
-    key_new_word: Signal<Local, Bits<32>>,
+    key_mask: Signal<Local, Bits<KEY_BITS>>,
+    key_data: Signal<Local, Bits<KEY_BITS>>,
     table_write_hit: Signal<Local, Bit>,
     table_read_hit: Signal<Local, Bit>,
     table_write_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
@@ -219,7 +225,11 @@ impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
             s_axil_rready: Default::default(),
             active: Default::default(),
             active_next: Default::default(),
-            keys: Default::default(),
+            staged_key: Default::default(),
+            key_copy: Default::default(),
+            key_copy_vport: Default::default(),
+            key_copy_bank: Default::default(),
+            key_copied: Default::default(),
             filters: Default::default(),
             table_write_enable: Default::default(),
             table_write_index: Default::default(),
@@ -270,7 +280,6 @@ impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
             table_entries: word_constant(u64::from(table.count)),
             queue_writable: Constant::new(queue_writable.to_bits()),
             queue_max: Constant::new(queue_max.to_bits()),
-            word_ones: Constant::new(0xffff_ffffu64.to_bits()),
             key_staged: Default::default(),
             key_generation: Default::default(),
             bvalid: Default::default(),
@@ -286,10 +295,9 @@ impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
             write_hit: Default::default(),
             key_write_hit: Default::default(),
             key_read_hit: Default::default(),
-            key_write_shift: Default::default(),
             key_read_shift: Default::default(),
-            key_old_word: Default::default(),
-            key_new_word: Default::default(),
+            key_mask: Default::default(),
+            key_data: Default::default(),
             table_write_hit: Default::default(),
             table_read_hit: Default::default(),
             table_write_offset: Default::default(),
@@ -384,7 +392,6 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
         self.vports.write_mask.next = self.write_mask.val();
         self.vports.write_strobe.next = self.write_fire.val();
         self.vports.read_address.next = self.read_address.q.val();
-        self.vports.staged_key.next = self.key_staged.q.val();
         self.vports.staged.next = bit_cast::<SLOT_BITS, 2>(self.ctrl.value.val().get_bits::<2>(0))
             | (bit_cast::<SLOT_BITS, 4>(self.table_size.value.val().get_bits::<4>(0)) << 4_u64)
             | (bit_cast::<SLOT_BITS, 9>(self.hash_types_reg.value.val().get_bits::<9>(0)) << 8_u64)
@@ -443,26 +450,24 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
         self.record_drops_reg.read_address.next = self.read_address.q.val();
         self.record_drops_reg.value.next = self.record_drops.val();
 
-        // KEY words: word n of the staged key sits at bits 319-32n:288-32n.
+        // KEY words: word n of the staged key sits at bits 319-32n:288-32n; a write
+        // takes its strobed bytes.
         self.key_write_hit.next = (self.write_address.val() >= self.key_base.val())
             & (self.write_address.val() < self.key_base.val() + self.key_words.val());
-        self.key_write_shift.next = 0.into();
-        if self.key_write_hit.val() {
-            self.key_write_shift.next = 288_u64
-                - (bit_cast::<9, WORD_ADDR_BITS>(self.write_address.val() - self.key_base.val())
-                    << 5_u64);
+        self.key_mask.next = 0.into();
+        self.key_data.next = 0.into();
+        for n in 0..KEY_WORDS {
+            self.key_data.next = self.key_data.val()
+                | (bit_cast::<KEY_BITS, 32>(self.s_axil_wdata.val())
+                    << (288 - 32 * n).to_bits::<16>());
+            if self.write_address.val() == self.key_base.val() + n.to_bits::<WORD_ADDR_BITS>() {
+                self.key_mask.next = bit_cast::<KEY_BITS, 32>(self.write_mask.val())
+                    << (288 - 32 * n).to_bits::<16>();
+            }
         }
-        self.key_old_word.next = self
-            .key_staged
-            .q
-            .val()
-            .get_bits::<32>(self.key_write_shift.val().index());
-        self.key_new_word.next = (self.s_axil_wdata.val() & self.write_mask.val())
-            | (self.key_old_word.val() & !self.write_mask.val());
         if self.write_fire.val() & self.key_write_hit.val() {
-            self.key_staged.d.next = (self.key_staged.q.val()
-                & !(self.word_ones.val() << self.key_write_shift.val()))
-                | (bit_cast::<KEY_BITS, 32>(self.key_new_word.val()) << self.key_write_shift.val());
+            self.key_staged.d.next = (self.key_staged.q.val() & !self.key_mask.val())
+                | (self.key_data.val() & self.key_mask.val());
         }
 
         if self.vports.committed.val() {
@@ -658,7 +663,11 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
 
         self.active.next = self.vports.active.val();
         self.active_next.next = self.vports.active_next.val();
-        self.keys.next = self.vports.keys.val();
+        self.staged_key.next = self.key_staged.q.val();
+        self.key_copy.next = self.vports.key_copy.val();
+        self.key_copy_vport.next = self.vports.key_copy_vport.val();
+        self.key_copy_bank.next = self.vports.key_copy_bank.val();
+        self.vports.key_copied.next = self.key_copied.val();
         self.filters.next = self.vports.filters.val();
     }
 }

@@ -187,16 +187,16 @@ fn verilog_on_this_thread(
         Interface::Tuples => for_table_size!(L => emit(TupleCore::<{ L }>::new(&map))),
         // Hash unit steps = clocks a 64-byte frame takes (8, 4, 2, 1).
         Interface::Frames { data_bits: 64 } => for_table_size!(L => emit(
-            RssCore::<64, 8, 112, 160, { L }, 8, 36, 67, 32, 8, 9>::new(&map, options.tap, depth)
+            RssCore::<64, 8, 112, 160, { L }, 8, 36, 67, 32, 324, 8, 9>::new(&map, options.tap, depth)
         )),
         Interface::Frames { data_bits: 128 } => for_table_size!(L => emit(
-            RssCore::<128, 16, 176, 224, { L }, 4, 72, 103, 64, 8, 9>::new(&map, options.tap, depth)
+            RssCore::<128, 16, 176, 224, { L }, 4, 72, 103, 64, 360, 8, 9>::new(&map, options.tap, depth)
         )),
         Interface::Frames { data_bits: 256 } => for_table_size!(L => emit(
-            RssCore::<256, 32, 304, 352, { L }, 2, 144, 175, 128, 8, 9>::new(&map, options.tap, depth)
+            RssCore::<256, 32, 304, 352, { L }, 2, 144, 175, 128, 432, 8, 9>::new(&map, options.tap, depth)
         )),
         Interface::Frames { data_bits: 512 } => for_table_size!(L => emit(
-            RssCore::<512, 64, 560, 608, { L }, 1, 288, 319, 256, 8, 9>::new(&map, options.tap, depth)
+            RssCore::<512, 64, 560, 608, { L }, 1, 288, 319, 256, 576, 8, 9>::new(&map, options.tap, depth)
         )),
         Interface::Frames { data_bits } => return Err(EmitError::DataWidth(data_bits)),
     };

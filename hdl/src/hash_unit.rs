@@ -5,15 +5,16 @@
 //!
 //! Toeplitz is linear: hash bit `k` is the parity of `input & key[k..]`, so the chunks
 //! can be hashed one after the other and XORed. The tuple is copied into a shift
-//! register when a job starts; the key is read where the register file keeps it, and
-//! `key_hold` asks the register file to hold off writes (so key commits) while a job
-//! is between its first and last step: every tuple is hashed with exactly one key.
+//! register when a job starts. Each step's key window is read from the key store a clock
+//! ahead (`key_read_*`), from the bank the job's tag names; `key_hold` tells the register
+//! file a job is between two of those reads, so a commit does not start overwriting a
+//! bank a job may still read: every tuple is hashed with exactly one key.
 //! Partial parities are registered per 36-bit slice (one LUT4 AND/XOR tree each) and
 //! XORed in the next stage.
 
 use rust_hdl::prelude::*;
 
-use crate::toeplitz_pipe::{KEY_BITS, TUPLE_BITS};
+use crate::toeplitz_pipe::TUPLE_BITS;
 
 /// Bits of side-band data carried with a job.
 pub const TAG_BITS: usize = 64;
@@ -38,12 +39,15 @@ pub struct HashUnit<
     pub in_tuple: Signal<In, Bits<TUPLE_BITS>>,
     /// Side band returned with the hash.
     pub in_tag: Signal<In, Bits<TAG_BITS>>,
-    /// The active key (bit 0 of the key in the top bit).
-    pub key: Signal<In, Bits<KEY_BITS>>,
-    /// A job is under way and will read the key again: keep it as it is.
+    /// The key window of this step, read the clock before as `key_read_*` asked: key
+    /// bits `CHUNK * step` .. `CHUNK * step + CHUNK + 30`, the first in the top bit.
+    pub key_window: Signal<In, Bits<KEY_WINDOW>>,
+    /// Side band of the job whose window is wanted next clock (it names the key).
+    pub key_read_tag: Signal<Out, Bits<TAG_BITS>>,
+    /// Step whose window is wanted next clock.
+    pub key_read_step: Signal<Out, Bits<4>>,
+    /// A job is under way and will read the key again: keep its bank as it is.
     pub key_hold: Signal<Out, Bit>,
-    /// Side band of the job under way (it selects the key the job reads).
-    pub job_tag: Signal<Out, Bits<TAG_BITS>>,
     /// A hash is ready (one clock).
     pub out_valid: Signal<Out, Bit>,
     /// The hash.
@@ -65,11 +69,9 @@ pub struct HashUnit<
     tag_o: DFF<Bits<TAG_BITS>>,
     chunk_bits: Constant<Bits<16>>,
     chunk_lsb: Constant<Bits<16>>,
-    window_lsb: Constant<Bits<16>>,
     last_step: Constant<Bits<4>>,
     accept: Signal<Local, Bit>,
     chunk: Signal<Local, Bits<CHUNK>>,
-    window: Signal<Local, Bits<KEY_WINDOW>>,
     data_slice: Signal<Local, Bits<SLICE_BITS>>,
     key_slice: Signal<Local, Bits<SLICE_BITS>>,
     partial: Signal<Local, Bits<PARTIAL_BITS>>,
@@ -92,9 +94,10 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
             in_ready: Default::default(),
             in_tuple: Default::default(),
             in_tag: Default::default(),
-            key: Default::default(),
+            key_window: Default::default(),
+            key_read_tag: Default::default(),
+            key_read_step: Default::default(),
             key_hold: Default::default(),
-            job_tag: Default::default(),
             out_valid: Default::default(),
             out_hash: Default::default(),
             out_tag: Default::default(),
@@ -113,11 +116,9 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
             tag_o: Default::default(),
             chunk_bits: c(CHUNK),
             chunk_lsb: c(TUPLE_BITS - CHUNK),
-            window_lsb: c(KEY_BITS - KEY_WINDOW),
             last_step: Constant::new(((STEPS - 1) as u64).to_bits()),
             accept: Default::default(),
             chunk: Default::default(),
-            window: Default::default(),
             data_slice: Default::default(),
             key_slice: Default::default(),
             partial: Default::default(),
@@ -139,27 +140,28 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
         self.accept.next = self.in_valid.val() & self.in_ready.val();
 
         // Step s: the chunk on top of the tuple register against key bits
-        // 36s .. 36s + CHUNK + 31. Input bit i of the chunk (from the bottom) meets
-        // window bit i + 31 - k for hash bit 31 - k.
+        // CHUNK * s .. CHUNK * s + CHUNK + 30. Input bit i of the chunk (from the bottom)
+        // meets window bit i + 31 - k for hash bit 31 - k.
         self.chunk.next = self
             .tuple_sr
             .q
             .val()
             .get_bits::<CHUNK>(self.chunk_lsb.val().index());
-        self.window.next = 0.into();
-        for s in 0..STEPS {
-            if self.step.q.val() == s.to_bits() {
-                self.window.next = self.key.val().get_bits::<KEY_WINDOW>(
-                    self.window_lsb.val().index() - self.chunk_bits.val().index() * s,
-                );
-            }
+        self.key_read_tag.next = self.tag_q.q.val();
+        self.key_read_step.next = self.step.q.val() + 1_u64;
+        if self.accept.val() {
+            self.key_read_tag.next = self.in_tag.val();
+            self.key_read_step.next = 0.into();
         }
         self.key_hold.next = self.busy.q.val() & (self.step.q.val() != self.last_step.val());
         self.partial.next = 0.into();
         for s in 0..(CHUNK / 36) {
             self.data_slice.next = self.chunk.val().get_bits::<SLICE_BITS>(36 * s);
             for k in 0..32 {
-                self.key_slice.next = self.window.val().get_bits::<SLICE_BITS>(36 * s + 31 - k);
+                self.key_slice.next = self
+                    .key_window
+                    .val()
+                    .get_bits::<SLICE_BITS>(36 * s + 31 - k);
                 self.partial.next = self.partial.val().replace_bit(
                     32 * s + 31 - k,
                     (self.data_slice.val() & self.key_slice.val()).xor(),
@@ -206,7 +208,6 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
             self.p_valid.d.next = false;
             self.valid_o.d.next = false;
         }
-        self.job_tag.next = self.tag_q.q.val();
         self.out_valid.next = self.valid_o.q.val();
         self.out_hash.next = self.hash_o.q.val();
         self.out_tag.next = self.tag_o.q.val();

@@ -19,6 +19,7 @@ pub mod ext_step;
 pub mod field_capture;
 pub mod frame_ingress;
 pub mod hash_unit;
+pub mod key_store;
 pub mod l3_header;
 pub mod record_fifo;
 pub mod rss_core;

@@ -27,13 +27,13 @@ use crate::ext_step::ExtStep;
 use crate::field_capture::FieldCapture;
 use crate::frame_ingress::{FrameIngress, LENGTH_BITS};
 use crate::hash_unit::{HashUnit, TAG_BITS};
+use crate::key_store::KeyStore;
 use crate::l3_header::L3Header;
 use crate::record_fifo::RecordFifo;
 use crate::slot_pick::SlotPick;
-use crate::toeplitz_pipe::KEY_BITS;
 use crate::tuple_select::TupleSelect;
 use crate::vport_match::VportMatch;
-use crate::vport_regs::{ACTIVE_BITS, KEYS_BITS, POOL_ADDRESS_BITS, SLOT_BITS};
+use crate::vport_regs::{ACTIVE_BITS, POOL_ADDRESS_BITS, SLOT_BITS};
 use crate::word_slots::WordSlots;
 
 /// FIFO entry: VPort, hash, type, queue, flags, length.
@@ -52,6 +52,7 @@ pub struct RssCore<
     const CHUNK: usize,
     const KEY_WINDOW: usize,
     const PARTIAL_BITS: usize,
+    const KEY_PADDED: usize,
     const FIFO_LOG2: usize,
     const FIFO_COUNT_BITS: usize,
 > {
@@ -141,7 +142,7 @@ pub struct RssCore<
     table_log2: Constant<Bits<4>>,
     mac_lsb: Constant<Bits<16>>,
     frame_state: SlotPick<ACTIVE_BITS, SLOT_BITS>,
-    job_key: SlotPick<KEYS_BITS, KEY_BITS>,
+    keys: KeyStore<STEPS, CHUNK, KEY_WINDOW, KEY_PADDED>,
     table_index: Signal<Local, Bits<POOL_ADDRESS_BITS>>,
     fifo: RecordFifo<RECORD_BITS, FIFO_LOG2, FIFO_COUNT_BITS>,
     in_flight: DFF<Bits<FIFO_COUNT_BITS>>,
@@ -178,6 +179,7 @@ impl<
     const CHUNK: usize,
     const KEY_WINDOW: usize,
     const PARTIAL_BITS: usize,
+    const KEY_PADDED: usize,
     const FIFO_LOG2: usize,
     const FIFO_COUNT_BITS: usize,
 >
@@ -191,6 +193,7 @@ impl<
         CHUNK,
         KEY_WINDOW,
         PARTIAL_BITS,
+        KEY_PADDED,
         FIFO_LOG2,
         FIFO_COUNT_BITS,
     >
@@ -258,7 +261,7 @@ impl<
             // The ingress beat has byte 0 on top: the MAC is its top 48 bits.
             mac_lsb: Constant::new(((DATA_BITS - 48) as u64).to_bits()),
             frame_state: Default::default(),
-            job_key: Default::default(),
+            keys: Default::default(),
             table_index: Default::default(),
             fifo: Default::default(),
             in_flight: Default::default(),
@@ -297,6 +300,7 @@ impl<
     const CHUNK: usize,
     const KEY_WINDOW: usize,
     const PARTIAL_BITS: usize,
+    const KEY_PADDED: usize,
     const FIFO_LOG2: usize,
     const FIFO_COUNT_BITS: usize,
 > Logic
@@ -310,6 +314,7 @@ impl<
         CHUNK,
         KEY_WINDOW,
         PARTIAL_BITS,
+        KEY_PADDED,
         FIFO_LOG2,
         FIFO_COUNT_BITS,
     >
@@ -338,6 +343,8 @@ impl<
         self.capture.clock.next = self.clk.val();
         self.hasher.clock.next = self.clk.val();
         self.hasher.reset.next = self.rst.val();
+        self.keys.clock.next = self.clk.val();
+        self.keys.reset.next = self.rst.val();
         self.fifo.clock.next = self.clk.val();
         self.fifo.reset.next = self.rst.val();
         self.indirection.read_clock.next = self.clk.val();
@@ -471,7 +478,7 @@ impl<
         self.capture.ihl.next = self.ext4.ihl_out.val();
 
         // The frame's VPort state, read once for the job: as it will be next clock, when
-        // the job first reads its key (commits wait while a job is between key reads).
+        // its first key window arrives (from the key bank this state names).
         self.frame_state.slots.next = self.regs.active_next.val();
         self.frame_state.vport.next = self.vport_match.vport.val();
         self.select.enabled.next = self.frame_state.slot.val().get_bits::<9>(8);
@@ -488,14 +495,15 @@ impl<
 
         // Hash. Tag: [8:0] type, [9] malformed, [10] fragment, [26:11] length,
         // [29:27] VPort, [30] enable, [31] table bank, [35:32] table size,
-        // [43:36] default queue, [51:44] primary queue.
+        // [43:36] default queue, [51:44] primary queue, [52] key bank.
         self.tag.next = (bit_cast::<TAG_BITS, LENGTH_BITS>(self.capture.length.val()) << 11_u64)
             | bit_cast::<TAG_BITS, 9>(self.select.selected.val())
             | (bit_cast::<TAG_BITS, 3>(self.vport_match.vport.val()) << 27_u64)
             | (bit_cast::<TAG_BITS, 1>(self.frame_state.slot.val().get_bits::<1>(0)) << 30_u64)
             | (bit_cast::<TAG_BITS, 1>(self.frame_state.slot.val().get_bits::<1>(2)) << 31_u64)
             | (bit_cast::<TAG_BITS, 4>(self.frame_state.slot.val().get_bits::<4>(4)) << 32_u64)
-            | (bit_cast::<TAG_BITS, 16>(self.frame_state.slot.val().get_bits::<16>(24)) << 36_u64);
+            | (bit_cast::<TAG_BITS, 16>(self.frame_state.slot.val().get_bits::<16>(24)) << 36_u64)
+            | (bit_cast::<TAG_BITS, 1>(self.frame_state.slot.val().get_bits::<1>(3)) << 52_u64);
         self.tag.next = self
             .tag
             .val()
@@ -504,10 +512,17 @@ impl<
         self.hasher.in_valid.next = self.capture.result_valid.val();
         self.hasher.in_tuple.next = self.select.tuple.val();
         self.hasher.in_tag.next = self.tag.val();
-        // The job under way reads its own VPort's key.
-        self.job_key.slots.next = self.regs.keys.val();
-        self.job_key.vport.next = self.hasher.job_tag.val().get_bits::<3>(27);
-        self.hasher.key.next = self.job_key.slot.val();
+        // Each step's key window comes from the bank of the job's own VPort that its
+        // state named when it started; a commit fills the other bank first.
+        self.keys.staged_key.next = self.regs.staged_key.val();
+        self.keys.copy_start.next = self.regs.key_copy.val();
+        self.keys.copy_vport.next = self.regs.key_copy_vport.val();
+        self.keys.copy_bank.next = self.regs.key_copy_bank.val();
+        self.regs.key_copied.next = self.keys.copy_done.val();
+        self.keys.read_vport.next = self.hasher.key_read_tag.val().get_bits::<3>(27);
+        self.keys.read_bank.next = self.hasher.key_read_tag.val().get_bit(52);
+        self.keys.read_step.next = self.hasher.key_read_step.val();
+        self.hasher.key_window.next = self.keys.window.val();
         self.regs.commit_hold.next = self.hasher.key_hold.val();
         self.regs.record_drops.next = self.drops.q.val();
         // Only in tap mode can a frame end before the hash unit is free (runts).

@@ -14,6 +14,7 @@ use rss_model::regmap::RegisterMap;
 use rust_hdl::prelude::*;
 
 use crate::axil_regs::{AxilRegs, QUEUE_BITS};
+use crate::key_store::KeyStore;
 use crate::toeplitz_pipe::{KEY_BITS, TAG_BITS as PIPE_TAG_BITS, TUPLE_BITS, ToeplitzPipe};
 use crate::type_select::TypeSelect;
 use crate::vport_regs::{POOL_ADDRESS_BITS, SLOT_BITS};
@@ -92,6 +93,7 @@ pub struct TupleCore<const TABLE_LOG2: usize> {
     regs: AxilRegs<TABLE_LOG2>,
     select: TypeSelect,
     pipe: ToeplitzPipe,
+    keys: KeyStore<1, 288, 319, 576>,
     indirection: RAM<Bits<QUEUE_BITS>, POOL_ADDRESS_BITS>,
     out_valid: DFF<Bit>,
     out_hash: DFF<Bits<32>>,
@@ -147,6 +149,7 @@ impl<const TABLE_LOG2: usize> TupleCore<TABLE_LOG2> {
             regs: AxilRegs::new(map),
             select: Default::default(),
             pipe: Default::default(),
+            keys: Default::default(),
             indirection: RAM::new(
                 (0..1u64 << POOL_ADDRESS_BITS)
                     .map(|i| (i.to_bits(), 0.into()))
@@ -179,6 +182,8 @@ impl<const TABLE_LOG2: usize> Logic for TupleCore<TABLE_LOG2> {
         self.regs.reset.next = self.rst.val();
         self.pipe.clock.next = self.clk.val();
         self.pipe.reset.next = self.rst.val();
+        self.keys.clock.next = self.clk.val();
+        self.keys.reset.next = self.rst.val();
         self.indirection.read_clock.next = self.clk.val();
         self.indirection.write_clock.next = self.clk.val();
 
@@ -232,7 +237,18 @@ impl<const TABLE_LOG2: usize> Logic for TupleCore<TABLE_LOG2> {
             | (bit_cast::<PIPE_TAG_BITS, 4>(self.vport0.val().get_bits::<4>(4)) << 12_u64)
             | (bit_cast::<PIPE_TAG_BITS, 16>(self.vport0.val().get_bits::<16>(24)) << 16_u64)
             | (bit_cast::<PIPE_TAG_BITS, 1>(self.vport0.val().get_bits::<1>(2)) << 32_u64);
-        self.pipe.key.next = self.regs.keys.val().get_bits::<KEY_BITS>(0);
+        // VPort 0's key, read a clock ahead from the bank its state will name when the
+        // pipe samples it (a commit flips the bank only once the copy is in). Key bit
+        // 319 meets no tuple bit.
+        self.keys.staged_key.next = self.regs.staged_key.val();
+        self.keys.copy_start.next = self.regs.key_copy.val();
+        self.keys.copy_vport.next = self.regs.key_copy_vport.val();
+        self.keys.copy_bank.next = self.regs.key_copy_bank.val();
+        self.regs.key_copied.next = self.keys.copy_done.val();
+        self.keys.read_vport.next = 0.into();
+        self.keys.read_bank.next = self.regs.active_next.val().get_bit(3);
+        self.keys.read_step.next = 0.into();
+        self.pipe.key.next = bit_cast::<KEY_BITS, 319>(self.keys.window.val()) << 1_u64;
 
         // The RAM read lands with stage 2: the next hash on advance, else stage 2's own.
         self.lookup_hash.next = self.pipe.out_hash.val();

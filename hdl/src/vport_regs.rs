@@ -1,20 +1,21 @@
 //! The VPort registers: `COMMIT`, `MOVE` / `MOVE_STATUS`, the MAC filters and the
 //! read-back of every VPort's active state (`VPORT_STATE`, `VPORT_QUEUES`).
 //!
-//! Each VPort's active state is one [`slot`] of `active`; `COMMIT.PARAMS` copies the
-//! staging set into a slot (and the staged key into the VPort's key) in one clock, so
-//! a frame reads either the old or the new state, never a mix. A commit is taken from
-//! the bus, held as a request and applied at the first clock `apply_hold` is low (the
-//! hash unit is not between two reads of a key); its write response waits for that. Storage is sized for
-//! [`MAX_VPORTS`] and [`MAX_MAC_FILTERS`]: writes to VPorts or entries the build lacks
-//! fault, so their registers are never written and synthesis keeps them constant.
+//! Each VPort's active state is one [`slot`] of `active`. `COMMIT.PARAMS` first has the
+//! key store copy the staged key into the VPort's spare key bank (`key_copy` ..
+//! `key_copied`, started at a clock `apply_hold` is low: no job is between two reads of
+//! that bank), then copies the staging set into the slot and flips its key bank in one
+//! clock, so a frame reads either the old or the new state and key, never a mix. A
+//! commit is taken from the bus and held as a request until applied; its write response
+//! waits for that. Storage is sized for [`MAX_VPORTS`] and [`MAX_MAC_FILTERS`]: writes
+//! to VPorts or entries the build lacks fault, so their registers are never written and
+//! synthesis keeps them constant.
 
 use rss_model::regmap::{Access, MAX_MAC_FILTERS, MAX_VPORTS, Register, RegisterMap, field, index};
 use rust_hdl::prelude::*;
 
 use crate::csr::{WORD_ADDR_BITS, expect_access, word};
 use crate::slot_pick::SlotPick;
-use crate::toeplitz_pipe::KEY_BITS;
 
 /// Layout of one VPort's active state in `active` (and of the staging set).
 pub mod slot {
@@ -23,6 +24,8 @@ pub mod slot {
     pub const SYMMETRIC: usize = 1;
     /// Bank of the table pool holding the active table.
     pub const BANK: usize = 2;
+    /// Bank of the key store holding the active key.
+    pub const KEY_BANK: usize = 3;
     pub const SIZE: usize = 4;
     pub const TYPES: usize = 8;
     pub const DEFAULT: usize = 24;
@@ -38,8 +41,6 @@ pub const SLOT_BITS: usize = slot::BITS;
 pub const FILTERS: usize = MAX_MAC_FILTERS as usize;
 /// Bits of every VPort's state.
 pub const ACTIVE_BITS: usize = VPORTS * slot::BITS;
-/// Bits of every VPort's key.
-pub const KEYS_BITS: usize = VPORTS * KEY_BITS;
 /// One filter entry for the datapath: the MAC as a 48-bit number (byte 0 in bits
 /// 47:40, as the parser's beats hold it), valid at bit 48, VPort at bits 51:49.
 pub const FILTER_BITS: usize = 52;
@@ -77,17 +78,21 @@ pub struct VportRegs<const TABLE_LOG2: usize> {
     pub read_data: Signal<Out, Bits<32>>,
     /// The staging set in [`slot`] layout (bank bit ignored).
     pub staged: Signal<In, Bits<SLOT_BITS>>,
-    /// The staged key.
-    pub staged_key: Signal<In, Bits<KEY_BITS>>,
     /// Every VPort's active state, VPort v in slot v.
     pub active: Signal<Out, Bits<ACTIVE_BITS>>,
-    /// Every VPort's active key, VPort v at bits 320v + 319 .. 320v.
-    pub keys: Signal<Out, Bits<KEYS_BITS>>,
+    /// Copy the staged key into (`key_copy_vport`, `key_copy_bank`) of the key store.
+    pub key_copy: Signal<Out, Bit>,
+    /// VPort of the key copy.
+    pub key_copy_vport: Signal<Out, Bits<3>>,
+    /// Bank of the key copy: the VPort's spare one.
+    pub key_copy_bank: Signal<Out, Bit>,
+    /// The key store finished the copy.
+    pub key_copied: Signal<In, Bit>,
     /// Every MAC filter entry (see [`FILTER_BITS`]).
     pub filters: Signal<Out, Bits<FILTERS_BITS>>,
     /// A commit landed this clock (`STATUS.COMMIT_GENERATION` counts it).
     pub committed: Signal<Out, Bit>,
-    /// Keep a taken commit waiting (a job is between two reads of its key).
+    /// Do not start a key copy (a job is between two reads of its key bank).
     pub apply_hold: Signal<In, Bit>,
     /// A commit is waiting: take no further write.
     pub commit_pending: Signal<Out, Bit>,
@@ -107,25 +112,22 @@ pub struct VportRegs<const TABLE_LOG2: usize> {
     /// Queue of the moved entry.
     pub move_queue: Signal<Out, Bits<8>>,
     active_q: DFFWithInit<Bits<ACTIVE_BITS>>,
-    keys_q: DFF<Bits<KEYS_BITS>>,
     mac_lo: DFF<Bits<{ FILTERS * 32 }>>,
     mac_hi: DFF<Bits<{ FILTERS * 32 }>>,
     move_status: DFF<Bits<32>>,
     pending: DFF<Bit>,
     request: DFF<Bits<32>>,
+    copy_started: DFF<Bit>,
     reset_state: Constant<Bits<ACTIVE_BITS>>,
     slot_ones: Constant<Bits<ACTIVE_BITS>>,
-    key_ones: Constant<Bits<KEYS_BITS>>,
-    word_ones: Constant<Bits<{ FILTERS * 32 }>>,
+    hi_writable_all: Constant<Bits<{ FILTERS * 32 }>>,
     commit_address: Constant<Bits<WORD_ADDR_BITS>>,
     move_address_reg: Constant<Bits<WORD_ADDR_BITS>>,
     move_status_address: Constant<Bits<WORD_ADDR_BITS>>,
-    mac_lo_base: Constant<Bits<WORD_ADDR_BITS>>,
-    mac_hi_base: Constant<Bits<WORD_ADDR_BITS>>,
-    filter_count: Constant<Bits<WORD_ADDR_BITS>>,
-    state_base: Constant<Bits<WORD_ADDR_BITS>>,
-    queues_base: Constant<Bits<WORD_ADDR_BITS>>,
-    vport_count: Constant<Bits<WORD_ADDR_BITS>>,
+    mac_lo_region: Constant<Bits<WORD_ADDR_BITS>>,
+    mac_hi_region: Constant<Bits<WORD_ADDR_BITS>>,
+    state_region: Constant<Bits<WORD_ADDR_BITS>>,
+    queues_region: Constant<Bits<WORD_ADDR_BITS>>,
     vport_max: Constant<Bits<3>>,
     vports_built: Constant<Bits<4>>,
     filters_built: Constant<Bits<5>>,
@@ -147,17 +149,22 @@ pub struct VportRegs<const TABLE_LOG2: usize> {
     move_to: Signal<Local, Bits<8>>,
     move_slot: SlotPick<ACTIVE_BITS, SLOT_BITS>,
     move_result: Signal<Local, Bits<2>>,
-    lo_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
-    hi_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
     lo_hit: Signal<Local, Bit>,
     hi_hit: Signal<Local, Bit>,
-    old_word: Signal<Local, Bits<32>>,
-    merged: Signal<Local, Bits<32>>,
+    write_lanes: Signal<Local, Bits<4>>,
+    lane_enable: Signal<Local, Bits<{ FILTERS * 4 }>>,
+    data_wide: Signal<Local, Bits<{ FILTERS * 32 }>>,
+    lo_next: Signal<Local, Bits<{ FILTERS * 32 }>>,
+    hi_next: Signal<Local, Bits<{ FILTERS * 32 }>>,
+    byte_ones: Constant<Bits<{ FILTERS * 32 }>>,
     hi_fault: Signal<Local, Bit>,
-    read_lo_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
-    read_hi_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
-    read_state_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
-    read_queues_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
+    read_entry: Signal<Local, Bits<4>>,
+    lo_read_hit: Signal<Local, Bit>,
+    hi_read_hit: Signal<Local, Bit>,
+    state_read_hit: Signal<Local, Bit>,
+    queues_read_hit: Signal<Local, Bit>,
+    state_write_hit: Signal<Local, Bit>,
+    queues_write_hit: Signal<Local, Bit>,
     read_slot: Signal<Local, Bits<SLOT_BITS>>,
     entry: Signal<Local, Bits<32>>,
     word: Signal<Local, Bits<32>>,
@@ -177,6 +184,19 @@ fn ones<const N: usize>(width: usize) -> Bits<N> {
 
 fn address(reg: &Register) -> Constant<Bits<WORD_ADDR_BITS>> {
     Constant::new(word(reg.offset).to_bits())
+}
+
+/// An array register's first word address shifted down by the bits that number its
+/// `max` elements: the region starts on a multiple of `max`, so an element is the address's
+/// low bits.
+fn region(reg: &Register, max: usize) -> Constant<Bits<WORD_ADDR_BITS>> {
+    let first = word(reg.offset);
+    assert!(
+        max.is_power_of_two() && first.is_multiple_of(max as u64),
+        "{} alignment",
+        reg.name
+    );
+    Constant::new((first >> max.trailing_zeros()).to_bits())
 }
 
 fn mask(reg: &Register) -> Constant<Bits<32>> {
@@ -234,7 +254,12 @@ impl<const TABLE_LOG2: usize> VportRegs<TABLE_LOG2> {
         for v in 0..VPORTS {
             initial.set_bits::<8>(v * slot::BITS + slot::LIMIT, limit.to_bits());
         }
-        let c = |v: u64| Constant::<Bits<WORD_ADDR_BITS>>::new(v.to_bits());
+        let mut hi_writable_all = Bits::<{ FILTERS * 32 }>::default();
+        for i in 0..FILTERS {
+            hi_writable_all = hi_writable_all
+                | (bit_cast::<{ FILTERS * 32 }, 32>(u64::from(hi.writable_mask()).to_bits())
+                    << (32 * i) as u64);
+        }
         VportRegs {
             clock: Default::default(),
             reset: Default::default(),
@@ -248,9 +273,11 @@ impl<const TABLE_LOG2: usize> VportRegs<TABLE_LOG2> {
             read_hit: Default::default(),
             read_data: Default::default(),
             staged: Default::default(),
-            staged_key: Default::default(),
             active: Default::default(),
-            keys: Default::default(),
+            key_copy: Default::default(),
+            key_copy_vport: Default::default(),
+            key_copy_bank: Default::default(),
+            key_copied: Default::default(),
             filters: Default::default(),
             committed: Default::default(),
             table_committed: Default::default(),
@@ -258,12 +285,12 @@ impl<const TABLE_LOG2: usize> VportRegs<TABLE_LOG2> {
             move_address: Default::default(),
             move_queue: Default::default(),
             active_q: DFFWithInit::new(initial),
-            keys_q: Default::default(),
             mac_lo: Default::default(),
             mac_hi: Default::default(),
             move_status: Default::default(),
             pending: Default::default(),
             request: Default::default(),
+            copy_started: Default::default(),
             apply_hold: Default::default(),
             commit_pending: Default::default(),
             commit_taken: Default::default(),
@@ -271,18 +298,15 @@ impl<const TABLE_LOG2: usize> VportRegs<TABLE_LOG2> {
             active_next: Default::default(),
             reset_state: Constant::new(initial),
             slot_ones: Constant::new(ones(slot::BITS)),
-            key_ones: Constant::new(ones(KEY_BITS)),
-            word_ones: Constant::new(ones(32)),
+            hi_writable_all: Constant::new(hi_writable_all),
 
             commit_address: address(commit),
             move_address_reg: address(moves),
             move_status_address: address(status),
-            mac_lo_base: address(lo),
-            mac_hi_base: address(hi),
-            filter_count: c(u64::from(lo.count)),
-            state_base: address(state),
-            queues_base: address(queues),
-            vport_count: c(u64::from(state.count)),
+            mac_lo_region: region(lo, FILTERS),
+            mac_hi_region: region(hi, FILTERS),
+            state_region: region(state, VPORTS),
+            queues_region: region(queues, VPORTS),
             vport_max: Constant::new(vport_max.to_bits()),
             vports_built: Constant::new(u64::from(p.vports).to_bits()),
             filters_built: Constant::new(u64::from(p.mac_filters).to_bits()),
@@ -304,17 +328,22 @@ impl<const TABLE_LOG2: usize> VportRegs<TABLE_LOG2> {
             move_to: Default::default(),
             move_slot: Default::default(),
             move_result: Default::default(),
-            lo_offset: Default::default(),
-            hi_offset: Default::default(),
             lo_hit: Default::default(),
             hi_hit: Default::default(),
-            old_word: Default::default(),
-            merged: Default::default(),
+            write_lanes: Default::default(),
+            lane_enable: Default::default(),
+            data_wide: Default::default(),
+            lo_next: Default::default(),
+            hi_next: Default::default(),
+            byte_ones: Constant::new(ones(8)),
             hi_fault: Default::default(),
-            read_lo_offset: Default::default(),
-            read_hi_offset: Default::default(),
-            read_state_offset: Default::default(),
-            read_queues_offset: Default::default(),
+            read_entry: Default::default(),
+            lo_read_hit: Default::default(),
+            hi_read_hit: Default::default(),
+            state_read_hit: Default::default(),
+            queues_read_hit: Default::default(),
+            state_write_hit: Default::default(),
+            queues_write_hit: Default::default(),
             read_slot: Default::default(),
             entry: Default::default(),
             word: Default::default(),
@@ -332,12 +361,12 @@ impl<const TABLE_LOG2: usize> Logic for VportRegs<TABLE_LOG2> {
             self,
             clock,
             active_q,
-            keys_q,
             mac_lo,
             mac_hi,
             move_status,
             pending,
-            request
+            request,
+            copy_started
         );
         // Write-trigger registers see only the strobed bytes (reads of them return 0).
         self.value.next = self.write_data.val() & self.write_mask.val();
@@ -352,14 +381,33 @@ impl<const TABLE_LOG2: usize> Logic for VportRegs<TABLE_LOG2> {
             self.pending.d.next = true;
             self.request.d.next = self.value.val();
         }
-        self.commit_applied.next = self.pending.q.val() & !self.apply_hold.val();
+        // PARAMS: the key copy starts when no job is between two reads of a key bank,
+        // and the commit applies when it is done; TABLE alone applies at such a clock.
         self.commit_vport.next = self.request.q.val().get_bits::<3>(8);
+        self.key_copy_vport.next = self.commit_vport.val();
+        self.key_copy_bank.next = false;
+        for v in 0..VPORTS {
+            if self.commit_vport.val() == v.to_bits() {
+                self.key_copy_bank.next = !self.active_q.q.val().get_bit(48 * v + 3);
+            }
+        }
+        self.key_copy.next = self.pending.q.val()
+            & self.request.q.val().get_bit(0)
+            & !self.copy_started.q.val()
+            & !self.apply_hold.val();
+        if self.key_copy.val() {
+            self.copy_started.d.next = true;
+        }
+        self.commit_applied.next = self.pending.q.val()
+            & ((self.request.q.val().get_bit(0) & self.key_copied.val())
+                | (!self.request.q.val().get_bit(0) & !self.apply_hold.val()));
         self.committed.next = false;
         self.table_committed.next = false;
         self.commit_slot.next = self.staged.val();
         self.flipped_bank.next = false;
         if self.commit_applied.val() {
             self.pending.d.next = false;
+            self.copy_started.d.next = false;
             self.committed.next = self.request.q.val().get_bits::<2>(0).any();
             self.table_committed.next = self.request.q.val().get_bit(1);
             for v in 0..VPORTS {
@@ -369,19 +417,17 @@ impl<const TABLE_LOG2: usize> Logic for VportRegs<TABLE_LOG2> {
                     & (v.to_bits::<4>() < self.vports_built.val())
                 {
                     // The table bank is not a parameter: it stays unless TABLE flips it.
+                    // The key bank flips to the copy just made.
                     self.commit_slot.next = self
                         .staged
                         .val()
-                        .replace_bit(2, self.active_q.q.val().get_bit(48 * v + 2));
+                        .replace_bit(2, self.active_q.q.val().get_bit(48 * v + 2))
+                        .replace_bit(3, self.key_copy_bank.val());
                     if self.request.q.val().get_bit(0) {
                         self.active_q.d.next = (self.active_q.q.val()
                             & !(self.slot_ones.val() << (48 * v).to_bits::<16>()))
                             | (bit_cast::<ACTIVE_BITS, SLOT_BITS>(self.commit_slot.val())
                                 << (48 * v).to_bits::<16>());
-                        self.keys_q.d.next = (self.keys_q.q.val()
-                            & !(self.key_ones.val() << (320 * v).to_bits::<16>()))
-                            | (bit_cast::<KEYS_BITS, KEY_BITS>(self.staged_key.val())
-                                << (320 * v).to_bits::<16>());
                     }
                     if self.request.q.val().get_bit(1) {
                         // (A negated bit is computed on its own: inside a wide expression
@@ -435,52 +481,60 @@ impl<const TABLE_LOG2: usize> Logic for VportRegs<TABLE_LOG2> {
             .replace_bit(10, self.move_slot.slot.val().get_bit(2));
         self.move_queue.next = self.move_to.val();
 
-        // MAC filters.
-        self.lo_offset.next = self.write_address.val() - self.mac_lo_base.val();
-        self.hi_offset.next = self.write_address.val() - self.mac_hi_base.val();
-        self.lo_hit.next = (self.write_address.val() >= self.mac_lo_base.val())
-            & (self.lo_offset.val() < self.filter_count.val());
-        self.hi_hit.next = (self.write_address.val() >= self.mac_hi_base.val())
-            & (self.hi_offset.val() < self.filter_count.val());
-        self.old_word.next = 0.into();
+        // MAC filters. Each region starts on a multiple of its largest size, so an
+        // entry is the address's low bits. A write takes its strobed bytes only; the
+        // bytes it leaves hold legal values, so only the strobed ones are checked.
+        self.write_lanes.next = 0.into();
+        for b in 0..4 {
+            self.write_lanes.next = self
+                .write_lanes
+                .val()
+                .replace_bit(b, self.write_mask.val().get_bit(8 * b));
+        }
+        self.lo_hit.next = ((self.write_address.val() >> 4_u64) == self.mac_lo_region.val())
+            & (bit_cast::<5, 4>(self.write_address.val().get_bits::<4>(0))
+                < self.filters_built.val());
+        self.hi_hit.next = ((self.write_address.val() >> 4_u64) == self.mac_hi_region.val())
+            & (bit_cast::<5, 4>(self.write_address.val().get_bits::<4>(0))
+                < self.filters_built.val());
+        self.hi_fault.next = self.hi_hit.val()
+            & ((self.value.val() & !self.mac_hi_writable.val()).any()
+                | (self.write_mask.val().get_bit(24)
+                    & (self.value.val().get_bits::<3>(24) > self.vport_max.val())));
+        // One enable per byte lane of every entry, so each stored byte is a flip-flop
+        // with an enable and no multiplexer.
+        self.lane_enable.next = 0.into();
+        self.data_wide.next = 0.into();
         for i in 0..FILTERS {
-            if self.lo_hit.val() & (self.lo_offset.val() == i.to_bits()) {
-                self.old_word.next = self.mac_lo.q.val().get_bits::<32>(32 * i);
-            }
-            if self.hi_hit.val() & (self.hi_offset.val() == i.to_bits()) {
-                self.old_word.next = self.mac_hi.q.val().get_bits::<32>(32 * i);
+            // As for VPorts: entries past the build's count are never written (the
+            // window check alone does not let synthesis see that), so they drop.
+            self.filter_built.next = i.to_bits::<5>() < self.filters_built.val();
+            self.data_wide.next = self.data_wide.val()
+                | (bit_cast::<{ FILTERS * 32 }, 32>(self.value.val()) << (32 * i).to_bits::<16>());
+            if self.filter_built.val() & (self.write_address.val().get_bits::<4>(0) == i.to_bits())
+            {
+                self.lane_enable.next = bit_cast::<{ FILTERS * 4 }, 4>(self.write_lanes.val())
+                    << (4 * i).to_bits::<16>();
             }
         }
-        self.merged.next = (self.write_data.val() & self.write_mask.val())
-            | (self.old_word.val() & !self.write_mask.val());
-        self.hi_fault.next = self.hi_hit.val()
-            & ((self.merged.val() & !self.mac_hi_writable.val()).any()
-                | (self.merged.val().get_bits::<3>(24) > self.vport_max.val()));
-        self.filter_built.next = false;
-        if self.write_strobe.val() & !self.hi_fault.val() {
-            for i in 0..FILTERS {
-                // As for VPorts: entries past the build's count are never written (the
-                // window check alone does not let synthesis see that), so they drop.
-                self.filter_built.next = i.to_bits::<5>() < self.filters_built.val();
-                if self.filter_built.val()
-                    & self.lo_hit.val()
-                    & (self.lo_offset.val() == i.to_bits())
-                {
-                    self.mac_lo.d.next = (self.mac_lo.q.val()
-                        & !(self.word_ones.val() << (32 * i).to_bits::<16>()))
-                        | (bit_cast::<{ FILTERS * 32 }, 32>(self.merged.val())
-                            << (32 * i).to_bits::<16>());
-                }
-                if self.filter_built.val()
-                    & self.hi_hit.val()
-                    & (self.hi_offset.val() == i.to_bits())
-                {
-                    self.mac_hi.d.next = (self.mac_hi.q.val()
-                        & !(self.word_ones.val() << (32 * i).to_bits::<16>()))
-                        | (bit_cast::<{ FILTERS * 32 }, 32>(self.merged.val())
-                            << (32 * i).to_bits::<16>());
-                }
+        self.lo_next.next = self.mac_lo.q.val();
+        self.hi_next.next = self.mac_hi.q.val();
+        for lane in 0..(FILTERS * 4) {
+            if self.lane_enable.val().get_bit(lane) {
+                self.lo_next.next = (self.lo_next.val()
+                    & !(self.byte_ones.val() << (8 * lane).to_bits::<16>()))
+                    | (self.data_wide.val() & (self.byte_ones.val() << (8 * lane).to_bits::<16>()));
+                self.hi_next.next = (self.hi_next.val()
+                    & !(self.byte_ones.val() << (8 * lane).to_bits::<16>()))
+                    | (self.data_wide.val() & (self.byte_ones.val() << (8 * lane).to_bits::<16>()));
             }
+        }
+        if self.write_strobe.val() & self.lo_hit.val() {
+            self.mac_lo.d.next = self.lo_next.val();
+        }
+        // Bits HI cannot hold are never stored (a write setting them faults).
+        if self.write_strobe.val() & self.hi_hit.val() & !self.hi_fault.val() {
+            self.mac_hi.d.next = self.hi_next.val() & self.hi_writable_all.val();
         }
         self.filters.next = 0.into();
         for i in 0..FILTERS {
@@ -496,76 +550,81 @@ impl<const TABLE_LOG2: usize> Logic for VportRegs<TABLE_LOG2> {
                     << (52 * i).to_bits::<16>());
         }
 
+        self.state_write_hit.next = ((self.write_address.val() >> 3_u64)
+            == self.state_region.val())
+            & (bit_cast::<4, 3>(self.write_address.val().get_bits::<3>(0))
+                < self.vports_built.val());
+        self.queues_write_hit.next = ((self.write_address.val() >> 3_u64)
+            == self.queues_region.val())
+            & (bit_cast::<4, 3>(self.write_address.val().get_bits::<3>(0))
+                < self.vports_built.val());
         self.write_hit.next = self.commit_hit.val()
             | self.move_hit.val()
             | self.lo_hit.val()
             | self.hi_hit.val()
             | (self.write_address.val() == self.move_status_address.val())
-            | ((self.write_address.val() >= self.state_base.val())
-                & ((self.write_address.val() - self.state_base.val()) < self.vport_count.val()))
-            | ((self.write_address.val() >= self.queues_base.val())
-                & ((self.write_address.val() - self.queues_base.val()) < self.vport_count.val()));
+            | self.state_write_hit.val()
+            | self.queues_write_hit.val();
         // Read-only registers fault through `write_hit` without a write path of their own.
         self.write_fault.next = (self.commit_hit.val() & self.commit_fault.val())
             | (self.move_hit.val() & (self.move_illegal.val() | (self.move_result.val() != 1_u64)))
             | self.hi_fault.val()
             | (self.write_address.val() == self.move_status_address.val())
-            | ((self.write_address.val() >= self.state_base.val())
-                & ((self.write_address.val() - self.state_base.val()) < self.vport_count.val()))
-            | ((self.write_address.val() >= self.queues_base.val())
-                & ((self.write_address.val() - self.queues_base.val()) < self.vport_count.val()));
+            | self.state_write_hit.val()
+            | self.queues_write_hit.val();
 
         // Reads.
-        self.read_lo_offset.next = self.read_address.val() - self.mac_lo_base.val();
-        self.read_hi_offset.next = self.read_address.val() - self.mac_hi_base.val();
-        self.read_state_offset.next = self.read_address.val() - self.state_base.val();
-        self.read_queues_offset.next = self.read_address.val() - self.queues_base.val();
+        self.read_entry.next = self.read_address.val().get_bits::<4>(0);
+        self.lo_read_hit.next = ((self.read_address.val() >> 4_u64) == self.mac_lo_region.val())
+            & (bit_cast::<5, 4>(self.read_entry.val()) < self.filters_built.val());
+        self.hi_read_hit.next = ((self.read_address.val() >> 4_u64) == self.mac_hi_region.val())
+            & (bit_cast::<5, 4>(self.read_entry.val()) < self.filters_built.val());
+        self.state_read_hit.next = ((self.read_address.val() >> 3_u64) == self.state_region.val())
+            & (bit_cast::<4, 3>(self.read_address.val().get_bits::<3>(0))
+                < self.vports_built.val());
+        self.queues_read_hit.next = ((self.read_address.val() >> 3_u64)
+            == self.queues_region.val())
+            & (bit_cast::<4, 3>(self.read_address.val().get_bits::<3>(0))
+                < self.vports_built.val());
         self.read_hit.next = (self.read_address.val() == self.commit_address.val())
             | (self.read_address.val() == self.move_address_reg.val())
-            | (self.read_address.val() == self.move_status_address.val());
+            | (self.read_address.val() == self.move_status_address.val())
+            | self.lo_read_hit.val()
+            | self.hi_read_hit.val()
+            | self.state_read_hit.val()
+            | self.queues_read_hit.val();
         self.read_data.next = 0.into();
         if self.read_address.val() == self.move_status_address.val() {
             self.read_data.next = self.move_status.q.val();
         }
         for i in 0..FILTERS {
-            if (self.read_address.val() >= self.mac_lo_base.val())
-                & (self.read_lo_offset.val() < self.filter_count.val())
-                & (self.read_lo_offset.val() == i.to_bits())
-            {
-                self.read_hit.next = true;
-                self.read_data.next = self.mac_lo.q.val().get_bits::<32>(32 * i);
-            }
-            if (self.read_address.val() >= self.mac_hi_base.val())
-                & (self.read_hi_offset.val() < self.filter_count.val())
-                & (self.read_hi_offset.val() == i.to_bits())
-            {
-                self.read_hit.next = true;
-                self.read_data.next = self.mac_hi.q.val().get_bits::<32>(32 * i);
+            if self.read_entry.val() == i.to_bits() {
+                if self.lo_read_hit.val() {
+                    self.read_data.next = self.mac_lo.q.val().get_bits::<32>(32 * i);
+                }
+                if self.hi_read_hit.val() {
+                    self.read_data.next = self.mac_hi.q.val().get_bits::<32>(32 * i);
+                }
             }
         }
         for v in 0..VPORTS {
             self.read_slot.next = self.active_q.q.val().get_bits::<SLOT_BITS>(48 * v);
-            if (self.read_address.val() >= self.state_base.val())
-                & (self.read_state_offset.val() < self.vport_count.val())
-                & (self.read_state_offset.val() == v.to_bits())
-            {
-                self.read_hit.next = true;
-                self.read_data.next = bit_cast::<32, 2>(self.read_slot.val().get_bits::<2>(0))
-                    | (bit_cast::<32, 4>(self.read_slot.val().get_bits::<4>(4)) << 4_u64)
-                    | (bit_cast::<32, 9>(self.read_slot.val().get_bits::<9>(8)) << 16_u64);
-            }
-            if (self.read_address.val() >= self.queues_base.val())
-                & (self.read_queues_offset.val() < self.vport_count.val())
-                & (self.read_queues_offset.val() == v.to_bits())
-            {
-                self.read_hit.next = true;
-                self.read_data.next = bit_cast::<32, 24>(self.read_slot.val().get_bits::<24>(24));
+            if self.read_address.val().get_bits::<3>(0) == v.to_bits() {
+                if self.state_read_hit.val() {
+                    self.read_data.next = bit_cast::<32, 2>(self.read_slot.val().get_bits::<2>(0))
+                        | (bit_cast::<32, 4>(self.read_slot.val().get_bits::<4>(4)) << 4_u64)
+                        | (bit_cast::<32, 9>(self.read_slot.val().get_bits::<9>(8)) << 16_u64);
+                }
+                if self.queues_read_hit.val() {
+                    self.read_data.next =
+                        bit_cast::<32, 24>(self.read_slot.val().get_bits::<24>(24));
+                }
             }
         }
 
         if self.reset.val() {
             self.active_q.d.next = self.reset_state.val();
-            self.keys_q.d.next = 0.into();
+            self.copy_started.d.next = false;
             self.mac_lo.d.next = 0.into();
             self.mac_hi.d.next = 0.into();
             self.move_status.d.next = 0.into();
@@ -574,7 +633,6 @@ impl<const TABLE_LOG2: usize> Logic for VportRegs<TABLE_LOG2> {
         self.commit_pending.next = self.pending.q.val();
         self.active_next.next = self.active_q.d.val();
         self.active.next = self.active_q.q.val();
-        self.keys.next = self.keys_q.q.val();
     }
 }
 
