@@ -19487,6 +19487,30 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
             pending$d = 1'b0;
         end
         commit_pending = pending$q;
+        if (0 >= vports_built) begin
+            active_q$d = (active_q$d & ~(slot_ones << (32'h30 * 0))) | (reset_state & (slot_ones << (32'h30 * 0)));
+        end
+        if (1 >= vports_built) begin
+            active_q$d = (active_q$d & ~(slot_ones << (32'h30 * 1))) | (reset_state & (slot_ones << (32'h30 * 1)));
+        end
+        if (2 >= vports_built) begin
+            active_q$d = (active_q$d & ~(slot_ones << (32'h30 * 2))) | (reset_state & (slot_ones << (32'h30 * 2)));
+        end
+        if (3 >= vports_built) begin
+            active_q$d = (active_q$d & ~(slot_ones << (32'h30 * 3))) | (reset_state & (slot_ones << (32'h30 * 3)));
+        end
+        if (4 >= vports_built) begin
+            active_q$d = (active_q$d & ~(slot_ones << (32'h30 * 4))) | (reset_state & (slot_ones << (32'h30 * 4)));
+        end
+        if (5 >= vports_built) begin
+            active_q$d = (active_q$d & ~(slot_ones << (32'h30 * 5))) | (reset_state & (slot_ones << (32'h30 * 5)));
+        end
+        if (6 >= vports_built) begin
+            active_q$d = (active_q$d & ~(slot_ones << (32'h30 * 6))) | (reset_state & (slot_ones << (32'h30 * 6)));
+        end
+        if (7 >= vports_built) begin
+            active_q$d = (active_q$d & ~(slot_ones << (32'h30 * 7))) | (reset_state & (slot_ones << (32'h30 * 7)));
+        end
         active_next = active_q$d;
         active = active_q$q;
     end

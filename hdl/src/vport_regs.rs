@@ -631,6 +631,16 @@ impl<const TABLE_LOG2: usize> Logic for VportRegs<TABLE_LOG2> {
             self.pending.d.next = false;
         }
         self.commit_pending.next = self.pending.q.val();
+        // The slots of VPorts the build lacks are pinned to their reset value: holding
+        // them would leave `DFFWithInit`'s XOR pair in their feedback, which hides from
+        // synthesis that they never change, so it kept all eight slots.
+        for v in 0..VPORTS {
+            if v.to_bits::<4>() >= self.vports_built.val() {
+                self.active_q.d.next = (self.active_q.d.val()
+                    & !(self.slot_ones.val() << (48 * v).to_bits::<16>()))
+                    | (self.reset_state.val() & (self.slot_ones.val() << (48 * v).to_bits::<16>()));
+            }
+        }
         self.active_next.next = self.active_q.d.val();
         self.active.next = self.active_q.q.val();
     }
