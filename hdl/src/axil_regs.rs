@@ -10,6 +10,7 @@
 use rss_model::regmap::{Access, Register, RegisterMap, field, index};
 use rust_hdl::prelude::*;
 
+use crate::block_ram::zeroed_ram;
 use crate::csr::{WORD_ADDR_BITS, expect_access, single_field, word};
 use crate::csr_ro::CsrRo;
 use crate::csr_rw::CsrRw;
@@ -262,11 +263,7 @@ impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
             status: CsrRo::new(map.register(index::STATUS)),
             record_drops_reg: CsrRo::new(map.register(index::RECORD_DROPS)),
             // Zero after configuration, like the model; rst does not clear block RAM.
-            table_readback: RAM::new(
-                (0..1u64 << POOL_ADDRESS_BITS)
-                    .map(|i| (i.to_bits(), 0.into()))
-                    .collect(),
-            ),
+            table_readback: zeroed_ram(),
             slverr: Constant::new(RESP_SLVERR.to_bits()),
             id_value: ro_value(index::ID),
             version_value: ro_value(index::VERSION),

@@ -19,6 +19,7 @@
 
 use rust_hdl::prelude::*;
 
+use crate::block_ram::zeroed_ram;
 use crate::toeplitz_pipe::KEY_BITS;
 
 /// RAM address: VPort in bits 7:5, bank in bit 4, word in bits 3:0.
@@ -75,14 +76,6 @@ pub struct KeyStore<
     read_base: Signal<Local, Bits<ADDRESS_BITS>>,
 }
 
-fn zeroed<const D: usize>() -> RAM<Bits<D>, ADDRESS_BITS> {
-    RAM::new(
-        (0..1u64 << ADDRESS_BITS)
-            .map(|i| (i.to_bits(), 0.into()))
-            .collect(),
-    )
-}
-
 impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: usize> Default
     for KeyStore<STEPS, CHUNK, WINDOW, PADDED>
 {
@@ -104,8 +97,8 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
             read_bank: Default::default(),
             read_step: Default::default(),
             window: Default::default(),
-            head: zeroed(),
-            tail: zeroed(),
+            head: zeroed_ram(),
+            tail: zeroed_ram(),
             copying: Default::default(),
             word: Default::default(),
             target: Default::default(),

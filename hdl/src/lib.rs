@@ -10,6 +10,7 @@
 
 pub mod axil_regs;
 pub mod beat;
+pub mod block_ram;
 pub mod byte_swap;
 pub mod csr;
 pub mod csr_ro;

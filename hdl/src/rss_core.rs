@@ -23,6 +23,7 @@ use rss_model::regmap::RegisterMap;
 use rust_hdl::prelude::*;
 
 use crate::axil_regs::{AxilRegs, QUEUE_BITS};
+use crate::block_ram::zeroed_ram;
 use crate::ext_step::ExtStep;
 use crate::field_capture::FieldCapture;
 use crate::frame_ingress::{FrameIngress, LENGTH_BITS};
@@ -251,11 +252,7 @@ impl<
             select: Default::default(),
             hasher: Default::default(),
             // Zero after configuration, like the model; rst does not clear block RAM.
-            indirection: RAM::new(
-                (0..1u64 << POOL_ADDRESS_BITS)
-                    .map(|i| (i.to_bits(), 0.into()))
-                    .collect(),
-            ),
+            indirection: zeroed_ram(),
             vport_match: Default::default(),
             table_log2: Constant::new((TABLE_LOG2 as u64).to_bits()),
             // The ingress beat has byte 0 on top: the MAC is its top 48 bits.

@@ -14,6 +14,7 @@ use rss_model::regmap::RegisterMap;
 use rust_hdl::prelude::*;
 
 use crate::axil_regs::{AxilRegs, QUEUE_BITS};
+use crate::block_ram::zeroed_ram;
 use crate::key_store::KeyStore;
 use crate::toeplitz_pipe::{KEY_BITS, TAG_BITS as PIPE_TAG_BITS, TUPLE_BITS, ToeplitzPipe};
 use crate::type_select::TypeSelect;
@@ -150,11 +151,7 @@ impl<const TABLE_LOG2: usize> TupleCore<TABLE_LOG2> {
             select: Default::default(),
             pipe: Default::default(),
             keys: Default::default(),
-            indirection: RAM::new(
-                (0..1u64 << POOL_ADDRESS_BITS)
-                    .map(|i| (i.to_bits(), 0.into()))
-                    .collect(),
-            ),
+            indirection: zeroed_ram(),
             out_valid: Default::default(),
             out_hash: Default::default(),
             out_type: Default::default(),
