@@ -22,13 +22,16 @@ pub struct TupleCore;
 crate::impl_axil_pins!(TupleCore);
 
 /// A Verilator build of the generated core (cached under `target/cosim-artifacts`).
-pub fn build(name: &str, trace: bool) -> Result<Cosim, VerilatorError> {
-    build_design(name, "rss_tuple_core.v", trace)
+pub fn build(trace: bool) -> Result<Cosim, VerilatorError> {
+    build_design("rss_tuple_core.v", trace)
 }
 
 /// A Verilator build of one generated design, with the lint waivers rss-hdl documents.
-pub fn build_design(name: &str, file: &str, trace: bool) -> Result<Cosim, VerilatorError> {
-    Cosim::builder(name)
+/// Every test of a design shares one cached build (`target/cosim-artifacts/<file>`;
+/// marlin locks it while it builds): a run verilates each design once, not once per
+/// test.
+pub fn build_design(file: &str, trace: bool) -> Result<Cosim, VerilatorError> {
+    Cosim::builder(file.trim_end_matches(".v"))
         .source(generated(file))
         .trace(trace)
         // Waivers as in rss-hdl's lint: rust-hdl's emitted idioms, no real defects.

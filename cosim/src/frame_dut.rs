@@ -149,8 +149,8 @@ impl<M: FramePins> FramePins for Sim<'_, M> {
 }
 
 /// A Verilator build of the frame-level core of width `M`.
-pub fn build<M: FramePins>(name: &str, trace: bool) -> Result<Cosim, VerilatorError> {
-    build_design(name, M::FILE, trace)
+pub fn build<M: FramePins>(trace: bool) -> Result<Cosim, VerilatorError> {
+    build_design(M::FILE, trace)
 }
 
 /// Holds `rst` for two clocks with every port idle.

@@ -247,13 +247,13 @@ pub fn with_trace_on_failure<T>(
     name: &str,
     body: impl Fn(&mut CoreSim<'_>) -> Result<T, String>,
 ) -> Result<T, String> {
-    let cosim = dut::build(name, false).map_err(|e| e.to_string())?;
+    let cosim = dut::build(false).map_err(|e| e.to_string())?;
     let mut sim = cosim
         .sim::<dut::TupleCore>(name)
         .map_err(|e| e.to_string())?;
     let first = body(&mut sim);
     let Err(message) = first else { return first };
-    let traced = dut::build(name, true).map_err(|e| e.to_string())?;
+    let traced = dut::build(true).map_err(|e| e.to_string())?;
     let mut sim = traced
         .sim::<dut::TupleCore>(name)
         .map_err(|e| e.to_string())?;
@@ -327,8 +327,7 @@ macro_rules! frames_with_trace_on_failure {
     ($model:ty, $name:expr, $body:expr) => {{
         let name: &str = $name;
         let first = (|| {
-            let cosim =
-                $crate::frame_dut::build::<$model>(name, false).map_err(|e| e.to_string())?;
+            let cosim = $crate::frame_dut::build::<$model>(false).map_err(|e| e.to_string())?;
             let mut sim = cosim.sim::<$model>(name).map_err(|e| e.to_string())?;
             ($body)(&mut sim)
         })();
@@ -336,8 +335,8 @@ macro_rules! frames_with_trace_on_failure {
             Ok(v) => Ok(v),
             Err(message) => {
                 let again: Result<(), String> = (|| {
-                    let cosim = $crate::frame_dut::build::<$model>(name, true)
-                        .map_err(|e| e.to_string())?;
+                    let cosim =
+                        $crate::frame_dut::build::<$model>(true).map_err(|e| e.to_string())?;
                     let mut sim = cosim.sim::<$model>(name).map_err(|e| e.to_string())?;
                     let result = ($body)(&mut sim);
                     sim.flush_trace();

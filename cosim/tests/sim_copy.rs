@@ -38,8 +38,8 @@ fn outputs<P: FramePins>(sim: &P) -> (bool, Option<RecordOut>) {
 
 #[test]
 fn processed_copy_matches_the_emitted_rtl_clock_for_clock() {
-    let rtl_cosim = frame_dut::build::<RssCoreW64Rtl>("sim_copy_rtl", false).unwrap();
-    let copy_cosim = frame_dut::build::<RssCoreW64>("sim_copy_processed", false).unwrap();
+    let rtl_cosim = frame_dut::build::<RssCoreW64Rtl>(false).unwrap();
+    let copy_cosim = frame_dut::build::<RssCoreW64>(false).unwrap();
     let mut rtl = rtl_cosim.sim::<RssCoreW64Rtl>("rtl").unwrap();
     let mut copy = copy_cosim.sim::<RssCoreW64>("copy").unwrap();
     reset(&mut rtl);

@@ -327,20 +327,24 @@ mod tests {
     }
 
     #[test]
-    fn emitted_verilog_synthesizes_with_yosys_without_logic_loops() {
+    fn emitted_verilog_elaborates_in_yosys_without_logic_loops() {
         for data_bits in [64, 512] {
-            synthesize(Interface::Frames { data_bits });
+            elaborate_and_check(Interface::Frames { data_bits });
         }
     }
 
-    fn synthesize(interface: Interface) {
+    /// yosys reads, elaborates (`proc`) and flattens the core and `check -assert`s it:
+    /// a combinational loop across blocks fails here. Stops before `opt`: yosys 0.23's
+    /// coarse optimisation takes 7 minutes per core, and the gate-level synthesis is
+    /// covered by the area test (`synth/tests/area.rs`) and `rss-core synth`.
+    fn elaborate_and_check(interface: Interface) {
         let dir = std::env::temp_dir().join(format!("rss-hdl-yosys-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("rss_core.v");
         std::fs::write(&path, verilog(Params::default(), interface).unwrap()).unwrap();
         let top = interface.module_name();
         let script = format!(
-            "read_verilog -sv {}; synth -top {top}; check -assert",
+            "read_verilog -sv {}; hierarchy -check -top {top}; proc; flatten; check -assert",
             path.display()
         );
         let out = std::process::Command::new("yosys")

