@@ -306,10 +306,14 @@ module rss_core (
     reg  [15:0] vport_match$in_length;
     reg  [831:0] vport_match$filters;
     wire  [2:0] vport_match$vport;
+    wire  [2:0] vport_match$vport_next;
     reg  vport_match$pop;
     reg  [383:0] frame_state$slots;
     reg  [2:0] frame_state$vport;
     wire  [47:0] frame_state$slot;
+    reg  [47:0] frame_slot$d;
+    wire  [47:0] frame_slot$q;
+    reg  frame_slot$clock;
     reg  keys$clock;
     reg  keys$reset;
     reg  [319:0] keys$staged_key;
@@ -651,12 +655,18 @@ module rss_core (
         .in_length(vport_match$in_length),
         .filters(vport_match$filters),
         .vport(vport_match$vport),
+        .vport_next(vport_match$vport_next),
         .pop(vport_match$pop)
     );
     rss_core__frame_state frame_state(
         .slots(frame_state$slots),
         .vport(frame_state$vport),
         .slot(frame_state$slot)
+    );
+    rss_core__frame_slot frame_slot(
+        .d(frame_slot$d),
+        .q(frame_slot$q),
+        .clock(frame_slot$clock)
     );
     rss_core__keys keys(
         .clock(keys$clock),
@@ -728,6 +738,7 @@ module rss_core (
         r_valid$clock = clk;
         r_hash$clock = clk;
         r_tag$clock = clk;
+        frame_slot$clock = clk;
         in_flight$d = in_flight$q;
         start_ok$d = start_ok$q;
         lost$d = lost$q;
@@ -735,6 +746,7 @@ module rss_core (
         r_valid$d = r_valid$q;
         r_hash$d = r_hash$q;
         r_tag$d = r_tag$q;
+        frame_slot$d = frame_slot$q;
         regs$clock = clk;
         regs$reset = rst;
         ingress$clock = clk;
@@ -873,9 +885,10 @@ module rss_core (
         capture$ex_dst_ptr = ext4$ex_dst_ptr_out;
         capture$ihl = ext4$ihl_out;
         frame_state$slots = regs$active_next;
-        frame_state$vport = vport_match$vport;
-        select$enabled = frame_state$slot[(32'h8)+:(9)];
-        select$symmetric = frame_state$slot[32'h1];
+        frame_state$vport = vport_match$vport_next;
+        frame_slot$d = frame_state$slot;
+        select$enabled = frame_slot$q[(32'h8)+:(9)];
+        select$symmetric = frame_slot$q[32'h1];
         select$ipv4 = capture$ipv4;
         select$ipv6 = capture$ipv6;
         select$tcp = capture$tcp;
@@ -885,7 +898,7 @@ module rss_core (
         select$ex_src = capture$ex_src_addr;
         select$ex_dst = capture$ex_dst_addr;
         select$ports = capture$ports;
-        tag = (((capture$length) & 64'hffffffffffffffff) << 64'hb) | ((select$selected) & 64'hffffffffffffffff) | (((vport_match$vport) & 64'hffffffffffffffff) << 64'h1b) | (((frame_state$slot[(32'h0)+:(1)]) & 64'hffffffffffffffff) << 64'h1e) | (((frame_state$slot[(32'h2)+:(1)]) & 64'hffffffffffffffff) << 64'h1f) | (((frame_state$slot[(32'h4)+:(4)]) & 64'hffffffffffffffff) << 64'h20) | (((frame_state$slot[(32'h18)+:(16)]) & 64'hffffffffffffffff) << 64'h24) | (((frame_state$slot[(32'h3)+:(1)]) & 64'hffffffffffffffff) << 64'h34);
+        tag = (((capture$length) & 64'hffffffffffffffff) << 64'hb) | ((select$selected) & 64'hffffffffffffffff) | (((vport_match$vport) & 64'hffffffffffffffff) << 64'h1b) | (((frame_slot$q[(32'h0)+:(1)]) & 64'hffffffffffffffff) << 64'h1e) | (((frame_slot$q[(32'h2)+:(1)]) & 64'hffffffffffffffff) << 64'h1f) | (((frame_slot$q[(32'h4)+:(4)]) & 64'hffffffffffffffff) << 64'h20) | (((frame_slot$q[(32'h18)+:(16)]) & 64'hffffffffffffffff) << 64'h24) | (((frame_slot$q[(32'h3)+:(1)]) & 64'hffffffffffffffff) << 64'h34);
         tag = ((tag & ~(1 << (32'h9)) | ((capture$malformed) << (32'h9))) & ~(1 << (32'ha)) | ((capture$is_fragment) << (32'ha)));
         hasher$in_valid = capture$result_valid;
         hasher$in_tuple = select$tuple;
@@ -9795,6 +9808,25 @@ module rss_core__fifo__write_ptr(d,q,clock);
     end
           
 endmodule // rss_core__fifo__write_ptr
+
+
+module rss_core__frame_slot(d,q,clock);
+    
+    // Module arguments
+    input wire  [47:0] d;
+    output reg  [47:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 48'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__frame_slot
 
 
 module rss_core__frame_state(slots,vport,slot);
@@ -20439,7 +20471,7 @@ module rss_core__start_ok(d,q,clock);
 endmodule // rss_core__start_ok
 
 
-module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filters,vport,pop);
+module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filters,vport,vport_next,pop);
     
     // Module arguments
     input wire  clock;
@@ -20450,6 +20482,7 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     input wire  [15:0] in_length;
     input wire  [831:0] filters;
     output reg  [2:0] vport;
+    output reg  [2:0] vport_next;
     input wire  pop;
     
     // Constant declarations
@@ -20474,8 +20507,13 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     reg  [3:0] read_ptr$d;
     wire  [3:0] read_ptr$q;
     reg  read_ptr$clock;
+    reg  [2:0] head$d;
+    wire  [2:0] head$q;
+    reg  head$clock;
     
     // Local signals
+    reg  [3:0] read_next;
+    reg  [2:0] head_next;
     reg  [51:0] entry;
     reg  [15:0] hits_now;
     reg  [47:0] vports_now;
@@ -20513,6 +20551,11 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         .q(read_ptr$q),
         .clock(read_ptr$clock)
     );
+    rss_core__vport_match__head head(
+        .d(head$d),
+        .q(head$q),
+        .clock(head$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -20522,12 +20565,14 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         ring$clock = clock;
         write_ptr$clock = clock;
         read_ptr$clock = clock;
+        head$clock = clock;
         hits$d = hits$q;
         hit_vports$d = hit_vports$q;
         hits_valid$d = hits_valid$q;
         ring$d = ring$q;
         write_ptr$d = write_ptr$q;
         read_ptr$d = read_ptr$q;
+        head$d = head$q;
         hits_valid$d = in_valid & in_first;
         hits_now = 32'h0;
         vports_now = 32'h0;
@@ -20730,66 +20775,93 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
             end
             write_ptr$d = write_ptr$q + 64'h1;
         end
-        vport = 32'h0;
-        if (read_ptr$q == 0) begin
-            vport = ring$q[(32'h4 * 0)+:(3)];
-        end
-        if (read_ptr$q == 1) begin
-            vport = ring$q[(32'h4 * 1)+:(3)];
-        end
-        if (read_ptr$q == 2) begin
-            vport = ring$q[(32'h4 * 2)+:(3)];
-        end
-        if (read_ptr$q == 3) begin
-            vport = ring$q[(32'h4 * 3)+:(3)];
-        end
-        if (read_ptr$q == 4) begin
-            vport = ring$q[(32'h4 * 4)+:(3)];
-        end
-        if (read_ptr$q == 5) begin
-            vport = ring$q[(32'h4 * 5)+:(3)];
-        end
-        if (read_ptr$q == 6) begin
-            vport = ring$q[(32'h4 * 6)+:(3)];
-        end
-        if (read_ptr$q == 7) begin
-            vport = ring$q[(32'h4 * 7)+:(3)];
-        end
-        if (read_ptr$q == 8) begin
-            vport = ring$q[(32'h4 * 8)+:(3)];
-        end
-        if (read_ptr$q == 9) begin
-            vport = ring$q[(32'h4 * 9)+:(3)];
-        end
-        if (read_ptr$q == 10) begin
-            vport = ring$q[(32'h4 * 10)+:(3)];
-        end
-        if (read_ptr$q == 11) begin
-            vport = ring$q[(32'h4 * 11)+:(3)];
-        end
-        if (read_ptr$q == 12) begin
-            vport = ring$q[(32'h4 * 12)+:(3)];
-        end
-        if (read_ptr$q == 13) begin
-            vport = ring$q[(32'h4 * 13)+:(3)];
-        end
-        if (read_ptr$q == 14) begin
-            vport = ring$q[(32'h4 * 14)+:(3)];
-        end
-        if (read_ptr$q == 15) begin
-            vport = ring$q[(32'h4 * 15)+:(3)];
-        end
+        read_next = read_ptr$q;
         if (pop) begin
-            read_ptr$d = read_ptr$q + 64'h1;
+            read_next = read_ptr$q + 64'h1;
         end
         if (reset) begin
             hits_valid$d = 1'b0;
             write_ptr$d = 32'h0;
-            read_ptr$d = 32'h0;
+            read_next = 32'h0;
         end
+        read_ptr$d = read_next;
+        head_next = 32'h0;
+        if (read_next == 0) begin
+            head_next = ring$q[(32'h4 * 0)+:(3)];
+        end
+        if (read_next == 1) begin
+            head_next = ring$q[(32'h4 * 1)+:(3)];
+        end
+        if (read_next == 2) begin
+            head_next = ring$q[(32'h4 * 2)+:(3)];
+        end
+        if (read_next == 3) begin
+            head_next = ring$q[(32'h4 * 3)+:(3)];
+        end
+        if (read_next == 4) begin
+            head_next = ring$q[(32'h4 * 4)+:(3)];
+        end
+        if (read_next == 5) begin
+            head_next = ring$q[(32'h4 * 5)+:(3)];
+        end
+        if (read_next == 6) begin
+            head_next = ring$q[(32'h4 * 6)+:(3)];
+        end
+        if (read_next == 7) begin
+            head_next = ring$q[(32'h4 * 7)+:(3)];
+        end
+        if (read_next == 8) begin
+            head_next = ring$q[(32'h4 * 8)+:(3)];
+        end
+        if (read_next == 9) begin
+            head_next = ring$q[(32'h4 * 9)+:(3)];
+        end
+        if (read_next == 10) begin
+            head_next = ring$q[(32'h4 * 10)+:(3)];
+        end
+        if (read_next == 11) begin
+            head_next = ring$q[(32'h4 * 11)+:(3)];
+        end
+        if (read_next == 12) begin
+            head_next = ring$q[(32'h4 * 12)+:(3)];
+        end
+        if (read_next == 13) begin
+            head_next = ring$q[(32'h4 * 13)+:(3)];
+        end
+        if (read_next == 14) begin
+            head_next = ring$q[(32'h4 * 14)+:(3)];
+        end
+        if (read_next == 15) begin
+            head_next = ring$q[(32'h4 * 15)+:(3)];
+        end
+        if (hits_valid$q & (write_ptr$q == read_next)) begin
+            head_next = chosen;
+        end
+        head$d = head_next;
+        vport_next = head_next;
+        vport = head$q;
     end
     
 endmodule // rss_core__vport_match
+
+
+module rss_core__vport_match__head(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__head
 
 
 module rss_core__vport_match__hit_vports(d,q,clock);

@@ -143,6 +143,9 @@ pub struct RssCore<
     table_log2: Constant<Bits<4>>,
     mac_lsb: Constant<Bits<16>>,
     frame_state: SlotPick<ACTIVE_BITS, SLOT_BITS>,
+    /// The oldest frame's VPort state, registered: the commit logic and the VPort ring
+    /// stay out of the tuple selection's path into the hash unit.
+    frame_slot: DFF<Bits<SLOT_BITS>>,
     keys: KeyStore<STEPS, CHUNK, KEY_WINDOW, KEY_PADDED>,
     table_index: Signal<Local, Bits<POOL_ADDRESS_BITS>>,
     fifo: RecordFifo<RECORD_BITS, FIFO_LOG2, FIFO_COUNT_BITS>,
@@ -258,6 +261,7 @@ impl<
             // The ingress beat has byte 0 on top: the MAC is its top 48 bits.
             mac_lsb: Constant::new(((DATA_BITS - 48) as u64).to_bits()),
             frame_state: Default::default(),
+            frame_slot: Default::default(),
             keys: Default::default(),
             table_index: Default::default(),
             fifo: Default::default(),
@@ -319,7 +323,7 @@ impl<
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk, in_flight, start_ok, lost, drops, r_valid, r_hash, r_tag
+            self, clk, in_flight, start_ok, lost, drops, r_valid, r_hash, r_tag, frame_slot
         );
         self.regs.clock.next = self.clk.val();
         self.regs.reset.next = self.rst.val();
@@ -474,12 +478,14 @@ impl<
         self.capture.ex_dst_ptr.next = self.ext4.ex_dst_ptr_out.val();
         self.capture.ihl.next = self.ext4.ihl_out.val();
 
-        // The frame's VPort state, read once for the job: as it will be next clock, when
-        // its first key window arrives (from the key bank this state names).
+        // The frame's VPort state, read once for the job, as it is this clock: picked a
+        // clock ahead from the state and the VPort as they will be. The job's key reads
+        // come from the bank this state names; a commit copies into the other one.
         self.frame_state.slots.next = self.regs.active_next.val();
-        self.frame_state.vport.next = self.vport_match.vport.val();
-        self.select.enabled.next = self.frame_state.slot.val().get_bits::<9>(8);
-        self.select.symmetric.next = self.frame_state.slot.val().get_bit(1);
+        self.frame_state.vport.next = self.vport_match.vport_next.val();
+        self.frame_slot.d.next = self.frame_state.slot.val();
+        self.select.enabled.next = self.frame_slot.q.val().get_bits::<9>(8);
+        self.select.symmetric.next = self.frame_slot.q.val().get_bit(1);
         self.select.ipv4.next = self.capture.ipv4.val();
         self.select.ipv6.next = self.capture.ipv6.val();
         self.select.tcp.next = self.capture.tcp.val();
@@ -496,11 +502,11 @@ impl<
         self.tag.next = (bit_cast::<TAG_BITS, LENGTH_BITS>(self.capture.length.val()) << 11_u64)
             | bit_cast::<TAG_BITS, 9>(self.select.selected.val())
             | (bit_cast::<TAG_BITS, 3>(self.vport_match.vport.val()) << 27_u64)
-            | (bit_cast::<TAG_BITS, 1>(self.frame_state.slot.val().get_bits::<1>(0)) << 30_u64)
-            | (bit_cast::<TAG_BITS, 1>(self.frame_state.slot.val().get_bits::<1>(2)) << 31_u64)
-            | (bit_cast::<TAG_BITS, 4>(self.frame_state.slot.val().get_bits::<4>(4)) << 32_u64)
-            | (bit_cast::<TAG_BITS, 16>(self.frame_state.slot.val().get_bits::<16>(24)) << 36_u64)
-            | (bit_cast::<TAG_BITS, 1>(self.frame_state.slot.val().get_bits::<1>(3)) << 52_u64);
+            | (bit_cast::<TAG_BITS, 1>(self.frame_slot.q.val().get_bits::<1>(0)) << 30_u64)
+            | (bit_cast::<TAG_BITS, 1>(self.frame_slot.q.val().get_bits::<1>(2)) << 31_u64)
+            | (bit_cast::<TAG_BITS, 4>(self.frame_slot.q.val().get_bits::<4>(4)) << 32_u64)
+            | (bit_cast::<TAG_BITS, 16>(self.frame_slot.q.val().get_bits::<16>(24)) << 36_u64)
+            | (bit_cast::<TAG_BITS, 1>(self.frame_slot.q.val().get_bits::<1>(3)) << 52_u64);
         self.tag.next = self
             .tag
             .val()

@@ -5,6 +5,9 @@
 //! entry's VPort, else 0) and queued until the record side takes it. Frames are in
 //! order and each frame forms exactly one record, so a ring of the frames between the
 //! parser's entry and the record suffices; it holds more than the parser pipeline can.
+//! The oldest frame's VPort leaves from a register (the ring as it will be next clock,
+//! at the read pointer as it will be), and `vport_next` gives that register's input, so
+//! a reader can register what it derives from the VPort too.
 
 use rust_hdl::prelude::*;
 
@@ -30,8 +33,10 @@ pub struct VportMatch {
     pub in_length: Signal<In, Bits<16>>,
     /// The MAC filter entries (`vport_regs::FILTER_BITS` each).
     pub filters: Signal<In, Bits<FILTERS_BITS>>,
-    /// VPort of the oldest frame whose record is not formed yet.
+    /// VPort of the oldest frame whose record is not formed yet (a register).
     pub vport: Signal<Out, Bits<3>>,
+    /// `vport` as it will be next clock.
+    pub vport_next: Signal<Out, Bits<3>>,
     /// That frame's record is formed now: move on to the next frame.
     pub pop: Signal<In, Bit>,
     hits: DFF<Bits<FILTERS>>,
@@ -42,6 +47,9 @@ pub struct VportMatch {
     ring: DFF<Bits<{ 4 * RING }>>,
     write_ptr: DFF<Bits<4>>,
     read_ptr: DFF<Bits<4>>,
+    head: DFF<Bits<3>>,
+    read_next: Signal<Local, Bits<4>>,
+    head_next: Signal<Local, Bits<3>>,
     nibble: Constant<Bits<{ 4 * RING }>>,
     entry: Signal<Local, Bits<FILTER_BITS>>,
     hits_now: Signal<Local, Bits<FILTERS>>,
@@ -61,6 +69,7 @@ impl Default for VportMatch {
             in_length: Default::default(),
             filters: Default::default(),
             vport: Default::default(),
+            vport_next: Default::default(),
             pop: Default::default(),
             hits: Default::default(),
             hit_vports: Default::default(),
@@ -68,6 +77,9 @@ impl Default for VportMatch {
             ring: Default::default(),
             write_ptr: Default::default(),
             read_ptr: Default::default(),
+            head: Default::default(),
+            read_next: Default::default(),
+            head_next: Default::default(),
             nibble: Constant::new(0xf_u64.to_bits()),
             entry: Default::default(),
             hits_now: Default::default(),
@@ -82,7 +94,7 @@ impl Logic for VportMatch {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, hits, hit_vports, hits_valid, ring, write_ptr, read_ptr
+            self, clock, hits, hit_vports, hits_valid, ring, write_ptr, read_ptr, head
         );
         self.hits_valid.d.next = self.in_valid.val() & self.in_first.val();
         // Gathered in locals: a DFF's `d` reads back its old value in rust-hdl's own
@@ -124,20 +136,30 @@ impl Logic for VportMatch {
             self.write_ptr.d.next = self.write_ptr.q.val() + 1_u64;
         }
 
-        self.vport.next = 0.into();
-        for r in 0..RING {
-            if self.read_ptr.q.val() == r.to_bits() {
-                self.vport.next = self.ring.q.val().get_bits::<3>(4 * r);
-            }
-        }
+        self.read_next.next = self.read_ptr.q.val();
         if self.pop.val() {
-            self.read_ptr.d.next = self.read_ptr.q.val() + 1_u64;
+            self.read_next.next = self.read_ptr.q.val() + 1_u64;
         }
         if self.reset.val() {
             self.hits_valid.d.next = false;
             self.write_ptr.d.next = 0.into();
-            self.read_ptr.d.next = 0.into();
+            self.read_next.next = 0.into();
         }
+        self.read_ptr.d.next = self.read_next.val();
+        // The head register holds the ring entry at the read pointer: the entry as the
+        // ring will hold it, so a VPort written this clock at that place is taken.
+        self.head_next.next = 0.into();
+        for r in 0..RING {
+            if self.read_next.val() == r.to_bits() {
+                self.head_next.next = self.ring.q.val().get_bits::<3>(4 * r);
+            }
+        }
+        if self.hits_valid.q.val() & (self.write_ptr.q.val() == self.read_next.val()) {
+            self.head_next.next = self.chosen.val();
+        }
+        self.head.d.next = self.head_next.val();
+        self.vport_next.next = self.head_next.val();
+        self.vport.next = self.head.q.val();
     }
 }
 
