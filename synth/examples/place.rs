@@ -22,8 +22,22 @@ fn main() -> Result<(), String> {
     if let Some(seed) = rest.first() {
         opts.seed = seed.parse().map_err(|e| format!("seed {seed}: {e}"))?;
     }
-    let report = run(&opts, &mut |line| eprint!("\r{line:<60}")).map_err(|e| e.to_string())?;
-    eprintln!();
+    // One line per tool, then one every 30 s: readable on a terminal and in a log.
+    let mut shown = String::new();
+    let mut progress = |line: &str| {
+        let step = line.split(':').next().unwrap_or(line);
+        let secs: u64 = line
+            .rsplit(": ")
+            .next()
+            .and_then(|t| t.strip_suffix(" s"))
+            .and_then(|t| t.parse().ok())
+            .unwrap_or(0);
+        if step != shown || (secs > 0 && secs.is_multiple_of(30)) {
+            eprintln!("{line}");
+            shown = step.to_owned();
+        }
+    };
+    let report = run(&opts, &mut progress).map_err(|e| e.to_string())?;
     print!("{}", render_table(&[report]));
     Ok(())
 }
