@@ -6,8 +6,17 @@
 //! `proc; flatten; opt_clean` turns rust-hdl's one-`always @(*)`-per-block code into
 //! separate assignments that Verilator schedules without re-evaluating whole blocks
 //! (about twice the clock rate, measured by `scripts/bench`). The copy keeps the
-//! emitted top's ANSI port list in a thin wrapper so marlin binds the same ports;
-//! `tests/sim_copy.rs` runs it in lockstep with the emitted RTL, output for output.
+//! emitted top's name and ports; `tests/sim_copy.rs` runs it in lockstep with the
+//! emitted RTL, output for output.
+//!
+//! Each design also gets a **bind wrapper**, `<name>.bind.v`: a module `<top>_bind`
+//! with the top's ANSI port list that only instantiates the top. marlin's `#[verilog]`
+//! parses its `src` file with sv-parser while the crate compiles, and the proc macro
+//! runs unoptimised: on the full designs (0.6 MB each, six of them) that was 187 s of
+//! the crate's 189 s compile. The wrapper is a few hundred bytes; Verilator gets the
+//! wrapper and the design (`dut::build_design`), so the simulated logic is unchanged.
+//! (One underscore in `_bind`: Verilator escapes `__` in a top's name as `___05F`, and
+//! `tools/verilator-marlin` names the makefile after the top as marlin passes it.)
 //!
 //! A file is rewritten only when its content changes, so marlin does not re-verilate
 //! on every build; the copy is remade only when its source changed.
@@ -41,14 +50,17 @@ fn main() {
         let text = verilog_with(rss_model::Params::default(), interface, &options)
             .expect("default parameters are valid");
         let path = dir.join(file);
-        let changed = std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str());
-        if changed {
-            std::fs::write(&path, &text).expect("write generated Verilog");
-        }
+        let changed = write_if_changed(&path, &text);
+        let top = match interface {
+            Interface::Tuples => "rss_tuple_core",
+            Interface::Frames { .. } => "rss_core",
+        };
+        let ports = ansi_ports(&text, top);
+        write_if_changed(&path.with_extension("bind.v"), &bind_wrapper(top, &ports));
         if matches!(interface, Interface::Frames { .. }) {
             let sim = path.with_extension("sim.v");
             if changed || !sim.exists() {
-                write_sim_copy(&path, &text, "rss_core", &sim);
+                write_sim_copy(&path, top, &sim);
             }
             println!("cargo:rerun-if-changed={}", sim.display());
         }
@@ -57,15 +69,24 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
 }
 
-/// Writes the yosys-processed copy of `top` in `source` (whose text is `text`).
-fn write_sim_copy(source: &Path, text: &str, top: &str, sim: &Path) {
-    let flat = sim.with_extension("flat.tmp");
-    let inner = format!("{top}__sim");
+/// Writes `text` to `path` unless the file already holds it; true if it wrote.
+fn write_if_changed(path: &Path, text: &str) -> bool {
+    let changed = std::fs::read_to_string(path).ok().as_deref() != Some(text);
+    if changed {
+        std::fs::write(path, text).expect("write generated Verilog");
+    }
+    changed
+}
+
+/// Writes the yosys-processed copy of `top` in `source` to `sim` (same top, same ports).
+fn write_sim_copy(source: &Path, top: &str, sim: &Path) {
+    // Through a temporary file, so a failed run leaves no half copy that looks current.
+    let partial = sim.with_extension("partial");
     let script = format!(
         "read_verilog -sv {src}; hierarchy -top {top}; proc; flatten; opt_clean; \
-         rename {top} {inner}; write_verilog -noattr {out}",
+         write_verilog -noattr {out}",
         src = source.display(),
-        out = flat.display(),
+        out = partial.display(),
     );
     let status = Command::new("yosys")
         .args(["-q", "-p", &script])
@@ -74,24 +95,25 @@ fn write_sim_copy(source: &Path, text: &str, top: &str, sim: &Path) {
             panic!("cannot run yosys ({e}): run tools/install-deps (the cosim simulates a yosys-processed copy)")
         });
     assert!(status.success(), "yosys failed on {}", source.display());
-    let body = std::fs::read_to_string(&flat).expect("read yosys output");
-    let _ = std::fs::remove_file(&flat);
-    let ports = ansi_ports(text, top);
-    let connections: Vec<String> = ports
-        .iter()
-        .map(|(_, name)| format!("    .{name}({name})"))
-        .collect();
+    std::fs::rename(&partial, sim).expect("move the simulation copy into place");
+}
+
+/// `module <top>_bind`: the ports of `top`, passed straight through to an instance.
+fn bind_wrapper(top: &str, ports: &[(String, String)]) -> String {
     let header: Vec<String> = ports
         .iter()
         .map(|(decl, _)| format!("    {}", decl.replace("output reg", "output wire")))
         .collect();
-    let wrapper = format!(
-        "// yosys-processed simulation copy of `{top}` (cosim/build.rs); same ports.\n\
-         module {top} (\n{}\n);\n{inner} core (\n{}\n);\nendmodule\n\n{body}",
+    let connections: Vec<String> = ports
+        .iter()
+        .map(|(_, name)| format!("    .{name}({name})"))
+        .collect();
+    format!(
+        "// The ports of `{top}` for marlin's #[verilog] to parse (cosim/build.rs).\n\
+         module {top}_bind (\n{}\n);\n{top} core (\n{}\n);\nendmodule\n",
         header.join(",\n"),
         connections.join(",\n"),
-    );
-    std::fs::write(sim, wrapper).expect("write simulation copy");
+    )
 }
 
 /// The ANSI port declarations of `top` in emitted Verilog: `(declaration, name)`.

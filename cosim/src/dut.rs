@@ -14,9 +14,9 @@ use crate::axil::{AxilError, AxilMaster, AxilPins, Resp};
 use crate::{Cosim, Sim, WideIn, generated, words_from_be_bytes};
 
 // Recompile the bindings when the emitted Verilog's ports change.
-const _: &str = include_str!("../generated/rss_tuple_core.v");
+const _: &str = include_str!("../generated/rss_tuple_core.bind.v");
 
-#[verilog(src = "generated/rss_tuple_core.v", name = "rss_tuple_core")]
+#[verilog(src = "generated/rss_tuple_core.bind.v", name = "rss_tuple_core_bind")]
 pub struct TupleCore;
 
 crate::impl_axil_pins!(TupleCore);
@@ -26,12 +26,15 @@ pub fn build(trace: bool) -> Result<Cosim, VerilatorError> {
     build_design("rss_tuple_core.v", trace)
 }
 
-/// A Verilator build of one generated design, with the lint waivers rss-hdl documents.
-/// Every test of a design shares one cached build (`target/cosim-artifacts/<file>`;
-/// marlin locks it while it builds): a run verilates each design once, not once per
-/// test.
+/// A Verilator build of one generated design (`file`, as emitted or its `.sim.v`
+/// copy) under its bind wrapper (`<design>.bind.v`, which the `#[verilog]` structs
+/// name; see `cosim/build.rs`), with the lint waivers rss-hdl documents. Every test
+/// of a design shares one cached build (`target/cosim-artifacts/<file>`; marlin locks
+/// it while it builds): a run verilates each design once, not once per test.
 pub fn build_design(file: &str, trace: bool) -> Result<Cosim, VerilatorError> {
+    let design = file.split('.').next().unwrap_or(file);
     Cosim::builder(file.trim_end_matches(".v"))
+        .source(generated(&format!("{design}.bind.v")))
         .source(generated(file))
         .trace(trace)
         // Waivers as in rss-hdl's lint: rust-hdl's emitted idioms, no real defects.

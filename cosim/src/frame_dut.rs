@@ -11,37 +11,37 @@ use crate::axil::{AxilMaster, AxilPins};
 use crate::dut::{RecordOut, build_design};
 use crate::{Cosim, Sim, WideIn};
 
-const _: &str = include_str!("../generated/rss_core_w64.v");
-const _: &str = include_str!("../generated/rss_core_w64.sim.v");
-const _: &str = include_str!("../generated/rss_core_w128.sim.v");
-const _: &str = include_str!("../generated/rss_core_w256.sim.v");
-const _: &str = include_str!("../generated/rss_core_w512.sim.v");
-const _: &str = include_str!("../generated/rss_core_w64_tap.sim.v");
+// Recompile the bindings when the emitted Verilog's ports change.
+const _: &str = include_str!("../generated/rss_core_w64.bind.v");
+const _: &str = include_str!("../generated/rss_core_w128.bind.v");
+const _: &str = include_str!("../generated/rss_core_w256.bind.v");
+const _: &str = include_str!("../generated/rss_core_w512.bind.v");
+const _: &str = include_str!("../generated/rss_core_w64_tap.bind.v");
 
-#[verilog(src = "generated/rss_core_w64.sim.v", name = "rss_core")]
+#[verilog(src = "generated/rss_core_w64.bind.v", name = "rss_core_bind")]
 pub struct RssCoreW64;
 crate::impl_axil_pins!(RssCoreW64);
 
 /// The 64-bit core as emitted (every other model here simulates the yosys-processed
 /// copy, see `cosim/build.rs`); `tests/sim_copy.rs` runs the two in lockstep.
-#[verilog(src = "generated/rss_core_w64.v", name = "rss_core")]
+#[verilog(src = "generated/rss_core_w64.bind.v", name = "rss_core_bind")]
 pub struct RssCoreW64Rtl;
 crate::impl_axil_pins!(RssCoreW64Rtl);
 
 /// The 64-bit core in tap mode (`gen --tap`).
-#[verilog(src = "generated/rss_core_w64_tap.sim.v", name = "rss_core")]
+#[verilog(src = "generated/rss_core_w64_tap.bind.v", name = "rss_core_bind")]
 pub struct RssCoreW64Tap;
 crate::impl_axil_pins!(RssCoreW64Tap);
 
-#[verilog(src = "generated/rss_core_w128.sim.v", name = "rss_core")]
+#[verilog(src = "generated/rss_core_w128.bind.v", name = "rss_core_bind")]
 pub struct RssCoreW128;
 crate::impl_axil_pins!(RssCoreW128);
 
-#[verilog(src = "generated/rss_core_w256.sim.v", name = "rss_core")]
+#[verilog(src = "generated/rss_core_w256.bind.v", name = "rss_core_bind")]
 pub struct RssCoreW256;
 crate::impl_axil_pins!(RssCoreW256);
 
-#[verilog(src = "generated/rss_core_w512.sim.v", name = "rss_core")]
+#[verilog(src = "generated/rss_core_w512.bind.v", name = "rss_core_bind")]
 pub struct RssCoreW512;
 crate::impl_axil_pins!(RssCoreW512);
 

@@ -41,6 +41,12 @@
 //! Pass absolute paths (`concat!(env!("CARGO_MANIFEST_DIR"), "/...")`, or
 //! [`generated`]) so the test's working directory does not matter.
 //!
+//! The macro runs sv-parser, unoptimised like every proc macro in a release build,
+//! over the whole file: a 0.6 MB design costs about half a minute of compile time.
+//! So this crate points it at a bind wrapper that holds only the top's ports
+//! (`<design>.bind.v`, written by `build.rs`) and gives the runtime the wrapper and the
+//! design; Verilator simulates both, the macro reads only the wrapper.
+//!
 //! Cargo does not know the macro read the Verilog: after a port-list change the
 //! Rust bindings are stale until the crate recompiles. A build script with
 //! `cargo:rerun-if-changed=<file>`, or an `include_str!` of the file next to
@@ -94,6 +100,19 @@ pub fn workspace_dir() -> PathBuf {
 /// `tools/verilator-marlin`, the Verilator front end marlin is pointed at.
 pub fn verilator_wrapper() -> PathBuf {
     workspace_dir().join("tools/verilator-marlin")
+}
+
+/// What marlin's cache key leaves out: the text of [`verilator_wrapper`] (its compiler
+/// flags) and `VERILATOR_MARLIN_OPT`. Builds made by another recipe live in another
+/// directory, so a changed recipe rebuilds instead of loading a stale library.
+fn build_recipe_tag() -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    std::fs::read(verilator_wrapper())
+        .unwrap_or_default()
+        .hash(&mut hasher);
+    env::var_os("VERILATOR_MARLIN_OPT").hash(&mut hasher);
+    format!("recipe-{:08x}", hasher.finish() as u32)
 }
 
 /// `cosim/generated/<file>`: where the build script puts the emitted design.
@@ -165,7 +184,7 @@ impl CosimBuilder {
         self
     }
 
-    /// Creates the runtime. Artifacts go to `target/cosim-artifacts/<name>`;
+    /// Creates the runtime. Artifacts go to `target/cosim-artifacts/<name>/recipe-<tag>`;
     /// models are built lazily by [`Cosim::model`] / [`Cosim::sim`].
     pub fn build(self) -> Result<Cosim, VerilatorError> {
         let options = VerilatorRuntimeOptions::default()
@@ -174,7 +193,9 @@ impl CosimBuilder {
             .allow_unsupported_verilator(Some(VerilatorVersion { major: 5, minor: 6 }))
             .force_verilator_rebuild(self.force_rebuild);
         let runtime = VerilatorRuntime::new2(
-            target_dir("cosim-artifacts").join(&self.name),
+            target_dir("cosim-artifacts")
+                .join(&self.name)
+                .join(build_recipe_tag()),
             &self.sources,
             &self.include_dirs,
             [],
@@ -203,7 +224,7 @@ pub struct Cosim {
 }
 
 impl Cosim {
-    /// `name` names the artifact directory (`target/cosim-artifacts/<name>`);
+    /// `name` names the artifact directory (`target/cosim-artifacts/<name>/…`);
     /// runtimes with the same name share the cached builds.
     pub fn builder(name: &str) -> CosimBuilder {
         CosimBuilder {

@@ -236,6 +236,74 @@ fn vcd_trace_is_written() {
     );
 }
 
+/// A test process loads several Verilated libraries (64- and 512-bit cores, traced and
+/// untraced builds) and unloads each as its test ends. Each library must keep its copy of
+/// the Verilator runtime to itself: a GNU-unique symbol would make every library share
+/// one default `VerilatedContext`, destroyed with whichever library happened to touch it
+/// first, and the next model of another library aborts ("bad/deleted VerilatedContext
+/// pointer", a CI failure that depended on which test finished first).
+#[test]
+fn each_model_library_keeps_its_verilator_runtime_to_itself() {
+    let (plain, traced) = (cosim(false), cosim(true));
+    let write_read = |sim: &mut Sim<'_, AxilScratch<'_>>| {
+        let mut bus = AxilMaster::new();
+        reset(sim, &bus);
+        bus.write32(sim, 0x8, 0x5a5a_0001).unwrap();
+        assert_eq!(bus.read32(sim, 0x8), Ok(0x5a5a_0001));
+    };
+    let loaded = {
+        let mut first: Sim<AxilScratch> = traced.sim("runtime_isolation").unwrap();
+        write_read(&mut first);
+        let mut second: Sim<AxilScratch> = plain.sim("runtime_isolation").unwrap();
+        write_read(&mut second);
+        loaded_model_libraries()
+    };
+    // Unload the library that built its runtime first; the other must go on working.
+    drop(traced);
+    let mut again: Sim<AxilScratch> = plain.sim("runtime_isolation").unwrap();
+    write_read(&mut again);
+
+    assert!(
+        loaded.len() >= 2,
+        "traced and untraced libraries: {loaded:?}"
+    );
+    for library in &loaded {
+        let out = std::process::Command::new("nm")
+            .args(["--dynamic", "--defined-only"])
+            .arg(library)
+            .output()
+            .expect("nm (binutils) runs");
+        assert!(out.status.success(), "nm {}", library.display());
+        let unique: Vec<String> = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter(|line| line.split_whitespace().nth(1) == Some("u"))
+            .map(str::to_owned)
+            .collect();
+        assert!(
+            unique.is_empty(),
+            "{} shares {} symbols process-wide (STB_GNU_UNIQUE), e.g. {:?}; \
+             tools/verilator-marlin must compile with -fno-gnu-unique",
+            library.display(),
+            unique.len(),
+            &unique[..unique.len().min(3)]
+        );
+    }
+}
+
+/// The Verilated model libraries this process has loaded (from `/proc/self/maps`).
+fn loaded_model_libraries() -> Vec<std::path::PathBuf> {
+    let maps = std::fs::read_to_string("/proc/self/maps").expect("/proc/self/maps");
+    let mut libraries: Vec<std::path::PathBuf> = maps
+        .lines()
+        .filter_map(|line| line.split_whitespace().nth(5))
+        .filter(|path| path.contains("cosim-artifacts") && path.ends_with(".so"))
+        .map(Into::into)
+        .collect();
+    libraries.sort();
+    libraries.dedup();
+    libraries
+}
+
 /// Prints model build and simulation speed (`--nocapture` to see them).
 #[test]
 fn throughput() {
