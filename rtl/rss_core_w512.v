@@ -335,9 +335,9 @@ module rss_core (
     wire  fifo$out_valid;
     reg  fifo$out_ready;
     wire  [70:0] fifo$out_data;
-    reg  [8:0] in_flight$d;
-    wire  [8:0] in_flight$q;
-    reg  in_flight$clock;
+    reg  [8:0] outstanding$d;
+    wire  [8:0] outstanding$q;
+    reg  outstanding$clock;
     reg  start_ok$d;
     wire  start_ok$q;
     reg  start_ok$clock;
@@ -347,6 +347,15 @@ module rss_core (
     reg  [31:0] drops$d;
     wire  [31:0] drops$q;
     reg  drops$clock;
+    reg  job_valid$d;
+    wire  job_valid$q;
+    reg  job_valid$clock;
+    reg  [287:0] job_tuple$d;
+    wire  [287:0] job_tuple$q;
+    reg  job_tuple$clock;
+    reg  [63:0] job_tag$d;
+    wire  [63:0] job_tag$q;
+    reg  job_tag$clock;
     reg  r_valid$d;
     wire  r_valid$q;
     reg  r_valid$clock;
@@ -693,10 +702,10 @@ module rss_core (
         .out_ready(fifo$out_ready),
         .out_data(fifo$out_data)
     );
-    rss_core__in_flight in_flight(
-        .d(in_flight$d),
-        .q(in_flight$q),
-        .clock(in_flight$clock)
+    rss_core__outstanding outstanding(
+        .d(outstanding$d),
+        .q(outstanding$q),
+        .clock(outstanding$clock)
     );
     rss_core__start_ok start_ok(
         .d(start_ok$d),
@@ -712,6 +721,21 @@ module rss_core (
         .d(drops$d),
         .q(drops$q),
         .clock(drops$clock)
+    );
+    rss_core__job_valid job_valid(
+        .d(job_valid$d),
+        .q(job_valid$q),
+        .clock(job_valid$clock)
+    );
+    rss_core__job_tuple job_tuple(
+        .d(job_tuple$d),
+        .q(job_tuple$q),
+        .clock(job_tuple$clock)
+    );
+    rss_core__job_tag job_tag(
+        .d(job_tag$d),
+        .q(job_tag$q),
+        .clock(job_tag$clock)
     );
     rss_core__r_valid r_valid(
         .d(r_valid$d),
@@ -731,18 +755,24 @@ module rss_core (
     
     // Update code
     always @(*) begin
-        in_flight$clock = clk;
+        outstanding$clock = clk;
         start_ok$clock = clk;
         lost$clock = clk;
         drops$clock = clk;
+        job_valid$clock = clk;
+        job_tuple$clock = clk;
+        job_tag$clock = clk;
         r_valid$clock = clk;
         r_hash$clock = clk;
         r_tag$clock = clk;
         frame_slot$clock = clk;
-        in_flight$d = in_flight$q;
+        outstanding$d = outstanding$q;
         start_ok$d = start_ok$q;
         lost$d = lost$q;
         drops$d = drops$q;
+        job_valid$d = job_valid$q;
+        job_tuple$d = job_tuple$q;
+        job_tag$d = job_tag$q;
         r_valid$d = r_valid$q;
         r_hash$d = r_hash$q;
         r_tag$d = r_tag$q;
@@ -900,9 +930,12 @@ module rss_core (
         select$ports = capture$ports;
         tag = (((capture$length) & 64'hffffffffffffffff) << 64'hb) | ((select$selected) & 64'hffffffffffffffff) | (((vport_match$vport) & 64'hffffffffffffffff) << 64'h1b) | (((frame_slot$q[(32'h0)+:(1)]) & 64'hffffffffffffffff) << 64'h1e) | (((frame_slot$q[(32'h2)+:(1)]) & 64'hffffffffffffffff) << 64'h1f) | (((frame_slot$q[(32'h4)+:(4)]) & 64'hffffffffffffffff) << 64'h20) | (((frame_slot$q[(32'h18)+:(16)]) & 64'hffffffffffffffff) << 64'h24) | (((frame_slot$q[(32'h3)+:(1)]) & 64'hffffffffffffffff) << 64'h34);
         tag = ((tag & ~(1 << (32'h9)) | ((capture$malformed) << (32'h9))) & ~(1 << (32'ha)) | ((capture$is_fragment) << (32'ha)));
-        hasher$in_valid = capture$result_valid;
-        hasher$in_tuple = select$tuple;
-        hasher$in_tag = tag;
+        job_valid$d = capture$result_valid;
+        job_tuple$d = select$tuple;
+        job_tag$d = tag;
+        hasher$in_valid = job_valid$q;
+        hasher$in_tuple = job_tuple$q;
+        hasher$in_tag = job_tag$q;
         keys$staged_key = regs$staged_key;
         keys$copy_start = regs$key_copy;
         keys$copy_vport = regs$key_copy_vport;
@@ -912,9 +945,9 @@ module rss_core (
         keys$read_bank = hasher$key_read_tag[32'h34];
         keys$read_step = hasher$key_read_step;
         hasher$key_window = keys$window;
-        regs$commit_hold = hasher$key_hold;
+        regs$commit_hold = hasher$key_hold | job_valid$q;
         regs$record_drops = drops$q;
-        hash_dropped = capture$result_valid & ~hasher$in_ready;
+        hash_dropped = job_valid$q & ~hasher$in_ready;
         size_mask = (one << hasher$out_tag[(32'h20)+:(4)]) - 64'h1;
         table_index = (((hasher$out_tag[(32'h1b)+:(3)]) & 11'h7ff) << table_log2) | ((hasher$out_hash[(32'h0)+:(7)] & size_mask[(32'h0)+:(7)]) & 11'h7ff);
         indirection$read_address = (table_index & ~(1 << (32'ha)) | ((hasher$out_tag[32'h1f]) << (32'ha)));
@@ -949,18 +982,16 @@ module rss_core (
             lost$d = 1'b1;
             drops$d = drops$q + 64'h1;
         end
-        leaving = ((r_valid$q) & 2'h3) + ((hash_dropped) & 2'h3);
-        in_flight$d = in_flight$q + ((ingress$frame_started) & 9'h1ff) - ((leaving) & 9'h1ff);
-        held = in_flight$q + fifo$count;
+        leaving = (((fifo$out_valid & m_axis_rss_tready)) & 2'h3) + (((r_valid$q & fifo$full)) & 2'h3) + ((hash_dropped) & 2'h3);
+        held = outstanding$q + ((ingress$frame_started) & 9'h1ff) - ((leaving) & 9'h1ff);
+        outstanding$d = held;
         start_ok$d = held < fifo_depth;
-        if (ingress$frame_started) begin
-            start_ok$d = (held + 64'h1) < fifo_depth;
-        end
         if (rst) begin
-            in_flight$d = 32'h0;
+            outstanding$d = 32'h0;
             start_ok$d = 1'b0;
             lost$d = 1'b0;
             drops$d = 32'h0;
+            job_valid$d = 1'b0;
             r_valid$d = 1'b0;
         end
         fifo$capacity = fifo_depth;
@@ -10458,6 +10489,30 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
     reg  [3:0] step$d;
     wire  [3:0] step$q;
     reg  step$clock;
+    reg  hold$d;
+    wire  hold$q;
+    reg  hold$clock;
+    reg  [3:0] step_after$d;
+    wire  [3:0] step_after$q;
+    reg  step_after$clock;
+    reg  w_valid$d;
+    wire  w_valid$q;
+    reg  w_valid$clock;
+    reg  w_first$d;
+    wire  w_first$q;
+    reg  w_first$clock;
+    reg  w_last$d;
+    wire  w_last$q;
+    reg  w_last$clock;
+    reg  [63:0] w_tag$d;
+    wire  [63:0] w_tag$q;
+    reg  w_tag$clock;
+    reg  [287:0] w_chunk$d;
+    wire  [287:0] w_chunk$q;
+    reg  w_chunk$clock;
+    reg  [318:0] w_key$d;
+    wire  [318:0] w_key$q;
+    reg  w_key$clock;
     reg  [287:0] tuple_sr$d;
     wire  [287:0] tuple_sr$q;
     reg  tuple_sr$clock;
@@ -10510,6 +10565,46 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         .d(step$d),
         .q(step$q),
         .clock(step$clock)
+    );
+    rss_core__hasher__hold hold(
+        .d(hold$d),
+        .q(hold$q),
+        .clock(hold$clock)
+    );
+    rss_core__hasher__step_after step_after(
+        .d(step_after$d),
+        .q(step_after$q),
+        .clock(step_after$clock)
+    );
+    rss_core__hasher__w_valid w_valid(
+        .d(w_valid$d),
+        .q(w_valid$q),
+        .clock(w_valid$clock)
+    );
+    rss_core__hasher__w_first w_first(
+        .d(w_first$d),
+        .q(w_first$q),
+        .clock(w_first$clock)
+    );
+    rss_core__hasher__w_last w_last(
+        .d(w_last$d),
+        .q(w_last$q),
+        .clock(w_last$clock)
+    );
+    rss_core__hasher__w_tag w_tag(
+        .d(w_tag$d),
+        .q(w_tag$q),
+        .clock(w_tag$clock)
+    );
+    rss_core__hasher__w_chunk w_chunk(
+        .d(w_chunk$d),
+        .q(w_chunk$q),
+        .clock(w_chunk$clock)
+    );
+    rss_core__hasher__w_key w_key(
+        .d(w_key$d),
+        .q(w_key$q),
+        .clock(w_key$clock)
     );
     rss_core__hasher__tuple_sr tuple_sr(
         .d(tuple_sr$d),
@@ -10571,6 +10666,14 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
     always @(*) begin
         busy$clock = clock;
         step$clock = clock;
+        hold$clock = clock;
+        step_after$clock = clock;
+        w_valid$clock = clock;
+        w_first$clock = clock;
+        w_last$clock = clock;
+        w_tag$clock = clock;
+        w_chunk$clock = clock;
+        w_key$clock = clock;
         tuple_sr$clock = clock;
         tag_q$clock = clock;
         p_valid$clock = clock;
@@ -10584,6 +10687,14 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         tag_o$clock = clock;
         busy$d = busy$q;
         step$d = step$q;
+        hold$d = hold$q;
+        step_after$d = step_after$q;
+        w_valid$d = w_valid$q;
+        w_first$d = w_first$q;
+        w_last$d = w_last$q;
+        w_tag$d = w_tag$q;
+        w_chunk$d = w_chunk$q;
+        w_key$d = w_key$q;
         tuple_sr$d = tuple_sr$q;
         tag_q$d = tag_q$q;
         p_valid$d = p_valid$q;
@@ -10599,550 +10710,559 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         accept = in_valid & in_ready;
         chunk = tuple_sr$q[(chunk_lsb)+:(288)];
         key_read_tag = tag_q$q;
-        key_read_step = step$q + 64'h1;
+        key_read_step = step_after$q;
         if (accept) begin
             key_read_tag = in_tag;
             key_read_step = 32'h0;
         end
-        key_hold = busy$q & (step$q != last_step);
+        hold$d = (accept & |last_step) | (~accept & busy$q & (step$q != last_step) & (step_after$q != last_step));
+        key_hold = hold$q;
+        w_valid$d = busy$q;
+        w_first$d = step$q == 64'h0;
+        w_last$d = step$q == last_step;
+        w_tag$d = tag_q$q;
+        w_chunk$d = chunk;
+        w_key$d = key_window;
         partial = 32'h0;
-        data_slice = chunk[(32'h24 * 0)+:(36)];
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 0)+:(36)];
+        data_slice = w_chunk$q[(32'h24 * 0)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 0)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 0)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 1)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 1)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 1)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 2)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 2)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 2)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 3)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 3)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 3)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 4)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 4)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 4)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 5)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 5)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 5)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 6)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 6)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 6)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 7)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 7)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 7)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 8)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 8)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 8)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 9)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 9)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 9)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 10)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 10)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 10)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 11)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 11)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 11)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 12)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 12)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 12)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 13)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 13)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 13)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 14)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 14)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 14)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 15)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 15)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 15)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 16)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 16)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 16)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 17)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 17)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 17)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 18)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 18)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 18)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 19)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 19)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 19)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 20)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 20)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 20)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 21)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 21)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 21)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 22)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 22)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 22)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 23)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 23)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 23)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 24)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 24)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 24)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 25)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 25)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 25)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 26)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 26)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 26)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 27)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 27)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 27)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 28)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 28)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 28)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 29)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 29)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 29)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 30)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 30)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 30)));
-        key_slice = key_window[(32'h24 * 0 + 32'h1f - 31)+:(36)];
+        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 31)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 31)));
-        data_slice = chunk[(32'h24 * 1)+:(36)];
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 0)+:(36)];
+        data_slice = w_chunk$q[(32'h24 * 1)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 0)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 0)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 1)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 1)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 1)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 2)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 2)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 2)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 3)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 3)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 3)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 4)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 4)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 4)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 5)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 5)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 5)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 6)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 6)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 6)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 7)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 7)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 7)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 8)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 8)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 8)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 9)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 9)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 9)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 10)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 10)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 10)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 11)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 11)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 11)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 12)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 12)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 12)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 13)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 13)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 13)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 14)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 14)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 14)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 15)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 15)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 15)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 16)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 16)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 16)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 17)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 17)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 17)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 18)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 18)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 18)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 19)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 19)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 19)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 20)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 20)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 20)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 21)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 21)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 21)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 22)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 22)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 22)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 23)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 23)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 23)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 24)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 24)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 24)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 25)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 25)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 25)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 26)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 26)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 26)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 27)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 27)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 27)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 28)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 28)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 28)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 29)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 29)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 29)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 30)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 30)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 30)));
-        key_slice = key_window[(32'h24 * 1 + 32'h1f - 31)+:(36)];
+        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 31)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 31)));
-        data_slice = chunk[(32'h24 * 2)+:(36)];
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 0)+:(36)];
+        data_slice = w_chunk$q[(32'h24 * 2)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 0)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 0)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 1)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 1)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 1)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 2)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 2)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 2)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 3)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 3)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 3)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 4)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 4)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 4)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 5)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 5)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 5)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 6)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 6)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 6)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 7)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 7)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 7)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 8)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 8)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 8)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 9)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 9)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 9)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 10)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 10)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 10)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 11)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 11)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 11)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 12)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 12)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 12)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 13)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 13)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 13)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 14)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 14)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 14)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 15)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 15)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 15)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 16)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 16)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 16)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 17)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 17)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 17)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 18)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 18)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 18)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 19)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 19)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 19)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 20)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 20)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 20)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 21)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 21)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 21)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 22)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 22)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 22)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 23)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 23)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 23)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 24)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 24)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 24)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 25)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 25)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 25)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 26)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 26)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 26)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 27)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 27)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 27)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 28)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 28)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 28)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 29)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 29)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 29)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 30)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 30)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 30)));
-        key_slice = key_window[(32'h24 * 2 + 32'h1f - 31)+:(36)];
+        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 31)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 31)));
-        data_slice = chunk[(32'h24 * 3)+:(36)];
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 0)+:(36)];
+        data_slice = w_chunk$q[(32'h24 * 3)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 0)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 0)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 1)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 1)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 1)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 2)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 2)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 2)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 3)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 3)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 3)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 4)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 4)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 4)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 5)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 5)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 5)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 6)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 6)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 6)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 7)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 7)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 7)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 8)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 8)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 8)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 9)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 9)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 9)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 10)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 10)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 10)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 11)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 11)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 11)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 12)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 12)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 12)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 13)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 13)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 13)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 14)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 14)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 14)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 15)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 15)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 15)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 16)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 16)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 16)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 17)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 17)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 17)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 18)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 18)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 18)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 19)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 19)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 19)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 20)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 20)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 20)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 21)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 21)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 21)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 22)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 22)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 22)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 23)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 23)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 23)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 24)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 24)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 24)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 25)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 25)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 25)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 26)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 26)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 26)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 27)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 27)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 27)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 28)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 28)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 28)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 29)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 29)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 29)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 30)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 30)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 30)));
-        key_slice = key_window[(32'h24 * 3 + 32'h1f - 31)+:(36)];
+        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 31)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 31)));
-        data_slice = chunk[(32'h24 * 4)+:(36)];
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 0)+:(36)];
+        data_slice = w_chunk$q[(32'h24 * 4)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 0)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 0)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 1)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 1)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 1)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 2)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 2)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 2)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 3)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 3)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 3)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 4)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 4)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 4)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 5)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 5)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 5)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 6)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 6)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 6)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 7)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 7)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 7)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 8)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 8)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 8)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 9)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 9)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 9)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 10)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 10)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 10)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 11)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 11)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 11)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 12)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 12)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 12)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 13)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 13)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 13)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 14)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 14)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 14)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 15)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 15)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 15)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 16)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 16)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 16)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 17)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 17)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 17)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 18)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 18)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 18)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 19)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 19)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 19)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 20)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 20)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 20)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 21)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 21)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 21)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 22)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 22)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 22)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 23)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 23)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 23)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 24)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 24)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 24)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 25)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 25)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 25)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 26)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 26)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 26)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 27)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 27)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 27)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 28)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 28)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 28)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 29)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 29)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 29)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 30)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 30)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 30)));
-        key_slice = key_window[(32'h24 * 4 + 32'h1f - 31)+:(36)];
+        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 31)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 31)));
-        data_slice = chunk[(32'h24 * 5)+:(36)];
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 0)+:(36)];
+        data_slice = w_chunk$q[(32'h24 * 5)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 0)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 0)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 1)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 1)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 1)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 2)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 2)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 2)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 3)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 3)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 3)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 4)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 4)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 4)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 5)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 5)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 5)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 6)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 6)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 6)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 7)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 7)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 7)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 8)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 8)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 8)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 9)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 9)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 9)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 10)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 10)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 10)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 11)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 11)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 11)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 12)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 12)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 12)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 13)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 13)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 13)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 14)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 14)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 14)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 15)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 15)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 15)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 16)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 16)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 16)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 17)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 17)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 17)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 18)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 18)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 18)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 19)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 19)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 19)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 20)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 20)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 20)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 21)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 21)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 21)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 22)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 22)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 22)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 23)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 23)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 23)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 24)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 24)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 24)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 25)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 25)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 25)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 26)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 26)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 26)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 27)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 27)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 27)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 28)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 28)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 28)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 29)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 29)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 29)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 30)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 30)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 30)));
-        key_slice = key_window[(32'h24 * 5 + 32'h1f - 31)+:(36)];
+        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 31)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 31)));
-        data_slice = chunk[(32'h24 * 6)+:(36)];
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 0)+:(36)];
+        data_slice = w_chunk$q[(32'h24 * 6)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 0)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 0)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 1)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 1)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 1)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 2)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 2)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 2)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 3)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 3)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 3)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 4)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 4)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 4)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 5)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 5)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 5)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 6)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 6)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 6)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 7)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 7)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 7)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 8)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 8)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 8)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 9)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 9)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 9)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 10)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 10)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 10)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 11)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 11)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 11)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 12)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 12)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 12)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 13)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 13)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 13)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 14)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 14)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 14)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 15)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 15)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 15)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 16)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 16)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 16)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 17)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 17)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 17)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 18)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 18)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 18)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 19)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 19)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 19)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 20)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 20)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 20)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 21)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 21)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 21)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 22)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 22)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 22)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 23)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 23)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 23)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 24)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 24)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 24)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 25)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 25)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 25)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 26)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 26)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 26)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 27)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 27)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 27)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 28)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 28)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 28)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 29)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 29)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 29)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 30)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 30)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 30)));
-        key_slice = key_window[(32'h24 * 6 + 32'h1f - 31)+:(36)];
+        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 31)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 31)));
-        data_slice = chunk[(32'h24 * 7)+:(36)];
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 0)+:(36)];
+        data_slice = w_chunk$q[(32'h24 * 7)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 0)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 0)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 1)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 1)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 1)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 2)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 2)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 2)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 3)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 3)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 3)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 4)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 4)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 4)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 5)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 5)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 5)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 6)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 6)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 6)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 7)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 7)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 7)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 8)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 8)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 8)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 9)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 9)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 9)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 10)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 10)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 10)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 11)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 11)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 11)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 12)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 12)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 12)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 13)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 13)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 13)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 14)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 14)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 14)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 15)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 15)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 15)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 16)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 16)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 16)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 17)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 17)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 17)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 18)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 18)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 18)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 19)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 19)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 19)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 20)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 20)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 20)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 21)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 21)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 21)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 22)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 22)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 22)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 23)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 23)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 23)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 24)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 24)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 24)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 25)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 25)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 25)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 26)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 26)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 26)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 27)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 27)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 27)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 28)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 28)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 28)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 29)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 29)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 29)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 30)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 30)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 30)));
-        key_slice = key_window[(32'h24 * 7 + 32'h1f - 31)+:(36)];
+        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 31)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 31)));
-        p_valid$d = busy$q;
-        p_first$d = step$q == 64'h0;
-        p_last$d = step$q == last_step;
-        p_tag$d = tag_q$q;
+        p_valid$d = w_valid$q;
+        p_first$d = w_first$q;
+        p_last$d = w_last$q;
+        p_tag$d = w_tag$q;
         partials$d = partial;
         if (busy$q) begin
             if (step$q == last_step) begin
                 busy$d = 1'b0;
             end
             else begin
-                step$d = step$q + 64'h1;
+                step$d = step_after$q;
+                step_after$d = step_after$q + 64'h1;
                 tuple_sr$d = tuple_sr$q << chunk_bits;
             end
         end
         if (accept) begin
             busy$d = 1'b1;
             step$d = 32'h0;
+            step_after$d = 32'h1;
             tuple_sr$d = in_tuple;
             tag_q$d = in_tag;
         end
@@ -11166,6 +11286,8 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         tag_o$d = p_tag$q;
         if (reset) begin
             busy$d = 1'b0;
+            hold$d = 1'b0;
+            w_valid$d = 1'b0;
             p_valid$d = 1'b0;
             valid_o$d = 1'b0;
         end
@@ -11232,6 +11354,25 @@ module rss_core__hasher__hash_o(d,q,clock);
     end
           
 endmodule // rss_core__hasher__hash_o
+
+
+module rss_core__hasher__hold(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__hold
 
 
 module rss_core__hasher__p_first(d,q,clock);
@@ -11348,6 +11489,25 @@ module rss_core__hasher__step(d,q,clock);
 endmodule // rss_core__hasher__step
 
 
+module rss_core__hasher__step_after(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__step_after
+
+
 module rss_core__hasher__tag_o(d,q,clock);
     
     // Module arguments
@@ -11424,23 +11584,118 @@ module rss_core__hasher__valid_o(d,q,clock);
 endmodule // rss_core__hasher__valid_o
 
 
-module rss_core__in_flight(d,q,clock);
+module rss_core__hasher__w_chunk(d,q,clock);
     
     // Module arguments
-    input wire  [8:0] d;
-    output reg  [8:0] q;
+    input wire  [287:0] d;
+    output reg  [287:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 9'h0;
+       q = 288'h0;
     end
     
     always @(posedge clock) begin
        q <= d;
     end
           
-endmodule // rss_core__in_flight
+endmodule // rss_core__hasher__w_chunk
+
+
+module rss_core__hasher__w_first(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__w_first
+
+
+module rss_core__hasher__w_key(d,q,clock);
+    
+    // Module arguments
+    input wire  [318:0] d;
+    output reg  [318:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 319'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__w_key
+
+
+module rss_core__hasher__w_last(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__w_last
+
+
+module rss_core__hasher__w_tag(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__w_tag
+
+
+module rss_core__hasher__w_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__w_valid
 
 
 module rss_core__indirection(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
@@ -13875,6 +14130,63 @@ module rss_core__ingress__valid_q(d,q,clock);
 endmodule // rss_core__ingress__valid_q
 
 
+module rss_core__job_tag(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__job_tag
+
+
+module rss_core__job_tuple(d,q,clock);
+    
+    // Module arguments
+    input wire  [287:0] d;
+    output reg  [287:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 288'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__job_tuple
+
+
+module rss_core__job_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__job_valid
+
+
 module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,copy_done,read_vport,read_bank,read_step,window);
     
     // Module arguments
@@ -13997,9 +14309,9 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
         head$write_address = write_address;
         head$write_data = chunk;
         head$write_enable = copying$q;
-        tail$write_address = write_address;
+        tail$write_address = write_address - 64'h1;
         tail$write_data = chunk[(tail_lsb)+:(31)];
-        tail$write_enable = copying$q;
+        tail$write_enable = copying$q & |word$q;
         done$d = 1'b0;
         if (copying$q) begin
             word$d = word$q + 64'h1;
@@ -14020,7 +14332,7 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
         copy_done = done$q;
         read_base = (((read_vport) & 8'hff) << 64'h5) | (((read_bank) & 8'hff) << 64'h4);
         head$read_address = read_base | ((read_step) & 8'hff);
-        tail$read_address = read_base | ((read_step + 64'h1) & 8'hff);
+        tail$read_address = head$read_address;
         window = (((head$read_data) & 319'h7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h1f) | ((tail$read_data) & 319'h7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
     end
     
@@ -15506,6 +15818,25 @@ module rss_core__lost(d,q,clock);
 endmodule // rss_core__lost
 
 
+module rss_core__outstanding(d,q,clock);
+    
+    // Module arguments
+    input wire  [8:0] d;
+    output reg  [8:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 9'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__outstanding
+
+
 module rss_core__r_hash(d,q,clock);
     
     // Module arguments
@@ -15807,6 +16138,9 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [31:0] rdata$d;
     wire  [31:0] rdata$q;
     reg  rdata$clock;
+    reg  [7:0] table_word$d;
+    wire  [7:0] table_word$q;
+    reg  table_word$clock;
     reg  [1:0] rresp$d;
     wire  [1:0] rresp$q;
     reg  rresp$clock;
@@ -16084,6 +16418,11 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .q(rdata$q),
         .clock(rdata$clock)
     );
+    rss_core__regs__table_word table_word(
+        .d(table_word$d),
+        .q(table_word$q),
+        .clock(table_word$clock)
+    );
     rss_core__regs__rresp rresp(
         .d(rresp$d),
         .q(rresp$q),
@@ -16100,6 +16439,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         read_state$clock = clock;
         read_address$clock = clock;
         rdata$clock = clock;
+        table_word$clock = clock;
         rresp$clock = clock;
         key_staged$d = key_staged$q;
         key_generation$d = key_generation$q;
@@ -16109,6 +16449,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         read_state$d = read_state$q;
         read_address$d = read_address$q;
         rdata$d = rdata$q;
+        table_word$d = table_word$q;
         rresp$d = rresp$q;
         ctrl$clock = clock;
         queue_limit$clock = clock;
@@ -16338,25 +16679,29 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
             read_bus = read_bus | key_staged$q[(key_read_shift)+:(32)];
         end
         if (table_read_hit) begin
-            read_bus = read_bus | ((table_readback$read_data) & 32'hffffffff);
+            read_bus = read_bus | ((table_word$q) & 32'hffffffff);
         end
         read_hit = ctrl$read_hit | queue_limit$read_hit | table_read$read_hit | vports$read_hit | vport_caps$read_hit | hash_types_reg$read_hit | table_size$read_hit | default_queue_reg$read_hit | primary_queue_reg$read_hit | id$read_hit | version$read_hit | caps$read_hit | queue_caps$read_hit | hash_caps$read_hit | status$read_hit | record_drops_reg$read_hit | key_read_hit | table_read_hit;
         if (read_fire) begin
             read_address$d = read_request;
             read_state$d = 32'h1;
         end
+        table_word$d = table_readback$read_data;
         if (read_state$q == 32'h1) begin
+            read_state$d = 32'h2;
+        end
+        if (read_state$q == 32'h2) begin
             rdata$d = read_bus;
             rresp$d = 32'h0;
             if (~read_hit) begin
                 rresp$d = slverr;
             end
-            read_state$d = 32'h2;
+            read_state$d = 32'h3;
         end
-        if ((read_state$q == 32'h2) & s_axil_rready) begin
+        if ((read_state$q == 32'h3) & s_axil_rready) begin
             read_state$d = 32'h0;
         end
-        s_axil_rvalid = read_state$q == 32'h2;
+        s_axil_rvalid = read_state$q == 32'h3;
         s_axil_rdata = rdata$q;
         s_axil_rresp = rresp$q;
         if (reset) begin
@@ -19567,6 +19912,25 @@ module rss_core__regs__table_size__stored__dff(d,q,clock);
     end
           
 endmodule // rss_core__regs__table_size__stored__dff
+
+
+module rss_core__regs__table_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__table_word
 
 
 module rss_core__regs__version(write_address,read_address,value,write_hit,read_hit,read_data);

@@ -2558,9 +2558,9 @@ module rss_tuple_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_ba
         head$write_address = write_address;
         head$write_data = chunk;
         head$write_enable = copying$q;
-        tail$write_address = write_address;
+        tail$write_address = write_address - 64'h1;
         tail$write_data = chunk[(tail_lsb)+:(31)];
-        tail$write_enable = copying$q;
+        tail$write_enable = copying$q & |word$q;
         done$d = 1'b0;
         if (copying$q) begin
             word$d = word$q + 64'h1;
@@ -2581,7 +2581,7 @@ module rss_tuple_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_ba
         copy_done = done$q;
         read_base = (((read_vport) & 8'hff) << 64'h5) | (((read_bank) & 8'hff) << 64'h4);
         head$read_address = read_base | ((read_step) & 8'hff);
-        tail$read_address = read_base | ((read_step + 64'h1) & 8'hff);
+        tail$read_address = head$read_address;
         window = (((head$read_data) & 319'h7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h1f) | ((tail$read_data) & 319'h7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
     end
     
@@ -4428,6 +4428,9 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [31:0] rdata$d;
     wire  [31:0] rdata$q;
     reg  rdata$clock;
+    reg  [7:0] table_word$d;
+    wire  [7:0] table_word$q;
+    reg  table_word$clock;
     reg  [1:0] rresp$d;
     wire  [1:0] rresp$q;
     reg  rresp$clock;
@@ -4705,6 +4708,11 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .q(rdata$q),
         .clock(rdata$clock)
     );
+    rss_tuple_core__regs__table_word table_word(
+        .d(table_word$d),
+        .q(table_word$q),
+        .clock(table_word$clock)
+    );
     rss_tuple_core__regs__rresp rresp(
         .d(rresp$d),
         .q(rresp$q),
@@ -4721,6 +4729,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         read_state$clock = clock;
         read_address$clock = clock;
         rdata$clock = clock;
+        table_word$clock = clock;
         rresp$clock = clock;
         key_staged$d = key_staged$q;
         key_generation$d = key_generation$q;
@@ -4730,6 +4739,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         read_state$d = read_state$q;
         read_address$d = read_address$q;
         rdata$d = rdata$q;
+        table_word$d = table_word$q;
         rresp$d = rresp$q;
         ctrl$clock = clock;
         queue_limit$clock = clock;
@@ -4959,25 +4969,29 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
             read_bus = read_bus | key_staged$q[(key_read_shift)+:(32)];
         end
         if (table_read_hit) begin
-            read_bus = read_bus | ((table_readback$read_data) & 32'hffffffff);
+            read_bus = read_bus | ((table_word$q) & 32'hffffffff);
         end
         read_hit = ctrl$read_hit | queue_limit$read_hit | table_read$read_hit | vports$read_hit | vport_caps$read_hit | hash_types_reg$read_hit | table_size$read_hit | default_queue_reg$read_hit | primary_queue_reg$read_hit | id$read_hit | version$read_hit | caps$read_hit | queue_caps$read_hit | hash_caps$read_hit | status$read_hit | record_drops_reg$read_hit | key_read_hit | table_read_hit;
         if (read_fire) begin
             read_address$d = read_request;
             read_state$d = 32'h1;
         end
+        table_word$d = table_readback$read_data;
         if (read_state$q == 32'h1) begin
+            read_state$d = 32'h2;
+        end
+        if (read_state$q == 32'h2) begin
             rdata$d = read_bus;
             rresp$d = 32'h0;
             if (~read_hit) begin
                 rresp$d = slverr;
             end
-            read_state$d = 32'h2;
+            read_state$d = 32'h3;
         end
-        if ((read_state$q == 32'h2) & s_axil_rready) begin
+        if ((read_state$q == 32'h3) & s_axil_rready) begin
             read_state$d = 32'h0;
         end
-        s_axil_rvalid = read_state$q == 32'h2;
+        s_axil_rvalid = read_state$q == 32'h3;
         s_axil_rdata = rdata$q;
         s_axil_rresp = rresp$q;
         if (reset) begin
@@ -8188,6 +8202,25 @@ module rss_tuple_core__regs__table_size__stored__dff(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__table_size__stored__dff
+
+
+module rss_tuple_core__regs__table_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__table_word
 
 
 module rss_tuple_core__regs__version(write_address,read_address,value,write_hit,read_hit,read_data);

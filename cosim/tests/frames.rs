@@ -146,8 +146,8 @@ fn line_rate<P: FramePins>(sim: &mut P) -> Result<(), String> {
         }
     }
     // Latency, after which every clock carries a beat: ingress, words, L3, extension
-    // steps (2 clocks each), verdict, hash unit (STEPS + 2), table read, FIFO: about 22
-    // clocks at 64 bits, 18 at 512.
+    // steps (2 clocks each), verdict, hash unit (STEPS + 3), table read, FIFO: about 23
+    // clocks at 64 bits, 19 at 512.
     let ideal = n * beats_per_frame;
     eprintln!(
         "{}-bit: {n} back-to-back 64-byte frames in {clocks} clocks: {:.4} frames/clock (ideal {:.4})",
@@ -155,7 +155,7 @@ fn line_rate<P: FramePins>(sim: &mut P) -> Result<(), String> {
         n as f64 / clocks as f64,
         1.0 / beats_per_frame as f64
     );
-    if clocks > ideal + 24 {
+    if clocks > ideal + 25 {
         return Err(format!("{n} frames took {clocks} clocks, ideal {ideal}"));
     }
     Ok(())

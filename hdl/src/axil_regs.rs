@@ -4,7 +4,9 @@
 //! and the write port of the table pool plus a readback copy of it.
 //!
 //! Writes complete in one clock once `awvalid` and `wvalid` are both high; reads take
-//! three clocks (address, table RAM read, data). Any fault answers SLVERR and changes
+//! four clocks (address, table RAM read, its word registered, data): the block RAM
+//! answers late in the clock, so its word is not also put through the read multiplexer
+//! in the same one. Any fault answers SLVERR and changes
 //! nothing: unmapped address, read-only register, illegal value.
 
 use rss_model::regmap::{Access, Register, RegisterMap, field, index};
@@ -142,6 +144,7 @@ pub struct AxilRegs<const TABLE_LOG2: usize> {
     read_state: DFF<Bits<2>>,
     read_address: DFF<Bits<WORD_ADDR_BITS>>,
     rdata: DFF<Bits<32>>,
+    table_word: DFF<Bits<QUEUE_BITS>>,
     rresp: DFF<Bits<2>>,
     write_address: Signal<Local, Bits<WORD_ADDR_BITS>>,
     write_mask: Signal<Local, Bits<32>>,
@@ -284,6 +287,7 @@ impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
             read_state: Default::default(),
             read_address: Default::default(),
             rdata: Default::default(),
+            table_word: Default::default(),
             rresp: Default::default(),
             write_address: Default::default(),
             write_mask: Default::default(),
@@ -323,6 +327,7 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
             read_state,
             read_address,
             rdata,
+            table_word,
             rresp
         );
         clock!(
@@ -610,8 +615,8 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
                     .get_bits::<32>(self.key_read_shift.val().index());
         }
         if self.table_read_hit.val() {
-            self.read_bus.next = self.read_bus.val()
-                | bit_cast::<32, QUEUE_BITS>(self.table_readback.read_data.val());
+            self.read_bus.next =
+                self.read_bus.val() | bit_cast::<32, QUEUE_BITS>(self.table_word.q.val());
         }
         self.read_hit.next = self.ctrl.read_hit.val()
             | self.queue_limit.read_hit.val()
@@ -635,18 +640,23 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
             self.read_address.d.next = self.read_request.val();
             self.read_state.d.next = 1.into();
         }
+        // The address is held from the fire to the answer, so the RAM keeps reading it.
+        self.table_word.d.next = self.table_readback.read_data.val();
         if self.read_state.q.val() == 1 {
+            self.read_state.d.next = 2.into();
+        }
+        if self.read_state.q.val() == 2 {
             self.rdata.d.next = self.read_bus.val();
             self.rresp.d.next = 0.into();
             if !self.read_hit.val() {
                 self.rresp.d.next = self.slverr.val();
             }
-            self.read_state.d.next = 2.into();
+            self.read_state.d.next = 3.into();
         }
-        if (self.read_state.q.val() == 2) & self.s_axil_rready.val() {
+        if (self.read_state.q.val() == 3) & self.s_axil_rready.val() {
             self.read_state.d.next = 0.into();
         }
-        self.s_axil_rvalid.next = self.read_state.q.val() == 2;
+        self.s_axil_rvalid.next = self.read_state.q.val() == 3;
         self.s_axil_rdata.next = self.rdata.q.val();
         self.s_axil_rresp.next = self.rresp.q.val();
 

@@ -1,5 +1,5 @@
 //! Toeplitz hash unit: one tuple every `STEPS` clocks, `CHUNK = 288 / STEPS` input bits
-//! per clock. At 512 bits (`STEPS = 1`) it is a two-stage pipeline taking a tuple
+//! per clock. At 512 bits (`STEPS = 1`) it is a three-stage pipeline taking a tuple
 //! every clock; at 64 bits it spends the 8 clocks a minimum frame takes anyway on 36
 //! bits each, an eighth of the logic.
 //!
@@ -9,8 +9,10 @@
 //! ahead (`key_read_*`), from the bank the job's tag names; `key_hold` tells the register
 //! file a job is between two of those reads, so a commit does not start overwriting a
 //! bank a job may still read: every tuple is hashed with exactly one key.
-//! Partial parities are registered per 36-bit slice (one LUT4 AND/XOR tree each) and
-//! XORed in the next stage.
+//! The key window and the chunk it meets are registered first (a block RAM answers
+//! late in the clock: an ECP5 DP16KD without its output register takes 5.8 ns, most of
+//! a 156.25 MHz clock), then the partial parities per 36-bit slice (one LUT4 AND/XOR
+//! tree each), which the next stage XORs into the hash.
 
 use rust_hdl::prelude::*;
 
@@ -56,6 +58,14 @@ pub struct HashUnit<
     pub out_tag: Signal<Out, Bits<TAG_BITS>>,
     busy: DFF<Bit>,
     step: DFF<Bits<4>>,
+    hold: DFF<Bit>,
+    step_after: DFF<Bits<4>>,
+    w_valid: DFF<Bit>,
+    w_first: DFF<Bit>,
+    w_last: DFF<Bit>,
+    w_tag: DFF<Bits<TAG_BITS>>,
+    w_chunk: DFF<Bits<CHUNK>>,
+    w_key: DFF<Bits<KEY_WINDOW>>,
     tuple_sr: DFF<Bits<TUPLE_BITS>>,
     tag_q: DFF<Bits<TAG_BITS>>,
     p_valid: DFF<Bit>,
@@ -103,6 +113,14 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
             out_tag: Default::default(),
             busy: Default::default(),
             step: Default::default(),
+            hold: Default::default(),
+            step_after: Default::default(),
+            w_valid: Default::default(),
+            w_first: Default::default(),
+            w_last: Default::default(),
+            w_tag: Default::default(),
+            w_chunk: Default::default(),
+            w_key: Default::default(),
             tuple_sr: Default::default(),
             tag_q: Default::default(),
             p_valid: Default::default(),
@@ -133,8 +151,9 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, busy, step, tuple_sr, tag_q, p_valid, p_first, p_last, p_tag, partials,
-            acc, valid_o, hash_o, tag_o
+            self, clock, busy, step, hold, step_after, w_valid, w_first, w_last, w_tag, w_chunk,
+            w_key, tuple_sr, tag_q, p_valid, p_first, p_last, p_tag, partials, acc, valid_o,
+            hash_o, tag_o
         );
         self.in_ready.next = !self.busy.q.val() | (self.step.q.val() == self.last_step.val());
         self.accept.next = self.in_valid.val() & self.in_ready.val();
@@ -148,43 +167,56 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
             .val()
             .get_bits::<CHUNK>(self.chunk_lsb.val().index());
         self.key_read_tag.next = self.tag_q.q.val();
-        self.key_read_step.next = self.step.q.val() + 1_u64;
+        self.key_read_step.next = self.step_after.q.val();
         if self.accept.val() {
             self.key_read_tag.next = self.in_tag.val();
             self.key_read_step.next = 0.into();
         }
-        self.key_hold.next = self.busy.q.val() & (self.step.q.val() != self.last_step.val());
+        // `busy & step != last`, kept in a register of its own: the commit logic behind
+        // it is long, and must not start at the step counter's decode.
+        self.hold.d.next = (self.accept.val() & self.last_step.val().any())
+            | (!self.accept.val()
+                & self.busy.q.val()
+                & (self.step.q.val() != self.last_step.val())
+                & (self.step_after.q.val() != self.last_step.val()));
+        self.key_hold.next = self.hold.q.val();
+        self.w_valid.d.next = self.busy.q.val();
+        self.w_first.d.next = self.step.q.val() == 0_u64;
+        self.w_last.d.next = self.step.q.val() == self.last_step.val();
+        self.w_tag.d.next = self.tag_q.q.val();
+        self.w_chunk.d.next = self.chunk.val();
+        self.w_key.d.next = self.key_window.val();
+
         self.partial.next = 0.into();
         for s in 0..(CHUNK / 36) {
-            self.data_slice.next = self.chunk.val().get_bits::<SLICE_BITS>(36 * s);
+            self.data_slice.next = self.w_chunk.q.val().get_bits::<SLICE_BITS>(36 * s);
             for k in 0..32 {
-                self.key_slice.next = self
-                    .key_window
-                    .val()
-                    .get_bits::<SLICE_BITS>(36 * s + 31 - k);
+                self.key_slice.next = self.w_key.q.val().get_bits::<SLICE_BITS>(36 * s + 31 - k);
                 self.partial.next = self.partial.val().replace_bit(
                     32 * s + 31 - k,
                     (self.data_slice.val() & self.key_slice.val()).xor(),
                 );
             }
         }
-        self.p_valid.d.next = self.busy.q.val();
-        self.p_first.d.next = self.step.q.val() == 0_u64;
-        self.p_last.d.next = self.step.q.val() == self.last_step.val();
-        self.p_tag.d.next = self.tag_q.q.val();
+        self.p_valid.d.next = self.w_valid.q.val();
+        self.p_first.d.next = self.w_first.q.val();
+        self.p_last.d.next = self.w_last.q.val();
+        self.p_tag.d.next = self.w_tag.q.val();
         self.partials.d.next = self.partial.val();
 
         if self.busy.q.val() {
             if self.step.q.val() == self.last_step.val() {
                 self.busy.d.next = false;
             } else {
-                self.step.d.next = self.step.q.val() + 1_u64;
+                self.step.d.next = self.step_after.q.val();
+                self.step_after.d.next = self.step_after.q.val() + 1_u64;
                 self.tuple_sr.d.next = self.tuple_sr.q.val() << self.chunk_bits.val();
             }
         }
         if self.accept.val() {
             self.busy.d.next = true;
             self.step.d.next = 0.into();
+            self.step_after.d.next = 1.into();
             self.tuple_sr.d.next = self.in_tuple.val();
             self.tag_q.d.next = self.in_tag.val();
         }
@@ -205,6 +237,8 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
         self.tag_o.d.next = self.p_tag.q.val();
         if self.reset.val() {
             self.busy.d.next = false;
+            self.hold.d.next = false;
+            self.w_valid.d.next = false;
             self.p_valid.d.next = false;
             self.valid_o.d.next = false;
         }

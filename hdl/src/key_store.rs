@@ -4,8 +4,9 @@
 //! A hash step `s` meets key bits `CHUNK * s` .. `CHUNK * s + CHUNK + 30` (key bit 0 is
 //! the first). The key is kept as `STEPS + 1` words of `CHUNK` bits, word `w` holding
 //! bits `CHUNK * w` up (key bit 0 on top of word 0, zeros past bit 319), in two RAMs:
-//! `head` holds whole words and `tail` the top 31 bits of each. Step `s`'s window is
-//! `head[s]` followed by `tail[s + 1]`: two reads, and no multiplexer over the key, which
+//! `head` holds whole words and `tail` the top 31 bits of each, one address lower (the
+//! top of word `w + 1` at `w`). Step `s`'s window is `head[s]` followed by `tail[s]`: two
+//! reads at one address, with no adder in front of either, and no multiplexer over the key, which
 //! in flip-flops cost a VPorts-to-1 multiplexer over 320 bits plus a steps-to-1 one over
 //! the window.
 //!
@@ -143,12 +144,12 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
         self.head.write_address.next = self.write_address.val();
         self.head.write_data.next = self.chunk.val();
         self.head.write_enable.next = self.copying.q.val();
-        self.tail.write_address.next = self.write_address.val();
+        self.tail.write_address.next = self.write_address.val() - 1_u64;
         self.tail.write_data.next = self
             .chunk
             .val()
             .get_bits::<TAIL_BITS>(self.tail_lsb.val().index());
-        self.tail.write_enable.next = self.copying.q.val();
+        self.tail.write_enable.next = self.copying.q.val() & self.word.q.val().any();
         self.done.d.next = false;
         if self.copying.q.val() {
             self.word.d.next = self.word.q.val() + 1_u64;
@@ -173,8 +174,7 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
             | (bit_cast::<ADDRESS_BITS, 1>(self.read_bank.val().into()) << 4_u64);
         self.head.read_address.next =
             self.read_base.val() | bit_cast::<ADDRESS_BITS, 4>(self.read_step.val());
-        self.tail.read_address.next =
-            self.read_base.val() | bit_cast::<ADDRESS_BITS, 4>(self.read_step.val() + 1_u64);
+        self.tail.read_address.next = self.head.read_address.val();
         self.window.next = (bit_cast::<WINDOW, CHUNK>(self.head.read_data.val()) << 31_u64)
             | bit_cast::<WINDOW, TAIL_BITS>(self.tail.read_data.val());
     }

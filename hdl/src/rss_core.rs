@@ -4,7 +4,7 @@
 //! Datapath (every stage registered, one beat per clock, no stage ever stalls):
 //! `FrameIngress` → `WordSlots` (L2, L3-aligned words) → `L3Header` → 4 × `ExtStep`
 //! (IPv6 extension headers) → `FieldCapture` (fields, verdict on the last beat) →
-//! `TupleSelect` → `HashUnit` (Toeplitz, `STEPS` clocks per frame) → indirection
+//! `TupleSelect` → job register → `HashUnit` (Toeplitz, `STEPS` clocks per frame) → indirection
 //! table (block RAM) → `RecordFifo`. Beside the parser, `VportMatch` finds each frame's
 //! VPort from its destination MAC.
 //!
@@ -14,7 +14,7 @@
 //! at any clock steers each frame wholly by the old or wholly by the new state.
 //!
 //! Flow control: `s_axis_tready` comes from registers only. A new frame is taken only
-//! while the records held plus the frames in flight fit the FIFO, so a consumer that
+//! while the frames in flight plus the records held fit the FIFO, so a consumer that
 //! refuses records stops the stream between frames, never inside one, and only after
 //! FIFO-depth frames. In tap mode (`gen --tap`) the stream is never stopped: a record
 //! that finds no room is dropped, counted, and the next record carries flag bit 2.
@@ -32,6 +32,7 @@ use crate::key_store::KeyStore;
 use crate::l3_header::L3Header;
 use crate::record_fifo::RecordFifo;
 use crate::slot_pick::SlotPick;
+use crate::toeplitz_pipe::TUPLE_BITS;
 use crate::tuple_select::TupleSelect;
 use crate::vport_match::VportMatch;
 use crate::vport_regs::{ACTIVE_BITS, POOL_ADDRESS_BITS, SLOT_BITS};
@@ -149,10 +150,13 @@ pub struct RssCore<
     keys: KeyStore<STEPS, CHUNK, KEY_WINDOW, KEY_PADDED>,
     table_index: Signal<Local, Bits<POOL_ADDRESS_BITS>>,
     fifo: RecordFifo<RECORD_BITS, FIFO_LOG2, FIFO_COUNT_BITS>,
-    in_flight: DFF<Bits<FIFO_COUNT_BITS>>,
+    outstanding: DFF<Bits<FIFO_COUNT_BITS>>,
     start_ok: DFF<Bit>,
     lost: DFF<Bit>,
     drops: DFF<Bits<DROP_COUNT_BITS>>,
+    job_valid: DFF<Bit>,
+    job_tuple: DFF<Bits<TUPLE_BITS>>,
+    job_tag: DFF<Bits<TAG_BITS>>,
     r_valid: DFF<Bit>,
     r_hash: DFF<Bits<32>>,
     r_tag: DFF<Bits<TAG_BITS>>,
@@ -265,10 +269,13 @@ impl<
             keys: Default::default(),
             table_index: Default::default(),
             fifo: Default::default(),
-            in_flight: Default::default(),
+            outstanding: Default::default(),
             start_ok: Default::default(),
             lost: Default::default(),
             drops: Default::default(),
+            job_valid: Default::default(),
+            job_tuple: Default::default(),
+            job_tag: Default::default(),
             r_valid: Default::default(),
             r_hash: Default::default(),
             r_tag: Default::default(),
@@ -323,7 +330,19 @@ impl<
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk, in_flight, start_ok, lost, drops, r_valid, r_hash, r_tag, frame_slot
+            self,
+            clk,
+            outstanding,
+            start_ok,
+            lost,
+            drops,
+            job_valid,
+            job_tuple,
+            job_tag,
+            r_valid,
+            r_hash,
+            r_tag,
+            frame_slot
         );
         self.regs.clock.next = self.clk.val();
         self.regs.reset.next = self.rst.val();
@@ -512,9 +531,14 @@ impl<
             .val()
             .replace_bit(9, self.capture.malformed.val())
             .replace_bit(10, self.capture.is_fragment.val());
-        self.hasher.in_valid.next = self.capture.result_valid.val();
-        self.hasher.in_tuple.next = self.select.tuple.val();
-        self.hasher.in_tag.next = self.tag.val();
+        // The job is registered: the type choice and the tuple multiplexer take a clock
+        // of their own, apart from the hash unit's load.
+        self.job_valid.d.next = self.capture.result_valid.val();
+        self.job_tuple.d.next = self.select.tuple.val();
+        self.job_tag.d.next = self.tag.val();
+        self.hasher.in_valid.next = self.job_valid.q.val();
+        self.hasher.in_tuple.next = self.job_tuple.q.val();
+        self.hasher.in_tag.next = self.job_tag.q.val();
         // Each step's key window comes from the bank of the job's own VPort that its
         // state named when it started; a commit fills the other bank first.
         self.keys.staged_key.next = self.regs.staged_key.val();
@@ -526,10 +550,11 @@ impl<
         self.keys.read_bank.next = self.hasher.key_read_tag.val().get_bit(52);
         self.keys.read_step.next = self.hasher.key_read_step.val();
         self.hasher.key_window.next = self.keys.window.val();
-        self.regs.commit_hold.next = self.hasher.key_hold.val();
+        // A registered job has its key bank and will read it: hold it as well.
+        self.regs.commit_hold.next = self.hasher.key_hold.val() | self.job_valid.q.val();
         self.regs.record_drops.next = self.drops.q.val();
         // Only in tap mode can a frame end before the hash unit is free (runts).
-        self.hash_dropped.next = self.capture.result_valid.val() & !self.hasher.in_ready.val();
+        self.hash_dropped.next = self.job_valid.q.val() & !self.hasher.in_ready.val();
 
         // Steer: the table read lands one clock after the hash.
         // Pool address: the job's bank, then VPort * entries + the hash's low bits.
@@ -584,22 +609,25 @@ impl<
             self.drops.d.next = self.drops.q.val() + 1_u64;
         }
 
-        // Credits: a frame may start while records held + frames in flight < depth.
-        self.leaving.next = bit_cast::<2, 1>(self.r_valid.q.val().into())
-            + bit_cast::<2, 1>(self.hash_dropped.val().into());
-        self.in_flight.d.next = self.in_flight.q.val()
+        // Credits: a frame may start while the frames started and not yet gone (taken
+        // from the FIFO or dropped) stay below its depth. One register counts them, so
+        // the start decision is one adder and a compare, not the FIFO's pointer
+        // difference plus the frames in flight.
+        self.leaving.next =
+            bit_cast::<2, 1>((self.fifo.out_valid.val() & self.m_axis_rss_tready.val()).into())
+                + bit_cast::<2, 1>((self.r_valid.q.val() & self.fifo.full.val()).into())
+                + bit_cast::<2, 1>(self.hash_dropped.val().into());
+        self.held.next = self.outstanding.q.val()
             + bit_cast::<FIFO_COUNT_BITS, 1>(self.ingress.frame_started.val().into())
             - bit_cast::<FIFO_COUNT_BITS, 2>(self.leaving.val());
-        self.held.next = self.in_flight.q.val() + self.fifo.count.val();
+        self.outstanding.d.next = self.held.val();
         self.start_ok.d.next = self.held.val() < self.fifo_depth.val();
-        if self.ingress.frame_started.val() {
-            self.start_ok.d.next = (self.held.val() + 1_u64) < self.fifo_depth.val();
-        }
         if self.rst.val() {
-            self.in_flight.d.next = 0.into();
+            self.outstanding.d.next = 0.into();
             self.start_ok.d.next = false;
             self.lost.d.next = false;
             self.drops.d.next = 0.into();
+            self.job_valid.d.next = false;
             self.r_valid.d.next = false;
         }
 
