@@ -9,15 +9,17 @@
 //! ```ignore
 //! use rss_cosim::marlin::verilog::prelude::*; // `#[verilog]` needs `verilog` in scope
 //!
-//! // In this crate, so the path is cosim/generated/rss_core.v (see below).
-//! #[verilog(src = "generated/rss_core.v", name = "rss_core")]
+//! // In this crate, so the path is cosim/generated/rss_core_w64.bind.v (see below):
+//! // the macro reads the ports' bind wrapper, Verilator gets it and the design.
+//! #[verilog(src = "generated/rss_core_w64.bind.v", name = "rss_core_bind")]
 //! pub struct RssCore;
 //! rss_cosim::impl_axil_pins!(RssCore);
 //!
-//! let cosim = Cosim::builder("rss_core")
-//!     .source(rss_cosim::generated("rss_core.v"))
+//! let cosim = Cosim::builder("rss_core_w64")
+//!     .source(rss_cosim::generated("rss_core_w64.bind.v"))
+//!     .source(rss_cosim::generated("rss_core_w64.v"))
 //!     .ignore_warning("WIDTH") // rust-hdl's bit_cast/replace_bit
-//!     .build()?;
+//!     .build()?; // or `dut::build_design("rss_core_w64.v", trace)`
 //! let mut sim = cosim.sim::<RssCore>("my_test")?; // traced if RSS_COSIM_TRACE=1
 //! let mut bus = AxilMaster::new();
 //! bus.idle(&mut sim);
