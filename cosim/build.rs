@@ -51,10 +51,7 @@ fn main() {
             .expect("default parameters are valid");
         let path = dir.join(file);
         let changed = write_if_changed(&path, &text);
-        let top = match interface {
-            Interface::Tuples => "rss_tuple_core",
-            Interface::Frames { .. } => "rss_core",
-        };
+        let top = interface.module_name();
         let ports = ansi_ports(&text, top);
         write_if_changed(&path.with_extension("bind.v"), &bind_wrapper(top, &ports));
         if matches!(interface, Interface::Frames { .. }) {
