@@ -1,7 +1,8 @@
 //! Generates `regmap.rs` (included by `src/regs.rs` as `regs::map`): one zero-sized type
 //! per register of [`rss_model::regmap`], with its offset, element count and a typed
-//! constant per field, so a field can only be used with its own register (checked by
-//! the compiler) and nothing in the firmware repeats a register number.
+//! constant per field (position, width, largest legal value), so a field can only be
+//! used with its own register (checked by the compiler) and nothing in the firmware
+//! repeats a register number.
 //!
 //! Some layouts depend on the build parameters (the queue field's width, the table
 //! pool's length, `TABLE_SIZE.LOG2`'s limit, the VPort and MAC filter counts). The
@@ -53,6 +54,9 @@ fn main() {
             num_queues,
             vports,
             mac_filters,
+            // Types for every register any build has; whether this one has the probe
+            // is VPORT_CAPS.FEATURES bit 3, read at run time.
+            hash_probe: true,
         })
         .expect("the extreme builds are valid")
     })
@@ -127,10 +131,13 @@ fn main() {
             let per_build = variants
                 .iter()
                 .any(|f| f.width != field.width || f.max != field.max);
+            // The largest value any build accepts (below the field's ones for a limit
+            // such as `PROBE.TYPE`'s, the same in every build).
+            let max = variants.iter().map(|f| f.max).max().unwrap_or(field.max);
             let fdoc = doc_text(field.doc);
             writeln!(
                 out,
-                "    /// `{reg}.{name}`: {fdoc}\n    pub const {name}: Field<{ty}> = Field::new(\"{name}\", {lsb}, {width}, {per_build});",
+                "    /// `{reg}.{name}`: {fdoc}\n    pub const {name}: Field<{ty}> = Field::new(\"{name}\", {lsb}, {width}, {max:#x}, {per_build});",
                 reg = reg.name,
                 name = field.name,
                 lsb = field.lsb,

@@ -12,7 +12,7 @@
 
 /* Register-interface version. */
 #define RSS_VERSION_OFFSET 0x0004u
-#define RSS_VERSION_RESET 0x00020000u
+#define RSS_VERSION_RESET 0x00030000u
 #define RSS_VERSION_PATCH_SHIFT 0u
 #define RSS_VERSION_PATCH_MASK 0x0000ffffu
 #define RSS_VERSION_MINOR_SHIFT 16u
@@ -46,7 +46,7 @@
 
 /* VMMQ capabilities. */
 #define RSS_VPORT_CAPS_OFFSET 0x0014u
-#define RSS_VPORT_CAPS_RESET 0x00070804u
+#define RSS_VPORT_CAPS_RESET 0x000f0804u
 #define RSS_VPORT_CAPS_VPORTS_SHIFT 0u
 #define RSS_VPORT_CAPS_VPORTS_MASK 0x000000ffu
 #define RSS_VPORT_CAPS_MAC_FILTERS_SHIFT 8u
@@ -199,6 +199,38 @@
 #define RSS_TABLE_RESET 0x00000000u
 #define RSS_TABLE_QUEUE_SHIFT 0u
 #define RSS_TABLE_QUEUE_MASK 0x0000003fu
+
+/* Hash probe input: the hash input a PROBE write hashes. */
+#define RSS_PROBE_INPUT_OFFSET 0x0140u
+#define RSS_PROBE_INPUT_COUNT 9u
+#define RSS_PROBE_INPUT_STRIDE 4u
+#define RSS_PROBE_INPUT_RESET 0x00000000u
+#define RSS_PROBE_INPUT_WORD_SHIFT 0u
+#define RSS_PROBE_INPUT_WORD_MASK 0xffffffffu
+
+/* Hash probe: hashes PROBE_INPUT as a frame of hash type TYPE on VPORT would be hashed and steered, through the datapath's own hash unit, key and table, and answers once PROBE_HASH and PROBE_RESULT hold the result. Nothing is steered; frames keep their order. */
+#define RSS_PROBE_OFFSET 0x0164u
+#define RSS_PROBE_RESET 0x00000000u
+#define RSS_PROBE_TYPE_SHIFT 0u
+#define RSS_PROBE_TYPE_MASK 0x0000000fu
+#define RSS_PROBE_VPORT_SHIFT 8u
+#define RSS_PROBE_VPORT_MASK 0x00000700u
+
+/* Hash of the last probe. */
+#define RSS_PROBE_HASH_OFFSET 0x0168u
+#define RSS_PROBE_HASH_RESET 0x00000000u
+#define RSS_PROBE_HASH_VALUE_SHIFT 0u
+#define RSS_PROBE_HASH_VALUE_MASK 0xffffffffu
+
+/* Queue choice of the last probe, by the rule frames are steered by. */
+#define RSS_PROBE_RESULT_OFFSET 0x016cu
+#define RSS_PROBE_RESULT_RESET 0x00000000u
+#define RSS_PROBE_RESULT_QUEUE_SHIFT 0u
+#define RSS_PROBE_RESULT_QUEUE_MASK 0x0000003fu
+#define RSS_PROBE_RESULT_HASHED_SHIFT 8u
+#define RSS_PROBE_RESULT_HASHED_MASK 0x00000100u
+#define RSS_PROBE_RESULT_COUNT_SHIFT 16u
+#define RSS_PROBE_RESULT_COUNT_MASK 0xffff0000u
 
 /* Steering record port fields (m_axis_rss_<field>). */
 #define RSS_RECORD_HASH_BITS 32u

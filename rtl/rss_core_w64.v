@@ -78,6 +78,14 @@ module rss_core (
     reg  regs$commit_hold;
     reg  [31:0] regs$record_drops;
     wire  regs$table_write_enable;
+    wire  regs$probe_request;
+    wire  [287:0] regs$probe_input;
+    wire  [8:0] regs$probe_type;
+    wire  [2:0] regs$probe_vport;
+    reg  regs$probe_done;
+    reg  [31:0] regs$probe_done_hash;
+    reg  [7:0] regs$probe_done_queue;
+    reg  regs$probe_done_hashed;
     wire  [10:0] regs$table_write_index;
     wire  [7:0] regs$table_write_queue;
     reg  ingress$clock;
@@ -253,6 +261,7 @@ module rss_core (
     reg  capture$ex_dst;
     reg  [5:0] capture$ex_dst_ptr;
     wire  capture$result_valid;
+    wire  capture$result_next;
     wire  [15:0] capture$length;
     wire  capture$malformed;
     wire  capture$ipv4;
@@ -338,12 +347,24 @@ module rss_core (
     reg  [8:0] outstanding$d;
     wire  [8:0] outstanding$q;
     reg  outstanding$clock;
+    reg  [5:0] parsing$d;
+    wire  [5:0] parsing$q;
+    reg  parsing$clock;
+    reg  probe_go$d;
+    wire  probe_go$q;
+    reg  probe_go$clock;
+    reg  probe_launched$d;
+    wire  probe_launched$q;
+    reg  probe_launched$clock;
     reg  start_ok$d;
     wire  start_ok$q;
     reg  start_ok$clock;
     reg  lost$d;
     wire  lost$q;
     reg  lost$clock;
+    reg  lost_upstream$d;
+    wire  lost_upstream$q;
+    reg  lost_upstream$clock;
     reg  [31:0] drops$d;
     wire  [31:0] drops$q;
     reg  drops$clock;
@@ -369,15 +390,22 @@ module rss_core (
     // Local signals
     reg  [10:0] table_index;
     reg  [63:0] tag;
+    reg  parser_idle;
+    reg  probe_pick;
+    reg  probe_waiting;
+    reg  probe_result;
+    reg  record_valid;
     reg  [15:0] size_mask;
     reg  hash_dropped;
     reg  [8:0] record_type;
     reg  [31:0] record_hash;
     reg  [7:0] record_queue;
     reg  [2:0] record_flags;
+    reg  frame_job;
     reg  pushed;
-    reg  dropped;
-    reg  [1:0] leaving;
+    reg  [1:0] dropped;
+    reg  lost_to_probe;
+    reg  [2:0] leaving;
     reg  [8:0] held;
     
     // Sub module instances
@@ -412,6 +440,14 @@ module rss_core (
         .commit_hold(regs$commit_hold),
         .record_drops(regs$record_drops),
         .table_write_enable(regs$table_write_enable),
+        .probe_request(regs$probe_request),
+        .probe_input(regs$probe_input),
+        .probe_type(regs$probe_type),
+        .probe_vport(regs$probe_vport),
+        .probe_done(regs$probe_done),
+        .probe_done_hash(regs$probe_done_hash),
+        .probe_done_queue(regs$probe_done_queue),
+        .probe_done_hashed(regs$probe_done_hashed),
         .table_write_index(regs$table_write_index),
         .table_write_queue(regs$table_write_queue)
     );
@@ -603,6 +639,7 @@ module rss_core (
         .ex_dst(capture$ex_dst),
         .ex_dst_ptr(capture$ex_dst_ptr),
         .result_valid(capture$result_valid),
+        .result_next(capture$result_next),
         .length(capture$length),
         .malformed(capture$malformed),
         .ipv4(capture$ipv4),
@@ -707,6 +744,21 @@ module rss_core (
         .q(outstanding$q),
         .clock(outstanding$clock)
     );
+    rss_core__parsing parsing(
+        .d(parsing$d),
+        .q(parsing$q),
+        .clock(parsing$clock)
+    );
+    rss_core__probe_go probe_go(
+        .d(probe_go$d),
+        .q(probe_go$q),
+        .clock(probe_go$clock)
+    );
+    rss_core__probe_launched probe_launched(
+        .d(probe_launched$d),
+        .q(probe_launched$q),
+        .clock(probe_launched$clock)
+    );
     rss_core__start_ok start_ok(
         .d(start_ok$d),
         .q(start_ok$q),
@@ -716,6 +768,11 @@ module rss_core (
         .d(lost$d),
         .q(lost$q),
         .clock(lost$clock)
+    );
+    rss_core__lost_upstream lost_upstream(
+        .d(lost_upstream$d),
+        .q(lost_upstream$q),
+        .clock(lost_upstream$clock)
     );
     rss_core__drops drops(
         .d(drops$d),
@@ -756,8 +813,12 @@ module rss_core (
     // Update code
     always @(*) begin
         outstanding$clock = clk;
+        parsing$clock = clk;
+        probe_go$clock = clk;
+        probe_launched$clock = clk;
         start_ok$clock = clk;
         lost$clock = clk;
+        lost_upstream$clock = clk;
         drops$clock = clk;
         job_valid$clock = clk;
         job_tuple$clock = clk;
@@ -767,8 +828,12 @@ module rss_core (
         r_tag$clock = clk;
         frame_slot$clock = clk;
         outstanding$d = outstanding$q;
+        parsing$d = parsing$q;
+        probe_go$d = probe_go$q;
+        probe_launched$d = probe_launched$q;
         start_ok$d = start_ok$q;
         lost$d = lost$q;
+        lost_upstream$d = lost_upstream$q;
         drops$d = drops$q;
         job_valid$d = job_valid$q;
         job_tuple$d = job_tuple$q;
@@ -916,6 +981,17 @@ module rss_core (
         capture$ihl = ext4$ihl_out;
         frame_state$slots = regs$active_next;
         frame_state$vport = vport_match$vport_next;
+        parser_idle = (parsing$q == 64'h0) & ~ingress$frame_started & ~job_valid$q & hasher$in_ready;
+        probe_pick = regs$probe_request & ~probe_launched$q & ~probe_go$q & (tap | parser_idle);
+        probe_waiting = tap & job_valid$q & job_tag$q[32'h35] & ~hasher$in_ready;
+        lost_to_probe = capture$result_valid & (probe_go$q | probe_waiting);
+        if (probe_pick) begin
+            frame_state$vport = regs$probe_vport;
+        end
+        probe_go$d = probe_pick;
+        if (probe_go$q) begin
+            probe_launched$d = 1'b1;
+        end
         frame_slot$d = frame_state$slot;
         select$enabled = frame_slot$q[(32'h8)+:(9)];
         select$symmetric = frame_slot$q[32'h1];
@@ -930,9 +1006,26 @@ module rss_core (
         select$ports = capture$ports;
         tag = (((capture$length) & 64'hffffffffffffffff) << 64'hb) | ((select$selected) & 64'hffffffffffffffff) | (((vport_match$vport) & 64'hffffffffffffffff) << 64'h1b) | (((frame_slot$q[(32'h0)+:(1)]) & 64'hffffffffffffffff) << 64'h1e) | (((frame_slot$q[(32'h2)+:(1)]) & 64'hffffffffffffffff) << 64'h1f) | (((frame_slot$q[(32'h4)+:(4)]) & 64'hffffffffffffffff) << 64'h20) | (((frame_slot$q[(32'h18)+:(16)]) & 64'hffffffffffffffff) << 64'h24) | (((frame_slot$q[(32'h3)+:(1)]) & 64'hffffffffffffffff) << 64'h34);
         tag = ((tag & ~(1 << (32'h9)) | ((capture$malformed) << (32'h9))) & ~(1 << (32'ha)) | ((capture$is_fragment) << (32'ha)));
-        job_valid$d = capture$result_valid;
-        job_tuple$d = select$tuple;
-        job_tag$d = tag;
+        if (probe_go$q) begin
+            tag = ((regs$probe_type & frame_slot$q[(32'h8)+:(9)]) & 64'hffffffffffffffff) | (((regs$probe_vport) & 64'hffffffffffffffff) << 64'h1b) | (((frame_slot$q[(32'h0)+:(1)]) & 64'hffffffffffffffff) << 64'h1e) | (((frame_slot$q[(32'h2)+:(1)]) & 64'hffffffffffffffff) << 64'h1f) | (((frame_slot$q[(32'h4)+:(4)]) & 64'hffffffffffffffff) << 64'h20) | (((frame_slot$q[(32'h18)+:(16)]) & 64'hffffffffffffffff) << 64'h24) | (((frame_slot$q[(32'h3)+:(1)]) & 64'hffffffffffffffff) << 64'h34) | (((one[(32'h0)+:(1)]) & 64'hffffffffffffffff) << 64'h35);
+        end
+        hash_dropped = job_valid$q & ~job_tag$q[32'h35] & ~hasher$in_ready;
+        frame_job = capture$result_valid & ~lost_to_probe;
+        if (frame_job) begin
+            tag = (tag & ~(1 << (32'h36)) | ((lost_upstream$q | hash_dropped) << (32'h36)));
+            lost_upstream$d = 1'b0;
+        end
+        else if (hash_dropped | lost_to_probe) begin
+            lost_upstream$d = 1'b1;
+        end
+        if (~probe_waiting) begin
+            job_valid$d = frame_job | probe_go$q;
+            job_tuple$d = select$tuple;
+            if (probe_go$q) begin
+                job_tuple$d = regs$probe_input;
+            end
+            job_tag$d = tag;
+        end
         hasher$in_valid = job_valid$q;
         hasher$in_tuple = job_tuple$q;
         hasher$in_tag = job_tag$q;
@@ -947,7 +1040,6 @@ module rss_core (
         hasher$key_window = keys$window;
         regs$commit_hold = hasher$key_hold | job_valid$q;
         regs$record_drops = drops$q;
-        hash_dropped = job_valid$q & ~hasher$in_ready;
         size_mask = (one << hasher$out_tag[(32'h20)+:(4)]) - 64'h1;
         table_index = (((hasher$out_tag[(32'h1b)+:(3)]) & 11'h7ff) << table_log2) | ((hasher$out_hash[(32'h0)+:(7)] & size_mask[(32'h0)+:(7)]) & 11'h7ff);
         indirection$read_address = (table_index & ~(1 << (32'ha)) | ((hasher$out_tag[32'h1f]) << (32'ha)));
@@ -970,26 +1062,42 @@ module rss_core (
             record_hash = r_hash$q;
         end
         record_flags = ((r_tag$q[(32'h9)+:(2)]) & 3'h7);
-        record_flags = (record_flags & ~(1 << (32'h2)) | ((lost$q) << (32'h2)));
-        fifo$push = r_valid$q;
+        record_flags = (record_flags & ~(1 << (32'h2)) | ((lost$q | r_tag$q[32'h36]) << (32'h2)));
+        probe_result = r_valid$q & r_tag$q[32'h35];
+        record_valid = r_valid$q & ~r_tag$q[32'h35];
+        regs$probe_done = probe_result;
+        regs$probe_done_hash = r_hash$q;
+        regs$probe_done_queue = record_queue;
+        regs$probe_done_hashed = |record_type;
+        if (probe_result) begin
+            probe_launched$d = 1'b0;
+        end
+        fifo$push = record_valid;
         fifo$push_data = (((r_tag$q[(32'h1b)+:(3)]) & 71'h7fffffffffffffffff) << 64'h44) | (((record_hash) & 71'h7fffffffffffffffff) << 64'h24) | (((record_type) & 71'h7fffffffffffffffff) << 64'h1b) | (((record_queue) & 71'h7fffffffffffffffff) << 64'h13) | (((record_flags) & 71'h7fffffffffffffffff) << 64'h10) | ((r_tag$q[(32'hb)+:(16)]) & 71'h7fffffffffffffffff);
-        pushed = r_valid$q & ~fifo$full;
-        dropped = (r_valid$q & fifo$full) | hash_dropped;
+        pushed = record_valid & ~fifo$full;
+        dropped = (((record_valid & fifo$full)) & 2'h3) + ((hash_dropped) & 2'h3) + ((lost_to_probe) & 2'h3);
         if (pushed) begin
             lost$d = 1'b0;
         end
-        if (dropped) begin
+        if (record_valid & fifo$full) begin
             lost$d = 1'b1;
-            drops$d = drops$q + 64'h1;
         end
-        leaving = (((fifo$out_valid & m_axis_rss_tready)) & 2'h3) + (((r_valid$q & fifo$full)) & 2'h3) + ((hash_dropped) & 2'h3);
+        if (|dropped) begin
+            drops$d = drops$q + ((dropped) & 32'hffffffff);
+        end
+        leaving = (((fifo$out_valid & m_axis_rss_tready)) & 3'h7) + ((dropped) & 3'h7);
         held = outstanding$q + ((ingress$frame_started) & 9'h1ff) - ((leaving) & 9'h1ff);
         outstanding$d = held;
-        start_ok$d = held < fifo_depth;
+        parsing$d = parsing$q + ((ingress$frame_started) & 6'h3f) - ((capture$result_valid) & 6'h3f);
+        start_ok$d = (held < fifo_depth) & ~regs$probe_request;
         if (rst) begin
             outstanding$d = 32'h0;
+            parsing$d = 32'h0;
+            probe_go$d = 1'b0;
+            probe_launched$d = 1'b0;
             start_ok$d = 1'b0;
             lost$d = 1'b0;
+            lost_upstream$d = 1'b0;
             drops$d = 32'h0;
             job_valid$d = 1'b0;
             r_valid$d = 1'b0;
@@ -1008,7 +1116,7 @@ module rss_core (
 endmodule // top
 
 
-module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_dst,ex_dst_ptr,result_valid,length,malformed,ipv4,ipv6,is_fragment,tcp,udp,src,dst,ex_src_addr,ex_dst_addr,ports);
+module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_dst,ex_dst_ptr,result_valid,result_next,length,malformed,ipv4,ipv6,is_fragment,tcp,udp,src,dst,ex_src_addr,ex_dst_addr,ports);
     
     // Module arguments
     input wire  clock;
@@ -1027,6 +1135,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
     input wire  ex_dst;
     input wire  [5:0] ex_dst_ptr;
     output reg  result_valid;
+    output reg  result_next;
     output reg  [15:0] length;
     output reg  malformed;
     output reg  ipv4;
@@ -1790,6 +1899,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
             ports = snap_ports$q;
         end
         result_valid = result_q$q;
+        result_next = v_valid$q;
         length = length_q$q;
         malformed = malformed_q$q;
         ipv4 = ipv4_q$q;
@@ -14747,6 +14857,25 @@ module rss_core__lost(d,q,clock);
 endmodule // rss_core__lost
 
 
+module rss_core__lost_upstream(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__lost_upstream
+
+
 module rss_core__outstanding(d,q,clock);
     
     // Module arguments
@@ -14764,6 +14893,63 @@ module rss_core__outstanding(d,q,clock);
     end
           
 endmodule // rss_core__outstanding
+
+
+module rss_core__parsing(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__parsing
+
+
+module rss_core__probe_go(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__probe_go
+
+
+module rss_core__probe_launched(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__probe_launched
 
 
 module rss_core__r_hash(d,q,clock);
@@ -14823,7 +15009,7 @@ module rss_core__r_valid(d,q,clock);
 endmodule // rss_core__r_valid
 
 
-module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,staged_key,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,commit_hold,record_drops,table_write_enable,table_write_index,table_write_queue);
+module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,staged_key,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,commit_hold,record_drops,table_write_enable,probe_request,probe_input,probe_type,probe_vport,probe_done,probe_done_hash,probe_done_queue,probe_done_hashed,table_write_index,table_write_queue);
     
     // Module arguments
     input wire  clock;
@@ -14856,6 +15042,14 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     input wire  commit_hold;
     input wire  [31:0] record_drops;
     output reg  table_write_enable;
+    output reg  probe_request;
+    output reg  [287:0] probe_input;
+    output reg  [8:0] probe_type;
+    output reg  [2:0] probe_vport;
+    input wire  probe_done;
+    input wire  [31:0] probe_done_hash;
+    input wire  [7:0] probe_done_queue;
+    input wire  probe_done_hashed;
     output reg  [10:0] table_write_index;
     output reg  [7:0] table_write_queue;
     
@@ -14863,13 +15057,11 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     localparam  table_log2 = 4'h7;
     localparam  slverr = 2'b10;
     localparam  id_value = 32'h52535343;
-    localparam  version_value = 32'h20000;
+    localparam  version_value = 32'h30000;
     localparam  caps_value = 32'h24280607;
     localparam  queue_caps_value = 32'h40;
     localparam  hash_caps_value = 32'h1ff;
-    localparam  vport_caps_value = 32'h70804;
-    localparam  key_base = 11'b10000;
-    localparam  key_words = 11'b1010;
+    localparam  vport_caps_value = 32'hf0804;
     localparam  table_base = 11'b10000000000;
     localparam  table_entries = 11'b1000000000;
     localparam  queue_writable = 32'h3f;
@@ -14946,6 +15138,26 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     wire  vports$move_write;
     wire  [10:0] vports$move_address;
     wire  [7:0] vports$move_queue;
+    reg  probe$clock;
+    reg  probe$reset;
+    reg  [10:0] probe$write_address;
+    reg  [31:0] probe$write_data;
+    reg  [3:0] probe$write_strobes;
+    reg  probe$write_strobe;
+    reg  [10:0] probe$read_address;
+    wire  probe$write_hit;
+    wire  probe$write_fault;
+    wire  probe$read_hit;
+    wire  [31:0] probe$read_data;
+    wire  probe$taken;
+    wire  probe$request;
+    wire  [287:0] probe$hash_input;
+    wire  [8:0] probe$hash_type;
+    wire  [2:0] probe$vport;
+    reg  probe$done;
+    reg  [31:0] probe$done_hash;
+    reg  [7:0] probe$done_queue;
+    reg  probe$done_hashed;
     reg  [4:0] cooldown$d;
     wire  [4:0] cooldown$q;
     reg  cooldown$clock;
@@ -15046,9 +15258,17 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  table_readback$write_clock;
     reg  [7:0] table_readback$write_data;
     reg  table_readback$write_enable;
-    reg  [319:0] key_staged$d;
-    wire  [319:0] key_staged$q;
     reg  key_staged$clock;
+    reg  key_staged$reset;
+    reg  [10:0] key_staged$write_address;
+    reg  [31:0] key_staged$write_data;
+    reg  [3:0] key_staged$write_strobes;
+    reg  key_staged$write_strobe;
+    reg  [10:0] key_staged$read_address;
+    wire  key_staged$write_hit;
+    wire  key_staged$read_hit;
+    wire  [31:0] key_staged$read_data;
+    wire  [319:0] key_staged$value;
     reg  [15:0] key_generation$d;
     wire  [15:0] key_generation$q;
     reg  key_generation$clock;
@@ -15089,11 +15309,6 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  write_fire;
     reg  write_fault;
     reg  write_hit;
-    reg  key_write_hit;
-    reg  key_read_hit;
-    reg  [8:0] key_read_shift;
-    reg  [319:0] key_mask;
-    reg  [319:0] key_data;
     reg  table_write_hit;
     reg  table_read_hit;
     reg  [10:0] table_write_offset;
@@ -15185,6 +15400,28 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .move_write(vports$move_write),
         .move_address(vports$move_address),
         .move_queue(vports$move_queue)
+    );
+    rss_core__regs__probe probe(
+        .clock(probe$clock),
+        .reset(probe$reset),
+        .write_address(probe$write_address),
+        .write_data(probe$write_data),
+        .write_strobes(probe$write_strobes),
+        .write_strobe(probe$write_strobe),
+        .read_address(probe$read_address),
+        .write_hit(probe$write_hit),
+        .write_fault(probe$write_fault),
+        .read_hit(probe$read_hit),
+        .read_data(probe$read_data),
+        .taken(probe$taken),
+        .request(probe$request),
+        .hash_input(probe$hash_input),
+        .hash_type(probe$hash_type),
+        .vport(probe$vport),
+        .done(probe$done),
+        .done_hash(probe$done_hash),
+        .done_queue(probe$done_queue),
+        .done_hashed(probe$done_hashed)
     );
     rss_core__regs__cooldown cooldown(
         .d(cooldown$d),
@@ -15313,9 +15550,17 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_enable(table_readback$write_enable)
     );
     rss_core__regs__key_staged key_staged(
-        .d(key_staged$d),
-        .q(key_staged$q),
-        .clock(key_staged$clock)
+        .clock(key_staged$clock),
+        .reset(key_staged$reset),
+        .write_address(key_staged$write_address),
+        .write_data(key_staged$write_data),
+        .write_strobes(key_staged$write_strobes),
+        .write_strobe(key_staged$write_strobe),
+        .read_address(key_staged$read_address),
+        .write_hit(key_staged$write_hit),
+        .read_hit(key_staged$read_hit),
+        .read_data(key_staged$read_data),
+        .value(key_staged$value)
     );
     rss_core__regs__key_generation key_generation(
         .d(key_generation$d),
@@ -15360,7 +15605,6 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     
     // Update code
     always @(*) begin
-        key_staged$clock = clock;
         key_generation$clock = clock;
         cooldown$clock = clock;
         bvalid$clock = clock;
@@ -15370,7 +15614,6 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         rdata$clock = clock;
         table_word$clock = clock;
         rresp$clock = clock;
-        key_staged$d = key_staged$q;
         key_generation$d = key_generation$q;
         cooldown$d = cooldown$q;
         bvalid$d = bvalid$q;
@@ -15384,6 +15627,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         queue_limit$clock = clock;
         table_read$clock = clock;
         vports$clock = clock;
+        probe$clock = clock;
         hash_types_reg$clock = clock;
         table_size$clock = clock;
         default_queue_reg$clock = clock;
@@ -15404,7 +15648,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         if (s_axil_wstrb[3]) begin
             write_mask = write_mask | (64'hff << (32'h8 * 3));
         end
-        write_fire = s_axil_awvalid & s_axil_wvalid & ~bvalid$q & ~vports$commit_pending & ~|cooldown$q;
+        write_fire = s_axil_awvalid & s_axil_wvalid & ~bvalid$q & ~vports$commit_pending & ~probe$request & ~|cooldown$q;
         if (|cooldown$q) begin
             cooldown$d = cooldown$q - 64'h1;
         end
@@ -15438,6 +15682,20 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         vports$write_mask = write_mask;
         vports$write_strobe = write_fire;
         vports$read_address = read_address$q;
+        probe$reset = reset;
+        probe$write_address = write_address;
+        probe$write_data = s_axil_wdata;
+        probe$write_strobes = s_axil_wstrb;
+        probe$write_strobe = write_fire;
+        probe$read_address = read_address$q;
+        probe$done = probe_done;
+        probe$done_hash = probe_done_hash;
+        probe$done_queue = probe_done_queue;
+        probe$done_hashed = probe_done_hashed;
+        probe_request = probe$request;
+        probe_input = probe$hash_input;
+        probe_type = probe$hash_type;
+        probe_vport = probe$vport;
         vports$staged = ((ctrl$value[(32'h0)+:(2)]) & 48'hffffffffffff) | (((table_size$value[(32'h0)+:(4)]) & 48'hffffffffffff) << 64'h4) | (((hash_types_reg$value[(32'h0)+:(9)]) & 48'hffffffffffff) << 64'h8) | (((default_queue_reg$value[(32'h0)+:(8)]) & 48'hffffffffffff) << 64'h18) | (((primary_queue_reg$value[(32'h0)+:(8)]) & 48'hffffffffffff) << 64'h20) | (((queue_limit$value[(32'h0)+:(8)]) & 48'hffffffffffff) << 64'h28);
         hash_types_reg$write_address = write_address;
         hash_types_reg$write_data = s_axil_wdata;
@@ -15487,52 +15745,13 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         record_drops_reg$write_address = write_address;
         record_drops_reg$read_address = read_address$q;
         record_drops_reg$value = record_drops;
-        key_write_hit = (write_address >= key_base) & (write_address < key_base + key_words);
-        key_mask = 32'h0;
-        key_data = 32'h0;
-        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 0));
-        if (write_address == key_base + 0) begin
-            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 0);
-        end
-        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 1));
-        if (write_address == key_base + 1) begin
-            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 1);
-        end
-        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 2));
-        if (write_address == key_base + 2) begin
-            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 2);
-        end
-        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 3));
-        if (write_address == key_base + 3) begin
-            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 3);
-        end
-        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 4));
-        if (write_address == key_base + 4) begin
-            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 4);
-        end
-        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 5));
-        if (write_address == key_base + 5) begin
-            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 5);
-        end
-        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 6));
-        if (write_address == key_base + 6) begin
-            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 6);
-        end
-        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 7));
-        if (write_address == key_base + 7) begin
-            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 7);
-        end
-        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 8));
-        if (write_address == key_base + 8) begin
-            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 8);
-        end
-        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 9));
-        if (write_address == key_base + 9) begin
-            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 9);
-        end
-        if (write_fire & key_write_hit) begin
-            key_staged$d = (key_staged$q & ~key_mask) | (key_data & key_mask);
-        end
+        key_staged$clock = clock;
+        key_staged$reset = reset;
+        key_staged$write_address = write_address;
+        key_staged$write_data = s_axil_wdata;
+        key_staged$write_strobes = s_axil_wstrb;
+        key_staged$write_strobe = write_fire;
+        key_staged$read_address = read_address$q;
         if (vports$committed) begin
             key_generation$d = key_generation$q + 32'h1;
         end
@@ -15563,19 +15782,19 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         table_readback$write_enable = table_write_enable;
         table_readback$write_address = table_write_index;
         table_readback$write_data = table_write_queue;
-        write_hit = ctrl$write_hit | queue_limit$write_hit | table_read$write_hit | vports$write_hit | vport_caps$write_hit | hash_types_reg$write_hit | table_size$write_hit | default_queue_reg$write_hit | primary_queue_reg$write_hit | key_write_hit | table_write_hit;
-        write_fault = ~write_hit | ctrl$write_fault | queue_limit$write_fault | table_read$write_fault | vports$write_fault | vport_caps$write_hit | hash_types_reg$write_fault | table_size$write_fault | default_queue_reg$write_fault | primary_queue_reg$write_fault | (table_write_hit & table_fault);
+        write_hit = ctrl$write_hit | queue_limit$write_hit | table_read$write_hit | vports$write_hit | vport_caps$write_hit | hash_types_reg$write_hit | table_size$write_hit | default_queue_reg$write_hit | primary_queue_reg$write_hit | probe$write_hit | key_staged$write_hit | table_write_hit;
+        write_fault = ~write_hit | ctrl$write_fault | queue_limit$write_fault | table_read$write_fault | vports$write_fault | vport_caps$write_hit | hash_types_reg$write_fault | table_size$write_fault | default_queue_reg$write_fault | primary_queue_reg$write_fault | probe$write_fault | (table_write_hit & table_fault);
         if (bvalid$q & s_axil_bready) begin
             bvalid$d = 1'b0;
         end
-        if (write_fire & ~vports$commit_taken) begin
+        if (write_fire & ~vports$commit_taken & ~probe$taken) begin
             bvalid$d = 1'b1;
             bresp$d = 32'h0;
             if (write_fault) begin
                 bresp$d = slverr;
             end
         end
-        if (vports$commit_applied) begin
+        if (vports$commit_applied | probe_done) begin
             bvalid$d = 1'b1;
             bresp$d = 32'h0;
         end
@@ -15598,19 +15817,11 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
             table_readback$read_address = (((read_request_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((read_bank) << (32'ha)));
         end
         table_read_hit = (read_address$q >= table_base) & (table_read_offset < table_entries);
-        key_read_hit = (read_address$q >= key_base) & (read_address$q < key_base + key_words);
-        key_read_shift = 32'h0;
-        if (key_read_hit) begin
-            key_read_shift = 64'h120 - (((read_address$q - key_base) & 9'h1ff) << 64'h5);
-        end
-        read_bus = ctrl$read_data | queue_limit$read_data | table_read$read_data | vports$read_data | vport_caps$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data | record_drops_reg$read_data;
-        if (key_read_hit) begin
-            read_bus = read_bus | key_staged$q[(key_read_shift)+:(32)];
-        end
+        read_bus = ctrl$read_data | queue_limit$read_data | table_read$read_data | vports$read_data | vport_caps$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data | record_drops_reg$read_data | probe$read_data | key_staged$read_data;
         if (table_read_hit) begin
             read_bus = read_bus | ((table_word$q) & 32'hffffffff);
         end
-        read_hit = ctrl$read_hit | queue_limit$read_hit | table_read$read_hit | vports$read_hit | vport_caps$read_hit | hash_types_reg$read_hit | table_size$read_hit | default_queue_reg$read_hit | primary_queue_reg$read_hit | id$read_hit | version$read_hit | caps$read_hit | queue_caps$read_hit | hash_caps$read_hit | status$read_hit | record_drops_reg$read_hit | key_read_hit | table_read_hit;
+        read_hit = ctrl$read_hit | queue_limit$read_hit | table_read$read_hit | vports$read_hit | vport_caps$read_hit | hash_types_reg$read_hit | table_size$read_hit | default_queue_reg$read_hit | primary_queue_reg$read_hit | id$read_hit | version$read_hit | caps$read_hit | queue_caps$read_hit | hash_caps$read_hit | status$read_hit | record_drops_reg$read_hit | probe$read_hit | key_staged$read_hit | table_read_hit;
         if (read_fire) begin
             read_address$d = read_request;
             read_state$d = 32'h1;
@@ -15634,7 +15845,6 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         s_axil_rdata = rdata$q;
         s_axil_rresp = rresp$q;
         if (reset) begin
-            key_staged$d = 32'h0;
             cooldown$d = 32'h0;
             key_generation$d = 32'h0;
             bvalid$d = 1'b0;
@@ -15642,7 +15852,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         end
         active = vports$active;
         active_next = vports$active_next;
-        staged_key = key_staged$q;
+        staged_key = key_staged$value;
         key_copy = vports$key_copy;
         key_copy_vport = vports$key_copy_vport;
         key_copy_bank = vports$key_copy_bank;
@@ -16143,7 +16353,287 @@ module rss_core__regs__key_generation(d,q,clock);
 endmodule // rss_core__regs__key_generation
 
 
-module rss_core__regs__key_staged(d,q,clock);
+module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,write_hit,read_hit,read_data,value);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  [10:0] write_address;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_strobes;
+    input wire  write_strobe;
+    input wire  [10:0] read_address;
+    output reg  write_hit;
+    output reg  read_hit;
+    output reg  [31:0] read_data;
+    output reg  [319:0] value;
+    
+    // Constant declarations
+    localparam  base = 11'b10000;
+    localparam  words = 11'b1010;
+    localparam  top_word_lsb = 16'h120;
+    localparam  byte_ones = 320'hff;
+    
+    // Stub signals
+    reg  [319:0] stored$d;
+    wire  [319:0] stored$q;
+    reg  stored$clock;
+    
+    // Local signals
+    reg  [39:0] byte_enables;
+    reg  [319:0] wide_data;
+    reg  [319:0] next;
+    reg  [319:0] rest;
+    
+    // Sub module instances
+    rss_core__regs__key_staged__stored stored(
+        .d(stored$d),
+        .q(stored$q),
+        .clock(stored$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        stored$clock = clock;
+        stored$d = stored$q;
+        write_hit = (write_address >= base) & (write_address < base + words);
+        byte_enables = 32'h0;
+        wide_data = 32'h0;
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 0)) begin
+            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 1)) begin
+            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 2)) begin
+            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 3)) begin
+            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 4)) begin
+            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 5)) begin
+            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 6)) begin
+            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 7)) begin
+            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 8)) begin
+            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 9)) begin
+            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
+        end
+        next = stored$q;
+        if (byte_enables[0]) begin
+            next = (next & ~(byte_ones << (32'h8 * 0))) | (wide_data & (byte_ones << (32'h8 * 0)));
+        end
+        if (byte_enables[1]) begin
+            next = (next & ~(byte_ones << (32'h8 * 1))) | (wide_data & (byte_ones << (32'h8 * 1)));
+        end
+        if (byte_enables[2]) begin
+            next = (next & ~(byte_ones << (32'h8 * 2))) | (wide_data & (byte_ones << (32'h8 * 2)));
+        end
+        if (byte_enables[3]) begin
+            next = (next & ~(byte_ones << (32'h8 * 3))) | (wide_data & (byte_ones << (32'h8 * 3)));
+        end
+        if (byte_enables[4]) begin
+            next = (next & ~(byte_ones << (32'h8 * 4))) | (wide_data & (byte_ones << (32'h8 * 4)));
+        end
+        if (byte_enables[5]) begin
+            next = (next & ~(byte_ones << (32'h8 * 5))) | (wide_data & (byte_ones << (32'h8 * 5)));
+        end
+        if (byte_enables[6]) begin
+            next = (next & ~(byte_ones << (32'h8 * 6))) | (wide_data & (byte_ones << (32'h8 * 6)));
+        end
+        if (byte_enables[7]) begin
+            next = (next & ~(byte_ones << (32'h8 * 7))) | (wide_data & (byte_ones << (32'h8 * 7)));
+        end
+        if (byte_enables[8]) begin
+            next = (next & ~(byte_ones << (32'h8 * 8))) | (wide_data & (byte_ones << (32'h8 * 8)));
+        end
+        if (byte_enables[9]) begin
+            next = (next & ~(byte_ones << (32'h8 * 9))) | (wide_data & (byte_ones << (32'h8 * 9)));
+        end
+        if (byte_enables[10]) begin
+            next = (next & ~(byte_ones << (32'h8 * 10))) | (wide_data & (byte_ones << (32'h8 * 10)));
+        end
+        if (byte_enables[11]) begin
+            next = (next & ~(byte_ones << (32'h8 * 11))) | (wide_data & (byte_ones << (32'h8 * 11)));
+        end
+        if (byte_enables[12]) begin
+            next = (next & ~(byte_ones << (32'h8 * 12))) | (wide_data & (byte_ones << (32'h8 * 12)));
+        end
+        if (byte_enables[13]) begin
+            next = (next & ~(byte_ones << (32'h8 * 13))) | (wide_data & (byte_ones << (32'h8 * 13)));
+        end
+        if (byte_enables[14]) begin
+            next = (next & ~(byte_ones << (32'h8 * 14))) | (wide_data & (byte_ones << (32'h8 * 14)));
+        end
+        if (byte_enables[15]) begin
+            next = (next & ~(byte_ones << (32'h8 * 15))) | (wide_data & (byte_ones << (32'h8 * 15)));
+        end
+        if (byte_enables[16]) begin
+            next = (next & ~(byte_ones << (32'h8 * 16))) | (wide_data & (byte_ones << (32'h8 * 16)));
+        end
+        if (byte_enables[17]) begin
+            next = (next & ~(byte_ones << (32'h8 * 17))) | (wide_data & (byte_ones << (32'h8 * 17)));
+        end
+        if (byte_enables[18]) begin
+            next = (next & ~(byte_ones << (32'h8 * 18))) | (wide_data & (byte_ones << (32'h8 * 18)));
+        end
+        if (byte_enables[19]) begin
+            next = (next & ~(byte_ones << (32'h8 * 19))) | (wide_data & (byte_ones << (32'h8 * 19)));
+        end
+        if (byte_enables[20]) begin
+            next = (next & ~(byte_ones << (32'h8 * 20))) | (wide_data & (byte_ones << (32'h8 * 20)));
+        end
+        if (byte_enables[21]) begin
+            next = (next & ~(byte_ones << (32'h8 * 21))) | (wide_data & (byte_ones << (32'h8 * 21)));
+        end
+        if (byte_enables[22]) begin
+            next = (next & ~(byte_ones << (32'h8 * 22))) | (wide_data & (byte_ones << (32'h8 * 22)));
+        end
+        if (byte_enables[23]) begin
+            next = (next & ~(byte_ones << (32'h8 * 23))) | (wide_data & (byte_ones << (32'h8 * 23)));
+        end
+        if (byte_enables[24]) begin
+            next = (next & ~(byte_ones << (32'h8 * 24))) | (wide_data & (byte_ones << (32'h8 * 24)));
+        end
+        if (byte_enables[25]) begin
+            next = (next & ~(byte_ones << (32'h8 * 25))) | (wide_data & (byte_ones << (32'h8 * 25)));
+        end
+        if (byte_enables[26]) begin
+            next = (next & ~(byte_ones << (32'h8 * 26))) | (wide_data & (byte_ones << (32'h8 * 26)));
+        end
+        if (byte_enables[27]) begin
+            next = (next & ~(byte_ones << (32'h8 * 27))) | (wide_data & (byte_ones << (32'h8 * 27)));
+        end
+        if (byte_enables[28]) begin
+            next = (next & ~(byte_ones << (32'h8 * 28))) | (wide_data & (byte_ones << (32'h8 * 28)));
+        end
+        if (byte_enables[29]) begin
+            next = (next & ~(byte_ones << (32'h8 * 29))) | (wide_data & (byte_ones << (32'h8 * 29)));
+        end
+        if (byte_enables[30]) begin
+            next = (next & ~(byte_ones << (32'h8 * 30))) | (wide_data & (byte_ones << (32'h8 * 30)));
+        end
+        if (byte_enables[31]) begin
+            next = (next & ~(byte_ones << (32'h8 * 31))) | (wide_data & (byte_ones << (32'h8 * 31)));
+        end
+        if (byte_enables[32]) begin
+            next = (next & ~(byte_ones << (32'h8 * 32))) | (wide_data & (byte_ones << (32'h8 * 32)));
+        end
+        if (byte_enables[33]) begin
+            next = (next & ~(byte_ones << (32'h8 * 33))) | (wide_data & (byte_ones << (32'h8 * 33)));
+        end
+        if (byte_enables[34]) begin
+            next = (next & ~(byte_ones << (32'h8 * 34))) | (wide_data & (byte_ones << (32'h8 * 34)));
+        end
+        if (byte_enables[35]) begin
+            next = (next & ~(byte_ones << (32'h8 * 35))) | (wide_data & (byte_ones << (32'h8 * 35)));
+        end
+        if (byte_enables[36]) begin
+            next = (next & ~(byte_ones << (32'h8 * 36))) | (wide_data & (byte_ones << (32'h8 * 36)));
+        end
+        if (byte_enables[37]) begin
+            next = (next & ~(byte_ones << (32'h8 * 37))) | (wide_data & (byte_ones << (32'h8 * 37)));
+        end
+        if (byte_enables[38]) begin
+            next = (next & ~(byte_ones << (32'h8 * 38))) | (wide_data & (byte_ones << (32'h8 * 38)));
+        end
+        if (byte_enables[39]) begin
+            next = (next & ~(byte_ones << (32'h8 * 39))) | (wide_data & (byte_ones << (32'h8 * 39)));
+        end
+        stored$d = next;
+        if (reset) begin
+            stored$d = 32'h0;
+        end
+        value = stored$q;
+        read_hit = 1'b0;
+        read_data = 32'h0;
+        rest = stored$q;
+        if (read_address == base + 0) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 1) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 2) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 3) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 4) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 5) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 6) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 7) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 8) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 9) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+    end
+    
+endmodule // rss_core__regs__key_staged
+
+
+module rss_core__regs__key_staged__stored(d,q,clock);
     
     // Module arguments
     input wire  [319:0] d;
@@ -16159,7 +16649,7 @@ module rss_core__regs__key_staged(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__regs__key_staged
+endmodule // rss_core__regs__key_staged__stored
 
 
 module rss_core__regs__primary_queue_reg(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
@@ -16272,6 +16762,723 @@ module rss_core__regs__primary_queue_reg__stored__dff(d,q,clock);
     end
           
 endmodule // rss_core__regs__primary_queue_reg__stored__dff
+
+
+module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,taken,request,hash_input,hash_type,vport,done,done_hash,done_queue,done_hashed);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  [10:0] write_address;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_strobes;
+    input wire  write_strobe;
+    input wire  [10:0] read_address;
+    output reg  write_hit;
+    output reg  write_fault;
+    output reg  read_hit;
+    output reg  [31:0] read_data;
+    output reg  taken;
+    output reg  request;
+    output reg  [287:0] hash_input;
+    output reg  [8:0] hash_type;
+    output reg  [2:0] vport;
+    input wire  done;
+    input wire  [31:0] done_hash;
+    input wire  [7:0] done_queue;
+    input wire  done_hashed;
+    
+    // Constant declarations
+    localparam  present = 1'b1;
+    localparam  probe_address = 11'b1011001;
+    localparam  hash_address = 11'b1011010;
+    localparam  result_address = 11'b1011011;
+    localparam  probe_writable = 32'h70f;
+    localparam  type_max = 4'h8;
+    localparam  vport_max = 3'b11;
+    localparam  vport_lsb = 16'h8;
+    localparam  type_words = 36'h993998832;
+    localparam  word_ones = 288'hffffffff;
+    
+    // Stub signals
+    reg  input_words$clock;
+    reg  input_words$reset;
+    reg  [10:0] input_words$write_address;
+    reg  [31:0] input_words$write_data;
+    reg  [3:0] input_words$write_strobes;
+    reg  input_words$write_strobe;
+    reg  [10:0] input_words$read_address;
+    wire  input_words$write_hit;
+    wire  input_words$read_hit;
+    wire  [31:0] input_words$read_data;
+    wire  [287:0] input_words$value;
+    reg  [3:0] type_q$d;
+    wire  [3:0] type_q$q;
+    reg  type_q$clock;
+    reg  [2:0] vport_q$d;
+    wire  [2:0] vport_q$q;
+    reg  vport_q$clock;
+    reg  pending$d;
+    wire  pending$q;
+    reg  pending$clock;
+    reg  [31:0] hash_q$d;
+    wire  [31:0] hash_q$q;
+    reg  hash_q$clock;
+    reg  [7:0] queue_q$d;
+    wire  [7:0] queue_q$q;
+    reg  queue_q$clock;
+    reg  hashed_q$d;
+    wire  hashed_q$q;
+    reg  hashed_q$clock;
+    reg  [15:0] count_q$d;
+    wire  [15:0] count_q$q;
+    reg  count_q$clock;
+    
+    // Local signals
+    reg  [31:0] probe_value;
+    reg  probe_hit;
+    reg  probe_fault;
+    reg  [3:0] words;
+    reg  [287:0] input_mask;
+    
+    // Sub module instances
+    rss_core__regs__probe__input_words input_words(
+        .clock(input_words$clock),
+        .reset(input_words$reset),
+        .write_address(input_words$write_address),
+        .write_data(input_words$write_data),
+        .write_strobes(input_words$write_strobes),
+        .write_strobe(input_words$write_strobe),
+        .read_address(input_words$read_address),
+        .write_hit(input_words$write_hit),
+        .read_hit(input_words$read_hit),
+        .read_data(input_words$read_data),
+        .value(input_words$value)
+    );
+    rss_core__regs__probe__type_q type_q(
+        .d(type_q$d),
+        .q(type_q$q),
+        .clock(type_q$clock)
+    );
+    rss_core__regs__probe__vport_q vport_q(
+        .d(vport_q$d),
+        .q(vport_q$q),
+        .clock(vport_q$clock)
+    );
+    rss_core__regs__probe__pending pending(
+        .d(pending$d),
+        .q(pending$q),
+        .clock(pending$clock)
+    );
+    rss_core__regs__probe__hash_q hash_q(
+        .d(hash_q$d),
+        .q(hash_q$q),
+        .clock(hash_q$clock)
+    );
+    rss_core__regs__probe__queue_q queue_q(
+        .d(queue_q$d),
+        .q(queue_q$q),
+        .clock(queue_q$clock)
+    );
+    rss_core__regs__probe__hashed_q hashed_q(
+        .d(hashed_q$d),
+        .q(hashed_q$q),
+        .clock(hashed_q$clock)
+    );
+    rss_core__regs__probe__count_q count_q(
+        .d(count_q$d),
+        .q(count_q$q),
+        .clock(count_q$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        type_q$clock = clock;
+        vport_q$clock = clock;
+        pending$clock = clock;
+        hash_q$clock = clock;
+        queue_q$clock = clock;
+        hashed_q$clock = clock;
+        count_q$clock = clock;
+        type_q$d = type_q$q;
+        vport_q$d = vport_q$q;
+        pending$d = pending$q;
+        hash_q$d = hash_q$q;
+        queue_q$d = queue_q$q;
+        hashed_q$d = hashed_q$q;
+        count_q$d = count_q$q;
+        input_words$clock = clock;
+        input_words$reset = reset | ~present;
+        input_words$write_address = write_address;
+        input_words$write_data = write_data;
+        input_words$write_strobes = write_strobes;
+        input_words$write_strobe = write_strobe & present;
+        input_words$read_address = read_address;
+        probe_value = 32'h0;
+        if (write_strobes[0]) begin
+            probe_value = probe_value | (write_data & (64'hff << (32'h8 * 0)));
+        end
+        if (write_strobes[1]) begin
+            probe_value = probe_value | (write_data & (64'hff << (32'h8 * 1)));
+        end
+        if (write_strobes[2]) begin
+            probe_value = probe_value | (write_data & (64'hff << (32'h8 * 2)));
+        end
+        if (write_strobes[3]) begin
+            probe_value = probe_value | (write_data & (64'hff << (32'h8 * 3)));
+        end
+        probe_hit = write_address == probe_address;
+        probe_fault = |(probe_value & ~probe_writable) | (probe_value[(32'h0)+:(4)] > type_max) | (probe_value[(vport_lsb)+:(3)] > vport_max);
+        write_hit = (input_words$write_hit | probe_hit | (write_address == hash_address) | (write_address == result_address)) & present;
+        write_fault = (write_hit & ~input_words$write_hit & ~probe_hit) | (probe_hit & probe_fault & present);
+        taken = write_strobe & probe_hit & ~probe_fault & present;
+        if (taken) begin
+            pending$d = 1'b1;
+            type_q$d = probe_value[(32'h0)+:(4)];
+            vport_q$d = probe_value[(vport_lsb)+:(3)];
+        end
+        if (done) begin
+            pending$d = 1'b0;
+            hash_q$d = done_hash;
+            queue_q$d = done_queue;
+            hashed_q$d = done_hashed;
+            count_q$d = count_q$q + 64'h1;
+        end
+        if (reset | ~present) begin
+            type_q$d = 32'h0;
+            vport_q$d = 32'h0;
+            pending$d = 1'b0;
+            hash_q$d = 32'h0;
+            queue_q$d = 32'h0;
+            hashed_q$d = 1'b0;
+            count_q$d = 32'h0;
+        end
+        request = pending$q;
+        vport = vport_q$q;
+        hash_type = 32'h0;
+        if (type_q$q == 0) begin
+            hash_type = (hash_type & ~(1 << (0)) | ((1'b1) << (0)));
+        end
+        if (type_q$q == 1) begin
+            hash_type = (hash_type & ~(1 << (1)) | ((1'b1) << (1)));
+        end
+        if (type_q$q == 2) begin
+            hash_type = (hash_type & ~(1 << (2)) | ((1'b1) << (2)));
+        end
+        if (type_q$q == 3) begin
+            hash_type = (hash_type & ~(1 << (3)) | ((1'b1) << (3)));
+        end
+        if (type_q$q == 4) begin
+            hash_type = (hash_type & ~(1 << (4)) | ((1'b1) << (4)));
+        end
+        if (type_q$q == 5) begin
+            hash_type = (hash_type & ~(1 << (5)) | ((1'b1) << (5)));
+        end
+        if (type_q$q == 6) begin
+            hash_type = (hash_type & ~(1 << (6)) | ((1'b1) << (6)));
+        end
+        if (type_q$q == 7) begin
+            hash_type = (hash_type & ~(1 << (7)) | ((1'b1) << (7)));
+        end
+        if (type_q$q == 8) begin
+            hash_type = (hash_type & ~(1 << (8)) | ((1'b1) << (8)));
+        end
+        words = 32'h0;
+        if (type_q$q == 0) begin
+            words = type_words[(32'h4 * 0)+:(4)];
+        end
+        if (type_q$q == 1) begin
+            words = type_words[(32'h4 * 1)+:(4)];
+        end
+        if (type_q$q == 2) begin
+            words = type_words[(32'h4 * 2)+:(4)];
+        end
+        if (type_q$q == 3) begin
+            words = type_words[(32'h4 * 3)+:(4)];
+        end
+        if (type_q$q == 4) begin
+            words = type_words[(32'h4 * 4)+:(4)];
+        end
+        if (type_q$q == 5) begin
+            words = type_words[(32'h4 * 5)+:(4)];
+        end
+        if (type_q$q == 6) begin
+            words = type_words[(32'h4 * 6)+:(4)];
+        end
+        if (type_q$q == 7) begin
+            words = type_words[(32'h4 * 7)+:(4)];
+        end
+        if (type_q$q == 8) begin
+            words = type_words[(32'h4 * 8)+:(4)];
+        end
+        input_mask = 32'h0;
+        input_mask = input_mask << 64'h20;
+        if (words > 0) begin
+            input_mask = input_mask | word_ones;
+        end
+        input_mask = input_mask << 64'h20;
+        if (words > 1) begin
+            input_mask = input_mask | word_ones;
+        end
+        input_mask = input_mask << 64'h20;
+        if (words > 2) begin
+            input_mask = input_mask | word_ones;
+        end
+        input_mask = input_mask << 64'h20;
+        if (words > 3) begin
+            input_mask = input_mask | word_ones;
+        end
+        input_mask = input_mask << 64'h20;
+        if (words > 4) begin
+            input_mask = input_mask | word_ones;
+        end
+        input_mask = input_mask << 64'h20;
+        if (words > 5) begin
+            input_mask = input_mask | word_ones;
+        end
+        input_mask = input_mask << 64'h20;
+        if (words > 6) begin
+            input_mask = input_mask | word_ones;
+        end
+        input_mask = input_mask << 64'h20;
+        if (words > 7) begin
+            input_mask = input_mask | word_ones;
+        end
+        input_mask = input_mask << 64'h20;
+        if (words > 8) begin
+            input_mask = input_mask | word_ones;
+        end
+        hash_input = input_words$value & input_mask;
+        read_hit = input_words$read_hit;
+        read_data = input_words$read_data;
+        if (read_address == probe_address) begin
+            read_hit = 1'b1;
+        end
+        if (read_address == hash_address) begin
+            read_hit = 1'b1;
+            read_data = hash_q$q;
+        end
+        if (read_address == result_address) begin
+            read_hit = 1'b1;
+            read_data = ((queue_q$q) & 32'hffffffff) | (((hashed_q$q) & 32'hffffffff) << 64'h8) | (((count_q$q) & 32'hffffffff) << 64'h10);
+        end
+        if (~present) begin
+            read_hit = 1'b0;
+            read_data = 32'h0;
+        end
+    end
+    
+endmodule // rss_core__regs__probe
+
+
+module rss_core__regs__probe__count_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [15:0] d;
+    output reg  [15:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 16'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__count_q
+
+
+module rss_core__regs__probe__hash_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__hash_q
+
+
+module rss_core__regs__probe__hashed_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__hashed_q
+
+
+module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,write_hit,read_hit,read_data,value);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  [10:0] write_address;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_strobes;
+    input wire  write_strobe;
+    input wire  [10:0] read_address;
+    output reg  write_hit;
+    output reg  read_hit;
+    output reg  [31:0] read_data;
+    output reg  [287:0] value;
+    
+    // Constant declarations
+    localparam  base = 11'b1010000;
+    localparam  words = 11'b1001;
+    localparam  top_word_lsb = 16'h100;
+    localparam  byte_ones = 288'hff;
+    
+    // Stub signals
+    reg  [287:0] stored$d;
+    wire  [287:0] stored$q;
+    reg  stored$clock;
+    
+    // Local signals
+    reg  [35:0] byte_enables;
+    reg  [287:0] wide_data;
+    reg  [287:0] next;
+    reg  [287:0] rest;
+    
+    // Sub module instances
+    rss_core__regs__probe__input_words__stored stored(
+        .d(stored$d),
+        .q(stored$q),
+        .clock(stored$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        stored$clock = clock;
+        stored$d = stored$q;
+        write_hit = (write_address >= base) & (write_address < base + words);
+        byte_enables = 32'h0;
+        wide_data = 32'h0;
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 0)) begin
+            byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 1)) begin
+            byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 2)) begin
+            byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 3)) begin
+            byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 4)) begin
+            byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 5)) begin
+            byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 6)) begin
+            byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 7)) begin
+            byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 8)) begin
+            byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
+        end
+        next = stored$q;
+        if (byte_enables[0]) begin
+            next = (next & ~(byte_ones << (32'h8 * 0))) | (wide_data & (byte_ones << (32'h8 * 0)));
+        end
+        if (byte_enables[1]) begin
+            next = (next & ~(byte_ones << (32'h8 * 1))) | (wide_data & (byte_ones << (32'h8 * 1)));
+        end
+        if (byte_enables[2]) begin
+            next = (next & ~(byte_ones << (32'h8 * 2))) | (wide_data & (byte_ones << (32'h8 * 2)));
+        end
+        if (byte_enables[3]) begin
+            next = (next & ~(byte_ones << (32'h8 * 3))) | (wide_data & (byte_ones << (32'h8 * 3)));
+        end
+        if (byte_enables[4]) begin
+            next = (next & ~(byte_ones << (32'h8 * 4))) | (wide_data & (byte_ones << (32'h8 * 4)));
+        end
+        if (byte_enables[5]) begin
+            next = (next & ~(byte_ones << (32'h8 * 5))) | (wide_data & (byte_ones << (32'h8 * 5)));
+        end
+        if (byte_enables[6]) begin
+            next = (next & ~(byte_ones << (32'h8 * 6))) | (wide_data & (byte_ones << (32'h8 * 6)));
+        end
+        if (byte_enables[7]) begin
+            next = (next & ~(byte_ones << (32'h8 * 7))) | (wide_data & (byte_ones << (32'h8 * 7)));
+        end
+        if (byte_enables[8]) begin
+            next = (next & ~(byte_ones << (32'h8 * 8))) | (wide_data & (byte_ones << (32'h8 * 8)));
+        end
+        if (byte_enables[9]) begin
+            next = (next & ~(byte_ones << (32'h8 * 9))) | (wide_data & (byte_ones << (32'h8 * 9)));
+        end
+        if (byte_enables[10]) begin
+            next = (next & ~(byte_ones << (32'h8 * 10))) | (wide_data & (byte_ones << (32'h8 * 10)));
+        end
+        if (byte_enables[11]) begin
+            next = (next & ~(byte_ones << (32'h8 * 11))) | (wide_data & (byte_ones << (32'h8 * 11)));
+        end
+        if (byte_enables[12]) begin
+            next = (next & ~(byte_ones << (32'h8 * 12))) | (wide_data & (byte_ones << (32'h8 * 12)));
+        end
+        if (byte_enables[13]) begin
+            next = (next & ~(byte_ones << (32'h8 * 13))) | (wide_data & (byte_ones << (32'h8 * 13)));
+        end
+        if (byte_enables[14]) begin
+            next = (next & ~(byte_ones << (32'h8 * 14))) | (wide_data & (byte_ones << (32'h8 * 14)));
+        end
+        if (byte_enables[15]) begin
+            next = (next & ~(byte_ones << (32'h8 * 15))) | (wide_data & (byte_ones << (32'h8 * 15)));
+        end
+        if (byte_enables[16]) begin
+            next = (next & ~(byte_ones << (32'h8 * 16))) | (wide_data & (byte_ones << (32'h8 * 16)));
+        end
+        if (byte_enables[17]) begin
+            next = (next & ~(byte_ones << (32'h8 * 17))) | (wide_data & (byte_ones << (32'h8 * 17)));
+        end
+        if (byte_enables[18]) begin
+            next = (next & ~(byte_ones << (32'h8 * 18))) | (wide_data & (byte_ones << (32'h8 * 18)));
+        end
+        if (byte_enables[19]) begin
+            next = (next & ~(byte_ones << (32'h8 * 19))) | (wide_data & (byte_ones << (32'h8 * 19)));
+        end
+        if (byte_enables[20]) begin
+            next = (next & ~(byte_ones << (32'h8 * 20))) | (wide_data & (byte_ones << (32'h8 * 20)));
+        end
+        if (byte_enables[21]) begin
+            next = (next & ~(byte_ones << (32'h8 * 21))) | (wide_data & (byte_ones << (32'h8 * 21)));
+        end
+        if (byte_enables[22]) begin
+            next = (next & ~(byte_ones << (32'h8 * 22))) | (wide_data & (byte_ones << (32'h8 * 22)));
+        end
+        if (byte_enables[23]) begin
+            next = (next & ~(byte_ones << (32'h8 * 23))) | (wide_data & (byte_ones << (32'h8 * 23)));
+        end
+        if (byte_enables[24]) begin
+            next = (next & ~(byte_ones << (32'h8 * 24))) | (wide_data & (byte_ones << (32'h8 * 24)));
+        end
+        if (byte_enables[25]) begin
+            next = (next & ~(byte_ones << (32'h8 * 25))) | (wide_data & (byte_ones << (32'h8 * 25)));
+        end
+        if (byte_enables[26]) begin
+            next = (next & ~(byte_ones << (32'h8 * 26))) | (wide_data & (byte_ones << (32'h8 * 26)));
+        end
+        if (byte_enables[27]) begin
+            next = (next & ~(byte_ones << (32'h8 * 27))) | (wide_data & (byte_ones << (32'h8 * 27)));
+        end
+        if (byte_enables[28]) begin
+            next = (next & ~(byte_ones << (32'h8 * 28))) | (wide_data & (byte_ones << (32'h8 * 28)));
+        end
+        if (byte_enables[29]) begin
+            next = (next & ~(byte_ones << (32'h8 * 29))) | (wide_data & (byte_ones << (32'h8 * 29)));
+        end
+        if (byte_enables[30]) begin
+            next = (next & ~(byte_ones << (32'h8 * 30))) | (wide_data & (byte_ones << (32'h8 * 30)));
+        end
+        if (byte_enables[31]) begin
+            next = (next & ~(byte_ones << (32'h8 * 31))) | (wide_data & (byte_ones << (32'h8 * 31)));
+        end
+        if (byte_enables[32]) begin
+            next = (next & ~(byte_ones << (32'h8 * 32))) | (wide_data & (byte_ones << (32'h8 * 32)));
+        end
+        if (byte_enables[33]) begin
+            next = (next & ~(byte_ones << (32'h8 * 33))) | (wide_data & (byte_ones << (32'h8 * 33)));
+        end
+        if (byte_enables[34]) begin
+            next = (next & ~(byte_ones << (32'h8 * 34))) | (wide_data & (byte_ones << (32'h8 * 34)));
+        end
+        if (byte_enables[35]) begin
+            next = (next & ~(byte_ones << (32'h8 * 35))) | (wide_data & (byte_ones << (32'h8 * 35)));
+        end
+        stored$d = next;
+        if (reset) begin
+            stored$d = 32'h0;
+        end
+        value = stored$q;
+        read_hit = 1'b0;
+        read_data = 32'h0;
+        rest = stored$q;
+        if (read_address == base + 0) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 1) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 2) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 3) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 4) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 5) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 6) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 7) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 8) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+    end
+    
+endmodule // rss_core__regs__probe__input_words
+
+
+module rss_core__regs__probe__input_words__stored(d,q,clock);
+    
+    // Module arguments
+    input wire  [287:0] d;
+    output reg  [287:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 288'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__input_words__stored
+
+
+module rss_core__regs__probe__pending(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__pending
+
+
+module rss_core__regs__probe__queue_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__queue_q
+
+
+module rss_core__regs__probe__type_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__type_q
+
+
+module rss_core__regs__probe__vport_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__vport_q
 
 
 module rss_core__regs__queue_caps(write_address,read_address,value,write_hit,read_hit,read_data);

@@ -40,6 +40,7 @@ module rss_tuple_core (
     
     // Constant declarations
     localparam  one = 16'h1;
+    localparam  table_log2 = 4'h7;
     
     // Stub signals
     reg  regs$clock;
@@ -72,6 +73,14 @@ module rss_tuple_core (
     reg  regs$commit_hold;
     reg  [31:0] regs$record_drops;
     wire  regs$table_write_enable;
+    wire  regs$probe_request;
+    wire  [287:0] regs$probe_input;
+    wire  [8:0] regs$probe_type;
+    wire  [2:0] regs$probe_vport;
+    reg  regs$probe_done;
+    reg  [31:0] regs$probe_done_hash;
+    reg  [7:0] regs$probe_done_queue;
+    reg  regs$probe_done_hashed;
     wire  [10:0] regs$table_write_index;
     wire  [7:0] regs$table_write_queue;
     reg  [8:0] select$candidate;
@@ -129,8 +138,27 @@ module rss_tuple_core (
     reg  [1:0] out_flags$d;
     wire  [1:0] out_flags$q;
     reg  out_flags$clock;
+    reg  probe_launched$d;
+    wire  probe_launched$q;
+    reg  probe_launched$clock;
+    reg  [383:0] probe_state$slots;
+    reg  [2:0] probe_state$vport;
+    wire  [47:0] probe_state$slot;
+    reg  [383:0] probe_key_state$slots;
+    reg  [2:0] probe_key_state$vport;
+    wire  [47:0] probe_key_state$slot;
     
     // Local signals
+    reg  inject;
+    reg  held_probe;
+    reg  next_probe;
+    reg  [47:0] state;
+    reg  [8:0] stage1_type;
+    reg  [2:0] stage1_vport;
+    reg  [31:0] record_hash;
+    reg  [8:0] record_out_type;
+    reg  [7:0] record_queue;
+    reg  probe_out;
     reg  advance;
     reg  [47:0] lookup_tag;
     reg  [15:0] size_mask;
@@ -171,6 +199,14 @@ module rss_tuple_core (
         .commit_hold(regs$commit_hold),
         .record_drops(regs$record_drops),
         .table_write_enable(regs$table_write_enable),
+        .probe_request(regs$probe_request),
+        .probe_input(regs$probe_input),
+        .probe_type(regs$probe_type),
+        .probe_vport(regs$probe_vport),
+        .probe_done(regs$probe_done),
+        .probe_done_hash(regs$probe_done_hash),
+        .probe_done_queue(regs$probe_done_queue),
+        .probe_done_hashed(regs$probe_done_hashed),
         .table_write_index(regs$table_write_index),
         .table_write_queue(regs$table_write_queue)
     );
@@ -247,6 +283,21 @@ module rss_tuple_core (
         .q(out_flags$q),
         .clock(out_flags$clock)
     );
+    rss_tuple_core__probe_launched probe_launched(
+        .d(probe_launched$d),
+        .q(probe_launched$q),
+        .clock(probe_launched$clock)
+    );
+    rss_tuple_core__probe_state probe_state(
+        .slots(probe_state$slots),
+        .vport(probe_state$vport),
+        .slot(probe_state$slot)
+    );
+    rss_tuple_core__probe_key_state probe_key_state(
+        .slots(probe_key_state$slots),
+        .vport(probe_key_state$vport),
+        .slot(probe_key_state$slot)
+    );
     
     // Update code
     always @(*) begin
@@ -255,11 +306,13 @@ module rss_tuple_core (
         out_type$clock = clk;
         out_queue$clock = clk;
         out_flags$clock = clk;
+        probe_launched$clock = clk;
         out_valid$d = out_valid$q;
         out_hash$d = out_hash$q;
         out_type$d = out_type$q;
         out_queue$d = out_queue$q;
         out_flags$d = out_flags$q;
+        probe_launched$d = probe_launched$q;
         regs$clock = clk;
         regs$reset = rst;
         pipe$clock = clk;
@@ -291,25 +344,57 @@ module rss_tuple_core (
         indirection$write_address = regs$table_write_index;
         indirection$write_data = regs$table_write_queue;
         advance = ~out_valid$q | m_rss_ready;
-        s_tuple_ready = advance;
+        inject = regs$probe_request & ~probe_launched$q;
+        s_tuple_ready = advance & ~inject;
+        if (advance & inject) begin
+            probe_launched$d = 1'b1;
+        end
         pipe$advance = advance;
-        pipe$in_valid = s_tuple_valid;
+        pipe$in_valid = s_tuple_valid | inject;
         pipe$in_tuple = s_tuple_data;
         pipe$in_tag = ((s_tuple_type) & 48'hffffffffffff) | (((s_tuple_flags) & 48'hffffffffffff) << 64'ha);
+        if (inject) begin
+            pipe$in_tuple = regs$probe_input;
+            pipe$in_tag = ((regs$probe_type) & 48'hffffffffffff) | (((one[(32'h0)+:(1)]) & 48'hffffffffffff) << 64'hc);
+        end
+        held_probe = pipe$held_tag[32'hc];
         vport0 = regs$active[(32'h0)+:(48)];
+        probe_state$slots = regs$active;
+        probe_state$vport = regs$probe_vport;
+        state = vport0;
+        stage1_vport = 32'h0;
+        if (held_probe) begin
+            state = probe_state$slot;
+            stage1_vport = regs$probe_vport;
+        end
         select$candidate = pipe$held_tag[(32'h0)+:(9)];
-        select$enabled = vport0[(32'h8)+:(9)];
-        select$symmetric = vport0[32'h1];
+        select$enabled = state[(32'h8)+:(9)];
+        select$symmetric = state[32'h1];
         select$tuple = pipe$held_tuple;
         pipe$stage1_tuple = select$masked_tuple;
-        pipe$stage1_tag = ((select$selected) & 48'hffffffffffff) | (((vport0[(32'h0)+:(1)]) & 48'hffffffffffff) << 64'h9) | (((pipe$held_tag[(32'ha)+:(2)]) & 48'hffffffffffff) << 64'ha) | (((vport0[(32'h4)+:(4)]) & 48'hffffffffffff) << 64'hc) | (((vport0[(32'h18)+:(16)]) & 48'hffffffffffff) << 64'h10) | (((vport0[(32'h2)+:(1)]) & 48'hffffffffffff) << 64'h20);
+        stage1_type = select$selected;
+        if (held_probe) begin
+            pipe$stage1_tuple = pipe$held_tuple;
+            stage1_type = pipe$held_tag[(32'h0)+:(9)] & state[(32'h8)+:(9)];
+        end
+        pipe$stage1_tag = ((stage1_type) & 48'hffffffffffff) | (((state[(32'h0)+:(1)]) & 48'hffffffffffff) << 64'h9) | (((pipe$held_tag[(32'ha)+:(2)]) & 48'hffffffffffff) << 64'ha) | (((state[(32'h4)+:(4)]) & 48'hffffffffffff) << 64'hc) | (((state[(32'h18)+:(16)]) & 48'hffffffffffff) << 64'h10) | (((state[(32'h2)+:(1)]) & 48'hffffffffffff) << 64'h20) | (((held_probe) & 48'hffffffffffff) << 64'h21) | (((stage1_vport) & 48'hffffffffffff) << 64'h22);
         keys$staged_key = regs$staged_key;
         keys$copy_start = regs$key_copy;
         keys$copy_vport = regs$key_copy_vport;
         keys$copy_bank = regs$key_copy_bank;
         regs$key_copied = keys$copy_done;
+        next_probe = held_probe;
+        if (advance) begin
+            next_probe = inject;
+        end
+        probe_key_state$slots = regs$active_next;
+        probe_key_state$vport = regs$probe_vport;
         keys$read_vport = 32'h0;
         keys$read_bank = regs$active_next[32'h3];
+        if (next_probe) begin
+            keys$read_vport = regs$probe_vport;
+            keys$read_bank = probe_key_state$slot[32'h3];
+        end
         keys$read_step = 32'h0;
         pipe$key = ((keys$window) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h1;
         lookup_hash = pipe$out_hash;
@@ -321,30 +406,42 @@ module rss_tuple_core (
             lookup_tag = pipe$next_tag;
         end
         size_mask = (one << lookup_tag[(32'hc)+:(4)]) - 64'h1;
-        lookup_index = (((lookup_hash[(32'h0)+:(7)] & size_mask[(32'h0)+:(7)]) & 11'h7ff) & ~(1 << (32'ha)) | ((lookup_tag[32'h20]) << (32'ha)));
+        lookup_index = (((((lookup_tag[(32'h22)+:(3)]) & 11'h7ff) << table_log2) | ((lookup_hash[(32'h0)+:(7)] & size_mask[(32'h0)+:(7)]) & 11'h7ff)) & ~(1 << (32'ha)) | ((lookup_tag[32'h20]) << (32'ha)));
         indirection$read_address = lookup_index;
         record_type = pipe$out_tag[(32'h0)+:(9)];
+        if (~pipe$out_tag[32'h9]) begin
+            record_hash = 32'h0;
+            record_out_type = 32'h0;
+            record_queue = pipe$out_tag[(32'h18)+:(8)];
+        end
+        else if (~|record_type) begin
+            record_hash = 32'h0;
+            record_out_type = 32'h0;
+            record_queue = pipe$out_tag[(32'h10)+:(8)];
+        end
+        else begin
+            record_hash = pipe$out_hash;
+            record_out_type = record_type;
+            record_queue = indirection$read_data;
+        end
+        probe_out = advance & pipe$out_valid & pipe$out_tag[32'h21];
+        regs$probe_done = probe_out;
+        regs$probe_done_hash = pipe$out_hash;
+        regs$probe_done_queue = record_queue;
+        regs$probe_done_hashed = |record_out_type;
+        if (probe_out) begin
+            probe_launched$d = 1'b0;
+        end
         if (advance) begin
-            out_valid$d = pipe$out_valid;
+            out_valid$d = pipe$out_valid & ~pipe$out_tag[32'h21];
             out_flags$d = pipe$out_tag[(32'ha)+:(2)];
-            if (~pipe$out_tag[32'h9]) begin
-                out_hash$d = 32'h0;
-                out_type$d = 32'h0;
-                out_queue$d = pipe$out_tag[(32'h18)+:(8)];
-            end
-            else if (~|record_type) begin
-                out_hash$d = 32'h0;
-                out_type$d = 32'h0;
-                out_queue$d = pipe$out_tag[(32'h10)+:(8)];
-            end
-            else begin
-                out_hash$d = pipe$out_hash;
-                out_type$d = record_type;
-                out_queue$d = indirection$read_data;
-            end
+            out_hash$d = record_hash;
+            out_type$d = record_out_type;
+            out_queue$d = record_queue;
         end
         if (rst) begin
             out_valid$d = 1'b0;
+            probe_launched$d = 1'b0;
         end
         m_rss_valid = out_valid$q;
         m_rss_hash = out_hash$q;
@@ -4184,7 +4281,134 @@ module rss_tuple_core__pipe__valid2(d,q,clock);
 endmodule // rss_tuple_core__pipe__valid2
 
 
-module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,staged_key,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,commit_hold,record_drops,table_write_enable,table_write_index,table_write_queue);
+module rss_tuple_core__probe_key_state(slots,vport,slot);
+    
+    // Module arguments
+    input wire  [383:0] slots;
+    input wire  [2:0] vport;
+    output reg  [47:0] slot;
+    
+    // Constant declarations
+    localparam  slot_width = 16'h30;
+    
+    // Local signals
+    reg  [383:0] rest;
+    
+    // Update code
+    always @(*) begin
+        slot = 32'h0;
+        rest = slots;
+        if (vport == 0) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 1) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 2) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 3) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 4) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 5) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 6) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 7) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+    end
+    
+endmodule // rss_tuple_core__probe_key_state
+
+
+module rss_tuple_core__probe_launched(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__probe_launched
+
+
+module rss_tuple_core__probe_state(slots,vport,slot);
+    
+    // Module arguments
+    input wire  [383:0] slots;
+    input wire  [2:0] vport;
+    output reg  [47:0] slot;
+    
+    // Constant declarations
+    localparam  slot_width = 16'h30;
+    
+    // Local signals
+    reg  [383:0] rest;
+    
+    // Update code
+    always @(*) begin
+        slot = 32'h0;
+        rest = slots;
+        if (vport == 0) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 1) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 2) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 3) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 4) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 5) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 6) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 7) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+    end
+    
+endmodule // rss_tuple_core__probe_state
+
+
+module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,staged_key,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,commit_hold,record_drops,table_write_enable,probe_request,probe_input,probe_type,probe_vport,probe_done,probe_done_hash,probe_done_queue,probe_done_hashed,table_write_index,table_write_queue);
     
     // Module arguments
     input wire  clock;
@@ -4217,6 +4441,14 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     input wire  commit_hold;
     input wire  [31:0] record_drops;
     output reg  table_write_enable;
+    output reg  probe_request;
+    output reg  [287:0] probe_input;
+    output reg  [8:0] probe_type;
+    output reg  [2:0] probe_vport;
+    input wire  probe_done;
+    input wire  [31:0] probe_done_hash;
+    input wire  [7:0] probe_done_queue;
+    input wire  probe_done_hashed;
     output reg  [10:0] table_write_index;
     output reg  [7:0] table_write_queue;
     
@@ -4224,13 +4456,11 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     localparam  table_log2 = 4'h7;
     localparam  slverr = 2'b10;
     localparam  id_value = 32'h52535343;
-    localparam  version_value = 32'h20000;
+    localparam  version_value = 32'h30000;
     localparam  caps_value = 32'h24280607;
     localparam  queue_caps_value = 32'h40;
     localparam  hash_caps_value = 32'h1ff;
-    localparam  vport_caps_value = 32'h70804;
-    localparam  key_base = 11'b10000;
-    localparam  key_words = 11'b1010;
+    localparam  vport_caps_value = 32'hf0804;
     localparam  table_base = 11'b10000000000;
     localparam  table_entries = 11'b1000000000;
     localparam  queue_writable = 32'h3f;
@@ -4307,6 +4537,26 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     wire  vports$move_write;
     wire  [10:0] vports$move_address;
     wire  [7:0] vports$move_queue;
+    reg  probe$clock;
+    reg  probe$reset;
+    reg  [10:0] probe$write_address;
+    reg  [31:0] probe$write_data;
+    reg  [3:0] probe$write_strobes;
+    reg  probe$write_strobe;
+    reg  [10:0] probe$read_address;
+    wire  probe$write_hit;
+    wire  probe$write_fault;
+    wire  probe$read_hit;
+    wire  [31:0] probe$read_data;
+    wire  probe$taken;
+    wire  probe$request;
+    wire  [287:0] probe$hash_input;
+    wire  [8:0] probe$hash_type;
+    wire  [2:0] probe$vport;
+    reg  probe$done;
+    reg  [31:0] probe$done_hash;
+    reg  [7:0] probe$done_queue;
+    reg  probe$done_hashed;
     reg  [4:0] cooldown$d;
     wire  [4:0] cooldown$q;
     reg  cooldown$clock;
@@ -4407,9 +4657,17 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  table_readback$write_clock;
     reg  [7:0] table_readback$write_data;
     reg  table_readback$write_enable;
-    reg  [319:0] key_staged$d;
-    wire  [319:0] key_staged$q;
     reg  key_staged$clock;
+    reg  key_staged$reset;
+    reg  [10:0] key_staged$write_address;
+    reg  [31:0] key_staged$write_data;
+    reg  [3:0] key_staged$write_strobes;
+    reg  key_staged$write_strobe;
+    reg  [10:0] key_staged$read_address;
+    wire  key_staged$write_hit;
+    wire  key_staged$read_hit;
+    wire  [31:0] key_staged$read_data;
+    wire  [319:0] key_staged$value;
     reg  [15:0] key_generation$d;
     wire  [15:0] key_generation$q;
     reg  key_generation$clock;
@@ -4450,11 +4708,6 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  write_fire;
     reg  write_fault;
     reg  write_hit;
-    reg  key_write_hit;
-    reg  key_read_hit;
-    reg  [8:0] key_read_shift;
-    reg  [319:0] key_mask;
-    reg  [319:0] key_data;
     reg  table_write_hit;
     reg  table_read_hit;
     reg  [10:0] table_write_offset;
@@ -4546,6 +4799,28 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .move_write(vports$move_write),
         .move_address(vports$move_address),
         .move_queue(vports$move_queue)
+    );
+    rss_tuple_core__regs__probe probe(
+        .clock(probe$clock),
+        .reset(probe$reset),
+        .write_address(probe$write_address),
+        .write_data(probe$write_data),
+        .write_strobes(probe$write_strobes),
+        .write_strobe(probe$write_strobe),
+        .read_address(probe$read_address),
+        .write_hit(probe$write_hit),
+        .write_fault(probe$write_fault),
+        .read_hit(probe$read_hit),
+        .read_data(probe$read_data),
+        .taken(probe$taken),
+        .request(probe$request),
+        .hash_input(probe$hash_input),
+        .hash_type(probe$hash_type),
+        .vport(probe$vport),
+        .done(probe$done),
+        .done_hash(probe$done_hash),
+        .done_queue(probe$done_queue),
+        .done_hashed(probe$done_hashed)
     );
     rss_tuple_core__regs__cooldown cooldown(
         .d(cooldown$d),
@@ -4674,9 +4949,17 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .write_enable(table_readback$write_enable)
     );
     rss_tuple_core__regs__key_staged key_staged(
-        .d(key_staged$d),
-        .q(key_staged$q),
-        .clock(key_staged$clock)
+        .clock(key_staged$clock),
+        .reset(key_staged$reset),
+        .write_address(key_staged$write_address),
+        .write_data(key_staged$write_data),
+        .write_strobes(key_staged$write_strobes),
+        .write_strobe(key_staged$write_strobe),
+        .read_address(key_staged$read_address),
+        .write_hit(key_staged$write_hit),
+        .read_hit(key_staged$read_hit),
+        .read_data(key_staged$read_data),
+        .value(key_staged$value)
     );
     rss_tuple_core__regs__key_generation key_generation(
         .d(key_generation$d),
@@ -4721,7 +5004,6 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     
     // Update code
     always @(*) begin
-        key_staged$clock = clock;
         key_generation$clock = clock;
         cooldown$clock = clock;
         bvalid$clock = clock;
@@ -4731,7 +5013,6 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         rdata$clock = clock;
         table_word$clock = clock;
         rresp$clock = clock;
-        key_staged$d = key_staged$q;
         key_generation$d = key_generation$q;
         cooldown$d = cooldown$q;
         bvalid$d = bvalid$q;
@@ -4745,6 +5026,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         queue_limit$clock = clock;
         table_read$clock = clock;
         vports$clock = clock;
+        probe$clock = clock;
         hash_types_reg$clock = clock;
         table_size$clock = clock;
         default_queue_reg$clock = clock;
@@ -4765,7 +5047,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         if (s_axil_wstrb[3]) begin
             write_mask = write_mask | (64'hff << (32'h8 * 3));
         end
-        write_fire = s_axil_awvalid & s_axil_wvalid & ~bvalid$q & ~vports$commit_pending & ~|cooldown$q;
+        write_fire = s_axil_awvalid & s_axil_wvalid & ~bvalid$q & ~vports$commit_pending & ~probe$request & ~|cooldown$q;
         if (|cooldown$q) begin
             cooldown$d = cooldown$q - 64'h1;
         end
@@ -4799,6 +5081,20 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         vports$write_mask = write_mask;
         vports$write_strobe = write_fire;
         vports$read_address = read_address$q;
+        probe$reset = reset;
+        probe$write_address = write_address;
+        probe$write_data = s_axil_wdata;
+        probe$write_strobes = s_axil_wstrb;
+        probe$write_strobe = write_fire;
+        probe$read_address = read_address$q;
+        probe$done = probe_done;
+        probe$done_hash = probe_done_hash;
+        probe$done_queue = probe_done_queue;
+        probe$done_hashed = probe_done_hashed;
+        probe_request = probe$request;
+        probe_input = probe$hash_input;
+        probe_type = probe$hash_type;
+        probe_vport = probe$vport;
         vports$staged = ((ctrl$value[(32'h0)+:(2)]) & 48'hffffffffffff) | (((table_size$value[(32'h0)+:(4)]) & 48'hffffffffffff) << 64'h4) | (((hash_types_reg$value[(32'h0)+:(9)]) & 48'hffffffffffff) << 64'h8) | (((default_queue_reg$value[(32'h0)+:(8)]) & 48'hffffffffffff) << 64'h18) | (((primary_queue_reg$value[(32'h0)+:(8)]) & 48'hffffffffffff) << 64'h20) | (((queue_limit$value[(32'h0)+:(8)]) & 48'hffffffffffff) << 64'h28);
         hash_types_reg$write_address = write_address;
         hash_types_reg$write_data = s_axil_wdata;
@@ -4848,52 +5144,13 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         record_drops_reg$write_address = write_address;
         record_drops_reg$read_address = read_address$q;
         record_drops_reg$value = record_drops;
-        key_write_hit = (write_address >= key_base) & (write_address < key_base + key_words);
-        key_mask = 32'h0;
-        key_data = 32'h0;
-        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 0));
-        if (write_address == key_base + 0) begin
-            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 0);
-        end
-        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 1));
-        if (write_address == key_base + 1) begin
-            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 1);
-        end
-        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 2));
-        if (write_address == key_base + 2) begin
-            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 2);
-        end
-        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 3));
-        if (write_address == key_base + 3) begin
-            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 3);
-        end
-        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 4));
-        if (write_address == key_base + 4) begin
-            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 4);
-        end
-        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 5));
-        if (write_address == key_base + 5) begin
-            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 5);
-        end
-        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 6));
-        if (write_address == key_base + 6) begin
-            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 6);
-        end
-        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 7));
-        if (write_address == key_base + 7) begin
-            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 7);
-        end
-        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 8));
-        if (write_address == key_base + 8) begin
-            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 8);
-        end
-        key_data = key_data | (((s_axil_wdata) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 9));
-        if (write_address == key_base + 9) begin
-            key_mask = ((write_mask) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h120 - 32'h20 * 9);
-        end
-        if (write_fire & key_write_hit) begin
-            key_staged$d = (key_staged$q & ~key_mask) | (key_data & key_mask);
-        end
+        key_staged$clock = clock;
+        key_staged$reset = reset;
+        key_staged$write_address = write_address;
+        key_staged$write_data = s_axil_wdata;
+        key_staged$write_strobes = s_axil_wstrb;
+        key_staged$write_strobe = write_fire;
+        key_staged$read_address = read_address$q;
         if (vports$committed) begin
             key_generation$d = key_generation$q + 32'h1;
         end
@@ -4924,19 +5181,19 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         table_readback$write_enable = table_write_enable;
         table_readback$write_address = table_write_index;
         table_readback$write_data = table_write_queue;
-        write_hit = ctrl$write_hit | queue_limit$write_hit | table_read$write_hit | vports$write_hit | vport_caps$write_hit | hash_types_reg$write_hit | table_size$write_hit | default_queue_reg$write_hit | primary_queue_reg$write_hit | key_write_hit | table_write_hit;
-        write_fault = ~write_hit | ctrl$write_fault | queue_limit$write_fault | table_read$write_fault | vports$write_fault | vport_caps$write_hit | hash_types_reg$write_fault | table_size$write_fault | default_queue_reg$write_fault | primary_queue_reg$write_fault | (table_write_hit & table_fault);
+        write_hit = ctrl$write_hit | queue_limit$write_hit | table_read$write_hit | vports$write_hit | vport_caps$write_hit | hash_types_reg$write_hit | table_size$write_hit | default_queue_reg$write_hit | primary_queue_reg$write_hit | probe$write_hit | key_staged$write_hit | table_write_hit;
+        write_fault = ~write_hit | ctrl$write_fault | queue_limit$write_fault | table_read$write_fault | vports$write_fault | vport_caps$write_hit | hash_types_reg$write_fault | table_size$write_fault | default_queue_reg$write_fault | primary_queue_reg$write_fault | probe$write_fault | (table_write_hit & table_fault);
         if (bvalid$q & s_axil_bready) begin
             bvalid$d = 1'b0;
         end
-        if (write_fire & ~vports$commit_taken) begin
+        if (write_fire & ~vports$commit_taken & ~probe$taken) begin
             bvalid$d = 1'b1;
             bresp$d = 32'h0;
             if (write_fault) begin
                 bresp$d = slverr;
             end
         end
-        if (vports$commit_applied) begin
+        if (vports$commit_applied | probe_done) begin
             bvalid$d = 1'b1;
             bresp$d = 32'h0;
         end
@@ -4959,19 +5216,11 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
             table_readback$read_address = (((read_request_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((read_bank) << (32'ha)));
         end
         table_read_hit = (read_address$q >= table_base) & (table_read_offset < table_entries);
-        key_read_hit = (read_address$q >= key_base) & (read_address$q < key_base + key_words);
-        key_read_shift = 32'h0;
-        if (key_read_hit) begin
-            key_read_shift = 64'h120 - (((read_address$q - key_base) & 9'h1ff) << 64'h5);
-        end
-        read_bus = ctrl$read_data | queue_limit$read_data | table_read$read_data | vports$read_data | vport_caps$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data | record_drops_reg$read_data;
-        if (key_read_hit) begin
-            read_bus = read_bus | key_staged$q[(key_read_shift)+:(32)];
-        end
+        read_bus = ctrl$read_data | queue_limit$read_data | table_read$read_data | vports$read_data | vport_caps$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data | record_drops_reg$read_data | probe$read_data | key_staged$read_data;
         if (table_read_hit) begin
             read_bus = read_bus | ((table_word$q) & 32'hffffffff);
         end
-        read_hit = ctrl$read_hit | queue_limit$read_hit | table_read$read_hit | vports$read_hit | vport_caps$read_hit | hash_types_reg$read_hit | table_size$read_hit | default_queue_reg$read_hit | primary_queue_reg$read_hit | id$read_hit | version$read_hit | caps$read_hit | queue_caps$read_hit | hash_caps$read_hit | status$read_hit | record_drops_reg$read_hit | key_read_hit | table_read_hit;
+        read_hit = ctrl$read_hit | queue_limit$read_hit | table_read$read_hit | vports$read_hit | vport_caps$read_hit | hash_types_reg$read_hit | table_size$read_hit | default_queue_reg$read_hit | primary_queue_reg$read_hit | id$read_hit | version$read_hit | caps$read_hit | queue_caps$read_hit | hash_caps$read_hit | status$read_hit | record_drops_reg$read_hit | probe$read_hit | key_staged$read_hit | table_read_hit;
         if (read_fire) begin
             read_address$d = read_request;
             read_state$d = 32'h1;
@@ -4995,7 +5244,6 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         s_axil_rdata = rdata$q;
         s_axil_rresp = rresp$q;
         if (reset) begin
-            key_staged$d = 32'h0;
             cooldown$d = 32'h0;
             key_generation$d = 32'h0;
             bvalid$d = 1'b0;
@@ -5003,7 +5251,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         end
         active = vports$active;
         active_next = vports$active_next;
-        staged_key = key_staged$q;
+        staged_key = key_staged$value;
         key_copy = vports$key_copy;
         key_copy_vport = vports$key_copy_vport;
         key_copy_bank = vports$key_copy_bank;
@@ -5504,7 +5752,287 @@ module rss_tuple_core__regs__key_generation(d,q,clock);
 endmodule // rss_tuple_core__regs__key_generation
 
 
-module rss_tuple_core__regs__key_staged(d,q,clock);
+module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,write_hit,read_hit,read_data,value);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  [10:0] write_address;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_strobes;
+    input wire  write_strobe;
+    input wire  [10:0] read_address;
+    output reg  write_hit;
+    output reg  read_hit;
+    output reg  [31:0] read_data;
+    output reg  [319:0] value;
+    
+    // Constant declarations
+    localparam  base = 11'b10000;
+    localparam  words = 11'b1010;
+    localparam  top_word_lsb = 16'h120;
+    localparam  byte_ones = 320'hff;
+    
+    // Stub signals
+    reg  [319:0] stored$d;
+    wire  [319:0] stored$q;
+    reg  stored$clock;
+    
+    // Local signals
+    reg  [39:0] byte_enables;
+    reg  [319:0] wide_data;
+    reg  [319:0] next;
+    reg  [319:0] rest;
+    
+    // Sub module instances
+    rss_tuple_core__regs__key_staged__stored stored(
+        .d(stored$d),
+        .q(stored$q),
+        .clock(stored$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        stored$clock = clock;
+        stored$d = stored$q;
+        write_hit = (write_address >= base) & (write_address < base + words);
+        byte_enables = 32'h0;
+        wide_data = 32'h0;
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 0)) begin
+            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 1)) begin
+            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 2)) begin
+            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 3)) begin
+            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 4)) begin
+            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 5)) begin
+            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 6)) begin
+            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 7)) begin
+            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 8)) begin
+            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 9)) begin
+            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
+        end
+        next = stored$q;
+        if (byte_enables[0]) begin
+            next = (next & ~(byte_ones << (32'h8 * 0))) | (wide_data & (byte_ones << (32'h8 * 0)));
+        end
+        if (byte_enables[1]) begin
+            next = (next & ~(byte_ones << (32'h8 * 1))) | (wide_data & (byte_ones << (32'h8 * 1)));
+        end
+        if (byte_enables[2]) begin
+            next = (next & ~(byte_ones << (32'h8 * 2))) | (wide_data & (byte_ones << (32'h8 * 2)));
+        end
+        if (byte_enables[3]) begin
+            next = (next & ~(byte_ones << (32'h8 * 3))) | (wide_data & (byte_ones << (32'h8 * 3)));
+        end
+        if (byte_enables[4]) begin
+            next = (next & ~(byte_ones << (32'h8 * 4))) | (wide_data & (byte_ones << (32'h8 * 4)));
+        end
+        if (byte_enables[5]) begin
+            next = (next & ~(byte_ones << (32'h8 * 5))) | (wide_data & (byte_ones << (32'h8 * 5)));
+        end
+        if (byte_enables[6]) begin
+            next = (next & ~(byte_ones << (32'h8 * 6))) | (wide_data & (byte_ones << (32'h8 * 6)));
+        end
+        if (byte_enables[7]) begin
+            next = (next & ~(byte_ones << (32'h8 * 7))) | (wide_data & (byte_ones << (32'h8 * 7)));
+        end
+        if (byte_enables[8]) begin
+            next = (next & ~(byte_ones << (32'h8 * 8))) | (wide_data & (byte_ones << (32'h8 * 8)));
+        end
+        if (byte_enables[9]) begin
+            next = (next & ~(byte_ones << (32'h8 * 9))) | (wide_data & (byte_ones << (32'h8 * 9)));
+        end
+        if (byte_enables[10]) begin
+            next = (next & ~(byte_ones << (32'h8 * 10))) | (wide_data & (byte_ones << (32'h8 * 10)));
+        end
+        if (byte_enables[11]) begin
+            next = (next & ~(byte_ones << (32'h8 * 11))) | (wide_data & (byte_ones << (32'h8 * 11)));
+        end
+        if (byte_enables[12]) begin
+            next = (next & ~(byte_ones << (32'h8 * 12))) | (wide_data & (byte_ones << (32'h8 * 12)));
+        end
+        if (byte_enables[13]) begin
+            next = (next & ~(byte_ones << (32'h8 * 13))) | (wide_data & (byte_ones << (32'h8 * 13)));
+        end
+        if (byte_enables[14]) begin
+            next = (next & ~(byte_ones << (32'h8 * 14))) | (wide_data & (byte_ones << (32'h8 * 14)));
+        end
+        if (byte_enables[15]) begin
+            next = (next & ~(byte_ones << (32'h8 * 15))) | (wide_data & (byte_ones << (32'h8 * 15)));
+        end
+        if (byte_enables[16]) begin
+            next = (next & ~(byte_ones << (32'h8 * 16))) | (wide_data & (byte_ones << (32'h8 * 16)));
+        end
+        if (byte_enables[17]) begin
+            next = (next & ~(byte_ones << (32'h8 * 17))) | (wide_data & (byte_ones << (32'h8 * 17)));
+        end
+        if (byte_enables[18]) begin
+            next = (next & ~(byte_ones << (32'h8 * 18))) | (wide_data & (byte_ones << (32'h8 * 18)));
+        end
+        if (byte_enables[19]) begin
+            next = (next & ~(byte_ones << (32'h8 * 19))) | (wide_data & (byte_ones << (32'h8 * 19)));
+        end
+        if (byte_enables[20]) begin
+            next = (next & ~(byte_ones << (32'h8 * 20))) | (wide_data & (byte_ones << (32'h8 * 20)));
+        end
+        if (byte_enables[21]) begin
+            next = (next & ~(byte_ones << (32'h8 * 21))) | (wide_data & (byte_ones << (32'h8 * 21)));
+        end
+        if (byte_enables[22]) begin
+            next = (next & ~(byte_ones << (32'h8 * 22))) | (wide_data & (byte_ones << (32'h8 * 22)));
+        end
+        if (byte_enables[23]) begin
+            next = (next & ~(byte_ones << (32'h8 * 23))) | (wide_data & (byte_ones << (32'h8 * 23)));
+        end
+        if (byte_enables[24]) begin
+            next = (next & ~(byte_ones << (32'h8 * 24))) | (wide_data & (byte_ones << (32'h8 * 24)));
+        end
+        if (byte_enables[25]) begin
+            next = (next & ~(byte_ones << (32'h8 * 25))) | (wide_data & (byte_ones << (32'h8 * 25)));
+        end
+        if (byte_enables[26]) begin
+            next = (next & ~(byte_ones << (32'h8 * 26))) | (wide_data & (byte_ones << (32'h8 * 26)));
+        end
+        if (byte_enables[27]) begin
+            next = (next & ~(byte_ones << (32'h8 * 27))) | (wide_data & (byte_ones << (32'h8 * 27)));
+        end
+        if (byte_enables[28]) begin
+            next = (next & ~(byte_ones << (32'h8 * 28))) | (wide_data & (byte_ones << (32'h8 * 28)));
+        end
+        if (byte_enables[29]) begin
+            next = (next & ~(byte_ones << (32'h8 * 29))) | (wide_data & (byte_ones << (32'h8 * 29)));
+        end
+        if (byte_enables[30]) begin
+            next = (next & ~(byte_ones << (32'h8 * 30))) | (wide_data & (byte_ones << (32'h8 * 30)));
+        end
+        if (byte_enables[31]) begin
+            next = (next & ~(byte_ones << (32'h8 * 31))) | (wide_data & (byte_ones << (32'h8 * 31)));
+        end
+        if (byte_enables[32]) begin
+            next = (next & ~(byte_ones << (32'h8 * 32))) | (wide_data & (byte_ones << (32'h8 * 32)));
+        end
+        if (byte_enables[33]) begin
+            next = (next & ~(byte_ones << (32'h8 * 33))) | (wide_data & (byte_ones << (32'h8 * 33)));
+        end
+        if (byte_enables[34]) begin
+            next = (next & ~(byte_ones << (32'h8 * 34))) | (wide_data & (byte_ones << (32'h8 * 34)));
+        end
+        if (byte_enables[35]) begin
+            next = (next & ~(byte_ones << (32'h8 * 35))) | (wide_data & (byte_ones << (32'h8 * 35)));
+        end
+        if (byte_enables[36]) begin
+            next = (next & ~(byte_ones << (32'h8 * 36))) | (wide_data & (byte_ones << (32'h8 * 36)));
+        end
+        if (byte_enables[37]) begin
+            next = (next & ~(byte_ones << (32'h8 * 37))) | (wide_data & (byte_ones << (32'h8 * 37)));
+        end
+        if (byte_enables[38]) begin
+            next = (next & ~(byte_ones << (32'h8 * 38))) | (wide_data & (byte_ones << (32'h8 * 38)));
+        end
+        if (byte_enables[39]) begin
+            next = (next & ~(byte_ones << (32'h8 * 39))) | (wide_data & (byte_ones << (32'h8 * 39)));
+        end
+        stored$d = next;
+        if (reset) begin
+            stored$d = 32'h0;
+        end
+        value = stored$q;
+        read_hit = 1'b0;
+        read_data = 32'h0;
+        rest = stored$q;
+        if (read_address == base + 0) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 1) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 2) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 3) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 4) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 5) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 6) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 7) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 8) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 9) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+    end
+    
+endmodule // rss_tuple_core__regs__key_staged
+
+
+module rss_tuple_core__regs__key_staged__stored(d,q,clock);
     
     // Module arguments
     input wire  [319:0] d;
@@ -5520,7 +6048,7 @@ module rss_tuple_core__regs__key_staged(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_tuple_core__regs__key_staged
+endmodule // rss_tuple_core__regs__key_staged__stored
 
 
 module rss_tuple_core__regs__primary_queue_reg(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
@@ -5633,6 +6161,723 @@ module rss_tuple_core__regs__primary_queue_reg__stored__dff(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__primary_queue_reg__stored__dff
+
+
+module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,taken,request,hash_input,hash_type,vport,done,done_hash,done_queue,done_hashed);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  [10:0] write_address;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_strobes;
+    input wire  write_strobe;
+    input wire  [10:0] read_address;
+    output reg  write_hit;
+    output reg  write_fault;
+    output reg  read_hit;
+    output reg  [31:0] read_data;
+    output reg  taken;
+    output reg  request;
+    output reg  [287:0] hash_input;
+    output reg  [8:0] hash_type;
+    output reg  [2:0] vport;
+    input wire  done;
+    input wire  [31:0] done_hash;
+    input wire  [7:0] done_queue;
+    input wire  done_hashed;
+    
+    // Constant declarations
+    localparam  present = 1'b1;
+    localparam  probe_address = 11'b1011001;
+    localparam  hash_address = 11'b1011010;
+    localparam  result_address = 11'b1011011;
+    localparam  probe_writable = 32'h70f;
+    localparam  type_max = 4'h8;
+    localparam  vport_max = 3'b11;
+    localparam  vport_lsb = 16'h8;
+    localparam  type_words = 36'h993998832;
+    localparam  word_ones = 288'hffffffff;
+    
+    // Stub signals
+    reg  input_words$clock;
+    reg  input_words$reset;
+    reg  [10:0] input_words$write_address;
+    reg  [31:0] input_words$write_data;
+    reg  [3:0] input_words$write_strobes;
+    reg  input_words$write_strobe;
+    reg  [10:0] input_words$read_address;
+    wire  input_words$write_hit;
+    wire  input_words$read_hit;
+    wire  [31:0] input_words$read_data;
+    wire  [287:0] input_words$value;
+    reg  [3:0] type_q$d;
+    wire  [3:0] type_q$q;
+    reg  type_q$clock;
+    reg  [2:0] vport_q$d;
+    wire  [2:0] vport_q$q;
+    reg  vport_q$clock;
+    reg  pending$d;
+    wire  pending$q;
+    reg  pending$clock;
+    reg  [31:0] hash_q$d;
+    wire  [31:0] hash_q$q;
+    reg  hash_q$clock;
+    reg  [7:0] queue_q$d;
+    wire  [7:0] queue_q$q;
+    reg  queue_q$clock;
+    reg  hashed_q$d;
+    wire  hashed_q$q;
+    reg  hashed_q$clock;
+    reg  [15:0] count_q$d;
+    wire  [15:0] count_q$q;
+    reg  count_q$clock;
+    
+    // Local signals
+    reg  [31:0] probe_value;
+    reg  probe_hit;
+    reg  probe_fault;
+    reg  [3:0] words;
+    reg  [287:0] input_mask;
+    
+    // Sub module instances
+    rss_tuple_core__regs__probe__input_words input_words(
+        .clock(input_words$clock),
+        .reset(input_words$reset),
+        .write_address(input_words$write_address),
+        .write_data(input_words$write_data),
+        .write_strobes(input_words$write_strobes),
+        .write_strobe(input_words$write_strobe),
+        .read_address(input_words$read_address),
+        .write_hit(input_words$write_hit),
+        .read_hit(input_words$read_hit),
+        .read_data(input_words$read_data),
+        .value(input_words$value)
+    );
+    rss_tuple_core__regs__probe__type_q type_q(
+        .d(type_q$d),
+        .q(type_q$q),
+        .clock(type_q$clock)
+    );
+    rss_tuple_core__regs__probe__vport_q vport_q(
+        .d(vport_q$d),
+        .q(vport_q$q),
+        .clock(vport_q$clock)
+    );
+    rss_tuple_core__regs__probe__pending pending(
+        .d(pending$d),
+        .q(pending$q),
+        .clock(pending$clock)
+    );
+    rss_tuple_core__regs__probe__hash_q hash_q(
+        .d(hash_q$d),
+        .q(hash_q$q),
+        .clock(hash_q$clock)
+    );
+    rss_tuple_core__regs__probe__queue_q queue_q(
+        .d(queue_q$d),
+        .q(queue_q$q),
+        .clock(queue_q$clock)
+    );
+    rss_tuple_core__regs__probe__hashed_q hashed_q(
+        .d(hashed_q$d),
+        .q(hashed_q$q),
+        .clock(hashed_q$clock)
+    );
+    rss_tuple_core__regs__probe__count_q count_q(
+        .d(count_q$d),
+        .q(count_q$q),
+        .clock(count_q$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        type_q$clock = clock;
+        vport_q$clock = clock;
+        pending$clock = clock;
+        hash_q$clock = clock;
+        queue_q$clock = clock;
+        hashed_q$clock = clock;
+        count_q$clock = clock;
+        type_q$d = type_q$q;
+        vport_q$d = vport_q$q;
+        pending$d = pending$q;
+        hash_q$d = hash_q$q;
+        queue_q$d = queue_q$q;
+        hashed_q$d = hashed_q$q;
+        count_q$d = count_q$q;
+        input_words$clock = clock;
+        input_words$reset = reset | ~present;
+        input_words$write_address = write_address;
+        input_words$write_data = write_data;
+        input_words$write_strobes = write_strobes;
+        input_words$write_strobe = write_strobe & present;
+        input_words$read_address = read_address;
+        probe_value = 32'h0;
+        if (write_strobes[0]) begin
+            probe_value = probe_value | (write_data & (64'hff << (32'h8 * 0)));
+        end
+        if (write_strobes[1]) begin
+            probe_value = probe_value | (write_data & (64'hff << (32'h8 * 1)));
+        end
+        if (write_strobes[2]) begin
+            probe_value = probe_value | (write_data & (64'hff << (32'h8 * 2)));
+        end
+        if (write_strobes[3]) begin
+            probe_value = probe_value | (write_data & (64'hff << (32'h8 * 3)));
+        end
+        probe_hit = write_address == probe_address;
+        probe_fault = |(probe_value & ~probe_writable) | (probe_value[(32'h0)+:(4)] > type_max) | (probe_value[(vport_lsb)+:(3)] > vport_max);
+        write_hit = (input_words$write_hit | probe_hit | (write_address == hash_address) | (write_address == result_address)) & present;
+        write_fault = (write_hit & ~input_words$write_hit & ~probe_hit) | (probe_hit & probe_fault & present);
+        taken = write_strobe & probe_hit & ~probe_fault & present;
+        if (taken) begin
+            pending$d = 1'b1;
+            type_q$d = probe_value[(32'h0)+:(4)];
+            vport_q$d = probe_value[(vport_lsb)+:(3)];
+        end
+        if (done) begin
+            pending$d = 1'b0;
+            hash_q$d = done_hash;
+            queue_q$d = done_queue;
+            hashed_q$d = done_hashed;
+            count_q$d = count_q$q + 64'h1;
+        end
+        if (reset | ~present) begin
+            type_q$d = 32'h0;
+            vport_q$d = 32'h0;
+            pending$d = 1'b0;
+            hash_q$d = 32'h0;
+            queue_q$d = 32'h0;
+            hashed_q$d = 1'b0;
+            count_q$d = 32'h0;
+        end
+        request = pending$q;
+        vport = vport_q$q;
+        hash_type = 32'h0;
+        if (type_q$q == 0) begin
+            hash_type = (hash_type & ~(1 << (0)) | ((1'b1) << (0)));
+        end
+        if (type_q$q == 1) begin
+            hash_type = (hash_type & ~(1 << (1)) | ((1'b1) << (1)));
+        end
+        if (type_q$q == 2) begin
+            hash_type = (hash_type & ~(1 << (2)) | ((1'b1) << (2)));
+        end
+        if (type_q$q == 3) begin
+            hash_type = (hash_type & ~(1 << (3)) | ((1'b1) << (3)));
+        end
+        if (type_q$q == 4) begin
+            hash_type = (hash_type & ~(1 << (4)) | ((1'b1) << (4)));
+        end
+        if (type_q$q == 5) begin
+            hash_type = (hash_type & ~(1 << (5)) | ((1'b1) << (5)));
+        end
+        if (type_q$q == 6) begin
+            hash_type = (hash_type & ~(1 << (6)) | ((1'b1) << (6)));
+        end
+        if (type_q$q == 7) begin
+            hash_type = (hash_type & ~(1 << (7)) | ((1'b1) << (7)));
+        end
+        if (type_q$q == 8) begin
+            hash_type = (hash_type & ~(1 << (8)) | ((1'b1) << (8)));
+        end
+        words = 32'h0;
+        if (type_q$q == 0) begin
+            words = type_words[(32'h4 * 0)+:(4)];
+        end
+        if (type_q$q == 1) begin
+            words = type_words[(32'h4 * 1)+:(4)];
+        end
+        if (type_q$q == 2) begin
+            words = type_words[(32'h4 * 2)+:(4)];
+        end
+        if (type_q$q == 3) begin
+            words = type_words[(32'h4 * 3)+:(4)];
+        end
+        if (type_q$q == 4) begin
+            words = type_words[(32'h4 * 4)+:(4)];
+        end
+        if (type_q$q == 5) begin
+            words = type_words[(32'h4 * 5)+:(4)];
+        end
+        if (type_q$q == 6) begin
+            words = type_words[(32'h4 * 6)+:(4)];
+        end
+        if (type_q$q == 7) begin
+            words = type_words[(32'h4 * 7)+:(4)];
+        end
+        if (type_q$q == 8) begin
+            words = type_words[(32'h4 * 8)+:(4)];
+        end
+        input_mask = 32'h0;
+        input_mask = input_mask << 64'h20;
+        if (words > 0) begin
+            input_mask = input_mask | word_ones;
+        end
+        input_mask = input_mask << 64'h20;
+        if (words > 1) begin
+            input_mask = input_mask | word_ones;
+        end
+        input_mask = input_mask << 64'h20;
+        if (words > 2) begin
+            input_mask = input_mask | word_ones;
+        end
+        input_mask = input_mask << 64'h20;
+        if (words > 3) begin
+            input_mask = input_mask | word_ones;
+        end
+        input_mask = input_mask << 64'h20;
+        if (words > 4) begin
+            input_mask = input_mask | word_ones;
+        end
+        input_mask = input_mask << 64'h20;
+        if (words > 5) begin
+            input_mask = input_mask | word_ones;
+        end
+        input_mask = input_mask << 64'h20;
+        if (words > 6) begin
+            input_mask = input_mask | word_ones;
+        end
+        input_mask = input_mask << 64'h20;
+        if (words > 7) begin
+            input_mask = input_mask | word_ones;
+        end
+        input_mask = input_mask << 64'h20;
+        if (words > 8) begin
+            input_mask = input_mask | word_ones;
+        end
+        hash_input = input_words$value & input_mask;
+        read_hit = input_words$read_hit;
+        read_data = input_words$read_data;
+        if (read_address == probe_address) begin
+            read_hit = 1'b1;
+        end
+        if (read_address == hash_address) begin
+            read_hit = 1'b1;
+            read_data = hash_q$q;
+        end
+        if (read_address == result_address) begin
+            read_hit = 1'b1;
+            read_data = ((queue_q$q) & 32'hffffffff) | (((hashed_q$q) & 32'hffffffff) << 64'h8) | (((count_q$q) & 32'hffffffff) << 64'h10);
+        end
+        if (~present) begin
+            read_hit = 1'b0;
+            read_data = 32'h0;
+        end
+    end
+    
+endmodule // rss_tuple_core__regs__probe
+
+
+module rss_tuple_core__regs__probe__count_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [15:0] d;
+    output reg  [15:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 16'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__probe__count_q
+
+
+module rss_tuple_core__regs__probe__hash_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__probe__hash_q
+
+
+module rss_tuple_core__regs__probe__hashed_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__probe__hashed_q
+
+
+module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,write_hit,read_hit,read_data,value);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  [10:0] write_address;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_strobes;
+    input wire  write_strobe;
+    input wire  [10:0] read_address;
+    output reg  write_hit;
+    output reg  read_hit;
+    output reg  [31:0] read_data;
+    output reg  [287:0] value;
+    
+    // Constant declarations
+    localparam  base = 11'b1010000;
+    localparam  words = 11'b1001;
+    localparam  top_word_lsb = 16'h100;
+    localparam  byte_ones = 288'hff;
+    
+    // Stub signals
+    reg  [287:0] stored$d;
+    wire  [287:0] stored$q;
+    reg  stored$clock;
+    
+    // Local signals
+    reg  [35:0] byte_enables;
+    reg  [287:0] wide_data;
+    reg  [287:0] next;
+    reg  [287:0] rest;
+    
+    // Sub module instances
+    rss_tuple_core__regs__probe__input_words__stored stored(
+        .d(stored$d),
+        .q(stored$q),
+        .clock(stored$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        stored$clock = clock;
+        stored$d = stored$q;
+        write_hit = (write_address >= base) & (write_address < base + words);
+        byte_enables = 32'h0;
+        wide_data = 32'h0;
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 0)) begin
+            byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 1)) begin
+            byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 2)) begin
+            byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 3)) begin
+            byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 4)) begin
+            byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 5)) begin
+            byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 6)) begin
+            byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 7)) begin
+            byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 8)) begin
+            byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
+        end
+        next = stored$q;
+        if (byte_enables[0]) begin
+            next = (next & ~(byte_ones << (32'h8 * 0))) | (wide_data & (byte_ones << (32'h8 * 0)));
+        end
+        if (byte_enables[1]) begin
+            next = (next & ~(byte_ones << (32'h8 * 1))) | (wide_data & (byte_ones << (32'h8 * 1)));
+        end
+        if (byte_enables[2]) begin
+            next = (next & ~(byte_ones << (32'h8 * 2))) | (wide_data & (byte_ones << (32'h8 * 2)));
+        end
+        if (byte_enables[3]) begin
+            next = (next & ~(byte_ones << (32'h8 * 3))) | (wide_data & (byte_ones << (32'h8 * 3)));
+        end
+        if (byte_enables[4]) begin
+            next = (next & ~(byte_ones << (32'h8 * 4))) | (wide_data & (byte_ones << (32'h8 * 4)));
+        end
+        if (byte_enables[5]) begin
+            next = (next & ~(byte_ones << (32'h8 * 5))) | (wide_data & (byte_ones << (32'h8 * 5)));
+        end
+        if (byte_enables[6]) begin
+            next = (next & ~(byte_ones << (32'h8 * 6))) | (wide_data & (byte_ones << (32'h8 * 6)));
+        end
+        if (byte_enables[7]) begin
+            next = (next & ~(byte_ones << (32'h8 * 7))) | (wide_data & (byte_ones << (32'h8 * 7)));
+        end
+        if (byte_enables[8]) begin
+            next = (next & ~(byte_ones << (32'h8 * 8))) | (wide_data & (byte_ones << (32'h8 * 8)));
+        end
+        if (byte_enables[9]) begin
+            next = (next & ~(byte_ones << (32'h8 * 9))) | (wide_data & (byte_ones << (32'h8 * 9)));
+        end
+        if (byte_enables[10]) begin
+            next = (next & ~(byte_ones << (32'h8 * 10))) | (wide_data & (byte_ones << (32'h8 * 10)));
+        end
+        if (byte_enables[11]) begin
+            next = (next & ~(byte_ones << (32'h8 * 11))) | (wide_data & (byte_ones << (32'h8 * 11)));
+        end
+        if (byte_enables[12]) begin
+            next = (next & ~(byte_ones << (32'h8 * 12))) | (wide_data & (byte_ones << (32'h8 * 12)));
+        end
+        if (byte_enables[13]) begin
+            next = (next & ~(byte_ones << (32'h8 * 13))) | (wide_data & (byte_ones << (32'h8 * 13)));
+        end
+        if (byte_enables[14]) begin
+            next = (next & ~(byte_ones << (32'h8 * 14))) | (wide_data & (byte_ones << (32'h8 * 14)));
+        end
+        if (byte_enables[15]) begin
+            next = (next & ~(byte_ones << (32'h8 * 15))) | (wide_data & (byte_ones << (32'h8 * 15)));
+        end
+        if (byte_enables[16]) begin
+            next = (next & ~(byte_ones << (32'h8 * 16))) | (wide_data & (byte_ones << (32'h8 * 16)));
+        end
+        if (byte_enables[17]) begin
+            next = (next & ~(byte_ones << (32'h8 * 17))) | (wide_data & (byte_ones << (32'h8 * 17)));
+        end
+        if (byte_enables[18]) begin
+            next = (next & ~(byte_ones << (32'h8 * 18))) | (wide_data & (byte_ones << (32'h8 * 18)));
+        end
+        if (byte_enables[19]) begin
+            next = (next & ~(byte_ones << (32'h8 * 19))) | (wide_data & (byte_ones << (32'h8 * 19)));
+        end
+        if (byte_enables[20]) begin
+            next = (next & ~(byte_ones << (32'h8 * 20))) | (wide_data & (byte_ones << (32'h8 * 20)));
+        end
+        if (byte_enables[21]) begin
+            next = (next & ~(byte_ones << (32'h8 * 21))) | (wide_data & (byte_ones << (32'h8 * 21)));
+        end
+        if (byte_enables[22]) begin
+            next = (next & ~(byte_ones << (32'h8 * 22))) | (wide_data & (byte_ones << (32'h8 * 22)));
+        end
+        if (byte_enables[23]) begin
+            next = (next & ~(byte_ones << (32'h8 * 23))) | (wide_data & (byte_ones << (32'h8 * 23)));
+        end
+        if (byte_enables[24]) begin
+            next = (next & ~(byte_ones << (32'h8 * 24))) | (wide_data & (byte_ones << (32'h8 * 24)));
+        end
+        if (byte_enables[25]) begin
+            next = (next & ~(byte_ones << (32'h8 * 25))) | (wide_data & (byte_ones << (32'h8 * 25)));
+        end
+        if (byte_enables[26]) begin
+            next = (next & ~(byte_ones << (32'h8 * 26))) | (wide_data & (byte_ones << (32'h8 * 26)));
+        end
+        if (byte_enables[27]) begin
+            next = (next & ~(byte_ones << (32'h8 * 27))) | (wide_data & (byte_ones << (32'h8 * 27)));
+        end
+        if (byte_enables[28]) begin
+            next = (next & ~(byte_ones << (32'h8 * 28))) | (wide_data & (byte_ones << (32'h8 * 28)));
+        end
+        if (byte_enables[29]) begin
+            next = (next & ~(byte_ones << (32'h8 * 29))) | (wide_data & (byte_ones << (32'h8 * 29)));
+        end
+        if (byte_enables[30]) begin
+            next = (next & ~(byte_ones << (32'h8 * 30))) | (wide_data & (byte_ones << (32'h8 * 30)));
+        end
+        if (byte_enables[31]) begin
+            next = (next & ~(byte_ones << (32'h8 * 31))) | (wide_data & (byte_ones << (32'h8 * 31)));
+        end
+        if (byte_enables[32]) begin
+            next = (next & ~(byte_ones << (32'h8 * 32))) | (wide_data & (byte_ones << (32'h8 * 32)));
+        end
+        if (byte_enables[33]) begin
+            next = (next & ~(byte_ones << (32'h8 * 33))) | (wide_data & (byte_ones << (32'h8 * 33)));
+        end
+        if (byte_enables[34]) begin
+            next = (next & ~(byte_ones << (32'h8 * 34))) | (wide_data & (byte_ones << (32'h8 * 34)));
+        end
+        if (byte_enables[35]) begin
+            next = (next & ~(byte_ones << (32'h8 * 35))) | (wide_data & (byte_ones << (32'h8 * 35)));
+        end
+        stored$d = next;
+        if (reset) begin
+            stored$d = 32'h0;
+        end
+        value = stored$q;
+        read_hit = 1'b0;
+        read_data = 32'h0;
+        rest = stored$q;
+        if (read_address == base + 0) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 1) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 2) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 3) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 4) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 5) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 6) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 7) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 8) begin
+            read_hit = 1'b1;
+            read_data = rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+    end
+    
+endmodule // rss_tuple_core__regs__probe__input_words
+
+
+module rss_tuple_core__regs__probe__input_words__stored(d,q,clock);
+    
+    // Module arguments
+    input wire  [287:0] d;
+    output reg  [287:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 288'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__probe__input_words__stored
+
+
+module rss_tuple_core__regs__probe__pending(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__probe__pending
+
+
+module rss_tuple_core__regs__probe__queue_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__probe__queue_q
+
+
+module rss_tuple_core__regs__probe__type_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__probe__type_q
+
+
+module rss_tuple_core__regs__probe__vport_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__probe__vport_q
 
 
 module rss_tuple_core__regs__queue_caps(write_address,read_address,value,write_hit,read_hit,read_data);

@@ -86,6 +86,11 @@ pub struct DesignArgs {
     /// dropped, counted, and flagged on the next record.
     #[arg(long)]
     pub tap: bool,
+    /// Leave out the hash probe (PROBE and its registers; VPORT_CAPS.FEATURES bit 3
+    /// reads 0): saves its 288 input flip-flops and input multiplexer, which an
+    /// iCE40 HX8K build needs.
+    #[arg(long)]
+    pub no_hash_probe: bool,
 }
 
 impl DesignArgs {
@@ -99,6 +104,7 @@ impl DesignArgs {
             num_queues: self.num_queues.unwrap_or(defaults.num_queues),
             vports: self.vports.unwrap_or(defaults.vports),
             mac_filters: self.mac_filters.unwrap_or(defaults.mac_filters),
+            hash_probe: !self.no_hash_probe,
         };
         params.validate().map_err(|e| e.to_string())?;
         Ok(params)

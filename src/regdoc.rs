@@ -38,6 +38,7 @@ struct JsonParams {
     queue_bits: u8,
     vports: u8,
     mac_filters: u8,
+    hash_probe: bool,
 }
 
 #[derive(Serialize)]
@@ -112,6 +113,7 @@ pub fn json(map: &RegisterMap) -> String {
             queue_bits: p.queue_bits(),
             vports: p.vports,
             mac_filters: p.mac_filters,
+            hash_probe: p.hash_probe,
         },
         registers: map
             .registers()

@@ -322,7 +322,21 @@ impl CheckedBus {
     }
 
     pub fn read<P: AxilPins>(&mut self, sim: &mut P, addr: u32) -> Result<(u32, Resp), String> {
-        let (data, rtl) = self.bus.read(sim, addr).map_err(|e| e.to_string())?;
+        self.read_with(sim, addr, |_| {})
+    }
+
+    /// A read checked against the model, calling `each_cycle` after every clock (to keep
+    /// traffic going meanwhile).
+    pub fn read_with<P: AxilPins>(
+        &mut self,
+        sim: &mut P,
+        addr: u32,
+        each_cycle: impl FnMut(&mut P),
+    ) -> Result<(u32, Resp), String> {
+        let (data, rtl) = self
+            .bus
+            .read_with(sim, addr, each_cycle)
+            .map_err(|e| e.to_string())?;
         let expected = self.model.read(addr);
         let model = (expected.unwrap_or(0), model_resp(&expected));
         let got = (if rtl.is_okay() { data } else { 0 }, rtl);

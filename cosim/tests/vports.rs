@@ -3,13 +3,14 @@
 //! tables, moves entries, rewrites MAC filters and sends requests that must be refused.
 //! Every record must match the model as it was just before or just after an update
 //! that was in flight while its frame was, never a mix, and no record may be lost.
+//! Hash probes run among the updates, each answer checked against the model.
 
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use rss_cosim::dut::{CheckedBus, RecordOut};
 use rss_cosim::frame_dut::{FramePins, FrameTraffic, RssCoreW64, RssCoreW512, reset};
 use rss_cosim::{frames, frames_with_trace_on_failure, scenario};
 use rss_model::regfile::RegFile;
-use rss_model::regmap::{KEY_WORDS, Params, offset};
+use rss_model::regmap::{KEY_WORDS, PROBE_WORDS, Params, offset};
 
 /// Checks records as they leave against the model states they may have seen. A frame's
 /// VPort comes from the filters of one state (`a`, when its MAC arrived) and its
@@ -132,6 +133,26 @@ fn write<P: FramePins>(
     checker.check()
 }
 
+/// Runs one bus read, checked against the model, while traffic goes on.
+fn read<P: FramePins>(
+    sim: &mut P,
+    bus: &mut CheckedBus,
+    traffic: &mut FrameTraffic,
+    checker: &mut Checker,
+    addr: u32,
+) -> Result<(), String> {
+    let mut failure = None;
+    bus.read_with(sim, addr, |s| {
+        let before = (traffic.accepted, traffic.records.len());
+        if let Err(e) = traffic.after_edge(s) {
+            failure.get_or_insert(e);
+        }
+        checker.edge(traffic, before);
+    })?;
+    failure.map_or(Ok(()), Err)?;
+    checker.check()
+}
+
 /// Clocks with no bus traffic.
 fn idle<P: FramePins>(
     sim: &mut P,
@@ -182,12 +203,12 @@ fn updates_under_traffic<P: FramePins>(
     };
     let entries = params.table_entries();
     let queues = u32::from(params.num_queues);
-    let mut kinds = [0u32; 6];
+    let mut kinds = [0u32; 7];
     let (t, c) = (&mut traffic, &mut checker);
     t.plan(sim);
     while t.accepted < frame_count as u64 * 9 / 10 {
         let vport = rng.random_range(0..u32::from(params.vports));
-        let kind = rng.random_range(0..6);
+        let kind = rng.random_range(0..7);
         kinds[kind] += 1;
         let mut stage = |sim: &mut P, t: &mut FrameTraffic, c: &mut Checker, addr, data| {
             write(sim, &mut bus, t, c, addr, data, false)
@@ -263,6 +284,16 @@ fn updates_under_traffic<P: FramePins>(
                     true,
                 )?;
             }
+            // A hash probe of random bytes on the VPort (a type past 8 is refused).
+            6 => {
+                for word in 0..PROBE_WORDS {
+                    stage(sim, t, c, offset::PROBE_INPUT + 4 * word, rng.random())?;
+                }
+                let value = rng.random_range(0..=9) | vport << 8;
+                stage(sim, t, c, offset::PROBE, value)?;
+                read(sim, &mut bus, t, c, offset::PROBE_HASH)?;
+                read(sim, &mut bus, t, c, offset::PROBE_RESULT)?;
+            }
             // Requests that must be refused and change nothing.
             _ => {
                 write(sim, &mut bus, t, c, offset::COMMIT, 1 | 7 << 8, true)?;
@@ -292,7 +323,7 @@ fn updates_under_traffic<P: FramePins>(
     }
     eprintln!(
         "{}-bit: {frame_count} frames, {} updates (by kind: key+params, table, move, filter, \
-         refused pair, params+table {kinds:?}), records per VPort {:?}, {} steered by \
+         refused pair, params+table, probe {kinds:?}), records per VPort {:?}, {} steered by \
          a filter state and a later parameter state",
         8 * P::BEAT_BYTES,
         c.started,

@@ -19,13 +19,26 @@
 //! it in. `MOVE` changes one entry of the *active* table. The driver keeps the shadow a
 //! copy of the active table ([`RssDevice::replace_table`] and [`RssDevice::set_entry`]
 //! write both), so reading the shadow reads the active table back.
+//!
+//! # Hash probe and self-test
+//!
+//! `PROBE` runs a hash input through the datapath's own hash unit, key and steering
+//! rule for one VPort, without steering anything ([`RssDevice::probe_hash`]).
+//! [`RssDevice::self_test`] probes every published Microsoft verification vector as
+//! every hash type of its address family and compares each result with the
+//! specification: the bit-by-bit Toeplitz hash ([`rss_model::toeplitz_bitwise`]) with
+//! the key the driver committed to the VPort, and the queue the steering rule gives
+//! with the driver's view of the VPort and its active table. It changes no steering
+//! state, so it runs on a live VPort.
 
-use rss_model::HashTypes;
 use rss_model::regmap::{MAX_VPORTS, RegisterMap};
+use rss_model::tuple::{Transport, Tuple};
+use rss_model::vectors::{self, Vector};
+use rss_model::{HashType, HashTypes, TUPLE_BYTES, toeplitz_bitwise};
 
 use crate::bus::RegisterBus;
 use crate::error::Error;
-use crate::regs::{Capabilities, MacFilter, Regs, VPortParams, VPortState};
+use crate::regs::{Capabilities, MacFilter, ProbeResult, Regs, VPortParams, VPortState};
 
 /// A probed rss-core behind bus `B`.
 #[derive(Debug)]
@@ -42,6 +55,32 @@ pub struct RssDevice<B> {
 
 /// The default VPort.
 const DEFAULT: u8 = 0;
+
+/// Marks an entry of a driver's table mirror whose content is not known.
+const UNKNOWN_ENTRY: u16 = u16::MAX;
+
+/// The hash input of published vector `vector` as hash type `t` (addresses, and the
+/// ports for a TCP or UDP type), if the vector is of `t`'s address family.
+fn vector_input(vector: &Vector, t: HashType) -> Option<Tuple> {
+    if vector.src.is_ipv4() != t.is_ipv4() {
+        return None;
+    }
+    let transport = match t {
+        HashType::UdpIpv4 | HashType::UdpIpv6 | HashType::UdpIpv6Ex => Transport::Udp,
+        _ => Transport::Tcp,
+    };
+    if t.has_ports() {
+        Tuple::with_ports(
+            vector.src,
+            vector.dst,
+            vector.sport,
+            vector.dport,
+            transport,
+        )
+    } else {
+        Tuple::addresses(vector.src, vector.dst)
+    }
+}
 
 impl<B: RegisterBus> RssDevice<B> {
     /// Identifies the block (`ID`, `VERSION`), reads its capabilities, every
@@ -486,6 +525,186 @@ impl<B: RegisterBus> RssDevice<B> {
     pub fn entry(&mut self, index: u32) -> Result<u16, Error> {
         self.check_index(index, self.caps.table_entries())?;
         self.active_entry(DEFAULT, index)
+    }
+
+    // ------------------------------------------------------------------------
+    // Hash probe and self-test.
+    // ------------------------------------------------------------------------
+
+    /// Probes the hardware's hash and steering (`PROBE`): what a frame of `hash_type`
+    /// whose hash input is `input` would get on `vport`: the Toeplitz hash of `input`
+    /// with the VPort's active key (reported even if the VPort does not hash the
+    /// type), whether it would be hashed (RSS enabled and the type enabled), and its
+    /// queue (the indirection entry's if hashed, else the default queue, or the
+    /// primary queue with RSS disabled). `input` is the NDIS hash input (source
+    /// address, destination address, then source and destination port, network
+    /// order), exactly `hash_type.input_bytes()` long; it is hashed as given, with
+    /// no symmetric fold and no fallback to the address-only type.
+    ///
+    /// Refused before the bus is touched: an input of another length
+    /// ([`Error::InputLength`]), a VPort the build lacks ([`Error::UnknownVPort`]), a
+    /// core without the hash probe ([`Error::MissingFeature`]) or a hash type it
+    /// cannot hash ([`Error::UnsupportedHashTypes`]). [`Error::ProbeLost`] if the probe
+    /// count shows the probe lost or raced (see [`Regs::probe_hash`]). Changes no
+    /// configuration.
+    pub fn probe_hash(
+        &mut self,
+        vport: u8,
+        hash_type: HashType,
+        input: &[u8],
+    ) -> Result<ProbeResult, Error> {
+        let expected = hash_type.input_bytes();
+        if input.len() != expected {
+            return Err(Error::InputLength {
+                hash_type,
+                got: input.len(),
+                expected,
+            });
+        }
+        self.check_vport(vport)?;
+        self.check_probe(hash_type)?;
+        // Zero past the input: the probe input is always written whole.
+        let mut bytes = [0; TUPLE_BYTES];
+        for (byte, &given) in bytes.iter_mut().zip(input) {
+            *byte = given;
+        }
+        self.regs
+            .probe_hash(&mut self.bus, vport, hash_type, &bytes)
+    }
+
+    fn check_probe(&self, hash_type: HashType) -> Result<(), Error> {
+        if !self.caps.features.hash_probe {
+            return Err(Error::MissingFeature {
+                feature: "hash probe",
+            });
+        }
+        if !self.caps.hash_types.contains(hash_type) {
+            return Err(Error::UnsupportedHashTypes {
+                requested: HashTypes::NONE.with(hash_type),
+                supported: self.caps.hash_types,
+            });
+        }
+        Ok(())
+    }
+
+    /// The hash self-test of `vport`: probes every published Microsoft verification
+    /// vector ([`rss_model::vectors::published`]) as every hash type of its address
+    /// family the core can hash (IPv4 rows: `IPV4`, `TCP_IPV4`, `UDP_IPV4`; IPv6 rows:
+    /// the six IPv6 types, ports included for the TCP and UDP ones) and compares each
+    /// result with the specification:
+    ///
+    /// - the hash with [`rss_model::toeplitz_bitwise`] under the key the driver last
+    ///   committed to `vport` ([`RssDevice::params`]; after [`RssDevice::probe`], the
+    ///   staged key, which a restarted driver assumes every VPort has);
+    /// - hashed and queue with the steering rule under the driver's view of `vport`
+    ///   (enabled, hash types, table size, default and primary queue as committed)
+    ///   and the active table entry the expected hash selects, read back with
+    ///   `TABLE_READ.ACTIVE` (restored afterwards).
+    ///
+    /// Returns the number of probes run. The first disagreement is
+    /// [`Error::SelfTestFailed`], naming the vector and hash type. Refused before the
+    /// bus is touched for a VPort the build lacks or a core without the hash probe.
+    ///
+    /// Changes no steering state, so it may run on a live VPort: only the probe
+    /// registers change (`PROBE_INPUT` holds the last vector, `PROBE_HASH` and
+    /// `PROBE_RESULT` its result, `PROBE_RESULT.COUNT` advanced by the probes run),
+    /// and `TABLE_READ` is put back as it was.
+    pub fn self_test(&mut self, vport: u8) -> Result<u32, Error> {
+        self.self_test_with_mirror(vport, &[])
+    }
+
+    /// [`RssDevice::self_test`], with the queues the caller believes `vport`'s active
+    /// table holds in its entries in use (`mirror`, [`u16::MAX`] for an entry not
+    /// known): an expected queue comes from the mirror where it knows the entry, else
+    /// from the hardware. An empty mirror, or one whose length is not the committed
+    /// table size, is not used.
+    pub(crate) fn self_test_with_mirror(
+        &mut self,
+        vport: u8,
+        mirror: &[u16],
+    ) -> Result<u32, Error> {
+        self.check_vport(vport)?;
+        if !self.caps.features.hash_probe {
+            return Err(Error::MissingFeature {
+                feature: "hash probe",
+            });
+        }
+        let table_read = match self.table_read_active {
+            Some(active) => active,
+            None => {
+                let active = self.regs.table_read_active(&mut self.bus)?;
+                self.table_read_active = Some(active);
+                active
+            }
+        };
+        let tested = self.run_self_test(vport, mirror);
+        let restored = self.select_table_read(table_read);
+        let probes = tested?;
+        restored.map(|()| probes)
+    }
+
+    fn run_self_test(&mut self, vport: u8, mirror: &[u16]) -> Result<u32, Error> {
+        let params = self.params(vport)?;
+        let state = params.state;
+        let entries = 1u32.checked_shl(state.table_size_log2.into()).unwrap_or(0);
+        let mirror = if u32::try_from(mirror.len()).ok() == Some(entries) {
+            mirror
+        } else {
+            &[]
+        };
+        let mut probes = 0u32;
+        for (n, vector) in (0u32..).zip(vectors::published()) {
+            for &hash_type in HashType::ALL.iter() {
+                if !self.caps.hash_types.contains(hash_type) {
+                    continue;
+                }
+                let Some(tuple) = vector_input(&vector, hash_type) else {
+                    continue;
+                };
+                let input = tuple
+                    .bytes
+                    .get(..hash_type.input_bytes())
+                    .unwrap_or(&tuple.bytes);
+                let found = self.probe_hash(vport, hash_type, input)?;
+                let hash = toeplitz_bitwise(&params.key, input).map_err(|_| Error::KeyLength {
+                    got: params.key.len(),
+                    expected: input.len().saturating_add(4),
+                })?;
+                let hashed = state.enabled && state.hash_types.contains(hash_type);
+                let queue = if !state.enabled {
+                    state.primary_queue
+                } else if !hashed {
+                    state.default_queue
+                } else {
+                    let index = hash & entries.wrapping_sub(1);
+                    let known = usize::try_from(index)
+                        .ok()
+                        .and_then(|i| mirror.get(i))
+                        .copied()
+                        .filter(|&q| q != UNKNOWN_ENTRY);
+                    match known {
+                        Some(q) => q,
+                        None => self.active_entry(vport, index)?,
+                    }
+                };
+                let expected = ProbeResult {
+                    hash,
+                    hashed,
+                    queue,
+                };
+                if found != expected {
+                    return Err(Error::SelfTestFailed {
+                        vport,
+                        hash_type,
+                        vector: n,
+                        expected,
+                        found,
+                    });
+                }
+                probes = probes.saturating_add(1);
+            }
+        }
+        Ok(probes)
     }
 
     // ------------------------------------------------------------------------

@@ -4,11 +4,11 @@
 //! errors and the driver forwards raw-access errors unchanged; callers match on the
 //! variant that tells them what to fix.
 
-use rss_model::HashTypes;
 use rss_model::regmap::ParamError;
+use rss_model::{HashType, HashTypes};
 
 use crate::bus::BusError;
-use crate::regs::{MoveRefusal, Version};
+use crate::regs::{MoveRefusal, ProbeResult, Version};
 
 /// A steering parameter of the RSSv2 state machine (see [`crate::rssv2`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,6 +96,41 @@ pub enum Error {
     CommitUnverified {
         /// What the bus answered to the `STATUS` read.
         error: BusError,
+    },
+    /// `PROBE_RESULT.COUNT` did not advance by exactly one across a `PROBE`: the
+    /// probe write was lost (a bus fault) or another prober ran at the same time, so
+    /// the result registers may not hold this probe's result.
+    ProbeLost {
+        /// Count read before the probe.
+        before: u16,
+        /// Count read after it.
+        after: u16,
+    },
+    /// A hash input is not exactly as long as its hash type hashes
+    /// ([`HashType::input_bytes`]).
+    InputLength {
+        /// The hash type.
+        hash_type: HashType,
+        /// Bytes given.
+        got: usize,
+        /// Bytes the type hashes.
+        expected: usize,
+    },
+    /// The hash self-test found the hardware disagreeing with the specification: the
+    /// hash probe of a published Microsoft verification vector, as `hash_type`, did
+    /// not report the Toeplitz hash with the key the driver committed to the VPort, or
+    /// the queue the steering rule gives with the driver's view of the VPort.
+    SelfTestFailed {
+        /// The VPort tested.
+        vport: u8,
+        /// The hash type probed.
+        hash_type: HashType,
+        /// Row of the published table (`rss_model::vectors::published`), from 0.
+        vector: u32,
+        /// What the specification gives.
+        expected: ProbeResult,
+        /// What the hardware reported.
+        found: ProbeResult,
     },
     /// The build lacks a VMMQ feature this operation needs (`VPORT_CAPS.FEATURES`).
     MissingFeature {
@@ -274,6 +309,36 @@ impl core::fmt::Display for Error {
                     "commit written but not confirmed: STATUS read failed ({error})"
                 )
             }
+            Error::ProbeLost { before, after } => {
+                write!(f, "probe count went {before} -> {after} across a probe")
+            }
+            Error::InputLength {
+                hash_type,
+                got,
+                expected,
+            } => write!(
+                f,
+                "{} hash input is {got} bytes, the type hashes {expected}",
+                hash_type.name()
+            ),
+            Error::SelfTestFailed {
+                vport,
+                hash_type,
+                vector,
+                expected,
+                found,
+            } => write!(
+                f,
+                "self-test of VPort {vport}: vector {vector} as {}: hash {:#010x} hashed {} \
+                 queue {}, expected hash {:#010x} hashed {} queue {}",
+                hash_type.name(),
+                found.hash,
+                found.hashed,
+                found.queue,
+                expected.hash,
+                expected.hashed,
+                expected.queue
+            ),
             Error::MissingFeature { feature } => {
                 write!(f, "the core has no {feature} (VPORT_CAPS.FEATURES)")
             }

@@ -8,7 +8,8 @@
 //! - [`regs`]: typed register access, generated at build time from
 //!   [`rss_model::regmap`]; a field can only be used with its own register.
 //! - [`driver`]: [`RssDevice`], one method per hardware operation, every argument
-//!   checked against the discovered capabilities before the bus is touched.
+//!   checked against the discovered capabilities before the bus is touched; the
+//!   hardware hash probe and a self-test comparing it with the model's Toeplitz.
 //! - [`rssv2`]: [`Rss`], NetAdapterCx / NDIS RSSv2 semantics on top: processors
 //!   translated to queues, per-entry status for moves, tracking of inactive steering
 //!   parameters, compressed tables, the RSSv2 invariants, capabilities.
@@ -52,6 +53,9 @@
 //! rss.enable()?;
 //! assert_eq!(rss.active_table(), &[2, 3, 6, 7]); // processors
 //! assert_eq!(rss.hardware_table(), &[4, 5, 6, 7]); // their queues
+//! // The hardware's hash probe agrees with the model's Toeplitz and steering rule for
+//! // every published verification vector, as every hash type of its family.
+//! assert_eq!(rss.self_test(VPortId::DEFAULT)?, 33);
 //!
 //! // A VPort for a child partition: frames to its MAC address, its own queues.
 //! let vm_queues = [DatapathQueue::new(8, 8), DatapathQueue::new(9, 9)];
@@ -115,7 +119,9 @@ pub use bus::{BusError, Mmio, RegisterBus};
 pub use driver::RssDevice;
 pub use error::{Error, Steering};
 pub use indication::{Event, Indication, SwitchEndpoint};
-pub use regs::{Capabilities, MacFilter, VPortFeatures, VPortParams, VPortState, Version};
+pub use regs::{
+    Capabilities, MacFilter, ProbeResult, VPortFeatures, VPortParams, VPortState, Version,
+};
 pub use rss_model::{HashType, HashTypes};
 pub use rssv2::{
     Config, DatapathQueue, EntryStatus, IndirectionEntry, MoveKind, ReceiveScalingCapabilities,

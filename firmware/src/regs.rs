@@ -17,15 +17,16 @@
 
 use core::marker::PhantomData;
 
-use rss_model::HashTypes;
 use rss_model::regfile::move_result;
 use rss_model::regmap::{self, Params};
 use rss_model::toeplitz::KEY_BYTES;
+use rss_model::{HashType, HashTypes, TUPLE_BYTES};
 
 use crate::bus::RegisterBus;
 use crate::error::Error;
 
 pub use rss_model::regmap::Access;
+pub use rss_model::steer::ProbeResult;
 
 /// A register (or register array) of the block: where it lives and how many elements
 /// the widest build has. Implemented by the generated types in [`map`].
@@ -53,6 +54,9 @@ pub struct Field<R> {
     pub lsb: u8,
     /// Width in the widest build.
     pub width: u8,
+    /// Largest value any build accepts (the field's ones unless the map limits it,
+    /// e.g. `PROBE.TYPE` to the hash types).
+    pub max: u32,
     /// Whether width or limit depend on the build (then bounded at run time).
     pub per_build: bool,
     register: PhantomData<R>,
@@ -67,11 +71,12 @@ impl<R> Copy for Field<R> {}
 
 impl<R: Register> Field<R> {
     /// Used by the generated code only.
-    pub const fn new(name: &'static str, lsb: u8, width: u8, per_build: bool) -> Self {
+    pub const fn new(name: &'static str, lsb: u8, width: u8, max: u32, per_build: bool) -> Self {
         Field {
             name,
             lsb,
             width,
+            max,
             per_build,
             register: PhantomData,
         }
@@ -126,17 +131,18 @@ impl<R: Register> Value<R> {
         field.get(self.word)
     }
 
-    /// Sets `field` to `value`; refuses values wider than the field instead of
-    /// truncating them.
+    /// Sets `field` to `value`; refuses values wider than the field, or above the
+    /// largest value any build accepts ([`Field::max`]), instead of truncating them.
     pub fn with(self, field: Field<R>, value: u32) -> Result<Self, Error> {
         let ones = field.ones();
+        let max = field.max.min(ones);
         let placed = value
             .checked_shl(field.lsb.into())
-            .filter(|_| value <= ones)
+            .filter(|_| value <= max)
             .ok_or(Error::ValueOutOfRange {
                 register: R::NAME,
                 value,
-                max: ones,
+                max,
             })?;
         let mask = ones.checked_shl(field.lsb.into()).unwrap_or(0);
         Ok(Value::from_word((self.word & !mask) | placed))
@@ -193,6 +199,7 @@ pub mod map {
 
 use map::{Caps, Commit, Ctrl, HashCaps, HashTypes as HashTypesReg, Id, Key};
 use map::{MacFilterHi, MacFilterLo, MoveStatus, QueueCaps};
+use map::{Probe, ProbeHash, ProbeInput, ProbeResult as ProbeResultReg};
 use map::{RecordDrops, Status, Table, TableRead, TableSize, Version as VersionReg};
 use map::{VportCaps, VportQueues, VportState};
 
@@ -238,6 +245,9 @@ pub struct VPortFeatures {
     pub shadow_tables: bool,
     /// Bit 2: single-entry moves of the active table (`MOVE`; the driver needs them).
     pub moves: bool,
+    /// Bit 3: the hash probe (`PROBE_INPUT`, `PROBE`, `PROBE_HASH`, `PROBE_RESULT`;
+    /// [`crate::RssDevice::probe_hash`] and the self-test need it).
+    pub hash_probe: bool,
 }
 
 impl VPortFeatures {
@@ -247,6 +257,7 @@ impl VPortFeatures {
             symmetric: bits & 1 != 0,
             shadow_tables: bits & 2 != 0,
             moves: bits & 4 != 0,
+            hash_probe: bits & 8 != 0,
         }
     }
 }
@@ -283,7 +294,13 @@ impl Capabilities {
     /// The discovery registers' layout does not depend on the build, so their
     /// generated types are used as they are; the parameters read here then bound the
     /// per-build registers ([`Capabilities::params`]). A build without shadow tables
-    /// or moves is refused ([`Error::MissingFeature`]): the driver relies on both.
+    /// or moves is refused ([`Error::MissingFeature`]): the driver relies on both. The
+    /// hash probe is optional: only [`crate::RssDevice::probe_hash`] and the self-test
+    /// need it, and refuse to run without it.
+    ///
+    /// `VERSION` must have this driver's major version and at least its minor version
+    /// ([`rss_model::regmap::VERSION`]; 0.3 added the hash probe), else
+    /// [`Error::UnsupportedVersion`].
     pub fn discover<B: RegisterBus + ?Sized>(bus: &mut B) -> Result<Self, Error> {
         let id = read::<Id, B>(bus, 0, 1)?.get(map::id::BLOCK_TYPE);
         if id != regmap::BLOCK_TYPE {
@@ -364,6 +381,7 @@ impl Capabilities {
             num_queues: self.num_queues,
             vports: self.vports,
             mac_filters: self.mac_filters,
+            hash_probe: self.features.hash_probe,
         }
     }
 }
@@ -760,6 +778,63 @@ impl Regs {
             status.get(map::move_status::RESULT),
             to_u16(MoveStatus::NAME, status.get(map::move_status::COUNT))?,
         ))
+    }
+
+    /// `PROBE_RESULT.COUNT`: probes completed since reset (wrapping).
+    pub fn probe_count<B: RegisterBus + ?Sized>(&self, bus: &mut B) -> Result<u16, Error> {
+        let count = read::<ProbeResultReg, B>(bus, 0, ONE)?.get(map::probe_result::COUNT);
+        to_u16(ProbeResultReg::NAME, count)
+    }
+
+    /// The count one probe after `before`, wrapping at the field's width.
+    fn next_probe_count(before: u16) -> u16 {
+        let next = u32::from(before).wrapping_add(1) & map::probe_result::COUNT.ones();
+        u16::try_from(next).unwrap_or(0)
+    }
+
+    /// Runs the hash probe: what a frame of `hash_type` with hash input `input` would
+    /// get on `vport` (the Toeplitz hash with its active key, whether it would be
+    /// hashed, its queue), computed by the datapath's hash unit and steering rule.
+    /// Steers nothing and changes no configuration.
+    ///
+    /// Reads `PROBE_RESULT.COUNT`, writes all of `PROBE_INPUT` (the hardware hashes
+    /// only the type's `input_bytes()` and ignores the rest, but writing every word
+    /// leaves no stale bytes of an earlier probe behind whatever the type), writes
+    /// `PROBE` (its response comes once the result is in), reads `PROBE_HASH` and
+    /// `PROBE_RESULT`. `COUNT` is read before the input is written, so another
+    /// prober's probe anywhere in between shows as a count that did not advance by
+    /// exactly one: [`Error::ProbeLost`], as is a `PROBE` write that never arrived.
+    pub fn probe_hash<B: RegisterBus + ?Sized>(
+        &self,
+        bus: &mut B,
+        vport: u8,
+        hash_type: HashType,
+        input: &[u8; TUPLE_BYTES],
+    ) -> Result<ProbeResult, Error> {
+        self.check_vport(vport)?;
+        let probe = Value::<Probe>::ZERO
+            .with(map::probe::TYPE, hash_type.bit().into())?
+            .with(map::probe::VPORT, vport.into())?;
+        let before = self.probe_count(bus)?;
+        for (n, bytes) in (0..ProbeInput::MAX_COUNT).zip(input.chunks_exact(4)) {
+            if let [a, b, c, d] = *bytes {
+                let word = Value::<ProbeInput>::ZERO
+                    .with(map::probe_input::WORD, u32::from_be_bytes([a, b, c, d]))?;
+                write(bus, n, ProbeInput::MAX_COUNT, word)?;
+            }
+        }
+        write(bus, 0, ONE, probe)?;
+        let hash = read::<ProbeHash, B>(bus, 0, ONE)?.get(map::probe_hash::VALUE);
+        let result = read::<ProbeResultReg, B>(bus, 0, ONE)?;
+        let after = to_u16(ProbeResultReg::NAME, result.get(map::probe_result::COUNT))?;
+        if after != Self::next_probe_count(before) {
+            return Err(Error::ProbeLost { before, after });
+        }
+        Ok(ProbeResult {
+            hash,
+            hashed: result.get(map::probe_result::HASHED) != 0,
+            queue: to_u16(ProbeResultReg::NAME, result.get(map::probe_result::QUEUE))?,
+        })
     }
 
     /// Destination-MAC filter entry `n`.

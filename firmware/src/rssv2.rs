@@ -329,6 +329,8 @@ pub struct ReceiveScalingCapabilities {
     pub hardware_table_entries_per_vport: u32,
     /// Symmetric hashing per VPort (`VPORT_CAPS.FEATURES` bit 0).
     pub symmetric_hashing: bool,
+    /// The hash probe (`VPORT_CAPS.FEATURES` bit 3): [`Rss::self_test`] can run.
+    pub hash_self_test: bool,
 }
 
 /// `NdisHashFunctionToeplitz`.
@@ -2245,6 +2247,12 @@ impl<B: RegisterBus> Rss<B> {
         }
     }
 
+    /// The hash self-test of VPort `vport` (see [`VPort::self_test`]): any created
+    /// VPort, [`Error::UnknownVPort`] otherwise. Returns the number of probes run.
+    pub fn self_test(&mut self, vport: VPortId) -> Result<u32, Error> {
+        self.vport_mut(vport)?.self_test()
+    }
+
     // ------------------------------------------------------------------------
     // Capabilities and indications.
     // ------------------------------------------------------------------------
@@ -2267,6 +2275,7 @@ impl<B: RegisterBus> Rss<B> {
             table_entries_per_non_default_vport: system_max,
             hardware_table_entries_per_vport: caps.table_entries(),
             symmetric_hashing: caps.features.symmetric,
+            hash_self_test: caps.features.hash_probe,
         }
     }
 
@@ -2655,5 +2664,20 @@ impl<B: RegisterBus> VPort<'_, B> {
     /// state-changing call after a bus error.
     pub fn resynchronize(&mut self) -> Result<(), Error> {
         self.entity.resynchronize(self.hw)
+    }
+
+    /// The hash self-test of this VPort ([`RssDevice::self_test`]): the hardware's
+    /// hash probe of every published Microsoft verification vector, as every hash
+    /// type of its family, against the bit-by-bit Toeplitz hash with the key the
+    /// driver committed and the steering rule with the VPort's committed state. The
+    /// expected queue of a hashed probe is the driver's mirror of the active hardware
+    /// table where it knows the entry, else the entry read back from the hardware.
+    /// Returns the number of probes; [`Error::SelfTestFailed`] names the first
+    /// disagreement. Changes no steering state and no tracked state, so it may run at
+    /// any time on a live VPort.
+    pub fn self_test(&mut self) -> Result<u32, Error> {
+        let vport = self.entity.vport();
+        let mirror = self.entity.view().hardware_table();
+        self.hw.dev.self_test_with_mirror(vport, mirror)
     }
 }

@@ -518,6 +518,9 @@ fn random_call_sequences_follow_the_rssv2_rules() {
     ]);
 }
 
+/// Probes of one hash self-test: 5 IPv4 vectors x 3 types, 3 IPv6 vectors x 6 types.
+const SELF_TEST_PROBES: u32 = 33;
+
 /// One pass through every operation, returning how many failed because of the bus.
 /// The hardware must agree with the driver's view after every step, failed or not.
 fn scenario(bus: &mut ModelBus) -> usize {
@@ -599,6 +602,15 @@ fn scenario(bus: &mut ModelBus) -> usize {
     count(rss.set_hash_secret_key(&[7; 40]));
     count(rss.set_hash_types(rss_model::HashTypes::ALL));
     check(&rss);
+    // The hash self-test (an expanded table, every type hashed) passes or fails on
+    // the bus, and changes nothing either way.
+    let tested = rss.self_test(VPortId::DEFAULT);
+    assert!(
+        matches!(tested, Ok(SELF_TEST_PROBES) | Err(Error::Bus { .. })),
+        "{tested:?}"
+    );
+    count(tested.map(drop));
+    check(&rss);
     // Recovery: once the bus works again, the next call rewrites what a failure
     // left behind.
     rss.bus_mut().fault = Fault::None;
@@ -677,6 +689,10 @@ fn a_dead_bus_fails_every_operation() {
     ));
     assert!(matches!(
         rss.init(&Config::default()),
+        Err(Error::Bus { .. })
+    ));
+    assert!(matches!(
+        rss.self_test(VPortId::DEFAULT),
         Err(Error::Bus { .. })
     ));
     assert!(rss.is_enabled());
@@ -1049,6 +1065,24 @@ fn run_vports(seed: u64, p: Params, coverage: &mut Coverage) {
                 assert_eq!(regs.vport_of_mac(*mac), 0, "{context}");
             }
         }
+        // Every created VPort passes the hash self-test, synchronized or not (the
+        // driver's committed view and table mirror are what the hardware holds), and
+        // the self-test changes nothing; a build without the probe refuses it.
+        if step % 10 == 0 {
+            let ids: Vec<VPortId> = rss.vports().map(|e| e.id()).collect();
+            let expected = if p.hash_probe {
+                Ok(SELF_TEST_PROBES)
+            } else {
+                Err(Error::MissingFeature {
+                    feature: "hash probe",
+                })
+            };
+            for id in ids {
+                assert_eq!(rss.self_test(id), expected, "{context} {id:?}");
+            }
+            assert_consistent(&rss.device().bus().regs, &rss);
+        }
+        let regs = &rss.device().bus().regs;
         // Frames reach their VPort and there the queue the reference names.
         if rss.is_synchronized() {
             for r in model.refs.iter().flatten() {
@@ -1080,6 +1114,7 @@ fn random_vport_sequences_keep_the_driver_and_the_model_in_step() {
             num_queues: queues,
             vports,
             mac_filters,
+            hash_probe: seed % 2 == 0,
         };
         for round in 0..6 {
             run_vports(100 + 10 * seed as u64 + round, p, &mut coverage);

@@ -20,6 +20,7 @@ fn params() -> impl Iterator<Item = Params> {
                     num_queues,
                     vports: 1 + (k as u8 % most),
                     mac_filters: 1 + (k as u8 * 5 % MAX_MAC_FILTERS),
+                    hash_probe: k % 3 != 0,
                 }
             })
     })
@@ -44,9 +45,16 @@ fn check<R: Register>(fields: &[Field<R>]) {
             assert_eq!(model.name, generated.name);
             assert_eq!(model.lsb, generated.lsb, "{}.{}", R::NAME, model.name);
             assert!(model.width <= generated.width, "{}.{}", R::NAME, model.name);
+            assert!(model.max <= generated.max, "{}.{}", R::NAME, model.name);
+            assert!(
+                generated.max <= generated.ones(),
+                "{}.{}",
+                R::NAME,
+                model.name
+            );
             if !generated.per_build {
                 assert_eq!(model.width, generated.width, "{}.{}", R::NAME, model.name);
-                assert_eq!(model.max, generated.ones(), "{}.{}", R::NAME, model.name);
+                assert_eq!(model.max, generated.max, "{}.{}", R::NAME, model.name);
             }
             // Extraction agrees wherever the model's field can hold the value.
             for value in [0, 1, model.max] {
@@ -106,6 +114,14 @@ fn generated_registers_match_the_model_map_of_every_build() {
         vport_queues::PRIMARY,
         vport_queues::LIMIT,
     ]);
+    check::<ProbeInput>(&[probe_input::WORD]);
+    check::<Probe>(&[probe::TYPE, probe::VPORT]);
+    check::<ProbeHash>(&[probe_hash::VALUE]);
+    check::<ProbeResult>(&[
+        probe_result::QUEUE,
+        probe_result::HASHED,
+        probe_result::COUNT,
+    ]);
     check::<Table>(&[table::QUEUE]);
     assert_eq!(REGISTER_COUNT, rss_model::regmap::index::COUNT);
 }
@@ -126,11 +142,16 @@ fn per_build_layouts_are_the_ones_that_vary() {
         map::commit::VPORT.per_build,
         map::r#move::ENTRY.per_build,
         map::commit::PARAMS.per_build,
+        map::probe_result::QUEUE.per_build,
+        map::probe::VPORT.per_build,
+        map::probe::TYPE.per_build,
+        map::ProbeInput::COUNT_IS_PER_BUILD,
     ];
     assert_eq!(
         flags,
         [
-            true, true, true, true, false, false, true, true, true, true, false
+            true, true, true, true, false, false, true, true, true, true, false, true, true, false,
+            false
         ]
     );
 }
@@ -144,6 +165,19 @@ fn a_value_wider_than_its_field_is_refused_not_truncated() {
             register: "CTRL",
             value: 2,
             max: 1
+        })
+    );
+    // A field the map limits below its width: PROBE.TYPE names one of 9 hash types.
+    assert_eq!(map::probe::TYPE.max, 8);
+    assert!(Value::<map::Probe>::ZERO.with(map::probe::TYPE, 8).is_ok());
+    assert_eq!(
+        Value::<map::Probe>::ZERO
+            .with(map::probe::TYPE, 9)
+            .map(|v| v.word),
+        Err(rss_fw::Error::ValueOutOfRange {
+            register: "PROBE",
+            value: 9,
+            max: 8
         })
     );
     let v = Value::<map::Version>::from_word(0x0102_0003);

@@ -628,6 +628,7 @@ fn capabilities_report_vports_mac_filters_and_per_vport_table_sizes() {
             num_queues: 64,
             vports,
             mac_filters,
+            hash_probe: true,
         };
         let mut rss = adapter(p);
         let caps = rss.receive_scaling_capabilities();

@@ -1,7 +1,8 @@
 //! AXI4-Lite slave holding the register map: scalar registers ([`CsrRw`], [`CsrRo`]
 //! built from `rss_model::regmap`) and the staged key, which together are the staging
 //! set; the VPorts' active state, the MAC filters, `COMMIT` and `MOVE` ([`VportRegs`]);
-//! and the write port of the table pool plus a readback copy of it.
+//! the write port of the table pool plus a readback copy of it; and the hash probe
+//! ([`ProbeRegs`]).
 //!
 //! Writes complete in one clock once `awvalid` and `wvalid` are both high; reads take
 //! four clocks (address, table RAM read, its word registered, data): the block RAM
@@ -13,16 +14,16 @@ use rss_model::regmap::{Access, Register, RegisterMap, field, index};
 use rust_hdl::prelude::*;
 
 use crate::block_ram::zeroed_ram;
+use crate::byte_words::ByteWords;
 use crate::csr::{WORD_ADDR_BITS, expect_access, single_field, word};
 use crate::csr_ro::CsrRo;
 use crate::csr_rw::CsrRw;
-use crate::toeplitz_pipe::KEY_BITS;
+use crate::probe_regs::ProbeRegs;
+use crate::toeplitz_pipe::{KEY_BITS, TUPLE_BITS};
 use crate::vport_regs::{ACTIVE_BITS, FILTERS_BITS, POOL_ADDRESS_BITS, SLOT_BITS, VportRegs, slot};
 
 /// Width of a queue index in the RTL (the map may use fewer bits; see `CAPS.QUEUE_BITS`).
 pub const QUEUE_BITS: usize = rss_model::record::QUEUE_FIELD_BITS as usize;
-/// 32-bit words of the key.
-const KEY_WORDS: usize = KEY_BITS / 32;
 /// AXI response code for a slave error.
 const RESP_SLVERR: u64 = 2;
 
@@ -90,6 +91,22 @@ pub struct AxilRegs<const TABLE_LOG2: usize> {
     pub record_drops: Signal<In, Bits<32>>,
     /// Indirection table write enable.
     pub table_write_enable: Signal<Out, Bit>,
+    /// A hash probe waits for the datapath (see [`ProbeRegs`]).
+    pub probe_request: Signal<Out, Bit>,
+    /// The probe's hash input, cut to its type's length.
+    pub probe_input: Signal<Out, Bits<TUPLE_BITS>>,
+    /// The probe's hash type, one-hot.
+    pub probe_type: Signal<Out, Bits<9>>,
+    /// The probe's VPort.
+    pub probe_vport: Signal<Out, Bits<3>>,
+    /// The datapath's probe result is here (one clock); the `PROBE` write answers.
+    pub probe_done: Signal<In, Bit>,
+    /// The probe's hash.
+    pub probe_done_hash: Signal<In, Bits<32>>,
+    /// The probe's queue.
+    pub probe_done_queue: Signal<In, Bits<QUEUE_BITS>>,
+    /// The probe's VPort hashes its type.
+    pub probe_done_hashed: Signal<In, Bit>,
     /// Table pool write address: bank, then `TABLE` element.
     pub table_write_index: Signal<Out, Bits<POOL_ADDRESS_BITS>>,
     /// Indirection table write data (queue).
@@ -99,6 +116,7 @@ pub struct AxilRegs<const TABLE_LOG2: usize> {
     table_read: CsrRw,
     vport_caps: CsrRo,
     vports: VportRegs<TABLE_LOG2>,
+    probe: ProbeRegs,
     cooldown: DFF<Bits<5>>,
     table_log2: Constant<Bits<4>>,
     write_vport: Signal<Local, Bits<3>>,
@@ -131,13 +149,12 @@ pub struct AxilRegs<const TABLE_LOG2: usize> {
     queue_caps_value: Constant<Bits<32>>,
     hash_caps_value: Constant<Bits<32>>,
     vport_caps_value: Constant<Bits<32>>,
-    key_base: Constant<Bits<WORD_ADDR_BITS>>,
-    key_words: Constant<Bits<WORD_ADDR_BITS>>,
     table_base: Constant<Bits<WORD_ADDR_BITS>>,
     table_entries: Constant<Bits<WORD_ADDR_BITS>>,
     queue_writable: Constant<Bits<32>>,
     queue_max: Constant<Bits<32>>,
-    key_staged: DFF<Bits<KEY_BITS>>,
+    /// The staged key (`KEY`).
+    key_staged: ByteWords<KEY_BITS, { KEY_BITS / 8 }>,
     key_generation: DFF<Bits<16>>,
     bvalid: DFF<Bit>,
     bresp: DFF<Bits<2>>,
@@ -151,11 +168,6 @@ pub struct AxilRegs<const TABLE_LOG2: usize> {
     write_fire: Signal<Local, Bit>,
     write_fault: Signal<Local, Bit>,
     write_hit: Signal<Local, Bit>,
-    key_write_hit: Signal<Local, Bit>,
-    key_read_hit: Signal<Local, Bit>,
-    key_read_shift: Signal<Local, Bits<9>>,
-    key_mask: Signal<Local, Bits<KEY_BITS>>,
-    key_data: Signal<Local, Bits<KEY_BITS>>,
     table_write_hit: Signal<Local, Bit>,
     table_read_hit: Signal<Local, Bit>,
     table_write_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
@@ -212,6 +224,14 @@ impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
             s_axil_awvalid: Default::default(),
             commit_hold: Default::default(),
             record_drops: Default::default(),
+            probe_request: Default::default(),
+            probe_input: Default::default(),
+            probe_type: Default::default(),
+            probe_vport: Default::default(),
+            probe_done: Default::default(),
+            probe_done_hash: Default::default(),
+            probe_done_queue: Default::default(),
+            probe_done_hashed: Default::default(),
             s_axil_awready: Default::default(),
             s_axil_wdata: Default::default(),
             s_axil_wstrb: Default::default(),
@@ -243,6 +263,7 @@ impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
             table_read: CsrRw::new(map.register(index::TABLE_READ)),
             vport_caps: CsrRo::new(map.register(index::VPORT_CAPS)),
             vports: VportRegs::new(map),
+            probe: ProbeRegs::new(map),
             cooldown: Default::default(),
             table_log2: Constant::new((TABLE_LOG2 as u64).to_bits()),
             write_vport: Default::default(),
@@ -274,13 +295,11 @@ impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
             queue_caps_value: ro_value(index::QUEUE_CAPS),
             hash_caps_value: ro_value(index::HASH_CAPS),
             vport_caps_value: ro_value(index::VPORT_CAPS),
-            key_base: word_constant(word(key.offset)),
-            key_words: word_constant(u64::from(key.count)),
             table_base: word_constant(word(table.offset)),
             table_entries: word_constant(u64::from(table.count)),
             queue_writable: Constant::new(queue_writable.to_bits()),
             queue_max: Constant::new(queue_max.to_bits()),
-            key_staged: Default::default(),
+            key_staged: ByteWords::new(word(key.offset)),
             key_generation: Default::default(),
             bvalid: Default::default(),
             bresp: Default::default(),
@@ -294,11 +313,6 @@ impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
             write_fire: Default::default(),
             write_fault: Default::default(),
             write_hit: Default::default(),
-            key_write_hit: Default::default(),
-            key_read_hit: Default::default(),
-            key_read_shift: Default::default(),
-            key_mask: Default::default(),
-            key_data: Default::default(),
             table_write_hit: Default::default(),
             table_read_hit: Default::default(),
             table_write_offset: Default::default(),
@@ -319,7 +333,6 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
         dff_setup!(
             self,
             clock,
-            key_staged,
             key_generation,
             cooldown,
             bvalid,
@@ -337,6 +350,7 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
             queue_limit,
             table_read,
             vports,
+            probe,
             hash_types_reg,
             table_size,
             default_queue_reg,
@@ -359,6 +373,7 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
             & self.s_axil_wvalid.val()
             & !self.bvalid.q.val()
             & !self.vports.commit_pending.val()
+            & !self.probe.request.val()
             & !self.cooldown.q.val().any();
         if self.cooldown.q.val().any() {
             self.cooldown.d.next = self.cooldown.q.val() - 1_u64;
@@ -394,6 +409,20 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
         self.vports.write_mask.next = self.write_mask.val();
         self.vports.write_strobe.next = self.write_fire.val();
         self.vports.read_address.next = self.read_address.q.val();
+        self.probe.reset.next = self.reset.val();
+        self.probe.write_address.next = self.write_address.val();
+        self.probe.write_data.next = self.s_axil_wdata.val();
+        self.probe.write_strobes.next = self.s_axil_wstrb.val();
+        self.probe.write_strobe.next = self.write_fire.val();
+        self.probe.read_address.next = self.read_address.q.val();
+        self.probe.done.next = self.probe_done.val();
+        self.probe.done_hash.next = self.probe_done_hash.val();
+        self.probe.done_queue.next = self.probe_done_queue.val();
+        self.probe.done_hashed.next = self.probe_done_hashed.val();
+        self.probe_request.next = self.probe.request.val();
+        self.probe_input.next = self.probe.hash_input.val();
+        self.probe_type.next = self.probe.hash_type.val();
+        self.probe_vport.next = self.probe.vport.val();
         self.vports.staged.next = bit_cast::<SLOT_BITS, 2>(self.ctrl.value.val().get_bits::<2>(0))
             | (bit_cast::<SLOT_BITS, 4>(self.table_size.value.val().get_bits::<4>(0)) << 4_u64)
             | (bit_cast::<SLOT_BITS, 9>(self.hash_types_reg.value.val().get_bits::<9>(0)) << 8_u64)
@@ -452,25 +481,14 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
         self.record_drops_reg.read_address.next = self.read_address.q.val();
         self.record_drops_reg.value.next = self.record_drops.val();
 
-        // KEY words: word n of the staged key sits at bits 319-32n:288-32n; a write
-        // takes its strobed bytes.
-        self.key_write_hit.next = (self.write_address.val() >= self.key_base.val())
-            & (self.write_address.val() < self.key_base.val() + self.key_words.val());
-        self.key_mask.next = 0.into();
-        self.key_data.next = 0.into();
-        for n in 0..KEY_WORDS {
-            self.key_data.next = self.key_data.val()
-                | (bit_cast::<KEY_BITS, 32>(self.s_axil_wdata.val())
-                    << (288 - 32 * n).to_bits::<16>());
-            if self.write_address.val() == self.key_base.val() + n.to_bits::<WORD_ADDR_BITS>() {
-                self.key_mask.next = bit_cast::<KEY_BITS, 32>(self.write_mask.val())
-                    << (288 - 32 * n).to_bits::<16>();
-            }
-        }
-        if self.write_fire.val() & self.key_write_hit.val() {
-            self.key_staged.d.next = (self.key_staged.q.val() & !self.key_mask.val())
-                | (self.key_data.val() & self.key_mask.val());
-        }
+        // KEY: word n of the staged key sits at bits 319-32n:288-32n.
+        self.key_staged.clock.next = self.clock.val();
+        self.key_staged.reset.next = self.reset.val();
+        self.key_staged.write_address.next = self.write_address.val();
+        self.key_staged.write_data.next = self.s_axil_wdata.val();
+        self.key_staged.write_strobes.next = self.s_axil_wstrb.val();
+        self.key_staged.write_strobe.next = self.write_fire.val();
+        self.key_staged.read_address.next = self.read_address.q.val();
 
         if self.vports.committed.val() {
             self.key_generation.d.next = self.key_generation.q.val() + 1;
@@ -524,7 +542,8 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
             | self.table_size.write_hit.val()
             | self.default_queue_reg.write_hit.val()
             | self.primary_queue_reg.write_hit.val()
-            | self.key_write_hit.val()
+            | self.probe.write_hit.val()
+            | self.key_staged.write_hit.val()
             | self.table_write_hit.val();
         self.write_fault.next = !self.write_hit.val()
             | self.ctrl.write_fault.val()
@@ -536,19 +555,20 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
             | self.table_size.write_fault.val()
             | self.default_queue_reg.write_fault.val()
             | self.primary_queue_reg.write_fault.val()
+            | self.probe.write_fault.val()
             | (self.table_write_hit.val() & self.table_fault.val());
         if self.bvalid.q.val() & self.s_axil_bready.val() {
             self.bvalid.d.next = false;
         }
-        // A taken commit answers when it is applied.
-        if self.write_fire.val() & !self.vports.commit_taken.val() {
+        // A taken commit answers when it is applied, a probe when its result is in.
+        if self.write_fire.val() & !self.vports.commit_taken.val() & !self.probe.taken.val() {
             self.bvalid.d.next = true;
             self.bresp.d.next = 0.into();
             if self.write_fault.val() {
                 self.bresp.d.next = self.slverr.val();
             }
         }
-        if self.vports.commit_applied.val() {
+        if self.vports.commit_applied.val() | self.probe_done.val() {
             self.bvalid.d.next = true;
             self.bresp.d.next = 0.into();
         }
@@ -582,14 +602,6 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
         }
         self.table_read_hit.next = (self.read_address.q.val() >= self.table_base.val())
             & (self.table_read_offset.val() < self.table_entries.val());
-        self.key_read_hit.next = (self.read_address.q.val() >= self.key_base.val())
-            & (self.read_address.q.val() < self.key_base.val() + self.key_words.val());
-        self.key_read_shift.next = 0.into();
-        if self.key_read_hit.val() {
-            self.key_read_shift.next = 288_u64
-                - (bit_cast::<9, WORD_ADDR_BITS>(self.read_address.q.val() - self.key_base.val())
-                    << 5_u64);
-        }
         self.read_bus.next = self.ctrl.read_data.val()
             | self.queue_limit.read_data.val()
             | self.table_read.read_data.val()
@@ -605,15 +617,9 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
             | self.queue_caps.read_data.val()
             | self.hash_caps.read_data.val()
             | self.status.read_data.val()
-            | self.record_drops_reg.read_data.val();
-        if self.key_read_hit.val() {
-            self.read_bus.next = self.read_bus.val()
-                | self
-                    .key_staged
-                    .q
-                    .val()
-                    .get_bits::<32>(self.key_read_shift.val().index());
-        }
+            | self.record_drops_reg.read_data.val()
+            | self.probe.read_data.val()
+            | self.key_staged.read_data.val();
         if self.table_read_hit.val() {
             self.read_bus.next =
                 self.read_bus.val() | bit_cast::<32, QUEUE_BITS>(self.table_word.q.val());
@@ -634,7 +640,8 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
             | self.hash_caps.read_hit.val()
             | self.status.read_hit.val()
             | self.record_drops_reg.read_hit.val()
-            | self.key_read_hit.val()
+            | self.probe.read_hit.val()
+            | self.key_staged.read_hit.val()
             | self.table_read_hit.val();
         if self.read_fire.val() {
             self.read_address.d.next = self.read_request.val();
@@ -661,7 +668,6 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
         self.s_axil_rresp.next = self.rresp.q.val();
 
         if self.reset.val() {
-            self.key_staged.d.next = 0.into();
             self.cooldown.d.next = 0.into();
             self.key_generation.d.next = 0.into();
             self.bvalid.d.next = false;
@@ -670,7 +676,7 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
 
         self.active.next = self.vports.active.val();
         self.active_next.next = self.vports.active_next.val();
-        self.staged_key.next = self.key_staged.q.val();
+        self.staged_key.next = self.key_staged.value.val();
         self.key_copy.next = self.vports.key_copy.val();
         self.key_copy_vport.next = self.vports.key_copy_vport.val();
         self.key_copy_bank.next = self.vports.key_copy_bank.val();

@@ -60,6 +60,8 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     pub ex_dst_ptr: Signal<In, Bits<WORD_INDEX_BITS>>,
     /// A frame's verdict is on the outputs below (the clock after its last beat).
     pub result_valid: Signal<Out, Bit>,
+    /// `result_valid` as it will be next clock, so the datapath can plan a free clock.
+    pub result_next: Signal<Out, Bit>,
     /// Frame length in bytes.
     pub length: Signal<Out, Bits<LENGTH_BITS>>,
     /// An IP frame whose headers break a rule: no hash, default queue.
@@ -204,6 +206,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             ex_dst: Default::default(),
             ex_dst_ptr: Default::default(),
             result_valid: Default::default(),
+            result_next: Default::default(),
             length: Default::default(),
             malformed: Default::default(),
             ipv4: Default::default(),
@@ -576,6 +579,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
 
         // Two clocks after the last beat: the verdict, and the fields.
         self.result_valid.next = self.result_q.q.val();
+        self.result_next.next = self.v_valid.q.val();
         self.length.next = self.length_q.q.val();
         self.malformed.next = self.malformed_q.q.val();
         self.ipv4.next = self.ipv4_q.q.val();

@@ -18,6 +18,14 @@
 //! refuses records stops the stream between frames, never inside one, and only after
 //! FIFO-depth frames. In tap mode (`gen --tap`) the stream is never stopped: a record
 //! that finds no room is dropped, counted, and the next record carries flag bit 2.
+//!
+//! Hash probe (`PROBE`): the probe's input goes through the frames' own job register,
+//! hash unit, key store and indirection table as a job of its own (tag bit 53), whose
+//! result goes to the registers instead of the FIFO. It takes a clock in which no
+//! frame's job is loaded and the hash unit is free. In the default mode no new frame
+//! starts while a probe waits, and the probe starts once the parser is empty, so no
+//! frame's job ever finds the hash unit busy; in tap mode the stream is never held, and
+//! a frame whose job meets the probe's hash clocks is dropped and counted like a runt.
 
 use rss_model::regmap::RegisterMap;
 use rust_hdl::prelude::*;
@@ -151,8 +159,18 @@ pub struct RssCore<
     table_index: Signal<Local, Bits<POOL_ADDRESS_BITS>>,
     fifo: RecordFifo<RECORD_BITS, FIFO_LOG2, FIFO_COUNT_BITS>,
     outstanding: DFF<Bits<FIFO_COUNT_BITS>>,
+    /// Frames started whose verdict has not left the parser yet.
+    parsing: DFF<Bits<6>>,
+    /// The probe's job is loaded this clock (its VPort's state is in `frame_slot`).
+    probe_go: DFF<Bit>,
+    /// The probe's job is in the hash unit or the table read.
+    probe_launched: DFF<Bit>,
     start_ok: DFF<Bit>,
+    /// A record was dropped at the FIFO: the next record pushed is flagged.
     lost: DFF<Bit>,
+    /// A frame was dropped before the hash unit: the next frame's job is flagged (the
+    /// frames still ahead of it in the hash unit are older and are not).
+    lost_upstream: DFF<Bit>,
     drops: DFF<Bits<DROP_COUNT_BITS>>,
     job_valid: DFF<Bit>,
     job_tuple: DFF<Bits<TUPLE_BITS>>,
@@ -165,15 +183,23 @@ pub struct RssCore<
     fifo_depth: Constant<Bits<FIFO_COUNT_BITS>>,
     one: Constant<Bits<16>>,
     tag: Signal<Local, Bits<TAG_BITS>>,
+    parser_idle: Signal<Local, Bit>,
+    probe_pick: Signal<Local, Bit>,
+    probe_waiting: Signal<Local, Bit>,
+    probe_result: Signal<Local, Bit>,
+    record_valid: Signal<Local, Bit>,
     size_mask: Signal<Local, Bits<16>>,
     hash_dropped: Signal<Local, Bit>,
     record_type: Signal<Local, Bits<9>>,
     record_hash: Signal<Local, Bits<32>>,
     record_queue: Signal<Local, Bits<QUEUE_BITS>>,
     record_flags: Signal<Local, Bits<3>>,
+    frame_job: Signal<Local, Bit>,
     pushed: Signal<Local, Bit>,
-    dropped: Signal<Local, Bit>,
-    leaving: Signal<Local, Bits<2>>,
+    dropped: Signal<Local, Bits<2>>,
+    /// A frame's verdict arrives as the probe takes the job register (tap mode only).
+    lost_to_probe: Signal<Local, Bit>,
+    leaving: Signal<Local, Bits<3>>,
     held: Signal<Local, Bits<FIFO_COUNT_BITS>>,
 }
 
@@ -270,8 +296,12 @@ impl<
             table_index: Default::default(),
             fifo: Default::default(),
             outstanding: Default::default(),
+            parsing: Default::default(),
+            probe_go: Default::default(),
+            probe_launched: Default::default(),
             start_ok: Default::default(),
             lost: Default::default(),
+            lost_upstream: Default::default(),
             drops: Default::default(),
             job_valid: Default::default(),
             job_tuple: Default::default(),
@@ -284,14 +314,21 @@ impl<
             fifo_depth: Constant::new(u64::from(fifo_depth).to_bits()),
             one: Constant::new(1.into()),
             tag: Default::default(),
+            parser_idle: Default::default(),
+            probe_pick: Default::default(),
+            probe_waiting: Default::default(),
+            probe_result: Default::default(),
+            record_valid: Default::default(),
             size_mask: Default::default(),
             hash_dropped: Default::default(),
             record_type: Default::default(),
             record_hash: Default::default(),
             record_queue: Default::default(),
             record_flags: Default::default(),
+            frame_job: Default::default(),
             pushed: Default::default(),
             dropped: Default::default(),
+            lost_to_probe: Default::default(),
             leaving: Default::default(),
             held: Default::default(),
         }
@@ -333,8 +370,12 @@ impl<
             self,
             clk,
             outstanding,
+            parsing,
+            probe_go,
+            probe_launched,
             start_ok,
             lost,
+            lost_upstream,
             drops,
             job_valid,
             job_tuple,
@@ -502,6 +543,34 @@ impl<
         // come from the bank this state names; a commit copies into the other one.
         self.frame_state.slots.next = self.regs.active_next.val();
         self.frame_state.vport.next = self.vport_match.vport_next.val();
+        // A probe is picked for the next clock, whose state pick is then the probe's
+        // VPort. In the default mode that is once the parser is empty and the hash unit
+        // will be free when the probe's job reaches it, so no frame's job meets it. In
+        // tap mode the stream is not held (at line rate the hash unit is never free):
+        // the probe's job waits in the job register until the hash unit takes it, and a
+        // frame's verdict arriving as the probe is loaded or waits is dropped and
+        // counted. `tap` is a constant, so a default build has no hold logic.
+        self.parser_idle.next = (self.parsing.q.val() == 0_u64)
+            & !self.ingress.frame_started.val()
+            & !self.job_valid.q.val()
+            & self.hasher.in_ready.val();
+        self.probe_pick.next = self.regs.probe_request.val()
+            & !self.probe_launched.q.val()
+            & !self.probe_go.q.val()
+            & (self.tap.val() | self.parser_idle.val());
+        self.probe_waiting.next = self.tap.val()
+            & self.job_valid.q.val()
+            & self.job_tag.q.val().get_bit(53)
+            & !self.hasher.in_ready.val();
+        self.lost_to_probe.next =
+            self.capture.result_valid.val() & (self.probe_go.q.val() | self.probe_waiting.val());
+        if self.probe_pick.val() {
+            self.frame_state.vport.next = self.regs.probe_vport.val();
+        }
+        self.probe_go.d.next = self.probe_pick.val();
+        if self.probe_go.q.val() {
+            self.probe_launched.d.next = true;
+        }
         self.frame_slot.d.next = self.frame_state.slot.val();
         self.select.enabled.next = self.frame_slot.q.val().get_bits::<9>(8);
         self.select.symmetric.next = self.frame_slot.q.val().get_bit(1);
@@ -517,7 +586,8 @@ impl<
 
         // Hash. Tag: [8:0] type, [9] malformed, [10] fragment, [26:11] length,
         // [29:27] VPort, [30] enable, [31] table bank, [35:32] table size,
-        // [43:36] default queue, [51:44] primary queue, [52] key bank.
+        // [43:36] default queue, [51:44] primary queue, [52] key bank, [53] probe,
+        // [54] a frame before this one was dropped before the hash unit.
         self.tag.next = (bit_cast::<TAG_BITS, LENGTH_BITS>(self.capture.length.val()) << 11_u64)
             | bit_cast::<TAG_BITS, 9>(self.select.selected.val())
             | (bit_cast::<TAG_BITS, 3>(self.vport_match.vport.val()) << 27_u64)
@@ -533,9 +603,42 @@ impl<
             .replace_bit(10, self.capture.is_fragment.val());
         // The job is registered: the type choice and the tuple multiplexer take a clock
         // of their own, apart from the hash unit's load.
-        self.job_valid.d.next = self.capture.result_valid.val();
-        self.job_tuple.d.next = self.select.tuple.val();
-        self.job_tag.d.next = self.tag.val();
+        // A probe's job: its input as given, its type if the VPort has it enabled (else
+        // none, for the default queue), no flags.
+        if self.probe_go.q.val() {
+            self.tag.next = bit_cast::<TAG_BITS, 9>(
+                self.regs.probe_type.val() & self.frame_slot.q.val().get_bits::<9>(8),
+            ) | (bit_cast::<TAG_BITS, 3>(self.regs.probe_vport.val()) << 27_u64)
+                | (bit_cast::<TAG_BITS, 1>(self.frame_slot.q.val().get_bits::<1>(0)) << 30_u64)
+                | (bit_cast::<TAG_BITS, 1>(self.frame_slot.q.val().get_bits::<1>(2)) << 31_u64)
+                | (bit_cast::<TAG_BITS, 4>(self.frame_slot.q.val().get_bits::<4>(4)) << 32_u64)
+                | (bit_cast::<TAG_BITS, 16>(self.frame_slot.q.val().get_bits::<16>(24)) << 36_u64)
+                | (bit_cast::<TAG_BITS, 1>(self.frame_slot.q.val().get_bits::<1>(3)) << 52_u64)
+                | (bit_cast::<TAG_BITS, 1>(self.one.val().get_bits::<1>(0)) << 53_u64);
+        }
+        // Only in tap mode can a frame end before the hash unit is free (runts, or the
+        // frames right after a probe).
+        self.hash_dropped.next = self.job_valid.q.val()
+            & !self.job_tag.q.val().get_bit(53)
+            & !self.hasher.in_ready.val();
+        self.frame_job.next = self.capture.result_valid.val() & !self.lost_to_probe.val();
+        if self.frame_job.val() {
+            self.tag.next = self
+                .tag
+                .val()
+                .replace_bit(54, self.lost_upstream.q.val() | self.hash_dropped.val());
+            self.lost_upstream.d.next = false;
+        } else if self.hash_dropped.val() | self.lost_to_probe.val() {
+            self.lost_upstream.d.next = true;
+        }
+        if !self.probe_waiting.val() {
+            self.job_valid.d.next = self.frame_job.val() | self.probe_go.q.val();
+            self.job_tuple.d.next = self.select.tuple.val();
+            if self.probe_go.q.val() {
+                self.job_tuple.d.next = self.regs.probe_input.val();
+            }
+            self.job_tag.d.next = self.tag.val();
+        }
         self.hasher.in_valid.next = self.job_valid.q.val();
         self.hasher.in_tuple.next = self.job_tuple.q.val();
         self.hasher.in_tag.next = self.job_tag.q.val();
@@ -553,8 +656,6 @@ impl<
         // A registered job has its key bank and will read it: hold it as well.
         self.regs.commit_hold.next = self.hasher.key_hold.val() | self.job_valid.q.val();
         self.regs.record_drops.next = self.drops.q.val();
-        // Only in tap mode can a frame end before the hash unit is free (runts).
-        self.hash_dropped.next = self.job_valid.q.val() & !self.hasher.in_ready.val();
 
         // Steer: the table read lands one clock after the hash.
         // Pool address: the job's bank, then VPort * entries + the hash's low bits.
@@ -588,8 +689,21 @@ impl<
             self.record_hash.next = self.r_hash.q.val();
         }
         self.record_flags.next = bit_cast::<3, 2>(self.r_tag.q.val().get_bits::<2>(9));
-        self.record_flags.next = self.record_flags.val().replace_bit(2, self.lost.q.val());
-        self.fifo.push.next = self.r_valid.q.val();
+        self.record_flags.next = self
+            .record_flags
+            .val()
+            .replace_bit(2, self.lost.q.val() | self.r_tag.q.val().get_bit(54));
+        // A probe's result goes to the registers, a frame's record to the FIFO.
+        self.probe_result.next = self.r_valid.q.val() & self.r_tag.q.val().get_bit(53);
+        self.record_valid.next = self.r_valid.q.val() & !self.r_tag.q.val().get_bit(53);
+        self.regs.probe_done.next = self.probe_result.val();
+        self.regs.probe_done_hash.next = self.r_hash.q.val();
+        self.regs.probe_done_queue.next = self.record_queue.val();
+        self.regs.probe_done_hashed.next = self.record_type.val().any();
+        if self.probe_result.val() {
+            self.probe_launched.d.next = false;
+        }
+        self.fifo.push.next = self.record_valid.val();
         self.fifo.push_data.next =
             (bit_cast::<RECORD_BITS, 3>(self.r_tag.q.val().get_bits::<3>(27)) << 68_u64)
                 | (bit_cast::<RECORD_BITS, 32>(self.record_hash.val()) << 36_u64)
@@ -599,14 +713,20 @@ impl<
                 | bit_cast::<RECORD_BITS, LENGTH_BITS>(
                     self.r_tag.q.val().get_bits::<LENGTH_BITS>(11),
                 );
-        self.pushed.next = self.r_valid.q.val() & !self.fifo.full.val();
-        self.dropped.next = (self.r_valid.q.val() & self.fifo.full.val()) | self.hash_dropped.val();
+        self.pushed.next = self.record_valid.val() & !self.fifo.full.val();
+        self.dropped.next =
+            bit_cast::<2, 1>((self.record_valid.val() & self.fifo.full.val()).into())
+                + bit_cast::<2, 1>(self.hash_dropped.val().into())
+                + bit_cast::<2, 1>(self.lost_to_probe.val().into());
         if self.pushed.val() {
             self.lost.d.next = false;
         }
-        if self.dropped.val() {
+        if self.record_valid.val() & self.fifo.full.val() {
             self.lost.d.next = true;
-            self.drops.d.next = self.drops.q.val() + 1_u64;
+        }
+        if self.dropped.val().any() {
+            self.drops.d.next =
+                self.drops.q.val() + bit_cast::<DROP_COUNT_BITS, 2>(self.dropped.val());
         }
 
         // Credits: a frame may start while the frames started and not yet gone (taken
@@ -614,18 +734,27 @@ impl<
         // the start decision is one adder and a compare, not the FIFO's pointer
         // difference plus the frames in flight.
         self.leaving.next =
-            bit_cast::<2, 1>((self.fifo.out_valid.val() & self.m_axis_rss_tready.val()).into())
-                + bit_cast::<2, 1>((self.r_valid.q.val() & self.fifo.full.val()).into())
-                + bit_cast::<2, 1>(self.hash_dropped.val().into());
+            bit_cast::<3, 1>((self.fifo.out_valid.val() & self.m_axis_rss_tready.val()).into())
+                + bit_cast::<3, 2>(self.dropped.val());
         self.held.next = self.outstanding.q.val()
             + bit_cast::<FIFO_COUNT_BITS, 1>(self.ingress.frame_started.val().into())
-            - bit_cast::<FIFO_COUNT_BITS, 2>(self.leaving.val());
+            - bit_cast::<FIFO_COUNT_BITS, 3>(self.leaving.val());
         self.outstanding.d.next = self.held.val();
-        self.start_ok.d.next = self.held.val() < self.fifo_depth.val();
+        // Frames counted into the parser at their start and out at their verdict.
+        self.parsing.d.next = self.parsing.q.val()
+            + bit_cast::<6, 1>(self.ingress.frame_started.val().into())
+            - bit_cast::<6, 1>(self.capture.result_valid.val().into());
+        // No frame starts while a probe waits (the parser drains for it).
+        self.start_ok.d.next =
+            (self.held.val() < self.fifo_depth.val()) & !self.regs.probe_request.val();
         if self.rst.val() {
             self.outstanding.d.next = 0.into();
+            self.parsing.d.next = 0.into();
+            self.probe_go.d.next = false;
+            self.probe_launched.d.next = false;
             self.start_ok.d.next = false;
             self.lost.d.next = false;
+            self.lost_upstream.d.next = false;
             self.drops.d.next = 0.into();
             self.job_valid.d.next = false;
             self.r_valid.d.next = false;

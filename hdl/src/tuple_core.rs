@@ -9,6 +9,10 @@
 //! m_rss_ready`), which is also `s_tuple_ready`.
 //!
 //! The tuple port carries no MAC: every tuple is steered with VPort 0's state.
+//!
+//! Hash probe (`PROBE`): the probe takes the tuple port's place for one clock
+//! (`s_tuple_ready` low) and goes down the pipe with its own VPort's state, key and
+//! table; its result goes to the registers, not to the record port.
 
 use rss_model::regmap::RegisterMap;
 use rust_hdl::prelude::*;
@@ -16,9 +20,10 @@ use rust_hdl::prelude::*;
 use crate::axil_regs::{AxilRegs, QUEUE_BITS};
 use crate::block_ram::zeroed_ram;
 use crate::key_store::KeyStore;
+use crate::slot_pick::SlotPick;
 use crate::toeplitz_pipe::{KEY_BITS, TAG_BITS as PIPE_TAG_BITS, TUPLE_BITS, ToeplitzPipe};
 use crate::type_select::TypeSelect;
-use crate::vport_regs::{POOL_ADDRESS_BITS, SLOT_BITS};
+use crate::vport_regs::{ACTIVE_BITS, POOL_ADDRESS_BITS, SLOT_BITS};
 
 #[derive(LogicBlock)]
 pub struct TupleCore<const TABLE_LOG2: usize> {
@@ -101,7 +106,24 @@ pub struct TupleCore<const TABLE_LOG2: usize> {
     out_type: DFF<Bits<9>>,
     out_queue: DFF<Bits<QUEUE_BITS>>,
     out_flags: DFF<Bits<2>>,
+    /// The probe is in the pipe.
+    probe_launched: DFF<Bit>,
+    /// The probe's VPort's state, for the probe in stage 0.
+    probe_state: SlotPick<ACTIVE_BITS, SLOT_BITS>,
+    /// The probe's VPort's state as it will be next clock, for its key read.
+    probe_key_state: SlotPick<ACTIVE_BITS, SLOT_BITS>,
     one: Constant<Bits<16>>,
+    table_log2: Constant<Bits<4>>,
+    inject: Signal<Local, Bit>,
+    held_probe: Signal<Local, Bit>,
+    next_probe: Signal<Local, Bit>,
+    state: Signal<Local, Bits<SLOT_BITS>>,
+    stage1_type: Signal<Local, Bits<9>>,
+    stage1_vport: Signal<Local, Bits<3>>,
+    record_hash: Signal<Local, Bits<32>>,
+    record_out_type: Signal<Local, Bits<9>>,
+    record_queue: Signal<Local, Bits<QUEUE_BITS>>,
+    probe_out: Signal<Local, Bit>,
     advance: Signal<Local, Bit>,
     lookup_tag: Signal<Local, Bits<PIPE_TAG_BITS>>,
     size_mask: Signal<Local, Bits<16>>,
@@ -157,7 +179,21 @@ impl<const TABLE_LOG2: usize> TupleCore<TABLE_LOG2> {
             out_type: Default::default(),
             out_queue: Default::default(),
             out_flags: Default::default(),
+            probe_launched: Default::default(),
+            probe_state: Default::default(),
+            probe_key_state: Default::default(),
             one: Constant::new(1.into()),
+            table_log2: Constant::new((TABLE_LOG2 as u64).to_bits()),
+            inject: Default::default(),
+            held_probe: Default::default(),
+            next_probe: Default::default(),
+            state: Default::default(),
+            stage1_type: Default::default(),
+            stage1_vport: Default::default(),
+            record_hash: Default::default(),
+            record_out_type: Default::default(),
+            record_queue: Default::default(),
+            probe_out: Default::default(),
             advance: Default::default(),
             lookup_tag: Default::default(),
             size_mask: Default::default(),
@@ -173,7 +209,14 @@ impl<const TABLE_LOG2: usize> Logic for TupleCore<TABLE_LOG2> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clk, out_valid, out_hash, out_type, out_queue, out_flags
+            self,
+            clk,
+            out_valid,
+            out_hash,
+            out_type,
+            out_queue,
+            out_flags,
+            probe_launched
         );
         self.regs.clock.next = self.clk.val();
         self.regs.reset.next = self.rst.val();
@@ -211,39 +254,78 @@ impl<const TABLE_LOG2: usize> Logic for TupleCore<TABLE_LOG2> {
         self.indirection.write_data.next = self.regs.table_write_queue.val();
 
         self.advance.next = !self.out_valid.q.val() | self.m_rss_ready.val();
-        self.s_tuple_ready.next = self.advance.val();
+        // A waiting probe takes the port's place for one clock.
+        self.inject.next = self.regs.probe_request.val() & !self.probe_launched.q.val();
+        self.s_tuple_ready.next = self.advance.val() & !self.inject.val();
+        if self.advance.val() & self.inject.val() {
+            self.probe_launched.d.next = true;
+        }
 
-        // Stage 0 holds the tuple as it came (tag: [8:0] candidate, [11:10] flags). On
-        // its way to stage 1 it meets VPort 0's state (the port has no MAC) and the key
-        // in the same clock. Tag from stage 1: [8:0] type, [9] enable, [11:10] flags,
-        // [15:12] table size, [23:16] default, [31:24] primary, [32] table bank.
+        // Stage 0 holds the tuple as it came (tag: [8:0] candidate, [11:10] flags; a
+        // probe: [8:0] its type, [12] probe). On its way to stage 1 it meets its VPort's
+        // state (VPort 0 for the port, which has no MAC) and key in the same clock. Tag
+        // from stage 1: [8:0] type, [9] enable, [11:10] flags, [15:12] table size,
+        // [23:16] default, [31:24] primary, [32] table bank, [33] probe, [36:34] VPort.
         self.pipe.advance.next = self.advance.val();
-        self.pipe.in_valid.next = self.s_tuple_valid.val();
+        self.pipe.in_valid.next = self.s_tuple_valid.val() | self.inject.val();
         self.pipe.in_tuple.next = self.s_tuple_data.val();
         self.pipe.in_tag.next = bit_cast::<PIPE_TAG_BITS, 9>(self.s_tuple_type.val())
             | (bit_cast::<PIPE_TAG_BITS, 2>(self.s_tuple_flags.val()) << 10_u64);
+        if self.inject.val() {
+            self.pipe.in_tuple.next = self.regs.probe_input.val();
+            self.pipe.in_tag.next = bit_cast::<PIPE_TAG_BITS, 9>(self.regs.probe_type.val())
+                | (bit_cast::<PIPE_TAG_BITS, 1>(self.one.val().get_bits::<1>(0)) << 12_u64);
+        }
+        self.held_probe.next = self.pipe.held_tag.val().get_bit(12);
         self.vport0.next = self.regs.active.val().get_bits::<SLOT_BITS>(0);
+        self.probe_state.slots.next = self.regs.active.val();
+        self.probe_state.vport.next = self.regs.probe_vport.val();
+        self.state.next = self.vport0.val();
+        self.stage1_vport.next = 0.into();
+        if self.held_probe.val() {
+            self.state.next = self.probe_state.slot.val();
+            self.stage1_vport.next = self.regs.probe_vport.val();
+        }
         self.select.candidate.next = self.pipe.held_tag.val().get_bits::<9>(0);
-        self.select.enabled.next = self.vport0.val().get_bits::<9>(8);
-        self.select.symmetric.next = self.vport0.val().get_bit(1);
+        self.select.enabled.next = self.state.val().get_bits::<9>(8);
+        self.select.symmetric.next = self.state.val().get_bit(1);
         self.select.tuple.next = self.pipe.held_tuple.val();
         self.pipe.stage1_tuple.next = self.select.masked_tuple.val();
-        self.pipe.stage1_tag.next = bit_cast::<PIPE_TAG_BITS, 9>(self.select.selected.val())
-            | (bit_cast::<PIPE_TAG_BITS, 1>(self.vport0.val().get_bits::<1>(0)) << 9_u64)
+        self.stage1_type.next = self.select.selected.val();
+        // A probe hashes its input as given: no fallback, no fold, cut by its registers.
+        if self.held_probe.val() {
+            self.pipe.stage1_tuple.next = self.pipe.held_tuple.val();
+            self.stage1_type.next =
+                self.pipe.held_tag.val().get_bits::<9>(0) & self.state.val().get_bits::<9>(8);
+        }
+        self.pipe.stage1_tag.next = bit_cast::<PIPE_TAG_BITS, 9>(self.stage1_type.val())
+            | (bit_cast::<PIPE_TAG_BITS, 1>(self.state.val().get_bits::<1>(0)) << 9_u64)
             | (bit_cast::<PIPE_TAG_BITS, 2>(self.pipe.held_tag.val().get_bits::<2>(10)) << 10_u64)
-            | (bit_cast::<PIPE_TAG_BITS, 4>(self.vport0.val().get_bits::<4>(4)) << 12_u64)
-            | (bit_cast::<PIPE_TAG_BITS, 16>(self.vport0.val().get_bits::<16>(24)) << 16_u64)
-            | (bit_cast::<PIPE_TAG_BITS, 1>(self.vport0.val().get_bits::<1>(2)) << 32_u64);
-        // VPort 0's key, read a clock ahead from the bank its state will name when the
-        // pipe samples it (a commit flips the bank only once the copy is in). Key bit
-        // 319 meets no tuple bit.
+            | (bit_cast::<PIPE_TAG_BITS, 4>(self.state.val().get_bits::<4>(4)) << 12_u64)
+            | (bit_cast::<PIPE_TAG_BITS, 16>(self.state.val().get_bits::<16>(24)) << 16_u64)
+            | (bit_cast::<PIPE_TAG_BITS, 1>(self.state.val().get_bits::<1>(2)) << 32_u64)
+            | (bit_cast::<PIPE_TAG_BITS, 1>(self.held_probe.val().into()) << 33_u64)
+            | (bit_cast::<PIPE_TAG_BITS, 3>(self.stage1_vport.val()) << 34_u64);
+        // The key of the VPort of what stage 0 holds next clock, read a clock ahead from
+        // the bank its state will name when the pipe samples it (a commit flips the bank
+        // only once the copy is in). Key bit 319 meets no tuple bit.
         self.keys.staged_key.next = self.regs.staged_key.val();
         self.keys.copy_start.next = self.regs.key_copy.val();
         self.keys.copy_vport.next = self.regs.key_copy_vport.val();
         self.keys.copy_bank.next = self.regs.key_copy_bank.val();
         self.regs.key_copied.next = self.keys.copy_done.val();
+        self.next_probe.next = self.held_probe.val();
+        if self.advance.val() {
+            self.next_probe.next = self.inject.val();
+        }
+        self.probe_key_state.slots.next = self.regs.active_next.val();
+        self.probe_key_state.vport.next = self.regs.probe_vport.val();
         self.keys.read_vport.next = 0.into();
         self.keys.read_bank.next = self.regs.active_next.val().get_bit(3);
+        if self.next_probe.val() {
+            self.keys.read_vport.next = self.regs.probe_vport.val();
+            self.keys.read_bank.next = self.probe_key_state.slot.val().get_bit(3);
+        }
         self.keys.read_step.next = 0.into();
         self.pipe.key.next = bit_cast::<KEY_BITS, 319>(self.keys.window.val()) << 1_u64;
 
@@ -257,33 +339,51 @@ impl<const TABLE_LOG2: usize> Logic for TupleCore<TABLE_LOG2> {
             self.lookup_tag.next = self.pipe.next_tag.val();
         }
         self.size_mask.next = (self.one.val() << self.lookup_tag.val().get_bits::<4>(12)) - 1_u64;
-        self.lookup_index.next = bit_cast::<POOL_ADDRESS_BITS, TABLE_LOG2>(
-            self.lookup_hash.val().get_bits::<TABLE_LOG2>(0)
-                & self.size_mask.val().get_bits::<TABLE_LOG2>(0),
-        )
-        .replace_bit(10, self.lookup_tag.val().get_bit(32));
+        self.lookup_index.next =
+            ((bit_cast::<POOL_ADDRESS_BITS, 3>(self.lookup_tag.val().get_bits::<3>(34))
+                << self.table_log2.val())
+                | bit_cast::<POOL_ADDRESS_BITS, TABLE_LOG2>(
+                    self.lookup_hash.val().get_bits::<TABLE_LOG2>(0)
+                        & self.size_mask.val().get_bits::<TABLE_LOG2>(0),
+                ))
+            .replace_bit(10, self.lookup_tag.val().get_bit(32));
         self.indirection.read_address.next = self.lookup_index.val();
 
         self.record_type.next = self.pipe.out_tag.val().get_bits::<9>(0);
+        if !self.pipe.out_tag.val().get_bit(9) {
+            self.record_hash.next = 0.into();
+            self.record_out_type.next = 0.into();
+            self.record_queue.next = self.pipe.out_tag.val().get_bits::<QUEUE_BITS>(24);
+        } else if !self.record_type.val().any() {
+            self.record_hash.next = 0.into();
+            self.record_out_type.next = 0.into();
+            self.record_queue.next = self.pipe.out_tag.val().get_bits::<QUEUE_BITS>(16);
+        } else {
+            self.record_hash.next = self.pipe.out_hash.val();
+            self.record_out_type.next = self.record_type.val();
+            self.record_queue.next = self.indirection.read_data.val();
+        }
+        // A probe's result goes to the registers, not to the record port.
+        self.probe_out.next =
+            self.advance.val() & self.pipe.out_valid.val() & self.pipe.out_tag.val().get_bit(33);
+        self.regs.probe_done.next = self.probe_out.val();
+        self.regs.probe_done_hash.next = self.pipe.out_hash.val();
+        self.regs.probe_done_queue.next = self.record_queue.val();
+        self.regs.probe_done_hashed.next = self.record_out_type.val().any();
+        if self.probe_out.val() {
+            self.probe_launched.d.next = false;
+        }
         if self.advance.val() {
-            self.out_valid.d.next = self.pipe.out_valid.val();
+            self.out_valid.d.next =
+                self.pipe.out_valid.val() & !self.pipe.out_tag.val().get_bit(33);
             self.out_flags.d.next = self.pipe.out_tag.val().get_bits::<2>(10);
-            if !self.pipe.out_tag.val().get_bit(9) {
-                self.out_hash.d.next = 0.into();
-                self.out_type.d.next = 0.into();
-                self.out_queue.d.next = self.pipe.out_tag.val().get_bits::<QUEUE_BITS>(24);
-            } else if !self.record_type.val().any() {
-                self.out_hash.d.next = 0.into();
-                self.out_type.d.next = 0.into();
-                self.out_queue.d.next = self.pipe.out_tag.val().get_bits::<QUEUE_BITS>(16);
-            } else {
-                self.out_hash.d.next = self.pipe.out_hash.val();
-                self.out_type.d.next = self.record_type.val();
-                self.out_queue.d.next = self.indirection.read_data.val();
-            }
+            self.out_hash.d.next = self.record_hash.val();
+            self.out_type.d.next = self.record_out_type.val();
+            self.out_queue.d.next = self.record_queue.val();
         }
         if self.rst.val() {
             self.out_valid.d.next = false;
+            self.probe_launched.d.next = false;
         }
         self.m_rss_valid.next = self.out_valid.q.val();
         self.m_rss_hash.next = self.out_hash.q.val();

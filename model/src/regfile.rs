@@ -6,14 +6,15 @@
 //! active state (what `COMMIT.PARAMS` copied from the staging set) and the two banks of
 //! the table pool (each VPort's active table is in one, its shadow in the other).
 
+use crate::hash_type::HashType;
 use crate::hash_type::HashTypes;
 use crate::regmap::{
-    Access, KEY_WORDS, MAX_MAC_FILTERS, MAX_TABLE_POOL, MAX_VPORTS, ParamError, Params,
-    RegisterMap, field, index,
+    Access, KEY_WORDS, MAX_MAC_FILTERS, MAX_TABLE_POOL, MAX_VPORTS, PROBE_WORDS, ParamError,
+    Params, RegisterMap, field, index,
 };
-use crate::steer::{Record, SteerConfig, steer};
+use crate::steer::{ProbeResult, Record, SteerConfig, probe, steer};
 use crate::toeplitz::{KEY_BYTES, ToeplitzTable};
-use crate::tuple::Tuple;
+use crate::tuple::{TUPLE_BYTES, Tuple};
 
 /// Why a bus access fails; the hardware answers every one of them with SLVERR and
 /// changes nothing (a refused `MOVE` changes `MOVE_STATUS` only).
@@ -79,6 +80,7 @@ pub struct RegFile {
     /// Current value of every plain register (arrays keep their own storage).
     values: [u32; index::COUNT],
     key_staged: [u32; KEY_WORDS as usize],
+    probe_input: [u32; PROBE_WORDS as usize],
     mac_lo: [u32; MAX_MAC_FILTERS as usize],
     mac_hi: [u32; MAX_MAC_FILTERS as usize],
     vports: [VportState; MAX_VPORTS as usize],
@@ -103,6 +105,7 @@ impl RegFile {
         let mut regs = RegFile {
             values: [0; index::COUNT],
             key_staged: [0; KEY_WORDS as usize],
+            probe_input: [0; PROBE_WORDS as usize],
             mac_lo: [0; MAX_MAC_FILTERS as usize],
             mac_hi: [0; MAX_MAC_FILTERS as usize],
             vports: [VportState::initial(&params); MAX_VPORTS as usize],
@@ -122,6 +125,7 @@ impl RegFile {
             *value = reg.reset;
         }
         self.key_staged = [0; KEY_WORDS as usize];
+        self.probe_input = [0; PROBE_WORDS as usize];
         self.mac_lo = [0; MAX_MAC_FILTERS as usize];
         self.mac_hi = [0; MAX_MAC_FILTERS as usize];
         let initial = VportState::initial(&self.map.params);
@@ -144,6 +148,7 @@ impl RegFile {
         let e = element as usize;
         Ok(match reg_index {
             index::KEY => self.key_staged[e],
+            index::PROBE_INPUT => self.probe_input[e],
             index::TABLE => {
                 let active = self.bank_of_element(e);
                 let read_active = field::TABLE_READ_ACTIVE.get(self.values[index::TABLE_READ]) == 1;
@@ -187,6 +192,8 @@ impl RegFile {
         let e = element as usize;
         match reg_index {
             index::KEY => self.key_staged[e] = merged,
+            index::PROBE_INPUT => self.probe_input[e] = merged,
+            index::PROBE => self.run_probe(&reg, merged),
             index::TABLE => {
                 let shadow = 1 - self.bank_of_element(e);
                 self.tables[shadow][e] = merged as u16;
@@ -250,6 +257,36 @@ impl RegFile {
         let base = v << self.params().table_entries_log2;
         self.tables[state.table_bank][base + entry] = queue;
         Ok(())
+    }
+
+    /// A `PROBE` write: the result of [`probe`] lands in `PROBE_HASH` and
+    /// `PROBE_RESULT`, whose `COUNT` advances.
+    fn run_probe(&mut self, reg: &crate::regmap::Register, value: u32) {
+        let v = field_value(reg, "VPORT", value) as usize;
+        let hash_type = HashType::from_bit(field::PROBE_TYPE.get(value) as u8)
+            .expect("PROBE.TYPE is limited to the hash types");
+        let result = self.probe(v, hash_type, &self.probe_input_bytes());
+        let queue = self.map.register(index::PROBE_RESULT).fields()[0];
+        let status = self.values[index::PROBE_RESULT];
+        let count = field::PROBE_RESULT_COUNT.get(status).wrapping_add(1);
+        self.values[index::PROBE_HASH] = result.hash;
+        self.values[index::PROBE_RESULT] = queue.put(u32::from(result.queue))
+            | field::PROBE_RESULT_HASHED.put(u32::from(result.hashed))
+            | field::PROBE_RESULT_COUNT.put(count);
+    }
+
+    /// `PROBE_INPUT` as the byte string it stands for.
+    pub fn probe_input_bytes(&self) -> [u8; TUPLE_BYTES] {
+        let mut bytes = [0; TUPLE_BYTES];
+        for (chunk, word) in bytes.chunks_exact_mut(4).zip(self.probe_input) {
+            chunk.copy_from_slice(&word.to_be_bytes());
+        }
+        bytes
+    }
+
+    /// What a probe of `input` as `hash_type` on VPort `v` reports in the current state.
+    pub fn probe(&self, v: usize, hash_type: HashType, input: &[u8; TUPLE_BYTES]) -> ProbeResult {
+        probe(&self.steer_config(v), hash_type, input)
     }
 
     /// The staging set as the state `COMMIT.PARAMS` would apply.
@@ -397,7 +434,7 @@ mod tests {
         assert_eq!(r.read(offset::CAPS), Ok(7 | 6 << 8 | 40 << 16 | 36 << 24));
         assert_eq!(r.read(offset::QUEUE_CAPS), Ok(64));
         assert_eq!(r.read(offset::HASH_CAPS), Ok(0x1ff));
-        assert_eq!(r.read(offset::VPORT_CAPS), Ok(4 | 8 << 8 | 7 << 16));
+        assert_eq!(r.read(offset::VPORT_CAPS), Ok(4 | 8 << 8 | 15 << 16));
         assert_eq!(r.read(offset::TABLE_SIZE), Ok(0));
         assert_eq!(r.read(offset::QUEUE_LIMIT), Ok(63));
         assert_eq!(r.read(0x1c), Ok(0));
@@ -588,5 +625,84 @@ mod tests {
         assert_eq!(r.read(offset::CTRL), Ok(0));
         assert!(!r.vport(0).enabled);
         assert_eq!(r.vport(0).table_size_log2, 0);
+    }
+
+    fn probe_word(hash_type: HashType, vport: u32) -> u32 {
+        u32::from(hash_type.bit()) | vport << 8
+    }
+
+    #[test]
+    fn probe_reports_the_published_hashes_with_the_active_key() {
+        use crate::toeplitz::MS_DEFAULT_KEY;
+        use crate::tuple::Transport;
+        use core::net::Ipv4Addr;
+        let mut r = regs();
+        for (n, word) in MS_DEFAULT_KEY.chunks_exact(4).enumerate() {
+            let word = u32::from_be_bytes(word.try_into().unwrap());
+            r.write(offset::KEY + 4 * n as u32, word, 0xf).unwrap();
+        }
+        // Staged, not committed: the probe hashes with VPort 2's active key (zero).
+        let tuple = Tuple::v4(
+            Ipv4Addr::new(66, 9, 149, 187),
+            Ipv4Addr::new(161, 142, 100, 80),
+            Some((2794, 1766, Transport::Tcp)),
+        );
+        for (n, word) in tuple.bytes.chunks_exact(4).enumerate() {
+            let word = u32::from_be_bytes(word.try_into().unwrap());
+            r.write(offset::PROBE_INPUT + 4 * n as u32, word, 0xf)
+                .unwrap();
+        }
+        assert_eq!(r.probe_input_bytes(), tuple.bytes);
+        r.write(offset::PROBE, probe_word(HashType::TcpIpv4, 2), 0xf)
+            .unwrap();
+        assert_eq!(r.read(offset::PROBE_HASH), Ok(0));
+        assert_eq!(r.read(offset::PROBE_RESULT), Ok(1 << 16));
+        r.write(offset::CTRL, 1, 0xf).unwrap();
+        r.write(offset::HASH_TYPES, u32::from(HashType::TcpIpv4.mask()), 0xf)
+            .unwrap();
+        r.write(offset::TABLE_SIZE, 7, 0xf).unwrap();
+        r.write(offset::DEFAULT_QUEUE, 3, 0xf).unwrap();
+        r.write(offset::TABLE + 4 * (2 * 128 + 0x78), 42, 0xf)
+            .unwrap();
+        commit(&mut r, COMMIT_PARAMS | COMMIT_TABLE, 2);
+        r.write(offset::PROBE, probe_word(HashType::TcpIpv4, 2), 0xf)
+            .unwrap();
+        assert_eq!(r.read(offset::PROBE_HASH), Ok(0x51cc_c178));
+        assert_eq!(r.read(offset::PROBE_RESULT), Ok(42 | 1 << 8 | 2 << 16));
+        // IPv4 is not enabled: the hash of the first 8 bytes, the default queue.
+        r.write(offset::PROBE, probe_word(HashType::Ipv4, 2), 0xf)
+            .unwrap();
+        assert_eq!(r.read(offset::PROBE_HASH), Ok(0x323e_8fc2));
+        assert_eq!(r.read(offset::PROBE_RESULT), Ok(3 | 3 << 16));
+        assert_eq!(r.read(offset::PROBE), Ok(0));
+    }
+
+    #[test]
+    fn bad_probe_writes_fail_and_change_nothing() {
+        let mut r = regs();
+        r.write(offset::PROBE_INPUT, 0x0102_0304, 0b0101).unwrap();
+        assert_eq!(r.read(offset::PROBE_INPUT), Ok(0x0002_0004));
+        let before = r.clone();
+        assert_eq!(r.write(offset::PROBE, 9, 0xf), Err(RegError::IllegalValue));
+        assert_eq!(
+            r.write(offset::PROBE, 4 << 8, 0xf),
+            Err(RegError::IllegalValue)
+        );
+        assert_eq!(
+            r.write(offset::PROBE, 1 << 4, 0xf),
+            Err(RegError::IllegalValue)
+        );
+        assert_eq!(r.write(offset::PROBE_HASH, 0, 0xf), Err(RegError::ReadOnly));
+        assert_eq!(
+            r.write(offset::PROBE_RESULT, 0, 0xf),
+            Err(RegError::ReadOnly)
+        );
+        assert_eq!(
+            r.write(offset::PROBE_RESULT + 4, 0, 0xf),
+            Err(RegError::Unmapped)
+        );
+        for addr in (offset::PROBE_INPUT..offset::TABLE).step_by(4) {
+            assert_eq!(r.read(addr), before.read(addr), "{addr:#x}");
+        }
     }
 }

@@ -24,9 +24,11 @@ use crate::tuple::TUPLE_BYTES;
 pub const ADDR_BITS: u8 = 13;
 /// `ID.BLOCK_TYPE`: ASCII "RSSC".
 pub const BLOCK_TYPE: u32 = 0x5253_5343;
-/// `VERSION`: 0.2.0 (major.minor.patch as 8.8.16 bits). 0.2: VPorts; the scalar RSS
-/// registers became a staging set applied by `COMMIT`.
-pub const VERSION: u32 = 0x0002_0000;
+/// `VERSION`: 0.3.0 (major.minor.patch as 8.8.16 bits). 0.2: VPorts; the scalar RSS
+/// registers became a staging set applied by `COMMIT`. 0.3: the hash probe (`PROBE`).
+pub const VERSION: u32 = 0x0003_0000;
+/// 32-bit words of `PROBE_INPUT` (the longest hash input).
+pub const PROBE_WORDS: u32 = (TUPLE_BYTES / 4) as u32;
 /// Number of 32-bit key words.
 pub const KEY_WORDS: u32 = (KEY_BYTES / 4) as u32;
 /// Largest indirection table the address map leaves room for.
@@ -65,6 +67,10 @@ pub mod offset {
     pub const MAC_FILTER_HI: u32 = 0x0c0;
     pub const VPORT_STATE: u32 = 0x100;
     pub const VPORT_QUEUES: u32 = 0x120;
+    pub const PROBE_INPUT: u32 = 0x140;
+    pub const PROBE: u32 = 0x164;
+    pub const PROBE_HASH: u32 = 0x168;
+    pub const PROBE_RESULT: u32 = 0x16c;
     pub const TABLE: u32 = 0x1000;
 }
 
@@ -230,6 +236,10 @@ pub struct Params {
     pub vports: u8,
     /// Destination-MAC filter entries.
     pub mac_filters: u8,
+    /// The hash probe (`PROBE` and its registers, `VPORT_CAPS.FEATURES` bit 3). On by
+    /// default; off (`gen --no-hash-probe`) a build saves its 288 input flip-flops and
+    /// the choice between a frame's and the probe's input, which an iCE40 HX8K needs.
+    pub hash_probe: bool,
 }
 
 impl Default for Params {
@@ -239,6 +249,7 @@ impl Default for Params {
             num_queues: 64,
             vports: 4,
             mac_filters: 8,
+            hash_probe: true,
         }
     }
 }
@@ -392,7 +403,13 @@ pub mod index {
     pub const VPORT_STATE: usize = 21;
     pub const VPORT_QUEUES: usize = 22;
     pub const TABLE: usize = 23;
-    pub const COUNT: usize = 24;
+    /// The hash probe's registers come last: a build without the probe
+    /// (`Params::hash_probe` false) has the registers before them only.
+    pub const PROBE_INPUT: usize = 24;
+    pub const PROBE: usize = 25;
+    pub const PROBE_HASH: usize = 26;
+    pub const PROBE_RESULT: usize = 27;
+    pub const COUNT: usize = 28;
 }
 
 /// Fields whose layout does not depend on the parameters.
@@ -446,10 +463,11 @@ pub mod field {
         "COUNT",
         0,
         32,
-        "Records dropped because the record FIFO was full: only a tap-mode build \
-         (`gen --tap`) drops records, a default build stalls the frame stream instead \
-         and reads 0. Free-running from reset, wraps at 2^32; the record after a drop \
-         carries flag RECORDS_LOST.",
+        "Frames whose record was dropped: the record FIFO was full, or the hash unit was \
+         busy (back-to-back runts, or a frame meeting a hash probe). Only a tap-mode \
+         build (`gen --tap`) drops records, a default build stalls the frame stream \
+         instead and reads 0. Free-running from reset, wraps at 2^32; the next record \
+         after a dropped one carries flag RECORDS_LOST.",
     );
     pub const KEY_WORD: Field = Field::new(
         "WORD",
@@ -500,6 +518,44 @@ pub mod field {
         Field::new("PRIMARY", 8, 8, "Active PRIMARY_QUEUE of the VPort.");
     pub const VPORT_QUEUES_LIMIT: Field =
         Field::new("LIMIT", 16, 8, "Active QUEUE_LIMIT of the VPort.");
+    pub const PROBE_INPUT_WORD: Field = Field::new(
+        "WORD",
+        0,
+        32,
+        "Hash-input bytes 4n..4n+3, byte 4n in bits 31:24: the NDIS hash input (source \
+         address, destination address, source port, destination port, in network order) \
+         left-aligned. Bytes past the probed type's input length are ignored.",
+    );
+    pub const PROBE_TYPE: Field = Field::new(
+        "TYPE",
+        0,
+        4,
+        "Hash type to probe, as a bit number of HASH_TYPES (0 IPV4 .. 8 UDP_IPV6_EX): it \
+         sets how many PROBE_INPUT bytes are hashed.",
+    )
+    .at_most(8);
+    pub const PROBE_HASH_VALUE: Field = Field::new(
+        "VALUE",
+        0,
+        32,
+        "Toeplitz hash of the last probe's input with its VPort's active key, whether or \
+         not that VPort would hash the type.",
+    );
+    pub const PROBE_RESULT_HASHED: Field = Field::new(
+        "HASHED",
+        8,
+        1,
+        "1: a frame of the probed type on that VPort would be hashed (RSS enabled and the \
+         type enabled), and QUEUE is its indirection entry's. 0: QUEUE is the primary \
+         (RSS disabled) or default queue.",
+    );
+    pub const PROBE_RESULT_COUNT: Field = Field::new(
+        "COUNT",
+        16,
+        16,
+        "Probes completed since reset (wraps): it advances by one when a PROBE write's \
+         result is in.",
+    );
     /// Bit position of every VPORT field (COMMIT, MOVE use their own; see the map).
     pub const VPORT_BITS: u8 = 3;
 }
@@ -509,6 +565,8 @@ pub mod field {
 pub struct RegisterMap {
     pub params: Params,
     registers: [Register; index::COUNT],
+    /// Registers this build has: all, or those before the probe's.
+    present: usize,
 }
 
 impl RegisterMap {
@@ -560,7 +618,8 @@ impl RegisterMap {
                 .reset(
                     u32::from(params.vports)
                         | u32::from(params.mac_filters) << 8
-                        | VPORT_FEATURES << 16,
+                        | (VPORT_FEATURES | (u32::from(params.hash_probe) * FEATURE_HASH_PROBE))
+                            << 16,
                 )
                 .field(Field::new("VPORTS", 0, 8, "VPorts (VPort 0 is the default VPort)."))
                 .field(Field::new("MAC_FILTERS", 8, 8, "Destination-MAC filter entries."))
@@ -569,7 +628,7 @@ impl RegisterMap {
                     16,
                     8,
                     "Bit 0: symmetric hashing (CTRL.SYMMETRIC); bit 1: shadow tables \
-                     (COMMIT.TABLE); bit 2: single-entry moves (MOVE).",
+                     (COMMIT.TABLE); bit 2: single-entry moves (MOVE); bit 3: hash probe (PROBE).",
                 )),
             Register::new(
                 "QUEUE_LIMIT",
@@ -688,16 +747,63 @@ impl RegisterMap {
             )
             .array(params.pool_entries())
             .field(queue),
+            Register::new(
+                "PROBE_INPUT",
+                offset::PROBE_INPUT,
+                ReadWrite,
+                "Hash probe input: the hash input a PROBE write hashes.",
+            )
+            .array(PROBE_WORDS)
+            .field(field::PROBE_INPUT_WORD),
+            Register::new(
+                "PROBE",
+                offset::PROBE,
+                WriteTrigger,
+                "Hash probe: hashes PROBE_INPUT as a frame of hash type TYPE on VPORT would be \
+                 hashed and steered, through the datapath's own hash unit, key and table, and \
+                 answers once PROBE_HASH and PROBE_RESULT hold the result. Nothing is \
+                 steered; frames keep their order.",
+            )
+            .field(field::PROBE_TYPE)
+            .field(vport(8)),
+            Register::new("PROBE_HASH", offset::PROBE_HASH, ReadOnly, "Hash of the last probe.")
+                .field(field::PROBE_HASH_VALUE),
+            Register::new(
+                "PROBE_RESULT",
+                offset::PROBE_RESULT,
+                ReadOnly,
+                "Queue choice of the last probe, by the rule frames are steered by.",
+            )
+            .field(Field::new("QUEUE", 0, params.queue_bits(), "The queue a frame of the probed type and input on that VPort would get."))
+            .field(field::PROBE_RESULT_HASHED)
+            .field(field::PROBE_RESULT_COUNT),
         ];
-        Ok(RegisterMap { params, registers })
+        let present = if params.hash_probe {
+            index::COUNT
+        } else {
+            index::PROBE_INPUT
+        };
+        Ok(RegisterMap {
+            params,
+            registers,
+            present,
+        })
     }
 
+    /// The registers this build has.
     pub fn registers(&self) -> &[Register] {
-        &self.registers
+        &self.registers[..self.present]
     }
 
+    /// The declaration of register `index` (see [`index`]), whether or not this build
+    /// has it ([`Self::has`]).
     pub fn register(&self, index: usize) -> &Register {
         &self.registers[index]
+    }
+
+    /// This build has register `index`.
+    pub fn has(&self, index: usize) -> bool {
+        index < self.present
     }
 
     pub fn by_name(&self, name: &str) -> Option<&Register> {
@@ -710,7 +816,7 @@ impl RegisterMap {
         if addr >> ADDR_BITS != 0 {
             return None;
         }
-        self.registers.iter().enumerate().find_map(|(i, r)| {
+        self.registers().iter().enumerate().find_map(|(i, r)| {
             let element = word.checked_sub(r.offset)? / 4;
             (element < r.count).then_some((i, element))
         })
@@ -719,6 +825,8 @@ impl RegisterMap {
 
 /// `VPORT_CAPS.FEATURES` of every build: symmetric hashing, shadow tables, moves.
 pub const VPORT_FEATURES: u32 = 0b111;
+/// `VPORT_CAPS.FEATURES` bit of a build with the hash probe (`Params::hash_probe`).
+pub const FEATURE_HASH_PROBE: u32 = 1 << 3;
 
 #[cfg(test)]
 mod tests {
@@ -732,6 +840,7 @@ mod tests {
             num_queues: 256,
             vports: 1,
             mac_filters: MAX_MAC_FILTERS,
+            hash_probe: true,
         })
         .unwrap();
         let mut spans: std::vec::Vec<(u32, u32)> = map
@@ -812,5 +921,30 @@ mod tests {
         assert_eq!(map.decode(0x01c), Some((index::TABLE_READ, 0)));
         assert_eq!(map.decode(0x114), None);
         assert_eq!(map.decode(1 << ADDR_BITS), None);
+    }
+
+    #[test]
+    fn a_build_without_the_probe_has_no_probe_registers_and_no_feature_bit() {
+        let without = RegisterMap::new(Params {
+            hash_probe: false,
+            ..Params::default()
+        })
+        .unwrap();
+        let with = RegisterMap::new(Params::default()).unwrap();
+        assert_eq!(with.registers().len(), index::COUNT);
+        assert_eq!(without.registers().len(), index::PROBE_INPUT);
+        assert!(!without.has(index::PROBE) && with.has(index::PROBE));
+        for addr in [
+            offset::PROBE_INPUT,
+            offset::PROBE,
+            offset::PROBE_HASH,
+            offset::PROBE_RESULT,
+        ] {
+            assert_eq!(without.decode(addr), None);
+            assert!(with.decode(addr).is_some());
+        }
+        let features = |m: &RegisterMap| m.register(index::VPORT_CAPS).reset >> 16;
+        assert_eq!(features(&with), VPORT_FEATURES | FEATURE_HASH_PROBE);
+        assert_eq!(features(&without), VPORT_FEATURES);
     }
 }

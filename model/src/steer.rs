@@ -6,7 +6,7 @@
 
 use crate::hash_type::{HashType, HashTypes};
 use crate::toeplitz::ToeplitzTable;
-use crate::tuple::Tuple;
+use crate::tuple::{TUPLE_BYTES, Tuple};
 
 /// The configuration the datapath acts on (the *active* key, not the staged one).
 #[derive(Debug, Clone, Copy)]
@@ -100,6 +100,52 @@ pub fn steer(config: &SteerConfig<'_>, tuple: &Tuple) -> Record {
         hash_type: Some(hash_type),
         queue,
         vport: config.vport,
+    }
+}
+
+/// What the hash probe (`PROBE`) reports: the hash of an input given as-is and the
+/// queue a frame of that hash type and input would get on the VPort.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProbeResult {
+    /// Toeplitz hash of the input's first `hash_type.input_bytes()` bytes with the
+    /// VPort's active key; computed whether or not the VPort hashes the type.
+    pub hash: u32,
+    /// RSS is enabled and the type is one of the enabled ones: `queue` is the
+    /// indirection entry's.
+    pub hashed: bool,
+    /// Primary queue (RSS disabled), default queue (type not enabled) or
+    /// `table[hash & (size - 1)]`.
+    pub queue: u16,
+}
+
+/// The probe of `input` as hash type `hash_type` under `config`. Unlike [`steer`] it
+/// hashes the input as given: no fallback to the address-only type and no symmetric
+/// fold (the caller chose both), so a driver can compare it with a plain Toeplitz.
+pub fn probe(
+    config: &SteerConfig<'_>,
+    hash_type: HashType,
+    input: &[u8; TUPLE_BYTES],
+) -> ProbeResult {
+    let hash = config
+        .hasher
+        .hash(&input[..hash_type.input_bytes()])
+        .expect("a hash input is never longer than the hasher's maximum");
+    let hashed = config.enabled && config.hash_types.contains(hash_type);
+    let queue = if !config.enabled {
+        config.primary_queue
+    } else if !hashed {
+        config.default_queue
+    } else {
+        config
+            .table
+            .get(table_index(hash, config.table_size_log2))
+            .copied()
+            .unwrap_or(config.default_queue)
+    };
+    ProbeResult {
+        hash,
+        hashed,
+        queue,
     }
 }
 
@@ -199,6 +245,58 @@ mod tests {
             assert_ne!(steer(&config, &forward).hash, steer(&config, &reverse).hash);
             config.symmetric = true;
         }
+    }
+
+    #[test]
+    fn probe_hashes_the_input_as_given_and_steers_by_the_frame_rule() {
+        let hasher = ToeplitzTable::new(&MS_DEFAULT_KEY).unwrap();
+        let table: [u16; 128] = core::array::from_fn(|i| (i % 7) as u16);
+        let mut config = SteerConfig {
+            vport: 1,
+            enabled: false,
+            symmetric: true,
+            hash_types: HashTypes::NONE.with(HashType::TcpIpv4),
+            table_size_log2: 7,
+            default_queue: 9,
+            primary_queue: 5,
+            hasher: &hasher,
+            table: &table,
+        };
+        let tuple = Tuple::v4(
+            Ipv4Addr::new(66, 9, 149, 187),
+            Ipv4Addr::new(161, 142, 100, 80),
+            Some((2794, 1766, Transport::Tcp)),
+        );
+        // Published vector; the bytes past the type's input length do not count.
+        let mut input = tuple.bytes;
+        input[20] = 0xff;
+        let disabled = probe(&config, HashType::TcpIpv4, &input);
+        assert_eq!(
+            disabled,
+            ProbeResult {
+                hash: 0x51ccc178,
+                hashed: false,
+                queue: 5
+            }
+        );
+        config.enabled = true;
+        assert_eq!(
+            probe(&config, HashType::TcpIpv4, &input),
+            ProbeResult {
+                hash: 0x51ccc178,
+                hashed: true,
+                queue: table[0x78]
+            }
+        );
+        // Not enabled: hashed anyway, steered to the default queue, no fallback.
+        assert_eq!(
+            probe(&config, HashType::Ipv4, &input),
+            ProbeResult {
+                hash: 0x323e8fc2,
+                hashed: false,
+                queue: 9
+            }
+        );
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub enum Fault {
     All,
     /// Accesses after the first `n` answer SLVERR.
     After(usize),
+    /// Access number `n` (counting every access from 1) answers SLVERR, no other.
+    At(usize),
     /// Accesses to this offset answer SLVERR.
     Offset(u32),
     /// Writes of this value to this offset answer SLVERR (and change nothing).
@@ -55,6 +57,7 @@ impl ModelBus {
             Fault::None => false,
             Fault::All => true,
             Fault::After(n) => self.accesses > n,
+            Fault::At(n) => self.accesses == n,
             Fault::Offset(o) => o == offset,
             Fault::WriteOf(o, v) => o == offset && write == Some(v),
         };

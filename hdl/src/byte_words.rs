@@ -1,0 +1,186 @@
+//! A wide register written and read as an array of 32-bit bus words (`KEY`,
+//! `PROBE_INPUT`): word 0 holds the top 32 bits, byte 4n of the string in its bits
+//! 31:24.
+//!
+//! Every byte is a register whose enable is its word's address match and its write
+//! strobe, so writes cost flip-flop enables instead of a merge multiplexer on every
+//! bit; reads take fixed 32-bit slices, not a shift by the address (a barrel shifter).
+
+use rust_hdl::prelude::*;
+
+use crate::csr::WORD_ADDR_BITS;
+
+#[derive(LogicBlock)]
+pub struct ByteWords<const BITS: usize, const BYTES: usize> {
+    /// Clock.
+    pub clock: Signal<In, Clock>,
+    /// Synchronous reset to 0.
+    pub reset: Signal<In, Bit>,
+    /// Word address of the write on the bus.
+    pub write_address: Signal<In, Bits<WORD_ADDR_BITS>>,
+    /// Write data.
+    pub write_data: Signal<In, Bits<32>>,
+    /// Write byte strobes.
+    pub write_strobes: Signal<In, Bits<4>>,
+    /// The write handshake completes this clock.
+    pub write_strobe: Signal<In, Bit>,
+    /// Word address of the read being answered.
+    pub read_address: Signal<In, Bits<WORD_ADDR_BITS>>,
+    /// The write address is one of the words (such a write never faults).
+    pub write_hit: Signal<Out, Bit>,
+    /// The read address is one of the words.
+    pub read_hit: Signal<Out, Bit>,
+    /// The word when `read_hit`, else 0.
+    pub read_data: Signal<Out, Bits<32>>,
+    /// The whole register, word 0 in the top bits.
+    pub value: Signal<Out, Bits<BITS>>,
+    stored: DFF<Bits<BITS>>,
+    base: Constant<Bits<WORD_ADDR_BITS>>,
+    words: Constant<Bits<WORD_ADDR_BITS>>,
+    top_word_lsb: Constant<Bits<16>>,
+    byte_ones: Constant<Bits<BITS>>,
+    byte_enables: Signal<Local, Bits<BYTES>>,
+    wide_data: Signal<Local, Bits<BITS>>,
+    next: Signal<Local, Bits<BITS>>,
+    rest: Signal<Local, Bits<BITS>>,
+}
+
+impl<const BITS: usize, const BYTES: usize> ByteWords<BITS, BYTES> {
+    /// The register at word address `base` (byte offset / 4).
+    pub fn new(base: u64) -> Self {
+        assert_eq!(BITS, 8 * BYTES);
+        assert_eq!(BITS % 32, 0, "whole words");
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            write_address: Default::default(),
+            write_data: Default::default(),
+            write_strobes: Default::default(),
+            write_strobe: Default::default(),
+            read_address: Default::default(),
+            write_hit: Default::default(),
+            read_hit: Default::default(),
+            read_data: Default::default(),
+            value: Default::default(),
+            stored: Default::default(),
+            base: Constant::new(base.to_bits()),
+            words: Constant::new(((BITS / 32) as u64).to_bits()),
+            top_word_lsb: Constant::new(((BITS - 32) as u64).to_bits()),
+            byte_ones: Constant::new(0xff_u64.to_bits()),
+            byte_enables: Default::default(),
+            wide_data: Default::default(),
+            next: Default::default(),
+            rest: Default::default(),
+        }
+    }
+}
+
+impl<const BITS: usize, const BYTES: usize> Logic for ByteWords<BITS, BYTES> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, stored);
+        self.write_hit.next = (self.write_address.val() >= self.base.val())
+            & (self.write_address.val() < self.base.val() + self.words.val());
+        // Word n's strobes end up at bytes 4 * (words - 1 - n) up, its data replicated
+        // under every word.
+        self.byte_enables.next = 0.into();
+        self.wide_data.next = 0.into();
+        for n in 0..(BITS / 32) {
+            self.byte_enables.next = self.byte_enables.val() << 4_u64;
+            self.wide_data.next =
+                (self.wide_data.val() << 32_u64) | bit_cast::<BITS, 32>(self.write_data.val());
+            if self.write_strobe.val()
+                & (self.write_address.val() == self.base.val() + n.to_bits::<WORD_ADDR_BITS>())
+            {
+                self.byte_enables.next =
+                    self.byte_enables.val() | bit_cast::<BYTES, 4>(self.write_strobes.val());
+            }
+        }
+        self.next.next = self.stored.q.val();
+        for i in 0..BYTES {
+            if self.byte_enables.val().get_bit(i) {
+                self.next.next = (self.next.val()
+                    & !(self.byte_ones.val() << (8 * i).to_bits::<16>()))
+                    | (self.wide_data.val() & (self.byte_ones.val() << (8 * i).to_bits::<16>()));
+            }
+        }
+        self.stored.d.next = self.next.val();
+        if self.reset.val() {
+            self.stored.d.next = 0.into();
+        }
+        self.value.next = self.stored.q.val();
+
+        self.read_hit.next = false;
+        self.read_data.next = 0.into();
+        self.rest.next = self.stored.q.val();
+        for n in 0..(BITS / 32) {
+            if self.read_address.val() == self.base.val() + n.to_bits::<WORD_ADDR_BITS>() {
+                self.read_hit.next = true;
+                self.read_data.next = self
+                    .rest
+                    .val()
+                    .get_bits::<32>(self.top_word_lsb.val().index());
+            }
+            self.rest.next = self.rest.val() << 32_u64;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn byte_words_merge_strobed_bytes_and_read_back_words() {
+        let mut uut = ByteWords::<96, 12>::new(0x10);
+        uut.connect_all();
+        let mut sim = Simulation::new();
+        sim.add_clock(5, |x: &mut Box<ByteWords<96, 12>>| {
+            x.clock.next = !x.clock.val()
+        });
+        sim.add_testbench(move |mut ep: Sim<ByteWords<96, 12>>| {
+            let mut x = ep.init()?;
+            x.reset.next = true;
+            wait_clock_cycle!(ep, clock, x);
+            x.reset.next = false;
+            for (address, data, strobes) in [
+                (0x10_u64, 0x1122_3344_u64, 0xf_u64),
+                (0x11, 0x5566_7788, 0xf),
+                (0x12, 0x99aa_bbcc, 0xf),
+                (0x11, 0xdead_beef, 0b0101),
+            ] {
+                x.write_address.next = address.to_bits();
+                x.write_data.next = data.to_bits();
+                x.write_strobes.next = strobes.to_bits();
+                x.write_strobe.next = true;
+                wait_clock_cycle!(ep, clock, x);
+            }
+            x.write_strobe.next = false;
+            wait_clock_cycle!(ep, clock, x);
+            sim_assert!(ep, x.value.val().get_bits::<32>(64) == 0x1122_3344_u64, x);
+            sim_assert!(ep, x.value.val().get_bits::<32>(32) == 0x55ad_77ef_u64, x);
+            sim_assert!(ep, x.value.val().get_bits::<32>(0) == 0x99aa_bbcc_u64, x);
+            for (address, word) in [
+                (0x10_u64, 0x1122_3344_u64),
+                (0x11, 0x55ad_77ef),
+                (0x12, 0x99aa_bbcc),
+            ] {
+                x.read_address.next = address.to_bits();
+                wait_clock_cycle!(ep, clock, x);
+                sim_assert!(ep, x.read_hit.val() & (x.read_data.val() == word), x);
+            }
+            x.read_address.next = 0x13_u64.to_bits();
+            wait_clock_cycle!(ep, clock, x);
+            sim_assert!(ep, !x.read_hit.val() & (x.read_data.val() == 0_u64), x);
+            ep.done(x)
+        });
+        sim.run(Box::new(uut), 10_000).unwrap();
+    }
+
+    #[test]
+    fn byte_words_is_synthesizable() {
+        let mut uut = ByteWords::<320, 40>::new(0x10);
+        uut.connect_all();
+        crate::lint::assert_lints_clean(&generate_verilog(&uut), "byte_words");
+    }
+}
