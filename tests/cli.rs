@@ -212,7 +212,7 @@ fn gen_writes_verilog_and_register_documents() {
     assert_eq!(
         json["params"],
         serde_json::json!({"table_entries_log2": 6, "num_queues": 16, "queue_bits": 4,
-            "vports": 4, "mac_filters": 8})
+            "vports": 4, "mac_filters": 8, "hash_probe": true})
     );
     // The pool: four VPorts' tables of 64 entries.
     assert!(read("regmap.md").contains("| 0x1000–0x13fc | TABLE[256] |"));
@@ -220,6 +220,26 @@ fn gen_writes_verilog_and_register_documents() {
     assert!(header.contains("#define RSS_COMMIT_OFFSET 0x0034u"));
     assert!(header.contains("#define RSS_MOVE_OFFSET 0x0068u"));
     assert!(header.contains("#define RSS_TABLE_COUNT 256u"));
+    assert!(header.contains("#define RSS_PROBE_OFFSET 0x0164u"));
+    // Without the probe its registers are not in the documents.
+    let bare_dir = dir.join("bare");
+    let (code, _, err) = rss_core(&[
+        "gen",
+        "--out",
+        bare_dir.to_str().unwrap(),
+        "--no-hash-probe",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&read("bare/regmap.json")).unwrap();
+    assert_eq!(json["params"]["hash_probe"], false);
+    let names: Vec<&str> = json["registers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"TABLE") && !names.iter().any(|n| n.starts_with("PROBE")));
+    assert!(!read("bare/rss_core_regs.h").contains("PROBE"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
