@@ -113,6 +113,17 @@ pub fn stamp_mac(rng: &mut StdRng, frame: &mut [u8], macs: &[[u8; 6]]) {
     }
 }
 
+/// `count` random frames (`frames::random_frame`), each stamped by [`stamp_mac`].
+pub fn stamped_frames(rng: &mut StdRng, count: usize, macs: &[[u8; 6]]) -> Vec<Vec<u8>> {
+    (0..count)
+        .map(|_| {
+            let mut frame = frames::random_frame(rng);
+            stamp_mac(rng, &mut frame, macs);
+            frame
+        })
+        .collect()
+}
+
 /// What a run checked.
 #[derive(Debug, Clone, Default)]
 pub struct Summary {

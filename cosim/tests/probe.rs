@@ -137,13 +137,7 @@ fn probes_under_frames<P: FramePins>(sim: &mut P, seed: u64, probes: u32) -> Res
     reset(sim);
     let macs = scenario::random_config(&mut rng, &mut bus, sim)?;
     vary_vports(sim, &mut bus)?;
-    let frames: Vec<Vec<u8>> = (0..probes * 3)
-        .map(|_| {
-            let mut frame = frames::random_frame(&mut rng);
-            scenario::stamp_mac(&mut rng, &mut frame, &macs);
-            frame
-        })
-        .collect();
+    let frames = scenario::stamped_frames(&mut rng, (probes * 3) as usize, &macs);
     let mut traffic = FrameTraffic::new(rng.random(), 85, 70);
     for f in &frames {
         traffic.push(f.clone());

@@ -178,13 +178,7 @@ fn updates_under_traffic<P: FramePins>(
     let mut bus = CheckedBus::new(RegFile::new(params).map_err(|e| e.to_string())?);
     reset(sim);
     let macs = scenario::random_config(&mut rng, &mut bus, sim)?;
-    let frames: Vec<Vec<u8>> = (0..frame_count)
-        .map(|_| {
-            let mut frame = frames::random_frame(&mut rng);
-            scenario::stamp_mac(&mut rng, &mut frame, &macs);
-            frame
-        })
-        .collect();
+    let frames = scenario::stamped_frames(&mut rng, frame_count, &macs);
     let mut traffic = FrameTraffic::new(rng.random(), 85, 70);
     for f in &frames {
         traffic.push(f.clone());
