@@ -564,7 +564,15 @@ impl<
             & !self.hasher.in_ready.val();
         self.lost_to_probe.next =
             self.capture.result_valid.val() & (self.probe_go.q.val() | self.probe_waiting.val());
-        if self.probe_pick.val() {
+        // The state pick turns to the probe's VPort on registers alone (the hash unit's
+        // readiness and the ingress are on the frame VPort's path to the state pick):
+        // whenever a probe waits and no frame's verdict can come next clock, which
+        // covers the clock the probe is picked.
+        if self.regs.probe_request.val()
+            & !self.probe_launched.q.val()
+            & !self.probe_go.q.val()
+            & (self.tap.val() | (self.parsing.q.val() == 0_u64))
+        {
             self.frame_state.vport.next = self.regs.probe_vport.val();
         }
         self.probe_go.d.next = self.probe_pick.val();
