@@ -12,7 +12,7 @@
 
 /* Register-interface version. */
 #define RSS_VERSION_OFFSET 0x0004u
-#define RSS_VERSION_RESET 0x00030000u
+#define RSS_VERSION_RESET 0x00040000u
 #define RSS_VERSION_PATCH_SHIFT 0u
 #define RSS_VERSION_PATCH_MASK 0x0000ffffu
 #define RSS_VERSION_MINOR_SHIFT 16u
@@ -46,7 +46,7 @@
 
 /* VMMQ capabilities. */
 #define RSS_VPORT_CAPS_OFFSET 0x0014u
-#define RSS_VPORT_CAPS_RESET 0x000f0804u
+#define RSS_VPORT_CAPS_RESET 0x001f0804u
 #define RSS_VPORT_CAPS_VPORTS_SHIFT 0u
 #define RSS_VPORT_CAPS_VPORTS_MASK 0x000000ffu
 #define RSS_VPORT_CAPS_MAC_FILTERS_SHIFT 8u
@@ -199,6 +199,22 @@
 #define RSS_TABLE_RESET 0x00000000u
 #define RSS_TABLE_QUEUE_SHIFT 0u
 #define RSS_TABLE_QUEUE_MASK 0x0000003fu
+
+/* Refused register writes since reset (a refused read answers SLVERR only). The one register a refused write changes. */
+#define RSS_REFUSED_OFFSET 0x0170u
+#define RSS_REFUSED_RESET 0x00000000u
+#define RSS_REFUSED_WRITES_SHIFT 0u
+#define RSS_REFUSED_WRITES_MASK 0x0000ffffu
+#define RSS_REFUSED_MOVES_SHIFT 16u
+#define RSS_REFUSED_MOVES_MASK 0xffff0000u
+
+/* Statistics: element v * 16 + c counts VPort v's records of class c: 0..8 hashed with the hash type of HASH_TYPES bit c, 9 not hashed (RSS disabled, type not enabled or not hashable), 10 malformed; 11..15 reserved (0). Every record is in one class: a VPort's frames are the sum of its 16 elements. */
+#define RSS_COUNTERS_OFFSET 0x0400u
+#define RSS_COUNTERS_COUNT 64u
+#define RSS_COUNTERS_STRIDE 4u
+#define RSS_COUNTERS_RESET 0x00000000u
+#define RSS_COUNTERS_COUNT_SHIFT 0u
+#define RSS_COUNTERS_COUNT_MASK 0xffffffffu
 
 /* Hash probe input: the hash input a PROBE write hashes. */
 #define RSS_PROBE_INPUT_OFFSET 0x0140u

@@ -77,6 +77,10 @@ module rss_core (
     wire  [831:0] regs$filters;
     reg  regs$commit_hold;
     reg  [31:0] regs$record_drops;
+    reg  regs$record_counted;
+    reg  [2:0] regs$record_vport;
+    reg  [8:0] regs$record_hash_type;
+    reg  regs$record_malformed;
     wire  regs$table_write_enable;
     wire  regs$probe_request;
     wire  [287:0] regs$probe_input;
@@ -439,6 +443,10 @@ module rss_core (
         .filters(regs$filters),
         .commit_hold(regs$commit_hold),
         .record_drops(regs$record_drops),
+        .record_counted(regs$record_counted),
+        .record_vport(regs$record_vport),
+        .record_hash_type(regs$record_hash_type),
+        .record_malformed(regs$record_malformed),
         .table_write_enable(regs$table_write_enable),
         .probe_request(regs$probe_request),
         .probe_input(regs$probe_input),
@@ -985,7 +993,7 @@ module rss_core (
         probe_pick = regs$probe_request & ~probe_launched$q & ~probe_go$q & (tap | parser_idle);
         probe_waiting = tap & job_valid$q & job_tag$q[32'h35] & ~hasher$in_ready;
         lost_to_probe = capture$result_valid & (probe_go$q | probe_waiting);
-        if (probe_pick) begin
+        if (regs$probe_request & ~probe_launched$q & ~probe_go$q & (tap | (parsing$q == 64'h0))) begin
             frame_state$vport = regs$probe_vport;
         end
         probe_go$d = probe_pick;
@@ -1076,6 +1084,9 @@ module rss_core (
         fifo$push_data = (((r_tag$q[(32'h1b)+:(3)]) & 71'h7fffffffffffffffff) << 64'h44) | (((record_hash) & 71'h7fffffffffffffffff) << 64'h24) | (((record_type) & 71'h7fffffffffffffffff) << 64'h1b) | (((record_queue) & 71'h7fffffffffffffffff) << 64'h13) | (((record_flags) & 71'h7fffffffffffffffff) << 64'h10) | ((r_tag$q[(32'hb)+:(16)]) & 71'h7fffffffffffffffff);
         pushed = record_valid & ~fifo$full;
         dropped = (((record_valid & fifo$full)) & 2'h3) + ((hash_dropped) & 2'h3) + ((lost_to_probe) & 2'h3);
+        if (~tap) begin
+            dropped = 32'h0;
+        end
         if (pushed) begin
             lost$d = 1'b0;
         end
@@ -1111,6 +1122,10 @@ module rss_core (
         m_axis_rss_flags = fifo$out_data[(32'h10)+:(3)];
         m_axis_rss_length = fifo$out_data[(32'h0)+:(16)];
         m_axis_rss_vport = fifo$out_data[(32'h44)+:(3)];
+        regs$record_counted = fifo$out_valid & m_axis_rss_tready;
+        regs$record_vport = fifo$out_data[(32'h44)+:(3)];
+        regs$record_hash_type = fifo$out_data[(32'h1b)+:(9)];
+        regs$record_malformed = fifo$out_data[32'h10];
     end
     
 endmodule // top
@@ -16080,7 +16095,7 @@ module rss_core__r_valid(d,q,clock);
 endmodule // rss_core__r_valid
 
 
-module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,staged_key,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,commit_hold,record_drops,table_write_enable,probe_request,probe_input,probe_type,probe_vport,probe_done,probe_done_hash,probe_done_queue,probe_done_hashed,table_write_index,table_write_queue);
+module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,staged_key,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,commit_hold,record_drops,record_counted,record_vport,record_hash_type,record_malformed,table_write_enable,probe_request,probe_input,probe_type,probe_vport,probe_done,probe_done_hash,probe_done_queue,probe_done_hashed,table_write_index,table_write_queue);
     
     // Module arguments
     input wire  clock;
@@ -16112,6 +16127,10 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     output reg  [831:0] filters;
     input wire  commit_hold;
     input wire  [31:0] record_drops;
+    input wire  record_counted;
+    input wire  [2:0] record_vport;
+    input wire  [8:0] record_hash_type;
+    input wire  record_malformed;
     output reg  table_write_enable;
     output reg  probe_request;
     output reg  [287:0] probe_input;
@@ -16128,11 +16147,11 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     localparam  table_log2 = 4'h7;
     localparam  slverr = 2'b10;
     localparam  id_value = 32'h52535343;
-    localparam  version_value = 32'h30000;
+    localparam  version_value = 32'h40000;
     localparam  caps_value = 32'h24280607;
     localparam  queue_caps_value = 32'h40;
     localparam  hash_caps_value = 32'h1ff;
-    localparam  vport_caps_value = 32'hf0804;
+    localparam  vport_caps_value = 32'h1f0804;
     localparam  table_base = 11'b10000000000;
     localparam  table_entries = 11'b1000000000;
     localparam  queue_writable = 32'h3f;
@@ -16209,6 +16228,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     wire  vports$move_write;
     wire  [10:0] vports$move_address;
     wire  [7:0] vports$move_queue;
+    wire  vports$move_refused;
     reg  probe$clock;
     reg  probe$reset;
     reg  [10:0] probe$write_address;
@@ -16322,6 +16342,25 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     wire  record_drops_reg$write_hit;
     wire  record_drops_reg$read_hit;
     wire  [31:0] record_drops_reg$read_data;
+    reg  [10:0] refused_reg$write_address;
+    reg  [10:0] refused_reg$read_address;
+    reg  [31:0] refused_reg$value;
+    wire  refused_reg$write_hit;
+    wire  refused_reg$read_hit;
+    wire  [31:0] refused_reg$read_data;
+    reg  [15:0] refused_writes$d;
+    wire  [15:0] refused_writes$q;
+    reg  refused_writes$clock;
+    reg  [15:0] refused_moves$d;
+    wire  [15:0] refused_moves$q;
+    reg  refused_moves$clock;
+    reg  counters$clock;
+    reg  counters$bump;
+    reg  [6:0] counters$bump_index;
+    reg  [10:0] counters$read_next;
+    reg  [10:0] counters$read_address;
+    wire  counters$read_hit;
+    wire  [31:0] counters$read_data;
     reg  [10:0] table_readback$read_address;
     reg  table_readback$read_clock;
     wire  [7:0] table_readback$read_data;
@@ -16375,6 +16414,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [7:0] read_banks;
     reg  write_bank;
     reg  read_bank;
+    reg  [3:0] record_class;
+    reg  [10:0] read_next;
     reg  [10:0] write_address;
     reg  [31:0] write_mask;
     reg  write_fire;
@@ -16470,7 +16511,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .table_committed(vports$table_committed),
         .move_write(vports$move_write),
         .move_address(vports$move_address),
-        .move_queue(vports$move_queue)
+        .move_queue(vports$move_queue),
+        .move_refused(vports$move_refused)
     );
     rss_core__regs__probe probe(
         .clock(probe$clock),
@@ -16611,6 +16653,33 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .read_hit(record_drops_reg$read_hit),
         .read_data(record_drops_reg$read_data)
     );
+    rss_core__regs__refused_reg refused_reg(
+        .write_address(refused_reg$write_address),
+        .read_address(refused_reg$read_address),
+        .value(refused_reg$value),
+        .write_hit(refused_reg$write_hit),
+        .read_hit(refused_reg$read_hit),
+        .read_data(refused_reg$read_data)
+    );
+    rss_core__regs__refused_writes refused_writes(
+        .d(refused_writes$d),
+        .q(refused_writes$q),
+        .clock(refused_writes$clock)
+    );
+    rss_core__regs__refused_moves refused_moves(
+        .d(refused_moves$d),
+        .q(refused_moves$q),
+        .clock(refused_moves$clock)
+    );
+    rss_core__regs__counters counters(
+        .clock(counters$clock),
+        .bump(counters$bump),
+        .bump_index(counters$bump_index),
+        .read_next(counters$read_next),
+        .read_address(counters$read_address),
+        .read_hit(counters$read_hit),
+        .read_data(counters$read_data)
+    );
     rss_core__regs__table_readback table_readback(
         .read_address(table_readback$read_address),
         .read_clock(table_readback$read_clock),
@@ -16685,6 +16754,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         rdata$clock = clock;
         table_word$clock = clock;
         rresp$clock = clock;
+        refused_writes$clock = clock;
+        refused_moves$clock = clock;
         key_generation$d = key_generation$q;
         cooldown$d = cooldown$q;
         bvalid$d = bvalid$q;
@@ -16694,11 +16765,14 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         rdata$d = rdata$q;
         table_word$d = table_word$q;
         rresp$d = rresp$q;
+        refused_writes$d = refused_writes$q;
+        refused_moves$d = refused_moves$q;
         ctrl$clock = clock;
         queue_limit$clock = clock;
         table_read$clock = clock;
         vports$clock = clock;
         probe$clock = clock;
+        counters$clock = clock;
         hash_types_reg$clock = clock;
         table_size$clock = clock;
         default_queue_reg$clock = clock;
@@ -16816,6 +16890,43 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         record_drops_reg$write_address = write_address;
         record_drops_reg$read_address = read_address$q;
         record_drops_reg$value = record_drops;
+        refused_reg$write_address = write_address;
+        refused_reg$read_address = read_address$q;
+        refused_reg$value = (((refused_moves$q) & 32'hffffffff) << 64'h10) | ((refused_writes$q) & 32'hffffffff);
+        record_class = 64'h9;
+        if (record_hash_type[0]) begin
+            record_class = 0;
+        end
+        if (record_hash_type[1]) begin
+            record_class = 1;
+        end
+        if (record_hash_type[2]) begin
+            record_class = 2;
+        end
+        if (record_hash_type[3]) begin
+            record_class = 3;
+        end
+        if (record_hash_type[4]) begin
+            record_class = 4;
+        end
+        if (record_hash_type[5]) begin
+            record_class = 5;
+        end
+        if (record_hash_type[6]) begin
+            record_class = 6;
+        end
+        if (record_hash_type[7]) begin
+            record_class = 7;
+        end
+        if (record_hash_type[8]) begin
+            record_class = 8;
+        end
+        if (record_malformed) begin
+            record_class = 64'ha;
+        end
+        counters$bump = record_counted;
+        counters$bump_index = (((record_vport) & 7'h7f) << 64'h4) | ((record_class) & 7'h7f);
+        counters$read_address = read_address$q;
         key_staged$clock = clock;
         key_staged$reset = reset;
         key_staged$write_address = write_address;
@@ -16854,7 +16965,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         table_readback$write_address = table_write_index;
         table_readback$write_data = table_write_queue;
         write_hit = ctrl$write_hit | queue_limit$write_hit | table_read$write_hit | vports$write_hit | vport_caps$write_hit | hash_types_reg$write_hit | table_size$write_hit | default_queue_reg$write_hit | primary_queue_reg$write_hit | probe$write_hit | key_staged$write_hit | table_write_hit;
-        write_fault = ~write_hit | ctrl$write_fault | queue_limit$write_fault | table_read$write_fault | vports$write_fault | vport_caps$write_hit | hash_types_reg$write_fault | table_size$write_fault | default_queue_reg$write_fault | primary_queue_reg$write_fault | probe$write_fault | (table_write_hit & table_fault);
+        write_fault = ~write_hit | ctrl$write_fault | queue_limit$write_fault | table_read$write_fault | vports$write_fault | vport_caps$write_hit | refused_reg$write_hit | hash_types_reg$write_fault | table_size$write_fault | default_queue_reg$write_fault | primary_queue_reg$write_fault | probe$write_fault | (table_write_hit & table_fault);
         if (bvalid$q & s_axil_bready) begin
             bvalid$d = 1'b0;
         end
@@ -16869,12 +16980,23 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
             bvalid$d = 1'b1;
             bresp$d = 32'h0;
         end
+        if (write_fire & write_fault) begin
+            refused_writes$d = refused_writes$q + 64'h1;
+        end
+        if (vports$move_refused) begin
+            refused_moves$d = refused_moves$q + 64'h1;
+        end
         s_axil_bvalid = bvalid$q;
         s_axil_bresp = bresp$q;
         read_fire = s_axil_arvalid & (read_state$q == 32'h0);
         s_axil_arready = read_fire;
         read_request = s_axil_araddr[(32'h2)+:(11)];
         read_request_offset = read_request - table_base;
+        read_next = read_address$q;
+        if (read_fire) begin
+            read_next = read_request;
+        end
+        counters$read_next = read_next;
         table_read_offset = read_address$q - table_base;
         read_element_vport = table_read_offset >> table_log2;
         if (read_fire) begin
@@ -16888,16 +17010,17 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
             table_readback$read_address = (((read_request_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((read_bank) << (32'ha)));
         end
         table_read_hit = (read_address$q >= table_base) & (table_read_offset < table_entries);
-        read_bus = ctrl$read_data | queue_limit$read_data | table_read$read_data | vports$read_data | vport_caps$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data | record_drops_reg$read_data | probe$read_data | key_staged$read_data;
-        if (table_read_hit) begin
-            read_bus = read_bus | ((table_word$q) & 32'hffffffff);
-        end
-        read_hit = ctrl$read_hit | queue_limit$read_hit | table_read$read_hit | vports$read_hit | vport_caps$read_hit | hash_types_reg$read_hit | table_size$read_hit | default_queue_reg$read_hit | primary_queue_reg$read_hit | id$read_hit | version$read_hit | caps$read_hit | queue_caps$read_hit | hash_caps$read_hit | status$read_hit | record_drops_reg$read_hit | probe$read_hit | key_staged$read_hit | table_read_hit;
+        read_bus = ctrl$read_data | queue_limit$read_data | table_read$read_data | vports$read_data | vport_caps$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data | record_drops_reg$read_data | refused_reg$read_data | counters$read_data | probe$read_data | key_staged$read_data;
+        read_bus = read_bus | ((table_word$q) & 32'hffffffff);
+        read_hit = ctrl$read_hit | queue_limit$read_hit | table_read$read_hit | vports$read_hit | vport_caps$read_hit | hash_types_reg$read_hit | table_size$read_hit | default_queue_reg$read_hit | primary_queue_reg$read_hit | id$read_hit | version$read_hit | caps$read_hit | queue_caps$read_hit | hash_caps$read_hit | status$read_hit | record_drops_reg$read_hit | refused_reg$read_hit | counters$read_hit | probe$read_hit | key_staged$read_hit | table_read_hit;
         if (read_fire) begin
             read_address$d = read_request;
             read_state$d = 32'h1;
         end
-        table_word$d = table_readback$read_data;
+        table_word$d = 32'h0;
+        if (table_read_hit) begin
+            table_word$d = table_readback$read_data;
+        end
         if (read_state$q == 32'h1) begin
             read_state$d = 32'h2;
         end
@@ -16918,6 +17041,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         if (reset) begin
             cooldown$d = 32'h0;
             key_generation$d = 32'h0;
+            refused_writes$d = 32'h0;
+            refused_moves$d = 32'h0;
             bvalid$d = 1'b0;
             read_state$d = 32'h0;
         end
@@ -17015,6 +17140,648 @@ module rss_core__regs__cooldown(d,q,clock);
     end
           
 endmodule // rss_core__regs__cooldown
+
+
+module rss_core__regs__counters(clock,bump,bump_index,read_next,read_address,read_hit,read_data);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  bump;
+    input wire  [6:0] bump_index;
+    input wire  [10:0] read_next;
+    input wire  [10:0] read_address;
+    output reg  read_hit;
+    output reg  [31:0] read_data;
+    
+    // Constant declarations
+    localparam  region = 4'h2;
+    localparam  elements = 11'b1000000;
+    
+    // Stub signals
+    reg  [6:0] counts$read_address;
+    reg  counts$read_clock;
+    wire  [31:0] counts$read_data;
+    reg  [6:0] counts$write_address;
+    reg  counts$write_clock;
+    reg  [31:0] counts$write_data;
+    reg  counts$write_enable;
+    reg  [6:0] readback$read_address;
+    reg  readback$read_clock;
+    wire  [31:0] readback$read_data;
+    reg  [6:0] readback$write_address;
+    reg  readback$write_clock;
+    reg  [31:0] readback$write_data;
+    reg  readback$write_enable;
+    reg  bump_valid$d;
+    wire  bump_valid$q;
+    reg  bump_valid$clock;
+    reg  [6:0] bump_counter$d;
+    wire  [6:0] bump_counter$q;
+    reg  bump_counter$clock;
+    reg  update_valid$d;
+    wire  update_valid$q;
+    reg  update_valid$clock;
+    reg  [6:0] update_counter$d;
+    wire  [6:0] update_counter$q;
+    reg  update_counter$clock;
+    reg  last_valid$d;
+    wire  last_valid$q;
+    reg  last_valid$clock;
+    reg  [6:0] last_counter$d;
+    wire  [6:0] last_counter$q;
+    reg  last_counter$clock;
+    reg  [31:0] last_count$d;
+    wire  [31:0] last_count$q;
+    reg  last_count$clock;
+    reg  [31:0] read_word$d;
+    wire  [31:0] read_word$q;
+    reg  read_word$clock;
+    
+    // Local signals
+    reg  [31:0] count;
+    reg  [31:0] next_count;
+    
+    // Sub module instances
+    rss_core__regs__counters__counts counts(
+        .read_address(counts$read_address),
+        .read_clock(counts$read_clock),
+        .read_data(counts$read_data),
+        .write_address(counts$write_address),
+        .write_clock(counts$write_clock),
+        .write_data(counts$write_data),
+        .write_enable(counts$write_enable)
+    );
+    rss_core__regs__counters__readback readback(
+        .read_address(readback$read_address),
+        .read_clock(readback$read_clock),
+        .read_data(readback$read_data),
+        .write_address(readback$write_address),
+        .write_clock(readback$write_clock),
+        .write_data(readback$write_data),
+        .write_enable(readback$write_enable)
+    );
+    rss_core__regs__counters__bump_valid bump_valid(
+        .d(bump_valid$d),
+        .q(bump_valid$q),
+        .clock(bump_valid$clock)
+    );
+    rss_core__regs__counters__bump_counter bump_counter(
+        .d(bump_counter$d),
+        .q(bump_counter$q),
+        .clock(bump_counter$clock)
+    );
+    rss_core__regs__counters__update_valid update_valid(
+        .d(update_valid$d),
+        .q(update_valid$q),
+        .clock(update_valid$clock)
+    );
+    rss_core__regs__counters__update_counter update_counter(
+        .d(update_counter$d),
+        .q(update_counter$q),
+        .clock(update_counter$clock)
+    );
+    rss_core__regs__counters__last_valid last_valid(
+        .d(last_valid$d),
+        .q(last_valid$q),
+        .clock(last_valid$clock)
+    );
+    rss_core__regs__counters__last_counter last_counter(
+        .d(last_counter$d),
+        .q(last_counter$q),
+        .clock(last_counter$clock)
+    );
+    rss_core__regs__counters__last_count last_count(
+        .d(last_count$d),
+        .q(last_count$q),
+        .clock(last_count$clock)
+    );
+    rss_core__regs__counters__read_word read_word(
+        .d(read_word$d),
+        .q(read_word$q),
+        .clock(read_word$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        bump_valid$clock = clock;
+        bump_counter$clock = clock;
+        update_valid$clock = clock;
+        update_counter$clock = clock;
+        last_valid$clock = clock;
+        last_counter$clock = clock;
+        last_count$clock = clock;
+        read_word$clock = clock;
+        bump_valid$d = bump_valid$q;
+        bump_counter$d = bump_counter$q;
+        update_valid$d = update_valid$q;
+        update_counter$d = update_counter$q;
+        last_valid$d = last_valid$q;
+        last_counter$d = last_counter$q;
+        last_count$d = last_count$q;
+        read_word$d = read_word$q;
+        counts$read_clock = clock;
+        counts$write_clock = clock;
+        readback$read_clock = clock;
+        readback$write_clock = clock;
+        bump_valid$d = bump;
+        bump_counter$d = bump_index;
+        counts$read_address = bump_counter$q;
+        update_valid$d = bump_valid$q;
+        update_counter$d = bump_counter$q;
+        count = counts$read_data;
+        if (last_valid$q & (last_counter$q == update_counter$q)) begin
+            count = last_count$q;
+        end
+        next_count = count + 64'h1;
+        counts$write_enable = update_valid$q;
+        counts$write_address = update_counter$q;
+        counts$write_data = next_count;
+        readback$write_enable = update_valid$q;
+        readback$write_address = update_counter$q;
+        readback$write_data = next_count;
+        last_valid$d = update_valid$q;
+        last_counter$d = update_counter$q;
+        last_count$d = next_count;
+        readback$read_address = read_next[(32'h0)+:(7)];
+        read_hit = (read_address[(32'h7)+:(4)] == region) & (((read_address[(32'h0)+:(7)]) & 11'h7ff) < elements);
+        read_word$d = 32'h0;
+        if (read_hit) begin
+            read_word$d = readback$read_data;
+        end
+        read_data = read_word$q;
+    end
+    
+endmodule // rss_core__regs__counters
+
+
+module rss_core__regs__counters__bump_counter(d,q,clock);
+    
+    // Module arguments
+    input wire  [6:0] d;
+    output reg  [6:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 7'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__bump_counter
+
+
+module rss_core__regs__counters__bump_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__bump_valid
+
+
+module rss_core__regs__counters__counts(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
+    
+    // Module arguments
+    input wire  [6:0] read_address;
+    input wire  read_clock;
+    output reg  [31:0] read_data;
+    input wire  [6:0] write_address;
+    input wire  write_clock;
+    input wire  [31:0] write_data;
+    input wire  write_enable;
+    
+    // Update code (custom)
+    reg[31:0] mem[127:0];
+    
+    initial begin
+    mem[7'b0] = 32'h0;
+    mem[7'b1] = 32'h0;
+    mem[7'b10] = 32'h0;
+    mem[7'b11] = 32'h0;
+    mem[7'b100] = 32'h0;
+    mem[7'b101] = 32'h0;
+    mem[7'b110] = 32'h0;
+    mem[7'b111] = 32'h0;
+    mem[7'b1000] = 32'h0;
+    mem[7'b1001] = 32'h0;
+    mem[7'b1010] = 32'h0;
+    mem[7'b1011] = 32'h0;
+    mem[7'b1100] = 32'h0;
+    mem[7'b1101] = 32'h0;
+    mem[7'b1110] = 32'h0;
+    mem[7'b1111] = 32'h0;
+    mem[7'b10000] = 32'h0;
+    mem[7'b10001] = 32'h0;
+    mem[7'b10010] = 32'h0;
+    mem[7'b10011] = 32'h0;
+    mem[7'b10100] = 32'h0;
+    mem[7'b10101] = 32'h0;
+    mem[7'b10110] = 32'h0;
+    mem[7'b10111] = 32'h0;
+    mem[7'b11000] = 32'h0;
+    mem[7'b11001] = 32'h0;
+    mem[7'b11010] = 32'h0;
+    mem[7'b11011] = 32'h0;
+    mem[7'b11100] = 32'h0;
+    mem[7'b11101] = 32'h0;
+    mem[7'b11110] = 32'h0;
+    mem[7'b11111] = 32'h0;
+    mem[7'b100000] = 32'h0;
+    mem[7'b100001] = 32'h0;
+    mem[7'b100010] = 32'h0;
+    mem[7'b100011] = 32'h0;
+    mem[7'b100100] = 32'h0;
+    mem[7'b100101] = 32'h0;
+    mem[7'b100110] = 32'h0;
+    mem[7'b100111] = 32'h0;
+    mem[7'b101000] = 32'h0;
+    mem[7'b101001] = 32'h0;
+    mem[7'b101010] = 32'h0;
+    mem[7'b101011] = 32'h0;
+    mem[7'b101100] = 32'h0;
+    mem[7'b101101] = 32'h0;
+    mem[7'b101110] = 32'h0;
+    mem[7'b101111] = 32'h0;
+    mem[7'b110000] = 32'h0;
+    mem[7'b110001] = 32'h0;
+    mem[7'b110010] = 32'h0;
+    mem[7'b110011] = 32'h0;
+    mem[7'b110100] = 32'h0;
+    mem[7'b110101] = 32'h0;
+    mem[7'b110110] = 32'h0;
+    mem[7'b110111] = 32'h0;
+    mem[7'b111000] = 32'h0;
+    mem[7'b111001] = 32'h0;
+    mem[7'b111010] = 32'h0;
+    mem[7'b111011] = 32'h0;
+    mem[7'b111100] = 32'h0;
+    mem[7'b111101] = 32'h0;
+    mem[7'b111110] = 32'h0;
+    mem[7'b111111] = 32'h0;
+    mem[7'b1000000] = 32'h0;
+    mem[7'b1000001] = 32'h0;
+    mem[7'b1000010] = 32'h0;
+    mem[7'b1000011] = 32'h0;
+    mem[7'b1000100] = 32'h0;
+    mem[7'b1000101] = 32'h0;
+    mem[7'b1000110] = 32'h0;
+    mem[7'b1000111] = 32'h0;
+    mem[7'b1001000] = 32'h0;
+    mem[7'b1001001] = 32'h0;
+    mem[7'b1001010] = 32'h0;
+    mem[7'b1001011] = 32'h0;
+    mem[7'b1001100] = 32'h0;
+    mem[7'b1001101] = 32'h0;
+    mem[7'b1001110] = 32'h0;
+    mem[7'b1001111] = 32'h0;
+    mem[7'b1010000] = 32'h0;
+    mem[7'b1010001] = 32'h0;
+    mem[7'b1010010] = 32'h0;
+    mem[7'b1010011] = 32'h0;
+    mem[7'b1010100] = 32'h0;
+    mem[7'b1010101] = 32'h0;
+    mem[7'b1010110] = 32'h0;
+    mem[7'b1010111] = 32'h0;
+    mem[7'b1011000] = 32'h0;
+    mem[7'b1011001] = 32'h0;
+    mem[7'b1011010] = 32'h0;
+    mem[7'b1011011] = 32'h0;
+    mem[7'b1011100] = 32'h0;
+    mem[7'b1011101] = 32'h0;
+    mem[7'b1011110] = 32'h0;
+    mem[7'b1011111] = 32'h0;
+    mem[7'b1100000] = 32'h0;
+    mem[7'b1100001] = 32'h0;
+    mem[7'b1100010] = 32'h0;
+    mem[7'b1100011] = 32'h0;
+    mem[7'b1100100] = 32'h0;
+    mem[7'b1100101] = 32'h0;
+    mem[7'b1100110] = 32'h0;
+    mem[7'b1100111] = 32'h0;
+    mem[7'b1101000] = 32'h0;
+    mem[7'b1101001] = 32'h0;
+    mem[7'b1101010] = 32'h0;
+    mem[7'b1101011] = 32'h0;
+    mem[7'b1101100] = 32'h0;
+    mem[7'b1101101] = 32'h0;
+    mem[7'b1101110] = 32'h0;
+    mem[7'b1101111] = 32'h0;
+    mem[7'b1110000] = 32'h0;
+    mem[7'b1110001] = 32'h0;
+    mem[7'b1110010] = 32'h0;
+    mem[7'b1110011] = 32'h0;
+    mem[7'b1110100] = 32'h0;
+    mem[7'b1110101] = 32'h0;
+    mem[7'b1110110] = 32'h0;
+    mem[7'b1110111] = 32'h0;
+    mem[7'b1111000] = 32'h0;
+    mem[7'b1111001] = 32'h0;
+    mem[7'b1111010] = 32'h0;
+    mem[7'b1111011] = 32'h0;
+    mem[7'b1111100] = 32'h0;
+    mem[7'b1111101] = 32'h0;
+    mem[7'b1111110] = 32'h0;
+    mem[7'b1111111] = 32'h0;
+    end
+    
+    
+    always @(posedge read_clock) begin
+       read_data <= mem[read_address];
+    end
+    
+    always @(posedge write_clock) begin
+       if (write_enable) begin
+          mem[write_address] <= write_data;
+       end
+    end
+                
+endmodule // rss_core__regs__counters__counts
+
+
+module rss_core__regs__counters__last_count(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__last_count
+
+
+module rss_core__regs__counters__last_counter(d,q,clock);
+    
+    // Module arguments
+    input wire  [6:0] d;
+    output reg  [6:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 7'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__last_counter
+
+
+module rss_core__regs__counters__last_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__last_valid
+
+
+module rss_core__regs__counters__read_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__read_word
+
+
+module rss_core__regs__counters__readback(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
+    
+    // Module arguments
+    input wire  [6:0] read_address;
+    input wire  read_clock;
+    output reg  [31:0] read_data;
+    input wire  [6:0] write_address;
+    input wire  write_clock;
+    input wire  [31:0] write_data;
+    input wire  write_enable;
+    
+    // Update code (custom)
+    reg[31:0] mem[127:0];
+    
+    initial begin
+    mem[7'b0] = 32'h0;
+    mem[7'b1] = 32'h0;
+    mem[7'b10] = 32'h0;
+    mem[7'b11] = 32'h0;
+    mem[7'b100] = 32'h0;
+    mem[7'b101] = 32'h0;
+    mem[7'b110] = 32'h0;
+    mem[7'b111] = 32'h0;
+    mem[7'b1000] = 32'h0;
+    mem[7'b1001] = 32'h0;
+    mem[7'b1010] = 32'h0;
+    mem[7'b1011] = 32'h0;
+    mem[7'b1100] = 32'h0;
+    mem[7'b1101] = 32'h0;
+    mem[7'b1110] = 32'h0;
+    mem[7'b1111] = 32'h0;
+    mem[7'b10000] = 32'h0;
+    mem[7'b10001] = 32'h0;
+    mem[7'b10010] = 32'h0;
+    mem[7'b10011] = 32'h0;
+    mem[7'b10100] = 32'h0;
+    mem[7'b10101] = 32'h0;
+    mem[7'b10110] = 32'h0;
+    mem[7'b10111] = 32'h0;
+    mem[7'b11000] = 32'h0;
+    mem[7'b11001] = 32'h0;
+    mem[7'b11010] = 32'h0;
+    mem[7'b11011] = 32'h0;
+    mem[7'b11100] = 32'h0;
+    mem[7'b11101] = 32'h0;
+    mem[7'b11110] = 32'h0;
+    mem[7'b11111] = 32'h0;
+    mem[7'b100000] = 32'h0;
+    mem[7'b100001] = 32'h0;
+    mem[7'b100010] = 32'h0;
+    mem[7'b100011] = 32'h0;
+    mem[7'b100100] = 32'h0;
+    mem[7'b100101] = 32'h0;
+    mem[7'b100110] = 32'h0;
+    mem[7'b100111] = 32'h0;
+    mem[7'b101000] = 32'h0;
+    mem[7'b101001] = 32'h0;
+    mem[7'b101010] = 32'h0;
+    mem[7'b101011] = 32'h0;
+    mem[7'b101100] = 32'h0;
+    mem[7'b101101] = 32'h0;
+    mem[7'b101110] = 32'h0;
+    mem[7'b101111] = 32'h0;
+    mem[7'b110000] = 32'h0;
+    mem[7'b110001] = 32'h0;
+    mem[7'b110010] = 32'h0;
+    mem[7'b110011] = 32'h0;
+    mem[7'b110100] = 32'h0;
+    mem[7'b110101] = 32'h0;
+    mem[7'b110110] = 32'h0;
+    mem[7'b110111] = 32'h0;
+    mem[7'b111000] = 32'h0;
+    mem[7'b111001] = 32'h0;
+    mem[7'b111010] = 32'h0;
+    mem[7'b111011] = 32'h0;
+    mem[7'b111100] = 32'h0;
+    mem[7'b111101] = 32'h0;
+    mem[7'b111110] = 32'h0;
+    mem[7'b111111] = 32'h0;
+    mem[7'b1000000] = 32'h0;
+    mem[7'b1000001] = 32'h0;
+    mem[7'b1000010] = 32'h0;
+    mem[7'b1000011] = 32'h0;
+    mem[7'b1000100] = 32'h0;
+    mem[7'b1000101] = 32'h0;
+    mem[7'b1000110] = 32'h0;
+    mem[7'b1000111] = 32'h0;
+    mem[7'b1001000] = 32'h0;
+    mem[7'b1001001] = 32'h0;
+    mem[7'b1001010] = 32'h0;
+    mem[7'b1001011] = 32'h0;
+    mem[7'b1001100] = 32'h0;
+    mem[7'b1001101] = 32'h0;
+    mem[7'b1001110] = 32'h0;
+    mem[7'b1001111] = 32'h0;
+    mem[7'b1010000] = 32'h0;
+    mem[7'b1010001] = 32'h0;
+    mem[7'b1010010] = 32'h0;
+    mem[7'b1010011] = 32'h0;
+    mem[7'b1010100] = 32'h0;
+    mem[7'b1010101] = 32'h0;
+    mem[7'b1010110] = 32'h0;
+    mem[7'b1010111] = 32'h0;
+    mem[7'b1011000] = 32'h0;
+    mem[7'b1011001] = 32'h0;
+    mem[7'b1011010] = 32'h0;
+    mem[7'b1011011] = 32'h0;
+    mem[7'b1011100] = 32'h0;
+    mem[7'b1011101] = 32'h0;
+    mem[7'b1011110] = 32'h0;
+    mem[7'b1011111] = 32'h0;
+    mem[7'b1100000] = 32'h0;
+    mem[7'b1100001] = 32'h0;
+    mem[7'b1100010] = 32'h0;
+    mem[7'b1100011] = 32'h0;
+    mem[7'b1100100] = 32'h0;
+    mem[7'b1100101] = 32'h0;
+    mem[7'b1100110] = 32'h0;
+    mem[7'b1100111] = 32'h0;
+    mem[7'b1101000] = 32'h0;
+    mem[7'b1101001] = 32'h0;
+    mem[7'b1101010] = 32'h0;
+    mem[7'b1101011] = 32'h0;
+    mem[7'b1101100] = 32'h0;
+    mem[7'b1101101] = 32'h0;
+    mem[7'b1101110] = 32'h0;
+    mem[7'b1101111] = 32'h0;
+    mem[7'b1110000] = 32'h0;
+    mem[7'b1110001] = 32'h0;
+    mem[7'b1110010] = 32'h0;
+    mem[7'b1110011] = 32'h0;
+    mem[7'b1110100] = 32'h0;
+    mem[7'b1110101] = 32'h0;
+    mem[7'b1110110] = 32'h0;
+    mem[7'b1110111] = 32'h0;
+    mem[7'b1111000] = 32'h0;
+    mem[7'b1111001] = 32'h0;
+    mem[7'b1111010] = 32'h0;
+    mem[7'b1111011] = 32'h0;
+    mem[7'b1111100] = 32'h0;
+    mem[7'b1111101] = 32'h0;
+    mem[7'b1111110] = 32'h0;
+    mem[7'b1111111] = 32'h0;
+    end
+    
+    
+    always @(posedge read_clock) begin
+       read_data <= mem[read_address];
+    end
+    
+    always @(posedge write_clock) begin
+       if (write_enable) begin
+          mem[write_address] <= write_data;
+       end
+    end
+                
+endmodule // rss_core__regs__counters__readback
+
+
+module rss_core__regs__counters__update_counter(d,q,clock);
+    
+    // Module arguments
+    input wire  [6:0] d;
+    output reg  [6:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 7'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__update_counter
+
+
+module rss_core__regs__counters__update_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__update_valid
 
 
 module rss_core__regs__ctrl(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
@@ -18771,6 +19538,70 @@ module rss_core__regs__record_drops_reg(write_address,read_address,value,write_h
     end
     
 endmodule // rss_core__regs__record_drops_reg
+
+
+module rss_core__regs__refused_moves(d,q,clock);
+    
+    // Module arguments
+    input wire  [15:0] d;
+    output reg  [15:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 16'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__refused_moves
+
+
+module rss_core__regs__refused_reg(write_address,read_address,value,write_hit,read_hit,read_data);
+    
+    // Module arguments
+    input wire  [10:0] write_address;
+    input wire  [10:0] read_address;
+    input wire  [31:0] value;
+    output reg  write_hit;
+    output reg  read_hit;
+    output reg  [31:0] read_data;
+    
+    // Constant declarations
+    localparam  address = 11'b1011100;
+    
+    // Update code
+    always @(*) begin
+        write_hit = write_address == address;
+        read_hit = read_address == address;
+        read_data = 32'h0;
+        if (read_hit) begin
+            read_data = value;
+        end
+    end
+    
+endmodule // rss_core__regs__refused_reg
+
+
+module rss_core__regs__refused_writes(d,q,clock);
+    
+    // Module arguments
+    input wire  [15:0] d;
+    output reg  [15:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 16'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__refused_writes
 
 
 module rss_core__regs__rresp(d,q,clock);
@@ -21192,7 +22023,7 @@ module rss_core__regs__vport_caps(write_address,read_address,value,write_hit,rea
 endmodule // rss_core__regs__vport_caps
 
 
-module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue);
+module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused);
     
     // Module arguments
     input wire  clock;
@@ -21223,6 +22054,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     output reg  move_write;
     output reg  [10:0] move_address;
     output reg  [7:0] move_queue;
+    output reg  move_refused;
     
     // Constant declarations
     localparam  reset_state = 384'h3f00000000003f00000000003f00000000003f00000000003f00000000003f00000000003f00000000003f0000000000;
@@ -21509,8 +22341,10 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
             move_result = 64'h3;
         end
         move_write = 1'b0;
+        move_refused = 1'b0;
         if (write_strobe & move_hit & ~move_illegal) begin
             move_status$d = (move_status$q & 64'hffff0000) | ((move_result) & 32'hffffffff);
+            move_refused = move_result != 64'h1;
             if (move_result == 64'h1) begin
                 move_write = 1'b1;
                 move_status$d = (((move_status$q[(32'h10)+:(16)] + 64'h1) & 32'hffffffff) << 64'h10) | ((move_result) & 32'hffffffff);

@@ -1300,7 +1300,13 @@ fn firmware_errors_leave_the_rtl_unchanged() {
             d.commit_params(1, &bad)
         })?;
 
-        // Raw accesses the RTL refuses: SLVERR reaches the caller, nothing changes.
+        // Raw accesses the RTL refuses: SLVERR reaches the caller, nothing changes but
+        // REFUSED, which no refused driver call above moved.
+        expect_eq(
+            "REFUSED after the driver's own refusals",
+            dev.port().read_reg(offset::REFUSED)?,
+            0,
+        )?;
         let unmapped = [0x070, offset::VPORT_STATE + 4 * vports];
         let raw = [
             (offset::ID, Some(0)),
@@ -1359,11 +1365,17 @@ fn firmware_errors_leave_the_rtl_unchanged() {
             ),
             (move_result::QUEUE_OUT_OF_RANGE, moved_before),
         )?;
+        let refused_writes = raw.iter().filter(|(_, data)| data.is_some()).count() as u32 + 2;
+        expect_eq(
+            "REFUSED after the SLVERR writes and the two refused MOVEs",
+            dev.port().read_reg(offset::REFUSED)?,
+            field::REFUSED_WRITES.put(refused_writes) | field::REFUSED_MOVES.put(2),
+        )?;
         let mut rss = adopt(dev)?;
         unchanged(
             &mut rss,
             "device-layer errors and SLVERRs",
-            &[offset::MOVE_STATUS],
+            &[offset::MOVE_STATUS, offset::REFUSED],
         )?;
 
         // And the datapath still steers exactly as configured before the errors.

@@ -5,7 +5,7 @@
 
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use rss_cosim::axil::Resp;
-use rss_cosim::dut::{CheckedBus, RecordOut};
+use rss_cosim::dut::{self, CheckedBus};
 use rss_cosim::frame_dut::{FramePins, FrameTraffic, RssCoreW64, RssCoreW512, reset};
 use rss_cosim::{frames, frames_with_trace_on_failure};
 use rss_fw::{BusError, Config, HashTypes, RegisterBus, Rss, RssDevice};
@@ -84,22 +84,8 @@ fn firmware_then_frames<P: FramePins>(
         traffic.push(f.clone());
     }
     traffic.drain(sim)?;
-    if traffic.records.len() != frames.len() {
-        return Err(format!(
-            "{} frames, {} records",
-            frames.len(),
-            traffic.records.len()
-        ));
-    }
     // No MAC filter is set, so every frame is the default VPort's.
-    for (i, (frame, got)) in frames.iter().zip(&traffic.records).enumerate() {
-        let expected = RecordOut::for_frame(&bus.model, frame);
-        if *got != expected {
-            return Err(format!(
-                "frame {i} ({frame:02x?}): RTL {got:x?}, model {expected:x?}"
-            ));
-        }
-    }
+    dut::check_frame_records(&bus.model, &frames, &traffic.records)?;
     Ok(())
 }
 

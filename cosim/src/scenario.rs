@@ -113,6 +113,17 @@ pub fn stamp_mac(rng: &mut StdRng, frame: &mut [u8], macs: &[[u8; 6]]) {
     }
 }
 
+/// After `random_config`: VPort 1 hashes the IPv4 types only and VPort 2 has RSS off, so
+/// probes and frames also meet a type that is not enabled and a disabled VPort.
+pub fn vary_vports<P: AxilPins>(sim: &mut P, bus: &mut CheckedBus) -> Result<(), String> {
+    let ipv4 = HashType::Ipv4.mask() | HashType::TcpIpv4.mask() | HashType::UdpIpv4.mask();
+    bus.write(sim, offset::HASH_TYPES, u32::from(ipv4), 0xf)?;
+    bus.write(sim, offset::CTRL, 1, 0xf)?;
+    bus.commit(sim, 1, true, false)?;
+    bus.write(sim, offset::CTRL, 0, 0xf)?;
+    bus.commit(sim, 2, true, false)
+}
+
 /// `count` random frames (`frames::random_frame`), each stamped by [`stamp_mac`].
 pub fn stamped_frames(rng: &mut StdRng, count: usize, macs: &[[u8; 6]]) -> Vec<Vec<u8>> {
     (0..count)

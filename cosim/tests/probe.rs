@@ -118,17 +118,6 @@ fn probe_once<P: AxilPins>(
     Ok(())
 }
 
-/// After `random_config`: VPort 1 hashes the IPv4 types only and VPort 2 has RSS off, so
-/// probes also meet a type that is not enabled and a disabled VPort.
-fn vary_vports<P: AxilPins>(sim: &mut P, bus: &mut CheckedBus) -> Result<(), String> {
-    let ipv4 = HashType::Ipv4.mask() | HashType::TcpIpv4.mask() | HashType::UdpIpv4.mask();
-    bus.write(sim, offset::HASH_TYPES, u32::from(ipv4), 0xf)?;
-    bus.write(sim, offset::CTRL, 1, 0xf)?;
-    bus.commit(sim, 1, true, false)?;
-    bus.write(sim, offset::CTRL, 0, 0xf)?;
-    bus.commit(sim, 2, true, false)
-}
-
 /// Random VPorts and filters, then `probes` probes while random frames stream with gaps
 /// and backpressure; every record must be the model's.
 fn probes_under_frames<P: FramePins>(sim: &mut P, seed: u64, probes: u32) -> Result<Tally, String> {
@@ -136,7 +125,7 @@ fn probes_under_frames<P: FramePins>(sim: &mut P, seed: u64, probes: u32) -> Res
     let mut bus = CheckedBus::new(RegFile::new(Params::default()).map_err(|e| e.to_string())?);
     reset(sim);
     let macs = scenario::random_config(&mut rng, &mut bus, sim)?;
-    vary_vports(sim, &mut bus)?;
+    scenario::vary_vports(sim, &mut bus)?;
     let frames = scenario::stamped_frames(&mut rng, (probes * 3) as usize, &macs);
     let mut traffic = FrameTraffic::new(rng.random(), 85, 70);
     for f in &frames {
@@ -159,19 +148,7 @@ fn probes_under_frames<P: FramePins>(sim: &mut P, seed: u64, probes: u32) -> Res
         }
     }
     traffic.drain(sim)?;
-    for (i, (frame, got)) in frames.iter().zip(&traffic.records).enumerate() {
-        let expected = RecordOut::for_frame(&bus.model, frame);
-        if *got != expected {
-            return Err(format!("frame {i}: RTL {got:x?}, model {expected:x?}"));
-        }
-    }
-    if traffic.records.len() != frames.len() {
-        return Err(format!(
-            "{} frames, {} records",
-            frames.len(),
-            traffic.records.len()
-        ));
-    }
+    dut::check_frame_records(&bus.model, &frames, &traffic.records)?;
     Ok(tally)
 }
 
@@ -221,7 +198,7 @@ fn probes_match_the_model_tuple_core() {
         let mut bus = CheckedBus::new(RegFile::new(Params::default()).unwrap());
         dut::reset(sim);
         scenario::random_config(&mut rng, &mut bus, sim)?;
-        vary_vports(sim, &mut bus)?;
+        scenario::vary_vports(sim, &mut bus)?;
         let tuples: Vec<_> = (0..1500)
             .map(|_| scenario::random_tuple(&mut rng))
             .collect();

@@ -30,6 +30,14 @@
 //! the key the driver committed to the VPort, and the queue the steering rule gives
 //! with the driver's view of the VPort and its active table. It changes no steering
 //! state, so it runs on a live VPort.
+//!
+//! # Statistics
+//!
+//! [`RssDevice::vport_statistics`] reads a VPort's record counters (`COUNTERS`), per
+//! hash type, unhashed and malformed; [`RssDevice::refused`] the refused register
+//! writes and moves (`REFUSED`). The counters are free-running and wrap: callers
+//! compare two snapshots ([`crate::VPortStatistics::since`]; see
+//! [`crate::statistics`]).
 
 use rss_model::regmap::{MAX_VPORTS, RegisterMap};
 use rss_model::tuple::{Transport, Tuple};
@@ -39,6 +47,7 @@ use rss_model::{HashType, HashTypes, TUPLE_BYTES, toeplitz_bitwise};
 use crate::bus::RegisterBus;
 use crate::error::Error;
 use crate::regs::{Capabilities, MacFilter, ProbeResult, Regs, VPortParams, VPortState};
+use crate::statistics::{Refused, VPortStatistics};
 
 /// A probed rss-core behind bus `B`.
 #[derive(Debug)]
@@ -705,6 +714,55 @@ impl<B: RegisterBus> RssDevice<B> {
             }
         }
         Ok(probes)
+    }
+
+    // ------------------------------------------------------------------------
+    // Statistics.
+    // ------------------------------------------------------------------------
+
+    fn check_counters(&self) -> Result<(), Error> {
+        if !self.caps.features.counters {
+            return Err(Error::MissingFeature {
+                feature: "statistics counters",
+            });
+        }
+        Ok(())
+    }
+
+    /// `vport`'s record counters (`COUNTERS`): records delivered per hash type,
+    /// unhashed and malformed, free-running since the FPGA was configured (kept across
+    /// reset and VPort re-creation) and wrapping at 2^32, so only the difference of two
+    /// snapshots means something ([`VPortStatistics::since`]; see
+    /// [`crate::statistics`]). Eleven reads, one per class, not one instant.
+    ///
+    /// Refused before the bus is touched for a VPort the build lacks
+    /// ([`Error::UnknownVPort`]) or a core without the counters
+    /// ([`Error::MissingFeature`]). Writes nothing.
+    pub fn vport_statistics(&mut self, vport: u8) -> Result<VPortStatistics, Error> {
+        self.check_vport(vport)?;
+        self.check_counters()?;
+        self.regs.vport_statistics(&mut self.bus, vport)
+    }
+
+    /// Every VPort's record counters summed, counter by counter (wrapping): e.g.
+    /// [`VPortStatistics::hashed_of`] of it is a hash type's records over all VPorts.
+    /// Free-running like each VPort's ([`RssDevice::vport_statistics`]); refused before
+    /// the bus is touched on a core without the counters.
+    pub fn total_statistics(&mut self) -> Result<VPortStatistics, Error> {
+        self.check_counters()?;
+        (0..self.caps.vports)
+            .map(|v| self.vport_statistics(v))
+            .sum()
+    }
+
+    /// `REFUSED`: register writes the core answered with SLVERR since reset, and the
+    /// refused `MOVE`s among them, each wrapping at 16 bits ([`Refused::since`] for a
+    /// delta). The driver's own calls add only the `MOVE`s the hardware refuses
+    /// ([`Error::MoveRefused`]): it checks every other argument before the bus.
+    /// Refused before the bus is touched on a core without the counters.
+    pub fn refused(&mut self) -> Result<Refused, Error> {
+        self.check_counters()?;
+        self.regs.refused(&mut self.bus)
     }
 
     // ------------------------------------------------------------------------

@@ -15,6 +15,8 @@
 //!   parameters, compressed tables, the RSSv2 invariants, capabilities.
 //! - [`indication`]: status indications, polled from a fixed-size queue.
 //! - [`spread`]: `ethtool -X` table fills and a symmetric key.
+//! - [`statistics`]: the per-VPort record counters and the refused-write counter, as
+//!   snapshots and wrapping deltas.
 //!
 //! Nothing in this crate panics on caller input or on bus faults; every failure is an
 //! [`Error`]. The restriction lints below enforce that mechanically.
@@ -109,6 +111,7 @@ pub mod indication;
 pub mod regs;
 pub mod rssv2;
 pub mod spread;
+pub mod statistics;
 
 /// The examples of `firmware/README.md`, compiled and run as doc tests.
 #[doc = include_str!("../README.md")]
@@ -127,3 +130,4 @@ pub use rssv2::{
     Config, DatapathQueue, EntryStatus, IndirectionEntry, MoveKind, ReceiveScalingCapabilities,
     Rss, ScalingEntity, VPort, VPortConfig, VPortId,
 };
+pub use statistics::{Refused, VPortStatistics};

@@ -18,12 +18,13 @@
 use core::marker::PhantomData;
 
 use rss_model::regfile::move_result;
-use rss_model::regmap::{self, Params};
+use rss_model::regmap::{self, FEATURE_COUNTERS, FEATURE_HASH_PROBE, Params, counter};
 use rss_model::toeplitz::KEY_BYTES;
 use rss_model::{HashType, HashTypes, TUPLE_BYTES};
 
 use crate::bus::RegisterBus;
 use crate::error::Error;
+use crate::statistics::{Refused, VPortStatistics};
 
 pub use rss_model::regmap::Access;
 pub use rss_model::steer::ProbeResult;
@@ -197,10 +198,11 @@ pub mod map {
     include!(concat!(env!("OUT_DIR"), "/regmap.rs"));
 }
 
-use map::{Caps, Commit, Ctrl, HashCaps, HashTypes as HashTypesReg, Id, Key};
+use map::Version as VersionReg;
+use map::{Caps, Commit, Counters, Ctrl, HashCaps, HashTypes as HashTypesReg, Id, Key};
 use map::{MacFilterHi, MacFilterLo, MoveStatus, QueueCaps};
 use map::{Probe, ProbeHash, ProbeInput, ProbeResult as ProbeResultReg};
-use map::{RecordDrops, Status, Table, TableRead, TableSize, Version as VersionReg};
+use map::{RecordDrops, Refused as RefusedReg, Status, Table, TableRead, TableSize};
 use map::{VportCaps, VportQueues, VportState};
 
 /// Register-interface version (`VERSION`: major.minor.patch).
@@ -248,6 +250,10 @@ pub struct VPortFeatures {
     /// Bit 3: the hash probe (`PROBE_INPUT`, `PROBE`, `PROBE_HASH`, `PROBE_RESULT`;
     /// [`crate::RssDevice::probe_hash`] and the self-test need it).
     pub hash_probe: bool,
+    /// Bit 4: the statistics counters (`COUNTERS`, `REFUSED`;
+    /// [`crate::RssDevice::vport_statistics`] and [`crate::RssDevice::refused`] need
+    /// them). Every build of register interface 0.4 has them.
+    pub counters: bool,
 }
 
 impl VPortFeatures {
@@ -257,7 +263,8 @@ impl VPortFeatures {
             symmetric: bits & 1 != 0,
             shadow_tables: bits & 2 != 0,
             moves: bits & 4 != 0,
-            hash_probe: bits & 8 != 0,
+            hash_probe: bits & FEATURE_HASH_PROBE != 0,
+            counters: bits & FEATURE_COUNTERS != 0,
         }
     }
 }
@@ -295,12 +302,14 @@ impl Capabilities {
     /// generated types are used as they are; the parameters read here then bound the
     /// per-build registers ([`Capabilities::params`]). A build without shadow tables
     /// or moves is refused ([`Error::MissingFeature`]): the driver relies on both. The
-    /// hash probe is optional: only [`crate::RssDevice::probe_hash`] and the self-test
-    /// need it, and refuse to run without it.
+    /// hash probe and the statistics counters are optional: only the calls that use
+    /// them ([`crate::RssDevice::probe_hash`] and the self-test;
+    /// [`crate::RssDevice::vport_statistics`] and [`crate::RssDevice::refused`]) need
+    /// them, and refuse to run without them.
     ///
     /// `VERSION` must have this driver's major version and at least its minor version
-    /// ([`rss_model::regmap::VERSION`]; 0.3 added the hash probe), else
-    /// [`Error::UnsupportedVersion`].
+    /// ([`rss_model::regmap::VERSION`]; 0.3 added the hash probe, 0.4 the statistics
+    /// counters), else [`Error::UnsupportedVersion`].
     pub fn discover<B: RegisterBus + ?Sized>(bus: &mut B) -> Result<Self, Error> {
         let id = read::<Id, B>(bus, 0, 1)?.get(map::id::BLOCK_TYPE);
         if id != regmap::BLOCK_TYPE {
@@ -643,6 +652,51 @@ impl Regs {
     /// `RECORD_DROPS.COUNT`: records a tap-mode core dropped with its FIFO full.
     pub fn record_drops<B: RegisterBus + ?Sized>(&self, bus: &mut B) -> Result<u32, Error> {
         Ok(read::<RecordDrops, B>(bus, 0, ONE)?.get(map::record_drops::COUNT))
+    }
+
+    /// `COUNTERS[v * 16 + class].COUNT`: `vport`'s records of class `class` (see
+    /// [`rss_model::regmap::counter`]; classes past the ones in use read 0).
+    pub fn counter<B: RegisterBus + ?Sized>(
+        &self,
+        bus: &mut B,
+        vport: u8,
+        class: u32,
+    ) -> Result<u32, Error> {
+        self.check_vport(vport)?;
+        if class >= counter::PER_VPORT {
+            return Err(Error::IndexOutOfRange {
+                index: class,
+                entries: counter::PER_VPORT,
+            });
+        }
+        let count = u32::from(self.vports).saturating_mul(counter::PER_VPORT);
+        let element = counter::element(vport, class);
+        Ok(read::<Counters, B>(bus, element, count)?.get(map::counters::COUNT))
+    }
+
+    /// `vport`'s record counters: its classes in use, one read each.
+    pub fn vport_statistics<B: RegisterBus + ?Sized>(
+        &self,
+        bus: &mut B,
+        vport: u8,
+    ) -> Result<VPortStatistics, Error> {
+        self.check_vport(vport)?;
+        let mut stats = VPortStatistics::ZERO;
+        for (class, slot) in (counter::HASHED..).zip(stats.hashed.iter_mut()) {
+            *slot = self.counter(bus, vport, class)?;
+        }
+        stats.unhashed = self.counter(bus, vport, counter::UNHASHED)?;
+        stats.malformed = self.counter(bus, vport, counter::MALFORMED)?;
+        Ok(stats)
+    }
+
+    /// `REFUSED`: writes refused since reset, and the refused `MOVE`s among them.
+    pub fn refused<B: RegisterBus + ?Sized>(&self, bus: &mut B) -> Result<Refused, Error> {
+        let value = read::<RefusedReg, B>(bus, 0, ONE)?;
+        Ok(Refused {
+            writes: to_u16(RefusedReg::NAME, value.get(map::refused::WRITES))?,
+            moves: to_u16(RefusedReg::NAME, value.get(map::refused::MOVES))?,
+        })
     }
 
     /// Entries of one VPort's table.

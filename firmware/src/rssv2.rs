@@ -96,6 +96,7 @@ use crate::indication::{
 };
 use crate::regs::{Capabilities, MacFilter, VPortParams, VPortState};
 use crate::spread;
+use crate::statistics::{Refused, VPortStatistics};
 
 /// The largest system table any build accepts for one VPort: one VPort's hardware
 /// table on a build with the largest (see [`NDIS_MAX_TABLE_ENTRIES`] for the others).
@@ -331,6 +332,9 @@ pub struct ReceiveScalingCapabilities {
     pub symmetric_hashing: bool,
     /// The hash probe (`VPORT_CAPS.FEATURES` bit 3): [`Rss::self_test`] can run.
     pub hash_self_test: bool,
+    /// The statistics counters (`VPORT_CAPS.FEATURES` bit 4): [`Rss::statistics`] and
+    /// [`Rss::refused`] can run.
+    pub statistics: bool,
 }
 
 /// `NdisHashFunctionToeplitz`.
@@ -2254,6 +2258,30 @@ impl<B: RegisterBus> Rss<B> {
     }
 
     // ------------------------------------------------------------------------
+    // Statistics.
+    // ------------------------------------------------------------------------
+
+    /// The record counters of VPort `vport` (see [`VPort::statistics`]): any created
+    /// VPort, [`Error::UnknownVPort`] otherwise.
+    pub fn statistics(&mut self, vport: VPortId) -> Result<VPortStatistics, Error> {
+        self.vport_mut(vport)?.statistics()
+    }
+
+    /// The record counters summed over every VPort of the hardware, created or not
+    /// ([`RssDevice::total_statistics`]): the adapter's records per hash type,
+    /// unhashed and malformed. Free-running: compare two snapshots.
+    pub fn total_statistics(&mut self) -> Result<VPortStatistics, Error> {
+        self.hw.dev.total_statistics()
+    }
+
+    /// The register writes the core refused since reset ([`RssDevice::refused`]). The
+    /// driver's calls add only `MOVE`s the hardware refused (a VPort whose hardware
+    /// state was changed behind the driver's back); anything else is another writer's.
+    pub fn refused(&mut self) -> Result<Refused, Error> {
+        self.hw.dev.refused()
+    }
+
+    // ------------------------------------------------------------------------
     // Capabilities and indications.
     // ------------------------------------------------------------------------
 
@@ -2276,6 +2304,7 @@ impl<B: RegisterBus> Rss<B> {
             hardware_table_entries_per_vport: caps.table_entries(),
             symmetric_hashing: caps.features.symmetric,
             hash_self_test: caps.features.hash_probe,
+            statistics: caps.features.counters,
         }
     }
 
@@ -2679,5 +2708,15 @@ impl<B: RegisterBus> VPort<'_, B> {
         let vport = self.entity.vport();
         let mirror = self.entity.view().hardware_table();
         self.hw.dev.self_test_with_mirror(vport, mirror)
+    }
+
+    /// The VPort's record counters ([`RssDevice::vport_statistics`]): records per hash
+    /// type, unhashed and malformed, free-running since the FPGA was configured. They
+    /// belong to the hardware VPort, not to this creation of it: a VPort deleted and
+    /// created again carries on counting, so take a snapshot when it is created and
+    /// report [`VPortStatistics::since`] it. [`Error::MissingFeature`] on a core
+    /// without the counters. Changes nothing.
+    pub fn statistics(&mut self) -> Result<VPortStatistics, Error> {
+        self.hw.dev.vport_statistics(self.entity.vport())
     }
 }

@@ -27,11 +27,12 @@ fn probe_discovers_every_build() {
             caps.version,
             Version {
                 major: 0,
-                minor: 3,
+                minor: 4,
                 patch: 0
             }
         );
         assert!(caps.features.hash_probe);
+        assert!(caps.features.counters);
         assert_eq!(caps.params(), p);
         assert_eq!(dev.register_map().unwrap(), *dev.bus().regs.map());
     }
@@ -58,18 +59,26 @@ fn probe_rejects_foreign_blocks_and_versions() {
         probe_with(&[(offset::ID, 0x1234_5678)]),
         Err(Error::NotRssCore { id: 0x1234_5678 })
     );
-    // 0.3: the hash probe, which the self-test needs.
+    // 0.4: the statistics counters (0.3: the hash probe, which the self-test needs).
     let built_for = Version {
         major: 0,
-        minor: 3,
+        minor: 4,
         patch: 0,
     };
-    assert_eq!(regmap::VERSION, 0x0003_0000);
+    assert_eq!(regmap::VERSION, 0x0004_0000);
     for (word, found) in [
         (
-            0x0103_0000,
+            0x0104_0000,
             Version {
                 major: 1,
+                minor: 4,
+                patch: 0,
+            },
+        ),
+        (
+            0x0003_0000,
+            Version {
+                major: 0,
                 minor: 3,
                 patch: 0,
             },
@@ -97,7 +106,7 @@ fn probe_rejects_foreign_blocks_and_versions() {
         );
     }
     // This version, a newer minor (additions only) and any patch are fine.
-    for word in [0x0003_0000, 0x0003_0009, 0x0004_0000] {
+    for word in [0x0004_0000, 0x0004_0009, 0x0005_0000] {
         assert_eq!(probe_with(&[(offset::VERSION, word)]), Ok(()), "{word:#x}");
     }
 }

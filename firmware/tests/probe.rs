@@ -4,19 +4,16 @@
 
 mod common;
 
-use common::{Fault, ModelBus, assert_consistent, device, params};
+use common::{Fault, ModelBus, assert_consistent, device, device_without, params};
 use rss_fw::{
     BusError, DatapathQueue, Error, HashType, HashTypes, ProbeResult, RegisterBus, Rss, RssDevice,
     SwitchEndpoint, VPortConfig, VPortId,
 };
-use rss_model::regmap::{Params, offset};
+use rss_model::regmap::{FEATURE_HASH_PROBE, Params, offset};
 use rss_model::toeplitz::MS_DEFAULT_KEY;
 use rss_model::tuple::{Transport, Tuple};
 use rss_model::vectors::{self, Vector};
 use rss_model::{RegFile, TUPLE_BYTES, toeplitz_bitwise};
-
-/// `VPORT_CAPS.FEATURES` bit 3 (the hash probe) in the register word.
-const HASH_PROBE_FEATURE: u32 = 8 << 16;
 
 /// Probes the self-test runs: each published vector as every hash type of its
 /// address family.
@@ -255,11 +252,7 @@ fn a_vport_out_of_range_is_refused_before_the_bus() {
 
 #[test]
 fn a_core_without_the_hash_probe_reports_it_and_refuses_probes_before_the_bus() {
-    let mut bus = ModelBus::new(Params::default());
-    let caps = bus.regs.read(offset::VPORT_CAPS).unwrap();
-    assert_ne!(caps & HASH_PROBE_FEATURE, 0);
-    bus.read_overrides = vec![(offset::VPORT_CAPS, caps & !HASH_PROBE_FEATURE)];
-    let mut dev = RssDevice::probe(bus).unwrap();
+    let mut dev = device_without(FEATURE_HASH_PROBE);
     assert!(!dev.capabilities().features.hash_probe);
     let accesses = dev.bus().accesses;
     let missing = Error::MissingFeature {

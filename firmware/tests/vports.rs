@@ -4,12 +4,12 @@
 
 mod common;
 
-use common::{ModelBus, assert_consistent, assert_move_statuses, read, snapshot, statuses};
+use common::{ModelBus, assert_consistent, assert_move_statuses, frame, read, snapshot, statuses};
 use rss_fw::indication::NDIS_SWITCH_DEFAULT_PORT_ID;
 use rss_fw::spread::SYMMETRIC_KEY;
 use rss_fw::{
     DatapathQueue, EntryStatus, Error, Event, HashType, HashTypes, Indication, IndirectionEntry,
-    Rss, RssDevice, ScalingEntity, Steering, SwitchEndpoint, VPortConfig, VPortId,
+    Refused, Rss, RssDevice, ScalingEntity, Steering, SwitchEndpoint, VPortConfig, VPortId,
 };
 use rss_model::regmap::{Params, offset};
 use rss_model::toeplitz::MS_DEFAULT_KEY;
@@ -96,26 +96,6 @@ fn consistent(rss: &Rss<ModelBus>) {
 
 fn drain(rss: &mut Rss<ModelBus>) -> Vec<Indication> {
     std::iter::from_fn(|| rss.poll_indication()).collect()
-}
-
-/// An Ethernet/IPv4/TCP frame to `mac`, flow `n` (reversed: the other direction).
-fn frame(mac: [u8; 6], n: u16, reversed: bool) -> Vec<u8> {
-    let [hi, lo] = n.to_be_bytes();
-    let (mut a, mut b) = ([10, 0, hi, lo], [192, 168, lo, hi]);
-    let (mut sport, mut dport) = (1000 + n, 443);
-    if reversed {
-        (a, b) = (b, a);
-        (sport, dport) = (dport, sport);
-    }
-    let mut f = mac.to_vec();
-    f.extend([0x02, 0, 0, 0, 0, 0xfe, 0x08, 0x00]);
-    f.extend([0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0]);
-    f.extend(a);
-    f.extend(b);
-    f.extend(sport.to_be_bytes());
-    f.extend(dport.to_be_bytes());
-    f.extend([0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x10, 0xff, 0xff, 0, 0, 0, 0]);
-    f
 }
 
 /// The queue a record of VPort `e` must reach, from the driver's tracked state.
@@ -551,6 +531,14 @@ fn moves_the_hardware_refuses_fail_per_entry_and_the_vport_is_rewritten() {
             device: 0,
         }),
         &[QueueLimitExceeded, InvalidParameter, Success, Success],
+    );
+    // REFUSED counts the two MOVEs the hardware refused, and no other write.
+    assert_eq!(
+        rss.refused(),
+        Ok(Refused {
+            writes: 2,
+            moves: 2
+        })
     );
     // The refused entries keep their processors.
     assert_eq!(rss.vport(V1).unwrap().active_table(), &[20, 20, 20, 21]);

@@ -10,7 +10,7 @@
 //! in the same one. Any fault answers SLVERR and changes
 //! nothing: unmapped address, read-only register, illegal value.
 
-use rss_model::regmap::{Access, Register, RegisterMap, field, index};
+use rss_model::regmap::{Access, Register, RegisterMap, counter, field, index};
 use rust_hdl::prelude::*;
 
 use crate::block_ram::zeroed_ram;
@@ -18,6 +18,7 @@ use crate::byte_words::ByteWords;
 use crate::csr::{WORD_ADDR_BITS, expect_access, single_field, word};
 use crate::csr_ro::CsrRo;
 use crate::csr_rw::CsrRw;
+use crate::event_counters::{EventCounters, INDEX_BITS as COUNTER_INDEX_BITS};
 use crate::probe_regs::ProbeRegs;
 use crate::toeplitz_pipe::{KEY_BITS, TUPLE_BITS};
 use crate::vport_regs::{ACTIVE_BITS, FILTERS_BITS, POOL_ADDRESS_BITS, SLOT_BITS, VportRegs, slot};
@@ -89,6 +90,14 @@ pub struct AxilRegs<const TABLE_LOG2: usize> {
     pub commit_hold: Signal<In, Bit>,
     /// The datapath's count of dropped records (`RECORD_DROPS`).
     pub record_drops: Signal<In, Bits<32>>,
+    /// A record is delivered this clock: it counts in `COUNTERS` (see [`EventCounters`]).
+    pub record_counted: Signal<In, Bit>,
+    /// The delivered record's VPort.
+    pub record_vport: Signal<In, Bits<3>>,
+    /// The delivered record's hash type (one-hot, 0 for none).
+    pub record_hash_type: Signal<In, Bits<9>>,
+    /// The delivered record is flagged malformed.
+    pub record_malformed: Signal<In, Bit>,
     /// Indirection table write enable.
     pub table_write_enable: Signal<Out, Bit>,
     /// A hash probe waits for the datapath (see [`ProbeRegs`]).
@@ -141,6 +150,16 @@ pub struct AxilRegs<const TABLE_LOG2: usize> {
     hash_caps: CsrRo,
     status: CsrRo,
     record_drops_reg: CsrRo,
+    refused_reg: CsrRo,
+    /// `REFUSED.WRITES` and `REFUSED.MOVES`.
+    refused_writes: DFF<Bits<16>>,
+    refused_moves: DFF<Bits<16>>,
+    counters: EventCounters,
+    /// The delivered record's class (`rss_model::regmap::counter`).
+    record_class: Signal<Local, Bits<4>>,
+    /// Word address the bus answers next clock: the request on a handshake, else the
+    /// held one (block RAM readbacks read a clock ahead).
+    read_next: Signal<Local, Bits<WORD_ADDR_BITS>>,
     table_readback: RAM<Bits<QUEUE_BITS>, POOL_ADDRESS_BITS>,
     slverr: Constant<Bits<2>>,
     id_value: Constant<Bits<32>>,
@@ -216,6 +235,11 @@ impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
             "CTRL layout"
         );
         assert_eq!(key.count as usize * 32, KEY_BITS, "key size");
+        assert_eq!(
+            (counter::PER_VPORT, counter::UNHASHED, counter::MALFORMED),
+            (16, 9, 10),
+            "record classes as the RTL encodes them"
+        );
         let ro_value = |i: usize| constant(map.register(i).reset);
         AxilRegs {
             clock: Default::default(),
@@ -224,6 +248,11 @@ impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
             s_axil_awvalid: Default::default(),
             commit_hold: Default::default(),
             record_drops: Default::default(),
+            record_counted: Default::default(),
+            record_vport: Default::default(),
+            record_hash_type: Default::default(),
+            record_malformed: Default::default(),
+            record_class: Default::default(),
             probe_request: Default::default(),
             probe_input: Default::default(),
             probe_type: Default::default(),
@@ -286,6 +315,11 @@ impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
             hash_caps: CsrRo::new(map.register(index::HASH_CAPS)),
             status: CsrRo::new(map.register(index::STATUS)),
             record_drops_reg: CsrRo::new(map.register(index::RECORD_DROPS)),
+            refused_reg: CsrRo::new(map.register(index::REFUSED)),
+            refused_writes: Default::default(),
+            refused_moves: Default::default(),
+            counters: EventCounters::new(map.register(index::COUNTERS)),
+            read_next: Default::default(),
             // Zero after configuration, like the model; rst does not clear block RAM.
             table_readback: zeroed_ram(),
             slverr: Constant::new(RESP_SLVERR.to_bits()),
@@ -341,7 +375,9 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
             read_address,
             rdata,
             table_word,
-            rresp
+            rresp,
+            refused_writes,
+            refused_moves
         );
         clock!(
             self,
@@ -351,6 +387,7 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
             table_read,
             vports,
             probe,
+            counters,
             hash_types_reg,
             table_size,
             default_queue_reg,
@@ -480,6 +517,25 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
         self.record_drops_reg.write_address.next = self.write_address.val();
         self.record_drops_reg.read_address.next = self.read_address.q.val();
         self.record_drops_reg.value.next = self.record_drops.val();
+        self.refused_reg.write_address.next = self.write_address.val();
+        self.refused_reg.read_address.next = self.read_address.q.val();
+        self.refused_reg.value.next = (bit_cast::<32, 16>(self.refused_moves.q.val()) << 16_u64)
+            | bit_cast::<32, 16>(self.refused_writes.q.val());
+        // A record's class: its hash type's bit, 9 unhashed, 10 malformed.
+        self.record_class.next = 9_u64.into();
+        for t in 0..9 {
+            if self.record_hash_type.val().get_bit(t) {
+                self.record_class.next = t.to_bits::<4>();
+            }
+        }
+        if self.record_malformed.val() {
+            self.record_class.next = 10_u64.into();
+        }
+        self.counters.bump.next = self.record_counted.val();
+        self.counters.bump_index.next =
+            (bit_cast::<COUNTER_INDEX_BITS, 3>(self.record_vport.val()) << 4_u64)
+                | bit_cast::<COUNTER_INDEX_BITS, 4>(self.record_class.val());
+        self.counters.read_address.next = self.read_address.q.val();
 
         // KEY: word n of the staged key sits at bits 319-32n:288-32n.
         self.key_staged.clock.next = self.clock.val();
@@ -551,6 +607,7 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
             | self.table_read.write_fault.val()
             | self.vports.write_fault.val()
             | self.vport_caps.write_hit.val()
+            | self.refused_reg.write_hit.val()
             | self.hash_types_reg.write_fault.val()
             | self.table_size.write_fault.val()
             | self.default_queue_reg.write_fault.val()
@@ -572,6 +629,13 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
             self.bvalid.d.next = true;
             self.bresp.d.next = 0.into();
         }
+        // REFUSED: a refused move is also a refused write.
+        if self.write_fire.val() & self.write_fault.val() {
+            self.refused_writes.d.next = self.refused_writes.q.val() + 1_u64;
+        }
+        if self.vports.move_refused.val() {
+            self.refused_moves.d.next = self.refused_moves.q.val() + 1_u64;
+        }
         self.s_axil_bvalid.next = self.bvalid.q.val();
         self.s_axil_bresp.next = self.bresp.q.val();
 
@@ -582,6 +646,11 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
         // in state 1; afterwards it keeps re-reading the held address.
         self.read_request.next = self.s_axil_araddr.val().get_bits::<WORD_ADDR_BITS>(2);
         self.read_request_offset.next = self.read_request.val() - self.table_base.val();
+        self.read_next.next = self.read_address.q.val();
+        if self.read_fire.val() {
+            self.read_next.next = self.read_request.val();
+        }
+        self.counters.read_next.next = self.read_next.val();
         self.table_read_offset.next = self.read_address.q.val() - self.table_base.val();
         self.read_element_vport.next = self.table_read_offset.val() >> self.table_log2.val();
         if self.read_fire.val() {
@@ -618,12 +687,12 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
             | self.hash_caps.read_data.val()
             | self.status.read_data.val()
             | self.record_drops_reg.read_data.val()
+            | self.refused_reg.read_data.val()
+            | self.counters.read_data.val()
             | self.probe.read_data.val()
             | self.key_staged.read_data.val();
-        if self.table_read_hit.val() {
-            self.read_bus.next =
-                self.read_bus.val() | bit_cast::<32, QUEUE_BITS>(self.table_word.q.val());
-        }
+        self.read_bus.next =
+            self.read_bus.val() | bit_cast::<32, QUEUE_BITS>(self.table_word.q.val());
         self.read_hit.next = self.ctrl.read_hit.val()
             | self.queue_limit.read_hit.val()
             | self.table_read.read_hit.val()
@@ -640,6 +709,8 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
             | self.hash_caps.read_hit.val()
             | self.status.read_hit.val()
             | self.record_drops_reg.read_hit.val()
+            | self.refused_reg.read_hit.val()
+            | self.counters.read_hit.val()
             | self.probe.read_hit.val()
             | self.key_staged.read_hit.val()
             | self.table_read_hit.val();
@@ -648,7 +719,11 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
             self.read_state.d.next = 1.into();
         }
         // The address is held from the fire to the answer, so the RAM keeps reading it.
-        self.table_word.d.next = self.table_readback.read_data.val();
+        // Zero unless the held address is a table element (a synchronous clear).
+        self.table_word.d.next = 0.into();
+        if self.table_read_hit.val() {
+            self.table_word.d.next = self.table_readback.read_data.val();
+        }
         if self.read_state.q.val() == 1 {
             self.read_state.d.next = 2.into();
         }
@@ -670,6 +745,8 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
         if self.reset.val() {
             self.cooldown.d.next = 0.into();
             self.key_generation.d.next = 0.into();
+            self.refused_writes.d.next = 0.into();
+            self.refused_moves.d.next = 0.into();
             self.bvalid.d.next = false;
             self.read_state.d.next = 0.into();
         }

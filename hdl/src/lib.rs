@@ -17,6 +17,7 @@ pub mod csr;
 pub mod csr_ro;
 pub mod csr_rw;
 pub mod emit;
+pub mod event_counters;
 pub mod ext_step;
 pub mod field_capture;
 pub mod frame_ingress;

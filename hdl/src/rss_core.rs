@@ -726,6 +726,11 @@ impl<
             bit_cast::<2, 1>((self.record_valid.val() & self.fifo.full.val()).into())
                 + bit_cast::<2, 1>(self.hash_dropped.val().into())
                 + bit_cast::<2, 1>(self.lost_to_probe.val().into());
+        // The default mode drops nothing (the credits, and the probe waiting for an
+        // empty parser): say so, and the drop counter and its adders are gone.
+        if !self.tap.val() {
+            self.dropped.next = 0.into();
+        }
         if self.pushed.val() {
             self.lost.d.next = false;
         }
@@ -777,5 +782,10 @@ impl<
         self.m_axis_rss_flags.next = self.fifo.out_data.val().get_bits::<3>(16);
         self.m_axis_rss_length.next = self.fifo.out_data.val().get_bits::<LENGTH_BITS>(0);
         self.m_axis_rss_vport.next = self.fifo.out_data.val().get_bits::<3>(68);
+        // Statistics count what is delivered.
+        self.regs.record_counted.next = self.fifo.out_valid.val() & self.m_axis_rss_tready.val();
+        self.regs.record_vport.next = self.fifo.out_data.val().get_bits::<3>(68);
+        self.regs.record_hash_type.next = self.fifo.out_data.val().get_bits::<9>(27);
+        self.regs.record_malformed.next = self.fifo.out_data.val().get_bit(16);
     }
 }

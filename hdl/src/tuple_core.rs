@@ -390,6 +390,11 @@ impl<const TABLE_LOG2: usize> Logic for TupleCore<TABLE_LOG2> {
         self.m_rss_hash_type.next = self.out_type.q.val();
         self.m_rss_queue.next = self.out_queue.q.val();
         self.m_rss_flags.next = self.out_flags.q.val();
+        // Statistics count what is delivered; tuples steer on VPort 0.
+        self.regs.record_counted.next = self.out_valid.q.val() & self.m_rss_ready.val();
+        self.regs.record_vport.next = 0.into();
+        self.regs.record_hash_type.next = self.out_type.q.val();
+        self.regs.record_malformed.next = self.out_flags.q.val().get_bit(0);
         self.hash_types_enabled.next = self.vport0.val().get_bits::<9>(8);
     }
 }

@@ -111,6 +111,8 @@ pub struct VportRegs<const TABLE_LOG2: usize> {
     pub move_address: Signal<Out, Bits<POOL_ADDRESS_BITS>>,
     /// Queue of the moved entry.
     pub move_queue: Signal<Out, Bits<8>>,
+    /// A legal `MOVE` write is refused by the VPort's state this clock (`REFUSED.MOVES`).
+    pub move_refused: Signal<Out, Bit>,
     active_q: DFFWithInit<Bits<ACTIVE_BITS>>,
     mac_lo: DFF<Bits<{ FILTERS * 32 }>>,
     mac_hi: DFF<Bits<{ FILTERS * 32 }>>,
@@ -284,6 +286,7 @@ impl<const TABLE_LOG2: usize> VportRegs<TABLE_LOG2> {
             move_write: Default::default(),
             move_address: Default::default(),
             move_queue: Default::default(),
+            move_refused: Default::default(),
             active_q: DFFWithInit::new(initial),
             mac_lo: Default::default(),
             mac_hi: Default::default(),
@@ -461,9 +464,11 @@ impl<const TABLE_LOG2: usize> Logic for VportRegs<TABLE_LOG2> {
             self.move_result.next = 3_u64.into();
         }
         self.move_write.next = false;
+        self.move_refused.next = false;
         if self.write_strobe.val() & self.move_hit.val() & !self.move_illegal.val() {
             self.move_status.d.next = (self.move_status.q.val() & 0xffff_0000_u64)
                 | bit_cast::<32, 2>(self.move_result.val());
+            self.move_refused.next = self.move_result.val() != 1_u64;
             if self.move_result.val() == 1_u64 {
                 self.move_write.next = true;
                 self.move_status.d.next =

@@ -10,7 +10,7 @@ use crate::hash_type::HashType;
 use crate::hash_type::HashTypes;
 use crate::regmap::{
     Access, KEY_WORDS, MAX_MAC_FILTERS, MAX_TABLE_POOL, MAX_VPORTS, PROBE_WORDS, ParamError,
-    Params, RegisterMap, field, index,
+    Params, RegisterMap, counter, field, index,
 };
 use crate::steer::{ProbeResult, Record, SteerConfig, probe, steer};
 use crate::toeplitz::{KEY_BYTES, ToeplitzTable};
@@ -86,7 +86,11 @@ pub struct RegFile {
     vports: [VportState; MAX_VPORTS as usize],
     hashers: [ToeplitzTable; MAX_VPORTS as usize],
     tables: [[u16; MAX_TABLE_POOL as usize]; 2],
+    /// `COUNTERS` (block RAM: kept across rst).
+    counters: [u32; COUNTER_ELEMENTS],
 }
+
+const COUNTER_ELEMENTS: usize = MAX_VPORTS as usize * counter::PER_VPORT as usize;
 
 /// Byte-strobe bits expanded to a bit mask.
 pub fn strobe_mask(strb: u8) -> u32 {
@@ -111,6 +115,7 @@ impl RegFile {
             vports: [VportState::initial(&params); MAX_VPORTS as usize],
             hashers: core::array::from_fn(|_| hasher.clone()),
             tables: [[0; MAX_TABLE_POOL as usize]; 2],
+            counters: [0; COUNTER_ELEMENTS],
             map,
         };
         regs.reset();
@@ -118,8 +123,8 @@ impl RegFile {
     }
 
     /// Synchronous `rst`: registers, staged key, MAC filters and every VPort back to
-    /// reset values. The table pool lives in block RAM and is kept; each VPort's active
-    /// table is bank 0 again.
+    /// reset values. The table pool and `COUNTERS` live in block RAM and are kept; each
+    /// VPort's active table is bank 0 again.
     pub fn reset(&mut self) {
         for (value, reg) in self.values.iter_mut().zip(self.map.registers()) {
             *value = reg.reset;
@@ -157,6 +162,7 @@ impl RegFile {
             }
             index::MAC_FILTER_LO => self.mac_lo[e],
             index::MAC_FILTER_HI => self.mac_hi[e],
+            index::COUNTERS => self.counters[e],
             index::VPORT_STATE => {
                 let v = &self.vports[e];
                 field::VPORT_STATE_ENABLE.put(u32::from(v.enabled))
@@ -175,8 +181,34 @@ impl RegFile {
         })
     }
 
-    /// A bus write with byte strobes (`strb` bit n enables data byte n).
+    /// A bus write with byte strobes (`strb` bit n enables data byte n). A refused write
+    /// changes nothing but `REFUSED` (and `MOVE_STATUS` for a refused `MOVE`).
     pub fn write(&mut self, addr: u32, data: u32, strb: u8) -> Result<(), RegError> {
+        let outcome = self.write_register(addr, data, strb);
+        if let Err(e) = outcome {
+            let refused = &mut self.values[index::REFUSED];
+            let writes = field::REFUSED_WRITES.get(*refused).wrapping_add(1);
+            let moves = field::REFUSED_MOVES
+                .get(*refused)
+                .wrapping_add(u32::from(e == RegError::Refused));
+            *refused = field::REFUSED_WRITES.put(writes) | field::REFUSED_MOVES.put(moves);
+        }
+        outcome
+    }
+
+    /// A delivered record counts in `COUNTERS` (see [`counter`]): the datapath's event,
+    /// which a test that takes records reports here.
+    pub fn count_record(&mut self, record: &Record, flags: u8) {
+        debug_assert!(
+            record.vport < self.params().vports,
+            "{record:?}: no such VPort"
+        );
+        let element = counter::element(record.vport, counter::class(record.hash_type, flags));
+        let count = &mut self.counters[element as usize];
+        *count = count.wrapping_add(1);
+    }
+
+    fn write_register(&mut self, addr: u32, data: u32, strb: u8) -> Result<(), RegError> {
         let (reg_index, element) = self.map.decode(addr).ok_or(RegError::Unmapped)?;
         let reg = *self.map.register(reg_index);
         let old = match reg.access {
@@ -434,7 +466,7 @@ mod tests {
         assert_eq!(r.read(offset::CAPS), Ok(7 | 6 << 8 | 40 << 16 | 36 << 24));
         assert_eq!(r.read(offset::QUEUE_CAPS), Ok(64));
         assert_eq!(r.read(offset::HASH_CAPS), Ok(0x1ff));
-        assert_eq!(r.read(offset::VPORT_CAPS), Ok(4 | 8 << 8 | 15 << 16));
+        assert_eq!(r.read(offset::VPORT_CAPS), Ok(4 | 8 << 8 | 0x1f << 16));
         assert_eq!(r.read(offset::TABLE_SIZE), Ok(0));
         assert_eq!(r.read(offset::QUEUE_LIMIT), Ok(63));
         assert_eq!(r.read(0x1c), Ok(0));
@@ -698,11 +730,63 @@ mod tests {
             Err(RegError::ReadOnly)
         );
         assert_eq!(
-            r.write(offset::PROBE_RESULT + 4, 0, 0xf),
+            r.write(offset::REFUSED + 4, 0, 0xf),
             Err(RegError::Unmapped)
         );
-        for addr in (offset::PROBE_INPUT..offset::TABLE).step_by(4) {
+        for addr in (offset::PROBE_INPUT..offset::REFUSED).step_by(4) {
             assert_eq!(r.read(addr), before.read(addr), "{addr:#x}");
         }
+        assert_eq!(r.read(offset::REFUSED), Ok(6));
+    }
+
+    #[test]
+    fn refused_counts_slverr_writes_and_refused_moves_and_resets() {
+        let mut r = regs();
+        assert_eq!(r.write(offset::ID, 0, 0xf), Err(RegError::ReadOnly));
+        assert_eq!(r.write(0x114, 0, 0xf), Err(RegError::Unmapped));
+        // VPort 1's table has one entry: entry 1 is out of range, queue 64 too high.
+        assert_eq!(
+            r.write(offset::MOVE, move_word(1, 0, 1), 0xf),
+            Err(RegError::Refused)
+        );
+        r.write(offset::MOVE, move_word(0, 5, 1), 0xf).unwrap();
+        assert_eq!(r.read(offset::REFUSED), Ok(3 | 1 << 16));
+        assert_eq!(r.read(offset::MOVE_STATUS), Ok(1 | 1 << 16));
+        assert_eq!(r.write(offset::REFUSED, 0, 0xf), Err(RegError::ReadOnly));
+        assert_eq!(r.read(offset::REFUSED), Ok(4 | 1 << 16));
+        r.reset();
+        assert_eq!(r.read(offset::REFUSED), Ok(0));
+    }
+
+    #[test]
+    fn records_count_in_one_class_of_their_vport_and_survive_reset() {
+        use crate::parse::{FLAG_FRAGMENT, FLAG_MALFORMED};
+        use crate::regmap::counter;
+        let mut r = regs();
+        let record = |hash_type, vport| Record {
+            hash: 0,
+            hash_type,
+            queue: 0,
+            vport,
+        };
+        r.count_record(&record(Some(HashType::TcpIpv6), 2), 0);
+        r.count_record(&record(Some(HashType::TcpIpv6), 2), FLAG_FRAGMENT);
+        r.count_record(&record(Some(HashType::Ipv4), 3), 0);
+        r.count_record(&record(None, 3), 0);
+        r.count_record(&record(None, 3), FLAG_MALFORMED);
+        let read = |r: &RegFile, v: u8, class: u32| {
+            r.read(offset::COUNTERS + 4 * counter::element(v, class))
+        };
+        assert_eq!(read(&r, 2, u32::from(HashType::TcpIpv6.bit())), Ok(2));
+        assert_eq!(read(&r, 3, u32::from(HashType::Ipv4.bit())), Ok(1));
+        assert_eq!(read(&r, 3, counter::UNHASHED), Ok(1));
+        assert_eq!(read(&r, 3, counter::MALFORMED), Ok(1));
+        let total: u32 = (0..4 * counter::PER_VPORT)
+            .map(|e| r.read(offset::COUNTERS + 4 * e).unwrap())
+            .sum();
+        assert_eq!(total, 5);
+        r.reset();
+        assert_eq!(read(&r, 2, u32::from(HashType::TcpIpv6.bit())), Ok(2));
+        assert_eq!(r.read(offset::COUNTERS + 4 * 64), Err(RegError::Unmapped));
     }
 }

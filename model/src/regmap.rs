@@ -24,9 +24,10 @@ use crate::tuple::TUPLE_BYTES;
 pub const ADDR_BITS: u8 = 13;
 /// `ID.BLOCK_TYPE`: ASCII "RSSC".
 pub const BLOCK_TYPE: u32 = 0x5253_5343;
-/// `VERSION`: 0.3.0 (major.minor.patch as 8.8.16 bits). 0.2: VPorts; the scalar RSS
+/// `VERSION`: 0.4.0 (major.minor.patch as 8.8.16 bits). 0.2: VPorts; the scalar RSS
 /// registers became a staging set applied by `COMMIT`. 0.3: the hash probe (`PROBE`).
-pub const VERSION: u32 = 0x0003_0000;
+/// 0.4: the statistics counters (`COUNTERS`, `REFUSED`).
+pub const VERSION: u32 = 0x0004_0000;
 /// 32-bit words of `PROBE_INPUT` (the longest hash input).
 pub const PROBE_WORDS: u32 = (TUPLE_BYTES / 4) as u32;
 /// Number of 32-bit key words.
@@ -71,6 +72,8 @@ pub mod offset {
     pub const PROBE: u32 = 0x164;
     pub const PROBE_HASH: u32 = 0x168;
     pub const PROBE_RESULT: u32 = 0x16c;
+    pub const REFUSED: u32 = 0x170;
+    pub const COUNTERS: u32 = 0x400;
     pub const TABLE: u32 = 0x1000;
 }
 
@@ -403,13 +406,15 @@ pub mod index {
     pub const VPORT_STATE: usize = 21;
     pub const VPORT_QUEUES: usize = 22;
     pub const TABLE: usize = 23;
+    pub const REFUSED: usize = 24;
+    pub const COUNTERS: usize = 25;
     /// The hash probe's registers come last: a build without the probe
     /// (`Params::hash_probe` false) has the registers before them only.
-    pub const PROBE_INPUT: usize = 24;
-    pub const PROBE: usize = 25;
-    pub const PROBE_HASH: usize = 26;
-    pub const PROBE_RESULT: usize = 27;
-    pub const COUNT: usize = 28;
+    pub const PROBE_INPUT: usize = 26;
+    pub const PROBE: usize = 27;
+    pub const PROBE_HASH: usize = 28;
+    pub const PROBE_RESULT: usize = 29;
+    pub const COUNT: usize = 30;
 }
 
 /// Fields whose layout does not depend on the parameters.
@@ -556,6 +561,27 @@ pub mod field {
         "Probes completed since reset (wraps): it advances by one when a PROBE write's \
          result is in.",
     );
+    pub const REFUSED_WRITES: Field = Field::new(
+        "WRITES",
+        0,
+        16,
+        "Register writes answered SLVERR since reset (refused MOVEs included); wraps.",
+    );
+    pub const REFUSED_MOVES: Field = Field::new(
+        "MOVES",
+        16,
+        16,
+        "MOVE writes refused since reset (entry or queue out of the VPort's range); wraps.",
+    );
+    pub const COUNTERS_COUNT: Field = Field::new(
+        "COUNT",
+        0,
+        32,
+        "Records of the element's VPort and class delivered on the record port since FPGA \
+         configuration: free-running, wraps at 2^32, kept across rst (block RAM). A record \
+         counts within 3 clocks of its handshake; one dropped in tap mode counts in \
+         RECORD_DROPS instead.",
+    );
     /// Bit position of every VPORT field (COMMIT, MOVE use their own; see the map).
     pub const VPORT_BITS: u8 = 3;
 }
@@ -628,7 +654,8 @@ impl RegisterMap {
                     16,
                     8,
                     "Bit 0: symmetric hashing (CTRL.SYMMETRIC); bit 1: shadow tables \
-                     (COMMIT.TABLE); bit 2: single-entry moves (MOVE); bit 3: hash probe (PROBE).",
+                     (COMMIT.TABLE); bit 2: single-entry moves (MOVE); bit 3: hash probe (PROBE); \
+                     bit 4: statistics counters (COUNTERS, REFUSED).",
                 )),
             Register::new(
                 "QUEUE_LIMIT",
@@ -748,6 +775,26 @@ impl RegisterMap {
             .array(params.pool_entries())
             .field(queue),
             Register::new(
+                "REFUSED",
+                offset::REFUSED,
+                ReadOnly,
+                "Refused register writes since reset (a refused read answers SLVERR only). The \
+                 one register a refused write changes.",
+            )
+            .field(field::REFUSED_WRITES)
+            .field(field::REFUSED_MOVES),
+            Register::new(
+                "COUNTERS",
+                offset::COUNTERS,
+                ReadOnly,
+                "Statistics: element v * 16 + c counts VPort v's records of class c: 0..8 \
+                 hashed with the hash type of HASH_TYPES bit c, 9 not hashed (RSS disabled, \
+                 type not enabled or not hashable), 10 malformed; 11..15 reserved (0). Every \
+                 record is in one class: a VPort's frames are the sum of its 16 elements.",
+            )
+            .array(u32::from(params.vports) * counter::PER_VPORT)
+            .field(field::COUNTERS_COUNT),
+            Register::new(
                 "PROBE_INPUT",
                 offset::PROBE_INPUT,
                 ReadWrite,
@@ -823,10 +870,48 @@ impl RegisterMap {
     }
 }
 
-/// `VPORT_CAPS.FEATURES` of every build: symmetric hashing, shadow tables, moves.
-pub const VPORT_FEATURES: u32 = 0b111;
+/// The statistics counters: `COUNTERS` element `v * PER_VPORT + class` counts the records
+/// of VPort `v` in that class. Each record is in exactly one class, so a VPort's frames
+/// are the sum of its classes and a hash type's frames the sum over the VPorts.
+pub mod counter {
+    use crate::hash_type::HashType;
+    use crate::parse::FLAG_MALFORMED;
+
+    /// Elements per VPort (classes 11..15 are reserved and read 0).
+    pub const PER_VPORT: u32 = 16;
+    /// Classes 0..=8: hashed, with the hash type of that `HASH_TYPES` bit.
+    pub const HASHED: u32 = 0;
+    /// Not hashed and well formed: RSS disabled, a type the VPort does not hash, or no
+    /// IP header the rules hash.
+    pub const UNHASHED: u32 = 9;
+    /// Malformed (record flag `FLAG_MALFORMED`): no hash, whatever the VPort's state.
+    pub const MALFORMED: u32 = 10;
+    /// Classes in use.
+    pub const CLASSES: u32 = 11;
+
+    /// The class of a record with `hash_type` and `flags`.
+    pub fn class(hash_type: Option<HashType>, flags: u8) -> u32 {
+        match hash_type {
+            _ if flags & FLAG_MALFORMED != 0 => MALFORMED,
+            Some(t) => HASHED + u32::from(t.bit()),
+            None => UNHASHED,
+        }
+    }
+
+    /// The `COUNTERS` element of VPort `vport`'s class `class`.
+    pub const fn element(vport: u8, class: u32) -> u32 {
+        vport as u32 * PER_VPORT + class
+    }
+}
+
+/// `VPORT_CAPS.FEATURES` of every build: symmetric hashing, shadow tables, moves,
+/// statistics counters.
+pub const VPORT_FEATURES: u32 = 0b1_0111;
 /// `VPORT_CAPS.FEATURES` bit of a build with the hash probe (`Params::hash_probe`).
 pub const FEATURE_HASH_PROBE: u32 = 1 << 3;
+/// `VPORT_CAPS.FEATURES` bit of the statistics counters (`COUNTERS`, `REFUSED`), which
+/// every build from register version 0.4 has.
+pub const FEATURE_COUNTERS: u32 = 1 << 4;
 
 #[cfg(test)]
 mod tests {

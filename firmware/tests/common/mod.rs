@@ -4,7 +4,7 @@
 use rss_fw::{
     BusError, EntryStatus, Error, IndirectionEntry, RegisterBus, Rss, RssDevice, ScalingEntity,
 };
-use rss_model::regmap::{Params, offset};
+use rss_model::regmap::{Params, index, offset};
 use rss_model::{RegError, RegFile};
 
 /// When the bus starts failing.
@@ -106,8 +106,25 @@ pub fn device(params: Params) -> RssDevice<ModelBus> {
     RssDevice::probe(ModelBus::new(params)).expect("probe")
 }
 
+/// A default build whose `VPORT_CAPS` reads without `feature` (a
+/// `regmap::FEATURE_*` bit of `VPORT_CAPS.FEATURES`), which the model's build has.
+pub fn device_without(feature: u32) -> RssDevice<ModelBus> {
+    let mut bus = ModelBus::new(Params::default());
+    let features = bus
+        .regs
+        .map()
+        .register(index::VPORT_CAPS)
+        .field_named("FEATURES");
+    let bit = feature << features.expect("VPORT_CAPS.FEATURES").lsb;
+    let caps = bus.regs.read(offset::VPORT_CAPS).unwrap();
+    assert_ne!(caps & bit, 0, "the model's build has feature {feature:#x}");
+    bus.read_overrides = vec![(offset::VPORT_CAPS, caps & !bit)];
+    RssDevice::probe(bus).expect("probe")
+}
+
 /// Everything software or the datapath can observe: every register element and the
-/// active key.
+/// active key. `REFUSED` is among the registers, so a call refused before the bus
+/// must leave it alone too (only a write the hardware refuses moves it).
 #[derive(Debug, PartialEq, Eq)]
 pub struct Snapshot {
     pub registers: Vec<(u32, Result<u32, RegError>)>,
@@ -126,6 +143,26 @@ pub fn snapshot(regs: &RegFile) -> Snapshot {
         registers,
         active_key: regs.active_key(0).to_vec(),
     }
+}
+
+/// An Ethernet/IPv4/TCP frame to `mac`, flow `n` (reversed: the other direction).
+pub fn frame(mac: [u8; 6], n: u16, reversed: bool) -> Vec<u8> {
+    let [hi, lo] = n.to_be_bytes();
+    let (mut a, mut b) = ([10, 0, hi, lo], [192, 168, lo, hi]);
+    let (mut sport, mut dport) = (1000 + n, 443);
+    if reversed {
+        (a, b) = (b, a);
+        (sport, dport) = (dport, sport);
+    }
+    let mut f = mac.to_vec();
+    f.extend([0x02, 0, 0, 0, 0, 0xfe, 0x08, 0x00]);
+    f.extend([0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0]);
+    f.extend(a);
+    f.extend(b);
+    f.extend(sport.to_be_bytes());
+    f.extend(dport.to_be_bytes());
+    f.extend([0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x10, 0xff, 0xff, 0, 0, 0, 0]);
+    f
 }
 
 /// Queue field of a plain register, as the hardware holds it.

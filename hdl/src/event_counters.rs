@@ -1,0 +1,231 @@
+//! The statistics counters (`COUNTERS` in `rss_model::regmap`): one 32-bit count per
+//! VPort and record class, in block RAM, bumped by a read-modify-write pipeline that
+//! takes one event every clock.
+//!
+//! Two RAMs hold the same counts: the pipeline reads one, the register bus the other,
+//! so a register read never waits for the datapath, and every write goes to both.
+//!
+//! Pipeline: the event is registered (`bump_*`); its counter is read; the next clock
+//! adds one and writes. An event for the counter written in the clock before reads the
+//! RAM too early, so its count comes from that write (`last_*`); one stage of
+//! forwarding covers back-to-back events on one counter, whatever the RAM does on a
+//! read and a write of one address in the same clock. No reset: the counts live in
+//! block RAM, zero after configuration and kept across `rst`, like the tables.
+
+use rss_model::regmap::{Access, Register};
+use rust_hdl::prelude::*;
+
+use crate::block_ram::zeroed_ram;
+use crate::csr::{WORD_ADDR_BITS, expect_access, word};
+
+/// Width of a counter index: VPort (3 bits), then class (4 bits).
+pub const INDEX_BITS: usize = 7;
+const REGION_BITS: usize = WORD_ADDR_BITS - INDEX_BITS;
+
+#[derive(LogicBlock)]
+pub struct EventCounters {
+    /// Clock of the datapath and the register bus.
+    pub clock: Signal<In, Clock>,
+    /// Count one event on counter `bump_index` (taken into a register here).
+    pub bump: Signal<In, Bit>,
+    /// Counter of the event: VPort * 16 + class.
+    pub bump_index: Signal<In, Bits<INDEX_BITS>>,
+    /// Word address the bus will answer next clock (the request on an AR handshake,
+    /// else the held address): the readback RAM reads it a clock ahead.
+    pub read_next: Signal<In, Bits<WORD_ADDR_BITS>>,
+    /// Word address of the read being answered.
+    pub read_address: Signal<In, Bits<WORD_ADDR_BITS>>,
+    /// The read address is a `COUNTERS` element of this build.
+    pub read_hit: Signal<Out, Bit>,
+    /// The element's count when `read_hit`, else 0 (valid from the second clock after
+    /// the handshake, as the table's readback; `read_address` must be held from the
+    /// clock after it).
+    pub read_data: Signal<Out, Bits<32>>,
+    counts: RAM<Bits<32>, INDEX_BITS>,
+    readback: RAM<Bits<32>, INDEX_BITS>,
+    bump_valid: DFF<Bit>,
+    bump_counter: DFF<Bits<INDEX_BITS>>,
+    update_valid: DFF<Bit>,
+    update_counter: DFF<Bits<INDEX_BITS>>,
+    last_valid: DFF<Bit>,
+    last_counter: DFF<Bits<INDEX_BITS>>,
+    last_count: DFF<Bits<32>>,
+    read_word: DFF<Bits<32>>,
+    /// The word address's bits above the index, for `COUNTERS`.
+    region: Constant<Bits<REGION_BITS>>,
+    elements: Constant<Bits<WORD_ADDR_BITS>>,
+    count: Signal<Local, Bits<32>>,
+    next_count: Signal<Local, Bits<32>>,
+}
+
+impl EventCounters {
+    /// The block for `counters`, the map's `COUNTERS` register (its element count is
+    /// the build's VPorts times 16).
+    pub fn new(counters: &Register) -> Self {
+        expect_access(counters, Access::ReadOnly);
+        let base = word(counters.offset);
+        assert_eq!(base % (1 << INDEX_BITS), 0, "COUNTERS is index-aligned");
+        assert!(counters.count <= 1 << INDEX_BITS, "COUNTERS fits the index");
+        EventCounters {
+            clock: Default::default(),
+            bump: Default::default(),
+            bump_index: Default::default(),
+            read_next: Default::default(),
+            read_address: Default::default(),
+            read_hit: Default::default(),
+            read_data: Default::default(),
+            counts: zeroed_ram(),
+            readback: zeroed_ram(),
+            bump_valid: Default::default(),
+            bump_counter: Default::default(),
+            update_valid: Default::default(),
+            update_counter: Default::default(),
+            last_valid: Default::default(),
+            last_counter: Default::default(),
+            last_count: Default::default(),
+            read_word: Default::default(),
+            region: Constant::new((base >> INDEX_BITS).to_bits()),
+            elements: Constant::new(u64::from(counters.count).to_bits()),
+            count: Default::default(),
+            next_count: Default::default(),
+        }
+    }
+}
+
+impl Logic for EventCounters {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(
+            self,
+            clock,
+            bump_valid,
+            bump_counter,
+            update_valid,
+            update_counter,
+            last_valid,
+            last_counter,
+            last_count,
+            read_word
+        );
+        self.counts.read_clock.next = self.clock.val();
+        self.counts.write_clock.next = self.clock.val();
+        self.readback.read_clock.next = self.clock.val();
+        self.readback.write_clock.next = self.clock.val();
+
+        self.bump_valid.d.next = self.bump.val();
+        self.bump_counter.d.next = self.bump_index.val();
+        self.counts.read_address.next = self.bump_counter.q.val();
+        self.update_valid.d.next = self.bump_valid.q.val();
+        self.update_counter.d.next = self.bump_counter.q.val();
+
+        self.count.next = self.counts.read_data.val();
+        if self.last_valid.q.val() & (self.last_counter.q.val() == self.update_counter.q.val()) {
+            self.count.next = self.last_count.q.val();
+        }
+        self.next_count.next = self.count.val() + 1_u64;
+        self.counts.write_enable.next = self.update_valid.q.val();
+        self.counts.write_address.next = self.update_counter.q.val();
+        self.counts.write_data.next = self.next_count.val();
+        self.readback.write_enable.next = self.update_valid.q.val();
+        self.readback.write_address.next = self.update_counter.q.val();
+        self.readback.write_data.next = self.next_count.val();
+        self.last_valid.d.next = self.update_valid.q.val();
+        self.last_counter.d.next = self.update_counter.q.val();
+        self.last_count.d.next = self.next_count.val();
+
+        self.readback.read_address.next = self.read_next.val().get_bits::<INDEX_BITS>(0);
+        self.read_hit.next = (self.read_address.val().get_bits::<REGION_BITS>(7)
+            == self.region.val())
+            & (bit_cast::<WORD_ADDR_BITS, INDEX_BITS>(
+                self.read_address.val().get_bits::<INDEX_BITS>(0),
+            ) < self.elements.val());
+        // Zero unless the held address hits: a flip-flop's synchronous clear, not a gate
+        // per bit on the read multiplexer.
+        self.read_word.d.next = 0.into();
+        if self.read_hit.val() {
+            self.read_word.d.next = self.readback.read_data.val();
+        }
+        self.read_data.next = self.read_word.q.val();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rss_model::regmap::{Params, RegisterMap, index};
+
+    fn block() -> EventCounters {
+        let map = RegisterMap::new(Params::default()).unwrap();
+        EventCounters::new(map.register(index::COUNTERS))
+    }
+
+    #[test]
+    fn event_counters_are_synthesizable() {
+        let mut uut = block();
+        uut.connect_all();
+        crate::lint::assert_lints_clean(&generate_verilog(&uut), "event_counters");
+    }
+
+    /// Events on a few counters, back to back, repeated and interleaved, at random
+    /// clocks; every counter then reads back its number of events.
+    #[test]
+    fn every_event_counts_once_whatever_the_spacing() {
+        let map = RegisterMap::new(Params::default()).unwrap();
+        let counters = *map.register(index::COUNTERS);
+        // A fixed xorshift sequence (no RNG crate here): runs of one counter,
+        // alternations of two, and gaps.
+        let mut state = 0x2545_f491_u32;
+        let mut next = move |n: u32| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state % n
+        };
+        let mut events: Vec<Option<u64>> = Vec::new();
+        for _ in 0..400 {
+            let counter = u64::from(next(6) * 9 % counters.count);
+            for _ in 0..1 + next(3) {
+                events.push(Some(counter));
+            }
+            if next(10) < 3 {
+                events.push(None);
+            }
+            if next(10) < 3 {
+                events.push(Some(counter ^ 1));
+            }
+        }
+        let mut expected = vec![0u32; counters.count as usize];
+        for e in events.iter().flatten() {
+            expected[*e as usize] += 1;
+        }
+        let mut sim = Simulation::new();
+        sim.add_clock(5, |x: &mut Box<EventCounters>| {
+            x.clock.next = !x.clock.val()
+        });
+        let base = word(counters.offset);
+        sim.add_testbench(move |mut sim: Sim<EventCounters>| {
+            let mut x = sim.init()?;
+            for e in &events {
+                x.bump.next = e.is_some();
+                x.bump_index.next = e.unwrap_or(0).to_bits();
+                wait_clock_cycle!(sim, clock, x);
+            }
+            x.bump.next = false;
+            wait_clock_cycles!(sim, clock, x, 4);
+            for (i, want) in expected.iter().enumerate() {
+                x.read_next.next = (base + i as u64).to_bits();
+                wait_clock_cycle!(sim, clock, x);
+                x.read_address.next = (base + i as u64).to_bits();
+                wait_clock_cycles!(sim, clock, x, 2);
+                sim_assert!(sim, x.read_hit.val(), x);
+                sim_assert_eq!(sim, x.read_data.val(), u64::from(*want), x);
+            }
+            // Past the build's elements: no hit.
+            x.read_address.next = (base + u64::from(counters.count)).to_bits();
+            wait_clock_cycle!(sim, clock, x);
+            sim_assert!(sim, !x.read_hit.val(), x);
+            sim.done(x)
+        });
+        sim.run(Box::new(block()), 100_000).unwrap();
+    }
+}
