@@ -23974,6 +23974,12 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     reg  hits_valid$d;
     wire  hits_valid$q;
     reg  hits_valid$clock;
+    reg  [2:0] chosen_q$d;
+    wire  [2:0] chosen_q$q;
+    reg  chosen_q$clock;
+    reg  chosen_valid$d;
+    wire  chosen_valid$q;
+    reg  chosen_valid$clock;
     reg  [63:0] ring$d;
     wire  [63:0] ring$q;
     reg  ring$clock;
@@ -24012,6 +24018,16 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         .q(hits_valid$q),
         .clock(hits_valid$clock)
     );
+    rss_core__vport_match__chosen_q chosen_q(
+        .d(chosen_q$d),
+        .q(chosen_q$q),
+        .clock(chosen_q$clock)
+    );
+    rss_core__vport_match__chosen_valid chosen_valid(
+        .d(chosen_valid$d),
+        .q(chosen_valid$q),
+        .clock(chosen_valid$clock)
+    );
     rss_core__vport_match__ring ring(
         .d(ring$d),
         .q(ring$q),
@@ -24038,6 +24054,8 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         hits$clock = clock;
         hit_vports$clock = clock;
         hits_valid$clock = clock;
+        chosen_q$clock = clock;
+        chosen_valid$clock = clock;
         ring$clock = clock;
         write_ptr$clock = clock;
         read_ptr$clock = clock;
@@ -24045,6 +24063,8 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         hits$d = hits$q;
         hit_vports$d = hit_vports$q;
         hits_valid$d = hits_valid$q;
+        chosen_q$d = chosen_q$q;
+        chosen_valid$d = chosen_valid$q;
         ring$d = ring$q;
         write_ptr$d = write_ptr$q;
         read_ptr$d = read_ptr$q;
@@ -24200,54 +24220,56 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 15)+:(3)];
         end
-        if (hits_valid$q) begin
+        chosen_valid$d = hits_valid$q;
+        chosen_q$d = chosen;
+        if (chosen_valid$q) begin
             if (write_ptr$q == 0) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 0))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 0));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 0))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 0));
             end
             if (write_ptr$q == 1) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 1))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 1));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 1))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 1));
             end
             if (write_ptr$q == 2) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 2))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 2));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 2))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 2));
             end
             if (write_ptr$q == 3) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 3))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 3));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 3))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 3));
             end
             if (write_ptr$q == 4) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 4))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 4));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 4))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 4));
             end
             if (write_ptr$q == 5) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 5))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 5));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 5))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 5));
             end
             if (write_ptr$q == 6) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 6))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 6));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 6))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 6));
             end
             if (write_ptr$q == 7) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 7))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 7));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 7))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 7));
             end
             if (write_ptr$q == 8) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 8))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 8));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 8))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 8));
             end
             if (write_ptr$q == 9) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 9))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 9));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 9))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 9));
             end
             if (write_ptr$q == 10) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 10))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 10));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 10))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 10));
             end
             if (write_ptr$q == 11) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 11))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 11));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 11))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 11));
             end
             if (write_ptr$q == 12) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 12))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 12));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 12))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 12));
             end
             if (write_ptr$q == 13) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 13))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 13));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 13))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 13));
             end
             if (write_ptr$q == 14) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 14))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 14));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 14))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 14));
             end
             if (write_ptr$q == 15) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 15))) | (((chosen) & 64'hffffffffffffffff) << (32'h4 * 15));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 15))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 15));
             end
             write_ptr$d = write_ptr$q + 64'h1;
         end
@@ -24257,6 +24279,7 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         end
         if (reset) begin
             hits_valid$d = 1'b0;
+            chosen_valid$d = 1'b0;
             write_ptr$d = 32'h0;
             read_next = 32'h0;
         end
@@ -24310,8 +24333,8 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         if (read_next == 15) begin
             head_next = ring$q[(32'h4 * 15)+:(3)];
         end
-        if (hits_valid$q & (write_ptr$q == read_next)) begin
-            head_next = chosen;
+        if (chosen_valid$q & (write_ptr$q == read_next)) begin
+            head_next = chosen_q$q;
         end
         head$d = head_next;
         vport_next = head_next;
@@ -24319,6 +24342,44 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     end
     
 endmodule // rss_core__vport_match
+
+
+module rss_core__vport_match__chosen_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__chosen_q
+
+
+module rss_core__vport_match__chosen_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__chosen_valid
 
 
 module rss_core__vport_match__head(d,q,clock);

@@ -1,8 +1,10 @@
 //! Destination-MAC filter: the VPort of each frame, in frame order.
 //!
 //! A frame's MAC is in its first beat, long before its record is formed; the VPort is
-//! found in two registered steps (compare with every entry, then the lowest matching
-//! entry's VPort, else 0) and queued until the record side takes it. Frames are in
+//! found in three registered steps (compare with every entry; the lowest matching
+//! entry's VPort, else 0; into the ring) and queued until the record side takes it. The
+//! choice is registered before the ring so that the VPort the record side reads next
+//! starts from registers (it feeds the frame's state pick). Frames are in
 //! order and each frame forms exactly one record, so a ring of the frames between the
 //! parser's entry and the record suffices; it holds more than the parser pipeline can.
 //! The oldest frame's VPort leaves from a register (the ring as it will be next clock,
@@ -44,6 +46,9 @@ pub struct VportMatch {
     /// the two steps must not lend its new VPort to a match on its old address.
     hit_vports: DFF<Bits<{ 3 * FILTERS }>>,
     hits_valid: DFF<Bit>,
+    /// The chosen VPort of the frame whose hits were registered last clock.
+    chosen_q: DFF<Bits<3>>,
+    chosen_valid: DFF<Bit>,
     ring: DFF<Bits<{ 4 * RING }>>,
     write_ptr: DFF<Bits<4>>,
     read_ptr: DFF<Bits<4>>,
@@ -74,6 +79,8 @@ impl Default for VportMatch {
             hits: Default::default(),
             hit_vports: Default::default(),
             hits_valid: Default::default(),
+            chosen_q: Default::default(),
+            chosen_valid: Default::default(),
             ring: Default::default(),
             write_ptr: Default::default(),
             read_ptr: Default::default(),
@@ -94,7 +101,17 @@ impl Logic for VportMatch {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, hits, hit_vports, hits_valid, ring, write_ptr, read_ptr, head
+            self,
+            clock,
+            hits,
+            hit_vports,
+            hits_valid,
+            chosen_q,
+            chosen_valid,
+            ring,
+            write_ptr,
+            read_ptr,
+            head
         );
         self.hits_valid.d.next = self.in_valid.val() & self.in_first.val();
         // Gathered in locals: a DFF's `d` reads back its old value in rust-hdl's own
@@ -124,12 +141,14 @@ impl Logic for VportMatch {
                 self.chosen.next = self.hit_vports.q.val().get_bits::<3>(3 * i);
             }
         }
-        if self.hits_valid.q.val() {
+        self.chosen_valid.d.next = self.hits_valid.q.val();
+        self.chosen_q.d.next = self.chosen.val();
+        if self.chosen_valid.q.val() {
             for r in 0..RING {
                 if self.write_ptr.q.val() == r.to_bits() {
                     self.ring.d.next = (self.ring.q.val()
                         & !(self.nibble.val() << (4 * r).to_bits::<8>()))
-                        | (bit_cast::<{ 4 * RING }, 3>(self.chosen.val())
+                        | (bit_cast::<{ 4 * RING }, 3>(self.chosen_q.q.val())
                             << (4 * r).to_bits::<8>());
                 }
             }
@@ -142,6 +161,7 @@ impl Logic for VportMatch {
         }
         if self.reset.val() {
             self.hits_valid.d.next = false;
+            self.chosen_valid.d.next = false;
             self.write_ptr.d.next = 0.into();
             self.read_next.next = 0.into();
         }
@@ -154,8 +174,8 @@ impl Logic for VportMatch {
                 self.head_next.next = self.ring.q.val().get_bits::<3>(4 * r);
             }
         }
-        if self.hits_valid.q.val() & (self.write_ptr.q.val() == self.read_next.val()) {
-            self.head_next.next = self.chosen.val();
+        if self.chosen_valid.q.val() & (self.write_ptr.q.val() == self.read_next.val()) {
+            self.head_next.next = self.chosen_q.q.val();
         }
         self.head.d.next = self.head_next.val();
         self.vport_next.next = self.head_next.val();
