@@ -4755,7 +4755,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  read_hit;
     reg  read_fire;
     reg  [10:0] read_request;
-    reg  [10:0] read_request_offset;
+    reg  [10:0] read_next_offset;
     
     // Sub module instances
     rss_tuple_core__regs__ctrl ctrl(
@@ -5316,24 +5316,18 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         read_fire = s_axil_arvalid & (read_state$q == 32'h0);
         s_axil_arready = read_fire;
         read_request = s_axil_araddr[(32'h2)+:(11)];
-        read_request_offset = read_request - table_base;
         read_next = read_address$q;
         if (read_fire) begin
             read_next = read_request;
         end
         counters$read_next = read_next;
+        read_next_offset = read_next - table_base;
         table_read_offset = read_address$q - table_base;
-        read_element_vport = table_read_offset >> table_log2;
-        if (read_fire) begin
-            read_element_vport = read_request_offset >> table_log2;
-        end
+        read_element_vport = read_next_offset >> table_log2;
         read_vport = read_element_vport[(32'h0)+:(3)];
         read_banks = active_banks >> read_vport;
         read_bank = read_banks[32'h0] ^ ~table_read$value[32'h0];
-        table_readback$read_address = (((table_read_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((read_bank) << (32'ha)));
-        if (read_fire) begin
-            table_readback$read_address = (((read_request_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((read_bank) << (32'ha)));
-        end
+        table_readback$read_address = (((read_next_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((read_bank) << (32'ha)));
         table_read_hit = (read_address$q >= table_base) & (table_read_offset < table_entries);
         read_bus = ctrl$read_data | queue_limit$read_data | table_read$read_data | vports$read_data | vport_caps$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data | record_drops_reg$read_data | refused_reg$read_data | counters$read_data | probe$read_data | key_staged$read_data;
         read_bus = read_bus | ((table_word$q) & 32'hffffffff);

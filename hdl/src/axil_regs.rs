@@ -196,7 +196,8 @@ pub struct AxilRegs<const TABLE_LOG2: usize> {
     read_hit: Signal<Local, Bit>,
     read_fire: Signal<Local, Bit>,
     read_request: Signal<Local, Bits<WORD_ADDR_BITS>>,
-    read_request_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
+    /// `read_next` as a `TABLE` element.
+    read_next_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
 }
 
 fn constant(value: u32) -> Constant<Bits<32>> {
@@ -356,7 +357,7 @@ impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
             read_hit: Default::default(),
             read_fire: Default::default(),
             read_request: Default::default(),
-            read_request_offset: Default::default(),
+            read_next_offset: Default::default(),
         }
     }
 }
@@ -642,33 +643,25 @@ impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
         // Read channel: 0 idle, 1 table RAM read under way, 2 data valid.
         self.read_fire.next = self.s_axil_arvalid.val() & (self.read_state.q.val() == 0);
         self.s_axil_arready.next = self.read_fire.val();
-        // The RAM reads on the handshake edge from the new address, so its data is there
-        // in state 1; afterwards it keeps re-reading the held address.
+        // The block RAMs (table, counters) read `read_next`: the new address on the
+        // handshake edge, so their data is there in state 1; afterwards the held one.
         self.read_request.next = self.s_axil_araddr.val().get_bits::<WORD_ADDR_BITS>(2);
-        self.read_request_offset.next = self.read_request.val() - self.table_base.val();
         self.read_next.next = self.read_address.q.val();
         if self.read_fire.val() {
             self.read_next.next = self.read_request.val();
         }
         self.counters.read_next.next = self.read_next.val();
+        self.read_next_offset.next = self.read_next.val() - self.table_base.val();
         self.table_read_offset.next = self.read_address.q.val() - self.table_base.val();
-        self.read_element_vport.next = self.table_read_offset.val() >> self.table_log2.val();
-        if self.read_fire.val() {
-            self.read_element_vport.next = self.read_request_offset.val() >> self.table_log2.val();
-        }
+        self.read_element_vport.next = self.read_next_offset.val() >> self.table_log2.val();
         self.read_vport.next = self.read_element_vport.val().get_bits::<3>(0);
         // Reads see the shadow bank, or the active one with TABLE_READ.ACTIVE.
         self.read_banks.next = self.active_banks.val() >> self.read_vport.val();
         self.read_bank.next =
             self.read_banks.val().get_bit(0) ^ !self.table_read.value.val().get_bit(0);
         self.table_readback.read_address.next =
-            bit_cast::<POOL_ADDRESS_BITS, 10>(self.table_read_offset.val().get_bits::<10>(0))
+            bit_cast::<POOL_ADDRESS_BITS, 10>(self.read_next_offset.val().get_bits::<10>(0))
                 .replace_bit(10, self.read_bank.val());
-        if self.read_fire.val() {
-            self.table_readback.read_address.next =
-                bit_cast::<POOL_ADDRESS_BITS, 10>(self.read_request_offset.val().get_bits::<10>(0))
-                    .replace_bit(10, self.read_bank.val());
-        }
         self.table_read_hit.next = (self.read_address.q.val() >= self.table_base.val())
             & (self.table_read_offset.val() < self.table_entries.val());
         self.read_bus.next = self.ctrl.read_data.val()
