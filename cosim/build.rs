@@ -3,11 +3,14 @@
 //! width) and `rss_core_w64_tap.v` (tap mode), exactly as `rss-core gen` writes them.
 //!
 //! The frame cores are simulated from a **yosys-processed copy**, `<name>.sim.v`:
-//! `proc; flatten; opt_clean` turns rust-hdl's one-`always @(*)`-per-block code into
+//! `proc; opt_clean; flatten` turns rust-hdl's one-`always @(*)`-per-block code into
 //! separate assignments that Verilator schedules without re-evaluating whole blocks
 //! (about twice the clock rate, measured by `scripts/bench`). The copy keeps the
 //! emitted top's name and ports; `tests/sim_copy.rs` runs it in lockstep with the
-//! emitted RTL, output for output.
+//! emitted RTL, output for output. Unused wires are cleaned per module before
+//! flattening: Debian's yosys 0.23 takes 30 s for that on the 64-bit core and 78 s to
+//! clean the flattened netlist instead, for the same copy (805 kB against 807 kB). The
+//! copies are made in parallel.
 //!
 //! Each design also gets a **bind wrapper**, `<name>.bind.v`: a module `<top>_bind`
 //! with the top's ANSI port list that only instantiates the top. marlin's `#[verilog]`
@@ -46,6 +49,7 @@ fn main() {
         ("rss_core_w512.v", frames(512), CoreOptions::default()),
         ("rss_core_w64_tap.v", frames(64), tap),
     ];
+    let mut copies = Vec::new();
     for (file, interface, options) in designs {
         let text = verilog_with(rss_model::Params::default(), interface, &options)
             .expect("default parameters are valid");
@@ -57,12 +61,17 @@ fn main() {
         if matches!(interface, Interface::Frames { .. }) {
             let sim = path.with_extension("sim.v");
             if changed || !sim.exists() {
-                write_sim_copy(&path, top, &sim);
+                copies.push((path.clone(), top, sim.clone()));
             }
             println!("cargo:rerun-if-changed={}", sim.display());
         }
         println!("cargo:rerun-if-changed=generated/{file}");
     }
+    std::thread::scope(|scope| {
+        for (source, top, sim) in &copies {
+            scope.spawn(move || write_sim_copy(source, top, sim));
+        }
+    });
     println!("cargo:rerun-if-changed=build.rs");
 }
 
@@ -80,7 +89,7 @@ fn write_sim_copy(source: &Path, top: &str, sim: &Path) {
     // Through a temporary file, so a failed run leaves no half copy that looks current.
     let partial = sim.with_extension("partial");
     let script = format!(
-        "read_verilog -sv {src}; hierarchy -top {top}; proc; flatten; opt_clean; \
+        "read_verilog -sv {src}; hierarchy -top {top}; proc; opt_clean; flatten; \
          write_verilog -noattr {out}",
         src = source.display(),
         out = partial.display(),
