@@ -1,6 +1,7 @@
 //! Emits the designs the cosim binds to (default parameters) into `generated/`:
 //! `rss_tuple_core.v` (tuple port), `rss_core_w{64,128,256,512}.v` (frame port at every
-//! width) and `rss_core_w64_tap.v` (tap mode), exactly as `rss-core gen` writes them.
+//! width; the 256-bit one with the transmit-side lookup, `gen --tx-lookup`) and
+//! `rss_core_w64_tap.v` (tap mode), exactly as `rss-core gen` writes them.
 //!
 //! The frame cores are simulated from a **yosys-processed copy**, `<name>.sim.v`:
 //! `proc; opt_clean; flatten` turns rust-hdl's one-`always @(*)`-per-block code into
@@ -28,6 +29,7 @@ use std::path::Path;
 use std::process::Command;
 
 use rss_hdl::emit::{CoreOptions, Interface, verilog_with};
+use rss_model::Params;
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("generated");
@@ -37,22 +39,47 @@ fn main() {
         tap: true,
         ..CoreOptions::default()
     };
-    let designs = [
+    let tx_lookup = Params {
+        tx_lookup: true,
+        ..Params::default()
+    };
+    let default = Params::default();
+    let designs: [(&str, Interface, CoreOptions, Params); 6] = [
         (
             "rss_tuple_core.v",
             Interface::Tuples,
             CoreOptions::default(),
+            default,
         ),
-        ("rss_core_w64.v", frames(64), CoreOptions::default()),
-        ("rss_core_w128.v", frames(128), CoreOptions::default()),
-        ("rss_core_w256.v", frames(256), CoreOptions::default()),
-        ("rss_core_w512.v", frames(512), CoreOptions::default()),
-        ("rss_core_w64_tap.v", frames(64), tap),
+        (
+            "rss_core_w64.v",
+            frames(64),
+            CoreOptions::default(),
+            default,
+        ),
+        (
+            "rss_core_w128.v",
+            frames(128),
+            CoreOptions::default(),
+            default,
+        ),
+        (
+            "rss_core_w256.v",
+            frames(256),
+            CoreOptions::default(),
+            tx_lookup,
+        ),
+        (
+            "rss_core_w512.v",
+            frames(512),
+            CoreOptions::default(),
+            default,
+        ),
+        ("rss_core_w64_tap.v", frames(64), tap, default),
     ];
     let mut copies = Vec::new();
-    for (file, interface, options) in designs {
-        let text = verilog_with(rss_model::Params::default(), interface, &options)
-            .expect("default parameters are valid");
+    for (file, interface, options, params) in designs {
+        let text = verilog_with(params, interface, &options).expect("default parameters are valid");
         let path = dir.join(file);
         let changed = write_if_changed(&path, &text);
         let top = interface.module_name();

@@ -57,6 +57,8 @@ fn main() {
             // Types for every register any build has; whether this one has the probe
             // is VPORT_CAPS.FEATURES bit 3, read at run time.
             hash_probe: true,
+            // No registers of its own: the port is VPORT_CAPS.FEATURES bit 5.
+            tx_lookup: false,
         })
         .expect("the extreme builds are valid")
     })

@@ -36,7 +36,19 @@ module rss_core (
     output reg [7:0] m_axis_rss_queue,
     output reg [2:0] m_axis_rss_flags,
     output reg [15:0] m_axis_rss_length,
-    output reg [2:0] m_axis_rss_vport
+    output reg [2:0] m_axis_rss_vport,
+    input wire s_axis_tx_tvalid,
+    output reg s_axis_tx_tready,
+    input wire [2:0] s_axis_tx_vport,
+    input wire [31:0] s_axis_tx_hash,
+    input wire s_axis_tx_hashed,
+    input wire [15:0] s_axis_tx_tuser,
+    output reg m_axis_txq_tvalid,
+    input wire m_axis_txq_tready,
+    output reg [7:0] m_axis_txq_queue,
+    output reg [2:0] m_axis_txq_vport,
+    output reg m_axis_txq_hashed,
+    output reg [15:0] m_axis_txq_tuser
 );
     
     // Constant declarations
@@ -321,6 +333,24 @@ module rss_core (
     wire  [2:0] vport_match$vport;
     wire  [2:0] vport_match$vport_next;
     reg  vport_match$pop;
+    reg  tx_lookup$clock;
+    reg  tx_lookup$reset;
+    reg  tx_lookup$in_valid;
+    wire  tx_lookup$in_ready;
+    reg  [2:0] tx_lookup$in_vport;
+    reg  [31:0] tx_lookup$in_hash;
+    reg  tx_lookup$in_hashed;
+    reg  [15:0] tx_lookup$in_user;
+    wire  tx_lookup$out_valid;
+    reg  tx_lookup$out_ready;
+    wire  [7:0] tx_lookup$out_queue;
+    wire  [2:0] tx_lookup$out_vport;
+    wire  tx_lookup$out_hashed;
+    wire  [15:0] tx_lookup$out_user;
+    reg  [383:0] tx_lookup$active;
+    reg  tx_lookup$table_write_enable;
+    reg  [10:0] tx_lookup$table_write_index;
+    reg  [7:0] tx_lookup$table_write_queue;
     reg  [383:0] frame_state$slots;
     reg  [2:0] frame_state$vport;
     wire  [47:0] frame_state$slot;
@@ -712,6 +742,26 @@ module rss_core (
         .vport_next(vport_match$vport_next),
         .pop(vport_match$pop)
     );
+    rss_core__tx_lookup tx_lookup(
+        .clock(tx_lookup$clock),
+        .reset(tx_lookup$reset),
+        .in_valid(tx_lookup$in_valid),
+        .in_ready(tx_lookup$in_ready),
+        .in_vport(tx_lookup$in_vport),
+        .in_hash(tx_lookup$in_hash),
+        .in_hashed(tx_lookup$in_hashed),
+        .in_user(tx_lookup$in_user),
+        .out_valid(tx_lookup$out_valid),
+        .out_ready(tx_lookup$out_ready),
+        .out_queue(tx_lookup$out_queue),
+        .out_vport(tx_lookup$out_vport),
+        .out_hashed(tx_lookup$out_hashed),
+        .out_user(tx_lookup$out_user),
+        .active(tx_lookup$active),
+        .table_write_enable(tx_lookup$table_write_enable),
+        .table_write_index(tx_lookup$table_write_index),
+        .table_write_queue(tx_lookup$table_write_queue)
+    );
     rss_core__frame_state frame_state(
         .slots(frame_state$slots),
         .vport(frame_state$vport),
@@ -894,6 +944,24 @@ module rss_core (
         s_axil_rresp = regs$s_axil_rresp;
         s_axil_rvalid = regs$s_axil_rvalid;
         regs$s_axil_rready = s_axil_rready;
+        tx_lookup$clock = clk;
+        tx_lookup$table_write_enable = regs$table_write_enable;
+        tx_lookup$table_write_index = regs$table_write_index;
+        tx_lookup$table_write_queue = regs$table_write_queue;
+        tx_lookup$active = regs$active;
+        tx_lookup$reset = rst;
+        tx_lookup$in_valid = s_axis_tx_tvalid;
+        s_axis_tx_tready = tx_lookup$in_ready;
+        tx_lookup$in_vport = s_axis_tx_vport;
+        tx_lookup$in_hash = s_axis_tx_hash;
+        tx_lookup$in_hashed = s_axis_tx_hashed;
+        tx_lookup$in_user = s_axis_tx_tuser;
+        m_axis_txq_tvalid = tx_lookup$out_valid;
+        tx_lookup$out_ready = m_axis_txq_tready;
+        m_axis_txq_queue = tx_lookup$out_queue;
+        m_axis_txq_vport = tx_lookup$out_vport;
+        m_axis_txq_hashed = tx_lookup$out_hashed;
+        m_axis_txq_tuser = tx_lookup$out_user;
         indirection$write_enable = regs$table_write_enable;
         indirection$write_address = regs$table_write_index;
         indirection$write_data = regs$table_write_queue;
@@ -23939,6 +24007,3229 @@ module rss_core__start_ok(d,q,clock);
     end
           
 endmodule // rss_core__start_ok
+
+
+module rss_core__tx_lookup(clock,reset,in_valid,in_ready,in_vport,in_hash,in_hashed,in_user,out_valid,out_ready,out_queue,out_vport,out_hashed,out_user,active,table_write_enable,table_write_index,table_write_queue);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  in_valid;
+    output reg  in_ready;
+    input wire  [2:0] in_vport;
+    input wire  [31:0] in_hash;
+    input wire  in_hashed;
+    input wire  [15:0] in_user;
+    output reg  out_valid;
+    input wire  out_ready;
+    output reg  [7:0] out_queue;
+    output reg  [2:0] out_vport;
+    output reg  out_hashed;
+    output reg  [15:0] out_user;
+    input wire  [383:0] active;
+    input wire  table_write_enable;
+    input wire  [10:0] table_write_index;
+    input wire  [7:0] table_write_queue;
+    
+    // Constant declarations
+    localparam  present = 1'b0;
+    localparam  vports = 4'h4;
+    localparam  table_log2 = 4'h7;
+    localparam  fifo_depth = 5'b10000;
+    
+    // Stub signals
+    reg  [10:0] pool$read_address;
+    reg  pool$read_clock;
+    wire  [7:0] pool$read_data;
+    reg  [10:0] pool$write_address;
+    reg  pool$write_clock;
+    reg  [7:0] pool$write_data;
+    reg  pool$write_enable;
+    reg  [383:0] pick$slots;
+    reg  [2:0] pick$vport;
+    wire  [47:0] pick$slot;
+    reg  answers$clock;
+    reg  answers$reset;
+    reg  [4:0] answers$capacity;
+    reg  answers$push;
+    reg  [27:0] answers$push_data;
+    wire  [4:0] answers$count;
+    wire  answers$full;
+    wire  answers$out_valid;
+    reg  answers$out_ready;
+    wire  [27:0] answers$out_data;
+    reg  ready$d;
+    wire  ready$q;
+    reg  ready$clock;
+    reg  [4:0] in_flight$d;
+    wire  [4:0] in_flight$q;
+    reg  in_flight$clock;
+    reg  request_valid$d;
+    wire  request_valid$q;
+    reg  request_valid$clock;
+    reg  [2:0] request_vport$d;
+    wire  [2:0] request_vport$q;
+    reg  request_vport$clock;
+    reg  [31:0] request_hash$d;
+    wire  [31:0] request_hash$q;
+    reg  request_hash$clock;
+    reg  request_hashed$d;
+    wire  request_hashed$q;
+    reg  request_hashed$clock;
+    reg  [15:0] request_user$d;
+    wire  [15:0] request_user$q;
+    reg  request_user$clock;
+    reg  state_valid$d;
+    wire  state_valid$q;
+    reg  state_valid$clock;
+    reg  [21:0] state$d;
+    wire  [21:0] state$q;
+    reg  state$clock;
+    reg  [2:0] state_vport$d;
+    wire  [2:0] state_vport$q;
+    reg  state_vport$clock;
+    reg  [6:0] state_hash$d;
+    wire  [6:0] state_hash$q;
+    reg  state_hash$clock;
+    reg  state_hashed$d;
+    wire  state_hashed$q;
+    reg  state_hashed$clock;
+    reg  [15:0] state_user$d;
+    wire  [15:0] state_user$q;
+    reg  state_user$clock;
+    reg  read_valid$d;
+    wire  read_valid$q;
+    reg  read_valid$clock;
+    reg  [7:0] read_choice$d;
+    wire  [7:0] read_choice$q;
+    reg  read_choice$clock;
+    reg  read_use_table$d;
+    wire  read_use_table$q;
+    reg  read_use_table$clock;
+    reg  [2:0] read_vport$d;
+    wire  [2:0] read_vport$q;
+    reg  read_vport$clock;
+    reg  [15:0] read_user$d;
+    wire  [15:0] read_user$q;
+    reg  read_user$clock;
+    reg  word_valid$d;
+    wire  word_valid$q;
+    reg  word_valid$clock;
+    reg  [7:0] word_table$d;
+    wire  [7:0] word_table$q;
+    reg  word_table$clock;
+    reg  [7:0] word_choice$d;
+    wire  [7:0] word_choice$q;
+    reg  word_choice$clock;
+    reg  word_use_table$d;
+    wire  word_use_table$q;
+    reg  word_use_table$clock;
+    reg  [2:0] word_vport$d;
+    wire  [2:0] word_vport$q;
+    reg  word_vport$clock;
+    reg  [15:0] word_user$d;
+    wire  [15:0] word_user$q;
+    reg  word_user$clock;
+    
+    // Local signals
+    reg  accept;
+    reg  answered;
+    reg  [4:0] in_flight_next;
+    reg  [15:0] size_mask;
+    reg  [7:0] queue;
+    
+    // Sub module instances
+    rss_core__tx_lookup__pool pool(
+        .read_address(pool$read_address),
+        .read_clock(pool$read_clock),
+        .read_data(pool$read_data),
+        .write_address(pool$write_address),
+        .write_clock(pool$write_clock),
+        .write_data(pool$write_data),
+        .write_enable(pool$write_enable)
+    );
+    rss_core__tx_lookup__pick pick(
+        .slots(pick$slots),
+        .vport(pick$vport),
+        .slot(pick$slot)
+    );
+    rss_core__tx_lookup__answers answers(
+        .clock(answers$clock),
+        .reset(answers$reset),
+        .capacity(answers$capacity),
+        .push(answers$push),
+        .push_data(answers$push_data),
+        .count(answers$count),
+        .full(answers$full),
+        .out_valid(answers$out_valid),
+        .out_ready(answers$out_ready),
+        .out_data(answers$out_data)
+    );
+    rss_core__tx_lookup__ready ready(
+        .d(ready$d),
+        .q(ready$q),
+        .clock(ready$clock)
+    );
+    rss_core__tx_lookup__in_flight in_flight(
+        .d(in_flight$d),
+        .q(in_flight$q),
+        .clock(in_flight$clock)
+    );
+    rss_core__tx_lookup__request_valid request_valid(
+        .d(request_valid$d),
+        .q(request_valid$q),
+        .clock(request_valid$clock)
+    );
+    rss_core__tx_lookup__request_vport request_vport(
+        .d(request_vport$d),
+        .q(request_vport$q),
+        .clock(request_vport$clock)
+    );
+    rss_core__tx_lookup__request_hash request_hash(
+        .d(request_hash$d),
+        .q(request_hash$q),
+        .clock(request_hash$clock)
+    );
+    rss_core__tx_lookup__request_hashed request_hashed(
+        .d(request_hashed$d),
+        .q(request_hashed$q),
+        .clock(request_hashed$clock)
+    );
+    rss_core__tx_lookup__request_user request_user(
+        .d(request_user$d),
+        .q(request_user$q),
+        .clock(request_user$clock)
+    );
+    rss_core__tx_lookup__state_valid state_valid(
+        .d(state_valid$d),
+        .q(state_valid$q),
+        .clock(state_valid$clock)
+    );
+    rss_core__tx_lookup__state state(
+        .d(state$d),
+        .q(state$q),
+        .clock(state$clock)
+    );
+    rss_core__tx_lookup__state_vport state_vport(
+        .d(state_vport$d),
+        .q(state_vport$q),
+        .clock(state_vport$clock)
+    );
+    rss_core__tx_lookup__state_hash state_hash(
+        .d(state_hash$d),
+        .q(state_hash$q),
+        .clock(state_hash$clock)
+    );
+    rss_core__tx_lookup__state_hashed state_hashed(
+        .d(state_hashed$d),
+        .q(state_hashed$q),
+        .clock(state_hashed$clock)
+    );
+    rss_core__tx_lookup__state_user state_user(
+        .d(state_user$d),
+        .q(state_user$q),
+        .clock(state_user$clock)
+    );
+    rss_core__tx_lookup__read_valid read_valid(
+        .d(read_valid$d),
+        .q(read_valid$q),
+        .clock(read_valid$clock)
+    );
+    rss_core__tx_lookup__read_choice read_choice(
+        .d(read_choice$d),
+        .q(read_choice$q),
+        .clock(read_choice$clock)
+    );
+    rss_core__tx_lookup__read_use_table read_use_table(
+        .d(read_use_table$d),
+        .q(read_use_table$q),
+        .clock(read_use_table$clock)
+    );
+    rss_core__tx_lookup__read_vport read_vport(
+        .d(read_vport$d),
+        .q(read_vport$q),
+        .clock(read_vport$clock)
+    );
+    rss_core__tx_lookup__read_user read_user(
+        .d(read_user$d),
+        .q(read_user$q),
+        .clock(read_user$clock)
+    );
+    rss_core__tx_lookup__word_valid word_valid(
+        .d(word_valid$d),
+        .q(word_valid$q),
+        .clock(word_valid$clock)
+    );
+    rss_core__tx_lookup__word_table word_table(
+        .d(word_table$d),
+        .q(word_table$q),
+        .clock(word_table$clock)
+    );
+    rss_core__tx_lookup__word_choice word_choice(
+        .d(word_choice$d),
+        .q(word_choice$q),
+        .clock(word_choice$clock)
+    );
+    rss_core__tx_lookup__word_use_table word_use_table(
+        .d(word_use_table$d),
+        .q(word_use_table$q),
+        .clock(word_use_table$clock)
+    );
+    rss_core__tx_lookup__word_vport word_vport(
+        .d(word_vport$d),
+        .q(word_vport$q),
+        .clock(word_vport$clock)
+    );
+    rss_core__tx_lookup__word_user word_user(
+        .d(word_user$d),
+        .q(word_user$q),
+        .clock(word_user$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        ready$clock = clock;
+        in_flight$clock = clock;
+        request_valid$clock = clock;
+        request_vport$clock = clock;
+        request_hash$clock = clock;
+        request_hashed$clock = clock;
+        request_user$clock = clock;
+        state_valid$clock = clock;
+        state$clock = clock;
+        state_vport$clock = clock;
+        state_hash$clock = clock;
+        state_hashed$clock = clock;
+        state_user$clock = clock;
+        read_valid$clock = clock;
+        read_choice$clock = clock;
+        read_use_table$clock = clock;
+        read_vport$clock = clock;
+        read_user$clock = clock;
+        word_valid$clock = clock;
+        word_table$clock = clock;
+        word_choice$clock = clock;
+        word_use_table$clock = clock;
+        word_vport$clock = clock;
+        word_user$clock = clock;
+        ready$d = ready$q;
+        in_flight$d = in_flight$q;
+        request_valid$d = request_valid$q;
+        request_vport$d = request_vport$q;
+        request_hash$d = request_hash$q;
+        request_hashed$d = request_hashed$q;
+        request_user$d = request_user$q;
+        state_valid$d = state_valid$q;
+        state$d = state$q;
+        state_vport$d = state_vport$q;
+        state_hash$d = state_hash$q;
+        state_hashed$d = state_hashed$q;
+        state_user$d = state_user$q;
+        read_valid$d = read_valid$q;
+        read_choice$d = read_choice$q;
+        read_use_table$d = read_use_table$q;
+        read_vport$d = read_vport$q;
+        read_user$d = read_user$q;
+        word_valid$d = word_valid$q;
+        word_table$d = word_table$q;
+        word_choice$d = word_choice$q;
+        word_use_table$d = word_use_table$q;
+        word_vport$d = word_vport$q;
+        word_user$d = word_user$q;
+        answers$clock = clock;
+        pool$read_clock = clock;
+        pool$write_clock = clock;
+        pool$write_enable = table_write_enable;
+        pool$write_address = table_write_index;
+        pool$write_data = table_write_queue;
+        accept = in_valid & ready$q & present;
+        answered = answers$out_valid & out_ready;
+        in_flight_next = in_flight$q;
+        if (accept & ~answered) begin
+            in_flight_next = in_flight$q + 64'h1;
+        end
+        if (~accept & answered) begin
+            in_flight_next = in_flight$q - 64'h1;
+        end
+        in_flight$d = in_flight_next;
+        ready$d = present & (in_flight_next < fifo_depth);
+        in_ready = ready$q;
+        request_valid$d = accept;
+        request_vport$d = 32'h0;
+        if (((in_vport) & 4'hf) < vports) begin
+            request_vport$d = in_vport;
+        end
+        request_hash$d = in_hash;
+        request_hashed$d = in_hashed;
+        request_user$d = in_user;
+        pick$slots = active;
+        pick$vport = request_vport$q;
+        state_valid$d = request_valid$q;
+        state$d = ((pick$slot[(32'h0)+:(1)]) & 22'h3fffff) | (((pick$slot[(32'h2)+:(1)]) & 22'h3fffff) << 64'h1) | (((pick$slot[(32'h4)+:(4)]) & 22'h3fffff) << 64'h2) | (((pick$slot[(32'h18)+:(16)]) & 22'h3fffff) << 64'h6);
+        state_vport$d = request_vport$q;
+        state_hash$d = request_hash$q[(32'h0)+:(7)];
+        state_hashed$d = request_hashed$q;
+        state_user$d = request_user$q;
+        size_mask = (((64'h1) & 16'hffff) << state$q[(32'h2)+:(4)]) - 64'h1;
+        pool$read_address = (((state$q[(32'h1)+:(1)]) & 11'h7ff) << 64'ha) | (((state_vport$q) & 11'h7ff) << table_log2) | ((state_hash$q & size_mask[(32'h0)+:(7)]) & 11'h7ff);
+        read_valid$d = state_valid$q;
+        read_use_table$d = state$q[32'h0] & state_hashed$q;
+        read_choice$d = state$q[(32'he)+:(8)];
+        if (state$q[32'h0]) begin
+            read_choice$d = state$q[(32'h6)+:(8)];
+        end
+        read_vport$d = state_vport$q;
+        read_user$d = state_user$q;
+        word_valid$d = read_valid$q;
+        word_table$d = pool$read_data;
+        word_choice$d = read_choice$q;
+        word_use_table$d = read_use_table$q;
+        word_vport$d = read_vport$q;
+        word_user$d = read_user$q;
+        queue = word_choice$q;
+        if (word_use_table$q) begin
+            queue = word_table$q;
+        end
+        answers$capacity = fifo_depth;
+        answers$push = word_valid$q;
+        answers$push_data = ((queue) & 28'hfffffff) | (((word_vport$q) & 28'hfffffff) << 64'h8) | (((word_use_table$q) & 28'hfffffff) << 64'hb) | (((word_user$q) & 28'hfffffff) << 64'hc);
+        answers$out_ready = out_ready;
+        answers$reset = reset;
+        out_valid = 1'b0;
+        out_queue = 32'h0;
+        out_vport = 32'h0;
+        out_hashed = 1'b0;
+        out_user = 32'h0;
+        if (present) begin
+            out_valid = answers$out_valid;
+            out_queue = answers$out_data[(32'h0)+:(8)];
+            out_vport = answers$out_data[(32'h8)+:(3)];
+            out_hashed = answers$out_data[32'hb];
+            out_user = answers$out_data[(32'hc)+:(16)];
+        end
+        if (reset) begin
+            ready$d = 1'b0;
+            in_flight$d = 32'h0;
+            request_valid$d = 1'b0;
+            state_valid$d = 1'b0;
+            read_valid$d = 1'b0;
+            word_valid$d = 1'b0;
+        end
+    end
+    
+endmodule // rss_core__tx_lookup
+
+
+module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,full,out_valid,out_ready,out_data);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  [4:0] capacity;
+    input wire  push;
+    input wire  [27:0] push_data;
+    output reg  [4:0] count;
+    output reg  full;
+    output reg  out_valid;
+    input wire  out_ready;
+    output reg  [27:0] out_data;
+    
+    // Stub signals
+    reg  [3:0] ram$read_address;
+    reg  ram$read_clock;
+    wire  [27:0] ram$read_data;
+    reg  [3:0] ram$write_address;
+    reg  ram$write_clock;
+    reg  [27:0] ram$write_data;
+    reg  ram$write_enable;
+    reg  [4:0] write_ptr$d;
+    wire  [4:0] write_ptr$q;
+    reg  write_ptr$clock;
+    reg  [4:0] read_ptr$d;
+    wire  [4:0] read_ptr$q;
+    reg  read_ptr$clock;
+    reg  [3:0] shown$d;
+    wire  [3:0] shown$q;
+    reg  shown$clock;
+    reg  shown_valid$d;
+    wire  shown_valid$q;
+    reg  shown_valid$clock;
+    
+    // Local signals
+    reg  [4:0] stored;
+    reg  [4:0] held;
+    reg  take;
+    reg  store;
+    
+    // Sub module instances
+    rss_core__tx_lookup__answers__ram ram(
+        .read_address(ram$read_address),
+        .read_clock(ram$read_clock),
+        .read_data(ram$read_data),
+        .write_address(ram$write_address),
+        .write_clock(ram$write_clock),
+        .write_data(ram$write_data),
+        .write_enable(ram$write_enable)
+    );
+    rss_core__tx_lookup__answers__write_ptr write_ptr(
+        .d(write_ptr$d),
+        .q(write_ptr$q),
+        .clock(write_ptr$clock)
+    );
+    rss_core__tx_lookup__answers__read_ptr read_ptr(
+        .d(read_ptr$d),
+        .q(read_ptr$q),
+        .clock(read_ptr$clock)
+    );
+    rss_core__tx_lookup__answers__shown shown(
+        .d(shown$d),
+        .q(shown$q),
+        .clock(shown$clock)
+    );
+    rss_core__tx_lookup__answers__shown_valid shown_valid(
+        .d(shown_valid$d),
+        .q(shown_valid$q),
+        .clock(shown_valid$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        write_ptr$clock = clock;
+        read_ptr$clock = clock;
+        shown$clock = clock;
+        shown_valid$clock = clock;
+        write_ptr$d = write_ptr$q;
+        read_ptr$d = read_ptr$q;
+        shown$d = shown$q;
+        shown_valid$d = shown_valid$q;
+        ram$read_clock = clock;
+        ram$write_clock = clock;
+        stored = write_ptr$q - read_ptr$q;
+        held = stored + ((shown_valid$q) & 5'h1f);
+        full = held >= capacity;
+        count = held;
+        store = push & ~full;
+        ram$write_enable = store;
+        ram$write_address = write_ptr$q[(32'h0)+:(4)];
+        ram$write_data = push_data;
+        if (store) begin
+            write_ptr$d = write_ptr$q + 64'h1;
+        end
+        take = |stored & (~shown_valid$q | out_ready);
+        ram$read_address = shown$q;
+        if (take) begin
+            ram$read_address = read_ptr$q[(32'h0)+:(4)];
+            shown$d = read_ptr$q[(32'h0)+:(4)];
+            read_ptr$d = read_ptr$q + 64'h1;
+            shown_valid$d = 1'b1;
+        end
+        else if (out_ready) begin
+            shown_valid$d = 1'b0;
+        end
+        if (reset) begin
+            write_ptr$d = 32'h0;
+            read_ptr$d = 32'h0;
+            shown_valid$d = 1'b0;
+        end
+        out_valid = shown_valid$q;
+        out_data = ram$read_data;
+    end
+    
+endmodule // rss_core__tx_lookup__answers
+
+
+module rss_core__tx_lookup__answers__ram(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
+    
+    // Module arguments
+    input wire  [3:0] read_address;
+    input wire  read_clock;
+    output reg  [27:0] read_data;
+    input wire  [3:0] write_address;
+    input wire  write_clock;
+    input wire  [27:0] write_data;
+    input wire  write_enable;
+    
+    // Update code (custom)
+    reg[27:0] mem[15:0];
+    
+    
+    
+    always @(posedge read_clock) begin
+       read_data <= mem[read_address];
+    end
+    
+    always @(posedge write_clock) begin
+       if (write_enable) begin
+          mem[write_address] <= write_data;
+       end
+    end
+                
+endmodule // rss_core__tx_lookup__answers__ram
+
+
+module rss_core__tx_lookup__answers__read_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [4:0] d;
+    output reg  [4:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 5'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__answers__read_ptr
+
+
+module rss_core__tx_lookup__answers__shown(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__answers__shown
+
+
+module rss_core__tx_lookup__answers__shown_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__answers__shown_valid
+
+
+module rss_core__tx_lookup__answers__write_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [4:0] d;
+    output reg  [4:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 5'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__answers__write_ptr
+
+
+module rss_core__tx_lookup__in_flight(d,q,clock);
+    
+    // Module arguments
+    input wire  [4:0] d;
+    output reg  [4:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 5'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__in_flight
+
+
+module rss_core__tx_lookup__pick(slots,vport,slot);
+    
+    // Module arguments
+    input wire  [383:0] slots;
+    input wire  [2:0] vport;
+    output reg  [47:0] slot;
+    
+    // Constant declarations
+    localparam  slot_width = 16'h30;
+    
+    // Local signals
+    reg  [383:0] rest;
+    
+    // Update code
+    always @(*) begin
+        slot = 32'h0;
+        rest = slots;
+        if (vport == 0) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 1) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 2) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 3) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 4) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 5) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 6) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 7) begin
+            slot = rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+    end
+    
+endmodule // rss_core__tx_lookup__pick
+
+
+module rss_core__tx_lookup__pool(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
+    
+    // Module arguments
+    input wire  [10:0] read_address;
+    input wire  read_clock;
+    output reg  [7:0] read_data;
+    input wire  [10:0] write_address;
+    input wire  write_clock;
+    input wire  [7:0] write_data;
+    input wire  write_enable;
+    
+    // Update code (custom)
+    reg[7:0] mem[2047:0];
+    
+    initial begin
+    mem[11'b0] = 8'h0;
+    mem[11'b1] = 8'h0;
+    mem[11'b10] = 8'h0;
+    mem[11'b11] = 8'h0;
+    mem[11'b100] = 8'h0;
+    mem[11'b101] = 8'h0;
+    mem[11'b110] = 8'h0;
+    mem[11'b111] = 8'h0;
+    mem[11'b1000] = 8'h0;
+    mem[11'b1001] = 8'h0;
+    mem[11'b1010] = 8'h0;
+    mem[11'b1011] = 8'h0;
+    mem[11'b1100] = 8'h0;
+    mem[11'b1101] = 8'h0;
+    mem[11'b1110] = 8'h0;
+    mem[11'b1111] = 8'h0;
+    mem[11'b10000] = 8'h0;
+    mem[11'b10001] = 8'h0;
+    mem[11'b10010] = 8'h0;
+    mem[11'b10011] = 8'h0;
+    mem[11'b10100] = 8'h0;
+    mem[11'b10101] = 8'h0;
+    mem[11'b10110] = 8'h0;
+    mem[11'b10111] = 8'h0;
+    mem[11'b11000] = 8'h0;
+    mem[11'b11001] = 8'h0;
+    mem[11'b11010] = 8'h0;
+    mem[11'b11011] = 8'h0;
+    mem[11'b11100] = 8'h0;
+    mem[11'b11101] = 8'h0;
+    mem[11'b11110] = 8'h0;
+    mem[11'b11111] = 8'h0;
+    mem[11'b100000] = 8'h0;
+    mem[11'b100001] = 8'h0;
+    mem[11'b100010] = 8'h0;
+    mem[11'b100011] = 8'h0;
+    mem[11'b100100] = 8'h0;
+    mem[11'b100101] = 8'h0;
+    mem[11'b100110] = 8'h0;
+    mem[11'b100111] = 8'h0;
+    mem[11'b101000] = 8'h0;
+    mem[11'b101001] = 8'h0;
+    mem[11'b101010] = 8'h0;
+    mem[11'b101011] = 8'h0;
+    mem[11'b101100] = 8'h0;
+    mem[11'b101101] = 8'h0;
+    mem[11'b101110] = 8'h0;
+    mem[11'b101111] = 8'h0;
+    mem[11'b110000] = 8'h0;
+    mem[11'b110001] = 8'h0;
+    mem[11'b110010] = 8'h0;
+    mem[11'b110011] = 8'h0;
+    mem[11'b110100] = 8'h0;
+    mem[11'b110101] = 8'h0;
+    mem[11'b110110] = 8'h0;
+    mem[11'b110111] = 8'h0;
+    mem[11'b111000] = 8'h0;
+    mem[11'b111001] = 8'h0;
+    mem[11'b111010] = 8'h0;
+    mem[11'b111011] = 8'h0;
+    mem[11'b111100] = 8'h0;
+    mem[11'b111101] = 8'h0;
+    mem[11'b111110] = 8'h0;
+    mem[11'b111111] = 8'h0;
+    mem[11'b1000000] = 8'h0;
+    mem[11'b1000001] = 8'h0;
+    mem[11'b1000010] = 8'h0;
+    mem[11'b1000011] = 8'h0;
+    mem[11'b1000100] = 8'h0;
+    mem[11'b1000101] = 8'h0;
+    mem[11'b1000110] = 8'h0;
+    mem[11'b1000111] = 8'h0;
+    mem[11'b1001000] = 8'h0;
+    mem[11'b1001001] = 8'h0;
+    mem[11'b1001010] = 8'h0;
+    mem[11'b1001011] = 8'h0;
+    mem[11'b1001100] = 8'h0;
+    mem[11'b1001101] = 8'h0;
+    mem[11'b1001110] = 8'h0;
+    mem[11'b1001111] = 8'h0;
+    mem[11'b1010000] = 8'h0;
+    mem[11'b1010001] = 8'h0;
+    mem[11'b1010010] = 8'h0;
+    mem[11'b1010011] = 8'h0;
+    mem[11'b1010100] = 8'h0;
+    mem[11'b1010101] = 8'h0;
+    mem[11'b1010110] = 8'h0;
+    mem[11'b1010111] = 8'h0;
+    mem[11'b1011000] = 8'h0;
+    mem[11'b1011001] = 8'h0;
+    mem[11'b1011010] = 8'h0;
+    mem[11'b1011011] = 8'h0;
+    mem[11'b1011100] = 8'h0;
+    mem[11'b1011101] = 8'h0;
+    mem[11'b1011110] = 8'h0;
+    mem[11'b1011111] = 8'h0;
+    mem[11'b1100000] = 8'h0;
+    mem[11'b1100001] = 8'h0;
+    mem[11'b1100010] = 8'h0;
+    mem[11'b1100011] = 8'h0;
+    mem[11'b1100100] = 8'h0;
+    mem[11'b1100101] = 8'h0;
+    mem[11'b1100110] = 8'h0;
+    mem[11'b1100111] = 8'h0;
+    mem[11'b1101000] = 8'h0;
+    mem[11'b1101001] = 8'h0;
+    mem[11'b1101010] = 8'h0;
+    mem[11'b1101011] = 8'h0;
+    mem[11'b1101100] = 8'h0;
+    mem[11'b1101101] = 8'h0;
+    mem[11'b1101110] = 8'h0;
+    mem[11'b1101111] = 8'h0;
+    mem[11'b1110000] = 8'h0;
+    mem[11'b1110001] = 8'h0;
+    mem[11'b1110010] = 8'h0;
+    mem[11'b1110011] = 8'h0;
+    mem[11'b1110100] = 8'h0;
+    mem[11'b1110101] = 8'h0;
+    mem[11'b1110110] = 8'h0;
+    mem[11'b1110111] = 8'h0;
+    mem[11'b1111000] = 8'h0;
+    mem[11'b1111001] = 8'h0;
+    mem[11'b1111010] = 8'h0;
+    mem[11'b1111011] = 8'h0;
+    mem[11'b1111100] = 8'h0;
+    mem[11'b1111101] = 8'h0;
+    mem[11'b1111110] = 8'h0;
+    mem[11'b1111111] = 8'h0;
+    mem[11'b10000000] = 8'h0;
+    mem[11'b10000001] = 8'h0;
+    mem[11'b10000010] = 8'h0;
+    mem[11'b10000011] = 8'h0;
+    mem[11'b10000100] = 8'h0;
+    mem[11'b10000101] = 8'h0;
+    mem[11'b10000110] = 8'h0;
+    mem[11'b10000111] = 8'h0;
+    mem[11'b10001000] = 8'h0;
+    mem[11'b10001001] = 8'h0;
+    mem[11'b10001010] = 8'h0;
+    mem[11'b10001011] = 8'h0;
+    mem[11'b10001100] = 8'h0;
+    mem[11'b10001101] = 8'h0;
+    mem[11'b10001110] = 8'h0;
+    mem[11'b10001111] = 8'h0;
+    mem[11'b10010000] = 8'h0;
+    mem[11'b10010001] = 8'h0;
+    mem[11'b10010010] = 8'h0;
+    mem[11'b10010011] = 8'h0;
+    mem[11'b10010100] = 8'h0;
+    mem[11'b10010101] = 8'h0;
+    mem[11'b10010110] = 8'h0;
+    mem[11'b10010111] = 8'h0;
+    mem[11'b10011000] = 8'h0;
+    mem[11'b10011001] = 8'h0;
+    mem[11'b10011010] = 8'h0;
+    mem[11'b10011011] = 8'h0;
+    mem[11'b10011100] = 8'h0;
+    mem[11'b10011101] = 8'h0;
+    mem[11'b10011110] = 8'h0;
+    mem[11'b10011111] = 8'h0;
+    mem[11'b10100000] = 8'h0;
+    mem[11'b10100001] = 8'h0;
+    mem[11'b10100010] = 8'h0;
+    mem[11'b10100011] = 8'h0;
+    mem[11'b10100100] = 8'h0;
+    mem[11'b10100101] = 8'h0;
+    mem[11'b10100110] = 8'h0;
+    mem[11'b10100111] = 8'h0;
+    mem[11'b10101000] = 8'h0;
+    mem[11'b10101001] = 8'h0;
+    mem[11'b10101010] = 8'h0;
+    mem[11'b10101011] = 8'h0;
+    mem[11'b10101100] = 8'h0;
+    mem[11'b10101101] = 8'h0;
+    mem[11'b10101110] = 8'h0;
+    mem[11'b10101111] = 8'h0;
+    mem[11'b10110000] = 8'h0;
+    mem[11'b10110001] = 8'h0;
+    mem[11'b10110010] = 8'h0;
+    mem[11'b10110011] = 8'h0;
+    mem[11'b10110100] = 8'h0;
+    mem[11'b10110101] = 8'h0;
+    mem[11'b10110110] = 8'h0;
+    mem[11'b10110111] = 8'h0;
+    mem[11'b10111000] = 8'h0;
+    mem[11'b10111001] = 8'h0;
+    mem[11'b10111010] = 8'h0;
+    mem[11'b10111011] = 8'h0;
+    mem[11'b10111100] = 8'h0;
+    mem[11'b10111101] = 8'h0;
+    mem[11'b10111110] = 8'h0;
+    mem[11'b10111111] = 8'h0;
+    mem[11'b11000000] = 8'h0;
+    mem[11'b11000001] = 8'h0;
+    mem[11'b11000010] = 8'h0;
+    mem[11'b11000011] = 8'h0;
+    mem[11'b11000100] = 8'h0;
+    mem[11'b11000101] = 8'h0;
+    mem[11'b11000110] = 8'h0;
+    mem[11'b11000111] = 8'h0;
+    mem[11'b11001000] = 8'h0;
+    mem[11'b11001001] = 8'h0;
+    mem[11'b11001010] = 8'h0;
+    mem[11'b11001011] = 8'h0;
+    mem[11'b11001100] = 8'h0;
+    mem[11'b11001101] = 8'h0;
+    mem[11'b11001110] = 8'h0;
+    mem[11'b11001111] = 8'h0;
+    mem[11'b11010000] = 8'h0;
+    mem[11'b11010001] = 8'h0;
+    mem[11'b11010010] = 8'h0;
+    mem[11'b11010011] = 8'h0;
+    mem[11'b11010100] = 8'h0;
+    mem[11'b11010101] = 8'h0;
+    mem[11'b11010110] = 8'h0;
+    mem[11'b11010111] = 8'h0;
+    mem[11'b11011000] = 8'h0;
+    mem[11'b11011001] = 8'h0;
+    mem[11'b11011010] = 8'h0;
+    mem[11'b11011011] = 8'h0;
+    mem[11'b11011100] = 8'h0;
+    mem[11'b11011101] = 8'h0;
+    mem[11'b11011110] = 8'h0;
+    mem[11'b11011111] = 8'h0;
+    mem[11'b11100000] = 8'h0;
+    mem[11'b11100001] = 8'h0;
+    mem[11'b11100010] = 8'h0;
+    mem[11'b11100011] = 8'h0;
+    mem[11'b11100100] = 8'h0;
+    mem[11'b11100101] = 8'h0;
+    mem[11'b11100110] = 8'h0;
+    mem[11'b11100111] = 8'h0;
+    mem[11'b11101000] = 8'h0;
+    mem[11'b11101001] = 8'h0;
+    mem[11'b11101010] = 8'h0;
+    mem[11'b11101011] = 8'h0;
+    mem[11'b11101100] = 8'h0;
+    mem[11'b11101101] = 8'h0;
+    mem[11'b11101110] = 8'h0;
+    mem[11'b11101111] = 8'h0;
+    mem[11'b11110000] = 8'h0;
+    mem[11'b11110001] = 8'h0;
+    mem[11'b11110010] = 8'h0;
+    mem[11'b11110011] = 8'h0;
+    mem[11'b11110100] = 8'h0;
+    mem[11'b11110101] = 8'h0;
+    mem[11'b11110110] = 8'h0;
+    mem[11'b11110111] = 8'h0;
+    mem[11'b11111000] = 8'h0;
+    mem[11'b11111001] = 8'h0;
+    mem[11'b11111010] = 8'h0;
+    mem[11'b11111011] = 8'h0;
+    mem[11'b11111100] = 8'h0;
+    mem[11'b11111101] = 8'h0;
+    mem[11'b11111110] = 8'h0;
+    mem[11'b11111111] = 8'h0;
+    mem[11'b100000000] = 8'h0;
+    mem[11'b100000001] = 8'h0;
+    mem[11'b100000010] = 8'h0;
+    mem[11'b100000011] = 8'h0;
+    mem[11'b100000100] = 8'h0;
+    mem[11'b100000101] = 8'h0;
+    mem[11'b100000110] = 8'h0;
+    mem[11'b100000111] = 8'h0;
+    mem[11'b100001000] = 8'h0;
+    mem[11'b100001001] = 8'h0;
+    mem[11'b100001010] = 8'h0;
+    mem[11'b100001011] = 8'h0;
+    mem[11'b100001100] = 8'h0;
+    mem[11'b100001101] = 8'h0;
+    mem[11'b100001110] = 8'h0;
+    mem[11'b100001111] = 8'h0;
+    mem[11'b100010000] = 8'h0;
+    mem[11'b100010001] = 8'h0;
+    mem[11'b100010010] = 8'h0;
+    mem[11'b100010011] = 8'h0;
+    mem[11'b100010100] = 8'h0;
+    mem[11'b100010101] = 8'h0;
+    mem[11'b100010110] = 8'h0;
+    mem[11'b100010111] = 8'h0;
+    mem[11'b100011000] = 8'h0;
+    mem[11'b100011001] = 8'h0;
+    mem[11'b100011010] = 8'h0;
+    mem[11'b100011011] = 8'h0;
+    mem[11'b100011100] = 8'h0;
+    mem[11'b100011101] = 8'h0;
+    mem[11'b100011110] = 8'h0;
+    mem[11'b100011111] = 8'h0;
+    mem[11'b100100000] = 8'h0;
+    mem[11'b100100001] = 8'h0;
+    mem[11'b100100010] = 8'h0;
+    mem[11'b100100011] = 8'h0;
+    mem[11'b100100100] = 8'h0;
+    mem[11'b100100101] = 8'h0;
+    mem[11'b100100110] = 8'h0;
+    mem[11'b100100111] = 8'h0;
+    mem[11'b100101000] = 8'h0;
+    mem[11'b100101001] = 8'h0;
+    mem[11'b100101010] = 8'h0;
+    mem[11'b100101011] = 8'h0;
+    mem[11'b100101100] = 8'h0;
+    mem[11'b100101101] = 8'h0;
+    mem[11'b100101110] = 8'h0;
+    mem[11'b100101111] = 8'h0;
+    mem[11'b100110000] = 8'h0;
+    mem[11'b100110001] = 8'h0;
+    mem[11'b100110010] = 8'h0;
+    mem[11'b100110011] = 8'h0;
+    mem[11'b100110100] = 8'h0;
+    mem[11'b100110101] = 8'h0;
+    mem[11'b100110110] = 8'h0;
+    mem[11'b100110111] = 8'h0;
+    mem[11'b100111000] = 8'h0;
+    mem[11'b100111001] = 8'h0;
+    mem[11'b100111010] = 8'h0;
+    mem[11'b100111011] = 8'h0;
+    mem[11'b100111100] = 8'h0;
+    mem[11'b100111101] = 8'h0;
+    mem[11'b100111110] = 8'h0;
+    mem[11'b100111111] = 8'h0;
+    mem[11'b101000000] = 8'h0;
+    mem[11'b101000001] = 8'h0;
+    mem[11'b101000010] = 8'h0;
+    mem[11'b101000011] = 8'h0;
+    mem[11'b101000100] = 8'h0;
+    mem[11'b101000101] = 8'h0;
+    mem[11'b101000110] = 8'h0;
+    mem[11'b101000111] = 8'h0;
+    mem[11'b101001000] = 8'h0;
+    mem[11'b101001001] = 8'h0;
+    mem[11'b101001010] = 8'h0;
+    mem[11'b101001011] = 8'h0;
+    mem[11'b101001100] = 8'h0;
+    mem[11'b101001101] = 8'h0;
+    mem[11'b101001110] = 8'h0;
+    mem[11'b101001111] = 8'h0;
+    mem[11'b101010000] = 8'h0;
+    mem[11'b101010001] = 8'h0;
+    mem[11'b101010010] = 8'h0;
+    mem[11'b101010011] = 8'h0;
+    mem[11'b101010100] = 8'h0;
+    mem[11'b101010101] = 8'h0;
+    mem[11'b101010110] = 8'h0;
+    mem[11'b101010111] = 8'h0;
+    mem[11'b101011000] = 8'h0;
+    mem[11'b101011001] = 8'h0;
+    mem[11'b101011010] = 8'h0;
+    mem[11'b101011011] = 8'h0;
+    mem[11'b101011100] = 8'h0;
+    mem[11'b101011101] = 8'h0;
+    mem[11'b101011110] = 8'h0;
+    mem[11'b101011111] = 8'h0;
+    mem[11'b101100000] = 8'h0;
+    mem[11'b101100001] = 8'h0;
+    mem[11'b101100010] = 8'h0;
+    mem[11'b101100011] = 8'h0;
+    mem[11'b101100100] = 8'h0;
+    mem[11'b101100101] = 8'h0;
+    mem[11'b101100110] = 8'h0;
+    mem[11'b101100111] = 8'h0;
+    mem[11'b101101000] = 8'h0;
+    mem[11'b101101001] = 8'h0;
+    mem[11'b101101010] = 8'h0;
+    mem[11'b101101011] = 8'h0;
+    mem[11'b101101100] = 8'h0;
+    mem[11'b101101101] = 8'h0;
+    mem[11'b101101110] = 8'h0;
+    mem[11'b101101111] = 8'h0;
+    mem[11'b101110000] = 8'h0;
+    mem[11'b101110001] = 8'h0;
+    mem[11'b101110010] = 8'h0;
+    mem[11'b101110011] = 8'h0;
+    mem[11'b101110100] = 8'h0;
+    mem[11'b101110101] = 8'h0;
+    mem[11'b101110110] = 8'h0;
+    mem[11'b101110111] = 8'h0;
+    mem[11'b101111000] = 8'h0;
+    mem[11'b101111001] = 8'h0;
+    mem[11'b101111010] = 8'h0;
+    mem[11'b101111011] = 8'h0;
+    mem[11'b101111100] = 8'h0;
+    mem[11'b101111101] = 8'h0;
+    mem[11'b101111110] = 8'h0;
+    mem[11'b101111111] = 8'h0;
+    mem[11'b110000000] = 8'h0;
+    mem[11'b110000001] = 8'h0;
+    mem[11'b110000010] = 8'h0;
+    mem[11'b110000011] = 8'h0;
+    mem[11'b110000100] = 8'h0;
+    mem[11'b110000101] = 8'h0;
+    mem[11'b110000110] = 8'h0;
+    mem[11'b110000111] = 8'h0;
+    mem[11'b110001000] = 8'h0;
+    mem[11'b110001001] = 8'h0;
+    mem[11'b110001010] = 8'h0;
+    mem[11'b110001011] = 8'h0;
+    mem[11'b110001100] = 8'h0;
+    mem[11'b110001101] = 8'h0;
+    mem[11'b110001110] = 8'h0;
+    mem[11'b110001111] = 8'h0;
+    mem[11'b110010000] = 8'h0;
+    mem[11'b110010001] = 8'h0;
+    mem[11'b110010010] = 8'h0;
+    mem[11'b110010011] = 8'h0;
+    mem[11'b110010100] = 8'h0;
+    mem[11'b110010101] = 8'h0;
+    mem[11'b110010110] = 8'h0;
+    mem[11'b110010111] = 8'h0;
+    mem[11'b110011000] = 8'h0;
+    mem[11'b110011001] = 8'h0;
+    mem[11'b110011010] = 8'h0;
+    mem[11'b110011011] = 8'h0;
+    mem[11'b110011100] = 8'h0;
+    mem[11'b110011101] = 8'h0;
+    mem[11'b110011110] = 8'h0;
+    mem[11'b110011111] = 8'h0;
+    mem[11'b110100000] = 8'h0;
+    mem[11'b110100001] = 8'h0;
+    mem[11'b110100010] = 8'h0;
+    mem[11'b110100011] = 8'h0;
+    mem[11'b110100100] = 8'h0;
+    mem[11'b110100101] = 8'h0;
+    mem[11'b110100110] = 8'h0;
+    mem[11'b110100111] = 8'h0;
+    mem[11'b110101000] = 8'h0;
+    mem[11'b110101001] = 8'h0;
+    mem[11'b110101010] = 8'h0;
+    mem[11'b110101011] = 8'h0;
+    mem[11'b110101100] = 8'h0;
+    mem[11'b110101101] = 8'h0;
+    mem[11'b110101110] = 8'h0;
+    mem[11'b110101111] = 8'h0;
+    mem[11'b110110000] = 8'h0;
+    mem[11'b110110001] = 8'h0;
+    mem[11'b110110010] = 8'h0;
+    mem[11'b110110011] = 8'h0;
+    mem[11'b110110100] = 8'h0;
+    mem[11'b110110101] = 8'h0;
+    mem[11'b110110110] = 8'h0;
+    mem[11'b110110111] = 8'h0;
+    mem[11'b110111000] = 8'h0;
+    mem[11'b110111001] = 8'h0;
+    mem[11'b110111010] = 8'h0;
+    mem[11'b110111011] = 8'h0;
+    mem[11'b110111100] = 8'h0;
+    mem[11'b110111101] = 8'h0;
+    mem[11'b110111110] = 8'h0;
+    mem[11'b110111111] = 8'h0;
+    mem[11'b111000000] = 8'h0;
+    mem[11'b111000001] = 8'h0;
+    mem[11'b111000010] = 8'h0;
+    mem[11'b111000011] = 8'h0;
+    mem[11'b111000100] = 8'h0;
+    mem[11'b111000101] = 8'h0;
+    mem[11'b111000110] = 8'h0;
+    mem[11'b111000111] = 8'h0;
+    mem[11'b111001000] = 8'h0;
+    mem[11'b111001001] = 8'h0;
+    mem[11'b111001010] = 8'h0;
+    mem[11'b111001011] = 8'h0;
+    mem[11'b111001100] = 8'h0;
+    mem[11'b111001101] = 8'h0;
+    mem[11'b111001110] = 8'h0;
+    mem[11'b111001111] = 8'h0;
+    mem[11'b111010000] = 8'h0;
+    mem[11'b111010001] = 8'h0;
+    mem[11'b111010010] = 8'h0;
+    mem[11'b111010011] = 8'h0;
+    mem[11'b111010100] = 8'h0;
+    mem[11'b111010101] = 8'h0;
+    mem[11'b111010110] = 8'h0;
+    mem[11'b111010111] = 8'h0;
+    mem[11'b111011000] = 8'h0;
+    mem[11'b111011001] = 8'h0;
+    mem[11'b111011010] = 8'h0;
+    mem[11'b111011011] = 8'h0;
+    mem[11'b111011100] = 8'h0;
+    mem[11'b111011101] = 8'h0;
+    mem[11'b111011110] = 8'h0;
+    mem[11'b111011111] = 8'h0;
+    mem[11'b111100000] = 8'h0;
+    mem[11'b111100001] = 8'h0;
+    mem[11'b111100010] = 8'h0;
+    mem[11'b111100011] = 8'h0;
+    mem[11'b111100100] = 8'h0;
+    mem[11'b111100101] = 8'h0;
+    mem[11'b111100110] = 8'h0;
+    mem[11'b111100111] = 8'h0;
+    mem[11'b111101000] = 8'h0;
+    mem[11'b111101001] = 8'h0;
+    mem[11'b111101010] = 8'h0;
+    mem[11'b111101011] = 8'h0;
+    mem[11'b111101100] = 8'h0;
+    mem[11'b111101101] = 8'h0;
+    mem[11'b111101110] = 8'h0;
+    mem[11'b111101111] = 8'h0;
+    mem[11'b111110000] = 8'h0;
+    mem[11'b111110001] = 8'h0;
+    mem[11'b111110010] = 8'h0;
+    mem[11'b111110011] = 8'h0;
+    mem[11'b111110100] = 8'h0;
+    mem[11'b111110101] = 8'h0;
+    mem[11'b111110110] = 8'h0;
+    mem[11'b111110111] = 8'h0;
+    mem[11'b111111000] = 8'h0;
+    mem[11'b111111001] = 8'h0;
+    mem[11'b111111010] = 8'h0;
+    mem[11'b111111011] = 8'h0;
+    mem[11'b111111100] = 8'h0;
+    mem[11'b111111101] = 8'h0;
+    mem[11'b111111110] = 8'h0;
+    mem[11'b111111111] = 8'h0;
+    mem[11'b1000000000] = 8'h0;
+    mem[11'b1000000001] = 8'h0;
+    mem[11'b1000000010] = 8'h0;
+    mem[11'b1000000011] = 8'h0;
+    mem[11'b1000000100] = 8'h0;
+    mem[11'b1000000101] = 8'h0;
+    mem[11'b1000000110] = 8'h0;
+    mem[11'b1000000111] = 8'h0;
+    mem[11'b1000001000] = 8'h0;
+    mem[11'b1000001001] = 8'h0;
+    mem[11'b1000001010] = 8'h0;
+    mem[11'b1000001011] = 8'h0;
+    mem[11'b1000001100] = 8'h0;
+    mem[11'b1000001101] = 8'h0;
+    mem[11'b1000001110] = 8'h0;
+    mem[11'b1000001111] = 8'h0;
+    mem[11'b1000010000] = 8'h0;
+    mem[11'b1000010001] = 8'h0;
+    mem[11'b1000010010] = 8'h0;
+    mem[11'b1000010011] = 8'h0;
+    mem[11'b1000010100] = 8'h0;
+    mem[11'b1000010101] = 8'h0;
+    mem[11'b1000010110] = 8'h0;
+    mem[11'b1000010111] = 8'h0;
+    mem[11'b1000011000] = 8'h0;
+    mem[11'b1000011001] = 8'h0;
+    mem[11'b1000011010] = 8'h0;
+    mem[11'b1000011011] = 8'h0;
+    mem[11'b1000011100] = 8'h0;
+    mem[11'b1000011101] = 8'h0;
+    mem[11'b1000011110] = 8'h0;
+    mem[11'b1000011111] = 8'h0;
+    mem[11'b1000100000] = 8'h0;
+    mem[11'b1000100001] = 8'h0;
+    mem[11'b1000100010] = 8'h0;
+    mem[11'b1000100011] = 8'h0;
+    mem[11'b1000100100] = 8'h0;
+    mem[11'b1000100101] = 8'h0;
+    mem[11'b1000100110] = 8'h0;
+    mem[11'b1000100111] = 8'h0;
+    mem[11'b1000101000] = 8'h0;
+    mem[11'b1000101001] = 8'h0;
+    mem[11'b1000101010] = 8'h0;
+    mem[11'b1000101011] = 8'h0;
+    mem[11'b1000101100] = 8'h0;
+    mem[11'b1000101101] = 8'h0;
+    mem[11'b1000101110] = 8'h0;
+    mem[11'b1000101111] = 8'h0;
+    mem[11'b1000110000] = 8'h0;
+    mem[11'b1000110001] = 8'h0;
+    mem[11'b1000110010] = 8'h0;
+    mem[11'b1000110011] = 8'h0;
+    mem[11'b1000110100] = 8'h0;
+    mem[11'b1000110101] = 8'h0;
+    mem[11'b1000110110] = 8'h0;
+    mem[11'b1000110111] = 8'h0;
+    mem[11'b1000111000] = 8'h0;
+    mem[11'b1000111001] = 8'h0;
+    mem[11'b1000111010] = 8'h0;
+    mem[11'b1000111011] = 8'h0;
+    mem[11'b1000111100] = 8'h0;
+    mem[11'b1000111101] = 8'h0;
+    mem[11'b1000111110] = 8'h0;
+    mem[11'b1000111111] = 8'h0;
+    mem[11'b1001000000] = 8'h0;
+    mem[11'b1001000001] = 8'h0;
+    mem[11'b1001000010] = 8'h0;
+    mem[11'b1001000011] = 8'h0;
+    mem[11'b1001000100] = 8'h0;
+    mem[11'b1001000101] = 8'h0;
+    mem[11'b1001000110] = 8'h0;
+    mem[11'b1001000111] = 8'h0;
+    mem[11'b1001001000] = 8'h0;
+    mem[11'b1001001001] = 8'h0;
+    mem[11'b1001001010] = 8'h0;
+    mem[11'b1001001011] = 8'h0;
+    mem[11'b1001001100] = 8'h0;
+    mem[11'b1001001101] = 8'h0;
+    mem[11'b1001001110] = 8'h0;
+    mem[11'b1001001111] = 8'h0;
+    mem[11'b1001010000] = 8'h0;
+    mem[11'b1001010001] = 8'h0;
+    mem[11'b1001010010] = 8'h0;
+    mem[11'b1001010011] = 8'h0;
+    mem[11'b1001010100] = 8'h0;
+    mem[11'b1001010101] = 8'h0;
+    mem[11'b1001010110] = 8'h0;
+    mem[11'b1001010111] = 8'h0;
+    mem[11'b1001011000] = 8'h0;
+    mem[11'b1001011001] = 8'h0;
+    mem[11'b1001011010] = 8'h0;
+    mem[11'b1001011011] = 8'h0;
+    mem[11'b1001011100] = 8'h0;
+    mem[11'b1001011101] = 8'h0;
+    mem[11'b1001011110] = 8'h0;
+    mem[11'b1001011111] = 8'h0;
+    mem[11'b1001100000] = 8'h0;
+    mem[11'b1001100001] = 8'h0;
+    mem[11'b1001100010] = 8'h0;
+    mem[11'b1001100011] = 8'h0;
+    mem[11'b1001100100] = 8'h0;
+    mem[11'b1001100101] = 8'h0;
+    mem[11'b1001100110] = 8'h0;
+    mem[11'b1001100111] = 8'h0;
+    mem[11'b1001101000] = 8'h0;
+    mem[11'b1001101001] = 8'h0;
+    mem[11'b1001101010] = 8'h0;
+    mem[11'b1001101011] = 8'h0;
+    mem[11'b1001101100] = 8'h0;
+    mem[11'b1001101101] = 8'h0;
+    mem[11'b1001101110] = 8'h0;
+    mem[11'b1001101111] = 8'h0;
+    mem[11'b1001110000] = 8'h0;
+    mem[11'b1001110001] = 8'h0;
+    mem[11'b1001110010] = 8'h0;
+    mem[11'b1001110011] = 8'h0;
+    mem[11'b1001110100] = 8'h0;
+    mem[11'b1001110101] = 8'h0;
+    mem[11'b1001110110] = 8'h0;
+    mem[11'b1001110111] = 8'h0;
+    mem[11'b1001111000] = 8'h0;
+    mem[11'b1001111001] = 8'h0;
+    mem[11'b1001111010] = 8'h0;
+    mem[11'b1001111011] = 8'h0;
+    mem[11'b1001111100] = 8'h0;
+    mem[11'b1001111101] = 8'h0;
+    mem[11'b1001111110] = 8'h0;
+    mem[11'b1001111111] = 8'h0;
+    mem[11'b1010000000] = 8'h0;
+    mem[11'b1010000001] = 8'h0;
+    mem[11'b1010000010] = 8'h0;
+    mem[11'b1010000011] = 8'h0;
+    mem[11'b1010000100] = 8'h0;
+    mem[11'b1010000101] = 8'h0;
+    mem[11'b1010000110] = 8'h0;
+    mem[11'b1010000111] = 8'h0;
+    mem[11'b1010001000] = 8'h0;
+    mem[11'b1010001001] = 8'h0;
+    mem[11'b1010001010] = 8'h0;
+    mem[11'b1010001011] = 8'h0;
+    mem[11'b1010001100] = 8'h0;
+    mem[11'b1010001101] = 8'h0;
+    mem[11'b1010001110] = 8'h0;
+    mem[11'b1010001111] = 8'h0;
+    mem[11'b1010010000] = 8'h0;
+    mem[11'b1010010001] = 8'h0;
+    mem[11'b1010010010] = 8'h0;
+    mem[11'b1010010011] = 8'h0;
+    mem[11'b1010010100] = 8'h0;
+    mem[11'b1010010101] = 8'h0;
+    mem[11'b1010010110] = 8'h0;
+    mem[11'b1010010111] = 8'h0;
+    mem[11'b1010011000] = 8'h0;
+    mem[11'b1010011001] = 8'h0;
+    mem[11'b1010011010] = 8'h0;
+    mem[11'b1010011011] = 8'h0;
+    mem[11'b1010011100] = 8'h0;
+    mem[11'b1010011101] = 8'h0;
+    mem[11'b1010011110] = 8'h0;
+    mem[11'b1010011111] = 8'h0;
+    mem[11'b1010100000] = 8'h0;
+    mem[11'b1010100001] = 8'h0;
+    mem[11'b1010100010] = 8'h0;
+    mem[11'b1010100011] = 8'h0;
+    mem[11'b1010100100] = 8'h0;
+    mem[11'b1010100101] = 8'h0;
+    mem[11'b1010100110] = 8'h0;
+    mem[11'b1010100111] = 8'h0;
+    mem[11'b1010101000] = 8'h0;
+    mem[11'b1010101001] = 8'h0;
+    mem[11'b1010101010] = 8'h0;
+    mem[11'b1010101011] = 8'h0;
+    mem[11'b1010101100] = 8'h0;
+    mem[11'b1010101101] = 8'h0;
+    mem[11'b1010101110] = 8'h0;
+    mem[11'b1010101111] = 8'h0;
+    mem[11'b1010110000] = 8'h0;
+    mem[11'b1010110001] = 8'h0;
+    mem[11'b1010110010] = 8'h0;
+    mem[11'b1010110011] = 8'h0;
+    mem[11'b1010110100] = 8'h0;
+    mem[11'b1010110101] = 8'h0;
+    mem[11'b1010110110] = 8'h0;
+    mem[11'b1010110111] = 8'h0;
+    mem[11'b1010111000] = 8'h0;
+    mem[11'b1010111001] = 8'h0;
+    mem[11'b1010111010] = 8'h0;
+    mem[11'b1010111011] = 8'h0;
+    mem[11'b1010111100] = 8'h0;
+    mem[11'b1010111101] = 8'h0;
+    mem[11'b1010111110] = 8'h0;
+    mem[11'b1010111111] = 8'h0;
+    mem[11'b1011000000] = 8'h0;
+    mem[11'b1011000001] = 8'h0;
+    mem[11'b1011000010] = 8'h0;
+    mem[11'b1011000011] = 8'h0;
+    mem[11'b1011000100] = 8'h0;
+    mem[11'b1011000101] = 8'h0;
+    mem[11'b1011000110] = 8'h0;
+    mem[11'b1011000111] = 8'h0;
+    mem[11'b1011001000] = 8'h0;
+    mem[11'b1011001001] = 8'h0;
+    mem[11'b1011001010] = 8'h0;
+    mem[11'b1011001011] = 8'h0;
+    mem[11'b1011001100] = 8'h0;
+    mem[11'b1011001101] = 8'h0;
+    mem[11'b1011001110] = 8'h0;
+    mem[11'b1011001111] = 8'h0;
+    mem[11'b1011010000] = 8'h0;
+    mem[11'b1011010001] = 8'h0;
+    mem[11'b1011010010] = 8'h0;
+    mem[11'b1011010011] = 8'h0;
+    mem[11'b1011010100] = 8'h0;
+    mem[11'b1011010101] = 8'h0;
+    mem[11'b1011010110] = 8'h0;
+    mem[11'b1011010111] = 8'h0;
+    mem[11'b1011011000] = 8'h0;
+    mem[11'b1011011001] = 8'h0;
+    mem[11'b1011011010] = 8'h0;
+    mem[11'b1011011011] = 8'h0;
+    mem[11'b1011011100] = 8'h0;
+    mem[11'b1011011101] = 8'h0;
+    mem[11'b1011011110] = 8'h0;
+    mem[11'b1011011111] = 8'h0;
+    mem[11'b1011100000] = 8'h0;
+    mem[11'b1011100001] = 8'h0;
+    mem[11'b1011100010] = 8'h0;
+    mem[11'b1011100011] = 8'h0;
+    mem[11'b1011100100] = 8'h0;
+    mem[11'b1011100101] = 8'h0;
+    mem[11'b1011100110] = 8'h0;
+    mem[11'b1011100111] = 8'h0;
+    mem[11'b1011101000] = 8'h0;
+    mem[11'b1011101001] = 8'h0;
+    mem[11'b1011101010] = 8'h0;
+    mem[11'b1011101011] = 8'h0;
+    mem[11'b1011101100] = 8'h0;
+    mem[11'b1011101101] = 8'h0;
+    mem[11'b1011101110] = 8'h0;
+    mem[11'b1011101111] = 8'h0;
+    mem[11'b1011110000] = 8'h0;
+    mem[11'b1011110001] = 8'h0;
+    mem[11'b1011110010] = 8'h0;
+    mem[11'b1011110011] = 8'h0;
+    mem[11'b1011110100] = 8'h0;
+    mem[11'b1011110101] = 8'h0;
+    mem[11'b1011110110] = 8'h0;
+    mem[11'b1011110111] = 8'h0;
+    mem[11'b1011111000] = 8'h0;
+    mem[11'b1011111001] = 8'h0;
+    mem[11'b1011111010] = 8'h0;
+    mem[11'b1011111011] = 8'h0;
+    mem[11'b1011111100] = 8'h0;
+    mem[11'b1011111101] = 8'h0;
+    mem[11'b1011111110] = 8'h0;
+    mem[11'b1011111111] = 8'h0;
+    mem[11'b1100000000] = 8'h0;
+    mem[11'b1100000001] = 8'h0;
+    mem[11'b1100000010] = 8'h0;
+    mem[11'b1100000011] = 8'h0;
+    mem[11'b1100000100] = 8'h0;
+    mem[11'b1100000101] = 8'h0;
+    mem[11'b1100000110] = 8'h0;
+    mem[11'b1100000111] = 8'h0;
+    mem[11'b1100001000] = 8'h0;
+    mem[11'b1100001001] = 8'h0;
+    mem[11'b1100001010] = 8'h0;
+    mem[11'b1100001011] = 8'h0;
+    mem[11'b1100001100] = 8'h0;
+    mem[11'b1100001101] = 8'h0;
+    mem[11'b1100001110] = 8'h0;
+    mem[11'b1100001111] = 8'h0;
+    mem[11'b1100010000] = 8'h0;
+    mem[11'b1100010001] = 8'h0;
+    mem[11'b1100010010] = 8'h0;
+    mem[11'b1100010011] = 8'h0;
+    mem[11'b1100010100] = 8'h0;
+    mem[11'b1100010101] = 8'h0;
+    mem[11'b1100010110] = 8'h0;
+    mem[11'b1100010111] = 8'h0;
+    mem[11'b1100011000] = 8'h0;
+    mem[11'b1100011001] = 8'h0;
+    mem[11'b1100011010] = 8'h0;
+    mem[11'b1100011011] = 8'h0;
+    mem[11'b1100011100] = 8'h0;
+    mem[11'b1100011101] = 8'h0;
+    mem[11'b1100011110] = 8'h0;
+    mem[11'b1100011111] = 8'h0;
+    mem[11'b1100100000] = 8'h0;
+    mem[11'b1100100001] = 8'h0;
+    mem[11'b1100100010] = 8'h0;
+    mem[11'b1100100011] = 8'h0;
+    mem[11'b1100100100] = 8'h0;
+    mem[11'b1100100101] = 8'h0;
+    mem[11'b1100100110] = 8'h0;
+    mem[11'b1100100111] = 8'h0;
+    mem[11'b1100101000] = 8'h0;
+    mem[11'b1100101001] = 8'h0;
+    mem[11'b1100101010] = 8'h0;
+    mem[11'b1100101011] = 8'h0;
+    mem[11'b1100101100] = 8'h0;
+    mem[11'b1100101101] = 8'h0;
+    mem[11'b1100101110] = 8'h0;
+    mem[11'b1100101111] = 8'h0;
+    mem[11'b1100110000] = 8'h0;
+    mem[11'b1100110001] = 8'h0;
+    mem[11'b1100110010] = 8'h0;
+    mem[11'b1100110011] = 8'h0;
+    mem[11'b1100110100] = 8'h0;
+    mem[11'b1100110101] = 8'h0;
+    mem[11'b1100110110] = 8'h0;
+    mem[11'b1100110111] = 8'h0;
+    mem[11'b1100111000] = 8'h0;
+    mem[11'b1100111001] = 8'h0;
+    mem[11'b1100111010] = 8'h0;
+    mem[11'b1100111011] = 8'h0;
+    mem[11'b1100111100] = 8'h0;
+    mem[11'b1100111101] = 8'h0;
+    mem[11'b1100111110] = 8'h0;
+    mem[11'b1100111111] = 8'h0;
+    mem[11'b1101000000] = 8'h0;
+    mem[11'b1101000001] = 8'h0;
+    mem[11'b1101000010] = 8'h0;
+    mem[11'b1101000011] = 8'h0;
+    mem[11'b1101000100] = 8'h0;
+    mem[11'b1101000101] = 8'h0;
+    mem[11'b1101000110] = 8'h0;
+    mem[11'b1101000111] = 8'h0;
+    mem[11'b1101001000] = 8'h0;
+    mem[11'b1101001001] = 8'h0;
+    mem[11'b1101001010] = 8'h0;
+    mem[11'b1101001011] = 8'h0;
+    mem[11'b1101001100] = 8'h0;
+    mem[11'b1101001101] = 8'h0;
+    mem[11'b1101001110] = 8'h0;
+    mem[11'b1101001111] = 8'h0;
+    mem[11'b1101010000] = 8'h0;
+    mem[11'b1101010001] = 8'h0;
+    mem[11'b1101010010] = 8'h0;
+    mem[11'b1101010011] = 8'h0;
+    mem[11'b1101010100] = 8'h0;
+    mem[11'b1101010101] = 8'h0;
+    mem[11'b1101010110] = 8'h0;
+    mem[11'b1101010111] = 8'h0;
+    mem[11'b1101011000] = 8'h0;
+    mem[11'b1101011001] = 8'h0;
+    mem[11'b1101011010] = 8'h0;
+    mem[11'b1101011011] = 8'h0;
+    mem[11'b1101011100] = 8'h0;
+    mem[11'b1101011101] = 8'h0;
+    mem[11'b1101011110] = 8'h0;
+    mem[11'b1101011111] = 8'h0;
+    mem[11'b1101100000] = 8'h0;
+    mem[11'b1101100001] = 8'h0;
+    mem[11'b1101100010] = 8'h0;
+    mem[11'b1101100011] = 8'h0;
+    mem[11'b1101100100] = 8'h0;
+    mem[11'b1101100101] = 8'h0;
+    mem[11'b1101100110] = 8'h0;
+    mem[11'b1101100111] = 8'h0;
+    mem[11'b1101101000] = 8'h0;
+    mem[11'b1101101001] = 8'h0;
+    mem[11'b1101101010] = 8'h0;
+    mem[11'b1101101011] = 8'h0;
+    mem[11'b1101101100] = 8'h0;
+    mem[11'b1101101101] = 8'h0;
+    mem[11'b1101101110] = 8'h0;
+    mem[11'b1101101111] = 8'h0;
+    mem[11'b1101110000] = 8'h0;
+    mem[11'b1101110001] = 8'h0;
+    mem[11'b1101110010] = 8'h0;
+    mem[11'b1101110011] = 8'h0;
+    mem[11'b1101110100] = 8'h0;
+    mem[11'b1101110101] = 8'h0;
+    mem[11'b1101110110] = 8'h0;
+    mem[11'b1101110111] = 8'h0;
+    mem[11'b1101111000] = 8'h0;
+    mem[11'b1101111001] = 8'h0;
+    mem[11'b1101111010] = 8'h0;
+    mem[11'b1101111011] = 8'h0;
+    mem[11'b1101111100] = 8'h0;
+    mem[11'b1101111101] = 8'h0;
+    mem[11'b1101111110] = 8'h0;
+    mem[11'b1101111111] = 8'h0;
+    mem[11'b1110000000] = 8'h0;
+    mem[11'b1110000001] = 8'h0;
+    mem[11'b1110000010] = 8'h0;
+    mem[11'b1110000011] = 8'h0;
+    mem[11'b1110000100] = 8'h0;
+    mem[11'b1110000101] = 8'h0;
+    mem[11'b1110000110] = 8'h0;
+    mem[11'b1110000111] = 8'h0;
+    mem[11'b1110001000] = 8'h0;
+    mem[11'b1110001001] = 8'h0;
+    mem[11'b1110001010] = 8'h0;
+    mem[11'b1110001011] = 8'h0;
+    mem[11'b1110001100] = 8'h0;
+    mem[11'b1110001101] = 8'h0;
+    mem[11'b1110001110] = 8'h0;
+    mem[11'b1110001111] = 8'h0;
+    mem[11'b1110010000] = 8'h0;
+    mem[11'b1110010001] = 8'h0;
+    mem[11'b1110010010] = 8'h0;
+    mem[11'b1110010011] = 8'h0;
+    mem[11'b1110010100] = 8'h0;
+    mem[11'b1110010101] = 8'h0;
+    mem[11'b1110010110] = 8'h0;
+    mem[11'b1110010111] = 8'h0;
+    mem[11'b1110011000] = 8'h0;
+    mem[11'b1110011001] = 8'h0;
+    mem[11'b1110011010] = 8'h0;
+    mem[11'b1110011011] = 8'h0;
+    mem[11'b1110011100] = 8'h0;
+    mem[11'b1110011101] = 8'h0;
+    mem[11'b1110011110] = 8'h0;
+    mem[11'b1110011111] = 8'h0;
+    mem[11'b1110100000] = 8'h0;
+    mem[11'b1110100001] = 8'h0;
+    mem[11'b1110100010] = 8'h0;
+    mem[11'b1110100011] = 8'h0;
+    mem[11'b1110100100] = 8'h0;
+    mem[11'b1110100101] = 8'h0;
+    mem[11'b1110100110] = 8'h0;
+    mem[11'b1110100111] = 8'h0;
+    mem[11'b1110101000] = 8'h0;
+    mem[11'b1110101001] = 8'h0;
+    mem[11'b1110101010] = 8'h0;
+    mem[11'b1110101011] = 8'h0;
+    mem[11'b1110101100] = 8'h0;
+    mem[11'b1110101101] = 8'h0;
+    mem[11'b1110101110] = 8'h0;
+    mem[11'b1110101111] = 8'h0;
+    mem[11'b1110110000] = 8'h0;
+    mem[11'b1110110001] = 8'h0;
+    mem[11'b1110110010] = 8'h0;
+    mem[11'b1110110011] = 8'h0;
+    mem[11'b1110110100] = 8'h0;
+    mem[11'b1110110101] = 8'h0;
+    mem[11'b1110110110] = 8'h0;
+    mem[11'b1110110111] = 8'h0;
+    mem[11'b1110111000] = 8'h0;
+    mem[11'b1110111001] = 8'h0;
+    mem[11'b1110111010] = 8'h0;
+    mem[11'b1110111011] = 8'h0;
+    mem[11'b1110111100] = 8'h0;
+    mem[11'b1110111101] = 8'h0;
+    mem[11'b1110111110] = 8'h0;
+    mem[11'b1110111111] = 8'h0;
+    mem[11'b1111000000] = 8'h0;
+    mem[11'b1111000001] = 8'h0;
+    mem[11'b1111000010] = 8'h0;
+    mem[11'b1111000011] = 8'h0;
+    mem[11'b1111000100] = 8'h0;
+    mem[11'b1111000101] = 8'h0;
+    mem[11'b1111000110] = 8'h0;
+    mem[11'b1111000111] = 8'h0;
+    mem[11'b1111001000] = 8'h0;
+    mem[11'b1111001001] = 8'h0;
+    mem[11'b1111001010] = 8'h0;
+    mem[11'b1111001011] = 8'h0;
+    mem[11'b1111001100] = 8'h0;
+    mem[11'b1111001101] = 8'h0;
+    mem[11'b1111001110] = 8'h0;
+    mem[11'b1111001111] = 8'h0;
+    mem[11'b1111010000] = 8'h0;
+    mem[11'b1111010001] = 8'h0;
+    mem[11'b1111010010] = 8'h0;
+    mem[11'b1111010011] = 8'h0;
+    mem[11'b1111010100] = 8'h0;
+    mem[11'b1111010101] = 8'h0;
+    mem[11'b1111010110] = 8'h0;
+    mem[11'b1111010111] = 8'h0;
+    mem[11'b1111011000] = 8'h0;
+    mem[11'b1111011001] = 8'h0;
+    mem[11'b1111011010] = 8'h0;
+    mem[11'b1111011011] = 8'h0;
+    mem[11'b1111011100] = 8'h0;
+    mem[11'b1111011101] = 8'h0;
+    mem[11'b1111011110] = 8'h0;
+    mem[11'b1111011111] = 8'h0;
+    mem[11'b1111100000] = 8'h0;
+    mem[11'b1111100001] = 8'h0;
+    mem[11'b1111100010] = 8'h0;
+    mem[11'b1111100011] = 8'h0;
+    mem[11'b1111100100] = 8'h0;
+    mem[11'b1111100101] = 8'h0;
+    mem[11'b1111100110] = 8'h0;
+    mem[11'b1111100111] = 8'h0;
+    mem[11'b1111101000] = 8'h0;
+    mem[11'b1111101001] = 8'h0;
+    mem[11'b1111101010] = 8'h0;
+    mem[11'b1111101011] = 8'h0;
+    mem[11'b1111101100] = 8'h0;
+    mem[11'b1111101101] = 8'h0;
+    mem[11'b1111101110] = 8'h0;
+    mem[11'b1111101111] = 8'h0;
+    mem[11'b1111110000] = 8'h0;
+    mem[11'b1111110001] = 8'h0;
+    mem[11'b1111110010] = 8'h0;
+    mem[11'b1111110011] = 8'h0;
+    mem[11'b1111110100] = 8'h0;
+    mem[11'b1111110101] = 8'h0;
+    mem[11'b1111110110] = 8'h0;
+    mem[11'b1111110111] = 8'h0;
+    mem[11'b1111111000] = 8'h0;
+    mem[11'b1111111001] = 8'h0;
+    mem[11'b1111111010] = 8'h0;
+    mem[11'b1111111011] = 8'h0;
+    mem[11'b1111111100] = 8'h0;
+    mem[11'b1111111101] = 8'h0;
+    mem[11'b1111111110] = 8'h0;
+    mem[11'b1111111111] = 8'h0;
+    mem[11'b10000000000] = 8'h0;
+    mem[11'b10000000001] = 8'h0;
+    mem[11'b10000000010] = 8'h0;
+    mem[11'b10000000011] = 8'h0;
+    mem[11'b10000000100] = 8'h0;
+    mem[11'b10000000101] = 8'h0;
+    mem[11'b10000000110] = 8'h0;
+    mem[11'b10000000111] = 8'h0;
+    mem[11'b10000001000] = 8'h0;
+    mem[11'b10000001001] = 8'h0;
+    mem[11'b10000001010] = 8'h0;
+    mem[11'b10000001011] = 8'h0;
+    mem[11'b10000001100] = 8'h0;
+    mem[11'b10000001101] = 8'h0;
+    mem[11'b10000001110] = 8'h0;
+    mem[11'b10000001111] = 8'h0;
+    mem[11'b10000010000] = 8'h0;
+    mem[11'b10000010001] = 8'h0;
+    mem[11'b10000010010] = 8'h0;
+    mem[11'b10000010011] = 8'h0;
+    mem[11'b10000010100] = 8'h0;
+    mem[11'b10000010101] = 8'h0;
+    mem[11'b10000010110] = 8'h0;
+    mem[11'b10000010111] = 8'h0;
+    mem[11'b10000011000] = 8'h0;
+    mem[11'b10000011001] = 8'h0;
+    mem[11'b10000011010] = 8'h0;
+    mem[11'b10000011011] = 8'h0;
+    mem[11'b10000011100] = 8'h0;
+    mem[11'b10000011101] = 8'h0;
+    mem[11'b10000011110] = 8'h0;
+    mem[11'b10000011111] = 8'h0;
+    mem[11'b10000100000] = 8'h0;
+    mem[11'b10000100001] = 8'h0;
+    mem[11'b10000100010] = 8'h0;
+    mem[11'b10000100011] = 8'h0;
+    mem[11'b10000100100] = 8'h0;
+    mem[11'b10000100101] = 8'h0;
+    mem[11'b10000100110] = 8'h0;
+    mem[11'b10000100111] = 8'h0;
+    mem[11'b10000101000] = 8'h0;
+    mem[11'b10000101001] = 8'h0;
+    mem[11'b10000101010] = 8'h0;
+    mem[11'b10000101011] = 8'h0;
+    mem[11'b10000101100] = 8'h0;
+    mem[11'b10000101101] = 8'h0;
+    mem[11'b10000101110] = 8'h0;
+    mem[11'b10000101111] = 8'h0;
+    mem[11'b10000110000] = 8'h0;
+    mem[11'b10000110001] = 8'h0;
+    mem[11'b10000110010] = 8'h0;
+    mem[11'b10000110011] = 8'h0;
+    mem[11'b10000110100] = 8'h0;
+    mem[11'b10000110101] = 8'h0;
+    mem[11'b10000110110] = 8'h0;
+    mem[11'b10000110111] = 8'h0;
+    mem[11'b10000111000] = 8'h0;
+    mem[11'b10000111001] = 8'h0;
+    mem[11'b10000111010] = 8'h0;
+    mem[11'b10000111011] = 8'h0;
+    mem[11'b10000111100] = 8'h0;
+    mem[11'b10000111101] = 8'h0;
+    mem[11'b10000111110] = 8'h0;
+    mem[11'b10000111111] = 8'h0;
+    mem[11'b10001000000] = 8'h0;
+    mem[11'b10001000001] = 8'h0;
+    mem[11'b10001000010] = 8'h0;
+    mem[11'b10001000011] = 8'h0;
+    mem[11'b10001000100] = 8'h0;
+    mem[11'b10001000101] = 8'h0;
+    mem[11'b10001000110] = 8'h0;
+    mem[11'b10001000111] = 8'h0;
+    mem[11'b10001001000] = 8'h0;
+    mem[11'b10001001001] = 8'h0;
+    mem[11'b10001001010] = 8'h0;
+    mem[11'b10001001011] = 8'h0;
+    mem[11'b10001001100] = 8'h0;
+    mem[11'b10001001101] = 8'h0;
+    mem[11'b10001001110] = 8'h0;
+    mem[11'b10001001111] = 8'h0;
+    mem[11'b10001010000] = 8'h0;
+    mem[11'b10001010001] = 8'h0;
+    mem[11'b10001010010] = 8'h0;
+    mem[11'b10001010011] = 8'h0;
+    mem[11'b10001010100] = 8'h0;
+    mem[11'b10001010101] = 8'h0;
+    mem[11'b10001010110] = 8'h0;
+    mem[11'b10001010111] = 8'h0;
+    mem[11'b10001011000] = 8'h0;
+    mem[11'b10001011001] = 8'h0;
+    mem[11'b10001011010] = 8'h0;
+    mem[11'b10001011011] = 8'h0;
+    mem[11'b10001011100] = 8'h0;
+    mem[11'b10001011101] = 8'h0;
+    mem[11'b10001011110] = 8'h0;
+    mem[11'b10001011111] = 8'h0;
+    mem[11'b10001100000] = 8'h0;
+    mem[11'b10001100001] = 8'h0;
+    mem[11'b10001100010] = 8'h0;
+    mem[11'b10001100011] = 8'h0;
+    mem[11'b10001100100] = 8'h0;
+    mem[11'b10001100101] = 8'h0;
+    mem[11'b10001100110] = 8'h0;
+    mem[11'b10001100111] = 8'h0;
+    mem[11'b10001101000] = 8'h0;
+    mem[11'b10001101001] = 8'h0;
+    mem[11'b10001101010] = 8'h0;
+    mem[11'b10001101011] = 8'h0;
+    mem[11'b10001101100] = 8'h0;
+    mem[11'b10001101101] = 8'h0;
+    mem[11'b10001101110] = 8'h0;
+    mem[11'b10001101111] = 8'h0;
+    mem[11'b10001110000] = 8'h0;
+    mem[11'b10001110001] = 8'h0;
+    mem[11'b10001110010] = 8'h0;
+    mem[11'b10001110011] = 8'h0;
+    mem[11'b10001110100] = 8'h0;
+    mem[11'b10001110101] = 8'h0;
+    mem[11'b10001110110] = 8'h0;
+    mem[11'b10001110111] = 8'h0;
+    mem[11'b10001111000] = 8'h0;
+    mem[11'b10001111001] = 8'h0;
+    mem[11'b10001111010] = 8'h0;
+    mem[11'b10001111011] = 8'h0;
+    mem[11'b10001111100] = 8'h0;
+    mem[11'b10001111101] = 8'h0;
+    mem[11'b10001111110] = 8'h0;
+    mem[11'b10001111111] = 8'h0;
+    mem[11'b10010000000] = 8'h0;
+    mem[11'b10010000001] = 8'h0;
+    mem[11'b10010000010] = 8'h0;
+    mem[11'b10010000011] = 8'h0;
+    mem[11'b10010000100] = 8'h0;
+    mem[11'b10010000101] = 8'h0;
+    mem[11'b10010000110] = 8'h0;
+    mem[11'b10010000111] = 8'h0;
+    mem[11'b10010001000] = 8'h0;
+    mem[11'b10010001001] = 8'h0;
+    mem[11'b10010001010] = 8'h0;
+    mem[11'b10010001011] = 8'h0;
+    mem[11'b10010001100] = 8'h0;
+    mem[11'b10010001101] = 8'h0;
+    mem[11'b10010001110] = 8'h0;
+    mem[11'b10010001111] = 8'h0;
+    mem[11'b10010010000] = 8'h0;
+    mem[11'b10010010001] = 8'h0;
+    mem[11'b10010010010] = 8'h0;
+    mem[11'b10010010011] = 8'h0;
+    mem[11'b10010010100] = 8'h0;
+    mem[11'b10010010101] = 8'h0;
+    mem[11'b10010010110] = 8'h0;
+    mem[11'b10010010111] = 8'h0;
+    mem[11'b10010011000] = 8'h0;
+    mem[11'b10010011001] = 8'h0;
+    mem[11'b10010011010] = 8'h0;
+    mem[11'b10010011011] = 8'h0;
+    mem[11'b10010011100] = 8'h0;
+    mem[11'b10010011101] = 8'h0;
+    mem[11'b10010011110] = 8'h0;
+    mem[11'b10010011111] = 8'h0;
+    mem[11'b10010100000] = 8'h0;
+    mem[11'b10010100001] = 8'h0;
+    mem[11'b10010100010] = 8'h0;
+    mem[11'b10010100011] = 8'h0;
+    mem[11'b10010100100] = 8'h0;
+    mem[11'b10010100101] = 8'h0;
+    mem[11'b10010100110] = 8'h0;
+    mem[11'b10010100111] = 8'h0;
+    mem[11'b10010101000] = 8'h0;
+    mem[11'b10010101001] = 8'h0;
+    mem[11'b10010101010] = 8'h0;
+    mem[11'b10010101011] = 8'h0;
+    mem[11'b10010101100] = 8'h0;
+    mem[11'b10010101101] = 8'h0;
+    mem[11'b10010101110] = 8'h0;
+    mem[11'b10010101111] = 8'h0;
+    mem[11'b10010110000] = 8'h0;
+    mem[11'b10010110001] = 8'h0;
+    mem[11'b10010110010] = 8'h0;
+    mem[11'b10010110011] = 8'h0;
+    mem[11'b10010110100] = 8'h0;
+    mem[11'b10010110101] = 8'h0;
+    mem[11'b10010110110] = 8'h0;
+    mem[11'b10010110111] = 8'h0;
+    mem[11'b10010111000] = 8'h0;
+    mem[11'b10010111001] = 8'h0;
+    mem[11'b10010111010] = 8'h0;
+    mem[11'b10010111011] = 8'h0;
+    mem[11'b10010111100] = 8'h0;
+    mem[11'b10010111101] = 8'h0;
+    mem[11'b10010111110] = 8'h0;
+    mem[11'b10010111111] = 8'h0;
+    mem[11'b10011000000] = 8'h0;
+    mem[11'b10011000001] = 8'h0;
+    mem[11'b10011000010] = 8'h0;
+    mem[11'b10011000011] = 8'h0;
+    mem[11'b10011000100] = 8'h0;
+    mem[11'b10011000101] = 8'h0;
+    mem[11'b10011000110] = 8'h0;
+    mem[11'b10011000111] = 8'h0;
+    mem[11'b10011001000] = 8'h0;
+    mem[11'b10011001001] = 8'h0;
+    mem[11'b10011001010] = 8'h0;
+    mem[11'b10011001011] = 8'h0;
+    mem[11'b10011001100] = 8'h0;
+    mem[11'b10011001101] = 8'h0;
+    mem[11'b10011001110] = 8'h0;
+    mem[11'b10011001111] = 8'h0;
+    mem[11'b10011010000] = 8'h0;
+    mem[11'b10011010001] = 8'h0;
+    mem[11'b10011010010] = 8'h0;
+    mem[11'b10011010011] = 8'h0;
+    mem[11'b10011010100] = 8'h0;
+    mem[11'b10011010101] = 8'h0;
+    mem[11'b10011010110] = 8'h0;
+    mem[11'b10011010111] = 8'h0;
+    mem[11'b10011011000] = 8'h0;
+    mem[11'b10011011001] = 8'h0;
+    mem[11'b10011011010] = 8'h0;
+    mem[11'b10011011011] = 8'h0;
+    mem[11'b10011011100] = 8'h0;
+    mem[11'b10011011101] = 8'h0;
+    mem[11'b10011011110] = 8'h0;
+    mem[11'b10011011111] = 8'h0;
+    mem[11'b10011100000] = 8'h0;
+    mem[11'b10011100001] = 8'h0;
+    mem[11'b10011100010] = 8'h0;
+    mem[11'b10011100011] = 8'h0;
+    mem[11'b10011100100] = 8'h0;
+    mem[11'b10011100101] = 8'h0;
+    mem[11'b10011100110] = 8'h0;
+    mem[11'b10011100111] = 8'h0;
+    mem[11'b10011101000] = 8'h0;
+    mem[11'b10011101001] = 8'h0;
+    mem[11'b10011101010] = 8'h0;
+    mem[11'b10011101011] = 8'h0;
+    mem[11'b10011101100] = 8'h0;
+    mem[11'b10011101101] = 8'h0;
+    mem[11'b10011101110] = 8'h0;
+    mem[11'b10011101111] = 8'h0;
+    mem[11'b10011110000] = 8'h0;
+    mem[11'b10011110001] = 8'h0;
+    mem[11'b10011110010] = 8'h0;
+    mem[11'b10011110011] = 8'h0;
+    mem[11'b10011110100] = 8'h0;
+    mem[11'b10011110101] = 8'h0;
+    mem[11'b10011110110] = 8'h0;
+    mem[11'b10011110111] = 8'h0;
+    mem[11'b10011111000] = 8'h0;
+    mem[11'b10011111001] = 8'h0;
+    mem[11'b10011111010] = 8'h0;
+    mem[11'b10011111011] = 8'h0;
+    mem[11'b10011111100] = 8'h0;
+    mem[11'b10011111101] = 8'h0;
+    mem[11'b10011111110] = 8'h0;
+    mem[11'b10011111111] = 8'h0;
+    mem[11'b10100000000] = 8'h0;
+    mem[11'b10100000001] = 8'h0;
+    mem[11'b10100000010] = 8'h0;
+    mem[11'b10100000011] = 8'h0;
+    mem[11'b10100000100] = 8'h0;
+    mem[11'b10100000101] = 8'h0;
+    mem[11'b10100000110] = 8'h0;
+    mem[11'b10100000111] = 8'h0;
+    mem[11'b10100001000] = 8'h0;
+    mem[11'b10100001001] = 8'h0;
+    mem[11'b10100001010] = 8'h0;
+    mem[11'b10100001011] = 8'h0;
+    mem[11'b10100001100] = 8'h0;
+    mem[11'b10100001101] = 8'h0;
+    mem[11'b10100001110] = 8'h0;
+    mem[11'b10100001111] = 8'h0;
+    mem[11'b10100010000] = 8'h0;
+    mem[11'b10100010001] = 8'h0;
+    mem[11'b10100010010] = 8'h0;
+    mem[11'b10100010011] = 8'h0;
+    mem[11'b10100010100] = 8'h0;
+    mem[11'b10100010101] = 8'h0;
+    mem[11'b10100010110] = 8'h0;
+    mem[11'b10100010111] = 8'h0;
+    mem[11'b10100011000] = 8'h0;
+    mem[11'b10100011001] = 8'h0;
+    mem[11'b10100011010] = 8'h0;
+    mem[11'b10100011011] = 8'h0;
+    mem[11'b10100011100] = 8'h0;
+    mem[11'b10100011101] = 8'h0;
+    mem[11'b10100011110] = 8'h0;
+    mem[11'b10100011111] = 8'h0;
+    mem[11'b10100100000] = 8'h0;
+    mem[11'b10100100001] = 8'h0;
+    mem[11'b10100100010] = 8'h0;
+    mem[11'b10100100011] = 8'h0;
+    mem[11'b10100100100] = 8'h0;
+    mem[11'b10100100101] = 8'h0;
+    mem[11'b10100100110] = 8'h0;
+    mem[11'b10100100111] = 8'h0;
+    mem[11'b10100101000] = 8'h0;
+    mem[11'b10100101001] = 8'h0;
+    mem[11'b10100101010] = 8'h0;
+    mem[11'b10100101011] = 8'h0;
+    mem[11'b10100101100] = 8'h0;
+    mem[11'b10100101101] = 8'h0;
+    mem[11'b10100101110] = 8'h0;
+    mem[11'b10100101111] = 8'h0;
+    mem[11'b10100110000] = 8'h0;
+    mem[11'b10100110001] = 8'h0;
+    mem[11'b10100110010] = 8'h0;
+    mem[11'b10100110011] = 8'h0;
+    mem[11'b10100110100] = 8'h0;
+    mem[11'b10100110101] = 8'h0;
+    mem[11'b10100110110] = 8'h0;
+    mem[11'b10100110111] = 8'h0;
+    mem[11'b10100111000] = 8'h0;
+    mem[11'b10100111001] = 8'h0;
+    mem[11'b10100111010] = 8'h0;
+    mem[11'b10100111011] = 8'h0;
+    mem[11'b10100111100] = 8'h0;
+    mem[11'b10100111101] = 8'h0;
+    mem[11'b10100111110] = 8'h0;
+    mem[11'b10100111111] = 8'h0;
+    mem[11'b10101000000] = 8'h0;
+    mem[11'b10101000001] = 8'h0;
+    mem[11'b10101000010] = 8'h0;
+    mem[11'b10101000011] = 8'h0;
+    mem[11'b10101000100] = 8'h0;
+    mem[11'b10101000101] = 8'h0;
+    mem[11'b10101000110] = 8'h0;
+    mem[11'b10101000111] = 8'h0;
+    mem[11'b10101001000] = 8'h0;
+    mem[11'b10101001001] = 8'h0;
+    mem[11'b10101001010] = 8'h0;
+    mem[11'b10101001011] = 8'h0;
+    mem[11'b10101001100] = 8'h0;
+    mem[11'b10101001101] = 8'h0;
+    mem[11'b10101001110] = 8'h0;
+    mem[11'b10101001111] = 8'h0;
+    mem[11'b10101010000] = 8'h0;
+    mem[11'b10101010001] = 8'h0;
+    mem[11'b10101010010] = 8'h0;
+    mem[11'b10101010011] = 8'h0;
+    mem[11'b10101010100] = 8'h0;
+    mem[11'b10101010101] = 8'h0;
+    mem[11'b10101010110] = 8'h0;
+    mem[11'b10101010111] = 8'h0;
+    mem[11'b10101011000] = 8'h0;
+    mem[11'b10101011001] = 8'h0;
+    mem[11'b10101011010] = 8'h0;
+    mem[11'b10101011011] = 8'h0;
+    mem[11'b10101011100] = 8'h0;
+    mem[11'b10101011101] = 8'h0;
+    mem[11'b10101011110] = 8'h0;
+    mem[11'b10101011111] = 8'h0;
+    mem[11'b10101100000] = 8'h0;
+    mem[11'b10101100001] = 8'h0;
+    mem[11'b10101100010] = 8'h0;
+    mem[11'b10101100011] = 8'h0;
+    mem[11'b10101100100] = 8'h0;
+    mem[11'b10101100101] = 8'h0;
+    mem[11'b10101100110] = 8'h0;
+    mem[11'b10101100111] = 8'h0;
+    mem[11'b10101101000] = 8'h0;
+    mem[11'b10101101001] = 8'h0;
+    mem[11'b10101101010] = 8'h0;
+    mem[11'b10101101011] = 8'h0;
+    mem[11'b10101101100] = 8'h0;
+    mem[11'b10101101101] = 8'h0;
+    mem[11'b10101101110] = 8'h0;
+    mem[11'b10101101111] = 8'h0;
+    mem[11'b10101110000] = 8'h0;
+    mem[11'b10101110001] = 8'h0;
+    mem[11'b10101110010] = 8'h0;
+    mem[11'b10101110011] = 8'h0;
+    mem[11'b10101110100] = 8'h0;
+    mem[11'b10101110101] = 8'h0;
+    mem[11'b10101110110] = 8'h0;
+    mem[11'b10101110111] = 8'h0;
+    mem[11'b10101111000] = 8'h0;
+    mem[11'b10101111001] = 8'h0;
+    mem[11'b10101111010] = 8'h0;
+    mem[11'b10101111011] = 8'h0;
+    mem[11'b10101111100] = 8'h0;
+    mem[11'b10101111101] = 8'h0;
+    mem[11'b10101111110] = 8'h0;
+    mem[11'b10101111111] = 8'h0;
+    mem[11'b10110000000] = 8'h0;
+    mem[11'b10110000001] = 8'h0;
+    mem[11'b10110000010] = 8'h0;
+    mem[11'b10110000011] = 8'h0;
+    mem[11'b10110000100] = 8'h0;
+    mem[11'b10110000101] = 8'h0;
+    mem[11'b10110000110] = 8'h0;
+    mem[11'b10110000111] = 8'h0;
+    mem[11'b10110001000] = 8'h0;
+    mem[11'b10110001001] = 8'h0;
+    mem[11'b10110001010] = 8'h0;
+    mem[11'b10110001011] = 8'h0;
+    mem[11'b10110001100] = 8'h0;
+    mem[11'b10110001101] = 8'h0;
+    mem[11'b10110001110] = 8'h0;
+    mem[11'b10110001111] = 8'h0;
+    mem[11'b10110010000] = 8'h0;
+    mem[11'b10110010001] = 8'h0;
+    mem[11'b10110010010] = 8'h0;
+    mem[11'b10110010011] = 8'h0;
+    mem[11'b10110010100] = 8'h0;
+    mem[11'b10110010101] = 8'h0;
+    mem[11'b10110010110] = 8'h0;
+    mem[11'b10110010111] = 8'h0;
+    mem[11'b10110011000] = 8'h0;
+    mem[11'b10110011001] = 8'h0;
+    mem[11'b10110011010] = 8'h0;
+    mem[11'b10110011011] = 8'h0;
+    mem[11'b10110011100] = 8'h0;
+    mem[11'b10110011101] = 8'h0;
+    mem[11'b10110011110] = 8'h0;
+    mem[11'b10110011111] = 8'h0;
+    mem[11'b10110100000] = 8'h0;
+    mem[11'b10110100001] = 8'h0;
+    mem[11'b10110100010] = 8'h0;
+    mem[11'b10110100011] = 8'h0;
+    mem[11'b10110100100] = 8'h0;
+    mem[11'b10110100101] = 8'h0;
+    mem[11'b10110100110] = 8'h0;
+    mem[11'b10110100111] = 8'h0;
+    mem[11'b10110101000] = 8'h0;
+    mem[11'b10110101001] = 8'h0;
+    mem[11'b10110101010] = 8'h0;
+    mem[11'b10110101011] = 8'h0;
+    mem[11'b10110101100] = 8'h0;
+    mem[11'b10110101101] = 8'h0;
+    mem[11'b10110101110] = 8'h0;
+    mem[11'b10110101111] = 8'h0;
+    mem[11'b10110110000] = 8'h0;
+    mem[11'b10110110001] = 8'h0;
+    mem[11'b10110110010] = 8'h0;
+    mem[11'b10110110011] = 8'h0;
+    mem[11'b10110110100] = 8'h0;
+    mem[11'b10110110101] = 8'h0;
+    mem[11'b10110110110] = 8'h0;
+    mem[11'b10110110111] = 8'h0;
+    mem[11'b10110111000] = 8'h0;
+    mem[11'b10110111001] = 8'h0;
+    mem[11'b10110111010] = 8'h0;
+    mem[11'b10110111011] = 8'h0;
+    mem[11'b10110111100] = 8'h0;
+    mem[11'b10110111101] = 8'h0;
+    mem[11'b10110111110] = 8'h0;
+    mem[11'b10110111111] = 8'h0;
+    mem[11'b10111000000] = 8'h0;
+    mem[11'b10111000001] = 8'h0;
+    mem[11'b10111000010] = 8'h0;
+    mem[11'b10111000011] = 8'h0;
+    mem[11'b10111000100] = 8'h0;
+    mem[11'b10111000101] = 8'h0;
+    mem[11'b10111000110] = 8'h0;
+    mem[11'b10111000111] = 8'h0;
+    mem[11'b10111001000] = 8'h0;
+    mem[11'b10111001001] = 8'h0;
+    mem[11'b10111001010] = 8'h0;
+    mem[11'b10111001011] = 8'h0;
+    mem[11'b10111001100] = 8'h0;
+    mem[11'b10111001101] = 8'h0;
+    mem[11'b10111001110] = 8'h0;
+    mem[11'b10111001111] = 8'h0;
+    mem[11'b10111010000] = 8'h0;
+    mem[11'b10111010001] = 8'h0;
+    mem[11'b10111010010] = 8'h0;
+    mem[11'b10111010011] = 8'h0;
+    mem[11'b10111010100] = 8'h0;
+    mem[11'b10111010101] = 8'h0;
+    mem[11'b10111010110] = 8'h0;
+    mem[11'b10111010111] = 8'h0;
+    mem[11'b10111011000] = 8'h0;
+    mem[11'b10111011001] = 8'h0;
+    mem[11'b10111011010] = 8'h0;
+    mem[11'b10111011011] = 8'h0;
+    mem[11'b10111011100] = 8'h0;
+    mem[11'b10111011101] = 8'h0;
+    mem[11'b10111011110] = 8'h0;
+    mem[11'b10111011111] = 8'h0;
+    mem[11'b10111100000] = 8'h0;
+    mem[11'b10111100001] = 8'h0;
+    mem[11'b10111100010] = 8'h0;
+    mem[11'b10111100011] = 8'h0;
+    mem[11'b10111100100] = 8'h0;
+    mem[11'b10111100101] = 8'h0;
+    mem[11'b10111100110] = 8'h0;
+    mem[11'b10111100111] = 8'h0;
+    mem[11'b10111101000] = 8'h0;
+    mem[11'b10111101001] = 8'h0;
+    mem[11'b10111101010] = 8'h0;
+    mem[11'b10111101011] = 8'h0;
+    mem[11'b10111101100] = 8'h0;
+    mem[11'b10111101101] = 8'h0;
+    mem[11'b10111101110] = 8'h0;
+    mem[11'b10111101111] = 8'h0;
+    mem[11'b10111110000] = 8'h0;
+    mem[11'b10111110001] = 8'h0;
+    mem[11'b10111110010] = 8'h0;
+    mem[11'b10111110011] = 8'h0;
+    mem[11'b10111110100] = 8'h0;
+    mem[11'b10111110101] = 8'h0;
+    mem[11'b10111110110] = 8'h0;
+    mem[11'b10111110111] = 8'h0;
+    mem[11'b10111111000] = 8'h0;
+    mem[11'b10111111001] = 8'h0;
+    mem[11'b10111111010] = 8'h0;
+    mem[11'b10111111011] = 8'h0;
+    mem[11'b10111111100] = 8'h0;
+    mem[11'b10111111101] = 8'h0;
+    mem[11'b10111111110] = 8'h0;
+    mem[11'b10111111111] = 8'h0;
+    mem[11'b11000000000] = 8'h0;
+    mem[11'b11000000001] = 8'h0;
+    mem[11'b11000000010] = 8'h0;
+    mem[11'b11000000011] = 8'h0;
+    mem[11'b11000000100] = 8'h0;
+    mem[11'b11000000101] = 8'h0;
+    mem[11'b11000000110] = 8'h0;
+    mem[11'b11000000111] = 8'h0;
+    mem[11'b11000001000] = 8'h0;
+    mem[11'b11000001001] = 8'h0;
+    mem[11'b11000001010] = 8'h0;
+    mem[11'b11000001011] = 8'h0;
+    mem[11'b11000001100] = 8'h0;
+    mem[11'b11000001101] = 8'h0;
+    mem[11'b11000001110] = 8'h0;
+    mem[11'b11000001111] = 8'h0;
+    mem[11'b11000010000] = 8'h0;
+    mem[11'b11000010001] = 8'h0;
+    mem[11'b11000010010] = 8'h0;
+    mem[11'b11000010011] = 8'h0;
+    mem[11'b11000010100] = 8'h0;
+    mem[11'b11000010101] = 8'h0;
+    mem[11'b11000010110] = 8'h0;
+    mem[11'b11000010111] = 8'h0;
+    mem[11'b11000011000] = 8'h0;
+    mem[11'b11000011001] = 8'h0;
+    mem[11'b11000011010] = 8'h0;
+    mem[11'b11000011011] = 8'h0;
+    mem[11'b11000011100] = 8'h0;
+    mem[11'b11000011101] = 8'h0;
+    mem[11'b11000011110] = 8'h0;
+    mem[11'b11000011111] = 8'h0;
+    mem[11'b11000100000] = 8'h0;
+    mem[11'b11000100001] = 8'h0;
+    mem[11'b11000100010] = 8'h0;
+    mem[11'b11000100011] = 8'h0;
+    mem[11'b11000100100] = 8'h0;
+    mem[11'b11000100101] = 8'h0;
+    mem[11'b11000100110] = 8'h0;
+    mem[11'b11000100111] = 8'h0;
+    mem[11'b11000101000] = 8'h0;
+    mem[11'b11000101001] = 8'h0;
+    mem[11'b11000101010] = 8'h0;
+    mem[11'b11000101011] = 8'h0;
+    mem[11'b11000101100] = 8'h0;
+    mem[11'b11000101101] = 8'h0;
+    mem[11'b11000101110] = 8'h0;
+    mem[11'b11000101111] = 8'h0;
+    mem[11'b11000110000] = 8'h0;
+    mem[11'b11000110001] = 8'h0;
+    mem[11'b11000110010] = 8'h0;
+    mem[11'b11000110011] = 8'h0;
+    mem[11'b11000110100] = 8'h0;
+    mem[11'b11000110101] = 8'h0;
+    mem[11'b11000110110] = 8'h0;
+    mem[11'b11000110111] = 8'h0;
+    mem[11'b11000111000] = 8'h0;
+    mem[11'b11000111001] = 8'h0;
+    mem[11'b11000111010] = 8'h0;
+    mem[11'b11000111011] = 8'h0;
+    mem[11'b11000111100] = 8'h0;
+    mem[11'b11000111101] = 8'h0;
+    mem[11'b11000111110] = 8'h0;
+    mem[11'b11000111111] = 8'h0;
+    mem[11'b11001000000] = 8'h0;
+    mem[11'b11001000001] = 8'h0;
+    mem[11'b11001000010] = 8'h0;
+    mem[11'b11001000011] = 8'h0;
+    mem[11'b11001000100] = 8'h0;
+    mem[11'b11001000101] = 8'h0;
+    mem[11'b11001000110] = 8'h0;
+    mem[11'b11001000111] = 8'h0;
+    mem[11'b11001001000] = 8'h0;
+    mem[11'b11001001001] = 8'h0;
+    mem[11'b11001001010] = 8'h0;
+    mem[11'b11001001011] = 8'h0;
+    mem[11'b11001001100] = 8'h0;
+    mem[11'b11001001101] = 8'h0;
+    mem[11'b11001001110] = 8'h0;
+    mem[11'b11001001111] = 8'h0;
+    mem[11'b11001010000] = 8'h0;
+    mem[11'b11001010001] = 8'h0;
+    mem[11'b11001010010] = 8'h0;
+    mem[11'b11001010011] = 8'h0;
+    mem[11'b11001010100] = 8'h0;
+    mem[11'b11001010101] = 8'h0;
+    mem[11'b11001010110] = 8'h0;
+    mem[11'b11001010111] = 8'h0;
+    mem[11'b11001011000] = 8'h0;
+    mem[11'b11001011001] = 8'h0;
+    mem[11'b11001011010] = 8'h0;
+    mem[11'b11001011011] = 8'h0;
+    mem[11'b11001011100] = 8'h0;
+    mem[11'b11001011101] = 8'h0;
+    mem[11'b11001011110] = 8'h0;
+    mem[11'b11001011111] = 8'h0;
+    mem[11'b11001100000] = 8'h0;
+    mem[11'b11001100001] = 8'h0;
+    mem[11'b11001100010] = 8'h0;
+    mem[11'b11001100011] = 8'h0;
+    mem[11'b11001100100] = 8'h0;
+    mem[11'b11001100101] = 8'h0;
+    mem[11'b11001100110] = 8'h0;
+    mem[11'b11001100111] = 8'h0;
+    mem[11'b11001101000] = 8'h0;
+    mem[11'b11001101001] = 8'h0;
+    mem[11'b11001101010] = 8'h0;
+    mem[11'b11001101011] = 8'h0;
+    mem[11'b11001101100] = 8'h0;
+    mem[11'b11001101101] = 8'h0;
+    mem[11'b11001101110] = 8'h0;
+    mem[11'b11001101111] = 8'h0;
+    mem[11'b11001110000] = 8'h0;
+    mem[11'b11001110001] = 8'h0;
+    mem[11'b11001110010] = 8'h0;
+    mem[11'b11001110011] = 8'h0;
+    mem[11'b11001110100] = 8'h0;
+    mem[11'b11001110101] = 8'h0;
+    mem[11'b11001110110] = 8'h0;
+    mem[11'b11001110111] = 8'h0;
+    mem[11'b11001111000] = 8'h0;
+    mem[11'b11001111001] = 8'h0;
+    mem[11'b11001111010] = 8'h0;
+    mem[11'b11001111011] = 8'h0;
+    mem[11'b11001111100] = 8'h0;
+    mem[11'b11001111101] = 8'h0;
+    mem[11'b11001111110] = 8'h0;
+    mem[11'b11001111111] = 8'h0;
+    mem[11'b11010000000] = 8'h0;
+    mem[11'b11010000001] = 8'h0;
+    mem[11'b11010000010] = 8'h0;
+    mem[11'b11010000011] = 8'h0;
+    mem[11'b11010000100] = 8'h0;
+    mem[11'b11010000101] = 8'h0;
+    mem[11'b11010000110] = 8'h0;
+    mem[11'b11010000111] = 8'h0;
+    mem[11'b11010001000] = 8'h0;
+    mem[11'b11010001001] = 8'h0;
+    mem[11'b11010001010] = 8'h0;
+    mem[11'b11010001011] = 8'h0;
+    mem[11'b11010001100] = 8'h0;
+    mem[11'b11010001101] = 8'h0;
+    mem[11'b11010001110] = 8'h0;
+    mem[11'b11010001111] = 8'h0;
+    mem[11'b11010010000] = 8'h0;
+    mem[11'b11010010001] = 8'h0;
+    mem[11'b11010010010] = 8'h0;
+    mem[11'b11010010011] = 8'h0;
+    mem[11'b11010010100] = 8'h0;
+    mem[11'b11010010101] = 8'h0;
+    mem[11'b11010010110] = 8'h0;
+    mem[11'b11010010111] = 8'h0;
+    mem[11'b11010011000] = 8'h0;
+    mem[11'b11010011001] = 8'h0;
+    mem[11'b11010011010] = 8'h0;
+    mem[11'b11010011011] = 8'h0;
+    mem[11'b11010011100] = 8'h0;
+    mem[11'b11010011101] = 8'h0;
+    mem[11'b11010011110] = 8'h0;
+    mem[11'b11010011111] = 8'h0;
+    mem[11'b11010100000] = 8'h0;
+    mem[11'b11010100001] = 8'h0;
+    mem[11'b11010100010] = 8'h0;
+    mem[11'b11010100011] = 8'h0;
+    mem[11'b11010100100] = 8'h0;
+    mem[11'b11010100101] = 8'h0;
+    mem[11'b11010100110] = 8'h0;
+    mem[11'b11010100111] = 8'h0;
+    mem[11'b11010101000] = 8'h0;
+    mem[11'b11010101001] = 8'h0;
+    mem[11'b11010101010] = 8'h0;
+    mem[11'b11010101011] = 8'h0;
+    mem[11'b11010101100] = 8'h0;
+    mem[11'b11010101101] = 8'h0;
+    mem[11'b11010101110] = 8'h0;
+    mem[11'b11010101111] = 8'h0;
+    mem[11'b11010110000] = 8'h0;
+    mem[11'b11010110001] = 8'h0;
+    mem[11'b11010110010] = 8'h0;
+    mem[11'b11010110011] = 8'h0;
+    mem[11'b11010110100] = 8'h0;
+    mem[11'b11010110101] = 8'h0;
+    mem[11'b11010110110] = 8'h0;
+    mem[11'b11010110111] = 8'h0;
+    mem[11'b11010111000] = 8'h0;
+    mem[11'b11010111001] = 8'h0;
+    mem[11'b11010111010] = 8'h0;
+    mem[11'b11010111011] = 8'h0;
+    mem[11'b11010111100] = 8'h0;
+    mem[11'b11010111101] = 8'h0;
+    mem[11'b11010111110] = 8'h0;
+    mem[11'b11010111111] = 8'h0;
+    mem[11'b11011000000] = 8'h0;
+    mem[11'b11011000001] = 8'h0;
+    mem[11'b11011000010] = 8'h0;
+    mem[11'b11011000011] = 8'h0;
+    mem[11'b11011000100] = 8'h0;
+    mem[11'b11011000101] = 8'h0;
+    mem[11'b11011000110] = 8'h0;
+    mem[11'b11011000111] = 8'h0;
+    mem[11'b11011001000] = 8'h0;
+    mem[11'b11011001001] = 8'h0;
+    mem[11'b11011001010] = 8'h0;
+    mem[11'b11011001011] = 8'h0;
+    mem[11'b11011001100] = 8'h0;
+    mem[11'b11011001101] = 8'h0;
+    mem[11'b11011001110] = 8'h0;
+    mem[11'b11011001111] = 8'h0;
+    mem[11'b11011010000] = 8'h0;
+    mem[11'b11011010001] = 8'h0;
+    mem[11'b11011010010] = 8'h0;
+    mem[11'b11011010011] = 8'h0;
+    mem[11'b11011010100] = 8'h0;
+    mem[11'b11011010101] = 8'h0;
+    mem[11'b11011010110] = 8'h0;
+    mem[11'b11011010111] = 8'h0;
+    mem[11'b11011011000] = 8'h0;
+    mem[11'b11011011001] = 8'h0;
+    mem[11'b11011011010] = 8'h0;
+    mem[11'b11011011011] = 8'h0;
+    mem[11'b11011011100] = 8'h0;
+    mem[11'b11011011101] = 8'h0;
+    mem[11'b11011011110] = 8'h0;
+    mem[11'b11011011111] = 8'h0;
+    mem[11'b11011100000] = 8'h0;
+    mem[11'b11011100001] = 8'h0;
+    mem[11'b11011100010] = 8'h0;
+    mem[11'b11011100011] = 8'h0;
+    mem[11'b11011100100] = 8'h0;
+    mem[11'b11011100101] = 8'h0;
+    mem[11'b11011100110] = 8'h0;
+    mem[11'b11011100111] = 8'h0;
+    mem[11'b11011101000] = 8'h0;
+    mem[11'b11011101001] = 8'h0;
+    mem[11'b11011101010] = 8'h0;
+    mem[11'b11011101011] = 8'h0;
+    mem[11'b11011101100] = 8'h0;
+    mem[11'b11011101101] = 8'h0;
+    mem[11'b11011101110] = 8'h0;
+    mem[11'b11011101111] = 8'h0;
+    mem[11'b11011110000] = 8'h0;
+    mem[11'b11011110001] = 8'h0;
+    mem[11'b11011110010] = 8'h0;
+    mem[11'b11011110011] = 8'h0;
+    mem[11'b11011110100] = 8'h0;
+    mem[11'b11011110101] = 8'h0;
+    mem[11'b11011110110] = 8'h0;
+    mem[11'b11011110111] = 8'h0;
+    mem[11'b11011111000] = 8'h0;
+    mem[11'b11011111001] = 8'h0;
+    mem[11'b11011111010] = 8'h0;
+    mem[11'b11011111011] = 8'h0;
+    mem[11'b11011111100] = 8'h0;
+    mem[11'b11011111101] = 8'h0;
+    mem[11'b11011111110] = 8'h0;
+    mem[11'b11011111111] = 8'h0;
+    mem[11'b11100000000] = 8'h0;
+    mem[11'b11100000001] = 8'h0;
+    mem[11'b11100000010] = 8'h0;
+    mem[11'b11100000011] = 8'h0;
+    mem[11'b11100000100] = 8'h0;
+    mem[11'b11100000101] = 8'h0;
+    mem[11'b11100000110] = 8'h0;
+    mem[11'b11100000111] = 8'h0;
+    mem[11'b11100001000] = 8'h0;
+    mem[11'b11100001001] = 8'h0;
+    mem[11'b11100001010] = 8'h0;
+    mem[11'b11100001011] = 8'h0;
+    mem[11'b11100001100] = 8'h0;
+    mem[11'b11100001101] = 8'h0;
+    mem[11'b11100001110] = 8'h0;
+    mem[11'b11100001111] = 8'h0;
+    mem[11'b11100010000] = 8'h0;
+    mem[11'b11100010001] = 8'h0;
+    mem[11'b11100010010] = 8'h0;
+    mem[11'b11100010011] = 8'h0;
+    mem[11'b11100010100] = 8'h0;
+    mem[11'b11100010101] = 8'h0;
+    mem[11'b11100010110] = 8'h0;
+    mem[11'b11100010111] = 8'h0;
+    mem[11'b11100011000] = 8'h0;
+    mem[11'b11100011001] = 8'h0;
+    mem[11'b11100011010] = 8'h0;
+    mem[11'b11100011011] = 8'h0;
+    mem[11'b11100011100] = 8'h0;
+    mem[11'b11100011101] = 8'h0;
+    mem[11'b11100011110] = 8'h0;
+    mem[11'b11100011111] = 8'h0;
+    mem[11'b11100100000] = 8'h0;
+    mem[11'b11100100001] = 8'h0;
+    mem[11'b11100100010] = 8'h0;
+    mem[11'b11100100011] = 8'h0;
+    mem[11'b11100100100] = 8'h0;
+    mem[11'b11100100101] = 8'h0;
+    mem[11'b11100100110] = 8'h0;
+    mem[11'b11100100111] = 8'h0;
+    mem[11'b11100101000] = 8'h0;
+    mem[11'b11100101001] = 8'h0;
+    mem[11'b11100101010] = 8'h0;
+    mem[11'b11100101011] = 8'h0;
+    mem[11'b11100101100] = 8'h0;
+    mem[11'b11100101101] = 8'h0;
+    mem[11'b11100101110] = 8'h0;
+    mem[11'b11100101111] = 8'h0;
+    mem[11'b11100110000] = 8'h0;
+    mem[11'b11100110001] = 8'h0;
+    mem[11'b11100110010] = 8'h0;
+    mem[11'b11100110011] = 8'h0;
+    mem[11'b11100110100] = 8'h0;
+    mem[11'b11100110101] = 8'h0;
+    mem[11'b11100110110] = 8'h0;
+    mem[11'b11100110111] = 8'h0;
+    mem[11'b11100111000] = 8'h0;
+    mem[11'b11100111001] = 8'h0;
+    mem[11'b11100111010] = 8'h0;
+    mem[11'b11100111011] = 8'h0;
+    mem[11'b11100111100] = 8'h0;
+    mem[11'b11100111101] = 8'h0;
+    mem[11'b11100111110] = 8'h0;
+    mem[11'b11100111111] = 8'h0;
+    mem[11'b11101000000] = 8'h0;
+    mem[11'b11101000001] = 8'h0;
+    mem[11'b11101000010] = 8'h0;
+    mem[11'b11101000011] = 8'h0;
+    mem[11'b11101000100] = 8'h0;
+    mem[11'b11101000101] = 8'h0;
+    mem[11'b11101000110] = 8'h0;
+    mem[11'b11101000111] = 8'h0;
+    mem[11'b11101001000] = 8'h0;
+    mem[11'b11101001001] = 8'h0;
+    mem[11'b11101001010] = 8'h0;
+    mem[11'b11101001011] = 8'h0;
+    mem[11'b11101001100] = 8'h0;
+    mem[11'b11101001101] = 8'h0;
+    mem[11'b11101001110] = 8'h0;
+    mem[11'b11101001111] = 8'h0;
+    mem[11'b11101010000] = 8'h0;
+    mem[11'b11101010001] = 8'h0;
+    mem[11'b11101010010] = 8'h0;
+    mem[11'b11101010011] = 8'h0;
+    mem[11'b11101010100] = 8'h0;
+    mem[11'b11101010101] = 8'h0;
+    mem[11'b11101010110] = 8'h0;
+    mem[11'b11101010111] = 8'h0;
+    mem[11'b11101011000] = 8'h0;
+    mem[11'b11101011001] = 8'h0;
+    mem[11'b11101011010] = 8'h0;
+    mem[11'b11101011011] = 8'h0;
+    mem[11'b11101011100] = 8'h0;
+    mem[11'b11101011101] = 8'h0;
+    mem[11'b11101011110] = 8'h0;
+    mem[11'b11101011111] = 8'h0;
+    mem[11'b11101100000] = 8'h0;
+    mem[11'b11101100001] = 8'h0;
+    mem[11'b11101100010] = 8'h0;
+    mem[11'b11101100011] = 8'h0;
+    mem[11'b11101100100] = 8'h0;
+    mem[11'b11101100101] = 8'h0;
+    mem[11'b11101100110] = 8'h0;
+    mem[11'b11101100111] = 8'h0;
+    mem[11'b11101101000] = 8'h0;
+    mem[11'b11101101001] = 8'h0;
+    mem[11'b11101101010] = 8'h0;
+    mem[11'b11101101011] = 8'h0;
+    mem[11'b11101101100] = 8'h0;
+    mem[11'b11101101101] = 8'h0;
+    mem[11'b11101101110] = 8'h0;
+    mem[11'b11101101111] = 8'h0;
+    mem[11'b11101110000] = 8'h0;
+    mem[11'b11101110001] = 8'h0;
+    mem[11'b11101110010] = 8'h0;
+    mem[11'b11101110011] = 8'h0;
+    mem[11'b11101110100] = 8'h0;
+    mem[11'b11101110101] = 8'h0;
+    mem[11'b11101110110] = 8'h0;
+    mem[11'b11101110111] = 8'h0;
+    mem[11'b11101111000] = 8'h0;
+    mem[11'b11101111001] = 8'h0;
+    mem[11'b11101111010] = 8'h0;
+    mem[11'b11101111011] = 8'h0;
+    mem[11'b11101111100] = 8'h0;
+    mem[11'b11101111101] = 8'h0;
+    mem[11'b11101111110] = 8'h0;
+    mem[11'b11101111111] = 8'h0;
+    mem[11'b11110000000] = 8'h0;
+    mem[11'b11110000001] = 8'h0;
+    mem[11'b11110000010] = 8'h0;
+    mem[11'b11110000011] = 8'h0;
+    mem[11'b11110000100] = 8'h0;
+    mem[11'b11110000101] = 8'h0;
+    mem[11'b11110000110] = 8'h0;
+    mem[11'b11110000111] = 8'h0;
+    mem[11'b11110001000] = 8'h0;
+    mem[11'b11110001001] = 8'h0;
+    mem[11'b11110001010] = 8'h0;
+    mem[11'b11110001011] = 8'h0;
+    mem[11'b11110001100] = 8'h0;
+    mem[11'b11110001101] = 8'h0;
+    mem[11'b11110001110] = 8'h0;
+    mem[11'b11110001111] = 8'h0;
+    mem[11'b11110010000] = 8'h0;
+    mem[11'b11110010001] = 8'h0;
+    mem[11'b11110010010] = 8'h0;
+    mem[11'b11110010011] = 8'h0;
+    mem[11'b11110010100] = 8'h0;
+    mem[11'b11110010101] = 8'h0;
+    mem[11'b11110010110] = 8'h0;
+    mem[11'b11110010111] = 8'h0;
+    mem[11'b11110011000] = 8'h0;
+    mem[11'b11110011001] = 8'h0;
+    mem[11'b11110011010] = 8'h0;
+    mem[11'b11110011011] = 8'h0;
+    mem[11'b11110011100] = 8'h0;
+    mem[11'b11110011101] = 8'h0;
+    mem[11'b11110011110] = 8'h0;
+    mem[11'b11110011111] = 8'h0;
+    mem[11'b11110100000] = 8'h0;
+    mem[11'b11110100001] = 8'h0;
+    mem[11'b11110100010] = 8'h0;
+    mem[11'b11110100011] = 8'h0;
+    mem[11'b11110100100] = 8'h0;
+    mem[11'b11110100101] = 8'h0;
+    mem[11'b11110100110] = 8'h0;
+    mem[11'b11110100111] = 8'h0;
+    mem[11'b11110101000] = 8'h0;
+    mem[11'b11110101001] = 8'h0;
+    mem[11'b11110101010] = 8'h0;
+    mem[11'b11110101011] = 8'h0;
+    mem[11'b11110101100] = 8'h0;
+    mem[11'b11110101101] = 8'h0;
+    mem[11'b11110101110] = 8'h0;
+    mem[11'b11110101111] = 8'h0;
+    mem[11'b11110110000] = 8'h0;
+    mem[11'b11110110001] = 8'h0;
+    mem[11'b11110110010] = 8'h0;
+    mem[11'b11110110011] = 8'h0;
+    mem[11'b11110110100] = 8'h0;
+    mem[11'b11110110101] = 8'h0;
+    mem[11'b11110110110] = 8'h0;
+    mem[11'b11110110111] = 8'h0;
+    mem[11'b11110111000] = 8'h0;
+    mem[11'b11110111001] = 8'h0;
+    mem[11'b11110111010] = 8'h0;
+    mem[11'b11110111011] = 8'h0;
+    mem[11'b11110111100] = 8'h0;
+    mem[11'b11110111101] = 8'h0;
+    mem[11'b11110111110] = 8'h0;
+    mem[11'b11110111111] = 8'h0;
+    mem[11'b11111000000] = 8'h0;
+    mem[11'b11111000001] = 8'h0;
+    mem[11'b11111000010] = 8'h0;
+    mem[11'b11111000011] = 8'h0;
+    mem[11'b11111000100] = 8'h0;
+    mem[11'b11111000101] = 8'h0;
+    mem[11'b11111000110] = 8'h0;
+    mem[11'b11111000111] = 8'h0;
+    mem[11'b11111001000] = 8'h0;
+    mem[11'b11111001001] = 8'h0;
+    mem[11'b11111001010] = 8'h0;
+    mem[11'b11111001011] = 8'h0;
+    mem[11'b11111001100] = 8'h0;
+    mem[11'b11111001101] = 8'h0;
+    mem[11'b11111001110] = 8'h0;
+    mem[11'b11111001111] = 8'h0;
+    mem[11'b11111010000] = 8'h0;
+    mem[11'b11111010001] = 8'h0;
+    mem[11'b11111010010] = 8'h0;
+    mem[11'b11111010011] = 8'h0;
+    mem[11'b11111010100] = 8'h0;
+    mem[11'b11111010101] = 8'h0;
+    mem[11'b11111010110] = 8'h0;
+    mem[11'b11111010111] = 8'h0;
+    mem[11'b11111011000] = 8'h0;
+    mem[11'b11111011001] = 8'h0;
+    mem[11'b11111011010] = 8'h0;
+    mem[11'b11111011011] = 8'h0;
+    mem[11'b11111011100] = 8'h0;
+    mem[11'b11111011101] = 8'h0;
+    mem[11'b11111011110] = 8'h0;
+    mem[11'b11111011111] = 8'h0;
+    mem[11'b11111100000] = 8'h0;
+    mem[11'b11111100001] = 8'h0;
+    mem[11'b11111100010] = 8'h0;
+    mem[11'b11111100011] = 8'h0;
+    mem[11'b11111100100] = 8'h0;
+    mem[11'b11111100101] = 8'h0;
+    mem[11'b11111100110] = 8'h0;
+    mem[11'b11111100111] = 8'h0;
+    mem[11'b11111101000] = 8'h0;
+    mem[11'b11111101001] = 8'h0;
+    mem[11'b11111101010] = 8'h0;
+    mem[11'b11111101011] = 8'h0;
+    mem[11'b11111101100] = 8'h0;
+    mem[11'b11111101101] = 8'h0;
+    mem[11'b11111101110] = 8'h0;
+    mem[11'b11111101111] = 8'h0;
+    mem[11'b11111110000] = 8'h0;
+    mem[11'b11111110001] = 8'h0;
+    mem[11'b11111110010] = 8'h0;
+    mem[11'b11111110011] = 8'h0;
+    mem[11'b11111110100] = 8'h0;
+    mem[11'b11111110101] = 8'h0;
+    mem[11'b11111110110] = 8'h0;
+    mem[11'b11111110111] = 8'h0;
+    mem[11'b11111111000] = 8'h0;
+    mem[11'b11111111001] = 8'h0;
+    mem[11'b11111111010] = 8'h0;
+    mem[11'b11111111011] = 8'h0;
+    mem[11'b11111111100] = 8'h0;
+    mem[11'b11111111101] = 8'h0;
+    mem[11'b11111111110] = 8'h0;
+    mem[11'b11111111111] = 8'h0;
+    end
+    
+    
+    always @(posedge read_clock) begin
+       read_data <= mem[read_address];
+    end
+    
+    always @(posedge write_clock) begin
+       if (write_enable) begin
+          mem[write_address] <= write_data;
+       end
+    end
+                
+endmodule // rss_core__tx_lookup__pool
+
+
+module rss_core__tx_lookup__read_choice(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__read_choice
+
+
+module rss_core__tx_lookup__read_use_table(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__read_use_table
+
+
+module rss_core__tx_lookup__read_user(d,q,clock);
+    
+    // Module arguments
+    input wire  [15:0] d;
+    output reg  [15:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 16'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__read_user
+
+
+module rss_core__tx_lookup__read_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__read_valid
+
+
+module rss_core__tx_lookup__read_vport(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__read_vport
+
+
+module rss_core__tx_lookup__ready(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__ready
+
+
+module rss_core__tx_lookup__request_hash(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__request_hash
+
+
+module rss_core__tx_lookup__request_hashed(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__request_hashed
+
+
+module rss_core__tx_lookup__request_user(d,q,clock);
+    
+    // Module arguments
+    input wire  [15:0] d;
+    output reg  [15:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 16'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__request_user
+
+
+module rss_core__tx_lookup__request_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__request_valid
+
+
+module rss_core__tx_lookup__request_vport(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__request_vport
+
+
+module rss_core__tx_lookup__state(d,q,clock);
+    
+    // Module arguments
+    input wire  [21:0] d;
+    output reg  [21:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 22'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__state
+
+
+module rss_core__tx_lookup__state_hash(d,q,clock);
+    
+    // Module arguments
+    input wire  [6:0] d;
+    output reg  [6:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 7'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__state_hash
+
+
+module rss_core__tx_lookup__state_hashed(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__state_hashed
+
+
+module rss_core__tx_lookup__state_user(d,q,clock);
+    
+    // Module arguments
+    input wire  [15:0] d;
+    output reg  [15:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 16'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__state_user
+
+
+module rss_core__tx_lookup__state_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__state_valid
+
+
+module rss_core__tx_lookup__state_vport(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__state_vport
+
+
+module rss_core__tx_lookup__word_choice(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__word_choice
+
+
+module rss_core__tx_lookup__word_table(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__word_table
+
+
+module rss_core__tx_lookup__word_use_table(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__word_use_table
+
+
+module rss_core__tx_lookup__word_user(d,q,clock);
+    
+    // Module arguments
+    input wire  [15:0] d;
+    output reg  [15:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 16'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__word_user
+
+
+module rss_core__tx_lookup__word_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__word_valid
+
+
+module rss_core__tx_lookup__word_vport(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__word_vport
 
 
 module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filters,vport,vport_next,pop);

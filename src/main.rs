@@ -91,6 +91,11 @@ pub struct DesignArgs {
     /// iCE40 HX8K build needs.
     #[arg(long)]
     pub no_hash_probe: bool,
+    /// Add the transmit-side lookup port (s_axis_tx_* -> m_axis_txq_*: VPort and RSS
+    /// hash in, queue out, one per clock; VPORT_CAPS.FEATURES bit 5). Frame interface
+    /// only; costs a copy of the table pool in block RAM and a short pipeline.
+    #[arg(long)]
+    pub tx_lookup: bool,
 }
 
 impl DesignArgs {
@@ -105,6 +110,7 @@ impl DesignArgs {
             vports: self.vports.unwrap_or(defaults.vports),
             mac_filters: self.mac_filters.unwrap_or(defaults.mac_filters),
             hash_probe: !self.no_hash_probe,
+            tx_lookup: self.tx_lookup,
         };
         params.validate().map_err(|e| e.to_string())?;
         Ok(params)
@@ -116,6 +122,9 @@ impl DesignArgs {
             (InterfaceArg::Frames, width) => Ok(Interface::Frames {
                 data_bits: width.unwrap_or(64),
             }),
+            (InterfaceArg::Tuples, _) if self.tx_lookup => {
+                Err("--tx-lookup applies to the frame interface only".into())
+            }
             (InterfaceArg::Tuples, None) => Ok(Interface::Tuples),
             (InterfaceArg::Tuples, Some(_)) => {
                 Err("--data-width applies to the frame interface only".into())
@@ -288,6 +297,7 @@ fn synth(args: &SynthArgs) -> Result<ExitCode, String> {
         PathBuf::from(format!("out/synth/{}-{top}{width}", args.target))
     });
     let mut options = rss_synth::SynthOptions::new(design.verilog()?, &top, args.target, work_dir);
+    options.idle_ports = rss_hdl::emit::idle_port_prefixes(&design.params()?, design.interface()?);
     if let Some(seed) = args.seed {
         options.seed = seed;
     }

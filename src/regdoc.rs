@@ -5,7 +5,7 @@
 
 use rss_model::HashType;
 use rss_model::parse::{FLAG_FRAGMENT, FLAG_MALFORMED};
-use rss_model::record::RECORD_FIELDS;
+use rss_model::record::{RECORD_FIELDS, RecordField, TX_ANSWER_FIELDS, TX_REQUEST_FIELDS};
 use rss_model::regmap::{ADDR_BITS, Access, KEY_WORDS, RegisterMap};
 use serde::Serialize;
 use svd_rs::{
@@ -29,6 +29,16 @@ struct Json<'a> {
     hash_types: Vec<JsonHashType>,
     record: Vec<JsonRecordField>,
     record_flags: Vec<JsonFlag>,
+    /// The transmit-side lookup's ports (`s_axis_tx_<name>`, `m_axis_txq_<name>`);
+    /// absent from a build without them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tx_lookup: Option<JsonTxLookup>,
+}
+
+#[derive(Serialize)]
+struct JsonTxLookup {
+    request: Vec<JsonRecordField>,
+    answer: Vec<JsonRecordField>,
 }
 
 #[derive(Serialize)]
@@ -39,6 +49,7 @@ struct JsonParams {
     vports: u8,
     mac_filters: u8,
     hash_probe: bool,
+    tx_lookup: bool,
 }
 
 #[derive(Serialize)]
@@ -114,6 +125,7 @@ pub fn json(map: &RegisterMap) -> String {
             vports: p.vports,
             mac_filters: p.mac_filters,
             hash_probe: p.hash_probe,
+            tx_lookup: p.tx_lookup,
         },
         registers: map
             .registers()
@@ -155,14 +167,7 @@ pub fn json(map: &RegisterMap) -> String {
                 input_bytes: t.input_bytes(),
             })
             .collect(),
-        record: RECORD_FIELDS
-            .iter()
-            .map(|f| JsonRecordField {
-                name: f.name,
-                bits: f.bits,
-                doc: f.doc,
-            })
-            .collect(),
+        record: json_fields(&RECORD_FIELDS),
         record_flags: vec![
             JsonFlag {
                 name: "MALFORMED",
@@ -177,10 +182,25 @@ pub fn json(map: &RegisterMap) -> String {
                 bit: rss_model::record::FLAG_RECORDS_LOST.trailing_zeros() as u8,
             },
         ],
+        tx_lookup: p.tx_lookup.then(|| JsonTxLookup {
+            request: json_fields(&TX_REQUEST_FIELDS),
+            answer: json_fields(&TX_ANSWER_FIELDS),
+        }),
     };
     let mut text = serde_json::to_string_pretty(&doc).expect("plain data serializes");
     text.push('\n');
     text
+}
+
+fn json_fields(fields: &[RecordField]) -> Vec<JsonRecordField> {
+    fields
+        .iter()
+        .map(|f| JsonRecordField {
+            name: f.name,
+            bits: f.bits,
+            doc: f.doc,
+        })
+        .collect()
 }
 
 fn svd_access(a: Access) -> svd_rs::Access {

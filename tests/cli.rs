@@ -142,16 +142,13 @@ fn bad_input_exits_2_with_a_message() {
             "--data-width",
             "64",
         ],
-        &["gen", "--out", "/tmp/x", "--data-width", "48"],
-        &["gen", "--out", "/tmp/x", "--interface", "cells"],
         &[
             "gen",
             "--out",
             "/tmp/x",
             "--interface",
             "tuples",
-            "--data-width",
-            "64",
+            "--tx-lookup",
         ],
         &["frobnicate"],
         &[],
@@ -212,7 +209,11 @@ fn gen_writes_verilog_and_register_documents() {
     assert_eq!(
         json["params"],
         serde_json::json!({"table_entries_log2": 6, "num_queues": 16, "queue_bits": 4,
-            "vports": 4, "mac_filters": 8, "hash_probe": true})
+            "vports": 4, "mac_filters": 8, "hash_probe": true, "tx_lookup": false})
+    );
+    assert!(
+        json.get("tx_lookup").is_none(),
+        "no transmit ports without --tx-lookup"
     );
     // The pool: four VPorts' tables of 64 entries.
     assert!(read("regmap.md").contains("| 0x1000–0x13fc | TABLE[256] |"));
@@ -240,6 +241,23 @@ fn gen_writes_verilog_and_register_documents() {
         .collect();
     assert!(names.contains(&"TABLE") && !names.iter().any(|n| n.starts_with("PROBE")));
     assert!(!read("bare/rss_core_regs.h").contains("PROBE"));
+    // With the transmit-side lookup its ports are in every document.
+    let tx_dir = dir.join("tx");
+    let (code, _, err) = rss_core(&["gen", "--out", tx_dir.to_str().unwrap(), "--tx-lookup"]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&read("tx/regmap.json")).unwrap();
+    assert_eq!(json["params"]["tx_lookup"], true);
+    let answer: Vec<&str> = json["tx_lookup"]["answer"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(answer, ["queue", "vport", "hashed", "tuser"]);
+    assert_eq!(json["tx_lookup"]["request"][1]["bits"], 32);
+    assert!(read("tx/regmap.md").contains("| s_axis_tx_hash | 32 |"));
+    assert!(read("tx/rss_core_regs.h").contains("#define RSS_TX_ANSWER_QUEUE_BITS 8u"));
+    assert!(read("tx/rss_core.v").contains("output reg s_axis_tx_tready"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -219,7 +219,8 @@ fn synth_runs(o: &Options) -> Result<Vec<(String, SynthReport)>, String> {
             .join("bench-synth")
             .join(format!("{target}-{tag}"));
         eprintln!("synth: {top} ({tag}) for {target} in {}", dir.display());
-        let opts = SynthOptions::new(verilog, top, target, dir);
+        let mut opts = SynthOptions::new(verilog, top, target, dir);
+        opts.idle_ports = rss_hdl::emit::idle_port_prefixes(&Params::default(), interface);
         let report = rss_synth::run(&opts, &mut |line| eprint!("\r  {line:<60}"));
         eprintln!();
         reports.push((tag, report.map_err(|e| e.to_string())?));

@@ -317,11 +317,25 @@ impl CheckedBus {
         addr: u32,
         data: u32,
         strb: u8,
-        each_cycle: impl FnMut(&mut P),
+        mut each_cycle: impl FnMut(&mut P),
     ) -> Result<Resp, String> {
+        self.write_seen(sim, addr, data, strb, |s, _| each_cycle(s))
+    }
+
+    /// A write like [`Self::write_with`] whose per-clock hook also sees the model, in
+    /// its state before the write (the model takes the write when the RTL answers).
+    pub fn write_seen<P: AxilPins>(
+        &mut self,
+        sim: &mut P,
+        addr: u32,
+        data: u32,
+        strb: u8,
+        mut each_cycle: impl FnMut(&mut P, &RegFile),
+    ) -> Result<Resp, String> {
+        let model = &self.model;
         let rtl = self
             .bus
-            .write_with(sim, addr, data, strb, each_cycle)
+            .write_with(sim, addr, data, strb, |s| each_cycle(s, model))
             .map_err(|e: AxilError| e.to_string())?;
         let expected = model_resp(&self.model.write(addr, data, strb));
         if rtl != expected {

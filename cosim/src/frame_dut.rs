@@ -7,8 +7,11 @@ use std::collections::VecDeque;
 use marlin::verilog::prelude::*;
 use rand::{Rng, SeedableRng, rngs::StdRng};
 
+use rss_model::Params;
+
 use crate::axil::{AxilMaster, AxilPins};
 use crate::dut::{RecordOut, build_design};
+use crate::tx_traffic::{TxAnswer, TxRequest};
 use crate::{Cosim, Sim, WideIn};
 
 // Recompile the bindings when the emitted Verilog's ports change.
@@ -37,6 +40,8 @@ crate::impl_axil_pins!(RssCoreW64Tap);
 pub struct RssCoreW128;
 crate::impl_axil_pins!(RssCoreW128);
 
+/// The 256-bit core, built with the transmit-side lookup port (`gen --tx-lookup`): the
+/// one build that has it, so one Verilator build covers both.
 #[verilog(src = "generated/rss_core_w256.bind.v", name = "rss_core_bind")]
 pub struct RssCoreW256;
 crate::impl_axil_pins!(RssCoreW256);
@@ -51,6 +56,10 @@ pub trait FramePins: AxilPins {
     const BEAT_BYTES: usize;
     /// The generated Verilog file.
     const FILE: &'static str;
+    /// The parameters it was generated with (`cosim/build.rs`).
+    fn params() -> Params {
+        Params::default()
+    }
     fn set_rst(&mut self, high: bool);
     /// Drives one beat: `bytes` (at most `BEAT_BYTES`) in lanes from 0, tkeep for them.
     fn set_beat(&mut self, bytes: &[u8], last: bool);
@@ -59,10 +68,16 @@ pub trait FramePins: AxilPins {
     fn set_record_ready(&mut self, ready: bool);
     /// The record on the port, if `tvalid`.
     fn record(&self) -> Option<RecordOut>;
+    /// Drives the transmit-side lookup's request port (`None`: `tvalid` low).
+    fn set_tx_request(&mut self, request: Option<&TxRequest>);
+    fn tx_request_ready(&self) -> bool;
+    fn set_tx_answer_ready(&mut self, ready: bool);
+    /// The answer on the transmit-side lookup's port, if `tvalid`.
+    fn tx_answer(&self) -> Option<TxAnswer>;
 }
 
 macro_rules! frame_pins {
-    ($model:ident, $bytes:literal, $file:literal, |$sim:ident, $lanes:ident| $set_data:expr) => {
+    ($model:ident, $bytes:literal, $file:literal, |$sim:ident, $lanes:ident| $set_data:expr $(, $params:item)?) => {
         impl<'ctx> FramePins for $model<'ctx> {
             const BEAT_BYTES: usize = $bytes;
             const FILE: &'static str = $file;
@@ -96,6 +111,30 @@ macro_rules! frame_pins {
                     vport: self.m_axis_rss_vport,
                 })
             }
+            fn set_tx_request(&mut self, request: Option<&TxRequest>) {
+                self.s_axis_tx_tvalid = request.is_some() as u8;
+                if let Some(r) = request {
+                    self.s_axis_tx_vport = r.vport;
+                    self.s_axis_tx_hash = r.hash;
+                    self.s_axis_tx_hashed = r.hashed as u8;
+                    self.s_axis_tx_tuser = r.user;
+                }
+            }
+            fn tx_request_ready(&self) -> bool {
+                self.s_axis_tx_tready == 1
+            }
+            fn set_tx_answer_ready(&mut self, ready: bool) {
+                self.m_axis_txq_tready = ready as u8;
+            }
+            fn tx_answer(&self) -> Option<TxAnswer> {
+                (self.m_axis_txq_tvalid == 1).then(|| TxAnswer {
+                    queue: u16::from(self.m_axis_txq_queue),
+                    vport: self.m_axis_txq_vport,
+                    hashed: self.m_axis_txq_hashed == 1,
+                    user: self.m_axis_txq_tuser,
+                })
+            }
+            $($params)?
         }
     };
 }
@@ -114,11 +153,23 @@ frame_pins!(RssCoreW128, 16, "rss_core_w128.sim.v", |sim, lanes| {
         std::array::from_fn(|i| u32::from_le_bytes(lanes[4 * i..4 * i + 4].try_into().unwrap()));
     sim.s_axis_tdata = WideIn::new(words);
 });
-frame_pins!(RssCoreW256, 32, "rss_core_w256.sim.v", |sim, lanes| {
-    let words: [u32; 8] =
-        std::array::from_fn(|i| u32::from_le_bytes(lanes[4 * i..4 * i + 4].try_into().unwrap()));
-    sim.s_axis_tdata = WideIn::new(words);
-});
+frame_pins!(
+    RssCoreW256,
+    32,
+    "rss_core_w256.sim.v",
+    |sim, lanes| {
+        let words: [u32; 8] = std::array::from_fn(|i| {
+            u32::from_le_bytes(lanes[4 * i..4 * i + 4].try_into().unwrap())
+        });
+        sim.s_axis_tdata = WideIn::new(words);
+    },
+    fn params() -> Params {
+        Params {
+            tx_lookup: true,
+            ..Params::default()
+        }
+    }
+);
 frame_pins!(RssCoreW512, 64, "rss_core_w512.sim.v", |sim, lanes| {
     let words: [u32; 16] =
         std::array::from_fn(|i| u32::from_le_bytes(lanes[4 * i..4 * i + 4].try_into().unwrap()));
@@ -128,6 +179,9 @@ frame_pins!(RssCoreW512, 64, "rss_core_w512.sim.v", |sim, lanes| {
 impl<M: FramePins> FramePins for Sim<'_, M> {
     const BEAT_BYTES: usize = M::BEAT_BYTES;
     const FILE: &'static str = M::FILE;
+    fn params() -> Params {
+        M::params()
+    }
     fn set_rst(&mut self, high: bool) {
         self.dut.set_rst(high)
     }
@@ -146,6 +200,18 @@ impl<M: FramePins> FramePins for Sim<'_, M> {
     fn record(&self) -> Option<RecordOut> {
         self.dut.record()
     }
+    fn set_tx_request(&mut self, request: Option<&TxRequest>) {
+        self.dut.set_tx_request(request)
+    }
+    fn tx_request_ready(&self) -> bool {
+        self.dut.tx_request_ready()
+    }
+    fn set_tx_answer_ready(&mut self, ready: bool) {
+        self.dut.set_tx_answer_ready(ready)
+    }
+    fn tx_answer(&self) -> Option<TxAnswer> {
+        self.dut.tx_answer()
+    }
 }
 
 /// A Verilator build of the frame-level core of width `M`.
@@ -158,6 +224,8 @@ pub fn reset<P: FramePins>(sim: &mut P) {
     AxilMaster::new().idle(sim);
     sim.set_beat_valid(false);
     sim.set_record_ready(false);
+    sim.set_tx_request(None);
+    sim.set_tx_answer_ready(false);
     sim.set_rst(true);
     sim.tick();
     sim.tick();

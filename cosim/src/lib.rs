@@ -86,6 +86,7 @@ pub mod frame_dut;
 pub mod frames;
 pub mod replay;
 pub mod scenario;
+pub mod tx_traffic;
 
 /// Environment variable that turns VCD tracing on for every [`Cosim`] whose
 /// builder did not decide explicitly (any value but `0` or empty).

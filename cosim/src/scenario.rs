@@ -304,7 +304,7 @@ pub fn random_frame_traffic<P: FramePins>(
 ) -> Result<Summary, String> {
     let start = Instant::now();
     let mut rng = StdRng::seed_from_u64(seed);
-    let params = Params::default();
+    let params = P::params();
     let mut bus = CheckedBus::new(RegFile::new(params).map_err(|e| e.to_string())?);
     frame_dut::reset(sim);
     let mut summary = Summary::new(params);

@@ -18,7 +18,9 @@
 use core::marker::PhantomData;
 
 use rss_model::regfile::move_result;
-use rss_model::regmap::{self, FEATURE_COUNTERS, FEATURE_HASH_PROBE, Params, counter};
+use rss_model::regmap::{
+    self, FEATURE_COUNTERS, FEATURE_HASH_PROBE, FEATURE_TX_LOOKUP, Params, counter,
+};
 use rss_model::toeplitz::KEY_BYTES;
 use rss_model::{HashType, HashTypes, TUPLE_BYTES};
 
@@ -254,6 +256,10 @@ pub struct VPortFeatures {
     /// [`crate::RssDevice::vport_statistics`] and [`crate::RssDevice::refused`] need
     /// them). Every build of register interface 0.4 has them.
     pub counters: bool,
+    /// Bit 5: the transmit-side lookup port (`s_axis_tx` → `m_axis_txq`): the data path
+    /// answers (VPort, hash) with the queue from the VPort's active state; software
+    /// has nothing to program for it beyond that state.
+    pub tx_lookup: bool,
 }
 
 impl VPortFeatures {
@@ -265,6 +271,7 @@ impl VPortFeatures {
             moves: bits & 4 != 0,
             hash_probe: bits & FEATURE_HASH_PROBE != 0,
             counters: bits & FEATURE_COUNTERS != 0,
+            tx_lookup: bits & FEATURE_TX_LOOKUP != 0,
         }
     }
 }
@@ -391,6 +398,7 @@ impl Capabilities {
             vports: self.vports,
             mac_filters: self.mac_filters,
             hash_probe: self.features.hash_probe,
+            tx_lookup: self.features.tx_lookup,
         }
     }
 }

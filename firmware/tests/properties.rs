@@ -1115,6 +1115,7 @@ fn random_vport_sequences_keep_the_driver_and_the_model_in_step() {
             vports,
             mac_filters,
             hash_probe: seed % 2 == 0,
+            tx_lookup: seed % 3 == 0,
         };
         for round in 0..6 {
             run_vports(100 + 10 * seed as u64 + round, p, &mut coverage);

@@ -21,6 +21,7 @@ fn params() -> impl Iterator<Item = Params> {
                     vports: 1 + (k as u8 % most),
                     mac_filters: 1 + (k as u8 * 5 % MAX_MAC_FILTERS),
                     hash_probe: k % 3 != 0,
+                    tx_lookup: k % 2 == 0,
                 }
             })
     })

@@ -617,6 +617,7 @@ fn capabilities_report_vports_mac_filters_and_per_vport_table_sizes() {
             vports,
             mac_filters,
             hash_probe: true,
+            tx_lookup: false,
         };
         let mut rss = adapter(p);
         let caps = rss.receive_scaling_capabilities();

@@ -36,6 +36,9 @@ pub enum EmitError {
     DataWidth(usize),
     FifoDepth(u16),
     Name(String),
+    /// The transmit-side lookup port asked of the tuple interface (it has no table
+    /// readers but its own).
+    TxLookupWithTuples,
     /// The emitting thread could not be started.
     Thread(String),
 }
@@ -52,6 +55,12 @@ impl std::fmt::Display for EmitError {
                 "record FIFO depth {d}: must be 1..={MAX_RECORD_FIFO_DEPTH}"
             ),
             EmitError::Name(n) => write!(f, "`{n}` is not a Verilog identifier"),
+            EmitError::TxLookupWithTuples => {
+                write!(
+                    f,
+                    "the transmit-side lookup port is for the frame interface only"
+                )
+            }
             EmitError::Thread(e) => write!(f, "cannot start the emitting thread: {e}"),
         }
     }
@@ -88,6 +97,19 @@ impl Default for CoreOptions {
     }
 }
 
+/// Name prefixes of the ports a build leaves idle: the transmit-side lookup's
+/// (`s_axis_tx_`, `m_axis_txq_`) on a frame core built without it. Their logic is
+/// constant (the request is never taken, no answer is offered); a harness may tie
+/// them off (the iCE40 scan wrapper does).
+pub fn idle_port_prefixes(params: &Params, interface: Interface) -> Vec<String> {
+    match interface {
+        Interface::Frames { .. } if !params.tx_lookup => {
+            vec!["s_axis_tx_".into(), "m_axis_txq_".into()]
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// Verilog for the core built with `params` and default options.
 pub fn verilog(params: Params, interface: Interface) -> Result<String, EmitError> {
     verilog_with(params, interface, &CoreOptions::default())
@@ -120,6 +142,9 @@ fn verilog_on_this_thread(
     options: &CoreOptions,
 ) -> Result<String, EmitError> {
     let map = RegisterMap::new(params).map_err(EmitError::Params)?;
+    if params.tx_lookup && interface == Interface::Tuples {
+        return Err(EmitError::TxLookupWithTuples);
+    }
     if options.record_fifo_depth == 0 || options.record_fifo_depth > MAX_RECORD_FIFO_DEPTH {
         return Err(EmitError::FifoDepth(options.record_fifo_depth));
     }
@@ -314,10 +339,30 @@ mod tests {
                 "    input wire [{}:0] s_axis_tdata,\n",
                 data_bits - 1
             )));
-            assert!(v.contains("    output reg [2:0] m_axis_rss_vport\n);"));
+            assert!(v.contains("    output reg [2:0] m_axis_rss_vport,\n"));
             for f in &rss_model::record::RECORD_FIELDS {
                 assert!(v.contains(&record_port("m_axis_rss_", f)), "{}", f.name);
             }
+            // The transmit-side lookup's ports, present in every frame core.
+            let port = |dir: &str, prefix: &str, f: &rss_model::record::RecordField| match f.bits {
+                1 => format!("{dir} {prefix}{}", f.name),
+                n => format!("{dir} [{}:0] {prefix}{}", n - 1, f.name),
+            };
+            for f in &rss_model::record::TX_REQUEST_FIELDS {
+                assert!(
+                    v.contains(&port("input wire", "s_axis_tx_", f)),
+                    "{}",
+                    f.name
+                );
+            }
+            for f in &rss_model::record::TX_ANSWER_FIELDS {
+                assert!(
+                    v.contains(&port("output reg", "m_axis_txq_", f)),
+                    "{}",
+                    f.name
+                );
+            }
+            assert!(v.contains("    output reg [15:0] m_axis_txq_tuser\n);"));
             crate::lint::assert_lints_clean(&v, &format!("rss_core_w{data_bits}_emitted"));
         }
         assert_eq!(

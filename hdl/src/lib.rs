@@ -31,6 +31,7 @@ pub mod slot_pick;
 pub mod toeplitz_pipe;
 pub mod tuple_core;
 pub mod tuple_select;
+pub mod tx_lookup;
 pub mod type_select;
 pub mod vport_match;
 pub mod vport_regs;

@@ -42,6 +42,7 @@ use crate::record_fifo::RecordFifo;
 use crate::slot_pick::SlotPick;
 use crate::toeplitz_pipe::TUPLE_BITS;
 use crate::tuple_select::TupleSelect;
+use crate::tx_lookup::{TxLookup, USER_BITS as TX_USER_BITS};
 use crate::vport_match::VportMatch;
 use crate::vport_regs::{ACTIVE_BITS, POOL_ADDRESS_BITS, SLOT_BITS};
 use crate::word_slots::WordSlots;
@@ -136,6 +137,32 @@ pub struct RssCore<
     pub m_axis_rss_length: Signal<Out, Bits<LENGTH_BITS>>,
     /// VPort the frame was steered on (its destination MAC's filter entry, else 0).
     pub m_axis_rss_vport: Signal<Out, Bits<3>>,
+    /// Transmit-side lookup request valid (`gen --tx-lookup`; a build without it never
+    /// takes one: `s_axis_tx_tready` and `m_axis_txq_tvalid` stay low).
+    pub s_axis_tx_tvalid: Signal<In, Bit>,
+    /// Request taken (from registers).
+    pub s_axis_tx_tready: Signal<Out, Bit>,
+    /// VPort of the transmitted packet; one the build lacks is looked up on VPort 0.
+    pub s_axis_tx_vport: Signal<In, Bits<3>>,
+    /// The packet's RSS hash (ignored unless `s_axis_tx_hashed`).
+    pub s_axis_tx_hash: Signal<In, Bits<32>>,
+    /// The packet carries an RSS hash.
+    pub s_axis_tx_hashed: Signal<In, Bit>,
+    /// Tag returned with the answer.
+    pub s_axis_tx_tuser: Signal<In, Bits<TX_USER_BITS>>,
+    /// Answer valid: one per request, in request order.
+    pub m_axis_txq_tvalid: Signal<Out, Bit>,
+    /// Answer taken.
+    pub m_axis_txq_tready: Signal<In, Bit>,
+    /// Transmit queue: `TABLE` entry (hashed), default queue (no hash) or primary queue
+    /// (RSS disabled), from the VPort's active state.
+    pub m_axis_txq_queue: Signal<Out, Bits<QUEUE_BITS>>,
+    /// The VPort whose state answered.
+    pub m_axis_txq_vport: Signal<Out, Bits<3>>,
+    /// The queue is the indirection entry's.
+    pub m_axis_txq_hashed: Signal<Out, Bit>,
+    /// The request's tag.
+    pub m_axis_txq_tuser: Signal<Out, Bits<TX_USER_BITS>>,
     regs: AxilRegs<TABLE_LOG2>,
     ingress: FrameIngress<DATA_BITS, KEEP_BITS>,
     slots: WordSlots<DATA_BITS, EXTENDED_BITS, BUNDLE_BITS>,
@@ -149,6 +176,7 @@ pub struct RssCore<
     hasher: HashUnit<STEPS, CHUNK, KEY_WINDOW, PARTIAL_BITS>,
     indirection: RAM<Bits<QUEUE_BITS>, POOL_ADDRESS_BITS>,
     vport_match: VportMatch,
+    tx_lookup: TxLookup<TABLE_LOG2>,
     table_log2: Constant<Bits<4>>,
     mac_lsb: Constant<Bits<16>>,
     frame_state: SlotPick<ACTIVE_BITS, SLOT_BITS>,
@@ -271,6 +299,18 @@ impl<
             m_axis_rss_flags: Default::default(),
             m_axis_rss_length: Default::default(),
             m_axis_rss_vport: Default::default(),
+            s_axis_tx_tvalid: Default::default(),
+            s_axis_tx_tready: Default::default(),
+            s_axis_tx_vport: Default::default(),
+            s_axis_tx_hash: Default::default(),
+            s_axis_tx_hashed: Default::default(),
+            s_axis_tx_tuser: Default::default(),
+            m_axis_txq_tvalid: Default::default(),
+            m_axis_txq_tready: Default::default(),
+            m_axis_txq_queue: Default::default(),
+            m_axis_txq_vport: Default::default(),
+            m_axis_txq_hashed: Default::default(),
+            m_axis_txq_tuser: Default::default(),
             regs: AxilRegs::new(map),
             ingress: Default::default(),
             slots: Default::default(),
@@ -287,6 +327,7 @@ impl<
             // Zero after configuration, like the model; rst does not clear block RAM.
             indirection: zeroed_ram(),
             vport_match: Default::default(),
+            tx_lookup: TxLookup::new(&map.params),
             table_log2: Constant::new((TABLE_LOG2 as u64).to_bits()),
             // The ingress beat has byte 0 on top: the MAC is its top 48 bits.
             mac_lsb: Constant::new(((DATA_BITS - 48) as u64).to_bits()),
@@ -431,6 +472,24 @@ impl<
         self.s_axil_rvalid.next = self.regs.s_axil_rvalid.val();
         self.regs.s_axil_rready.next = self.s_axil_rready.val();
 
+        self.tx_lookup.clock.next = self.clk.val();
+        self.tx_lookup.table_write_enable.next = self.regs.table_write_enable.val();
+        self.tx_lookup.table_write_index.next = self.regs.table_write_index.val();
+        self.tx_lookup.table_write_queue.next = self.regs.table_write_queue.val();
+        self.tx_lookup.active.next = self.regs.active.val();
+        self.tx_lookup.reset.next = self.rst.val();
+        self.tx_lookup.in_valid.next = self.s_axis_tx_tvalid.val();
+        self.s_axis_tx_tready.next = self.tx_lookup.in_ready.val();
+        self.tx_lookup.in_vport.next = self.s_axis_tx_vport.val();
+        self.tx_lookup.in_hash.next = self.s_axis_tx_hash.val();
+        self.tx_lookup.in_hashed.next = self.s_axis_tx_hashed.val();
+        self.tx_lookup.in_user.next = self.s_axis_tx_tuser.val();
+        self.m_axis_txq_tvalid.next = self.tx_lookup.out_valid.val();
+        self.tx_lookup.out_ready.next = self.m_axis_txq_tready.val();
+        self.m_axis_txq_queue.next = self.tx_lookup.out_queue.val();
+        self.m_axis_txq_vport.next = self.tx_lookup.out_vport.val();
+        self.m_axis_txq_hashed.next = self.tx_lookup.out_hashed.val();
+        self.m_axis_txq_tuser.next = self.tx_lookup.out_user.val();
         self.indirection.write_enable.next = self.regs.table_write_enable.val();
         self.indirection.write_address.next = self.regs.table_write_index.val();
         self.indirection.write_data.next = self.regs.table_write_queue.val();

@@ -6,7 +6,7 @@
 use core::fmt::{Result, Write};
 
 use crate::parse::{FLAG_FRAGMENT, FLAG_MALFORMED};
-use crate::record::RECORD_FIELDS;
+use crate::record::{RECORD_FIELDS, RecordField, TX_ANSWER_FIELDS, TX_REQUEST_FIELDS};
 use crate::regmap::{ADDR_BITS, Register, RegisterMap};
 
 fn span(reg: &Register) -> (u32, u32) {
@@ -64,6 +64,23 @@ pub fn write_markdown(map: &RegisterMap, out: &mut impl Write) -> Result {
     for f in &RECORD_FIELDS {
         writeln!(out, "| {} | {} | {} |", f.name, f.bits, f.doc)?;
     }
+    if map.params.tx_lookup {
+        writeln!(out, "\n## Transmit-side lookup\n")?;
+        writeln!(
+            out,
+            "`rss_core` built with the transmit-side lookup (`VPORT_CAPS.FEATURES` bit 5): a \
+             request on `s_axis_tx_<field>` (`s_axis_tx_tvalid` / `s_axis_tx_tready`) gets one \
+             answer on `m_axis_txq_<field>` (`m_axis_txq_tvalid` / `m_axis_txq_tready`), in \
+             order, one per clock.\n"
+        )?;
+        writeln!(out, "| port | bits | meaning |\n|---|---|---|")?;
+        for f in &TX_REQUEST_FIELDS {
+            writeln!(out, "| s_axis_tx_{} | {} | {} |", f.name, f.bits, f.doc)?;
+        }
+        for f in &TX_ANSWER_FIELDS {
+            writeln!(out, "| m_axis_txq_{} | {} | {} |", f.name, f.bits, f.doc)?;
+        }
+    }
     for reg in map.registers() {
         writeln!(out, "\n## {}\n\n{}\n", reg.name, reg.doc)?;
         writeln!(
@@ -113,17 +130,31 @@ pub fn write_c_header(map: &RegisterMap, out: &mut impl Write) -> Result {
         out,
         "\n/* Steering record port fields (m_axis_rss_<field>). */"
     )?;
-    for f in &RECORD_FIELDS {
-        out.write_str("#define RSS_RECORD_")?;
-        for c in f.name.chars() {
-            out.write_char(c.to_ascii_uppercase())?;
-        }
-        writeln!(out, "_BITS {}u", f.bits)?;
-    }
+    write_field_widths(out, "RECORD", &RECORD_FIELDS)?;
     writeln!(
         out,
         "#define RSS_RECORD_FLAG_MALFORMED 0x{FLAG_MALFORMED:x}u"
     )?;
     writeln!(out, "#define RSS_RECORD_FLAG_FRAGMENT 0x{FLAG_FRAGMENT:x}u")?;
+    if map.params.tx_lookup {
+        writeln!(
+            out,
+            "\n/* Transmit-side lookup ports (s_axis_tx_<field>, m_axis_txq_<field>). */"
+        )?;
+        write_field_widths(out, "TX_REQUEST", &TX_REQUEST_FIELDS)?;
+        write_field_widths(out, "TX_ANSWER", &TX_ANSWER_FIELDS)?;
+    }
     writeln!(out, "\n#endif /* RSS_CORE_REGS_H */")
+}
+
+/// `#define RSS_<PREFIX>_<FIELD>_BITS n` for each port field.
+fn write_field_widths(out: &mut impl Write, prefix: &str, fields: &[RecordField]) -> Result {
+    for f in fields {
+        write!(out, "#define RSS_{prefix}_")?;
+        for c in f.name.chars() {
+            out.write_char(c.to_ascii_uppercase())?;
+        }
+        writeln!(out, "_BITS {}u", f.bits)?;
+    }
+    Ok(())
 }

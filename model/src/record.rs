@@ -53,6 +53,59 @@ pub const RECORD_FIELDS: [RecordField; 5] = [
     },
 ];
 
+/// Width of the transmit-side lookup's pass-through tag (`tuser`).
+pub const TX_USER_BITS: u8 = 16;
+
+/// The transmit-side lookup's request port (`s_axis_tx_<name>` on `rss_core` built with
+/// `Params::tx_lookup`, with `s_axis_tx_tvalid` / `s_axis_tx_tready`).
+pub const TX_REQUEST_FIELDS: [RecordField; 4] = [
+    RecordField {
+        name: "vport",
+        bits: 3,
+        doc: "VPort of the transmitted packet; a VPort the build lacks is looked up on VPort 0.",
+    },
+    RecordField {
+        name: "hash",
+        bits: 32,
+        doc: "The packet's RSS hash (ignored unless hashed).",
+    },
+    RecordField {
+        name: "hashed",
+        bits: 1,
+        doc: "The packet carries an RSS hash.",
+    },
+    RecordField {
+        name: "tuser",
+        bits: TX_USER_BITS,
+        doc: "Tag, returned with the answer.",
+    },
+];
+
+/// The transmit-side lookup's answer port (`m_axis_txq_<name>`, with
+/// `m_axis_txq_tvalid` / `m_axis_txq_tready`): one answer per request, in order.
+pub const TX_ANSWER_FIELDS: [RecordField; 4] = [
+    RecordField {
+        name: "queue",
+        bits: QUEUE_FIELD_BITS,
+        doc: "Transmit queue from the VPort's active state: TABLE entry (RSS enabled, hash given), DEFAULT_QUEUE (no hash) or PRIMARY_QUEUE (RSS disabled).",
+    },
+    RecordField {
+        name: "vport",
+        bits: 3,
+        doc: "The VPort whose state answered.",
+    },
+    RecordField {
+        name: "hashed",
+        bits: 1,
+        doc: "The queue is the indirection entry's.",
+    },
+    RecordField {
+        name: "tuser",
+        bits: TX_USER_BITS,
+        doc: "The request's tag.",
+    },
+];
+
 /// The record's length field for a frame of `len` bytes (saturating).
 pub fn length_field(len: usize) -> u16 {
     u16::try_from(len).unwrap_or(u16::MAX)

@@ -12,7 +12,7 @@ use crate::regmap::{
     Access, KEY_WORDS, MAX_MAC_FILTERS, MAX_TABLE_POOL, MAX_VPORTS, PROBE_WORDS, ParamError,
     Params, RegisterMap, counter, field, index,
 };
-use crate::steer::{ProbeResult, Record, SteerConfig, probe, steer};
+use crate::steer::{ProbeResult, Record, SteerConfig, TransmitQueue, probe, steer, transmit_queue};
 use crate::toeplitz::{KEY_BYTES, ToeplitzTable};
 use crate::tuple::{TUPLE_BYTES, Tuple};
 
@@ -415,6 +415,24 @@ impl RegFile {
         }
     }
 
+    /// The transmit-side lookup of a packet on VPort `vport` carrying RSS hash `hash`
+    /// (`None`: no hash), in the current state. A VPort the build does not have is
+    /// looked up on VPort 0, the default VPort, as an unmatched frame is; the answer
+    /// names the VPort it used.
+    pub fn transmit_lookup(&self, vport: u8, hash: Option<u32>) -> TransmitLookup {
+        let v = if vport < self.map().params.vports {
+            usize::from(vport)
+        } else {
+            0
+        };
+        let TransmitQueue { queue, hashed } = transmit_queue(&self.steer_config(v), hash);
+        TransmitLookup {
+            vport: v as u8,
+            queue,
+            hashed,
+        }
+    }
+
     /// The record the core emits for `tuple` arriving on VPort `v` in the current state.
     pub fn steer(&self, v: usize, tuple: &Tuple) -> Record {
         steer(&self.steer_config(v), tuple)
@@ -433,6 +451,16 @@ impl RegFile {
     pub fn steer_frame_on(&self, v: usize, frame: &[u8]) -> (Record, u8) {
         crate::parse::steer_frame(&self.steer_config(v), frame)
     }
+}
+
+/// The transmit-side lookup's answer ([`RegFile::transmit_lookup`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TransmitLookup {
+    /// The VPort whose state answered (0 for a VPort the build does not have).
+    pub vport: u8,
+    pub queue: u16,
+    /// The queue is the indirection entry's (RSS enabled, hash given).
+    pub hashed: bool,
 }
 
 fn field_value(reg: &crate::regmap::Register, name: &str, value: u32) -> u32 {
@@ -707,6 +735,58 @@ mod tests {
         assert_eq!(r.read(offset::PROBE_HASH), Ok(0x323e_8fc2));
         assert_eq!(r.read(offset::PROBE_RESULT), Ok(3 | 3 << 16));
         assert_eq!(r.read(offset::PROBE), Ok(0));
+    }
+
+    #[test]
+    fn transmit_lookup_uses_the_vports_active_table_and_rules() {
+        let mut r = regs();
+        // New VPort: RSS off, primary = default = 0.
+        let off = TransmitLookup {
+            vport: 1,
+            queue: 0,
+            hashed: false,
+        };
+        assert_eq!(r.transmit_lookup(1, Some(0x1234)), off);
+        r.write(offset::CTRL, 1, 0xf).unwrap();
+        r.write(offset::TABLE_SIZE, 4, 0xf).unwrap();
+        r.write(offset::DEFAULT_QUEUE, 7, 0xf).unwrap();
+        r.write(offset::PRIMARY_QUEUE, 2, 0xf).unwrap();
+        r.write(offset::TABLE + 4 * (128 + 0x4), 33, 0xf).unwrap();
+        // Staged only: the active state still answers.
+        assert_eq!(r.transmit_lookup(1, Some(0x1234)), off);
+        commit(&mut r, COMMIT_PARAMS | COMMIT_TABLE, 1);
+        assert_eq!(
+            r.transmit_lookup(1, Some(0x1234)),
+            TransmitLookup {
+                vport: 1,
+                queue: 33,
+                hashed: true
+            }
+        );
+        assert_eq!(
+            r.transmit_lookup(1, None),
+            TransmitLookup {
+                vport: 1,
+                queue: 7,
+                hashed: false
+            }
+        );
+        // A VPort the build does not have answers as VPort 0.
+        assert_eq!(
+            r.transmit_lookup(4, Some(0x1234)),
+            r.transmit_lookup(0, Some(0x1234))
+        );
+        assert_eq!(r.transmit_lookup(200, None).vport, 0);
+        r.write(offset::CTRL, 0, 0xf).unwrap();
+        commit(&mut r, COMMIT_PARAMS, 1);
+        assert_eq!(
+            r.transmit_lookup(1, Some(0x1234)),
+            TransmitLookup {
+                vport: 1,
+                queue: 2,
+                hashed: false
+            }
+        );
     }
 
     #[test]

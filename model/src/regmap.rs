@@ -243,6 +243,11 @@ pub struct Params {
     /// default; off (`gen --no-hash-probe`) a build saves its 288 input flip-flops and
     /// the choice between a frame's and the probe's input, which an iCE40 HX8K needs.
     pub hash_probe: bool,
+    /// The transmit-side lookup port (`s_axis_tx_*` → `m_axis_txq_*`,
+    /// `VPORT_CAPS.FEATURES` bit 5): (VPort, hash) in, queue out, one per clock. Off
+    /// by default (`gen --tx-lookup` turns it on): it reads a copy of the table pool of
+    /// its own, which the default build's area bound has no room for.
+    pub tx_lookup: bool,
 }
 
 impl Default for Params {
@@ -253,6 +258,7 @@ impl Default for Params {
             vports: 4,
             mac_filters: 8,
             hash_probe: true,
+            tx_lookup: false,
         }
     }
 }
@@ -644,7 +650,9 @@ impl RegisterMap {
                 .reset(
                     u32::from(params.vports)
                         | u32::from(params.mac_filters) << 8
-                        | (VPORT_FEATURES | (u32::from(params.hash_probe) * FEATURE_HASH_PROBE))
+                        | (VPORT_FEATURES
+                            | (u32::from(params.hash_probe) * FEATURE_HASH_PROBE)
+                            | (u32::from(params.tx_lookup) * FEATURE_TX_LOOKUP))
                             << 16,
                 )
                 .field(Field::new("VPORTS", 0, 8, "VPorts (VPort 0 is the default VPort)."))
@@ -655,7 +663,8 @@ impl RegisterMap {
                     8,
                     "Bit 0: symmetric hashing (CTRL.SYMMETRIC); bit 1: shadow tables \
                      (COMMIT.TABLE); bit 2: single-entry moves (MOVE); bit 3: hash probe (PROBE); \
-                     bit 4: statistics counters (COUNTERS, REFUSED).",
+                     bit 4: statistics counters (COUNTERS, REFUSED); bit 5: transmit-side \
+                     lookup port (s_axis_tx → m_axis_txq).",
                 )),
             Register::new(
                 "QUEUE_LIMIT",
@@ -912,6 +921,9 @@ pub const FEATURE_HASH_PROBE: u32 = 1 << 3;
 /// `VPORT_CAPS.FEATURES` bit of the statistics counters (`COUNTERS`, `REFUSED`), which
 /// every build from register version 0.4 has.
 pub const FEATURE_COUNTERS: u32 = 1 << 4;
+/// `VPORT_CAPS.FEATURES` bit of a build with the transmit-side lookup port
+/// (`Params::tx_lookup`).
+pub const FEATURE_TX_LOOKUP: u32 = 1 << 5;
 
 #[cfg(test)]
 mod tests {
@@ -926,6 +938,7 @@ mod tests {
             vports: 1,
             mac_filters: MAX_MAC_FILTERS,
             hash_probe: true,
+            tx_lookup: true,
         })
         .unwrap();
         let mut spans: std::vec::Vec<(u32, u32)> = map
@@ -1031,5 +1044,18 @@ mod tests {
         let features = |m: &RegisterMap| m.register(index::VPORT_CAPS).reset >> 16;
         assert_eq!(features(&with), VPORT_FEATURES | FEATURE_HASH_PROBE);
         assert_eq!(features(&without), VPORT_FEATURES);
+    }
+
+    #[test]
+    fn the_transmit_lookup_port_has_its_feature_bit_and_no_registers() {
+        let with = RegisterMap::new(Params {
+            tx_lookup: true,
+            ..Params::default()
+        })
+        .unwrap();
+        let without = RegisterMap::new(Params::default()).unwrap();
+        let features = |m: &RegisterMap| m.register(index::VPORT_CAPS).reset >> 16;
+        assert_eq!(features(&with), features(&without) | FEATURE_TX_LOOKUP);
+        assert_eq!(with.registers().len(), without.registers().len());
     }
 }

@@ -149,6 +149,42 @@ pub fn probe(
     }
 }
 
+/// What the transmit-side lookup answers for one packet (seed 003: "on transmit, the NIC
+/// must use the RSS hash value in the packet as an index into the RSS indirection table
+/// for the VPort").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TransmitQueue {
+    /// Primary queue (RSS disabled), default queue (no hash given) or
+    /// `table[hash & (size - 1)]`.
+    pub queue: u16,
+    /// The queue is the indirection entry's: RSS is enabled and a hash was given.
+    pub hashed: bool,
+}
+
+/// The transmit queue of a packet whose RSS hash is `hash` (`None`: the packet carries
+/// no hash) under `config`: the receive rule of [`steer`] with the hash given instead of
+/// computed, so a flow's transmit and receive sides meet on one queue.
+pub fn transmit_queue(config: &SteerConfig<'_>, hash: Option<u32>) -> TransmitQueue {
+    match (config.enabled, hash) {
+        (false, _) => TransmitQueue {
+            queue: config.primary_queue,
+            hashed: false,
+        },
+        (true, None) => TransmitQueue {
+            queue: config.default_queue,
+            hashed: false,
+        },
+        (true, Some(hash)) => TransmitQueue {
+            queue: config
+                .table
+                .get(table_index(hash, config.table_size_log2))
+                .copied()
+                .unwrap_or(config.default_queue),
+            hashed: true,
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,11 +192,9 @@ mod tests {
     use crate::tuple::Transport;
     use core::net::Ipv4Addr;
 
-    #[test]
-    fn disabled_enabled_and_unhashable() {
-        let hasher = ToeplitzTable::new(&MS_DEFAULT_KEY).unwrap();
-        let table: [u16; 128] = core::array::from_fn(|i| (i % 7) as u16);
-        let mut config = SteerConfig {
+    /// VPort 2, RSS disabled, every type, 128 entries, default queue 9, primary 5.
+    fn disabled_config<'a>(hasher: &'a ToeplitzTable, table: &'a [u16]) -> SteerConfig<'a> {
+        SteerConfig {
             vport: 2,
             enabled: false,
             symmetric: false,
@@ -168,9 +202,16 @@ mod tests {
             table_size_log2: 7,
             default_queue: 9,
             primary_queue: 5,
-            hasher: &hasher,
-            table: &table,
-        };
+            hasher,
+            table,
+        }
+    }
+
+    #[test]
+    fn disabled_enabled_and_unhashable() {
+        let hasher = ToeplitzTable::new(&MS_DEFAULT_KEY).unwrap();
+        let table: [u16; 128] = core::array::from_fn(|i| (i % 7) as u16);
+        let mut config = disabled_config(&hasher, &table);
         let tuple = Tuple::v4(
             Ipv4Addr::new(66, 9, 149, 187),
             Ipv4Addr::new(161, 142, 100, 80),
@@ -203,6 +244,48 @@ mod tests {
         );
         config.hash_types = HashTypes::NONE.with(HashType::Ipv4);
         assert_eq!(steer(&config, &tuple).hash, 0x323e8fc2);
+    }
+
+    #[test]
+    fn transmit_queue_follows_the_receive_rule_with_the_hash_given() {
+        let hasher = ToeplitzTable::new(&MS_DEFAULT_KEY).unwrap();
+        let table: [u16; 128] = core::array::from_fn(|i| (i % 11) as u16);
+        let mut config = disabled_config(&hasher, &table);
+        let primary = TransmitQueue {
+            queue: 5,
+            hashed: false,
+        };
+        assert_eq!(transmit_queue(&config, Some(0x51ccc178)), primary);
+        assert_eq!(transmit_queue(&config, None), primary);
+        config.enabled = true;
+        assert_eq!(
+            transmit_queue(&config, None),
+            TransmitQueue {
+                queue: 9,
+                hashed: false
+            }
+        );
+        assert_eq!(
+            transmit_queue(&config, Some(0x51ccc178)),
+            TransmitQueue {
+                queue: table[0x78],
+                hashed: true
+            }
+        );
+        config.table_size_log2 = 3;
+        assert_eq!(transmit_queue(&config, Some(0x51ccc178)).queue, table[0x0]);
+        // A received packet's record and its transmit lookup with that hash agree.
+        config.table_size_log2 = 7;
+        let tuple = Tuple::v4(
+            Ipv4Addr::new(66, 9, 149, 187),
+            Ipv4Addr::new(161, 142, 100, 80),
+            Some((2794, 1766, Transport::Tcp)),
+        );
+        let record = steer(&config, &tuple);
+        assert_eq!(
+            transmit_queue(&config, Some(record.hash)).queue,
+            record.queue
+        );
     }
 
     #[test]

@@ -52,6 +52,10 @@ pub struct SynthOptions {
     /// Run `tools/install-synth` when a tool is missing (else return
     /// [`SynthError::ToolMissing`] naming the command).
     pub install_missing: bool,
+    /// Name prefixes of ports the build leaves idle (a feature it lacks, e.g.
+    /// `rss_hdl::emit::idle_port_prefixes`): the iCE40 scan wrapper ties them off
+    /// instead of chaining them.
+    pub idle_ports: Vec<String>,
 }
 
 impl SynthOptions {
@@ -67,6 +71,7 @@ impl SynthOptions {
             freq_mhz: default_freq_mhz(target),
             clock: "clk".into(),
             install_missing: true,
+            idle_ports: Vec::new(),
         }
     }
 }
@@ -276,7 +281,7 @@ pub fn run(opts: &SynthOptions, progress: &mut dyn FnMut(&str)) -> Result<SynthR
     // Check the design first: a bad port list fails before any tool runs.
     let wrapper = match family {
         Family::Ice40 => Some(
-            wrapper::scan_wrapper(&opts.verilog, &opts.top, &opts.clock)
+            wrapper::scan_wrapper(&opts.verilog, &opts.top, &opts.clock, &opts.idle_ports)
                 .map_err(SynthError::Design)?,
         ),
         Family::Ecp5 => None,

@@ -134,9 +134,21 @@ pub struct Wrapper {
 }
 
 /// Builds the scan wrapper around module `top` of `verilog` (see the module docs).
-/// `clock` names the clock input, which stays a pin.
-pub fn scan_wrapper(verilog: &str, top: &str, clock: &str) -> Result<Wrapper, String> {
-    let ports = parse_ports(verilog, top)?;
+/// `clock` names the clock input, which stays a pin. Ports whose names start with one
+/// of `idle` belong to a feature the build leaves out (their logic is constant): they
+/// stay off the chains, inputs tied to 0 and outputs open, so they cost no cells.
+pub fn scan_wrapper(
+    verilog: &str,
+    top: &str,
+    clock: &str,
+    idle: &[String],
+) -> Result<Wrapper, String> {
+    let (ports, idle_ports): (Vec<Port>, Vec<Port>) =
+        parse_ports(verilog, top)?.into_iter().partition(|p| {
+            !idle
+                .iter()
+                .any(|prefix| p.name.starts_with(prefix.as_str()))
+        });
     match ports.iter().find(|p| p.name == clock) {
         Some(p) if p.direction == Direction::Input && p.width == 1 => {}
         Some(_) => return Err(format!("module {top}: `{clock}` is not a 1-bit input")),
@@ -225,6 +237,13 @@ pub fn scan_wrapper(verilog: &str, top: &str, clock: &str) -> Result<Wrapper, St
         };
         connections.push(format!("        .{}({source})", p.name));
     }
+    for p in &idle_ports {
+        let source = match p.direction {
+            Direction::Input => format!("{}'b0", p.width),
+            Direction::Output => String::new(),
+        };
+        connections.push(format!("        .{}({source})", p.name));
+    }
     let _ = writeln!(v, "{}\n    );\nendmodule", connections.join(",\n"));
     Ok(Wrapper {
         module,
@@ -278,13 +297,13 @@ mod tests {
         assert!(parse_ports("module m (inout wire x);", "m").is_err());
         assert!(parse_ports("module m (input wire [W-1:0] x);", "m").is_err());
         assert!(parse_ports("module m (input wire x", "m").is_err());
-        assert!(scan_wrapper(CORE, "core", "clock").is_err());
-        assert!(scan_wrapper("module m (input wire clk, input wire a);", "m", "clk").is_err());
+        assert!(scan_wrapper(CORE, "core", "clock", &[]).is_err());
+        assert!(scan_wrapper("module m (input wire clk, input wire a);", "m", "clk", &[]).is_err());
     }
 
     #[test]
     fn wraps_every_bit_once() {
-        let w = scan_wrapper(CORE, "core", "clk").unwrap();
+        let w = scan_wrapper(CORE, "core", "clk", &[]).unwrap();
         assert_eq!((w.input_bits, w.output_bits, w.pins), (14, 33, 5));
         assert_eq!(w.module, "core_scan_wrapper");
         for line in [
@@ -303,9 +322,24 @@ mod tests {
             "module m (input wire clk, input wire a, output reg b);",
             "m",
             "clk",
+            &[],
         )
         .unwrap();
         assert!(one.verilog.contains("chain_in <= scan_in;"));
         assert!(one.verilog.contains("capture ? core_out : 1'b0;"));
+    }
+
+    #[test]
+    fn idle_ports_stay_off_the_chains() {
+        let w = scan_wrapper(CORE, "core", "clk", &["add".into(), "ok".into()]).unwrap();
+        assert_eq!((w.input_bits, w.output_bits), (1, 32));
+        for line in [
+            "        .rst(chain_in[0]),",
+            "        .data(core_out[31:0]),",
+            "        .addr(13'b0),",
+            "        .ok()",
+        ] {
+            assert!(w.verilog.contains(line), "{line}\n{}", w.verilog);
+        }
     }
 }

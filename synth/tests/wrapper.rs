@@ -39,7 +39,7 @@ fn wraps_the_emitted_tuple_core() {
             .map(|p| p.width)
             .sum()
     };
-    let w = scan_wrapper(&core, "rss_tuple_core", "clk").unwrap();
+    let w = scan_wrapper(&core, "rss_tuple_core", "clk", &[]).unwrap();
     assert_eq!(w.module, "rss_tuple_core_scan_wrapper");
     assert_eq!(w.input_bits, bits(Direction::Input));
     assert_eq!(w.output_bits, bits(Direction::Output));
