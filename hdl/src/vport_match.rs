@@ -197,13 +197,13 @@ mod tests {
         bundle.into()
     }
 
-    /// Lowest valid entry wins, unmatched and short frames go to VPort 0, and a filter
-    /// rewritten while a frame is between the two steps gives that frame the VPort of
-    /// the entry it matched, not the entry's new VPort.
-    #[test]
-    fn vport_match_picks_the_lowest_entry_as_it_was_at_the_mac() {
-        const A: u64 = 0x0200_5e10_0001;
-        const B: u64 = 0x0200_5e10_0002;
+    /// Runs `bench` on the block from the clock after a reset.
+    fn after_reset(
+        bench: impl Fn(Sim<VportMatch>, Box<VportMatch>) -> Result<(), SimError>
+        + Send
+        + std::panic::RefUnwindSafe
+        + 'static,
+    ) {
         let mut uut = VportMatch::default();
         uut.connect_all();
         let mut sim = Simulation::new();
@@ -213,6 +213,19 @@ mod tests {
             x.reset.next = true;
             wait_clock_cycle!(ep, clock, x);
             x.reset.next = false;
+            bench(ep, x)
+        });
+        sim.run(Box::new(uut), 100_000).unwrap();
+    }
+
+    /// Lowest valid entry wins, unmatched and short frames go to VPort 0, and a filter
+    /// rewritten while a frame is between the two steps gives that frame the VPort of
+    /// the entry it matched, not the entry's new VPort.
+    #[test]
+    fn vport_match_picks_the_lowest_entry_as_it_was_at_the_mac() {
+        const A: u64 = 0x0200_5e10_0001;
+        const B: u64 = 0x0200_5e10_0002;
+        after_reset(move |mut ep: Sim<VportMatch>, mut x| {
             let before = filters(&[(A, true, 1), (A, true, 2), (B, true, 3)]);
             let after = filters(&[(A, false, 3), (A, true, 2), (B, true, 3)]);
             // (filters, MAC, frame length so far) of each first beat.
@@ -240,7 +253,6 @@ mod tests {
             }
             ep.done(x)
         });
-        sim.run(Box::new(uut), 1_000).unwrap();
     }
 
     /// Frames arrive and leave at random clocks, a pop as soon as the oldest frame's
@@ -261,15 +273,7 @@ mod tests {
         let plan: Vec<(Option<u32>, bool)> = (0..3000)
             .map(|_| ((next(3) != 0).then(|| next(4)), next(4) != 0))
             .collect();
-        let mut uut = VportMatch::default();
-        uut.connect_all();
-        let mut sim = Simulation::new();
-        sim.add_clock(5, |x: &mut Box<VportMatch>| x.clock.next = !x.clock.val());
-        sim.add_testbench(move |mut ep: Sim<VportMatch>| {
-            let mut x = ep.init()?;
-            x.reset.next = true;
-            wait_clock_cycle!(ep, clock, x);
-            x.reset.next = false;
+        after_reset(move |mut ep: Sim<VportMatch>, mut x| {
             x.filters.next = filters(&[(MACS[0], true, 5), (MACS[1], true, 2), (MACS[2], true, 7)]);
             let expected_vport = [5u64, 2, 7, 0];
             // (clock of its first beat, VPort) of each frame not yet popped.
@@ -301,7 +305,6 @@ mod tests {
             sim_assert!(ep, pops > 1500, x);
             ep.done(x)
         });
-        sim.run(Box::new(uut), 100_000).unwrap();
     }
 
     #[test]
