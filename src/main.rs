@@ -122,9 +122,6 @@ impl DesignArgs {
             (InterfaceArg::Frames, width) => Ok(Interface::Frames {
                 data_bits: width.unwrap_or(64),
             }),
-            (InterfaceArg::Tuples, _) if self.tx_lookup => {
-                Err("--tx-lookup applies to the frame interface only".into())
-            }
             (InterfaceArg::Tuples, None) => Ok(Interface::Tuples),
             (InterfaceArg::Tuples, Some(_)) => {
                 Err("--data-width applies to the frame interface only".into())

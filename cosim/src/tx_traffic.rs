@@ -77,8 +77,9 @@ pub struct TxTraffic {
     rng: StdRng,
     pub valid_percent: u32,
     pub ready_percent: u32,
+    /// A request was offered and not taken (AXI4-Stream keeps it until it is).
     holding: bool,
-    fires: (Option<TxRequest>, Option<TxAnswer>, bool),
+    fires: (Option<TxRequest>, Option<TxAnswer>),
 }
 
 impl TxTraffic {
@@ -93,7 +94,7 @@ impl TxTraffic {
             valid_percent,
             ready_percent,
             holding: false,
-            fires: (None, None, false),
+            fires: (None, None),
         }
     }
 
@@ -123,18 +124,14 @@ impl TxTraffic {
         sim.eval();
         let taken = offer.filter(|_| sim.tx_request_ready());
         self.holding = offer.is_some() && taken.is_none();
-        self.fires = (
-            taken,
-            sim.tx_answer().filter(|_| ready),
-            offer.is_some() && taken.is_none(),
-        );
+        self.fires = (taken, sim.tx_answer().filter(|_| ready));
     }
 
     /// Books the handshakes of the edge that just happened.
     pub fn commit(&mut self) -> Result<(), String> {
-        let (taken, answer, refused) = std::mem::take(&mut self.fires);
+        let (taken, answer) = std::mem::take(&mut self.fires);
         self.edges += 1;
-        self.refused_edges += u64::from(refused);
+        self.refused_edges += u64::from(self.holding);
         if let Some(request) = taken {
             self.queued.pop_front();
             self.accepted.push(request);
