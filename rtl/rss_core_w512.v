@@ -52,7 +52,6 @@ module rss_core (
 );
     
     // Constant declarations
-    localparam  table_log2 = 4'h7;
     localparam  mac_lsb = 16'h1d0;
     localparam  tap = 1'b0;
     localparam  steps = 6'b1;
@@ -351,6 +350,11 @@ module rss_core (
     reg  tx_lookup$table_write_enable;
     reg  [10:0] tx_lookup$table_write_index;
     reg  [7:0] tx_lookup$table_write_queue;
+    reg  table_address$bank;
+    reg  [2:0] table_address$vport;
+    reg  [31:0] table_address$hash;
+    reg  [3:0] table_address$size_log2;
+    wire  [10:0] table_address$address;
     reg  [383:0] frame_state$slots;
     reg  [2:0] frame_state$vport;
     wire  [47:0] frame_state$slot;
@@ -422,14 +426,12 @@ module rss_core (
     reg  r_tag$clock;
     
     // Local signals
-    reg  [10:0] table_index;
     reg  [63:0] tag;
     reg  parser_idle;
     reg  probe_pick;
     reg  probe_waiting;
     reg  probe_result;
     reg  record_valid;
-    reg  [15:0] size_mask;
     reg  hash_dropped;
     reg  [8:0] record_type;
     reg  [31:0] record_hash;
@@ -761,6 +763,13 @@ module rss_core (
         .table_write_enable(tx_lookup$table_write_enable),
         .table_write_index(tx_lookup$table_write_index),
         .table_write_queue(tx_lookup$table_write_queue)
+    );
+    rss_core__table_address table_address(
+        .bank(table_address$bank),
+        .vport(table_address$vport),
+        .hash(table_address$hash),
+        .size_log2(table_address$size_log2),
+        .address(table_address$address)
     );
     rss_core__frame_state frame_state(
         .slots(frame_state$slots),
@@ -1116,9 +1125,11 @@ module rss_core (
         hasher$key_window = keys$window;
         regs$commit_hold = hasher$key_hold | job_valid$q;
         regs$record_drops = drops$q;
-        size_mask = (one << hasher$out_tag[(32'h20)+:(4)]) - 64'h1;
-        table_index = (((hasher$out_tag[(32'h1b)+:(3)]) & 11'h7ff) << table_log2) | ((hasher$out_hash[(32'h0)+:(7)] & size_mask[(32'h0)+:(7)]) & 11'h7ff);
-        indirection$read_address = (table_index & ~(1 << (32'ha)) | ((hasher$out_tag[32'h1f]) << (32'ha)));
+        table_address$bank = hasher$out_tag[32'h1f];
+        table_address$vport = hasher$out_tag[(32'h1b)+:(3)];
+        table_address$hash = hasher$out_hash;
+        table_address$size_log2 = hasher$out_tag[(32'h20)+:(4)];
+        indirection$read_address = table_address$address;
         r_valid$d = hasher$out_valid;
         r_hash$d = hasher$out_hash;
         r_tag$d = hasher$out_tag;
@@ -24009,6 +24020,32 @@ module rss_core__start_ok(d,q,clock);
 endmodule // rss_core__start_ok
 
 
+module rss_core__table_address(bank,vport,hash,size_log2,address);
+    
+    // Module arguments
+    input wire  bank;
+    input wire  [2:0] vport;
+    input wire  [31:0] hash;
+    input wire  [3:0] size_log2;
+    output reg  [10:0] address;
+    
+    // Constant declarations
+    localparam  table_log2 = 4'h7;
+    localparam  entry_bits = 11'b1111111;
+    localparam  one = 11'b1;
+    
+    // Local signals
+    reg  [10:0] size_mask;
+    
+    // Update code
+    always @(*) begin
+        size_mask = (one << size_log2) - 64'h1;
+        address = (((((vport) & 11'h7ff) << table_log2) | (hash[(32'h0)+:(11)] & size_mask & entry_bits)) & ~(1 << (32'ha)) | ((bank) << (32'ha)));
+    end
+    
+endmodule // rss_core__table_address
+
+
 module rss_core__tx_lookup(clock,reset,in_valid,in_ready,in_vport,in_hash,in_hashed,in_user,out_valid,out_ready,out_queue,out_vport,out_hashed,out_user,active,table_write_enable,table_write_index,table_write_queue);
     
     // Module arguments
@@ -24034,7 +24071,6 @@ module rss_core__tx_lookup(clock,reset,in_valid,in_ready,in_vport,in_hash,in_has
     // Constant declarations
     localparam  present = 1'b0;
     localparam  vports = 4'h4;
-    localparam  table_log2 = 4'h7;
     localparam  fifo_depth = 5'b10000;
     
     // Stub signals
@@ -24058,6 +24094,11 @@ module rss_core__tx_lookup(clock,reset,in_valid,in_ready,in_vport,in_hash,in_has
     wire  answers$out_valid;
     reg  answers$out_ready;
     wire  [27:0] answers$out_data;
+    reg  table_address$bank;
+    reg  [2:0] table_address$vport;
+    reg  [31:0] table_address$hash;
+    reg  [3:0] table_address$size_log2;
+    wire  [10:0] table_address$address;
     reg  ready$d;
     wire  ready$q;
     reg  ready$clock;
@@ -24088,8 +24129,8 @@ module rss_core__tx_lookup(clock,reset,in_valid,in_ready,in_vport,in_hash,in_has
     reg  [2:0] state_vport$d;
     wire  [2:0] state_vport$q;
     reg  state_vport$clock;
-    reg  [6:0] state_hash$d;
-    wire  [6:0] state_hash$q;
+    reg  [10:0] state_hash$d;
+    wire  [10:0] state_hash$q;
     reg  state_hash$clock;
     reg  state_hashed$d;
     wire  state_hashed$q;
@@ -24135,7 +24176,6 @@ module rss_core__tx_lookup(clock,reset,in_valid,in_ready,in_vport,in_hash,in_has
     reg  accept;
     reg  answered;
     reg  [4:0] in_flight_next;
-    reg  [15:0] size_mask;
     reg  [7:0] queue;
     
     // Sub module instances
@@ -24164,6 +24204,13 @@ module rss_core__tx_lookup(clock,reset,in_valid,in_ready,in_vport,in_hash,in_has
         .out_valid(answers$out_valid),
         .out_ready(answers$out_ready),
         .out_data(answers$out_data)
+    );
+    rss_core__tx_lookup__table_address table_address(
+        .bank(table_address$bank),
+        .vport(table_address$vport),
+        .hash(table_address$hash),
+        .size_log2(table_address$size_log2),
+        .address(table_address$address)
     );
     rss_core__tx_lookup__ready ready(
         .d(ready$d),
@@ -24367,11 +24414,14 @@ module rss_core__tx_lookup(clock,reset,in_valid,in_ready,in_vport,in_hash,in_has
         state_valid$d = request_valid$q;
         state$d = ((pick$slot[(32'h0)+:(1)]) & 22'h3fffff) | (((pick$slot[(32'h2)+:(1)]) & 22'h3fffff) << 64'h1) | (((pick$slot[(32'h4)+:(4)]) & 22'h3fffff) << 64'h2) | (((pick$slot[(32'h18)+:(16)]) & 22'h3fffff) << 64'h6);
         state_vport$d = request_vport$q;
-        state_hash$d = request_hash$q[(32'h0)+:(7)];
+        state_hash$d = request_hash$q[(32'h0)+:(11)];
         state_hashed$d = request_hashed$q;
         state_user$d = request_user$q;
-        size_mask = (((64'h1) & 16'hffff) << state$q[(32'h2)+:(4)]) - 64'h1;
-        pool$read_address = (((state$q[(32'h1)+:(1)]) & 11'h7ff) << 64'ha) | (((state_vport$q) & 11'h7ff) << table_log2) | ((state_hash$q & size_mask[(32'h0)+:(7)]) & 11'h7ff);
+        table_address$bank = state$q[32'h1];
+        table_address$vport = state_vport$q;
+        table_address$hash = ((state_hash$q) & 32'hffffffff);
+        table_address$size_log2 = state$q[(32'h2)+:(4)];
+        pool$read_address = table_address$address;
         read_valid$d = state_valid$q;
         read_use_table$d = state$q[32'h0] & state_hashed$q;
         read_choice$d = state$q[(32'he)+:(8)];
@@ -27026,13 +27076,13 @@ endmodule // rss_core__tx_lookup__state
 module rss_core__tx_lookup__state_hash(d,q,clock);
     
     // Module arguments
-    input wire  [6:0] d;
-    output reg  [6:0] q;
+    input wire  [10:0] d;
+    output reg  [10:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 7'h0;
+       q = 11'h0;
     end
     
     always @(posedge clock) begin
@@ -27116,6 +27166,32 @@ module rss_core__tx_lookup__state_vport(d,q,clock);
     end
           
 endmodule // rss_core__tx_lookup__state_vport
+
+
+module rss_core__tx_lookup__table_address(bank,vport,hash,size_log2,address);
+    
+    // Module arguments
+    input wire  bank;
+    input wire  [2:0] vport;
+    input wire  [31:0] hash;
+    input wire  [3:0] size_log2;
+    output reg  [10:0] address;
+    
+    // Constant declarations
+    localparam  table_log2 = 4'h7;
+    localparam  entry_bits = 11'b1111111;
+    localparam  one = 11'b1;
+    
+    // Local signals
+    reg  [10:0] size_mask;
+    
+    // Update code
+    always @(*) begin
+        size_mask = (one << size_log2) - 64'h1;
+        address = (((((vport) & 11'h7ff) << table_log2) | (hash[(32'h0)+:(11)] & size_mask & entry_bits)) & ~(1 << (32'ha)) | ((bank) << (32'ha)));
+    end
+    
+endmodule // rss_core__tx_lookup__table_address
 
 
 module rss_core__tx_lookup__word_choice(d,q,clock);

@@ -40,7 +40,6 @@ module rss_tuple_core (
     
     // Constant declarations
     localparam  one = 16'h1;
-    localparam  table_log2 = 4'h7;
     
     // Stub signals
     reg  regs$clock;
@@ -151,6 +150,11 @@ module rss_tuple_core (
     reg  [383:0] probe_key_state$slots;
     reg  [2:0] probe_key_state$vport;
     wire  [47:0] probe_key_state$slot;
+    reg  table_address$bank;
+    reg  [2:0] table_address$vport;
+    reg  [31:0] table_address$hash;
+    reg  [3:0] table_address$size_log2;
+    wire  [10:0] table_address$address;
     
     // Local signals
     reg  inject;
@@ -165,9 +169,7 @@ module rss_tuple_core (
     reg  probe_out;
     reg  advance;
     reg  [47:0] lookup_tag;
-    reg  [15:0] size_mask;
     reg  [31:0] lookup_hash;
-    reg  [10:0] lookup_index;
     reg  [47:0] vport0;
     reg  [8:0] record_type;
     
@@ -306,6 +308,13 @@ module rss_tuple_core (
         .vport(probe_key_state$vport),
         .slot(probe_key_state$slot)
     );
+    rss_tuple_core__table_address table_address(
+        .bank(table_address$bank),
+        .vport(table_address$vport),
+        .hash(table_address$hash),
+        .size_log2(table_address$size_log2),
+        .address(table_address$address)
+    );
     
     // Update code
     always @(*) begin
@@ -413,9 +422,11 @@ module rss_tuple_core (
         if (advance) begin
             lookup_tag = pipe$next_tag;
         end
-        size_mask = (one << lookup_tag[(32'hc)+:(4)]) - 64'h1;
-        lookup_index = (((((lookup_tag[(32'h22)+:(3)]) & 11'h7ff) << table_log2) | ((lookup_hash[(32'h0)+:(7)] & size_mask[(32'h0)+:(7)]) & 11'h7ff)) & ~(1 << (32'ha)) | ((lookup_tag[32'h20]) << (32'ha)));
-        indirection$read_address = lookup_index;
+        table_address$bank = lookup_tag[32'h20];
+        table_address$vport = lookup_tag[(32'h22)+:(3)];
+        table_address$hash = lookup_hash;
+        table_address$size_log2 = lookup_tag[(32'hc)+:(4)];
+        indirection$read_address = table_address$address;
         record_type = pipe$out_tag[(32'h0)+:(9)];
         if (~pipe$out_tag[32'h9]) begin
             record_hash = 32'h0;
@@ -11632,3 +11643,29 @@ module rss_tuple_core__select(candidate,enabled,tuple,selected,masked_tuple,symm
     end
     
 endmodule // rss_tuple_core__select
+
+
+module rss_tuple_core__table_address(bank,vport,hash,size_log2,address);
+    
+    // Module arguments
+    input wire  bank;
+    input wire  [2:0] vport;
+    input wire  [31:0] hash;
+    input wire  [3:0] size_log2;
+    output reg  [10:0] address;
+    
+    // Constant declarations
+    localparam  table_log2 = 4'h7;
+    localparam  entry_bits = 11'b1111111;
+    localparam  one = 11'b1;
+    
+    // Local signals
+    reg  [10:0] size_mask;
+    
+    // Update code
+    always @(*) begin
+        size_mask = (one << size_log2) - 64'h1;
+        address = (((((vport) & 11'h7ff) << table_log2) | (hash[(32'h0)+:(11)] & size_mask & entry_bits)) & ~(1 << (32'ha)) | ((bank) << (32'ha)));
+    end
+    
+endmodule // rss_tuple_core__table_address

@@ -28,9 +28,9 @@ pub const QUEUE_BITS: usize = rss_model::record::QUEUE_FIELD_BITS as usize;
 /// AXI response code for a slave error.
 const RESP_SLVERR: u64 = 2;
 
-/// Register block for a table of `1 << TABLE_LOG2` entries.
+/// Register block of one build (`RegisterMap::params`).
 #[derive(LogicBlock)]
-pub struct AxilRegs<const TABLE_LOG2: usize> {
+pub struct AxilRegs {
     /// Clock of the bus and of everything it configures.
     pub clock: Signal<In, Clock>,
     /// Synchronous reset: registers and key to reset values (the table is kept).
@@ -124,7 +124,7 @@ pub struct AxilRegs<const TABLE_LOG2: usize> {
     queue_limit: CsrRw,
     table_read: CsrRw,
     vport_caps: CsrRo,
-    vports: VportRegs<TABLE_LOG2>,
+    vports: VportRegs,
     probe: ProbeRegs,
     cooldown: DFF<Bits<5>>,
     table_log2: Constant<Bits<4>>,
@@ -214,14 +214,9 @@ fn array_register(map: &RegisterMap, i: usize) -> &Register {
     reg
 }
 
-impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
-    /// Builds the block for `map`, whose per-VPort table size must be `1 << TABLE_LOG2`.
+impl AxilRegs {
+    /// Builds the block for `map`.
     pub fn new(map: &RegisterMap) -> Self {
-        assert_eq!(
-            usize::from(map.params.table_entries_log2),
-            TABLE_LOG2,
-            "table size"
-        );
         assert!(
             usize::from(map.params.queue_bits()) <= QUEUE_BITS,
             "queue bits"
@@ -295,7 +290,7 @@ impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
             vports: VportRegs::new(map),
             probe: ProbeRegs::new(map),
             cooldown: Default::default(),
-            table_log2: Constant::new((TABLE_LOG2 as u64).to_bits()),
+            table_log2: Constant::new(u64::from(map.params.table_entries_log2).to_bits()),
             write_vport: Default::default(),
             write_element_vport: Default::default(),
             read_element_vport: Default::default(),
@@ -362,7 +357,7 @@ impl<const TABLE_LOG2: usize> AxilRegs<TABLE_LOG2> {
     }
 }
 
-impl<const TABLE_LOG2: usize> Logic for AxilRegs<TABLE_LOG2> {
+impl Logic for AxilRegs {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
@@ -763,7 +758,7 @@ mod tests {
     #[test]
     fn axil_regs_is_synthesizable() {
         let map = RegisterMap::new(Params::default()).unwrap();
-        let mut uut = AxilRegs::<7>::new(&map);
+        let mut uut = AxilRegs::new(&map);
         uut.connect_all();
         crate::lint::assert_lints_clean(&generate_verilog(&uut), "axil_regs");
     }

@@ -160,69 +160,43 @@ fn verilog_on_this_thread(
         core.connect_all();
         generate_verilog(&core)
     }
-    // Table size is a const generic: one arm per supported size.
-    macro_rules! for_table_size {
-        ($log2:ident => $build:expr) => {
-            match params.table_entries_log2 {
-                1 => {
-                    const $log2: usize = 1;
-                    $build
-                }
-                2 => {
-                    const $log2: usize = 2;
-                    $build
-                }
-                3 => {
-                    const $log2: usize = 3;
-                    $build
-                }
-                4 => {
-                    const $log2: usize = 4;
-                    $build
-                }
-                5 => {
-                    const $log2: usize = 5;
-                    $build
-                }
-                6 => {
-                    const $log2: usize = 6;
-                    $build
-                }
-                7 => {
-                    const $log2: usize = 7;
-                    $build
-                }
-                8 => {
-                    const $log2: usize = 8;
-                    $build
-                }
-                9 => {
-                    const $log2: usize = 9;
-                    $build
-                }
-                10 => {
-                    const $log2: usize = 10;
-                    $build
-                }
-                got => unreachable!("RegisterMap::new accepted table_entries_log2 = {got}"),
-            }
-        };
-    }
     let raw = match interface {
-        Interface::Tuples => for_table_size!(L => emit(TupleCore::<{ L }>::new(&map))),
+        Interface::Tuples => emit(TupleCore::new(&map)),
         // Hash unit steps = clocks a 64-byte frame takes (8, 4, 2, 1).
-        Interface::Frames { data_bits: 64 } => for_table_size!(L => emit(
-            RssCore::<64, 8, 112, 160, { L }, 8, 36, 67, 32, 324, 8, 9>::new(&map, options.tap, depth)
-        )),
-        Interface::Frames { data_bits: 128 } => for_table_size!(L => emit(
-            RssCore::<128, 16, 176, 224, { L }, 4, 72, 103, 64, 360, 8, 9>::new(&map, options.tap, depth)
-        )),
-        Interface::Frames { data_bits: 256 } => for_table_size!(L => emit(
-            RssCore::<256, 32, 304, 352, { L }, 2, 144, 175, 128, 432, 8, 9>::new(&map, options.tap, depth)
-        )),
-        Interface::Frames { data_bits: 512 } => for_table_size!(L => emit(
-            RssCore::<512, 64, 560, 608, { L }, 1, 288, 319, 256, 576, 8, 9>::new(&map, options.tap, depth)
-        )),
+        Interface::Frames { data_bits: 64 } => {
+            emit(RssCore::<64, 8, 112, 160, 8, 36, 67, 32, 324, 8, 9>::new(
+                &map,
+                options.tap,
+                depth,
+            ))
+        }
+        Interface::Frames { data_bits: 128 } => {
+            emit(
+                RssCore::<128, 16, 176, 224, 4, 72, 103, 64, 360, 8, 9>::new(
+                    &map,
+                    options.tap,
+                    depth,
+                ),
+            )
+        }
+        Interface::Frames { data_bits: 256 } => {
+            emit(
+                RssCore::<256, 32, 304, 352, 2, 144, 175, 128, 432, 8, 9>::new(
+                    &map,
+                    options.tap,
+                    depth,
+                ),
+            )
+        }
+        Interface::Frames { data_bits: 512 } => {
+            emit(
+                RssCore::<512, 64, 560, 608, 1, 288, 319, 256, 576, 8, 9>::new(
+                    &map,
+                    options.tap,
+                    depth,
+                ),
+            )
+        }
         Interface::Frames { data_bits } => return Err(EmitError::DataWidth(data_bits)),
     };
     let top = options

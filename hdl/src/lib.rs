@@ -24,6 +24,7 @@ pub mod frame_ingress;
 pub mod hash_unit;
 pub mod key_store;
 pub mod l3_header;
+pub mod pool_address;
 pub mod probe_regs;
 pub mod record_fifo;
 pub mod rss_core;

@@ -38,6 +38,7 @@ use crate::frame_ingress::{FrameIngress, LENGTH_BITS};
 use crate::hash_unit::{HashUnit, TAG_BITS};
 use crate::key_store::KeyStore;
 use crate::l3_header::L3Header;
+use crate::pool_address::PoolAddress;
 use crate::record_fifo::RecordFifo;
 use crate::slot_pick::SlotPick;
 use crate::toeplitz_pipe::TUPLE_BITS;
@@ -58,7 +59,6 @@ pub struct RssCore<
     const KEEP_BITS: usize,
     const EXTENDED_BITS: usize,
     const BUNDLE_BITS: usize,
-    const TABLE_LOG2: usize,
     const STEPS: usize,
     const CHUNK: usize,
     const KEY_WINDOW: usize,
@@ -163,7 +163,7 @@ pub struct RssCore<
     pub m_axis_txq_hashed: Signal<Out, Bit>,
     /// The request's tag.
     pub m_axis_txq_tuser: Signal<Out, Bits<TX_USER_BITS>>,
-    regs: AxilRegs<TABLE_LOG2>,
+    regs: AxilRegs,
     ingress: FrameIngress<DATA_BITS, KEEP_BITS>,
     slots: WordSlots<DATA_BITS, EXTENDED_BITS, BUNDLE_BITS>,
     l3: L3Header<DATA_BITS, BUNDLE_BITS>,
@@ -176,15 +176,14 @@ pub struct RssCore<
     hasher: HashUnit<STEPS, CHUNK, KEY_WINDOW, PARTIAL_BITS>,
     indirection: RAM<Bits<QUEUE_BITS>, POOL_ADDRESS_BITS>,
     vport_match: VportMatch,
-    tx_lookup: TxLookup<TABLE_LOG2>,
-    table_log2: Constant<Bits<4>>,
+    tx_lookup: TxLookup,
+    table_address: PoolAddress,
     mac_lsb: Constant<Bits<16>>,
     frame_state: SlotPick<ACTIVE_BITS, SLOT_BITS>,
     /// The oldest frame's VPort state, registered: the commit logic and the VPort ring
     /// stay out of the tuple selection's path into the hash unit.
     frame_slot: DFF<Bits<SLOT_BITS>>,
     keys: KeyStore<STEPS, CHUNK, KEY_WINDOW, KEY_PADDED>,
-    table_index: Signal<Local, Bits<POOL_ADDRESS_BITS>>,
     fifo: RecordFifo<RECORD_BITS, FIFO_LOG2, FIFO_COUNT_BITS>,
     outstanding: DFF<Bits<FIFO_COUNT_BITS>>,
     /// Frames started whose verdict has not left the parser yet.
@@ -216,7 +215,6 @@ pub struct RssCore<
     probe_waiting: Signal<Local, Bit>,
     probe_result: Signal<Local, Bit>,
     record_valid: Signal<Local, Bit>,
-    size_mask: Signal<Local, Bits<16>>,
     hash_dropped: Signal<Local, Bit>,
     record_type: Signal<Local, Bits<9>>,
     record_hash: Signal<Local, Bits<32>>,
@@ -236,7 +234,6 @@ impl<
     const KEEP_BITS: usize,
     const EXTENDED_BITS: usize,
     const BUNDLE_BITS: usize,
-    const TABLE_LOG2: usize,
     const STEPS: usize,
     const CHUNK: usize,
     const KEY_WINDOW: usize,
@@ -250,7 +247,6 @@ impl<
         KEEP_BITS,
         EXTENDED_BITS,
         BUNDLE_BITS,
-        TABLE_LOG2,
         STEPS,
         CHUNK,
         KEY_WINDOW,
@@ -328,13 +324,12 @@ impl<
             indirection: zeroed_ram(),
             vport_match: Default::default(),
             tx_lookup: TxLookup::new(&map.params),
-            table_log2: Constant::new((TABLE_LOG2 as u64).to_bits()),
+            table_address: PoolAddress::new(map.params.table_entries_log2),
             // The ingress beat has byte 0 on top: the MAC is its top 48 bits.
             mac_lsb: Constant::new(((DATA_BITS - 48) as u64).to_bits()),
             frame_state: Default::default(),
             frame_slot: Default::default(),
             keys: Default::default(),
-            table_index: Default::default(),
             fifo: Default::default(),
             outstanding: Default::default(),
             parsing: Default::default(),
@@ -360,7 +355,6 @@ impl<
             probe_waiting: Default::default(),
             probe_result: Default::default(),
             record_valid: Default::default(),
-            size_mask: Default::default(),
             hash_dropped: Default::default(),
             record_type: Default::default(),
             record_hash: Default::default(),
@@ -381,7 +375,6 @@ impl<
     const KEEP_BITS: usize,
     const EXTENDED_BITS: usize,
     const BUNDLE_BITS: usize,
-    const TABLE_LOG2: usize,
     const STEPS: usize,
     const CHUNK: usize,
     const KEY_WINDOW: usize,
@@ -395,7 +388,6 @@ impl<
         KEEP_BITS,
         EXTENDED_BITS,
         BUNDLE_BITS,
-        TABLE_LOG2,
         STEPS,
         CHUNK,
         KEY_WINDOW,
@@ -725,20 +717,11 @@ impl<
         self.regs.record_drops.next = self.drops.q.val();
 
         // Steer: the table read lands one clock after the hash.
-        // Pool address: the job's bank, then VPort * entries + the hash's low bits.
-        self.size_mask.next =
-            (self.one.val() << self.hasher.out_tag.val().get_bits::<4>(32)) - 1_u64;
-        self.table_index.next =
-            (bit_cast::<POOL_ADDRESS_BITS, 3>(self.hasher.out_tag.val().get_bits::<3>(27))
-                << self.table_log2.val())
-                | bit_cast::<POOL_ADDRESS_BITS, TABLE_LOG2>(
-                    self.hasher.out_hash.val().get_bits::<TABLE_LOG2>(0)
-                        & self.size_mask.val().get_bits::<TABLE_LOG2>(0),
-                );
-        self.indirection.read_address.next = self
-            .table_index
-            .val()
-            .replace_bit(10, self.hasher.out_tag.val().get_bit(31));
+        self.table_address.bank.next = self.hasher.out_tag.val().get_bit(31);
+        self.table_address.vport.next = self.hasher.out_tag.val().get_bits::<3>(27);
+        self.table_address.hash.next = self.hasher.out_hash.val();
+        self.table_address.size_log2.next = self.hasher.out_tag.val().get_bits::<4>(32);
+        self.indirection.read_address.next = self.table_address.address.val();
         self.r_valid.d.next = self.hasher.out_valid.val();
         self.r_hash.d.next = self.hasher.out_hash.val();
         self.r_tag.d.next = self.hasher.out_tag.val();

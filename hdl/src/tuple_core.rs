@@ -20,13 +20,14 @@ use rust_hdl::prelude::*;
 use crate::axil_regs::{AxilRegs, QUEUE_BITS};
 use crate::block_ram::zeroed_ram;
 use crate::key_store::KeyStore;
+use crate::pool_address::PoolAddress;
 use crate::slot_pick::SlotPick;
 use crate::toeplitz_pipe::{KEY_BITS, TAG_BITS as PIPE_TAG_BITS, TUPLE_BITS, ToeplitzPipe};
 use crate::type_select::TypeSelect;
 use crate::vport_regs::{ACTIVE_BITS, POOL_ADDRESS_BITS, SLOT_BITS};
 
 #[derive(LogicBlock)]
-pub struct TupleCore<const TABLE_LOG2: usize> {
+pub struct TupleCore {
     /// Clock for everything.
     pub clk: Signal<In, Clock>,
     /// Active-high synchronous reset.
@@ -96,7 +97,7 @@ pub struct TupleCore<const TABLE_LOG2: usize> {
     pub m_rss_flags: Signal<Out, Bits<2>>,
     /// `HASH_TYPES.ENABLED`, for a parser in front.
     pub hash_types_enabled: Signal<Out, Bits<9>>,
-    regs: AxilRegs<TABLE_LOG2>,
+    regs: AxilRegs,
     select: TypeSelect,
     pipe: ToeplitzPipe,
     keys: KeyStore<1, 288, 319, 576>,
@@ -113,7 +114,7 @@ pub struct TupleCore<const TABLE_LOG2: usize> {
     /// The probe's VPort's state as it will be next clock, for its key read.
     probe_key_state: SlotPick<ACTIVE_BITS, SLOT_BITS>,
     one: Constant<Bits<16>>,
-    table_log2: Constant<Bits<4>>,
+    table_address: PoolAddress,
     inject: Signal<Local, Bit>,
     held_probe: Signal<Local, Bit>,
     next_probe: Signal<Local, Bit>,
@@ -126,14 +127,12 @@ pub struct TupleCore<const TABLE_LOG2: usize> {
     probe_out: Signal<Local, Bit>,
     advance: Signal<Local, Bit>,
     lookup_tag: Signal<Local, Bits<PIPE_TAG_BITS>>,
-    size_mask: Signal<Local, Bits<16>>,
     lookup_hash: Signal<Local, Bits<32>>,
-    lookup_index: Signal<Local, Bits<POOL_ADDRESS_BITS>>,
     vport0: Signal<Local, Bits<SLOT_BITS>>,
     record_type: Signal<Local, Bits<9>>,
 }
 
-impl<const TABLE_LOG2: usize> TupleCore<TABLE_LOG2> {
+impl TupleCore {
     pub fn new(map: &RegisterMap) -> Self {
         TupleCore {
             clk: Default::default(),
@@ -183,7 +182,7 @@ impl<const TABLE_LOG2: usize> TupleCore<TABLE_LOG2> {
             probe_state: Default::default(),
             probe_key_state: Default::default(),
             one: Constant::new(1.into()),
-            table_log2: Constant::new((TABLE_LOG2 as u64).to_bits()),
+            table_address: PoolAddress::new(map.params.table_entries_log2),
             inject: Default::default(),
             held_probe: Default::default(),
             next_probe: Default::default(),
@@ -196,16 +195,14 @@ impl<const TABLE_LOG2: usize> TupleCore<TABLE_LOG2> {
             probe_out: Default::default(),
             advance: Default::default(),
             lookup_tag: Default::default(),
-            size_mask: Default::default(),
             lookup_hash: Default::default(),
-            lookup_index: Default::default(),
             record_type: Default::default(),
             vport0: Default::default(),
         }
     }
 }
 
-impl<const TABLE_LOG2: usize> Logic for TupleCore<TABLE_LOG2> {
+impl Logic for TupleCore {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
@@ -338,16 +335,11 @@ impl<const TABLE_LOG2: usize> Logic for TupleCore<TABLE_LOG2> {
         if self.advance.val() {
             self.lookup_tag.next = self.pipe.next_tag.val();
         }
-        self.size_mask.next = (self.one.val() << self.lookup_tag.val().get_bits::<4>(12)) - 1_u64;
-        self.lookup_index.next =
-            ((bit_cast::<POOL_ADDRESS_BITS, 3>(self.lookup_tag.val().get_bits::<3>(34))
-                << self.table_log2.val())
-                | bit_cast::<POOL_ADDRESS_BITS, TABLE_LOG2>(
-                    self.lookup_hash.val().get_bits::<TABLE_LOG2>(0)
-                        & self.size_mask.val().get_bits::<TABLE_LOG2>(0),
-                ))
-            .replace_bit(10, self.lookup_tag.val().get_bit(32));
-        self.indirection.read_address.next = self.lookup_index.val();
+        self.table_address.bank.next = self.lookup_tag.val().get_bit(32);
+        self.table_address.vport.next = self.lookup_tag.val().get_bits::<3>(34);
+        self.table_address.hash.next = self.lookup_hash.val();
+        self.table_address.size_log2.next = self.lookup_tag.val().get_bits::<4>(12);
+        self.indirection.read_address.next = self.table_address.address.val();
 
         self.record_type.next = self.pipe.out_tag.val().get_bits::<9>(0);
         if !self.pipe.out_tag.val().get_bit(9) {
@@ -407,7 +399,7 @@ mod tests {
     #[test]
     fn tuple_core_is_synthesizable() {
         let map = RegisterMap::new(Params::default()).unwrap();
-        let mut uut = TupleCore::<7>::new(&map);
+        let mut uut = TupleCore::new(&map);
         uut.connect_all();
         crate::lint::assert_lints_clean(&generate_verilog(&uut), "tuple_core");
     }

@@ -21,6 +21,7 @@ use rust_hdl::prelude::*;
 
 use crate::axil_regs::QUEUE_BITS;
 use crate::block_ram::zeroed_ram;
+use crate::pool_address::PoolAddress;
 use crate::record_fifo::RecordFifo;
 use crate::slot_pick::SlotPick;
 use crate::vport_regs::{ACTIVE_BITS, POOL_ADDRESS_BITS, SLOT_BITS, slot};
@@ -35,7 +36,7 @@ const FIFO_LOG2: usize = 4;
 const COUNT_BITS: usize = FIFO_LOG2 + 1;
 
 #[derive(LogicBlock)]
-pub struct TxLookup<const TABLE_LOG2: usize> {
+pub struct TxLookup {
     /// Clock.
     pub clock: Signal<In, Clock>,
     /// Synchronous reset: requests in flight and answers held are dropped.
@@ -79,7 +80,7 @@ pub struct TxLookup<const TABLE_LOG2: usize> {
     /// The build has the port (`Params::tx_lookup`); without it nothing is taken.
     present: Constant<Bit>,
     vports: Constant<Bits<4>>,
-    table_log2: Constant<Bits<4>>,
+    table_address: PoolAddress,
     fifo_depth: Constant<Bits<COUNT_BITS>>,
     ready: DFF<Bit>,
     in_flight: DFF<Bits<COUNT_BITS>>,
@@ -93,7 +94,7 @@ pub struct TxLookup<const TABLE_LOG2: usize> {
     state_valid: DFF<Bit>,
     state: DFF<Bits<22>>,
     state_vport: DFF<Bits<3>>,
-    state_hash: DFF<Bits<TABLE_LOG2>>,
+    state_hash: DFF<Bits<POOL_ADDRESS_BITS>>,
     state_hashed: DFF<Bit>,
     state_user: DFF<Bits<USER_BITS>>,
     read_valid: DFF<Bit>,
@@ -110,14 +111,12 @@ pub struct TxLookup<const TABLE_LOG2: usize> {
     accept: Signal<Local, Bit>,
     answered: Signal<Local, Bit>,
     in_flight_next: Signal<Local, Bits<COUNT_BITS>>,
-    size_mask: Signal<Local, Bits<16>>,
     queue: Signal<Local, Bits<QUEUE_BITS>>,
 }
 
-impl<const TABLE_LOG2: usize> TxLookup<TABLE_LOG2> {
-    /// The block for a build with `params` (tables of `1 << TABLE_LOG2` entries).
+impl TxLookup {
+    /// The block for a build with `params`.
     pub fn new(params: &Params) -> Self {
-        assert_eq!(usize::from(params.table_entries_log2), TABLE_LOG2);
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -142,7 +141,7 @@ impl<const TABLE_LOG2: usize> TxLookup<TABLE_LOG2> {
             answers: Default::default(),
             present: Constant::new(params.tx_lookup),
             vports: Constant::new(u64::from(params.vports).to_bits()),
-            table_log2: Constant::new((TABLE_LOG2 as u64).to_bits()),
+            table_address: PoolAddress::new(params.table_entries_log2),
             fifo_depth: Constant::new((1u64 << FIFO_LOG2).to_bits()),
             ready: Default::default(),
             in_flight: Default::default(),
@@ -171,7 +170,6 @@ impl<const TABLE_LOG2: usize> TxLookup<TABLE_LOG2> {
             accept: Default::default(),
             answered: Default::default(),
             in_flight_next: Default::default(),
-            size_mask: Default::default(),
             queue: Default::default(),
         }
     }
@@ -187,7 +185,7 @@ const _: () = assert!(
         && slot::PRIMARY == 32
 );
 
-impl<const TABLE_LOG2: usize> Logic for TxLookup<TABLE_LOG2> {
+impl Logic for TxLookup {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
@@ -259,20 +257,16 @@ impl<const TABLE_LOG2: usize> Logic for TxLookup<TABLE_LOG2> {
             | (bit_cast::<22, 4>(self.pick.slot.val().get_bits::<4>(4)) << 2_u64)
             | (bit_cast::<22, 16>(self.pick.slot.val().get_bits::<16>(24)) << 6_u64);
         self.state_vport.d.next = self.request_vport.q.val();
-        self.state_hash.d.next = self.request_hash.q.val().get_bits::<TABLE_LOG2>(0);
+        self.state_hash.d.next = self.request_hash.q.val().get_bits::<POOL_ADDRESS_BITS>(0);
         self.state_hashed.d.next = self.request_hashed.q.val();
         self.state_user.d.next = self.request_user.q.val();
 
         // Table address: bank, then VPort * entries + the hash's low bits under the size.
-        self.size_mask.next =
-            (bit_cast::<16, 1>(1_u64.to_bits()) << self.state.q.val().get_bits::<4>(2)) - 1_u64;
-        self.pool.read_address.next =
-            (bit_cast::<POOL_ADDRESS_BITS, 1>(self.state.q.val().get_bits::<1>(1)) << 10_u64)
-                | (bit_cast::<POOL_ADDRESS_BITS, 3>(self.state_vport.q.val())
-                    << self.table_log2.val())
-                | bit_cast::<POOL_ADDRESS_BITS, TABLE_LOG2>(
-                    self.state_hash.q.val() & self.size_mask.val().get_bits::<TABLE_LOG2>(0),
-                );
+        self.table_address.bank.next = self.state.q.val().get_bit(1);
+        self.table_address.vport.next = self.state_vport.q.val();
+        self.table_address.hash.next = bit_cast::<32, POOL_ADDRESS_BITS>(self.state_hash.q.val());
+        self.table_address.size_log2.next = self.state.q.val().get_bits::<4>(2);
+        self.pool.read_address.next = self.table_address.address.val();
         self.read_valid.d.next = self.state_valid.q.val();
         self.read_use_table.d.next = self.state.q.val().get_bit(0) & self.state_hashed.q.val();
         self.read_choice.d.next = self.state.q.val().get_bits::<QUEUE_BITS>(14);
@@ -333,8 +327,6 @@ mod tests {
     use rss_model::steer::{SteerConfig, TransmitQueue, transmit_queue};
     use rss_model::{HashTypes, ToeplitzTable};
 
-    const LOG2: usize = 7;
-
     /// One VPort's state in `active`'s slot layout.
     struct Vport {
         enabled: bool,
@@ -364,7 +356,7 @@ mod tests {
 
     #[test]
     fn tx_lookup_is_synthesizable() {
-        let mut uut = TxLookup::<LOG2>::new(&params(4));
+        let mut uut = TxLookup::new(&params(4));
         uut.connect_all();
         crate::lint::assert_lints_clean(&generate_verilog(&uut), "tx_lookup");
     }
@@ -446,13 +438,11 @@ mod tests {
                 (queue, v, hashed, tag)
             })
             .collect();
-        let mut uut = TxLookup::<LOG2>::new(&params(3));
+        let mut uut = TxLookup::new(&params(3));
         uut.connect_all();
         let mut sim = Simulation::new();
-        sim.add_clock(5, |x: &mut Box<TxLookup<LOG2>>| {
-            x.clock.next = !x.clock.val()
-        });
-        sim.add_testbench(move |mut sim: Sim<TxLookup<LOG2>>| {
+        sim.add_clock(5, |x: &mut Box<TxLookup>| x.clock.next = !x.clock.val());
+        sim.add_testbench(move |mut sim: Sim<TxLookup>| {
             let mut x = sim.init()?;
             x.active.next = active;
             x.reset.next = true;

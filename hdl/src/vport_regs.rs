@@ -53,7 +53,7 @@ pub const POOL_ADDRESS_BITS: usize = 11;
 // as literals in `update`: hdl_gen emits paths as signal names.
 
 #[derive(LogicBlock)]
-pub struct VportRegs<const TABLE_LOG2: usize> {
+pub struct VportRegs {
     /// Clock.
     pub clock: Signal<In, Clock>,
     /// Synchronous reset: every VPort back to the initial state, filters invalid.
@@ -219,10 +219,9 @@ fn expect_field(reg: &Register, name: &str, lsb: usize, width: usize) -> u64 {
     u64::from(f.max)
 }
 
-impl<const TABLE_LOG2: usize> VportRegs<TABLE_LOG2> {
+impl VportRegs {
     pub fn new(map: &RegisterMap) -> Self {
         let p = &map.params;
-        assert_eq!(usize::from(p.table_entries_log2), TABLE_LOG2, "table size");
         let commit = map.register(index::COMMIT);
         expect_access(commit, Access::WriteTrigger);
         assert_eq!(field::COMMIT_PARAMS.lsb, 0);
@@ -319,7 +318,7 @@ impl<const TABLE_LOG2: usize> VportRegs<TABLE_LOG2> {
             entry_max: Constant::new(entry_max.to_bits()),
             queue_max: Constant::new(queue_max.to_bits()),
             mac_hi_writable: mask(hi),
-            table_log2: Constant::new((TABLE_LOG2 as u64).to_bits()),
+            table_log2: Constant::new(u64::from(p.table_entries_log2).to_bits()),
             value: Default::default(),
             commit_hit: Default::default(),
             commit_fault: Default::default(),
@@ -357,7 +356,7 @@ impl<const TABLE_LOG2: usize> VportRegs<TABLE_LOG2> {
     }
 }
 
-impl<const TABLE_LOG2: usize> Logic for VportRegs<TABLE_LOG2> {
+impl Logic for VportRegs {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
@@ -659,7 +658,7 @@ mod tests {
     #[test]
     fn vport_regs_is_synthesizable() {
         let map = RegisterMap::new(Params::default()).unwrap();
-        let mut uut = VportRegs::<7>::new(&map);
+        let mut uut = VportRegs::new(&map);
         uut.connect_all();
         crate::lint::assert_lints_clean(&generate_verilog(&uut), "vport_regs");
     }
