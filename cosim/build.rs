@@ -39,8 +39,11 @@ fn main() {
         tap: true,
         ..CoreOptions::default()
     };
-    let tx_lookup = Params {
+    // The 256-bit core is the options build: the transmit lookup port and the
+    // 52-byte key (`frame_dut::RssCoreW256::params`).
+    let options_build = Params {
         tx_lookup: true,
+        key_bytes: rss_model::regmap::LONG_KEY_BYTES,
         ..Params::default()
     };
     let default = Params::default();
@@ -67,7 +70,7 @@ fn main() {
             "rss_core_w256.v",
             frames(256),
             CoreOptions::default(),
-            tx_lookup,
+            options_build,
         ),
         (
             "rss_core_w512.v",

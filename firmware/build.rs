@@ -14,7 +14,8 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use rss_model::regmap::{
-    Access, MAX_MAC_FILTERS, MAX_QUEUES, MAX_TABLE_ENTRIES_LOG2, MAX_VPORTS, Params, RegisterMap,
+    Access, LONG_KEY_BYTES, MAX_MAC_FILTERS, MAX_QUEUES, MAX_TABLE_ENTRIES_LOG2, MAX_VPORTS,
+    Params, RegisterMap,
 };
 
 fn camel(name: &str) -> String {
@@ -59,6 +60,8 @@ fn main() {
             hash_probe: true,
             // No registers of its own: the port is VPORT_CAPS.FEATURES bit 5.
             tx_lookup: false,
+            // Types for KEY_EXT too; whether this build has it is CAPS.KEY_BYTES.
+            key_bytes: LONG_KEY_BYTES,
         })
         .expect("the extreme builds are valid")
     })

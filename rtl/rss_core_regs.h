@@ -12,7 +12,7 @@
 
 /* Register-interface version. */
 #define RSS_VERSION_OFFSET 0x0004u
-#define RSS_VERSION_RESET 0x00040000u
+#define RSS_VERSION_RESET 0x00050000u
 #define RSS_VERSION_PATCH_SHIFT 0u
 #define RSS_VERSION_PATCH_MASK 0x0000ffffu
 #define RSS_VERSION_MINOR_SHIFT 16u

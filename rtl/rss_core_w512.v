@@ -10628,35 +10628,35 @@ module rss_core__frame_state(slots,vport,slot);
         slot = 32'h0;
         rest = slots;
         if (vport == 0) begin
-            slot = rest[(32'h0)+:(48)];
+            slot = slot | rest[(32'h0)+:(48)];
         end
         rest = rest >> slot_width;
         if (vport == 1) begin
-            slot = rest[(32'h0)+:(48)];
+            slot = slot | rest[(32'h0)+:(48)];
         end
         rest = rest >> slot_width;
         if (vport == 2) begin
-            slot = rest[(32'h0)+:(48)];
+            slot = slot | rest[(32'h0)+:(48)];
         end
         rest = rest >> slot_width;
         if (vport == 3) begin
-            slot = rest[(32'h0)+:(48)];
+            slot = slot | rest[(32'h0)+:(48)];
         end
         rest = rest >> slot_width;
         if (vport == 4) begin
-            slot = rest[(32'h0)+:(48)];
+            slot = slot | rest[(32'h0)+:(48)];
         end
         rest = rest >> slot_width;
         if (vport == 5) begin
-            slot = rest[(32'h0)+:(48)];
+            slot = slot | rest[(32'h0)+:(48)];
         end
         rest = rest >> slot_width;
         if (vport == 6) begin
-            slot = rest[(32'h0)+:(48)];
+            slot = slot | rest[(32'h0)+:(48)];
         end
         rest = rest >> slot_width;
         if (vport == 7) begin
-            slot = rest[(32'h0)+:(48)];
+            slot = slot | rest[(32'h0)+:(48)];
         end
         rest = rest >> slot_width;
     end
@@ -16226,7 +16226,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     localparam  table_log2 = 4'h7;
     localparam  slverr = 2'b10;
     localparam  id_value = 32'h52535343;
-    localparam  version_value = 32'h40000;
+    localparam  version_value = 32'h50000;
     localparam  caps_value = 32'h24280607;
     localparam  queue_caps_value = 32'h40;
     localparam  hash_caps_value = 32'h1ff;
@@ -16235,6 +16235,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     localparam  table_entries = 11'b1000000000;
     localparam  queue_writable = 32'h3f;
     localparam  queue_max = 32'h3f;
+    localparam  key_ext_present = 1'b0;
     
     // Stub signals
     reg  ctrl$clock;
@@ -16458,6 +16459,17 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     wire  key_staged$read_hit;
     wire  [31:0] key_staged$read_data;
     wire  [319:0] key_staged$value;
+    reg  key_ext$clock;
+    reg  key_ext$reset;
+    reg  [10:0] key_ext$write_address;
+    reg  [31:0] key_ext$write_data;
+    reg  [3:0] key_ext$write_strobes;
+    reg  key_ext$write_strobe;
+    reg  [10:0] key_ext$read_address;
+    wire  key_ext$write_hit;
+    wire  key_ext$read_hit;
+    wire  [31:0] key_ext$read_data;
+    wire  [95:0] key_ext$value;
     reg  [15:0] key_generation$d;
     wire  [15:0] key_generation$q;
     reg  key_generation$clock;
@@ -16781,6 +16793,19 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .read_data(key_staged$read_data),
         .value(key_staged$value)
     );
+    rss_core__regs__key_ext key_ext(
+        .clock(key_ext$clock),
+        .reset(key_ext$reset),
+        .write_address(key_ext$write_address),
+        .write_data(key_ext$write_data),
+        .write_strobes(key_ext$write_strobes),
+        .write_strobe(key_ext$write_strobe),
+        .read_address(key_ext$read_address),
+        .write_hit(key_ext$write_hit),
+        .read_hit(key_ext$read_hit),
+        .read_data(key_ext$read_data),
+        .value(key_ext$value)
+    );
     rss_core__regs__key_generation key_generation(
         .d(key_generation$d),
         .q(key_generation$q),
@@ -17013,6 +17038,13 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         key_staged$write_strobes = s_axil_wstrb;
         key_staged$write_strobe = write_fire;
         key_staged$read_address = read_address$q;
+        key_ext$clock = clock;
+        key_ext$reset = reset | ~key_ext_present;
+        key_ext$write_address = write_address;
+        key_ext$write_data = s_axil_wdata;
+        key_ext$write_strobes = s_axil_wstrb;
+        key_ext$write_strobe = write_fire & key_ext_present;
+        key_ext$read_address = read_address$q;
         if (vports$committed) begin
             key_generation$d = key_generation$q + 32'h1;
         end
@@ -17043,7 +17075,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         table_readback$write_enable = table_write_enable;
         table_readback$write_address = table_write_index;
         table_readback$write_data = table_write_queue;
-        write_hit = ctrl$write_hit | queue_limit$write_hit | table_read$write_hit | vports$write_hit | vport_caps$write_hit | hash_types_reg$write_hit | table_size$write_hit | default_queue_reg$write_hit | primary_queue_reg$write_hit | probe$write_hit | key_staged$write_hit | table_write_hit;
+        write_hit = ctrl$write_hit | queue_limit$write_hit | table_read$write_hit | vports$write_hit | vport_caps$write_hit | hash_types_reg$write_hit | table_size$write_hit | default_queue_reg$write_hit | primary_queue_reg$write_hit | probe$write_hit | key_staged$write_hit | (key_ext$write_hit & key_ext_present) | table_write_hit;
         write_fault = ~write_hit | ctrl$write_fault | queue_limit$write_fault | table_read$write_fault | vports$write_fault | vport_caps$write_hit | refused_reg$write_hit | hash_types_reg$write_fault | table_size$write_fault | default_queue_reg$write_fault | primary_queue_reg$write_fault | probe$write_fault | (table_write_hit & table_fault);
         if (bvalid$q & s_axil_bready) begin
             bvalid$d = 1'b0;
@@ -17083,9 +17115,9 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         read_bank = read_banks[32'h0] ^ ~table_read$value[32'h0];
         table_readback$read_address = (((read_next_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((read_bank) << (32'ha)));
         table_read_hit = (read_address$q >= table_base) & (table_read_offset < table_entries);
-        read_bus = ctrl$read_data | queue_limit$read_data | table_read$read_data | vports$read_data | vport_caps$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data | record_drops_reg$read_data | refused_reg$read_data | counters$read_data | probe$read_data | key_staged$read_data;
+        read_bus = ctrl$read_data | queue_limit$read_data | table_read$read_data | vports$read_data | vport_caps$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data | record_drops_reg$read_data | refused_reg$read_data | counters$read_data | probe$read_data | key_staged$read_data | key_ext$read_data;
         read_bus = read_bus | ((table_word$q) & 32'hffffffff);
-        read_hit = ctrl$read_hit | queue_limit$read_hit | table_read$read_hit | vports$read_hit | vport_caps$read_hit | hash_types_reg$read_hit | table_size$read_hit | default_queue_reg$read_hit | primary_queue_reg$read_hit | id$read_hit | version$read_hit | caps$read_hit | queue_caps$read_hit | hash_caps$read_hit | status$read_hit | record_drops_reg$read_hit | refused_reg$read_hit | counters$read_hit | probe$read_hit | key_staged$read_hit | table_read_hit;
+        read_hit = ctrl$read_hit | queue_limit$read_hit | table_read$read_hit | vports$read_hit | vport_caps$read_hit | hash_types_reg$read_hit | table_size$read_hit | default_queue_reg$read_hit | primary_queue_reg$read_hit | id$read_hit | version$read_hit | caps$read_hit | queue_caps$read_hit | hash_caps$read_hit | status$read_hit | record_drops_reg$read_hit | refused_reg$read_hit | counters$read_hit | probe$read_hit | key_staged$read_hit | (key_ext$read_hit & key_ext_present) | table_read_hit;
         if (read_fire) begin
             read_address$d = read_request;
             read_state$d = 32'h1;
@@ -18245,6 +18277,151 @@ module rss_core__regs__id(write_address,read_address,value,write_hit,read_hit,re
 endmodule // rss_core__regs__id
 
 
+module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,write_hit,read_hit,read_data,value);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  [10:0] write_address;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_strobes;
+    input wire  write_strobe;
+    input wire  [10:0] read_address;
+    output reg  write_hit;
+    output reg  read_hit;
+    output reg  [31:0] read_data;
+    output reg  [95:0] value;
+    
+    // Constant declarations
+    localparam  base = 11'b11100;
+    localparam  words = 11'b11;
+    localparam  top_word_lsb = 16'h40;
+    localparam  byte_ones = 96'hff;
+    
+    // Stub signals
+    reg  [95:0] stored$d;
+    wire  [95:0] stored$q;
+    reg  stored$clock;
+    
+    // Local signals
+    reg  [11:0] byte_enables;
+    reg  [95:0] wide_data;
+    reg  [95:0] next;
+    reg  [95:0] rest;
+    
+    // Sub module instances
+    rss_core__regs__key_ext__stored stored(
+        .d(stored$d),
+        .q(stored$q),
+        .clock(stored$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        stored$clock = clock;
+        stored$d = stored$q;
+        write_hit = (write_address >= base) & (write_address < base + words);
+        byte_enables = 32'h0;
+        wide_data = 32'h0;
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 96'hffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 0)) begin
+            byte_enables = byte_enables | ((write_strobes) & 12'hfff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 96'hffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 1)) begin
+            byte_enables = byte_enables | ((write_strobes) & 12'hfff);
+        end
+        byte_enables = byte_enables << 64'h4;
+        wide_data = (wide_data << 64'h20) | ((write_data) & 96'hffffffffffffffffffffffff);
+        if (write_strobe & (write_address == base + 2)) begin
+            byte_enables = byte_enables | ((write_strobes) & 12'hfff);
+        end
+        next = stored$q;
+        if (byte_enables[0]) begin
+            next = (next & ~(byte_ones << (32'h8 * 0))) | (wide_data & (byte_ones << (32'h8 * 0)));
+        end
+        if (byte_enables[1]) begin
+            next = (next & ~(byte_ones << (32'h8 * 1))) | (wide_data & (byte_ones << (32'h8 * 1)));
+        end
+        if (byte_enables[2]) begin
+            next = (next & ~(byte_ones << (32'h8 * 2))) | (wide_data & (byte_ones << (32'h8 * 2)));
+        end
+        if (byte_enables[3]) begin
+            next = (next & ~(byte_ones << (32'h8 * 3))) | (wide_data & (byte_ones << (32'h8 * 3)));
+        end
+        if (byte_enables[4]) begin
+            next = (next & ~(byte_ones << (32'h8 * 4))) | (wide_data & (byte_ones << (32'h8 * 4)));
+        end
+        if (byte_enables[5]) begin
+            next = (next & ~(byte_ones << (32'h8 * 5))) | (wide_data & (byte_ones << (32'h8 * 5)));
+        end
+        if (byte_enables[6]) begin
+            next = (next & ~(byte_ones << (32'h8 * 6))) | (wide_data & (byte_ones << (32'h8 * 6)));
+        end
+        if (byte_enables[7]) begin
+            next = (next & ~(byte_ones << (32'h8 * 7))) | (wide_data & (byte_ones << (32'h8 * 7)));
+        end
+        if (byte_enables[8]) begin
+            next = (next & ~(byte_ones << (32'h8 * 8))) | (wide_data & (byte_ones << (32'h8 * 8)));
+        end
+        if (byte_enables[9]) begin
+            next = (next & ~(byte_ones << (32'h8 * 9))) | (wide_data & (byte_ones << (32'h8 * 9)));
+        end
+        if (byte_enables[10]) begin
+            next = (next & ~(byte_ones << (32'h8 * 10))) | (wide_data & (byte_ones << (32'h8 * 10)));
+        end
+        if (byte_enables[11]) begin
+            next = (next & ~(byte_ones << (32'h8 * 11))) | (wide_data & (byte_ones << (32'h8 * 11)));
+        end
+        stored$d = next;
+        if (reset) begin
+            stored$d = 32'h0;
+        end
+        value = stored$q;
+        read_hit = 1'b0;
+        read_data = 32'h0;
+        rest = stored$q;
+        if (read_address == base + 0) begin
+            read_hit = 1'b1;
+            read_data = read_data | rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 1) begin
+            read_hit = 1'b1;
+            read_data = read_data | rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+        if (read_address == base + 2) begin
+            read_hit = 1'b1;
+            read_data = read_data | rest[(top_word_lsb)+:(32)];
+        end
+        rest = rest << 64'h20;
+    end
+    
+endmodule // rss_core__regs__key_ext
+
+
+module rss_core__regs__key_ext__stored(d,q,clock);
+    
+    // Module arguments
+    input wire  [95:0] d;
+    output reg  [95:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 96'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_ext__stored
+
+
 module rss_core__regs__key_generation(d,q,clock);
     
     // Module arguments
@@ -18491,52 +18668,52 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
         rest = stored$q;
         if (read_address == base + 0) begin
             read_hit = 1'b1;
-            read_data = rest[(top_word_lsb)+:(32)];
+            read_data = read_data | rest[(top_word_lsb)+:(32)];
         end
         rest = rest << 64'h20;
         if (read_address == base + 1) begin
             read_hit = 1'b1;
-            read_data = rest[(top_word_lsb)+:(32)];
+            read_data = read_data | rest[(top_word_lsb)+:(32)];
         end
         rest = rest << 64'h20;
         if (read_address == base + 2) begin
             read_hit = 1'b1;
-            read_data = rest[(top_word_lsb)+:(32)];
+            read_data = read_data | rest[(top_word_lsb)+:(32)];
         end
         rest = rest << 64'h20;
         if (read_address == base + 3) begin
             read_hit = 1'b1;
-            read_data = rest[(top_word_lsb)+:(32)];
+            read_data = read_data | rest[(top_word_lsb)+:(32)];
         end
         rest = rest << 64'h20;
         if (read_address == base + 4) begin
             read_hit = 1'b1;
-            read_data = rest[(top_word_lsb)+:(32)];
+            read_data = read_data | rest[(top_word_lsb)+:(32)];
         end
         rest = rest << 64'h20;
         if (read_address == base + 5) begin
             read_hit = 1'b1;
-            read_data = rest[(top_word_lsb)+:(32)];
+            read_data = read_data | rest[(top_word_lsb)+:(32)];
         end
         rest = rest << 64'h20;
         if (read_address == base + 6) begin
             read_hit = 1'b1;
-            read_data = rest[(top_word_lsb)+:(32)];
+            read_data = read_data | rest[(top_word_lsb)+:(32)];
         end
         rest = rest << 64'h20;
         if (read_address == base + 7) begin
             read_hit = 1'b1;
-            read_data = rest[(top_word_lsb)+:(32)];
+            read_data = read_data | rest[(top_word_lsb)+:(32)];
         end
         rest = rest << 64'h20;
         if (read_address == base + 8) begin
             read_hit = 1'b1;
-            read_data = rest[(top_word_lsb)+:(32)];
+            read_data = read_data | rest[(top_word_lsb)+:(32)];
         end
         rest = rest << 64'h20;
         if (read_address == base + 9) begin
             read_hit = 1'b1;
-            read_data = rest[(top_word_lsb)+:(32)];
+            read_data = read_data | rest[(top_word_lsb)+:(32)];
         end
         rest = rest << 64'h20;
     end
@@ -19249,47 +19426,47 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
         rest = stored$q;
         if (read_address == base + 0) begin
             read_hit = 1'b1;
-            read_data = rest[(top_word_lsb)+:(32)];
+            read_data = read_data | rest[(top_word_lsb)+:(32)];
         end
         rest = rest << 64'h20;
         if (read_address == base + 1) begin
             read_hit = 1'b1;
-            read_data = rest[(top_word_lsb)+:(32)];
+            read_data = read_data | rest[(top_word_lsb)+:(32)];
         end
         rest = rest << 64'h20;
         if (read_address == base + 2) begin
             read_hit = 1'b1;
-            read_data = rest[(top_word_lsb)+:(32)];
+            read_data = read_data | rest[(top_word_lsb)+:(32)];
         end
         rest = rest << 64'h20;
         if (read_address == base + 3) begin
             read_hit = 1'b1;
-            read_data = rest[(top_word_lsb)+:(32)];
+            read_data = read_data | rest[(top_word_lsb)+:(32)];
         end
         rest = rest << 64'h20;
         if (read_address == base + 4) begin
             read_hit = 1'b1;
-            read_data = rest[(top_word_lsb)+:(32)];
+            read_data = read_data | rest[(top_word_lsb)+:(32)];
         end
         rest = rest << 64'h20;
         if (read_address == base + 5) begin
             read_hit = 1'b1;
-            read_data = rest[(top_word_lsb)+:(32)];
+            read_data = read_data | rest[(top_word_lsb)+:(32)];
         end
         rest = rest << 64'h20;
         if (read_address == base + 6) begin
             read_hit = 1'b1;
-            read_data = rest[(top_word_lsb)+:(32)];
+            read_data = read_data | rest[(top_word_lsb)+:(32)];
         end
         rest = rest << 64'h20;
         if (read_address == base + 7) begin
             read_hit = 1'b1;
-            read_data = rest[(top_word_lsb)+:(32)];
+            read_data = read_data | rest[(top_word_lsb)+:(32)];
         end
         rest = rest << 64'h20;
         if (read_address == base + 8) begin
             read_hit = 1'b1;
-            read_data = rest[(top_word_lsb)+:(32)];
+            read_data = read_data | rest[(top_word_lsb)+:(32)];
         end
         rest = rest << 64'h20;
     end
@@ -22439,82 +22616,82 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         filter_built = 0 < filters_built;
         data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 0));
         if (filter_built & (write_address[(32'h0)+:(4)] == 0)) begin
-            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 0);
+            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 0));
         end
         filter_built = 1 < filters_built;
         data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 1));
         if (filter_built & (write_address[(32'h0)+:(4)] == 1)) begin
-            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 1);
+            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 1));
         end
         filter_built = 2 < filters_built;
         data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 2));
         if (filter_built & (write_address[(32'h0)+:(4)] == 2)) begin
-            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 2);
+            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 2));
         end
         filter_built = 3 < filters_built;
         data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 3));
         if (filter_built & (write_address[(32'h0)+:(4)] == 3)) begin
-            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 3);
+            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 3));
         end
         filter_built = 4 < filters_built;
         data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 4));
         if (filter_built & (write_address[(32'h0)+:(4)] == 4)) begin
-            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 4);
+            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 4));
         end
         filter_built = 5 < filters_built;
         data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 5));
         if (filter_built & (write_address[(32'h0)+:(4)] == 5)) begin
-            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 5);
+            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 5));
         end
         filter_built = 6 < filters_built;
         data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 6));
         if (filter_built & (write_address[(32'h0)+:(4)] == 6)) begin
-            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 6);
+            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 6));
         end
         filter_built = 7 < filters_built;
         data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 7));
         if (filter_built & (write_address[(32'h0)+:(4)] == 7)) begin
-            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 7);
+            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 7));
         end
         filter_built = 8 < filters_built;
         data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 8));
         if (filter_built & (write_address[(32'h0)+:(4)] == 8)) begin
-            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 8);
+            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 8));
         end
         filter_built = 9 < filters_built;
         data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 9));
         if (filter_built & (write_address[(32'h0)+:(4)] == 9)) begin
-            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 9);
+            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 9));
         end
         filter_built = 10 < filters_built;
         data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 10));
         if (filter_built & (write_address[(32'h0)+:(4)] == 10)) begin
-            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 10);
+            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 10));
         end
         filter_built = 11 < filters_built;
         data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 11));
         if (filter_built & (write_address[(32'h0)+:(4)] == 11)) begin
-            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 11);
+            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 11));
         end
         filter_built = 12 < filters_built;
         data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 12));
         if (filter_built & (write_address[(32'h0)+:(4)] == 12)) begin
-            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 12);
+            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 12));
         end
         filter_built = 13 < filters_built;
         data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 13));
         if (filter_built & (write_address[(32'h0)+:(4)] == 13)) begin
-            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 13);
+            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 13));
         end
         filter_built = 14 < filters_built;
         data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 14));
         if (filter_built & (write_address[(32'h0)+:(4)] == 14)) begin
-            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 14);
+            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 14));
         end
         filter_built = 15 < filters_built;
         data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 15));
         if (filter_built & (write_address[(32'h0)+:(4)] == 15)) begin
-            lane_enable = ((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 15);
+            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 15));
         end
         lo_next = mac_lo$q;
         hi_next = mac_hi$q;
@@ -22861,202 +23038,202 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         end
         if (read_entry == 0) begin
             if (lo_read_hit) begin
-                read_data = mac_lo$q[(32'h20 * 0)+:(32)];
+                read_data = read_data | mac_lo$q[(32'h20 * 0)+:(32)];
             end
             if (hi_read_hit) begin
-                read_data = mac_hi$q[(32'h20 * 0)+:(32)];
+                read_data = read_data | mac_hi$q[(32'h20 * 0)+:(32)];
             end
         end
         if (read_entry == 1) begin
             if (lo_read_hit) begin
-                read_data = mac_lo$q[(32'h20 * 1)+:(32)];
+                read_data = read_data | mac_lo$q[(32'h20 * 1)+:(32)];
             end
             if (hi_read_hit) begin
-                read_data = mac_hi$q[(32'h20 * 1)+:(32)];
+                read_data = read_data | mac_hi$q[(32'h20 * 1)+:(32)];
             end
         end
         if (read_entry == 2) begin
             if (lo_read_hit) begin
-                read_data = mac_lo$q[(32'h20 * 2)+:(32)];
+                read_data = read_data | mac_lo$q[(32'h20 * 2)+:(32)];
             end
             if (hi_read_hit) begin
-                read_data = mac_hi$q[(32'h20 * 2)+:(32)];
+                read_data = read_data | mac_hi$q[(32'h20 * 2)+:(32)];
             end
         end
         if (read_entry == 3) begin
             if (lo_read_hit) begin
-                read_data = mac_lo$q[(32'h20 * 3)+:(32)];
+                read_data = read_data | mac_lo$q[(32'h20 * 3)+:(32)];
             end
             if (hi_read_hit) begin
-                read_data = mac_hi$q[(32'h20 * 3)+:(32)];
+                read_data = read_data | mac_hi$q[(32'h20 * 3)+:(32)];
             end
         end
         if (read_entry == 4) begin
             if (lo_read_hit) begin
-                read_data = mac_lo$q[(32'h20 * 4)+:(32)];
+                read_data = read_data | mac_lo$q[(32'h20 * 4)+:(32)];
             end
             if (hi_read_hit) begin
-                read_data = mac_hi$q[(32'h20 * 4)+:(32)];
+                read_data = read_data | mac_hi$q[(32'h20 * 4)+:(32)];
             end
         end
         if (read_entry == 5) begin
             if (lo_read_hit) begin
-                read_data = mac_lo$q[(32'h20 * 5)+:(32)];
+                read_data = read_data | mac_lo$q[(32'h20 * 5)+:(32)];
             end
             if (hi_read_hit) begin
-                read_data = mac_hi$q[(32'h20 * 5)+:(32)];
+                read_data = read_data | mac_hi$q[(32'h20 * 5)+:(32)];
             end
         end
         if (read_entry == 6) begin
             if (lo_read_hit) begin
-                read_data = mac_lo$q[(32'h20 * 6)+:(32)];
+                read_data = read_data | mac_lo$q[(32'h20 * 6)+:(32)];
             end
             if (hi_read_hit) begin
-                read_data = mac_hi$q[(32'h20 * 6)+:(32)];
+                read_data = read_data | mac_hi$q[(32'h20 * 6)+:(32)];
             end
         end
         if (read_entry == 7) begin
             if (lo_read_hit) begin
-                read_data = mac_lo$q[(32'h20 * 7)+:(32)];
+                read_data = read_data | mac_lo$q[(32'h20 * 7)+:(32)];
             end
             if (hi_read_hit) begin
-                read_data = mac_hi$q[(32'h20 * 7)+:(32)];
+                read_data = read_data | mac_hi$q[(32'h20 * 7)+:(32)];
             end
         end
         if (read_entry == 8) begin
             if (lo_read_hit) begin
-                read_data = mac_lo$q[(32'h20 * 8)+:(32)];
+                read_data = read_data | mac_lo$q[(32'h20 * 8)+:(32)];
             end
             if (hi_read_hit) begin
-                read_data = mac_hi$q[(32'h20 * 8)+:(32)];
+                read_data = read_data | mac_hi$q[(32'h20 * 8)+:(32)];
             end
         end
         if (read_entry == 9) begin
             if (lo_read_hit) begin
-                read_data = mac_lo$q[(32'h20 * 9)+:(32)];
+                read_data = read_data | mac_lo$q[(32'h20 * 9)+:(32)];
             end
             if (hi_read_hit) begin
-                read_data = mac_hi$q[(32'h20 * 9)+:(32)];
+                read_data = read_data | mac_hi$q[(32'h20 * 9)+:(32)];
             end
         end
         if (read_entry == 10) begin
             if (lo_read_hit) begin
-                read_data = mac_lo$q[(32'h20 * 10)+:(32)];
+                read_data = read_data | mac_lo$q[(32'h20 * 10)+:(32)];
             end
             if (hi_read_hit) begin
-                read_data = mac_hi$q[(32'h20 * 10)+:(32)];
+                read_data = read_data | mac_hi$q[(32'h20 * 10)+:(32)];
             end
         end
         if (read_entry == 11) begin
             if (lo_read_hit) begin
-                read_data = mac_lo$q[(32'h20 * 11)+:(32)];
+                read_data = read_data | mac_lo$q[(32'h20 * 11)+:(32)];
             end
             if (hi_read_hit) begin
-                read_data = mac_hi$q[(32'h20 * 11)+:(32)];
+                read_data = read_data | mac_hi$q[(32'h20 * 11)+:(32)];
             end
         end
         if (read_entry == 12) begin
             if (lo_read_hit) begin
-                read_data = mac_lo$q[(32'h20 * 12)+:(32)];
+                read_data = read_data | mac_lo$q[(32'h20 * 12)+:(32)];
             end
             if (hi_read_hit) begin
-                read_data = mac_hi$q[(32'h20 * 12)+:(32)];
+                read_data = read_data | mac_hi$q[(32'h20 * 12)+:(32)];
             end
         end
         if (read_entry == 13) begin
             if (lo_read_hit) begin
-                read_data = mac_lo$q[(32'h20 * 13)+:(32)];
+                read_data = read_data | mac_lo$q[(32'h20 * 13)+:(32)];
             end
             if (hi_read_hit) begin
-                read_data = mac_hi$q[(32'h20 * 13)+:(32)];
+                read_data = read_data | mac_hi$q[(32'h20 * 13)+:(32)];
             end
         end
         if (read_entry == 14) begin
             if (lo_read_hit) begin
-                read_data = mac_lo$q[(32'h20 * 14)+:(32)];
+                read_data = read_data | mac_lo$q[(32'h20 * 14)+:(32)];
             end
             if (hi_read_hit) begin
-                read_data = mac_hi$q[(32'h20 * 14)+:(32)];
+                read_data = read_data | mac_hi$q[(32'h20 * 14)+:(32)];
             end
         end
         if (read_entry == 15) begin
             if (lo_read_hit) begin
-                read_data = mac_lo$q[(32'h20 * 15)+:(32)];
+                read_data = read_data | mac_lo$q[(32'h20 * 15)+:(32)];
             end
             if (hi_read_hit) begin
-                read_data = mac_hi$q[(32'h20 * 15)+:(32)];
+                read_data = read_data | mac_hi$q[(32'h20 * 15)+:(32)];
             end
         end
         read_slot = active_q$q[(32'h30 * 0)+:(48)];
         if (read_address[(32'h0)+:(3)] == 0) begin
             if (state_read_hit) begin
-                read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+                read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
             end
             if (queues_read_hit) begin
-                read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+                read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
             end
         end
         read_slot = active_q$q[(32'h30 * 1)+:(48)];
         if (read_address[(32'h0)+:(3)] == 1) begin
             if (state_read_hit) begin
-                read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+                read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
             end
             if (queues_read_hit) begin
-                read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+                read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
             end
         end
         read_slot = active_q$q[(32'h30 * 2)+:(48)];
         if (read_address[(32'h0)+:(3)] == 2) begin
             if (state_read_hit) begin
-                read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+                read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
             end
             if (queues_read_hit) begin
-                read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+                read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
             end
         end
         read_slot = active_q$q[(32'h30 * 3)+:(48)];
         if (read_address[(32'h0)+:(3)] == 3) begin
             if (state_read_hit) begin
-                read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+                read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
             end
             if (queues_read_hit) begin
-                read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+                read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
             end
         end
         read_slot = active_q$q[(32'h30 * 4)+:(48)];
         if (read_address[(32'h0)+:(3)] == 4) begin
             if (state_read_hit) begin
-                read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+                read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
             end
             if (queues_read_hit) begin
-                read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+                read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
             end
         end
         read_slot = active_q$q[(32'h30 * 5)+:(48)];
         if (read_address[(32'h0)+:(3)] == 5) begin
             if (state_read_hit) begin
-                read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+                read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
             end
             if (queues_read_hit) begin
-                read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+                read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
             end
         end
         read_slot = active_q$q[(32'h30 * 6)+:(48)];
         if (read_address[(32'h0)+:(3)] == 6) begin
             if (state_read_hit) begin
-                read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+                read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
             end
             if (queues_read_hit) begin
-                read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+                read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
             end
         end
         read_slot = active_q$q[(32'h30 * 7)+:(48)];
         if (read_address[(32'h0)+:(3)] == 7) begin
             if (state_read_hit) begin
-                read_data = ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+                read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
             end
             if (queues_read_hit) begin
-                read_data = ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
+                read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
             end
         end
         if (reset) begin
@@ -23225,35 +23402,35 @@ module rss_core__regs__vports__move_slot(slots,vport,slot);
         slot = 32'h0;
         rest = slots;
         if (vport == 0) begin
-            slot = rest[(32'h0)+:(48)];
+            slot = slot | rest[(32'h0)+:(48)];
         end
         rest = rest >> slot_width;
         if (vport == 1) begin
-            slot = rest[(32'h0)+:(48)];
+            slot = slot | rest[(32'h0)+:(48)];
         end
         rest = rest >> slot_width;
         if (vport == 2) begin
-            slot = rest[(32'h0)+:(48)];
+            slot = slot | rest[(32'h0)+:(48)];
         end
         rest = rest >> slot_width;
         if (vport == 3) begin
-            slot = rest[(32'h0)+:(48)];
+            slot = slot | rest[(32'h0)+:(48)];
         end
         rest = rest >> slot_width;
         if (vport == 4) begin
-            slot = rest[(32'h0)+:(48)];
+            slot = slot | rest[(32'h0)+:(48)];
         end
         rest = rest >> slot_width;
         if (vport == 5) begin
-            slot = rest[(32'h0)+:(48)];
+            slot = slot | rest[(32'h0)+:(48)];
         end
         rest = rest >> slot_width;
         if (vport == 6) begin
-            slot = rest[(32'h0)+:(48)];
+            slot = slot | rest[(32'h0)+:(48)];
         end
         rest = rest >> slot_width;
         if (vport == 7) begin
-            slot = rest[(32'h0)+:(48)];
+            slot = slot | rest[(32'h0)+:(48)];
         end
         rest = rest >> slot_width;
     end
@@ -24730,35 +24907,35 @@ module rss_core__tx_lookup__pick(slots,vport,slot);
         slot = 32'h0;
         rest = slots;
         if (vport == 0) begin
-            slot = rest[(32'h0)+:(48)];
+            slot = slot | rest[(32'h0)+:(48)];
         end
         rest = rest >> slot_width;
         if (vport == 1) begin
-            slot = rest[(32'h0)+:(48)];
+            slot = slot | rest[(32'h0)+:(48)];
         end
         rest = rest >> slot_width;
         if (vport == 2) begin
-            slot = rest[(32'h0)+:(48)];
+            slot = slot | rest[(32'h0)+:(48)];
         end
         rest = rest >> slot_width;
         if (vport == 3) begin
-            slot = rest[(32'h0)+:(48)];
+            slot = slot | rest[(32'h0)+:(48)];
         end
         rest = rest >> slot_width;
         if (vport == 4) begin
-            slot = rest[(32'h0)+:(48)];
+            slot = slot | rest[(32'h0)+:(48)];
         end
         rest = rest >> slot_width;
         if (vport == 5) begin
-            slot = rest[(32'h0)+:(48)];
+            slot = slot | rest[(32'h0)+:(48)];
         end
         rest = rest >> slot_width;
         if (vport == 6) begin
-            slot = rest[(32'h0)+:(48)];
+            slot = slot | rest[(32'h0)+:(48)];
         end
         rest = rest >> slot_width;
         if (vport == 7) begin
-            slot = rest[(32'h0)+:(48)];
+            slot = slot | rest[(32'h0)+:(48)];
         end
         rest = rest >> slot_width;
     end
@@ -27647,52 +27824,52 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         read_ptr$d = read_next;
         head_next = 32'h0;
         if (read_next == 0) begin
-            head_next = ring$q[(32'h4 * 0)+:(3)];
+            head_next = head_next | ring$q[(32'h4 * 0)+:(3)];
         end
         if (read_next == 1) begin
-            head_next = ring$q[(32'h4 * 1)+:(3)];
+            head_next = head_next | ring$q[(32'h4 * 1)+:(3)];
         end
         if (read_next == 2) begin
-            head_next = ring$q[(32'h4 * 2)+:(3)];
+            head_next = head_next | ring$q[(32'h4 * 2)+:(3)];
         end
         if (read_next == 3) begin
-            head_next = ring$q[(32'h4 * 3)+:(3)];
+            head_next = head_next | ring$q[(32'h4 * 3)+:(3)];
         end
         if (read_next == 4) begin
-            head_next = ring$q[(32'h4 * 4)+:(3)];
+            head_next = head_next | ring$q[(32'h4 * 4)+:(3)];
         end
         if (read_next == 5) begin
-            head_next = ring$q[(32'h4 * 5)+:(3)];
+            head_next = head_next | ring$q[(32'h4 * 5)+:(3)];
         end
         if (read_next == 6) begin
-            head_next = ring$q[(32'h4 * 6)+:(3)];
+            head_next = head_next | ring$q[(32'h4 * 6)+:(3)];
         end
         if (read_next == 7) begin
-            head_next = ring$q[(32'h4 * 7)+:(3)];
+            head_next = head_next | ring$q[(32'h4 * 7)+:(3)];
         end
         if (read_next == 8) begin
-            head_next = ring$q[(32'h4 * 8)+:(3)];
+            head_next = head_next | ring$q[(32'h4 * 8)+:(3)];
         end
         if (read_next == 9) begin
-            head_next = ring$q[(32'h4 * 9)+:(3)];
+            head_next = head_next | ring$q[(32'h4 * 9)+:(3)];
         end
         if (read_next == 10) begin
-            head_next = ring$q[(32'h4 * 10)+:(3)];
+            head_next = head_next | ring$q[(32'h4 * 10)+:(3)];
         end
         if (read_next == 11) begin
-            head_next = ring$q[(32'h4 * 11)+:(3)];
+            head_next = head_next | ring$q[(32'h4 * 11)+:(3)];
         end
         if (read_next == 12) begin
-            head_next = ring$q[(32'h4 * 12)+:(3)];
+            head_next = head_next | ring$q[(32'h4 * 12)+:(3)];
         end
         if (read_next == 13) begin
-            head_next = ring$q[(32'h4 * 13)+:(3)];
+            head_next = head_next | ring$q[(32'h4 * 13)+:(3)];
         end
         if (read_next == 14) begin
-            head_next = ring$q[(32'h4 * 14)+:(3)];
+            head_next = head_next | ring$q[(32'h4 * 14)+:(3)];
         end
         if (read_next == 15) begin
-            head_next = ring$q[(32'h4 * 15)+:(3)];
+            head_next = head_next | ring$q[(32'h4 * 15)+:(3)];
         end
         if (chosen_valid$q & (write_ptr$q == read_next)) begin
             head_next = chosen_q$q;

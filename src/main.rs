@@ -96,6 +96,11 @@ pub struct DesignArgs {
     /// only; costs a copy of the table pool in block RAM and a short pipeline.
     #[arg(long)]
     pub tx_lookup: bool,
+    /// Secret key length: 40 (the NDIS key) or 52 (for drivers that program a 52-byte
+    /// key, as Linux's do for some NICs; KEY_EXT holds bytes 40..52, which no hash
+    /// input reaches) [default: 40].
+    #[arg(long, value_name = "BYTES")]
+    pub key_bytes: Option<u8>,
 }
 
 impl DesignArgs {
@@ -111,6 +116,7 @@ impl DesignArgs {
             mac_filters: self.mac_filters.unwrap_or(defaults.mac_filters),
             hash_probe: !self.no_hash_probe,
             tx_lookup: self.tx_lookup,
+            key_bytes: self.key_bytes.unwrap_or(defaults.key_bytes),
         };
         params.validate().map_err(|e| e.to_string())?;
         Ok(params)

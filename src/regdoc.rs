@@ -6,7 +6,7 @@
 use rss_model::HashType;
 use rss_model::parse::{FLAG_FRAGMENT, FLAG_MALFORMED};
 use rss_model::record::{RECORD_FIELDS, RecordField, TX_ANSWER_FIELDS, TX_REQUEST_FIELDS};
-use rss_model::regmap::{ADDR_BITS, Access, KEY_WORDS, RegisterMap};
+use rss_model::regmap::{ADDR_BITS, Access, RegisterMap, index};
 use serde::Serialize;
 use svd_rs::{
     AddressBlock, BitRange, DimElement, Field, FieldInfo, Peripheral, PeripheralInfo, Register,
@@ -50,6 +50,7 @@ struct JsonParams {
     mac_filters: u8,
     hash_probe: bool,
     tx_lookup: bool,
+    key_bytes: u8,
 }
 
 #[derive(Serialize)]
@@ -74,10 +75,16 @@ struct JsonField<'a> {
     doc: &'a str,
 }
 
-/// How the 40-byte key maps onto the KEY words, as data.
+/// How the key maps onto the KEY words (then the KEY_EXT words of a 52-byte key), as
+/// data.
 #[derive(Serialize)]
 struct KeyLayout {
     register: &'static str,
+    /// Where key bytes 40.. continue (`KEY_EXT`), in a 52-byte-key build.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    continued_in: Option<&'static str>,
+    /// Key length in bytes (`CAPS.KEY_BYTES`).
+    bytes: u8,
     words: u32,
     bytes_per_word: u32,
     /// `big-endian`: key byte 4n is the most significant byte of KEY[n].
@@ -126,6 +133,7 @@ pub fn json(map: &RegisterMap) -> String {
             mac_filters: p.mac_filters,
             hash_probe: p.hash_probe,
             tx_lookup: p.tx_lookup,
+            key_bytes: p.key_bytes,
         },
         registers: map
             .registers()
@@ -153,7 +161,9 @@ pub fn json(map: &RegisterMap) -> String {
             .collect(),
         key_layout: KeyLayout {
             register: "KEY",
-            words: KEY_WORDS,
+            continued_in: map.has(index::KEY_EXT).then_some("KEY_EXT"),
+            bytes: p.key_bytes,
+            words: u32::from(p.key_bytes) / 4,
             bytes_per_word: 4,
             byte_order: "big-endian",
             byte_bits: [[31, 24], [23, 16], [15, 8], [7, 0]],

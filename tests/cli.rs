@@ -150,6 +150,7 @@ fn bad_input_exits_2_with_a_message() {
             "tuples",
             "--tx-lookup",
         ],
+        &["gen", "--out", "/tmp/x", "--key-bytes", "48"],
         &["frobnicate"],
         &[],
     ];
@@ -209,7 +210,8 @@ fn gen_writes_verilog_and_register_documents() {
     assert_eq!(
         json["params"],
         serde_json::json!({"table_entries_log2": 6, "num_queues": 16, "queue_bits": 4,
-            "vports": 4, "mac_filters": 8, "hash_probe": true, "tx_lookup": false})
+            "vports": 4, "mac_filters": 8, "hash_probe": true, "tx_lookup": false,
+            "key_bytes": 40})
     );
     assert!(
         json.get("tx_lookup").is_none(),
@@ -258,6 +260,31 @@ fn gen_writes_verilog_and_register_documents() {
     assert!(read("tx/regmap.md").contains("| s_axis_tx_hash | 32 |"));
     assert!(read("tx/rss_core_regs.h").contains("#define RSS_TX_ANSWER_QUEUE_BITS 8u"));
     assert!(read("tx/rss_core.v").contains("output reg s_axis_tx_tready"));
+    // A 52-byte key: KEY_EXT in every document, and the key layout says where.
+    let long_dir = dir.join("long");
+    let (code, _, err) = rss_core(&[
+        "gen",
+        "--out",
+        long_dir.to_str().unwrap(),
+        "--key-bytes",
+        "52",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&read("long/regmap.json")).unwrap();
+    assert_eq!(json["params"]["key_bytes"], 52);
+    assert_eq!(json["key_layout"]["words"], 13);
+    assert_eq!(json["key_layout"]["continued_in"], "KEY_EXT");
+    assert!(
+        json["registers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["name"] == "KEY_EXT" && r["offset"] == 0x70 && r["count"] == 3)
+    );
+    assert!(read("long/regmap.md").contains("| 0x0070–0x0078 | KEY_EXT[3] |"));
+    assert!(read("long/rss_core_regs.h").contains("KEY_EXT"));
+    assert!(read("long/rss_core.svd").contains("KEY_EXT"));
+    assert!(!read("regmap.md").contains("| KEY_EXT["));
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -602,8 +602,8 @@ fn firmware_init_then_traffic_matches_model() {
             // Independent of the register mirror: the key packets are hashed with.
             expect_eq(
                 "model active key",
-                *rss.port().bus.model.active_key(0),
-                config.key,
+                rss.port().bus.model.active_key(0),
+                &config.key[..],
             )?;
             let spread = round_robin(entries, queues);
             expect_eq("shadow table", rss.active_table(), &processors(&spread)[..])?;
@@ -895,7 +895,7 @@ fn rssv2_moves_disable_enable_on_rtl() {
             r.set_hash_secret_key(&key)
         })?
         .map_err(|e| format!("set_hash_secret_key: {e}"))?;
-        expect_eq("active key", *rss.port().bus.model.active_key(0), key)?;
+        expect_eq("active key", rss.port().bus.model.active_key(0), &key[..])?;
         programmed.key = key;
         programmed.check(&quiesced_batch(rss.port(), &mut rng, batch)?)?;
 

@@ -71,7 +71,7 @@ fn firmware_then_frames<P: FramePins>(
         ));
     }
     init.map_err(|e| format!("firmware init: {e:?}"))?;
-    if bus.model.active_key(0) != &config.key {
+    if bus.model.active_key(0) != config.key {
         return Err("the firmware's key is not the active key".into());
     }
     if !bus.model.vport(0).enabled {

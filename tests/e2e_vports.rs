@@ -739,7 +739,11 @@ fn check_keys<P: FramePins>(rss: &Driver<'_, '_, P>, what: &str) -> Result<(), S
     for entity in rss.vports() {
         let v = entity.id().0 as usize;
         let active_key = rss.device().bus().model().active_key(v);
-        expect_eq(&format!("{what}: VPort {v} key"), entity.key(), active_key)?;
+        expect_eq(
+            &format!("{what}: VPort {v} key"),
+            &entity.key()[..],
+            active_key,
+        )?;
     }
     Ok(())
 }
@@ -894,7 +898,11 @@ fn check_initial_state<P: FramePins>(
         state.hash_types,
         NDIS_DEFAULT_HASH_TYPES,
     )?;
-    expect_eq(&format!("{what}: key"), state.key, MS_DEFAULT_KEY)?;
+    expect_eq(
+        &format!("{what}: key"),
+        &state.key[..KEY_BYTES],
+        &MS_DEFAULT_KEY[..],
+    )?;
     let pinned = rss.port().pinned();
     let mine: Vec<&RecordOut> = pinned
         .iter()

@@ -163,9 +163,11 @@ frame_pins!(
         });
         sim.s_axis_tdata = WideIn::new(words);
     },
+    // The options build (cosim/build.rs): transmit lookup and the 52-byte key.
     fn params() -> Params {
         Params {
             tx_lookup: true,
+            key_bytes: rss_model::regmap::LONG_KEY_BYTES,
             ..Params::default()
         }
     }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use rss_model::regfile::RegFile;
-use rss_model::regmap::{KEY_WORDS, Params, offset};
+use rss_model::regmap::{ADDR_BITS, KEY_EXT_WORDS, KEY_WORDS, Params, index, offset};
 use rss_model::{HashType, HashTypes, TUPLE_BYTES};
 
 use crate::axil::AxilPins;
@@ -60,6 +60,63 @@ pub fn random_config<P: AxilPins>(
     Ok(macs)
 }
 
+/// `accesses` random register reads and writes, each checked against the model by
+/// `bus`, then every element of every register read back. Most go to the edges of the
+/// build's registers (first and last element, the word past the end) and a few known
+/// holes, the rest anywhere in the window; data and strobes are skewed towards the
+/// field limits.
+pub fn register_storm<P: AxilPins>(
+    rng: &mut StdRng,
+    bus: &mut CheckedBus,
+    sim: &mut P,
+    accesses: usize,
+) -> Result<(), String> {
+    let map = bus.model.map().clone();
+    let mut addresses: Vec<u32> = map
+        .registers()
+        .iter()
+        .flat_map(|r| {
+            [
+                r.offset,
+                r.element_offset(r.count - 1),
+                r.element_offset(r.count),
+            ]
+        })
+        .collect();
+    // Holes, and KEY_EXT's words whether or not the build has them.
+    addresses.extend([0x14, 0x18, 0x3c, 0x68, 0xffc, (1 << ADDR_BITS) - 4]);
+    addresses.extend((0..KEY_EXT_WORDS).map(|n| offset::KEY_EXT + 4 * n));
+    for _ in 0..accesses {
+        let addr = if rng.random_bool(0.7) {
+            addresses[rng.random_range(0..addresses.len())] | rng.random_range(0..4)
+        } else {
+            rng.random_range(0..1 << ADDR_BITS)
+        };
+        if rng.random_bool(0.5) {
+            bus.read(sim, addr)?;
+        } else {
+            let data = match rng.random_range(0..4) {
+                0 => rng.random(),
+                1 => rng.random_range(0..4),
+                2 => rng.random_range(0..0x200),
+                _ => 1 << rng.random_range(0..32),
+            };
+            let strb = if rng.random_bool(0.7) {
+                0xf
+            } else {
+                rng.random_range(0..16)
+            };
+            bus.write(sim, addr, data, strb)?;
+        }
+    }
+    for r in map.registers() {
+        for e in 0..r.count {
+            bus.read(sim, r.element_offset(e))?;
+        }
+    }
+    Ok(())
+}
+
 /// Stages a random state for `vport`, writes its shadow table and commits both.
 pub fn random_vport<P: AxilPins>(
     rng: &mut StdRng,
@@ -70,6 +127,11 @@ pub fn random_vport<P: AxilPins>(
     let params = bus.model.map().params;
     for word in 0..KEY_WORDS {
         bus.write(sim, offset::KEY + 4 * word, rng.random(), 0xf)?;
+    }
+    if bus.model.map().has(index::KEY_EXT) {
+        for word in 0..KEY_EXT_WORDS {
+            bus.write(sim, offset::KEY_EXT + 4 * word, rng.random(), 0xf)?;
+        }
     }
     // Mostly everything; often everything but the Ex types (so the plain IPv6 types
     // get chosen too); sometimes any subset.

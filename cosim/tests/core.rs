@@ -6,7 +6,7 @@ use rand::{Rng, SeedableRng, rngs::StdRng};
 use rss_cosim::dut::{self, CheckedBus, CoreSim, RecordOut, Traffic, TupleIn};
 use rss_cosim::scenario::{self, with_trace_on_failure};
 use rss_model::regfile::RegFile;
-use rss_model::regmap::{ADDR_BITS, KEY_WORDS, Params, offset};
+use rss_model::regmap::{KEY_WORDS, Params, offset};
 use rss_model::toeplitz::MS_DEFAULT_KEY;
 use rss_model::tuple::Transport;
 use rss_model::vectors::published;
@@ -30,48 +30,7 @@ fn register_bus_matches_the_model() {
         bus.bus = bus.bus.clone().with_random_delays(7, 3);
         dut::reset(sim);
         let map = bus.model.map().clone();
-        // Every register's first and last element, its neighbours, and random words.
-        let mut addresses: Vec<u32> = map
-            .registers()
-            .iter()
-            .flat_map(|r| {
-                [
-                    r.offset,
-                    r.element_offset(r.count - 1),
-                    r.element_offset(r.count),
-                ]
-            })
-            .collect();
-        addresses.extend([0x14, 0x18, 0x3c, 0x68, 0xffc, (1 << ADDR_BITS) - 4]);
-        for _ in 0..4000 {
-            let addr = if rng.random_bool(0.7) {
-                addresses[rng.random_range(0..addresses.len())] | rng.random_range(0..4)
-            } else {
-                rng.random_range(0..1 << ADDR_BITS)
-            };
-            if rng.random_bool(0.5) {
-                bus.read(sim, addr)?;
-            } else {
-                let data = match rng.random_range(0..4) {
-                    0 => rng.random(),
-                    1 => rng.random_range(0..4),
-                    2 => rng.random_range(0..0x200),
-                    _ => 1 << rng.random_range(0..32),
-                };
-                let strb = if rng.random_bool(0.7) {
-                    0xf
-                } else {
-                    rng.random_range(0..16)
-                };
-                bus.write(sim, addr, data, strb)?;
-            }
-        }
-        // State read back after the storm matches too.
-        for r in map.registers() {
-            for e in 0..r.count {
-                bus.read(sim, r.element_offset(e))?;
-            }
-        }
+        scenario::register_storm(&mut rng, &mut bus, sim, 4000)?;
         // Reset: registers and key to reset values, table kept.
         dut::reset(sim);
         bus.model.reset();

@@ -39,7 +39,8 @@
 //! compare two snapshots ([`crate::VPortStatistics::since`]; see
 //! [`crate::statistics`]).
 
-use rss_model::regmap::{MAX_VPORTS, RegisterMap};
+use rss_model::regmap::{MAX_KEY_BYTES, MAX_VPORTS, RegisterMap};
+use rss_model::toeplitz::KEY_BYTES;
 use rss_model::tuple::{Transport, Tuple};
 use rss_model::vectors::{self, Vector};
 use rss_model::{HashType, HashTypes, TUPLE_BYTES, toeplitz_bitwise};
@@ -100,7 +101,7 @@ impl<B: RegisterBus> RssDevice<B> {
     pub fn probe(mut bus: B) -> Result<Self, Error> {
         let caps = Capabilities::discover(&mut bus)?;
         let regs = Regs::new(&caps);
-        let mut key = [0; rss_model::toeplitz::KEY_BYTES];
+        let mut key = [0; MAX_KEY_BYTES];
         for (n, bytes) in (0..regs.key_words()).zip(key.chunks_exact_mut(4)) {
             bytes.copy_from_slice(&regs.key_word(&mut bus, n)?.to_be_bytes());
         }
@@ -273,17 +274,28 @@ impl<B: RegisterBus> RssDevice<B> {
     // The default VPort's parameters, one at a time.
     // ------------------------------------------------------------------------
 
-    fn check_key(&self, key: &[u8]) -> Result<[u8; rss_model::toeplitz::KEY_BYTES], Error> {
+    /// A key of `CAPS.KEY_BYTES`, or of 40 bytes (NDIS's) on a 52-byte-key build,
+    /// zero-extended: no hash reads past byte 40, so both hash alike.
+    fn check_key(&self, key: &[u8]) -> Result<[u8; MAX_KEY_BYTES], Error> {
         let expected = self.caps.key_bytes;
-        key.try_into().map_err(|_| Error::KeyLength {
-            got: key.len(),
-            expected,
-        })
+        if key.len() != expected && key.len() != KEY_BYTES {
+            return Err(Error::KeyLength {
+                got: key.len(),
+                expected,
+            });
+        }
+        let mut wide = [0; MAX_KEY_BYTES];
+        for (to, from) in wide.iter_mut().zip(key) {
+            *to = *from;
+        }
+        Ok(wide)
     }
 
     /// Loads a new Toeplitz secret key for the default VPort: the complete staging
     /// set with the new key, one `COMMIT.PARAMS`, so packets never see a half-written
-    /// key; a lost commit is reported ([`Error::CommitLost`]).
+    /// key; a lost commit is reported ([`Error::CommitLost`]). The key is
+    /// `CAPS.KEY_BYTES` long; a 52-byte-key build also takes a 40-byte key (see
+    /// [`crate::regs::widen_key`]).
     pub fn set_key(&mut self, key: &[u8]) -> Result<(), Error> {
         let key = self.check_key(key)?;
         self.update_default(|p| p.key = key)

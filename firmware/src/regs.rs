@@ -19,7 +19,7 @@ use core::marker::PhantomData;
 
 use rss_model::regfile::move_result;
 use rss_model::regmap::{
-    self, FEATURE_COUNTERS, FEATURE_HASH_PROBE, FEATURE_TX_LOOKUP, Params, counter,
+    self, FEATURE_COUNTERS, FEATURE_HASH_PROBE, FEATURE_TX_LOOKUP, MAX_KEY_BYTES, Params, counter,
 };
 use rss_model::toeplitz::KEY_BYTES;
 use rss_model::{HashType, HashTypes, TUPLE_BYTES};
@@ -201,7 +201,7 @@ pub mod map {
 }
 
 use map::Version as VersionReg;
-use map::{Caps, Commit, Counters, Ctrl, HashCaps, HashTypes as HashTypesReg, Id, Key};
+use map::{Caps, Commit, Counters, Ctrl, HashCaps, HashTypes as HashTypesReg, Id, Key, KeyExt};
 use map::{MacFilterHi, MacFilterLo, MoveStatus, QueueCaps};
 use map::{Probe, ProbeHash, ProbeInput, ProbeResult as ProbeResultReg};
 use map::{RecordDrops, Refused as RefusedReg, Status, Table, TableRead, TableSize};
@@ -365,14 +365,6 @@ impl Capabilities {
                 expected: params.queue_bits().into(),
             });
         }
-        let key_bytes = Key::MAX_COUNT.saturating_mul(4);
-        if usize::try_from(key_bytes).ok() != Some(caps.key_bytes) {
-            return Err(Error::InconsistentCapabilities {
-                field: "CAPS.KEY_BYTES",
-                found: u32::try_from(caps.key_bytes).unwrap_or(u32::MAX),
-                expected: key_bytes,
-            });
-        }
         if !caps.features.shadow_tables {
             return Err(Error::MissingFeature {
                 feature: "shadow tables",
@@ -399,6 +391,7 @@ impl Capabilities {
             mac_filters: self.mac_filters,
             hash_probe: self.features.hash_probe,
             tx_lookup: self.features.tx_lookup,
+            key_bytes: u8::try_from(self.key_bytes).unwrap_or(u8::MAX),
         }
     }
 }
@@ -445,8 +438,8 @@ impl VPortState {
 pub struct VPortParams {
     /// Everything but the key.
     pub state: VPortState,
-    /// Toeplitz secret key.
-    pub key: [u8; KEY_BYTES],
+    /// Toeplitz secret key: `CAPS.KEY_BYTES` of it, zero past that.
+    pub key: [u8; MAX_KEY_BYTES],
 }
 
 impl VPortParams {
@@ -454,9 +447,25 @@ impl VPortParams {
     pub const fn initial(queue: u16, num_queues: u16) -> Self {
         VPortParams {
             state: VPortState::initial(queue, num_queues),
-            key: [0; KEY_BYTES],
+            key: [0; MAX_KEY_BYTES],
         }
     }
+}
+
+/// A 40-byte key (NDIS's) as the staging set holds it: zero past byte 40. No hash
+/// input is longer than 36 bytes and a Toeplitz hash reads key bytes up to the
+/// input's length + 4, so a 52-byte-key build hashes exactly as with the 40 bytes.
+pub fn widen_key(key: &[u8; KEY_BYTES]) -> [u8; MAX_KEY_BYTES] {
+    let mut wide = [0; MAX_KEY_BYTES];
+    wide[..KEY_BYTES].copy_from_slice(key);
+    wide
+}
+
+/// The first 40 bytes of a staged key: every byte a hash reads.
+pub fn hash_key(key: &[u8; MAX_KEY_BYTES]) -> [u8; KEY_BYTES] {
+    let mut short = [0; KEY_BYTES];
+    short.copy_from_slice(&key[..KEY_BYTES]);
+    short
 }
 
 /// Why the hardware refused a `MOVE` (`MOVE_STATUS.RESULT`).
@@ -492,6 +501,7 @@ impl MacFilter {
 /// capabilities (table pool, queue count, table-size limit, VPorts, MAC filters).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Regs {
+    key_words: u32,
     table_entries: u32,
     table_entries_log2: u8,
     num_queues: u16,
@@ -506,6 +516,7 @@ impl Regs {
     /// The registers of the build `caps` describes.
     pub fn new(caps: &Capabilities) -> Self {
         Regs {
+            key_words: u32::try_from(caps.key_bytes / 4).unwrap_or(0),
             table_entries: caps.table_entries(),
             table_entries_log2: caps.table_entries_log2,
             num_queues: caps.num_queues,
@@ -538,7 +549,8 @@ impl Regs {
     }
 
     /// Writes the whole staging set (`CTRL`, `HASH_TYPES`, `TABLE_SIZE`,
-    /// `DEFAULT_QUEUE`, `PRIMARY_QUEUE`, `QUEUE_LIMIT`, `KEY`). Nothing changes in
+    /// `DEFAULT_QUEUE`, `PRIMARY_QUEUE`, `QUEUE_LIMIT`, `KEY`, and `KEY_EXT` in a
+    /// 52-byte-key build). Nothing changes in
     /// the datapath until [`Regs::commit`]. Every value is checked before the first
     /// write.
     pub fn stage<B: RegisterBus + ?Sized>(
@@ -570,11 +582,21 @@ impl Regs {
         write(bus, 0, ONE, default)?;
         write(bus, 0, ONE, primary)?;
         write(bus, 0, ONE, limit)?;
-        for (n, bytes) in (0..Key::MAX_COUNT).zip(params.key.chunks_exact(4)) {
+        for (n, bytes) in (0..self.key_words).zip(params.key.chunks_exact(4)) {
             if let [a, b, c, d] = *bytes {
-                let word =
-                    Value::<Key>::ZERO.with(map::key::WORD, u32::from_be_bytes([a, b, c, d]))?;
-                write(bus, n, Key::MAX_COUNT, word)?;
+                let word = u32::from_be_bytes([a, b, c, d]);
+                if n < Key::MAX_COUNT {
+                    let value = Value::<Key>::ZERO.with(map::key::WORD, word)?;
+                    write(bus, n, Key::MAX_COUNT, value)?;
+                } else {
+                    let value = Value::<KeyExt>::ZERO.with(map::key_ext::WORD, word)?;
+                    write(
+                        bus,
+                        n.saturating_sub(Key::MAX_COUNT),
+                        KeyExt::MAX_COUNT,
+                        value,
+                    )?;
+                }
             }
         }
         Ok(())
@@ -609,15 +631,22 @@ impl Regs {
         u16::try_from(next).unwrap_or(0)
     }
 
-    /// Number of `KEY` words.
+    /// Number of key words: `KEY`'s, then `KEY_EXT`'s in a 52-byte-key build.
     pub fn key_words(&self) -> u32 {
-        Key::MAX_COUNT
+        self.key_words
     }
 
-    /// Staged key word `n` (`KEY[n]`): the key of the last staging, not necessarily
-    /// any VPort's active key.
+    /// Staged key word `n` (`KEY[n]`, or `KEY_EXT[n - 10]` past `KEY`): the key of the
+    /// last staging, not necessarily any VPort's active key.
     pub fn key_word<B: RegisterBus + ?Sized>(&self, bus: &mut B, n: u32) -> Result<u32, Error> {
-        Ok(read::<Key, B>(bus, n, Key::MAX_COUNT)?.get(map::key::WORD))
+        if n < Key::MAX_COUNT {
+            Ok(read::<Key, B>(bus, n, Key::MAX_COUNT)?.get(map::key::WORD))
+        } else {
+            // A 40-byte build has no KEY_EXT words: `read` refuses any index then.
+            let ext_words = self.key_words.saturating_sub(Key::MAX_COUNT);
+            let ext = n.saturating_sub(Key::MAX_COUNT);
+            Ok(read::<KeyExt, B>(bus, ext, ext_words)?.get(map::key_ext::WORD))
+        }
     }
 
     /// `HASH_TYPES.ENABLED` of the staging set.

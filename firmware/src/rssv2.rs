@@ -94,7 +94,7 @@ use crate::error::{Error, Steering};
 use crate::indication::{
     Event, Indication, IndicationQueue, NDIS_SWITCH_DEFAULT_PORT_ID, SwitchEndpoint,
 };
-use crate::regs::{Capabilities, MacFilter, VPortParams, VPortState};
+use crate::regs::{Capabilities, MacFilter, VPortParams, VPortState, hash_key, widen_key};
 use crate::spread;
 use crate::statistics::{Refused, VPortStatistics};
 
@@ -873,7 +873,7 @@ impl EntityState {
                     .unwrap_or(c.primary_queue),
                 queue_limit: self.last_hardware_queue(),
             },
-            key: self.key,
+            key: widen_key(&self.key),
         }
     }
 }
@@ -1325,7 +1325,7 @@ impl Entity<'_> {
         self.enabled = s.enabled;
         self.symmetric = s.symmetric;
         self.hash_types = s.hash_types;
-        self.key = params.key;
+        self.key = hash_key(&params.key);
         self.synchronized = true;
         self.created = true;
         Ok(())
@@ -1561,9 +1561,11 @@ impl Entity<'_> {
         hw: &mut Adapter<B>,
         key: &[u8],
     ) -> Result<(), Error> {
+        // NDIS keys are 40 bytes (`NDIS_RSS_HASH_SECRET_KEY_MAX_SIZE_REVISION_*`); a
+        // 52-byte-key build takes them zero-extended.
         let key: [u8; KEY_BYTES] = key.try_into().map_err(|_| Error::KeyLength {
             got: key.len(),
-            expected: self.caps.key_bytes,
+            expected: KEY_BYTES,
         })?;
         self.guarded(hw, |e, hw| {
             e.key = key;
@@ -1988,7 +1990,7 @@ impl<B: RegisterBus> Rss<B> {
             vport: 0,
             vports: 0,
         })?;
-        entity.key = params.key;
+        entity.key = hash_key(&params.key);
         entity.hash_types = params.state.hash_types;
         entity.symmetric = params.state.symmetric;
         tables

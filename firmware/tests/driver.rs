@@ -27,7 +27,7 @@ fn probe_discovers_every_build() {
             caps.version,
             Version {
                 major: 0,
-                minor: 4,
+                minor: 5,
                 patch: 0
             }
         );
@@ -59,18 +59,27 @@ fn probe_rejects_foreign_blocks_and_versions() {
         probe_with(&[(offset::ID, 0x1234_5678)]),
         Err(Error::NotRssCore { id: 0x1234_5678 })
     );
-    // 0.4: the statistics counters (0.3: the hash probe, which the self-test needs).
+    // 0.5: the 52-byte key (0.4: the statistics counters; 0.3: the hash probe, which
+    // the self-test needs).
     let built_for = Version {
         major: 0,
-        minor: 4,
+        minor: 5,
         patch: 0,
     };
-    assert_eq!(regmap::VERSION, 0x0004_0000);
+    assert_eq!(regmap::VERSION, 0x0005_0000);
     for (word, found) in [
         (
-            0x0104_0000,
+            0x0105_0000,
             Version {
                 major: 1,
+                minor: 5,
+                patch: 0,
+            },
+        ),
+        (
+            0x0004_0000,
+            Version {
+                major: 0,
                 minor: 4,
                 patch: 0,
             },
@@ -106,7 +115,7 @@ fn probe_rejects_foreign_blocks_and_versions() {
         );
     }
     // This version, a newer minor (additions only) and any patch are fine.
-    for word in [0x0004_0000, 0x0004_0009, 0x0005_0000] {
+    for word in [0x0005_0000, 0x0005_0009, 0x0006_0000] {
         assert_eq!(probe_with(&[(offset::VERSION, word)]), Ok(()), "{word:#x}");
     }
 }
@@ -131,15 +140,13 @@ fn probe_rejects_inconsistent_capabilities() {
         })
     );
     let kb = caps_reg.field_named("KEY_BYTES").unwrap();
-    let bad_key = (good & !kb.mask()) | kb.put(52);
-    assert!(matches!(
+    let bad_key = (good & !kb.mask()) | kb.put(48);
+    assert_eq!(
         probe_with(&[(offset::CAPS, bad_key)]),
-        Err(Error::InconsistentCapabilities {
-            field: "CAPS.KEY_BYTES",
-            found: 52,
-            expected: 40
-        })
-    ));
+        Err(Error::BadCapabilities(regmap::ParamError::KeyBytes {
+            got: 48
+        }))
+    );
     let tl = caps_reg.field_named("TABLE_ENTRIES_LOG2").unwrap();
     let bad_table = (good & !tl.mask()) | tl.put(11);
     assert!(matches!(
@@ -150,6 +157,16 @@ fn probe_rejects_inconsistent_capabilities() {
         probe_with(&[(offset::QUEUE_CAPS, 0)]),
         Err(Error::BadCapabilities(_))
     ));
+}
+
+/// The first published TCP/IPv4 vector's tuple (hash 0x51ccc178 under the Microsoft
+/// key).
+fn first_published_tuple() -> Tuple {
+    Tuple::v4(
+        Ipv4Addr::new(66, 9, 149, 187),
+        Ipv4Addr::new(161, 142, 100, 80),
+        Some((2794, 1766, Transport::Tcp)),
+    )
 }
 
 #[test]
@@ -178,11 +195,7 @@ fn set_key_activates_it_and_steering_matches_the_spec() {
         dev.set_entry(i, (i % 64) as u16).unwrap();
     }
     dev.enable().unwrap();
-    let tuple = Tuple::v4(
-        Ipv4Addr::new(66, 9, 149, 187),
-        Ipv4Addr::new(161, 142, 100, 80),
-        Some((2794, 1766, Transport::Tcp)),
-    );
+    let tuple = first_published_tuple();
     let record = dev.bus().regs.steer(0, &tuple);
     assert_eq!(record.hash, 0x51cc_c178);
     assert_eq!(record.hash_type, Some(HashType::TcpIpv4));
@@ -281,6 +294,59 @@ fn rejected(
         before,
         "{expected:?} changed state"
     );
+}
+
+#[test]
+fn a_52_byte_key_build_takes_52_or_40_byte_keys_and_reads_52_back() {
+    let long = Params {
+        key_bytes: regmap::LONG_KEY_BYTES,
+        ..Params::default()
+    };
+    let mut dev = device(long);
+    assert_eq!(dev.capabilities().key_bytes, 52);
+    assert_eq!(dev.capabilities().params(), long);
+    let key: [u8; 52] = std::array::from_fn(|i| (i as u8).wrapping_mul(29) ^ 0xa5);
+    dev.set_key(&key).unwrap();
+    assert_eq!(dev.bus().regs.active_key(0), &key);
+    let mut readback = [0; 52];
+    dev.key(&mut readback).unwrap();
+    assert_eq!(readback, key);
+    assert_eq!(
+        dev.bus().regs.read(offset::KEY_EXT + 8),
+        Ok(u32::from_be_bytes([key[48], key[49], key[50], key[51]]))
+    );
+    // NDIS's 40-byte key, zero-extended: the hash is the 40-byte key's.
+    dev.set_key(&MS_DEFAULT_KEY).unwrap();
+    dev.key(&mut readback).unwrap();
+    assert_eq!(readback[..40], MS_DEFAULT_KEY);
+    assert_eq!(readback[40..], [0; 12]);
+    dev.set_hash_types(HashTypes::ALL).unwrap();
+    dev.enable().unwrap();
+    let tuple = first_published_tuple();
+    let record = dev.bus().regs.steer(0, &tuple);
+    let input = tuple.hash_input(HashType::TcpIpv4);
+    assert_eq!(record.hash, 0x51cc_c178, "the published hash");
+    assert_eq!(Ok(record.hash), toeplitz_bitwise(&MS_DEFAULT_KEY, input));
+    // Any other length is refused, and so is a 40-byte readback buffer.
+    let before = snapshot(&dev.bus().regs);
+    for len in [39, 41, 51, 53] {
+        let wrong = vec![0x11; len];
+        assert_eq!(
+            dev.set_key(&wrong),
+            Err(Error::KeyLength {
+                got: len,
+                expected: 52
+            })
+        );
+    }
+    assert_eq!(
+        dev.key(&mut [0; 40]),
+        Err(Error::KeyLength {
+            got: 40,
+            expected: 52
+        })
+    );
+    assert_eq!(snapshot(&dev.bus().regs), before);
 }
 
 #[test]

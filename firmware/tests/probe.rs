@@ -188,7 +188,7 @@ fn the_probe_uses_the_vports_active_key_not_the_staged_one() {
     let (v, t, bytes) = probes().remove(1);
     assert_eq!(dev.probe_hash(1, t, &bytes).unwrap().hash, 0, "{}", v.src);
     let mut params = dev.params(1).unwrap();
-    params.key = [0x5a; 40];
+    params.key = rss_fw::regs::widen_key(&[0x5a; 40]);
     dev.commit_params(1, &params).unwrap();
     assert_eq!(
         dev.probe_hash(1, t, &bytes).unwrap().hash,
@@ -464,7 +464,7 @@ fn the_self_test_detects_hardware_that_differs_from_the_drivers_view() {
     // A key committed behind the driver's back: the hash differs.
     let mut dev = configured(Params::default(), HashTypes::ALL, true);
     let mut params = dev.params(0).unwrap();
-    params.key = [0x11; 40];
+    params.key = rss_fw::regs::widen_key(&[0x11; 40]);
     {
         let mut other = RssDevice::probe(dev.bus_mut()).unwrap();
         other.commit_params(0, &params).unwrap();

@@ -2,8 +2,8 @@
 
 use rss_fw::regs::{Field, Register, Value, map};
 use rss_model::regmap::{
-    MAX_MAC_FILTERS, MAX_QUEUES, MAX_TABLE_ENTRIES_LOG2, MAX_TABLE_POOL, MAX_VPORTS, Params,
-    RegisterMap,
+    LONG_KEY_BYTES, MAX_MAC_FILTERS, MAX_QUEUES, MAX_TABLE_ENTRIES_LOG2, MAX_TABLE_POOL,
+    MAX_VPORTS, Params, RegisterMap,
 };
 
 /// Builds across every parameter: table sizes x queue counts, each with a VPort and
@@ -22,6 +22,7 @@ fn params() -> impl Iterator<Item = Params> {
                     mac_filters: 1 + (k as u8 * 5 % MAX_MAC_FILTERS),
                     hash_probe: k % 3 != 0,
                     tx_lookup: k % 2 == 0,
+                    key_bytes: if k % 4 == 1 { LONG_KEY_BYTES } else { 40 },
                 }
             })
     })
@@ -124,6 +125,7 @@ fn generated_registers_match_the_model_map_of_every_build() {
         probe_result::COUNT,
     ]);
     check::<Table>(&[table::QUEUE]);
+    check::<KeyExt>(&[key_ext::WORD]);
     assert_eq!(REGISTER_COUNT, rss_model::regmap::index::COUNT);
 }
 

@@ -618,6 +618,7 @@ fn capabilities_report_vports_mac_filters_and_per_vport_table_sizes() {
             mac_filters,
             hash_probe: true,
             tx_lookup: false,
+            key_bytes: if vports == 4 { 52 } else { 40 },
         };
         let mut rss = adapter(p);
         let caps = rss.receive_scaling_capabilities();

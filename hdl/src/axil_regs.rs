@@ -1,6 +1,6 @@
 //! AXI4-Lite slave holding the register map: scalar registers ([`CsrRw`], [`CsrRo`]
-//! built from `rss_model::regmap`) and the staged key, which together are the staging
-//! set; the VPorts' active state, the MAC filters, `COMMIT` and `MOVE` ([`VportRegs`]);
+//! built from `rss_model::regmap`) and the staged key (`KEY`, plus `KEY_EXT` in a
+//! 52-byte-key build), which together are the staging set; the VPorts' active state, the MAC filters, `COMMIT` and `MOVE` ([`VportRegs`]);
 //! the write port of the table pool plus a readback copy of it; and the hash probe
 //! ([`ProbeRegs`]).
 //!
@@ -10,7 +10,7 @@
 //! in the same one. Any fault answers SLVERR and changes
 //! nothing: unmapped address, read-only register, illegal value.
 
-use rss_model::regmap::{Access, Register, RegisterMap, counter, field, index};
+use rss_model::regmap::{Access, KEY_EXT_WORDS, Register, RegisterMap, counter, field, index};
 use rust_hdl::prelude::*;
 
 use crate::block_ram::zeroed_ram;
@@ -25,6 +25,8 @@ use crate::vport_regs::{ACTIVE_BITS, FILTERS_BITS, POOL_ADDRESS_BITS, SLOT_BITS,
 
 /// Width of a queue index in the RTL (the map may use fewer bits; see `CAPS.QUEUE_BITS`).
 pub const QUEUE_BITS: usize = rss_model::record::QUEUE_FIELD_BITS as usize;
+/// Bits of `KEY_EXT`: key bytes 40..52 of a 52-byte-key build.
+const KEY_EXT_BITS: usize = 96;
 /// AXI response code for a slave error.
 const RESP_SLVERR: u64 = 2;
 
@@ -174,6 +176,12 @@ pub struct AxilRegs {
     queue_max: Constant<Bits<32>>,
     /// The staged key (`KEY`).
     key_staged: ByteWords<KEY_BITS, { KEY_BITS / 8 }>,
+    /// The staged key bytes 40..52 (`KEY_EXT`). They never reach a hash (no input is
+    /// longer than 36 bytes), so only the bus sees them: the key store keeps 40 bytes.
+    key_ext: ByteWords<KEY_EXT_BITS, { KEY_EXT_BITS / 8 }>,
+    /// The build has `KEY_EXT` (`Params::key_bytes` 52); without it the words are off
+    /// the bus and constant.
+    key_ext_present: Constant<Bit>,
     key_generation: DFF<Bits<16>>,
     bvalid: DFF<Bit>,
     bresp: DFF<Bits<2>>,
@@ -231,6 +239,13 @@ impl AxilRegs {
             "CTRL layout"
         );
         assert_eq!(key.count as usize * 32, KEY_BITS, "key size");
+        let key_ext = map.register(index::KEY_EXT);
+        assert_eq!(key_ext.count, KEY_EXT_WORDS);
+        assert_eq!(
+            key_ext.count as usize * 32,
+            KEY_EXT_BITS,
+            "key extension size"
+        );
         assert_eq!(
             (counter::PER_VPORT, counter::UNHASHED, counter::MALFORMED),
             (16, 9, 10),
@@ -330,6 +345,8 @@ impl AxilRegs {
             queue_writable: Constant::new(queue_writable.to_bits()),
             queue_max: Constant::new(queue_max.to_bits()),
             key_staged: ByteWords::new(word(key.offset)),
+            key_ext: ByteWords::new(word(key_ext.offset)),
+            key_ext_present: Constant::new(map.has(index::KEY_EXT)),
             key_generation: Default::default(),
             bvalid: Default::default(),
             bresp: Default::default(),
@@ -541,6 +558,13 @@ impl Logic for AxilRegs {
         self.key_staged.write_strobes.next = self.s_axil_wstrb.val();
         self.key_staged.write_strobe.next = self.write_fire.val();
         self.key_staged.read_address.next = self.read_address.q.val();
+        self.key_ext.clock.next = self.clock.val();
+        self.key_ext.reset.next = self.reset.val() | !self.key_ext_present.val();
+        self.key_ext.write_address.next = self.write_address.val();
+        self.key_ext.write_data.next = self.s_axil_wdata.val();
+        self.key_ext.write_strobes.next = self.s_axil_wstrb.val();
+        self.key_ext.write_strobe.next = self.write_fire.val() & self.key_ext_present.val();
+        self.key_ext.read_address.next = self.read_address.q.val();
 
         if self.vports.committed.val() {
             self.key_generation.d.next = self.key_generation.q.val() + 1;
@@ -596,6 +620,7 @@ impl Logic for AxilRegs {
             | self.primary_queue_reg.write_hit.val()
             | self.probe.write_hit.val()
             | self.key_staged.write_hit.val()
+            | (self.key_ext.write_hit.val() & self.key_ext_present.val())
             | self.table_write_hit.val();
         self.write_fault.next = !self.write_hit.val()
             | self.ctrl.write_fault.val()
@@ -678,7 +703,9 @@ impl Logic for AxilRegs {
             | self.refused_reg.read_data.val()
             | self.counters.read_data.val()
             | self.probe.read_data.val()
-            | self.key_staged.read_data.val();
+            | self.key_staged.read_data.val()
+            // Held at 0 (in reset) without KEY_EXT.
+            | self.key_ext.read_data.val();
         self.read_bus.next =
             self.read_bus.val() | bit_cast::<32, QUEUE_BITS>(self.table_word.q.val());
         self.read_hit.next = self.ctrl.read_hit.val()
@@ -701,6 +728,7 @@ impl Logic for AxilRegs {
             | self.counters.read_hit.val()
             | self.probe.read_hit.val()
             | self.key_staged.read_hit.val()
+            | (self.key_ext.read_hit.val() & self.key_ext_present.val())
             | self.table_read_hit.val();
         if self.read_fire.val() {
             self.read_address.d.next = self.read_request.val();

@@ -110,16 +110,19 @@ impl<const BITS: usize, const BYTES: usize> Logic for ByteWords<BITS, BYTES> {
         }
         self.value.next = self.stored.q.val();
 
+        // At most one word matches, so the words are ORed, not chained by priority:
+        // an AND-OR per bit instead of a multiplexer chain as long as the array.
         self.read_hit.next = false;
         self.read_data.next = 0.into();
         self.rest.next = self.stored.q.val();
         for n in 0..(BITS / 32) {
             if self.read_address.val() == self.base.val() + n.to_bits::<WORD_ADDR_BITS>() {
                 self.read_hit.next = true;
-                self.read_data.next = self
-                    .rest
-                    .val()
-                    .get_bits::<32>(self.top_word_lsb.val().index());
+                self.read_data.next = self.read_data.val()
+                    | self
+                        .rest
+                        .val()
+                        .get_bits::<32>(self.top_word_lsb.val().index());
             }
             self.rest.next = self.rest.val() << 32_u64;
         }

@@ -39,8 +39,9 @@ impl<const ALL_BITS: usize, const SLOT_BITS: usize> Logic for SlotPick<ALL_BITS,
         self.slot.next = 0.into();
         self.rest.next = self.slots.val();
         for v in 0..VPORTS {
+            // One VPort matches: OR the slots in (an AND-OR), no priority chain.
             if self.vport.val() == v.to_bits() {
-                self.slot.next = self.rest.val().get_bits::<SLOT_BITS>(0);
+                self.slot.next = self.slot.val() | self.rest.val().get_bits::<SLOT_BITS>(0);
             }
             self.rest.next = self.rest.val() >> self.slot_width.val();
         }

@@ -170,8 +170,9 @@ impl Logic for VportMatch {
         // ring will hold it, so a VPort written this clock at that place is taken.
         self.head_next.next = 0.into();
         for r in 0..RING {
+            // One place matches: OR, not a priority chain.
             if self.read_next.val() == r.to_bits() {
-                self.head_next.next = self.ring.q.val().get_bits::<3>(4 * r);
+                self.head_next.next = self.head_next.val() | self.ring.q.val().get_bits::<3>(4 * r);
             }
         }
         if self.chosen_valid.q.val() & (self.write_ptr.q.val() == self.read_next.val()) {

@@ -517,8 +517,9 @@ impl Logic for VportRegs {
                 | (bit_cast::<{ FILTERS * 32 }, 32>(self.value.val()) << (32 * i).to_bits::<16>());
             if self.filter_built.val() & (self.write_address.val().get_bits::<4>(0) == i.to_bits())
             {
-                self.lane_enable.next = bit_cast::<{ FILTERS * 4 }, 4>(self.write_lanes.val())
-                    << (4 * i).to_bits::<16>();
+                self.lane_enable.next = self.lane_enable.val()
+                    | (bit_cast::<{ FILTERS * 4 }, 4>(self.write_lanes.val())
+                        << (4 * i).to_bits::<16>());
             }
         }
         self.lo_next.next = self.mac_lo.q.val();
@@ -597,6 +598,8 @@ impl Logic for VportRegs {
             | self.hi_read_hit.val()
             | self.state_read_hit.val()
             | self.queues_read_hit.val();
+        // The sources' addresses are disjoint, so at most one matches: they are ORed
+        // (an AND-OR per bit), not chained by priority through 49 multiplexers.
         self.read_data.next = 0.into();
         if self.read_address.val() == self.move_status_address.val() {
             self.read_data.next = self.move_status.q.val();
@@ -604,10 +607,12 @@ impl Logic for VportRegs {
         for i in 0..FILTERS {
             if self.read_entry.val() == i.to_bits() {
                 if self.lo_read_hit.val() {
-                    self.read_data.next = self.mac_lo.q.val().get_bits::<32>(32 * i);
+                    self.read_data.next =
+                        self.read_data.val() | self.mac_lo.q.val().get_bits::<32>(32 * i);
                 }
                 if self.hi_read_hit.val() {
-                    self.read_data.next = self.mac_hi.q.val().get_bits::<32>(32 * i);
+                    self.read_data.next =
+                        self.read_data.val() | self.mac_hi.q.val().get_bits::<32>(32 * i);
                 }
             }
         }
@@ -615,13 +620,14 @@ impl Logic for VportRegs {
             self.read_slot.next = self.active_q.q.val().get_bits::<SLOT_BITS>(48 * v);
             if self.read_address.val().get_bits::<3>(0) == v.to_bits() {
                 if self.state_read_hit.val() {
-                    self.read_data.next = bit_cast::<32, 2>(self.read_slot.val().get_bits::<2>(0))
+                    self.read_data.next = self.read_data.val()
+                        | bit_cast::<32, 2>(self.read_slot.val().get_bits::<2>(0))
                         | (bit_cast::<32, 4>(self.read_slot.val().get_bits::<4>(4)) << 4_u64)
                         | (bit_cast::<32, 9>(self.read_slot.val().get_bits::<9>(8)) << 16_u64);
                 }
                 if self.queues_read_hit.val() {
-                    self.read_data.next =
-                        bit_cast::<32, 24>(self.read_slot.val().get_bits::<24>(24));
+                    self.read_data.next = self.read_data.val()
+                        | bit_cast::<32, 24>(self.read_slot.val().get_bits::<24>(24));
                 }
             }
         }

@@ -9,11 +9,11 @@
 use crate::hash_type::HashType;
 use crate::hash_type::HashTypes;
 use crate::regmap::{
-    Access, KEY_WORDS, MAX_MAC_FILTERS, MAX_TABLE_POOL, MAX_VPORTS, PROBE_WORDS, ParamError,
-    Params, RegisterMap, counter, field, index,
+    Access, KEY_WORDS, MAX_KEY_BYTES, MAX_MAC_FILTERS, MAX_TABLE_POOL, MAX_VPORTS, PROBE_WORDS,
+    ParamError, Params, RegisterMap, counter, field, index,
 };
 use crate::steer::{ProbeResult, Record, SteerConfig, TransmitQueue, probe, steer, transmit_queue};
-use crate::toeplitz::{KEY_BYTES, ToeplitzTable};
+use crate::toeplitz::ToeplitzTable;
 use crate::tuple::{TUPLE_BYTES, Tuple};
 
 /// Why a bus access fails; the hardware answers every one of them with SLVERR and
@@ -50,7 +50,8 @@ pub struct VportState {
     pub primary_queue: u16,
     /// Highest queue a `MOVE` may name.
     pub queue_limit: u16,
-    pub key: [u8; KEY_BYTES],
+    /// The secret key: the build's `key_bytes`, zero beyond.
+    pub key: [u8; MAX_KEY_BYTES],
     /// Bank of the table pool holding the active table (the shadow is the other one).
     pub table_bank: usize,
 }
@@ -67,7 +68,7 @@ impl VportState {
             default_queue: 0,
             primary_queue: 0,
             queue_limit: params.num_queues - 1,
-            key: [0; KEY_BYTES],
+            key: [0; MAX_KEY_BYTES],
             table_bank: 0,
         }
     }
@@ -79,7 +80,8 @@ pub struct RegFile {
     map: RegisterMap,
     /// Current value of every plain register (arrays keep their own storage).
     values: [u32; index::COUNT],
-    key_staged: [u32; KEY_WORDS as usize],
+    /// `KEY`, then `KEY_EXT`.
+    key_staged: [u32; MAX_KEY_WORDS],
     probe_input: [u32; PROBE_WORDS as usize],
     mac_lo: [u32; MAX_MAC_FILTERS as usize],
     mac_hi: [u32; MAX_MAC_FILTERS as usize],
@@ -90,6 +92,7 @@ pub struct RegFile {
     counters: [u32; COUNTER_ELEMENTS],
 }
 
+const MAX_KEY_WORDS: usize = MAX_KEY_BYTES / 4;
 const COUNTER_ELEMENTS: usize = MAX_VPORTS as usize * counter::PER_VPORT as usize;
 
 /// Byte-strobe bits expanded to a bit mask.
@@ -104,11 +107,10 @@ impl RegFile {
     /// and the tables zeroed.
     pub fn new(params: Params) -> Result<RegFile, ParamError> {
         let map = RegisterMap::new(params)?;
-        let hasher =
-            ToeplitzTable::new(&[0; KEY_BYTES]).expect("KEY_BYTES is the table's key size");
+        let hasher = ToeplitzTable::new(&[0; MAX_KEY_BYTES]).expect("a key of 40 bytes or more");
         let mut regs = RegFile {
             values: [0; index::COUNT],
-            key_staged: [0; KEY_WORDS as usize],
+            key_staged: [0; MAX_KEY_WORDS],
             probe_input: [0; PROBE_WORDS as usize],
             mac_lo: [0; MAX_MAC_FILTERS as usize],
             mac_hi: [0; MAX_MAC_FILTERS as usize],
@@ -126,10 +128,10 @@ impl RegFile {
     /// reset values. The table pool and `COUNTERS` live in block RAM and are kept; each
     /// VPort's active table is bank 0 again.
     pub fn reset(&mut self) {
-        for (value, reg) in self.values.iter_mut().zip(self.map.registers()) {
-            *value = reg.reset;
+        for (i, value) in self.values.iter_mut().enumerate() {
+            *value = self.map.register(i).reset;
         }
-        self.key_staged = [0; KEY_WORDS as usize];
+        self.key_staged = [0; MAX_KEY_WORDS];
         self.probe_input = [0; PROBE_WORDS as usize];
         self.mac_lo = [0; MAX_MAC_FILTERS as usize];
         self.mac_hi = [0; MAX_MAC_FILTERS as usize];
@@ -153,6 +155,7 @@ impl RegFile {
         let e = element as usize;
         Ok(match reg_index {
             index::KEY => self.key_staged[e],
+            index::KEY_EXT => self.key_staged[KEY_WORDS as usize + e],
             index::PROBE_INPUT => self.probe_input[e],
             index::TABLE => {
                 let active = self.bank_of_element(e);
@@ -224,6 +227,7 @@ impl RegFile {
         let e = element as usize;
         match reg_index {
             index::KEY => self.key_staged[e] = merged,
+            index::KEY_EXT => self.key_staged[KEY_WORDS as usize + e] = merged,
             index::PROBE_INPUT => self.probe_input[e] = merged,
             index::PROBE => self.run_probe(&reg, merged),
             index::TABLE => {
@@ -325,7 +329,7 @@ impl RegFile {
     fn staged_state(&self) -> VportState {
         let value = |i: usize| self.values[i];
         let queue = |i: usize| self.map.register(i).fields()[0].get(value(i)) as u16;
-        let mut key = [0; KEY_BYTES];
+        let mut key = [0; MAX_KEY_BYTES];
         for (bytes, word) in key.chunks_exact_mut(4).zip(self.key_staged) {
             bytes.copy_from_slice(&word.to_be_bytes());
         }
@@ -346,7 +350,7 @@ impl RegFile {
         self.vports[v] = state;
         self.hashers[v]
             .set_key(&state.key)
-            .expect("KEY_BYTES is the table's key size");
+            .expect("a key of 40 bytes or more");
     }
 
     /// `RECORD_DROPS` follows the datapath's drop counter, an input of the register
@@ -361,9 +365,9 @@ impl RegFile {
         &self.vports[v]
     }
 
-    /// The key VPort `v`'s packets are hashed with now.
-    pub fn active_key(&self, v: usize) -> &[u8; KEY_BYTES] {
-        &self.vports[v].key
+    /// The key VPort `v`'s packets are hashed with now (`key_bytes` long).
+    pub fn active_key(&self, v: usize) -> &[u8] {
+        &self.vports[v].key[..usize::from(self.params().key_bytes)]
     }
 
     /// VPort `v`'s active indirection table (all entries the build has for it).
@@ -555,6 +559,52 @@ mod tests {
     }
 
     #[test]
+    fn a_long_key_is_staged_in_key_and_key_ext_and_committed_whole() {
+        use crate::regmap::{KEY_EXT_WORDS, LONG_KEY_BYTES};
+        use crate::toeplitz::toeplitz_bitwise;
+        let mut r = RegFile::new(Params {
+            key_bytes: LONG_KEY_BYTES,
+            ..Params::default()
+        })
+        .unwrap();
+        let key: [u8; MAX_KEY_BYTES] = core::array::from_fn(|i| (i as u8).wrapping_mul(151) ^ 0x3c);
+        let words = key
+            .chunks_exact(4)
+            .map(|b| u32::from_be_bytes(b.try_into().unwrap()));
+        let addresses = (0..KEY_WORDS)
+            .map(|n| offset::KEY + 4 * n)
+            .chain((0..KEY_EXT_WORDS).map(|n| offset::KEY_EXT + 4 * n));
+        for (addr, word) in addresses.clone().zip(words.clone()) {
+            r.write(addr, word, 0xf).unwrap();
+        }
+        for (addr, word) in addresses.zip(words) {
+            assert_eq!(r.read(addr), Ok(word), "{addr:#x}");
+        }
+        assert_eq!(r.active_key(1), &[0; MAX_KEY_BYTES]);
+        r.write(offset::CTRL, 1, 0xf).unwrap();
+        r.write(offset::HASH_TYPES, 0x1ff, 0xf).unwrap();
+        commit(&mut r, COMMIT_PARAMS, 1);
+        assert_eq!(r.active_key(1), &key);
+        // The longest input (IPv6 with ports, 36 bytes) reads key bytes 0..40 only.
+        let tuple = Tuple::v6(
+            core::net::Ipv6Addr::from([0x20; 16]),
+            core::net::Ipv6Addr::from([0xfe; 16]),
+            Some((443, 51000, crate::tuple::Transport::Tcp)),
+        );
+        let record = r.steer(1, &tuple);
+        assert_eq!(record.hash_type, Some(HashType::TcpIpv6));
+        let input = tuple.hash_input(HashType::TcpIpv6);
+        assert_eq!(Ok(record.hash), toeplitz_bitwise(&key, input));
+        assert_eq!(Ok(record.hash), toeplitz_bitwise(&key[..40], input));
+        // A 40-byte build has no KEY_EXT.
+        assert_eq!(regs().read(offset::KEY_EXT), Err(RegError::Unmapped));
+        assert_eq!(
+            regs().write(offset::KEY_EXT, 1, 0xf),
+            Err(RegError::Unmapped)
+        );
+    }
+
+    #[test]
     fn strobes_merge_bytes() {
         let mut r = regs();
         r.write(offset::KEY, 0x1122_3344, 0xf).unwrap();
@@ -575,7 +625,7 @@ mod tests {
         r.write(offset::HASH_TYPES, 0x1ff, 0xf).unwrap();
         r.write(offset::TABLE_SIZE, 3, 0xf).unwrap();
         r.write(offset::DEFAULT_QUEUE, 9, 0xf).unwrap();
-        assert_eq!(r.active_key(2), &[0; KEY_BYTES]);
+        assert_eq!(r.active_key(2), &[0; crate::toeplitz::KEY_BYTES]);
         assert!(!r.vport(2).enabled);
         assert_eq!(r.read(offset::COMMIT), Ok(0));
         commit(&mut r, COMMIT_PARAMS, 2);

@@ -24,14 +24,22 @@ use crate::tuple::TUPLE_BYTES;
 pub const ADDR_BITS: u8 = 13;
 /// `ID.BLOCK_TYPE`: ASCII "RSSC".
 pub const BLOCK_TYPE: u32 = 0x5253_5343;
-/// `VERSION`: 0.4.0 (major.minor.patch as 8.8.16 bits). 0.2: VPorts; the scalar RSS
+/// `VERSION`: 0.5.0 (major.minor.patch as 8.8.16 bits). 0.2: VPorts; the scalar RSS
 /// registers became a staging set applied by `COMMIT`. 0.3: the hash probe (`PROBE`).
-/// 0.4: the statistics counters (`COUNTERS`, `REFUSED`).
-pub const VERSION: u32 = 0x0004_0000;
+/// 0.4: the statistics counters (`COUNTERS`, `REFUSED`). 0.5: the 52-byte key option
+/// (`KEY_EXT`, `CAPS.KEY_BYTES` = 52).
+pub const VERSION: u32 = 0x0005_0000;
 /// 32-bit words of `PROBE_INPUT` (the longest hash input).
 pub const PROBE_WORDS: u32 = (TUPLE_BYTES / 4) as u32;
-/// Number of 32-bit key words.
+/// 32-bit words of `KEY`: the 40-byte key every build has.
 pub const KEY_WORDS: u32 = (KEY_BYTES / 4) as u32;
+/// Key length of a long-key build (`Params::key_bytes`), as Linux drivers of NICs
+/// with a 52-byte key (`ethtool -X hkey`) program it.
+pub const LONG_KEY_BYTES: u8 = 52;
+/// 32-bit words of `KEY_EXT`: key bytes 40..52 of a long-key build.
+pub const KEY_EXT_WORDS: u32 = (LONG_KEY_BYTES as u32 - KEY_BYTES as u32) / 4;
+/// Longest key a build can have.
+pub const MAX_KEY_BYTES: usize = LONG_KEY_BYTES as usize;
 /// Largest indirection table the address map leaves room for.
 pub const MAX_TABLE_ENTRIES_LOG2: u8 = 10;
 /// Most queues a queue field can name.
@@ -64,6 +72,7 @@ pub mod offset {
     pub const KEY: u32 = 0x040;
     pub const MOVE: u32 = 0x068;
     pub const MOVE_STATUS: u32 = 0x06c;
+    pub const KEY_EXT: u32 = 0x070;
     pub const MAC_FILTER_LO: u32 = 0x080;
     pub const MAC_FILTER_HI: u32 = 0x0c0;
     pub const VPORT_STATE: u32 = 0x100;
@@ -248,6 +257,13 @@ pub struct Params {
     /// by default (`gen --tx-lookup` turns it on): it reads a copy of the table pool of
     /// its own, which the default build's area bound has no room for.
     pub tx_lookup: bool,
+    /// Secret key length: [`KEY_BYTES`] (40, the NDIS key) or [`LONG_KEY_BYTES`] (52,
+    /// `gen --key-bytes 52`: `KEY_EXT` holds bytes 40..52). No hash input is longer
+    /// than 36 bytes, and a Toeplitz hash reads key bits up to the input's length + 32,
+    /// so bytes 40..52 never change a hash: a long-key build stores them for software
+    /// that programs and reads back a 52-byte key, and hashes exactly as the model's
+    /// Toeplitz over the whole key does.
+    pub key_bytes: u8,
 }
 
 impl Default for Params {
@@ -259,6 +275,7 @@ impl Default for Params {
             mac_filters: 8,
             hash_probe: true,
             tx_lookup: false,
+            key_bytes: KEY_BYTES as u8,
         }
     }
 }
@@ -291,6 +308,10 @@ pub enum ParamError {
         entries: u32,
         max: u32,
     },
+    /// A key length other than 40 or 52 bytes.
+    KeyBytes {
+        got: u8,
+    },
 }
 
 impl core::fmt::Display for ParamError {
@@ -311,6 +332,10 @@ impl core::fmt::Display for ParamError {
             ParamError::TablePool { entries, max } => write!(
                 f,
                 "vports x table entries = {entries}, the table window holds at most {max}"
+            ),
+            ParamError::KeyBytes { got } => write!(
+                f,
+                "key_bytes = {got}, must be {KEY_BYTES} or {LONG_KEY_BYTES}"
             ),
         }
     }
@@ -352,6 +377,11 @@ impl Params {
             return Err(ParamError::TablePool {
                 entries: self.pool_entries(),
                 max: MAX_TABLE_POOL,
+            });
+        }
+        if usize::from(self.key_bytes) != KEY_BYTES && self.key_bytes != LONG_KEY_BYTES {
+            return Err(ParamError::KeyBytes {
+                got: self.key_bytes,
             });
         }
         Ok(())
@@ -414,14 +444,19 @@ pub mod index {
     pub const TABLE: usize = 23;
     pub const REFUSED: usize = 24;
     pub const COUNTERS: usize = 25;
-    /// The hash probe's registers come last: a build without the probe
-    /// (`Params::hash_probe` false) has the registers before them only.
+    /// The hash probe's registers: a build without the probe (`Params::hash_probe`
+    /// false) lacks them.
     pub const PROBE_INPUT: usize = 26;
     pub const PROBE: usize = 27;
     pub const PROBE_HASH: usize = 28;
     pub const PROBE_RESULT: usize = 29;
-    pub const COUNT: usize = 30;
+    /// Key bytes 40..52: a long-key build (`Params::key_bytes` 52) only.
+    pub const KEY_EXT: usize = 30;
+    pub const COUNT: usize = 31;
 }
+
+// `RegisterMap::present` has a bit per register.
+const _: () = assert!(index::COUNT <= 32);
 
 /// Fields whose layout does not depend on the parameters.
 pub mod field {
@@ -486,6 +521,15 @@ pub mod field {
         32,
         "Key bytes 4n..4n+3, byte 4n in bits 31:24 (the key's hex string reads left to \
          right across KEY[0], KEY[1], ...). Staged: takes effect on COMMIT.PARAMS.",
+    );
+    pub const KEY_EXT_WORD: Field = Field::new(
+        "WORD",
+        0,
+        32,
+        "Key bytes 40+4n..43+4n, byte 40+4n in bits 31:24: the 52-byte key's hex string \
+         continues from KEY[9] across KEY_EXT[0], KEY_EXT[1], KEY_EXT[2]. Staged with \
+         KEY. No hash input reaches these bytes (a Toeplitz hash of n input bytes reads \
+         key bytes 0..n+4, and no input is longer than 36 bytes).",
     );
     pub const MOVE_STATUS_RESULT: Field = Field::new(
         "RESULT",
@@ -596,9 +640,13 @@ pub mod field {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegisterMap {
     pub params: Params,
+    /// Every register any build has, by [`index`].
     registers: [Register; index::COUNT],
-    /// Registers this build has: all, or those before the probe's.
-    present: usize,
+    /// The registers this build has, in declaration order (`built_count` of them).
+    built: [Register; index::COUNT],
+    built_count: usize,
+    /// Bit `i`: this build has register `i`.
+    present: u32,
 }
 
 impl RegisterMap {
@@ -628,7 +676,7 @@ impl RegisterMap {
                 .reset(
                     u32::from(params.table_entries_log2)
                         | u32::from(params.queue_bits()) << 8
-                        | (KEY_BYTES as u32) << 16
+                        | u32::from(params.key_bytes) << 16
                         | (TUPLE_BYTES as u32) << 24,
                 )
                 .field(Field::new(
@@ -638,7 +686,12 @@ impl RegisterMap {
                     "log2 of one VPort's TABLE entries (its largest TABLE_SIZE).",
                 ))
                 .field(Field::new("QUEUE_BITS", 8, 8, "Width of every QUEUE field."))
-                .field(Field::new("KEY_BYTES", 16, 8, "Secret key length in bytes."))
+                .field(Field::new(
+                    "KEY_BYTES",
+                    16,
+                    8,
+                    "Secret key length in bytes: 40 (KEY), or 52 (KEY, then KEY_EXT).",
+                ))
                 .field(Field::new("TUPLE_BYTES", 24, 8, "Longest hashed tuple in bytes.")),
             Register::new("QUEUE_CAPS", offset::QUEUE_CAPS, ReadOnly, "Queue capabilities.")
                 .reset(u32::from(params.num_queues))
@@ -833,22 +886,43 @@ impl RegisterMap {
             .field(Field::new("QUEUE", 0, params.queue_bits(), "The queue a frame of the probed type and input on that VPort would get."))
             .field(field::PROBE_RESULT_HASHED)
             .field(field::PROBE_RESULT_COUNT),
+            Register::new(
+                "KEY_EXT",
+                offset::KEY_EXT,
+                ReadWrite,
+                "Staged key bytes 40..52 of a 52-byte key (CAPS.KEY_BYTES = 52 only; read \
+                 back: staged words).",
+            )
+            .array(KEY_EXT_WORDS)
+            .field(field::KEY_EXT_WORD),
         ];
-        let present = if params.hash_probe {
-            index::COUNT
-        } else {
-            index::PROBE_INPUT
+        let optional = |i: usize| match i {
+            index::PROBE_INPUT..=index::PROBE_RESULT => params.hash_probe,
+            index::KEY_EXT => usize::from(params.key_bytes) == MAX_KEY_BYTES,
+            _ => true,
         };
+        let mut present = 0u32;
+        let mut built = registers;
+        let mut built_count = 0;
+        for (i, register) in registers.iter().enumerate() {
+            if optional(i) {
+                present |= 1 << i;
+                built[built_count] = *register;
+                built_count += 1;
+            }
+        }
         Ok(RegisterMap {
             params,
             registers,
+            built,
+            built_count,
             present,
         })
     }
 
-    /// The registers this build has.
+    /// The registers this build has, in declaration order.
     pub fn registers(&self) -> &[Register] {
-        &self.registers[..self.present]
+        &self.built[..self.built_count]
     }
 
     /// The declaration of register `index` (see [`index`]), whether or not this build
@@ -859,20 +933,21 @@ impl RegisterMap {
 
     /// This build has register `index`.
     pub fn has(&self, index: usize) -> bool {
-        index < self.present
+        index < index::COUNT && self.present & (1 << index) != 0
     }
 
     pub fn by_name(&self, name: &str) -> Option<&Register> {
         self.registers.iter().find(|r| r.name == name)
     }
 
-    /// The register (index into [`Self::registers`]) and element an address falls in.
+    /// The register (its [`index`]) and element an address falls in.
     pub fn decode(&self, addr: u32) -> Option<(usize, u32)> {
         let word = addr & !3 & ((1 << ADDR_BITS) - 1);
         if addr >> ADDR_BITS != 0 {
             return None;
         }
-        self.registers().iter().enumerate().find_map(|(i, r)| {
+        (0..index::COUNT).filter(|&i| self.has(i)).find_map(|i| {
+            let r = &self.registers[i];
             let element = word.checked_sub(r.offset)? / 4;
             (element < r.count).then_some((i, element))
         })
@@ -939,8 +1014,10 @@ mod tests {
             mac_filters: MAX_MAC_FILTERS,
             hash_probe: true,
             tx_lookup: true,
+            key_bytes: LONG_KEY_BYTES,
         })
         .unwrap();
+        assert_eq!(map.registers().len(), index::COUNT);
         let mut spans: std::vec::Vec<(u32, u32)> = map
             .registers()
             .iter()
@@ -951,9 +1028,10 @@ mod tests {
             assert!(pair[0].1 <= pair[1].0, "{pair:?} overlap");
         }
         assert!(spans.last().unwrap().1 <= 1 << ADDR_BITS);
-        for (i, r) in map.registers().iter().enumerate() {
+        for r in map.registers() {
             assert_eq!(r.offset % 4, 0);
-            assert_eq!(map.decode(r.offset), Some((i, 0)));
+            let (i, element) = map.decode(r.offset).unwrap();
+            assert_eq!((map.register(i).name, element), (r.name, 0));
             assert!(
                 r.accepts(r.reset) || r.access == Access::ReadOnly,
                 "{} reset",
@@ -1029,8 +1107,8 @@ mod tests {
         })
         .unwrap();
         let with = RegisterMap::new(Params::default()).unwrap();
-        assert_eq!(with.registers().len(), index::COUNT);
-        assert_eq!(without.registers().len(), index::PROBE_INPUT);
+        assert_eq!(with.registers().len(), index::COUNT - 1, "all but KEY_EXT");
+        assert_eq!(without.registers().len(), index::COUNT - 5);
         assert!(!without.has(index::PROBE) && with.has(index::PROBE));
         for addr in [
             offset::PROBE_INPUT,
@@ -1057,5 +1135,38 @@ mod tests {
         let features = |m: &RegisterMap| m.register(index::VPORT_CAPS).reset >> 16;
         assert_eq!(features(&with), features(&without) | FEATURE_TX_LOOKUP);
         assert_eq!(with.registers().len(), without.registers().len());
+    }
+
+    #[test]
+    fn a_long_key_build_has_key_ext_after_move_status_and_says_52_bytes() {
+        let long = RegisterMap::new(Params {
+            key_bytes: LONG_KEY_BYTES,
+            hash_probe: false,
+            ..Params::default()
+        })
+        .unwrap();
+        let short = RegisterMap::new(Params::default()).unwrap();
+        let key_bytes = |m: &RegisterMap| m.register(index::CAPS).reset >> 16 & 0xff;
+        assert_eq!(key_bytes(&long), 52);
+        assert_eq!(key_bytes(&short), 40);
+        assert!(long.has(index::KEY_EXT) && !short.has(index::KEY_EXT));
+        assert!(!long.has(index::PROBE) && long.registers().len() == index::COUNT - 4);
+        // KEY_EXT fills the words after MOVE_STATUS, below the MAC filters.
+        let key_ext = long.register(index::KEY_EXT);
+        assert_eq!(key_ext.offset, offset::MOVE_STATUS + 4);
+        assert!(key_ext.offset + 4 * key_ext.count <= offset::MAC_FILTER_LO);
+        for word in 0..KEY_EXT_WORDS {
+            let addr = offset::KEY_EXT + 4 * word;
+            assert_eq!(long.decode(addr), Some((index::KEY_EXT, word)));
+            assert_eq!(short.decode(addr), None);
+        }
+        assert_eq!(long.decode(offset::KEY_EXT + 4 * KEY_EXT_WORDS), None);
+        assert_eq!(
+            RegisterMap::new(Params {
+                key_bytes: 48,
+                ..Params::default()
+            }),
+            Err(ParamError::KeyBytes { got: 48 })
+        );
     }
 }
