@@ -15164,7 +15164,6 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     localparam  table_entries = 11'b1000000000;
     localparam  queue_writable = 32'h3f;
     localparam  queue_max = 32'h3f;
-    localparam  key_ext_present = 1'b0;
     
     // Stub signals
     reg  ctrl$clock;
@@ -15968,11 +15967,11 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         key_staged$write_strobe = write_fire;
         key_staged$read_address = read_address$q;
         key_ext$clock = clock;
-        key_ext$reset = reset | ~key_ext_present;
+        key_ext$reset = reset;
         key_ext$write_address = write_address;
         key_ext$write_data = s_axil_wdata;
         key_ext$write_strobes = s_axil_wstrb;
-        key_ext$write_strobe = write_fire & key_ext_present;
+        key_ext$write_strobe = write_fire;
         key_ext$read_address = read_address$q;
         if (vports$committed) begin
             key_generation$d = key_generation$q + 32'h1;
@@ -16004,7 +16003,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         table_readback$write_enable = table_write_enable;
         table_readback$write_address = table_write_index;
         table_readback$write_data = table_write_queue;
-        write_hit = ctrl$write_hit | queue_limit$write_hit | table_read$write_hit | vports$write_hit | vport_caps$write_hit | hash_types_reg$write_hit | table_size$write_hit | default_queue_reg$write_hit | primary_queue_reg$write_hit | probe$write_hit | key_staged$write_hit | (key_ext$write_hit & key_ext_present) | table_write_hit;
+        write_hit = ctrl$write_hit | queue_limit$write_hit | table_read$write_hit | vports$write_hit | vport_caps$write_hit | hash_types_reg$write_hit | table_size$write_hit | default_queue_reg$write_hit | primary_queue_reg$write_hit | probe$write_hit | key_staged$write_hit | key_ext$write_hit | table_write_hit;
         write_fault = ~write_hit | ctrl$write_fault | queue_limit$write_fault | table_read$write_fault | vports$write_fault | vport_caps$write_hit | refused_reg$write_hit | hash_types_reg$write_fault | table_size$write_fault | default_queue_reg$write_fault | primary_queue_reg$write_fault | probe$write_fault | (table_write_hit & table_fault);
         if (bvalid$q & s_axil_bready) begin
             bvalid$d = 1'b0;
@@ -16046,7 +16045,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         table_read_hit = (read_address$q >= table_base) & (table_read_offset < table_entries);
         read_bus = ctrl$read_data | queue_limit$read_data | table_read$read_data | vports$read_data | vport_caps$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data | record_drops_reg$read_data | refused_reg$read_data | counters$read_data | probe$read_data | key_staged$read_data | key_ext$read_data;
         read_bus = read_bus | ((table_word$q) & 32'hffffffff);
-        read_hit = ctrl$read_hit | queue_limit$read_hit | table_read$read_hit | vports$read_hit | vport_caps$read_hit | hash_types_reg$read_hit | table_size$read_hit | default_queue_reg$read_hit | primary_queue_reg$read_hit | id$read_hit | version$read_hit | caps$read_hit | queue_caps$read_hit | hash_caps$read_hit | status$read_hit | record_drops_reg$read_hit | refused_reg$read_hit | counters$read_hit | probe$read_hit | key_staged$read_hit | (key_ext$read_hit & key_ext_present) | table_read_hit;
+        read_hit = ctrl$read_hit | queue_limit$read_hit | table_read$read_hit | vports$read_hit | vport_caps$read_hit | hash_types_reg$read_hit | table_size$read_hit | default_queue_reg$read_hit | primary_queue_reg$read_hit | id$read_hit | version$read_hit | caps$read_hit | queue_caps$read_hit | hash_caps$read_hit | status$read_hit | record_drops_reg$read_hit | refused_reg$read_hit | counters$read_hit | probe$read_hit | key_staged$read_hit | key_ext$read_hit | table_read_hit;
         if (read_fire) begin
             read_address$d = read_request;
             read_state$d = 32'h1;
@@ -17222,6 +17221,7 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
     output reg  [95:0] value;
     
     // Constant declarations
+    localparam  present = 1'b0;
     localparam  base = 11'b11100;
     localparam  words = 11'b11;
     localparam  top_word_lsb = 16'h40;
@@ -17249,22 +17249,22 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
     always @(*) begin
         stored$clock = clock;
         stored$d = stored$q;
-        write_hit = (write_address >= base) & (write_address < base + words);
+        write_hit = (write_address >= base) & (write_address < base + words) & present;
         byte_enables = 32'h0;
         wide_data = 32'h0;
         byte_enables = byte_enables << 64'h4;
         wide_data = (wide_data << 64'h20) | ((write_data) & 96'hffffffffffffffffffffffff);
-        if (write_strobe & (write_address == base + 0)) begin
+        if (write_strobe & present & (write_address == base + 0)) begin
             byte_enables = byte_enables | ((write_strobes) & 12'hfff);
         end
         byte_enables = byte_enables << 64'h4;
         wide_data = (wide_data << 64'h20) | ((write_data) & 96'hffffffffffffffffffffffff);
-        if (write_strobe & (write_address == base + 1)) begin
+        if (write_strobe & present & (write_address == base + 1)) begin
             byte_enables = byte_enables | ((write_strobes) & 12'hfff);
         end
         byte_enables = byte_enables << 64'h4;
         wide_data = (wide_data << 64'h20) | ((write_data) & 96'hffffffffffffffffffffffff);
-        if (write_strobe & (write_address == base + 2)) begin
+        if (write_strobe & present & (write_address == base + 2)) begin
             byte_enables = byte_enables | ((write_strobes) & 12'hfff);
         end
         next = stored$q;
@@ -17305,7 +17305,7 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
             next = (next & ~(byte_ones << (32'h8 * 11))) | (wide_data & (byte_ones << (32'h8 * 11)));
         end
         stored$d = next;
-        if (reset) begin
+        if (reset | ~present) begin
             stored$d = 32'h0;
         end
         value = stored$q;
@@ -17327,6 +17327,9 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
             read_data = read_data | rest[(top_word_lsb)+:(32)];
         end
         rest = rest << 64'h20;
+        if (~present) begin
+            read_hit = 1'b0;
+        end
     end
     
 endmodule // rss_core__regs__key_ext
@@ -17386,6 +17389,7 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
     output reg  [319:0] value;
     
     // Constant declarations
+    localparam  present = 1'b1;
     localparam  base = 11'b10000;
     localparam  words = 11'b1010;
     localparam  top_word_lsb = 16'h120;
@@ -17413,57 +17417,57 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
     always @(*) begin
         stored$clock = clock;
         stored$d = stored$q;
-        write_hit = (write_address >= base) & (write_address < base + words);
+        write_hit = (write_address >= base) & (write_address < base + words) & present;
         byte_enables = 32'h0;
         wide_data = 32'h0;
         byte_enables = byte_enables << 64'h4;
         wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & (write_address == base + 0)) begin
+        if (write_strobe & present & (write_address == base + 0)) begin
             byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
         end
         byte_enables = byte_enables << 64'h4;
         wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & (write_address == base + 1)) begin
+        if (write_strobe & present & (write_address == base + 1)) begin
             byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
         end
         byte_enables = byte_enables << 64'h4;
         wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & (write_address == base + 2)) begin
+        if (write_strobe & present & (write_address == base + 2)) begin
             byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
         end
         byte_enables = byte_enables << 64'h4;
         wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & (write_address == base + 3)) begin
+        if (write_strobe & present & (write_address == base + 3)) begin
             byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
         end
         byte_enables = byte_enables << 64'h4;
         wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & (write_address == base + 4)) begin
+        if (write_strobe & present & (write_address == base + 4)) begin
             byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
         end
         byte_enables = byte_enables << 64'h4;
         wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & (write_address == base + 5)) begin
+        if (write_strobe & present & (write_address == base + 5)) begin
             byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
         end
         byte_enables = byte_enables << 64'h4;
         wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & (write_address == base + 6)) begin
+        if (write_strobe & present & (write_address == base + 6)) begin
             byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
         end
         byte_enables = byte_enables << 64'h4;
         wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & (write_address == base + 7)) begin
+        if (write_strobe & present & (write_address == base + 7)) begin
             byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
         end
         byte_enables = byte_enables << 64'h4;
         wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & (write_address == base + 8)) begin
+        if (write_strobe & present & (write_address == base + 8)) begin
             byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
         end
         byte_enables = byte_enables << 64'h4;
         wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & (write_address == base + 9)) begin
+        if (write_strobe & present & (write_address == base + 9)) begin
             byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
         end
         next = stored$q;
@@ -17588,7 +17592,7 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
             next = (next & ~(byte_ones << (32'h8 * 39))) | (wide_data & (byte_ones << (32'h8 * 39)));
         end
         stored$d = next;
-        if (reset) begin
+        if (reset | ~present) begin
             stored$d = 32'h0;
         end
         value = stored$q;
@@ -17645,6 +17649,9 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
             read_data = read_data | rest[(top_word_lsb)+:(32)];
         end
         rest = rest << 64'h20;
+        if (~present) begin
+            read_hit = 1'b0;
+        end
     end
     
 endmodule // rss_core__regs__key_staged
@@ -17925,11 +17932,11 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
         hashed_q$d = hashed_q$q;
         count_q$d = count_q$q;
         input_words$clock = clock;
-        input_words$reset = reset | ~present;
+        input_words$reset = reset;
         input_words$write_address = write_address;
         input_words$write_data = write_data;
         input_words$write_strobes = write_strobes;
-        input_words$write_strobe = write_strobe & present;
+        input_words$write_strobe = write_strobe;
         input_words$read_address = read_address;
         probe_value = 32'h0;
         if (write_strobes[0]) begin
@@ -18161,6 +18168,7 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
     output reg  [287:0] value;
     
     // Constant declarations
+    localparam  present = 1'b1;
     localparam  base = 11'b1010000;
     localparam  words = 11'b1001;
     localparam  top_word_lsb = 16'h100;
@@ -18188,52 +18196,52 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
     always @(*) begin
         stored$clock = clock;
         stored$d = stored$q;
-        write_hit = (write_address >= base) & (write_address < base + words);
+        write_hit = (write_address >= base) & (write_address < base + words) & present;
         byte_enables = 32'h0;
         wide_data = 32'h0;
         byte_enables = byte_enables << 64'h4;
         wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & (write_address == base + 0)) begin
+        if (write_strobe & present & (write_address == base + 0)) begin
             byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
         end
         byte_enables = byte_enables << 64'h4;
         wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & (write_address == base + 1)) begin
+        if (write_strobe & present & (write_address == base + 1)) begin
             byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
         end
         byte_enables = byte_enables << 64'h4;
         wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & (write_address == base + 2)) begin
+        if (write_strobe & present & (write_address == base + 2)) begin
             byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
         end
         byte_enables = byte_enables << 64'h4;
         wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & (write_address == base + 3)) begin
+        if (write_strobe & present & (write_address == base + 3)) begin
             byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
         end
         byte_enables = byte_enables << 64'h4;
         wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & (write_address == base + 4)) begin
+        if (write_strobe & present & (write_address == base + 4)) begin
             byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
         end
         byte_enables = byte_enables << 64'h4;
         wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & (write_address == base + 5)) begin
+        if (write_strobe & present & (write_address == base + 5)) begin
             byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
         end
         byte_enables = byte_enables << 64'h4;
         wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & (write_address == base + 6)) begin
+        if (write_strobe & present & (write_address == base + 6)) begin
             byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
         end
         byte_enables = byte_enables << 64'h4;
         wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & (write_address == base + 7)) begin
+        if (write_strobe & present & (write_address == base + 7)) begin
             byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
         end
         byte_enables = byte_enables << 64'h4;
         wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & (write_address == base + 8)) begin
+        if (write_strobe & present & (write_address == base + 8)) begin
             byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
         end
         next = stored$q;
@@ -18346,7 +18354,7 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
             next = (next & ~(byte_ones << (32'h8 * 35))) | (wide_data & (byte_ones << (32'h8 * 35)));
         end
         stored$d = next;
-        if (reset) begin
+        if (reset | ~present) begin
             stored$d = 32'h0;
         end
         value = stored$q;
@@ -18398,6 +18406,9 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
             read_data = read_data | rest[(top_word_lsb)+:(32)];
         end
         rest = rest << 64'h20;
+        if (~present) begin
+            read_hit = 1'b0;
+        end
     end
     
 endmodule // rss_core__regs__probe__input_words

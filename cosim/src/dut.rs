@@ -359,15 +359,9 @@ impl CheckedBus {
     /// Stages `key` (whole 32-bit words, byte 4n in bits 31:24; words past `KEY` go to
     /// `KEY_EXT`) and commits the staging set to VPort 0.
     pub fn set_key<P: AxilPins>(&mut self, sim: &mut P, key: &[u8]) -> Result<(), String> {
-        use rss_model::regmap::{KEY_WORDS, offset};
         for (i, word) in (0u32..).zip(key.chunks_exact(4)) {
             let word = u32::from_be_bytes([word[0], word[1], word[2], word[3]]);
-            let addr = if i < KEY_WORDS {
-                offset::KEY + 4 * i
-            } else {
-                offset::KEY_EXT + 4 * (i - KEY_WORDS)
-            };
-            self.write(sim, addr, word, 0xf)?;
+            self.write(sim, rss_model::regmap::key_word_offset(i), word, 0xf)?;
         }
         self.commit(sim, 0, true, false)
     }

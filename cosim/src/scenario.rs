@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use rss_model::regfile::RegFile;
-use rss_model::regmap::{ADDR_BITS, KEY_EXT_WORDS, KEY_WORDS, Params, index, offset};
+use rss_model::regmap::{ADDR_BITS, KEY_EXT_WORDS, Params, key_word_offset, offset};
 use rss_model::{HashType, HashTypes, TUPLE_BYTES};
 
 use crate::axil::AxilPins;
@@ -125,13 +125,8 @@ pub fn random_vport<P: AxilPins>(
     vport: u8,
 ) -> Result<(), String> {
     let params = bus.model.map().params;
-    for word in 0..KEY_WORDS {
-        bus.write(sim, offset::KEY + 4 * word, rng.random(), 0xf)?;
-    }
-    if bus.model.map().has(index::KEY_EXT) {
-        for word in 0..KEY_EXT_WORDS {
-            bus.write(sim, offset::KEY_EXT + 4 * word, rng.random(), 0xf)?;
-        }
+    for word in 0..u32::from(params.key_bytes) / 4 {
+        bus.write(sim, key_word_offset(word), rng.random(), 0xf)?;
     }
     // Mostly everything; often everything but the Ex types (so the plain IPv6 types
     // get chosen too); sometimes any subset.

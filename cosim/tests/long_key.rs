@@ -19,7 +19,7 @@ use rss_cosim::frames_with_trace_on_failure;
 use rss_cosim::scenario;
 use rss_model::regfile::RegFile;
 use rss_model::regmap::{
-    KEY_EXT_WORDS, KEY_WORDS, LONG_KEY_BYTES, MAX_KEY_BYTES, field, index, offset,
+    KEY_EXT_WORDS, KEY_WORDS, LONG_KEY_BYTES, MAX_KEY_BYTES, field, index, key_word_offset, offset,
 };
 
 fn checked_bus<P: FramePins>() -> CheckedBus {
@@ -28,12 +28,9 @@ fn checked_bus<P: FramePins>() -> CheckedBus {
 
 /// Reads every key word back (checked against the model) and returns the key.
 fn read_key<P: FramePins>(sim: &mut P, bus: &mut CheckedBus) -> Result<Vec<u8>, String> {
-    let addresses = (0..KEY_WORDS)
-        .map(|n| offset::KEY + 4 * n)
-        .chain((0..KEY_EXT_WORDS).map(|n| offset::KEY_EXT + 4 * n));
     let mut key = Vec::new();
-    for addr in addresses {
-        key.extend(bus.read(sim, addr)?.0.to_be_bytes());
+    for word in 0..KEY_WORDS + KEY_EXT_WORDS {
+        key.extend(bus.read(sim, key_word_offset(word))?.0.to_be_bytes());
     }
     Ok(key)
 }

@@ -176,12 +176,10 @@ pub struct AxilRegs {
     queue_max: Constant<Bits<32>>,
     /// The staged key (`KEY`).
     key_staged: ByteWords<KEY_BITS, { KEY_BITS / 8 }>,
-    /// The staged key bytes 40..52 (`KEY_EXT`). They never reach a hash (no input is
-    /// longer than 36 bytes), so only the bus sees them: the key store keeps 40 bytes.
+    /// The staged key bytes 40..52 (`KEY_EXT`; absent in a 40-byte build). They never
+    /// reach a hash (no input is longer than 36 bytes), so only the bus sees them: the
+    /// key store keeps 40 bytes.
     key_ext: ByteWords<KEY_EXT_BITS, { KEY_EXT_BITS / 8 }>,
-    /// The build has `KEY_EXT` (`Params::key_bytes` 52); without it the words are off
-    /// the bus and constant.
-    key_ext_present: Constant<Bit>,
     key_generation: DFF<Bits<16>>,
     bvalid: DFF<Bit>,
     bresp: DFF<Bits<2>>,
@@ -344,9 +342,8 @@ impl AxilRegs {
             table_entries: word_constant(u64::from(table.count)),
             queue_writable: Constant::new(queue_writable.to_bits()),
             queue_max: Constant::new(queue_max.to_bits()),
-            key_staged: ByteWords::new(word(key.offset)),
-            key_ext: ByteWords::new(word(key_ext.offset)),
-            key_ext_present: Constant::new(map.has(index::KEY_EXT)),
+            key_staged: ByteWords::new(word(key.offset), true),
+            key_ext: ByteWords::new(word(key_ext.offset), map.has(index::KEY_EXT)),
             key_generation: Default::default(),
             bvalid: Default::default(),
             bresp: Default::default(),
@@ -559,11 +556,11 @@ impl Logic for AxilRegs {
         self.key_staged.write_strobe.next = self.write_fire.val();
         self.key_staged.read_address.next = self.read_address.q.val();
         self.key_ext.clock.next = self.clock.val();
-        self.key_ext.reset.next = self.reset.val() | !self.key_ext_present.val();
+        self.key_ext.reset.next = self.reset.val();
         self.key_ext.write_address.next = self.write_address.val();
         self.key_ext.write_data.next = self.s_axil_wdata.val();
         self.key_ext.write_strobes.next = self.s_axil_wstrb.val();
-        self.key_ext.write_strobe.next = self.write_fire.val() & self.key_ext_present.val();
+        self.key_ext.write_strobe.next = self.write_fire.val();
         self.key_ext.read_address.next = self.read_address.q.val();
 
         if self.vports.committed.val() {
@@ -620,7 +617,7 @@ impl Logic for AxilRegs {
             | self.primary_queue_reg.write_hit.val()
             | self.probe.write_hit.val()
             | self.key_staged.write_hit.val()
-            | (self.key_ext.write_hit.val() & self.key_ext_present.val())
+            | self.key_ext.write_hit.val()
             | self.table_write_hit.val();
         self.write_fault.next = !self.write_hit.val()
             | self.ctrl.write_fault.val()
@@ -704,7 +701,6 @@ impl Logic for AxilRegs {
             | self.counters.read_data.val()
             | self.probe.read_data.val()
             | self.key_staged.read_data.val()
-            // Held at 0 (in reset) without KEY_EXT.
             | self.key_ext.read_data.val();
         self.read_bus.next =
             self.read_bus.val() | bit_cast::<32, QUEUE_BITS>(self.table_word.q.val());
@@ -728,7 +724,7 @@ impl Logic for AxilRegs {
             | self.counters.read_hit.val()
             | self.probe.read_hit.val()
             | self.key_staged.read_hit.val()
-            | (self.key_ext.read_hit.val() & self.key_ext_present.val())
+            | self.key_ext.read_hit.val()
             | self.table_read_hit.val();
         if self.read_fire.val() {
             self.read_address.d.next = self.read_request.val();

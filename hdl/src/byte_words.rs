@@ -5,6 +5,10 @@
 //! Every byte is a register whose enable is its word's address match and its write
 //! strobe, so writes cost flip-flop enables instead of a merge multiplexer on every
 //! bit; reads take fixed 32-bit slices, not a shift by the address (a barrel shifter).
+//!
+//! A register the build lacks (`PROBE_INPUT` without the probe, `KEY_EXT` with a
+//! 40-byte key) is built absent: held at 0, never written, off the bus, so synthesis
+//! removes it and its owner needs no gating of its own.
 
 use rust_hdl::prelude::*;
 
@@ -35,6 +39,8 @@ pub struct ByteWords<const BITS: usize, const BYTES: usize> {
     /// The whole register, word 0 in the top bits.
     pub value: Signal<Out, Bits<BITS>>,
     stored: DFF<Bits<BITS>>,
+    /// The build has the register.
+    present: Constant<Bit>,
     base: Constant<Bits<WORD_ADDR_BITS>>,
     words: Constant<Bits<WORD_ADDR_BITS>>,
     top_word_lsb: Constant<Bits<16>>,
@@ -46,8 +52,9 @@ pub struct ByteWords<const BITS: usize, const BYTES: usize> {
 }
 
 impl<const BITS: usize, const BYTES: usize> ByteWords<BITS, BYTES> {
-    /// The register at word address `base` (byte offset / 4).
-    pub fn new(base: u64) -> Self {
+    /// The register at word address `base` (byte offset / 4); `present` false builds it
+    /// absent (see the module doc).
+    pub fn new(base: u64, present: bool) -> Self {
         assert_eq!(BITS, 8 * BYTES);
         assert_eq!(BITS % 32, 0, "whole words");
         Self {
@@ -63,6 +70,7 @@ impl<const BITS: usize, const BYTES: usize> ByteWords<BITS, BYTES> {
             read_data: Default::default(),
             value: Default::default(),
             stored: Default::default(),
+            present: Constant::new(present),
             base: Constant::new(base.to_bits()),
             words: Constant::new(((BITS / 32) as u64).to_bits()),
             top_word_lsb: Constant::new(((BITS - 32) as u64).to_bits()),
@@ -80,7 +88,8 @@ impl<const BITS: usize, const BYTES: usize> Logic for ByteWords<BITS, BYTES> {
     fn update(&mut self) {
         dff_setup!(self, clock, stored);
         self.write_hit.next = (self.write_address.val() >= self.base.val())
-            & (self.write_address.val() < self.base.val() + self.words.val());
+            & (self.write_address.val() < self.base.val() + self.words.val())
+            & self.present.val();
         // Word n's strobes end up at bytes 4 * (words - 1 - n) up, its data replicated
         // under every word.
         self.byte_enables.next = 0.into();
@@ -90,6 +99,7 @@ impl<const BITS: usize, const BYTES: usize> Logic for ByteWords<BITS, BYTES> {
             self.wide_data.next =
                 (self.wide_data.val() << 32_u64) | bit_cast::<BITS, 32>(self.write_data.val());
             if self.write_strobe.val()
+                & self.present.val()
                 & (self.write_address.val() == self.base.val() + n.to_bits::<WORD_ADDR_BITS>())
             {
                 self.byte_enables.next =
@@ -105,7 +115,7 @@ impl<const BITS: usize, const BYTES: usize> Logic for ByteWords<BITS, BYTES> {
             }
         }
         self.stored.d.next = self.next.val();
-        if self.reset.val() {
+        if self.reset.val() | !self.present.val() {
             self.stored.d.next = 0.into();
         }
         self.value.next = self.stored.q.val();
@@ -126,6 +136,9 @@ impl<const BITS: usize, const BYTES: usize> Logic for ByteWords<BITS, BYTES> {
             }
             self.rest.next = self.rest.val() << 32_u64;
         }
+        if !self.present.val() {
+            self.read_hit.next = false;
+        }
     }
 }
 
@@ -135,7 +148,7 @@ mod tests {
 
     #[test]
     fn byte_words_merge_strobed_bytes_and_read_back_words() {
-        let mut uut = ByteWords::<96, 12>::new(0x10);
+        let mut uut = ByteWords::<96, 12>::new(0x10, true);
         uut.connect_all();
         let mut sim = Simulation::new();
         sim.add_clock(5, |x: &mut Box<ByteWords<96, 12>>| {
@@ -181,8 +194,39 @@ mod tests {
     }
 
     #[test]
+    fn an_absent_register_takes_no_write_and_answers_no_address() {
+        let mut uut = ByteWords::<96, 12>::new(0x10, false);
+        uut.connect_all();
+        let mut sim = Simulation::new();
+        sim.add_clock(5, |x: &mut Box<ByteWords<96, 12>>| {
+            x.clock.next = !x.clock.val()
+        });
+        sim.add_testbench(move |mut ep: Sim<ByteWords<96, 12>>| {
+            let mut x = ep.init()?;
+            x.write_data.next = 0x1122_3344_u64.to_bits();
+            x.write_strobes.next = 0xf_u64.to_bits();
+            for address in 0x10_u64..0x13 {
+                x.write_address.next = address.to_bits();
+                x.read_address.next = address.to_bits();
+                x.write_strobe.next = true;
+                wait_clock_cycle!(ep, clock, x);
+                sim_assert!(ep, !x.write_hit.val() & !x.read_hit.val(), x);
+            }
+            x.write_strobe.next = false;
+            wait_clock_cycle!(ep, clock, x);
+            sim_assert!(
+                ep,
+                (x.value.val() == 0_u64) & (x.read_data.val() == 0_u64),
+                x
+            );
+            ep.done(x)
+        });
+        sim.run(Box::new(uut), 10_000).unwrap();
+    }
+
+    #[test]
     fn byte_words_is_synthesizable() {
-        let mut uut = ByteWords::<320, 40>::new(0x10);
+        let mut uut = ByteWords::<320, 40>::new(0x10, true);
         uut.connect_all();
         crate::lint::assert_lints_clean(&generate_verilog(&uut), "byte_words");
     }

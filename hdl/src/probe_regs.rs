@@ -145,7 +145,7 @@ impl ProbeRegs {
             done_hash: Default::default(),
             done_queue: Default::default(),
             done_hashed: Default::default(),
-            input_words: ByteWords::new(word(input.offset)),
+            input_words: ByteWords::new(word(input.offset), map.has(index::PROBE)),
             present: Constant::new(map.has(index::PROBE)),
             type_q: Default::default(),
             vport_q: Default::default(),
@@ -184,12 +184,13 @@ impl Logic for ProbeRegs {
             self, clock, type_q, vport_q, pending, hash_q, queue_q, hashed_q, count_q
         );
         self.input_words.clock.next = self.clock.val();
-        // Without the probe every register here is held at 0, so synthesis removes it.
-        self.input_words.reset.next = self.reset.val() | !self.present.val();
+        // Without the probe every register here is held at 0, so synthesis removes it
+        // (the input words are built absent).
+        self.input_words.reset.next = self.reset.val();
         self.input_words.write_address.next = self.write_address.val();
         self.input_words.write_data.next = self.write_data.val();
         self.input_words.write_strobes.next = self.write_strobes.val();
-        self.input_words.write_strobe.next = self.write_strobe.val() & self.present.val();
+        self.input_words.write_strobe.next = self.write_strobe.val();
         self.input_words.read_address.next = self.read_address.val();
 
         // PROBE: a write-1-to-trigger register, so unstrobed bytes read as 0.

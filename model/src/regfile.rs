@@ -571,9 +571,7 @@ mod tests {
         let words = key
             .chunks_exact(4)
             .map(|b| u32::from_be_bytes(b.try_into().unwrap()));
-        let addresses = (0..KEY_WORDS)
-            .map(|n| offset::KEY + 4 * n)
-            .chain((0..KEY_EXT_WORDS).map(|n| offset::KEY_EXT + 4 * n));
+        let addresses = (0..KEY_WORDS + KEY_EXT_WORDS).map(crate::regmap::key_word_offset);
         for (addr, word) in addresses.clone().zip(words.clone()) {
             r.write(addr, word, 0xf).unwrap();
         }

@@ -40,6 +40,16 @@ pub const LONG_KEY_BYTES: u8 = 52;
 pub const KEY_EXT_WORDS: u32 = (LONG_KEY_BYTES as u32 - KEY_BYTES as u32) / 4;
 /// Longest key a build can have.
 pub const MAX_KEY_BYTES: usize = LONG_KEY_BYTES as usize;
+
+/// Byte offset of key word `n` (key bytes 4n..4n+3): `KEY[n]` for the first
+/// [`KEY_WORDS`], then `KEY_EXT[n - KEY_WORDS]`.
+pub const fn key_word_offset(n: u32) -> u32 {
+    if n < KEY_WORDS {
+        offset::KEY + 4 * n
+    } else {
+        offset::KEY_EXT + 4 * (n - KEY_WORDS)
+    }
+}
 /// Largest indirection table the address map leaves room for.
 pub const MAX_TABLE_ENTRIES_LOG2: u8 = 10;
 /// Most queues a queue field can name.
