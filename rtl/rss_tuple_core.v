@@ -4750,6 +4750,21 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [1:0] rresp$d;
     wire  [1:0] rresp$q;
     reg  rresp$clock;
+    reg  write_slot$clock;
+    reg  write_slot$reset;
+    reg  [12:0] write_slot$awaddr;
+    reg  write_slot$awvalid;
+    wire  write_slot$awready;
+    reg  [31:0] write_slot$wdata;
+    reg  [3:0] write_slot$wstrb;
+    reg  write_slot$wvalid;
+    wire  write_slot$wready;
+    reg  write_slot$response_taken;
+    wire  write_slot$held;
+    wire  [10:0] write_slot$address;
+    wire  [31:0] write_slot$data;
+    wire  [3:0] write_slot$strobes;
+    reg  write_slot$perform;
     
     // Local signals
     reg  [2:0] write_vport;
@@ -4764,6 +4779,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [3:0] record_class;
     reg  [10:0] read_next;
     reg  [10:0] write_address;
+    reg  [31:0] write_data;
+    reg  [3:0] write_strobes;
     reg  [31:0] write_mask;
     reg  write_fire;
     reg  write_fault;
@@ -5102,6 +5119,23 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .q(rresp$q),
         .clock(rresp$clock)
     );
+    rss_tuple_core__regs__write_slot write_slot(
+        .clock(write_slot$clock),
+        .reset(write_slot$reset),
+        .awaddr(write_slot$awaddr),
+        .awvalid(write_slot$awvalid),
+        .awready(write_slot$awready),
+        .wdata(write_slot$wdata),
+        .wstrb(write_slot$wstrb),
+        .wvalid(write_slot$wvalid),
+        .wready(write_slot$wready),
+        .response_taken(write_slot$response_taken),
+        .held(write_slot$held),
+        .address(write_slot$address),
+        .data(write_slot$data),
+        .strobes(write_slot$strobes),
+        .perform(write_slot$perform)
+    );
     
     // Update code
     always @(*) begin
@@ -5137,45 +5171,56 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         table_size$clock = clock;
         default_queue_reg$clock = clock;
         primary_queue_reg$clock = clock;
+        write_slot$clock = clock;
         table_readback$read_clock = clock;
         table_readback$write_clock = clock;
-        write_address = s_axil_awaddr[(32'h2)+:(11)];
+        write_slot$reset = reset;
+        write_slot$awaddr = s_axil_awaddr;
+        write_slot$awvalid = s_axil_awvalid;
+        write_slot$wdata = s_axil_wdata;
+        write_slot$wstrb = s_axil_wstrb;
+        write_slot$wvalid = s_axil_wvalid;
+        write_slot$response_taken = bvalid$q & s_axil_bready;
+        s_axil_awready = write_slot$awready;
+        s_axil_wready = write_slot$wready;
+        write_address = write_slot$address;
+        write_data = write_slot$data;
+        write_strobes = write_slot$strobes;
         write_mask = 32'h0;
-        if (s_axil_wstrb[0]) begin
+        if (write_strobes[0]) begin
             write_mask = write_mask | (64'hff << (32'h8 * 0));
         end
-        if (s_axil_wstrb[1]) begin
+        if (write_strobes[1]) begin
             write_mask = write_mask | (64'hff << (32'h8 * 1));
         end
-        if (s_axil_wstrb[2]) begin
+        if (write_strobes[2]) begin
             write_mask = write_mask | (64'hff << (32'h8 * 2));
         end
-        if (s_axil_wstrb[3]) begin
+        if (write_strobes[3]) begin
             write_mask = write_mask | (64'hff << (32'h8 * 3));
         end
-        write_fire = s_axil_awvalid & s_axil_wvalid & ~bvalid$q & ~vports$commit_pending & ~probe$request & ~|cooldown$q;
+        write_fire = write_slot$held & ~vports$commit_pending & ~probe$request & ~|cooldown$q;
+        write_slot$perform = write_fire;
         if (|cooldown$q) begin
             cooldown$d = cooldown$q - 64'h1;
         end
         if (vports$table_committed) begin
             cooldown$d = 64'h1f;
         end
-        s_axil_awready = write_fire;
-        s_axil_wready = write_fire;
         ctrl$write_address = write_address;
-        ctrl$write_data = s_axil_wdata;
+        ctrl$write_data = write_data;
         ctrl$write_mask = write_mask;
         ctrl$write_strobe = write_fire;
         ctrl$read_address = read_address$q;
         ctrl$reset = reset;
         queue_limit$write_address = write_address;
-        queue_limit$write_data = s_axil_wdata;
+        queue_limit$write_data = write_data;
         queue_limit$write_mask = write_mask;
         queue_limit$write_strobe = write_fire;
         queue_limit$read_address = read_address$q;
         queue_limit$reset = reset;
         table_read$write_address = write_address;
-        table_read$write_data = s_axil_wdata;
+        table_read$write_data = write_data;
         table_read$write_mask = write_mask;
         table_read$write_strobe = write_fire;
         table_read$read_address = read_address$q;
@@ -5183,14 +5228,14 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         vports$reset = reset;
         vports$apply_hold = commit_hold;
         vports$write_address = write_address;
-        vports$write_data = s_axil_wdata;
+        vports$write_data = write_data;
         vports$write_mask = write_mask;
         vports$write_strobe = write_fire;
         vports$read_address = read_address$q;
         probe$reset = reset;
         probe$write_address = write_address;
-        probe$write_data = s_axil_wdata;
-        probe$write_strobes = s_axil_wstrb;
+        probe$write_data = write_data;
+        probe$write_strobes = write_strobes;
         probe$write_strobe = write_fire;
         probe$read_address = read_address$q;
         probe$done = probe_done;
@@ -5203,25 +5248,25 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         probe_vport = probe$vport;
         vports$staged = ((ctrl$value[(32'h0)+:(2)]) & 48'hffffffffffff) | (((table_size$value[(32'h0)+:(4)]) & 48'hffffffffffff) << 64'h4) | (((hash_types_reg$value[(32'h0)+:(9)]) & 48'hffffffffffff) << 64'h8) | (((default_queue_reg$value[(32'h0)+:(8)]) & 48'hffffffffffff) << 64'h18) | (((primary_queue_reg$value[(32'h0)+:(8)]) & 48'hffffffffffff) << 64'h20) | (((queue_limit$value[(32'h0)+:(8)]) & 48'hffffffffffff) << 64'h28);
         hash_types_reg$write_address = write_address;
-        hash_types_reg$write_data = s_axil_wdata;
+        hash_types_reg$write_data = write_data;
         hash_types_reg$write_mask = write_mask;
         hash_types_reg$write_strobe = write_fire;
         hash_types_reg$read_address = read_address$q;
         hash_types_reg$reset = reset;
         table_size$write_address = write_address;
-        table_size$write_data = s_axil_wdata;
+        table_size$write_data = write_data;
         table_size$write_mask = write_mask;
         table_size$write_strobe = write_fire;
         table_size$read_address = read_address$q;
         table_size$reset = reset;
         default_queue_reg$write_address = write_address;
-        default_queue_reg$write_data = s_axil_wdata;
+        default_queue_reg$write_data = write_data;
         default_queue_reg$write_mask = write_mask;
         default_queue_reg$write_strobe = write_fire;
         default_queue_reg$read_address = read_address$q;
         default_queue_reg$reset = reset;
         primary_queue_reg$write_address = write_address;
-        primary_queue_reg$write_data = s_axil_wdata;
+        primary_queue_reg$write_data = write_data;
         primary_queue_reg$write_mask = write_mask;
         primary_queue_reg$write_strobe = write_fire;
         primary_queue_reg$read_address = read_address$q;
@@ -5290,15 +5335,15 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         key_staged$clock = clock;
         key_staged$reset = reset;
         key_staged$write_address = write_address;
-        key_staged$write_data = s_axil_wdata;
-        key_staged$write_strobes = s_axil_wstrb;
+        key_staged$write_data = write_data;
+        key_staged$write_strobes = write_strobes;
         key_staged$write_strobe = write_fire;
         key_staged$read_address = read_address$q;
         key_ext$clock = clock;
         key_ext$reset = reset;
         key_ext$write_address = write_address;
-        key_ext$write_data = s_axil_wdata;
-        key_ext$write_strobes = s_axil_wstrb;
+        key_ext$write_data = write_data;
+        key_ext$write_strobes = write_strobes;
         key_ext$write_strobe = write_fire;
         key_ext$read_address = read_address$q;
         if (vports$committed) begin
@@ -5306,7 +5351,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         end
         table_write_offset = write_address - table_base;
         table_write_hit = (write_address >= table_base) & (table_write_offset < table_entries);
-        table_fault = |(s_axil_wdata & write_mask & ~queue_writable) | (s_axil_wstrb[32'h0] & ((s_axil_wdata & queue_writable) > queue_max));
+        table_fault = |(write_data & write_mask & ~queue_writable) | (write_strobes[32'h0] & ((write_data & queue_writable) > queue_max));
         active_banks = 32'h0;
         active_banks = (active_banks & ~(1 << (0)) | ((vports$active[32'h30 * 0 + 32'h2]) << (0)));
         active_banks = (active_banks & ~(1 << (1)) | ((vports$active[32'h30 * 1 + 32'h2]) << (1)));
@@ -5320,9 +5365,9 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         write_vport = write_element_vport[(32'h0)+:(3)];
         write_banks = active_banks >> write_vport;
         write_bank = ~write_banks[32'h0];
-        table_write_enable = write_fire & table_write_hit & ~table_fault & s_axil_wstrb[32'h0];
+        table_write_enable = write_fire & table_write_hit & ~table_fault & write_strobes[32'h0];
         table_write_index = (((table_write_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((write_bank) << (32'ha)));
-        table_write_queue = s_axil_wdata[(32'h0)+:(8)];
+        table_write_queue = write_data[(32'h0)+:(8)];
         if (vports$move_write) begin
             table_write_enable = 1'b1;
             table_write_index = vports$move_address;
@@ -11761,6 +11806,208 @@ module rss_tuple_core__regs__vports__request(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__vports__request
+
+
+module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb,wvalid,wready,response_taken,held,address,data,strobes,perform);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  [12:0] awaddr;
+    input wire  awvalid;
+    output reg  awready;
+    input wire  [31:0] wdata;
+    input wire  [3:0] wstrb;
+    input wire  wvalid;
+    output reg  wready;
+    input wire  response_taken;
+    output reg  held;
+    output reg  [10:0] address;
+    output reg  [31:0] data;
+    output reg  [3:0] strobes;
+    input wire  perform;
+    
+    // Stub signals
+    reg  held_q$d;
+    wire  held_q$q;
+    reg  held_q$clock;
+    reg  outstanding$d;
+    wire  outstanding$q;
+    reg  outstanding$clock;
+    reg  [10:0] address_q$d;
+    wire  [10:0] address_q$q;
+    reg  address_q$clock;
+    reg  [31:0] data_q$d;
+    wire  [31:0] data_q$q;
+    reg  data_q$clock;
+    reg  [3:0] strobes_q$d;
+    wire  [3:0] strobes_q$q;
+    reg  strobes_q$clock;
+    
+    // Local signals
+    reg  take;
+    
+    // Sub module instances
+    rss_tuple_core__regs__write_slot__held_q held_q(
+        .d(held_q$d),
+        .q(held_q$q),
+        .clock(held_q$clock)
+    );
+    rss_tuple_core__regs__write_slot__outstanding outstanding(
+        .d(outstanding$d),
+        .q(outstanding$q),
+        .clock(outstanding$clock)
+    );
+    rss_tuple_core__regs__write_slot__address_q address_q(
+        .d(address_q$d),
+        .q(address_q$q),
+        .clock(address_q$clock)
+    );
+    rss_tuple_core__regs__write_slot__data_q data_q(
+        .d(data_q$d),
+        .q(data_q$q),
+        .clock(data_q$clock)
+    );
+    rss_tuple_core__regs__write_slot__strobes_q strobes_q(
+        .d(strobes_q$d),
+        .q(strobes_q$q),
+        .clock(strobes_q$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        held_q$clock = clock;
+        outstanding$clock = clock;
+        address_q$clock = clock;
+        data_q$clock = clock;
+        strobes_q$clock = clock;
+        held_q$d = held_q$q;
+        outstanding$d = outstanding$q;
+        address_q$d = address_q$q;
+        data_q$d = data_q$q;
+        strobes_q$d = strobes_q$q;
+        take = awvalid & wvalid & ~outstanding$q;
+        awready = take;
+        wready = take;
+        if (take) begin
+            held_q$d = 1'b1;
+            outstanding$d = 1'b1;
+            address_q$d = awaddr[(32'h2)+:(11)];
+            data_q$d = wdata;
+            strobes_q$d = wstrb;
+        end
+        if (perform) begin
+            held_q$d = 1'b0;
+        end
+        if (response_taken) begin
+            outstanding$d = 1'b0;
+        end
+        if (reset) begin
+            held_q$d = 1'b0;
+            outstanding$d = 1'b0;
+        end
+        held = held_q$q;
+        address = address_q$q;
+        data = data_q$q;
+        strobes = strobes_q$q;
+    end
+    
+endmodule // rss_tuple_core__regs__write_slot
+
+
+module rss_tuple_core__regs__write_slot__address_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [10:0] d;
+    output reg  [10:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 11'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__write_slot__address_q
+
+
+module rss_tuple_core__regs__write_slot__data_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__write_slot__data_q
+
+
+module rss_tuple_core__regs__write_slot__held_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__write_slot__held_q
+
+
+module rss_tuple_core__regs__write_slot__outstanding(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__write_slot__outstanding
+
+
+module rss_tuple_core__regs__write_slot__strobes_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__write_slot__strobes_q
 
 
 module rss_tuple_core__select(candidate,enabled,tuple,selected,masked_tuple,symmetric);

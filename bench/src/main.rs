@@ -156,8 +156,11 @@ fn cosim_runs(width: usize, frames: u64, runs: usize) -> Result<Vec<f64>, String
     macro_rules! measure {
         ($model:ty) => {{
             let name = format!("bench_w{width}");
-            let cosim = frame_dut::build::<$model>(false).map_err(|e| e.to_string())?;
-            let mut sim = cosim.sim::<$model>(&name).map_err(|e| e.to_string())?;
+            let cosim =
+                frame_dut::build::<$model>(false).map_err(|e| rss_cosim::error_chain(&e))?;
+            let mut sim = cosim
+                .sim::<$model>(&name)
+                .map_err(|e| rss_cosim::error_chain(&e))?;
             let mut rates = Vec::new();
             for run in 0..runs {
                 let (before, start) = (sim.cycles(), Instant::now());

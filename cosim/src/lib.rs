@@ -92,6 +92,19 @@ pub mod tx_traffic;
 /// builder did not decide explicitly (any value but `0` or empty).
 pub const TRACE_ENV: &str = "RSS_COSIM_TRACE";
 
+/// An error with every cause under it, one per line: marlin reports a failed
+/// Verilator build as "Failed to build or retrieve ..." and keeps the reason (the
+/// compiler's message, a stale artifact) in the chain below.
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(e) = cause {
+        text.push_str(&format!("\n  caused by: {e}"));
+        cause = e.source();
+    }
+    text
+}
+
 /// The workspace root (parent of this crate's manifest directory).
 pub fn workspace_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

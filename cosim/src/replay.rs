@@ -45,17 +45,19 @@ pub fn replay(
     }
     match data_bits {
         64 => {
-            let cosim = frame_dut::build::<RssCoreW64>(false).map_err(|e| e.to_string())?;
+            let cosim =
+                frame_dut::build::<RssCoreW64>(false).map_err(|e| crate::error_chain(&e))?;
             let mut sim = cosim
                 .sim::<RssCoreW64>("replay_w64")
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| crate::error_chain(&e))?;
             run(&mut sim, frames, config, progress)
         }
         512 => {
-            let cosim = frame_dut::build::<RssCoreW512>(false).map_err(|e| e.to_string())?;
+            let cosim =
+                frame_dut::build::<RssCoreW512>(false).map_err(|e| crate::error_chain(&e))?;
             let mut sim = cosim
                 .sim::<RssCoreW512>("replay_w512")
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| crate::error_chain(&e))?;
             run(&mut sim, frames, config, progress)
         }
         w => Err(format!(

@@ -326,16 +326,16 @@ pub fn with_trace_on_failure<T>(
     name: &str,
     body: impl Fn(&mut CoreSim<'_>) -> Result<T, String>,
 ) -> Result<T, String> {
-    let cosim = dut::build(false).map_err(|e| e.to_string())?;
+    let cosim = dut::build(false).map_err(|e| crate::error_chain(&e))?;
     let mut sim = cosim
         .sim::<dut::TupleCore>(name)
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| crate::error_chain(&e))?;
     let first = body(&mut sim);
     let Err(message) = first else { return first };
-    let traced = dut::build(true).map_err(|e| e.to_string())?;
+    let traced = dut::build(true).map_err(|e| crate::error_chain(&e))?;
     let mut sim = traced
         .sim::<dut::TupleCore>(name)
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| crate::error_chain(&e))?;
     let again = body(&mut sim);
     sim.flush_trace();
     let path = sim
@@ -406,17 +406,22 @@ macro_rules! frames_with_trace_on_failure {
     ($model:ty, $name:expr, $body:expr) => {{
         let name: &str = $name;
         let first = (|| {
-            let cosim = $crate::frame_dut::build::<$model>(false).map_err(|e| e.to_string())?;
-            let mut sim = cosim.sim::<$model>(name).map_err(|e| e.to_string())?;
+            let cosim =
+                $crate::frame_dut::build::<$model>(false).map_err(|e| $crate::error_chain(&e))?;
+            let mut sim = cosim
+                .sim::<$model>(name)
+                .map_err(|e| $crate::error_chain(&e))?;
             ($body)(&mut sim)
         })();
         match first {
             Ok(v) => Ok(v),
             Err(message) => {
                 let again: Result<(), String> = (|| {
-                    let cosim =
-                        $crate::frame_dut::build::<$model>(true).map_err(|e| e.to_string())?;
-                    let mut sim = cosim.sim::<$model>(name).map_err(|e| e.to_string())?;
+                    let cosim = $crate::frame_dut::build::<$model>(true)
+                        .map_err(|e| $crate::error_chain(&e))?;
+                    let mut sim = cosim
+                        .sim::<$model>(name)
+                        .map_err(|e| $crate::error_chain(&e))?;
                     let result = ($body)(&mut sim);
                     sim.flush_trace();
                     let path = sim

@@ -4,7 +4,9 @@
 //! the write port of the table pool plus a readback copy of it; and the hash probe
 //! ([`ProbeRegs`]).
 //!
-//! Writes complete in one clock once `awvalid` and `wvalid` are both high; reads take
+//! A write is taken into registers once `awvalid` and `wvalid` are both high
+//! ([`AxilWriteSlot`]) and performed the next clock, or once a commit, a probe or the
+//! table cooldown lets it; the next write is taken once its response is. Reads take
 //! four clocks (address, table RAM read, its word registered, data): the block RAM
 //! answers late in the clock, so its word is not also put through the read multiplexer
 //! in the same one. Any fault answers SLVERR and changes
@@ -13,6 +15,7 @@
 use rss_model::regmap::{Access, KEY_EXT_WORDS, Register, RegisterMap, counter, field, index};
 use rust_hdl::prelude::*;
 
+use crate::axil_write_slot::AxilWriteSlot;
 use crate::block_ram::zeroed_ram;
 use crate::byte_words::ByteWords;
 use crate::csr::{WORD_ADDR_BITS, expect_access, single_field, word};
@@ -188,7 +191,11 @@ pub struct AxilRegs {
     rdata: DFF<Bits<32>>,
     table_word: DFF<Bits<QUEUE_BITS>>,
     rresp: DFF<Bits<2>>,
+    /// The bus's write, registered: performed from here.
+    write_slot: AxilWriteSlot,
     write_address: Signal<Local, Bits<WORD_ADDR_BITS>>,
+    write_data: Signal<Local, Bits<32>>,
+    write_strobes: Signal<Local, Bits<4>>,
     write_mask: Signal<Local, Bits<32>>,
     write_fire: Signal<Local, Bit>,
     write_fault: Signal<Local, Bit>,
@@ -352,7 +359,10 @@ impl AxilRegs {
             rdata: Default::default(),
             table_word: Default::default(),
             rresp: Default::default(),
+            write_slot: Default::default(),
             write_address: Default::default(),
+            write_data: Default::default(),
+            write_strobes: Default::default(),
             write_mask: Default::default(),
             write_fire: Default::default(),
             write_fault: Default::default(),
@@ -401,50 +411,60 @@ impl Logic for AxilRegs {
             hash_types_reg,
             table_size,
             default_queue_reg,
-            primary_queue_reg
+            primary_queue_reg,
+            write_slot
         );
         self.table_readback.read_clock.next = self.clock.val();
         self.table_readback.write_clock.next = self.clock.val();
 
-        // Write channel: both address and data valid, one write per clock.
-        self.write_address.next = self.s_axil_awaddr.val().get_bits::<WORD_ADDR_BITS>(2);
+        // Write channel: the write is taken into the slot, and performed from it once
+        // nothing holds it back.
+        self.write_slot.reset.next = self.reset.val();
+        self.write_slot.awaddr.next = self.s_axil_awaddr.val();
+        self.write_slot.awvalid.next = self.s_axil_awvalid.val();
+        self.write_slot.wdata.next = self.s_axil_wdata.val();
+        self.write_slot.wstrb.next = self.s_axil_wstrb.val();
+        self.write_slot.wvalid.next = self.s_axil_wvalid.val();
+        self.write_slot.response_taken.next = self.bvalid.q.val() & self.s_axil_bready.val();
+        self.s_axil_awready.next = self.write_slot.awready.val();
+        self.s_axil_wready.next = self.write_slot.wready.val();
+        self.write_address.next = self.write_slot.address.val();
+        self.write_data.next = self.write_slot.data.val();
+        self.write_strobes.next = self.write_slot.strobes.val();
         self.write_mask.next = 0.into();
         for b in 0..4 {
-            if self.s_axil_wstrb.val().get_bit(b) {
+            if self.write_strobes.val().get_bit(b) {
                 self.write_mask.next = self.write_mask.val() | (0xff_u64 << (8 * b));
             }
         }
         // After a table commit, writes wait until every frame that may still read the
         // old active table (now the shadow) has read it.
-        self.write_fire.next = self.s_axil_awvalid.val()
-            & self.s_axil_wvalid.val()
-            & !self.bvalid.q.val()
+        self.write_fire.next = self.write_slot.held.val()
             & !self.vports.commit_pending.val()
             & !self.probe.request.val()
             & !self.cooldown.q.val().any();
+        self.write_slot.perform.next = self.write_fire.val();
         if self.cooldown.q.val().any() {
             self.cooldown.d.next = self.cooldown.q.val() - 1_u64;
         }
         if self.vports.table_committed.val() {
             self.cooldown.d.next = 31_u64.into();
         }
-        self.s_axil_awready.next = self.write_fire.val();
-        self.s_axil_wready.next = self.write_fire.val();
 
         self.ctrl.write_address.next = self.write_address.val();
-        self.ctrl.write_data.next = self.s_axil_wdata.val();
+        self.ctrl.write_data.next = self.write_data.val();
         self.ctrl.write_mask.next = self.write_mask.val();
         self.ctrl.write_strobe.next = self.write_fire.val();
         self.ctrl.read_address.next = self.read_address.q.val();
         self.ctrl.reset.next = self.reset.val();
         self.queue_limit.write_address.next = self.write_address.val();
-        self.queue_limit.write_data.next = self.s_axil_wdata.val();
+        self.queue_limit.write_data.next = self.write_data.val();
         self.queue_limit.write_mask.next = self.write_mask.val();
         self.queue_limit.write_strobe.next = self.write_fire.val();
         self.queue_limit.read_address.next = self.read_address.q.val();
         self.queue_limit.reset.next = self.reset.val();
         self.table_read.write_address.next = self.write_address.val();
-        self.table_read.write_data.next = self.s_axil_wdata.val();
+        self.table_read.write_data.next = self.write_data.val();
         self.table_read.write_mask.next = self.write_mask.val();
         self.table_read.write_strobe.next = self.write_fire.val();
         self.table_read.read_address.next = self.read_address.q.val();
@@ -452,14 +472,14 @@ impl Logic for AxilRegs {
         self.vports.reset.next = self.reset.val();
         self.vports.apply_hold.next = self.commit_hold.val();
         self.vports.write_address.next = self.write_address.val();
-        self.vports.write_data.next = self.s_axil_wdata.val();
+        self.vports.write_data.next = self.write_data.val();
         self.vports.write_mask.next = self.write_mask.val();
         self.vports.write_strobe.next = self.write_fire.val();
         self.vports.read_address.next = self.read_address.q.val();
         self.probe.reset.next = self.reset.val();
         self.probe.write_address.next = self.write_address.val();
-        self.probe.write_data.next = self.s_axil_wdata.val();
-        self.probe.write_strobes.next = self.s_axil_wstrb.val();
+        self.probe.write_data.next = self.write_data.val();
+        self.probe.write_strobes.next = self.write_strobes.val();
         self.probe.write_strobe.next = self.write_fire.val();
         self.probe.read_address.next = self.read_address.q.val();
         self.probe.done.next = self.probe_done.val();
@@ -479,25 +499,25 @@ impl Logic for AxilRegs {
                 << 32_u64)
             | (bit_cast::<SLOT_BITS, 8>(self.queue_limit.value.val().get_bits::<8>(0)) << 40_u64);
         self.hash_types_reg.write_address.next = self.write_address.val();
-        self.hash_types_reg.write_data.next = self.s_axil_wdata.val();
+        self.hash_types_reg.write_data.next = self.write_data.val();
         self.hash_types_reg.write_mask.next = self.write_mask.val();
         self.hash_types_reg.write_strobe.next = self.write_fire.val();
         self.hash_types_reg.read_address.next = self.read_address.q.val();
         self.hash_types_reg.reset.next = self.reset.val();
         self.table_size.write_address.next = self.write_address.val();
-        self.table_size.write_data.next = self.s_axil_wdata.val();
+        self.table_size.write_data.next = self.write_data.val();
         self.table_size.write_mask.next = self.write_mask.val();
         self.table_size.write_strobe.next = self.write_fire.val();
         self.table_size.read_address.next = self.read_address.q.val();
         self.table_size.reset.next = self.reset.val();
         self.default_queue_reg.write_address.next = self.write_address.val();
-        self.default_queue_reg.write_data.next = self.s_axil_wdata.val();
+        self.default_queue_reg.write_data.next = self.write_data.val();
         self.default_queue_reg.write_mask.next = self.write_mask.val();
         self.default_queue_reg.write_strobe.next = self.write_fire.val();
         self.default_queue_reg.read_address.next = self.read_address.q.val();
         self.default_queue_reg.reset.next = self.reset.val();
         self.primary_queue_reg.write_address.next = self.write_address.val();
-        self.primary_queue_reg.write_data.next = self.s_axil_wdata.val();
+        self.primary_queue_reg.write_data.next = self.write_data.val();
         self.primary_queue_reg.write_mask.next = self.write_mask.val();
         self.primary_queue_reg.write_strobe.next = self.write_fire.val();
         self.primary_queue_reg.read_address.next = self.read_address.q.val();
@@ -551,15 +571,15 @@ impl Logic for AxilRegs {
         self.key_staged.clock.next = self.clock.val();
         self.key_staged.reset.next = self.reset.val();
         self.key_staged.write_address.next = self.write_address.val();
-        self.key_staged.write_data.next = self.s_axil_wdata.val();
-        self.key_staged.write_strobes.next = self.s_axil_wstrb.val();
+        self.key_staged.write_data.next = self.write_data.val();
+        self.key_staged.write_strobes.next = self.write_strobes.val();
         self.key_staged.write_strobe.next = self.write_fire.val();
         self.key_staged.read_address.next = self.read_address.q.val();
         self.key_ext.clock.next = self.clock.val();
         self.key_ext.reset.next = self.reset.val();
         self.key_ext.write_address.next = self.write_address.val();
-        self.key_ext.write_data.next = self.s_axil_wdata.val();
-        self.key_ext.write_strobes.next = self.s_axil_wstrb.val();
+        self.key_ext.write_data.next = self.write_data.val();
+        self.key_ext.write_strobes.next = self.write_strobes.val();
         self.key_ext.write_strobe.next = self.write_fire.val();
         self.key_ext.read_address.next = self.read_address.q.val();
 
@@ -572,10 +592,9 @@ impl Logic for AxilRegs {
         self.table_write_hit.next = (self.write_address.val() >= self.table_base.val())
             & (self.table_write_offset.val() < self.table_entries.val());
         self.table_fault.next =
-            (self.s_axil_wdata.val() & self.write_mask.val() & !self.queue_writable.val()).any()
-                | (self.s_axil_wstrb.val().get_bit(0)
-                    & ((self.s_axil_wdata.val() & self.queue_writable.val())
-                        > self.queue_max.val()));
+            (self.write_data.val() & self.write_mask.val() & !self.queue_writable.val()).any()
+                | (self.write_strobes.val().get_bit(0)
+                    & ((self.write_data.val() & self.queue_writable.val()) > self.queue_max.val()));
         // The element's VPort decides the bank: TABLE writes go to its shadow table.
         self.active_banks.next = 0.into();
         for v in 0..crate::vport_regs::VPORTS {
@@ -591,11 +610,11 @@ impl Logic for AxilRegs {
         self.table_write_enable.next = self.write_fire.val()
             & self.table_write_hit.val()
             & !self.table_fault.val()
-            & self.s_axil_wstrb.val().get_bit(0);
+            & self.write_strobes.val().get_bit(0);
         self.table_write_index.next =
             bit_cast::<POOL_ADDRESS_BITS, 10>(self.table_write_offset.val().get_bits::<10>(0))
                 .replace_bit(10, self.write_bank.val());
-        self.table_write_queue.next = self.s_axil_wdata.val().get_bits::<QUEUE_BITS>(0);
+        self.table_write_queue.next = self.write_data.val().get_bits::<QUEUE_BITS>(0);
         if self.vports.move_write.val() {
             self.table_write_enable.next = true;
             self.table_write_index.next = self.vports.move_address.val();

@@ -9,6 +9,7 @@
 //! [`tuple_core`].
 
 pub mod axil_regs;
+pub mod axil_write_slot;
 pub mod beat;
 pub mod block_ram;
 pub mod byte_swap;
