@@ -26717,9 +26717,17 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     reg  [2:0] head$d;
     wire  [2:0] head$q;
     reg  head$clock;
+    reg  [2:0] second$d;
+    wire  [2:0] second$q;
+    reg  second$clock;
     
     // Local signals
     reg  [3:0] read_next;
+    reg  [3:0] distance;
+    reg  [2:0] head_now;
+    reg  [2:0] second_now;
+    reg  [3:0] third_index;
+    reg  [2:0] third_now;
     reg  [2:0] head_next;
     reg  [51:0] entry;
     reg  [15:0] hits_now;
@@ -26773,6 +26781,11 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         .q(head$q),
         .clock(head$clock)
     );
+    rss_core__vport_match__second second(
+        .d(second$d),
+        .q(second$q),
+        .clock(second$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -26785,6 +26798,7 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         write_ptr$clock = clock;
         read_ptr$clock = clock;
         head$clock = clock;
+        second$clock = clock;
         hits$d = hits$q;
         hit_vports$d = hit_vports$q;
         hits_valid$d = hits_valid$q;
@@ -26794,6 +26808,7 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         write_ptr$d = write_ptr$q;
         read_ptr$d = read_ptr$q;
         head$d = head$q;
+        second$d = second$q;
         hits_valid$d = in_valid & in_first;
         hits_now = 32'h0;
         vports_now = 32'h0;
@@ -27009,57 +27024,73 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
             read_next = 32'h0;
         end
         read_ptr$d = read_next;
-        head_next = 32'h0;
-        if (read_next == 0) begin
-            head_next = head_next | ring$q[(32'h4 * 0)+:(3)];
+        distance = write_ptr$q - read_ptr$q;
+        head_now = head$q;
+        if (chosen_valid$q & (distance == 64'h0)) begin
+            head_now = chosen_q$q;
         end
-        if (read_next == 1) begin
-            head_next = head_next | ring$q[(32'h4 * 1)+:(3)];
+        second_now = second$q;
+        if (chosen_valid$q & (distance == 64'h1)) begin
+            second_now = chosen_q$q;
         end
-        if (read_next == 2) begin
-            head_next = head_next | ring$q[(32'h4 * 2)+:(3)];
+        third_index = read_ptr$q + 64'h2;
+        third_now = 32'h0;
+        if (third_index == 0) begin
+            third_now = third_now | ring$q[(32'h4 * 0)+:(3)];
         end
-        if (read_next == 3) begin
-            head_next = head_next | ring$q[(32'h4 * 3)+:(3)];
+        if (third_index == 1) begin
+            third_now = third_now | ring$q[(32'h4 * 1)+:(3)];
         end
-        if (read_next == 4) begin
-            head_next = head_next | ring$q[(32'h4 * 4)+:(3)];
+        if (third_index == 2) begin
+            third_now = third_now | ring$q[(32'h4 * 2)+:(3)];
         end
-        if (read_next == 5) begin
-            head_next = head_next | ring$q[(32'h4 * 5)+:(3)];
+        if (third_index == 3) begin
+            third_now = third_now | ring$q[(32'h4 * 3)+:(3)];
         end
-        if (read_next == 6) begin
-            head_next = head_next | ring$q[(32'h4 * 6)+:(3)];
+        if (third_index == 4) begin
+            third_now = third_now | ring$q[(32'h4 * 4)+:(3)];
         end
-        if (read_next == 7) begin
-            head_next = head_next | ring$q[(32'h4 * 7)+:(3)];
+        if (third_index == 5) begin
+            third_now = third_now | ring$q[(32'h4 * 5)+:(3)];
         end
-        if (read_next == 8) begin
-            head_next = head_next | ring$q[(32'h4 * 8)+:(3)];
+        if (third_index == 6) begin
+            third_now = third_now | ring$q[(32'h4 * 6)+:(3)];
         end
-        if (read_next == 9) begin
-            head_next = head_next | ring$q[(32'h4 * 9)+:(3)];
+        if (third_index == 7) begin
+            third_now = third_now | ring$q[(32'h4 * 7)+:(3)];
         end
-        if (read_next == 10) begin
-            head_next = head_next | ring$q[(32'h4 * 10)+:(3)];
+        if (third_index == 8) begin
+            third_now = third_now | ring$q[(32'h4 * 8)+:(3)];
         end
-        if (read_next == 11) begin
-            head_next = head_next | ring$q[(32'h4 * 11)+:(3)];
+        if (third_index == 9) begin
+            third_now = third_now | ring$q[(32'h4 * 9)+:(3)];
         end
-        if (read_next == 12) begin
-            head_next = head_next | ring$q[(32'h4 * 12)+:(3)];
+        if (third_index == 10) begin
+            third_now = third_now | ring$q[(32'h4 * 10)+:(3)];
         end
-        if (read_next == 13) begin
-            head_next = head_next | ring$q[(32'h4 * 13)+:(3)];
+        if (third_index == 11) begin
+            third_now = third_now | ring$q[(32'h4 * 11)+:(3)];
         end
-        if (read_next == 14) begin
-            head_next = head_next | ring$q[(32'h4 * 14)+:(3)];
+        if (third_index == 12) begin
+            third_now = third_now | ring$q[(32'h4 * 12)+:(3)];
         end
-        if (read_next == 15) begin
-            head_next = head_next | ring$q[(32'h4 * 15)+:(3)];
+        if (third_index == 13) begin
+            third_now = third_now | ring$q[(32'h4 * 13)+:(3)];
         end
-        if (chosen_valid$q & (write_ptr$q == read_next)) begin
-            head_next = chosen_q$q;
+        if (third_index == 14) begin
+            third_now = third_now | ring$q[(32'h4 * 14)+:(3)];
+        end
+        if (third_index == 15) begin
+            third_now = third_now | ring$q[(32'h4 * 15)+:(3)];
+        end
+        if (chosen_valid$q & (distance == 64'h2)) begin
+            third_now = chosen_q$q;
+        end
+        head_next = head_now;
+        second$d = second_now;
+        if (pop) begin
+            head_next = second_now;
+            second$d = third_now;
         end
         head$d = head_next;
         vport_next = head_next;
@@ -27219,6 +27250,25 @@ module rss_core__vport_match__ring(d,q,clock);
     end
           
 endmodule // rss_core__vport_match__ring
+
+
+module rss_core__vport_match__second(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__second
 
 
 module rss_core__vport_match__write_ptr(d,q,clock);

@@ -9,7 +9,10 @@
 //! parser's entry and the record suffices; it holds more than the parser pipeline can.
 //! The oldest frame's VPort leaves from a register (the ring as it will be next clock,
 //! at the read pointer as it will be), and `vport_next` gives that register's input, so
-//! a reader can register what it derives from the VPort too.
+//! a reader can register what it derives from the VPort too. The entry after it is
+//! held in a register as well, so `vport_next` is a choice between two registers made
+//! by `pop` alone: the ring's 16:1 choice and the pointer arithmetic stay a clock ahead,
+//! off the path from the record side's verdict to the reader's state pick.
 
 use rust_hdl::prelude::*;
 
@@ -53,7 +56,14 @@ pub struct VportMatch {
     write_ptr: DFF<Bits<4>>,
     read_ptr: DFF<Bits<4>>,
     head: DFF<Bits<3>>,
+    /// The entry after `head`'s.
+    second: DFF<Bits<3>>,
     read_next: Signal<Local, Bits<4>>,
+    distance: Signal<Local, Bits<4>>,
+    head_now: Signal<Local, Bits<3>>,
+    second_now: Signal<Local, Bits<3>>,
+    third_index: Signal<Local, Bits<4>>,
+    third_now: Signal<Local, Bits<3>>,
     head_next: Signal<Local, Bits<3>>,
     nibble: Constant<Bits<{ 4 * RING }>>,
     entry: Signal<Local, Bits<FILTER_BITS>>,
@@ -85,7 +95,13 @@ impl Default for VportMatch {
             write_ptr: Default::default(),
             read_ptr: Default::default(),
             head: Default::default(),
+            second: Default::default(),
             read_next: Default::default(),
+            distance: Default::default(),
+            head_now: Default::default(),
+            second_now: Default::default(),
+            third_index: Default::default(),
+            third_now: Default::default(),
             head_next: Default::default(),
             nibble: Constant::new(0xf_u64.to_bits()),
             entry: Default::default(),
@@ -111,7 +127,8 @@ impl Logic for VportMatch {
             ring,
             write_ptr,
             read_ptr,
-            head
+            head,
+            second
         );
         self.hits_valid.d.next = self.in_valid.val() & self.in_first.val();
         // Gathered in locals: a DFF's `d` reads back its old value in rust-hdl's own
@@ -166,17 +183,36 @@ impl Logic for VportMatch {
             self.read_next.next = 0.into();
         }
         self.read_ptr.d.next = self.read_next.val();
-        // The head register holds the ring entry at the read pointer: the entry as the
-        // ring will hold it, so a VPort written this clock at that place is taken.
-        self.head_next.next = 0.into();
+        // `head` and `second` hold the entries at the read pointer and the one after it,
+        // as the ring holds them after the write being made this clock: the write is
+        // bypassed in (`distance` says where it lands), so a pop chooses between two
+        // registered values and the 16:1 ring choice is made a clock ahead, from
+        // registers only, for the entry two past the read pointer.
+        self.distance.next = self.write_ptr.q.val() - self.read_ptr.q.val();
+        self.head_now.next = self.head.q.val();
+        if self.chosen_valid.q.val() & (self.distance.val() == 0_u64) {
+            self.head_now.next = self.chosen_q.q.val();
+        }
+        self.second_now.next = self.second.q.val();
+        if self.chosen_valid.q.val() & (self.distance.val() == 1_u64) {
+            self.second_now.next = self.chosen_q.q.val();
+        }
+        self.third_index.next = self.read_ptr.q.val() + 2_u64;
+        self.third_now.next = 0.into();
         for r in 0..RING {
             // One place matches: OR, not a priority chain.
-            if self.read_next.val() == r.to_bits() {
-                self.head_next.next = self.head_next.val() | self.ring.q.val().get_bits::<3>(4 * r);
+            if self.third_index.val() == r.to_bits() {
+                self.third_now.next = self.third_now.val() | self.ring.q.val().get_bits::<3>(4 * r);
             }
         }
-        if self.chosen_valid.q.val() & (self.write_ptr.q.val() == self.read_next.val()) {
-            self.head_next.next = self.chosen_q.q.val();
+        if self.chosen_valid.q.val() & (self.distance.val() == 2_u64) {
+            self.third_now.next = self.chosen_q.q.val();
+        }
+        self.head_next.next = self.head_now.val();
+        self.second.d.next = self.second_now.val();
+        if self.pop.val() {
+            self.head_next.next = self.second_now.val();
+            self.second.d.next = self.third_now.val();
         }
         self.head.d.next = self.head_next.val();
         self.vport_next.next = self.head_next.val();
