@@ -284,11 +284,7 @@ impl<B: RegisterBus> RssDevice<B> {
                 expected,
             });
         }
-        let mut wide = [0; MAX_KEY_BYTES];
-        for (to, from) in wide.iter_mut().zip(key) {
-            *to = *from;
-        }
-        Ok(wide)
+        Ok(crate::regs::widen_key(key))
     }
 
     /// Loads a new Toeplitz secret key for the default VPort: the complete staging

@@ -452,12 +452,15 @@ impl VPortParams {
     }
 }
 
-/// A 40-byte key (NDIS's) as the staging set holds it: zero past byte 40. No hash
-/// input is longer than 36 bytes and a Toeplitz hash reads key bytes up to the
-/// input's length + 4, so a 52-byte-key build hashes exactly as with the 40 bytes.
-pub fn widen_key(key: &[u8; KEY_BYTES]) -> [u8; MAX_KEY_BYTES] {
+/// A key as the staging set holds it: zero past its length (bytes past
+/// `MAX_KEY_BYTES` are dropped; callers check the length). A 40-byte key (NDIS's)
+/// hashes alike on a 52-byte-key build: no hash input is longer than 36 bytes and a
+/// Toeplitz hash reads key bytes up to the input's length + 4.
+pub fn widen_key(key: &[u8]) -> [u8; MAX_KEY_BYTES] {
     let mut wide = [0; MAX_KEY_BYTES];
-    wide[..KEY_BYTES].copy_from_slice(key);
+    for (to, from) in wide.iter_mut().zip(key) {
+        *to = *from;
+    }
     wide
 }
 
