@@ -290,7 +290,6 @@ module rss_core (
     wire  [127:0] capture$ex_dst_addr;
     wire  [31:0] capture$ports;
     reg  [8:0] select$enabled;
-    reg  select$symmetric;
     reg  select$ipv4;
     reg  select$ipv6;
     reg  select$tcp;
@@ -301,7 +300,11 @@ module rss_core (
     reg  [127:0] select$ex_dst;
     reg  [31:0] select$ports;
     wire  [8:0] select$selected;
-    wire  [287:0] select$tuple;
+    wire  [127:0] select$source;
+    wire  [127:0] select$destination;
+    wire  [31:0] select$port_pair;
+    wire  select$layout_ipv4;
+    wire  select$layout_ipv6;
     reg  hasher$clock;
     reg  hasher$reset;
     reg  hasher$in_valid;
@@ -409,9 +412,31 @@ module rss_core (
     reg  job_valid$d;
     wire  job_valid$q;
     reg  job_valid$clock;
-    reg  [287:0] job_tuple$d;
-    wire  [287:0] job_tuple$q;
-    reg  job_tuple$clock;
+    reg  [127:0] job_source$d;
+    wire  [127:0] job_source$q;
+    reg  job_source$clock;
+    reg  [127:0] job_destination$d;
+    wire  [127:0] job_destination$q;
+    reg  job_destination$clock;
+    reg  [31:0] job_ports$d;
+    wire  [31:0] job_ports$q;
+    reg  job_ports$clock;
+    reg  job_symmetric$d;
+    wire  job_symmetric$q;
+    reg  job_symmetric$clock;
+    reg  job_ipv4$d;
+    wire  job_ipv4$q;
+    reg  job_ipv4$clock;
+    reg  job_ipv6$d;
+    wire  job_ipv6$q;
+    reg  job_ipv6$clock;
+    reg  [127:0] layout$source;
+    reg  [127:0] layout$destination;
+    reg  [31:0] layout$port_pair;
+    reg  layout$symmetric;
+    reg  layout$ipv4;
+    reg  layout$ipv6;
+    wire  [287:0] layout$tuple;
     reg  [63:0] job_tag$d;
     wire  [63:0] job_tag$q;
     reg  job_tag$clock;
@@ -695,7 +720,6 @@ module rss_core (
     );
     rss_core__select select(
         .enabled(select$enabled),
-        .symmetric(select$symmetric),
         .ipv4(select$ipv4),
         .ipv6(select$ipv6),
         .tcp(select$tcp),
@@ -706,7 +730,11 @@ module rss_core (
         .ex_dst(select$ex_dst),
         .ports(select$ports),
         .selected(select$selected),
-        .tuple(select$tuple)
+        .source(select$source),
+        .destination(select$destination),
+        .port_pair(select$port_pair),
+        .layout_ipv4(select$layout_ipv4),
+        .layout_ipv6(select$layout_ipv6)
     );
     rss_core__hasher hasher(
         .clock(hasher$clock),
@@ -851,10 +879,44 @@ module rss_core (
         .q(job_valid$q),
         .clock(job_valid$clock)
     );
-    rss_core__job_tuple job_tuple(
-        .d(job_tuple$d),
-        .q(job_tuple$q),
-        .clock(job_tuple$clock)
+    rss_core__job_source job_source(
+        .d(job_source$d),
+        .q(job_source$q),
+        .clock(job_source$clock)
+    );
+    rss_core__job_destination job_destination(
+        .d(job_destination$d),
+        .q(job_destination$q),
+        .clock(job_destination$clock)
+    );
+    rss_core__job_ports job_ports(
+        .d(job_ports$d),
+        .q(job_ports$q),
+        .clock(job_ports$clock)
+    );
+    rss_core__job_symmetric job_symmetric(
+        .d(job_symmetric$d),
+        .q(job_symmetric$q),
+        .clock(job_symmetric$clock)
+    );
+    rss_core__job_ipv4 job_ipv4(
+        .d(job_ipv4$d),
+        .q(job_ipv4$q),
+        .clock(job_ipv4$clock)
+    );
+    rss_core__job_ipv6 job_ipv6(
+        .d(job_ipv6$d),
+        .q(job_ipv6$q),
+        .clock(job_ipv6$clock)
+    );
+    rss_core__layout layout(
+        .source(layout$source),
+        .destination(layout$destination),
+        .port_pair(layout$port_pair),
+        .symmetric(layout$symmetric),
+        .ipv4(layout$ipv4),
+        .ipv6(layout$ipv6),
+        .tuple(layout$tuple)
     );
     rss_core__job_tag job_tag(
         .d(job_tag$d),
@@ -888,7 +950,12 @@ module rss_core (
         lost_upstream$clock = clk;
         drops$clock = clk;
         job_valid$clock = clk;
-        job_tuple$clock = clk;
+        job_source$clock = clk;
+        job_destination$clock = clk;
+        job_ports$clock = clk;
+        job_symmetric$clock = clk;
+        job_ipv4$clock = clk;
+        job_ipv6$clock = clk;
         job_tag$clock = clk;
         r_valid$clock = clk;
         r_hash$clock = clk;
@@ -903,7 +970,12 @@ module rss_core (
         lost_upstream$d = lost_upstream$q;
         drops$d = drops$q;
         job_valid$d = job_valid$q;
-        job_tuple$d = job_tuple$q;
+        job_source$d = job_source$q;
+        job_destination$d = job_destination$q;
+        job_ports$d = job_ports$q;
+        job_symmetric$d = job_symmetric$q;
+        job_ipv4$d = job_ipv4$q;
+        job_ipv6$d = job_ipv6$q;
         job_tag$d = job_tag$q;
         r_valid$d = r_valid$q;
         r_hash$d = r_hash$q;
@@ -1079,7 +1151,6 @@ module rss_core (
         end
         frame_slot$d = frame_state$slot;
         select$enabled = frame_slot$q[(32'h8)+:(9)];
-        select$symmetric = frame_slot$q[32'h1];
         select$ipv4 = capture$ipv4;
         select$ipv6 = capture$ipv6;
         select$tcp = capture$tcp;
@@ -1105,14 +1176,30 @@ module rss_core (
         end
         if (~probe_waiting) begin
             job_valid$d = frame_job | probe_go$q;
-            job_tuple$d = select$tuple;
+            job_source$d = select$source;
+            job_destination$d = select$destination;
+            job_ports$d = select$port_pair;
+            job_symmetric$d = frame_slot$q[32'h1];
+            job_ipv4$d = select$layout_ipv4;
+            job_ipv6$d = select$layout_ipv6;
             if (probe_go$q) begin
-                job_tuple$d = regs$probe_input;
+                job_source$d = regs$probe_input[(32'ha0)+:(128)];
+                job_destination$d = regs$probe_input[(32'h20)+:(128)];
+                job_ports$d = regs$probe_input[(32'h0)+:(32)];
+                job_symmetric$d = 1'b0;
+                job_ipv4$d = 1'b0;
+                job_ipv6$d = 1'b1;
             end
             job_tag$d = tag;
         end
         hasher$in_valid = job_valid$q;
-        hasher$in_tuple = job_tuple$q;
+        layout$source = job_source$q;
+        layout$destination = job_destination$q;
+        layout$port_pair = job_ports$q;
+        layout$symmetric = job_symmetric$q;
+        layout$ipv4 = job_ipv4$q;
+        layout$ipv6 = job_ipv6$q;
+        hasher$in_tuple = layout$tuple;
         hasher$in_tag = job_tag$q;
         keys$staged_key = regs$staged_key;
         keys$copy_start = regs$key_copy;
@@ -10402,10 +10489,22 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
     reg  shown_valid$d;
     wire  shown_valid$q;
     reg  shown_valid$clock;
+    reg  [8:0] held_q$d;
+    wire  [8:0] held_q$q;
+    reg  held_q$clock;
+    reg  full_q$d;
+    wire  full_q$q;
+    reg  full_q$clock;
+    reg  waiting_q$d;
+    wire  waiting_q$q;
+    reg  waiting_q$clock;
     
     // Local signals
-    reg  [8:0] stored;
-    reg  [8:0] held;
+    reg  [8:0] write_next;
+    reg  [8:0] read_next;
+    reg  shown_valid_next;
+    reg  [8:0] stored_next;
+    reg  [8:0] held_next;
     reg  take;
     reg  store;
     
@@ -10439,6 +10538,21 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
         .q(shown_valid$q),
         .clock(shown_valid$clock)
     );
+    rss_core__fifo__held_q held_q(
+        .d(held_q$d),
+        .q(held_q$q),
+        .clock(held_q$clock)
+    );
+    rss_core__fifo__full_q full_q(
+        .d(full_q$d),
+        .q(full_q$q),
+        .clock(full_q$clock)
+    );
+    rss_core__fifo__waiting_q waiting_q(
+        .d(waiting_q$d),
+        .q(waiting_q$q),
+        .clock(waiting_q$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -10446,44 +10560,94 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
         read_ptr$clock = clock;
         shown$clock = clock;
         shown_valid$clock = clock;
+        held_q$clock = clock;
+        full_q$clock = clock;
+        waiting_q$clock = clock;
         write_ptr$d = write_ptr$q;
         read_ptr$d = read_ptr$q;
         shown$d = shown$q;
         shown_valid$d = shown_valid$q;
+        held_q$d = held_q$q;
+        full_q$d = full_q$q;
+        waiting_q$d = waiting_q$q;
         ram$read_clock = clock;
         ram$write_clock = clock;
-        stored = write_ptr$q - read_ptr$q;
-        held = stored + ((shown_valid$q) & 9'h1ff);
-        full = held >= capacity;
-        count = held;
-        store = push & ~full;
+        full = full_q$q;
+        count = held_q$q;
+        store = push & ~full_q$q;
         ram$write_enable = store;
         ram$write_address = write_ptr$q[(32'h0)+:(8)];
         ram$write_data = push_data;
+        write_next = write_ptr$q;
         if (store) begin
-            write_ptr$d = write_ptr$q + 64'h1;
+            write_next = write_ptr$q + 64'h1;
         end
-        take = |stored & (~shown_valid$q | out_ready);
+        take = waiting_q$q & (~shown_valid$q | out_ready);
         ram$read_address = shown$q;
+        read_next = read_ptr$q;
+        shown_valid_next = shown_valid$q & ~out_ready;
         if (take) begin
             ram$read_address = read_ptr$q[(32'h0)+:(8)];
             shown$d = read_ptr$q[(32'h0)+:(8)];
-            read_ptr$d = read_ptr$q + 64'h1;
-            shown_valid$d = 1'b1;
-        end
-        else if (out_ready) begin
-            shown_valid$d = 1'b0;
+            read_next = read_ptr$q + 64'h1;
+            shown_valid_next = 1'b1;
         end
         if (reset) begin
-            write_ptr$d = 32'h0;
-            read_ptr$d = 32'h0;
-            shown_valid$d = 1'b0;
+            write_next = 32'h0;
+            read_next = 32'h0;
+            shown_valid_next = 1'b0;
         end
+        write_ptr$d = write_next;
+        read_ptr$d = read_next;
+        shown_valid$d = shown_valid_next;
+        stored_next = write_next - read_next;
+        held_next = stored_next + ((shown_valid_next) & 9'h1ff);
+        held_q$d = held_next;
+        full_q$d = held_next >= capacity;
+        waiting_q$d = |stored_next;
         out_valid = shown_valid$q;
         out_data = ram$read_data;
     end
     
 endmodule // rss_core__fifo
+
+
+module rss_core__fifo__full_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__fifo__full_q
+
+
+module rss_core__fifo__held_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [8:0] d;
+    output reg  [8:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 9'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__fifo__held_q
 
 
 module rss_core__fifo__ram(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
@@ -10498,9 +10662,11 @@ module rss_core__fifo__ram(read_address,read_clock,read_data,write_address,write
     input wire  write_enable;
     
     // Update code (custom)
-    reg[70:0] mem[255:0];
+    (* no_rw_check *) reg[70:0] mem[255:0];
     
+    initial begin
     
+    end
     
     always @(posedge read_clock) begin
        read_data <= mem[read_address];
@@ -10511,7 +10677,6 @@ module rss_core__fifo__ram(read_address,read_clock,read_data,write_address,write
           mem[write_address] <= write_data;
        end
     end
-                
 endmodule // rss_core__fifo__ram
 
 
@@ -10570,6 +10735,25 @@ module rss_core__fifo__shown_valid(d,q,clock);
     end
           
 endmodule // rss_core__fifo__shown_valid
+
+
+module rss_core__fifo__waiting_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__fifo__waiting_q
 
 
 module rss_core__fifo__write_ptr(d,q,clock);
@@ -14334,6 +14518,120 @@ module rss_core__ingress__valid_q(d,q,clock);
 endmodule // rss_core__ingress__valid_q
 
 
+module rss_core__job_destination(d,q,clock);
+    
+    // Module arguments
+    input wire  [127:0] d;
+    output reg  [127:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 128'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__job_destination
+
+
+module rss_core__job_ipv4(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__job_ipv4
+
+
+module rss_core__job_ipv6(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__job_ipv6
+
+
+module rss_core__job_ports(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__job_ports
+
+
+module rss_core__job_source(d,q,clock);
+    
+    // Module arguments
+    input wire  [127:0] d;
+    output reg  [127:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 128'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__job_source
+
+
+module rss_core__job_symmetric(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__job_symmetric
+
+
 module rss_core__job_tag(d,q,clock);
     
     // Module arguments
@@ -14351,25 +14649,6 @@ module rss_core__job_tag(d,q,clock);
     end
           
 endmodule // rss_core__job_tag
-
-
-module rss_core__job_tuple(d,q,clock);
-    
-    // Module arguments
-    input wire  [287:0] d;
-    output reg  [287:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 288'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__job_tuple
 
 
 module rss_core__job_valid(d,q,clock);
@@ -14593,267 +14872,266 @@ module rss_core__keys__head(read_address,read_clock,read_data,write_address,writ
     input wire  write_enable;
     
     // Update code (custom)
-    reg[287:0] mem[255:0];
+    (* no_rw_check *) reg[287:0] mem[255:0];
     
     initial begin
-    mem[8'h0] = 288'h0;
-    mem[8'h1] = 288'h0;
-    mem[8'h2] = 288'h0;
-    mem[8'h3] = 288'h0;
-    mem[8'h4] = 288'h0;
-    mem[8'h5] = 288'h0;
-    mem[8'h6] = 288'h0;
-    mem[8'h7] = 288'h0;
-    mem[8'h8] = 288'h0;
-    mem[8'h9] = 288'h0;
-    mem[8'ha] = 288'h0;
-    mem[8'hb] = 288'h0;
-    mem[8'hc] = 288'h0;
-    mem[8'hd] = 288'h0;
-    mem[8'he] = 288'h0;
-    mem[8'hf] = 288'h0;
-    mem[8'h10] = 288'h0;
-    mem[8'h11] = 288'h0;
-    mem[8'h12] = 288'h0;
-    mem[8'h13] = 288'h0;
-    mem[8'h14] = 288'h0;
-    mem[8'h15] = 288'h0;
-    mem[8'h16] = 288'h0;
-    mem[8'h17] = 288'h0;
-    mem[8'h18] = 288'h0;
-    mem[8'h19] = 288'h0;
-    mem[8'h1a] = 288'h0;
-    mem[8'h1b] = 288'h0;
-    mem[8'h1c] = 288'h0;
-    mem[8'h1d] = 288'h0;
-    mem[8'h1e] = 288'h0;
-    mem[8'h1f] = 288'h0;
-    mem[8'h20] = 288'h0;
-    mem[8'h21] = 288'h0;
-    mem[8'h22] = 288'h0;
-    mem[8'h23] = 288'h0;
-    mem[8'h24] = 288'h0;
-    mem[8'h25] = 288'h0;
-    mem[8'h26] = 288'h0;
-    mem[8'h27] = 288'h0;
-    mem[8'h28] = 288'h0;
-    mem[8'h29] = 288'h0;
-    mem[8'h2a] = 288'h0;
-    mem[8'h2b] = 288'h0;
-    mem[8'h2c] = 288'h0;
-    mem[8'h2d] = 288'h0;
-    mem[8'h2e] = 288'h0;
-    mem[8'h2f] = 288'h0;
-    mem[8'h30] = 288'h0;
-    mem[8'h31] = 288'h0;
-    mem[8'h32] = 288'h0;
-    mem[8'h33] = 288'h0;
-    mem[8'h34] = 288'h0;
-    mem[8'h35] = 288'h0;
-    mem[8'h36] = 288'h0;
-    mem[8'h37] = 288'h0;
-    mem[8'h38] = 288'h0;
-    mem[8'h39] = 288'h0;
-    mem[8'h3a] = 288'h0;
-    mem[8'h3b] = 288'h0;
-    mem[8'h3c] = 288'h0;
-    mem[8'h3d] = 288'h0;
-    mem[8'h3e] = 288'h0;
-    mem[8'h3f] = 288'h0;
-    mem[8'h40] = 288'h0;
-    mem[8'h41] = 288'h0;
-    mem[8'h42] = 288'h0;
-    mem[8'h43] = 288'h0;
-    mem[8'h44] = 288'h0;
-    mem[8'h45] = 288'h0;
-    mem[8'h46] = 288'h0;
-    mem[8'h47] = 288'h0;
-    mem[8'h48] = 288'h0;
-    mem[8'h49] = 288'h0;
-    mem[8'h4a] = 288'h0;
-    mem[8'h4b] = 288'h0;
-    mem[8'h4c] = 288'h0;
-    mem[8'h4d] = 288'h0;
-    mem[8'h4e] = 288'h0;
-    mem[8'h4f] = 288'h0;
-    mem[8'h50] = 288'h0;
-    mem[8'h51] = 288'h0;
-    mem[8'h52] = 288'h0;
-    mem[8'h53] = 288'h0;
-    mem[8'h54] = 288'h0;
-    mem[8'h55] = 288'h0;
-    mem[8'h56] = 288'h0;
-    mem[8'h57] = 288'h0;
-    mem[8'h58] = 288'h0;
-    mem[8'h59] = 288'h0;
-    mem[8'h5a] = 288'h0;
-    mem[8'h5b] = 288'h0;
-    mem[8'h5c] = 288'h0;
-    mem[8'h5d] = 288'h0;
-    mem[8'h5e] = 288'h0;
-    mem[8'h5f] = 288'h0;
-    mem[8'h60] = 288'h0;
-    mem[8'h61] = 288'h0;
-    mem[8'h62] = 288'h0;
-    mem[8'h63] = 288'h0;
-    mem[8'h64] = 288'h0;
-    mem[8'h65] = 288'h0;
-    mem[8'h66] = 288'h0;
-    mem[8'h67] = 288'h0;
-    mem[8'h68] = 288'h0;
-    mem[8'h69] = 288'h0;
-    mem[8'h6a] = 288'h0;
-    mem[8'h6b] = 288'h0;
-    mem[8'h6c] = 288'h0;
-    mem[8'h6d] = 288'h0;
-    mem[8'h6e] = 288'h0;
-    mem[8'h6f] = 288'h0;
-    mem[8'h70] = 288'h0;
-    mem[8'h71] = 288'h0;
-    mem[8'h72] = 288'h0;
-    mem[8'h73] = 288'h0;
-    mem[8'h74] = 288'h0;
-    mem[8'h75] = 288'h0;
-    mem[8'h76] = 288'h0;
-    mem[8'h77] = 288'h0;
-    mem[8'h78] = 288'h0;
-    mem[8'h79] = 288'h0;
-    mem[8'h7a] = 288'h0;
-    mem[8'h7b] = 288'h0;
-    mem[8'h7c] = 288'h0;
-    mem[8'h7d] = 288'h0;
-    mem[8'h7e] = 288'h0;
-    mem[8'h7f] = 288'h0;
-    mem[8'h80] = 288'h0;
-    mem[8'h81] = 288'h0;
-    mem[8'h82] = 288'h0;
-    mem[8'h83] = 288'h0;
-    mem[8'h84] = 288'h0;
-    mem[8'h85] = 288'h0;
-    mem[8'h86] = 288'h0;
-    mem[8'h87] = 288'h0;
-    mem[8'h88] = 288'h0;
-    mem[8'h89] = 288'h0;
-    mem[8'h8a] = 288'h0;
-    mem[8'h8b] = 288'h0;
-    mem[8'h8c] = 288'h0;
-    mem[8'h8d] = 288'h0;
-    mem[8'h8e] = 288'h0;
-    mem[8'h8f] = 288'h0;
-    mem[8'h90] = 288'h0;
-    mem[8'h91] = 288'h0;
-    mem[8'h92] = 288'h0;
-    mem[8'h93] = 288'h0;
-    mem[8'h94] = 288'h0;
-    mem[8'h95] = 288'h0;
-    mem[8'h96] = 288'h0;
-    mem[8'h97] = 288'h0;
-    mem[8'h98] = 288'h0;
-    mem[8'h99] = 288'h0;
-    mem[8'h9a] = 288'h0;
-    mem[8'h9b] = 288'h0;
-    mem[8'h9c] = 288'h0;
-    mem[8'h9d] = 288'h0;
-    mem[8'h9e] = 288'h0;
-    mem[8'h9f] = 288'h0;
-    mem[8'ha0] = 288'h0;
-    mem[8'ha1] = 288'h0;
-    mem[8'ha2] = 288'h0;
-    mem[8'ha3] = 288'h0;
-    mem[8'ha4] = 288'h0;
-    mem[8'ha5] = 288'h0;
-    mem[8'ha6] = 288'h0;
-    mem[8'ha7] = 288'h0;
-    mem[8'ha8] = 288'h0;
-    mem[8'ha9] = 288'h0;
-    mem[8'haa] = 288'h0;
-    mem[8'hab] = 288'h0;
-    mem[8'hac] = 288'h0;
-    mem[8'had] = 288'h0;
-    mem[8'hae] = 288'h0;
-    mem[8'haf] = 288'h0;
-    mem[8'hb0] = 288'h0;
-    mem[8'hb1] = 288'h0;
-    mem[8'hb2] = 288'h0;
-    mem[8'hb3] = 288'h0;
-    mem[8'hb4] = 288'h0;
-    mem[8'hb5] = 288'h0;
-    mem[8'hb6] = 288'h0;
-    mem[8'hb7] = 288'h0;
-    mem[8'hb8] = 288'h0;
-    mem[8'hb9] = 288'h0;
-    mem[8'hba] = 288'h0;
-    mem[8'hbb] = 288'h0;
-    mem[8'hbc] = 288'h0;
-    mem[8'hbd] = 288'h0;
-    mem[8'hbe] = 288'h0;
-    mem[8'hbf] = 288'h0;
-    mem[8'hc0] = 288'h0;
-    mem[8'hc1] = 288'h0;
-    mem[8'hc2] = 288'h0;
-    mem[8'hc3] = 288'h0;
-    mem[8'hc4] = 288'h0;
-    mem[8'hc5] = 288'h0;
-    mem[8'hc6] = 288'h0;
-    mem[8'hc7] = 288'h0;
-    mem[8'hc8] = 288'h0;
-    mem[8'hc9] = 288'h0;
-    mem[8'hca] = 288'h0;
-    mem[8'hcb] = 288'h0;
-    mem[8'hcc] = 288'h0;
-    mem[8'hcd] = 288'h0;
-    mem[8'hce] = 288'h0;
-    mem[8'hcf] = 288'h0;
-    mem[8'hd0] = 288'h0;
-    mem[8'hd1] = 288'h0;
-    mem[8'hd2] = 288'h0;
-    mem[8'hd3] = 288'h0;
-    mem[8'hd4] = 288'h0;
-    mem[8'hd5] = 288'h0;
-    mem[8'hd6] = 288'h0;
-    mem[8'hd7] = 288'h0;
-    mem[8'hd8] = 288'h0;
-    mem[8'hd9] = 288'h0;
-    mem[8'hda] = 288'h0;
-    mem[8'hdb] = 288'h0;
-    mem[8'hdc] = 288'h0;
-    mem[8'hdd] = 288'h0;
-    mem[8'hde] = 288'h0;
-    mem[8'hdf] = 288'h0;
-    mem[8'he0] = 288'h0;
-    mem[8'he1] = 288'h0;
-    mem[8'he2] = 288'h0;
-    mem[8'he3] = 288'h0;
-    mem[8'he4] = 288'h0;
-    mem[8'he5] = 288'h0;
-    mem[8'he6] = 288'h0;
-    mem[8'he7] = 288'h0;
-    mem[8'he8] = 288'h0;
-    mem[8'he9] = 288'h0;
-    mem[8'hea] = 288'h0;
-    mem[8'heb] = 288'h0;
-    mem[8'hec] = 288'h0;
-    mem[8'hed] = 288'h0;
-    mem[8'hee] = 288'h0;
-    mem[8'hef] = 288'h0;
-    mem[8'hf0] = 288'h0;
-    mem[8'hf1] = 288'h0;
-    mem[8'hf2] = 288'h0;
-    mem[8'hf3] = 288'h0;
-    mem[8'hf4] = 288'h0;
-    mem[8'hf5] = 288'h0;
-    mem[8'hf6] = 288'h0;
-    mem[8'hf7] = 288'h0;
-    mem[8'hf8] = 288'h0;
-    mem[8'hf9] = 288'h0;
-    mem[8'hfa] = 288'h0;
-    mem[8'hfb] = 288'h0;
-    mem[8'hfc] = 288'h0;
-    mem[8'hfd] = 288'h0;
-    mem[8'hfe] = 288'h0;
-    mem[8'hff] = 288'h0;
+        mem[8'h0] = 288'h0;
+        mem[8'h1] = 288'h0;
+        mem[8'h2] = 288'h0;
+        mem[8'h3] = 288'h0;
+        mem[8'h4] = 288'h0;
+        mem[8'h5] = 288'h0;
+        mem[8'h6] = 288'h0;
+        mem[8'h7] = 288'h0;
+        mem[8'h8] = 288'h0;
+        mem[8'h9] = 288'h0;
+        mem[8'ha] = 288'h0;
+        mem[8'hb] = 288'h0;
+        mem[8'hc] = 288'h0;
+        mem[8'hd] = 288'h0;
+        mem[8'he] = 288'h0;
+        mem[8'hf] = 288'h0;
+        mem[8'h10] = 288'h0;
+        mem[8'h11] = 288'h0;
+        mem[8'h12] = 288'h0;
+        mem[8'h13] = 288'h0;
+        mem[8'h14] = 288'h0;
+        mem[8'h15] = 288'h0;
+        mem[8'h16] = 288'h0;
+        mem[8'h17] = 288'h0;
+        mem[8'h18] = 288'h0;
+        mem[8'h19] = 288'h0;
+        mem[8'h1a] = 288'h0;
+        mem[8'h1b] = 288'h0;
+        mem[8'h1c] = 288'h0;
+        mem[8'h1d] = 288'h0;
+        mem[8'h1e] = 288'h0;
+        mem[8'h1f] = 288'h0;
+        mem[8'h20] = 288'h0;
+        mem[8'h21] = 288'h0;
+        mem[8'h22] = 288'h0;
+        mem[8'h23] = 288'h0;
+        mem[8'h24] = 288'h0;
+        mem[8'h25] = 288'h0;
+        mem[8'h26] = 288'h0;
+        mem[8'h27] = 288'h0;
+        mem[8'h28] = 288'h0;
+        mem[8'h29] = 288'h0;
+        mem[8'h2a] = 288'h0;
+        mem[8'h2b] = 288'h0;
+        mem[8'h2c] = 288'h0;
+        mem[8'h2d] = 288'h0;
+        mem[8'h2e] = 288'h0;
+        mem[8'h2f] = 288'h0;
+        mem[8'h30] = 288'h0;
+        mem[8'h31] = 288'h0;
+        mem[8'h32] = 288'h0;
+        mem[8'h33] = 288'h0;
+        mem[8'h34] = 288'h0;
+        mem[8'h35] = 288'h0;
+        mem[8'h36] = 288'h0;
+        mem[8'h37] = 288'h0;
+        mem[8'h38] = 288'h0;
+        mem[8'h39] = 288'h0;
+        mem[8'h3a] = 288'h0;
+        mem[8'h3b] = 288'h0;
+        mem[8'h3c] = 288'h0;
+        mem[8'h3d] = 288'h0;
+        mem[8'h3e] = 288'h0;
+        mem[8'h3f] = 288'h0;
+        mem[8'h40] = 288'h0;
+        mem[8'h41] = 288'h0;
+        mem[8'h42] = 288'h0;
+        mem[8'h43] = 288'h0;
+        mem[8'h44] = 288'h0;
+        mem[8'h45] = 288'h0;
+        mem[8'h46] = 288'h0;
+        mem[8'h47] = 288'h0;
+        mem[8'h48] = 288'h0;
+        mem[8'h49] = 288'h0;
+        mem[8'h4a] = 288'h0;
+        mem[8'h4b] = 288'h0;
+        mem[8'h4c] = 288'h0;
+        mem[8'h4d] = 288'h0;
+        mem[8'h4e] = 288'h0;
+        mem[8'h4f] = 288'h0;
+        mem[8'h50] = 288'h0;
+        mem[8'h51] = 288'h0;
+        mem[8'h52] = 288'h0;
+        mem[8'h53] = 288'h0;
+        mem[8'h54] = 288'h0;
+        mem[8'h55] = 288'h0;
+        mem[8'h56] = 288'h0;
+        mem[8'h57] = 288'h0;
+        mem[8'h58] = 288'h0;
+        mem[8'h59] = 288'h0;
+        mem[8'h5a] = 288'h0;
+        mem[8'h5b] = 288'h0;
+        mem[8'h5c] = 288'h0;
+        mem[8'h5d] = 288'h0;
+        mem[8'h5e] = 288'h0;
+        mem[8'h5f] = 288'h0;
+        mem[8'h60] = 288'h0;
+        mem[8'h61] = 288'h0;
+        mem[8'h62] = 288'h0;
+        mem[8'h63] = 288'h0;
+        mem[8'h64] = 288'h0;
+        mem[8'h65] = 288'h0;
+        mem[8'h66] = 288'h0;
+        mem[8'h67] = 288'h0;
+        mem[8'h68] = 288'h0;
+        mem[8'h69] = 288'h0;
+        mem[8'h6a] = 288'h0;
+        mem[8'h6b] = 288'h0;
+        mem[8'h6c] = 288'h0;
+        mem[8'h6d] = 288'h0;
+        mem[8'h6e] = 288'h0;
+        mem[8'h6f] = 288'h0;
+        mem[8'h70] = 288'h0;
+        mem[8'h71] = 288'h0;
+        mem[8'h72] = 288'h0;
+        mem[8'h73] = 288'h0;
+        mem[8'h74] = 288'h0;
+        mem[8'h75] = 288'h0;
+        mem[8'h76] = 288'h0;
+        mem[8'h77] = 288'h0;
+        mem[8'h78] = 288'h0;
+        mem[8'h79] = 288'h0;
+        mem[8'h7a] = 288'h0;
+        mem[8'h7b] = 288'h0;
+        mem[8'h7c] = 288'h0;
+        mem[8'h7d] = 288'h0;
+        mem[8'h7e] = 288'h0;
+        mem[8'h7f] = 288'h0;
+        mem[8'h80] = 288'h0;
+        mem[8'h81] = 288'h0;
+        mem[8'h82] = 288'h0;
+        mem[8'h83] = 288'h0;
+        mem[8'h84] = 288'h0;
+        mem[8'h85] = 288'h0;
+        mem[8'h86] = 288'h0;
+        mem[8'h87] = 288'h0;
+        mem[8'h88] = 288'h0;
+        mem[8'h89] = 288'h0;
+        mem[8'h8a] = 288'h0;
+        mem[8'h8b] = 288'h0;
+        mem[8'h8c] = 288'h0;
+        mem[8'h8d] = 288'h0;
+        mem[8'h8e] = 288'h0;
+        mem[8'h8f] = 288'h0;
+        mem[8'h90] = 288'h0;
+        mem[8'h91] = 288'h0;
+        mem[8'h92] = 288'h0;
+        mem[8'h93] = 288'h0;
+        mem[8'h94] = 288'h0;
+        mem[8'h95] = 288'h0;
+        mem[8'h96] = 288'h0;
+        mem[8'h97] = 288'h0;
+        mem[8'h98] = 288'h0;
+        mem[8'h99] = 288'h0;
+        mem[8'h9a] = 288'h0;
+        mem[8'h9b] = 288'h0;
+        mem[8'h9c] = 288'h0;
+        mem[8'h9d] = 288'h0;
+        mem[8'h9e] = 288'h0;
+        mem[8'h9f] = 288'h0;
+        mem[8'ha0] = 288'h0;
+        mem[8'ha1] = 288'h0;
+        mem[8'ha2] = 288'h0;
+        mem[8'ha3] = 288'h0;
+        mem[8'ha4] = 288'h0;
+        mem[8'ha5] = 288'h0;
+        mem[8'ha6] = 288'h0;
+        mem[8'ha7] = 288'h0;
+        mem[8'ha8] = 288'h0;
+        mem[8'ha9] = 288'h0;
+        mem[8'haa] = 288'h0;
+        mem[8'hab] = 288'h0;
+        mem[8'hac] = 288'h0;
+        mem[8'had] = 288'h0;
+        mem[8'hae] = 288'h0;
+        mem[8'haf] = 288'h0;
+        mem[8'hb0] = 288'h0;
+        mem[8'hb1] = 288'h0;
+        mem[8'hb2] = 288'h0;
+        mem[8'hb3] = 288'h0;
+        mem[8'hb4] = 288'h0;
+        mem[8'hb5] = 288'h0;
+        mem[8'hb6] = 288'h0;
+        mem[8'hb7] = 288'h0;
+        mem[8'hb8] = 288'h0;
+        mem[8'hb9] = 288'h0;
+        mem[8'hba] = 288'h0;
+        mem[8'hbb] = 288'h0;
+        mem[8'hbc] = 288'h0;
+        mem[8'hbd] = 288'h0;
+        mem[8'hbe] = 288'h0;
+        mem[8'hbf] = 288'h0;
+        mem[8'hc0] = 288'h0;
+        mem[8'hc1] = 288'h0;
+        mem[8'hc2] = 288'h0;
+        mem[8'hc3] = 288'h0;
+        mem[8'hc4] = 288'h0;
+        mem[8'hc5] = 288'h0;
+        mem[8'hc6] = 288'h0;
+        mem[8'hc7] = 288'h0;
+        mem[8'hc8] = 288'h0;
+        mem[8'hc9] = 288'h0;
+        mem[8'hca] = 288'h0;
+        mem[8'hcb] = 288'h0;
+        mem[8'hcc] = 288'h0;
+        mem[8'hcd] = 288'h0;
+        mem[8'hce] = 288'h0;
+        mem[8'hcf] = 288'h0;
+        mem[8'hd0] = 288'h0;
+        mem[8'hd1] = 288'h0;
+        mem[8'hd2] = 288'h0;
+        mem[8'hd3] = 288'h0;
+        mem[8'hd4] = 288'h0;
+        mem[8'hd5] = 288'h0;
+        mem[8'hd6] = 288'h0;
+        mem[8'hd7] = 288'h0;
+        mem[8'hd8] = 288'h0;
+        mem[8'hd9] = 288'h0;
+        mem[8'hda] = 288'h0;
+        mem[8'hdb] = 288'h0;
+        mem[8'hdc] = 288'h0;
+        mem[8'hdd] = 288'h0;
+        mem[8'hde] = 288'h0;
+        mem[8'hdf] = 288'h0;
+        mem[8'he0] = 288'h0;
+        mem[8'he1] = 288'h0;
+        mem[8'he2] = 288'h0;
+        mem[8'he3] = 288'h0;
+        mem[8'he4] = 288'h0;
+        mem[8'he5] = 288'h0;
+        mem[8'he6] = 288'h0;
+        mem[8'he7] = 288'h0;
+        mem[8'he8] = 288'h0;
+        mem[8'he9] = 288'h0;
+        mem[8'hea] = 288'h0;
+        mem[8'heb] = 288'h0;
+        mem[8'hec] = 288'h0;
+        mem[8'hed] = 288'h0;
+        mem[8'hee] = 288'h0;
+        mem[8'hef] = 288'h0;
+        mem[8'hf0] = 288'h0;
+        mem[8'hf1] = 288'h0;
+        mem[8'hf2] = 288'h0;
+        mem[8'hf3] = 288'h0;
+        mem[8'hf4] = 288'h0;
+        mem[8'hf5] = 288'h0;
+        mem[8'hf6] = 288'h0;
+        mem[8'hf7] = 288'h0;
+        mem[8'hf8] = 288'h0;
+        mem[8'hf9] = 288'h0;
+        mem[8'hfa] = 288'h0;
+        mem[8'hfb] = 288'h0;
+        mem[8'hfc] = 288'h0;
+        mem[8'hfd] = 288'h0;
+        mem[8'hfe] = 288'h0;
+        mem[8'hff] = 288'h0;
     end
-    
     
     always @(posedge read_clock) begin
        read_data <= mem[read_address];
@@ -14864,7 +15142,6 @@ module rss_core__keys__head(read_address,read_clock,read_data,write_address,writ
           mem[write_address] <= write_data;
        end
     end
-                
 endmodule // rss_core__keys__head
 
 
@@ -14880,267 +15157,266 @@ module rss_core__keys__tail(read_address,read_clock,read_data,write_address,writ
     input wire  write_enable;
     
     // Update code (custom)
-    reg[30:0] mem[255:0];
+    (* no_rw_check *) reg[30:0] mem[255:0];
     
     initial begin
-    mem[8'h0] = 31'h0;
-    mem[8'h1] = 31'h0;
-    mem[8'h2] = 31'h0;
-    mem[8'h3] = 31'h0;
-    mem[8'h4] = 31'h0;
-    mem[8'h5] = 31'h0;
-    mem[8'h6] = 31'h0;
-    mem[8'h7] = 31'h0;
-    mem[8'h8] = 31'h0;
-    mem[8'h9] = 31'h0;
-    mem[8'ha] = 31'h0;
-    mem[8'hb] = 31'h0;
-    mem[8'hc] = 31'h0;
-    mem[8'hd] = 31'h0;
-    mem[8'he] = 31'h0;
-    mem[8'hf] = 31'h0;
-    mem[8'h10] = 31'h0;
-    mem[8'h11] = 31'h0;
-    mem[8'h12] = 31'h0;
-    mem[8'h13] = 31'h0;
-    mem[8'h14] = 31'h0;
-    mem[8'h15] = 31'h0;
-    mem[8'h16] = 31'h0;
-    mem[8'h17] = 31'h0;
-    mem[8'h18] = 31'h0;
-    mem[8'h19] = 31'h0;
-    mem[8'h1a] = 31'h0;
-    mem[8'h1b] = 31'h0;
-    mem[8'h1c] = 31'h0;
-    mem[8'h1d] = 31'h0;
-    mem[8'h1e] = 31'h0;
-    mem[8'h1f] = 31'h0;
-    mem[8'h20] = 31'h0;
-    mem[8'h21] = 31'h0;
-    mem[8'h22] = 31'h0;
-    mem[8'h23] = 31'h0;
-    mem[8'h24] = 31'h0;
-    mem[8'h25] = 31'h0;
-    mem[8'h26] = 31'h0;
-    mem[8'h27] = 31'h0;
-    mem[8'h28] = 31'h0;
-    mem[8'h29] = 31'h0;
-    mem[8'h2a] = 31'h0;
-    mem[8'h2b] = 31'h0;
-    mem[8'h2c] = 31'h0;
-    mem[8'h2d] = 31'h0;
-    mem[8'h2e] = 31'h0;
-    mem[8'h2f] = 31'h0;
-    mem[8'h30] = 31'h0;
-    mem[8'h31] = 31'h0;
-    mem[8'h32] = 31'h0;
-    mem[8'h33] = 31'h0;
-    mem[8'h34] = 31'h0;
-    mem[8'h35] = 31'h0;
-    mem[8'h36] = 31'h0;
-    mem[8'h37] = 31'h0;
-    mem[8'h38] = 31'h0;
-    mem[8'h39] = 31'h0;
-    mem[8'h3a] = 31'h0;
-    mem[8'h3b] = 31'h0;
-    mem[8'h3c] = 31'h0;
-    mem[8'h3d] = 31'h0;
-    mem[8'h3e] = 31'h0;
-    mem[8'h3f] = 31'h0;
-    mem[8'h40] = 31'h0;
-    mem[8'h41] = 31'h0;
-    mem[8'h42] = 31'h0;
-    mem[8'h43] = 31'h0;
-    mem[8'h44] = 31'h0;
-    mem[8'h45] = 31'h0;
-    mem[8'h46] = 31'h0;
-    mem[8'h47] = 31'h0;
-    mem[8'h48] = 31'h0;
-    mem[8'h49] = 31'h0;
-    mem[8'h4a] = 31'h0;
-    mem[8'h4b] = 31'h0;
-    mem[8'h4c] = 31'h0;
-    mem[8'h4d] = 31'h0;
-    mem[8'h4e] = 31'h0;
-    mem[8'h4f] = 31'h0;
-    mem[8'h50] = 31'h0;
-    mem[8'h51] = 31'h0;
-    mem[8'h52] = 31'h0;
-    mem[8'h53] = 31'h0;
-    mem[8'h54] = 31'h0;
-    mem[8'h55] = 31'h0;
-    mem[8'h56] = 31'h0;
-    mem[8'h57] = 31'h0;
-    mem[8'h58] = 31'h0;
-    mem[8'h59] = 31'h0;
-    mem[8'h5a] = 31'h0;
-    mem[8'h5b] = 31'h0;
-    mem[8'h5c] = 31'h0;
-    mem[8'h5d] = 31'h0;
-    mem[8'h5e] = 31'h0;
-    mem[8'h5f] = 31'h0;
-    mem[8'h60] = 31'h0;
-    mem[8'h61] = 31'h0;
-    mem[8'h62] = 31'h0;
-    mem[8'h63] = 31'h0;
-    mem[8'h64] = 31'h0;
-    mem[8'h65] = 31'h0;
-    mem[8'h66] = 31'h0;
-    mem[8'h67] = 31'h0;
-    mem[8'h68] = 31'h0;
-    mem[8'h69] = 31'h0;
-    mem[8'h6a] = 31'h0;
-    mem[8'h6b] = 31'h0;
-    mem[8'h6c] = 31'h0;
-    mem[8'h6d] = 31'h0;
-    mem[8'h6e] = 31'h0;
-    mem[8'h6f] = 31'h0;
-    mem[8'h70] = 31'h0;
-    mem[8'h71] = 31'h0;
-    mem[8'h72] = 31'h0;
-    mem[8'h73] = 31'h0;
-    mem[8'h74] = 31'h0;
-    mem[8'h75] = 31'h0;
-    mem[8'h76] = 31'h0;
-    mem[8'h77] = 31'h0;
-    mem[8'h78] = 31'h0;
-    mem[8'h79] = 31'h0;
-    mem[8'h7a] = 31'h0;
-    mem[8'h7b] = 31'h0;
-    mem[8'h7c] = 31'h0;
-    mem[8'h7d] = 31'h0;
-    mem[8'h7e] = 31'h0;
-    mem[8'h7f] = 31'h0;
-    mem[8'h80] = 31'h0;
-    mem[8'h81] = 31'h0;
-    mem[8'h82] = 31'h0;
-    mem[8'h83] = 31'h0;
-    mem[8'h84] = 31'h0;
-    mem[8'h85] = 31'h0;
-    mem[8'h86] = 31'h0;
-    mem[8'h87] = 31'h0;
-    mem[8'h88] = 31'h0;
-    mem[8'h89] = 31'h0;
-    mem[8'h8a] = 31'h0;
-    mem[8'h8b] = 31'h0;
-    mem[8'h8c] = 31'h0;
-    mem[8'h8d] = 31'h0;
-    mem[8'h8e] = 31'h0;
-    mem[8'h8f] = 31'h0;
-    mem[8'h90] = 31'h0;
-    mem[8'h91] = 31'h0;
-    mem[8'h92] = 31'h0;
-    mem[8'h93] = 31'h0;
-    mem[8'h94] = 31'h0;
-    mem[8'h95] = 31'h0;
-    mem[8'h96] = 31'h0;
-    mem[8'h97] = 31'h0;
-    mem[8'h98] = 31'h0;
-    mem[8'h99] = 31'h0;
-    mem[8'h9a] = 31'h0;
-    mem[8'h9b] = 31'h0;
-    mem[8'h9c] = 31'h0;
-    mem[8'h9d] = 31'h0;
-    mem[8'h9e] = 31'h0;
-    mem[8'h9f] = 31'h0;
-    mem[8'ha0] = 31'h0;
-    mem[8'ha1] = 31'h0;
-    mem[8'ha2] = 31'h0;
-    mem[8'ha3] = 31'h0;
-    mem[8'ha4] = 31'h0;
-    mem[8'ha5] = 31'h0;
-    mem[8'ha6] = 31'h0;
-    mem[8'ha7] = 31'h0;
-    mem[8'ha8] = 31'h0;
-    mem[8'ha9] = 31'h0;
-    mem[8'haa] = 31'h0;
-    mem[8'hab] = 31'h0;
-    mem[8'hac] = 31'h0;
-    mem[8'had] = 31'h0;
-    mem[8'hae] = 31'h0;
-    mem[8'haf] = 31'h0;
-    mem[8'hb0] = 31'h0;
-    mem[8'hb1] = 31'h0;
-    mem[8'hb2] = 31'h0;
-    mem[8'hb3] = 31'h0;
-    mem[8'hb4] = 31'h0;
-    mem[8'hb5] = 31'h0;
-    mem[8'hb6] = 31'h0;
-    mem[8'hb7] = 31'h0;
-    mem[8'hb8] = 31'h0;
-    mem[8'hb9] = 31'h0;
-    mem[8'hba] = 31'h0;
-    mem[8'hbb] = 31'h0;
-    mem[8'hbc] = 31'h0;
-    mem[8'hbd] = 31'h0;
-    mem[8'hbe] = 31'h0;
-    mem[8'hbf] = 31'h0;
-    mem[8'hc0] = 31'h0;
-    mem[8'hc1] = 31'h0;
-    mem[8'hc2] = 31'h0;
-    mem[8'hc3] = 31'h0;
-    mem[8'hc4] = 31'h0;
-    mem[8'hc5] = 31'h0;
-    mem[8'hc6] = 31'h0;
-    mem[8'hc7] = 31'h0;
-    mem[8'hc8] = 31'h0;
-    mem[8'hc9] = 31'h0;
-    mem[8'hca] = 31'h0;
-    mem[8'hcb] = 31'h0;
-    mem[8'hcc] = 31'h0;
-    mem[8'hcd] = 31'h0;
-    mem[8'hce] = 31'h0;
-    mem[8'hcf] = 31'h0;
-    mem[8'hd0] = 31'h0;
-    mem[8'hd1] = 31'h0;
-    mem[8'hd2] = 31'h0;
-    mem[8'hd3] = 31'h0;
-    mem[8'hd4] = 31'h0;
-    mem[8'hd5] = 31'h0;
-    mem[8'hd6] = 31'h0;
-    mem[8'hd7] = 31'h0;
-    mem[8'hd8] = 31'h0;
-    mem[8'hd9] = 31'h0;
-    mem[8'hda] = 31'h0;
-    mem[8'hdb] = 31'h0;
-    mem[8'hdc] = 31'h0;
-    mem[8'hdd] = 31'h0;
-    mem[8'hde] = 31'h0;
-    mem[8'hdf] = 31'h0;
-    mem[8'he0] = 31'h0;
-    mem[8'he1] = 31'h0;
-    mem[8'he2] = 31'h0;
-    mem[8'he3] = 31'h0;
-    mem[8'he4] = 31'h0;
-    mem[8'he5] = 31'h0;
-    mem[8'he6] = 31'h0;
-    mem[8'he7] = 31'h0;
-    mem[8'he8] = 31'h0;
-    mem[8'he9] = 31'h0;
-    mem[8'hea] = 31'h0;
-    mem[8'heb] = 31'h0;
-    mem[8'hec] = 31'h0;
-    mem[8'hed] = 31'h0;
-    mem[8'hee] = 31'h0;
-    mem[8'hef] = 31'h0;
-    mem[8'hf0] = 31'h0;
-    mem[8'hf1] = 31'h0;
-    mem[8'hf2] = 31'h0;
-    mem[8'hf3] = 31'h0;
-    mem[8'hf4] = 31'h0;
-    mem[8'hf5] = 31'h0;
-    mem[8'hf6] = 31'h0;
-    mem[8'hf7] = 31'h0;
-    mem[8'hf8] = 31'h0;
-    mem[8'hf9] = 31'h0;
-    mem[8'hfa] = 31'h0;
-    mem[8'hfb] = 31'h0;
-    mem[8'hfc] = 31'h0;
-    mem[8'hfd] = 31'h0;
-    mem[8'hfe] = 31'h0;
-    mem[8'hff] = 31'h0;
+        mem[8'h0] = 31'h0;
+        mem[8'h1] = 31'h0;
+        mem[8'h2] = 31'h0;
+        mem[8'h3] = 31'h0;
+        mem[8'h4] = 31'h0;
+        mem[8'h5] = 31'h0;
+        mem[8'h6] = 31'h0;
+        mem[8'h7] = 31'h0;
+        mem[8'h8] = 31'h0;
+        mem[8'h9] = 31'h0;
+        mem[8'ha] = 31'h0;
+        mem[8'hb] = 31'h0;
+        mem[8'hc] = 31'h0;
+        mem[8'hd] = 31'h0;
+        mem[8'he] = 31'h0;
+        mem[8'hf] = 31'h0;
+        mem[8'h10] = 31'h0;
+        mem[8'h11] = 31'h0;
+        mem[8'h12] = 31'h0;
+        mem[8'h13] = 31'h0;
+        mem[8'h14] = 31'h0;
+        mem[8'h15] = 31'h0;
+        mem[8'h16] = 31'h0;
+        mem[8'h17] = 31'h0;
+        mem[8'h18] = 31'h0;
+        mem[8'h19] = 31'h0;
+        mem[8'h1a] = 31'h0;
+        mem[8'h1b] = 31'h0;
+        mem[8'h1c] = 31'h0;
+        mem[8'h1d] = 31'h0;
+        mem[8'h1e] = 31'h0;
+        mem[8'h1f] = 31'h0;
+        mem[8'h20] = 31'h0;
+        mem[8'h21] = 31'h0;
+        mem[8'h22] = 31'h0;
+        mem[8'h23] = 31'h0;
+        mem[8'h24] = 31'h0;
+        mem[8'h25] = 31'h0;
+        mem[8'h26] = 31'h0;
+        mem[8'h27] = 31'h0;
+        mem[8'h28] = 31'h0;
+        mem[8'h29] = 31'h0;
+        mem[8'h2a] = 31'h0;
+        mem[8'h2b] = 31'h0;
+        mem[8'h2c] = 31'h0;
+        mem[8'h2d] = 31'h0;
+        mem[8'h2e] = 31'h0;
+        mem[8'h2f] = 31'h0;
+        mem[8'h30] = 31'h0;
+        mem[8'h31] = 31'h0;
+        mem[8'h32] = 31'h0;
+        mem[8'h33] = 31'h0;
+        mem[8'h34] = 31'h0;
+        mem[8'h35] = 31'h0;
+        mem[8'h36] = 31'h0;
+        mem[8'h37] = 31'h0;
+        mem[8'h38] = 31'h0;
+        mem[8'h39] = 31'h0;
+        mem[8'h3a] = 31'h0;
+        mem[8'h3b] = 31'h0;
+        mem[8'h3c] = 31'h0;
+        mem[8'h3d] = 31'h0;
+        mem[8'h3e] = 31'h0;
+        mem[8'h3f] = 31'h0;
+        mem[8'h40] = 31'h0;
+        mem[8'h41] = 31'h0;
+        mem[8'h42] = 31'h0;
+        mem[8'h43] = 31'h0;
+        mem[8'h44] = 31'h0;
+        mem[8'h45] = 31'h0;
+        mem[8'h46] = 31'h0;
+        mem[8'h47] = 31'h0;
+        mem[8'h48] = 31'h0;
+        mem[8'h49] = 31'h0;
+        mem[8'h4a] = 31'h0;
+        mem[8'h4b] = 31'h0;
+        mem[8'h4c] = 31'h0;
+        mem[8'h4d] = 31'h0;
+        mem[8'h4e] = 31'h0;
+        mem[8'h4f] = 31'h0;
+        mem[8'h50] = 31'h0;
+        mem[8'h51] = 31'h0;
+        mem[8'h52] = 31'h0;
+        mem[8'h53] = 31'h0;
+        mem[8'h54] = 31'h0;
+        mem[8'h55] = 31'h0;
+        mem[8'h56] = 31'h0;
+        mem[8'h57] = 31'h0;
+        mem[8'h58] = 31'h0;
+        mem[8'h59] = 31'h0;
+        mem[8'h5a] = 31'h0;
+        mem[8'h5b] = 31'h0;
+        mem[8'h5c] = 31'h0;
+        mem[8'h5d] = 31'h0;
+        mem[8'h5e] = 31'h0;
+        mem[8'h5f] = 31'h0;
+        mem[8'h60] = 31'h0;
+        mem[8'h61] = 31'h0;
+        mem[8'h62] = 31'h0;
+        mem[8'h63] = 31'h0;
+        mem[8'h64] = 31'h0;
+        mem[8'h65] = 31'h0;
+        mem[8'h66] = 31'h0;
+        mem[8'h67] = 31'h0;
+        mem[8'h68] = 31'h0;
+        mem[8'h69] = 31'h0;
+        mem[8'h6a] = 31'h0;
+        mem[8'h6b] = 31'h0;
+        mem[8'h6c] = 31'h0;
+        mem[8'h6d] = 31'h0;
+        mem[8'h6e] = 31'h0;
+        mem[8'h6f] = 31'h0;
+        mem[8'h70] = 31'h0;
+        mem[8'h71] = 31'h0;
+        mem[8'h72] = 31'h0;
+        mem[8'h73] = 31'h0;
+        mem[8'h74] = 31'h0;
+        mem[8'h75] = 31'h0;
+        mem[8'h76] = 31'h0;
+        mem[8'h77] = 31'h0;
+        mem[8'h78] = 31'h0;
+        mem[8'h79] = 31'h0;
+        mem[8'h7a] = 31'h0;
+        mem[8'h7b] = 31'h0;
+        mem[8'h7c] = 31'h0;
+        mem[8'h7d] = 31'h0;
+        mem[8'h7e] = 31'h0;
+        mem[8'h7f] = 31'h0;
+        mem[8'h80] = 31'h0;
+        mem[8'h81] = 31'h0;
+        mem[8'h82] = 31'h0;
+        mem[8'h83] = 31'h0;
+        mem[8'h84] = 31'h0;
+        mem[8'h85] = 31'h0;
+        mem[8'h86] = 31'h0;
+        mem[8'h87] = 31'h0;
+        mem[8'h88] = 31'h0;
+        mem[8'h89] = 31'h0;
+        mem[8'h8a] = 31'h0;
+        mem[8'h8b] = 31'h0;
+        mem[8'h8c] = 31'h0;
+        mem[8'h8d] = 31'h0;
+        mem[8'h8e] = 31'h0;
+        mem[8'h8f] = 31'h0;
+        mem[8'h90] = 31'h0;
+        mem[8'h91] = 31'h0;
+        mem[8'h92] = 31'h0;
+        mem[8'h93] = 31'h0;
+        mem[8'h94] = 31'h0;
+        mem[8'h95] = 31'h0;
+        mem[8'h96] = 31'h0;
+        mem[8'h97] = 31'h0;
+        mem[8'h98] = 31'h0;
+        mem[8'h99] = 31'h0;
+        mem[8'h9a] = 31'h0;
+        mem[8'h9b] = 31'h0;
+        mem[8'h9c] = 31'h0;
+        mem[8'h9d] = 31'h0;
+        mem[8'h9e] = 31'h0;
+        mem[8'h9f] = 31'h0;
+        mem[8'ha0] = 31'h0;
+        mem[8'ha1] = 31'h0;
+        mem[8'ha2] = 31'h0;
+        mem[8'ha3] = 31'h0;
+        mem[8'ha4] = 31'h0;
+        mem[8'ha5] = 31'h0;
+        mem[8'ha6] = 31'h0;
+        mem[8'ha7] = 31'h0;
+        mem[8'ha8] = 31'h0;
+        mem[8'ha9] = 31'h0;
+        mem[8'haa] = 31'h0;
+        mem[8'hab] = 31'h0;
+        mem[8'hac] = 31'h0;
+        mem[8'had] = 31'h0;
+        mem[8'hae] = 31'h0;
+        mem[8'haf] = 31'h0;
+        mem[8'hb0] = 31'h0;
+        mem[8'hb1] = 31'h0;
+        mem[8'hb2] = 31'h0;
+        mem[8'hb3] = 31'h0;
+        mem[8'hb4] = 31'h0;
+        mem[8'hb5] = 31'h0;
+        mem[8'hb6] = 31'h0;
+        mem[8'hb7] = 31'h0;
+        mem[8'hb8] = 31'h0;
+        mem[8'hb9] = 31'h0;
+        mem[8'hba] = 31'h0;
+        mem[8'hbb] = 31'h0;
+        mem[8'hbc] = 31'h0;
+        mem[8'hbd] = 31'h0;
+        mem[8'hbe] = 31'h0;
+        mem[8'hbf] = 31'h0;
+        mem[8'hc0] = 31'h0;
+        mem[8'hc1] = 31'h0;
+        mem[8'hc2] = 31'h0;
+        mem[8'hc3] = 31'h0;
+        mem[8'hc4] = 31'h0;
+        mem[8'hc5] = 31'h0;
+        mem[8'hc6] = 31'h0;
+        mem[8'hc7] = 31'h0;
+        mem[8'hc8] = 31'h0;
+        mem[8'hc9] = 31'h0;
+        mem[8'hca] = 31'h0;
+        mem[8'hcb] = 31'h0;
+        mem[8'hcc] = 31'h0;
+        mem[8'hcd] = 31'h0;
+        mem[8'hce] = 31'h0;
+        mem[8'hcf] = 31'h0;
+        mem[8'hd0] = 31'h0;
+        mem[8'hd1] = 31'h0;
+        mem[8'hd2] = 31'h0;
+        mem[8'hd3] = 31'h0;
+        mem[8'hd4] = 31'h0;
+        mem[8'hd5] = 31'h0;
+        mem[8'hd6] = 31'h0;
+        mem[8'hd7] = 31'h0;
+        mem[8'hd8] = 31'h0;
+        mem[8'hd9] = 31'h0;
+        mem[8'hda] = 31'h0;
+        mem[8'hdb] = 31'h0;
+        mem[8'hdc] = 31'h0;
+        mem[8'hdd] = 31'h0;
+        mem[8'hde] = 31'h0;
+        mem[8'hdf] = 31'h0;
+        mem[8'he0] = 31'h0;
+        mem[8'he1] = 31'h0;
+        mem[8'he2] = 31'h0;
+        mem[8'he3] = 31'h0;
+        mem[8'he4] = 31'h0;
+        mem[8'he5] = 31'h0;
+        mem[8'he6] = 31'h0;
+        mem[8'he7] = 31'h0;
+        mem[8'he8] = 31'h0;
+        mem[8'he9] = 31'h0;
+        mem[8'hea] = 31'h0;
+        mem[8'heb] = 31'h0;
+        mem[8'hec] = 31'h0;
+        mem[8'hed] = 31'h0;
+        mem[8'hee] = 31'h0;
+        mem[8'hef] = 31'h0;
+        mem[8'hf0] = 31'h0;
+        mem[8'hf1] = 31'h0;
+        mem[8'hf2] = 31'h0;
+        mem[8'hf3] = 31'h0;
+        mem[8'hf4] = 31'h0;
+        mem[8'hf5] = 31'h0;
+        mem[8'hf6] = 31'h0;
+        mem[8'hf7] = 31'h0;
+        mem[8'hf8] = 31'h0;
+        mem[8'hf9] = 31'h0;
+        mem[8'hfa] = 31'h0;
+        mem[8'hfb] = 31'h0;
+        mem[8'hfc] = 31'h0;
+        mem[8'hfd] = 31'h0;
+        mem[8'hfe] = 31'h0;
+        mem[8'hff] = 31'h0;
     end
-    
     
     always @(posedge read_clock) begin
        read_data <= mem[read_address];
@@ -15151,7 +15427,6 @@ module rss_core__keys__tail(read_address,read_clock,read_data,write_address,writ
           mem[write_address] <= write_data;
        end
     end
-                
 endmodule // rss_core__keys__tail
 
 
@@ -16003,6 +16278,44 @@ module rss_core__l3__word1(beat,target,found,word);
 endmodule // rss_core__l3__word1
 
 
+module rss_core__layout(source,destination,port_pair,symmetric,ipv4,ipv6,tuple);
+    
+    // Module arguments
+    input wire  [127:0] source;
+    input wire  [127:0] destination;
+    input wire  [31:0] port_pair;
+    input wire  symmetric;
+    input wire  ipv4;
+    input wire  ipv6;
+    output reg  [287:0] tuple;
+    
+    // Local signals
+    reg  [127:0] folded_source;
+    reg  [127:0] folded_destination;
+    reg  [31:0] folded_ports;
+    
+    // Update code
+    always @(*) begin
+        folded_source = source;
+        folded_destination = destination;
+        folded_ports = port_pair;
+        if (symmetric) begin
+            folded_source = source | destination;
+            folded_destination = source ^ destination;
+            folded_ports = (((port_pair[(32'h10)+:(16)] | port_pair[(32'h0)+:(16)]) & 32'hffffffff) << 64'h10) | ((port_pair[(32'h10)+:(16)] ^ port_pair[(32'h0)+:(16)]) & 32'hffffffff);
+        end
+        tuple = 32'h0;
+        if (ipv4) begin
+            tuple = (((folded_source[(32'h60)+:(32)]) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h100) | (((folded_destination[(32'h60)+:(32)]) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'he0) | (((folded_ports) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'hc0);
+        end
+        if (ipv6) begin
+            tuple = (((folded_source) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'ha0) | (((folded_destination) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h20) | ((folded_ports) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+        end
+    end
+    
+endmodule // rss_core__layout
+
+
 module rss_core__lost(d,q,clock);
     
     // Module arguments
@@ -16308,6 +16621,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     wire  [10:0] vports$move_address;
     wire  [7:0] vports$move_queue;
     wire  vports$move_refused;
+    wire  vports$move_fault;
     reg  probe$clock;
     reg  probe$reset;
     reg  [10:0] probe$write_address;
@@ -16440,6 +16754,18 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [10:0] counters$read_address;
     wire  counters$read_hit;
     wire  [31:0] counters$read_data;
+    reg  counted$d;
+    wire  counted$q;
+    reg  counted$clock;
+    reg  [2:0] counted_vport$d;
+    wire  [2:0] counted_vport$q;
+    reg  counted_vport$clock;
+    reg  [8:0] counted_type$d;
+    wire  [8:0] counted_type$q;
+    reg  counted_type$clock;
+    reg  counted_malformed$d;
+    wire  counted_malformed$q;
+    reg  counted_malformed$clock;
     reg  [10:0] table_readback$read_address;
     reg  table_readback$read_clock;
     wire  [7:0] table_readback$read_data;
@@ -16507,7 +16833,27 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     wire  [10:0] write_slot$address;
     wire  [31:0] write_slot$data;
     wire  [3:0] write_slot$strobes;
-    reg  write_slot$perform;
+    reg  write_slot$unblocked;
+    wire  write_slot$perform;
+    wire  write_slot$decoded;
+    reg  [11:0] write_faults_q$d;
+    wire  [11:0] write_faults_q$q;
+    reg  write_faults_q$clock;
+    reg  write_hit_q$d;
+    wire  write_hit_q$q;
+    reg  write_hit_q$clock;
+    reg  write_fault_q$d;
+    wire  write_fault_q$q;
+    reg  write_fault_q$clock;
+    reg  [31:0] read_scalars_q$d;
+    wire  [31:0] read_scalars_q$q;
+    reg  read_scalars_q$clock;
+    reg  [31:0] read_blocks_q$d;
+    wire  [31:0] read_blocks_q$q;
+    reg  read_blocks_q$clock;
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
     
     // Local signals
     reg  [2:0] write_vport;
@@ -16527,6 +16873,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [31:0] write_mask;
     reg  write_fire;
     reg  write_fault;
+    reg  [11:0] write_faults;
     reg  write_hit;
     reg  table_write_hit;
     reg  table_read_hit;
@@ -16534,6 +16881,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [10:0] table_read_offset;
     reg  table_fault;
     reg  [31:0] read_bus;
+    reg  [31:0] read_scalars;
     reg  read_hit;
     reg  read_fire;
     reg  [10:0] read_request;
@@ -16619,7 +16967,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .move_write(vports$move_write),
         .move_address(vports$move_address),
         .move_queue(vports$move_queue),
-        .move_refused(vports$move_refused)
+        .move_refused(vports$move_refused),
+        .move_fault(vports$move_fault)
     );
     rss_core__regs__probe probe(
         .clock(probe$clock),
@@ -16787,6 +17136,26 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .read_hit(counters$read_hit),
         .read_data(counters$read_data)
     );
+    rss_core__regs__counted counted(
+        .d(counted$d),
+        .q(counted$q),
+        .clock(counted$clock)
+    );
+    rss_core__regs__counted_vport counted_vport(
+        .d(counted_vport$d),
+        .q(counted_vport$q),
+        .clock(counted_vport$clock)
+    );
+    rss_core__regs__counted_type counted_type(
+        .d(counted_type$d),
+        .q(counted_type$q),
+        .clock(counted_type$clock)
+    );
+    rss_core__regs__counted_malformed counted_malformed(
+        .d(counted_malformed$d),
+        .q(counted_malformed$q),
+        .clock(counted_malformed$clock)
+    );
     rss_core__regs__table_readback table_readback(
         .read_address(table_readback$read_address),
         .read_clock(table_readback$read_clock),
@@ -16877,7 +17246,39 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .address(write_slot$address),
         .data(write_slot$data),
         .strobes(write_slot$strobes),
-        .perform(write_slot$perform)
+        .unblocked(write_slot$unblocked),
+        .perform(write_slot$perform),
+        .decoded(write_slot$decoded)
+    );
+    rss_core__regs__write_faults_q write_faults_q(
+        .d(write_faults_q$d),
+        .q(write_faults_q$q),
+        .clock(write_faults_q$clock)
+    );
+    rss_core__regs__write_hit_q write_hit_q(
+        .d(write_hit_q$d),
+        .q(write_hit_q$q),
+        .clock(write_hit_q$clock)
+    );
+    rss_core__regs__write_fault_q write_fault_q(
+        .d(write_fault_q$d),
+        .q(write_fault_q$q),
+        .clock(write_fault_q$clock)
+    );
+    rss_core__regs__read_scalars_q read_scalars_q(
+        .d(read_scalars_q$d),
+        .q(read_scalars_q$q),
+        .clock(read_scalars_q$clock)
+    );
+    rss_core__regs__read_blocks_q read_blocks_q(
+        .d(read_blocks_q$d),
+        .q(read_blocks_q$q),
+        .clock(read_blocks_q$clock)
+    );
+    rss_core__regs__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
     );
     
     // Update code
@@ -16893,6 +17294,16 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         rresp$clock = clock;
         refused_writes$clock = clock;
         refused_moves$clock = clock;
+        write_fault_q$clock = clock;
+        write_faults_q$clock = clock;
+        write_hit_q$clock = clock;
+        counted$clock = clock;
+        counted_vport$clock = clock;
+        counted_type$clock = clock;
+        counted_malformed$clock = clock;
+        read_scalars_q$clock = clock;
+        read_blocks_q$clock = clock;
+        read_hit_q$clock = clock;
         key_generation$d = key_generation$q;
         cooldown$d = cooldown$q;
         bvalid$d = bvalid$q;
@@ -16904,6 +17315,16 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         rresp$d = rresp$q;
         refused_writes$d = refused_writes$q;
         refused_moves$d = refused_moves$q;
+        write_fault_q$d = write_fault_q$q;
+        write_faults_q$d = write_faults_q$q;
+        write_hit_q$d = write_hit_q$q;
+        counted$d = counted$q;
+        counted_vport$d = counted_vport$q;
+        counted_type$d = counted_type$q;
+        counted_malformed$d = counted_malformed$q;
+        read_scalars_q$d = read_scalars_q$q;
+        read_blocks_q$d = read_blocks_q$q;
+        read_hit_q$d = read_hit_q$q;
         ctrl$clock = clock;
         queue_limit$clock = clock;
         table_read$clock = clock;
@@ -16942,8 +17363,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         if (write_strobes[3]) begin
             write_mask = write_mask | (64'hff << (32'h8 * 3));
         end
-        write_fire = write_slot$held & ~vports$commit_pending & ~probe$request & ~|cooldown$q;
-        write_slot$perform = write_fire;
+        write_slot$unblocked = ~vports$commit_pending & ~probe$request & ~|cooldown$q;
+        write_fire = write_slot$perform;
         if (|cooldown$q) begin
             cooldown$d = cooldown$q - 64'h1;
         end
@@ -17041,39 +17462,43 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         refused_reg$write_address = write_address;
         refused_reg$read_address = read_address$q;
         refused_reg$value = (((refused_moves$q) & 32'hffffffff) << 64'h10) | ((refused_writes$q) & 32'hffffffff);
+        counted$d = record_counted;
+        counted_vport$d = record_vport;
+        counted_type$d = record_hash_type;
+        counted_malformed$d = record_malformed;
         record_class = 64'h9;
-        if (record_hash_type[0]) begin
+        if (counted_type$q[0]) begin
             record_class = 0;
         end
-        if (record_hash_type[1]) begin
+        if (counted_type$q[1]) begin
             record_class = 1;
         end
-        if (record_hash_type[2]) begin
+        if (counted_type$q[2]) begin
             record_class = 2;
         end
-        if (record_hash_type[3]) begin
+        if (counted_type$q[3]) begin
             record_class = 3;
         end
-        if (record_hash_type[4]) begin
+        if (counted_type$q[4]) begin
             record_class = 4;
         end
-        if (record_hash_type[5]) begin
+        if (counted_type$q[5]) begin
             record_class = 5;
         end
-        if (record_hash_type[6]) begin
+        if (counted_type$q[6]) begin
             record_class = 6;
         end
-        if (record_hash_type[7]) begin
+        if (counted_type$q[7]) begin
             record_class = 7;
         end
-        if (record_hash_type[8]) begin
+        if (counted_type$q[8]) begin
             record_class = 8;
         end
-        if (record_malformed) begin
+        if (counted_malformed$q) begin
             record_class = 64'ha;
         end
-        counters$bump = record_counted;
-        counters$bump_index = (((record_vport) & 7'h7f) << 64'h4) | ((record_class) & 7'h7f);
+        counters$bump = counted$q;
+        counters$bump_index = (((counted_vport$q) & 7'h7f) << 64'h4) | ((record_class) & 7'h7f);
         counters$read_address = read_address$q;
         key_staged$clock = clock;
         key_staged$reset = reset;
@@ -17120,14 +17545,18 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         table_readback$write_address = table_write_index;
         table_readback$write_data = table_write_queue;
         write_hit = ctrl$write_hit | queue_limit$write_hit | table_read$write_hit | vports$write_hit | vport_caps$write_hit | hash_types_reg$write_hit | table_size$write_hit | default_queue_reg$write_hit | primary_queue_reg$write_hit | probe$write_hit | key_staged$write_hit | key_ext$write_hit | table_write_hit;
-        write_fault = ~write_hit | ctrl$write_fault | queue_limit$write_fault | table_read$write_fault | vports$write_fault | vport_caps$write_hit | refused_reg$write_hit | hash_types_reg$write_fault | table_size$write_fault | default_queue_reg$write_fault | primary_queue_reg$write_fault | probe$write_fault | (table_write_hit & table_fault);
+        write_faults = 32'h0;
+        write_faults = ((((((((((((write_faults & ~(1 << (32'h0)) | ((ctrl$write_fault) << (32'h0))) & ~(1 << (32'h1)) | ((queue_limit$write_fault) << (32'h1))) & ~(1 << (32'h2)) | ((table_read$write_fault) << (32'h2))) & ~(1 << (32'h3)) | ((vports$write_fault) << (32'h3))) & ~(1 << (32'h4)) | ((vport_caps$write_hit) << (32'h4))) & ~(1 << (32'h5)) | ((refused_reg$write_hit) << (32'h5))) & ~(1 << (32'h6)) | ((hash_types_reg$write_fault) << (32'h6))) & ~(1 << (32'h7)) | ((table_size$write_fault) << (32'h7))) & ~(1 << (32'h8)) | ((default_queue_reg$write_fault) << (32'h8))) & ~(1 << (32'h9)) | ((primary_queue_reg$write_fault) << (32'h9))) & ~(1 << (32'ha)) | ((probe$write_fault) << (32'ha))) & ~(1 << (32'hb)) | ((table_write_hit & table_fault) << (32'hb)));
+        write_faults_q$d = write_faults;
+        write_hit_q$d = write_hit;
+        write_fault = ~write_hit_q$q | |write_faults_q$q | vports$move_fault;
         if (bvalid$q & s_axil_bready) begin
             bvalid$d = 1'b0;
         end
         if (write_fire & ~vports$commit_taken & ~probe$taken) begin
             bvalid$d = 1'b1;
             bresp$d = 32'h0;
-            if (write_fault) begin
+            if (write_fault_q$q) begin
                 bresp$d = slverr;
             end
         end
@@ -17135,7 +17564,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
             bvalid$d = 1'b1;
             bresp$d = 32'h0;
         end
-        if (write_fire & write_fault) begin
+        write_fault_q$d = write_fault;
+        if (write_fire & write_fault_q$q) begin
             refused_writes$d = refused_writes$q + 64'h1;
         end
         if (vports$move_refused) begin
@@ -17159,9 +17589,12 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         read_bank = read_banks[32'h0] ^ ~table_read$value[32'h0];
         table_readback$read_address = (((read_next_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((read_bank) << (32'ha)));
         table_read_hit = (read_address$q >= table_base) & (table_read_offset < table_entries);
-        read_bus = ctrl$read_data | queue_limit$read_data | table_read$read_data | vports$read_data | vport_caps$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data | record_drops_reg$read_data | refused_reg$read_data | counters$read_data | probe$read_data | key_staged$read_data | key_ext$read_data;
-        read_bus = read_bus | ((table_word$q) & 32'hffffffff);
+        read_scalars = ctrl$read_data | queue_limit$read_data | table_read$read_data | vport_caps$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data | record_drops_reg$read_data | refused_reg$read_data;
+        read_scalars_q$d = read_scalars;
+        read_blocks_q$d = vports$read_data | probe$read_data | key_staged$read_data | key_ext$read_data;
+        read_bus = read_scalars_q$q | read_blocks_q$q | counters$read_data | ((table_word$q) & 32'hffffffff);
         read_hit = ctrl$read_hit | queue_limit$read_hit | table_read$read_hit | vports$read_hit | vport_caps$read_hit | hash_types_reg$read_hit | table_size$read_hit | default_queue_reg$read_hit | primary_queue_reg$read_hit | id$read_hit | version$read_hit | caps$read_hit | queue_caps$read_hit | hash_caps$read_hit | status$read_hit | record_drops_reg$read_hit | refused_reg$read_hit | counters$read_hit | probe$read_hit | key_staged$read_hit | key_ext$read_hit | table_read_hit;
+        read_hit_q$d = read_hit;
         if (read_fire) begin
             read_address$d = read_request;
             read_state$d = 32'h1;
@@ -17176,7 +17609,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         if (read_state$q == 32'h2) begin
             rdata$d = read_bus;
             rresp$d = 32'h0;
-            if (~read_hit) begin
+            if (~read_hit_q$q) begin
                 rresp$d = slverr;
             end
             read_state$d = 32'h3;
@@ -17291,6 +17724,82 @@ module rss_core__regs__cooldown(d,q,clock);
 endmodule // rss_core__regs__cooldown
 
 
+module rss_core__regs__counted(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counted
+
+
+module rss_core__regs__counted_malformed(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counted_malformed
+
+
+module rss_core__regs__counted_type(d,q,clock);
+    
+    // Module arguments
+    input wire  [8:0] d;
+    output reg  [8:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 9'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counted_type
+
+
+module rss_core__regs__counted_vport(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counted_vport
+
+
 module rss_core__regs__counters(clock,bump,bump_index,read_next,read_address,read_hit,read_data);
     
     // Module arguments
@@ -17333,6 +17842,24 @@ module rss_core__regs__counters(clock,bump,bump_index,read_next,read_address,rea
     reg  [6:0] update_counter$d;
     wire  [6:0] update_counter$q;
     reg  update_counter$clock;
+    reg  [31:0] raw$d;
+    wire  [31:0] raw$q;
+    reg  raw$clock;
+    reg  add_valid$d;
+    wire  add_valid$q;
+    reg  add_valid$clock;
+    reg  [6:0] add_counter$d;
+    wire  [6:0] add_counter$q;
+    reg  add_counter$clock;
+    reg  forward_last$d;
+    wire  forward_last$q;
+    reg  forward_last$clock;
+    reg  forward_prev$d;
+    wire  forward_prev$q;
+    reg  forward_prev$clock;
+    reg  [31:0] prev_count$d;
+    wire  [31:0] prev_count$q;
+    reg  prev_count$clock;
     reg  last_valid$d;
     wire  last_valid$q;
     reg  last_valid$clock;
@@ -17389,6 +17916,36 @@ module rss_core__regs__counters(clock,bump,bump_index,read_next,read_address,rea
         .q(update_counter$q),
         .clock(update_counter$clock)
     );
+    rss_core__regs__counters__raw raw(
+        .d(raw$d),
+        .q(raw$q),
+        .clock(raw$clock)
+    );
+    rss_core__regs__counters__add_valid add_valid(
+        .d(add_valid$d),
+        .q(add_valid$q),
+        .clock(add_valid$clock)
+    );
+    rss_core__regs__counters__add_counter add_counter(
+        .d(add_counter$d),
+        .q(add_counter$q),
+        .clock(add_counter$clock)
+    );
+    rss_core__regs__counters__forward_last forward_last(
+        .d(forward_last$d),
+        .q(forward_last$q),
+        .clock(forward_last$clock)
+    );
+    rss_core__regs__counters__forward_prev forward_prev(
+        .d(forward_prev$d),
+        .q(forward_prev$q),
+        .clock(forward_prev$clock)
+    );
+    rss_core__regs__counters__prev_count prev_count(
+        .d(prev_count$d),
+        .q(prev_count$q),
+        .clock(prev_count$clock)
+    );
     rss_core__regs__counters__last_valid last_valid(
         .d(last_valid$d),
         .q(last_valid$q),
@@ -17416,6 +17973,12 @@ module rss_core__regs__counters(clock,bump,bump_index,read_next,read_address,rea
         bump_counter$clock = clock;
         update_valid$clock = clock;
         update_counter$clock = clock;
+        raw$clock = clock;
+        add_valid$clock = clock;
+        add_counter$clock = clock;
+        forward_last$clock = clock;
+        forward_prev$clock = clock;
+        prev_count$clock = clock;
         last_valid$clock = clock;
         last_counter$clock = clock;
         last_count$clock = clock;
@@ -17424,6 +17987,12 @@ module rss_core__regs__counters(clock,bump,bump_index,read_next,read_address,rea
         bump_counter$d = bump_counter$q;
         update_valid$d = update_valid$q;
         update_counter$d = update_counter$q;
+        raw$d = raw$q;
+        add_valid$d = add_valid$q;
+        add_counter$d = add_counter$q;
+        forward_last$d = forward_last$q;
+        forward_prev$d = forward_prev$q;
+        prev_count$d = prev_count$q;
         last_valid$d = last_valid$q;
         last_counter$d = last_counter$q;
         last_count$d = last_count$q;
@@ -17437,20 +18006,29 @@ module rss_core__regs__counters(clock,bump,bump_index,read_next,read_address,rea
         counts$read_address = bump_counter$q;
         update_valid$d = bump_valid$q;
         update_counter$d = bump_counter$q;
-        count = counts$read_data;
-        if (last_valid$q & (last_counter$q == update_counter$q)) begin
+        raw$d = counts$read_data;
+        add_valid$d = update_valid$q;
+        add_counter$d = update_counter$q;
+        forward_last$d = add_valid$q & (add_counter$q == update_counter$q);
+        forward_prev$d = last_valid$q & (last_counter$q == update_counter$q);
+        count = raw$q;
+        if (forward_prev$q) begin
+            count = prev_count$q;
+        end
+        if (forward_last$q) begin
             count = last_count$q;
         end
         next_count = count + 64'h1;
-        counts$write_enable = update_valid$q;
-        counts$write_address = update_counter$q;
+        counts$write_enable = add_valid$q;
+        counts$write_address = add_counter$q;
         counts$write_data = next_count;
-        readback$write_enable = update_valid$q;
-        readback$write_address = update_counter$q;
+        readback$write_enable = add_valid$q;
+        readback$write_address = add_counter$q;
         readback$write_data = next_count;
-        last_valid$d = update_valid$q;
-        last_counter$d = update_counter$q;
+        last_valid$d = add_valid$q;
+        last_counter$d = add_counter$q;
         last_count$d = next_count;
+        prev_count$d = last_count$q;
         readback$read_address = read_next[(32'h0)+:(7)];
         read_hit = (read_address[(32'h7)+:(4)] == region) & (((read_address[(32'h0)+:(7)]) & 11'h7ff) < elements);
         read_word$d = 32'h0;
@@ -17461,6 +18039,44 @@ module rss_core__regs__counters(clock,bump,bump_index,read_next,read_address,rea
     end
     
 endmodule // rss_core__regs__counters
+
+
+module rss_core__regs__counters__add_counter(d,q,clock);
+    
+    // Module arguments
+    input wire  [6:0] d;
+    output reg  [6:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 7'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__add_counter
+
+
+module rss_core__regs__counters__add_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__add_valid
 
 
 module rss_core__regs__counters__bump_counter(d,q,clock);
@@ -17513,139 +18129,138 @@ module rss_core__regs__counters__counts(read_address,read_clock,read_data,write_
     input wire  write_enable;
     
     // Update code (custom)
-    reg[31:0] mem[127:0];
+    (* no_rw_check *) reg[31:0] mem[127:0];
     
     initial begin
-    mem[7'b0] = 32'h0;
-    mem[7'b1] = 32'h0;
-    mem[7'b10] = 32'h0;
-    mem[7'b11] = 32'h0;
-    mem[7'b100] = 32'h0;
-    mem[7'b101] = 32'h0;
-    mem[7'b110] = 32'h0;
-    mem[7'b111] = 32'h0;
-    mem[7'b1000] = 32'h0;
-    mem[7'b1001] = 32'h0;
-    mem[7'b1010] = 32'h0;
-    mem[7'b1011] = 32'h0;
-    mem[7'b1100] = 32'h0;
-    mem[7'b1101] = 32'h0;
-    mem[7'b1110] = 32'h0;
-    mem[7'b1111] = 32'h0;
-    mem[7'b10000] = 32'h0;
-    mem[7'b10001] = 32'h0;
-    mem[7'b10010] = 32'h0;
-    mem[7'b10011] = 32'h0;
-    mem[7'b10100] = 32'h0;
-    mem[7'b10101] = 32'h0;
-    mem[7'b10110] = 32'h0;
-    mem[7'b10111] = 32'h0;
-    mem[7'b11000] = 32'h0;
-    mem[7'b11001] = 32'h0;
-    mem[7'b11010] = 32'h0;
-    mem[7'b11011] = 32'h0;
-    mem[7'b11100] = 32'h0;
-    mem[7'b11101] = 32'h0;
-    mem[7'b11110] = 32'h0;
-    mem[7'b11111] = 32'h0;
-    mem[7'b100000] = 32'h0;
-    mem[7'b100001] = 32'h0;
-    mem[7'b100010] = 32'h0;
-    mem[7'b100011] = 32'h0;
-    mem[7'b100100] = 32'h0;
-    mem[7'b100101] = 32'h0;
-    mem[7'b100110] = 32'h0;
-    mem[7'b100111] = 32'h0;
-    mem[7'b101000] = 32'h0;
-    mem[7'b101001] = 32'h0;
-    mem[7'b101010] = 32'h0;
-    mem[7'b101011] = 32'h0;
-    mem[7'b101100] = 32'h0;
-    mem[7'b101101] = 32'h0;
-    mem[7'b101110] = 32'h0;
-    mem[7'b101111] = 32'h0;
-    mem[7'b110000] = 32'h0;
-    mem[7'b110001] = 32'h0;
-    mem[7'b110010] = 32'h0;
-    mem[7'b110011] = 32'h0;
-    mem[7'b110100] = 32'h0;
-    mem[7'b110101] = 32'h0;
-    mem[7'b110110] = 32'h0;
-    mem[7'b110111] = 32'h0;
-    mem[7'b111000] = 32'h0;
-    mem[7'b111001] = 32'h0;
-    mem[7'b111010] = 32'h0;
-    mem[7'b111011] = 32'h0;
-    mem[7'b111100] = 32'h0;
-    mem[7'b111101] = 32'h0;
-    mem[7'b111110] = 32'h0;
-    mem[7'b111111] = 32'h0;
-    mem[7'b1000000] = 32'h0;
-    mem[7'b1000001] = 32'h0;
-    mem[7'b1000010] = 32'h0;
-    mem[7'b1000011] = 32'h0;
-    mem[7'b1000100] = 32'h0;
-    mem[7'b1000101] = 32'h0;
-    mem[7'b1000110] = 32'h0;
-    mem[7'b1000111] = 32'h0;
-    mem[7'b1001000] = 32'h0;
-    mem[7'b1001001] = 32'h0;
-    mem[7'b1001010] = 32'h0;
-    mem[7'b1001011] = 32'h0;
-    mem[7'b1001100] = 32'h0;
-    mem[7'b1001101] = 32'h0;
-    mem[7'b1001110] = 32'h0;
-    mem[7'b1001111] = 32'h0;
-    mem[7'b1010000] = 32'h0;
-    mem[7'b1010001] = 32'h0;
-    mem[7'b1010010] = 32'h0;
-    mem[7'b1010011] = 32'h0;
-    mem[7'b1010100] = 32'h0;
-    mem[7'b1010101] = 32'h0;
-    mem[7'b1010110] = 32'h0;
-    mem[7'b1010111] = 32'h0;
-    mem[7'b1011000] = 32'h0;
-    mem[7'b1011001] = 32'h0;
-    mem[7'b1011010] = 32'h0;
-    mem[7'b1011011] = 32'h0;
-    mem[7'b1011100] = 32'h0;
-    mem[7'b1011101] = 32'h0;
-    mem[7'b1011110] = 32'h0;
-    mem[7'b1011111] = 32'h0;
-    mem[7'b1100000] = 32'h0;
-    mem[7'b1100001] = 32'h0;
-    mem[7'b1100010] = 32'h0;
-    mem[7'b1100011] = 32'h0;
-    mem[7'b1100100] = 32'h0;
-    mem[7'b1100101] = 32'h0;
-    mem[7'b1100110] = 32'h0;
-    mem[7'b1100111] = 32'h0;
-    mem[7'b1101000] = 32'h0;
-    mem[7'b1101001] = 32'h0;
-    mem[7'b1101010] = 32'h0;
-    mem[7'b1101011] = 32'h0;
-    mem[7'b1101100] = 32'h0;
-    mem[7'b1101101] = 32'h0;
-    mem[7'b1101110] = 32'h0;
-    mem[7'b1101111] = 32'h0;
-    mem[7'b1110000] = 32'h0;
-    mem[7'b1110001] = 32'h0;
-    mem[7'b1110010] = 32'h0;
-    mem[7'b1110011] = 32'h0;
-    mem[7'b1110100] = 32'h0;
-    mem[7'b1110101] = 32'h0;
-    mem[7'b1110110] = 32'h0;
-    mem[7'b1110111] = 32'h0;
-    mem[7'b1111000] = 32'h0;
-    mem[7'b1111001] = 32'h0;
-    mem[7'b1111010] = 32'h0;
-    mem[7'b1111011] = 32'h0;
-    mem[7'b1111100] = 32'h0;
-    mem[7'b1111101] = 32'h0;
-    mem[7'b1111110] = 32'h0;
-    mem[7'b1111111] = 32'h0;
+        mem[7'b0] = 32'h0;
+        mem[7'b1] = 32'h0;
+        mem[7'b10] = 32'h0;
+        mem[7'b11] = 32'h0;
+        mem[7'b100] = 32'h0;
+        mem[7'b101] = 32'h0;
+        mem[7'b110] = 32'h0;
+        mem[7'b111] = 32'h0;
+        mem[7'b1000] = 32'h0;
+        mem[7'b1001] = 32'h0;
+        mem[7'b1010] = 32'h0;
+        mem[7'b1011] = 32'h0;
+        mem[7'b1100] = 32'h0;
+        mem[7'b1101] = 32'h0;
+        mem[7'b1110] = 32'h0;
+        mem[7'b1111] = 32'h0;
+        mem[7'b10000] = 32'h0;
+        mem[7'b10001] = 32'h0;
+        mem[7'b10010] = 32'h0;
+        mem[7'b10011] = 32'h0;
+        mem[7'b10100] = 32'h0;
+        mem[7'b10101] = 32'h0;
+        mem[7'b10110] = 32'h0;
+        mem[7'b10111] = 32'h0;
+        mem[7'b11000] = 32'h0;
+        mem[7'b11001] = 32'h0;
+        mem[7'b11010] = 32'h0;
+        mem[7'b11011] = 32'h0;
+        mem[7'b11100] = 32'h0;
+        mem[7'b11101] = 32'h0;
+        mem[7'b11110] = 32'h0;
+        mem[7'b11111] = 32'h0;
+        mem[7'b100000] = 32'h0;
+        mem[7'b100001] = 32'h0;
+        mem[7'b100010] = 32'h0;
+        mem[7'b100011] = 32'h0;
+        mem[7'b100100] = 32'h0;
+        mem[7'b100101] = 32'h0;
+        mem[7'b100110] = 32'h0;
+        mem[7'b100111] = 32'h0;
+        mem[7'b101000] = 32'h0;
+        mem[7'b101001] = 32'h0;
+        mem[7'b101010] = 32'h0;
+        mem[7'b101011] = 32'h0;
+        mem[7'b101100] = 32'h0;
+        mem[7'b101101] = 32'h0;
+        mem[7'b101110] = 32'h0;
+        mem[7'b101111] = 32'h0;
+        mem[7'b110000] = 32'h0;
+        mem[7'b110001] = 32'h0;
+        mem[7'b110010] = 32'h0;
+        mem[7'b110011] = 32'h0;
+        mem[7'b110100] = 32'h0;
+        mem[7'b110101] = 32'h0;
+        mem[7'b110110] = 32'h0;
+        mem[7'b110111] = 32'h0;
+        mem[7'b111000] = 32'h0;
+        mem[7'b111001] = 32'h0;
+        mem[7'b111010] = 32'h0;
+        mem[7'b111011] = 32'h0;
+        mem[7'b111100] = 32'h0;
+        mem[7'b111101] = 32'h0;
+        mem[7'b111110] = 32'h0;
+        mem[7'b111111] = 32'h0;
+        mem[7'b1000000] = 32'h0;
+        mem[7'b1000001] = 32'h0;
+        mem[7'b1000010] = 32'h0;
+        mem[7'b1000011] = 32'h0;
+        mem[7'b1000100] = 32'h0;
+        mem[7'b1000101] = 32'h0;
+        mem[7'b1000110] = 32'h0;
+        mem[7'b1000111] = 32'h0;
+        mem[7'b1001000] = 32'h0;
+        mem[7'b1001001] = 32'h0;
+        mem[7'b1001010] = 32'h0;
+        mem[7'b1001011] = 32'h0;
+        mem[7'b1001100] = 32'h0;
+        mem[7'b1001101] = 32'h0;
+        mem[7'b1001110] = 32'h0;
+        mem[7'b1001111] = 32'h0;
+        mem[7'b1010000] = 32'h0;
+        mem[7'b1010001] = 32'h0;
+        mem[7'b1010010] = 32'h0;
+        mem[7'b1010011] = 32'h0;
+        mem[7'b1010100] = 32'h0;
+        mem[7'b1010101] = 32'h0;
+        mem[7'b1010110] = 32'h0;
+        mem[7'b1010111] = 32'h0;
+        mem[7'b1011000] = 32'h0;
+        mem[7'b1011001] = 32'h0;
+        mem[7'b1011010] = 32'h0;
+        mem[7'b1011011] = 32'h0;
+        mem[7'b1011100] = 32'h0;
+        mem[7'b1011101] = 32'h0;
+        mem[7'b1011110] = 32'h0;
+        mem[7'b1011111] = 32'h0;
+        mem[7'b1100000] = 32'h0;
+        mem[7'b1100001] = 32'h0;
+        mem[7'b1100010] = 32'h0;
+        mem[7'b1100011] = 32'h0;
+        mem[7'b1100100] = 32'h0;
+        mem[7'b1100101] = 32'h0;
+        mem[7'b1100110] = 32'h0;
+        mem[7'b1100111] = 32'h0;
+        mem[7'b1101000] = 32'h0;
+        mem[7'b1101001] = 32'h0;
+        mem[7'b1101010] = 32'h0;
+        mem[7'b1101011] = 32'h0;
+        mem[7'b1101100] = 32'h0;
+        mem[7'b1101101] = 32'h0;
+        mem[7'b1101110] = 32'h0;
+        mem[7'b1101111] = 32'h0;
+        mem[7'b1110000] = 32'h0;
+        mem[7'b1110001] = 32'h0;
+        mem[7'b1110010] = 32'h0;
+        mem[7'b1110011] = 32'h0;
+        mem[7'b1110100] = 32'h0;
+        mem[7'b1110101] = 32'h0;
+        mem[7'b1110110] = 32'h0;
+        mem[7'b1110111] = 32'h0;
+        mem[7'b1111000] = 32'h0;
+        mem[7'b1111001] = 32'h0;
+        mem[7'b1111010] = 32'h0;
+        mem[7'b1111011] = 32'h0;
+        mem[7'b1111100] = 32'h0;
+        mem[7'b1111101] = 32'h0;
+        mem[7'b1111110] = 32'h0;
+        mem[7'b1111111] = 32'h0;
     end
-    
     
     always @(posedge read_clock) begin
        read_data <= mem[read_address];
@@ -17656,8 +18271,45 @@ module rss_core__regs__counters__counts(read_address,read_clock,read_data,write_
           mem[write_address] <= write_data;
        end
     end
-                
 endmodule // rss_core__regs__counters__counts
+
+
+module rss_core__regs__counters__forward_last(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__forward_last
+
+
+module rss_core__regs__counters__forward_prev(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__forward_prev
 
 
 module rss_core__regs__counters__last_count(d,q,clock);
@@ -17715,6 +18367,44 @@ module rss_core__regs__counters__last_valid(d,q,clock);
     end
           
 endmodule // rss_core__regs__counters__last_valid
+
+
+module rss_core__regs__counters__prev_count(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__prev_count
+
+
+module rss_core__regs__counters__raw(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__raw
 
 
 module rss_core__regs__counters__read_word(d,q,clock);
@@ -19799,6 +20489,63 @@ module rss_core__regs__read_address(d,q,clock);
     end
           
 endmodule // rss_core__regs__read_address
+
+
+module rss_core__regs__read_blocks_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__read_blocks_q
+
+
+module rss_core__regs__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__read_hit_q
+
+
+module rss_core__regs__read_scalars_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__read_scalars_q
 
 
 module rss_core__regs__read_state(d,q,clock);
@@ -22329,7 +23076,7 @@ module rss_core__regs__vport_caps(write_address,read_address,value,write_hit,rea
 endmodule // rss_core__regs__vport_caps
 
 
-module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused);
+module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
     
     // Module arguments
     input wire  clock;
@@ -22361,6 +23108,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     output reg  [10:0] move_address;
     output reg  [7:0] move_queue;
     output reg  move_refused;
+    output reg  move_fault;
     
     // Constant declarations
     localparam  reset_state = 384'h3f00000000003f00000000003f00000000003f00000000003f00000000003f00000000003f00000000003f0000000000;
@@ -22409,6 +23157,15 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  [383:0] move_slot$slots;
     reg  [2:0] move_slot$vport;
     wire  [47:0] move_slot$slot;
+    reg  move_illegal_q$d;
+    wire  move_illegal_q$q;
+    reg  move_illegal_q$clock;
+    reg  [1:0] move_result_q$d;
+    wire  [1:0] move_result_q$q;
+    reg  move_result_q$clock;
+    reg  [10:0] move_address_q$d;
+    wire  [10:0] move_address_q$q;
+    reg  move_address_q$clock;
     
     // Local signals
     reg  filter_built;
@@ -22422,6 +23179,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  [9:0] move_entry;
     reg  [7:0] move_to;
     reg  [1:0] move_result;
+    reg  [10:0] move_address_now;
     reg  lo_hit;
     reg  hi_hit;
     reg  [3:0] write_lanes;
@@ -22485,6 +23243,21 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         .vport(move_slot$vport),
         .slot(move_slot$slot)
     );
+    rss_core__regs__vports__move_illegal_q move_illegal_q(
+        .d(move_illegal_q$d),
+        .q(move_illegal_q$q),
+        .clock(move_illegal_q$clock)
+    );
+    rss_core__regs__vports__move_result_q move_result_q(
+        .d(move_result_q$d),
+        .q(move_result_q$q),
+        .clock(move_result_q$clock)
+    );
+    rss_core__regs__vports__move_address_q move_address_q(
+        .d(move_address_q$d),
+        .q(move_address_q$q),
+        .clock(move_address_q$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -22492,6 +23265,9 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         mac_lo$clock = clock;
         mac_hi$clock = clock;
         move_status$clock = clock;
+        move_illegal_q$clock = clock;
+        move_result_q$clock = clock;
+        move_address_q$clock = clock;
         pending$clock = clock;
         request$clock = clock;
         copy_started$clock = clock;
@@ -22499,6 +23275,9 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         mac_lo$d = mac_lo$q;
         mac_hi$d = mac_hi$q;
         move_status$d = move_status$q;
+        move_illegal_q$d = move_illegal_q$q;
+        move_result_q$d = move_result_q$q;
+        move_address_q$d = move_address_q$q;
         pending$d = pending$q;
         request$d = request$q;
         copy_started$d = copy_started$q;
@@ -22646,18 +23425,23 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         else if (move_to > move_slot$slot[(32'h28)+:(8)]) begin
             move_result = 64'h3;
         end
+        move_address_now = (((move_vport) & 11'h7ff) << table_log2) | ((move_entry) & 11'h7ff);
+        move_address_now = (move_address_now & ~(1 << (32'ha)) | ((move_slot$slot[32'h2]) << (32'ha)));
+        move_illegal_q$d = move_illegal;
+        move_result_q$d = move_result;
+        move_address_q$d = move_address_now;
         move_write = 1'b0;
         move_refused = 1'b0;
-        if (write_strobe & move_hit & ~move_illegal) begin
-            move_status$d = (move_status$q & 64'hffff0000) | ((move_result) & 32'hffffffff);
-            move_refused = move_result != 64'h1;
-            if (move_result == 64'h1) begin
+        if (write_strobe & move_hit & ~move_illegal_q$q) begin
+            move_status$d = (move_status$q & 64'hffff0000) | ((move_result_q$q) & 32'hffffffff);
+            move_refused = move_result_q$q != 64'h1;
+            if (move_result_q$q == 64'h1) begin
                 move_write = 1'b1;
-                move_status$d = (((move_status$q[(32'h10)+:(16)] + 64'h1) & 32'hffffffff) << 64'h10) | ((move_result) & 32'hffffffff);
+                move_status$d = (((move_status$q[(32'h10)+:(16)] + 64'h1) & 32'hffffffff) << 64'h10) | ((move_result_q$q) & 32'hffffffff);
             end
         end
-        move_address = (((move_vport) & 11'h7ff) << table_log2) | ((move_entry) & 11'h7ff);
-        move_address = (move_address & ~(1 << (32'ha)) | ((move_slot$slot[32'h2]) << (32'ha)));
+        move_address = move_address_q$q;
+        move_fault = move_hit & (move_illegal_q$q | (move_result_q$q != 64'h1));
         move_queue = move_to;
         write_lanes = 32'h0;
         write_lanes = (write_lanes & ~(1 << (0)) | ((write_mask[32'h8 * 0]) << (0)));
@@ -23081,7 +23865,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         state_write_hit = ((write_address >> 64'h3) == state_region) & (((write_address[(32'h0)+:(3)]) & 4'hf) < vports_built);
         queues_write_hit = ((write_address >> 64'h3) == queues_region) & (((write_address[(32'h0)+:(3)]) & 4'hf) < vports_built);
         write_hit = commit_hit | move_hit | lo_hit | hi_hit | (write_address == move_status_address) | state_write_hit | queues_write_hit;
-        write_fault = (commit_hit & commit_fault) | (move_hit & (move_illegal | (move_result != 64'h1))) | hi_fault | (write_address == move_status_address) | state_write_hit | queues_write_hit;
+        write_fault = (commit_hit & commit_fault) | hi_fault | (write_address == move_status_address) | state_write_hit | queues_write_hit;
         read_entry = read_address[(32'h0)+:(4)];
         lo_read_hit = ((read_address >> 64'h4) == mac_lo_region) & (((read_entry) & 5'h1f) < filters_built);
         hi_read_hit = ((read_address >> 64'h4) == mac_hi_region) & (((read_entry) & 5'h1f) < filters_built);
@@ -23440,6 +24224,63 @@ module rss_core__regs__vports__mac_lo(d,q,clock);
 endmodule // rss_core__regs__vports__mac_lo
 
 
+module rss_core__regs__vports__move_address_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [10:0] d;
+    output reg  [10:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 11'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__move_address_q
+
+
+module rss_core__regs__vports__move_illegal_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__move_illegal_q
+
+
+module rss_core__regs__vports__move_result_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [1:0] d;
+    output reg  [1:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 2'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__move_result_q
+
+
 module rss_core__regs__vports__move_slot(slots,vport,slot);
     
     // Module arguments
@@ -23551,7 +24392,64 @@ module rss_core__regs__vports__request(d,q,clock);
 endmodule // rss_core__regs__vports__request
 
 
-module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb,wvalid,wready,response_taken,held,address,data,strobes,perform);
+module rss_core__regs__write_fault_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__write_fault_q
+
+
+module rss_core__regs__write_faults_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [11:0] d;
+    output reg  [11:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 12'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__write_faults_q
+
+
+module rss_core__regs__write_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__write_hit_q
+
+
+module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb,wvalid,wready,response_taken,held,address,data,strobes,unblocked,perform,decoded);
     
     // Module arguments
     input wire  clock;
@@ -23568,12 +24466,20 @@ module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb
     output reg  [10:0] address;
     output reg  [31:0] data;
     output reg  [3:0] strobes;
-    input wire  perform;
+    input wire  unblocked;
+    output reg  perform;
+    output reg  decoded;
     
     // Stub signals
     reg  held_q$d;
     wire  held_q$q;
     reg  held_q$clock;
+    reg  aged_q$d;
+    wire  aged_q$q;
+    reg  aged_q$clock;
+    reg  perform_q$d;
+    wire  perform_q$q;
+    reg  perform_q$clock;
     reg  outstanding$d;
     wire  outstanding$q;
     reg  outstanding$clock;
@@ -23595,6 +24501,16 @@ module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb
         .d(held_q$d),
         .q(held_q$q),
         .clock(held_q$clock)
+    );
+    rss_core__regs__write_slot__aged_q aged_q(
+        .d(aged_q$d),
+        .q(aged_q$q),
+        .clock(aged_q$clock)
+    );
+    rss_core__regs__write_slot__perform_q perform_q(
+        .d(perform_q$d),
+        .q(perform_q$q),
+        .clock(perform_q$clock)
     );
     rss_core__regs__write_slot__outstanding outstanding(
         .d(outstanding$d),
@@ -23620,11 +24536,15 @@ module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb
     // Update code
     always @(*) begin
         held_q$clock = clock;
+        aged_q$clock = clock;
+        perform_q$clock = clock;
         outstanding$clock = clock;
         address_q$clock = clock;
         data_q$clock = clock;
         strobes_q$clock = clock;
         held_q$d = held_q$q;
+        aged_q$d = aged_q$q;
+        perform_q$d = perform_q$q;
         outstanding$d = outstanding$q;
         address_q$d = address_q$q;
         data_q$d = data_q$q;
@@ -23639,7 +24559,9 @@ module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb
             data_q$d = wdata;
             strobes_q$d = wstrb;
         end
-        if (perform) begin
+        aged_q$d = held_q$q & ~perform_q$q & unblocked;
+        perform_q$d = held_q$q & aged_q$q & ~perform_q$q & unblocked;
+        if (perform_q$q) begin
             held_q$d = 1'b0;
         end
         if (response_taken) begin
@@ -23647,8 +24569,12 @@ module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb
         end
         if (reset) begin
             held_q$d = 1'b0;
+            aged_q$d = 1'b0;
+            perform_q$d = 1'b0;
             outstanding$d = 1'b0;
         end
+        perform = perform_q$q;
+        decoded = aged_q$q;
         held = held_q$q;
         address = address_q$q;
         data = data_q$q;
@@ -23675,6 +24601,25 @@ module rss_core__regs__write_slot__address_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__write_slot__address_q
+
+
+module rss_core__regs__write_slot__aged_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__write_slot__aged_q
 
 
 module rss_core__regs__write_slot__data_q(d,q,clock);
@@ -23734,6 +24679,25 @@ module rss_core__regs__write_slot__outstanding(d,q,clock);
 endmodule // rss_core__regs__write_slot__outstanding
 
 
+module rss_core__regs__write_slot__perform_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__write_slot__perform_q
+
+
 module rss_core__regs__write_slot__strobes_q(d,q,clock);
     
     // Module arguments
@@ -23753,11 +24717,10 @@ module rss_core__regs__write_slot__strobes_q(d,q,clock);
 endmodule // rss_core__regs__write_slot__strobes_q
 
 
-module rss_core__select(enabled,symmetric,ipv4,ipv6,tcp,udp,src,dst,ex_src,ex_dst,ports,selected,tuple);
+module rss_core__select(enabled,ipv4,ipv6,tcp,udp,src,dst,ex_src,ex_dst,ports,selected,source,destination,port_pair,layout_ipv4,layout_ipv6);
     
     // Module arguments
     input wire  [8:0] enabled;
-    input wire  symmetric;
     input wire  ipv4;
     input wire  ipv6;
     input wire  tcp;
@@ -23768,7 +24731,11 @@ module rss_core__select(enabled,symmetric,ipv4,ipv6,tcp,udp,src,dst,ex_src,ex_ds
     input wire  [127:0] ex_dst;
     input wire  [31:0] ports;
     output reg  [8:0] selected;
-    output reg  [287:0] tuple;
+    output reg  [127:0] source;
+    output reg  [127:0] destination;
+    output reg  [31:0] port_pair;
+    output reg  layout_ipv4;
+    output reg  layout_ipv6;
     
     // Constant declarations
     localparam  ipv4_only = 9'b1;
@@ -23786,12 +24753,6 @@ module rss_core__select(enabled,symmetric,ipv4,ipv6,tcp,udp,src,dst,ex_src,ex_ds
     // Local signals
     reg  [8:0] four_tuple;
     reg  [8:0] four_tuple_ex;
-    reg  [127:0] source;
-    reg  [127:0] destination;
-    reg  [31:0] port_pair;
-    reg  [127:0] folded_source;
-    reg  [127:0] folded_destination;
-    reg  [31:0] folded_ports;
     
     // Update code
     always @(*) begin
@@ -23844,21 +24805,8 @@ module rss_core__select(enabled,symmetric,ipv4,ipv6,tcp,udp,src,dst,ex_src,ex_ds
         if (|(selected & with_ports)) begin
             port_pair = ports;
         end
-        folded_source = source;
-        folded_destination = destination;
-        folded_ports = port_pair;
-        if (symmetric) begin
-            folded_source = source | destination;
-            folded_destination = source ^ destination;
-            folded_ports = (((port_pair[(32'h10)+:(16)] | port_pair[(32'h0)+:(16)]) & 32'hffffffff) << 64'h10) | ((port_pair[(32'h10)+:(16)] ^ port_pair[(32'h0)+:(16)]) & 32'hffffffff);
-        end
-        tuple = 32'h0;
-        if (ipv4 & |selected) begin
-            tuple = (((folded_source[(32'h60)+:(32)]) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h100) | (((folded_destination[(32'h60)+:(32)]) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'he0) | (((folded_ports) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'hc0);
-        end
-        if (ipv6 & |selected) begin
-            tuple = (((folded_source) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'ha0) | (((folded_destination) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h20) | ((folded_ports) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        end
+        layout_ipv4 = ipv4 & |selected;
+        layout_ipv6 = ipv6 & |selected;
     end
     
 endmodule // rss_core__select
@@ -24939,10 +25887,22 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
     reg  shown_valid$d;
     wire  shown_valid$q;
     reg  shown_valid$clock;
+    reg  [4:0] held_q$d;
+    wire  [4:0] held_q$q;
+    reg  held_q$clock;
+    reg  full_q$d;
+    wire  full_q$q;
+    reg  full_q$clock;
+    reg  waiting_q$d;
+    wire  waiting_q$q;
+    reg  waiting_q$clock;
     
     // Local signals
-    reg  [4:0] stored;
-    reg  [4:0] held;
+    reg  [4:0] write_next;
+    reg  [4:0] read_next;
+    reg  shown_valid_next;
+    reg  [4:0] stored_next;
+    reg  [4:0] held_next;
     reg  take;
     reg  store;
     
@@ -24976,6 +25936,21 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
         .q(shown_valid$q),
         .clock(shown_valid$clock)
     );
+    rss_core__tx_lookup__answers__held_q held_q(
+        .d(held_q$d),
+        .q(held_q$q),
+        .clock(held_q$clock)
+    );
+    rss_core__tx_lookup__answers__full_q full_q(
+        .d(full_q$d),
+        .q(full_q$q),
+        .clock(full_q$clock)
+    );
+    rss_core__tx_lookup__answers__waiting_q waiting_q(
+        .d(waiting_q$d),
+        .q(waiting_q$q),
+        .clock(waiting_q$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -24983,44 +25958,94 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
         read_ptr$clock = clock;
         shown$clock = clock;
         shown_valid$clock = clock;
+        held_q$clock = clock;
+        full_q$clock = clock;
+        waiting_q$clock = clock;
         write_ptr$d = write_ptr$q;
         read_ptr$d = read_ptr$q;
         shown$d = shown$q;
         shown_valid$d = shown_valid$q;
+        held_q$d = held_q$q;
+        full_q$d = full_q$q;
+        waiting_q$d = waiting_q$q;
         ram$read_clock = clock;
         ram$write_clock = clock;
-        stored = write_ptr$q - read_ptr$q;
-        held = stored + ((shown_valid$q) & 5'h1f);
-        full = held >= capacity;
-        count = held;
-        store = push & ~full;
+        full = full_q$q;
+        count = held_q$q;
+        store = push & ~full_q$q;
         ram$write_enable = store;
         ram$write_address = write_ptr$q[(32'h0)+:(4)];
         ram$write_data = push_data;
+        write_next = write_ptr$q;
         if (store) begin
-            write_ptr$d = write_ptr$q + 64'h1;
+            write_next = write_ptr$q + 64'h1;
         end
-        take = |stored & (~shown_valid$q | out_ready);
+        take = waiting_q$q & (~shown_valid$q | out_ready);
         ram$read_address = shown$q;
+        read_next = read_ptr$q;
+        shown_valid_next = shown_valid$q & ~out_ready;
         if (take) begin
             ram$read_address = read_ptr$q[(32'h0)+:(4)];
             shown$d = read_ptr$q[(32'h0)+:(4)];
-            read_ptr$d = read_ptr$q + 64'h1;
-            shown_valid$d = 1'b1;
-        end
-        else if (out_ready) begin
-            shown_valid$d = 1'b0;
+            read_next = read_ptr$q + 64'h1;
+            shown_valid_next = 1'b1;
         end
         if (reset) begin
-            write_ptr$d = 32'h0;
-            read_ptr$d = 32'h0;
-            shown_valid$d = 1'b0;
+            write_next = 32'h0;
+            read_next = 32'h0;
+            shown_valid_next = 1'b0;
         end
+        write_ptr$d = write_next;
+        read_ptr$d = read_next;
+        shown_valid$d = shown_valid_next;
+        stored_next = write_next - read_next;
+        held_next = stored_next + ((shown_valid_next) & 5'h1f);
+        held_q$d = held_next;
+        full_q$d = held_next >= capacity;
+        waiting_q$d = |stored_next;
         out_valid = shown_valid$q;
         out_data = ram$read_data;
     end
     
 endmodule // rss_core__tx_lookup__answers
+
+
+module rss_core__tx_lookup__answers__full_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__answers__full_q
+
+
+module rss_core__tx_lookup__answers__held_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [4:0] d;
+    output reg  [4:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 5'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__answers__held_q
 
 
 module rss_core__tx_lookup__answers__ram(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
@@ -25035,9 +26060,11 @@ module rss_core__tx_lookup__answers__ram(read_address,read_clock,read_data,write
     input wire  write_enable;
     
     // Update code (custom)
-    reg[27:0] mem[15:0];
+    (* no_rw_check *) reg[27:0] mem[15:0];
     
+    initial begin
     
+    end
     
     always @(posedge read_clock) begin
        read_data <= mem[read_address];
@@ -25048,7 +26075,6 @@ module rss_core__tx_lookup__answers__ram(read_address,read_clock,read_data,write
           mem[write_address] <= write_data;
        end
     end
-                
 endmodule // rss_core__tx_lookup__answers__ram
 
 
@@ -25107,6 +26133,25 @@ module rss_core__tx_lookup__answers__shown_valid(d,q,clock);
     end
           
 endmodule // rss_core__tx_lookup__answers__shown_valid
+
+
+module rss_core__tx_lookup__answers__waiting_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__answers__waiting_q
 
 
 module rss_core__tx_lookup__answers__write_ptr(d,q,clock);
@@ -27791,10 +28836,21 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     reg  [2:0] second$d;
     wire  [2:0] second$q;
     reg  second$clock;
+    reg  bypass_head$d;
+    wire  bypass_head$q;
+    reg  bypass_head$clock;
+    reg  bypass_second$d;
+    wire  bypass_second$q;
+    reg  bypass_second$clock;
+    reg  bypass_third$d;
+    wire  bypass_third$q;
+    reg  bypass_third$clock;
     
     // Local signals
     reg  [3:0] read_next;
-    reg  [3:0] distance;
+    reg  [3:0] write_next;
+    reg  chosen_valid_next;
+    reg  [3:0] distance_next;
     reg  [2:0] head_now;
     reg  [2:0] second_now;
     reg  [3:0] third_index;
@@ -27857,6 +28913,21 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         .q(second$q),
         .clock(second$clock)
     );
+    rss_core__vport_match__bypass_head bypass_head(
+        .d(bypass_head$d),
+        .q(bypass_head$q),
+        .clock(bypass_head$clock)
+    );
+    rss_core__vport_match__bypass_second bypass_second(
+        .d(bypass_second$d),
+        .q(bypass_second$q),
+        .clock(bypass_second$clock)
+    );
+    rss_core__vport_match__bypass_third bypass_third(
+        .d(bypass_third$d),
+        .q(bypass_third$q),
+        .clock(bypass_third$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -27870,6 +28941,9 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         read_ptr$clock = clock;
         head$clock = clock;
         second$clock = clock;
+        bypass_head$clock = clock;
+        bypass_second$clock = clock;
+        bypass_third$clock = clock;
         hits$d = hits$q;
         hit_vports$d = hit_vports$q;
         hits_valid$d = hits_valid$q;
@@ -27880,6 +28954,9 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         read_ptr$d = read_ptr$q;
         head$d = head$q;
         second$d = second$q;
+        bypass_head$d = bypass_head$q;
+        bypass_second$d = bypass_second$q;
+        bypass_third$d = bypass_third$q;
         hits_valid$d = in_valid & in_first;
         hits_now = 32'h0;
         vports_now = 32'h0;
@@ -28082,7 +29159,10 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
             if (write_ptr$q == 15) begin
                 ring$d = (ring$q & ~(nibble << (32'h4 * 15))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 15));
             end
-            write_ptr$d = write_ptr$q + 64'h1;
+        end
+        write_next = write_ptr$q;
+        if (chosen_valid$q) begin
+            write_next = write_ptr$q + 64'h1;
         end
         read_next = read_ptr$q;
         if (pop) begin
@@ -28091,17 +29171,22 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         if (reset) begin
             hits_valid$d = 1'b0;
             chosen_valid$d = 1'b0;
-            write_ptr$d = 32'h0;
+            write_next = 32'h0;
             read_next = 32'h0;
         end
+        chosen_valid_next = hits_valid$q & ~reset;
+        write_ptr$d = write_next;
         read_ptr$d = read_next;
-        distance = write_ptr$q - read_ptr$q;
+        distance_next = write_next - read_next;
+        bypass_head$d = chosen_valid_next & (distance_next == 64'h0);
+        bypass_second$d = chosen_valid_next & (distance_next == 64'h1);
+        bypass_third$d = chosen_valid_next & (distance_next == 64'h2);
         head_now = head$q;
-        if (chosen_valid$q & (distance == 64'h0)) begin
+        if (bypass_head$q) begin
             head_now = chosen_q$q;
         end
         second_now = second$q;
-        if (chosen_valid$q & (distance == 64'h1)) begin
+        if (bypass_second$q) begin
             second_now = chosen_q$q;
         end
         third_index = read_ptr$q + 64'h2;
@@ -28154,7 +29239,7 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         if (third_index == 15) begin
             third_now = third_now | ring$q[(32'h4 * 15)+:(3)];
         end
-        if (chosen_valid$q & (distance == 64'h2)) begin
+        if (bypass_third$q) begin
             third_now = chosen_q$q;
         end
         head_next = head_now;
@@ -28169,6 +29254,63 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     end
     
 endmodule // rss_core__vport_match
+
+
+module rss_core__vport_match__bypass_head(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__bypass_head
+
+
+module rss_core__vport_match__bypass_second(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__bypass_second
+
+
+module rss_core__vport_match__bypass_third(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__bypass_third
 
 
 module rss_core__vport_match__chosen_q(d,q,clock);

@@ -2758,267 +2758,266 @@ module rss_tuple_core__keys__head(read_address,read_clock,read_data,write_addres
     input wire  write_enable;
     
     // Update code (custom)
-    reg[287:0] mem[255:0];
+    (* no_rw_check *) reg[287:0] mem[255:0];
     
     initial begin
-    mem[8'h0] = 288'h0;
-    mem[8'h1] = 288'h0;
-    mem[8'h2] = 288'h0;
-    mem[8'h3] = 288'h0;
-    mem[8'h4] = 288'h0;
-    mem[8'h5] = 288'h0;
-    mem[8'h6] = 288'h0;
-    mem[8'h7] = 288'h0;
-    mem[8'h8] = 288'h0;
-    mem[8'h9] = 288'h0;
-    mem[8'ha] = 288'h0;
-    mem[8'hb] = 288'h0;
-    mem[8'hc] = 288'h0;
-    mem[8'hd] = 288'h0;
-    mem[8'he] = 288'h0;
-    mem[8'hf] = 288'h0;
-    mem[8'h10] = 288'h0;
-    mem[8'h11] = 288'h0;
-    mem[8'h12] = 288'h0;
-    mem[8'h13] = 288'h0;
-    mem[8'h14] = 288'h0;
-    mem[8'h15] = 288'h0;
-    mem[8'h16] = 288'h0;
-    mem[8'h17] = 288'h0;
-    mem[8'h18] = 288'h0;
-    mem[8'h19] = 288'h0;
-    mem[8'h1a] = 288'h0;
-    mem[8'h1b] = 288'h0;
-    mem[8'h1c] = 288'h0;
-    mem[8'h1d] = 288'h0;
-    mem[8'h1e] = 288'h0;
-    mem[8'h1f] = 288'h0;
-    mem[8'h20] = 288'h0;
-    mem[8'h21] = 288'h0;
-    mem[8'h22] = 288'h0;
-    mem[8'h23] = 288'h0;
-    mem[8'h24] = 288'h0;
-    mem[8'h25] = 288'h0;
-    mem[8'h26] = 288'h0;
-    mem[8'h27] = 288'h0;
-    mem[8'h28] = 288'h0;
-    mem[8'h29] = 288'h0;
-    mem[8'h2a] = 288'h0;
-    mem[8'h2b] = 288'h0;
-    mem[8'h2c] = 288'h0;
-    mem[8'h2d] = 288'h0;
-    mem[8'h2e] = 288'h0;
-    mem[8'h2f] = 288'h0;
-    mem[8'h30] = 288'h0;
-    mem[8'h31] = 288'h0;
-    mem[8'h32] = 288'h0;
-    mem[8'h33] = 288'h0;
-    mem[8'h34] = 288'h0;
-    mem[8'h35] = 288'h0;
-    mem[8'h36] = 288'h0;
-    mem[8'h37] = 288'h0;
-    mem[8'h38] = 288'h0;
-    mem[8'h39] = 288'h0;
-    mem[8'h3a] = 288'h0;
-    mem[8'h3b] = 288'h0;
-    mem[8'h3c] = 288'h0;
-    mem[8'h3d] = 288'h0;
-    mem[8'h3e] = 288'h0;
-    mem[8'h3f] = 288'h0;
-    mem[8'h40] = 288'h0;
-    mem[8'h41] = 288'h0;
-    mem[8'h42] = 288'h0;
-    mem[8'h43] = 288'h0;
-    mem[8'h44] = 288'h0;
-    mem[8'h45] = 288'h0;
-    mem[8'h46] = 288'h0;
-    mem[8'h47] = 288'h0;
-    mem[8'h48] = 288'h0;
-    mem[8'h49] = 288'h0;
-    mem[8'h4a] = 288'h0;
-    mem[8'h4b] = 288'h0;
-    mem[8'h4c] = 288'h0;
-    mem[8'h4d] = 288'h0;
-    mem[8'h4e] = 288'h0;
-    mem[8'h4f] = 288'h0;
-    mem[8'h50] = 288'h0;
-    mem[8'h51] = 288'h0;
-    mem[8'h52] = 288'h0;
-    mem[8'h53] = 288'h0;
-    mem[8'h54] = 288'h0;
-    mem[8'h55] = 288'h0;
-    mem[8'h56] = 288'h0;
-    mem[8'h57] = 288'h0;
-    mem[8'h58] = 288'h0;
-    mem[8'h59] = 288'h0;
-    mem[8'h5a] = 288'h0;
-    mem[8'h5b] = 288'h0;
-    mem[8'h5c] = 288'h0;
-    mem[8'h5d] = 288'h0;
-    mem[8'h5e] = 288'h0;
-    mem[8'h5f] = 288'h0;
-    mem[8'h60] = 288'h0;
-    mem[8'h61] = 288'h0;
-    mem[8'h62] = 288'h0;
-    mem[8'h63] = 288'h0;
-    mem[8'h64] = 288'h0;
-    mem[8'h65] = 288'h0;
-    mem[8'h66] = 288'h0;
-    mem[8'h67] = 288'h0;
-    mem[8'h68] = 288'h0;
-    mem[8'h69] = 288'h0;
-    mem[8'h6a] = 288'h0;
-    mem[8'h6b] = 288'h0;
-    mem[8'h6c] = 288'h0;
-    mem[8'h6d] = 288'h0;
-    mem[8'h6e] = 288'h0;
-    mem[8'h6f] = 288'h0;
-    mem[8'h70] = 288'h0;
-    mem[8'h71] = 288'h0;
-    mem[8'h72] = 288'h0;
-    mem[8'h73] = 288'h0;
-    mem[8'h74] = 288'h0;
-    mem[8'h75] = 288'h0;
-    mem[8'h76] = 288'h0;
-    mem[8'h77] = 288'h0;
-    mem[8'h78] = 288'h0;
-    mem[8'h79] = 288'h0;
-    mem[8'h7a] = 288'h0;
-    mem[8'h7b] = 288'h0;
-    mem[8'h7c] = 288'h0;
-    mem[8'h7d] = 288'h0;
-    mem[8'h7e] = 288'h0;
-    mem[8'h7f] = 288'h0;
-    mem[8'h80] = 288'h0;
-    mem[8'h81] = 288'h0;
-    mem[8'h82] = 288'h0;
-    mem[8'h83] = 288'h0;
-    mem[8'h84] = 288'h0;
-    mem[8'h85] = 288'h0;
-    mem[8'h86] = 288'h0;
-    mem[8'h87] = 288'h0;
-    mem[8'h88] = 288'h0;
-    mem[8'h89] = 288'h0;
-    mem[8'h8a] = 288'h0;
-    mem[8'h8b] = 288'h0;
-    mem[8'h8c] = 288'h0;
-    mem[8'h8d] = 288'h0;
-    mem[8'h8e] = 288'h0;
-    mem[8'h8f] = 288'h0;
-    mem[8'h90] = 288'h0;
-    mem[8'h91] = 288'h0;
-    mem[8'h92] = 288'h0;
-    mem[8'h93] = 288'h0;
-    mem[8'h94] = 288'h0;
-    mem[8'h95] = 288'h0;
-    mem[8'h96] = 288'h0;
-    mem[8'h97] = 288'h0;
-    mem[8'h98] = 288'h0;
-    mem[8'h99] = 288'h0;
-    mem[8'h9a] = 288'h0;
-    mem[8'h9b] = 288'h0;
-    mem[8'h9c] = 288'h0;
-    mem[8'h9d] = 288'h0;
-    mem[8'h9e] = 288'h0;
-    mem[8'h9f] = 288'h0;
-    mem[8'ha0] = 288'h0;
-    mem[8'ha1] = 288'h0;
-    mem[8'ha2] = 288'h0;
-    mem[8'ha3] = 288'h0;
-    mem[8'ha4] = 288'h0;
-    mem[8'ha5] = 288'h0;
-    mem[8'ha6] = 288'h0;
-    mem[8'ha7] = 288'h0;
-    mem[8'ha8] = 288'h0;
-    mem[8'ha9] = 288'h0;
-    mem[8'haa] = 288'h0;
-    mem[8'hab] = 288'h0;
-    mem[8'hac] = 288'h0;
-    mem[8'had] = 288'h0;
-    mem[8'hae] = 288'h0;
-    mem[8'haf] = 288'h0;
-    mem[8'hb0] = 288'h0;
-    mem[8'hb1] = 288'h0;
-    mem[8'hb2] = 288'h0;
-    mem[8'hb3] = 288'h0;
-    mem[8'hb4] = 288'h0;
-    mem[8'hb5] = 288'h0;
-    mem[8'hb6] = 288'h0;
-    mem[8'hb7] = 288'h0;
-    mem[8'hb8] = 288'h0;
-    mem[8'hb9] = 288'h0;
-    mem[8'hba] = 288'h0;
-    mem[8'hbb] = 288'h0;
-    mem[8'hbc] = 288'h0;
-    mem[8'hbd] = 288'h0;
-    mem[8'hbe] = 288'h0;
-    mem[8'hbf] = 288'h0;
-    mem[8'hc0] = 288'h0;
-    mem[8'hc1] = 288'h0;
-    mem[8'hc2] = 288'h0;
-    mem[8'hc3] = 288'h0;
-    mem[8'hc4] = 288'h0;
-    mem[8'hc5] = 288'h0;
-    mem[8'hc6] = 288'h0;
-    mem[8'hc7] = 288'h0;
-    mem[8'hc8] = 288'h0;
-    mem[8'hc9] = 288'h0;
-    mem[8'hca] = 288'h0;
-    mem[8'hcb] = 288'h0;
-    mem[8'hcc] = 288'h0;
-    mem[8'hcd] = 288'h0;
-    mem[8'hce] = 288'h0;
-    mem[8'hcf] = 288'h0;
-    mem[8'hd0] = 288'h0;
-    mem[8'hd1] = 288'h0;
-    mem[8'hd2] = 288'h0;
-    mem[8'hd3] = 288'h0;
-    mem[8'hd4] = 288'h0;
-    mem[8'hd5] = 288'h0;
-    mem[8'hd6] = 288'h0;
-    mem[8'hd7] = 288'h0;
-    mem[8'hd8] = 288'h0;
-    mem[8'hd9] = 288'h0;
-    mem[8'hda] = 288'h0;
-    mem[8'hdb] = 288'h0;
-    mem[8'hdc] = 288'h0;
-    mem[8'hdd] = 288'h0;
-    mem[8'hde] = 288'h0;
-    mem[8'hdf] = 288'h0;
-    mem[8'he0] = 288'h0;
-    mem[8'he1] = 288'h0;
-    mem[8'he2] = 288'h0;
-    mem[8'he3] = 288'h0;
-    mem[8'he4] = 288'h0;
-    mem[8'he5] = 288'h0;
-    mem[8'he6] = 288'h0;
-    mem[8'he7] = 288'h0;
-    mem[8'he8] = 288'h0;
-    mem[8'he9] = 288'h0;
-    mem[8'hea] = 288'h0;
-    mem[8'heb] = 288'h0;
-    mem[8'hec] = 288'h0;
-    mem[8'hed] = 288'h0;
-    mem[8'hee] = 288'h0;
-    mem[8'hef] = 288'h0;
-    mem[8'hf0] = 288'h0;
-    mem[8'hf1] = 288'h0;
-    mem[8'hf2] = 288'h0;
-    mem[8'hf3] = 288'h0;
-    mem[8'hf4] = 288'h0;
-    mem[8'hf5] = 288'h0;
-    mem[8'hf6] = 288'h0;
-    mem[8'hf7] = 288'h0;
-    mem[8'hf8] = 288'h0;
-    mem[8'hf9] = 288'h0;
-    mem[8'hfa] = 288'h0;
-    mem[8'hfb] = 288'h0;
-    mem[8'hfc] = 288'h0;
-    mem[8'hfd] = 288'h0;
-    mem[8'hfe] = 288'h0;
-    mem[8'hff] = 288'h0;
+        mem[8'h0] = 288'h0;
+        mem[8'h1] = 288'h0;
+        mem[8'h2] = 288'h0;
+        mem[8'h3] = 288'h0;
+        mem[8'h4] = 288'h0;
+        mem[8'h5] = 288'h0;
+        mem[8'h6] = 288'h0;
+        mem[8'h7] = 288'h0;
+        mem[8'h8] = 288'h0;
+        mem[8'h9] = 288'h0;
+        mem[8'ha] = 288'h0;
+        mem[8'hb] = 288'h0;
+        mem[8'hc] = 288'h0;
+        mem[8'hd] = 288'h0;
+        mem[8'he] = 288'h0;
+        mem[8'hf] = 288'h0;
+        mem[8'h10] = 288'h0;
+        mem[8'h11] = 288'h0;
+        mem[8'h12] = 288'h0;
+        mem[8'h13] = 288'h0;
+        mem[8'h14] = 288'h0;
+        mem[8'h15] = 288'h0;
+        mem[8'h16] = 288'h0;
+        mem[8'h17] = 288'h0;
+        mem[8'h18] = 288'h0;
+        mem[8'h19] = 288'h0;
+        mem[8'h1a] = 288'h0;
+        mem[8'h1b] = 288'h0;
+        mem[8'h1c] = 288'h0;
+        mem[8'h1d] = 288'h0;
+        mem[8'h1e] = 288'h0;
+        mem[8'h1f] = 288'h0;
+        mem[8'h20] = 288'h0;
+        mem[8'h21] = 288'h0;
+        mem[8'h22] = 288'h0;
+        mem[8'h23] = 288'h0;
+        mem[8'h24] = 288'h0;
+        mem[8'h25] = 288'h0;
+        mem[8'h26] = 288'h0;
+        mem[8'h27] = 288'h0;
+        mem[8'h28] = 288'h0;
+        mem[8'h29] = 288'h0;
+        mem[8'h2a] = 288'h0;
+        mem[8'h2b] = 288'h0;
+        mem[8'h2c] = 288'h0;
+        mem[8'h2d] = 288'h0;
+        mem[8'h2e] = 288'h0;
+        mem[8'h2f] = 288'h0;
+        mem[8'h30] = 288'h0;
+        mem[8'h31] = 288'h0;
+        mem[8'h32] = 288'h0;
+        mem[8'h33] = 288'h0;
+        mem[8'h34] = 288'h0;
+        mem[8'h35] = 288'h0;
+        mem[8'h36] = 288'h0;
+        mem[8'h37] = 288'h0;
+        mem[8'h38] = 288'h0;
+        mem[8'h39] = 288'h0;
+        mem[8'h3a] = 288'h0;
+        mem[8'h3b] = 288'h0;
+        mem[8'h3c] = 288'h0;
+        mem[8'h3d] = 288'h0;
+        mem[8'h3e] = 288'h0;
+        mem[8'h3f] = 288'h0;
+        mem[8'h40] = 288'h0;
+        mem[8'h41] = 288'h0;
+        mem[8'h42] = 288'h0;
+        mem[8'h43] = 288'h0;
+        mem[8'h44] = 288'h0;
+        mem[8'h45] = 288'h0;
+        mem[8'h46] = 288'h0;
+        mem[8'h47] = 288'h0;
+        mem[8'h48] = 288'h0;
+        mem[8'h49] = 288'h0;
+        mem[8'h4a] = 288'h0;
+        mem[8'h4b] = 288'h0;
+        mem[8'h4c] = 288'h0;
+        mem[8'h4d] = 288'h0;
+        mem[8'h4e] = 288'h0;
+        mem[8'h4f] = 288'h0;
+        mem[8'h50] = 288'h0;
+        mem[8'h51] = 288'h0;
+        mem[8'h52] = 288'h0;
+        mem[8'h53] = 288'h0;
+        mem[8'h54] = 288'h0;
+        mem[8'h55] = 288'h0;
+        mem[8'h56] = 288'h0;
+        mem[8'h57] = 288'h0;
+        mem[8'h58] = 288'h0;
+        mem[8'h59] = 288'h0;
+        mem[8'h5a] = 288'h0;
+        mem[8'h5b] = 288'h0;
+        mem[8'h5c] = 288'h0;
+        mem[8'h5d] = 288'h0;
+        mem[8'h5e] = 288'h0;
+        mem[8'h5f] = 288'h0;
+        mem[8'h60] = 288'h0;
+        mem[8'h61] = 288'h0;
+        mem[8'h62] = 288'h0;
+        mem[8'h63] = 288'h0;
+        mem[8'h64] = 288'h0;
+        mem[8'h65] = 288'h0;
+        mem[8'h66] = 288'h0;
+        mem[8'h67] = 288'h0;
+        mem[8'h68] = 288'h0;
+        mem[8'h69] = 288'h0;
+        mem[8'h6a] = 288'h0;
+        mem[8'h6b] = 288'h0;
+        mem[8'h6c] = 288'h0;
+        mem[8'h6d] = 288'h0;
+        mem[8'h6e] = 288'h0;
+        mem[8'h6f] = 288'h0;
+        mem[8'h70] = 288'h0;
+        mem[8'h71] = 288'h0;
+        mem[8'h72] = 288'h0;
+        mem[8'h73] = 288'h0;
+        mem[8'h74] = 288'h0;
+        mem[8'h75] = 288'h0;
+        mem[8'h76] = 288'h0;
+        mem[8'h77] = 288'h0;
+        mem[8'h78] = 288'h0;
+        mem[8'h79] = 288'h0;
+        mem[8'h7a] = 288'h0;
+        mem[8'h7b] = 288'h0;
+        mem[8'h7c] = 288'h0;
+        mem[8'h7d] = 288'h0;
+        mem[8'h7e] = 288'h0;
+        mem[8'h7f] = 288'h0;
+        mem[8'h80] = 288'h0;
+        mem[8'h81] = 288'h0;
+        mem[8'h82] = 288'h0;
+        mem[8'h83] = 288'h0;
+        mem[8'h84] = 288'h0;
+        mem[8'h85] = 288'h0;
+        mem[8'h86] = 288'h0;
+        mem[8'h87] = 288'h0;
+        mem[8'h88] = 288'h0;
+        mem[8'h89] = 288'h0;
+        mem[8'h8a] = 288'h0;
+        mem[8'h8b] = 288'h0;
+        mem[8'h8c] = 288'h0;
+        mem[8'h8d] = 288'h0;
+        mem[8'h8e] = 288'h0;
+        mem[8'h8f] = 288'h0;
+        mem[8'h90] = 288'h0;
+        mem[8'h91] = 288'h0;
+        mem[8'h92] = 288'h0;
+        mem[8'h93] = 288'h0;
+        mem[8'h94] = 288'h0;
+        mem[8'h95] = 288'h0;
+        mem[8'h96] = 288'h0;
+        mem[8'h97] = 288'h0;
+        mem[8'h98] = 288'h0;
+        mem[8'h99] = 288'h0;
+        mem[8'h9a] = 288'h0;
+        mem[8'h9b] = 288'h0;
+        mem[8'h9c] = 288'h0;
+        mem[8'h9d] = 288'h0;
+        mem[8'h9e] = 288'h0;
+        mem[8'h9f] = 288'h0;
+        mem[8'ha0] = 288'h0;
+        mem[8'ha1] = 288'h0;
+        mem[8'ha2] = 288'h0;
+        mem[8'ha3] = 288'h0;
+        mem[8'ha4] = 288'h0;
+        mem[8'ha5] = 288'h0;
+        mem[8'ha6] = 288'h0;
+        mem[8'ha7] = 288'h0;
+        mem[8'ha8] = 288'h0;
+        mem[8'ha9] = 288'h0;
+        mem[8'haa] = 288'h0;
+        mem[8'hab] = 288'h0;
+        mem[8'hac] = 288'h0;
+        mem[8'had] = 288'h0;
+        mem[8'hae] = 288'h0;
+        mem[8'haf] = 288'h0;
+        mem[8'hb0] = 288'h0;
+        mem[8'hb1] = 288'h0;
+        mem[8'hb2] = 288'h0;
+        mem[8'hb3] = 288'h0;
+        mem[8'hb4] = 288'h0;
+        mem[8'hb5] = 288'h0;
+        mem[8'hb6] = 288'h0;
+        mem[8'hb7] = 288'h0;
+        mem[8'hb8] = 288'h0;
+        mem[8'hb9] = 288'h0;
+        mem[8'hba] = 288'h0;
+        mem[8'hbb] = 288'h0;
+        mem[8'hbc] = 288'h0;
+        mem[8'hbd] = 288'h0;
+        mem[8'hbe] = 288'h0;
+        mem[8'hbf] = 288'h0;
+        mem[8'hc0] = 288'h0;
+        mem[8'hc1] = 288'h0;
+        mem[8'hc2] = 288'h0;
+        mem[8'hc3] = 288'h0;
+        mem[8'hc4] = 288'h0;
+        mem[8'hc5] = 288'h0;
+        mem[8'hc6] = 288'h0;
+        mem[8'hc7] = 288'h0;
+        mem[8'hc8] = 288'h0;
+        mem[8'hc9] = 288'h0;
+        mem[8'hca] = 288'h0;
+        mem[8'hcb] = 288'h0;
+        mem[8'hcc] = 288'h0;
+        mem[8'hcd] = 288'h0;
+        mem[8'hce] = 288'h0;
+        mem[8'hcf] = 288'h0;
+        mem[8'hd0] = 288'h0;
+        mem[8'hd1] = 288'h0;
+        mem[8'hd2] = 288'h0;
+        mem[8'hd3] = 288'h0;
+        mem[8'hd4] = 288'h0;
+        mem[8'hd5] = 288'h0;
+        mem[8'hd6] = 288'h0;
+        mem[8'hd7] = 288'h0;
+        mem[8'hd8] = 288'h0;
+        mem[8'hd9] = 288'h0;
+        mem[8'hda] = 288'h0;
+        mem[8'hdb] = 288'h0;
+        mem[8'hdc] = 288'h0;
+        mem[8'hdd] = 288'h0;
+        mem[8'hde] = 288'h0;
+        mem[8'hdf] = 288'h0;
+        mem[8'he0] = 288'h0;
+        mem[8'he1] = 288'h0;
+        mem[8'he2] = 288'h0;
+        mem[8'he3] = 288'h0;
+        mem[8'he4] = 288'h0;
+        mem[8'he5] = 288'h0;
+        mem[8'he6] = 288'h0;
+        mem[8'he7] = 288'h0;
+        mem[8'he8] = 288'h0;
+        mem[8'he9] = 288'h0;
+        mem[8'hea] = 288'h0;
+        mem[8'heb] = 288'h0;
+        mem[8'hec] = 288'h0;
+        mem[8'hed] = 288'h0;
+        mem[8'hee] = 288'h0;
+        mem[8'hef] = 288'h0;
+        mem[8'hf0] = 288'h0;
+        mem[8'hf1] = 288'h0;
+        mem[8'hf2] = 288'h0;
+        mem[8'hf3] = 288'h0;
+        mem[8'hf4] = 288'h0;
+        mem[8'hf5] = 288'h0;
+        mem[8'hf6] = 288'h0;
+        mem[8'hf7] = 288'h0;
+        mem[8'hf8] = 288'h0;
+        mem[8'hf9] = 288'h0;
+        mem[8'hfa] = 288'h0;
+        mem[8'hfb] = 288'h0;
+        mem[8'hfc] = 288'h0;
+        mem[8'hfd] = 288'h0;
+        mem[8'hfe] = 288'h0;
+        mem[8'hff] = 288'h0;
     end
-    
     
     always @(posedge read_clock) begin
        read_data <= mem[read_address];
@@ -3029,7 +3028,6 @@ module rss_tuple_core__keys__head(read_address,read_clock,read_data,write_addres
           mem[write_address] <= write_data;
        end
     end
-                
 endmodule // rss_tuple_core__keys__head
 
 
@@ -3045,267 +3043,266 @@ module rss_tuple_core__keys__tail(read_address,read_clock,read_data,write_addres
     input wire  write_enable;
     
     // Update code (custom)
-    reg[30:0] mem[255:0];
+    (* no_rw_check *) reg[30:0] mem[255:0];
     
     initial begin
-    mem[8'h0] = 31'h0;
-    mem[8'h1] = 31'h0;
-    mem[8'h2] = 31'h0;
-    mem[8'h3] = 31'h0;
-    mem[8'h4] = 31'h0;
-    mem[8'h5] = 31'h0;
-    mem[8'h6] = 31'h0;
-    mem[8'h7] = 31'h0;
-    mem[8'h8] = 31'h0;
-    mem[8'h9] = 31'h0;
-    mem[8'ha] = 31'h0;
-    mem[8'hb] = 31'h0;
-    mem[8'hc] = 31'h0;
-    mem[8'hd] = 31'h0;
-    mem[8'he] = 31'h0;
-    mem[8'hf] = 31'h0;
-    mem[8'h10] = 31'h0;
-    mem[8'h11] = 31'h0;
-    mem[8'h12] = 31'h0;
-    mem[8'h13] = 31'h0;
-    mem[8'h14] = 31'h0;
-    mem[8'h15] = 31'h0;
-    mem[8'h16] = 31'h0;
-    mem[8'h17] = 31'h0;
-    mem[8'h18] = 31'h0;
-    mem[8'h19] = 31'h0;
-    mem[8'h1a] = 31'h0;
-    mem[8'h1b] = 31'h0;
-    mem[8'h1c] = 31'h0;
-    mem[8'h1d] = 31'h0;
-    mem[8'h1e] = 31'h0;
-    mem[8'h1f] = 31'h0;
-    mem[8'h20] = 31'h0;
-    mem[8'h21] = 31'h0;
-    mem[8'h22] = 31'h0;
-    mem[8'h23] = 31'h0;
-    mem[8'h24] = 31'h0;
-    mem[8'h25] = 31'h0;
-    mem[8'h26] = 31'h0;
-    mem[8'h27] = 31'h0;
-    mem[8'h28] = 31'h0;
-    mem[8'h29] = 31'h0;
-    mem[8'h2a] = 31'h0;
-    mem[8'h2b] = 31'h0;
-    mem[8'h2c] = 31'h0;
-    mem[8'h2d] = 31'h0;
-    mem[8'h2e] = 31'h0;
-    mem[8'h2f] = 31'h0;
-    mem[8'h30] = 31'h0;
-    mem[8'h31] = 31'h0;
-    mem[8'h32] = 31'h0;
-    mem[8'h33] = 31'h0;
-    mem[8'h34] = 31'h0;
-    mem[8'h35] = 31'h0;
-    mem[8'h36] = 31'h0;
-    mem[8'h37] = 31'h0;
-    mem[8'h38] = 31'h0;
-    mem[8'h39] = 31'h0;
-    mem[8'h3a] = 31'h0;
-    mem[8'h3b] = 31'h0;
-    mem[8'h3c] = 31'h0;
-    mem[8'h3d] = 31'h0;
-    mem[8'h3e] = 31'h0;
-    mem[8'h3f] = 31'h0;
-    mem[8'h40] = 31'h0;
-    mem[8'h41] = 31'h0;
-    mem[8'h42] = 31'h0;
-    mem[8'h43] = 31'h0;
-    mem[8'h44] = 31'h0;
-    mem[8'h45] = 31'h0;
-    mem[8'h46] = 31'h0;
-    mem[8'h47] = 31'h0;
-    mem[8'h48] = 31'h0;
-    mem[8'h49] = 31'h0;
-    mem[8'h4a] = 31'h0;
-    mem[8'h4b] = 31'h0;
-    mem[8'h4c] = 31'h0;
-    mem[8'h4d] = 31'h0;
-    mem[8'h4e] = 31'h0;
-    mem[8'h4f] = 31'h0;
-    mem[8'h50] = 31'h0;
-    mem[8'h51] = 31'h0;
-    mem[8'h52] = 31'h0;
-    mem[8'h53] = 31'h0;
-    mem[8'h54] = 31'h0;
-    mem[8'h55] = 31'h0;
-    mem[8'h56] = 31'h0;
-    mem[8'h57] = 31'h0;
-    mem[8'h58] = 31'h0;
-    mem[8'h59] = 31'h0;
-    mem[8'h5a] = 31'h0;
-    mem[8'h5b] = 31'h0;
-    mem[8'h5c] = 31'h0;
-    mem[8'h5d] = 31'h0;
-    mem[8'h5e] = 31'h0;
-    mem[8'h5f] = 31'h0;
-    mem[8'h60] = 31'h0;
-    mem[8'h61] = 31'h0;
-    mem[8'h62] = 31'h0;
-    mem[8'h63] = 31'h0;
-    mem[8'h64] = 31'h0;
-    mem[8'h65] = 31'h0;
-    mem[8'h66] = 31'h0;
-    mem[8'h67] = 31'h0;
-    mem[8'h68] = 31'h0;
-    mem[8'h69] = 31'h0;
-    mem[8'h6a] = 31'h0;
-    mem[8'h6b] = 31'h0;
-    mem[8'h6c] = 31'h0;
-    mem[8'h6d] = 31'h0;
-    mem[8'h6e] = 31'h0;
-    mem[8'h6f] = 31'h0;
-    mem[8'h70] = 31'h0;
-    mem[8'h71] = 31'h0;
-    mem[8'h72] = 31'h0;
-    mem[8'h73] = 31'h0;
-    mem[8'h74] = 31'h0;
-    mem[8'h75] = 31'h0;
-    mem[8'h76] = 31'h0;
-    mem[8'h77] = 31'h0;
-    mem[8'h78] = 31'h0;
-    mem[8'h79] = 31'h0;
-    mem[8'h7a] = 31'h0;
-    mem[8'h7b] = 31'h0;
-    mem[8'h7c] = 31'h0;
-    mem[8'h7d] = 31'h0;
-    mem[8'h7e] = 31'h0;
-    mem[8'h7f] = 31'h0;
-    mem[8'h80] = 31'h0;
-    mem[8'h81] = 31'h0;
-    mem[8'h82] = 31'h0;
-    mem[8'h83] = 31'h0;
-    mem[8'h84] = 31'h0;
-    mem[8'h85] = 31'h0;
-    mem[8'h86] = 31'h0;
-    mem[8'h87] = 31'h0;
-    mem[8'h88] = 31'h0;
-    mem[8'h89] = 31'h0;
-    mem[8'h8a] = 31'h0;
-    mem[8'h8b] = 31'h0;
-    mem[8'h8c] = 31'h0;
-    mem[8'h8d] = 31'h0;
-    mem[8'h8e] = 31'h0;
-    mem[8'h8f] = 31'h0;
-    mem[8'h90] = 31'h0;
-    mem[8'h91] = 31'h0;
-    mem[8'h92] = 31'h0;
-    mem[8'h93] = 31'h0;
-    mem[8'h94] = 31'h0;
-    mem[8'h95] = 31'h0;
-    mem[8'h96] = 31'h0;
-    mem[8'h97] = 31'h0;
-    mem[8'h98] = 31'h0;
-    mem[8'h99] = 31'h0;
-    mem[8'h9a] = 31'h0;
-    mem[8'h9b] = 31'h0;
-    mem[8'h9c] = 31'h0;
-    mem[8'h9d] = 31'h0;
-    mem[8'h9e] = 31'h0;
-    mem[8'h9f] = 31'h0;
-    mem[8'ha0] = 31'h0;
-    mem[8'ha1] = 31'h0;
-    mem[8'ha2] = 31'h0;
-    mem[8'ha3] = 31'h0;
-    mem[8'ha4] = 31'h0;
-    mem[8'ha5] = 31'h0;
-    mem[8'ha6] = 31'h0;
-    mem[8'ha7] = 31'h0;
-    mem[8'ha8] = 31'h0;
-    mem[8'ha9] = 31'h0;
-    mem[8'haa] = 31'h0;
-    mem[8'hab] = 31'h0;
-    mem[8'hac] = 31'h0;
-    mem[8'had] = 31'h0;
-    mem[8'hae] = 31'h0;
-    mem[8'haf] = 31'h0;
-    mem[8'hb0] = 31'h0;
-    mem[8'hb1] = 31'h0;
-    mem[8'hb2] = 31'h0;
-    mem[8'hb3] = 31'h0;
-    mem[8'hb4] = 31'h0;
-    mem[8'hb5] = 31'h0;
-    mem[8'hb6] = 31'h0;
-    mem[8'hb7] = 31'h0;
-    mem[8'hb8] = 31'h0;
-    mem[8'hb9] = 31'h0;
-    mem[8'hba] = 31'h0;
-    mem[8'hbb] = 31'h0;
-    mem[8'hbc] = 31'h0;
-    mem[8'hbd] = 31'h0;
-    mem[8'hbe] = 31'h0;
-    mem[8'hbf] = 31'h0;
-    mem[8'hc0] = 31'h0;
-    mem[8'hc1] = 31'h0;
-    mem[8'hc2] = 31'h0;
-    mem[8'hc3] = 31'h0;
-    mem[8'hc4] = 31'h0;
-    mem[8'hc5] = 31'h0;
-    mem[8'hc6] = 31'h0;
-    mem[8'hc7] = 31'h0;
-    mem[8'hc8] = 31'h0;
-    mem[8'hc9] = 31'h0;
-    mem[8'hca] = 31'h0;
-    mem[8'hcb] = 31'h0;
-    mem[8'hcc] = 31'h0;
-    mem[8'hcd] = 31'h0;
-    mem[8'hce] = 31'h0;
-    mem[8'hcf] = 31'h0;
-    mem[8'hd0] = 31'h0;
-    mem[8'hd1] = 31'h0;
-    mem[8'hd2] = 31'h0;
-    mem[8'hd3] = 31'h0;
-    mem[8'hd4] = 31'h0;
-    mem[8'hd5] = 31'h0;
-    mem[8'hd6] = 31'h0;
-    mem[8'hd7] = 31'h0;
-    mem[8'hd8] = 31'h0;
-    mem[8'hd9] = 31'h0;
-    mem[8'hda] = 31'h0;
-    mem[8'hdb] = 31'h0;
-    mem[8'hdc] = 31'h0;
-    mem[8'hdd] = 31'h0;
-    mem[8'hde] = 31'h0;
-    mem[8'hdf] = 31'h0;
-    mem[8'he0] = 31'h0;
-    mem[8'he1] = 31'h0;
-    mem[8'he2] = 31'h0;
-    mem[8'he3] = 31'h0;
-    mem[8'he4] = 31'h0;
-    mem[8'he5] = 31'h0;
-    mem[8'he6] = 31'h0;
-    mem[8'he7] = 31'h0;
-    mem[8'he8] = 31'h0;
-    mem[8'he9] = 31'h0;
-    mem[8'hea] = 31'h0;
-    mem[8'heb] = 31'h0;
-    mem[8'hec] = 31'h0;
-    mem[8'hed] = 31'h0;
-    mem[8'hee] = 31'h0;
-    mem[8'hef] = 31'h0;
-    mem[8'hf0] = 31'h0;
-    mem[8'hf1] = 31'h0;
-    mem[8'hf2] = 31'h0;
-    mem[8'hf3] = 31'h0;
-    mem[8'hf4] = 31'h0;
-    mem[8'hf5] = 31'h0;
-    mem[8'hf6] = 31'h0;
-    mem[8'hf7] = 31'h0;
-    mem[8'hf8] = 31'h0;
-    mem[8'hf9] = 31'h0;
-    mem[8'hfa] = 31'h0;
-    mem[8'hfb] = 31'h0;
-    mem[8'hfc] = 31'h0;
-    mem[8'hfd] = 31'h0;
-    mem[8'hfe] = 31'h0;
-    mem[8'hff] = 31'h0;
+        mem[8'h0] = 31'h0;
+        mem[8'h1] = 31'h0;
+        mem[8'h2] = 31'h0;
+        mem[8'h3] = 31'h0;
+        mem[8'h4] = 31'h0;
+        mem[8'h5] = 31'h0;
+        mem[8'h6] = 31'h0;
+        mem[8'h7] = 31'h0;
+        mem[8'h8] = 31'h0;
+        mem[8'h9] = 31'h0;
+        mem[8'ha] = 31'h0;
+        mem[8'hb] = 31'h0;
+        mem[8'hc] = 31'h0;
+        mem[8'hd] = 31'h0;
+        mem[8'he] = 31'h0;
+        mem[8'hf] = 31'h0;
+        mem[8'h10] = 31'h0;
+        mem[8'h11] = 31'h0;
+        mem[8'h12] = 31'h0;
+        mem[8'h13] = 31'h0;
+        mem[8'h14] = 31'h0;
+        mem[8'h15] = 31'h0;
+        mem[8'h16] = 31'h0;
+        mem[8'h17] = 31'h0;
+        mem[8'h18] = 31'h0;
+        mem[8'h19] = 31'h0;
+        mem[8'h1a] = 31'h0;
+        mem[8'h1b] = 31'h0;
+        mem[8'h1c] = 31'h0;
+        mem[8'h1d] = 31'h0;
+        mem[8'h1e] = 31'h0;
+        mem[8'h1f] = 31'h0;
+        mem[8'h20] = 31'h0;
+        mem[8'h21] = 31'h0;
+        mem[8'h22] = 31'h0;
+        mem[8'h23] = 31'h0;
+        mem[8'h24] = 31'h0;
+        mem[8'h25] = 31'h0;
+        mem[8'h26] = 31'h0;
+        mem[8'h27] = 31'h0;
+        mem[8'h28] = 31'h0;
+        mem[8'h29] = 31'h0;
+        mem[8'h2a] = 31'h0;
+        mem[8'h2b] = 31'h0;
+        mem[8'h2c] = 31'h0;
+        mem[8'h2d] = 31'h0;
+        mem[8'h2e] = 31'h0;
+        mem[8'h2f] = 31'h0;
+        mem[8'h30] = 31'h0;
+        mem[8'h31] = 31'h0;
+        mem[8'h32] = 31'h0;
+        mem[8'h33] = 31'h0;
+        mem[8'h34] = 31'h0;
+        mem[8'h35] = 31'h0;
+        mem[8'h36] = 31'h0;
+        mem[8'h37] = 31'h0;
+        mem[8'h38] = 31'h0;
+        mem[8'h39] = 31'h0;
+        mem[8'h3a] = 31'h0;
+        mem[8'h3b] = 31'h0;
+        mem[8'h3c] = 31'h0;
+        mem[8'h3d] = 31'h0;
+        mem[8'h3e] = 31'h0;
+        mem[8'h3f] = 31'h0;
+        mem[8'h40] = 31'h0;
+        mem[8'h41] = 31'h0;
+        mem[8'h42] = 31'h0;
+        mem[8'h43] = 31'h0;
+        mem[8'h44] = 31'h0;
+        mem[8'h45] = 31'h0;
+        mem[8'h46] = 31'h0;
+        mem[8'h47] = 31'h0;
+        mem[8'h48] = 31'h0;
+        mem[8'h49] = 31'h0;
+        mem[8'h4a] = 31'h0;
+        mem[8'h4b] = 31'h0;
+        mem[8'h4c] = 31'h0;
+        mem[8'h4d] = 31'h0;
+        mem[8'h4e] = 31'h0;
+        mem[8'h4f] = 31'h0;
+        mem[8'h50] = 31'h0;
+        mem[8'h51] = 31'h0;
+        mem[8'h52] = 31'h0;
+        mem[8'h53] = 31'h0;
+        mem[8'h54] = 31'h0;
+        mem[8'h55] = 31'h0;
+        mem[8'h56] = 31'h0;
+        mem[8'h57] = 31'h0;
+        mem[8'h58] = 31'h0;
+        mem[8'h59] = 31'h0;
+        mem[8'h5a] = 31'h0;
+        mem[8'h5b] = 31'h0;
+        mem[8'h5c] = 31'h0;
+        mem[8'h5d] = 31'h0;
+        mem[8'h5e] = 31'h0;
+        mem[8'h5f] = 31'h0;
+        mem[8'h60] = 31'h0;
+        mem[8'h61] = 31'h0;
+        mem[8'h62] = 31'h0;
+        mem[8'h63] = 31'h0;
+        mem[8'h64] = 31'h0;
+        mem[8'h65] = 31'h0;
+        mem[8'h66] = 31'h0;
+        mem[8'h67] = 31'h0;
+        mem[8'h68] = 31'h0;
+        mem[8'h69] = 31'h0;
+        mem[8'h6a] = 31'h0;
+        mem[8'h6b] = 31'h0;
+        mem[8'h6c] = 31'h0;
+        mem[8'h6d] = 31'h0;
+        mem[8'h6e] = 31'h0;
+        mem[8'h6f] = 31'h0;
+        mem[8'h70] = 31'h0;
+        mem[8'h71] = 31'h0;
+        mem[8'h72] = 31'h0;
+        mem[8'h73] = 31'h0;
+        mem[8'h74] = 31'h0;
+        mem[8'h75] = 31'h0;
+        mem[8'h76] = 31'h0;
+        mem[8'h77] = 31'h0;
+        mem[8'h78] = 31'h0;
+        mem[8'h79] = 31'h0;
+        mem[8'h7a] = 31'h0;
+        mem[8'h7b] = 31'h0;
+        mem[8'h7c] = 31'h0;
+        mem[8'h7d] = 31'h0;
+        mem[8'h7e] = 31'h0;
+        mem[8'h7f] = 31'h0;
+        mem[8'h80] = 31'h0;
+        mem[8'h81] = 31'h0;
+        mem[8'h82] = 31'h0;
+        mem[8'h83] = 31'h0;
+        mem[8'h84] = 31'h0;
+        mem[8'h85] = 31'h0;
+        mem[8'h86] = 31'h0;
+        mem[8'h87] = 31'h0;
+        mem[8'h88] = 31'h0;
+        mem[8'h89] = 31'h0;
+        mem[8'h8a] = 31'h0;
+        mem[8'h8b] = 31'h0;
+        mem[8'h8c] = 31'h0;
+        mem[8'h8d] = 31'h0;
+        mem[8'h8e] = 31'h0;
+        mem[8'h8f] = 31'h0;
+        mem[8'h90] = 31'h0;
+        mem[8'h91] = 31'h0;
+        mem[8'h92] = 31'h0;
+        mem[8'h93] = 31'h0;
+        mem[8'h94] = 31'h0;
+        mem[8'h95] = 31'h0;
+        mem[8'h96] = 31'h0;
+        mem[8'h97] = 31'h0;
+        mem[8'h98] = 31'h0;
+        mem[8'h99] = 31'h0;
+        mem[8'h9a] = 31'h0;
+        mem[8'h9b] = 31'h0;
+        mem[8'h9c] = 31'h0;
+        mem[8'h9d] = 31'h0;
+        mem[8'h9e] = 31'h0;
+        mem[8'h9f] = 31'h0;
+        mem[8'ha0] = 31'h0;
+        mem[8'ha1] = 31'h0;
+        mem[8'ha2] = 31'h0;
+        mem[8'ha3] = 31'h0;
+        mem[8'ha4] = 31'h0;
+        mem[8'ha5] = 31'h0;
+        mem[8'ha6] = 31'h0;
+        mem[8'ha7] = 31'h0;
+        mem[8'ha8] = 31'h0;
+        mem[8'ha9] = 31'h0;
+        mem[8'haa] = 31'h0;
+        mem[8'hab] = 31'h0;
+        mem[8'hac] = 31'h0;
+        mem[8'had] = 31'h0;
+        mem[8'hae] = 31'h0;
+        mem[8'haf] = 31'h0;
+        mem[8'hb0] = 31'h0;
+        mem[8'hb1] = 31'h0;
+        mem[8'hb2] = 31'h0;
+        mem[8'hb3] = 31'h0;
+        mem[8'hb4] = 31'h0;
+        mem[8'hb5] = 31'h0;
+        mem[8'hb6] = 31'h0;
+        mem[8'hb7] = 31'h0;
+        mem[8'hb8] = 31'h0;
+        mem[8'hb9] = 31'h0;
+        mem[8'hba] = 31'h0;
+        mem[8'hbb] = 31'h0;
+        mem[8'hbc] = 31'h0;
+        mem[8'hbd] = 31'h0;
+        mem[8'hbe] = 31'h0;
+        mem[8'hbf] = 31'h0;
+        mem[8'hc0] = 31'h0;
+        mem[8'hc1] = 31'h0;
+        mem[8'hc2] = 31'h0;
+        mem[8'hc3] = 31'h0;
+        mem[8'hc4] = 31'h0;
+        mem[8'hc5] = 31'h0;
+        mem[8'hc6] = 31'h0;
+        mem[8'hc7] = 31'h0;
+        mem[8'hc8] = 31'h0;
+        mem[8'hc9] = 31'h0;
+        mem[8'hca] = 31'h0;
+        mem[8'hcb] = 31'h0;
+        mem[8'hcc] = 31'h0;
+        mem[8'hcd] = 31'h0;
+        mem[8'hce] = 31'h0;
+        mem[8'hcf] = 31'h0;
+        mem[8'hd0] = 31'h0;
+        mem[8'hd1] = 31'h0;
+        mem[8'hd2] = 31'h0;
+        mem[8'hd3] = 31'h0;
+        mem[8'hd4] = 31'h0;
+        mem[8'hd5] = 31'h0;
+        mem[8'hd6] = 31'h0;
+        mem[8'hd7] = 31'h0;
+        mem[8'hd8] = 31'h0;
+        mem[8'hd9] = 31'h0;
+        mem[8'hda] = 31'h0;
+        mem[8'hdb] = 31'h0;
+        mem[8'hdc] = 31'h0;
+        mem[8'hdd] = 31'h0;
+        mem[8'hde] = 31'h0;
+        mem[8'hdf] = 31'h0;
+        mem[8'he0] = 31'h0;
+        mem[8'he1] = 31'h0;
+        mem[8'he2] = 31'h0;
+        mem[8'he3] = 31'h0;
+        mem[8'he4] = 31'h0;
+        mem[8'he5] = 31'h0;
+        mem[8'he6] = 31'h0;
+        mem[8'he7] = 31'h0;
+        mem[8'he8] = 31'h0;
+        mem[8'he9] = 31'h0;
+        mem[8'hea] = 31'h0;
+        mem[8'heb] = 31'h0;
+        mem[8'hec] = 31'h0;
+        mem[8'hed] = 31'h0;
+        mem[8'hee] = 31'h0;
+        mem[8'hef] = 31'h0;
+        mem[8'hf0] = 31'h0;
+        mem[8'hf1] = 31'h0;
+        mem[8'hf2] = 31'h0;
+        mem[8'hf3] = 31'h0;
+        mem[8'hf4] = 31'h0;
+        mem[8'hf5] = 31'h0;
+        mem[8'hf6] = 31'h0;
+        mem[8'hf7] = 31'h0;
+        mem[8'hf8] = 31'h0;
+        mem[8'hf9] = 31'h0;
+        mem[8'hfa] = 31'h0;
+        mem[8'hfb] = 31'h0;
+        mem[8'hfc] = 31'h0;
+        mem[8'hfd] = 31'h0;
+        mem[8'hfe] = 31'h0;
+        mem[8'hff] = 31'h0;
     end
-    
     
     always @(posedge read_clock) begin
        read_data <= mem[read_address];
@@ -3316,7 +3313,6 @@ module rss_tuple_core__keys__tail(read_address,read_clock,read_data,write_addres
           mem[write_address] <= write_data;
        end
     end
-                
 endmodule // rss_tuple_core__keys__tail
 
 
@@ -4565,6 +4561,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     wire  [10:0] vports$move_address;
     wire  [7:0] vports$move_queue;
     wire  vports$move_refused;
+    wire  vports$move_fault;
     reg  probe$clock;
     reg  probe$reset;
     reg  [10:0] probe$write_address;
@@ -4697,6 +4694,18 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [10:0] counters$read_address;
     wire  counters$read_hit;
     wire  [31:0] counters$read_data;
+    reg  counted$d;
+    wire  counted$q;
+    reg  counted$clock;
+    reg  [2:0] counted_vport$d;
+    wire  [2:0] counted_vport$q;
+    reg  counted_vport$clock;
+    reg  [8:0] counted_type$d;
+    wire  [8:0] counted_type$q;
+    reg  counted_type$clock;
+    reg  counted_malformed$d;
+    wire  counted_malformed$q;
+    reg  counted_malformed$clock;
     reg  [10:0] table_readback$read_address;
     reg  table_readback$read_clock;
     wire  [7:0] table_readback$read_data;
@@ -4764,7 +4773,27 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     wire  [10:0] write_slot$address;
     wire  [31:0] write_slot$data;
     wire  [3:0] write_slot$strobes;
-    reg  write_slot$perform;
+    reg  write_slot$unblocked;
+    wire  write_slot$perform;
+    wire  write_slot$decoded;
+    reg  [11:0] write_faults_q$d;
+    wire  [11:0] write_faults_q$q;
+    reg  write_faults_q$clock;
+    reg  write_hit_q$d;
+    wire  write_hit_q$q;
+    reg  write_hit_q$clock;
+    reg  write_fault_q$d;
+    wire  write_fault_q$q;
+    reg  write_fault_q$clock;
+    reg  [31:0] read_scalars_q$d;
+    wire  [31:0] read_scalars_q$q;
+    reg  read_scalars_q$clock;
+    reg  [31:0] read_blocks_q$d;
+    wire  [31:0] read_blocks_q$q;
+    reg  read_blocks_q$clock;
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
     
     // Local signals
     reg  [2:0] write_vport;
@@ -4784,6 +4813,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [31:0] write_mask;
     reg  write_fire;
     reg  write_fault;
+    reg  [11:0] write_faults;
     reg  write_hit;
     reg  table_write_hit;
     reg  table_read_hit;
@@ -4791,6 +4821,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [10:0] table_read_offset;
     reg  table_fault;
     reg  [31:0] read_bus;
+    reg  [31:0] read_scalars;
     reg  read_hit;
     reg  read_fire;
     reg  [10:0] read_request;
@@ -4876,7 +4907,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .move_write(vports$move_write),
         .move_address(vports$move_address),
         .move_queue(vports$move_queue),
-        .move_refused(vports$move_refused)
+        .move_refused(vports$move_refused),
+        .move_fault(vports$move_fault)
     );
     rss_tuple_core__regs__probe probe(
         .clock(probe$clock),
@@ -5044,6 +5076,26 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .read_hit(counters$read_hit),
         .read_data(counters$read_data)
     );
+    rss_tuple_core__regs__counted counted(
+        .d(counted$d),
+        .q(counted$q),
+        .clock(counted$clock)
+    );
+    rss_tuple_core__regs__counted_vport counted_vport(
+        .d(counted_vport$d),
+        .q(counted_vport$q),
+        .clock(counted_vport$clock)
+    );
+    rss_tuple_core__regs__counted_type counted_type(
+        .d(counted_type$d),
+        .q(counted_type$q),
+        .clock(counted_type$clock)
+    );
+    rss_tuple_core__regs__counted_malformed counted_malformed(
+        .d(counted_malformed$d),
+        .q(counted_malformed$q),
+        .clock(counted_malformed$clock)
+    );
     rss_tuple_core__regs__table_readback table_readback(
         .read_address(table_readback$read_address),
         .read_clock(table_readback$read_clock),
@@ -5134,7 +5186,39 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .address(write_slot$address),
         .data(write_slot$data),
         .strobes(write_slot$strobes),
-        .perform(write_slot$perform)
+        .unblocked(write_slot$unblocked),
+        .perform(write_slot$perform),
+        .decoded(write_slot$decoded)
+    );
+    rss_tuple_core__regs__write_faults_q write_faults_q(
+        .d(write_faults_q$d),
+        .q(write_faults_q$q),
+        .clock(write_faults_q$clock)
+    );
+    rss_tuple_core__regs__write_hit_q write_hit_q(
+        .d(write_hit_q$d),
+        .q(write_hit_q$q),
+        .clock(write_hit_q$clock)
+    );
+    rss_tuple_core__regs__write_fault_q write_fault_q(
+        .d(write_fault_q$d),
+        .q(write_fault_q$q),
+        .clock(write_fault_q$clock)
+    );
+    rss_tuple_core__regs__read_scalars_q read_scalars_q(
+        .d(read_scalars_q$d),
+        .q(read_scalars_q$q),
+        .clock(read_scalars_q$clock)
+    );
+    rss_tuple_core__regs__read_blocks_q read_blocks_q(
+        .d(read_blocks_q$d),
+        .q(read_blocks_q$q),
+        .clock(read_blocks_q$clock)
+    );
+    rss_tuple_core__regs__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
     );
     
     // Update code
@@ -5150,6 +5234,16 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         rresp$clock = clock;
         refused_writes$clock = clock;
         refused_moves$clock = clock;
+        write_fault_q$clock = clock;
+        write_faults_q$clock = clock;
+        write_hit_q$clock = clock;
+        counted$clock = clock;
+        counted_vport$clock = clock;
+        counted_type$clock = clock;
+        counted_malformed$clock = clock;
+        read_scalars_q$clock = clock;
+        read_blocks_q$clock = clock;
+        read_hit_q$clock = clock;
         key_generation$d = key_generation$q;
         cooldown$d = cooldown$q;
         bvalid$d = bvalid$q;
@@ -5161,6 +5255,16 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         rresp$d = rresp$q;
         refused_writes$d = refused_writes$q;
         refused_moves$d = refused_moves$q;
+        write_fault_q$d = write_fault_q$q;
+        write_faults_q$d = write_faults_q$q;
+        write_hit_q$d = write_hit_q$q;
+        counted$d = counted$q;
+        counted_vport$d = counted_vport$q;
+        counted_type$d = counted_type$q;
+        counted_malformed$d = counted_malformed$q;
+        read_scalars_q$d = read_scalars_q$q;
+        read_blocks_q$d = read_blocks_q$q;
+        read_hit_q$d = read_hit_q$q;
         ctrl$clock = clock;
         queue_limit$clock = clock;
         table_read$clock = clock;
@@ -5199,8 +5303,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         if (write_strobes[3]) begin
             write_mask = write_mask | (64'hff << (32'h8 * 3));
         end
-        write_fire = write_slot$held & ~vports$commit_pending & ~probe$request & ~|cooldown$q;
-        write_slot$perform = write_fire;
+        write_slot$unblocked = ~vports$commit_pending & ~probe$request & ~|cooldown$q;
+        write_fire = write_slot$perform;
         if (|cooldown$q) begin
             cooldown$d = cooldown$q - 64'h1;
         end
@@ -5298,39 +5402,43 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         refused_reg$write_address = write_address;
         refused_reg$read_address = read_address$q;
         refused_reg$value = (((refused_moves$q) & 32'hffffffff) << 64'h10) | ((refused_writes$q) & 32'hffffffff);
+        counted$d = record_counted;
+        counted_vport$d = record_vport;
+        counted_type$d = record_hash_type;
+        counted_malformed$d = record_malformed;
         record_class = 64'h9;
-        if (record_hash_type[0]) begin
+        if (counted_type$q[0]) begin
             record_class = 0;
         end
-        if (record_hash_type[1]) begin
+        if (counted_type$q[1]) begin
             record_class = 1;
         end
-        if (record_hash_type[2]) begin
+        if (counted_type$q[2]) begin
             record_class = 2;
         end
-        if (record_hash_type[3]) begin
+        if (counted_type$q[3]) begin
             record_class = 3;
         end
-        if (record_hash_type[4]) begin
+        if (counted_type$q[4]) begin
             record_class = 4;
         end
-        if (record_hash_type[5]) begin
+        if (counted_type$q[5]) begin
             record_class = 5;
         end
-        if (record_hash_type[6]) begin
+        if (counted_type$q[6]) begin
             record_class = 6;
         end
-        if (record_hash_type[7]) begin
+        if (counted_type$q[7]) begin
             record_class = 7;
         end
-        if (record_hash_type[8]) begin
+        if (counted_type$q[8]) begin
             record_class = 8;
         end
-        if (record_malformed) begin
+        if (counted_malformed$q) begin
             record_class = 64'ha;
         end
-        counters$bump = record_counted;
-        counters$bump_index = (((record_vport) & 7'h7f) << 64'h4) | ((record_class) & 7'h7f);
+        counters$bump = counted$q;
+        counters$bump_index = (((counted_vport$q) & 7'h7f) << 64'h4) | ((record_class) & 7'h7f);
         counters$read_address = read_address$q;
         key_staged$clock = clock;
         key_staged$reset = reset;
@@ -5377,14 +5485,18 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         table_readback$write_address = table_write_index;
         table_readback$write_data = table_write_queue;
         write_hit = ctrl$write_hit | queue_limit$write_hit | table_read$write_hit | vports$write_hit | vport_caps$write_hit | hash_types_reg$write_hit | table_size$write_hit | default_queue_reg$write_hit | primary_queue_reg$write_hit | probe$write_hit | key_staged$write_hit | key_ext$write_hit | table_write_hit;
-        write_fault = ~write_hit | ctrl$write_fault | queue_limit$write_fault | table_read$write_fault | vports$write_fault | vport_caps$write_hit | refused_reg$write_hit | hash_types_reg$write_fault | table_size$write_fault | default_queue_reg$write_fault | primary_queue_reg$write_fault | probe$write_fault | (table_write_hit & table_fault);
+        write_faults = 32'h0;
+        write_faults = ((((((((((((write_faults & ~(1 << (32'h0)) | ((ctrl$write_fault) << (32'h0))) & ~(1 << (32'h1)) | ((queue_limit$write_fault) << (32'h1))) & ~(1 << (32'h2)) | ((table_read$write_fault) << (32'h2))) & ~(1 << (32'h3)) | ((vports$write_fault) << (32'h3))) & ~(1 << (32'h4)) | ((vport_caps$write_hit) << (32'h4))) & ~(1 << (32'h5)) | ((refused_reg$write_hit) << (32'h5))) & ~(1 << (32'h6)) | ((hash_types_reg$write_fault) << (32'h6))) & ~(1 << (32'h7)) | ((table_size$write_fault) << (32'h7))) & ~(1 << (32'h8)) | ((default_queue_reg$write_fault) << (32'h8))) & ~(1 << (32'h9)) | ((primary_queue_reg$write_fault) << (32'h9))) & ~(1 << (32'ha)) | ((probe$write_fault) << (32'ha))) & ~(1 << (32'hb)) | ((table_write_hit & table_fault) << (32'hb)));
+        write_faults_q$d = write_faults;
+        write_hit_q$d = write_hit;
+        write_fault = ~write_hit_q$q | |write_faults_q$q | vports$move_fault;
         if (bvalid$q & s_axil_bready) begin
             bvalid$d = 1'b0;
         end
         if (write_fire & ~vports$commit_taken & ~probe$taken) begin
             bvalid$d = 1'b1;
             bresp$d = 32'h0;
-            if (write_fault) begin
+            if (write_fault_q$q) begin
                 bresp$d = slverr;
             end
         end
@@ -5392,7 +5504,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
             bvalid$d = 1'b1;
             bresp$d = 32'h0;
         end
-        if (write_fire & write_fault) begin
+        write_fault_q$d = write_fault;
+        if (write_fire & write_fault_q$q) begin
             refused_writes$d = refused_writes$q + 64'h1;
         end
         if (vports$move_refused) begin
@@ -5416,9 +5529,12 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         read_bank = read_banks[32'h0] ^ ~table_read$value[32'h0];
         table_readback$read_address = (((read_next_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((read_bank) << (32'ha)));
         table_read_hit = (read_address$q >= table_base) & (table_read_offset < table_entries);
-        read_bus = ctrl$read_data | queue_limit$read_data | table_read$read_data | vports$read_data | vport_caps$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data | record_drops_reg$read_data | refused_reg$read_data | counters$read_data | probe$read_data | key_staged$read_data | key_ext$read_data;
-        read_bus = read_bus | ((table_word$q) & 32'hffffffff);
+        read_scalars = ctrl$read_data | queue_limit$read_data | table_read$read_data | vport_caps$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data | record_drops_reg$read_data | refused_reg$read_data;
+        read_scalars_q$d = read_scalars;
+        read_blocks_q$d = vports$read_data | probe$read_data | key_staged$read_data | key_ext$read_data;
+        read_bus = read_scalars_q$q | read_blocks_q$q | counters$read_data | ((table_word$q) & 32'hffffffff);
         read_hit = ctrl$read_hit | queue_limit$read_hit | table_read$read_hit | vports$read_hit | vport_caps$read_hit | hash_types_reg$read_hit | table_size$read_hit | default_queue_reg$read_hit | primary_queue_reg$read_hit | id$read_hit | version$read_hit | caps$read_hit | queue_caps$read_hit | hash_caps$read_hit | status$read_hit | record_drops_reg$read_hit | refused_reg$read_hit | counters$read_hit | probe$read_hit | key_staged$read_hit | key_ext$read_hit | table_read_hit;
+        read_hit_q$d = read_hit;
         if (read_fire) begin
             read_address$d = read_request;
             read_state$d = 32'h1;
@@ -5433,7 +5549,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         if (read_state$q == 32'h2) begin
             rdata$d = read_bus;
             rresp$d = 32'h0;
-            if (~read_hit) begin
+            if (~read_hit_q$q) begin
                 rresp$d = slverr;
             end
             read_state$d = 32'h3;
@@ -5548,6 +5664,82 @@ module rss_tuple_core__regs__cooldown(d,q,clock);
 endmodule // rss_tuple_core__regs__cooldown
 
 
+module rss_tuple_core__regs__counted(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__counted
+
+
+module rss_tuple_core__regs__counted_malformed(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__counted_malformed
+
+
+module rss_tuple_core__regs__counted_type(d,q,clock);
+    
+    // Module arguments
+    input wire  [8:0] d;
+    output reg  [8:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 9'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__counted_type
+
+
+module rss_tuple_core__regs__counted_vport(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__counted_vport
+
+
 module rss_tuple_core__regs__counters(clock,bump,bump_index,read_next,read_address,read_hit,read_data);
     
     // Module arguments
@@ -5590,6 +5782,24 @@ module rss_tuple_core__regs__counters(clock,bump,bump_index,read_next,read_addre
     reg  [6:0] update_counter$d;
     wire  [6:0] update_counter$q;
     reg  update_counter$clock;
+    reg  [31:0] raw$d;
+    wire  [31:0] raw$q;
+    reg  raw$clock;
+    reg  add_valid$d;
+    wire  add_valid$q;
+    reg  add_valid$clock;
+    reg  [6:0] add_counter$d;
+    wire  [6:0] add_counter$q;
+    reg  add_counter$clock;
+    reg  forward_last$d;
+    wire  forward_last$q;
+    reg  forward_last$clock;
+    reg  forward_prev$d;
+    wire  forward_prev$q;
+    reg  forward_prev$clock;
+    reg  [31:0] prev_count$d;
+    wire  [31:0] prev_count$q;
+    reg  prev_count$clock;
     reg  last_valid$d;
     wire  last_valid$q;
     reg  last_valid$clock;
@@ -5646,6 +5856,36 @@ module rss_tuple_core__regs__counters(clock,bump,bump_index,read_next,read_addre
         .q(update_counter$q),
         .clock(update_counter$clock)
     );
+    rss_tuple_core__regs__counters__raw raw(
+        .d(raw$d),
+        .q(raw$q),
+        .clock(raw$clock)
+    );
+    rss_tuple_core__regs__counters__add_valid add_valid(
+        .d(add_valid$d),
+        .q(add_valid$q),
+        .clock(add_valid$clock)
+    );
+    rss_tuple_core__regs__counters__add_counter add_counter(
+        .d(add_counter$d),
+        .q(add_counter$q),
+        .clock(add_counter$clock)
+    );
+    rss_tuple_core__regs__counters__forward_last forward_last(
+        .d(forward_last$d),
+        .q(forward_last$q),
+        .clock(forward_last$clock)
+    );
+    rss_tuple_core__regs__counters__forward_prev forward_prev(
+        .d(forward_prev$d),
+        .q(forward_prev$q),
+        .clock(forward_prev$clock)
+    );
+    rss_tuple_core__regs__counters__prev_count prev_count(
+        .d(prev_count$d),
+        .q(prev_count$q),
+        .clock(prev_count$clock)
+    );
     rss_tuple_core__regs__counters__last_valid last_valid(
         .d(last_valid$d),
         .q(last_valid$q),
@@ -5673,6 +5913,12 @@ module rss_tuple_core__regs__counters(clock,bump,bump_index,read_next,read_addre
         bump_counter$clock = clock;
         update_valid$clock = clock;
         update_counter$clock = clock;
+        raw$clock = clock;
+        add_valid$clock = clock;
+        add_counter$clock = clock;
+        forward_last$clock = clock;
+        forward_prev$clock = clock;
+        prev_count$clock = clock;
         last_valid$clock = clock;
         last_counter$clock = clock;
         last_count$clock = clock;
@@ -5681,6 +5927,12 @@ module rss_tuple_core__regs__counters(clock,bump,bump_index,read_next,read_addre
         bump_counter$d = bump_counter$q;
         update_valid$d = update_valid$q;
         update_counter$d = update_counter$q;
+        raw$d = raw$q;
+        add_valid$d = add_valid$q;
+        add_counter$d = add_counter$q;
+        forward_last$d = forward_last$q;
+        forward_prev$d = forward_prev$q;
+        prev_count$d = prev_count$q;
         last_valid$d = last_valid$q;
         last_counter$d = last_counter$q;
         last_count$d = last_count$q;
@@ -5694,20 +5946,29 @@ module rss_tuple_core__regs__counters(clock,bump,bump_index,read_next,read_addre
         counts$read_address = bump_counter$q;
         update_valid$d = bump_valid$q;
         update_counter$d = bump_counter$q;
-        count = counts$read_data;
-        if (last_valid$q & (last_counter$q == update_counter$q)) begin
+        raw$d = counts$read_data;
+        add_valid$d = update_valid$q;
+        add_counter$d = update_counter$q;
+        forward_last$d = add_valid$q & (add_counter$q == update_counter$q);
+        forward_prev$d = last_valid$q & (last_counter$q == update_counter$q);
+        count = raw$q;
+        if (forward_prev$q) begin
+            count = prev_count$q;
+        end
+        if (forward_last$q) begin
             count = last_count$q;
         end
         next_count = count + 64'h1;
-        counts$write_enable = update_valid$q;
-        counts$write_address = update_counter$q;
+        counts$write_enable = add_valid$q;
+        counts$write_address = add_counter$q;
         counts$write_data = next_count;
-        readback$write_enable = update_valid$q;
-        readback$write_address = update_counter$q;
+        readback$write_enable = add_valid$q;
+        readback$write_address = add_counter$q;
         readback$write_data = next_count;
-        last_valid$d = update_valid$q;
-        last_counter$d = update_counter$q;
+        last_valid$d = add_valid$q;
+        last_counter$d = add_counter$q;
         last_count$d = next_count;
+        prev_count$d = last_count$q;
         readback$read_address = read_next[(32'h0)+:(7)];
         read_hit = (read_address[(32'h7)+:(4)] == region) & (((read_address[(32'h0)+:(7)]) & 11'h7ff) < elements);
         read_word$d = 32'h0;
@@ -5718,6 +5979,44 @@ module rss_tuple_core__regs__counters(clock,bump,bump_index,read_next,read_addre
     end
     
 endmodule // rss_tuple_core__regs__counters
+
+
+module rss_tuple_core__regs__counters__add_counter(d,q,clock);
+    
+    // Module arguments
+    input wire  [6:0] d;
+    output reg  [6:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 7'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__counters__add_counter
+
+
+module rss_tuple_core__regs__counters__add_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__counters__add_valid
 
 
 module rss_tuple_core__regs__counters__bump_counter(d,q,clock);
@@ -5770,139 +6069,138 @@ module rss_tuple_core__regs__counters__counts(read_address,read_clock,read_data,
     input wire  write_enable;
     
     // Update code (custom)
-    reg[31:0] mem[127:0];
+    (* no_rw_check *) reg[31:0] mem[127:0];
     
     initial begin
-    mem[7'b0] = 32'h0;
-    mem[7'b1] = 32'h0;
-    mem[7'b10] = 32'h0;
-    mem[7'b11] = 32'h0;
-    mem[7'b100] = 32'h0;
-    mem[7'b101] = 32'h0;
-    mem[7'b110] = 32'h0;
-    mem[7'b111] = 32'h0;
-    mem[7'b1000] = 32'h0;
-    mem[7'b1001] = 32'h0;
-    mem[7'b1010] = 32'h0;
-    mem[7'b1011] = 32'h0;
-    mem[7'b1100] = 32'h0;
-    mem[7'b1101] = 32'h0;
-    mem[7'b1110] = 32'h0;
-    mem[7'b1111] = 32'h0;
-    mem[7'b10000] = 32'h0;
-    mem[7'b10001] = 32'h0;
-    mem[7'b10010] = 32'h0;
-    mem[7'b10011] = 32'h0;
-    mem[7'b10100] = 32'h0;
-    mem[7'b10101] = 32'h0;
-    mem[7'b10110] = 32'h0;
-    mem[7'b10111] = 32'h0;
-    mem[7'b11000] = 32'h0;
-    mem[7'b11001] = 32'h0;
-    mem[7'b11010] = 32'h0;
-    mem[7'b11011] = 32'h0;
-    mem[7'b11100] = 32'h0;
-    mem[7'b11101] = 32'h0;
-    mem[7'b11110] = 32'h0;
-    mem[7'b11111] = 32'h0;
-    mem[7'b100000] = 32'h0;
-    mem[7'b100001] = 32'h0;
-    mem[7'b100010] = 32'h0;
-    mem[7'b100011] = 32'h0;
-    mem[7'b100100] = 32'h0;
-    mem[7'b100101] = 32'h0;
-    mem[7'b100110] = 32'h0;
-    mem[7'b100111] = 32'h0;
-    mem[7'b101000] = 32'h0;
-    mem[7'b101001] = 32'h0;
-    mem[7'b101010] = 32'h0;
-    mem[7'b101011] = 32'h0;
-    mem[7'b101100] = 32'h0;
-    mem[7'b101101] = 32'h0;
-    mem[7'b101110] = 32'h0;
-    mem[7'b101111] = 32'h0;
-    mem[7'b110000] = 32'h0;
-    mem[7'b110001] = 32'h0;
-    mem[7'b110010] = 32'h0;
-    mem[7'b110011] = 32'h0;
-    mem[7'b110100] = 32'h0;
-    mem[7'b110101] = 32'h0;
-    mem[7'b110110] = 32'h0;
-    mem[7'b110111] = 32'h0;
-    mem[7'b111000] = 32'h0;
-    mem[7'b111001] = 32'h0;
-    mem[7'b111010] = 32'h0;
-    mem[7'b111011] = 32'h0;
-    mem[7'b111100] = 32'h0;
-    mem[7'b111101] = 32'h0;
-    mem[7'b111110] = 32'h0;
-    mem[7'b111111] = 32'h0;
-    mem[7'b1000000] = 32'h0;
-    mem[7'b1000001] = 32'h0;
-    mem[7'b1000010] = 32'h0;
-    mem[7'b1000011] = 32'h0;
-    mem[7'b1000100] = 32'h0;
-    mem[7'b1000101] = 32'h0;
-    mem[7'b1000110] = 32'h0;
-    mem[7'b1000111] = 32'h0;
-    mem[7'b1001000] = 32'h0;
-    mem[7'b1001001] = 32'h0;
-    mem[7'b1001010] = 32'h0;
-    mem[7'b1001011] = 32'h0;
-    mem[7'b1001100] = 32'h0;
-    mem[7'b1001101] = 32'h0;
-    mem[7'b1001110] = 32'h0;
-    mem[7'b1001111] = 32'h0;
-    mem[7'b1010000] = 32'h0;
-    mem[7'b1010001] = 32'h0;
-    mem[7'b1010010] = 32'h0;
-    mem[7'b1010011] = 32'h0;
-    mem[7'b1010100] = 32'h0;
-    mem[7'b1010101] = 32'h0;
-    mem[7'b1010110] = 32'h0;
-    mem[7'b1010111] = 32'h0;
-    mem[7'b1011000] = 32'h0;
-    mem[7'b1011001] = 32'h0;
-    mem[7'b1011010] = 32'h0;
-    mem[7'b1011011] = 32'h0;
-    mem[7'b1011100] = 32'h0;
-    mem[7'b1011101] = 32'h0;
-    mem[7'b1011110] = 32'h0;
-    mem[7'b1011111] = 32'h0;
-    mem[7'b1100000] = 32'h0;
-    mem[7'b1100001] = 32'h0;
-    mem[7'b1100010] = 32'h0;
-    mem[7'b1100011] = 32'h0;
-    mem[7'b1100100] = 32'h0;
-    mem[7'b1100101] = 32'h0;
-    mem[7'b1100110] = 32'h0;
-    mem[7'b1100111] = 32'h0;
-    mem[7'b1101000] = 32'h0;
-    mem[7'b1101001] = 32'h0;
-    mem[7'b1101010] = 32'h0;
-    mem[7'b1101011] = 32'h0;
-    mem[7'b1101100] = 32'h0;
-    mem[7'b1101101] = 32'h0;
-    mem[7'b1101110] = 32'h0;
-    mem[7'b1101111] = 32'h0;
-    mem[7'b1110000] = 32'h0;
-    mem[7'b1110001] = 32'h0;
-    mem[7'b1110010] = 32'h0;
-    mem[7'b1110011] = 32'h0;
-    mem[7'b1110100] = 32'h0;
-    mem[7'b1110101] = 32'h0;
-    mem[7'b1110110] = 32'h0;
-    mem[7'b1110111] = 32'h0;
-    mem[7'b1111000] = 32'h0;
-    mem[7'b1111001] = 32'h0;
-    mem[7'b1111010] = 32'h0;
-    mem[7'b1111011] = 32'h0;
-    mem[7'b1111100] = 32'h0;
-    mem[7'b1111101] = 32'h0;
-    mem[7'b1111110] = 32'h0;
-    mem[7'b1111111] = 32'h0;
+        mem[7'b0] = 32'h0;
+        mem[7'b1] = 32'h0;
+        mem[7'b10] = 32'h0;
+        mem[7'b11] = 32'h0;
+        mem[7'b100] = 32'h0;
+        mem[7'b101] = 32'h0;
+        mem[7'b110] = 32'h0;
+        mem[7'b111] = 32'h0;
+        mem[7'b1000] = 32'h0;
+        mem[7'b1001] = 32'h0;
+        mem[7'b1010] = 32'h0;
+        mem[7'b1011] = 32'h0;
+        mem[7'b1100] = 32'h0;
+        mem[7'b1101] = 32'h0;
+        mem[7'b1110] = 32'h0;
+        mem[7'b1111] = 32'h0;
+        mem[7'b10000] = 32'h0;
+        mem[7'b10001] = 32'h0;
+        mem[7'b10010] = 32'h0;
+        mem[7'b10011] = 32'h0;
+        mem[7'b10100] = 32'h0;
+        mem[7'b10101] = 32'h0;
+        mem[7'b10110] = 32'h0;
+        mem[7'b10111] = 32'h0;
+        mem[7'b11000] = 32'h0;
+        mem[7'b11001] = 32'h0;
+        mem[7'b11010] = 32'h0;
+        mem[7'b11011] = 32'h0;
+        mem[7'b11100] = 32'h0;
+        mem[7'b11101] = 32'h0;
+        mem[7'b11110] = 32'h0;
+        mem[7'b11111] = 32'h0;
+        mem[7'b100000] = 32'h0;
+        mem[7'b100001] = 32'h0;
+        mem[7'b100010] = 32'h0;
+        mem[7'b100011] = 32'h0;
+        mem[7'b100100] = 32'h0;
+        mem[7'b100101] = 32'h0;
+        mem[7'b100110] = 32'h0;
+        mem[7'b100111] = 32'h0;
+        mem[7'b101000] = 32'h0;
+        mem[7'b101001] = 32'h0;
+        mem[7'b101010] = 32'h0;
+        mem[7'b101011] = 32'h0;
+        mem[7'b101100] = 32'h0;
+        mem[7'b101101] = 32'h0;
+        mem[7'b101110] = 32'h0;
+        mem[7'b101111] = 32'h0;
+        mem[7'b110000] = 32'h0;
+        mem[7'b110001] = 32'h0;
+        mem[7'b110010] = 32'h0;
+        mem[7'b110011] = 32'h0;
+        mem[7'b110100] = 32'h0;
+        mem[7'b110101] = 32'h0;
+        mem[7'b110110] = 32'h0;
+        mem[7'b110111] = 32'h0;
+        mem[7'b111000] = 32'h0;
+        mem[7'b111001] = 32'h0;
+        mem[7'b111010] = 32'h0;
+        mem[7'b111011] = 32'h0;
+        mem[7'b111100] = 32'h0;
+        mem[7'b111101] = 32'h0;
+        mem[7'b111110] = 32'h0;
+        mem[7'b111111] = 32'h0;
+        mem[7'b1000000] = 32'h0;
+        mem[7'b1000001] = 32'h0;
+        mem[7'b1000010] = 32'h0;
+        mem[7'b1000011] = 32'h0;
+        mem[7'b1000100] = 32'h0;
+        mem[7'b1000101] = 32'h0;
+        mem[7'b1000110] = 32'h0;
+        mem[7'b1000111] = 32'h0;
+        mem[7'b1001000] = 32'h0;
+        mem[7'b1001001] = 32'h0;
+        mem[7'b1001010] = 32'h0;
+        mem[7'b1001011] = 32'h0;
+        mem[7'b1001100] = 32'h0;
+        mem[7'b1001101] = 32'h0;
+        mem[7'b1001110] = 32'h0;
+        mem[7'b1001111] = 32'h0;
+        mem[7'b1010000] = 32'h0;
+        mem[7'b1010001] = 32'h0;
+        mem[7'b1010010] = 32'h0;
+        mem[7'b1010011] = 32'h0;
+        mem[7'b1010100] = 32'h0;
+        mem[7'b1010101] = 32'h0;
+        mem[7'b1010110] = 32'h0;
+        mem[7'b1010111] = 32'h0;
+        mem[7'b1011000] = 32'h0;
+        mem[7'b1011001] = 32'h0;
+        mem[7'b1011010] = 32'h0;
+        mem[7'b1011011] = 32'h0;
+        mem[7'b1011100] = 32'h0;
+        mem[7'b1011101] = 32'h0;
+        mem[7'b1011110] = 32'h0;
+        mem[7'b1011111] = 32'h0;
+        mem[7'b1100000] = 32'h0;
+        mem[7'b1100001] = 32'h0;
+        mem[7'b1100010] = 32'h0;
+        mem[7'b1100011] = 32'h0;
+        mem[7'b1100100] = 32'h0;
+        mem[7'b1100101] = 32'h0;
+        mem[7'b1100110] = 32'h0;
+        mem[7'b1100111] = 32'h0;
+        mem[7'b1101000] = 32'h0;
+        mem[7'b1101001] = 32'h0;
+        mem[7'b1101010] = 32'h0;
+        mem[7'b1101011] = 32'h0;
+        mem[7'b1101100] = 32'h0;
+        mem[7'b1101101] = 32'h0;
+        mem[7'b1101110] = 32'h0;
+        mem[7'b1101111] = 32'h0;
+        mem[7'b1110000] = 32'h0;
+        mem[7'b1110001] = 32'h0;
+        mem[7'b1110010] = 32'h0;
+        mem[7'b1110011] = 32'h0;
+        mem[7'b1110100] = 32'h0;
+        mem[7'b1110101] = 32'h0;
+        mem[7'b1110110] = 32'h0;
+        mem[7'b1110111] = 32'h0;
+        mem[7'b1111000] = 32'h0;
+        mem[7'b1111001] = 32'h0;
+        mem[7'b1111010] = 32'h0;
+        mem[7'b1111011] = 32'h0;
+        mem[7'b1111100] = 32'h0;
+        mem[7'b1111101] = 32'h0;
+        mem[7'b1111110] = 32'h0;
+        mem[7'b1111111] = 32'h0;
     end
-    
     
     always @(posedge read_clock) begin
        read_data <= mem[read_address];
@@ -5913,8 +6211,45 @@ module rss_tuple_core__regs__counters__counts(read_address,read_clock,read_data,
           mem[write_address] <= write_data;
        end
     end
-                
 endmodule // rss_tuple_core__regs__counters__counts
+
+
+module rss_tuple_core__regs__counters__forward_last(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__counters__forward_last
+
+
+module rss_tuple_core__regs__counters__forward_prev(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__counters__forward_prev
 
 
 module rss_tuple_core__regs__counters__last_count(d,q,clock);
@@ -5972,6 +6307,44 @@ module rss_tuple_core__regs__counters__last_valid(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__counters__last_valid
+
+
+module rss_tuple_core__regs__counters__prev_count(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__counters__prev_count
+
+
+module rss_tuple_core__regs__counters__raw(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__counters__raw
 
 
 module rss_tuple_core__regs__counters__read_word(d,q,clock);
@@ -8056,6 +8429,63 @@ module rss_tuple_core__regs__read_address(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__read_address
+
+
+module rss_tuple_core__regs__read_blocks_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__read_blocks_q
+
+
+module rss_tuple_core__regs__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__read_hit_q
+
+
+module rss_tuple_core__regs__read_scalars_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__read_scalars_q
 
 
 module rss_tuple_core__regs__read_state(d,q,clock);
@@ -10586,7 +11016,7 @@ module rss_tuple_core__regs__vport_caps(write_address,read_address,value,write_h
 endmodule // rss_tuple_core__regs__vport_caps
 
 
-module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused);
+module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
     
     // Module arguments
     input wire  clock;
@@ -10618,6 +11048,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     output reg  [10:0] move_address;
     output reg  [7:0] move_queue;
     output reg  move_refused;
+    output reg  move_fault;
     
     // Constant declarations
     localparam  reset_state = 384'h3f00000000003f00000000003f00000000003f00000000003f00000000003f00000000003f00000000003f0000000000;
@@ -10666,6 +11097,15 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  [383:0] move_slot$slots;
     reg  [2:0] move_slot$vport;
     wire  [47:0] move_slot$slot;
+    reg  move_illegal_q$d;
+    wire  move_illegal_q$q;
+    reg  move_illegal_q$clock;
+    reg  [1:0] move_result_q$d;
+    wire  [1:0] move_result_q$q;
+    reg  move_result_q$clock;
+    reg  [10:0] move_address_q$d;
+    wire  [10:0] move_address_q$q;
+    reg  move_address_q$clock;
     
     // Local signals
     reg  filter_built;
@@ -10679,6 +11119,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  [9:0] move_entry;
     reg  [7:0] move_to;
     reg  [1:0] move_result;
+    reg  [10:0] move_address_now;
     reg  lo_hit;
     reg  hi_hit;
     reg  [3:0] write_lanes;
@@ -10742,6 +11183,21 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         .vport(move_slot$vport),
         .slot(move_slot$slot)
     );
+    rss_tuple_core__regs__vports__move_illegal_q move_illegal_q(
+        .d(move_illegal_q$d),
+        .q(move_illegal_q$q),
+        .clock(move_illegal_q$clock)
+    );
+    rss_tuple_core__regs__vports__move_result_q move_result_q(
+        .d(move_result_q$d),
+        .q(move_result_q$q),
+        .clock(move_result_q$clock)
+    );
+    rss_tuple_core__regs__vports__move_address_q move_address_q(
+        .d(move_address_q$d),
+        .q(move_address_q$q),
+        .clock(move_address_q$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -10749,6 +11205,9 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         mac_lo$clock = clock;
         mac_hi$clock = clock;
         move_status$clock = clock;
+        move_illegal_q$clock = clock;
+        move_result_q$clock = clock;
+        move_address_q$clock = clock;
         pending$clock = clock;
         request$clock = clock;
         copy_started$clock = clock;
@@ -10756,6 +11215,9 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         mac_lo$d = mac_lo$q;
         mac_hi$d = mac_hi$q;
         move_status$d = move_status$q;
+        move_illegal_q$d = move_illegal_q$q;
+        move_result_q$d = move_result_q$q;
+        move_address_q$d = move_address_q$q;
         pending$d = pending$q;
         request$d = request$q;
         copy_started$d = copy_started$q;
@@ -10903,18 +11365,23 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         else if (move_to > move_slot$slot[(32'h28)+:(8)]) begin
             move_result = 64'h3;
         end
+        move_address_now = (((move_vport) & 11'h7ff) << table_log2) | ((move_entry) & 11'h7ff);
+        move_address_now = (move_address_now & ~(1 << (32'ha)) | ((move_slot$slot[32'h2]) << (32'ha)));
+        move_illegal_q$d = move_illegal;
+        move_result_q$d = move_result;
+        move_address_q$d = move_address_now;
         move_write = 1'b0;
         move_refused = 1'b0;
-        if (write_strobe & move_hit & ~move_illegal) begin
-            move_status$d = (move_status$q & 64'hffff0000) | ((move_result) & 32'hffffffff);
-            move_refused = move_result != 64'h1;
-            if (move_result == 64'h1) begin
+        if (write_strobe & move_hit & ~move_illegal_q$q) begin
+            move_status$d = (move_status$q & 64'hffff0000) | ((move_result_q$q) & 32'hffffffff);
+            move_refused = move_result_q$q != 64'h1;
+            if (move_result_q$q == 64'h1) begin
                 move_write = 1'b1;
-                move_status$d = (((move_status$q[(32'h10)+:(16)] + 64'h1) & 32'hffffffff) << 64'h10) | ((move_result) & 32'hffffffff);
+                move_status$d = (((move_status$q[(32'h10)+:(16)] + 64'h1) & 32'hffffffff) << 64'h10) | ((move_result_q$q) & 32'hffffffff);
             end
         end
-        move_address = (((move_vport) & 11'h7ff) << table_log2) | ((move_entry) & 11'h7ff);
-        move_address = (move_address & ~(1 << (32'ha)) | ((move_slot$slot[32'h2]) << (32'ha)));
+        move_address = move_address_q$q;
+        move_fault = move_hit & (move_illegal_q$q | (move_result_q$q != 64'h1));
         move_queue = move_to;
         write_lanes = 32'h0;
         write_lanes = (write_lanes & ~(1 << (0)) | ((write_mask[32'h8 * 0]) << (0)));
@@ -11338,7 +11805,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         state_write_hit = ((write_address >> 64'h3) == state_region) & (((write_address[(32'h0)+:(3)]) & 4'hf) < vports_built);
         queues_write_hit = ((write_address >> 64'h3) == queues_region) & (((write_address[(32'h0)+:(3)]) & 4'hf) < vports_built);
         write_hit = commit_hit | move_hit | lo_hit | hi_hit | (write_address == move_status_address) | state_write_hit | queues_write_hit;
-        write_fault = (commit_hit & commit_fault) | (move_hit & (move_illegal | (move_result != 64'h1))) | hi_fault | (write_address == move_status_address) | state_write_hit | queues_write_hit;
+        write_fault = (commit_hit & commit_fault) | hi_fault | (write_address == move_status_address) | state_write_hit | queues_write_hit;
         read_entry = read_address[(32'h0)+:(4)];
         lo_read_hit = ((read_address >> 64'h4) == mac_lo_region) & (((read_entry) & 5'h1f) < filters_built);
         hi_read_hit = ((read_address >> 64'h4) == mac_hi_region) & (((read_entry) & 5'h1f) < filters_built);
@@ -11697,6 +12164,63 @@ module rss_tuple_core__regs__vports__mac_lo(d,q,clock);
 endmodule // rss_tuple_core__regs__vports__mac_lo
 
 
+module rss_tuple_core__regs__vports__move_address_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [10:0] d;
+    output reg  [10:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 11'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__move_address_q
+
+
+module rss_tuple_core__regs__vports__move_illegal_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__move_illegal_q
+
+
+module rss_tuple_core__regs__vports__move_result_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [1:0] d;
+    output reg  [1:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 2'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__move_result_q
+
+
 module rss_tuple_core__regs__vports__move_slot(slots,vport,slot);
     
     // Module arguments
@@ -11808,7 +12332,64 @@ module rss_tuple_core__regs__vports__request(d,q,clock);
 endmodule // rss_tuple_core__regs__vports__request
 
 
-module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb,wvalid,wready,response_taken,held,address,data,strobes,perform);
+module rss_tuple_core__regs__write_fault_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__write_fault_q
+
+
+module rss_tuple_core__regs__write_faults_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [11:0] d;
+    output reg  [11:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 12'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__write_faults_q
+
+
+module rss_tuple_core__regs__write_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__write_hit_q
+
+
+module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb,wvalid,wready,response_taken,held,address,data,strobes,unblocked,perform,decoded);
     
     // Module arguments
     input wire  clock;
@@ -11825,12 +12406,20 @@ module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata
     output reg  [10:0] address;
     output reg  [31:0] data;
     output reg  [3:0] strobes;
-    input wire  perform;
+    input wire  unblocked;
+    output reg  perform;
+    output reg  decoded;
     
     // Stub signals
     reg  held_q$d;
     wire  held_q$q;
     reg  held_q$clock;
+    reg  aged_q$d;
+    wire  aged_q$q;
+    reg  aged_q$clock;
+    reg  perform_q$d;
+    wire  perform_q$q;
+    reg  perform_q$clock;
     reg  outstanding$d;
     wire  outstanding$q;
     reg  outstanding$clock;
@@ -11852,6 +12441,16 @@ module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata
         .d(held_q$d),
         .q(held_q$q),
         .clock(held_q$clock)
+    );
+    rss_tuple_core__regs__write_slot__aged_q aged_q(
+        .d(aged_q$d),
+        .q(aged_q$q),
+        .clock(aged_q$clock)
+    );
+    rss_tuple_core__regs__write_slot__perform_q perform_q(
+        .d(perform_q$d),
+        .q(perform_q$q),
+        .clock(perform_q$clock)
     );
     rss_tuple_core__regs__write_slot__outstanding outstanding(
         .d(outstanding$d),
@@ -11877,11 +12476,15 @@ module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata
     // Update code
     always @(*) begin
         held_q$clock = clock;
+        aged_q$clock = clock;
+        perform_q$clock = clock;
         outstanding$clock = clock;
         address_q$clock = clock;
         data_q$clock = clock;
         strobes_q$clock = clock;
         held_q$d = held_q$q;
+        aged_q$d = aged_q$q;
+        perform_q$d = perform_q$q;
         outstanding$d = outstanding$q;
         address_q$d = address_q$q;
         data_q$d = data_q$q;
@@ -11896,7 +12499,9 @@ module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata
             data_q$d = wdata;
             strobes_q$d = wstrb;
         end
-        if (perform) begin
+        aged_q$d = held_q$q & ~perform_q$q & unblocked;
+        perform_q$d = held_q$q & aged_q$q & ~perform_q$q & unblocked;
+        if (perform_q$q) begin
             held_q$d = 1'b0;
         end
         if (response_taken) begin
@@ -11904,8 +12509,12 @@ module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata
         end
         if (reset) begin
             held_q$d = 1'b0;
+            aged_q$d = 1'b0;
+            perform_q$d = 1'b0;
             outstanding$d = 1'b0;
         end
+        perform = perform_q$q;
+        decoded = aged_q$q;
         held = held_q$q;
         address = address_q$q;
         data = data_q$q;
@@ -11932,6 +12541,25 @@ module rss_tuple_core__regs__write_slot__address_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__write_slot__address_q
+
+
+module rss_tuple_core__regs__write_slot__aged_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__write_slot__aged_q
 
 
 module rss_tuple_core__regs__write_slot__data_q(d,q,clock);
@@ -11989,6 +12617,25 @@ module rss_tuple_core__regs__write_slot__outstanding(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__write_slot__outstanding
+
+
+module rss_tuple_core__regs__write_slot__perform_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__write_slot__perform_q
 
 
 module rss_tuple_core__regs__write_slot__strobes_q(d,q,clock);

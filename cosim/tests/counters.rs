@@ -17,7 +17,7 @@ use rss_model::regmap::{Params, counter, index, offset};
 
 /// Clocks from a record's handshake until its count reads back (the regmap's
 /// `COUNTERS` doc).
-const COUNT_LATENCY: usize = 3;
+const COUNT_LATENCY: usize = 5;
 
 /// What the counters saw in a run, for the report and to prove coverage.
 #[derive(Debug, Default)]

@@ -5,11 +5,13 @@
 //! ([`ProbeRegs`]).
 //!
 //! A write is taken into registers once `awvalid` and `wvalid` are both high
-//! ([`AxilWriteSlot`]) and performed the next clock, or once a commit, a probe or the
-//! table cooldown lets it; the next write is taken once its response is. Reads take
-//! four clocks (address, table RAM read, its word registered, data): the block RAM
-//! answers late in the clock, so its word is not also put through the read multiplexer
-//! in the same one. Any fault answers SLVERR and changes
+//! ([`AxilWriteSlot`]) and performed three clocks after its handshake, or two after a
+//! commit, a probe or the table cooldown lets it; decisions that need more than the
+//! performing clock (the write's fault, a move's verdict) are registered in the two
+//! clocks between. The next write is taken once its response is. Reads take four clocks
+//! (address, table RAM read and the read multiplexer's two registered halves, data):
+//! the block RAM answers late in the clock, so its word is not also put through the
+//! read multiplexer in the same one. Any fault answers SLVERR and changes
 //! nothing: unmapped address, read-only register, illegal value.
 
 use rss_model::regmap::{Access, KEY_EXT_WORDS, Register, RegisterMap, counter, field, index};
@@ -162,6 +164,11 @@ pub struct AxilRegs {
     counters: EventCounters,
     /// The delivered record's class (`rss_model::regmap::counter`).
     record_class: Signal<Local, Bits<4>>,
+    /// The record delivered last clock: its VPort, hash type and malformed flag.
+    counted: DFF<Bit>,
+    counted_vport: DFF<Bits<3>>,
+    counted_type: DFF<Bits<9>>,
+    counted_malformed: DFF<Bit>,
     /// Word address the bus answers next clock: the request on a handshake, else the
     /// held one (block RAM readbacks read a clock ahead).
     read_next: Signal<Local, Bits<WORD_ADDR_BITS>>,
@@ -199,6 +206,13 @@ pub struct AxilRegs {
     write_mask: Signal<Local, Bits<32>>,
     write_fire: Signal<Local, Bit>,
     write_fault: Signal<Local, Bit>,
+    /// Each fault source's verdict on the held write, and its hit, a clock ago.
+    write_faults: Signal<Local, Bits<12>>,
+    write_faults_q: DFF<Bits<12>>,
+    write_hit_q: DFF<Bit>,
+    /// `write_fault` a clock ago: the held write's verdict, for the response and
+    /// `REFUSED` (its inputs do not change while the write waits unblocked).
+    write_fault_q: DFF<Bit>,
     write_hit: Signal<Local, Bit>,
     table_write_hit: Signal<Local, Bit>,
     table_read_hit: Signal<Local, Bit>,
@@ -206,6 +220,12 @@ pub struct AxilRegs {
     table_read_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
     table_fault: Signal<Local, Bit>,
     read_bus: Signal<Local, Bits<32>>,
+    read_scalars: Signal<Local, Bits<32>>,
+    /// The scalar registers' and the blocks' halves of the read multiplexer, and
+    /// `read_hit`, registered (see the read channel).
+    read_scalars_q: DFF<Bits<32>>,
+    read_blocks_q: DFF<Bits<32>>,
+    read_hit_q: DFF<Bit>,
     read_hit: Signal<Local, Bit>,
     read_fire: Signal<Local, Bit>,
     read_request: Signal<Local, Bits<WORD_ADDR_BITS>>,
@@ -269,6 +289,10 @@ impl AxilRegs {
             record_hash_type: Default::default(),
             record_malformed: Default::default(),
             record_class: Default::default(),
+            counted: Default::default(),
+            counted_vport: Default::default(),
+            counted_type: Default::default(),
+            counted_malformed: Default::default(),
             probe_request: Default::default(),
             probe_input: Default::default(),
             probe_type: Default::default(),
@@ -366,6 +390,10 @@ impl AxilRegs {
             write_mask: Default::default(),
             write_fire: Default::default(),
             write_fault: Default::default(),
+            write_faults: Default::default(),
+            write_faults_q: Default::default(),
+            write_hit_q: Default::default(),
+            write_fault_q: Default::default(),
             write_hit: Default::default(),
             table_write_hit: Default::default(),
             table_read_hit: Default::default(),
@@ -373,6 +401,10 @@ impl AxilRegs {
             table_read_offset: Default::default(),
             table_fault: Default::default(),
             read_bus: Default::default(),
+            read_scalars: Default::default(),
+            read_scalars_q: Default::default(),
+            read_blocks_q: Default::default(),
+            read_hit_q: Default::default(),
             read_hit: Default::default(),
             read_fire: Default::default(),
             read_request: Default::default(),
@@ -397,7 +429,17 @@ impl Logic for AxilRegs {
             table_word,
             rresp,
             refused_writes,
-            refused_moves
+            refused_moves,
+            write_fault_q,
+            write_faults_q,
+            write_hit_q,
+            counted,
+            counted_vport,
+            counted_type,
+            counted_malformed,
+            read_scalars_q,
+            read_blocks_q,
+            read_hit_q
         );
         clock!(
             self,
@@ -439,11 +481,10 @@ impl Logic for AxilRegs {
         }
         // After a table commit, writes wait until every frame that may still read the
         // old active table (now the shadow) has read it.
-        self.write_fire.next = self.write_slot.held.val()
-            & !self.vports.commit_pending.val()
+        self.write_slot.unblocked.next = !self.vports.commit_pending.val()
             & !self.probe.request.val()
             & !self.cooldown.q.val().any();
-        self.write_slot.perform.next = self.write_fire.val();
+        self.write_fire.next = self.write_slot.perform.val();
         if self.cooldown.q.val().any() {
             self.cooldown.d.next = self.cooldown.q.val() - 1_u64;
         }
@@ -551,19 +592,25 @@ impl Logic for AxilRegs {
         self.refused_reg.read_address.next = self.read_address.q.val();
         self.refused_reg.value.next = (bit_cast::<32, 16>(self.refused_moves.q.val()) << 16_u64)
             | bit_cast::<32, 16>(self.refused_writes.q.val());
+        // The delivered record comes straight from the FIFO's block RAM, late in the
+        // clock: it is registered before its class is worked out.
+        self.counted.d.next = self.record_counted.val();
+        self.counted_vport.d.next = self.record_vport.val();
+        self.counted_type.d.next = self.record_hash_type.val();
+        self.counted_malformed.d.next = self.record_malformed.val();
         // A record's class: its hash type's bit, 9 unhashed, 10 malformed.
         self.record_class.next = 9_u64.into();
         for t in 0..9 {
-            if self.record_hash_type.val().get_bit(t) {
+            if self.counted_type.q.val().get_bit(t) {
                 self.record_class.next = t.to_bits::<4>();
             }
         }
-        if self.record_malformed.val() {
+        if self.counted_malformed.q.val() {
             self.record_class.next = 10_u64.into();
         }
-        self.counters.bump.next = self.record_counted.val();
+        self.counters.bump.next = self.counted.q.val();
         self.counters.bump_index.next =
-            (bit_cast::<COUNTER_INDEX_BITS, 3>(self.record_vport.val()) << 4_u64)
+            (bit_cast::<COUNTER_INDEX_BITS, 3>(self.counted_vport.q.val()) << 4_u64)
                 | bit_cast::<COUNTER_INDEX_BITS, 4>(self.record_class.val());
         self.counters.read_address.next = self.read_address.q.val();
 
@@ -638,19 +685,30 @@ impl Logic for AxilRegs {
             | self.key_staged.write_hit.val()
             | self.key_ext.write_hit.val()
             | self.table_write_hit.val();
-        self.write_fault.next = !self.write_hit.val()
-            | self.ctrl.write_fault.val()
-            | self.queue_limit.write_fault.val()
-            | self.table_read.write_fault.val()
-            | self.vports.write_fault.val()
-            | self.vport_caps.write_hit.val()
-            | self.refused_reg.write_hit.val()
-            | self.hash_types_reg.write_fault.val()
-            | self.table_size.write_fault.val()
-            | self.default_queue_reg.write_fault.val()
-            | self.primary_queue_reg.write_fault.val()
-            | self.probe.write_fault.val()
-            | (self.table_write_hit.val() & self.table_fault.val());
+        // The write's fault in two registered steps while it waits (see
+        // `AxilWriteSlot`): each source's verdict and the hit, then their OR with the
+        // move's verdict (itself registered in the first step).
+        self.write_faults.next = 0.into();
+        self.write_faults.next = self
+            .write_faults
+            .val()
+            .replace_bit(0, self.ctrl.write_fault.val())
+            .replace_bit(1, self.queue_limit.write_fault.val())
+            .replace_bit(2, self.table_read.write_fault.val())
+            .replace_bit(3, self.vports.write_fault.val())
+            .replace_bit(4, self.vport_caps.write_hit.val())
+            .replace_bit(5, self.refused_reg.write_hit.val())
+            .replace_bit(6, self.hash_types_reg.write_fault.val())
+            .replace_bit(7, self.table_size.write_fault.val())
+            .replace_bit(8, self.default_queue_reg.write_fault.val())
+            .replace_bit(9, self.primary_queue_reg.write_fault.val())
+            .replace_bit(10, self.probe.write_fault.val())
+            .replace_bit(11, self.table_write_hit.val() & self.table_fault.val());
+        self.write_faults_q.d.next = self.write_faults.val();
+        self.write_hit_q.d.next = self.write_hit.val();
+        self.write_fault.next = !self.write_hit_q.q.val()
+            | self.write_faults_q.q.val().any()
+            | self.vports.move_fault.val();
         if self.bvalid.q.val() & self.s_axil_bready.val() {
             self.bvalid.d.next = false;
         }
@@ -658,7 +716,7 @@ impl Logic for AxilRegs {
         if self.write_fire.val() & !self.vports.commit_taken.val() & !self.probe.taken.val() {
             self.bvalid.d.next = true;
             self.bresp.d.next = 0.into();
-            if self.write_fault.val() {
+            if self.write_fault_q.q.val() {
                 self.bresp.d.next = self.slverr.val();
             }
         }
@@ -667,7 +725,8 @@ impl Logic for AxilRegs {
             self.bresp.d.next = 0.into();
         }
         // REFUSED: a refused move is also a refused write.
-        if self.write_fire.val() & self.write_fault.val() {
+        self.write_fault_q.d.next = self.write_fault.val();
+        if self.write_fire.val() & self.write_fault_q.q.val() {
             self.refused_writes.d.next = self.refused_writes.q.val() + 1_u64;
         }
         if self.vports.move_refused.val() {
@@ -700,10 +759,12 @@ impl Logic for AxilRegs {
                 .replace_bit(10, self.read_bank.val());
         self.table_read_hit.next = (self.read_address.q.val() >= self.table_base.val())
             & (self.table_read_offset.val() < self.table_entries.val());
-        self.read_bus.next = self.ctrl.read_data.val()
+        // The read multiplexer in two registered halves: the address is held from state
+        // 1, so each half is registered at the end of it and state 2 only ORs
+        // registers (the counters' and the table's words are registered already).
+        self.read_scalars.next = self.ctrl.read_data.val()
             | self.queue_limit.read_data.val()
             | self.table_read.read_data.val()
-            | self.vports.read_data.val()
             | self.vport_caps.read_data.val()
             | self.hash_types_reg.read_data.val()
             | self.table_size.read_data.val()
@@ -716,13 +777,16 @@ impl Logic for AxilRegs {
             | self.hash_caps.read_data.val()
             | self.status.read_data.val()
             | self.record_drops_reg.read_data.val()
-            | self.refused_reg.read_data.val()
-            | self.counters.read_data.val()
+            | self.refused_reg.read_data.val();
+        self.read_scalars_q.d.next = self.read_scalars.val();
+        self.read_blocks_q.d.next = self.vports.read_data.val()
             | self.probe.read_data.val()
             | self.key_staged.read_data.val()
             | self.key_ext.read_data.val();
-        self.read_bus.next =
-            self.read_bus.val() | bit_cast::<32, QUEUE_BITS>(self.table_word.q.val());
+        self.read_bus.next = self.read_scalars_q.q.val()
+            | self.read_blocks_q.q.val()
+            | self.counters.read_data.val()
+            | bit_cast::<32, QUEUE_BITS>(self.table_word.q.val());
         self.read_hit.next = self.ctrl.read_hit.val()
             | self.queue_limit.read_hit.val()
             | self.table_read.read_hit.val()
@@ -745,6 +809,7 @@ impl Logic for AxilRegs {
             | self.key_staged.read_hit.val()
             | self.key_ext.read_hit.val()
             | self.table_read_hit.val();
+        self.read_hit_q.d.next = self.read_hit.val();
         if self.read_fire.val() {
             self.read_address.d.next = self.read_request.val();
             self.read_state.d.next = 1.into();
@@ -761,7 +826,7 @@ impl Logic for AxilRegs {
         if self.read_state.q.val() == 2 {
             self.rdata.d.next = self.read_bus.val();
             self.rresp.d.next = 0.into();
-            if !self.read_hit.val() {
+            if !self.read_hit_q.q.val() {
                 self.rresp.d.next = self.slverr.val();
             }
             self.read_state.d.next = 3.into();

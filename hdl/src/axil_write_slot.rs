@@ -5,6 +5,15 @@
 //! register too: they no longer depend on whether the block can perform a write now
 //! (a commit being applied, a probe running, the table cooldown).
 //!
+//! The perform strobe is a flip-flop as well, set once the slot has held the write for
+//! two clocks with nothing holding it back. Those two clocks are the register block's
+//! decode pipeline: decisions about the held write (each block's fault, a move's
+//! verdict) are registered in the first, combined and registered in the second, and
+//! the write is performed in the third from registers alone. Nothing but a write can
+//! start what holds writes back (a commit, a probe, the table cooldown), and only one
+//! is outstanding, so the state those decisions read does not change from the first
+//! unblocked clock to the performing one.
+//!
 //! One write is outstanding at a time, as before: the slot takes the next write only
 //! once the previous one's response has been accepted.
 
@@ -43,9 +52,17 @@ pub struct AxilWriteSlot {
     pub data: Signal<Out, Bits<32>>,
     /// Its byte strobes.
     pub strobes: Signal<Out, Bits<4>>,
-    /// The held write is performed this clock: the slot lets it go.
-    pub perform: Signal<In, Bit>,
+    /// Nothing holds a write back this clock (no commit being applied, no probe, no
+    /// table cooldown).
+    pub unblocked: Signal<In, Bit>,
+    /// The held write is performed this clock (a flip-flop): the slot lets it go.
+    pub perform: Signal<Out, Bit>,
+    /// The held write was unblocked last clock: decisions registered then stand.
+    pub decoded: Signal<Out, Bit>,
     held_q: DFF<Bit>,
+    /// The write was held and unblocked last clock.
+    aged_q: DFF<Bit>,
+    perform_q: DFF<Bit>,
     /// A write taken whose response has not been accepted yet.
     outstanding: DFF<Bit>,
     address_q: DFF<Bits<WORD_ADDR_BITS>>,
@@ -61,6 +78,8 @@ impl Logic for AxilWriteSlot {
             self,
             clock,
             held_q,
+            aged_q,
+            perform_q,
             outstanding,
             address_q,
             data_q,
@@ -76,7 +95,12 @@ impl Logic for AxilWriteSlot {
             self.data_q.d.next = self.wdata.val();
             self.strobes_q.d.next = self.wstrb.val();
         }
-        if self.perform.val() {
+        self.aged_q.d.next = self.held_q.q.val() & !self.perform_q.q.val() & self.unblocked.val();
+        self.perform_q.d.next = self.held_q.q.val()
+            & self.aged_q.q.val()
+            & !self.perform_q.q.val()
+            & self.unblocked.val();
+        if self.perform_q.q.val() {
             self.held_q.d.next = false;
         }
         if self.response_taken.val() {
@@ -84,8 +108,12 @@ impl Logic for AxilWriteSlot {
         }
         if self.reset.val() {
             self.held_q.d.next = false;
+            self.aged_q.d.next = false;
+            self.perform_q.d.next = false;
             self.outstanding.d.next = false;
         }
+        self.perform.next = self.perform_q.q.val();
+        self.decoded.next = self.aged_q.q.val();
         self.held.next = self.held_q.q.val();
         self.address.next = self.address_q.q.val();
         self.data.next = self.data_q.q.val();
@@ -97,8 +125,9 @@ impl Logic for AxilWriteSlot {
 mod tests {
     use super::*;
 
-    /// A write is taken once both channels are valid, held until performed, and the
-    /// next one waits for the first one's response, however long the block takes.
+    /// A write is taken once both channels are valid, held until performed (after two
+    /// clocks in a row that left it unblocked), and the next one waits for the first
+    /// one's response, however long the block takes.
     #[test]
     fn write_slot_holds_one_write_until_performed_and_answered() {
         let mut uut = AxilWriteSlot::default();
@@ -126,7 +155,8 @@ mod tests {
             x = ep.wait(1, x)?;
             sim_assert!(ep, x.awready.val() & x.wready.val(), x);
             wait_clock_cycle!(ep, clock, x);
-            // A second write offered at once is not taken while the first is out.
+            // A second write offered at once is not taken while the first is out, and
+            // the first is not performed while blocked.
             x.awaddr.next = 0x0200_u64.into();
             x.wdata.next = 0x1234_u64.into();
             for _ in 0..3 {
@@ -134,14 +164,30 @@ mod tests {
                 sim_assert!(ep, x.held.val() & (x.address.val() == 0x41_u64), x);
                 sim_assert!(ep, x.data.val() == 0xdead_beef_u64, x);
                 sim_assert!(ep, x.strobes.val() == 0b0101_u64, x);
-                sim_assert!(ep, !x.awready.val(), x);
+                sim_assert!(ep, !x.awready.val() & !x.perform.val(), x);
                 wait_clock_cycle!(ep, clock, x);
             }
-            x.perform.next = true;
+            // Unblocked for one clock only: not performed.
+            x.unblocked.next = true;
             wait_clock_cycle!(ep, clock, x);
-            x.perform.next = false;
+            x.unblocked.next = false;
             x = ep.wait(1, x)?;
-            sim_assert!(ep, !x.held.val() & !x.awready.val(), x);
+            sim_assert!(ep, x.held.val() & x.decoded.val() & !x.perform.val(), x);
+            wait_clock_cycle!(ep, clock, x);
+            x = ep.wait(1, x)?;
+            sim_assert!(ep, x.held.val() & !x.decoded.val() & !x.perform.val(), x);
+            // Unblocked for two clocks: performed on the next, for exactly one clock.
+            x.unblocked.next = true;
+            wait_clock_cycle!(ep, clock, x);
+            x = ep.wait(1, x)?;
+            sim_assert!(ep, x.decoded.val() & !x.perform.val(), x);
+            wait_clock_cycle!(ep, clock, x);
+            x = ep.wait(1, x)?;
+            sim_assert!(ep, x.held.val() & x.perform.val(), x);
+            wait_clock_cycle!(ep, clock, x);
+            x.unblocked.next = false;
+            x = ep.wait(1, x)?;
+            sim_assert!(ep, !x.held.val() & !x.perform.val() & !x.awready.val(), x);
             // Performed but unanswered: still out. The response frees the slot.
             wait_clock_cycle!(ep, clock, x);
             x.response_taken.next = true;

@@ -5,10 +5,13 @@
 //! Two RAMs hold the same counts: the pipeline reads one, the register bus the other,
 //! so a register read never waits for the datapath, and every write goes to both.
 //!
-//! Pipeline: the event is registered (`bump_*`); its counter is read; the next clock
-//! adds one and writes. An event for the counter written in the clock before reads the
-//! RAM too early, so its count comes from that write (`last_*`); one stage of
-//! forwarding covers back-to-back events on one counter, whatever the RAM does on a
+//! Pipeline: the event is registered (`bump_*`); its counter is read; the RAM's word
+//! is registered (`raw`: an inferred block RAM answers late in the clock, too late for
+//! an adder behind it); the next clock adds one and writes. An event for a counter
+//! written in either of the two clocks before reads the RAM too early, so its count
+//! comes from that write (`last_*`, `prev_count`, the newer first); the two forwarding
+//! choices are decided a clock ahead (`forward_*`), so the add starts from registers
+//! only. This covers back-to-back events on one counter, whatever the RAM does on a
 //! read and a write of one address in the same clock. No reset: the counts live in
 //! block RAM, zero after configuration and kept across `rst`, like the tables.
 
@@ -17,6 +20,7 @@ use rust_hdl::prelude::*;
 
 use crate::block_ram::zeroed_ram;
 use crate::csr::{WORD_ADDR_BITS, expect_access, word};
+use crate::disjoint_ram::DisjointRam;
 
 /// Width of a counter index: VPort (3 bits), then class (4 bits).
 pub const INDEX_BITS: usize = 7;
@@ -41,12 +45,22 @@ pub struct EventCounters {
     /// the handshake, as the table's readback; `read_address` must be held from the
     /// clock after it).
     pub read_data: Signal<Out, Bits<32>>,
-    counts: RAM<Bits<32>, INDEX_BITS>,
+    /// A read of the counter being written is never used (the forwarding covers it).
+    counts: DisjointRam<Bits<32>, INDEX_BITS>,
     readback: RAM<Bits<32>, INDEX_BITS>,
     bump_valid: DFF<Bit>,
     bump_counter: DFF<Bits<INDEX_BITS>>,
     update_valid: DFF<Bit>,
     update_counter: DFF<Bits<INDEX_BITS>>,
+    /// The counter's word as the RAM read it.
+    raw: DFF<Bits<32>>,
+    add_valid: DFF<Bit>,
+    add_counter: DFF<Bits<INDEX_BITS>>,
+    /// The add stage's counter was written last clock / the clock before.
+    forward_last: DFF<Bit>,
+    forward_prev: DFF<Bit>,
+    /// The count written the clock before last.
+    prev_count: DFF<Bits<32>>,
     last_valid: DFF<Bit>,
     last_counter: DFF<Bits<INDEX_BITS>>,
     last_count: DFF<Bits<32>>,
@@ -74,12 +88,18 @@ impl EventCounters {
             read_address: Default::default(),
             read_hit: Default::default(),
             read_data: Default::default(),
-            counts: zeroed_ram(),
+            counts: DisjointRam::zeroed(),
             readback: zeroed_ram(),
             bump_valid: Default::default(),
             bump_counter: Default::default(),
             update_valid: Default::default(),
             update_counter: Default::default(),
+            raw: Default::default(),
+            add_valid: Default::default(),
+            add_counter: Default::default(),
+            forward_last: Default::default(),
+            forward_prev: Default::default(),
+            prev_count: Default::default(),
             last_valid: Default::default(),
             last_counter: Default::default(),
             last_count: Default::default(),
@@ -102,6 +122,12 @@ impl Logic for EventCounters {
             bump_counter,
             update_valid,
             update_counter,
+            raw,
+            add_valid,
+            add_counter,
+            forward_last,
+            forward_prev,
+            prev_count,
             last_valid,
             last_counter,
             last_count,
@@ -118,20 +144,34 @@ impl Logic for EventCounters {
         self.update_valid.d.next = self.bump_valid.q.val();
         self.update_counter.d.next = self.bump_counter.q.val();
 
-        self.count.next = self.counts.read_data.val();
-        if self.last_valid.q.val() & (self.last_counter.q.val() == self.update_counter.q.val()) {
+        self.raw.d.next = self.counts.read_data.val();
+        self.add_valid.d.next = self.update_valid.q.val();
+        self.add_counter.d.next = self.update_counter.q.val();
+        // The add stage's writes of this clock and of the last one are the two the
+        // updated event's RAM read may have missed.
+        self.forward_last.d.next =
+            self.add_valid.q.val() & (self.add_counter.q.val() == self.update_counter.q.val());
+        self.forward_prev.d.next =
+            self.last_valid.q.val() & (self.last_counter.q.val() == self.update_counter.q.val());
+
+        self.count.next = self.raw.q.val();
+        if self.forward_prev.q.val() {
+            self.count.next = self.prev_count.q.val();
+        }
+        if self.forward_last.q.val() {
             self.count.next = self.last_count.q.val();
         }
         self.next_count.next = self.count.val() + 1_u64;
-        self.counts.write_enable.next = self.update_valid.q.val();
-        self.counts.write_address.next = self.update_counter.q.val();
+        self.counts.write_enable.next = self.add_valid.q.val();
+        self.counts.write_address.next = self.add_counter.q.val();
         self.counts.write_data.next = self.next_count.val();
-        self.readback.write_enable.next = self.update_valid.q.val();
-        self.readback.write_address.next = self.update_counter.q.val();
+        self.readback.write_enable.next = self.add_valid.q.val();
+        self.readback.write_address.next = self.add_counter.q.val();
         self.readback.write_data.next = self.next_count.val();
-        self.last_valid.d.next = self.update_valid.q.val();
-        self.last_counter.d.next = self.update_counter.q.val();
+        self.last_valid.d.next = self.add_valid.q.val();
+        self.last_counter.d.next = self.add_counter.q.val();
         self.last_count.d.next = self.next_count.val();
+        self.prev_count.d.next = self.last_count.q.val();
 
         self.readback.read_address.next = self.read_next.val().get_bits::<INDEX_BITS>(0);
         self.read_hit.next = (self.read_address.val().get_bits::<REGION_BITS>(7)

@@ -20,7 +20,7 @@
 
 use rust_hdl::prelude::*;
 
-use crate::block_ram::zeroed_ram;
+use crate::disjoint_ram::DisjointRam;
 use crate::toeplitz_pipe::KEY_BITS;
 
 /// RAM address: VPort in bits 7:5, bank in bit 4, word in bits 3:0.
@@ -60,8 +60,10 @@ pub struct KeyStore<
     /// The window of the read issued the clock before: key bits `CHUNK * step` ..
     /// `CHUNK * step + CHUNK + 30`, the first in the top bit.
     pub window: Signal<Out, Bits<WINDOW>>,
-    head: RAM<Bits<CHUNK>, ADDRESS_BITS>,
-    tail: RAM<Bits<TAIL_BITS>, ADDRESS_BITS>,
+    /// A copy writes a bank no job reads (see above): a read of the address being
+    /// written is one the hash unit makes while idle, and discards.
+    head: DisjointRam<Bits<CHUNK>, ADDRESS_BITS>,
+    tail: DisjointRam<Bits<TAIL_BITS>, ADDRESS_BITS>,
     copying: DFF<Bit>,
     word: DFF<Bits<4>>,
     target: DFF<Bits<4>>,
@@ -98,8 +100,8 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
             read_bank: Default::default(),
             read_step: Default::default(),
             window: Default::default(),
-            head: zeroed_ram(),
-            tail: zeroed_ram(),
+            head: DisjointRam::zeroed(),
+            tail: DisjointRam::zeroed(),
             copying: Default::default(),
             word: Default::default(),
             target: Default::default(),

@@ -4,7 +4,8 @@
 //! reset values) comes from `rss_model::regmap`.
 //!
 //! Frame datapath (`rss_core`): [`frame_ingress`] → [`word_slots`] → [`l3_header`] →
-//! 4 × [`ext_step`] → [`field_capture`] → [`tuple_select`] → [`hash_unit`] →
+//! 4 × [`ext_step`] → [`field_capture`] → [`tuple_select`] → job register →
+//! [`tuple_layout`] → [`hash_unit`] →
 //! indirection RAM → [`record_fifo`]. The tuple-level core (`rss_tuple_core`) is
 //! [`tuple_core`].
 
@@ -17,6 +18,7 @@ pub mod byte_words;
 pub mod csr;
 pub mod csr_ro;
 pub mod csr_rw;
+pub mod disjoint_ram;
 pub mod emit;
 pub mod event_counters;
 pub mod ext_step;
@@ -32,6 +34,7 @@ pub mod rss_core;
 pub mod slot_pick;
 pub mod toeplitz_pipe;
 pub mod tuple_core;
+pub mod tuple_layout;
 pub mod tuple_select;
 pub mod tx_lookup;
 pub mod type_select;

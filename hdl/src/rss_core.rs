@@ -4,7 +4,7 @@
 //! Datapath (every stage registered, one beat per clock, no stage ever stalls):
 //! `FrameIngress` → `WordSlots` (L2, L3-aligned words) → `L3Header` → 4 × `ExtStep`
 //! (IPv6 extension headers) → `FieldCapture` (fields, verdict on the last beat) →
-//! `TupleSelect` → job register → `HashUnit` (Toeplitz, `STEPS` clocks per frame) → indirection
+//! `TupleSelect` → job register → `TupleLayout` → `HashUnit` (Toeplitz, `STEPS` clocks per frame) → indirection
 //! table (block RAM) → `RecordFifo`. Beside the parser, `VportMatch` finds each frame's
 //! VPort from its destination MAC.
 //!
@@ -41,7 +41,7 @@ use crate::l3_header::L3Header;
 use crate::pool_address::PoolAddress;
 use crate::record_fifo::RecordFifo;
 use crate::slot_pick::SlotPick;
-use crate::toeplitz_pipe::TUPLE_BITS;
+use crate::tuple_layout::TupleLayout;
 use crate::tuple_select::TupleSelect;
 use crate::tx_lookup::{TxLookup, USER_BITS as TX_USER_BITS};
 use crate::vport_match::VportMatch;
@@ -200,7 +200,15 @@ pub struct RssCore<
     lost_upstream: DFF<Bit>,
     drops: DFF<Bits<DROP_COUNT_BITS>>,
     job_valid: DFF<Bit>,
-    job_tuple: DFF<Bits<TUPLE_BITS>>,
+    /// The job's hash input in parts (`TupleSelect`'s outputs, or a probe's input as
+    /// an IPv6 layout): `layout` folds and lays them out behind the register.
+    job_source: DFF<Bits<128>>,
+    job_destination: DFF<Bits<128>>,
+    job_ports: DFF<Bits<32>>,
+    job_symmetric: DFF<Bit>,
+    job_ipv4: DFF<Bit>,
+    job_ipv6: DFF<Bit>,
+    layout: TupleLayout,
     job_tag: DFF<Bits<TAG_BITS>>,
     r_valid: DFF<Bit>,
     r_hash: DFF<Bits<32>>,
@@ -340,7 +348,13 @@ impl<
             lost_upstream: Default::default(),
             drops: Default::default(),
             job_valid: Default::default(),
-            job_tuple: Default::default(),
+            job_source: Default::default(),
+            job_destination: Default::default(),
+            job_ports: Default::default(),
+            job_symmetric: Default::default(),
+            job_ipv4: Default::default(),
+            job_ipv6: Default::default(),
+            layout: Default::default(),
             job_tag: Default::default(),
             r_valid: Default::default(),
             r_hash: Default::default(),
@@ -411,7 +425,12 @@ impl<
             lost_upstream,
             drops,
             job_valid,
-            job_tuple,
+            job_source,
+            job_destination,
+            job_ports,
+            job_symmetric,
+            job_ipv4,
+            job_ipv6,
             job_tag,
             r_valid,
             r_hash,
@@ -632,7 +651,6 @@ impl<
         }
         self.frame_slot.d.next = self.frame_state.slot.val();
         self.select.enabled.next = self.frame_slot.q.val().get_bits::<9>(8);
-        self.select.symmetric.next = self.frame_slot.q.val().get_bit(1);
         self.select.ipv4.next = self.capture.ipv4.val();
         self.select.ipv6.next = self.capture.ipv6.val();
         self.select.tcp.next = self.capture.tcp.val();
@@ -692,14 +710,32 @@ impl<
         }
         if !self.probe_waiting.val() {
             self.job_valid.d.next = self.frame_job.val() | self.probe_go.q.val();
-            self.job_tuple.d.next = self.select.tuple.val();
+            self.job_source.d.next = self.select.source.val();
+            self.job_destination.d.next = self.select.destination.val();
+            self.job_ports.d.next = self.select.port_pair.val();
+            self.job_symmetric.d.next = self.frame_slot.q.val().get_bit(1);
+            self.job_ipv4.d.next = self.select.layout_ipv4.val();
+            self.job_ipv6.d.next = self.select.layout_ipv6.val();
             if self.probe_go.q.val() {
-                self.job_tuple.d.next = self.regs.probe_input.val();
+                // The probe's input is the hash input itself: the IPv6 layout, unfolded,
+                // puts its three parts back where they were.
+                self.job_source.d.next = self.regs.probe_input.val().get_bits::<128>(160);
+                self.job_destination.d.next = self.regs.probe_input.val().get_bits::<128>(32);
+                self.job_ports.d.next = self.regs.probe_input.val().get_bits::<32>(0);
+                self.job_symmetric.d.next = false;
+                self.job_ipv4.d.next = false;
+                self.job_ipv6.d.next = true;
             }
             self.job_tag.d.next = self.tag.val();
         }
         self.hasher.in_valid.next = self.job_valid.q.val();
-        self.hasher.in_tuple.next = self.job_tuple.q.val();
+        self.layout.source.next = self.job_source.q.val();
+        self.layout.destination.next = self.job_destination.q.val();
+        self.layout.port_pair.next = self.job_ports.q.val();
+        self.layout.symmetric.next = self.job_symmetric.q.val();
+        self.layout.ipv4.next = self.job_ipv4.q.val();
+        self.layout.ipv6.next = self.job_ipv6.q.val();
+        self.hasher.in_tuple.next = self.layout.tuple.val();
         self.hasher.in_tag.next = self.job_tag.q.val();
         // Each step's key window comes from the bank of the job's own VPort that its
         // state named when it started; a commit fills the other bank first.

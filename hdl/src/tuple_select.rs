@@ -1,13 +1,16 @@
-//! Hash-type selection and hash-input layout (combinational), per
-//! `rss_model::parse::Headers::select`: the first enabled type of the frame's
-//! preference list (4-tuple before address-only, Ex before plain), and that type's
-//! input left-aligned in the 288-bit tuple (source, destination, ports; zero past it).
+//! Hash-type selection (combinational), per `rss_model::parse::Headers::select`: the
+//! first enabled type of the frame's preference list (4-tuple before address-only, Ex
+//! before plain), and the hash input's parts that type takes: the addresses (the Ex
+//! ones for an Ex type), the ports (zero for an address-only type) and which family's
+//! layout ([`crate::tuple_layout::TupleLayout`] folds and lays them out).
+//!
+//! The datapath registers these parts in its job register and lays the tuple out
+//! behind it, so the type choice, which starts at the frame's VPort state, and the
+//! 288-bit layout never share a clock.
 
 use rss_model::HashType;
 use rss_model::hash_type::HASH_TYPE_BITS;
 use rust_hdl::prelude::*;
-
-use crate::toeplitz_pipe::TUPLE_BITS;
 
 const TYPE_BITS: usize = HASH_TYPE_BITS as usize;
 
@@ -15,9 +18,6 @@ const TYPE_BITS: usize = HASH_TYPE_BITS as usize;
 pub struct TupleSelect {
     /// `HASH_TYPES.ENABLED` of the frame's VPort.
     pub enabled: Signal<In, Bits<TYPE_BITS>>,
-    /// `CTRL.SYMMETRIC` of the frame's VPort: fold source and destination
-    /// (`rss_model::Tuple::symmetric`).
-    pub symmetric: Signal<In, Bit>,
     /// Well-formed IPv4.
     pub ipv4: Signal<In, Bit>,
     /// Well-formed IPv6.
@@ -30,16 +30,24 @@ pub struct TupleSelect {
     pub src: Signal<In, Bits<128>>,
     /// Destination address (IPv4 in the top 32 bits).
     pub dst: Signal<In, Bits<128>>,
-    /// IPv6 Ex source.
+    /// IPv6 Ex source (the Home Address if found, else `src`).
     pub ex_src: Signal<In, Bits<128>>,
-    /// IPv6 Ex destination.
+    /// IPv6 Ex destination (the type 2 routing address if found, else `dst`).
     pub ex_dst: Signal<In, Bits<128>>,
     /// Source and destination port.
     pub ports: Signal<In, Bits<32>>,
     /// The selected type, one-hot; 0 = no hash.
     pub selected: Signal<Out, Bits<TYPE_BITS>>,
-    /// Its hash input, byte 0 in bits 287:280.
-    pub tuple: Signal<Out, Bits<TUPLE_BITS>>,
+    /// The selected type's source address.
+    pub source: Signal<Out, Bits<128>>,
+    /// Its destination address.
+    pub destination: Signal<Out, Bits<128>>,
+    /// Its ports, zero for an address-only type.
+    pub port_pair: Signal<Out, Bits<32>>,
+    /// An IPv4 type is selected: the IPv4 layout.
+    pub layout_ipv4: Signal<Out, Bit>,
+    /// An IPv6 type is selected: the IPv6 layout.
+    pub layout_ipv6: Signal<Out, Bit>,
     ipv4_only: Constant<Bits<TYPE_BITS>>,
     tcp_ipv4: Constant<Bits<TYPE_BITS>>,
     udp_ipv4: Constant<Bits<TYPE_BITS>>,
@@ -53,12 +61,6 @@ pub struct TupleSelect {
     ex_types: Constant<Bits<TYPE_BITS>>,
     four_tuple: Signal<Local, Bits<TYPE_BITS>>,
     four_tuple_ex: Signal<Local, Bits<TYPE_BITS>>,
-    source: Signal<Local, Bits<128>>,
-    destination: Signal<Local, Bits<128>>,
-    port_pair: Signal<Local, Bits<32>>,
-    folded_source: Signal<Local, Bits<128>>,
-    folded_destination: Signal<Local, Bits<128>>,
-    folded_ports: Signal<Local, Bits<32>>,
 }
 
 impl Default for TupleSelect {
@@ -77,7 +79,6 @@ impl Default for TupleSelect {
             .collect();
         TupleSelect {
             enabled: Default::default(),
-            symmetric: Default::default(),
             ipv4: Default::default(),
             ipv6: Default::default(),
             tcp: Default::default(),
@@ -88,7 +89,11 @@ impl Default for TupleSelect {
             ex_dst: Default::default(),
             ports: Default::default(),
             selected: Default::default(),
-            tuple: Default::default(),
+            source: Default::default(),
+            destination: Default::default(),
+            port_pair: Default::default(),
+            layout_ipv4: Default::default(),
+            layout_ipv6: Default::default(),
             ipv4_only: mask(&[HashType::Ipv4]),
             tcp_ipv4: mask(&[HashType::TcpIpv4]),
             udp_ipv4: mask(&[HashType::UdpIpv4]),
@@ -102,12 +107,6 @@ impl Default for TupleSelect {
             ex_types: mask(&[HashType::Ipv6Ex, HashType::TcpIpv6Ex, HashType::UdpIpv6Ex]),
             four_tuple: Default::default(),
             four_tuple_ex: Default::default(),
-            source: Default::default(),
-            destination: Default::default(),
-            port_pair: Default::default(),
-            folded_source: Default::default(),
-            folded_destination: Default::default(),
-            folded_ports: Default::default(),
         }
     }
 }
@@ -161,35 +160,8 @@ impl Logic for TupleSelect {
         if (self.selected.val() & self.with_ports.val()).any() {
             self.port_pair.next = self.ports.val();
         }
-        self.folded_source.next = self.source.val();
-        self.folded_destination.next = self.destination.val();
-        self.folded_ports.next = self.port_pair.val();
-        if self.symmetric.val() {
-            self.folded_source.next = self.source.val() | self.destination.val();
-            self.folded_destination.next = self.source.val() ^ self.destination.val();
-            self.folded_ports.next = (bit_cast::<32, 16>(
-                self.port_pair.val().get_bits::<16>(16) | self.port_pair.val().get_bits::<16>(0),
-            ) << 16_u64)
-                | bit_cast::<32, 16>(
-                    self.port_pair.val().get_bits::<16>(16)
-                        ^ self.port_pair.val().get_bits::<16>(0),
-                );
-        }
-        self.tuple.next = 0.into();
-        if self.ipv4.val() & self.selected.val().any() {
-            self.tuple.next =
-                (bit_cast::<TUPLE_BITS, 32>(self.folded_source.val().get_bits::<32>(96))
-                    << 256_u64)
-                    | (bit_cast::<TUPLE_BITS, 32>(
-                        self.folded_destination.val().get_bits::<32>(96),
-                    ) << 224_u64)
-                    | (bit_cast::<TUPLE_BITS, 32>(self.folded_ports.val()) << 192_u64);
-        }
-        if self.ipv6.val() & self.selected.val().any() {
-            self.tuple.next = (bit_cast::<TUPLE_BITS, 128>(self.folded_source.val()) << 160_u64)
-                | (bit_cast::<TUPLE_BITS, 128>(self.folded_destination.val()) << 32_u64)
-                | bit_cast::<TUPLE_BITS, 32>(self.folded_ports.val());
-        }
+        self.layout_ipv4.next = self.ipv4.val() & self.selected.val().any();
+        self.layout_ipv6.next = self.ipv6.val() & self.selected.val().any();
     }
 }
 

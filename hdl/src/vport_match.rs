@@ -58,8 +58,15 @@ pub struct VportMatch {
     head: DFF<Bits<3>>,
     /// The entry after `head`'s.
     second: DFF<Bits<3>>,
+    /// The write being made this clock lands at `head`'s, `second`'s or the next
+    /// entry's place (decided a clock ahead from the pointers as they will be).
+    bypass_head: DFF<Bit>,
+    bypass_second: DFF<Bit>,
+    bypass_third: DFF<Bit>,
     read_next: Signal<Local, Bits<4>>,
-    distance: Signal<Local, Bits<4>>,
+    write_next: Signal<Local, Bits<4>>,
+    chosen_valid_next: Signal<Local, Bit>,
+    distance_next: Signal<Local, Bits<4>>,
     head_now: Signal<Local, Bits<3>>,
     second_now: Signal<Local, Bits<3>>,
     third_index: Signal<Local, Bits<4>>,
@@ -96,8 +103,13 @@ impl Default for VportMatch {
             read_ptr: Default::default(),
             head: Default::default(),
             second: Default::default(),
+            bypass_head: Default::default(),
+            bypass_second: Default::default(),
+            bypass_third: Default::default(),
             read_next: Default::default(),
-            distance: Default::default(),
+            write_next: Default::default(),
+            chosen_valid_next: Default::default(),
+            distance_next: Default::default(),
             head_now: Default::default(),
             second_now: Default::default(),
             third_index: Default::default(),
@@ -128,7 +140,10 @@ impl Logic for VportMatch {
             write_ptr,
             read_ptr,
             head,
-            second
+            second,
+            bypass_head,
+            bypass_second,
+            bypass_third
         );
         self.hits_valid.d.next = self.in_valid.val() & self.in_first.val();
         // Gathered in locals: a DFF's `d` reads back its old value in rust-hdl's own
@@ -169,7 +184,10 @@ impl Logic for VportMatch {
                             << (4 * r).to_bits::<8>());
                 }
             }
-            self.write_ptr.d.next = self.write_ptr.q.val() + 1_u64;
+        }
+        self.write_next.next = self.write_ptr.q.val();
+        if self.chosen_valid.q.val() {
+            self.write_next.next = self.write_ptr.q.val() + 1_u64;
         }
 
         self.read_next.next = self.read_ptr.q.val();
@@ -179,22 +197,31 @@ impl Logic for VportMatch {
         if self.reset.val() {
             self.hits_valid.d.next = false;
             self.chosen_valid.d.next = false;
-            self.write_ptr.d.next = 0.into();
+            self.write_next.next = 0.into();
             self.read_next.next = 0.into();
         }
+        self.chosen_valid_next.next = self.hits_valid.q.val() & !self.reset.val();
+        self.write_ptr.d.next = self.write_next.val();
         self.read_ptr.d.next = self.read_next.val();
         // `head` and `second` hold the entries at the read pointer and the one after it,
         // as the ring holds them after the write being made this clock: the write is
-        // bypassed in (`distance` says where it lands), so a pop chooses between two
-        // registered values and the 16:1 ring choice is made a clock ahead, from
-        // registers only, for the entry two past the read pointer.
-        self.distance.next = self.write_ptr.q.val() - self.read_ptr.q.val();
+        // bypassed in (the `bypass_*` flags say where it lands, from the distance
+        // between the pointers a clock ahead), so a pop chooses between two registered
+        // values and the 16:1 ring choice is made a clock ahead, from registers only,
+        // for the entry two past the read pointer.
+        self.distance_next.next = self.write_next.val() - self.read_next.val();
+        self.bypass_head.d.next =
+            self.chosen_valid_next.val() & (self.distance_next.val() == 0_u64);
+        self.bypass_second.d.next =
+            self.chosen_valid_next.val() & (self.distance_next.val() == 1_u64);
+        self.bypass_third.d.next =
+            self.chosen_valid_next.val() & (self.distance_next.val() == 2_u64);
         self.head_now.next = self.head.q.val();
-        if self.chosen_valid.q.val() & (self.distance.val() == 0_u64) {
+        if self.bypass_head.q.val() {
             self.head_now.next = self.chosen_q.q.val();
         }
         self.second_now.next = self.second.q.val();
-        if self.chosen_valid.q.val() & (self.distance.val() == 1_u64) {
+        if self.bypass_second.q.val() {
             self.second_now.next = self.chosen_q.q.val();
         }
         self.third_index.next = self.read_ptr.q.val() + 2_u64;
@@ -205,7 +232,7 @@ impl Logic for VportMatch {
                 self.third_now.next = self.third_now.val() | self.ring.q.val().get_bits::<3>(4 * r);
             }
         }
-        if self.chosen_valid.q.val() & (self.distance.val() == 2_u64) {
+        if self.bypass_third.q.val() {
             self.third_now.next = self.chosen_q.q.val();
         }
         self.head_next.next = self.head_now.val();

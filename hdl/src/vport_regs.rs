@@ -64,13 +64,15 @@ pub struct VportRegs {
     pub write_data: Signal<In, Bits<32>>,
     /// Byte strobes as a bit mask.
     pub write_mask: Signal<In, Bits<32>>,
-    /// The write happens this clock.
+    /// The write happens this clock. The write's address and data have been held for
+    /// at least a clock, with nothing changing the active state meanwhile
+    /// (`AxilWriteSlot`): decisions made from them a clock ahead still stand.
     pub write_strobe: Signal<In, Bit>,
     /// Word address of the read.
     pub read_address: Signal<In, Bits<WORD_ADDR_BITS>>,
     /// The write address is one of ours.
     pub write_hit: Signal<Out, Bit>,
-    /// The write is refused (SLVERR); nothing but `MOVE_STATUS` changes.
+    /// The write is refused (SLVERR), moves aside (`move_fault`).
     pub write_fault: Signal<Out, Bit>,
     /// The read address is one of ours.
     pub read_hit: Signal<Out, Bit>,
@@ -113,6 +115,9 @@ pub struct VportRegs {
     pub move_queue: Signal<Out, Bits<8>>,
     /// A legal `MOVE` write is refused by the VPort's state this clock (`REFUSED.MOVES`).
     pub move_refused: Signal<Out, Bit>,
+    /// The write is a `MOVE` that faults (an illegal value, or refused), from the
+    /// verdict registered a clock ago; `write_fault` leaves moves out.
+    pub move_fault: Signal<Out, Bit>,
     active_q: DFFWithInit<Bits<ACTIVE_BITS>>,
     mac_lo: DFF<Bits<{ FILTERS * 32 }>>,
     mac_hi: DFF<Bits<{ FILTERS * 32 }>>,
@@ -151,6 +156,13 @@ pub struct VportRegs {
     move_to: Signal<Local, Bits<8>>,
     move_slot: SlotPick<ACTIVE_BITS, SLOT_BITS>,
     move_result: Signal<Local, Bits<2>>,
+    /// `move_illegal`, `move_result` and the entry's pool address a clock ago: the
+    /// held write and the active state they read do not change while it waits
+    /// unblocked (`AxilWriteSlot`), so the move is performed from registers.
+    move_illegal_q: DFF<Bit>,
+    move_result_q: DFF<Bits<2>>,
+    move_address_q: DFF<Bits<POOL_ADDRESS_BITS>>,
+    move_address_now: Signal<Local, Bits<POOL_ADDRESS_BITS>>,
     lo_hit: Signal<Local, Bit>,
     hi_hit: Signal<Local, Bit>,
     write_lanes: Signal<Local, Bits<4>>,
@@ -286,6 +298,7 @@ impl VportRegs {
             move_address: Default::default(),
             move_queue: Default::default(),
             move_refused: Default::default(),
+            move_fault: Default::default(),
             active_q: DFFWithInit::new(initial),
             mac_lo: Default::default(),
             mac_hi: Default::default(),
@@ -330,6 +343,10 @@ impl VportRegs {
             move_to: Default::default(),
             move_slot: Default::default(),
             move_result: Default::default(),
+            move_illegal_q: Default::default(),
+            move_result_q: Default::default(),
+            move_address_q: Default::default(),
+            move_address_now: Default::default(),
             lo_hit: Default::default(),
             hi_hit: Default::default(),
             write_lanes: Default::default(),
@@ -366,6 +383,9 @@ impl Logic for VportRegs {
             mac_lo,
             mac_hi,
             move_status,
+            move_illegal_q,
+            move_result_q,
+            move_address_q,
             pending,
             request,
             copy_started
@@ -462,27 +482,33 @@ impl Logic for VportRegs {
         } else if self.move_to.val() > self.move_slot.slot.val().get_bits::<8>(40) {
             self.move_result.next = 3_u64.into();
         }
+        self.move_address_now.next = (bit_cast::<POOL_ADDRESS_BITS, 3>(self.move_vport.val())
+            << self.table_log2.val())
+            | bit_cast::<POOL_ADDRESS_BITS, 10>(self.move_entry.val());
+        self.move_address_now.next = self
+            .move_address_now
+            .val()
+            .replace_bit(10, self.move_slot.slot.val().get_bit(2));
+        self.move_illegal_q.d.next = self.move_illegal.val();
+        self.move_result_q.d.next = self.move_result.val();
+        self.move_address_q.d.next = self.move_address_now.val();
         self.move_write.next = false;
         self.move_refused.next = false;
-        if self.write_strobe.val() & self.move_hit.val() & !self.move_illegal.val() {
+        if self.write_strobe.val() & self.move_hit.val() & !self.move_illegal_q.q.val() {
             self.move_status.d.next = (self.move_status.q.val() & 0xffff_0000_u64)
-                | bit_cast::<32, 2>(self.move_result.val());
-            self.move_refused.next = self.move_result.val() != 1_u64;
-            if self.move_result.val() == 1_u64 {
+                | bit_cast::<32, 2>(self.move_result_q.q.val());
+            self.move_refused.next = self.move_result_q.q.val() != 1_u64;
+            if self.move_result_q.q.val() == 1_u64 {
                 self.move_write.next = true;
                 self.move_status.d.next =
                     (bit_cast::<32, 16>(self.move_status.q.val().get_bits::<16>(16) + 1_u64)
                         << 16_u64)
-                        | bit_cast::<32, 2>(self.move_result.val());
+                        | bit_cast::<32, 2>(self.move_result_q.q.val());
             }
         }
-        self.move_address.next = (bit_cast::<POOL_ADDRESS_BITS, 3>(self.move_vport.val())
-            << self.table_log2.val())
-            | bit_cast::<POOL_ADDRESS_BITS, 10>(self.move_entry.val());
-        self.move_address.next = self
-            .move_address
-            .val()
-            .replace_bit(10, self.move_slot.slot.val().get_bit(2));
+        self.move_address.next = self.move_address_q.q.val();
+        self.move_fault.next = self.move_hit.val()
+            & (self.move_illegal_q.q.val() | (self.move_result_q.q.val() != 1_u64));
         self.move_queue.next = self.move_to.val();
 
         // MAC filters. Each region starts on a multiple of its largest size, so an
@@ -572,7 +598,6 @@ impl Logic for VportRegs {
             | self.queues_write_hit.val();
         // Read-only registers fault through `write_hit` without a write path of their own.
         self.write_fault.next = (self.commit_hit.val() & self.commit_fault.val())
-            | (self.move_hit.val() & (self.move_illegal.val() | (self.move_result.val() != 1_u64)))
             | self.hi_fault.val()
             | (self.write_address.val() == self.move_status_address.val())
             | self.state_write_hit.val()

@@ -639,7 +639,7 @@ pub mod field {
         32,
         "Records of the element's VPort and class delivered on the record port since FPGA \
          configuration: free-running, wraps at 2^32, kept across rst (block RAM). A record \
-         counts within 3 clocks of its handshake; one dropped in tap mode counts in \
+         counts within 5 clocks of its handshake; one dropped in tap mode counts in \
          RECORD_DROPS instead.",
     );
     /// Bit position of every VPORT field (COMMIT, MOVE use their own; see the map).

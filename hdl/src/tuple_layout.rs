@@ -1,0 +1,236 @@
+//! Hash-input layout (combinational): the selected type's parts
+//! ([`crate::tuple_select::TupleSelect`]) folded for symmetric hashing
+//! (`rss_model::Tuple::symmetric`) and left-aligned in the 288-bit tuple, per
+//! `rss_model::parse::Headers::tuple_for`: source, destination, ports, zero past them;
+//! all zero when no type is selected.
+//!
+//! Each tuple bit takes one of two folded address or port bits (the IPv4 or the IPv6
+//! place), so the layout is two LUT levels behind the registers that feed it.
+
+use rust_hdl::prelude::*;
+
+use crate::toeplitz_pipe::TUPLE_BITS;
+
+#[derive(LogicBlock, Default)]
+pub struct TupleLayout {
+    /// Source address (IPv4 in the top 32 bits).
+    pub source: Signal<In, Bits<128>>,
+    /// Destination address (IPv4 in the top 32 bits).
+    pub destination: Signal<In, Bits<128>>,
+    /// Source and destination port (zero when the type has none).
+    pub port_pair: Signal<In, Bits<32>>,
+    /// Fold source and destination (`CTRL.SYMMETRIC` of the frame's VPort).
+    pub symmetric: Signal<In, Bit>,
+    /// IPv4 layout.
+    pub ipv4: Signal<In, Bit>,
+    /// IPv6 layout (a 288-bit input given as is: `source`, `destination`, `port_pair`
+    /// are its three parts).
+    pub ipv6: Signal<In, Bit>,
+    /// The hash input, byte 0 in bits 287:280.
+    pub tuple: Signal<Out, Bits<TUPLE_BITS>>,
+    folded_source: Signal<Local, Bits<128>>,
+    folded_destination: Signal<Local, Bits<128>>,
+    folded_ports: Signal<Local, Bits<32>>,
+}
+
+impl Logic for TupleLayout {
+    #[hdl_gen]
+    fn update(&mut self) {
+        self.folded_source.next = self.source.val();
+        self.folded_destination.next = self.destination.val();
+        self.folded_ports.next = self.port_pair.val();
+        if self.symmetric.val() {
+            self.folded_source.next = self.source.val() | self.destination.val();
+            self.folded_destination.next = self.source.val() ^ self.destination.val();
+            self.folded_ports.next = (bit_cast::<32, 16>(
+                self.port_pair.val().get_bits::<16>(16) | self.port_pair.val().get_bits::<16>(0),
+            ) << 16_u64)
+                | bit_cast::<32, 16>(
+                    self.port_pair.val().get_bits::<16>(16)
+                        ^ self.port_pair.val().get_bits::<16>(0),
+                );
+        }
+        self.tuple.next = 0.into();
+        if self.ipv4.val() {
+            self.tuple.next =
+                (bit_cast::<TUPLE_BITS, 32>(self.folded_source.val().get_bits::<32>(96))
+                    << 256_u64)
+                    | (bit_cast::<TUPLE_BITS, 32>(
+                        self.folded_destination.val().get_bits::<32>(96),
+                    ) << 224_u64)
+                    | (bit_cast::<TUPLE_BITS, 32>(self.folded_ports.val()) << 192_u64);
+        }
+        if self.ipv6.val() {
+            self.tuple.next = (bit_cast::<TUPLE_BITS, 128>(self.folded_source.val()) << 160_u64)
+                | (bit_cast::<TUPLE_BITS, 128>(self.folded_destination.val()) << 32_u64)
+                | bit_cast::<TUPLE_BITS, 32>(self.folded_ports.val());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+    use num_bigint::BigUint;
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+    use rss_model::HashTypes;
+    use rss_model::parse::{Headers, IpVersion, Ports};
+    use rss_model::tuple::Transport;
+
+    use super::*;
+    use crate::tuple_select::TupleSelect;
+
+    /// The type choice and the layout as the datapath chains them (without the job
+    /// register between them).
+    #[derive(LogicBlock, Default)]
+    struct SelectThenLayout {
+        enabled: Signal<In, Bits<9>>,
+        ipv4: Signal<In, Bit>,
+        ipv6: Signal<In, Bit>,
+        tcp: Signal<In, Bit>,
+        udp: Signal<In, Bit>,
+        src: Signal<In, Bits<128>>,
+        dst: Signal<In, Bits<128>>,
+        ex_src: Signal<In, Bits<128>>,
+        ex_dst: Signal<In, Bits<128>>,
+        ports: Signal<In, Bits<32>>,
+        symmetric: Signal<In, Bit>,
+        select: TupleSelect,
+        layout: TupleLayout,
+    }
+
+    impl Logic for SelectThenLayout {
+        #[hdl_gen]
+        fn update(&mut self) {
+            self.select.enabled.next = self.enabled.val();
+            self.select.ipv4.next = self.ipv4.val();
+            self.select.ipv6.next = self.ipv6.val();
+            self.select.tcp.next = self.tcp.val();
+            self.select.udp.next = self.udp.val();
+            self.select.src.next = self.src.val();
+            self.select.dst.next = self.dst.val();
+            self.select.ex_src.next = self.ex_src.val();
+            self.select.ex_dst.next = self.ex_dst.val();
+            self.select.ports.next = self.ports.val();
+            self.layout.source.next = self.select.source.val();
+            self.layout.destination.next = self.select.destination.val();
+            self.layout.port_pair.next = self.select.port_pair.val();
+            self.layout.ipv4.next = self.select.layout_ipv4.val();
+            self.layout.ipv6.next = self.select.layout_ipv6.val();
+            self.layout.symmetric.next = self.symmetric.val();
+        }
+    }
+
+    fn random_headers(rng: &mut StdRng) -> Headers {
+        let v6 = rng.random_bool(0.5);
+        let (src, dst, ex_src, ex_dst) = if v6 {
+            let mut addr = || Ipv6Addr::from(rng.random::<u128>());
+            let (s, d, hao, route) = (addr(), addr(), addr(), addr());
+            let found = rng.random_range(0..4);
+            let hao = (found & 1 != 0).then_some(hao);
+            let route = (found & 2 != 0).then_some(route);
+            (IpAddr::V6(s), IpAddr::V6(d), hao, route)
+        } else {
+            let s = Ipv4Addr::from(rng.random::<u32>());
+            let d = Ipv4Addr::from(rng.random::<u32>());
+            (IpAddr::V4(s), IpAddr::V4(d), None, None)
+        };
+        let ports = match rng.random_range(0..3) {
+            0 => None,
+            n => Some(Ports {
+                src: rng.random(),
+                dst: rng.random(),
+                transport: if n == 1 {
+                    Transport::Tcp
+                } else {
+                    Transport::Udp
+                },
+            }),
+        };
+        Headers {
+            version: if v6 { IpVersion::V6 } else { IpVersion::V4 },
+            l3: 14,
+            src,
+            dst,
+            ex_src,
+            ex_dst,
+            protocol: 0,
+            fragment: false,
+            ext_headers: 0,
+            l4: 0,
+            ports,
+        }
+    }
+
+    /// An address as the capture gives it: IPv4 in the top 32 bits.
+    fn address(a: IpAddr) -> Bits<128> {
+        let value: u128 = match a {
+            IpAddr::V4(v4) => u128::from(u32::from(v4)) << 96,
+            IpAddr::V6(v6) => u128::from(v6),
+        };
+        BigUint::from(value).into()
+    }
+
+    /// Random frames' headers, hash types and symmetric switch: the selected type and
+    /// the hash input match the model's (`Headers::select`, `Tuple::symmetric`).
+    #[test]
+    fn selection_and_layout_match_the_model() {
+        let mut rng = StdRng::seed_from_u64(0x7e5e_11a7);
+        let cases: Vec<(Headers, u16, bool)> = (0..3000)
+            .map(|_| {
+                let h = random_headers(&mut rng);
+                // Every subset, with the all-enabled and nothing-enabled ends weighted.
+                let enabled = match rng.random_range(0..8) {
+                    0 => 0x1ff,
+                    1 => 0,
+                    _ => rng.random_range(0..0x200),
+                };
+                (h, enabled, rng.random_bool(0.5))
+            })
+            .collect();
+        let mut uut = SelectThenLayout::default();
+        uut.connect_all();
+        let mut sim = Simulation::new();
+        sim.add_testbench(move |mut ep: Sim<SelectThenLayout>| {
+            let mut x = ep.init()?;
+            for (h, enabled, symmetric) in &cases {
+                let enabled_types = HashTypes(*enabled);
+                let mut want = h.select(enabled_types);
+                let selected = h.selected(enabled_types);
+                if let (Some(t), true) = (selected, *symmetric) {
+                    want = want.symmetric(t);
+                }
+                let ports = h
+                    .ports
+                    .map_or(0u64, |p| u64::from(p.src) << 16 | u64::from(p.dst));
+                x.enabled.next = u64::from(*enabled).to_bits();
+                x.ipv4.next = h.version == IpVersion::V4;
+                x.ipv6.next = h.version == IpVersion::V6;
+                x.tcp.next = h.ports.is_some_and(|p| p.transport == Transport::Tcp);
+                x.udp.next = h.ports.is_some_and(|p| p.transport == Transport::Udp);
+                x.src.next = address(h.src);
+                x.dst.next = address(h.dst);
+                x.ex_src.next = address(h.ex_src.map_or(h.src, IpAddr::V6));
+                x.ex_dst.next = address(h.ex_dst.map_or(h.dst, IpAddr::V6));
+                x.ports.next = ports.to_bits();
+                x.symmetric.next = *symmetric;
+                x = ep.wait(1, x)?;
+                let mask = selected.map_or(0, |t| u64::from(t.mask()));
+                sim_assert_eq!(ep, x.select.selected.val(), mask, x);
+                let tuple: Bits<TUPLE_BITS> = BigUint::from_bytes_be(&want.bytes).into();
+                sim_assert_eq!(ep, x.layout.tuple.val(), tuple, x);
+            }
+            ep.done(x)
+        });
+        sim.run(Box::new(uut), 100_000).unwrap();
+    }
+
+    #[test]
+    fn tuple_layout_is_synthesizable() {
+        let mut uut = TupleLayout::default();
+        uut.connect_all();
+        crate::lint::assert_lints_clean(&generate_verilog(&uut), "tuple_layout");
+    }
+}
