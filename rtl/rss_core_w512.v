@@ -16881,7 +16881,6 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [10:0] table_read_offset;
     reg  table_fault;
     reg  [31:0] read_bus;
-    reg  [31:0] read_scalars;
     reg  read_hit;
     reg  read_fire;
     reg  [10:0] read_request;
@@ -17589,8 +17588,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         read_bank = read_banks[32'h0] ^ ~table_read$value[32'h0];
         table_readback$read_address = (((read_next_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((read_bank) << (32'ha)));
         table_read_hit = (read_address$q >= table_base) & (table_read_offset < table_entries);
-        read_scalars = ctrl$read_data | queue_limit$read_data | table_read$read_data | vport_caps$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data | record_drops_reg$read_data | refused_reg$read_data;
-        read_scalars_q$d = read_scalars;
+        read_scalars_q$d = ctrl$read_data | queue_limit$read_data | table_read$read_data | vport_caps$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data | record_drops_reg$read_data | refused_reg$read_data;
         read_blocks_q$d = vports$read_data | probe$read_data | key_staged$read_data | key_ext$read_data;
         read_bus = read_scalars_q$q | read_blocks_q$q | counters$read_data | ((table_word$q) & 32'hffffffff);
         read_hit = ctrl$read_hit | queue_limit$read_hit | table_read$read_hit | vports$read_hit | vport_caps$read_hit | hash_types_reg$read_hit | table_size$read_hit | default_queue_reg$read_hit | primary_queue_reg$read_hit | id$read_hit | version$read_hit | caps$read_hit | queue_caps$read_hit | hash_caps$read_hit | status$read_hit | record_drops_reg$read_hit | refused_reg$read_hit | counters$read_hit | probe$read_hit | key_staged$read_hit | key_ext$read_hit | table_read_hit;
@@ -29108,7 +29106,6 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 15)+:(3)];
         end
-        chosen_valid$d = hits_valid$q;
         chosen_q$d = chosen;
         if (chosen_valid$q) begin
             if (write_ptr$q == 0) begin
@@ -29170,11 +29167,11 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         end
         if (reset) begin
             hits_valid$d = 1'b0;
-            chosen_valid$d = 1'b0;
             write_next = 32'h0;
             read_next = 32'h0;
         end
         chosen_valid_next = hits_valid$q & ~reset;
+        chosen_valid$d = chosen_valid_next;
         write_ptr$d = write_next;
         read_ptr$d = read_next;
         distance_next = write_next - read_next;

@@ -220,7 +220,6 @@ pub struct AxilRegs {
     table_read_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
     table_fault: Signal<Local, Bit>,
     read_bus: Signal<Local, Bits<32>>,
-    read_scalars: Signal<Local, Bits<32>>,
     /// The scalar registers' and the blocks' halves of the read multiplexer, and
     /// `read_hit`, registered (see the read channel).
     read_scalars_q: DFF<Bits<32>>,
@@ -401,7 +400,6 @@ impl AxilRegs {
             table_read_offset: Default::default(),
             table_fault: Default::default(),
             read_bus: Default::default(),
-            read_scalars: Default::default(),
             read_scalars_q: Default::default(),
             read_blocks_q: Default::default(),
             read_hit_q: Default::default(),
@@ -762,7 +760,7 @@ impl Logic for AxilRegs {
         // The read multiplexer in two registered halves: the address is held from state
         // 1, so each half is registered at the end of it and state 2 only ORs
         // registers (the counters' and the table's words are registered already).
-        self.read_scalars.next = self.ctrl.read_data.val()
+        self.read_scalars_q.d.next = self.ctrl.read_data.val()
             | self.queue_limit.read_data.val()
             | self.table_read.read_data.val()
             | self.vport_caps.read_data.val()
@@ -778,7 +776,6 @@ impl Logic for AxilRegs {
             | self.status.read_data.val()
             | self.record_drops_reg.read_data.val()
             | self.refused_reg.read_data.val();
-        self.read_scalars_q.d.next = self.read_scalars.val();
         self.read_blocks_q.d.next = self.vports.read_data.val()
             | self.probe.read_data.val()
             | self.key_staged.read_data.val()

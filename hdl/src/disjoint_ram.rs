@@ -16,6 +16,8 @@ use std::collections::BTreeMap;
 use rust_hdl::core::timing::TimingInfo;
 use rust_hdl::prelude::*;
 
+use crate::block_ram::zero_words;
+
 #[derive(LogicBlock, Default)]
 pub struct DisjointRam<D: Synth, const N: usize> {
     /// Address read at the next edge of `read_clock`.
@@ -40,9 +42,7 @@ impl<D: Synth, const N: usize> DisjointRam<D, N> {
     /// A RAM holding zero everywhere after configuration (and in simulation).
     pub fn zeroed() -> Self {
         Self {
-            _words: (0..1u64 << N)
-                .map(|i| (i.to_bits(), D::default()))
-                .collect(),
+            _words: zero_words(),
             ..Default::default()
         }
     }

@@ -173,7 +173,6 @@ impl Logic for VportMatch {
                 self.chosen.next = self.hit_vports.q.val().get_bits::<3>(3 * i);
             }
         }
-        self.chosen_valid.d.next = self.hits_valid.q.val();
         self.chosen_q.d.next = self.chosen.val();
         if self.chosen_valid.q.val() {
             for r in 0..RING {
@@ -196,11 +195,11 @@ impl Logic for VportMatch {
         }
         if self.reset.val() {
             self.hits_valid.d.next = false;
-            self.chosen_valid.d.next = false;
             self.write_next.next = 0.into();
             self.read_next.next = 0.into();
         }
         self.chosen_valid_next.next = self.hits_valid.q.val() & !self.reset.val();
+        self.chosen_valid.d.next = self.chosen_valid_next.val();
         self.write_ptr.d.next = self.write_next.val();
         self.read_ptr.d.next = self.read_next.val();
         // `head` and `second` hold the entries at the read pointer and the one after it,
