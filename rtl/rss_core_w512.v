@@ -2174,8 +2174,14 @@ module rss_core__capture__home0(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b0;
+    localparam  fixed = 1'b0;
+    localparam  candidates = 8'h0;
+    localparam  words = 6'b1000;
+    localparam  select_mask = 6'b111;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -2184,62 +2190,67 @@ module rss_core__capture__home0(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(512)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[1] & ((slot_last - 1) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[2] & ((slot_last - 2) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[3] & ((slot_last - 3) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[4] & ((slot_last - 4) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[5] & ((slot_last - 5) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[6] & ((slot_last - 6) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[7] & ((slot_last - 7) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 1) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 2) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 3) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 4) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 5) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 6) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 7) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__capture__home0
@@ -2255,8 +2266,14 @@ module rss_core__capture__home1(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b0;
+    localparam  fixed = 1'b0;
+    localparam  candidates = 8'h0;
+    localparam  words = 6'b1000;
+    localparam  select_mask = 6'b111;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -2265,62 +2282,67 @@ module rss_core__capture__home1(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(512)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[1] & ((slot_last - 1) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[2] & ((slot_last - 2) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[3] & ((slot_last - 3) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[4] & ((slot_last - 4) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[5] & ((slot_last - 5) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[6] & ((slot_last - 6) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[7] & ((slot_last - 7) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 1) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 2) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 3) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 4) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 5) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 6) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 7) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__capture__home1
@@ -2412,8 +2434,14 @@ module rss_core__capture__l4(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b1;
+    localparam  fixed = 1'b0;
+    localparam  candidates = 8'h0;
+    localparam  words = 6'b1000;
+    localparam  select_mask = 6'b111;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -2422,62 +2450,67 @@ module rss_core__capture__l4(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(512)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[1] & ((slot_last - 1) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[2] & ((slot_last - 2) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[3] & ((slot_last - 3) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[4] & ((slot_last - 4) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[5] & ((slot_last - 5) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[6] & ((slot_last - 6) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[7] & ((slot_last - 7) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 1) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 2) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 3) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 4) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 5) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 6) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 7) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__capture__l4
@@ -2569,8 +2602,14 @@ module rss_core__capture__route0(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b0;
+    localparam  fixed = 1'b0;
+    localparam  candidates = 8'h0;
+    localparam  words = 6'b1000;
+    localparam  select_mask = 6'b111;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -2579,62 +2618,67 @@ module rss_core__capture__route0(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(512)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[1] & ((slot_last - 1) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[2] & ((slot_last - 2) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[3] & ((slot_last - 3) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[4] & ((slot_last - 4) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[5] & ((slot_last - 5) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[6] & ((slot_last - 6) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[7] & ((slot_last - 7) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 1) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 2) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 3) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 4) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 5) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 6) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 7) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__capture__route0
@@ -2650,8 +2694,14 @@ module rss_core__capture__route1(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b0;
+    localparam  fixed = 1'b0;
+    localparam  candidates = 8'h0;
+    localparam  words = 6'b1000;
+    localparam  select_mask = 6'b111;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -2660,62 +2710,67 @@ module rss_core__capture__route1(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(512)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[1] & ((slot_last - 1) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[2] & ((slot_last - 2) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[3] & ((slot_last - 3) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[4] & ((slot_last - 4) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[5] & ((slot_last - 5) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[6] & ((slot_last - 6) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[7] & ((slot_last - 7) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 1) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 2) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 3) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 4) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 5) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 6) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 7) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__capture__route1
@@ -3358,8 +3413,14 @@ module rss_core__capture__word1(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b0;
+    localparam  fixed = 1'b1;
+    localparam  candidates = 8'h18;
+    localparam  words = 6'b1000;
+    localparam  select_mask = 6'b111;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -3368,62 +3429,67 @@ module rss_core__capture__word1(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(512)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[1] & ((slot_last - 1) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[2] & ((slot_last - 2) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[3] & ((slot_last - 3) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[4] & ((slot_last - 4) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[5] & ((slot_last - 5) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[6] & ((slot_last - 6) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[7] & ((slot_last - 7) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 1) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 2) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 3) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 4) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 5) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 6) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 7) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__capture__word1
@@ -3439,8 +3505,14 @@ module rss_core__capture__word2(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b1;
+    localparam  fixed = 1'b1;
+    localparam  candidates = 8'hc;
+    localparam  words = 6'b1000;
+    localparam  select_mask = 6'b111;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -3449,62 +3521,67 @@ module rss_core__capture__word2(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(512)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[1] & ((slot_last - 1) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[2] & ((slot_last - 2) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[3] & ((slot_last - 3) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[4] & ((slot_last - 4) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[5] & ((slot_last - 5) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[6] & ((slot_last - 6) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[7] & ((slot_last - 7) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 1) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 2) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 3) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 4) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 5) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 6) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 7) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__capture__word2
@@ -3520,8 +3597,14 @@ module rss_core__capture__word3(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b0;
+    localparam  fixed = 1'b1;
+    localparam  candidates = 8'h6;
+    localparam  words = 6'b1000;
+    localparam  select_mask = 6'b111;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -3530,62 +3613,67 @@ module rss_core__capture__word3(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(512)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[1] & ((slot_last - 1) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[2] & ((slot_last - 2) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[3] & ((slot_last - 3) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[4] & ((slot_last - 4) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[5] & ((slot_last - 5) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[6] & ((slot_last - 6) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[7] & ((slot_last - 7) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 1) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 2) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 3) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 4) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 5) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 6) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 7) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__capture__word3
@@ -3601,8 +3689,14 @@ module rss_core__capture__word4(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b0;
+    localparam  fixed = 1'b1;
+    localparam  candidates = 8'h3;
+    localparam  words = 6'b1000;
+    localparam  select_mask = 6'b111;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -3611,62 +3705,67 @@ module rss_core__capture__word4(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(512)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[1] & ((slot_last - 1) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[2] & ((slot_last - 2) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[3] & ((slot_last - 3) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[4] & ((slot_last - 4) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[5] & ((slot_last - 5) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[6] & ((slot_last - 6) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[7] & ((slot_last - 7) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 1) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 2) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 3) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 4) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 5) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 6) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 7) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__capture__word4
@@ -4722,8 +4821,14 @@ module rss_core__ext1__header(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b0;
+    localparam  fixed = 1'b1;
+    localparam  candidates = 8'h81;
+    localparam  words = 6'b1000;
+    localparam  select_mask = 6'b111;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -4732,62 +4837,67 @@ module rss_core__ext1__header(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(512)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[1] & ((slot_last - 1) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[2] & ((slot_last - 2) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[3] & ((slot_last - 3) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[4] & ((slot_last - 4) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[5] & ((slot_last - 5) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[6] & ((slot_last - 6) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[7] & ((slot_last - 7) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 1) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 2) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 3) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 4) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 5) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 6) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 7) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__ext1__header
@@ -6413,8 +6523,14 @@ module rss_core__ext2__header(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b0;
+    localparam  fixed = 1'b0;
+    localparam  candidates = 8'h0;
+    localparam  words = 6'b1000;
+    localparam  select_mask = 6'b111;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -6423,62 +6539,67 @@ module rss_core__ext2__header(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(512)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[1] & ((slot_last - 1) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[2] & ((slot_last - 2) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[3] & ((slot_last - 3) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[4] & ((slot_last - 4) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[5] & ((slot_last - 5) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[6] & ((slot_last - 6) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[7] & ((slot_last - 7) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 1) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 2) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 3) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 4) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 5) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 6) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 7) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__ext2__header
@@ -8104,8 +8225,14 @@ module rss_core__ext3__header(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b0;
+    localparam  fixed = 1'b0;
+    localparam  candidates = 8'h0;
+    localparam  words = 6'b1000;
+    localparam  select_mask = 6'b111;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -8114,62 +8241,67 @@ module rss_core__ext3__header(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(512)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[1] & ((slot_last - 1) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[2] & ((slot_last - 2) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[3] & ((slot_last - 3) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[4] & ((slot_last - 4) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[5] & ((slot_last - 5) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[6] & ((slot_last - 6) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[7] & ((slot_last - 7) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 1) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 2) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 3) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 4) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 5) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 6) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 7) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__ext3__header
@@ -9795,8 +9927,14 @@ module rss_core__ext4__header(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b0;
+    localparam  fixed = 1'b0;
+    localparam  candidates = 8'h0;
+    localparam  words = 6'b1000;
+    localparam  select_mask = 6'b111;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -9805,62 +9943,67 @@ module rss_core__ext4__header(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(512)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[1] & ((slot_last - 1) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[2] & ((slot_last - 2) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[3] & ((slot_last - 3) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[4] & ((slot_last - 4) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[5] & ((slot_last - 5) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[6] & ((slot_last - 6) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[7] & ((slot_last - 7) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 1) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 2) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 3) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 4) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 5) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 6) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 7) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__ext4__header
@@ -10919,8 +11062,8 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
     reg  [63:0] p_tag$d;
     wire  [63:0] p_tag$q;
     reg  p_tag$clock;
-    reg  [255:0] partials$d;
-    wire  [255:0] partials$q;
+    reg  [143:0] partials$d;
+    wire  [143:0] partials$q;
     reg  partials$clock;
     reg  [31:0] acc$d;
     wire  [31:0] acc$q;
@@ -10940,7 +11083,14 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
     reg  [287:0] chunk;
     reg  [35:0] data_slice;
     reg  [35:0] key_slice;
-    reg  [255:0] partial;
+    reg  [143:0] partial;
+    reg  [318:0] key_diff;
+    reg  [287:0] half_sum;
+    reg  product_mid;
+    reg  product_low;
+    reg  product_high;
+    reg  [31:0] group_low;
+    reg  [15:0] group_mid;
     reg  [31:0] sum;
     
     // Sub module instances
@@ -11112,526 +11262,637 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         w_chunk$d = chunk;
         w_key$d = key_window;
         partial = 32'h0;
-        data_slice = w_chunk$q[(32'h24 * 0)+:(36)];
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 0)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 0)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 1)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 1)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 2)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 2)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 3)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 3)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 4)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 4)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 5)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 5)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 6)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 6)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 7)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 7)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 8)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 8)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 9)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 9)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 10)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 10)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 11)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 11)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 12)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 12)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 13)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 13)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 14)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 14)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 15)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 15)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 16)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 16)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 17)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 17)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 18)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 18)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 19)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 19)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 20)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 20)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 21)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 21)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 22)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 22)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 23)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 23)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 24)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 24)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 25)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 25)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 26)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 26)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 27)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 27)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 28)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 28)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 29)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 29)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 30)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 30)));
-        key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 31)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 31)));
-        data_slice = w_chunk$q[(32'h24 * 1)+:(36)];
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 0)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 0)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 1)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 1)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 2)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 2)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 3)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 3)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 4)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 4)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 5)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 5)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 6)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 6)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 7)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 7)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 8)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 8)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 9)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 9)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 10)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 10)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 11)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 11)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 12)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 12)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 13)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 13)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 14)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 14)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 15)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 15)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 16)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 16)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 17)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 17)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 18)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 18)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 19)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 19)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 20)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 20)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 21)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 21)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 22)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 22)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 23)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 23)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 24)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 24)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 25)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 25)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 26)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 26)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 27)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 27)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 28)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 28)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 29)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 29)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 30)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 30)));
-        key_slice = w_key$q[(32'h24 * 1 + 32'h1f - 31)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 1 + 32'h1f - 31)));
-        data_slice = w_chunk$q[(32'h24 * 2)+:(36)];
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 0)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 0)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 1)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 1)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 2)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 2)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 3)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 3)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 4)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 4)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 5)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 5)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 6)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 6)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 7)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 7)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 8)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 8)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 9)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 9)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 10)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 10)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 11)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 11)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 12)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 12)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 13)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 13)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 14)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 14)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 15)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 15)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 16)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 16)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 17)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 17)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 18)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 18)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 19)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 19)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 20)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 20)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 21)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 21)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 22)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 22)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 23)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 23)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 24)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 24)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 25)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 25)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 26)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 26)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 27)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 27)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 28)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 28)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 29)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 29)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 30)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 30)));
-        key_slice = w_key$q[(32'h24 * 2 + 32'h1f - 31)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 2 + 32'h1f - 31)));
-        data_slice = w_chunk$q[(32'h24 * 3)+:(36)];
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 0)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 0)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 1)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 1)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 2)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 2)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 3)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 3)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 4)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 4)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 5)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 5)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 6)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 6)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 7)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 7)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 8)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 8)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 9)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 9)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 10)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 10)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 11)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 11)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 12)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 12)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 13)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 13)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 14)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 14)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 15)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 15)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 16)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 16)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 17)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 17)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 18)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 18)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 19)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 19)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 20)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 20)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 21)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 21)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 22)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 22)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 23)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 23)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 24)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 24)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 25)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 25)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 26)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 26)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 27)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 27)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 28)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 28)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 29)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 29)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 30)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 30)));
-        key_slice = w_key$q[(32'h24 * 3 + 32'h1f - 31)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 3 + 32'h1f - 31)));
-        data_slice = w_chunk$q[(32'h24 * 4)+:(36)];
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 0)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 0)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 1)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 1)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 2)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 2)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 3)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 3)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 4)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 4)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 5)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 5)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 6)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 6)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 7)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 7)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 8)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 8)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 9)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 9)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 10)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 10)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 11)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 11)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 12)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 12)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 13)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 13)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 14)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 14)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 15)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 15)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 16)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 16)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 17)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 17)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 18)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 18)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 19)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 19)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 20)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 20)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 21)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 21)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 22)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 22)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 23)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 23)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 24)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 24)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 25)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 25)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 26)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 26)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 27)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 27)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 28)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 28)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 29)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 29)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 30)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 30)));
-        key_slice = w_key$q[(32'h24 * 4 + 32'h1f - 31)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 4 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 4 + 32'h1f - 31)));
-        data_slice = w_chunk$q[(32'h24 * 5)+:(36)];
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 0)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 0)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 1)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 1)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 2)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 2)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 3)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 3)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 4)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 4)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 5)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 5)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 6)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 6)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 7)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 7)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 8)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 8)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 9)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 9)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 10)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 10)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 11)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 11)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 12)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 12)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 13)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 13)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 14)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 14)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 15)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 15)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 16)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 16)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 17)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 17)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 18)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 18)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 19)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 19)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 20)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 20)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 21)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 21)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 22)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 22)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 23)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 23)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 24)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 24)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 25)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 25)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 26)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 26)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 27)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 27)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 28)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 28)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 29)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 29)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 30)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 30)));
-        key_slice = w_key$q[(32'h24 * 5 + 32'h1f - 31)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 5 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 5 + 32'h1f - 31)));
-        data_slice = w_chunk$q[(32'h24 * 6)+:(36)];
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 0)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 0)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 1)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 1)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 2)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 2)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 3)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 3)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 4)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 4)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 5)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 5)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 6)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 6)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 7)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 7)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 8)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 8)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 9)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 9)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 10)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 10)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 11)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 11)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 12)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 12)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 13)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 13)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 14)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 14)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 15)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 15)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 16)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 16)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 17)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 17)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 18)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 18)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 19)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 19)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 20)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 20)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 21)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 21)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 22)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 22)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 23)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 23)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 24)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 24)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 25)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 25)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 26)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 26)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 27)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 27)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 28)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 28)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 29)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 29)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 30)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 30)));
-        key_slice = w_key$q[(32'h24 * 6 + 32'h1f - 31)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 6 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 6 + 32'h1f - 31)));
-        data_slice = w_chunk$q[(32'h24 * 7)+:(36)];
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 0)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 0)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 1)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 1)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 2)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 2)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 3)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 3)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 4)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 4)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 5)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 5)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 6)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 6)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 7)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 7)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 8)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 8)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 9)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 9)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 10)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 10)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 11)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 11)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 12)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 12)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 13)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 13)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 14)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 14)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 15)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 15)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 16)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 16)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 17)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 17)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 18)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 18)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 19)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 19)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 20)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 20)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 21)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 21)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 22)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 22)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 23)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 23)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 24)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 24)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 25)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 25)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 26)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 26)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 27)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 27)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 28)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 28)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 29)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 29)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 30)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 30)));
-        key_slice = w_key$q[(32'h24 * 7 + 32'h1f - 31)+:(36)];
-        partial = (partial & ~(1 << (32'h20 * 7 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 7 + 32'h1f - 31)));
+        data_slice = 32'h0;
+        key_slice = 32'h0;
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        key_diff = w_key$q ^ (w_key$q >> 64'h10);
+        half_sum = w_chunk$q ^ (w_chunk$q >> 64'h10);
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 0)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 0)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 0)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 0 + 0)) | ((product_low) << (32'h30 * 0 + 0))) & ~(1 << (32'h30 * 0 + 32'h10 + 0)) | ((product_high) << (32'h30 * 0 + 32'h10 + 0))) & ~(1 << (32'h30 * 0 + 32'h20 + 0)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 0)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 1)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 1)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 1)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 0 + 1)) | ((product_low) << (32'h30 * 0 + 1))) & ~(1 << (32'h30 * 0 + 32'h10 + 1)) | ((product_high) << (32'h30 * 0 + 32'h10 + 1))) & ~(1 << (32'h30 * 0 + 32'h20 + 1)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 1)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 2)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 2)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 2)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 0 + 2)) | ((product_low) << (32'h30 * 0 + 2))) & ~(1 << (32'h30 * 0 + 32'h10 + 2)) | ((product_high) << (32'h30 * 0 + 32'h10 + 2))) & ~(1 << (32'h30 * 0 + 32'h20 + 2)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 2)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 3)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 3)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 3)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 0 + 3)) | ((product_low) << (32'h30 * 0 + 3))) & ~(1 << (32'h30 * 0 + 32'h10 + 3)) | ((product_high) << (32'h30 * 0 + 32'h10 + 3))) & ~(1 << (32'h30 * 0 + 32'h20 + 3)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 3)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 4)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 4)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 4)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 0 + 4)) | ((product_low) << (32'h30 * 0 + 4))) & ~(1 << (32'h30 * 0 + 32'h10 + 4)) | ((product_high) << (32'h30 * 0 + 32'h10 + 4))) & ~(1 << (32'h30 * 0 + 32'h20 + 4)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 4)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 5)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 5)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 5)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 0 + 5)) | ((product_low) << (32'h30 * 0 + 5))) & ~(1 << (32'h30 * 0 + 32'h10 + 5)) | ((product_high) << (32'h30 * 0 + 32'h10 + 5))) & ~(1 << (32'h30 * 0 + 32'h20 + 5)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 5)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 6)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 6)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 6)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 0 + 6)) | ((product_low) << (32'h30 * 0 + 6))) & ~(1 << (32'h30 * 0 + 32'h10 + 6)) | ((product_high) << (32'h30 * 0 + 32'h10 + 6))) & ~(1 << (32'h30 * 0 + 32'h20 + 6)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 6)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 7)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 7)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 7)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 0 + 7)) | ((product_low) << (32'h30 * 0 + 7))) & ~(1 << (32'h30 * 0 + 32'h10 + 7)) | ((product_high) << (32'h30 * 0 + 32'h10 + 7))) & ~(1 << (32'h30 * 0 + 32'h20 + 7)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 7)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 8)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 8)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 8)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 0 + 8)) | ((product_low) << (32'h30 * 0 + 8))) & ~(1 << (32'h30 * 0 + 32'h10 + 8)) | ((product_high) << (32'h30 * 0 + 32'h10 + 8))) & ~(1 << (32'h30 * 0 + 32'h20 + 8)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 8)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 9)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 9)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 9)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 0 + 9)) | ((product_low) << (32'h30 * 0 + 9))) & ~(1 << (32'h30 * 0 + 32'h10 + 9)) | ((product_high) << (32'h30 * 0 + 32'h10 + 9))) & ~(1 << (32'h30 * 0 + 32'h20 + 9)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 9)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 10)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 10)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 10)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 0 + 10)) | ((product_low) << (32'h30 * 0 + 10))) & ~(1 << (32'h30 * 0 + 32'h10 + 10)) | ((product_high) << (32'h30 * 0 + 32'h10 + 10))) & ~(1 << (32'h30 * 0 + 32'h20 + 10)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 10)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 11)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 11)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 11)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 0 + 11)) | ((product_low) << (32'h30 * 0 + 11))) & ~(1 << (32'h30 * 0 + 32'h10 + 11)) | ((product_high) << (32'h30 * 0 + 32'h10 + 11))) & ~(1 << (32'h30 * 0 + 32'h20 + 11)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 11)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 12)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 12)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 12)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 0 + 12)) | ((product_low) << (32'h30 * 0 + 12))) & ~(1 << (32'h30 * 0 + 32'h10 + 12)) | ((product_high) << (32'h30 * 0 + 32'h10 + 12))) & ~(1 << (32'h30 * 0 + 32'h20 + 12)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 12)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 13)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 13)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 13)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 0 + 13)) | ((product_low) << (32'h30 * 0 + 13))) & ~(1 << (32'h30 * 0 + 32'h10 + 13)) | ((product_high) << (32'h30 * 0 + 32'h10 + 13))) & ~(1 << (32'h30 * 0 + 32'h20 + 13)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 13)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 14)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 14)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 14)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 0 + 14)) | ((product_low) << (32'h30 * 0 + 14))) & ~(1 << (32'h30 * 0 + 32'h10 + 14)) | ((product_high) << (32'h30 * 0 + 32'h10 + 14))) & ~(1 << (32'h30 * 0 + 32'h20 + 14)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 14)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 15)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 15)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 15)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 0 + 15)) | ((product_low) << (32'h30 * 0 + 15))) & ~(1 << (32'h30 * 0 + 32'h10 + 15)) | ((product_high) << (32'h30 * 0 + 32'h10 + 15))) & ~(1 << (32'h30 * 0 + 32'h20 + 15)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 15)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 0)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 0)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 0)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 1 + 0)) | ((product_low) << (32'h30 * 1 + 0))) & ~(1 << (32'h30 * 1 + 32'h10 + 0)) | ((product_high) << (32'h30 * 1 + 32'h10 + 0))) & ~(1 << (32'h30 * 1 + 32'h20 + 0)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 0)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 1)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 1)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 1)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 1 + 1)) | ((product_low) << (32'h30 * 1 + 1))) & ~(1 << (32'h30 * 1 + 32'h10 + 1)) | ((product_high) << (32'h30 * 1 + 32'h10 + 1))) & ~(1 << (32'h30 * 1 + 32'h20 + 1)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 1)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 2)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 2)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 2)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 1 + 2)) | ((product_low) << (32'h30 * 1 + 2))) & ~(1 << (32'h30 * 1 + 32'h10 + 2)) | ((product_high) << (32'h30 * 1 + 32'h10 + 2))) & ~(1 << (32'h30 * 1 + 32'h20 + 2)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 2)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 3)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 3)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 3)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 1 + 3)) | ((product_low) << (32'h30 * 1 + 3))) & ~(1 << (32'h30 * 1 + 32'h10 + 3)) | ((product_high) << (32'h30 * 1 + 32'h10 + 3))) & ~(1 << (32'h30 * 1 + 32'h20 + 3)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 3)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 4)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 4)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 4)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 1 + 4)) | ((product_low) << (32'h30 * 1 + 4))) & ~(1 << (32'h30 * 1 + 32'h10 + 4)) | ((product_high) << (32'h30 * 1 + 32'h10 + 4))) & ~(1 << (32'h30 * 1 + 32'h20 + 4)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 4)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 5)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 5)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 5)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 1 + 5)) | ((product_low) << (32'h30 * 1 + 5))) & ~(1 << (32'h30 * 1 + 32'h10 + 5)) | ((product_high) << (32'h30 * 1 + 32'h10 + 5))) & ~(1 << (32'h30 * 1 + 32'h20 + 5)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 5)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 6)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 6)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 6)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 1 + 6)) | ((product_low) << (32'h30 * 1 + 6))) & ~(1 << (32'h30 * 1 + 32'h10 + 6)) | ((product_high) << (32'h30 * 1 + 32'h10 + 6))) & ~(1 << (32'h30 * 1 + 32'h20 + 6)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 6)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 7)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 7)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 7)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 1 + 7)) | ((product_low) << (32'h30 * 1 + 7))) & ~(1 << (32'h30 * 1 + 32'h10 + 7)) | ((product_high) << (32'h30 * 1 + 32'h10 + 7))) & ~(1 << (32'h30 * 1 + 32'h20 + 7)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 7)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 8)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 8)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 8)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 1 + 8)) | ((product_low) << (32'h30 * 1 + 8))) & ~(1 << (32'h30 * 1 + 32'h10 + 8)) | ((product_high) << (32'h30 * 1 + 32'h10 + 8))) & ~(1 << (32'h30 * 1 + 32'h20 + 8)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 8)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 9)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 9)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 9)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 1 + 9)) | ((product_low) << (32'h30 * 1 + 9))) & ~(1 << (32'h30 * 1 + 32'h10 + 9)) | ((product_high) << (32'h30 * 1 + 32'h10 + 9))) & ~(1 << (32'h30 * 1 + 32'h20 + 9)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 9)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 10)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 10)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 10)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 1 + 10)) | ((product_low) << (32'h30 * 1 + 10))) & ~(1 << (32'h30 * 1 + 32'h10 + 10)) | ((product_high) << (32'h30 * 1 + 32'h10 + 10))) & ~(1 << (32'h30 * 1 + 32'h20 + 10)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 10)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 11)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 11)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 11)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 1 + 11)) | ((product_low) << (32'h30 * 1 + 11))) & ~(1 << (32'h30 * 1 + 32'h10 + 11)) | ((product_high) << (32'h30 * 1 + 32'h10 + 11))) & ~(1 << (32'h30 * 1 + 32'h20 + 11)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 11)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 12)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 12)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 12)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 1 + 12)) | ((product_low) << (32'h30 * 1 + 12))) & ~(1 << (32'h30 * 1 + 32'h10 + 12)) | ((product_high) << (32'h30 * 1 + 32'h10 + 12))) & ~(1 << (32'h30 * 1 + 32'h20 + 12)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 12)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 13)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 13)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 13)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 1 + 13)) | ((product_low) << (32'h30 * 1 + 13))) & ~(1 << (32'h30 * 1 + 32'h10 + 13)) | ((product_high) << (32'h30 * 1 + 32'h10 + 13))) & ~(1 << (32'h30 * 1 + 32'h20 + 13)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 13)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 14)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 14)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 14)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 1 + 14)) | ((product_low) << (32'h30 * 1 + 14))) & ~(1 << (32'h30 * 1 + 32'h10 + 14)) | ((product_high) << (32'h30 * 1 + 32'h10 + 14))) & ~(1 << (32'h30 * 1 + 32'h20 + 14)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 14)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 15)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 15)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 15)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 1 + 15)) | ((product_low) << (32'h30 * 1 + 15))) & ~(1 << (32'h30 * 1 + 32'h10 + 15)) | ((product_high) << (32'h30 * 1 + 32'h10 + 15))) & ~(1 << (32'h30 * 1 + 32'h20 + 15)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 15)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 0)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 0)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 0)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 2 + 0)) | ((product_low) << (32'h30 * 2 + 0))) & ~(1 << (32'h30 * 2 + 32'h10 + 0)) | ((product_high) << (32'h30 * 2 + 32'h10 + 0))) & ~(1 << (32'h30 * 2 + 32'h20 + 0)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 0)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 1)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 1)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 1)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 2 + 1)) | ((product_low) << (32'h30 * 2 + 1))) & ~(1 << (32'h30 * 2 + 32'h10 + 1)) | ((product_high) << (32'h30 * 2 + 32'h10 + 1))) & ~(1 << (32'h30 * 2 + 32'h20 + 1)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 1)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 2)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 2)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 2)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 2 + 2)) | ((product_low) << (32'h30 * 2 + 2))) & ~(1 << (32'h30 * 2 + 32'h10 + 2)) | ((product_high) << (32'h30 * 2 + 32'h10 + 2))) & ~(1 << (32'h30 * 2 + 32'h20 + 2)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 2)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 3)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 3)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 3)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 2 + 3)) | ((product_low) << (32'h30 * 2 + 3))) & ~(1 << (32'h30 * 2 + 32'h10 + 3)) | ((product_high) << (32'h30 * 2 + 32'h10 + 3))) & ~(1 << (32'h30 * 2 + 32'h20 + 3)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 3)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 4)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 4)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 4)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 2 + 4)) | ((product_low) << (32'h30 * 2 + 4))) & ~(1 << (32'h30 * 2 + 32'h10 + 4)) | ((product_high) << (32'h30 * 2 + 32'h10 + 4))) & ~(1 << (32'h30 * 2 + 32'h20 + 4)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 4)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 5)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 5)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 5)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 2 + 5)) | ((product_low) << (32'h30 * 2 + 5))) & ~(1 << (32'h30 * 2 + 32'h10 + 5)) | ((product_high) << (32'h30 * 2 + 32'h10 + 5))) & ~(1 << (32'h30 * 2 + 32'h20 + 5)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 5)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 6)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 6)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 6)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 2 + 6)) | ((product_low) << (32'h30 * 2 + 6))) & ~(1 << (32'h30 * 2 + 32'h10 + 6)) | ((product_high) << (32'h30 * 2 + 32'h10 + 6))) & ~(1 << (32'h30 * 2 + 32'h20 + 6)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 6)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 7)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 7)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 7)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 2 + 7)) | ((product_low) << (32'h30 * 2 + 7))) & ~(1 << (32'h30 * 2 + 32'h10 + 7)) | ((product_high) << (32'h30 * 2 + 32'h10 + 7))) & ~(1 << (32'h30 * 2 + 32'h20 + 7)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 7)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 8)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 8)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 8)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 2 + 8)) | ((product_low) << (32'h30 * 2 + 8))) & ~(1 << (32'h30 * 2 + 32'h10 + 8)) | ((product_high) << (32'h30 * 2 + 32'h10 + 8))) & ~(1 << (32'h30 * 2 + 32'h20 + 8)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 8)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 9)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 9)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 9)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 2 + 9)) | ((product_low) << (32'h30 * 2 + 9))) & ~(1 << (32'h30 * 2 + 32'h10 + 9)) | ((product_high) << (32'h30 * 2 + 32'h10 + 9))) & ~(1 << (32'h30 * 2 + 32'h20 + 9)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 9)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 10)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 10)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 10)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 2 + 10)) | ((product_low) << (32'h30 * 2 + 10))) & ~(1 << (32'h30 * 2 + 32'h10 + 10)) | ((product_high) << (32'h30 * 2 + 32'h10 + 10))) & ~(1 << (32'h30 * 2 + 32'h20 + 10)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 10)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 11)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 11)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 11)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 2 + 11)) | ((product_low) << (32'h30 * 2 + 11))) & ~(1 << (32'h30 * 2 + 32'h10 + 11)) | ((product_high) << (32'h30 * 2 + 32'h10 + 11))) & ~(1 << (32'h30 * 2 + 32'h20 + 11)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 11)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 12)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 12)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 12)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 2 + 12)) | ((product_low) << (32'h30 * 2 + 12))) & ~(1 << (32'h30 * 2 + 32'h10 + 12)) | ((product_high) << (32'h30 * 2 + 32'h10 + 12))) & ~(1 << (32'h30 * 2 + 32'h20 + 12)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 12)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 13)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 13)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 13)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 2 + 13)) | ((product_low) << (32'h30 * 2 + 13))) & ~(1 << (32'h30 * 2 + 32'h10 + 13)) | ((product_high) << (32'h30 * 2 + 32'h10 + 13))) & ~(1 << (32'h30 * 2 + 32'h20 + 13)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 13)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 14)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 14)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 14)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 2 + 14)) | ((product_low) << (32'h30 * 2 + 14))) & ~(1 << (32'h30 * 2 + 32'h10 + 14)) | ((product_high) << (32'h30 * 2 + 32'h10 + 14))) & ~(1 << (32'h30 * 2 + 32'h20 + 14)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 14)));
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 15)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 15)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
+        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 15)+:(16)]);
+        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
+        partial = (((partial & ~(1 << (32'h30 * 2 + 15)) | ((product_low) << (32'h30 * 2 + 15))) & ~(1 << (32'h30 * 2 + 32'h10 + 15)) | ((product_high) << (32'h30 * 2 + 32'h10 + 15))) & ~(1 << (32'h30 * 2 + 32'h20 + 15)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 15)));
         p_valid$d = w_valid$q;
         p_first$d = w_first$q;
         p_last$d = w_last$q;
@@ -11658,14 +11919,17 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         if (p_first$q) begin
             sum = 32'h0;
         end
-        sum = sum ^ partials$q[(32'h20 * 0)+:(32)];
-        sum = sum ^ partials$q[(32'h20 * 1)+:(32)];
-        sum = sum ^ partials$q[(32'h20 * 2)+:(32)];
-        sum = sum ^ partials$q[(32'h20 * 3)+:(32)];
-        sum = sum ^ partials$q[(32'h20 * 4)+:(32)];
-        sum = sum ^ partials$q[(32'h20 * 5)+:(32)];
-        sum = sum ^ partials$q[(32'h20 * 6)+:(32)];
-        sum = sum ^ partials$q[(32'h20 * 7)+:(32)];
+        group_low = 32'h0;
+        group_mid = 32'h0;
+        group_low = partials$q[(32'h30 * 0)+:(32)];
+        group_mid = partials$q[(32'h30 * 0 + 32'h20)+:(16)];
+        sum = sum ^ group_low ^ ((group_mid) & 32'hffffffff) ^ (((group_mid) & 32'hffffffff) << 64'h10);
+        group_low = partials$q[(32'h30 * 1)+:(32)];
+        group_mid = partials$q[(32'h30 * 1 + 32'h20)+:(16)];
+        sum = sum ^ group_low ^ ((group_mid) & 32'hffffffff) ^ (((group_mid) & 32'hffffffff) << 64'h10);
+        group_low = partials$q[(32'h30 * 2)+:(32)];
+        group_mid = partials$q[(32'h30 * 2 + 32'h20)+:(16)];
+        sum = sum ^ group_low ^ ((group_mid) & 32'hffffffff) ^ (((group_mid) & 32'hffffffff) << 64'h10);
         if (p_valid$q) begin
             acc$d = sum;
         end
@@ -11842,13 +12106,13 @@ endmodule // rss_core__hasher__p_valid
 module rss_core__hasher__partials(d,q,clock);
     
     // Module arguments
-    input wire  [255:0] d;
-    output reg  [255:0] q;
+    input wire  [143:0] d;
+    output reg  [143:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 256'h0;
+       q = 144'h0;
     end
     
     always @(posedge clock) begin
@@ -16126,8 +16390,14 @@ module rss_core__l3__word0(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b0;
+    localparam  fixed = 1'b1;
+    localparam  candidates = 8'h30;
+    localparam  words = 6'b1000;
+    localparam  select_mask = 6'b111;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -16136,62 +16406,67 @@ module rss_core__l3__word0(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(512)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[1] & ((slot_last - 1) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[2] & ((slot_last - 2) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[3] & ((slot_last - 3) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[4] & ((slot_last - 4) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[5] & ((slot_last - 5) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[6] & ((slot_last - 6) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[7] & ((slot_last - 7) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 1) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 2) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 3) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 4) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 5) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 6) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 7) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__l3__word0
@@ -16207,8 +16482,14 @@ module rss_core__l3__word1(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b0;
+    localparam  fixed = 1'b1;
+    localparam  candidates = 8'h18;
+    localparam  words = 6'b1000;
+    localparam  select_mask = 6'b111;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -16217,62 +16498,67 @@ module rss_core__l3__word1(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(512)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[1] & ((slot_last - 1) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[2] & ((slot_last - 2) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[3] & ((slot_last - 3) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[4] & ((slot_last - 4) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[5] & ((slot_last - 5) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[6] & ((slot_last - 6) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
+            hit_mask = 32'h0;
+            if (candidates[7] & ((slot_last - 7) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 1) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 2) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 3) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 4) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 5) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 6) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
-        if ((slot_last - 7) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
-        end
-        word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__l3__word1
@@ -16599,10 +16885,12 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [31:0] vports$write_mask;
     reg  vports$write_strobe;
     reg  [10:0] vports$read_address;
+    reg  [10:0] vports$read_next;
     wire  vports$write_hit;
     wire  vports$write_fault;
     wire  vports$read_hit;
     wire  [31:0] vports$read_data;
+    wire  [31:0] vports$mac_read_data;
     reg  [47:0] vports$staged;
     wire  [383:0] vports$active;
     wire  vports$key_copy;
@@ -16629,10 +16917,12 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [3:0] probe$write_strobes;
     reg  probe$write_strobe;
     reg  [10:0] probe$read_address;
+    reg  [10:0] probe$read_next;
     wire  probe$write_hit;
     wire  probe$write_fault;
     wire  probe$read_hit;
     wire  [31:0] probe$read_data;
+    wire  [31:0] probe$input_read_data;
     wire  probe$taken;
     wire  probe$request;
     wire  [287:0] probe$hash_input;
@@ -16780,6 +17070,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [3:0] key_staged$write_strobes;
     reg  key_staged$write_strobe;
     reg  [10:0] key_staged$read_address;
+    reg  [10:0] key_staged$read_next;
     wire  key_staged$write_hit;
     wire  key_staged$read_hit;
     wire  [31:0] key_staged$read_data;
@@ -16791,6 +17082,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [3:0] key_ext$write_strobes;
     reg  key_ext$write_strobe;
     reg  [10:0] key_ext$read_address;
+    reg  [10:0] key_ext$read_next;
     wire  key_ext$write_hit;
     wire  key_ext$read_hit;
     wire  [31:0] key_ext$read_data;
@@ -16945,10 +17237,12 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_mask(vports$write_mask),
         .write_strobe(vports$write_strobe),
         .read_address(vports$read_address),
+        .read_next(vports$read_next),
         .write_hit(vports$write_hit),
         .write_fault(vports$write_fault),
         .read_hit(vports$read_hit),
         .read_data(vports$read_data),
+        .mac_read_data(vports$mac_read_data),
         .staged(vports$staged),
         .active(vports$active),
         .key_copy(vports$key_copy),
@@ -16977,10 +17271,12 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_strobes(probe$write_strobes),
         .write_strobe(probe$write_strobe),
         .read_address(probe$read_address),
+        .read_next(probe$read_next),
         .write_hit(probe$write_hit),
         .write_fault(probe$write_fault),
         .read_hit(probe$read_hit),
         .read_data(probe$read_data),
+        .input_read_data(probe$input_read_data),
         .taken(probe$taken),
         .request(probe$request),
         .hash_input(probe$hash_input),
@@ -17172,6 +17468,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_strobes(key_staged$write_strobes),
         .write_strobe(key_staged$write_strobe),
         .read_address(key_staged$read_address),
+        .read_next(key_staged$read_next),
         .write_hit(key_staged$write_hit),
         .read_hit(key_staged$read_hit),
         .read_data(key_staged$read_data),
@@ -17185,6 +17482,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_strobes(key_ext$write_strobes),
         .write_strobe(key_ext$write_strobe),
         .read_address(key_ext$read_address),
+        .read_next(key_ext$read_next),
         .write_hit(key_ext$write_hit),
         .read_hit(key_ext$read_hit),
         .read_data(key_ext$read_data),
@@ -17580,6 +17878,10 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
             read_next = read_request;
         end
         counters$read_next = read_next;
+        key_staged$read_next = read_next;
+        key_ext$read_next = read_next;
+        probe$read_next = read_next;
+        vports$read_next = read_next;
         read_next_offset = read_next - table_base;
         table_read_offset = read_address$q - table_base;
         read_element_vport = read_next_offset >> table_log2;
@@ -17589,8 +17891,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         table_readback$read_address = (((read_next_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((read_bank) << (32'ha)));
         table_read_hit = (read_address$q >= table_base) & (table_read_offset < table_entries);
         read_scalars_q$d = ctrl$read_data | queue_limit$read_data | table_read$read_data | vport_caps$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data | record_drops_reg$read_data | refused_reg$read_data;
-        read_blocks_q$d = vports$read_data | probe$read_data | key_staged$read_data | key_ext$read_data;
-        read_bus = read_scalars_q$q | read_blocks_q$q | counters$read_data | ((table_word$q) & 32'hffffffff);
+        read_blocks_q$d = vports$read_data | probe$read_data;
+        read_bus = read_scalars_q$q | read_blocks_q$q | counters$read_data | key_staged$read_data | key_ext$read_data | probe$input_read_data | vports$mac_read_data | ((table_word$q) & 32'hffffffff);
         read_hit = ctrl$read_hit | queue_limit$read_hit | table_read$read_hit | vports$read_hit | vport_caps$read_hit | hash_types_reg$read_hit | table_size$read_hit | default_queue_reg$read_hit | primary_queue_reg$read_hit | id$read_hit | version$read_hit | caps$read_hit | queue_caps$read_hit | hash_caps$read_hit | status$read_hit | record_drops_reg$read_hit | refused_reg$read_hit | counters$read_hit | probe$read_hit | key_staged$read_hit | key_ext$read_hit | table_read_hit;
         read_hit_q$d = read_hit;
         if (read_fire) begin
@@ -19009,7 +19311,7 @@ module rss_core__regs__id(write_address,read_address,value,write_hit,read_hit,re
 endmodule // rss_core__regs__id
 
 
-module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,write_hit,read_hit,read_data,value);
+module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,read_next,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -19019,6 +19321,7 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
     input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
@@ -19028,19 +19331,30 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
     localparam  present = 1'b0;
     localparam  base = 11'b11100;
     localparam  words = 11'b11;
-    localparam  top_word_lsb = 16'h40;
     localparam  byte_ones = 96'hff;
     
     // Stub signals
     reg  [95:0] stored$d;
     wire  [95:0] stored$q;
     reg  stored$clock;
+    reg  mirror$clock;
+    reg  mirror$reset;
+    reg  mirror$write;
+    reg  [3:0] mirror$write_index;
+    reg  [31:0] mirror$write_data;
+    reg  [3:0] mirror$write_strobes;
+    reg  [3:0] mirror$read_next;
+    reg  [3:0] mirror$read_index;
+    reg  mirror$read_hit;
+    wire  [31:0] mirror$read_data;
     
     // Local signals
     reg  [11:0] byte_enables;
     reg  [95:0] wide_data;
     reg  [95:0] next;
-    reg  [95:0] rest;
+    reg  [10:0] write_index;
+    reg  [10:0] read_index;
+    reg  [10:0] next_index;
     
     // Sub module instances
     rss_core__regs__key_ext__stored stored(
@@ -19048,11 +19362,25 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_core__regs__key_ext__mirror mirror(
+        .clock(mirror$clock),
+        .reset(mirror$reset),
+        .write(mirror$write),
+        .write_index(mirror$write_index),
+        .write_data(mirror$write_data),
+        .write_strobes(mirror$write_strobes),
+        .read_next(mirror$read_next),
+        .read_index(mirror$read_index),
+        .read_hit(mirror$read_hit),
+        .read_data(mirror$read_data)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
         stored$d = stored$q;
+        mirror$clock = clock;
+        mirror$reset = reset;
         write_hit = (write_address >= base) & (write_address < base + words) & present;
         byte_enables = 32'h0;
         wide_data = 32'h0;
@@ -19113,30 +19441,207 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
             stored$d = 32'h0;
         end
         value = stored$q;
-        read_hit = 1'b0;
-        read_data = 32'h0;
-        rest = stored$q;
-        if (read_address == base + 0) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 1) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 2) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (~present) begin
-            read_hit = 1'b0;
-        end
+        mirror$write = write_strobe & write_hit;
+        write_index = write_address - base;
+        mirror$write_index = write_index[(32'h0)+:(4)];
+        mirror$write_data = write_data;
+        mirror$write_strobes = write_strobes;
+        read_hit = (read_address >= base) & (read_address < base + words) & present;
+        next_index = read_next - base;
+        mirror$read_next = next_index[(32'h0)+:(4)];
+        read_index = read_address - base;
+        mirror$read_index = read_index[(32'h0)+:(4)];
+        mirror$read_hit = read_hit;
+        read_data = mirror$read_data;
     end
     
 endmodule // rss_core__regs__key_ext
+
+
+module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_index,read_hit,read_data);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  write;
+    input wire  [3:0] write_index;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_strobes;
+    input wire  [3:0] read_next;
+    input wire  [3:0] read_index;
+    input wire  read_hit;
+    output reg  [31:0] read_data;
+    
+    // Constant declarations
+    localparam  one = 32'h1;
+    localparam  lane_ones = 32'hff;
+    
+    // Stub signals
+    reg  ram$clock;
+    reg  [3:0] ram$read_address;
+    wire  [31:0] ram$read_data;
+    reg  [3:0] ram$write_address;
+    reg  [31:0] ram$write_data;
+    reg  [3:0] ram$write_lanes;
+    reg  [31:0] written$d;
+    wire  [31:0] written$q;
+    reg  written$clock;
+    reg  [31:0] read_word$d;
+    wire  [31:0] read_word$q;
+    reg  read_word$clock;
+    
+    // Local signals
+    reg  [31:0] strobed_data;
+    reg  [31:0] written_at_write;
+    reg  [31:0] written_at_read;
+    
+    // Sub module instances
+    rss_core__regs__key_ext__mirror__ram ram(
+        .clock(ram$clock),
+        .read_address(ram$read_address),
+        .read_data(ram$read_data),
+        .write_address(ram$write_address),
+        .write_data(ram$write_data),
+        .write_lanes(ram$write_lanes)
+    );
+    rss_core__regs__key_ext__mirror__written written(
+        .d(written$d),
+        .q(written$q),
+        .clock(written$clock)
+    );
+    rss_core__regs__key_ext__mirror__read_word read_word(
+        .d(read_word$d),
+        .q(read_word$q),
+        .clock(read_word$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        written$clock = clock;
+        read_word$clock = clock;
+        written$d = written$q;
+        read_word$d = read_word$q;
+        ram$clock = clock;
+        strobed_data = 32'h0;
+        if (write_strobes[0]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 0)));
+        end
+        if (write_strobes[1]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 1)));
+        end
+        if (write_strobes[2]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 2)));
+        end
+        if (write_strobes[3]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 3)));
+        end
+        ram$write_address = write_index;
+        ram$write_data = strobed_data;
+        ram$write_lanes = 32'h0;
+        written_at_write = written$q >> write_index;
+        if (write) begin
+            ram$write_lanes = write_strobes;
+            if (~written_at_write[32'h0]) begin
+                ram$write_lanes = 64'hf;
+            end
+            written$d = written$q | (one << write_index);
+        end
+        if (reset) begin
+            written$d = 32'h0;
+        end
+        ram$read_address = read_next;
+        written_at_read = written$q >> read_index;
+        read_word$d = 32'h0;
+        if (read_hit & written_at_read[32'h0]) begin
+            read_word$d = ram$read_data;
+        end
+        read_data = read_word$q;
+    end
+    
+endmodule // rss_core__regs__key_ext__mirror
+
+
+module rss_core__regs__key_ext__mirror__ram(clock,read_address,read_data,write_address,write_data,write_lanes);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  [3:0] read_address;
+    output reg  [31:0] read_data;
+    input wire  [3:0] write_address;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_lanes;
+    
+    // Update code (custom)
+    (* no_rw_check *) reg[31:0] mem[15:0];
+    
+    initial begin
+        mem[4'h0] = 32'h0;
+        mem[4'h1] = 32'h0;
+        mem[4'h2] = 32'h0;
+        mem[4'h3] = 32'h0;
+        mem[4'h4] = 32'h0;
+        mem[4'h5] = 32'h0;
+        mem[4'h6] = 32'h0;
+        mem[4'h7] = 32'h0;
+        mem[4'h8] = 32'h0;
+        mem[4'h9] = 32'h0;
+        mem[4'ha] = 32'h0;
+        mem[4'hb] = 32'h0;
+        mem[4'hc] = 32'h0;
+        mem[4'hd] = 32'h0;
+        mem[4'he] = 32'h0;
+        mem[4'hf] = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       read_data <= mem[read_address];
+    end
+    
+    always @(posedge clock) begin
+       if (write_lanes[0]) mem[write_address][7:0] <= write_data[7:0];
+       if (write_lanes[1]) mem[write_address][15:8] <= write_data[15:8];
+       if (write_lanes[2]) mem[write_address][23:16] <= write_data[23:16];
+       if (write_lanes[3]) mem[write_address][31:24] <= write_data[31:24];
+    end
+endmodule // rss_core__regs__key_ext__mirror__ram
+
+
+module rss_core__regs__key_ext__mirror__read_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_ext__mirror__read_word
+
+
+module rss_core__regs__key_ext__mirror__written(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_ext__mirror__written
 
 
 module rss_core__regs__key_ext__stored(d,q,clock);
@@ -19177,7 +19682,7 @@ module rss_core__regs__key_generation(d,q,clock);
 endmodule // rss_core__regs__key_generation
 
 
-module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,write_hit,read_hit,read_data,value);
+module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,read_next,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -19187,6 +19692,7 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
     input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
@@ -19196,19 +19702,30 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
     localparam  present = 1'b1;
     localparam  base = 11'b10000;
     localparam  words = 11'b1010;
-    localparam  top_word_lsb = 16'h120;
     localparam  byte_ones = 320'hff;
     
     // Stub signals
     reg  [319:0] stored$d;
     wire  [319:0] stored$q;
     reg  stored$clock;
+    reg  mirror$clock;
+    reg  mirror$reset;
+    reg  mirror$write;
+    reg  [3:0] mirror$write_index;
+    reg  [31:0] mirror$write_data;
+    reg  [3:0] mirror$write_strobes;
+    reg  [3:0] mirror$read_next;
+    reg  [3:0] mirror$read_index;
+    reg  mirror$read_hit;
+    wire  [31:0] mirror$read_data;
     
     // Local signals
     reg  [39:0] byte_enables;
     reg  [319:0] wide_data;
     reg  [319:0] next;
-    reg  [319:0] rest;
+    reg  [10:0] write_index;
+    reg  [10:0] read_index;
+    reg  [10:0] next_index;
     
     // Sub module instances
     rss_core__regs__key_staged__stored stored(
@@ -19216,11 +19733,25 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_core__regs__key_staged__mirror mirror(
+        .clock(mirror$clock),
+        .reset(mirror$reset),
+        .write(mirror$write),
+        .write_index(mirror$write_index),
+        .write_data(mirror$write_data),
+        .write_strobes(mirror$write_strobes),
+        .read_next(mirror$read_next),
+        .read_index(mirror$read_index),
+        .read_hit(mirror$read_hit),
+        .read_data(mirror$read_data)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
         stored$d = stored$q;
+        mirror$clock = clock;
+        mirror$reset = reset;
         write_hit = (write_address >= base) & (write_address < base + words) & present;
         byte_enables = 32'h0;
         wide_data = 32'h0;
@@ -19400,65 +19931,207 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
             stored$d = 32'h0;
         end
         value = stored$q;
-        read_hit = 1'b0;
-        read_data = 32'h0;
-        rest = stored$q;
-        if (read_address == base + 0) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 1) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 2) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 3) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 4) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 5) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 6) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 7) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 8) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 9) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (~present) begin
-            read_hit = 1'b0;
-        end
+        mirror$write = write_strobe & write_hit;
+        write_index = write_address - base;
+        mirror$write_index = write_index[(32'h0)+:(4)];
+        mirror$write_data = write_data;
+        mirror$write_strobes = write_strobes;
+        read_hit = (read_address >= base) & (read_address < base + words) & present;
+        next_index = read_next - base;
+        mirror$read_next = next_index[(32'h0)+:(4)];
+        read_index = read_address - base;
+        mirror$read_index = read_index[(32'h0)+:(4)];
+        mirror$read_hit = read_hit;
+        read_data = mirror$read_data;
     end
     
 endmodule // rss_core__regs__key_staged
+
+
+module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_index,read_hit,read_data);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  write;
+    input wire  [3:0] write_index;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_strobes;
+    input wire  [3:0] read_next;
+    input wire  [3:0] read_index;
+    input wire  read_hit;
+    output reg  [31:0] read_data;
+    
+    // Constant declarations
+    localparam  one = 32'h1;
+    localparam  lane_ones = 32'hff;
+    
+    // Stub signals
+    reg  ram$clock;
+    reg  [3:0] ram$read_address;
+    wire  [31:0] ram$read_data;
+    reg  [3:0] ram$write_address;
+    reg  [31:0] ram$write_data;
+    reg  [3:0] ram$write_lanes;
+    reg  [31:0] written$d;
+    wire  [31:0] written$q;
+    reg  written$clock;
+    reg  [31:0] read_word$d;
+    wire  [31:0] read_word$q;
+    reg  read_word$clock;
+    
+    // Local signals
+    reg  [31:0] strobed_data;
+    reg  [31:0] written_at_write;
+    reg  [31:0] written_at_read;
+    
+    // Sub module instances
+    rss_core__regs__key_staged__mirror__ram ram(
+        .clock(ram$clock),
+        .read_address(ram$read_address),
+        .read_data(ram$read_data),
+        .write_address(ram$write_address),
+        .write_data(ram$write_data),
+        .write_lanes(ram$write_lanes)
+    );
+    rss_core__regs__key_staged__mirror__written written(
+        .d(written$d),
+        .q(written$q),
+        .clock(written$clock)
+    );
+    rss_core__regs__key_staged__mirror__read_word read_word(
+        .d(read_word$d),
+        .q(read_word$q),
+        .clock(read_word$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        written$clock = clock;
+        read_word$clock = clock;
+        written$d = written$q;
+        read_word$d = read_word$q;
+        ram$clock = clock;
+        strobed_data = 32'h0;
+        if (write_strobes[0]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 0)));
+        end
+        if (write_strobes[1]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 1)));
+        end
+        if (write_strobes[2]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 2)));
+        end
+        if (write_strobes[3]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 3)));
+        end
+        ram$write_address = write_index;
+        ram$write_data = strobed_data;
+        ram$write_lanes = 32'h0;
+        written_at_write = written$q >> write_index;
+        if (write) begin
+            ram$write_lanes = write_strobes;
+            if (~written_at_write[32'h0]) begin
+                ram$write_lanes = 64'hf;
+            end
+            written$d = written$q | (one << write_index);
+        end
+        if (reset) begin
+            written$d = 32'h0;
+        end
+        ram$read_address = read_next;
+        written_at_read = written$q >> read_index;
+        read_word$d = 32'h0;
+        if (read_hit & written_at_read[32'h0]) begin
+            read_word$d = ram$read_data;
+        end
+        read_data = read_word$q;
+    end
+    
+endmodule // rss_core__regs__key_staged__mirror
+
+
+module rss_core__regs__key_staged__mirror__ram(clock,read_address,read_data,write_address,write_data,write_lanes);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  [3:0] read_address;
+    output reg  [31:0] read_data;
+    input wire  [3:0] write_address;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_lanes;
+    
+    // Update code (custom)
+    (* no_rw_check *) reg[31:0] mem[15:0];
+    
+    initial begin
+        mem[4'h0] = 32'h0;
+        mem[4'h1] = 32'h0;
+        mem[4'h2] = 32'h0;
+        mem[4'h3] = 32'h0;
+        mem[4'h4] = 32'h0;
+        mem[4'h5] = 32'h0;
+        mem[4'h6] = 32'h0;
+        mem[4'h7] = 32'h0;
+        mem[4'h8] = 32'h0;
+        mem[4'h9] = 32'h0;
+        mem[4'ha] = 32'h0;
+        mem[4'hb] = 32'h0;
+        mem[4'hc] = 32'h0;
+        mem[4'hd] = 32'h0;
+        mem[4'he] = 32'h0;
+        mem[4'hf] = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       read_data <= mem[read_address];
+    end
+    
+    always @(posedge clock) begin
+       if (write_lanes[0]) mem[write_address][7:0] <= write_data[7:0];
+       if (write_lanes[1]) mem[write_address][15:8] <= write_data[15:8];
+       if (write_lanes[2]) mem[write_address][23:16] <= write_data[23:16];
+       if (write_lanes[3]) mem[write_address][31:24] <= write_data[31:24];
+    end
+endmodule // rss_core__regs__key_staged__mirror__ram
+
+
+module rss_core__regs__key_staged__mirror__read_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_staged__mirror__read_word
+
+
+module rss_core__regs__key_staged__mirror__written(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_staged__mirror__written
 
 
 module rss_core__regs__key_staged__stored(d,q,clock);
@@ -19592,7 +20265,7 @@ module rss_core__regs__primary_queue_reg__stored__dff(d,q,clock);
 endmodule // rss_core__regs__primary_queue_reg__stored__dff
 
 
-module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,taken,request,hash_input,hash_type,vport,done,done_hash,done_queue,done_hashed);
+module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,read_next,write_hit,write_fault,read_hit,read_data,input_read_data,taken,request,hash_input,hash_type,vport,done,done_hash,done_queue,done_hashed);
     
     // Module arguments
     input wire  clock;
@@ -19602,10 +20275,12 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
     input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
     output reg  [31:0] read_data;
+    output reg  [31:0] input_read_data;
     output reg  taken;
     output reg  request;
     output reg  [287:0] hash_input;
@@ -19636,6 +20311,7 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
     reg  [3:0] input_words$write_strobes;
     reg  input_words$write_strobe;
     reg  [10:0] input_words$read_address;
+    reg  [10:0] input_words$read_next;
     wire  input_words$write_hit;
     wire  input_words$read_hit;
     wire  [31:0] input_words$read_data;
@@ -19678,6 +20354,7 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
         .write_strobes(input_words$write_strobes),
         .write_strobe(input_words$write_strobe),
         .read_address(input_words$read_address),
+        .read_next(input_words$read_next),
         .write_hit(input_words$write_hit),
         .read_hit(input_words$read_hit),
         .read_data(input_words$read_data),
@@ -19742,6 +20419,8 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
         input_words$write_strobes = write_strobes;
         input_words$write_strobe = write_strobe;
         input_words$read_address = read_address;
+        input_words$read_next = read_next;
+        input_read_data = input_words$read_data;
         probe_value = 32'h0;
         if (write_strobes[0]) begin
             probe_value = probe_value | (write_data & (64'hff << (32'h8 * 0)));
@@ -19878,7 +20557,7 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
         end
         hash_input = input_words$value & input_mask;
         read_hit = input_words$read_hit;
-        read_data = input_words$read_data;
+        read_data = 32'h0;
         if (read_address == probe_address) begin
             read_hit = 1'b1;
         end
@@ -19956,7 +20635,7 @@ module rss_core__regs__probe__hashed_q(d,q,clock);
 endmodule // rss_core__regs__probe__hashed_q
 
 
-module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,write_hit,read_hit,read_data,value);
+module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,read_next,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -19966,6 +20645,7 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
     input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
@@ -19975,19 +20655,30 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
     localparam  present = 1'b1;
     localparam  base = 11'b1010000;
     localparam  words = 11'b1001;
-    localparam  top_word_lsb = 16'h100;
     localparam  byte_ones = 288'hff;
     
     // Stub signals
     reg  [287:0] stored$d;
     wire  [287:0] stored$q;
     reg  stored$clock;
+    reg  mirror$clock;
+    reg  mirror$reset;
+    reg  mirror$write;
+    reg  [3:0] mirror$write_index;
+    reg  [31:0] mirror$write_data;
+    reg  [3:0] mirror$write_strobes;
+    reg  [3:0] mirror$read_next;
+    reg  [3:0] mirror$read_index;
+    reg  mirror$read_hit;
+    wire  [31:0] mirror$read_data;
     
     // Local signals
     reg  [35:0] byte_enables;
     reg  [287:0] wide_data;
     reg  [287:0] next;
-    reg  [287:0] rest;
+    reg  [10:0] write_index;
+    reg  [10:0] read_index;
+    reg  [10:0] next_index;
     
     // Sub module instances
     rss_core__regs__probe__input_words__stored stored(
@@ -19995,11 +20686,25 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_core__regs__probe__input_words__mirror mirror(
+        .clock(mirror$clock),
+        .reset(mirror$reset),
+        .write(mirror$write),
+        .write_index(mirror$write_index),
+        .write_data(mirror$write_data),
+        .write_strobes(mirror$write_strobes),
+        .read_next(mirror$read_next),
+        .read_index(mirror$read_index),
+        .read_hit(mirror$read_hit),
+        .read_data(mirror$read_data)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
         stored$d = stored$q;
+        mirror$clock = clock;
+        mirror$reset = reset;
         write_hit = (write_address >= base) & (write_address < base + words) & present;
         byte_enables = 32'h0;
         wide_data = 32'h0;
@@ -20162,60 +20867,207 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
             stored$d = 32'h0;
         end
         value = stored$q;
-        read_hit = 1'b0;
-        read_data = 32'h0;
-        rest = stored$q;
-        if (read_address == base + 0) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 1) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 2) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 3) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 4) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 5) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 6) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 7) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 8) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (~present) begin
-            read_hit = 1'b0;
-        end
+        mirror$write = write_strobe & write_hit;
+        write_index = write_address - base;
+        mirror$write_index = write_index[(32'h0)+:(4)];
+        mirror$write_data = write_data;
+        mirror$write_strobes = write_strobes;
+        read_hit = (read_address >= base) & (read_address < base + words) & present;
+        next_index = read_next - base;
+        mirror$read_next = next_index[(32'h0)+:(4)];
+        read_index = read_address - base;
+        mirror$read_index = read_index[(32'h0)+:(4)];
+        mirror$read_hit = read_hit;
+        read_data = mirror$read_data;
     end
     
 endmodule // rss_core__regs__probe__input_words
+
+
+module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_index,read_hit,read_data);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  write;
+    input wire  [3:0] write_index;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_strobes;
+    input wire  [3:0] read_next;
+    input wire  [3:0] read_index;
+    input wire  read_hit;
+    output reg  [31:0] read_data;
+    
+    // Constant declarations
+    localparam  one = 32'h1;
+    localparam  lane_ones = 32'hff;
+    
+    // Stub signals
+    reg  ram$clock;
+    reg  [3:0] ram$read_address;
+    wire  [31:0] ram$read_data;
+    reg  [3:0] ram$write_address;
+    reg  [31:0] ram$write_data;
+    reg  [3:0] ram$write_lanes;
+    reg  [31:0] written$d;
+    wire  [31:0] written$q;
+    reg  written$clock;
+    reg  [31:0] read_word$d;
+    wire  [31:0] read_word$q;
+    reg  read_word$clock;
+    
+    // Local signals
+    reg  [31:0] strobed_data;
+    reg  [31:0] written_at_write;
+    reg  [31:0] written_at_read;
+    
+    // Sub module instances
+    rss_core__regs__probe__input_words__mirror__ram ram(
+        .clock(ram$clock),
+        .read_address(ram$read_address),
+        .read_data(ram$read_data),
+        .write_address(ram$write_address),
+        .write_data(ram$write_data),
+        .write_lanes(ram$write_lanes)
+    );
+    rss_core__regs__probe__input_words__mirror__written written(
+        .d(written$d),
+        .q(written$q),
+        .clock(written$clock)
+    );
+    rss_core__regs__probe__input_words__mirror__read_word read_word(
+        .d(read_word$d),
+        .q(read_word$q),
+        .clock(read_word$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        written$clock = clock;
+        read_word$clock = clock;
+        written$d = written$q;
+        read_word$d = read_word$q;
+        ram$clock = clock;
+        strobed_data = 32'h0;
+        if (write_strobes[0]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 0)));
+        end
+        if (write_strobes[1]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 1)));
+        end
+        if (write_strobes[2]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 2)));
+        end
+        if (write_strobes[3]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 3)));
+        end
+        ram$write_address = write_index;
+        ram$write_data = strobed_data;
+        ram$write_lanes = 32'h0;
+        written_at_write = written$q >> write_index;
+        if (write) begin
+            ram$write_lanes = write_strobes;
+            if (~written_at_write[32'h0]) begin
+                ram$write_lanes = 64'hf;
+            end
+            written$d = written$q | (one << write_index);
+        end
+        if (reset) begin
+            written$d = 32'h0;
+        end
+        ram$read_address = read_next;
+        written_at_read = written$q >> read_index;
+        read_word$d = 32'h0;
+        if (read_hit & written_at_read[32'h0]) begin
+            read_word$d = ram$read_data;
+        end
+        read_data = read_word$q;
+    end
+    
+endmodule // rss_core__regs__probe__input_words__mirror
+
+
+module rss_core__regs__probe__input_words__mirror__ram(clock,read_address,read_data,write_address,write_data,write_lanes);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  [3:0] read_address;
+    output reg  [31:0] read_data;
+    input wire  [3:0] write_address;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_lanes;
+    
+    // Update code (custom)
+    (* no_rw_check *) reg[31:0] mem[15:0];
+    
+    initial begin
+        mem[4'h0] = 32'h0;
+        mem[4'h1] = 32'h0;
+        mem[4'h2] = 32'h0;
+        mem[4'h3] = 32'h0;
+        mem[4'h4] = 32'h0;
+        mem[4'h5] = 32'h0;
+        mem[4'h6] = 32'h0;
+        mem[4'h7] = 32'h0;
+        mem[4'h8] = 32'h0;
+        mem[4'h9] = 32'h0;
+        mem[4'ha] = 32'h0;
+        mem[4'hb] = 32'h0;
+        mem[4'hc] = 32'h0;
+        mem[4'hd] = 32'h0;
+        mem[4'he] = 32'h0;
+        mem[4'hf] = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       read_data <= mem[read_address];
+    end
+    
+    always @(posedge clock) begin
+       if (write_lanes[0]) mem[write_address][7:0] <= write_data[7:0];
+       if (write_lanes[1]) mem[write_address][15:8] <= write_data[15:8];
+       if (write_lanes[2]) mem[write_address][23:16] <= write_data[23:16];
+       if (write_lanes[3]) mem[write_address][31:24] <= write_data[31:24];
+    end
+endmodule // rss_core__regs__probe__input_words__mirror__ram
+
+
+module rss_core__regs__probe__input_words__mirror__read_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__input_words__mirror__read_word
+
+
+module rss_core__regs__probe__input_words__mirror__written(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__input_words__mirror__written
 
 
 module rss_core__regs__probe__input_words__stored(d,q,clock);
@@ -23074,7 +23926,7 @@ module rss_core__regs__vport_caps(write_address,read_address,value,write_hit,rea
 endmodule // rss_core__regs__vport_caps
 
 
-module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
+module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,read_next,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
     
     // Module arguments
     input wire  clock;
@@ -23084,10 +23936,12 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     input wire  [31:0] write_mask;
     input wire  write_strobe;
     input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
     output reg  [31:0] read_data;
+    output reg  [31:0] mac_read_data;
     input wire  [47:0] staged;
     output reg  [383:0] active;
     output reg  key_copy;
@@ -23152,6 +24006,16 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  copy_started$d;
     wire  copy_started$q;
     reg  copy_started$clock;
+    reg  mac_mirror$clock;
+    reg  mac_mirror$reset;
+    reg  mac_mirror$write;
+    reg  [4:0] mac_mirror$write_index;
+    reg  [31:0] mac_mirror$write_data;
+    reg  [3:0] mac_mirror$write_strobes;
+    reg  [4:0] mac_mirror$read_next;
+    reg  [4:0] mac_mirror$read_index;
+    reg  mac_mirror$read_hit;
+    wire  [31:0] mac_mirror$read_data;
     reg  [383:0] move_slot$slots;
     reg  [2:0] move_slot$vport;
     wire  [47:0] move_slot$slot;
@@ -23235,6 +24099,18 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         .d(copy_started$d),
         .q(copy_started$q),
         .clock(copy_started$clock)
+    );
+    rss_core__regs__vports__mac_mirror mac_mirror(
+        .clock(mac_mirror$clock),
+        .reset(mac_mirror$reset),
+        .write(mac_mirror$write),
+        .write_index(mac_mirror$write_index),
+        .write_data(mac_mirror$write_data),
+        .write_strobes(mac_mirror$write_strobes),
+        .read_next(mac_mirror$read_next),
+        .read_index(mac_mirror$read_index),
+        .read_hit(mac_mirror$read_hit),
+        .read_data(mac_mirror$read_data)
     );
     rss_core__regs__vports__move_slot move_slot(
         .slots(move_slot$slots),
@@ -23874,134 +24750,6 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         if (read_address == move_status_address) begin
             read_data = move_status$q;
         end
-        if (read_entry == 0) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 0)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 0)+:(32)];
-            end
-        end
-        if (read_entry == 1) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 1)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 1)+:(32)];
-            end
-        end
-        if (read_entry == 2) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 2)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 2)+:(32)];
-            end
-        end
-        if (read_entry == 3) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 3)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 3)+:(32)];
-            end
-        end
-        if (read_entry == 4) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 4)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 4)+:(32)];
-            end
-        end
-        if (read_entry == 5) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 5)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 5)+:(32)];
-            end
-        end
-        if (read_entry == 6) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 6)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 6)+:(32)];
-            end
-        end
-        if (read_entry == 7) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 7)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 7)+:(32)];
-            end
-        end
-        if (read_entry == 8) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 8)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 8)+:(32)];
-            end
-        end
-        if (read_entry == 9) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 9)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 9)+:(32)];
-            end
-        end
-        if (read_entry == 10) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 10)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 10)+:(32)];
-            end
-        end
-        if (read_entry == 11) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 11)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 11)+:(32)];
-            end
-        end
-        if (read_entry == 12) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 12)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 12)+:(32)];
-            end
-        end
-        if (read_entry == 13) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 13)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 13)+:(32)];
-            end
-        end
-        if (read_entry == 14) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 14)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 14)+:(32)];
-            end
-        end
-        if (read_entry == 15) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 15)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 15)+:(32)];
-            end
-        end
         read_slot = active_q$q[(32'h30 * 0)+:(48)];
         if (read_address[(32'h0)+:(3)] == 0) begin
             if (state_read_hit) begin
@@ -24074,6 +24822,26 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
                 read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
             end
         end
+        mac_mirror$clock = clock;
+        mac_mirror$reset = reset;
+        mac_mirror$write = write_strobe & (lo_hit | (hi_hit & ~hi_fault));
+        mac_mirror$write_index = ((write_address[(32'h0)+:(4)]) & 5'h1f);
+        mac_mirror$write_data = write_data;
+        if (hi_hit) begin
+            mac_mirror$write_index = (mac_mirror$write_index & ~(1 << (32'h4)) | ((1'b1) << (32'h4)));
+            mac_mirror$write_data = write_data & mac_hi_writable;
+        end
+        mac_mirror$write_strobes = write_lanes;
+        mac_mirror$read_next = ((read_next[(32'h0)+:(4)]) & 5'h1f);
+        if ((read_next >> 64'h4) == mac_hi_region) begin
+            mac_mirror$read_next = (mac_mirror$read_next & ~(1 << (32'h4)) | ((1'b1) << (32'h4)));
+        end
+        mac_mirror$read_index = ((read_entry) & 5'h1f);
+        if (hi_read_hit) begin
+            mac_mirror$read_index = (mac_mirror$read_index & ~(1 << (32'h4)) | ((1'b1) << (32'h4)));
+        end
+        mac_mirror$read_hit = lo_read_hit | hi_read_hit;
+        mac_read_data = mac_mirror$read_data;
         if (reset) begin
             active_q$d = reset_state;
             copy_started$d = 1'b0;
@@ -24220,6 +24988,208 @@ module rss_core__regs__vports__mac_lo(d,q,clock);
     end
           
 endmodule // rss_core__regs__vports__mac_lo
+
+
+module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_index,read_hit,read_data);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  write;
+    input wire  [4:0] write_index;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_strobes;
+    input wire  [4:0] read_next;
+    input wire  [4:0] read_index;
+    input wire  read_hit;
+    output reg  [31:0] read_data;
+    
+    // Constant declarations
+    localparam  one = 32'h1;
+    localparam  lane_ones = 32'hff;
+    
+    // Stub signals
+    reg  ram$clock;
+    reg  [4:0] ram$read_address;
+    wire  [31:0] ram$read_data;
+    reg  [4:0] ram$write_address;
+    reg  [31:0] ram$write_data;
+    reg  [3:0] ram$write_lanes;
+    reg  [31:0] written$d;
+    wire  [31:0] written$q;
+    reg  written$clock;
+    reg  [31:0] read_word$d;
+    wire  [31:0] read_word$q;
+    reg  read_word$clock;
+    
+    // Local signals
+    reg  [31:0] strobed_data;
+    reg  [31:0] written_at_write;
+    reg  [31:0] written_at_read;
+    
+    // Sub module instances
+    rss_core__regs__vports__mac_mirror__ram ram(
+        .clock(ram$clock),
+        .read_address(ram$read_address),
+        .read_data(ram$read_data),
+        .write_address(ram$write_address),
+        .write_data(ram$write_data),
+        .write_lanes(ram$write_lanes)
+    );
+    rss_core__regs__vports__mac_mirror__written written(
+        .d(written$d),
+        .q(written$q),
+        .clock(written$clock)
+    );
+    rss_core__regs__vports__mac_mirror__read_word read_word(
+        .d(read_word$d),
+        .q(read_word$q),
+        .clock(read_word$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        written$clock = clock;
+        read_word$clock = clock;
+        written$d = written$q;
+        read_word$d = read_word$q;
+        ram$clock = clock;
+        strobed_data = 32'h0;
+        if (write_strobes[0]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 0)));
+        end
+        if (write_strobes[1]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 1)));
+        end
+        if (write_strobes[2]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 2)));
+        end
+        if (write_strobes[3]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 3)));
+        end
+        ram$write_address = write_index;
+        ram$write_data = strobed_data;
+        ram$write_lanes = 32'h0;
+        written_at_write = written$q >> write_index;
+        if (write) begin
+            ram$write_lanes = write_strobes;
+            if (~written_at_write[32'h0]) begin
+                ram$write_lanes = 64'hf;
+            end
+            written$d = written$q | (one << write_index);
+        end
+        if (reset) begin
+            written$d = 32'h0;
+        end
+        ram$read_address = read_next;
+        written_at_read = written$q >> read_index;
+        read_word$d = 32'h0;
+        if (read_hit & written_at_read[32'h0]) begin
+            read_word$d = ram$read_data;
+        end
+        read_data = read_word$q;
+    end
+    
+endmodule // rss_core__regs__vports__mac_mirror
+
+
+module rss_core__regs__vports__mac_mirror__ram(clock,read_address,read_data,write_address,write_data,write_lanes);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  [4:0] read_address;
+    output reg  [31:0] read_data;
+    input wire  [4:0] write_address;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_lanes;
+    
+    // Update code (custom)
+    (* no_rw_check *) reg[31:0] mem[31:0];
+    
+    initial begin
+        mem[5'b0] = 32'h0;
+        mem[5'b1] = 32'h0;
+        mem[5'b10] = 32'h0;
+        mem[5'b11] = 32'h0;
+        mem[5'b100] = 32'h0;
+        mem[5'b101] = 32'h0;
+        mem[5'b110] = 32'h0;
+        mem[5'b111] = 32'h0;
+        mem[5'b1000] = 32'h0;
+        mem[5'b1001] = 32'h0;
+        mem[5'b1010] = 32'h0;
+        mem[5'b1011] = 32'h0;
+        mem[5'b1100] = 32'h0;
+        mem[5'b1101] = 32'h0;
+        mem[5'b1110] = 32'h0;
+        mem[5'b1111] = 32'h0;
+        mem[5'b10000] = 32'h0;
+        mem[5'b10001] = 32'h0;
+        mem[5'b10010] = 32'h0;
+        mem[5'b10011] = 32'h0;
+        mem[5'b10100] = 32'h0;
+        mem[5'b10101] = 32'h0;
+        mem[5'b10110] = 32'h0;
+        mem[5'b10111] = 32'h0;
+        mem[5'b11000] = 32'h0;
+        mem[5'b11001] = 32'h0;
+        mem[5'b11010] = 32'h0;
+        mem[5'b11011] = 32'h0;
+        mem[5'b11100] = 32'h0;
+        mem[5'b11101] = 32'h0;
+        mem[5'b11110] = 32'h0;
+        mem[5'b11111] = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       read_data <= mem[read_address];
+    end
+    
+    always @(posedge clock) begin
+       if (write_lanes[0]) mem[write_address][7:0] <= write_data[7:0];
+       if (write_lanes[1]) mem[write_address][15:8] <= write_data[15:8];
+       if (write_lanes[2]) mem[write_address][23:16] <= write_data[23:16];
+       if (write_lanes[3]) mem[write_address][31:24] <= write_data[31:24];
+    end
+endmodule // rss_core__regs__vports__mac_mirror__ram
+
+
+module rss_core__regs__vports__mac_mirror__read_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__mac_mirror__read_word
+
+
+module rss_core__regs__vports__mac_mirror__written(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__mac_mirror__written
 
 
 module rss_core__regs__vports__move_address_q(d,q,clock);

@@ -2174,8 +2174,14 @@ module rss_core__capture__home0(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b0;
+    localparam  fixed = 1'b0;
+    localparam  candidates = 8'h0;
+    localparam  words = 6'b1;
+    localparam  select_mask = 6'b0;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [63:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -2184,20 +2190,25 @@ module rss_core__capture__home0(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(64)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__capture__home0
@@ -2213,8 +2224,14 @@ module rss_core__capture__home1(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b0;
+    localparam  fixed = 1'b0;
+    localparam  candidates = 8'h0;
+    localparam  words = 6'b1;
+    localparam  select_mask = 6'b0;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [63:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -2223,20 +2240,25 @@ module rss_core__capture__home1(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(64)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__capture__home1
@@ -2328,8 +2350,14 @@ module rss_core__capture__l4(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b1;
+    localparam  fixed = 1'b0;
+    localparam  candidates = 8'h0;
+    localparam  words = 6'b1;
+    localparam  select_mask = 6'b0;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [63:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -2338,20 +2366,25 @@ module rss_core__capture__l4(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(64)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__capture__l4
@@ -2443,8 +2476,14 @@ module rss_core__capture__route0(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b0;
+    localparam  fixed = 1'b0;
+    localparam  candidates = 8'h0;
+    localparam  words = 6'b1;
+    localparam  select_mask = 6'b0;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [63:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -2453,20 +2492,25 @@ module rss_core__capture__route0(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(64)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__capture__route0
@@ -2482,8 +2526,14 @@ module rss_core__capture__route1(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b0;
+    localparam  fixed = 1'b0;
+    localparam  candidates = 8'h0;
+    localparam  words = 6'b1;
+    localparam  select_mask = 6'b0;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [63:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -2492,20 +2542,25 @@ module rss_core__capture__route1(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(64)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__capture__route1
@@ -3148,8 +3203,14 @@ module rss_core__capture__word1(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b0;
+    localparam  fixed = 1'b1;
+    localparam  candidates = 8'h1;
+    localparam  words = 6'b1;
+    localparam  select_mask = 6'b0;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [63:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -3158,20 +3219,25 @@ module rss_core__capture__word1(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(64)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__capture__word1
@@ -3187,8 +3253,14 @@ module rss_core__capture__word2(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b1;
+    localparam  fixed = 1'b1;
+    localparam  candidates = 8'h1;
+    localparam  words = 6'b1;
+    localparam  select_mask = 6'b0;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [63:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -3197,20 +3269,25 @@ module rss_core__capture__word2(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(64)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__capture__word2
@@ -3226,8 +3303,14 @@ module rss_core__capture__word3(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b0;
+    localparam  fixed = 1'b1;
+    localparam  candidates = 8'h1;
+    localparam  words = 6'b1;
+    localparam  select_mask = 6'b0;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [63:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -3236,20 +3319,25 @@ module rss_core__capture__word3(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(64)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__capture__word3
@@ -3265,8 +3353,14 @@ module rss_core__capture__word4(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b0;
+    localparam  fixed = 1'b1;
+    localparam  candidates = 8'h1;
+    localparam  words = 6'b1;
+    localparam  select_mask = 6'b0;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [63:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -3275,20 +3369,25 @@ module rss_core__capture__word4(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(64)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__capture__word4
@@ -4344,8 +4443,14 @@ module rss_core__ext1__header(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b0;
+    localparam  fixed = 1'b0;
+    localparam  candidates = 8'h0;
+    localparam  words = 6'b1;
+    localparam  select_mask = 6'b0;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [63:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -4354,20 +4459,25 @@ module rss_core__ext1__header(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(64)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__ext1__header
@@ -5993,8 +6103,14 @@ module rss_core__ext2__header(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b0;
+    localparam  fixed = 1'b0;
+    localparam  candidates = 8'h0;
+    localparam  words = 6'b1;
+    localparam  select_mask = 6'b0;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [63:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -6003,20 +6119,25 @@ module rss_core__ext2__header(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(64)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__ext2__header
@@ -7642,8 +7763,14 @@ module rss_core__ext3__header(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b0;
+    localparam  fixed = 1'b0;
+    localparam  candidates = 8'h0;
+    localparam  words = 6'b1;
+    localparam  select_mask = 6'b0;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [63:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -7652,20 +7779,25 @@ module rss_core__ext3__header(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(64)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__ext3__header
@@ -9291,8 +9423,14 @@ module rss_core__ext4__header(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b0;
+    localparam  fixed = 1'b0;
+    localparam  candidates = 8'h0;
+    localparam  words = 6'b1;
+    localparam  select_mask = 6'b0;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [63:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -9301,20 +9439,25 @@ module rss_core__ext4__header(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(64)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__ext4__header
@@ -10395,6 +10538,13 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
     reg  [35:0] data_slice;
     reg  [35:0] key_slice;
     reg  [31:0] partial;
+    reg  [66:0] key_diff;
+    reg  [35:0] half_sum;
+    reg  product_mid;
+    reg  product_low;
+    reg  product_high;
+    reg  [31:0] group_low;
+    reg  [15:0] group_mid;
     reg  [31:0] sum;
     
     // Sub module instances
@@ -10566,6 +10716,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         w_chunk$d = chunk;
         w_key$d = key_window;
         partial = 32'h0;
+        data_slice = 32'h0;
+        key_slice = 32'h0;
+        product_low = 1'b0;
+        product_high = 1'b0;
+        product_mid = 1'b0;
         data_slice = w_chunk$q[(32'h24 * 0)+:(36)];
         key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 0)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 0)));
@@ -10631,6 +10786,8 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 30)));
         key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 31)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 31)));
+        key_diff = w_key$q ^ (w_key$q >> 64'h10);
+        half_sum = w_chunk$q ^ (w_chunk$q >> 64'h10);
         p_valid$d = w_valid$q;
         p_first$d = w_first$q;
         p_last$d = w_last$q;
@@ -10658,6 +10815,8 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
             sum = 32'h0;
         end
         sum = sum ^ partials$q[(32'h20 * 0)+:(32)];
+        group_low = 32'h0;
+        group_mid = 32'h0;
         if (p_valid$q) begin
             acc$d = sum;
         end
@@ -15139,8 +15298,14 @@ module rss_core__l3__word0(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b0;
+    localparam  fixed = 1'b1;
+    localparam  candidates = 8'h1;
+    localparam  words = 6'b1;
+    localparam  select_mask = 6'b0;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [63:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -15149,20 +15314,25 @@ module rss_core__l3__word0(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(64)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__l3__word0
@@ -15178,8 +15348,14 @@ module rss_core__l3__word1(beat,target,found,word);
     
     // Constant declarations
     localparam  use_tail = 1'b0;
+    localparam  fixed = 1'b1;
+    localparam  candidates = 8'h1;
+    localparam  words = 6'b1;
+    localparam  select_mask = 6'b0;
     
     // Local signals
+    reg  [5:0] distance;
+    reg  [15:0] select;
     reg  [63:0] slots;
     reg  [5:0] slot_last;
     reg  [63:0] hit_mask;
@@ -15188,20 +15364,25 @@ module rss_core__l3__word1(beat,target,found,word);
     always @(*) begin
         slots = beat[(32'h60)+:(64)];
         slot_last = beat[(32'ha)+:(6)];
-        found = 1'b0;
-        word = 32'h0;
+        distance = slot_last - target;
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        found = distance < words;
+        word = slots[(select)+:(64)];
         hit_mask = 32'h0;
-        if ((slot_last - 0) == target) begin
-            hit_mask = 64'hffffffffffffffff;
-            found = 1'b1;
+        if (fixed) begin
+            found = 1'b0;
+            word = 32'h0;
+            hit_mask = 32'h0;
+            if (candidates[0] & ((slot_last - 0) == target)) begin
+                hit_mask = 64'hffffffffffffffff;
+                found = 1'b1;
+            end
+            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
         end
-        word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-        hit_mask = 32'h0;
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
-            hit_mask = 64'hffffffffffffffff;
             found = 1'b1;
+            word = beat[(32'h20)+:(64)];
         end
-        word = word | (beat[(32'h20)+:(64)] & hit_mask);
     end
     
 endmodule // rss_core__l3__word1
@@ -15528,10 +15709,12 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [31:0] vports$write_mask;
     reg  vports$write_strobe;
     reg  [10:0] vports$read_address;
+    reg  [10:0] vports$read_next;
     wire  vports$write_hit;
     wire  vports$write_fault;
     wire  vports$read_hit;
     wire  [31:0] vports$read_data;
+    wire  [31:0] vports$mac_read_data;
     reg  [47:0] vports$staged;
     wire  [383:0] vports$active;
     wire  vports$key_copy;
@@ -15558,10 +15741,12 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [3:0] probe$write_strobes;
     reg  probe$write_strobe;
     reg  [10:0] probe$read_address;
+    reg  [10:0] probe$read_next;
     wire  probe$write_hit;
     wire  probe$write_fault;
     wire  probe$read_hit;
     wire  [31:0] probe$read_data;
+    wire  [31:0] probe$input_read_data;
     wire  probe$taken;
     wire  probe$request;
     wire  [287:0] probe$hash_input;
@@ -15709,6 +15894,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [3:0] key_staged$write_strobes;
     reg  key_staged$write_strobe;
     reg  [10:0] key_staged$read_address;
+    reg  [10:0] key_staged$read_next;
     wire  key_staged$write_hit;
     wire  key_staged$read_hit;
     wire  [31:0] key_staged$read_data;
@@ -15720,6 +15906,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [3:0] key_ext$write_strobes;
     reg  key_ext$write_strobe;
     reg  [10:0] key_ext$read_address;
+    reg  [10:0] key_ext$read_next;
     wire  key_ext$write_hit;
     wire  key_ext$read_hit;
     wire  [31:0] key_ext$read_data;
@@ -15874,10 +16061,12 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_mask(vports$write_mask),
         .write_strobe(vports$write_strobe),
         .read_address(vports$read_address),
+        .read_next(vports$read_next),
         .write_hit(vports$write_hit),
         .write_fault(vports$write_fault),
         .read_hit(vports$read_hit),
         .read_data(vports$read_data),
+        .mac_read_data(vports$mac_read_data),
         .staged(vports$staged),
         .active(vports$active),
         .key_copy(vports$key_copy),
@@ -15906,10 +16095,12 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_strobes(probe$write_strobes),
         .write_strobe(probe$write_strobe),
         .read_address(probe$read_address),
+        .read_next(probe$read_next),
         .write_hit(probe$write_hit),
         .write_fault(probe$write_fault),
         .read_hit(probe$read_hit),
         .read_data(probe$read_data),
+        .input_read_data(probe$input_read_data),
         .taken(probe$taken),
         .request(probe$request),
         .hash_input(probe$hash_input),
@@ -16101,6 +16292,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_strobes(key_staged$write_strobes),
         .write_strobe(key_staged$write_strobe),
         .read_address(key_staged$read_address),
+        .read_next(key_staged$read_next),
         .write_hit(key_staged$write_hit),
         .read_hit(key_staged$read_hit),
         .read_data(key_staged$read_data),
@@ -16114,6 +16306,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_strobes(key_ext$write_strobes),
         .write_strobe(key_ext$write_strobe),
         .read_address(key_ext$read_address),
+        .read_next(key_ext$read_next),
         .write_hit(key_ext$write_hit),
         .read_hit(key_ext$read_hit),
         .read_data(key_ext$read_data),
@@ -16509,6 +16702,10 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
             read_next = read_request;
         end
         counters$read_next = read_next;
+        key_staged$read_next = read_next;
+        key_ext$read_next = read_next;
+        probe$read_next = read_next;
+        vports$read_next = read_next;
         read_next_offset = read_next - table_base;
         table_read_offset = read_address$q - table_base;
         read_element_vport = read_next_offset >> table_log2;
@@ -16518,8 +16715,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         table_readback$read_address = (((read_next_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((read_bank) << (32'ha)));
         table_read_hit = (read_address$q >= table_base) & (table_read_offset < table_entries);
         read_scalars_q$d = ctrl$read_data | queue_limit$read_data | table_read$read_data | vport_caps$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data | record_drops_reg$read_data | refused_reg$read_data;
-        read_blocks_q$d = vports$read_data | probe$read_data | key_staged$read_data | key_ext$read_data;
-        read_bus = read_scalars_q$q | read_blocks_q$q | counters$read_data | ((table_word$q) & 32'hffffffff);
+        read_blocks_q$d = vports$read_data | probe$read_data;
+        read_bus = read_scalars_q$q | read_blocks_q$q | counters$read_data | key_staged$read_data | key_ext$read_data | probe$input_read_data | vports$mac_read_data | ((table_word$q) & 32'hffffffff);
         read_hit = ctrl$read_hit | queue_limit$read_hit | table_read$read_hit | vports$read_hit | vport_caps$read_hit | hash_types_reg$read_hit | table_size$read_hit | default_queue_reg$read_hit | primary_queue_reg$read_hit | id$read_hit | version$read_hit | caps$read_hit | queue_caps$read_hit | hash_caps$read_hit | status$read_hit | record_drops_reg$read_hit | refused_reg$read_hit | counters$read_hit | probe$read_hit | key_staged$read_hit | key_ext$read_hit | table_read_hit;
         read_hit_q$d = read_hit;
         if (read_fire) begin
@@ -17938,7 +18135,7 @@ module rss_core__regs__id(write_address,read_address,value,write_hit,read_hit,re
 endmodule // rss_core__regs__id
 
 
-module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,write_hit,read_hit,read_data,value);
+module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,read_next,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -17948,6 +18145,7 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
     input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
@@ -17957,19 +18155,30 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
     localparam  present = 1'b0;
     localparam  base = 11'b11100;
     localparam  words = 11'b11;
-    localparam  top_word_lsb = 16'h40;
     localparam  byte_ones = 96'hff;
     
     // Stub signals
     reg  [95:0] stored$d;
     wire  [95:0] stored$q;
     reg  stored$clock;
+    reg  mirror$clock;
+    reg  mirror$reset;
+    reg  mirror$write;
+    reg  [3:0] mirror$write_index;
+    reg  [31:0] mirror$write_data;
+    reg  [3:0] mirror$write_strobes;
+    reg  [3:0] mirror$read_next;
+    reg  [3:0] mirror$read_index;
+    reg  mirror$read_hit;
+    wire  [31:0] mirror$read_data;
     
     // Local signals
     reg  [11:0] byte_enables;
     reg  [95:0] wide_data;
     reg  [95:0] next;
-    reg  [95:0] rest;
+    reg  [10:0] write_index;
+    reg  [10:0] read_index;
+    reg  [10:0] next_index;
     
     // Sub module instances
     rss_core__regs__key_ext__stored stored(
@@ -17977,11 +18186,25 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_core__regs__key_ext__mirror mirror(
+        .clock(mirror$clock),
+        .reset(mirror$reset),
+        .write(mirror$write),
+        .write_index(mirror$write_index),
+        .write_data(mirror$write_data),
+        .write_strobes(mirror$write_strobes),
+        .read_next(mirror$read_next),
+        .read_index(mirror$read_index),
+        .read_hit(mirror$read_hit),
+        .read_data(mirror$read_data)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
         stored$d = stored$q;
+        mirror$clock = clock;
+        mirror$reset = reset;
         write_hit = (write_address >= base) & (write_address < base + words) & present;
         byte_enables = 32'h0;
         wide_data = 32'h0;
@@ -18042,30 +18265,207 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
             stored$d = 32'h0;
         end
         value = stored$q;
-        read_hit = 1'b0;
-        read_data = 32'h0;
-        rest = stored$q;
-        if (read_address == base + 0) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 1) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 2) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (~present) begin
-            read_hit = 1'b0;
-        end
+        mirror$write = write_strobe & write_hit;
+        write_index = write_address - base;
+        mirror$write_index = write_index[(32'h0)+:(4)];
+        mirror$write_data = write_data;
+        mirror$write_strobes = write_strobes;
+        read_hit = (read_address >= base) & (read_address < base + words) & present;
+        next_index = read_next - base;
+        mirror$read_next = next_index[(32'h0)+:(4)];
+        read_index = read_address - base;
+        mirror$read_index = read_index[(32'h0)+:(4)];
+        mirror$read_hit = read_hit;
+        read_data = mirror$read_data;
     end
     
 endmodule // rss_core__regs__key_ext
+
+
+module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_index,read_hit,read_data);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  write;
+    input wire  [3:0] write_index;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_strobes;
+    input wire  [3:0] read_next;
+    input wire  [3:0] read_index;
+    input wire  read_hit;
+    output reg  [31:0] read_data;
+    
+    // Constant declarations
+    localparam  one = 32'h1;
+    localparam  lane_ones = 32'hff;
+    
+    // Stub signals
+    reg  ram$clock;
+    reg  [3:0] ram$read_address;
+    wire  [31:0] ram$read_data;
+    reg  [3:0] ram$write_address;
+    reg  [31:0] ram$write_data;
+    reg  [3:0] ram$write_lanes;
+    reg  [31:0] written$d;
+    wire  [31:0] written$q;
+    reg  written$clock;
+    reg  [31:0] read_word$d;
+    wire  [31:0] read_word$q;
+    reg  read_word$clock;
+    
+    // Local signals
+    reg  [31:0] strobed_data;
+    reg  [31:0] written_at_write;
+    reg  [31:0] written_at_read;
+    
+    // Sub module instances
+    rss_core__regs__key_ext__mirror__ram ram(
+        .clock(ram$clock),
+        .read_address(ram$read_address),
+        .read_data(ram$read_data),
+        .write_address(ram$write_address),
+        .write_data(ram$write_data),
+        .write_lanes(ram$write_lanes)
+    );
+    rss_core__regs__key_ext__mirror__written written(
+        .d(written$d),
+        .q(written$q),
+        .clock(written$clock)
+    );
+    rss_core__regs__key_ext__mirror__read_word read_word(
+        .d(read_word$d),
+        .q(read_word$q),
+        .clock(read_word$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        written$clock = clock;
+        read_word$clock = clock;
+        written$d = written$q;
+        read_word$d = read_word$q;
+        ram$clock = clock;
+        strobed_data = 32'h0;
+        if (write_strobes[0]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 0)));
+        end
+        if (write_strobes[1]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 1)));
+        end
+        if (write_strobes[2]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 2)));
+        end
+        if (write_strobes[3]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 3)));
+        end
+        ram$write_address = write_index;
+        ram$write_data = strobed_data;
+        ram$write_lanes = 32'h0;
+        written_at_write = written$q >> write_index;
+        if (write) begin
+            ram$write_lanes = write_strobes;
+            if (~written_at_write[32'h0]) begin
+                ram$write_lanes = 64'hf;
+            end
+            written$d = written$q | (one << write_index);
+        end
+        if (reset) begin
+            written$d = 32'h0;
+        end
+        ram$read_address = read_next;
+        written_at_read = written$q >> read_index;
+        read_word$d = 32'h0;
+        if (read_hit & written_at_read[32'h0]) begin
+            read_word$d = ram$read_data;
+        end
+        read_data = read_word$q;
+    end
+    
+endmodule // rss_core__regs__key_ext__mirror
+
+
+module rss_core__regs__key_ext__mirror__ram(clock,read_address,read_data,write_address,write_data,write_lanes);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  [3:0] read_address;
+    output reg  [31:0] read_data;
+    input wire  [3:0] write_address;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_lanes;
+    
+    // Update code (custom)
+    (* no_rw_check *) reg[31:0] mem[15:0];
+    
+    initial begin
+        mem[4'h0] = 32'h0;
+        mem[4'h1] = 32'h0;
+        mem[4'h2] = 32'h0;
+        mem[4'h3] = 32'h0;
+        mem[4'h4] = 32'h0;
+        mem[4'h5] = 32'h0;
+        mem[4'h6] = 32'h0;
+        mem[4'h7] = 32'h0;
+        mem[4'h8] = 32'h0;
+        mem[4'h9] = 32'h0;
+        mem[4'ha] = 32'h0;
+        mem[4'hb] = 32'h0;
+        mem[4'hc] = 32'h0;
+        mem[4'hd] = 32'h0;
+        mem[4'he] = 32'h0;
+        mem[4'hf] = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       read_data <= mem[read_address];
+    end
+    
+    always @(posedge clock) begin
+       if (write_lanes[0]) mem[write_address][7:0] <= write_data[7:0];
+       if (write_lanes[1]) mem[write_address][15:8] <= write_data[15:8];
+       if (write_lanes[2]) mem[write_address][23:16] <= write_data[23:16];
+       if (write_lanes[3]) mem[write_address][31:24] <= write_data[31:24];
+    end
+endmodule // rss_core__regs__key_ext__mirror__ram
+
+
+module rss_core__regs__key_ext__mirror__read_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_ext__mirror__read_word
+
+
+module rss_core__regs__key_ext__mirror__written(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_ext__mirror__written
 
 
 module rss_core__regs__key_ext__stored(d,q,clock);
@@ -18106,7 +18506,7 @@ module rss_core__regs__key_generation(d,q,clock);
 endmodule // rss_core__regs__key_generation
 
 
-module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,write_hit,read_hit,read_data,value);
+module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,read_next,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -18116,6 +18516,7 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
     input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
@@ -18125,19 +18526,30 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
     localparam  present = 1'b1;
     localparam  base = 11'b10000;
     localparam  words = 11'b1010;
-    localparam  top_word_lsb = 16'h120;
     localparam  byte_ones = 320'hff;
     
     // Stub signals
     reg  [319:0] stored$d;
     wire  [319:0] stored$q;
     reg  stored$clock;
+    reg  mirror$clock;
+    reg  mirror$reset;
+    reg  mirror$write;
+    reg  [3:0] mirror$write_index;
+    reg  [31:0] mirror$write_data;
+    reg  [3:0] mirror$write_strobes;
+    reg  [3:0] mirror$read_next;
+    reg  [3:0] mirror$read_index;
+    reg  mirror$read_hit;
+    wire  [31:0] mirror$read_data;
     
     // Local signals
     reg  [39:0] byte_enables;
     reg  [319:0] wide_data;
     reg  [319:0] next;
-    reg  [319:0] rest;
+    reg  [10:0] write_index;
+    reg  [10:0] read_index;
+    reg  [10:0] next_index;
     
     // Sub module instances
     rss_core__regs__key_staged__stored stored(
@@ -18145,11 +18557,25 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_core__regs__key_staged__mirror mirror(
+        .clock(mirror$clock),
+        .reset(mirror$reset),
+        .write(mirror$write),
+        .write_index(mirror$write_index),
+        .write_data(mirror$write_data),
+        .write_strobes(mirror$write_strobes),
+        .read_next(mirror$read_next),
+        .read_index(mirror$read_index),
+        .read_hit(mirror$read_hit),
+        .read_data(mirror$read_data)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
         stored$d = stored$q;
+        mirror$clock = clock;
+        mirror$reset = reset;
         write_hit = (write_address >= base) & (write_address < base + words) & present;
         byte_enables = 32'h0;
         wide_data = 32'h0;
@@ -18329,65 +18755,207 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
             stored$d = 32'h0;
         end
         value = stored$q;
-        read_hit = 1'b0;
-        read_data = 32'h0;
-        rest = stored$q;
-        if (read_address == base + 0) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 1) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 2) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 3) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 4) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 5) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 6) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 7) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 8) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 9) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (~present) begin
-            read_hit = 1'b0;
-        end
+        mirror$write = write_strobe & write_hit;
+        write_index = write_address - base;
+        mirror$write_index = write_index[(32'h0)+:(4)];
+        mirror$write_data = write_data;
+        mirror$write_strobes = write_strobes;
+        read_hit = (read_address >= base) & (read_address < base + words) & present;
+        next_index = read_next - base;
+        mirror$read_next = next_index[(32'h0)+:(4)];
+        read_index = read_address - base;
+        mirror$read_index = read_index[(32'h0)+:(4)];
+        mirror$read_hit = read_hit;
+        read_data = mirror$read_data;
     end
     
 endmodule // rss_core__regs__key_staged
+
+
+module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_index,read_hit,read_data);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  write;
+    input wire  [3:0] write_index;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_strobes;
+    input wire  [3:0] read_next;
+    input wire  [3:0] read_index;
+    input wire  read_hit;
+    output reg  [31:0] read_data;
+    
+    // Constant declarations
+    localparam  one = 32'h1;
+    localparam  lane_ones = 32'hff;
+    
+    // Stub signals
+    reg  ram$clock;
+    reg  [3:0] ram$read_address;
+    wire  [31:0] ram$read_data;
+    reg  [3:0] ram$write_address;
+    reg  [31:0] ram$write_data;
+    reg  [3:0] ram$write_lanes;
+    reg  [31:0] written$d;
+    wire  [31:0] written$q;
+    reg  written$clock;
+    reg  [31:0] read_word$d;
+    wire  [31:0] read_word$q;
+    reg  read_word$clock;
+    
+    // Local signals
+    reg  [31:0] strobed_data;
+    reg  [31:0] written_at_write;
+    reg  [31:0] written_at_read;
+    
+    // Sub module instances
+    rss_core__regs__key_staged__mirror__ram ram(
+        .clock(ram$clock),
+        .read_address(ram$read_address),
+        .read_data(ram$read_data),
+        .write_address(ram$write_address),
+        .write_data(ram$write_data),
+        .write_lanes(ram$write_lanes)
+    );
+    rss_core__regs__key_staged__mirror__written written(
+        .d(written$d),
+        .q(written$q),
+        .clock(written$clock)
+    );
+    rss_core__regs__key_staged__mirror__read_word read_word(
+        .d(read_word$d),
+        .q(read_word$q),
+        .clock(read_word$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        written$clock = clock;
+        read_word$clock = clock;
+        written$d = written$q;
+        read_word$d = read_word$q;
+        ram$clock = clock;
+        strobed_data = 32'h0;
+        if (write_strobes[0]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 0)));
+        end
+        if (write_strobes[1]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 1)));
+        end
+        if (write_strobes[2]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 2)));
+        end
+        if (write_strobes[3]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 3)));
+        end
+        ram$write_address = write_index;
+        ram$write_data = strobed_data;
+        ram$write_lanes = 32'h0;
+        written_at_write = written$q >> write_index;
+        if (write) begin
+            ram$write_lanes = write_strobes;
+            if (~written_at_write[32'h0]) begin
+                ram$write_lanes = 64'hf;
+            end
+            written$d = written$q | (one << write_index);
+        end
+        if (reset) begin
+            written$d = 32'h0;
+        end
+        ram$read_address = read_next;
+        written_at_read = written$q >> read_index;
+        read_word$d = 32'h0;
+        if (read_hit & written_at_read[32'h0]) begin
+            read_word$d = ram$read_data;
+        end
+        read_data = read_word$q;
+    end
+    
+endmodule // rss_core__regs__key_staged__mirror
+
+
+module rss_core__regs__key_staged__mirror__ram(clock,read_address,read_data,write_address,write_data,write_lanes);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  [3:0] read_address;
+    output reg  [31:0] read_data;
+    input wire  [3:0] write_address;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_lanes;
+    
+    // Update code (custom)
+    (* no_rw_check *) reg[31:0] mem[15:0];
+    
+    initial begin
+        mem[4'h0] = 32'h0;
+        mem[4'h1] = 32'h0;
+        mem[4'h2] = 32'h0;
+        mem[4'h3] = 32'h0;
+        mem[4'h4] = 32'h0;
+        mem[4'h5] = 32'h0;
+        mem[4'h6] = 32'h0;
+        mem[4'h7] = 32'h0;
+        mem[4'h8] = 32'h0;
+        mem[4'h9] = 32'h0;
+        mem[4'ha] = 32'h0;
+        mem[4'hb] = 32'h0;
+        mem[4'hc] = 32'h0;
+        mem[4'hd] = 32'h0;
+        mem[4'he] = 32'h0;
+        mem[4'hf] = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       read_data <= mem[read_address];
+    end
+    
+    always @(posedge clock) begin
+       if (write_lanes[0]) mem[write_address][7:0] <= write_data[7:0];
+       if (write_lanes[1]) mem[write_address][15:8] <= write_data[15:8];
+       if (write_lanes[2]) mem[write_address][23:16] <= write_data[23:16];
+       if (write_lanes[3]) mem[write_address][31:24] <= write_data[31:24];
+    end
+endmodule // rss_core__regs__key_staged__mirror__ram
+
+
+module rss_core__regs__key_staged__mirror__read_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_staged__mirror__read_word
+
+
+module rss_core__regs__key_staged__mirror__written(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_staged__mirror__written
 
 
 module rss_core__regs__key_staged__stored(d,q,clock);
@@ -18521,7 +19089,7 @@ module rss_core__regs__primary_queue_reg__stored__dff(d,q,clock);
 endmodule // rss_core__regs__primary_queue_reg__stored__dff
 
 
-module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,taken,request,hash_input,hash_type,vport,done,done_hash,done_queue,done_hashed);
+module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,read_next,write_hit,write_fault,read_hit,read_data,input_read_data,taken,request,hash_input,hash_type,vport,done,done_hash,done_queue,done_hashed);
     
     // Module arguments
     input wire  clock;
@@ -18531,10 +19099,12 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
     input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
     output reg  [31:0] read_data;
+    output reg  [31:0] input_read_data;
     output reg  taken;
     output reg  request;
     output reg  [287:0] hash_input;
@@ -18565,6 +19135,7 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
     reg  [3:0] input_words$write_strobes;
     reg  input_words$write_strobe;
     reg  [10:0] input_words$read_address;
+    reg  [10:0] input_words$read_next;
     wire  input_words$write_hit;
     wire  input_words$read_hit;
     wire  [31:0] input_words$read_data;
@@ -18607,6 +19178,7 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
         .write_strobes(input_words$write_strobes),
         .write_strobe(input_words$write_strobe),
         .read_address(input_words$read_address),
+        .read_next(input_words$read_next),
         .write_hit(input_words$write_hit),
         .read_hit(input_words$read_hit),
         .read_data(input_words$read_data),
@@ -18671,6 +19243,8 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
         input_words$write_strobes = write_strobes;
         input_words$write_strobe = write_strobe;
         input_words$read_address = read_address;
+        input_words$read_next = read_next;
+        input_read_data = input_words$read_data;
         probe_value = 32'h0;
         if (write_strobes[0]) begin
             probe_value = probe_value | (write_data & (64'hff << (32'h8 * 0)));
@@ -18807,7 +19381,7 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
         end
         hash_input = input_words$value & input_mask;
         read_hit = input_words$read_hit;
-        read_data = input_words$read_data;
+        read_data = 32'h0;
         if (read_address == probe_address) begin
             read_hit = 1'b1;
         end
@@ -18885,7 +19459,7 @@ module rss_core__regs__probe__hashed_q(d,q,clock);
 endmodule // rss_core__regs__probe__hashed_q
 
 
-module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,write_hit,read_hit,read_data,value);
+module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,read_next,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -18895,6 +19469,7 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
     input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
@@ -18904,19 +19479,30 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
     localparam  present = 1'b1;
     localparam  base = 11'b1010000;
     localparam  words = 11'b1001;
-    localparam  top_word_lsb = 16'h100;
     localparam  byte_ones = 288'hff;
     
     // Stub signals
     reg  [287:0] stored$d;
     wire  [287:0] stored$q;
     reg  stored$clock;
+    reg  mirror$clock;
+    reg  mirror$reset;
+    reg  mirror$write;
+    reg  [3:0] mirror$write_index;
+    reg  [31:0] mirror$write_data;
+    reg  [3:0] mirror$write_strobes;
+    reg  [3:0] mirror$read_next;
+    reg  [3:0] mirror$read_index;
+    reg  mirror$read_hit;
+    wire  [31:0] mirror$read_data;
     
     // Local signals
     reg  [35:0] byte_enables;
     reg  [287:0] wide_data;
     reg  [287:0] next;
-    reg  [287:0] rest;
+    reg  [10:0] write_index;
+    reg  [10:0] read_index;
+    reg  [10:0] next_index;
     
     // Sub module instances
     rss_core__regs__probe__input_words__stored stored(
@@ -18924,11 +19510,25 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_core__regs__probe__input_words__mirror mirror(
+        .clock(mirror$clock),
+        .reset(mirror$reset),
+        .write(mirror$write),
+        .write_index(mirror$write_index),
+        .write_data(mirror$write_data),
+        .write_strobes(mirror$write_strobes),
+        .read_next(mirror$read_next),
+        .read_index(mirror$read_index),
+        .read_hit(mirror$read_hit),
+        .read_data(mirror$read_data)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
         stored$d = stored$q;
+        mirror$clock = clock;
+        mirror$reset = reset;
         write_hit = (write_address >= base) & (write_address < base + words) & present;
         byte_enables = 32'h0;
         wide_data = 32'h0;
@@ -19091,60 +19691,207 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
             stored$d = 32'h0;
         end
         value = stored$q;
-        read_hit = 1'b0;
-        read_data = 32'h0;
-        rest = stored$q;
-        if (read_address == base + 0) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 1) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 2) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 3) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 4) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 5) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 6) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 7) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 8) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (~present) begin
-            read_hit = 1'b0;
-        end
+        mirror$write = write_strobe & write_hit;
+        write_index = write_address - base;
+        mirror$write_index = write_index[(32'h0)+:(4)];
+        mirror$write_data = write_data;
+        mirror$write_strobes = write_strobes;
+        read_hit = (read_address >= base) & (read_address < base + words) & present;
+        next_index = read_next - base;
+        mirror$read_next = next_index[(32'h0)+:(4)];
+        read_index = read_address - base;
+        mirror$read_index = read_index[(32'h0)+:(4)];
+        mirror$read_hit = read_hit;
+        read_data = mirror$read_data;
     end
     
 endmodule // rss_core__regs__probe__input_words
+
+
+module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_index,read_hit,read_data);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  write;
+    input wire  [3:0] write_index;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_strobes;
+    input wire  [3:0] read_next;
+    input wire  [3:0] read_index;
+    input wire  read_hit;
+    output reg  [31:0] read_data;
+    
+    // Constant declarations
+    localparam  one = 32'h1;
+    localparam  lane_ones = 32'hff;
+    
+    // Stub signals
+    reg  ram$clock;
+    reg  [3:0] ram$read_address;
+    wire  [31:0] ram$read_data;
+    reg  [3:0] ram$write_address;
+    reg  [31:0] ram$write_data;
+    reg  [3:0] ram$write_lanes;
+    reg  [31:0] written$d;
+    wire  [31:0] written$q;
+    reg  written$clock;
+    reg  [31:0] read_word$d;
+    wire  [31:0] read_word$q;
+    reg  read_word$clock;
+    
+    // Local signals
+    reg  [31:0] strobed_data;
+    reg  [31:0] written_at_write;
+    reg  [31:0] written_at_read;
+    
+    // Sub module instances
+    rss_core__regs__probe__input_words__mirror__ram ram(
+        .clock(ram$clock),
+        .read_address(ram$read_address),
+        .read_data(ram$read_data),
+        .write_address(ram$write_address),
+        .write_data(ram$write_data),
+        .write_lanes(ram$write_lanes)
+    );
+    rss_core__regs__probe__input_words__mirror__written written(
+        .d(written$d),
+        .q(written$q),
+        .clock(written$clock)
+    );
+    rss_core__regs__probe__input_words__mirror__read_word read_word(
+        .d(read_word$d),
+        .q(read_word$q),
+        .clock(read_word$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        written$clock = clock;
+        read_word$clock = clock;
+        written$d = written$q;
+        read_word$d = read_word$q;
+        ram$clock = clock;
+        strobed_data = 32'h0;
+        if (write_strobes[0]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 0)));
+        end
+        if (write_strobes[1]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 1)));
+        end
+        if (write_strobes[2]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 2)));
+        end
+        if (write_strobes[3]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 3)));
+        end
+        ram$write_address = write_index;
+        ram$write_data = strobed_data;
+        ram$write_lanes = 32'h0;
+        written_at_write = written$q >> write_index;
+        if (write) begin
+            ram$write_lanes = write_strobes;
+            if (~written_at_write[32'h0]) begin
+                ram$write_lanes = 64'hf;
+            end
+            written$d = written$q | (one << write_index);
+        end
+        if (reset) begin
+            written$d = 32'h0;
+        end
+        ram$read_address = read_next;
+        written_at_read = written$q >> read_index;
+        read_word$d = 32'h0;
+        if (read_hit & written_at_read[32'h0]) begin
+            read_word$d = ram$read_data;
+        end
+        read_data = read_word$q;
+    end
+    
+endmodule // rss_core__regs__probe__input_words__mirror
+
+
+module rss_core__regs__probe__input_words__mirror__ram(clock,read_address,read_data,write_address,write_data,write_lanes);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  [3:0] read_address;
+    output reg  [31:0] read_data;
+    input wire  [3:0] write_address;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_lanes;
+    
+    // Update code (custom)
+    (* no_rw_check *) reg[31:0] mem[15:0];
+    
+    initial begin
+        mem[4'h0] = 32'h0;
+        mem[4'h1] = 32'h0;
+        mem[4'h2] = 32'h0;
+        mem[4'h3] = 32'h0;
+        mem[4'h4] = 32'h0;
+        mem[4'h5] = 32'h0;
+        mem[4'h6] = 32'h0;
+        mem[4'h7] = 32'h0;
+        mem[4'h8] = 32'h0;
+        mem[4'h9] = 32'h0;
+        mem[4'ha] = 32'h0;
+        mem[4'hb] = 32'h0;
+        mem[4'hc] = 32'h0;
+        mem[4'hd] = 32'h0;
+        mem[4'he] = 32'h0;
+        mem[4'hf] = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       read_data <= mem[read_address];
+    end
+    
+    always @(posedge clock) begin
+       if (write_lanes[0]) mem[write_address][7:0] <= write_data[7:0];
+       if (write_lanes[1]) mem[write_address][15:8] <= write_data[15:8];
+       if (write_lanes[2]) mem[write_address][23:16] <= write_data[23:16];
+       if (write_lanes[3]) mem[write_address][31:24] <= write_data[31:24];
+    end
+endmodule // rss_core__regs__probe__input_words__mirror__ram
+
+
+module rss_core__regs__probe__input_words__mirror__read_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__input_words__mirror__read_word
+
+
+module rss_core__regs__probe__input_words__mirror__written(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__input_words__mirror__written
 
 
 module rss_core__regs__probe__input_words__stored(d,q,clock);
@@ -22003,7 +22750,7 @@ module rss_core__regs__vport_caps(write_address,read_address,value,write_hit,rea
 endmodule // rss_core__regs__vport_caps
 
 
-module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
+module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,read_next,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
     
     // Module arguments
     input wire  clock;
@@ -22013,10 +22760,12 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     input wire  [31:0] write_mask;
     input wire  write_strobe;
     input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
     output reg  [31:0] read_data;
+    output reg  [31:0] mac_read_data;
     input wire  [47:0] staged;
     output reg  [383:0] active;
     output reg  key_copy;
@@ -22081,6 +22830,16 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  copy_started$d;
     wire  copy_started$q;
     reg  copy_started$clock;
+    reg  mac_mirror$clock;
+    reg  mac_mirror$reset;
+    reg  mac_mirror$write;
+    reg  [4:0] mac_mirror$write_index;
+    reg  [31:0] mac_mirror$write_data;
+    reg  [3:0] mac_mirror$write_strobes;
+    reg  [4:0] mac_mirror$read_next;
+    reg  [4:0] mac_mirror$read_index;
+    reg  mac_mirror$read_hit;
+    wire  [31:0] mac_mirror$read_data;
     reg  [383:0] move_slot$slots;
     reg  [2:0] move_slot$vport;
     wire  [47:0] move_slot$slot;
@@ -22164,6 +22923,18 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         .d(copy_started$d),
         .q(copy_started$q),
         .clock(copy_started$clock)
+    );
+    rss_core__regs__vports__mac_mirror mac_mirror(
+        .clock(mac_mirror$clock),
+        .reset(mac_mirror$reset),
+        .write(mac_mirror$write),
+        .write_index(mac_mirror$write_index),
+        .write_data(mac_mirror$write_data),
+        .write_strobes(mac_mirror$write_strobes),
+        .read_next(mac_mirror$read_next),
+        .read_index(mac_mirror$read_index),
+        .read_hit(mac_mirror$read_hit),
+        .read_data(mac_mirror$read_data)
     );
     rss_core__regs__vports__move_slot move_slot(
         .slots(move_slot$slots),
@@ -22803,134 +23574,6 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         if (read_address == move_status_address) begin
             read_data = move_status$q;
         end
-        if (read_entry == 0) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 0)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 0)+:(32)];
-            end
-        end
-        if (read_entry == 1) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 1)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 1)+:(32)];
-            end
-        end
-        if (read_entry == 2) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 2)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 2)+:(32)];
-            end
-        end
-        if (read_entry == 3) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 3)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 3)+:(32)];
-            end
-        end
-        if (read_entry == 4) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 4)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 4)+:(32)];
-            end
-        end
-        if (read_entry == 5) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 5)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 5)+:(32)];
-            end
-        end
-        if (read_entry == 6) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 6)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 6)+:(32)];
-            end
-        end
-        if (read_entry == 7) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 7)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 7)+:(32)];
-            end
-        end
-        if (read_entry == 8) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 8)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 8)+:(32)];
-            end
-        end
-        if (read_entry == 9) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 9)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 9)+:(32)];
-            end
-        end
-        if (read_entry == 10) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 10)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 10)+:(32)];
-            end
-        end
-        if (read_entry == 11) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 11)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 11)+:(32)];
-            end
-        end
-        if (read_entry == 12) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 12)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 12)+:(32)];
-            end
-        end
-        if (read_entry == 13) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 13)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 13)+:(32)];
-            end
-        end
-        if (read_entry == 14) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 14)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 14)+:(32)];
-            end
-        end
-        if (read_entry == 15) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 15)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 15)+:(32)];
-            end
-        end
         read_slot = active_q$q[(32'h30 * 0)+:(48)];
         if (read_address[(32'h0)+:(3)] == 0) begin
             if (state_read_hit) begin
@@ -23003,6 +23646,26 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
                 read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
             end
         end
+        mac_mirror$clock = clock;
+        mac_mirror$reset = reset;
+        mac_mirror$write = write_strobe & (lo_hit | (hi_hit & ~hi_fault));
+        mac_mirror$write_index = ((write_address[(32'h0)+:(4)]) & 5'h1f);
+        mac_mirror$write_data = write_data;
+        if (hi_hit) begin
+            mac_mirror$write_index = (mac_mirror$write_index & ~(1 << (32'h4)) | ((1'b1) << (32'h4)));
+            mac_mirror$write_data = write_data & mac_hi_writable;
+        end
+        mac_mirror$write_strobes = write_lanes;
+        mac_mirror$read_next = ((read_next[(32'h0)+:(4)]) & 5'h1f);
+        if ((read_next >> 64'h4) == mac_hi_region) begin
+            mac_mirror$read_next = (mac_mirror$read_next & ~(1 << (32'h4)) | ((1'b1) << (32'h4)));
+        end
+        mac_mirror$read_index = ((read_entry) & 5'h1f);
+        if (hi_read_hit) begin
+            mac_mirror$read_index = (mac_mirror$read_index & ~(1 << (32'h4)) | ((1'b1) << (32'h4)));
+        end
+        mac_mirror$read_hit = lo_read_hit | hi_read_hit;
+        mac_read_data = mac_mirror$read_data;
         if (reset) begin
             active_q$d = reset_state;
             copy_started$d = 1'b0;
@@ -23149,6 +23812,208 @@ module rss_core__regs__vports__mac_lo(d,q,clock);
     end
           
 endmodule // rss_core__regs__vports__mac_lo
+
+
+module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_index,read_hit,read_data);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  write;
+    input wire  [4:0] write_index;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_strobes;
+    input wire  [4:0] read_next;
+    input wire  [4:0] read_index;
+    input wire  read_hit;
+    output reg  [31:0] read_data;
+    
+    // Constant declarations
+    localparam  one = 32'h1;
+    localparam  lane_ones = 32'hff;
+    
+    // Stub signals
+    reg  ram$clock;
+    reg  [4:0] ram$read_address;
+    wire  [31:0] ram$read_data;
+    reg  [4:0] ram$write_address;
+    reg  [31:0] ram$write_data;
+    reg  [3:0] ram$write_lanes;
+    reg  [31:0] written$d;
+    wire  [31:0] written$q;
+    reg  written$clock;
+    reg  [31:0] read_word$d;
+    wire  [31:0] read_word$q;
+    reg  read_word$clock;
+    
+    // Local signals
+    reg  [31:0] strobed_data;
+    reg  [31:0] written_at_write;
+    reg  [31:0] written_at_read;
+    
+    // Sub module instances
+    rss_core__regs__vports__mac_mirror__ram ram(
+        .clock(ram$clock),
+        .read_address(ram$read_address),
+        .read_data(ram$read_data),
+        .write_address(ram$write_address),
+        .write_data(ram$write_data),
+        .write_lanes(ram$write_lanes)
+    );
+    rss_core__regs__vports__mac_mirror__written written(
+        .d(written$d),
+        .q(written$q),
+        .clock(written$clock)
+    );
+    rss_core__regs__vports__mac_mirror__read_word read_word(
+        .d(read_word$d),
+        .q(read_word$q),
+        .clock(read_word$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        written$clock = clock;
+        read_word$clock = clock;
+        written$d = written$q;
+        read_word$d = read_word$q;
+        ram$clock = clock;
+        strobed_data = 32'h0;
+        if (write_strobes[0]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 0)));
+        end
+        if (write_strobes[1]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 1)));
+        end
+        if (write_strobes[2]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 2)));
+        end
+        if (write_strobes[3]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 3)));
+        end
+        ram$write_address = write_index;
+        ram$write_data = strobed_data;
+        ram$write_lanes = 32'h0;
+        written_at_write = written$q >> write_index;
+        if (write) begin
+            ram$write_lanes = write_strobes;
+            if (~written_at_write[32'h0]) begin
+                ram$write_lanes = 64'hf;
+            end
+            written$d = written$q | (one << write_index);
+        end
+        if (reset) begin
+            written$d = 32'h0;
+        end
+        ram$read_address = read_next;
+        written_at_read = written$q >> read_index;
+        read_word$d = 32'h0;
+        if (read_hit & written_at_read[32'h0]) begin
+            read_word$d = ram$read_data;
+        end
+        read_data = read_word$q;
+    end
+    
+endmodule // rss_core__regs__vports__mac_mirror
+
+
+module rss_core__regs__vports__mac_mirror__ram(clock,read_address,read_data,write_address,write_data,write_lanes);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  [4:0] read_address;
+    output reg  [31:0] read_data;
+    input wire  [4:0] write_address;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_lanes;
+    
+    // Update code (custom)
+    (* no_rw_check *) reg[31:0] mem[31:0];
+    
+    initial begin
+        mem[5'b0] = 32'h0;
+        mem[5'b1] = 32'h0;
+        mem[5'b10] = 32'h0;
+        mem[5'b11] = 32'h0;
+        mem[5'b100] = 32'h0;
+        mem[5'b101] = 32'h0;
+        mem[5'b110] = 32'h0;
+        mem[5'b111] = 32'h0;
+        mem[5'b1000] = 32'h0;
+        mem[5'b1001] = 32'h0;
+        mem[5'b1010] = 32'h0;
+        mem[5'b1011] = 32'h0;
+        mem[5'b1100] = 32'h0;
+        mem[5'b1101] = 32'h0;
+        mem[5'b1110] = 32'h0;
+        mem[5'b1111] = 32'h0;
+        mem[5'b10000] = 32'h0;
+        mem[5'b10001] = 32'h0;
+        mem[5'b10010] = 32'h0;
+        mem[5'b10011] = 32'h0;
+        mem[5'b10100] = 32'h0;
+        mem[5'b10101] = 32'h0;
+        mem[5'b10110] = 32'h0;
+        mem[5'b10111] = 32'h0;
+        mem[5'b11000] = 32'h0;
+        mem[5'b11001] = 32'h0;
+        mem[5'b11010] = 32'h0;
+        mem[5'b11011] = 32'h0;
+        mem[5'b11100] = 32'h0;
+        mem[5'b11101] = 32'h0;
+        mem[5'b11110] = 32'h0;
+        mem[5'b11111] = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       read_data <= mem[read_address];
+    end
+    
+    always @(posedge clock) begin
+       if (write_lanes[0]) mem[write_address][7:0] <= write_data[7:0];
+       if (write_lanes[1]) mem[write_address][15:8] <= write_data[15:8];
+       if (write_lanes[2]) mem[write_address][23:16] <= write_data[23:16];
+       if (write_lanes[3]) mem[write_address][31:24] <= write_data[31:24];
+    end
+endmodule // rss_core__regs__vports__mac_mirror__ram
+
+
+module rss_core__regs__vports__mac_mirror__read_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__mac_mirror__read_word
+
+
+module rss_core__regs__vports__mac_mirror__written(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__mac_mirror__written
 
 
 module rss_core__regs__vports__move_address_q(d,q,clock);

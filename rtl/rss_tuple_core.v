@@ -4539,10 +4539,12 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [31:0] vports$write_mask;
     reg  vports$write_strobe;
     reg  [10:0] vports$read_address;
+    reg  [10:0] vports$read_next;
     wire  vports$write_hit;
     wire  vports$write_fault;
     wire  vports$read_hit;
     wire  [31:0] vports$read_data;
+    wire  [31:0] vports$mac_read_data;
     reg  [47:0] vports$staged;
     wire  [383:0] vports$active;
     wire  vports$key_copy;
@@ -4569,10 +4571,12 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [3:0] probe$write_strobes;
     reg  probe$write_strobe;
     reg  [10:0] probe$read_address;
+    reg  [10:0] probe$read_next;
     wire  probe$write_hit;
     wire  probe$write_fault;
     wire  probe$read_hit;
     wire  [31:0] probe$read_data;
+    wire  [31:0] probe$input_read_data;
     wire  probe$taken;
     wire  probe$request;
     wire  [287:0] probe$hash_input;
@@ -4720,6 +4724,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [3:0] key_staged$write_strobes;
     reg  key_staged$write_strobe;
     reg  [10:0] key_staged$read_address;
+    reg  [10:0] key_staged$read_next;
     wire  key_staged$write_hit;
     wire  key_staged$read_hit;
     wire  [31:0] key_staged$read_data;
@@ -4731,6 +4736,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [3:0] key_ext$write_strobes;
     reg  key_ext$write_strobe;
     reg  [10:0] key_ext$read_address;
+    reg  [10:0] key_ext$read_next;
     wire  key_ext$write_hit;
     wire  key_ext$read_hit;
     wire  [31:0] key_ext$read_data;
@@ -4885,10 +4891,12 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .write_mask(vports$write_mask),
         .write_strobe(vports$write_strobe),
         .read_address(vports$read_address),
+        .read_next(vports$read_next),
         .write_hit(vports$write_hit),
         .write_fault(vports$write_fault),
         .read_hit(vports$read_hit),
         .read_data(vports$read_data),
+        .mac_read_data(vports$mac_read_data),
         .staged(vports$staged),
         .active(vports$active),
         .key_copy(vports$key_copy),
@@ -4917,10 +4925,12 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .write_strobes(probe$write_strobes),
         .write_strobe(probe$write_strobe),
         .read_address(probe$read_address),
+        .read_next(probe$read_next),
         .write_hit(probe$write_hit),
         .write_fault(probe$write_fault),
         .read_hit(probe$read_hit),
         .read_data(probe$read_data),
+        .input_read_data(probe$input_read_data),
         .taken(probe$taken),
         .request(probe$request),
         .hash_input(probe$hash_input),
@@ -5112,6 +5122,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .write_strobes(key_staged$write_strobes),
         .write_strobe(key_staged$write_strobe),
         .read_address(key_staged$read_address),
+        .read_next(key_staged$read_next),
         .write_hit(key_staged$write_hit),
         .read_hit(key_staged$read_hit),
         .read_data(key_staged$read_data),
@@ -5125,6 +5136,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .write_strobes(key_ext$write_strobes),
         .write_strobe(key_ext$write_strobe),
         .read_address(key_ext$read_address),
+        .read_next(key_ext$read_next),
         .write_hit(key_ext$write_hit),
         .read_hit(key_ext$read_hit),
         .read_data(key_ext$read_data),
@@ -5520,6 +5532,10 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
             read_next = read_request;
         end
         counters$read_next = read_next;
+        key_staged$read_next = read_next;
+        key_ext$read_next = read_next;
+        probe$read_next = read_next;
+        vports$read_next = read_next;
         read_next_offset = read_next - table_base;
         table_read_offset = read_address$q - table_base;
         read_element_vport = read_next_offset >> table_log2;
@@ -5529,8 +5545,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         table_readback$read_address = (((read_next_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((read_bank) << (32'ha)));
         table_read_hit = (read_address$q >= table_base) & (table_read_offset < table_entries);
         read_scalars_q$d = ctrl$read_data | queue_limit$read_data | table_read$read_data | vport_caps$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data | record_drops_reg$read_data | refused_reg$read_data;
-        read_blocks_q$d = vports$read_data | probe$read_data | key_staged$read_data | key_ext$read_data;
-        read_bus = read_scalars_q$q | read_blocks_q$q | counters$read_data | ((table_word$q) & 32'hffffffff);
+        read_blocks_q$d = vports$read_data | probe$read_data;
+        read_bus = read_scalars_q$q | read_blocks_q$q | counters$read_data | key_staged$read_data | key_ext$read_data | probe$input_read_data | vports$mac_read_data | ((table_word$q) & 32'hffffffff);
         read_hit = ctrl$read_hit | queue_limit$read_hit | table_read$read_hit | vports$read_hit | vport_caps$read_hit | hash_types_reg$read_hit | table_size$read_hit | default_queue_reg$read_hit | primary_queue_reg$read_hit | id$read_hit | version$read_hit | caps$read_hit | queue_caps$read_hit | hash_caps$read_hit | status$read_hit | record_drops_reg$read_hit | refused_reg$read_hit | counters$read_hit | probe$read_hit | key_staged$read_hit | key_ext$read_hit | table_read_hit;
         read_hit_q$d = read_hit;
         if (read_fire) begin
@@ -6949,7 +6965,7 @@ module rss_tuple_core__regs__id(write_address,read_address,value,write_hit,read_
 endmodule // rss_tuple_core__regs__id
 
 
-module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,write_hit,read_hit,read_data,value);
+module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,read_next,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -6959,6 +6975,7 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
     input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
@@ -6968,19 +6985,30 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
     localparam  present = 1'b0;
     localparam  base = 11'b11100;
     localparam  words = 11'b11;
-    localparam  top_word_lsb = 16'h40;
     localparam  byte_ones = 96'hff;
     
     // Stub signals
     reg  [95:0] stored$d;
     wire  [95:0] stored$q;
     reg  stored$clock;
+    reg  mirror$clock;
+    reg  mirror$reset;
+    reg  mirror$write;
+    reg  [3:0] mirror$write_index;
+    reg  [31:0] mirror$write_data;
+    reg  [3:0] mirror$write_strobes;
+    reg  [3:0] mirror$read_next;
+    reg  [3:0] mirror$read_index;
+    reg  mirror$read_hit;
+    wire  [31:0] mirror$read_data;
     
     // Local signals
     reg  [11:0] byte_enables;
     reg  [95:0] wide_data;
     reg  [95:0] next;
-    reg  [95:0] rest;
+    reg  [10:0] write_index;
+    reg  [10:0] read_index;
+    reg  [10:0] next_index;
     
     // Sub module instances
     rss_tuple_core__regs__key_ext__stored stored(
@@ -6988,11 +7016,25 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_tuple_core__regs__key_ext__mirror mirror(
+        .clock(mirror$clock),
+        .reset(mirror$reset),
+        .write(mirror$write),
+        .write_index(mirror$write_index),
+        .write_data(mirror$write_data),
+        .write_strobes(mirror$write_strobes),
+        .read_next(mirror$read_next),
+        .read_index(mirror$read_index),
+        .read_hit(mirror$read_hit),
+        .read_data(mirror$read_data)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
         stored$d = stored$q;
+        mirror$clock = clock;
+        mirror$reset = reset;
         write_hit = (write_address >= base) & (write_address < base + words) & present;
         byte_enables = 32'h0;
         wide_data = 32'h0;
@@ -7053,30 +7095,207 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
             stored$d = 32'h0;
         end
         value = stored$q;
-        read_hit = 1'b0;
-        read_data = 32'h0;
-        rest = stored$q;
-        if (read_address == base + 0) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 1) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 2) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (~present) begin
-            read_hit = 1'b0;
-        end
+        mirror$write = write_strobe & write_hit;
+        write_index = write_address - base;
+        mirror$write_index = write_index[(32'h0)+:(4)];
+        mirror$write_data = write_data;
+        mirror$write_strobes = write_strobes;
+        read_hit = (read_address >= base) & (read_address < base + words) & present;
+        next_index = read_next - base;
+        mirror$read_next = next_index[(32'h0)+:(4)];
+        read_index = read_address - base;
+        mirror$read_index = read_index[(32'h0)+:(4)];
+        mirror$read_hit = read_hit;
+        read_data = mirror$read_data;
     end
     
 endmodule // rss_tuple_core__regs__key_ext
+
+
+module rss_tuple_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_index,read_hit,read_data);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  write;
+    input wire  [3:0] write_index;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_strobes;
+    input wire  [3:0] read_next;
+    input wire  [3:0] read_index;
+    input wire  read_hit;
+    output reg  [31:0] read_data;
+    
+    // Constant declarations
+    localparam  one = 32'h1;
+    localparam  lane_ones = 32'hff;
+    
+    // Stub signals
+    reg  ram$clock;
+    reg  [3:0] ram$read_address;
+    wire  [31:0] ram$read_data;
+    reg  [3:0] ram$write_address;
+    reg  [31:0] ram$write_data;
+    reg  [3:0] ram$write_lanes;
+    reg  [31:0] written$d;
+    wire  [31:0] written$q;
+    reg  written$clock;
+    reg  [31:0] read_word$d;
+    wire  [31:0] read_word$q;
+    reg  read_word$clock;
+    
+    // Local signals
+    reg  [31:0] strobed_data;
+    reg  [31:0] written_at_write;
+    reg  [31:0] written_at_read;
+    
+    // Sub module instances
+    rss_tuple_core__regs__key_ext__mirror__ram ram(
+        .clock(ram$clock),
+        .read_address(ram$read_address),
+        .read_data(ram$read_data),
+        .write_address(ram$write_address),
+        .write_data(ram$write_data),
+        .write_lanes(ram$write_lanes)
+    );
+    rss_tuple_core__regs__key_ext__mirror__written written(
+        .d(written$d),
+        .q(written$q),
+        .clock(written$clock)
+    );
+    rss_tuple_core__regs__key_ext__mirror__read_word read_word(
+        .d(read_word$d),
+        .q(read_word$q),
+        .clock(read_word$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        written$clock = clock;
+        read_word$clock = clock;
+        written$d = written$q;
+        read_word$d = read_word$q;
+        ram$clock = clock;
+        strobed_data = 32'h0;
+        if (write_strobes[0]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 0)));
+        end
+        if (write_strobes[1]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 1)));
+        end
+        if (write_strobes[2]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 2)));
+        end
+        if (write_strobes[3]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 3)));
+        end
+        ram$write_address = write_index;
+        ram$write_data = strobed_data;
+        ram$write_lanes = 32'h0;
+        written_at_write = written$q >> write_index;
+        if (write) begin
+            ram$write_lanes = write_strobes;
+            if (~written_at_write[32'h0]) begin
+                ram$write_lanes = 64'hf;
+            end
+            written$d = written$q | (one << write_index);
+        end
+        if (reset) begin
+            written$d = 32'h0;
+        end
+        ram$read_address = read_next;
+        written_at_read = written$q >> read_index;
+        read_word$d = 32'h0;
+        if (read_hit & written_at_read[32'h0]) begin
+            read_word$d = ram$read_data;
+        end
+        read_data = read_word$q;
+    end
+    
+endmodule // rss_tuple_core__regs__key_ext__mirror
+
+
+module rss_tuple_core__regs__key_ext__mirror__ram(clock,read_address,read_data,write_address,write_data,write_lanes);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  [3:0] read_address;
+    output reg  [31:0] read_data;
+    input wire  [3:0] write_address;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_lanes;
+    
+    // Update code (custom)
+    (* no_rw_check *) reg[31:0] mem[15:0];
+    
+    initial begin
+        mem[4'h0] = 32'h0;
+        mem[4'h1] = 32'h0;
+        mem[4'h2] = 32'h0;
+        mem[4'h3] = 32'h0;
+        mem[4'h4] = 32'h0;
+        mem[4'h5] = 32'h0;
+        mem[4'h6] = 32'h0;
+        mem[4'h7] = 32'h0;
+        mem[4'h8] = 32'h0;
+        mem[4'h9] = 32'h0;
+        mem[4'ha] = 32'h0;
+        mem[4'hb] = 32'h0;
+        mem[4'hc] = 32'h0;
+        mem[4'hd] = 32'h0;
+        mem[4'he] = 32'h0;
+        mem[4'hf] = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       read_data <= mem[read_address];
+    end
+    
+    always @(posedge clock) begin
+       if (write_lanes[0]) mem[write_address][7:0] <= write_data[7:0];
+       if (write_lanes[1]) mem[write_address][15:8] <= write_data[15:8];
+       if (write_lanes[2]) mem[write_address][23:16] <= write_data[23:16];
+       if (write_lanes[3]) mem[write_address][31:24] <= write_data[31:24];
+    end
+endmodule // rss_tuple_core__regs__key_ext__mirror__ram
+
+
+module rss_tuple_core__regs__key_ext__mirror__read_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__key_ext__mirror__read_word
+
+
+module rss_tuple_core__regs__key_ext__mirror__written(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__key_ext__mirror__written
 
 
 module rss_tuple_core__regs__key_ext__stored(d,q,clock);
@@ -7117,7 +7336,7 @@ module rss_tuple_core__regs__key_generation(d,q,clock);
 endmodule // rss_tuple_core__regs__key_generation
 
 
-module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,write_hit,read_hit,read_data,value);
+module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,read_next,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -7127,6 +7346,7 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
     input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
@@ -7136,19 +7356,30 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
     localparam  present = 1'b1;
     localparam  base = 11'b10000;
     localparam  words = 11'b1010;
-    localparam  top_word_lsb = 16'h120;
     localparam  byte_ones = 320'hff;
     
     // Stub signals
     reg  [319:0] stored$d;
     wire  [319:0] stored$q;
     reg  stored$clock;
+    reg  mirror$clock;
+    reg  mirror$reset;
+    reg  mirror$write;
+    reg  [3:0] mirror$write_index;
+    reg  [31:0] mirror$write_data;
+    reg  [3:0] mirror$write_strobes;
+    reg  [3:0] mirror$read_next;
+    reg  [3:0] mirror$read_index;
+    reg  mirror$read_hit;
+    wire  [31:0] mirror$read_data;
     
     // Local signals
     reg  [39:0] byte_enables;
     reg  [319:0] wide_data;
     reg  [319:0] next;
-    reg  [319:0] rest;
+    reg  [10:0] write_index;
+    reg  [10:0] read_index;
+    reg  [10:0] next_index;
     
     // Sub module instances
     rss_tuple_core__regs__key_staged__stored stored(
@@ -7156,11 +7387,25 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_tuple_core__regs__key_staged__mirror mirror(
+        .clock(mirror$clock),
+        .reset(mirror$reset),
+        .write(mirror$write),
+        .write_index(mirror$write_index),
+        .write_data(mirror$write_data),
+        .write_strobes(mirror$write_strobes),
+        .read_next(mirror$read_next),
+        .read_index(mirror$read_index),
+        .read_hit(mirror$read_hit),
+        .read_data(mirror$read_data)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
         stored$d = stored$q;
+        mirror$clock = clock;
+        mirror$reset = reset;
         write_hit = (write_address >= base) & (write_address < base + words) & present;
         byte_enables = 32'h0;
         wide_data = 32'h0;
@@ -7340,65 +7585,207 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
             stored$d = 32'h0;
         end
         value = stored$q;
-        read_hit = 1'b0;
-        read_data = 32'h0;
-        rest = stored$q;
-        if (read_address == base + 0) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 1) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 2) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 3) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 4) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 5) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 6) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 7) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 8) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 9) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (~present) begin
-            read_hit = 1'b0;
-        end
+        mirror$write = write_strobe & write_hit;
+        write_index = write_address - base;
+        mirror$write_index = write_index[(32'h0)+:(4)];
+        mirror$write_data = write_data;
+        mirror$write_strobes = write_strobes;
+        read_hit = (read_address >= base) & (read_address < base + words) & present;
+        next_index = read_next - base;
+        mirror$read_next = next_index[(32'h0)+:(4)];
+        read_index = read_address - base;
+        mirror$read_index = read_index[(32'h0)+:(4)];
+        mirror$read_hit = read_hit;
+        read_data = mirror$read_data;
     end
     
 endmodule // rss_tuple_core__regs__key_staged
+
+
+module rss_tuple_core__regs__key_staged__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_index,read_hit,read_data);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  write;
+    input wire  [3:0] write_index;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_strobes;
+    input wire  [3:0] read_next;
+    input wire  [3:0] read_index;
+    input wire  read_hit;
+    output reg  [31:0] read_data;
+    
+    // Constant declarations
+    localparam  one = 32'h1;
+    localparam  lane_ones = 32'hff;
+    
+    // Stub signals
+    reg  ram$clock;
+    reg  [3:0] ram$read_address;
+    wire  [31:0] ram$read_data;
+    reg  [3:0] ram$write_address;
+    reg  [31:0] ram$write_data;
+    reg  [3:0] ram$write_lanes;
+    reg  [31:0] written$d;
+    wire  [31:0] written$q;
+    reg  written$clock;
+    reg  [31:0] read_word$d;
+    wire  [31:0] read_word$q;
+    reg  read_word$clock;
+    
+    // Local signals
+    reg  [31:0] strobed_data;
+    reg  [31:0] written_at_write;
+    reg  [31:0] written_at_read;
+    
+    // Sub module instances
+    rss_tuple_core__regs__key_staged__mirror__ram ram(
+        .clock(ram$clock),
+        .read_address(ram$read_address),
+        .read_data(ram$read_data),
+        .write_address(ram$write_address),
+        .write_data(ram$write_data),
+        .write_lanes(ram$write_lanes)
+    );
+    rss_tuple_core__regs__key_staged__mirror__written written(
+        .d(written$d),
+        .q(written$q),
+        .clock(written$clock)
+    );
+    rss_tuple_core__regs__key_staged__mirror__read_word read_word(
+        .d(read_word$d),
+        .q(read_word$q),
+        .clock(read_word$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        written$clock = clock;
+        read_word$clock = clock;
+        written$d = written$q;
+        read_word$d = read_word$q;
+        ram$clock = clock;
+        strobed_data = 32'h0;
+        if (write_strobes[0]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 0)));
+        end
+        if (write_strobes[1]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 1)));
+        end
+        if (write_strobes[2]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 2)));
+        end
+        if (write_strobes[3]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 3)));
+        end
+        ram$write_address = write_index;
+        ram$write_data = strobed_data;
+        ram$write_lanes = 32'h0;
+        written_at_write = written$q >> write_index;
+        if (write) begin
+            ram$write_lanes = write_strobes;
+            if (~written_at_write[32'h0]) begin
+                ram$write_lanes = 64'hf;
+            end
+            written$d = written$q | (one << write_index);
+        end
+        if (reset) begin
+            written$d = 32'h0;
+        end
+        ram$read_address = read_next;
+        written_at_read = written$q >> read_index;
+        read_word$d = 32'h0;
+        if (read_hit & written_at_read[32'h0]) begin
+            read_word$d = ram$read_data;
+        end
+        read_data = read_word$q;
+    end
+    
+endmodule // rss_tuple_core__regs__key_staged__mirror
+
+
+module rss_tuple_core__regs__key_staged__mirror__ram(clock,read_address,read_data,write_address,write_data,write_lanes);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  [3:0] read_address;
+    output reg  [31:0] read_data;
+    input wire  [3:0] write_address;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_lanes;
+    
+    // Update code (custom)
+    (* no_rw_check *) reg[31:0] mem[15:0];
+    
+    initial begin
+        mem[4'h0] = 32'h0;
+        mem[4'h1] = 32'h0;
+        mem[4'h2] = 32'h0;
+        mem[4'h3] = 32'h0;
+        mem[4'h4] = 32'h0;
+        mem[4'h5] = 32'h0;
+        mem[4'h6] = 32'h0;
+        mem[4'h7] = 32'h0;
+        mem[4'h8] = 32'h0;
+        mem[4'h9] = 32'h0;
+        mem[4'ha] = 32'h0;
+        mem[4'hb] = 32'h0;
+        mem[4'hc] = 32'h0;
+        mem[4'hd] = 32'h0;
+        mem[4'he] = 32'h0;
+        mem[4'hf] = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       read_data <= mem[read_address];
+    end
+    
+    always @(posedge clock) begin
+       if (write_lanes[0]) mem[write_address][7:0] <= write_data[7:0];
+       if (write_lanes[1]) mem[write_address][15:8] <= write_data[15:8];
+       if (write_lanes[2]) mem[write_address][23:16] <= write_data[23:16];
+       if (write_lanes[3]) mem[write_address][31:24] <= write_data[31:24];
+    end
+endmodule // rss_tuple_core__regs__key_staged__mirror__ram
+
+
+module rss_tuple_core__regs__key_staged__mirror__read_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__key_staged__mirror__read_word
+
+
+module rss_tuple_core__regs__key_staged__mirror__written(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__key_staged__mirror__written
 
 
 module rss_tuple_core__regs__key_staged__stored(d,q,clock);
@@ -7532,7 +7919,7 @@ module rss_tuple_core__regs__primary_queue_reg__stored__dff(d,q,clock);
 endmodule // rss_tuple_core__regs__primary_queue_reg__stored__dff
 
 
-module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,taken,request,hash_input,hash_type,vport,done,done_hash,done_queue,done_hashed);
+module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,read_next,write_hit,write_fault,read_hit,read_data,input_read_data,taken,request,hash_input,hash_type,vport,done,done_hash,done_queue,done_hashed);
     
     // Module arguments
     input wire  clock;
@@ -7542,10 +7929,12 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_st
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
     input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
     output reg  [31:0] read_data;
+    output reg  [31:0] input_read_data;
     output reg  taken;
     output reg  request;
     output reg  [287:0] hash_input;
@@ -7576,6 +7965,7 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_st
     reg  [3:0] input_words$write_strobes;
     reg  input_words$write_strobe;
     reg  [10:0] input_words$read_address;
+    reg  [10:0] input_words$read_next;
     wire  input_words$write_hit;
     wire  input_words$read_hit;
     wire  [31:0] input_words$read_data;
@@ -7618,6 +8008,7 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_st
         .write_strobes(input_words$write_strobes),
         .write_strobe(input_words$write_strobe),
         .read_address(input_words$read_address),
+        .read_next(input_words$read_next),
         .write_hit(input_words$write_hit),
         .read_hit(input_words$read_hit),
         .read_data(input_words$read_data),
@@ -7682,6 +8073,8 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_st
         input_words$write_strobes = write_strobes;
         input_words$write_strobe = write_strobe;
         input_words$read_address = read_address;
+        input_words$read_next = read_next;
+        input_read_data = input_words$read_data;
         probe_value = 32'h0;
         if (write_strobes[0]) begin
             probe_value = probe_value | (write_data & (64'hff << (32'h8 * 0)));
@@ -7818,7 +8211,7 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_st
         end
         hash_input = input_words$value & input_mask;
         read_hit = input_words$read_hit;
-        read_data = input_words$read_data;
+        read_data = 32'h0;
         if (read_address == probe_address) begin
             read_hit = 1'b1;
         end
@@ -7896,7 +8289,7 @@ module rss_tuple_core__regs__probe__hashed_q(d,q,clock);
 endmodule // rss_tuple_core__regs__probe__hashed_q
 
 
-module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,write_hit,read_hit,read_data,value);
+module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,read_next,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -7906,6 +8299,7 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
     input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
@@ -7915,19 +8309,30 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
     localparam  present = 1'b1;
     localparam  base = 11'b1010000;
     localparam  words = 11'b1001;
-    localparam  top_word_lsb = 16'h100;
     localparam  byte_ones = 288'hff;
     
     // Stub signals
     reg  [287:0] stored$d;
     wire  [287:0] stored$q;
     reg  stored$clock;
+    reg  mirror$clock;
+    reg  mirror$reset;
+    reg  mirror$write;
+    reg  [3:0] mirror$write_index;
+    reg  [31:0] mirror$write_data;
+    reg  [3:0] mirror$write_strobes;
+    reg  [3:0] mirror$read_next;
+    reg  [3:0] mirror$read_index;
+    reg  mirror$read_hit;
+    wire  [31:0] mirror$read_data;
     
     // Local signals
     reg  [35:0] byte_enables;
     reg  [287:0] wide_data;
     reg  [287:0] next;
-    reg  [287:0] rest;
+    reg  [10:0] write_index;
+    reg  [10:0] read_index;
+    reg  [10:0] next_index;
     
     // Sub module instances
     rss_tuple_core__regs__probe__input_words__stored stored(
@@ -7935,11 +8340,25 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_tuple_core__regs__probe__input_words__mirror mirror(
+        .clock(mirror$clock),
+        .reset(mirror$reset),
+        .write(mirror$write),
+        .write_index(mirror$write_index),
+        .write_data(mirror$write_data),
+        .write_strobes(mirror$write_strobes),
+        .read_next(mirror$read_next),
+        .read_index(mirror$read_index),
+        .read_hit(mirror$read_hit),
+        .read_data(mirror$read_data)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
         stored$d = stored$q;
+        mirror$clock = clock;
+        mirror$reset = reset;
         write_hit = (write_address >= base) & (write_address < base + words) & present;
         byte_enables = 32'h0;
         wide_data = 32'h0;
@@ -8102,60 +8521,207 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
             stored$d = 32'h0;
         end
         value = stored$q;
-        read_hit = 1'b0;
-        read_data = 32'h0;
-        rest = stored$q;
-        if (read_address == base + 0) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 1) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 2) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 3) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 4) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 5) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 6) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 7) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (read_address == base + 8) begin
-            read_hit = 1'b1;
-            read_data = read_data | rest[(top_word_lsb)+:(32)];
-        end
-        rest = rest << 64'h20;
-        if (~present) begin
-            read_hit = 1'b0;
-        end
+        mirror$write = write_strobe & write_hit;
+        write_index = write_address - base;
+        mirror$write_index = write_index[(32'h0)+:(4)];
+        mirror$write_data = write_data;
+        mirror$write_strobes = write_strobes;
+        read_hit = (read_address >= base) & (read_address < base + words) & present;
+        next_index = read_next - base;
+        mirror$read_next = next_index[(32'h0)+:(4)];
+        read_index = read_address - base;
+        mirror$read_index = read_index[(32'h0)+:(4)];
+        mirror$read_hit = read_hit;
+        read_data = mirror$read_data;
     end
     
 endmodule // rss_tuple_core__regs__probe__input_words
+
+
+module rss_tuple_core__regs__probe__input_words__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_index,read_hit,read_data);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  write;
+    input wire  [3:0] write_index;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_strobes;
+    input wire  [3:0] read_next;
+    input wire  [3:0] read_index;
+    input wire  read_hit;
+    output reg  [31:0] read_data;
+    
+    // Constant declarations
+    localparam  one = 32'h1;
+    localparam  lane_ones = 32'hff;
+    
+    // Stub signals
+    reg  ram$clock;
+    reg  [3:0] ram$read_address;
+    wire  [31:0] ram$read_data;
+    reg  [3:0] ram$write_address;
+    reg  [31:0] ram$write_data;
+    reg  [3:0] ram$write_lanes;
+    reg  [31:0] written$d;
+    wire  [31:0] written$q;
+    reg  written$clock;
+    reg  [31:0] read_word$d;
+    wire  [31:0] read_word$q;
+    reg  read_word$clock;
+    
+    // Local signals
+    reg  [31:0] strobed_data;
+    reg  [31:0] written_at_write;
+    reg  [31:0] written_at_read;
+    
+    // Sub module instances
+    rss_tuple_core__regs__probe__input_words__mirror__ram ram(
+        .clock(ram$clock),
+        .read_address(ram$read_address),
+        .read_data(ram$read_data),
+        .write_address(ram$write_address),
+        .write_data(ram$write_data),
+        .write_lanes(ram$write_lanes)
+    );
+    rss_tuple_core__regs__probe__input_words__mirror__written written(
+        .d(written$d),
+        .q(written$q),
+        .clock(written$clock)
+    );
+    rss_tuple_core__regs__probe__input_words__mirror__read_word read_word(
+        .d(read_word$d),
+        .q(read_word$q),
+        .clock(read_word$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        written$clock = clock;
+        read_word$clock = clock;
+        written$d = written$q;
+        read_word$d = read_word$q;
+        ram$clock = clock;
+        strobed_data = 32'h0;
+        if (write_strobes[0]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 0)));
+        end
+        if (write_strobes[1]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 1)));
+        end
+        if (write_strobes[2]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 2)));
+        end
+        if (write_strobes[3]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 3)));
+        end
+        ram$write_address = write_index;
+        ram$write_data = strobed_data;
+        ram$write_lanes = 32'h0;
+        written_at_write = written$q >> write_index;
+        if (write) begin
+            ram$write_lanes = write_strobes;
+            if (~written_at_write[32'h0]) begin
+                ram$write_lanes = 64'hf;
+            end
+            written$d = written$q | (one << write_index);
+        end
+        if (reset) begin
+            written$d = 32'h0;
+        end
+        ram$read_address = read_next;
+        written_at_read = written$q >> read_index;
+        read_word$d = 32'h0;
+        if (read_hit & written_at_read[32'h0]) begin
+            read_word$d = ram$read_data;
+        end
+        read_data = read_word$q;
+    end
+    
+endmodule // rss_tuple_core__regs__probe__input_words__mirror
+
+
+module rss_tuple_core__regs__probe__input_words__mirror__ram(clock,read_address,read_data,write_address,write_data,write_lanes);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  [3:0] read_address;
+    output reg  [31:0] read_data;
+    input wire  [3:0] write_address;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_lanes;
+    
+    // Update code (custom)
+    (* no_rw_check *) reg[31:0] mem[15:0];
+    
+    initial begin
+        mem[4'h0] = 32'h0;
+        mem[4'h1] = 32'h0;
+        mem[4'h2] = 32'h0;
+        mem[4'h3] = 32'h0;
+        mem[4'h4] = 32'h0;
+        mem[4'h5] = 32'h0;
+        mem[4'h6] = 32'h0;
+        mem[4'h7] = 32'h0;
+        mem[4'h8] = 32'h0;
+        mem[4'h9] = 32'h0;
+        mem[4'ha] = 32'h0;
+        mem[4'hb] = 32'h0;
+        mem[4'hc] = 32'h0;
+        mem[4'hd] = 32'h0;
+        mem[4'he] = 32'h0;
+        mem[4'hf] = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       read_data <= mem[read_address];
+    end
+    
+    always @(posedge clock) begin
+       if (write_lanes[0]) mem[write_address][7:0] <= write_data[7:0];
+       if (write_lanes[1]) mem[write_address][15:8] <= write_data[15:8];
+       if (write_lanes[2]) mem[write_address][23:16] <= write_data[23:16];
+       if (write_lanes[3]) mem[write_address][31:24] <= write_data[31:24];
+    end
+endmodule // rss_tuple_core__regs__probe__input_words__mirror__ram
+
+
+module rss_tuple_core__regs__probe__input_words__mirror__read_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__probe__input_words__mirror__read_word
+
+
+module rss_tuple_core__regs__probe__input_words__mirror__written(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__probe__input_words__mirror__written
 
 
 module rss_tuple_core__regs__probe__input_words__stored(d,q,clock);
@@ -11014,7 +11580,7 @@ module rss_tuple_core__regs__vport_caps(write_address,read_address,value,write_h
 endmodule // rss_tuple_core__regs__vport_caps
 
 
-module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
+module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,read_next,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
     
     // Module arguments
     input wire  clock;
@@ -11024,10 +11590,12 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     input wire  [31:0] write_mask;
     input wire  write_strobe;
     input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
     output reg  [31:0] read_data;
+    output reg  [31:0] mac_read_data;
     input wire  [47:0] staged;
     output reg  [383:0] active;
     output reg  key_copy;
@@ -11092,6 +11660,16 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  copy_started$d;
     wire  copy_started$q;
     reg  copy_started$clock;
+    reg  mac_mirror$clock;
+    reg  mac_mirror$reset;
+    reg  mac_mirror$write;
+    reg  [4:0] mac_mirror$write_index;
+    reg  [31:0] mac_mirror$write_data;
+    reg  [3:0] mac_mirror$write_strobes;
+    reg  [4:0] mac_mirror$read_next;
+    reg  [4:0] mac_mirror$read_index;
+    reg  mac_mirror$read_hit;
+    wire  [31:0] mac_mirror$read_data;
     reg  [383:0] move_slot$slots;
     reg  [2:0] move_slot$vport;
     wire  [47:0] move_slot$slot;
@@ -11175,6 +11753,18 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         .d(copy_started$d),
         .q(copy_started$q),
         .clock(copy_started$clock)
+    );
+    rss_tuple_core__regs__vports__mac_mirror mac_mirror(
+        .clock(mac_mirror$clock),
+        .reset(mac_mirror$reset),
+        .write(mac_mirror$write),
+        .write_index(mac_mirror$write_index),
+        .write_data(mac_mirror$write_data),
+        .write_strobes(mac_mirror$write_strobes),
+        .read_next(mac_mirror$read_next),
+        .read_index(mac_mirror$read_index),
+        .read_hit(mac_mirror$read_hit),
+        .read_data(mac_mirror$read_data)
     );
     rss_tuple_core__regs__vports__move_slot move_slot(
         .slots(move_slot$slots),
@@ -11814,134 +12404,6 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         if (read_address == move_status_address) begin
             read_data = move_status$q;
         end
-        if (read_entry == 0) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 0)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 0)+:(32)];
-            end
-        end
-        if (read_entry == 1) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 1)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 1)+:(32)];
-            end
-        end
-        if (read_entry == 2) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 2)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 2)+:(32)];
-            end
-        end
-        if (read_entry == 3) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 3)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 3)+:(32)];
-            end
-        end
-        if (read_entry == 4) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 4)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 4)+:(32)];
-            end
-        end
-        if (read_entry == 5) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 5)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 5)+:(32)];
-            end
-        end
-        if (read_entry == 6) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 6)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 6)+:(32)];
-            end
-        end
-        if (read_entry == 7) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 7)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 7)+:(32)];
-            end
-        end
-        if (read_entry == 8) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 8)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 8)+:(32)];
-            end
-        end
-        if (read_entry == 9) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 9)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 9)+:(32)];
-            end
-        end
-        if (read_entry == 10) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 10)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 10)+:(32)];
-            end
-        end
-        if (read_entry == 11) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 11)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 11)+:(32)];
-            end
-        end
-        if (read_entry == 12) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 12)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 12)+:(32)];
-            end
-        end
-        if (read_entry == 13) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 13)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 13)+:(32)];
-            end
-        end
-        if (read_entry == 14) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 14)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 14)+:(32)];
-            end
-        end
-        if (read_entry == 15) begin
-            if (lo_read_hit) begin
-                read_data = read_data | mac_lo$q[(32'h20 * 15)+:(32)];
-            end
-            if (hi_read_hit) begin
-                read_data = read_data | mac_hi$q[(32'h20 * 15)+:(32)];
-            end
-        end
         read_slot = active_q$q[(32'h30 * 0)+:(48)];
         if (read_address[(32'h0)+:(3)] == 0) begin
             if (state_read_hit) begin
@@ -12014,6 +12476,26 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
                 read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
             end
         end
+        mac_mirror$clock = clock;
+        mac_mirror$reset = reset;
+        mac_mirror$write = write_strobe & (lo_hit | (hi_hit & ~hi_fault));
+        mac_mirror$write_index = ((write_address[(32'h0)+:(4)]) & 5'h1f);
+        mac_mirror$write_data = write_data;
+        if (hi_hit) begin
+            mac_mirror$write_index = (mac_mirror$write_index & ~(1 << (32'h4)) | ((1'b1) << (32'h4)));
+            mac_mirror$write_data = write_data & mac_hi_writable;
+        end
+        mac_mirror$write_strobes = write_lanes;
+        mac_mirror$read_next = ((read_next[(32'h0)+:(4)]) & 5'h1f);
+        if ((read_next >> 64'h4) == mac_hi_region) begin
+            mac_mirror$read_next = (mac_mirror$read_next & ~(1 << (32'h4)) | ((1'b1) << (32'h4)));
+        end
+        mac_mirror$read_index = ((read_entry) & 5'h1f);
+        if (hi_read_hit) begin
+            mac_mirror$read_index = (mac_mirror$read_index & ~(1 << (32'h4)) | ((1'b1) << (32'h4)));
+        end
+        mac_mirror$read_hit = lo_read_hit | hi_read_hit;
+        mac_read_data = mac_mirror$read_data;
         if (reset) begin
             active_q$d = reset_state;
             copy_started$d = 1'b0;
@@ -12160,6 +12642,208 @@ module rss_tuple_core__regs__vports__mac_lo(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__vports__mac_lo
+
+
+module rss_tuple_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_index,read_hit,read_data);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  reset;
+    input wire  write;
+    input wire  [4:0] write_index;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_strobes;
+    input wire  [4:0] read_next;
+    input wire  [4:0] read_index;
+    input wire  read_hit;
+    output reg  [31:0] read_data;
+    
+    // Constant declarations
+    localparam  one = 32'h1;
+    localparam  lane_ones = 32'hff;
+    
+    // Stub signals
+    reg  ram$clock;
+    reg  [4:0] ram$read_address;
+    wire  [31:0] ram$read_data;
+    reg  [4:0] ram$write_address;
+    reg  [31:0] ram$write_data;
+    reg  [3:0] ram$write_lanes;
+    reg  [31:0] written$d;
+    wire  [31:0] written$q;
+    reg  written$clock;
+    reg  [31:0] read_word$d;
+    wire  [31:0] read_word$q;
+    reg  read_word$clock;
+    
+    // Local signals
+    reg  [31:0] strobed_data;
+    reg  [31:0] written_at_write;
+    reg  [31:0] written_at_read;
+    
+    // Sub module instances
+    rss_tuple_core__regs__vports__mac_mirror__ram ram(
+        .clock(ram$clock),
+        .read_address(ram$read_address),
+        .read_data(ram$read_data),
+        .write_address(ram$write_address),
+        .write_data(ram$write_data),
+        .write_lanes(ram$write_lanes)
+    );
+    rss_tuple_core__regs__vports__mac_mirror__written written(
+        .d(written$d),
+        .q(written$q),
+        .clock(written$clock)
+    );
+    rss_tuple_core__regs__vports__mac_mirror__read_word read_word(
+        .d(read_word$d),
+        .q(read_word$q),
+        .clock(read_word$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        written$clock = clock;
+        read_word$clock = clock;
+        written$d = written$q;
+        read_word$d = read_word$q;
+        ram$clock = clock;
+        strobed_data = 32'h0;
+        if (write_strobes[0]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 0)));
+        end
+        if (write_strobes[1]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 1)));
+        end
+        if (write_strobes[2]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 2)));
+        end
+        if (write_strobes[3]) begin
+            strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 3)));
+        end
+        ram$write_address = write_index;
+        ram$write_data = strobed_data;
+        ram$write_lanes = 32'h0;
+        written_at_write = written$q >> write_index;
+        if (write) begin
+            ram$write_lanes = write_strobes;
+            if (~written_at_write[32'h0]) begin
+                ram$write_lanes = 64'hf;
+            end
+            written$d = written$q | (one << write_index);
+        end
+        if (reset) begin
+            written$d = 32'h0;
+        end
+        ram$read_address = read_next;
+        written_at_read = written$q >> read_index;
+        read_word$d = 32'h0;
+        if (read_hit & written_at_read[32'h0]) begin
+            read_word$d = ram$read_data;
+        end
+        read_data = read_word$q;
+    end
+    
+endmodule // rss_tuple_core__regs__vports__mac_mirror
+
+
+module rss_tuple_core__regs__vports__mac_mirror__ram(clock,read_address,read_data,write_address,write_data,write_lanes);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  [4:0] read_address;
+    output reg  [31:0] read_data;
+    input wire  [4:0] write_address;
+    input wire  [31:0] write_data;
+    input wire  [3:0] write_lanes;
+    
+    // Update code (custom)
+    (* no_rw_check *) reg[31:0] mem[31:0];
+    
+    initial begin
+        mem[5'b0] = 32'h0;
+        mem[5'b1] = 32'h0;
+        mem[5'b10] = 32'h0;
+        mem[5'b11] = 32'h0;
+        mem[5'b100] = 32'h0;
+        mem[5'b101] = 32'h0;
+        mem[5'b110] = 32'h0;
+        mem[5'b111] = 32'h0;
+        mem[5'b1000] = 32'h0;
+        mem[5'b1001] = 32'h0;
+        mem[5'b1010] = 32'h0;
+        mem[5'b1011] = 32'h0;
+        mem[5'b1100] = 32'h0;
+        mem[5'b1101] = 32'h0;
+        mem[5'b1110] = 32'h0;
+        mem[5'b1111] = 32'h0;
+        mem[5'b10000] = 32'h0;
+        mem[5'b10001] = 32'h0;
+        mem[5'b10010] = 32'h0;
+        mem[5'b10011] = 32'h0;
+        mem[5'b10100] = 32'h0;
+        mem[5'b10101] = 32'h0;
+        mem[5'b10110] = 32'h0;
+        mem[5'b10111] = 32'h0;
+        mem[5'b11000] = 32'h0;
+        mem[5'b11001] = 32'h0;
+        mem[5'b11010] = 32'h0;
+        mem[5'b11011] = 32'h0;
+        mem[5'b11100] = 32'h0;
+        mem[5'b11101] = 32'h0;
+        mem[5'b11110] = 32'h0;
+        mem[5'b11111] = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       read_data <= mem[read_address];
+    end
+    
+    always @(posedge clock) begin
+       if (write_lanes[0]) mem[write_address][7:0] <= write_data[7:0];
+       if (write_lanes[1]) mem[write_address][15:8] <= write_data[15:8];
+       if (write_lanes[2]) mem[write_address][23:16] <= write_data[23:16];
+       if (write_lanes[3]) mem[write_address][31:24] <= write_data[31:24];
+    end
+endmodule // rss_tuple_core__regs__vports__mac_mirror__ram
+
+
+module rss_tuple_core__regs__vports__mac_mirror__read_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__mac_mirror__read_word
+
+
+module rss_tuple_core__regs__vports__mac_mirror__written(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__mac_mirror__written
 
 
 module rss_tuple_core__regs__vports__move_address_q(d,q,clock);

@@ -744,6 +744,10 @@ impl Logic for AxilRegs {
             self.read_next.next = self.read_request.val();
         }
         self.counters.read_next.next = self.read_next.val();
+        self.key_staged.read_next.next = self.read_next.val();
+        self.key_ext.read_next.next = self.read_next.val();
+        self.probe.read_next.next = self.read_next.val();
+        self.vports.read_next.next = self.read_next.val();
         self.read_next_offset.next = self.read_next.val() - self.table_base.val();
         self.table_read_offset.next = self.read_address.q.val() - self.table_base.val();
         self.read_element_vport.next = self.read_next_offset.val() >> self.table_log2.val();
@@ -759,7 +763,8 @@ impl Logic for AxilRegs {
             & (self.table_read_offset.val() < self.table_entries.val());
         // The read multiplexer in two registered halves: the address is held from state
         // 1, so each half is registered at the end of it and state 2 only ORs
-        // registers (the counters' and the table's words are registered already).
+        // registers (the counters', the table's and the byte-word arrays' words come
+        // from block RAM, registered already).
         self.read_scalars_q.d.next = self.ctrl.read_data.val()
             | self.queue_limit.read_data.val()
             | self.table_read.read_data.val()
@@ -776,13 +781,14 @@ impl Logic for AxilRegs {
             | self.status.read_data.val()
             | self.record_drops_reg.read_data.val()
             | self.refused_reg.read_data.val();
-        self.read_blocks_q.d.next = self.vports.read_data.val()
-            | self.probe.read_data.val()
-            | self.key_staged.read_data.val()
-            | self.key_ext.read_data.val();
+        self.read_blocks_q.d.next = self.vports.read_data.val() | self.probe.read_data.val();
         self.read_bus.next = self.read_scalars_q.q.val()
             | self.read_blocks_q.q.val()
             | self.counters.read_data.val()
+            | self.key_staged.read_data.val()
+            | self.key_ext.read_data.val()
+            | self.probe.input_read_data.val()
+            | self.vports.mac_read_data.val()
             | bit_cast::<32, QUEUE_BITS>(self.table_word.q.val());
         self.read_hit.next = self.ctrl.read_hit.val()
             | self.queue_limit.read_hit.val()

@@ -4,7 +4,9 @@
 //!
 //! Every byte is a register whose enable is its word's address match and its write
 //! strobe, so writes cost flip-flop enables instead of a merge multiplexer on every
-//! bit; reads take fixed 32-bit slices, not a shift by the address (a barrel shifter).
+//! bit. Reads do not touch those registers: every write also goes to a
+//! [`WordMirror`], and a read returns the mirror's word, a clock later than a register
+//! would, for a RAM read instead of a multiplexer over all the words.
 //!
 //! A register the build lacks (`PROBE_INPUT` without the probe, `KEY_EXT` with a
 //! 40-byte key) is built absent: held at 0, never written, off the bus, so synthesis
@@ -13,6 +15,10 @@
 use rust_hdl::prelude::*;
 
 use crate::csr::WORD_ADDR_BITS;
+use crate::word_mirror::WordMirror;
+
+/// Mirror RAM address bits: up to 16 words.
+const MIRROR_ADDRESS_BITS: usize = 4;
 
 #[derive(LogicBlock)]
 pub struct ByteWords<const BITS: usize, const BYTES: usize> {
@@ -30,25 +36,31 @@ pub struct ByteWords<const BITS: usize, const BYTES: usize> {
     pub write_strobe: Signal<In, Bit>,
     /// Word address of the read being answered.
     pub read_address: Signal<In, Bits<WORD_ADDR_BITS>>,
+    /// `read_address` as it will be next clock (the mirror RAM reads it).
+    pub read_next: Signal<In, Bits<WORD_ADDR_BITS>>,
     /// The write address is one of the words (such a write never faults).
     pub write_hit: Signal<Out, Bit>,
     /// The read address is one of the words.
     pub read_hit: Signal<Out, Bit>,
-    /// The word when `read_hit`, else 0.
+    /// The word `read_address` held last clock when that was one of ours, else 0
+    /// (registered behind the mirror RAM: an address held two clocks is answered in
+    /// the third).
     pub read_data: Signal<Out, Bits<32>>,
     /// The whole register, word 0 in the top bits.
     pub value: Signal<Out, Bits<BITS>>,
     stored: DFF<Bits<BITS>>,
+    mirror: WordMirror<MIRROR_ADDRESS_BITS>,
     /// The build has the register.
     present: Constant<Bit>,
     base: Constant<Bits<WORD_ADDR_BITS>>,
     words: Constant<Bits<WORD_ADDR_BITS>>,
-    top_word_lsb: Constant<Bits<16>>,
     byte_ones: Constant<Bits<BITS>>,
     byte_enables: Signal<Local, Bits<BYTES>>,
     wide_data: Signal<Local, Bits<BITS>>,
     next: Signal<Local, Bits<BITS>>,
-    rest: Signal<Local, Bits<BITS>>,
+    write_index: Signal<Local, Bits<WORD_ADDR_BITS>>,
+    read_index: Signal<Local, Bits<WORD_ADDR_BITS>>,
+    next_index: Signal<Local, Bits<WORD_ADDR_BITS>>,
 }
 
 impl<const BITS: usize, const BYTES: usize> ByteWords<BITS, BYTES> {
@@ -57,6 +69,7 @@ impl<const BITS: usize, const BYTES: usize> ByteWords<BITS, BYTES> {
     pub fn new(base: u64, present: bool) -> Self {
         assert_eq!(BITS, 8 * BYTES);
         assert_eq!(BITS % 32, 0, "whole words");
+        assert!(BITS / 32 <= 1 << MIRROR_ADDRESS_BITS);
         Self {
             clock: Default::default(),
             reset: Default::default(),
@@ -65,20 +78,23 @@ impl<const BITS: usize, const BYTES: usize> ByteWords<BITS, BYTES> {
             write_strobes: Default::default(),
             write_strobe: Default::default(),
             read_address: Default::default(),
+            read_next: Default::default(),
             write_hit: Default::default(),
             read_hit: Default::default(),
             read_data: Default::default(),
             value: Default::default(),
             stored: Default::default(),
+            mirror: Default::default(),
             present: Constant::new(present),
             base: Constant::new(base.to_bits()),
             words: Constant::new(((BITS / 32) as u64).to_bits()),
-            top_word_lsb: Constant::new(((BITS - 32) as u64).to_bits()),
             byte_ones: Constant::new(0xff_u64.to_bits()),
             byte_enables: Default::default(),
             wide_data: Default::default(),
             next: Default::default(),
-            rest: Default::default(),
+            write_index: Default::default(),
+            read_index: Default::default(),
+            next_index: Default::default(),
         }
     }
 }
@@ -87,6 +103,8 @@ impl<const BITS: usize, const BYTES: usize> Logic for ByteWords<BITS, BYTES> {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, stored);
+        self.mirror.clock.next = self.clock.val();
+        self.mirror.reset.next = self.reset.val();
         self.write_hit.next = (self.write_address.val() >= self.base.val())
             & (self.write_address.val() < self.base.val() + self.words.val())
             & self.present.val();
@@ -120,25 +138,20 @@ impl<const BITS: usize, const BYTES: usize> Logic for ByteWords<BITS, BYTES> {
         }
         self.value.next = self.stored.q.val();
 
-        // At most one word matches, so the words are ORed, not chained by priority:
-        // an AND-OR per bit instead of a multiplexer chain as long as the array.
-        self.read_hit.next = false;
-        self.read_data.next = 0.into();
-        self.rest.next = self.stored.q.val();
-        for n in 0..(BITS / 32) {
-            if self.read_address.val() == self.base.val() + n.to_bits::<WORD_ADDR_BITS>() {
-                self.read_hit.next = true;
-                self.read_data.next = self.read_data.val()
-                    | self
-                        .rest
-                        .val()
-                        .get_bits::<32>(self.top_word_lsb.val().index());
-            }
-            self.rest.next = self.rest.val() << 32_u64;
-        }
-        if !self.present.val() {
-            self.read_hit.next = false;
-        }
+        self.mirror.write.next = self.write_strobe.val() & self.write_hit.val();
+        self.write_index.next = self.write_address.val() - self.base.val();
+        self.mirror.write_index.next = self.write_index.val().get_bits::<MIRROR_ADDRESS_BITS>(0);
+        self.mirror.write_data.next = self.write_data.val();
+        self.mirror.write_strobes.next = self.write_strobes.val();
+        self.read_hit.next = (self.read_address.val() >= self.base.val())
+            & (self.read_address.val() < self.base.val() + self.words.val())
+            & self.present.val();
+        self.next_index.next = self.read_next.val() - self.base.val();
+        self.mirror.read_next.next = self.next_index.val().get_bits::<MIRROR_ADDRESS_BITS>(0);
+        self.read_index.next = self.read_address.val() - self.base.val();
+        self.mirror.read_index.next = self.read_index.val().get_bits::<MIRROR_ADDRESS_BITS>(0);
+        self.mirror.read_hit.next = self.read_hit.val();
+        self.read_data.next = self.mirror.read_data.val();
     }
 }
 
@@ -176,18 +189,45 @@ mod tests {
             sim_assert!(ep, x.value.val().get_bits::<32>(64) == 0x1122_3344_u64, x);
             sim_assert!(ep, x.value.val().get_bits::<32>(32) == 0x55ad_77ef_u64, x);
             sim_assert!(ep, x.value.val().get_bits::<32>(0) == 0x99aa_bbcc_u64, x);
+            // As the register file reads: `read_next` a clock ahead of `read_address`,
+            // both held, the word two clocks after the address.
+            macro_rules! read {
+                ($address:expr) => {{
+                    x.read_next.next = $address.to_bits();
+                    wait_clock_cycle!(ep, clock, x);
+                    x.read_address.next = $address.to_bits();
+                    wait_clock_cycle!(ep, clock, x);
+                    let hit = x.read_hit.val();
+                    wait_clock_cycle!(ep, clock, x);
+                    hit
+                }};
+            }
             for (address, word) in [
                 (0x10_u64, 0x1122_3344_u64),
                 (0x11, 0x55ad_77ef),
                 (0x12, 0x99aa_bbcc),
+                (0x13, 0),
             ] {
-                x.read_address.next = address.to_bits();
-                wait_clock_cycle!(ep, clock, x);
-                sim_assert!(ep, x.read_hit.val() & (x.read_data.val() == word), x);
+                let hit = read!(address);
+                sim_assert!(ep, hit == (address != 0x13), x);
+                sim_assert_eq!(ep, x.read_data.val(), word, x);
             }
-            x.read_address.next = 0x13_u64.to_bits();
+            // After a reset every word reads 0 though the mirror holds the old ones; a
+            // word's first write leaves its other bytes 0.
+            x.reset.next = true;
             wait_clock_cycle!(ep, clock, x);
-            sim_assert!(ep, !x.read_hit.val() & (x.read_data.val() == 0_u64), x);
+            x.reset.next = false;
+            x.write_address.next = 0x11_u64.to_bits();
+            x.write_data.next = 0x0102_0304_u64.to_bits();
+            x.write_strobes.next = 0b0010_u64.to_bits();
+            x.write_strobe.next = true;
+            wait_clock_cycle!(ep, clock, x);
+            x.write_strobe.next = false;
+            for (address, word) in [(0x10_u64, 0_u64), (0x11, 0x0000_0300), (0x12, 0)] {
+                read!(address);
+                sim_assert_eq!(ep, x.read_data.val(), word, x);
+            }
+            sim_assert!(ep, x.value.val() == 0x0300_u64 << 32, x);
             ep.done(x)
         });
         sim.run(Box::new(uut), 10_000).unwrap();

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use rust_hdl::core::timing::TimingInfo;
 use rust_hdl::prelude::*;
 
-use crate::block_ram::zero_words;
+use crate::block_ram::{init_lines, ram_timing, zero_words};
 
 #[derive(LogicBlock, Default)]
 pub struct DisjointRam<D: Synth, const N: usize> {
@@ -68,11 +68,6 @@ impl<D: Synth, const N: usize> Logic for DisjointRam<D, N> {
     }
 
     fn hdl(&self) -> Verilog {
-        let init: Vec<String> = self
-            ._words
-            .iter()
-            .map(|(a, d)| format!("    mem[{}] = {};", a.verilog(), d.verilog()))
-            .collect();
         Verilog::Custom(format!(
             "\
 (* no_rw_check *) reg[{msb}:0] mem[{last}:0];
@@ -93,29 +88,12 @@ end
 ",
             msb = D::BITS - 1,
             last = (1u64 << N) - 1,
-            init = init.join("\n"),
+            init = init_lines(&self._words),
         ))
     }
 
     fn timing(&self) -> Vec<TimingInfo> {
-        vec![
-            TimingInfo {
-                name: "ram_read".into(),
-                clock: "read_clock".into(),
-                inputs: vec!["read_address".into()],
-                outputs: vec!["read_data".into()],
-            },
-            TimingInfo {
-                name: "ram_write".into(),
-                clock: "write_clock".into(),
-                inputs: vec![
-                    "write_address".into(),
-                    "write_data".into(),
-                    "write_enable".into(),
-                ],
-                outputs: vec![],
-            },
-        ]
+        ram_timing("read_clock", "write_clock", "write_enable")
     }
 }
 

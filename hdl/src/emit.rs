@@ -190,7 +190,7 @@ fn verilog_on_this_thread(
         }
         Interface::Frames { data_bits: 512 } => {
             emit(
-                RssCore::<512, 64, 560, 608, 1, 288, 319, 256, 576, 8, 9>::new(
+                RssCore::<512, 64, 560, 608, 1, 288, 319, 144, 576, 8, 9>::new(
                     &map,
                     options.tap,
                     depth,

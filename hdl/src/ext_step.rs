@@ -25,7 +25,7 @@ use rss_model::parse::{
 };
 use rust_hdl::prelude::*;
 
-use crate::l3_header::{END_BITS, NEED_BITS};
+use crate::l3_header::{END_BITS, FIRST_EXT_WORD, NEED_BITS};
 use crate::word_pick::WordPick;
 use crate::word_slots::WORD_INDEX_BITS;
 
@@ -185,6 +185,17 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
     /// A stage taking up to `max_steps` steps (one per beat); `passthrough` builds it as
     /// wires.
     pub fn new(max_steps: u8, passthrough: bool) -> Self {
+        Self::build(max_steps, passthrough, WordPick::new(false))
+    }
+
+    /// The stage that takes the walk's first step and no other: its header is always
+    /// the first extension header ([`FIRST_EXT_WORD`]), so its word pick looks only
+    /// where that word can be.
+    pub fn first_step_only() -> Self {
+        Self::build(1, false, WordPick::fixed(FIRST_EXT_WORD, false))
+    }
+
+    fn build(max_steps: u8, passthrough: bool, header: WordPick<DATA_BITS, BUNDLE_BITS>) -> Self {
         let byte = |v: u8| Constant::new(u64::from(v).to_bits());
         Self {
             clock: Default::default(),
@@ -217,7 +228,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             ex_dst_out: Default::default(),
             ex_dst_ptr_out: Default::default(),
             ihl_out: Default::default(),
-            header: WordPick::new(false),
+            header,
             started: Default::default(),
             count: Default::default(),
             ptr_q: Default::default(),

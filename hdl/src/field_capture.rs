@@ -188,7 +188,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
     for FieldCapture<DATA_BITS, BUNDLE_BITS>
 {
     fn default() -> Self {
-        let word = |k: u64| Constant::new((k + crate::word_slots::L3_WORD_BIAS).to_bits());
+        let number = |k: u64| k + crate::word_slots::L3_WORD_BIAS;
+        let word = |k: u64| Constant::new(number(k).to_bits());
         Self {
             clock: Default::default(),
             beat: Default::default(),
@@ -219,10 +220,10 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             ex_src_addr: Default::default(),
             ex_dst_addr: Default::default(),
             ports: Default::default(),
-            word1: WordPick::new(false),
-            word2: WordPick::new(true),
-            word3: WordPick::new(false),
-            word4: WordPick::new(false),
+            word1: WordPick::fixed(number(1), false),
+            word2: WordPick::fixed(number(2), true),
+            word3: WordPick::fixed(number(3), false),
+            word4: WordPick::fixed(number(4), false),
             home0: WordPick::new(false),
             home1: WordPick::new(false),
             route0: WordPick::new(false),

@@ -15,6 +15,9 @@ use crate::word_slots::WORD_INDEX_BITS;
 pub const END_BITS: usize = 17;
 /// Bytes needed relative to L3.
 pub const NEED_BITS: usize = 12;
+/// Word number of the first IPv6 extension header (40 bytes after L3): the walk
+/// pointer this stage always hands on.
+pub const FIRST_EXT_WORD: u64 = crate::word_slots::L3_WORD_BIAS + 5;
 
 #[derive(LogicBlock)]
 pub struct L3Header<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
@@ -92,7 +95,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
     for L3Header<DATA_BITS, BUNDLE_BITS>
 {
     fn default() -> Self {
-        let word = |k: u64| Constant::new((k + crate::word_slots::L3_WORD_BIAS).to_bits());
+        let number = |k: u64| k + crate::word_slots::L3_WORD_BIAS;
+        let word = |k: u64| Constant::new(number(k).to_bits());
         let byte = |v: u8| Constant::new(u64::from(v).to_bits());
         Self {
             clock: Default::default(),
@@ -108,8 +112,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             next_header: Default::default(),
             walk_live: Default::default(),
             walk_ptr: Default::default(),
-            word0: WordPick::new(false),
-            word1: WordPick::new(false),
+            word0: WordPick::fixed(number(0), false),
+            word1: WordPick::fixed(number(1), false),
             beat_q: Default::default(),
             seen0: Default::default(),
             seen1: Default::default(),
@@ -127,7 +131,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             ihl_o: Default::default(),
             next_header_o: Default::default(),
             live_o: Default::default(),
-            first_ext: word(5),
+            first_ext: Constant::new(FIRST_EXT_WORD.to_bits()),
             target0: word(0),
             target1: word(1),
             hop_by_hop: byte(IPPROTO_HOPOPTS),

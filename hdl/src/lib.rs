@@ -27,6 +27,7 @@ pub mod frame_ingress;
 pub mod hash_unit;
 pub mod key_store;
 pub mod l3_header;
+pub mod lane_ram;
 pub mod pool_address;
 pub mod probe_regs;
 pub mod record_fifo;
@@ -40,6 +41,7 @@ pub mod tx_lookup;
 pub mod type_select;
 pub mod vport_match;
 pub mod vport_regs;
+pub mod word_mirror;
 pub mod word_pick;
 pub mod word_slots;
 

@@ -39,6 +39,8 @@ pub struct ProbeRegs {
     pub write_strobe: Signal<In, Bit>,
     /// Word address of the read being answered.
     pub read_address: Signal<In, Bits<WORD_ADDR_BITS>>,
+    /// `read_address` as it will be next clock.
+    pub read_next: Signal<In, Bits<WORD_ADDR_BITS>>,
     /// The write address is one of these registers.
     pub write_hit: Signal<Out, Bit>,
     /// The write is refused (SLVERR): read-only register, or a `PROBE` value with a
@@ -46,8 +48,11 @@ pub struct ProbeRegs {
     pub write_fault: Signal<Out, Bit>,
     /// The read address is one of these registers.
     pub read_hit: Signal<Out, Bit>,
-    /// The value when `read_hit`, else 0.
+    /// The value when `read_hit`, else 0, for every register but `PROBE_INPUT`.
     pub read_data: Signal<Out, Bits<32>>,
+    /// A `PROBE_INPUT` word, a clock later than `read_data` (from a block RAM mirror,
+    /// see [`ByteWords`]).
+    pub input_read_data: Signal<Out, Bits<32>>,
     /// This clock's write starts a probe: its bus response waits for `done`.
     pub taken: Signal<Out, Bit>,
     /// A probe waits for the datapath, from the clock after its write until `done`.
@@ -132,10 +137,12 @@ impl ProbeRegs {
             write_strobes: Default::default(),
             write_strobe: Default::default(),
             read_address: Default::default(),
+            read_next: Default::default(),
             write_hit: Default::default(),
             write_fault: Default::default(),
             read_hit: Default::default(),
             read_data: Default::default(),
+            input_read_data: Default::default(),
             taken: Default::default(),
             request: Default::default(),
             hash_input: Default::default(),
@@ -192,6 +199,8 @@ impl Logic for ProbeRegs {
         self.input_words.write_strobes.next = self.write_strobes.val();
         self.input_words.write_strobe.next = self.write_strobe.val();
         self.input_words.read_address.next = self.read_address.val();
+        self.input_words.read_next.next = self.read_next.val();
+        self.input_read_data.next = self.input_words.read_data.val();
 
         // PROBE: a write-1-to-trigger register, so unstrobed bytes read as 0.
         self.probe_value.next = 0.into();
@@ -271,7 +280,7 @@ impl Logic for ProbeRegs {
         self.hash_input.next = self.input_words.value.val() & self.input_mask.val();
 
         self.read_hit.next = self.input_words.read_hit.val();
-        self.read_data.next = self.input_words.read_data.val();
+        self.read_data.next = 0.into();
         if self.read_address.val() == self.probe_address.val() {
             self.read_hit.next = true;
         }
@@ -326,9 +335,15 @@ mod tests {
                 }
             }
             x.write_strobe.next = false;
+            // Input words come from the mirror: `read_next` a clock ahead, the word on
+            // `input_read_data` two clocks after it.
+            x.read_next.next = word_address(offset::PROBE_INPUT + 4 * 3);
+            wait_clock_cycle!(ep, clock, x);
             x.read_address.next = word_address(offset::PROBE_INPUT + 4 * 3);
             wait_clock_cycle!(ep, clock, x);
-            sim_assert_eq!(ep, x.read_data.val(), 0x0605_0403_u64, x);
+            sim_assert!(ep, x.read_hit.val() & (x.read_data.val() == 0_u64), x);
+            wait_clock_cycle!(ep, clock, x);
+            sim_assert_eq!(ep, x.input_read_data.val(), 0x0605_0403_u64, x);
             // A type past 8 is refused and starts nothing.
             x.write_address.next = word_address(offset::PROBE);
             x.write_data.next = 9_u64.to_bits();

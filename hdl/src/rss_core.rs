@@ -321,7 +321,12 @@ impl<
             l3: Default::default(),
             // At 64 bits one stage takes every step (a beat holds one word); wider, each
             // stage takes one and the steps of a beat happen in consecutive stages.
-            ext1: ExtStep::new(if DATA_BITS == 64 { 4 } else { 1 }, false),
+            // At 64 bits one stage takes every step; wider, the first takes the first.
+            ext1: if DATA_BITS == 64 {
+                ExtStep::new(4, false)
+            } else {
+                ExtStep::first_step_only()
+            },
             ext2: ExtStep::new(1, DATA_BITS == 64),
             ext3: ExtStep::new(1, DATA_BITS == 64),
             ext4: ExtStep::new(1, DATA_BITS == 64),

@@ -16,6 +16,7 @@ use rust_hdl::prelude::*;
 
 use crate::csr::{WORD_ADDR_BITS, expect_access, word};
 use crate::slot_pick::SlotPick;
+use crate::word_mirror::WordMirror;
 
 /// Layout of one VPort's active state in `active` (and of the staging set).
 pub mod slot {
@@ -48,6 +49,8 @@ pub const FILTER_BITS: usize = 52;
 pub const FILTERS_BITS: usize = FILTERS * FILTER_BITS;
 /// Table pool address: bank, then `TABLE` element (VPort * entries + entry).
 pub const POOL_ADDRESS_BITS: usize = 11;
+/// MAC filter mirror address: HI, then the entry.
+const MAC_MIRROR_BITS: usize = 5;
 
 // `MOVE_STATUS.RESULT` (the model's `regfile::move_result`) and the slot offsets appear
 // as literals in `update`: hdl_gen emits paths as signal names.
@@ -70,14 +73,18 @@ pub struct VportRegs {
     pub write_strobe: Signal<In, Bit>,
     /// Word address of the read.
     pub read_address: Signal<In, Bits<WORD_ADDR_BITS>>,
+    /// `read_address` as it will be next clock (the MAC filters' mirror RAM reads it).
+    pub read_next: Signal<In, Bits<WORD_ADDR_BITS>>,
     /// The write address is one of ours.
     pub write_hit: Signal<Out, Bit>,
     /// The write is refused (SLVERR), moves aside (`move_fault`).
     pub write_fault: Signal<Out, Bit>,
     /// The read address is one of ours.
     pub read_hit: Signal<Out, Bit>,
-    /// Read data (0 unless `read_hit`).
+    /// Read data (0 unless `read_hit`), for every register but the MAC filters.
     pub read_data: Signal<Out, Bits<32>>,
+    /// A MAC filter word, a clock later than `read_data` (from a [`WordMirror`]).
+    pub mac_read_data: Signal<Out, Bits<32>>,
     /// The staging set in [`slot`] layout (bank bit ignored).
     pub staged: Signal<In, Bits<SLOT_BITS>>,
     /// Every VPort's active state, VPort v in slot v.
@@ -128,6 +135,8 @@ pub struct VportRegs {
     reset_state: Constant<Bits<ACTIVE_BITS>>,
     slot_ones: Constant<Bits<ACTIVE_BITS>>,
     hi_writable_all: Constant<Bits<{ FILTERS * 32 }>>,
+    /// Read-back copy of the filters: word `entry` is LO, `FILTERS + entry` HI.
+    mac_mirror: WordMirror<MAC_MIRROR_BITS>,
     commit_address: Constant<Bits<WORD_ADDR_BITS>>,
     move_address_reg: Constant<Bits<WORD_ADDR_BITS>>,
     move_status_address: Constant<Bits<WORD_ADDR_BITS>>,
@@ -281,10 +290,12 @@ impl VportRegs {
             write_mask: Default::default(),
             write_strobe: Default::default(),
             read_address: Default::default(),
+            read_next: Default::default(),
             write_hit: Default::default(),
             write_fault: Default::default(),
             read_hit: Default::default(),
             read_data: Default::default(),
+            mac_read_data: Default::default(),
             staged: Default::default(),
             active: Default::default(),
             key_copy: Default::default(),
@@ -314,6 +325,7 @@ impl VportRegs {
             reset_state: Constant::new(initial),
             slot_ones: Constant::new(ones(slot::BITS)),
             hi_writable_all: Constant::new(hi_writable_all),
+            mac_mirror: Default::default(),
 
             commit_address: address(commit),
             move_address_reg: address(moves),
@@ -629,18 +641,6 @@ impl Logic for VportRegs {
         if self.read_address.val() == self.move_status_address.val() {
             self.read_data.next = self.move_status.q.val();
         }
-        for i in 0..FILTERS {
-            if self.read_entry.val() == i.to_bits() {
-                if self.lo_read_hit.val() {
-                    self.read_data.next =
-                        self.read_data.val() | self.mac_lo.q.val().get_bits::<32>(32 * i);
-                }
-                if self.hi_read_hit.val() {
-                    self.read_data.next =
-                        self.read_data.val() | self.mac_hi.q.val().get_bits::<32>(32 * i);
-                }
-            }
-        }
         for v in 0..VPORTS {
             self.read_slot.next = self.active_q.q.val().get_bits::<SLOT_BITS>(48 * v);
             if self.read_address.val().get_bits::<3>(0) == v.to_bits() {
@@ -656,6 +656,32 @@ impl Logic for VportRegs {
                 }
             }
         }
+
+        // The mirror takes what the registers take; reads of the filters come from it.
+        self.mac_mirror.clock.next = self.clock.val();
+        self.mac_mirror.reset.next = self.reset.val();
+        self.mac_mirror.write.next = self.write_strobe.val()
+            & (self.lo_hit.val() | (self.hi_hit.val() & !self.hi_fault.val()));
+        self.mac_mirror.write_index.next =
+            bit_cast::<MAC_MIRROR_BITS, 4>(self.write_address.val().get_bits::<4>(0));
+        self.mac_mirror.write_data.next = self.write_data.val();
+        if self.hi_hit.val() {
+            self.mac_mirror.write_index.next =
+                self.mac_mirror.write_index.val().replace_bit(4, true);
+            self.mac_mirror.write_data.next = self.write_data.val() & self.mac_hi_writable.val();
+        }
+        self.mac_mirror.write_strobes.next = self.write_lanes.val();
+        self.mac_mirror.read_next.next =
+            bit_cast::<MAC_MIRROR_BITS, 4>(self.read_next.val().get_bits::<4>(0));
+        if (self.read_next.val() >> 4_u64) == self.mac_hi_region.val() {
+            self.mac_mirror.read_next.next = self.mac_mirror.read_next.val().replace_bit(4, true);
+        }
+        self.mac_mirror.read_index.next = bit_cast::<MAC_MIRROR_BITS, 4>(self.read_entry.val());
+        if self.hi_read_hit.val() {
+            self.mac_mirror.read_index.next = self.mac_mirror.read_index.val().replace_bit(4, true);
+        }
+        self.mac_mirror.read_hit.next = self.lo_read_hit.val() | self.hi_read_hit.val();
+        self.mac_read_data.next = self.mac_mirror.read_data.val();
 
         if self.reset.val() {
             self.active_q.d.next = self.reset_state.val();

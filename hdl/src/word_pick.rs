@@ -1,12 +1,20 @@
 //! Picks one 8-byte L3 word out of a beat's word slots by its number (combinational):
 //! the way every stage after `WordSlots` reads a field, so no stage ever needs a
-//! byte-granular offset. A beat holds at most one copy of a word, so the choice is an
-//! AND-OR over the slots.
+//! byte-granular offset. The slot is `slot_last - target`: its low bits select the
+//! word (a multiplexer with a binary select, which maps to LUT4s and the slices' wide
+//! multiplexers), its high bits say whether the beat holds it. The word is only
+//! meaningful with `found`; every reader looks at it only then.
 //!
 //! The tail word (the frame's last, partial word) only matters for fields that may end
 //! before the frame does while their word does not: the IPv4 destination and the L4
 //! ports. Every other field's word lies inside the bytes its rule needs, so a pick
 //! built with `new(false)` ignores the tail and costs half as much.
+//!
+//! A pick whose target is a constant (`fixed`) looks at two slots only. `WordSlots`
+//! numbers slot 0 `(beat + 1) · W + {0, 1}` for `W` words per beat (saturating far past
+//! the parse window), so word `T` can only ever sit in the slot `j` with
+//! `T + j ≡ 0 or 1 (mod W)`: at 512 bits that is a 2:1 choice (an AND-OR over those
+//! two, 0 when neither holds it) instead of 8:1.
 
 use rust_hdl::prelude::*;
 
@@ -21,9 +29,18 @@ pub struct WordPick<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     pub target: Signal<In, Bits<WORD_INDEX_BITS>>,
     /// The beat holds the word.
     pub found: Signal<Out, Bit>,
-    /// The word (0 when not found), byte 0 on top.
+    /// The word when `found` (otherwise unspecified), byte 0 on top.
     pub word: Signal<Out, Bits<64>>,
     use_tail: Constant<Bit>,
+    /// Built with `fixed`: the AND-OR over the candidate slots, not the multiplexer.
+    fixed: Constant<Bit>,
+    /// Slots the target can be in (`fixed` only).
+    candidates: Constant<Bits<8>>,
+    /// Words per beat, and that minus one (the select's mask).
+    words: Constant<Bits<WORD_INDEX_BITS>>,
+    select_mask: Constant<Bits<WORD_INDEX_BITS>>,
+    distance: Signal<Local, Bits<WORD_INDEX_BITS>>,
+    select: Signal<Local, Bits<16>>,
     slots: Signal<Local, Bits<DATA_BITS>>,
     slot_last: Signal<Local, Bits<WORD_INDEX_BITS>>,
     hit_mask: Signal<Local, Bits<64>>,
@@ -32,12 +49,30 @@ pub struct WordPick<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
 impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> WordPick<DATA_BITS, BUNDLE_BITS> {
     /// A pick that also looks at the tail word when `use_tail`.
     pub fn new(use_tail: bool) -> Self {
+        Self::build(use_tail, None)
+    }
+
+    /// A pick whose `target` input is always `target` (the caller drives it with that
+    /// constant): only the slots word `target` can occupy are looked at.
+    pub fn fixed(target: u64, use_tail: bool) -> Self {
+        Self::build(use_tail, Some(candidate_slots(DATA_BITS / 64, target)))
+    }
+
+    fn build(use_tail: bool, candidates: Option<u64>) -> Self {
+        let words = DATA_BITS / 64;
+        assert!(words.is_power_of_two() && words <= 8);
         Self {
             beat: Default::default(),
             target: Default::default(),
             found: Default::default(),
             word: Default::default(),
             use_tail: Constant::new(use_tail),
+            fixed: Constant::new(candidates.is_some()),
+            candidates: Constant::new(candidates.unwrap_or(0).to_bits()),
+            words: Constant::new((words as u64).to_bits()),
+            select_mask: Constant::new((words as u64 - 1).to_bits()),
+            distance: Default::default(),
+            select: Default::default(),
             slots: Default::default(),
             slot_last: Default::default(),
             hit_mask: Default::default(),
@@ -45,32 +80,48 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> WordPick<DATA_BITS, BUNDL
     }
 }
 
+/// The slots (as a mask) where word `target` can be, `words_per_beat` words a beat:
+/// slot 0 is word `(beat + 1) · W + {0, 1}` (`WordSlots`), slot `j` that minus `j`.
+pub fn candidate_slots(words_per_beat: usize, target: u64) -> u64 {
+    let w = words_per_beat as u64;
+    (0..w)
+        .filter(|&j| (target + j) % w <= 1)
+        .fold(0, |mask, j| mask | (1 << j))
+}
+
 impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for WordPick<DATA_BITS, BUNDLE_BITS> {
     #[hdl_gen]
     fn update(&mut self) {
         self.slots.next = self.beat.val().get_bits::<DATA_BITS>(96);
         self.slot_last.next = self.beat.val().get_bits::<WORD_INDEX_BITS>(10);
-        self.found.next = false;
-        self.word.next = 0.into();
-        for j in 0..(DATA_BITS / 64) {
-            self.hit_mask.next = 0.into();
-            if (self.slot_last.val() - j.to_bits()) == self.target.val() {
-                self.hit_mask.next = 0xffff_ffff_ffff_ffff_u64.into();
-                self.found.next = true;
-            }
-            self.word.next =
-                self.word.val() | (self.slots.val().get_bits::<64>(64 * j) & self.hit_mask.val());
-        }
+        self.distance.next = self.slot_last.val() - self.target.val();
+        self.select.next =
+            bit_cast::<16, WORD_INDEX_BITS>(self.distance.val() & self.select_mask.val()) << 6_u64;
+        self.found.next = self.distance.val() < self.words.val();
+        self.word.next = self.slots.val().get_bits::<64>(self.select.val().index());
         self.hit_mask.next = 0.into();
+        if self.fixed.val() {
+            self.found.next = false;
+            self.word.next = 0.into();
+            for j in 0..(DATA_BITS / 64) {
+                self.hit_mask.next = 0.into();
+                if self.candidates.val().get_bit(j)
+                    & ((self.slot_last.val() - j.to_bits()) == self.target.val())
+                {
+                    self.hit_mask.next = 0xffff_ffff_ffff_ffff_u64.into();
+                    self.found.next = true;
+                }
+                self.word.next = self.word.val()
+                    | (self.slots.val().get_bits::<64>(64 * j) & self.hit_mask.val());
+            }
+        }
         if self.use_tail.val()
             & self.beat.val().get_bit(2)
             & ((self.slot_last.val() + 1_u64) == self.target.val())
         {
-            self.hit_mask.next = 0xffff_ffff_ffff_ffff_u64.into();
             self.found.next = true;
+            self.word.next = self.beat.val().get_bits::<64>(32);
         }
-        self.word.next =
-            self.word.val() | (self.beat.val().get_bits::<64>(32) & self.hit_mask.val());
     }
 }
 
@@ -114,10 +165,105 @@ mod tests {
                 x.target.next = target.into();
                 x = ep.wait(1, x)?;
                 sim_assert!(ep, x.found.val() == found, x);
-                sim_assert!(ep, x.word.val() == word, x);
+                if found {
+                    sim_assert!(ep, x.word.val() == word, x);
+                }
             }
             ep.done(x)
         });
         sim.run(Box::new(uut), 100).unwrap();
+    }
+
+    /// A fixed pick and a free one side by side, fed the same beat and target.
+    #[derive(LogicBlock)]
+    struct FixedBesideFree {
+        beat: Signal<In, Bits<608>>,
+        target: Signal<In, Bits<WORD_INDEX_BITS>>,
+        fixed_found: Signal<Out, Bit>,
+        fixed_word: Signal<Out, Bits<64>>,
+        free_found: Signal<Out, Bit>,
+        free_word: Signal<Out, Bits<64>>,
+        fixed: WordPick<512, 608>,
+        free: WordPick<512, 608>,
+    }
+
+    impl Logic for FixedBesideFree {
+        #[hdl_gen]
+        fn update(&mut self) {
+            self.fixed.beat.next = self.beat.val();
+            self.fixed.target.next = self.target.val();
+            self.free.beat.next = self.beat.val();
+            self.free.target.next = self.target.val();
+            self.fixed_found.next = self.fixed.found.val();
+            self.fixed_word.next = self.fixed.word.val();
+            self.free_found.next = self.free.found.val();
+            self.free_word.next = self.free.word.val();
+        }
+    }
+
+    #[test]
+    fn candidate_slots_follow_the_slot_numbering() {
+        // 512 bits: slot 0 is word 8b + 8 or 8b + 9, so word 5 is in slot 3 or 4.
+        assert_eq!(candidate_slots(8, 5), 0b0001_1000);
+        assert_eq!(candidate_slots(8, 8), 0b0000_0011);
+        assert_eq!(candidate_slots(4, 6), 0b0000_1100);
+        assert_eq!(candidate_slots(2, 7), 0b11);
+        assert_eq!(candidate_slots(1, 4), 0b1);
+    }
+
+    /// On every slot numbering `WordSlots` produces at 512 bits (slot 0 = word
+    /// 8b + 8 or 8b + 9, or saturated at 60), a fixed pick finds what a free one finds,
+    /// for every target it is built for, on random slot contents, tail and last flag.
+    #[test]
+    fn fixed_pick_matches_the_free_pick() {
+        use rand::{Rng, SeedableRng};
+        let slot_numbers: Vec<u64> = (0..7)
+            .flat_map(|b| [8 * b + 8, 8 * b + 9])
+            .chain([crate::word_slots::WORD_INDEX_LIMIT])
+            .collect();
+        for target in 2..=12_u64 {
+            let uut = FixedBesideFree {
+                beat: Default::default(),
+                target: Default::default(),
+                fixed_found: Default::default(),
+                fixed_word: Default::default(),
+                free_found: Default::default(),
+                free_word: Default::default(),
+                fixed: WordPick::fixed(target, target % 2 == 0),
+                free: WordPick::new(target % 2 == 0),
+            };
+            let numbers = slot_numbers.clone();
+            let mut sim = Simulation::new();
+            sim.add_testbench(move |mut ep: Sim<FixedBesideFree>| {
+                let mut rng = rand::rngs::StdRng::seed_from_u64(target);
+                let mut x = ep.init()?;
+                let mut hits = 0;
+                for &slot_last in &numbers {
+                    for _ in 0..4 {
+                        let mut bundle = num_bigint::BigUint::from(0u32);
+                        for _ in 0..9 {
+                            bundle =
+                                (bundle << 64u32) | num_bigint::BigUint::from(rng.random::<u64>());
+                        }
+                        let last = rng.random_bool(0.5);
+                        bundle = (bundle << 32u32)
+                            | num_bigint::BigUint::from(
+                                (slot_last << 10) | (u64::from(last) << 2) | 1,
+                            );
+                        x.beat.next = bundle.into();
+                        x.target.next = target.into();
+                        x = ep.wait(1, x)?;
+                        sim_assert_eq!(ep, x.fixed_found.val(), x.free_found.val(), x);
+                        if x.free_found.val() {
+                            sim_assert_eq!(ep, x.fixed_word.val(), x.free_word.val(), x);
+                        }
+                        hits += u32::from(x.free_found.val());
+                    }
+                }
+                sim_assert!(ep, hits > 0, x);
+                ep.done(x)
+            });
+            sim.run(Box::new(uut), 1000).unwrap();
+        }
     }
 }

@@ -76,7 +76,7 @@ pub struct WordSlots<const DATA_BITS: usize, const EXTENDED_BITS: usize, const B
     lane16: Constant<Bits<16>>,
     lane20: Constant<Bits<16>>,
     data_bits: Constant<Bits<16>>,
-    /// log2 of the words per beat.
+    /// Words per beat.
     words_per_beat: Constant<Bits<WORD_INDEX_BITS>>,
     /// `slot_last` of a first beat: L3 at 18 or 22, at 14.
     first_slot_last: Constant<Bits<WORD_INDEX_BITS>>,
@@ -362,5 +362,138 @@ mod tests {
         let mut uut = WordSlots::<64, 112, 160>::default();
         uut.connect_all();
         crate::lint::assert_lints_clean(&generate_verilog(&uut), "word_slots");
+    }
+
+    /// Frames of random bytes with 0, 1 or 2 tags and an IPv4, IPv6 or other ethertype,
+    /// back to back or with idle clocks between beats. Every beat out is checked once
+    /// its L3 offset is final (bytes 12..21 passed): the L3 offset and ethertype flags,
+    /// the slot numbering `(beat + 1) · W + (L3 == 14)` saturating at 60 (which
+    /// `WordPick::fixed` relies on), every slot's L3 word and the tail word's bytes
+    /// inside the frame.
+    fn check_word_slots<const D: usize, const E: usize, const B: usize>(seed: u64) {
+        use crate::beat::{
+            FIRST, IPV4, IPV6, L3_LSB, LAST, SLOT_LAST_LSB, SLOTS_LSB, TAIL_LSB, VALID,
+        };
+        use rand::{Rng, SeedableRng};
+        type Uut<const D: usize, const E: usize, const B: usize> = WordSlots<D, E, B>;
+
+        let field = |bundle: &num_bigint::BigUint, lsb: usize, bits: usize| -> u64 {
+            let mask = (num_bigint::BigUint::from(1u32) << bits) - 1u32;
+            ((bundle >> lsb) & mask).try_into().unwrap()
+        };
+        let mut uut = Uut::<D, E, B>::default();
+        uut.connect_all();
+        let mut sim = Simulation::new();
+        sim.add_clock(5, |x: &mut Box<Uut<D, E, B>>| x.clock.next = !x.clock.val());
+        sim.add_testbench(move |mut ep: Sim<Uut<D, E, B>>| {
+            let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+            let beat_bytes = D / 8;
+            let words = (beat_bytes / 8) as u64;
+            let mut x = ep.init()?;
+            x.reset.next = true;
+            wait_clock_cycle!(ep, clock, x);
+            x.reset.next = false;
+            let (mut slots_checked, mut tails_checked) = (0, 0);
+            for frame_index in 0..120 {
+                let tags = frame_index % 3;
+                let mut length = rng.random_range(60..=300_usize);
+                if rng.random_bool(0.4) {
+                    // Ending in a beat's last bytes, where the tail word starts.
+                    length = (length.next_multiple_of(beat_bytes) - rng.random_range(0..6)).max(60);
+                }
+                let mut frame: Vec<u8> = (0..length).map(|_| rng.random()).collect();
+                let ethertype = [0x0800_u16, 0x86dd, 0x1234][rng.random_range(0..3)];
+                let tag_types: &[u16] = [&[][..], &[0x8100][..], &[0x88a8, 0x8100][..]][tags];
+                for (i, &t) in tag_types.iter().chain([ethertype].iter()).enumerate() {
+                    frame[12 + 4 * i..14 + 4 * i].copy_from_slice(&t.to_be_bytes());
+                }
+                let l3 = 14 + 4 * tags;
+                let beats = length.div_ceil(beat_bytes);
+                let mut slot_last = words + u64::from(l3 == 14);
+                for b in 0..beats {
+                    while rng.random_bool(0.2) {
+                        x.in_valid.next = false;
+                        wait_clock_cycle!(ep, clock, x);
+                    }
+                    let mut data = num_bigint::BigUint::from(0u32);
+                    for i in 0..beat_bytes {
+                        let byte = frame
+                            .get(b * beat_bytes + i)
+                            .copied()
+                            .unwrap_or(rng.random());
+                        data = (data << 8u32) | num_bigint::BigUint::from(byte);
+                    }
+                    x.in_valid.next = true;
+                    x.in_data.next = data.into();
+                    x.in_first.next = b == 0;
+                    x.in_last.next = b + 1 == beats;
+                    x.in_length.next = (((b + 1) * beat_bytes).min(length) as u64).into();
+                    wait_clock_cycle!(ep, clock, x);
+                    x = ep.wait(1, x)?;
+                    let out: num_bigint::BigUint = x.beat.val().into();
+                    sim_assert_eq!(ep, field(&out, VALID, 1), 1, x);
+                    sim_assert_eq!(ep, field(&out, FIRST, 1), u64::from(b == 0), x);
+                    sim_assert_eq!(ep, field(&out, LAST, 1), u64::from(b + 1 == beats), x);
+                    let this_slot_last = slot_last;
+                    slot_last = if slot_last > WORD_INDEX_LIMIT - words {
+                        WORD_INDEX_LIMIT
+                    } else {
+                        slot_last + words
+                    };
+                    if (b + 1) * beat_bytes < 22 {
+                        continue; // the L3 offset is not known yet, and no L3 word ended
+                    }
+                    sim_assert_eq!(ep, field(&out, L3_LSB, 5), l3 as u64, x);
+                    sim_assert_eq!(ep, field(&out, IPV4, 1), u64::from(ethertype == 0x0800), x);
+                    sim_assert_eq!(ep, field(&out, IPV6, 1), u64::from(ethertype == 0x86dd), x);
+                    sim_assert_eq!(ep, field(&out, SLOT_LAST_LSB, 6), this_slot_last, x);
+                    if this_slot_last == WORD_INDEX_LIMIT {
+                        continue;
+                    }
+                    // Word n's bytes, as far as they lie in the frame.
+                    let word_bytes = |n: u64| {
+                        let start = l3 as i64 + 8 * (n as i64 - L3_WORD_BIAS as i64);
+                        (0..8_usize).map(move |i| (i, start + i as i64))
+                    };
+                    for j in 0..words {
+                        let n = this_slot_last - j;
+                        let word = field(&out, SLOTS_LSB + 64 * j as usize, 64).to_be_bytes();
+                        for (i, at) in word_bytes(n) {
+                            if at >= 0 && (at as usize) < length {
+                                sim_assert_eq!(ep, word[i], frame[at as usize], x);
+                            }
+                        }
+                        slots_checked += 1;
+                    }
+                    if b + 1 == beats {
+                        let tail = field(&out, TAIL_LSB, 64).to_be_bytes();
+                        for (i, at) in word_bytes(this_slot_last + 1) {
+                            if at >= 0 && (at as usize) < length {
+                                sim_assert_eq!(ep, tail[i], frame[at as usize], x);
+                                tails_checked += 1;
+                            }
+                        }
+                    }
+                }
+            }
+            sim_assert!(ep, slots_checked > 500 && tails_checked > 40, x);
+            ep.done(x)
+        });
+        sim.run(Box::new(uut), 200_000).unwrap();
+    }
+
+    #[test]
+    fn word_slots_cut_l3_words_at_64_bits() {
+        check_word_slots::<64, 112, 160>(64);
+    }
+
+    #[test]
+    fn word_slots_cut_l3_words_at_128_bits() {
+        check_word_slots::<128, 176, 224>(128);
+    }
+
+    #[test]
+    fn word_slots_cut_l3_words_at_512_bits() {
+        check_word_slots::<512, 560, 608>(512);
     }
 }

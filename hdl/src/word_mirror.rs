@@ -1,0 +1,191 @@
+//! A read-back copy of software-written bus words in a RAM, so a register file answers
+//! reads of an array of words (key bytes, probe input, MAC filters) with one RAM read
+//! instead of a multiplexer over every word (about 20 LUT4 a word).
+//!
+//! The owner keeps its registers for the datapath and also hands every write it takes
+//! to the mirror: the word's index, the value as stored and the bus strobes as byte
+//! lanes. A reset clears the owner's registers but not a RAM, so the mirror keeps one
+//! flag per word, "written since reset": a word without it reads 0, and its first write
+//! fills the lanes it leaves with 0, the reset value. (Owners whose words reset to 0.)
+//!
+//! Reads follow the register file's timing: `read_next` is the index a clock ahead
+//! (the RAM reads it), `read_index` / `read_hit` the held one, and `read_data` the word
+//! registered behind the RAM: an index held two clocks is answered in the third.
+
+use rust_hdl::prelude::*;
+
+use crate::lane_ram::LaneRam;
+
+/// Words a mirror can hold (the written flags).
+pub const MAX_WORDS: usize = 32;
+
+#[derive(LogicBlock)]
+pub struct WordMirror<const N: usize> {
+    /// Clock.
+    pub clock: Signal<In, Clock>,
+    /// Synchronous reset: every word reads 0 until written again.
+    pub reset: Signal<In, Bit>,
+    /// A write to word `write_index` is taken this clock.
+    pub write: Signal<In, Bit>,
+    /// Word written.
+    pub write_index: Signal<In, Bits<N>>,
+    /// The word's new value in the strobed lanes (as the owner stores it).
+    pub write_data: Signal<In, Bits<32>>,
+    /// Byte strobes of the write.
+    pub write_strobes: Signal<In, Bits<4>>,
+    /// Word the register file will read next clock.
+    pub read_next: Signal<In, Bits<N>>,
+    /// Word being read (held from the clock after `read_next` named it).
+    pub read_index: Signal<In, Bits<N>>,
+    /// The address being read is one of the mirrored words.
+    pub read_hit: Signal<In, Bit>,
+    /// The word `read_index` named last clock if `read_hit` was set, else 0.
+    pub read_data: Signal<Out, Bits<32>>,
+    ram: LaneRam<N>,
+    written: DFF<Bits<MAX_WORDS>>,
+    read_word: DFF<Bits<32>>,
+    one: Constant<Bits<MAX_WORDS>>,
+    lane_ones: Constant<Bits<32>>,
+    strobed_data: Signal<Local, Bits<32>>,
+    written_at_write: Signal<Local, Bits<MAX_WORDS>>,
+    written_at_read: Signal<Local, Bits<MAX_WORDS>>,
+}
+
+impl<const N: usize> Default for WordMirror<N> {
+    fn default() -> Self {
+        assert!(1 << N <= MAX_WORDS);
+        Self {
+            clock: Default::default(),
+            reset: Default::default(),
+            write: Default::default(),
+            write_index: Default::default(),
+            write_data: Default::default(),
+            write_strobes: Default::default(),
+            read_next: Default::default(),
+            read_index: Default::default(),
+            read_hit: Default::default(),
+            read_data: Default::default(),
+            ram: LaneRam::zeroed(),
+            written: Default::default(),
+            read_word: Default::default(),
+            one: Constant::new(1_u64.to_bits()),
+            lane_ones: Constant::new(0xff_u64.to_bits()),
+            strobed_data: Default::default(),
+            written_at_write: Default::default(),
+            written_at_read: Default::default(),
+        }
+    }
+}
+
+impl<const N: usize> Logic for WordMirror<N> {
+    #[hdl_gen]
+    fn update(&mut self) {
+        dff_setup!(self, clock, written, read_word);
+        self.ram.clock.next = self.clock.val();
+        self.strobed_data.next = 0.into();
+        for b in 0..4 {
+            if self.write_strobes.val().get_bit(b) {
+                self.strobed_data.next = self.strobed_data.val()
+                    | (self.write_data.val() & (self.lane_ones.val() << (8 * b).to_bits::<16>()));
+            }
+        }
+        self.ram.write_address.next = self.write_index.val();
+        self.ram.write_data.next = self.strobed_data.val();
+        self.ram.write_lanes.next = 0.into();
+        self.written_at_write.next = self.written.q.val() >> self.write_index.val();
+        if self.write.val() {
+            self.ram.write_lanes.next = self.write_strobes.val();
+            if !self.written_at_write.val().get_bit(0) {
+                self.ram.write_lanes.next = 0xf_u64.into();
+            }
+            self.written.d.next = self.written.q.val() | (self.one.val() << self.write_index.val());
+        }
+        if self.reset.val() {
+            self.written.d.next = 0.into();
+        }
+        self.ram.read_address.next = self.read_next.val();
+        self.written_at_read.next = self.written.q.val() >> self.read_index.val();
+        self.read_word.d.next = 0.into();
+        if self.read_hit.val() & self.written_at_read.val().get_bit(0) {
+            self.read_word.d.next = self.ram.read_data.val();
+        }
+        self.read_data.next = self.read_word.q.val();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Against a model of the owner's registers: random writes with random strobes,
+    /// reads with the register file's timing, resets in between; every read returns
+    /// what the registers hold (zero-filled after reset).
+    #[test]
+    fn word_mirror_reads_back_what_the_registers_hold() {
+        use rand::{Rng, SeedableRng};
+        let mut uut = WordMirror::<3>::default();
+        uut.connect_all();
+        let mut sim = Simulation::new();
+        sim.add_clock(5, |x: &mut Box<WordMirror<3>>| {
+            x.clock.next = !x.clock.val()
+        });
+        sim.add_testbench(move |mut ep: Sim<WordMirror<3>>| {
+            let mut rng = rand::rngs::StdRng::seed_from_u64(3);
+            let mut registers = [0u32; 8];
+            let mut x = ep.init()?;
+            let (mut reads, mut nonzero) = (0, 0);
+            for _ in 0..400 {
+                match rng.random_range(0..10) {
+                    0 => {
+                        x.reset.next = true;
+                        wait_clock_cycle!(ep, clock, x);
+                        x.reset.next = false;
+                        registers = [0; 8];
+                    }
+                    1..=5 => {
+                        let (index, data, strobes) = (
+                            rng.random_range(0..8),
+                            rng.random::<u32>(),
+                            rng.random_range(0..16),
+                        );
+                        x.write.next = true;
+                        x.write_index.next = (index as u64).to_bits();
+                        x.write_data.next = u64::from(data).to_bits();
+                        x.write_strobes.next = (strobes as u64).to_bits();
+                        wait_clock_cycle!(ep, clock, x);
+                        x.write.next = false;
+                        for lane in 0..4 {
+                            if strobes >> lane & 1 == 1 {
+                                let mask = 0xff_u32 << (8 * lane);
+                                registers[index] = registers[index] & !mask | data & mask;
+                            }
+                        }
+                    }
+                    _ => {
+                        let (index, hit) = (rng.random_range(0..8), rng.random_bool(0.8));
+                        x.read_next.next = (index as u64).to_bits();
+                        wait_clock_cycle!(ep, clock, x);
+                        x.read_index.next = (index as u64).to_bits();
+                        x.read_hit.next = hit;
+                        wait_clock_cycle!(ep, clock, x);
+                        x.read_hit.next = false;
+                        let want = if hit { registers[index] } else { 0 };
+                        sim_assert_eq!(ep, x.read_data.val(), u64::from(want), x);
+                        reads += 1;
+                        nonzero += u32::from(want != 0);
+                    }
+                }
+            }
+            sim_assert!(ep, reads > 80 && nonzero > 40, x);
+            ep.done(x)
+        });
+        sim.run(Box::new(uut), 100_000).unwrap();
+    }
+
+    #[test]
+    fn word_mirror_is_synthesizable() {
+        let mut uut = WordMirror::<5>::default();
+        uut.connect_all();
+        crate::lint::assert_lints_clean(&generate_verilog(&uut), "word_mirror");
+    }
+}
