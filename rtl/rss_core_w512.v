@@ -11012,6 +11012,7 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
     localparam  chunk_bits = 16'h120;
     localparam  chunk_lsb = 16'h0;
     localparam  last_step = 4'h0;
+    localparam  karatsuba = 1'b1;
     
     // Stub signals
     reg  busy$d;
@@ -11267,8 +11268,12 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        key_diff = w_key$q ^ (w_key$q >> 64'h10);
-        half_sum = w_chunk$q ^ (w_chunk$q >> 64'h10);
+        key_diff = 32'h0;
+        half_sum = 32'h0;
+        if (karatsuba) begin
+            key_diff = w_key$q ^ (w_key$q >> 64'h10);
+            half_sum = w_chunk$q ^ (w_chunk$q >> 64'h10);
+        end
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;

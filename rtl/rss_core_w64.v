@@ -10466,6 +10466,7 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
     localparam  chunk_bits = 16'h24;
     localparam  chunk_lsb = 16'hfc;
     localparam  last_step = 4'h7;
+    localparam  karatsuba = 1'b0;
     
     // Stub signals
     reg  busy$d;
@@ -10786,8 +10787,12 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 30)));
         key_slice = w_key$q[(32'h24 * 0 + 32'h1f - 31)+:(36)];
         partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h20 * 0 + 32'h1f - 31)));
-        key_diff = w_key$q ^ (w_key$q >> 64'h10);
-        half_sum = w_chunk$q ^ (w_chunk$q >> 64'h10);
+        key_diff = 32'h0;
+        half_sum = 32'h0;
+        if (karatsuba) begin
+            key_diff = w_key$q ^ (w_key$q >> 64'h10);
+            half_sum = w_chunk$q ^ (w_chunk$q >> 64'h10);
+        end
         p_valid$d = w_valid$q;
         p_first$d = w_first$q;
         p_last$d = w_last$q;
