@@ -3,15 +3,26 @@
 //! width; the 256-bit one with the transmit-side lookup, `gen --tx-lookup`) and
 //! `rss_core_w64_tap.v` (tap mode), exactly as `rss-core gen` writes them.
 //!
-//! The frame cores are simulated from a **yosys-processed copy**, `<name>.sim.v`:
-//! `proc; opt_clean; flatten` turns rust-hdl's one-`always @(*)`-per-block code into
-//! separate assignments that Verilator schedules without re-evaluating whole blocks
-//! (about twice the clock rate, measured by `scripts/bench`). The copy keeps the
-//! emitted top's name and ports; `tests/sim_copy.rs` runs it in lockstep with the
-//! emitted RTL, output for output. Unused wires are cleaned per module before
-//! flattening: Debian's yosys 0.23 takes 30 s for that on the 64-bit core and 78 s to
-//! clean the flattened netlist instead, for the same copy (805 kB against 807 kB). The
-//! copies are made in parallel.
+//! The frame cores are simulated from a **yosys-processed copy**, `<name>.sim.v`
+//! (`SIM_COPY_PASSES`): the same logic as word-level netlist that Verilator evaluates
+//! in a fraction of the time rust-hdl's one-`always @(*)`-per-block code takes. What
+//! each pass buys, measured with `scripts/bench` on the 64-bit core (M clocks/s):
+//! - `proc; opt_clean; flatten` (the copy until stop 25): separate assignments instead
+//!   of whole-block processes, 0.23 against about 0.12 for the emitted RTL.
+//! - `opt -full` per module, before flattening: constant masks and shifts folded,
+//!   write-enable multiplexers turned into flip-flop enables, so a register block's
+//!   wide merge logic is no longer recomputed every clock. Alone it gave 0.24: yosys
+//!   shares bits between vectors, and each such vector is a false combinational loop to
+//!   Verilator (17 `UNOPTFLAT`), which it settles by iterating.
+//! - `splitnets -driver` after flattening gives every vector one driver: no loops, 0.55.
+//! - `opt; wreduce` on the flattened netlist (constants across block boundaries): 0.6.
+//!
+//! `opt -full` on the flattened netlist instead of per module gave about 0.7 but takes
+//! Debian's yosys 0.23 three minutes per design; plain `opt` per module gave only 0.3.
+//! The copy keeps the emitted top's name and ports; `tests/sim_copy.rs` runs it in
+//! lockstep with the emitted RTL, every output compared at every evaluation. The five
+//! copies are made in parallel: about 5 minutes on two cores (68 s for the 64-bit core
+//! alone, 103 s for the 512-bit one), 1.5 minutes with the old passes.
 //!
 //! Each design also gets a **bind wrapper**, `<name>.bind.v`: a module `<top>_bind`
 //! with the top's ANSI port list that only instantiates the top. marlin's `#[verilog]`
@@ -90,7 +101,7 @@ fn main() {
         write_if_changed(&path.with_extension("bind.v"), &bind_wrapper(top, &ports));
         if matches!(interface, Interface::Frames { .. }) {
             let sim = path.with_extension("sim.v");
-            if changed || !sim.exists() {
+            if changed || !copy_is_current(&sim) {
                 copies.push((path.clone(), top, sim.clone()));
             }
             println!("cargo:rerun-if-changed={}", sim.display());
@@ -114,12 +125,18 @@ fn write_if_changed(path: &Path, text: &str) -> bool {
     changed
 }
 
+/// The yosys passes that make a simulation copy (why each: the crate comment). A change
+/// here must also change the copies: `SIM_COPY_PASSES` is written into each copy's
+/// first line, and a copy made by other passes is remade.
+const SIM_COPY_PASSES: &str = "proc; opt -full; wreduce; opt_clean; flatten; opt; wreduce; \
+     opt_clean; splitnets -driver; opt_clean";
+
 /// Writes the yosys-processed copy of `top` in `source` to `sim` (same top, same ports).
 fn write_sim_copy(source: &Path, top: &str, sim: &Path) {
     // Through a temporary file, so a failed run leaves no half copy that looks current.
     let partial = sim.with_extension("partial");
     let script = format!(
-        "read_verilog -sv {src}; hierarchy -top {top}; proc; opt_clean; flatten; \
+        "read_verilog -sv {src}; hierarchy -top {top}; {SIM_COPY_PASSES}; \
          write_verilog -noattr {out}",
         src = source.display(),
         out = partial.display(),
@@ -131,7 +148,25 @@ fn write_sim_copy(source: &Path, top: &str, sim: &Path) {
             panic!("cannot run yosys ({e}): run tools/install-deps (the cosim simulates a yosys-processed copy)")
         });
     assert!(status.success(), "yosys failed on {}", source.display());
+    let netlist = std::fs::read_to_string(&partial).expect("read the simulation copy");
+    std::fs::write(&partial, format!("{}\n{netlist}", copy_marker()))
+        .expect("mark the simulation copy");
     std::fs::rename(&partial, sim).expect("move the simulation copy into place");
+}
+
+/// First line of a simulation copy: the passes that made it.
+fn copy_marker() -> String {
+    format!("// simulation copy: {SIM_COPY_PASSES}")
+}
+
+/// The copy exists and was made by today's `SIM_COPY_PASSES`.
+fn copy_is_current(sim: &Path) -> bool {
+    use std::io::BufRead;
+    std::fs::File::open(sim)
+        .ok()
+        .and_then(|f| std::io::BufReader::new(f).lines().next())
+        .and_then(Result::ok)
+        .is_some_and(|line| line == copy_marker())
 }
 
 /// `module <top>_bind`: the ports of `top`, passed straight through to an instance.

@@ -1,78 +1,154 @@
 //! The cosim simulates a yosys-processed copy of each frame core (`cosim/build.rs`),
-//! because Verilator runs it about twice as fast. This test is what lets every other
+//! because Verilator runs it several times faster. This test is what lets every other
 //! cosim test stand for the emitted RTL: the copy and the emitted 64-bit core run in
-//! lockstep on the same random traffic (gaps, backpressure, a configuration written
-//! over AXI4-Lite, frames of every kind), and every output is compared every clock.
+//! lockstep as one [`Lockstep`] device under the main job's scenario (random VPort,
+//! filter, key and table configurations written and read back over AXI4-Lite, frames
+//! of every kind with gaps and backpressure, every record checked against the model),
+//! and every output of the two is compared after every evaluation.
 
-use rand::{Rng, SeedableRng, rngs::StdRng};
-use rss_cosim::dut::{CheckedBus, RecordOut};
-use rss_cosim::frame_dut::{self, FramePins, FrameTraffic, RssCoreW64, RssCoreW64Rtl, reset};
-use rss_cosim::frames;
-use rss_model::HashTypes;
-use rss_model::regfile::RegFile;
-use rss_model::regmap::{Params, offset};
+use rss_cosim::Clocked;
+use rss_cosim::axil::AxilPins;
+use rss_cosim::dut::RecordOut;
+use rss_cosim::frame_dut::{self, FramePins, RssCoreW64, RssCoreW64Rtl};
+use rss_cosim::scenario::random_frame_traffic;
+use rss_cosim::tx_traffic::{TxAnswer, TxRequest};
+use rss_model::regmap::Params;
 
-const FRAMES: usize = 20_000;
+const BATCHES: u64 = 10;
+const FRAMES_PER_BATCH: u64 = 2_000;
 
-/// Programs a random key, all hash types and a spread table, identically on both.
-fn program<P: FramePins>(sim: &mut P, seed: u64) -> Result<(), String> {
-    let mut rng = StdRng::seed_from_u64(seed);
-    let mut bus = CheckedBus::new(RegFile::new(Params::default()).map_err(|e| e.to_string())?);
-    let key: Vec<u8> = (0..40).map(|_| rng.random()).collect();
-    bus.set_key(sim, &key)?;
-    bus.write(sim, offset::HASH_TYPES, u32::from(HashTypes::ALL.0), 0xf)?;
-    for i in 0..128 {
-        bus.write(sim, offset::TABLE + 4 * i, rng.random_range(0..64), 0xf)?;
-    }
-    bus.write(sim, offset::TABLE_SIZE, 7, 0xf)?;
-    bus.write(sim, offset::DEFAULT_QUEUE, 7, 0xf)?;
-    bus.write(sim, offset::CTRL, 1, 0xf)?;
-    bus.commit(sim, 0, true, true)?;
-    Ok(())
+/// Every output port of a frame core, as the harness reads them.
+#[derive(Debug, PartialEq, Eq)]
+struct Outputs {
+    axil: [u32; 8],
+    beat_ready: bool,
+    record: Option<RecordOut>,
+    tx_request_ready: bool,
+    tx_answer: Option<TxAnswer>,
 }
 
-/// What the two cores show on their outputs after an evaluation.
-fn outputs<P: FramePins>(sim: &P) -> (bool, Option<RecordOut>) {
-    (sim.beat_ready(), sim.record())
+fn outputs<P: FramePins>(p: &P) -> Outputs {
+    Outputs {
+        axil: [
+            p.awready().into(),
+            p.wready().into(),
+            p.bresp().into(),
+            p.bvalid().into(),
+            p.arready().into(),
+            p.rdata(),
+            p.rresp().into(),
+            p.rvalid().into(),
+        ],
+        beat_ready: p.beat_ready(),
+        record: p.record(),
+        tx_request_ready: p.tx_request_ready(),
+        tx_answer: p.tx_answer(),
+    }
+}
+
+/// Two cores driven as one: every input goes to both, outputs are read from `rtl`
+/// after checking that `copy` shows the same, at every evaluation and clock edge.
+struct Lockstep<R, C> {
+    rtl: R,
+    copy: C,
+    evaluations: u64,
+}
+
+impl<R: FramePins, C: FramePins> Lockstep<R, C> {
+    fn compare(&mut self) {
+        self.evaluations += 1;
+        let (rtl, copy) = (outputs(&self.rtl), outputs(&self.copy));
+        assert_eq!(
+            rtl, copy,
+            "emitted RTL (left) and simulation copy (right) differ at evaluation {}",
+            self.evaluations
+        );
+    }
+}
+
+impl<R: FramePins, C: FramePins> Clocked for Lockstep<R, C> {
+    fn set_clk(&mut self, high: bool) {
+        self.rtl.set_clk(high);
+        self.copy.set_clk(high);
+    }
+    fn eval(&mut self) {
+        self.rtl.eval();
+        self.copy.eval();
+        self.compare();
+    }
+    fn tick(&mut self) {
+        self.rtl.tick();
+        self.copy.tick();
+        self.compare();
+    }
+}
+
+/// Forwards setters to both cores and getters to `rtl`.
+macro_rules! both {
+    ($($set:ident: $t:ty),*; $($get:ident -> $r:ty),*) => {
+        $(fn $set(&mut self, v: $t) {
+            self.rtl.$set(v);
+            self.copy.$set(v);
+        })*
+        $(fn $get(&self) -> $r {
+            self.rtl.$get()
+        })*
+    };
+}
+
+impl<R: FramePins, C: FramePins> AxilPins for Lockstep<R, C> {
+    both!(set_awaddr: u32, set_awprot: u8, set_awvalid: bool, set_wdata: u32,
+        set_wstrb: u8, set_wvalid: bool, set_bready: bool, set_araddr: u32,
+        set_arprot: u8, set_arvalid: bool, set_rready: bool;
+        awready -> bool, wready -> bool, bresp -> u8, bvalid -> bool, arready -> bool,
+        rdata -> u32, rresp -> u8, rvalid -> bool);
+}
+
+impl<R: FramePins, C: FramePins> FramePins for Lockstep<R, C> {
+    const BEAT_BYTES: usize = R::BEAT_BYTES;
+    const FILE: &'static str = R::FILE;
+    fn params() -> Params {
+        assert_eq!(R::params(), C::params(), "both cores generated alike");
+        R::params()
+    }
+    both!(set_rst: bool, set_beat_valid: bool, set_record_ready: bool,
+        set_tx_answer_ready: bool;
+        beat_ready -> bool, record -> Option<RecordOut>, tx_request_ready -> bool,
+        tx_answer -> Option<TxAnswer>);
+    fn set_beat(&mut self, bytes: &[u8], last: bool) {
+        self.rtl.set_beat(bytes, last);
+        self.copy.set_beat(bytes, last);
+    }
+    fn set_tx_request(&mut self, request: Option<&TxRequest>) {
+        self.rtl.set_tx_request(request);
+        self.copy.set_tx_request(request);
+    }
 }
 
 #[test]
-fn processed_copy_matches_the_emitted_rtl_clock_for_clock() {
+fn processed_copy_matches_the_emitted_rtl_at_every_evaluation() {
     let rtl_cosim = frame_dut::build::<RssCoreW64Rtl>(false).unwrap();
     let copy_cosim = frame_dut::build::<RssCoreW64>(false).unwrap();
-    let mut rtl = rtl_cosim.sim::<RssCoreW64Rtl>("rtl").unwrap();
-    let mut copy = copy_cosim.sim::<RssCoreW64>("copy").unwrap();
-    reset(&mut rtl);
-    reset(&mut copy);
-    program(&mut rtl, 1).unwrap();
-    program(&mut copy, 1).unwrap();
-
-    let mut rng = StdRng::seed_from_u64(2);
-    let mut rtl_traffic = FrameTraffic::new(3, 70, 60);
-    let mut copy_traffic = FrameTraffic::new(3, 70, 60);
-    for _ in 0..FRAMES {
-        let frame = frames::random_frame(&mut rng);
-        rtl_traffic.push(frame.clone());
-        copy_traffic.push(frame);
-    }
-    rtl_traffic.plan(&mut rtl);
-    copy_traffic.plan(&mut copy);
-    let mut clocks = 0u64;
-    while rtl_traffic.busy() || copy_traffic.busy() {
-        assert_eq!(
-            outputs(&rtl),
-            outputs(&copy),
-            "outputs differ at clock {clocks} (record {})",
-            rtl_traffic.records.len()
-        );
-        rtl_traffic.clock(&mut rtl).unwrap();
-        copy_traffic.clock(&mut copy).unwrap();
-        clocks += 1;
-    }
-    assert_eq!(rtl_traffic.records, copy_traffic.records);
-    assert_eq!(rtl_traffic.records.len(), FRAMES);
-    // The comparison means something only if the records carry hashes and queues.
-    let hashed = rtl_traffic.records.iter().filter(|r| r.hash != 0).count();
-    assert!(hashed > FRAMES / 2, "{hashed} of {FRAMES} records hashed");
-    eprintln!("{FRAMES} frames, {clocks} clocks, outputs equal on every clock");
+    let mut pair = Lockstep {
+        rtl: rtl_cosim.sim::<RssCoreW64Rtl>("rtl").unwrap(),
+        copy: copy_cosim.sim::<RssCoreW64>("copy").unwrap(),
+        evaluations: 0,
+    };
+    let summary =
+        random_frame_traffic(&mut pair, 0x51c0_0e5a, BATCHES, FRAMES_PER_BATCH, |_| {}).unwrap();
+    // The comparison means something only if the run steered, hashed and configured.
+    assert_eq!(summary.tuples, BATCHES * FRAMES_PER_BATCH);
+    assert_eq!(summary.mismatches, 0);
+    assert!(summary.configurations >= BATCHES, "{summary:?}");
+    let unhashed = summary.type_counts[9];
+    assert!(
+        unhashed < summary.tuples / 2,
+        "{unhashed} records without a hash"
+    );
+    let vports = summary.vport_counts.iter().filter(|&&n| n > 0).count();
+    assert!(vports >= 2, "records on {vports} VPorts");
+    eprintln!(
+        "{} frames, {} clocks, {} evaluations: every output equal",
+        summary.tuples, summary.cycles, pair.evaluations
+    );
 }
