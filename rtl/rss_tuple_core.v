@@ -6985,12 +6985,15 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
     localparam  present = 1'b0;
     localparam  base = 11'b11100;
     localparam  words = 11'b11;
-    localparam  byte_ones = 96'hff;
+    localparam  last_word = 11'b10;
     
     // Stub signals
-    reg  [95:0] stored$d;
-    wire  [95:0] stored$q;
     reg  stored$clock;
+    reg  stored$reset;
+    reg  [3:0] stored$word;
+    reg  [31:0] stored$data;
+    reg  [3:0] stored$lanes;
+    wire  [95:0] stored$value;
     reg  mirror$clock;
     reg  mirror$reset;
     reg  mirror$write;
@@ -7003,18 +7006,19 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
     wire  [31:0] mirror$read_data;
     
     // Local signals
-    reg  [11:0] byte_enables;
-    reg  [95:0] wide_data;
-    reg  [95:0] next;
+    reg  [10:0] stored_word;
     reg  [10:0] write_index;
     reg  [10:0] read_index;
     reg  [10:0] next_index;
     
     // Sub module instances
     rss_tuple_core__regs__key_ext__stored stored(
-        .d(stored$d),
-        .q(stored$q),
-        .clock(stored$clock)
+        .clock(stored$clock),
+        .reset(stored$reset),
+        .word(stored$word),
+        .data(stored$data),
+        .lanes(stored$lanes),
+        .value(stored$value)
     );
     rss_tuple_core__regs__key_ext__mirror mirror(
         .clock(mirror$clock),
@@ -7032,71 +7036,20 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
     // Update code
     always @(*) begin
         stored$clock = clock;
-        stored$d = stored$q;
+        stored$reset = reset;
         mirror$clock = clock;
         mirror$reset = reset;
         write_hit = (write_address >= base) & (write_address < base + words) & present;
-        byte_enables = 32'h0;
-        wide_data = 32'h0;
-        byte_enables = byte_enables << 64'h4;
-        wide_data = (wide_data << 64'h20) | ((write_data) & 96'hffffffffffffffffffffffff);
-        if (write_strobe & present & (write_address == base + 0)) begin
-            byte_enables = byte_enables | ((write_strobes) & 12'hfff);
-        end
-        byte_enables = byte_enables << 64'h4;
-        wide_data = (wide_data << 64'h20) | ((write_data) & 96'hffffffffffffffffffffffff);
-        if (write_strobe & present & (write_address == base + 1)) begin
-            byte_enables = byte_enables | ((write_strobes) & 12'hfff);
-        end
-        byte_enables = byte_enables << 64'h4;
-        wide_data = (wide_data << 64'h20) | ((write_data) & 96'hffffffffffffffffffffffff);
-        if (write_strobe & present & (write_address == base + 2)) begin
-            byte_enables = byte_enables | ((write_strobes) & 12'hfff);
-        end
-        next = stored$q;
-        if (byte_enables[0]) begin
-            next = (next & ~(byte_ones << (32'h8 * 0))) | (wide_data & (byte_ones << (32'h8 * 0)));
-        end
-        if (byte_enables[1]) begin
-            next = (next & ~(byte_ones << (32'h8 * 1))) | (wide_data & (byte_ones << (32'h8 * 1)));
-        end
-        if (byte_enables[2]) begin
-            next = (next & ~(byte_ones << (32'h8 * 2))) | (wide_data & (byte_ones << (32'h8 * 2)));
-        end
-        if (byte_enables[3]) begin
-            next = (next & ~(byte_ones << (32'h8 * 3))) | (wide_data & (byte_ones << (32'h8 * 3)));
-        end
-        if (byte_enables[4]) begin
-            next = (next & ~(byte_ones << (32'h8 * 4))) | (wide_data & (byte_ones << (32'h8 * 4)));
-        end
-        if (byte_enables[5]) begin
-            next = (next & ~(byte_ones << (32'h8 * 5))) | (wide_data & (byte_ones << (32'h8 * 5)));
-        end
-        if (byte_enables[6]) begin
-            next = (next & ~(byte_ones << (32'h8 * 6))) | (wide_data & (byte_ones << (32'h8 * 6)));
-        end
-        if (byte_enables[7]) begin
-            next = (next & ~(byte_ones << (32'h8 * 7))) | (wide_data & (byte_ones << (32'h8 * 7)));
-        end
-        if (byte_enables[8]) begin
-            next = (next & ~(byte_ones << (32'h8 * 8))) | (wide_data & (byte_ones << (32'h8 * 8)));
-        end
-        if (byte_enables[9]) begin
-            next = (next & ~(byte_ones << (32'h8 * 9))) | (wide_data & (byte_ones << (32'h8 * 9)));
-        end
-        if (byte_enables[10]) begin
-            next = (next & ~(byte_ones << (32'h8 * 10))) | (wide_data & (byte_ones << (32'h8 * 10)));
-        end
-        if (byte_enables[11]) begin
-            next = (next & ~(byte_ones << (32'h8 * 11))) | (wide_data & (byte_ones << (32'h8 * 11)));
-        end
-        stored$d = next;
-        if (reset | ~present) begin
-            stored$d = 32'h0;
-        end
-        value = stored$q;
-        mirror$write = write_strobe & write_hit;
         write_index = write_address - base;
+        stored_word = last_word - write_index;
+        stored$word = stored_word[(32'h0)+:(4)];
+        stored$data = write_data;
+        stored$lanes = 32'h0;
+        if (write_strobe & write_hit) begin
+            stored$lanes = write_strobes;
+        end
+        value = stored$value;
+        mirror$write = write_strobe & write_hit;
         mirror$write_index = write_index[(32'h0)+:(4)];
         mirror$write_data = write_data;
         mirror$write_strobes = write_strobes;
@@ -7298,22 +7251,26 @@ module rss_tuple_core__regs__key_ext__mirror__written(d,q,clock);
 endmodule // rss_tuple_core__regs__key_ext__mirror__written
 
 
-module rss_tuple_core__regs__key_ext__stored(d,q,clock);
+module rss_tuple_core__regs__key_ext__stored(clock,reset,word,data,lanes,value);
     
     // Module arguments
-    input wire  [95:0] d;
-    output reg  [95:0] q;
     input wire  clock;
+    input wire  reset;
+    input wire  [3:0] word;
+    input wire  [31:0] data;
+    input wire  [3:0] lanes;
+    output reg  [95:0] value;
     
     // Update code (custom)
-    initial begin
-       q = 96'h0;
-    end
+    initial value = 96'h0;
     
     always @(posedge clock) begin
-       q <= d;
+       if (reset) begin
+          value <= 96'h0;
+       end else begin
+    
+       end
     end
-          
 endmodule // rss_tuple_core__regs__key_ext__stored
 
 
@@ -7356,12 +7313,15 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
     localparam  present = 1'b1;
     localparam  base = 11'b10000;
     localparam  words = 11'b1010;
-    localparam  byte_ones = 320'hff;
+    localparam  last_word = 11'b1001;
     
     // Stub signals
-    reg  [319:0] stored$d;
-    wire  [319:0] stored$q;
     reg  stored$clock;
+    reg  stored$reset;
+    reg  [3:0] stored$word;
+    reg  [31:0] stored$data;
+    reg  [3:0] stored$lanes;
+    wire  [319:0] stored$value;
     reg  mirror$clock;
     reg  mirror$reset;
     reg  mirror$write;
@@ -7374,18 +7334,19 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
     wire  [31:0] mirror$read_data;
     
     // Local signals
-    reg  [39:0] byte_enables;
-    reg  [319:0] wide_data;
-    reg  [319:0] next;
+    reg  [10:0] stored_word;
     reg  [10:0] write_index;
     reg  [10:0] read_index;
     reg  [10:0] next_index;
     
     // Sub module instances
     rss_tuple_core__regs__key_staged__stored stored(
-        .d(stored$d),
-        .q(stored$q),
-        .clock(stored$clock)
+        .clock(stored$clock),
+        .reset(stored$reset),
+        .word(stored$word),
+        .data(stored$data),
+        .lanes(stored$lanes),
+        .value(stored$value)
     );
     rss_tuple_core__regs__key_staged__mirror mirror(
         .clock(mirror$clock),
@@ -7403,190 +7364,20 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
     // Update code
     always @(*) begin
         stored$clock = clock;
-        stored$d = stored$q;
+        stored$reset = reset;
         mirror$clock = clock;
         mirror$reset = reset;
         write_hit = (write_address >= base) & (write_address < base + words) & present;
-        byte_enables = 32'h0;
-        wide_data = 32'h0;
-        byte_enables = byte_enables << 64'h4;
-        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & present & (write_address == base + 0)) begin
-            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
-        end
-        byte_enables = byte_enables << 64'h4;
-        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & present & (write_address == base + 1)) begin
-            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
-        end
-        byte_enables = byte_enables << 64'h4;
-        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & present & (write_address == base + 2)) begin
-            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
-        end
-        byte_enables = byte_enables << 64'h4;
-        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & present & (write_address == base + 3)) begin
-            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
-        end
-        byte_enables = byte_enables << 64'h4;
-        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & present & (write_address == base + 4)) begin
-            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
-        end
-        byte_enables = byte_enables << 64'h4;
-        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & present & (write_address == base + 5)) begin
-            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
-        end
-        byte_enables = byte_enables << 64'h4;
-        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & present & (write_address == base + 6)) begin
-            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
-        end
-        byte_enables = byte_enables << 64'h4;
-        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & present & (write_address == base + 7)) begin
-            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
-        end
-        byte_enables = byte_enables << 64'h4;
-        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & present & (write_address == base + 8)) begin
-            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
-        end
-        byte_enables = byte_enables << 64'h4;
-        wide_data = (wide_data << 64'h20) | ((write_data) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & present & (write_address == base + 9)) begin
-            byte_enables = byte_enables | ((write_strobes) & 40'hffffffffff);
-        end
-        next = stored$q;
-        if (byte_enables[0]) begin
-            next = (next & ~(byte_ones << (32'h8 * 0))) | (wide_data & (byte_ones << (32'h8 * 0)));
-        end
-        if (byte_enables[1]) begin
-            next = (next & ~(byte_ones << (32'h8 * 1))) | (wide_data & (byte_ones << (32'h8 * 1)));
-        end
-        if (byte_enables[2]) begin
-            next = (next & ~(byte_ones << (32'h8 * 2))) | (wide_data & (byte_ones << (32'h8 * 2)));
-        end
-        if (byte_enables[3]) begin
-            next = (next & ~(byte_ones << (32'h8 * 3))) | (wide_data & (byte_ones << (32'h8 * 3)));
-        end
-        if (byte_enables[4]) begin
-            next = (next & ~(byte_ones << (32'h8 * 4))) | (wide_data & (byte_ones << (32'h8 * 4)));
-        end
-        if (byte_enables[5]) begin
-            next = (next & ~(byte_ones << (32'h8 * 5))) | (wide_data & (byte_ones << (32'h8 * 5)));
-        end
-        if (byte_enables[6]) begin
-            next = (next & ~(byte_ones << (32'h8 * 6))) | (wide_data & (byte_ones << (32'h8 * 6)));
-        end
-        if (byte_enables[7]) begin
-            next = (next & ~(byte_ones << (32'h8 * 7))) | (wide_data & (byte_ones << (32'h8 * 7)));
-        end
-        if (byte_enables[8]) begin
-            next = (next & ~(byte_ones << (32'h8 * 8))) | (wide_data & (byte_ones << (32'h8 * 8)));
-        end
-        if (byte_enables[9]) begin
-            next = (next & ~(byte_ones << (32'h8 * 9))) | (wide_data & (byte_ones << (32'h8 * 9)));
-        end
-        if (byte_enables[10]) begin
-            next = (next & ~(byte_ones << (32'h8 * 10))) | (wide_data & (byte_ones << (32'h8 * 10)));
-        end
-        if (byte_enables[11]) begin
-            next = (next & ~(byte_ones << (32'h8 * 11))) | (wide_data & (byte_ones << (32'h8 * 11)));
-        end
-        if (byte_enables[12]) begin
-            next = (next & ~(byte_ones << (32'h8 * 12))) | (wide_data & (byte_ones << (32'h8 * 12)));
-        end
-        if (byte_enables[13]) begin
-            next = (next & ~(byte_ones << (32'h8 * 13))) | (wide_data & (byte_ones << (32'h8 * 13)));
-        end
-        if (byte_enables[14]) begin
-            next = (next & ~(byte_ones << (32'h8 * 14))) | (wide_data & (byte_ones << (32'h8 * 14)));
-        end
-        if (byte_enables[15]) begin
-            next = (next & ~(byte_ones << (32'h8 * 15))) | (wide_data & (byte_ones << (32'h8 * 15)));
-        end
-        if (byte_enables[16]) begin
-            next = (next & ~(byte_ones << (32'h8 * 16))) | (wide_data & (byte_ones << (32'h8 * 16)));
-        end
-        if (byte_enables[17]) begin
-            next = (next & ~(byte_ones << (32'h8 * 17))) | (wide_data & (byte_ones << (32'h8 * 17)));
-        end
-        if (byte_enables[18]) begin
-            next = (next & ~(byte_ones << (32'h8 * 18))) | (wide_data & (byte_ones << (32'h8 * 18)));
-        end
-        if (byte_enables[19]) begin
-            next = (next & ~(byte_ones << (32'h8 * 19))) | (wide_data & (byte_ones << (32'h8 * 19)));
-        end
-        if (byte_enables[20]) begin
-            next = (next & ~(byte_ones << (32'h8 * 20))) | (wide_data & (byte_ones << (32'h8 * 20)));
-        end
-        if (byte_enables[21]) begin
-            next = (next & ~(byte_ones << (32'h8 * 21))) | (wide_data & (byte_ones << (32'h8 * 21)));
-        end
-        if (byte_enables[22]) begin
-            next = (next & ~(byte_ones << (32'h8 * 22))) | (wide_data & (byte_ones << (32'h8 * 22)));
-        end
-        if (byte_enables[23]) begin
-            next = (next & ~(byte_ones << (32'h8 * 23))) | (wide_data & (byte_ones << (32'h8 * 23)));
-        end
-        if (byte_enables[24]) begin
-            next = (next & ~(byte_ones << (32'h8 * 24))) | (wide_data & (byte_ones << (32'h8 * 24)));
-        end
-        if (byte_enables[25]) begin
-            next = (next & ~(byte_ones << (32'h8 * 25))) | (wide_data & (byte_ones << (32'h8 * 25)));
-        end
-        if (byte_enables[26]) begin
-            next = (next & ~(byte_ones << (32'h8 * 26))) | (wide_data & (byte_ones << (32'h8 * 26)));
-        end
-        if (byte_enables[27]) begin
-            next = (next & ~(byte_ones << (32'h8 * 27))) | (wide_data & (byte_ones << (32'h8 * 27)));
-        end
-        if (byte_enables[28]) begin
-            next = (next & ~(byte_ones << (32'h8 * 28))) | (wide_data & (byte_ones << (32'h8 * 28)));
-        end
-        if (byte_enables[29]) begin
-            next = (next & ~(byte_ones << (32'h8 * 29))) | (wide_data & (byte_ones << (32'h8 * 29)));
-        end
-        if (byte_enables[30]) begin
-            next = (next & ~(byte_ones << (32'h8 * 30))) | (wide_data & (byte_ones << (32'h8 * 30)));
-        end
-        if (byte_enables[31]) begin
-            next = (next & ~(byte_ones << (32'h8 * 31))) | (wide_data & (byte_ones << (32'h8 * 31)));
-        end
-        if (byte_enables[32]) begin
-            next = (next & ~(byte_ones << (32'h8 * 32))) | (wide_data & (byte_ones << (32'h8 * 32)));
-        end
-        if (byte_enables[33]) begin
-            next = (next & ~(byte_ones << (32'h8 * 33))) | (wide_data & (byte_ones << (32'h8 * 33)));
-        end
-        if (byte_enables[34]) begin
-            next = (next & ~(byte_ones << (32'h8 * 34))) | (wide_data & (byte_ones << (32'h8 * 34)));
-        end
-        if (byte_enables[35]) begin
-            next = (next & ~(byte_ones << (32'h8 * 35))) | (wide_data & (byte_ones << (32'h8 * 35)));
-        end
-        if (byte_enables[36]) begin
-            next = (next & ~(byte_ones << (32'h8 * 36))) | (wide_data & (byte_ones << (32'h8 * 36)));
-        end
-        if (byte_enables[37]) begin
-            next = (next & ~(byte_ones << (32'h8 * 37))) | (wide_data & (byte_ones << (32'h8 * 37)));
-        end
-        if (byte_enables[38]) begin
-            next = (next & ~(byte_ones << (32'h8 * 38))) | (wide_data & (byte_ones << (32'h8 * 38)));
-        end
-        if (byte_enables[39]) begin
-            next = (next & ~(byte_ones << (32'h8 * 39))) | (wide_data & (byte_ones << (32'h8 * 39)));
-        end
-        stored$d = next;
-        if (reset | ~present) begin
-            stored$d = 32'h0;
-        end
-        value = stored$q;
-        mirror$write = write_strobe & write_hit;
         write_index = write_address - base;
+        stored_word = last_word - write_index;
+        stored$word = stored_word[(32'h0)+:(4)];
+        stored$data = write_data;
+        stored$lanes = 32'h0;
+        if (write_strobe & write_hit) begin
+            stored$lanes = write_strobes;
+        end
+        value = stored$value;
+        mirror$write = write_strobe & write_hit;
         mirror$write_index = write_index[(32'h0)+:(4)];
         mirror$write_data = write_data;
         mirror$write_strobes = write_strobes;
@@ -7788,22 +7579,65 @@ module rss_tuple_core__regs__key_staged__mirror__written(d,q,clock);
 endmodule // rss_tuple_core__regs__key_staged__mirror__written
 
 
-module rss_tuple_core__regs__key_staged__stored(d,q,clock);
+module rss_tuple_core__regs__key_staged__stored(clock,reset,word,data,lanes,value);
     
     // Module arguments
-    input wire  [319:0] d;
-    output reg  [319:0] q;
     input wire  clock;
+    input wire  reset;
+    input wire  [3:0] word;
+    input wire  [31:0] data;
+    input wire  [3:0] lanes;
+    output reg  [319:0] value;
     
     // Update code (custom)
-    initial begin
-       q = 320'h0;
-    end
+    initial value = 320'h0;
     
     always @(posedge clock) begin
-       q <= d;
+       if (reset) begin
+          value <= 320'h0;
+       end else begin
+          if (lanes[0] && word == 4'd0) value[0 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd0) value[8 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd0) value[16 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd0) value[24 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd1) value[32 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd1) value[40 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd1) value[48 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd1) value[56 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd2) value[64 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd2) value[72 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd2) value[80 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd2) value[88 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd3) value[96 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd3) value[104 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd3) value[112 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd3) value[120 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd4) value[128 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd4) value[136 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd4) value[144 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd4) value[152 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd5) value[160 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd5) value[168 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd5) value[176 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd5) value[184 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd6) value[192 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd6) value[200 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd6) value[208 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd6) value[216 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd7) value[224 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd7) value[232 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd7) value[240 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd7) value[248 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd8) value[256 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd8) value[264 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd8) value[272 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd8) value[280 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd9) value[288 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd9) value[296 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd9) value[304 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd9) value[312 +: 8] <= data[24 +: 8];
+       end
     end
-          
 endmodule // rss_tuple_core__regs__key_staged__stored
 
 
@@ -8309,12 +8143,15 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
     localparam  present = 1'b1;
     localparam  base = 11'b1010000;
     localparam  words = 11'b1001;
-    localparam  byte_ones = 288'hff;
+    localparam  last_word = 11'b1000;
     
     // Stub signals
-    reg  [287:0] stored$d;
-    wire  [287:0] stored$q;
     reg  stored$clock;
+    reg  stored$reset;
+    reg  [3:0] stored$word;
+    reg  [31:0] stored$data;
+    reg  [3:0] stored$lanes;
+    wire  [287:0] stored$value;
     reg  mirror$clock;
     reg  mirror$reset;
     reg  mirror$write;
@@ -8327,18 +8164,19 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
     wire  [31:0] mirror$read_data;
     
     // Local signals
-    reg  [35:0] byte_enables;
-    reg  [287:0] wide_data;
-    reg  [287:0] next;
+    reg  [10:0] stored_word;
     reg  [10:0] write_index;
     reg  [10:0] read_index;
     reg  [10:0] next_index;
     
     // Sub module instances
     rss_tuple_core__regs__probe__input_words__stored stored(
-        .d(stored$d),
-        .q(stored$q),
-        .clock(stored$clock)
+        .clock(stored$clock),
+        .reset(stored$reset),
+        .word(stored$word),
+        .data(stored$data),
+        .lanes(stored$lanes),
+        .value(stored$value)
     );
     rss_tuple_core__regs__probe__input_words__mirror mirror(
         .clock(mirror$clock),
@@ -8356,173 +8194,20 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
     // Update code
     always @(*) begin
         stored$clock = clock;
-        stored$d = stored$q;
+        stored$reset = reset;
         mirror$clock = clock;
         mirror$reset = reset;
         write_hit = (write_address >= base) & (write_address < base + words) & present;
-        byte_enables = 32'h0;
-        wide_data = 32'h0;
-        byte_enables = byte_enables << 64'h4;
-        wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & present & (write_address == base + 0)) begin
-            byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
-        end
-        byte_enables = byte_enables << 64'h4;
-        wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & present & (write_address == base + 1)) begin
-            byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
-        end
-        byte_enables = byte_enables << 64'h4;
-        wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & present & (write_address == base + 2)) begin
-            byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
-        end
-        byte_enables = byte_enables << 64'h4;
-        wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & present & (write_address == base + 3)) begin
-            byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
-        end
-        byte_enables = byte_enables << 64'h4;
-        wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & present & (write_address == base + 4)) begin
-            byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
-        end
-        byte_enables = byte_enables << 64'h4;
-        wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & present & (write_address == base + 5)) begin
-            byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
-        end
-        byte_enables = byte_enables << 64'h4;
-        wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & present & (write_address == base + 6)) begin
-            byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
-        end
-        byte_enables = byte_enables << 64'h4;
-        wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & present & (write_address == base + 7)) begin
-            byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
-        end
-        byte_enables = byte_enables << 64'h4;
-        wide_data = (wide_data << 64'h20) | ((write_data) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-        if (write_strobe & present & (write_address == base + 8)) begin
-            byte_enables = byte_enables | ((write_strobes) & 36'hfffffffff);
-        end
-        next = stored$q;
-        if (byte_enables[0]) begin
-            next = (next & ~(byte_ones << (32'h8 * 0))) | (wide_data & (byte_ones << (32'h8 * 0)));
-        end
-        if (byte_enables[1]) begin
-            next = (next & ~(byte_ones << (32'h8 * 1))) | (wide_data & (byte_ones << (32'h8 * 1)));
-        end
-        if (byte_enables[2]) begin
-            next = (next & ~(byte_ones << (32'h8 * 2))) | (wide_data & (byte_ones << (32'h8 * 2)));
-        end
-        if (byte_enables[3]) begin
-            next = (next & ~(byte_ones << (32'h8 * 3))) | (wide_data & (byte_ones << (32'h8 * 3)));
-        end
-        if (byte_enables[4]) begin
-            next = (next & ~(byte_ones << (32'h8 * 4))) | (wide_data & (byte_ones << (32'h8 * 4)));
-        end
-        if (byte_enables[5]) begin
-            next = (next & ~(byte_ones << (32'h8 * 5))) | (wide_data & (byte_ones << (32'h8 * 5)));
-        end
-        if (byte_enables[6]) begin
-            next = (next & ~(byte_ones << (32'h8 * 6))) | (wide_data & (byte_ones << (32'h8 * 6)));
-        end
-        if (byte_enables[7]) begin
-            next = (next & ~(byte_ones << (32'h8 * 7))) | (wide_data & (byte_ones << (32'h8 * 7)));
-        end
-        if (byte_enables[8]) begin
-            next = (next & ~(byte_ones << (32'h8 * 8))) | (wide_data & (byte_ones << (32'h8 * 8)));
-        end
-        if (byte_enables[9]) begin
-            next = (next & ~(byte_ones << (32'h8 * 9))) | (wide_data & (byte_ones << (32'h8 * 9)));
-        end
-        if (byte_enables[10]) begin
-            next = (next & ~(byte_ones << (32'h8 * 10))) | (wide_data & (byte_ones << (32'h8 * 10)));
-        end
-        if (byte_enables[11]) begin
-            next = (next & ~(byte_ones << (32'h8 * 11))) | (wide_data & (byte_ones << (32'h8 * 11)));
-        end
-        if (byte_enables[12]) begin
-            next = (next & ~(byte_ones << (32'h8 * 12))) | (wide_data & (byte_ones << (32'h8 * 12)));
-        end
-        if (byte_enables[13]) begin
-            next = (next & ~(byte_ones << (32'h8 * 13))) | (wide_data & (byte_ones << (32'h8 * 13)));
-        end
-        if (byte_enables[14]) begin
-            next = (next & ~(byte_ones << (32'h8 * 14))) | (wide_data & (byte_ones << (32'h8 * 14)));
-        end
-        if (byte_enables[15]) begin
-            next = (next & ~(byte_ones << (32'h8 * 15))) | (wide_data & (byte_ones << (32'h8 * 15)));
-        end
-        if (byte_enables[16]) begin
-            next = (next & ~(byte_ones << (32'h8 * 16))) | (wide_data & (byte_ones << (32'h8 * 16)));
-        end
-        if (byte_enables[17]) begin
-            next = (next & ~(byte_ones << (32'h8 * 17))) | (wide_data & (byte_ones << (32'h8 * 17)));
-        end
-        if (byte_enables[18]) begin
-            next = (next & ~(byte_ones << (32'h8 * 18))) | (wide_data & (byte_ones << (32'h8 * 18)));
-        end
-        if (byte_enables[19]) begin
-            next = (next & ~(byte_ones << (32'h8 * 19))) | (wide_data & (byte_ones << (32'h8 * 19)));
-        end
-        if (byte_enables[20]) begin
-            next = (next & ~(byte_ones << (32'h8 * 20))) | (wide_data & (byte_ones << (32'h8 * 20)));
-        end
-        if (byte_enables[21]) begin
-            next = (next & ~(byte_ones << (32'h8 * 21))) | (wide_data & (byte_ones << (32'h8 * 21)));
-        end
-        if (byte_enables[22]) begin
-            next = (next & ~(byte_ones << (32'h8 * 22))) | (wide_data & (byte_ones << (32'h8 * 22)));
-        end
-        if (byte_enables[23]) begin
-            next = (next & ~(byte_ones << (32'h8 * 23))) | (wide_data & (byte_ones << (32'h8 * 23)));
-        end
-        if (byte_enables[24]) begin
-            next = (next & ~(byte_ones << (32'h8 * 24))) | (wide_data & (byte_ones << (32'h8 * 24)));
-        end
-        if (byte_enables[25]) begin
-            next = (next & ~(byte_ones << (32'h8 * 25))) | (wide_data & (byte_ones << (32'h8 * 25)));
-        end
-        if (byte_enables[26]) begin
-            next = (next & ~(byte_ones << (32'h8 * 26))) | (wide_data & (byte_ones << (32'h8 * 26)));
-        end
-        if (byte_enables[27]) begin
-            next = (next & ~(byte_ones << (32'h8 * 27))) | (wide_data & (byte_ones << (32'h8 * 27)));
-        end
-        if (byte_enables[28]) begin
-            next = (next & ~(byte_ones << (32'h8 * 28))) | (wide_data & (byte_ones << (32'h8 * 28)));
-        end
-        if (byte_enables[29]) begin
-            next = (next & ~(byte_ones << (32'h8 * 29))) | (wide_data & (byte_ones << (32'h8 * 29)));
-        end
-        if (byte_enables[30]) begin
-            next = (next & ~(byte_ones << (32'h8 * 30))) | (wide_data & (byte_ones << (32'h8 * 30)));
-        end
-        if (byte_enables[31]) begin
-            next = (next & ~(byte_ones << (32'h8 * 31))) | (wide_data & (byte_ones << (32'h8 * 31)));
-        end
-        if (byte_enables[32]) begin
-            next = (next & ~(byte_ones << (32'h8 * 32))) | (wide_data & (byte_ones << (32'h8 * 32)));
-        end
-        if (byte_enables[33]) begin
-            next = (next & ~(byte_ones << (32'h8 * 33))) | (wide_data & (byte_ones << (32'h8 * 33)));
-        end
-        if (byte_enables[34]) begin
-            next = (next & ~(byte_ones << (32'h8 * 34))) | (wide_data & (byte_ones << (32'h8 * 34)));
-        end
-        if (byte_enables[35]) begin
-            next = (next & ~(byte_ones << (32'h8 * 35))) | (wide_data & (byte_ones << (32'h8 * 35)));
-        end
-        stored$d = next;
-        if (reset | ~present) begin
-            stored$d = 32'h0;
-        end
-        value = stored$q;
-        mirror$write = write_strobe & write_hit;
         write_index = write_address - base;
+        stored_word = last_word - write_index;
+        stored$word = stored_word[(32'h0)+:(4)];
+        stored$data = write_data;
+        stored$lanes = 32'h0;
+        if (write_strobe & write_hit) begin
+            stored$lanes = write_strobes;
+        end
+        value = stored$value;
+        mirror$write = write_strobe & write_hit;
         mirror$write_index = write_index[(32'h0)+:(4)];
         mirror$write_data = write_data;
         mirror$write_strobes = write_strobes;
@@ -8724,22 +8409,61 @@ module rss_tuple_core__regs__probe__input_words__mirror__written(d,q,clock);
 endmodule // rss_tuple_core__regs__probe__input_words__mirror__written
 
 
-module rss_tuple_core__regs__probe__input_words__stored(d,q,clock);
+module rss_tuple_core__regs__probe__input_words__stored(clock,reset,word,data,lanes,value);
     
     // Module arguments
-    input wire  [287:0] d;
-    output reg  [287:0] q;
     input wire  clock;
+    input wire  reset;
+    input wire  [3:0] word;
+    input wire  [31:0] data;
+    input wire  [3:0] lanes;
+    output reg  [287:0] value;
     
     // Update code (custom)
-    initial begin
-       q = 288'h0;
-    end
+    initial value = 288'h0;
     
     always @(posedge clock) begin
-       q <= d;
+       if (reset) begin
+          value <= 288'h0;
+       end else begin
+          if (lanes[0] && word == 4'd0) value[0 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd0) value[8 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd0) value[16 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd0) value[24 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd1) value[32 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd1) value[40 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd1) value[48 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd1) value[56 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd2) value[64 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd2) value[72 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd2) value[80 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd2) value[88 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd3) value[96 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd3) value[104 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd3) value[112 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd3) value[120 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd4) value[128 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd4) value[136 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd4) value[144 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd4) value[152 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd5) value[160 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd5) value[168 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd5) value[176 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd5) value[184 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd6) value[192 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd6) value[200 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd6) value[208 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd6) value[216 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd7) value[224 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd7) value[232 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd7) value[240 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd7) value[248 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd8) value[256 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd8) value[264 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd8) value[272 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd8) value[280 +: 8] <= data[24 +: 8];
+       end
     end
-          
 endmodule // rss_tuple_core__regs__probe__input_words__stored
 
 
@@ -11619,7 +11343,6 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     // Constant declarations
     localparam  reset_state = 384'h3f00000000003f00000000003f00000000003f00000000003f00000000003f00000000003f00000000003f0000000000;
     localparam  slot_ones = 384'hffffffffffff;
-    localparam  hi_writable_all = 512'h701ffff0701ffff0701ffff0701ffff0701ffff0701ffff0701ffff0701ffff0701ffff0701ffff0701ffff0701ffff0701ffff0701ffff0701ffff0701ffff;
     localparam  commit_address = 11'b1101;
     localparam  move_address_reg = 11'b11010;
     localparam  move_status_address = 11'b11011;
@@ -11636,18 +11359,23 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     localparam  queue_max = 8'h3f;
     localparam  mac_hi_writable = 32'h701ffff;
     localparam  table_log2 = 4'h7;
-    localparam  byte_ones = 512'hff;
     
     // Stub signals
     reg  [383:0] active_q$d;
     wire  [383:0] active_q$q;
     reg  active_q$clock;
-    reg  [511:0] mac_lo$d;
-    wire  [511:0] mac_lo$q;
     reg  mac_lo$clock;
-    reg  [511:0] mac_hi$d;
-    wire  [511:0] mac_hi$q;
+    reg  mac_lo$reset;
+    reg  [3:0] mac_lo$word;
+    reg  [31:0] mac_lo$data;
+    reg  [3:0] mac_lo$lanes;
+    wire  [511:0] mac_lo$value;
     reg  mac_hi$clock;
+    reg  mac_hi$reset;
+    reg  [3:0] mac_hi$word;
+    reg  [31:0] mac_hi$data;
+    reg  [3:0] mac_hi$lanes;
+    wire  [511:0] mac_hi$value;
     reg  [31:0] move_status$d;
     wire  [31:0] move_status$q;
     reg  move_status$clock;
@@ -11684,7 +11412,6 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  move_address_q$clock;
     
     // Local signals
-    reg  filter_built;
     reg  [31:0] value;
     reg  commit_hit;
     reg  commit_fault;
@@ -11699,10 +11426,6 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  lo_hit;
     reg  hi_hit;
     reg  [3:0] write_lanes;
-    reg  [63:0] lane_enable;
-    reg  [511:0] data_wide;
-    reg  [511:0] lo_next;
-    reg  [511:0] hi_next;
     reg  hi_fault;
     reg  [3:0] read_entry;
     reg  lo_read_hit;
@@ -11725,14 +11448,20 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         .clock(active_q$clock)
     );
     rss_tuple_core__regs__vports__mac_lo mac_lo(
-        .d(mac_lo$d),
-        .q(mac_lo$q),
-        .clock(mac_lo$clock)
+        .clock(mac_lo$clock),
+        .reset(mac_lo$reset),
+        .word(mac_lo$word),
+        .data(mac_lo$data),
+        .lanes(mac_lo$lanes),
+        .value(mac_lo$value)
     );
     rss_tuple_core__regs__vports__mac_hi mac_hi(
-        .d(mac_hi$d),
-        .q(mac_hi$q),
-        .clock(mac_hi$clock)
+        .clock(mac_hi$clock),
+        .reset(mac_hi$reset),
+        .word(mac_hi$word),
+        .data(mac_hi$data),
+        .lanes(mac_hi$lanes),
+        .value(mac_hi$value)
     );
     rss_tuple_core__regs__vports__move_status move_status(
         .d(move_status$d),
@@ -11790,8 +11519,6 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     // Update code
     always @(*) begin
         active_q$clock = clock;
-        mac_lo$clock = clock;
-        mac_hi$clock = clock;
         move_status$clock = clock;
         move_illegal_q$clock = clock;
         move_result_q$clock = clock;
@@ -11800,8 +11527,6 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         request$clock = clock;
         copy_started$clock = clock;
         active_q$d = active_q$q;
-        mac_lo$d = mac_lo$q;
-        mac_hi$d = mac_hi$q;
         move_status$d = move_status$q;
         move_illegal_q$d = move_illegal_q$q;
         move_result_q$d = move_result_q$q;
@@ -11979,415 +11704,85 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         lo_hit = ((write_address >> 64'h4) == mac_lo_region) & (((write_address[(32'h0)+:(4)]) & 5'h1f) < filters_built);
         hi_hit = ((write_address >> 64'h4) == mac_hi_region) & (((write_address[(32'h0)+:(4)]) & 5'h1f) < filters_built);
         hi_fault = hi_hit & (|(value & ~mac_hi_writable) | (write_mask[32'h18] & (value[(32'h18)+:(3)] > vport_max)));
-        lane_enable = 32'h0;
-        data_wide = 32'h0;
-        filter_built = 0 < filters_built;
-        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 0));
-        if (filter_built & (write_address[(32'h0)+:(4)] == 0)) begin
-            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 0));
-        end
-        filter_built = 1 < filters_built;
-        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 1));
-        if (filter_built & (write_address[(32'h0)+:(4)] == 1)) begin
-            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 1));
-        end
-        filter_built = 2 < filters_built;
-        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 2));
-        if (filter_built & (write_address[(32'h0)+:(4)] == 2)) begin
-            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 2));
-        end
-        filter_built = 3 < filters_built;
-        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 3));
-        if (filter_built & (write_address[(32'h0)+:(4)] == 3)) begin
-            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 3));
-        end
-        filter_built = 4 < filters_built;
-        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 4));
-        if (filter_built & (write_address[(32'h0)+:(4)] == 4)) begin
-            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 4));
-        end
-        filter_built = 5 < filters_built;
-        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 5));
-        if (filter_built & (write_address[(32'h0)+:(4)] == 5)) begin
-            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 5));
-        end
-        filter_built = 6 < filters_built;
-        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 6));
-        if (filter_built & (write_address[(32'h0)+:(4)] == 6)) begin
-            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 6));
-        end
-        filter_built = 7 < filters_built;
-        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 7));
-        if (filter_built & (write_address[(32'h0)+:(4)] == 7)) begin
-            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 7));
-        end
-        filter_built = 8 < filters_built;
-        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 8));
-        if (filter_built & (write_address[(32'h0)+:(4)] == 8)) begin
-            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 8));
-        end
-        filter_built = 9 < filters_built;
-        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 9));
-        if (filter_built & (write_address[(32'h0)+:(4)] == 9)) begin
-            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 9));
-        end
-        filter_built = 10 < filters_built;
-        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 10));
-        if (filter_built & (write_address[(32'h0)+:(4)] == 10)) begin
-            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 10));
-        end
-        filter_built = 11 < filters_built;
-        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 11));
-        if (filter_built & (write_address[(32'h0)+:(4)] == 11)) begin
-            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 11));
-        end
-        filter_built = 12 < filters_built;
-        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 12));
-        if (filter_built & (write_address[(32'h0)+:(4)] == 12)) begin
-            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 12));
-        end
-        filter_built = 13 < filters_built;
-        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 13));
-        if (filter_built & (write_address[(32'h0)+:(4)] == 13)) begin
-            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 13));
-        end
-        filter_built = 14 < filters_built;
-        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 14));
-        if (filter_built & (write_address[(32'h0)+:(4)] == 14)) begin
-            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 14));
-        end
-        filter_built = 15 < filters_built;
-        data_wide = data_wide | (((value) & 512'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h20 * 15));
-        if (filter_built & (write_address[(32'h0)+:(4)] == 15)) begin
-            lane_enable = lane_enable | (((write_lanes) & 64'hffffffffffffffff) << (32'h4 * 15));
-        end
-        lo_next = mac_lo$q;
-        hi_next = mac_hi$q;
-        if (lane_enable[0]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 0))) | (data_wide & (byte_ones << (32'h8 * 0)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 0))) | (data_wide & (byte_ones << (32'h8 * 0)));
-        end
-        if (lane_enable[1]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 1))) | (data_wide & (byte_ones << (32'h8 * 1)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 1))) | (data_wide & (byte_ones << (32'h8 * 1)));
-        end
-        if (lane_enable[2]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 2))) | (data_wide & (byte_ones << (32'h8 * 2)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 2))) | (data_wide & (byte_ones << (32'h8 * 2)));
-        end
-        if (lane_enable[3]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 3))) | (data_wide & (byte_ones << (32'h8 * 3)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 3))) | (data_wide & (byte_ones << (32'h8 * 3)));
-        end
-        if (lane_enable[4]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 4))) | (data_wide & (byte_ones << (32'h8 * 4)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 4))) | (data_wide & (byte_ones << (32'h8 * 4)));
-        end
-        if (lane_enable[5]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 5))) | (data_wide & (byte_ones << (32'h8 * 5)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 5))) | (data_wide & (byte_ones << (32'h8 * 5)));
-        end
-        if (lane_enable[6]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 6))) | (data_wide & (byte_ones << (32'h8 * 6)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 6))) | (data_wide & (byte_ones << (32'h8 * 6)));
-        end
-        if (lane_enable[7]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 7))) | (data_wide & (byte_ones << (32'h8 * 7)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 7))) | (data_wide & (byte_ones << (32'h8 * 7)));
-        end
-        if (lane_enable[8]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 8))) | (data_wide & (byte_ones << (32'h8 * 8)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 8))) | (data_wide & (byte_ones << (32'h8 * 8)));
-        end
-        if (lane_enable[9]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 9))) | (data_wide & (byte_ones << (32'h8 * 9)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 9))) | (data_wide & (byte_ones << (32'h8 * 9)));
-        end
-        if (lane_enable[10]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 10))) | (data_wide & (byte_ones << (32'h8 * 10)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 10))) | (data_wide & (byte_ones << (32'h8 * 10)));
-        end
-        if (lane_enable[11]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 11))) | (data_wide & (byte_ones << (32'h8 * 11)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 11))) | (data_wide & (byte_ones << (32'h8 * 11)));
-        end
-        if (lane_enable[12]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 12))) | (data_wide & (byte_ones << (32'h8 * 12)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 12))) | (data_wide & (byte_ones << (32'h8 * 12)));
-        end
-        if (lane_enable[13]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 13))) | (data_wide & (byte_ones << (32'h8 * 13)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 13))) | (data_wide & (byte_ones << (32'h8 * 13)));
-        end
-        if (lane_enable[14]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 14))) | (data_wide & (byte_ones << (32'h8 * 14)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 14))) | (data_wide & (byte_ones << (32'h8 * 14)));
-        end
-        if (lane_enable[15]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 15))) | (data_wide & (byte_ones << (32'h8 * 15)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 15))) | (data_wide & (byte_ones << (32'h8 * 15)));
-        end
-        if (lane_enable[16]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 16))) | (data_wide & (byte_ones << (32'h8 * 16)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 16))) | (data_wide & (byte_ones << (32'h8 * 16)));
-        end
-        if (lane_enable[17]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 17))) | (data_wide & (byte_ones << (32'h8 * 17)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 17))) | (data_wide & (byte_ones << (32'h8 * 17)));
-        end
-        if (lane_enable[18]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 18))) | (data_wide & (byte_ones << (32'h8 * 18)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 18))) | (data_wide & (byte_ones << (32'h8 * 18)));
-        end
-        if (lane_enable[19]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 19))) | (data_wide & (byte_ones << (32'h8 * 19)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 19))) | (data_wide & (byte_ones << (32'h8 * 19)));
-        end
-        if (lane_enable[20]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 20))) | (data_wide & (byte_ones << (32'h8 * 20)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 20))) | (data_wide & (byte_ones << (32'h8 * 20)));
-        end
-        if (lane_enable[21]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 21))) | (data_wide & (byte_ones << (32'h8 * 21)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 21))) | (data_wide & (byte_ones << (32'h8 * 21)));
-        end
-        if (lane_enable[22]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 22))) | (data_wide & (byte_ones << (32'h8 * 22)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 22))) | (data_wide & (byte_ones << (32'h8 * 22)));
-        end
-        if (lane_enable[23]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 23))) | (data_wide & (byte_ones << (32'h8 * 23)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 23))) | (data_wide & (byte_ones << (32'h8 * 23)));
-        end
-        if (lane_enable[24]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 24))) | (data_wide & (byte_ones << (32'h8 * 24)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 24))) | (data_wide & (byte_ones << (32'h8 * 24)));
-        end
-        if (lane_enable[25]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 25))) | (data_wide & (byte_ones << (32'h8 * 25)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 25))) | (data_wide & (byte_ones << (32'h8 * 25)));
-        end
-        if (lane_enable[26]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 26))) | (data_wide & (byte_ones << (32'h8 * 26)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 26))) | (data_wide & (byte_ones << (32'h8 * 26)));
-        end
-        if (lane_enable[27]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 27))) | (data_wide & (byte_ones << (32'h8 * 27)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 27))) | (data_wide & (byte_ones << (32'h8 * 27)));
-        end
-        if (lane_enable[28]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 28))) | (data_wide & (byte_ones << (32'h8 * 28)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 28))) | (data_wide & (byte_ones << (32'h8 * 28)));
-        end
-        if (lane_enable[29]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 29))) | (data_wide & (byte_ones << (32'h8 * 29)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 29))) | (data_wide & (byte_ones << (32'h8 * 29)));
-        end
-        if (lane_enable[30]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 30))) | (data_wide & (byte_ones << (32'h8 * 30)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 30))) | (data_wide & (byte_ones << (32'h8 * 30)));
-        end
-        if (lane_enable[31]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 31))) | (data_wide & (byte_ones << (32'h8 * 31)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 31))) | (data_wide & (byte_ones << (32'h8 * 31)));
-        end
-        if (lane_enable[32]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 32))) | (data_wide & (byte_ones << (32'h8 * 32)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 32))) | (data_wide & (byte_ones << (32'h8 * 32)));
-        end
-        if (lane_enable[33]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 33))) | (data_wide & (byte_ones << (32'h8 * 33)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 33))) | (data_wide & (byte_ones << (32'h8 * 33)));
-        end
-        if (lane_enable[34]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 34))) | (data_wide & (byte_ones << (32'h8 * 34)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 34))) | (data_wide & (byte_ones << (32'h8 * 34)));
-        end
-        if (lane_enable[35]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 35))) | (data_wide & (byte_ones << (32'h8 * 35)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 35))) | (data_wide & (byte_ones << (32'h8 * 35)));
-        end
-        if (lane_enable[36]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 36))) | (data_wide & (byte_ones << (32'h8 * 36)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 36))) | (data_wide & (byte_ones << (32'h8 * 36)));
-        end
-        if (lane_enable[37]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 37))) | (data_wide & (byte_ones << (32'h8 * 37)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 37))) | (data_wide & (byte_ones << (32'h8 * 37)));
-        end
-        if (lane_enable[38]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 38))) | (data_wide & (byte_ones << (32'h8 * 38)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 38))) | (data_wide & (byte_ones << (32'h8 * 38)));
-        end
-        if (lane_enable[39]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 39))) | (data_wide & (byte_ones << (32'h8 * 39)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 39))) | (data_wide & (byte_ones << (32'h8 * 39)));
-        end
-        if (lane_enable[40]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 40))) | (data_wide & (byte_ones << (32'h8 * 40)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 40))) | (data_wide & (byte_ones << (32'h8 * 40)));
-        end
-        if (lane_enable[41]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 41))) | (data_wide & (byte_ones << (32'h8 * 41)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 41))) | (data_wide & (byte_ones << (32'h8 * 41)));
-        end
-        if (lane_enable[42]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 42))) | (data_wide & (byte_ones << (32'h8 * 42)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 42))) | (data_wide & (byte_ones << (32'h8 * 42)));
-        end
-        if (lane_enable[43]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 43))) | (data_wide & (byte_ones << (32'h8 * 43)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 43))) | (data_wide & (byte_ones << (32'h8 * 43)));
-        end
-        if (lane_enable[44]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 44))) | (data_wide & (byte_ones << (32'h8 * 44)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 44))) | (data_wide & (byte_ones << (32'h8 * 44)));
-        end
-        if (lane_enable[45]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 45))) | (data_wide & (byte_ones << (32'h8 * 45)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 45))) | (data_wide & (byte_ones << (32'h8 * 45)));
-        end
-        if (lane_enable[46]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 46))) | (data_wide & (byte_ones << (32'h8 * 46)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 46))) | (data_wide & (byte_ones << (32'h8 * 46)));
-        end
-        if (lane_enable[47]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 47))) | (data_wide & (byte_ones << (32'h8 * 47)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 47))) | (data_wide & (byte_ones << (32'h8 * 47)));
-        end
-        if (lane_enable[48]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 48))) | (data_wide & (byte_ones << (32'h8 * 48)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 48))) | (data_wide & (byte_ones << (32'h8 * 48)));
-        end
-        if (lane_enable[49]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 49))) | (data_wide & (byte_ones << (32'h8 * 49)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 49))) | (data_wide & (byte_ones << (32'h8 * 49)));
-        end
-        if (lane_enable[50]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 50))) | (data_wide & (byte_ones << (32'h8 * 50)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 50))) | (data_wide & (byte_ones << (32'h8 * 50)));
-        end
-        if (lane_enable[51]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 51))) | (data_wide & (byte_ones << (32'h8 * 51)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 51))) | (data_wide & (byte_ones << (32'h8 * 51)));
-        end
-        if (lane_enable[52]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 52))) | (data_wide & (byte_ones << (32'h8 * 52)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 52))) | (data_wide & (byte_ones << (32'h8 * 52)));
-        end
-        if (lane_enable[53]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 53))) | (data_wide & (byte_ones << (32'h8 * 53)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 53))) | (data_wide & (byte_ones << (32'h8 * 53)));
-        end
-        if (lane_enable[54]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 54))) | (data_wide & (byte_ones << (32'h8 * 54)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 54))) | (data_wide & (byte_ones << (32'h8 * 54)));
-        end
-        if (lane_enable[55]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 55))) | (data_wide & (byte_ones << (32'h8 * 55)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 55))) | (data_wide & (byte_ones << (32'h8 * 55)));
-        end
-        if (lane_enable[56]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 56))) | (data_wide & (byte_ones << (32'h8 * 56)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 56))) | (data_wide & (byte_ones << (32'h8 * 56)));
-        end
-        if (lane_enable[57]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 57))) | (data_wide & (byte_ones << (32'h8 * 57)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 57))) | (data_wide & (byte_ones << (32'h8 * 57)));
-        end
-        if (lane_enable[58]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 58))) | (data_wide & (byte_ones << (32'h8 * 58)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 58))) | (data_wide & (byte_ones << (32'h8 * 58)));
-        end
-        if (lane_enable[59]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 59))) | (data_wide & (byte_ones << (32'h8 * 59)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 59))) | (data_wide & (byte_ones << (32'h8 * 59)));
-        end
-        if (lane_enable[60]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 60))) | (data_wide & (byte_ones << (32'h8 * 60)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 60))) | (data_wide & (byte_ones << (32'h8 * 60)));
-        end
-        if (lane_enable[61]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 61))) | (data_wide & (byte_ones << (32'h8 * 61)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 61))) | (data_wide & (byte_ones << (32'h8 * 61)));
-        end
-        if (lane_enable[62]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 62))) | (data_wide & (byte_ones << (32'h8 * 62)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 62))) | (data_wide & (byte_ones << (32'h8 * 62)));
-        end
-        if (lane_enable[63]) begin
-            lo_next = (lo_next & ~(byte_ones << (32'h8 * 63))) | (data_wide & (byte_ones << (32'h8 * 63)));
-            hi_next = (hi_next & ~(byte_ones << (32'h8 * 63))) | (data_wide & (byte_ones << (32'h8 * 63)));
-        end
+        mac_lo$clock = clock;
+        mac_lo$reset = reset;
+        mac_lo$word = write_address[(32'h0)+:(4)];
+        mac_lo$data = value;
+        mac_lo$lanes = 32'h0;
         if (write_strobe & lo_hit) begin
-            mac_lo$d = lo_next;
+            mac_lo$lanes = write_lanes;
         end
+        mac_hi$clock = clock;
+        mac_hi$reset = reset;
+        mac_hi$word = write_address[(32'h0)+:(4)];
+        mac_hi$data = value & mac_hi_writable;
+        mac_hi$lanes = 32'h0;
         if (write_strobe & hi_hit & ~hi_fault) begin
-            mac_hi$d = hi_next & hi_writable_all;
+            mac_hi$lanes = write_lanes;
         end
         filters = 32'h0;
-        entry = mac_hi$q[(32'h20 * 0)+:(32)];
-        word = mac_lo$q[(32'h20 * 0)+:(32)];
+        entry = mac_hi$value[(32'h20 * 0)+:(32)];
+        word = mac_lo$value[(32'h20 * 0)+:(32)];
         filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
         filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 0));
-        entry = mac_hi$q[(32'h20 * 1)+:(32)];
-        word = mac_lo$q[(32'h20 * 1)+:(32)];
+        entry = mac_hi$value[(32'h20 * 1)+:(32)];
+        word = mac_lo$value[(32'h20 * 1)+:(32)];
         filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
         filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 1));
-        entry = mac_hi$q[(32'h20 * 2)+:(32)];
-        word = mac_lo$q[(32'h20 * 2)+:(32)];
+        entry = mac_hi$value[(32'h20 * 2)+:(32)];
+        word = mac_lo$value[(32'h20 * 2)+:(32)];
         filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
         filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 2));
-        entry = mac_hi$q[(32'h20 * 3)+:(32)];
-        word = mac_lo$q[(32'h20 * 3)+:(32)];
+        entry = mac_hi$value[(32'h20 * 3)+:(32)];
+        word = mac_lo$value[(32'h20 * 3)+:(32)];
         filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
         filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 3));
-        entry = mac_hi$q[(32'h20 * 4)+:(32)];
-        word = mac_lo$q[(32'h20 * 4)+:(32)];
+        entry = mac_hi$value[(32'h20 * 4)+:(32)];
+        word = mac_lo$value[(32'h20 * 4)+:(32)];
         filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
         filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 4));
-        entry = mac_hi$q[(32'h20 * 5)+:(32)];
-        word = mac_lo$q[(32'h20 * 5)+:(32)];
+        entry = mac_hi$value[(32'h20 * 5)+:(32)];
+        word = mac_lo$value[(32'h20 * 5)+:(32)];
         filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
         filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 5));
-        entry = mac_hi$q[(32'h20 * 6)+:(32)];
-        word = mac_lo$q[(32'h20 * 6)+:(32)];
+        entry = mac_hi$value[(32'h20 * 6)+:(32)];
+        word = mac_lo$value[(32'h20 * 6)+:(32)];
         filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
         filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 6));
-        entry = mac_hi$q[(32'h20 * 7)+:(32)];
-        word = mac_lo$q[(32'h20 * 7)+:(32)];
+        entry = mac_hi$value[(32'h20 * 7)+:(32)];
+        word = mac_lo$value[(32'h20 * 7)+:(32)];
         filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
         filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 7));
-        entry = mac_hi$q[(32'h20 * 8)+:(32)];
-        word = mac_lo$q[(32'h20 * 8)+:(32)];
+        entry = mac_hi$value[(32'h20 * 8)+:(32)];
+        word = mac_lo$value[(32'h20 * 8)+:(32)];
         filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
         filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 8));
-        entry = mac_hi$q[(32'h20 * 9)+:(32)];
-        word = mac_lo$q[(32'h20 * 9)+:(32)];
+        entry = mac_hi$value[(32'h20 * 9)+:(32)];
+        word = mac_lo$value[(32'h20 * 9)+:(32)];
         filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
         filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 9));
-        entry = mac_hi$q[(32'h20 * 10)+:(32)];
-        word = mac_lo$q[(32'h20 * 10)+:(32)];
+        entry = mac_hi$value[(32'h20 * 10)+:(32)];
+        word = mac_lo$value[(32'h20 * 10)+:(32)];
         filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
         filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 10));
-        entry = mac_hi$q[(32'h20 * 11)+:(32)];
-        word = mac_lo$q[(32'h20 * 11)+:(32)];
+        entry = mac_hi$value[(32'h20 * 11)+:(32)];
+        word = mac_lo$value[(32'h20 * 11)+:(32)];
         filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
         filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 11));
-        entry = mac_hi$q[(32'h20 * 12)+:(32)];
-        word = mac_lo$q[(32'h20 * 12)+:(32)];
+        entry = mac_hi$value[(32'h20 * 12)+:(32)];
+        word = mac_lo$value[(32'h20 * 12)+:(32)];
         filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
         filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 12));
-        entry = mac_hi$q[(32'h20 * 13)+:(32)];
-        word = mac_lo$q[(32'h20 * 13)+:(32)];
+        entry = mac_hi$value[(32'h20 * 13)+:(32)];
+        word = mac_lo$value[(32'h20 * 13)+:(32)];
         filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
         filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 13));
-        entry = mac_hi$q[(32'h20 * 14)+:(32)];
-        word = mac_lo$q[(32'h20 * 14)+:(32)];
+        entry = mac_hi$value[(32'h20 * 14)+:(32)];
+        word = mac_lo$value[(32'h20 * 14)+:(32)];
         filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
         filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 14));
-        entry = mac_hi$q[(32'h20 * 15)+:(32)];
-        word = mac_lo$q[(32'h20 * 15)+:(32)];
+        entry = mac_hi$value[(32'h20 * 15)+:(32)];
+        word = mac_lo$value[(32'h20 * 15)+:(32)];
         filter = ((word) & 52'hfffffffffffff) | (((entry[(32'h0)+:(16)]) & 52'hfffffffffffff) << 64'h20) | (((entry[(32'h10)+:(1)]) & 52'hfffffffffffff) << 64'h30) | (((entry[(32'h18)+:(3)]) & 52'hfffffffffffff) << 64'h31);
         filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 15));
         state_write_hit = ((write_address >> 64'h3) == state_region) & (((write_address[(32'h0)+:(3)]) & 4'hf) < vports_built);
@@ -12499,8 +11894,6 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         if (reset) begin
             active_q$d = reset_state;
             copy_started$d = 1'b0;
-            mac_lo$d = 32'h0;
-            mac_hi$d = 32'h0;
             move_status$d = 32'h0;
             pending$d = 1'b0;
         end
@@ -12606,41 +11999,111 @@ module rss_tuple_core__regs__vports__copy_started(d,q,clock);
 endmodule // rss_tuple_core__regs__vports__copy_started
 
 
-module rss_tuple_core__regs__vports__mac_hi(d,q,clock);
+module rss_tuple_core__regs__vports__mac_hi(clock,reset,word,data,lanes,value);
     
     // Module arguments
-    input wire  [511:0] d;
-    output reg  [511:0] q;
     input wire  clock;
+    input wire  reset;
+    input wire  [3:0] word;
+    input wire  [31:0] data;
+    input wire  [3:0] lanes;
+    output reg  [511:0] value;
     
     // Update code (custom)
-    initial begin
-       q = 512'h0;
-    end
+    initial value = 512'h0;
     
     always @(posedge clock) begin
-       q <= d;
+       if (reset) begin
+          value <= 512'h0;
+       end else begin
+          if (lanes[0] && word == 4'd0) value[0 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd0) value[8 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd0) value[16 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd0) value[24 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd1) value[32 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd1) value[40 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd1) value[48 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd1) value[56 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd2) value[64 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd2) value[72 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd2) value[80 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd2) value[88 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd3) value[96 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd3) value[104 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd3) value[112 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd3) value[120 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd4) value[128 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd4) value[136 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd4) value[144 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd4) value[152 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd5) value[160 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd5) value[168 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd5) value[176 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd5) value[184 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd6) value[192 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd6) value[200 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd6) value[208 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd6) value[216 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd7) value[224 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd7) value[232 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd7) value[240 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd7) value[248 +: 8] <= data[24 +: 8];
+       end
     end
-          
 endmodule // rss_tuple_core__regs__vports__mac_hi
 
 
-module rss_tuple_core__regs__vports__mac_lo(d,q,clock);
+module rss_tuple_core__regs__vports__mac_lo(clock,reset,word,data,lanes,value);
     
     // Module arguments
-    input wire  [511:0] d;
-    output reg  [511:0] q;
     input wire  clock;
+    input wire  reset;
+    input wire  [3:0] word;
+    input wire  [31:0] data;
+    input wire  [3:0] lanes;
+    output reg  [511:0] value;
     
     // Update code (custom)
-    initial begin
-       q = 512'h0;
-    end
+    initial value = 512'h0;
     
     always @(posedge clock) begin
-       q <= d;
+       if (reset) begin
+          value <= 512'h0;
+       end else begin
+          if (lanes[0] && word == 4'd0) value[0 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd0) value[8 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd0) value[16 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd0) value[24 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd1) value[32 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd1) value[40 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd1) value[48 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd1) value[56 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd2) value[64 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd2) value[72 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd2) value[80 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd2) value[88 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd3) value[96 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd3) value[104 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd3) value[112 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd3) value[120 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd4) value[128 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd4) value[136 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd4) value[144 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd4) value[152 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd5) value[160 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd5) value[168 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd5) value[176 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd5) value[184 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd6) value[192 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd6) value[200 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd6) value[208 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd6) value[216 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd7) value[224 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd7) value[232 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd7) value[240 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd7) value[248 +: 8] <= data[24 +: 8];
+       end
     end
-          
 endmodule // rss_tuple_core__regs__vports__mac_lo
 
 

@@ -3,8 +3,8 @@
 //! 31:24.
 //!
 //! Every byte is a register whose enable is its word's address match and its write
-//! strobe, so writes cost flip-flop enables instead of a merge multiplexer on every
-//! bit. Reads do not touch those registers: every write also goes to a
+//! strobe (a [`LaneRegister`]), so writes cost flip-flop enables instead of a merge
+//! multiplexer on every bit. Reads do not touch those registers: every write also goes to a
 //! [`WordMirror`], and a read returns the mirror's word, a clock later than a register
 //! would, for a RAM read instead of a multiplexer over all the words.
 //!
@@ -15,6 +15,7 @@
 use rust_hdl::prelude::*;
 
 use crate::csr::WORD_ADDR_BITS;
+use crate::lane_register::LaneRegister;
 use crate::word_mirror::WordMirror;
 
 /// Mirror RAM address bits: up to 16 words.
@@ -48,16 +49,15 @@ pub struct ByteWords<const BITS: usize, const BYTES: usize> {
     pub read_data: Signal<Out, Bits<32>>,
     /// The whole register, word 0 in the top bits.
     pub value: Signal<Out, Bits<BITS>>,
-    stored: DFF<Bits<BITS>>,
+    /// The bytes, bus word `n` as the register's word `words - 1 - n`.
+    stored: LaneRegister<BITS, MIRROR_ADDRESS_BITS>,
     mirror: WordMirror<MIRROR_ADDRESS_BITS>,
     /// The build has the register.
     present: Constant<Bit>,
     base: Constant<Bits<WORD_ADDR_BITS>>,
     words: Constant<Bits<WORD_ADDR_BITS>>,
-    byte_ones: Constant<Bits<BITS>>,
-    byte_enables: Signal<Local, Bits<BYTES>>,
-    wide_data: Signal<Local, Bits<BITS>>,
-    next: Signal<Local, Bits<BITS>>,
+    last_word: Constant<Bits<WORD_ADDR_BITS>>,
+    stored_word: Signal<Local, Bits<WORD_ADDR_BITS>>,
     write_index: Signal<Local, Bits<WORD_ADDR_BITS>>,
     read_index: Signal<Local, Bits<WORD_ADDR_BITS>>,
     next_index: Signal<Local, Bits<WORD_ADDR_BITS>>,
@@ -83,15 +83,13 @@ impl<const BITS: usize, const BYTES: usize> ByteWords<BITS, BYTES> {
             read_hit: Default::default(),
             read_data: Default::default(),
             value: Default::default(),
-            stored: Default::default(),
+            stored: LaneRegister::new(if present { BITS / 32 } else { 0 }),
             mirror: Default::default(),
             present: Constant::new(present),
             base: Constant::new(base.to_bits()),
             words: Constant::new(((BITS / 32) as u64).to_bits()),
-            byte_ones: Constant::new(0xff_u64.to_bits()),
-            byte_enables: Default::default(),
-            wide_data: Default::default(),
-            next: Default::default(),
+            last_word: Constant::new(((BITS / 32 - 1) as u64).to_bits()),
+            stored_word: Default::default(),
             write_index: Default::default(),
             read_index: Default::default(),
             next_index: Default::default(),
@@ -102,44 +100,25 @@ impl<const BITS: usize, const BYTES: usize> ByteWords<BITS, BYTES> {
 impl<const BITS: usize, const BYTES: usize> Logic for ByteWords<BITS, BYTES> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, stored);
+        self.stored.clock.next = self.clock.val();
+        self.stored.reset.next = self.reset.val();
         self.mirror.clock.next = self.clock.val();
         self.mirror.reset.next = self.reset.val();
         self.write_hit.next = (self.write_address.val() >= self.base.val())
             & (self.write_address.val() < self.base.val() + self.words.val())
             & self.present.val();
-        // Word n's strobes end up at bytes 4 * (words - 1 - n) up, its data replicated
-        // under every word.
-        self.byte_enables.next = 0.into();
-        self.wide_data.next = 0.into();
-        for n in 0..(BITS / 32) {
-            self.byte_enables.next = self.byte_enables.val() << 4_u64;
-            self.wide_data.next =
-                (self.wide_data.val() << 32_u64) | bit_cast::<BITS, 32>(self.write_data.val());
-            if self.write_strobe.val()
-                & self.present.val()
-                & (self.write_address.val() == self.base.val() + n.to_bits::<WORD_ADDR_BITS>())
-            {
-                self.byte_enables.next =
-                    self.byte_enables.val() | bit_cast::<BYTES, 4>(self.write_strobes.val());
-            }
+        self.write_index.next = self.write_address.val() - self.base.val();
+        // Word 0 on top: bus word n is the register's word `words - 1 - n`.
+        self.stored_word.next = self.last_word.val() - self.write_index.val();
+        self.stored.word.next = self.stored_word.val().get_bits::<MIRROR_ADDRESS_BITS>(0);
+        self.stored.data.next = self.write_data.val();
+        self.stored.lanes.next = 0.into();
+        if self.write_strobe.val() & self.write_hit.val() {
+            self.stored.lanes.next = self.write_strobes.val();
         }
-        self.next.next = self.stored.q.val();
-        for i in 0..BYTES {
-            if self.byte_enables.val().get_bit(i) {
-                self.next.next = (self.next.val()
-                    & !(self.byte_ones.val() << (8 * i).to_bits::<16>()))
-                    | (self.wide_data.val() & (self.byte_ones.val() << (8 * i).to_bits::<16>()));
-            }
-        }
-        self.stored.d.next = self.next.val();
-        if self.reset.val() | !self.present.val() {
-            self.stored.d.next = 0.into();
-        }
-        self.value.next = self.stored.q.val();
+        self.value.next = self.stored.value.val();
 
         self.mirror.write.next = self.write_strobe.val() & self.write_hit.val();
-        self.write_index.next = self.write_address.val() - self.base.val();
         self.mirror.write_index.next = self.write_index.val().get_bits::<MIRROR_ADDRESS_BITS>(0);
         self.mirror.write_data.next = self.write_data.val();
         self.mirror.write_strobes.next = self.write_strobes.val();

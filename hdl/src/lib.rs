@@ -28,6 +28,7 @@ pub mod hash_unit;
 pub mod key_store;
 pub mod l3_header;
 pub mod lane_ram;
+pub mod lane_register;
 pub mod pool_address;
 pub mod probe_regs;
 pub mod record_fifo;

@@ -15,6 +15,7 @@ use rss_model::regmap::{Access, MAX_MAC_FILTERS, MAX_VPORTS, Register, RegisterM
 use rust_hdl::prelude::*;
 
 use crate::csr::{WORD_ADDR_BITS, expect_access, word};
+use crate::lane_register::LaneRegister;
 use crate::slot_pick::SlotPick;
 use crate::word_mirror::WordMirror;
 
@@ -126,15 +127,16 @@ pub struct VportRegs {
     /// verdict registered a clock ago; `write_fault` leaves moves out.
     pub move_fault: Signal<Out, Bit>,
     active_q: DFFWithInit<Bits<ACTIVE_BITS>>,
-    mac_lo: DFF<Bits<{ FILTERS * 32 }>>,
-    mac_hi: DFF<Bits<{ FILTERS * 32 }>>,
+    /// `MAC_FILTER_LO` of every entry, entry `i` in word `i`.
+    mac_lo: LaneRegister<{ FILTERS * 32 }, 4>,
+    /// `MAC_FILTER_HI` of every entry (only its writable bits are ever set).
+    mac_hi: LaneRegister<{ FILTERS * 32 }, 4>,
     move_status: DFF<Bits<32>>,
     pending: DFF<Bit>,
     request: DFF<Bits<32>>,
     copy_started: DFF<Bit>,
     reset_state: Constant<Bits<ACTIVE_BITS>>,
     slot_ones: Constant<Bits<ACTIVE_BITS>>,
-    hi_writable_all: Constant<Bits<{ FILTERS * 32 }>>,
     /// Read-back copy of the filters: word `entry` is LO, `FILTERS + entry` HI.
     mac_mirror: WordMirror<MAC_MIRROR_BITS>,
     commit_address: Constant<Bits<WORD_ADDR_BITS>>,
@@ -147,7 +149,6 @@ pub struct VportRegs {
     vport_max: Constant<Bits<3>>,
     vports_built: Constant<Bits<4>>,
     filters_built: Constant<Bits<5>>,
-    filter_built: Signal<Local, Bit>,
     commit_writable: Constant<Bits<32>>,
     move_writable: Constant<Bits<32>>,
     entry_max: Constant<Bits<10>>,
@@ -175,11 +176,6 @@ pub struct VportRegs {
     lo_hit: Signal<Local, Bit>,
     hi_hit: Signal<Local, Bit>,
     write_lanes: Signal<Local, Bits<4>>,
-    lane_enable: Signal<Local, Bits<{ FILTERS * 4 }>>,
-    data_wide: Signal<Local, Bits<{ FILTERS * 32 }>>,
-    lo_next: Signal<Local, Bits<{ FILTERS * 32 }>>,
-    hi_next: Signal<Local, Bits<{ FILTERS * 32 }>>,
-    byte_ones: Constant<Bits<{ FILTERS * 32 }>>,
     hi_fault: Signal<Local, Bit>,
     read_entry: Signal<Local, Bits<4>>,
     lo_read_hit: Signal<Local, Bit>,
@@ -276,12 +272,6 @@ impl VportRegs {
         for v in 0..VPORTS {
             initial.set_bits::<8>(v * slot::BITS + slot::LIMIT, limit.to_bits());
         }
-        let mut hi_writable_all = Bits::<{ FILTERS * 32 }>::default();
-        for i in 0..FILTERS {
-            hi_writable_all = hi_writable_all
-                | (bit_cast::<{ FILTERS * 32 }, 32>(u64::from(hi.writable_mask()).to_bits())
-                    << (32 * i) as u64);
-        }
         VportRegs {
             clock: Default::default(),
             reset: Default::default(),
@@ -311,8 +301,9 @@ impl VportRegs {
             move_refused: Default::default(),
             move_fault: Default::default(),
             active_q: DFFWithInit::new(initial),
-            mac_lo: Default::default(),
-            mac_hi: Default::default(),
+            // Entries past the build's count are never written, so they drop.
+            mac_lo: LaneRegister::new(usize::from(p.mac_filters)),
+            mac_hi: LaneRegister::new(usize::from(p.mac_filters)),
             move_status: Default::default(),
             pending: Default::default(),
             request: Default::default(),
@@ -324,7 +315,6 @@ impl VportRegs {
             active_next: Default::default(),
             reset_state: Constant::new(initial),
             slot_ones: Constant::new(ones(slot::BITS)),
-            hi_writable_all: Constant::new(hi_writable_all),
             mac_mirror: Default::default(),
 
             commit_address: address(commit),
@@ -337,7 +327,6 @@ impl VportRegs {
             vport_max: Constant::new(vport_max.to_bits()),
             vports_built: Constant::new(u64::from(p.vports).to_bits()),
             filters_built: Constant::new(u64::from(p.mac_filters).to_bits()),
-            filter_built: Default::default(),
             commit_writable: mask(commit),
             move_writable: mask(moves),
             entry_max: Constant::new(entry_max.to_bits()),
@@ -362,11 +351,6 @@ impl VportRegs {
             lo_hit: Default::default(),
             hi_hit: Default::default(),
             write_lanes: Default::default(),
-            lane_enable: Default::default(),
-            data_wide: Default::default(),
-            lo_next: Default::default(),
-            hi_next: Default::default(),
-            byte_ones: Constant::new(ones(8)),
             hi_fault: Default::default(),
             read_entry: Default::default(),
             lo_read_hit: Default::default(),
@@ -392,8 +376,6 @@ impl Logic for VportRegs {
             self,
             clock,
             active_q,
-            mac_lo,
-            mac_hi,
             move_status,
             move_illegal_q,
             move_result_q,
@@ -543,47 +525,29 @@ impl Logic for VportRegs {
             & ((self.value.val() & !self.mac_hi_writable.val()).any()
                 | (self.write_mask.val().get_bit(24)
                     & (self.value.val().get_bits::<3>(24) > self.vport_max.val())));
-        // One enable per byte lane of every entry, so each stored byte is a flip-flop
-        // with an enable and no multiplexer.
-        self.lane_enable.next = 0.into();
-        self.data_wide.next = 0.into();
-        for i in 0..FILTERS {
-            // As for VPorts: entries past the build's count are never written (the
-            // window check alone does not let synthesis see that), so they drop.
-            self.filter_built.next = i.to_bits::<5>() < self.filters_built.val();
-            self.data_wide.next = self.data_wide.val()
-                | (bit_cast::<{ FILTERS * 32 }, 32>(self.value.val()) << (32 * i).to_bits::<16>());
-            if self.filter_built.val() & (self.write_address.val().get_bits::<4>(0) == i.to_bits())
-            {
-                self.lane_enable.next = self.lane_enable.val()
-                    | (bit_cast::<{ FILTERS * 4 }, 4>(self.write_lanes.val())
-                        << (4 * i).to_bits::<16>());
-            }
-        }
-        self.lo_next.next = self.mac_lo.q.val();
-        self.hi_next.next = self.mac_hi.q.val();
-        for lane in 0..(FILTERS * 4) {
-            if self.lane_enable.val().get_bit(lane) {
-                self.lo_next.next = (self.lo_next.val()
-                    & !(self.byte_ones.val() << (8 * lane).to_bits::<16>()))
-                    | (self.data_wide.val() & (self.byte_ones.val() << (8 * lane).to_bits::<16>()));
-                self.hi_next.next = (self.hi_next.val()
-                    & !(self.byte_ones.val() << (8 * lane).to_bits::<16>()))
-                    | (self.data_wide.val() & (self.byte_ones.val() << (8 * lane).to_bits::<16>()));
-            }
-        }
+        // Each stored byte is a flip-flop with an enable (`LaneRegister`).
+        self.mac_lo.clock.next = self.clock.val();
+        self.mac_lo.reset.next = self.reset.val();
+        self.mac_lo.word.next = self.write_address.val().get_bits::<4>(0);
+        self.mac_lo.data.next = self.value.val();
+        self.mac_lo.lanes.next = 0.into();
         if self.write_strobe.val() & self.lo_hit.val() {
-            self.mac_lo.d.next = self.lo_next.val();
+            self.mac_lo.lanes.next = self.write_lanes.val();
         }
         // Bits HI cannot hold are never stored (a write setting them faults).
+        self.mac_hi.clock.next = self.clock.val();
+        self.mac_hi.reset.next = self.reset.val();
+        self.mac_hi.word.next = self.write_address.val().get_bits::<4>(0);
+        self.mac_hi.data.next = self.value.val() & self.mac_hi_writable.val();
+        self.mac_hi.lanes.next = 0.into();
         if self.write_strobe.val() & self.hi_hit.val() & !self.hi_fault.val() {
-            self.mac_hi.d.next = self.hi_next.val() & self.hi_writable_all.val();
+            self.mac_hi.lanes.next = self.write_lanes.val();
         }
         self.filters.next = 0.into();
         for i in 0..FILTERS {
             // HI.ADDR then LO: the MAC as a number, byte 0 on top.
-            self.entry.next = self.mac_hi.q.val().get_bits::<32>(32 * i);
-            self.word.next = self.mac_lo.q.val().get_bits::<32>(32 * i);
+            self.entry.next = self.mac_hi.value.val().get_bits::<32>(32 * i);
+            self.word.next = self.mac_lo.value.val().get_bits::<32>(32 * i);
             self.filter.next = bit_cast::<FILTER_BITS, 32>(self.word.val())
                 | (bit_cast::<FILTER_BITS, 16>(self.entry.val().get_bits::<16>(0)) << 32_u64)
                 | (bit_cast::<FILTER_BITS, 1>(self.entry.val().get_bits::<1>(16)) << 48_u64)
@@ -686,8 +650,6 @@ impl Logic for VportRegs {
         if self.reset.val() {
             self.active_q.d.next = self.reset_state.val();
             self.copy_started.d.next = false;
-            self.mac_lo.d.next = 0.into();
-            self.mac_hi.d.next = 0.into();
             self.move_status.d.next = 0.into();
             self.pending.d.next = false;
         }
