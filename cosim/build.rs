@@ -7,8 +7,8 @@
 //! (`SIM_COPY_PASSES`): the same logic as word-level netlist that Verilator evaluates
 //! in a fraction of the time rust-hdl's one-`always @(*)`-per-block code takes. What
 //! each pass buys, measured with `scripts/bench` on the 64-bit core (M clocks/s):
-//! - `proc; opt_clean; flatten` (the copy until stop 25): separate assignments instead
-//!   of whole-block processes, 0.23 against about 0.12 for the emitted RTL.
+//! - `proc; opt_clean; flatten` (the copy before 2026-12-02): separate assignments
+//!   instead of whole-block processes, 0.23, about twice the emitted RTL's rate.
 //! - `opt -full` per module, before flattening: constant masks and shifts folded,
 //!   write-enable multiplexers turned into flip-flop enables, so a register block's
 //!   wide merge logic is no longer recomputed every clock. Alone it gave 0.24: yosys
@@ -17,8 +17,9 @@
 //! - `splitnets -driver` after flattening gives every vector one driver: no loops, 0.55.
 //! - `opt; wreduce` on the flattened netlist (constants across block boundaries): 0.6.
 //!
-//! `opt -full` on the flattened netlist instead of per module gave about 0.7 but takes
-//! Debian's yosys 0.23 three minutes per design; plain `opt` per module gave only 0.3.
+//! `opt -full` on the flattened netlist as well gave 0.5-0.7, no gain beyond this
+//! machine's noise, and takes Debian's yosys 0.23 three minutes per design; plain
+//! `opt` per module instead of `opt -full` gave only 0.3.
 //! The copy keeps the emitted top's name and ports; `tests/sim_copy.rs` runs it in
 //! lockstep with the emitted RTL, every output compared at every evaluation. The five
 //! copies are made in parallel: about 5 minutes on two cores (68 s for the 64-bit core
@@ -125,9 +126,8 @@ fn write_if_changed(path: &Path, text: &str) -> bool {
     changed
 }
 
-/// The yosys passes that make a simulation copy (why each: the crate comment). A change
-/// here must also change the copies: `SIM_COPY_PASSES` is written into each copy's
-/// first line, and a copy made by other passes is remade.
+/// The yosys passes that make a simulation copy (why each: the crate comment). They are
+/// written into each copy's first line, so changing them remakes every copy.
 const SIM_COPY_PASSES: &str = "proc; opt -full; wreduce; opt_clean; flatten; opt; wreduce; \
      opt_clean; splitnets -driver; opt_clean";
 
