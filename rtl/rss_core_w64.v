@@ -18160,7 +18160,6 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
     localparam  present = 1'b0;
     localparam  base = 11'b11100;
     localparam  words = 11'b11;
-    localparam  last_word = 11'b10;
     
     // Stub signals
     reg  stored$clock;
@@ -18181,7 +18180,6 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
     wire  [31:0] mirror$read_data;
     
     // Local signals
-    reg  [10:0] stored_word;
     reg  [10:0] write_index;
     reg  [10:0] read_index;
     reg  [10:0] next_index;
@@ -18216,8 +18214,7 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
         mirror$reset = reset;
         write_hit = (write_address >= base) & (write_address < base + words) & present;
         write_index = write_address - base;
-        stored_word = last_word - write_index;
-        stored$word = stored_word[(32'h0)+:(4)];
+        stored$word = write_index[(32'h0)+:(4)];
         stored$data = write_data;
         stored$lanes = 32'h0;
         if (write_strobe & write_hit) begin
@@ -18488,7 +18485,6 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
     localparam  present = 1'b1;
     localparam  base = 11'b10000;
     localparam  words = 11'b1010;
-    localparam  last_word = 11'b1001;
     
     // Stub signals
     reg  stored$clock;
@@ -18509,7 +18505,6 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
     wire  [31:0] mirror$read_data;
     
     // Local signals
-    reg  [10:0] stored_word;
     reg  [10:0] write_index;
     reg  [10:0] read_index;
     reg  [10:0] next_index;
@@ -18544,8 +18539,7 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
         mirror$reset = reset;
         write_hit = (write_address >= base) & (write_address < base + words) & present;
         write_index = write_address - base;
-        stored_word = last_word - write_index;
-        stored$word = stored_word[(32'h0)+:(4)];
+        stored$word = write_index[(32'h0)+:(4)];
         stored$data = write_data;
         stored$lanes = 32'h0;
         if (write_strobe & write_hit) begin
@@ -18771,46 +18765,46 @@ module rss_core__regs__key_staged__stored(clock,reset,word,data,lanes,value);
        if (reset) begin
           value <= 320'h0;
        end else begin
-          if (lanes[0] && word == 4'd0) value[0 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd0) value[8 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd0) value[16 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd0) value[24 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd1) value[32 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd1) value[40 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd1) value[48 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd1) value[56 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd2) value[64 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd2) value[72 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd2) value[80 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd2) value[88 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd3) value[96 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd3) value[104 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd3) value[112 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd3) value[120 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd4) value[128 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd4) value[136 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd4) value[144 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd4) value[152 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd5) value[160 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd5) value[168 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd5) value[176 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd5) value[184 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd6) value[192 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd6) value[200 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd6) value[208 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd6) value[216 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd7) value[224 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd7) value[232 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd7) value[240 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd7) value[248 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd8) value[256 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd8) value[264 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd8) value[272 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd8) value[280 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd9) value[288 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd9) value[296 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd9) value[304 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd9) value[312 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd0) value[288 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd0) value[296 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd0) value[304 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd0) value[312 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd1) value[256 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd1) value[264 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd1) value[272 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd1) value[280 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd2) value[224 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd2) value[232 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd2) value[240 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd2) value[248 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd3) value[192 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd3) value[200 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd3) value[208 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd3) value[216 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd4) value[160 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd4) value[168 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd4) value[176 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd4) value[184 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd5) value[128 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd5) value[136 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd5) value[144 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd5) value[152 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd6) value[96 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd6) value[104 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd6) value[112 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd6) value[120 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd7) value[64 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd7) value[72 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd7) value[80 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd7) value[88 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd8) value[32 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd8) value[40 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd8) value[48 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd8) value[56 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd9) value[0 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd9) value[8 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd9) value[16 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd9) value[24 +: 8] <= data[24 +: 8];
        end
     end
 endmodule // rss_core__regs__key_staged__stored
@@ -19318,7 +19312,6 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
     localparam  present = 1'b1;
     localparam  base = 11'b1010000;
     localparam  words = 11'b1001;
-    localparam  last_word = 11'b1000;
     
     // Stub signals
     reg  stored$clock;
@@ -19339,7 +19332,6 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
     wire  [31:0] mirror$read_data;
     
     // Local signals
-    reg  [10:0] stored_word;
     reg  [10:0] write_index;
     reg  [10:0] read_index;
     reg  [10:0] next_index;
@@ -19374,8 +19366,7 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
         mirror$reset = reset;
         write_hit = (write_address >= base) & (write_address < base + words) & present;
         write_index = write_address - base;
-        stored_word = last_word - write_index;
-        stored$word = stored_word[(32'h0)+:(4)];
+        stored$word = write_index[(32'h0)+:(4)];
         stored$data = write_data;
         stored$lanes = 32'h0;
         if (write_strobe & write_hit) begin
@@ -19601,42 +19592,42 @@ module rss_core__regs__probe__input_words__stored(clock,reset,word,data,lanes,va
        if (reset) begin
           value <= 288'h0;
        end else begin
-          if (lanes[0] && word == 4'd0) value[0 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd0) value[8 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd0) value[16 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd0) value[24 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd1) value[32 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd1) value[40 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd1) value[48 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd1) value[56 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd2) value[64 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd2) value[72 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd2) value[80 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd2) value[88 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd3) value[96 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd3) value[104 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd3) value[112 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd3) value[120 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd0) value[256 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd0) value[264 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd0) value[272 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd0) value[280 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd1) value[224 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd1) value[232 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd1) value[240 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd1) value[248 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd2) value[192 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd2) value[200 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd2) value[208 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd2) value[216 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd3) value[160 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd3) value[168 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd3) value[176 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd3) value[184 +: 8] <= data[24 +: 8];
           if (lanes[0] && word == 4'd4) value[128 +: 8] <= data[0 +: 8];
           if (lanes[1] && word == 4'd4) value[136 +: 8] <= data[8 +: 8];
           if (lanes[2] && word == 4'd4) value[144 +: 8] <= data[16 +: 8];
           if (lanes[3] && word == 4'd4) value[152 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd5) value[160 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd5) value[168 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd5) value[176 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd5) value[184 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd6) value[192 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd6) value[200 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd6) value[208 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd6) value[216 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd7) value[224 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd7) value[232 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd7) value[240 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd7) value[248 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd8) value[256 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd8) value[264 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd8) value[272 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd8) value[280 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd5) value[96 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd5) value[104 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd5) value[112 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd5) value[120 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd6) value[64 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd6) value[72 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd6) value[80 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd6) value[88 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd7) value[32 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd7) value[40 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd7) value[48 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd7) value[56 +: 8] <= data[24 +: 8];
+          if (lanes[0] && word == 4'd8) value[0 +: 8] <= data[0 +: 8];
+          if (lanes[1] && word == 4'd8) value[8 +: 8] <= data[8 +: 8];
+          if (lanes[2] && word == 4'd8) value[16 +: 8] <= data[16 +: 8];
+          if (lanes[3] && word == 4'd8) value[24 +: 8] <= data[24 +: 8];
        end
     end
 endmodule // rss_core__regs__probe__input_words__stored

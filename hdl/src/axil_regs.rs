@@ -185,11 +185,11 @@ pub struct AxilRegs {
     queue_writable: Constant<Bits<32>>,
     queue_max: Constant<Bits<32>>,
     /// The staged key (`KEY`).
-    key_staged: ByteWords<KEY_BITS, { KEY_BITS / 8 }>,
+    key_staged: ByteWords<KEY_BITS>,
     /// The staged key bytes 40..52 (`KEY_EXT`; absent in a 40-byte build). They never
     /// reach a hash (no input is longer than 36 bytes), so only the bus sees them: the
     /// key store keeps 40 bytes.
-    key_ext: ByteWords<KEY_EXT_BITS, { KEY_EXT_BITS / 8 }>,
+    key_ext: ByteWords<KEY_EXT_BITS>,
     key_generation: DFF<Bits<16>>,
     bvalid: DFF<Bit>,
     bresp: DFF<Bits<2>>,

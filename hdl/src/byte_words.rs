@@ -22,7 +22,7 @@ use crate::word_mirror::WordMirror;
 const MIRROR_ADDRESS_BITS: usize = 4;
 
 #[derive(LogicBlock)]
-pub struct ByteWords<const BITS: usize, const BYTES: usize> {
+pub struct ByteWords<const BITS: usize> {
     /// Clock.
     pub clock: Signal<In, Clock>,
     /// Synchronous reset to 0.
@@ -49,25 +49,22 @@ pub struct ByteWords<const BITS: usize, const BYTES: usize> {
     pub read_data: Signal<Out, Bits<32>>,
     /// The whole register, word 0 in the top bits.
     pub value: Signal<Out, Bits<BITS>>,
-    /// The bytes, bus word `n` as the register's word `words - 1 - n`.
+    /// The bytes, word 0 on top.
     stored: LaneRegister<BITS, MIRROR_ADDRESS_BITS>,
     mirror: WordMirror<MIRROR_ADDRESS_BITS>,
     /// The build has the register.
     present: Constant<Bit>,
     base: Constant<Bits<WORD_ADDR_BITS>>,
     words: Constant<Bits<WORD_ADDR_BITS>>,
-    last_word: Constant<Bits<WORD_ADDR_BITS>>,
-    stored_word: Signal<Local, Bits<WORD_ADDR_BITS>>,
     write_index: Signal<Local, Bits<WORD_ADDR_BITS>>,
     read_index: Signal<Local, Bits<WORD_ADDR_BITS>>,
     next_index: Signal<Local, Bits<WORD_ADDR_BITS>>,
 }
 
-impl<const BITS: usize, const BYTES: usize> ByteWords<BITS, BYTES> {
+impl<const BITS: usize> ByteWords<BITS> {
     /// The register at word address `base` (byte offset / 4); `present` false builds it
     /// absent (see the module doc).
     pub fn new(base: u64, present: bool) -> Self {
-        assert_eq!(BITS, 8 * BYTES);
         assert_eq!(BITS % 32, 0, "whole words");
         assert!(BITS / 32 <= 1 << MIRROR_ADDRESS_BITS);
         Self {
@@ -83,13 +80,11 @@ impl<const BITS: usize, const BYTES: usize> ByteWords<BITS, BYTES> {
             read_hit: Default::default(),
             read_data: Default::default(),
             value: Default::default(),
-            stored: LaneRegister::new(if present { BITS / 32 } else { 0 }),
+            stored: LaneRegister::top_first(if present { BITS / 32 } else { 0 }),
             mirror: Default::default(),
             present: Constant::new(present),
             base: Constant::new(base.to_bits()),
             words: Constant::new(((BITS / 32) as u64).to_bits()),
-            last_word: Constant::new(((BITS / 32 - 1) as u64).to_bits()),
-            stored_word: Default::default(),
             write_index: Default::default(),
             read_index: Default::default(),
             next_index: Default::default(),
@@ -97,7 +92,7 @@ impl<const BITS: usize, const BYTES: usize> ByteWords<BITS, BYTES> {
     }
 }
 
-impl<const BITS: usize, const BYTES: usize> Logic for ByteWords<BITS, BYTES> {
+impl<const BITS: usize> Logic for ByteWords<BITS> {
     #[hdl_gen]
     fn update(&mut self) {
         self.stored.clock.next = self.clock.val();
@@ -108,9 +103,7 @@ impl<const BITS: usize, const BYTES: usize> Logic for ByteWords<BITS, BYTES> {
             & (self.write_address.val() < self.base.val() + self.words.val())
             & self.present.val();
         self.write_index.next = self.write_address.val() - self.base.val();
-        // Word 0 on top: bus word n is the register's word `words - 1 - n`.
-        self.stored_word.next = self.last_word.val() - self.write_index.val();
-        self.stored.word.next = self.stored_word.val().get_bits::<MIRROR_ADDRESS_BITS>(0);
+        self.stored.word.next = self.write_index.val().get_bits::<MIRROR_ADDRESS_BITS>(0);
         self.stored.data.next = self.write_data.val();
         self.stored.lanes.next = 0.into();
         if self.write_strobe.val() & self.write_hit.val() {
@@ -140,13 +133,13 @@ mod tests {
 
     #[test]
     fn byte_words_merge_strobed_bytes_and_read_back_words() {
-        let mut uut = ByteWords::<96, 12>::new(0x10, true);
+        let mut uut = ByteWords::<96>::new(0x10, true);
         uut.connect_all();
         let mut sim = Simulation::new();
-        sim.add_clock(5, |x: &mut Box<ByteWords<96, 12>>| {
+        sim.add_clock(5, |x: &mut Box<ByteWords<96>>| {
             x.clock.next = !x.clock.val()
         });
-        sim.add_testbench(move |mut ep: Sim<ByteWords<96, 12>>| {
+        sim.add_testbench(move |mut ep: Sim<ByteWords<96>>| {
             let mut x = ep.init()?;
             x.reset.next = true;
             wait_clock_cycle!(ep, clock, x);
@@ -214,13 +207,13 @@ mod tests {
 
     #[test]
     fn an_absent_register_takes_no_write_and_answers_no_address() {
-        let mut uut = ByteWords::<96, 12>::new(0x10, false);
+        let mut uut = ByteWords::<96>::new(0x10, false);
         uut.connect_all();
         let mut sim = Simulation::new();
-        sim.add_clock(5, |x: &mut Box<ByteWords<96, 12>>| {
+        sim.add_clock(5, |x: &mut Box<ByteWords<96>>| {
             x.clock.next = !x.clock.val()
         });
-        sim.add_testbench(move |mut ep: Sim<ByteWords<96, 12>>| {
+        sim.add_testbench(move |mut ep: Sim<ByteWords<96>>| {
             let mut x = ep.init()?;
             x.write_data.next = 0x1122_3344_u64.to_bits();
             x.write_strobes.next = 0xf_u64.to_bits();
@@ -245,7 +238,7 @@ mod tests {
 
     #[test]
     fn byte_words_is_synthesizable() {
-        let mut uut = ByteWords::<320, 40>::new(0x10, true);
+        let mut uut = ByteWords::<320>::new(0x10, true);
         uut.connect_all();
         crate::lint::assert_lints_clean(&generate_verilog(&uut), "byte_words");
     }

@@ -1,5 +1,6 @@
 //! A wide register written one bus word at a time by byte lanes: word `n` in bits
-//! `32n + 31 : 32n`, lane `k` of a word in its bits `8k + 7 : 8k`.
+//! `32n + 31 : 32n` (or, built [`LaneRegister::top_first`], word 0 in the top 32 bits),
+//! lane `k` of a word in its bits `8k + 7 : 8k`.
 //!
 //! Every byte is a flip-flop whose enable is its word's address match and its lane,
 //! with the bus data straight at its input. Written as rust-hdl logic the same
@@ -28,8 +29,11 @@ pub struct LaneRegister<const BITS: usize, const N: usize> {
     /// The register.
     pub value: Signal<Out, Bits<BITS>>,
     /// Words `built..` are never written and stay 0, so synthesis drops them.
-    // (Underscored: the LogicBlock derive skips it.)
+    // (Underscored: the LogicBlock derive skips them.)
     _built: usize,
+    /// Word 0 in the top bits: the order is fixed when the Verilog is made, so an
+    /// owner that numbers its words from the top needs no subtractor in its write path.
+    _top_first: bool,
 }
 
 impl<const BITS: usize, const N: usize> LaneRegister<BITS, N> {
@@ -46,6 +50,24 @@ impl<const BITS: usize, const N: usize> LaneRegister<BITS, N> {
             lanes: Default::default(),
             value: Default::default(),
             _built: built,
+            _top_first: false,
+        }
+    }
+
+    /// As [`Self::new`], word 0 in the top 32 bits and word `n` under it.
+    pub fn top_first(built: usize) -> Self {
+        Self {
+            _top_first: true,
+            ..Self::new(built)
+        }
+    }
+
+    /// Least significant bit of word `word`.
+    fn word_lsb(&self, word: usize) -> usize {
+        32 * if self._top_first {
+            BITS / 32 - 1 - word
+        } else {
+            word
         }
     }
 }
@@ -57,7 +79,7 @@ impl<const BITS: usize, const N: usize> Logic for LaneRegister<BITS, N> {
             if self.reset.val() {
                 value = 0.into();
             } else if self.word.val().index() < self._built {
-                let base = 32 * self.word.val().index();
+                let base = self.word_lsb(self.word.val().index());
                 for lane in 0..4 {
                     if self.lanes.val().get_bit(lane) {
                         let byte: Bits<BITS> = bit_cast(self.data.val().get_bits::<8>(8 * lane));
@@ -81,7 +103,7 @@ impl<const BITS: usize, const N: usize> Logic for LaneRegister<BITS, N> {
                 (0..4).map(move |lane| {
                     format!(
                         "      if (lanes[{lane}] && word == {N}'d{word}) value[{lsb} +: 8] <= data[{data} +: 8];",
-                        lsb = 32 * word + 8 * lane,
+                        lsb = self.word_lsb(word) + 8 * lane,
                         data = 8 * lane,
                     )
                 })
@@ -122,9 +144,18 @@ mod tests {
     /// of the bytes; every clock the whole register is compared.
     #[test]
     fn lane_register_takes_only_the_written_lanes_of_built_words() {
+        random_writes(false);
+        random_writes(true);
+    }
+
+    fn random_writes(top_first: bool) {
         const BITS: usize = 160;
         const BUILT: usize = 3;
-        let mut uut = LaneRegister::<BITS, 3>::new(BUILT);
+        let mut uut = if top_first {
+            LaneRegister::<BITS, 3>::top_first(BUILT)
+        } else {
+            LaneRegister::<BITS, 3>::new(BUILT)
+        };
         uut.connect_all();
         let mut sim = Simulation::new();
         sim.add_clock(5, |x: &mut Box<LaneRegister<BITS, 3>>| {
@@ -150,7 +181,12 @@ mod tests {
                 } else if word < BUILT {
                     for lane in 0..4 {
                         if lanes & (1 << lane) != 0 {
-                            model[4 * word + lane] = (data >> (8 * lane)) as u8;
+                            let slot = if top_first {
+                                BITS / 32 - 1 - word
+                            } else {
+                                word
+                            };
+                            model[4 * slot + lane] = (data >> (8 * lane)) as u8;
                             written += 1;
                         }
                     }
@@ -170,8 +206,9 @@ mod tests {
 
     #[test]
     fn lane_register_passes_lint() {
-        let mut uut = LaneRegister::<96, 2>::new(2);
-        uut.connect_all();
-        crate::lint::assert_lints_clean(&generate_verilog(&uut), "lane_register");
+        for mut uut in [LaneRegister::<96, 2>::new(2), LaneRegister::top_first(2)] {
+            uut.connect_all();
+            crate::lint::assert_lints_clean(&generate_verilog(&uut), "lane_register");
+        }
     }
 }

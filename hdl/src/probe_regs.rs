@@ -20,8 +20,6 @@ use crate::toeplitz_pipe::TUPLE_BITS;
 
 /// 32-bit words of `PROBE_INPUT`.
 const INPUT_WORDS: usize = TUPLE_BITS / 32;
-/// Bytes of `PROBE_INPUT`.
-const INPUT_BYTES: usize = TUPLE_BITS / 8;
 
 #[derive(LogicBlock)]
 pub struct ProbeRegs {
@@ -72,7 +70,7 @@ pub struct ProbeRegs {
     pub done_queue: Signal<In, Bits<QUEUE_BITS>>,
     /// The VPort hashes that type (RSS and the type enabled).
     pub done_hashed: Signal<In, Bit>,
-    input_words: ByteWords<TUPLE_BITS, INPUT_BYTES>,
+    input_words: ByteWords<TUPLE_BITS>,
     /// The build has the probe.
     present: Constant<Bit>,
     type_q: DFF<Bits<4>>,
