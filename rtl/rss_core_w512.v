@@ -87,6 +87,7 @@ module rss_core (
     reg  regs$key_copied;
     wire  [831:0] regs$filters;
     reg  regs$commit_hold;
+    reg  regs$pick_hold;
     reg  [31:0] regs$record_drops;
     reg  regs$record_counted;
     reg  [2:0] regs$record_vport;
@@ -156,6 +157,7 @@ module rss_core (
     reg  ext1$ex_dst_in;
     reg  [5:0] ext1$ex_dst_ptr_in;
     reg  [3:0] ext1$ihl_in;
+    reg  [5:0] ext1$l4_word_in;
     wire  [607:0] ext1$beat_out;
     wire  ext1$walk_ready_out;
     wire  ext1$walk_live_out;
@@ -170,6 +172,7 @@ module rss_core (
     wire  ext1$ex_dst_out;
     wire  [5:0] ext1$ex_dst_ptr_out;
     wire  [3:0] ext1$ihl_out;
+    wire  [5:0] ext1$l4_word_out;
     reg  ext2$clock;
     reg  ext2$reset;
     reg  [607:0] ext2$beat_in;
@@ -186,6 +189,7 @@ module rss_core (
     reg  ext2$ex_dst_in;
     reg  [5:0] ext2$ex_dst_ptr_in;
     reg  [3:0] ext2$ihl_in;
+    reg  [5:0] ext2$l4_word_in;
     wire  [607:0] ext2$beat_out;
     wire  ext2$walk_ready_out;
     wire  ext2$walk_live_out;
@@ -200,6 +204,7 @@ module rss_core (
     wire  ext2$ex_dst_out;
     wire  [5:0] ext2$ex_dst_ptr_out;
     wire  [3:0] ext2$ihl_out;
+    wire  [5:0] ext2$l4_word_out;
     reg  ext3$clock;
     reg  ext3$reset;
     reg  [607:0] ext3$beat_in;
@@ -216,6 +221,7 @@ module rss_core (
     reg  ext3$ex_dst_in;
     reg  [5:0] ext3$ex_dst_ptr_in;
     reg  [3:0] ext3$ihl_in;
+    reg  [5:0] ext3$l4_word_in;
     wire  [607:0] ext3$beat_out;
     wire  ext3$walk_ready_out;
     wire  ext3$walk_live_out;
@@ -230,6 +236,7 @@ module rss_core (
     wire  ext3$ex_dst_out;
     wire  [5:0] ext3$ex_dst_ptr_out;
     wire  [3:0] ext3$ihl_out;
+    wire  [5:0] ext3$l4_word_out;
     reg  ext4$clock;
     reg  ext4$reset;
     reg  [607:0] ext4$beat_in;
@@ -246,6 +253,7 @@ module rss_core (
     reg  ext4$ex_dst_in;
     reg  [5:0] ext4$ex_dst_ptr_in;
     reg  [3:0] ext4$ihl_in;
+    reg  [5:0] ext4$l4_word_in;
     wire  [607:0] ext4$beat_out;
     wire  ext4$walk_ready_out;
     wire  ext4$walk_live_out;
@@ -260,6 +268,7 @@ module rss_core (
     wire  ext4$ex_dst_out;
     wire  [5:0] ext4$ex_dst_ptr_out;
     wire  [3:0] ext4$ihl_out;
+    wire  [5:0] ext4$l4_word_out;
     reg  capture$clock;
     reg  [607:0] capture$beat;
     reg  capture$walk_ready;
@@ -267,6 +276,7 @@ module rss_core (
     reg  [5:0] capture$walk_ptr;
     reg  [7:0] capture$walk_nh;
     reg  [3:0] capture$ihl;
+    reg  [5:0] capture$ipv4_l4_word;
     reg  [16:0] capture$datagram_end;
     reg  capture$bad;
     reg  capture$fragment;
@@ -282,8 +292,8 @@ module rss_core (
     wire  capture$ipv4;
     wire  capture$ipv6;
     wire  capture$is_fragment;
-    wire  capture$tcp;
-    wire  capture$udp;
+    wire  [8:0] capture$four_tuple;
+    wire  [8:0] capture$four_tuple_ex;
     wire  [127:0] capture$src;
     wire  [127:0] capture$dst;
     wire  [127:0] capture$ex_src_addr;
@@ -292,8 +302,8 @@ module rss_core (
     reg  [8:0] select$enabled;
     reg  select$ipv4;
     reg  select$ipv6;
-    reg  select$tcp;
-    reg  select$udp;
+    reg  [8:0] select$four_tuple;
+    reg  [8:0] select$four_tuple_ex;
     reg  [127:0] select$src;
     reg  [127:0] select$dst;
     reg  [127:0] select$ex_src;
@@ -449,6 +459,18 @@ module rss_core (
     reg  [63:0] r_tag$d;
     wire  [63:0] r_tag$q;
     reg  r_tag$clock;
+    reg  rec_valid$d;
+    wire  rec_valid$q;
+    reg  rec_valid$clock;
+    reg  [31:0] rec_hash$d;
+    wire  [31:0] rec_hash$q;
+    reg  rec_hash$clock;
+    reg  [63:0] rec_tag$d;
+    wire  [63:0] rec_tag$q;
+    reg  rec_tag$clock;
+    reg  [7:0] rec_table_queue$d;
+    wire  [7:0] rec_table_queue$q;
+    reg  rec_table_queue$clock;
     
     // Local signals
     reg  [63:0] tag;
@@ -499,6 +521,7 @@ module rss_core (
         .key_copied(regs$key_copied),
         .filters(regs$filters),
         .commit_hold(regs$commit_hold),
+        .pick_hold(regs$pick_hold),
         .record_drops(regs$record_drops),
         .record_counted(regs$record_counted),
         .record_vport(regs$record_vport),
@@ -576,6 +599,7 @@ module rss_core (
         .ex_dst_in(ext1$ex_dst_in),
         .ex_dst_ptr_in(ext1$ex_dst_ptr_in),
         .ihl_in(ext1$ihl_in),
+        .l4_word_in(ext1$l4_word_in),
         .beat_out(ext1$beat_out),
         .walk_ready_out(ext1$walk_ready_out),
         .walk_live_out(ext1$walk_live_out),
@@ -589,7 +613,8 @@ module rss_core (
         .ex_src_ptr_out(ext1$ex_src_ptr_out),
         .ex_dst_out(ext1$ex_dst_out),
         .ex_dst_ptr_out(ext1$ex_dst_ptr_out),
-        .ihl_out(ext1$ihl_out)
+        .ihl_out(ext1$ihl_out),
+        .l4_word_out(ext1$l4_word_out)
     );
     rss_core__ext2 ext2(
         .clock(ext2$clock),
@@ -608,6 +633,7 @@ module rss_core (
         .ex_dst_in(ext2$ex_dst_in),
         .ex_dst_ptr_in(ext2$ex_dst_ptr_in),
         .ihl_in(ext2$ihl_in),
+        .l4_word_in(ext2$l4_word_in),
         .beat_out(ext2$beat_out),
         .walk_ready_out(ext2$walk_ready_out),
         .walk_live_out(ext2$walk_live_out),
@@ -621,7 +647,8 @@ module rss_core (
         .ex_src_ptr_out(ext2$ex_src_ptr_out),
         .ex_dst_out(ext2$ex_dst_out),
         .ex_dst_ptr_out(ext2$ex_dst_ptr_out),
-        .ihl_out(ext2$ihl_out)
+        .ihl_out(ext2$ihl_out),
+        .l4_word_out(ext2$l4_word_out)
     );
     rss_core__ext3 ext3(
         .clock(ext3$clock),
@@ -640,6 +667,7 @@ module rss_core (
         .ex_dst_in(ext3$ex_dst_in),
         .ex_dst_ptr_in(ext3$ex_dst_ptr_in),
         .ihl_in(ext3$ihl_in),
+        .l4_word_in(ext3$l4_word_in),
         .beat_out(ext3$beat_out),
         .walk_ready_out(ext3$walk_ready_out),
         .walk_live_out(ext3$walk_live_out),
@@ -653,7 +681,8 @@ module rss_core (
         .ex_src_ptr_out(ext3$ex_src_ptr_out),
         .ex_dst_out(ext3$ex_dst_out),
         .ex_dst_ptr_out(ext3$ex_dst_ptr_out),
-        .ihl_out(ext3$ihl_out)
+        .ihl_out(ext3$ihl_out),
+        .l4_word_out(ext3$l4_word_out)
     );
     rss_core__ext4 ext4(
         .clock(ext4$clock),
@@ -672,6 +701,7 @@ module rss_core (
         .ex_dst_in(ext4$ex_dst_in),
         .ex_dst_ptr_in(ext4$ex_dst_ptr_in),
         .ihl_in(ext4$ihl_in),
+        .l4_word_in(ext4$l4_word_in),
         .beat_out(ext4$beat_out),
         .walk_ready_out(ext4$walk_ready_out),
         .walk_live_out(ext4$walk_live_out),
@@ -685,7 +715,8 @@ module rss_core (
         .ex_src_ptr_out(ext4$ex_src_ptr_out),
         .ex_dst_out(ext4$ex_dst_out),
         .ex_dst_ptr_out(ext4$ex_dst_ptr_out),
-        .ihl_out(ext4$ihl_out)
+        .ihl_out(ext4$ihl_out),
+        .l4_word_out(ext4$l4_word_out)
     );
     rss_core__capture capture(
         .clock(capture$clock),
@@ -695,6 +726,7 @@ module rss_core (
         .walk_ptr(capture$walk_ptr),
         .walk_nh(capture$walk_nh),
         .ihl(capture$ihl),
+        .ipv4_l4_word(capture$ipv4_l4_word),
         .datagram_end(capture$datagram_end),
         .bad(capture$bad),
         .fragment(capture$fragment),
@@ -710,8 +742,8 @@ module rss_core (
         .ipv4(capture$ipv4),
         .ipv6(capture$ipv6),
         .is_fragment(capture$is_fragment),
-        .tcp(capture$tcp),
-        .udp(capture$udp),
+        .four_tuple(capture$four_tuple),
+        .four_tuple_ex(capture$four_tuple_ex),
         .src(capture$src),
         .dst(capture$dst),
         .ex_src_addr(capture$ex_src_addr),
@@ -722,8 +754,8 @@ module rss_core (
         .enabled(select$enabled),
         .ipv4(select$ipv4),
         .ipv6(select$ipv6),
-        .tcp(select$tcp),
-        .udp(select$udp),
+        .four_tuple(select$four_tuple),
+        .four_tuple_ex(select$four_tuple_ex),
         .src(select$src),
         .dst(select$dst),
         .ex_src(select$ex_src),
@@ -938,6 +970,26 @@ module rss_core (
         .q(r_tag$q),
         .clock(r_tag$clock)
     );
+    rss_core__rec_valid rec_valid(
+        .d(rec_valid$d),
+        .q(rec_valid$q),
+        .clock(rec_valid$clock)
+    );
+    rss_core__rec_hash rec_hash(
+        .d(rec_hash$d),
+        .q(rec_hash$q),
+        .clock(rec_hash$clock)
+    );
+    rss_core__rec_tag rec_tag(
+        .d(rec_tag$d),
+        .q(rec_tag$q),
+        .clock(rec_tag$clock)
+    );
+    rss_core__rec_table_queue rec_table_queue(
+        .d(rec_table_queue$d),
+        .q(rec_table_queue$q),
+        .clock(rec_table_queue$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -960,6 +1012,10 @@ module rss_core (
         r_valid$clock = clk;
         r_hash$clock = clk;
         r_tag$clock = clk;
+        rec_valid$clock = clk;
+        rec_hash$clock = clk;
+        rec_tag$clock = clk;
+        rec_table_queue$clock = clk;
         frame_slot$clock = clk;
         outstanding$d = outstanding$q;
         parsing$d = parsing$q;
@@ -980,6 +1036,10 @@ module rss_core (
         r_valid$d = r_valid$q;
         r_hash$d = r_hash$q;
         r_tag$d = r_tag$q;
+        rec_valid$d = rec_valid$q;
+        rec_hash$d = rec_hash$q;
+        rec_tag$d = rec_tag$q;
+        rec_table_queue$d = rec_table_queue$q;
         frame_slot$d = frame_slot$q;
         regs$clock = clk;
         regs$reset = rst;
@@ -1080,6 +1140,7 @@ module rss_core (
         ext1$ex_dst_in = 1'b0;
         ext1$ex_dst_ptr_in = 32'h0;
         ext1$ihl_in = l3$ihl;
+        ext1$l4_word_in = 32'h0;
         ext2$beat_in = ext1$beat_out;
         ext2$walk_ready_in = ext1$walk_ready_out;
         ext2$walk_live_in = ext1$walk_live_out;
@@ -1094,6 +1155,7 @@ module rss_core (
         ext2$ex_dst_in = ext1$ex_dst_out;
         ext2$ex_dst_ptr_in = ext1$ex_dst_ptr_out;
         ext2$ihl_in = ext1$ihl_out;
+        ext2$l4_word_in = ext1$l4_word_out;
         ext3$beat_in = ext2$beat_out;
         ext3$walk_ready_in = ext2$walk_ready_out;
         ext3$walk_live_in = ext2$walk_live_out;
@@ -1108,6 +1170,7 @@ module rss_core (
         ext3$ex_dst_in = ext2$ex_dst_out;
         ext3$ex_dst_ptr_in = ext2$ex_dst_ptr_out;
         ext3$ihl_in = ext2$ihl_out;
+        ext3$l4_word_in = ext2$l4_word_out;
         ext4$beat_in = ext3$beat_out;
         ext4$walk_ready_in = ext3$walk_ready_out;
         ext4$walk_live_in = ext3$walk_live_out;
@@ -1122,6 +1185,7 @@ module rss_core (
         ext4$ex_dst_in = ext3$ex_dst_out;
         ext4$ex_dst_ptr_in = ext3$ex_dst_ptr_out;
         ext4$ihl_in = ext3$ihl_out;
+        ext4$l4_word_in = ext3$l4_word_out;
         capture$beat = ext4$beat_out;
         capture$walk_ready = ext4$walk_ready_out;
         capture$walk_live = ext4$walk_live_out;
@@ -1136,7 +1200,8 @@ module rss_core (
         capture$ex_dst = ext4$ex_dst_out;
         capture$ex_dst_ptr = ext4$ex_dst_ptr_out;
         capture$ihl = ext4$ihl_out;
-        frame_state$slots = regs$active_next;
+        capture$ipv4_l4_word = ext4$l4_word_out;
+        frame_state$slots = regs$active;
         frame_state$vport = vport_match$vport_next;
         parser_idle = (parsing$q == 64'h0) & ~ingress$frame_started & ~job_valid$q & hasher$in_ready;
         probe_pick = regs$probe_request & ~probe_launched$q & ~probe_go$q & (tap | parser_idle);
@@ -1153,8 +1218,8 @@ module rss_core (
         select$enabled = frame_slot$q[(32'h8)+:(9)];
         select$ipv4 = capture$ipv4;
         select$ipv6 = capture$ipv6;
-        select$tcp = capture$tcp;
-        select$udp = capture$udp;
+        select$four_tuple = capture$four_tuple;
+        select$four_tuple_ex = capture$four_tuple_ex;
         select$src = capture$src;
         select$dst = capture$dst;
         select$ex_src = capture$ex_src_addr;
@@ -1211,6 +1276,7 @@ module rss_core (
         keys$read_step = hasher$key_read_step;
         hasher$key_window = keys$window;
         regs$commit_hold = hasher$key_hold | job_valid$q;
+        regs$pick_hold = capture$result_next;
         regs$record_drops = drops$q;
         table_address$bank = hasher$out_tag[32'h1f];
         table_address$vport = hasher$out_tag[(32'h1b)+:(3)];
@@ -1220,34 +1286,38 @@ module rss_core (
         r_valid$d = hasher$out_valid;
         r_hash$d = hasher$out_hash;
         r_tag$d = hasher$out_tag;
-        record_type = r_tag$q[(32'h0)+:(9)];
-        if (~r_tag$q[32'h1e]) begin
+        rec_valid$d = r_valid$q;
+        rec_hash$d = r_hash$q;
+        rec_tag$d = r_tag$q;
+        rec_table_queue$d = indirection$read_data;
+        record_type = rec_tag$q[(32'h0)+:(9)];
+        if (~rec_tag$q[32'h1e]) begin
             record_type = 32'h0;
-            record_queue = r_tag$q[(32'h2c)+:(8)];
+            record_queue = rec_tag$q[(32'h2c)+:(8)];
         end
         else if (~|record_type) begin
-            record_queue = r_tag$q[(32'h24)+:(8)];
+            record_queue = rec_tag$q[(32'h24)+:(8)];
         end
         else begin
-            record_queue = indirection$read_data;
+            record_queue = rec_table_queue$q;
         end
         record_hash = 32'h0;
         if (|record_type) begin
-            record_hash = r_hash$q;
+            record_hash = rec_hash$q;
         end
-        record_flags = ((r_tag$q[(32'h9)+:(2)]) & 3'h7);
-        record_flags = (record_flags & ~(1 << (32'h2)) | ((lost$q | r_tag$q[32'h36]) << (32'h2)));
-        probe_result = r_valid$q & r_tag$q[32'h35];
-        record_valid = r_valid$q & ~r_tag$q[32'h35];
+        record_flags = ((rec_tag$q[(32'h9)+:(2)]) & 3'h7);
+        record_flags = (record_flags & ~(1 << (32'h2)) | ((lost$q | rec_tag$q[32'h36]) << (32'h2)));
+        probe_result = rec_valid$q & rec_tag$q[32'h35];
+        record_valid = rec_valid$q & ~rec_tag$q[32'h35];
         regs$probe_done = probe_result;
-        regs$probe_done_hash = r_hash$q;
+        regs$probe_done_hash = rec_hash$q;
         regs$probe_done_queue = record_queue;
         regs$probe_done_hashed = |record_type;
         if (probe_result) begin
             probe_launched$d = 1'b0;
         end
         fifo$push = record_valid;
-        fifo$push_data = (((r_tag$q[(32'h1b)+:(3)]) & 71'h7fffffffffffffffff) << 64'h44) | (((record_hash) & 71'h7fffffffffffffffff) << 64'h24) | (((record_type) & 71'h7fffffffffffffffff) << 64'h1b) | (((record_queue) & 71'h7fffffffffffffffff) << 64'h13) | (((record_flags) & 71'h7fffffffffffffffff) << 64'h10) | ((r_tag$q[(32'hb)+:(16)]) & 71'h7fffffffffffffffff);
+        fifo$push_data = (((rec_tag$q[(32'h1b)+:(3)]) & 71'h7fffffffffffffffff) << 64'h44) | (((record_hash) & 71'h7fffffffffffffffff) << 64'h24) | (((record_type) & 71'h7fffffffffffffffff) << 64'h1b) | (((record_queue) & 71'h7fffffffffffffffff) << 64'h13) | (((record_flags) & 71'h7fffffffffffffffff) << 64'h10) | ((rec_tag$q[(32'hb)+:(16)]) & 71'h7fffffffffffffffff);
         pushed = record_valid & ~fifo$full;
         dropped = (((record_valid & fifo$full)) & 2'h3) + ((hash_dropped) & 2'h3) + ((lost_to_probe) & 2'h3);
         if (~tap) begin
@@ -1278,6 +1348,7 @@ module rss_core (
             drops$d = 32'h0;
             job_valid$d = 1'b0;
             r_valid$d = 1'b0;
+            rec_valid$d = 1'b0;
         end
         fifo$capacity = fifo_depth;
         fifo$out_ready = m_axis_rss_tready;
@@ -1297,7 +1368,7 @@ module rss_core (
 endmodule // top
 
 
-module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_dst,ex_dst_ptr,result_valid,result_next,length,malformed,ipv4,ipv6,is_fragment,tcp,udp,src,dst,ex_src_addr,ex_dst_addr,ports);
+module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ipv4_l4_word,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_dst,ex_dst_ptr,result_valid,result_next,length,malformed,ipv4,ipv6,is_fragment,four_tuple,four_tuple_ex,src,dst,ex_src_addr,ex_dst_addr,ports);
     
     // Module arguments
     input wire  clock;
@@ -1307,6 +1378,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
     input wire  [5:0] walk_ptr;
     input wire  [7:0] walk_nh;
     input wire  [3:0] ihl;
+    input wire  [5:0] ipv4_l4_word;
     input wire  [16:0] datagram_end;
     input wire  bad;
     input wire  fragment;
@@ -1322,8 +1394,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
     output reg  ipv4;
     output reg  ipv6;
     output reg  is_fragment;
-    output reg  tcp;
-    output reg  udp;
+    output reg  [8:0] four_tuple;
+    output reg  [8:0] four_tuple_ex;
     output reg  [127:0] src;
     output reg  [127:0] dst;
     output reg  [127:0] ex_src_addr;
@@ -1332,6 +1404,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
     
     // Constant declarations
     localparam  snapshot = 1'b1;
+    localparam  second_snapshot = 1'b1;
     localparam  target1 = 6'b101;
     localparam  target2 = 6'b110;
     localparam  target3 = 6'b111;
@@ -1339,6 +1412,12 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
     localparam  window = 16'h80;
     localparam  proto_tcp = 8'h6;
     localparam  proto_udp = 8'h11;
+    localparam  tcp_ipv4 = 9'b10;
+    localparam  udp_ipv4 = 9'b1000000;
+    localparam  tcp_ipv6 = 9'b10000;
+    localparam  tcp_ipv6_ex = 9'b100000;
+    localparam  udp_ipv6 = 9'b10000000;
+    localparam  udp_ipv6_ex = 9'b100000000;
     
     // Stub signals
     reg  [607:0] word1$beat;
@@ -1422,12 +1501,12 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
     reg  fragment_q$d;
     wire  fragment_q$q;
     reg  fragment_q$clock;
-    reg  tcp_q$d;
-    wire  tcp_q$q;
-    reg  tcp_q$clock;
-    reg  udp_q$d;
-    wire  udp_q$q;
-    reg  udp_q$clock;
+    reg  [8:0] four_tuple_q$d;
+    wire  [8:0] four_tuple_q$q;
+    reg  four_tuple_q$clock;
+    reg  [8:0] four_tuple_ex_q$d;
+    wire  [8:0] four_tuple_ex_q$q;
+    reg  four_tuple_ex_q$clock;
     reg  ex_src_q$d;
     wire  ex_src_q$q;
     reg  ex_src_q$clock;
@@ -1482,6 +1561,48 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
     reg  [17:0] v_datagram_end$d;
     wire  [17:0] v_datagram_end$q;
     reg  v_datagram_end$clock;
+    reg  c_valid$d;
+    wire  c_valid$q;
+    reg  c_valid$clock;
+    reg  [15:0] c_length$d;
+    wire  [15:0] c_length$q;
+    reg  c_length$clock;
+    reg  c_runt$d;
+    wire  c_runt$q;
+    reg  c_runt$clock;
+    reg  c_walk_broken$d;
+    wire  c_walk_broken$q;
+    reg  c_walk_broken$clock;
+    reg  c_need_over$d;
+    wire  c_need_over$q;
+    reg  c_need_over$clock;
+    reg  c_ports_over$d;
+    wire  c_ports_over$q;
+    reg  c_ports_over$clock;
+    reg  c_datagram_over$d;
+    wire  c_datagram_over$q;
+    reg  c_datagram_over$clock;
+    reg  c_ipv4$d;
+    wire  c_ipv4$q;
+    reg  c_ipv4$clock;
+    reg  c_ipv6$d;
+    wire  c_ipv6$q;
+    reg  c_ipv6$clock;
+    reg  c_fragment$d;
+    wire  c_fragment$q;
+    reg  c_fragment$clock;
+    reg  c_tcp$d;
+    wire  c_tcp$q;
+    reg  c_tcp$clock;
+    reg  c_udp$d;
+    wire  c_udp$q;
+    reg  c_udp$clock;
+    reg  c_ex_src$d;
+    wire  c_ex_src$q;
+    reg  c_ex_src$clock;
+    reg  c_ex_dst$d;
+    wire  c_ex_dst$q;
+    reg  c_ex_dst$clock;
     reg  [63:0] snap_w1$d;
     wire  [63:0] snap_w1$q;
     reg  snap_w1$clock;
@@ -1509,6 +1630,33 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
     reg  [31:0] snap_ports$d;
     wire  [31:0] snap_ports$q;
     reg  snap_ports$clock;
+    reg  [63:0] snap2_w1$d;
+    wire  [63:0] snap2_w1$q;
+    reg  snap2_w1$clock;
+    reg  [63:0] snap2_w2$d;
+    wire  [63:0] snap2_w2$q;
+    reg  snap2_w2$clock;
+    reg  [63:0] snap2_w3$d;
+    wire  [63:0] snap2_w3$q;
+    reg  snap2_w3$clock;
+    reg  [63:0] snap2_w4$d;
+    wire  [63:0] snap2_w4$q;
+    reg  snap2_w4$clock;
+    reg  [63:0] snap2_home_hi$d;
+    wire  [63:0] snap2_home_hi$q;
+    reg  snap2_home_hi$clock;
+    reg  [63:0] snap2_home_lo$d;
+    wire  [63:0] snap2_home_lo$q;
+    reg  snap2_home_lo$clock;
+    reg  [63:0] snap2_route_hi$d;
+    wire  [63:0] snap2_route_hi$q;
+    reg  snap2_route_hi$clock;
+    reg  [63:0] snap2_route_lo$d;
+    wire  [63:0] snap2_route_lo$q;
+    reg  snap2_route_lo$clock;
+    reg  [31:0] snap2_ports$d;
+    wire  [31:0] snap2_ports$q;
+    reg  snap2_ports$clock;
     
     // Local signals
     reg  valid;
@@ -1677,15 +1825,15 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
         .q(fragment_q$q),
         .clock(fragment_q$clock)
     );
-    rss_core__capture__tcp_q tcp_q(
-        .d(tcp_q$d),
-        .q(tcp_q$q),
-        .clock(tcp_q$clock)
+    rss_core__capture__four_tuple_q four_tuple_q(
+        .d(four_tuple_q$d),
+        .q(four_tuple_q$q),
+        .clock(four_tuple_q$clock)
     );
-    rss_core__capture__udp_q udp_q(
-        .d(udp_q$d),
-        .q(udp_q$q),
-        .clock(udp_q$clock)
+    rss_core__capture__four_tuple_ex_q four_tuple_ex_q(
+        .d(four_tuple_ex_q$d),
+        .q(four_tuple_ex_q$q),
+        .clock(four_tuple_ex_q$clock)
     );
     rss_core__capture__ex_src_q ex_src_q(
         .d(ex_src_q$d),
@@ -1777,6 +1925,76 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
         .q(v_datagram_end$q),
         .clock(v_datagram_end$clock)
     );
+    rss_core__capture__c_valid c_valid(
+        .d(c_valid$d),
+        .q(c_valid$q),
+        .clock(c_valid$clock)
+    );
+    rss_core__capture__c_length c_length(
+        .d(c_length$d),
+        .q(c_length$q),
+        .clock(c_length$clock)
+    );
+    rss_core__capture__c_runt c_runt(
+        .d(c_runt$d),
+        .q(c_runt$q),
+        .clock(c_runt$clock)
+    );
+    rss_core__capture__c_walk_broken c_walk_broken(
+        .d(c_walk_broken$d),
+        .q(c_walk_broken$q),
+        .clock(c_walk_broken$clock)
+    );
+    rss_core__capture__c_need_over c_need_over(
+        .d(c_need_over$d),
+        .q(c_need_over$q),
+        .clock(c_need_over$clock)
+    );
+    rss_core__capture__c_ports_over c_ports_over(
+        .d(c_ports_over$d),
+        .q(c_ports_over$q),
+        .clock(c_ports_over$clock)
+    );
+    rss_core__capture__c_datagram_over c_datagram_over(
+        .d(c_datagram_over$d),
+        .q(c_datagram_over$q),
+        .clock(c_datagram_over$clock)
+    );
+    rss_core__capture__c_ipv4 c_ipv4(
+        .d(c_ipv4$d),
+        .q(c_ipv4$q),
+        .clock(c_ipv4$clock)
+    );
+    rss_core__capture__c_ipv6 c_ipv6(
+        .d(c_ipv6$d),
+        .q(c_ipv6$q),
+        .clock(c_ipv6$clock)
+    );
+    rss_core__capture__c_fragment c_fragment(
+        .d(c_fragment$d),
+        .q(c_fragment$q),
+        .clock(c_fragment$clock)
+    );
+    rss_core__capture__c_tcp c_tcp(
+        .d(c_tcp$d),
+        .q(c_tcp$q),
+        .clock(c_tcp$clock)
+    );
+    rss_core__capture__c_udp c_udp(
+        .d(c_udp$d),
+        .q(c_udp$q),
+        .clock(c_udp$clock)
+    );
+    rss_core__capture__c_ex_src c_ex_src(
+        .d(c_ex_src$d),
+        .q(c_ex_src$q),
+        .clock(c_ex_src$clock)
+    );
+    rss_core__capture__c_ex_dst c_ex_dst(
+        .d(c_ex_dst$d),
+        .q(c_ex_dst$q),
+        .clock(c_ex_dst$clock)
+    );
     rss_core__capture__snap_w1 snap_w1(
         .d(snap_w1$d),
         .q(snap_w1$q),
@@ -1822,6 +2040,51 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
         .q(snap_ports$q),
         .clock(snap_ports$clock)
     );
+    rss_core__capture__snap2_w1 snap2_w1(
+        .d(snap2_w1$d),
+        .q(snap2_w1$q),
+        .clock(snap2_w1$clock)
+    );
+    rss_core__capture__snap2_w2 snap2_w2(
+        .d(snap2_w2$d),
+        .q(snap2_w2$q),
+        .clock(snap2_w2$clock)
+    );
+    rss_core__capture__snap2_w3 snap2_w3(
+        .d(snap2_w3$d),
+        .q(snap2_w3$q),
+        .clock(snap2_w3$clock)
+    );
+    rss_core__capture__snap2_w4 snap2_w4(
+        .d(snap2_w4$d),
+        .q(snap2_w4$q),
+        .clock(snap2_w4$clock)
+    );
+    rss_core__capture__snap2_home_hi snap2_home_hi(
+        .d(snap2_home_hi$d),
+        .q(snap2_home_hi$q),
+        .clock(snap2_home_hi$clock)
+    );
+    rss_core__capture__snap2_home_lo snap2_home_lo(
+        .d(snap2_home_lo$d),
+        .q(snap2_home_lo$q),
+        .clock(snap2_home_lo$clock)
+    );
+    rss_core__capture__snap2_route_hi snap2_route_hi(
+        .d(snap2_route_hi$d),
+        .q(snap2_route_hi$q),
+        .clock(snap2_route_hi$clock)
+    );
+    rss_core__capture__snap2_route_lo snap2_route_lo(
+        .d(snap2_route_lo$d),
+        .q(snap2_route_lo$q),
+        .clock(snap2_route_lo$clock)
+    );
+    rss_core__capture__snap2_ports snap2_ports(
+        .d(snap2_ports$d),
+        .q(snap2_ports$q),
+        .clock(snap2_ports$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -1840,8 +2103,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
         ipv4_q$clock = clock;
         ipv6_q$clock = clock;
         fragment_q$clock = clock;
-        tcp_q$clock = clock;
-        udp_q$clock = clock;
+        four_tuple_q$clock = clock;
+        four_tuple_ex_q$clock = clock;
         ex_src_q$clock = clock;
         ex_dst_q$clock = clock;
         v_valid$clock = clock;
@@ -1860,6 +2123,20 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
         v_need_end$clock = clock;
         v_ports_end$clock = clock;
         v_datagram_end$clock = clock;
+        c_valid$clock = clock;
+        c_length$clock = clock;
+        c_runt$clock = clock;
+        c_walk_broken$clock = clock;
+        c_need_over$clock = clock;
+        c_ports_over$clock = clock;
+        c_datagram_over$clock = clock;
+        c_ipv4$clock = clock;
+        c_ipv6$clock = clock;
+        c_fragment$clock = clock;
+        c_tcp$clock = clock;
+        c_udp$clock = clock;
+        c_ex_src$clock = clock;
+        c_ex_dst$clock = clock;
         snap_w1$clock = clock;
         snap_w2$clock = clock;
         snap_w3$clock = clock;
@@ -1869,6 +2146,15 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
         snap_route_hi$clock = clock;
         snap_route_lo$clock = clock;
         snap_ports$clock = clock;
+        snap2_w1$clock = clock;
+        snap2_w2$clock = clock;
+        snap2_w3$clock = clock;
+        snap2_w4$clock = clock;
+        snap2_home_hi$clock = clock;
+        snap2_home_lo$clock = clock;
+        snap2_route_hi$clock = clock;
+        snap2_route_lo$clock = clock;
+        snap2_ports$clock = clock;
         w1$d = w1$q;
         w2$d = w2$q;
         w3$d = w3$q;
@@ -1884,8 +2170,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
         ipv4_q$d = ipv4_q$q;
         ipv6_q$d = ipv6_q$q;
         fragment_q$d = fragment_q$q;
-        tcp_q$d = tcp_q$q;
-        udp_q$d = udp_q$q;
+        four_tuple_q$d = four_tuple_q$q;
+        four_tuple_ex_q$d = four_tuple_ex_q$q;
         ex_src_q$d = ex_src_q$q;
         ex_dst_q$d = ex_dst_q$q;
         v_valid$d = v_valid$q;
@@ -1904,6 +2190,20 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
         v_need_end$d = v_need_end$q;
         v_ports_end$d = v_ports_end$q;
         v_datagram_end$d = v_datagram_end$q;
+        c_valid$d = c_valid$q;
+        c_length$d = c_length$q;
+        c_runt$d = c_runt$q;
+        c_walk_broken$d = c_walk_broken$q;
+        c_need_over$d = c_need_over$q;
+        c_ports_over$d = c_ports_over$q;
+        c_datagram_over$d = c_datagram_over$q;
+        c_ipv4$d = c_ipv4$q;
+        c_ipv6$d = c_ipv6$q;
+        c_fragment$d = c_fragment$q;
+        c_tcp$d = c_tcp$q;
+        c_udp$d = c_udp$q;
+        c_ex_src$d = c_ex_src$q;
+        c_ex_dst$d = c_ex_dst$q;
         snap_w1$d = snap_w1$q;
         snap_w2$d = snap_w2$q;
         snap_w3$d = snap_w3$q;
@@ -1913,11 +2213,20 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
         snap_route_hi$d = snap_route_hi$q;
         snap_route_lo$d = snap_route_lo$q;
         snap_ports$d = snap_ports$q;
+        snap2_w1$d = snap2_w1$q;
+        snap2_w2$d = snap2_w2$q;
+        snap2_w3$d = snap2_w3$q;
+        snap2_w4$d = snap2_w4$q;
+        snap2_home_hi$d = snap2_home_hi$q;
+        snap2_home_lo$d = snap2_home_lo$q;
+        snap2_route_hi$d = snap2_route_hi$q;
+        snap2_route_lo$d = snap2_route_lo$q;
+        snap2_ports$d = snap2_ports$q;
         valid = beat[32'h0];
         last = beat[32'h2];
         frame_ipv4 = beat[32'h3];
         frame_ipv6 = beat[32'h4];
-        l4_word = 64'h4 + ((ihl >> 64'h1) & 6'h3f);
+        l4_word = ipv4_l4_word;
         l4_low_half = ihl[32'h0];
         if (frame_ipv6) begin
             l4_word = walk_ptr;
@@ -2034,20 +2343,48 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
         v_need_end$d = l3 + ((need) & 18'h3ffff);
         v_ports_end$d = l4_operand + l4_bias;
         v_datagram_end$d = l3 + ((datagram_end) & 18'h3ffff);
-        broken = v_walk_broken$q | (v_need_end$q > ((v_available$q) & 18'h3ffff)) | (v_ports_due$q & ((v_ports_end$q > v_datagram_end$q) | (v_ports_end$q > ((v_available$q) & 18'h3ffff)))) | (v_datagram_end$q > ((v_length$q) & 18'h3ffff));
-        bad_frame = v_runt$q | ((v_ipv4$q | v_ipv6$q) & broken);
-        good_ipv4 = v_ipv4$q & ~bad_frame;
-        good_ipv6 = v_ipv6$q & ~bad_frame;
-        result_q$d = v_valid$q;
-        length_q$d = v_length$q;
+        c_valid$d = v_valid$q;
+        c_length$d = v_length$q;
+        c_runt$d = v_runt$q;
+        c_walk_broken$d = v_walk_broken$q;
+        c_need_over$d = v_need_end$q > ((v_available$q) & 18'h3ffff);
+        c_ports_over$d = v_ports_due$q & ((v_ports_end$q > v_datagram_end$q) | (v_ports_end$q > ((v_available$q) & 18'h3ffff)));
+        c_datagram_over$d = v_datagram_end$q > ((v_length$q) & 18'h3ffff);
+        c_ipv4$d = v_ipv4$q;
+        c_ipv6$d = v_ipv6$q;
+        c_fragment$d = v_fragment$q;
+        c_tcp$d = v_tcp$q;
+        c_udp$d = v_udp$q;
+        c_ex_src$d = v_ex_src$q;
+        c_ex_dst$d = v_ex_dst$q;
+        broken = c_walk_broken$q | c_need_over$q | c_ports_over$q | c_datagram_over$q;
+        bad_frame = c_runt$q | ((c_ipv4$q | c_ipv6$q) & broken);
+        good_ipv4 = c_ipv4$q & ~bad_frame;
+        good_ipv6 = c_ipv6$q & ~bad_frame;
+        result_q$d = c_valid$q;
+        length_q$d = c_length$q;
         malformed_q$d = bad_frame;
         ipv4_q$d = good_ipv4;
         ipv6_q$d = good_ipv6;
-        fragment_q$d = (good_ipv4 | good_ipv6) & v_fragment$q;
-        tcp_q$d = (good_ipv4 | good_ipv6) & v_tcp$q;
-        udp_q$d = (good_ipv4 | good_ipv6) & v_udp$q;
-        ex_src_q$d = v_ex_src$q;
-        ex_dst_q$d = v_ex_dst$q;
+        fragment_q$d = (good_ipv4 | good_ipv6) & c_fragment$q;
+        four_tuple_q$d = 32'h0;
+        four_tuple_ex_q$d = 32'h0;
+        if (good_ipv4 & c_tcp$q) begin
+            four_tuple_q$d = tcp_ipv4;
+        end
+        if (good_ipv4 & c_udp$q) begin
+            four_tuple_q$d = udp_ipv4;
+        end
+        if (good_ipv6 & c_tcp$q) begin
+            four_tuple_q$d = tcp_ipv6;
+            four_tuple_ex_q$d = tcp_ipv6_ex;
+        end
+        if (good_ipv6 & c_udp$q) begin
+            four_tuple_q$d = udp_ipv6;
+            four_tuple_ex_q$d = udp_ipv6_ex;
+        end
+        ex_src_q$d = c_ex_src$q;
+        ex_dst_q$d = c_ex_dst$q;
         if (v_valid$q) begin
             snap_w1$d = w1$q;
             snap_w2$d = w2$q;
@@ -2058,6 +2395,17 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
             snap_route_hi$d = route_hi$q;
             snap_route_lo$d = route_lo$q;
             snap_ports$d = ports_q$q;
+        end
+        if (c_valid$q) begin
+            snap2_w1$d = snap_w1$q;
+            snap2_w2$d = snap_w2$q;
+            snap2_w3$d = snap_w3$q;
+            snap2_w4$d = snap_w4$q;
+            snap2_home_hi$d = snap_home_hi$q;
+            snap2_home_lo$d = snap_home_lo$q;
+            snap2_route_hi$d = snap_route_hi$q;
+            snap2_route_lo$d = snap_route_lo$q;
+            snap2_ports$d = snap_ports$q;
         end
         out_w1 = w1$q;
         out_w2 = w2$q;
@@ -2079,15 +2427,26 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
             out_route_lo = snap_route_lo$q;
             ports = snap_ports$q;
         end
+        if (second_snapshot) begin
+            out_w1 = snap2_w1$q;
+            out_w2 = snap2_w2$q;
+            out_w3 = snap2_w3$q;
+            out_w4 = snap2_w4$q;
+            out_home_hi = snap2_home_hi$q;
+            out_home_lo = snap2_home_lo$q;
+            out_route_hi = snap2_route_hi$q;
+            out_route_lo = snap2_route_lo$q;
+            ports = snap2_ports$q;
+        end
         result_valid = result_q$q;
-        result_next = v_valid$q;
+        result_next = c_valid$q;
         length = length_q$q;
         malformed = malformed_q$q;
         ipv4 = ipv4_q$q;
         ipv6 = ipv6_q$q;
         is_fragment = fragment_q$q;
-        tcp = tcp_q$q;
-        udp = udp_q$q;
+        four_tuple = four_tuple_q$q;
+        four_tuple_ex = four_tuple_ex_q$q;
         src = (((out_w1) & 128'hffffffffffffffffffffffffffffffff) << 64'h40) | ((out_w2) & 128'hffffffffffffffffffffffffffffffff);
         dst = (((out_w3) & 128'hffffffffffffffffffffffffffffffff) << 64'h40) | ((out_w4) & 128'hffffffffffffffffffffffffffffffff);
         if (ipv4_q$q) begin
@@ -2105,6 +2464,272 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,da
     end
     
 endmodule // rss_core__capture
+
+
+module rss_core__capture__c_datagram_over(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__c_datagram_over
+
+
+module rss_core__capture__c_ex_dst(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__c_ex_dst
+
+
+module rss_core__capture__c_ex_src(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__c_ex_src
+
+
+module rss_core__capture__c_fragment(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__c_fragment
+
+
+module rss_core__capture__c_ipv4(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__c_ipv4
+
+
+module rss_core__capture__c_ipv6(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__c_ipv6
+
+
+module rss_core__capture__c_length(d,q,clock);
+    
+    // Module arguments
+    input wire  [15:0] d;
+    output reg  [15:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 16'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__c_length
+
+
+module rss_core__capture__c_need_over(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__c_need_over
+
+
+module rss_core__capture__c_ports_over(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__c_ports_over
+
+
+module rss_core__capture__c_runt(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__c_runt
+
+
+module rss_core__capture__c_tcp(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__c_tcp
+
+
+module rss_core__capture__c_udp(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__c_udp
+
+
+module rss_core__capture__c_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__c_valid
+
+
+module rss_core__capture__c_walk_broken(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__c_walk_broken
 
 
 module rss_core__capture__ex_dst_q(d,q,clock);
@@ -2143,6 +2768,44 @@ module rss_core__capture__ex_src_q(d,q,clock);
     end
           
 endmodule // rss_core__capture__ex_src_q
+
+
+module rss_core__capture__four_tuple_ex_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [8:0] d;
+    output reg  [8:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 9'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__four_tuple_ex_q
+
+
+module rss_core__capture__four_tuple_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [8:0] d;
+    output reg  [8:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 9'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__four_tuple_q
 
 
 module rss_core__capture__fragment_q(d,q,clock);
@@ -2814,6 +3477,177 @@ module rss_core__capture__route_lo(d,q,clock);
 endmodule // rss_core__capture__route_lo
 
 
+module rss_core__capture__snap2_home_hi(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__snap2_home_hi
+
+
+module rss_core__capture__snap2_home_lo(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__snap2_home_lo
+
+
+module rss_core__capture__snap2_ports(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__snap2_ports
+
+
+module rss_core__capture__snap2_route_hi(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__snap2_route_hi
+
+
+module rss_core__capture__snap2_route_lo(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__snap2_route_lo
+
+
+module rss_core__capture__snap2_w1(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__snap2_w1
+
+
+module rss_core__capture__snap2_w2(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__snap2_w2
+
+
+module rss_core__capture__snap2_w3(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__snap2_w3
+
+
+module rss_core__capture__snap2_w4(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__snap2_w4
+
+
 module rss_core__capture__snap_home_hi(d,q,clock);
     
     // Module arguments
@@ -2983,44 +3817,6 @@ module rss_core__capture__snap_w4(d,q,clock);
     end
           
 endmodule // rss_core__capture__snap_w4
-
-
-module rss_core__capture__tcp_q(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__capture__tcp_q
-
-
-module rss_core__capture__udp_q(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__capture__udp_q
 
 
 module rss_core__capture__v_available(d,q,clock);
@@ -3790,7 +4586,7 @@ module rss_core__drops(d,q,clock);
 endmodule // rss_core__drops
 
 
-module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out);
+module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out);
     
     // Module arguments
     input wire  clock;
@@ -3809,6 +4605,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  ex_dst_in;
     input wire  [5:0] ex_dst_ptr_in;
     input wire  [3:0] ihl_in;
+    input wire  [5:0] l4_word_in;
     output reg  [607:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
@@ -3823,8 +4620,10 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     output reg  ex_dst_out;
     output reg  [5:0] ex_dst_ptr_out;
     output reg  [3:0] ihl_out;
+    output reg  [5:0] l4_word_out;
     
     // Constant declarations
+    localparam  ipv4_l4_bias = 6'b100;
     localparam  hop_by_hop = 8'h0;
     localparam  routing = 8'h2b;
     localparam  fragment_header = 8'h2c;
@@ -3856,12 +4655,18 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [607:0] s_beat$d;
     wire  [607:0] s_beat$q;
     reg  s_beat$clock;
-    reg  s_ready$d;
-    wire  s_ready$q;
-    reg  s_ready$clock;
-    reg  s_live$d;
-    wire  s_live$q;
-    reg  s_live$clock;
+    reg  s_started$d;
+    wire  s_started$q;
+    reg  s_started$clock;
+    reg  s_live_before$d;
+    wire  s_live_before$q;
+    reg  s_live_before$clock;
+    reg  s_next_live$d;
+    wire  s_next_live$q;
+    reg  s_next_live$clock;
+    reg  [2:0] s_count$d;
+    wire  [2:0] s_count$q;
+    reg  s_count$clock;
     reg  [5:0] s_ptr_out$d;
     wire  [5:0] s_ptr_out$q;
     reg  s_ptr_out$clock;
@@ -3883,6 +4688,15 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] s_ptr$d;
     wire  [5:0] s_ptr$q;
     reg  s_ptr$clock;
+    reg  [16:0] s_offset$d;
+    wire  [16:0] s_offset$q;
+    reg  s_offset$clock;
+    reg  [16:0] s_offset8$d;
+    wire  [16:0] s_offset8$q;
+    reg  s_offset8$clock;
+    reg  [8:0] s_check_words$d;
+    wire  [8:0] s_check_words$q;
+    reg  s_check_words$clock;
     reg  [7:0] s_nh$d;
     wire  [7:0] s_nh$q;
     reg  s_nh$clock;
@@ -3976,6 +4790,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [3:0] ihl_o$d;
     wire  [3:0] ihl_o$q;
     reg  ihl_o$clock;
+    reg  [5:0] l4_word_o$d;
+    wire  [5:0] l4_word_o$q;
+    reg  l4_word_o$clock;
     
     // Local signals
     reg  cur_started;
@@ -3984,6 +4801,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] cur_ptr;
     reg  [7:0] cur_nh;
     reg  cur_live;
+    reg  live_before;
+    reg  live_after;
     reg  stepped;
     reg  ended;
     reg  [63:0] w;
@@ -4004,8 +4823,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] b3;
     reg  [7:0] b4;
     reg  [7:0] b5;
-    reg  [8:0] check_words;
-    reg  [16:0] offset;
     reg  [16:0] header_end;
     reg  lands_on_home;
     
@@ -4046,15 +4863,25 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_beat$q),
         .clock(s_beat$clock)
     );
-    rss_core__ext1__s_ready s_ready(
-        .d(s_ready$d),
-        .q(s_ready$q),
-        .clock(s_ready$clock)
+    rss_core__ext1__s_started s_started(
+        .d(s_started$d),
+        .q(s_started$q),
+        .clock(s_started$clock)
     );
-    rss_core__ext1__s_live s_live(
-        .d(s_live$d),
-        .q(s_live$q),
-        .clock(s_live$clock)
+    rss_core__ext1__s_live_before s_live_before(
+        .d(s_live_before$d),
+        .q(s_live_before$q),
+        .clock(s_live_before$clock)
+    );
+    rss_core__ext1__s_next_live s_next_live(
+        .d(s_next_live$d),
+        .q(s_next_live$q),
+        .clock(s_next_live$clock)
+    );
+    rss_core__ext1__s_count s_count(
+        .d(s_count$d),
+        .q(s_count$q),
+        .clock(s_count$clock)
     );
     rss_core__ext1__s_ptr_out s_ptr_out(
         .d(s_ptr_out$d),
@@ -4090,6 +4917,21 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_ptr$d),
         .q(s_ptr$q),
         .clock(s_ptr$clock)
+    );
+    rss_core__ext1__s_offset s_offset(
+        .d(s_offset$d),
+        .q(s_offset$q),
+        .clock(s_offset$clock)
+    );
+    rss_core__ext1__s_offset8 s_offset8(
+        .d(s_offset8$d),
+        .q(s_offset8$q),
+        .clock(s_offset8$clock)
+    );
+    rss_core__ext1__s_check_words s_check_words(
+        .d(s_check_words$d),
+        .q(s_check_words$q),
+        .clock(s_check_words$clock)
     );
     rss_core__ext1__s_nh s_nh(
         .d(s_nh$d),
@@ -4246,6 +5088,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(ihl_o$q),
         .clock(ihl_o$clock)
     );
+    rss_core__ext1__l4_word_o l4_word_o(
+        .d(l4_word_o$d),
+        .q(l4_word_o$q),
+        .clock(l4_word_o$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -4255,8 +5102,10 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$clock = clock;
         live_q$clock = clock;
         s_beat$clock = clock;
-        s_ready$clock = clock;
-        s_live$clock = clock;
+        s_started$clock = clock;
+        s_live_before$clock = clock;
+        s_next_live$clock = clock;
+        s_count$clock = clock;
         s_ptr_out$clock = clock;
         s_nh_out$clock = clock;
         s_stepped$clock = clock;
@@ -4264,6 +5113,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_fragment$clock = clock;
         s_word$clock = clock;
         s_ptr$clock = clock;
+        s_offset$clock = clock;
+        s_offset8$clock = clock;
+        s_check_words$clock = clock;
         s_nh$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
@@ -4295,14 +5147,17 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_o$clock = clock;
         ex_dst_ptr_o$clock = clock;
         ihl_o$clock = clock;
+        l4_word_o$clock = clock;
         started$d = started$q;
         count$d = count$q;
         ptr_q$d = ptr_q$q;
         nh_q$d = nh_q$q;
         live_q$d = live_q$q;
         s_beat$d = s_beat$q;
-        s_ready$d = s_ready$q;
-        s_live$d = s_live$q;
+        s_started$d = s_started$q;
+        s_live_before$d = s_live_before$q;
+        s_next_live$d = s_next_live$q;
+        s_count$d = s_count$q;
         s_ptr_out$d = s_ptr_out$q;
         s_nh_out$d = s_nh_out$q;
         s_stepped$d = s_stepped$q;
@@ -4310,6 +5165,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_fragment$d = s_fragment$q;
         s_word$d = s_word$q;
         s_ptr$d = s_ptr$q;
+        s_offset$d = s_offset$q;
+        s_offset8$d = s_offset8$q;
+        s_check_words$d = s_check_words$q;
         s_nh$d = s_nh$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
@@ -4341,6 +5199,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_o$d = ex_dst_o$q;
         ex_dst_ptr_o$d = ex_dst_ptr_o$q;
         ihl_o$d = ihl_o$q;
+        l4_word_o$d = l4_word_o$q;
         header$beat = beat_in;
         cur_started = started$q;
         cur_count = count$q;
@@ -4375,6 +5234,10 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~header$found & beat_in[32'h2];
         s_ptr$d = cur_ptr;
         s_nh$d = cur_nh;
+        s_offset$d = ((cur_ptr - 64'h4) & 17'h1ffff) << 64'h3;
+        s_offset8$d = ((cur_ptr - 64'h3) & 17'h1ffff) << 64'h3;
+        s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
+        live_before = cur_live;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
             cur_live = next_is_ext & ~this_fragment;
@@ -4384,7 +5247,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (ended) begin
             cur_live = 1'b0;
         end
-        cur_done = ~cur_live | (cur_count == max_steps);
         if (beat_in[32'h0]) begin
             started$d = cur_started;
             count$d = cur_count;
@@ -4393,8 +5255,10 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             live_q$d = cur_live;
         end
         s_beat$d = beat_in;
-        s_ready$d = cur_started & cur_done;
-        s_live$d = cur_live;
+        s_started$d = cur_started;
+        s_live_before$d = live_before;
+        s_next_live$d = next_is_ext & ~this_fragment;
+        s_count$d = cur_count;
         s_ptr_out$d = cur_ptr;
         s_nh_out$d = cur_nh;
         s_stepped$d = stepped;
@@ -4410,6 +5274,10 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_ex_dst_in$d = ex_dst_in;
         s_ex_dst_ptr_in$d = ex_dst_ptr_in;
         s_ihl$d = ihl_in;
+        live_after = s_live_before$q & ~s_ended$q;
+        if (s_stepped$q) begin
+            live_after = s_next_live$q;
+        end
         cur_bad = bad_q$q;
         cur_fragment = fragment_q$q;
         cur_need = need_q$q;
@@ -4429,12 +5297,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         b3 = s_word$q[(32'h20)+:(8)];
         b4 = s_word$q[(32'h18)+:(8)];
         b5 = s_word$q[(32'h10)+:(8)];
-        check_words = ((b1) & 9'h1ff) + 64'h1;
-        if (s_nh$q == fragment_header) begin
-            check_words = 32'h1;
-        end
-        offset = ((s_ptr$q - 64'h4) & 17'h1ffff) << 64'h3;
-        header_end = offset + (((check_words) & 17'h1ffff) << 64'h3);
+        header_end = s_offset$q + (((s_check_words$q) & 17'h1ffff) << 64'h3);
         lands_on_home = ((b2 != 64'h0) & (b3 == 64'h2)) | ((b2 != 64'h0) & (b3 == 64'h0) & (b5 == 64'h0)) | ((b2 != 64'h0) & (b3 == 64'h1) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 == 64'h0) & (b4 != 64'h0) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h1)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h0) & (b5 == 64'h0));
         if (s_stepped$q) begin
             if ((s_nh$q == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) begin
@@ -4446,7 +5309,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
                 cur_ex_src_ptr = s_ptr$q + 64'h1;
             end
             cur_fragment = cur_fragment | s_fragment$q;
-            cur_bad = cur_bad | ((offset + 64'h8) > s_end$q) | (header_end > s_end$q);
+            cur_bad = cur_bad | (s_offset8$q > s_end$q) | (header_end > s_end$q);
             cur_need = header_end[(32'h0)+:(12)];
             if (|header_end[(32'hc)+:(5)]) begin
                 cur_need = 32'hfff;
@@ -4465,8 +5328,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_q$d = cur_ex_dst_ptr;
         end
         beat_q$d = s_beat$q;
-        ready_o$d = s_ready$q;
-        live_o$d = s_live$q;
+        ready_o$d = s_started$q & (~live_after | (s_count$q == max_steps));
+        live_o$d = live_after;
         ptr_o$d = s_ptr_out$q;
         nh_o$d = s_nh_out$q;
         end_o$d = s_end$q;
@@ -4487,6 +5350,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_o$d = cur_ex_dst_ptr;
         end
         ihl_o$d = s_ihl$q;
+        l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         if (reset) begin
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
@@ -4505,6 +5369,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_out = ex_dst_o$q;
         ex_dst_ptr_out = ex_dst_ptr_o$q;
         ihl_out = ihl_o$q;
+        l4_word_out = l4_word_o$q;
         if (passthrough) begin
             beat_out = beat_in;
             walk_ready_out = walk_ready_in;
@@ -4520,6 +5385,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_out = ex_dst_in;
             ex_dst_ptr_out = ex_dst_ptr_in;
             ihl_out = ihl_in;
+            l4_word_out = l4_word_in;
         end
     end
     
@@ -4922,6 +5788,25 @@ module rss_core__ext1__ihl_o(d,q,clock);
 endmodule // rss_core__ext1__ihl_o
 
 
+module rss_core__ext1__l4_word_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__l4_word_o
+
+
 module rss_core__ext1__live_o(d,q,clock);
     
     // Module arguments
@@ -5131,6 +6016,44 @@ module rss_core__ext1__s_beat(d,q,clock);
 endmodule // rss_core__ext1__s_beat
 
 
+module rss_core__ext1__s_check_words(d,q,clock);
+    
+    // Module arguments
+    input wire  [8:0] d;
+    output reg  [8:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 9'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_check_words
+
+
+module rss_core__ext1__s_count(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_count
+
+
 module rss_core__ext1__s_end(d,q,clock);
     
     // Module arguments
@@ -5302,7 +6225,7 @@ module rss_core__ext1__s_ihl(d,q,clock);
 endmodule // rss_core__ext1__s_ihl
 
 
-module rss_core__ext1__s_live(d,q,clock);
+module rss_core__ext1__s_live_before(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -5318,7 +6241,7 @@ module rss_core__ext1__s_live(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__ext1__s_live
+endmodule // rss_core__ext1__s_live_before
 
 
 module rss_core__ext1__s_need_in(d,q,clock);
@@ -5338,6 +6261,25 @@ module rss_core__ext1__s_need_in(d,q,clock);
     end
           
 endmodule // rss_core__ext1__s_need_in
+
+
+module rss_core__ext1__s_next_live(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_next_live
 
 
 module rss_core__ext1__s_nh(d,q,clock);
@@ -5378,6 +6320,44 @@ module rss_core__ext1__s_nh_out(d,q,clock);
 endmodule // rss_core__ext1__s_nh_out
 
 
+module rss_core__ext1__s_offset(d,q,clock);
+    
+    // Module arguments
+    input wire  [16:0] d;
+    output reg  [16:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 17'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_offset
+
+
+module rss_core__ext1__s_offset8(d,q,clock);
+    
+    // Module arguments
+    input wire  [16:0] d;
+    output reg  [16:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 17'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_offset8
+
+
 module rss_core__ext1__s_ptr(d,q,clock);
     
     // Module arguments
@@ -5416,7 +6396,7 @@ module rss_core__ext1__s_ptr_out(d,q,clock);
 endmodule // rss_core__ext1__s_ptr_out
 
 
-module rss_core__ext1__s_ready(d,q,clock);
+module rss_core__ext1__s_started(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -5432,7 +6412,7 @@ module rss_core__ext1__s_ready(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__ext1__s_ready
+endmodule // rss_core__ext1__s_started
 
 
 module rss_core__ext1__s_stepped(d,q,clock);
@@ -5492,7 +6472,7 @@ module rss_core__ext1__started(d,q,clock);
 endmodule // rss_core__ext1__started
 
 
-module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out);
+module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out);
     
     // Module arguments
     input wire  clock;
@@ -5511,6 +6491,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  ex_dst_in;
     input wire  [5:0] ex_dst_ptr_in;
     input wire  [3:0] ihl_in;
+    input wire  [5:0] l4_word_in;
     output reg  [607:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
@@ -5525,8 +6506,10 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     output reg  ex_dst_out;
     output reg  [5:0] ex_dst_ptr_out;
     output reg  [3:0] ihl_out;
+    output reg  [5:0] l4_word_out;
     
     // Constant declarations
+    localparam  ipv4_l4_bias = 6'b100;
     localparam  hop_by_hop = 8'h0;
     localparam  routing = 8'h2b;
     localparam  fragment_header = 8'h2c;
@@ -5558,12 +6541,18 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [607:0] s_beat$d;
     wire  [607:0] s_beat$q;
     reg  s_beat$clock;
-    reg  s_ready$d;
-    wire  s_ready$q;
-    reg  s_ready$clock;
-    reg  s_live$d;
-    wire  s_live$q;
-    reg  s_live$clock;
+    reg  s_started$d;
+    wire  s_started$q;
+    reg  s_started$clock;
+    reg  s_live_before$d;
+    wire  s_live_before$q;
+    reg  s_live_before$clock;
+    reg  s_next_live$d;
+    wire  s_next_live$q;
+    reg  s_next_live$clock;
+    reg  [2:0] s_count$d;
+    wire  [2:0] s_count$q;
+    reg  s_count$clock;
     reg  [5:0] s_ptr_out$d;
     wire  [5:0] s_ptr_out$q;
     reg  s_ptr_out$clock;
@@ -5585,6 +6574,15 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] s_ptr$d;
     wire  [5:0] s_ptr$q;
     reg  s_ptr$clock;
+    reg  [16:0] s_offset$d;
+    wire  [16:0] s_offset$q;
+    reg  s_offset$clock;
+    reg  [16:0] s_offset8$d;
+    wire  [16:0] s_offset8$q;
+    reg  s_offset8$clock;
+    reg  [8:0] s_check_words$d;
+    wire  [8:0] s_check_words$q;
+    reg  s_check_words$clock;
     reg  [7:0] s_nh$d;
     wire  [7:0] s_nh$q;
     reg  s_nh$clock;
@@ -5678,6 +6676,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [3:0] ihl_o$d;
     wire  [3:0] ihl_o$q;
     reg  ihl_o$clock;
+    reg  [5:0] l4_word_o$d;
+    wire  [5:0] l4_word_o$q;
+    reg  l4_word_o$clock;
     
     // Local signals
     reg  cur_started;
@@ -5686,6 +6687,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] cur_ptr;
     reg  [7:0] cur_nh;
     reg  cur_live;
+    reg  live_before;
+    reg  live_after;
     reg  stepped;
     reg  ended;
     reg  [63:0] w;
@@ -5706,8 +6709,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] b3;
     reg  [7:0] b4;
     reg  [7:0] b5;
-    reg  [8:0] check_words;
-    reg  [16:0] offset;
     reg  [16:0] header_end;
     reg  lands_on_home;
     
@@ -5748,15 +6749,25 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_beat$q),
         .clock(s_beat$clock)
     );
-    rss_core__ext2__s_ready s_ready(
-        .d(s_ready$d),
-        .q(s_ready$q),
-        .clock(s_ready$clock)
+    rss_core__ext2__s_started s_started(
+        .d(s_started$d),
+        .q(s_started$q),
+        .clock(s_started$clock)
     );
-    rss_core__ext2__s_live s_live(
-        .d(s_live$d),
-        .q(s_live$q),
-        .clock(s_live$clock)
+    rss_core__ext2__s_live_before s_live_before(
+        .d(s_live_before$d),
+        .q(s_live_before$q),
+        .clock(s_live_before$clock)
+    );
+    rss_core__ext2__s_next_live s_next_live(
+        .d(s_next_live$d),
+        .q(s_next_live$q),
+        .clock(s_next_live$clock)
+    );
+    rss_core__ext2__s_count s_count(
+        .d(s_count$d),
+        .q(s_count$q),
+        .clock(s_count$clock)
     );
     rss_core__ext2__s_ptr_out s_ptr_out(
         .d(s_ptr_out$d),
@@ -5792,6 +6803,21 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_ptr$d),
         .q(s_ptr$q),
         .clock(s_ptr$clock)
+    );
+    rss_core__ext2__s_offset s_offset(
+        .d(s_offset$d),
+        .q(s_offset$q),
+        .clock(s_offset$clock)
+    );
+    rss_core__ext2__s_offset8 s_offset8(
+        .d(s_offset8$d),
+        .q(s_offset8$q),
+        .clock(s_offset8$clock)
+    );
+    rss_core__ext2__s_check_words s_check_words(
+        .d(s_check_words$d),
+        .q(s_check_words$q),
+        .clock(s_check_words$clock)
     );
     rss_core__ext2__s_nh s_nh(
         .d(s_nh$d),
@@ -5948,6 +6974,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(ihl_o$q),
         .clock(ihl_o$clock)
     );
+    rss_core__ext2__l4_word_o l4_word_o(
+        .d(l4_word_o$d),
+        .q(l4_word_o$q),
+        .clock(l4_word_o$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -5957,8 +6988,10 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$clock = clock;
         live_q$clock = clock;
         s_beat$clock = clock;
-        s_ready$clock = clock;
-        s_live$clock = clock;
+        s_started$clock = clock;
+        s_live_before$clock = clock;
+        s_next_live$clock = clock;
+        s_count$clock = clock;
         s_ptr_out$clock = clock;
         s_nh_out$clock = clock;
         s_stepped$clock = clock;
@@ -5966,6 +6999,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_fragment$clock = clock;
         s_word$clock = clock;
         s_ptr$clock = clock;
+        s_offset$clock = clock;
+        s_offset8$clock = clock;
+        s_check_words$clock = clock;
         s_nh$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
@@ -5997,14 +7033,17 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_o$clock = clock;
         ex_dst_ptr_o$clock = clock;
         ihl_o$clock = clock;
+        l4_word_o$clock = clock;
         started$d = started$q;
         count$d = count$q;
         ptr_q$d = ptr_q$q;
         nh_q$d = nh_q$q;
         live_q$d = live_q$q;
         s_beat$d = s_beat$q;
-        s_ready$d = s_ready$q;
-        s_live$d = s_live$q;
+        s_started$d = s_started$q;
+        s_live_before$d = s_live_before$q;
+        s_next_live$d = s_next_live$q;
+        s_count$d = s_count$q;
         s_ptr_out$d = s_ptr_out$q;
         s_nh_out$d = s_nh_out$q;
         s_stepped$d = s_stepped$q;
@@ -6012,6 +7051,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_fragment$d = s_fragment$q;
         s_word$d = s_word$q;
         s_ptr$d = s_ptr$q;
+        s_offset$d = s_offset$q;
+        s_offset8$d = s_offset8$q;
+        s_check_words$d = s_check_words$q;
         s_nh$d = s_nh$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
@@ -6043,6 +7085,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_o$d = ex_dst_o$q;
         ex_dst_ptr_o$d = ex_dst_ptr_o$q;
         ihl_o$d = ihl_o$q;
+        l4_word_o$d = l4_word_o$q;
         header$beat = beat_in;
         cur_started = started$q;
         cur_count = count$q;
@@ -6077,6 +7120,10 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~header$found & beat_in[32'h2];
         s_ptr$d = cur_ptr;
         s_nh$d = cur_nh;
+        s_offset$d = ((cur_ptr - 64'h4) & 17'h1ffff) << 64'h3;
+        s_offset8$d = ((cur_ptr - 64'h3) & 17'h1ffff) << 64'h3;
+        s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
+        live_before = cur_live;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
             cur_live = next_is_ext & ~this_fragment;
@@ -6086,7 +7133,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (ended) begin
             cur_live = 1'b0;
         end
-        cur_done = ~cur_live | (cur_count == max_steps);
         if (beat_in[32'h0]) begin
             started$d = cur_started;
             count$d = cur_count;
@@ -6095,8 +7141,10 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             live_q$d = cur_live;
         end
         s_beat$d = beat_in;
-        s_ready$d = cur_started & cur_done;
-        s_live$d = cur_live;
+        s_started$d = cur_started;
+        s_live_before$d = live_before;
+        s_next_live$d = next_is_ext & ~this_fragment;
+        s_count$d = cur_count;
         s_ptr_out$d = cur_ptr;
         s_nh_out$d = cur_nh;
         s_stepped$d = stepped;
@@ -6112,6 +7160,10 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_ex_dst_in$d = ex_dst_in;
         s_ex_dst_ptr_in$d = ex_dst_ptr_in;
         s_ihl$d = ihl_in;
+        live_after = s_live_before$q & ~s_ended$q;
+        if (s_stepped$q) begin
+            live_after = s_next_live$q;
+        end
         cur_bad = bad_q$q;
         cur_fragment = fragment_q$q;
         cur_need = need_q$q;
@@ -6131,12 +7183,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         b3 = s_word$q[(32'h20)+:(8)];
         b4 = s_word$q[(32'h18)+:(8)];
         b5 = s_word$q[(32'h10)+:(8)];
-        check_words = ((b1) & 9'h1ff) + 64'h1;
-        if (s_nh$q == fragment_header) begin
-            check_words = 32'h1;
-        end
-        offset = ((s_ptr$q - 64'h4) & 17'h1ffff) << 64'h3;
-        header_end = offset + (((check_words) & 17'h1ffff) << 64'h3);
+        header_end = s_offset$q + (((s_check_words$q) & 17'h1ffff) << 64'h3);
         lands_on_home = ((b2 != 64'h0) & (b3 == 64'h2)) | ((b2 != 64'h0) & (b3 == 64'h0) & (b5 == 64'h0)) | ((b2 != 64'h0) & (b3 == 64'h1) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 == 64'h0) & (b4 != 64'h0) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h1)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h0) & (b5 == 64'h0));
         if (s_stepped$q) begin
             if ((s_nh$q == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) begin
@@ -6148,7 +7195,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
                 cur_ex_src_ptr = s_ptr$q + 64'h1;
             end
             cur_fragment = cur_fragment | s_fragment$q;
-            cur_bad = cur_bad | ((offset + 64'h8) > s_end$q) | (header_end > s_end$q);
+            cur_bad = cur_bad | (s_offset8$q > s_end$q) | (header_end > s_end$q);
             cur_need = header_end[(32'h0)+:(12)];
             if (|header_end[(32'hc)+:(5)]) begin
                 cur_need = 32'hfff;
@@ -6167,8 +7214,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_q$d = cur_ex_dst_ptr;
         end
         beat_q$d = s_beat$q;
-        ready_o$d = s_ready$q;
-        live_o$d = s_live$q;
+        ready_o$d = s_started$q & (~live_after | (s_count$q == max_steps));
+        live_o$d = live_after;
         ptr_o$d = s_ptr_out$q;
         nh_o$d = s_nh_out$q;
         end_o$d = s_end$q;
@@ -6189,6 +7236,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_o$d = cur_ex_dst_ptr;
         end
         ihl_o$d = s_ihl$q;
+        l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         if (reset) begin
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
@@ -6207,6 +7255,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_out = ex_dst_o$q;
         ex_dst_ptr_out = ex_dst_ptr_o$q;
         ihl_out = ihl_o$q;
+        l4_word_out = l4_word_o$q;
         if (passthrough) begin
             beat_out = beat_in;
             walk_ready_out = walk_ready_in;
@@ -6222,6 +7271,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_out = ex_dst_in;
             ex_dst_ptr_out = ex_dst_ptr_in;
             ihl_out = ihl_in;
+            l4_word_out = l4_word_in;
         end
     end
     
@@ -6624,6 +7674,25 @@ module rss_core__ext2__ihl_o(d,q,clock);
 endmodule // rss_core__ext2__ihl_o
 
 
+module rss_core__ext2__l4_word_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__l4_word_o
+
+
 module rss_core__ext2__live_o(d,q,clock);
     
     // Module arguments
@@ -6833,6 +7902,44 @@ module rss_core__ext2__s_beat(d,q,clock);
 endmodule // rss_core__ext2__s_beat
 
 
+module rss_core__ext2__s_check_words(d,q,clock);
+    
+    // Module arguments
+    input wire  [8:0] d;
+    output reg  [8:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 9'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_check_words
+
+
+module rss_core__ext2__s_count(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_count
+
+
 module rss_core__ext2__s_end(d,q,clock);
     
     // Module arguments
@@ -7004,7 +8111,7 @@ module rss_core__ext2__s_ihl(d,q,clock);
 endmodule // rss_core__ext2__s_ihl
 
 
-module rss_core__ext2__s_live(d,q,clock);
+module rss_core__ext2__s_live_before(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -7020,7 +8127,7 @@ module rss_core__ext2__s_live(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__ext2__s_live
+endmodule // rss_core__ext2__s_live_before
 
 
 module rss_core__ext2__s_need_in(d,q,clock);
@@ -7040,6 +8147,25 @@ module rss_core__ext2__s_need_in(d,q,clock);
     end
           
 endmodule // rss_core__ext2__s_need_in
+
+
+module rss_core__ext2__s_next_live(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_next_live
 
 
 module rss_core__ext2__s_nh(d,q,clock);
@@ -7080,6 +8206,44 @@ module rss_core__ext2__s_nh_out(d,q,clock);
 endmodule // rss_core__ext2__s_nh_out
 
 
+module rss_core__ext2__s_offset(d,q,clock);
+    
+    // Module arguments
+    input wire  [16:0] d;
+    output reg  [16:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 17'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_offset
+
+
+module rss_core__ext2__s_offset8(d,q,clock);
+    
+    // Module arguments
+    input wire  [16:0] d;
+    output reg  [16:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 17'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_offset8
+
+
 module rss_core__ext2__s_ptr(d,q,clock);
     
     // Module arguments
@@ -7118,7 +8282,7 @@ module rss_core__ext2__s_ptr_out(d,q,clock);
 endmodule // rss_core__ext2__s_ptr_out
 
 
-module rss_core__ext2__s_ready(d,q,clock);
+module rss_core__ext2__s_started(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -7134,7 +8298,7 @@ module rss_core__ext2__s_ready(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__ext2__s_ready
+endmodule // rss_core__ext2__s_started
 
 
 module rss_core__ext2__s_stepped(d,q,clock);
@@ -7194,7 +8358,7 @@ module rss_core__ext2__started(d,q,clock);
 endmodule // rss_core__ext2__started
 
 
-module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out);
+module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out);
     
     // Module arguments
     input wire  clock;
@@ -7213,6 +8377,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  ex_dst_in;
     input wire  [5:0] ex_dst_ptr_in;
     input wire  [3:0] ihl_in;
+    input wire  [5:0] l4_word_in;
     output reg  [607:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
@@ -7227,8 +8392,10 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     output reg  ex_dst_out;
     output reg  [5:0] ex_dst_ptr_out;
     output reg  [3:0] ihl_out;
+    output reg  [5:0] l4_word_out;
     
     // Constant declarations
+    localparam  ipv4_l4_bias = 6'b100;
     localparam  hop_by_hop = 8'h0;
     localparam  routing = 8'h2b;
     localparam  fragment_header = 8'h2c;
@@ -7260,12 +8427,18 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [607:0] s_beat$d;
     wire  [607:0] s_beat$q;
     reg  s_beat$clock;
-    reg  s_ready$d;
-    wire  s_ready$q;
-    reg  s_ready$clock;
-    reg  s_live$d;
-    wire  s_live$q;
-    reg  s_live$clock;
+    reg  s_started$d;
+    wire  s_started$q;
+    reg  s_started$clock;
+    reg  s_live_before$d;
+    wire  s_live_before$q;
+    reg  s_live_before$clock;
+    reg  s_next_live$d;
+    wire  s_next_live$q;
+    reg  s_next_live$clock;
+    reg  [2:0] s_count$d;
+    wire  [2:0] s_count$q;
+    reg  s_count$clock;
     reg  [5:0] s_ptr_out$d;
     wire  [5:0] s_ptr_out$q;
     reg  s_ptr_out$clock;
@@ -7287,6 +8460,15 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] s_ptr$d;
     wire  [5:0] s_ptr$q;
     reg  s_ptr$clock;
+    reg  [16:0] s_offset$d;
+    wire  [16:0] s_offset$q;
+    reg  s_offset$clock;
+    reg  [16:0] s_offset8$d;
+    wire  [16:0] s_offset8$q;
+    reg  s_offset8$clock;
+    reg  [8:0] s_check_words$d;
+    wire  [8:0] s_check_words$q;
+    reg  s_check_words$clock;
     reg  [7:0] s_nh$d;
     wire  [7:0] s_nh$q;
     reg  s_nh$clock;
@@ -7380,6 +8562,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [3:0] ihl_o$d;
     wire  [3:0] ihl_o$q;
     reg  ihl_o$clock;
+    reg  [5:0] l4_word_o$d;
+    wire  [5:0] l4_word_o$q;
+    reg  l4_word_o$clock;
     
     // Local signals
     reg  cur_started;
@@ -7388,6 +8573,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] cur_ptr;
     reg  [7:0] cur_nh;
     reg  cur_live;
+    reg  live_before;
+    reg  live_after;
     reg  stepped;
     reg  ended;
     reg  [63:0] w;
@@ -7408,8 +8595,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] b3;
     reg  [7:0] b4;
     reg  [7:0] b5;
-    reg  [8:0] check_words;
-    reg  [16:0] offset;
     reg  [16:0] header_end;
     reg  lands_on_home;
     
@@ -7450,15 +8635,25 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_beat$q),
         .clock(s_beat$clock)
     );
-    rss_core__ext3__s_ready s_ready(
-        .d(s_ready$d),
-        .q(s_ready$q),
-        .clock(s_ready$clock)
+    rss_core__ext3__s_started s_started(
+        .d(s_started$d),
+        .q(s_started$q),
+        .clock(s_started$clock)
     );
-    rss_core__ext3__s_live s_live(
-        .d(s_live$d),
-        .q(s_live$q),
-        .clock(s_live$clock)
+    rss_core__ext3__s_live_before s_live_before(
+        .d(s_live_before$d),
+        .q(s_live_before$q),
+        .clock(s_live_before$clock)
+    );
+    rss_core__ext3__s_next_live s_next_live(
+        .d(s_next_live$d),
+        .q(s_next_live$q),
+        .clock(s_next_live$clock)
+    );
+    rss_core__ext3__s_count s_count(
+        .d(s_count$d),
+        .q(s_count$q),
+        .clock(s_count$clock)
     );
     rss_core__ext3__s_ptr_out s_ptr_out(
         .d(s_ptr_out$d),
@@ -7494,6 +8689,21 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_ptr$d),
         .q(s_ptr$q),
         .clock(s_ptr$clock)
+    );
+    rss_core__ext3__s_offset s_offset(
+        .d(s_offset$d),
+        .q(s_offset$q),
+        .clock(s_offset$clock)
+    );
+    rss_core__ext3__s_offset8 s_offset8(
+        .d(s_offset8$d),
+        .q(s_offset8$q),
+        .clock(s_offset8$clock)
+    );
+    rss_core__ext3__s_check_words s_check_words(
+        .d(s_check_words$d),
+        .q(s_check_words$q),
+        .clock(s_check_words$clock)
     );
     rss_core__ext3__s_nh s_nh(
         .d(s_nh$d),
@@ -7650,6 +8860,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(ihl_o$q),
         .clock(ihl_o$clock)
     );
+    rss_core__ext3__l4_word_o l4_word_o(
+        .d(l4_word_o$d),
+        .q(l4_word_o$q),
+        .clock(l4_word_o$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -7659,8 +8874,10 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$clock = clock;
         live_q$clock = clock;
         s_beat$clock = clock;
-        s_ready$clock = clock;
-        s_live$clock = clock;
+        s_started$clock = clock;
+        s_live_before$clock = clock;
+        s_next_live$clock = clock;
+        s_count$clock = clock;
         s_ptr_out$clock = clock;
         s_nh_out$clock = clock;
         s_stepped$clock = clock;
@@ -7668,6 +8885,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_fragment$clock = clock;
         s_word$clock = clock;
         s_ptr$clock = clock;
+        s_offset$clock = clock;
+        s_offset8$clock = clock;
+        s_check_words$clock = clock;
         s_nh$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
@@ -7699,14 +8919,17 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_o$clock = clock;
         ex_dst_ptr_o$clock = clock;
         ihl_o$clock = clock;
+        l4_word_o$clock = clock;
         started$d = started$q;
         count$d = count$q;
         ptr_q$d = ptr_q$q;
         nh_q$d = nh_q$q;
         live_q$d = live_q$q;
         s_beat$d = s_beat$q;
-        s_ready$d = s_ready$q;
-        s_live$d = s_live$q;
+        s_started$d = s_started$q;
+        s_live_before$d = s_live_before$q;
+        s_next_live$d = s_next_live$q;
+        s_count$d = s_count$q;
         s_ptr_out$d = s_ptr_out$q;
         s_nh_out$d = s_nh_out$q;
         s_stepped$d = s_stepped$q;
@@ -7714,6 +8937,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_fragment$d = s_fragment$q;
         s_word$d = s_word$q;
         s_ptr$d = s_ptr$q;
+        s_offset$d = s_offset$q;
+        s_offset8$d = s_offset8$q;
+        s_check_words$d = s_check_words$q;
         s_nh$d = s_nh$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
@@ -7745,6 +8971,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_o$d = ex_dst_o$q;
         ex_dst_ptr_o$d = ex_dst_ptr_o$q;
         ihl_o$d = ihl_o$q;
+        l4_word_o$d = l4_word_o$q;
         header$beat = beat_in;
         cur_started = started$q;
         cur_count = count$q;
@@ -7779,6 +9006,10 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~header$found & beat_in[32'h2];
         s_ptr$d = cur_ptr;
         s_nh$d = cur_nh;
+        s_offset$d = ((cur_ptr - 64'h4) & 17'h1ffff) << 64'h3;
+        s_offset8$d = ((cur_ptr - 64'h3) & 17'h1ffff) << 64'h3;
+        s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
+        live_before = cur_live;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
             cur_live = next_is_ext & ~this_fragment;
@@ -7788,7 +9019,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (ended) begin
             cur_live = 1'b0;
         end
-        cur_done = ~cur_live | (cur_count == max_steps);
         if (beat_in[32'h0]) begin
             started$d = cur_started;
             count$d = cur_count;
@@ -7797,8 +9027,10 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             live_q$d = cur_live;
         end
         s_beat$d = beat_in;
-        s_ready$d = cur_started & cur_done;
-        s_live$d = cur_live;
+        s_started$d = cur_started;
+        s_live_before$d = live_before;
+        s_next_live$d = next_is_ext & ~this_fragment;
+        s_count$d = cur_count;
         s_ptr_out$d = cur_ptr;
         s_nh_out$d = cur_nh;
         s_stepped$d = stepped;
@@ -7814,6 +9046,10 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_ex_dst_in$d = ex_dst_in;
         s_ex_dst_ptr_in$d = ex_dst_ptr_in;
         s_ihl$d = ihl_in;
+        live_after = s_live_before$q & ~s_ended$q;
+        if (s_stepped$q) begin
+            live_after = s_next_live$q;
+        end
         cur_bad = bad_q$q;
         cur_fragment = fragment_q$q;
         cur_need = need_q$q;
@@ -7833,12 +9069,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         b3 = s_word$q[(32'h20)+:(8)];
         b4 = s_word$q[(32'h18)+:(8)];
         b5 = s_word$q[(32'h10)+:(8)];
-        check_words = ((b1) & 9'h1ff) + 64'h1;
-        if (s_nh$q == fragment_header) begin
-            check_words = 32'h1;
-        end
-        offset = ((s_ptr$q - 64'h4) & 17'h1ffff) << 64'h3;
-        header_end = offset + (((check_words) & 17'h1ffff) << 64'h3);
+        header_end = s_offset$q + (((s_check_words$q) & 17'h1ffff) << 64'h3);
         lands_on_home = ((b2 != 64'h0) & (b3 == 64'h2)) | ((b2 != 64'h0) & (b3 == 64'h0) & (b5 == 64'h0)) | ((b2 != 64'h0) & (b3 == 64'h1) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 == 64'h0) & (b4 != 64'h0) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h1)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h0) & (b5 == 64'h0));
         if (s_stepped$q) begin
             if ((s_nh$q == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) begin
@@ -7850,7 +9081,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
                 cur_ex_src_ptr = s_ptr$q + 64'h1;
             end
             cur_fragment = cur_fragment | s_fragment$q;
-            cur_bad = cur_bad | ((offset + 64'h8) > s_end$q) | (header_end > s_end$q);
+            cur_bad = cur_bad | (s_offset8$q > s_end$q) | (header_end > s_end$q);
             cur_need = header_end[(32'h0)+:(12)];
             if (|header_end[(32'hc)+:(5)]) begin
                 cur_need = 32'hfff;
@@ -7869,8 +9100,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_q$d = cur_ex_dst_ptr;
         end
         beat_q$d = s_beat$q;
-        ready_o$d = s_ready$q;
-        live_o$d = s_live$q;
+        ready_o$d = s_started$q & (~live_after | (s_count$q == max_steps));
+        live_o$d = live_after;
         ptr_o$d = s_ptr_out$q;
         nh_o$d = s_nh_out$q;
         end_o$d = s_end$q;
@@ -7891,6 +9122,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_o$d = cur_ex_dst_ptr;
         end
         ihl_o$d = s_ihl$q;
+        l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         if (reset) begin
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
@@ -7909,6 +9141,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_out = ex_dst_o$q;
         ex_dst_ptr_out = ex_dst_ptr_o$q;
         ihl_out = ihl_o$q;
+        l4_word_out = l4_word_o$q;
         if (passthrough) begin
             beat_out = beat_in;
             walk_ready_out = walk_ready_in;
@@ -7924,6 +9157,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_out = ex_dst_in;
             ex_dst_ptr_out = ex_dst_ptr_in;
             ihl_out = ihl_in;
+            l4_word_out = l4_word_in;
         end
     end
     
@@ -8326,6 +9560,25 @@ module rss_core__ext3__ihl_o(d,q,clock);
 endmodule // rss_core__ext3__ihl_o
 
 
+module rss_core__ext3__l4_word_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__l4_word_o
+
+
 module rss_core__ext3__live_o(d,q,clock);
     
     // Module arguments
@@ -8535,6 +9788,44 @@ module rss_core__ext3__s_beat(d,q,clock);
 endmodule // rss_core__ext3__s_beat
 
 
+module rss_core__ext3__s_check_words(d,q,clock);
+    
+    // Module arguments
+    input wire  [8:0] d;
+    output reg  [8:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 9'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_check_words
+
+
+module rss_core__ext3__s_count(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_count
+
+
 module rss_core__ext3__s_end(d,q,clock);
     
     // Module arguments
@@ -8706,7 +9997,7 @@ module rss_core__ext3__s_ihl(d,q,clock);
 endmodule // rss_core__ext3__s_ihl
 
 
-module rss_core__ext3__s_live(d,q,clock);
+module rss_core__ext3__s_live_before(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -8722,7 +10013,7 @@ module rss_core__ext3__s_live(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__ext3__s_live
+endmodule // rss_core__ext3__s_live_before
 
 
 module rss_core__ext3__s_need_in(d,q,clock);
@@ -8742,6 +10033,25 @@ module rss_core__ext3__s_need_in(d,q,clock);
     end
           
 endmodule // rss_core__ext3__s_need_in
+
+
+module rss_core__ext3__s_next_live(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_next_live
 
 
 module rss_core__ext3__s_nh(d,q,clock);
@@ -8782,6 +10092,44 @@ module rss_core__ext3__s_nh_out(d,q,clock);
 endmodule // rss_core__ext3__s_nh_out
 
 
+module rss_core__ext3__s_offset(d,q,clock);
+    
+    // Module arguments
+    input wire  [16:0] d;
+    output reg  [16:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 17'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_offset
+
+
+module rss_core__ext3__s_offset8(d,q,clock);
+    
+    // Module arguments
+    input wire  [16:0] d;
+    output reg  [16:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 17'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_offset8
+
+
 module rss_core__ext3__s_ptr(d,q,clock);
     
     // Module arguments
@@ -8820,7 +10168,7 @@ module rss_core__ext3__s_ptr_out(d,q,clock);
 endmodule // rss_core__ext3__s_ptr_out
 
 
-module rss_core__ext3__s_ready(d,q,clock);
+module rss_core__ext3__s_started(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -8836,7 +10184,7 @@ module rss_core__ext3__s_ready(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__ext3__s_ready
+endmodule // rss_core__ext3__s_started
 
 
 module rss_core__ext3__s_stepped(d,q,clock);
@@ -8896,7 +10244,7 @@ module rss_core__ext3__started(d,q,clock);
 endmodule // rss_core__ext3__started
 
 
-module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out);
+module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out);
     
     // Module arguments
     input wire  clock;
@@ -8915,6 +10263,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  ex_dst_in;
     input wire  [5:0] ex_dst_ptr_in;
     input wire  [3:0] ihl_in;
+    input wire  [5:0] l4_word_in;
     output reg  [607:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
@@ -8929,8 +10278,10 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     output reg  ex_dst_out;
     output reg  [5:0] ex_dst_ptr_out;
     output reg  [3:0] ihl_out;
+    output reg  [5:0] l4_word_out;
     
     // Constant declarations
+    localparam  ipv4_l4_bias = 6'b100;
     localparam  hop_by_hop = 8'h0;
     localparam  routing = 8'h2b;
     localparam  fragment_header = 8'h2c;
@@ -8962,12 +10313,18 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [607:0] s_beat$d;
     wire  [607:0] s_beat$q;
     reg  s_beat$clock;
-    reg  s_ready$d;
-    wire  s_ready$q;
-    reg  s_ready$clock;
-    reg  s_live$d;
-    wire  s_live$q;
-    reg  s_live$clock;
+    reg  s_started$d;
+    wire  s_started$q;
+    reg  s_started$clock;
+    reg  s_live_before$d;
+    wire  s_live_before$q;
+    reg  s_live_before$clock;
+    reg  s_next_live$d;
+    wire  s_next_live$q;
+    reg  s_next_live$clock;
+    reg  [2:0] s_count$d;
+    wire  [2:0] s_count$q;
+    reg  s_count$clock;
     reg  [5:0] s_ptr_out$d;
     wire  [5:0] s_ptr_out$q;
     reg  s_ptr_out$clock;
@@ -8989,6 +10346,15 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] s_ptr$d;
     wire  [5:0] s_ptr$q;
     reg  s_ptr$clock;
+    reg  [16:0] s_offset$d;
+    wire  [16:0] s_offset$q;
+    reg  s_offset$clock;
+    reg  [16:0] s_offset8$d;
+    wire  [16:0] s_offset8$q;
+    reg  s_offset8$clock;
+    reg  [8:0] s_check_words$d;
+    wire  [8:0] s_check_words$q;
+    reg  s_check_words$clock;
     reg  [7:0] s_nh$d;
     wire  [7:0] s_nh$q;
     reg  s_nh$clock;
@@ -9082,6 +10448,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [3:0] ihl_o$d;
     wire  [3:0] ihl_o$q;
     reg  ihl_o$clock;
+    reg  [5:0] l4_word_o$d;
+    wire  [5:0] l4_word_o$q;
+    reg  l4_word_o$clock;
     
     // Local signals
     reg  cur_started;
@@ -9090,6 +10459,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] cur_ptr;
     reg  [7:0] cur_nh;
     reg  cur_live;
+    reg  live_before;
+    reg  live_after;
     reg  stepped;
     reg  ended;
     reg  [63:0] w;
@@ -9110,8 +10481,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] b3;
     reg  [7:0] b4;
     reg  [7:0] b5;
-    reg  [8:0] check_words;
-    reg  [16:0] offset;
     reg  [16:0] header_end;
     reg  lands_on_home;
     
@@ -9152,15 +10521,25 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_beat$q),
         .clock(s_beat$clock)
     );
-    rss_core__ext4__s_ready s_ready(
-        .d(s_ready$d),
-        .q(s_ready$q),
-        .clock(s_ready$clock)
+    rss_core__ext4__s_started s_started(
+        .d(s_started$d),
+        .q(s_started$q),
+        .clock(s_started$clock)
     );
-    rss_core__ext4__s_live s_live(
-        .d(s_live$d),
-        .q(s_live$q),
-        .clock(s_live$clock)
+    rss_core__ext4__s_live_before s_live_before(
+        .d(s_live_before$d),
+        .q(s_live_before$q),
+        .clock(s_live_before$clock)
+    );
+    rss_core__ext4__s_next_live s_next_live(
+        .d(s_next_live$d),
+        .q(s_next_live$q),
+        .clock(s_next_live$clock)
+    );
+    rss_core__ext4__s_count s_count(
+        .d(s_count$d),
+        .q(s_count$q),
+        .clock(s_count$clock)
     );
     rss_core__ext4__s_ptr_out s_ptr_out(
         .d(s_ptr_out$d),
@@ -9196,6 +10575,21 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_ptr$d),
         .q(s_ptr$q),
         .clock(s_ptr$clock)
+    );
+    rss_core__ext4__s_offset s_offset(
+        .d(s_offset$d),
+        .q(s_offset$q),
+        .clock(s_offset$clock)
+    );
+    rss_core__ext4__s_offset8 s_offset8(
+        .d(s_offset8$d),
+        .q(s_offset8$q),
+        .clock(s_offset8$clock)
+    );
+    rss_core__ext4__s_check_words s_check_words(
+        .d(s_check_words$d),
+        .q(s_check_words$q),
+        .clock(s_check_words$clock)
     );
     rss_core__ext4__s_nh s_nh(
         .d(s_nh$d),
@@ -9352,6 +10746,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(ihl_o$q),
         .clock(ihl_o$clock)
     );
+    rss_core__ext4__l4_word_o l4_word_o(
+        .d(l4_word_o$d),
+        .q(l4_word_o$q),
+        .clock(l4_word_o$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -9361,8 +10760,10 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$clock = clock;
         live_q$clock = clock;
         s_beat$clock = clock;
-        s_ready$clock = clock;
-        s_live$clock = clock;
+        s_started$clock = clock;
+        s_live_before$clock = clock;
+        s_next_live$clock = clock;
+        s_count$clock = clock;
         s_ptr_out$clock = clock;
         s_nh_out$clock = clock;
         s_stepped$clock = clock;
@@ -9370,6 +10771,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_fragment$clock = clock;
         s_word$clock = clock;
         s_ptr$clock = clock;
+        s_offset$clock = clock;
+        s_offset8$clock = clock;
+        s_check_words$clock = clock;
         s_nh$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
@@ -9401,14 +10805,17 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_o$clock = clock;
         ex_dst_ptr_o$clock = clock;
         ihl_o$clock = clock;
+        l4_word_o$clock = clock;
         started$d = started$q;
         count$d = count$q;
         ptr_q$d = ptr_q$q;
         nh_q$d = nh_q$q;
         live_q$d = live_q$q;
         s_beat$d = s_beat$q;
-        s_ready$d = s_ready$q;
-        s_live$d = s_live$q;
+        s_started$d = s_started$q;
+        s_live_before$d = s_live_before$q;
+        s_next_live$d = s_next_live$q;
+        s_count$d = s_count$q;
         s_ptr_out$d = s_ptr_out$q;
         s_nh_out$d = s_nh_out$q;
         s_stepped$d = s_stepped$q;
@@ -9416,6 +10823,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_fragment$d = s_fragment$q;
         s_word$d = s_word$q;
         s_ptr$d = s_ptr$q;
+        s_offset$d = s_offset$q;
+        s_offset8$d = s_offset8$q;
+        s_check_words$d = s_check_words$q;
         s_nh$d = s_nh$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
@@ -9447,6 +10857,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_o$d = ex_dst_o$q;
         ex_dst_ptr_o$d = ex_dst_ptr_o$q;
         ihl_o$d = ihl_o$q;
+        l4_word_o$d = l4_word_o$q;
         header$beat = beat_in;
         cur_started = started$q;
         cur_count = count$q;
@@ -9481,6 +10892,10 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~header$found & beat_in[32'h2];
         s_ptr$d = cur_ptr;
         s_nh$d = cur_nh;
+        s_offset$d = ((cur_ptr - 64'h4) & 17'h1ffff) << 64'h3;
+        s_offset8$d = ((cur_ptr - 64'h3) & 17'h1ffff) << 64'h3;
+        s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
+        live_before = cur_live;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
             cur_live = next_is_ext & ~this_fragment;
@@ -9490,7 +10905,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (ended) begin
             cur_live = 1'b0;
         end
-        cur_done = ~cur_live | (cur_count == max_steps);
         if (beat_in[32'h0]) begin
             started$d = cur_started;
             count$d = cur_count;
@@ -9499,8 +10913,10 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             live_q$d = cur_live;
         end
         s_beat$d = beat_in;
-        s_ready$d = cur_started & cur_done;
-        s_live$d = cur_live;
+        s_started$d = cur_started;
+        s_live_before$d = live_before;
+        s_next_live$d = next_is_ext & ~this_fragment;
+        s_count$d = cur_count;
         s_ptr_out$d = cur_ptr;
         s_nh_out$d = cur_nh;
         s_stepped$d = stepped;
@@ -9516,6 +10932,10 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_ex_dst_in$d = ex_dst_in;
         s_ex_dst_ptr_in$d = ex_dst_ptr_in;
         s_ihl$d = ihl_in;
+        live_after = s_live_before$q & ~s_ended$q;
+        if (s_stepped$q) begin
+            live_after = s_next_live$q;
+        end
         cur_bad = bad_q$q;
         cur_fragment = fragment_q$q;
         cur_need = need_q$q;
@@ -9535,12 +10955,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         b3 = s_word$q[(32'h20)+:(8)];
         b4 = s_word$q[(32'h18)+:(8)];
         b5 = s_word$q[(32'h10)+:(8)];
-        check_words = ((b1) & 9'h1ff) + 64'h1;
-        if (s_nh$q == fragment_header) begin
-            check_words = 32'h1;
-        end
-        offset = ((s_ptr$q - 64'h4) & 17'h1ffff) << 64'h3;
-        header_end = offset + (((check_words) & 17'h1ffff) << 64'h3);
+        header_end = s_offset$q + (((s_check_words$q) & 17'h1ffff) << 64'h3);
         lands_on_home = ((b2 != 64'h0) & (b3 == 64'h2)) | ((b2 != 64'h0) & (b3 == 64'h0) & (b5 == 64'h0)) | ((b2 != 64'h0) & (b3 == 64'h1) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 == 64'h0) & (b4 != 64'h0) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h1)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h0) & (b5 == 64'h0));
         if (s_stepped$q) begin
             if ((s_nh$q == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) begin
@@ -9552,7 +10967,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
                 cur_ex_src_ptr = s_ptr$q + 64'h1;
             end
             cur_fragment = cur_fragment | s_fragment$q;
-            cur_bad = cur_bad | ((offset + 64'h8) > s_end$q) | (header_end > s_end$q);
+            cur_bad = cur_bad | (s_offset8$q > s_end$q) | (header_end > s_end$q);
             cur_need = header_end[(32'h0)+:(12)];
             if (|header_end[(32'hc)+:(5)]) begin
                 cur_need = 32'hfff;
@@ -9571,8 +10986,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_q$d = cur_ex_dst_ptr;
         end
         beat_q$d = s_beat$q;
-        ready_o$d = s_ready$q;
-        live_o$d = s_live$q;
+        ready_o$d = s_started$q & (~live_after | (s_count$q == max_steps));
+        live_o$d = live_after;
         ptr_o$d = s_ptr_out$q;
         nh_o$d = s_nh_out$q;
         end_o$d = s_end$q;
@@ -9593,6 +11008,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_o$d = cur_ex_dst_ptr;
         end
         ihl_o$d = s_ihl$q;
+        l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         if (reset) begin
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
@@ -9611,6 +11027,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_out = ex_dst_o$q;
         ex_dst_ptr_out = ex_dst_ptr_o$q;
         ihl_out = ihl_o$q;
+        l4_word_out = l4_word_o$q;
         if (passthrough) begin
             beat_out = beat_in;
             walk_ready_out = walk_ready_in;
@@ -9626,6 +11043,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_out = ex_dst_in;
             ex_dst_ptr_out = ex_dst_ptr_in;
             ihl_out = ihl_in;
+            l4_word_out = l4_word_in;
         end
     end
     
@@ -10028,6 +11446,25 @@ module rss_core__ext4__ihl_o(d,q,clock);
 endmodule // rss_core__ext4__ihl_o
 
 
+module rss_core__ext4__l4_word_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__l4_word_o
+
+
 module rss_core__ext4__live_o(d,q,clock);
     
     // Module arguments
@@ -10237,6 +11674,44 @@ module rss_core__ext4__s_beat(d,q,clock);
 endmodule // rss_core__ext4__s_beat
 
 
+module rss_core__ext4__s_check_words(d,q,clock);
+    
+    // Module arguments
+    input wire  [8:0] d;
+    output reg  [8:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 9'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_check_words
+
+
+module rss_core__ext4__s_count(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_count
+
+
 module rss_core__ext4__s_end(d,q,clock);
     
     // Module arguments
@@ -10408,7 +11883,7 @@ module rss_core__ext4__s_ihl(d,q,clock);
 endmodule // rss_core__ext4__s_ihl
 
 
-module rss_core__ext4__s_live(d,q,clock);
+module rss_core__ext4__s_live_before(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -10424,7 +11899,7 @@ module rss_core__ext4__s_live(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__ext4__s_live
+endmodule // rss_core__ext4__s_live_before
 
 
 module rss_core__ext4__s_need_in(d,q,clock);
@@ -10444,6 +11919,25 @@ module rss_core__ext4__s_need_in(d,q,clock);
     end
           
 endmodule // rss_core__ext4__s_need_in
+
+
+module rss_core__ext4__s_next_live(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_next_live
 
 
 module rss_core__ext4__s_nh(d,q,clock);
@@ -10484,6 +11978,44 @@ module rss_core__ext4__s_nh_out(d,q,clock);
 endmodule // rss_core__ext4__s_nh_out
 
 
+module rss_core__ext4__s_offset(d,q,clock);
+    
+    // Module arguments
+    input wire  [16:0] d;
+    output reg  [16:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 17'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_offset
+
+
+module rss_core__ext4__s_offset8(d,q,clock);
+    
+    // Module arguments
+    input wire  [16:0] d;
+    output reg  [16:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 17'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_offset8
+
+
 module rss_core__ext4__s_ptr(d,q,clock);
     
     // Module arguments
@@ -10522,7 +12054,7 @@ module rss_core__ext4__s_ptr_out(d,q,clock);
 endmodule // rss_core__ext4__s_ptr_out
 
 
-module rss_core__ext4__s_ready(d,q,clock);
+module rss_core__ext4__s_started(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -10538,7 +12070,7 @@ module rss_core__ext4__s_ready(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__ext4__s_ready
+endmodule // rss_core__ext4__s_started
 
 
 module rss_core__ext4__s_stepped(d,q,clock);
@@ -15837,6 +17369,9 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     reg  [11:0] cur_need;
     reg  [3:0] cur_ihl;
     reg  [7:0] cur_next_header;
+    reg  cur_next_is_ext;
+    reg  held_is_ext;
+    reg  w0_is_ext;
     reg  [11:0] header_bytes;
     reg  [16:0] total;
     
@@ -16043,7 +17578,16 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         need_o$d = cur_need;
         ihl_o$d = cur_ihl;
         next_header_o$d = cur_next_header;
-        live_o$d = ipv6 & ((cur_next_header == hop_by_hop) | (cur_next_header == routing) | (cur_next_header == fragment_header) | (cur_next_header == destination_options));
+        held_is_ext = (next_header_q$q == hop_by_hop) | (next_header_q$q == routing) | (next_header_q$q == fragment_header) | (next_header_q$q == destination_options);
+        w0_is_ext = (w0[(32'h8)+:(8)] == hop_by_hop) | (w0[(32'h8)+:(8)] == routing) | (w0[(32'h8)+:(8)] == fragment_header) | (w0[(32'h8)+:(8)] == destination_options);
+        cur_next_is_ext = held_is_ext;
+        if (beat_in[32'h1]) begin
+            cur_next_is_ext = hop_by_hop == 64'h0;
+        end
+        if (valid & word0$found & ~ipv4) begin
+            cur_next_is_ext = w0_is_ext;
+        end
+        live_o$d = ipv6 & cur_next_is_ext;
         if (reset) begin
             beat_q$d = 32'h0;
         end
@@ -16778,7 +18322,83 @@ module rss_core__r_valid(d,q,clock);
 endmodule // rss_core__r_valid
 
 
-module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,staged_key,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,commit_hold,record_drops,record_counted,record_vport,record_hash_type,record_malformed,table_write_enable,probe_request,probe_input,probe_type,probe_vport,probe_done,probe_done_hash,probe_done_queue,probe_done_hashed,table_write_index,table_write_queue);
+module rss_core__rec_hash(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__rec_hash
+
+
+module rss_core__rec_table_queue(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__rec_table_queue
+
+
+module rss_core__rec_tag(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__rec_tag
+
+
+module rss_core__rec_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__rec_valid
+
+
+module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,staged_key,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,commit_hold,pick_hold,record_drops,record_counted,record_vport,record_hash_type,record_malformed,table_write_enable,probe_request,probe_input,probe_type,probe_vport,probe_done,probe_done_hash,probe_done_queue,probe_done_hashed,table_write_index,table_write_queue);
     
     // Module arguments
     input wire  clock;
@@ -16809,6 +18429,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     input wire  key_copied;
     output reg  [831:0] filters;
     input wire  commit_hold;
+    input wire  pick_hold;
     input wire  [31:0] record_drops;
     input wire  record_counted;
     input wire  [2:0] record_vport;
@@ -16905,6 +18526,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     wire  [831:0] vports$filters;
     wire  vports$committed;
     reg  vports$apply_hold;
+    reg  vports$pick_hold;
     wire  vports$commit_pending;
     wire  vports$commit_taken;
     wire  vports$commit_applied;
@@ -17139,9 +18761,18 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  write_hit_q$d;
     wire  write_hit_q$q;
     reg  write_hit_q$clock;
+    reg  write_faults_any_q$d;
+    wire  write_faults_any_q$q;
+    reg  write_faults_any_q$clock;
     reg  write_fault_q$d;
     wire  write_fault_q$q;
     reg  write_fault_q$clock;
+    reg  table_store_q$d;
+    wire  table_store_q$q;
+    reg  table_store_q$clock;
+    reg  [10:0] table_index_q$d;
+    wire  [10:0] table_index_q$q;
+    reg  table_index_q$clock;
     reg  [31:0] read_scalars_q$d;
     wire  [31:0] read_scalars_q$q;
     reg  read_scalars_q$clock;
@@ -17257,6 +18888,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .filters(vports$filters),
         .committed(vports$committed),
         .apply_hold(vports$apply_hold),
+        .pick_hold(vports$pick_hold),
         .commit_pending(vports$commit_pending),
         .commit_taken(vports$commit_taken),
         .commit_applied(vports$commit_applied),
@@ -17562,10 +19194,25 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .q(write_hit_q$q),
         .clock(write_hit_q$clock)
     );
+    rss_core__regs__write_faults_any_q write_faults_any_q(
+        .d(write_faults_any_q$d),
+        .q(write_faults_any_q$q),
+        .clock(write_faults_any_q$clock)
+    );
     rss_core__regs__write_fault_q write_fault_q(
         .d(write_fault_q$d),
         .q(write_fault_q$q),
         .clock(write_fault_q$clock)
+    );
+    rss_core__regs__table_store_q table_store_q(
+        .d(table_store_q$d),
+        .q(table_store_q$q),
+        .clock(table_store_q$clock)
+    );
+    rss_core__regs__table_index_q table_index_q(
+        .d(table_index_q$d),
+        .q(table_index_q$q),
+        .clock(table_index_q$clock)
     );
     rss_core__regs__read_scalars_q read_scalars_q(
         .d(read_scalars_q$d),
@@ -17599,6 +19246,9 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         write_fault_q$clock = clock;
         write_faults_q$clock = clock;
         write_hit_q$clock = clock;
+        write_faults_any_q$clock = clock;
+        table_store_q$clock = clock;
+        table_index_q$clock = clock;
         counted$clock = clock;
         counted_vport$clock = clock;
         counted_type$clock = clock;
@@ -17620,6 +19270,9 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         write_fault_q$d = write_fault_q$q;
         write_faults_q$d = write_faults_q$q;
         write_hit_q$d = write_hit_q$q;
+        write_faults_any_q$d = write_faults_any_q$q;
+        table_store_q$d = table_store_q$q;
+        table_index_q$d = table_index_q$q;
         counted$d = counted$q;
         counted_vport$d = counted_vport$q;
         counted_type$d = counted_type$q;
@@ -17693,6 +19346,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         table_read$reset = reset;
         vports$reset = reset;
         vports$apply_hold = commit_hold;
+        vports$pick_hold = pick_hold;
         vports$write_address = write_address;
         vports$write_data = write_data;
         vports$write_mask = write_mask;
@@ -17835,8 +19489,10 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         write_vport = write_element_vport[(32'h0)+:(3)];
         write_banks = active_banks >> write_vport;
         write_bank = ~write_banks[32'h0];
-        table_write_enable = write_fire & table_write_hit & ~table_fault & write_strobes[32'h0];
-        table_write_index = (((table_write_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((write_bank) << (32'ha)));
+        table_store_q$d = table_write_hit & ~table_fault & write_strobes[32'h0];
+        table_index_q$d = (((table_write_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((write_bank) << (32'ha)));
+        table_write_enable = write_fire & table_store_q$q;
+        table_write_index = table_index_q$q;
         table_write_queue = write_data[(32'h0)+:(8)];
         if (vports$move_write) begin
             table_write_enable = 1'b1;
@@ -17851,7 +19507,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         write_faults = ((((((((((((write_faults & ~(1 << (32'h0)) | ((ctrl$write_fault) << (32'h0))) & ~(1 << (32'h1)) | ((queue_limit$write_fault) << (32'h1))) & ~(1 << (32'h2)) | ((table_read$write_fault) << (32'h2))) & ~(1 << (32'h3)) | ((vports$write_fault) << (32'h3))) & ~(1 << (32'h4)) | ((vport_caps$write_hit) << (32'h4))) & ~(1 << (32'h5)) | ((refused_reg$write_hit) << (32'h5))) & ~(1 << (32'h6)) | ((hash_types_reg$write_fault) << (32'h6))) & ~(1 << (32'h7)) | ((table_size$write_fault) << (32'h7))) & ~(1 << (32'h8)) | ((default_queue_reg$write_fault) << (32'h8))) & ~(1 << (32'h9)) | ((primary_queue_reg$write_fault) << (32'h9))) & ~(1 << (32'ha)) | ((probe$write_fault) << (32'ha))) & ~(1 << (32'hb)) | ((table_write_hit & table_fault) << (32'hb)));
         write_faults_q$d = write_faults;
         write_hit_q$d = write_hit;
-        write_fault = ~write_hit_q$q | |write_faults_q$q | vports$move_fault;
+        write_faults_any_q$d = ~write_hit_q$q | |write_faults_q$q;
+        write_fault = write_faults_any_q$q | vports$move_fault;
         if (bvalid$q & s_axil_bready) begin
             bvalid$d = 1'b0;
         end
@@ -17933,8 +19590,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
             bvalid$d = 1'b0;
             read_state$d = 32'h0;
         end
-        active = vports$active;
         active_next = vports$active_next;
+        active = vports$active;
         staged_key = key_staged$value;
         key_copy = vports$key_copy;
         key_copy_vport = vports$key_copy_vport;
@@ -18954,6 +20611,9 @@ module rss_core__regs__ctrl(clock,reset,write_address,write_data,write_mask,writ
     reg  [31:0] stored$d;
     wire  [31:0] stored$q;
     reg  stored$clock;
+    reg  accept_q$d;
+    wire  accept_q$q;
+    reg  accept_q$clock;
     
     // Local signals
     reg  [31:0] merged;
@@ -18964,15 +20624,23 @@ module rss_core__regs__ctrl(clock,reset,write_address,write_data,write_mask,writ
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_core__regs__ctrl__accept_q accept_q(
+        .d(accept_q$d),
+        .q(accept_q$q),
+        .clock(accept_q$clock)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
+        accept_q$clock = clock;
         stored$d = stored$q;
+        accept_q$d = accept_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
-        if (write_strobe & write_hit & ~write_fault) begin
+        accept_q$d = write_hit & ~write_fault;
+        if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
         if (reset) begin
@@ -18987,6 +20655,25 @@ module rss_core__regs__ctrl(clock,reset,write_address,write_data,write_mask,writ
     end
     
 endmodule // rss_core__regs__ctrl
+
+
+module rss_core__regs__ctrl__accept_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__ctrl__accept_q
 
 
 module rss_core__regs__ctrl__stored(d,q,clock);
@@ -19066,6 +20753,9 @@ module rss_core__regs__default_queue_reg(clock,reset,write_address,write_data,wr
     reg  [31:0] stored$d;
     wire  [31:0] stored$q;
     reg  stored$clock;
+    reg  accept_q$d;
+    wire  accept_q$q;
+    reg  accept_q$clock;
     
     // Local signals
     reg  [31:0] merged;
@@ -19076,15 +20766,23 @@ module rss_core__regs__default_queue_reg(clock,reset,write_address,write_data,wr
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_core__regs__default_queue_reg__accept_q accept_q(
+        .d(accept_q$d),
+        .q(accept_q$q),
+        .clock(accept_q$clock)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
+        accept_q$clock = clock;
         stored$d = stored$q;
+        accept_q$d = accept_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
-        if (write_strobe & write_hit & ~write_fault) begin
+        accept_q$d = write_hit & ~write_fault;
+        if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
         if (reset) begin
@@ -19099,6 +20797,25 @@ module rss_core__regs__default_queue_reg(clock,reset,write_address,write_data,wr
     end
     
 endmodule // rss_core__regs__default_queue_reg
+
+
+module rss_core__regs__default_queue_reg__accept_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__default_queue_reg__accept_q
 
 
 module rss_core__regs__default_queue_reg__stored(d,q,clock);
@@ -19204,6 +20921,9 @@ module rss_core__regs__hash_types_reg(clock,reset,write_address,write_data,write
     reg  [31:0] stored$d;
     wire  [31:0] stored$q;
     reg  stored$clock;
+    reg  accept_q$d;
+    wire  accept_q$q;
+    reg  accept_q$clock;
     
     // Local signals
     reg  [31:0] merged;
@@ -19214,15 +20934,23 @@ module rss_core__regs__hash_types_reg(clock,reset,write_address,write_data,write
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_core__regs__hash_types_reg__accept_q accept_q(
+        .d(accept_q$d),
+        .q(accept_q$q),
+        .clock(accept_q$clock)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
+        accept_q$clock = clock;
         stored$d = stored$q;
+        accept_q$d = accept_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
-        if (write_strobe & write_hit & ~write_fault) begin
+        accept_q$d = write_hit & ~write_fault;
+        if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
         if (reset) begin
@@ -19237,6 +20965,25 @@ module rss_core__regs__hash_types_reg(clock,reset,write_address,write_data,write
     end
     
 endmodule // rss_core__regs__hash_types_reg
+
+
+module rss_core__regs__hash_types_reg__accept_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__hash_types_reg__accept_q
 
 
 module rss_core__regs__hash_types_reg__stored(d,q,clock);
@@ -19354,6 +21101,12 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
     reg  [3:0] mirror$read_index;
     reg  mirror$read_hit;
     wire  [31:0] mirror$read_data;
+    reg  hit_q$d;
+    wire  hit_q$q;
+    reg  hit_q$clock;
+    reg  [3:0] index_q$d;
+    wire  [3:0] index_q$q;
+    reg  index_q$clock;
     
     // Local signals
     reg  [10:0] write_index;
@@ -19381,24 +21134,40 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
         .read_hit(mirror$read_hit),
         .read_data(mirror$read_data)
     );
+    rss_core__regs__key_ext__hit_q hit_q(
+        .d(hit_q$d),
+        .q(hit_q$q),
+        .clock(hit_q$clock)
+    );
+    rss_core__regs__key_ext__index_q index_q(
+        .d(index_q$d),
+        .q(index_q$q),
+        .clock(index_q$clock)
+    );
     
     // Update code
     always @(*) begin
+        hit_q$clock = clock;
+        index_q$clock = clock;
+        hit_q$d = hit_q$q;
+        index_q$d = index_q$q;
         stored$clock = clock;
         stored$reset = reset;
         mirror$clock = clock;
         mirror$reset = reset;
         write_hit = (write_address >= base) & (write_address < base + words) & present;
         write_index = write_address - base;
-        stored$word = write_index[(32'h0)+:(4)];
+        hit_q$d = write_hit;
+        index_q$d = write_index[(32'h0)+:(4)];
+        stored$word = index_q$q;
         stored$data = write_data;
         stored$lanes = 32'h0;
-        if (write_strobe & write_hit) begin
+        if (write_strobe & hit_q$q) begin
             stored$lanes = write_strobes;
         end
         value = stored$value;
-        mirror$write = write_strobe & write_hit;
-        mirror$write_index = write_index[(32'h0)+:(4)];
+        mirror$write = write_strobe & hit_q$q;
+        mirror$write_index = index_q$q;
         mirror$write_data = write_data;
         mirror$write_strobes = write_strobes;
         read_hit = (read_address >= base) & (read_address < base + words) & present;
@@ -19411,6 +21180,44 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
     end
     
 endmodule // rss_core__regs__key_ext
+
+
+module rss_core__regs__key_ext__hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_ext__hit_q
+
+
+module rss_core__regs__key_ext__index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_ext__index_q
 
 
 module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_index,read_hit,read_data);
@@ -19679,6 +21486,12 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
     reg  [3:0] mirror$read_index;
     reg  mirror$read_hit;
     wire  [31:0] mirror$read_data;
+    reg  hit_q$d;
+    wire  hit_q$q;
+    reg  hit_q$clock;
+    reg  [3:0] index_q$d;
+    wire  [3:0] index_q$q;
+    reg  index_q$clock;
     
     // Local signals
     reg  [10:0] write_index;
@@ -19706,24 +21519,40 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
         .read_hit(mirror$read_hit),
         .read_data(mirror$read_data)
     );
+    rss_core__regs__key_staged__hit_q hit_q(
+        .d(hit_q$d),
+        .q(hit_q$q),
+        .clock(hit_q$clock)
+    );
+    rss_core__regs__key_staged__index_q index_q(
+        .d(index_q$d),
+        .q(index_q$q),
+        .clock(index_q$clock)
+    );
     
     // Update code
     always @(*) begin
+        hit_q$clock = clock;
+        index_q$clock = clock;
+        hit_q$d = hit_q$q;
+        index_q$d = index_q$q;
         stored$clock = clock;
         stored$reset = reset;
         mirror$clock = clock;
         mirror$reset = reset;
         write_hit = (write_address >= base) & (write_address < base + words) & present;
         write_index = write_address - base;
-        stored$word = write_index[(32'h0)+:(4)];
+        hit_q$d = write_hit;
+        index_q$d = write_index[(32'h0)+:(4)];
+        stored$word = index_q$q;
         stored$data = write_data;
         stored$lanes = 32'h0;
-        if (write_strobe & write_hit) begin
+        if (write_strobe & hit_q$q) begin
             stored$lanes = write_strobes;
         end
         value = stored$value;
-        mirror$write = write_strobe & write_hit;
-        mirror$write_index = write_index[(32'h0)+:(4)];
+        mirror$write = write_strobe & hit_q$q;
+        mirror$write_index = index_q$q;
         mirror$write_data = write_data;
         mirror$write_strobes = write_strobes;
         read_hit = (read_address >= base) & (read_address < base + words) & present;
@@ -19736,6 +21565,44 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
     end
     
 endmodule // rss_core__regs__key_staged
+
+
+module rss_core__regs__key_staged__hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_staged__hit_q
+
+
+module rss_core__regs__key_staged__index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_staged__index_q
 
 
 module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_index,read_hit,read_data);
@@ -20012,6 +21879,9 @@ module rss_core__regs__primary_queue_reg(clock,reset,write_address,write_data,wr
     reg  [31:0] stored$d;
     wire  [31:0] stored$q;
     reg  stored$clock;
+    reg  accept_q$d;
+    wire  accept_q$q;
+    reg  accept_q$clock;
     
     // Local signals
     reg  [31:0] merged;
@@ -20022,15 +21892,23 @@ module rss_core__regs__primary_queue_reg(clock,reset,write_address,write_data,wr
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_core__regs__primary_queue_reg__accept_q accept_q(
+        .d(accept_q$d),
+        .q(accept_q$q),
+        .clock(accept_q$clock)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
+        accept_q$clock = clock;
         stored$d = stored$q;
+        accept_q$d = accept_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
-        if (write_strobe & write_hit & ~write_fault) begin
+        accept_q$d = write_hit & ~write_fault;
+        if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
         if (reset) begin
@@ -20045,6 +21923,25 @@ module rss_core__regs__primary_queue_reg(clock,reset,write_address,write_data,wr
     end
     
 endmodule // rss_core__regs__primary_queue_reg
+
+
+module rss_core__regs__primary_queue_reg__accept_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__primary_queue_reg__accept_q
 
 
 module rss_core__regs__primary_queue_reg__stored(d,q,clock);
@@ -20158,6 +22055,9 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
     reg  pending$d;
     wire  pending$q;
     reg  pending$clock;
+    reg  accept_q$d;
+    wire  accept_q$q;
+    reg  accept_q$clock;
     reg  [31:0] hash_q$d;
     wire  [31:0] hash_q$q;
     reg  hash_q$clock;
@@ -20208,6 +22108,11 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
         .q(pending$q),
         .clock(pending$clock)
     );
+    rss_core__regs__probe__accept_q accept_q(
+        .d(accept_q$d),
+        .q(accept_q$q),
+        .clock(accept_q$clock)
+    );
     rss_core__regs__probe__hash_q hash_q(
         .d(hash_q$d),
         .q(hash_q$q),
@@ -20234,6 +22139,7 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
         type_q$clock = clock;
         vport_q$clock = clock;
         pending$clock = clock;
+        accept_q$clock = clock;
         hash_q$clock = clock;
         queue_q$clock = clock;
         hashed_q$clock = clock;
@@ -20241,6 +22147,7 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
         type_q$d = type_q$q;
         vport_q$d = vport_q$q;
         pending$d = pending$q;
+        accept_q$d = accept_q$q;
         hash_q$d = hash_q$q;
         queue_q$d = queue_q$q;
         hashed_q$d = hashed_q$q;
@@ -20271,7 +22178,8 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
         probe_fault = |(probe_value & ~probe_writable) | (probe_value[(32'h0)+:(4)] > type_max) | (probe_value[(vport_lsb)+:(3)] > vport_max);
         write_hit = (input_words$write_hit | probe_hit | (write_address == hash_address) | (write_address == result_address)) & present;
         write_fault = (write_hit & ~input_words$write_hit & ~probe_hit) | (probe_hit & probe_fault & present);
-        taken = write_strobe & probe_hit & ~probe_fault & present;
+        accept_q$d = probe_hit & ~probe_fault & present;
+        taken = write_strobe & accept_q$q;
         if (taken) begin
             pending$d = 1'b1;
             type_q$d = probe_value[(32'h0)+:(4)];
@@ -20411,6 +22319,25 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
 endmodule // rss_core__regs__probe
 
 
+module rss_core__regs__probe__accept_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__accept_q
+
+
 module rss_core__regs__probe__count_q(d,q,clock);
     
     // Module arguments
@@ -20506,6 +22433,12 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
     reg  [3:0] mirror$read_index;
     reg  mirror$read_hit;
     wire  [31:0] mirror$read_data;
+    reg  hit_q$d;
+    wire  hit_q$q;
+    reg  hit_q$clock;
+    reg  [3:0] index_q$d;
+    wire  [3:0] index_q$q;
+    reg  index_q$clock;
     
     // Local signals
     reg  [10:0] write_index;
@@ -20533,24 +22466,40 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
         .read_hit(mirror$read_hit),
         .read_data(mirror$read_data)
     );
+    rss_core__regs__probe__input_words__hit_q hit_q(
+        .d(hit_q$d),
+        .q(hit_q$q),
+        .clock(hit_q$clock)
+    );
+    rss_core__regs__probe__input_words__index_q index_q(
+        .d(index_q$d),
+        .q(index_q$q),
+        .clock(index_q$clock)
+    );
     
     // Update code
     always @(*) begin
+        hit_q$clock = clock;
+        index_q$clock = clock;
+        hit_q$d = hit_q$q;
+        index_q$d = index_q$q;
         stored$clock = clock;
         stored$reset = reset;
         mirror$clock = clock;
         mirror$reset = reset;
         write_hit = (write_address >= base) & (write_address < base + words) & present;
         write_index = write_address - base;
-        stored$word = write_index[(32'h0)+:(4)];
+        hit_q$d = write_hit;
+        index_q$d = write_index[(32'h0)+:(4)];
+        stored$word = index_q$q;
         stored$data = write_data;
         stored$lanes = 32'h0;
-        if (write_strobe & write_hit) begin
+        if (write_strobe & hit_q$q) begin
             stored$lanes = write_strobes;
         end
         value = stored$value;
-        mirror$write = write_strobe & write_hit;
-        mirror$write_index = write_index[(32'h0)+:(4)];
+        mirror$write = write_strobe & hit_q$q;
+        mirror$write_index = index_q$q;
         mirror$write_data = write_data;
         mirror$write_strobes = write_strobes;
         read_hit = (read_address >= base) & (read_address < base + words) & present;
@@ -20563,6 +22512,44 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
     end
     
 endmodule // rss_core__regs__probe__input_words
+
+
+module rss_core__regs__probe__input_words__hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__input_words__hit_q
+
+
+module rss_core__regs__probe__input_words__index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__input_words__index_q
 
 
 module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_index,read_hit,read_data);
@@ -20937,6 +22924,9 @@ module rss_core__regs__queue_limit(clock,reset,write_address,write_data,write_ma
     reg  [31:0] stored$d;
     wire  [31:0] stored$q;
     reg  stored$clock;
+    reg  accept_q$d;
+    wire  accept_q$q;
+    reg  accept_q$clock;
     
     // Local signals
     reg  [31:0] merged;
@@ -20947,15 +22937,23 @@ module rss_core__regs__queue_limit(clock,reset,write_address,write_data,write_ma
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_core__regs__queue_limit__accept_q accept_q(
+        .d(accept_q$d),
+        .q(accept_q$q),
+        .clock(accept_q$clock)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
+        accept_q$clock = clock;
         stored$d = stored$q;
+        accept_q$d = accept_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
-        if (write_strobe & write_hit & ~write_fault) begin
+        accept_q$d = write_hit & ~write_fault;
+        if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
         if (reset) begin
@@ -20970,6 +22968,25 @@ module rss_core__regs__queue_limit(clock,reset,write_address,write_data,write_ma
     end
     
 endmodule // rss_core__regs__queue_limit
+
+
+module rss_core__regs__queue_limit__accept_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__queue_limit__accept_q
 
 
 module rss_core__regs__queue_limit__stored(d,q,clock);
@@ -21272,6 +23289,25 @@ module rss_core__regs__status(write_address,read_address,value,write_hit,read_hi
 endmodule // rss_core__regs__status
 
 
+module rss_core__regs__table_index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [10:0] d;
+    output reg  [10:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 11'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__table_index_q
+
+
 module rss_core__regs__table_read(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
@@ -21298,6 +23334,9 @@ module rss_core__regs__table_read(clock,reset,write_address,write_data,write_mas
     reg  [31:0] stored$d;
     wire  [31:0] stored$q;
     reg  stored$clock;
+    reg  accept_q$d;
+    wire  accept_q$q;
+    reg  accept_q$clock;
     
     // Local signals
     reg  [31:0] merged;
@@ -21308,15 +23347,23 @@ module rss_core__regs__table_read(clock,reset,write_address,write_data,write_mas
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_core__regs__table_read__accept_q accept_q(
+        .d(accept_q$d),
+        .q(accept_q$q),
+        .clock(accept_q$clock)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
+        accept_q$clock = clock;
         stored$d = stored$q;
+        accept_q$d = accept_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
-        if (write_strobe & write_hit & ~write_fault) begin
+        accept_q$d = write_hit & ~write_fault;
+        if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
         if (reset) begin
@@ -21331,6 +23378,25 @@ module rss_core__regs__table_read(clock,reset,write_address,write_data,write_mas
     end
     
 endmodule // rss_core__regs__table_read
+
+
+module rss_core__regs__table_read__accept_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__table_read__accept_q
 
 
 module rss_core__regs__table_read__stored(d,q,clock);
@@ -23489,6 +25555,9 @@ module rss_core__regs__table_size(clock,reset,write_address,write_data,write_mas
     reg  [31:0] stored$d;
     wire  [31:0] stored$q;
     reg  stored$clock;
+    reg  accept_q$d;
+    wire  accept_q$q;
+    reg  accept_q$clock;
     
     // Local signals
     reg  [31:0] merged;
@@ -23499,15 +25568,23 @@ module rss_core__regs__table_size(clock,reset,write_address,write_data,write_mas
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_core__regs__table_size__accept_q accept_q(
+        .d(accept_q$d),
+        .q(accept_q$q),
+        .clock(accept_q$clock)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
+        accept_q$clock = clock;
         stored$d = stored$q;
+        accept_q$d = accept_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
-        if (write_strobe & write_hit & ~write_fault) begin
+        accept_q$d = write_hit & ~write_fault;
+        if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
         if (reset) begin
@@ -23522,6 +25599,25 @@ module rss_core__regs__table_size(clock,reset,write_address,write_data,write_mas
     end
     
 endmodule // rss_core__regs__table_size
+
+
+module rss_core__regs__table_size__accept_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__table_size__accept_q
 
 
 module rss_core__regs__table_size__stored(d,q,clock);
@@ -23573,6 +25669,25 @@ module rss_core__regs__table_size__stored__dff(d,q,clock);
     end
           
 endmodule // rss_core__regs__table_size__stored__dff
+
+
+module rss_core__regs__table_store_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__table_store_q
 
 
 module rss_core__regs__table_word(d,q,clock);
@@ -23646,7 +25761,7 @@ module rss_core__regs__vport_caps(write_address,read_address,value,write_hit,rea
 endmodule // rss_core__regs__vport_caps
 
 
-module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,read_next,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
+module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,read_next,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,pick_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
     
     // Module arguments
     input wire  clock;
@@ -23671,6 +25786,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     output reg  [831:0] filters;
     output reg  committed;
     input wire  apply_hold;
+    input wire  pick_hold;
     output reg  commit_pending;
     output reg  commit_taken;
     output reg  commit_applied;
@@ -23730,6 +25846,21 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  copy_started$d;
     wire  copy_started$q;
     reg  copy_started$clock;
+    reg  copied$d;
+    wire  copied$q;
+    reg  copied$clock;
+    reg  commit_accept_q$d;
+    wire  commit_accept_q$q;
+    reg  commit_accept_q$clock;
+    reg  lo_hit_q$d;
+    wire  lo_hit_q$q;
+    reg  lo_hit_q$clock;
+    reg  hi_hit_q$d;
+    wire  hi_hit_q$q;
+    reg  hi_hit_q$clock;
+    reg  hi_store_q$d;
+    wire  hi_store_q$q;
+    reg  hi_store_q$clock;
     reg  mac_mirror$clock;
     reg  mac_mirror$reset;
     reg  mac_mirror$write;
@@ -23743,6 +25874,9 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  [383:0] move_slot$slots;
     reg  [2:0] move_slot$vport;
     wire  [47:0] move_slot$slot;
+    reg  [12:0] move_pick_q$d;
+    wire  [12:0] move_pick_q$q;
+    reg  move_pick_q$clock;
     reg  move_illegal_q$d;
     wire  move_illegal_q$q;
     reg  move_illegal_q$clock;
@@ -23825,6 +25959,31 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         .q(copy_started$q),
         .clock(copy_started$clock)
     );
+    rss_core__regs__vports__copied copied(
+        .d(copied$d),
+        .q(copied$q),
+        .clock(copied$clock)
+    );
+    rss_core__regs__vports__commit_accept_q commit_accept_q(
+        .d(commit_accept_q$d),
+        .q(commit_accept_q$q),
+        .clock(commit_accept_q$clock)
+    );
+    rss_core__regs__vports__lo_hit_q lo_hit_q(
+        .d(lo_hit_q$d),
+        .q(lo_hit_q$q),
+        .clock(lo_hit_q$clock)
+    );
+    rss_core__regs__vports__hi_hit_q hi_hit_q(
+        .d(hi_hit_q$d),
+        .q(hi_hit_q$q),
+        .clock(hi_hit_q$clock)
+    );
+    rss_core__regs__vports__hi_store_q hi_store_q(
+        .d(hi_store_q$d),
+        .q(hi_store_q$q),
+        .clock(hi_store_q$clock)
+    );
     rss_core__regs__vports__mac_mirror mac_mirror(
         .clock(mac_mirror$clock),
         .reset(mac_mirror$reset),
@@ -23841,6 +26000,11 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         .slots(move_slot$slots),
         .vport(move_slot$vport),
         .slot(move_slot$slot)
+    );
+    rss_core__regs__vports__move_pick_q move_pick_q(
+        .d(move_pick_q$d),
+        .q(move_pick_q$q),
+        .clock(move_pick_q$clock)
     );
     rss_core__regs__vports__move_illegal_q move_illegal_q(
         .d(move_illegal_q$d),
@@ -23862,24 +26026,37 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     always @(*) begin
         active_q$clock = clock;
         move_status$clock = clock;
+        move_pick_q$clock = clock;
         move_illegal_q$clock = clock;
         move_result_q$clock = clock;
         move_address_q$clock = clock;
         pending$clock = clock;
         request$clock = clock;
         copy_started$clock = clock;
+        copied$clock = clock;
+        commit_accept_q$clock = clock;
+        lo_hit_q$clock = clock;
+        hi_hit_q$clock = clock;
+        hi_store_q$clock = clock;
         active_q$d = active_q$q;
         move_status$d = move_status$q;
+        move_pick_q$d = move_pick_q$q;
         move_illegal_q$d = move_illegal_q$q;
         move_result_q$d = move_result_q$q;
         move_address_q$d = move_address_q$q;
         pending$d = pending$q;
         request$d = request$q;
         copy_started$d = copy_started$q;
+        copied$d = copied$q;
+        commit_accept_q$d = commit_accept_q$q;
+        lo_hit_q$d = lo_hit_q$q;
+        hi_hit_q$d = hi_hit_q$q;
+        hi_store_q$d = hi_store_q$q;
         value = write_data & write_mask;
         commit_hit = write_address == commit_address;
         commit_fault = |(value & ~commit_writable) | (value[(32'h8)+:(3)] > vport_max);
-        commit_taken = write_strobe & commit_hit & ~commit_fault;
+        commit_accept_q$d = commit_hit & ~commit_fault;
+        commit_taken = write_strobe & commit_accept_q$q;
         if (commit_taken) begin
             pending$d = 1'b1;
             request$d = value;
@@ -23915,7 +26092,10 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         if (key_copy) begin
             copy_started$d = 1'b1;
         end
-        commit_applied = pending$q & ((request$q[32'h0] & key_copied) | (~request$q[32'h0] & ~apply_hold));
+        if (key_copied) begin
+            copied$d = 1'b1;
+        end
+        commit_applied = pending$q & ~pick_hold & ((request$q[32'h0] & copied$q) | (~request$q[32'h0] & ~apply_hold));
         committed = 1'b0;
         table_committed = 1'b0;
         commit_slot = staged;
@@ -23923,6 +26103,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         if (commit_applied) begin
             pending$d = 1'b0;
             copy_started$d = 1'b0;
+            copied$d = 1'b0;
             committed = |request$q[(32'h0)+:(2)];
             table_committed = request$q[32'h1];
             if ((commit_vport == 0) & (0 < vports_built)) begin
@@ -24013,15 +26194,16 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         move_illegal = |(value & ~move_writable) | (move_entry > entry_max) | (move_to > queue_max) | (move_vport > vport_max);
         move_slot$slots = active_q$q;
         move_slot$vport = move_vport;
+        move_pick_q$d = ((move_slot$slot[(32'h4)+:(4)]) & 13'h1fff) | (((move_slot$slot[(32'h28)+:(8)]) & 13'h1fff) << 64'h4) | (((move_slot$slot[(32'h2)+:(1)]) & 13'h1fff) << 64'hc);
         move_result = 64'h1;
-        if (|(move_entry >> move_slot$slot[(32'h4)+:(4)])) begin
+        if (|(move_entry >> move_pick_q$q[(32'h0)+:(4)])) begin
             move_result = 64'h2;
         end
-        else if (move_to > move_slot$slot[(32'h28)+:(8)]) begin
+        else if (move_to > move_pick_q$q[(32'h4)+:(8)]) begin
             move_result = 64'h3;
         end
         move_address_now = (((move_vport) & 11'h7ff) << table_log2) | ((move_entry) & 11'h7ff);
-        move_address_now = (move_address_now & ~(1 << (32'ha)) | ((move_slot$slot[32'h2]) << (32'ha)));
+        move_address_now = (move_address_now & ~(1 << (32'ha)) | ((move_pick_q$q[32'hc]) << (32'ha)));
         move_illegal_q$d = move_illegal;
         move_result_q$d = move_result;
         move_address_q$d = move_address_now;
@@ -24050,8 +26232,11 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         mac_lo$reset = reset;
         mac_lo$word = write_address[(32'h0)+:(4)];
         mac_lo$data = value;
+        lo_hit_q$d = lo_hit;
+        hi_hit_q$d = hi_hit;
+        hi_store_q$d = hi_hit & ~hi_fault;
         mac_lo$lanes = 32'h0;
-        if (write_strobe & lo_hit) begin
+        if (write_strobe & lo_hit_q$q) begin
             mac_lo$lanes = write_lanes;
         end
         mac_hi$clock = clock;
@@ -24059,7 +26244,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         mac_hi$word = write_address[(32'h0)+:(4)];
         mac_hi$data = value & mac_hi_writable;
         mac_hi$lanes = 32'h0;
-        if (write_strobe & hi_hit & ~hi_fault) begin
+        if (write_strobe & hi_store_q$q) begin
             mac_hi$lanes = write_lanes;
         end
         filters = 32'h0;
@@ -24215,10 +26400,10 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         end
         mac_mirror$clock = clock;
         mac_mirror$reset = reset;
-        mac_mirror$write = write_strobe & (lo_hit | (hi_hit & ~hi_fault));
+        mac_mirror$write = write_strobe & (lo_hit_q$q | hi_store_q$q);
         mac_mirror$write_index = ((write_address[(32'h0)+:(4)]) & 5'h1f);
         mac_mirror$write_data = write_data;
-        if (hi_hit) begin
+        if (hi_hit_q$q) begin
             mac_mirror$write_index = (mac_mirror$write_index & ~(1 << (32'h4)) | ((1'b1) << (32'h4)));
             mac_mirror$write_data = write_data & mac_hi_writable;
         end
@@ -24236,6 +26421,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         if (reset) begin
             active_q$d = reset_state;
             copy_started$d = 1'b0;
+            copied$d = 1'b0;
             move_status$d = 32'h0;
             pending$d = 1'b0;
         end
@@ -24322,6 +26508,44 @@ module rss_core__regs__vports__active_q__dff(d,q,clock);
 endmodule // rss_core__regs__vports__active_q__dff
 
 
+module rss_core__regs__vports__commit_accept_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__commit_accept_q
+
+
+module rss_core__regs__vports__copied(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__copied
+
+
 module rss_core__regs__vports__copy_started(d,q,clock);
     
     // Module arguments
@@ -24339,6 +26563,63 @@ module rss_core__regs__vports__copy_started(d,q,clock);
     end
           
 endmodule // rss_core__regs__vports__copy_started
+
+
+module rss_core__regs__vports__hi_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__hi_hit_q
+
+
+module rss_core__regs__vports__hi_store_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__hi_store_q
+
+
+module rss_core__regs__vports__lo_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__lo_hit_q
 
 
 module rss_core__regs__vports__mac_hi(clock,reset,word,data,lanes,value);
@@ -24689,6 +26970,25 @@ module rss_core__regs__vports__move_illegal_q(d,q,clock);
 endmodule // rss_core__regs__vports__move_illegal_q
 
 
+module rss_core__regs__vports__move_pick_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [12:0] d;
+    output reg  [12:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 13'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__move_pick_q
+
+
 module rss_core__regs__vports__move_result_q(d,q,clock);
     
     // Module arguments
@@ -24838,6 +27138,25 @@ module rss_core__regs__write_fault_q(d,q,clock);
 endmodule // rss_core__regs__write_fault_q
 
 
+module rss_core__regs__write_faults_any_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__write_faults_any_q
+
+
 module rss_core__regs__write_faults_q(d,q,clock);
     
     // Module arguments
@@ -24904,6 +27223,9 @@ module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb
     reg  aged_q$d;
     wire  aged_q$q;
     reg  aged_q$clock;
+    reg  aged2_q$d;
+    wire  aged2_q$q;
+    reg  aged2_q$clock;
     reg  perform_q$d;
     wire  perform_q$q;
     reg  perform_q$clock;
@@ -24933,6 +27255,11 @@ module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb
         .d(aged_q$d),
         .q(aged_q$q),
         .clock(aged_q$clock)
+    );
+    rss_core__regs__write_slot__aged2_q aged2_q(
+        .d(aged2_q$d),
+        .q(aged2_q$q),
+        .clock(aged2_q$clock)
     );
     rss_core__regs__write_slot__perform_q perform_q(
         .d(perform_q$d),
@@ -24964,6 +27291,7 @@ module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb
     always @(*) begin
         held_q$clock = clock;
         aged_q$clock = clock;
+        aged2_q$clock = clock;
         perform_q$clock = clock;
         outstanding$clock = clock;
         address_q$clock = clock;
@@ -24971,6 +27299,7 @@ module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb
         strobes_q$clock = clock;
         held_q$d = held_q$q;
         aged_q$d = aged_q$q;
+        aged2_q$d = aged2_q$q;
         perform_q$d = perform_q$q;
         outstanding$d = outstanding$q;
         address_q$d = address_q$q;
@@ -24987,7 +27316,8 @@ module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb
             strobes_q$d = wstrb;
         end
         aged_q$d = held_q$q & ~perform_q$q & unblocked;
-        perform_q$d = held_q$q & aged_q$q & ~perform_q$q & unblocked;
+        aged2_q$d = held_q$q & aged_q$q & ~perform_q$q & unblocked;
+        perform_q$d = held_q$q & aged2_q$q & ~perform_q$q & unblocked;
         if (perform_q$q) begin
             held_q$d = 1'b0;
         end
@@ -24997,6 +27327,7 @@ module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb
         if (reset) begin
             held_q$d = 1'b0;
             aged_q$d = 1'b0;
+            aged2_q$d = 1'b0;
             perform_q$d = 1'b0;
             outstanding$d = 1'b0;
         end
@@ -25028,6 +27359,25 @@ module rss_core__regs__write_slot__address_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__write_slot__address_q
+
+
+module rss_core__regs__write_slot__aged2_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__write_slot__aged2_q
 
 
 module rss_core__regs__write_slot__aged_q(d,q,clock);
@@ -25144,14 +27494,14 @@ module rss_core__regs__write_slot__strobes_q(d,q,clock);
 endmodule // rss_core__regs__write_slot__strobes_q
 
 
-module rss_core__select(enabled,ipv4,ipv6,tcp,udp,src,dst,ex_src,ex_dst,ports,selected,source,destination,port_pair,layout_ipv4,layout_ipv6);
+module rss_core__select(enabled,ipv4,ipv6,four_tuple,four_tuple_ex,src,dst,ex_src,ex_dst,ports,selected,source,destination,port_pair,layout_ipv4,layout_ipv6);
     
     // Module arguments
     input wire  [8:0] enabled;
     input wire  ipv4;
     input wire  ipv6;
-    input wire  tcp;
-    input wire  udp;
+    input wire  [8:0] four_tuple;
+    input wire  [8:0] four_tuple_ex;
     input wire  [127:0] src;
     input wire  [127:0] dst;
     input wire  [127:0] ex_src;
@@ -25166,74 +27516,60 @@ module rss_core__select(enabled,ipv4,ipv6,tcp,udp,src,dst,ex_src,ex_dst,ports,se
     
     // Constant declarations
     localparam  ipv4_only = 9'b1;
-    localparam  tcp_ipv4 = 9'b10;
-    localparam  udp_ipv4 = 9'b1000000;
     localparam  ipv6_only = 9'b100;
     localparam  ipv6_ex = 9'b1000;
-    localparam  tcp_ipv6 = 9'b10000;
-    localparam  tcp_ipv6_ex = 9'b100000;
-    localparam  udp_ipv6 = 9'b10000000;
-    localparam  udp_ipv6_ex = 9'b100000000;
-    localparam  with_ports = 9'b111110010;
-    localparam  ex_types = 9'b100101000;
     
     // Local signals
-    reg  [8:0] four_tuple;
-    reg  [8:0] four_tuple_ex;
+    reg  takes_four_tuple_ex;
+    reg  takes_four_tuple;
+    reg  takes_ipv4;
+    reg  takes_ipv6_ex;
+    reg  takes_ipv6;
+    reg  uses_ex;
     
     // Update code
     always @(*) begin
+        takes_four_tuple_ex = |(four_tuple_ex & enabled);
+        takes_four_tuple = |(four_tuple & enabled);
+        takes_ipv4 = |(ipv4_only & enabled);
+        takes_ipv6_ex = |(ipv6_ex & enabled);
+        takes_ipv6 = |(ipv6_only & enabled);
         selected = 32'h0;
-        four_tuple = 32'h0;
-        four_tuple_ex = 32'h0;
         if (ipv4) begin
-            if (tcp) begin
-                four_tuple = tcp_ipv4;
-            end
-            if (udp) begin
-                four_tuple = udp_ipv4;
-            end
-            if (|(four_tuple & enabled)) begin
+            if (takes_four_tuple) begin
                 selected = four_tuple;
             end
-            else if (|(ipv4_only & enabled)) begin
+            else if (takes_ipv4) begin
                 selected = ipv4_only;
             end
         end
         if (ipv6) begin
-            if (tcp) begin
-                four_tuple = tcp_ipv6;
-                four_tuple_ex = tcp_ipv6_ex;
-            end
-            if (udp) begin
-                four_tuple = udp_ipv6;
-                four_tuple_ex = udp_ipv6_ex;
-            end
-            if (|(four_tuple_ex & enabled)) begin
+            if (takes_four_tuple_ex) begin
                 selected = four_tuple_ex;
             end
-            else if (|(four_tuple & enabled)) begin
+            else if (takes_four_tuple) begin
                 selected = four_tuple;
             end
-            else if (|(ipv6_ex & enabled)) begin
+            else if (takes_ipv6_ex) begin
                 selected = ipv6_ex;
             end
-            else if (|(ipv6_only & enabled)) begin
+            else if (takes_ipv6) begin
                 selected = ipv6_only;
             end
         end
+        uses_ex = ipv6 & (takes_four_tuple_ex | (~takes_four_tuple & takes_ipv6_ex));
         source = src;
         destination = dst;
-        if (|(selected & ex_types)) begin
+        if (uses_ex) begin
             source = ex_src;
             destination = ex_dst;
         end
         port_pair = 32'h0;
-        if (|(selected & with_ports)) begin
+        if (takes_four_tuple | takes_four_tuple_ex) begin
             port_pair = ports;
         end
-        layout_ipv4 = ipv4 & |selected;
-        layout_ipv6 = ipv6 & |selected;
+        layout_ipv4 = ipv4 & (takes_four_tuple | takes_ipv4);
+        layout_ipv6 = ipv6 & (takes_four_tuple_ex | takes_four_tuple | takes_ipv6_ex | takes_ipv6);
     end
     
 endmodule // rss_core__select
@@ -25267,6 +27603,7 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
     localparam  tag_qinq = 16'h88a8;
     localparam  type_ipv4 = 16'h800;
     localparam  type_ipv6 = 16'h86dd;
+    localparam  narrow = 1'b0;
     
     // Stub signals
     reg  [47:0] prev_tail$d;
@@ -25332,6 +27669,7 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
     reg  frame_ipv6;
     reg  [4:0] l3;
     reg  grid2;
+    reg  word_grid2;
     reg  [5:0] slot_last;
     reg  [5:0] slot_last14;
     reg  [5:0] next_slot_last;
@@ -25485,13 +27823,17 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
             end
         end
         grid2 = tag12 & ~tag16;
+        word_grid2 = grid2;
+        if (narrow) begin
+            word_grid2 = tag12_q$q & ~tag16_q$q;
+        end
         extended = (((prev_tail$q) & 560'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << data_bits) | ((in_data) & 560'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
         words = extended[(32'h10)+:(512)];
-        if (grid2) begin
+        if (word_grid2) begin
             words = extended[(32'h30)+:(512)];
         end
         tail = ((in_data[(32'h0)+:(16)]) & 64'hffffffffffffffff) << 64'h30;
-        if (grid2) begin
+        if (word_grid2) begin
             tail = ((in_data[(32'h0)+:(48)]) & 64'hffffffffffffffff) << 64'h10;
         end
         slot_last = slot_last_q$q ^ first_slot_last;
@@ -29242,6 +31584,9 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     reg  hits_valid$d;
     wire  hits_valid$q;
     reg  hits_valid$clock;
+    reg  mac_complete$d;
+    wire  mac_complete$q;
+    reg  mac_complete$clock;
     reg  [2:0] chosen_q$d;
     wire  [2:0] chosen_q$q;
     reg  chosen_q$clock;
@@ -29257,6 +31602,9 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     reg  [3:0] read_ptr$d;
     wire  [3:0] read_ptr$q;
     reg  read_ptr$clock;
+    reg  [3:0] third_ptr$d;
+    wire  [3:0] third_ptr$q;
+    reg  third_ptr$clock;
     reg  [2:0] head$d;
     wire  [2:0] head$q;
     reg  head$clock;
@@ -29305,6 +31653,11 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         .q(hits_valid$q),
         .clock(hits_valid$clock)
     );
+    rss_core__vport_match__mac_complete mac_complete(
+        .d(mac_complete$d),
+        .q(mac_complete$q),
+        .clock(mac_complete$clock)
+    );
     rss_core__vport_match__chosen_q chosen_q(
         .d(chosen_q$d),
         .q(chosen_q$q),
@@ -29329,6 +31682,11 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         .d(read_ptr$d),
         .q(read_ptr$q),
         .clock(read_ptr$clock)
+    );
+    rss_core__vport_match__third_ptr third_ptr(
+        .d(third_ptr$d),
+        .q(third_ptr$q),
+        .clock(third_ptr$clock)
     );
     rss_core__vport_match__head head(
         .d(head$d),
@@ -29361,11 +31719,13 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         hits$clock = clock;
         hit_vports$clock = clock;
         hits_valid$clock = clock;
+        mac_complete$clock = clock;
         chosen_q$clock = clock;
         chosen_valid$clock = clock;
         ring$clock = clock;
         write_ptr$clock = clock;
         read_ptr$clock = clock;
+        third_ptr$clock = clock;
         head$clock = clock;
         second$clock = clock;
         bypass_head$clock = clock;
@@ -29374,11 +31734,13 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         hits$d = hits$q;
         hit_vports$d = hit_vports$q;
         hits_valid$d = hits_valid$q;
+        mac_complete$d = mac_complete$q;
         chosen_q$d = chosen_q$q;
         chosen_valid$d = chosen_valid$q;
         ring$d = ring$q;
         write_ptr$d = write_ptr$q;
         read_ptr$d = read_ptr$q;
+        third_ptr$d = third_ptr$q;
         head$d = head$q;
         second$d = second$q;
         bypass_head$d = bypass_head$q;
@@ -29389,149 +31751,150 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         vports_now = 32'h0;
         entry = filters[(32'h34 * 0)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 0));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
             hits_now = (hits_now & ~(1 << (0)) | ((1'b1) << (0)));
         end
         entry = filters[(32'h34 * 1)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 1));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
             hits_now = (hits_now & ~(1 << (1)) | ((1'b1) << (1)));
         end
         entry = filters[(32'h34 * 2)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 2));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
             hits_now = (hits_now & ~(1 << (2)) | ((1'b1) << (2)));
         end
         entry = filters[(32'h34 * 3)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 3));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
             hits_now = (hits_now & ~(1 << (3)) | ((1'b1) << (3)));
         end
         entry = filters[(32'h34 * 4)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 4));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
             hits_now = (hits_now & ~(1 << (4)) | ((1'b1) << (4)));
         end
         entry = filters[(32'h34 * 5)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 5));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
             hits_now = (hits_now & ~(1 << (5)) | ((1'b1) << (5)));
         end
         entry = filters[(32'h34 * 6)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 6));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
             hits_now = (hits_now & ~(1 << (6)) | ((1'b1) << (6)));
         end
         entry = filters[(32'h34 * 7)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 7));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
             hits_now = (hits_now & ~(1 << (7)) | ((1'b1) << (7)));
         end
         entry = filters[(32'h34 * 8)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 8));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
             hits_now = (hits_now & ~(1 << (8)) | ((1'b1) << (8)));
         end
         entry = filters[(32'h34 * 9)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 9));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
             hits_now = (hits_now & ~(1 << (9)) | ((1'b1) << (9)));
         end
         entry = filters[(32'h34 * 10)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 10));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
             hits_now = (hits_now & ~(1 << (10)) | ((1'b1) << (10)));
         end
         entry = filters[(32'h34 * 11)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 11));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
             hits_now = (hits_now & ~(1 << (11)) | ((1'b1) << (11)));
         end
         entry = filters[(32'h34 * 12)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 12));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
             hits_now = (hits_now & ~(1 << (12)) | ((1'b1) << (12)));
         end
         entry = filters[(32'h34 * 13)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 13));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
             hits_now = (hits_now & ~(1 << (13)) | ((1'b1) << (13)));
         end
         entry = filters[(32'h34 * 14)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 14));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
             hits_now = (hits_now & ~(1 << (14)) | ((1'b1) << (14)));
         end
         entry = filters[(32'h34 * 15)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 15));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac) & (in_length >= 64'h6)) begin
+        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
             hits_now = (hits_now & ~(1 << (15)) | ((1'b1) << (15)));
         end
         hits$d = hits_now;
+        mac_complete$d = in_length >= 64'h6;
         hit_vports$d = vports_now;
         found = 1'b0;
         chosen = 32'h0;
-        if (hits$q[0] & ~found) begin
+        if (hits$q[0] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 0)+:(3)];
         end
-        if (hits$q[1] & ~found) begin
+        if (hits$q[1] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 1)+:(3)];
         end
-        if (hits$q[2] & ~found) begin
+        if (hits$q[2] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 2)+:(3)];
         end
-        if (hits$q[3] & ~found) begin
+        if (hits$q[3] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 3)+:(3)];
         end
-        if (hits$q[4] & ~found) begin
+        if (hits$q[4] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 4)+:(3)];
         end
-        if (hits$q[5] & ~found) begin
+        if (hits$q[5] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 5)+:(3)];
         end
-        if (hits$q[6] & ~found) begin
+        if (hits$q[6] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 6)+:(3)];
         end
-        if (hits$q[7] & ~found) begin
+        if (hits$q[7] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 7)+:(3)];
         end
-        if (hits$q[8] & ~found) begin
+        if (hits$q[8] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 8)+:(3)];
         end
-        if (hits$q[9] & ~found) begin
+        if (hits$q[9] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 9)+:(3)];
         end
-        if (hits$q[10] & ~found) begin
+        if (hits$q[10] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 10)+:(3)];
         end
-        if (hits$q[11] & ~found) begin
+        if (hits$q[11] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 11)+:(3)];
         end
-        if (hits$q[12] & ~found) begin
+        if (hits$q[12] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 12)+:(3)];
         end
-        if (hits$q[13] & ~found) begin
+        if (hits$q[13] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 13)+:(3)];
         end
-        if (hits$q[14] & ~found) begin
+        if (hits$q[14] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 14)+:(3)];
         end
-        if (hits$q[15] & ~found) begin
+        if (hits$q[15] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 15)+:(3)];
         end
@@ -29603,6 +31966,13 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         chosen_valid$d = chosen_valid_next;
         write_ptr$d = write_next;
         read_ptr$d = read_next;
+        third_ptr$d = third_ptr$q;
+        if (pop) begin
+            third_ptr$d = third_ptr$q + 64'h1;
+        end
+        if (reset) begin
+            third_ptr$d = 32'h2;
+        end
         distance_next = write_next - read_next;
         bypass_head$d = chosen_valid_next & (distance_next == 64'h0);
         bypass_second$d = chosen_valid_next & (distance_next == 64'h1);
@@ -29615,7 +31985,7 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         if (bypass_second$q) begin
             second_now = chosen_q$q;
         end
-        third_index = read_ptr$q + 64'h2;
+        third_index = third_ptr$q;
         third_now = 32'h0;
         if (third_index == 0) begin
             third_now = third_now | ring$q[(32'h4 * 0)+:(3)];
@@ -29853,6 +32223,25 @@ module rss_core__vport_match__hits_valid(d,q,clock);
 endmodule // rss_core__vport_match__hits_valid
 
 
+module rss_core__vport_match__mac_complete(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__mac_complete
+
+
 module rss_core__vport_match__read_ptr(d,q,clock);
     
     // Module arguments
@@ -29908,6 +32297,25 @@ module rss_core__vport_match__second(d,q,clock);
     end
           
 endmodule // rss_core__vport_match__second
+
+
+module rss_core__vport_match__third_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__third_ptr
 
 
 module rss_core__vport_match__write_ptr(d,q,clock);

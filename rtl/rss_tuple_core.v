@@ -70,6 +70,7 @@ module rss_tuple_core (
     reg  regs$key_copied;
     wire  [831:0] regs$filters;
     reg  regs$commit_hold;
+    reg  regs$pick_hold;
     reg  [31:0] regs$record_drops;
     reg  regs$record_counted;
     reg  [2:0] regs$record_vport;
@@ -203,6 +204,7 @@ module rss_tuple_core (
         .key_copied(regs$key_copied),
         .filters(regs$filters),
         .commit_hold(regs$commit_hold),
+        .pick_hold(regs$pick_hold),
         .record_drops(regs$record_drops),
         .record_counted(regs$record_counted),
         .record_vport(regs$record_vport),
@@ -356,6 +358,7 @@ module rss_tuple_core (
         s_axil_rvalid = regs$s_axil_rvalid;
         regs$s_axil_rready = s_axil_rready;
         regs$commit_hold = 1'b0;
+        regs$pick_hold = 1'b0;
         regs$record_drops = 32'h0;
         indirection$write_enable = regs$table_write_enable;
         indirection$write_address = regs$table_write_index;
@@ -4427,7 +4430,7 @@ module rss_tuple_core__probe_state(slots,vport,slot);
 endmodule // rss_tuple_core__probe_state
 
 
-module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,staged_key,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,commit_hold,record_drops,record_counted,record_vport,record_hash_type,record_malformed,table_write_enable,probe_request,probe_input,probe_type,probe_vport,probe_done,probe_done_hash,probe_done_queue,probe_done_hashed,table_write_index,table_write_queue);
+module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,staged_key,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,commit_hold,pick_hold,record_drops,record_counted,record_vport,record_hash_type,record_malformed,table_write_enable,probe_request,probe_input,probe_type,probe_vport,probe_done,probe_done_hash,probe_done_queue,probe_done_hashed,table_write_index,table_write_queue);
     
     // Module arguments
     input wire  clock;
@@ -4458,6 +4461,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     input wire  key_copied;
     output reg  [831:0] filters;
     input wire  commit_hold;
+    input wire  pick_hold;
     input wire  [31:0] record_drops;
     input wire  record_counted;
     input wire  [2:0] record_vport;
@@ -4554,6 +4558,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     wire  [831:0] vports$filters;
     wire  vports$committed;
     reg  vports$apply_hold;
+    reg  vports$pick_hold;
     wire  vports$commit_pending;
     wire  vports$commit_taken;
     wire  vports$commit_applied;
@@ -4788,9 +4793,18 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  write_hit_q$d;
     wire  write_hit_q$q;
     reg  write_hit_q$clock;
+    reg  write_faults_any_q$d;
+    wire  write_faults_any_q$q;
+    reg  write_faults_any_q$clock;
     reg  write_fault_q$d;
     wire  write_fault_q$q;
     reg  write_fault_q$clock;
+    reg  table_store_q$d;
+    wire  table_store_q$q;
+    reg  table_store_q$clock;
+    reg  [10:0] table_index_q$d;
+    wire  [10:0] table_index_q$q;
+    reg  table_index_q$clock;
     reg  [31:0] read_scalars_q$d;
     wire  [31:0] read_scalars_q$q;
     reg  read_scalars_q$clock;
@@ -4906,6 +4920,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .filters(vports$filters),
         .committed(vports$committed),
         .apply_hold(vports$apply_hold),
+        .pick_hold(vports$pick_hold),
         .commit_pending(vports$commit_pending),
         .commit_taken(vports$commit_taken),
         .commit_applied(vports$commit_applied),
@@ -5211,10 +5226,25 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .q(write_hit_q$q),
         .clock(write_hit_q$clock)
     );
+    rss_tuple_core__regs__write_faults_any_q write_faults_any_q(
+        .d(write_faults_any_q$d),
+        .q(write_faults_any_q$q),
+        .clock(write_faults_any_q$clock)
+    );
     rss_tuple_core__regs__write_fault_q write_fault_q(
         .d(write_fault_q$d),
         .q(write_fault_q$q),
         .clock(write_fault_q$clock)
+    );
+    rss_tuple_core__regs__table_store_q table_store_q(
+        .d(table_store_q$d),
+        .q(table_store_q$q),
+        .clock(table_store_q$clock)
+    );
+    rss_tuple_core__regs__table_index_q table_index_q(
+        .d(table_index_q$d),
+        .q(table_index_q$q),
+        .clock(table_index_q$clock)
     );
     rss_tuple_core__regs__read_scalars_q read_scalars_q(
         .d(read_scalars_q$d),
@@ -5248,6 +5278,9 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         write_fault_q$clock = clock;
         write_faults_q$clock = clock;
         write_hit_q$clock = clock;
+        write_faults_any_q$clock = clock;
+        table_store_q$clock = clock;
+        table_index_q$clock = clock;
         counted$clock = clock;
         counted_vport$clock = clock;
         counted_type$clock = clock;
@@ -5269,6 +5302,9 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         write_fault_q$d = write_fault_q$q;
         write_faults_q$d = write_faults_q$q;
         write_hit_q$d = write_hit_q$q;
+        write_faults_any_q$d = write_faults_any_q$q;
+        table_store_q$d = table_store_q$q;
+        table_index_q$d = table_index_q$q;
         counted$d = counted$q;
         counted_vport$d = counted_vport$q;
         counted_type$d = counted_type$q;
@@ -5342,6 +5378,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         table_read$reset = reset;
         vports$reset = reset;
         vports$apply_hold = commit_hold;
+        vports$pick_hold = pick_hold;
         vports$write_address = write_address;
         vports$write_data = write_data;
         vports$write_mask = write_mask;
@@ -5484,8 +5521,10 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         write_vport = write_element_vport[(32'h0)+:(3)];
         write_banks = active_banks >> write_vport;
         write_bank = ~write_banks[32'h0];
-        table_write_enable = write_fire & table_write_hit & ~table_fault & write_strobes[32'h0];
-        table_write_index = (((table_write_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((write_bank) << (32'ha)));
+        table_store_q$d = table_write_hit & ~table_fault & write_strobes[32'h0];
+        table_index_q$d = (((table_write_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((write_bank) << (32'ha)));
+        table_write_enable = write_fire & table_store_q$q;
+        table_write_index = table_index_q$q;
         table_write_queue = write_data[(32'h0)+:(8)];
         if (vports$move_write) begin
             table_write_enable = 1'b1;
@@ -5500,7 +5539,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         write_faults = ((((((((((((write_faults & ~(1 << (32'h0)) | ((ctrl$write_fault) << (32'h0))) & ~(1 << (32'h1)) | ((queue_limit$write_fault) << (32'h1))) & ~(1 << (32'h2)) | ((table_read$write_fault) << (32'h2))) & ~(1 << (32'h3)) | ((vports$write_fault) << (32'h3))) & ~(1 << (32'h4)) | ((vport_caps$write_hit) << (32'h4))) & ~(1 << (32'h5)) | ((refused_reg$write_hit) << (32'h5))) & ~(1 << (32'h6)) | ((hash_types_reg$write_fault) << (32'h6))) & ~(1 << (32'h7)) | ((table_size$write_fault) << (32'h7))) & ~(1 << (32'h8)) | ((default_queue_reg$write_fault) << (32'h8))) & ~(1 << (32'h9)) | ((primary_queue_reg$write_fault) << (32'h9))) & ~(1 << (32'ha)) | ((probe$write_fault) << (32'ha))) & ~(1 << (32'hb)) | ((table_write_hit & table_fault) << (32'hb)));
         write_faults_q$d = write_faults;
         write_hit_q$d = write_hit;
-        write_fault = ~write_hit_q$q | |write_faults_q$q | vports$move_fault;
+        write_faults_any_q$d = ~write_hit_q$q | |write_faults_q$q;
+        write_fault = write_faults_any_q$q | vports$move_fault;
         if (bvalid$q & s_axil_bready) begin
             bvalid$d = 1'b0;
         end
@@ -5582,8 +5622,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
             bvalid$d = 1'b0;
             read_state$d = 32'h0;
         end
-        active = vports$active;
         active_next = vports$active_next;
+        active = vports$active;
         staged_key = key_staged$value;
         key_copy = vports$key_copy;
         key_copy_vport = vports$key_copy_vport;
@@ -6603,6 +6643,9 @@ module rss_tuple_core__regs__ctrl(clock,reset,write_address,write_data,write_mas
     reg  [31:0] stored$d;
     wire  [31:0] stored$q;
     reg  stored$clock;
+    reg  accept_q$d;
+    wire  accept_q$q;
+    reg  accept_q$clock;
     
     // Local signals
     reg  [31:0] merged;
@@ -6613,15 +6656,23 @@ module rss_tuple_core__regs__ctrl(clock,reset,write_address,write_data,write_mas
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_tuple_core__regs__ctrl__accept_q accept_q(
+        .d(accept_q$d),
+        .q(accept_q$q),
+        .clock(accept_q$clock)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
+        accept_q$clock = clock;
         stored$d = stored$q;
+        accept_q$d = accept_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
-        if (write_strobe & write_hit & ~write_fault) begin
+        accept_q$d = write_hit & ~write_fault;
+        if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
         if (reset) begin
@@ -6636,6 +6687,25 @@ module rss_tuple_core__regs__ctrl(clock,reset,write_address,write_data,write_mas
     end
     
 endmodule // rss_tuple_core__regs__ctrl
+
+
+module rss_tuple_core__regs__ctrl__accept_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__ctrl__accept_q
 
 
 module rss_tuple_core__regs__ctrl__stored(d,q,clock);
@@ -6715,6 +6785,9 @@ module rss_tuple_core__regs__default_queue_reg(clock,reset,write_address,write_d
     reg  [31:0] stored$d;
     wire  [31:0] stored$q;
     reg  stored$clock;
+    reg  accept_q$d;
+    wire  accept_q$q;
+    reg  accept_q$clock;
     
     // Local signals
     reg  [31:0] merged;
@@ -6725,15 +6798,23 @@ module rss_tuple_core__regs__default_queue_reg(clock,reset,write_address,write_d
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_tuple_core__regs__default_queue_reg__accept_q accept_q(
+        .d(accept_q$d),
+        .q(accept_q$q),
+        .clock(accept_q$clock)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
+        accept_q$clock = clock;
         stored$d = stored$q;
+        accept_q$d = accept_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
-        if (write_strobe & write_hit & ~write_fault) begin
+        accept_q$d = write_hit & ~write_fault;
+        if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
         if (reset) begin
@@ -6748,6 +6829,25 @@ module rss_tuple_core__regs__default_queue_reg(clock,reset,write_address,write_d
     end
     
 endmodule // rss_tuple_core__regs__default_queue_reg
+
+
+module rss_tuple_core__regs__default_queue_reg__accept_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__default_queue_reg__accept_q
 
 
 module rss_tuple_core__regs__default_queue_reg__stored(d,q,clock);
@@ -6853,6 +6953,9 @@ module rss_tuple_core__regs__hash_types_reg(clock,reset,write_address,write_data
     reg  [31:0] stored$d;
     wire  [31:0] stored$q;
     reg  stored$clock;
+    reg  accept_q$d;
+    wire  accept_q$q;
+    reg  accept_q$clock;
     
     // Local signals
     reg  [31:0] merged;
@@ -6863,15 +6966,23 @@ module rss_tuple_core__regs__hash_types_reg(clock,reset,write_address,write_data
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_tuple_core__regs__hash_types_reg__accept_q accept_q(
+        .d(accept_q$d),
+        .q(accept_q$q),
+        .clock(accept_q$clock)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
+        accept_q$clock = clock;
         stored$d = stored$q;
+        accept_q$d = accept_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
-        if (write_strobe & write_hit & ~write_fault) begin
+        accept_q$d = write_hit & ~write_fault;
+        if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
         if (reset) begin
@@ -6886,6 +6997,25 @@ module rss_tuple_core__regs__hash_types_reg(clock,reset,write_address,write_data
     end
     
 endmodule // rss_tuple_core__regs__hash_types_reg
+
+
+module rss_tuple_core__regs__hash_types_reg__accept_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__hash_types_reg__accept_q
 
 
 module rss_tuple_core__regs__hash_types_reg__stored(d,q,clock);
@@ -7003,6 +7133,12 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
     reg  [3:0] mirror$read_index;
     reg  mirror$read_hit;
     wire  [31:0] mirror$read_data;
+    reg  hit_q$d;
+    wire  hit_q$q;
+    reg  hit_q$clock;
+    reg  [3:0] index_q$d;
+    wire  [3:0] index_q$q;
+    reg  index_q$clock;
     
     // Local signals
     reg  [10:0] write_index;
@@ -7030,24 +7166,40 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
         .read_hit(mirror$read_hit),
         .read_data(mirror$read_data)
     );
+    rss_tuple_core__regs__key_ext__hit_q hit_q(
+        .d(hit_q$d),
+        .q(hit_q$q),
+        .clock(hit_q$clock)
+    );
+    rss_tuple_core__regs__key_ext__index_q index_q(
+        .d(index_q$d),
+        .q(index_q$q),
+        .clock(index_q$clock)
+    );
     
     // Update code
     always @(*) begin
+        hit_q$clock = clock;
+        index_q$clock = clock;
+        hit_q$d = hit_q$q;
+        index_q$d = index_q$q;
         stored$clock = clock;
         stored$reset = reset;
         mirror$clock = clock;
         mirror$reset = reset;
         write_hit = (write_address >= base) & (write_address < base + words) & present;
         write_index = write_address - base;
-        stored$word = write_index[(32'h0)+:(4)];
+        hit_q$d = write_hit;
+        index_q$d = write_index[(32'h0)+:(4)];
+        stored$word = index_q$q;
         stored$data = write_data;
         stored$lanes = 32'h0;
-        if (write_strobe & write_hit) begin
+        if (write_strobe & hit_q$q) begin
             stored$lanes = write_strobes;
         end
         value = stored$value;
-        mirror$write = write_strobe & write_hit;
-        mirror$write_index = write_index[(32'h0)+:(4)];
+        mirror$write = write_strobe & hit_q$q;
+        mirror$write_index = index_q$q;
         mirror$write_data = write_data;
         mirror$write_strobes = write_strobes;
         read_hit = (read_address >= base) & (read_address < base + words) & present;
@@ -7060,6 +7212,44 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
     end
     
 endmodule // rss_tuple_core__regs__key_ext
+
+
+module rss_tuple_core__regs__key_ext__hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__key_ext__hit_q
+
+
+module rss_tuple_core__regs__key_ext__index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__key_ext__index_q
 
 
 module rss_tuple_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_index,read_hit,read_data);
@@ -7328,6 +7518,12 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
     reg  [3:0] mirror$read_index;
     reg  mirror$read_hit;
     wire  [31:0] mirror$read_data;
+    reg  hit_q$d;
+    wire  hit_q$q;
+    reg  hit_q$clock;
+    reg  [3:0] index_q$d;
+    wire  [3:0] index_q$q;
+    reg  index_q$clock;
     
     // Local signals
     reg  [10:0] write_index;
@@ -7355,24 +7551,40 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
         .read_hit(mirror$read_hit),
         .read_data(mirror$read_data)
     );
+    rss_tuple_core__regs__key_staged__hit_q hit_q(
+        .d(hit_q$d),
+        .q(hit_q$q),
+        .clock(hit_q$clock)
+    );
+    rss_tuple_core__regs__key_staged__index_q index_q(
+        .d(index_q$d),
+        .q(index_q$q),
+        .clock(index_q$clock)
+    );
     
     // Update code
     always @(*) begin
+        hit_q$clock = clock;
+        index_q$clock = clock;
+        hit_q$d = hit_q$q;
+        index_q$d = index_q$q;
         stored$clock = clock;
         stored$reset = reset;
         mirror$clock = clock;
         mirror$reset = reset;
         write_hit = (write_address >= base) & (write_address < base + words) & present;
         write_index = write_address - base;
-        stored$word = write_index[(32'h0)+:(4)];
+        hit_q$d = write_hit;
+        index_q$d = write_index[(32'h0)+:(4)];
+        stored$word = index_q$q;
         stored$data = write_data;
         stored$lanes = 32'h0;
-        if (write_strobe & write_hit) begin
+        if (write_strobe & hit_q$q) begin
             stored$lanes = write_strobes;
         end
         value = stored$value;
-        mirror$write = write_strobe & write_hit;
-        mirror$write_index = write_index[(32'h0)+:(4)];
+        mirror$write = write_strobe & hit_q$q;
+        mirror$write_index = index_q$q;
         mirror$write_data = write_data;
         mirror$write_strobes = write_strobes;
         read_hit = (read_address >= base) & (read_address < base + words) & present;
@@ -7385,6 +7597,44 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
     end
     
 endmodule // rss_tuple_core__regs__key_staged
+
+
+module rss_tuple_core__regs__key_staged__hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__key_staged__hit_q
+
+
+module rss_tuple_core__regs__key_staged__index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__key_staged__index_q
 
 
 module rss_tuple_core__regs__key_staged__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_index,read_hit,read_data);
@@ -7661,6 +7911,9 @@ module rss_tuple_core__regs__primary_queue_reg(clock,reset,write_address,write_d
     reg  [31:0] stored$d;
     wire  [31:0] stored$q;
     reg  stored$clock;
+    reg  accept_q$d;
+    wire  accept_q$q;
+    reg  accept_q$clock;
     
     // Local signals
     reg  [31:0] merged;
@@ -7671,15 +7924,23 @@ module rss_tuple_core__regs__primary_queue_reg(clock,reset,write_address,write_d
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_tuple_core__regs__primary_queue_reg__accept_q accept_q(
+        .d(accept_q$d),
+        .q(accept_q$q),
+        .clock(accept_q$clock)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
+        accept_q$clock = clock;
         stored$d = stored$q;
+        accept_q$d = accept_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
-        if (write_strobe & write_hit & ~write_fault) begin
+        accept_q$d = write_hit & ~write_fault;
+        if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
         if (reset) begin
@@ -7694,6 +7955,25 @@ module rss_tuple_core__regs__primary_queue_reg(clock,reset,write_address,write_d
     end
     
 endmodule // rss_tuple_core__regs__primary_queue_reg
+
+
+module rss_tuple_core__regs__primary_queue_reg__accept_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__primary_queue_reg__accept_q
 
 
 module rss_tuple_core__regs__primary_queue_reg__stored(d,q,clock);
@@ -7807,6 +8087,9 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_st
     reg  pending$d;
     wire  pending$q;
     reg  pending$clock;
+    reg  accept_q$d;
+    wire  accept_q$q;
+    reg  accept_q$clock;
     reg  [31:0] hash_q$d;
     wire  [31:0] hash_q$q;
     reg  hash_q$clock;
@@ -7857,6 +8140,11 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_st
         .q(pending$q),
         .clock(pending$clock)
     );
+    rss_tuple_core__regs__probe__accept_q accept_q(
+        .d(accept_q$d),
+        .q(accept_q$q),
+        .clock(accept_q$clock)
+    );
     rss_tuple_core__regs__probe__hash_q hash_q(
         .d(hash_q$d),
         .q(hash_q$q),
@@ -7883,6 +8171,7 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_st
         type_q$clock = clock;
         vport_q$clock = clock;
         pending$clock = clock;
+        accept_q$clock = clock;
         hash_q$clock = clock;
         queue_q$clock = clock;
         hashed_q$clock = clock;
@@ -7890,6 +8179,7 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_st
         type_q$d = type_q$q;
         vport_q$d = vport_q$q;
         pending$d = pending$q;
+        accept_q$d = accept_q$q;
         hash_q$d = hash_q$q;
         queue_q$d = queue_q$q;
         hashed_q$d = hashed_q$q;
@@ -7920,7 +8210,8 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_st
         probe_fault = |(probe_value & ~probe_writable) | (probe_value[(32'h0)+:(4)] > type_max) | (probe_value[(vport_lsb)+:(3)] > vport_max);
         write_hit = (input_words$write_hit | probe_hit | (write_address == hash_address) | (write_address == result_address)) & present;
         write_fault = (write_hit & ~input_words$write_hit & ~probe_hit) | (probe_hit & probe_fault & present);
-        taken = write_strobe & probe_hit & ~probe_fault & present;
+        accept_q$d = probe_hit & ~probe_fault & present;
+        taken = write_strobe & accept_q$q;
         if (taken) begin
             pending$d = 1'b1;
             type_q$d = probe_value[(32'h0)+:(4)];
@@ -8060,6 +8351,25 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_st
 endmodule // rss_tuple_core__regs__probe
 
 
+module rss_tuple_core__regs__probe__accept_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__probe__accept_q
+
+
 module rss_tuple_core__regs__probe__count_q(d,q,clock);
     
     // Module arguments
@@ -8155,6 +8465,12 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
     reg  [3:0] mirror$read_index;
     reg  mirror$read_hit;
     wire  [31:0] mirror$read_data;
+    reg  hit_q$d;
+    wire  hit_q$q;
+    reg  hit_q$clock;
+    reg  [3:0] index_q$d;
+    wire  [3:0] index_q$q;
+    reg  index_q$clock;
     
     // Local signals
     reg  [10:0] write_index;
@@ -8182,24 +8498,40 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
         .read_hit(mirror$read_hit),
         .read_data(mirror$read_data)
     );
+    rss_tuple_core__regs__probe__input_words__hit_q hit_q(
+        .d(hit_q$d),
+        .q(hit_q$q),
+        .clock(hit_q$clock)
+    );
+    rss_tuple_core__regs__probe__input_words__index_q index_q(
+        .d(index_q$d),
+        .q(index_q$q),
+        .clock(index_q$clock)
+    );
     
     // Update code
     always @(*) begin
+        hit_q$clock = clock;
+        index_q$clock = clock;
+        hit_q$d = hit_q$q;
+        index_q$d = index_q$q;
         stored$clock = clock;
         stored$reset = reset;
         mirror$clock = clock;
         mirror$reset = reset;
         write_hit = (write_address >= base) & (write_address < base + words) & present;
         write_index = write_address - base;
-        stored$word = write_index[(32'h0)+:(4)];
+        hit_q$d = write_hit;
+        index_q$d = write_index[(32'h0)+:(4)];
+        stored$word = index_q$q;
         stored$data = write_data;
         stored$lanes = 32'h0;
-        if (write_strobe & write_hit) begin
+        if (write_strobe & hit_q$q) begin
             stored$lanes = write_strobes;
         end
         value = stored$value;
-        mirror$write = write_strobe & write_hit;
-        mirror$write_index = write_index[(32'h0)+:(4)];
+        mirror$write = write_strobe & hit_q$q;
+        mirror$write_index = index_q$q;
         mirror$write_data = write_data;
         mirror$write_strobes = write_strobes;
         read_hit = (read_address >= base) & (read_address < base + words) & present;
@@ -8212,6 +8544,44 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
     end
     
 endmodule // rss_tuple_core__regs__probe__input_words
+
+
+module rss_tuple_core__regs__probe__input_words__hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__probe__input_words__hit_q
+
+
+module rss_tuple_core__regs__probe__input_words__index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__probe__input_words__index_q
 
 
 module rss_tuple_core__regs__probe__input_words__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_index,read_hit,read_data);
@@ -8586,6 +8956,9 @@ module rss_tuple_core__regs__queue_limit(clock,reset,write_address,write_data,wr
     reg  [31:0] stored$d;
     wire  [31:0] stored$q;
     reg  stored$clock;
+    reg  accept_q$d;
+    wire  accept_q$q;
+    reg  accept_q$clock;
     
     // Local signals
     reg  [31:0] merged;
@@ -8596,15 +8969,23 @@ module rss_tuple_core__regs__queue_limit(clock,reset,write_address,write_data,wr
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_tuple_core__regs__queue_limit__accept_q accept_q(
+        .d(accept_q$d),
+        .q(accept_q$q),
+        .clock(accept_q$clock)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
+        accept_q$clock = clock;
         stored$d = stored$q;
+        accept_q$d = accept_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
-        if (write_strobe & write_hit & ~write_fault) begin
+        accept_q$d = write_hit & ~write_fault;
+        if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
         if (reset) begin
@@ -8619,6 +9000,25 @@ module rss_tuple_core__regs__queue_limit(clock,reset,write_address,write_data,wr
     end
     
 endmodule // rss_tuple_core__regs__queue_limit
+
+
+module rss_tuple_core__regs__queue_limit__accept_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__queue_limit__accept_q
 
 
 module rss_tuple_core__regs__queue_limit__stored(d,q,clock);
@@ -8921,6 +9321,25 @@ module rss_tuple_core__regs__status(write_address,read_address,value,write_hit,r
 endmodule // rss_tuple_core__regs__status
 
 
+module rss_tuple_core__regs__table_index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [10:0] d;
+    output reg  [10:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 11'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__table_index_q
+
+
 module rss_tuple_core__regs__table_read(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
@@ -8947,6 +9366,9 @@ module rss_tuple_core__regs__table_read(clock,reset,write_address,write_data,wri
     reg  [31:0] stored$d;
     wire  [31:0] stored$q;
     reg  stored$clock;
+    reg  accept_q$d;
+    wire  accept_q$q;
+    reg  accept_q$clock;
     
     // Local signals
     reg  [31:0] merged;
@@ -8957,15 +9379,23 @@ module rss_tuple_core__regs__table_read(clock,reset,write_address,write_data,wri
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_tuple_core__regs__table_read__accept_q accept_q(
+        .d(accept_q$d),
+        .q(accept_q$q),
+        .clock(accept_q$clock)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
+        accept_q$clock = clock;
         stored$d = stored$q;
+        accept_q$d = accept_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
-        if (write_strobe & write_hit & ~write_fault) begin
+        accept_q$d = write_hit & ~write_fault;
+        if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
         if (reset) begin
@@ -8980,6 +9410,25 @@ module rss_tuple_core__regs__table_read(clock,reset,write_address,write_data,wri
     end
     
 endmodule // rss_tuple_core__regs__table_read
+
+
+module rss_tuple_core__regs__table_read__accept_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__table_read__accept_q
 
 
 module rss_tuple_core__regs__table_read__stored(d,q,clock);
@@ -11138,6 +11587,9 @@ module rss_tuple_core__regs__table_size(clock,reset,write_address,write_data,wri
     reg  [31:0] stored$d;
     wire  [31:0] stored$q;
     reg  stored$clock;
+    reg  accept_q$d;
+    wire  accept_q$q;
+    reg  accept_q$clock;
     
     // Local signals
     reg  [31:0] merged;
@@ -11148,15 +11600,23 @@ module rss_tuple_core__regs__table_size(clock,reset,write_address,write_data,wri
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_tuple_core__regs__table_size__accept_q accept_q(
+        .d(accept_q$d),
+        .q(accept_q$q),
+        .clock(accept_q$clock)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
+        accept_q$clock = clock;
         stored$d = stored$q;
+        accept_q$d = accept_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
-        if (write_strobe & write_hit & ~write_fault) begin
+        accept_q$d = write_hit & ~write_fault;
+        if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
         if (reset) begin
@@ -11171,6 +11631,25 @@ module rss_tuple_core__regs__table_size(clock,reset,write_address,write_data,wri
     end
     
 endmodule // rss_tuple_core__regs__table_size
+
+
+module rss_tuple_core__regs__table_size__accept_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__table_size__accept_q
 
 
 module rss_tuple_core__regs__table_size__stored(d,q,clock);
@@ -11222,6 +11701,25 @@ module rss_tuple_core__regs__table_size__stored__dff(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__table_size__stored__dff
+
+
+module rss_tuple_core__regs__table_store_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__table_store_q
 
 
 module rss_tuple_core__regs__table_word(d,q,clock);
@@ -11295,7 +11793,7 @@ module rss_tuple_core__regs__vport_caps(write_address,read_address,value,write_h
 endmodule // rss_tuple_core__regs__vport_caps
 
 
-module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,read_next,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
+module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,read_next,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,pick_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
     
     // Module arguments
     input wire  clock;
@@ -11320,6 +11818,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     output reg  [831:0] filters;
     output reg  committed;
     input wire  apply_hold;
+    input wire  pick_hold;
     output reg  commit_pending;
     output reg  commit_taken;
     output reg  commit_applied;
@@ -11379,6 +11878,21 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  copy_started$d;
     wire  copy_started$q;
     reg  copy_started$clock;
+    reg  copied$d;
+    wire  copied$q;
+    reg  copied$clock;
+    reg  commit_accept_q$d;
+    wire  commit_accept_q$q;
+    reg  commit_accept_q$clock;
+    reg  lo_hit_q$d;
+    wire  lo_hit_q$q;
+    reg  lo_hit_q$clock;
+    reg  hi_hit_q$d;
+    wire  hi_hit_q$q;
+    reg  hi_hit_q$clock;
+    reg  hi_store_q$d;
+    wire  hi_store_q$q;
+    reg  hi_store_q$clock;
     reg  mac_mirror$clock;
     reg  mac_mirror$reset;
     reg  mac_mirror$write;
@@ -11392,6 +11906,9 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  [383:0] move_slot$slots;
     reg  [2:0] move_slot$vport;
     wire  [47:0] move_slot$slot;
+    reg  [12:0] move_pick_q$d;
+    wire  [12:0] move_pick_q$q;
+    reg  move_pick_q$clock;
     reg  move_illegal_q$d;
     wire  move_illegal_q$q;
     reg  move_illegal_q$clock;
@@ -11474,6 +11991,31 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         .q(copy_started$q),
         .clock(copy_started$clock)
     );
+    rss_tuple_core__regs__vports__copied copied(
+        .d(copied$d),
+        .q(copied$q),
+        .clock(copied$clock)
+    );
+    rss_tuple_core__regs__vports__commit_accept_q commit_accept_q(
+        .d(commit_accept_q$d),
+        .q(commit_accept_q$q),
+        .clock(commit_accept_q$clock)
+    );
+    rss_tuple_core__regs__vports__lo_hit_q lo_hit_q(
+        .d(lo_hit_q$d),
+        .q(lo_hit_q$q),
+        .clock(lo_hit_q$clock)
+    );
+    rss_tuple_core__regs__vports__hi_hit_q hi_hit_q(
+        .d(hi_hit_q$d),
+        .q(hi_hit_q$q),
+        .clock(hi_hit_q$clock)
+    );
+    rss_tuple_core__regs__vports__hi_store_q hi_store_q(
+        .d(hi_store_q$d),
+        .q(hi_store_q$q),
+        .clock(hi_store_q$clock)
+    );
     rss_tuple_core__regs__vports__mac_mirror mac_mirror(
         .clock(mac_mirror$clock),
         .reset(mac_mirror$reset),
@@ -11490,6 +12032,11 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         .slots(move_slot$slots),
         .vport(move_slot$vport),
         .slot(move_slot$slot)
+    );
+    rss_tuple_core__regs__vports__move_pick_q move_pick_q(
+        .d(move_pick_q$d),
+        .q(move_pick_q$q),
+        .clock(move_pick_q$clock)
     );
     rss_tuple_core__regs__vports__move_illegal_q move_illegal_q(
         .d(move_illegal_q$d),
@@ -11511,24 +12058,37 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     always @(*) begin
         active_q$clock = clock;
         move_status$clock = clock;
+        move_pick_q$clock = clock;
         move_illegal_q$clock = clock;
         move_result_q$clock = clock;
         move_address_q$clock = clock;
         pending$clock = clock;
         request$clock = clock;
         copy_started$clock = clock;
+        copied$clock = clock;
+        commit_accept_q$clock = clock;
+        lo_hit_q$clock = clock;
+        hi_hit_q$clock = clock;
+        hi_store_q$clock = clock;
         active_q$d = active_q$q;
         move_status$d = move_status$q;
+        move_pick_q$d = move_pick_q$q;
         move_illegal_q$d = move_illegal_q$q;
         move_result_q$d = move_result_q$q;
         move_address_q$d = move_address_q$q;
         pending$d = pending$q;
         request$d = request$q;
         copy_started$d = copy_started$q;
+        copied$d = copied$q;
+        commit_accept_q$d = commit_accept_q$q;
+        lo_hit_q$d = lo_hit_q$q;
+        hi_hit_q$d = hi_hit_q$q;
+        hi_store_q$d = hi_store_q$q;
         value = write_data & write_mask;
         commit_hit = write_address == commit_address;
         commit_fault = |(value & ~commit_writable) | (value[(32'h8)+:(3)] > vport_max);
-        commit_taken = write_strobe & commit_hit & ~commit_fault;
+        commit_accept_q$d = commit_hit & ~commit_fault;
+        commit_taken = write_strobe & commit_accept_q$q;
         if (commit_taken) begin
             pending$d = 1'b1;
             request$d = value;
@@ -11564,7 +12124,10 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         if (key_copy) begin
             copy_started$d = 1'b1;
         end
-        commit_applied = pending$q & ((request$q[32'h0] & key_copied) | (~request$q[32'h0] & ~apply_hold));
+        if (key_copied) begin
+            copied$d = 1'b1;
+        end
+        commit_applied = pending$q & ~pick_hold & ((request$q[32'h0] & copied$q) | (~request$q[32'h0] & ~apply_hold));
         committed = 1'b0;
         table_committed = 1'b0;
         commit_slot = staged;
@@ -11572,6 +12135,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         if (commit_applied) begin
             pending$d = 1'b0;
             copy_started$d = 1'b0;
+            copied$d = 1'b0;
             committed = |request$q[(32'h0)+:(2)];
             table_committed = request$q[32'h1];
             if ((commit_vport == 0) & (0 < vports_built)) begin
@@ -11662,15 +12226,16 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         move_illegal = |(value & ~move_writable) | (move_entry > entry_max) | (move_to > queue_max) | (move_vport > vport_max);
         move_slot$slots = active_q$q;
         move_slot$vport = move_vport;
+        move_pick_q$d = ((move_slot$slot[(32'h4)+:(4)]) & 13'h1fff) | (((move_slot$slot[(32'h28)+:(8)]) & 13'h1fff) << 64'h4) | (((move_slot$slot[(32'h2)+:(1)]) & 13'h1fff) << 64'hc);
         move_result = 64'h1;
-        if (|(move_entry >> move_slot$slot[(32'h4)+:(4)])) begin
+        if (|(move_entry >> move_pick_q$q[(32'h0)+:(4)])) begin
             move_result = 64'h2;
         end
-        else if (move_to > move_slot$slot[(32'h28)+:(8)]) begin
+        else if (move_to > move_pick_q$q[(32'h4)+:(8)]) begin
             move_result = 64'h3;
         end
         move_address_now = (((move_vport) & 11'h7ff) << table_log2) | ((move_entry) & 11'h7ff);
-        move_address_now = (move_address_now & ~(1 << (32'ha)) | ((move_slot$slot[32'h2]) << (32'ha)));
+        move_address_now = (move_address_now & ~(1 << (32'ha)) | ((move_pick_q$q[32'hc]) << (32'ha)));
         move_illegal_q$d = move_illegal;
         move_result_q$d = move_result;
         move_address_q$d = move_address_now;
@@ -11699,8 +12264,11 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         mac_lo$reset = reset;
         mac_lo$word = write_address[(32'h0)+:(4)];
         mac_lo$data = value;
+        lo_hit_q$d = lo_hit;
+        hi_hit_q$d = hi_hit;
+        hi_store_q$d = hi_hit & ~hi_fault;
         mac_lo$lanes = 32'h0;
-        if (write_strobe & lo_hit) begin
+        if (write_strobe & lo_hit_q$q) begin
             mac_lo$lanes = write_lanes;
         end
         mac_hi$clock = clock;
@@ -11708,7 +12276,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         mac_hi$word = write_address[(32'h0)+:(4)];
         mac_hi$data = value & mac_hi_writable;
         mac_hi$lanes = 32'h0;
-        if (write_strobe & hi_hit & ~hi_fault) begin
+        if (write_strobe & hi_store_q$q) begin
             mac_hi$lanes = write_lanes;
         end
         filters = 32'h0;
@@ -11864,10 +12432,10 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         end
         mac_mirror$clock = clock;
         mac_mirror$reset = reset;
-        mac_mirror$write = write_strobe & (lo_hit | (hi_hit & ~hi_fault));
+        mac_mirror$write = write_strobe & (lo_hit_q$q | hi_store_q$q);
         mac_mirror$write_index = ((write_address[(32'h0)+:(4)]) & 5'h1f);
         mac_mirror$write_data = write_data;
-        if (hi_hit) begin
+        if (hi_hit_q$q) begin
             mac_mirror$write_index = (mac_mirror$write_index & ~(1 << (32'h4)) | ((1'b1) << (32'h4)));
             mac_mirror$write_data = write_data & mac_hi_writable;
         end
@@ -11885,6 +12453,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         if (reset) begin
             active_q$d = reset_state;
             copy_started$d = 1'b0;
+            copied$d = 1'b0;
             move_status$d = 32'h0;
             pending$d = 1'b0;
         end
@@ -11971,6 +12540,44 @@ module rss_tuple_core__regs__vports__active_q__dff(d,q,clock);
 endmodule // rss_tuple_core__regs__vports__active_q__dff
 
 
+module rss_tuple_core__regs__vports__commit_accept_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__commit_accept_q
+
+
+module rss_tuple_core__regs__vports__copied(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__copied
+
+
 module rss_tuple_core__regs__vports__copy_started(d,q,clock);
     
     // Module arguments
@@ -11988,6 +12595,63 @@ module rss_tuple_core__regs__vports__copy_started(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__vports__copy_started
+
+
+module rss_tuple_core__regs__vports__hi_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__hi_hit_q
+
+
+module rss_tuple_core__regs__vports__hi_store_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__hi_store_q
+
+
+module rss_tuple_core__regs__vports__lo_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__lo_hit_q
 
 
 module rss_tuple_core__regs__vports__mac_hi(clock,reset,word,data,lanes,value);
@@ -12338,6 +13002,25 @@ module rss_tuple_core__regs__vports__move_illegal_q(d,q,clock);
 endmodule // rss_tuple_core__regs__vports__move_illegal_q
 
 
+module rss_tuple_core__regs__vports__move_pick_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [12:0] d;
+    output reg  [12:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 13'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__move_pick_q
+
+
 module rss_tuple_core__regs__vports__move_result_q(d,q,clock);
     
     // Module arguments
@@ -12487,6 +13170,25 @@ module rss_tuple_core__regs__write_fault_q(d,q,clock);
 endmodule // rss_tuple_core__regs__write_fault_q
 
 
+module rss_tuple_core__regs__write_faults_any_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__write_faults_any_q
+
+
 module rss_tuple_core__regs__write_faults_q(d,q,clock);
     
     // Module arguments
@@ -12553,6 +13255,9 @@ module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata
     reg  aged_q$d;
     wire  aged_q$q;
     reg  aged_q$clock;
+    reg  aged2_q$d;
+    wire  aged2_q$q;
+    reg  aged2_q$clock;
     reg  perform_q$d;
     wire  perform_q$q;
     reg  perform_q$clock;
@@ -12582,6 +13287,11 @@ module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata
         .d(aged_q$d),
         .q(aged_q$q),
         .clock(aged_q$clock)
+    );
+    rss_tuple_core__regs__write_slot__aged2_q aged2_q(
+        .d(aged2_q$d),
+        .q(aged2_q$q),
+        .clock(aged2_q$clock)
     );
     rss_tuple_core__regs__write_slot__perform_q perform_q(
         .d(perform_q$d),
@@ -12613,6 +13323,7 @@ module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata
     always @(*) begin
         held_q$clock = clock;
         aged_q$clock = clock;
+        aged2_q$clock = clock;
         perform_q$clock = clock;
         outstanding$clock = clock;
         address_q$clock = clock;
@@ -12620,6 +13331,7 @@ module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata
         strobes_q$clock = clock;
         held_q$d = held_q$q;
         aged_q$d = aged_q$q;
+        aged2_q$d = aged2_q$q;
         perform_q$d = perform_q$q;
         outstanding$d = outstanding$q;
         address_q$d = address_q$q;
@@ -12636,7 +13348,8 @@ module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata
             strobes_q$d = wstrb;
         end
         aged_q$d = held_q$q & ~perform_q$q & unblocked;
-        perform_q$d = held_q$q & aged_q$q & ~perform_q$q & unblocked;
+        aged2_q$d = held_q$q & aged_q$q & ~perform_q$q & unblocked;
+        perform_q$d = held_q$q & aged2_q$q & ~perform_q$q & unblocked;
         if (perform_q$q) begin
             held_q$d = 1'b0;
         end
@@ -12646,6 +13359,7 @@ module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata
         if (reset) begin
             held_q$d = 1'b0;
             aged_q$d = 1'b0;
+            aged2_q$d = 1'b0;
             perform_q$d = 1'b0;
             outstanding$d = 1'b0;
         end
@@ -12677,6 +13391,25 @@ module rss_tuple_core__regs__write_slot__address_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__write_slot__address_q
+
+
+module rss_tuple_core__regs__write_slot__aged2_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__write_slot__aged2_q
 
 
 module rss_tuple_core__regs__write_slot__aged_q(d,q,clock);

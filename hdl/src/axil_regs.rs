@@ -5,9 +5,9 @@
 //! ([`ProbeRegs`]).
 //!
 //! A write is taken into registers once `awvalid` and `wvalid` are both high
-//! ([`AxilWriteSlot`]) and performed three clocks after its handshake, or two after a
+//! ([`AxilWriteSlot`]) and performed four clocks after its handshake, or three after a
 //! commit, a probe or the table cooldown lets it; decisions that need more than the
-//! performing clock (the write's fault, a move's verdict) are registered in the two
+//! performing clock (the write's fault, a move's verdict) are registered in the three
 //! clocks between. The next write is taken once its response is. Reads take four clocks
 //! (address, table RAM read and the read multiplexer's two registered halves, data):
 //! the block RAM answers late in the clock, so its word is not also put through the
@@ -95,6 +95,9 @@ pub struct AxilRegs {
     /// Do not start a key copy: the datapath is between two reads of a key bank, which
     /// a copy might overwrite.
     pub commit_hold: Signal<In, Bit>,
+    /// Apply no commit this clock: the datapath picks a frame's VPort state from
+    /// `active` for the next clock.
+    pub pick_hold: Signal<In, Bit>,
     /// The datapath's count of dropped records (`RECORD_DROPS`).
     pub record_drops: Signal<In, Bits<32>>,
     /// A record is delivered this clock: it counts in `COUNTERS` (see [`EventCounters`]).
@@ -210,11 +213,17 @@ pub struct AxilRegs {
     write_faults: Signal<Local, Bits<12>>,
     write_faults_q: DFF<Bits<12>>,
     write_hit_q: DFF<Bit>,
+    /// Unmapped or refused by a block, a clock after `write_faults_q`.
+    write_faults_any_q: DFF<Bit>,
     /// `write_fault` a clock ago: the held write's verdict, for the response and
     /// `REFUSED` (its inputs do not change while the write waits unblocked).
     write_fault_q: DFF<Bit>,
     write_hit: Signal<Local, Bit>,
     table_write_hit: Signal<Local, Bit>,
+    /// The held write's `TABLE` decode a clock ahead (its address and data, and the
+    /// VPorts' banks, do not change while it waits): stored or not, and where.
+    table_store_q: DFF<Bit>,
+    table_index_q: DFF<Bits<POOL_ADDRESS_BITS>>,
     table_read_hit: Signal<Local, Bit>,
     table_write_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
     table_read_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
@@ -282,6 +291,7 @@ impl AxilRegs {
             s_axil_awaddr: Default::default(),
             s_axil_awvalid: Default::default(),
             commit_hold: Default::default(),
+            pick_hold: Default::default(),
             record_drops: Default::default(),
             record_counted: Default::default(),
             record_vport: Default::default(),
@@ -392,9 +402,12 @@ impl AxilRegs {
             write_faults: Default::default(),
             write_faults_q: Default::default(),
             write_hit_q: Default::default(),
+            write_faults_any_q: Default::default(),
             write_fault_q: Default::default(),
             write_hit: Default::default(),
             table_write_hit: Default::default(),
+            table_store_q: Default::default(),
+            table_index_q: Default::default(),
             table_read_hit: Default::default(),
             table_write_offset: Default::default(),
             table_read_offset: Default::default(),
@@ -431,6 +444,9 @@ impl Logic for AxilRegs {
             write_fault_q,
             write_faults_q,
             write_hit_q,
+            write_faults_any_q,
+            table_store_q,
+            table_index_q,
             counted,
             counted_vport,
             counted_type,
@@ -510,6 +526,7 @@ impl Logic for AxilRegs {
         self.table_read.reset.next = self.reset.val();
         self.vports.reset.next = self.reset.val();
         self.vports.apply_hold.next = self.commit_hold.val();
+        self.vports.pick_hold.next = self.pick_hold.val();
         self.vports.write_address.next = self.write_address.val();
         self.vports.write_data.next = self.write_data.val();
         self.vports.write_mask.next = self.write_mask.val();
@@ -652,13 +669,14 @@ impl Logic for AxilRegs {
         self.write_vport.next = self.write_element_vport.val().get_bits::<3>(0);
         self.write_banks.next = self.active_banks.val() >> self.write_vport.val();
         self.write_bank.next = !self.write_banks.val().get_bit(0);
-        self.table_write_enable.next = self.write_fire.val()
-            & self.table_write_hit.val()
+        self.table_store_q.d.next = self.table_write_hit.val()
             & !self.table_fault.val()
             & self.write_strobes.val().get_bit(0);
-        self.table_write_index.next =
+        self.table_index_q.d.next =
             bit_cast::<POOL_ADDRESS_BITS, 10>(self.table_write_offset.val().get_bits::<10>(0))
                 .replace_bit(10, self.write_bank.val());
+        self.table_write_enable.next = self.write_fire.val() & self.table_store_q.q.val();
+        self.table_write_index.next = self.table_index_q.q.val();
         self.table_write_queue.next = self.write_data.val().get_bits::<QUEUE_BITS>(0);
         if self.vports.move_write.val() {
             self.table_write_enable.next = true;
@@ -683,9 +701,9 @@ impl Logic for AxilRegs {
             | self.key_staged.write_hit.val()
             | self.key_ext.write_hit.val()
             | self.table_write_hit.val();
-        // The write's fault in two registered steps while it waits (see
-        // `AxilWriteSlot`): each source's verdict and the hit, then their OR with the
-        // move's verdict (itself registered in the first step).
+        // The write's fault in three registered steps while it waits (see
+        // `AxilWriteSlot`): each source's verdict and the hit, then their OR, then that
+        // with the move's verdict (itself registered in the second step).
         self.write_faults.next = 0.into();
         self.write_faults.next = self
             .write_faults
@@ -704,9 +722,9 @@ impl Logic for AxilRegs {
             .replace_bit(11, self.table_write_hit.val() & self.table_fault.val());
         self.write_faults_q.d.next = self.write_faults.val();
         self.write_hit_q.d.next = self.write_hit.val();
-        self.write_fault.next = !self.write_hit_q.q.val()
-            | self.write_faults_q.q.val().any()
-            | self.vports.move_fault.val();
+        self.write_faults_any_q.d.next =
+            !self.write_hit_q.q.val() | self.write_faults_q.q.val().any();
+        self.write_fault.next = self.write_faults_any_q.q.val() | self.vports.move_fault.val();
         if self.bvalid.q.val() & self.s_axil_bready.val() {
             self.bvalid.d.next = false;
         }
@@ -850,8 +868,8 @@ impl Logic for AxilRegs {
             self.read_state.d.next = 0.into();
         }
 
-        self.active.next = self.vports.active.val();
         self.active_next.next = self.vports.active_next.val();
+        self.active.next = self.vports.active.val();
         self.staged_key.next = self.key_staged.value.val();
         self.key_copy.next = self.vports.key_copy.val();
         self.key_copy_vport.next = self.vports.key_copy_vport.val();

@@ -6,13 +6,14 @@
 //! (a commit being applied, a probe running, the table cooldown).
 //!
 //! The perform strobe is a flip-flop as well, set once the slot has held the write for
-//! two clocks with nothing holding it back. Those two clocks are the register block's
-//! decode pipeline: decisions about the held write (each block's fault, a move's
-//! verdict) are registered in the first, combined and registered in the second, and
-//! the write is performed in the third from registers alone. Nothing but a write can
-//! start what holds writes back (a commit, a probe, the table cooldown), and only one
-//! is outstanding, so the state those decisions read does not change from the first
-//! unblocked clock to the performing one.
+//! three clocks with nothing holding it back. Those three clocks are the register
+//! block's decode pipeline, so no decision takes more than a few LUT levels in one
+//! clock: each block's fault, the hit and the picked state of a move's VPort are
+//! registered in the first; the faults' OR and a move's verdict in the second; their
+//! combination in the third; and the write is performed in the fourth from registers
+//! alone. Nothing but a write can start what holds writes back (a commit, a probe, the
+//! table cooldown), and only one is outstanding, so the state those decisions read does
+//! not change from the first unblocked clock to the performing one.
 //!
 //! One write is outstanding at a time, as before: the slot takes the next write only
 //! once the previous one's response has been accepted.
@@ -62,6 +63,8 @@ pub struct AxilWriteSlot {
     held_q: DFF<Bit>,
     /// The write was held and unblocked last clock.
     aged_q: DFF<Bit>,
+    /// ... and the clock before.
+    aged2_q: DFF<Bit>,
     perform_q: DFF<Bit>,
     /// A write taken whose response has not been accepted yet.
     outstanding: DFF<Bit>,
@@ -79,6 +82,7 @@ impl Logic for AxilWriteSlot {
             clock,
             held_q,
             aged_q,
+            aged2_q,
             perform_q,
             outstanding,
             address_q,
@@ -96,8 +100,12 @@ impl Logic for AxilWriteSlot {
             self.strobes_q.d.next = self.wstrb.val();
         }
         self.aged_q.d.next = self.held_q.q.val() & !self.perform_q.q.val() & self.unblocked.val();
-        self.perform_q.d.next = self.held_q.q.val()
+        self.aged2_q.d.next = self.held_q.q.val()
             & self.aged_q.q.val()
+            & !self.perform_q.q.val()
+            & self.unblocked.val();
+        self.perform_q.d.next = self.held_q.q.val()
+            & self.aged2_q.q.val()
             & !self.perform_q.q.val()
             & self.unblocked.val();
         if self.perform_q.q.val() {
@@ -109,6 +117,7 @@ impl Logic for AxilWriteSlot {
         if self.reset.val() {
             self.held_q.d.next = false;
             self.aged_q.d.next = false;
+            self.aged2_q.d.next = false;
             self.perform_q.d.next = false;
             self.outstanding.d.next = false;
         }
@@ -125,7 +134,7 @@ impl Logic for AxilWriteSlot {
 mod tests {
     use super::*;
 
-    /// A write is taken once both channels are valid, held until performed (after two
+    /// A write is taken once both channels are valid, held until performed (after three
     /// clocks in a row that left it unblocked), and the next one waits for the first
     /// one's response, however long the block takes.
     #[test]
@@ -176,8 +185,20 @@ mod tests {
             wait_clock_cycle!(ep, clock, x);
             x = ep.wait(1, x)?;
             sim_assert!(ep, x.held.val() & !x.decoded.val() & !x.perform.val(), x);
-            // Unblocked for two clocks: performed on the next, for exactly one clock.
+            // Unblocked for two clocks, then blocked: not performed either.
             x.unblocked.next = true;
+            wait_clock_cycle!(ep, clock, x);
+            wait_clock_cycle!(ep, clock, x);
+            x.unblocked.next = false;
+            wait_clock_cycle!(ep, clock, x);
+            x = ep.wait(1, x)?;
+            sim_assert!(ep, x.held.val() & !x.perform.val(), x);
+            wait_clock_cycle!(ep, clock, x);
+            // Unblocked for three clocks: performed on the next, for exactly one clock.
+            x.unblocked.next = true;
+            wait_clock_cycle!(ep, clock, x);
+            x = ep.wait(1, x)?;
+            sim_assert!(ep, x.decoded.val() & !x.perform.val(), x);
             wait_clock_cycle!(ep, clock, x);
             x = ep.wait(1, x)?;
             sim_assert!(ep, x.decoded.val() & !x.perform.val(), x);

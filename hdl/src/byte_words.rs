@@ -33,7 +33,8 @@ pub struct ByteWords<const BITS: usize> {
     pub write_data: Signal<In, Bits<32>>,
     /// Write byte strobes.
     pub write_strobes: Signal<In, Bits<4>>,
-    /// The write handshake completes this clock.
+    /// The write happens this clock. Its address has been held for at least a clock
+    /// (`AxilWriteSlot`), so the bytes' enables come from a decode registered then.
     pub write_strobe: Signal<In, Bit>,
     /// Word address of the read being answered.
     pub read_address: Signal<In, Bits<WORD_ADDR_BITS>>,
@@ -59,6 +60,9 @@ pub struct ByteWords<const BITS: usize> {
     write_index: Signal<Local, Bits<WORD_ADDR_BITS>>,
     read_index: Signal<Local, Bits<WORD_ADDR_BITS>>,
     next_index: Signal<Local, Bits<WORD_ADDR_BITS>>,
+    /// `write_hit` and the word it names, a clock ago.
+    hit_q: DFF<Bit>,
+    index_q: DFF<Bits<MIRROR_ADDRESS_BITS>>,
 }
 
 impl<const BITS: usize> ByteWords<BITS> {
@@ -88,6 +92,8 @@ impl<const BITS: usize> ByteWords<BITS> {
             write_index: Default::default(),
             read_index: Default::default(),
             next_index: Default::default(),
+            hit_q: Default::default(),
+            index_q: Default::default(),
         }
     }
 }
@@ -95,6 +101,7 @@ impl<const BITS: usize> ByteWords<BITS> {
 impl<const BITS: usize> Logic for ByteWords<BITS> {
     #[hdl_gen]
     fn update(&mut self) {
+        dff_setup!(self, clock, hit_q, index_q);
         self.stored.clock.next = self.clock.val();
         self.stored.reset.next = self.reset.val();
         self.mirror.clock.next = self.clock.val();
@@ -103,16 +110,18 @@ impl<const BITS: usize> Logic for ByteWords<BITS> {
             & (self.write_address.val() < self.base.val() + self.words.val())
             & self.present.val();
         self.write_index.next = self.write_address.val() - self.base.val();
-        self.stored.word.next = self.write_index.val().get_bits::<MIRROR_ADDRESS_BITS>(0);
+        self.hit_q.d.next = self.write_hit.val();
+        self.index_q.d.next = self.write_index.val().get_bits::<MIRROR_ADDRESS_BITS>(0);
+        self.stored.word.next = self.index_q.q.val();
         self.stored.data.next = self.write_data.val();
         self.stored.lanes.next = 0.into();
-        if self.write_strobe.val() & self.write_hit.val() {
+        if self.write_strobe.val() & self.hit_q.q.val() {
             self.stored.lanes.next = self.write_strobes.val();
         }
         self.value.next = self.stored.value.val();
 
-        self.mirror.write.next = self.write_strobe.val() & self.write_hit.val();
-        self.mirror.write_index.next = self.write_index.val().get_bits::<MIRROR_ADDRESS_BITS>(0);
+        self.mirror.write.next = self.write_strobe.val() & self.hit_q.q.val();
+        self.mirror.write_index.next = self.index_q.q.val();
         self.mirror.write_data.next = self.write_data.val();
         self.mirror.write_strobes.next = self.write_strobes.val();
         self.read_hit.next = (self.read_address.val() >= self.base.val())
@@ -150,9 +159,12 @@ mod tests {
                 (0x12, 0x99aa_bbcc, 0xf),
                 (0x11, 0xdead_beef, 0b0101),
             ] {
+                // Held a clock, then performed, as the write slot does.
                 x.write_address.next = address.to_bits();
                 x.write_data.next = data.to_bits();
                 x.write_strobes.next = strobes.to_bits();
+                x.write_strobe.next = false;
+                wait_clock_cycle!(ep, clock, x);
                 x.write_strobe.next = true;
                 wait_clock_cycle!(ep, clock, x);
             }
@@ -192,6 +204,7 @@ mod tests {
             x.write_address.next = 0x11_u64.to_bits();
             x.write_data.next = 0x0102_0304_u64.to_bits();
             x.write_strobes.next = 0b0010_u64.to_bits();
+            wait_clock_cycle!(ep, clock, x);
             x.write_strobe.next = true;
             wait_clock_cycle!(ep, clock, x);
             x.write_strobe.next = false;

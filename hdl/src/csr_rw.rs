@@ -20,7 +20,8 @@ pub struct CsrRw {
     pub write_data: Signal<In, Bits<32>>,
     /// Byte strobes expanded to bits.
     pub write_mask: Signal<In, Bits<32>>,
-    /// The write handshake completes this clock.
+    /// The write happens this clock. Its address and data have been held for at least
+    /// a clock (`AxilWriteSlot`), so whether it is stored is decided a clock ahead.
     pub write_strobe: Signal<In, Bit>,
     /// Word address of the read being answered.
     pub read_address: Signal<In, Bits<WORD_ADDR_BITS>>,
@@ -39,6 +40,9 @@ pub struct CsrRw {
     max: Constant<Bits<32>>,
     reset_value: Constant<Bits<32>>,
     stored: DFFWithInit<Bits<32>>,
+    /// The held write would be stored (`write_hit` without `write_fault`), a clock
+    /// ago: the enable starts at a register, not at the compares.
+    accept_q: DFF<Bit>,
     merged: Signal<Local, Bits<32>>,
 }
 
@@ -64,6 +68,7 @@ impl CsrRw {
             max: Constant::new(max.to_bits()),
             reset_value: Constant::new(u64::from(reg.reset).to_bits()),
             stored: DFFWithInit::new(u64::from(reg.reset).to_bits()),
+            accept_q: Default::default(),
             merged: Default::default(),
         }
     }
@@ -72,7 +77,7 @@ impl CsrRw {
 impl Logic for CsrRw {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, stored);
+        dff_setup!(self, clock, stored, accept_q);
         self.merged.next = (self.write_data.val() & self.write_mask.val())
             | (self.stored.q.val() & !self.write_mask.val());
         self.write_hit.next = self.write_address.val() == self.address.val();
@@ -81,7 +86,8 @@ impl Logic for CsrRw {
                 | (self.merged.val() > self.max.val()));
         // Bits outside the field never hold anything but 0 (such writes fault), so they
         // are not stored.
-        if self.write_strobe.val() & self.write_hit.val() & !self.write_fault.val() {
+        self.accept_q.d.next = self.write_hit.val() & !self.write_fault.val();
+        if self.write_strobe.val() & self.accept_q.q.val() {
             self.stored.d.next = self.merged.val() & self.writable.val();
         }
         if self.reset.val() {

@@ -29,6 +29,10 @@ use crate::l3_header::{END_BITS, FIRST_EXT_WORD, NEED_BITS};
 use crate::word_pick::WordPick;
 use crate::word_slots::WORD_INDEX_BITS;
 
+/// Word number of the IPv4 header's first word plus two (the word numbers count from
+/// L3 − 32 bytes): the L4 word is this plus IHL / 2.
+pub const IPV4_L4_WORD_BIAS: u64 = 4;
+
 #[derive(LogicBlock)]
 pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// Clock.
@@ -63,6 +67,8 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     pub ex_dst_ptr_in: Signal<In, Bits<WORD_INDEX_BITS>>,
     /// IPv4 IHL, passed on for the ports position.
     pub ihl_in: Signal<In, Bits<4>>,
+    /// `l4_word_out` of the stage before; read only by a stage built as wires.
+    pub l4_word_in: Signal<In, Bits<WORD_INDEX_BITS>>,
     /// The beat, one clock later.
     pub beat_out: Signal<Out, Bits<BUNDLE_BITS>>,
     /// This step's results (and the walk fields below) are final.
@@ -91,6 +97,9 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     pub ex_dst_ptr_out: Signal<Out, Bits<WORD_INDEX_BITS>>,
     /// `ihl_in`, one clock later.
     pub ihl_out: Signal<Out, Bits<4>>,
+    /// IPv4: word number of the L4 header's first word (4·IHL bytes past L3), from
+    /// `ihl_in`, so the capture's ports pick starts from a register, not an adder.
+    pub l4_word_out: Signal<Out, Bits<WORD_INDEX_BITS>>,
     header: WordPick<DATA_BITS, BUNDLE_BITS>,
     // Clock 1: the walk, per frame.
     started: DFF<Bit>,
@@ -100,8 +109,12 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     live_q: DFF<Bit>,
     // Clock 1 → 2: the beat, the walk as it stands, the step taken, what came in.
     s_beat: DFF<Bits<BUNDLE_BITS>>,
-    s_ready: DFF<Bit>,
-    s_live: DFF<Bit>,
+    s_started: DFF<Bit>,
+    /// The walk's liveness before this beat's step, and what it becomes if it steps:
+    /// the stage's readiness is judged from them in clock 2, off the step's path.
+    s_live_before: DFF<Bit>,
+    s_next_live: DFF<Bit>,
+    s_count: DFF<Bits<3>>,
     s_ptr_out: DFF<Bits<WORD_INDEX_BITS>>,
     s_nh_out: DFF<Bits<8>>,
     s_stepped: DFF<Bit>,
@@ -109,6 +122,12 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     s_fragment: DFF<Bit>,
     s_word: DFF<Bits<64>>,
     s_ptr: DFF<Bits<WORD_INDEX_BITS>>,
+    /// The header's first byte and the byte after its first word (relative to L3),
+    /// and its length in words as the checks count it: sums made in clock 1, so each
+    /// check in clock 2 is one sum and one compare.
+    s_offset: DFF<Bits<END_BITS>>,
+    s_offset8: DFF<Bits<END_BITS>>,
+    s_check_words: DFF<Bits<9>>,
     s_nh: DFF<Bits<8>>,
     s_end: DFF<Bits<END_BITS>>,
     s_bad_in: DFF<Bit>,
@@ -142,6 +161,8 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     ex_dst_o: DFF<Bit>,
     ex_dst_ptr_o: DFF<Bits<WORD_INDEX_BITS>>,
     ihl_o: DFF<Bits<4>>,
+    l4_word_o: DFF<Bits<WORD_INDEX_BITS>>,
+    ipv4_l4_bias: Constant<Bits<WORD_INDEX_BITS>>,
     hop_by_hop: Constant<Bits<8>>,
     routing: Constant<Bits<8>>,
     fragment_header: Constant<Bits<8>>,
@@ -155,6 +176,8 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     cur_ptr: Signal<Local, Bits<WORD_INDEX_BITS>>,
     cur_nh: Signal<Local, Bits<8>>,
     cur_live: Signal<Local, Bit>,
+    live_before: Signal<Local, Bit>,
+    live_after: Signal<Local, Bit>,
     stepped: Signal<Local, Bit>,
     ended: Signal<Local, Bit>,
     w: Signal<Local, Bits<64>>,
@@ -175,8 +198,6 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     b3: Signal<Local, Bits<8>>,
     b4: Signal<Local, Bits<8>>,
     b5: Signal<Local, Bits<8>>,
-    check_words: Signal<Local, Bits<9>>,
-    offset: Signal<Local, Bits<END_BITS>>,
     header_end: Signal<Local, Bits<END_BITS>>,
     lands_on_home: Signal<Local, Bit>,
 }
@@ -214,6 +235,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             ex_dst_in: Default::default(),
             ex_dst_ptr_in: Default::default(),
             ihl_in: Default::default(),
+            l4_word_in: Default::default(),
             beat_out: Default::default(),
             walk_ready_out: Default::default(),
             walk_live_out: Default::default(),
@@ -228,6 +250,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             ex_dst_out: Default::default(),
             ex_dst_ptr_out: Default::default(),
             ihl_out: Default::default(),
+            l4_word_out: Default::default(),
             header,
             started: Default::default(),
             count: Default::default(),
@@ -235,8 +258,10 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             nh_q: Default::default(),
             live_q: Default::default(),
             s_beat: Default::default(),
-            s_ready: Default::default(),
-            s_live: Default::default(),
+            s_started: Default::default(),
+            s_live_before: Default::default(),
+            s_next_live: Default::default(),
+            s_count: Default::default(),
             s_ptr_out: Default::default(),
             s_nh_out: Default::default(),
             s_stepped: Default::default(),
@@ -244,6 +269,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             s_fragment: Default::default(),
             s_word: Default::default(),
             s_ptr: Default::default(),
+            s_offset: Default::default(),
+            s_offset8: Default::default(),
+            s_check_words: Default::default(),
             s_nh: Default::default(),
             s_end: Default::default(),
             s_bad_in: Default::default(),
@@ -275,6 +303,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             ex_dst_o: Default::default(),
             ex_dst_ptr_o: Default::default(),
             ihl_o: Default::default(),
+            l4_word_o: Default::default(),
+            ipv4_l4_bias: Constant::new(IPV4_L4_WORD_BIAS.to_bits()),
             hop_by_hop: byte(IPPROTO_HOPOPTS),
             routing: byte(IPPROTO_ROUTING),
             fragment_header: byte(IPPROTO_FRAGMENT),
@@ -288,6 +318,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             cur_ptr: Default::default(),
             cur_nh: Default::default(),
             cur_live: Default::default(),
+            live_before: Default::default(),
+            live_after: Default::default(),
             stepped: Default::default(),
             ended: Default::default(),
             w: Default::default(),
@@ -308,8 +340,6 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             b3: Default::default(),
             b4: Default::default(),
             b5: Default::default(),
-            check_words: Default::default(),
-            offset: Default::default(),
             header_end: Default::default(),
             lands_on_home: Default::default(),
         }
@@ -328,8 +358,10 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             nh_q,
             live_q,
             s_beat,
-            s_ready,
-            s_live,
+            s_started,
+            s_live_before,
+            s_next_live,
+            s_count,
             s_ptr_out,
             s_nh_out,
             s_stepped,
@@ -337,6 +369,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             s_fragment,
             s_word,
             s_ptr,
+            s_offset,
+            s_offset8,
+            s_check_words,
             s_nh,
             s_end,
             s_bad_in,
@@ -367,7 +402,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             ex_src_ptr_o,
             ex_dst_o,
             ex_dst_ptr_o,
-            ihl_o
+            ihl_o,
+            l4_word_o
         );
         // ---- Clock 1: the walk. ----
         self.header.beat.next = self.beat_in.val();
@@ -422,6 +458,14 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             & self.beat_in.val().get_bit(2);
         self.s_ptr.d.next = self.cur_ptr.val();
         self.s_nh.d.next = self.cur_nh.val();
+        // Extension headers lie 40 bytes or more past L3, so the pointer is past word 4.
+        self.s_offset.d.next =
+            bit_cast::<END_BITS, WORD_INDEX_BITS>(self.cur_ptr.val() - 4_u64) << 3_u64;
+        self.s_offset8.d.next =
+            bit_cast::<END_BITS, WORD_INDEX_BITS>(self.cur_ptr.val() - 3_u64) << 3_u64;
+        // (The fragment header's length is 0 here: it is one word.)
+        self.s_check_words.d.next = bit_cast::<9, 8>(self.ext_len.val()) + 1_u64;
+        self.live_before.next = self.cur_live.val();
         if self.stepped.val() {
             self.cur_count.next = self.cur_count.val() + 1_u64;
             self.cur_live.next = self.next_is_ext.val() & !self.this_fragment.val();
@@ -431,7 +475,6 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         if self.ended.val() {
             self.cur_live.next = false;
         }
-        self.cur_done.next = !self.cur_live.val() | (self.cur_count.val() == self.max_steps.val());
         if self.beat_in.val().get_bit(0) {
             self.started.d.next = self.cur_started.val();
             self.count.d.next = self.cur_count.val();
@@ -440,8 +483,10 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.live_q.d.next = self.cur_live.val();
         }
         self.s_beat.d.next = self.beat_in.val();
-        self.s_ready.d.next = self.cur_started.val() & self.cur_done.val();
-        self.s_live.d.next = self.cur_live.val();
+        self.s_started.d.next = self.cur_started.val();
+        self.s_live_before.d.next = self.live_before.val();
+        self.s_next_live.d.next = self.next_is_ext.val() & !self.this_fragment.val();
+        self.s_count.d.next = self.cur_count.val();
         self.s_ptr_out.d.next = self.cur_ptr.val();
         self.s_nh_out.d.next = self.cur_nh.val();
         self.s_stepped.d.next = self.stepped.val();
@@ -459,6 +504,12 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.s_ihl.d.next = self.ihl_in.val();
 
         // ---- Clock 2: the checks on the step just taken. ----
+        // The walk's state after the step, as clock 1 kept it (`ended`: the frame ended
+        // before the header due, which ends the walk).
+        self.live_after.next = self.s_live_before.q.val() & !self.s_ended.q.val();
+        if self.s_stepped.q.val() {
+            self.live_after.next = self.s_next_live.q.val();
+        }
         self.cur_bad.next = self.bad_q.q.val();
         self.cur_fragment.next = self.fragment_q.q.val();
         self.cur_need.next = self.need_q.q.val();
@@ -478,14 +529,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.b3.next = self.s_word.q.val().get_bits::<8>(32);
         self.b4.next = self.s_word.q.val().get_bits::<8>(24);
         self.b5.next = self.s_word.q.val().get_bits::<8>(16);
-        self.check_words.next = bit_cast::<9, 8>(self.b1.val()) + 1_u64;
-        if self.s_nh.q.val() == self.fragment_header.val() {
-            self.check_words.next = 1.into();
-        }
-        self.offset.next =
-            bit_cast::<END_BITS, WORD_INDEX_BITS>(self.s_ptr.q.val() - 4_u64) << 3_u64;
         self.header_end.next =
-            self.offset.val() + (bit_cast::<END_BITS, 9>(self.check_words.val()) << 3_u64);
+            self.s_offset.q.val() + (bit_cast::<END_BITS, 9>(self.s_check_words.q.val()) << 3_u64);
         // Option walk over header bytes 2..6 landing on offset 6 (closed form, checked
         // against the model's walk in rss-model's tests).
         self.lands_on_home.next = ((self.b2.val() != 0_u64) & (self.b3.val() == 2_u64))
@@ -520,7 +565,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             }
             self.cur_fragment.next = self.cur_fragment.val() | self.s_fragment.q.val();
             self.cur_bad.next = self.cur_bad.val()
-                | ((self.offset.val() + 8_u64) > self.s_end.q.val())
+                | (self.s_offset8.q.val() > self.s_end.q.val())
                 | (self.header_end.val() > self.s_end.q.val());
             self.cur_need.next = self.header_end.val().get_bits::<NEED_BITS>(0);
             if self.header_end.val().get_bits::<5>(12).any() {
@@ -540,8 +585,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.ex_dst_ptr_q.d.next = self.cur_ex_dst_ptr.val();
         }
         self.beat_q.d.next = self.s_beat.q.val();
-        self.ready_o.d.next = self.s_ready.q.val();
-        self.live_o.d.next = self.s_live.q.val();
+        self.ready_o.d.next = self.s_started.q.val()
+            & (!self.live_after.val() | (self.s_count.q.val() == self.max_steps.val()));
+        self.live_o.d.next = self.live_after.val();
         self.ptr_o.d.next = self.s_ptr_out.q.val();
         self.nh_o.d.next = self.s_nh_out.q.val();
         self.end_o.d.next = self.s_end.q.val();
@@ -563,6 +609,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.ex_dst_ptr_o.d.next = self.cur_ex_dst_ptr.val();
         }
         self.ihl_o.d.next = self.s_ihl.q.val();
+        self.l4_word_o.d.next =
+            self.ipv4_l4_bias.val() + bit_cast::<WORD_INDEX_BITS, 4>(self.s_ihl.q.val() >> 1_u64);
         if self.reset.val() {
             self.s_beat.d.next = 0.into();
             self.beat_q.d.next = 0.into();
@@ -581,6 +629,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.ex_dst_out.next = self.ex_dst_o.q.val();
         self.ex_dst_ptr_out.next = self.ex_dst_ptr_o.q.val();
         self.ihl_out.next = self.ihl_o.q.val();
+        self.l4_word_out.next = self.l4_word_o.q.val();
         // A stage built as wires: outputs follow inputs, its registers go unused.
         if self.passthrough.val() {
             self.beat_out.next = self.beat_in.val();
@@ -597,6 +646,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.ex_dst_out.next = self.ex_dst_in.val();
             self.ex_dst_ptr_out.next = self.ex_dst_ptr_in.val();
             self.ihl_out.next = self.ihl_in.val();
+            self.l4_word_out.next = self.l4_word_in.val();
         }
     }
 }

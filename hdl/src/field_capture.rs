@@ -4,14 +4,20 @@
 //! known only then, so every "needed byte past the frame or the 128-byte window" and
 //! "datagram past the frame" rule of `docs/parser-rules.md` is checked here at once.
 //!
-//! The verdict takes two registered steps, so the length never meets more than one
-//! carry chain in a clock: on the last beat every bound becomes a sum with L3, the
-//! clock after each sum is compared with the length, and the result is on the outputs
-//! for one clock, the second after the frame's last beat. The address and port
-//! outputs come from the capture registers, which hold the frame's words until the
-//! next frame's reach them; at 256 bits and more that can be the clock after the last
-//! beat, so there the words are copied aside once.
+//! The verdict takes three registered steps, so the length never meets more than one
+//! carry chain in a clock and no rule's outcome meets the others' in the same clock as
+//! its compare: on the last beat every bound becomes a sum with L3, the clock after
+//! each sum is compared with the length, the clock after that the compares are
+//! combined, and the result is on the outputs for one clock, the third after the
+//! frame's last beat. The address and port outputs come from the capture registers,
+//! which hold the frame's words until the next frame's reach them: at 64 bits that is
+//! never before the verdict; at 128 bits it can be two clocks after the last beat, so
+//! there the words are copied aside the clock after it; from 256 bits on a one-beat
+//! frame can follow, whose own copy is made the clock after that, so the copy is
+//! copied once more.
 
+use rss_model::HashType;
+use rss_model::hash_type::HASH_TYPE_BITS;
 use rss_model::parse::{IPPROTO_TCP, IPPROTO_UDP, PARSE_WINDOW_BYTES};
 use rust_hdl::prelude::*;
 
@@ -20,11 +26,15 @@ use crate::l3_header::{END_BITS, NEED_BITS};
 use crate::word_pick::WordPick;
 use crate::word_slots::WORD_INDEX_BITS;
 
+const TYPE_BITS: usize = HASH_TYPE_BITS as usize;
 /// Width of the verdict's sums (L3 + a datagram end of up to `END_BITS` bits).
 const VERDICT_BITS: usize = END_BITS + 1;
 /// From this beat width on, the next frame's words can reach the capture registers
-/// the clock after a last beat.
-const SNAPSHOT_MIN_DATA_BITS: usize = 256;
+/// before the verdict (its second beat holds field words).
+const SNAPSHOT_MIN_DATA_BITS: usize = 128;
+/// From this beat width on, a one-beat frame holding field words can follow, so the
+/// copy is overwritten before the verdict and is copied once more.
+const SECOND_SNAPSHOT_MIN_DATA_BITS: usize = 256;
 
 #[derive(LogicBlock)]
 pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
@@ -42,6 +52,8 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     pub walk_nh: Signal<In, Bits<8>>,
     /// IPv4 IHL.
     pub ihl: Signal<In, Bits<4>>,
+    /// IPv4: word number of the L4 header's first word (from IHL, a clock ahead).
+    pub ipv4_l4_word: Signal<In, Bits<WORD_INDEX_BITS>>,
     /// Datagram end relative to L3.
     pub datagram_end: Signal<In, Bits<END_BITS>>,
     /// A header rule failed.
@@ -58,7 +70,7 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     pub ex_dst: Signal<In, Bit>,
     /// Word number of its first address word.
     pub ex_dst_ptr: Signal<In, Bits<WORD_INDEX_BITS>>,
-    /// A frame's verdict is on the outputs below (the clock after its last beat).
+    /// A frame's verdict is on the outputs below (the third clock after its last beat).
     pub result_valid: Signal<Out, Bit>,
     /// `result_valid` as it will be next clock, so the datapath can plan a free clock.
     pub result_next: Signal<Out, Bit>,
@@ -72,10 +84,11 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     pub ipv6: Signal<Out, Bit>,
     /// Well-formed IP fragment.
     pub is_fragment: Signal<Out, Bit>,
-    /// TCP ports present.
-    pub tcp: Signal<Out, Bit>,
-    /// UDP ports present.
-    pub udp: Signal<Out, Bit>,
+    /// The frame's 4-tuple type, one-hot (TCP or UDP ports present over a
+    /// well-formed family, not a fragment), else 0.
+    pub four_tuple: Signal<Out, Bits<TYPE_BITS>>,
+    /// IPv6: the Ex variant of `four_tuple`, else 0.
+    pub four_tuple_ex: Signal<Out, Bits<TYPE_BITS>>,
     /// Source address (IPv4 in the top 32 bits).
     pub src: Signal<Out, Bits<128>>,
     /// Destination address (IPv4 in the top 32 bits).
@@ -110,8 +123,8 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     ipv4_q: DFF<Bit>,
     ipv6_q: DFF<Bit>,
     fragment_q: DFF<Bit>,
-    tcp_q: DFF<Bit>,
-    udp_q: DFF<Bit>,
+    four_tuple_q: DFF<Bits<TYPE_BITS>>,
+    four_tuple_ex_q: DFF<Bits<TYPE_BITS>>,
     ex_src_q: DFF<Bit>,
     ex_dst_q: DFF<Bit>,
     v_valid: DFF<Bit>,
@@ -130,6 +143,21 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     v_need_end: DFF<Bits<VERDICT_BITS>>,
     v_ports_end: DFF<Bits<VERDICT_BITS>>,
     v_datagram_end: DFF<Bits<VERDICT_BITS>>,
+    // Step 2: each rule compared, the frame's flags carried.
+    c_valid: DFF<Bit>,
+    c_length: DFF<Bits<LENGTH_BITS>>,
+    c_runt: DFF<Bit>,
+    c_walk_broken: DFF<Bit>,
+    c_need_over: DFF<Bit>,
+    c_ports_over: DFF<Bit>,
+    c_datagram_over: DFF<Bit>,
+    c_ipv4: DFF<Bit>,
+    c_ipv6: DFF<Bit>,
+    c_fragment: DFF<Bit>,
+    c_tcp: DFF<Bit>,
+    c_udp: DFF<Bit>,
+    c_ex_src: DFF<Bit>,
+    c_ex_dst: DFF<Bit>,
     snap_w1: DFF<Bits<64>>,
     snap_w2: DFF<Bits<64>>,
     snap_w3: DFF<Bits<64>>,
@@ -139,7 +167,17 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     snap_route_hi: DFF<Bits<64>>,
     snap_route_lo: DFF<Bits<64>>,
     snap_ports: DFF<Bits<32>>,
+    snap2_w1: DFF<Bits<64>>,
+    snap2_w2: DFF<Bits<64>>,
+    snap2_w3: DFF<Bits<64>>,
+    snap2_w4: DFF<Bits<64>>,
+    snap2_home_hi: DFF<Bits<64>>,
+    snap2_home_lo: DFF<Bits<64>>,
+    snap2_route_hi: DFF<Bits<64>>,
+    snap2_route_lo: DFF<Bits<64>>,
+    snap2_ports: DFF<Bits<32>>,
     snapshot: Constant<Bit>,
+    second_snapshot: Constant<Bit>,
     target1: Constant<Bits<WORD_INDEX_BITS>>,
     target2: Constant<Bits<WORD_INDEX_BITS>>,
     target3: Constant<Bits<WORD_INDEX_BITS>>,
@@ -147,6 +185,12 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     window: Constant<Bits<LENGTH_BITS>>,
     proto_tcp: Constant<Bits<8>>,
     proto_udp: Constant<Bits<8>>,
+    tcp_ipv4: Constant<Bits<TYPE_BITS>>,
+    udp_ipv4: Constant<Bits<TYPE_BITS>>,
+    tcp_ipv6: Constant<Bits<TYPE_BITS>>,
+    tcp_ipv6_ex: Constant<Bits<TYPE_BITS>>,
+    udp_ipv6: Constant<Bits<TYPE_BITS>>,
+    udp_ipv6_ex: Constant<Bits<TYPE_BITS>>,
     valid: Signal<Local, Bit>,
     last: Signal<Local, Bit>,
     frame_ipv4: Signal<Local, Bit>,
@@ -190,6 +234,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
     fn default() -> Self {
         let number = |k: u64| k + crate::word_slots::L3_WORD_BIAS;
         let word = |k: u64| Constant::new(number(k).to_bits());
+        let one_hot = |t: HashType| Constant::new(u64::from(t.mask()).to_bits());
         Self {
             clock: Default::default(),
             beat: Default::default(),
@@ -198,6 +243,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             walk_ptr: Default::default(),
             walk_nh: Default::default(),
             ihl: Default::default(),
+            ipv4_l4_word: Default::default(),
             datagram_end: Default::default(),
             bad: Default::default(),
             fragment: Default::default(),
@@ -213,8 +259,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             ipv4: Default::default(),
             ipv6: Default::default(),
             is_fragment: Default::default(),
-            tcp: Default::default(),
-            udp: Default::default(),
+            four_tuple: Default::default(),
+            four_tuple_ex: Default::default(),
             src: Default::default(),
             dst: Default::default(),
             ex_src_addr: Default::default(),
@@ -244,8 +290,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             ipv4_q: Default::default(),
             ipv6_q: Default::default(),
             fragment_q: Default::default(),
-            tcp_q: Default::default(),
-            udp_q: Default::default(),
+            four_tuple_q: Default::default(),
+            four_tuple_ex_q: Default::default(),
             ex_src_q: Default::default(),
             ex_dst_q: Default::default(),
             v_valid: Default::default(),
@@ -264,6 +310,20 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             v_need_end: Default::default(),
             v_ports_end: Default::default(),
             v_datagram_end: Default::default(),
+            c_valid: Default::default(),
+            c_length: Default::default(),
+            c_runt: Default::default(),
+            c_walk_broken: Default::default(),
+            c_need_over: Default::default(),
+            c_ports_over: Default::default(),
+            c_datagram_over: Default::default(),
+            c_ipv4: Default::default(),
+            c_ipv6: Default::default(),
+            c_fragment: Default::default(),
+            c_tcp: Default::default(),
+            c_udp: Default::default(),
+            c_ex_src: Default::default(),
+            c_ex_dst: Default::default(),
             snap_w1: Default::default(),
             snap_w2: Default::default(),
             snap_w3: Default::default(),
@@ -273,7 +333,17 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             snap_route_hi: Default::default(),
             snap_route_lo: Default::default(),
             snap_ports: Default::default(),
+            snap2_w1: Default::default(),
+            snap2_w2: Default::default(),
+            snap2_w3: Default::default(),
+            snap2_w4: Default::default(),
+            snap2_home_hi: Default::default(),
+            snap2_home_lo: Default::default(),
+            snap2_route_hi: Default::default(),
+            snap2_route_lo: Default::default(),
+            snap2_ports: Default::default(),
             snapshot: Constant::new(DATA_BITS >= SNAPSHOT_MIN_DATA_BITS),
+            second_snapshot: Constant::new(DATA_BITS >= SECOND_SNAPSHOT_MIN_DATA_BITS),
             target1: word(1),
             target2: word(2),
             target3: word(3),
@@ -281,6 +351,12 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             window: Constant::new((PARSE_WINDOW_BYTES as u64).to_bits()),
             proto_tcp: Constant::new(u64::from(IPPROTO_TCP).to_bits()),
             proto_udp: Constant::new(u64::from(IPPROTO_UDP).to_bits()),
+            tcp_ipv4: one_hot(HashType::TcpIpv4),
+            udp_ipv4: one_hot(HashType::UdpIpv4),
+            tcp_ipv6: one_hot(HashType::TcpIpv6),
+            tcp_ipv6_ex: one_hot(HashType::TcpIpv6Ex),
+            udp_ipv6: one_hot(HashType::UdpIpv6),
+            udp_ipv6_ex: one_hot(HashType::UdpIpv6Ex),
             valid: Default::default(),
             last: Default::default(),
             frame_ipv4: Default::default(),
@@ -343,8 +419,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             ipv4_q,
             ipv6_q,
             fragment_q,
-            tcp_q,
-            udp_q,
+            four_tuple_q,
+            four_tuple_ex_q,
             ex_src_q,
             ex_dst_q,
             v_valid,
@@ -363,6 +439,20 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             v_need_end,
             v_ports_end,
             v_datagram_end,
+            c_valid,
+            c_length,
+            c_runt,
+            c_walk_broken,
+            c_need_over,
+            c_ports_over,
+            c_datagram_over,
+            c_ipv4,
+            c_ipv6,
+            c_fragment,
+            c_tcp,
+            c_udp,
+            c_ex_src,
+            c_ex_dst,
             snap_w1,
             snap_w2,
             snap_w3,
@@ -371,7 +461,16 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             snap_home_lo,
             snap_route_hi,
             snap_route_lo,
-            snap_ports
+            snap_ports,
+            snap2_w1,
+            snap2_w2,
+            snap2_w3,
+            snap2_w4,
+            snap2_home_hi,
+            snap2_home_lo,
+            snap2_route_hi,
+            snap2_route_lo,
+            snap2_ports
         );
         self.valid.next = self.beat.val().get_bit(0);
         self.last.next = self.beat.val().get_bit(2);
@@ -379,8 +478,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         self.frame_ipv6.next = self.beat.val().get_bit(4);
 
         // Where the ports are: IPv4 at 4·IHL, IPv6 at the word the walk ended on.
-        self.l4_word.next =
-            4_u64.to_bits() + bit_cast::<WORD_INDEX_BITS, 4>(self.ihl.val() >> 1_u64);
+        self.l4_word.next = self.ipv4_l4_word.val();
         self.l4_low_half.next = self.ihl.val().get_bit(0);
         if self.frame_ipv6.val() {
             self.l4_word.next = self.walk_ptr.val();
@@ -459,9 +557,10 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             self.ports_q.d.next = self.cur_ports.val();
         }
 
-        // The verdict, in two registered steps. On the last beat, each bound becomes a
-        // sum with L3 (one carry chain each, side by side); the clock after, each sum
-        // is compared with the length (again side by side) and the results ORed.
+        // The verdict, in three registered steps. On the last beat, each bound becomes
+        // a sum with L3 (one carry chain each, side by side); the clock after, each sum
+        // is compared with the length (again side by side); the clock after that, the
+        // results are ORed.
         self.nh_tcp.next = self.walk_nh.val() == self.proto_tcp.val();
         self.nh_udp.next = self.walk_nh.val() == self.proto_udp.val();
         self.has_transport.next = self.nh_tcp.val() | self.nh_udp.val();
@@ -517,35 +616,67 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         self.v_datagram_end.d.next =
             self.l3.val() + bit_cast::<VERDICT_BITS, END_BITS>(self.datagram_end.val());
 
-        // An IP frame must pass every rule.
-        self.broken.next = self.v_walk_broken.q.val()
-            | (self.v_need_end.q.val()
-                > bit_cast::<VERDICT_BITS, LENGTH_BITS>(self.v_available.q.val()))
-            | (self.v_ports_due.q.val()
-                & ((self.v_ports_end.q.val() > self.v_datagram_end.q.val())
-                    | (self.v_ports_end.q.val()
-                        > bit_cast::<VERDICT_BITS, LENGTH_BITS>(self.v_available.q.val()))))
-            | (self.v_datagram_end.q.val()
-                > bit_cast::<VERDICT_BITS, LENGTH_BITS>(self.v_length.q.val()));
+        // Step 2: each rule on its own, compared with the length.
+        self.c_valid.d.next = self.v_valid.q.val();
+        self.c_length.d.next = self.v_length.q.val();
+        self.c_runt.d.next = self.v_runt.q.val();
+        self.c_walk_broken.d.next = self.v_walk_broken.q.val();
+        self.c_need_over.d.next = self.v_need_end.q.val()
+            > bit_cast::<VERDICT_BITS, LENGTH_BITS>(self.v_available.q.val());
+        self.c_ports_over.d.next = self.v_ports_due.q.val()
+            & ((self.v_ports_end.q.val() > self.v_datagram_end.q.val())
+                | (self.v_ports_end.q.val()
+                    > bit_cast::<VERDICT_BITS, LENGTH_BITS>(self.v_available.q.val())));
+        self.c_datagram_over.d.next = self.v_datagram_end.q.val()
+            > bit_cast::<VERDICT_BITS, LENGTH_BITS>(self.v_length.q.val());
+        self.c_ipv4.d.next = self.v_ipv4.q.val();
+        self.c_ipv6.d.next = self.v_ipv6.q.val();
+        self.c_fragment.d.next = self.v_fragment.q.val();
+        self.c_tcp.d.next = self.v_tcp.q.val();
+        self.c_udp.d.next = self.v_udp.q.val();
+        self.c_ex_src.d.next = self.v_ex_src.q.val();
+        self.c_ex_dst.d.next = self.v_ex_dst.q.val();
+
+        // Step 3: an IP frame must pass every rule.
+        self.broken.next = self.c_walk_broken.q.val()
+            | self.c_need_over.q.val()
+            | self.c_ports_over.q.val()
+            | self.c_datagram_over.q.val();
         self.bad_frame.next =
-            self.v_runt.q.val() | ((self.v_ipv4.q.val() | self.v_ipv6.q.val()) & self.broken.val());
-        self.good_ipv4.next = self.v_ipv4.q.val() & !self.bad_frame.val();
-        self.good_ipv6.next = self.v_ipv6.q.val() & !self.bad_frame.val();
-        self.result_q.d.next = self.v_valid.q.val();
-        self.length_q.d.next = self.v_length.q.val();
+            self.c_runt.q.val() | ((self.c_ipv4.q.val() | self.c_ipv6.q.val()) & self.broken.val());
+        self.good_ipv4.next = self.c_ipv4.q.val() & !self.bad_frame.val();
+        self.good_ipv6.next = self.c_ipv6.q.val() & !self.bad_frame.val();
+        self.result_q.d.next = self.c_valid.q.val();
+        self.length_q.d.next = self.c_length.q.val();
         self.malformed_q.d.next = self.bad_frame.val();
         self.ipv4_q.d.next = self.good_ipv4.val();
         self.ipv6_q.d.next = self.good_ipv6.val();
         self.fragment_q.d.next =
-            (self.good_ipv4.val() | self.good_ipv6.val()) & self.v_fragment.q.val();
-        self.tcp_q.d.next = (self.good_ipv4.val() | self.good_ipv6.val()) & self.v_tcp.q.val();
-        self.udp_q.d.next = (self.good_ipv4.val() | self.good_ipv6.val()) & self.v_udp.q.val();
-        self.ex_src_q.d.next = self.v_ex_src.q.val();
-        self.ex_dst_q.d.next = self.v_ex_dst.q.val();
+            (self.good_ipv4.val() | self.good_ipv6.val()) & self.c_fragment.q.val();
+        self.four_tuple_q.d.next = 0.into();
+        self.four_tuple_ex_q.d.next = 0.into();
+        if self.good_ipv4.val() & self.c_tcp.q.val() {
+            self.four_tuple_q.d.next = self.tcp_ipv4.val();
+        }
+        if self.good_ipv4.val() & self.c_udp.q.val() {
+            self.four_tuple_q.d.next = self.udp_ipv4.val();
+        }
+        if self.good_ipv6.val() & self.c_tcp.q.val() {
+            self.four_tuple_q.d.next = self.tcp_ipv6.val();
+            self.four_tuple_ex_q.d.next = self.tcp_ipv6_ex.val();
+        }
+        if self.good_ipv6.val() & self.c_udp.q.val() {
+            self.four_tuple_q.d.next = self.udp_ipv6.val();
+            self.four_tuple_ex_q.d.next = self.udp_ipv6_ex.val();
+        }
+        self.ex_src_q.d.next = self.c_ex_src.q.val();
+        self.ex_dst_q.d.next = self.c_ex_dst.q.val();
 
-        // At 256 bits and more the next frame's words can land in the capture
-        // registers the clock after a last beat, so the fields are copied aside then;
-        // narrower beats bring them later (yosys drops the unused copy).
+        // From 128 bits on the next frame's words can land in the capture registers
+        // before the verdict, so the fields are copied aside the clock after the last
+        // beat; from 256 bits on the next frame's copy can follow a clock later, so
+        // the copy is copied again then. Narrower beats bring the next frame's words
+        // later (yosys drops the unused copies).
         if self.v_valid.q.val() {
             self.snap_w1.d.next = self.w1.q.val();
             self.snap_w2.d.next = self.w2.q.val();
@@ -556,6 +687,17 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             self.snap_route_hi.d.next = self.route_hi.q.val();
             self.snap_route_lo.d.next = self.route_lo.q.val();
             self.snap_ports.d.next = self.ports_q.q.val();
+        }
+        if self.c_valid.q.val() {
+            self.snap2_w1.d.next = self.snap_w1.q.val();
+            self.snap2_w2.d.next = self.snap_w2.q.val();
+            self.snap2_w3.d.next = self.snap_w3.q.val();
+            self.snap2_w4.d.next = self.snap_w4.q.val();
+            self.snap2_home_hi.d.next = self.snap_home_hi.q.val();
+            self.snap2_home_lo.d.next = self.snap_home_lo.q.val();
+            self.snap2_route_hi.d.next = self.snap_route_hi.q.val();
+            self.snap2_route_lo.d.next = self.snap_route_lo.q.val();
+            self.snap2_ports.d.next = self.snap_ports.q.val();
         }
         self.out_w1.next = self.w1.q.val();
         self.out_w2.next = self.w2.q.val();
@@ -577,17 +719,28 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             self.out_route_lo.next = self.snap_route_lo.q.val();
             self.ports.next = self.snap_ports.q.val();
         }
+        if self.second_snapshot.val() {
+            self.out_w1.next = self.snap2_w1.q.val();
+            self.out_w2.next = self.snap2_w2.q.val();
+            self.out_w3.next = self.snap2_w3.q.val();
+            self.out_w4.next = self.snap2_w4.q.val();
+            self.out_home_hi.next = self.snap2_home_hi.q.val();
+            self.out_home_lo.next = self.snap2_home_lo.q.val();
+            self.out_route_hi.next = self.snap2_route_hi.q.val();
+            self.out_route_lo.next = self.snap2_route_lo.q.val();
+            self.ports.next = self.snap2_ports.q.val();
+        }
 
-        // Two clocks after the last beat: the verdict, and the fields.
+        // Three clocks after the last beat: the verdict, and the fields.
         self.result_valid.next = self.result_q.q.val();
-        self.result_next.next = self.v_valid.q.val();
+        self.result_next.next = self.c_valid.q.val();
         self.length.next = self.length_q.q.val();
         self.malformed.next = self.malformed_q.q.val();
         self.ipv4.next = self.ipv4_q.q.val();
         self.ipv6.next = self.ipv6_q.q.val();
         self.is_fragment.next = self.fragment_q.q.val();
-        self.tcp.next = self.tcp_q.q.val();
-        self.udp.next = self.udp_q.q.val();
+        self.four_tuple.next = self.four_tuple_q.q.val();
+        self.four_tuple_ex.next = self.four_tuple_ex_q.q.val();
         self.src.next = (bit_cast::<128, 64>(self.out_w1.val()) << 64_u64)
             | bit_cast::<128, 64>(self.out_w2.val());
         self.dst.next = (bit_cast::<128, 64>(self.out_w3.val()) << 64_u64)

@@ -87,6 +87,11 @@ pub struct L3Header<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     cur_need: Signal<Local, Bits<NEED_BITS>>,
     cur_ihl: Signal<Local, Bits<4>>,
     cur_next_header: Signal<Local, Bits<8>>,
+    /// `cur_next_header` is an extension header the walk steps over, judged on each
+    /// source of it side by side rather than after their multiplexer.
+    cur_next_is_ext: Signal<Local, Bit>,
+    held_is_ext: Signal<Local, Bit>,
+    w0_is_ext: Signal<Local, Bit>,
     header_bytes: Signal<Local, Bits<NEED_BITS>>,
     total: Signal<Local, Bits<END_BITS>>,
 }
@@ -150,6 +155,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             cur_need: Default::default(),
             cur_ihl: Default::default(),
             cur_next_header: Default::default(),
+            cur_next_is_ext: Default::default(),
+            held_is_ext: Default::default(),
+            w0_is_ext: Default::default(),
             header_bytes: Default::default(),
             total: Default::default(),
         }
@@ -256,11 +264,24 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_B
         self.need_o.d.next = self.cur_need.val();
         self.ihl_o.d.next = self.cur_ihl.val();
         self.next_header_o.d.next = self.cur_next_header.val();
-        self.live_o.d.next = self.ipv6.val()
-            & ((self.cur_next_header.val() == self.hop_by_hop.val())
-                | (self.cur_next_header.val() == self.routing.val())
-                | (self.cur_next_header.val() == self.fragment_header.val())
-                | (self.cur_next_header.val() == self.destination_options.val()));
+        // Only IPv6 walks, and its next header comes from word 0 (or is held, or is 0,
+        // hop-by-hop, on a new frame before word 0).
+        self.held_is_ext.next = (self.next_header_q.q.val() == self.hop_by_hop.val())
+            | (self.next_header_q.q.val() == self.routing.val())
+            | (self.next_header_q.q.val() == self.fragment_header.val())
+            | (self.next_header_q.q.val() == self.destination_options.val());
+        self.w0_is_ext.next = (self.w0.val().get_bits::<8>(8) == self.hop_by_hop.val())
+            | (self.w0.val().get_bits::<8>(8) == self.routing.val())
+            | (self.w0.val().get_bits::<8>(8) == self.fragment_header.val())
+            | (self.w0.val().get_bits::<8>(8) == self.destination_options.val());
+        self.cur_next_is_ext.next = self.held_is_ext.val();
+        if self.beat_in.val().get_bit(1) {
+            self.cur_next_is_ext.next = self.hop_by_hop.val() == 0_u64;
+        }
+        if self.valid.val() & self.word0.found.val() & !self.ipv4.val() {
+            self.cur_next_is_ext.next = self.w0_is_ext.val();
+        }
+        self.live_o.d.next = self.ipv6.val() & self.cur_next_is_ext.val();
         if self.reset.val() {
             self.beat_q.d.next = 0.into();
         }

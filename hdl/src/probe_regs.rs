@@ -33,7 +33,9 @@ pub struct ProbeRegs {
     pub write_data: Signal<In, Bits<32>>,
     /// Write byte strobes.
     pub write_strobes: Signal<In, Bits<4>>,
-    /// The write handshake completes this clock.
+    /// The write happens this clock. Its address and data have been held for at least
+    /// a clock (`AxilWriteSlot`), so whether a `PROBE` write is taken is decided a
+    /// clock ahead.
     pub write_strobe: Signal<In, Bit>,
     /// Word address of the read being answered.
     pub read_address: Signal<In, Bits<WORD_ADDR_BITS>>,
@@ -76,6 +78,8 @@ pub struct ProbeRegs {
     type_q: DFF<Bits<4>>,
     vport_q: DFF<Bits<3>>,
     pending: DFF<Bit>,
+    /// The held write is a `PROBE` write that would be taken (decided a clock ahead).
+    accept_q: DFF<Bit>,
     hash_q: DFF<Bits<32>>,
     queue_q: DFF<Bits<QUEUE_BITS>>,
     hashed_q: DFF<Bit>,
@@ -155,6 +159,7 @@ impl ProbeRegs {
             type_q: Default::default(),
             vport_q: Default::default(),
             pending: Default::default(),
+            accept_q: Default::default(),
             hash_q: Default::default(),
             queue_q: Default::default(),
             hashed_q: Default::default(),
@@ -186,7 +191,7 @@ impl Logic for ProbeRegs {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, type_q, vport_q, pending, hash_q, queue_q, hashed_q, count_q
+            self, clock, type_q, vport_q, pending, accept_q, hash_q, queue_q, hashed_q, count_q
         );
         self.input_words.clock.next = self.clock.val();
         // Without the probe every register here is held at 0, so synthesis removes it
@@ -224,10 +229,8 @@ impl Logic for ProbeRegs {
         self.write_fault.next =
             (self.write_hit.val() & !self.input_words.write_hit.val() & !self.probe_hit.val())
                 | (self.probe_hit.val() & self.probe_fault.val() & self.present.val());
-        self.taken.next = self.write_strobe.val()
-            & self.probe_hit.val()
-            & !self.probe_fault.val()
-            & self.present.val();
+        self.accept_q.d.next = self.probe_hit.val() & !self.probe_fault.val() & self.present.val();
+        self.taken.next = self.write_strobe.val() & self.accept_q.q.val();
         if self.taken.val() {
             self.pending.d.next = true;
             self.type_q.d.next = self.probe_value.val().get_bits::<4>(0);
@@ -325,9 +328,12 @@ mod tests {
                 let value = 0x0101_0101 * n + 0x0302_0100;
                 let halves: &[u64] = if n == 3 { &[0b0011, 0b1100] } else { &[0xf] };
                 for &strobes in halves {
+                    // Held a clock, then performed, as the write slot does.
                     x.write_address.next = word_address(offset::PROBE_INPUT + 4 * n);
                     x.write_data.next = u64::from(value).to_bits();
                     x.write_strobes.next = strobes.to_bits();
+                    x.write_strobe.next = false;
+                    wait_clock_cycle!(ep, clock, x);
                     x.write_strobe.next = true;
                     wait_clock_cycle!(ep, clock, x);
                 }
@@ -348,8 +354,10 @@ mod tests {
             x.write_strobes.next = 0xf_u64.to_bits();
             wait_clock_cycle!(ep, clock, x);
             sim_assert!(ep, x.write_fault.val() & !x.taken.val(), x);
-            // TCP over IPv4 on VPort 2: 12 bytes hashed.
+            // TCP over IPv4 on VPort 2: 12 bytes hashed. The write is held a clock
+            // before it happens, as the write slot holds it.
             x.write_data.next = (1_u64 | 2 << 8).to_bits();
+            wait_clock_cycle!(ep, clock, x);
             x.write_strobe.next = true;
             wait_clock_cycle!(ep, clock, x);
             sim_assert!(ep, !x.write_fault.val(), x);

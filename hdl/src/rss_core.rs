@@ -213,6 +213,12 @@ pub struct RssCore<
     r_valid: DFF<Bit>,
     r_hash: DFF<Bits<32>>,
     r_tag: DFF<Bits<TAG_BITS>>,
+    // The record's stage: the table word registered as the block RAM gives it (it
+    // answers late in the clock), so the queue choice starts from a flip-flop.
+    rec_valid: DFF<Bit>,
+    rec_hash: DFF<Bits<32>>,
+    rec_tag: DFF<Bits<TAG_BITS>>,
+    rec_table_queue: DFF<Bits<QUEUE_BITS>>,
     tap: Constant<Bit>,
     steps: Constant<Bits<6>>,
     fifo_depth: Constant<Bits<FIFO_COUNT_BITS>>,
@@ -364,6 +370,10 @@ impl<
             r_valid: Default::default(),
             r_hash: Default::default(),
             r_tag: Default::default(),
+            rec_valid: Default::default(),
+            rec_hash: Default::default(),
+            rec_tag: Default::default(),
+            rec_table_queue: Default::default(),
             tap: Constant::new(tap),
             steps: Constant::new((STEPS as u64).to_bits()),
             fifo_depth: Constant::new(u64::from(fifo_depth).to_bits()),
@@ -440,6 +450,10 @@ impl<
             r_valid,
             r_hash,
             r_tag,
+            rec_valid,
+            rec_hash,
+            rec_tag,
+            rec_table_queue,
             frame_slot
         );
         self.regs.clock.next = self.clk.val();
@@ -552,6 +566,7 @@ impl<
         self.ext1.ex_dst_in.next = false;
         self.ext1.ex_dst_ptr_in.next = 0.into();
         self.ext1.ihl_in.next = self.l3.ihl.val();
+        self.ext1.l4_word_in.next = 0.into(); // the first stage is never built as wires
 
         self.ext2.beat_in.next = self.ext1.beat_out.val();
         self.ext2.walk_ready_in.next = self.ext1.walk_ready_out.val();
@@ -567,6 +582,7 @@ impl<
         self.ext2.ex_dst_in.next = self.ext1.ex_dst_out.val();
         self.ext2.ex_dst_ptr_in.next = self.ext1.ex_dst_ptr_out.val();
         self.ext2.ihl_in.next = self.ext1.ihl_out.val();
+        self.ext2.l4_word_in.next = self.ext1.l4_word_out.val();
 
         self.ext3.beat_in.next = self.ext2.beat_out.val();
         self.ext3.walk_ready_in.next = self.ext2.walk_ready_out.val();
@@ -582,6 +598,7 @@ impl<
         self.ext3.ex_dst_in.next = self.ext2.ex_dst_out.val();
         self.ext3.ex_dst_ptr_in.next = self.ext2.ex_dst_ptr_out.val();
         self.ext3.ihl_in.next = self.ext2.ihl_out.val();
+        self.ext3.l4_word_in.next = self.ext2.l4_word_out.val();
 
         self.ext4.beat_in.next = self.ext3.beat_out.val();
         self.ext4.walk_ready_in.next = self.ext3.walk_ready_out.val();
@@ -597,6 +614,7 @@ impl<
         self.ext4.ex_dst_in.next = self.ext3.ex_dst_out.val();
         self.ext4.ex_dst_ptr_in.next = self.ext3.ex_dst_ptr_out.val();
         self.ext4.ihl_in.next = self.ext3.ihl_out.val();
+        self.ext4.l4_word_in.next = self.ext3.l4_word_out.val();
 
         self.capture.beat.next = self.ext4.beat_out.val();
         self.capture.walk_ready.next = self.ext4.walk_ready_out.val();
@@ -612,11 +630,13 @@ impl<
         self.capture.ex_dst.next = self.ext4.ex_dst_out.val();
         self.capture.ex_dst_ptr.next = self.ext4.ex_dst_ptr_out.val();
         self.capture.ihl.next = self.ext4.ihl_out.val();
+        self.capture.ipv4_l4_word.next = self.ext4.l4_word_out.val();
 
         // The frame's VPort state, read once for the job, as it is this clock: picked a
-        // clock ahead from the state and the VPort as they will be. The job's key reads
-        // come from the bank this state names; a commit copies into the other one.
-        self.frame_state.slots.next = self.regs.active_next.val();
+        // clock ahead from the state, which no commit changes in the clock before a
+        // verdict (`pick_hold`), and the VPort as it will be. The job's key reads come
+        // from the bank this state names; a commit copies into the other one.
+        self.frame_state.slots.next = self.regs.active.val();
         self.frame_state.vport.next = self.vport_match.vport_next.val();
         // A probe is picked for the next clock, whose state pick is then the probe's
         // VPort. In the default mode that is once the parser is empty and the hash unit
@@ -658,8 +678,8 @@ impl<
         self.select.enabled.next = self.frame_slot.q.val().get_bits::<9>(8);
         self.select.ipv4.next = self.capture.ipv4.val();
         self.select.ipv6.next = self.capture.ipv6.val();
-        self.select.tcp.next = self.capture.tcp.val();
-        self.select.udp.next = self.capture.udp.val();
+        self.select.four_tuple.next = self.capture.four_tuple.val();
+        self.select.four_tuple_ex.next = self.capture.four_tuple_ex.val();
         self.select.src.next = self.capture.src.val();
         self.select.dst.next = self.capture.dst.val();
         self.select.ex_src.next = self.capture.ex_src_addr.val();
@@ -755,9 +775,10 @@ impl<
         self.hasher.key_window.next = self.keys.window.val();
         // A registered job has its key bank and will read it: hold it as well.
         self.regs.commit_hold.next = self.hasher.key_hold.val() | self.job_valid.q.val();
+        self.regs.pick_hold.next = self.capture.result_next.val();
         self.regs.record_drops.next = self.drops.q.val();
 
-        // Steer: the table read lands one clock after the hash.
+        // Steer: the table read lands one clock after the hash, the record a clock later.
         self.table_address.bank.next = self.hasher.out_tag.val().get_bit(31);
         self.table_address.vport.next = self.hasher.out_tag.val().get_bits::<3>(27);
         self.table_address.hash.next = self.hasher.out_hash.val();
@@ -766,29 +787,33 @@ impl<
         self.r_valid.d.next = self.hasher.out_valid.val();
         self.r_hash.d.next = self.hasher.out_hash.val();
         self.r_tag.d.next = self.hasher.out_tag.val();
-        self.record_type.next = self.r_tag.q.val().get_bits::<9>(0);
-        if !self.r_tag.q.val().get_bit(30) {
+        self.rec_valid.d.next = self.r_valid.q.val();
+        self.rec_hash.d.next = self.r_hash.q.val();
+        self.rec_tag.d.next = self.r_tag.q.val();
+        self.rec_table_queue.d.next = self.indirection.read_data.val();
+        self.record_type.next = self.rec_tag.q.val().get_bits::<9>(0);
+        if !self.rec_tag.q.val().get_bit(30) {
             self.record_type.next = 0.into();
-            self.record_queue.next = self.r_tag.q.val().get_bits::<QUEUE_BITS>(44);
+            self.record_queue.next = self.rec_tag.q.val().get_bits::<QUEUE_BITS>(44);
         } else if !self.record_type.val().any() {
-            self.record_queue.next = self.r_tag.q.val().get_bits::<QUEUE_BITS>(36);
+            self.record_queue.next = self.rec_tag.q.val().get_bits::<QUEUE_BITS>(36);
         } else {
-            self.record_queue.next = self.indirection.read_data.val();
+            self.record_queue.next = self.rec_table_queue.q.val();
         }
         self.record_hash.next = 0.into();
         if self.record_type.val().any() {
-            self.record_hash.next = self.r_hash.q.val();
+            self.record_hash.next = self.rec_hash.q.val();
         }
-        self.record_flags.next = bit_cast::<3, 2>(self.r_tag.q.val().get_bits::<2>(9));
+        self.record_flags.next = bit_cast::<3, 2>(self.rec_tag.q.val().get_bits::<2>(9));
         self.record_flags.next = self
             .record_flags
             .val()
-            .replace_bit(2, self.lost.q.val() | self.r_tag.q.val().get_bit(54));
+            .replace_bit(2, self.lost.q.val() | self.rec_tag.q.val().get_bit(54));
         // A probe's result goes to the registers, a frame's record to the FIFO.
-        self.probe_result.next = self.r_valid.q.val() & self.r_tag.q.val().get_bit(53);
-        self.record_valid.next = self.r_valid.q.val() & !self.r_tag.q.val().get_bit(53);
+        self.probe_result.next = self.rec_valid.q.val() & self.rec_tag.q.val().get_bit(53);
+        self.record_valid.next = self.rec_valid.q.val() & !self.rec_tag.q.val().get_bit(53);
         self.regs.probe_done.next = self.probe_result.val();
-        self.regs.probe_done_hash.next = self.r_hash.q.val();
+        self.regs.probe_done_hash.next = self.rec_hash.q.val();
         self.regs.probe_done_queue.next = self.record_queue.val();
         self.regs.probe_done_hashed.next = self.record_type.val().any();
         if self.probe_result.val() {
@@ -796,13 +821,13 @@ impl<
         }
         self.fifo.push.next = self.record_valid.val();
         self.fifo.push_data.next =
-            (bit_cast::<RECORD_BITS, 3>(self.r_tag.q.val().get_bits::<3>(27)) << 68_u64)
+            (bit_cast::<RECORD_BITS, 3>(self.rec_tag.q.val().get_bits::<3>(27)) << 68_u64)
                 | (bit_cast::<RECORD_BITS, 32>(self.record_hash.val()) << 36_u64)
                 | (bit_cast::<RECORD_BITS, 9>(self.record_type.val()) << 27_u64)
                 | (bit_cast::<RECORD_BITS, QUEUE_BITS>(self.record_queue.val()) << 19_u64)
                 | (bit_cast::<RECORD_BITS, 3>(self.record_flags.val()) << 16_u64)
                 | bit_cast::<RECORD_BITS, LENGTH_BITS>(
-                    self.r_tag.q.val().get_bits::<LENGTH_BITS>(11),
+                    self.rec_tag.q.val().get_bits::<LENGTH_BITS>(11),
                 );
         self.pushed.next = self.record_valid.val() & !self.fifo.full.val();
         self.dropped.next =
@@ -854,6 +879,7 @@ impl<
             self.drops.d.next = 0.into();
             self.job_valid.d.next = false;
             self.r_valid.d.next = false;
+            self.rec_valid.d.next = false;
         }
 
         self.fifo.capacity.next = self.fifo_depth.val();

@@ -75,9 +75,9 @@ mod tests {
     use num_bigint::BigUint;
     use rand::rngs::StdRng;
     use rand::{Rng, SeedableRng};
-    use rss_model::HashTypes;
     use rss_model::parse::{Headers, IpVersion, Ports};
     use rss_model::tuple::Transport;
+    use rss_model::{HashType, HashTypes};
 
     use super::*;
     use crate::tuple_select::TupleSelect;
@@ -89,8 +89,8 @@ mod tests {
         enabled: Signal<In, Bits<9>>,
         ipv4: Signal<In, Bit>,
         ipv6: Signal<In, Bit>,
-        tcp: Signal<In, Bit>,
-        udp: Signal<In, Bit>,
+        four_tuple: Signal<In, Bits<9>>,
+        four_tuple_ex: Signal<In, Bits<9>>,
         src: Signal<In, Bits<128>>,
         dst: Signal<In, Bits<128>>,
         ex_src: Signal<In, Bits<128>>,
@@ -107,8 +107,8 @@ mod tests {
             self.select.enabled.next = self.enabled.val();
             self.select.ipv4.next = self.ipv4.val();
             self.select.ipv6.next = self.ipv6.val();
-            self.select.tcp.next = self.tcp.val();
-            self.select.udp.next = self.udp.val();
+            self.select.four_tuple.next = self.four_tuple.val();
+            self.select.four_tuple_ex.next = self.four_tuple_ex.val();
             self.select.src.next = self.src.val();
             self.select.dst.next = self.dst.val();
             self.select.ex_src.next = self.ex_src.val();
@@ -208,8 +208,22 @@ mod tests {
                 x.enabled.next = u64::from(*enabled).to_bits();
                 x.ipv4.next = h.version == IpVersion::V4;
                 x.ipv6.next = h.version == IpVersion::V6;
-                x.tcp.next = h.ports.is_some_and(|p| p.transport == Transport::Tcp);
-                x.udp.next = h.ports.is_some_and(|p| p.transport == Transport::Udp);
+                // The capture's 4-tuple candidates: the family's TCP or UDP type.
+                let transport = h.ports.map(|p| p.transport);
+                let (four_tuple, four_tuple_ex) = match (h.version, transport) {
+                    (IpVersion::V4, Some(Transport::Tcp)) => (Some(HashType::TcpIpv4), None),
+                    (IpVersion::V4, Some(Transport::Udp)) => (Some(HashType::UdpIpv4), None),
+                    (IpVersion::V6, Some(Transport::Tcp)) => {
+                        (Some(HashType::TcpIpv6), Some(HashType::TcpIpv6Ex))
+                    }
+                    (IpVersion::V6, Some(Transport::Udp)) => {
+                        (Some(HashType::UdpIpv6), Some(HashType::UdpIpv6Ex))
+                    }
+                    _ => (None, None),
+                };
+                let one_hot = |t: Option<HashType>| t.map_or(0u64, |t| u64::from(t.mask()));
+                x.four_tuple.next = one_hot(four_tuple).to_bits();
+                x.four_tuple_ex.next = one_hot(four_tuple_ex).to_bits();
                 x.src.next = address(h.src);
                 x.dst.next = address(h.dst);
                 x.ex_src.next = address(h.ex_src.map_or(h.src, IpAddr::V6));

@@ -22,10 +22,12 @@ pub struct TupleSelect {
     pub ipv4: Signal<In, Bit>,
     /// Well-formed IPv6.
     pub ipv6: Signal<In, Bit>,
-    /// TCP ports present.
-    pub tcp: Signal<In, Bit>,
-    /// UDP ports present.
-    pub udp: Signal<In, Bit>,
+    /// The frame's 4-tuple type (TCP or UDP over its family), one-hot, 0 without
+    /// ports: decided a clock ahead ([`crate::field_capture::FieldCapture`]), so the
+    /// choice here starts two LUT levels closer to its registers.
+    pub four_tuple: Signal<In, Bits<TYPE_BITS>>,
+    /// IPv6: the Ex variant of `four_tuple`.
+    pub four_tuple_ex: Signal<In, Bits<TYPE_BITS>>,
     /// Source address (IPv4 in the top 32 bits).
     pub src: Signal<In, Bits<128>>,
     /// Destination address (IPv4 in the top 32 bits).
@@ -49,18 +51,14 @@ pub struct TupleSelect {
     /// An IPv6 type is selected: the IPv6 layout.
     pub layout_ipv6: Signal<Out, Bit>,
     ipv4_only: Constant<Bits<TYPE_BITS>>,
-    tcp_ipv4: Constant<Bits<TYPE_BITS>>,
-    udp_ipv4: Constant<Bits<TYPE_BITS>>,
     ipv6_only: Constant<Bits<TYPE_BITS>>,
     ipv6_ex: Constant<Bits<TYPE_BITS>>,
-    tcp_ipv6: Constant<Bits<TYPE_BITS>>,
-    tcp_ipv6_ex: Constant<Bits<TYPE_BITS>>,
-    udp_ipv6: Constant<Bits<TYPE_BITS>>,
-    udp_ipv6_ex: Constant<Bits<TYPE_BITS>>,
-    with_ports: Constant<Bits<TYPE_BITS>>,
-    ex_types: Constant<Bits<TYPE_BITS>>,
-    four_tuple: Signal<Local, Bits<TYPE_BITS>>,
-    four_tuple_ex: Signal<Local, Bits<TYPE_BITS>>,
+    takes_four_tuple_ex: Signal<Local, Bit>,
+    takes_four_tuple: Signal<Local, Bit>,
+    takes_ipv4: Signal<Local, Bit>,
+    takes_ipv6_ex: Signal<Local, Bit>,
+    takes_ipv6: Signal<Local, Bit>,
+    uses_ex: Signal<Local, Bit>,
 }
 
 impl Default for TupleSelect {
@@ -73,16 +71,12 @@ impl Default for TupleSelect {
                     .to_bits(),
             )
         };
-        let with_ports: Vec<HashType> = HashType::ALL
-            .into_iter()
-            .filter(|t| t.has_ports())
-            .collect();
         TupleSelect {
             enabled: Default::default(),
             ipv4: Default::default(),
             ipv6: Default::default(),
-            tcp: Default::default(),
-            udp: Default::default(),
+            four_tuple: Default::default(),
+            four_tuple_ex: Default::default(),
             src: Default::default(),
             dst: Default::default(),
             ex_src: Default::default(),
@@ -95,18 +89,14 @@ impl Default for TupleSelect {
             layout_ipv4: Default::default(),
             layout_ipv6: Default::default(),
             ipv4_only: mask(&[HashType::Ipv4]),
-            tcp_ipv4: mask(&[HashType::TcpIpv4]),
-            udp_ipv4: mask(&[HashType::UdpIpv4]),
             ipv6_only: mask(&[HashType::Ipv6]),
             ipv6_ex: mask(&[HashType::Ipv6Ex]),
-            tcp_ipv6: mask(&[HashType::TcpIpv6]),
-            tcp_ipv6_ex: mask(&[HashType::TcpIpv6Ex]),
-            udp_ipv6: mask(&[HashType::UdpIpv6]),
-            udp_ipv6_ex: mask(&[HashType::UdpIpv6Ex]),
-            with_ports: mask(&with_ports),
-            ex_types: mask(&[HashType::Ipv6Ex, HashType::TcpIpv6Ex, HashType::UdpIpv6Ex]),
-            four_tuple: Default::default(),
-            four_tuple_ex: Default::default(),
+            takes_four_tuple_ex: Default::default(),
+            takes_four_tuple: Default::default(),
+            takes_ipv4: Default::default(),
+            takes_ipv6_ex: Default::default(),
+            takes_ipv6: Default::default(),
+            uses_ex: Default::default(),
         }
     }
 }
@@ -114,54 +104,55 @@ impl Default for TupleSelect {
 impl Logic for TupleSelect {
     #[hdl_gen]
     fn update(&mut self) {
+        // Which of the frame's candidates its VPort enables: the candidates are one-hot,
+        // so each is one AND-OR, and every choice below is a flat function of these
+        // few bits, not a priority chain through the 9-bit masks.
+        self.takes_four_tuple_ex.next = (self.four_tuple_ex.val() & self.enabled.val()).any();
+        self.takes_four_tuple.next = (self.four_tuple.val() & self.enabled.val()).any();
+        self.takes_ipv4.next = (self.ipv4_only.val() & self.enabled.val()).any();
+        self.takes_ipv6_ex.next = (self.ipv6_ex.val() & self.enabled.val()).any();
+        self.takes_ipv6.next = (self.ipv6_only.val() & self.enabled.val()).any();
         self.selected.next = 0.into();
-        self.four_tuple.next = 0.into();
-        self.four_tuple_ex.next = 0.into();
         if self.ipv4.val() {
-            if self.tcp.val() {
-                self.four_tuple.next = self.tcp_ipv4.val();
-            }
-            if self.udp.val() {
-                self.four_tuple.next = self.udp_ipv4.val();
-            }
-            if (self.four_tuple.val() & self.enabled.val()).any() {
+            if self.takes_four_tuple.val() {
                 self.selected.next = self.four_tuple.val();
-            } else if (self.ipv4_only.val() & self.enabled.val()).any() {
+            } else if self.takes_ipv4.val() {
                 self.selected.next = self.ipv4_only.val();
             }
         }
         if self.ipv6.val() {
-            if self.tcp.val() {
-                self.four_tuple.next = self.tcp_ipv6.val();
-                self.four_tuple_ex.next = self.tcp_ipv6_ex.val();
-            }
-            if self.udp.val() {
-                self.four_tuple.next = self.udp_ipv6.val();
-                self.four_tuple_ex.next = self.udp_ipv6_ex.val();
-            }
-            if (self.four_tuple_ex.val() & self.enabled.val()).any() {
+            if self.takes_four_tuple_ex.val() {
                 self.selected.next = self.four_tuple_ex.val();
-            } else if (self.four_tuple.val() & self.enabled.val()).any() {
+            } else if self.takes_four_tuple.val() {
                 self.selected.next = self.four_tuple.val();
-            } else if (self.ipv6_ex.val() & self.enabled.val()).any() {
+            } else if self.takes_ipv6_ex.val() {
                 self.selected.next = self.ipv6_ex.val();
-            } else if (self.ipv6_only.val() & self.enabled.val()).any() {
+            } else if self.takes_ipv6.val() {
                 self.selected.next = self.ipv6_only.val();
             }
         }
-
+        // An Ex type: its own 4-tuple, or IPV6_EX when no 4-tuple type is taken.
+        self.uses_ex.next = self.ipv6.val()
+            & (self.takes_four_tuple_ex.val()
+                | (!self.takes_four_tuple.val() & self.takes_ipv6_ex.val()));
         self.source.next = self.src.val();
         self.destination.next = self.dst.val();
-        if (self.selected.val() & self.ex_types.val()).any() {
+        if self.uses_ex.val() {
             self.source.next = self.ex_src.val();
             self.destination.next = self.ex_dst.val();
         }
         self.port_pair.next = 0.into();
-        if (self.selected.val() & self.with_ports.val()).any() {
+        // (Only a well-formed family's frame has 4-tuple candidates.)
+        if self.takes_four_tuple.val() | self.takes_four_tuple_ex.val() {
             self.port_pair.next = self.ports.val();
         }
-        self.layout_ipv4.next = self.ipv4.val() & self.selected.val().any();
-        self.layout_ipv6.next = self.ipv6.val() & self.selected.val().any();
+        self.layout_ipv4.next =
+            self.ipv4.val() & (self.takes_four_tuple.val() | self.takes_ipv4.val());
+        self.layout_ipv6.next = self.ipv6.val()
+            & (self.takes_four_tuple_ex.val()
+                | self.takes_four_tuple.val()
+                | self.takes_ipv6_ex.val()
+                | self.takes_ipv6.val());
     }
 }
 

@@ -49,12 +49,18 @@ pub struct VportMatch {
     /// the two steps must not lend its new VPort to a match on its old address.
     hit_vports: DFF<Bits<{ 3 * FILTERS }>>,
     hits_valid: DFF<Bit>,
+    /// The first beat holds the whole MAC: kept apart from `hits` and applied in the
+    /// choice, so the 48-bit compares do not wait for the length compare.
+    mac_complete: DFF<Bit>,
     /// The chosen VPort of the frame whose hits were registered last clock.
     chosen_q: DFF<Bits<3>>,
     chosen_valid: DFF<Bit>,
     ring: DFF<Bits<{ 4 * RING }>>,
     write_ptr: DFF<Bits<4>>,
     read_ptr: DFF<Bits<4>>,
+    /// `read_ptr + 2`, kept in step with it: the ring's 16:1 choice starts at a
+    /// register, not an adder.
+    third_ptr: DFF<Bits<4>>,
     head: DFF<Bits<3>>,
     /// The entry after `head`'s.
     second: DFF<Bits<3>>,
@@ -96,11 +102,13 @@ impl Default for VportMatch {
             hits: Default::default(),
             hit_vports: Default::default(),
             hits_valid: Default::default(),
+            mac_complete: Default::default(),
             chosen_q: Default::default(),
             chosen_valid: Default::default(),
             ring: Default::default(),
             write_ptr: Default::default(),
             read_ptr: Default::default(),
+            third_ptr: Default::default(),
             head: Default::default(),
             second: Default::default(),
             bypass_head: Default::default(),
@@ -134,11 +142,13 @@ impl Logic for VportMatch {
             hits,
             hit_vports,
             hits_valid,
+            mac_complete,
             chosen_q,
             chosen_valid,
             ring,
             write_ptr,
             read_ptr,
+            third_ptr,
             head,
             second,
             bypass_head,
@@ -157,18 +167,18 @@ impl Logic for VportMatch {
                     << (3 * i).to_bits::<8>());
             if self.entry.val().get_bit(48)
                 & (self.entry.val().get_bits::<48>(0) == self.in_mac.val())
-                & (self.in_length.val() >= 6_u64)
             {
                 self.hits_now.next = self.hits_now.val().replace_bit(i, true);
             }
         }
         self.hits.d.next = self.hits_now.val();
+        self.mac_complete.d.next = self.in_length.val() >= 6_u64;
         self.hit_vports.d.next = self.vports_now.val();
 
         self.found.next = false;
         self.chosen.next = 0.into();
         for i in 0..FILTERS {
-            if self.hits.q.val().get_bit(i) & !self.found.val() {
+            if self.hits.q.val().get_bit(i) & self.mac_complete.q.val() & !self.found.val() {
                 self.found.next = true;
                 self.chosen.next = self.hit_vports.q.val().get_bits::<3>(3 * i);
             }
@@ -202,6 +212,13 @@ impl Logic for VportMatch {
         self.chosen_valid.d.next = self.chosen_valid_next.val();
         self.write_ptr.d.next = self.write_next.val();
         self.read_ptr.d.next = self.read_next.val();
+        self.third_ptr.d.next = self.third_ptr.q.val();
+        if self.pop.val() {
+            self.third_ptr.d.next = self.third_ptr.q.val() + 1_u64;
+        }
+        if self.reset.val() {
+            self.third_ptr.d.next = 2.into();
+        }
         // `head` and `second` hold the entries at the read pointer and the one after it,
         // as the ring holds them after the write being made this clock: the write is
         // bypassed in (the `bypass_*` flags say where it lands, from the distance
@@ -223,7 +240,7 @@ impl Logic for VportMatch {
         if self.bypass_second.q.val() {
             self.second_now.next = self.chosen_q.q.val();
         }
-        self.third_index.next = self.read_ptr.q.val() + 2_u64;
+        self.third_index.next = self.third_ptr.q.val();
         self.third_now.next = 0.into();
         for r in 0..RING {
             // One place matches: OR, not a priority chain.

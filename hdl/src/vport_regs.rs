@@ -104,6 +104,9 @@ pub struct VportRegs {
     pub committed: Signal<Out, Bit>,
     /// Do not start a key copy (a job is between two reads of its key bank).
     pub apply_hold: Signal<In, Bit>,
+    /// Apply no commit this clock: the datapath picks a frame's state from `active`
+    /// for the next clock, so `active` must be the same then.
+    pub pick_hold: Signal<In, Bit>,
     /// A commit is waiting: take no further write.
     pub commit_pending: Signal<Out, Bit>,
     /// The write this clock is a commit, taken; its response comes with `commit_applied`.
@@ -135,6 +138,17 @@ pub struct VportRegs {
     pending: DFF<Bit>,
     request: DFF<Bits<32>>,
     copy_started: DFF<Bit>,
+    /// The key store finished the copy; the commit waits for a clock without
+    /// `pick_hold`.
+    copied: DFF<Bit>,
+    /// The held write is a `COMMIT` that would be taken (decided a clock ahead).
+    commit_accept_q: DFF<Bit>,
+    /// The held write's MAC filter decode, a clock ahead: `MAC_FILTER_LO`, `HI`, and a
+    /// `HI` write that would be stored (the byte-lane enables and the mirror's write
+    /// start from these registers).
+    lo_hit_q: DFF<Bit>,
+    hi_hit_q: DFF<Bit>,
+    hi_store_q: DFF<Bit>,
     reset_state: Constant<Bits<ACTIVE_BITS>>,
     slot_ones: Constant<Bits<ACTIVE_BITS>>,
     /// Read-back copy of the filters: word `entry` is LO, `FILTERS + entry` HI.
@@ -166,6 +180,9 @@ pub struct VportRegs {
     move_to: Signal<Local, Bits<8>>,
     move_slot: SlotPick<ACTIVE_BITS, SLOT_BITS>,
     move_result: Signal<Local, Bits<2>>,
+    /// What the verdict needs of the move's VPort, picked a clock ahead of it: table
+    /// size (bits 3:0), queue limit (11:4), table bank (12).
+    move_pick_q: DFF<Bits<13>>,
     /// `move_illegal`, `move_result` and the entry's pool address a clock ago: the
     /// held write and the active state they read do not change while it waits
     /// unblocked (`AxilWriteSlot`), so the move is performed from registers.
@@ -294,6 +311,7 @@ impl VportRegs {
             key_copied: Default::default(),
             filters: Default::default(),
             committed: Default::default(),
+            active_next: Default::default(),
             table_committed: Default::default(),
             move_write: Default::default(),
             move_address: Default::default(),
@@ -308,11 +326,16 @@ impl VportRegs {
             pending: Default::default(),
             request: Default::default(),
             copy_started: Default::default(),
+            copied: Default::default(),
+            commit_accept_q: Default::default(),
+            lo_hit_q: Default::default(),
+            hi_hit_q: Default::default(),
+            hi_store_q: Default::default(),
             apply_hold: Default::default(),
+            pick_hold: Default::default(),
             commit_pending: Default::default(),
             commit_taken: Default::default(),
             commit_applied: Default::default(),
-            active_next: Default::default(),
             reset_state: Constant::new(initial),
             slot_ones: Constant::new(ones(slot::BITS)),
             mac_mirror: Default::default(),
@@ -344,6 +367,7 @@ impl VportRegs {
             move_to: Default::default(),
             move_slot: Default::default(),
             move_result: Default::default(),
+            move_pick_q: Default::default(),
             move_illegal_q: Default::default(),
             move_result_q: Default::default(),
             move_address_q: Default::default(),
@@ -377,12 +401,18 @@ impl Logic for VportRegs {
             clock,
             active_q,
             move_status,
+            move_pick_q,
             move_illegal_q,
             move_result_q,
             move_address_q,
             pending,
             request,
-            copy_started
+            copy_started,
+            copied,
+            commit_accept_q,
+            lo_hit_q,
+            hi_hit_q,
+            hi_store_q
         );
         // Write-trigger registers see only the strobed bytes (reads of them return 0).
         self.value.next = self.write_data.val() & self.write_mask.val();
@@ -391,8 +421,8 @@ impl Logic for VportRegs {
         self.commit_hit.next = self.write_address.val() == self.commit_address.val();
         self.commit_fault.next = (self.value.val() & !self.commit_writable.val()).any()
             | (self.value.val().get_bits::<3>(8) > self.vport_max.val());
-        self.commit_taken.next =
-            self.write_strobe.val() & self.commit_hit.val() & !self.commit_fault.val();
+        self.commit_accept_q.d.next = self.commit_hit.val() & !self.commit_fault.val();
+        self.commit_taken.next = self.write_strobe.val() & self.commit_accept_q.q.val();
         if self.commit_taken.val() {
             self.pending.d.next = true;
             self.request.d.next = self.value.val();
@@ -414,8 +444,13 @@ impl Logic for VportRegs {
         if self.key_copy.val() {
             self.copy_started.d.next = true;
         }
+        // A copied key's commit applies from a register, a clock after the copy ends.
+        if self.key_copied.val() {
+            self.copied.d.next = true;
+        }
         self.commit_applied.next = self.pending.q.val()
-            & ((self.request.q.val().get_bit(0) & self.key_copied.val())
+            & !self.pick_hold.val()
+            & ((self.request.q.val().get_bit(0) & self.copied.q.val())
                 | (!self.request.q.val().get_bit(0) & !self.apply_hold.val()));
         self.committed.next = false;
         self.table_committed.next = false;
@@ -424,6 +459,7 @@ impl Logic for VportRegs {
         if self.commit_applied.val() {
             self.pending.d.next = false;
             self.copy_started.d.next = false;
+            self.copied.d.next = false;
             self.committed.next = self.request.q.val().get_bits::<2>(0).any();
             self.table_committed.next = self.request.q.val().get_bit(1);
             for v in 0..VPORTS {
@@ -468,12 +504,17 @@ impl Logic for VportRegs {
             | (self.move_entry.val() > self.entry_max.val())
             | (self.move_to.val() > self.queue_max.val())
             | (self.move_vport.val() > self.vport_max.val());
+        // The VPort's state is picked in the write's first decode clock and judged in
+        // the second (`AxilWriteSlot`).
         self.move_slot.slots.next = self.active_q.q.val();
         self.move_slot.vport.next = self.move_vport.val();
+        self.move_pick_q.d.next = bit_cast::<13, 4>(self.move_slot.slot.val().get_bits::<4>(4))
+            | (bit_cast::<13, 8>(self.move_slot.slot.val().get_bits::<8>(40)) << 4_u64)
+            | (bit_cast::<13, 1>(self.move_slot.slot.val().get_bits::<1>(2)) << 12_u64);
         self.move_result.next = 1_u64.into();
-        if (self.move_entry.val() >> self.move_slot.slot.val().get_bits::<4>(4)).any() {
+        if (self.move_entry.val() >> self.move_pick_q.q.val().get_bits::<4>(0)).any() {
             self.move_result.next = 2_u64.into();
-        } else if self.move_to.val() > self.move_slot.slot.val().get_bits::<8>(40) {
+        } else if self.move_to.val() > self.move_pick_q.q.val().get_bits::<8>(4) {
             self.move_result.next = 3_u64.into();
         }
         self.move_address_now.next = (bit_cast::<POOL_ADDRESS_BITS, 3>(self.move_vport.val())
@@ -482,7 +523,7 @@ impl Logic for VportRegs {
         self.move_address_now.next = self
             .move_address_now
             .val()
-            .replace_bit(10, self.move_slot.slot.val().get_bit(2));
+            .replace_bit(10, self.move_pick_q.q.val().get_bit(12));
         self.move_illegal_q.d.next = self.move_illegal.val();
         self.move_result_q.d.next = self.move_result.val();
         self.move_address_q.d.next = self.move_address_now.val();
@@ -530,8 +571,11 @@ impl Logic for VportRegs {
         self.mac_lo.reset.next = self.reset.val();
         self.mac_lo.word.next = self.write_address.val().get_bits::<4>(0);
         self.mac_lo.data.next = self.value.val();
+        self.lo_hit_q.d.next = self.lo_hit.val();
+        self.hi_hit_q.d.next = self.hi_hit.val();
+        self.hi_store_q.d.next = self.hi_hit.val() & !self.hi_fault.val();
         self.mac_lo.lanes.next = 0.into();
-        if self.write_strobe.val() & self.lo_hit.val() {
+        if self.write_strobe.val() & self.lo_hit_q.q.val() {
             self.mac_lo.lanes.next = self.write_lanes.val();
         }
         // Bits HI cannot hold are never stored (a write setting them faults).
@@ -540,7 +584,7 @@ impl Logic for VportRegs {
         self.mac_hi.word.next = self.write_address.val().get_bits::<4>(0);
         self.mac_hi.data.next = self.value.val() & self.mac_hi_writable.val();
         self.mac_hi.lanes.next = 0.into();
-        if self.write_strobe.val() & self.hi_hit.val() & !self.hi_fault.val() {
+        if self.write_strobe.val() & self.hi_store_q.q.val() {
             self.mac_hi.lanes.next = self.write_lanes.val();
         }
         self.filters.next = 0.into();
@@ -624,12 +668,12 @@ impl Logic for VportRegs {
         // The mirror takes what the registers take; reads of the filters come from it.
         self.mac_mirror.clock.next = self.clock.val();
         self.mac_mirror.reset.next = self.reset.val();
-        self.mac_mirror.write.next = self.write_strobe.val()
-            & (self.lo_hit.val() | (self.hi_hit.val() & !self.hi_fault.val()));
+        self.mac_mirror.write.next =
+            self.write_strobe.val() & (self.lo_hit_q.q.val() | self.hi_store_q.q.val());
         self.mac_mirror.write_index.next =
             bit_cast::<MAC_MIRROR_BITS, 4>(self.write_address.val().get_bits::<4>(0));
         self.mac_mirror.write_data.next = self.write_data.val();
-        if self.hi_hit.val() {
+        if self.hi_hit_q.q.val() {
             self.mac_mirror.write_index.next =
                 self.mac_mirror.write_index.val().replace_bit(4, true);
             self.mac_mirror.write_data.next = self.write_data.val() & self.mac_hi_writable.val();
@@ -650,6 +694,7 @@ impl Logic for VportRegs {
         if self.reset.val() {
             self.active_q.d.next = self.reset_state.val();
             self.copy_started.d.next = false;
+            self.copied.d.next = false;
             self.move_status.d.next = 0.into();
             self.pending.d.next = false;
         }

@@ -9,8 +9,9 @@
 //! beat, the word that starts in the beat but would end after it is also handed on
 //! (`slot_tail`, zero-filled): a field in its first bytes may still lie in the frame.
 //!
-//! Words are numbered `k + 4` for L3 word `k` (`k < 0`: Ethernet header). Slot `j`
-//! holds word `slot_last - j` (`j = 0` is the beat's last whole word), the tail holds
+//! Words are numbered `k + 4` for L3 word `k` (`k < 0`: Ethernet header, which no
+//! stage reads: those slots' bytes are unspecified). Slot `j` holds word
+//! `slot_last - j` (`j = 0` is the beat's last whole word), the tail holds
 //! `slot_last + 1`. Numbers saturate near 60, far past the 128-byte parse window: a
 //! field read there is beyond the window whatever word it finds.
 //!
@@ -105,6 +106,10 @@ pub struct WordSlots<const DATA_BITS: usize, const EXTENDED_BITS: usize, const B
     frame_ipv6: Signal<Local, Bit>,
     l3: Signal<Local, Bits<5>>,
     grid2: Signal<Local, Bit>,
+    /// The grid the words and the tail are cut on (see `update`).
+    word_grid2: Signal<Local, Bit>,
+    /// 64-bit beats: the word cut takes the grid from registers.
+    narrow: Constant<Bit>,
     slot_last: Signal<Local, Bits<WORD_INDEX_BITS>>,
     slot_last14: Signal<Local, Bits<WORD_INDEX_BITS>>,
     next_slot_last: Signal<Local, Bits<WORD_INDEX_BITS>>,
@@ -188,6 +193,8 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
             type20: Default::default(),
             l3: Default::default(),
             grid2: Default::default(),
+            word_grid2: Default::default(),
+            narrow: Constant::new(DATA_BITS == 64),
             words: Default::default(),
             tail: Default::default(),
             last_word: Default::default(),
@@ -272,6 +279,15 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
             }
         }
         self.grid2.next = self.tag12.val() & !self.tag16.val();
+        // At 64 bits the beat that decides a flag ends no L3 word whose grid that flag
+        // changes: bytes 12..13 come in beat 1, where no L3 word ends; bytes 16..17 in
+        // beat 2, where only L3 = 14's first word ends, whose grid needs the first flag
+        // alone. So the word multiplexer, 64 + 64 bits wide, takes its select from the
+        // flags as saved (this frame's from beat 2 on) rather than after the compares.
+        self.word_grid2.next = self.grid2.val();
+        if self.narrow.val() {
+            self.word_grid2.next = self.tag12_q.q.val() & !self.tag16_q.q.val();
+        }
 
         // The beat with the previous beat's last 6 bytes in front (byte 0 on top).
         self.extended.next = (bit_cast::<EXTENDED_BITS, 48>(self.prev_tail.q.val())
@@ -281,11 +297,11 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
         // end of `extended`, i.e. at bit 64j + 48 or 64j + 16 of it.
         // The slots of one grid are consecutive in `extended`.
         self.words.next = self.extended.val().get_bits::<DATA_BITS>(16);
-        if self.grid2.val() {
+        if self.word_grid2.val() {
             self.words.next = self.extended.val().get_bits::<DATA_BITS>(48);
         }
         self.tail.next = bit_cast::<64, 16>(self.in_data.val().get_bits::<16>(0)) << 48_u64;
-        if self.grid2.val() {
+        if self.word_grid2.val() {
             self.tail.next = bit_cast::<64, 48>(self.in_data.val().get_bits::<48>(0)) << 16_u64;
         }
         // Word number of slot 0: (beat + 1) · words per beat, + 1 on the grid of L3 = 14,
@@ -457,6 +473,9 @@ mod tests {
                     };
                     for j in 0..words {
                         let n = this_slot_last - j;
+                        if n < L3_WORD_BIAS {
+                            continue; // Ethernet header words: no stage reads them
+                        }
                         let word = field(&out, SLOTS_LSB + 64 * j as usize, 64).to_be_bytes();
                         for (i, at) in word_bytes(n) {
                             if at >= 0 && (at as usize) < length {
