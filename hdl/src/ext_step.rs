@@ -14,7 +14,10 @@
 //!
 //! Two clocks: the walk (find the word, next pointer, next header) in the first, so a
 //! stage can step once per beat; the checks (bounds, needed bytes, Home Address and
-//! routing addresses) on the registered step in the second.
+//! routing addresses) and the stage's readiness on the registered step in the second.
+//! The checks' operands that need only the step's pointer and length (the header's
+//! first bytes, its length in words) are summed in the first clock, off the walk's own
+//! path, so each check is one sum and one compare.
 //!
 //! At 64 bits a beat holds one whole word, so at most one header starts in it: one
 //! stage then takes every step, one per beat (`new(4, false)`), and the other three are
