@@ -18414,8 +18414,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
             bvalid$d = 1'b0;
             read_state$d = 32'h0;
         end
-        active_next = vports$active_next;
         active = vports$active;
+        active_next = vports$active_next;
         staged_key = key_staged$value;
         key_copy = vports$key_copy;
         key_copy_vport = vports$key_copy_vport;

@@ -868,8 +868,8 @@ impl Logic for AxilRegs {
             self.read_state.d.next = 0.into();
         }
 
-        self.active_next.next = self.vports.active_next.val();
         self.active.next = self.vports.active.val();
+        self.active_next.next = self.vports.active_next.val();
         self.staged_key.next = self.key_staged.value.val();
         self.key_copy.next = self.vports.key_copy.val();
         self.key_copy_vport.next = self.vports.key_copy_vport.val();
