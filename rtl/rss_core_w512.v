@@ -407,6 +407,9 @@ module rss_core (
     reg  probe_launched$d;
     wire  probe_launched$q;
     reg  probe_launched$clock;
+    reg  probe_override$d;
+    wire  probe_override$q;
+    reg  probe_override$clock;
     reg  start_ok$d;
     wire  start_ok$q;
     reg  start_ok$clock;
@@ -886,6 +889,11 @@ module rss_core (
         .q(probe_launched$q),
         .clock(probe_launched$clock)
     );
+    rss_core__probe_override probe_override(
+        .d(probe_override$d),
+        .q(probe_override$q),
+        .clock(probe_override$clock)
+    );
     rss_core__start_ok start_ok(
         .d(start_ok$d),
         .q(start_ok$q),
@@ -997,6 +1005,7 @@ module rss_core (
         parsing$clock = clk;
         probe_go$clock = clk;
         probe_launched$clock = clk;
+        probe_override$clock = clk;
         start_ok$clock = clk;
         lost$clock = clk;
         lost_upstream$clock = clk;
@@ -1021,6 +1030,7 @@ module rss_core (
         parsing$d = parsing$q;
         probe_go$d = probe_go$q;
         probe_launched$d = probe_launched$q;
+        probe_override$d = probe_override$q;
         start_ok$d = start_ok$q;
         lost$d = lost$q;
         lost_upstream$d = lost_upstream$q;
@@ -1204,10 +1214,11 @@ module rss_core (
         frame_state$slots = regs$active;
         frame_state$vport = vport_match$vport_next;
         parser_idle = (parsing$q == 64'h0) & ~ingress$frame_started & ~job_valid$q & hasher$in_ready;
-        probe_pick = regs$probe_request & ~probe_launched$q & ~probe_go$q & (tap | parser_idle);
+        probe_pick = regs$probe_request & ~probe_launched$q & ~probe_go$q & probe_override$q & (tap | parser_idle);
         probe_waiting = tap & job_valid$q & job_tag$q[32'h35] & ~hasher$in_ready;
         lost_to_probe = capture$result_valid & (probe_go$q | probe_waiting);
-        if (regs$probe_request & ~probe_launched$q & ~probe_go$q & (tap | (parsing$q == 64'h0))) begin
+        probe_override$d = regs$probe_request & ~probe_launched$q & ~probe_go$q & (tap | (parsing$q == 64'h0));
+        if (probe_override$q & ~probe_go$q) begin
             frame_state$vport = regs$probe_vport;
         end
         probe_go$d = probe_pick;
@@ -1342,6 +1353,7 @@ module rss_core (
             parsing$d = 32'h0;
             probe_go$d = 1'b0;
             probe_launched$d = 1'b0;
+            probe_override$d = 1'b0;
             start_ok$d = 1'b0;
             lost$d = 1'b0;
             lost_upstream$d = 1'b0;
@@ -2839,15 +2851,16 @@ module rss_core__capture__home0(beat,target,found,word);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b0;
     localparam  candidates = 8'h0;
-    localparam  words = 6'b1000;
     localparam  select_mask = 6'b111;
+    localparam  beyond_mask = 6'b111000;
+    localparam  single = 1'b0;
+    localparam  last_candidate = 16'h0;
     
     // Local signals
     reg  [5:0] distance;
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
-    reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
@@ -2855,60 +2868,62 @@ module rss_core__capture__home0(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
-        found = distance < words;
+        found = (distance & beyond_mask) == 64'h0;
+        if (single) begin
+            found = slot_last == target;
+        end
         word = slots[(select)+:(64)];
-        hit_mask = 32'h0;
         if (fixed) begin
             found = 1'b0;
-            word = 32'h0;
-            hit_mask = 32'h0;
+            word = slots[(last_candidate)+:(64)];
             if (candidates[0] & ((slot_last - 0) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[1] & ((slot_last - 1) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[2] & ((slot_last - 2) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[3] & ((slot_last - 3) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[4] & ((slot_last - 4) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[5] & ((slot_last - 5) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[6] & ((slot_last - 6) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[7] & ((slot_last - 7) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+                word = slots[(32'h40 * 0)+:(64)];
+            end
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+                word = slots[(32'h40 * 1)+:(64)];
+            end
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+                word = slots[(32'h40 * 2)+:(64)];
+            end
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+                word = slots[(32'h40 * 3)+:(64)];
+            end
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+                word = slots[(32'h40 * 4)+:(64)];
+            end
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+                word = slots[(32'h40 * 5)+:(64)];
+            end
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+                word = slots[(32'h40 * 6)+:(64)];
+            end
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+                word = slots[(32'h40 * 7)+:(64)];
+            end
         end
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             found = 1'b1;
@@ -2931,15 +2946,16 @@ module rss_core__capture__home1(beat,target,found,word);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b0;
     localparam  candidates = 8'h0;
-    localparam  words = 6'b1000;
     localparam  select_mask = 6'b111;
+    localparam  beyond_mask = 6'b111000;
+    localparam  single = 1'b0;
+    localparam  last_candidate = 16'h0;
     
     // Local signals
     reg  [5:0] distance;
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
-    reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
@@ -2947,60 +2963,62 @@ module rss_core__capture__home1(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
-        found = distance < words;
+        found = (distance & beyond_mask) == 64'h0;
+        if (single) begin
+            found = slot_last == target;
+        end
         word = slots[(select)+:(64)];
-        hit_mask = 32'h0;
         if (fixed) begin
             found = 1'b0;
-            word = 32'h0;
-            hit_mask = 32'h0;
+            word = slots[(last_candidate)+:(64)];
             if (candidates[0] & ((slot_last - 0) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[1] & ((slot_last - 1) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[2] & ((slot_last - 2) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[3] & ((slot_last - 3) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[4] & ((slot_last - 4) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[5] & ((slot_last - 5) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[6] & ((slot_last - 6) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[7] & ((slot_last - 7) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+                word = slots[(32'h40 * 0)+:(64)];
+            end
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+                word = slots[(32'h40 * 1)+:(64)];
+            end
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+                word = slots[(32'h40 * 2)+:(64)];
+            end
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+                word = slots[(32'h40 * 3)+:(64)];
+            end
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+                word = slots[(32'h40 * 4)+:(64)];
+            end
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+                word = slots[(32'h40 * 5)+:(64)];
+            end
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+                word = slots[(32'h40 * 6)+:(64)];
+            end
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+                word = slots[(32'h40 * 7)+:(64)];
+            end
         end
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             found = 1'b1;
@@ -3099,15 +3117,16 @@ module rss_core__capture__l4(beat,target,found,word);
     localparam  use_tail = 1'b1;
     localparam  fixed = 1'b0;
     localparam  candidates = 8'h0;
-    localparam  words = 6'b1000;
     localparam  select_mask = 6'b111;
+    localparam  beyond_mask = 6'b111000;
+    localparam  single = 1'b0;
+    localparam  last_candidate = 16'h0;
     
     // Local signals
     reg  [5:0] distance;
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
-    reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
@@ -3115,60 +3134,62 @@ module rss_core__capture__l4(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
-        found = distance < words;
+        found = (distance & beyond_mask) == 64'h0;
+        if (single) begin
+            found = slot_last == target;
+        end
         word = slots[(select)+:(64)];
-        hit_mask = 32'h0;
         if (fixed) begin
             found = 1'b0;
-            word = 32'h0;
-            hit_mask = 32'h0;
+            word = slots[(last_candidate)+:(64)];
             if (candidates[0] & ((slot_last - 0) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[1] & ((slot_last - 1) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[2] & ((slot_last - 2) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[3] & ((slot_last - 3) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[4] & ((slot_last - 4) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[5] & ((slot_last - 5) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[6] & ((slot_last - 6) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[7] & ((slot_last - 7) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+                word = slots[(32'h40 * 0)+:(64)];
+            end
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+                word = slots[(32'h40 * 1)+:(64)];
+            end
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+                word = slots[(32'h40 * 2)+:(64)];
+            end
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+                word = slots[(32'h40 * 3)+:(64)];
+            end
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+                word = slots[(32'h40 * 4)+:(64)];
+            end
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+                word = slots[(32'h40 * 5)+:(64)];
+            end
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+                word = slots[(32'h40 * 6)+:(64)];
+            end
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+                word = slots[(32'h40 * 7)+:(64)];
+            end
         end
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             found = 1'b1;
@@ -3267,15 +3288,16 @@ module rss_core__capture__route0(beat,target,found,word);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b0;
     localparam  candidates = 8'h0;
-    localparam  words = 6'b1000;
     localparam  select_mask = 6'b111;
+    localparam  beyond_mask = 6'b111000;
+    localparam  single = 1'b0;
+    localparam  last_candidate = 16'h0;
     
     // Local signals
     reg  [5:0] distance;
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
-    reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
@@ -3283,60 +3305,62 @@ module rss_core__capture__route0(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
-        found = distance < words;
+        found = (distance & beyond_mask) == 64'h0;
+        if (single) begin
+            found = slot_last == target;
+        end
         word = slots[(select)+:(64)];
-        hit_mask = 32'h0;
         if (fixed) begin
             found = 1'b0;
-            word = 32'h0;
-            hit_mask = 32'h0;
+            word = slots[(last_candidate)+:(64)];
             if (candidates[0] & ((slot_last - 0) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[1] & ((slot_last - 1) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[2] & ((slot_last - 2) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[3] & ((slot_last - 3) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[4] & ((slot_last - 4) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[5] & ((slot_last - 5) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[6] & ((slot_last - 6) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[7] & ((slot_last - 7) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+                word = slots[(32'h40 * 0)+:(64)];
+            end
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+                word = slots[(32'h40 * 1)+:(64)];
+            end
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+                word = slots[(32'h40 * 2)+:(64)];
+            end
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+                word = slots[(32'h40 * 3)+:(64)];
+            end
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+                word = slots[(32'h40 * 4)+:(64)];
+            end
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+                word = slots[(32'h40 * 5)+:(64)];
+            end
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+                word = slots[(32'h40 * 6)+:(64)];
+            end
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+                word = slots[(32'h40 * 7)+:(64)];
+            end
         end
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             found = 1'b1;
@@ -3359,15 +3383,16 @@ module rss_core__capture__route1(beat,target,found,word);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b0;
     localparam  candidates = 8'h0;
-    localparam  words = 6'b1000;
     localparam  select_mask = 6'b111;
+    localparam  beyond_mask = 6'b111000;
+    localparam  single = 1'b0;
+    localparam  last_candidate = 16'h0;
     
     // Local signals
     reg  [5:0] distance;
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
-    reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
@@ -3375,60 +3400,62 @@ module rss_core__capture__route1(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
-        found = distance < words;
+        found = (distance & beyond_mask) == 64'h0;
+        if (single) begin
+            found = slot_last == target;
+        end
         word = slots[(select)+:(64)];
-        hit_mask = 32'h0;
         if (fixed) begin
             found = 1'b0;
-            word = 32'h0;
-            hit_mask = 32'h0;
+            word = slots[(last_candidate)+:(64)];
             if (candidates[0] & ((slot_last - 0) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[1] & ((slot_last - 1) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[2] & ((slot_last - 2) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[3] & ((slot_last - 3) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[4] & ((slot_last - 4) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[5] & ((slot_last - 5) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[6] & ((slot_last - 6) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[7] & ((slot_last - 7) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+                word = slots[(32'h40 * 0)+:(64)];
+            end
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+                word = slots[(32'h40 * 1)+:(64)];
+            end
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+                word = slots[(32'h40 * 2)+:(64)];
+            end
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+                word = slots[(32'h40 * 3)+:(64)];
+            end
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+                word = slots[(32'h40 * 4)+:(64)];
+            end
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+                word = slots[(32'h40 * 5)+:(64)];
+            end
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+                word = slots[(32'h40 * 6)+:(64)];
+            end
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+                word = slots[(32'h40 * 7)+:(64)];
+            end
         end
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             found = 1'b1;
@@ -4211,15 +4238,16 @@ module rss_core__capture__word1(beat,target,found,word);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b1;
     localparam  candidates = 8'h18;
-    localparam  words = 6'b1000;
     localparam  select_mask = 6'b111;
+    localparam  beyond_mask = 6'b111000;
+    localparam  single = 1'b0;
+    localparam  last_candidate = 16'h100;
     
     // Local signals
     reg  [5:0] distance;
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
-    reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
@@ -4227,60 +4255,62 @@ module rss_core__capture__word1(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
-        found = distance < words;
+        found = (distance & beyond_mask) == 64'h0;
+        if (single) begin
+            found = slot_last == target;
+        end
         word = slots[(select)+:(64)];
-        hit_mask = 32'h0;
         if (fixed) begin
             found = 1'b0;
-            word = 32'h0;
-            hit_mask = 32'h0;
+            word = slots[(last_candidate)+:(64)];
             if (candidates[0] & ((slot_last - 0) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[1] & ((slot_last - 1) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[2] & ((slot_last - 2) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[3] & ((slot_last - 3) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[4] & ((slot_last - 4) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[5] & ((slot_last - 5) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[6] & ((slot_last - 6) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[7] & ((slot_last - 7) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+                word = slots[(32'h40 * 0)+:(64)];
+            end
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+                word = slots[(32'h40 * 1)+:(64)];
+            end
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+                word = slots[(32'h40 * 2)+:(64)];
+            end
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+                word = slots[(32'h40 * 3)+:(64)];
+            end
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+                word = slots[(32'h40 * 4)+:(64)];
+            end
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+                word = slots[(32'h40 * 5)+:(64)];
+            end
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+                word = slots[(32'h40 * 6)+:(64)];
+            end
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+                word = slots[(32'h40 * 7)+:(64)];
+            end
         end
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             found = 1'b1;
@@ -4303,15 +4333,16 @@ module rss_core__capture__word2(beat,target,found,word);
     localparam  use_tail = 1'b1;
     localparam  fixed = 1'b1;
     localparam  candidates = 8'hc;
-    localparam  words = 6'b1000;
     localparam  select_mask = 6'b111;
+    localparam  beyond_mask = 6'b111000;
+    localparam  single = 1'b0;
+    localparam  last_candidate = 16'hc0;
     
     // Local signals
     reg  [5:0] distance;
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
-    reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
@@ -4319,60 +4350,62 @@ module rss_core__capture__word2(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
-        found = distance < words;
+        found = (distance & beyond_mask) == 64'h0;
+        if (single) begin
+            found = slot_last == target;
+        end
         word = slots[(select)+:(64)];
-        hit_mask = 32'h0;
         if (fixed) begin
             found = 1'b0;
-            word = 32'h0;
-            hit_mask = 32'h0;
+            word = slots[(last_candidate)+:(64)];
             if (candidates[0] & ((slot_last - 0) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[1] & ((slot_last - 1) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[2] & ((slot_last - 2) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[3] & ((slot_last - 3) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[4] & ((slot_last - 4) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[5] & ((slot_last - 5) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[6] & ((slot_last - 6) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[7] & ((slot_last - 7) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+                word = slots[(32'h40 * 0)+:(64)];
+            end
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+                word = slots[(32'h40 * 1)+:(64)];
+            end
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+                word = slots[(32'h40 * 2)+:(64)];
+            end
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+                word = slots[(32'h40 * 3)+:(64)];
+            end
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+                word = slots[(32'h40 * 4)+:(64)];
+            end
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+                word = slots[(32'h40 * 5)+:(64)];
+            end
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+                word = slots[(32'h40 * 6)+:(64)];
+            end
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+                word = slots[(32'h40 * 7)+:(64)];
+            end
         end
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             found = 1'b1;
@@ -4395,15 +4428,16 @@ module rss_core__capture__word3(beat,target,found,word);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b1;
     localparam  candidates = 8'h6;
-    localparam  words = 6'b1000;
     localparam  select_mask = 6'b111;
+    localparam  beyond_mask = 6'b111000;
+    localparam  single = 1'b0;
+    localparam  last_candidate = 16'h80;
     
     // Local signals
     reg  [5:0] distance;
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
-    reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
@@ -4411,60 +4445,62 @@ module rss_core__capture__word3(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
-        found = distance < words;
+        found = (distance & beyond_mask) == 64'h0;
+        if (single) begin
+            found = slot_last == target;
+        end
         word = slots[(select)+:(64)];
-        hit_mask = 32'h0;
         if (fixed) begin
             found = 1'b0;
-            word = 32'h0;
-            hit_mask = 32'h0;
+            word = slots[(last_candidate)+:(64)];
             if (candidates[0] & ((slot_last - 0) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[1] & ((slot_last - 1) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[2] & ((slot_last - 2) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[3] & ((slot_last - 3) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[4] & ((slot_last - 4) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[5] & ((slot_last - 5) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[6] & ((slot_last - 6) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[7] & ((slot_last - 7) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+                word = slots[(32'h40 * 0)+:(64)];
+            end
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+                word = slots[(32'h40 * 1)+:(64)];
+            end
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+                word = slots[(32'h40 * 2)+:(64)];
+            end
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+                word = slots[(32'h40 * 3)+:(64)];
+            end
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+                word = slots[(32'h40 * 4)+:(64)];
+            end
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+                word = slots[(32'h40 * 5)+:(64)];
+            end
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+                word = slots[(32'h40 * 6)+:(64)];
+            end
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+                word = slots[(32'h40 * 7)+:(64)];
+            end
         end
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             found = 1'b1;
@@ -4487,15 +4523,16 @@ module rss_core__capture__word4(beat,target,found,word);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b1;
     localparam  candidates = 8'h3;
-    localparam  words = 6'b1000;
     localparam  select_mask = 6'b111;
+    localparam  beyond_mask = 6'b111000;
+    localparam  single = 1'b0;
+    localparam  last_candidate = 16'h40;
     
     // Local signals
     reg  [5:0] distance;
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
-    reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
@@ -4503,60 +4540,62 @@ module rss_core__capture__word4(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
-        found = distance < words;
+        found = (distance & beyond_mask) == 64'h0;
+        if (single) begin
+            found = slot_last == target;
+        end
         word = slots[(select)+:(64)];
-        hit_mask = 32'h0;
         if (fixed) begin
             found = 1'b0;
-            word = 32'h0;
-            hit_mask = 32'h0;
+            word = slots[(last_candidate)+:(64)];
             if (candidates[0] & ((slot_last - 0) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[1] & ((slot_last - 1) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[2] & ((slot_last - 2) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[3] & ((slot_last - 3) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[4] & ((slot_last - 4) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[5] & ((slot_last - 5) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[6] & ((slot_last - 6) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[7] & ((slot_last - 7) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+                word = slots[(32'h40 * 0)+:(64)];
+            end
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+                word = slots[(32'h40 * 1)+:(64)];
+            end
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+                word = slots[(32'h40 * 2)+:(64)];
+            end
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+                word = slots[(32'h40 * 3)+:(64)];
+            end
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+                word = slots[(32'h40 * 4)+:(64)];
+            end
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+                word = slots[(32'h40 * 5)+:(64)];
+            end
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+                word = slots[(32'h40 * 6)+:(64)];
+            end
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+                word = slots[(32'h40 * 7)+:(64)];
+            end
         end
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             found = 1'b1;
@@ -4631,6 +4670,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  home_address = 8'hc9;
     localparam  max_steps = 3'b1;
     localparam  passthrough = 1'b0;
+    localparam  first_only = 1'b1;
+    localparam  first_ext = 6'b1001;
     
     // Stub signals
     reg  [607:0] header$beat;
@@ -4795,6 +4836,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  l4_word_o$clock;
     
     // Local signals
+    reg  [5:0] step_ptr;
     reg  cur_started;
     reg  [2:0] cur_count;
     reg  cur_done;
@@ -5216,13 +5258,17 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_nh = walk_nh_in;
             cur_live = walk_live_in;
         end
-        header$target = cur_ptr;
+        step_ptr = cur_ptr;
+        if (first_only) begin
+            step_ptr = first_ext;
+        end
+        header$target = step_ptr;
         w = header$word;
         ext_len = w[(32'h30)+:(8)];
         if (cur_nh == fragment_header) begin
             ext_len = 32'h0;
         end
-        ptr_sum = ((((cur_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
+        ptr_sum = ((((step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
         next_ptr = ptr_sum[(32'h1)+:(10)];
         if (|next_ptr[(32'h6)+:(4)]) begin
             next_ptr = 32'h3f;
@@ -5689,15 +5735,16 @@ module rss_core__ext1__header(beat,target,found,word);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b1;
     localparam  candidates = 8'h81;
-    localparam  words = 6'b1000;
     localparam  select_mask = 6'b111;
+    localparam  beyond_mask = 6'b111000;
+    localparam  single = 1'b0;
+    localparam  last_candidate = 16'h1c0;
     
     // Local signals
     reg  [5:0] distance;
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
-    reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
@@ -5705,60 +5752,62 @@ module rss_core__ext1__header(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
-        found = distance < words;
+        found = (distance & beyond_mask) == 64'h0;
+        if (single) begin
+            found = slot_last == target;
+        end
         word = slots[(select)+:(64)];
-        hit_mask = 32'h0;
         if (fixed) begin
             found = 1'b0;
-            word = 32'h0;
-            hit_mask = 32'h0;
+            word = slots[(last_candidate)+:(64)];
             if (candidates[0] & ((slot_last - 0) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[1] & ((slot_last - 1) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[2] & ((slot_last - 2) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[3] & ((slot_last - 3) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[4] & ((slot_last - 4) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[5] & ((slot_last - 5) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[6] & ((slot_last - 6) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[7] & ((slot_last - 7) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+                word = slots[(32'h40 * 0)+:(64)];
+            end
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+                word = slots[(32'h40 * 1)+:(64)];
+            end
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+                word = slots[(32'h40 * 2)+:(64)];
+            end
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+                word = slots[(32'h40 * 3)+:(64)];
+            end
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+                word = slots[(32'h40 * 4)+:(64)];
+            end
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+                word = slots[(32'h40 * 5)+:(64)];
+            end
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+                word = slots[(32'h40 * 6)+:(64)];
+            end
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+                word = slots[(32'h40 * 7)+:(64)];
+            end
         end
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             found = 1'b1;
@@ -6517,6 +6566,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  home_address = 8'hc9;
     localparam  max_steps = 3'b1;
     localparam  passthrough = 1'b0;
+    localparam  first_only = 1'b0;
+    localparam  first_ext = 6'b1001;
     
     // Stub signals
     reg  [607:0] header$beat;
@@ -6681,6 +6732,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  l4_word_o$clock;
     
     // Local signals
+    reg  [5:0] step_ptr;
     reg  cur_started;
     reg  [2:0] cur_count;
     reg  cur_done;
@@ -7102,13 +7154,17 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_nh = walk_nh_in;
             cur_live = walk_live_in;
         end
-        header$target = cur_ptr;
+        step_ptr = cur_ptr;
+        if (first_only) begin
+            step_ptr = first_ext;
+        end
+        header$target = step_ptr;
         w = header$word;
         ext_len = w[(32'h30)+:(8)];
         if (cur_nh == fragment_header) begin
             ext_len = 32'h0;
         end
-        ptr_sum = ((((cur_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
+        ptr_sum = ((((step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
         next_ptr = ptr_sum[(32'h1)+:(10)];
         if (|next_ptr[(32'h6)+:(4)]) begin
             next_ptr = 32'h3f;
@@ -7575,15 +7631,16 @@ module rss_core__ext2__header(beat,target,found,word);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b0;
     localparam  candidates = 8'h0;
-    localparam  words = 6'b1000;
     localparam  select_mask = 6'b111;
+    localparam  beyond_mask = 6'b111000;
+    localparam  single = 1'b0;
+    localparam  last_candidate = 16'h0;
     
     // Local signals
     reg  [5:0] distance;
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
-    reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
@@ -7591,60 +7648,62 @@ module rss_core__ext2__header(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
-        found = distance < words;
+        found = (distance & beyond_mask) == 64'h0;
+        if (single) begin
+            found = slot_last == target;
+        end
         word = slots[(select)+:(64)];
-        hit_mask = 32'h0;
         if (fixed) begin
             found = 1'b0;
-            word = 32'h0;
-            hit_mask = 32'h0;
+            word = slots[(last_candidate)+:(64)];
             if (candidates[0] & ((slot_last - 0) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[1] & ((slot_last - 1) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[2] & ((slot_last - 2) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[3] & ((slot_last - 3) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[4] & ((slot_last - 4) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[5] & ((slot_last - 5) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[6] & ((slot_last - 6) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[7] & ((slot_last - 7) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+                word = slots[(32'h40 * 0)+:(64)];
+            end
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+                word = slots[(32'h40 * 1)+:(64)];
+            end
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+                word = slots[(32'h40 * 2)+:(64)];
+            end
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+                word = slots[(32'h40 * 3)+:(64)];
+            end
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+                word = slots[(32'h40 * 4)+:(64)];
+            end
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+                word = slots[(32'h40 * 5)+:(64)];
+            end
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+                word = slots[(32'h40 * 6)+:(64)];
+            end
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+                word = slots[(32'h40 * 7)+:(64)];
+            end
         end
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             found = 1'b1;
@@ -8403,6 +8462,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  home_address = 8'hc9;
     localparam  max_steps = 3'b1;
     localparam  passthrough = 1'b0;
+    localparam  first_only = 1'b0;
+    localparam  first_ext = 6'b1001;
     
     // Stub signals
     reg  [607:0] header$beat;
@@ -8567,6 +8628,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  l4_word_o$clock;
     
     // Local signals
+    reg  [5:0] step_ptr;
     reg  cur_started;
     reg  [2:0] cur_count;
     reg  cur_done;
@@ -8988,13 +9050,17 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_nh = walk_nh_in;
             cur_live = walk_live_in;
         end
-        header$target = cur_ptr;
+        step_ptr = cur_ptr;
+        if (first_only) begin
+            step_ptr = first_ext;
+        end
+        header$target = step_ptr;
         w = header$word;
         ext_len = w[(32'h30)+:(8)];
         if (cur_nh == fragment_header) begin
             ext_len = 32'h0;
         end
-        ptr_sum = ((((cur_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
+        ptr_sum = ((((step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
         next_ptr = ptr_sum[(32'h1)+:(10)];
         if (|next_ptr[(32'h6)+:(4)]) begin
             next_ptr = 32'h3f;
@@ -9461,15 +9527,16 @@ module rss_core__ext3__header(beat,target,found,word);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b0;
     localparam  candidates = 8'h0;
-    localparam  words = 6'b1000;
     localparam  select_mask = 6'b111;
+    localparam  beyond_mask = 6'b111000;
+    localparam  single = 1'b0;
+    localparam  last_candidate = 16'h0;
     
     // Local signals
     reg  [5:0] distance;
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
-    reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
@@ -9477,60 +9544,62 @@ module rss_core__ext3__header(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
-        found = distance < words;
+        found = (distance & beyond_mask) == 64'h0;
+        if (single) begin
+            found = slot_last == target;
+        end
         word = slots[(select)+:(64)];
-        hit_mask = 32'h0;
         if (fixed) begin
             found = 1'b0;
-            word = 32'h0;
-            hit_mask = 32'h0;
+            word = slots[(last_candidate)+:(64)];
             if (candidates[0] & ((slot_last - 0) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[1] & ((slot_last - 1) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[2] & ((slot_last - 2) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[3] & ((slot_last - 3) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[4] & ((slot_last - 4) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[5] & ((slot_last - 5) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[6] & ((slot_last - 6) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[7] & ((slot_last - 7) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+                word = slots[(32'h40 * 0)+:(64)];
+            end
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+                word = slots[(32'h40 * 1)+:(64)];
+            end
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+                word = slots[(32'h40 * 2)+:(64)];
+            end
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+                word = slots[(32'h40 * 3)+:(64)];
+            end
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+                word = slots[(32'h40 * 4)+:(64)];
+            end
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+                word = slots[(32'h40 * 5)+:(64)];
+            end
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+                word = slots[(32'h40 * 6)+:(64)];
+            end
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+                word = slots[(32'h40 * 7)+:(64)];
+            end
         end
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             found = 1'b1;
@@ -10289,6 +10358,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  home_address = 8'hc9;
     localparam  max_steps = 3'b1;
     localparam  passthrough = 1'b0;
+    localparam  first_only = 1'b0;
+    localparam  first_ext = 6'b1001;
     
     // Stub signals
     reg  [607:0] header$beat;
@@ -10453,6 +10524,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  l4_word_o$clock;
     
     // Local signals
+    reg  [5:0] step_ptr;
     reg  cur_started;
     reg  [2:0] cur_count;
     reg  cur_done;
@@ -10874,13 +10946,17 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_nh = walk_nh_in;
             cur_live = walk_live_in;
         end
-        header$target = cur_ptr;
+        step_ptr = cur_ptr;
+        if (first_only) begin
+            step_ptr = first_ext;
+        end
+        header$target = step_ptr;
         w = header$word;
         ext_len = w[(32'h30)+:(8)];
         if (cur_nh == fragment_header) begin
             ext_len = 32'h0;
         end
-        ptr_sum = ((((cur_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
+        ptr_sum = ((((step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
         next_ptr = ptr_sum[(32'h1)+:(10)];
         if (|next_ptr[(32'h6)+:(4)]) begin
             next_ptr = 32'h3f;
@@ -11347,15 +11423,16 @@ module rss_core__ext4__header(beat,target,found,word);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b0;
     localparam  candidates = 8'h0;
-    localparam  words = 6'b1000;
     localparam  select_mask = 6'b111;
+    localparam  beyond_mask = 6'b111000;
+    localparam  single = 1'b0;
+    localparam  last_candidate = 16'h0;
     
     // Local signals
     reg  [5:0] distance;
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
-    reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
@@ -11363,60 +11440,62 @@ module rss_core__ext4__header(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
-        found = distance < words;
+        found = (distance & beyond_mask) == 64'h0;
+        if (single) begin
+            found = slot_last == target;
+        end
         word = slots[(select)+:(64)];
-        hit_mask = 32'h0;
         if (fixed) begin
             found = 1'b0;
-            word = 32'h0;
-            hit_mask = 32'h0;
+            word = slots[(last_candidate)+:(64)];
             if (candidates[0] & ((slot_last - 0) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[1] & ((slot_last - 1) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[2] & ((slot_last - 2) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[3] & ((slot_last - 3) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[4] & ((slot_last - 4) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[5] & ((slot_last - 5) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[6] & ((slot_last - 6) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[7] & ((slot_last - 7) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+                word = slots[(32'h40 * 0)+:(64)];
+            end
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+                word = slots[(32'h40 * 1)+:(64)];
+            end
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+                word = slots[(32'h40 * 2)+:(64)];
+            end
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+                word = slots[(32'h40 * 3)+:(64)];
+            end
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+                word = slots[(32'h40 * 4)+:(64)];
+            end
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+                word = slots[(32'h40 * 5)+:(64)];
+            end
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+                word = slots[(32'h40 * 6)+:(64)];
+            end
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+                word = slots[(32'h40 * 7)+:(64)];
+            end
         end
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             found = 1'b1;
@@ -12167,6 +12246,9 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
     reg  [8:0] held_q$d;
     wire  [8:0] held_q$q;
     reg  held_q$clock;
+    reg  [8:0] stored_q$d;
+    wire  [8:0] stored_q$q;
+    reg  stored_q$clock;
     reg  full_q$d;
     wire  full_q$q;
     reg  full_q$clock;
@@ -12178,10 +12260,9 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
     reg  [8:0] write_next;
     reg  [8:0] read_next;
     reg  shown_valid_next;
-    reg  [8:0] stored_next;
-    reg  [8:0] held_next;
     reg  take;
     reg  store;
+    reg  leave;
     
     // Sub module instances
     rss_core__fifo__ram ram(
@@ -12218,6 +12299,11 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
         .q(held_q$q),
         .clock(held_q$clock)
     );
+    rss_core__fifo__stored_q stored_q(
+        .d(stored_q$d),
+        .q(stored_q$q),
+        .clock(stored_q$clock)
+    );
     rss_core__fifo__full_q full_q(
         .d(full_q$d),
         .q(full_q$q),
@@ -12236,6 +12322,7 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
         shown$clock = clock;
         shown_valid$clock = clock;
         held_q$clock = clock;
+        stored_q$clock = clock;
         full_q$clock = clock;
         waiting_q$clock = clock;
         write_ptr$d = write_ptr$q;
@@ -12243,6 +12330,7 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
         shown$d = shown$q;
         shown_valid$d = shown_valid$q;
         held_q$d = held_q$q;
+        stored_q$d = stored_q$q;
         full_q$d = full_q$q;
         waiting_q$d = waiting_q$q;
         ram$read_clock = clock;
@@ -12275,11 +12363,33 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
         write_ptr$d = write_next;
         read_ptr$d = read_next;
         shown_valid$d = shown_valid_next;
-        stored_next = write_next - read_next;
-        held_next = stored_next + ((shown_valid_next) & 9'h1ff);
-        held_q$d = held_next;
-        full_q$d = held_next >= capacity;
-        waiting_q$d = |stored_next;
+        leave = shown_valid$q & out_ready;
+        held_q$d = held_q$q;
+        full_q$d = held_q$q >= capacity;
+        if (store & ~leave) begin
+            held_q$d = held_q$q + 64'h1;
+            full_q$d = held_q$q >= (capacity - 64'h1);
+        end
+        if (~store & leave) begin
+            held_q$d = held_q$q - 64'h1;
+            full_q$d = held_q$q >= (capacity + 64'h1);
+        end
+        stored_q$d = stored_q$q;
+        waiting_q$d = |stored_q$q;
+        if (store & ~take) begin
+            stored_q$d = stored_q$q + 64'h1;
+            waiting_q$d = 1'b1;
+        end
+        if (~store & take) begin
+            stored_q$d = stored_q$q - 64'h1;
+            waiting_q$d = stored_q$q != 64'h1;
+        end
+        if (reset) begin
+            held_q$d = 32'h0;
+            stored_q$d = 32'h0;
+            full_q$d = 1'b0;
+            waiting_q$d = 1'b0;
+        end
         out_valid = shown_valid$q;
         out_data = ram$read_data;
     end
@@ -12410,6 +12520,25 @@ module rss_core__fifo__shown_valid(d,q,clock);
     end
           
 endmodule // rss_core__fifo__shown_valid
+
+
+module rss_core__fifo__stored_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [8:0] d;
+    output reg  [8:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 9'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__fifo__stored_q
 
 
 module rss_core__fifo__waiting_q(d,q,clock);
@@ -12777,7 +12906,7 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         valid_o$d = valid_o$q;
         hash_o$d = hash_o$q;
         tag_o$d = tag_o$q;
-        in_ready = ~busy$q | (step$q == last_step);
+        in_ready = ~hold$q;
         accept = in_valid & in_ready;
         chunk = tuple_sr$q[(chunk_lsb)+:(288)];
         key_read_tag = tag_q$q;
@@ -17941,15 +18070,16 @@ module rss_core__l3__word0(beat,target,found,word);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b1;
     localparam  candidates = 8'h30;
-    localparam  words = 6'b1000;
     localparam  select_mask = 6'b111;
+    localparam  beyond_mask = 6'b111000;
+    localparam  single = 1'b0;
+    localparam  last_candidate = 16'h140;
     
     // Local signals
     reg  [5:0] distance;
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
-    reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
@@ -17957,60 +18087,62 @@ module rss_core__l3__word0(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
-        found = distance < words;
+        found = (distance & beyond_mask) == 64'h0;
+        if (single) begin
+            found = slot_last == target;
+        end
         word = slots[(select)+:(64)];
-        hit_mask = 32'h0;
         if (fixed) begin
             found = 1'b0;
-            word = 32'h0;
-            hit_mask = 32'h0;
+            word = slots[(last_candidate)+:(64)];
             if (candidates[0] & ((slot_last - 0) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[1] & ((slot_last - 1) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[2] & ((slot_last - 2) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[3] & ((slot_last - 3) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[4] & ((slot_last - 4) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[5] & ((slot_last - 5) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[6] & ((slot_last - 6) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[7] & ((slot_last - 7) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+                word = slots[(32'h40 * 0)+:(64)];
+            end
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+                word = slots[(32'h40 * 1)+:(64)];
+            end
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+                word = slots[(32'h40 * 2)+:(64)];
+            end
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+                word = slots[(32'h40 * 3)+:(64)];
+            end
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+                word = slots[(32'h40 * 4)+:(64)];
+            end
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+                word = slots[(32'h40 * 5)+:(64)];
+            end
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+                word = slots[(32'h40 * 6)+:(64)];
+            end
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+                word = slots[(32'h40 * 7)+:(64)];
+            end
         end
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             found = 1'b1;
@@ -18033,15 +18165,16 @@ module rss_core__l3__word1(beat,target,found,word);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b1;
     localparam  candidates = 8'h18;
-    localparam  words = 6'b1000;
     localparam  select_mask = 6'b111;
+    localparam  beyond_mask = 6'b111000;
+    localparam  single = 1'b0;
+    localparam  last_candidate = 16'h100;
     
     // Local signals
     reg  [5:0] distance;
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
-    reg  [63:0] hit_mask;
     
     // Update code
     always @(*) begin
@@ -18049,60 +18182,62 @@ module rss_core__l3__word1(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
-        found = distance < words;
+        found = (distance & beyond_mask) == 64'h0;
+        if (single) begin
+            found = slot_last == target;
+        end
         word = slots[(select)+:(64)];
-        hit_mask = 32'h0;
         if (fixed) begin
             found = 1'b0;
-            word = 32'h0;
-            hit_mask = 32'h0;
+            word = slots[(last_candidate)+:(64)];
             if (candidates[0] & ((slot_last - 0) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 0)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[1] & ((slot_last - 1) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 1)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[2] & ((slot_last - 2) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 2)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[3] & ((slot_last - 3) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 3)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[4] & ((slot_last - 4) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 4)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[5] & ((slot_last - 5) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 5)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[6] & ((slot_last - 6) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 6)+:(64)] & hit_mask);
-            hit_mask = 32'h0;
             if (candidates[7] & ((slot_last - 7) == target)) begin
-                hit_mask = 64'hffffffffffffffff;
                 found = 1'b1;
             end
-            word = word | (slots[(32'h40 * 7)+:(64)] & hit_mask);
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+                word = slots[(32'h40 * 0)+:(64)];
+            end
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+                word = slots[(32'h40 * 1)+:(64)];
+            end
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+                word = slots[(32'h40 * 2)+:(64)];
+            end
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+                word = slots[(32'h40 * 3)+:(64)];
+            end
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+                word = slots[(32'h40 * 4)+:(64)];
+            end
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+                word = slots[(32'h40 * 5)+:(64)];
+            end
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+                word = slots[(32'h40 * 6)+:(64)];
+            end
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+                word = slots[(32'h40 * 7)+:(64)];
+            end
         end
         if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
             found = 1'b1;
@@ -18263,6 +18398,25 @@ module rss_core__probe_launched(d,q,clock);
     end
           
 endmodule // rss_core__probe_launched
+
+
+module rss_core__probe_override(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__probe_override
 
 
 module rss_core__r_hash(d,q,clock);
@@ -28659,6 +28813,9 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
     reg  [4:0] held_q$d;
     wire  [4:0] held_q$q;
     reg  held_q$clock;
+    reg  [4:0] stored_q$d;
+    wire  [4:0] stored_q$q;
+    reg  stored_q$clock;
     reg  full_q$d;
     wire  full_q$q;
     reg  full_q$clock;
@@ -28670,10 +28827,9 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
     reg  [4:0] write_next;
     reg  [4:0] read_next;
     reg  shown_valid_next;
-    reg  [4:0] stored_next;
-    reg  [4:0] held_next;
     reg  take;
     reg  store;
+    reg  leave;
     
     // Sub module instances
     rss_core__tx_lookup__answers__ram ram(
@@ -28710,6 +28866,11 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
         .q(held_q$q),
         .clock(held_q$clock)
     );
+    rss_core__tx_lookup__answers__stored_q stored_q(
+        .d(stored_q$d),
+        .q(stored_q$q),
+        .clock(stored_q$clock)
+    );
     rss_core__tx_lookup__answers__full_q full_q(
         .d(full_q$d),
         .q(full_q$q),
@@ -28728,6 +28889,7 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
         shown$clock = clock;
         shown_valid$clock = clock;
         held_q$clock = clock;
+        stored_q$clock = clock;
         full_q$clock = clock;
         waiting_q$clock = clock;
         write_ptr$d = write_ptr$q;
@@ -28735,6 +28897,7 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
         shown$d = shown$q;
         shown_valid$d = shown_valid$q;
         held_q$d = held_q$q;
+        stored_q$d = stored_q$q;
         full_q$d = full_q$q;
         waiting_q$d = waiting_q$q;
         ram$read_clock = clock;
@@ -28767,11 +28930,33 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
         write_ptr$d = write_next;
         read_ptr$d = read_next;
         shown_valid$d = shown_valid_next;
-        stored_next = write_next - read_next;
-        held_next = stored_next + ((shown_valid_next) & 5'h1f);
-        held_q$d = held_next;
-        full_q$d = held_next >= capacity;
-        waiting_q$d = |stored_next;
+        leave = shown_valid$q & out_ready;
+        held_q$d = held_q$q;
+        full_q$d = held_q$q >= capacity;
+        if (store & ~leave) begin
+            held_q$d = held_q$q + 64'h1;
+            full_q$d = held_q$q >= (capacity - 64'h1);
+        end
+        if (~store & leave) begin
+            held_q$d = held_q$q - 64'h1;
+            full_q$d = held_q$q >= (capacity + 64'h1);
+        end
+        stored_q$d = stored_q$q;
+        waiting_q$d = |stored_q$q;
+        if (store & ~take) begin
+            stored_q$d = stored_q$q + 64'h1;
+            waiting_q$d = 1'b1;
+        end
+        if (~store & take) begin
+            stored_q$d = stored_q$q - 64'h1;
+            waiting_q$d = stored_q$q != 64'h1;
+        end
+        if (reset) begin
+            held_q$d = 32'h0;
+            stored_q$d = 32'h0;
+            full_q$d = 1'b0;
+            waiting_q$d = 1'b0;
+        end
         out_valid = shown_valid$q;
         out_data = ram$read_data;
     end
@@ -28902,6 +29087,25 @@ module rss_core__tx_lookup__answers__shown_valid(d,q,clock);
     end
           
 endmodule // rss_core__tx_lookup__answers__shown_valid
+
+
+module rss_core__tx_lookup__answers__stored_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [4:0] d;
+    output reg  [4:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 5'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__answers__stored_q
 
 
 module rss_core__tx_lookup__answers__waiting_q(d,q,clock);
@@ -31602,9 +31806,9 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     reg  [3:0] read_ptr$d;
     wire  [3:0] read_ptr$q;
     reg  read_ptr$clock;
-    reg  [3:0] third_ptr$d;
-    wire  [3:0] third_ptr$q;
-    reg  third_ptr$clock;
+    reg  [15:0] third_onehot$d;
+    wire  [15:0] third_onehot$q;
+    reg  third_onehot$clock;
     reg  [2:0] head$d;
     wire  [2:0] head$q;
     reg  head$clock;
@@ -31628,7 +31832,6 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     reg  [3:0] distance_next;
     reg  [2:0] head_now;
     reg  [2:0] second_now;
-    reg  [3:0] third_index;
     reg  [2:0] third_now;
     reg  [2:0] head_next;
     reg  [51:0] entry;
@@ -31683,10 +31886,10 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         .q(read_ptr$q),
         .clock(read_ptr$clock)
     );
-    rss_core__vport_match__third_ptr third_ptr(
-        .d(third_ptr$d),
-        .q(third_ptr$q),
-        .clock(third_ptr$clock)
+    rss_core__vport_match__third_onehot third_onehot(
+        .d(third_onehot$d),
+        .q(third_onehot$q),
+        .clock(third_onehot$clock)
     );
     rss_core__vport_match__head head(
         .d(head$d),
@@ -31725,7 +31928,7 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         ring$clock = clock;
         write_ptr$clock = clock;
         read_ptr$clock = clock;
-        third_ptr$clock = clock;
+        third_onehot$clock = clock;
         head$clock = clock;
         second$clock = clock;
         bypass_head$clock = clock;
@@ -31740,7 +31943,7 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         ring$d = ring$q;
         write_ptr$d = write_ptr$q;
         read_ptr$d = read_ptr$q;
-        third_ptr$d = third_ptr$q;
+        third_onehot$d = third_onehot$q;
         head$d = head$q;
         second$d = second$q;
         bypass_head$d = bypass_head$q;
@@ -31966,12 +32169,12 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         chosen_valid$d = chosen_valid_next;
         write_ptr$d = write_next;
         read_ptr$d = read_next;
-        third_ptr$d = third_ptr$q;
+        third_onehot$d = third_onehot$q;
         if (pop) begin
-            third_ptr$d = third_ptr$q + 64'h1;
+            third_onehot$d = (third_onehot$q << 64'h1) | (third_onehot$q >> 64'hf);
         end
         if (reset) begin
-            third_ptr$d = 32'h2;
+            third_onehot$d = 32'h4;
         end
         distance_next = write_next - read_next;
         bypass_head$d = chosen_valid_next & (distance_next == 64'h0);
@@ -31985,54 +32188,53 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         if (bypass_second$q) begin
             second_now = chosen_q$q;
         end
-        third_index = third_ptr$q;
         third_now = 32'h0;
-        if (third_index == 0) begin
+        if (third_onehot$q[0]) begin
             third_now = third_now | ring$q[(32'h4 * 0)+:(3)];
         end
-        if (third_index == 1) begin
+        if (third_onehot$q[1]) begin
             third_now = third_now | ring$q[(32'h4 * 1)+:(3)];
         end
-        if (third_index == 2) begin
+        if (third_onehot$q[2]) begin
             third_now = third_now | ring$q[(32'h4 * 2)+:(3)];
         end
-        if (third_index == 3) begin
+        if (third_onehot$q[3]) begin
             third_now = third_now | ring$q[(32'h4 * 3)+:(3)];
         end
-        if (third_index == 4) begin
+        if (third_onehot$q[4]) begin
             third_now = third_now | ring$q[(32'h4 * 4)+:(3)];
         end
-        if (third_index == 5) begin
+        if (third_onehot$q[5]) begin
             third_now = third_now | ring$q[(32'h4 * 5)+:(3)];
         end
-        if (third_index == 6) begin
+        if (third_onehot$q[6]) begin
             third_now = third_now | ring$q[(32'h4 * 6)+:(3)];
         end
-        if (third_index == 7) begin
+        if (third_onehot$q[7]) begin
             third_now = third_now | ring$q[(32'h4 * 7)+:(3)];
         end
-        if (third_index == 8) begin
+        if (third_onehot$q[8]) begin
             third_now = third_now | ring$q[(32'h4 * 8)+:(3)];
         end
-        if (third_index == 9) begin
+        if (third_onehot$q[9]) begin
             third_now = third_now | ring$q[(32'h4 * 9)+:(3)];
         end
-        if (third_index == 10) begin
+        if (third_onehot$q[10]) begin
             third_now = third_now | ring$q[(32'h4 * 10)+:(3)];
         end
-        if (third_index == 11) begin
+        if (third_onehot$q[11]) begin
             third_now = third_now | ring$q[(32'h4 * 11)+:(3)];
         end
-        if (third_index == 12) begin
+        if (third_onehot$q[12]) begin
             third_now = third_now | ring$q[(32'h4 * 12)+:(3)];
         end
-        if (third_index == 13) begin
+        if (third_onehot$q[13]) begin
             third_now = third_now | ring$q[(32'h4 * 13)+:(3)];
         end
-        if (third_index == 14) begin
+        if (third_onehot$q[14]) begin
             third_now = third_now | ring$q[(32'h4 * 14)+:(3)];
         end
-        if (third_index == 15) begin
+        if (third_onehot$q[15]) begin
             third_now = third_now | ring$q[(32'h4 * 15)+:(3)];
         end
         if (bypass_third$q) begin
@@ -32299,23 +32501,23 @@ module rss_core__vport_match__second(d,q,clock);
 endmodule // rss_core__vport_match__second
 
 
-module rss_core__vport_match__third_ptr(d,q,clock);
+module rss_core__vport_match__third_onehot(d,q,clock);
     
     // Module arguments
-    input wire  [3:0] d;
-    output reg  [3:0] q;
+    input wire  [15:0] d;
+    output reg  [15:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 4'h0;
+       q = 16'h0;
     end
     
     always @(posedge clock) begin
        q <= d;
     end
           
-endmodule // rss_core__vport_match__third_ptr
+endmodule // rss_core__vport_match__third_onehot
 
 
 module rss_core__vport_match__write_ptr(d,q,clock);

@@ -173,6 +173,12 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     home_address: Constant<Bits<8>>,
     max_steps: Constant<Bits<3>>,
     passthrough: Constant<Bit>,
+    /// Built by `first_step_only`: a step's header is always the first extension
+    /// header, so the step reads that constant, not the pointer taken over.
+    first_only: Constant<Bit>,
+    first_ext: Constant<Bits<WORD_INDEX_BITS>>,
+    /// The header word number a step reads.
+    step_ptr: Signal<Local, Bits<WORD_INDEX_BITS>>,
     cur_started: Signal<Local, Bit>,
     cur_count: Signal<Local, Bits<3>>,
     cur_done: Signal<Local, Bit>,
@@ -209,17 +215,22 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
     /// A stage taking up to `max_steps` steps (one per beat); `passthrough` builds it as
     /// wires.
     pub fn new(max_steps: u8, passthrough: bool) -> Self {
-        Self::build(max_steps, passthrough, WordPick::new(false))
+        Self::build(max_steps, passthrough, false, WordPick::new(false))
     }
 
     /// The stage that takes the walk's first step and no other: its header is always
     /// the first extension header ([`FIRST_EXT_WORD`]), so its word pick looks only
     /// where that word can be.
     pub fn first_step_only() -> Self {
-        Self::build(1, false, WordPick::fixed(FIRST_EXT_WORD, false))
+        Self::build(1, false, true, WordPick::fixed(FIRST_EXT_WORD, false))
     }
 
-    fn build(max_steps: u8, passthrough: bool, header: WordPick<DATA_BITS, BUNDLE_BITS>) -> Self {
+    fn build(
+        max_steps: u8,
+        passthrough: bool,
+        first_only: bool,
+        header: WordPick<DATA_BITS, BUNDLE_BITS>,
+    ) -> Self {
         let byte = |v: u8| Constant::new(u64::from(v).to_bits());
         Self {
             clock: Default::default(),
@@ -315,6 +326,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             home_address: byte(OPT_HOME_ADDRESS),
             max_steps: Constant::new(u64::from(max_steps).to_bits()),
             passthrough: Constant::new(passthrough),
+            first_only: Constant::new(first_only),
+            first_ext: Constant::new(FIRST_EXT_WORD.to_bits()),
+            step_ptr: Default::default(),
             cur_started: Default::default(),
             cur_count: Default::default(),
             cur_done: Default::default(),
@@ -426,7 +440,15 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.cur_nh.next = self.walk_nh_in.val();
             self.cur_live.next = self.walk_live_in.val();
         }
-        self.header.target.next = self.cur_ptr.val();
+        // A step happens only with the walk taken over and not yet stepped here, so in
+        // the first stage the pointer is then the first extension header's (the walk
+        // starts there), and the pick and the next pointer's adder start from a
+        // constant instead of the take-over multiplexer.
+        self.step_ptr.next = self.cur_ptr.val();
+        if self.first_only.val() {
+            self.step_ptr.next = self.first_ext.val();
+        }
+        self.header.target.next = self.step_ptr.val();
         self.w.next = self.header.word.val();
         // Next header at ptr + length + 1 words (the fragment header's length is 0).
         // One carry chain: (2·ptr + 1) + (2·len + 1) = 2·(ptr + len + 1); the
@@ -435,7 +457,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         if self.cur_nh.val() == self.fragment_header.val() {
             self.ext_len.next = 0.into();
         }
-        self.ptr_sum.next = ((bit_cast::<11, WORD_INDEX_BITS>(self.cur_ptr.val()) << 1_u64)
+        self.ptr_sum.next = ((bit_cast::<11, WORD_INDEX_BITS>(self.step_ptr.val()) << 1_u64)
             | 1_u64)
             + ((bit_cast::<11, 8>(self.ext_len.val()) << 1_u64) | 1_u64);
         self.next_ptr.next = self.ptr_sum.val().get_bits::<10>(1);

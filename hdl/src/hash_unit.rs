@@ -211,7 +211,9 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
             w_key, tuple_sr, tag_q, p_valid, p_first, p_last, p_tag, partials, acc, valid_o,
             hash_o, tag_o
         );
-        self.in_ready.next = !self.busy.q.val() | (self.step.q.val() == self.last_step.val());
+        // `!busy | step == last` is `!hold`: the readiness that every job offer and the
+        // tuple register's load wait on starts at one flip-flop, not the step's decode.
+        self.in_ready.next = !self.hold.q.val();
         self.accept.next = self.in_valid.val() & self.in_ready.val();
 
         // Step s: the chunk on top of the tuple register against key bits

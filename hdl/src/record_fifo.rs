@@ -3,9 +3,11 @@
 //! records (at most `2^DEPTH_LOG2`); `count` includes the record on the output.
 //!
 //! The fill level and the flags derived from it (`count`, `full`, an entry waiting in
-//! RAM) are registers, computed a clock ahead from the pointers as they will be, so
-//! the push's write enable and the RAM's read address start a clock with no
-//! subtractor or comparison in front of them.
+//! RAM) are registers, so the push's write enable and the RAM's read address start a
+//! clock with no subtractor or comparison in front of them. The levels are counted
+//! up and down, not taken from the pointers' difference, and each flag is chosen from
+//! three compares of the present level made side by side (level − 1, level, level + 1),
+//! so no carry chain follows another in one clock.
 
 use rust_hdl::prelude::*;
 
@@ -42,15 +44,17 @@ pub struct RecordFifo<const WIDTH: usize, const DEPTH_LOG2: usize, const COUNT_B
     shown_valid: DFF<Bit>,
     /// Records held (`count`), no room (`full`), an entry in RAM not yet on the output.
     held_q: DFF<Bits<COUNT_BITS>>,
+    /// Entries in RAM not yet on the output.
+    stored_q: DFF<Bits<COUNT_BITS>>,
     full_q: DFF<Bit>,
     waiting_q: DFF<Bit>,
     write_next: Signal<Local, Bits<COUNT_BITS>>,
     read_next: Signal<Local, Bits<COUNT_BITS>>,
     shown_valid_next: Signal<Local, Bit>,
-    stored_next: Signal<Local, Bits<COUNT_BITS>>,
-    held_next: Signal<Local, Bits<COUNT_BITS>>,
     take: Signal<Local, Bit>,
     store: Signal<Local, Bit>,
+    /// The consumer takes the record shown.
+    leave: Signal<Local, Bit>,
 }
 
 impl<const WIDTH: usize, const DEPTH_LOG2: usize, const COUNT_BITS: usize> Default
@@ -75,15 +79,15 @@ impl<const WIDTH: usize, const DEPTH_LOG2: usize, const COUNT_BITS: usize> Defau
             shown: Default::default(),
             shown_valid: Default::default(),
             held_q: Default::default(),
+            stored_q: Default::default(),
             full_q: Default::default(),
             waiting_q: Default::default(),
             write_next: Default::default(),
             read_next: Default::default(),
             shown_valid_next: Default::default(),
-            stored_next: Default::default(),
-            held_next: Default::default(),
             take: Default::default(),
             store: Default::default(),
+            leave: Default::default(),
         }
     }
 }
@@ -101,6 +105,7 @@ impl<const WIDTH: usize, const DEPTH_LOG2: usize, const COUNT_BITS: usize> Logic
             shown,
             shown_valid,
             held_q,
+            stored_q,
             full_q,
             waiting_q
         );
@@ -137,13 +142,36 @@ impl<const WIDTH: usize, const DEPTH_LOG2: usize, const COUNT_BITS: usize> Logic
         self.write_ptr.d.next = self.write_next.val();
         self.read_ptr.d.next = self.read_next.val();
         self.shown_valid.d.next = self.shown_valid_next.val();
-        // Entries in RAM not yet on the output, and all records held, next clock.
-        self.stored_next.next = self.write_next.val() - self.read_next.val();
-        self.held_next.next =
-            self.stored_next.val() + bit_cast::<COUNT_BITS, 1>(self.shown_valid_next.val().into());
-        self.held_q.d.next = self.held_next.val();
-        self.full_q.d.next = self.held_next.val() >= self.capacity.val();
-        self.waiting_q.d.next = self.stored_next.val().any();
+        // The levels next clock. All records held: one more with a store, one less
+        // with the shown record taken (a take from RAM to the output moves one). In RAM:
+        // one more with a store, one less with a take.
+        self.leave.next = self.shown_valid.q.val() & self.out_ready.val();
+        self.held_q.d.next = self.held_q.q.val();
+        self.full_q.d.next = self.held_q.q.val() >= self.capacity.val();
+        if self.store.val() & !self.leave.val() {
+            self.held_q.d.next = self.held_q.q.val() + 1_u64;
+            self.full_q.d.next = self.held_q.q.val() >= (self.capacity.val() - 1_u64);
+        }
+        if !self.store.val() & self.leave.val() {
+            self.held_q.d.next = self.held_q.q.val() - 1_u64;
+            self.full_q.d.next = self.held_q.q.val() >= (self.capacity.val() + 1_u64);
+        }
+        self.stored_q.d.next = self.stored_q.q.val();
+        self.waiting_q.d.next = self.stored_q.q.val().any();
+        if self.store.val() & !self.take.val() {
+            self.stored_q.d.next = self.stored_q.q.val() + 1_u64;
+            self.waiting_q.d.next = true;
+        }
+        if !self.store.val() & self.take.val() {
+            self.stored_q.d.next = self.stored_q.q.val() - 1_u64;
+            self.waiting_q.d.next = self.stored_q.q.val() != 1_u64;
+        }
+        if self.reset.val() {
+            self.held_q.d.next = 0.into();
+            self.stored_q.d.next = 0.into();
+            self.full_q.d.next = false;
+            self.waiting_q.d.next = false;
+        }
         self.out_valid.next = self.shown_valid.q.val();
         self.out_data.next = self.ram.read_data.val();
     }

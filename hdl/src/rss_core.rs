@@ -192,6 +192,9 @@ pub struct RssCore<
     probe_go: DFF<Bit>,
     /// The probe's job is in the hash unit or the table read.
     probe_launched: DFF<Bit>,
+    /// A probe waited last clock with no frame in the parser (any frame, in tap
+    /// mode): the state pick may turn to the probe's VPort this clock.
+    probe_override: DFF<Bit>,
     start_ok: DFF<Bit>,
     /// A record was dropped at the FIFO: the next record pushed is flagged.
     lost: DFF<Bit>,
@@ -354,6 +357,7 @@ impl<
             parsing: Default::default(),
             probe_go: Default::default(),
             probe_launched: Default::default(),
+            probe_override: Default::default(),
             start_ok: Default::default(),
             lost: Default::default(),
             lost_upstream: Default::default(),
@@ -435,6 +439,7 @@ impl<
             parsing,
             probe_go,
             probe_launched,
+            probe_override,
             start_ok,
             lost,
             lost_upstream,
@@ -652,6 +657,7 @@ impl<
         self.probe_pick.next = self.regs.probe_request.val()
             & !self.probe_launched.q.val()
             & !self.probe_go.q.val()
+            & self.probe_override.q.val()
             & (self.tap.val() | self.parser_idle.val());
         self.probe_waiting.next = self.tap.val()
             & self.job_valid.q.val()
@@ -659,15 +665,18 @@ impl<
             & !self.hasher.in_ready.val();
         self.lost_to_probe.next =
             self.capture.result_valid.val() & (self.probe_go.q.val() | self.probe_waiting.val());
-        // The state pick turns to the probe's VPort on registers alone (the hash unit's
-        // readiness and the ingress are on the frame VPort's path to the state pick):
-        // whenever a probe waits and no frame's verdict can come next clock, which
-        // covers the clock the probe is picked.
-        if self.regs.probe_request.val()
+        // The state pick turns to the probe's VPort on a register (the hash unit's
+        // readiness, the ingress and the parser count are off the frame VPort's path to
+        // the state pick): whenever a probe waited last clock with the parser empty, so
+        // no frame's verdict can come next clock (a frame takes more than two clocks
+        // from its start to its verdict), until the probe's job is loaded. A probe is
+        // picked only in such a clock. In tap mode the parser need not be empty: a
+        // frame's verdict in the clock the probe's job is loaded is dropped anyway.
+        self.probe_override.d.next = self.regs.probe_request.val()
             & !self.probe_launched.q.val()
             & !self.probe_go.q.val()
-            & (self.tap.val() | (self.parsing.q.val() == 0_u64))
-        {
+            & (self.tap.val() | (self.parsing.q.val() == 0_u64));
+        if self.probe_override.q.val() & !self.probe_go.q.val() {
             self.frame_state.vport.next = self.regs.probe_vport.val();
         }
         self.probe_go.d.next = self.probe_pick.val();
@@ -873,6 +882,7 @@ impl<
             self.parsing.d.next = 0.into();
             self.probe_go.d.next = false;
             self.probe_launched.d.next = false;
+            self.probe_override.d.next = false;
             self.start_ok.d.next = false;
             self.lost.d.next = false;
             self.lost_upstream.d.next = false;

@@ -58,9 +58,9 @@ pub struct VportMatch {
     ring: DFF<Bits<{ 4 * RING }>>,
     write_ptr: DFF<Bits<4>>,
     read_ptr: DFF<Bits<4>>,
-    /// `read_ptr + 2`, kept in step with it: the ring's 16:1 choice starts at a
-    /// register, not an adder.
-    third_ptr: DFF<Bits<4>>,
+    /// `read_ptr + 2`, one-hot, kept in step with it: the ring's 16:1 choice is an
+    /// AND-OR straight from a register, without an adder or a decoder.
+    third_onehot: DFF<Bits<RING>>,
     head: DFF<Bits<3>>,
     /// The entry after `head`'s.
     second: DFF<Bits<3>>,
@@ -75,7 +75,6 @@ pub struct VportMatch {
     distance_next: Signal<Local, Bits<4>>,
     head_now: Signal<Local, Bits<3>>,
     second_now: Signal<Local, Bits<3>>,
-    third_index: Signal<Local, Bits<4>>,
     third_now: Signal<Local, Bits<3>>,
     head_next: Signal<Local, Bits<3>>,
     nibble: Constant<Bits<{ 4 * RING }>>,
@@ -108,7 +107,7 @@ impl Default for VportMatch {
             ring: Default::default(),
             write_ptr: Default::default(),
             read_ptr: Default::default(),
-            third_ptr: Default::default(),
+            third_onehot: Default::default(),
             head: Default::default(),
             second: Default::default(),
             bypass_head: Default::default(),
@@ -120,7 +119,6 @@ impl Default for VportMatch {
             distance_next: Default::default(),
             head_now: Default::default(),
             second_now: Default::default(),
-            third_index: Default::default(),
             third_now: Default::default(),
             head_next: Default::default(),
             nibble: Constant::new(0xf_u64.to_bits()),
@@ -148,7 +146,7 @@ impl Logic for VportMatch {
             ring,
             write_ptr,
             read_ptr,
-            third_ptr,
+            third_onehot,
             head,
             second,
             bypass_head,
@@ -212,12 +210,13 @@ impl Logic for VportMatch {
         self.chosen_valid.d.next = self.chosen_valid_next.val();
         self.write_ptr.d.next = self.write_next.val();
         self.read_ptr.d.next = self.read_next.val();
-        self.third_ptr.d.next = self.third_ptr.q.val();
+        self.third_onehot.d.next = self.third_onehot.q.val();
         if self.pop.val() {
-            self.third_ptr.d.next = self.third_ptr.q.val() + 1_u64;
+            self.third_onehot.d.next =
+                (self.third_onehot.q.val() << 1_u64) | (self.third_onehot.q.val() >> 15_u64);
         }
         if self.reset.val() {
-            self.third_ptr.d.next = 2.into();
+            self.third_onehot.d.next = 4.into();
         }
         // `head` and `second` hold the entries at the read pointer and the one after it,
         // as the ring holds them after the write being made this clock: the write is
@@ -240,11 +239,10 @@ impl Logic for VportMatch {
         if self.bypass_second.q.val() {
             self.second_now.next = self.chosen_q.q.val();
         }
-        self.third_index.next = self.third_ptr.q.val();
         self.third_now.next = 0.into();
         for r in 0..RING {
             // One place matches: OR, not a priority chain.
-            if self.third_index.val() == r.to_bits() {
+            if self.third_onehot.q.val().get_bit(r) {
                 self.third_now.next = self.third_now.val() | self.ring.q.val().get_bits::<3>(4 * r);
             }
         }

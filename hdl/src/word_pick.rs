@@ -13,8 +13,12 @@
 //! A pick whose target is a constant (`fixed`) looks at two slots only. `WordSlots`
 //! numbers slot 0 `(beat + 1) · W + {0, 1}` for `W` words per beat (saturating far past
 //! the parse window), so word `T` can only ever sit in the slot `j` with
-//! `T + j ≡ 0 or 1 (mod W)`: at 512 bits that is a 2:1 choice (an AND-OR over those
-//! two, 0 when neither holds it) instead of 8:1.
+//! `T + j ≡ 0 or 1 (mod W)`: at 512 bits that is a 2:1 choice instead of 8:1, made
+//! on one slot's compare (the word is unspecified unless found), and at 64 bits a wire.
+//!
+//! `found` is `slot_last - target < W`, tested as "no distance bit above the select's
+//! is set", and at 64 bits (`W` = 1) as an equality, so no comparator and, at 64
+//! bits, no subtractor follows the target's arrival.
 
 use rust_hdl::prelude::*;
 
@@ -36,14 +40,18 @@ pub struct WordPick<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     fixed: Constant<Bit>,
     /// Slots the target can be in (`fixed` only).
     candidates: Constant<Bits<8>>,
-    /// Words per beat, and that minus one (the select's mask).
-    words: Constant<Bits<WORD_INDEX_BITS>>,
+    /// Words per beat minus one (the select's mask), and its complement: the distance
+    /// bits that say whether the beat holds the word.
     select_mask: Constant<Bits<WORD_INDEX_BITS>>,
+    beyond_mask: Constant<Bits<WORD_INDEX_BITS>>,
+    /// One word a beat (64 bits): the beat holds the word when its number is slot 0's.
+    single: Constant<Bit>,
     distance: Signal<Local, Bits<WORD_INDEX_BITS>>,
     select: Signal<Local, Bits<16>>,
     slots: Signal<Local, Bits<DATA_BITS>>,
     slot_last: Signal<Local, Bits<WORD_INDEX_BITS>>,
-    hit_mask: Signal<Local, Bits<64>>,
+    /// The bit offset of the highest candidate slot's word (`fixed` only).
+    last_candidate: Constant<Bits<16>>,
 }
 
 impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> WordPick<DATA_BITS, BUNDLE_BITS> {
@@ -69,13 +77,19 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> WordPick<DATA_BITS, BUNDL
             use_tail: Constant::new(use_tail),
             fixed: Constant::new(candidates.is_some()),
             candidates: Constant::new(candidates.unwrap_or(0).to_bits()),
-            words: Constant::new((words as u64).to_bits()),
             select_mask: Constant::new((words as u64 - 1).to_bits()),
+            beyond_mask: Constant::new(
+                (!(words as u64 - 1) & ((1 << WORD_INDEX_BITS) - 1)).to_bits(),
+            ),
+            single: Constant::new(words == 1),
             distance: Default::default(),
             select: Default::default(),
             slots: Default::default(),
             slot_last: Default::default(),
-            hit_mask: Default::default(),
+            last_candidate: Constant::new(
+                (64 * candidates.map_or(0, |mask| 63 - u64::from(mask.max(1).leading_zeros())))
+                    .to_bits(),
+            ),
         }
     }
 }
@@ -97,22 +111,36 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for WordPick<DATA_B
         self.distance.next = self.slot_last.val() - self.target.val();
         self.select.next =
             bit_cast::<16, WORD_INDEX_BITS>(self.distance.val() & self.select_mask.val()) << 6_u64;
-        self.found.next = self.distance.val() < self.words.val();
+        // `distance < words` without a comparator: words is a power of two.
+        self.found.next = (self.distance.val() & self.beyond_mask.val()) == 0_u64;
+        if self.single.val() {
+            // An equality, so synthesis keeps no subtractor at all.
+            self.found.next = self.slot_last.val() == self.target.val();
+        }
         self.word.next = self.slots.val().get_bits::<64>(self.select.val().index());
-        self.hit_mask.next = 0.into();
         if self.fixed.val() {
+            // The word is unspecified unless found, so it need not wait for the
+            // compares: the last candidate slot's word unless an earlier candidate
+            // holds it (one candidate: a wire; two: a 2:1 choice on one compare).
             self.found.next = false;
-            self.word.next = 0.into();
+            self.word.next = self
+                .slots
+                .val()
+                .get_bits::<64>(self.last_candidate.val().index());
             for j in 0..(DATA_BITS / 64) {
-                self.hit_mask.next = 0.into();
                 if self.candidates.val().get_bit(j)
                     & ((self.slot_last.val() - j.to_bits()) == self.target.val())
                 {
-                    self.hit_mask.next = 0xffff_ffff_ffff_ffff_u64.into();
                     self.found.next = true;
                 }
-                self.word.next = self.word.val()
-                    | (self.slots.val().get_bits::<64>(64 * j) & self.hit_mask.val());
+            }
+            for j in 0..(DATA_BITS / 64) {
+                if self.candidates.val().get_bit(j)
+                    & (j.to_bits::<16>() != (self.last_candidate.val() >> 6_u64))
+                    & ((self.slot_last.val() - j.to_bits()) == self.target.val())
+                {
+                    self.word.next = self.slots.val().get_bits::<64>(64 * j);
+                }
             }
         }
         if self.use_tail.val()
