@@ -192,8 +192,8 @@ pub struct RssCore<
     probe_go: DFF<Bit>,
     /// The probe's job is in the hash unit or the table read.
     probe_launched: DFF<Bit>,
-    /// A probe waited last clock with no frame in the parser (any frame, in tap
-    /// mode): the state pick may turn to the probe's VPort this clock.
+    /// A probe waited last clock with the parser empty (in tap mode, whatever the
+    /// parser held): the state pick may turn to the probe's VPort this clock.
     probe_override: DFF<Bit>,
     start_ok: DFF<Bit>,
     /// A record was dropped at the FIFO: the next record pushed is flagged.
