@@ -87,8 +87,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> WordPick<DATA_BITS, BUNDL
             slots: Default::default(),
             slot_last: Default::default(),
             last_candidate: Constant::new(
-                (64 * candidates.map_or(0, |mask| 63 - u64::from(mask.max(1).leading_zeros())))
-                    .to_bits(),
+                (64 * candidates.map_or(0, |mask| u64::from(mask.max(1).ilog2()))).to_bits(),
             ),
         }
     }
