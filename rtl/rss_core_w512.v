@@ -287,6 +287,10 @@ module rss_core (
     reg  [5:0] capture$ex_dst_ptr;
     wire  capture$result_valid;
     wire  capture$result_next;
+    wire  capture$next_ipv4;
+    wire  capture$next_ipv6;
+    wire  capture$next_tcp;
+    wire  capture$next_udp;
     wire  [15:0] capture$length;
     wire  capture$malformed;
     wire  capture$ipv4;
@@ -309,6 +313,7 @@ module rss_core (
     reg  [127:0] select$ex_src;
     reg  [127:0] select$ex_dst;
     reg  [31:0] select$ports;
+    reg  [3:0] select$plan;
     wire  [8:0] select$selected;
     wire  [127:0] select$source;
     wire  [127:0] select$destination;
@@ -345,6 +350,7 @@ module rss_core (
     wire  [2:0] vport_match$vport;
     wire  [2:0] vport_match$vport_next;
     reg  vport_match$pop;
+    reg  vport_match$pop_next;
     reg  tx_lookup$clock;
     reg  tx_lookup$reset;
     reg  tx_lookup$in_valid;
@@ -374,6 +380,18 @@ module rss_core (
     reg  [47:0] frame_slot$d;
     wire  [47:0] frame_slot$q;
     reg  frame_slot$clock;
+    reg  [383:0] plan$slots;
+    reg  plan$ipv4;
+    reg  plan$ipv6;
+    reg  plan$tcp;
+    reg  plan$udp;
+    wire  [31:0] plan$plans;
+    reg  [31:0] plan_pick$slots;
+    reg  [2:0] plan_pick$vport;
+    wire  [3:0] plan_pick$slot;
+    reg  [3:0] frame_plan$d;
+    wire  [3:0] frame_plan$q;
+    reg  frame_plan$clock;
     reg  keys$clock;
     reg  keys$reset;
     reg  [319:0] keys$staged_key;
@@ -476,6 +494,7 @@ module rss_core (
     reg  rec_table_queue$clock;
     
     // Local signals
+    reg  [2:0] state_vport;
     reg  [63:0] tag;
     reg  parser_idle;
     reg  probe_pick;
@@ -740,6 +759,10 @@ module rss_core (
         .ex_dst_ptr(capture$ex_dst_ptr),
         .result_valid(capture$result_valid),
         .result_next(capture$result_next),
+        .next_ipv4(capture$next_ipv4),
+        .next_ipv6(capture$next_ipv6),
+        .next_tcp(capture$next_tcp),
+        .next_udp(capture$next_udp),
         .length(capture$length),
         .malformed(capture$malformed),
         .ipv4(capture$ipv4),
@@ -764,6 +787,7 @@ module rss_core (
         .ex_src(select$ex_src),
         .ex_dst(select$ex_dst),
         .ports(select$ports),
+        .plan(select$plan),
         .selected(select$selected),
         .source(select$source),
         .destination(select$destination),
@@ -805,7 +829,8 @@ module rss_core (
         .filters(vport_match$filters),
         .vport(vport_match$vport),
         .vport_next(vport_match$vport_next),
-        .pop(vport_match$pop)
+        .pop(vport_match$pop),
+        .pop_next(vport_match$pop_next)
     );
     rss_core__tx_lookup tx_lookup(
         .clock(tx_lookup$clock),
@@ -843,6 +868,24 @@ module rss_core (
         .d(frame_slot$d),
         .q(frame_slot$q),
         .clock(frame_slot$clock)
+    );
+    rss_core__plan plan(
+        .slots(plan$slots),
+        .ipv4(plan$ipv4),
+        .ipv6(plan$ipv6),
+        .tcp(plan$tcp),
+        .udp(plan$udp),
+        .plans(plan$plans)
+    );
+    rss_core__plan_pick plan_pick(
+        .slots(plan_pick$slots),
+        .vport(plan_pick$vport),
+        .slot(plan_pick$slot)
+    );
+    rss_core__frame_plan frame_plan(
+        .d(frame_plan$d),
+        .q(frame_plan$q),
+        .clock(frame_plan$clock)
     );
     rss_core__keys keys(
         .clock(keys$clock),
@@ -1026,6 +1069,7 @@ module rss_core (
         rec_tag$clock = clk;
         rec_table_queue$clock = clk;
         frame_slot$clock = clk;
+        frame_plan$clock = clk;
         outstanding$d = outstanding$q;
         parsing$d = parsing$q;
         probe_go$d = probe_go$q;
@@ -1051,6 +1095,7 @@ module rss_core (
         rec_tag$d = rec_tag$q;
         rec_table_queue$d = rec_table_queue$q;
         frame_slot$d = frame_slot$q;
+        frame_plan$d = frame_plan$q;
         regs$clock = clk;
         regs$reset = rst;
         ingress$clock = clk;
@@ -1136,6 +1181,7 @@ module rss_core (
         vport_match$in_length = ingress$beat_length;
         vport_match$filters = regs$filters;
         vport_match$pop = capture$result_valid;
+        vport_match$pop_next = capture$result_next;
         ext1$beat_in = l3$beat_out;
         ext1$walk_ready_in = l3$ready;
         ext1$walk_live_in = l3$walk_live;
@@ -1212,15 +1258,24 @@ module rss_core (
         capture$ihl = ext4$ihl_out;
         capture$ipv4_l4_word = ext4$l4_word_out;
         frame_state$slots = regs$active;
-        frame_state$vport = vport_match$vport_next;
+        state_vport = vport_match$vport_next;
         parser_idle = (parsing$q == 64'h0) & ~ingress$frame_started & ~job_valid$q & hasher$in_ready;
         probe_pick = regs$probe_request & ~probe_launched$q & ~probe_go$q & probe_override$q & (tap | parser_idle);
         probe_waiting = tap & job_valid$q & job_tag$q[32'h35] & ~hasher$in_ready;
         lost_to_probe = capture$result_valid & (probe_go$q | probe_waiting);
         probe_override$d = regs$probe_request & ~probe_launched$q & ~probe_go$q & (tap | (parsing$q == 64'h0));
         if (probe_override$q & ~probe_go$q) begin
-            frame_state$vport = regs$probe_vport;
+            state_vport = regs$probe_vport;
         end
+        frame_state$vport = state_vport;
+        plan$slots = regs$active;
+        plan$ipv4 = capture$next_ipv4;
+        plan$ipv6 = capture$next_ipv6;
+        plan$tcp = capture$next_tcp;
+        plan$udp = capture$next_udp;
+        plan_pick$slots = plan$plans;
+        plan_pick$vport = state_vport;
+        frame_plan$d = plan_pick$slot;
         probe_go$d = probe_pick;
         if (probe_go$q) begin
             probe_launched$d = 1'b1;
@@ -1236,6 +1291,7 @@ module rss_core (
         select$ex_src = capture$ex_src_addr;
         select$ex_dst = capture$ex_dst_addr;
         select$ports = capture$ports;
+        select$plan = frame_plan$q;
         tag = (((capture$length) & 64'hffffffffffffffff) << 64'hb) | ((select$selected) & 64'hffffffffffffffff) | (((vport_match$vport) & 64'hffffffffffffffff) << 64'h1b) | (((frame_slot$q[(32'h0)+:(1)]) & 64'hffffffffffffffff) << 64'h1e) | (((frame_slot$q[(32'h2)+:(1)]) & 64'hffffffffffffffff) << 64'h1f) | (((frame_slot$q[(32'h4)+:(4)]) & 64'hffffffffffffffff) << 64'h20) | (((frame_slot$q[(32'h18)+:(16)]) & 64'hffffffffffffffff) << 64'h24) | (((frame_slot$q[(32'h3)+:(1)]) & 64'hffffffffffffffff) << 64'h34);
         tag = ((tag & ~(1 << (32'h9)) | ((capture$malformed) << (32'h9))) & ~(1 << (32'ha)) | ((capture$is_fragment) << (32'ha)));
         if (probe_go$q) begin
@@ -1380,7 +1436,7 @@ module rss_core (
 endmodule // top
 
 
-module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ipv4_l4_word,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_dst,ex_dst_ptr,result_valid,result_next,length,malformed,ipv4,ipv6,is_fragment,four_tuple,four_tuple_ex,src,dst,ex_src_addr,ex_dst_addr,ports);
+module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ipv4_l4_word,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_dst,ex_dst_ptr,result_valid,result_next,next_ipv4,next_ipv6,next_tcp,next_udp,length,malformed,ipv4,ipv6,is_fragment,four_tuple,four_tuple_ex,src,dst,ex_src_addr,ex_dst_addr,ports);
     
     // Module arguments
     input wire  clock;
@@ -1401,6 +1457,10 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
     input wire  [5:0] ex_dst_ptr;
     output reg  result_valid;
     output reg  result_next;
+    output reg  next_ipv4;
+    output reg  next_ipv6;
+    output reg  next_tcp;
+    output reg  next_udp;
     output reg  [15:0] length;
     output reg  malformed;
     output reg  ipv4;
@@ -2452,6 +2512,10 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
         end
         result_valid = result_q$q;
         result_next = c_valid$q;
+        next_ipv4 = c_ipv4$q;
+        next_ipv6 = c_ipv6$q;
+        next_tcp = c_tcp$q;
+        next_udp = c_udp$q;
         length = length_q$q;
         malformed = malformed_q$q;
         ipv4 = ipv4_q$q;
@@ -2861,6 +2925,7 @@ module rss_core__capture__home0(beat,target,found,word);
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
+    reg  tail_hit;
     
     // Update code
     always @(*) begin
@@ -2876,56 +2941,60 @@ module rss_core__capture__home0(beat,target,found,word);
         if (fixed) begin
             found = 1'b0;
             word = slots[(last_candidate)+:(64)];
-            if (candidates[0] & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[1] & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (slot_last == (target + 1))) begin
                 found = 1'b1;
             end
-            if (candidates[2] & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (slot_last == (target + 2))) begin
                 found = 1'b1;
             end
-            if (candidates[3] & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (slot_last == (target + 3))) begin
                 found = 1'b1;
             end
-            if (candidates[4] & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (slot_last == (target + 4))) begin
                 found = 1'b1;
             end
-            if (candidates[5] & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (slot_last == (target + 5))) begin
                 found = 1'b1;
             end
-            if (candidates[6] & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (slot_last == (target + 6))) begin
                 found = 1'b1;
             end
-            if (candidates[7] & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
-        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
+        tail_hit = (slot_last + 64'h1) == target;
+        if (fixed) begin
+            tail_hit = slot_last == (target - 64'h1);
+        end
+        if (use_tail & beat[32'h2] & tail_hit) begin
             found = 1'b1;
             word = beat[(32'h20)+:(64)];
         end
@@ -2956,6 +3025,7 @@ module rss_core__capture__home1(beat,target,found,word);
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
+    reg  tail_hit;
     
     // Update code
     always @(*) begin
@@ -2971,56 +3041,60 @@ module rss_core__capture__home1(beat,target,found,word);
         if (fixed) begin
             found = 1'b0;
             word = slots[(last_candidate)+:(64)];
-            if (candidates[0] & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[1] & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (slot_last == (target + 1))) begin
                 found = 1'b1;
             end
-            if (candidates[2] & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (slot_last == (target + 2))) begin
                 found = 1'b1;
             end
-            if (candidates[3] & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (slot_last == (target + 3))) begin
                 found = 1'b1;
             end
-            if (candidates[4] & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (slot_last == (target + 4))) begin
                 found = 1'b1;
             end
-            if (candidates[5] & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (slot_last == (target + 5))) begin
                 found = 1'b1;
             end
-            if (candidates[6] & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (slot_last == (target + 6))) begin
                 found = 1'b1;
             end
-            if (candidates[7] & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
-        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
+        tail_hit = (slot_last + 64'h1) == target;
+        if (fixed) begin
+            tail_hit = slot_last == (target - 64'h1);
+        end
+        if (use_tail & beat[32'h2] & tail_hit) begin
             found = 1'b1;
             word = beat[(32'h20)+:(64)];
         end
@@ -3127,6 +3201,7 @@ module rss_core__capture__l4(beat,target,found,word);
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
+    reg  tail_hit;
     
     // Update code
     always @(*) begin
@@ -3142,56 +3217,60 @@ module rss_core__capture__l4(beat,target,found,word);
         if (fixed) begin
             found = 1'b0;
             word = slots[(last_candidate)+:(64)];
-            if (candidates[0] & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[1] & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (slot_last == (target + 1))) begin
                 found = 1'b1;
             end
-            if (candidates[2] & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (slot_last == (target + 2))) begin
                 found = 1'b1;
             end
-            if (candidates[3] & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (slot_last == (target + 3))) begin
                 found = 1'b1;
             end
-            if (candidates[4] & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (slot_last == (target + 4))) begin
                 found = 1'b1;
             end
-            if (candidates[5] & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (slot_last == (target + 5))) begin
                 found = 1'b1;
             end
-            if (candidates[6] & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (slot_last == (target + 6))) begin
                 found = 1'b1;
             end
-            if (candidates[7] & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
-        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
+        tail_hit = (slot_last + 64'h1) == target;
+        if (fixed) begin
+            tail_hit = slot_last == (target - 64'h1);
+        end
+        if (use_tail & beat[32'h2] & tail_hit) begin
             found = 1'b1;
             word = beat[(32'h20)+:(64)];
         end
@@ -3298,6 +3377,7 @@ module rss_core__capture__route0(beat,target,found,word);
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
+    reg  tail_hit;
     
     // Update code
     always @(*) begin
@@ -3313,56 +3393,60 @@ module rss_core__capture__route0(beat,target,found,word);
         if (fixed) begin
             found = 1'b0;
             word = slots[(last_candidate)+:(64)];
-            if (candidates[0] & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[1] & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (slot_last == (target + 1))) begin
                 found = 1'b1;
             end
-            if (candidates[2] & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (slot_last == (target + 2))) begin
                 found = 1'b1;
             end
-            if (candidates[3] & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (slot_last == (target + 3))) begin
                 found = 1'b1;
             end
-            if (candidates[4] & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (slot_last == (target + 4))) begin
                 found = 1'b1;
             end
-            if (candidates[5] & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (slot_last == (target + 5))) begin
                 found = 1'b1;
             end
-            if (candidates[6] & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (slot_last == (target + 6))) begin
                 found = 1'b1;
             end
-            if (candidates[7] & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
-        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
+        tail_hit = (slot_last + 64'h1) == target;
+        if (fixed) begin
+            tail_hit = slot_last == (target - 64'h1);
+        end
+        if (use_tail & beat[32'h2] & tail_hit) begin
             found = 1'b1;
             word = beat[(32'h20)+:(64)];
         end
@@ -3393,6 +3477,7 @@ module rss_core__capture__route1(beat,target,found,word);
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
+    reg  tail_hit;
     
     // Update code
     always @(*) begin
@@ -3408,56 +3493,60 @@ module rss_core__capture__route1(beat,target,found,word);
         if (fixed) begin
             found = 1'b0;
             word = slots[(last_candidate)+:(64)];
-            if (candidates[0] & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[1] & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (slot_last == (target + 1))) begin
                 found = 1'b1;
             end
-            if (candidates[2] & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (slot_last == (target + 2))) begin
                 found = 1'b1;
             end
-            if (candidates[3] & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (slot_last == (target + 3))) begin
                 found = 1'b1;
             end
-            if (candidates[4] & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (slot_last == (target + 4))) begin
                 found = 1'b1;
             end
-            if (candidates[5] & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (slot_last == (target + 5))) begin
                 found = 1'b1;
             end
-            if (candidates[6] & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (slot_last == (target + 6))) begin
                 found = 1'b1;
             end
-            if (candidates[7] & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
-        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
+        tail_hit = (slot_last + 64'h1) == target;
+        if (fixed) begin
+            tail_hit = slot_last == (target - 64'h1);
+        end
+        if (use_tail & beat[32'h2] & tail_hit) begin
             found = 1'b1;
             word = beat[(32'h20)+:(64)];
         end
@@ -4248,6 +4337,7 @@ module rss_core__capture__word1(beat,target,found,word);
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
+    reg  tail_hit;
     
     // Update code
     always @(*) begin
@@ -4263,56 +4353,60 @@ module rss_core__capture__word1(beat,target,found,word);
         if (fixed) begin
             found = 1'b0;
             word = slots[(last_candidate)+:(64)];
-            if (candidates[0] & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[1] & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (slot_last == (target + 1))) begin
                 found = 1'b1;
             end
-            if (candidates[2] & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (slot_last == (target + 2))) begin
                 found = 1'b1;
             end
-            if (candidates[3] & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (slot_last == (target + 3))) begin
                 found = 1'b1;
             end
-            if (candidates[4] & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (slot_last == (target + 4))) begin
                 found = 1'b1;
             end
-            if (candidates[5] & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (slot_last == (target + 5))) begin
                 found = 1'b1;
             end
-            if (candidates[6] & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (slot_last == (target + 6))) begin
                 found = 1'b1;
             end
-            if (candidates[7] & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
-        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
+        tail_hit = (slot_last + 64'h1) == target;
+        if (fixed) begin
+            tail_hit = slot_last == (target - 64'h1);
+        end
+        if (use_tail & beat[32'h2] & tail_hit) begin
             found = 1'b1;
             word = beat[(32'h20)+:(64)];
         end
@@ -4343,6 +4437,7 @@ module rss_core__capture__word2(beat,target,found,word);
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
+    reg  tail_hit;
     
     // Update code
     always @(*) begin
@@ -4358,56 +4453,60 @@ module rss_core__capture__word2(beat,target,found,word);
         if (fixed) begin
             found = 1'b0;
             word = slots[(last_candidate)+:(64)];
-            if (candidates[0] & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[1] & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (slot_last == (target + 1))) begin
                 found = 1'b1;
             end
-            if (candidates[2] & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (slot_last == (target + 2))) begin
                 found = 1'b1;
             end
-            if (candidates[3] & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (slot_last == (target + 3))) begin
                 found = 1'b1;
             end
-            if (candidates[4] & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (slot_last == (target + 4))) begin
                 found = 1'b1;
             end
-            if (candidates[5] & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (slot_last == (target + 5))) begin
                 found = 1'b1;
             end
-            if (candidates[6] & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (slot_last == (target + 6))) begin
                 found = 1'b1;
             end
-            if (candidates[7] & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
-        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
+        tail_hit = (slot_last + 64'h1) == target;
+        if (fixed) begin
+            tail_hit = slot_last == (target - 64'h1);
+        end
+        if (use_tail & beat[32'h2] & tail_hit) begin
             found = 1'b1;
             word = beat[(32'h20)+:(64)];
         end
@@ -4438,6 +4537,7 @@ module rss_core__capture__word3(beat,target,found,word);
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
+    reg  tail_hit;
     
     // Update code
     always @(*) begin
@@ -4453,56 +4553,60 @@ module rss_core__capture__word3(beat,target,found,word);
         if (fixed) begin
             found = 1'b0;
             word = slots[(last_candidate)+:(64)];
-            if (candidates[0] & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[1] & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (slot_last == (target + 1))) begin
                 found = 1'b1;
             end
-            if (candidates[2] & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (slot_last == (target + 2))) begin
                 found = 1'b1;
             end
-            if (candidates[3] & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (slot_last == (target + 3))) begin
                 found = 1'b1;
             end
-            if (candidates[4] & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (slot_last == (target + 4))) begin
                 found = 1'b1;
             end
-            if (candidates[5] & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (slot_last == (target + 5))) begin
                 found = 1'b1;
             end
-            if (candidates[6] & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (slot_last == (target + 6))) begin
                 found = 1'b1;
             end
-            if (candidates[7] & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
-        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
+        tail_hit = (slot_last + 64'h1) == target;
+        if (fixed) begin
+            tail_hit = slot_last == (target - 64'h1);
+        end
+        if (use_tail & beat[32'h2] & tail_hit) begin
             found = 1'b1;
             word = beat[(32'h20)+:(64)];
         end
@@ -4533,6 +4637,7 @@ module rss_core__capture__word4(beat,target,found,word);
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
+    reg  tail_hit;
     
     // Update code
     always @(*) begin
@@ -4548,56 +4653,60 @@ module rss_core__capture__word4(beat,target,found,word);
         if (fixed) begin
             found = 1'b0;
             word = slots[(last_candidate)+:(64)];
-            if (candidates[0] & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[1] & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (slot_last == (target + 1))) begin
                 found = 1'b1;
             end
-            if (candidates[2] & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (slot_last == (target + 2))) begin
                 found = 1'b1;
             end
-            if (candidates[3] & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (slot_last == (target + 3))) begin
                 found = 1'b1;
             end
-            if (candidates[4] & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (slot_last == (target + 4))) begin
                 found = 1'b1;
             end
-            if (candidates[5] & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (slot_last == (target + 5))) begin
                 found = 1'b1;
             end
-            if (candidates[6] & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (slot_last == (target + 6))) begin
                 found = 1'b1;
             end
-            if (candidates[7] & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
-        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
+        tail_hit = (slot_last + 64'h1) == target;
+        if (fixed) begin
+            tail_hit = slot_last == (target - 64'h1);
+        end
+        if (use_tail & beat[32'h2] & tail_hit) begin
             found = 1'b1;
             word = beat[(32'h20)+:(64)];
         end
@@ -5745,6 +5854,7 @@ module rss_core__ext1__header(beat,target,found,word);
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
+    reg  tail_hit;
     
     // Update code
     always @(*) begin
@@ -5760,56 +5870,60 @@ module rss_core__ext1__header(beat,target,found,word);
         if (fixed) begin
             found = 1'b0;
             word = slots[(last_candidate)+:(64)];
-            if (candidates[0] & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[1] & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (slot_last == (target + 1))) begin
                 found = 1'b1;
             end
-            if (candidates[2] & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (slot_last == (target + 2))) begin
                 found = 1'b1;
             end
-            if (candidates[3] & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (slot_last == (target + 3))) begin
                 found = 1'b1;
             end
-            if (candidates[4] & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (slot_last == (target + 4))) begin
                 found = 1'b1;
             end
-            if (candidates[5] & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (slot_last == (target + 5))) begin
                 found = 1'b1;
             end
-            if (candidates[6] & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (slot_last == (target + 6))) begin
                 found = 1'b1;
             end
-            if (candidates[7] & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
-        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
+        tail_hit = (slot_last + 64'h1) == target;
+        if (fixed) begin
+            tail_hit = slot_last == (target - 64'h1);
+        end
+        if (use_tail & beat[32'h2] & tail_hit) begin
             found = 1'b1;
             word = beat[(32'h20)+:(64)];
         end
@@ -7641,6 +7755,7 @@ module rss_core__ext2__header(beat,target,found,word);
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
+    reg  tail_hit;
     
     // Update code
     always @(*) begin
@@ -7656,56 +7771,60 @@ module rss_core__ext2__header(beat,target,found,word);
         if (fixed) begin
             found = 1'b0;
             word = slots[(last_candidate)+:(64)];
-            if (candidates[0] & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[1] & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (slot_last == (target + 1))) begin
                 found = 1'b1;
             end
-            if (candidates[2] & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (slot_last == (target + 2))) begin
                 found = 1'b1;
             end
-            if (candidates[3] & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (slot_last == (target + 3))) begin
                 found = 1'b1;
             end
-            if (candidates[4] & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (slot_last == (target + 4))) begin
                 found = 1'b1;
             end
-            if (candidates[5] & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (slot_last == (target + 5))) begin
                 found = 1'b1;
             end
-            if (candidates[6] & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (slot_last == (target + 6))) begin
                 found = 1'b1;
             end
-            if (candidates[7] & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
-        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
+        tail_hit = (slot_last + 64'h1) == target;
+        if (fixed) begin
+            tail_hit = slot_last == (target - 64'h1);
+        end
+        if (use_tail & beat[32'h2] & tail_hit) begin
             found = 1'b1;
             word = beat[(32'h20)+:(64)];
         end
@@ -9537,6 +9656,7 @@ module rss_core__ext3__header(beat,target,found,word);
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
+    reg  tail_hit;
     
     // Update code
     always @(*) begin
@@ -9552,56 +9672,60 @@ module rss_core__ext3__header(beat,target,found,word);
         if (fixed) begin
             found = 1'b0;
             word = slots[(last_candidate)+:(64)];
-            if (candidates[0] & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[1] & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (slot_last == (target + 1))) begin
                 found = 1'b1;
             end
-            if (candidates[2] & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (slot_last == (target + 2))) begin
                 found = 1'b1;
             end
-            if (candidates[3] & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (slot_last == (target + 3))) begin
                 found = 1'b1;
             end
-            if (candidates[4] & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (slot_last == (target + 4))) begin
                 found = 1'b1;
             end
-            if (candidates[5] & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (slot_last == (target + 5))) begin
                 found = 1'b1;
             end
-            if (candidates[6] & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (slot_last == (target + 6))) begin
                 found = 1'b1;
             end
-            if (candidates[7] & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
-        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
+        tail_hit = (slot_last + 64'h1) == target;
+        if (fixed) begin
+            tail_hit = slot_last == (target - 64'h1);
+        end
+        if (use_tail & beat[32'h2] & tail_hit) begin
             found = 1'b1;
             word = beat[(32'h20)+:(64)];
         end
@@ -11433,6 +11557,7 @@ module rss_core__ext4__header(beat,target,found,word);
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
+    reg  tail_hit;
     
     // Update code
     always @(*) begin
@@ -11448,56 +11573,60 @@ module rss_core__ext4__header(beat,target,found,word);
         if (fixed) begin
             found = 1'b0;
             word = slots[(last_candidate)+:(64)];
-            if (candidates[0] & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[1] & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (slot_last == (target + 1))) begin
                 found = 1'b1;
             end
-            if (candidates[2] & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (slot_last == (target + 2))) begin
                 found = 1'b1;
             end
-            if (candidates[3] & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (slot_last == (target + 3))) begin
                 found = 1'b1;
             end
-            if (candidates[4] & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (slot_last == (target + 4))) begin
                 found = 1'b1;
             end
-            if (candidates[5] & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (slot_last == (target + 5))) begin
                 found = 1'b1;
             end
-            if (candidates[6] & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (slot_last == (target + 6))) begin
                 found = 1'b1;
             end
-            if (candidates[7] & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
-        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
+        tail_hit = (slot_last + 64'h1) == target;
+        if (fixed) begin
+            tail_hit = slot_last == (target - 64'h1);
+        end
+        if (use_tail & beat[32'h2] & tail_hit) begin
             found = 1'b1;
             word = beat[(32'h20)+:(64)];
         end
@@ -12577,6 +12706,25 @@ module rss_core__fifo__write_ptr(d,q,clock);
     end
           
 endmodule // rss_core__fifo__write_ptr
+
+
+module rss_core__frame_plan(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__frame_plan
 
 
 module rss_core__frame_slot(d,q,clock);
@@ -18080,6 +18228,7 @@ module rss_core__l3__word0(beat,target,found,word);
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
+    reg  tail_hit;
     
     // Update code
     always @(*) begin
@@ -18095,56 +18244,60 @@ module rss_core__l3__word0(beat,target,found,word);
         if (fixed) begin
             found = 1'b0;
             word = slots[(last_candidate)+:(64)];
-            if (candidates[0] & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[1] & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (slot_last == (target + 1))) begin
                 found = 1'b1;
             end
-            if (candidates[2] & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (slot_last == (target + 2))) begin
                 found = 1'b1;
             end
-            if (candidates[3] & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (slot_last == (target + 3))) begin
                 found = 1'b1;
             end
-            if (candidates[4] & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (slot_last == (target + 4))) begin
                 found = 1'b1;
             end
-            if (candidates[5] & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (slot_last == (target + 5))) begin
                 found = 1'b1;
             end
-            if (candidates[6] & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (slot_last == (target + 6))) begin
                 found = 1'b1;
             end
-            if (candidates[7] & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
-        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
+        tail_hit = (slot_last + 64'h1) == target;
+        if (fixed) begin
+            tail_hit = slot_last == (target - 64'h1);
+        end
+        if (use_tail & beat[32'h2] & tail_hit) begin
             found = 1'b1;
             word = beat[(32'h20)+:(64)];
         end
@@ -18175,6 +18328,7 @@ module rss_core__l3__word1(beat,target,found,word);
     reg  [15:0] select;
     reg  [511:0] slots;
     reg  [5:0] slot_last;
+    reg  tail_hit;
     
     // Update code
     always @(*) begin
@@ -18190,56 +18344,60 @@ module rss_core__l3__word1(beat,target,found,word);
         if (fixed) begin
             found = 1'b0;
             word = slots[(last_candidate)+:(64)];
-            if (candidates[0] & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[1] & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (slot_last == (target + 1))) begin
                 found = 1'b1;
             end
-            if (candidates[2] & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (slot_last == (target + 2))) begin
                 found = 1'b1;
             end
-            if (candidates[3] & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (slot_last == (target + 3))) begin
                 found = 1'b1;
             end
-            if (candidates[4] & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (slot_last == (target + 4))) begin
                 found = 1'b1;
             end
-            if (candidates[5] & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (slot_last == (target + 5))) begin
                 found = 1'b1;
             end
-            if (candidates[6] & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (slot_last == (target + 6))) begin
                 found = 1'b1;
             end
-            if (candidates[7] & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & ((slot_last - 0) == target)) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & ((slot_last - 1) == target)) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & ((slot_last - 2) == target)) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & ((slot_last - 3) == target)) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & ((slot_last - 4) == target)) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & ((slot_last - 5) == target)) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & ((slot_last - 6) == target)) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & ((slot_last - 7) == target)) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
-        if (use_tail & beat[32'h2] & ((slot_last + 64'h1) == target)) begin
+        tail_hit = (slot_last + 64'h1) == target;
+        if (fixed) begin
+            tail_hit = slot_last == (target - 64'h1);
+        end
+        if (use_tail & beat[32'h2] & tail_hit) begin
             found = 1'b1;
             word = beat[(32'h20)+:(64)];
         end
@@ -18360,6 +18518,287 @@ module rss_core__parsing(d,q,clock);
     end
           
 endmodule // rss_core__parsing
+
+
+module rss_core__plan(slots,ipv4,ipv6,tcp,udp,plans);
+    
+    // Module arguments
+    input wire  [383:0] slots;
+    input wire  ipv4;
+    input wire  ipv6;
+    input wire  tcp;
+    input wire  udp;
+    output reg  [31:0] plans;
+    
+    // Constant declarations
+    localparam  tcp_ipv4 = 9'b10;
+    localparam  udp_ipv4 = 9'b1000000;
+    localparam  tcp_ipv6 = 9'b10000;
+    localparam  udp_ipv6 = 9'b10000000;
+    localparam  tcp_ipv6_ex = 9'b100000;
+    localparam  udp_ipv6_ex = 9'b100000000;
+    localparam  ipv4_only = 9'b1;
+    localparam  ipv6_only = 9'b100;
+    localparam  ipv6_ex = 9'b1000;
+    localparam  slot_width = 16'h30;
+    
+    // Local signals
+    reg  [8:0] four_tuple;
+    reg  [8:0] four_tuple_ex;
+    reg  [383:0] rest;
+    reg  [8:0] enabled;
+    reg  takes_four_tuple_ex;
+    reg  takes_four_tuple;
+    reg  takes_ipv4;
+    reg  takes_ipv6_ex;
+    reg  takes_ipv6;
+    reg  [3:0] vport_plan;
+    
+    // Update code
+    always @(*) begin
+        four_tuple = 32'h0;
+        four_tuple_ex = 32'h0;
+        if (ipv4 & tcp) begin
+            four_tuple = tcp_ipv4;
+        end
+        if (ipv4 & udp) begin
+            four_tuple = udp_ipv4;
+        end
+        if (ipv6 & tcp) begin
+            four_tuple = tcp_ipv6;
+            four_tuple_ex = tcp_ipv6_ex;
+        end
+        if (ipv6 & udp) begin
+            four_tuple = udp_ipv6;
+            four_tuple_ex = udp_ipv6_ex;
+        end
+        plans = 32'h0;
+        rest = slots;
+        enabled = rest[(32'h8)+:(9)];
+        takes_four_tuple_ex = |(four_tuple_ex & enabled);
+        takes_four_tuple = |(four_tuple & enabled);
+        takes_ipv4 = |(ipv4_only & enabled);
+        takes_ipv6_ex = |(ipv6_ex & enabled);
+        takes_ipv6 = |(ipv6_only & enabled);
+        vport_plan = 32'h0;
+        if (ipv6 & (takes_four_tuple_ex | (~takes_four_tuple & takes_ipv6_ex))) begin
+            vport_plan = vport_plan | 64'h1;
+        end
+        if (takes_four_tuple | takes_four_tuple_ex) begin
+            vport_plan = vport_plan | 64'h2;
+        end
+        if (ipv4 & (takes_four_tuple | takes_ipv4)) begin
+            vport_plan = vport_plan | 64'h4;
+        end
+        if (ipv6 & (takes_four_tuple_ex | takes_four_tuple | takes_ipv6_ex | takes_ipv6)) begin
+            vport_plan = vport_plan | 64'h8;
+        end
+        plans = plans | (((vport_plan) & 32'hffffffff) << (32'h4 * 0));
+        rest = rest >> slot_width;
+        enabled = rest[(32'h8)+:(9)];
+        takes_four_tuple_ex = |(four_tuple_ex & enabled);
+        takes_four_tuple = |(four_tuple & enabled);
+        takes_ipv4 = |(ipv4_only & enabled);
+        takes_ipv6_ex = |(ipv6_ex & enabled);
+        takes_ipv6 = |(ipv6_only & enabled);
+        vport_plan = 32'h0;
+        if (ipv6 & (takes_four_tuple_ex | (~takes_four_tuple & takes_ipv6_ex))) begin
+            vport_plan = vport_plan | 64'h1;
+        end
+        if (takes_four_tuple | takes_four_tuple_ex) begin
+            vport_plan = vport_plan | 64'h2;
+        end
+        if (ipv4 & (takes_four_tuple | takes_ipv4)) begin
+            vport_plan = vport_plan | 64'h4;
+        end
+        if (ipv6 & (takes_four_tuple_ex | takes_four_tuple | takes_ipv6_ex | takes_ipv6)) begin
+            vport_plan = vport_plan | 64'h8;
+        end
+        plans = plans | (((vport_plan) & 32'hffffffff) << (32'h4 * 1));
+        rest = rest >> slot_width;
+        enabled = rest[(32'h8)+:(9)];
+        takes_four_tuple_ex = |(four_tuple_ex & enabled);
+        takes_four_tuple = |(four_tuple & enabled);
+        takes_ipv4 = |(ipv4_only & enabled);
+        takes_ipv6_ex = |(ipv6_ex & enabled);
+        takes_ipv6 = |(ipv6_only & enabled);
+        vport_plan = 32'h0;
+        if (ipv6 & (takes_four_tuple_ex | (~takes_four_tuple & takes_ipv6_ex))) begin
+            vport_plan = vport_plan | 64'h1;
+        end
+        if (takes_four_tuple | takes_four_tuple_ex) begin
+            vport_plan = vport_plan | 64'h2;
+        end
+        if (ipv4 & (takes_four_tuple | takes_ipv4)) begin
+            vport_plan = vport_plan | 64'h4;
+        end
+        if (ipv6 & (takes_four_tuple_ex | takes_four_tuple | takes_ipv6_ex | takes_ipv6)) begin
+            vport_plan = vport_plan | 64'h8;
+        end
+        plans = plans | (((vport_plan) & 32'hffffffff) << (32'h4 * 2));
+        rest = rest >> slot_width;
+        enabled = rest[(32'h8)+:(9)];
+        takes_four_tuple_ex = |(four_tuple_ex & enabled);
+        takes_four_tuple = |(four_tuple & enabled);
+        takes_ipv4 = |(ipv4_only & enabled);
+        takes_ipv6_ex = |(ipv6_ex & enabled);
+        takes_ipv6 = |(ipv6_only & enabled);
+        vport_plan = 32'h0;
+        if (ipv6 & (takes_four_tuple_ex | (~takes_four_tuple & takes_ipv6_ex))) begin
+            vport_plan = vport_plan | 64'h1;
+        end
+        if (takes_four_tuple | takes_four_tuple_ex) begin
+            vport_plan = vport_plan | 64'h2;
+        end
+        if (ipv4 & (takes_four_tuple | takes_ipv4)) begin
+            vport_plan = vport_plan | 64'h4;
+        end
+        if (ipv6 & (takes_four_tuple_ex | takes_four_tuple | takes_ipv6_ex | takes_ipv6)) begin
+            vport_plan = vport_plan | 64'h8;
+        end
+        plans = plans | (((vport_plan) & 32'hffffffff) << (32'h4 * 3));
+        rest = rest >> slot_width;
+        enabled = rest[(32'h8)+:(9)];
+        takes_four_tuple_ex = |(four_tuple_ex & enabled);
+        takes_four_tuple = |(four_tuple & enabled);
+        takes_ipv4 = |(ipv4_only & enabled);
+        takes_ipv6_ex = |(ipv6_ex & enabled);
+        takes_ipv6 = |(ipv6_only & enabled);
+        vport_plan = 32'h0;
+        if (ipv6 & (takes_four_tuple_ex | (~takes_four_tuple & takes_ipv6_ex))) begin
+            vport_plan = vport_plan | 64'h1;
+        end
+        if (takes_four_tuple | takes_four_tuple_ex) begin
+            vport_plan = vport_plan | 64'h2;
+        end
+        if (ipv4 & (takes_four_tuple | takes_ipv4)) begin
+            vport_plan = vport_plan | 64'h4;
+        end
+        if (ipv6 & (takes_four_tuple_ex | takes_four_tuple | takes_ipv6_ex | takes_ipv6)) begin
+            vport_plan = vport_plan | 64'h8;
+        end
+        plans = plans | (((vport_plan) & 32'hffffffff) << (32'h4 * 4));
+        rest = rest >> slot_width;
+        enabled = rest[(32'h8)+:(9)];
+        takes_four_tuple_ex = |(four_tuple_ex & enabled);
+        takes_four_tuple = |(four_tuple & enabled);
+        takes_ipv4 = |(ipv4_only & enabled);
+        takes_ipv6_ex = |(ipv6_ex & enabled);
+        takes_ipv6 = |(ipv6_only & enabled);
+        vport_plan = 32'h0;
+        if (ipv6 & (takes_four_tuple_ex | (~takes_four_tuple & takes_ipv6_ex))) begin
+            vport_plan = vport_plan | 64'h1;
+        end
+        if (takes_four_tuple | takes_four_tuple_ex) begin
+            vport_plan = vport_plan | 64'h2;
+        end
+        if (ipv4 & (takes_four_tuple | takes_ipv4)) begin
+            vport_plan = vport_plan | 64'h4;
+        end
+        if (ipv6 & (takes_four_tuple_ex | takes_four_tuple | takes_ipv6_ex | takes_ipv6)) begin
+            vport_plan = vport_plan | 64'h8;
+        end
+        plans = plans | (((vport_plan) & 32'hffffffff) << (32'h4 * 5));
+        rest = rest >> slot_width;
+        enabled = rest[(32'h8)+:(9)];
+        takes_four_tuple_ex = |(four_tuple_ex & enabled);
+        takes_four_tuple = |(four_tuple & enabled);
+        takes_ipv4 = |(ipv4_only & enabled);
+        takes_ipv6_ex = |(ipv6_ex & enabled);
+        takes_ipv6 = |(ipv6_only & enabled);
+        vport_plan = 32'h0;
+        if (ipv6 & (takes_four_tuple_ex | (~takes_four_tuple & takes_ipv6_ex))) begin
+            vport_plan = vport_plan | 64'h1;
+        end
+        if (takes_four_tuple | takes_four_tuple_ex) begin
+            vport_plan = vport_plan | 64'h2;
+        end
+        if (ipv4 & (takes_four_tuple | takes_ipv4)) begin
+            vport_plan = vport_plan | 64'h4;
+        end
+        if (ipv6 & (takes_four_tuple_ex | takes_four_tuple | takes_ipv6_ex | takes_ipv6)) begin
+            vport_plan = vport_plan | 64'h8;
+        end
+        plans = plans | (((vport_plan) & 32'hffffffff) << (32'h4 * 6));
+        rest = rest >> slot_width;
+        enabled = rest[(32'h8)+:(9)];
+        takes_four_tuple_ex = |(four_tuple_ex & enabled);
+        takes_four_tuple = |(four_tuple & enabled);
+        takes_ipv4 = |(ipv4_only & enabled);
+        takes_ipv6_ex = |(ipv6_ex & enabled);
+        takes_ipv6 = |(ipv6_only & enabled);
+        vport_plan = 32'h0;
+        if (ipv6 & (takes_four_tuple_ex | (~takes_four_tuple & takes_ipv6_ex))) begin
+            vport_plan = vport_plan | 64'h1;
+        end
+        if (takes_four_tuple | takes_four_tuple_ex) begin
+            vport_plan = vport_plan | 64'h2;
+        end
+        if (ipv4 & (takes_four_tuple | takes_ipv4)) begin
+            vport_plan = vport_plan | 64'h4;
+        end
+        if (ipv6 & (takes_four_tuple_ex | takes_four_tuple | takes_ipv6_ex | takes_ipv6)) begin
+            vport_plan = vport_plan | 64'h8;
+        end
+        plans = plans | (((vport_plan) & 32'hffffffff) << (32'h4 * 7));
+        rest = rest >> slot_width;
+    end
+    
+endmodule // rss_core__plan
+
+
+module rss_core__plan_pick(slots,vport,slot);
+    
+    // Module arguments
+    input wire  [31:0] slots;
+    input wire  [2:0] vport;
+    output reg  [3:0] slot;
+    
+    // Constant declarations
+    localparam  slot_width = 16'h4;
+    
+    // Local signals
+    reg  [31:0] rest;
+    
+    // Update code
+    always @(*) begin
+        slot = 32'h0;
+        rest = slots;
+        if (vport == 0) begin
+            slot = slot | rest[(32'h0)+:(4)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 1) begin
+            slot = slot | rest[(32'h0)+:(4)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 2) begin
+            slot = slot | rest[(32'h0)+:(4)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 3) begin
+            slot = slot | rest[(32'h0)+:(4)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 4) begin
+            slot = slot | rest[(32'h0)+:(4)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 5) begin
+            slot = slot | rest[(32'h0)+:(4)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 6) begin
+            slot = slot | rest[(32'h0)+:(4)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 7) begin
+            slot = slot | rest[(32'h0)+:(4)];
+        end
+        rest = rest >> slot_width;
+    end
+    
+endmodule // rss_core__plan_pick
 
 
 module rss_core__probe_go(d,q,clock);
@@ -18622,7 +19061,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [31:0] ctrl$write_data;
     reg  [31:0] ctrl$write_mask;
     reg  ctrl$write_strobe;
-    reg  [10:0] ctrl$read_address;
+    reg  [10:0] ctrl$read_next;
     wire  ctrl$write_hit;
     wire  ctrl$write_fault;
     wire  ctrl$read_hit;
@@ -18634,7 +19073,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [31:0] queue_limit$write_data;
     reg  [31:0] queue_limit$write_mask;
     reg  queue_limit$write_strobe;
-    reg  [10:0] queue_limit$read_address;
+    reg  [10:0] queue_limit$read_next;
     wire  queue_limit$write_hit;
     wire  queue_limit$write_fault;
     wire  queue_limit$read_hit;
@@ -18646,14 +19085,15 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [31:0] table_read$write_data;
     reg  [31:0] table_read$write_mask;
     reg  table_read$write_strobe;
-    reg  [10:0] table_read$read_address;
+    reg  [10:0] table_read$read_next;
     wire  table_read$write_hit;
     wire  table_read$write_fault;
     wire  table_read$read_hit;
     wire  [31:0] table_read$read_data;
     wire  [31:0] table_read$value;
+    reg  vport_caps$clock;
     reg  [10:0] vport_caps$write_address;
-    reg  [10:0] vport_caps$read_address;
+    reg  [10:0] vport_caps$read_next;
     reg  [31:0] vport_caps$value;
     wire  vport_caps$write_hit;
     wire  vport_caps$read_hit;
@@ -18722,7 +19162,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [31:0] hash_types_reg$write_data;
     reg  [31:0] hash_types_reg$write_mask;
     reg  hash_types_reg$write_strobe;
-    reg  [10:0] hash_types_reg$read_address;
+    reg  [10:0] hash_types_reg$read_next;
     wire  hash_types_reg$write_hit;
     wire  hash_types_reg$write_fault;
     wire  hash_types_reg$read_hit;
@@ -18734,7 +19174,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [31:0] table_size$write_data;
     reg  [31:0] table_size$write_mask;
     reg  table_size$write_strobe;
-    reg  [10:0] table_size$read_address;
+    reg  [10:0] table_size$read_next;
     wire  table_size$write_hit;
     wire  table_size$write_fault;
     wire  table_size$read_hit;
@@ -18746,7 +19186,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [31:0] default_queue_reg$write_data;
     reg  [31:0] default_queue_reg$write_mask;
     reg  default_queue_reg$write_strobe;
-    reg  [10:0] default_queue_reg$read_address;
+    reg  [10:0] default_queue_reg$read_next;
     wire  default_queue_reg$write_hit;
     wire  default_queue_reg$write_fault;
     wire  default_queue_reg$read_hit;
@@ -18758,56 +19198,64 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [31:0] primary_queue_reg$write_data;
     reg  [31:0] primary_queue_reg$write_mask;
     reg  primary_queue_reg$write_strobe;
-    reg  [10:0] primary_queue_reg$read_address;
+    reg  [10:0] primary_queue_reg$read_next;
     wire  primary_queue_reg$write_hit;
     wire  primary_queue_reg$write_fault;
     wire  primary_queue_reg$read_hit;
     wire  [31:0] primary_queue_reg$read_data;
     wire  [31:0] primary_queue_reg$value;
+    reg  id$clock;
     reg  [10:0] id$write_address;
-    reg  [10:0] id$read_address;
+    reg  [10:0] id$read_next;
     reg  [31:0] id$value;
     wire  id$write_hit;
     wire  id$read_hit;
     wire  [31:0] id$read_data;
+    reg  version$clock;
     reg  [10:0] version$write_address;
-    reg  [10:0] version$read_address;
+    reg  [10:0] version$read_next;
     reg  [31:0] version$value;
     wire  version$write_hit;
     wire  version$read_hit;
     wire  [31:0] version$read_data;
+    reg  caps$clock;
     reg  [10:0] caps$write_address;
-    reg  [10:0] caps$read_address;
+    reg  [10:0] caps$read_next;
     reg  [31:0] caps$value;
     wire  caps$write_hit;
     wire  caps$read_hit;
     wire  [31:0] caps$read_data;
+    reg  queue_caps$clock;
     reg  [10:0] queue_caps$write_address;
-    reg  [10:0] queue_caps$read_address;
+    reg  [10:0] queue_caps$read_next;
     reg  [31:0] queue_caps$value;
     wire  queue_caps$write_hit;
     wire  queue_caps$read_hit;
     wire  [31:0] queue_caps$read_data;
+    reg  hash_caps$clock;
     reg  [10:0] hash_caps$write_address;
-    reg  [10:0] hash_caps$read_address;
+    reg  [10:0] hash_caps$read_next;
     reg  [31:0] hash_caps$value;
     wire  hash_caps$write_hit;
     wire  hash_caps$read_hit;
     wire  [31:0] hash_caps$read_data;
+    reg  status$clock;
     reg  [10:0] status$write_address;
-    reg  [10:0] status$read_address;
+    reg  [10:0] status$read_next;
     reg  [31:0] status$value;
     wire  status$write_hit;
     wire  status$read_hit;
     wire  [31:0] status$read_data;
+    reg  record_drops_reg$clock;
     reg  [10:0] record_drops_reg$write_address;
-    reg  [10:0] record_drops_reg$read_address;
+    reg  [10:0] record_drops_reg$read_next;
     reg  [31:0] record_drops_reg$value;
     wire  record_drops_reg$write_hit;
     wire  record_drops_reg$read_hit;
     wire  [31:0] record_drops_reg$read_data;
+    reg  refused_reg$clock;
     reg  [10:0] refused_reg$write_address;
-    reg  [10:0] refused_reg$read_address;
+    reg  [10:0] refused_reg$read_next;
     reg  [31:0] refused_reg$value;
     wire  refused_reg$write_hit;
     wire  refused_reg$read_hit;
@@ -18927,6 +19375,9 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [10:0] table_index_q$d;
     wire  [10:0] table_index_q$q;
     reg  table_index_q$clock;
+    reg  table_read_hit_q$d;
+    wire  table_read_hit_q$q;
+    reg  table_read_hit_q$clock;
     reg  [31:0] read_scalars_q$d;
     wire  [31:0] read_scalars_q$q;
     reg  read_scalars_q$clock;
@@ -18960,7 +19411,6 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  table_write_hit;
     reg  table_read_hit;
     reg  [10:0] table_write_offset;
-    reg  [10:0] table_read_offset;
     reg  table_fault;
     reg  [31:0] read_bus;
     reg  read_hit;
@@ -18976,7 +19426,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_data(ctrl$write_data),
         .write_mask(ctrl$write_mask),
         .write_strobe(ctrl$write_strobe),
-        .read_address(ctrl$read_address),
+        .read_next(ctrl$read_next),
         .write_hit(ctrl$write_hit),
         .write_fault(ctrl$write_fault),
         .read_hit(ctrl$read_hit),
@@ -18990,7 +19440,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_data(queue_limit$write_data),
         .write_mask(queue_limit$write_mask),
         .write_strobe(queue_limit$write_strobe),
-        .read_address(queue_limit$read_address),
+        .read_next(queue_limit$read_next),
         .write_hit(queue_limit$write_hit),
         .write_fault(queue_limit$write_fault),
         .read_hit(queue_limit$read_hit),
@@ -19004,7 +19454,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_data(table_read$write_data),
         .write_mask(table_read$write_mask),
         .write_strobe(table_read$write_strobe),
-        .read_address(table_read$read_address),
+        .read_next(table_read$read_next),
         .write_hit(table_read$write_hit),
         .write_fault(table_read$write_fault),
         .read_hit(table_read$read_hit),
@@ -19012,8 +19462,9 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .value(table_read$value)
     );
     rss_core__regs__vport_caps vport_caps(
+        .clock(vport_caps$clock),
         .write_address(vport_caps$write_address),
-        .read_address(vport_caps$read_address),
+        .read_next(vport_caps$read_next),
         .value(vport_caps$value),
         .write_hit(vport_caps$write_hit),
         .read_hit(vport_caps$read_hit),
@@ -19090,7 +19541,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_data(hash_types_reg$write_data),
         .write_mask(hash_types_reg$write_mask),
         .write_strobe(hash_types_reg$write_strobe),
-        .read_address(hash_types_reg$read_address),
+        .read_next(hash_types_reg$read_next),
         .write_hit(hash_types_reg$write_hit),
         .write_fault(hash_types_reg$write_fault),
         .read_hit(hash_types_reg$read_hit),
@@ -19104,7 +19555,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_data(table_size$write_data),
         .write_mask(table_size$write_mask),
         .write_strobe(table_size$write_strobe),
-        .read_address(table_size$read_address),
+        .read_next(table_size$read_next),
         .write_hit(table_size$write_hit),
         .write_fault(table_size$write_fault),
         .read_hit(table_size$read_hit),
@@ -19118,7 +19569,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_data(default_queue_reg$write_data),
         .write_mask(default_queue_reg$write_mask),
         .write_strobe(default_queue_reg$write_strobe),
-        .read_address(default_queue_reg$read_address),
+        .read_next(default_queue_reg$read_next),
         .write_hit(default_queue_reg$write_hit),
         .write_fault(default_queue_reg$write_fault),
         .read_hit(default_queue_reg$read_hit),
@@ -19132,7 +19583,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_data(primary_queue_reg$write_data),
         .write_mask(primary_queue_reg$write_mask),
         .write_strobe(primary_queue_reg$write_strobe),
-        .read_address(primary_queue_reg$read_address),
+        .read_next(primary_queue_reg$read_next),
         .write_hit(primary_queue_reg$write_hit),
         .write_fault(primary_queue_reg$write_fault),
         .read_hit(primary_queue_reg$read_hit),
@@ -19140,64 +19591,72 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .value(primary_queue_reg$value)
     );
     rss_core__regs__id id(
+        .clock(id$clock),
         .write_address(id$write_address),
-        .read_address(id$read_address),
+        .read_next(id$read_next),
         .value(id$value),
         .write_hit(id$write_hit),
         .read_hit(id$read_hit),
         .read_data(id$read_data)
     );
     rss_core__regs__version version(
+        .clock(version$clock),
         .write_address(version$write_address),
-        .read_address(version$read_address),
+        .read_next(version$read_next),
         .value(version$value),
         .write_hit(version$write_hit),
         .read_hit(version$read_hit),
         .read_data(version$read_data)
     );
     rss_core__regs__caps caps(
+        .clock(caps$clock),
         .write_address(caps$write_address),
-        .read_address(caps$read_address),
+        .read_next(caps$read_next),
         .value(caps$value),
         .write_hit(caps$write_hit),
         .read_hit(caps$read_hit),
         .read_data(caps$read_data)
     );
     rss_core__regs__queue_caps queue_caps(
+        .clock(queue_caps$clock),
         .write_address(queue_caps$write_address),
-        .read_address(queue_caps$read_address),
+        .read_next(queue_caps$read_next),
         .value(queue_caps$value),
         .write_hit(queue_caps$write_hit),
         .read_hit(queue_caps$read_hit),
         .read_data(queue_caps$read_data)
     );
     rss_core__regs__hash_caps hash_caps(
+        .clock(hash_caps$clock),
         .write_address(hash_caps$write_address),
-        .read_address(hash_caps$read_address),
+        .read_next(hash_caps$read_next),
         .value(hash_caps$value),
         .write_hit(hash_caps$write_hit),
         .read_hit(hash_caps$read_hit),
         .read_data(hash_caps$read_data)
     );
     rss_core__regs__status status(
+        .clock(status$clock),
         .write_address(status$write_address),
-        .read_address(status$read_address),
+        .read_next(status$read_next),
         .value(status$value),
         .write_hit(status$write_hit),
         .read_hit(status$read_hit),
         .read_data(status$read_data)
     );
     rss_core__regs__record_drops_reg record_drops_reg(
+        .clock(record_drops_reg$clock),
         .write_address(record_drops_reg$write_address),
-        .read_address(record_drops_reg$read_address),
+        .read_next(record_drops_reg$read_next),
         .value(record_drops_reg$value),
         .write_hit(record_drops_reg$write_hit),
         .read_hit(record_drops_reg$read_hit),
         .read_data(record_drops_reg$read_data)
     );
     rss_core__regs__refused_reg refused_reg(
+        .clock(refused_reg$clock),
         .write_address(refused_reg$write_address),
-        .read_address(refused_reg$read_address),
+        .read_next(refused_reg$read_next),
         .value(refused_reg$value),
         .write_hit(refused_reg$write_hit),
         .read_hit(refused_reg$read_hit),
@@ -19368,6 +19827,11 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .q(table_index_q$q),
         .clock(table_index_q$clock)
     );
+    rss_core__regs__table_read_hit_q table_read_hit_q(
+        .d(table_read_hit_q$d),
+        .q(table_read_hit_q$q),
+        .clock(table_read_hit_q$clock)
+    );
     rss_core__regs__read_scalars_q read_scalars_q(
         .d(read_scalars_q$d),
         .q(read_scalars_q$q),
@@ -19410,6 +19874,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         read_scalars_q$clock = clock;
         read_blocks_q$clock = clock;
         read_hit_q$clock = clock;
+        table_read_hit_q$clock = clock;
         key_generation$d = key_generation$q;
         cooldown$d = cooldown$q;
         bvalid$d = bvalid$q;
@@ -19434,6 +19899,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         read_scalars_q$d = read_scalars_q$q;
         read_blocks_q$d = read_blocks_q$q;
         read_hit_q$d = read_hit_q$q;
+        table_read_hit_q$d = table_read_hit_q$q;
         ctrl$clock = clock;
         queue_limit$clock = clock;
         table_read$clock = clock;
@@ -19444,6 +19910,15 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         table_size$clock = clock;
         default_queue_reg$clock = clock;
         primary_queue_reg$clock = clock;
+        vport_caps$clock = clock;
+        id$clock = clock;
+        version$clock = clock;
+        caps$clock = clock;
+        queue_caps$clock = clock;
+        hash_caps$clock = clock;
+        status$clock = clock;
+        record_drops_reg$clock = clock;
+        refused_reg$clock = clock;
         write_slot$clock = clock;
         table_readback$read_clock = clock;
         table_readback$write_clock = clock;
@@ -19484,19 +19959,16 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         ctrl$write_data = write_data;
         ctrl$write_mask = write_mask;
         ctrl$write_strobe = write_fire;
-        ctrl$read_address = read_address$q;
         ctrl$reset = reset;
         queue_limit$write_address = write_address;
         queue_limit$write_data = write_data;
         queue_limit$write_mask = write_mask;
         queue_limit$write_strobe = write_fire;
-        queue_limit$read_address = read_address$q;
         queue_limit$reset = reset;
         table_read$write_address = write_address;
         table_read$write_data = write_data;
         table_read$write_mask = write_mask;
         table_read$write_strobe = write_fire;
-        table_read$read_address = read_address$q;
         table_read$reset = reset;
         vports$reset = reset;
         vports$apply_hold = commit_hold;
@@ -19525,52 +19997,39 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         hash_types_reg$write_data = write_data;
         hash_types_reg$write_mask = write_mask;
         hash_types_reg$write_strobe = write_fire;
-        hash_types_reg$read_address = read_address$q;
         hash_types_reg$reset = reset;
         table_size$write_address = write_address;
         table_size$write_data = write_data;
         table_size$write_mask = write_mask;
         table_size$write_strobe = write_fire;
-        table_size$read_address = read_address$q;
         table_size$reset = reset;
         default_queue_reg$write_address = write_address;
         default_queue_reg$write_data = write_data;
         default_queue_reg$write_mask = write_mask;
         default_queue_reg$write_strobe = write_fire;
-        default_queue_reg$read_address = read_address$q;
         default_queue_reg$reset = reset;
         primary_queue_reg$write_address = write_address;
         primary_queue_reg$write_data = write_data;
         primary_queue_reg$write_mask = write_mask;
         primary_queue_reg$write_strobe = write_fire;
-        primary_queue_reg$read_address = read_address$q;
         primary_queue_reg$reset = reset;
         id$write_address = write_address;
-        id$read_address = read_address$q;
         id$value = id_value;
         version$write_address = write_address;
-        version$read_address = read_address$q;
         version$value = version_value;
         caps$write_address = write_address;
-        caps$read_address = read_address$q;
         caps$value = caps_value;
         queue_caps$write_address = write_address;
-        queue_caps$read_address = read_address$q;
         queue_caps$value = queue_caps_value;
         hash_caps$write_address = write_address;
-        hash_caps$read_address = read_address$q;
         hash_caps$value = hash_caps_value;
         vport_caps$write_address = write_address;
-        vport_caps$read_address = read_address$q;
         vport_caps$value = vport_caps_value;
         status$write_address = write_address;
-        status$read_address = read_address$q;
         status$value = ((key_generation$q) & 32'hffffffff);
         record_drops_reg$write_address = write_address;
-        record_drops_reg$read_address = read_address$q;
         record_drops_reg$value = record_drops;
         refused_reg$write_address = write_address;
-        refused_reg$read_address = read_address$q;
         refused_reg$value = (((refused_moves$q) & 32'hffffffff) << 64'h10) | ((refused_writes$q) & 32'hffffffff);
         counted$d = record_counted;
         counted_vport$d = record_vport;
@@ -19694,18 +20153,34 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
             read_next = read_request;
         end
         counters$read_next = read_next;
+        ctrl$read_next = read_next;
+        queue_limit$read_next = read_next;
+        table_read$read_next = read_next;
+        vport_caps$read_next = read_next;
+        hash_types_reg$read_next = read_next;
+        table_size$read_next = read_next;
+        default_queue_reg$read_next = read_next;
+        primary_queue_reg$read_next = read_next;
+        id$read_next = read_next;
+        version$read_next = read_next;
+        caps$read_next = read_next;
+        queue_caps$read_next = read_next;
+        hash_caps$read_next = read_next;
+        status$read_next = read_next;
+        record_drops_reg$read_next = read_next;
+        refused_reg$read_next = read_next;
         key_staged$read_next = read_next;
         key_ext$read_next = read_next;
         probe$read_next = read_next;
         vports$read_next = read_next;
         read_next_offset = read_next - table_base;
-        table_read_offset = read_address$q - table_base;
         read_element_vport = read_next_offset >> table_log2;
         read_vport = read_element_vport[(32'h0)+:(3)];
         read_banks = active_banks >> read_vport;
         read_bank = read_banks[32'h0] ^ ~table_read$value[32'h0];
         table_readback$read_address = (((read_next_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((read_bank) << (32'ha)));
-        table_read_hit = (read_address$q >= table_base) & (table_read_offset < table_entries);
+        table_read_hit_q$d = (read_next >= table_base) & (read_next_offset < table_entries);
+        table_read_hit = table_read_hit_q$q;
         read_scalars_q$d = ctrl$read_data | queue_limit$read_data | table_read$read_data | vport_caps$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data | record_drops_reg$read_data | refused_reg$read_data;
         read_blocks_q$d = vports$read_data | probe$read_data;
         read_bus = read_scalars_q$q | read_blocks_q$q | counters$read_data | key_staged$read_data | key_ext$read_data | probe$input_read_data | vports$mac_read_data | ((table_word$q) & 32'hffffffff);
@@ -19795,11 +20270,12 @@ module rss_core__regs__bvalid(d,q,clock);
 endmodule // rss_core__regs__bvalid
 
 
-module rss_core__regs__caps(write_address,read_address,value,write_hit,read_hit,read_data);
+module rss_core__regs__caps(clock,write_address,read_next,value,write_hit,read_hit,read_data);
     
     // Module arguments
+    input wire  clock;
     input wire  [10:0] write_address;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
@@ -19808,10 +20284,25 @@ module rss_core__regs__caps(write_address,read_address,value,write_hit,read_hit,
     // Constant declarations
     localparam  address = 11'b10;
     
+    // Stub signals
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
+    
+    // Sub module instances
+    rss_core__regs__caps__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
+    
     // Update code
     always @(*) begin
+        read_hit_q$clock = clock;
+        read_hit_q$d = read_hit_q$q;
         write_hit = write_address == address;
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = value;
@@ -19819,6 +20310,25 @@ module rss_core__regs__caps(write_address,read_address,value,write_hit,read_hit,
     end
     
 endmodule // rss_core__regs__caps
+
+
+module rss_core__regs__caps__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__caps__read_hit_q
 
 
 module rss_core__regs__cooldown(d,q,clock);
@@ -20739,7 +21249,7 @@ module rss_core__regs__counters__update_valid(d,q,clock);
 endmodule // rss_core__regs__counters__update_valid
 
 
-module rss_core__regs__ctrl(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
+module rss_core__regs__ctrl(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -20748,7 +21258,7 @@ module rss_core__regs__ctrl(clock,reset,write_address,write_data,write_mask,writ
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
     input wire  write_strobe;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -20768,6 +21278,9 @@ module rss_core__regs__ctrl(clock,reset,write_address,write_data,write_mask,writ
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
     
     // Local signals
     reg  [31:0] merged;
@@ -20783,13 +21296,20 @@ module rss_core__regs__ctrl(clock,reset,write_address,write_data,write_mask,writ
         .q(accept_q$q),
         .clock(accept_q$clock)
     );
+    rss_core__regs__ctrl__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
         accept_q$clock = clock;
+        read_hit_q$clock = clock;
         stored$d = stored$q;
         accept_q$d = accept_q$q;
+        read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
@@ -20800,7 +21320,8 @@ module rss_core__regs__ctrl(clock,reset,write_address,write_data,write_mask,writ
         if (reset) begin
             stored$d = reset_value;
         end
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = stored$q & writable;
@@ -20828,6 +21349,25 @@ module rss_core__regs__ctrl__accept_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__ctrl__accept_q
+
+
+module rss_core__regs__ctrl__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__ctrl__read_hit_q
 
 
 module rss_core__regs__ctrl__stored(d,q,clock);
@@ -20881,7 +21421,7 @@ module rss_core__regs__ctrl__stored__dff(d,q,clock);
 endmodule // rss_core__regs__ctrl__stored__dff
 
 
-module rss_core__regs__default_queue_reg(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
+module rss_core__regs__default_queue_reg(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -20890,7 +21430,7 @@ module rss_core__regs__default_queue_reg(clock,reset,write_address,write_data,wr
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
     input wire  write_strobe;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -20910,6 +21450,9 @@ module rss_core__regs__default_queue_reg(clock,reset,write_address,write_data,wr
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
     
     // Local signals
     reg  [31:0] merged;
@@ -20925,13 +21468,20 @@ module rss_core__regs__default_queue_reg(clock,reset,write_address,write_data,wr
         .q(accept_q$q),
         .clock(accept_q$clock)
     );
+    rss_core__regs__default_queue_reg__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
         accept_q$clock = clock;
+        read_hit_q$clock = clock;
         stored$d = stored$q;
         accept_q$d = accept_q$q;
+        read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
@@ -20942,7 +21492,8 @@ module rss_core__regs__default_queue_reg(clock,reset,write_address,write_data,wr
         if (reset) begin
             stored$d = reset_value;
         end
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = stored$q & writable;
@@ -20970,6 +21521,25 @@ module rss_core__regs__default_queue_reg__accept_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__default_queue_reg__accept_q
+
+
+module rss_core__regs__default_queue_reg__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__default_queue_reg__read_hit_q
 
 
 module rss_core__regs__default_queue_reg__stored(d,q,clock);
@@ -21023,11 +21593,12 @@ module rss_core__regs__default_queue_reg__stored__dff(d,q,clock);
 endmodule // rss_core__regs__default_queue_reg__stored__dff
 
 
-module rss_core__regs__hash_caps(write_address,read_address,value,write_hit,read_hit,read_data);
+module rss_core__regs__hash_caps(clock,write_address,read_next,value,write_hit,read_hit,read_data);
     
     // Module arguments
+    input wire  clock;
     input wire  [10:0] write_address;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
@@ -21036,10 +21607,25 @@ module rss_core__regs__hash_caps(write_address,read_address,value,write_hit,read
     // Constant declarations
     localparam  address = 11'b100;
     
+    // Stub signals
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
+    
+    // Sub module instances
+    rss_core__regs__hash_caps__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
+    
     // Update code
     always @(*) begin
+        read_hit_q$clock = clock;
+        read_hit_q$d = read_hit_q$q;
         write_hit = write_address == address;
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = value;
@@ -21049,7 +21635,26 @@ module rss_core__regs__hash_caps(write_address,read_address,value,write_hit,read
 endmodule // rss_core__regs__hash_caps
 
 
-module rss_core__regs__hash_types_reg(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
+module rss_core__regs__hash_caps__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__hash_caps__read_hit_q
+
+
+module rss_core__regs__hash_types_reg(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -21058,7 +21663,7 @@ module rss_core__regs__hash_types_reg(clock,reset,write_address,write_data,write
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
     input wire  write_strobe;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -21078,6 +21683,9 @@ module rss_core__regs__hash_types_reg(clock,reset,write_address,write_data,write
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
     
     // Local signals
     reg  [31:0] merged;
@@ -21093,13 +21701,20 @@ module rss_core__regs__hash_types_reg(clock,reset,write_address,write_data,write
         .q(accept_q$q),
         .clock(accept_q$clock)
     );
+    rss_core__regs__hash_types_reg__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
         accept_q$clock = clock;
+        read_hit_q$clock = clock;
         stored$d = stored$q;
         accept_q$d = accept_q$q;
+        read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
@@ -21110,7 +21725,8 @@ module rss_core__regs__hash_types_reg(clock,reset,write_address,write_data,write
         if (reset) begin
             stored$d = reset_value;
         end
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = stored$q & writable;
@@ -21138,6 +21754,25 @@ module rss_core__regs__hash_types_reg__accept_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__hash_types_reg__accept_q
+
+
+module rss_core__regs__hash_types_reg__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__hash_types_reg__read_hit_q
 
 
 module rss_core__regs__hash_types_reg__stored(d,q,clock);
@@ -21191,11 +21826,12 @@ module rss_core__regs__hash_types_reg__stored__dff(d,q,clock);
 endmodule // rss_core__regs__hash_types_reg__stored__dff
 
 
-module rss_core__regs__id(write_address,read_address,value,write_hit,read_hit,read_data);
+module rss_core__regs__id(clock,write_address,read_next,value,write_hit,read_hit,read_data);
     
     // Module arguments
+    input wire  clock;
     input wire  [10:0] write_address;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
@@ -21204,10 +21840,25 @@ module rss_core__regs__id(write_address,read_address,value,write_hit,read_hit,re
     // Constant declarations
     localparam  address = 11'b0;
     
+    // Stub signals
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
+    
+    // Sub module instances
+    rss_core__regs__id__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
+    
     // Update code
     always @(*) begin
+        read_hit_q$clock = clock;
+        read_hit_q$d = read_hit_q$q;
         write_hit = write_address == address;
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = value;
@@ -21215,6 +21866,25 @@ module rss_core__regs__id(write_address,read_address,value,write_hit,read_hit,re
     end
     
 endmodule // rss_core__regs__id
+
+
+module rss_core__regs__id__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__id__read_hit_q
 
 
 module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,read_next,write_hit,read_hit,read_data,value);
@@ -21261,6 +21931,9 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
     reg  [3:0] index_q$d;
     wire  [3:0] index_q$q;
     reg  index_q$clock;
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
     
     // Local signals
     reg  [10:0] write_index;
@@ -21298,13 +21971,20 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
         .q(index_q$q),
         .clock(index_q$clock)
     );
+    rss_core__regs__key_ext__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
     
     // Update code
     always @(*) begin
         hit_q$clock = clock;
         index_q$clock = clock;
+        read_hit_q$clock = clock;
         hit_q$d = hit_q$q;
         index_q$d = index_q$q;
+        read_hit_q$d = read_hit_q$q;
         stored$clock = clock;
         stored$reset = reset;
         mirror$clock = clock;
@@ -21324,7 +22004,8 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
         mirror$write_index = index_q$q;
         mirror$write_data = write_data;
         mirror$write_strobes = write_strobes;
-        read_hit = (read_address >= base) & (read_address < base + words) & present;
+        read_hit_q$d = (read_next >= base) & (read_next < base + words) & present;
+        read_hit = read_hit_q$q;
         next_index = read_next - base;
         mirror$read_next = next_index[(32'h0)+:(4)];
         read_index = read_address - base;
@@ -21560,6 +22241,25 @@ module rss_core__regs__key_ext__mirror__written(d,q,clock);
 endmodule // rss_core__regs__key_ext__mirror__written
 
 
+module rss_core__regs__key_ext__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_ext__read_hit_q
+
+
 module rss_core__regs__key_ext__stored(clock,reset,word,data,lanes,value);
     
     // Module arguments
@@ -21646,6 +22346,9 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
     reg  [3:0] index_q$d;
     wire  [3:0] index_q$q;
     reg  index_q$clock;
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
     
     // Local signals
     reg  [10:0] write_index;
@@ -21683,13 +22386,20 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
         .q(index_q$q),
         .clock(index_q$clock)
     );
+    rss_core__regs__key_staged__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
     
     // Update code
     always @(*) begin
         hit_q$clock = clock;
         index_q$clock = clock;
+        read_hit_q$clock = clock;
         hit_q$d = hit_q$q;
         index_q$d = index_q$q;
+        read_hit_q$d = read_hit_q$q;
         stored$clock = clock;
         stored$reset = reset;
         mirror$clock = clock;
@@ -21709,7 +22419,8 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
         mirror$write_index = index_q$q;
         mirror$write_data = write_data;
         mirror$write_strobes = write_strobes;
-        read_hit = (read_address >= base) & (read_address < base + words) & present;
+        read_hit_q$d = (read_next >= base) & (read_next < base + words) & present;
+        read_hit = read_hit_q$q;
         next_index = read_next - base;
         mirror$read_next = next_index[(32'h0)+:(4)];
         read_index = read_address - base;
@@ -21945,6 +22656,25 @@ module rss_core__regs__key_staged__mirror__written(d,q,clock);
 endmodule // rss_core__regs__key_staged__mirror__written
 
 
+module rss_core__regs__key_staged__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_staged__read_hit_q
+
+
 module rss_core__regs__key_staged__stored(clock,reset,word,data,lanes,value);
     
     // Module arguments
@@ -22007,7 +22737,7 @@ module rss_core__regs__key_staged__stored(clock,reset,word,data,lanes,value);
 endmodule // rss_core__regs__key_staged__stored
 
 
-module rss_core__regs__primary_queue_reg(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
+module rss_core__regs__primary_queue_reg(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -22016,7 +22746,7 @@ module rss_core__regs__primary_queue_reg(clock,reset,write_address,write_data,wr
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
     input wire  write_strobe;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -22036,6 +22766,9 @@ module rss_core__regs__primary_queue_reg(clock,reset,write_address,write_data,wr
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
     
     // Local signals
     reg  [31:0] merged;
@@ -22051,13 +22784,20 @@ module rss_core__regs__primary_queue_reg(clock,reset,write_address,write_data,wr
         .q(accept_q$q),
         .clock(accept_q$clock)
     );
+    rss_core__regs__primary_queue_reg__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
         accept_q$clock = clock;
+        read_hit_q$clock = clock;
         stored$d = stored$q;
         accept_q$d = accept_q$q;
+        read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
@@ -22068,7 +22808,8 @@ module rss_core__regs__primary_queue_reg(clock,reset,write_address,write_data,wr
         if (reset) begin
             stored$d = reset_value;
         end
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = stored$q & writable;
@@ -22096,6 +22837,25 @@ module rss_core__regs__primary_queue_reg__accept_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__primary_queue_reg__accept_q
+
+
+module rss_core__regs__primary_queue_reg__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__primary_queue_reg__read_hit_q
 
 
 module rss_core__regs__primary_queue_reg__stored(d,q,clock);
@@ -22224,6 +22984,9 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
     reg  [15:0] count_q$d;
     wire  [15:0] count_q$q;
     reg  count_q$clock;
+    reg  [2:0] read_sel_q$d;
+    wire  [2:0] read_sel_q$q;
+    reg  read_sel_q$clock;
     
     // Local signals
     reg  [31:0] probe_value;
@@ -22287,6 +23050,11 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
         .q(count_q$q),
         .clock(count_q$clock)
     );
+    rss_core__regs__probe__read_sel_q read_sel_q(
+        .d(read_sel_q$d),
+        .q(read_sel_q$q),
+        .clock(read_sel_q$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -22298,6 +23066,7 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
         queue_q$clock = clock;
         hashed_q$clock = clock;
         count_q$clock = clock;
+        read_sel_q$clock = clock;
         type_q$d = type_q$q;
         vport_q$d = vport_q$q;
         pending$d = pending$q;
@@ -22306,6 +23075,7 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
         queue_q$d = queue_q$q;
         hashed_q$d = hashed_q$q;
         count_q$d = count_q$q;
+        read_sel_q$d = read_sel_q$q;
         input_words$clock = clock;
         input_words$reset = reset;
         input_words$write_address = write_address;
@@ -22451,16 +23221,26 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
             input_mask = input_mask | word_ones;
         end
         hash_input = input_words$value & input_mask;
+        read_sel_q$d = 32'h0;
+        if (read_next == probe_address) begin
+            read_sel_q$d = 32'h1;
+        end
+        if (read_next == hash_address) begin
+            read_sel_q$d = 32'h2;
+        end
+        if (read_next == result_address) begin
+            read_sel_q$d = 32'h4;
+        end
         read_hit = input_words$read_hit;
         read_data = 32'h0;
-        if (read_address == probe_address) begin
+        if (read_sel_q$q[32'h0]) begin
             read_hit = 1'b1;
         end
-        if (read_address == hash_address) begin
+        if (read_sel_q$q[32'h1]) begin
             read_hit = 1'b1;
             read_data = hash_q$q;
         end
-        if (read_address == result_address) begin
+        if (read_sel_q$q[32'h2]) begin
             read_hit = 1'b1;
             read_data = ((queue_q$q) & 32'hffffffff) | (((hashed_q$q) & 32'hffffffff) << 64'h8) | (((count_q$q) & 32'hffffffff) << 64'h10);
         end
@@ -22593,6 +23373,9 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
     reg  [3:0] index_q$d;
     wire  [3:0] index_q$q;
     reg  index_q$clock;
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
     
     // Local signals
     reg  [10:0] write_index;
@@ -22630,13 +23413,20 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
         .q(index_q$q),
         .clock(index_q$clock)
     );
+    rss_core__regs__probe__input_words__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
     
     // Update code
     always @(*) begin
         hit_q$clock = clock;
         index_q$clock = clock;
+        read_hit_q$clock = clock;
         hit_q$d = hit_q$q;
         index_q$d = index_q$q;
+        read_hit_q$d = read_hit_q$q;
         stored$clock = clock;
         stored$reset = reset;
         mirror$clock = clock;
@@ -22656,7 +23446,8 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
         mirror$write_index = index_q$q;
         mirror$write_data = write_data;
         mirror$write_strobes = write_strobes;
-        read_hit = (read_address >= base) & (read_address < base + words) & present;
+        read_hit_q$d = (read_next >= base) & (read_next < base + words) & present;
+        read_hit = read_hit_q$q;
         next_index = read_next - base;
         mirror$read_next = next_index[(32'h0)+:(4)];
         read_index = read_address - base;
@@ -22892,6 +23683,25 @@ module rss_core__regs__probe__input_words__mirror__written(d,q,clock);
 endmodule // rss_core__regs__probe__input_words__mirror__written
 
 
+module rss_core__regs__probe__input_words__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__input_words__read_hit_q
+
+
 module rss_core__regs__probe__input_words__stored(clock,reset,word,data,lanes,value);
     
     // Module arguments
@@ -22988,6 +23798,25 @@ module rss_core__regs__probe__queue_q(d,q,clock);
 endmodule // rss_core__regs__probe__queue_q
 
 
+module rss_core__regs__probe__read_sel_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__read_sel_q
+
+
 module rss_core__regs__probe__type_q(d,q,clock);
     
     // Module arguments
@@ -23026,11 +23855,12 @@ module rss_core__regs__probe__vport_q(d,q,clock);
 endmodule // rss_core__regs__probe__vport_q
 
 
-module rss_core__regs__queue_caps(write_address,read_address,value,write_hit,read_hit,read_data);
+module rss_core__regs__queue_caps(clock,write_address,read_next,value,write_hit,read_hit,read_data);
     
     // Module arguments
+    input wire  clock;
     input wire  [10:0] write_address;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
@@ -23039,10 +23869,25 @@ module rss_core__regs__queue_caps(write_address,read_address,value,write_hit,rea
     // Constant declarations
     localparam  address = 11'b11;
     
+    // Stub signals
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
+    
+    // Sub module instances
+    rss_core__regs__queue_caps__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
+    
     // Update code
     always @(*) begin
+        read_hit_q$clock = clock;
+        read_hit_q$d = read_hit_q$q;
         write_hit = write_address == address;
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = value;
@@ -23052,7 +23897,26 @@ module rss_core__regs__queue_caps(write_address,read_address,value,write_hit,rea
 endmodule // rss_core__regs__queue_caps
 
 
-module rss_core__regs__queue_limit(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
+module rss_core__regs__queue_caps__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__queue_caps__read_hit_q
+
+
+module rss_core__regs__queue_limit(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -23061,7 +23925,7 @@ module rss_core__regs__queue_limit(clock,reset,write_address,write_data,write_ma
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
     input wire  write_strobe;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -23081,6 +23945,9 @@ module rss_core__regs__queue_limit(clock,reset,write_address,write_data,write_ma
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
     
     // Local signals
     reg  [31:0] merged;
@@ -23096,13 +23963,20 @@ module rss_core__regs__queue_limit(clock,reset,write_address,write_data,write_ma
         .q(accept_q$q),
         .clock(accept_q$clock)
     );
+    rss_core__regs__queue_limit__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
         accept_q$clock = clock;
+        read_hit_q$clock = clock;
         stored$d = stored$q;
         accept_q$d = accept_q$q;
+        read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
@@ -23113,7 +23987,8 @@ module rss_core__regs__queue_limit(clock,reset,write_address,write_data,write_ma
         if (reset) begin
             stored$d = reset_value;
         end
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = stored$q & writable;
@@ -23141,6 +24016,25 @@ module rss_core__regs__queue_limit__accept_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__queue_limit__accept_q
+
+
+module rss_core__regs__queue_limit__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__queue_limit__read_hit_q
 
 
 module rss_core__regs__queue_limit__stored(d,q,clock);
@@ -23308,11 +24202,12 @@ module rss_core__regs__read_state(d,q,clock);
 endmodule // rss_core__regs__read_state
 
 
-module rss_core__regs__record_drops_reg(write_address,read_address,value,write_hit,read_hit,read_data);
+module rss_core__regs__record_drops_reg(clock,write_address,read_next,value,write_hit,read_hit,read_data);
     
     // Module arguments
+    input wire  clock;
     input wire  [10:0] write_address;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
@@ -23321,10 +24216,25 @@ module rss_core__regs__record_drops_reg(write_address,read_address,value,write_h
     // Constant declarations
     localparam  address = 11'b1111;
     
+    // Stub signals
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
+    
+    // Sub module instances
+    rss_core__regs__record_drops_reg__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
+    
     // Update code
     always @(*) begin
+        read_hit_q$clock = clock;
+        read_hit_q$d = read_hit_q$q;
         write_hit = write_address == address;
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = value;
@@ -23332,6 +24242,25 @@ module rss_core__regs__record_drops_reg(write_address,read_address,value,write_h
     end
     
 endmodule // rss_core__regs__record_drops_reg
+
+
+module rss_core__regs__record_drops_reg__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__record_drops_reg__read_hit_q
 
 
 module rss_core__regs__refused_moves(d,q,clock);
@@ -23353,11 +24282,12 @@ module rss_core__regs__refused_moves(d,q,clock);
 endmodule // rss_core__regs__refused_moves
 
 
-module rss_core__regs__refused_reg(write_address,read_address,value,write_hit,read_hit,read_data);
+module rss_core__regs__refused_reg(clock,write_address,read_next,value,write_hit,read_hit,read_data);
     
     // Module arguments
+    input wire  clock;
     input wire  [10:0] write_address;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
@@ -23366,10 +24296,25 @@ module rss_core__regs__refused_reg(write_address,read_address,value,write_hit,re
     // Constant declarations
     localparam  address = 11'b1011100;
     
+    // Stub signals
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
+    
+    // Sub module instances
+    rss_core__regs__refused_reg__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
+    
     // Update code
     always @(*) begin
+        read_hit_q$clock = clock;
+        read_hit_q$d = read_hit_q$q;
         write_hit = write_address == address;
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = value;
@@ -23377,6 +24322,25 @@ module rss_core__regs__refused_reg(write_address,read_address,value,write_hit,re
     end
     
 endmodule // rss_core__regs__refused_reg
+
+
+module rss_core__regs__refused_reg__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__refused_reg__read_hit_q
 
 
 module rss_core__regs__refused_writes(d,q,clock);
@@ -23417,11 +24381,12 @@ module rss_core__regs__rresp(d,q,clock);
 endmodule // rss_core__regs__rresp
 
 
-module rss_core__regs__status(write_address,read_address,value,write_hit,read_hit,read_data);
+module rss_core__regs__status(clock,write_address,read_next,value,write_hit,read_hit,read_data);
     
     // Module arguments
+    input wire  clock;
     input wire  [10:0] write_address;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
@@ -23430,10 +24395,25 @@ module rss_core__regs__status(write_address,read_address,value,write_hit,read_hi
     // Constant declarations
     localparam  address = 11'b1110;
     
+    // Stub signals
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
+    
+    // Sub module instances
+    rss_core__regs__status__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
+    
     // Update code
     always @(*) begin
+        read_hit_q$clock = clock;
+        read_hit_q$d = read_hit_q$q;
         write_hit = write_address == address;
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = value;
@@ -23441,6 +24421,25 @@ module rss_core__regs__status(write_address,read_address,value,write_hit,read_hi
     end
     
 endmodule // rss_core__regs__status
+
+
+module rss_core__regs__status__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__status__read_hit_q
 
 
 module rss_core__regs__table_index_q(d,q,clock);
@@ -23462,7 +24461,7 @@ module rss_core__regs__table_index_q(d,q,clock);
 endmodule // rss_core__regs__table_index_q
 
 
-module rss_core__regs__table_read(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
+module rss_core__regs__table_read(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -23471,7 +24470,7 @@ module rss_core__regs__table_read(clock,reset,write_address,write_data,write_mas
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
     input wire  write_strobe;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -23491,6 +24490,9 @@ module rss_core__regs__table_read(clock,reset,write_address,write_data,write_mas
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
     
     // Local signals
     reg  [31:0] merged;
@@ -23506,13 +24508,20 @@ module rss_core__regs__table_read(clock,reset,write_address,write_data,write_mas
         .q(accept_q$q),
         .clock(accept_q$clock)
     );
+    rss_core__regs__table_read__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
         accept_q$clock = clock;
+        read_hit_q$clock = clock;
         stored$d = stored$q;
         accept_q$d = accept_q$q;
+        read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
@@ -23523,7 +24532,8 @@ module rss_core__regs__table_read(clock,reset,write_address,write_data,write_mas
         if (reset) begin
             stored$d = reset_value;
         end
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = stored$q & writable;
@@ -23551,6 +24561,25 @@ module rss_core__regs__table_read__accept_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__table_read__accept_q
+
+
+module rss_core__regs__table_read__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__table_read__read_hit_q
 
 
 module rss_core__regs__table_read__stored(d,q,clock);
@@ -23602,6 +24631,25 @@ module rss_core__regs__table_read__stored__dff(d,q,clock);
     end
           
 endmodule // rss_core__regs__table_read__stored__dff
+
+
+module rss_core__regs__table_read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__table_read_hit_q
 
 
 module rss_core__regs__table_readback(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
@@ -25683,7 +26731,7 @@ module rss_core__regs__table_readback(read_address,read_clock,read_data,write_ad
 endmodule // rss_core__regs__table_readback
 
 
-module rss_core__regs__table_size(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
+module rss_core__regs__table_size(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -25692,7 +26740,7 @@ module rss_core__regs__table_size(clock,reset,write_address,write_data,write_mas
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
     input wire  write_strobe;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -25712,6 +26760,9 @@ module rss_core__regs__table_size(clock,reset,write_address,write_data,write_mas
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
     
     // Local signals
     reg  [31:0] merged;
@@ -25727,13 +26778,20 @@ module rss_core__regs__table_size(clock,reset,write_address,write_data,write_mas
         .q(accept_q$q),
         .clock(accept_q$clock)
     );
+    rss_core__regs__table_size__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
         accept_q$clock = clock;
+        read_hit_q$clock = clock;
         stored$d = stored$q;
         accept_q$d = accept_q$q;
+        read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
@@ -25744,7 +26802,8 @@ module rss_core__regs__table_size(clock,reset,write_address,write_data,write_mas
         if (reset) begin
             stored$d = reset_value;
         end
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = stored$q & writable;
@@ -25772,6 +26831,25 @@ module rss_core__regs__table_size__accept_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__table_size__accept_q
+
+
+module rss_core__regs__table_size__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__table_size__read_hit_q
 
 
 module rss_core__regs__table_size__stored(d,q,clock);
@@ -25863,11 +26941,12 @@ module rss_core__regs__table_word(d,q,clock);
 endmodule // rss_core__regs__table_word
 
 
-module rss_core__regs__version(write_address,read_address,value,write_hit,read_hit,read_data);
+module rss_core__regs__version(clock,write_address,read_next,value,write_hit,read_hit,read_data);
     
     // Module arguments
+    input wire  clock;
     input wire  [10:0] write_address;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
@@ -25876,10 +26955,25 @@ module rss_core__regs__version(write_address,read_address,value,write_hit,read_h
     // Constant declarations
     localparam  address = 11'b1;
     
+    // Stub signals
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
+    
+    // Sub module instances
+    rss_core__regs__version__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
+    
     // Update code
     always @(*) begin
+        read_hit_q$clock = clock;
+        read_hit_q$d = read_hit_q$q;
         write_hit = write_address == address;
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = value;
@@ -25889,11 +26983,31 @@ module rss_core__regs__version(write_address,read_address,value,write_hit,read_h
 endmodule // rss_core__regs__version
 
 
-module rss_core__regs__vport_caps(write_address,read_address,value,write_hit,read_hit,read_data);
+module rss_core__regs__version__read_hit_q(d,q,clock);
     
     // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__version__read_hit_q
+
+
+module rss_core__regs__vport_caps(clock,write_address,read_next,value,write_hit,read_hit,read_data);
+    
+    // Module arguments
+    input wire  clock;
     input wire  [10:0] write_address;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
@@ -25902,10 +27016,25 @@ module rss_core__regs__vport_caps(write_address,read_address,value,write_hit,rea
     // Constant declarations
     localparam  address = 11'b101;
     
+    // Stub signals
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
+    
+    // Sub module instances
+    rss_core__regs__vport_caps__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
+    
     // Update code
     always @(*) begin
+        read_hit_q$clock = clock;
+        read_hit_q$d = read_hit_q$q;
         write_hit = write_address == address;
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = value;
@@ -25913,6 +27042,25 @@ module rss_core__regs__vport_caps(write_address,read_address,value,write_hit,rea
     end
     
 endmodule // rss_core__regs__vport_caps
+
+
+module rss_core__regs__vport_caps__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vport_caps__read_hit_q
 
 
 module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,read_next,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,pick_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
@@ -26040,6 +27188,12 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  [10:0] move_address_q$d;
     wire  [10:0] move_address_q$q;
     reg  move_address_q$clock;
+    reg  [5:0] read_hits_q$d;
+    wire  [5:0] read_hits_q$q;
+    reg  read_hits_q$clock;
+    reg  [7:0] read_vport_q$d;
+    wire  [7:0] read_vport_q$q;
+    reg  read_vport_q$clock;
     
     // Local signals
     reg  [31:0] value;
@@ -26058,6 +27212,9 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  [3:0] write_lanes;
     reg  hi_fault;
     reg  [3:0] read_entry;
+    reg  [3:0] next_entry;
+    reg  [5:0] read_hits_next;
+    reg  [7:0] read_vport_next;
     reg  lo_read_hit;
     reg  hi_read_hit;
     reg  state_read_hit;
@@ -26175,6 +27332,16 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         .q(move_address_q$q),
         .clock(move_address_q$clock)
     );
+    rss_core__regs__vports__read_hits_q read_hits_q(
+        .d(read_hits_q$d),
+        .q(read_hits_q$q),
+        .clock(read_hits_q$clock)
+    );
+    rss_core__regs__vports__read_vport_q read_vport_q(
+        .d(read_vport_q$d),
+        .q(read_vport_q$q),
+        .clock(read_vport_q$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -26192,6 +27359,8 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         lo_hit_q$clock = clock;
         hi_hit_q$clock = clock;
         hi_store_q$clock = clock;
+        read_hits_q$clock = clock;
+        read_vport_q$clock = clock;
         active_q$d = active_q$q;
         move_status$d = move_status$q;
         move_pick_q$d = move_pick_q$q;
@@ -26206,6 +27375,8 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         lo_hit_q$d = lo_hit_q$q;
         hi_hit_q$d = hi_hit_q$q;
         hi_store_q$d = hi_store_q$q;
+        read_hits_q$d = read_hits_q$q;
+        read_vport_q$d = read_vport_q$q;
         value = write_data & write_mask;
         commit_hit = write_address == commit_address;
         commit_fault = |(value & ~commit_writable) | (value[(32'h8)+:(3)] > vport_max);
@@ -26471,17 +27642,64 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         write_hit = commit_hit | move_hit | lo_hit | hi_hit | (write_address == move_status_address) | state_write_hit | queues_write_hit;
         write_fault = (commit_hit & commit_fault) | hi_fault | (write_address == move_status_address) | state_write_hit | queues_write_hit;
         read_entry = read_address[(32'h0)+:(4)];
-        lo_read_hit = ((read_address >> 64'h4) == mac_lo_region) & (((read_entry) & 5'h1f) < filters_built);
-        hi_read_hit = ((read_address >> 64'h4) == mac_hi_region) & (((read_entry) & 5'h1f) < filters_built);
-        state_read_hit = ((read_address >> 64'h3) == state_region) & (((read_address[(32'h0)+:(3)]) & 4'hf) < vports_built);
-        queues_read_hit = ((read_address >> 64'h3) == queues_region) & (((read_address[(32'h0)+:(3)]) & 4'hf) < vports_built);
-        read_hit = (read_address == commit_address) | (read_address == move_address_reg) | (read_address == move_status_address) | lo_read_hit | hi_read_hit | state_read_hit | queues_read_hit;
+        next_entry = read_next[(32'h0)+:(4)];
+        read_hits_next = 32'h0;
+        if (((read_next >> 64'h4) == mac_lo_region) & (((next_entry) & 5'h1f) < filters_built)) begin
+            read_hits_next = read_hits_next | 64'h1;
+        end
+        if (((read_next >> 64'h4) == mac_hi_region) & (((next_entry) & 5'h1f) < filters_built)) begin
+            read_hits_next = read_hits_next | 64'h2;
+        end
+        if (((read_next >> 64'h3) == state_region) & (((read_next[(32'h0)+:(3)]) & 4'hf) < vports_built)) begin
+            read_hits_next = read_hits_next | 64'h4;
+        end
+        if (((read_next >> 64'h3) == queues_region) & (((read_next[(32'h0)+:(3)]) & 4'hf) < vports_built)) begin
+            read_hits_next = read_hits_next | 64'h8;
+        end
+        if (read_next == move_status_address) begin
+            read_hits_next = read_hits_next | 64'h10;
+        end
+        if ((read_next == commit_address) | (read_next == move_address_reg)) begin
+            read_hits_next = read_hits_next | 64'h20;
+        end
+        read_vport_next = 32'h0;
+        if (read_next[(32'h0)+:(3)] == 0) begin
+            read_vport_next = (read_vport_next & ~(1 << (0)) | ((1'b1) << (0)));
+        end
+        if (read_next[(32'h0)+:(3)] == 1) begin
+            read_vport_next = (read_vport_next & ~(1 << (1)) | ((1'b1) << (1)));
+        end
+        if (read_next[(32'h0)+:(3)] == 2) begin
+            read_vport_next = (read_vport_next & ~(1 << (2)) | ((1'b1) << (2)));
+        end
+        if (read_next[(32'h0)+:(3)] == 3) begin
+            read_vport_next = (read_vport_next & ~(1 << (3)) | ((1'b1) << (3)));
+        end
+        if (read_next[(32'h0)+:(3)] == 4) begin
+            read_vport_next = (read_vport_next & ~(1 << (4)) | ((1'b1) << (4)));
+        end
+        if (read_next[(32'h0)+:(3)] == 5) begin
+            read_vport_next = (read_vport_next & ~(1 << (5)) | ((1'b1) << (5)));
+        end
+        if (read_next[(32'h0)+:(3)] == 6) begin
+            read_vport_next = (read_vport_next & ~(1 << (6)) | ((1'b1) << (6)));
+        end
+        if (read_next[(32'h0)+:(3)] == 7) begin
+            read_vport_next = (read_vport_next & ~(1 << (7)) | ((1'b1) << (7)));
+        end
+        read_hits_q$d = read_hits_next;
+        read_vport_q$d = read_vport_next;
+        lo_read_hit = read_hits_q$q[32'h0];
+        hi_read_hit = read_hits_q$q[32'h1];
+        state_read_hit = read_hits_q$q[32'h2];
+        queues_read_hit = read_hits_q$q[32'h3];
+        read_hit = |read_hits_q$q;
         read_data = 32'h0;
-        if (read_address == move_status_address) begin
+        if (read_hits_q$q[32'h4]) begin
             read_data = move_status$q;
         end
         read_slot = active_q$q[(32'h30 * 0)+:(48)];
-        if (read_address[(32'h0)+:(3)] == 0) begin
+        if (read_vport_q$q[0]) begin
             if (state_read_hit) begin
                 read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
             end
@@ -26490,7 +27708,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
             end
         end
         read_slot = active_q$q[(32'h30 * 1)+:(48)];
-        if (read_address[(32'h0)+:(3)] == 1) begin
+        if (read_vport_q$q[1]) begin
             if (state_read_hit) begin
                 read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
             end
@@ -26499,7 +27717,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
             end
         end
         read_slot = active_q$q[(32'h30 * 2)+:(48)];
-        if (read_address[(32'h0)+:(3)] == 2) begin
+        if (read_vport_q$q[2]) begin
             if (state_read_hit) begin
                 read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
             end
@@ -26508,7 +27726,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
             end
         end
         read_slot = active_q$q[(32'h30 * 3)+:(48)];
-        if (read_address[(32'h0)+:(3)] == 3) begin
+        if (read_vport_q$q[3]) begin
             if (state_read_hit) begin
                 read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
             end
@@ -26517,7 +27735,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
             end
         end
         read_slot = active_q$q[(32'h30 * 4)+:(48)];
-        if (read_address[(32'h0)+:(3)] == 4) begin
+        if (read_vport_q$q[4]) begin
             if (state_read_hit) begin
                 read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
             end
@@ -26526,7 +27744,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
             end
         end
         read_slot = active_q$q[(32'h30 * 5)+:(48)];
-        if (read_address[(32'h0)+:(3)] == 5) begin
+        if (read_vport_q$q[5]) begin
             if (state_read_hit) begin
                 read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
             end
@@ -26535,7 +27753,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
             end
         end
         read_slot = active_q$q[(32'h30 * 6)+:(48)];
-        if (read_address[(32'h0)+:(3)] == 6) begin
+        if (read_vport_q$q[6]) begin
             if (state_read_hit) begin
                 read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
             end
@@ -26544,7 +27762,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
             end
         end
         read_slot = active_q$q[(32'h30 * 7)+:(48)];
-        if (read_address[(32'h0)+:(3)] == 7) begin
+        if (read_vport_q$q[7]) begin
             if (state_read_hit) begin
                 read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
             end
@@ -27254,6 +28472,44 @@ module rss_core__regs__vports__pending(d,q,clock);
 endmodule // rss_core__regs__vports__pending
 
 
+module rss_core__regs__vports__read_hits_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__read_hits_q
+
+
+module rss_core__regs__vports__read_vport_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__read_vport_q
+
+
 module rss_core__regs__vports__request(d,q,clock);
     
     // Module arguments
@@ -27648,7 +28904,7 @@ module rss_core__regs__write_slot__strobes_q(d,q,clock);
 endmodule // rss_core__regs__write_slot__strobes_q
 
 
-module rss_core__select(enabled,ipv4,ipv6,four_tuple,four_tuple_ex,src,dst,ex_src,ex_dst,ports,selected,source,destination,port_pair,layout_ipv4,layout_ipv6);
+module rss_core__select(enabled,ipv4,ipv6,four_tuple,four_tuple_ex,src,dst,ex_src,ex_dst,ports,plan,selected,source,destination,port_pair,layout_ipv4,layout_ipv6);
     
     // Module arguments
     input wire  [8:0] enabled;
@@ -27661,6 +28917,7 @@ module rss_core__select(enabled,ipv4,ipv6,four_tuple,four_tuple_ex,src,dst,ex_sr
     input wire  [127:0] ex_src;
     input wire  [127:0] ex_dst;
     input wire  [31:0] ports;
+    input wire  [3:0] plan;
     output reg  [8:0] selected;
     output reg  [127:0] source;
     output reg  [127:0] destination;
@@ -27679,7 +28936,6 @@ module rss_core__select(enabled,ipv4,ipv6,four_tuple,four_tuple_ex,src,dst,ex_sr
     reg  takes_ipv4;
     reg  takes_ipv6_ex;
     reg  takes_ipv6;
-    reg  uses_ex;
     
     // Update code
     always @(*) begin
@@ -27711,19 +28967,18 @@ module rss_core__select(enabled,ipv4,ipv6,four_tuple,four_tuple_ex,src,dst,ex_sr
                 selected = ipv6_only;
             end
         end
-        uses_ex = ipv6 & (takes_four_tuple_ex | (~takes_four_tuple & takes_ipv6_ex));
         source = src;
         destination = dst;
-        if (uses_ex) begin
+        if (plan[32'h0]) begin
             source = ex_src;
             destination = ex_dst;
         end
         port_pair = 32'h0;
-        if (takes_four_tuple | takes_four_tuple_ex) begin
+        if (plan[32'h1]) begin
             port_pair = ports;
         end
-        layout_ipv4 = ipv4 & (takes_four_tuple | takes_ipv4);
-        layout_ipv6 = ipv6 & (takes_four_tuple_ex | takes_four_tuple | takes_ipv6_ex | takes_ipv6);
+        layout_ipv4 = plan[32'h2];
+        layout_ipv6 = plan[32'h3];
     end
     
 endmodule // rss_core__select
@@ -31761,7 +33016,7 @@ module rss_core__tx_lookup__word_vport(d,q,clock);
 endmodule // rss_core__tx_lookup__word_vport
 
 
-module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filters,vport,vport_next,pop);
+module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filters,vport,vport_next,pop,pop_next);
     
     // Module arguments
     input wire  clock;
@@ -31774,6 +33029,7 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     output reg  [2:0] vport;
     output reg  [2:0] vport_next;
     input wire  pop;
+    input wire  pop_next;
     
     // Constant declarations
     localparam  nibble = 64'hf;
@@ -31824,6 +33080,9 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     reg  bypass_third$d;
     wire  bypass_third$q;
     reg  bypass_third$clock;
+    reg  [2:0] upcoming$d;
+    wire  [2:0] upcoming$q;
+    reg  upcoming$clock;
     
     // Local signals
     reg  [3:0] read_next;
@@ -31834,6 +33093,9 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     reg  [2:0] second_now;
     reg  [2:0] third_now;
     reg  [2:0] head_next;
+    reg  [2:0] second_next;
+    reg  bypass_head_next;
+    reg  bypass_second_next;
     reg  [51:0] entry;
     reg  [15:0] hits_now;
     reg  [47:0] vports_now;
@@ -31916,6 +33178,11 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         .q(bypass_third$q),
         .clock(bypass_third$clock)
     );
+    rss_core__vport_match__upcoming upcoming(
+        .d(upcoming$d),
+        .q(upcoming$q),
+        .clock(upcoming$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -31934,6 +33201,7 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         bypass_head$clock = clock;
         bypass_second$clock = clock;
         bypass_third$clock = clock;
+        upcoming$clock = clock;
         hits$d = hits$q;
         hit_vports$d = hit_vports$q;
         hits_valid$d = hits_valid$q;
@@ -31949,6 +33217,7 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         bypass_head$d = bypass_head$q;
         bypass_second$d = bypass_second$q;
         bypass_third$d = bypass_third$q;
+        upcoming$d = upcoming$q;
         hits_valid$d = in_valid & in_first;
         hits_now = 32'h0;
         vports_now = 32'h0;
@@ -32177,8 +33446,10 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
             third_onehot$d = 32'h4;
         end
         distance_next = write_next - read_next;
-        bypass_head$d = chosen_valid_next & (distance_next == 64'h0);
-        bypass_second$d = chosen_valid_next & (distance_next == 64'h1);
+        bypass_head_next = chosen_valid_next & (distance_next == 64'h0);
+        bypass_second_next = chosen_valid_next & (distance_next == 64'h1);
+        bypass_head$d = bypass_head_next;
+        bypass_second$d = bypass_second_next;
         bypass_third$d = chosen_valid_next & (distance_next == 64'h2);
         head_now = head$q;
         if (bypass_head$q) begin
@@ -32241,13 +33512,24 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
             third_now = chosen_q$q;
         end
         head_next = head_now;
-        second$d = second_now;
+        second_next = second_now;
         if (pop) begin
             head_next = second_now;
-            second$d = third_now;
+            second_next = third_now;
         end
         head$d = head_next;
-        vport_next = head_next;
+        second$d = second_next;
+        upcoming$d = head_next;
+        if (bypass_head_next) begin
+            upcoming$d = chosen;
+        end
+        if (pop_next) begin
+            upcoming$d = second_next;
+            if (bypass_second_next) begin
+                upcoming$d = chosen;
+            end
+        end
+        vport_next = upcoming$q;
         vport = head$q;
     end
     
@@ -32518,6 +33800,25 @@ module rss_core__vport_match__third_onehot(d,q,clock);
     end
           
 endmodule // rss_core__vport_match__third_onehot
+
+
+module rss_core__vport_match__upcoming(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__upcoming
 
 
 module rss_core__vport_match__write_ptr(d,q,clock);

@@ -4500,7 +4500,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [31:0] ctrl$write_data;
     reg  [31:0] ctrl$write_mask;
     reg  ctrl$write_strobe;
-    reg  [10:0] ctrl$read_address;
+    reg  [10:0] ctrl$read_next;
     wire  ctrl$write_hit;
     wire  ctrl$write_fault;
     wire  ctrl$read_hit;
@@ -4512,7 +4512,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [31:0] queue_limit$write_data;
     reg  [31:0] queue_limit$write_mask;
     reg  queue_limit$write_strobe;
-    reg  [10:0] queue_limit$read_address;
+    reg  [10:0] queue_limit$read_next;
     wire  queue_limit$write_hit;
     wire  queue_limit$write_fault;
     wire  queue_limit$read_hit;
@@ -4524,14 +4524,15 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [31:0] table_read$write_data;
     reg  [31:0] table_read$write_mask;
     reg  table_read$write_strobe;
-    reg  [10:0] table_read$read_address;
+    reg  [10:0] table_read$read_next;
     wire  table_read$write_hit;
     wire  table_read$write_fault;
     wire  table_read$read_hit;
     wire  [31:0] table_read$read_data;
     wire  [31:0] table_read$value;
+    reg  vport_caps$clock;
     reg  [10:0] vport_caps$write_address;
-    reg  [10:0] vport_caps$read_address;
+    reg  [10:0] vport_caps$read_next;
     reg  [31:0] vport_caps$value;
     wire  vport_caps$write_hit;
     wire  vport_caps$read_hit;
@@ -4600,7 +4601,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [31:0] hash_types_reg$write_data;
     reg  [31:0] hash_types_reg$write_mask;
     reg  hash_types_reg$write_strobe;
-    reg  [10:0] hash_types_reg$read_address;
+    reg  [10:0] hash_types_reg$read_next;
     wire  hash_types_reg$write_hit;
     wire  hash_types_reg$write_fault;
     wire  hash_types_reg$read_hit;
@@ -4612,7 +4613,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [31:0] table_size$write_data;
     reg  [31:0] table_size$write_mask;
     reg  table_size$write_strobe;
-    reg  [10:0] table_size$read_address;
+    reg  [10:0] table_size$read_next;
     wire  table_size$write_hit;
     wire  table_size$write_fault;
     wire  table_size$read_hit;
@@ -4624,7 +4625,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [31:0] default_queue_reg$write_data;
     reg  [31:0] default_queue_reg$write_mask;
     reg  default_queue_reg$write_strobe;
-    reg  [10:0] default_queue_reg$read_address;
+    reg  [10:0] default_queue_reg$read_next;
     wire  default_queue_reg$write_hit;
     wire  default_queue_reg$write_fault;
     wire  default_queue_reg$read_hit;
@@ -4636,56 +4637,64 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [31:0] primary_queue_reg$write_data;
     reg  [31:0] primary_queue_reg$write_mask;
     reg  primary_queue_reg$write_strobe;
-    reg  [10:0] primary_queue_reg$read_address;
+    reg  [10:0] primary_queue_reg$read_next;
     wire  primary_queue_reg$write_hit;
     wire  primary_queue_reg$write_fault;
     wire  primary_queue_reg$read_hit;
     wire  [31:0] primary_queue_reg$read_data;
     wire  [31:0] primary_queue_reg$value;
+    reg  id$clock;
     reg  [10:0] id$write_address;
-    reg  [10:0] id$read_address;
+    reg  [10:0] id$read_next;
     reg  [31:0] id$value;
     wire  id$write_hit;
     wire  id$read_hit;
     wire  [31:0] id$read_data;
+    reg  version$clock;
     reg  [10:0] version$write_address;
-    reg  [10:0] version$read_address;
+    reg  [10:0] version$read_next;
     reg  [31:0] version$value;
     wire  version$write_hit;
     wire  version$read_hit;
     wire  [31:0] version$read_data;
+    reg  caps$clock;
     reg  [10:0] caps$write_address;
-    reg  [10:0] caps$read_address;
+    reg  [10:0] caps$read_next;
     reg  [31:0] caps$value;
     wire  caps$write_hit;
     wire  caps$read_hit;
     wire  [31:0] caps$read_data;
+    reg  queue_caps$clock;
     reg  [10:0] queue_caps$write_address;
-    reg  [10:0] queue_caps$read_address;
+    reg  [10:0] queue_caps$read_next;
     reg  [31:0] queue_caps$value;
     wire  queue_caps$write_hit;
     wire  queue_caps$read_hit;
     wire  [31:0] queue_caps$read_data;
+    reg  hash_caps$clock;
     reg  [10:0] hash_caps$write_address;
-    reg  [10:0] hash_caps$read_address;
+    reg  [10:0] hash_caps$read_next;
     reg  [31:0] hash_caps$value;
     wire  hash_caps$write_hit;
     wire  hash_caps$read_hit;
     wire  [31:0] hash_caps$read_data;
+    reg  status$clock;
     reg  [10:0] status$write_address;
-    reg  [10:0] status$read_address;
+    reg  [10:0] status$read_next;
     reg  [31:0] status$value;
     wire  status$write_hit;
     wire  status$read_hit;
     wire  [31:0] status$read_data;
+    reg  record_drops_reg$clock;
     reg  [10:0] record_drops_reg$write_address;
-    reg  [10:0] record_drops_reg$read_address;
+    reg  [10:0] record_drops_reg$read_next;
     reg  [31:0] record_drops_reg$value;
     wire  record_drops_reg$write_hit;
     wire  record_drops_reg$read_hit;
     wire  [31:0] record_drops_reg$read_data;
+    reg  refused_reg$clock;
     reg  [10:0] refused_reg$write_address;
-    reg  [10:0] refused_reg$read_address;
+    reg  [10:0] refused_reg$read_next;
     reg  [31:0] refused_reg$value;
     wire  refused_reg$write_hit;
     wire  refused_reg$read_hit;
@@ -4805,6 +4814,9 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [10:0] table_index_q$d;
     wire  [10:0] table_index_q$q;
     reg  table_index_q$clock;
+    reg  table_read_hit_q$d;
+    wire  table_read_hit_q$q;
+    reg  table_read_hit_q$clock;
     reg  [31:0] read_scalars_q$d;
     wire  [31:0] read_scalars_q$q;
     reg  read_scalars_q$clock;
@@ -4838,7 +4850,6 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  table_write_hit;
     reg  table_read_hit;
     reg  [10:0] table_write_offset;
-    reg  [10:0] table_read_offset;
     reg  table_fault;
     reg  [31:0] read_bus;
     reg  read_hit;
@@ -4854,7 +4865,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .write_data(ctrl$write_data),
         .write_mask(ctrl$write_mask),
         .write_strobe(ctrl$write_strobe),
-        .read_address(ctrl$read_address),
+        .read_next(ctrl$read_next),
         .write_hit(ctrl$write_hit),
         .write_fault(ctrl$write_fault),
         .read_hit(ctrl$read_hit),
@@ -4868,7 +4879,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .write_data(queue_limit$write_data),
         .write_mask(queue_limit$write_mask),
         .write_strobe(queue_limit$write_strobe),
-        .read_address(queue_limit$read_address),
+        .read_next(queue_limit$read_next),
         .write_hit(queue_limit$write_hit),
         .write_fault(queue_limit$write_fault),
         .read_hit(queue_limit$read_hit),
@@ -4882,7 +4893,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .write_data(table_read$write_data),
         .write_mask(table_read$write_mask),
         .write_strobe(table_read$write_strobe),
-        .read_address(table_read$read_address),
+        .read_next(table_read$read_next),
         .write_hit(table_read$write_hit),
         .write_fault(table_read$write_fault),
         .read_hit(table_read$read_hit),
@@ -4890,8 +4901,9 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .value(table_read$value)
     );
     rss_tuple_core__regs__vport_caps vport_caps(
+        .clock(vport_caps$clock),
         .write_address(vport_caps$write_address),
-        .read_address(vport_caps$read_address),
+        .read_next(vport_caps$read_next),
         .value(vport_caps$value),
         .write_hit(vport_caps$write_hit),
         .read_hit(vport_caps$read_hit),
@@ -4968,7 +4980,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .write_data(hash_types_reg$write_data),
         .write_mask(hash_types_reg$write_mask),
         .write_strobe(hash_types_reg$write_strobe),
-        .read_address(hash_types_reg$read_address),
+        .read_next(hash_types_reg$read_next),
         .write_hit(hash_types_reg$write_hit),
         .write_fault(hash_types_reg$write_fault),
         .read_hit(hash_types_reg$read_hit),
@@ -4982,7 +4994,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .write_data(table_size$write_data),
         .write_mask(table_size$write_mask),
         .write_strobe(table_size$write_strobe),
-        .read_address(table_size$read_address),
+        .read_next(table_size$read_next),
         .write_hit(table_size$write_hit),
         .write_fault(table_size$write_fault),
         .read_hit(table_size$read_hit),
@@ -4996,7 +5008,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .write_data(default_queue_reg$write_data),
         .write_mask(default_queue_reg$write_mask),
         .write_strobe(default_queue_reg$write_strobe),
-        .read_address(default_queue_reg$read_address),
+        .read_next(default_queue_reg$read_next),
         .write_hit(default_queue_reg$write_hit),
         .write_fault(default_queue_reg$write_fault),
         .read_hit(default_queue_reg$read_hit),
@@ -5010,7 +5022,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .write_data(primary_queue_reg$write_data),
         .write_mask(primary_queue_reg$write_mask),
         .write_strobe(primary_queue_reg$write_strobe),
-        .read_address(primary_queue_reg$read_address),
+        .read_next(primary_queue_reg$read_next),
         .write_hit(primary_queue_reg$write_hit),
         .write_fault(primary_queue_reg$write_fault),
         .read_hit(primary_queue_reg$read_hit),
@@ -5018,64 +5030,72 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .value(primary_queue_reg$value)
     );
     rss_tuple_core__regs__id id(
+        .clock(id$clock),
         .write_address(id$write_address),
-        .read_address(id$read_address),
+        .read_next(id$read_next),
         .value(id$value),
         .write_hit(id$write_hit),
         .read_hit(id$read_hit),
         .read_data(id$read_data)
     );
     rss_tuple_core__regs__version version(
+        .clock(version$clock),
         .write_address(version$write_address),
-        .read_address(version$read_address),
+        .read_next(version$read_next),
         .value(version$value),
         .write_hit(version$write_hit),
         .read_hit(version$read_hit),
         .read_data(version$read_data)
     );
     rss_tuple_core__regs__caps caps(
+        .clock(caps$clock),
         .write_address(caps$write_address),
-        .read_address(caps$read_address),
+        .read_next(caps$read_next),
         .value(caps$value),
         .write_hit(caps$write_hit),
         .read_hit(caps$read_hit),
         .read_data(caps$read_data)
     );
     rss_tuple_core__regs__queue_caps queue_caps(
+        .clock(queue_caps$clock),
         .write_address(queue_caps$write_address),
-        .read_address(queue_caps$read_address),
+        .read_next(queue_caps$read_next),
         .value(queue_caps$value),
         .write_hit(queue_caps$write_hit),
         .read_hit(queue_caps$read_hit),
         .read_data(queue_caps$read_data)
     );
     rss_tuple_core__regs__hash_caps hash_caps(
+        .clock(hash_caps$clock),
         .write_address(hash_caps$write_address),
-        .read_address(hash_caps$read_address),
+        .read_next(hash_caps$read_next),
         .value(hash_caps$value),
         .write_hit(hash_caps$write_hit),
         .read_hit(hash_caps$read_hit),
         .read_data(hash_caps$read_data)
     );
     rss_tuple_core__regs__status status(
+        .clock(status$clock),
         .write_address(status$write_address),
-        .read_address(status$read_address),
+        .read_next(status$read_next),
         .value(status$value),
         .write_hit(status$write_hit),
         .read_hit(status$read_hit),
         .read_data(status$read_data)
     );
     rss_tuple_core__regs__record_drops_reg record_drops_reg(
+        .clock(record_drops_reg$clock),
         .write_address(record_drops_reg$write_address),
-        .read_address(record_drops_reg$read_address),
+        .read_next(record_drops_reg$read_next),
         .value(record_drops_reg$value),
         .write_hit(record_drops_reg$write_hit),
         .read_hit(record_drops_reg$read_hit),
         .read_data(record_drops_reg$read_data)
     );
     rss_tuple_core__regs__refused_reg refused_reg(
+        .clock(refused_reg$clock),
         .write_address(refused_reg$write_address),
-        .read_address(refused_reg$read_address),
+        .read_next(refused_reg$read_next),
         .value(refused_reg$value),
         .write_hit(refused_reg$write_hit),
         .read_hit(refused_reg$read_hit),
@@ -5246,6 +5266,11 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .q(table_index_q$q),
         .clock(table_index_q$clock)
     );
+    rss_tuple_core__regs__table_read_hit_q table_read_hit_q(
+        .d(table_read_hit_q$d),
+        .q(table_read_hit_q$q),
+        .clock(table_read_hit_q$clock)
+    );
     rss_tuple_core__regs__read_scalars_q read_scalars_q(
         .d(read_scalars_q$d),
         .q(read_scalars_q$q),
@@ -5288,6 +5313,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         read_scalars_q$clock = clock;
         read_blocks_q$clock = clock;
         read_hit_q$clock = clock;
+        table_read_hit_q$clock = clock;
         key_generation$d = key_generation$q;
         cooldown$d = cooldown$q;
         bvalid$d = bvalid$q;
@@ -5312,6 +5338,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         read_scalars_q$d = read_scalars_q$q;
         read_blocks_q$d = read_blocks_q$q;
         read_hit_q$d = read_hit_q$q;
+        table_read_hit_q$d = table_read_hit_q$q;
         ctrl$clock = clock;
         queue_limit$clock = clock;
         table_read$clock = clock;
@@ -5322,6 +5349,15 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         table_size$clock = clock;
         default_queue_reg$clock = clock;
         primary_queue_reg$clock = clock;
+        vport_caps$clock = clock;
+        id$clock = clock;
+        version$clock = clock;
+        caps$clock = clock;
+        queue_caps$clock = clock;
+        hash_caps$clock = clock;
+        status$clock = clock;
+        record_drops_reg$clock = clock;
+        refused_reg$clock = clock;
         write_slot$clock = clock;
         table_readback$read_clock = clock;
         table_readback$write_clock = clock;
@@ -5362,19 +5398,16 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         ctrl$write_data = write_data;
         ctrl$write_mask = write_mask;
         ctrl$write_strobe = write_fire;
-        ctrl$read_address = read_address$q;
         ctrl$reset = reset;
         queue_limit$write_address = write_address;
         queue_limit$write_data = write_data;
         queue_limit$write_mask = write_mask;
         queue_limit$write_strobe = write_fire;
-        queue_limit$read_address = read_address$q;
         queue_limit$reset = reset;
         table_read$write_address = write_address;
         table_read$write_data = write_data;
         table_read$write_mask = write_mask;
         table_read$write_strobe = write_fire;
-        table_read$read_address = read_address$q;
         table_read$reset = reset;
         vports$reset = reset;
         vports$apply_hold = commit_hold;
@@ -5403,52 +5436,39 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         hash_types_reg$write_data = write_data;
         hash_types_reg$write_mask = write_mask;
         hash_types_reg$write_strobe = write_fire;
-        hash_types_reg$read_address = read_address$q;
         hash_types_reg$reset = reset;
         table_size$write_address = write_address;
         table_size$write_data = write_data;
         table_size$write_mask = write_mask;
         table_size$write_strobe = write_fire;
-        table_size$read_address = read_address$q;
         table_size$reset = reset;
         default_queue_reg$write_address = write_address;
         default_queue_reg$write_data = write_data;
         default_queue_reg$write_mask = write_mask;
         default_queue_reg$write_strobe = write_fire;
-        default_queue_reg$read_address = read_address$q;
         default_queue_reg$reset = reset;
         primary_queue_reg$write_address = write_address;
         primary_queue_reg$write_data = write_data;
         primary_queue_reg$write_mask = write_mask;
         primary_queue_reg$write_strobe = write_fire;
-        primary_queue_reg$read_address = read_address$q;
         primary_queue_reg$reset = reset;
         id$write_address = write_address;
-        id$read_address = read_address$q;
         id$value = id_value;
         version$write_address = write_address;
-        version$read_address = read_address$q;
         version$value = version_value;
         caps$write_address = write_address;
-        caps$read_address = read_address$q;
         caps$value = caps_value;
         queue_caps$write_address = write_address;
-        queue_caps$read_address = read_address$q;
         queue_caps$value = queue_caps_value;
         hash_caps$write_address = write_address;
-        hash_caps$read_address = read_address$q;
         hash_caps$value = hash_caps_value;
         vport_caps$write_address = write_address;
-        vport_caps$read_address = read_address$q;
         vport_caps$value = vport_caps_value;
         status$write_address = write_address;
-        status$read_address = read_address$q;
         status$value = ((key_generation$q) & 32'hffffffff);
         record_drops_reg$write_address = write_address;
-        record_drops_reg$read_address = read_address$q;
         record_drops_reg$value = record_drops;
         refused_reg$write_address = write_address;
-        refused_reg$read_address = read_address$q;
         refused_reg$value = (((refused_moves$q) & 32'hffffffff) << 64'h10) | ((refused_writes$q) & 32'hffffffff);
         counted$d = record_counted;
         counted_vport$d = record_vport;
@@ -5572,18 +5592,34 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
             read_next = read_request;
         end
         counters$read_next = read_next;
+        ctrl$read_next = read_next;
+        queue_limit$read_next = read_next;
+        table_read$read_next = read_next;
+        vport_caps$read_next = read_next;
+        hash_types_reg$read_next = read_next;
+        table_size$read_next = read_next;
+        default_queue_reg$read_next = read_next;
+        primary_queue_reg$read_next = read_next;
+        id$read_next = read_next;
+        version$read_next = read_next;
+        caps$read_next = read_next;
+        queue_caps$read_next = read_next;
+        hash_caps$read_next = read_next;
+        status$read_next = read_next;
+        record_drops_reg$read_next = read_next;
+        refused_reg$read_next = read_next;
         key_staged$read_next = read_next;
         key_ext$read_next = read_next;
         probe$read_next = read_next;
         vports$read_next = read_next;
         read_next_offset = read_next - table_base;
-        table_read_offset = read_address$q - table_base;
         read_element_vport = read_next_offset >> table_log2;
         read_vport = read_element_vport[(32'h0)+:(3)];
         read_banks = active_banks >> read_vport;
         read_bank = read_banks[32'h0] ^ ~table_read$value[32'h0];
         table_readback$read_address = (((read_next_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((read_bank) << (32'ha)));
-        table_read_hit = (read_address$q >= table_base) & (table_read_offset < table_entries);
+        table_read_hit_q$d = (read_next >= table_base) & (read_next_offset < table_entries);
+        table_read_hit = table_read_hit_q$q;
         read_scalars_q$d = ctrl$read_data | queue_limit$read_data | table_read$read_data | vport_caps$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data | record_drops_reg$read_data | refused_reg$read_data;
         read_blocks_q$d = vports$read_data | probe$read_data;
         read_bus = read_scalars_q$q | read_blocks_q$q | counters$read_data | key_staged$read_data | key_ext$read_data | probe$input_read_data | vports$mac_read_data | ((table_word$q) & 32'hffffffff);
@@ -5673,11 +5709,12 @@ module rss_tuple_core__regs__bvalid(d,q,clock);
 endmodule // rss_tuple_core__regs__bvalid
 
 
-module rss_tuple_core__regs__caps(write_address,read_address,value,write_hit,read_hit,read_data);
+module rss_tuple_core__regs__caps(clock,write_address,read_next,value,write_hit,read_hit,read_data);
     
     // Module arguments
+    input wire  clock;
     input wire  [10:0] write_address;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
@@ -5686,10 +5723,25 @@ module rss_tuple_core__regs__caps(write_address,read_address,value,write_hit,rea
     // Constant declarations
     localparam  address = 11'b10;
     
+    // Stub signals
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
+    
+    // Sub module instances
+    rss_tuple_core__regs__caps__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
+    
     // Update code
     always @(*) begin
+        read_hit_q$clock = clock;
+        read_hit_q$d = read_hit_q$q;
         write_hit = write_address == address;
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = value;
@@ -5697,6 +5749,25 @@ module rss_tuple_core__regs__caps(write_address,read_address,value,write_hit,rea
     end
     
 endmodule // rss_tuple_core__regs__caps
+
+
+module rss_tuple_core__regs__caps__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__caps__read_hit_q
 
 
 module rss_tuple_core__regs__cooldown(d,q,clock);
@@ -6617,7 +6688,7 @@ module rss_tuple_core__regs__counters__update_valid(d,q,clock);
 endmodule // rss_tuple_core__regs__counters__update_valid
 
 
-module rss_tuple_core__regs__ctrl(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
+module rss_tuple_core__regs__ctrl(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -6626,7 +6697,7 @@ module rss_tuple_core__regs__ctrl(clock,reset,write_address,write_data,write_mas
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
     input wire  write_strobe;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -6646,6 +6717,9 @@ module rss_tuple_core__regs__ctrl(clock,reset,write_address,write_data,write_mas
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
     
     // Local signals
     reg  [31:0] merged;
@@ -6661,13 +6735,20 @@ module rss_tuple_core__regs__ctrl(clock,reset,write_address,write_data,write_mas
         .q(accept_q$q),
         .clock(accept_q$clock)
     );
+    rss_tuple_core__regs__ctrl__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
         accept_q$clock = clock;
+        read_hit_q$clock = clock;
         stored$d = stored$q;
         accept_q$d = accept_q$q;
+        read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
@@ -6678,7 +6759,8 @@ module rss_tuple_core__regs__ctrl(clock,reset,write_address,write_data,write_mas
         if (reset) begin
             stored$d = reset_value;
         end
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = stored$q & writable;
@@ -6706,6 +6788,25 @@ module rss_tuple_core__regs__ctrl__accept_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__ctrl__accept_q
+
+
+module rss_tuple_core__regs__ctrl__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__ctrl__read_hit_q
 
 
 module rss_tuple_core__regs__ctrl__stored(d,q,clock);
@@ -6759,7 +6860,7 @@ module rss_tuple_core__regs__ctrl__stored__dff(d,q,clock);
 endmodule // rss_tuple_core__regs__ctrl__stored__dff
 
 
-module rss_tuple_core__regs__default_queue_reg(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
+module rss_tuple_core__regs__default_queue_reg(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -6768,7 +6869,7 @@ module rss_tuple_core__regs__default_queue_reg(clock,reset,write_address,write_d
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
     input wire  write_strobe;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -6788,6 +6889,9 @@ module rss_tuple_core__regs__default_queue_reg(clock,reset,write_address,write_d
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
     
     // Local signals
     reg  [31:0] merged;
@@ -6803,13 +6907,20 @@ module rss_tuple_core__regs__default_queue_reg(clock,reset,write_address,write_d
         .q(accept_q$q),
         .clock(accept_q$clock)
     );
+    rss_tuple_core__regs__default_queue_reg__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
         accept_q$clock = clock;
+        read_hit_q$clock = clock;
         stored$d = stored$q;
         accept_q$d = accept_q$q;
+        read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
@@ -6820,7 +6931,8 @@ module rss_tuple_core__regs__default_queue_reg(clock,reset,write_address,write_d
         if (reset) begin
             stored$d = reset_value;
         end
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = stored$q & writable;
@@ -6848,6 +6960,25 @@ module rss_tuple_core__regs__default_queue_reg__accept_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__default_queue_reg__accept_q
+
+
+module rss_tuple_core__regs__default_queue_reg__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__default_queue_reg__read_hit_q
 
 
 module rss_tuple_core__regs__default_queue_reg__stored(d,q,clock);
@@ -6901,11 +7032,12 @@ module rss_tuple_core__regs__default_queue_reg__stored__dff(d,q,clock);
 endmodule // rss_tuple_core__regs__default_queue_reg__stored__dff
 
 
-module rss_tuple_core__regs__hash_caps(write_address,read_address,value,write_hit,read_hit,read_data);
+module rss_tuple_core__regs__hash_caps(clock,write_address,read_next,value,write_hit,read_hit,read_data);
     
     // Module arguments
+    input wire  clock;
     input wire  [10:0] write_address;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
@@ -6914,10 +7046,25 @@ module rss_tuple_core__regs__hash_caps(write_address,read_address,value,write_hi
     // Constant declarations
     localparam  address = 11'b100;
     
+    // Stub signals
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
+    
+    // Sub module instances
+    rss_tuple_core__regs__hash_caps__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
+    
     // Update code
     always @(*) begin
+        read_hit_q$clock = clock;
+        read_hit_q$d = read_hit_q$q;
         write_hit = write_address == address;
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = value;
@@ -6927,7 +7074,26 @@ module rss_tuple_core__regs__hash_caps(write_address,read_address,value,write_hi
 endmodule // rss_tuple_core__regs__hash_caps
 
 
-module rss_tuple_core__regs__hash_types_reg(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
+module rss_tuple_core__regs__hash_caps__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__hash_caps__read_hit_q
+
+
+module rss_tuple_core__regs__hash_types_reg(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -6936,7 +7102,7 @@ module rss_tuple_core__regs__hash_types_reg(clock,reset,write_address,write_data
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
     input wire  write_strobe;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -6956,6 +7122,9 @@ module rss_tuple_core__regs__hash_types_reg(clock,reset,write_address,write_data
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
     
     // Local signals
     reg  [31:0] merged;
@@ -6971,13 +7140,20 @@ module rss_tuple_core__regs__hash_types_reg(clock,reset,write_address,write_data
         .q(accept_q$q),
         .clock(accept_q$clock)
     );
+    rss_tuple_core__regs__hash_types_reg__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
         accept_q$clock = clock;
+        read_hit_q$clock = clock;
         stored$d = stored$q;
         accept_q$d = accept_q$q;
+        read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
@@ -6988,7 +7164,8 @@ module rss_tuple_core__regs__hash_types_reg(clock,reset,write_address,write_data
         if (reset) begin
             stored$d = reset_value;
         end
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = stored$q & writable;
@@ -7016,6 +7193,25 @@ module rss_tuple_core__regs__hash_types_reg__accept_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__hash_types_reg__accept_q
+
+
+module rss_tuple_core__regs__hash_types_reg__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__hash_types_reg__read_hit_q
 
 
 module rss_tuple_core__regs__hash_types_reg__stored(d,q,clock);
@@ -7069,11 +7265,12 @@ module rss_tuple_core__regs__hash_types_reg__stored__dff(d,q,clock);
 endmodule // rss_tuple_core__regs__hash_types_reg__stored__dff
 
 
-module rss_tuple_core__regs__id(write_address,read_address,value,write_hit,read_hit,read_data);
+module rss_tuple_core__regs__id(clock,write_address,read_next,value,write_hit,read_hit,read_data);
     
     // Module arguments
+    input wire  clock;
     input wire  [10:0] write_address;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
@@ -7082,10 +7279,25 @@ module rss_tuple_core__regs__id(write_address,read_address,value,write_hit,read_
     // Constant declarations
     localparam  address = 11'b0;
     
+    // Stub signals
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
+    
+    // Sub module instances
+    rss_tuple_core__regs__id__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
+    
     // Update code
     always @(*) begin
+        read_hit_q$clock = clock;
+        read_hit_q$d = read_hit_q$q;
         write_hit = write_address == address;
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = value;
@@ -7093,6 +7305,25 @@ module rss_tuple_core__regs__id(write_address,read_address,value,write_hit,read_
     end
     
 endmodule // rss_tuple_core__regs__id
+
+
+module rss_tuple_core__regs__id__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__id__read_hit_q
 
 
 module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,read_next,write_hit,read_hit,read_data,value);
@@ -7139,6 +7370,9 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
     reg  [3:0] index_q$d;
     wire  [3:0] index_q$q;
     reg  index_q$clock;
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
     
     // Local signals
     reg  [10:0] write_index;
@@ -7176,13 +7410,20 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
         .q(index_q$q),
         .clock(index_q$clock)
     );
+    rss_tuple_core__regs__key_ext__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
     
     // Update code
     always @(*) begin
         hit_q$clock = clock;
         index_q$clock = clock;
+        read_hit_q$clock = clock;
         hit_q$d = hit_q$q;
         index_q$d = index_q$q;
+        read_hit_q$d = read_hit_q$q;
         stored$clock = clock;
         stored$reset = reset;
         mirror$clock = clock;
@@ -7202,7 +7443,8 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
         mirror$write_index = index_q$q;
         mirror$write_data = write_data;
         mirror$write_strobes = write_strobes;
-        read_hit = (read_address >= base) & (read_address < base + words) & present;
+        read_hit_q$d = (read_next >= base) & (read_next < base + words) & present;
+        read_hit = read_hit_q$q;
         next_index = read_next - base;
         mirror$read_next = next_index[(32'h0)+:(4)];
         read_index = read_address - base;
@@ -7438,6 +7680,25 @@ module rss_tuple_core__regs__key_ext__mirror__written(d,q,clock);
 endmodule // rss_tuple_core__regs__key_ext__mirror__written
 
 
+module rss_tuple_core__regs__key_ext__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__key_ext__read_hit_q
+
+
 module rss_tuple_core__regs__key_ext__stored(clock,reset,word,data,lanes,value);
     
     // Module arguments
@@ -7524,6 +7785,9 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
     reg  [3:0] index_q$d;
     wire  [3:0] index_q$q;
     reg  index_q$clock;
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
     
     // Local signals
     reg  [10:0] write_index;
@@ -7561,13 +7825,20 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
         .q(index_q$q),
         .clock(index_q$clock)
     );
+    rss_tuple_core__regs__key_staged__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
     
     // Update code
     always @(*) begin
         hit_q$clock = clock;
         index_q$clock = clock;
+        read_hit_q$clock = clock;
         hit_q$d = hit_q$q;
         index_q$d = index_q$q;
+        read_hit_q$d = read_hit_q$q;
         stored$clock = clock;
         stored$reset = reset;
         mirror$clock = clock;
@@ -7587,7 +7858,8 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
         mirror$write_index = index_q$q;
         mirror$write_data = write_data;
         mirror$write_strobes = write_strobes;
-        read_hit = (read_address >= base) & (read_address < base + words) & present;
+        read_hit_q$d = (read_next >= base) & (read_next < base + words) & present;
+        read_hit = read_hit_q$q;
         next_index = read_next - base;
         mirror$read_next = next_index[(32'h0)+:(4)];
         read_index = read_address - base;
@@ -7823,6 +8095,25 @@ module rss_tuple_core__regs__key_staged__mirror__written(d,q,clock);
 endmodule // rss_tuple_core__regs__key_staged__mirror__written
 
 
+module rss_tuple_core__regs__key_staged__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__key_staged__read_hit_q
+
+
 module rss_tuple_core__regs__key_staged__stored(clock,reset,word,data,lanes,value);
     
     // Module arguments
@@ -7885,7 +8176,7 @@ module rss_tuple_core__regs__key_staged__stored(clock,reset,word,data,lanes,valu
 endmodule // rss_tuple_core__regs__key_staged__stored
 
 
-module rss_tuple_core__regs__primary_queue_reg(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
+module rss_tuple_core__regs__primary_queue_reg(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -7894,7 +8185,7 @@ module rss_tuple_core__regs__primary_queue_reg(clock,reset,write_address,write_d
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
     input wire  write_strobe;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -7914,6 +8205,9 @@ module rss_tuple_core__regs__primary_queue_reg(clock,reset,write_address,write_d
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
     
     // Local signals
     reg  [31:0] merged;
@@ -7929,13 +8223,20 @@ module rss_tuple_core__regs__primary_queue_reg(clock,reset,write_address,write_d
         .q(accept_q$q),
         .clock(accept_q$clock)
     );
+    rss_tuple_core__regs__primary_queue_reg__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
         accept_q$clock = clock;
+        read_hit_q$clock = clock;
         stored$d = stored$q;
         accept_q$d = accept_q$q;
+        read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
@@ -7946,7 +8247,8 @@ module rss_tuple_core__regs__primary_queue_reg(clock,reset,write_address,write_d
         if (reset) begin
             stored$d = reset_value;
         end
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = stored$q & writable;
@@ -7974,6 +8276,25 @@ module rss_tuple_core__regs__primary_queue_reg__accept_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__primary_queue_reg__accept_q
+
+
+module rss_tuple_core__regs__primary_queue_reg__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__primary_queue_reg__read_hit_q
 
 
 module rss_tuple_core__regs__primary_queue_reg__stored(d,q,clock);
@@ -8102,6 +8423,9 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_st
     reg  [15:0] count_q$d;
     wire  [15:0] count_q$q;
     reg  count_q$clock;
+    reg  [2:0] read_sel_q$d;
+    wire  [2:0] read_sel_q$q;
+    reg  read_sel_q$clock;
     
     // Local signals
     reg  [31:0] probe_value;
@@ -8165,6 +8489,11 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_st
         .q(count_q$q),
         .clock(count_q$clock)
     );
+    rss_tuple_core__regs__probe__read_sel_q read_sel_q(
+        .d(read_sel_q$d),
+        .q(read_sel_q$q),
+        .clock(read_sel_q$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -8176,6 +8505,7 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_st
         queue_q$clock = clock;
         hashed_q$clock = clock;
         count_q$clock = clock;
+        read_sel_q$clock = clock;
         type_q$d = type_q$q;
         vport_q$d = vport_q$q;
         pending$d = pending$q;
@@ -8184,6 +8514,7 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_st
         queue_q$d = queue_q$q;
         hashed_q$d = hashed_q$q;
         count_q$d = count_q$q;
+        read_sel_q$d = read_sel_q$q;
         input_words$clock = clock;
         input_words$reset = reset;
         input_words$write_address = write_address;
@@ -8329,16 +8660,26 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_st
             input_mask = input_mask | word_ones;
         end
         hash_input = input_words$value & input_mask;
+        read_sel_q$d = 32'h0;
+        if (read_next == probe_address) begin
+            read_sel_q$d = 32'h1;
+        end
+        if (read_next == hash_address) begin
+            read_sel_q$d = 32'h2;
+        end
+        if (read_next == result_address) begin
+            read_sel_q$d = 32'h4;
+        end
         read_hit = input_words$read_hit;
         read_data = 32'h0;
-        if (read_address == probe_address) begin
+        if (read_sel_q$q[32'h0]) begin
             read_hit = 1'b1;
         end
-        if (read_address == hash_address) begin
+        if (read_sel_q$q[32'h1]) begin
             read_hit = 1'b1;
             read_data = hash_q$q;
         end
-        if (read_address == result_address) begin
+        if (read_sel_q$q[32'h2]) begin
             read_hit = 1'b1;
             read_data = ((queue_q$q) & 32'hffffffff) | (((hashed_q$q) & 32'hffffffff) << 64'h8) | (((count_q$q) & 32'hffffffff) << 64'h10);
         end
@@ -8471,6 +8812,9 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
     reg  [3:0] index_q$d;
     wire  [3:0] index_q$q;
     reg  index_q$clock;
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
     
     // Local signals
     reg  [10:0] write_index;
@@ -8508,13 +8852,20 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
         .q(index_q$q),
         .clock(index_q$clock)
     );
+    rss_tuple_core__regs__probe__input_words__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
     
     // Update code
     always @(*) begin
         hit_q$clock = clock;
         index_q$clock = clock;
+        read_hit_q$clock = clock;
         hit_q$d = hit_q$q;
         index_q$d = index_q$q;
+        read_hit_q$d = read_hit_q$q;
         stored$clock = clock;
         stored$reset = reset;
         mirror$clock = clock;
@@ -8534,7 +8885,8 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
         mirror$write_index = index_q$q;
         mirror$write_data = write_data;
         mirror$write_strobes = write_strobes;
-        read_hit = (read_address >= base) & (read_address < base + words) & present;
+        read_hit_q$d = (read_next >= base) & (read_next < base + words) & present;
+        read_hit = read_hit_q$q;
         next_index = read_next - base;
         mirror$read_next = next_index[(32'h0)+:(4)];
         read_index = read_address - base;
@@ -8770,6 +9122,25 @@ module rss_tuple_core__regs__probe__input_words__mirror__written(d,q,clock);
 endmodule // rss_tuple_core__regs__probe__input_words__mirror__written
 
 
+module rss_tuple_core__regs__probe__input_words__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__probe__input_words__read_hit_q
+
+
 module rss_tuple_core__regs__probe__input_words__stored(clock,reset,word,data,lanes,value);
     
     // Module arguments
@@ -8866,6 +9237,25 @@ module rss_tuple_core__regs__probe__queue_q(d,q,clock);
 endmodule // rss_tuple_core__regs__probe__queue_q
 
 
+module rss_tuple_core__regs__probe__read_sel_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__probe__read_sel_q
+
+
 module rss_tuple_core__regs__probe__type_q(d,q,clock);
     
     // Module arguments
@@ -8904,11 +9294,12 @@ module rss_tuple_core__regs__probe__vport_q(d,q,clock);
 endmodule // rss_tuple_core__regs__probe__vport_q
 
 
-module rss_tuple_core__regs__queue_caps(write_address,read_address,value,write_hit,read_hit,read_data);
+module rss_tuple_core__regs__queue_caps(clock,write_address,read_next,value,write_hit,read_hit,read_data);
     
     // Module arguments
+    input wire  clock;
     input wire  [10:0] write_address;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
@@ -8917,10 +9308,25 @@ module rss_tuple_core__regs__queue_caps(write_address,read_address,value,write_h
     // Constant declarations
     localparam  address = 11'b11;
     
+    // Stub signals
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
+    
+    // Sub module instances
+    rss_tuple_core__regs__queue_caps__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
+    
     // Update code
     always @(*) begin
+        read_hit_q$clock = clock;
+        read_hit_q$d = read_hit_q$q;
         write_hit = write_address == address;
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = value;
@@ -8930,7 +9336,26 @@ module rss_tuple_core__regs__queue_caps(write_address,read_address,value,write_h
 endmodule // rss_tuple_core__regs__queue_caps
 
 
-module rss_tuple_core__regs__queue_limit(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
+module rss_tuple_core__regs__queue_caps__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__queue_caps__read_hit_q
+
+
+module rss_tuple_core__regs__queue_limit(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -8939,7 +9364,7 @@ module rss_tuple_core__regs__queue_limit(clock,reset,write_address,write_data,wr
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
     input wire  write_strobe;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -8959,6 +9384,9 @@ module rss_tuple_core__regs__queue_limit(clock,reset,write_address,write_data,wr
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
     
     // Local signals
     reg  [31:0] merged;
@@ -8974,13 +9402,20 @@ module rss_tuple_core__regs__queue_limit(clock,reset,write_address,write_data,wr
         .q(accept_q$q),
         .clock(accept_q$clock)
     );
+    rss_tuple_core__regs__queue_limit__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
         accept_q$clock = clock;
+        read_hit_q$clock = clock;
         stored$d = stored$q;
         accept_q$d = accept_q$q;
+        read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
@@ -8991,7 +9426,8 @@ module rss_tuple_core__regs__queue_limit(clock,reset,write_address,write_data,wr
         if (reset) begin
             stored$d = reset_value;
         end
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = stored$q & writable;
@@ -9019,6 +9455,25 @@ module rss_tuple_core__regs__queue_limit__accept_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__queue_limit__accept_q
+
+
+module rss_tuple_core__regs__queue_limit__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__queue_limit__read_hit_q
 
 
 module rss_tuple_core__regs__queue_limit__stored(d,q,clock);
@@ -9186,11 +9641,12 @@ module rss_tuple_core__regs__read_state(d,q,clock);
 endmodule // rss_tuple_core__regs__read_state
 
 
-module rss_tuple_core__regs__record_drops_reg(write_address,read_address,value,write_hit,read_hit,read_data);
+module rss_tuple_core__regs__record_drops_reg(clock,write_address,read_next,value,write_hit,read_hit,read_data);
     
     // Module arguments
+    input wire  clock;
     input wire  [10:0] write_address;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
@@ -9199,10 +9655,25 @@ module rss_tuple_core__regs__record_drops_reg(write_address,read_address,value,w
     // Constant declarations
     localparam  address = 11'b1111;
     
+    // Stub signals
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
+    
+    // Sub module instances
+    rss_tuple_core__regs__record_drops_reg__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
+    
     // Update code
     always @(*) begin
+        read_hit_q$clock = clock;
+        read_hit_q$d = read_hit_q$q;
         write_hit = write_address == address;
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = value;
@@ -9210,6 +9681,25 @@ module rss_tuple_core__regs__record_drops_reg(write_address,read_address,value,w
     end
     
 endmodule // rss_tuple_core__regs__record_drops_reg
+
+
+module rss_tuple_core__regs__record_drops_reg__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__record_drops_reg__read_hit_q
 
 
 module rss_tuple_core__regs__refused_moves(d,q,clock);
@@ -9231,11 +9721,12 @@ module rss_tuple_core__regs__refused_moves(d,q,clock);
 endmodule // rss_tuple_core__regs__refused_moves
 
 
-module rss_tuple_core__regs__refused_reg(write_address,read_address,value,write_hit,read_hit,read_data);
+module rss_tuple_core__regs__refused_reg(clock,write_address,read_next,value,write_hit,read_hit,read_data);
     
     // Module arguments
+    input wire  clock;
     input wire  [10:0] write_address;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
@@ -9244,10 +9735,25 @@ module rss_tuple_core__regs__refused_reg(write_address,read_address,value,write_
     // Constant declarations
     localparam  address = 11'b1011100;
     
+    // Stub signals
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
+    
+    // Sub module instances
+    rss_tuple_core__regs__refused_reg__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
+    
     // Update code
     always @(*) begin
+        read_hit_q$clock = clock;
+        read_hit_q$d = read_hit_q$q;
         write_hit = write_address == address;
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = value;
@@ -9255,6 +9761,25 @@ module rss_tuple_core__regs__refused_reg(write_address,read_address,value,write_
     end
     
 endmodule // rss_tuple_core__regs__refused_reg
+
+
+module rss_tuple_core__regs__refused_reg__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__refused_reg__read_hit_q
 
 
 module rss_tuple_core__regs__refused_writes(d,q,clock);
@@ -9295,11 +9820,12 @@ module rss_tuple_core__regs__rresp(d,q,clock);
 endmodule // rss_tuple_core__regs__rresp
 
 
-module rss_tuple_core__regs__status(write_address,read_address,value,write_hit,read_hit,read_data);
+module rss_tuple_core__regs__status(clock,write_address,read_next,value,write_hit,read_hit,read_data);
     
     // Module arguments
+    input wire  clock;
     input wire  [10:0] write_address;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
@@ -9308,10 +9834,25 @@ module rss_tuple_core__regs__status(write_address,read_address,value,write_hit,r
     // Constant declarations
     localparam  address = 11'b1110;
     
+    // Stub signals
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
+    
+    // Sub module instances
+    rss_tuple_core__regs__status__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
+    
     // Update code
     always @(*) begin
+        read_hit_q$clock = clock;
+        read_hit_q$d = read_hit_q$q;
         write_hit = write_address == address;
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = value;
@@ -9319,6 +9860,25 @@ module rss_tuple_core__regs__status(write_address,read_address,value,write_hit,r
     end
     
 endmodule // rss_tuple_core__regs__status
+
+
+module rss_tuple_core__regs__status__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__status__read_hit_q
 
 
 module rss_tuple_core__regs__table_index_q(d,q,clock);
@@ -9340,7 +9900,7 @@ module rss_tuple_core__regs__table_index_q(d,q,clock);
 endmodule // rss_tuple_core__regs__table_index_q
 
 
-module rss_tuple_core__regs__table_read(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
+module rss_tuple_core__regs__table_read(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -9349,7 +9909,7 @@ module rss_tuple_core__regs__table_read(clock,reset,write_address,write_data,wri
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
     input wire  write_strobe;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -9369,6 +9929,9 @@ module rss_tuple_core__regs__table_read(clock,reset,write_address,write_data,wri
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
     
     // Local signals
     reg  [31:0] merged;
@@ -9384,13 +9947,20 @@ module rss_tuple_core__regs__table_read(clock,reset,write_address,write_data,wri
         .q(accept_q$q),
         .clock(accept_q$clock)
     );
+    rss_tuple_core__regs__table_read__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
         accept_q$clock = clock;
+        read_hit_q$clock = clock;
         stored$d = stored$q;
         accept_q$d = accept_q$q;
+        read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
@@ -9401,7 +9971,8 @@ module rss_tuple_core__regs__table_read(clock,reset,write_address,write_data,wri
         if (reset) begin
             stored$d = reset_value;
         end
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = stored$q & writable;
@@ -9429,6 +10000,25 @@ module rss_tuple_core__regs__table_read__accept_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__table_read__accept_q
+
+
+module rss_tuple_core__regs__table_read__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__table_read__read_hit_q
 
 
 module rss_tuple_core__regs__table_read__stored(d,q,clock);
@@ -9480,6 +10070,25 @@ module rss_tuple_core__regs__table_read__stored__dff(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__table_read__stored__dff
+
+
+module rss_tuple_core__regs__table_read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__table_read_hit_q
 
 
 module rss_tuple_core__regs__table_readback(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
@@ -11561,7 +12170,7 @@ module rss_tuple_core__regs__table_readback(read_address,read_clock,read_data,wr
 endmodule // rss_tuple_core__regs__table_readback
 
 
-module rss_tuple_core__regs__table_size(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,write_hit,write_fault,read_hit,read_data,value);
+module rss_tuple_core__regs__table_size(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -11570,7 +12179,7 @@ module rss_tuple_core__regs__table_size(clock,reset,write_address,write_data,wri
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
     input wire  write_strobe;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -11590,6 +12199,9 @@ module rss_tuple_core__regs__table_size(clock,reset,write_address,write_data,wri
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
     
     // Local signals
     reg  [31:0] merged;
@@ -11605,13 +12217,20 @@ module rss_tuple_core__regs__table_size(clock,reset,write_address,write_data,wri
         .q(accept_q$q),
         .clock(accept_q$clock)
     );
+    rss_tuple_core__regs__table_size__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
     
     // Update code
     always @(*) begin
         stored$clock = clock;
         accept_q$clock = clock;
+        read_hit_q$clock = clock;
         stored$d = stored$q;
         accept_q$d = accept_q$q;
+        read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         write_hit = write_address == address;
         write_fault = write_hit & (|(merged & ~writable) | (merged > max));
@@ -11622,7 +12241,8 @@ module rss_tuple_core__regs__table_size(clock,reset,write_address,write_data,wri
         if (reset) begin
             stored$d = reset_value;
         end
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = stored$q & writable;
@@ -11650,6 +12270,25 @@ module rss_tuple_core__regs__table_size__accept_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__table_size__accept_q
+
+
+module rss_tuple_core__regs__table_size__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__table_size__read_hit_q
 
 
 module rss_tuple_core__regs__table_size__stored(d,q,clock);
@@ -11741,11 +12380,12 @@ module rss_tuple_core__regs__table_word(d,q,clock);
 endmodule // rss_tuple_core__regs__table_word
 
 
-module rss_tuple_core__regs__version(write_address,read_address,value,write_hit,read_hit,read_data);
+module rss_tuple_core__regs__version(clock,write_address,read_next,value,write_hit,read_hit,read_data);
     
     // Module arguments
+    input wire  clock;
     input wire  [10:0] write_address;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
@@ -11754,10 +12394,25 @@ module rss_tuple_core__regs__version(write_address,read_address,value,write_hit,
     // Constant declarations
     localparam  address = 11'b1;
     
+    // Stub signals
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
+    
+    // Sub module instances
+    rss_tuple_core__regs__version__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
+    
     // Update code
     always @(*) begin
+        read_hit_q$clock = clock;
+        read_hit_q$d = read_hit_q$q;
         write_hit = write_address == address;
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = value;
@@ -11767,11 +12422,31 @@ module rss_tuple_core__regs__version(write_address,read_address,value,write_hit,
 endmodule // rss_tuple_core__regs__version
 
 
-module rss_tuple_core__regs__vport_caps(write_address,read_address,value,write_hit,read_hit,read_data);
+module rss_tuple_core__regs__version__read_hit_q(d,q,clock);
     
     // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__version__read_hit_q
+
+
+module rss_tuple_core__regs__vport_caps(clock,write_address,read_next,value,write_hit,read_hit,read_data);
+    
+    // Module arguments
+    input wire  clock;
     input wire  [10:0] write_address;
-    input wire  [10:0] read_address;
+    input wire  [10:0] read_next;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
@@ -11780,10 +12455,25 @@ module rss_tuple_core__regs__vport_caps(write_address,read_address,value,write_h
     // Constant declarations
     localparam  address = 11'b101;
     
+    // Stub signals
+    reg  read_hit_q$d;
+    wire  read_hit_q$q;
+    reg  read_hit_q$clock;
+    
+    // Sub module instances
+    rss_tuple_core__regs__vport_caps__read_hit_q read_hit_q(
+        .d(read_hit_q$d),
+        .q(read_hit_q$q),
+        .clock(read_hit_q$clock)
+    );
+    
     // Update code
     always @(*) begin
+        read_hit_q$clock = clock;
+        read_hit_q$d = read_hit_q$q;
         write_hit = write_address == address;
-        read_hit = read_address == address;
+        read_hit_q$d = read_next == address;
+        read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
             read_data = value;
@@ -11791,6 +12481,25 @@ module rss_tuple_core__regs__vport_caps(write_address,read_address,value,write_h
     end
     
 endmodule // rss_tuple_core__regs__vport_caps
+
+
+module rss_tuple_core__regs__vport_caps__read_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vport_caps__read_hit_q
 
 
 module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,read_next,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,pick_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
@@ -11918,6 +12627,12 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  [10:0] move_address_q$d;
     wire  [10:0] move_address_q$q;
     reg  move_address_q$clock;
+    reg  [5:0] read_hits_q$d;
+    wire  [5:0] read_hits_q$q;
+    reg  read_hits_q$clock;
+    reg  [7:0] read_vport_q$d;
+    wire  [7:0] read_vport_q$q;
+    reg  read_vport_q$clock;
     
     // Local signals
     reg  [31:0] value;
@@ -11936,6 +12651,9 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  [3:0] write_lanes;
     reg  hi_fault;
     reg  [3:0] read_entry;
+    reg  [3:0] next_entry;
+    reg  [5:0] read_hits_next;
+    reg  [7:0] read_vport_next;
     reg  lo_read_hit;
     reg  hi_read_hit;
     reg  state_read_hit;
@@ -12053,6 +12771,16 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         .q(move_address_q$q),
         .clock(move_address_q$clock)
     );
+    rss_tuple_core__regs__vports__read_hits_q read_hits_q(
+        .d(read_hits_q$d),
+        .q(read_hits_q$q),
+        .clock(read_hits_q$clock)
+    );
+    rss_tuple_core__regs__vports__read_vport_q read_vport_q(
+        .d(read_vport_q$d),
+        .q(read_vport_q$q),
+        .clock(read_vport_q$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -12070,6 +12798,8 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         lo_hit_q$clock = clock;
         hi_hit_q$clock = clock;
         hi_store_q$clock = clock;
+        read_hits_q$clock = clock;
+        read_vport_q$clock = clock;
         active_q$d = active_q$q;
         move_status$d = move_status$q;
         move_pick_q$d = move_pick_q$q;
@@ -12084,6 +12814,8 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         lo_hit_q$d = lo_hit_q$q;
         hi_hit_q$d = hi_hit_q$q;
         hi_store_q$d = hi_store_q$q;
+        read_hits_q$d = read_hits_q$q;
+        read_vport_q$d = read_vport_q$q;
         value = write_data & write_mask;
         commit_hit = write_address == commit_address;
         commit_fault = |(value & ~commit_writable) | (value[(32'h8)+:(3)] > vport_max);
@@ -12349,17 +13081,64 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         write_hit = commit_hit | move_hit | lo_hit | hi_hit | (write_address == move_status_address) | state_write_hit | queues_write_hit;
         write_fault = (commit_hit & commit_fault) | hi_fault | (write_address == move_status_address) | state_write_hit | queues_write_hit;
         read_entry = read_address[(32'h0)+:(4)];
-        lo_read_hit = ((read_address >> 64'h4) == mac_lo_region) & (((read_entry) & 5'h1f) < filters_built);
-        hi_read_hit = ((read_address >> 64'h4) == mac_hi_region) & (((read_entry) & 5'h1f) < filters_built);
-        state_read_hit = ((read_address >> 64'h3) == state_region) & (((read_address[(32'h0)+:(3)]) & 4'hf) < vports_built);
-        queues_read_hit = ((read_address >> 64'h3) == queues_region) & (((read_address[(32'h0)+:(3)]) & 4'hf) < vports_built);
-        read_hit = (read_address == commit_address) | (read_address == move_address_reg) | (read_address == move_status_address) | lo_read_hit | hi_read_hit | state_read_hit | queues_read_hit;
+        next_entry = read_next[(32'h0)+:(4)];
+        read_hits_next = 32'h0;
+        if (((read_next >> 64'h4) == mac_lo_region) & (((next_entry) & 5'h1f) < filters_built)) begin
+            read_hits_next = read_hits_next | 64'h1;
+        end
+        if (((read_next >> 64'h4) == mac_hi_region) & (((next_entry) & 5'h1f) < filters_built)) begin
+            read_hits_next = read_hits_next | 64'h2;
+        end
+        if (((read_next >> 64'h3) == state_region) & (((read_next[(32'h0)+:(3)]) & 4'hf) < vports_built)) begin
+            read_hits_next = read_hits_next | 64'h4;
+        end
+        if (((read_next >> 64'h3) == queues_region) & (((read_next[(32'h0)+:(3)]) & 4'hf) < vports_built)) begin
+            read_hits_next = read_hits_next | 64'h8;
+        end
+        if (read_next == move_status_address) begin
+            read_hits_next = read_hits_next | 64'h10;
+        end
+        if ((read_next == commit_address) | (read_next == move_address_reg)) begin
+            read_hits_next = read_hits_next | 64'h20;
+        end
+        read_vport_next = 32'h0;
+        if (read_next[(32'h0)+:(3)] == 0) begin
+            read_vport_next = (read_vport_next & ~(1 << (0)) | ((1'b1) << (0)));
+        end
+        if (read_next[(32'h0)+:(3)] == 1) begin
+            read_vport_next = (read_vport_next & ~(1 << (1)) | ((1'b1) << (1)));
+        end
+        if (read_next[(32'h0)+:(3)] == 2) begin
+            read_vport_next = (read_vport_next & ~(1 << (2)) | ((1'b1) << (2)));
+        end
+        if (read_next[(32'h0)+:(3)] == 3) begin
+            read_vport_next = (read_vport_next & ~(1 << (3)) | ((1'b1) << (3)));
+        end
+        if (read_next[(32'h0)+:(3)] == 4) begin
+            read_vport_next = (read_vport_next & ~(1 << (4)) | ((1'b1) << (4)));
+        end
+        if (read_next[(32'h0)+:(3)] == 5) begin
+            read_vport_next = (read_vport_next & ~(1 << (5)) | ((1'b1) << (5)));
+        end
+        if (read_next[(32'h0)+:(3)] == 6) begin
+            read_vport_next = (read_vport_next & ~(1 << (6)) | ((1'b1) << (6)));
+        end
+        if (read_next[(32'h0)+:(3)] == 7) begin
+            read_vport_next = (read_vport_next & ~(1 << (7)) | ((1'b1) << (7)));
+        end
+        read_hits_q$d = read_hits_next;
+        read_vport_q$d = read_vport_next;
+        lo_read_hit = read_hits_q$q[32'h0];
+        hi_read_hit = read_hits_q$q[32'h1];
+        state_read_hit = read_hits_q$q[32'h2];
+        queues_read_hit = read_hits_q$q[32'h3];
+        read_hit = |read_hits_q$q;
         read_data = 32'h0;
-        if (read_address == move_status_address) begin
+        if (read_hits_q$q[32'h4]) begin
             read_data = move_status$q;
         end
         read_slot = active_q$q[(32'h30 * 0)+:(48)];
-        if (read_address[(32'h0)+:(3)] == 0) begin
+        if (read_vport_q$q[0]) begin
             if (state_read_hit) begin
                 read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
             end
@@ -12368,7 +13147,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
             end
         end
         read_slot = active_q$q[(32'h30 * 1)+:(48)];
-        if (read_address[(32'h0)+:(3)] == 1) begin
+        if (read_vport_q$q[1]) begin
             if (state_read_hit) begin
                 read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
             end
@@ -12377,7 +13156,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
             end
         end
         read_slot = active_q$q[(32'h30 * 2)+:(48)];
-        if (read_address[(32'h0)+:(3)] == 2) begin
+        if (read_vport_q$q[2]) begin
             if (state_read_hit) begin
                 read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
             end
@@ -12386,7 +13165,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
             end
         end
         read_slot = active_q$q[(32'h30 * 3)+:(48)];
-        if (read_address[(32'h0)+:(3)] == 3) begin
+        if (read_vport_q$q[3]) begin
             if (state_read_hit) begin
                 read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
             end
@@ -12395,7 +13174,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
             end
         end
         read_slot = active_q$q[(32'h30 * 4)+:(48)];
-        if (read_address[(32'h0)+:(3)] == 4) begin
+        if (read_vport_q$q[4]) begin
             if (state_read_hit) begin
                 read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
             end
@@ -12404,7 +13183,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
             end
         end
         read_slot = active_q$q[(32'h30 * 5)+:(48)];
-        if (read_address[(32'h0)+:(3)] == 5) begin
+        if (read_vport_q$q[5]) begin
             if (state_read_hit) begin
                 read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
             end
@@ -12413,7 +13192,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
             end
         end
         read_slot = active_q$q[(32'h30 * 6)+:(48)];
-        if (read_address[(32'h0)+:(3)] == 6) begin
+        if (read_vport_q$q[6]) begin
             if (state_read_hit) begin
                 read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
             end
@@ -12422,7 +13201,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
             end
         end
         read_slot = active_q$q[(32'h30 * 7)+:(48)];
-        if (read_address[(32'h0)+:(3)] == 7) begin
+        if (read_vport_q$q[7]) begin
             if (state_read_hit) begin
                 read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
             end
@@ -13130,6 +13909,44 @@ module rss_tuple_core__regs__vports__pending(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__vports__pending
+
+
+module rss_tuple_core__regs__vports__read_hits_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__read_hits_q
+
+
+module rss_tuple_core__regs__vports__read_vport_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__read_vport_q
 
 
 module rss_tuple_core__regs__vports__request(d,q,clock);

@@ -225,8 +225,9 @@ pub struct AxilRegs {
     table_store_q: DFF<Bit>,
     table_index_q: DFF<Bits<POOL_ADDRESS_BITS>>,
     table_read_hit: Signal<Local, Bit>,
+    /// The read address is a `TABLE` element: `read_next`'s decode, registered.
+    table_read_hit_q: DFF<Bit>,
     table_write_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
-    table_read_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
     table_fault: Signal<Local, Bit>,
     read_bus: Signal<Local, Bits<32>>,
     /// The scalar registers' and the blocks' halves of the read multiplexer, and
@@ -409,8 +410,8 @@ impl AxilRegs {
             table_store_q: Default::default(),
             table_index_q: Default::default(),
             table_read_hit: Default::default(),
+            table_read_hit_q: Default::default(),
             table_write_offset: Default::default(),
-            table_read_offset: Default::default(),
             table_fault: Default::default(),
             read_bus: Default::default(),
             read_scalars_q: Default::default(),
@@ -453,7 +454,8 @@ impl Logic for AxilRegs {
             counted_malformed,
             read_scalars_q,
             read_blocks_q,
-            read_hit_q
+            read_hit_q,
+            table_read_hit_q
         );
         clock!(
             self,
@@ -468,6 +470,15 @@ impl Logic for AxilRegs {
             table_size,
             default_queue_reg,
             primary_queue_reg,
+            vport_caps,
+            id,
+            version,
+            caps,
+            queue_caps,
+            hash_caps,
+            status,
+            record_drops_reg,
+            refused_reg,
             write_slot
         );
         self.table_readback.read_clock.next = self.clock.val();
@@ -510,19 +521,16 @@ impl Logic for AxilRegs {
         self.ctrl.write_data.next = self.write_data.val();
         self.ctrl.write_mask.next = self.write_mask.val();
         self.ctrl.write_strobe.next = self.write_fire.val();
-        self.ctrl.read_address.next = self.read_address.q.val();
         self.ctrl.reset.next = self.reset.val();
         self.queue_limit.write_address.next = self.write_address.val();
         self.queue_limit.write_data.next = self.write_data.val();
         self.queue_limit.write_mask.next = self.write_mask.val();
         self.queue_limit.write_strobe.next = self.write_fire.val();
-        self.queue_limit.read_address.next = self.read_address.q.val();
         self.queue_limit.reset.next = self.reset.val();
         self.table_read.write_address.next = self.write_address.val();
         self.table_read.write_data.next = self.write_data.val();
         self.table_read.write_mask.next = self.write_mask.val();
         self.table_read.write_strobe.next = self.write_fire.val();
-        self.table_read.read_address.next = self.read_address.q.val();
         self.table_read.reset.next = self.reset.val();
         self.vports.reset.next = self.reset.val();
         self.vports.apply_hold.next = self.commit_hold.val();
@@ -558,53 +566,40 @@ impl Logic for AxilRegs {
         self.hash_types_reg.write_data.next = self.write_data.val();
         self.hash_types_reg.write_mask.next = self.write_mask.val();
         self.hash_types_reg.write_strobe.next = self.write_fire.val();
-        self.hash_types_reg.read_address.next = self.read_address.q.val();
         self.hash_types_reg.reset.next = self.reset.val();
         self.table_size.write_address.next = self.write_address.val();
         self.table_size.write_data.next = self.write_data.val();
         self.table_size.write_mask.next = self.write_mask.val();
         self.table_size.write_strobe.next = self.write_fire.val();
-        self.table_size.read_address.next = self.read_address.q.val();
         self.table_size.reset.next = self.reset.val();
         self.default_queue_reg.write_address.next = self.write_address.val();
         self.default_queue_reg.write_data.next = self.write_data.val();
         self.default_queue_reg.write_mask.next = self.write_mask.val();
         self.default_queue_reg.write_strobe.next = self.write_fire.val();
-        self.default_queue_reg.read_address.next = self.read_address.q.val();
         self.default_queue_reg.reset.next = self.reset.val();
         self.primary_queue_reg.write_address.next = self.write_address.val();
         self.primary_queue_reg.write_data.next = self.write_data.val();
         self.primary_queue_reg.write_mask.next = self.write_mask.val();
         self.primary_queue_reg.write_strobe.next = self.write_fire.val();
-        self.primary_queue_reg.read_address.next = self.read_address.q.val();
         self.primary_queue_reg.reset.next = self.reset.val();
 
         self.id.write_address.next = self.write_address.val();
-        self.id.read_address.next = self.read_address.q.val();
         self.id.value.next = self.id_value.val();
         self.version.write_address.next = self.write_address.val();
-        self.version.read_address.next = self.read_address.q.val();
         self.version.value.next = self.version_value.val();
         self.caps.write_address.next = self.write_address.val();
-        self.caps.read_address.next = self.read_address.q.val();
         self.caps.value.next = self.caps_value.val();
         self.queue_caps.write_address.next = self.write_address.val();
-        self.queue_caps.read_address.next = self.read_address.q.val();
         self.queue_caps.value.next = self.queue_caps_value.val();
         self.hash_caps.write_address.next = self.write_address.val();
-        self.hash_caps.read_address.next = self.read_address.q.val();
         self.hash_caps.value.next = self.hash_caps_value.val();
         self.vport_caps.write_address.next = self.write_address.val();
-        self.vport_caps.read_address.next = self.read_address.q.val();
         self.vport_caps.value.next = self.vport_caps_value.val();
         self.status.write_address.next = self.write_address.val();
-        self.status.read_address.next = self.read_address.q.val();
         self.status.value.next = bit_cast::<32, 16>(self.key_generation.q.val());
         self.record_drops_reg.write_address.next = self.write_address.val();
-        self.record_drops_reg.read_address.next = self.read_address.q.val();
         self.record_drops_reg.value.next = self.record_drops.val();
         self.refused_reg.write_address.next = self.write_address.val();
-        self.refused_reg.read_address.next = self.read_address.q.val();
         self.refused_reg.value.next = (bit_cast::<32, 16>(self.refused_moves.q.val()) << 16_u64)
             | bit_cast::<32, 16>(self.refused_writes.q.val());
         // The delivered record comes straight from the FIFO's block RAM, late in the
@@ -762,12 +757,28 @@ impl Logic for AxilRegs {
             self.read_next.next = self.read_request.val();
         }
         self.counters.read_next.next = self.read_next.val();
+        // The scalar registers register their read decode from it.
+        self.ctrl.read_next.next = self.read_next.val();
+        self.queue_limit.read_next.next = self.read_next.val();
+        self.table_read.read_next.next = self.read_next.val();
+        self.vport_caps.read_next.next = self.read_next.val();
+        self.hash_types_reg.read_next.next = self.read_next.val();
+        self.table_size.read_next.next = self.read_next.val();
+        self.default_queue_reg.read_next.next = self.read_next.val();
+        self.primary_queue_reg.read_next.next = self.read_next.val();
+        self.id.read_next.next = self.read_next.val();
+        self.version.read_next.next = self.read_next.val();
+        self.caps.read_next.next = self.read_next.val();
+        self.queue_caps.read_next.next = self.read_next.val();
+        self.hash_caps.read_next.next = self.read_next.val();
+        self.status.read_next.next = self.read_next.val();
+        self.record_drops_reg.read_next.next = self.read_next.val();
+        self.refused_reg.read_next.next = self.read_next.val();
         self.key_staged.read_next.next = self.read_next.val();
         self.key_ext.read_next.next = self.read_next.val();
         self.probe.read_next.next = self.read_next.val();
         self.vports.read_next.next = self.read_next.val();
         self.read_next_offset.next = self.read_next.val() - self.table_base.val();
-        self.table_read_offset.next = self.read_address.q.val() - self.table_base.val();
         self.read_element_vport.next = self.read_next_offset.val() >> self.table_log2.val();
         self.read_vport.next = self.read_element_vport.val().get_bits::<3>(0);
         // Reads see the shadow bank, or the active one with TABLE_READ.ACTIVE.
@@ -777,12 +788,14 @@ impl Logic for AxilRegs {
         self.table_readback.read_address.next =
             bit_cast::<POOL_ADDRESS_BITS, 10>(self.read_next_offset.val().get_bits::<10>(0))
                 .replace_bit(10, self.read_bank.val());
-        self.table_read_hit.next = (self.read_address.q.val() >= self.table_base.val())
-            & (self.table_read_offset.val() < self.table_entries.val());
+        self.table_read_hit_q.d.next = (self.read_next.val() >= self.table_base.val())
+            & (self.read_next_offset.val() < self.table_entries.val());
+        self.table_read_hit.next = self.table_read_hit_q.q.val();
         // The read multiplexer in two registered halves: the address is held from state
         // 1, so each half is registered at the end of it and state 2 only ORs
         // registers (the counters', the table's and the byte-word arrays' words come
-        // from block RAM, registered already).
+        // from block RAM, registered already). Every block decodes `read_next` into a
+        // register in the fire clock, so state 1's halves are AND-ORs of registers.
         self.read_scalars_q.d.next = self.ctrl.read_data.val()
             | self.queue_limit.read_data.val()
             | self.table_read.read_data.val()

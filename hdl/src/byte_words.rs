@@ -42,7 +42,7 @@ pub struct ByteWords<const BITS: usize> {
     pub read_next: Signal<In, Bits<WORD_ADDR_BITS>>,
     /// The write address is one of the words (such a write never faults).
     pub write_hit: Signal<Out, Bit>,
-    /// The read address is one of the words.
+    /// The read address is one of the words (a register: decoded from `read_next`).
     pub read_hit: Signal<Out, Bit>,
     /// The word `read_address` held last clock when that was one of ours, else 0
     /// (registered behind the mirror RAM: an address held two clocks is answered in
@@ -63,6 +63,9 @@ pub struct ByteWords<const BITS: usize> {
     /// `write_hit` and the word it names, a clock ago.
     hit_q: DFF<Bit>,
     index_q: DFF<Bits<MIRROR_ADDRESS_BITS>>,
+    /// `read_next` is one of the words, a clock ago: `read_address`'s decode, so the
+    /// mirror's clear and the bus's read multiplexer start at a flip-flop.
+    read_hit_q: DFF<Bit>,
 }
 
 impl<const BITS: usize> ByteWords<BITS> {
@@ -94,6 +97,7 @@ impl<const BITS: usize> ByteWords<BITS> {
             next_index: Default::default(),
             hit_q: Default::default(),
             index_q: Default::default(),
+            read_hit_q: Default::default(),
         }
     }
 }
@@ -101,7 +105,7 @@ impl<const BITS: usize> ByteWords<BITS> {
 impl<const BITS: usize> Logic for ByteWords<BITS> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, hit_q, index_q);
+        dff_setup!(self, clock, hit_q, index_q, read_hit_q);
         self.stored.clock.next = self.clock.val();
         self.stored.reset.next = self.reset.val();
         self.mirror.clock.next = self.clock.val();
@@ -124,9 +128,10 @@ impl<const BITS: usize> Logic for ByteWords<BITS> {
         self.mirror.write_index.next = self.index_q.q.val();
         self.mirror.write_data.next = self.write_data.val();
         self.mirror.write_strobes.next = self.write_strobes.val();
-        self.read_hit.next = (self.read_address.val() >= self.base.val())
-            & (self.read_address.val() < self.base.val() + self.words.val())
+        self.read_hit_q.d.next = (self.read_next.val() >= self.base.val())
+            & (self.read_next.val() < self.base.val() + self.words.val())
             & self.present.val();
+        self.read_hit.next = self.read_hit_q.q.val();
         self.next_index.next = self.read_next.val() - self.base.val();
         self.mirror.read_next.next = self.next_index.val().get_bits::<MIRROR_ADDRESS_BITS>(0);
         self.read_index.next = self.read_address.val() - self.base.val();
@@ -233,6 +238,7 @@ mod tests {
             for address in 0x10_u64..0x13 {
                 x.write_address.next = address.to_bits();
                 x.read_address.next = address.to_bits();
+                x.read_next.next = address.to_bits();
                 x.write_strobe.next = true;
                 wait_clock_cycle!(ep, clock, x);
                 sim_assert!(ep, !x.write_hit.val() & !x.read_hit.val(), x);

@@ -1,4 +1,6 @@
 //! One read-only register on the register bus: reads return `value`, writes fault.
+//! The read decode is registered (from the read channel's next address), so the bus's
+//! read multiplexer starts at a flip-flop.
 
 use rss_model::regmap::{Access, Register};
 use rust_hdl::prelude::*;
@@ -7,32 +9,37 @@ use crate::csr::{WORD_ADDR_BITS, expect_access, word};
 
 #[derive(LogicBlock)]
 pub struct CsrRo {
+    /// Clock.
+    pub clock: Signal<In, Clock>,
     /// Word address of the write on the bus.
     pub write_address: Signal<In, Bits<WORD_ADDR_BITS>>,
-    /// Word address of the read being answered.
-    pub read_address: Signal<In, Bits<WORD_ADDR_BITS>>,
+    /// Word address of the read that will be answered next clock.
+    pub read_next: Signal<In, Bits<WORD_ADDR_BITS>>,
     /// The register's content (a constant, or live status).
     pub value: Signal<In, Bits<32>>,
     /// The write address is this register (every such write faults).
     pub write_hit: Signal<Out, Bit>,
-    /// The read address is this register.
+    /// The read address is this register (a register: `read_next` a clock ago).
     pub read_hit: Signal<Out, Bit>,
     /// `value` when `read_hit`, else 0.
     pub read_data: Signal<Out, Bits<32>>,
     address: Constant<Bits<WORD_ADDR_BITS>>,
+    read_hit_q: DFF<Bit>,
 }
 
 impl CsrRo {
     pub fn new(reg: &Register) -> CsrRo {
         expect_access(reg, Access::ReadOnly);
         CsrRo {
+            clock: Default::default(),
             write_address: Default::default(),
-            read_address: Default::default(),
+            read_next: Default::default(),
             value: Default::default(),
             write_hit: Default::default(),
             read_hit: Default::default(),
             read_data: Default::default(),
             address: Constant::new(word(reg.offset).to_bits()),
+            read_hit_q: Default::default(),
         }
     }
 }
@@ -40,8 +47,10 @@ impl CsrRo {
 impl Logic for CsrRo {
     #[hdl_gen]
     fn update(&mut self) {
+        dff_setup!(self, clock, read_hit_q);
         self.write_hit.next = self.write_address.val() == self.address.val();
-        self.read_hit.next = self.read_address.val() == self.address.val();
+        self.read_hit_q.d.next = self.read_next.val() == self.address.val();
+        self.read_hit.next = self.read_hit_q.q.val();
         self.read_data.next = 0.into();
         if self.read_hit.val() {
             self.read_data.next = self.value.val();

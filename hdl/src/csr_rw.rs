@@ -23,13 +23,14 @@ pub struct CsrRw {
     /// The write happens this clock. Its address and data have been held for at least
     /// a clock (`AxilWriteSlot`), so whether it is stored is decided a clock ahead.
     pub write_strobe: Signal<In, Bit>,
-    /// Word address of the read being answered.
-    pub read_address: Signal<In, Bits<WORD_ADDR_BITS>>,
+    /// Word address of the read that will be answered next clock.
+    pub read_next: Signal<In, Bits<WORD_ADDR_BITS>>,
     /// The write address is this register.
     pub write_hit: Signal<Out, Bit>,
     /// The write address is this register and the merged value is illegal.
     pub write_fault: Signal<Out, Bit>,
-    /// The read address is this register.
+    /// The read address is this register (a register: `read_next` a clock ago, so the
+    /// bus's read multiplexer starts at a flip-flop).
     pub read_hit: Signal<Out, Bit>,
     /// The value when `read_hit`, else 0, so a bus ORs every register's `read_data`.
     pub read_data: Signal<Out, Bits<32>>,
@@ -43,6 +44,7 @@ pub struct CsrRw {
     /// The held write would be stored (`write_hit` without `write_fault`), a clock
     /// ago: the enable starts at a register, not at the compares.
     accept_q: DFF<Bit>,
+    read_hit_q: DFF<Bit>,
     merged: Signal<Local, Bits<32>>,
 }
 
@@ -57,7 +59,7 @@ impl CsrRw {
             write_data: Default::default(),
             write_mask: Default::default(),
             write_strobe: Default::default(),
-            read_address: Default::default(),
+            read_next: Default::default(),
             write_hit: Default::default(),
             write_fault: Default::default(),
             read_hit: Default::default(),
@@ -69,6 +71,7 @@ impl CsrRw {
             reset_value: Constant::new(u64::from(reg.reset).to_bits()),
             stored: DFFWithInit::new(u64::from(reg.reset).to_bits()),
             accept_q: Default::default(),
+            read_hit_q: Default::default(),
             merged: Default::default(),
         }
     }
@@ -77,7 +80,7 @@ impl CsrRw {
 impl Logic for CsrRw {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, stored, accept_q);
+        dff_setup!(self, clock, stored, accept_q, read_hit_q);
         self.merged.next = (self.write_data.val() & self.write_mask.val())
             | (self.stored.q.val() & !self.write_mask.val());
         self.write_hit.next = self.write_address.val() == self.address.val();
@@ -93,7 +96,8 @@ impl Logic for CsrRw {
         if self.reset.val() {
             self.stored.d.next = self.reset_value.val();
         }
-        self.read_hit.next = self.read_address.val() == self.address.val();
+        self.read_hit_q.d.next = self.read_next.val() == self.address.val();
+        self.read_hit.next = self.read_hit_q.q.val();
         self.read_data.next = 0.into();
         if self.read_hit.val() {
             self.read_data.next = self.stored.q.val() & self.writable.val();

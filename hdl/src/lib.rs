@@ -37,6 +37,7 @@ pub mod slot_pick;
 pub mod toeplitz_pipe;
 pub mod tuple_core;
 pub mod tuple_layout;
+pub mod tuple_plan;
 pub mod tuple_select;
 pub mod tx_lookup;
 pub mod type_select;

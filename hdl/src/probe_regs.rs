@@ -46,7 +46,8 @@ pub struct ProbeRegs {
     /// The write is refused (SLVERR): read-only register, or a `PROBE` value with a
     /// bit outside its fields, a type past 8 or a VPort past the build.
     pub write_fault: Signal<Out, Bit>,
-    /// The read address is one of these registers.
+    /// The read address is one of these registers (from registers: `read_next`'s
+    /// decode a clock ago).
     pub read_hit: Signal<Out, Bit>,
     /// The value when `read_hit`, else 0, for every register but `PROBE_INPUT`.
     pub read_data: Signal<Out, Bits<32>>,
@@ -87,6 +88,9 @@ pub struct ProbeRegs {
     probe_address: Constant<Bits<WORD_ADDR_BITS>>,
     hash_address: Constant<Bits<WORD_ADDR_BITS>>,
     result_address: Constant<Bits<WORD_ADDR_BITS>>,
+    /// `read_next` was `PROBE`, `PROBE_HASH`, `PROBE_RESULT` (bits 0, 1, 2), a clock
+    /// ago: the read address's decode, registered.
+    read_sel_q: DFF<Bits<3>>,
     probe_writable: Constant<Bits<32>>,
     type_max: Constant<Bits<4>>,
     vport_max: Constant<Bits<3>>,
@@ -167,6 +171,7 @@ impl ProbeRegs {
             probe_address: address(probe),
             hash_address: address(hash),
             result_address: address(result),
+            read_sel_q: Default::default(),
             probe_writable: Constant::new(u64::from(probe.writable_mask()).to_bits()),
             type_max: Constant::new(u64::from(field::PROBE_TYPE.max).to_bits()),
             vport_max: Constant::new(u64::from(vport.max).to_bits()),
@@ -191,7 +196,8 @@ impl Logic for ProbeRegs {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, type_q, vport_q, pending, accept_q, hash_q, queue_q, hashed_q, count_q
+            self, clock, type_q, vport_q, pending, accept_q, hash_q, queue_q, hashed_q, count_q,
+            read_sel_q
         );
         self.input_words.clock.next = self.clock.val();
         // Without the probe every register here is held at 0, so synthesis removes it
@@ -280,16 +286,26 @@ impl Logic for ProbeRegs {
         }
         self.hash_input.next = self.input_words.value.val() & self.input_mask.val();
 
+        self.read_sel_q.d.next = 0.into();
+        if self.read_next.val() == self.probe_address.val() {
+            self.read_sel_q.d.next = 1.into();
+        }
+        if self.read_next.val() == self.hash_address.val() {
+            self.read_sel_q.d.next = 2.into();
+        }
+        if self.read_next.val() == self.result_address.val() {
+            self.read_sel_q.d.next = 4.into();
+        }
         self.read_hit.next = self.input_words.read_hit.val();
         self.read_data.next = 0.into();
-        if self.read_address.val() == self.probe_address.val() {
+        if self.read_sel_q.q.val().get_bit(0) {
             self.read_hit.next = true;
         }
-        if self.read_address.val() == self.hash_address.val() {
+        if self.read_sel_q.q.val().get_bit(1) {
             self.read_hit.next = true;
             self.read_data.next = self.hash_q.q.val();
         }
-        if self.read_address.val() == self.result_address.val() {
+        if self.read_sel_q.q.val().get_bit(2) {
             self.read_hit.next = true;
             self.read_data.next = bit_cast::<32, QUEUE_BITS>(self.queue_q.q.val())
                 | (bit_cast::<32, 1>(self.hashed_q.q.val().into()) << 8_u64)
@@ -377,10 +393,12 @@ mod tests {
             wait_clock_cycle!(ep, clock, x);
             x.done.next = false;
             x.read_address.next = word_address(offset::PROBE_RESULT);
+            x.read_next.next = word_address(offset::PROBE_RESULT);
             wait_clock_cycle!(ep, clock, x);
             sim_assert!(ep, !x.request.val(), x);
             sim_assert_eq!(ep, x.read_data.val(), (5_u64 | 1 << 8 | 1 << 16), x);
             x.read_address.next = word_address(offset::PROBE_HASH);
+            x.read_next.next = word_address(offset::PROBE_HASH);
             wait_clock_cycle!(ep, clock, x);
             sim_assert_eq!(ep, x.read_data.val(), 0x51cc_c178_u64, x);
             ep.done(x)
@@ -414,6 +432,7 @@ mod tests {
             ] {
                 x.write_address.next = word_address(address);
                 x.read_address.next = word_address(address);
+                x.read_next.next = word_address(address);
                 x.write_data.next = 1_u64.to_bits();
                 wait_clock_cycle!(ep, clock, x);
                 sim_assert!(ep, !x.write_hit.val() & !x.write_fault.val(), x);

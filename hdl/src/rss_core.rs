@@ -6,7 +6,8 @@
 //! (IPv6 extension headers) → `FieldCapture` (fields, verdict on the last beat) →
 //! `TupleSelect` → job register → `TupleLayout` → `HashUnit` (Toeplitz, `STEPS` clocks per frame) → indirection
 //! table (block RAM) → `RecordFifo`. Beside the parser, `VportMatch` finds each frame's
-//! VPort from its destination MAC.
+//! VPort from its destination MAC, and `TuplePlan` plans the next verdict's hash input
+//! a clock ahead under every VPort's types.
 //!
 //! VPorts: when a frame's fields are complete, its VPort's active state (hash types,
 //! symmetric switch, table size and bank, queues) is read once and travels with the
@@ -42,6 +43,7 @@ use crate::pool_address::PoolAddress;
 use crate::record_fifo::RecordFifo;
 use crate::slot_pick::SlotPick;
 use crate::tuple_layout::TupleLayout;
+use crate::tuple_plan::{PLAN_BITS, PLANS_BITS, TuplePlan};
 use crate::tuple_select::TupleSelect;
 use crate::tx_lookup::{TxLookup, USER_BITS as TX_USER_BITS};
 use crate::vport_match::VportMatch;
@@ -183,6 +185,14 @@ pub struct RssCore<
     /// The oldest frame's VPort state, registered: the commit logic and the VPort ring
     /// stay out of the tuple selection's path into the hash unit.
     frame_slot: DFF<Bits<SLOT_BITS>>,
+    /// Every VPort's plan for the next verdict's hash input.
+    plan: TuplePlan,
+    plan_pick: SlotPick<PLANS_BITS, PLAN_BITS>,
+    /// The oldest frame's VPort's plan, registered beside its state: the job's address
+    /// multiplexer is driven from here, not from the type choice.
+    frame_plan: DFF<Bits<PLAN_BITS>>,
+    /// The VPort whose state (and plan) is picked: the oldest frame's, or the probe's.
+    state_vport: Signal<Local, Bits<3>>,
     keys: KeyStore<STEPS, CHUNK, KEY_WINDOW, KEY_PADDED>,
     fifo: RecordFifo<RECORD_BITS, FIFO_LOG2, FIFO_COUNT_BITS>,
     outstanding: DFF<Bits<FIFO_COUNT_BITS>>,
@@ -351,6 +361,10 @@ impl<
             mac_lsb: Constant::new(((DATA_BITS - 48) as u64).to_bits()),
             frame_state: Default::default(),
             frame_slot: Default::default(),
+            plan: Default::default(),
+            plan_pick: Default::default(),
+            frame_plan: Default::default(),
+            state_vport: Default::default(),
             keys: Default::default(),
             fifo: Default::default(),
             outstanding: Default::default(),
@@ -459,7 +473,8 @@ impl<
             rec_hash,
             rec_tag,
             rec_table_queue,
-            frame_slot
+            frame_slot,
+            frame_plan
         );
         self.regs.clock.next = self.clk.val();
         self.regs.reset.next = self.rst.val();
@@ -556,6 +571,7 @@ impl<
         self.vport_match.in_length.next = self.ingress.beat_length.val();
         self.vport_match.filters.next = self.regs.filters.val();
         self.vport_match.pop.next = self.capture.result_valid.val();
+        self.vport_match.pop_next.next = self.capture.result_next.val();
 
         self.ext1.beat_in.next = self.l3.beat_out.val();
         self.ext1.walk_ready_in.next = self.l3.ready.val();
@@ -642,7 +658,7 @@ impl<
         // verdict (`pick_hold`), and the VPort as it will be. The job's key reads come
         // from the bank this state names; a commit copies into the other one.
         self.frame_state.slots.next = self.regs.active.val();
-        self.frame_state.vport.next = self.vport_match.vport_next.val();
+        self.state_vport.next = self.vport_match.vport_next.val();
         // A probe is picked for the next clock, whose state pick is then the probe's
         // VPort. In the default mode that is once the parser is empty and the hash unit
         // will be free when the probe's job reaches it, so no frame's job meets it. In
@@ -677,8 +693,19 @@ impl<
             & !self.probe_go.q.val()
             & (self.tap.val() | (self.parsing.q.val() == 0_u64));
         if self.probe_override.q.val() & !self.probe_go.q.val() {
-            self.frame_state.vport.next = self.regs.probe_vport.val();
+            self.state_vport.next = self.regs.probe_vport.val();
         }
+        self.frame_state.vport.next = self.state_vport.val();
+        // The next verdict's hash input planned under every VPort's types, its VPort's
+        // plan picked like its state (a probe's job ignores it).
+        self.plan.slots.next = self.regs.active.val();
+        self.plan.ipv4.next = self.capture.next_ipv4.val();
+        self.plan.ipv6.next = self.capture.next_ipv6.val();
+        self.plan.tcp.next = self.capture.next_tcp.val();
+        self.plan.udp.next = self.capture.next_udp.val();
+        self.plan_pick.slots.next = self.plan.plans.val();
+        self.plan_pick.vport.next = self.state_vport.val();
+        self.frame_plan.d.next = self.plan_pick.slot.val();
         self.probe_go.d.next = self.probe_pick.val();
         if self.probe_go.q.val() {
             self.probe_launched.d.next = true;
@@ -694,6 +721,7 @@ impl<
         self.select.ex_src.next = self.capture.ex_src_addr.val();
         self.select.ex_dst.next = self.capture.ex_dst_addr.val();
         self.select.ports.next = self.capture.ports.val();
+        self.select.plan.next = self.frame_plan.q.val();
 
         // Hash. Tag: [8:0] type, [9] malformed, [10] fragment, [26:11] length,
         // [29:27] VPort, [30] enable, [31] table bank, [35:32] table size,

@@ -80,10 +80,12 @@ mod tests {
     use rss_model::{HashType, HashTypes};
 
     use super::*;
+    use crate::tuple_plan::{PLAN_BITS, TuplePlan};
     use crate::tuple_select::TupleSelect;
+    use crate::vport_regs::ACTIVE_BITS;
 
-    /// The type choice and the layout as the datapath chains them (without the job
-    /// register between them).
+    /// The plan, the type choice and the layout as the datapath chains them (without
+    /// the registers between them), the frame at VPort 0.
     #[derive(LogicBlock, Default)]
     struct SelectThenLayout {
         enabled: Signal<In, Bits<9>>,
@@ -97,6 +99,9 @@ mod tests {
         ex_dst: Signal<In, Bits<128>>,
         ports: Signal<In, Bits<32>>,
         symmetric: Signal<In, Bit>,
+        tcp: Signal<In, Bit>,
+        udp: Signal<In, Bit>,
+        plan: TuplePlan,
         select: TupleSelect,
         layout: TupleLayout,
     }
@@ -104,6 +109,13 @@ mod tests {
     impl Logic for SelectThenLayout {
         #[hdl_gen]
         fn update(&mut self) {
+            // `slot::TYPES` = 8.
+            self.plan.slots.next = bit_cast::<ACTIVE_BITS, 9>(self.enabled.val()) << 8_u64;
+            self.plan.ipv4.next = self.ipv4.val();
+            self.plan.ipv6.next = self.ipv6.val();
+            self.plan.tcp.next = self.tcp.val();
+            self.plan.udp.next = self.udp.val();
+            self.select.plan.next = self.plan.plans.val().get_bits::<PLAN_BITS>(0);
             self.select.enabled.next = self.enabled.val();
             self.select.ipv4.next = self.ipv4.val();
             self.select.ipv6.next = self.ipv6.val();
@@ -210,6 +222,8 @@ mod tests {
                 x.ipv6.next = h.version == IpVersion::V6;
                 // The capture's 4-tuple candidates: the family's TCP or UDP type.
                 let transport = h.ports.map(|p| p.transport);
+                x.tcp.next = transport == Some(Transport::Tcp);
+                x.udp.next = transport == Some(Transport::Udp);
                 let (four_tuple, four_tuple_ex) = match (h.version, transport) {
                     (IpVersion::V4, Some(Transport::Tcp)) => (Some(HashType::TcpIpv4), None),
                     (IpVersion::V4, Some(Transport::Udp)) => (Some(HashType::UdpIpv4), None),

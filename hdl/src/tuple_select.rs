@@ -1,16 +1,20 @@
 //! Hash-type selection (combinational), per `rss_model::parse::Headers::select`: the
 //! first enabled type of the frame's preference list (4-tuple before address-only, Ex
-//! before plain), and the hash input's parts that type takes: the addresses (the Ex
-//! ones for an Ex type), the ports (zero for an address-only type) and which family's
-//! layout ([`crate::tuple_layout::TupleLayout`] folds and lays them out).
+//! before plain), and the hash input's parts the frame's plan
+//! ([`crate::tuple_plan::TuplePlan`], registered a clock ahead) names: the addresses
+//! (the Ex ones for an Ex type), the ports (zero for an address-only type) and which
+//! family's layout ([`crate::tuple_layout::TupleLayout`] folds and lays them out).
 //!
-//! The datapath registers these parts in its job register and lays the tuple out
-//! behind it, so the type choice, which starts at the frame's VPort state, and the
-//! 288-bit layout never share a clock.
+//! The plan is the same choice made a clock earlier, so the 256 address bits'
+//! multiplexer is driven from a register; the exact type, which the record carries,
+//! is still chosen here from the checked candidates. The datapath registers these
+//! parts in its job register and lays the tuple out behind it.
 
 use rss_model::HashType;
 use rss_model::hash_type::HASH_TYPE_BITS;
 use rust_hdl::prelude::*;
+
+use crate::tuple_plan::PLAN_BITS;
 
 const TYPE_BITS: usize = HASH_TYPE_BITS as usize;
 
@@ -38,6 +42,8 @@ pub struct TupleSelect {
     pub ex_dst: Signal<In, Bits<128>>,
     /// Source and destination port.
     pub ports: Signal<In, Bits<32>>,
+    /// The frame's VPort's plan for it (`TuplePlan`'s layout), from a register.
+    pub plan: Signal<In, Bits<PLAN_BITS>>,
     /// The selected type, one-hot; 0 = no hash.
     pub selected: Signal<Out, Bits<TYPE_BITS>>,
     /// The selected type's source address.
@@ -58,7 +64,6 @@ pub struct TupleSelect {
     takes_ipv4: Signal<Local, Bit>,
     takes_ipv6_ex: Signal<Local, Bit>,
     takes_ipv6: Signal<Local, Bit>,
-    uses_ex: Signal<Local, Bit>,
 }
 
 impl Default for TupleSelect {
@@ -82,6 +87,7 @@ impl Default for TupleSelect {
             ex_src: Default::default(),
             ex_dst: Default::default(),
             ports: Default::default(),
+            plan: Default::default(),
             selected: Default::default(),
             source: Default::default(),
             destination: Default::default(),
@@ -96,7 +102,6 @@ impl Default for TupleSelect {
             takes_ipv4: Default::default(),
             takes_ipv6_ex: Default::default(),
             takes_ipv6: Default::default(),
-            uses_ex: Default::default(),
         }
     }
 }
@@ -131,28 +136,18 @@ impl Logic for TupleSelect {
                 self.selected.next = self.ipv6_only.val();
             }
         }
-        // An Ex type: its own 4-tuple, or IPV6_EX when no 4-tuple type is taken.
-        self.uses_ex.next = self.ipv6.val()
-            & (self.takes_four_tuple_ex.val()
-                | (!self.takes_four_tuple.val() & self.takes_ipv6_ex.val()));
         self.source.next = self.src.val();
         self.destination.next = self.dst.val();
-        if self.uses_ex.val() {
+        if self.plan.val().get_bit(0) {
             self.source.next = self.ex_src.val();
             self.destination.next = self.ex_dst.val();
         }
         self.port_pair.next = 0.into();
-        // (Only a well-formed family's frame has 4-tuple candidates.)
-        if self.takes_four_tuple.val() | self.takes_four_tuple_ex.val() {
+        if self.plan.val().get_bit(1) {
             self.port_pair.next = self.ports.val();
         }
-        self.layout_ipv4.next =
-            self.ipv4.val() & (self.takes_four_tuple.val() | self.takes_ipv4.val());
-        self.layout_ipv6.next = self.ipv6.val()
-            & (self.takes_four_tuple_ex.val()
-                | self.takes_four_tuple.val()
-                | self.takes_ipv6_ex.val()
-                | self.takes_ipv6.val());
+        self.layout_ipv4.next = self.plan.val().get_bit(2);
+        self.layout_ipv6.next = self.plan.val().get_bit(3);
     }
 }
 

@@ -8,11 +8,13 @@
 //! order and each frame forms exactly one record, so a ring of the frames between the
 //! parser's entry and the record suffices; it holds more than the parser pipeline can.
 //! The oldest frame's VPort leaves from a register (the ring as it will be next clock,
-//! at the read pointer as it will be), and `vport_next` gives that register's input, so
-//! a reader can register what it derives from the VPort too. The entry after it is
-//! held in a register as well, so `vport_next` is a choice between two registers made
-//! by `pop` alone: the ring's 16:1 choice and the pointer arithmetic stay a clock ahead,
-//! off the path from the record side's verdict to the reader's state pick.
+//! at the read pointer as it will be), and `vport_next` gives that register's next
+//! value, so a reader can register what it derives from the VPort too. The entry after
+//! it is held in a register as well, so that next value is a choice between two
+//! registers made by `pop` alone: the ring's 16:1 choice and the pointer arithmetic stay
+//! a clock ahead. The same choice is made once more a clock earlier, from the
+//! registers' inputs and `pop_next`, so `vport_next` is a register too and the reader's
+//! state pick starts at a flip-flop.
 
 use rust_hdl::prelude::*;
 
@@ -40,10 +42,14 @@ pub struct VportMatch {
     pub filters: Signal<In, Bits<FILTERS_BITS>>,
     /// VPort of the oldest frame whose record is not formed yet (a register).
     pub vport: Signal<Out, Bits<3>>,
-    /// `vport` as it will be next clock.
+    /// `vport` as it will be next clock, from a register: a reader's state pick starts
+    /// at a flip-flop, not behind the pop's choice between the ring's registers.
     pub vport_next: Signal<Out, Bits<3>>,
     /// That frame's record is formed now: move on to the next frame.
     pub pop: Signal<In, Bit>,
+    /// `pop` as it will be next clock (the source's register input), so `vport_next` is
+    /// formed a clock ahead.
+    pub pop_next: Signal<In, Bit>,
     hits: DFF<Bits<FILTERS>>,
     /// Each entry's VPort as it was when `hits` was taken: a filter rewritten between
     /// the two steps must not lend its new VPort to a match on its old address.
@@ -69,6 +75,9 @@ pub struct VportMatch {
     bypass_head: DFF<Bit>,
     bypass_second: DFF<Bit>,
     bypass_third: DFF<Bit>,
+    /// `head` as it will be next clock (`vport_next`), formed a clock ahead from the
+    /// registers' inputs and `pop_next`.
+    upcoming: DFF<Bits<3>>,
     read_next: Signal<Local, Bits<4>>,
     write_next: Signal<Local, Bits<4>>,
     chosen_valid_next: Signal<Local, Bit>,
@@ -77,6 +86,9 @@ pub struct VportMatch {
     second_now: Signal<Local, Bits<3>>,
     third_now: Signal<Local, Bits<3>>,
     head_next: Signal<Local, Bits<3>>,
+    second_next: Signal<Local, Bits<3>>,
+    bypass_head_next: Signal<Local, Bit>,
+    bypass_second_next: Signal<Local, Bit>,
     nibble: Constant<Bits<{ 4 * RING }>>,
     entry: Signal<Local, Bits<FILTER_BITS>>,
     hits_now: Signal<Local, Bits<FILTERS>>,
@@ -98,6 +110,7 @@ impl Default for VportMatch {
             vport: Default::default(),
             vport_next: Default::default(),
             pop: Default::default(),
+            pop_next: Default::default(),
             hits: Default::default(),
             hit_vports: Default::default(),
             hits_valid: Default::default(),
@@ -113,6 +126,7 @@ impl Default for VportMatch {
             bypass_head: Default::default(),
             bypass_second: Default::default(),
             bypass_third: Default::default(),
+            upcoming: Default::default(),
             read_next: Default::default(),
             write_next: Default::default(),
             chosen_valid_next: Default::default(),
@@ -121,6 +135,9 @@ impl Default for VportMatch {
             second_now: Default::default(),
             third_now: Default::default(),
             head_next: Default::default(),
+            second_next: Default::default(),
+            bypass_head_next: Default::default(),
+            bypass_second_next: Default::default(),
             nibble: Constant::new(0xf_u64.to_bits()),
             entry: Default::default(),
             hits_now: Default::default(),
@@ -151,7 +168,8 @@ impl Logic for VportMatch {
             second,
             bypass_head,
             bypass_second,
-            bypass_third
+            bypass_third,
+            upcoming
         );
         self.hits_valid.d.next = self.in_valid.val() & self.in_first.val();
         // Gathered in locals: a DFF's `d` reads back its old value in rust-hdl's own
@@ -225,10 +243,12 @@ impl Logic for VportMatch {
         // values and the 16:1 ring choice is made a clock ahead, from registers only,
         // for the entry two past the read pointer.
         self.distance_next.next = self.write_next.val() - self.read_next.val();
-        self.bypass_head.d.next =
+        self.bypass_head_next.next =
             self.chosen_valid_next.val() & (self.distance_next.val() == 0_u64);
-        self.bypass_second.d.next =
+        self.bypass_second_next.next =
             self.chosen_valid_next.val() & (self.distance_next.val() == 1_u64);
+        self.bypass_head.d.next = self.bypass_head_next.val();
+        self.bypass_second.d.next = self.bypass_second_next.val();
         self.bypass_third.d.next =
             self.chosen_valid_next.val() & (self.distance_next.val() == 2_u64);
         self.head_now.next = self.head.q.val();
@@ -250,13 +270,26 @@ impl Logic for VportMatch {
             self.third_now.next = self.chosen_q.q.val();
         }
         self.head_next.next = self.head_now.val();
-        self.second.d.next = self.second_now.val();
+        self.second_next.next = self.second_now.val();
         if self.pop.val() {
             self.head_next.next = self.second_now.val();
-            self.second.d.next = self.third_now.val();
+            self.second_next.next = self.third_now.val();
         }
         self.head.d.next = self.head_next.val();
-        self.vport_next.next = self.head_next.val();
+        self.second.d.next = self.second_next.val();
+        // Next clock's `head_next`, from what `head`, `second`, the bypass flags and
+        // `chosen_q` will hold then and next clock's pop: the same choice a clock early.
+        self.upcoming.d.next = self.head_next.val();
+        if self.bypass_head_next.val() {
+            self.upcoming.d.next = self.chosen.val();
+        }
+        if self.pop_next.val() {
+            self.upcoming.d.next = self.second_next.val();
+            if self.bypass_second_next.val() {
+                self.upcoming.d.next = self.chosen.val();
+            }
+        }
+        self.vport_next.next = self.upcoming.q.val();
         self.vport.next = self.head.q.val();
     }
 }
@@ -322,10 +355,18 @@ mod tests {
                 wait_clock_cycle!(ep, clock, x);
             }
             x.in_valid.next = false;
-            wait_clock_cycles!(ep, clock, x, 2);
-            for expected in [1u64, 3, 2, 0, 0] {
-                sim_assert!(ep, x.vport.val() == expected, x);
+            wait_clock_cycle!(ep, clock, x);
+            // Five pops in a row: each announced a clock ahead.
+            x.pop_next.next = true;
+            wait_clock_cycle!(ep, clock, x);
+            let expected = [1u64, 3, 2, 0, 0];
+            for (i, &vport) in expected.iter().enumerate() {
+                sim_assert!(ep, x.vport.val() == vport, x);
+                if let Some(&following) = expected.get(i + 1) {
+                    sim_assert!(ep, x.vport_next.val() == following, x);
+                }
                 x.pop.next = true;
+                x.pop_next.next = i + 1 < expected.len();
                 wait_clock_cycle!(ep, clock, x);
                 x.pop.next = false;
             }
@@ -336,7 +377,8 @@ mod tests {
     /// Frames arrive and leave at random clocks, a pop as soon as the oldest frame's
     /// VPort can be in the ring (three clocks after its first beat) or later, so the
     /// ring's writes meet the read pointer and the two entries after it: every pop
-    /// sees the VPorts in frame order.
+    /// sees the VPorts in frame order, and every clock's `vport_next` is the next
+    /// clock's `vport`. Each pop is decided a clock ahead, as the record side does.
     #[test]
     fn vport_match_keeps_frame_order_under_any_spacing() {
         const MACS: [u64; 3] = [0x0200_5e10_0001, 0x0200_5e10_0002, 0x0200_5e10_0003];
@@ -357,10 +399,13 @@ mod tests {
             // (clock of its first beat, VPort) of each frame not yet popped.
             let mut waiting = std::collections::VecDeque::new();
             let mut pops = 0;
+            let mut pop = false;
+            let mut vport_next_before: Option<u64> = None;
             for (clock, &(arrival, wish)) in plan.iter().enumerate() {
-                let due =
-                    waiting.front().is_some_and(|&(at, _)| clock >= at + 3) && waiting.len() < 12;
-                let pop = due && (wish || waiting.len() >= 10);
+                if let Some(promised) = vport_next_before {
+                    sim_assert_eq!(ep, x.vport.val(), promised, x);
+                }
+                vport_next_before = Some(x.vport_next.val().index() as u64);
                 if pop {
                     let (_, vport) = waiting.pop_front().unwrap();
                     sim_assert_eq!(ep, x.vport.val(), vport, x);
@@ -378,6 +423,11 @@ mod tests {
                         .into();
                     waiting.push_back((clock, expected_vport[m as usize]));
                 }
+                // Next clock's pop, decided now.
+                let due = waiting.front().is_some_and(|&(at, _)| clock + 1 >= at + 3)
+                    && waiting.len() < 12;
+                pop = due && (wish || waiting.len() >= 10);
+                x.pop_next.next = pop;
                 wait_clock_cycle!(ep, clock, x);
             }
             sim_assert!(ep, pops > 1500, x);

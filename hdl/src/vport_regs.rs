@@ -74,13 +74,14 @@ pub struct VportRegs {
     pub write_strobe: Signal<In, Bit>,
     /// Word address of the read.
     pub read_address: Signal<In, Bits<WORD_ADDR_BITS>>,
-    /// `read_address` as it will be next clock (the MAC filters' mirror RAM reads it).
+    /// `read_address` as it will be next clock (the read decode is registered from it,
+    /// and the MAC filters' mirror RAM reads it).
     pub read_next: Signal<In, Bits<WORD_ADDR_BITS>>,
     /// The write address is one of ours.
     pub write_hit: Signal<Out, Bit>,
     /// The write is refused (SLVERR), moves aside (`move_fault`).
     pub write_fault: Signal<Out, Bit>,
-    /// The read address is one of ours.
+    /// The read address is one of ours (from a register: `read_next` a clock ago).
     pub read_hit: Signal<Out, Bit>,
     /// Read data (0 unless `read_hit`), for every register but the MAC filters.
     pub read_data: Signal<Out, Bits<32>>,
@@ -195,6 +196,14 @@ pub struct VportRegs {
     write_lanes: Signal<Local, Bits<4>>,
     hi_fault: Signal<Local, Bit>,
     read_entry: Signal<Local, Bits<4>>,
+    next_entry: Signal<Local, Bits<4>>,
+    /// The read decode, registered from `read_next` (the read address is held from
+    /// then to the answer): MAC LO, MAC HI, VPort state, queues, move status, and any
+    /// other register of the block; and the VPort of a state or queues read, one-hot.
+    read_hits_q: DFF<Bits<6>>,
+    read_vport_q: DFF<Bits<VPORTS>>,
+    read_hits_next: Signal<Local, Bits<6>>,
+    read_vport_next: Signal<Local, Bits<VPORTS>>,
     lo_read_hit: Signal<Local, Bit>,
     hi_read_hit: Signal<Local, Bit>,
     state_read_hit: Signal<Local, Bit>,
@@ -377,6 +386,11 @@ impl VportRegs {
             write_lanes: Default::default(),
             hi_fault: Default::default(),
             read_entry: Default::default(),
+            next_entry: Default::default(),
+            read_hits_q: Default::default(),
+            read_vport_q: Default::default(),
+            read_hits_next: Default::default(),
+            read_vport_next: Default::default(),
             lo_read_hit: Default::default(),
             hi_read_hit: Default::default(),
             state_read_hit: Default::default(),
@@ -412,7 +426,9 @@ impl Logic for VportRegs {
             commit_accept_q,
             lo_hit_q,
             hi_hit_q,
-            hi_store_q
+            hi_store_q,
+            read_hits_q,
+            read_vport_q
         );
         // Write-trigger registers see only the strobed bytes (reads of them return 0).
         self.value.next = self.write_data.val() & self.write_mask.val();
@@ -623,35 +639,61 @@ impl Logic for VportRegs {
             | self.state_write_hit.val()
             | self.queues_write_hit.val();
 
-        // Reads.
+        // Reads: decoded from the next read address and registered, so the read data's
+        // AND-OR starts at flip-flops.
         self.read_entry.next = self.read_address.val().get_bits::<4>(0);
-        self.lo_read_hit.next = ((self.read_address.val() >> 4_u64) == self.mac_lo_region.val())
-            & (bit_cast::<5, 4>(self.read_entry.val()) < self.filters_built.val());
-        self.hi_read_hit.next = ((self.read_address.val() >> 4_u64) == self.mac_hi_region.val())
-            & (bit_cast::<5, 4>(self.read_entry.val()) < self.filters_built.val());
-        self.state_read_hit.next = ((self.read_address.val() >> 3_u64) == self.state_region.val())
-            & (bit_cast::<4, 3>(self.read_address.val().get_bits::<3>(0))
-                < self.vports_built.val());
-        self.queues_read_hit.next = ((self.read_address.val() >> 3_u64)
-            == self.queues_region.val())
-            & (bit_cast::<4, 3>(self.read_address.val().get_bits::<3>(0))
-                < self.vports_built.val());
-        self.read_hit.next = (self.read_address.val() == self.commit_address.val())
-            | (self.read_address.val() == self.move_address_reg.val())
-            | (self.read_address.val() == self.move_status_address.val())
-            | self.lo_read_hit.val()
-            | self.hi_read_hit.val()
-            | self.state_read_hit.val()
-            | self.queues_read_hit.val();
+        self.next_entry.next = self.read_next.val().get_bits::<4>(0);
+        self.read_hits_next.next = 0.into();
+        if ((self.read_next.val() >> 4_u64) == self.mac_lo_region.val())
+            & (bit_cast::<5, 4>(self.next_entry.val()) < self.filters_built.val())
+        {
+            self.read_hits_next.next = self.read_hits_next.val() | 1_u64.to_bits();
+        }
+        if ((self.read_next.val() >> 4_u64) == self.mac_hi_region.val())
+            & (bit_cast::<5, 4>(self.next_entry.val()) < self.filters_built.val())
+        {
+            self.read_hits_next.next = self.read_hits_next.val() | 2_u64.to_bits();
+        }
+        if ((self.read_next.val() >> 3_u64) == self.state_region.val())
+            & (bit_cast::<4, 3>(self.read_next.val().get_bits::<3>(0)) < self.vports_built.val())
+        {
+            self.read_hits_next.next = self.read_hits_next.val() | 4_u64.to_bits();
+        }
+        if ((self.read_next.val() >> 3_u64) == self.queues_region.val())
+            & (bit_cast::<4, 3>(self.read_next.val().get_bits::<3>(0)) < self.vports_built.val())
+        {
+            self.read_hits_next.next = self.read_hits_next.val() | 8_u64.to_bits();
+        }
+        if self.read_next.val() == self.move_status_address.val() {
+            self.read_hits_next.next = self.read_hits_next.val() | 16_u64.to_bits();
+        }
+        if (self.read_next.val() == self.commit_address.val())
+            | (self.read_next.val() == self.move_address_reg.val())
+        {
+            self.read_hits_next.next = self.read_hits_next.val() | 32_u64.to_bits();
+        }
+        self.read_vport_next.next = 0.into();
+        for v in 0..VPORTS {
+            if self.read_next.val().get_bits::<3>(0) == v.to_bits() {
+                self.read_vport_next.next = self.read_vport_next.val().replace_bit(v, true);
+            }
+        }
+        self.read_hits_q.d.next = self.read_hits_next.val();
+        self.read_vport_q.d.next = self.read_vport_next.val();
+        self.lo_read_hit.next = self.read_hits_q.q.val().get_bit(0);
+        self.hi_read_hit.next = self.read_hits_q.q.val().get_bit(1);
+        self.state_read_hit.next = self.read_hits_q.q.val().get_bit(2);
+        self.queues_read_hit.next = self.read_hits_q.q.val().get_bit(3);
+        self.read_hit.next = self.read_hits_q.q.val().any();
         // The sources' addresses are disjoint, so at most one matches: they are ORed
         // (an AND-OR per bit), not chained by priority through 49 multiplexers.
         self.read_data.next = 0.into();
-        if self.read_address.val() == self.move_status_address.val() {
+        if self.read_hits_q.q.val().get_bit(4) {
             self.read_data.next = self.move_status.q.val();
         }
         for v in 0..VPORTS {
             self.read_slot.next = self.active_q.q.val().get_bits::<SLOT_BITS>(48 * v);
-            if self.read_address.val().get_bits::<3>(0) == v.to_bits() {
+            if self.read_vport_q.q.val().get_bit(v) {
                 if self.state_read_hit.val() {
                     self.read_data.next = self.read_data.val()
                         | bit_cast::<32, 2>(self.read_slot.val().get_bits::<2>(0))

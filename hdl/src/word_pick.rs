@@ -18,7 +18,10 @@
 //!
 //! `found` is `slot_last - target < W`, tested as "no distance bit above the select's
 //! is set", and at 64 bits (`W` = 1) as an equality, so no comparator and, at 64
-//! bits, no subtractor follows the target's arrival.
+//! bits, no subtractor follows the target's arrival. A fixed pick's compares put their
+//! offsets on the target side (`slot_last == target + j`, the same in modular
+//! arithmetic), where the constant target folds them away: the beat's word number
+//! meets no adder.
 
 use rust_hdl::prelude::*;
 
@@ -50,6 +53,7 @@ pub struct WordPick<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     select: Signal<Local, Bits<16>>,
     slots: Signal<Local, Bits<DATA_BITS>>,
     slot_last: Signal<Local, Bits<WORD_INDEX_BITS>>,
+    tail_hit: Signal<Local, Bit>,
     /// The bit offset of the highest candidate slot's word (`fixed` only).
     last_candidate: Constant<Bits<16>>,
 }
@@ -86,6 +90,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> WordPick<DATA_BITS, BUNDL
             select: Default::default(),
             slots: Default::default(),
             slot_last: Default::default(),
+            tail_hit: Default::default(),
             last_candidate: Constant::new(
                 (64 * candidates.map_or(0, |mask| u64::from(mask.max(1).ilog2()))).to_bits(),
             ),
@@ -128,7 +133,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for WordPick<DATA_B
                 .get_bits::<64>(self.last_candidate.val().index());
             for j in 0..(DATA_BITS / 64) {
                 if self.candidates.val().get_bit(j)
-                    & ((self.slot_last.val() - j.to_bits()) == self.target.val())
+                    & (self.slot_last.val() == (self.target.val() + j.to_bits()))
                 {
                     self.found.next = true;
                 }
@@ -136,16 +141,19 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for WordPick<DATA_B
             for j in 0..(DATA_BITS / 64) {
                 if self.candidates.val().get_bit(j)
                     & (j.to_bits::<16>() != (self.last_candidate.val() >> 6_u64))
-                    & ((self.slot_last.val() - j.to_bits()) == self.target.val())
+                    & (self.slot_last.val() == (self.target.val() + j.to_bits()))
                 {
                     self.word.next = self.slots.val().get_bits::<64>(64 * j);
                 }
             }
         }
-        if self.use_tail.val()
-            & self.beat.val().get_bit(2)
-            & ((self.slot_last.val() + 1_u64) == self.target.val())
-        {
+        // The tail is word `slot_last + 1`. A free target arrives late, so the adder
+        // stays on the beat's side; a fixed one folds it away on its own side.
+        self.tail_hit.next = (self.slot_last.val() + 1_u64) == self.target.val();
+        if self.fixed.val() {
+            self.tail_hit.next = self.slot_last.val() == (self.target.val() - 1_u64);
+        }
+        if self.use_tail.val() & self.beat.val().get_bit(2) & self.tail_hit.val() {
             self.found.next = true;
             self.word.next = self.beat.val().get_bits::<64>(32);
         }
