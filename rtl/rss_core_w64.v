@@ -20993,6 +20993,7 @@ module rss_core__regs__key_ext__mirror__ram(clock,read_address,read_data,write_a
     input wire  [3:0] write_lanes;
     
     // Update code (custom)
+    // rss-core: simulate as written
     (* no_rw_check *) reg[31:0] mem[15:0];
     
     initial begin
@@ -21019,10 +21020,12 @@ module rss_core__regs__key_ext__mirror__ram(clock,read_address,read_data,write_a
     end
     
     always @(posedge clock) begin
-       if (write_lanes[0]) mem[write_address][7:0] <= write_data[7:0];
-       if (write_lanes[1]) mem[write_address][15:8] <= write_data[15:8];
-       if (write_lanes[2]) mem[write_address][23:16] <= write_data[23:16];
-       if (write_lanes[3]) mem[write_address][31:24] <= write_data[31:24];
+       if (write_lanes != 4'h0) begin
+          if (write_lanes[0]) mem[write_address][7:0] <= write_data[7:0];
+          if (write_lanes[1]) mem[write_address][15:8] <= write_data[15:8];
+          if (write_lanes[2]) mem[write_address][23:16] <= write_data[23:16];
+          if (write_lanes[3]) mem[write_address][31:24] <= write_data[31:24];
+       end
     end
 endmodule // rss_core__regs__key_ext__mirror__ram
 
@@ -21095,13 +21098,12 @@ module rss_core__regs__key_ext__stored(clock,reset,word,data,lanes,value);
     output reg  [95:0] value;
     
     // Update code (custom)
+    // rss-core: simulate as written
     initial value = 96'h0;
     
     always @(posedge clock) begin
        if (reset) begin
           value <= 96'h0;
-       end else begin
-    
        end
     end
 endmodule // rss_core__regs__key_ext__stored
@@ -21408,6 +21410,7 @@ module rss_core__regs__key_staged__mirror__ram(clock,read_address,read_data,writ
     input wire  [3:0] write_lanes;
     
     // Update code (custom)
+    // rss-core: simulate as written
     (* no_rw_check *) reg[31:0] mem[15:0];
     
     initial begin
@@ -21434,10 +21437,12 @@ module rss_core__regs__key_staged__mirror__ram(clock,read_address,read_data,writ
     end
     
     always @(posedge clock) begin
-       if (write_lanes[0]) mem[write_address][7:0] <= write_data[7:0];
-       if (write_lanes[1]) mem[write_address][15:8] <= write_data[15:8];
-       if (write_lanes[2]) mem[write_address][23:16] <= write_data[23:16];
-       if (write_lanes[3]) mem[write_address][31:24] <= write_data[31:24];
+       if (write_lanes != 4'h0) begin
+          if (write_lanes[0]) mem[write_address][7:0] <= write_data[7:0];
+          if (write_lanes[1]) mem[write_address][15:8] <= write_data[15:8];
+          if (write_lanes[2]) mem[write_address][23:16] <= write_data[23:16];
+          if (write_lanes[3]) mem[write_address][31:24] <= write_data[31:24];
+       end
     end
 endmodule // rss_core__regs__key_staged__mirror__ram
 
@@ -21510,53 +21515,77 @@ module rss_core__regs__key_staged__stored(clock,reset,word,data,lanes,value);
     output reg  [319:0] value;
     
     // Update code (custom)
+    // rss-core: simulate as written
     initial value = 320'h0;
     
     always @(posedge clock) begin
        if (reset) begin
           value <= 320'h0;
-       end else begin
-          if (lanes[0] && word == 4'd0) value[288 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd0) value[296 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd0) value[304 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd0) value[312 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd1) value[256 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd1) value[264 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd1) value[272 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd1) value[280 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd2) value[224 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd2) value[232 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd2) value[240 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd2) value[248 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd3) value[192 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd3) value[200 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd3) value[208 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd3) value[216 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd4) value[160 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd4) value[168 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd4) value[176 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd4) value[184 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd5) value[128 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd5) value[136 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd5) value[144 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd5) value[152 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd6) value[96 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd6) value[104 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd6) value[112 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd6) value[120 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd7) value[64 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd7) value[72 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd7) value[80 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd7) value[88 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd8) value[32 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd8) value[40 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd8) value[48 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd8) value[56 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd9) value[0 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd9) value[8 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd9) value[16 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd9) value[24 +: 8] <= data[24 +: 8];
-       end
+       end else if (lanes != 4'h0) begin
+             case (word)
+                4'd0: begin
+                   if (lanes[0]) value[288 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[296 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[304 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[312 +: 8] <= data[24 +: 8];
+                end
+                4'd1: begin
+                   if (lanes[0]) value[256 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[264 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[272 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[280 +: 8] <= data[24 +: 8];
+                end
+                4'd2: begin
+                   if (lanes[0]) value[224 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[232 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[240 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[248 +: 8] <= data[24 +: 8];
+                end
+                4'd3: begin
+                   if (lanes[0]) value[192 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[200 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[208 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[216 +: 8] <= data[24 +: 8];
+                end
+                4'd4: begin
+                   if (lanes[0]) value[160 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[168 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[176 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[184 +: 8] <= data[24 +: 8];
+                end
+                4'd5: begin
+                   if (lanes[0]) value[128 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[136 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[144 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[152 +: 8] <= data[24 +: 8];
+                end
+                4'd6: begin
+                   if (lanes[0]) value[96 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[104 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[112 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[120 +: 8] <= data[24 +: 8];
+                end
+                4'd7: begin
+                   if (lanes[0]) value[64 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[72 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[80 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[88 +: 8] <= data[24 +: 8];
+                end
+                4'd8: begin
+                   if (lanes[0]) value[32 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[40 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[48 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[56 +: 8] <= data[24 +: 8];
+                end
+                4'd9: begin
+                   if (lanes[0]) value[0 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[8 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[16 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[24 +: 8] <= data[24 +: 8];
+                end
+                default: ;
+             endcase
+          end
     end
 endmodule // rss_core__regs__key_staged__stored
 
@@ -22435,6 +22464,7 @@ module rss_core__regs__probe__input_words__mirror__ram(clock,read_address,read_d
     input wire  [3:0] write_lanes;
     
     // Update code (custom)
+    // rss-core: simulate as written
     (* no_rw_check *) reg[31:0] mem[15:0];
     
     initial begin
@@ -22461,10 +22491,12 @@ module rss_core__regs__probe__input_words__mirror__ram(clock,read_address,read_d
     end
     
     always @(posedge clock) begin
-       if (write_lanes[0]) mem[write_address][7:0] <= write_data[7:0];
-       if (write_lanes[1]) mem[write_address][15:8] <= write_data[15:8];
-       if (write_lanes[2]) mem[write_address][23:16] <= write_data[23:16];
-       if (write_lanes[3]) mem[write_address][31:24] <= write_data[31:24];
+       if (write_lanes != 4'h0) begin
+          if (write_lanes[0]) mem[write_address][7:0] <= write_data[7:0];
+          if (write_lanes[1]) mem[write_address][15:8] <= write_data[15:8];
+          if (write_lanes[2]) mem[write_address][23:16] <= write_data[23:16];
+          if (write_lanes[3]) mem[write_address][31:24] <= write_data[31:24];
+       end
     end
 endmodule // rss_core__regs__probe__input_words__mirror__ram
 
@@ -22537,49 +22569,71 @@ module rss_core__regs__probe__input_words__stored(clock,reset,word,data,lanes,va
     output reg  [287:0] value;
     
     // Update code (custom)
+    // rss-core: simulate as written
     initial value = 288'h0;
     
     always @(posedge clock) begin
        if (reset) begin
           value <= 288'h0;
-       end else begin
-          if (lanes[0] && word == 4'd0) value[256 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd0) value[264 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd0) value[272 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd0) value[280 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd1) value[224 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd1) value[232 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd1) value[240 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd1) value[248 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd2) value[192 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd2) value[200 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd2) value[208 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd2) value[216 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd3) value[160 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd3) value[168 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd3) value[176 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd3) value[184 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd4) value[128 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd4) value[136 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd4) value[144 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd4) value[152 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd5) value[96 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd5) value[104 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd5) value[112 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd5) value[120 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd6) value[64 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd6) value[72 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd6) value[80 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd6) value[88 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd7) value[32 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd7) value[40 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd7) value[48 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd7) value[56 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd8) value[0 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd8) value[8 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd8) value[16 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd8) value[24 +: 8] <= data[24 +: 8];
-       end
+       end else if (lanes != 4'h0) begin
+             case (word)
+                4'd0: begin
+                   if (lanes[0]) value[256 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[264 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[272 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[280 +: 8] <= data[24 +: 8];
+                end
+                4'd1: begin
+                   if (lanes[0]) value[224 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[232 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[240 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[248 +: 8] <= data[24 +: 8];
+                end
+                4'd2: begin
+                   if (lanes[0]) value[192 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[200 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[208 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[216 +: 8] <= data[24 +: 8];
+                end
+                4'd3: begin
+                   if (lanes[0]) value[160 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[168 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[176 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[184 +: 8] <= data[24 +: 8];
+                end
+                4'd4: begin
+                   if (lanes[0]) value[128 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[136 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[144 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[152 +: 8] <= data[24 +: 8];
+                end
+                4'd5: begin
+                   if (lanes[0]) value[96 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[104 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[112 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[120 +: 8] <= data[24 +: 8];
+                end
+                4'd6: begin
+                   if (lanes[0]) value[64 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[72 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[80 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[88 +: 8] <= data[24 +: 8];
+                end
+                4'd7: begin
+                   if (lanes[0]) value[32 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[40 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[48 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[56 +: 8] <= data[24 +: 8];
+                end
+                4'd8: begin
+                   if (lanes[0]) value[0 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[8 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[16 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[24 +: 8] <= data[24 +: 8];
+                end
+                default: ;
+             endcase
+          end
     end
 endmodule // rss_core__regs__probe__input_words__stored
 
@@ -26829,45 +26883,65 @@ module rss_core__regs__vports__mac_hi(clock,reset,word,data,lanes,value);
     output reg  [511:0] value;
     
     // Update code (custom)
+    // rss-core: simulate as written
     initial value = 512'h0;
     
     always @(posedge clock) begin
        if (reset) begin
           value <= 512'h0;
-       end else begin
-          if (lanes[0] && word == 4'd0) value[0 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd0) value[8 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd0) value[16 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd0) value[24 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd1) value[32 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd1) value[40 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd1) value[48 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd1) value[56 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd2) value[64 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd2) value[72 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd2) value[80 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd2) value[88 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd3) value[96 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd3) value[104 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd3) value[112 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd3) value[120 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd4) value[128 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd4) value[136 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd4) value[144 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd4) value[152 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd5) value[160 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd5) value[168 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd5) value[176 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd5) value[184 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd6) value[192 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd6) value[200 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd6) value[208 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd6) value[216 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd7) value[224 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd7) value[232 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd7) value[240 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd7) value[248 +: 8] <= data[24 +: 8];
-       end
+       end else if (lanes != 4'h0) begin
+             case (word)
+                4'd0: begin
+                   if (lanes[0]) value[0 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[8 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[16 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[24 +: 8] <= data[24 +: 8];
+                end
+                4'd1: begin
+                   if (lanes[0]) value[32 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[40 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[48 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[56 +: 8] <= data[24 +: 8];
+                end
+                4'd2: begin
+                   if (lanes[0]) value[64 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[72 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[80 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[88 +: 8] <= data[24 +: 8];
+                end
+                4'd3: begin
+                   if (lanes[0]) value[96 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[104 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[112 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[120 +: 8] <= data[24 +: 8];
+                end
+                4'd4: begin
+                   if (lanes[0]) value[128 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[136 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[144 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[152 +: 8] <= data[24 +: 8];
+                end
+                4'd5: begin
+                   if (lanes[0]) value[160 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[168 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[176 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[184 +: 8] <= data[24 +: 8];
+                end
+                4'd6: begin
+                   if (lanes[0]) value[192 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[200 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[208 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[216 +: 8] <= data[24 +: 8];
+                end
+                4'd7: begin
+                   if (lanes[0]) value[224 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[232 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[240 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[248 +: 8] <= data[24 +: 8];
+                end
+                default: ;
+             endcase
+          end
     end
 endmodule // rss_core__regs__vports__mac_hi
 
@@ -26883,45 +26957,65 @@ module rss_core__regs__vports__mac_lo(clock,reset,word,data,lanes,value);
     output reg  [511:0] value;
     
     // Update code (custom)
+    // rss-core: simulate as written
     initial value = 512'h0;
     
     always @(posedge clock) begin
        if (reset) begin
           value <= 512'h0;
-       end else begin
-          if (lanes[0] && word == 4'd0) value[0 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd0) value[8 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd0) value[16 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd0) value[24 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd1) value[32 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd1) value[40 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd1) value[48 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd1) value[56 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd2) value[64 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd2) value[72 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd2) value[80 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd2) value[88 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd3) value[96 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd3) value[104 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd3) value[112 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd3) value[120 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd4) value[128 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd4) value[136 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd4) value[144 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd4) value[152 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd5) value[160 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd5) value[168 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd5) value[176 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd5) value[184 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd6) value[192 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd6) value[200 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd6) value[208 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd6) value[216 +: 8] <= data[24 +: 8];
-          if (lanes[0] && word == 4'd7) value[224 +: 8] <= data[0 +: 8];
-          if (lanes[1] && word == 4'd7) value[232 +: 8] <= data[8 +: 8];
-          if (lanes[2] && word == 4'd7) value[240 +: 8] <= data[16 +: 8];
-          if (lanes[3] && word == 4'd7) value[248 +: 8] <= data[24 +: 8];
-       end
+       end else if (lanes != 4'h0) begin
+             case (word)
+                4'd0: begin
+                   if (lanes[0]) value[0 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[8 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[16 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[24 +: 8] <= data[24 +: 8];
+                end
+                4'd1: begin
+                   if (lanes[0]) value[32 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[40 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[48 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[56 +: 8] <= data[24 +: 8];
+                end
+                4'd2: begin
+                   if (lanes[0]) value[64 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[72 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[80 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[88 +: 8] <= data[24 +: 8];
+                end
+                4'd3: begin
+                   if (lanes[0]) value[96 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[104 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[112 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[120 +: 8] <= data[24 +: 8];
+                end
+                4'd4: begin
+                   if (lanes[0]) value[128 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[136 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[144 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[152 +: 8] <= data[24 +: 8];
+                end
+                4'd5: begin
+                   if (lanes[0]) value[160 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[168 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[176 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[184 +: 8] <= data[24 +: 8];
+                end
+                4'd6: begin
+                   if (lanes[0]) value[192 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[200 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[208 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[216 +: 8] <= data[24 +: 8];
+                end
+                4'd7: begin
+                   if (lanes[0]) value[224 +: 8] <= data[0 +: 8];
+                   if (lanes[1]) value[232 +: 8] <= data[8 +: 8];
+                   if (lanes[2]) value[240 +: 8] <= data[16 +: 8];
+                   if (lanes[3]) value[248 +: 8] <= data[24 +: 8];
+                end
+                default: ;
+             endcase
+          end
     end
 endmodule // rss_core__regs__vports__mac_lo
 
@@ -27040,6 +27134,7 @@ module rss_core__regs__vports__mac_mirror__ram(clock,read_address,read_data,writ
     input wire  [3:0] write_lanes;
     
     // Update code (custom)
+    // rss-core: simulate as written
     (* no_rw_check *) reg[31:0] mem[31:0];
     
     initial begin
@@ -27082,10 +27177,12 @@ module rss_core__regs__vports__mac_mirror__ram(clock,read_address,read_data,writ
     end
     
     always @(posedge clock) begin
-       if (write_lanes[0]) mem[write_address][7:0] <= write_data[7:0];
-       if (write_lanes[1]) mem[write_address][15:8] <= write_data[15:8];
-       if (write_lanes[2]) mem[write_address][23:16] <= write_data[23:16];
-       if (write_lanes[3]) mem[write_address][31:24] <= write_data[31:24];
+       if (write_lanes != 4'h0) begin
+          if (write_lanes[0]) mem[write_address][7:0] <= write_data[7:0];
+          if (write_lanes[1]) mem[write_address][15:8] <= write_data[15:8];
+          if (write_lanes[2]) mem[write_address][23:16] <= write_data[23:16];
+          if (write_lanes[3]) mem[write_address][31:24] <= write_data[31:24];
+       end
     end
 endmodule // rss_core__regs__vports__mac_mirror__ram
 

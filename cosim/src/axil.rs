@@ -48,8 +48,15 @@ pub trait AxilPins: Clocked {
 /// 32 bits; addresses are masked to the port width).
 #[macro_export]
 macro_rules! impl_axil_pins {
+    ($model:ident, stepped) => {
+        $crate::impl_clocked!($model, stepped);
+        $crate::impl_axil_pins!(@pins $model);
+    };
     ($model:ident) => {
         $crate::impl_clocked!($model);
+        $crate::impl_axil_pins!(@pins $model);
+    };
+    (@pins $model:ident) => {
         $crate::impl_axil_pins!(@impl $model;
             setters: set_awaddr: u32 => s_axil_awaddr, set_awprot: u8 => s_axil_awprot,
                 set_wdata: u32 => s_axil_wdata, set_wstrb: u8 => s_axil_wstrb,

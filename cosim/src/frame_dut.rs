@@ -21,34 +21,47 @@ const _: &str = include_str!("../generated/rss_core_w256.bind.v");
 const _: &str = include_str!("../generated/rss_core_w512.bind.v");
 const _: &str = include_str!("../generated/rss_core_w64_tap.bind.v");
 
+// Each design's port stepper (`crate::stepper`): `<design>_stepper_ports!(Model)`.
+include!("../generated/rss_core_w64.step.rs");
+include!("../generated/rss_core_w64_tap.step.rs");
+include!("../generated/rss_core_w128.step.rs");
+include!("../generated/rss_core_w256.step.rs");
+include!("../generated/rss_core_w512.step.rs");
+
 #[verilog(src = "generated/rss_core_w64.bind.v", name = "rss_core_bind")]
 pub struct RssCoreW64;
-crate::impl_axil_pins!(RssCoreW64);
+crate::impl_axil_pins!(RssCoreW64, stepped);
+rss_core_w64_stepper_ports!(RssCoreW64);
 
 /// The 64-bit core as emitted (every other model here simulates the yosys-processed
 /// copy, see `cosim/build.rs`); `tests/sim_copy.rs` runs the two in lockstep.
 #[verilog(src = "generated/rss_core_w64.bind.v", name = "rss_core_bind")]
 pub struct RssCoreW64Rtl;
-crate::impl_axil_pins!(RssCoreW64Rtl);
+crate::impl_axil_pins!(RssCoreW64Rtl, stepped);
+rss_core_w64_stepper_ports!(RssCoreW64Rtl);
 
 /// The 64-bit core in tap mode (`gen --tap`).
 #[verilog(src = "generated/rss_core_w64_tap.bind.v", name = "rss_core_bind")]
 pub struct RssCoreW64Tap;
-crate::impl_axil_pins!(RssCoreW64Tap);
+crate::impl_axil_pins!(RssCoreW64Tap, stepped);
+rss_core_w64_tap_stepper_ports!(RssCoreW64Tap);
 
 #[verilog(src = "generated/rss_core_w128.bind.v", name = "rss_core_bind")]
 pub struct RssCoreW128;
-crate::impl_axil_pins!(RssCoreW128);
+crate::impl_axil_pins!(RssCoreW128, stepped);
+rss_core_w128_stepper_ports!(RssCoreW128);
 
 /// The 256-bit core, built with the transmit-side lookup port (`gen --tx-lookup`): the
 /// one build that has it, so one Verilator build covers both.
 #[verilog(src = "generated/rss_core_w256.bind.v", name = "rss_core_bind")]
 pub struct RssCoreW256;
-crate::impl_axil_pins!(RssCoreW256);
+crate::impl_axil_pins!(RssCoreW256, stepped);
+rss_core_w256_stepper_ports!(RssCoreW256);
 
 #[verilog(src = "generated/rss_core_w512.bind.v", name = "rss_core_bind")]
 pub struct RssCoreW512;
-crate::impl_axil_pins!(RssCoreW512);
+crate::impl_axil_pins!(RssCoreW512, stepped);
+rss_core_w512_stepper_ports!(RssCoreW512);
 
 /// The frame and record ports of a frame-level core, whatever its data width.
 pub trait FramePins: AxilPins {

@@ -55,14 +55,7 @@ pub fn pad_to_min(frame: &mut Vec<u8>) {
 
 /// IEEE 802.3 CRC-32 of `bytes`.
 pub fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in bytes {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = (crc >> 1) ^ (0xedb8_8320 & (crc & 1).wrapping_neg());
-        }
-    }
-    !crc
+    crc32fast::hash(bytes)
 }
 
 /// Appends the frame check sequence (as transmitted: least significant byte first).

@@ -86,6 +86,7 @@ pub mod frame_dut;
 pub mod frames;
 pub mod replay;
 pub mod scenario;
+pub mod stepper;
 pub mod tx_traffic;
 
 /// Environment variable that turns VCD tracing on for every [`Cosim`] whose
@@ -208,15 +209,11 @@ impl CosimBuilder {
             // marlin wants >= 5.025; the wrapper makes Debian's 5.006 work.
             .allow_unsupported_verilator(Some(VerilatorVersion { major: 5, minor: 6 }))
             .force_verilator_rebuild(self.force_rebuild);
-        let runtime = VerilatorRuntime::new2(
-            target_dir("cosim-artifacts")
-                .join(&self.name)
-                .join(build_recipe_tag()),
-            &self.sources,
-            &self.include_dirs,
-            [],
-            options,
-        )?;
+        let artifacts = target_dir("cosim-artifacts")
+            .join(&self.name)
+            .join(build_recipe_tag());
+        let runtime =
+            VerilatorRuntime::new2(&artifacts, &self.sources, &self.include_dirs, [], options)?;
         let tracing = self.trace.unwrap_or_else(trace_env);
         let mut config = VerilatedModelConfig::default()
             .verilator_optimization(3)
@@ -226,6 +223,7 @@ impl CosimBuilder {
             runtime,
             config,
             tracing,
+            artifacts,
         })
     }
 }
@@ -237,6 +235,8 @@ pub struct Cosim {
     runtime: VerilatorRuntime,
     config: VerilatedModelConfig,
     tracing: bool,
+    /// Where the runtime builds and caches its models.
+    artifacts: PathBuf,
 }
 
 impl Cosim {
@@ -277,28 +277,46 @@ impl Cosim {
     where
         M: AsVerilatedModel<'ctx> + OpenTrace<'ctx, Trace = TraceFile<'ctx>> + Clocked,
     {
-        let mut dut: M = self.model()?;
+        let dut: M = self.model()?;
+        // SAFETY: only the pointer is taken; the stepper uses it while `dut` lives.
+        let stepper = M::stepper(&self.artifacts, unsafe { dut.model() })
+            .transpose()
+            .whatever_context("the model's port stepper")?;
+        let sim = Sim {
+            stepper,
+            ..Sim::new(dut)
+        };
         if !self.tracing {
-            return Ok(Sim::new(dut));
+            return Ok(sim);
         }
         let dir = trace_dir();
         std::fs::create_dir_all(&dir)
             .whatever_context(format!("cannot create {}", dir.display()))?;
         let path = dir.join(format!("{trace_name}.vcd"));
-        let trace = dut.open_trace(&path);
-        Ok(Sim {
-            trace: Some((trace, path)),
-            ..Sim::new(dut)
-        })
+        let mut sim = sim;
+        let trace = sim.dut.open_trace(&path);
+        sim.trace = Some((trace, path));
+        Ok(sim)
     }
 }
 
 /// A model with a clock input `clk`. [`impl_clocked!`] (or
 /// [`impl_axil_pins!`]) implements it for marlin models.
-pub trait Clocked {
+pub trait Clocked: Sized {
     fn set_clk(&mut self, high: bool);
     /// Evaluates the model (copies all inputs in and all outputs out).
     fn eval(&mut self);
+    /// The model's port stepper ([`stepper::Stepper`]) and how to evaluate through it,
+    /// for a model whose library has one (`impl_clocked!(Model, stepped)`); `model` is
+    /// marlin's pointer to the Verilated top, `artifacts` the [`Cosim`]'s build
+    /// directory.
+    fn stepper(
+        artifacts: &Path,
+        model: *mut std::ffi::c_void,
+    ) -> Option<Result<SteppedEval<Self>, String>> {
+        let _ = (artifacts, model);
+        None
+    }
     /// One clock cycle: `clk = 0; eval; clk = 1; eval`. Outputs afterwards
     /// show the state just after the rising edge.
     fn tick(&mut self) {
@@ -312,6 +330,31 @@ pub trait Clocked {
 /// Implements [`Clocked`] for a `#[verilog]` model with a 1-bit `clk` port.
 #[macro_export]
 macro_rules! impl_clocked {
+    // A model whose library has a port stepper: `<design>_stepper_ports!` (from
+    // `generated/<design>.step.rs`) implements its `StepperPorts`.
+    ($model:ident, stepped) => {
+        impl<'ctx> $crate::Clocked for $model<'ctx> {
+            fn set_clk(&mut self, high: bool) {
+                self.clk = high as _;
+            }
+            fn eval(&mut self) {
+                $crate::marlin::verilator::AsDynamicVerilatedModel::eval(self);
+            }
+            fn stepper(
+                artifacts: &::std::path::Path,
+                model: *mut ::std::ffi::c_void,
+            ) -> Option<Result<$crate::SteppedEval<Self>, String>> {
+                Some(
+                    $crate::stepper::Stepper::find::<Self>(artifacts, model).map(|stepper| {
+                        $crate::SteppedEval {
+                            stepper,
+                            eval: $crate::stepper::Stepper::eval::<Self>,
+                        }
+                    }),
+                )
+            }
+        }
+    };
     ($model:ident) => {
         impl<'ctx> $crate::Clocked for $model<'ctx> {
             fn set_clk(&mut self, high: bool) {
@@ -324,11 +367,19 @@ macro_rules! impl_clocked {
     };
 }
 
+/// A model's port stepper and the evaluation through it ([`Clocked::stepper`]).
+pub struct SteppedEval<M> {
+    pub stepper: stepper::Stepper,
+    pub eval: fn(&mut stepper::Stepper, &mut M),
+}
+
 /// One model instance driven by [`Sim::tick`], with an optional VCD trace.
 /// Derefs to the model, so ports read as `sim.rst = 1`.
 pub struct Sim<'ctx, M> {
     pub dut: M,
     trace: Option<(TraceFile<'ctx>, PathBuf)>,
+    /// Evaluations go through the port stepper when the model has one.
+    stepper: Option<SteppedEval<M>>,
     time: u64,
     cycles: u64,
     /// The clock is already low (an [`Sim::eval`] since the last edge).
@@ -341,6 +392,7 @@ impl<'ctx, M: Clocked> Sim<'ctx, M> {
         Self {
             dut,
             trace: None,
+            stepper: None,
             time: 0,
             cycles: 0,
             clock_low: false,
@@ -365,9 +417,18 @@ impl<'ctx, M: Clocked> Sim<'ctx, M> {
         }
     }
 
+    /// Evaluates the model: through its port stepper when it has one (the same copies
+    /// in and out, in one foreign call).
+    fn eval_model(&mut self) {
+        match &mut self.stepper {
+            Some(stepped) => (stepped.eval)(&mut stepped.stepper, &mut self.dut),
+            None => self.dut.eval(),
+        }
+    }
+
     fn half_cycle(&mut self, clk: bool) {
         self.dut.set_clk(clk);
-        self.dut.eval();
+        self.eval_model();
         if let Some((trace, _)) = &mut self.trace {
             trace.dump(self.time);
         }
@@ -378,7 +439,7 @@ impl<'ctx, M: Clocked> Sim<'ctx, M> {
     /// call after an edge is the clock's low half.
     pub fn eval(&mut self) {
         if self.clock_low {
-            self.dut.eval();
+            self.eval_model();
         } else {
             self.half_cycle(false);
             self.clock_low = true;
@@ -408,7 +469,7 @@ impl<M: Clocked> Clocked for Sim<'_, M> {
         self.dut.set_clk(high);
     }
     fn eval(&mut self) {
-        self.dut.eval();
+        self.eval_model();
     }
     fn tick(&mut self) {
         Sim::tick(self);

@@ -12,6 +12,7 @@ use rust_hdl::core::timing::TimingInfo;
 use rust_hdl::prelude::*;
 
 use crate::block_ram::{init_lines, ram_timing, zero_words};
+use crate::lane_register::SIM_AS_WRITTEN;
 
 #[derive(LogicBlock, Default)]
 pub struct LaneRam<const N: usize> {
@@ -73,8 +74,11 @@ impl<const N: usize> Logic for LaneRam<N> {
     }
 
     fn hdl(&self) -> Verilog {
+        // The write's lanes under one guard: a simulator that keeps this block as written
+        // (SIM_AS_WRITTEN) skips them all in a clock without a write.
         Verilog::Custom(format!(
             "\
+{SIM_AS_WRITTEN}
 (* no_rw_check *) reg[31:0] mem[{last}:0];
 
 initial begin
@@ -86,10 +90,12 @@ always @(posedge clock) begin
 end
 
 always @(posedge clock) begin
-   if (write_lanes[0]) mem[write_address][7:0] <= write_data[7:0];
-   if (write_lanes[1]) mem[write_address][15:8] <= write_data[15:8];
-   if (write_lanes[2]) mem[write_address][23:16] <= write_data[23:16];
-   if (write_lanes[3]) mem[write_address][31:24] <= write_data[31:24];
+   if (write_lanes != 4'h0) begin
+      if (write_lanes[0]) mem[write_address][7:0] <= write_data[7:0];
+      if (write_lanes[1]) mem[write_address][15:8] <= write_data[15:8];
+      if (write_lanes[2]) mem[write_address][23:16] <= write_data[23:16];
+      if (write_lanes[3]) mem[write_address][31:24] <= write_data[31:24];
+   end
 end
 ",
             last = (1u64 << N) - 1,

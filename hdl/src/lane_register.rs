@@ -14,6 +14,10 @@
 use rust_hdl::core::timing::TimingInfo;
 use rust_hdl::prelude::*;
 
+/// Marks a module whose Verilog a simulator should get as written: the cosim's
+/// simulation copy (`cosim/build.rs`) leaves such modules out of yosys's passes.
+pub const SIM_AS_WRITTEN: &str = "// rss-core: simulate as written";
+
 #[derive(LogicBlock)]
 pub struct LaneRegister<const BITS: usize, const N: usize> {
     /// Clock.
@@ -98,30 +102,45 @@ impl<const BITS: usize, const N: usize> Logic for LaneRegister<BITS, N> {
     }
 
     fn hdl(&self) -> Verilog {
-        let writes: Vec<String> = (0..self._built)
-            .flat_map(|word| {
-                (0..4).map(move |lane| {
-                    format!(
-                        "      if (lanes[{lane}] && word == {N}'d{word}) value[{lsb} +: 8] <= data[{data} +: 8];",
-                        lsb = self.word_lsb(word) + 8 * lane,
-                        data = 8 * lane,
-                    )
-                })
+        // One arm per built word, its lanes inside: a word's address is compared once,
+        // and a simulator that keeps this block as written (the cosim's simulation copy
+        // does, see SIM_AS_WRITTEN) skips all of it in a clock without a write.
+        let arms: Vec<String> = (0..self._built)
+            .map(|word| {
+                let lanes: Vec<String> = (0..4)
+                    .map(|lane| {
+                        format!(
+                            "               if (lanes[{lane}]) value[{lsb} +: 8] <= data[{data} +: 8];",
+                            lsb = self.word_lsb(word) + 8 * lane,
+                            data = 8 * lane,
+                        )
+                    })
+                    .collect();
+                format!(
+                    "            {N}'d{word}: begin\n{}\n            end",
+                    lanes.join("\n")
+                )
             })
             .collect();
+        let writes = if arms.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " else if (lanes != 4'h0) begin\n         case (word)\n{}\n            default: ;\n         endcase\n      end",
+                arms.join("\n")
+            )
+        };
         Verilog::Custom(format!(
             "\
+{SIM_AS_WRITTEN}
 initial value = {BITS}'h0;
 
 always @(posedge clock) begin
    if (reset) begin
       value <= {BITS}'h0;
-   end else begin
-{writes}
-   end
+   end{writes}
 end
 ",
-            writes = writes.join("\n"),
         ))
     }
 

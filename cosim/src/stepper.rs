@@ -1,0 +1,191 @@
+//! The port stepper: one foreign call per model evaluation instead of one per port.
+//!
+//! marlin's generated `eval` sets every input through a foreign call of its own, runs
+//! the model and reads every output the same way: 46 calls an evaluation, 92 a clock, for
+//! a frame core. Measured with `perf` on the 64-bit core's benchmark (`./scripts/bench`,
+//! 2026-12-02) those calls and the Rust around them were 22 % of the cosim's time, the
+//! model's clocked logic 60 %. The stepper (`cosim/build.rs` writes its C++ and Rust per
+//! design; `tools/verilator-marlin` compiles the C++ into the model) moves all inputs in
+//! one array and all outputs out in another, with one call.
+//!
+//! The model's ports stay the `#[verilog]` struct's fields, so a harness reads and writes
+//! them exactly as before; only the copy between the struct and the model changes.
+//! [`Stepper::find`] takes the stepper from the library marlin loaded for the model (never
+//! another copy of it) and checks that its word counts are the Rust side's.
+
+use std::ffi::c_void;
+use std::path::{Path, PathBuf};
+
+use marlin::verilator::{WideIn, WideOut};
+
+/// The C function `rss_step(model, inputs, outputs)` of a model's library.
+type StepFn = unsafe extern "C" fn(*mut c_void, *const u32, *mut u32);
+/// `rss_step_words(outputs)`: the words of the input (0) or output (1) array.
+type WordsFn = unsafe extern "C" fn(u32) -> u32;
+
+/// A port as whole `u32` words, low word first (the stepper's layout, `cosim/build.rs`).
+pub trait PortWords {
+    /// Writes the port's value into `words`.
+    fn put(&self, words: &mut [u32]);
+    /// Sets the port from `words`.
+    fn take(&mut self, words: &[u32]);
+}
+
+macro_rules! narrow_port_words {
+    ($($t:ty),*) => {$(
+        impl PortWords for $t {
+            fn put(&self, words: &mut [u32]) {
+                words[0] = u32::from(*self);
+            }
+            fn take(&mut self, words: &[u32]) {
+                // The model's port is at most this type's width: nothing is lost.
+                *self = words[0] as $t;
+            }
+        }
+    )*};
+}
+narrow_port_words!(u8, u16, u32);
+
+impl PortWords for u64 {
+    fn put(&self, words: &mut [u32]) {
+        words[0] = *self as u32;
+        words[1] = (*self >> 32) as u32;
+    }
+    fn take(&mut self, words: &[u32]) {
+        *self = u64::from(words[0]) | (u64::from(words[1]) << 32);
+    }
+}
+
+impl<const N: usize> PortWords for WideIn<N> {
+    fn put(&self, words: &mut [u32]) {
+        words.copy_from_slice(self.value());
+    }
+    fn take(&mut self, words: &[u32]) {
+        *self = WideIn::new(words.try_into().expect("N words"));
+    }
+}
+
+impl<const N: usize> PortWords for WideOut<N> {
+    fn put(&self, words: &mut [u32]) {
+        words.copy_from_slice(self.value());
+    }
+    fn take(&mut self, words: &[u32]) {
+        assert_eq!(words.len(), N);
+        // `from_ptr` copies N words and keeps no pointer.
+        *self = WideOut::from_ptr(words.as_ptr().cast_mut());
+    }
+}
+
+/// A model whose library carries a port stepper: implemented by the macro that
+/// `cosim/build.rs` writes into `<design>.step.rs`.
+pub trait StepperPorts {
+    const INPUT_WORDS: usize;
+    const OUTPUT_WORDS: usize;
+    /// Input and output port names, in word order (for messages and tests).
+    const INPUTS: &'static [&'static str];
+    const OUTPUTS: &'static [&'static str];
+    /// Every input port into `words` (`INPUT_WORDS` long).
+    fn pack(&self, words: &mut [u32]);
+    /// Every output port from `words` (`OUTPUT_WORDS` long).
+    fn unpack(&mut self, words: &[u32]);
+}
+
+/// The stepper of one model instance: its library's `rss_step` and the word arrays.
+pub struct Stepper {
+    step: StepFn,
+    model: *mut c_void,
+    inputs: Vec<u32>,
+    outputs: Vec<u32>,
+    // Holds a reference on the library, so `step` stays valid while this lives.
+    _library: libloading::os::unix::Library,
+}
+
+impl Stepper {
+    /// The stepper of `model` (marlin's pointer to the Verilated top), from the one
+    /// library under `artifacts` (a [`crate::Cosim`]'s build directory) that is already
+    /// loaded: `RTLD_NOLOAD` never maps a stale build from the cache.
+    pub fn find<P: StepperPorts>(artifacts: &Path, model: *mut c_void) -> Result<Self, String> {
+        let candidates = model_libraries(artifacts);
+        let mut loaded = candidates.iter().filter_map(|path| {
+            // SAFETY: RTLD_NOLOAD only returns a library that is already mapped (marlin
+            // loaded it), so no initialiser runs.
+            unsafe {
+                libloading::os::unix::Library::open(Some(path), libc::RTLD_NOW | libc::RTLD_NOLOAD)
+            }
+            .ok()
+            .map(|library| (path, library))
+        });
+        let (path, library) = loaded.next().ok_or_else(|| {
+            format!(
+                "no loaded model library under {} ({} built)",
+                artifacts.display(),
+                candidates.len()
+            )
+        })?;
+        if loaded.next().is_some() {
+            return Err(format!(
+                "two loaded model libraries under {}",
+                artifacts.display()
+            ));
+        }
+        let missing = |e: libloading::Error| {
+            format!(
+                "{} has no port stepper ({e}): cosim/build.rs writes <design>.step.cpp and \
+                 tools/verilator-marlin compiles it",
+                path.display()
+            )
+        };
+        // SAFETY: the symbols are the C functions of `<design>.step.cpp`, with these
+        // signatures.
+        let (step, words) = unsafe {
+            let step: StepFn = *library.get::<StepFn>(b"rss_step\0").map_err(missing)?;
+            let words: WordsFn = *library
+                .get::<WordsFn>(b"rss_step_words\0")
+                .map_err(missing)?;
+            (step, words)
+        };
+        // SAFETY: `rss_step_words` only returns a constant.
+        let (inputs, outputs) = unsafe { (words(0) as usize, words(1) as usize) };
+        if (inputs, outputs) != (P::INPUT_WORDS, P::OUTPUT_WORDS) {
+            return Err(format!(
+                "{}: the stepper moves {inputs} input and {outputs} output words, the Rust \
+                 side {} and {}: rebuild (cosim/build.rs writes both)",
+                path.display(),
+                P::INPUT_WORDS,
+                P::OUTPUT_WORDS
+            ));
+        }
+        Ok(Self {
+            step,
+            model,
+            inputs: vec![0; inputs],
+            outputs: vec![0; outputs],
+            _library: library,
+        })
+    }
+
+    /// Copies `ports`' inputs into the model, evaluates it, copies its outputs back.
+    pub fn eval<P: StepperPorts>(&mut self, ports: &mut P) {
+        ports.pack(&mut self.inputs);
+        // SAFETY: `model` is the live model this stepper was found for (the `Sim` that
+        // owns both drops them together) and the arrays have the lengths `find` checked.
+        unsafe { (self.step)(self.model, self.inputs.as_ptr(), self.outputs.as_mut_ptr()) };
+        ports.unpack(&self.outputs);
+    }
+}
+
+/// The model libraries marlin built under `artifacts` (`<dir>/obj_dir/libmarlin_V*.so`).
+fn model_libraries(artifacts: &Path) -> Vec<PathBuf> {
+    let Ok(dirs) = std::fs::read_dir(artifacts) else {
+        return Vec::new();
+    };
+    dirs.filter_map(Result::ok)
+        .filter_map(|dir| std::fs::read_dir(dir.path().join("obj_dir")).ok())
+        .flat_map(|files| files.filter_map(Result::ok).map(|f| f.path()))
+        .filter(|path| {
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("libmarlin_V") && n.ends_with(".so"))
+        })
+        .collect()
+}
