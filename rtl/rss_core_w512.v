@@ -158,6 +158,7 @@ module rss_core (
     reg  [5:0] ext1$ex_dst_ptr_in;
     reg  [3:0] ext1$ihl_in;
     reg  [5:0] ext1$l4_word_in;
+    reg  [5:0] ext1$l4_before_in;
     wire  [607:0] ext1$beat_out;
     wire  ext1$walk_ready_out;
     wire  ext1$walk_live_out;
@@ -173,6 +174,7 @@ module rss_core (
     wire  [5:0] ext1$ex_dst_ptr_out;
     wire  [3:0] ext1$ihl_out;
     wire  [5:0] ext1$l4_word_out;
+    wire  [5:0] ext1$l4_before_out;
     reg  ext2$clock;
     reg  ext2$reset;
     reg  [607:0] ext2$beat_in;
@@ -190,6 +192,7 @@ module rss_core (
     reg  [5:0] ext2$ex_dst_ptr_in;
     reg  [3:0] ext2$ihl_in;
     reg  [5:0] ext2$l4_word_in;
+    reg  [5:0] ext2$l4_before_in;
     wire  [607:0] ext2$beat_out;
     wire  ext2$walk_ready_out;
     wire  ext2$walk_live_out;
@@ -205,6 +208,7 @@ module rss_core (
     wire  [5:0] ext2$ex_dst_ptr_out;
     wire  [3:0] ext2$ihl_out;
     wire  [5:0] ext2$l4_word_out;
+    wire  [5:0] ext2$l4_before_out;
     reg  ext3$clock;
     reg  ext3$reset;
     reg  [607:0] ext3$beat_in;
@@ -222,6 +226,7 @@ module rss_core (
     reg  [5:0] ext3$ex_dst_ptr_in;
     reg  [3:0] ext3$ihl_in;
     reg  [5:0] ext3$l4_word_in;
+    reg  [5:0] ext3$l4_before_in;
     wire  [607:0] ext3$beat_out;
     wire  ext3$walk_ready_out;
     wire  ext3$walk_live_out;
@@ -237,6 +242,7 @@ module rss_core (
     wire  [5:0] ext3$ex_dst_ptr_out;
     wire  [3:0] ext3$ihl_out;
     wire  [5:0] ext3$l4_word_out;
+    wire  [5:0] ext3$l4_before_out;
     reg  ext4$clock;
     reg  ext4$reset;
     reg  [607:0] ext4$beat_in;
@@ -254,6 +260,7 @@ module rss_core (
     reg  [5:0] ext4$ex_dst_ptr_in;
     reg  [3:0] ext4$ihl_in;
     reg  [5:0] ext4$l4_word_in;
+    reg  [5:0] ext4$l4_before_in;
     wire  [607:0] ext4$beat_out;
     wire  ext4$walk_ready_out;
     wire  ext4$walk_live_out;
@@ -269,6 +276,7 @@ module rss_core (
     wire  [5:0] ext4$ex_dst_ptr_out;
     wire  [3:0] ext4$ihl_out;
     wire  [5:0] ext4$l4_word_out;
+    wire  [5:0] ext4$l4_before_out;
     reg  capture$clock;
     reg  [607:0] capture$beat;
     reg  capture$walk_ready;
@@ -277,6 +285,7 @@ module rss_core (
     reg  [7:0] capture$walk_nh;
     reg  [3:0] capture$ihl;
     reg  [5:0] capture$ipv4_l4_word;
+    reg  [5:0] capture$l4_before;
     reg  [16:0] capture$datagram_end;
     reg  capture$bad;
     reg  capture$fragment;
@@ -622,6 +631,7 @@ module rss_core (
         .ex_dst_ptr_in(ext1$ex_dst_ptr_in),
         .ihl_in(ext1$ihl_in),
         .l4_word_in(ext1$l4_word_in),
+        .l4_before_in(ext1$l4_before_in),
         .beat_out(ext1$beat_out),
         .walk_ready_out(ext1$walk_ready_out),
         .walk_live_out(ext1$walk_live_out),
@@ -636,7 +646,8 @@ module rss_core (
         .ex_dst_out(ext1$ex_dst_out),
         .ex_dst_ptr_out(ext1$ex_dst_ptr_out),
         .ihl_out(ext1$ihl_out),
-        .l4_word_out(ext1$l4_word_out)
+        .l4_word_out(ext1$l4_word_out),
+        .l4_before_out(ext1$l4_before_out)
     );
     rss_core__ext2 ext2(
         .clock(ext2$clock),
@@ -656,6 +667,7 @@ module rss_core (
         .ex_dst_ptr_in(ext2$ex_dst_ptr_in),
         .ihl_in(ext2$ihl_in),
         .l4_word_in(ext2$l4_word_in),
+        .l4_before_in(ext2$l4_before_in),
         .beat_out(ext2$beat_out),
         .walk_ready_out(ext2$walk_ready_out),
         .walk_live_out(ext2$walk_live_out),
@@ -670,7 +682,8 @@ module rss_core (
         .ex_dst_out(ext2$ex_dst_out),
         .ex_dst_ptr_out(ext2$ex_dst_ptr_out),
         .ihl_out(ext2$ihl_out),
-        .l4_word_out(ext2$l4_word_out)
+        .l4_word_out(ext2$l4_word_out),
+        .l4_before_out(ext2$l4_before_out)
     );
     rss_core__ext3 ext3(
         .clock(ext3$clock),
@@ -690,6 +703,7 @@ module rss_core (
         .ex_dst_ptr_in(ext3$ex_dst_ptr_in),
         .ihl_in(ext3$ihl_in),
         .l4_word_in(ext3$l4_word_in),
+        .l4_before_in(ext3$l4_before_in),
         .beat_out(ext3$beat_out),
         .walk_ready_out(ext3$walk_ready_out),
         .walk_live_out(ext3$walk_live_out),
@@ -704,7 +718,8 @@ module rss_core (
         .ex_dst_out(ext3$ex_dst_out),
         .ex_dst_ptr_out(ext3$ex_dst_ptr_out),
         .ihl_out(ext3$ihl_out),
-        .l4_word_out(ext3$l4_word_out)
+        .l4_word_out(ext3$l4_word_out),
+        .l4_before_out(ext3$l4_before_out)
     );
     rss_core__ext4 ext4(
         .clock(ext4$clock),
@@ -724,6 +739,7 @@ module rss_core (
         .ex_dst_ptr_in(ext4$ex_dst_ptr_in),
         .ihl_in(ext4$ihl_in),
         .l4_word_in(ext4$l4_word_in),
+        .l4_before_in(ext4$l4_before_in),
         .beat_out(ext4$beat_out),
         .walk_ready_out(ext4$walk_ready_out),
         .walk_live_out(ext4$walk_live_out),
@@ -738,7 +754,8 @@ module rss_core (
         .ex_dst_out(ext4$ex_dst_out),
         .ex_dst_ptr_out(ext4$ex_dst_ptr_out),
         .ihl_out(ext4$ihl_out),
-        .l4_word_out(ext4$l4_word_out)
+        .l4_word_out(ext4$l4_word_out),
+        .l4_before_out(ext4$l4_before_out)
     );
     rss_core__capture capture(
         .clock(capture$clock),
@@ -749,6 +766,7 @@ module rss_core (
         .walk_nh(capture$walk_nh),
         .ihl(capture$ihl),
         .ipv4_l4_word(capture$ipv4_l4_word),
+        .l4_before(capture$l4_before),
         .datagram_end(capture$datagram_end),
         .bad(capture$bad),
         .fragment(capture$fragment),
@@ -1197,6 +1215,7 @@ module rss_core (
         ext1$ex_dst_ptr_in = 32'h0;
         ext1$ihl_in = l3$ihl;
         ext1$l4_word_in = 32'h0;
+        ext1$l4_before_in = 32'h0;
         ext2$beat_in = ext1$beat_out;
         ext2$walk_ready_in = ext1$walk_ready_out;
         ext2$walk_live_in = ext1$walk_live_out;
@@ -1212,6 +1231,7 @@ module rss_core (
         ext2$ex_dst_ptr_in = ext1$ex_dst_ptr_out;
         ext2$ihl_in = ext1$ihl_out;
         ext2$l4_word_in = ext1$l4_word_out;
+        ext2$l4_before_in = ext1$l4_before_out;
         ext3$beat_in = ext2$beat_out;
         ext3$walk_ready_in = ext2$walk_ready_out;
         ext3$walk_live_in = ext2$walk_live_out;
@@ -1227,6 +1247,7 @@ module rss_core (
         ext3$ex_dst_ptr_in = ext2$ex_dst_ptr_out;
         ext3$ihl_in = ext2$ihl_out;
         ext3$l4_word_in = ext2$l4_word_out;
+        ext3$l4_before_in = ext2$l4_before_out;
         ext4$beat_in = ext3$beat_out;
         ext4$walk_ready_in = ext3$walk_ready_out;
         ext4$walk_live_in = ext3$walk_live_out;
@@ -1242,6 +1263,7 @@ module rss_core (
         ext4$ex_dst_ptr_in = ext3$ex_dst_ptr_out;
         ext4$ihl_in = ext3$ihl_out;
         ext4$l4_word_in = ext3$l4_word_out;
+        ext4$l4_before_in = ext3$l4_before_out;
         capture$beat = ext4$beat_out;
         capture$walk_ready = ext4$walk_ready_out;
         capture$walk_live = ext4$walk_live_out;
@@ -1257,6 +1279,7 @@ module rss_core (
         capture$ex_dst_ptr = ext4$ex_dst_ptr_out;
         capture$ihl = ext4$ihl_out;
         capture$ipv4_l4_word = ext4$l4_word_out;
+        capture$l4_before = ext4$l4_before_out;
         frame_state$slots = regs$active;
         state_vport = vport_match$vport_next;
         parser_idle = (parsing$q == 64'h0) & ~ingress$frame_started & ~job_valid$q & hasher$in_ready;
@@ -1436,7 +1459,7 @@ module rss_core (
 endmodule // top
 
 
-module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ipv4_l4_word,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_dst,ex_dst_ptr,result_valid,result_next,next_ipv4,next_ipv6,next_tcp,next_udp,length,malformed,ipv4,ipv6,is_fragment,four_tuple,four_tuple_ex,src,dst,ex_src_addr,ex_dst_addr,ports);
+module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ipv4_l4_word,l4_before,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_dst,ex_dst_ptr,result_valid,result_next,next_ipv4,next_ipv6,next_tcp,next_udp,length,malformed,ipv4,ipv6,is_fragment,four_tuple,four_tuple_ex,src,dst,ex_src_addr,ex_dst_addr,ports);
     
     // Module arguments
     input wire  clock;
@@ -1447,6 +1470,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
     input wire  [7:0] walk_nh;
     input wire  [3:0] ihl;
     input wire  [5:0] ipv4_l4_word;
+    input wire  [5:0] l4_before;
     input wire  [16:0] datagram_end;
     input wire  bad;
     input wire  fragment;
@@ -1745,6 +1769,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
     reg  [63:0] cur_route_lo;
     reg  [31:0] cur_ports;
     reg  [5:0] l4_word;
+    reg  l4_found;
+    reg  [63:0] l4_data;
     reg  l4_low_half;
     reg  nh_tcp;
     reg  nh_udp;
@@ -2355,10 +2381,16 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
             cur_route_lo = route1$word;
         end
         cur_ports = ports_q$q;
-        if (l4$found) begin
-            cur_ports = l4$word[(32'h20)+:(32)];
+        l4_found = l4$found;
+        l4_data = l4$word;
+        if (beat[32'h2] & (beat[(32'ha)+:(6)] == l4_before)) begin
+            l4_found = 1'b1;
+            l4_data = beat[(32'h20)+:(64)];
+        end
+        if (l4_found) begin
+            cur_ports = l4_data[(32'h20)+:(32)];
             if (l4_low_half) begin
-                cur_ports = l4$word[(32'h0)+:(32)];
+                cur_ports = l4_data[(32'h0)+:(32)];
             end
         end
         if (valid) begin
@@ -3188,7 +3220,7 @@ module rss_core__capture__l4(beat,target,found,word);
     output reg  [63:0] word;
     
     // Constant declarations
-    localparam  use_tail = 1'b1;
+    localparam  use_tail = 1'b0;
     localparam  fixed = 1'b0;
     localparam  candidates = 8'h0;
     localparam  select_mask = 6'b111;
@@ -4734,7 +4766,7 @@ module rss_core__drops(d,q,clock);
 endmodule // rss_core__drops
 
 
-module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out);
+module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
     
     // Module arguments
     input wire  clock;
@@ -4754,6 +4786,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [5:0] ex_dst_ptr_in;
     input wire  [3:0] ihl_in;
     input wire  [5:0] l4_word_in;
+    input wire  [5:0] l4_before_in;
     output reg  [607:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
@@ -4769,9 +4802,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     output reg  [5:0] ex_dst_ptr_out;
     output reg  [3:0] ihl_out;
     output reg  [5:0] l4_word_out;
+    output reg  [5:0] l4_before_out;
     
     // Constant declarations
     localparam  ipv4_l4_bias = 6'b100;
+    localparam  ipv4_l4_before_bias = 6'b11;
     localparam  hop_by_hop = 8'h0;
     localparam  routing = 8'h2b;
     localparam  fragment_header = 8'h2c;
@@ -4781,6 +4816,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  passthrough = 1'b0;
     localparam  first_only = 1'b1;
     localparam  first_ext = 6'b1001;
+    localparam  registered_takeover = 1'b0;
     
     // Stub signals
     reg  [607:0] header$beat;
@@ -4799,6 +4835,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] nh_q$d;
     wire  [7:0] nh_q$q;
     reg  nh_q$clock;
+    reg  nh_fragment_q$d;
+    wire  nh_fragment_q$q;
+    reg  nh_fragment_q$clock;
     reg  live_q$d;
     wire  live_q$q;
     reg  live_q$clock;
@@ -4832,12 +4871,36 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  s_fragment$d;
     wire  s_fragment$q;
     reg  s_fragment$clock;
-    reg  [63:0] s_word$d;
-    wire  [63:0] s_word$q;
-    reg  s_word$clock;
-    reg  [5:0] s_ptr$d;
-    wire  [5:0] s_ptr$q;
-    reg  s_ptr$clock;
+    reg  s_routing_type2$d;
+    wire  s_routing_type2$q;
+    reg  s_routing_type2$clock;
+    reg  s_home_option$d;
+    wire  s_home_option$q;
+    reg  s_home_option$clock;
+    reg  s_b2_zero$d;
+    wire  s_b2_zero$q;
+    reg  s_b2_zero$clock;
+    reg  s_b3_is0$d;
+    wire  s_b3_is0$q;
+    reg  s_b3_is0$clock;
+    reg  s_b3_is1$d;
+    wire  s_b3_is1$q;
+    reg  s_b3_is1$clock;
+    reg  s_b3_is2$d;
+    wire  s_b3_is2$q;
+    reg  s_b3_is2$clock;
+    reg  s_b4_is0$d;
+    wire  s_b4_is0$q;
+    reg  s_b4_is0$clock;
+    reg  s_b4_is1$d;
+    wire  s_b4_is1$q;
+    reg  s_b4_is1$clock;
+    reg  s_b5_is0$d;
+    wire  s_b5_is0$q;
+    reg  s_b5_is0$clock;
+    reg  [5:0] s_address_ptr$d;
+    wire  [5:0] s_address_ptr$q;
+    reg  s_address_ptr$clock;
     reg  [16:0] s_offset$d;
     wire  [16:0] s_offset$q;
     reg  s_offset$clock;
@@ -4847,9 +4910,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [8:0] s_check_words$d;
     wire  [8:0] s_check_words$q;
     reg  s_check_words$clock;
-    reg  [7:0] s_nh$d;
-    wire  [7:0] s_nh$q;
-    reg  s_nh$clock;
     reg  [16:0] s_end$d;
     wire  [16:0] s_end$q;
     reg  s_end$clock;
@@ -4943,8 +5003,15 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] l4_word_o$d;
     wire  [5:0] l4_word_o$q;
     reg  l4_word_o$clock;
+    reg  [5:0] l4_before_o$d;
+    wire  [5:0] l4_before_o$q;
+    reg  l4_before_o$clock;
     
     // Local signals
+    reg  step_started;
+    reg  step_done;
+    reg  step_nh_fragment;
+    reg  cur_nh_fragment;
     reg  [5:0] step_ptr;
     reg  cur_started;
     reg  [2:0] cur_count;
@@ -5004,6 +5071,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(nh_q$q),
         .clock(nh_q$clock)
     );
+    rss_core__ext1__nh_fragment_q nh_fragment_q(
+        .d(nh_fragment_q$d),
+        .q(nh_fragment_q$q),
+        .clock(nh_fragment_q$clock)
+    );
     rss_core__ext1__live_q live_q(
         .d(live_q$d),
         .q(live_q$q),
@@ -5059,15 +5131,55 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_fragment$q),
         .clock(s_fragment$clock)
     );
-    rss_core__ext1__s_word s_word(
-        .d(s_word$d),
-        .q(s_word$q),
-        .clock(s_word$clock)
+    rss_core__ext1__s_routing_type2 s_routing_type2(
+        .d(s_routing_type2$d),
+        .q(s_routing_type2$q),
+        .clock(s_routing_type2$clock)
     );
-    rss_core__ext1__s_ptr s_ptr(
-        .d(s_ptr$d),
-        .q(s_ptr$q),
-        .clock(s_ptr$clock)
+    rss_core__ext1__s_home_option s_home_option(
+        .d(s_home_option$d),
+        .q(s_home_option$q),
+        .clock(s_home_option$clock)
+    );
+    rss_core__ext1__s_b2_zero s_b2_zero(
+        .d(s_b2_zero$d),
+        .q(s_b2_zero$q),
+        .clock(s_b2_zero$clock)
+    );
+    rss_core__ext1__s_b3_is0 s_b3_is0(
+        .d(s_b3_is0$d),
+        .q(s_b3_is0$q),
+        .clock(s_b3_is0$clock)
+    );
+    rss_core__ext1__s_b3_is1 s_b3_is1(
+        .d(s_b3_is1$d),
+        .q(s_b3_is1$q),
+        .clock(s_b3_is1$clock)
+    );
+    rss_core__ext1__s_b3_is2 s_b3_is2(
+        .d(s_b3_is2$d),
+        .q(s_b3_is2$q),
+        .clock(s_b3_is2$clock)
+    );
+    rss_core__ext1__s_b4_is0 s_b4_is0(
+        .d(s_b4_is0$d),
+        .q(s_b4_is0$q),
+        .clock(s_b4_is0$clock)
+    );
+    rss_core__ext1__s_b4_is1 s_b4_is1(
+        .d(s_b4_is1$d),
+        .q(s_b4_is1$q),
+        .clock(s_b4_is1$clock)
+    );
+    rss_core__ext1__s_b5_is0 s_b5_is0(
+        .d(s_b5_is0$d),
+        .q(s_b5_is0$q),
+        .clock(s_b5_is0$clock)
+    );
+    rss_core__ext1__s_address_ptr s_address_ptr(
+        .d(s_address_ptr$d),
+        .q(s_address_ptr$q),
+        .clock(s_address_ptr$clock)
     );
     rss_core__ext1__s_offset s_offset(
         .d(s_offset$d),
@@ -5083,11 +5195,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_check_words$d),
         .q(s_check_words$q),
         .clock(s_check_words$clock)
-    );
-    rss_core__ext1__s_nh s_nh(
-        .d(s_nh$d),
-        .q(s_nh$q),
-        .clock(s_nh$clock)
     );
     rss_core__ext1__s_end s_end(
         .d(s_end$d),
@@ -5244,6 +5351,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(l4_word_o$q),
         .clock(l4_word_o$clock)
     );
+    rss_core__ext1__l4_before_o l4_before_o(
+        .d(l4_before_o$d),
+        .q(l4_before_o$q),
+        .clock(l4_before_o$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -5251,6 +5363,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         count$clock = clock;
         ptr_q$clock = clock;
         nh_q$clock = clock;
+        nh_fragment_q$clock = clock;
         live_q$clock = clock;
         s_beat$clock = clock;
         s_started$clock = clock;
@@ -5262,12 +5375,19 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$clock = clock;
         s_ended$clock = clock;
         s_fragment$clock = clock;
-        s_word$clock = clock;
-        s_ptr$clock = clock;
+        s_routing_type2$clock = clock;
+        s_home_option$clock = clock;
+        s_b2_zero$clock = clock;
+        s_b3_is0$clock = clock;
+        s_b3_is1$clock = clock;
+        s_b3_is2$clock = clock;
+        s_b4_is0$clock = clock;
+        s_b4_is1$clock = clock;
+        s_b5_is0$clock = clock;
+        s_address_ptr$clock = clock;
         s_offset$clock = clock;
         s_offset8$clock = clock;
         s_check_words$clock = clock;
-        s_nh$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
         s_fragment_in$clock = clock;
@@ -5299,10 +5419,12 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_ptr_o$clock = clock;
         ihl_o$clock = clock;
         l4_word_o$clock = clock;
+        l4_before_o$clock = clock;
         started$d = started$q;
         count$d = count$q;
         ptr_q$d = ptr_q$q;
         nh_q$d = nh_q$q;
+        nh_fragment_q$d = nh_fragment_q$q;
         live_q$d = live_q$q;
         s_beat$d = s_beat$q;
         s_started$d = s_started$q;
@@ -5314,12 +5436,19 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$d = s_stepped$q;
         s_ended$d = s_ended$q;
         s_fragment$d = s_fragment$q;
-        s_word$d = s_word$q;
-        s_ptr$d = s_ptr$q;
+        s_routing_type2$d = s_routing_type2$q;
+        s_home_option$d = s_home_option$q;
+        s_b2_zero$d = s_b2_zero$q;
+        s_b3_is0$d = s_b3_is0$q;
+        s_b3_is1$d = s_b3_is1$q;
+        s_b3_is2$d = s_b3_is2$q;
+        s_b4_is0$d = s_b4_is0$q;
+        s_b4_is1$d = s_b4_is1$q;
+        s_b5_is0$d = s_b5_is0$q;
+        s_address_ptr$d = s_address_ptr$q;
         s_offset$d = s_offset$q;
         s_offset8$d = s_offset8$q;
         s_check_words$d = s_check_words$q;
-        s_nh$d = s_nh$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
         s_fragment_in$d = s_fragment_in$q;
@@ -5351,12 +5480,14 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_ptr_o$d = ex_dst_ptr_o$q;
         ihl_o$d = ihl_o$q;
         l4_word_o$d = l4_word_o$q;
+        l4_before_o$d = l4_before_o$q;
         header$beat = beat_in;
         cur_started = started$q;
         cur_count = count$q;
         cur_ptr = ptr_q$q;
         cur_nh = nh_q$q;
         cur_live = live_q$q;
+        cur_nh_fragment = nh_fragment_q$q;
         if (beat_in[32'h1]) begin
             cur_started = 1'b0;
             cur_count = 32'h0;
@@ -5365,16 +5496,28 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_started = 1'b1;
             cur_ptr = walk_ptr_in;
             cur_nh = walk_nh_in;
+            cur_nh_fragment = walk_nh_in == fragment_header;
             cur_live = walk_live_in;
         end
+        step_started = cur_started;
+        step_nh_fragment = cur_nh_fragment;
+        step_done = ~cur_live | (cur_count == max_steps);
+        if (registered_takeover) begin
+            step_started = started$q & ~beat_in[32'h1];
+            step_nh_fragment = nh_fragment_q$q;
+            step_done = ~live_q$q | (count$q == max_steps);
+        end
         step_ptr = cur_ptr;
+        if (registered_takeover) begin
+            step_ptr = ptr_q$q;
+        end
         if (first_only) begin
             step_ptr = first_ext;
         end
         header$target = step_ptr;
         w = header$word;
         ext_len = w[(32'h30)+:(8)];
-        if (cur_nh == fragment_header) begin
+        if (step_nh_fragment) begin
             ext_len = 32'h0;
         end
         ptr_sum = ((((step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
@@ -5382,13 +5525,26 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (|next_ptr[(32'h6)+:(4)]) begin
             next_ptr = 32'h3f;
         end
-        this_fragment = (cur_nh == fragment_header) & (|w[(32'h23)+:(13)] | w[32'h20]);
+        this_fragment = step_nh_fragment & (|w[(32'h23)+:(13)] | w[32'h20]);
         next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | (w[(32'h38)+:(8)] == fragment_header) | (w[(32'h38)+:(8)] == destination_options);
         cur_done = ~cur_live | (cur_count == max_steps);
-        stepped = beat_in[32'h0] & cur_started & ~cur_done & header$found;
-        ended = beat_in[32'h0] & cur_started & ~cur_done & ~header$found & beat_in[32'h2];
-        s_ptr$d = cur_ptr;
-        s_nh$d = cur_nh;
+        stepped = beat_in[32'h0] & step_started & ~step_done & header$found;
+        ended = beat_in[32'h0] & cur_started & ~cur_done & ~(header$found & step_started) & beat_in[32'h2];
+        b1 = w[(32'h30)+:(8)];
+        b2 = w[(32'h28)+:(8)];
+        b3 = w[(32'h20)+:(8)];
+        b4 = w[(32'h18)+:(8)];
+        b5 = w[(32'h10)+:(8)];
+        s_routing_type2$d = (cur_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
+        s_home_option$d = (cur_nh == destination_options) & (b1 >= 64'h2) & (w[(32'h8)+:(8)] == home_address) & (w[(32'h0)+:(8)] == 64'h10);
+        s_b2_zero$d = b2 == 64'h0;
+        s_b3_is0$d = b3 == 64'h0;
+        s_b3_is1$d = b3 == 64'h1;
+        s_b3_is2$d = b3 == 64'h2;
+        s_b4_is0$d = b4 == 64'h0;
+        s_b4_is1$d = b4 == 64'h1;
+        s_b5_is0$d = b5 == 64'h0;
+        s_address_ptr$d = cur_ptr + 64'h1;
         s_offset$d = ((cur_ptr - 64'h4) & 17'h1ffff) << 64'h3;
         s_offset8$d = ((cur_ptr - 64'h3) & 17'h1ffff) << 64'h3;
         s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
@@ -5397,6 +5553,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_count = cur_count + 64'h1;
             cur_live = next_is_ext & ~this_fragment;
             cur_nh = w[(32'h38)+:(8)];
+            cur_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
             cur_ptr = next_ptr[(32'h0)+:(6)];
         end
         if (ended) begin
@@ -5407,6 +5564,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             count$d = cur_count;
             ptr_q$d = cur_ptr;
             nh_q$d = cur_nh;
+            nh_fragment_q$d = cur_nh_fragment;
             live_q$d = cur_live;
         end
         s_beat$d = beat_in;
@@ -5419,7 +5577,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$d = stepped;
         s_ended$d = ended;
         s_fragment$d = stepped & this_fragment;
-        s_word$d = w;
         s_end$d = end_in;
         s_bad_in$d = bad_in;
         s_fragment_in$d = fragment_in;
@@ -5447,21 +5604,16 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_ex_src = 1'b0;
             cur_ex_dst = 1'b0;
         end
-        b1 = s_word$q[(32'h30)+:(8)];
-        b2 = s_word$q[(32'h28)+:(8)];
-        b3 = s_word$q[(32'h20)+:(8)];
-        b4 = s_word$q[(32'h18)+:(8)];
-        b5 = s_word$q[(32'h10)+:(8)];
         header_end = s_offset$q + (((s_check_words$q) & 17'h1ffff) << 64'h3);
-        lands_on_home = ((b2 != 64'h0) & (b3 == 64'h2)) | ((b2 != 64'h0) & (b3 == 64'h0) & (b5 == 64'h0)) | ((b2 != 64'h0) & (b3 == 64'h1) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 == 64'h0) & (b4 != 64'h0) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h1)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h0) & (b5 == 64'h0));
+        lands_on_home = (~s_b2_zero$q & s_b3_is2$q) | (~s_b2_zero$q & s_b3_is0$q & s_b5_is0$q) | (~s_b2_zero$q & s_b3_is1$q & s_b5_is0$q) | (s_b2_zero$q & s_b3_is0$q & ~s_b4_is0$q & s_b5_is0$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is1$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is0$q & s_b5_is0$q);
         if (s_stepped$q) begin
-            if ((s_nh$q == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) begin
+            if (s_routing_type2$q) begin
                 cur_ex_dst = 1'b1;
-                cur_ex_dst_ptr = s_ptr$q + 64'h1;
+                cur_ex_dst_ptr = s_address_ptr$q;
             end
-            if ((s_nh$q == destination_options) & (b1 >= 64'h2) & lands_on_home & (s_word$q[(32'h8)+:(8)] == home_address) & (s_word$q[(32'h0)+:(8)] == 64'h10)) begin
+            if (s_home_option$q & lands_on_home) begin
                 cur_ex_src = 1'b1;
-                cur_ex_src_ptr = s_ptr$q + 64'h1;
+                cur_ex_src_ptr = s_address_ptr$q;
             end
             cur_fragment = cur_fragment | s_fragment$q;
             cur_bad = cur_bad | (s_offset8$q > s_end$q) | (header_end > s_end$q);
@@ -5506,6 +5658,10 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         ihl_o$d = s_ihl$q;
         l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
+        l4_before_o$d = ipv4_l4_before_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
+        if (s_beat$q[32'h4]) begin
+            l4_before_o$d = s_ptr_out$q - 64'h1;
+        end
         if (reset) begin
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
@@ -5525,6 +5681,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_ptr_out = ex_dst_ptr_o$q;
         ihl_out = ihl_o$q;
         l4_word_out = l4_word_o$q;
+        l4_before_out = l4_before_o$q;
         if (passthrough) begin
             beat_out = beat_in;
             walk_ready_out = walk_ready_in;
@@ -5541,6 +5698,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_out = ex_dst_ptr_in;
             ihl_out = ihl_in;
             l4_word_out = l4_word_in;
+            l4_before_out = l4_before_in;
         end
     end
     
@@ -5951,6 +6109,25 @@ module rss_core__ext1__ihl_o(d,q,clock);
 endmodule // rss_core__ext1__ihl_o
 
 
+module rss_core__ext1__l4_before_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__l4_before_o
+
+
 module rss_core__ext1__l4_word_o(d,q,clock);
     
     // Module arguments
@@ -6046,6 +6223,25 @@ module rss_core__ext1__need_q(d,q,clock);
 endmodule // rss_core__ext1__need_q
 
 
+module rss_core__ext1__nh_fragment_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__nh_fragment_q
+
+
 module rss_core__ext1__nh_o(d,q,clock);
     
     // Module arguments
@@ -6139,6 +6335,158 @@ module rss_core__ext1__ready_o(d,q,clock);
     end
           
 endmodule // rss_core__ext1__ready_o
+
+
+module rss_core__ext1__s_address_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_address_ptr
+
+
+module rss_core__ext1__s_b2_zero(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_b2_zero
+
+
+module rss_core__ext1__s_b3_is0(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_b3_is0
+
+
+module rss_core__ext1__s_b3_is1(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_b3_is1
+
+
+module rss_core__ext1__s_b3_is2(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_b3_is2
+
+
+module rss_core__ext1__s_b4_is0(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_b4_is0
+
+
+module rss_core__ext1__s_b4_is1(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_b4_is1
+
+
+module rss_core__ext1__s_b5_is0(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_b5_is0
 
 
 module rss_core__ext1__s_bad_in(d,q,clock);
@@ -6369,6 +6717,25 @@ module rss_core__ext1__s_fragment_in(d,q,clock);
 endmodule // rss_core__ext1__s_fragment_in
 
 
+module rss_core__ext1__s_home_option(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_home_option
+
+
 module rss_core__ext1__s_ihl(d,q,clock);
     
     // Module arguments
@@ -6445,25 +6812,6 @@ module rss_core__ext1__s_next_live(d,q,clock);
 endmodule // rss_core__ext1__s_next_live
 
 
-module rss_core__ext1__s_nh(d,q,clock);
-    
-    // Module arguments
-    input wire  [7:0] d;
-    output reg  [7:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 8'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__s_nh
-
-
 module rss_core__ext1__s_nh_out(d,q,clock);
     
     // Module arguments
@@ -6521,25 +6869,6 @@ module rss_core__ext1__s_offset8(d,q,clock);
 endmodule // rss_core__ext1__s_offset8
 
 
-module rss_core__ext1__s_ptr(d,q,clock);
-    
-    // Module arguments
-    input wire  [5:0] d;
-    output reg  [5:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 6'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__s_ptr
-
-
 module rss_core__ext1__s_ptr_out(d,q,clock);
     
     // Module arguments
@@ -6557,6 +6886,25 @@ module rss_core__ext1__s_ptr_out(d,q,clock);
     end
           
 endmodule // rss_core__ext1__s_ptr_out
+
+
+module rss_core__ext1__s_routing_type2(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_routing_type2
 
 
 module rss_core__ext1__s_started(d,q,clock);
@@ -6597,25 +6945,6 @@ module rss_core__ext1__s_stepped(d,q,clock);
 endmodule // rss_core__ext1__s_stepped
 
 
-module rss_core__ext1__s_word(d,q,clock);
-    
-    // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 64'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__s_word
-
-
 module rss_core__ext1__started(d,q,clock);
     
     // Module arguments
@@ -6635,7 +6964,7 @@ module rss_core__ext1__started(d,q,clock);
 endmodule // rss_core__ext1__started
 
 
-module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out);
+module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
     
     // Module arguments
     input wire  clock;
@@ -6655,6 +6984,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [5:0] ex_dst_ptr_in;
     input wire  [3:0] ihl_in;
     input wire  [5:0] l4_word_in;
+    input wire  [5:0] l4_before_in;
     output reg  [607:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
@@ -6670,9 +7000,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     output reg  [5:0] ex_dst_ptr_out;
     output reg  [3:0] ihl_out;
     output reg  [5:0] l4_word_out;
+    output reg  [5:0] l4_before_out;
     
     // Constant declarations
     localparam  ipv4_l4_bias = 6'b100;
+    localparam  ipv4_l4_before_bias = 6'b11;
     localparam  hop_by_hop = 8'h0;
     localparam  routing = 8'h2b;
     localparam  fragment_header = 8'h2c;
@@ -6682,6 +7014,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  passthrough = 1'b0;
     localparam  first_only = 1'b0;
     localparam  first_ext = 6'b1001;
+    localparam  registered_takeover = 1'b0;
     
     // Stub signals
     reg  [607:0] header$beat;
@@ -6700,6 +7033,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] nh_q$d;
     wire  [7:0] nh_q$q;
     reg  nh_q$clock;
+    reg  nh_fragment_q$d;
+    wire  nh_fragment_q$q;
+    reg  nh_fragment_q$clock;
     reg  live_q$d;
     wire  live_q$q;
     reg  live_q$clock;
@@ -6733,12 +7069,36 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  s_fragment$d;
     wire  s_fragment$q;
     reg  s_fragment$clock;
-    reg  [63:0] s_word$d;
-    wire  [63:0] s_word$q;
-    reg  s_word$clock;
-    reg  [5:0] s_ptr$d;
-    wire  [5:0] s_ptr$q;
-    reg  s_ptr$clock;
+    reg  s_routing_type2$d;
+    wire  s_routing_type2$q;
+    reg  s_routing_type2$clock;
+    reg  s_home_option$d;
+    wire  s_home_option$q;
+    reg  s_home_option$clock;
+    reg  s_b2_zero$d;
+    wire  s_b2_zero$q;
+    reg  s_b2_zero$clock;
+    reg  s_b3_is0$d;
+    wire  s_b3_is0$q;
+    reg  s_b3_is0$clock;
+    reg  s_b3_is1$d;
+    wire  s_b3_is1$q;
+    reg  s_b3_is1$clock;
+    reg  s_b3_is2$d;
+    wire  s_b3_is2$q;
+    reg  s_b3_is2$clock;
+    reg  s_b4_is0$d;
+    wire  s_b4_is0$q;
+    reg  s_b4_is0$clock;
+    reg  s_b4_is1$d;
+    wire  s_b4_is1$q;
+    reg  s_b4_is1$clock;
+    reg  s_b5_is0$d;
+    wire  s_b5_is0$q;
+    reg  s_b5_is0$clock;
+    reg  [5:0] s_address_ptr$d;
+    wire  [5:0] s_address_ptr$q;
+    reg  s_address_ptr$clock;
     reg  [16:0] s_offset$d;
     wire  [16:0] s_offset$q;
     reg  s_offset$clock;
@@ -6748,9 +7108,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [8:0] s_check_words$d;
     wire  [8:0] s_check_words$q;
     reg  s_check_words$clock;
-    reg  [7:0] s_nh$d;
-    wire  [7:0] s_nh$q;
-    reg  s_nh$clock;
     reg  [16:0] s_end$d;
     wire  [16:0] s_end$q;
     reg  s_end$clock;
@@ -6844,8 +7201,15 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] l4_word_o$d;
     wire  [5:0] l4_word_o$q;
     reg  l4_word_o$clock;
+    reg  [5:0] l4_before_o$d;
+    wire  [5:0] l4_before_o$q;
+    reg  l4_before_o$clock;
     
     // Local signals
+    reg  step_started;
+    reg  step_done;
+    reg  step_nh_fragment;
+    reg  cur_nh_fragment;
     reg  [5:0] step_ptr;
     reg  cur_started;
     reg  [2:0] cur_count;
@@ -6905,6 +7269,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(nh_q$q),
         .clock(nh_q$clock)
     );
+    rss_core__ext2__nh_fragment_q nh_fragment_q(
+        .d(nh_fragment_q$d),
+        .q(nh_fragment_q$q),
+        .clock(nh_fragment_q$clock)
+    );
     rss_core__ext2__live_q live_q(
         .d(live_q$d),
         .q(live_q$q),
@@ -6960,15 +7329,55 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_fragment$q),
         .clock(s_fragment$clock)
     );
-    rss_core__ext2__s_word s_word(
-        .d(s_word$d),
-        .q(s_word$q),
-        .clock(s_word$clock)
+    rss_core__ext2__s_routing_type2 s_routing_type2(
+        .d(s_routing_type2$d),
+        .q(s_routing_type2$q),
+        .clock(s_routing_type2$clock)
     );
-    rss_core__ext2__s_ptr s_ptr(
-        .d(s_ptr$d),
-        .q(s_ptr$q),
-        .clock(s_ptr$clock)
+    rss_core__ext2__s_home_option s_home_option(
+        .d(s_home_option$d),
+        .q(s_home_option$q),
+        .clock(s_home_option$clock)
+    );
+    rss_core__ext2__s_b2_zero s_b2_zero(
+        .d(s_b2_zero$d),
+        .q(s_b2_zero$q),
+        .clock(s_b2_zero$clock)
+    );
+    rss_core__ext2__s_b3_is0 s_b3_is0(
+        .d(s_b3_is0$d),
+        .q(s_b3_is0$q),
+        .clock(s_b3_is0$clock)
+    );
+    rss_core__ext2__s_b3_is1 s_b3_is1(
+        .d(s_b3_is1$d),
+        .q(s_b3_is1$q),
+        .clock(s_b3_is1$clock)
+    );
+    rss_core__ext2__s_b3_is2 s_b3_is2(
+        .d(s_b3_is2$d),
+        .q(s_b3_is2$q),
+        .clock(s_b3_is2$clock)
+    );
+    rss_core__ext2__s_b4_is0 s_b4_is0(
+        .d(s_b4_is0$d),
+        .q(s_b4_is0$q),
+        .clock(s_b4_is0$clock)
+    );
+    rss_core__ext2__s_b4_is1 s_b4_is1(
+        .d(s_b4_is1$d),
+        .q(s_b4_is1$q),
+        .clock(s_b4_is1$clock)
+    );
+    rss_core__ext2__s_b5_is0 s_b5_is0(
+        .d(s_b5_is0$d),
+        .q(s_b5_is0$q),
+        .clock(s_b5_is0$clock)
+    );
+    rss_core__ext2__s_address_ptr s_address_ptr(
+        .d(s_address_ptr$d),
+        .q(s_address_ptr$q),
+        .clock(s_address_ptr$clock)
     );
     rss_core__ext2__s_offset s_offset(
         .d(s_offset$d),
@@ -6984,11 +7393,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_check_words$d),
         .q(s_check_words$q),
         .clock(s_check_words$clock)
-    );
-    rss_core__ext2__s_nh s_nh(
-        .d(s_nh$d),
-        .q(s_nh$q),
-        .clock(s_nh$clock)
     );
     rss_core__ext2__s_end s_end(
         .d(s_end$d),
@@ -7145,6 +7549,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(l4_word_o$q),
         .clock(l4_word_o$clock)
     );
+    rss_core__ext2__l4_before_o l4_before_o(
+        .d(l4_before_o$d),
+        .q(l4_before_o$q),
+        .clock(l4_before_o$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -7152,6 +7561,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         count$clock = clock;
         ptr_q$clock = clock;
         nh_q$clock = clock;
+        nh_fragment_q$clock = clock;
         live_q$clock = clock;
         s_beat$clock = clock;
         s_started$clock = clock;
@@ -7163,12 +7573,19 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$clock = clock;
         s_ended$clock = clock;
         s_fragment$clock = clock;
-        s_word$clock = clock;
-        s_ptr$clock = clock;
+        s_routing_type2$clock = clock;
+        s_home_option$clock = clock;
+        s_b2_zero$clock = clock;
+        s_b3_is0$clock = clock;
+        s_b3_is1$clock = clock;
+        s_b3_is2$clock = clock;
+        s_b4_is0$clock = clock;
+        s_b4_is1$clock = clock;
+        s_b5_is0$clock = clock;
+        s_address_ptr$clock = clock;
         s_offset$clock = clock;
         s_offset8$clock = clock;
         s_check_words$clock = clock;
-        s_nh$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
         s_fragment_in$clock = clock;
@@ -7200,10 +7617,12 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_ptr_o$clock = clock;
         ihl_o$clock = clock;
         l4_word_o$clock = clock;
+        l4_before_o$clock = clock;
         started$d = started$q;
         count$d = count$q;
         ptr_q$d = ptr_q$q;
         nh_q$d = nh_q$q;
+        nh_fragment_q$d = nh_fragment_q$q;
         live_q$d = live_q$q;
         s_beat$d = s_beat$q;
         s_started$d = s_started$q;
@@ -7215,12 +7634,19 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$d = s_stepped$q;
         s_ended$d = s_ended$q;
         s_fragment$d = s_fragment$q;
-        s_word$d = s_word$q;
-        s_ptr$d = s_ptr$q;
+        s_routing_type2$d = s_routing_type2$q;
+        s_home_option$d = s_home_option$q;
+        s_b2_zero$d = s_b2_zero$q;
+        s_b3_is0$d = s_b3_is0$q;
+        s_b3_is1$d = s_b3_is1$q;
+        s_b3_is2$d = s_b3_is2$q;
+        s_b4_is0$d = s_b4_is0$q;
+        s_b4_is1$d = s_b4_is1$q;
+        s_b5_is0$d = s_b5_is0$q;
+        s_address_ptr$d = s_address_ptr$q;
         s_offset$d = s_offset$q;
         s_offset8$d = s_offset8$q;
         s_check_words$d = s_check_words$q;
-        s_nh$d = s_nh$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
         s_fragment_in$d = s_fragment_in$q;
@@ -7252,12 +7678,14 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_ptr_o$d = ex_dst_ptr_o$q;
         ihl_o$d = ihl_o$q;
         l4_word_o$d = l4_word_o$q;
+        l4_before_o$d = l4_before_o$q;
         header$beat = beat_in;
         cur_started = started$q;
         cur_count = count$q;
         cur_ptr = ptr_q$q;
         cur_nh = nh_q$q;
         cur_live = live_q$q;
+        cur_nh_fragment = nh_fragment_q$q;
         if (beat_in[32'h1]) begin
             cur_started = 1'b0;
             cur_count = 32'h0;
@@ -7266,16 +7694,28 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_started = 1'b1;
             cur_ptr = walk_ptr_in;
             cur_nh = walk_nh_in;
+            cur_nh_fragment = walk_nh_in == fragment_header;
             cur_live = walk_live_in;
         end
+        step_started = cur_started;
+        step_nh_fragment = cur_nh_fragment;
+        step_done = ~cur_live | (cur_count == max_steps);
+        if (registered_takeover) begin
+            step_started = started$q & ~beat_in[32'h1];
+            step_nh_fragment = nh_fragment_q$q;
+            step_done = ~live_q$q | (count$q == max_steps);
+        end
         step_ptr = cur_ptr;
+        if (registered_takeover) begin
+            step_ptr = ptr_q$q;
+        end
         if (first_only) begin
             step_ptr = first_ext;
         end
         header$target = step_ptr;
         w = header$word;
         ext_len = w[(32'h30)+:(8)];
-        if (cur_nh == fragment_header) begin
+        if (step_nh_fragment) begin
             ext_len = 32'h0;
         end
         ptr_sum = ((((step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
@@ -7283,13 +7723,26 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (|next_ptr[(32'h6)+:(4)]) begin
             next_ptr = 32'h3f;
         end
-        this_fragment = (cur_nh == fragment_header) & (|w[(32'h23)+:(13)] | w[32'h20]);
+        this_fragment = step_nh_fragment & (|w[(32'h23)+:(13)] | w[32'h20]);
         next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | (w[(32'h38)+:(8)] == fragment_header) | (w[(32'h38)+:(8)] == destination_options);
         cur_done = ~cur_live | (cur_count == max_steps);
-        stepped = beat_in[32'h0] & cur_started & ~cur_done & header$found;
-        ended = beat_in[32'h0] & cur_started & ~cur_done & ~header$found & beat_in[32'h2];
-        s_ptr$d = cur_ptr;
-        s_nh$d = cur_nh;
+        stepped = beat_in[32'h0] & step_started & ~step_done & header$found;
+        ended = beat_in[32'h0] & cur_started & ~cur_done & ~(header$found & step_started) & beat_in[32'h2];
+        b1 = w[(32'h30)+:(8)];
+        b2 = w[(32'h28)+:(8)];
+        b3 = w[(32'h20)+:(8)];
+        b4 = w[(32'h18)+:(8)];
+        b5 = w[(32'h10)+:(8)];
+        s_routing_type2$d = (cur_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
+        s_home_option$d = (cur_nh == destination_options) & (b1 >= 64'h2) & (w[(32'h8)+:(8)] == home_address) & (w[(32'h0)+:(8)] == 64'h10);
+        s_b2_zero$d = b2 == 64'h0;
+        s_b3_is0$d = b3 == 64'h0;
+        s_b3_is1$d = b3 == 64'h1;
+        s_b3_is2$d = b3 == 64'h2;
+        s_b4_is0$d = b4 == 64'h0;
+        s_b4_is1$d = b4 == 64'h1;
+        s_b5_is0$d = b5 == 64'h0;
+        s_address_ptr$d = cur_ptr + 64'h1;
         s_offset$d = ((cur_ptr - 64'h4) & 17'h1ffff) << 64'h3;
         s_offset8$d = ((cur_ptr - 64'h3) & 17'h1ffff) << 64'h3;
         s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
@@ -7298,6 +7751,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_count = cur_count + 64'h1;
             cur_live = next_is_ext & ~this_fragment;
             cur_nh = w[(32'h38)+:(8)];
+            cur_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
             cur_ptr = next_ptr[(32'h0)+:(6)];
         end
         if (ended) begin
@@ -7308,6 +7762,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             count$d = cur_count;
             ptr_q$d = cur_ptr;
             nh_q$d = cur_nh;
+            nh_fragment_q$d = cur_nh_fragment;
             live_q$d = cur_live;
         end
         s_beat$d = beat_in;
@@ -7320,7 +7775,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$d = stepped;
         s_ended$d = ended;
         s_fragment$d = stepped & this_fragment;
-        s_word$d = w;
         s_end$d = end_in;
         s_bad_in$d = bad_in;
         s_fragment_in$d = fragment_in;
@@ -7348,21 +7802,16 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_ex_src = 1'b0;
             cur_ex_dst = 1'b0;
         end
-        b1 = s_word$q[(32'h30)+:(8)];
-        b2 = s_word$q[(32'h28)+:(8)];
-        b3 = s_word$q[(32'h20)+:(8)];
-        b4 = s_word$q[(32'h18)+:(8)];
-        b5 = s_word$q[(32'h10)+:(8)];
         header_end = s_offset$q + (((s_check_words$q) & 17'h1ffff) << 64'h3);
-        lands_on_home = ((b2 != 64'h0) & (b3 == 64'h2)) | ((b2 != 64'h0) & (b3 == 64'h0) & (b5 == 64'h0)) | ((b2 != 64'h0) & (b3 == 64'h1) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 == 64'h0) & (b4 != 64'h0) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h1)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h0) & (b5 == 64'h0));
+        lands_on_home = (~s_b2_zero$q & s_b3_is2$q) | (~s_b2_zero$q & s_b3_is0$q & s_b5_is0$q) | (~s_b2_zero$q & s_b3_is1$q & s_b5_is0$q) | (s_b2_zero$q & s_b3_is0$q & ~s_b4_is0$q & s_b5_is0$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is1$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is0$q & s_b5_is0$q);
         if (s_stepped$q) begin
-            if ((s_nh$q == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) begin
+            if (s_routing_type2$q) begin
                 cur_ex_dst = 1'b1;
-                cur_ex_dst_ptr = s_ptr$q + 64'h1;
+                cur_ex_dst_ptr = s_address_ptr$q;
             end
-            if ((s_nh$q == destination_options) & (b1 >= 64'h2) & lands_on_home & (s_word$q[(32'h8)+:(8)] == home_address) & (s_word$q[(32'h0)+:(8)] == 64'h10)) begin
+            if (s_home_option$q & lands_on_home) begin
                 cur_ex_src = 1'b1;
-                cur_ex_src_ptr = s_ptr$q + 64'h1;
+                cur_ex_src_ptr = s_address_ptr$q;
             end
             cur_fragment = cur_fragment | s_fragment$q;
             cur_bad = cur_bad | (s_offset8$q > s_end$q) | (header_end > s_end$q);
@@ -7407,6 +7856,10 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         ihl_o$d = s_ihl$q;
         l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
+        l4_before_o$d = ipv4_l4_before_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
+        if (s_beat$q[32'h4]) begin
+            l4_before_o$d = s_ptr_out$q - 64'h1;
+        end
         if (reset) begin
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
@@ -7426,6 +7879,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_ptr_out = ex_dst_ptr_o$q;
         ihl_out = ihl_o$q;
         l4_word_out = l4_word_o$q;
+        l4_before_out = l4_before_o$q;
         if (passthrough) begin
             beat_out = beat_in;
             walk_ready_out = walk_ready_in;
@@ -7442,6 +7896,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_out = ex_dst_ptr_in;
             ihl_out = ihl_in;
             l4_word_out = l4_word_in;
+            l4_before_out = l4_before_in;
         end
     end
     
@@ -7852,6 +8307,25 @@ module rss_core__ext2__ihl_o(d,q,clock);
 endmodule // rss_core__ext2__ihl_o
 
 
+module rss_core__ext2__l4_before_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__l4_before_o
+
+
 module rss_core__ext2__l4_word_o(d,q,clock);
     
     // Module arguments
@@ -7947,6 +8421,25 @@ module rss_core__ext2__need_q(d,q,clock);
 endmodule // rss_core__ext2__need_q
 
 
+module rss_core__ext2__nh_fragment_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__nh_fragment_q
+
+
 module rss_core__ext2__nh_o(d,q,clock);
     
     // Module arguments
@@ -8040,6 +8533,158 @@ module rss_core__ext2__ready_o(d,q,clock);
     end
           
 endmodule // rss_core__ext2__ready_o
+
+
+module rss_core__ext2__s_address_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_address_ptr
+
+
+module rss_core__ext2__s_b2_zero(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_b2_zero
+
+
+module rss_core__ext2__s_b3_is0(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_b3_is0
+
+
+module rss_core__ext2__s_b3_is1(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_b3_is1
+
+
+module rss_core__ext2__s_b3_is2(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_b3_is2
+
+
+module rss_core__ext2__s_b4_is0(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_b4_is0
+
+
+module rss_core__ext2__s_b4_is1(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_b4_is1
+
+
+module rss_core__ext2__s_b5_is0(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_b5_is0
 
 
 module rss_core__ext2__s_bad_in(d,q,clock);
@@ -8270,6 +8915,25 @@ module rss_core__ext2__s_fragment_in(d,q,clock);
 endmodule // rss_core__ext2__s_fragment_in
 
 
+module rss_core__ext2__s_home_option(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_home_option
+
+
 module rss_core__ext2__s_ihl(d,q,clock);
     
     // Module arguments
@@ -8346,25 +9010,6 @@ module rss_core__ext2__s_next_live(d,q,clock);
 endmodule // rss_core__ext2__s_next_live
 
 
-module rss_core__ext2__s_nh(d,q,clock);
-    
-    // Module arguments
-    input wire  [7:0] d;
-    output reg  [7:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 8'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__s_nh
-
-
 module rss_core__ext2__s_nh_out(d,q,clock);
     
     // Module arguments
@@ -8422,25 +9067,6 @@ module rss_core__ext2__s_offset8(d,q,clock);
 endmodule // rss_core__ext2__s_offset8
 
 
-module rss_core__ext2__s_ptr(d,q,clock);
-    
-    // Module arguments
-    input wire  [5:0] d;
-    output reg  [5:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 6'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__s_ptr
-
-
 module rss_core__ext2__s_ptr_out(d,q,clock);
     
     // Module arguments
@@ -8458,6 +9084,25 @@ module rss_core__ext2__s_ptr_out(d,q,clock);
     end
           
 endmodule // rss_core__ext2__s_ptr_out
+
+
+module rss_core__ext2__s_routing_type2(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_routing_type2
 
 
 module rss_core__ext2__s_started(d,q,clock);
@@ -8498,25 +9143,6 @@ module rss_core__ext2__s_stepped(d,q,clock);
 endmodule // rss_core__ext2__s_stepped
 
 
-module rss_core__ext2__s_word(d,q,clock);
-    
-    // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 64'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__s_word
-
-
 module rss_core__ext2__started(d,q,clock);
     
     // Module arguments
@@ -8536,7 +9162,7 @@ module rss_core__ext2__started(d,q,clock);
 endmodule // rss_core__ext2__started
 
 
-module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out);
+module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
     
     // Module arguments
     input wire  clock;
@@ -8556,6 +9182,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [5:0] ex_dst_ptr_in;
     input wire  [3:0] ihl_in;
     input wire  [5:0] l4_word_in;
+    input wire  [5:0] l4_before_in;
     output reg  [607:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
@@ -8571,9 +9198,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     output reg  [5:0] ex_dst_ptr_out;
     output reg  [3:0] ihl_out;
     output reg  [5:0] l4_word_out;
+    output reg  [5:0] l4_before_out;
     
     // Constant declarations
     localparam  ipv4_l4_bias = 6'b100;
+    localparam  ipv4_l4_before_bias = 6'b11;
     localparam  hop_by_hop = 8'h0;
     localparam  routing = 8'h2b;
     localparam  fragment_header = 8'h2c;
@@ -8583,6 +9212,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  passthrough = 1'b0;
     localparam  first_only = 1'b0;
     localparam  first_ext = 6'b1001;
+    localparam  registered_takeover = 1'b0;
     
     // Stub signals
     reg  [607:0] header$beat;
@@ -8601,6 +9231,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] nh_q$d;
     wire  [7:0] nh_q$q;
     reg  nh_q$clock;
+    reg  nh_fragment_q$d;
+    wire  nh_fragment_q$q;
+    reg  nh_fragment_q$clock;
     reg  live_q$d;
     wire  live_q$q;
     reg  live_q$clock;
@@ -8634,12 +9267,36 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  s_fragment$d;
     wire  s_fragment$q;
     reg  s_fragment$clock;
-    reg  [63:0] s_word$d;
-    wire  [63:0] s_word$q;
-    reg  s_word$clock;
-    reg  [5:0] s_ptr$d;
-    wire  [5:0] s_ptr$q;
-    reg  s_ptr$clock;
+    reg  s_routing_type2$d;
+    wire  s_routing_type2$q;
+    reg  s_routing_type2$clock;
+    reg  s_home_option$d;
+    wire  s_home_option$q;
+    reg  s_home_option$clock;
+    reg  s_b2_zero$d;
+    wire  s_b2_zero$q;
+    reg  s_b2_zero$clock;
+    reg  s_b3_is0$d;
+    wire  s_b3_is0$q;
+    reg  s_b3_is0$clock;
+    reg  s_b3_is1$d;
+    wire  s_b3_is1$q;
+    reg  s_b3_is1$clock;
+    reg  s_b3_is2$d;
+    wire  s_b3_is2$q;
+    reg  s_b3_is2$clock;
+    reg  s_b4_is0$d;
+    wire  s_b4_is0$q;
+    reg  s_b4_is0$clock;
+    reg  s_b4_is1$d;
+    wire  s_b4_is1$q;
+    reg  s_b4_is1$clock;
+    reg  s_b5_is0$d;
+    wire  s_b5_is0$q;
+    reg  s_b5_is0$clock;
+    reg  [5:0] s_address_ptr$d;
+    wire  [5:0] s_address_ptr$q;
+    reg  s_address_ptr$clock;
     reg  [16:0] s_offset$d;
     wire  [16:0] s_offset$q;
     reg  s_offset$clock;
@@ -8649,9 +9306,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [8:0] s_check_words$d;
     wire  [8:0] s_check_words$q;
     reg  s_check_words$clock;
-    reg  [7:0] s_nh$d;
-    wire  [7:0] s_nh$q;
-    reg  s_nh$clock;
     reg  [16:0] s_end$d;
     wire  [16:0] s_end$q;
     reg  s_end$clock;
@@ -8745,8 +9399,15 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] l4_word_o$d;
     wire  [5:0] l4_word_o$q;
     reg  l4_word_o$clock;
+    reg  [5:0] l4_before_o$d;
+    wire  [5:0] l4_before_o$q;
+    reg  l4_before_o$clock;
     
     // Local signals
+    reg  step_started;
+    reg  step_done;
+    reg  step_nh_fragment;
+    reg  cur_nh_fragment;
     reg  [5:0] step_ptr;
     reg  cur_started;
     reg  [2:0] cur_count;
@@ -8806,6 +9467,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(nh_q$q),
         .clock(nh_q$clock)
     );
+    rss_core__ext3__nh_fragment_q nh_fragment_q(
+        .d(nh_fragment_q$d),
+        .q(nh_fragment_q$q),
+        .clock(nh_fragment_q$clock)
+    );
     rss_core__ext3__live_q live_q(
         .d(live_q$d),
         .q(live_q$q),
@@ -8861,15 +9527,55 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_fragment$q),
         .clock(s_fragment$clock)
     );
-    rss_core__ext3__s_word s_word(
-        .d(s_word$d),
-        .q(s_word$q),
-        .clock(s_word$clock)
+    rss_core__ext3__s_routing_type2 s_routing_type2(
+        .d(s_routing_type2$d),
+        .q(s_routing_type2$q),
+        .clock(s_routing_type2$clock)
     );
-    rss_core__ext3__s_ptr s_ptr(
-        .d(s_ptr$d),
-        .q(s_ptr$q),
-        .clock(s_ptr$clock)
+    rss_core__ext3__s_home_option s_home_option(
+        .d(s_home_option$d),
+        .q(s_home_option$q),
+        .clock(s_home_option$clock)
+    );
+    rss_core__ext3__s_b2_zero s_b2_zero(
+        .d(s_b2_zero$d),
+        .q(s_b2_zero$q),
+        .clock(s_b2_zero$clock)
+    );
+    rss_core__ext3__s_b3_is0 s_b3_is0(
+        .d(s_b3_is0$d),
+        .q(s_b3_is0$q),
+        .clock(s_b3_is0$clock)
+    );
+    rss_core__ext3__s_b3_is1 s_b3_is1(
+        .d(s_b3_is1$d),
+        .q(s_b3_is1$q),
+        .clock(s_b3_is1$clock)
+    );
+    rss_core__ext3__s_b3_is2 s_b3_is2(
+        .d(s_b3_is2$d),
+        .q(s_b3_is2$q),
+        .clock(s_b3_is2$clock)
+    );
+    rss_core__ext3__s_b4_is0 s_b4_is0(
+        .d(s_b4_is0$d),
+        .q(s_b4_is0$q),
+        .clock(s_b4_is0$clock)
+    );
+    rss_core__ext3__s_b4_is1 s_b4_is1(
+        .d(s_b4_is1$d),
+        .q(s_b4_is1$q),
+        .clock(s_b4_is1$clock)
+    );
+    rss_core__ext3__s_b5_is0 s_b5_is0(
+        .d(s_b5_is0$d),
+        .q(s_b5_is0$q),
+        .clock(s_b5_is0$clock)
+    );
+    rss_core__ext3__s_address_ptr s_address_ptr(
+        .d(s_address_ptr$d),
+        .q(s_address_ptr$q),
+        .clock(s_address_ptr$clock)
     );
     rss_core__ext3__s_offset s_offset(
         .d(s_offset$d),
@@ -8885,11 +9591,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_check_words$d),
         .q(s_check_words$q),
         .clock(s_check_words$clock)
-    );
-    rss_core__ext3__s_nh s_nh(
-        .d(s_nh$d),
-        .q(s_nh$q),
-        .clock(s_nh$clock)
     );
     rss_core__ext3__s_end s_end(
         .d(s_end$d),
@@ -9046,6 +9747,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(l4_word_o$q),
         .clock(l4_word_o$clock)
     );
+    rss_core__ext3__l4_before_o l4_before_o(
+        .d(l4_before_o$d),
+        .q(l4_before_o$q),
+        .clock(l4_before_o$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -9053,6 +9759,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         count$clock = clock;
         ptr_q$clock = clock;
         nh_q$clock = clock;
+        nh_fragment_q$clock = clock;
         live_q$clock = clock;
         s_beat$clock = clock;
         s_started$clock = clock;
@@ -9064,12 +9771,19 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$clock = clock;
         s_ended$clock = clock;
         s_fragment$clock = clock;
-        s_word$clock = clock;
-        s_ptr$clock = clock;
+        s_routing_type2$clock = clock;
+        s_home_option$clock = clock;
+        s_b2_zero$clock = clock;
+        s_b3_is0$clock = clock;
+        s_b3_is1$clock = clock;
+        s_b3_is2$clock = clock;
+        s_b4_is0$clock = clock;
+        s_b4_is1$clock = clock;
+        s_b5_is0$clock = clock;
+        s_address_ptr$clock = clock;
         s_offset$clock = clock;
         s_offset8$clock = clock;
         s_check_words$clock = clock;
-        s_nh$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
         s_fragment_in$clock = clock;
@@ -9101,10 +9815,12 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_ptr_o$clock = clock;
         ihl_o$clock = clock;
         l4_word_o$clock = clock;
+        l4_before_o$clock = clock;
         started$d = started$q;
         count$d = count$q;
         ptr_q$d = ptr_q$q;
         nh_q$d = nh_q$q;
+        nh_fragment_q$d = nh_fragment_q$q;
         live_q$d = live_q$q;
         s_beat$d = s_beat$q;
         s_started$d = s_started$q;
@@ -9116,12 +9832,19 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$d = s_stepped$q;
         s_ended$d = s_ended$q;
         s_fragment$d = s_fragment$q;
-        s_word$d = s_word$q;
-        s_ptr$d = s_ptr$q;
+        s_routing_type2$d = s_routing_type2$q;
+        s_home_option$d = s_home_option$q;
+        s_b2_zero$d = s_b2_zero$q;
+        s_b3_is0$d = s_b3_is0$q;
+        s_b3_is1$d = s_b3_is1$q;
+        s_b3_is2$d = s_b3_is2$q;
+        s_b4_is0$d = s_b4_is0$q;
+        s_b4_is1$d = s_b4_is1$q;
+        s_b5_is0$d = s_b5_is0$q;
+        s_address_ptr$d = s_address_ptr$q;
         s_offset$d = s_offset$q;
         s_offset8$d = s_offset8$q;
         s_check_words$d = s_check_words$q;
-        s_nh$d = s_nh$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
         s_fragment_in$d = s_fragment_in$q;
@@ -9153,12 +9876,14 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_ptr_o$d = ex_dst_ptr_o$q;
         ihl_o$d = ihl_o$q;
         l4_word_o$d = l4_word_o$q;
+        l4_before_o$d = l4_before_o$q;
         header$beat = beat_in;
         cur_started = started$q;
         cur_count = count$q;
         cur_ptr = ptr_q$q;
         cur_nh = nh_q$q;
         cur_live = live_q$q;
+        cur_nh_fragment = nh_fragment_q$q;
         if (beat_in[32'h1]) begin
             cur_started = 1'b0;
             cur_count = 32'h0;
@@ -9167,16 +9892,28 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_started = 1'b1;
             cur_ptr = walk_ptr_in;
             cur_nh = walk_nh_in;
+            cur_nh_fragment = walk_nh_in == fragment_header;
             cur_live = walk_live_in;
         end
+        step_started = cur_started;
+        step_nh_fragment = cur_nh_fragment;
+        step_done = ~cur_live | (cur_count == max_steps);
+        if (registered_takeover) begin
+            step_started = started$q & ~beat_in[32'h1];
+            step_nh_fragment = nh_fragment_q$q;
+            step_done = ~live_q$q | (count$q == max_steps);
+        end
         step_ptr = cur_ptr;
+        if (registered_takeover) begin
+            step_ptr = ptr_q$q;
+        end
         if (first_only) begin
             step_ptr = first_ext;
         end
         header$target = step_ptr;
         w = header$word;
         ext_len = w[(32'h30)+:(8)];
-        if (cur_nh == fragment_header) begin
+        if (step_nh_fragment) begin
             ext_len = 32'h0;
         end
         ptr_sum = ((((step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
@@ -9184,13 +9921,26 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (|next_ptr[(32'h6)+:(4)]) begin
             next_ptr = 32'h3f;
         end
-        this_fragment = (cur_nh == fragment_header) & (|w[(32'h23)+:(13)] | w[32'h20]);
+        this_fragment = step_nh_fragment & (|w[(32'h23)+:(13)] | w[32'h20]);
         next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | (w[(32'h38)+:(8)] == fragment_header) | (w[(32'h38)+:(8)] == destination_options);
         cur_done = ~cur_live | (cur_count == max_steps);
-        stepped = beat_in[32'h0] & cur_started & ~cur_done & header$found;
-        ended = beat_in[32'h0] & cur_started & ~cur_done & ~header$found & beat_in[32'h2];
-        s_ptr$d = cur_ptr;
-        s_nh$d = cur_nh;
+        stepped = beat_in[32'h0] & step_started & ~step_done & header$found;
+        ended = beat_in[32'h0] & cur_started & ~cur_done & ~(header$found & step_started) & beat_in[32'h2];
+        b1 = w[(32'h30)+:(8)];
+        b2 = w[(32'h28)+:(8)];
+        b3 = w[(32'h20)+:(8)];
+        b4 = w[(32'h18)+:(8)];
+        b5 = w[(32'h10)+:(8)];
+        s_routing_type2$d = (cur_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
+        s_home_option$d = (cur_nh == destination_options) & (b1 >= 64'h2) & (w[(32'h8)+:(8)] == home_address) & (w[(32'h0)+:(8)] == 64'h10);
+        s_b2_zero$d = b2 == 64'h0;
+        s_b3_is0$d = b3 == 64'h0;
+        s_b3_is1$d = b3 == 64'h1;
+        s_b3_is2$d = b3 == 64'h2;
+        s_b4_is0$d = b4 == 64'h0;
+        s_b4_is1$d = b4 == 64'h1;
+        s_b5_is0$d = b5 == 64'h0;
+        s_address_ptr$d = cur_ptr + 64'h1;
         s_offset$d = ((cur_ptr - 64'h4) & 17'h1ffff) << 64'h3;
         s_offset8$d = ((cur_ptr - 64'h3) & 17'h1ffff) << 64'h3;
         s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
@@ -9199,6 +9949,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_count = cur_count + 64'h1;
             cur_live = next_is_ext & ~this_fragment;
             cur_nh = w[(32'h38)+:(8)];
+            cur_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
             cur_ptr = next_ptr[(32'h0)+:(6)];
         end
         if (ended) begin
@@ -9209,6 +9960,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             count$d = cur_count;
             ptr_q$d = cur_ptr;
             nh_q$d = cur_nh;
+            nh_fragment_q$d = cur_nh_fragment;
             live_q$d = cur_live;
         end
         s_beat$d = beat_in;
@@ -9221,7 +9973,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$d = stepped;
         s_ended$d = ended;
         s_fragment$d = stepped & this_fragment;
-        s_word$d = w;
         s_end$d = end_in;
         s_bad_in$d = bad_in;
         s_fragment_in$d = fragment_in;
@@ -9249,21 +10000,16 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_ex_src = 1'b0;
             cur_ex_dst = 1'b0;
         end
-        b1 = s_word$q[(32'h30)+:(8)];
-        b2 = s_word$q[(32'h28)+:(8)];
-        b3 = s_word$q[(32'h20)+:(8)];
-        b4 = s_word$q[(32'h18)+:(8)];
-        b5 = s_word$q[(32'h10)+:(8)];
         header_end = s_offset$q + (((s_check_words$q) & 17'h1ffff) << 64'h3);
-        lands_on_home = ((b2 != 64'h0) & (b3 == 64'h2)) | ((b2 != 64'h0) & (b3 == 64'h0) & (b5 == 64'h0)) | ((b2 != 64'h0) & (b3 == 64'h1) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 == 64'h0) & (b4 != 64'h0) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h1)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h0) & (b5 == 64'h0));
+        lands_on_home = (~s_b2_zero$q & s_b3_is2$q) | (~s_b2_zero$q & s_b3_is0$q & s_b5_is0$q) | (~s_b2_zero$q & s_b3_is1$q & s_b5_is0$q) | (s_b2_zero$q & s_b3_is0$q & ~s_b4_is0$q & s_b5_is0$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is1$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is0$q & s_b5_is0$q);
         if (s_stepped$q) begin
-            if ((s_nh$q == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) begin
+            if (s_routing_type2$q) begin
                 cur_ex_dst = 1'b1;
-                cur_ex_dst_ptr = s_ptr$q + 64'h1;
+                cur_ex_dst_ptr = s_address_ptr$q;
             end
-            if ((s_nh$q == destination_options) & (b1 >= 64'h2) & lands_on_home & (s_word$q[(32'h8)+:(8)] == home_address) & (s_word$q[(32'h0)+:(8)] == 64'h10)) begin
+            if (s_home_option$q & lands_on_home) begin
                 cur_ex_src = 1'b1;
-                cur_ex_src_ptr = s_ptr$q + 64'h1;
+                cur_ex_src_ptr = s_address_ptr$q;
             end
             cur_fragment = cur_fragment | s_fragment$q;
             cur_bad = cur_bad | (s_offset8$q > s_end$q) | (header_end > s_end$q);
@@ -9308,6 +10054,10 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         ihl_o$d = s_ihl$q;
         l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
+        l4_before_o$d = ipv4_l4_before_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
+        if (s_beat$q[32'h4]) begin
+            l4_before_o$d = s_ptr_out$q - 64'h1;
+        end
         if (reset) begin
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
@@ -9327,6 +10077,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_ptr_out = ex_dst_ptr_o$q;
         ihl_out = ihl_o$q;
         l4_word_out = l4_word_o$q;
+        l4_before_out = l4_before_o$q;
         if (passthrough) begin
             beat_out = beat_in;
             walk_ready_out = walk_ready_in;
@@ -9343,6 +10094,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_out = ex_dst_ptr_in;
             ihl_out = ihl_in;
             l4_word_out = l4_word_in;
+            l4_before_out = l4_before_in;
         end
     end
     
@@ -9753,6 +10505,25 @@ module rss_core__ext3__ihl_o(d,q,clock);
 endmodule // rss_core__ext3__ihl_o
 
 
+module rss_core__ext3__l4_before_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__l4_before_o
+
+
 module rss_core__ext3__l4_word_o(d,q,clock);
     
     // Module arguments
@@ -9848,6 +10619,25 @@ module rss_core__ext3__need_q(d,q,clock);
 endmodule // rss_core__ext3__need_q
 
 
+module rss_core__ext3__nh_fragment_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__nh_fragment_q
+
+
 module rss_core__ext3__nh_o(d,q,clock);
     
     // Module arguments
@@ -9941,6 +10731,158 @@ module rss_core__ext3__ready_o(d,q,clock);
     end
           
 endmodule // rss_core__ext3__ready_o
+
+
+module rss_core__ext3__s_address_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_address_ptr
+
+
+module rss_core__ext3__s_b2_zero(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_b2_zero
+
+
+module rss_core__ext3__s_b3_is0(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_b3_is0
+
+
+module rss_core__ext3__s_b3_is1(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_b3_is1
+
+
+module rss_core__ext3__s_b3_is2(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_b3_is2
+
+
+module rss_core__ext3__s_b4_is0(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_b4_is0
+
+
+module rss_core__ext3__s_b4_is1(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_b4_is1
+
+
+module rss_core__ext3__s_b5_is0(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_b5_is0
 
 
 module rss_core__ext3__s_bad_in(d,q,clock);
@@ -10171,6 +11113,25 @@ module rss_core__ext3__s_fragment_in(d,q,clock);
 endmodule // rss_core__ext3__s_fragment_in
 
 
+module rss_core__ext3__s_home_option(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_home_option
+
+
 module rss_core__ext3__s_ihl(d,q,clock);
     
     // Module arguments
@@ -10247,25 +11208,6 @@ module rss_core__ext3__s_next_live(d,q,clock);
 endmodule // rss_core__ext3__s_next_live
 
 
-module rss_core__ext3__s_nh(d,q,clock);
-    
-    // Module arguments
-    input wire  [7:0] d;
-    output reg  [7:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 8'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__s_nh
-
-
 module rss_core__ext3__s_nh_out(d,q,clock);
     
     // Module arguments
@@ -10323,25 +11265,6 @@ module rss_core__ext3__s_offset8(d,q,clock);
 endmodule // rss_core__ext3__s_offset8
 
 
-module rss_core__ext3__s_ptr(d,q,clock);
-    
-    // Module arguments
-    input wire  [5:0] d;
-    output reg  [5:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 6'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__s_ptr
-
-
 module rss_core__ext3__s_ptr_out(d,q,clock);
     
     // Module arguments
@@ -10359,6 +11282,25 @@ module rss_core__ext3__s_ptr_out(d,q,clock);
     end
           
 endmodule // rss_core__ext3__s_ptr_out
+
+
+module rss_core__ext3__s_routing_type2(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_routing_type2
 
 
 module rss_core__ext3__s_started(d,q,clock);
@@ -10399,25 +11341,6 @@ module rss_core__ext3__s_stepped(d,q,clock);
 endmodule // rss_core__ext3__s_stepped
 
 
-module rss_core__ext3__s_word(d,q,clock);
-    
-    // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 64'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__s_word
-
-
 module rss_core__ext3__started(d,q,clock);
     
     // Module arguments
@@ -10437,7 +11360,7 @@ module rss_core__ext3__started(d,q,clock);
 endmodule // rss_core__ext3__started
 
 
-module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out);
+module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
     
     // Module arguments
     input wire  clock;
@@ -10457,6 +11380,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [5:0] ex_dst_ptr_in;
     input wire  [3:0] ihl_in;
     input wire  [5:0] l4_word_in;
+    input wire  [5:0] l4_before_in;
     output reg  [607:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
@@ -10472,9 +11396,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     output reg  [5:0] ex_dst_ptr_out;
     output reg  [3:0] ihl_out;
     output reg  [5:0] l4_word_out;
+    output reg  [5:0] l4_before_out;
     
     // Constant declarations
     localparam  ipv4_l4_bias = 6'b100;
+    localparam  ipv4_l4_before_bias = 6'b11;
     localparam  hop_by_hop = 8'h0;
     localparam  routing = 8'h2b;
     localparam  fragment_header = 8'h2c;
@@ -10484,6 +11410,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  passthrough = 1'b0;
     localparam  first_only = 1'b0;
     localparam  first_ext = 6'b1001;
+    localparam  registered_takeover = 1'b0;
     
     // Stub signals
     reg  [607:0] header$beat;
@@ -10502,6 +11429,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] nh_q$d;
     wire  [7:0] nh_q$q;
     reg  nh_q$clock;
+    reg  nh_fragment_q$d;
+    wire  nh_fragment_q$q;
+    reg  nh_fragment_q$clock;
     reg  live_q$d;
     wire  live_q$q;
     reg  live_q$clock;
@@ -10535,12 +11465,36 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  s_fragment$d;
     wire  s_fragment$q;
     reg  s_fragment$clock;
-    reg  [63:0] s_word$d;
-    wire  [63:0] s_word$q;
-    reg  s_word$clock;
-    reg  [5:0] s_ptr$d;
-    wire  [5:0] s_ptr$q;
-    reg  s_ptr$clock;
+    reg  s_routing_type2$d;
+    wire  s_routing_type2$q;
+    reg  s_routing_type2$clock;
+    reg  s_home_option$d;
+    wire  s_home_option$q;
+    reg  s_home_option$clock;
+    reg  s_b2_zero$d;
+    wire  s_b2_zero$q;
+    reg  s_b2_zero$clock;
+    reg  s_b3_is0$d;
+    wire  s_b3_is0$q;
+    reg  s_b3_is0$clock;
+    reg  s_b3_is1$d;
+    wire  s_b3_is1$q;
+    reg  s_b3_is1$clock;
+    reg  s_b3_is2$d;
+    wire  s_b3_is2$q;
+    reg  s_b3_is2$clock;
+    reg  s_b4_is0$d;
+    wire  s_b4_is0$q;
+    reg  s_b4_is0$clock;
+    reg  s_b4_is1$d;
+    wire  s_b4_is1$q;
+    reg  s_b4_is1$clock;
+    reg  s_b5_is0$d;
+    wire  s_b5_is0$q;
+    reg  s_b5_is0$clock;
+    reg  [5:0] s_address_ptr$d;
+    wire  [5:0] s_address_ptr$q;
+    reg  s_address_ptr$clock;
     reg  [16:0] s_offset$d;
     wire  [16:0] s_offset$q;
     reg  s_offset$clock;
@@ -10550,9 +11504,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [8:0] s_check_words$d;
     wire  [8:0] s_check_words$q;
     reg  s_check_words$clock;
-    reg  [7:0] s_nh$d;
-    wire  [7:0] s_nh$q;
-    reg  s_nh$clock;
     reg  [16:0] s_end$d;
     wire  [16:0] s_end$q;
     reg  s_end$clock;
@@ -10646,8 +11597,15 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] l4_word_o$d;
     wire  [5:0] l4_word_o$q;
     reg  l4_word_o$clock;
+    reg  [5:0] l4_before_o$d;
+    wire  [5:0] l4_before_o$q;
+    reg  l4_before_o$clock;
     
     // Local signals
+    reg  step_started;
+    reg  step_done;
+    reg  step_nh_fragment;
+    reg  cur_nh_fragment;
     reg  [5:0] step_ptr;
     reg  cur_started;
     reg  [2:0] cur_count;
@@ -10707,6 +11665,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(nh_q$q),
         .clock(nh_q$clock)
     );
+    rss_core__ext4__nh_fragment_q nh_fragment_q(
+        .d(nh_fragment_q$d),
+        .q(nh_fragment_q$q),
+        .clock(nh_fragment_q$clock)
+    );
     rss_core__ext4__live_q live_q(
         .d(live_q$d),
         .q(live_q$q),
@@ -10762,15 +11725,55 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_fragment$q),
         .clock(s_fragment$clock)
     );
-    rss_core__ext4__s_word s_word(
-        .d(s_word$d),
-        .q(s_word$q),
-        .clock(s_word$clock)
+    rss_core__ext4__s_routing_type2 s_routing_type2(
+        .d(s_routing_type2$d),
+        .q(s_routing_type2$q),
+        .clock(s_routing_type2$clock)
     );
-    rss_core__ext4__s_ptr s_ptr(
-        .d(s_ptr$d),
-        .q(s_ptr$q),
-        .clock(s_ptr$clock)
+    rss_core__ext4__s_home_option s_home_option(
+        .d(s_home_option$d),
+        .q(s_home_option$q),
+        .clock(s_home_option$clock)
+    );
+    rss_core__ext4__s_b2_zero s_b2_zero(
+        .d(s_b2_zero$d),
+        .q(s_b2_zero$q),
+        .clock(s_b2_zero$clock)
+    );
+    rss_core__ext4__s_b3_is0 s_b3_is0(
+        .d(s_b3_is0$d),
+        .q(s_b3_is0$q),
+        .clock(s_b3_is0$clock)
+    );
+    rss_core__ext4__s_b3_is1 s_b3_is1(
+        .d(s_b3_is1$d),
+        .q(s_b3_is1$q),
+        .clock(s_b3_is1$clock)
+    );
+    rss_core__ext4__s_b3_is2 s_b3_is2(
+        .d(s_b3_is2$d),
+        .q(s_b3_is2$q),
+        .clock(s_b3_is2$clock)
+    );
+    rss_core__ext4__s_b4_is0 s_b4_is0(
+        .d(s_b4_is0$d),
+        .q(s_b4_is0$q),
+        .clock(s_b4_is0$clock)
+    );
+    rss_core__ext4__s_b4_is1 s_b4_is1(
+        .d(s_b4_is1$d),
+        .q(s_b4_is1$q),
+        .clock(s_b4_is1$clock)
+    );
+    rss_core__ext4__s_b5_is0 s_b5_is0(
+        .d(s_b5_is0$d),
+        .q(s_b5_is0$q),
+        .clock(s_b5_is0$clock)
+    );
+    rss_core__ext4__s_address_ptr s_address_ptr(
+        .d(s_address_ptr$d),
+        .q(s_address_ptr$q),
+        .clock(s_address_ptr$clock)
     );
     rss_core__ext4__s_offset s_offset(
         .d(s_offset$d),
@@ -10786,11 +11789,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_check_words$d),
         .q(s_check_words$q),
         .clock(s_check_words$clock)
-    );
-    rss_core__ext4__s_nh s_nh(
-        .d(s_nh$d),
-        .q(s_nh$q),
-        .clock(s_nh$clock)
     );
     rss_core__ext4__s_end s_end(
         .d(s_end$d),
@@ -10947,6 +11945,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(l4_word_o$q),
         .clock(l4_word_o$clock)
     );
+    rss_core__ext4__l4_before_o l4_before_o(
+        .d(l4_before_o$d),
+        .q(l4_before_o$q),
+        .clock(l4_before_o$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -10954,6 +11957,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         count$clock = clock;
         ptr_q$clock = clock;
         nh_q$clock = clock;
+        nh_fragment_q$clock = clock;
         live_q$clock = clock;
         s_beat$clock = clock;
         s_started$clock = clock;
@@ -10965,12 +11969,19 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$clock = clock;
         s_ended$clock = clock;
         s_fragment$clock = clock;
-        s_word$clock = clock;
-        s_ptr$clock = clock;
+        s_routing_type2$clock = clock;
+        s_home_option$clock = clock;
+        s_b2_zero$clock = clock;
+        s_b3_is0$clock = clock;
+        s_b3_is1$clock = clock;
+        s_b3_is2$clock = clock;
+        s_b4_is0$clock = clock;
+        s_b4_is1$clock = clock;
+        s_b5_is0$clock = clock;
+        s_address_ptr$clock = clock;
         s_offset$clock = clock;
         s_offset8$clock = clock;
         s_check_words$clock = clock;
-        s_nh$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
         s_fragment_in$clock = clock;
@@ -11002,10 +12013,12 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_ptr_o$clock = clock;
         ihl_o$clock = clock;
         l4_word_o$clock = clock;
+        l4_before_o$clock = clock;
         started$d = started$q;
         count$d = count$q;
         ptr_q$d = ptr_q$q;
         nh_q$d = nh_q$q;
+        nh_fragment_q$d = nh_fragment_q$q;
         live_q$d = live_q$q;
         s_beat$d = s_beat$q;
         s_started$d = s_started$q;
@@ -11017,12 +12030,19 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$d = s_stepped$q;
         s_ended$d = s_ended$q;
         s_fragment$d = s_fragment$q;
-        s_word$d = s_word$q;
-        s_ptr$d = s_ptr$q;
+        s_routing_type2$d = s_routing_type2$q;
+        s_home_option$d = s_home_option$q;
+        s_b2_zero$d = s_b2_zero$q;
+        s_b3_is0$d = s_b3_is0$q;
+        s_b3_is1$d = s_b3_is1$q;
+        s_b3_is2$d = s_b3_is2$q;
+        s_b4_is0$d = s_b4_is0$q;
+        s_b4_is1$d = s_b4_is1$q;
+        s_b5_is0$d = s_b5_is0$q;
+        s_address_ptr$d = s_address_ptr$q;
         s_offset$d = s_offset$q;
         s_offset8$d = s_offset8$q;
         s_check_words$d = s_check_words$q;
-        s_nh$d = s_nh$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
         s_fragment_in$d = s_fragment_in$q;
@@ -11054,12 +12074,14 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_ptr_o$d = ex_dst_ptr_o$q;
         ihl_o$d = ihl_o$q;
         l4_word_o$d = l4_word_o$q;
+        l4_before_o$d = l4_before_o$q;
         header$beat = beat_in;
         cur_started = started$q;
         cur_count = count$q;
         cur_ptr = ptr_q$q;
         cur_nh = nh_q$q;
         cur_live = live_q$q;
+        cur_nh_fragment = nh_fragment_q$q;
         if (beat_in[32'h1]) begin
             cur_started = 1'b0;
             cur_count = 32'h0;
@@ -11068,16 +12090,28 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_started = 1'b1;
             cur_ptr = walk_ptr_in;
             cur_nh = walk_nh_in;
+            cur_nh_fragment = walk_nh_in == fragment_header;
             cur_live = walk_live_in;
         end
+        step_started = cur_started;
+        step_nh_fragment = cur_nh_fragment;
+        step_done = ~cur_live | (cur_count == max_steps);
+        if (registered_takeover) begin
+            step_started = started$q & ~beat_in[32'h1];
+            step_nh_fragment = nh_fragment_q$q;
+            step_done = ~live_q$q | (count$q == max_steps);
+        end
         step_ptr = cur_ptr;
+        if (registered_takeover) begin
+            step_ptr = ptr_q$q;
+        end
         if (first_only) begin
             step_ptr = first_ext;
         end
         header$target = step_ptr;
         w = header$word;
         ext_len = w[(32'h30)+:(8)];
-        if (cur_nh == fragment_header) begin
+        if (step_nh_fragment) begin
             ext_len = 32'h0;
         end
         ptr_sum = ((((step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
@@ -11085,13 +12119,26 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (|next_ptr[(32'h6)+:(4)]) begin
             next_ptr = 32'h3f;
         end
-        this_fragment = (cur_nh == fragment_header) & (|w[(32'h23)+:(13)] | w[32'h20]);
+        this_fragment = step_nh_fragment & (|w[(32'h23)+:(13)] | w[32'h20]);
         next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | (w[(32'h38)+:(8)] == fragment_header) | (w[(32'h38)+:(8)] == destination_options);
         cur_done = ~cur_live | (cur_count == max_steps);
-        stepped = beat_in[32'h0] & cur_started & ~cur_done & header$found;
-        ended = beat_in[32'h0] & cur_started & ~cur_done & ~header$found & beat_in[32'h2];
-        s_ptr$d = cur_ptr;
-        s_nh$d = cur_nh;
+        stepped = beat_in[32'h0] & step_started & ~step_done & header$found;
+        ended = beat_in[32'h0] & cur_started & ~cur_done & ~(header$found & step_started) & beat_in[32'h2];
+        b1 = w[(32'h30)+:(8)];
+        b2 = w[(32'h28)+:(8)];
+        b3 = w[(32'h20)+:(8)];
+        b4 = w[(32'h18)+:(8)];
+        b5 = w[(32'h10)+:(8)];
+        s_routing_type2$d = (cur_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
+        s_home_option$d = (cur_nh == destination_options) & (b1 >= 64'h2) & (w[(32'h8)+:(8)] == home_address) & (w[(32'h0)+:(8)] == 64'h10);
+        s_b2_zero$d = b2 == 64'h0;
+        s_b3_is0$d = b3 == 64'h0;
+        s_b3_is1$d = b3 == 64'h1;
+        s_b3_is2$d = b3 == 64'h2;
+        s_b4_is0$d = b4 == 64'h0;
+        s_b4_is1$d = b4 == 64'h1;
+        s_b5_is0$d = b5 == 64'h0;
+        s_address_ptr$d = cur_ptr + 64'h1;
         s_offset$d = ((cur_ptr - 64'h4) & 17'h1ffff) << 64'h3;
         s_offset8$d = ((cur_ptr - 64'h3) & 17'h1ffff) << 64'h3;
         s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
@@ -11100,6 +12147,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_count = cur_count + 64'h1;
             cur_live = next_is_ext & ~this_fragment;
             cur_nh = w[(32'h38)+:(8)];
+            cur_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
             cur_ptr = next_ptr[(32'h0)+:(6)];
         end
         if (ended) begin
@@ -11110,6 +12158,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             count$d = cur_count;
             ptr_q$d = cur_ptr;
             nh_q$d = cur_nh;
+            nh_fragment_q$d = cur_nh_fragment;
             live_q$d = cur_live;
         end
         s_beat$d = beat_in;
@@ -11122,7 +12171,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$d = stepped;
         s_ended$d = ended;
         s_fragment$d = stepped & this_fragment;
-        s_word$d = w;
         s_end$d = end_in;
         s_bad_in$d = bad_in;
         s_fragment_in$d = fragment_in;
@@ -11150,21 +12198,16 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_ex_src = 1'b0;
             cur_ex_dst = 1'b0;
         end
-        b1 = s_word$q[(32'h30)+:(8)];
-        b2 = s_word$q[(32'h28)+:(8)];
-        b3 = s_word$q[(32'h20)+:(8)];
-        b4 = s_word$q[(32'h18)+:(8)];
-        b5 = s_word$q[(32'h10)+:(8)];
         header_end = s_offset$q + (((s_check_words$q) & 17'h1ffff) << 64'h3);
-        lands_on_home = ((b2 != 64'h0) & (b3 == 64'h2)) | ((b2 != 64'h0) & (b3 == 64'h0) & (b5 == 64'h0)) | ((b2 != 64'h0) & (b3 == 64'h1) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 == 64'h0) & (b4 != 64'h0) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h1)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h0) & (b5 == 64'h0));
+        lands_on_home = (~s_b2_zero$q & s_b3_is2$q) | (~s_b2_zero$q & s_b3_is0$q & s_b5_is0$q) | (~s_b2_zero$q & s_b3_is1$q & s_b5_is0$q) | (s_b2_zero$q & s_b3_is0$q & ~s_b4_is0$q & s_b5_is0$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is1$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is0$q & s_b5_is0$q);
         if (s_stepped$q) begin
-            if ((s_nh$q == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) begin
+            if (s_routing_type2$q) begin
                 cur_ex_dst = 1'b1;
-                cur_ex_dst_ptr = s_ptr$q + 64'h1;
+                cur_ex_dst_ptr = s_address_ptr$q;
             end
-            if ((s_nh$q == destination_options) & (b1 >= 64'h2) & lands_on_home & (s_word$q[(32'h8)+:(8)] == home_address) & (s_word$q[(32'h0)+:(8)] == 64'h10)) begin
+            if (s_home_option$q & lands_on_home) begin
                 cur_ex_src = 1'b1;
-                cur_ex_src_ptr = s_ptr$q + 64'h1;
+                cur_ex_src_ptr = s_address_ptr$q;
             end
             cur_fragment = cur_fragment | s_fragment$q;
             cur_bad = cur_bad | (s_offset8$q > s_end$q) | (header_end > s_end$q);
@@ -11209,6 +12252,10 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         ihl_o$d = s_ihl$q;
         l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
+        l4_before_o$d = ipv4_l4_before_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
+        if (s_beat$q[32'h4]) begin
+            l4_before_o$d = s_ptr_out$q - 64'h1;
+        end
         if (reset) begin
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
@@ -11228,6 +12275,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_ptr_out = ex_dst_ptr_o$q;
         ihl_out = ihl_o$q;
         l4_word_out = l4_word_o$q;
+        l4_before_out = l4_before_o$q;
         if (passthrough) begin
             beat_out = beat_in;
             walk_ready_out = walk_ready_in;
@@ -11244,6 +12292,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_out = ex_dst_ptr_in;
             ihl_out = ihl_in;
             l4_word_out = l4_word_in;
+            l4_before_out = l4_before_in;
         end
     end
     
@@ -11654,6 +12703,25 @@ module rss_core__ext4__ihl_o(d,q,clock);
 endmodule // rss_core__ext4__ihl_o
 
 
+module rss_core__ext4__l4_before_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__l4_before_o
+
+
 module rss_core__ext4__l4_word_o(d,q,clock);
     
     // Module arguments
@@ -11749,6 +12817,25 @@ module rss_core__ext4__need_q(d,q,clock);
 endmodule // rss_core__ext4__need_q
 
 
+module rss_core__ext4__nh_fragment_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__nh_fragment_q
+
+
 module rss_core__ext4__nh_o(d,q,clock);
     
     // Module arguments
@@ -11842,6 +12929,158 @@ module rss_core__ext4__ready_o(d,q,clock);
     end
           
 endmodule // rss_core__ext4__ready_o
+
+
+module rss_core__ext4__s_address_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_address_ptr
+
+
+module rss_core__ext4__s_b2_zero(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_b2_zero
+
+
+module rss_core__ext4__s_b3_is0(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_b3_is0
+
+
+module rss_core__ext4__s_b3_is1(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_b3_is1
+
+
+module rss_core__ext4__s_b3_is2(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_b3_is2
+
+
+module rss_core__ext4__s_b4_is0(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_b4_is0
+
+
+module rss_core__ext4__s_b4_is1(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_b4_is1
+
+
+module rss_core__ext4__s_b5_is0(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_b5_is0
 
 
 module rss_core__ext4__s_bad_in(d,q,clock);
@@ -12072,6 +13311,25 @@ module rss_core__ext4__s_fragment_in(d,q,clock);
 endmodule // rss_core__ext4__s_fragment_in
 
 
+module rss_core__ext4__s_home_option(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_home_option
+
+
 module rss_core__ext4__s_ihl(d,q,clock);
     
     // Module arguments
@@ -12148,25 +13406,6 @@ module rss_core__ext4__s_next_live(d,q,clock);
 endmodule // rss_core__ext4__s_next_live
 
 
-module rss_core__ext4__s_nh(d,q,clock);
-    
-    // Module arguments
-    input wire  [7:0] d;
-    output reg  [7:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 8'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__s_nh
-
-
 module rss_core__ext4__s_nh_out(d,q,clock);
     
     // Module arguments
@@ -12224,25 +13463,6 @@ module rss_core__ext4__s_offset8(d,q,clock);
 endmodule // rss_core__ext4__s_offset8
 
 
-module rss_core__ext4__s_ptr(d,q,clock);
-    
-    // Module arguments
-    input wire  [5:0] d;
-    output reg  [5:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 6'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__s_ptr
-
-
 module rss_core__ext4__s_ptr_out(d,q,clock);
     
     // Module arguments
@@ -12260,6 +13480,25 @@ module rss_core__ext4__s_ptr_out(d,q,clock);
     end
           
 endmodule // rss_core__ext4__s_ptr_out
+
+
+module rss_core__ext4__s_routing_type2(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_routing_type2
 
 
 module rss_core__ext4__s_started(d,q,clock);
@@ -12298,25 +13537,6 @@ module rss_core__ext4__s_stepped(d,q,clock);
     end
           
 endmodule // rss_core__ext4__s_stepped
-
-
-module rss_core__ext4__s_word(d,q,clock);
-    
-    // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 64'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__s_word
 
 
 module rss_core__ext4__started(d,q,clock);
@@ -33150,6 +34370,12 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     reg  chosen_valid$d;
     wire  chosen_valid$q;
     reg  chosen_valid$clock;
+    reg  [2:0] staged$d;
+    wire  [2:0] staged$q;
+    reg  staged$clock;
+    reg  staged_valid$d;
+    wire  staged_valid$q;
+    reg  staged_valid$clock;
     reg  [63:0] ring$d;
     wire  [63:0] ring$q;
     reg  ring$clock;
@@ -33184,7 +34410,7 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     // Local signals
     reg  [3:0] read_next;
     reg  [3:0] write_next;
-    reg  chosen_valid_next;
+    reg  staged_valid_next;
     reg  [3:0] distance_next;
     reg  [2:0] head_now;
     reg  [2:0] second_now;
@@ -33229,6 +34455,16 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         .d(chosen_valid$d),
         .q(chosen_valid$q),
         .clock(chosen_valid$clock)
+    );
+    rss_core__vport_match__staged staged(
+        .d(staged$d),
+        .q(staged$q),
+        .clock(staged$clock)
+    );
+    rss_core__vport_match__staged_valid staged_valid(
+        .d(staged_valid$d),
+        .q(staged_valid$q),
+        .clock(staged_valid$clock)
     );
     rss_core__vport_match__ring ring(
         .d(ring$d),
@@ -33289,6 +34525,8 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         mac_complete$clock = clock;
         chosen_q$clock = clock;
         chosen_valid$clock = clock;
+        staged$clock = clock;
+        staged_valid$clock = clock;
         ring$clock = clock;
         write_ptr$clock = clock;
         read_ptr$clock = clock;
@@ -33305,6 +34543,8 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         mac_complete$d = mac_complete$q;
         chosen_q$d = chosen_q$q;
         chosen_valid$d = chosen_valid$q;
+        staged$d = staged$q;
+        staged_valid$d = staged_valid$q;
         ring$d = ring$q;
         write_ptr$d = write_ptr$q;
         read_ptr$d = read_ptr$q;
@@ -33468,58 +34708,58 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
             chosen = hit_vports$q[(32'h3 * 15)+:(3)];
         end
         chosen_q$d = chosen;
-        if (chosen_valid$q) begin
+        if (staged_valid$q) begin
             if (write_ptr$q == 0) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 0))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 0));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 0))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 0));
             end
             if (write_ptr$q == 1) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 1))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 1));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 1))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 1));
             end
             if (write_ptr$q == 2) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 2))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 2));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 2))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 2));
             end
             if (write_ptr$q == 3) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 3))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 3));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 3))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 3));
             end
             if (write_ptr$q == 4) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 4))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 4));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 4))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 4));
             end
             if (write_ptr$q == 5) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 5))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 5));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 5))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 5));
             end
             if (write_ptr$q == 6) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 6))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 6));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 6))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 6));
             end
             if (write_ptr$q == 7) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 7))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 7));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 7))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 7));
             end
             if (write_ptr$q == 8) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 8))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 8));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 8))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 8));
             end
             if (write_ptr$q == 9) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 9))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 9));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 9))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 9));
             end
             if (write_ptr$q == 10) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 10))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 10));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 10))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 10));
             end
             if (write_ptr$q == 11) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 11))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 11));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 11))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 11));
             end
             if (write_ptr$q == 12) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 12))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 12));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 12))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 12));
             end
             if (write_ptr$q == 13) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 13))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 13));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 13))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 13));
             end
             if (write_ptr$q == 14) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 14))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 14));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 14))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 14));
             end
             if (write_ptr$q == 15) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 15))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 15));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 15))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 15));
             end
         end
         write_next = write_ptr$q;
-        if (chosen_valid$q) begin
+        if (staged_valid$q) begin
             write_next = write_ptr$q + 64'h1;
         end
         read_next = read_ptr$q;
@@ -33531,8 +34771,10 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
             write_next = 32'h0;
             read_next = 32'h0;
         end
-        chosen_valid_next = hits_valid$q & ~reset;
-        chosen_valid$d = chosen_valid_next;
+        chosen_valid$d = hits_valid$q & ~reset;
+        staged_valid_next = chosen_valid$q & ~reset;
+        staged_valid$d = staged_valid_next;
+        staged$d = chosen_q$q;
         write_ptr$d = write_next;
         read_ptr$d = read_next;
         third_onehot$d = third_onehot$q;
@@ -33543,18 +34785,18 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
             third_onehot$d = 32'h4;
         end
         distance_next = write_next - read_next;
-        bypass_head_next = chosen_valid_next & (distance_next == 64'h0);
-        bypass_second_next = chosen_valid_next & (distance_next == 64'h1);
+        bypass_head_next = staged_valid_next & (distance_next == 64'h0);
+        bypass_second_next = staged_valid_next & (distance_next == 64'h1);
         bypass_head$d = bypass_head_next;
         bypass_second$d = bypass_second_next;
-        bypass_third$d = chosen_valid_next & (distance_next == 64'h2);
+        bypass_third$d = staged_valid_next & (distance_next == 64'h2);
         head_now = head$q;
         if (bypass_head$q) begin
-            head_now = chosen_q$q;
+            head_now = staged$q;
         end
         second_now = second$q;
         if (bypass_second$q) begin
-            second_now = chosen_q$q;
+            second_now = staged$q;
         end
         third_now = 32'h0;
         if (third_onehot$q[0]) begin
@@ -33606,7 +34848,7 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
             third_now = third_now | ring$q[(32'h4 * 15)+:(3)];
         end
         if (bypass_third$q) begin
-            third_now = chosen_q$q;
+            third_now = staged$q;
         end
         head_next = head_now;
         second_next = second_now;
@@ -33618,12 +34860,12 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         second$d = second_next;
         upcoming$d = head_next;
         if (bypass_head_next) begin
-            upcoming$d = chosen;
+            upcoming$d = chosen_q$q;
         end
         if (pop_next) begin
             upcoming$d = second_next;
             if (bypass_second_next) begin
-                upcoming$d = chosen;
+                upcoming$d = chosen_q$q;
             end
         end
         vport_next = upcoming$q;
@@ -33878,6 +35120,44 @@ module rss_core__vport_match__second(d,q,clock);
     end
           
 endmodule // rss_core__vport_match__second
+
+
+module rss_core__vport_match__staged(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__staged
+
+
+module rss_core__vport_match__staged_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__staged_valid
 
 
 module rss_core__vport_match__third_onehot(d,q,clock);

@@ -158,6 +158,7 @@ module rss_core (
     reg  [5:0] ext1$ex_dst_ptr_in;
     reg  [3:0] ext1$ihl_in;
     reg  [5:0] ext1$l4_word_in;
+    reg  [5:0] ext1$l4_before_in;
     wire  [159:0] ext1$beat_out;
     wire  ext1$walk_ready_out;
     wire  ext1$walk_live_out;
@@ -173,6 +174,7 @@ module rss_core (
     wire  [5:0] ext1$ex_dst_ptr_out;
     wire  [3:0] ext1$ihl_out;
     wire  [5:0] ext1$l4_word_out;
+    wire  [5:0] ext1$l4_before_out;
     reg  ext2$clock;
     reg  ext2$reset;
     reg  [159:0] ext2$beat_in;
@@ -190,6 +192,7 @@ module rss_core (
     reg  [5:0] ext2$ex_dst_ptr_in;
     reg  [3:0] ext2$ihl_in;
     reg  [5:0] ext2$l4_word_in;
+    reg  [5:0] ext2$l4_before_in;
     wire  [159:0] ext2$beat_out;
     wire  ext2$walk_ready_out;
     wire  ext2$walk_live_out;
@@ -205,6 +208,7 @@ module rss_core (
     wire  [5:0] ext2$ex_dst_ptr_out;
     wire  [3:0] ext2$ihl_out;
     wire  [5:0] ext2$l4_word_out;
+    wire  [5:0] ext2$l4_before_out;
     reg  ext3$clock;
     reg  ext3$reset;
     reg  [159:0] ext3$beat_in;
@@ -222,6 +226,7 @@ module rss_core (
     reg  [5:0] ext3$ex_dst_ptr_in;
     reg  [3:0] ext3$ihl_in;
     reg  [5:0] ext3$l4_word_in;
+    reg  [5:0] ext3$l4_before_in;
     wire  [159:0] ext3$beat_out;
     wire  ext3$walk_ready_out;
     wire  ext3$walk_live_out;
@@ -237,6 +242,7 @@ module rss_core (
     wire  [5:0] ext3$ex_dst_ptr_out;
     wire  [3:0] ext3$ihl_out;
     wire  [5:0] ext3$l4_word_out;
+    wire  [5:0] ext3$l4_before_out;
     reg  ext4$clock;
     reg  ext4$reset;
     reg  [159:0] ext4$beat_in;
@@ -254,6 +260,7 @@ module rss_core (
     reg  [5:0] ext4$ex_dst_ptr_in;
     reg  [3:0] ext4$ihl_in;
     reg  [5:0] ext4$l4_word_in;
+    reg  [5:0] ext4$l4_before_in;
     wire  [159:0] ext4$beat_out;
     wire  ext4$walk_ready_out;
     wire  ext4$walk_live_out;
@@ -269,6 +276,7 @@ module rss_core (
     wire  [5:0] ext4$ex_dst_ptr_out;
     wire  [3:0] ext4$ihl_out;
     wire  [5:0] ext4$l4_word_out;
+    wire  [5:0] ext4$l4_before_out;
     reg  capture$clock;
     reg  [159:0] capture$beat;
     reg  capture$walk_ready;
@@ -277,6 +285,7 @@ module rss_core (
     reg  [7:0] capture$walk_nh;
     reg  [3:0] capture$ihl;
     reg  [5:0] capture$ipv4_l4_word;
+    reg  [5:0] capture$l4_before;
     reg  [16:0] capture$datagram_end;
     reg  capture$bad;
     reg  capture$fragment;
@@ -622,6 +631,7 @@ module rss_core (
         .ex_dst_ptr_in(ext1$ex_dst_ptr_in),
         .ihl_in(ext1$ihl_in),
         .l4_word_in(ext1$l4_word_in),
+        .l4_before_in(ext1$l4_before_in),
         .beat_out(ext1$beat_out),
         .walk_ready_out(ext1$walk_ready_out),
         .walk_live_out(ext1$walk_live_out),
@@ -636,7 +646,8 @@ module rss_core (
         .ex_dst_out(ext1$ex_dst_out),
         .ex_dst_ptr_out(ext1$ex_dst_ptr_out),
         .ihl_out(ext1$ihl_out),
-        .l4_word_out(ext1$l4_word_out)
+        .l4_word_out(ext1$l4_word_out),
+        .l4_before_out(ext1$l4_before_out)
     );
     rss_core__ext2 ext2(
         .clock(ext2$clock),
@@ -656,6 +667,7 @@ module rss_core (
         .ex_dst_ptr_in(ext2$ex_dst_ptr_in),
         .ihl_in(ext2$ihl_in),
         .l4_word_in(ext2$l4_word_in),
+        .l4_before_in(ext2$l4_before_in),
         .beat_out(ext2$beat_out),
         .walk_ready_out(ext2$walk_ready_out),
         .walk_live_out(ext2$walk_live_out),
@@ -670,7 +682,8 @@ module rss_core (
         .ex_dst_out(ext2$ex_dst_out),
         .ex_dst_ptr_out(ext2$ex_dst_ptr_out),
         .ihl_out(ext2$ihl_out),
-        .l4_word_out(ext2$l4_word_out)
+        .l4_word_out(ext2$l4_word_out),
+        .l4_before_out(ext2$l4_before_out)
     );
     rss_core__ext3 ext3(
         .clock(ext3$clock),
@@ -690,6 +703,7 @@ module rss_core (
         .ex_dst_ptr_in(ext3$ex_dst_ptr_in),
         .ihl_in(ext3$ihl_in),
         .l4_word_in(ext3$l4_word_in),
+        .l4_before_in(ext3$l4_before_in),
         .beat_out(ext3$beat_out),
         .walk_ready_out(ext3$walk_ready_out),
         .walk_live_out(ext3$walk_live_out),
@@ -704,7 +718,8 @@ module rss_core (
         .ex_dst_out(ext3$ex_dst_out),
         .ex_dst_ptr_out(ext3$ex_dst_ptr_out),
         .ihl_out(ext3$ihl_out),
-        .l4_word_out(ext3$l4_word_out)
+        .l4_word_out(ext3$l4_word_out),
+        .l4_before_out(ext3$l4_before_out)
     );
     rss_core__ext4 ext4(
         .clock(ext4$clock),
@@ -724,6 +739,7 @@ module rss_core (
         .ex_dst_ptr_in(ext4$ex_dst_ptr_in),
         .ihl_in(ext4$ihl_in),
         .l4_word_in(ext4$l4_word_in),
+        .l4_before_in(ext4$l4_before_in),
         .beat_out(ext4$beat_out),
         .walk_ready_out(ext4$walk_ready_out),
         .walk_live_out(ext4$walk_live_out),
@@ -738,7 +754,8 @@ module rss_core (
         .ex_dst_out(ext4$ex_dst_out),
         .ex_dst_ptr_out(ext4$ex_dst_ptr_out),
         .ihl_out(ext4$ihl_out),
-        .l4_word_out(ext4$l4_word_out)
+        .l4_word_out(ext4$l4_word_out),
+        .l4_before_out(ext4$l4_before_out)
     );
     rss_core__capture capture(
         .clock(capture$clock),
@@ -749,6 +766,7 @@ module rss_core (
         .walk_nh(capture$walk_nh),
         .ihl(capture$ihl),
         .ipv4_l4_word(capture$ipv4_l4_word),
+        .l4_before(capture$l4_before),
         .datagram_end(capture$datagram_end),
         .bad(capture$bad),
         .fragment(capture$fragment),
@@ -1197,6 +1215,7 @@ module rss_core (
         ext1$ex_dst_ptr_in = 32'h0;
         ext1$ihl_in = l3$ihl;
         ext1$l4_word_in = 32'h0;
+        ext1$l4_before_in = 32'h0;
         ext2$beat_in = ext1$beat_out;
         ext2$walk_ready_in = ext1$walk_ready_out;
         ext2$walk_live_in = ext1$walk_live_out;
@@ -1212,6 +1231,7 @@ module rss_core (
         ext2$ex_dst_ptr_in = ext1$ex_dst_ptr_out;
         ext2$ihl_in = ext1$ihl_out;
         ext2$l4_word_in = ext1$l4_word_out;
+        ext2$l4_before_in = ext1$l4_before_out;
         ext3$beat_in = ext2$beat_out;
         ext3$walk_ready_in = ext2$walk_ready_out;
         ext3$walk_live_in = ext2$walk_live_out;
@@ -1227,6 +1247,7 @@ module rss_core (
         ext3$ex_dst_ptr_in = ext2$ex_dst_ptr_out;
         ext3$ihl_in = ext2$ihl_out;
         ext3$l4_word_in = ext2$l4_word_out;
+        ext3$l4_before_in = ext2$l4_before_out;
         ext4$beat_in = ext3$beat_out;
         ext4$walk_ready_in = ext3$walk_ready_out;
         ext4$walk_live_in = ext3$walk_live_out;
@@ -1242,6 +1263,7 @@ module rss_core (
         ext4$ex_dst_ptr_in = ext3$ex_dst_ptr_out;
         ext4$ihl_in = ext3$ihl_out;
         ext4$l4_word_in = ext3$l4_word_out;
+        ext4$l4_before_in = ext3$l4_before_out;
         capture$beat = ext4$beat_out;
         capture$walk_ready = ext4$walk_ready_out;
         capture$walk_live = ext4$walk_live_out;
@@ -1257,6 +1279,7 @@ module rss_core (
         capture$ex_dst_ptr = ext4$ex_dst_ptr_out;
         capture$ihl = ext4$ihl_out;
         capture$ipv4_l4_word = ext4$l4_word_out;
+        capture$l4_before = ext4$l4_before_out;
         frame_state$slots = regs$active;
         state_vport = vport_match$vport_next;
         parser_idle = (parsing$q == 64'h0) & ~ingress$frame_started & ~job_valid$q & hasher$in_ready;
@@ -1436,7 +1459,7 @@ module rss_core (
 endmodule // top
 
 
-module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ipv4_l4_word,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_dst,ex_dst_ptr,result_valid,result_next,next_ipv4,next_ipv6,next_tcp,next_udp,length,malformed,ipv4,ipv6,is_fragment,four_tuple,four_tuple_ex,src,dst,ex_src_addr,ex_dst_addr,ports);
+module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ipv4_l4_word,l4_before,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_dst,ex_dst_ptr,result_valid,result_next,next_ipv4,next_ipv6,next_tcp,next_udp,length,malformed,ipv4,ipv6,is_fragment,four_tuple,four_tuple_ex,src,dst,ex_src_addr,ex_dst_addr,ports);
     
     // Module arguments
     input wire  clock;
@@ -1447,6 +1470,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
     input wire  [7:0] walk_nh;
     input wire  [3:0] ihl;
     input wire  [5:0] ipv4_l4_word;
+    input wire  [5:0] l4_before;
     input wire  [16:0] datagram_end;
     input wire  bad;
     input wire  fragment;
@@ -1745,6 +1769,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
     reg  [63:0] cur_route_lo;
     reg  [31:0] cur_ports;
     reg  [5:0] l4_word;
+    reg  l4_found;
+    reg  [63:0] l4_data;
     reg  l4_low_half;
     reg  nh_tcp;
     reg  nh_udp;
@@ -2355,10 +2381,16 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
             cur_route_lo = route1$word;
         end
         cur_ports = ports_q$q;
-        if (l4$found) begin
-            cur_ports = l4$word[(32'h20)+:(32)];
+        l4_found = l4$found;
+        l4_data = l4$word;
+        if (beat[32'h2] & (beat[(32'ha)+:(6)] == l4_before)) begin
+            l4_found = 1'b1;
+            l4_data = beat[(32'h20)+:(64)];
+        end
+        if (l4_found) begin
+            cur_ports = l4_data[(32'h20)+:(32)];
             if (l4_low_half) begin
-                cur_ports = l4$word[(32'h0)+:(32)];
+                cur_ports = l4_data[(32'h0)+:(32)];
             end
         end
         if (valid) begin
@@ -3104,7 +3136,7 @@ module rss_core__capture__l4(beat,target,found,word);
     output reg  [63:0] word;
     
     // Constant declarations
-    localparam  use_tail = 1'b1;
+    localparam  use_tail = 1'b0;
     localparam  fixed = 1'b0;
     localparam  candidates = 8'h0;
     localparam  select_mask = 6'b0;
@@ -4356,7 +4388,7 @@ module rss_core__drops(d,q,clock);
 endmodule // rss_core__drops
 
 
-module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out);
+module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
     
     // Module arguments
     input wire  clock;
@@ -4376,6 +4408,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [5:0] ex_dst_ptr_in;
     input wire  [3:0] ihl_in;
     input wire  [5:0] l4_word_in;
+    input wire  [5:0] l4_before_in;
     output reg  [159:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
@@ -4391,9 +4424,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     output reg  [5:0] ex_dst_ptr_out;
     output reg  [3:0] ihl_out;
     output reg  [5:0] l4_word_out;
+    output reg  [5:0] l4_before_out;
     
     // Constant declarations
     localparam  ipv4_l4_bias = 6'b100;
+    localparam  ipv4_l4_before_bias = 6'b11;
     localparam  hop_by_hop = 8'h0;
     localparam  routing = 8'h2b;
     localparam  fragment_header = 8'h2c;
@@ -4403,6 +4438,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  passthrough = 1'b0;
     localparam  first_only = 1'b0;
     localparam  first_ext = 6'b1001;
+    localparam  registered_takeover = 1'b1;
     
     // Stub signals
     reg  [159:0] header$beat;
@@ -4421,6 +4457,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] nh_q$d;
     wire  [7:0] nh_q$q;
     reg  nh_q$clock;
+    reg  nh_fragment_q$d;
+    wire  nh_fragment_q$q;
+    reg  nh_fragment_q$clock;
     reg  live_q$d;
     wire  live_q$q;
     reg  live_q$clock;
@@ -4454,12 +4493,36 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  s_fragment$d;
     wire  s_fragment$q;
     reg  s_fragment$clock;
-    reg  [63:0] s_word$d;
-    wire  [63:0] s_word$q;
-    reg  s_word$clock;
-    reg  [5:0] s_ptr$d;
-    wire  [5:0] s_ptr$q;
-    reg  s_ptr$clock;
+    reg  s_routing_type2$d;
+    wire  s_routing_type2$q;
+    reg  s_routing_type2$clock;
+    reg  s_home_option$d;
+    wire  s_home_option$q;
+    reg  s_home_option$clock;
+    reg  s_b2_zero$d;
+    wire  s_b2_zero$q;
+    reg  s_b2_zero$clock;
+    reg  s_b3_is0$d;
+    wire  s_b3_is0$q;
+    reg  s_b3_is0$clock;
+    reg  s_b3_is1$d;
+    wire  s_b3_is1$q;
+    reg  s_b3_is1$clock;
+    reg  s_b3_is2$d;
+    wire  s_b3_is2$q;
+    reg  s_b3_is2$clock;
+    reg  s_b4_is0$d;
+    wire  s_b4_is0$q;
+    reg  s_b4_is0$clock;
+    reg  s_b4_is1$d;
+    wire  s_b4_is1$q;
+    reg  s_b4_is1$clock;
+    reg  s_b5_is0$d;
+    wire  s_b5_is0$q;
+    reg  s_b5_is0$clock;
+    reg  [5:0] s_address_ptr$d;
+    wire  [5:0] s_address_ptr$q;
+    reg  s_address_ptr$clock;
     reg  [16:0] s_offset$d;
     wire  [16:0] s_offset$q;
     reg  s_offset$clock;
@@ -4469,9 +4532,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [8:0] s_check_words$d;
     wire  [8:0] s_check_words$q;
     reg  s_check_words$clock;
-    reg  [7:0] s_nh$d;
-    wire  [7:0] s_nh$q;
-    reg  s_nh$clock;
     reg  [16:0] s_end$d;
     wire  [16:0] s_end$q;
     reg  s_end$clock;
@@ -4565,8 +4625,15 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] l4_word_o$d;
     wire  [5:0] l4_word_o$q;
     reg  l4_word_o$clock;
+    reg  [5:0] l4_before_o$d;
+    wire  [5:0] l4_before_o$q;
+    reg  l4_before_o$clock;
     
     // Local signals
+    reg  step_started;
+    reg  step_done;
+    reg  step_nh_fragment;
+    reg  cur_nh_fragment;
     reg  [5:0] step_ptr;
     reg  cur_started;
     reg  [2:0] cur_count;
@@ -4626,6 +4693,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(nh_q$q),
         .clock(nh_q$clock)
     );
+    rss_core__ext1__nh_fragment_q nh_fragment_q(
+        .d(nh_fragment_q$d),
+        .q(nh_fragment_q$q),
+        .clock(nh_fragment_q$clock)
+    );
     rss_core__ext1__live_q live_q(
         .d(live_q$d),
         .q(live_q$q),
@@ -4681,15 +4753,55 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_fragment$q),
         .clock(s_fragment$clock)
     );
-    rss_core__ext1__s_word s_word(
-        .d(s_word$d),
-        .q(s_word$q),
-        .clock(s_word$clock)
+    rss_core__ext1__s_routing_type2 s_routing_type2(
+        .d(s_routing_type2$d),
+        .q(s_routing_type2$q),
+        .clock(s_routing_type2$clock)
     );
-    rss_core__ext1__s_ptr s_ptr(
-        .d(s_ptr$d),
-        .q(s_ptr$q),
-        .clock(s_ptr$clock)
+    rss_core__ext1__s_home_option s_home_option(
+        .d(s_home_option$d),
+        .q(s_home_option$q),
+        .clock(s_home_option$clock)
+    );
+    rss_core__ext1__s_b2_zero s_b2_zero(
+        .d(s_b2_zero$d),
+        .q(s_b2_zero$q),
+        .clock(s_b2_zero$clock)
+    );
+    rss_core__ext1__s_b3_is0 s_b3_is0(
+        .d(s_b3_is0$d),
+        .q(s_b3_is0$q),
+        .clock(s_b3_is0$clock)
+    );
+    rss_core__ext1__s_b3_is1 s_b3_is1(
+        .d(s_b3_is1$d),
+        .q(s_b3_is1$q),
+        .clock(s_b3_is1$clock)
+    );
+    rss_core__ext1__s_b3_is2 s_b3_is2(
+        .d(s_b3_is2$d),
+        .q(s_b3_is2$q),
+        .clock(s_b3_is2$clock)
+    );
+    rss_core__ext1__s_b4_is0 s_b4_is0(
+        .d(s_b4_is0$d),
+        .q(s_b4_is0$q),
+        .clock(s_b4_is0$clock)
+    );
+    rss_core__ext1__s_b4_is1 s_b4_is1(
+        .d(s_b4_is1$d),
+        .q(s_b4_is1$q),
+        .clock(s_b4_is1$clock)
+    );
+    rss_core__ext1__s_b5_is0 s_b5_is0(
+        .d(s_b5_is0$d),
+        .q(s_b5_is0$q),
+        .clock(s_b5_is0$clock)
+    );
+    rss_core__ext1__s_address_ptr s_address_ptr(
+        .d(s_address_ptr$d),
+        .q(s_address_ptr$q),
+        .clock(s_address_ptr$clock)
     );
     rss_core__ext1__s_offset s_offset(
         .d(s_offset$d),
@@ -4705,11 +4817,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_check_words$d),
         .q(s_check_words$q),
         .clock(s_check_words$clock)
-    );
-    rss_core__ext1__s_nh s_nh(
-        .d(s_nh$d),
-        .q(s_nh$q),
-        .clock(s_nh$clock)
     );
     rss_core__ext1__s_end s_end(
         .d(s_end$d),
@@ -4866,6 +4973,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(l4_word_o$q),
         .clock(l4_word_o$clock)
     );
+    rss_core__ext1__l4_before_o l4_before_o(
+        .d(l4_before_o$d),
+        .q(l4_before_o$q),
+        .clock(l4_before_o$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -4873,6 +4985,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         count$clock = clock;
         ptr_q$clock = clock;
         nh_q$clock = clock;
+        nh_fragment_q$clock = clock;
         live_q$clock = clock;
         s_beat$clock = clock;
         s_started$clock = clock;
@@ -4884,12 +4997,19 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$clock = clock;
         s_ended$clock = clock;
         s_fragment$clock = clock;
-        s_word$clock = clock;
-        s_ptr$clock = clock;
+        s_routing_type2$clock = clock;
+        s_home_option$clock = clock;
+        s_b2_zero$clock = clock;
+        s_b3_is0$clock = clock;
+        s_b3_is1$clock = clock;
+        s_b3_is2$clock = clock;
+        s_b4_is0$clock = clock;
+        s_b4_is1$clock = clock;
+        s_b5_is0$clock = clock;
+        s_address_ptr$clock = clock;
         s_offset$clock = clock;
         s_offset8$clock = clock;
         s_check_words$clock = clock;
-        s_nh$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
         s_fragment_in$clock = clock;
@@ -4921,10 +5041,12 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_ptr_o$clock = clock;
         ihl_o$clock = clock;
         l4_word_o$clock = clock;
+        l4_before_o$clock = clock;
         started$d = started$q;
         count$d = count$q;
         ptr_q$d = ptr_q$q;
         nh_q$d = nh_q$q;
+        nh_fragment_q$d = nh_fragment_q$q;
         live_q$d = live_q$q;
         s_beat$d = s_beat$q;
         s_started$d = s_started$q;
@@ -4936,12 +5058,19 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$d = s_stepped$q;
         s_ended$d = s_ended$q;
         s_fragment$d = s_fragment$q;
-        s_word$d = s_word$q;
-        s_ptr$d = s_ptr$q;
+        s_routing_type2$d = s_routing_type2$q;
+        s_home_option$d = s_home_option$q;
+        s_b2_zero$d = s_b2_zero$q;
+        s_b3_is0$d = s_b3_is0$q;
+        s_b3_is1$d = s_b3_is1$q;
+        s_b3_is2$d = s_b3_is2$q;
+        s_b4_is0$d = s_b4_is0$q;
+        s_b4_is1$d = s_b4_is1$q;
+        s_b5_is0$d = s_b5_is0$q;
+        s_address_ptr$d = s_address_ptr$q;
         s_offset$d = s_offset$q;
         s_offset8$d = s_offset8$q;
         s_check_words$d = s_check_words$q;
-        s_nh$d = s_nh$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
         s_fragment_in$d = s_fragment_in$q;
@@ -4973,12 +5102,14 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_ptr_o$d = ex_dst_ptr_o$q;
         ihl_o$d = ihl_o$q;
         l4_word_o$d = l4_word_o$q;
+        l4_before_o$d = l4_before_o$q;
         header$beat = beat_in;
         cur_started = started$q;
         cur_count = count$q;
         cur_ptr = ptr_q$q;
         cur_nh = nh_q$q;
         cur_live = live_q$q;
+        cur_nh_fragment = nh_fragment_q$q;
         if (beat_in[32'h1]) begin
             cur_started = 1'b0;
             cur_count = 32'h0;
@@ -4987,16 +5118,28 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_started = 1'b1;
             cur_ptr = walk_ptr_in;
             cur_nh = walk_nh_in;
+            cur_nh_fragment = walk_nh_in == fragment_header;
             cur_live = walk_live_in;
         end
+        step_started = cur_started;
+        step_nh_fragment = cur_nh_fragment;
+        step_done = ~cur_live | (cur_count == max_steps);
+        if (registered_takeover) begin
+            step_started = started$q & ~beat_in[32'h1];
+            step_nh_fragment = nh_fragment_q$q;
+            step_done = ~live_q$q | (count$q == max_steps);
+        end
         step_ptr = cur_ptr;
+        if (registered_takeover) begin
+            step_ptr = ptr_q$q;
+        end
         if (first_only) begin
             step_ptr = first_ext;
         end
         header$target = step_ptr;
         w = header$word;
         ext_len = w[(32'h30)+:(8)];
-        if (cur_nh == fragment_header) begin
+        if (step_nh_fragment) begin
             ext_len = 32'h0;
         end
         ptr_sum = ((((step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
@@ -5004,13 +5147,26 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (|next_ptr[(32'h6)+:(4)]) begin
             next_ptr = 32'h3f;
         end
-        this_fragment = (cur_nh == fragment_header) & (|w[(32'h23)+:(13)] | w[32'h20]);
+        this_fragment = step_nh_fragment & (|w[(32'h23)+:(13)] | w[32'h20]);
         next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | (w[(32'h38)+:(8)] == fragment_header) | (w[(32'h38)+:(8)] == destination_options);
         cur_done = ~cur_live | (cur_count == max_steps);
-        stepped = beat_in[32'h0] & cur_started & ~cur_done & header$found;
-        ended = beat_in[32'h0] & cur_started & ~cur_done & ~header$found & beat_in[32'h2];
-        s_ptr$d = cur_ptr;
-        s_nh$d = cur_nh;
+        stepped = beat_in[32'h0] & step_started & ~step_done & header$found;
+        ended = beat_in[32'h0] & cur_started & ~cur_done & ~(header$found & step_started) & beat_in[32'h2];
+        b1 = w[(32'h30)+:(8)];
+        b2 = w[(32'h28)+:(8)];
+        b3 = w[(32'h20)+:(8)];
+        b4 = w[(32'h18)+:(8)];
+        b5 = w[(32'h10)+:(8)];
+        s_routing_type2$d = (cur_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
+        s_home_option$d = (cur_nh == destination_options) & (b1 >= 64'h2) & (w[(32'h8)+:(8)] == home_address) & (w[(32'h0)+:(8)] == 64'h10);
+        s_b2_zero$d = b2 == 64'h0;
+        s_b3_is0$d = b3 == 64'h0;
+        s_b3_is1$d = b3 == 64'h1;
+        s_b3_is2$d = b3 == 64'h2;
+        s_b4_is0$d = b4 == 64'h0;
+        s_b4_is1$d = b4 == 64'h1;
+        s_b5_is0$d = b5 == 64'h0;
+        s_address_ptr$d = cur_ptr + 64'h1;
         s_offset$d = ((cur_ptr - 64'h4) & 17'h1ffff) << 64'h3;
         s_offset8$d = ((cur_ptr - 64'h3) & 17'h1ffff) << 64'h3;
         s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
@@ -5019,6 +5175,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_count = cur_count + 64'h1;
             cur_live = next_is_ext & ~this_fragment;
             cur_nh = w[(32'h38)+:(8)];
+            cur_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
             cur_ptr = next_ptr[(32'h0)+:(6)];
         end
         if (ended) begin
@@ -5029,6 +5186,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             count$d = cur_count;
             ptr_q$d = cur_ptr;
             nh_q$d = cur_nh;
+            nh_fragment_q$d = cur_nh_fragment;
             live_q$d = cur_live;
         end
         s_beat$d = beat_in;
@@ -5041,7 +5199,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$d = stepped;
         s_ended$d = ended;
         s_fragment$d = stepped & this_fragment;
-        s_word$d = w;
         s_end$d = end_in;
         s_bad_in$d = bad_in;
         s_fragment_in$d = fragment_in;
@@ -5069,21 +5226,16 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_ex_src = 1'b0;
             cur_ex_dst = 1'b0;
         end
-        b1 = s_word$q[(32'h30)+:(8)];
-        b2 = s_word$q[(32'h28)+:(8)];
-        b3 = s_word$q[(32'h20)+:(8)];
-        b4 = s_word$q[(32'h18)+:(8)];
-        b5 = s_word$q[(32'h10)+:(8)];
         header_end = s_offset$q + (((s_check_words$q) & 17'h1ffff) << 64'h3);
-        lands_on_home = ((b2 != 64'h0) & (b3 == 64'h2)) | ((b2 != 64'h0) & (b3 == 64'h0) & (b5 == 64'h0)) | ((b2 != 64'h0) & (b3 == 64'h1) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 == 64'h0) & (b4 != 64'h0) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h1)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h0) & (b5 == 64'h0));
+        lands_on_home = (~s_b2_zero$q & s_b3_is2$q) | (~s_b2_zero$q & s_b3_is0$q & s_b5_is0$q) | (~s_b2_zero$q & s_b3_is1$q & s_b5_is0$q) | (s_b2_zero$q & s_b3_is0$q & ~s_b4_is0$q & s_b5_is0$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is1$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is0$q & s_b5_is0$q);
         if (s_stepped$q) begin
-            if ((s_nh$q == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) begin
+            if (s_routing_type2$q) begin
                 cur_ex_dst = 1'b1;
-                cur_ex_dst_ptr = s_ptr$q + 64'h1;
+                cur_ex_dst_ptr = s_address_ptr$q;
             end
-            if ((s_nh$q == destination_options) & (b1 >= 64'h2) & lands_on_home & (s_word$q[(32'h8)+:(8)] == home_address) & (s_word$q[(32'h0)+:(8)] == 64'h10)) begin
+            if (s_home_option$q & lands_on_home) begin
                 cur_ex_src = 1'b1;
-                cur_ex_src_ptr = s_ptr$q + 64'h1;
+                cur_ex_src_ptr = s_address_ptr$q;
             end
             cur_fragment = cur_fragment | s_fragment$q;
             cur_bad = cur_bad | (s_offset8$q > s_end$q) | (header_end > s_end$q);
@@ -5128,6 +5280,10 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         ihl_o$d = s_ihl$q;
         l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
+        l4_before_o$d = ipv4_l4_before_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
+        if (s_beat$q[32'h4]) begin
+            l4_before_o$d = s_ptr_out$q - 64'h1;
+        end
         if (reset) begin
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
@@ -5147,6 +5303,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_ptr_out = ex_dst_ptr_o$q;
         ihl_out = ihl_o$q;
         l4_word_out = l4_word_o$q;
+        l4_before_out = l4_before_o$q;
         if (passthrough) begin
             beat_out = beat_in;
             walk_ready_out = walk_ready_in;
@@ -5163,6 +5320,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_out = ex_dst_ptr_in;
             ihl_out = ihl_in;
             l4_word_out = l4_word_in;
+            l4_before_out = l4_before_in;
         end
     end
     
@@ -5531,6 +5689,25 @@ module rss_core__ext1__ihl_o(d,q,clock);
 endmodule // rss_core__ext1__ihl_o
 
 
+module rss_core__ext1__l4_before_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__l4_before_o
+
+
 module rss_core__ext1__l4_word_o(d,q,clock);
     
     // Module arguments
@@ -5626,6 +5803,25 @@ module rss_core__ext1__need_q(d,q,clock);
 endmodule // rss_core__ext1__need_q
 
 
+module rss_core__ext1__nh_fragment_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__nh_fragment_q
+
+
 module rss_core__ext1__nh_o(d,q,clock);
     
     // Module arguments
@@ -5719,6 +5915,158 @@ module rss_core__ext1__ready_o(d,q,clock);
     end
           
 endmodule // rss_core__ext1__ready_o
+
+
+module rss_core__ext1__s_address_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_address_ptr
+
+
+module rss_core__ext1__s_b2_zero(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_b2_zero
+
+
+module rss_core__ext1__s_b3_is0(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_b3_is0
+
+
+module rss_core__ext1__s_b3_is1(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_b3_is1
+
+
+module rss_core__ext1__s_b3_is2(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_b3_is2
+
+
+module rss_core__ext1__s_b4_is0(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_b4_is0
+
+
+module rss_core__ext1__s_b4_is1(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_b4_is1
+
+
+module rss_core__ext1__s_b5_is0(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_b5_is0
 
 
 module rss_core__ext1__s_bad_in(d,q,clock);
@@ -5949,6 +6297,25 @@ module rss_core__ext1__s_fragment_in(d,q,clock);
 endmodule // rss_core__ext1__s_fragment_in
 
 
+module rss_core__ext1__s_home_option(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_home_option
+
+
 module rss_core__ext1__s_ihl(d,q,clock);
     
     // Module arguments
@@ -6025,25 +6392,6 @@ module rss_core__ext1__s_next_live(d,q,clock);
 endmodule // rss_core__ext1__s_next_live
 
 
-module rss_core__ext1__s_nh(d,q,clock);
-    
-    // Module arguments
-    input wire  [7:0] d;
-    output reg  [7:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 8'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__s_nh
-
-
 module rss_core__ext1__s_nh_out(d,q,clock);
     
     // Module arguments
@@ -6101,25 +6449,6 @@ module rss_core__ext1__s_offset8(d,q,clock);
 endmodule // rss_core__ext1__s_offset8
 
 
-module rss_core__ext1__s_ptr(d,q,clock);
-    
-    // Module arguments
-    input wire  [5:0] d;
-    output reg  [5:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 6'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__s_ptr
-
-
 module rss_core__ext1__s_ptr_out(d,q,clock);
     
     // Module arguments
@@ -6137,6 +6466,25 @@ module rss_core__ext1__s_ptr_out(d,q,clock);
     end
           
 endmodule // rss_core__ext1__s_ptr_out
+
+
+module rss_core__ext1__s_routing_type2(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_routing_type2
 
 
 module rss_core__ext1__s_started(d,q,clock);
@@ -6177,25 +6525,6 @@ module rss_core__ext1__s_stepped(d,q,clock);
 endmodule // rss_core__ext1__s_stepped
 
 
-module rss_core__ext1__s_word(d,q,clock);
-    
-    // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 64'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__s_word
-
-
 module rss_core__ext1__started(d,q,clock);
     
     // Module arguments
@@ -6215,7 +6544,7 @@ module rss_core__ext1__started(d,q,clock);
 endmodule // rss_core__ext1__started
 
 
-module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out);
+module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
     
     // Module arguments
     input wire  clock;
@@ -6235,6 +6564,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [5:0] ex_dst_ptr_in;
     input wire  [3:0] ihl_in;
     input wire  [5:0] l4_word_in;
+    input wire  [5:0] l4_before_in;
     output reg  [159:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
@@ -6250,9 +6580,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     output reg  [5:0] ex_dst_ptr_out;
     output reg  [3:0] ihl_out;
     output reg  [5:0] l4_word_out;
+    output reg  [5:0] l4_before_out;
     
     // Constant declarations
     localparam  ipv4_l4_bias = 6'b100;
+    localparam  ipv4_l4_before_bias = 6'b11;
     localparam  hop_by_hop = 8'h0;
     localparam  routing = 8'h2b;
     localparam  fragment_header = 8'h2c;
@@ -6262,6 +6594,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  passthrough = 1'b1;
     localparam  first_only = 1'b0;
     localparam  first_ext = 6'b1001;
+    localparam  registered_takeover = 1'b0;
     
     // Stub signals
     reg  [159:0] header$beat;
@@ -6280,6 +6613,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] nh_q$d;
     wire  [7:0] nh_q$q;
     reg  nh_q$clock;
+    reg  nh_fragment_q$d;
+    wire  nh_fragment_q$q;
+    reg  nh_fragment_q$clock;
     reg  live_q$d;
     wire  live_q$q;
     reg  live_q$clock;
@@ -6313,12 +6649,36 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  s_fragment$d;
     wire  s_fragment$q;
     reg  s_fragment$clock;
-    reg  [63:0] s_word$d;
-    wire  [63:0] s_word$q;
-    reg  s_word$clock;
-    reg  [5:0] s_ptr$d;
-    wire  [5:0] s_ptr$q;
-    reg  s_ptr$clock;
+    reg  s_routing_type2$d;
+    wire  s_routing_type2$q;
+    reg  s_routing_type2$clock;
+    reg  s_home_option$d;
+    wire  s_home_option$q;
+    reg  s_home_option$clock;
+    reg  s_b2_zero$d;
+    wire  s_b2_zero$q;
+    reg  s_b2_zero$clock;
+    reg  s_b3_is0$d;
+    wire  s_b3_is0$q;
+    reg  s_b3_is0$clock;
+    reg  s_b3_is1$d;
+    wire  s_b3_is1$q;
+    reg  s_b3_is1$clock;
+    reg  s_b3_is2$d;
+    wire  s_b3_is2$q;
+    reg  s_b3_is2$clock;
+    reg  s_b4_is0$d;
+    wire  s_b4_is0$q;
+    reg  s_b4_is0$clock;
+    reg  s_b4_is1$d;
+    wire  s_b4_is1$q;
+    reg  s_b4_is1$clock;
+    reg  s_b5_is0$d;
+    wire  s_b5_is0$q;
+    reg  s_b5_is0$clock;
+    reg  [5:0] s_address_ptr$d;
+    wire  [5:0] s_address_ptr$q;
+    reg  s_address_ptr$clock;
     reg  [16:0] s_offset$d;
     wire  [16:0] s_offset$q;
     reg  s_offset$clock;
@@ -6328,9 +6688,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [8:0] s_check_words$d;
     wire  [8:0] s_check_words$q;
     reg  s_check_words$clock;
-    reg  [7:0] s_nh$d;
-    wire  [7:0] s_nh$q;
-    reg  s_nh$clock;
     reg  [16:0] s_end$d;
     wire  [16:0] s_end$q;
     reg  s_end$clock;
@@ -6424,8 +6781,15 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] l4_word_o$d;
     wire  [5:0] l4_word_o$q;
     reg  l4_word_o$clock;
+    reg  [5:0] l4_before_o$d;
+    wire  [5:0] l4_before_o$q;
+    reg  l4_before_o$clock;
     
     // Local signals
+    reg  step_started;
+    reg  step_done;
+    reg  step_nh_fragment;
+    reg  cur_nh_fragment;
     reg  [5:0] step_ptr;
     reg  cur_started;
     reg  [2:0] cur_count;
@@ -6485,6 +6849,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(nh_q$q),
         .clock(nh_q$clock)
     );
+    rss_core__ext2__nh_fragment_q nh_fragment_q(
+        .d(nh_fragment_q$d),
+        .q(nh_fragment_q$q),
+        .clock(nh_fragment_q$clock)
+    );
     rss_core__ext2__live_q live_q(
         .d(live_q$d),
         .q(live_q$q),
@@ -6540,15 +6909,55 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_fragment$q),
         .clock(s_fragment$clock)
     );
-    rss_core__ext2__s_word s_word(
-        .d(s_word$d),
-        .q(s_word$q),
-        .clock(s_word$clock)
+    rss_core__ext2__s_routing_type2 s_routing_type2(
+        .d(s_routing_type2$d),
+        .q(s_routing_type2$q),
+        .clock(s_routing_type2$clock)
     );
-    rss_core__ext2__s_ptr s_ptr(
-        .d(s_ptr$d),
-        .q(s_ptr$q),
-        .clock(s_ptr$clock)
+    rss_core__ext2__s_home_option s_home_option(
+        .d(s_home_option$d),
+        .q(s_home_option$q),
+        .clock(s_home_option$clock)
+    );
+    rss_core__ext2__s_b2_zero s_b2_zero(
+        .d(s_b2_zero$d),
+        .q(s_b2_zero$q),
+        .clock(s_b2_zero$clock)
+    );
+    rss_core__ext2__s_b3_is0 s_b3_is0(
+        .d(s_b3_is0$d),
+        .q(s_b3_is0$q),
+        .clock(s_b3_is0$clock)
+    );
+    rss_core__ext2__s_b3_is1 s_b3_is1(
+        .d(s_b3_is1$d),
+        .q(s_b3_is1$q),
+        .clock(s_b3_is1$clock)
+    );
+    rss_core__ext2__s_b3_is2 s_b3_is2(
+        .d(s_b3_is2$d),
+        .q(s_b3_is2$q),
+        .clock(s_b3_is2$clock)
+    );
+    rss_core__ext2__s_b4_is0 s_b4_is0(
+        .d(s_b4_is0$d),
+        .q(s_b4_is0$q),
+        .clock(s_b4_is0$clock)
+    );
+    rss_core__ext2__s_b4_is1 s_b4_is1(
+        .d(s_b4_is1$d),
+        .q(s_b4_is1$q),
+        .clock(s_b4_is1$clock)
+    );
+    rss_core__ext2__s_b5_is0 s_b5_is0(
+        .d(s_b5_is0$d),
+        .q(s_b5_is0$q),
+        .clock(s_b5_is0$clock)
+    );
+    rss_core__ext2__s_address_ptr s_address_ptr(
+        .d(s_address_ptr$d),
+        .q(s_address_ptr$q),
+        .clock(s_address_ptr$clock)
     );
     rss_core__ext2__s_offset s_offset(
         .d(s_offset$d),
@@ -6564,11 +6973,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_check_words$d),
         .q(s_check_words$q),
         .clock(s_check_words$clock)
-    );
-    rss_core__ext2__s_nh s_nh(
-        .d(s_nh$d),
-        .q(s_nh$q),
-        .clock(s_nh$clock)
     );
     rss_core__ext2__s_end s_end(
         .d(s_end$d),
@@ -6725,6 +7129,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(l4_word_o$q),
         .clock(l4_word_o$clock)
     );
+    rss_core__ext2__l4_before_o l4_before_o(
+        .d(l4_before_o$d),
+        .q(l4_before_o$q),
+        .clock(l4_before_o$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -6732,6 +7141,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         count$clock = clock;
         ptr_q$clock = clock;
         nh_q$clock = clock;
+        nh_fragment_q$clock = clock;
         live_q$clock = clock;
         s_beat$clock = clock;
         s_started$clock = clock;
@@ -6743,12 +7153,19 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$clock = clock;
         s_ended$clock = clock;
         s_fragment$clock = clock;
-        s_word$clock = clock;
-        s_ptr$clock = clock;
+        s_routing_type2$clock = clock;
+        s_home_option$clock = clock;
+        s_b2_zero$clock = clock;
+        s_b3_is0$clock = clock;
+        s_b3_is1$clock = clock;
+        s_b3_is2$clock = clock;
+        s_b4_is0$clock = clock;
+        s_b4_is1$clock = clock;
+        s_b5_is0$clock = clock;
+        s_address_ptr$clock = clock;
         s_offset$clock = clock;
         s_offset8$clock = clock;
         s_check_words$clock = clock;
-        s_nh$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
         s_fragment_in$clock = clock;
@@ -6780,10 +7197,12 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_ptr_o$clock = clock;
         ihl_o$clock = clock;
         l4_word_o$clock = clock;
+        l4_before_o$clock = clock;
         started$d = started$q;
         count$d = count$q;
         ptr_q$d = ptr_q$q;
         nh_q$d = nh_q$q;
+        nh_fragment_q$d = nh_fragment_q$q;
         live_q$d = live_q$q;
         s_beat$d = s_beat$q;
         s_started$d = s_started$q;
@@ -6795,12 +7214,19 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$d = s_stepped$q;
         s_ended$d = s_ended$q;
         s_fragment$d = s_fragment$q;
-        s_word$d = s_word$q;
-        s_ptr$d = s_ptr$q;
+        s_routing_type2$d = s_routing_type2$q;
+        s_home_option$d = s_home_option$q;
+        s_b2_zero$d = s_b2_zero$q;
+        s_b3_is0$d = s_b3_is0$q;
+        s_b3_is1$d = s_b3_is1$q;
+        s_b3_is2$d = s_b3_is2$q;
+        s_b4_is0$d = s_b4_is0$q;
+        s_b4_is1$d = s_b4_is1$q;
+        s_b5_is0$d = s_b5_is0$q;
+        s_address_ptr$d = s_address_ptr$q;
         s_offset$d = s_offset$q;
         s_offset8$d = s_offset8$q;
         s_check_words$d = s_check_words$q;
-        s_nh$d = s_nh$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
         s_fragment_in$d = s_fragment_in$q;
@@ -6832,12 +7258,14 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_ptr_o$d = ex_dst_ptr_o$q;
         ihl_o$d = ihl_o$q;
         l4_word_o$d = l4_word_o$q;
+        l4_before_o$d = l4_before_o$q;
         header$beat = beat_in;
         cur_started = started$q;
         cur_count = count$q;
         cur_ptr = ptr_q$q;
         cur_nh = nh_q$q;
         cur_live = live_q$q;
+        cur_nh_fragment = nh_fragment_q$q;
         if (beat_in[32'h1]) begin
             cur_started = 1'b0;
             cur_count = 32'h0;
@@ -6846,16 +7274,28 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_started = 1'b1;
             cur_ptr = walk_ptr_in;
             cur_nh = walk_nh_in;
+            cur_nh_fragment = walk_nh_in == fragment_header;
             cur_live = walk_live_in;
         end
+        step_started = cur_started;
+        step_nh_fragment = cur_nh_fragment;
+        step_done = ~cur_live | (cur_count == max_steps);
+        if (registered_takeover) begin
+            step_started = started$q & ~beat_in[32'h1];
+            step_nh_fragment = nh_fragment_q$q;
+            step_done = ~live_q$q | (count$q == max_steps);
+        end
         step_ptr = cur_ptr;
+        if (registered_takeover) begin
+            step_ptr = ptr_q$q;
+        end
         if (first_only) begin
             step_ptr = first_ext;
         end
         header$target = step_ptr;
         w = header$word;
         ext_len = w[(32'h30)+:(8)];
-        if (cur_nh == fragment_header) begin
+        if (step_nh_fragment) begin
             ext_len = 32'h0;
         end
         ptr_sum = ((((step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
@@ -6863,13 +7303,26 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (|next_ptr[(32'h6)+:(4)]) begin
             next_ptr = 32'h3f;
         end
-        this_fragment = (cur_nh == fragment_header) & (|w[(32'h23)+:(13)] | w[32'h20]);
+        this_fragment = step_nh_fragment & (|w[(32'h23)+:(13)] | w[32'h20]);
         next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | (w[(32'h38)+:(8)] == fragment_header) | (w[(32'h38)+:(8)] == destination_options);
         cur_done = ~cur_live | (cur_count == max_steps);
-        stepped = beat_in[32'h0] & cur_started & ~cur_done & header$found;
-        ended = beat_in[32'h0] & cur_started & ~cur_done & ~header$found & beat_in[32'h2];
-        s_ptr$d = cur_ptr;
-        s_nh$d = cur_nh;
+        stepped = beat_in[32'h0] & step_started & ~step_done & header$found;
+        ended = beat_in[32'h0] & cur_started & ~cur_done & ~(header$found & step_started) & beat_in[32'h2];
+        b1 = w[(32'h30)+:(8)];
+        b2 = w[(32'h28)+:(8)];
+        b3 = w[(32'h20)+:(8)];
+        b4 = w[(32'h18)+:(8)];
+        b5 = w[(32'h10)+:(8)];
+        s_routing_type2$d = (cur_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
+        s_home_option$d = (cur_nh == destination_options) & (b1 >= 64'h2) & (w[(32'h8)+:(8)] == home_address) & (w[(32'h0)+:(8)] == 64'h10);
+        s_b2_zero$d = b2 == 64'h0;
+        s_b3_is0$d = b3 == 64'h0;
+        s_b3_is1$d = b3 == 64'h1;
+        s_b3_is2$d = b3 == 64'h2;
+        s_b4_is0$d = b4 == 64'h0;
+        s_b4_is1$d = b4 == 64'h1;
+        s_b5_is0$d = b5 == 64'h0;
+        s_address_ptr$d = cur_ptr + 64'h1;
         s_offset$d = ((cur_ptr - 64'h4) & 17'h1ffff) << 64'h3;
         s_offset8$d = ((cur_ptr - 64'h3) & 17'h1ffff) << 64'h3;
         s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
@@ -6878,6 +7331,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_count = cur_count + 64'h1;
             cur_live = next_is_ext & ~this_fragment;
             cur_nh = w[(32'h38)+:(8)];
+            cur_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
             cur_ptr = next_ptr[(32'h0)+:(6)];
         end
         if (ended) begin
@@ -6888,6 +7342,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             count$d = cur_count;
             ptr_q$d = cur_ptr;
             nh_q$d = cur_nh;
+            nh_fragment_q$d = cur_nh_fragment;
             live_q$d = cur_live;
         end
         s_beat$d = beat_in;
@@ -6900,7 +7355,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$d = stepped;
         s_ended$d = ended;
         s_fragment$d = stepped & this_fragment;
-        s_word$d = w;
         s_end$d = end_in;
         s_bad_in$d = bad_in;
         s_fragment_in$d = fragment_in;
@@ -6928,21 +7382,16 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_ex_src = 1'b0;
             cur_ex_dst = 1'b0;
         end
-        b1 = s_word$q[(32'h30)+:(8)];
-        b2 = s_word$q[(32'h28)+:(8)];
-        b3 = s_word$q[(32'h20)+:(8)];
-        b4 = s_word$q[(32'h18)+:(8)];
-        b5 = s_word$q[(32'h10)+:(8)];
         header_end = s_offset$q + (((s_check_words$q) & 17'h1ffff) << 64'h3);
-        lands_on_home = ((b2 != 64'h0) & (b3 == 64'h2)) | ((b2 != 64'h0) & (b3 == 64'h0) & (b5 == 64'h0)) | ((b2 != 64'h0) & (b3 == 64'h1) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 == 64'h0) & (b4 != 64'h0) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h1)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h0) & (b5 == 64'h0));
+        lands_on_home = (~s_b2_zero$q & s_b3_is2$q) | (~s_b2_zero$q & s_b3_is0$q & s_b5_is0$q) | (~s_b2_zero$q & s_b3_is1$q & s_b5_is0$q) | (s_b2_zero$q & s_b3_is0$q & ~s_b4_is0$q & s_b5_is0$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is1$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is0$q & s_b5_is0$q);
         if (s_stepped$q) begin
-            if ((s_nh$q == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) begin
+            if (s_routing_type2$q) begin
                 cur_ex_dst = 1'b1;
-                cur_ex_dst_ptr = s_ptr$q + 64'h1;
+                cur_ex_dst_ptr = s_address_ptr$q;
             end
-            if ((s_nh$q == destination_options) & (b1 >= 64'h2) & lands_on_home & (s_word$q[(32'h8)+:(8)] == home_address) & (s_word$q[(32'h0)+:(8)] == 64'h10)) begin
+            if (s_home_option$q & lands_on_home) begin
                 cur_ex_src = 1'b1;
-                cur_ex_src_ptr = s_ptr$q + 64'h1;
+                cur_ex_src_ptr = s_address_ptr$q;
             end
             cur_fragment = cur_fragment | s_fragment$q;
             cur_bad = cur_bad | (s_offset8$q > s_end$q) | (header_end > s_end$q);
@@ -6987,6 +7436,10 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         ihl_o$d = s_ihl$q;
         l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
+        l4_before_o$d = ipv4_l4_before_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
+        if (s_beat$q[32'h4]) begin
+            l4_before_o$d = s_ptr_out$q - 64'h1;
+        end
         if (reset) begin
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
@@ -7006,6 +7459,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_ptr_out = ex_dst_ptr_o$q;
         ihl_out = ihl_o$q;
         l4_word_out = l4_word_o$q;
+        l4_before_out = l4_before_o$q;
         if (passthrough) begin
             beat_out = beat_in;
             walk_ready_out = walk_ready_in;
@@ -7022,6 +7476,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_out = ex_dst_ptr_in;
             ihl_out = ihl_in;
             l4_word_out = l4_word_in;
+            l4_before_out = l4_before_in;
         end
     end
     
@@ -7390,6 +7845,25 @@ module rss_core__ext2__ihl_o(d,q,clock);
 endmodule // rss_core__ext2__ihl_o
 
 
+module rss_core__ext2__l4_before_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__l4_before_o
+
+
 module rss_core__ext2__l4_word_o(d,q,clock);
     
     // Module arguments
@@ -7485,6 +7959,25 @@ module rss_core__ext2__need_q(d,q,clock);
 endmodule // rss_core__ext2__need_q
 
 
+module rss_core__ext2__nh_fragment_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__nh_fragment_q
+
+
 module rss_core__ext2__nh_o(d,q,clock);
     
     // Module arguments
@@ -7578,6 +8071,158 @@ module rss_core__ext2__ready_o(d,q,clock);
     end
           
 endmodule // rss_core__ext2__ready_o
+
+
+module rss_core__ext2__s_address_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_address_ptr
+
+
+module rss_core__ext2__s_b2_zero(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_b2_zero
+
+
+module rss_core__ext2__s_b3_is0(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_b3_is0
+
+
+module rss_core__ext2__s_b3_is1(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_b3_is1
+
+
+module rss_core__ext2__s_b3_is2(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_b3_is2
+
+
+module rss_core__ext2__s_b4_is0(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_b4_is0
+
+
+module rss_core__ext2__s_b4_is1(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_b4_is1
+
+
+module rss_core__ext2__s_b5_is0(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_b5_is0
 
 
 module rss_core__ext2__s_bad_in(d,q,clock);
@@ -7808,6 +8453,25 @@ module rss_core__ext2__s_fragment_in(d,q,clock);
 endmodule // rss_core__ext2__s_fragment_in
 
 
+module rss_core__ext2__s_home_option(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_home_option
+
+
 module rss_core__ext2__s_ihl(d,q,clock);
     
     // Module arguments
@@ -7884,25 +8548,6 @@ module rss_core__ext2__s_next_live(d,q,clock);
 endmodule // rss_core__ext2__s_next_live
 
 
-module rss_core__ext2__s_nh(d,q,clock);
-    
-    // Module arguments
-    input wire  [7:0] d;
-    output reg  [7:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 8'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__s_nh
-
-
 module rss_core__ext2__s_nh_out(d,q,clock);
     
     // Module arguments
@@ -7960,25 +8605,6 @@ module rss_core__ext2__s_offset8(d,q,clock);
 endmodule // rss_core__ext2__s_offset8
 
 
-module rss_core__ext2__s_ptr(d,q,clock);
-    
-    // Module arguments
-    input wire  [5:0] d;
-    output reg  [5:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 6'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__s_ptr
-
-
 module rss_core__ext2__s_ptr_out(d,q,clock);
     
     // Module arguments
@@ -7996,6 +8622,25 @@ module rss_core__ext2__s_ptr_out(d,q,clock);
     end
           
 endmodule // rss_core__ext2__s_ptr_out
+
+
+module rss_core__ext2__s_routing_type2(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_routing_type2
 
 
 module rss_core__ext2__s_started(d,q,clock);
@@ -8036,25 +8681,6 @@ module rss_core__ext2__s_stepped(d,q,clock);
 endmodule // rss_core__ext2__s_stepped
 
 
-module rss_core__ext2__s_word(d,q,clock);
-    
-    // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 64'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__s_word
-
-
 module rss_core__ext2__started(d,q,clock);
     
     // Module arguments
@@ -8074,7 +8700,7 @@ module rss_core__ext2__started(d,q,clock);
 endmodule // rss_core__ext2__started
 
 
-module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out);
+module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
     
     // Module arguments
     input wire  clock;
@@ -8094,6 +8720,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [5:0] ex_dst_ptr_in;
     input wire  [3:0] ihl_in;
     input wire  [5:0] l4_word_in;
+    input wire  [5:0] l4_before_in;
     output reg  [159:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
@@ -8109,9 +8736,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     output reg  [5:0] ex_dst_ptr_out;
     output reg  [3:0] ihl_out;
     output reg  [5:0] l4_word_out;
+    output reg  [5:0] l4_before_out;
     
     // Constant declarations
     localparam  ipv4_l4_bias = 6'b100;
+    localparam  ipv4_l4_before_bias = 6'b11;
     localparam  hop_by_hop = 8'h0;
     localparam  routing = 8'h2b;
     localparam  fragment_header = 8'h2c;
@@ -8121,6 +8750,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  passthrough = 1'b1;
     localparam  first_only = 1'b0;
     localparam  first_ext = 6'b1001;
+    localparam  registered_takeover = 1'b0;
     
     // Stub signals
     reg  [159:0] header$beat;
@@ -8139,6 +8769,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] nh_q$d;
     wire  [7:0] nh_q$q;
     reg  nh_q$clock;
+    reg  nh_fragment_q$d;
+    wire  nh_fragment_q$q;
+    reg  nh_fragment_q$clock;
     reg  live_q$d;
     wire  live_q$q;
     reg  live_q$clock;
@@ -8172,12 +8805,36 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  s_fragment$d;
     wire  s_fragment$q;
     reg  s_fragment$clock;
-    reg  [63:0] s_word$d;
-    wire  [63:0] s_word$q;
-    reg  s_word$clock;
-    reg  [5:0] s_ptr$d;
-    wire  [5:0] s_ptr$q;
-    reg  s_ptr$clock;
+    reg  s_routing_type2$d;
+    wire  s_routing_type2$q;
+    reg  s_routing_type2$clock;
+    reg  s_home_option$d;
+    wire  s_home_option$q;
+    reg  s_home_option$clock;
+    reg  s_b2_zero$d;
+    wire  s_b2_zero$q;
+    reg  s_b2_zero$clock;
+    reg  s_b3_is0$d;
+    wire  s_b3_is0$q;
+    reg  s_b3_is0$clock;
+    reg  s_b3_is1$d;
+    wire  s_b3_is1$q;
+    reg  s_b3_is1$clock;
+    reg  s_b3_is2$d;
+    wire  s_b3_is2$q;
+    reg  s_b3_is2$clock;
+    reg  s_b4_is0$d;
+    wire  s_b4_is0$q;
+    reg  s_b4_is0$clock;
+    reg  s_b4_is1$d;
+    wire  s_b4_is1$q;
+    reg  s_b4_is1$clock;
+    reg  s_b5_is0$d;
+    wire  s_b5_is0$q;
+    reg  s_b5_is0$clock;
+    reg  [5:0] s_address_ptr$d;
+    wire  [5:0] s_address_ptr$q;
+    reg  s_address_ptr$clock;
     reg  [16:0] s_offset$d;
     wire  [16:0] s_offset$q;
     reg  s_offset$clock;
@@ -8187,9 +8844,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [8:0] s_check_words$d;
     wire  [8:0] s_check_words$q;
     reg  s_check_words$clock;
-    reg  [7:0] s_nh$d;
-    wire  [7:0] s_nh$q;
-    reg  s_nh$clock;
     reg  [16:0] s_end$d;
     wire  [16:0] s_end$q;
     reg  s_end$clock;
@@ -8283,8 +8937,15 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] l4_word_o$d;
     wire  [5:0] l4_word_o$q;
     reg  l4_word_o$clock;
+    reg  [5:0] l4_before_o$d;
+    wire  [5:0] l4_before_o$q;
+    reg  l4_before_o$clock;
     
     // Local signals
+    reg  step_started;
+    reg  step_done;
+    reg  step_nh_fragment;
+    reg  cur_nh_fragment;
     reg  [5:0] step_ptr;
     reg  cur_started;
     reg  [2:0] cur_count;
@@ -8344,6 +9005,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(nh_q$q),
         .clock(nh_q$clock)
     );
+    rss_core__ext3__nh_fragment_q nh_fragment_q(
+        .d(nh_fragment_q$d),
+        .q(nh_fragment_q$q),
+        .clock(nh_fragment_q$clock)
+    );
     rss_core__ext3__live_q live_q(
         .d(live_q$d),
         .q(live_q$q),
@@ -8399,15 +9065,55 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_fragment$q),
         .clock(s_fragment$clock)
     );
-    rss_core__ext3__s_word s_word(
-        .d(s_word$d),
-        .q(s_word$q),
-        .clock(s_word$clock)
+    rss_core__ext3__s_routing_type2 s_routing_type2(
+        .d(s_routing_type2$d),
+        .q(s_routing_type2$q),
+        .clock(s_routing_type2$clock)
     );
-    rss_core__ext3__s_ptr s_ptr(
-        .d(s_ptr$d),
-        .q(s_ptr$q),
-        .clock(s_ptr$clock)
+    rss_core__ext3__s_home_option s_home_option(
+        .d(s_home_option$d),
+        .q(s_home_option$q),
+        .clock(s_home_option$clock)
+    );
+    rss_core__ext3__s_b2_zero s_b2_zero(
+        .d(s_b2_zero$d),
+        .q(s_b2_zero$q),
+        .clock(s_b2_zero$clock)
+    );
+    rss_core__ext3__s_b3_is0 s_b3_is0(
+        .d(s_b3_is0$d),
+        .q(s_b3_is0$q),
+        .clock(s_b3_is0$clock)
+    );
+    rss_core__ext3__s_b3_is1 s_b3_is1(
+        .d(s_b3_is1$d),
+        .q(s_b3_is1$q),
+        .clock(s_b3_is1$clock)
+    );
+    rss_core__ext3__s_b3_is2 s_b3_is2(
+        .d(s_b3_is2$d),
+        .q(s_b3_is2$q),
+        .clock(s_b3_is2$clock)
+    );
+    rss_core__ext3__s_b4_is0 s_b4_is0(
+        .d(s_b4_is0$d),
+        .q(s_b4_is0$q),
+        .clock(s_b4_is0$clock)
+    );
+    rss_core__ext3__s_b4_is1 s_b4_is1(
+        .d(s_b4_is1$d),
+        .q(s_b4_is1$q),
+        .clock(s_b4_is1$clock)
+    );
+    rss_core__ext3__s_b5_is0 s_b5_is0(
+        .d(s_b5_is0$d),
+        .q(s_b5_is0$q),
+        .clock(s_b5_is0$clock)
+    );
+    rss_core__ext3__s_address_ptr s_address_ptr(
+        .d(s_address_ptr$d),
+        .q(s_address_ptr$q),
+        .clock(s_address_ptr$clock)
     );
     rss_core__ext3__s_offset s_offset(
         .d(s_offset$d),
@@ -8423,11 +9129,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_check_words$d),
         .q(s_check_words$q),
         .clock(s_check_words$clock)
-    );
-    rss_core__ext3__s_nh s_nh(
-        .d(s_nh$d),
-        .q(s_nh$q),
-        .clock(s_nh$clock)
     );
     rss_core__ext3__s_end s_end(
         .d(s_end$d),
@@ -8584,6 +9285,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(l4_word_o$q),
         .clock(l4_word_o$clock)
     );
+    rss_core__ext3__l4_before_o l4_before_o(
+        .d(l4_before_o$d),
+        .q(l4_before_o$q),
+        .clock(l4_before_o$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -8591,6 +9297,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         count$clock = clock;
         ptr_q$clock = clock;
         nh_q$clock = clock;
+        nh_fragment_q$clock = clock;
         live_q$clock = clock;
         s_beat$clock = clock;
         s_started$clock = clock;
@@ -8602,12 +9309,19 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$clock = clock;
         s_ended$clock = clock;
         s_fragment$clock = clock;
-        s_word$clock = clock;
-        s_ptr$clock = clock;
+        s_routing_type2$clock = clock;
+        s_home_option$clock = clock;
+        s_b2_zero$clock = clock;
+        s_b3_is0$clock = clock;
+        s_b3_is1$clock = clock;
+        s_b3_is2$clock = clock;
+        s_b4_is0$clock = clock;
+        s_b4_is1$clock = clock;
+        s_b5_is0$clock = clock;
+        s_address_ptr$clock = clock;
         s_offset$clock = clock;
         s_offset8$clock = clock;
         s_check_words$clock = clock;
-        s_nh$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
         s_fragment_in$clock = clock;
@@ -8639,10 +9353,12 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_ptr_o$clock = clock;
         ihl_o$clock = clock;
         l4_word_o$clock = clock;
+        l4_before_o$clock = clock;
         started$d = started$q;
         count$d = count$q;
         ptr_q$d = ptr_q$q;
         nh_q$d = nh_q$q;
+        nh_fragment_q$d = nh_fragment_q$q;
         live_q$d = live_q$q;
         s_beat$d = s_beat$q;
         s_started$d = s_started$q;
@@ -8654,12 +9370,19 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$d = s_stepped$q;
         s_ended$d = s_ended$q;
         s_fragment$d = s_fragment$q;
-        s_word$d = s_word$q;
-        s_ptr$d = s_ptr$q;
+        s_routing_type2$d = s_routing_type2$q;
+        s_home_option$d = s_home_option$q;
+        s_b2_zero$d = s_b2_zero$q;
+        s_b3_is0$d = s_b3_is0$q;
+        s_b3_is1$d = s_b3_is1$q;
+        s_b3_is2$d = s_b3_is2$q;
+        s_b4_is0$d = s_b4_is0$q;
+        s_b4_is1$d = s_b4_is1$q;
+        s_b5_is0$d = s_b5_is0$q;
+        s_address_ptr$d = s_address_ptr$q;
         s_offset$d = s_offset$q;
         s_offset8$d = s_offset8$q;
         s_check_words$d = s_check_words$q;
-        s_nh$d = s_nh$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
         s_fragment_in$d = s_fragment_in$q;
@@ -8691,12 +9414,14 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_ptr_o$d = ex_dst_ptr_o$q;
         ihl_o$d = ihl_o$q;
         l4_word_o$d = l4_word_o$q;
+        l4_before_o$d = l4_before_o$q;
         header$beat = beat_in;
         cur_started = started$q;
         cur_count = count$q;
         cur_ptr = ptr_q$q;
         cur_nh = nh_q$q;
         cur_live = live_q$q;
+        cur_nh_fragment = nh_fragment_q$q;
         if (beat_in[32'h1]) begin
             cur_started = 1'b0;
             cur_count = 32'h0;
@@ -8705,16 +9430,28 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_started = 1'b1;
             cur_ptr = walk_ptr_in;
             cur_nh = walk_nh_in;
+            cur_nh_fragment = walk_nh_in == fragment_header;
             cur_live = walk_live_in;
         end
+        step_started = cur_started;
+        step_nh_fragment = cur_nh_fragment;
+        step_done = ~cur_live | (cur_count == max_steps);
+        if (registered_takeover) begin
+            step_started = started$q & ~beat_in[32'h1];
+            step_nh_fragment = nh_fragment_q$q;
+            step_done = ~live_q$q | (count$q == max_steps);
+        end
         step_ptr = cur_ptr;
+        if (registered_takeover) begin
+            step_ptr = ptr_q$q;
+        end
         if (first_only) begin
             step_ptr = first_ext;
         end
         header$target = step_ptr;
         w = header$word;
         ext_len = w[(32'h30)+:(8)];
-        if (cur_nh == fragment_header) begin
+        if (step_nh_fragment) begin
             ext_len = 32'h0;
         end
         ptr_sum = ((((step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
@@ -8722,13 +9459,26 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (|next_ptr[(32'h6)+:(4)]) begin
             next_ptr = 32'h3f;
         end
-        this_fragment = (cur_nh == fragment_header) & (|w[(32'h23)+:(13)] | w[32'h20]);
+        this_fragment = step_nh_fragment & (|w[(32'h23)+:(13)] | w[32'h20]);
         next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | (w[(32'h38)+:(8)] == fragment_header) | (w[(32'h38)+:(8)] == destination_options);
         cur_done = ~cur_live | (cur_count == max_steps);
-        stepped = beat_in[32'h0] & cur_started & ~cur_done & header$found;
-        ended = beat_in[32'h0] & cur_started & ~cur_done & ~header$found & beat_in[32'h2];
-        s_ptr$d = cur_ptr;
-        s_nh$d = cur_nh;
+        stepped = beat_in[32'h0] & step_started & ~step_done & header$found;
+        ended = beat_in[32'h0] & cur_started & ~cur_done & ~(header$found & step_started) & beat_in[32'h2];
+        b1 = w[(32'h30)+:(8)];
+        b2 = w[(32'h28)+:(8)];
+        b3 = w[(32'h20)+:(8)];
+        b4 = w[(32'h18)+:(8)];
+        b5 = w[(32'h10)+:(8)];
+        s_routing_type2$d = (cur_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
+        s_home_option$d = (cur_nh == destination_options) & (b1 >= 64'h2) & (w[(32'h8)+:(8)] == home_address) & (w[(32'h0)+:(8)] == 64'h10);
+        s_b2_zero$d = b2 == 64'h0;
+        s_b3_is0$d = b3 == 64'h0;
+        s_b3_is1$d = b3 == 64'h1;
+        s_b3_is2$d = b3 == 64'h2;
+        s_b4_is0$d = b4 == 64'h0;
+        s_b4_is1$d = b4 == 64'h1;
+        s_b5_is0$d = b5 == 64'h0;
+        s_address_ptr$d = cur_ptr + 64'h1;
         s_offset$d = ((cur_ptr - 64'h4) & 17'h1ffff) << 64'h3;
         s_offset8$d = ((cur_ptr - 64'h3) & 17'h1ffff) << 64'h3;
         s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
@@ -8737,6 +9487,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_count = cur_count + 64'h1;
             cur_live = next_is_ext & ~this_fragment;
             cur_nh = w[(32'h38)+:(8)];
+            cur_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
             cur_ptr = next_ptr[(32'h0)+:(6)];
         end
         if (ended) begin
@@ -8747,6 +9498,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             count$d = cur_count;
             ptr_q$d = cur_ptr;
             nh_q$d = cur_nh;
+            nh_fragment_q$d = cur_nh_fragment;
             live_q$d = cur_live;
         end
         s_beat$d = beat_in;
@@ -8759,7 +9511,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$d = stepped;
         s_ended$d = ended;
         s_fragment$d = stepped & this_fragment;
-        s_word$d = w;
         s_end$d = end_in;
         s_bad_in$d = bad_in;
         s_fragment_in$d = fragment_in;
@@ -8787,21 +9538,16 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_ex_src = 1'b0;
             cur_ex_dst = 1'b0;
         end
-        b1 = s_word$q[(32'h30)+:(8)];
-        b2 = s_word$q[(32'h28)+:(8)];
-        b3 = s_word$q[(32'h20)+:(8)];
-        b4 = s_word$q[(32'h18)+:(8)];
-        b5 = s_word$q[(32'h10)+:(8)];
         header_end = s_offset$q + (((s_check_words$q) & 17'h1ffff) << 64'h3);
-        lands_on_home = ((b2 != 64'h0) & (b3 == 64'h2)) | ((b2 != 64'h0) & (b3 == 64'h0) & (b5 == 64'h0)) | ((b2 != 64'h0) & (b3 == 64'h1) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 == 64'h0) & (b4 != 64'h0) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h1)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h0) & (b5 == 64'h0));
+        lands_on_home = (~s_b2_zero$q & s_b3_is2$q) | (~s_b2_zero$q & s_b3_is0$q & s_b5_is0$q) | (~s_b2_zero$q & s_b3_is1$q & s_b5_is0$q) | (s_b2_zero$q & s_b3_is0$q & ~s_b4_is0$q & s_b5_is0$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is1$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is0$q & s_b5_is0$q);
         if (s_stepped$q) begin
-            if ((s_nh$q == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) begin
+            if (s_routing_type2$q) begin
                 cur_ex_dst = 1'b1;
-                cur_ex_dst_ptr = s_ptr$q + 64'h1;
+                cur_ex_dst_ptr = s_address_ptr$q;
             end
-            if ((s_nh$q == destination_options) & (b1 >= 64'h2) & lands_on_home & (s_word$q[(32'h8)+:(8)] == home_address) & (s_word$q[(32'h0)+:(8)] == 64'h10)) begin
+            if (s_home_option$q & lands_on_home) begin
                 cur_ex_src = 1'b1;
-                cur_ex_src_ptr = s_ptr$q + 64'h1;
+                cur_ex_src_ptr = s_address_ptr$q;
             end
             cur_fragment = cur_fragment | s_fragment$q;
             cur_bad = cur_bad | (s_offset8$q > s_end$q) | (header_end > s_end$q);
@@ -8846,6 +9592,10 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         ihl_o$d = s_ihl$q;
         l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
+        l4_before_o$d = ipv4_l4_before_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
+        if (s_beat$q[32'h4]) begin
+            l4_before_o$d = s_ptr_out$q - 64'h1;
+        end
         if (reset) begin
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
@@ -8865,6 +9615,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_ptr_out = ex_dst_ptr_o$q;
         ihl_out = ihl_o$q;
         l4_word_out = l4_word_o$q;
+        l4_before_out = l4_before_o$q;
         if (passthrough) begin
             beat_out = beat_in;
             walk_ready_out = walk_ready_in;
@@ -8881,6 +9632,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_out = ex_dst_ptr_in;
             ihl_out = ihl_in;
             l4_word_out = l4_word_in;
+            l4_before_out = l4_before_in;
         end
     end
     
@@ -9249,6 +10001,25 @@ module rss_core__ext3__ihl_o(d,q,clock);
 endmodule // rss_core__ext3__ihl_o
 
 
+module rss_core__ext3__l4_before_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__l4_before_o
+
+
 module rss_core__ext3__l4_word_o(d,q,clock);
     
     // Module arguments
@@ -9344,6 +10115,25 @@ module rss_core__ext3__need_q(d,q,clock);
 endmodule // rss_core__ext3__need_q
 
 
+module rss_core__ext3__nh_fragment_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__nh_fragment_q
+
+
 module rss_core__ext3__nh_o(d,q,clock);
     
     // Module arguments
@@ -9437,6 +10227,158 @@ module rss_core__ext3__ready_o(d,q,clock);
     end
           
 endmodule // rss_core__ext3__ready_o
+
+
+module rss_core__ext3__s_address_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_address_ptr
+
+
+module rss_core__ext3__s_b2_zero(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_b2_zero
+
+
+module rss_core__ext3__s_b3_is0(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_b3_is0
+
+
+module rss_core__ext3__s_b3_is1(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_b3_is1
+
+
+module rss_core__ext3__s_b3_is2(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_b3_is2
+
+
+module rss_core__ext3__s_b4_is0(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_b4_is0
+
+
+module rss_core__ext3__s_b4_is1(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_b4_is1
+
+
+module rss_core__ext3__s_b5_is0(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_b5_is0
 
 
 module rss_core__ext3__s_bad_in(d,q,clock);
@@ -9667,6 +10609,25 @@ module rss_core__ext3__s_fragment_in(d,q,clock);
 endmodule // rss_core__ext3__s_fragment_in
 
 
+module rss_core__ext3__s_home_option(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_home_option
+
+
 module rss_core__ext3__s_ihl(d,q,clock);
     
     // Module arguments
@@ -9743,25 +10704,6 @@ module rss_core__ext3__s_next_live(d,q,clock);
 endmodule // rss_core__ext3__s_next_live
 
 
-module rss_core__ext3__s_nh(d,q,clock);
-    
-    // Module arguments
-    input wire  [7:0] d;
-    output reg  [7:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 8'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__s_nh
-
-
 module rss_core__ext3__s_nh_out(d,q,clock);
     
     // Module arguments
@@ -9819,25 +10761,6 @@ module rss_core__ext3__s_offset8(d,q,clock);
 endmodule // rss_core__ext3__s_offset8
 
 
-module rss_core__ext3__s_ptr(d,q,clock);
-    
-    // Module arguments
-    input wire  [5:0] d;
-    output reg  [5:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 6'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__s_ptr
-
-
 module rss_core__ext3__s_ptr_out(d,q,clock);
     
     // Module arguments
@@ -9855,6 +10778,25 @@ module rss_core__ext3__s_ptr_out(d,q,clock);
     end
           
 endmodule // rss_core__ext3__s_ptr_out
+
+
+module rss_core__ext3__s_routing_type2(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_routing_type2
 
 
 module rss_core__ext3__s_started(d,q,clock);
@@ -9895,25 +10837,6 @@ module rss_core__ext3__s_stepped(d,q,clock);
 endmodule // rss_core__ext3__s_stepped
 
 
-module rss_core__ext3__s_word(d,q,clock);
-    
-    // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 64'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__s_word
-
-
 module rss_core__ext3__started(d,q,clock);
     
     // Module arguments
@@ -9933,7 +10856,7 @@ module rss_core__ext3__started(d,q,clock);
 endmodule // rss_core__ext3__started
 
 
-module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out);
+module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
     
     // Module arguments
     input wire  clock;
@@ -9953,6 +10876,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [5:0] ex_dst_ptr_in;
     input wire  [3:0] ihl_in;
     input wire  [5:0] l4_word_in;
+    input wire  [5:0] l4_before_in;
     output reg  [159:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
@@ -9968,9 +10892,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     output reg  [5:0] ex_dst_ptr_out;
     output reg  [3:0] ihl_out;
     output reg  [5:0] l4_word_out;
+    output reg  [5:0] l4_before_out;
     
     // Constant declarations
     localparam  ipv4_l4_bias = 6'b100;
+    localparam  ipv4_l4_before_bias = 6'b11;
     localparam  hop_by_hop = 8'h0;
     localparam  routing = 8'h2b;
     localparam  fragment_header = 8'h2c;
@@ -9980,6 +10906,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  passthrough = 1'b1;
     localparam  first_only = 1'b0;
     localparam  first_ext = 6'b1001;
+    localparam  registered_takeover = 1'b0;
     
     // Stub signals
     reg  [159:0] header$beat;
@@ -9998,6 +10925,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] nh_q$d;
     wire  [7:0] nh_q$q;
     reg  nh_q$clock;
+    reg  nh_fragment_q$d;
+    wire  nh_fragment_q$q;
+    reg  nh_fragment_q$clock;
     reg  live_q$d;
     wire  live_q$q;
     reg  live_q$clock;
@@ -10031,12 +10961,36 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  s_fragment$d;
     wire  s_fragment$q;
     reg  s_fragment$clock;
-    reg  [63:0] s_word$d;
-    wire  [63:0] s_word$q;
-    reg  s_word$clock;
-    reg  [5:0] s_ptr$d;
-    wire  [5:0] s_ptr$q;
-    reg  s_ptr$clock;
+    reg  s_routing_type2$d;
+    wire  s_routing_type2$q;
+    reg  s_routing_type2$clock;
+    reg  s_home_option$d;
+    wire  s_home_option$q;
+    reg  s_home_option$clock;
+    reg  s_b2_zero$d;
+    wire  s_b2_zero$q;
+    reg  s_b2_zero$clock;
+    reg  s_b3_is0$d;
+    wire  s_b3_is0$q;
+    reg  s_b3_is0$clock;
+    reg  s_b3_is1$d;
+    wire  s_b3_is1$q;
+    reg  s_b3_is1$clock;
+    reg  s_b3_is2$d;
+    wire  s_b3_is2$q;
+    reg  s_b3_is2$clock;
+    reg  s_b4_is0$d;
+    wire  s_b4_is0$q;
+    reg  s_b4_is0$clock;
+    reg  s_b4_is1$d;
+    wire  s_b4_is1$q;
+    reg  s_b4_is1$clock;
+    reg  s_b5_is0$d;
+    wire  s_b5_is0$q;
+    reg  s_b5_is0$clock;
+    reg  [5:0] s_address_ptr$d;
+    wire  [5:0] s_address_ptr$q;
+    reg  s_address_ptr$clock;
     reg  [16:0] s_offset$d;
     wire  [16:0] s_offset$q;
     reg  s_offset$clock;
@@ -10046,9 +11000,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [8:0] s_check_words$d;
     wire  [8:0] s_check_words$q;
     reg  s_check_words$clock;
-    reg  [7:0] s_nh$d;
-    wire  [7:0] s_nh$q;
-    reg  s_nh$clock;
     reg  [16:0] s_end$d;
     wire  [16:0] s_end$q;
     reg  s_end$clock;
@@ -10142,8 +11093,15 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] l4_word_o$d;
     wire  [5:0] l4_word_o$q;
     reg  l4_word_o$clock;
+    reg  [5:0] l4_before_o$d;
+    wire  [5:0] l4_before_o$q;
+    reg  l4_before_o$clock;
     
     // Local signals
+    reg  step_started;
+    reg  step_done;
+    reg  step_nh_fragment;
+    reg  cur_nh_fragment;
     reg  [5:0] step_ptr;
     reg  cur_started;
     reg  [2:0] cur_count;
@@ -10203,6 +11161,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(nh_q$q),
         .clock(nh_q$clock)
     );
+    rss_core__ext4__nh_fragment_q nh_fragment_q(
+        .d(nh_fragment_q$d),
+        .q(nh_fragment_q$q),
+        .clock(nh_fragment_q$clock)
+    );
     rss_core__ext4__live_q live_q(
         .d(live_q$d),
         .q(live_q$q),
@@ -10258,15 +11221,55 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_fragment$q),
         .clock(s_fragment$clock)
     );
-    rss_core__ext4__s_word s_word(
-        .d(s_word$d),
-        .q(s_word$q),
-        .clock(s_word$clock)
+    rss_core__ext4__s_routing_type2 s_routing_type2(
+        .d(s_routing_type2$d),
+        .q(s_routing_type2$q),
+        .clock(s_routing_type2$clock)
     );
-    rss_core__ext4__s_ptr s_ptr(
-        .d(s_ptr$d),
-        .q(s_ptr$q),
-        .clock(s_ptr$clock)
+    rss_core__ext4__s_home_option s_home_option(
+        .d(s_home_option$d),
+        .q(s_home_option$q),
+        .clock(s_home_option$clock)
+    );
+    rss_core__ext4__s_b2_zero s_b2_zero(
+        .d(s_b2_zero$d),
+        .q(s_b2_zero$q),
+        .clock(s_b2_zero$clock)
+    );
+    rss_core__ext4__s_b3_is0 s_b3_is0(
+        .d(s_b3_is0$d),
+        .q(s_b3_is0$q),
+        .clock(s_b3_is0$clock)
+    );
+    rss_core__ext4__s_b3_is1 s_b3_is1(
+        .d(s_b3_is1$d),
+        .q(s_b3_is1$q),
+        .clock(s_b3_is1$clock)
+    );
+    rss_core__ext4__s_b3_is2 s_b3_is2(
+        .d(s_b3_is2$d),
+        .q(s_b3_is2$q),
+        .clock(s_b3_is2$clock)
+    );
+    rss_core__ext4__s_b4_is0 s_b4_is0(
+        .d(s_b4_is0$d),
+        .q(s_b4_is0$q),
+        .clock(s_b4_is0$clock)
+    );
+    rss_core__ext4__s_b4_is1 s_b4_is1(
+        .d(s_b4_is1$d),
+        .q(s_b4_is1$q),
+        .clock(s_b4_is1$clock)
+    );
+    rss_core__ext4__s_b5_is0 s_b5_is0(
+        .d(s_b5_is0$d),
+        .q(s_b5_is0$q),
+        .clock(s_b5_is0$clock)
+    );
+    rss_core__ext4__s_address_ptr s_address_ptr(
+        .d(s_address_ptr$d),
+        .q(s_address_ptr$q),
+        .clock(s_address_ptr$clock)
     );
     rss_core__ext4__s_offset s_offset(
         .d(s_offset$d),
@@ -10282,11 +11285,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_check_words$d),
         .q(s_check_words$q),
         .clock(s_check_words$clock)
-    );
-    rss_core__ext4__s_nh s_nh(
-        .d(s_nh$d),
-        .q(s_nh$q),
-        .clock(s_nh$clock)
     );
     rss_core__ext4__s_end s_end(
         .d(s_end$d),
@@ -10443,6 +11441,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(l4_word_o$q),
         .clock(l4_word_o$clock)
     );
+    rss_core__ext4__l4_before_o l4_before_o(
+        .d(l4_before_o$d),
+        .q(l4_before_o$q),
+        .clock(l4_before_o$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -10450,6 +11453,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         count$clock = clock;
         ptr_q$clock = clock;
         nh_q$clock = clock;
+        nh_fragment_q$clock = clock;
         live_q$clock = clock;
         s_beat$clock = clock;
         s_started$clock = clock;
@@ -10461,12 +11465,19 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$clock = clock;
         s_ended$clock = clock;
         s_fragment$clock = clock;
-        s_word$clock = clock;
-        s_ptr$clock = clock;
+        s_routing_type2$clock = clock;
+        s_home_option$clock = clock;
+        s_b2_zero$clock = clock;
+        s_b3_is0$clock = clock;
+        s_b3_is1$clock = clock;
+        s_b3_is2$clock = clock;
+        s_b4_is0$clock = clock;
+        s_b4_is1$clock = clock;
+        s_b5_is0$clock = clock;
+        s_address_ptr$clock = clock;
         s_offset$clock = clock;
         s_offset8$clock = clock;
         s_check_words$clock = clock;
-        s_nh$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
         s_fragment_in$clock = clock;
@@ -10498,10 +11509,12 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_ptr_o$clock = clock;
         ihl_o$clock = clock;
         l4_word_o$clock = clock;
+        l4_before_o$clock = clock;
         started$d = started$q;
         count$d = count$q;
         ptr_q$d = ptr_q$q;
         nh_q$d = nh_q$q;
+        nh_fragment_q$d = nh_fragment_q$q;
         live_q$d = live_q$q;
         s_beat$d = s_beat$q;
         s_started$d = s_started$q;
@@ -10513,12 +11526,19 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$d = s_stepped$q;
         s_ended$d = s_ended$q;
         s_fragment$d = s_fragment$q;
-        s_word$d = s_word$q;
-        s_ptr$d = s_ptr$q;
+        s_routing_type2$d = s_routing_type2$q;
+        s_home_option$d = s_home_option$q;
+        s_b2_zero$d = s_b2_zero$q;
+        s_b3_is0$d = s_b3_is0$q;
+        s_b3_is1$d = s_b3_is1$q;
+        s_b3_is2$d = s_b3_is2$q;
+        s_b4_is0$d = s_b4_is0$q;
+        s_b4_is1$d = s_b4_is1$q;
+        s_b5_is0$d = s_b5_is0$q;
+        s_address_ptr$d = s_address_ptr$q;
         s_offset$d = s_offset$q;
         s_offset8$d = s_offset8$q;
         s_check_words$d = s_check_words$q;
-        s_nh$d = s_nh$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
         s_fragment_in$d = s_fragment_in$q;
@@ -10550,12 +11570,14 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_ptr_o$d = ex_dst_ptr_o$q;
         ihl_o$d = ihl_o$q;
         l4_word_o$d = l4_word_o$q;
+        l4_before_o$d = l4_before_o$q;
         header$beat = beat_in;
         cur_started = started$q;
         cur_count = count$q;
         cur_ptr = ptr_q$q;
         cur_nh = nh_q$q;
         cur_live = live_q$q;
+        cur_nh_fragment = nh_fragment_q$q;
         if (beat_in[32'h1]) begin
             cur_started = 1'b0;
             cur_count = 32'h0;
@@ -10564,16 +11586,28 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_started = 1'b1;
             cur_ptr = walk_ptr_in;
             cur_nh = walk_nh_in;
+            cur_nh_fragment = walk_nh_in == fragment_header;
             cur_live = walk_live_in;
         end
+        step_started = cur_started;
+        step_nh_fragment = cur_nh_fragment;
+        step_done = ~cur_live | (cur_count == max_steps);
+        if (registered_takeover) begin
+            step_started = started$q & ~beat_in[32'h1];
+            step_nh_fragment = nh_fragment_q$q;
+            step_done = ~live_q$q | (count$q == max_steps);
+        end
         step_ptr = cur_ptr;
+        if (registered_takeover) begin
+            step_ptr = ptr_q$q;
+        end
         if (first_only) begin
             step_ptr = first_ext;
         end
         header$target = step_ptr;
         w = header$word;
         ext_len = w[(32'h30)+:(8)];
-        if (cur_nh == fragment_header) begin
+        if (step_nh_fragment) begin
             ext_len = 32'h0;
         end
         ptr_sum = ((((step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
@@ -10581,13 +11615,26 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (|next_ptr[(32'h6)+:(4)]) begin
             next_ptr = 32'h3f;
         end
-        this_fragment = (cur_nh == fragment_header) & (|w[(32'h23)+:(13)] | w[32'h20]);
+        this_fragment = step_nh_fragment & (|w[(32'h23)+:(13)] | w[32'h20]);
         next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | (w[(32'h38)+:(8)] == fragment_header) | (w[(32'h38)+:(8)] == destination_options);
         cur_done = ~cur_live | (cur_count == max_steps);
-        stepped = beat_in[32'h0] & cur_started & ~cur_done & header$found;
-        ended = beat_in[32'h0] & cur_started & ~cur_done & ~header$found & beat_in[32'h2];
-        s_ptr$d = cur_ptr;
-        s_nh$d = cur_nh;
+        stepped = beat_in[32'h0] & step_started & ~step_done & header$found;
+        ended = beat_in[32'h0] & cur_started & ~cur_done & ~(header$found & step_started) & beat_in[32'h2];
+        b1 = w[(32'h30)+:(8)];
+        b2 = w[(32'h28)+:(8)];
+        b3 = w[(32'h20)+:(8)];
+        b4 = w[(32'h18)+:(8)];
+        b5 = w[(32'h10)+:(8)];
+        s_routing_type2$d = (cur_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
+        s_home_option$d = (cur_nh == destination_options) & (b1 >= 64'h2) & (w[(32'h8)+:(8)] == home_address) & (w[(32'h0)+:(8)] == 64'h10);
+        s_b2_zero$d = b2 == 64'h0;
+        s_b3_is0$d = b3 == 64'h0;
+        s_b3_is1$d = b3 == 64'h1;
+        s_b3_is2$d = b3 == 64'h2;
+        s_b4_is0$d = b4 == 64'h0;
+        s_b4_is1$d = b4 == 64'h1;
+        s_b5_is0$d = b5 == 64'h0;
+        s_address_ptr$d = cur_ptr + 64'h1;
         s_offset$d = ((cur_ptr - 64'h4) & 17'h1ffff) << 64'h3;
         s_offset8$d = ((cur_ptr - 64'h3) & 17'h1ffff) << 64'h3;
         s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
@@ -10596,6 +11643,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_count = cur_count + 64'h1;
             cur_live = next_is_ext & ~this_fragment;
             cur_nh = w[(32'h38)+:(8)];
+            cur_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
             cur_ptr = next_ptr[(32'h0)+:(6)];
         end
         if (ended) begin
@@ -10606,6 +11654,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             count$d = cur_count;
             ptr_q$d = cur_ptr;
             nh_q$d = cur_nh;
+            nh_fragment_q$d = cur_nh_fragment;
             live_q$d = cur_live;
         end
         s_beat$d = beat_in;
@@ -10618,7 +11667,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$d = stepped;
         s_ended$d = ended;
         s_fragment$d = stepped & this_fragment;
-        s_word$d = w;
         s_end$d = end_in;
         s_bad_in$d = bad_in;
         s_fragment_in$d = fragment_in;
@@ -10646,21 +11694,16 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_ex_src = 1'b0;
             cur_ex_dst = 1'b0;
         end
-        b1 = s_word$q[(32'h30)+:(8)];
-        b2 = s_word$q[(32'h28)+:(8)];
-        b3 = s_word$q[(32'h20)+:(8)];
-        b4 = s_word$q[(32'h18)+:(8)];
-        b5 = s_word$q[(32'h10)+:(8)];
         header_end = s_offset$q + (((s_check_words$q) & 17'h1ffff) << 64'h3);
-        lands_on_home = ((b2 != 64'h0) & (b3 == 64'h2)) | ((b2 != 64'h0) & (b3 == 64'h0) & (b5 == 64'h0)) | ((b2 != 64'h0) & (b3 == 64'h1) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 == 64'h0) & (b4 != 64'h0) & (b5 == 64'h0)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h1)) | ((b2 == 64'h0) & (b3 != 64'h0) & (b4 == 64'h0) & (b5 == 64'h0));
+        lands_on_home = (~s_b2_zero$q & s_b3_is2$q) | (~s_b2_zero$q & s_b3_is0$q & s_b5_is0$q) | (~s_b2_zero$q & s_b3_is1$q & s_b5_is0$q) | (s_b2_zero$q & s_b3_is0$q & ~s_b4_is0$q & s_b5_is0$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is1$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is0$q & s_b5_is0$q);
         if (s_stepped$q) begin
-            if ((s_nh$q == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) begin
+            if (s_routing_type2$q) begin
                 cur_ex_dst = 1'b1;
-                cur_ex_dst_ptr = s_ptr$q + 64'h1;
+                cur_ex_dst_ptr = s_address_ptr$q;
             end
-            if ((s_nh$q == destination_options) & (b1 >= 64'h2) & lands_on_home & (s_word$q[(32'h8)+:(8)] == home_address) & (s_word$q[(32'h0)+:(8)] == 64'h10)) begin
+            if (s_home_option$q & lands_on_home) begin
                 cur_ex_src = 1'b1;
-                cur_ex_src_ptr = s_ptr$q + 64'h1;
+                cur_ex_src_ptr = s_address_ptr$q;
             end
             cur_fragment = cur_fragment | s_fragment$q;
             cur_bad = cur_bad | (s_offset8$q > s_end$q) | (header_end > s_end$q);
@@ -10705,6 +11748,10 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         ihl_o$d = s_ihl$q;
         l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
+        l4_before_o$d = ipv4_l4_before_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
+        if (s_beat$q[32'h4]) begin
+            l4_before_o$d = s_ptr_out$q - 64'h1;
+        end
         if (reset) begin
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
@@ -10724,6 +11771,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_ptr_out = ex_dst_ptr_o$q;
         ihl_out = ihl_o$q;
         l4_word_out = l4_word_o$q;
+        l4_before_out = l4_before_o$q;
         if (passthrough) begin
             beat_out = beat_in;
             walk_ready_out = walk_ready_in;
@@ -10740,6 +11788,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_out = ex_dst_ptr_in;
             ihl_out = ihl_in;
             l4_word_out = l4_word_in;
+            l4_before_out = l4_before_in;
         end
     end
     
@@ -11108,6 +12157,25 @@ module rss_core__ext4__ihl_o(d,q,clock);
 endmodule // rss_core__ext4__ihl_o
 
 
+module rss_core__ext4__l4_before_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__l4_before_o
+
+
 module rss_core__ext4__l4_word_o(d,q,clock);
     
     // Module arguments
@@ -11203,6 +12271,25 @@ module rss_core__ext4__need_q(d,q,clock);
 endmodule // rss_core__ext4__need_q
 
 
+module rss_core__ext4__nh_fragment_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__nh_fragment_q
+
+
 module rss_core__ext4__nh_o(d,q,clock);
     
     // Module arguments
@@ -11296,6 +12383,158 @@ module rss_core__ext4__ready_o(d,q,clock);
     end
           
 endmodule // rss_core__ext4__ready_o
+
+
+module rss_core__ext4__s_address_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_address_ptr
+
+
+module rss_core__ext4__s_b2_zero(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_b2_zero
+
+
+module rss_core__ext4__s_b3_is0(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_b3_is0
+
+
+module rss_core__ext4__s_b3_is1(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_b3_is1
+
+
+module rss_core__ext4__s_b3_is2(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_b3_is2
+
+
+module rss_core__ext4__s_b4_is0(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_b4_is0
+
+
+module rss_core__ext4__s_b4_is1(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_b4_is1
+
+
+module rss_core__ext4__s_b5_is0(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_b5_is0
 
 
 module rss_core__ext4__s_bad_in(d,q,clock);
@@ -11526,6 +12765,25 @@ module rss_core__ext4__s_fragment_in(d,q,clock);
 endmodule // rss_core__ext4__s_fragment_in
 
 
+module rss_core__ext4__s_home_option(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_home_option
+
+
 module rss_core__ext4__s_ihl(d,q,clock);
     
     // Module arguments
@@ -11602,25 +12860,6 @@ module rss_core__ext4__s_next_live(d,q,clock);
 endmodule // rss_core__ext4__s_next_live
 
 
-module rss_core__ext4__s_nh(d,q,clock);
-    
-    // Module arguments
-    input wire  [7:0] d;
-    output reg  [7:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 8'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__s_nh
-
-
 module rss_core__ext4__s_nh_out(d,q,clock);
     
     // Module arguments
@@ -11678,25 +12917,6 @@ module rss_core__ext4__s_offset8(d,q,clock);
 endmodule // rss_core__ext4__s_offset8
 
 
-module rss_core__ext4__s_ptr(d,q,clock);
-    
-    // Module arguments
-    input wire  [5:0] d;
-    output reg  [5:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 6'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__s_ptr
-
-
 module rss_core__ext4__s_ptr_out(d,q,clock);
     
     // Module arguments
@@ -11714,6 +12934,25 @@ module rss_core__ext4__s_ptr_out(d,q,clock);
     end
           
 endmodule // rss_core__ext4__s_ptr_out
+
+
+module rss_core__ext4__s_routing_type2(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_routing_type2
 
 
 module rss_core__ext4__s_started(d,q,clock);
@@ -11752,25 +12991,6 @@ module rss_core__ext4__s_stepped(d,q,clock);
     end
           
 endmodule // rss_core__ext4__s_stepped
-
-
-module rss_core__ext4__s_word(d,q,clock);
-    
-    // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 64'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__s_word
 
 
 module rss_core__ext4__started(d,q,clock);
@@ -31974,6 +33194,12 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     reg  chosen_valid$d;
     wire  chosen_valid$q;
     reg  chosen_valid$clock;
+    reg  [2:0] staged$d;
+    wire  [2:0] staged$q;
+    reg  staged$clock;
+    reg  staged_valid$d;
+    wire  staged_valid$q;
+    reg  staged_valid$clock;
     reg  [63:0] ring$d;
     wire  [63:0] ring$q;
     reg  ring$clock;
@@ -32008,7 +33234,7 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     // Local signals
     reg  [3:0] read_next;
     reg  [3:0] write_next;
-    reg  chosen_valid_next;
+    reg  staged_valid_next;
     reg  [3:0] distance_next;
     reg  [2:0] head_now;
     reg  [2:0] second_now;
@@ -32053,6 +33279,16 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         .d(chosen_valid$d),
         .q(chosen_valid$q),
         .clock(chosen_valid$clock)
+    );
+    rss_core__vport_match__staged staged(
+        .d(staged$d),
+        .q(staged$q),
+        .clock(staged$clock)
+    );
+    rss_core__vport_match__staged_valid staged_valid(
+        .d(staged_valid$d),
+        .q(staged_valid$q),
+        .clock(staged_valid$clock)
     );
     rss_core__vport_match__ring ring(
         .d(ring$d),
@@ -32113,6 +33349,8 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         mac_complete$clock = clock;
         chosen_q$clock = clock;
         chosen_valid$clock = clock;
+        staged$clock = clock;
+        staged_valid$clock = clock;
         ring$clock = clock;
         write_ptr$clock = clock;
         read_ptr$clock = clock;
@@ -32129,6 +33367,8 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         mac_complete$d = mac_complete$q;
         chosen_q$d = chosen_q$q;
         chosen_valid$d = chosen_valid$q;
+        staged$d = staged$q;
+        staged_valid$d = staged_valid$q;
         ring$d = ring$q;
         write_ptr$d = write_ptr$q;
         read_ptr$d = read_ptr$q;
@@ -32292,58 +33532,58 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
             chosen = hit_vports$q[(32'h3 * 15)+:(3)];
         end
         chosen_q$d = chosen;
-        if (chosen_valid$q) begin
+        if (staged_valid$q) begin
             if (write_ptr$q == 0) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 0))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 0));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 0))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 0));
             end
             if (write_ptr$q == 1) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 1))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 1));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 1))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 1));
             end
             if (write_ptr$q == 2) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 2))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 2));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 2))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 2));
             end
             if (write_ptr$q == 3) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 3))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 3));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 3))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 3));
             end
             if (write_ptr$q == 4) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 4))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 4));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 4))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 4));
             end
             if (write_ptr$q == 5) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 5))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 5));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 5))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 5));
             end
             if (write_ptr$q == 6) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 6))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 6));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 6))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 6));
             end
             if (write_ptr$q == 7) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 7))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 7));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 7))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 7));
             end
             if (write_ptr$q == 8) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 8))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 8));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 8))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 8));
             end
             if (write_ptr$q == 9) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 9))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 9));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 9))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 9));
             end
             if (write_ptr$q == 10) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 10))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 10));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 10))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 10));
             end
             if (write_ptr$q == 11) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 11))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 11));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 11))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 11));
             end
             if (write_ptr$q == 12) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 12))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 12));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 12))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 12));
             end
             if (write_ptr$q == 13) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 13))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 13));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 13))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 13));
             end
             if (write_ptr$q == 14) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 14))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 14));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 14))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 14));
             end
             if (write_ptr$q == 15) begin
-                ring$d = (ring$q & ~(nibble << (32'h4 * 15))) | (((chosen_q$q) & 64'hffffffffffffffff) << (32'h4 * 15));
+                ring$d = (ring$q & ~(nibble << (32'h4 * 15))) | (((staged$q) & 64'hffffffffffffffff) << (32'h4 * 15));
             end
         end
         write_next = write_ptr$q;
-        if (chosen_valid$q) begin
+        if (staged_valid$q) begin
             write_next = write_ptr$q + 64'h1;
         end
         read_next = read_ptr$q;
@@ -32355,8 +33595,10 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
             write_next = 32'h0;
             read_next = 32'h0;
         end
-        chosen_valid_next = hits_valid$q & ~reset;
-        chosen_valid$d = chosen_valid_next;
+        chosen_valid$d = hits_valid$q & ~reset;
+        staged_valid_next = chosen_valid$q & ~reset;
+        staged_valid$d = staged_valid_next;
+        staged$d = chosen_q$q;
         write_ptr$d = write_next;
         read_ptr$d = read_next;
         third_onehot$d = third_onehot$q;
@@ -32367,18 +33609,18 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
             third_onehot$d = 32'h4;
         end
         distance_next = write_next - read_next;
-        bypass_head_next = chosen_valid_next & (distance_next == 64'h0);
-        bypass_second_next = chosen_valid_next & (distance_next == 64'h1);
+        bypass_head_next = staged_valid_next & (distance_next == 64'h0);
+        bypass_second_next = staged_valid_next & (distance_next == 64'h1);
         bypass_head$d = bypass_head_next;
         bypass_second$d = bypass_second_next;
-        bypass_third$d = chosen_valid_next & (distance_next == 64'h2);
+        bypass_third$d = staged_valid_next & (distance_next == 64'h2);
         head_now = head$q;
         if (bypass_head$q) begin
-            head_now = chosen_q$q;
+            head_now = staged$q;
         end
         second_now = second$q;
         if (bypass_second$q) begin
-            second_now = chosen_q$q;
+            second_now = staged$q;
         end
         third_now = 32'h0;
         if (third_onehot$q[0]) begin
@@ -32430,7 +33672,7 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
             third_now = third_now | ring$q[(32'h4 * 15)+:(3)];
         end
         if (bypass_third$q) begin
-            third_now = chosen_q$q;
+            third_now = staged$q;
         end
         head_next = head_now;
         second_next = second_now;
@@ -32442,12 +33684,12 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         second$d = second_next;
         upcoming$d = head_next;
         if (bypass_head_next) begin
-            upcoming$d = chosen;
+            upcoming$d = chosen_q$q;
         end
         if (pop_next) begin
             upcoming$d = second_next;
             if (bypass_second_next) begin
-                upcoming$d = chosen;
+                upcoming$d = chosen_q$q;
             end
         end
         vport_next = upcoming$q;
@@ -32702,6 +33944,44 @@ module rss_core__vport_match__second(d,q,clock);
     end
           
 endmodule // rss_core__vport_match__second
+
+
+module rss_core__vport_match__staged(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__staged
+
+
+module rss_core__vport_match__staged_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__staged_valid
 
 
 module rss_core__vport_match__third_onehot(d,q,clock);

@@ -97,6 +97,29 @@ fn cases() -> Vec<Case> {
             0,
         ),
         (
+            // One tag puts L3 at 18, so L3 words start 2 bytes into an 8-byte beat. IHL
+            // 14: the ports are frame bytes 74..78 and the frame ends there, so their
+            // word starts in the last beat and ends past the frame: the parser's tail
+            // word, at every width.
+            "UDP/IPv4 ports in the frame's partial last word",
+            frame(
+                &[(0x8100, 5)],
+                0x0800,
+                &v4(17, 0, &[1; 36], &[0, 53, 0x14, 0xe9]),
+            ),
+            all,
+            Some(HashType::UdpIpv4),
+            0,
+        ),
+        (
+            // The same for IPv6: ports at frame bytes 58..62, a 62-byte frame.
+            "UDP/IPv6 ports in the frame's partial last word",
+            frame(&[(0x8100, 5)], 0x86dd, &v6(&[], 17, &[0, 53, 0x14, 0xe9])),
+            no_ex,
+            Some(HashType::UdpIpv6),
+            0,
+        ),
+        (
             "IPv4 first fragment (MF)",
             frame(&[], 0x0800, &v4(6, 0x2000, &[], &tcp)),
             all,

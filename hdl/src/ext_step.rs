@@ -17,7 +17,9 @@
 //! routing addresses) and the stage's readiness on the registered step in the second.
 //! The checks' operands that need only the step's pointer and length (the header's
 //! first bytes, its length in words) are summed in the first clock, off the walk's own
-//! path, so each check is one sum and one compare.
+//! path, so each check is one sum and one compare; the header's bytes that identify a
+//! routing or Home Address header are compared in the first clock too, and the second
+//! combines the flags.
 //!
 //! At 64 bits a beat holds one whole word, so at most one header starts in it: one
 //! stage then takes every step, one per beat (`new(4, false)`), and the other three are
@@ -72,6 +74,8 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     pub ihl_in: Signal<In, Bits<4>>,
     /// `l4_word_out` of the stage before; read only by a stage built as wires.
     pub l4_word_in: Signal<In, Bits<WORD_INDEX_BITS>>,
+    /// `l4_before_out` of the stage before; read only by a stage built as wires.
+    pub l4_before_in: Signal<In, Bits<WORD_INDEX_BITS>>,
     /// The beat, one clock later.
     pub beat_out: Signal<Out, Bits<BUNDLE_BITS>>,
     /// This step's results (and the walk fields below) are final.
@@ -103,12 +107,20 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// IPv4: word number of the L4 header's first word (4·IHL bytes past L3), from
     /// `ihl_in`, so the capture's ports pick starts from a register, not an adder.
     pub l4_word_out: Signal<Out, Bits<WORD_INDEX_BITS>>,
+    /// The word number before the L4 header's first, for the family `beat_out` says
+    /// (`walk_ptr_out` − 1 for IPv6, `l4_word_out` − 1 otherwise), from a register: the
+    /// capture finds the ports in a frame's tail word (word `slot_last` + 1) by an
+    /// equality with it, without an adder behind the beat's word number.
+    pub l4_before_out: Signal<Out, Bits<WORD_INDEX_BITS>>,
     header: WordPick<DATA_BITS, BUNDLE_BITS>,
     // Clock 1: the walk, per frame.
     started: DFF<Bit>,
     count: DFF<Bits<3>>,
     ptr_q: DFF<Bits<WORD_INDEX_BITS>>,
     nh_q: DFF<Bits<8>>,
+    /// `nh_q` is the fragment header (kept beside it, so a step's length choice waits
+    /// for no compare).
+    nh_fragment_q: DFF<Bit>,
     live_q: DFF<Bit>,
     // Clock 1 → 2: the beat, the walk as it stands, the step taken, what came in.
     s_beat: DFF<Bits<BUNDLE_BITS>>,
@@ -123,15 +135,29 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     s_stepped: DFF<Bit>,
     s_ended: DFF<Bit>,
     s_fragment: DFF<Bit>,
-    s_word: DFF<Bits<64>>,
-    s_ptr: DFF<Bits<WORD_INDEX_BITS>>,
+    /// The step's header is a type 2 routing header (RFC 6275: next header, length 2,
+    /// type 2, one segment left), compared in clock 1.
+    s_routing_type2: DFF<Bit>,
+    /// The step's header is a Destination Options header whose bytes 6 and 7 are a
+    /// Home Address option (type, length 16) and whose length covers it; whether the
+    /// option walk lands on byte 6 is decided in clock 2 from the byte flags below.
+    s_home_option: DFF<Bit>,
+    /// Header bytes 2..5 against the values the option walk's closed form tests.
+    s_b2_zero: DFF<Bit>,
+    s_b3_is0: DFF<Bit>,
+    s_b3_is1: DFF<Bit>,
+    s_b3_is2: DFF<Bit>,
+    s_b4_is0: DFF<Bit>,
+    s_b4_is1: DFF<Bit>,
+    s_b5_is0: DFF<Bit>,
+    /// Word number of the header's address (the word after its first).
+    s_address_ptr: DFF<Bits<WORD_INDEX_BITS>>,
     /// The header's first byte and the byte after its first word (relative to L3),
     /// and its length in words as the checks count it: sums made in clock 1, so each
     /// check in clock 2 is one sum and one compare.
     s_offset: DFF<Bits<END_BITS>>,
     s_offset8: DFF<Bits<END_BITS>>,
     s_check_words: DFF<Bits<9>>,
-    s_nh: DFF<Bits<8>>,
     s_end: DFF<Bits<END_BITS>>,
     s_bad_in: DFF<Bit>,
     s_fragment_in: DFF<Bit>,
@@ -165,7 +191,9 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     ex_dst_ptr_o: DFF<Bits<WORD_INDEX_BITS>>,
     ihl_o: DFF<Bits<4>>,
     l4_word_o: DFF<Bits<WORD_INDEX_BITS>>,
+    l4_before_o: DFF<Bits<WORD_INDEX_BITS>>,
     ipv4_l4_bias: Constant<Bits<WORD_INDEX_BITS>>,
+    ipv4_l4_before_bias: Constant<Bits<WORD_INDEX_BITS>>,
     hop_by_hop: Constant<Bits<8>>,
     routing: Constant<Bits<8>>,
     fragment_header: Constant<Bits<8>>,
@@ -177,6 +205,15 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// header, so the step reads that constant, not the pointer taken over.
     first_only: Constant<Bit>,
     first_ext: Constant<Bits<WORD_INDEX_BITS>>,
+    /// A stage taking several steps (64 bits): the walk is taken over into the
+    /// registers and stepped from them, a beat later at the earliest.
+    registered_takeover: Constant<Bit>,
+    /// The walk as a step reads it: the take-over's choice, or (`registered_takeover`)
+    /// the registers alone.
+    step_started: Signal<Local, Bit>,
+    step_done: Signal<Local, Bit>,
+    step_nh_fragment: Signal<Local, Bit>,
+    cur_nh_fragment: Signal<Local, Bit>,
     /// The header word number a step reads.
     step_ptr: Signal<Local, Bits<WORD_INDEX_BITS>>,
     cur_started: Signal<Local, Bit>,
@@ -250,6 +287,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             ex_dst_ptr_in: Default::default(),
             ihl_in: Default::default(),
             l4_word_in: Default::default(),
+            l4_before_in: Default::default(),
             beat_out: Default::default(),
             walk_ready_out: Default::default(),
             walk_live_out: Default::default(),
@@ -265,11 +303,13 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             ex_dst_ptr_out: Default::default(),
             ihl_out: Default::default(),
             l4_word_out: Default::default(),
+            l4_before_out: Default::default(),
             header,
             started: Default::default(),
             count: Default::default(),
             ptr_q: Default::default(),
             nh_q: Default::default(),
+            nh_fragment_q: Default::default(),
             live_q: Default::default(),
             s_beat: Default::default(),
             s_started: Default::default(),
@@ -281,12 +321,19 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             s_stepped: Default::default(),
             s_ended: Default::default(),
             s_fragment: Default::default(),
-            s_word: Default::default(),
-            s_ptr: Default::default(),
+            s_routing_type2: Default::default(),
+            s_home_option: Default::default(),
+            s_b2_zero: Default::default(),
+            s_b3_is0: Default::default(),
+            s_b3_is1: Default::default(),
+            s_b3_is2: Default::default(),
+            s_b4_is0: Default::default(),
+            s_b4_is1: Default::default(),
+            s_b5_is0: Default::default(),
+            s_address_ptr: Default::default(),
             s_offset: Default::default(),
             s_offset8: Default::default(),
             s_check_words: Default::default(),
-            s_nh: Default::default(),
             s_end: Default::default(),
             s_bad_in: Default::default(),
             s_fragment_in: Default::default(),
@@ -318,7 +365,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             ex_dst_ptr_o: Default::default(),
             ihl_o: Default::default(),
             l4_word_o: Default::default(),
+            l4_before_o: Default::default(),
             ipv4_l4_bias: Constant::new(IPV4_L4_WORD_BIAS.to_bits()),
+            ipv4_l4_before_bias: Constant::new((IPV4_L4_WORD_BIAS - 1).to_bits()),
             hop_by_hop: byte(IPPROTO_HOPOPTS),
             routing: byte(IPPROTO_ROUTING),
             fragment_header: byte(IPPROTO_FRAGMENT),
@@ -328,6 +377,11 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             passthrough: Constant::new(passthrough),
             first_only: Constant::new(first_only),
             first_ext: Constant::new(FIRST_EXT_WORD.to_bits()),
+            registered_takeover: Constant::new(max_steps > 1 && !passthrough),
+            step_started: Default::default(),
+            step_done: Default::default(),
+            step_nh_fragment: Default::default(),
+            cur_nh_fragment: Default::default(),
             step_ptr: Default::default(),
             cur_started: Default::default(),
             cur_count: Default::default(),
@@ -373,6 +427,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             count,
             ptr_q,
             nh_q,
+            nh_fragment_q,
             live_q,
             s_beat,
             s_started,
@@ -384,12 +439,19 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             s_stepped,
             s_ended,
             s_fragment,
-            s_word,
-            s_ptr,
+            s_routing_type2,
+            s_home_option,
+            s_b2_zero,
+            s_b3_is0,
+            s_b3_is1,
+            s_b3_is2,
+            s_b4_is0,
+            s_b4_is1,
+            s_b5_is0,
+            s_address_ptr,
             s_offset,
             s_offset8,
             s_check_words,
-            s_nh,
             s_end,
             s_bad_in,
             s_fragment_in,
@@ -420,7 +482,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             ex_dst_o,
             ex_dst_ptr_o,
             ihl_o,
-            l4_word_o
+            l4_word_o,
+            l4_before_o
         );
         // ---- Clock 1: the walk. ----
         self.header.beat.next = self.beat_in.val();
@@ -429,6 +492,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.cur_ptr.next = self.ptr_q.q.val();
         self.cur_nh.next = self.nh_q.q.val();
         self.cur_live.next = self.live_q.q.val();
+        self.cur_nh_fragment.next = self.nh_fragment_q.q.val();
         if self.beat_in.val().get_bit(1) {
             self.cur_started.next = false;
             self.cur_count.next = 0.into();
@@ -438,13 +502,31 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.cur_started.next = true;
             self.cur_ptr.next = self.walk_ptr_in.val();
             self.cur_nh.next = self.walk_nh_in.val();
+            self.cur_nh_fragment.next = self.walk_nh_in.val() == self.fragment_header.val();
             self.cur_live.next = self.walk_live_in.val();
+        }
+        self.step_started.next = self.cur_started.val();
+        self.step_nh_fragment.next = self.cur_nh_fragment.val();
+        self.step_done.next = !self.cur_live.val() | (self.cur_count.val() == self.max_steps.val());
+        // At 64 bits the walk is taken over from `L3Header` at L3's first word, five
+        // words before the first extension header can start, so no step is ever due in
+        // the take-over beat: steps read the registers alone, and the take-over's
+        // multiplexer stays off the walk's loop (pointer → pick → length → adder →
+        // pointer). `ended` still sees the walk taken over this beat.
+        if self.registered_takeover.val() {
+            self.step_started.next = self.started.q.val() & !self.beat_in.val().get_bit(1);
+            self.step_nh_fragment.next = self.nh_fragment_q.q.val();
+            self.step_done.next =
+                !self.live_q.q.val() | (self.count.q.val() == self.max_steps.val());
         }
         // A step happens only with the walk taken over and not yet stepped here, so in
         // the first stage the pointer is then the first extension header's (the walk
         // starts there), and the pick and the next pointer's adder start from a
         // constant instead of the take-over multiplexer.
         self.step_ptr.next = self.cur_ptr.val();
+        if self.registered_takeover.val() {
+            self.step_ptr.next = self.ptr_q.q.val();
+        }
         if self.first_only.val() {
             self.step_ptr.next = self.first_ext.val();
         }
@@ -454,7 +536,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         // One carry chain: (2·ptr + 1) + (2·len + 1) = 2·(ptr + len + 1); the
         // saturation at 63 tests the high bits, not a second chain.
         self.ext_len.next = self.w.val().get_bits::<8>(48);
-        if self.cur_nh.val() == self.fragment_header.val() {
+        if self.step_nh_fragment.val() {
             self.ext_len.next = 0.into();
         }
         self.ptr_sum.next = ((bit_cast::<11, WORD_INDEX_BITS>(self.step_ptr.val()) << 1_u64)
@@ -464,7 +546,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         if self.next_ptr.val().get_bits::<4>(6).any() {
             self.next_ptr.next = 63.into();
         }
-        self.this_fragment.next = (self.cur_nh.val() == self.fragment_header.val())
+        self.this_fragment.next = self.step_nh_fragment.val()
             & (self.w.val().get_bits::<13>(35).any() | self.w.val().get_bit(32));
         self.next_is_ext.next = (self.w.val().get_bits::<8>(56) == self.hop_by_hop.val())
             | (self.w.val().get_bits::<8>(56) == self.routing.val())
@@ -472,17 +554,38 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             | (self.w.val().get_bits::<8>(56) == self.destination_options.val());
         self.cur_done.next = !self.cur_live.val() | (self.cur_count.val() == self.max_steps.val());
         self.stepped.next = self.beat_in.val().get_bit(0)
-            & self.cur_started.val()
-            & !self.cur_done.val()
+            & self.step_started.val()
+            & !self.step_done.val()
             & self.header.found.val();
         // The frame ends before the header due: past its end or the window.
         self.ended.next = self.beat_in.val().get_bit(0)
             & self.cur_started.val()
             & !self.cur_done.val()
-            & !self.header.found.val()
+            & !(self.header.found.val() & self.step_started.val())
             & self.beat_in.val().get_bit(2);
-        self.s_ptr.d.next = self.cur_ptr.val();
-        self.s_nh.d.next = self.cur_nh.val();
+        // What clock 2 decides about the header's address words, as byte compares on
+        // the word read now (off the walk's loop), so clock 2 only combines flags.
+        self.b1.next = self.w.val().get_bits::<8>(48);
+        self.b2.next = self.w.val().get_bits::<8>(40);
+        self.b3.next = self.w.val().get_bits::<8>(32);
+        self.b4.next = self.w.val().get_bits::<8>(24);
+        self.b5.next = self.w.val().get_bits::<8>(16);
+        self.s_routing_type2.d.next = (self.cur_nh.val() == self.routing.val())
+            & (self.b1.val() == 2_u64)
+            & (self.b2.val() == 2_u64)
+            & (self.b3.val() == 1_u64);
+        self.s_home_option.d.next = (self.cur_nh.val() == self.destination_options.val())
+            & (self.b1.val() >= 2_u64)
+            & (self.w.val().get_bits::<8>(8) == self.home_address.val())
+            & (self.w.val().get_bits::<8>(0) == 16_u64);
+        self.s_b2_zero.d.next = self.b2.val() == 0_u64;
+        self.s_b3_is0.d.next = self.b3.val() == 0_u64;
+        self.s_b3_is1.d.next = self.b3.val() == 1_u64;
+        self.s_b3_is2.d.next = self.b3.val() == 2_u64;
+        self.s_b4_is0.d.next = self.b4.val() == 0_u64;
+        self.s_b4_is1.d.next = self.b4.val() == 1_u64;
+        self.s_b5_is0.d.next = self.b5.val() == 0_u64;
+        self.s_address_ptr.d.next = self.cur_ptr.val() + 1_u64;
         // Extension headers lie 40 bytes or more past L3, so the pointer is past word 4.
         self.s_offset.d.next =
             bit_cast::<END_BITS, WORD_INDEX_BITS>(self.cur_ptr.val() - 4_u64) << 3_u64;
@@ -495,6 +598,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.cur_count.next = self.cur_count.val() + 1_u64;
             self.cur_live.next = self.next_is_ext.val() & !self.this_fragment.val();
             self.cur_nh.next = self.w.val().get_bits::<8>(56);
+            self.cur_nh_fragment.next =
+                self.w.val().get_bits::<8>(56) == self.fragment_header.val();
             self.cur_ptr.next = self.next_ptr.val().get_bits::<WORD_INDEX_BITS>(0);
         }
         if self.ended.val() {
@@ -505,6 +610,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.count.d.next = self.cur_count.val();
             self.ptr_q.d.next = self.cur_ptr.val();
             self.nh_q.d.next = self.cur_nh.val();
+            self.nh_fragment_q.d.next = self.cur_nh_fragment.val();
             self.live_q.d.next = self.cur_live.val();
         }
         self.s_beat.d.next = self.beat_in.val();
@@ -517,7 +623,6 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.s_stepped.d.next = self.stepped.val();
         self.s_ended.d.next = self.ended.val();
         self.s_fragment.d.next = self.stepped.val() & self.this_fragment.val();
-        self.s_word.d.next = self.w.val();
         self.s_end.d.next = self.end_in.val();
         self.s_bad_in.d.next = self.bad_in.val();
         self.s_fragment_in.d.next = self.fragment_in.val();
@@ -549,44 +654,30 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.cur_ex_src.next = false;
             self.cur_ex_dst.next = false;
         }
-        self.b1.next = self.s_word.q.val().get_bits::<8>(48);
-        self.b2.next = self.s_word.q.val().get_bits::<8>(40);
-        self.b3.next = self.s_word.q.val().get_bits::<8>(32);
-        self.b4.next = self.s_word.q.val().get_bits::<8>(24);
-        self.b5.next = self.s_word.q.val().get_bits::<8>(16);
         self.header_end.next =
             self.s_offset.q.val() + (bit_cast::<END_BITS, 9>(self.s_check_words.q.val()) << 3_u64);
         // Option walk over header bytes 2..6 landing on offset 6 (closed form, checked
         // against the model's walk in rss-model's tests).
-        self.lands_on_home.next = ((self.b2.val() != 0_u64) & (self.b3.val() == 2_u64))
-            | ((self.b2.val() != 0_u64) & (self.b3.val() == 0_u64) & (self.b5.val() == 0_u64))
-            | ((self.b2.val() != 0_u64) & (self.b3.val() == 1_u64) & (self.b5.val() == 0_u64))
-            | ((self.b2.val() == 0_u64)
-                & (self.b3.val() == 0_u64)
-                & (self.b4.val() != 0_u64)
-                & (self.b5.val() == 0_u64))
-            | ((self.b2.val() == 0_u64) & (self.b3.val() != 0_u64) & (self.b4.val() == 1_u64))
-            | ((self.b2.val() == 0_u64)
-                & (self.b3.val() != 0_u64)
-                & (self.b4.val() == 0_u64)
-                & (self.b5.val() == 0_u64));
+        self.lands_on_home.next = (!self.s_b2_zero.q.val() & self.s_b3_is2.q.val())
+            | (!self.s_b2_zero.q.val() & self.s_b3_is0.q.val() & self.s_b5_is0.q.val())
+            | (!self.s_b2_zero.q.val() & self.s_b3_is1.q.val() & self.s_b5_is0.q.val())
+            | (self.s_b2_zero.q.val()
+                & self.s_b3_is0.q.val()
+                & !self.s_b4_is0.q.val()
+                & self.s_b5_is0.q.val())
+            | (self.s_b2_zero.q.val() & !self.s_b3_is0.q.val() & self.s_b4_is1.q.val())
+            | (self.s_b2_zero.q.val()
+                & !self.s_b3_is0.q.val()
+                & self.s_b4_is0.q.val()
+                & self.s_b5_is0.q.val());
         if self.s_stepped.q.val() {
-            if (self.s_nh.q.val() == self.routing.val())
-                & (self.b1.val() == 2_u64)
-                & (self.b2.val() == 2_u64)
-                & (self.b3.val() == 1_u64)
-            {
+            if self.s_routing_type2.q.val() {
                 self.cur_ex_dst.next = true;
-                self.cur_ex_dst_ptr.next = self.s_ptr.q.val() + 1_u64;
+                self.cur_ex_dst_ptr.next = self.s_address_ptr.q.val();
             }
-            if (self.s_nh.q.val() == self.destination_options.val())
-                & (self.b1.val() >= 2_u64)
-                & self.lands_on_home.val()
-                & (self.s_word.q.val().get_bits::<8>(8) == self.home_address.val())
-                & (self.s_word.q.val().get_bits::<8>(0) == 16_u64)
-            {
+            if self.s_home_option.q.val() & self.lands_on_home.val() {
                 self.cur_ex_src.next = true;
-                self.cur_ex_src_ptr.next = self.s_ptr.q.val() + 1_u64;
+                self.cur_ex_src_ptr.next = self.s_address_ptr.q.val();
             }
             self.cur_fragment.next = self.cur_fragment.val() | self.s_fragment.q.val();
             self.cur_bad.next = self.cur_bad.val()
@@ -636,6 +727,11 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.ihl_o.d.next = self.s_ihl.q.val();
         self.l4_word_o.d.next =
             self.ipv4_l4_bias.val() + bit_cast::<WORD_INDEX_BITS, 4>(self.s_ihl.q.val() >> 1_u64);
+        self.l4_before_o.d.next = self.ipv4_l4_before_bias.val()
+            + bit_cast::<WORD_INDEX_BITS, 4>(self.s_ihl.q.val() >> 1_u64);
+        if self.s_beat.q.val().get_bit(4) {
+            self.l4_before_o.d.next = self.s_ptr_out.q.val() - 1_u64;
+        }
         if self.reset.val() {
             self.s_beat.d.next = 0.into();
             self.beat_q.d.next = 0.into();
@@ -655,6 +751,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.ex_dst_ptr_out.next = self.ex_dst_ptr_o.q.val();
         self.ihl_out.next = self.ihl_o.q.val();
         self.l4_word_out.next = self.l4_word_o.q.val();
+        self.l4_before_out.next = self.l4_before_o.q.val();
         // A stage built as wires: outputs follow inputs, its registers go unused.
         if self.passthrough.val() {
             self.beat_out.next = self.beat_in.val();
@@ -672,6 +769,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.ex_dst_ptr_out.next = self.ex_dst_ptr_in.val();
             self.ihl_out.next = self.ihl_in.val();
             self.l4_word_out.next = self.l4_word_in.val();
+            self.l4_before_out.next = self.l4_before_in.val();
         }
     }
 }

@@ -54,6 +54,10 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     pub ihl: Signal<In, Bits<4>>,
     /// IPv4: word number of the L4 header's first word (from IHL, a clock ahead).
     pub ipv4_l4_word: Signal<In, Bits<WORD_INDEX_BITS>>,
+    /// The word number before the L4 header's first, for the beat's family, from a
+    /// register (`ExtStep::l4_before_out`): the ports are in the last beat's tail word
+    /// when this is the beat's `slot_last`, an equality with no adder in front.
+    pub l4_before: Signal<In, Bits<WORD_INDEX_BITS>>,
     /// Datagram end relative to L3.
     pub datagram_end: Signal<In, Bits<END_BITS>>,
     /// A header rule failed.
@@ -215,6 +219,8 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     cur_route_lo: Signal<Local, Bits<64>>,
     cur_ports: Signal<Local, Bits<32>>,
     l4_word: Signal<Local, Bits<WORD_INDEX_BITS>>,
+    l4_found: Signal<Local, Bit>,
+    l4_data: Signal<Local, Bits<64>>,
     l4_low_half: Signal<Local, Bit>,
     nh_tcp: Signal<Local, Bit>,
     nh_udp: Signal<Local, Bit>,
@@ -254,6 +260,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             walk_nh: Default::default(),
             ihl: Default::default(),
             ipv4_l4_word: Default::default(),
+            l4_before: Default::default(),
             datagram_end: Default::default(),
             bad: Default::default(),
             fragment: Default::default(),
@@ -288,7 +295,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             home1: WordPick::new(false),
             route0: WordPick::new(false),
             route1: WordPick::new(false),
-            l4: WordPick::new(true),
+            // The tail word is handled here, against `l4_before`.
+            l4: WordPick::new(false),
             w1: Default::default(),
             w2: Default::default(),
             w3: Default::default(),
@@ -385,6 +393,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             cur_route_lo: Default::default(),
             cur_ports: Default::default(),
             l4_word: Default::default(),
+            l4_found: Default::default(),
+            l4_data: Default::default(),
             l4_low_half: Default::default(),
             nh_tcp: Default::default(),
             nh_udp: Default::default(),
@@ -553,10 +563,18 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             self.cur_route_lo.next = self.route1.word.val();
         }
         self.cur_ports.next = self.ports_q.q.val();
-        if self.l4.found.val() {
-            self.cur_ports.next = self.l4.word.val().get_bits::<32>(32);
+        self.l4_found.next = self.l4.found.val();
+        self.l4_data.next = self.l4.word.val();
+        if self.beat.val().get_bit(2)
+            & (self.beat.val().get_bits::<WORD_INDEX_BITS>(10) == self.l4_before.val())
+        {
+            self.l4_found.next = true;
+            self.l4_data.next = self.beat.val().get_bits::<64>(32);
+        }
+        if self.l4_found.val() {
+            self.cur_ports.next = self.l4_data.val().get_bits::<32>(32);
             if self.l4_low_half.val() {
-                self.cur_ports.next = self.l4.word.val().get_bits::<32>(0);
+                self.cur_ports.next = self.l4_data.val().get_bits::<32>(0);
             }
         }
         if self.valid.val() {

@@ -340,7 +340,6 @@ impl<
             l3: Default::default(),
             // At 64 bits one stage takes every step (a beat holds one word); wider, each
             // stage takes one and the steps of a beat happen in consecutive stages.
-            // At 64 bits one stage takes every step; wider, the first takes the first.
             ext1: if DATA_BITS == 64 {
                 ExtStep::new(4, false)
             } else {
@@ -588,6 +587,7 @@ impl<
         self.ext1.ex_dst_ptr_in.next = 0.into();
         self.ext1.ihl_in.next = self.l3.ihl.val();
         self.ext1.l4_word_in.next = 0.into(); // the first stage is never built as wires
+        self.ext1.l4_before_in.next = 0.into();
 
         self.ext2.beat_in.next = self.ext1.beat_out.val();
         self.ext2.walk_ready_in.next = self.ext1.walk_ready_out.val();
@@ -604,6 +604,7 @@ impl<
         self.ext2.ex_dst_ptr_in.next = self.ext1.ex_dst_ptr_out.val();
         self.ext2.ihl_in.next = self.ext1.ihl_out.val();
         self.ext2.l4_word_in.next = self.ext1.l4_word_out.val();
+        self.ext2.l4_before_in.next = self.ext1.l4_before_out.val();
 
         self.ext3.beat_in.next = self.ext2.beat_out.val();
         self.ext3.walk_ready_in.next = self.ext2.walk_ready_out.val();
@@ -620,6 +621,7 @@ impl<
         self.ext3.ex_dst_ptr_in.next = self.ext2.ex_dst_ptr_out.val();
         self.ext3.ihl_in.next = self.ext2.ihl_out.val();
         self.ext3.l4_word_in.next = self.ext2.l4_word_out.val();
+        self.ext3.l4_before_in.next = self.ext2.l4_before_out.val();
 
         self.ext4.beat_in.next = self.ext3.beat_out.val();
         self.ext4.walk_ready_in.next = self.ext3.walk_ready_out.val();
@@ -636,6 +638,7 @@ impl<
         self.ext4.ex_dst_ptr_in.next = self.ext3.ex_dst_ptr_out.val();
         self.ext4.ihl_in.next = self.ext3.ihl_out.val();
         self.ext4.l4_word_in.next = self.ext3.l4_word_out.val();
+        self.ext4.l4_before_in.next = self.ext3.l4_before_out.val();
 
         self.capture.beat.next = self.ext4.beat_out.val();
         self.capture.walk_ready.next = self.ext4.walk_ready_out.val();
@@ -652,6 +655,7 @@ impl<
         self.capture.ex_dst_ptr.next = self.ext4.ex_dst_ptr_out.val();
         self.capture.ihl.next = self.ext4.ihl_out.val();
         self.capture.ipv4_l4_word.next = self.ext4.l4_word_out.val();
+        self.capture.l4_before.next = self.ext4.l4_before_out.val();
 
         // The frame's VPort state, read once for the job, as it is this clock: picked a
         // clock ahead from the state, which no commit changes in the clock before a

@@ -1,10 +1,11 @@
 //! Destination-MAC filter: the VPort of each frame, in frame order.
 //!
 //! A frame's MAC is in its first beat, long before its record is formed; the VPort is
-//! found in three registered steps (compare with every entry; the lowest matching
-//! entry's VPort, else 0; into the ring) and queued until the record side takes it. The
-//! choice is registered before the ring so that the VPort the record side reads next
-//! starts from registers (it feeds the frame's state pick). Frames are in
+//! found in four registered steps (compare with every entry; the lowest matching
+//! entry's VPort, else 0; staged; into the ring) and queued until the record side takes
+//! it, at least six clocks later (the parser's stages). The choice is registered twice
+//! before the ring so that the ring's look-ahead, and with it the VPort the record side
+//! reads next, starts from flip-flops (it feeds the frame's state pick). Frames are in
 //! order and each frame forms exactly one record, so a ring of the frames between the
 //! parser's entry and the record suffices; it holds more than the parser pipeline can.
 //! The oldest frame's VPort leaves from a register (the ring as it will be next clock,
@@ -61,6 +62,10 @@ pub struct VportMatch {
     /// The chosen VPort of the frame whose hits were registered last clock.
     chosen_q: DFF<Bits<3>>,
     chosen_valid: DFF<Bit>,
+    /// `chosen_q` a clock later: the VPort written into the ring this clock. The ring's
+    /// look-ahead (`upcoming`) reads `chosen_q`, a flip-flop, not the priority choice.
+    staged: DFF<Bits<3>>,
+    staged_valid: DFF<Bit>,
     ring: DFF<Bits<{ 4 * RING }>>,
     write_ptr: DFF<Bits<4>>,
     read_ptr: DFF<Bits<4>>,
@@ -80,7 +85,7 @@ pub struct VportMatch {
     upcoming: DFF<Bits<3>>,
     read_next: Signal<Local, Bits<4>>,
     write_next: Signal<Local, Bits<4>>,
-    chosen_valid_next: Signal<Local, Bit>,
+    staged_valid_next: Signal<Local, Bit>,
     distance_next: Signal<Local, Bits<4>>,
     head_now: Signal<Local, Bits<3>>,
     second_now: Signal<Local, Bits<3>>,
@@ -117,6 +122,8 @@ impl Default for VportMatch {
             mac_complete: Default::default(),
             chosen_q: Default::default(),
             chosen_valid: Default::default(),
+            staged: Default::default(),
+            staged_valid: Default::default(),
             ring: Default::default(),
             write_ptr: Default::default(),
             read_ptr: Default::default(),
@@ -129,7 +136,7 @@ impl Default for VportMatch {
             upcoming: Default::default(),
             read_next: Default::default(),
             write_next: Default::default(),
-            chosen_valid_next: Default::default(),
+            staged_valid_next: Default::default(),
             distance_next: Default::default(),
             head_now: Default::default(),
             second_now: Default::default(),
@@ -160,6 +167,8 @@ impl Logic for VportMatch {
             mac_complete,
             chosen_q,
             chosen_valid,
+            staged,
+            staged_valid,
             ring,
             write_ptr,
             read_ptr,
@@ -200,18 +209,18 @@ impl Logic for VportMatch {
             }
         }
         self.chosen_q.d.next = self.chosen.val();
-        if self.chosen_valid.q.val() {
+        if self.staged_valid.q.val() {
             for r in 0..RING {
                 if self.write_ptr.q.val() == r.to_bits() {
                     self.ring.d.next = (self.ring.q.val()
                         & !(self.nibble.val() << (4 * r).to_bits::<8>()))
-                        | (bit_cast::<{ 4 * RING }, 3>(self.chosen_q.q.val())
+                        | (bit_cast::<{ 4 * RING }, 3>(self.staged.q.val())
                             << (4 * r).to_bits::<8>());
                 }
             }
         }
         self.write_next.next = self.write_ptr.q.val();
-        if self.chosen_valid.q.val() {
+        if self.staged_valid.q.val() {
             self.write_next.next = self.write_ptr.q.val() + 1_u64;
         }
 
@@ -224,8 +233,10 @@ impl Logic for VportMatch {
             self.write_next.next = 0.into();
             self.read_next.next = 0.into();
         }
-        self.chosen_valid_next.next = self.hits_valid.q.val() & !self.reset.val();
-        self.chosen_valid.d.next = self.chosen_valid_next.val();
+        self.chosen_valid.d.next = self.hits_valid.q.val() & !self.reset.val();
+        self.staged_valid_next.next = self.chosen_valid.q.val() & !self.reset.val();
+        self.staged_valid.d.next = self.staged_valid_next.val();
+        self.staged.d.next = self.chosen_q.q.val();
         self.write_ptr.d.next = self.write_next.val();
         self.read_ptr.d.next = self.read_next.val();
         self.third_onehot.d.next = self.third_onehot.q.val();
@@ -244,20 +255,20 @@ impl Logic for VportMatch {
         // for the entry two past the read pointer.
         self.distance_next.next = self.write_next.val() - self.read_next.val();
         self.bypass_head_next.next =
-            self.chosen_valid_next.val() & (self.distance_next.val() == 0_u64);
+            self.staged_valid_next.val() & (self.distance_next.val() == 0_u64);
         self.bypass_second_next.next =
-            self.chosen_valid_next.val() & (self.distance_next.val() == 1_u64);
+            self.staged_valid_next.val() & (self.distance_next.val() == 1_u64);
         self.bypass_head.d.next = self.bypass_head_next.val();
         self.bypass_second.d.next = self.bypass_second_next.val();
         self.bypass_third.d.next =
-            self.chosen_valid_next.val() & (self.distance_next.val() == 2_u64);
+            self.staged_valid_next.val() & (self.distance_next.val() == 2_u64);
         self.head_now.next = self.head.q.val();
         if self.bypass_head.q.val() {
-            self.head_now.next = self.chosen_q.q.val();
+            self.head_now.next = self.staged.q.val();
         }
         self.second_now.next = self.second.q.val();
         if self.bypass_second.q.val() {
-            self.second_now.next = self.chosen_q.q.val();
+            self.second_now.next = self.staged.q.val();
         }
         self.third_now.next = 0.into();
         for r in 0..RING {
@@ -267,7 +278,7 @@ impl Logic for VportMatch {
             }
         }
         if self.bypass_third.q.val() {
-            self.third_now.next = self.chosen_q.q.val();
+            self.third_now.next = self.staged.q.val();
         }
         self.head_next.next = self.head_now.val();
         self.second_next.next = self.second_now.val();
@@ -278,15 +289,15 @@ impl Logic for VportMatch {
         self.head.d.next = self.head_next.val();
         self.second.d.next = self.second_next.val();
         // Next clock's `head_next`, from what `head`, `second`, the bypass flags and
-        // `chosen_q` will hold then and next clock's pop: the same choice a clock early.
+        // `staged` will hold then and next clock's pop: the same choice a clock early.
         self.upcoming.d.next = self.head_next.val();
         if self.bypass_head_next.val() {
-            self.upcoming.d.next = self.chosen.val();
+            self.upcoming.d.next = self.chosen_q.q.val();
         }
         if self.pop_next.val() {
             self.upcoming.d.next = self.second_next.val();
             if self.bypass_second_next.val() {
-                self.upcoming.d.next = self.chosen.val();
+                self.upcoming.d.next = self.chosen_q.q.val();
             }
         }
         self.vport_next.next = self.upcoming.q.val();
@@ -375,7 +386,7 @@ mod tests {
     }
 
     /// Frames arrive and leave at random clocks, a pop as soon as the oldest frame's
-    /// VPort can be in the ring (three clocks after its first beat) or later, so the
+    /// VPort can be in the ring (four clocks after its first beat) or later, so the
     /// ring's writes meet the read pointer and the two entries after it: every pop
     /// sees the VPorts in frame order, and every clock's `vport_next` is the next
     /// clock's `vport`. Each pop is decided a clock ahead, as the record side does.
@@ -424,7 +435,7 @@ mod tests {
                     waiting.push_back((clock, expected_vport[m as usize]));
                 }
                 // Next clock's pop, decided now.
-                let due = waiting.front().is_some_and(|&(at, _)| clock + 1 >= at + 3)
+                let due = waiting.front().is_some_and(|&(at, _)| clock + 1 >= at + 4)
                     && waiting.len() < 12;
                 pop = due && (wish || waiting.len() >= 10);
                 x.pop_next.next = pop;

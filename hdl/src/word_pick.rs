@@ -8,7 +8,9 @@
 //! The tail word (the frame's last, partial word) only matters for fields that may end
 //! before the frame does while their word does not: the IPv4 destination and the L4
 //! ports. Every other field's word lies inside the bytes its rule needs, so a pick
-//! built with `new(false)` ignores the tail and costs half as much.
+//! built with `new(false)` ignores the tail and costs half as much. (The ports' pick
+//! is built so too: `FieldCapture` tests the tail itself against a registered
+//! `target − 1`, which keeps the adder below off the beat's side.)
 //!
 //! A pick whose target is a constant (`fixed`) looks at two slots only. `WordSlots`
 //! numbers slot 0 `(beat + 1) · W + {0, 1}` for `W` words per beat (saturating far past
