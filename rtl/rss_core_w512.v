@@ -5012,6 +5012,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  step_done;
     reg  step_nh_fragment;
     reg  cur_nh_fragment;
+    reg  next_nh_fragment;
     reg  [5:0] step_ptr;
     reg  cur_started;
     reg  [2:0] cur_count;
@@ -5499,9 +5500,10 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_nh_fragment = walk_nh_in == fragment_header;
             cur_live = walk_live_in;
         end
+        cur_done = ~cur_live | (cur_count == max_steps);
         step_started = cur_started;
         step_nh_fragment = cur_nh_fragment;
-        step_done = ~cur_live | (cur_count == max_steps);
+        step_done = cur_done;
         if (registered_takeover) begin
             step_started = started$q & ~beat_in[32'h1];
             step_nh_fragment = nh_fragment_q$q;
@@ -5526,8 +5528,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             next_ptr = 32'h3f;
         end
         this_fragment = step_nh_fragment & (|w[(32'h23)+:(13)] | w[32'h20]);
-        next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | (w[(32'h38)+:(8)] == fragment_header) | (w[(32'h38)+:(8)] == destination_options);
-        cur_done = ~cur_live | (cur_count == max_steps);
+        next_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
+        next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | next_nh_fragment | (w[(32'h38)+:(8)] == destination_options);
         stepped = beat_in[32'h0] & step_started & ~step_done & header$found;
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(header$found & step_started) & beat_in[32'h2];
         b1 = w[(32'h30)+:(8)];
@@ -5553,7 +5555,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_count = cur_count + 64'h1;
             cur_live = next_is_ext & ~this_fragment;
             cur_nh = w[(32'h38)+:(8)];
-            cur_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
+            cur_nh_fragment = next_nh_fragment;
             cur_ptr = next_ptr[(32'h0)+:(6)];
         end
         if (ended) begin
@@ -7210,6 +7212,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  step_done;
     reg  step_nh_fragment;
     reg  cur_nh_fragment;
+    reg  next_nh_fragment;
     reg  [5:0] step_ptr;
     reg  cur_started;
     reg  [2:0] cur_count;
@@ -7697,9 +7700,10 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_nh_fragment = walk_nh_in == fragment_header;
             cur_live = walk_live_in;
         end
+        cur_done = ~cur_live | (cur_count == max_steps);
         step_started = cur_started;
         step_nh_fragment = cur_nh_fragment;
-        step_done = ~cur_live | (cur_count == max_steps);
+        step_done = cur_done;
         if (registered_takeover) begin
             step_started = started$q & ~beat_in[32'h1];
             step_nh_fragment = nh_fragment_q$q;
@@ -7724,8 +7728,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             next_ptr = 32'h3f;
         end
         this_fragment = step_nh_fragment & (|w[(32'h23)+:(13)] | w[32'h20]);
-        next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | (w[(32'h38)+:(8)] == fragment_header) | (w[(32'h38)+:(8)] == destination_options);
-        cur_done = ~cur_live | (cur_count == max_steps);
+        next_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
+        next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | next_nh_fragment | (w[(32'h38)+:(8)] == destination_options);
         stepped = beat_in[32'h0] & step_started & ~step_done & header$found;
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(header$found & step_started) & beat_in[32'h2];
         b1 = w[(32'h30)+:(8)];
@@ -7751,7 +7755,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_count = cur_count + 64'h1;
             cur_live = next_is_ext & ~this_fragment;
             cur_nh = w[(32'h38)+:(8)];
-            cur_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
+            cur_nh_fragment = next_nh_fragment;
             cur_ptr = next_ptr[(32'h0)+:(6)];
         end
         if (ended) begin
@@ -9408,6 +9412,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  step_done;
     reg  step_nh_fragment;
     reg  cur_nh_fragment;
+    reg  next_nh_fragment;
     reg  [5:0] step_ptr;
     reg  cur_started;
     reg  [2:0] cur_count;
@@ -9895,9 +9900,10 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_nh_fragment = walk_nh_in == fragment_header;
             cur_live = walk_live_in;
         end
+        cur_done = ~cur_live | (cur_count == max_steps);
         step_started = cur_started;
         step_nh_fragment = cur_nh_fragment;
-        step_done = ~cur_live | (cur_count == max_steps);
+        step_done = cur_done;
         if (registered_takeover) begin
             step_started = started$q & ~beat_in[32'h1];
             step_nh_fragment = nh_fragment_q$q;
@@ -9922,8 +9928,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             next_ptr = 32'h3f;
         end
         this_fragment = step_nh_fragment & (|w[(32'h23)+:(13)] | w[32'h20]);
-        next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | (w[(32'h38)+:(8)] == fragment_header) | (w[(32'h38)+:(8)] == destination_options);
-        cur_done = ~cur_live | (cur_count == max_steps);
+        next_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
+        next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | next_nh_fragment | (w[(32'h38)+:(8)] == destination_options);
         stepped = beat_in[32'h0] & step_started & ~step_done & header$found;
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(header$found & step_started) & beat_in[32'h2];
         b1 = w[(32'h30)+:(8)];
@@ -9949,7 +9955,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_count = cur_count + 64'h1;
             cur_live = next_is_ext & ~this_fragment;
             cur_nh = w[(32'h38)+:(8)];
-            cur_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
+            cur_nh_fragment = next_nh_fragment;
             cur_ptr = next_ptr[(32'h0)+:(6)];
         end
         if (ended) begin
@@ -11606,6 +11612,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  step_done;
     reg  step_nh_fragment;
     reg  cur_nh_fragment;
+    reg  next_nh_fragment;
     reg  [5:0] step_ptr;
     reg  cur_started;
     reg  [2:0] cur_count;
@@ -12093,9 +12100,10 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_nh_fragment = walk_nh_in == fragment_header;
             cur_live = walk_live_in;
         end
+        cur_done = ~cur_live | (cur_count == max_steps);
         step_started = cur_started;
         step_nh_fragment = cur_nh_fragment;
-        step_done = ~cur_live | (cur_count == max_steps);
+        step_done = cur_done;
         if (registered_takeover) begin
             step_started = started$q & ~beat_in[32'h1];
             step_nh_fragment = nh_fragment_q$q;
@@ -12120,8 +12128,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             next_ptr = 32'h3f;
         end
         this_fragment = step_nh_fragment & (|w[(32'h23)+:(13)] | w[32'h20]);
-        next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | (w[(32'h38)+:(8)] == fragment_header) | (w[(32'h38)+:(8)] == destination_options);
-        cur_done = ~cur_live | (cur_count == max_steps);
+        next_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
+        next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | next_nh_fragment | (w[(32'h38)+:(8)] == destination_options);
         stepped = beat_in[32'h0] & step_started & ~step_done & header$found;
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(header$found & step_started) & beat_in[32'h2];
         b1 = w[(32'h30)+:(8)];
@@ -12147,7 +12155,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_count = cur_count + 64'h1;
             cur_live = next_is_ext & ~this_fragment;
             cur_nh = w[(32'h38)+:(8)];
-            cur_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
+            cur_nh_fragment = next_nh_fragment;
             cur_ptr = next_ptr[(32'h0)+:(6)];
         end
         if (ended) begin

@@ -4634,6 +4634,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  step_done;
     reg  step_nh_fragment;
     reg  cur_nh_fragment;
+    reg  next_nh_fragment;
     reg  [5:0] step_ptr;
     reg  cur_started;
     reg  [2:0] cur_count;
@@ -5121,9 +5122,10 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_nh_fragment = walk_nh_in == fragment_header;
             cur_live = walk_live_in;
         end
+        cur_done = ~cur_live | (cur_count == max_steps);
         step_started = cur_started;
         step_nh_fragment = cur_nh_fragment;
-        step_done = ~cur_live | (cur_count == max_steps);
+        step_done = cur_done;
         if (registered_takeover) begin
             step_started = started$q & ~beat_in[32'h1];
             step_nh_fragment = nh_fragment_q$q;
@@ -5148,8 +5150,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             next_ptr = 32'h3f;
         end
         this_fragment = step_nh_fragment & (|w[(32'h23)+:(13)] | w[32'h20]);
-        next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | (w[(32'h38)+:(8)] == fragment_header) | (w[(32'h38)+:(8)] == destination_options);
-        cur_done = ~cur_live | (cur_count == max_steps);
+        next_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
+        next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | next_nh_fragment | (w[(32'h38)+:(8)] == destination_options);
         stepped = beat_in[32'h0] & step_started & ~step_done & header$found;
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(header$found & step_started) & beat_in[32'h2];
         b1 = w[(32'h30)+:(8)];
@@ -5175,7 +5177,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_count = cur_count + 64'h1;
             cur_live = next_is_ext & ~this_fragment;
             cur_nh = w[(32'h38)+:(8)];
-            cur_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
+            cur_nh_fragment = next_nh_fragment;
             cur_ptr = next_ptr[(32'h0)+:(6)];
         end
         if (ended) begin
@@ -6790,6 +6792,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  step_done;
     reg  step_nh_fragment;
     reg  cur_nh_fragment;
+    reg  next_nh_fragment;
     reg  [5:0] step_ptr;
     reg  cur_started;
     reg  [2:0] cur_count;
@@ -7277,9 +7280,10 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_nh_fragment = walk_nh_in == fragment_header;
             cur_live = walk_live_in;
         end
+        cur_done = ~cur_live | (cur_count == max_steps);
         step_started = cur_started;
         step_nh_fragment = cur_nh_fragment;
-        step_done = ~cur_live | (cur_count == max_steps);
+        step_done = cur_done;
         if (registered_takeover) begin
             step_started = started$q & ~beat_in[32'h1];
             step_nh_fragment = nh_fragment_q$q;
@@ -7304,8 +7308,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             next_ptr = 32'h3f;
         end
         this_fragment = step_nh_fragment & (|w[(32'h23)+:(13)] | w[32'h20]);
-        next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | (w[(32'h38)+:(8)] == fragment_header) | (w[(32'h38)+:(8)] == destination_options);
-        cur_done = ~cur_live | (cur_count == max_steps);
+        next_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
+        next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | next_nh_fragment | (w[(32'h38)+:(8)] == destination_options);
         stepped = beat_in[32'h0] & step_started & ~step_done & header$found;
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(header$found & step_started) & beat_in[32'h2];
         b1 = w[(32'h30)+:(8)];
@@ -7331,7 +7335,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_count = cur_count + 64'h1;
             cur_live = next_is_ext & ~this_fragment;
             cur_nh = w[(32'h38)+:(8)];
-            cur_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
+            cur_nh_fragment = next_nh_fragment;
             cur_ptr = next_ptr[(32'h0)+:(6)];
         end
         if (ended) begin
@@ -8946,6 +8950,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  step_done;
     reg  step_nh_fragment;
     reg  cur_nh_fragment;
+    reg  next_nh_fragment;
     reg  [5:0] step_ptr;
     reg  cur_started;
     reg  [2:0] cur_count;
@@ -9433,9 +9438,10 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_nh_fragment = walk_nh_in == fragment_header;
             cur_live = walk_live_in;
         end
+        cur_done = ~cur_live | (cur_count == max_steps);
         step_started = cur_started;
         step_nh_fragment = cur_nh_fragment;
-        step_done = ~cur_live | (cur_count == max_steps);
+        step_done = cur_done;
         if (registered_takeover) begin
             step_started = started$q & ~beat_in[32'h1];
             step_nh_fragment = nh_fragment_q$q;
@@ -9460,8 +9466,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             next_ptr = 32'h3f;
         end
         this_fragment = step_nh_fragment & (|w[(32'h23)+:(13)] | w[32'h20]);
-        next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | (w[(32'h38)+:(8)] == fragment_header) | (w[(32'h38)+:(8)] == destination_options);
-        cur_done = ~cur_live | (cur_count == max_steps);
+        next_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
+        next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | next_nh_fragment | (w[(32'h38)+:(8)] == destination_options);
         stepped = beat_in[32'h0] & step_started & ~step_done & header$found;
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(header$found & step_started) & beat_in[32'h2];
         b1 = w[(32'h30)+:(8)];
@@ -9487,7 +9493,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_count = cur_count + 64'h1;
             cur_live = next_is_ext & ~this_fragment;
             cur_nh = w[(32'h38)+:(8)];
-            cur_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
+            cur_nh_fragment = next_nh_fragment;
             cur_ptr = next_ptr[(32'h0)+:(6)];
         end
         if (ended) begin
@@ -11102,6 +11108,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  step_done;
     reg  step_nh_fragment;
     reg  cur_nh_fragment;
+    reg  next_nh_fragment;
     reg  [5:0] step_ptr;
     reg  cur_started;
     reg  [2:0] cur_count;
@@ -11589,9 +11596,10 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_nh_fragment = walk_nh_in == fragment_header;
             cur_live = walk_live_in;
         end
+        cur_done = ~cur_live | (cur_count == max_steps);
         step_started = cur_started;
         step_nh_fragment = cur_nh_fragment;
-        step_done = ~cur_live | (cur_count == max_steps);
+        step_done = cur_done;
         if (registered_takeover) begin
             step_started = started$q & ~beat_in[32'h1];
             step_nh_fragment = nh_fragment_q$q;
@@ -11616,8 +11624,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             next_ptr = 32'h3f;
         end
         this_fragment = step_nh_fragment & (|w[(32'h23)+:(13)] | w[32'h20]);
-        next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | (w[(32'h38)+:(8)] == fragment_header) | (w[(32'h38)+:(8)] == destination_options);
-        cur_done = ~cur_live | (cur_count == max_steps);
+        next_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
+        next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | next_nh_fragment | (w[(32'h38)+:(8)] == destination_options);
         stepped = beat_in[32'h0] & step_started & ~step_done & header$found;
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(header$found & step_started) & beat_in[32'h2];
         b1 = w[(32'h30)+:(8)];
@@ -11643,7 +11651,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_count = cur_count + 64'h1;
             cur_live = next_is_ext & ~this_fragment;
             cur_nh = w[(32'h38)+:(8)];
-            cur_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
+            cur_nh_fragment = next_nh_fragment;
             cur_ptr = next_ptr[(32'h0)+:(6)];
         end
         if (ended) begin

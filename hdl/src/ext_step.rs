@@ -214,6 +214,8 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     step_done: Signal<Local, Bit>,
     step_nh_fragment: Signal<Local, Bit>,
     cur_nh_fragment: Signal<Local, Bit>,
+    /// The header after the step's is the fragment header.
+    next_nh_fragment: Signal<Local, Bit>,
     /// The header word number a step reads.
     step_ptr: Signal<Local, Bits<WORD_INDEX_BITS>>,
     cur_started: Signal<Local, Bit>,
@@ -382,6 +384,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             step_done: Default::default(),
             step_nh_fragment: Default::default(),
             cur_nh_fragment: Default::default(),
+            next_nh_fragment: Default::default(),
             step_ptr: Default::default(),
             cur_started: Default::default(),
             cur_count: Default::default(),
@@ -505,9 +508,10 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.cur_nh_fragment.next = self.walk_nh_in.val() == self.fragment_header.val();
             self.cur_live.next = self.walk_live_in.val();
         }
+        self.cur_done.next = !self.cur_live.val() | (self.cur_count.val() == self.max_steps.val());
         self.step_started.next = self.cur_started.val();
         self.step_nh_fragment.next = self.cur_nh_fragment.val();
-        self.step_done.next = !self.cur_live.val() | (self.cur_count.val() == self.max_steps.val());
+        self.step_done.next = self.cur_done.val();
         // At 64 bits the walk is taken over from `L3Header` at L3's first word, five
         // words before the first extension header can start, so no step is ever due in
         // the take-over beat: steps read the registers alone, and the take-over's
@@ -548,11 +552,11 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         }
         self.this_fragment.next = self.step_nh_fragment.val()
             & (self.w.val().get_bits::<13>(35).any() | self.w.val().get_bit(32));
+        self.next_nh_fragment.next = self.w.val().get_bits::<8>(56) == self.fragment_header.val();
         self.next_is_ext.next = (self.w.val().get_bits::<8>(56) == self.hop_by_hop.val())
             | (self.w.val().get_bits::<8>(56) == self.routing.val())
-            | (self.w.val().get_bits::<8>(56) == self.fragment_header.val())
+            | self.next_nh_fragment.val()
             | (self.w.val().get_bits::<8>(56) == self.destination_options.val());
-        self.cur_done.next = !self.cur_live.val() | (self.cur_count.val() == self.max_steps.val());
         self.stepped.next = self.beat_in.val().get_bit(0)
             & self.step_started.val()
             & !self.step_done.val()
@@ -598,8 +602,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.cur_count.next = self.cur_count.val() + 1_u64;
             self.cur_live.next = self.next_is_ext.val() & !self.this_fragment.val();
             self.cur_nh.next = self.w.val().get_bits::<8>(56);
-            self.cur_nh_fragment.next =
-                self.w.val().get_bits::<8>(56) == self.fragment_header.val();
+            self.cur_nh_fragment.next = self.next_nh_fragment.val();
             self.cur_ptr.next = self.next_ptr.val().get_bits::<WORD_INDEX_BITS>(0);
         }
         if self.ended.val() {
