@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+pub mod ebr_outreg;
 pub mod report;
 pub mod target;
 mod tools;
@@ -297,6 +298,7 @@ pub fn run(opts: &SynthOptions, progress: &mut dyn FnMut(&str)) -> Result<SynthR
     let nextpnr_version = tools::version(&tools.nextpnr, "--version", &tools.env);
     let mut runs = Vec::new();
 
+    let mut ebr_output_registers = 0;
     let (placed_top, stats, wrapper_cost) = match &wrapper {
         Some(w) => {
             let wrapper_file = format!("{}.v", w.module);
@@ -354,6 +356,23 @@ pub fn run(opts: &SynthOptions, progress: &mut dyn FnMut(&str)) -> Result<SynthR
                 version: yosys_version,
                 seconds: secs,
             });
+            let netlist_path = dir.join(format!("{}.json", opts.top));
+            let mut netlist: serde_json::Value = serde_json::from_str(&read_file(&netlist_path)?)
+                .map_err(|e| SynthError::Parse {
+                path: netlist_path.clone(),
+                message: e.to_string(),
+            })?;
+            let packed =
+                ebr_outreg::pack(&mut netlist, &opts.top).map_err(|message| SynthError::Parse {
+                    path: netlist_path.clone(),
+                    message,
+                })?;
+            write_file(&netlist_path, &netlist.to_string())?;
+            progress(&format!(
+                "block RAM output registers: {} flip-flops packed into {} read ports",
+                packed.flip_flops, packed.ports
+            ));
+            ebr_output_registers = packed.flip_flops;
             (opts.top.clone(), stats, None)
         }
     };
@@ -376,7 +395,10 @@ pub fn run(opts: &SynthOptions, progress: &mut dyn FnMut(&str)) -> Result<SynthR
         .arg(opts.freq_mhz.to_string())
         .arg("--seed")
         .arg(opts.seed.to_string())
-        .args(["--timing-allow-fail", "--report", report_file]);
+        // The detailed report gives every timing endpoint's routed arrival, which
+        // `tools/fmax-map --routed` groups by block.
+        .args(["--timing-allow-fail", "--report", report_file])
+        .arg("--detailed-timing-report");
     let pnr_start = Instant::now();
     let pnr = match tools::run_logged(&mut cmd, &nextpnr_name, &log, progress) {
         Ok(time) => {
@@ -427,5 +449,6 @@ pub fn run(opts: &SynthOptions, progress: &mut dyn FnMut(&str)) -> Result<SynthR
         tools: runs,
         seconds: start.elapsed().as_secs_f64(),
         wrapper: wrapper_cost,
+        ebr_output_registers,
     })
 }

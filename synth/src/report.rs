@@ -255,6 +255,9 @@ pub struct SynthReport {
     pub seconds: f64,
     /// iCE40: the scan wrapper's own cost and the core alone.
     pub wrapper: Option<WrapperCost>,
+    /// ECP5: flip-flops the flow moved into block RAM output registers
+    /// ([`crate::ebr_outreg`]); they are counted in `ff`, as yosys left them.
+    pub ebr_output_registers: u64,
 }
 
 impl SynthReport {
