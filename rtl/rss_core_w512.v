@@ -489,9 +489,6 @@ module rss_core (
     reg  [63:0] r_tag$d;
     wire  [63:0] r_tag$q;
     reg  r_tag$clock;
-    reg  rec_valid$d;
-    wire  rec_valid$q;
-    reg  rec_valid$clock;
     reg  [31:0] rec_hash$d;
     wire  [31:0] rec_hash$q;
     reg  rec_hash$clock;
@@ -501,6 +498,21 @@ module rss_core (
     reg  [7:0] rec_table_queue$d;
     wire  [7:0] rec_table_queue$q;
     reg  rec_table_queue$clock;
+    reg  [8:0] rec_type$d;
+    wire  [8:0] rec_type$q;
+    reg  rec_type$clock;
+    reg  rec_push$d;
+    wire  rec_push$q;
+    reg  rec_push$clock;
+    reg  rec_probe$d;
+    wire  rec_probe$q;
+    reg  rec_probe$clock;
+    reg  rec_hashed$d;
+    wire  rec_hashed$q;
+    reg  rec_hashed$clock;
+    reg  [7:0] rec_fixed_queue$d;
+    wire  [7:0] rec_fixed_queue$q;
+    reg  rec_fixed_queue$clock;
     
     // Local signals
     reg  [2:0] state_vport;
@@ -1039,11 +1051,6 @@ module rss_core (
         .q(r_tag$q),
         .clock(r_tag$clock)
     );
-    rss_core__rec_valid rec_valid(
-        .d(rec_valid$d),
-        .q(rec_valid$q),
-        .clock(rec_valid$clock)
-    );
     rss_core__rec_hash rec_hash(
         .d(rec_hash$d),
         .q(rec_hash$q),
@@ -1058,6 +1065,31 @@ module rss_core (
         .d(rec_table_queue$d),
         .q(rec_table_queue$q),
         .clock(rec_table_queue$clock)
+    );
+    rss_core__rec_type rec_type(
+        .d(rec_type$d),
+        .q(rec_type$q),
+        .clock(rec_type$clock)
+    );
+    rss_core__rec_push rec_push(
+        .d(rec_push$d),
+        .q(rec_push$q),
+        .clock(rec_push$clock)
+    );
+    rss_core__rec_probe rec_probe(
+        .d(rec_probe$d),
+        .q(rec_probe$q),
+        .clock(rec_probe$clock)
+    );
+    rss_core__rec_hashed rec_hashed(
+        .d(rec_hashed$d),
+        .q(rec_hashed$q),
+        .clock(rec_hashed$clock)
+    );
+    rss_core__rec_fixed_queue rec_fixed_queue(
+        .d(rec_fixed_queue$d),
+        .q(rec_fixed_queue$q),
+        .clock(rec_fixed_queue$clock)
     );
     
     // Update code
@@ -1082,10 +1114,14 @@ module rss_core (
         r_valid$clock = clk;
         r_hash$clock = clk;
         r_tag$clock = clk;
-        rec_valid$clock = clk;
         rec_hash$clock = clk;
         rec_tag$clock = clk;
         rec_table_queue$clock = clk;
+        rec_type$clock = clk;
+        rec_push$clock = clk;
+        rec_probe$clock = clk;
+        rec_hashed$clock = clk;
+        rec_fixed_queue$clock = clk;
         frame_slot$clock = clk;
         frame_plan$clock = clk;
         outstanding$d = outstanding$q;
@@ -1108,10 +1144,14 @@ module rss_core (
         r_valid$d = r_valid$q;
         r_hash$d = r_hash$q;
         r_tag$d = r_tag$q;
-        rec_valid$d = rec_valid$q;
         rec_hash$d = rec_hash$q;
         rec_tag$d = rec_tag$q;
         rec_table_queue$d = rec_table_queue$q;
+        rec_type$d = rec_type$q;
+        rec_push$d = rec_push$q;
+        rec_probe$d = rec_probe$q;
+        rec_hashed$d = rec_hashed$q;
+        rec_fixed_queue$d = rec_fixed_queue$q;
         frame_slot$d = frame_slot$q;
         frame_plan$d = frame_plan$q;
         regs$clock = clk;
@@ -1297,7 +1337,7 @@ module rss_core (
         plan$tcp = capture$next_tcp;
         plan$udp = capture$next_udp;
         plan_pick$slots = plan$plans;
-        plan_pick$vport = state_vport;
+        plan_pick$vport = vport_match$vport_next;
         frame_plan$d = plan_pick$slot;
         probe_go$d = probe_pick;
         if (probe_go$q) begin
@@ -1376,33 +1416,33 @@ module rss_core (
         r_valid$d = hasher$out_valid;
         r_hash$d = hasher$out_hash;
         r_tag$d = hasher$out_tag;
-        rec_valid$d = r_valid$q;
         rec_hash$d = r_hash$q;
         rec_tag$d = r_tag$q;
         rec_table_queue$d = indirection$read_data;
-        record_type = rec_tag$q[(32'h0)+:(9)];
-        if (~rec_tag$q[32'h1e]) begin
-            record_type = 32'h0;
-            record_queue = rec_tag$q[(32'h2c)+:(8)];
+        rec_type$d = 32'h0;
+        rec_fixed_queue$d = r_tag$q[(32'h2c)+:(8)];
+        if (r_tag$q[32'h1e]) begin
+            rec_type$d = r_tag$q[(32'h0)+:(9)];
+            rec_fixed_queue$d = r_tag$q[(32'h24)+:(8)];
         end
-        else if (~|record_type) begin
-            record_queue = rec_tag$q[(32'h24)+:(8)];
-        end
-        else begin
-            record_queue = rec_table_queue$q;
-        end
+        rec_hashed$d = r_tag$q[32'h1e] & |r_tag$q[(32'h0)+:(9)];
+        record_type = rec_type$q;
+        record_queue = rec_fixed_queue$q;
         record_hash = 32'h0;
-        if (|record_type) begin
+        if (rec_hashed$q) begin
+            record_queue = rec_table_queue$q;
             record_hash = rec_hash$q;
         end
         record_flags = ((rec_tag$q[(32'h9)+:(2)]) & 3'h7);
         record_flags = (record_flags & ~(1 << (32'h2)) | ((lost$q | rec_tag$q[32'h36]) << (32'h2)));
-        probe_result = rec_valid$q & rec_tag$q[32'h35];
-        record_valid = rec_valid$q & ~rec_tag$q[32'h35];
+        rec_probe$d = r_valid$q & r_tag$q[32'h35];
+        rec_push$d = r_valid$q & ~r_tag$q[32'h35];
+        probe_result = rec_probe$q;
+        record_valid = rec_push$q;
         regs$probe_done = probe_result;
         regs$probe_done_hash = rec_hash$q;
         regs$probe_done_queue = record_queue;
-        regs$probe_done_hashed = |record_type;
+        regs$probe_done_hashed = rec_hashed$q;
         if (probe_result) begin
             probe_launched$d = 1'b0;
         end
@@ -1439,7 +1479,8 @@ module rss_core (
             drops$d = 32'h0;
             job_valid$d = 1'b0;
             r_valid$d = 1'b0;
-            rec_valid$d = 1'b0;
+            rec_push$d = 1'b0;
+            rec_probe$d = 1'b0;
         end
         fifo$capacity = fifo_depth;
         fifo$out_ready = m_axis_rss_tready;
@@ -14061,6 +14102,9 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
     reg  hold$d;
     wire  hold$q;
     reg  hold$clock;
+    reg  shift$d;
+    wire  shift$q;
+    reg  shift$clock;
     reg  [3:0] step_after$d;
     wire  [3:0] step_after$q;
     reg  step_after$clock;
@@ -14119,8 +14163,8 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
     // Local signals
     reg  accept;
     reg  [287:0] chunk;
-    reg  [35:0] data_slice;
-    reg  [35:0] key_slice;
+    reg  [17:0] data_slice;
+    reg  [17:0] key_slice;
     reg  [143:0] partial;
     reg  [318:0] key_diff;
     reg  [287:0] half_sum;
@@ -14146,6 +14190,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         .d(hold$d),
         .q(hold$q),
         .clock(hold$clock)
+    );
+    rss_core__hasher__shift shift(
+        .d(shift$d),
+        .q(shift$q),
+        .clock(shift$clock)
     );
     rss_core__hasher__step_after step_after(
         .d(step_after$d),
@@ -14243,6 +14292,7 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         busy$clock = clock;
         step$clock = clock;
         hold$clock = clock;
+        shift$clock = clock;
         step_after$clock = clock;
         w_valid$clock = clock;
         w_first$clock = clock;
@@ -14264,6 +14314,7 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         busy$d = busy$q;
         step$d = step$q;
         hold$d = hold$q;
+        shift$d = shift$q;
         step_after$d = step_after$q;
         w_valid$d = w_valid$q;
         w_first$d = w_first$q;
@@ -14292,6 +14343,7 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
             key_read_step = 32'h0;
         end
         hold$d = (accept & |last_step) | (~accept & busy$q & (step$q != last_step) & (step_after$q != last_step));
+        shift$d = hold$d;
         key_hold = hold$q;
         w_valid$d = busy$q;
         w_first$d = step$q == 64'h0;
@@ -14940,15 +14992,15 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         p_last$d = w_last$q;
         p_tag$d = w_tag$q;
         partials$d = partial;
-        if (busy$q) begin
-            if (step$q == last_step) begin
-                busy$d = 1'b0;
-            end
-            else begin
-                step$d = step_after$q;
-                step_after$d = step_after$q + 64'h1;
-                tuple_sr$d = tuple_sr$q << chunk_bits;
-            end
+        if (busy$q & ~hold$q) begin
+            busy$d = 1'b0;
+        end
+        if (hold$q) begin
+            step$d = step_after$q;
+            step_after$d = step_after$q + 64'h1;
+        end
+        if (shift$q) begin
+            tuple_sr$d = tuple_sr$q << chunk_bits;
         end
         if (accept) begin
             busy$d = 1'b1;
@@ -15162,6 +15214,25 @@ module rss_core__hasher__partials(d,q,clock);
     end
           
 endmodule // rss_core__hasher__partials
+
+
+module rss_core__hasher__shift(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__shift
 
 
 module rss_core__hasher__step(d,q,clock);
@@ -18025,6 +18096,21 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
     reg  done$d;
     wire  done$q;
     reg  done$clock;
+    reg  write_q$d;
+    wire  write_q$q;
+    reg  write_q$clock;
+    reg  write_tail_q$d;
+    wire  write_tail_q$q;
+    reg  write_tail_q$clock;
+    reg  [7:0] write_address_q$d;
+    wire  [7:0] write_address_q$q;
+    reg  write_address_q$clock;
+    reg  [287:0] chunk_q$d;
+    wire  [287:0] chunk_q$q;
+    reg  chunk_q$clock;
+    reg  written$d;
+    wire  written$q;
+    reg  written$clock;
     
     // Local signals
     reg  [575:0] padded;
@@ -18071,6 +18157,31 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
         .q(done$q),
         .clock(done$clock)
     );
+    rss_core__keys__write_q write_q(
+        .d(write_q$d),
+        .q(write_q$q),
+        .clock(write_q$clock)
+    );
+    rss_core__keys__write_tail_q write_tail_q(
+        .d(write_tail_q$d),
+        .q(write_tail_q$q),
+        .clock(write_tail_q$clock)
+    );
+    rss_core__keys__write_address_q write_address_q(
+        .d(write_address_q$d),
+        .q(write_address_q$q),
+        .clock(write_address_q$clock)
+    );
+    rss_core__keys__chunk_q chunk_q(
+        .d(chunk_q$d),
+        .q(chunk_q$q),
+        .clock(chunk_q$clock)
+    );
+    rss_core__keys__written written(
+        .d(written$d),
+        .q(written$q),
+        .clock(written$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -18078,10 +18189,20 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
         word$clock = clock;
         target$clock = clock;
         done$clock = clock;
+        write_q$clock = clock;
+        write_tail_q$clock = clock;
+        write_address_q$clock = clock;
+        chunk_q$clock = clock;
+        written$clock = clock;
         copying$d = copying$q;
         word$d = word$q;
         target$d = target$q;
         done$d = done$q;
+        write_q$d = write_q$q;
+        write_tail_q$d = write_tail_q$q;
+        write_address_q$d = write_address_q$q;
+        chunk_q$d = chunk_q$q;
+        written$d = written$q;
         head$read_clock = clock;
         head$write_clock = clock;
         tail$read_clock = clock;
@@ -18095,18 +18216,23 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
             chunk = padded[(padded_bits - chunk_bits * (1 + 32'h1))+:(288)];
         end
         write_address = (((target$q) & 8'hff) << 64'h4) | ((word$q) & 8'hff);
-        head$write_address = write_address;
-        head$write_data = chunk;
-        head$write_enable = copying$q;
-        tail$write_address = write_address - 64'h1;
-        tail$write_data = chunk[(tail_lsb)+:(31)];
-        tail$write_enable = copying$q & |word$q;
-        done$d = 1'b0;
+        write_q$d = copying$q;
+        write_tail_q$d = copying$q & |word$q;
+        write_address_q$d = write_address;
+        chunk_q$d = chunk;
+        head$write_address = write_address_q$q;
+        head$write_data = chunk_q$q;
+        head$write_enable = write_q$q;
+        tail$write_address = write_address_q$q - 64'h1;
+        tail$write_data = chunk_q$q[(tail_lsb)+:(31)];
+        tail$write_enable = write_tail_q$q;
+        written$d = 1'b0;
+        done$d = written$q;
         if (copying$q) begin
             word$d = word$q + 64'h1;
             if (word$q == last_word) begin
                 copying$d = 1'b0;
-                done$d = 1'b1;
+                written$d = 1'b1;
             end
         end
         else if (copy_start) begin
@@ -18116,6 +18242,9 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
         end
         if (reset) begin
             copying$d = 1'b0;
+            write_q$d = 1'b0;
+            write_tail_q$d = 1'b0;
+            written$d = 1'b0;
             done$d = 1'b0;
         end
         copy_done = done$q;
@@ -18126,6 +18255,25 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
     end
     
 endmodule // rss_core__keys
+
+
+module rss_core__keys__chunk_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [287:0] d;
+    output reg  [287:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 288'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__keys__chunk_q
 
 
 module rss_core__keys__copying(d,q,clock);
@@ -18772,6 +18920,82 @@ module rss_core__keys__word(d,q,clock);
     end
           
 endmodule // rss_core__keys__word
+
+
+module rss_core__keys__write_address_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__keys__write_address_q
+
+
+module rss_core__keys__write_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__keys__write_q
+
+
+module rss_core__keys__write_tail_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__keys__write_tail_q
+
+
+module rss_core__keys__written(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__keys__written
 
 
 module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end,need,ihl,next_header,walk_live,walk_ptr);
@@ -20143,6 +20367,25 @@ module rss_core__r_valid(d,q,clock);
 endmodule // rss_core__r_valid
 
 
+module rss_core__rec_fixed_queue(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__rec_fixed_queue
+
+
 module rss_core__rec_hash(d,q,clock);
     
     // Module arguments
@@ -20160,6 +20403,63 @@ module rss_core__rec_hash(d,q,clock);
     end
           
 endmodule // rss_core__rec_hash
+
+
+module rss_core__rec_hashed(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__rec_hashed
+
+
+module rss_core__rec_probe(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__rec_probe
+
+
+module rss_core__rec_push(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__rec_push
 
 
 module rss_core__rec_table_queue(d,q,clock);
@@ -20200,23 +20500,23 @@ module rss_core__rec_tag(d,q,clock);
 endmodule // rss_core__rec_tag
 
 
-module rss_core__rec_valid(d,q,clock);
+module rss_core__rec_type(d,q,clock);
     
     // Module arguments
-    input wire  d;
-    output reg  q;
+    input wire  [8:0] d;
+    output reg  [8:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 1'h0;
+       q = 9'h0;
     end
     
     always @(posedge clock) begin
        q <= d;
     end
           
-endmodule // rss_core__rec_valid
+endmodule // rss_core__rec_type
 
 
 module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,staged_key,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,commit_hold,pick_hold,record_drops,record_counted,record_vport,record_hash_type,record_malformed,table_write_enable,probe_request,probe_input,probe_type,probe_vport,probe_done,probe_done_hash,probe_done_queue,probe_done_hashed,table_write_index,table_write_queue);
@@ -20513,11 +20813,10 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  counted_malformed$d;
     wire  counted_malformed$q;
     reg  counted_malformed$clock;
+    reg  table_readback$clock;
     reg  [10:0] table_readback$read_address;
-    reg  table_readback$read_clock;
     wire  [7:0] table_readback$read_data;
     reg  [10:0] table_readback$write_address;
-    reg  table_readback$write_clock;
     reg  [7:0] table_readback$write_data;
     reg  table_readback$write_enable;
     reg  key_staged$clock;
@@ -20553,8 +20852,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [1:0] bresp$d;
     wire  [1:0] bresp$q;
     reg  bresp$clock;
-    reg  [1:0] read_state$d;
-    wire  [1:0] read_state$q;
+    reg  [2:0] read_state$d;
+    wire  [2:0] read_state$q;
     reg  read_state$clock;
     reg  [10:0] read_address$d;
     wire  [10:0] read_address$q;
@@ -20930,11 +21229,10 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .clock(counted_malformed$clock)
     );
     rss_core__regs__table_readback table_readback(
+        .clock(table_readback$clock),
         .read_address(table_readback$read_address),
-        .read_clock(table_readback$read_clock),
         .read_data(table_readback$read_data),
         .write_address(table_readback$write_address),
-        .write_clock(table_readback$write_clock),
         .write_data(table_readback$write_data),
         .write_enable(table_readback$write_enable)
     );
@@ -21148,8 +21446,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         record_drops_reg$clock = clock;
         refused_reg$clock = clock;
         write_slot$clock = clock;
-        table_readback$read_clock = clock;
-        table_readback$write_clock = clock;
+        table_readback$clock = clock;
         write_slot$reset = reset;
         write_slot$awaddr = s_axil_awaddr;
         write_slot$awvalid = s_axil_awvalid;
@@ -21381,26 +21678,26 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
             read_next = read_request;
         end
         counters$read_next = read_next;
-        ctrl$read_next = read_next;
-        queue_limit$read_next = read_next;
-        table_read$read_next = read_next;
-        vport_caps$read_next = read_next;
-        hash_types_reg$read_next = read_next;
-        table_size$read_next = read_next;
-        default_queue_reg$read_next = read_next;
-        primary_queue_reg$read_next = read_next;
-        id$read_next = read_next;
-        version$read_next = read_next;
-        caps$read_next = read_next;
-        queue_caps$read_next = read_next;
-        hash_caps$read_next = read_next;
-        status$read_next = read_next;
-        record_drops_reg$read_next = read_next;
-        refused_reg$read_next = read_next;
-        key_staged$read_next = read_next;
-        key_ext$read_next = read_next;
-        probe$read_next = read_next;
-        vports$read_next = read_next;
+        ctrl$read_next = read_address$q;
+        queue_limit$read_next = read_address$q;
+        table_read$read_next = read_address$q;
+        vport_caps$read_next = read_address$q;
+        hash_types_reg$read_next = read_address$q;
+        table_size$read_next = read_address$q;
+        default_queue_reg$read_next = read_address$q;
+        primary_queue_reg$read_next = read_address$q;
+        id$read_next = read_address$q;
+        version$read_next = read_address$q;
+        caps$read_next = read_address$q;
+        queue_caps$read_next = read_address$q;
+        hash_caps$read_next = read_address$q;
+        status$read_next = read_address$q;
+        record_drops_reg$read_next = read_address$q;
+        refused_reg$read_next = read_address$q;
+        key_staged$read_next = read_address$q;
+        key_ext$read_next = read_address$q;
+        probe$read_next = read_address$q;
+        vports$read_next = read_address$q;
         read_next_offset = read_next - table_base;
         read_element_vport = read_next_offset >> table_log2;
         read_vport = read_element_vport[(32'h0)+:(3)];
@@ -21426,17 +21723,20 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
             read_state$d = 32'h2;
         end
         if (read_state$q == 32'h2) begin
+            read_state$d = 32'h3;
+        end
+        if (read_state$q == 32'h3) begin
             rdata$d = read_bus;
             rresp$d = 32'h0;
             if (~read_hit_q$q) begin
                 rresp$d = slverr;
             end
-            read_state$d = 32'h3;
+            read_state$d = 32'h4;
         end
-        if ((read_state$q == 32'h3) & s_axil_rready) begin
+        if ((read_state$q == 32'h4) & s_axil_rready) begin
             read_state$d = 32'h0;
         end
-        s_axil_rvalid = read_state$q == 32'h3;
+        s_axil_rvalid = read_state$q == 32'h4;
         s_axil_rdata = rdata$q;
         s_axil_rresp = rresp$q;
         if (reset) begin
@@ -21677,11 +21977,10 @@ module rss_core__regs__counters(clock,bump,bump_index,read_next,read_address,rea
     reg  counts$write_clock;
     reg  [31:0] counts$write_data;
     reg  counts$write_enable;
+    reg  readback$clock;
     reg  [6:0] readback$read_address;
-    reg  readback$read_clock;
     wire  [31:0] readback$read_data;
     reg  [6:0] readback$write_address;
-    reg  readback$write_clock;
     reg  [31:0] readback$write_data;
     reg  readback$write_enable;
     reg  bump_valid$d;
@@ -21742,11 +22041,10 @@ module rss_core__regs__counters(clock,bump,bump_index,read_next,read_address,rea
         .write_enable(counts$write_enable)
     );
     rss_core__regs__counters__readback readback(
+        .clock(readback$clock),
         .read_address(readback$read_address),
-        .read_clock(readback$read_clock),
         .read_data(readback$read_data),
         .write_address(readback$write_address),
-        .write_clock(readback$write_clock),
         .write_data(readback$write_data),
         .write_enable(readback$write_enable)
     );
@@ -21853,8 +22151,7 @@ module rss_core__regs__counters(clock,bump,bump_index,read_next,read_address,rea
         read_word$d = read_word$q;
         counts$read_clock = clock;
         counts$write_clock = clock;
-        readback$read_clock = clock;
-        readback$write_clock = clock;
+        readback$clock = clock;
         bump_valid$d = bump;
         bump_counter$d = bump_index;
         counts$read_address = bump_counter$q;
@@ -22280,7 +22577,150 @@ module rss_core__regs__counters__read_word(d,q,clock);
 endmodule // rss_core__regs__counters__read_word
 
 
-module rss_core__regs__counters__readback(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
+module rss_core__regs__counters__readback(clock,read_address,read_data,write_address,write_data,write_enable);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  [6:0] read_address;
+    output reg  [31:0] read_data;
+    input wire  [6:0] write_address;
+    input wire  [31:0] write_data;
+    input wire  write_enable;
+    
+    // Stub signals
+    reg  [6:0] ram$read_address;
+    reg  ram$read_clock;
+    wire  [31:0] ram$read_data;
+    reg  [6:0] ram$write_address;
+    reg  ram$write_clock;
+    reg  [31:0] ram$write_data;
+    reg  ram$write_enable;
+    reg  [31:0] word$d;
+    wire  [31:0] word$q;
+    reg  word$clock;
+    reg  [6:0] read_address_q$d;
+    wire  [6:0] read_address_q$q;
+    reg  read_address_q$clock;
+    reg  [6:0] write_address_q$d;
+    wire  [6:0] write_address_q$q;
+    reg  write_address_q$clock;
+    reg  write_enable_q$d;
+    wire  write_enable_q$q;
+    reg  write_enable_q$clock;
+    reg  [31:0] written$d;
+    wire  [31:0] written$q;
+    reg  written$clock;
+    reg  collided_q$d;
+    wire  collided_q$q;
+    reg  collided_q$clock;
+    reg  [31:0] written_q$d;
+    wire  [31:0] written_q$q;
+    reg  written_q$clock;
+    
+    // Sub module instances
+    rss_core__regs__counters__readback__ram ram(
+        .read_address(ram$read_address),
+        .read_clock(ram$read_clock),
+        .read_data(ram$read_data),
+        .write_address(ram$write_address),
+        .write_clock(ram$write_clock),
+        .write_data(ram$write_data),
+        .write_enable(ram$write_enable)
+    );
+    rss_core__regs__counters__readback__word word(
+        .d(word$d),
+        .q(word$q),
+        .clock(word$clock)
+    );
+    rss_core__regs__counters__readback__read_address_q read_address_q(
+        .d(read_address_q$d),
+        .q(read_address_q$q),
+        .clock(read_address_q$clock)
+    );
+    rss_core__regs__counters__readback__write_address_q write_address_q(
+        .d(write_address_q$d),
+        .q(write_address_q$q),
+        .clock(write_address_q$clock)
+    );
+    rss_core__regs__counters__readback__write_enable_q write_enable_q(
+        .d(write_enable_q$d),
+        .q(write_enable_q$q),
+        .clock(write_enable_q$clock)
+    );
+    rss_core__regs__counters__readback__written written(
+        .d(written$d),
+        .q(written$q),
+        .clock(written$clock)
+    );
+    rss_core__regs__counters__readback__collided_q collided_q(
+        .d(collided_q$d),
+        .q(collided_q$q),
+        .clock(collided_q$clock)
+    );
+    rss_core__regs__counters__readback__written_q written_q(
+        .d(written_q$d),
+        .q(written_q$q),
+        .clock(written_q$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        word$clock = clock;
+        read_address_q$clock = clock;
+        write_address_q$clock = clock;
+        write_enable_q$clock = clock;
+        written$clock = clock;
+        collided_q$clock = clock;
+        written_q$clock = clock;
+        word$d = word$q;
+        read_address_q$d = read_address_q$q;
+        write_address_q$d = write_address_q$q;
+        write_enable_q$d = write_enable_q$q;
+        written$d = written$q;
+        collided_q$d = collided_q$q;
+        written_q$d = written_q$q;
+        ram$read_clock = clock;
+        ram$write_clock = clock;
+        ram$read_address = read_address;
+        ram$write_address = write_address;
+        ram$write_data = write_data;
+        ram$write_enable = write_enable;
+        word$d = ram$read_data;
+        read_address_q$d = read_address;
+        write_address_q$d = write_address;
+        write_enable_q$d = write_enable;
+        written$d = write_data;
+        collided_q$d = write_enable_q$q & (write_address_q$q == read_address_q$q);
+        written_q$d = written$q;
+        read_data = word$q;
+        if (collided_q$q) begin
+            read_data = written_q$q;
+        end
+    end
+    
+endmodule // rss_core__regs__counters__readback
+
+
+module rss_core__regs__counters__readback__collided_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__readback__collided_q
+
+
+module rss_core__regs__counters__readback__ram(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
     
     // Module arguments
     input wire  [6:0] read_address;
@@ -22292,139 +22732,138 @@ module rss_core__regs__counters__readback(read_address,read_clock,read_data,writ
     input wire  write_enable;
     
     // Update code (custom)
-    reg[31:0] mem[127:0];
+    (* no_rw_check *) reg[31:0] mem[127:0];
     
     initial begin
-    mem[7'b0] = 32'h0;
-    mem[7'b1] = 32'h0;
-    mem[7'b10] = 32'h0;
-    mem[7'b11] = 32'h0;
-    mem[7'b100] = 32'h0;
-    mem[7'b101] = 32'h0;
-    mem[7'b110] = 32'h0;
-    mem[7'b111] = 32'h0;
-    mem[7'b1000] = 32'h0;
-    mem[7'b1001] = 32'h0;
-    mem[7'b1010] = 32'h0;
-    mem[7'b1011] = 32'h0;
-    mem[7'b1100] = 32'h0;
-    mem[7'b1101] = 32'h0;
-    mem[7'b1110] = 32'h0;
-    mem[7'b1111] = 32'h0;
-    mem[7'b10000] = 32'h0;
-    mem[7'b10001] = 32'h0;
-    mem[7'b10010] = 32'h0;
-    mem[7'b10011] = 32'h0;
-    mem[7'b10100] = 32'h0;
-    mem[7'b10101] = 32'h0;
-    mem[7'b10110] = 32'h0;
-    mem[7'b10111] = 32'h0;
-    mem[7'b11000] = 32'h0;
-    mem[7'b11001] = 32'h0;
-    mem[7'b11010] = 32'h0;
-    mem[7'b11011] = 32'h0;
-    mem[7'b11100] = 32'h0;
-    mem[7'b11101] = 32'h0;
-    mem[7'b11110] = 32'h0;
-    mem[7'b11111] = 32'h0;
-    mem[7'b100000] = 32'h0;
-    mem[7'b100001] = 32'h0;
-    mem[7'b100010] = 32'h0;
-    mem[7'b100011] = 32'h0;
-    mem[7'b100100] = 32'h0;
-    mem[7'b100101] = 32'h0;
-    mem[7'b100110] = 32'h0;
-    mem[7'b100111] = 32'h0;
-    mem[7'b101000] = 32'h0;
-    mem[7'b101001] = 32'h0;
-    mem[7'b101010] = 32'h0;
-    mem[7'b101011] = 32'h0;
-    mem[7'b101100] = 32'h0;
-    mem[7'b101101] = 32'h0;
-    mem[7'b101110] = 32'h0;
-    mem[7'b101111] = 32'h0;
-    mem[7'b110000] = 32'h0;
-    mem[7'b110001] = 32'h0;
-    mem[7'b110010] = 32'h0;
-    mem[7'b110011] = 32'h0;
-    mem[7'b110100] = 32'h0;
-    mem[7'b110101] = 32'h0;
-    mem[7'b110110] = 32'h0;
-    mem[7'b110111] = 32'h0;
-    mem[7'b111000] = 32'h0;
-    mem[7'b111001] = 32'h0;
-    mem[7'b111010] = 32'h0;
-    mem[7'b111011] = 32'h0;
-    mem[7'b111100] = 32'h0;
-    mem[7'b111101] = 32'h0;
-    mem[7'b111110] = 32'h0;
-    mem[7'b111111] = 32'h0;
-    mem[7'b1000000] = 32'h0;
-    mem[7'b1000001] = 32'h0;
-    mem[7'b1000010] = 32'h0;
-    mem[7'b1000011] = 32'h0;
-    mem[7'b1000100] = 32'h0;
-    mem[7'b1000101] = 32'h0;
-    mem[7'b1000110] = 32'h0;
-    mem[7'b1000111] = 32'h0;
-    mem[7'b1001000] = 32'h0;
-    mem[7'b1001001] = 32'h0;
-    mem[7'b1001010] = 32'h0;
-    mem[7'b1001011] = 32'h0;
-    mem[7'b1001100] = 32'h0;
-    mem[7'b1001101] = 32'h0;
-    mem[7'b1001110] = 32'h0;
-    mem[7'b1001111] = 32'h0;
-    mem[7'b1010000] = 32'h0;
-    mem[7'b1010001] = 32'h0;
-    mem[7'b1010010] = 32'h0;
-    mem[7'b1010011] = 32'h0;
-    mem[7'b1010100] = 32'h0;
-    mem[7'b1010101] = 32'h0;
-    mem[7'b1010110] = 32'h0;
-    mem[7'b1010111] = 32'h0;
-    mem[7'b1011000] = 32'h0;
-    mem[7'b1011001] = 32'h0;
-    mem[7'b1011010] = 32'h0;
-    mem[7'b1011011] = 32'h0;
-    mem[7'b1011100] = 32'h0;
-    mem[7'b1011101] = 32'h0;
-    mem[7'b1011110] = 32'h0;
-    mem[7'b1011111] = 32'h0;
-    mem[7'b1100000] = 32'h0;
-    mem[7'b1100001] = 32'h0;
-    mem[7'b1100010] = 32'h0;
-    mem[7'b1100011] = 32'h0;
-    mem[7'b1100100] = 32'h0;
-    mem[7'b1100101] = 32'h0;
-    mem[7'b1100110] = 32'h0;
-    mem[7'b1100111] = 32'h0;
-    mem[7'b1101000] = 32'h0;
-    mem[7'b1101001] = 32'h0;
-    mem[7'b1101010] = 32'h0;
-    mem[7'b1101011] = 32'h0;
-    mem[7'b1101100] = 32'h0;
-    mem[7'b1101101] = 32'h0;
-    mem[7'b1101110] = 32'h0;
-    mem[7'b1101111] = 32'h0;
-    mem[7'b1110000] = 32'h0;
-    mem[7'b1110001] = 32'h0;
-    mem[7'b1110010] = 32'h0;
-    mem[7'b1110011] = 32'h0;
-    mem[7'b1110100] = 32'h0;
-    mem[7'b1110101] = 32'h0;
-    mem[7'b1110110] = 32'h0;
-    mem[7'b1110111] = 32'h0;
-    mem[7'b1111000] = 32'h0;
-    mem[7'b1111001] = 32'h0;
-    mem[7'b1111010] = 32'h0;
-    mem[7'b1111011] = 32'h0;
-    mem[7'b1111100] = 32'h0;
-    mem[7'b1111101] = 32'h0;
-    mem[7'b1111110] = 32'h0;
-    mem[7'b1111111] = 32'h0;
+        mem[7'b0] = 32'h0;
+        mem[7'b1] = 32'h0;
+        mem[7'b10] = 32'h0;
+        mem[7'b11] = 32'h0;
+        mem[7'b100] = 32'h0;
+        mem[7'b101] = 32'h0;
+        mem[7'b110] = 32'h0;
+        mem[7'b111] = 32'h0;
+        mem[7'b1000] = 32'h0;
+        mem[7'b1001] = 32'h0;
+        mem[7'b1010] = 32'h0;
+        mem[7'b1011] = 32'h0;
+        mem[7'b1100] = 32'h0;
+        mem[7'b1101] = 32'h0;
+        mem[7'b1110] = 32'h0;
+        mem[7'b1111] = 32'h0;
+        mem[7'b10000] = 32'h0;
+        mem[7'b10001] = 32'h0;
+        mem[7'b10010] = 32'h0;
+        mem[7'b10011] = 32'h0;
+        mem[7'b10100] = 32'h0;
+        mem[7'b10101] = 32'h0;
+        mem[7'b10110] = 32'h0;
+        mem[7'b10111] = 32'h0;
+        mem[7'b11000] = 32'h0;
+        mem[7'b11001] = 32'h0;
+        mem[7'b11010] = 32'h0;
+        mem[7'b11011] = 32'h0;
+        mem[7'b11100] = 32'h0;
+        mem[7'b11101] = 32'h0;
+        mem[7'b11110] = 32'h0;
+        mem[7'b11111] = 32'h0;
+        mem[7'b100000] = 32'h0;
+        mem[7'b100001] = 32'h0;
+        mem[7'b100010] = 32'h0;
+        mem[7'b100011] = 32'h0;
+        mem[7'b100100] = 32'h0;
+        mem[7'b100101] = 32'h0;
+        mem[7'b100110] = 32'h0;
+        mem[7'b100111] = 32'h0;
+        mem[7'b101000] = 32'h0;
+        mem[7'b101001] = 32'h0;
+        mem[7'b101010] = 32'h0;
+        mem[7'b101011] = 32'h0;
+        mem[7'b101100] = 32'h0;
+        mem[7'b101101] = 32'h0;
+        mem[7'b101110] = 32'h0;
+        mem[7'b101111] = 32'h0;
+        mem[7'b110000] = 32'h0;
+        mem[7'b110001] = 32'h0;
+        mem[7'b110010] = 32'h0;
+        mem[7'b110011] = 32'h0;
+        mem[7'b110100] = 32'h0;
+        mem[7'b110101] = 32'h0;
+        mem[7'b110110] = 32'h0;
+        mem[7'b110111] = 32'h0;
+        mem[7'b111000] = 32'h0;
+        mem[7'b111001] = 32'h0;
+        mem[7'b111010] = 32'h0;
+        mem[7'b111011] = 32'h0;
+        mem[7'b111100] = 32'h0;
+        mem[7'b111101] = 32'h0;
+        mem[7'b111110] = 32'h0;
+        mem[7'b111111] = 32'h0;
+        mem[7'b1000000] = 32'h0;
+        mem[7'b1000001] = 32'h0;
+        mem[7'b1000010] = 32'h0;
+        mem[7'b1000011] = 32'h0;
+        mem[7'b1000100] = 32'h0;
+        mem[7'b1000101] = 32'h0;
+        mem[7'b1000110] = 32'h0;
+        mem[7'b1000111] = 32'h0;
+        mem[7'b1001000] = 32'h0;
+        mem[7'b1001001] = 32'h0;
+        mem[7'b1001010] = 32'h0;
+        mem[7'b1001011] = 32'h0;
+        mem[7'b1001100] = 32'h0;
+        mem[7'b1001101] = 32'h0;
+        mem[7'b1001110] = 32'h0;
+        mem[7'b1001111] = 32'h0;
+        mem[7'b1010000] = 32'h0;
+        mem[7'b1010001] = 32'h0;
+        mem[7'b1010010] = 32'h0;
+        mem[7'b1010011] = 32'h0;
+        mem[7'b1010100] = 32'h0;
+        mem[7'b1010101] = 32'h0;
+        mem[7'b1010110] = 32'h0;
+        mem[7'b1010111] = 32'h0;
+        mem[7'b1011000] = 32'h0;
+        mem[7'b1011001] = 32'h0;
+        mem[7'b1011010] = 32'h0;
+        mem[7'b1011011] = 32'h0;
+        mem[7'b1011100] = 32'h0;
+        mem[7'b1011101] = 32'h0;
+        mem[7'b1011110] = 32'h0;
+        mem[7'b1011111] = 32'h0;
+        mem[7'b1100000] = 32'h0;
+        mem[7'b1100001] = 32'h0;
+        mem[7'b1100010] = 32'h0;
+        mem[7'b1100011] = 32'h0;
+        mem[7'b1100100] = 32'h0;
+        mem[7'b1100101] = 32'h0;
+        mem[7'b1100110] = 32'h0;
+        mem[7'b1100111] = 32'h0;
+        mem[7'b1101000] = 32'h0;
+        mem[7'b1101001] = 32'h0;
+        mem[7'b1101010] = 32'h0;
+        mem[7'b1101011] = 32'h0;
+        mem[7'b1101100] = 32'h0;
+        mem[7'b1101101] = 32'h0;
+        mem[7'b1101110] = 32'h0;
+        mem[7'b1101111] = 32'h0;
+        mem[7'b1110000] = 32'h0;
+        mem[7'b1110001] = 32'h0;
+        mem[7'b1110010] = 32'h0;
+        mem[7'b1110011] = 32'h0;
+        mem[7'b1110100] = 32'h0;
+        mem[7'b1110101] = 32'h0;
+        mem[7'b1110110] = 32'h0;
+        mem[7'b1110111] = 32'h0;
+        mem[7'b1111000] = 32'h0;
+        mem[7'b1111001] = 32'h0;
+        mem[7'b1111010] = 32'h0;
+        mem[7'b1111011] = 32'h0;
+        mem[7'b1111100] = 32'h0;
+        mem[7'b1111101] = 32'h0;
+        mem[7'b1111110] = 32'h0;
+        mem[7'b1111111] = 32'h0;
     end
-    
     
     always @(posedge read_clock) begin
        read_data <= mem[read_address];
@@ -22435,8 +22874,121 @@ module rss_core__regs__counters__readback(read_address,read_clock,read_data,writ
           mem[write_address] <= write_data;
        end
     end
-                
-endmodule // rss_core__regs__counters__readback
+endmodule // rss_core__regs__counters__readback__ram
+
+
+module rss_core__regs__counters__readback__read_address_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [6:0] d;
+    output reg  [6:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 7'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__readback__read_address_q
+
+
+module rss_core__regs__counters__readback__word(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__readback__word
+
+
+module rss_core__regs__counters__readback__write_address_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [6:0] d;
+    output reg  [6:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 7'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__readback__write_address_q
+
+
+module rss_core__regs__counters__readback__write_enable_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__readback__write_enable_q
+
+
+module rss_core__regs__counters__readback__written(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__readback__written
+
+
+module rss_core__regs__counters__readback__written_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__readback__written_q
 
 
 module rss_core__regs__counters__update_counter(d,q,clock);
@@ -23308,6 +23860,18 @@ module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,
     reg  [3:0] ram$write_address;
     reg  [31:0] ram$write_data;
     reg  [3:0] ram$write_lanes;
+    reg  [3:0] lanes_q$d;
+    wire  [3:0] lanes_q$q;
+    reg  lanes_q$clock;
+    reg  [3:0] index_q$d;
+    wire  [3:0] index_q$q;
+    reg  index_q$clock;
+    reg  [31:0] data_q$d;
+    wire  [31:0] data_q$q;
+    reg  data_q$clock;
+    reg  written_at_write_q$d;
+    wire  written_at_write_q$q;
+    reg  written_at_write_q$clock;
     reg  [31:0] written$d;
     wire  [31:0] written$q;
     reg  written$clock;
@@ -23329,6 +23893,26 @@ module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,
         .write_data(ram$write_data),
         .write_lanes(ram$write_lanes)
     );
+    rss_core__regs__key_ext__mirror__lanes_q lanes_q(
+        .d(lanes_q$d),
+        .q(lanes_q$q),
+        .clock(lanes_q$clock)
+    );
+    rss_core__regs__key_ext__mirror__index_q index_q(
+        .d(index_q$d),
+        .q(index_q$q),
+        .clock(index_q$clock)
+    );
+    rss_core__regs__key_ext__mirror__data_q data_q(
+        .d(data_q$d),
+        .q(data_q$q),
+        .clock(data_q$clock)
+    );
+    rss_core__regs__key_ext__mirror__written_at_write_q written_at_write_q(
+        .d(written_at_write_q$d),
+        .q(written_at_write_q$q),
+        .clock(written_at_write_q$clock)
+    );
     rss_core__regs__key_ext__mirror__written written(
         .d(written$d),
         .q(written$q),
@@ -23342,8 +23926,16 @@ module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,
     
     // Update code
     always @(*) begin
+        lanes_q$clock = clock;
+        index_q$clock = clock;
+        data_q$clock = clock;
+        written_at_write_q$clock = clock;
         written$clock = clock;
         read_word$clock = clock;
+        lanes_q$d = lanes_q$q;
+        index_q$d = index_q$q;
+        data_q$d = data_q$q;
+        written_at_write_q$d = written_at_write_q$q;
         written$d = written$q;
         read_word$d = read_word$q;
         ram$clock = clock;
@@ -23360,18 +23952,25 @@ module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,
         if (write_strobes[3]) begin
             strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 3)));
         end
-        ram$write_address = write_index;
-        ram$write_data = strobed_data;
-        ram$write_lanes = 32'h0;
         written_at_write = written$q >> write_index;
+        written_at_write_q$d = written_at_write[32'h0];
+        lanes_q$d = 32'h0;
         if (write) begin
-            ram$write_lanes = write_strobes;
-            if (~written_at_write[32'h0]) begin
-                ram$write_lanes = 64'hf;
+            lanes_q$d = write_strobes;
+            if (~written_at_write_q$q) begin
+                lanes_q$d = 64'hf;
             end
-            written$d = written$q | (one << write_index);
+        end
+        index_q$d = write_index;
+        data_q$d = strobed_data;
+        ram$write_address = index_q$q;
+        ram$write_data = data_q$q;
+        ram$write_lanes = lanes_q$q;
+        if (|lanes_q$q) begin
+            written$d = written$q | (one << index_q$q);
         end
         if (reset) begin
+            lanes_q$d = 32'h0;
             written$d = 32'h0;
         end
         ram$read_address = read_next;
@@ -23384,6 +23983,63 @@ module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,
     end
     
 endmodule // rss_core__regs__key_ext__mirror
+
+
+module rss_core__regs__key_ext__mirror__data_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_ext__mirror__data_q
+
+
+module rss_core__regs__key_ext__mirror__index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_ext__mirror__index_q
+
+
+module rss_core__regs__key_ext__mirror__lanes_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_ext__mirror__lanes_q
 
 
 module rss_core__regs__key_ext__mirror__ram(clock,read_address,read_data,write_address,write_data,write_lanes);
@@ -23470,6 +24126,25 @@ module rss_core__regs__key_ext__mirror__written(d,q,clock);
     end
           
 endmodule // rss_core__regs__key_ext__mirror__written
+
+
+module rss_core__regs__key_ext__mirror__written_at_write_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_ext__mirror__written_at_write_q
 
 
 module rss_core__regs__key_ext__read_hit_q(d,q,clock);
@@ -23725,6 +24400,18 @@ module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_da
     reg  [3:0] ram$write_address;
     reg  [31:0] ram$write_data;
     reg  [3:0] ram$write_lanes;
+    reg  [3:0] lanes_q$d;
+    wire  [3:0] lanes_q$q;
+    reg  lanes_q$clock;
+    reg  [3:0] index_q$d;
+    wire  [3:0] index_q$q;
+    reg  index_q$clock;
+    reg  [31:0] data_q$d;
+    wire  [31:0] data_q$q;
+    reg  data_q$clock;
+    reg  written_at_write_q$d;
+    wire  written_at_write_q$q;
+    reg  written_at_write_q$clock;
     reg  [31:0] written$d;
     wire  [31:0] written$q;
     reg  written$clock;
@@ -23746,6 +24433,26 @@ module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_da
         .write_data(ram$write_data),
         .write_lanes(ram$write_lanes)
     );
+    rss_core__regs__key_staged__mirror__lanes_q lanes_q(
+        .d(lanes_q$d),
+        .q(lanes_q$q),
+        .clock(lanes_q$clock)
+    );
+    rss_core__regs__key_staged__mirror__index_q index_q(
+        .d(index_q$d),
+        .q(index_q$q),
+        .clock(index_q$clock)
+    );
+    rss_core__regs__key_staged__mirror__data_q data_q(
+        .d(data_q$d),
+        .q(data_q$q),
+        .clock(data_q$clock)
+    );
+    rss_core__regs__key_staged__mirror__written_at_write_q written_at_write_q(
+        .d(written_at_write_q$d),
+        .q(written_at_write_q$q),
+        .clock(written_at_write_q$clock)
+    );
     rss_core__regs__key_staged__mirror__written written(
         .d(written$d),
         .q(written$q),
@@ -23759,8 +24466,16 @@ module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_da
     
     // Update code
     always @(*) begin
+        lanes_q$clock = clock;
+        index_q$clock = clock;
+        data_q$clock = clock;
+        written_at_write_q$clock = clock;
         written$clock = clock;
         read_word$clock = clock;
+        lanes_q$d = lanes_q$q;
+        index_q$d = index_q$q;
+        data_q$d = data_q$q;
+        written_at_write_q$d = written_at_write_q$q;
         written$d = written$q;
         read_word$d = read_word$q;
         ram$clock = clock;
@@ -23777,18 +24492,25 @@ module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_da
         if (write_strobes[3]) begin
             strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 3)));
         end
-        ram$write_address = write_index;
-        ram$write_data = strobed_data;
-        ram$write_lanes = 32'h0;
         written_at_write = written$q >> write_index;
+        written_at_write_q$d = written_at_write[32'h0];
+        lanes_q$d = 32'h0;
         if (write) begin
-            ram$write_lanes = write_strobes;
-            if (~written_at_write[32'h0]) begin
-                ram$write_lanes = 64'hf;
+            lanes_q$d = write_strobes;
+            if (~written_at_write_q$q) begin
+                lanes_q$d = 64'hf;
             end
-            written$d = written$q | (one << write_index);
+        end
+        index_q$d = write_index;
+        data_q$d = strobed_data;
+        ram$write_address = index_q$q;
+        ram$write_data = data_q$q;
+        ram$write_lanes = lanes_q$q;
+        if (|lanes_q$q) begin
+            written$d = written$q | (one << index_q$q);
         end
         if (reset) begin
+            lanes_q$d = 32'h0;
             written$d = 32'h0;
         end
         ram$read_address = read_next;
@@ -23801,6 +24523,63 @@ module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_da
     end
     
 endmodule // rss_core__regs__key_staged__mirror
+
+
+module rss_core__regs__key_staged__mirror__data_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_staged__mirror__data_q
+
+
+module rss_core__regs__key_staged__mirror__index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_staged__mirror__index_q
+
+
+module rss_core__regs__key_staged__mirror__lanes_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_staged__mirror__lanes_q
 
 
 module rss_core__regs__key_staged__mirror__ram(clock,read_address,read_data,write_address,write_data,write_lanes);
@@ -23887,6 +24666,25 @@ module rss_core__regs__key_staged__mirror__written(d,q,clock);
     end
           
 endmodule // rss_core__regs__key_staged__mirror__written
+
+
+module rss_core__regs__key_staged__mirror__written_at_write_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_staged__mirror__written_at_write_q
 
 
 module rss_core__regs__key_staged__read_hit_q(d,q,clock);
@@ -24779,6 +25577,18 @@ module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,
     reg  [3:0] ram$write_address;
     reg  [31:0] ram$write_data;
     reg  [3:0] ram$write_lanes;
+    reg  [3:0] lanes_q$d;
+    wire  [3:0] lanes_q$q;
+    reg  lanes_q$clock;
+    reg  [3:0] index_q$d;
+    wire  [3:0] index_q$q;
+    reg  index_q$clock;
+    reg  [31:0] data_q$d;
+    wire  [31:0] data_q$q;
+    reg  data_q$clock;
+    reg  written_at_write_q$d;
+    wire  written_at_write_q$q;
+    reg  written_at_write_q$clock;
     reg  [31:0] written$d;
     wire  [31:0] written$q;
     reg  written$clock;
@@ -24800,6 +25610,26 @@ module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,
         .write_data(ram$write_data),
         .write_lanes(ram$write_lanes)
     );
+    rss_core__regs__probe__input_words__mirror__lanes_q lanes_q(
+        .d(lanes_q$d),
+        .q(lanes_q$q),
+        .clock(lanes_q$clock)
+    );
+    rss_core__regs__probe__input_words__mirror__index_q index_q(
+        .d(index_q$d),
+        .q(index_q$q),
+        .clock(index_q$clock)
+    );
+    rss_core__regs__probe__input_words__mirror__data_q data_q(
+        .d(data_q$d),
+        .q(data_q$q),
+        .clock(data_q$clock)
+    );
+    rss_core__regs__probe__input_words__mirror__written_at_write_q written_at_write_q(
+        .d(written_at_write_q$d),
+        .q(written_at_write_q$q),
+        .clock(written_at_write_q$clock)
+    );
     rss_core__regs__probe__input_words__mirror__written written(
         .d(written$d),
         .q(written$q),
@@ -24813,8 +25643,16 @@ module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,
     
     // Update code
     always @(*) begin
+        lanes_q$clock = clock;
+        index_q$clock = clock;
+        data_q$clock = clock;
+        written_at_write_q$clock = clock;
         written$clock = clock;
         read_word$clock = clock;
+        lanes_q$d = lanes_q$q;
+        index_q$d = index_q$q;
+        data_q$d = data_q$q;
+        written_at_write_q$d = written_at_write_q$q;
         written$d = written$q;
         read_word$d = read_word$q;
         ram$clock = clock;
@@ -24831,18 +25669,25 @@ module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,
         if (write_strobes[3]) begin
             strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 3)));
         end
-        ram$write_address = write_index;
-        ram$write_data = strobed_data;
-        ram$write_lanes = 32'h0;
         written_at_write = written$q >> write_index;
+        written_at_write_q$d = written_at_write[32'h0];
+        lanes_q$d = 32'h0;
         if (write) begin
-            ram$write_lanes = write_strobes;
-            if (~written_at_write[32'h0]) begin
-                ram$write_lanes = 64'hf;
+            lanes_q$d = write_strobes;
+            if (~written_at_write_q$q) begin
+                lanes_q$d = 64'hf;
             end
-            written$d = written$q | (one << write_index);
+        end
+        index_q$d = write_index;
+        data_q$d = strobed_data;
+        ram$write_address = index_q$q;
+        ram$write_data = data_q$q;
+        ram$write_lanes = lanes_q$q;
+        if (|lanes_q$q) begin
+            written$d = written$q | (one << index_q$q);
         end
         if (reset) begin
+            lanes_q$d = 32'h0;
             written$d = 32'h0;
         end
         ram$read_address = read_next;
@@ -24855,6 +25700,63 @@ module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,
     end
     
 endmodule // rss_core__regs__probe__input_words__mirror
+
+
+module rss_core__regs__probe__input_words__mirror__data_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__input_words__mirror__data_q
+
+
+module rss_core__regs__probe__input_words__mirror__index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__input_words__mirror__index_q
+
+
+module rss_core__regs__probe__input_words__mirror__lanes_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__input_words__mirror__lanes_q
 
 
 module rss_core__regs__probe__input_words__mirror__ram(clock,read_address,read_data,write_address,write_data,write_lanes);
@@ -24941,6 +25843,25 @@ module rss_core__regs__probe__input_words__mirror__written(d,q,clock);
     end
           
 endmodule // rss_core__regs__probe__input_words__mirror__written
+
+
+module rss_core__regs__probe__input_words__mirror__written_at_write_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__input_words__mirror__written_at_write_q
 
 
 module rss_core__regs__probe__input_words__read_hit_q(d,q,clock);
@@ -25468,13 +26389,13 @@ endmodule // rss_core__regs__read_scalars_q
 module rss_core__regs__read_state(d,q,clock);
     
     // Module arguments
-    input wire  [1:0] d;
-    output reg  [1:0] q;
+    input wire  [2:0] d;
+    output reg  [2:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 2'h0;
+       q = 3'h0;
     end
     
     always @(posedge clock) begin
@@ -25934,7 +26855,150 @@ module rss_core__regs__table_read_hit_q(d,q,clock);
 endmodule // rss_core__regs__table_read_hit_q
 
 
-module rss_core__regs__table_readback(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
+module rss_core__regs__table_readback(clock,read_address,read_data,write_address,write_data,write_enable);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  [10:0] read_address;
+    output reg  [7:0] read_data;
+    input wire  [10:0] write_address;
+    input wire  [7:0] write_data;
+    input wire  write_enable;
+    
+    // Stub signals
+    reg  [10:0] ram$read_address;
+    reg  ram$read_clock;
+    wire  [7:0] ram$read_data;
+    reg  [10:0] ram$write_address;
+    reg  ram$write_clock;
+    reg  [7:0] ram$write_data;
+    reg  ram$write_enable;
+    reg  [7:0] word$d;
+    wire  [7:0] word$q;
+    reg  word$clock;
+    reg  [10:0] read_address_q$d;
+    wire  [10:0] read_address_q$q;
+    reg  read_address_q$clock;
+    reg  [10:0] write_address_q$d;
+    wire  [10:0] write_address_q$q;
+    reg  write_address_q$clock;
+    reg  write_enable_q$d;
+    wire  write_enable_q$q;
+    reg  write_enable_q$clock;
+    reg  [7:0] written$d;
+    wire  [7:0] written$q;
+    reg  written$clock;
+    reg  collided_q$d;
+    wire  collided_q$q;
+    reg  collided_q$clock;
+    reg  [7:0] written_q$d;
+    wire  [7:0] written_q$q;
+    reg  written_q$clock;
+    
+    // Sub module instances
+    rss_core__regs__table_readback__ram ram(
+        .read_address(ram$read_address),
+        .read_clock(ram$read_clock),
+        .read_data(ram$read_data),
+        .write_address(ram$write_address),
+        .write_clock(ram$write_clock),
+        .write_data(ram$write_data),
+        .write_enable(ram$write_enable)
+    );
+    rss_core__regs__table_readback__word word(
+        .d(word$d),
+        .q(word$q),
+        .clock(word$clock)
+    );
+    rss_core__regs__table_readback__read_address_q read_address_q(
+        .d(read_address_q$d),
+        .q(read_address_q$q),
+        .clock(read_address_q$clock)
+    );
+    rss_core__regs__table_readback__write_address_q write_address_q(
+        .d(write_address_q$d),
+        .q(write_address_q$q),
+        .clock(write_address_q$clock)
+    );
+    rss_core__regs__table_readback__write_enable_q write_enable_q(
+        .d(write_enable_q$d),
+        .q(write_enable_q$q),
+        .clock(write_enable_q$clock)
+    );
+    rss_core__regs__table_readback__written written(
+        .d(written$d),
+        .q(written$q),
+        .clock(written$clock)
+    );
+    rss_core__regs__table_readback__collided_q collided_q(
+        .d(collided_q$d),
+        .q(collided_q$q),
+        .clock(collided_q$clock)
+    );
+    rss_core__regs__table_readback__written_q written_q(
+        .d(written_q$d),
+        .q(written_q$q),
+        .clock(written_q$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        word$clock = clock;
+        read_address_q$clock = clock;
+        write_address_q$clock = clock;
+        write_enable_q$clock = clock;
+        written$clock = clock;
+        collided_q$clock = clock;
+        written_q$clock = clock;
+        word$d = word$q;
+        read_address_q$d = read_address_q$q;
+        write_address_q$d = write_address_q$q;
+        write_enable_q$d = write_enable_q$q;
+        written$d = written$q;
+        collided_q$d = collided_q$q;
+        written_q$d = written_q$q;
+        ram$read_clock = clock;
+        ram$write_clock = clock;
+        ram$read_address = read_address;
+        ram$write_address = write_address;
+        ram$write_data = write_data;
+        ram$write_enable = write_enable;
+        word$d = ram$read_data;
+        read_address_q$d = read_address;
+        write_address_q$d = write_address;
+        write_enable_q$d = write_enable;
+        written$d = write_data;
+        collided_q$d = write_enable_q$q & (write_address_q$q == read_address_q$q);
+        written_q$d = written$q;
+        read_data = word$q;
+        if (collided_q$q) begin
+            read_data = written_q$q;
+        end
+    end
+    
+endmodule // rss_core__regs__table_readback
+
+
+module rss_core__regs__table_readback__collided_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__table_readback__collided_q
+
+
+module rss_core__regs__table_readback__ram(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
     
     // Module arguments
     input wire  [10:0] read_address;
@@ -25946,2059 +27010,2058 @@ module rss_core__regs__table_readback(read_address,read_clock,read_data,write_ad
     input wire  write_enable;
     
     // Update code (custom)
-    reg[7:0] mem[2047:0];
+    (* no_rw_check *) reg[7:0] mem[2047:0];
     
     initial begin
-    mem[11'b0] = 8'h0;
-    mem[11'b1] = 8'h0;
-    mem[11'b10] = 8'h0;
-    mem[11'b11] = 8'h0;
-    mem[11'b100] = 8'h0;
-    mem[11'b101] = 8'h0;
-    mem[11'b110] = 8'h0;
-    mem[11'b111] = 8'h0;
-    mem[11'b1000] = 8'h0;
-    mem[11'b1001] = 8'h0;
-    mem[11'b1010] = 8'h0;
-    mem[11'b1011] = 8'h0;
-    mem[11'b1100] = 8'h0;
-    mem[11'b1101] = 8'h0;
-    mem[11'b1110] = 8'h0;
-    mem[11'b1111] = 8'h0;
-    mem[11'b10000] = 8'h0;
-    mem[11'b10001] = 8'h0;
-    mem[11'b10010] = 8'h0;
-    mem[11'b10011] = 8'h0;
-    mem[11'b10100] = 8'h0;
-    mem[11'b10101] = 8'h0;
-    mem[11'b10110] = 8'h0;
-    mem[11'b10111] = 8'h0;
-    mem[11'b11000] = 8'h0;
-    mem[11'b11001] = 8'h0;
-    mem[11'b11010] = 8'h0;
-    mem[11'b11011] = 8'h0;
-    mem[11'b11100] = 8'h0;
-    mem[11'b11101] = 8'h0;
-    mem[11'b11110] = 8'h0;
-    mem[11'b11111] = 8'h0;
-    mem[11'b100000] = 8'h0;
-    mem[11'b100001] = 8'h0;
-    mem[11'b100010] = 8'h0;
-    mem[11'b100011] = 8'h0;
-    mem[11'b100100] = 8'h0;
-    mem[11'b100101] = 8'h0;
-    mem[11'b100110] = 8'h0;
-    mem[11'b100111] = 8'h0;
-    mem[11'b101000] = 8'h0;
-    mem[11'b101001] = 8'h0;
-    mem[11'b101010] = 8'h0;
-    mem[11'b101011] = 8'h0;
-    mem[11'b101100] = 8'h0;
-    mem[11'b101101] = 8'h0;
-    mem[11'b101110] = 8'h0;
-    mem[11'b101111] = 8'h0;
-    mem[11'b110000] = 8'h0;
-    mem[11'b110001] = 8'h0;
-    mem[11'b110010] = 8'h0;
-    mem[11'b110011] = 8'h0;
-    mem[11'b110100] = 8'h0;
-    mem[11'b110101] = 8'h0;
-    mem[11'b110110] = 8'h0;
-    mem[11'b110111] = 8'h0;
-    mem[11'b111000] = 8'h0;
-    mem[11'b111001] = 8'h0;
-    mem[11'b111010] = 8'h0;
-    mem[11'b111011] = 8'h0;
-    mem[11'b111100] = 8'h0;
-    mem[11'b111101] = 8'h0;
-    mem[11'b111110] = 8'h0;
-    mem[11'b111111] = 8'h0;
-    mem[11'b1000000] = 8'h0;
-    mem[11'b1000001] = 8'h0;
-    mem[11'b1000010] = 8'h0;
-    mem[11'b1000011] = 8'h0;
-    mem[11'b1000100] = 8'h0;
-    mem[11'b1000101] = 8'h0;
-    mem[11'b1000110] = 8'h0;
-    mem[11'b1000111] = 8'h0;
-    mem[11'b1001000] = 8'h0;
-    mem[11'b1001001] = 8'h0;
-    mem[11'b1001010] = 8'h0;
-    mem[11'b1001011] = 8'h0;
-    mem[11'b1001100] = 8'h0;
-    mem[11'b1001101] = 8'h0;
-    mem[11'b1001110] = 8'h0;
-    mem[11'b1001111] = 8'h0;
-    mem[11'b1010000] = 8'h0;
-    mem[11'b1010001] = 8'h0;
-    mem[11'b1010010] = 8'h0;
-    mem[11'b1010011] = 8'h0;
-    mem[11'b1010100] = 8'h0;
-    mem[11'b1010101] = 8'h0;
-    mem[11'b1010110] = 8'h0;
-    mem[11'b1010111] = 8'h0;
-    mem[11'b1011000] = 8'h0;
-    mem[11'b1011001] = 8'h0;
-    mem[11'b1011010] = 8'h0;
-    mem[11'b1011011] = 8'h0;
-    mem[11'b1011100] = 8'h0;
-    mem[11'b1011101] = 8'h0;
-    mem[11'b1011110] = 8'h0;
-    mem[11'b1011111] = 8'h0;
-    mem[11'b1100000] = 8'h0;
-    mem[11'b1100001] = 8'h0;
-    mem[11'b1100010] = 8'h0;
-    mem[11'b1100011] = 8'h0;
-    mem[11'b1100100] = 8'h0;
-    mem[11'b1100101] = 8'h0;
-    mem[11'b1100110] = 8'h0;
-    mem[11'b1100111] = 8'h0;
-    mem[11'b1101000] = 8'h0;
-    mem[11'b1101001] = 8'h0;
-    mem[11'b1101010] = 8'h0;
-    mem[11'b1101011] = 8'h0;
-    mem[11'b1101100] = 8'h0;
-    mem[11'b1101101] = 8'h0;
-    mem[11'b1101110] = 8'h0;
-    mem[11'b1101111] = 8'h0;
-    mem[11'b1110000] = 8'h0;
-    mem[11'b1110001] = 8'h0;
-    mem[11'b1110010] = 8'h0;
-    mem[11'b1110011] = 8'h0;
-    mem[11'b1110100] = 8'h0;
-    mem[11'b1110101] = 8'h0;
-    mem[11'b1110110] = 8'h0;
-    mem[11'b1110111] = 8'h0;
-    mem[11'b1111000] = 8'h0;
-    mem[11'b1111001] = 8'h0;
-    mem[11'b1111010] = 8'h0;
-    mem[11'b1111011] = 8'h0;
-    mem[11'b1111100] = 8'h0;
-    mem[11'b1111101] = 8'h0;
-    mem[11'b1111110] = 8'h0;
-    mem[11'b1111111] = 8'h0;
-    mem[11'b10000000] = 8'h0;
-    mem[11'b10000001] = 8'h0;
-    mem[11'b10000010] = 8'h0;
-    mem[11'b10000011] = 8'h0;
-    mem[11'b10000100] = 8'h0;
-    mem[11'b10000101] = 8'h0;
-    mem[11'b10000110] = 8'h0;
-    mem[11'b10000111] = 8'h0;
-    mem[11'b10001000] = 8'h0;
-    mem[11'b10001001] = 8'h0;
-    mem[11'b10001010] = 8'h0;
-    mem[11'b10001011] = 8'h0;
-    mem[11'b10001100] = 8'h0;
-    mem[11'b10001101] = 8'h0;
-    mem[11'b10001110] = 8'h0;
-    mem[11'b10001111] = 8'h0;
-    mem[11'b10010000] = 8'h0;
-    mem[11'b10010001] = 8'h0;
-    mem[11'b10010010] = 8'h0;
-    mem[11'b10010011] = 8'h0;
-    mem[11'b10010100] = 8'h0;
-    mem[11'b10010101] = 8'h0;
-    mem[11'b10010110] = 8'h0;
-    mem[11'b10010111] = 8'h0;
-    mem[11'b10011000] = 8'h0;
-    mem[11'b10011001] = 8'h0;
-    mem[11'b10011010] = 8'h0;
-    mem[11'b10011011] = 8'h0;
-    mem[11'b10011100] = 8'h0;
-    mem[11'b10011101] = 8'h0;
-    mem[11'b10011110] = 8'h0;
-    mem[11'b10011111] = 8'h0;
-    mem[11'b10100000] = 8'h0;
-    mem[11'b10100001] = 8'h0;
-    mem[11'b10100010] = 8'h0;
-    mem[11'b10100011] = 8'h0;
-    mem[11'b10100100] = 8'h0;
-    mem[11'b10100101] = 8'h0;
-    mem[11'b10100110] = 8'h0;
-    mem[11'b10100111] = 8'h0;
-    mem[11'b10101000] = 8'h0;
-    mem[11'b10101001] = 8'h0;
-    mem[11'b10101010] = 8'h0;
-    mem[11'b10101011] = 8'h0;
-    mem[11'b10101100] = 8'h0;
-    mem[11'b10101101] = 8'h0;
-    mem[11'b10101110] = 8'h0;
-    mem[11'b10101111] = 8'h0;
-    mem[11'b10110000] = 8'h0;
-    mem[11'b10110001] = 8'h0;
-    mem[11'b10110010] = 8'h0;
-    mem[11'b10110011] = 8'h0;
-    mem[11'b10110100] = 8'h0;
-    mem[11'b10110101] = 8'h0;
-    mem[11'b10110110] = 8'h0;
-    mem[11'b10110111] = 8'h0;
-    mem[11'b10111000] = 8'h0;
-    mem[11'b10111001] = 8'h0;
-    mem[11'b10111010] = 8'h0;
-    mem[11'b10111011] = 8'h0;
-    mem[11'b10111100] = 8'h0;
-    mem[11'b10111101] = 8'h0;
-    mem[11'b10111110] = 8'h0;
-    mem[11'b10111111] = 8'h0;
-    mem[11'b11000000] = 8'h0;
-    mem[11'b11000001] = 8'h0;
-    mem[11'b11000010] = 8'h0;
-    mem[11'b11000011] = 8'h0;
-    mem[11'b11000100] = 8'h0;
-    mem[11'b11000101] = 8'h0;
-    mem[11'b11000110] = 8'h0;
-    mem[11'b11000111] = 8'h0;
-    mem[11'b11001000] = 8'h0;
-    mem[11'b11001001] = 8'h0;
-    mem[11'b11001010] = 8'h0;
-    mem[11'b11001011] = 8'h0;
-    mem[11'b11001100] = 8'h0;
-    mem[11'b11001101] = 8'h0;
-    mem[11'b11001110] = 8'h0;
-    mem[11'b11001111] = 8'h0;
-    mem[11'b11010000] = 8'h0;
-    mem[11'b11010001] = 8'h0;
-    mem[11'b11010010] = 8'h0;
-    mem[11'b11010011] = 8'h0;
-    mem[11'b11010100] = 8'h0;
-    mem[11'b11010101] = 8'h0;
-    mem[11'b11010110] = 8'h0;
-    mem[11'b11010111] = 8'h0;
-    mem[11'b11011000] = 8'h0;
-    mem[11'b11011001] = 8'h0;
-    mem[11'b11011010] = 8'h0;
-    mem[11'b11011011] = 8'h0;
-    mem[11'b11011100] = 8'h0;
-    mem[11'b11011101] = 8'h0;
-    mem[11'b11011110] = 8'h0;
-    mem[11'b11011111] = 8'h0;
-    mem[11'b11100000] = 8'h0;
-    mem[11'b11100001] = 8'h0;
-    mem[11'b11100010] = 8'h0;
-    mem[11'b11100011] = 8'h0;
-    mem[11'b11100100] = 8'h0;
-    mem[11'b11100101] = 8'h0;
-    mem[11'b11100110] = 8'h0;
-    mem[11'b11100111] = 8'h0;
-    mem[11'b11101000] = 8'h0;
-    mem[11'b11101001] = 8'h0;
-    mem[11'b11101010] = 8'h0;
-    mem[11'b11101011] = 8'h0;
-    mem[11'b11101100] = 8'h0;
-    mem[11'b11101101] = 8'h0;
-    mem[11'b11101110] = 8'h0;
-    mem[11'b11101111] = 8'h0;
-    mem[11'b11110000] = 8'h0;
-    mem[11'b11110001] = 8'h0;
-    mem[11'b11110010] = 8'h0;
-    mem[11'b11110011] = 8'h0;
-    mem[11'b11110100] = 8'h0;
-    mem[11'b11110101] = 8'h0;
-    mem[11'b11110110] = 8'h0;
-    mem[11'b11110111] = 8'h0;
-    mem[11'b11111000] = 8'h0;
-    mem[11'b11111001] = 8'h0;
-    mem[11'b11111010] = 8'h0;
-    mem[11'b11111011] = 8'h0;
-    mem[11'b11111100] = 8'h0;
-    mem[11'b11111101] = 8'h0;
-    mem[11'b11111110] = 8'h0;
-    mem[11'b11111111] = 8'h0;
-    mem[11'b100000000] = 8'h0;
-    mem[11'b100000001] = 8'h0;
-    mem[11'b100000010] = 8'h0;
-    mem[11'b100000011] = 8'h0;
-    mem[11'b100000100] = 8'h0;
-    mem[11'b100000101] = 8'h0;
-    mem[11'b100000110] = 8'h0;
-    mem[11'b100000111] = 8'h0;
-    mem[11'b100001000] = 8'h0;
-    mem[11'b100001001] = 8'h0;
-    mem[11'b100001010] = 8'h0;
-    mem[11'b100001011] = 8'h0;
-    mem[11'b100001100] = 8'h0;
-    mem[11'b100001101] = 8'h0;
-    mem[11'b100001110] = 8'h0;
-    mem[11'b100001111] = 8'h0;
-    mem[11'b100010000] = 8'h0;
-    mem[11'b100010001] = 8'h0;
-    mem[11'b100010010] = 8'h0;
-    mem[11'b100010011] = 8'h0;
-    mem[11'b100010100] = 8'h0;
-    mem[11'b100010101] = 8'h0;
-    mem[11'b100010110] = 8'h0;
-    mem[11'b100010111] = 8'h0;
-    mem[11'b100011000] = 8'h0;
-    mem[11'b100011001] = 8'h0;
-    mem[11'b100011010] = 8'h0;
-    mem[11'b100011011] = 8'h0;
-    mem[11'b100011100] = 8'h0;
-    mem[11'b100011101] = 8'h0;
-    mem[11'b100011110] = 8'h0;
-    mem[11'b100011111] = 8'h0;
-    mem[11'b100100000] = 8'h0;
-    mem[11'b100100001] = 8'h0;
-    mem[11'b100100010] = 8'h0;
-    mem[11'b100100011] = 8'h0;
-    mem[11'b100100100] = 8'h0;
-    mem[11'b100100101] = 8'h0;
-    mem[11'b100100110] = 8'h0;
-    mem[11'b100100111] = 8'h0;
-    mem[11'b100101000] = 8'h0;
-    mem[11'b100101001] = 8'h0;
-    mem[11'b100101010] = 8'h0;
-    mem[11'b100101011] = 8'h0;
-    mem[11'b100101100] = 8'h0;
-    mem[11'b100101101] = 8'h0;
-    mem[11'b100101110] = 8'h0;
-    mem[11'b100101111] = 8'h0;
-    mem[11'b100110000] = 8'h0;
-    mem[11'b100110001] = 8'h0;
-    mem[11'b100110010] = 8'h0;
-    mem[11'b100110011] = 8'h0;
-    mem[11'b100110100] = 8'h0;
-    mem[11'b100110101] = 8'h0;
-    mem[11'b100110110] = 8'h0;
-    mem[11'b100110111] = 8'h0;
-    mem[11'b100111000] = 8'h0;
-    mem[11'b100111001] = 8'h0;
-    mem[11'b100111010] = 8'h0;
-    mem[11'b100111011] = 8'h0;
-    mem[11'b100111100] = 8'h0;
-    mem[11'b100111101] = 8'h0;
-    mem[11'b100111110] = 8'h0;
-    mem[11'b100111111] = 8'h0;
-    mem[11'b101000000] = 8'h0;
-    mem[11'b101000001] = 8'h0;
-    mem[11'b101000010] = 8'h0;
-    mem[11'b101000011] = 8'h0;
-    mem[11'b101000100] = 8'h0;
-    mem[11'b101000101] = 8'h0;
-    mem[11'b101000110] = 8'h0;
-    mem[11'b101000111] = 8'h0;
-    mem[11'b101001000] = 8'h0;
-    mem[11'b101001001] = 8'h0;
-    mem[11'b101001010] = 8'h0;
-    mem[11'b101001011] = 8'h0;
-    mem[11'b101001100] = 8'h0;
-    mem[11'b101001101] = 8'h0;
-    mem[11'b101001110] = 8'h0;
-    mem[11'b101001111] = 8'h0;
-    mem[11'b101010000] = 8'h0;
-    mem[11'b101010001] = 8'h0;
-    mem[11'b101010010] = 8'h0;
-    mem[11'b101010011] = 8'h0;
-    mem[11'b101010100] = 8'h0;
-    mem[11'b101010101] = 8'h0;
-    mem[11'b101010110] = 8'h0;
-    mem[11'b101010111] = 8'h0;
-    mem[11'b101011000] = 8'h0;
-    mem[11'b101011001] = 8'h0;
-    mem[11'b101011010] = 8'h0;
-    mem[11'b101011011] = 8'h0;
-    mem[11'b101011100] = 8'h0;
-    mem[11'b101011101] = 8'h0;
-    mem[11'b101011110] = 8'h0;
-    mem[11'b101011111] = 8'h0;
-    mem[11'b101100000] = 8'h0;
-    mem[11'b101100001] = 8'h0;
-    mem[11'b101100010] = 8'h0;
-    mem[11'b101100011] = 8'h0;
-    mem[11'b101100100] = 8'h0;
-    mem[11'b101100101] = 8'h0;
-    mem[11'b101100110] = 8'h0;
-    mem[11'b101100111] = 8'h0;
-    mem[11'b101101000] = 8'h0;
-    mem[11'b101101001] = 8'h0;
-    mem[11'b101101010] = 8'h0;
-    mem[11'b101101011] = 8'h0;
-    mem[11'b101101100] = 8'h0;
-    mem[11'b101101101] = 8'h0;
-    mem[11'b101101110] = 8'h0;
-    mem[11'b101101111] = 8'h0;
-    mem[11'b101110000] = 8'h0;
-    mem[11'b101110001] = 8'h0;
-    mem[11'b101110010] = 8'h0;
-    mem[11'b101110011] = 8'h0;
-    mem[11'b101110100] = 8'h0;
-    mem[11'b101110101] = 8'h0;
-    mem[11'b101110110] = 8'h0;
-    mem[11'b101110111] = 8'h0;
-    mem[11'b101111000] = 8'h0;
-    mem[11'b101111001] = 8'h0;
-    mem[11'b101111010] = 8'h0;
-    mem[11'b101111011] = 8'h0;
-    mem[11'b101111100] = 8'h0;
-    mem[11'b101111101] = 8'h0;
-    mem[11'b101111110] = 8'h0;
-    mem[11'b101111111] = 8'h0;
-    mem[11'b110000000] = 8'h0;
-    mem[11'b110000001] = 8'h0;
-    mem[11'b110000010] = 8'h0;
-    mem[11'b110000011] = 8'h0;
-    mem[11'b110000100] = 8'h0;
-    mem[11'b110000101] = 8'h0;
-    mem[11'b110000110] = 8'h0;
-    mem[11'b110000111] = 8'h0;
-    mem[11'b110001000] = 8'h0;
-    mem[11'b110001001] = 8'h0;
-    mem[11'b110001010] = 8'h0;
-    mem[11'b110001011] = 8'h0;
-    mem[11'b110001100] = 8'h0;
-    mem[11'b110001101] = 8'h0;
-    mem[11'b110001110] = 8'h0;
-    mem[11'b110001111] = 8'h0;
-    mem[11'b110010000] = 8'h0;
-    mem[11'b110010001] = 8'h0;
-    mem[11'b110010010] = 8'h0;
-    mem[11'b110010011] = 8'h0;
-    mem[11'b110010100] = 8'h0;
-    mem[11'b110010101] = 8'h0;
-    mem[11'b110010110] = 8'h0;
-    mem[11'b110010111] = 8'h0;
-    mem[11'b110011000] = 8'h0;
-    mem[11'b110011001] = 8'h0;
-    mem[11'b110011010] = 8'h0;
-    mem[11'b110011011] = 8'h0;
-    mem[11'b110011100] = 8'h0;
-    mem[11'b110011101] = 8'h0;
-    mem[11'b110011110] = 8'h0;
-    mem[11'b110011111] = 8'h0;
-    mem[11'b110100000] = 8'h0;
-    mem[11'b110100001] = 8'h0;
-    mem[11'b110100010] = 8'h0;
-    mem[11'b110100011] = 8'h0;
-    mem[11'b110100100] = 8'h0;
-    mem[11'b110100101] = 8'h0;
-    mem[11'b110100110] = 8'h0;
-    mem[11'b110100111] = 8'h0;
-    mem[11'b110101000] = 8'h0;
-    mem[11'b110101001] = 8'h0;
-    mem[11'b110101010] = 8'h0;
-    mem[11'b110101011] = 8'h0;
-    mem[11'b110101100] = 8'h0;
-    mem[11'b110101101] = 8'h0;
-    mem[11'b110101110] = 8'h0;
-    mem[11'b110101111] = 8'h0;
-    mem[11'b110110000] = 8'h0;
-    mem[11'b110110001] = 8'h0;
-    mem[11'b110110010] = 8'h0;
-    mem[11'b110110011] = 8'h0;
-    mem[11'b110110100] = 8'h0;
-    mem[11'b110110101] = 8'h0;
-    mem[11'b110110110] = 8'h0;
-    mem[11'b110110111] = 8'h0;
-    mem[11'b110111000] = 8'h0;
-    mem[11'b110111001] = 8'h0;
-    mem[11'b110111010] = 8'h0;
-    mem[11'b110111011] = 8'h0;
-    mem[11'b110111100] = 8'h0;
-    mem[11'b110111101] = 8'h0;
-    mem[11'b110111110] = 8'h0;
-    mem[11'b110111111] = 8'h0;
-    mem[11'b111000000] = 8'h0;
-    mem[11'b111000001] = 8'h0;
-    mem[11'b111000010] = 8'h0;
-    mem[11'b111000011] = 8'h0;
-    mem[11'b111000100] = 8'h0;
-    mem[11'b111000101] = 8'h0;
-    mem[11'b111000110] = 8'h0;
-    mem[11'b111000111] = 8'h0;
-    mem[11'b111001000] = 8'h0;
-    mem[11'b111001001] = 8'h0;
-    mem[11'b111001010] = 8'h0;
-    mem[11'b111001011] = 8'h0;
-    mem[11'b111001100] = 8'h0;
-    mem[11'b111001101] = 8'h0;
-    mem[11'b111001110] = 8'h0;
-    mem[11'b111001111] = 8'h0;
-    mem[11'b111010000] = 8'h0;
-    mem[11'b111010001] = 8'h0;
-    mem[11'b111010010] = 8'h0;
-    mem[11'b111010011] = 8'h0;
-    mem[11'b111010100] = 8'h0;
-    mem[11'b111010101] = 8'h0;
-    mem[11'b111010110] = 8'h0;
-    mem[11'b111010111] = 8'h0;
-    mem[11'b111011000] = 8'h0;
-    mem[11'b111011001] = 8'h0;
-    mem[11'b111011010] = 8'h0;
-    mem[11'b111011011] = 8'h0;
-    mem[11'b111011100] = 8'h0;
-    mem[11'b111011101] = 8'h0;
-    mem[11'b111011110] = 8'h0;
-    mem[11'b111011111] = 8'h0;
-    mem[11'b111100000] = 8'h0;
-    mem[11'b111100001] = 8'h0;
-    mem[11'b111100010] = 8'h0;
-    mem[11'b111100011] = 8'h0;
-    mem[11'b111100100] = 8'h0;
-    mem[11'b111100101] = 8'h0;
-    mem[11'b111100110] = 8'h0;
-    mem[11'b111100111] = 8'h0;
-    mem[11'b111101000] = 8'h0;
-    mem[11'b111101001] = 8'h0;
-    mem[11'b111101010] = 8'h0;
-    mem[11'b111101011] = 8'h0;
-    mem[11'b111101100] = 8'h0;
-    mem[11'b111101101] = 8'h0;
-    mem[11'b111101110] = 8'h0;
-    mem[11'b111101111] = 8'h0;
-    mem[11'b111110000] = 8'h0;
-    mem[11'b111110001] = 8'h0;
-    mem[11'b111110010] = 8'h0;
-    mem[11'b111110011] = 8'h0;
-    mem[11'b111110100] = 8'h0;
-    mem[11'b111110101] = 8'h0;
-    mem[11'b111110110] = 8'h0;
-    mem[11'b111110111] = 8'h0;
-    mem[11'b111111000] = 8'h0;
-    mem[11'b111111001] = 8'h0;
-    mem[11'b111111010] = 8'h0;
-    mem[11'b111111011] = 8'h0;
-    mem[11'b111111100] = 8'h0;
-    mem[11'b111111101] = 8'h0;
-    mem[11'b111111110] = 8'h0;
-    mem[11'b111111111] = 8'h0;
-    mem[11'b1000000000] = 8'h0;
-    mem[11'b1000000001] = 8'h0;
-    mem[11'b1000000010] = 8'h0;
-    mem[11'b1000000011] = 8'h0;
-    mem[11'b1000000100] = 8'h0;
-    mem[11'b1000000101] = 8'h0;
-    mem[11'b1000000110] = 8'h0;
-    mem[11'b1000000111] = 8'h0;
-    mem[11'b1000001000] = 8'h0;
-    mem[11'b1000001001] = 8'h0;
-    mem[11'b1000001010] = 8'h0;
-    mem[11'b1000001011] = 8'h0;
-    mem[11'b1000001100] = 8'h0;
-    mem[11'b1000001101] = 8'h0;
-    mem[11'b1000001110] = 8'h0;
-    mem[11'b1000001111] = 8'h0;
-    mem[11'b1000010000] = 8'h0;
-    mem[11'b1000010001] = 8'h0;
-    mem[11'b1000010010] = 8'h0;
-    mem[11'b1000010011] = 8'h0;
-    mem[11'b1000010100] = 8'h0;
-    mem[11'b1000010101] = 8'h0;
-    mem[11'b1000010110] = 8'h0;
-    mem[11'b1000010111] = 8'h0;
-    mem[11'b1000011000] = 8'h0;
-    mem[11'b1000011001] = 8'h0;
-    mem[11'b1000011010] = 8'h0;
-    mem[11'b1000011011] = 8'h0;
-    mem[11'b1000011100] = 8'h0;
-    mem[11'b1000011101] = 8'h0;
-    mem[11'b1000011110] = 8'h0;
-    mem[11'b1000011111] = 8'h0;
-    mem[11'b1000100000] = 8'h0;
-    mem[11'b1000100001] = 8'h0;
-    mem[11'b1000100010] = 8'h0;
-    mem[11'b1000100011] = 8'h0;
-    mem[11'b1000100100] = 8'h0;
-    mem[11'b1000100101] = 8'h0;
-    mem[11'b1000100110] = 8'h0;
-    mem[11'b1000100111] = 8'h0;
-    mem[11'b1000101000] = 8'h0;
-    mem[11'b1000101001] = 8'h0;
-    mem[11'b1000101010] = 8'h0;
-    mem[11'b1000101011] = 8'h0;
-    mem[11'b1000101100] = 8'h0;
-    mem[11'b1000101101] = 8'h0;
-    mem[11'b1000101110] = 8'h0;
-    mem[11'b1000101111] = 8'h0;
-    mem[11'b1000110000] = 8'h0;
-    mem[11'b1000110001] = 8'h0;
-    mem[11'b1000110010] = 8'h0;
-    mem[11'b1000110011] = 8'h0;
-    mem[11'b1000110100] = 8'h0;
-    mem[11'b1000110101] = 8'h0;
-    mem[11'b1000110110] = 8'h0;
-    mem[11'b1000110111] = 8'h0;
-    mem[11'b1000111000] = 8'h0;
-    mem[11'b1000111001] = 8'h0;
-    mem[11'b1000111010] = 8'h0;
-    mem[11'b1000111011] = 8'h0;
-    mem[11'b1000111100] = 8'h0;
-    mem[11'b1000111101] = 8'h0;
-    mem[11'b1000111110] = 8'h0;
-    mem[11'b1000111111] = 8'h0;
-    mem[11'b1001000000] = 8'h0;
-    mem[11'b1001000001] = 8'h0;
-    mem[11'b1001000010] = 8'h0;
-    mem[11'b1001000011] = 8'h0;
-    mem[11'b1001000100] = 8'h0;
-    mem[11'b1001000101] = 8'h0;
-    mem[11'b1001000110] = 8'h0;
-    mem[11'b1001000111] = 8'h0;
-    mem[11'b1001001000] = 8'h0;
-    mem[11'b1001001001] = 8'h0;
-    mem[11'b1001001010] = 8'h0;
-    mem[11'b1001001011] = 8'h0;
-    mem[11'b1001001100] = 8'h0;
-    mem[11'b1001001101] = 8'h0;
-    mem[11'b1001001110] = 8'h0;
-    mem[11'b1001001111] = 8'h0;
-    mem[11'b1001010000] = 8'h0;
-    mem[11'b1001010001] = 8'h0;
-    mem[11'b1001010010] = 8'h0;
-    mem[11'b1001010011] = 8'h0;
-    mem[11'b1001010100] = 8'h0;
-    mem[11'b1001010101] = 8'h0;
-    mem[11'b1001010110] = 8'h0;
-    mem[11'b1001010111] = 8'h0;
-    mem[11'b1001011000] = 8'h0;
-    mem[11'b1001011001] = 8'h0;
-    mem[11'b1001011010] = 8'h0;
-    mem[11'b1001011011] = 8'h0;
-    mem[11'b1001011100] = 8'h0;
-    mem[11'b1001011101] = 8'h0;
-    mem[11'b1001011110] = 8'h0;
-    mem[11'b1001011111] = 8'h0;
-    mem[11'b1001100000] = 8'h0;
-    mem[11'b1001100001] = 8'h0;
-    mem[11'b1001100010] = 8'h0;
-    mem[11'b1001100011] = 8'h0;
-    mem[11'b1001100100] = 8'h0;
-    mem[11'b1001100101] = 8'h0;
-    mem[11'b1001100110] = 8'h0;
-    mem[11'b1001100111] = 8'h0;
-    mem[11'b1001101000] = 8'h0;
-    mem[11'b1001101001] = 8'h0;
-    mem[11'b1001101010] = 8'h0;
-    mem[11'b1001101011] = 8'h0;
-    mem[11'b1001101100] = 8'h0;
-    mem[11'b1001101101] = 8'h0;
-    mem[11'b1001101110] = 8'h0;
-    mem[11'b1001101111] = 8'h0;
-    mem[11'b1001110000] = 8'h0;
-    mem[11'b1001110001] = 8'h0;
-    mem[11'b1001110010] = 8'h0;
-    mem[11'b1001110011] = 8'h0;
-    mem[11'b1001110100] = 8'h0;
-    mem[11'b1001110101] = 8'h0;
-    mem[11'b1001110110] = 8'h0;
-    mem[11'b1001110111] = 8'h0;
-    mem[11'b1001111000] = 8'h0;
-    mem[11'b1001111001] = 8'h0;
-    mem[11'b1001111010] = 8'h0;
-    mem[11'b1001111011] = 8'h0;
-    mem[11'b1001111100] = 8'h0;
-    mem[11'b1001111101] = 8'h0;
-    mem[11'b1001111110] = 8'h0;
-    mem[11'b1001111111] = 8'h0;
-    mem[11'b1010000000] = 8'h0;
-    mem[11'b1010000001] = 8'h0;
-    mem[11'b1010000010] = 8'h0;
-    mem[11'b1010000011] = 8'h0;
-    mem[11'b1010000100] = 8'h0;
-    mem[11'b1010000101] = 8'h0;
-    mem[11'b1010000110] = 8'h0;
-    mem[11'b1010000111] = 8'h0;
-    mem[11'b1010001000] = 8'h0;
-    mem[11'b1010001001] = 8'h0;
-    mem[11'b1010001010] = 8'h0;
-    mem[11'b1010001011] = 8'h0;
-    mem[11'b1010001100] = 8'h0;
-    mem[11'b1010001101] = 8'h0;
-    mem[11'b1010001110] = 8'h0;
-    mem[11'b1010001111] = 8'h0;
-    mem[11'b1010010000] = 8'h0;
-    mem[11'b1010010001] = 8'h0;
-    mem[11'b1010010010] = 8'h0;
-    mem[11'b1010010011] = 8'h0;
-    mem[11'b1010010100] = 8'h0;
-    mem[11'b1010010101] = 8'h0;
-    mem[11'b1010010110] = 8'h0;
-    mem[11'b1010010111] = 8'h0;
-    mem[11'b1010011000] = 8'h0;
-    mem[11'b1010011001] = 8'h0;
-    mem[11'b1010011010] = 8'h0;
-    mem[11'b1010011011] = 8'h0;
-    mem[11'b1010011100] = 8'h0;
-    mem[11'b1010011101] = 8'h0;
-    mem[11'b1010011110] = 8'h0;
-    mem[11'b1010011111] = 8'h0;
-    mem[11'b1010100000] = 8'h0;
-    mem[11'b1010100001] = 8'h0;
-    mem[11'b1010100010] = 8'h0;
-    mem[11'b1010100011] = 8'h0;
-    mem[11'b1010100100] = 8'h0;
-    mem[11'b1010100101] = 8'h0;
-    mem[11'b1010100110] = 8'h0;
-    mem[11'b1010100111] = 8'h0;
-    mem[11'b1010101000] = 8'h0;
-    mem[11'b1010101001] = 8'h0;
-    mem[11'b1010101010] = 8'h0;
-    mem[11'b1010101011] = 8'h0;
-    mem[11'b1010101100] = 8'h0;
-    mem[11'b1010101101] = 8'h0;
-    mem[11'b1010101110] = 8'h0;
-    mem[11'b1010101111] = 8'h0;
-    mem[11'b1010110000] = 8'h0;
-    mem[11'b1010110001] = 8'h0;
-    mem[11'b1010110010] = 8'h0;
-    mem[11'b1010110011] = 8'h0;
-    mem[11'b1010110100] = 8'h0;
-    mem[11'b1010110101] = 8'h0;
-    mem[11'b1010110110] = 8'h0;
-    mem[11'b1010110111] = 8'h0;
-    mem[11'b1010111000] = 8'h0;
-    mem[11'b1010111001] = 8'h0;
-    mem[11'b1010111010] = 8'h0;
-    mem[11'b1010111011] = 8'h0;
-    mem[11'b1010111100] = 8'h0;
-    mem[11'b1010111101] = 8'h0;
-    mem[11'b1010111110] = 8'h0;
-    mem[11'b1010111111] = 8'h0;
-    mem[11'b1011000000] = 8'h0;
-    mem[11'b1011000001] = 8'h0;
-    mem[11'b1011000010] = 8'h0;
-    mem[11'b1011000011] = 8'h0;
-    mem[11'b1011000100] = 8'h0;
-    mem[11'b1011000101] = 8'h0;
-    mem[11'b1011000110] = 8'h0;
-    mem[11'b1011000111] = 8'h0;
-    mem[11'b1011001000] = 8'h0;
-    mem[11'b1011001001] = 8'h0;
-    mem[11'b1011001010] = 8'h0;
-    mem[11'b1011001011] = 8'h0;
-    mem[11'b1011001100] = 8'h0;
-    mem[11'b1011001101] = 8'h0;
-    mem[11'b1011001110] = 8'h0;
-    mem[11'b1011001111] = 8'h0;
-    mem[11'b1011010000] = 8'h0;
-    mem[11'b1011010001] = 8'h0;
-    mem[11'b1011010010] = 8'h0;
-    mem[11'b1011010011] = 8'h0;
-    mem[11'b1011010100] = 8'h0;
-    mem[11'b1011010101] = 8'h0;
-    mem[11'b1011010110] = 8'h0;
-    mem[11'b1011010111] = 8'h0;
-    mem[11'b1011011000] = 8'h0;
-    mem[11'b1011011001] = 8'h0;
-    mem[11'b1011011010] = 8'h0;
-    mem[11'b1011011011] = 8'h0;
-    mem[11'b1011011100] = 8'h0;
-    mem[11'b1011011101] = 8'h0;
-    mem[11'b1011011110] = 8'h0;
-    mem[11'b1011011111] = 8'h0;
-    mem[11'b1011100000] = 8'h0;
-    mem[11'b1011100001] = 8'h0;
-    mem[11'b1011100010] = 8'h0;
-    mem[11'b1011100011] = 8'h0;
-    mem[11'b1011100100] = 8'h0;
-    mem[11'b1011100101] = 8'h0;
-    mem[11'b1011100110] = 8'h0;
-    mem[11'b1011100111] = 8'h0;
-    mem[11'b1011101000] = 8'h0;
-    mem[11'b1011101001] = 8'h0;
-    mem[11'b1011101010] = 8'h0;
-    mem[11'b1011101011] = 8'h0;
-    mem[11'b1011101100] = 8'h0;
-    mem[11'b1011101101] = 8'h0;
-    mem[11'b1011101110] = 8'h0;
-    mem[11'b1011101111] = 8'h0;
-    mem[11'b1011110000] = 8'h0;
-    mem[11'b1011110001] = 8'h0;
-    mem[11'b1011110010] = 8'h0;
-    mem[11'b1011110011] = 8'h0;
-    mem[11'b1011110100] = 8'h0;
-    mem[11'b1011110101] = 8'h0;
-    mem[11'b1011110110] = 8'h0;
-    mem[11'b1011110111] = 8'h0;
-    mem[11'b1011111000] = 8'h0;
-    mem[11'b1011111001] = 8'h0;
-    mem[11'b1011111010] = 8'h0;
-    mem[11'b1011111011] = 8'h0;
-    mem[11'b1011111100] = 8'h0;
-    mem[11'b1011111101] = 8'h0;
-    mem[11'b1011111110] = 8'h0;
-    mem[11'b1011111111] = 8'h0;
-    mem[11'b1100000000] = 8'h0;
-    mem[11'b1100000001] = 8'h0;
-    mem[11'b1100000010] = 8'h0;
-    mem[11'b1100000011] = 8'h0;
-    mem[11'b1100000100] = 8'h0;
-    mem[11'b1100000101] = 8'h0;
-    mem[11'b1100000110] = 8'h0;
-    mem[11'b1100000111] = 8'h0;
-    mem[11'b1100001000] = 8'h0;
-    mem[11'b1100001001] = 8'h0;
-    mem[11'b1100001010] = 8'h0;
-    mem[11'b1100001011] = 8'h0;
-    mem[11'b1100001100] = 8'h0;
-    mem[11'b1100001101] = 8'h0;
-    mem[11'b1100001110] = 8'h0;
-    mem[11'b1100001111] = 8'h0;
-    mem[11'b1100010000] = 8'h0;
-    mem[11'b1100010001] = 8'h0;
-    mem[11'b1100010010] = 8'h0;
-    mem[11'b1100010011] = 8'h0;
-    mem[11'b1100010100] = 8'h0;
-    mem[11'b1100010101] = 8'h0;
-    mem[11'b1100010110] = 8'h0;
-    mem[11'b1100010111] = 8'h0;
-    mem[11'b1100011000] = 8'h0;
-    mem[11'b1100011001] = 8'h0;
-    mem[11'b1100011010] = 8'h0;
-    mem[11'b1100011011] = 8'h0;
-    mem[11'b1100011100] = 8'h0;
-    mem[11'b1100011101] = 8'h0;
-    mem[11'b1100011110] = 8'h0;
-    mem[11'b1100011111] = 8'h0;
-    mem[11'b1100100000] = 8'h0;
-    mem[11'b1100100001] = 8'h0;
-    mem[11'b1100100010] = 8'h0;
-    mem[11'b1100100011] = 8'h0;
-    mem[11'b1100100100] = 8'h0;
-    mem[11'b1100100101] = 8'h0;
-    mem[11'b1100100110] = 8'h0;
-    mem[11'b1100100111] = 8'h0;
-    mem[11'b1100101000] = 8'h0;
-    mem[11'b1100101001] = 8'h0;
-    mem[11'b1100101010] = 8'h0;
-    mem[11'b1100101011] = 8'h0;
-    mem[11'b1100101100] = 8'h0;
-    mem[11'b1100101101] = 8'h0;
-    mem[11'b1100101110] = 8'h0;
-    mem[11'b1100101111] = 8'h0;
-    mem[11'b1100110000] = 8'h0;
-    mem[11'b1100110001] = 8'h0;
-    mem[11'b1100110010] = 8'h0;
-    mem[11'b1100110011] = 8'h0;
-    mem[11'b1100110100] = 8'h0;
-    mem[11'b1100110101] = 8'h0;
-    mem[11'b1100110110] = 8'h0;
-    mem[11'b1100110111] = 8'h0;
-    mem[11'b1100111000] = 8'h0;
-    mem[11'b1100111001] = 8'h0;
-    mem[11'b1100111010] = 8'h0;
-    mem[11'b1100111011] = 8'h0;
-    mem[11'b1100111100] = 8'h0;
-    mem[11'b1100111101] = 8'h0;
-    mem[11'b1100111110] = 8'h0;
-    mem[11'b1100111111] = 8'h0;
-    mem[11'b1101000000] = 8'h0;
-    mem[11'b1101000001] = 8'h0;
-    mem[11'b1101000010] = 8'h0;
-    mem[11'b1101000011] = 8'h0;
-    mem[11'b1101000100] = 8'h0;
-    mem[11'b1101000101] = 8'h0;
-    mem[11'b1101000110] = 8'h0;
-    mem[11'b1101000111] = 8'h0;
-    mem[11'b1101001000] = 8'h0;
-    mem[11'b1101001001] = 8'h0;
-    mem[11'b1101001010] = 8'h0;
-    mem[11'b1101001011] = 8'h0;
-    mem[11'b1101001100] = 8'h0;
-    mem[11'b1101001101] = 8'h0;
-    mem[11'b1101001110] = 8'h0;
-    mem[11'b1101001111] = 8'h0;
-    mem[11'b1101010000] = 8'h0;
-    mem[11'b1101010001] = 8'h0;
-    mem[11'b1101010010] = 8'h0;
-    mem[11'b1101010011] = 8'h0;
-    mem[11'b1101010100] = 8'h0;
-    mem[11'b1101010101] = 8'h0;
-    mem[11'b1101010110] = 8'h0;
-    mem[11'b1101010111] = 8'h0;
-    mem[11'b1101011000] = 8'h0;
-    mem[11'b1101011001] = 8'h0;
-    mem[11'b1101011010] = 8'h0;
-    mem[11'b1101011011] = 8'h0;
-    mem[11'b1101011100] = 8'h0;
-    mem[11'b1101011101] = 8'h0;
-    mem[11'b1101011110] = 8'h0;
-    mem[11'b1101011111] = 8'h0;
-    mem[11'b1101100000] = 8'h0;
-    mem[11'b1101100001] = 8'h0;
-    mem[11'b1101100010] = 8'h0;
-    mem[11'b1101100011] = 8'h0;
-    mem[11'b1101100100] = 8'h0;
-    mem[11'b1101100101] = 8'h0;
-    mem[11'b1101100110] = 8'h0;
-    mem[11'b1101100111] = 8'h0;
-    mem[11'b1101101000] = 8'h0;
-    mem[11'b1101101001] = 8'h0;
-    mem[11'b1101101010] = 8'h0;
-    mem[11'b1101101011] = 8'h0;
-    mem[11'b1101101100] = 8'h0;
-    mem[11'b1101101101] = 8'h0;
-    mem[11'b1101101110] = 8'h0;
-    mem[11'b1101101111] = 8'h0;
-    mem[11'b1101110000] = 8'h0;
-    mem[11'b1101110001] = 8'h0;
-    mem[11'b1101110010] = 8'h0;
-    mem[11'b1101110011] = 8'h0;
-    mem[11'b1101110100] = 8'h0;
-    mem[11'b1101110101] = 8'h0;
-    mem[11'b1101110110] = 8'h0;
-    mem[11'b1101110111] = 8'h0;
-    mem[11'b1101111000] = 8'h0;
-    mem[11'b1101111001] = 8'h0;
-    mem[11'b1101111010] = 8'h0;
-    mem[11'b1101111011] = 8'h0;
-    mem[11'b1101111100] = 8'h0;
-    mem[11'b1101111101] = 8'h0;
-    mem[11'b1101111110] = 8'h0;
-    mem[11'b1101111111] = 8'h0;
-    mem[11'b1110000000] = 8'h0;
-    mem[11'b1110000001] = 8'h0;
-    mem[11'b1110000010] = 8'h0;
-    mem[11'b1110000011] = 8'h0;
-    mem[11'b1110000100] = 8'h0;
-    mem[11'b1110000101] = 8'h0;
-    mem[11'b1110000110] = 8'h0;
-    mem[11'b1110000111] = 8'h0;
-    mem[11'b1110001000] = 8'h0;
-    mem[11'b1110001001] = 8'h0;
-    mem[11'b1110001010] = 8'h0;
-    mem[11'b1110001011] = 8'h0;
-    mem[11'b1110001100] = 8'h0;
-    mem[11'b1110001101] = 8'h0;
-    mem[11'b1110001110] = 8'h0;
-    mem[11'b1110001111] = 8'h0;
-    mem[11'b1110010000] = 8'h0;
-    mem[11'b1110010001] = 8'h0;
-    mem[11'b1110010010] = 8'h0;
-    mem[11'b1110010011] = 8'h0;
-    mem[11'b1110010100] = 8'h0;
-    mem[11'b1110010101] = 8'h0;
-    mem[11'b1110010110] = 8'h0;
-    mem[11'b1110010111] = 8'h0;
-    mem[11'b1110011000] = 8'h0;
-    mem[11'b1110011001] = 8'h0;
-    mem[11'b1110011010] = 8'h0;
-    mem[11'b1110011011] = 8'h0;
-    mem[11'b1110011100] = 8'h0;
-    mem[11'b1110011101] = 8'h0;
-    mem[11'b1110011110] = 8'h0;
-    mem[11'b1110011111] = 8'h0;
-    mem[11'b1110100000] = 8'h0;
-    mem[11'b1110100001] = 8'h0;
-    mem[11'b1110100010] = 8'h0;
-    mem[11'b1110100011] = 8'h0;
-    mem[11'b1110100100] = 8'h0;
-    mem[11'b1110100101] = 8'h0;
-    mem[11'b1110100110] = 8'h0;
-    mem[11'b1110100111] = 8'h0;
-    mem[11'b1110101000] = 8'h0;
-    mem[11'b1110101001] = 8'h0;
-    mem[11'b1110101010] = 8'h0;
-    mem[11'b1110101011] = 8'h0;
-    mem[11'b1110101100] = 8'h0;
-    mem[11'b1110101101] = 8'h0;
-    mem[11'b1110101110] = 8'h0;
-    mem[11'b1110101111] = 8'h0;
-    mem[11'b1110110000] = 8'h0;
-    mem[11'b1110110001] = 8'h0;
-    mem[11'b1110110010] = 8'h0;
-    mem[11'b1110110011] = 8'h0;
-    mem[11'b1110110100] = 8'h0;
-    mem[11'b1110110101] = 8'h0;
-    mem[11'b1110110110] = 8'h0;
-    mem[11'b1110110111] = 8'h0;
-    mem[11'b1110111000] = 8'h0;
-    mem[11'b1110111001] = 8'h0;
-    mem[11'b1110111010] = 8'h0;
-    mem[11'b1110111011] = 8'h0;
-    mem[11'b1110111100] = 8'h0;
-    mem[11'b1110111101] = 8'h0;
-    mem[11'b1110111110] = 8'h0;
-    mem[11'b1110111111] = 8'h0;
-    mem[11'b1111000000] = 8'h0;
-    mem[11'b1111000001] = 8'h0;
-    mem[11'b1111000010] = 8'h0;
-    mem[11'b1111000011] = 8'h0;
-    mem[11'b1111000100] = 8'h0;
-    mem[11'b1111000101] = 8'h0;
-    mem[11'b1111000110] = 8'h0;
-    mem[11'b1111000111] = 8'h0;
-    mem[11'b1111001000] = 8'h0;
-    mem[11'b1111001001] = 8'h0;
-    mem[11'b1111001010] = 8'h0;
-    mem[11'b1111001011] = 8'h0;
-    mem[11'b1111001100] = 8'h0;
-    mem[11'b1111001101] = 8'h0;
-    mem[11'b1111001110] = 8'h0;
-    mem[11'b1111001111] = 8'h0;
-    mem[11'b1111010000] = 8'h0;
-    mem[11'b1111010001] = 8'h0;
-    mem[11'b1111010010] = 8'h0;
-    mem[11'b1111010011] = 8'h0;
-    mem[11'b1111010100] = 8'h0;
-    mem[11'b1111010101] = 8'h0;
-    mem[11'b1111010110] = 8'h0;
-    mem[11'b1111010111] = 8'h0;
-    mem[11'b1111011000] = 8'h0;
-    mem[11'b1111011001] = 8'h0;
-    mem[11'b1111011010] = 8'h0;
-    mem[11'b1111011011] = 8'h0;
-    mem[11'b1111011100] = 8'h0;
-    mem[11'b1111011101] = 8'h0;
-    mem[11'b1111011110] = 8'h0;
-    mem[11'b1111011111] = 8'h0;
-    mem[11'b1111100000] = 8'h0;
-    mem[11'b1111100001] = 8'h0;
-    mem[11'b1111100010] = 8'h0;
-    mem[11'b1111100011] = 8'h0;
-    mem[11'b1111100100] = 8'h0;
-    mem[11'b1111100101] = 8'h0;
-    mem[11'b1111100110] = 8'h0;
-    mem[11'b1111100111] = 8'h0;
-    mem[11'b1111101000] = 8'h0;
-    mem[11'b1111101001] = 8'h0;
-    mem[11'b1111101010] = 8'h0;
-    mem[11'b1111101011] = 8'h0;
-    mem[11'b1111101100] = 8'h0;
-    mem[11'b1111101101] = 8'h0;
-    mem[11'b1111101110] = 8'h0;
-    mem[11'b1111101111] = 8'h0;
-    mem[11'b1111110000] = 8'h0;
-    mem[11'b1111110001] = 8'h0;
-    mem[11'b1111110010] = 8'h0;
-    mem[11'b1111110011] = 8'h0;
-    mem[11'b1111110100] = 8'h0;
-    mem[11'b1111110101] = 8'h0;
-    mem[11'b1111110110] = 8'h0;
-    mem[11'b1111110111] = 8'h0;
-    mem[11'b1111111000] = 8'h0;
-    mem[11'b1111111001] = 8'h0;
-    mem[11'b1111111010] = 8'h0;
-    mem[11'b1111111011] = 8'h0;
-    mem[11'b1111111100] = 8'h0;
-    mem[11'b1111111101] = 8'h0;
-    mem[11'b1111111110] = 8'h0;
-    mem[11'b1111111111] = 8'h0;
-    mem[11'b10000000000] = 8'h0;
-    mem[11'b10000000001] = 8'h0;
-    mem[11'b10000000010] = 8'h0;
-    mem[11'b10000000011] = 8'h0;
-    mem[11'b10000000100] = 8'h0;
-    mem[11'b10000000101] = 8'h0;
-    mem[11'b10000000110] = 8'h0;
-    mem[11'b10000000111] = 8'h0;
-    mem[11'b10000001000] = 8'h0;
-    mem[11'b10000001001] = 8'h0;
-    mem[11'b10000001010] = 8'h0;
-    mem[11'b10000001011] = 8'h0;
-    mem[11'b10000001100] = 8'h0;
-    mem[11'b10000001101] = 8'h0;
-    mem[11'b10000001110] = 8'h0;
-    mem[11'b10000001111] = 8'h0;
-    mem[11'b10000010000] = 8'h0;
-    mem[11'b10000010001] = 8'h0;
-    mem[11'b10000010010] = 8'h0;
-    mem[11'b10000010011] = 8'h0;
-    mem[11'b10000010100] = 8'h0;
-    mem[11'b10000010101] = 8'h0;
-    mem[11'b10000010110] = 8'h0;
-    mem[11'b10000010111] = 8'h0;
-    mem[11'b10000011000] = 8'h0;
-    mem[11'b10000011001] = 8'h0;
-    mem[11'b10000011010] = 8'h0;
-    mem[11'b10000011011] = 8'h0;
-    mem[11'b10000011100] = 8'h0;
-    mem[11'b10000011101] = 8'h0;
-    mem[11'b10000011110] = 8'h0;
-    mem[11'b10000011111] = 8'h0;
-    mem[11'b10000100000] = 8'h0;
-    mem[11'b10000100001] = 8'h0;
-    mem[11'b10000100010] = 8'h0;
-    mem[11'b10000100011] = 8'h0;
-    mem[11'b10000100100] = 8'h0;
-    mem[11'b10000100101] = 8'h0;
-    mem[11'b10000100110] = 8'h0;
-    mem[11'b10000100111] = 8'h0;
-    mem[11'b10000101000] = 8'h0;
-    mem[11'b10000101001] = 8'h0;
-    mem[11'b10000101010] = 8'h0;
-    mem[11'b10000101011] = 8'h0;
-    mem[11'b10000101100] = 8'h0;
-    mem[11'b10000101101] = 8'h0;
-    mem[11'b10000101110] = 8'h0;
-    mem[11'b10000101111] = 8'h0;
-    mem[11'b10000110000] = 8'h0;
-    mem[11'b10000110001] = 8'h0;
-    mem[11'b10000110010] = 8'h0;
-    mem[11'b10000110011] = 8'h0;
-    mem[11'b10000110100] = 8'h0;
-    mem[11'b10000110101] = 8'h0;
-    mem[11'b10000110110] = 8'h0;
-    mem[11'b10000110111] = 8'h0;
-    mem[11'b10000111000] = 8'h0;
-    mem[11'b10000111001] = 8'h0;
-    mem[11'b10000111010] = 8'h0;
-    mem[11'b10000111011] = 8'h0;
-    mem[11'b10000111100] = 8'h0;
-    mem[11'b10000111101] = 8'h0;
-    mem[11'b10000111110] = 8'h0;
-    mem[11'b10000111111] = 8'h0;
-    mem[11'b10001000000] = 8'h0;
-    mem[11'b10001000001] = 8'h0;
-    mem[11'b10001000010] = 8'h0;
-    mem[11'b10001000011] = 8'h0;
-    mem[11'b10001000100] = 8'h0;
-    mem[11'b10001000101] = 8'h0;
-    mem[11'b10001000110] = 8'h0;
-    mem[11'b10001000111] = 8'h0;
-    mem[11'b10001001000] = 8'h0;
-    mem[11'b10001001001] = 8'h0;
-    mem[11'b10001001010] = 8'h0;
-    mem[11'b10001001011] = 8'h0;
-    mem[11'b10001001100] = 8'h0;
-    mem[11'b10001001101] = 8'h0;
-    mem[11'b10001001110] = 8'h0;
-    mem[11'b10001001111] = 8'h0;
-    mem[11'b10001010000] = 8'h0;
-    mem[11'b10001010001] = 8'h0;
-    mem[11'b10001010010] = 8'h0;
-    mem[11'b10001010011] = 8'h0;
-    mem[11'b10001010100] = 8'h0;
-    mem[11'b10001010101] = 8'h0;
-    mem[11'b10001010110] = 8'h0;
-    mem[11'b10001010111] = 8'h0;
-    mem[11'b10001011000] = 8'h0;
-    mem[11'b10001011001] = 8'h0;
-    mem[11'b10001011010] = 8'h0;
-    mem[11'b10001011011] = 8'h0;
-    mem[11'b10001011100] = 8'h0;
-    mem[11'b10001011101] = 8'h0;
-    mem[11'b10001011110] = 8'h0;
-    mem[11'b10001011111] = 8'h0;
-    mem[11'b10001100000] = 8'h0;
-    mem[11'b10001100001] = 8'h0;
-    mem[11'b10001100010] = 8'h0;
-    mem[11'b10001100011] = 8'h0;
-    mem[11'b10001100100] = 8'h0;
-    mem[11'b10001100101] = 8'h0;
-    mem[11'b10001100110] = 8'h0;
-    mem[11'b10001100111] = 8'h0;
-    mem[11'b10001101000] = 8'h0;
-    mem[11'b10001101001] = 8'h0;
-    mem[11'b10001101010] = 8'h0;
-    mem[11'b10001101011] = 8'h0;
-    mem[11'b10001101100] = 8'h0;
-    mem[11'b10001101101] = 8'h0;
-    mem[11'b10001101110] = 8'h0;
-    mem[11'b10001101111] = 8'h0;
-    mem[11'b10001110000] = 8'h0;
-    mem[11'b10001110001] = 8'h0;
-    mem[11'b10001110010] = 8'h0;
-    mem[11'b10001110011] = 8'h0;
-    mem[11'b10001110100] = 8'h0;
-    mem[11'b10001110101] = 8'h0;
-    mem[11'b10001110110] = 8'h0;
-    mem[11'b10001110111] = 8'h0;
-    mem[11'b10001111000] = 8'h0;
-    mem[11'b10001111001] = 8'h0;
-    mem[11'b10001111010] = 8'h0;
-    mem[11'b10001111011] = 8'h0;
-    mem[11'b10001111100] = 8'h0;
-    mem[11'b10001111101] = 8'h0;
-    mem[11'b10001111110] = 8'h0;
-    mem[11'b10001111111] = 8'h0;
-    mem[11'b10010000000] = 8'h0;
-    mem[11'b10010000001] = 8'h0;
-    mem[11'b10010000010] = 8'h0;
-    mem[11'b10010000011] = 8'h0;
-    mem[11'b10010000100] = 8'h0;
-    mem[11'b10010000101] = 8'h0;
-    mem[11'b10010000110] = 8'h0;
-    mem[11'b10010000111] = 8'h0;
-    mem[11'b10010001000] = 8'h0;
-    mem[11'b10010001001] = 8'h0;
-    mem[11'b10010001010] = 8'h0;
-    mem[11'b10010001011] = 8'h0;
-    mem[11'b10010001100] = 8'h0;
-    mem[11'b10010001101] = 8'h0;
-    mem[11'b10010001110] = 8'h0;
-    mem[11'b10010001111] = 8'h0;
-    mem[11'b10010010000] = 8'h0;
-    mem[11'b10010010001] = 8'h0;
-    mem[11'b10010010010] = 8'h0;
-    mem[11'b10010010011] = 8'h0;
-    mem[11'b10010010100] = 8'h0;
-    mem[11'b10010010101] = 8'h0;
-    mem[11'b10010010110] = 8'h0;
-    mem[11'b10010010111] = 8'h0;
-    mem[11'b10010011000] = 8'h0;
-    mem[11'b10010011001] = 8'h0;
-    mem[11'b10010011010] = 8'h0;
-    mem[11'b10010011011] = 8'h0;
-    mem[11'b10010011100] = 8'h0;
-    mem[11'b10010011101] = 8'h0;
-    mem[11'b10010011110] = 8'h0;
-    mem[11'b10010011111] = 8'h0;
-    mem[11'b10010100000] = 8'h0;
-    mem[11'b10010100001] = 8'h0;
-    mem[11'b10010100010] = 8'h0;
-    mem[11'b10010100011] = 8'h0;
-    mem[11'b10010100100] = 8'h0;
-    mem[11'b10010100101] = 8'h0;
-    mem[11'b10010100110] = 8'h0;
-    mem[11'b10010100111] = 8'h0;
-    mem[11'b10010101000] = 8'h0;
-    mem[11'b10010101001] = 8'h0;
-    mem[11'b10010101010] = 8'h0;
-    mem[11'b10010101011] = 8'h0;
-    mem[11'b10010101100] = 8'h0;
-    mem[11'b10010101101] = 8'h0;
-    mem[11'b10010101110] = 8'h0;
-    mem[11'b10010101111] = 8'h0;
-    mem[11'b10010110000] = 8'h0;
-    mem[11'b10010110001] = 8'h0;
-    mem[11'b10010110010] = 8'h0;
-    mem[11'b10010110011] = 8'h0;
-    mem[11'b10010110100] = 8'h0;
-    mem[11'b10010110101] = 8'h0;
-    mem[11'b10010110110] = 8'h0;
-    mem[11'b10010110111] = 8'h0;
-    mem[11'b10010111000] = 8'h0;
-    mem[11'b10010111001] = 8'h0;
-    mem[11'b10010111010] = 8'h0;
-    mem[11'b10010111011] = 8'h0;
-    mem[11'b10010111100] = 8'h0;
-    mem[11'b10010111101] = 8'h0;
-    mem[11'b10010111110] = 8'h0;
-    mem[11'b10010111111] = 8'h0;
-    mem[11'b10011000000] = 8'h0;
-    mem[11'b10011000001] = 8'h0;
-    mem[11'b10011000010] = 8'h0;
-    mem[11'b10011000011] = 8'h0;
-    mem[11'b10011000100] = 8'h0;
-    mem[11'b10011000101] = 8'h0;
-    mem[11'b10011000110] = 8'h0;
-    mem[11'b10011000111] = 8'h0;
-    mem[11'b10011001000] = 8'h0;
-    mem[11'b10011001001] = 8'h0;
-    mem[11'b10011001010] = 8'h0;
-    mem[11'b10011001011] = 8'h0;
-    mem[11'b10011001100] = 8'h0;
-    mem[11'b10011001101] = 8'h0;
-    mem[11'b10011001110] = 8'h0;
-    mem[11'b10011001111] = 8'h0;
-    mem[11'b10011010000] = 8'h0;
-    mem[11'b10011010001] = 8'h0;
-    mem[11'b10011010010] = 8'h0;
-    mem[11'b10011010011] = 8'h0;
-    mem[11'b10011010100] = 8'h0;
-    mem[11'b10011010101] = 8'h0;
-    mem[11'b10011010110] = 8'h0;
-    mem[11'b10011010111] = 8'h0;
-    mem[11'b10011011000] = 8'h0;
-    mem[11'b10011011001] = 8'h0;
-    mem[11'b10011011010] = 8'h0;
-    mem[11'b10011011011] = 8'h0;
-    mem[11'b10011011100] = 8'h0;
-    mem[11'b10011011101] = 8'h0;
-    mem[11'b10011011110] = 8'h0;
-    mem[11'b10011011111] = 8'h0;
-    mem[11'b10011100000] = 8'h0;
-    mem[11'b10011100001] = 8'h0;
-    mem[11'b10011100010] = 8'h0;
-    mem[11'b10011100011] = 8'h0;
-    mem[11'b10011100100] = 8'h0;
-    mem[11'b10011100101] = 8'h0;
-    mem[11'b10011100110] = 8'h0;
-    mem[11'b10011100111] = 8'h0;
-    mem[11'b10011101000] = 8'h0;
-    mem[11'b10011101001] = 8'h0;
-    mem[11'b10011101010] = 8'h0;
-    mem[11'b10011101011] = 8'h0;
-    mem[11'b10011101100] = 8'h0;
-    mem[11'b10011101101] = 8'h0;
-    mem[11'b10011101110] = 8'h0;
-    mem[11'b10011101111] = 8'h0;
-    mem[11'b10011110000] = 8'h0;
-    mem[11'b10011110001] = 8'h0;
-    mem[11'b10011110010] = 8'h0;
-    mem[11'b10011110011] = 8'h0;
-    mem[11'b10011110100] = 8'h0;
-    mem[11'b10011110101] = 8'h0;
-    mem[11'b10011110110] = 8'h0;
-    mem[11'b10011110111] = 8'h0;
-    mem[11'b10011111000] = 8'h0;
-    mem[11'b10011111001] = 8'h0;
-    mem[11'b10011111010] = 8'h0;
-    mem[11'b10011111011] = 8'h0;
-    mem[11'b10011111100] = 8'h0;
-    mem[11'b10011111101] = 8'h0;
-    mem[11'b10011111110] = 8'h0;
-    mem[11'b10011111111] = 8'h0;
-    mem[11'b10100000000] = 8'h0;
-    mem[11'b10100000001] = 8'h0;
-    mem[11'b10100000010] = 8'h0;
-    mem[11'b10100000011] = 8'h0;
-    mem[11'b10100000100] = 8'h0;
-    mem[11'b10100000101] = 8'h0;
-    mem[11'b10100000110] = 8'h0;
-    mem[11'b10100000111] = 8'h0;
-    mem[11'b10100001000] = 8'h0;
-    mem[11'b10100001001] = 8'h0;
-    mem[11'b10100001010] = 8'h0;
-    mem[11'b10100001011] = 8'h0;
-    mem[11'b10100001100] = 8'h0;
-    mem[11'b10100001101] = 8'h0;
-    mem[11'b10100001110] = 8'h0;
-    mem[11'b10100001111] = 8'h0;
-    mem[11'b10100010000] = 8'h0;
-    mem[11'b10100010001] = 8'h0;
-    mem[11'b10100010010] = 8'h0;
-    mem[11'b10100010011] = 8'h0;
-    mem[11'b10100010100] = 8'h0;
-    mem[11'b10100010101] = 8'h0;
-    mem[11'b10100010110] = 8'h0;
-    mem[11'b10100010111] = 8'h0;
-    mem[11'b10100011000] = 8'h0;
-    mem[11'b10100011001] = 8'h0;
-    mem[11'b10100011010] = 8'h0;
-    mem[11'b10100011011] = 8'h0;
-    mem[11'b10100011100] = 8'h0;
-    mem[11'b10100011101] = 8'h0;
-    mem[11'b10100011110] = 8'h0;
-    mem[11'b10100011111] = 8'h0;
-    mem[11'b10100100000] = 8'h0;
-    mem[11'b10100100001] = 8'h0;
-    mem[11'b10100100010] = 8'h0;
-    mem[11'b10100100011] = 8'h0;
-    mem[11'b10100100100] = 8'h0;
-    mem[11'b10100100101] = 8'h0;
-    mem[11'b10100100110] = 8'h0;
-    mem[11'b10100100111] = 8'h0;
-    mem[11'b10100101000] = 8'h0;
-    mem[11'b10100101001] = 8'h0;
-    mem[11'b10100101010] = 8'h0;
-    mem[11'b10100101011] = 8'h0;
-    mem[11'b10100101100] = 8'h0;
-    mem[11'b10100101101] = 8'h0;
-    mem[11'b10100101110] = 8'h0;
-    mem[11'b10100101111] = 8'h0;
-    mem[11'b10100110000] = 8'h0;
-    mem[11'b10100110001] = 8'h0;
-    mem[11'b10100110010] = 8'h0;
-    mem[11'b10100110011] = 8'h0;
-    mem[11'b10100110100] = 8'h0;
-    mem[11'b10100110101] = 8'h0;
-    mem[11'b10100110110] = 8'h0;
-    mem[11'b10100110111] = 8'h0;
-    mem[11'b10100111000] = 8'h0;
-    mem[11'b10100111001] = 8'h0;
-    mem[11'b10100111010] = 8'h0;
-    mem[11'b10100111011] = 8'h0;
-    mem[11'b10100111100] = 8'h0;
-    mem[11'b10100111101] = 8'h0;
-    mem[11'b10100111110] = 8'h0;
-    mem[11'b10100111111] = 8'h0;
-    mem[11'b10101000000] = 8'h0;
-    mem[11'b10101000001] = 8'h0;
-    mem[11'b10101000010] = 8'h0;
-    mem[11'b10101000011] = 8'h0;
-    mem[11'b10101000100] = 8'h0;
-    mem[11'b10101000101] = 8'h0;
-    mem[11'b10101000110] = 8'h0;
-    mem[11'b10101000111] = 8'h0;
-    mem[11'b10101001000] = 8'h0;
-    mem[11'b10101001001] = 8'h0;
-    mem[11'b10101001010] = 8'h0;
-    mem[11'b10101001011] = 8'h0;
-    mem[11'b10101001100] = 8'h0;
-    mem[11'b10101001101] = 8'h0;
-    mem[11'b10101001110] = 8'h0;
-    mem[11'b10101001111] = 8'h0;
-    mem[11'b10101010000] = 8'h0;
-    mem[11'b10101010001] = 8'h0;
-    mem[11'b10101010010] = 8'h0;
-    mem[11'b10101010011] = 8'h0;
-    mem[11'b10101010100] = 8'h0;
-    mem[11'b10101010101] = 8'h0;
-    mem[11'b10101010110] = 8'h0;
-    mem[11'b10101010111] = 8'h0;
-    mem[11'b10101011000] = 8'h0;
-    mem[11'b10101011001] = 8'h0;
-    mem[11'b10101011010] = 8'h0;
-    mem[11'b10101011011] = 8'h0;
-    mem[11'b10101011100] = 8'h0;
-    mem[11'b10101011101] = 8'h0;
-    mem[11'b10101011110] = 8'h0;
-    mem[11'b10101011111] = 8'h0;
-    mem[11'b10101100000] = 8'h0;
-    mem[11'b10101100001] = 8'h0;
-    mem[11'b10101100010] = 8'h0;
-    mem[11'b10101100011] = 8'h0;
-    mem[11'b10101100100] = 8'h0;
-    mem[11'b10101100101] = 8'h0;
-    mem[11'b10101100110] = 8'h0;
-    mem[11'b10101100111] = 8'h0;
-    mem[11'b10101101000] = 8'h0;
-    mem[11'b10101101001] = 8'h0;
-    mem[11'b10101101010] = 8'h0;
-    mem[11'b10101101011] = 8'h0;
-    mem[11'b10101101100] = 8'h0;
-    mem[11'b10101101101] = 8'h0;
-    mem[11'b10101101110] = 8'h0;
-    mem[11'b10101101111] = 8'h0;
-    mem[11'b10101110000] = 8'h0;
-    mem[11'b10101110001] = 8'h0;
-    mem[11'b10101110010] = 8'h0;
-    mem[11'b10101110011] = 8'h0;
-    mem[11'b10101110100] = 8'h0;
-    mem[11'b10101110101] = 8'h0;
-    mem[11'b10101110110] = 8'h0;
-    mem[11'b10101110111] = 8'h0;
-    mem[11'b10101111000] = 8'h0;
-    mem[11'b10101111001] = 8'h0;
-    mem[11'b10101111010] = 8'h0;
-    mem[11'b10101111011] = 8'h0;
-    mem[11'b10101111100] = 8'h0;
-    mem[11'b10101111101] = 8'h0;
-    mem[11'b10101111110] = 8'h0;
-    mem[11'b10101111111] = 8'h0;
-    mem[11'b10110000000] = 8'h0;
-    mem[11'b10110000001] = 8'h0;
-    mem[11'b10110000010] = 8'h0;
-    mem[11'b10110000011] = 8'h0;
-    mem[11'b10110000100] = 8'h0;
-    mem[11'b10110000101] = 8'h0;
-    mem[11'b10110000110] = 8'h0;
-    mem[11'b10110000111] = 8'h0;
-    mem[11'b10110001000] = 8'h0;
-    mem[11'b10110001001] = 8'h0;
-    mem[11'b10110001010] = 8'h0;
-    mem[11'b10110001011] = 8'h0;
-    mem[11'b10110001100] = 8'h0;
-    mem[11'b10110001101] = 8'h0;
-    mem[11'b10110001110] = 8'h0;
-    mem[11'b10110001111] = 8'h0;
-    mem[11'b10110010000] = 8'h0;
-    mem[11'b10110010001] = 8'h0;
-    mem[11'b10110010010] = 8'h0;
-    mem[11'b10110010011] = 8'h0;
-    mem[11'b10110010100] = 8'h0;
-    mem[11'b10110010101] = 8'h0;
-    mem[11'b10110010110] = 8'h0;
-    mem[11'b10110010111] = 8'h0;
-    mem[11'b10110011000] = 8'h0;
-    mem[11'b10110011001] = 8'h0;
-    mem[11'b10110011010] = 8'h0;
-    mem[11'b10110011011] = 8'h0;
-    mem[11'b10110011100] = 8'h0;
-    mem[11'b10110011101] = 8'h0;
-    mem[11'b10110011110] = 8'h0;
-    mem[11'b10110011111] = 8'h0;
-    mem[11'b10110100000] = 8'h0;
-    mem[11'b10110100001] = 8'h0;
-    mem[11'b10110100010] = 8'h0;
-    mem[11'b10110100011] = 8'h0;
-    mem[11'b10110100100] = 8'h0;
-    mem[11'b10110100101] = 8'h0;
-    mem[11'b10110100110] = 8'h0;
-    mem[11'b10110100111] = 8'h0;
-    mem[11'b10110101000] = 8'h0;
-    mem[11'b10110101001] = 8'h0;
-    mem[11'b10110101010] = 8'h0;
-    mem[11'b10110101011] = 8'h0;
-    mem[11'b10110101100] = 8'h0;
-    mem[11'b10110101101] = 8'h0;
-    mem[11'b10110101110] = 8'h0;
-    mem[11'b10110101111] = 8'h0;
-    mem[11'b10110110000] = 8'h0;
-    mem[11'b10110110001] = 8'h0;
-    mem[11'b10110110010] = 8'h0;
-    mem[11'b10110110011] = 8'h0;
-    mem[11'b10110110100] = 8'h0;
-    mem[11'b10110110101] = 8'h0;
-    mem[11'b10110110110] = 8'h0;
-    mem[11'b10110110111] = 8'h0;
-    mem[11'b10110111000] = 8'h0;
-    mem[11'b10110111001] = 8'h0;
-    mem[11'b10110111010] = 8'h0;
-    mem[11'b10110111011] = 8'h0;
-    mem[11'b10110111100] = 8'h0;
-    mem[11'b10110111101] = 8'h0;
-    mem[11'b10110111110] = 8'h0;
-    mem[11'b10110111111] = 8'h0;
-    mem[11'b10111000000] = 8'h0;
-    mem[11'b10111000001] = 8'h0;
-    mem[11'b10111000010] = 8'h0;
-    mem[11'b10111000011] = 8'h0;
-    mem[11'b10111000100] = 8'h0;
-    mem[11'b10111000101] = 8'h0;
-    mem[11'b10111000110] = 8'h0;
-    mem[11'b10111000111] = 8'h0;
-    mem[11'b10111001000] = 8'h0;
-    mem[11'b10111001001] = 8'h0;
-    mem[11'b10111001010] = 8'h0;
-    mem[11'b10111001011] = 8'h0;
-    mem[11'b10111001100] = 8'h0;
-    mem[11'b10111001101] = 8'h0;
-    mem[11'b10111001110] = 8'h0;
-    mem[11'b10111001111] = 8'h0;
-    mem[11'b10111010000] = 8'h0;
-    mem[11'b10111010001] = 8'h0;
-    mem[11'b10111010010] = 8'h0;
-    mem[11'b10111010011] = 8'h0;
-    mem[11'b10111010100] = 8'h0;
-    mem[11'b10111010101] = 8'h0;
-    mem[11'b10111010110] = 8'h0;
-    mem[11'b10111010111] = 8'h0;
-    mem[11'b10111011000] = 8'h0;
-    mem[11'b10111011001] = 8'h0;
-    mem[11'b10111011010] = 8'h0;
-    mem[11'b10111011011] = 8'h0;
-    mem[11'b10111011100] = 8'h0;
-    mem[11'b10111011101] = 8'h0;
-    mem[11'b10111011110] = 8'h0;
-    mem[11'b10111011111] = 8'h0;
-    mem[11'b10111100000] = 8'h0;
-    mem[11'b10111100001] = 8'h0;
-    mem[11'b10111100010] = 8'h0;
-    mem[11'b10111100011] = 8'h0;
-    mem[11'b10111100100] = 8'h0;
-    mem[11'b10111100101] = 8'h0;
-    mem[11'b10111100110] = 8'h0;
-    mem[11'b10111100111] = 8'h0;
-    mem[11'b10111101000] = 8'h0;
-    mem[11'b10111101001] = 8'h0;
-    mem[11'b10111101010] = 8'h0;
-    mem[11'b10111101011] = 8'h0;
-    mem[11'b10111101100] = 8'h0;
-    mem[11'b10111101101] = 8'h0;
-    mem[11'b10111101110] = 8'h0;
-    mem[11'b10111101111] = 8'h0;
-    mem[11'b10111110000] = 8'h0;
-    mem[11'b10111110001] = 8'h0;
-    mem[11'b10111110010] = 8'h0;
-    mem[11'b10111110011] = 8'h0;
-    mem[11'b10111110100] = 8'h0;
-    mem[11'b10111110101] = 8'h0;
-    mem[11'b10111110110] = 8'h0;
-    mem[11'b10111110111] = 8'h0;
-    mem[11'b10111111000] = 8'h0;
-    mem[11'b10111111001] = 8'h0;
-    mem[11'b10111111010] = 8'h0;
-    mem[11'b10111111011] = 8'h0;
-    mem[11'b10111111100] = 8'h0;
-    mem[11'b10111111101] = 8'h0;
-    mem[11'b10111111110] = 8'h0;
-    mem[11'b10111111111] = 8'h0;
-    mem[11'b11000000000] = 8'h0;
-    mem[11'b11000000001] = 8'h0;
-    mem[11'b11000000010] = 8'h0;
-    mem[11'b11000000011] = 8'h0;
-    mem[11'b11000000100] = 8'h0;
-    mem[11'b11000000101] = 8'h0;
-    mem[11'b11000000110] = 8'h0;
-    mem[11'b11000000111] = 8'h0;
-    mem[11'b11000001000] = 8'h0;
-    mem[11'b11000001001] = 8'h0;
-    mem[11'b11000001010] = 8'h0;
-    mem[11'b11000001011] = 8'h0;
-    mem[11'b11000001100] = 8'h0;
-    mem[11'b11000001101] = 8'h0;
-    mem[11'b11000001110] = 8'h0;
-    mem[11'b11000001111] = 8'h0;
-    mem[11'b11000010000] = 8'h0;
-    mem[11'b11000010001] = 8'h0;
-    mem[11'b11000010010] = 8'h0;
-    mem[11'b11000010011] = 8'h0;
-    mem[11'b11000010100] = 8'h0;
-    mem[11'b11000010101] = 8'h0;
-    mem[11'b11000010110] = 8'h0;
-    mem[11'b11000010111] = 8'h0;
-    mem[11'b11000011000] = 8'h0;
-    mem[11'b11000011001] = 8'h0;
-    mem[11'b11000011010] = 8'h0;
-    mem[11'b11000011011] = 8'h0;
-    mem[11'b11000011100] = 8'h0;
-    mem[11'b11000011101] = 8'h0;
-    mem[11'b11000011110] = 8'h0;
-    mem[11'b11000011111] = 8'h0;
-    mem[11'b11000100000] = 8'h0;
-    mem[11'b11000100001] = 8'h0;
-    mem[11'b11000100010] = 8'h0;
-    mem[11'b11000100011] = 8'h0;
-    mem[11'b11000100100] = 8'h0;
-    mem[11'b11000100101] = 8'h0;
-    mem[11'b11000100110] = 8'h0;
-    mem[11'b11000100111] = 8'h0;
-    mem[11'b11000101000] = 8'h0;
-    mem[11'b11000101001] = 8'h0;
-    mem[11'b11000101010] = 8'h0;
-    mem[11'b11000101011] = 8'h0;
-    mem[11'b11000101100] = 8'h0;
-    mem[11'b11000101101] = 8'h0;
-    mem[11'b11000101110] = 8'h0;
-    mem[11'b11000101111] = 8'h0;
-    mem[11'b11000110000] = 8'h0;
-    mem[11'b11000110001] = 8'h0;
-    mem[11'b11000110010] = 8'h0;
-    mem[11'b11000110011] = 8'h0;
-    mem[11'b11000110100] = 8'h0;
-    mem[11'b11000110101] = 8'h0;
-    mem[11'b11000110110] = 8'h0;
-    mem[11'b11000110111] = 8'h0;
-    mem[11'b11000111000] = 8'h0;
-    mem[11'b11000111001] = 8'h0;
-    mem[11'b11000111010] = 8'h0;
-    mem[11'b11000111011] = 8'h0;
-    mem[11'b11000111100] = 8'h0;
-    mem[11'b11000111101] = 8'h0;
-    mem[11'b11000111110] = 8'h0;
-    mem[11'b11000111111] = 8'h0;
-    mem[11'b11001000000] = 8'h0;
-    mem[11'b11001000001] = 8'h0;
-    mem[11'b11001000010] = 8'h0;
-    mem[11'b11001000011] = 8'h0;
-    mem[11'b11001000100] = 8'h0;
-    mem[11'b11001000101] = 8'h0;
-    mem[11'b11001000110] = 8'h0;
-    mem[11'b11001000111] = 8'h0;
-    mem[11'b11001001000] = 8'h0;
-    mem[11'b11001001001] = 8'h0;
-    mem[11'b11001001010] = 8'h0;
-    mem[11'b11001001011] = 8'h0;
-    mem[11'b11001001100] = 8'h0;
-    mem[11'b11001001101] = 8'h0;
-    mem[11'b11001001110] = 8'h0;
-    mem[11'b11001001111] = 8'h0;
-    mem[11'b11001010000] = 8'h0;
-    mem[11'b11001010001] = 8'h0;
-    mem[11'b11001010010] = 8'h0;
-    mem[11'b11001010011] = 8'h0;
-    mem[11'b11001010100] = 8'h0;
-    mem[11'b11001010101] = 8'h0;
-    mem[11'b11001010110] = 8'h0;
-    mem[11'b11001010111] = 8'h0;
-    mem[11'b11001011000] = 8'h0;
-    mem[11'b11001011001] = 8'h0;
-    mem[11'b11001011010] = 8'h0;
-    mem[11'b11001011011] = 8'h0;
-    mem[11'b11001011100] = 8'h0;
-    mem[11'b11001011101] = 8'h0;
-    mem[11'b11001011110] = 8'h0;
-    mem[11'b11001011111] = 8'h0;
-    mem[11'b11001100000] = 8'h0;
-    mem[11'b11001100001] = 8'h0;
-    mem[11'b11001100010] = 8'h0;
-    mem[11'b11001100011] = 8'h0;
-    mem[11'b11001100100] = 8'h0;
-    mem[11'b11001100101] = 8'h0;
-    mem[11'b11001100110] = 8'h0;
-    mem[11'b11001100111] = 8'h0;
-    mem[11'b11001101000] = 8'h0;
-    mem[11'b11001101001] = 8'h0;
-    mem[11'b11001101010] = 8'h0;
-    mem[11'b11001101011] = 8'h0;
-    mem[11'b11001101100] = 8'h0;
-    mem[11'b11001101101] = 8'h0;
-    mem[11'b11001101110] = 8'h0;
-    mem[11'b11001101111] = 8'h0;
-    mem[11'b11001110000] = 8'h0;
-    mem[11'b11001110001] = 8'h0;
-    mem[11'b11001110010] = 8'h0;
-    mem[11'b11001110011] = 8'h0;
-    mem[11'b11001110100] = 8'h0;
-    mem[11'b11001110101] = 8'h0;
-    mem[11'b11001110110] = 8'h0;
-    mem[11'b11001110111] = 8'h0;
-    mem[11'b11001111000] = 8'h0;
-    mem[11'b11001111001] = 8'h0;
-    mem[11'b11001111010] = 8'h0;
-    mem[11'b11001111011] = 8'h0;
-    mem[11'b11001111100] = 8'h0;
-    mem[11'b11001111101] = 8'h0;
-    mem[11'b11001111110] = 8'h0;
-    mem[11'b11001111111] = 8'h0;
-    mem[11'b11010000000] = 8'h0;
-    mem[11'b11010000001] = 8'h0;
-    mem[11'b11010000010] = 8'h0;
-    mem[11'b11010000011] = 8'h0;
-    mem[11'b11010000100] = 8'h0;
-    mem[11'b11010000101] = 8'h0;
-    mem[11'b11010000110] = 8'h0;
-    mem[11'b11010000111] = 8'h0;
-    mem[11'b11010001000] = 8'h0;
-    mem[11'b11010001001] = 8'h0;
-    mem[11'b11010001010] = 8'h0;
-    mem[11'b11010001011] = 8'h0;
-    mem[11'b11010001100] = 8'h0;
-    mem[11'b11010001101] = 8'h0;
-    mem[11'b11010001110] = 8'h0;
-    mem[11'b11010001111] = 8'h0;
-    mem[11'b11010010000] = 8'h0;
-    mem[11'b11010010001] = 8'h0;
-    mem[11'b11010010010] = 8'h0;
-    mem[11'b11010010011] = 8'h0;
-    mem[11'b11010010100] = 8'h0;
-    mem[11'b11010010101] = 8'h0;
-    mem[11'b11010010110] = 8'h0;
-    mem[11'b11010010111] = 8'h0;
-    mem[11'b11010011000] = 8'h0;
-    mem[11'b11010011001] = 8'h0;
-    mem[11'b11010011010] = 8'h0;
-    mem[11'b11010011011] = 8'h0;
-    mem[11'b11010011100] = 8'h0;
-    mem[11'b11010011101] = 8'h0;
-    mem[11'b11010011110] = 8'h0;
-    mem[11'b11010011111] = 8'h0;
-    mem[11'b11010100000] = 8'h0;
-    mem[11'b11010100001] = 8'h0;
-    mem[11'b11010100010] = 8'h0;
-    mem[11'b11010100011] = 8'h0;
-    mem[11'b11010100100] = 8'h0;
-    mem[11'b11010100101] = 8'h0;
-    mem[11'b11010100110] = 8'h0;
-    mem[11'b11010100111] = 8'h0;
-    mem[11'b11010101000] = 8'h0;
-    mem[11'b11010101001] = 8'h0;
-    mem[11'b11010101010] = 8'h0;
-    mem[11'b11010101011] = 8'h0;
-    mem[11'b11010101100] = 8'h0;
-    mem[11'b11010101101] = 8'h0;
-    mem[11'b11010101110] = 8'h0;
-    mem[11'b11010101111] = 8'h0;
-    mem[11'b11010110000] = 8'h0;
-    mem[11'b11010110001] = 8'h0;
-    mem[11'b11010110010] = 8'h0;
-    mem[11'b11010110011] = 8'h0;
-    mem[11'b11010110100] = 8'h0;
-    mem[11'b11010110101] = 8'h0;
-    mem[11'b11010110110] = 8'h0;
-    mem[11'b11010110111] = 8'h0;
-    mem[11'b11010111000] = 8'h0;
-    mem[11'b11010111001] = 8'h0;
-    mem[11'b11010111010] = 8'h0;
-    mem[11'b11010111011] = 8'h0;
-    mem[11'b11010111100] = 8'h0;
-    mem[11'b11010111101] = 8'h0;
-    mem[11'b11010111110] = 8'h0;
-    mem[11'b11010111111] = 8'h0;
-    mem[11'b11011000000] = 8'h0;
-    mem[11'b11011000001] = 8'h0;
-    mem[11'b11011000010] = 8'h0;
-    mem[11'b11011000011] = 8'h0;
-    mem[11'b11011000100] = 8'h0;
-    mem[11'b11011000101] = 8'h0;
-    mem[11'b11011000110] = 8'h0;
-    mem[11'b11011000111] = 8'h0;
-    mem[11'b11011001000] = 8'h0;
-    mem[11'b11011001001] = 8'h0;
-    mem[11'b11011001010] = 8'h0;
-    mem[11'b11011001011] = 8'h0;
-    mem[11'b11011001100] = 8'h0;
-    mem[11'b11011001101] = 8'h0;
-    mem[11'b11011001110] = 8'h0;
-    mem[11'b11011001111] = 8'h0;
-    mem[11'b11011010000] = 8'h0;
-    mem[11'b11011010001] = 8'h0;
-    mem[11'b11011010010] = 8'h0;
-    mem[11'b11011010011] = 8'h0;
-    mem[11'b11011010100] = 8'h0;
-    mem[11'b11011010101] = 8'h0;
-    mem[11'b11011010110] = 8'h0;
-    mem[11'b11011010111] = 8'h0;
-    mem[11'b11011011000] = 8'h0;
-    mem[11'b11011011001] = 8'h0;
-    mem[11'b11011011010] = 8'h0;
-    mem[11'b11011011011] = 8'h0;
-    mem[11'b11011011100] = 8'h0;
-    mem[11'b11011011101] = 8'h0;
-    mem[11'b11011011110] = 8'h0;
-    mem[11'b11011011111] = 8'h0;
-    mem[11'b11011100000] = 8'h0;
-    mem[11'b11011100001] = 8'h0;
-    mem[11'b11011100010] = 8'h0;
-    mem[11'b11011100011] = 8'h0;
-    mem[11'b11011100100] = 8'h0;
-    mem[11'b11011100101] = 8'h0;
-    mem[11'b11011100110] = 8'h0;
-    mem[11'b11011100111] = 8'h0;
-    mem[11'b11011101000] = 8'h0;
-    mem[11'b11011101001] = 8'h0;
-    mem[11'b11011101010] = 8'h0;
-    mem[11'b11011101011] = 8'h0;
-    mem[11'b11011101100] = 8'h0;
-    mem[11'b11011101101] = 8'h0;
-    mem[11'b11011101110] = 8'h0;
-    mem[11'b11011101111] = 8'h0;
-    mem[11'b11011110000] = 8'h0;
-    mem[11'b11011110001] = 8'h0;
-    mem[11'b11011110010] = 8'h0;
-    mem[11'b11011110011] = 8'h0;
-    mem[11'b11011110100] = 8'h0;
-    mem[11'b11011110101] = 8'h0;
-    mem[11'b11011110110] = 8'h0;
-    mem[11'b11011110111] = 8'h0;
-    mem[11'b11011111000] = 8'h0;
-    mem[11'b11011111001] = 8'h0;
-    mem[11'b11011111010] = 8'h0;
-    mem[11'b11011111011] = 8'h0;
-    mem[11'b11011111100] = 8'h0;
-    mem[11'b11011111101] = 8'h0;
-    mem[11'b11011111110] = 8'h0;
-    mem[11'b11011111111] = 8'h0;
-    mem[11'b11100000000] = 8'h0;
-    mem[11'b11100000001] = 8'h0;
-    mem[11'b11100000010] = 8'h0;
-    mem[11'b11100000011] = 8'h0;
-    mem[11'b11100000100] = 8'h0;
-    mem[11'b11100000101] = 8'h0;
-    mem[11'b11100000110] = 8'h0;
-    mem[11'b11100000111] = 8'h0;
-    mem[11'b11100001000] = 8'h0;
-    mem[11'b11100001001] = 8'h0;
-    mem[11'b11100001010] = 8'h0;
-    mem[11'b11100001011] = 8'h0;
-    mem[11'b11100001100] = 8'h0;
-    mem[11'b11100001101] = 8'h0;
-    mem[11'b11100001110] = 8'h0;
-    mem[11'b11100001111] = 8'h0;
-    mem[11'b11100010000] = 8'h0;
-    mem[11'b11100010001] = 8'h0;
-    mem[11'b11100010010] = 8'h0;
-    mem[11'b11100010011] = 8'h0;
-    mem[11'b11100010100] = 8'h0;
-    mem[11'b11100010101] = 8'h0;
-    mem[11'b11100010110] = 8'h0;
-    mem[11'b11100010111] = 8'h0;
-    mem[11'b11100011000] = 8'h0;
-    mem[11'b11100011001] = 8'h0;
-    mem[11'b11100011010] = 8'h0;
-    mem[11'b11100011011] = 8'h0;
-    mem[11'b11100011100] = 8'h0;
-    mem[11'b11100011101] = 8'h0;
-    mem[11'b11100011110] = 8'h0;
-    mem[11'b11100011111] = 8'h0;
-    mem[11'b11100100000] = 8'h0;
-    mem[11'b11100100001] = 8'h0;
-    mem[11'b11100100010] = 8'h0;
-    mem[11'b11100100011] = 8'h0;
-    mem[11'b11100100100] = 8'h0;
-    mem[11'b11100100101] = 8'h0;
-    mem[11'b11100100110] = 8'h0;
-    mem[11'b11100100111] = 8'h0;
-    mem[11'b11100101000] = 8'h0;
-    mem[11'b11100101001] = 8'h0;
-    mem[11'b11100101010] = 8'h0;
-    mem[11'b11100101011] = 8'h0;
-    mem[11'b11100101100] = 8'h0;
-    mem[11'b11100101101] = 8'h0;
-    mem[11'b11100101110] = 8'h0;
-    mem[11'b11100101111] = 8'h0;
-    mem[11'b11100110000] = 8'h0;
-    mem[11'b11100110001] = 8'h0;
-    mem[11'b11100110010] = 8'h0;
-    mem[11'b11100110011] = 8'h0;
-    mem[11'b11100110100] = 8'h0;
-    mem[11'b11100110101] = 8'h0;
-    mem[11'b11100110110] = 8'h0;
-    mem[11'b11100110111] = 8'h0;
-    mem[11'b11100111000] = 8'h0;
-    mem[11'b11100111001] = 8'h0;
-    mem[11'b11100111010] = 8'h0;
-    mem[11'b11100111011] = 8'h0;
-    mem[11'b11100111100] = 8'h0;
-    mem[11'b11100111101] = 8'h0;
-    mem[11'b11100111110] = 8'h0;
-    mem[11'b11100111111] = 8'h0;
-    mem[11'b11101000000] = 8'h0;
-    mem[11'b11101000001] = 8'h0;
-    mem[11'b11101000010] = 8'h0;
-    mem[11'b11101000011] = 8'h0;
-    mem[11'b11101000100] = 8'h0;
-    mem[11'b11101000101] = 8'h0;
-    mem[11'b11101000110] = 8'h0;
-    mem[11'b11101000111] = 8'h0;
-    mem[11'b11101001000] = 8'h0;
-    mem[11'b11101001001] = 8'h0;
-    mem[11'b11101001010] = 8'h0;
-    mem[11'b11101001011] = 8'h0;
-    mem[11'b11101001100] = 8'h0;
-    mem[11'b11101001101] = 8'h0;
-    mem[11'b11101001110] = 8'h0;
-    mem[11'b11101001111] = 8'h0;
-    mem[11'b11101010000] = 8'h0;
-    mem[11'b11101010001] = 8'h0;
-    mem[11'b11101010010] = 8'h0;
-    mem[11'b11101010011] = 8'h0;
-    mem[11'b11101010100] = 8'h0;
-    mem[11'b11101010101] = 8'h0;
-    mem[11'b11101010110] = 8'h0;
-    mem[11'b11101010111] = 8'h0;
-    mem[11'b11101011000] = 8'h0;
-    mem[11'b11101011001] = 8'h0;
-    mem[11'b11101011010] = 8'h0;
-    mem[11'b11101011011] = 8'h0;
-    mem[11'b11101011100] = 8'h0;
-    mem[11'b11101011101] = 8'h0;
-    mem[11'b11101011110] = 8'h0;
-    mem[11'b11101011111] = 8'h0;
-    mem[11'b11101100000] = 8'h0;
-    mem[11'b11101100001] = 8'h0;
-    mem[11'b11101100010] = 8'h0;
-    mem[11'b11101100011] = 8'h0;
-    mem[11'b11101100100] = 8'h0;
-    mem[11'b11101100101] = 8'h0;
-    mem[11'b11101100110] = 8'h0;
-    mem[11'b11101100111] = 8'h0;
-    mem[11'b11101101000] = 8'h0;
-    mem[11'b11101101001] = 8'h0;
-    mem[11'b11101101010] = 8'h0;
-    mem[11'b11101101011] = 8'h0;
-    mem[11'b11101101100] = 8'h0;
-    mem[11'b11101101101] = 8'h0;
-    mem[11'b11101101110] = 8'h0;
-    mem[11'b11101101111] = 8'h0;
-    mem[11'b11101110000] = 8'h0;
-    mem[11'b11101110001] = 8'h0;
-    mem[11'b11101110010] = 8'h0;
-    mem[11'b11101110011] = 8'h0;
-    mem[11'b11101110100] = 8'h0;
-    mem[11'b11101110101] = 8'h0;
-    mem[11'b11101110110] = 8'h0;
-    mem[11'b11101110111] = 8'h0;
-    mem[11'b11101111000] = 8'h0;
-    mem[11'b11101111001] = 8'h0;
-    mem[11'b11101111010] = 8'h0;
-    mem[11'b11101111011] = 8'h0;
-    mem[11'b11101111100] = 8'h0;
-    mem[11'b11101111101] = 8'h0;
-    mem[11'b11101111110] = 8'h0;
-    mem[11'b11101111111] = 8'h0;
-    mem[11'b11110000000] = 8'h0;
-    mem[11'b11110000001] = 8'h0;
-    mem[11'b11110000010] = 8'h0;
-    mem[11'b11110000011] = 8'h0;
-    mem[11'b11110000100] = 8'h0;
-    mem[11'b11110000101] = 8'h0;
-    mem[11'b11110000110] = 8'h0;
-    mem[11'b11110000111] = 8'h0;
-    mem[11'b11110001000] = 8'h0;
-    mem[11'b11110001001] = 8'h0;
-    mem[11'b11110001010] = 8'h0;
-    mem[11'b11110001011] = 8'h0;
-    mem[11'b11110001100] = 8'h0;
-    mem[11'b11110001101] = 8'h0;
-    mem[11'b11110001110] = 8'h0;
-    mem[11'b11110001111] = 8'h0;
-    mem[11'b11110010000] = 8'h0;
-    mem[11'b11110010001] = 8'h0;
-    mem[11'b11110010010] = 8'h0;
-    mem[11'b11110010011] = 8'h0;
-    mem[11'b11110010100] = 8'h0;
-    mem[11'b11110010101] = 8'h0;
-    mem[11'b11110010110] = 8'h0;
-    mem[11'b11110010111] = 8'h0;
-    mem[11'b11110011000] = 8'h0;
-    mem[11'b11110011001] = 8'h0;
-    mem[11'b11110011010] = 8'h0;
-    mem[11'b11110011011] = 8'h0;
-    mem[11'b11110011100] = 8'h0;
-    mem[11'b11110011101] = 8'h0;
-    mem[11'b11110011110] = 8'h0;
-    mem[11'b11110011111] = 8'h0;
-    mem[11'b11110100000] = 8'h0;
-    mem[11'b11110100001] = 8'h0;
-    mem[11'b11110100010] = 8'h0;
-    mem[11'b11110100011] = 8'h0;
-    mem[11'b11110100100] = 8'h0;
-    mem[11'b11110100101] = 8'h0;
-    mem[11'b11110100110] = 8'h0;
-    mem[11'b11110100111] = 8'h0;
-    mem[11'b11110101000] = 8'h0;
-    mem[11'b11110101001] = 8'h0;
-    mem[11'b11110101010] = 8'h0;
-    mem[11'b11110101011] = 8'h0;
-    mem[11'b11110101100] = 8'h0;
-    mem[11'b11110101101] = 8'h0;
-    mem[11'b11110101110] = 8'h0;
-    mem[11'b11110101111] = 8'h0;
-    mem[11'b11110110000] = 8'h0;
-    mem[11'b11110110001] = 8'h0;
-    mem[11'b11110110010] = 8'h0;
-    mem[11'b11110110011] = 8'h0;
-    mem[11'b11110110100] = 8'h0;
-    mem[11'b11110110101] = 8'h0;
-    mem[11'b11110110110] = 8'h0;
-    mem[11'b11110110111] = 8'h0;
-    mem[11'b11110111000] = 8'h0;
-    mem[11'b11110111001] = 8'h0;
-    mem[11'b11110111010] = 8'h0;
-    mem[11'b11110111011] = 8'h0;
-    mem[11'b11110111100] = 8'h0;
-    mem[11'b11110111101] = 8'h0;
-    mem[11'b11110111110] = 8'h0;
-    mem[11'b11110111111] = 8'h0;
-    mem[11'b11111000000] = 8'h0;
-    mem[11'b11111000001] = 8'h0;
-    mem[11'b11111000010] = 8'h0;
-    mem[11'b11111000011] = 8'h0;
-    mem[11'b11111000100] = 8'h0;
-    mem[11'b11111000101] = 8'h0;
-    mem[11'b11111000110] = 8'h0;
-    mem[11'b11111000111] = 8'h0;
-    mem[11'b11111001000] = 8'h0;
-    mem[11'b11111001001] = 8'h0;
-    mem[11'b11111001010] = 8'h0;
-    mem[11'b11111001011] = 8'h0;
-    mem[11'b11111001100] = 8'h0;
-    mem[11'b11111001101] = 8'h0;
-    mem[11'b11111001110] = 8'h0;
-    mem[11'b11111001111] = 8'h0;
-    mem[11'b11111010000] = 8'h0;
-    mem[11'b11111010001] = 8'h0;
-    mem[11'b11111010010] = 8'h0;
-    mem[11'b11111010011] = 8'h0;
-    mem[11'b11111010100] = 8'h0;
-    mem[11'b11111010101] = 8'h0;
-    mem[11'b11111010110] = 8'h0;
-    mem[11'b11111010111] = 8'h0;
-    mem[11'b11111011000] = 8'h0;
-    mem[11'b11111011001] = 8'h0;
-    mem[11'b11111011010] = 8'h0;
-    mem[11'b11111011011] = 8'h0;
-    mem[11'b11111011100] = 8'h0;
-    mem[11'b11111011101] = 8'h0;
-    mem[11'b11111011110] = 8'h0;
-    mem[11'b11111011111] = 8'h0;
-    mem[11'b11111100000] = 8'h0;
-    mem[11'b11111100001] = 8'h0;
-    mem[11'b11111100010] = 8'h0;
-    mem[11'b11111100011] = 8'h0;
-    mem[11'b11111100100] = 8'h0;
-    mem[11'b11111100101] = 8'h0;
-    mem[11'b11111100110] = 8'h0;
-    mem[11'b11111100111] = 8'h0;
-    mem[11'b11111101000] = 8'h0;
-    mem[11'b11111101001] = 8'h0;
-    mem[11'b11111101010] = 8'h0;
-    mem[11'b11111101011] = 8'h0;
-    mem[11'b11111101100] = 8'h0;
-    mem[11'b11111101101] = 8'h0;
-    mem[11'b11111101110] = 8'h0;
-    mem[11'b11111101111] = 8'h0;
-    mem[11'b11111110000] = 8'h0;
-    mem[11'b11111110001] = 8'h0;
-    mem[11'b11111110010] = 8'h0;
-    mem[11'b11111110011] = 8'h0;
-    mem[11'b11111110100] = 8'h0;
-    mem[11'b11111110101] = 8'h0;
-    mem[11'b11111110110] = 8'h0;
-    mem[11'b11111110111] = 8'h0;
-    mem[11'b11111111000] = 8'h0;
-    mem[11'b11111111001] = 8'h0;
-    mem[11'b11111111010] = 8'h0;
-    mem[11'b11111111011] = 8'h0;
-    mem[11'b11111111100] = 8'h0;
-    mem[11'b11111111101] = 8'h0;
-    mem[11'b11111111110] = 8'h0;
-    mem[11'b11111111111] = 8'h0;
+        mem[11'b0] = 8'h0;
+        mem[11'b1] = 8'h0;
+        mem[11'b10] = 8'h0;
+        mem[11'b11] = 8'h0;
+        mem[11'b100] = 8'h0;
+        mem[11'b101] = 8'h0;
+        mem[11'b110] = 8'h0;
+        mem[11'b111] = 8'h0;
+        mem[11'b1000] = 8'h0;
+        mem[11'b1001] = 8'h0;
+        mem[11'b1010] = 8'h0;
+        mem[11'b1011] = 8'h0;
+        mem[11'b1100] = 8'h0;
+        mem[11'b1101] = 8'h0;
+        mem[11'b1110] = 8'h0;
+        mem[11'b1111] = 8'h0;
+        mem[11'b10000] = 8'h0;
+        mem[11'b10001] = 8'h0;
+        mem[11'b10010] = 8'h0;
+        mem[11'b10011] = 8'h0;
+        mem[11'b10100] = 8'h0;
+        mem[11'b10101] = 8'h0;
+        mem[11'b10110] = 8'h0;
+        mem[11'b10111] = 8'h0;
+        mem[11'b11000] = 8'h0;
+        mem[11'b11001] = 8'h0;
+        mem[11'b11010] = 8'h0;
+        mem[11'b11011] = 8'h0;
+        mem[11'b11100] = 8'h0;
+        mem[11'b11101] = 8'h0;
+        mem[11'b11110] = 8'h0;
+        mem[11'b11111] = 8'h0;
+        mem[11'b100000] = 8'h0;
+        mem[11'b100001] = 8'h0;
+        mem[11'b100010] = 8'h0;
+        mem[11'b100011] = 8'h0;
+        mem[11'b100100] = 8'h0;
+        mem[11'b100101] = 8'h0;
+        mem[11'b100110] = 8'h0;
+        mem[11'b100111] = 8'h0;
+        mem[11'b101000] = 8'h0;
+        mem[11'b101001] = 8'h0;
+        mem[11'b101010] = 8'h0;
+        mem[11'b101011] = 8'h0;
+        mem[11'b101100] = 8'h0;
+        mem[11'b101101] = 8'h0;
+        mem[11'b101110] = 8'h0;
+        mem[11'b101111] = 8'h0;
+        mem[11'b110000] = 8'h0;
+        mem[11'b110001] = 8'h0;
+        mem[11'b110010] = 8'h0;
+        mem[11'b110011] = 8'h0;
+        mem[11'b110100] = 8'h0;
+        mem[11'b110101] = 8'h0;
+        mem[11'b110110] = 8'h0;
+        mem[11'b110111] = 8'h0;
+        mem[11'b111000] = 8'h0;
+        mem[11'b111001] = 8'h0;
+        mem[11'b111010] = 8'h0;
+        mem[11'b111011] = 8'h0;
+        mem[11'b111100] = 8'h0;
+        mem[11'b111101] = 8'h0;
+        mem[11'b111110] = 8'h0;
+        mem[11'b111111] = 8'h0;
+        mem[11'b1000000] = 8'h0;
+        mem[11'b1000001] = 8'h0;
+        mem[11'b1000010] = 8'h0;
+        mem[11'b1000011] = 8'h0;
+        mem[11'b1000100] = 8'h0;
+        mem[11'b1000101] = 8'h0;
+        mem[11'b1000110] = 8'h0;
+        mem[11'b1000111] = 8'h0;
+        mem[11'b1001000] = 8'h0;
+        mem[11'b1001001] = 8'h0;
+        mem[11'b1001010] = 8'h0;
+        mem[11'b1001011] = 8'h0;
+        mem[11'b1001100] = 8'h0;
+        mem[11'b1001101] = 8'h0;
+        mem[11'b1001110] = 8'h0;
+        mem[11'b1001111] = 8'h0;
+        mem[11'b1010000] = 8'h0;
+        mem[11'b1010001] = 8'h0;
+        mem[11'b1010010] = 8'h0;
+        mem[11'b1010011] = 8'h0;
+        mem[11'b1010100] = 8'h0;
+        mem[11'b1010101] = 8'h0;
+        mem[11'b1010110] = 8'h0;
+        mem[11'b1010111] = 8'h0;
+        mem[11'b1011000] = 8'h0;
+        mem[11'b1011001] = 8'h0;
+        mem[11'b1011010] = 8'h0;
+        mem[11'b1011011] = 8'h0;
+        mem[11'b1011100] = 8'h0;
+        mem[11'b1011101] = 8'h0;
+        mem[11'b1011110] = 8'h0;
+        mem[11'b1011111] = 8'h0;
+        mem[11'b1100000] = 8'h0;
+        mem[11'b1100001] = 8'h0;
+        mem[11'b1100010] = 8'h0;
+        mem[11'b1100011] = 8'h0;
+        mem[11'b1100100] = 8'h0;
+        mem[11'b1100101] = 8'h0;
+        mem[11'b1100110] = 8'h0;
+        mem[11'b1100111] = 8'h0;
+        mem[11'b1101000] = 8'h0;
+        mem[11'b1101001] = 8'h0;
+        mem[11'b1101010] = 8'h0;
+        mem[11'b1101011] = 8'h0;
+        mem[11'b1101100] = 8'h0;
+        mem[11'b1101101] = 8'h0;
+        mem[11'b1101110] = 8'h0;
+        mem[11'b1101111] = 8'h0;
+        mem[11'b1110000] = 8'h0;
+        mem[11'b1110001] = 8'h0;
+        mem[11'b1110010] = 8'h0;
+        mem[11'b1110011] = 8'h0;
+        mem[11'b1110100] = 8'h0;
+        mem[11'b1110101] = 8'h0;
+        mem[11'b1110110] = 8'h0;
+        mem[11'b1110111] = 8'h0;
+        mem[11'b1111000] = 8'h0;
+        mem[11'b1111001] = 8'h0;
+        mem[11'b1111010] = 8'h0;
+        mem[11'b1111011] = 8'h0;
+        mem[11'b1111100] = 8'h0;
+        mem[11'b1111101] = 8'h0;
+        mem[11'b1111110] = 8'h0;
+        mem[11'b1111111] = 8'h0;
+        mem[11'b10000000] = 8'h0;
+        mem[11'b10000001] = 8'h0;
+        mem[11'b10000010] = 8'h0;
+        mem[11'b10000011] = 8'h0;
+        mem[11'b10000100] = 8'h0;
+        mem[11'b10000101] = 8'h0;
+        mem[11'b10000110] = 8'h0;
+        mem[11'b10000111] = 8'h0;
+        mem[11'b10001000] = 8'h0;
+        mem[11'b10001001] = 8'h0;
+        mem[11'b10001010] = 8'h0;
+        mem[11'b10001011] = 8'h0;
+        mem[11'b10001100] = 8'h0;
+        mem[11'b10001101] = 8'h0;
+        mem[11'b10001110] = 8'h0;
+        mem[11'b10001111] = 8'h0;
+        mem[11'b10010000] = 8'h0;
+        mem[11'b10010001] = 8'h0;
+        mem[11'b10010010] = 8'h0;
+        mem[11'b10010011] = 8'h0;
+        mem[11'b10010100] = 8'h0;
+        mem[11'b10010101] = 8'h0;
+        mem[11'b10010110] = 8'h0;
+        mem[11'b10010111] = 8'h0;
+        mem[11'b10011000] = 8'h0;
+        mem[11'b10011001] = 8'h0;
+        mem[11'b10011010] = 8'h0;
+        mem[11'b10011011] = 8'h0;
+        mem[11'b10011100] = 8'h0;
+        mem[11'b10011101] = 8'h0;
+        mem[11'b10011110] = 8'h0;
+        mem[11'b10011111] = 8'h0;
+        mem[11'b10100000] = 8'h0;
+        mem[11'b10100001] = 8'h0;
+        mem[11'b10100010] = 8'h0;
+        mem[11'b10100011] = 8'h0;
+        mem[11'b10100100] = 8'h0;
+        mem[11'b10100101] = 8'h0;
+        mem[11'b10100110] = 8'h0;
+        mem[11'b10100111] = 8'h0;
+        mem[11'b10101000] = 8'h0;
+        mem[11'b10101001] = 8'h0;
+        mem[11'b10101010] = 8'h0;
+        mem[11'b10101011] = 8'h0;
+        mem[11'b10101100] = 8'h0;
+        mem[11'b10101101] = 8'h0;
+        mem[11'b10101110] = 8'h0;
+        mem[11'b10101111] = 8'h0;
+        mem[11'b10110000] = 8'h0;
+        mem[11'b10110001] = 8'h0;
+        mem[11'b10110010] = 8'h0;
+        mem[11'b10110011] = 8'h0;
+        mem[11'b10110100] = 8'h0;
+        mem[11'b10110101] = 8'h0;
+        mem[11'b10110110] = 8'h0;
+        mem[11'b10110111] = 8'h0;
+        mem[11'b10111000] = 8'h0;
+        mem[11'b10111001] = 8'h0;
+        mem[11'b10111010] = 8'h0;
+        mem[11'b10111011] = 8'h0;
+        mem[11'b10111100] = 8'h0;
+        mem[11'b10111101] = 8'h0;
+        mem[11'b10111110] = 8'h0;
+        mem[11'b10111111] = 8'h0;
+        mem[11'b11000000] = 8'h0;
+        mem[11'b11000001] = 8'h0;
+        mem[11'b11000010] = 8'h0;
+        mem[11'b11000011] = 8'h0;
+        mem[11'b11000100] = 8'h0;
+        mem[11'b11000101] = 8'h0;
+        mem[11'b11000110] = 8'h0;
+        mem[11'b11000111] = 8'h0;
+        mem[11'b11001000] = 8'h0;
+        mem[11'b11001001] = 8'h0;
+        mem[11'b11001010] = 8'h0;
+        mem[11'b11001011] = 8'h0;
+        mem[11'b11001100] = 8'h0;
+        mem[11'b11001101] = 8'h0;
+        mem[11'b11001110] = 8'h0;
+        mem[11'b11001111] = 8'h0;
+        mem[11'b11010000] = 8'h0;
+        mem[11'b11010001] = 8'h0;
+        mem[11'b11010010] = 8'h0;
+        mem[11'b11010011] = 8'h0;
+        mem[11'b11010100] = 8'h0;
+        mem[11'b11010101] = 8'h0;
+        mem[11'b11010110] = 8'h0;
+        mem[11'b11010111] = 8'h0;
+        mem[11'b11011000] = 8'h0;
+        mem[11'b11011001] = 8'h0;
+        mem[11'b11011010] = 8'h0;
+        mem[11'b11011011] = 8'h0;
+        mem[11'b11011100] = 8'h0;
+        mem[11'b11011101] = 8'h0;
+        mem[11'b11011110] = 8'h0;
+        mem[11'b11011111] = 8'h0;
+        mem[11'b11100000] = 8'h0;
+        mem[11'b11100001] = 8'h0;
+        mem[11'b11100010] = 8'h0;
+        mem[11'b11100011] = 8'h0;
+        mem[11'b11100100] = 8'h0;
+        mem[11'b11100101] = 8'h0;
+        mem[11'b11100110] = 8'h0;
+        mem[11'b11100111] = 8'h0;
+        mem[11'b11101000] = 8'h0;
+        mem[11'b11101001] = 8'h0;
+        mem[11'b11101010] = 8'h0;
+        mem[11'b11101011] = 8'h0;
+        mem[11'b11101100] = 8'h0;
+        mem[11'b11101101] = 8'h0;
+        mem[11'b11101110] = 8'h0;
+        mem[11'b11101111] = 8'h0;
+        mem[11'b11110000] = 8'h0;
+        mem[11'b11110001] = 8'h0;
+        mem[11'b11110010] = 8'h0;
+        mem[11'b11110011] = 8'h0;
+        mem[11'b11110100] = 8'h0;
+        mem[11'b11110101] = 8'h0;
+        mem[11'b11110110] = 8'h0;
+        mem[11'b11110111] = 8'h0;
+        mem[11'b11111000] = 8'h0;
+        mem[11'b11111001] = 8'h0;
+        mem[11'b11111010] = 8'h0;
+        mem[11'b11111011] = 8'h0;
+        mem[11'b11111100] = 8'h0;
+        mem[11'b11111101] = 8'h0;
+        mem[11'b11111110] = 8'h0;
+        mem[11'b11111111] = 8'h0;
+        mem[11'b100000000] = 8'h0;
+        mem[11'b100000001] = 8'h0;
+        mem[11'b100000010] = 8'h0;
+        mem[11'b100000011] = 8'h0;
+        mem[11'b100000100] = 8'h0;
+        mem[11'b100000101] = 8'h0;
+        mem[11'b100000110] = 8'h0;
+        mem[11'b100000111] = 8'h0;
+        mem[11'b100001000] = 8'h0;
+        mem[11'b100001001] = 8'h0;
+        mem[11'b100001010] = 8'h0;
+        mem[11'b100001011] = 8'h0;
+        mem[11'b100001100] = 8'h0;
+        mem[11'b100001101] = 8'h0;
+        mem[11'b100001110] = 8'h0;
+        mem[11'b100001111] = 8'h0;
+        mem[11'b100010000] = 8'h0;
+        mem[11'b100010001] = 8'h0;
+        mem[11'b100010010] = 8'h0;
+        mem[11'b100010011] = 8'h0;
+        mem[11'b100010100] = 8'h0;
+        mem[11'b100010101] = 8'h0;
+        mem[11'b100010110] = 8'h0;
+        mem[11'b100010111] = 8'h0;
+        mem[11'b100011000] = 8'h0;
+        mem[11'b100011001] = 8'h0;
+        mem[11'b100011010] = 8'h0;
+        mem[11'b100011011] = 8'h0;
+        mem[11'b100011100] = 8'h0;
+        mem[11'b100011101] = 8'h0;
+        mem[11'b100011110] = 8'h0;
+        mem[11'b100011111] = 8'h0;
+        mem[11'b100100000] = 8'h0;
+        mem[11'b100100001] = 8'h0;
+        mem[11'b100100010] = 8'h0;
+        mem[11'b100100011] = 8'h0;
+        mem[11'b100100100] = 8'h0;
+        mem[11'b100100101] = 8'h0;
+        mem[11'b100100110] = 8'h0;
+        mem[11'b100100111] = 8'h0;
+        mem[11'b100101000] = 8'h0;
+        mem[11'b100101001] = 8'h0;
+        mem[11'b100101010] = 8'h0;
+        mem[11'b100101011] = 8'h0;
+        mem[11'b100101100] = 8'h0;
+        mem[11'b100101101] = 8'h0;
+        mem[11'b100101110] = 8'h0;
+        mem[11'b100101111] = 8'h0;
+        mem[11'b100110000] = 8'h0;
+        mem[11'b100110001] = 8'h0;
+        mem[11'b100110010] = 8'h0;
+        mem[11'b100110011] = 8'h0;
+        mem[11'b100110100] = 8'h0;
+        mem[11'b100110101] = 8'h0;
+        mem[11'b100110110] = 8'h0;
+        mem[11'b100110111] = 8'h0;
+        mem[11'b100111000] = 8'h0;
+        mem[11'b100111001] = 8'h0;
+        mem[11'b100111010] = 8'h0;
+        mem[11'b100111011] = 8'h0;
+        mem[11'b100111100] = 8'h0;
+        mem[11'b100111101] = 8'h0;
+        mem[11'b100111110] = 8'h0;
+        mem[11'b100111111] = 8'h0;
+        mem[11'b101000000] = 8'h0;
+        mem[11'b101000001] = 8'h0;
+        mem[11'b101000010] = 8'h0;
+        mem[11'b101000011] = 8'h0;
+        mem[11'b101000100] = 8'h0;
+        mem[11'b101000101] = 8'h0;
+        mem[11'b101000110] = 8'h0;
+        mem[11'b101000111] = 8'h0;
+        mem[11'b101001000] = 8'h0;
+        mem[11'b101001001] = 8'h0;
+        mem[11'b101001010] = 8'h0;
+        mem[11'b101001011] = 8'h0;
+        mem[11'b101001100] = 8'h0;
+        mem[11'b101001101] = 8'h0;
+        mem[11'b101001110] = 8'h0;
+        mem[11'b101001111] = 8'h0;
+        mem[11'b101010000] = 8'h0;
+        mem[11'b101010001] = 8'h0;
+        mem[11'b101010010] = 8'h0;
+        mem[11'b101010011] = 8'h0;
+        mem[11'b101010100] = 8'h0;
+        mem[11'b101010101] = 8'h0;
+        mem[11'b101010110] = 8'h0;
+        mem[11'b101010111] = 8'h0;
+        mem[11'b101011000] = 8'h0;
+        mem[11'b101011001] = 8'h0;
+        mem[11'b101011010] = 8'h0;
+        mem[11'b101011011] = 8'h0;
+        mem[11'b101011100] = 8'h0;
+        mem[11'b101011101] = 8'h0;
+        mem[11'b101011110] = 8'h0;
+        mem[11'b101011111] = 8'h0;
+        mem[11'b101100000] = 8'h0;
+        mem[11'b101100001] = 8'h0;
+        mem[11'b101100010] = 8'h0;
+        mem[11'b101100011] = 8'h0;
+        mem[11'b101100100] = 8'h0;
+        mem[11'b101100101] = 8'h0;
+        mem[11'b101100110] = 8'h0;
+        mem[11'b101100111] = 8'h0;
+        mem[11'b101101000] = 8'h0;
+        mem[11'b101101001] = 8'h0;
+        mem[11'b101101010] = 8'h0;
+        mem[11'b101101011] = 8'h0;
+        mem[11'b101101100] = 8'h0;
+        mem[11'b101101101] = 8'h0;
+        mem[11'b101101110] = 8'h0;
+        mem[11'b101101111] = 8'h0;
+        mem[11'b101110000] = 8'h0;
+        mem[11'b101110001] = 8'h0;
+        mem[11'b101110010] = 8'h0;
+        mem[11'b101110011] = 8'h0;
+        mem[11'b101110100] = 8'h0;
+        mem[11'b101110101] = 8'h0;
+        mem[11'b101110110] = 8'h0;
+        mem[11'b101110111] = 8'h0;
+        mem[11'b101111000] = 8'h0;
+        mem[11'b101111001] = 8'h0;
+        mem[11'b101111010] = 8'h0;
+        mem[11'b101111011] = 8'h0;
+        mem[11'b101111100] = 8'h0;
+        mem[11'b101111101] = 8'h0;
+        mem[11'b101111110] = 8'h0;
+        mem[11'b101111111] = 8'h0;
+        mem[11'b110000000] = 8'h0;
+        mem[11'b110000001] = 8'h0;
+        mem[11'b110000010] = 8'h0;
+        mem[11'b110000011] = 8'h0;
+        mem[11'b110000100] = 8'h0;
+        mem[11'b110000101] = 8'h0;
+        mem[11'b110000110] = 8'h0;
+        mem[11'b110000111] = 8'h0;
+        mem[11'b110001000] = 8'h0;
+        mem[11'b110001001] = 8'h0;
+        mem[11'b110001010] = 8'h0;
+        mem[11'b110001011] = 8'h0;
+        mem[11'b110001100] = 8'h0;
+        mem[11'b110001101] = 8'h0;
+        mem[11'b110001110] = 8'h0;
+        mem[11'b110001111] = 8'h0;
+        mem[11'b110010000] = 8'h0;
+        mem[11'b110010001] = 8'h0;
+        mem[11'b110010010] = 8'h0;
+        mem[11'b110010011] = 8'h0;
+        mem[11'b110010100] = 8'h0;
+        mem[11'b110010101] = 8'h0;
+        mem[11'b110010110] = 8'h0;
+        mem[11'b110010111] = 8'h0;
+        mem[11'b110011000] = 8'h0;
+        mem[11'b110011001] = 8'h0;
+        mem[11'b110011010] = 8'h0;
+        mem[11'b110011011] = 8'h0;
+        mem[11'b110011100] = 8'h0;
+        mem[11'b110011101] = 8'h0;
+        mem[11'b110011110] = 8'h0;
+        mem[11'b110011111] = 8'h0;
+        mem[11'b110100000] = 8'h0;
+        mem[11'b110100001] = 8'h0;
+        mem[11'b110100010] = 8'h0;
+        mem[11'b110100011] = 8'h0;
+        mem[11'b110100100] = 8'h0;
+        mem[11'b110100101] = 8'h0;
+        mem[11'b110100110] = 8'h0;
+        mem[11'b110100111] = 8'h0;
+        mem[11'b110101000] = 8'h0;
+        mem[11'b110101001] = 8'h0;
+        mem[11'b110101010] = 8'h0;
+        mem[11'b110101011] = 8'h0;
+        mem[11'b110101100] = 8'h0;
+        mem[11'b110101101] = 8'h0;
+        mem[11'b110101110] = 8'h0;
+        mem[11'b110101111] = 8'h0;
+        mem[11'b110110000] = 8'h0;
+        mem[11'b110110001] = 8'h0;
+        mem[11'b110110010] = 8'h0;
+        mem[11'b110110011] = 8'h0;
+        mem[11'b110110100] = 8'h0;
+        mem[11'b110110101] = 8'h0;
+        mem[11'b110110110] = 8'h0;
+        mem[11'b110110111] = 8'h0;
+        mem[11'b110111000] = 8'h0;
+        mem[11'b110111001] = 8'h0;
+        mem[11'b110111010] = 8'h0;
+        mem[11'b110111011] = 8'h0;
+        mem[11'b110111100] = 8'h0;
+        mem[11'b110111101] = 8'h0;
+        mem[11'b110111110] = 8'h0;
+        mem[11'b110111111] = 8'h0;
+        mem[11'b111000000] = 8'h0;
+        mem[11'b111000001] = 8'h0;
+        mem[11'b111000010] = 8'h0;
+        mem[11'b111000011] = 8'h0;
+        mem[11'b111000100] = 8'h0;
+        mem[11'b111000101] = 8'h0;
+        mem[11'b111000110] = 8'h0;
+        mem[11'b111000111] = 8'h0;
+        mem[11'b111001000] = 8'h0;
+        mem[11'b111001001] = 8'h0;
+        mem[11'b111001010] = 8'h0;
+        mem[11'b111001011] = 8'h0;
+        mem[11'b111001100] = 8'h0;
+        mem[11'b111001101] = 8'h0;
+        mem[11'b111001110] = 8'h0;
+        mem[11'b111001111] = 8'h0;
+        mem[11'b111010000] = 8'h0;
+        mem[11'b111010001] = 8'h0;
+        mem[11'b111010010] = 8'h0;
+        mem[11'b111010011] = 8'h0;
+        mem[11'b111010100] = 8'h0;
+        mem[11'b111010101] = 8'h0;
+        mem[11'b111010110] = 8'h0;
+        mem[11'b111010111] = 8'h0;
+        mem[11'b111011000] = 8'h0;
+        mem[11'b111011001] = 8'h0;
+        mem[11'b111011010] = 8'h0;
+        mem[11'b111011011] = 8'h0;
+        mem[11'b111011100] = 8'h0;
+        mem[11'b111011101] = 8'h0;
+        mem[11'b111011110] = 8'h0;
+        mem[11'b111011111] = 8'h0;
+        mem[11'b111100000] = 8'h0;
+        mem[11'b111100001] = 8'h0;
+        mem[11'b111100010] = 8'h0;
+        mem[11'b111100011] = 8'h0;
+        mem[11'b111100100] = 8'h0;
+        mem[11'b111100101] = 8'h0;
+        mem[11'b111100110] = 8'h0;
+        mem[11'b111100111] = 8'h0;
+        mem[11'b111101000] = 8'h0;
+        mem[11'b111101001] = 8'h0;
+        mem[11'b111101010] = 8'h0;
+        mem[11'b111101011] = 8'h0;
+        mem[11'b111101100] = 8'h0;
+        mem[11'b111101101] = 8'h0;
+        mem[11'b111101110] = 8'h0;
+        mem[11'b111101111] = 8'h0;
+        mem[11'b111110000] = 8'h0;
+        mem[11'b111110001] = 8'h0;
+        mem[11'b111110010] = 8'h0;
+        mem[11'b111110011] = 8'h0;
+        mem[11'b111110100] = 8'h0;
+        mem[11'b111110101] = 8'h0;
+        mem[11'b111110110] = 8'h0;
+        mem[11'b111110111] = 8'h0;
+        mem[11'b111111000] = 8'h0;
+        mem[11'b111111001] = 8'h0;
+        mem[11'b111111010] = 8'h0;
+        mem[11'b111111011] = 8'h0;
+        mem[11'b111111100] = 8'h0;
+        mem[11'b111111101] = 8'h0;
+        mem[11'b111111110] = 8'h0;
+        mem[11'b111111111] = 8'h0;
+        mem[11'b1000000000] = 8'h0;
+        mem[11'b1000000001] = 8'h0;
+        mem[11'b1000000010] = 8'h0;
+        mem[11'b1000000011] = 8'h0;
+        mem[11'b1000000100] = 8'h0;
+        mem[11'b1000000101] = 8'h0;
+        mem[11'b1000000110] = 8'h0;
+        mem[11'b1000000111] = 8'h0;
+        mem[11'b1000001000] = 8'h0;
+        mem[11'b1000001001] = 8'h0;
+        mem[11'b1000001010] = 8'h0;
+        mem[11'b1000001011] = 8'h0;
+        mem[11'b1000001100] = 8'h0;
+        mem[11'b1000001101] = 8'h0;
+        mem[11'b1000001110] = 8'h0;
+        mem[11'b1000001111] = 8'h0;
+        mem[11'b1000010000] = 8'h0;
+        mem[11'b1000010001] = 8'h0;
+        mem[11'b1000010010] = 8'h0;
+        mem[11'b1000010011] = 8'h0;
+        mem[11'b1000010100] = 8'h0;
+        mem[11'b1000010101] = 8'h0;
+        mem[11'b1000010110] = 8'h0;
+        mem[11'b1000010111] = 8'h0;
+        mem[11'b1000011000] = 8'h0;
+        mem[11'b1000011001] = 8'h0;
+        mem[11'b1000011010] = 8'h0;
+        mem[11'b1000011011] = 8'h0;
+        mem[11'b1000011100] = 8'h0;
+        mem[11'b1000011101] = 8'h0;
+        mem[11'b1000011110] = 8'h0;
+        mem[11'b1000011111] = 8'h0;
+        mem[11'b1000100000] = 8'h0;
+        mem[11'b1000100001] = 8'h0;
+        mem[11'b1000100010] = 8'h0;
+        mem[11'b1000100011] = 8'h0;
+        mem[11'b1000100100] = 8'h0;
+        mem[11'b1000100101] = 8'h0;
+        mem[11'b1000100110] = 8'h0;
+        mem[11'b1000100111] = 8'h0;
+        mem[11'b1000101000] = 8'h0;
+        mem[11'b1000101001] = 8'h0;
+        mem[11'b1000101010] = 8'h0;
+        mem[11'b1000101011] = 8'h0;
+        mem[11'b1000101100] = 8'h0;
+        mem[11'b1000101101] = 8'h0;
+        mem[11'b1000101110] = 8'h0;
+        mem[11'b1000101111] = 8'h0;
+        mem[11'b1000110000] = 8'h0;
+        mem[11'b1000110001] = 8'h0;
+        mem[11'b1000110010] = 8'h0;
+        mem[11'b1000110011] = 8'h0;
+        mem[11'b1000110100] = 8'h0;
+        mem[11'b1000110101] = 8'h0;
+        mem[11'b1000110110] = 8'h0;
+        mem[11'b1000110111] = 8'h0;
+        mem[11'b1000111000] = 8'h0;
+        mem[11'b1000111001] = 8'h0;
+        mem[11'b1000111010] = 8'h0;
+        mem[11'b1000111011] = 8'h0;
+        mem[11'b1000111100] = 8'h0;
+        mem[11'b1000111101] = 8'h0;
+        mem[11'b1000111110] = 8'h0;
+        mem[11'b1000111111] = 8'h0;
+        mem[11'b1001000000] = 8'h0;
+        mem[11'b1001000001] = 8'h0;
+        mem[11'b1001000010] = 8'h0;
+        mem[11'b1001000011] = 8'h0;
+        mem[11'b1001000100] = 8'h0;
+        mem[11'b1001000101] = 8'h0;
+        mem[11'b1001000110] = 8'h0;
+        mem[11'b1001000111] = 8'h0;
+        mem[11'b1001001000] = 8'h0;
+        mem[11'b1001001001] = 8'h0;
+        mem[11'b1001001010] = 8'h0;
+        mem[11'b1001001011] = 8'h0;
+        mem[11'b1001001100] = 8'h0;
+        mem[11'b1001001101] = 8'h0;
+        mem[11'b1001001110] = 8'h0;
+        mem[11'b1001001111] = 8'h0;
+        mem[11'b1001010000] = 8'h0;
+        mem[11'b1001010001] = 8'h0;
+        mem[11'b1001010010] = 8'h0;
+        mem[11'b1001010011] = 8'h0;
+        mem[11'b1001010100] = 8'h0;
+        mem[11'b1001010101] = 8'h0;
+        mem[11'b1001010110] = 8'h0;
+        mem[11'b1001010111] = 8'h0;
+        mem[11'b1001011000] = 8'h0;
+        mem[11'b1001011001] = 8'h0;
+        mem[11'b1001011010] = 8'h0;
+        mem[11'b1001011011] = 8'h0;
+        mem[11'b1001011100] = 8'h0;
+        mem[11'b1001011101] = 8'h0;
+        mem[11'b1001011110] = 8'h0;
+        mem[11'b1001011111] = 8'h0;
+        mem[11'b1001100000] = 8'h0;
+        mem[11'b1001100001] = 8'h0;
+        mem[11'b1001100010] = 8'h0;
+        mem[11'b1001100011] = 8'h0;
+        mem[11'b1001100100] = 8'h0;
+        mem[11'b1001100101] = 8'h0;
+        mem[11'b1001100110] = 8'h0;
+        mem[11'b1001100111] = 8'h0;
+        mem[11'b1001101000] = 8'h0;
+        mem[11'b1001101001] = 8'h0;
+        mem[11'b1001101010] = 8'h0;
+        mem[11'b1001101011] = 8'h0;
+        mem[11'b1001101100] = 8'h0;
+        mem[11'b1001101101] = 8'h0;
+        mem[11'b1001101110] = 8'h0;
+        mem[11'b1001101111] = 8'h0;
+        mem[11'b1001110000] = 8'h0;
+        mem[11'b1001110001] = 8'h0;
+        mem[11'b1001110010] = 8'h0;
+        mem[11'b1001110011] = 8'h0;
+        mem[11'b1001110100] = 8'h0;
+        mem[11'b1001110101] = 8'h0;
+        mem[11'b1001110110] = 8'h0;
+        mem[11'b1001110111] = 8'h0;
+        mem[11'b1001111000] = 8'h0;
+        mem[11'b1001111001] = 8'h0;
+        mem[11'b1001111010] = 8'h0;
+        mem[11'b1001111011] = 8'h0;
+        mem[11'b1001111100] = 8'h0;
+        mem[11'b1001111101] = 8'h0;
+        mem[11'b1001111110] = 8'h0;
+        mem[11'b1001111111] = 8'h0;
+        mem[11'b1010000000] = 8'h0;
+        mem[11'b1010000001] = 8'h0;
+        mem[11'b1010000010] = 8'h0;
+        mem[11'b1010000011] = 8'h0;
+        mem[11'b1010000100] = 8'h0;
+        mem[11'b1010000101] = 8'h0;
+        mem[11'b1010000110] = 8'h0;
+        mem[11'b1010000111] = 8'h0;
+        mem[11'b1010001000] = 8'h0;
+        mem[11'b1010001001] = 8'h0;
+        mem[11'b1010001010] = 8'h0;
+        mem[11'b1010001011] = 8'h0;
+        mem[11'b1010001100] = 8'h0;
+        mem[11'b1010001101] = 8'h0;
+        mem[11'b1010001110] = 8'h0;
+        mem[11'b1010001111] = 8'h0;
+        mem[11'b1010010000] = 8'h0;
+        mem[11'b1010010001] = 8'h0;
+        mem[11'b1010010010] = 8'h0;
+        mem[11'b1010010011] = 8'h0;
+        mem[11'b1010010100] = 8'h0;
+        mem[11'b1010010101] = 8'h0;
+        mem[11'b1010010110] = 8'h0;
+        mem[11'b1010010111] = 8'h0;
+        mem[11'b1010011000] = 8'h0;
+        mem[11'b1010011001] = 8'h0;
+        mem[11'b1010011010] = 8'h0;
+        mem[11'b1010011011] = 8'h0;
+        mem[11'b1010011100] = 8'h0;
+        mem[11'b1010011101] = 8'h0;
+        mem[11'b1010011110] = 8'h0;
+        mem[11'b1010011111] = 8'h0;
+        mem[11'b1010100000] = 8'h0;
+        mem[11'b1010100001] = 8'h0;
+        mem[11'b1010100010] = 8'h0;
+        mem[11'b1010100011] = 8'h0;
+        mem[11'b1010100100] = 8'h0;
+        mem[11'b1010100101] = 8'h0;
+        mem[11'b1010100110] = 8'h0;
+        mem[11'b1010100111] = 8'h0;
+        mem[11'b1010101000] = 8'h0;
+        mem[11'b1010101001] = 8'h0;
+        mem[11'b1010101010] = 8'h0;
+        mem[11'b1010101011] = 8'h0;
+        mem[11'b1010101100] = 8'h0;
+        mem[11'b1010101101] = 8'h0;
+        mem[11'b1010101110] = 8'h0;
+        mem[11'b1010101111] = 8'h0;
+        mem[11'b1010110000] = 8'h0;
+        mem[11'b1010110001] = 8'h0;
+        mem[11'b1010110010] = 8'h0;
+        mem[11'b1010110011] = 8'h0;
+        mem[11'b1010110100] = 8'h0;
+        mem[11'b1010110101] = 8'h0;
+        mem[11'b1010110110] = 8'h0;
+        mem[11'b1010110111] = 8'h0;
+        mem[11'b1010111000] = 8'h0;
+        mem[11'b1010111001] = 8'h0;
+        mem[11'b1010111010] = 8'h0;
+        mem[11'b1010111011] = 8'h0;
+        mem[11'b1010111100] = 8'h0;
+        mem[11'b1010111101] = 8'h0;
+        mem[11'b1010111110] = 8'h0;
+        mem[11'b1010111111] = 8'h0;
+        mem[11'b1011000000] = 8'h0;
+        mem[11'b1011000001] = 8'h0;
+        mem[11'b1011000010] = 8'h0;
+        mem[11'b1011000011] = 8'h0;
+        mem[11'b1011000100] = 8'h0;
+        mem[11'b1011000101] = 8'h0;
+        mem[11'b1011000110] = 8'h0;
+        mem[11'b1011000111] = 8'h0;
+        mem[11'b1011001000] = 8'h0;
+        mem[11'b1011001001] = 8'h0;
+        mem[11'b1011001010] = 8'h0;
+        mem[11'b1011001011] = 8'h0;
+        mem[11'b1011001100] = 8'h0;
+        mem[11'b1011001101] = 8'h0;
+        mem[11'b1011001110] = 8'h0;
+        mem[11'b1011001111] = 8'h0;
+        mem[11'b1011010000] = 8'h0;
+        mem[11'b1011010001] = 8'h0;
+        mem[11'b1011010010] = 8'h0;
+        mem[11'b1011010011] = 8'h0;
+        mem[11'b1011010100] = 8'h0;
+        mem[11'b1011010101] = 8'h0;
+        mem[11'b1011010110] = 8'h0;
+        mem[11'b1011010111] = 8'h0;
+        mem[11'b1011011000] = 8'h0;
+        mem[11'b1011011001] = 8'h0;
+        mem[11'b1011011010] = 8'h0;
+        mem[11'b1011011011] = 8'h0;
+        mem[11'b1011011100] = 8'h0;
+        mem[11'b1011011101] = 8'h0;
+        mem[11'b1011011110] = 8'h0;
+        mem[11'b1011011111] = 8'h0;
+        mem[11'b1011100000] = 8'h0;
+        mem[11'b1011100001] = 8'h0;
+        mem[11'b1011100010] = 8'h0;
+        mem[11'b1011100011] = 8'h0;
+        mem[11'b1011100100] = 8'h0;
+        mem[11'b1011100101] = 8'h0;
+        mem[11'b1011100110] = 8'h0;
+        mem[11'b1011100111] = 8'h0;
+        mem[11'b1011101000] = 8'h0;
+        mem[11'b1011101001] = 8'h0;
+        mem[11'b1011101010] = 8'h0;
+        mem[11'b1011101011] = 8'h0;
+        mem[11'b1011101100] = 8'h0;
+        mem[11'b1011101101] = 8'h0;
+        mem[11'b1011101110] = 8'h0;
+        mem[11'b1011101111] = 8'h0;
+        mem[11'b1011110000] = 8'h0;
+        mem[11'b1011110001] = 8'h0;
+        mem[11'b1011110010] = 8'h0;
+        mem[11'b1011110011] = 8'h0;
+        mem[11'b1011110100] = 8'h0;
+        mem[11'b1011110101] = 8'h0;
+        mem[11'b1011110110] = 8'h0;
+        mem[11'b1011110111] = 8'h0;
+        mem[11'b1011111000] = 8'h0;
+        mem[11'b1011111001] = 8'h0;
+        mem[11'b1011111010] = 8'h0;
+        mem[11'b1011111011] = 8'h0;
+        mem[11'b1011111100] = 8'h0;
+        mem[11'b1011111101] = 8'h0;
+        mem[11'b1011111110] = 8'h0;
+        mem[11'b1011111111] = 8'h0;
+        mem[11'b1100000000] = 8'h0;
+        mem[11'b1100000001] = 8'h0;
+        mem[11'b1100000010] = 8'h0;
+        mem[11'b1100000011] = 8'h0;
+        mem[11'b1100000100] = 8'h0;
+        mem[11'b1100000101] = 8'h0;
+        mem[11'b1100000110] = 8'h0;
+        mem[11'b1100000111] = 8'h0;
+        mem[11'b1100001000] = 8'h0;
+        mem[11'b1100001001] = 8'h0;
+        mem[11'b1100001010] = 8'h0;
+        mem[11'b1100001011] = 8'h0;
+        mem[11'b1100001100] = 8'h0;
+        mem[11'b1100001101] = 8'h0;
+        mem[11'b1100001110] = 8'h0;
+        mem[11'b1100001111] = 8'h0;
+        mem[11'b1100010000] = 8'h0;
+        mem[11'b1100010001] = 8'h0;
+        mem[11'b1100010010] = 8'h0;
+        mem[11'b1100010011] = 8'h0;
+        mem[11'b1100010100] = 8'h0;
+        mem[11'b1100010101] = 8'h0;
+        mem[11'b1100010110] = 8'h0;
+        mem[11'b1100010111] = 8'h0;
+        mem[11'b1100011000] = 8'h0;
+        mem[11'b1100011001] = 8'h0;
+        mem[11'b1100011010] = 8'h0;
+        mem[11'b1100011011] = 8'h0;
+        mem[11'b1100011100] = 8'h0;
+        mem[11'b1100011101] = 8'h0;
+        mem[11'b1100011110] = 8'h0;
+        mem[11'b1100011111] = 8'h0;
+        mem[11'b1100100000] = 8'h0;
+        mem[11'b1100100001] = 8'h0;
+        mem[11'b1100100010] = 8'h0;
+        mem[11'b1100100011] = 8'h0;
+        mem[11'b1100100100] = 8'h0;
+        mem[11'b1100100101] = 8'h0;
+        mem[11'b1100100110] = 8'h0;
+        mem[11'b1100100111] = 8'h0;
+        mem[11'b1100101000] = 8'h0;
+        mem[11'b1100101001] = 8'h0;
+        mem[11'b1100101010] = 8'h0;
+        mem[11'b1100101011] = 8'h0;
+        mem[11'b1100101100] = 8'h0;
+        mem[11'b1100101101] = 8'h0;
+        mem[11'b1100101110] = 8'h0;
+        mem[11'b1100101111] = 8'h0;
+        mem[11'b1100110000] = 8'h0;
+        mem[11'b1100110001] = 8'h0;
+        mem[11'b1100110010] = 8'h0;
+        mem[11'b1100110011] = 8'h0;
+        mem[11'b1100110100] = 8'h0;
+        mem[11'b1100110101] = 8'h0;
+        mem[11'b1100110110] = 8'h0;
+        mem[11'b1100110111] = 8'h0;
+        mem[11'b1100111000] = 8'h0;
+        mem[11'b1100111001] = 8'h0;
+        mem[11'b1100111010] = 8'h0;
+        mem[11'b1100111011] = 8'h0;
+        mem[11'b1100111100] = 8'h0;
+        mem[11'b1100111101] = 8'h0;
+        mem[11'b1100111110] = 8'h0;
+        mem[11'b1100111111] = 8'h0;
+        mem[11'b1101000000] = 8'h0;
+        mem[11'b1101000001] = 8'h0;
+        mem[11'b1101000010] = 8'h0;
+        mem[11'b1101000011] = 8'h0;
+        mem[11'b1101000100] = 8'h0;
+        mem[11'b1101000101] = 8'h0;
+        mem[11'b1101000110] = 8'h0;
+        mem[11'b1101000111] = 8'h0;
+        mem[11'b1101001000] = 8'h0;
+        mem[11'b1101001001] = 8'h0;
+        mem[11'b1101001010] = 8'h0;
+        mem[11'b1101001011] = 8'h0;
+        mem[11'b1101001100] = 8'h0;
+        mem[11'b1101001101] = 8'h0;
+        mem[11'b1101001110] = 8'h0;
+        mem[11'b1101001111] = 8'h0;
+        mem[11'b1101010000] = 8'h0;
+        mem[11'b1101010001] = 8'h0;
+        mem[11'b1101010010] = 8'h0;
+        mem[11'b1101010011] = 8'h0;
+        mem[11'b1101010100] = 8'h0;
+        mem[11'b1101010101] = 8'h0;
+        mem[11'b1101010110] = 8'h0;
+        mem[11'b1101010111] = 8'h0;
+        mem[11'b1101011000] = 8'h0;
+        mem[11'b1101011001] = 8'h0;
+        mem[11'b1101011010] = 8'h0;
+        mem[11'b1101011011] = 8'h0;
+        mem[11'b1101011100] = 8'h0;
+        mem[11'b1101011101] = 8'h0;
+        mem[11'b1101011110] = 8'h0;
+        mem[11'b1101011111] = 8'h0;
+        mem[11'b1101100000] = 8'h0;
+        mem[11'b1101100001] = 8'h0;
+        mem[11'b1101100010] = 8'h0;
+        mem[11'b1101100011] = 8'h0;
+        mem[11'b1101100100] = 8'h0;
+        mem[11'b1101100101] = 8'h0;
+        mem[11'b1101100110] = 8'h0;
+        mem[11'b1101100111] = 8'h0;
+        mem[11'b1101101000] = 8'h0;
+        mem[11'b1101101001] = 8'h0;
+        mem[11'b1101101010] = 8'h0;
+        mem[11'b1101101011] = 8'h0;
+        mem[11'b1101101100] = 8'h0;
+        mem[11'b1101101101] = 8'h0;
+        mem[11'b1101101110] = 8'h0;
+        mem[11'b1101101111] = 8'h0;
+        mem[11'b1101110000] = 8'h0;
+        mem[11'b1101110001] = 8'h0;
+        mem[11'b1101110010] = 8'h0;
+        mem[11'b1101110011] = 8'h0;
+        mem[11'b1101110100] = 8'h0;
+        mem[11'b1101110101] = 8'h0;
+        mem[11'b1101110110] = 8'h0;
+        mem[11'b1101110111] = 8'h0;
+        mem[11'b1101111000] = 8'h0;
+        mem[11'b1101111001] = 8'h0;
+        mem[11'b1101111010] = 8'h0;
+        mem[11'b1101111011] = 8'h0;
+        mem[11'b1101111100] = 8'h0;
+        mem[11'b1101111101] = 8'h0;
+        mem[11'b1101111110] = 8'h0;
+        mem[11'b1101111111] = 8'h0;
+        mem[11'b1110000000] = 8'h0;
+        mem[11'b1110000001] = 8'h0;
+        mem[11'b1110000010] = 8'h0;
+        mem[11'b1110000011] = 8'h0;
+        mem[11'b1110000100] = 8'h0;
+        mem[11'b1110000101] = 8'h0;
+        mem[11'b1110000110] = 8'h0;
+        mem[11'b1110000111] = 8'h0;
+        mem[11'b1110001000] = 8'h0;
+        mem[11'b1110001001] = 8'h0;
+        mem[11'b1110001010] = 8'h0;
+        mem[11'b1110001011] = 8'h0;
+        mem[11'b1110001100] = 8'h0;
+        mem[11'b1110001101] = 8'h0;
+        mem[11'b1110001110] = 8'h0;
+        mem[11'b1110001111] = 8'h0;
+        mem[11'b1110010000] = 8'h0;
+        mem[11'b1110010001] = 8'h0;
+        mem[11'b1110010010] = 8'h0;
+        mem[11'b1110010011] = 8'h0;
+        mem[11'b1110010100] = 8'h0;
+        mem[11'b1110010101] = 8'h0;
+        mem[11'b1110010110] = 8'h0;
+        mem[11'b1110010111] = 8'h0;
+        mem[11'b1110011000] = 8'h0;
+        mem[11'b1110011001] = 8'h0;
+        mem[11'b1110011010] = 8'h0;
+        mem[11'b1110011011] = 8'h0;
+        mem[11'b1110011100] = 8'h0;
+        mem[11'b1110011101] = 8'h0;
+        mem[11'b1110011110] = 8'h0;
+        mem[11'b1110011111] = 8'h0;
+        mem[11'b1110100000] = 8'h0;
+        mem[11'b1110100001] = 8'h0;
+        mem[11'b1110100010] = 8'h0;
+        mem[11'b1110100011] = 8'h0;
+        mem[11'b1110100100] = 8'h0;
+        mem[11'b1110100101] = 8'h0;
+        mem[11'b1110100110] = 8'h0;
+        mem[11'b1110100111] = 8'h0;
+        mem[11'b1110101000] = 8'h0;
+        mem[11'b1110101001] = 8'h0;
+        mem[11'b1110101010] = 8'h0;
+        mem[11'b1110101011] = 8'h0;
+        mem[11'b1110101100] = 8'h0;
+        mem[11'b1110101101] = 8'h0;
+        mem[11'b1110101110] = 8'h0;
+        mem[11'b1110101111] = 8'h0;
+        mem[11'b1110110000] = 8'h0;
+        mem[11'b1110110001] = 8'h0;
+        mem[11'b1110110010] = 8'h0;
+        mem[11'b1110110011] = 8'h0;
+        mem[11'b1110110100] = 8'h0;
+        mem[11'b1110110101] = 8'h0;
+        mem[11'b1110110110] = 8'h0;
+        mem[11'b1110110111] = 8'h0;
+        mem[11'b1110111000] = 8'h0;
+        mem[11'b1110111001] = 8'h0;
+        mem[11'b1110111010] = 8'h0;
+        mem[11'b1110111011] = 8'h0;
+        mem[11'b1110111100] = 8'h0;
+        mem[11'b1110111101] = 8'h0;
+        mem[11'b1110111110] = 8'h0;
+        mem[11'b1110111111] = 8'h0;
+        mem[11'b1111000000] = 8'h0;
+        mem[11'b1111000001] = 8'h0;
+        mem[11'b1111000010] = 8'h0;
+        mem[11'b1111000011] = 8'h0;
+        mem[11'b1111000100] = 8'h0;
+        mem[11'b1111000101] = 8'h0;
+        mem[11'b1111000110] = 8'h0;
+        mem[11'b1111000111] = 8'h0;
+        mem[11'b1111001000] = 8'h0;
+        mem[11'b1111001001] = 8'h0;
+        mem[11'b1111001010] = 8'h0;
+        mem[11'b1111001011] = 8'h0;
+        mem[11'b1111001100] = 8'h0;
+        mem[11'b1111001101] = 8'h0;
+        mem[11'b1111001110] = 8'h0;
+        mem[11'b1111001111] = 8'h0;
+        mem[11'b1111010000] = 8'h0;
+        mem[11'b1111010001] = 8'h0;
+        mem[11'b1111010010] = 8'h0;
+        mem[11'b1111010011] = 8'h0;
+        mem[11'b1111010100] = 8'h0;
+        mem[11'b1111010101] = 8'h0;
+        mem[11'b1111010110] = 8'h0;
+        mem[11'b1111010111] = 8'h0;
+        mem[11'b1111011000] = 8'h0;
+        mem[11'b1111011001] = 8'h0;
+        mem[11'b1111011010] = 8'h0;
+        mem[11'b1111011011] = 8'h0;
+        mem[11'b1111011100] = 8'h0;
+        mem[11'b1111011101] = 8'h0;
+        mem[11'b1111011110] = 8'h0;
+        mem[11'b1111011111] = 8'h0;
+        mem[11'b1111100000] = 8'h0;
+        mem[11'b1111100001] = 8'h0;
+        mem[11'b1111100010] = 8'h0;
+        mem[11'b1111100011] = 8'h0;
+        mem[11'b1111100100] = 8'h0;
+        mem[11'b1111100101] = 8'h0;
+        mem[11'b1111100110] = 8'h0;
+        mem[11'b1111100111] = 8'h0;
+        mem[11'b1111101000] = 8'h0;
+        mem[11'b1111101001] = 8'h0;
+        mem[11'b1111101010] = 8'h0;
+        mem[11'b1111101011] = 8'h0;
+        mem[11'b1111101100] = 8'h0;
+        mem[11'b1111101101] = 8'h0;
+        mem[11'b1111101110] = 8'h0;
+        mem[11'b1111101111] = 8'h0;
+        mem[11'b1111110000] = 8'h0;
+        mem[11'b1111110001] = 8'h0;
+        mem[11'b1111110010] = 8'h0;
+        mem[11'b1111110011] = 8'h0;
+        mem[11'b1111110100] = 8'h0;
+        mem[11'b1111110101] = 8'h0;
+        mem[11'b1111110110] = 8'h0;
+        mem[11'b1111110111] = 8'h0;
+        mem[11'b1111111000] = 8'h0;
+        mem[11'b1111111001] = 8'h0;
+        mem[11'b1111111010] = 8'h0;
+        mem[11'b1111111011] = 8'h0;
+        mem[11'b1111111100] = 8'h0;
+        mem[11'b1111111101] = 8'h0;
+        mem[11'b1111111110] = 8'h0;
+        mem[11'b1111111111] = 8'h0;
+        mem[11'b10000000000] = 8'h0;
+        mem[11'b10000000001] = 8'h0;
+        mem[11'b10000000010] = 8'h0;
+        mem[11'b10000000011] = 8'h0;
+        mem[11'b10000000100] = 8'h0;
+        mem[11'b10000000101] = 8'h0;
+        mem[11'b10000000110] = 8'h0;
+        mem[11'b10000000111] = 8'h0;
+        mem[11'b10000001000] = 8'h0;
+        mem[11'b10000001001] = 8'h0;
+        mem[11'b10000001010] = 8'h0;
+        mem[11'b10000001011] = 8'h0;
+        mem[11'b10000001100] = 8'h0;
+        mem[11'b10000001101] = 8'h0;
+        mem[11'b10000001110] = 8'h0;
+        mem[11'b10000001111] = 8'h0;
+        mem[11'b10000010000] = 8'h0;
+        mem[11'b10000010001] = 8'h0;
+        mem[11'b10000010010] = 8'h0;
+        mem[11'b10000010011] = 8'h0;
+        mem[11'b10000010100] = 8'h0;
+        mem[11'b10000010101] = 8'h0;
+        mem[11'b10000010110] = 8'h0;
+        mem[11'b10000010111] = 8'h0;
+        mem[11'b10000011000] = 8'h0;
+        mem[11'b10000011001] = 8'h0;
+        mem[11'b10000011010] = 8'h0;
+        mem[11'b10000011011] = 8'h0;
+        mem[11'b10000011100] = 8'h0;
+        mem[11'b10000011101] = 8'h0;
+        mem[11'b10000011110] = 8'h0;
+        mem[11'b10000011111] = 8'h0;
+        mem[11'b10000100000] = 8'h0;
+        mem[11'b10000100001] = 8'h0;
+        mem[11'b10000100010] = 8'h0;
+        mem[11'b10000100011] = 8'h0;
+        mem[11'b10000100100] = 8'h0;
+        mem[11'b10000100101] = 8'h0;
+        mem[11'b10000100110] = 8'h0;
+        mem[11'b10000100111] = 8'h0;
+        mem[11'b10000101000] = 8'h0;
+        mem[11'b10000101001] = 8'h0;
+        mem[11'b10000101010] = 8'h0;
+        mem[11'b10000101011] = 8'h0;
+        mem[11'b10000101100] = 8'h0;
+        mem[11'b10000101101] = 8'h0;
+        mem[11'b10000101110] = 8'h0;
+        mem[11'b10000101111] = 8'h0;
+        mem[11'b10000110000] = 8'h0;
+        mem[11'b10000110001] = 8'h0;
+        mem[11'b10000110010] = 8'h0;
+        mem[11'b10000110011] = 8'h0;
+        mem[11'b10000110100] = 8'h0;
+        mem[11'b10000110101] = 8'h0;
+        mem[11'b10000110110] = 8'h0;
+        mem[11'b10000110111] = 8'h0;
+        mem[11'b10000111000] = 8'h0;
+        mem[11'b10000111001] = 8'h0;
+        mem[11'b10000111010] = 8'h0;
+        mem[11'b10000111011] = 8'h0;
+        mem[11'b10000111100] = 8'h0;
+        mem[11'b10000111101] = 8'h0;
+        mem[11'b10000111110] = 8'h0;
+        mem[11'b10000111111] = 8'h0;
+        mem[11'b10001000000] = 8'h0;
+        mem[11'b10001000001] = 8'h0;
+        mem[11'b10001000010] = 8'h0;
+        mem[11'b10001000011] = 8'h0;
+        mem[11'b10001000100] = 8'h0;
+        mem[11'b10001000101] = 8'h0;
+        mem[11'b10001000110] = 8'h0;
+        mem[11'b10001000111] = 8'h0;
+        mem[11'b10001001000] = 8'h0;
+        mem[11'b10001001001] = 8'h0;
+        mem[11'b10001001010] = 8'h0;
+        mem[11'b10001001011] = 8'h0;
+        mem[11'b10001001100] = 8'h0;
+        mem[11'b10001001101] = 8'h0;
+        mem[11'b10001001110] = 8'h0;
+        mem[11'b10001001111] = 8'h0;
+        mem[11'b10001010000] = 8'h0;
+        mem[11'b10001010001] = 8'h0;
+        mem[11'b10001010010] = 8'h0;
+        mem[11'b10001010011] = 8'h0;
+        mem[11'b10001010100] = 8'h0;
+        mem[11'b10001010101] = 8'h0;
+        mem[11'b10001010110] = 8'h0;
+        mem[11'b10001010111] = 8'h0;
+        mem[11'b10001011000] = 8'h0;
+        mem[11'b10001011001] = 8'h0;
+        mem[11'b10001011010] = 8'h0;
+        mem[11'b10001011011] = 8'h0;
+        mem[11'b10001011100] = 8'h0;
+        mem[11'b10001011101] = 8'h0;
+        mem[11'b10001011110] = 8'h0;
+        mem[11'b10001011111] = 8'h0;
+        mem[11'b10001100000] = 8'h0;
+        mem[11'b10001100001] = 8'h0;
+        mem[11'b10001100010] = 8'h0;
+        mem[11'b10001100011] = 8'h0;
+        mem[11'b10001100100] = 8'h0;
+        mem[11'b10001100101] = 8'h0;
+        mem[11'b10001100110] = 8'h0;
+        mem[11'b10001100111] = 8'h0;
+        mem[11'b10001101000] = 8'h0;
+        mem[11'b10001101001] = 8'h0;
+        mem[11'b10001101010] = 8'h0;
+        mem[11'b10001101011] = 8'h0;
+        mem[11'b10001101100] = 8'h0;
+        mem[11'b10001101101] = 8'h0;
+        mem[11'b10001101110] = 8'h0;
+        mem[11'b10001101111] = 8'h0;
+        mem[11'b10001110000] = 8'h0;
+        mem[11'b10001110001] = 8'h0;
+        mem[11'b10001110010] = 8'h0;
+        mem[11'b10001110011] = 8'h0;
+        mem[11'b10001110100] = 8'h0;
+        mem[11'b10001110101] = 8'h0;
+        mem[11'b10001110110] = 8'h0;
+        mem[11'b10001110111] = 8'h0;
+        mem[11'b10001111000] = 8'h0;
+        mem[11'b10001111001] = 8'h0;
+        mem[11'b10001111010] = 8'h0;
+        mem[11'b10001111011] = 8'h0;
+        mem[11'b10001111100] = 8'h0;
+        mem[11'b10001111101] = 8'h0;
+        mem[11'b10001111110] = 8'h0;
+        mem[11'b10001111111] = 8'h0;
+        mem[11'b10010000000] = 8'h0;
+        mem[11'b10010000001] = 8'h0;
+        mem[11'b10010000010] = 8'h0;
+        mem[11'b10010000011] = 8'h0;
+        mem[11'b10010000100] = 8'h0;
+        mem[11'b10010000101] = 8'h0;
+        mem[11'b10010000110] = 8'h0;
+        mem[11'b10010000111] = 8'h0;
+        mem[11'b10010001000] = 8'h0;
+        mem[11'b10010001001] = 8'h0;
+        mem[11'b10010001010] = 8'h0;
+        mem[11'b10010001011] = 8'h0;
+        mem[11'b10010001100] = 8'h0;
+        mem[11'b10010001101] = 8'h0;
+        mem[11'b10010001110] = 8'h0;
+        mem[11'b10010001111] = 8'h0;
+        mem[11'b10010010000] = 8'h0;
+        mem[11'b10010010001] = 8'h0;
+        mem[11'b10010010010] = 8'h0;
+        mem[11'b10010010011] = 8'h0;
+        mem[11'b10010010100] = 8'h0;
+        mem[11'b10010010101] = 8'h0;
+        mem[11'b10010010110] = 8'h0;
+        mem[11'b10010010111] = 8'h0;
+        mem[11'b10010011000] = 8'h0;
+        mem[11'b10010011001] = 8'h0;
+        mem[11'b10010011010] = 8'h0;
+        mem[11'b10010011011] = 8'h0;
+        mem[11'b10010011100] = 8'h0;
+        mem[11'b10010011101] = 8'h0;
+        mem[11'b10010011110] = 8'h0;
+        mem[11'b10010011111] = 8'h0;
+        mem[11'b10010100000] = 8'h0;
+        mem[11'b10010100001] = 8'h0;
+        mem[11'b10010100010] = 8'h0;
+        mem[11'b10010100011] = 8'h0;
+        mem[11'b10010100100] = 8'h0;
+        mem[11'b10010100101] = 8'h0;
+        mem[11'b10010100110] = 8'h0;
+        mem[11'b10010100111] = 8'h0;
+        mem[11'b10010101000] = 8'h0;
+        mem[11'b10010101001] = 8'h0;
+        mem[11'b10010101010] = 8'h0;
+        mem[11'b10010101011] = 8'h0;
+        mem[11'b10010101100] = 8'h0;
+        mem[11'b10010101101] = 8'h0;
+        mem[11'b10010101110] = 8'h0;
+        mem[11'b10010101111] = 8'h0;
+        mem[11'b10010110000] = 8'h0;
+        mem[11'b10010110001] = 8'h0;
+        mem[11'b10010110010] = 8'h0;
+        mem[11'b10010110011] = 8'h0;
+        mem[11'b10010110100] = 8'h0;
+        mem[11'b10010110101] = 8'h0;
+        mem[11'b10010110110] = 8'h0;
+        mem[11'b10010110111] = 8'h0;
+        mem[11'b10010111000] = 8'h0;
+        mem[11'b10010111001] = 8'h0;
+        mem[11'b10010111010] = 8'h0;
+        mem[11'b10010111011] = 8'h0;
+        mem[11'b10010111100] = 8'h0;
+        mem[11'b10010111101] = 8'h0;
+        mem[11'b10010111110] = 8'h0;
+        mem[11'b10010111111] = 8'h0;
+        mem[11'b10011000000] = 8'h0;
+        mem[11'b10011000001] = 8'h0;
+        mem[11'b10011000010] = 8'h0;
+        mem[11'b10011000011] = 8'h0;
+        mem[11'b10011000100] = 8'h0;
+        mem[11'b10011000101] = 8'h0;
+        mem[11'b10011000110] = 8'h0;
+        mem[11'b10011000111] = 8'h0;
+        mem[11'b10011001000] = 8'h0;
+        mem[11'b10011001001] = 8'h0;
+        mem[11'b10011001010] = 8'h0;
+        mem[11'b10011001011] = 8'h0;
+        mem[11'b10011001100] = 8'h0;
+        mem[11'b10011001101] = 8'h0;
+        mem[11'b10011001110] = 8'h0;
+        mem[11'b10011001111] = 8'h0;
+        mem[11'b10011010000] = 8'h0;
+        mem[11'b10011010001] = 8'h0;
+        mem[11'b10011010010] = 8'h0;
+        mem[11'b10011010011] = 8'h0;
+        mem[11'b10011010100] = 8'h0;
+        mem[11'b10011010101] = 8'h0;
+        mem[11'b10011010110] = 8'h0;
+        mem[11'b10011010111] = 8'h0;
+        mem[11'b10011011000] = 8'h0;
+        mem[11'b10011011001] = 8'h0;
+        mem[11'b10011011010] = 8'h0;
+        mem[11'b10011011011] = 8'h0;
+        mem[11'b10011011100] = 8'h0;
+        mem[11'b10011011101] = 8'h0;
+        mem[11'b10011011110] = 8'h0;
+        mem[11'b10011011111] = 8'h0;
+        mem[11'b10011100000] = 8'h0;
+        mem[11'b10011100001] = 8'h0;
+        mem[11'b10011100010] = 8'h0;
+        mem[11'b10011100011] = 8'h0;
+        mem[11'b10011100100] = 8'h0;
+        mem[11'b10011100101] = 8'h0;
+        mem[11'b10011100110] = 8'h0;
+        mem[11'b10011100111] = 8'h0;
+        mem[11'b10011101000] = 8'h0;
+        mem[11'b10011101001] = 8'h0;
+        mem[11'b10011101010] = 8'h0;
+        mem[11'b10011101011] = 8'h0;
+        mem[11'b10011101100] = 8'h0;
+        mem[11'b10011101101] = 8'h0;
+        mem[11'b10011101110] = 8'h0;
+        mem[11'b10011101111] = 8'h0;
+        mem[11'b10011110000] = 8'h0;
+        mem[11'b10011110001] = 8'h0;
+        mem[11'b10011110010] = 8'h0;
+        mem[11'b10011110011] = 8'h0;
+        mem[11'b10011110100] = 8'h0;
+        mem[11'b10011110101] = 8'h0;
+        mem[11'b10011110110] = 8'h0;
+        mem[11'b10011110111] = 8'h0;
+        mem[11'b10011111000] = 8'h0;
+        mem[11'b10011111001] = 8'h0;
+        mem[11'b10011111010] = 8'h0;
+        mem[11'b10011111011] = 8'h0;
+        mem[11'b10011111100] = 8'h0;
+        mem[11'b10011111101] = 8'h0;
+        mem[11'b10011111110] = 8'h0;
+        mem[11'b10011111111] = 8'h0;
+        mem[11'b10100000000] = 8'h0;
+        mem[11'b10100000001] = 8'h0;
+        mem[11'b10100000010] = 8'h0;
+        mem[11'b10100000011] = 8'h0;
+        mem[11'b10100000100] = 8'h0;
+        mem[11'b10100000101] = 8'h0;
+        mem[11'b10100000110] = 8'h0;
+        mem[11'b10100000111] = 8'h0;
+        mem[11'b10100001000] = 8'h0;
+        mem[11'b10100001001] = 8'h0;
+        mem[11'b10100001010] = 8'h0;
+        mem[11'b10100001011] = 8'h0;
+        mem[11'b10100001100] = 8'h0;
+        mem[11'b10100001101] = 8'h0;
+        mem[11'b10100001110] = 8'h0;
+        mem[11'b10100001111] = 8'h0;
+        mem[11'b10100010000] = 8'h0;
+        mem[11'b10100010001] = 8'h0;
+        mem[11'b10100010010] = 8'h0;
+        mem[11'b10100010011] = 8'h0;
+        mem[11'b10100010100] = 8'h0;
+        mem[11'b10100010101] = 8'h0;
+        mem[11'b10100010110] = 8'h0;
+        mem[11'b10100010111] = 8'h0;
+        mem[11'b10100011000] = 8'h0;
+        mem[11'b10100011001] = 8'h0;
+        mem[11'b10100011010] = 8'h0;
+        mem[11'b10100011011] = 8'h0;
+        mem[11'b10100011100] = 8'h0;
+        mem[11'b10100011101] = 8'h0;
+        mem[11'b10100011110] = 8'h0;
+        mem[11'b10100011111] = 8'h0;
+        mem[11'b10100100000] = 8'h0;
+        mem[11'b10100100001] = 8'h0;
+        mem[11'b10100100010] = 8'h0;
+        mem[11'b10100100011] = 8'h0;
+        mem[11'b10100100100] = 8'h0;
+        mem[11'b10100100101] = 8'h0;
+        mem[11'b10100100110] = 8'h0;
+        mem[11'b10100100111] = 8'h0;
+        mem[11'b10100101000] = 8'h0;
+        mem[11'b10100101001] = 8'h0;
+        mem[11'b10100101010] = 8'h0;
+        mem[11'b10100101011] = 8'h0;
+        mem[11'b10100101100] = 8'h0;
+        mem[11'b10100101101] = 8'h0;
+        mem[11'b10100101110] = 8'h0;
+        mem[11'b10100101111] = 8'h0;
+        mem[11'b10100110000] = 8'h0;
+        mem[11'b10100110001] = 8'h0;
+        mem[11'b10100110010] = 8'h0;
+        mem[11'b10100110011] = 8'h0;
+        mem[11'b10100110100] = 8'h0;
+        mem[11'b10100110101] = 8'h0;
+        mem[11'b10100110110] = 8'h0;
+        mem[11'b10100110111] = 8'h0;
+        mem[11'b10100111000] = 8'h0;
+        mem[11'b10100111001] = 8'h0;
+        mem[11'b10100111010] = 8'h0;
+        mem[11'b10100111011] = 8'h0;
+        mem[11'b10100111100] = 8'h0;
+        mem[11'b10100111101] = 8'h0;
+        mem[11'b10100111110] = 8'h0;
+        mem[11'b10100111111] = 8'h0;
+        mem[11'b10101000000] = 8'h0;
+        mem[11'b10101000001] = 8'h0;
+        mem[11'b10101000010] = 8'h0;
+        mem[11'b10101000011] = 8'h0;
+        mem[11'b10101000100] = 8'h0;
+        mem[11'b10101000101] = 8'h0;
+        mem[11'b10101000110] = 8'h0;
+        mem[11'b10101000111] = 8'h0;
+        mem[11'b10101001000] = 8'h0;
+        mem[11'b10101001001] = 8'h0;
+        mem[11'b10101001010] = 8'h0;
+        mem[11'b10101001011] = 8'h0;
+        mem[11'b10101001100] = 8'h0;
+        mem[11'b10101001101] = 8'h0;
+        mem[11'b10101001110] = 8'h0;
+        mem[11'b10101001111] = 8'h0;
+        mem[11'b10101010000] = 8'h0;
+        mem[11'b10101010001] = 8'h0;
+        mem[11'b10101010010] = 8'h0;
+        mem[11'b10101010011] = 8'h0;
+        mem[11'b10101010100] = 8'h0;
+        mem[11'b10101010101] = 8'h0;
+        mem[11'b10101010110] = 8'h0;
+        mem[11'b10101010111] = 8'h0;
+        mem[11'b10101011000] = 8'h0;
+        mem[11'b10101011001] = 8'h0;
+        mem[11'b10101011010] = 8'h0;
+        mem[11'b10101011011] = 8'h0;
+        mem[11'b10101011100] = 8'h0;
+        mem[11'b10101011101] = 8'h0;
+        mem[11'b10101011110] = 8'h0;
+        mem[11'b10101011111] = 8'h0;
+        mem[11'b10101100000] = 8'h0;
+        mem[11'b10101100001] = 8'h0;
+        mem[11'b10101100010] = 8'h0;
+        mem[11'b10101100011] = 8'h0;
+        mem[11'b10101100100] = 8'h0;
+        mem[11'b10101100101] = 8'h0;
+        mem[11'b10101100110] = 8'h0;
+        mem[11'b10101100111] = 8'h0;
+        mem[11'b10101101000] = 8'h0;
+        mem[11'b10101101001] = 8'h0;
+        mem[11'b10101101010] = 8'h0;
+        mem[11'b10101101011] = 8'h0;
+        mem[11'b10101101100] = 8'h0;
+        mem[11'b10101101101] = 8'h0;
+        mem[11'b10101101110] = 8'h0;
+        mem[11'b10101101111] = 8'h0;
+        mem[11'b10101110000] = 8'h0;
+        mem[11'b10101110001] = 8'h0;
+        mem[11'b10101110010] = 8'h0;
+        mem[11'b10101110011] = 8'h0;
+        mem[11'b10101110100] = 8'h0;
+        mem[11'b10101110101] = 8'h0;
+        mem[11'b10101110110] = 8'h0;
+        mem[11'b10101110111] = 8'h0;
+        mem[11'b10101111000] = 8'h0;
+        mem[11'b10101111001] = 8'h0;
+        mem[11'b10101111010] = 8'h0;
+        mem[11'b10101111011] = 8'h0;
+        mem[11'b10101111100] = 8'h0;
+        mem[11'b10101111101] = 8'h0;
+        mem[11'b10101111110] = 8'h0;
+        mem[11'b10101111111] = 8'h0;
+        mem[11'b10110000000] = 8'h0;
+        mem[11'b10110000001] = 8'h0;
+        mem[11'b10110000010] = 8'h0;
+        mem[11'b10110000011] = 8'h0;
+        mem[11'b10110000100] = 8'h0;
+        mem[11'b10110000101] = 8'h0;
+        mem[11'b10110000110] = 8'h0;
+        mem[11'b10110000111] = 8'h0;
+        mem[11'b10110001000] = 8'h0;
+        mem[11'b10110001001] = 8'h0;
+        mem[11'b10110001010] = 8'h0;
+        mem[11'b10110001011] = 8'h0;
+        mem[11'b10110001100] = 8'h0;
+        mem[11'b10110001101] = 8'h0;
+        mem[11'b10110001110] = 8'h0;
+        mem[11'b10110001111] = 8'h0;
+        mem[11'b10110010000] = 8'h0;
+        mem[11'b10110010001] = 8'h0;
+        mem[11'b10110010010] = 8'h0;
+        mem[11'b10110010011] = 8'h0;
+        mem[11'b10110010100] = 8'h0;
+        mem[11'b10110010101] = 8'h0;
+        mem[11'b10110010110] = 8'h0;
+        mem[11'b10110010111] = 8'h0;
+        mem[11'b10110011000] = 8'h0;
+        mem[11'b10110011001] = 8'h0;
+        mem[11'b10110011010] = 8'h0;
+        mem[11'b10110011011] = 8'h0;
+        mem[11'b10110011100] = 8'h0;
+        mem[11'b10110011101] = 8'h0;
+        mem[11'b10110011110] = 8'h0;
+        mem[11'b10110011111] = 8'h0;
+        mem[11'b10110100000] = 8'h0;
+        mem[11'b10110100001] = 8'h0;
+        mem[11'b10110100010] = 8'h0;
+        mem[11'b10110100011] = 8'h0;
+        mem[11'b10110100100] = 8'h0;
+        mem[11'b10110100101] = 8'h0;
+        mem[11'b10110100110] = 8'h0;
+        mem[11'b10110100111] = 8'h0;
+        mem[11'b10110101000] = 8'h0;
+        mem[11'b10110101001] = 8'h0;
+        mem[11'b10110101010] = 8'h0;
+        mem[11'b10110101011] = 8'h0;
+        mem[11'b10110101100] = 8'h0;
+        mem[11'b10110101101] = 8'h0;
+        mem[11'b10110101110] = 8'h0;
+        mem[11'b10110101111] = 8'h0;
+        mem[11'b10110110000] = 8'h0;
+        mem[11'b10110110001] = 8'h0;
+        mem[11'b10110110010] = 8'h0;
+        mem[11'b10110110011] = 8'h0;
+        mem[11'b10110110100] = 8'h0;
+        mem[11'b10110110101] = 8'h0;
+        mem[11'b10110110110] = 8'h0;
+        mem[11'b10110110111] = 8'h0;
+        mem[11'b10110111000] = 8'h0;
+        mem[11'b10110111001] = 8'h0;
+        mem[11'b10110111010] = 8'h0;
+        mem[11'b10110111011] = 8'h0;
+        mem[11'b10110111100] = 8'h0;
+        mem[11'b10110111101] = 8'h0;
+        mem[11'b10110111110] = 8'h0;
+        mem[11'b10110111111] = 8'h0;
+        mem[11'b10111000000] = 8'h0;
+        mem[11'b10111000001] = 8'h0;
+        mem[11'b10111000010] = 8'h0;
+        mem[11'b10111000011] = 8'h0;
+        mem[11'b10111000100] = 8'h0;
+        mem[11'b10111000101] = 8'h0;
+        mem[11'b10111000110] = 8'h0;
+        mem[11'b10111000111] = 8'h0;
+        mem[11'b10111001000] = 8'h0;
+        mem[11'b10111001001] = 8'h0;
+        mem[11'b10111001010] = 8'h0;
+        mem[11'b10111001011] = 8'h0;
+        mem[11'b10111001100] = 8'h0;
+        mem[11'b10111001101] = 8'h0;
+        mem[11'b10111001110] = 8'h0;
+        mem[11'b10111001111] = 8'h0;
+        mem[11'b10111010000] = 8'h0;
+        mem[11'b10111010001] = 8'h0;
+        mem[11'b10111010010] = 8'h0;
+        mem[11'b10111010011] = 8'h0;
+        mem[11'b10111010100] = 8'h0;
+        mem[11'b10111010101] = 8'h0;
+        mem[11'b10111010110] = 8'h0;
+        mem[11'b10111010111] = 8'h0;
+        mem[11'b10111011000] = 8'h0;
+        mem[11'b10111011001] = 8'h0;
+        mem[11'b10111011010] = 8'h0;
+        mem[11'b10111011011] = 8'h0;
+        mem[11'b10111011100] = 8'h0;
+        mem[11'b10111011101] = 8'h0;
+        mem[11'b10111011110] = 8'h0;
+        mem[11'b10111011111] = 8'h0;
+        mem[11'b10111100000] = 8'h0;
+        mem[11'b10111100001] = 8'h0;
+        mem[11'b10111100010] = 8'h0;
+        mem[11'b10111100011] = 8'h0;
+        mem[11'b10111100100] = 8'h0;
+        mem[11'b10111100101] = 8'h0;
+        mem[11'b10111100110] = 8'h0;
+        mem[11'b10111100111] = 8'h0;
+        mem[11'b10111101000] = 8'h0;
+        mem[11'b10111101001] = 8'h0;
+        mem[11'b10111101010] = 8'h0;
+        mem[11'b10111101011] = 8'h0;
+        mem[11'b10111101100] = 8'h0;
+        mem[11'b10111101101] = 8'h0;
+        mem[11'b10111101110] = 8'h0;
+        mem[11'b10111101111] = 8'h0;
+        mem[11'b10111110000] = 8'h0;
+        mem[11'b10111110001] = 8'h0;
+        mem[11'b10111110010] = 8'h0;
+        mem[11'b10111110011] = 8'h0;
+        mem[11'b10111110100] = 8'h0;
+        mem[11'b10111110101] = 8'h0;
+        mem[11'b10111110110] = 8'h0;
+        mem[11'b10111110111] = 8'h0;
+        mem[11'b10111111000] = 8'h0;
+        mem[11'b10111111001] = 8'h0;
+        mem[11'b10111111010] = 8'h0;
+        mem[11'b10111111011] = 8'h0;
+        mem[11'b10111111100] = 8'h0;
+        mem[11'b10111111101] = 8'h0;
+        mem[11'b10111111110] = 8'h0;
+        mem[11'b10111111111] = 8'h0;
+        mem[11'b11000000000] = 8'h0;
+        mem[11'b11000000001] = 8'h0;
+        mem[11'b11000000010] = 8'h0;
+        mem[11'b11000000011] = 8'h0;
+        mem[11'b11000000100] = 8'h0;
+        mem[11'b11000000101] = 8'h0;
+        mem[11'b11000000110] = 8'h0;
+        mem[11'b11000000111] = 8'h0;
+        mem[11'b11000001000] = 8'h0;
+        mem[11'b11000001001] = 8'h0;
+        mem[11'b11000001010] = 8'h0;
+        mem[11'b11000001011] = 8'h0;
+        mem[11'b11000001100] = 8'h0;
+        mem[11'b11000001101] = 8'h0;
+        mem[11'b11000001110] = 8'h0;
+        mem[11'b11000001111] = 8'h0;
+        mem[11'b11000010000] = 8'h0;
+        mem[11'b11000010001] = 8'h0;
+        mem[11'b11000010010] = 8'h0;
+        mem[11'b11000010011] = 8'h0;
+        mem[11'b11000010100] = 8'h0;
+        mem[11'b11000010101] = 8'h0;
+        mem[11'b11000010110] = 8'h0;
+        mem[11'b11000010111] = 8'h0;
+        mem[11'b11000011000] = 8'h0;
+        mem[11'b11000011001] = 8'h0;
+        mem[11'b11000011010] = 8'h0;
+        mem[11'b11000011011] = 8'h0;
+        mem[11'b11000011100] = 8'h0;
+        mem[11'b11000011101] = 8'h0;
+        mem[11'b11000011110] = 8'h0;
+        mem[11'b11000011111] = 8'h0;
+        mem[11'b11000100000] = 8'h0;
+        mem[11'b11000100001] = 8'h0;
+        mem[11'b11000100010] = 8'h0;
+        mem[11'b11000100011] = 8'h0;
+        mem[11'b11000100100] = 8'h0;
+        mem[11'b11000100101] = 8'h0;
+        mem[11'b11000100110] = 8'h0;
+        mem[11'b11000100111] = 8'h0;
+        mem[11'b11000101000] = 8'h0;
+        mem[11'b11000101001] = 8'h0;
+        mem[11'b11000101010] = 8'h0;
+        mem[11'b11000101011] = 8'h0;
+        mem[11'b11000101100] = 8'h0;
+        mem[11'b11000101101] = 8'h0;
+        mem[11'b11000101110] = 8'h0;
+        mem[11'b11000101111] = 8'h0;
+        mem[11'b11000110000] = 8'h0;
+        mem[11'b11000110001] = 8'h0;
+        mem[11'b11000110010] = 8'h0;
+        mem[11'b11000110011] = 8'h0;
+        mem[11'b11000110100] = 8'h0;
+        mem[11'b11000110101] = 8'h0;
+        mem[11'b11000110110] = 8'h0;
+        mem[11'b11000110111] = 8'h0;
+        mem[11'b11000111000] = 8'h0;
+        mem[11'b11000111001] = 8'h0;
+        mem[11'b11000111010] = 8'h0;
+        mem[11'b11000111011] = 8'h0;
+        mem[11'b11000111100] = 8'h0;
+        mem[11'b11000111101] = 8'h0;
+        mem[11'b11000111110] = 8'h0;
+        mem[11'b11000111111] = 8'h0;
+        mem[11'b11001000000] = 8'h0;
+        mem[11'b11001000001] = 8'h0;
+        mem[11'b11001000010] = 8'h0;
+        mem[11'b11001000011] = 8'h0;
+        mem[11'b11001000100] = 8'h0;
+        mem[11'b11001000101] = 8'h0;
+        mem[11'b11001000110] = 8'h0;
+        mem[11'b11001000111] = 8'h0;
+        mem[11'b11001001000] = 8'h0;
+        mem[11'b11001001001] = 8'h0;
+        mem[11'b11001001010] = 8'h0;
+        mem[11'b11001001011] = 8'h0;
+        mem[11'b11001001100] = 8'h0;
+        mem[11'b11001001101] = 8'h0;
+        mem[11'b11001001110] = 8'h0;
+        mem[11'b11001001111] = 8'h0;
+        mem[11'b11001010000] = 8'h0;
+        mem[11'b11001010001] = 8'h0;
+        mem[11'b11001010010] = 8'h0;
+        mem[11'b11001010011] = 8'h0;
+        mem[11'b11001010100] = 8'h0;
+        mem[11'b11001010101] = 8'h0;
+        mem[11'b11001010110] = 8'h0;
+        mem[11'b11001010111] = 8'h0;
+        mem[11'b11001011000] = 8'h0;
+        mem[11'b11001011001] = 8'h0;
+        mem[11'b11001011010] = 8'h0;
+        mem[11'b11001011011] = 8'h0;
+        mem[11'b11001011100] = 8'h0;
+        mem[11'b11001011101] = 8'h0;
+        mem[11'b11001011110] = 8'h0;
+        mem[11'b11001011111] = 8'h0;
+        mem[11'b11001100000] = 8'h0;
+        mem[11'b11001100001] = 8'h0;
+        mem[11'b11001100010] = 8'h0;
+        mem[11'b11001100011] = 8'h0;
+        mem[11'b11001100100] = 8'h0;
+        mem[11'b11001100101] = 8'h0;
+        mem[11'b11001100110] = 8'h0;
+        mem[11'b11001100111] = 8'h0;
+        mem[11'b11001101000] = 8'h0;
+        mem[11'b11001101001] = 8'h0;
+        mem[11'b11001101010] = 8'h0;
+        mem[11'b11001101011] = 8'h0;
+        mem[11'b11001101100] = 8'h0;
+        mem[11'b11001101101] = 8'h0;
+        mem[11'b11001101110] = 8'h0;
+        mem[11'b11001101111] = 8'h0;
+        mem[11'b11001110000] = 8'h0;
+        mem[11'b11001110001] = 8'h0;
+        mem[11'b11001110010] = 8'h0;
+        mem[11'b11001110011] = 8'h0;
+        mem[11'b11001110100] = 8'h0;
+        mem[11'b11001110101] = 8'h0;
+        mem[11'b11001110110] = 8'h0;
+        mem[11'b11001110111] = 8'h0;
+        mem[11'b11001111000] = 8'h0;
+        mem[11'b11001111001] = 8'h0;
+        mem[11'b11001111010] = 8'h0;
+        mem[11'b11001111011] = 8'h0;
+        mem[11'b11001111100] = 8'h0;
+        mem[11'b11001111101] = 8'h0;
+        mem[11'b11001111110] = 8'h0;
+        mem[11'b11001111111] = 8'h0;
+        mem[11'b11010000000] = 8'h0;
+        mem[11'b11010000001] = 8'h0;
+        mem[11'b11010000010] = 8'h0;
+        mem[11'b11010000011] = 8'h0;
+        mem[11'b11010000100] = 8'h0;
+        mem[11'b11010000101] = 8'h0;
+        mem[11'b11010000110] = 8'h0;
+        mem[11'b11010000111] = 8'h0;
+        mem[11'b11010001000] = 8'h0;
+        mem[11'b11010001001] = 8'h0;
+        mem[11'b11010001010] = 8'h0;
+        mem[11'b11010001011] = 8'h0;
+        mem[11'b11010001100] = 8'h0;
+        mem[11'b11010001101] = 8'h0;
+        mem[11'b11010001110] = 8'h0;
+        mem[11'b11010001111] = 8'h0;
+        mem[11'b11010010000] = 8'h0;
+        mem[11'b11010010001] = 8'h0;
+        mem[11'b11010010010] = 8'h0;
+        mem[11'b11010010011] = 8'h0;
+        mem[11'b11010010100] = 8'h0;
+        mem[11'b11010010101] = 8'h0;
+        mem[11'b11010010110] = 8'h0;
+        mem[11'b11010010111] = 8'h0;
+        mem[11'b11010011000] = 8'h0;
+        mem[11'b11010011001] = 8'h0;
+        mem[11'b11010011010] = 8'h0;
+        mem[11'b11010011011] = 8'h0;
+        mem[11'b11010011100] = 8'h0;
+        mem[11'b11010011101] = 8'h0;
+        mem[11'b11010011110] = 8'h0;
+        mem[11'b11010011111] = 8'h0;
+        mem[11'b11010100000] = 8'h0;
+        mem[11'b11010100001] = 8'h0;
+        mem[11'b11010100010] = 8'h0;
+        mem[11'b11010100011] = 8'h0;
+        mem[11'b11010100100] = 8'h0;
+        mem[11'b11010100101] = 8'h0;
+        mem[11'b11010100110] = 8'h0;
+        mem[11'b11010100111] = 8'h0;
+        mem[11'b11010101000] = 8'h0;
+        mem[11'b11010101001] = 8'h0;
+        mem[11'b11010101010] = 8'h0;
+        mem[11'b11010101011] = 8'h0;
+        mem[11'b11010101100] = 8'h0;
+        mem[11'b11010101101] = 8'h0;
+        mem[11'b11010101110] = 8'h0;
+        mem[11'b11010101111] = 8'h0;
+        mem[11'b11010110000] = 8'h0;
+        mem[11'b11010110001] = 8'h0;
+        mem[11'b11010110010] = 8'h0;
+        mem[11'b11010110011] = 8'h0;
+        mem[11'b11010110100] = 8'h0;
+        mem[11'b11010110101] = 8'h0;
+        mem[11'b11010110110] = 8'h0;
+        mem[11'b11010110111] = 8'h0;
+        mem[11'b11010111000] = 8'h0;
+        mem[11'b11010111001] = 8'h0;
+        mem[11'b11010111010] = 8'h0;
+        mem[11'b11010111011] = 8'h0;
+        mem[11'b11010111100] = 8'h0;
+        mem[11'b11010111101] = 8'h0;
+        mem[11'b11010111110] = 8'h0;
+        mem[11'b11010111111] = 8'h0;
+        mem[11'b11011000000] = 8'h0;
+        mem[11'b11011000001] = 8'h0;
+        mem[11'b11011000010] = 8'h0;
+        mem[11'b11011000011] = 8'h0;
+        mem[11'b11011000100] = 8'h0;
+        mem[11'b11011000101] = 8'h0;
+        mem[11'b11011000110] = 8'h0;
+        mem[11'b11011000111] = 8'h0;
+        mem[11'b11011001000] = 8'h0;
+        mem[11'b11011001001] = 8'h0;
+        mem[11'b11011001010] = 8'h0;
+        mem[11'b11011001011] = 8'h0;
+        mem[11'b11011001100] = 8'h0;
+        mem[11'b11011001101] = 8'h0;
+        mem[11'b11011001110] = 8'h0;
+        mem[11'b11011001111] = 8'h0;
+        mem[11'b11011010000] = 8'h0;
+        mem[11'b11011010001] = 8'h0;
+        mem[11'b11011010010] = 8'h0;
+        mem[11'b11011010011] = 8'h0;
+        mem[11'b11011010100] = 8'h0;
+        mem[11'b11011010101] = 8'h0;
+        mem[11'b11011010110] = 8'h0;
+        mem[11'b11011010111] = 8'h0;
+        mem[11'b11011011000] = 8'h0;
+        mem[11'b11011011001] = 8'h0;
+        mem[11'b11011011010] = 8'h0;
+        mem[11'b11011011011] = 8'h0;
+        mem[11'b11011011100] = 8'h0;
+        mem[11'b11011011101] = 8'h0;
+        mem[11'b11011011110] = 8'h0;
+        mem[11'b11011011111] = 8'h0;
+        mem[11'b11011100000] = 8'h0;
+        mem[11'b11011100001] = 8'h0;
+        mem[11'b11011100010] = 8'h0;
+        mem[11'b11011100011] = 8'h0;
+        mem[11'b11011100100] = 8'h0;
+        mem[11'b11011100101] = 8'h0;
+        mem[11'b11011100110] = 8'h0;
+        mem[11'b11011100111] = 8'h0;
+        mem[11'b11011101000] = 8'h0;
+        mem[11'b11011101001] = 8'h0;
+        mem[11'b11011101010] = 8'h0;
+        mem[11'b11011101011] = 8'h0;
+        mem[11'b11011101100] = 8'h0;
+        mem[11'b11011101101] = 8'h0;
+        mem[11'b11011101110] = 8'h0;
+        mem[11'b11011101111] = 8'h0;
+        mem[11'b11011110000] = 8'h0;
+        mem[11'b11011110001] = 8'h0;
+        mem[11'b11011110010] = 8'h0;
+        mem[11'b11011110011] = 8'h0;
+        mem[11'b11011110100] = 8'h0;
+        mem[11'b11011110101] = 8'h0;
+        mem[11'b11011110110] = 8'h0;
+        mem[11'b11011110111] = 8'h0;
+        mem[11'b11011111000] = 8'h0;
+        mem[11'b11011111001] = 8'h0;
+        mem[11'b11011111010] = 8'h0;
+        mem[11'b11011111011] = 8'h0;
+        mem[11'b11011111100] = 8'h0;
+        mem[11'b11011111101] = 8'h0;
+        mem[11'b11011111110] = 8'h0;
+        mem[11'b11011111111] = 8'h0;
+        mem[11'b11100000000] = 8'h0;
+        mem[11'b11100000001] = 8'h0;
+        mem[11'b11100000010] = 8'h0;
+        mem[11'b11100000011] = 8'h0;
+        mem[11'b11100000100] = 8'h0;
+        mem[11'b11100000101] = 8'h0;
+        mem[11'b11100000110] = 8'h0;
+        mem[11'b11100000111] = 8'h0;
+        mem[11'b11100001000] = 8'h0;
+        mem[11'b11100001001] = 8'h0;
+        mem[11'b11100001010] = 8'h0;
+        mem[11'b11100001011] = 8'h0;
+        mem[11'b11100001100] = 8'h0;
+        mem[11'b11100001101] = 8'h0;
+        mem[11'b11100001110] = 8'h0;
+        mem[11'b11100001111] = 8'h0;
+        mem[11'b11100010000] = 8'h0;
+        mem[11'b11100010001] = 8'h0;
+        mem[11'b11100010010] = 8'h0;
+        mem[11'b11100010011] = 8'h0;
+        mem[11'b11100010100] = 8'h0;
+        mem[11'b11100010101] = 8'h0;
+        mem[11'b11100010110] = 8'h0;
+        mem[11'b11100010111] = 8'h0;
+        mem[11'b11100011000] = 8'h0;
+        mem[11'b11100011001] = 8'h0;
+        mem[11'b11100011010] = 8'h0;
+        mem[11'b11100011011] = 8'h0;
+        mem[11'b11100011100] = 8'h0;
+        mem[11'b11100011101] = 8'h0;
+        mem[11'b11100011110] = 8'h0;
+        mem[11'b11100011111] = 8'h0;
+        mem[11'b11100100000] = 8'h0;
+        mem[11'b11100100001] = 8'h0;
+        mem[11'b11100100010] = 8'h0;
+        mem[11'b11100100011] = 8'h0;
+        mem[11'b11100100100] = 8'h0;
+        mem[11'b11100100101] = 8'h0;
+        mem[11'b11100100110] = 8'h0;
+        mem[11'b11100100111] = 8'h0;
+        mem[11'b11100101000] = 8'h0;
+        mem[11'b11100101001] = 8'h0;
+        mem[11'b11100101010] = 8'h0;
+        mem[11'b11100101011] = 8'h0;
+        mem[11'b11100101100] = 8'h0;
+        mem[11'b11100101101] = 8'h0;
+        mem[11'b11100101110] = 8'h0;
+        mem[11'b11100101111] = 8'h0;
+        mem[11'b11100110000] = 8'h0;
+        mem[11'b11100110001] = 8'h0;
+        mem[11'b11100110010] = 8'h0;
+        mem[11'b11100110011] = 8'h0;
+        mem[11'b11100110100] = 8'h0;
+        mem[11'b11100110101] = 8'h0;
+        mem[11'b11100110110] = 8'h0;
+        mem[11'b11100110111] = 8'h0;
+        mem[11'b11100111000] = 8'h0;
+        mem[11'b11100111001] = 8'h0;
+        mem[11'b11100111010] = 8'h0;
+        mem[11'b11100111011] = 8'h0;
+        mem[11'b11100111100] = 8'h0;
+        mem[11'b11100111101] = 8'h0;
+        mem[11'b11100111110] = 8'h0;
+        mem[11'b11100111111] = 8'h0;
+        mem[11'b11101000000] = 8'h0;
+        mem[11'b11101000001] = 8'h0;
+        mem[11'b11101000010] = 8'h0;
+        mem[11'b11101000011] = 8'h0;
+        mem[11'b11101000100] = 8'h0;
+        mem[11'b11101000101] = 8'h0;
+        mem[11'b11101000110] = 8'h0;
+        mem[11'b11101000111] = 8'h0;
+        mem[11'b11101001000] = 8'h0;
+        mem[11'b11101001001] = 8'h0;
+        mem[11'b11101001010] = 8'h0;
+        mem[11'b11101001011] = 8'h0;
+        mem[11'b11101001100] = 8'h0;
+        mem[11'b11101001101] = 8'h0;
+        mem[11'b11101001110] = 8'h0;
+        mem[11'b11101001111] = 8'h0;
+        mem[11'b11101010000] = 8'h0;
+        mem[11'b11101010001] = 8'h0;
+        mem[11'b11101010010] = 8'h0;
+        mem[11'b11101010011] = 8'h0;
+        mem[11'b11101010100] = 8'h0;
+        mem[11'b11101010101] = 8'h0;
+        mem[11'b11101010110] = 8'h0;
+        mem[11'b11101010111] = 8'h0;
+        mem[11'b11101011000] = 8'h0;
+        mem[11'b11101011001] = 8'h0;
+        mem[11'b11101011010] = 8'h0;
+        mem[11'b11101011011] = 8'h0;
+        mem[11'b11101011100] = 8'h0;
+        mem[11'b11101011101] = 8'h0;
+        mem[11'b11101011110] = 8'h0;
+        mem[11'b11101011111] = 8'h0;
+        mem[11'b11101100000] = 8'h0;
+        mem[11'b11101100001] = 8'h0;
+        mem[11'b11101100010] = 8'h0;
+        mem[11'b11101100011] = 8'h0;
+        mem[11'b11101100100] = 8'h0;
+        mem[11'b11101100101] = 8'h0;
+        mem[11'b11101100110] = 8'h0;
+        mem[11'b11101100111] = 8'h0;
+        mem[11'b11101101000] = 8'h0;
+        mem[11'b11101101001] = 8'h0;
+        mem[11'b11101101010] = 8'h0;
+        mem[11'b11101101011] = 8'h0;
+        mem[11'b11101101100] = 8'h0;
+        mem[11'b11101101101] = 8'h0;
+        mem[11'b11101101110] = 8'h0;
+        mem[11'b11101101111] = 8'h0;
+        mem[11'b11101110000] = 8'h0;
+        mem[11'b11101110001] = 8'h0;
+        mem[11'b11101110010] = 8'h0;
+        mem[11'b11101110011] = 8'h0;
+        mem[11'b11101110100] = 8'h0;
+        mem[11'b11101110101] = 8'h0;
+        mem[11'b11101110110] = 8'h0;
+        mem[11'b11101110111] = 8'h0;
+        mem[11'b11101111000] = 8'h0;
+        mem[11'b11101111001] = 8'h0;
+        mem[11'b11101111010] = 8'h0;
+        mem[11'b11101111011] = 8'h0;
+        mem[11'b11101111100] = 8'h0;
+        mem[11'b11101111101] = 8'h0;
+        mem[11'b11101111110] = 8'h0;
+        mem[11'b11101111111] = 8'h0;
+        mem[11'b11110000000] = 8'h0;
+        mem[11'b11110000001] = 8'h0;
+        mem[11'b11110000010] = 8'h0;
+        mem[11'b11110000011] = 8'h0;
+        mem[11'b11110000100] = 8'h0;
+        mem[11'b11110000101] = 8'h0;
+        mem[11'b11110000110] = 8'h0;
+        mem[11'b11110000111] = 8'h0;
+        mem[11'b11110001000] = 8'h0;
+        mem[11'b11110001001] = 8'h0;
+        mem[11'b11110001010] = 8'h0;
+        mem[11'b11110001011] = 8'h0;
+        mem[11'b11110001100] = 8'h0;
+        mem[11'b11110001101] = 8'h0;
+        mem[11'b11110001110] = 8'h0;
+        mem[11'b11110001111] = 8'h0;
+        mem[11'b11110010000] = 8'h0;
+        mem[11'b11110010001] = 8'h0;
+        mem[11'b11110010010] = 8'h0;
+        mem[11'b11110010011] = 8'h0;
+        mem[11'b11110010100] = 8'h0;
+        mem[11'b11110010101] = 8'h0;
+        mem[11'b11110010110] = 8'h0;
+        mem[11'b11110010111] = 8'h0;
+        mem[11'b11110011000] = 8'h0;
+        mem[11'b11110011001] = 8'h0;
+        mem[11'b11110011010] = 8'h0;
+        mem[11'b11110011011] = 8'h0;
+        mem[11'b11110011100] = 8'h0;
+        mem[11'b11110011101] = 8'h0;
+        mem[11'b11110011110] = 8'h0;
+        mem[11'b11110011111] = 8'h0;
+        mem[11'b11110100000] = 8'h0;
+        mem[11'b11110100001] = 8'h0;
+        mem[11'b11110100010] = 8'h0;
+        mem[11'b11110100011] = 8'h0;
+        mem[11'b11110100100] = 8'h0;
+        mem[11'b11110100101] = 8'h0;
+        mem[11'b11110100110] = 8'h0;
+        mem[11'b11110100111] = 8'h0;
+        mem[11'b11110101000] = 8'h0;
+        mem[11'b11110101001] = 8'h0;
+        mem[11'b11110101010] = 8'h0;
+        mem[11'b11110101011] = 8'h0;
+        mem[11'b11110101100] = 8'h0;
+        mem[11'b11110101101] = 8'h0;
+        mem[11'b11110101110] = 8'h0;
+        mem[11'b11110101111] = 8'h0;
+        mem[11'b11110110000] = 8'h0;
+        mem[11'b11110110001] = 8'h0;
+        mem[11'b11110110010] = 8'h0;
+        mem[11'b11110110011] = 8'h0;
+        mem[11'b11110110100] = 8'h0;
+        mem[11'b11110110101] = 8'h0;
+        mem[11'b11110110110] = 8'h0;
+        mem[11'b11110110111] = 8'h0;
+        mem[11'b11110111000] = 8'h0;
+        mem[11'b11110111001] = 8'h0;
+        mem[11'b11110111010] = 8'h0;
+        mem[11'b11110111011] = 8'h0;
+        mem[11'b11110111100] = 8'h0;
+        mem[11'b11110111101] = 8'h0;
+        mem[11'b11110111110] = 8'h0;
+        mem[11'b11110111111] = 8'h0;
+        mem[11'b11111000000] = 8'h0;
+        mem[11'b11111000001] = 8'h0;
+        mem[11'b11111000010] = 8'h0;
+        mem[11'b11111000011] = 8'h0;
+        mem[11'b11111000100] = 8'h0;
+        mem[11'b11111000101] = 8'h0;
+        mem[11'b11111000110] = 8'h0;
+        mem[11'b11111000111] = 8'h0;
+        mem[11'b11111001000] = 8'h0;
+        mem[11'b11111001001] = 8'h0;
+        mem[11'b11111001010] = 8'h0;
+        mem[11'b11111001011] = 8'h0;
+        mem[11'b11111001100] = 8'h0;
+        mem[11'b11111001101] = 8'h0;
+        mem[11'b11111001110] = 8'h0;
+        mem[11'b11111001111] = 8'h0;
+        mem[11'b11111010000] = 8'h0;
+        mem[11'b11111010001] = 8'h0;
+        mem[11'b11111010010] = 8'h0;
+        mem[11'b11111010011] = 8'h0;
+        mem[11'b11111010100] = 8'h0;
+        mem[11'b11111010101] = 8'h0;
+        mem[11'b11111010110] = 8'h0;
+        mem[11'b11111010111] = 8'h0;
+        mem[11'b11111011000] = 8'h0;
+        mem[11'b11111011001] = 8'h0;
+        mem[11'b11111011010] = 8'h0;
+        mem[11'b11111011011] = 8'h0;
+        mem[11'b11111011100] = 8'h0;
+        mem[11'b11111011101] = 8'h0;
+        mem[11'b11111011110] = 8'h0;
+        mem[11'b11111011111] = 8'h0;
+        mem[11'b11111100000] = 8'h0;
+        mem[11'b11111100001] = 8'h0;
+        mem[11'b11111100010] = 8'h0;
+        mem[11'b11111100011] = 8'h0;
+        mem[11'b11111100100] = 8'h0;
+        mem[11'b11111100101] = 8'h0;
+        mem[11'b11111100110] = 8'h0;
+        mem[11'b11111100111] = 8'h0;
+        mem[11'b11111101000] = 8'h0;
+        mem[11'b11111101001] = 8'h0;
+        mem[11'b11111101010] = 8'h0;
+        mem[11'b11111101011] = 8'h0;
+        mem[11'b11111101100] = 8'h0;
+        mem[11'b11111101101] = 8'h0;
+        mem[11'b11111101110] = 8'h0;
+        mem[11'b11111101111] = 8'h0;
+        mem[11'b11111110000] = 8'h0;
+        mem[11'b11111110001] = 8'h0;
+        mem[11'b11111110010] = 8'h0;
+        mem[11'b11111110011] = 8'h0;
+        mem[11'b11111110100] = 8'h0;
+        mem[11'b11111110101] = 8'h0;
+        mem[11'b11111110110] = 8'h0;
+        mem[11'b11111110111] = 8'h0;
+        mem[11'b11111111000] = 8'h0;
+        mem[11'b11111111001] = 8'h0;
+        mem[11'b11111111010] = 8'h0;
+        mem[11'b11111111011] = 8'h0;
+        mem[11'b11111111100] = 8'h0;
+        mem[11'b11111111101] = 8'h0;
+        mem[11'b11111111110] = 8'h0;
+        mem[11'b11111111111] = 8'h0;
     end
-    
     
     always @(posedge read_clock) begin
        read_data <= mem[read_address];
@@ -28009,8 +29072,121 @@ module rss_core__regs__table_readback(read_address,read_clock,read_data,write_ad
           mem[write_address] <= write_data;
        end
     end
-                
-endmodule // rss_core__regs__table_readback
+endmodule // rss_core__regs__table_readback__ram
+
+
+module rss_core__regs__table_readback__read_address_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [10:0] d;
+    output reg  [10:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 11'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__table_readback__read_address_q
+
+
+module rss_core__regs__table_readback__word(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__table_readback__word
+
+
+module rss_core__regs__table_readback__write_address_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [10:0] d;
+    output reg  [10:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 11'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__table_readback__write_address_q
+
+
+module rss_core__regs__table_readback__write_enable_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__table_readback__write_enable_q
+
+
+module rss_core__regs__table_readback__written(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__table_readback__written
+
+
+module rss_core__regs__table_readback__written_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__table_readback__written_q
 
 
 module rss_core__regs__table_size(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
@@ -29449,6 +30625,18 @@ module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_da
     reg  [4:0] ram$write_address;
     reg  [31:0] ram$write_data;
     reg  [3:0] ram$write_lanes;
+    reg  [3:0] lanes_q$d;
+    wire  [3:0] lanes_q$q;
+    reg  lanes_q$clock;
+    reg  [4:0] index_q$d;
+    wire  [4:0] index_q$q;
+    reg  index_q$clock;
+    reg  [31:0] data_q$d;
+    wire  [31:0] data_q$q;
+    reg  data_q$clock;
+    reg  written_at_write_q$d;
+    wire  written_at_write_q$q;
+    reg  written_at_write_q$clock;
     reg  [31:0] written$d;
     wire  [31:0] written$q;
     reg  written$clock;
@@ -29470,6 +30658,26 @@ module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_da
         .write_data(ram$write_data),
         .write_lanes(ram$write_lanes)
     );
+    rss_core__regs__vports__mac_mirror__lanes_q lanes_q(
+        .d(lanes_q$d),
+        .q(lanes_q$q),
+        .clock(lanes_q$clock)
+    );
+    rss_core__regs__vports__mac_mirror__index_q index_q(
+        .d(index_q$d),
+        .q(index_q$q),
+        .clock(index_q$clock)
+    );
+    rss_core__regs__vports__mac_mirror__data_q data_q(
+        .d(data_q$d),
+        .q(data_q$q),
+        .clock(data_q$clock)
+    );
+    rss_core__regs__vports__mac_mirror__written_at_write_q written_at_write_q(
+        .d(written_at_write_q$d),
+        .q(written_at_write_q$q),
+        .clock(written_at_write_q$clock)
+    );
     rss_core__regs__vports__mac_mirror__written written(
         .d(written$d),
         .q(written$q),
@@ -29483,8 +30691,16 @@ module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_da
     
     // Update code
     always @(*) begin
+        lanes_q$clock = clock;
+        index_q$clock = clock;
+        data_q$clock = clock;
+        written_at_write_q$clock = clock;
         written$clock = clock;
         read_word$clock = clock;
+        lanes_q$d = lanes_q$q;
+        index_q$d = index_q$q;
+        data_q$d = data_q$q;
+        written_at_write_q$d = written_at_write_q$q;
         written$d = written$q;
         read_word$d = read_word$q;
         ram$clock = clock;
@@ -29501,18 +30717,25 @@ module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_da
         if (write_strobes[3]) begin
             strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 3)));
         end
-        ram$write_address = write_index;
-        ram$write_data = strobed_data;
-        ram$write_lanes = 32'h0;
         written_at_write = written$q >> write_index;
+        written_at_write_q$d = written_at_write[32'h0];
+        lanes_q$d = 32'h0;
         if (write) begin
-            ram$write_lanes = write_strobes;
-            if (~written_at_write[32'h0]) begin
-                ram$write_lanes = 64'hf;
+            lanes_q$d = write_strobes;
+            if (~written_at_write_q$q) begin
+                lanes_q$d = 64'hf;
             end
-            written$d = written$q | (one << write_index);
+        end
+        index_q$d = write_index;
+        data_q$d = strobed_data;
+        ram$write_address = index_q$q;
+        ram$write_data = data_q$q;
+        ram$write_lanes = lanes_q$q;
+        if (|lanes_q$q) begin
+            written$d = written$q | (one << index_q$q);
         end
         if (reset) begin
+            lanes_q$d = 32'h0;
             written$d = 32'h0;
         end
         ram$read_address = read_next;
@@ -29525,6 +30748,63 @@ module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_da
     end
     
 endmodule // rss_core__regs__vports__mac_mirror
+
+
+module rss_core__regs__vports__mac_mirror__data_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__mac_mirror__data_q
+
+
+module rss_core__regs__vports__mac_mirror__index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [4:0] d;
+    output reg  [4:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 5'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__mac_mirror__index_q
+
+
+module rss_core__regs__vports__mac_mirror__lanes_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__mac_mirror__lanes_q
 
 
 module rss_core__regs__vports__mac_mirror__ram(clock,read_address,read_data,write_address,write_data,write_lanes);
@@ -29627,6 +30907,25 @@ module rss_core__regs__vports__mac_mirror__written(d,q,clock);
     end
           
 endmodule // rss_core__regs__vports__mac_mirror__written
+
+
+module rss_core__regs__vports__mac_mirror__written_at_write_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__mac_mirror__written_at_write_q
 
 
 module rss_core__regs__vports__move_address_q(d,q,clock);

@@ -8,23 +8,24 @@
 //! ([`AxilWriteSlot`]) and performed four clocks after its handshake, or three after a
 //! commit, a probe or the table cooldown lets it; decisions that need more than the
 //! performing clock (the write's fault, a move's verdict) are registered in the three
-//! clocks between. The next write is taken once its response is. Reads take four clocks
-//! (address, table RAM read and the read multiplexer's two registered halves, data):
-//! the block RAM answers late in the clock, so its word is not also put through the
-//! read multiplexer in the same one. Any fault answers SLVERR and changes
+//! clocks between. The next write is taken once its response is. Reads take five clocks
+//! (address, block RAM read, its word registered, the read multiplexer's two registered
+//! halves, data): a block RAM answers late in the clock unless its word goes straight
+//! into a register (ECP5's output register), so nothing else is done with it in the
+//! clock it arrives. Any fault answers SLVERR and changes
 //! nothing: unmapped address, read-only register, illegal value.
 
 use rss_model::regmap::{Access, KEY_EXT_WORDS, Register, RegisterMap, counter, field, index};
 use rust_hdl::prelude::*;
 
 use crate::axil_write_slot::AxilWriteSlot;
-use crate::block_ram::zeroed_ram;
 use crate::byte_words::ByteWords;
 use crate::csr::{WORD_ADDR_BITS, expect_access, single_field, word};
 use crate::csr_ro::CsrRo;
 use crate::csr_rw::CsrRw;
 use crate::event_counters::{EventCounters, INDEX_BITS as COUNTER_INDEX_BITS};
 use crate::probe_regs::ProbeRegs;
+use crate::readback_ram::ReadbackRam;
 use crate::toeplitz_pipe::{KEY_BITS, TUPLE_BITS};
 use crate::vport_regs::{ACTIVE_BITS, FILTERS_BITS, POOL_ADDRESS_BITS, SLOT_BITS, VportRegs, slot};
 
@@ -175,7 +176,7 @@ pub struct AxilRegs {
     /// Word address the bus answers next clock: the request on a handshake, else the
     /// held one (block RAM readbacks read a clock ahead).
     read_next: Signal<Local, Bits<WORD_ADDR_BITS>>,
-    table_readback: RAM<Bits<QUEUE_BITS>, POOL_ADDRESS_BITS>,
+    table_readback: ReadbackRam<Bits<QUEUE_BITS>, POOL_ADDRESS_BITS>,
     slverr: Constant<Bits<2>>,
     id_value: Constant<Bits<32>>,
     version_value: Constant<Bits<32>>,
@@ -196,7 +197,7 @@ pub struct AxilRegs {
     key_generation: DFF<Bits<16>>,
     bvalid: DFF<Bit>,
     bresp: DFF<Bits<2>>,
-    read_state: DFF<Bits<2>>,
+    read_state: DFF<Bits<3>>,
     read_address: DFF<Bits<WORD_ADDR_BITS>>,
     rdata: DFF<Bits<32>>,
     table_word: DFF<Bits<QUEUE_BITS>>,
@@ -371,7 +372,7 @@ impl AxilRegs {
             counters: EventCounters::new(map.register(index::COUNTERS)),
             read_next: Default::default(),
             // Zero after configuration, like the model; rst does not clear block RAM.
-            table_readback: zeroed_ram(),
+            table_readback: Default::default(),
             slverr: Constant::new(RESP_SLVERR.to_bits()),
             id_value: ro_value(index::ID),
             version_value: ro_value(index::VERSION),
@@ -481,8 +482,7 @@ impl Logic for AxilRegs {
             refused_reg,
             write_slot
         );
-        self.table_readback.read_clock.next = self.clock.val();
-        self.table_readback.write_clock.next = self.clock.val();
+        self.table_readback.clock.next = self.clock.val();
 
         // Write channel: the write is taken into the slot, and performed from it once
         // nothing holds it back.
@@ -746,7 +746,8 @@ impl Logic for AxilRegs {
         self.s_axil_bvalid.next = self.bvalid.q.val();
         self.s_axil_bresp.next = self.bresp.q.val();
 
-        // Read channel: 0 idle, 1 table RAM read under way, 2 data valid.
+        // Read channel: 0 idle, 1 the block RAMs read, 2 their words registered, 3 the
+        // answer registered, 4 answer valid.
         self.read_fire.next = self.s_axil_arvalid.val() & (self.read_state.q.val() == 0);
         self.s_axil_arready.next = self.read_fire.val();
         // The block RAMs (table, counters) read `read_next`: the new address on the
@@ -757,27 +758,29 @@ impl Logic for AxilRegs {
             self.read_next.next = self.read_request.val();
         }
         self.counters.read_next.next = self.read_next.val();
-        // The scalar registers register their read decode from it.
-        self.ctrl.read_next.next = self.read_next.val();
-        self.queue_limit.read_next.next = self.read_next.val();
-        self.table_read.read_next.next = self.read_next.val();
-        self.vport_caps.read_next.next = self.read_next.val();
-        self.hash_types_reg.read_next.next = self.read_next.val();
-        self.table_size.read_next.next = self.read_next.val();
-        self.default_queue_reg.read_next.next = self.read_next.val();
-        self.primary_queue_reg.read_next.next = self.read_next.val();
-        self.id.read_next.next = self.read_next.val();
-        self.version.read_next.next = self.read_next.val();
-        self.caps.read_next.next = self.read_next.val();
-        self.queue_caps.read_next.next = self.read_next.val();
-        self.hash_caps.read_next.next = self.read_next.val();
-        self.status.read_next.next = self.read_next.val();
-        self.record_drops_reg.read_next.next = self.read_next.val();
-        self.refused_reg.read_next.next = self.read_next.val();
-        self.key_staged.read_next.next = self.read_next.val();
-        self.key_ext.read_next.next = self.read_next.val();
-        self.probe.read_next.next = self.read_next.val();
-        self.vports.read_next.next = self.read_next.val();
+        // Every other block registers its read decode from the held address, a clock
+        // after the handshake: their words are there in state 2, with nothing but a
+        // register between the handshake's inputs and them.
+        self.ctrl.read_next.next = self.read_address.q.val();
+        self.queue_limit.read_next.next = self.read_address.q.val();
+        self.table_read.read_next.next = self.read_address.q.val();
+        self.vport_caps.read_next.next = self.read_address.q.val();
+        self.hash_types_reg.read_next.next = self.read_address.q.val();
+        self.table_size.read_next.next = self.read_address.q.val();
+        self.default_queue_reg.read_next.next = self.read_address.q.val();
+        self.primary_queue_reg.read_next.next = self.read_address.q.val();
+        self.id.read_next.next = self.read_address.q.val();
+        self.version.read_next.next = self.read_address.q.val();
+        self.caps.read_next.next = self.read_address.q.val();
+        self.queue_caps.read_next.next = self.read_address.q.val();
+        self.hash_caps.read_next.next = self.read_address.q.val();
+        self.status.read_next.next = self.read_address.q.val();
+        self.record_drops_reg.read_next.next = self.read_address.q.val();
+        self.refused_reg.read_next.next = self.read_address.q.val();
+        self.key_staged.read_next.next = self.read_address.q.val();
+        self.key_ext.read_next.next = self.read_address.q.val();
+        self.probe.read_next.next = self.read_address.q.val();
+        self.vports.read_next.next = self.read_address.q.val();
         self.read_next_offset.next = self.read_next.val() - self.table_base.val();
         self.read_element_vport.next = self.read_next_offset.val() >> self.table_log2.val();
         self.read_vport.next = self.read_element_vport.val().get_bits::<3>(0);
@@ -791,11 +794,11 @@ impl Logic for AxilRegs {
         self.table_read_hit_q.d.next = (self.read_next.val() >= self.table_base.val())
             & (self.read_next_offset.val() < self.table_entries.val());
         self.table_read_hit.next = self.table_read_hit_q.q.val();
-        // The read multiplexer in two registered halves: the address is held from state
-        // 1, so each half is registered at the end of it and state 2 only ORs
-        // registers (the counters', the table's and the byte-word arrays' words come
-        // from block RAM, registered already). Every block decodes `read_next` into a
-        // register in the fire clock, so state 1's halves are AND-ORs of registers.
+        // The read multiplexer in two registered halves: every block registers its
+        // decode of the held address in state 1, each half is registered at the end of
+        // state 2 as an AND-OR of registers, and state 3 only ORs registers (the
+        // counters', the table's and the byte-word arrays' words come from RAM,
+        // registered already).
         self.read_scalars_q.d.next = self.ctrl.read_data.val()
             | self.queue_limit.read_data.val()
             | self.table_read.read_data.val()
@@ -858,17 +861,20 @@ impl Logic for AxilRegs {
             self.read_state.d.next = 2.into();
         }
         if self.read_state.q.val() == 2 {
+            self.read_state.d.next = 3.into();
+        }
+        if self.read_state.q.val() == 3 {
             self.rdata.d.next = self.read_bus.val();
             self.rresp.d.next = 0.into();
             if !self.read_hit_q.q.val() {
                 self.rresp.d.next = self.slverr.val();
             }
-            self.read_state.d.next = 3.into();
+            self.read_state.d.next = 4.into();
         }
-        if (self.read_state.q.val() == 3) & self.s_axil_rready.val() {
+        if (self.read_state.q.val() == 4) & self.s_axil_rready.val() {
             self.read_state.d.next = 0.into();
         }
-        self.s_axil_rvalid.next = self.read_state.q.val() == 3;
+        self.s_axil_rvalid.next = self.read_state.q.val() == 4;
         self.s_axil_rdata.next = self.rdata.q.val();
         self.s_axil_rresp.next = self.rresp.q.val();
 

@@ -164,12 +164,13 @@ mod tests {
                 (0x12, 0x99aa_bbcc, 0xf),
                 (0x11, 0xdead_beef, 0b0101),
             ] {
-                // Held a clock, then performed, as the write slot does.
+                // Held two clocks, then performed, as the write slot does (it holds
+                // three).
                 x.write_address.next = address.to_bits();
                 x.write_data.next = data.to_bits();
                 x.write_strobes.next = strobes.to_bits();
                 x.write_strobe.next = false;
-                wait_clock_cycle!(ep, clock, x);
+                wait_clock_cycles!(ep, clock, x, 2);
                 x.write_strobe.next = true;
                 wait_clock_cycle!(ep, clock, x);
             }
@@ -209,7 +210,7 @@ mod tests {
             x.write_address.next = 0x11_u64.to_bits();
             x.write_data.next = 0x0102_0304_u64.to_bits();
             x.write_strobes.next = 0b0010_u64.to_bits();
-            wait_clock_cycle!(ep, clock, x);
+            wait_clock_cycles!(ep, clock, x, 2);
             x.write_strobe.next = true;
             wait_clock_cycle!(ep, clock, x);
             x.write_strobe.next = false;

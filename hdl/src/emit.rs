@@ -5,6 +5,7 @@
 use rss_model::regmap::{ParamError, Params, RegisterMap};
 use rust_hdl::prelude::*;
 
+use crate::hash_unit::partial_bits;
 use crate::rss_core::RssCore;
 use crate::tuple_core::TupleCore;
 
@@ -163,40 +164,58 @@ fn verilog_on_this_thread(
     let raw = match interface {
         Interface::Tuples => emit(TupleCore::new(&map)),
         // Hash unit steps = clocks a 64-byte frame takes (8, 4, 2, 1).
-        Interface::Frames { data_bits: 64 } => {
-            emit(RssCore::<64, 8, 112, 160, 8, 36, 67, 32, 324, 8, 9>::new(
-                &map,
-                options.tap,
-                depth,
-            ))
-        }
-        Interface::Frames { data_bits: 128 } => {
-            emit(
-                RssCore::<128, 16, 176, 224, 4, 72, 103, 64, 360, 8, 9>::new(
-                    &map,
-                    options.tap,
-                    depth,
-                ),
-            )
-        }
-        Interface::Frames { data_bits: 256 } => {
-            emit(
-                RssCore::<256, 32, 304, 352, 2, 144, 175, 128, 432, 8, 9>::new(
-                    &map,
-                    options.tap,
-                    depth,
-                ),
-            )
-        }
-        Interface::Frames { data_bits: 512 } => {
-            emit(
-                RssCore::<512, 64, 560, 608, 1, 288, 319, 144, 576, 8, 9>::new(
-                    &map,
-                    options.tap,
-                    depth,
-                ),
-            )
-        }
+        Interface::Frames { data_bits: 64 } => emit(RssCore::<
+            64,
+            8,
+            112,
+            160,
+            8,
+            36,
+            67,
+            { partial_bits(36) },
+            324,
+            8,
+            9,
+        >::new(&map, options.tap, depth)),
+        Interface::Frames { data_bits: 128 } => emit(RssCore::<
+            128,
+            16,
+            176,
+            224,
+            4,
+            72,
+            103,
+            { partial_bits(72) },
+            360,
+            8,
+            9,
+        >::new(&map, options.tap, depth)),
+        Interface::Frames { data_bits: 256 } => emit(RssCore::<
+            256,
+            32,
+            304,
+            352,
+            2,
+            144,
+            175,
+            { partial_bits(144) },
+            432,
+            8,
+            9,
+        >::new(&map, options.tap, depth)),
+        Interface::Frames { data_bits: 512 } => emit(RssCore::<
+            512,
+            64,
+            560,
+            608,
+            1,
+            288,
+            319,
+            { partial_bits(288) },
+            576,
+            8,
+            9,
+        >::new(&map, options.tap, depth)),
         Interface::Frames { data_bits } => return Err(EmitError::DataWidth(data_bits)),
     };
     let top = options

@@ -18,9 +18,9 @@
 use rss_model::regmap::{Access, Register};
 use rust_hdl::prelude::*;
 
-use crate::block_ram::zeroed_ram;
 use crate::csr::{WORD_ADDR_BITS, expect_access, word};
 use crate::disjoint_ram::DisjointRam;
+use crate::readback_ram::ReadbackRam;
 
 /// Width of a counter index: VPort (3 bits), then class (4 bits).
 pub const INDEX_BITS: usize = 7;
@@ -41,13 +41,13 @@ pub struct EventCounters {
     pub read_address: Signal<In, Bits<WORD_ADDR_BITS>>,
     /// The read address is a `COUNTERS` element of this build.
     pub read_hit: Signal<Out, Bit>,
-    /// The element's count when `read_hit`, else 0 (valid from the second clock after
+    /// The element's count when `read_hit`, else 0 (valid from the third clock after
     /// the handshake, as the table's readback; `read_address` must be held from the
     /// clock after it).
     pub read_data: Signal<Out, Bits<32>>,
     /// A read of the counter being written is never used (the forwarding covers it).
     counts: DisjointRam<Bits<32>, INDEX_BITS>,
-    readback: RAM<Bits<32>, INDEX_BITS>,
+    readback: ReadbackRam<Bits<32>, INDEX_BITS>,
     bump_valid: DFF<Bit>,
     bump_counter: DFF<Bits<INDEX_BITS>>,
     update_valid: DFF<Bit>,
@@ -89,7 +89,7 @@ impl EventCounters {
             read_hit: Default::default(),
             read_data: Default::default(),
             counts: DisjointRam::zeroed(),
-            readback: zeroed_ram(),
+            readback: Default::default(),
             bump_valid: Default::default(),
             bump_counter: Default::default(),
             update_valid: Default::default(),
@@ -135,8 +135,7 @@ impl Logic for EventCounters {
         );
         self.counts.read_clock.next = self.clock.val();
         self.counts.write_clock.next = self.clock.val();
-        self.readback.read_clock.next = self.clock.val();
-        self.readback.write_clock.next = self.clock.val();
+        self.readback.clock.next = self.clock.val();
 
         self.bump_valid.d.next = self.bump.val();
         self.bump_counter.d.next = self.bump_index.val();
@@ -256,7 +255,7 @@ mod tests {
                 x.read_next.next = (base + i as u64).to_bits();
                 wait_clock_cycle!(sim, clock, x);
                 x.read_address.next = (base + i as u64).to_bits();
-                wait_clock_cycles!(sim, clock, x, 2);
+                wait_clock_cycles!(sim, clock, x, 3);
                 sim_assert!(sim, x.read_hit.val(), x);
                 sim_assert_eq!(sim, x.read_data.val(), u64::from(*want), x);
             }

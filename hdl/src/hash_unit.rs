@@ -11,8 +11,9 @@
 //! bank a job may still read: every tuple is hashed with exactly one key.
 //! The key window and the chunk it meets are registered first (a block RAM answers
 //! late in the clock: an ECP5 DP16KD without its output register takes 5.8 ns, most of
-//! a 156.25 MHz clock), then the partial parities per 36-bit slice (one LUT4 AND/XOR
-//! tree each), which the next stage XORs into the hash.
+//! a 156.25 MHz clock; the synthesis flow moves the key's register into the RAM's output
+//! register), then the partial parities per 18-bit half slice (a three-level LUT4
+//! AND/XOR tree each), which the next stage XORs into the hash.
 //!
 //! When a chunk is whole groups of three 32-bit blocks (`STEPS = 1`, 288 bits), each
 //! block's 32×32 product is taken the Karatsuba way, with three 16×16 products instead
@@ -33,6 +34,7 @@ use crate::toeplitz_pipe::TUPLE_BITS;
 /// Bits of side-band data carried with a job.
 pub const TAG_BITS: usize = 64;
 const SLICE_BITS: usize = 36;
+const HALF_SLICE_BITS: usize = SLICE_BITS / 2;
 
 /// Groups of three 32-bit blocks a chunk is hashed in the Karatsuba way (0: by slices).
 const fn karatsuba_groups(chunk: usize) -> usize {
@@ -52,10 +54,16 @@ const fn plain_slices(chunk: usize) -> usize {
     }
 }
 
-/// Width of the partial register for a chunk of `chunk` bits: 32 per slice, or 48 per
-/// Karatsuba group (the three 16-bit products).
+/// 18-bit half slices (each 32 partial parities).
+const fn plain_halves(chunk: usize) -> usize {
+    2 * plain_slices(chunk)
+}
+
+/// Width of the partial register for a chunk of `chunk` bits: 64 per slice (each hash
+/// bit's parity over the slice's two 18-bit halves), or 48 per Karatsuba group (the
+/// three 16-bit products).
 pub const fn partial_bits(chunk: usize) -> usize {
-    32 * plain_slices(chunk) + 48 * karatsuba_groups(chunk)
+    64 * plain_slices(chunk) + 48 * karatsuba_groups(chunk)
 }
 
 #[derive(LogicBlock)]
@@ -95,6 +103,11 @@ pub struct HashUnit<
     busy: DFF<Bit>,
     step: DFF<Bits<4>>,
     hold: DFF<Bit>,
+    /// `hold` again, for the tuple register's 288 multiplexers alone, so the job offer
+    /// and the commit logic behind `hold` keep a lightly loaded net. It has no reset
+    /// (a stale shift of an idle tuple is harmless), which also keeps yosys from
+    /// merging the two.
+    shift: DFF<Bit>,
     step_after: DFF<Bits<4>>,
     w_valid: DFF<Bit>,
     w_first: DFF<Bit>,
@@ -118,8 +131,8 @@ pub struct HashUnit<
     last_step: Constant<Bits<4>>,
     accept: Signal<Local, Bit>,
     chunk: Signal<Local, Bits<CHUNK>>,
-    data_slice: Signal<Local, Bits<SLICE_BITS>>,
-    key_slice: Signal<Local, Bits<SLICE_BITS>>,
+    data_slice: Signal<Local, Bits<HALF_SLICE_BITS>>,
+    key_slice: Signal<Local, Bits<HALF_SLICE_BITS>>,
     partial: Signal<Local, Bits<PARTIAL_BITS>>,
     /// Karatsuba path: `key[j] ⊕ key[j + 16]` and each block's `u0 ⊕ u1` (low 16 bits
     /// of each 32), and one output bit's three products.
@@ -162,6 +175,7 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
             busy: Default::default(),
             step: Default::default(),
             hold: Default::default(),
+            shift: Default::default(),
             step_after: Default::default(),
             w_valid: Default::default(),
             w_first: Default::default(),
@@ -207,9 +221,9 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, busy, step, hold, step_after, w_valid, w_first, w_last, w_tag, w_chunk,
-            w_key, tuple_sr, tag_q, p_valid, p_first, p_last, p_tag, partials, acc, valid_o,
-            hash_o, tag_o
+            self, clock, busy, step, hold, shift, step_after, w_valid, w_first, w_last, w_tag,
+            w_chunk, w_key, tuple_sr, tag_q, p_valid, p_first, p_last, p_tag, partials, acc,
+            valid_o, hash_o, tag_o
         );
         // `!busy | step == last` is `!hold`: the readiness that every job offer and the
         // tuple register's load wait on starts at one flip-flop, not the step's decode.
@@ -237,6 +251,7 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
                 & self.busy.q.val()
                 & (self.step.q.val() != self.last_step.val())
                 & (self.step_after.q.val() != self.last_step.val()));
+        self.shift.d.next = self.hold.d.val();
         self.key_hold.next = self.hold.q.val();
         self.w_valid.d.next = self.busy.q.val();
         self.w_first.d.next = self.step.q.val() == 0_u64;
@@ -253,13 +268,23 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
         self.product_high.next = false;
         self.product_mid.next = false;
         for s in 0..plain_slices(CHUNK) {
-            self.data_slice.next = self.w_chunk.q.val().get_bits::<SLICE_BITS>(36 * s);
-            for k in 0..32 {
-                self.key_slice.next = self.w_key.q.val().get_bits::<SLICE_BITS>(36 * s + 31 - k);
-                self.partial.next = self.partial.val().replace_bit(
-                    32 * s + 31 - k,
-                    (self.data_slice.val() & self.key_slice.val()).xor(),
-                );
+            for h in 0..2 {
+                self.data_slice.next = self
+                    .w_chunk
+                    .q
+                    .val()
+                    .get_bits::<HALF_SLICE_BITS>(36 * s + 18 * h);
+                for k in 0..32 {
+                    self.key_slice.next = self
+                        .w_key
+                        .q
+                        .val()
+                        .get_bits::<HALF_SLICE_BITS>(36 * s + 18 * h + 31 - k);
+                    self.partial.next = self.partial.val().replace_bit(
+                        64 * s + 32 * h + 31 - k,
+                        (self.data_slice.val() & self.key_slice.val()).xor(),
+                    );
+                }
             }
         }
         // Karatsuba groups: partial bits 48g + m (low product), 48g + 16 + m (high),
@@ -305,14 +330,17 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
         self.p_tag.d.next = self.w_tag.q.val();
         self.partials.d.next = self.partial.val();
 
-        if self.busy.q.val() {
-            if self.step.q.val() == self.last_step.val() {
-                self.busy.d.next = false;
-            } else {
-                self.step.d.next = self.step_after.q.val();
-                self.step_after.d.next = self.step_after.q.val() + 1_u64;
-                self.tuple_sr.d.next = self.tuple_sr.q.val() << self.chunk_bits.val();
-            }
+        // `hold` is `busy & step != last`: the steps and the tuple move on one
+        // flip-flop's word.
+        if self.busy.q.val() & !self.hold.q.val() {
+            self.busy.d.next = false;
+        }
+        if self.hold.q.val() {
+            self.step.d.next = self.step_after.q.val();
+            self.step_after.d.next = self.step_after.q.val() + 1_u64;
+        }
+        if self.shift.q.val() {
+            self.tuple_sr.d.next = self.tuple_sr.q.val() << self.chunk_bits.val();
         }
         if self.accept.val() {
             self.busy.d.next = true;
@@ -327,7 +355,7 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
         if self.p_first.q.val() {
             self.sum.next = 0.into();
         }
-        for s in 0..plain_slices(CHUNK) {
+        for s in 0..plain_halves(CHUNK) {
             self.sum.next = self.sum.val() ^ self.partials.q.val().get_bits::<32>(32 * s);
         }
         self.group_low.next = 0.into();
@@ -365,7 +393,7 @@ mod tests {
 
     #[test]
     fn hash_unit_is_synthesizable() {
-        let mut uut = HashUnit::<8, 36, 67, 32>::default();
+        let mut uut = HashUnit::<8, 36, 67, 64>::default();
         uut.connect_all();
         crate::lint::assert_lints_clean(&generate_verilog(&uut), "hash_unit");
         let mut uut = HashUnit::<1, 288, 319, 144>::default();
@@ -467,7 +495,7 @@ mod tests {
 
     #[test]
     fn hash_unit_in_eight_steps_matches_the_model() {
-        check_against_the_model::<8, 36, 67, 32>(8);
+        check_against_the_model::<8, 36, 67, 64>(8);
     }
 
     #[test]

@@ -11,7 +11,8 @@
 //! the window.
 //!
 //! Each VPort has two banks. A commit copies the staged key into the bank no frame reads,
-//! one word per clock (`copy_start` .. `copy_done`), and the register file then flips
+//! one word per clock (`copy_start` .. `copy_done`, each word written a clock after it is
+//! chosen from the staged key), and the register file then flips
 //! the VPort's bank together with its other parameters, so a key changes as atomically
 //! as they do. Readers name the bank they were given with the rest of a frame's state.
 //! The RAM starts zeroed, like the model's keys; a reset does not clear it, but every
@@ -68,6 +69,13 @@ pub struct KeyStore<
     word: DFF<Bits<4>>,
     target: DFF<Bits<4>>,
     done: DFF<Bit>,
+    /// The copy's write, a clock after its word is chosen: the 9:1 choice over the
+    /// staged key and the RAMs' write ports are a clock apart.
+    write_q: DFF<Bit>,
+    write_tail_q: DFF<Bit>,
+    write_address_q: DFF<Bits<ADDRESS_BITS>>,
+    chunk_q: DFF<Bits<CHUNK>>,
+    written: DFF<Bit>,
     pad_shift: Constant<Bits<16>>,
     padded_bits: Constant<Bits<16>>,
     chunk_bits: Constant<Bits<16>>,
@@ -106,6 +114,11 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
             word: Default::default(),
             target: Default::default(),
             done: Default::default(),
+            write_q: Default::default(),
+            write_tail_q: Default::default(),
+            write_address_q: Default::default(),
+            chunk_q: Default::default(),
+            written: Default::default(),
             pad_shift: c(PADDED - KEY_BITS),
             padded_bits: c(PADDED),
             chunk_bits: c(CHUNK),
@@ -124,7 +137,19 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
 {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, copying, word, target, done);
+        dff_setup!(
+            self,
+            clock,
+            copying,
+            word,
+            target,
+            done,
+            write_q,
+            write_tail_q,
+            write_address_q,
+            chunk_q,
+            written
+        );
         self.head.read_clock.next = self.clock.val();
         self.head.write_clock.next = self.clock.val();
         self.tail.read_clock.next = self.clock.val();
@@ -143,21 +168,28 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
         }
         self.write_address.next = (bit_cast::<ADDRESS_BITS, 4>(self.target.q.val()) << 4_u64)
             | bit_cast::<ADDRESS_BITS, 4>(self.word.q.val());
-        self.head.write_address.next = self.write_address.val();
-        self.head.write_data.next = self.chunk.val();
-        self.head.write_enable.next = self.copying.q.val();
-        self.tail.write_address.next = self.write_address.val() - 1_u64;
+        self.write_q.d.next = self.copying.q.val();
+        self.write_tail_q.d.next = self.copying.q.val() & self.word.q.val().any();
+        self.write_address_q.d.next = self.write_address.val();
+        self.chunk_q.d.next = self.chunk.val();
+        self.head.write_address.next = self.write_address_q.q.val();
+        self.head.write_data.next = self.chunk_q.q.val();
+        self.head.write_enable.next = self.write_q.q.val();
+        self.tail.write_address.next = self.write_address_q.q.val() - 1_u64;
         self.tail.write_data.next = self
-            .chunk
+            .chunk_q
+            .q
             .val()
             .get_bits::<TAIL_BITS>(self.tail_lsb.val().index());
-        self.tail.write_enable.next = self.copying.q.val() & self.word.q.val().any();
-        self.done.d.next = false;
+        self.tail.write_enable.next = self.write_tail_q.q.val();
+        // Done the clock after the last write lands.
+        self.written.d.next = false;
+        self.done.d.next = self.written.q.val();
         if self.copying.q.val() {
             self.word.d.next = self.word.q.val() + 1_u64;
             if self.word.q.val() == self.last_word.val() {
                 self.copying.d.next = false;
-                self.done.d.next = true;
+                self.written.d.next = true;
             }
         } else if self.copy_start.val() {
             self.copying.d.next = true;
@@ -167,6 +199,9 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
         }
         if self.reset.val() {
             self.copying.d.next = false;
+            self.write_q.d.next = false;
+            self.write_tail_q.d.next = false;
+            self.written.d.next = false;
             self.done.d.next = false;
         }
         self.copy_done.next = self.done.q.val();
@@ -220,9 +255,9 @@ mod tests {
                 while !x.copy_done.val() {
                     wait_clock_cycle!(ep, clock, x);
                     clocks += 1;
-                    sim_assert!(ep, clocks <= 9, x);
+                    sim_assert!(ep, clocks <= 10, x);
                 }
-                sim_assert_eq!(ep, clocks, 9, x);
+                sim_assert_eq!(ep, clocks, 10, x);
                 // Scribble on the staged key: the copy is done with it.
                 x.staged_key.next = 0.into();
             }

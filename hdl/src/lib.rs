@@ -31,6 +31,7 @@ pub mod lane_ram;
 pub mod lane_register;
 pub mod pool_address;
 pub mod probe_regs;
+pub mod readback_ram;
 pub mod record_fifo;
 pub mod rss_core;
 pub mod slot_pick;

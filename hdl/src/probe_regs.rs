@@ -344,12 +344,13 @@ mod tests {
                 let value = 0x0101_0101 * n + 0x0302_0100;
                 let halves: &[u64] = if n == 3 { &[0b0011, 0b1100] } else { &[0xf] };
                 for &strobes in halves {
-                    // Held a clock, then performed, as the write slot does.
+                    // Held two clocks, then performed, as the write slot does (it
+                    // holds three).
                     x.write_address.next = word_address(offset::PROBE_INPUT + 4 * n);
                     x.write_data.next = u64::from(value).to_bits();
                     x.write_strobes.next = strobes.to_bits();
                     x.write_strobe.next = false;
-                    wait_clock_cycle!(ep, clock, x);
+                    wait_clock_cycles!(ep, clock, x, 2);
                     x.write_strobe.next = true;
                     wait_clock_cycle!(ep, clock, x);
                 }

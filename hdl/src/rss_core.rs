@@ -228,10 +228,18 @@ pub struct RssCore<
     r_tag: DFF<Bits<TAG_BITS>>,
     // The record's stage: the table word registered as the block RAM gives it (it
     // answers late in the clock), so the queue choice starts from a flip-flop.
-    rec_valid: DFF<Bit>,
     rec_hash: DFF<Bits<32>>,
     rec_tag: DFF<Bits<TAG_BITS>>,
     rec_table_queue: DFF<Bits<QUEUE_BITS>>,
+    /// The record's hash type, whether it is hashed (its queue comes from the table)
+    /// and its queue otherwise (primary or default), made from the tag a clock ahead
+    /// so the record that enters the FIFO is one multiplexer from registers.
+    rec_type: DFF<Bits<9>>,
+    /// The record is a frame's (it goes to the FIFO) / the probe's.
+    rec_push: DFF<Bit>,
+    rec_probe: DFF<Bit>,
+    rec_hashed: DFF<Bit>,
+    rec_fixed_queue: DFF<Bits<QUEUE_BITS>>,
     tap: Constant<Bit>,
     steps: Constant<Bits<6>>,
     fifo_depth: Constant<Bits<FIFO_COUNT_BITS>>,
@@ -387,10 +395,14 @@ impl<
             r_valid: Default::default(),
             r_hash: Default::default(),
             r_tag: Default::default(),
-            rec_valid: Default::default(),
             rec_hash: Default::default(),
             rec_tag: Default::default(),
             rec_table_queue: Default::default(),
+            rec_type: Default::default(),
+            rec_push: Default::default(),
+            rec_probe: Default::default(),
+            rec_hashed: Default::default(),
+            rec_fixed_queue: Default::default(),
             tap: Constant::new(tap),
             steps: Constant::new((STEPS as u64).to_bits()),
             fifo_depth: Constant::new(u64::from(fifo_depth).to_bits()),
@@ -468,10 +480,14 @@ impl<
             r_valid,
             r_hash,
             r_tag,
-            rec_valid,
             rec_hash,
             rec_tag,
             rec_table_queue,
+            rec_type,
+            rec_push,
+            rec_probe,
+            rec_hashed,
+            rec_fixed_queue,
             frame_slot,
             frame_plan
         );
@@ -701,14 +717,15 @@ impl<
         }
         self.frame_state.vport.next = self.state_vport.val();
         // The next verdict's hash input planned under every VPort's types, its VPort's
-        // plan picked like its state (a probe's job ignores it).
+        // plan picked like its state, but from the frame's VPort alone: a probe's job
+        // ignores the plan, so the pick is off the probe override's multiplexer.
         self.plan.slots.next = self.regs.active.val();
         self.plan.ipv4.next = self.capture.next_ipv4.val();
         self.plan.ipv6.next = self.capture.next_ipv6.val();
         self.plan.tcp.next = self.capture.next_tcp.val();
         self.plan.udp.next = self.capture.next_udp.val();
         self.plan_pick.slots.next = self.plan.plans.val();
-        self.plan_pick.vport.next = self.state_vport.val();
+        self.plan_pick.vport.next = self.vport_match.vport_next.val();
         self.frame_plan.d.next = self.plan_pick.slot.val();
         self.probe_go.d.next = self.probe_pick.val();
         if self.probe_go.q.val() {
@@ -828,21 +845,24 @@ impl<
         self.r_valid.d.next = self.hasher.out_valid.val();
         self.r_hash.d.next = self.hasher.out_hash.val();
         self.r_tag.d.next = self.hasher.out_tag.val();
-        self.rec_valid.d.next = self.r_valid.q.val();
         self.rec_hash.d.next = self.r_hash.q.val();
         self.rec_tag.d.next = self.r_tag.q.val();
         self.rec_table_queue.d.next = self.indirection.read_data.val();
-        self.record_type.next = self.rec_tag.q.val().get_bits::<9>(0);
-        if !self.rec_tag.q.val().get_bit(30) {
-            self.record_type.next = 0.into();
-            self.record_queue.next = self.rec_tag.q.val().get_bits::<QUEUE_BITS>(44);
-        } else if !self.record_type.val().any() {
-            self.record_queue.next = self.rec_tag.q.val().get_bits::<QUEUE_BITS>(36);
-        } else {
-            self.record_queue.next = self.rec_table_queue.q.val();
+        // RSS disabled: the primary queue, no type; enabled but unhashable: the
+        // default queue; hashed: the table's entry.
+        self.rec_type.d.next = 0.into();
+        self.rec_fixed_queue.d.next = self.r_tag.q.val().get_bits::<QUEUE_BITS>(44);
+        if self.r_tag.q.val().get_bit(30) {
+            self.rec_type.d.next = self.r_tag.q.val().get_bits::<9>(0);
+            self.rec_fixed_queue.d.next = self.r_tag.q.val().get_bits::<QUEUE_BITS>(36);
         }
+        self.rec_hashed.d.next =
+            self.r_tag.q.val().get_bit(30) & self.r_tag.q.val().get_bits::<9>(0).any();
+        self.record_type.next = self.rec_type.q.val();
+        self.record_queue.next = self.rec_fixed_queue.q.val();
         self.record_hash.next = 0.into();
-        if self.record_type.val().any() {
+        if self.rec_hashed.q.val() {
+            self.record_queue.next = self.rec_table_queue.q.val();
             self.record_hash.next = self.rec_hash.q.val();
         }
         self.record_flags.next = bit_cast::<3, 2>(self.rec_tag.q.val().get_bits::<2>(9));
@@ -851,12 +871,14 @@ impl<
             .val()
             .replace_bit(2, self.lost.q.val() | self.rec_tag.q.val().get_bit(54));
         // A probe's result goes to the registers, a frame's record to the FIFO.
-        self.probe_result.next = self.rec_valid.q.val() & self.rec_tag.q.val().get_bit(53);
-        self.record_valid.next = self.rec_valid.q.val() & !self.rec_tag.q.val().get_bit(53);
+        self.rec_probe.d.next = self.r_valid.q.val() & self.r_tag.q.val().get_bit(53);
+        self.rec_push.d.next = self.r_valid.q.val() & !self.r_tag.q.val().get_bit(53);
+        self.probe_result.next = self.rec_probe.q.val();
+        self.record_valid.next = self.rec_push.q.val();
         self.regs.probe_done.next = self.probe_result.val();
         self.regs.probe_done_hash.next = self.rec_hash.q.val();
         self.regs.probe_done_queue.next = self.record_queue.val();
-        self.regs.probe_done_hashed.next = self.record_type.val().any();
+        self.regs.probe_done_hashed.next = self.rec_hashed.q.val();
         if self.probe_result.val() {
             self.probe_launched.d.next = false;
         }
@@ -921,7 +943,8 @@ impl<
             self.drops.d.next = 0.into();
             self.job_valid.d.next = false;
             self.r_valid.d.next = false;
-            self.rec_valid.d.next = false;
+            self.rec_push.d.next = false;
+            self.rec_probe.d.next = false;
         }
 
         self.fifo.capacity.next = self.fifo_depth.val();

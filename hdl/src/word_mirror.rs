@@ -8,6 +8,17 @@
 //! flag per word, "written since reset": a word without it reads 0, and its first write
 //! fills the lanes it leaves with 0, the reset value. (Owners whose words reset to 0.)
 //!
+//! A write reaches the RAM a clock after the owner takes it (`write_*` registered here),
+//! so the owner's address decode and the RAM's write enables are a clock apart; the
+//! written flags move with the RAM. A write's "first since reset" test reads the flag of
+//! `write_index` as registered the clock before, so writes come at least three clocks
+//! apart and `write_index` is steady the clock before its write (the register file's
+//! writes are five or more clocks apart, their index held from the handshake), and
+//! none in the clock after a reset. A read named (`read_next`) from the second clock after the write
+//! sees it: the register file answers a write in the clock after it is performed, so a
+//! read that waited for the answer does; one issued alongside the write may see the
+//! word before it, as AXI allows a read that does not wait.
+//!
 //! Reads follow the register file's timing: `read_next` is the index a clock ahead
 //! (the RAM reads it), `read_index` / `read_hit` the held one, and `read_data` the word
 //! registered behind the RAM: an index held two clocks is answered in the third.
@@ -42,6 +53,13 @@ pub struct WordMirror<const N: usize> {
     /// The word `read_index` named last clock if `read_hit` was set, else 0.
     pub read_data: Signal<Out, Bits<32>>,
     ram: LaneRam<N>,
+    /// The RAM write of the write taken last clock: the lanes it writes (none when there
+    /// was none), its word and its data.
+    lanes_q: DFF<Bits<4>>,
+    index_q: DFF<Bits<N>>,
+    data_q: DFF<Bits<32>>,
+    /// `write_index`'s written flag, as of last clock.
+    written_at_write_q: DFF<Bit>,
     written: DFF<Bits<MAX_WORDS>>,
     read_word: DFF<Bits<32>>,
     one: Constant<Bits<MAX_WORDS>>,
@@ -66,6 +84,10 @@ impl<const N: usize> Default for WordMirror<N> {
             read_hit: Default::default(),
             read_data: Default::default(),
             ram: LaneRam::zeroed(),
+            lanes_q: Default::default(),
+            index_q: Default::default(),
+            data_q: Default::default(),
+            written_at_write_q: Default::default(),
             written: Default::default(),
             read_word: Default::default(),
             one: Constant::new(1_u64.to_bits()),
@@ -80,7 +102,16 @@ impl<const N: usize> Default for WordMirror<N> {
 impl<const N: usize> Logic for WordMirror<N> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, written, read_word);
+        dff_setup!(
+            self,
+            clock,
+            lanes_q,
+            index_q,
+            data_q,
+            written_at_write_q,
+            written,
+            read_word
+        );
         self.ram.clock.next = self.clock.val();
         self.strobed_data.next = 0.into();
         for b in 0..4 {
@@ -89,18 +120,26 @@ impl<const N: usize> Logic for WordMirror<N> {
                     | (self.write_data.val() & (self.lane_ones.val() << (8 * b).to_bits::<16>()));
             }
         }
-        self.ram.write_address.next = self.write_index.val();
-        self.ram.write_data.next = self.strobed_data.val();
-        self.ram.write_lanes.next = 0.into();
+        // A word's first write since reset fills every lane (the ones it leaves with 0).
         self.written_at_write.next = self.written.q.val() >> self.write_index.val();
+        self.written_at_write_q.d.next = self.written_at_write.val().get_bit(0);
+        self.lanes_q.d.next = 0.into();
         if self.write.val() {
-            self.ram.write_lanes.next = self.write_strobes.val();
-            if !self.written_at_write.val().get_bit(0) {
-                self.ram.write_lanes.next = 0xf_u64.into();
+            self.lanes_q.d.next = self.write_strobes.val();
+            if !self.written_at_write_q.q.val() {
+                self.lanes_q.d.next = 0xf_u64.into();
             }
-            self.written.d.next = self.written.q.val() | (self.one.val() << self.write_index.val());
+        }
+        self.index_q.d.next = self.write_index.val();
+        self.data_q.d.next = self.strobed_data.val();
+        self.ram.write_address.next = self.index_q.q.val();
+        self.ram.write_data.next = self.data_q.q.val();
+        self.ram.write_lanes.next = self.lanes_q.q.val();
+        if self.lanes_q.q.val().any() {
+            self.written.d.next = self.written.q.val() | (self.one.val() << self.index_q.q.val());
         }
         if self.reset.val() {
+            self.lanes_q.d.next = 0.into();
             self.written.d.next = 0.into();
         }
         self.ram.read_address.next = self.read_next.val();
@@ -148,12 +187,18 @@ mod tests {
                             rng.random::<u32>(),
                             rng.random_range(0..16),
                         );
-                        x.write.next = true;
+                        // The index is steady the clock before the write (the register
+                        // file holds it from the handshake).
                         x.write_index.next = (index as u64).to_bits();
+                        wait_clock_cycle!(ep, clock, x);
+                        x.write.next = true;
                         x.write_data.next = u64::from(data).to_bits();
                         x.write_strobes.next = (strobes as u64).to_bits();
                         wait_clock_cycle!(ep, clock, x);
                         x.write.next = false;
+                        // The register file answers the write in the next clock; a read
+                        // that waits for the answer names its word a clock later still.
+                        wait_clock_cycle!(ep, clock, x);
                         for lane in 0..4 {
                             if strobes >> lane & 1 == 1 {
                                 let mask = 0xff_u32 << (8 * lane);
