@@ -1425,7 +1425,7 @@ module rss_core (
             rec_type$d = r_tag$q[(32'h0)+:(9)];
             rec_fixed_queue$d = r_tag$q[(32'h24)+:(8)];
         end
-        rec_hashed$d = r_tag$q[32'h1e] & |r_tag$q[(32'h0)+:(9)];
+        rec_hashed$d = |rec_type$d;
         record_type = rec_type$q;
         record_queue = rec_fixed_queue$q;
         record_hash = 32'h0;
@@ -18099,18 +18099,12 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
     reg  write_q$d;
     wire  write_q$q;
     reg  write_q$clock;
-    reg  write_tail_q$d;
-    wire  write_tail_q$q;
-    reg  write_tail_q$clock;
     reg  [7:0] write_address_q$d;
     wire  [7:0] write_address_q$q;
     reg  write_address_q$clock;
     reg  [287:0] chunk_q$d;
     wire  [287:0] chunk_q$q;
     reg  chunk_q$clock;
-    reg  written$d;
-    wire  written$q;
-    reg  written$clock;
     
     // Local signals
     reg  [575:0] padded;
@@ -18162,11 +18156,6 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
         .q(write_q$q),
         .clock(write_q$clock)
     );
-    rss_core__keys__write_tail_q write_tail_q(
-        .d(write_tail_q$d),
-        .q(write_tail_q$q),
-        .clock(write_tail_q$clock)
-    );
     rss_core__keys__write_address_q write_address_q(
         .d(write_address_q$d),
         .q(write_address_q$q),
@@ -18177,11 +18166,6 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
         .q(chunk_q$q),
         .clock(chunk_q$clock)
     );
-    rss_core__keys__written written(
-        .d(written$d),
-        .q(written$q),
-        .clock(written$clock)
-    );
     
     // Update code
     always @(*) begin
@@ -18190,19 +18174,15 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
         target$clock = clock;
         done$clock = clock;
         write_q$clock = clock;
-        write_tail_q$clock = clock;
         write_address_q$clock = clock;
         chunk_q$clock = clock;
-        written$clock = clock;
         copying$d = copying$q;
         word$d = word$q;
         target$d = target$q;
         done$d = done$q;
         write_q$d = write_q$q;
-        write_tail_q$d = write_tail_q$q;
         write_address_q$d = write_address_q$q;
         chunk_q$d = chunk_q$q;
-        written$d = written$q;
         head$read_clock = clock;
         head$write_clock = clock;
         tail$read_clock = clock;
@@ -18217,7 +18197,6 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
         end
         write_address = (((target$q) & 8'hff) << 64'h4) | ((word$q) & 8'hff);
         write_q$d = copying$q;
-        write_tail_q$d = copying$q & |word$q;
         write_address_q$d = write_address;
         chunk_q$d = chunk;
         head$write_address = write_address_q$q;
@@ -18225,14 +18204,12 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
         head$write_enable = write_q$q;
         tail$write_address = write_address_q$q - 64'h1;
         tail$write_data = chunk_q$q[(tail_lsb)+:(31)];
-        tail$write_enable = write_tail_q$q;
-        written$d = 1'b0;
-        done$d = written$q;
+        tail$write_enable = write_q$q & |write_address_q$q[(32'h0)+:(4)];
+        done$d = write_q$q & ~copying$q;
         if (copying$q) begin
             word$d = word$q + 64'h1;
             if (word$q == last_word) begin
                 copying$d = 1'b0;
-                written$d = 1'b1;
             end
         end
         else if (copy_start) begin
@@ -18243,8 +18220,6 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
         if (reset) begin
             copying$d = 1'b0;
             write_q$d = 1'b0;
-            write_tail_q$d = 1'b0;
-            written$d = 1'b0;
             done$d = 1'b0;
         end
         copy_done = done$q;
@@ -18958,44 +18933,6 @@ module rss_core__keys__write_q(d,q,clock);
     end
           
 endmodule // rss_core__keys__write_q
-
-
-module rss_core__keys__write_tail_q(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__keys__write_tail_q
-
-
-module rss_core__keys__written(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__keys__written
 
 
 module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end,need,ihl,next_header,walk_live,walk_ptr);

@@ -2611,18 +2611,12 @@ module rss_tuple_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_ba
     reg  write_q$d;
     wire  write_q$q;
     reg  write_q$clock;
-    reg  write_tail_q$d;
-    wire  write_tail_q$q;
-    reg  write_tail_q$clock;
     reg  [7:0] write_address_q$d;
     wire  [7:0] write_address_q$q;
     reg  write_address_q$clock;
     reg  [287:0] chunk_q$d;
     wire  [287:0] chunk_q$q;
     reg  chunk_q$clock;
-    reg  written$d;
-    wire  written$q;
-    reg  written$clock;
     
     // Local signals
     reg  [575:0] padded;
@@ -2674,11 +2668,6 @@ module rss_tuple_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_ba
         .q(write_q$q),
         .clock(write_q$clock)
     );
-    rss_tuple_core__keys__write_tail_q write_tail_q(
-        .d(write_tail_q$d),
-        .q(write_tail_q$q),
-        .clock(write_tail_q$clock)
-    );
     rss_tuple_core__keys__write_address_q write_address_q(
         .d(write_address_q$d),
         .q(write_address_q$q),
@@ -2689,11 +2678,6 @@ module rss_tuple_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_ba
         .q(chunk_q$q),
         .clock(chunk_q$clock)
     );
-    rss_tuple_core__keys__written written(
-        .d(written$d),
-        .q(written$q),
-        .clock(written$clock)
-    );
     
     // Update code
     always @(*) begin
@@ -2702,19 +2686,15 @@ module rss_tuple_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_ba
         target$clock = clock;
         done$clock = clock;
         write_q$clock = clock;
-        write_tail_q$clock = clock;
         write_address_q$clock = clock;
         chunk_q$clock = clock;
-        written$clock = clock;
         copying$d = copying$q;
         word$d = word$q;
         target$d = target$q;
         done$d = done$q;
         write_q$d = write_q$q;
-        write_tail_q$d = write_tail_q$q;
         write_address_q$d = write_address_q$q;
         chunk_q$d = chunk_q$q;
-        written$d = written$q;
         head$read_clock = clock;
         head$write_clock = clock;
         tail$read_clock = clock;
@@ -2729,7 +2709,6 @@ module rss_tuple_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_ba
         end
         write_address = (((target$q) & 8'hff) << 64'h4) | ((word$q) & 8'hff);
         write_q$d = copying$q;
-        write_tail_q$d = copying$q & |word$q;
         write_address_q$d = write_address;
         chunk_q$d = chunk;
         head$write_address = write_address_q$q;
@@ -2737,14 +2716,12 @@ module rss_tuple_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_ba
         head$write_enable = write_q$q;
         tail$write_address = write_address_q$q - 64'h1;
         tail$write_data = chunk_q$q[(tail_lsb)+:(31)];
-        tail$write_enable = write_tail_q$q;
-        written$d = 1'b0;
-        done$d = written$q;
+        tail$write_enable = write_q$q & |write_address_q$q[(32'h0)+:(4)];
+        done$d = write_q$q & ~copying$q;
         if (copying$q) begin
             word$d = word$q + 64'h1;
             if (word$q == last_word) begin
                 copying$d = 1'b0;
-                written$d = 1'b1;
             end
         end
         else if (copy_start) begin
@@ -2755,8 +2732,6 @@ module rss_tuple_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_ba
         if (reset) begin
             copying$d = 1'b0;
             write_q$d = 1'b0;
-            write_tail_q$d = 1'b0;
-            written$d = 1'b0;
             done$d = 1'b0;
         end
         copy_done = done$q;
@@ -3470,44 +3445,6 @@ module rss_tuple_core__keys__write_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__keys__write_q
-
-
-module rss_tuple_core__keys__write_tail_q(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_tuple_core__keys__write_tail_q
-
-
-module rss_tuple_core__keys__written(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_tuple_core__keys__written
 
 
 module rss_tuple_core__out_flags(d,q,clock);

@@ -72,10 +72,8 @@ pub struct KeyStore<
     /// The copy's write, a clock after its word is chosen: the 9:1 choice over the
     /// staged key and the RAMs' write ports are a clock apart.
     write_q: DFF<Bit>,
-    write_tail_q: DFF<Bit>,
     write_address_q: DFF<Bits<ADDRESS_BITS>>,
     chunk_q: DFF<Bits<CHUNK>>,
-    written: DFF<Bit>,
     pad_shift: Constant<Bits<16>>,
     padded_bits: Constant<Bits<16>>,
     chunk_bits: Constant<Bits<16>>,
@@ -115,10 +113,8 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
             target: Default::default(),
             done: Default::default(),
             write_q: Default::default(),
-            write_tail_q: Default::default(),
             write_address_q: Default::default(),
             chunk_q: Default::default(),
-            written: Default::default(),
             pad_shift: c(PADDED - KEY_BITS),
             padded_bits: c(PADDED),
             chunk_bits: c(CHUNK),
@@ -145,10 +141,8 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
             target,
             done,
             write_q,
-            write_tail_q,
             write_address_q,
-            chunk_q,
-            written
+            chunk_q
         );
         self.head.read_clock.next = self.clock.val();
         self.head.write_clock.next = self.clock.val();
@@ -169,7 +163,6 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
         self.write_address.next = (bit_cast::<ADDRESS_BITS, 4>(self.target.q.val()) << 4_u64)
             | bit_cast::<ADDRESS_BITS, 4>(self.word.q.val());
         self.write_q.d.next = self.copying.q.val();
-        self.write_tail_q.d.next = self.copying.q.val() & self.word.q.val().any();
         self.write_address_q.d.next = self.write_address.val();
         self.chunk_q.d.next = self.chunk.val();
         self.head.write_address.next = self.write_address_q.q.val();
@@ -181,15 +174,15 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
             .q
             .val()
             .get_bits::<TAIL_BITS>(self.tail_lsb.val().index());
-        self.tail.write_enable.next = self.write_tail_q.q.val();
-        // Done the clock after the last write lands.
-        self.written.d.next = false;
-        self.done.d.next = self.written.q.val();
+        // Word 0 has no tail (its top is word -1's).
+        self.tail.write_enable.next =
+            self.write_q.q.val() & self.write_address_q.q.val().get_bits::<4>(0).any();
+        // Done the clock after the last write lands: a write with the copy over.
+        self.done.d.next = self.write_q.q.val() & !self.copying.q.val();
         if self.copying.q.val() {
             self.word.d.next = self.word.q.val() + 1_u64;
             if self.word.q.val() == self.last_word.val() {
                 self.copying.d.next = false;
-                self.written.d.next = true;
             }
         } else if self.copy_start.val() {
             self.copying.d.next = true;
@@ -200,8 +193,6 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
         if self.reset.val() {
             self.copying.d.next = false;
             self.write_q.d.next = false;
-            self.write_tail_q.d.next = false;
-            self.written.d.next = false;
             self.done.d.next = false;
         }
         self.copy_done.next = self.done.q.val();

@@ -856,8 +856,7 @@ impl<
             self.rec_type.d.next = self.r_tag.q.val().get_bits::<9>(0);
             self.rec_fixed_queue.d.next = self.r_tag.q.val().get_bits::<QUEUE_BITS>(36);
         }
-        self.rec_hashed.d.next =
-            self.r_tag.q.val().get_bit(30) & self.r_tag.q.val().get_bits::<9>(0).any();
+        self.rec_hashed.d.next = self.rec_type.d.val().any();
         self.record_type.next = self.rec_type.q.val();
         self.record_queue.next = self.rec_fixed_queue.q.val();
         self.record_hash.next = 0.into();
