@@ -147,7 +147,8 @@ fn line_rate<P: FramePins>(sim: &mut P) -> Result<(), String> {
     }
     // Latency, after which every clock carries a beat: ingress, words, L3, extension
     // steps (2 clocks each), verdict (3), hash unit (STEPS + 3), table read, record,
-    // FIFO: 24 clocks at 64 bits, 23 at 512 (measured).
+    // FIFO (RAM, its output register, the output queue): 26 clocks at 64 bits, 25 at
+    // 512 (measured).
     let ideal = n * beats_per_frame;
     eprintln!(
         "{}-bit: {n} back-to-back 64-byte frames in {clocks} clocks: {:.4} frames/clock (ideal {:.4})",
@@ -155,7 +156,7 @@ fn line_rate<P: FramePins>(sim: &mut P) -> Result<(), String> {
         n as f64 / clocks as f64,
         1.0 / beats_per_frame as f64
     );
-    if clocks > ideal + 25 {
+    if clocks > ideal + 27 {
         return Err(format!("{n} frames took {clocks} clocks, ideal {ideal}"));
     }
     Ok(())
