@@ -180,6 +180,9 @@ pub struct SynthArgs {
     /// Place-and-route seed.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Speed grade of the part, ECP5 only: 6, 7 or 8 [default: 6, the slowest].
+    #[arg(long, value_name = "GRADE")]
+    pub speed_grade: Option<u8>,
     /// Clock constraint in MHz [default: 100 on iCE40, 200 on ECP5].
     #[arg(long, value_name = "MHZ")]
     pub freq: Option<f64>,
@@ -304,6 +307,16 @@ fn synth(args: &SynthArgs) -> Result<ExitCode, String> {
     if let Some(seed) = args.seed {
         options.seed = seed;
     }
+    if let Some(grade) = args.speed_grade
+        && !args.target.speed_grades().contains(&grade)
+    {
+        return Err(format!(
+            "--speed-grade: {} has no speed grade {grade} (grades: {:?})",
+            args.target,
+            args.target.speed_grades()
+        ));
+    }
+    options.speed_grade = args.speed_grade;
     if let Some(freq) = args.freq {
         if !(freq.is_finite() && freq > 0.0) {
             return Err(format!("--freq: `{freq}` is not a positive frequency"));

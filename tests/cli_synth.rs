@@ -51,6 +51,14 @@ fn synth_bad_input_exits_2_with_a_message() {
             "not a positive frequency",
         ),
         (
+            &["synth", "--target", "ice40-hx8k", "--speed-grade", "8"],
+            "ice40-hx8k has no speed grade 8",
+        ),
+        (
+            &["synth", "--target", "ecp5-85k", "--speed-grade", "9"],
+            "ecp5-85k has no speed grade 9 (grades: [6, 7, 8])",
+        ),
+        (
             &["synth", "--target", "ecp5-85k", "--num-queues", "0"],
             "queue",
         ),

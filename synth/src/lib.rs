@@ -44,6 +44,9 @@ pub struct SynthOptions {
     pub target: Target,
     /// nextpnr placer seed.
     pub seed: u64,
+    /// Speed grade of the part (ECP5: 6, 7 or 8; none: nextpnr's default, the slowest,
+    /// 6). iCE40 parts have none here.
+    pub speed_grade: Option<u8>,
     /// Directory for the Verilog, netlists, reports and tool logs (created if missing).
     pub work_dir: PathBuf,
     /// Frequency nextpnr optimises for, MHz (it reports the achieved Fmax either way).
@@ -68,6 +71,7 @@ impl SynthOptions {
             top: top.to_owned(),
             target,
             seed: 1,
+            speed_grade: None,
             work_dir,
             freq_mhz: default_freq_mhz(target),
             clock: "clk".into(),
@@ -108,6 +112,8 @@ pub enum SynthError {
     },
     /// The design cannot go through the flow (bad top name, port list not parseable).
     Design(String),
+    /// The options do not fit the target (a speed grade it does not have).
+    Options(String),
     /// A file could not be read or written.
     Io {
         /// The file or directory.
@@ -139,6 +145,7 @@ impl fmt::Display for SynthError {
                 log.display()
             ),
             SynthError::Design(message) => write!(f, "design: {message}"),
+            SynthError::Options(message) => write!(f, "options: {message}"),
             SynthError::Io { path, message } => write!(f, "{}: {message}", path.display()),
             SynthError::Parse { path, message } => {
                 write!(f, "reading {}: {message}", path.display())
@@ -277,6 +284,17 @@ pub fn run(opts: &SynthOptions, progress: &mut dyn FnMut(&str)) -> Result<SynthR
         )));
     }
     let family = opts.target.family();
+    let speed_grade = match opts.speed_grade {
+        None => opts.target.default_speed_grade(),
+        Some(grade) if opts.target.speed_grades().contains(&grade) => Some(grade),
+        Some(grade) => {
+            return Err(SynthError::Options(format!(
+                "{} has no speed grade {grade} (grades: {:?})",
+                opts.target,
+                opts.target.speed_grades()
+            )));
+        }
+    };
     let dir = &opts.work_dir;
     std::fs::create_dir_all(dir).map_err(io_error(dir))?;
     // Check the design first: a bad port list fails before any tool runs.
@@ -385,6 +403,9 @@ pub fn run(opts: &SynthOptions, progress: &mut dyn FnMut(&str)) -> Result<SynthR
     cmd.current_dir(dir)
         .envs(tools.env.iter().map(|(k, v)| (k, v)))
         .args(opts.target.nextpnr_device_args());
+    if let Some(grade) = speed_grade {
+        cmd.arg("--speed").arg(grade.to_string());
+    }
     match family {
         Family::Ice40 => cmd.arg("--pcf-allow-unconstrained"),
         Family::Ecp5 => cmd.arg("--out-of-context"),
@@ -444,6 +465,7 @@ pub fn run(opts: &SynthOptions, progress: &mut dyn FnMut(&str)) -> Result<SynthR
         freq_target_mhz: opts.freq_mhz,
         fits: pnr.fits(),
         seed: opts.seed,
+        speed_grade,
         utilization: pnr.utilization,
         cells_by_type: stats.cells_by_type,
         tools: runs,

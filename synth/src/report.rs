@@ -245,6 +245,8 @@ pub struct SynthReport {
     pub fits: bool,
     /// nextpnr's placer seed.
     pub seed: u64,
+    /// The part's speed grade nextpnr timed (ECP5; none on iCE40).
+    pub speed_grade: Option<u8>,
     /// nextpnr utilization per cell type.
     pub utilization: BTreeMap<String, Usage>,
     /// Every yosys cell type of the placed design and its count.
@@ -271,6 +273,16 @@ impl SynthReport {
     }
 }
 
+/// The target, with the speed grade when it is not the family's default.
+fn target_name(r: &SynthReport) -> String {
+    match r.speed_grade {
+        Some(grade) if Some(grade) != r.target.default_speed_grade() => {
+            format!("{} -{grade}", r.target)
+        }
+        _ => r.target.to_string(),
+    }
+}
+
 /// Renders reports as an aligned text table, one row per report, then a line per
 /// report with the scan wrapper's cost where there is one.
 pub fn render_table(reports: &[SynthReport]) -> String {
@@ -291,7 +303,7 @@ pub fn render_table(reports: &[SynthReport]) -> String {
     let mut rows: Vec<Vec<String>> = vec![header.iter().map(|s| s.to_string()).collect()];
     for r in reports {
         rows.push(vec![
-            r.target.to_string(),
+            target_name(r),
             r.top.clone(),
             r.lut4.to_string(),
             r.ff.to_string(),

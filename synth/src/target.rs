@@ -89,6 +89,19 @@ impl Target {
         }
     }
 
+    /// The speed grades nextpnr knows for the part (`--speed`); none for iCE40.
+    pub fn speed_grades(self) -> &'static [u8] {
+        match self.family() {
+            Family::Ice40 => &[],
+            Family::Ecp5 => &[6, 7, 8],
+        }
+    }
+
+    /// The grade nextpnr times when none is given: the slowest (ECP5 6).
+    pub fn default_speed_grade(self) -> Option<u8> {
+        self.speed_grades().first().copied()
+    }
+
     /// nextpnr's device and package arguments.
     pub(crate) fn nextpnr_device_args(self) -> [&'static str; 3] {
         match self {

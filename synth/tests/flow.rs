@@ -119,5 +119,12 @@ fn run_refuses_bad_designs_before_any_tool() {
         run(&bad_freq, &mut quiet),
         Err(SynthError::Design(_))
     ));
+    for (target, grade) in [(Target::Ice40Hx8k, 6), (Target::Ecp5_85k, 5)] {
+        let mut bad_grade = SynthOptions::new(COUNTER.into(), "counter", target, dir.clone());
+        bad_grade.speed_grade = Some(grade);
+        let err = run(&bad_grade, &mut quiet).unwrap_err();
+        assert!(matches!(err, SynthError::Options(_)), "{err}");
+        assert!(err.to_string().contains("no speed grade"), "{err}");
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
