@@ -4945,9 +4945,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [16:0] s_offset$d;
     wire  [16:0] s_offset$q;
     reg  s_offset$clock;
-    reg  [16:0] s_offset8$d;
-    wire  [16:0] s_offset8$q;
-    reg  s_offset8$clock;
+    reg  [17:0] s_room$d;
+    wire  [17:0] s_room$q;
+    reg  s_room$clock;
     reg  [8:0] s_check_words$d;
     wire  [8:0] s_check_words$q;
     reg  s_check_words$clock;
@@ -4987,6 +4987,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [11:0] need_q$d;
     wire  [11:0] need_q$q;
     reg  need_q$clock;
+    reg  stepped_q$d;
+    wire  stepped_q$q;
+    reg  stepped_q$clock;
     reg  ex_src_q$d;
     wire  ex_src_q$q;
     reg  ex_src_q$clock;
@@ -5074,6 +5077,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  cur_bad;
     reg  cur_fragment;
     reg  [11:0] cur_need;
+    reg  cur_stepped;
     reg  cur_ex_src;
     reg  [5:0] cur_ex_src_ptr;
     reg  cur_ex_dst;
@@ -5228,10 +5232,10 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_offset$q),
         .clock(s_offset$clock)
     );
-    rss_core__ext1__s_offset8 s_offset8(
-        .d(s_offset8$d),
-        .q(s_offset8$q),
-        .clock(s_offset8$clock)
+    rss_core__ext1__s_room s_room(
+        .d(s_room$d),
+        .q(s_room$q),
+        .clock(s_room$clock)
     );
     rss_core__ext1__s_check_words s_check_words(
         .d(s_check_words$d),
@@ -5297,6 +5301,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(need_q$d),
         .q(need_q$q),
         .clock(need_q$clock)
+    );
+    rss_core__ext1__stepped_q stepped_q(
+        .d(stepped_q$d),
+        .q(stepped_q$q),
+        .clock(stepped_q$clock)
     );
     rss_core__ext1__ex_src_q ex_src_q(
         .d(ex_src_q$d),
@@ -5428,7 +5437,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b5_is0$clock = clock;
         s_address_ptr$clock = clock;
         s_offset$clock = clock;
-        s_offset8$clock = clock;
+        s_room$clock = clock;
         s_check_words$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
@@ -5442,6 +5451,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         bad_q$clock = clock;
         fragment_q$clock = clock;
         need_q$clock = clock;
+        stepped_q$clock = clock;
         ex_src_q$clock = clock;
         ex_src_ptr_q$clock = clock;
         ex_dst_q$clock = clock;
@@ -5489,7 +5499,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b5_is0$d = s_b5_is0$q;
         s_address_ptr$d = s_address_ptr$q;
         s_offset$d = s_offset$q;
-        s_offset8$d = s_offset8$q;
+        s_room$d = s_room$q;
         s_check_words$d = s_check_words$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
@@ -5503,6 +5513,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         bad_q$d = bad_q$q;
         fragment_q$d = fragment_q$q;
         need_q$d = need_q$q;
+        stepped_q$d = stepped_q$q;
         ex_src_q$d = ex_src_q$q;
         ex_src_ptr_q$d = ex_src_ptr_q$q;
         ex_dst_q$d = ex_dst_q$q;
@@ -5589,7 +5600,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b5_is0$d = b5 == 64'h0;
         s_address_ptr$d = cur_ptr + 64'h1;
         s_offset$d = ((cur_ptr - 64'h4) & 17'h1ffff) << 64'h3;
-        s_offset8$d = ((cur_ptr - 64'h3) & 17'h1ffff) << 64'h3;
+        s_room$d = (((end_in) & 18'h3ffff) + 64'h20) - (((cur_ptr) & 18'h3ffff) << 64'h3);
         s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
         live_before = cur_live;
         if (stepped) begin
@@ -5636,6 +5647,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         cur_bad = bad_q$q;
         cur_fragment = fragment_q$q;
         cur_need = need_q$q;
+        cur_stepped = stepped_q$q;
         cur_ex_src = ex_src_q$q;
         cur_ex_src_ptr = ex_src_ptr_q$q;
         cur_ex_dst = ex_dst_q$q;
@@ -5644,6 +5656,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_bad = 1'b0;
             cur_fragment = 1'b0;
             cur_need = 32'h0;
+            cur_stepped = 1'b0;
             cur_ex_src = 1'b0;
             cur_ex_dst = 1'b0;
         end
@@ -5659,7 +5672,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
                 cur_ex_src_ptr = s_address_ptr$q;
             end
             cur_fragment = cur_fragment | s_fragment$q;
-            cur_bad = cur_bad | (s_offset8$q > s_end$q) | (header_end > s_end$q);
+            cur_bad = cur_bad | s_room$q[32'h11] | (((((s_check_words$q) & 12'hfff) << 64'h3) & 17'h1ffff) > s_room$q[(32'h0)+:(17)]);
+            cur_stepped = 1'b1;
             cur_need = header_end[(32'h0)+:(12)];
             if (|header_end[(32'hc)+:(5)]) begin
                 cur_need = 32'hfff;
@@ -5672,6 +5686,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             bad_q$d = cur_bad;
             fragment_q$d = cur_fragment;
             need_q$d = cur_need;
+            stepped_q$d = cur_stepped;
             ex_src_q$d = cur_ex_src;
             ex_src_ptr_q$d = cur_ex_src_ptr;
             ex_dst_q$d = cur_ex_dst;
@@ -5686,7 +5701,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         bad_o$d = s_bad_in$q | cur_bad;
         fragment_o$d = s_fragment_in$q | cur_fragment;
         need_o$d = s_need_in$q;
-        if (cur_need > s_need_in$q) begin
+        if (cur_stepped) begin
             need_o$d = cur_need;
         end
         ex_src_o$d = s_ex_src_in$q | cur_ex_src;
@@ -6893,25 +6908,6 @@ module rss_core__ext1__s_offset(d,q,clock);
 endmodule // rss_core__ext1__s_offset
 
 
-module rss_core__ext1__s_offset8(d,q,clock);
-    
-    // Module arguments
-    input wire  [16:0] d;
-    output reg  [16:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 17'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__s_offset8
-
-
 module rss_core__ext1__s_ptr_out(d,q,clock);
     
     // Module arguments
@@ -6929,6 +6925,25 @@ module rss_core__ext1__s_ptr_out(d,q,clock);
     end
           
 endmodule // rss_core__ext1__s_ptr_out
+
+
+module rss_core__ext1__s_room(d,q,clock);
+    
+    // Module arguments
+    input wire  [17:0] d;
+    output reg  [17:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 18'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_room
 
 
 module rss_core__ext1__s_routing_type2(d,q,clock);
@@ -7005,6 +7020,25 @@ module rss_core__ext1__started(d,q,clock);
     end
           
 endmodule // rss_core__ext1__started
+
+
+module rss_core__ext1__stepped_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__stepped_q
 
 
 module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
@@ -7145,9 +7179,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [16:0] s_offset$d;
     wire  [16:0] s_offset$q;
     reg  s_offset$clock;
-    reg  [16:0] s_offset8$d;
-    wire  [16:0] s_offset8$q;
-    reg  s_offset8$clock;
+    reg  [17:0] s_room$d;
+    wire  [17:0] s_room$q;
+    reg  s_room$clock;
     reg  [8:0] s_check_words$d;
     wire  [8:0] s_check_words$q;
     reg  s_check_words$clock;
@@ -7187,6 +7221,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [11:0] need_q$d;
     wire  [11:0] need_q$q;
     reg  need_q$clock;
+    reg  stepped_q$d;
+    wire  stepped_q$q;
+    reg  stepped_q$clock;
     reg  ex_src_q$d;
     wire  ex_src_q$q;
     reg  ex_src_q$clock;
@@ -7274,6 +7311,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  cur_bad;
     reg  cur_fragment;
     reg  [11:0] cur_need;
+    reg  cur_stepped;
     reg  cur_ex_src;
     reg  [5:0] cur_ex_src_ptr;
     reg  cur_ex_dst;
@@ -7428,10 +7466,10 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_offset$q),
         .clock(s_offset$clock)
     );
-    rss_core__ext2__s_offset8 s_offset8(
-        .d(s_offset8$d),
-        .q(s_offset8$q),
-        .clock(s_offset8$clock)
+    rss_core__ext2__s_room s_room(
+        .d(s_room$d),
+        .q(s_room$q),
+        .clock(s_room$clock)
     );
     rss_core__ext2__s_check_words s_check_words(
         .d(s_check_words$d),
@@ -7497,6 +7535,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(need_q$d),
         .q(need_q$q),
         .clock(need_q$clock)
+    );
+    rss_core__ext2__stepped_q stepped_q(
+        .d(stepped_q$d),
+        .q(stepped_q$q),
+        .clock(stepped_q$clock)
     );
     rss_core__ext2__ex_src_q ex_src_q(
         .d(ex_src_q$d),
@@ -7628,7 +7671,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b5_is0$clock = clock;
         s_address_ptr$clock = clock;
         s_offset$clock = clock;
-        s_offset8$clock = clock;
+        s_room$clock = clock;
         s_check_words$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
@@ -7642,6 +7685,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         bad_q$clock = clock;
         fragment_q$clock = clock;
         need_q$clock = clock;
+        stepped_q$clock = clock;
         ex_src_q$clock = clock;
         ex_src_ptr_q$clock = clock;
         ex_dst_q$clock = clock;
@@ -7689,7 +7733,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b5_is0$d = s_b5_is0$q;
         s_address_ptr$d = s_address_ptr$q;
         s_offset$d = s_offset$q;
-        s_offset8$d = s_offset8$q;
+        s_room$d = s_room$q;
         s_check_words$d = s_check_words$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
@@ -7703,6 +7747,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         bad_q$d = bad_q$q;
         fragment_q$d = fragment_q$q;
         need_q$d = need_q$q;
+        stepped_q$d = stepped_q$q;
         ex_src_q$d = ex_src_q$q;
         ex_src_ptr_q$d = ex_src_ptr_q$q;
         ex_dst_q$d = ex_dst_q$q;
@@ -7789,7 +7834,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b5_is0$d = b5 == 64'h0;
         s_address_ptr$d = cur_ptr + 64'h1;
         s_offset$d = ((cur_ptr - 64'h4) & 17'h1ffff) << 64'h3;
-        s_offset8$d = ((cur_ptr - 64'h3) & 17'h1ffff) << 64'h3;
+        s_room$d = (((end_in) & 18'h3ffff) + 64'h20) - (((cur_ptr) & 18'h3ffff) << 64'h3);
         s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
         live_before = cur_live;
         if (stepped) begin
@@ -7836,6 +7881,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         cur_bad = bad_q$q;
         cur_fragment = fragment_q$q;
         cur_need = need_q$q;
+        cur_stepped = stepped_q$q;
         cur_ex_src = ex_src_q$q;
         cur_ex_src_ptr = ex_src_ptr_q$q;
         cur_ex_dst = ex_dst_q$q;
@@ -7844,6 +7890,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_bad = 1'b0;
             cur_fragment = 1'b0;
             cur_need = 32'h0;
+            cur_stepped = 1'b0;
             cur_ex_src = 1'b0;
             cur_ex_dst = 1'b0;
         end
@@ -7859,7 +7906,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
                 cur_ex_src_ptr = s_address_ptr$q;
             end
             cur_fragment = cur_fragment | s_fragment$q;
-            cur_bad = cur_bad | (s_offset8$q > s_end$q) | (header_end > s_end$q);
+            cur_bad = cur_bad | s_room$q[32'h11] | (((((s_check_words$q) & 12'hfff) << 64'h3) & 17'h1ffff) > s_room$q[(32'h0)+:(17)]);
+            cur_stepped = 1'b1;
             cur_need = header_end[(32'h0)+:(12)];
             if (|header_end[(32'hc)+:(5)]) begin
                 cur_need = 32'hfff;
@@ -7872,6 +7920,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             bad_q$d = cur_bad;
             fragment_q$d = cur_fragment;
             need_q$d = cur_need;
+            stepped_q$d = cur_stepped;
             ex_src_q$d = cur_ex_src;
             ex_src_ptr_q$d = cur_ex_src_ptr;
             ex_dst_q$d = cur_ex_dst;
@@ -7886,7 +7935,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         bad_o$d = s_bad_in$q | cur_bad;
         fragment_o$d = s_fragment_in$q | cur_fragment;
         need_o$d = s_need_in$q;
-        if (cur_need > s_need_in$q) begin
+        if (cur_stepped) begin
             need_o$d = cur_need;
         end
         ex_src_o$d = s_ex_src_in$q | cur_ex_src;
@@ -9093,25 +9142,6 @@ module rss_core__ext2__s_offset(d,q,clock);
 endmodule // rss_core__ext2__s_offset
 
 
-module rss_core__ext2__s_offset8(d,q,clock);
-    
-    // Module arguments
-    input wire  [16:0] d;
-    output reg  [16:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 17'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__s_offset8
-
-
 module rss_core__ext2__s_ptr_out(d,q,clock);
     
     // Module arguments
@@ -9129,6 +9159,25 @@ module rss_core__ext2__s_ptr_out(d,q,clock);
     end
           
 endmodule // rss_core__ext2__s_ptr_out
+
+
+module rss_core__ext2__s_room(d,q,clock);
+    
+    // Module arguments
+    input wire  [17:0] d;
+    output reg  [17:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 18'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_room
 
 
 module rss_core__ext2__s_routing_type2(d,q,clock);
@@ -9205,6 +9254,25 @@ module rss_core__ext2__started(d,q,clock);
     end
           
 endmodule // rss_core__ext2__started
+
+
+module rss_core__ext2__stepped_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__stepped_q
 
 
 module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
@@ -9345,9 +9413,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [16:0] s_offset$d;
     wire  [16:0] s_offset$q;
     reg  s_offset$clock;
-    reg  [16:0] s_offset8$d;
-    wire  [16:0] s_offset8$q;
-    reg  s_offset8$clock;
+    reg  [17:0] s_room$d;
+    wire  [17:0] s_room$q;
+    reg  s_room$clock;
     reg  [8:0] s_check_words$d;
     wire  [8:0] s_check_words$q;
     reg  s_check_words$clock;
@@ -9387,6 +9455,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [11:0] need_q$d;
     wire  [11:0] need_q$q;
     reg  need_q$clock;
+    reg  stepped_q$d;
+    wire  stepped_q$q;
+    reg  stepped_q$clock;
     reg  ex_src_q$d;
     wire  ex_src_q$q;
     reg  ex_src_q$clock;
@@ -9474,6 +9545,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  cur_bad;
     reg  cur_fragment;
     reg  [11:0] cur_need;
+    reg  cur_stepped;
     reg  cur_ex_src;
     reg  [5:0] cur_ex_src_ptr;
     reg  cur_ex_dst;
@@ -9628,10 +9700,10 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_offset$q),
         .clock(s_offset$clock)
     );
-    rss_core__ext3__s_offset8 s_offset8(
-        .d(s_offset8$d),
-        .q(s_offset8$q),
-        .clock(s_offset8$clock)
+    rss_core__ext3__s_room s_room(
+        .d(s_room$d),
+        .q(s_room$q),
+        .clock(s_room$clock)
     );
     rss_core__ext3__s_check_words s_check_words(
         .d(s_check_words$d),
@@ -9697,6 +9769,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(need_q$d),
         .q(need_q$q),
         .clock(need_q$clock)
+    );
+    rss_core__ext3__stepped_q stepped_q(
+        .d(stepped_q$d),
+        .q(stepped_q$q),
+        .clock(stepped_q$clock)
     );
     rss_core__ext3__ex_src_q ex_src_q(
         .d(ex_src_q$d),
@@ -9828,7 +9905,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b5_is0$clock = clock;
         s_address_ptr$clock = clock;
         s_offset$clock = clock;
-        s_offset8$clock = clock;
+        s_room$clock = clock;
         s_check_words$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
@@ -9842,6 +9919,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         bad_q$clock = clock;
         fragment_q$clock = clock;
         need_q$clock = clock;
+        stepped_q$clock = clock;
         ex_src_q$clock = clock;
         ex_src_ptr_q$clock = clock;
         ex_dst_q$clock = clock;
@@ -9889,7 +9967,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b5_is0$d = s_b5_is0$q;
         s_address_ptr$d = s_address_ptr$q;
         s_offset$d = s_offset$q;
-        s_offset8$d = s_offset8$q;
+        s_room$d = s_room$q;
         s_check_words$d = s_check_words$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
@@ -9903,6 +9981,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         bad_q$d = bad_q$q;
         fragment_q$d = fragment_q$q;
         need_q$d = need_q$q;
+        stepped_q$d = stepped_q$q;
         ex_src_q$d = ex_src_q$q;
         ex_src_ptr_q$d = ex_src_ptr_q$q;
         ex_dst_q$d = ex_dst_q$q;
@@ -9989,7 +10068,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b5_is0$d = b5 == 64'h0;
         s_address_ptr$d = cur_ptr + 64'h1;
         s_offset$d = ((cur_ptr - 64'h4) & 17'h1ffff) << 64'h3;
-        s_offset8$d = ((cur_ptr - 64'h3) & 17'h1ffff) << 64'h3;
+        s_room$d = (((end_in) & 18'h3ffff) + 64'h20) - (((cur_ptr) & 18'h3ffff) << 64'h3);
         s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
         live_before = cur_live;
         if (stepped) begin
@@ -10036,6 +10115,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         cur_bad = bad_q$q;
         cur_fragment = fragment_q$q;
         cur_need = need_q$q;
+        cur_stepped = stepped_q$q;
         cur_ex_src = ex_src_q$q;
         cur_ex_src_ptr = ex_src_ptr_q$q;
         cur_ex_dst = ex_dst_q$q;
@@ -10044,6 +10124,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_bad = 1'b0;
             cur_fragment = 1'b0;
             cur_need = 32'h0;
+            cur_stepped = 1'b0;
             cur_ex_src = 1'b0;
             cur_ex_dst = 1'b0;
         end
@@ -10059,7 +10140,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
                 cur_ex_src_ptr = s_address_ptr$q;
             end
             cur_fragment = cur_fragment | s_fragment$q;
-            cur_bad = cur_bad | (s_offset8$q > s_end$q) | (header_end > s_end$q);
+            cur_bad = cur_bad | s_room$q[32'h11] | (((((s_check_words$q) & 12'hfff) << 64'h3) & 17'h1ffff) > s_room$q[(32'h0)+:(17)]);
+            cur_stepped = 1'b1;
             cur_need = header_end[(32'h0)+:(12)];
             if (|header_end[(32'hc)+:(5)]) begin
                 cur_need = 32'hfff;
@@ -10072,6 +10154,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             bad_q$d = cur_bad;
             fragment_q$d = cur_fragment;
             need_q$d = cur_need;
+            stepped_q$d = cur_stepped;
             ex_src_q$d = cur_ex_src;
             ex_src_ptr_q$d = cur_ex_src_ptr;
             ex_dst_q$d = cur_ex_dst;
@@ -10086,7 +10169,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         bad_o$d = s_bad_in$q | cur_bad;
         fragment_o$d = s_fragment_in$q | cur_fragment;
         need_o$d = s_need_in$q;
-        if (cur_need > s_need_in$q) begin
+        if (cur_stepped) begin
             need_o$d = cur_need;
         end
         ex_src_o$d = s_ex_src_in$q | cur_ex_src;
@@ -11293,25 +11376,6 @@ module rss_core__ext3__s_offset(d,q,clock);
 endmodule // rss_core__ext3__s_offset
 
 
-module rss_core__ext3__s_offset8(d,q,clock);
-    
-    // Module arguments
-    input wire  [16:0] d;
-    output reg  [16:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 17'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__s_offset8
-
-
 module rss_core__ext3__s_ptr_out(d,q,clock);
     
     // Module arguments
@@ -11329,6 +11393,25 @@ module rss_core__ext3__s_ptr_out(d,q,clock);
     end
           
 endmodule // rss_core__ext3__s_ptr_out
+
+
+module rss_core__ext3__s_room(d,q,clock);
+    
+    // Module arguments
+    input wire  [17:0] d;
+    output reg  [17:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 18'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_room
 
 
 module rss_core__ext3__s_routing_type2(d,q,clock);
@@ -11405,6 +11488,25 @@ module rss_core__ext3__started(d,q,clock);
     end
           
 endmodule // rss_core__ext3__started
+
+
+module rss_core__ext3__stepped_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__stepped_q
 
 
 module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
@@ -11545,9 +11647,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [16:0] s_offset$d;
     wire  [16:0] s_offset$q;
     reg  s_offset$clock;
-    reg  [16:0] s_offset8$d;
-    wire  [16:0] s_offset8$q;
-    reg  s_offset8$clock;
+    reg  [17:0] s_room$d;
+    wire  [17:0] s_room$q;
+    reg  s_room$clock;
     reg  [8:0] s_check_words$d;
     wire  [8:0] s_check_words$q;
     reg  s_check_words$clock;
@@ -11587,6 +11689,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [11:0] need_q$d;
     wire  [11:0] need_q$q;
     reg  need_q$clock;
+    reg  stepped_q$d;
+    wire  stepped_q$q;
+    reg  stepped_q$clock;
     reg  ex_src_q$d;
     wire  ex_src_q$q;
     reg  ex_src_q$clock;
@@ -11674,6 +11779,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  cur_bad;
     reg  cur_fragment;
     reg  [11:0] cur_need;
+    reg  cur_stepped;
     reg  cur_ex_src;
     reg  [5:0] cur_ex_src_ptr;
     reg  cur_ex_dst;
@@ -11828,10 +11934,10 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_offset$q),
         .clock(s_offset$clock)
     );
-    rss_core__ext4__s_offset8 s_offset8(
-        .d(s_offset8$d),
-        .q(s_offset8$q),
-        .clock(s_offset8$clock)
+    rss_core__ext4__s_room s_room(
+        .d(s_room$d),
+        .q(s_room$q),
+        .clock(s_room$clock)
     );
     rss_core__ext4__s_check_words s_check_words(
         .d(s_check_words$d),
@@ -11897,6 +12003,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(need_q$d),
         .q(need_q$q),
         .clock(need_q$clock)
+    );
+    rss_core__ext4__stepped_q stepped_q(
+        .d(stepped_q$d),
+        .q(stepped_q$q),
+        .clock(stepped_q$clock)
     );
     rss_core__ext4__ex_src_q ex_src_q(
         .d(ex_src_q$d),
@@ -12028,7 +12139,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b5_is0$clock = clock;
         s_address_ptr$clock = clock;
         s_offset$clock = clock;
-        s_offset8$clock = clock;
+        s_room$clock = clock;
         s_check_words$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
@@ -12042,6 +12153,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         bad_q$clock = clock;
         fragment_q$clock = clock;
         need_q$clock = clock;
+        stepped_q$clock = clock;
         ex_src_q$clock = clock;
         ex_src_ptr_q$clock = clock;
         ex_dst_q$clock = clock;
@@ -12089,7 +12201,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b5_is0$d = s_b5_is0$q;
         s_address_ptr$d = s_address_ptr$q;
         s_offset$d = s_offset$q;
-        s_offset8$d = s_offset8$q;
+        s_room$d = s_room$q;
         s_check_words$d = s_check_words$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
@@ -12103,6 +12215,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         bad_q$d = bad_q$q;
         fragment_q$d = fragment_q$q;
         need_q$d = need_q$q;
+        stepped_q$d = stepped_q$q;
         ex_src_q$d = ex_src_q$q;
         ex_src_ptr_q$d = ex_src_ptr_q$q;
         ex_dst_q$d = ex_dst_q$q;
@@ -12189,7 +12302,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b5_is0$d = b5 == 64'h0;
         s_address_ptr$d = cur_ptr + 64'h1;
         s_offset$d = ((cur_ptr - 64'h4) & 17'h1ffff) << 64'h3;
-        s_offset8$d = ((cur_ptr - 64'h3) & 17'h1ffff) << 64'h3;
+        s_room$d = (((end_in) & 18'h3ffff) + 64'h20) - (((cur_ptr) & 18'h3ffff) << 64'h3);
         s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
         live_before = cur_live;
         if (stepped) begin
@@ -12236,6 +12349,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         cur_bad = bad_q$q;
         cur_fragment = fragment_q$q;
         cur_need = need_q$q;
+        cur_stepped = stepped_q$q;
         cur_ex_src = ex_src_q$q;
         cur_ex_src_ptr = ex_src_ptr_q$q;
         cur_ex_dst = ex_dst_q$q;
@@ -12244,6 +12358,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_bad = 1'b0;
             cur_fragment = 1'b0;
             cur_need = 32'h0;
+            cur_stepped = 1'b0;
             cur_ex_src = 1'b0;
             cur_ex_dst = 1'b0;
         end
@@ -12259,7 +12374,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
                 cur_ex_src_ptr = s_address_ptr$q;
             end
             cur_fragment = cur_fragment | s_fragment$q;
-            cur_bad = cur_bad | (s_offset8$q > s_end$q) | (header_end > s_end$q);
+            cur_bad = cur_bad | s_room$q[32'h11] | (((((s_check_words$q) & 12'hfff) << 64'h3) & 17'h1ffff) > s_room$q[(32'h0)+:(17)]);
+            cur_stepped = 1'b1;
             cur_need = header_end[(32'h0)+:(12)];
             if (|header_end[(32'hc)+:(5)]) begin
                 cur_need = 32'hfff;
@@ -12272,6 +12388,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             bad_q$d = cur_bad;
             fragment_q$d = cur_fragment;
             need_q$d = cur_need;
+            stepped_q$d = cur_stepped;
             ex_src_q$d = cur_ex_src;
             ex_src_ptr_q$d = cur_ex_src_ptr;
             ex_dst_q$d = cur_ex_dst;
@@ -12286,7 +12403,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         bad_o$d = s_bad_in$q | cur_bad;
         fragment_o$d = s_fragment_in$q | cur_fragment;
         need_o$d = s_need_in$q;
-        if (cur_need > s_need_in$q) begin
+        if (cur_stepped) begin
             need_o$d = cur_need;
         end
         ex_src_o$d = s_ex_src_in$q | cur_ex_src;
@@ -13493,25 +13610,6 @@ module rss_core__ext4__s_offset(d,q,clock);
 endmodule // rss_core__ext4__s_offset
 
 
-module rss_core__ext4__s_offset8(d,q,clock);
-    
-    // Module arguments
-    input wire  [16:0] d;
-    output reg  [16:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 17'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__s_offset8
-
-
 module rss_core__ext4__s_ptr_out(d,q,clock);
     
     // Module arguments
@@ -13529,6 +13627,25 @@ module rss_core__ext4__s_ptr_out(d,q,clock);
     end
           
 endmodule // rss_core__ext4__s_ptr_out
+
+
+module rss_core__ext4__s_room(d,q,clock);
+    
+    // Module arguments
+    input wire  [17:0] d;
+    output reg  [17:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 18'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_room
 
 
 module rss_core__ext4__s_routing_type2(d,q,clock);
@@ -13607,6 +13724,25 @@ module rss_core__ext4__started(d,q,clock);
 endmodule // rss_core__ext4__started
 
 
+module rss_core__ext4__stepped_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__stepped_q
+
+
 module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,out_ready,out_data);
     
     // Module arguments
@@ -13635,12 +13771,6 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
     reg  [8:0] read_ptr$d;
     wire  [8:0] read_ptr$q;
     reg  read_ptr$clock;
-    reg  [7:0] shown$d;
-    wire  [7:0] shown$q;
-    reg  shown$clock;
-    reg  shown_valid$d;
-    wire  shown_valid$q;
-    reg  shown_valid$clock;
     reg  [8:0] held_q$d;
     wire  [8:0] held_q$q;
     reg  held_q$clock;
@@ -13653,12 +13783,40 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
     reg  waiting_q$d;
     wire  waiting_q$q;
     reg  waiting_q$clock;
+    reg  latched_q$d;
+    wire  latched_q$q;
+    reg  latched_q$clock;
+    reg  arriving_q$d;
+    wire  arriving_q$q;
+    reg  arriving_q$clock;
+    reg  [70:0] ram_word$d;
+    wire  [70:0] ram_word$q;
+    reg  ram_word$clock;
+    reg  [70:0] head$d;
+    wire  [70:0] head$q;
+    reg  head$clock;
+    reg  [70:0] second$d;
+    wire  [70:0] second$q;
+    reg  second$clock;
+    reg  [70:0] third$d;
+    wire  [70:0] third$q;
+    reg  third$clock;
+    reg  [1:0] queued_q$d;
+    wire  [1:0] queued_q$q;
+    reg  queued_q$clock;
+    reg  [1:0] pipe_q$d;
+    wire  [1:0] pipe_q$q;
+    reg  pipe_q$clock;
+    reg  head_valid$d;
+    wire  head_valid$q;
+    reg  head_valid$clock;
     
     // Local signals
     reg  [8:0] write_next;
     reg  [8:0] read_next;
-    reg  shown_valid_next;
-    reg  take;
+    reg  [1:0] queued_next;
+    reg  [1:0] pipe_next;
+    reg  issue;
     reg  store;
     reg  leave;
     
@@ -13682,16 +13840,6 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
         .q(read_ptr$q),
         .clock(read_ptr$clock)
     );
-    rss_core__fifo__shown shown(
-        .d(shown$d),
-        .q(shown$q),
-        .clock(shown$clock)
-    );
-    rss_core__fifo__shown_valid shown_valid(
-        .d(shown_valid$d),
-        .q(shown_valid$q),
-        .clock(shown_valid$clock)
-    );
     rss_core__fifo__held_q held_q(
         .d(held_q$d),
         .q(held_q$q),
@@ -13712,25 +13860,84 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
         .q(waiting_q$q),
         .clock(waiting_q$clock)
     );
+    rss_core__fifo__latched_q latched_q(
+        .d(latched_q$d),
+        .q(latched_q$q),
+        .clock(latched_q$clock)
+    );
+    rss_core__fifo__arriving_q arriving_q(
+        .d(arriving_q$d),
+        .q(arriving_q$q),
+        .clock(arriving_q$clock)
+    );
+    rss_core__fifo__ram_word ram_word(
+        .d(ram_word$d),
+        .q(ram_word$q),
+        .clock(ram_word$clock)
+    );
+    rss_core__fifo__head head(
+        .d(head$d),
+        .q(head$q),
+        .clock(head$clock)
+    );
+    rss_core__fifo__second second(
+        .d(second$d),
+        .q(second$q),
+        .clock(second$clock)
+    );
+    rss_core__fifo__third third(
+        .d(third$d),
+        .q(third$q),
+        .clock(third$clock)
+    );
+    rss_core__fifo__queued_q queued_q(
+        .d(queued_q$d),
+        .q(queued_q$q),
+        .clock(queued_q$clock)
+    );
+    rss_core__fifo__pipe_q pipe_q(
+        .d(pipe_q$d),
+        .q(pipe_q$q),
+        .clock(pipe_q$clock)
+    );
+    rss_core__fifo__head_valid head_valid(
+        .d(head_valid$d),
+        .q(head_valid$q),
+        .clock(head_valid$clock)
+    );
     
     // Update code
     always @(*) begin
         write_ptr$clock = clock;
         read_ptr$clock = clock;
-        shown$clock = clock;
-        shown_valid$clock = clock;
         held_q$clock = clock;
         stored_q$clock = clock;
         full_q$clock = clock;
         waiting_q$clock = clock;
+        latched_q$clock = clock;
+        arriving_q$clock = clock;
+        ram_word$clock = clock;
+        head$clock = clock;
+        second$clock = clock;
+        third$clock = clock;
+        queued_q$clock = clock;
+        pipe_q$clock = clock;
+        head_valid$clock = clock;
         write_ptr$d = write_ptr$q;
         read_ptr$d = read_ptr$q;
-        shown$d = shown$q;
-        shown_valid$d = shown_valid$q;
         held_q$d = held_q$q;
         stored_q$d = stored_q$q;
         full_q$d = full_q$q;
         waiting_q$d = waiting_q$q;
+        latched_q$d = latched_q$q;
+        arriving_q$d = arriving_q$q;
+        ram_word$d = ram_word$q;
+        head$d = head$q;
+        second$d = second$q;
+        third$d = third$q;
+        queued_q$d = queued_q$q;
+        pipe_q$d = pipe_q$q;
+        head_valid$d = head_valid$q;
         ram$read_clock = clock;
         ram$write_clock = clock;
         full = full_q$q;
@@ -13743,25 +13950,68 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
         if (store) begin
             write_next = write_ptr$q + 64'h1;
         end
-        take = waiting_q$q & (~shown_valid$q | out_ready);
-        ram$read_address = shown$q;
+        leave = head_valid$q & out_ready;
+        issue = waiting_q$q & ((pipe_q$q != 64'h3) | leave);
+        ram$read_address = read_ptr$q[(32'h0)+:(8)];
         read_next = read_ptr$q;
-        shown_valid_next = shown_valid$q & ~out_ready;
-        if (take) begin
-            ram$read_address = read_ptr$q[(32'h0)+:(8)];
-            shown$d = read_ptr$q[(32'h0)+:(8)];
+        if (issue) begin
             read_next = read_ptr$q + 64'h1;
-            shown_valid_next = 1'b1;
+        end
+        latched_q$d = issue;
+        arriving_q$d = latched_q$q;
+        ram_word$d = ram$read_data;
+        head$d = head$q;
+        second$d = second$q;
+        third$d = third$q;
+        if (leave) begin
+            head$d = second$q;
+            second$d = third$q;
+            if (queued_q$q < 64'h2) begin
+                head$d = ram_word$q;
+            end
+            if (queued_q$q != 64'h3) begin
+                second$d = ram_word$q;
+            end
+            third$d = ram_word$q;
+        end
+        else begin
+            if (queued_q$q == 64'h0) begin
+                head$d = ram_word$q;
+            end
+            if (queued_q$q < 64'h2) begin
+                second$d = ram_word$q;
+            end
+            if (queued_q$q != 64'h3) begin
+                third$d = ram_word$q;
+            end
+        end
+        queued_next = queued_q$q;
+        pipe_next = pipe_q$q;
+        if (arriving_q$q & ~leave) begin
+            queued_next = queued_q$q + 64'h1;
+        end
+        if (~arriving_q$q & leave) begin
+            queued_next = queued_q$q - 64'h1;
+        end
+        if (issue & ~leave) begin
+            pipe_next = pipe_q$q + 64'h1;
+        end
+        if (~issue & leave) begin
+            pipe_next = pipe_q$q - 64'h1;
         end
         if (reset) begin
             write_next = 32'h0;
             read_next = 32'h0;
-            shown_valid_next = 1'b0;
+            latched_q$d = 1'b0;
+            arriving_q$d = 1'b0;
+            queued_next = 32'h0;
+            pipe_next = 32'h0;
         end
         write_ptr$d = write_next;
         read_ptr$d = read_next;
-        shown_valid$d = shown_valid_next;
-        leave = shown_valid$q & out_ready;
+        queued_q$d = queued_next;
+        pipe_q$d = pipe_next;
+        head_valid$d = |queued_next;
         held_q$d = held_q$q;
         full_q$d = held_q$q >= capacity;
         if (store & ~leave) begin
@@ -13774,11 +14024,11 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
         end
         stored_q$d = stored_q$q;
         waiting_q$d = |stored_q$q;
-        if (store & ~take) begin
+        if (store & ~issue) begin
             stored_q$d = stored_q$q + 64'h1;
             waiting_q$d = 1'b1;
         end
-        if (~store & take) begin
+        if (~store & issue) begin
             stored_q$d = stored_q$q - 64'h1;
             waiting_q$d = stored_q$q != 64'h1;
         end
@@ -13788,11 +14038,30 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
             full_q$d = 1'b0;
             waiting_q$d = 1'b0;
         end
-        out_valid = shown_valid$q;
-        out_data = ram$read_data;
+        out_valid = head_valid$q;
+        out_data = head$q;
     end
     
 endmodule // rss_core__fifo
+
+
+module rss_core__fifo__arriving_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__fifo__arriving_q
 
 
 module rss_core__fifo__full_q(d,q,clock);
@@ -13814,6 +14083,44 @@ module rss_core__fifo__full_q(d,q,clock);
 endmodule // rss_core__fifo__full_q
 
 
+module rss_core__fifo__head(d,q,clock);
+    
+    // Module arguments
+    input wire  [70:0] d;
+    output reg  [70:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 71'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__fifo__head
+
+
+module rss_core__fifo__head_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__fifo__head_valid
+
+
 module rss_core__fifo__held_q(d,q,clock);
     
     // Module arguments
@@ -13831,6 +14138,63 @@ module rss_core__fifo__held_q(d,q,clock);
     end
           
 endmodule // rss_core__fifo__held_q
+
+
+module rss_core__fifo__latched_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__fifo__latched_q
+
+
+module rss_core__fifo__pipe_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [1:0] d;
+    output reg  [1:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 2'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__fifo__pipe_q
+
+
+module rss_core__fifo__queued_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [1:0] d;
+    output reg  [1:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 2'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__fifo__queued_q
 
 
 module rss_core__fifo__ram(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
@@ -13863,6 +14227,25 @@ module rss_core__fifo__ram(read_address,read_clock,read_data,write_address,write
 endmodule // rss_core__fifo__ram
 
 
+module rss_core__fifo__ram_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [70:0] d;
+    output reg  [70:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 71'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__fifo__ram_word
+
+
 module rss_core__fifo__read_ptr(d,q,clock);
     
     // Module arguments
@@ -13882,42 +14265,23 @@ module rss_core__fifo__read_ptr(d,q,clock);
 endmodule // rss_core__fifo__read_ptr
 
 
-module rss_core__fifo__shown(d,q,clock);
+module rss_core__fifo__second(d,q,clock);
     
     // Module arguments
-    input wire  [7:0] d;
-    output reg  [7:0] q;
+    input wire  [70:0] d;
+    output reg  [70:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 8'h0;
+       q = 71'h0;
     end
     
     always @(posedge clock) begin
        q <= d;
     end
           
-endmodule // rss_core__fifo__shown
-
-
-module rss_core__fifo__shown_valid(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__fifo__shown_valid
+endmodule // rss_core__fifo__second
 
 
 module rss_core__fifo__stored_q(d,q,clock);
@@ -13937,6 +14301,25 @@ module rss_core__fifo__stored_q(d,q,clock);
     end
           
 endmodule // rss_core__fifo__stored_q
+
+
+module rss_core__fifo__third(d,q,clock);
+    
+    // Module arguments
+    input wire  [70:0] d;
+    output reg  [70:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 71'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__fifo__third
 
 
 module rss_core__fifo__waiting_q(d,q,clock);
@@ -32620,12 +33003,6 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
     reg  [4:0] read_ptr$d;
     wire  [4:0] read_ptr$q;
     reg  read_ptr$clock;
-    reg  [3:0] shown$d;
-    wire  [3:0] shown$q;
-    reg  shown$clock;
-    reg  shown_valid$d;
-    wire  shown_valid$q;
-    reg  shown_valid$clock;
     reg  [4:0] held_q$d;
     wire  [4:0] held_q$q;
     reg  held_q$clock;
@@ -32638,12 +33015,40 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
     reg  waiting_q$d;
     wire  waiting_q$q;
     reg  waiting_q$clock;
+    reg  latched_q$d;
+    wire  latched_q$q;
+    reg  latched_q$clock;
+    reg  arriving_q$d;
+    wire  arriving_q$q;
+    reg  arriving_q$clock;
+    reg  [27:0] ram_word$d;
+    wire  [27:0] ram_word$q;
+    reg  ram_word$clock;
+    reg  [27:0] head$d;
+    wire  [27:0] head$q;
+    reg  head$clock;
+    reg  [27:0] second$d;
+    wire  [27:0] second$q;
+    reg  second$clock;
+    reg  [27:0] third$d;
+    wire  [27:0] third$q;
+    reg  third$clock;
+    reg  [1:0] queued_q$d;
+    wire  [1:0] queued_q$q;
+    reg  queued_q$clock;
+    reg  [1:0] pipe_q$d;
+    wire  [1:0] pipe_q$q;
+    reg  pipe_q$clock;
+    reg  head_valid$d;
+    wire  head_valid$q;
+    reg  head_valid$clock;
     
     // Local signals
     reg  [4:0] write_next;
     reg  [4:0] read_next;
-    reg  shown_valid_next;
-    reg  take;
+    reg  [1:0] queued_next;
+    reg  [1:0] pipe_next;
+    reg  issue;
     reg  store;
     reg  leave;
     
@@ -32667,16 +33072,6 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
         .q(read_ptr$q),
         .clock(read_ptr$clock)
     );
-    rss_core__tx_lookup__answers__shown shown(
-        .d(shown$d),
-        .q(shown$q),
-        .clock(shown$clock)
-    );
-    rss_core__tx_lookup__answers__shown_valid shown_valid(
-        .d(shown_valid$d),
-        .q(shown_valid$q),
-        .clock(shown_valid$clock)
-    );
     rss_core__tx_lookup__answers__held_q held_q(
         .d(held_q$d),
         .q(held_q$q),
@@ -32697,25 +33092,84 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
         .q(waiting_q$q),
         .clock(waiting_q$clock)
     );
+    rss_core__tx_lookup__answers__latched_q latched_q(
+        .d(latched_q$d),
+        .q(latched_q$q),
+        .clock(latched_q$clock)
+    );
+    rss_core__tx_lookup__answers__arriving_q arriving_q(
+        .d(arriving_q$d),
+        .q(arriving_q$q),
+        .clock(arriving_q$clock)
+    );
+    rss_core__tx_lookup__answers__ram_word ram_word(
+        .d(ram_word$d),
+        .q(ram_word$q),
+        .clock(ram_word$clock)
+    );
+    rss_core__tx_lookup__answers__head head(
+        .d(head$d),
+        .q(head$q),
+        .clock(head$clock)
+    );
+    rss_core__tx_lookup__answers__second second(
+        .d(second$d),
+        .q(second$q),
+        .clock(second$clock)
+    );
+    rss_core__tx_lookup__answers__third third(
+        .d(third$d),
+        .q(third$q),
+        .clock(third$clock)
+    );
+    rss_core__tx_lookup__answers__queued_q queued_q(
+        .d(queued_q$d),
+        .q(queued_q$q),
+        .clock(queued_q$clock)
+    );
+    rss_core__tx_lookup__answers__pipe_q pipe_q(
+        .d(pipe_q$d),
+        .q(pipe_q$q),
+        .clock(pipe_q$clock)
+    );
+    rss_core__tx_lookup__answers__head_valid head_valid(
+        .d(head_valid$d),
+        .q(head_valid$q),
+        .clock(head_valid$clock)
+    );
     
     // Update code
     always @(*) begin
         write_ptr$clock = clock;
         read_ptr$clock = clock;
-        shown$clock = clock;
-        shown_valid$clock = clock;
         held_q$clock = clock;
         stored_q$clock = clock;
         full_q$clock = clock;
         waiting_q$clock = clock;
+        latched_q$clock = clock;
+        arriving_q$clock = clock;
+        ram_word$clock = clock;
+        head$clock = clock;
+        second$clock = clock;
+        third$clock = clock;
+        queued_q$clock = clock;
+        pipe_q$clock = clock;
+        head_valid$clock = clock;
         write_ptr$d = write_ptr$q;
         read_ptr$d = read_ptr$q;
-        shown$d = shown$q;
-        shown_valid$d = shown_valid$q;
         held_q$d = held_q$q;
         stored_q$d = stored_q$q;
         full_q$d = full_q$q;
         waiting_q$d = waiting_q$q;
+        latched_q$d = latched_q$q;
+        arriving_q$d = arriving_q$q;
+        ram_word$d = ram_word$q;
+        head$d = head$q;
+        second$d = second$q;
+        third$d = third$q;
+        queued_q$d = queued_q$q;
+        pipe_q$d = pipe_q$q;
+        head_valid$d = head_valid$q;
         ram$read_clock = clock;
         ram$write_clock = clock;
         full = full_q$q;
@@ -32728,25 +33182,68 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
         if (store) begin
             write_next = write_ptr$q + 64'h1;
         end
-        take = waiting_q$q & (~shown_valid$q | out_ready);
-        ram$read_address = shown$q;
+        leave = head_valid$q & out_ready;
+        issue = waiting_q$q & ((pipe_q$q != 64'h3) | leave);
+        ram$read_address = read_ptr$q[(32'h0)+:(4)];
         read_next = read_ptr$q;
-        shown_valid_next = shown_valid$q & ~out_ready;
-        if (take) begin
-            ram$read_address = read_ptr$q[(32'h0)+:(4)];
-            shown$d = read_ptr$q[(32'h0)+:(4)];
+        if (issue) begin
             read_next = read_ptr$q + 64'h1;
-            shown_valid_next = 1'b1;
+        end
+        latched_q$d = issue;
+        arriving_q$d = latched_q$q;
+        ram_word$d = ram$read_data;
+        head$d = head$q;
+        second$d = second$q;
+        third$d = third$q;
+        if (leave) begin
+            head$d = second$q;
+            second$d = third$q;
+            if (queued_q$q < 64'h2) begin
+                head$d = ram_word$q;
+            end
+            if (queued_q$q != 64'h3) begin
+                second$d = ram_word$q;
+            end
+            third$d = ram_word$q;
+        end
+        else begin
+            if (queued_q$q == 64'h0) begin
+                head$d = ram_word$q;
+            end
+            if (queued_q$q < 64'h2) begin
+                second$d = ram_word$q;
+            end
+            if (queued_q$q != 64'h3) begin
+                third$d = ram_word$q;
+            end
+        end
+        queued_next = queued_q$q;
+        pipe_next = pipe_q$q;
+        if (arriving_q$q & ~leave) begin
+            queued_next = queued_q$q + 64'h1;
+        end
+        if (~arriving_q$q & leave) begin
+            queued_next = queued_q$q - 64'h1;
+        end
+        if (issue & ~leave) begin
+            pipe_next = pipe_q$q + 64'h1;
+        end
+        if (~issue & leave) begin
+            pipe_next = pipe_q$q - 64'h1;
         end
         if (reset) begin
             write_next = 32'h0;
             read_next = 32'h0;
-            shown_valid_next = 1'b0;
+            latched_q$d = 1'b0;
+            arriving_q$d = 1'b0;
+            queued_next = 32'h0;
+            pipe_next = 32'h0;
         end
         write_ptr$d = write_next;
         read_ptr$d = read_next;
-        shown_valid$d = shown_valid_next;
-        leave = shown_valid$q & out_ready;
+        queued_q$d = queued_next;
+        pipe_q$d = pipe_next;
+        head_valid$d = |queued_next;
         held_q$d = held_q$q;
         full_q$d = held_q$q >= capacity;
         if (store & ~leave) begin
@@ -32759,11 +33256,11 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
         end
         stored_q$d = stored_q$q;
         waiting_q$d = |stored_q$q;
-        if (store & ~take) begin
+        if (store & ~issue) begin
             stored_q$d = stored_q$q + 64'h1;
             waiting_q$d = 1'b1;
         end
-        if (~store & take) begin
+        if (~store & issue) begin
             stored_q$d = stored_q$q - 64'h1;
             waiting_q$d = stored_q$q != 64'h1;
         end
@@ -32773,11 +33270,30 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
             full_q$d = 1'b0;
             waiting_q$d = 1'b0;
         end
-        out_valid = shown_valid$q;
-        out_data = ram$read_data;
+        out_valid = head_valid$q;
+        out_data = head$q;
     end
     
 endmodule // rss_core__tx_lookup__answers
+
+
+module rss_core__tx_lookup__answers__arriving_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__answers__arriving_q
 
 
 module rss_core__tx_lookup__answers__full_q(d,q,clock);
@@ -32799,6 +33315,44 @@ module rss_core__tx_lookup__answers__full_q(d,q,clock);
 endmodule // rss_core__tx_lookup__answers__full_q
 
 
+module rss_core__tx_lookup__answers__head(d,q,clock);
+    
+    // Module arguments
+    input wire  [27:0] d;
+    output reg  [27:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 28'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__answers__head
+
+
+module rss_core__tx_lookup__answers__head_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__answers__head_valid
+
+
 module rss_core__tx_lookup__answers__held_q(d,q,clock);
     
     // Module arguments
@@ -32816,6 +33370,63 @@ module rss_core__tx_lookup__answers__held_q(d,q,clock);
     end
           
 endmodule // rss_core__tx_lookup__answers__held_q
+
+
+module rss_core__tx_lookup__answers__latched_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__answers__latched_q
+
+
+module rss_core__tx_lookup__answers__pipe_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [1:0] d;
+    output reg  [1:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 2'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__answers__pipe_q
+
+
+module rss_core__tx_lookup__answers__queued_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [1:0] d;
+    output reg  [1:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 2'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__answers__queued_q
 
 
 module rss_core__tx_lookup__answers__ram(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
@@ -32848,6 +33459,25 @@ module rss_core__tx_lookup__answers__ram(read_address,read_clock,read_data,write
 endmodule // rss_core__tx_lookup__answers__ram
 
 
+module rss_core__tx_lookup__answers__ram_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [27:0] d;
+    output reg  [27:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 28'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__answers__ram_word
+
+
 module rss_core__tx_lookup__answers__read_ptr(d,q,clock);
     
     // Module arguments
@@ -32867,42 +33497,23 @@ module rss_core__tx_lookup__answers__read_ptr(d,q,clock);
 endmodule // rss_core__tx_lookup__answers__read_ptr
 
 
-module rss_core__tx_lookup__answers__shown(d,q,clock);
+module rss_core__tx_lookup__answers__second(d,q,clock);
     
     // Module arguments
-    input wire  [3:0] d;
-    output reg  [3:0] q;
+    input wire  [27:0] d;
+    output reg  [27:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 4'h0;
+       q = 28'h0;
     end
     
     always @(posedge clock) begin
        q <= d;
     end
           
-endmodule // rss_core__tx_lookup__answers__shown
-
-
-module rss_core__tx_lookup__answers__shown_valid(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__tx_lookup__answers__shown_valid
+endmodule // rss_core__tx_lookup__answers__second
 
 
 module rss_core__tx_lookup__answers__stored_q(d,q,clock);
@@ -32922,6 +33533,25 @@ module rss_core__tx_lookup__answers__stored_q(d,q,clock);
     end
           
 endmodule // rss_core__tx_lookup__answers__stored_q
+
+
+module rss_core__tx_lookup__answers__third(d,q,clock);
+    
+    // Module arguments
+    input wire  [27:0] d;
+    output reg  [27:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 28'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__answers__third
 
 
 module rss_core__tx_lookup__answers__waiting_q(d,q,clock);

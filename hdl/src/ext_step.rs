@@ -16,10 +16,10 @@
 //! stage can step once per beat; the checks (bounds, needed bytes, Home Address and
 //! routing addresses) and the stage's readiness on the registered step in the second.
 //! The checks' operands that need only the step's pointer and length (the header's
-//! first bytes, its length in words) are summed in the first clock, off the walk's own
-//! path, so each check is one sum and one compare; the header's bytes that identify a
-//! routing or Home Address header are compared in the first clock too, and the second
-//! combines the flags.
+//! offset, its room to the datagram's end, its length in words) are formed in the
+//! first clock, off the walk's own path, so the bound check is one compare and the
+//! bytes needed one sum; the header's bytes that identify a routing or Home Address
+//! header are compared in the first clock too, and the second combines the flags.
 //!
 //! At 64 bits a beat holds one whole word, so at most one header starts in it: one
 //! stage then takes every step, one per beat (`new(4, false)`), and the other three are
@@ -37,6 +37,11 @@ use crate::word_slots::WORD_INDEX_BITS;
 /// Word number of the IPv4 header's first word plus two (the word numbers count from
 /// L3 − 32 bytes): the L4 word is this plus IHL / 2.
 pub const IPV4_L4_WORD_BIAS: u64 = 4;
+
+/// Bits of the room between a header's offset and the datagram's end, with a sign.
+const ROOM_BITS: usize = END_BITS + 1;
+// `update` takes the room's sign as bit 17 (a constant's name cannot appear there).
+const _: () = assert!(ROOM_BITS == 18);
 
 #[derive(LogicBlock)]
 pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
@@ -156,7 +161,9 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// and its length in words as the checks count it: sums made in clock 1, so each
     /// check in clock 2 is one sum and one compare.
     s_offset: DFF<Bits<END_BITS>>,
-    s_offset8: DFF<Bits<END_BITS>>,
+    /// The datagram's end less the header's offset (two's complement: negative when
+    /// the header starts past the end).
+    s_room: DFF<Bits<ROOM_BITS>>,
     s_check_words: DFF<Bits<9>>,
     s_end: DFF<Bits<END_BITS>>,
     s_bad_in: DFF<Bit>,
@@ -171,6 +178,8 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     bad_q: DFF<Bit>,
     fragment_q: DFF<Bit>,
     need_q: DFF<Bits<NEED_BITS>>,
+    /// This stage has stepped in this frame (`need_q` is a header's end).
+    stepped_q: DFF<Bit>,
     ex_src_q: DFF<Bit>,
     ex_src_ptr_q: DFF<Bits<WORD_INDEX_BITS>>,
     ex_dst_q: DFF<Bit>,
@@ -237,6 +246,7 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     cur_bad: Signal<Local, Bit>,
     cur_fragment: Signal<Local, Bit>,
     cur_need: Signal<Local, Bits<NEED_BITS>>,
+    cur_stepped: Signal<Local, Bit>,
     cur_ex_src: Signal<Local, Bit>,
     cur_ex_src_ptr: Signal<Local, Bits<WORD_INDEX_BITS>>,
     cur_ex_dst: Signal<Local, Bit>,
@@ -334,7 +344,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             s_b5_is0: Default::default(),
             s_address_ptr: Default::default(),
             s_offset: Default::default(),
-            s_offset8: Default::default(),
+            s_room: Default::default(),
             s_check_words: Default::default(),
             s_end: Default::default(),
             s_bad_in: Default::default(),
@@ -348,6 +358,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             bad_q: Default::default(),
             fragment_q: Default::default(),
             need_q: Default::default(),
+            stepped_q: Default::default(),
             ex_src_q: Default::default(),
             ex_src_ptr_q: Default::default(),
             ex_dst_q: Default::default(),
@@ -405,6 +416,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             cur_bad: Default::default(),
             cur_fragment: Default::default(),
             cur_need: Default::default(),
+            cur_stepped: Default::default(),
             cur_ex_src: Default::default(),
             cur_ex_src_ptr: Default::default(),
             cur_ex_dst: Default::default(),
@@ -453,7 +465,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             s_b5_is0,
             s_address_ptr,
             s_offset,
-            s_offset8,
+            s_room,
             s_check_words,
             s_end,
             s_bad_in,
@@ -467,6 +479,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             bad_q,
             fragment_q,
             need_q,
+            stepped_q,
             ex_src_q,
             ex_src_ptr_q,
             ex_dst_q,
@@ -593,8 +606,11 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         // Extension headers lie 40 bytes or more past L3, so the pointer is past word 4.
         self.s_offset.d.next =
             bit_cast::<END_BITS, WORD_INDEX_BITS>(self.cur_ptr.val() - 4_u64) << 3_u64;
-        self.s_offset8.d.next =
-            bit_cast::<END_BITS, WORD_INDEX_BITS>(self.cur_ptr.val() - 3_u64) << 3_u64;
+        self.s_room.d.next = (bit_cast::<ROOM_BITS, END_BITS>(self.end_in.val()) + 32_u64)
+            - (bit_cast::<ROOM_BITS, WORD_INDEX_BITS>(self.cur_ptr.val()) << 3_u64);
+        // The room from the header to the datagram's end, so the bound check in clock 2
+        // is one compare (header length against room, a header starting past the end
+        // being negative room) instead of a sum and a compare.
         // (The fragment header's length is 0 here: it is one word.)
         self.s_check_words.d.next = bit_cast::<9, 8>(self.ext_len.val()) + 1_u64;
         self.live_before.next = self.cur_live.val();
@@ -646,6 +662,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.cur_bad.next = self.bad_q.q.val();
         self.cur_fragment.next = self.fragment_q.q.val();
         self.cur_need.next = self.need_q.q.val();
+        self.cur_stepped.next = self.stepped_q.q.val();
         self.cur_ex_src.next = self.ex_src_q.q.val();
         self.cur_ex_src_ptr.next = self.ex_src_ptr_q.q.val();
         self.cur_ex_dst.next = self.ex_dst_q.q.val();
@@ -654,6 +671,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.cur_bad.next = false;
             self.cur_fragment.next = false;
             self.cur_need.next = 0.into();
+            self.cur_stepped.next = false;
             self.cur_ex_src.next = false;
             self.cur_ex_dst.next = false;
         }
@@ -684,8 +702,11 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             }
             self.cur_fragment.next = self.cur_fragment.val() | self.s_fragment.q.val();
             self.cur_bad.next = self.cur_bad.val()
-                | (self.s_offset8.q.val() > self.s_end.q.val())
-                | (self.header_end.val() > self.s_end.q.val());
+                | self.s_room.q.val().get_bit(17)
+                | (bit_cast::<END_BITS, 12>(
+                    bit_cast::<12, 9>(self.s_check_words.q.val()) << 3_u64,
+                ) > self.s_room.q.val().get_bits::<END_BITS>(0));
+            self.cur_stepped.next = true;
             self.cur_need.next = self.header_end.val().get_bits::<NEED_BITS>(0);
             if self.header_end.val().get_bits::<5>(12).any() {
                 self.cur_need.next = 0xfff.into();
@@ -698,6 +719,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.bad_q.d.next = self.cur_bad.val();
             self.fragment_q.d.next = self.cur_fragment.val();
             self.need_q.d.next = self.cur_need.val();
+            self.stepped_q.d.next = self.cur_stepped.val();
             self.ex_src_q.d.next = self.cur_ex_src.val();
             self.ex_src_ptr_q.d.next = self.cur_ex_src_ptr.val();
             self.ex_dst_q.d.next = self.cur_ex_dst.val();
@@ -712,8 +734,13 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.end_o.d.next = self.s_end.q.val();
         self.bad_o.d.next = self.s_bad_in.q.val() | self.cur_bad.val();
         self.fragment_o.d.next = self.s_fragment_in.q.val() | self.cur_fragment.val();
+        // The bytes needed: the larger of the need so far and this stage's. Headers
+        // lie in order, each past the one before and past the 40-byte IPv6 header
+        // (the most a stage before can need), so a header's end is the larger one
+        // whenever this stage has stepped: a flag instead of a 12-bit compare behind
+        // the end's adder.
         self.need_o.d.next = self.s_need_in.q.val();
-        if self.cur_need.val() > self.s_need_in.q.val() {
+        if self.cur_stepped.val() {
             self.need_o.d.next = self.cur_need.val();
         }
         // The address words follow the header's first word; a later find overrides.
