@@ -425,6 +425,9 @@ module rss_core (
     reg  [8:0] outstanding$d;
     wire  [8:0] outstanding$q;
     reg  outstanding$clock;
+    reg  [2:0] leaving_q$d;
+    wire  [2:0] leaving_q$q;
+    reg  leaving_q$clock;
     reg  [5:0] parsing$d;
     wire  [5:0] parsing$q;
     reg  parsing$clock;
@@ -947,6 +950,11 @@ module rss_core (
         .q(outstanding$q),
         .clock(outstanding$clock)
     );
+    rss_core__leaving_q leaving_q(
+        .d(leaving_q$d),
+        .q(leaving_q$q),
+        .clock(leaving_q$clock)
+    );
     rss_core__parsing parsing(
         .d(parsing$d),
         .q(parsing$q),
@@ -1095,6 +1103,7 @@ module rss_core (
     // Update code
     always @(*) begin
         outstanding$clock = clk;
+        leaving_q$clock = clk;
         parsing$clock = clk;
         probe_go$clock = clk;
         probe_launched$clock = clk;
@@ -1125,6 +1134,7 @@ module rss_core (
         frame_slot$clock = clk;
         frame_plan$clock = clk;
         outstanding$d = outstanding$q;
+        leaving_q$d = leaving_q$q;
         parsing$d = parsing$q;
         probe_go$d = probe_go$q;
         probe_launched$d = probe_launched$q;
@@ -1463,12 +1473,14 @@ module rss_core (
             drops$d = drops$q + ((dropped) & 32'hffffffff);
         end
         leaving = (((fifo$out_valid & m_axis_rss_tready)) & 3'h7) + ((dropped) & 3'h7);
-        held = outstanding$q + ((ingress$frame_started) & 9'h1ff) - ((leaving) & 9'h1ff);
+        leaving_q$d = leaving;
+        held = outstanding$q + ((ingress$frame_started) & 9'h1ff) - ((leaving_q$q) & 9'h1ff);
         outstanding$d = held;
         parsing$d = parsing$q + ((ingress$frame_started) & 6'h3f) - ((capture$result_valid) & 6'h3f);
         start_ok$d = (held < fifo_depth) & ~regs$probe_request;
         if (rst) begin
             outstanding$d = 32'h0;
+            leaving_q$d = 32'h0;
             parsing$d = 32'h0;
             probe_go$d = 1'b0;
             probe_launched$d = 1'b0;
@@ -20214,6 +20226,25 @@ module rss_core__layout(source,destination,port_pair,symmetric,ipv4,ipv6,tuple);
     end
     
 endmodule // rss_core__layout
+
+
+module rss_core__leaving_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__leaving_q
 
 
 module rss_core__lost(d,q,clock);

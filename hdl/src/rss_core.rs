@@ -196,6 +196,9 @@ pub struct RssCore<
     keys: KeyStore<STEPS, CHUNK, KEY_WINDOW, KEY_PADDED>,
     fifo: RecordFifo<RECORD_BITS, FIFO_LOG2, FIFO_COUNT_BITS>,
     outstanding: DFF<Bits<FIFO_COUNT_BITS>>,
+    /// Records gone last clock (taken from the FIFO or dropped): counted out of
+    /// `outstanding` a clock late, so the consumer's `tready` meets no adder.
+    leaving_q: DFF<Bits<3>>,
     /// Frames started whose verdict has not left the parser yet.
     parsing: DFF<Bits<6>>,
     /// The probe's job is loaded this clock (its VPort's state is in `frame_slot`).
@@ -375,6 +378,7 @@ impl<
             keys: Default::default(),
             fifo: Default::default(),
             outstanding: Default::default(),
+            leaving_q: Default::default(),
             parsing: Default::default(),
             probe_go: Default::default(),
             probe_launched: Default::default(),
@@ -461,6 +465,7 @@ impl<
             self,
             clk,
             outstanding,
+            leaving_q,
             parsing,
             probe_go,
             probe_launched,
@@ -915,13 +920,16 @@ impl<
         // Credits: a frame may start while the frames started and not yet gone (taken
         // from the FIFO or dropped) stay below its depth. One register counts them, so
         // the start decision is one adder and a compare, not the FIFO's pointer
-        // difference plus the frames in flight.
+        // difference plus the frames in flight. A record gone is counted out a clock
+        // after it went (a frame's credit comes back a clock late, which only errs on
+        // the safe side), so the consumer's `tready` ends in a register.
         self.leaving.next =
             bit_cast::<3, 1>((self.fifo.out_valid.val() & self.m_axis_rss_tready.val()).into())
                 + bit_cast::<3, 2>(self.dropped.val());
+        self.leaving_q.d.next = self.leaving.val();
         self.held.next = self.outstanding.q.val()
             + bit_cast::<FIFO_COUNT_BITS, 1>(self.ingress.frame_started.val().into())
-            - bit_cast::<FIFO_COUNT_BITS, 3>(self.leaving.val());
+            - bit_cast::<FIFO_COUNT_BITS, 3>(self.leaving_q.q.val());
         self.outstanding.d.next = self.held.val();
         // Frames counted into the parser at their start and out at their verdict.
         self.parsing.d.next = self.parsing.q.val()
@@ -932,6 +940,7 @@ impl<
             (self.held.val() < self.fifo_depth.val()) & !self.regs.probe_request.val();
         if self.rst.val() {
             self.outstanding.d.next = 0.into();
+            self.leaving_q.d.next = 0.into();
             self.parsing.d.next = 0.into();
             self.probe_go.d.next = false;
             self.probe_launched.d.next = false;
