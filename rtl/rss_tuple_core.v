@@ -14239,10 +14239,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
             mac_mirror$write_data = write_data & mac_hi_writable;
         end
         mac_mirror$write_strobes = write_lanes;
-        mac_mirror$read_next = ((read_next[(32'h0)+:(4)]) & 5'h1f);
-        if ((read_next >> 64'h4) == mac_hi_region) begin
-            mac_mirror$read_next = (mac_mirror$read_next & ~(1 << (32'h4)) | ((1'b1) << (32'h4)));
-        end
+        mac_mirror$read_next = read_next[(32'h0)+:(5)];
         mac_mirror$read_index = ((read_entry) & 5'h1f);
         if (hi_read_hit) begin
             mac_mirror$read_index = (mac_mirror$read_index & ~(1 << (32'h4)) | ((1'b1) << (32'h4)));

@@ -280,6 +280,12 @@ impl VportRegs {
         expect_field(status, "COUNT", 16, 16);
         let lo = map.register(index::MAC_FILTER_LO);
         let hi = map.register(index::MAC_FILTER_HI);
+        // The mirror reads a filter word at the read address's low five bits: the two
+        // regions of `FILTERS` words must be one aligned block, low half then high half.
+        assert!(
+            FILTERS == 16 && word(hi.offset) == word(lo.offset) + 16 && word(lo.offset) % 32 == 0,
+            "MAC filter regions: the mirror index is the read address's bits 4:0"
+        );
         expect_field(hi, "ADDR", 0, 16);
         expect_field(hi, "VALID", 16, 1);
         expect_field(hi, "VPORT", 24, 3);
@@ -721,11 +727,10 @@ impl Logic for VportRegs {
             self.mac_mirror.write_data.next = self.write_data.val() & self.mac_hi_writable.val();
         }
         self.mac_mirror.write_strobes.next = self.write_lanes.val();
-        self.mac_mirror.read_next.next =
-            bit_cast::<MAC_MIRROR_BITS, 4>(self.read_next.val().get_bits::<4>(0));
-        if (self.read_next.val() >> 4_u64) == self.mac_hi_region.val() {
-            self.mac_mirror.read_next.next = self.mac_mirror.read_next.val().replace_bit(4, true);
-        }
+        // The low and high filter words are one aligned block (checked in `new`), so
+        // the word the mirror reads is the address's low bits, with no region compare
+        // in front of its RAM; an address elsewhere reads a word nobody takes.
+        self.mac_mirror.read_next.next = self.read_next.val().get_bits::<MAC_MIRROR_BITS>(0);
         self.mac_mirror.read_index.next = bit_cast::<MAC_MIRROR_BITS, 4>(self.read_entry.val());
         if self.hi_read_hit.val() {
             self.mac_mirror.read_index.next = self.mac_mirror.read_index.val().replace_bit(4, true);
