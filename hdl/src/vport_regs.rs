@@ -283,7 +283,9 @@ impl VportRegs {
         // The mirror reads a filter word at the read address's low five bits: the two
         // regions of `FILTERS` words must be one aligned block, low half then high half.
         assert!(
-            FILTERS == 16 && word(hi.offset) == word(lo.offset) + 16 && word(lo.offset) % 32 == 0,
+            FILTERS == 16
+                && word(hi.offset) == word(lo.offset) + 16
+                && word(lo.offset).is_multiple_of(32),
             "MAC filter regions: the mirror index is the read address's bits 4:0"
         );
         expect_field(hi, "ADDR", 0, 16);
