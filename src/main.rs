@@ -307,15 +307,10 @@ fn synth(args: &SynthArgs) -> Result<ExitCode, String> {
     if let Some(seed) = args.seed {
         options.seed = seed;
     }
-    if let Some(grade) = args.speed_grade
-        && !args.target.speed_grades().contains(&grade)
-    {
-        return Err(format!(
-            "--speed-grade: {} has no speed grade {grade} (grades: {:?})",
-            args.target,
-            args.target.speed_grades()
-        ));
-    }
+    // Checked here too, so a bad grade exits 2 like the other argument errors.
+    args.target
+        .speed_grade(args.speed_grade)
+        .map_err(|e| format!("--speed-grade: {e}"))?;
     options.speed_grade = args.speed_grade;
     if let Some(freq) = args.freq {
         if !(freq.is_finite() && freq > 0.0) {

@@ -284,17 +284,10 @@ pub fn run(opts: &SynthOptions, progress: &mut dyn FnMut(&str)) -> Result<SynthR
         )));
     }
     let family = opts.target.family();
-    let speed_grade = match opts.speed_grade {
-        None => opts.target.default_speed_grade(),
-        Some(grade) if opts.target.speed_grades().contains(&grade) => Some(grade),
-        Some(grade) => {
-            return Err(SynthError::Options(format!(
-                "{} has no speed grade {grade} (grades: {:?})",
-                opts.target,
-                opts.target.speed_grades()
-            )));
-        }
-    };
+    let speed_grade = opts
+        .target
+        .speed_grade(opts.speed_grade)
+        .map_err(SynthError::Options)?;
     let dir = &opts.work_dir;
     std::fs::create_dir_all(dir).map_err(io_error(dir))?;
     // Check the design first: a bad port list fails before any tool runs.

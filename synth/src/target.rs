@@ -97,6 +97,19 @@ impl Target {
         }
     }
 
+    /// The grade to time: `requested`, or the default when none; an error naming the
+    /// part's grades when it has no such grade.
+    pub fn speed_grade(self, requested: Option<u8>) -> Result<Option<u8>, String> {
+        match requested {
+            None => Ok(self.default_speed_grade()),
+            Some(grade) if self.speed_grades().contains(&grade) => Ok(Some(grade)),
+            Some(grade) => Err(format!(
+                "{self} has no speed grade {grade} (grades: {:?})",
+                self.speed_grades()
+            )),
+        }
+    }
+
     /// The grade nextpnr times when none is given: the slowest (ECP5 6).
     pub fn default_speed_grade(self) -> Option<u8> {
         self.speed_grades().first().copied()
