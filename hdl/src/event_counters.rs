@@ -7,11 +7,12 @@
 //!
 //! Pipeline: the event is registered (`bump_*`); its counter is read; the RAM's word
 //! is registered (`raw`: an inferred block RAM answers late in the clock, too late for
-//! an adder behind it); the next clock adds one and writes. An event for a counter
-//! written in either of the two clocks before reads the RAM too early, so its count
-//! comes from that write (`last_*`, `prev_count`, the newer first); the two forwarding
-//! choices are decided a clock ahead (`forward_*`), so the add starts from registers
-//! only. This covers back-to-back events on one counter, whatever the RAM does on a
+//! an adder behind it); the next clock adds one into a register (`last_*`), and the
+//! clock after writes it to both RAMs, so the adder's carry chain and the route to the
+//! RAMs never share a clock. An event for a counter written in any of the three clocks
+//! before reads the RAM too early, so its count comes from that write (`last_count`,
+//! `prev_count`, `older_count`, the newer first); the forwarding choices are decided a
+//! clock ahead (`forward_*`), so the add starts from registers only. This covers back-to-back events on one counter, whatever the RAM does on a
 //! read and a write of one address in the same clock. No reset: the counts live in
 //! block RAM, zero after configuration and kept across `rst`, like the tables.
 
@@ -59,8 +60,14 @@ pub struct EventCounters {
     /// The add stage's counter was written last clock / the clock before.
     forward_last: DFF<Bit>,
     forward_prev: DFF<Bit>,
-    /// The count written the clock before last.
+    /// ... three clocks ago.
+    forward_older: DFF<Bit>,
+    /// The count added the clock before last, its counter, and the count before it.
     prev_count: DFF<Bits<32>>,
+    prev_valid: DFF<Bit>,
+    prev_counter: DFF<Bits<INDEX_BITS>>,
+    older_count: DFF<Bits<32>>,
+    /// The count added last clock: written to the RAMs this clock.
     last_valid: DFF<Bit>,
     last_counter: DFF<Bits<INDEX_BITS>>,
     last_count: DFF<Bits<32>>,
@@ -99,7 +106,11 @@ impl EventCounters {
             add_counter: Default::default(),
             forward_last: Default::default(),
             forward_prev: Default::default(),
+            forward_older: Default::default(),
             prev_count: Default::default(),
+            prev_valid: Default::default(),
+            prev_counter: Default::default(),
+            older_count: Default::default(),
             last_valid: Default::default(),
             last_counter: Default::default(),
             last_count: Default::default(),
@@ -127,7 +138,11 @@ impl Logic for EventCounters {
             add_counter,
             forward_last,
             forward_prev,
+            forward_older,
             prev_count,
+            prev_valid,
+            prev_counter,
+            older_count,
             last_valid,
             last_counter,
             last_count,
@@ -146,14 +161,19 @@ impl Logic for EventCounters {
         self.raw.d.next = self.counts.read_data.val();
         self.add_valid.d.next = self.update_valid.q.val();
         self.add_counter.d.next = self.update_counter.q.val();
-        // The add stage's writes of this clock and of the last one are the two the
-        // updated event's RAM read may have missed.
+        // The counts added this clock and in the two before it are the ones the updated
+        // event's RAM read may have missed (their writes come a clock after the add).
         self.forward_last.d.next =
             self.add_valid.q.val() & (self.add_counter.q.val() == self.update_counter.q.val());
         self.forward_prev.d.next =
             self.last_valid.q.val() & (self.last_counter.q.val() == self.update_counter.q.val());
+        self.forward_older.d.next =
+            self.prev_valid.q.val() & (self.prev_counter.q.val() == self.update_counter.q.val());
 
         self.count.next = self.raw.q.val();
+        if self.forward_older.q.val() {
+            self.count.next = self.older_count.q.val();
+        }
         if self.forward_prev.q.val() {
             self.count.next = self.prev_count.q.val();
         }
@@ -161,16 +181,19 @@ impl Logic for EventCounters {
             self.count.next = self.last_count.q.val();
         }
         self.next_count.next = self.count.val() + 1_u64;
-        self.counts.write_enable.next = self.add_valid.q.val();
-        self.counts.write_address.next = self.add_counter.q.val();
-        self.counts.write_data.next = self.next_count.val();
-        self.readback.write_enable.next = self.add_valid.q.val();
-        self.readback.write_address.next = self.add_counter.q.val();
-        self.readback.write_data.next = self.next_count.val();
         self.last_valid.d.next = self.add_valid.q.val();
         self.last_counter.d.next = self.add_counter.q.val();
         self.last_count.d.next = self.next_count.val();
+        self.counts.write_enable.next = self.last_valid.q.val();
+        self.counts.write_address.next = self.last_counter.q.val();
+        self.counts.write_data.next = self.last_count.q.val();
+        self.readback.write_enable.next = self.last_valid.q.val();
+        self.readback.write_address.next = self.last_counter.q.val();
+        self.readback.write_data.next = self.last_count.q.val();
+        self.prev_valid.d.next = self.last_valid.q.val();
+        self.prev_counter.d.next = self.last_counter.q.val();
         self.prev_count.d.next = self.last_count.q.val();
+        self.older_count.d.next = self.prev_count.q.val();
 
         self.readback.read_address.next = self.read_next.val().get_bits::<INDEX_BITS>(0);
         self.read_hit.next = (self.read_address.val().get_bits::<REGION_BITS>(7)
