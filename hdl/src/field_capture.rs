@@ -14,7 +14,9 @@
 //! never before the verdict; at 128 bits it can be two clocks after the last beat, so
 //! there the words are copied aside the clock after it; from 256 bits on a one-beat
 //! frame can follow, whose own copy is made the clock after that, so the copy is
-//! copied once more.
+//! copied once more. At 64 bits the words found by a walk pointer (Home Address,
+//! routing address, ports) are written a clock after their beat, from registered
+//! compares: their load enables then start at flip-flops.
 
 use rss_model::HashType;
 use rss_model::hash_type::HASH_TYPE_BITS;
@@ -35,6 +37,9 @@ const SNAPSHOT_MIN_DATA_BITS: usize = 128;
 /// From this beat width on, a one-beat frame holding field words can follow, so the
 /// copy is overwritten before the verdict and is copied once more.
 const SECOND_SNAPSHOT_MIN_DATA_BITS: usize = 256;
+/// Up to this beat width the words found by a walk pointer are written a clock after
+/// their beat (the verdict comes two clocks after that, and no snapshot reads them).
+const LATE_CAPTURE_MAX_DATA_BITS: usize = 64;
 
 #[derive(LogicBlock)]
 pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
@@ -131,6 +136,17 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     route_hi: DFF<Bits<64>>,
     route_lo: DFF<Bits<64>>,
     ports_q: DFF<Bits<32>>,
+    /// Late capture: the beat's word and tail word, where the ports are in them, and
+    /// which of the capture registers they go to, a clock after the beat.
+    late_word: DFF<Bits<64>>,
+    late_tail: DFF<Bits<64>>,
+    late_from_tail: DFF<Bit>,
+    late_low_half: DFF<Bit>,
+    late_home_hi: DFF<Bit>,
+    late_home_lo: DFF<Bit>,
+    late_route_hi: DFF<Bit>,
+    late_route_lo: DFF<Bit>,
+    late_ports_hit: DFF<Bit>,
     result_q: DFF<Bit>,
     length_q: DFF<Bits<LENGTH_BITS>>,
     malformed_q: DFF<Bit>,
@@ -192,6 +208,7 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     snap2_ports: DFF<Bits<32>>,
     snapshot: Constant<Bit>,
     second_snapshot: Constant<Bit>,
+    late_capture: Constant<Bit>,
     target1: Constant<Bits<WORD_INDEX_BITS>>,
     target2: Constant<Bits<WORD_INDEX_BITS>>,
     target3: Constant<Bits<WORD_INDEX_BITS>>,
@@ -222,6 +239,10 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     l4_found: Signal<Local, Bit>,
     l4_data: Signal<Local, Bits<64>>,
     l4_low_half: Signal<Local, Bit>,
+    /// The ports' word is the last beat's tail word.
+    l4_in_tail: Signal<Local, Bit>,
+    /// The late capture's word with the ports.
+    late_l4: Signal<Local, Bits<64>>,
     nh_tcp: Signal<Local, Bit>,
     nh_udp: Signal<Local, Bit>,
     has_transport: Signal<Local, Bit>,
@@ -306,6 +327,15 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             route_hi: Default::default(),
             route_lo: Default::default(),
             ports_q: Default::default(),
+            late_word: Default::default(),
+            late_tail: Default::default(),
+            late_from_tail: Default::default(),
+            late_low_half: Default::default(),
+            late_home_hi: Default::default(),
+            late_home_lo: Default::default(),
+            late_route_hi: Default::default(),
+            late_route_lo: Default::default(),
+            late_ports_hit: Default::default(),
             result_q: Default::default(),
             length_q: Default::default(),
             malformed_q: Default::default(),
@@ -366,6 +396,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             snap2_ports: Default::default(),
             snapshot: Constant::new(DATA_BITS >= SNAPSHOT_MIN_DATA_BITS),
             second_snapshot: Constant::new(DATA_BITS >= SECOND_SNAPSHOT_MIN_DATA_BITS),
+            late_capture: Constant::new(DATA_BITS <= LATE_CAPTURE_MAX_DATA_BITS),
             target1: word(1),
             target2: word(2),
             target3: word(3),
@@ -396,6 +427,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             l4_found: Default::default(),
             l4_data: Default::default(),
             l4_low_half: Default::default(),
+            l4_in_tail: Default::default(),
+            late_l4: Default::default(),
             nh_tcp: Default::default(),
             nh_udp: Default::default(),
             has_transport: Default::default(),
@@ -437,6 +470,15 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             route_hi,
             route_lo,
             ports_q,
+            late_word,
+            late_tail,
+            late_from_tail,
+            late_low_half,
+            late_home_hi,
+            late_home_lo,
+            late_route_hi,
+            late_route_lo,
+            late_ports_hit,
             result_q,
             length_q,
             malformed_q,
@@ -565,9 +607,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         self.cur_ports.next = self.ports_q.q.val();
         self.l4_found.next = self.l4.found.val();
         self.l4_data.next = self.l4.word.val();
-        if self.beat.val().get_bit(2)
-            & (self.beat.val().get_bits::<WORD_INDEX_BITS>(10) == self.l4_before.val())
-        {
+        self.l4_in_tail.next = self.beat.val().get_bit(2)
+            & (self.beat.val().get_bits::<WORD_INDEX_BITS>(10) == self.l4_before.val());
+        if self.l4_in_tail.val() {
             self.l4_found.next = true;
             self.l4_data.next = self.beat.val().get_bits::<64>(32);
         }
@@ -582,6 +624,47 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             self.w2.d.next = self.cur_w2.val();
             self.w3.d.next = self.cur_w3.val();
             self.w4.d.next = self.cur_w4.val();
+        }
+        // The words found by a walk pointer: their compares start at the walk's
+        // registers (and the second word's behind a +1), which in the same clock would
+        // also drive 64 load enables across the die. At 64 bits nothing reads them
+        // before the verdict, two clocks after a late write, so there the compares
+        // land in flip-flops and the words are written from a copy of the beat a clock
+        // later. Wider beats write at once: their snapshot takes the words the clock
+        // after the last beat.
+        self.late_word.d.next = self.beat.val().get_bits::<64>(96);
+        self.late_tail.d.next = self.beat.val().get_bits::<64>(32);
+        self.late_from_tail.d.next = self.l4_in_tail.val();
+        self.late_low_half.d.next = self.l4_low_half.val();
+        self.late_home_hi.d.next = self.valid.val() & self.home0.found.val() & self.ex_src.val();
+        self.late_home_lo.d.next = self.valid.val() & self.home1.found.val() & self.ex_src.val();
+        self.late_route_hi.d.next = self.valid.val() & self.route0.found.val() & self.ex_dst.val();
+        self.late_route_lo.d.next = self.valid.val() & self.route1.found.val() & self.ex_dst.val();
+        self.late_ports_hit.d.next = self.valid.val() & self.l4_found.val();
+        self.late_l4.next = self.late_word.q.val();
+        if self.late_from_tail.q.val() {
+            self.late_l4.next = self.late_tail.q.val();
+        }
+        if self.late_capture.val() {
+            if self.late_home_hi.q.val() {
+                self.home_hi.d.next = self.late_word.q.val();
+            }
+            if self.late_home_lo.q.val() {
+                self.home_lo.d.next = self.late_word.q.val();
+            }
+            if self.late_route_hi.q.val() {
+                self.route_hi.d.next = self.late_word.q.val();
+            }
+            if self.late_route_lo.q.val() {
+                self.route_lo.d.next = self.late_word.q.val();
+            }
+            if self.late_ports_hit.q.val() {
+                self.ports_q.d.next = self.late_l4.val().get_bits::<32>(32);
+                if self.late_low_half.q.val() {
+                    self.ports_q.d.next = self.late_l4.val().get_bits::<32>(0);
+                }
+            }
+        } else if self.valid.val() {
             self.home_hi.d.next = self.cur_home_hi.val();
             self.home_lo.d.next = self.cur_home_lo.val();
             self.route_hi.d.next = self.cur_route_hi.val();
