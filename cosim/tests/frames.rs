@@ -146,8 +146,8 @@ fn line_rate<P: FramePins>(sim: &mut P) -> Result<(), String> {
         }
     }
     // Latency, after which every clock carries a beat: ingress, words, L3, extension
-    // steps (2 clocks each), verdict (3), hash unit (STEPS + 3), table read, record,
-    // FIFO (RAM, its output register, the output queue): 26 clocks at 64 bits, 25 at
+    // steps (2 clocks each), verdict (3), hash unit (STEPS + 4), table read, record,
+    // FIFO (RAM, its output register, the output queue): 27 clocks at 64 bits, 26 at
     // 512 (measured).
     let ideal = n * beats_per_frame;
     eprintln!(

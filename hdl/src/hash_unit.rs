@@ -9,11 +9,13 @@
 //! ahead (`key_read_*`), from the bank the job's tag names; `key_hold` tells the register
 //! file a job is between two of those reads, so a commit does not start overwriting a
 //! bank a job may still read: every tuple is hashed with exactly one key.
-//! The key window and the chunk it meets are registered first (a block RAM answers
+//! The key window and the chunk it meets are registered twice (a block RAM answers
 //! late in the clock: an ECP5 DP16KD without its output register takes 5.8 ns, most of
-//! a 156.25 MHz clock; the synthesis flow moves the key's register into the RAM's output
-//! register), then the partial parities per 18-bit half slice (a three-level LUT4
-//! AND/XOR tree each), which the next stage XORs into the hash.
+//! a 156.25 MHz clock; the synthesis flow moves the first key register into the RAM's
+//! output register, which sits in the RAM row, so a second one in the fabric lets the
+//! parity trees start next to their inputs), then the partial parities per 18-bit half
+//! slice (a three-level LUT4 AND/XOR tree each), which the next stage XORs into the
+//! hash.
 //!
 //! When a chunk is whole groups of three 32-bit blocks (`STEPS = 1`, 288 bits), each
 //! block's 32×32 product is taken the Karatsuba way, with three 16×16 products instead
@@ -115,6 +117,13 @@ pub struct HashUnit<
     w_tag: DFF<Bits<TAG_BITS>>,
     w_chunk: DFF<Bits<CHUNK>>,
     w_key: DFF<Bits<KEY_WINDOW>>,
+    /// The window stage again, in fabric flip-flops.
+    f_valid: DFF<Bit>,
+    f_first: DFF<Bit>,
+    f_last: DFF<Bit>,
+    f_tag: DFF<Bits<TAG_BITS>>,
+    f_chunk: DFF<Bits<CHUNK>>,
+    f_key: DFF<Bits<KEY_WINDOW>>,
     tuple_sr: DFF<Bits<TUPLE_BITS>>,
     tag_q: DFF<Bits<TAG_BITS>>,
     p_valid: DFF<Bit>,
@@ -183,6 +192,12 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
             w_tag: Default::default(),
             w_chunk: Default::default(),
             w_key: Default::default(),
+            f_valid: Default::default(),
+            f_first: Default::default(),
+            f_last: Default::default(),
+            f_tag: Default::default(),
+            f_chunk: Default::default(),
+            f_key: Default::default(),
             tuple_sr: Default::default(),
             tag_q: Default::default(),
             p_valid: Default::default(),
@@ -222,8 +237,8 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
     fn update(&mut self) {
         dff_setup!(
             self, clock, busy, step, hold, shift, step_after, w_valid, w_first, w_last, w_tag,
-            w_chunk, w_key, tuple_sr, tag_q, p_valid, p_first, p_last, p_tag, partials, acc,
-            valid_o, hash_o, tag_o
+            w_chunk, w_key, f_valid, f_first, f_last, f_tag, f_chunk, f_key, tuple_sr, tag_q,
+            p_valid, p_first, p_last, p_tag, partials, acc, valid_o, hash_o, tag_o
         );
         // `!busy | step == last` is `!hold`: the readiness that every job offer and the
         // tuple register's load wait on starts at one flip-flop, not the step's decode.
@@ -259,6 +274,12 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
         self.w_tag.d.next = self.tag_q.q.val();
         self.w_chunk.d.next = self.chunk.val();
         self.w_key.d.next = self.key_window.val();
+        self.f_valid.d.next = self.w_valid.q.val();
+        self.f_first.d.next = self.w_first.q.val();
+        self.f_last.d.next = self.w_last.q.val();
+        self.f_tag.d.next = self.w_tag.q.val();
+        self.f_chunk.d.next = self.w_chunk.q.val();
+        self.f_key.d.next = self.w_key.q.val();
 
         // (Every local is driven on both paths, so neither leaves the other's undriven.)
         self.partial.next = 0.into();
@@ -270,13 +291,13 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
         for s in 0..plain_slices(CHUNK) {
             for h in 0..2 {
                 self.data_slice.next = self
-                    .w_chunk
+                    .f_chunk
                     .q
                     .val()
                     .get_bits::<HALF_SLICE_BITS>(36 * s + 18 * h);
                 for k in 0..32 {
                     self.key_slice.next = self
-                        .w_key
+                        .f_key
                         .q
                         .val()
                         .get_bits::<HALF_SLICE_BITS>(36 * s + 18 * h + 31 - k);
@@ -294,8 +315,8 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
         self.key_diff.next = 0.into();
         self.half_sum.next = 0.into();
         if self.karatsuba.val() {
-            self.key_diff.next = self.w_key.q.val() ^ (self.w_key.q.val() >> 16_u64);
-            self.half_sum.next = self.w_chunk.q.val() ^ (self.w_chunk.q.val() >> 16_u64);
+            self.key_diff.next = self.f_key.q.val() ^ (self.f_key.q.val() >> 16_u64);
+            self.half_sum.next = self.f_chunk.q.val() ^ (self.f_chunk.q.val() >> 16_u64);
         }
         for g in 0..karatsuba_groups(CHUNK) {
             for m in 0..16 {
@@ -304,16 +325,16 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
                 self.product_mid.next = false;
                 for b in 0..3 {
                     self.product_low.next = self.product_low.val()
-                        ^ (self.w_chunk.q.val().get_bits::<16>(96 * g + 32 * b)
+                        ^ (self.f_chunk.q.val().get_bits::<16>(96 * g + 32 * b)
                             & self.key_diff.val().get_bits::<16>(96 * g + 32 * b + m))
                         .xor();
                     self.product_high.next = self.product_high.val()
-                        ^ (self.w_chunk.q.val().get_bits::<16>(96 * g + 32 * b + 16)
+                        ^ (self.f_chunk.q.val().get_bits::<16>(96 * g + 32 * b + 16)
                             & self.key_diff.val().get_bits::<16>(96 * g + 32 * b + 16 + m))
                         .xor();
                     self.product_mid.next = self.product_mid.val()
                         ^ (self.half_sum.val().get_bits::<16>(96 * g + 32 * b)
-                            & self.w_key.q.val().get_bits::<16>(96 * g + 32 * b + 16 + m))
+                            & self.f_key.q.val().get_bits::<16>(96 * g + 32 * b + 16 + m))
                         .xor();
                 }
                 self.partial.next = self
@@ -324,10 +345,10 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
                     .replace_bit(48 * g + 32 + m, self.product_mid.val());
             }
         }
-        self.p_valid.d.next = self.w_valid.q.val();
-        self.p_first.d.next = self.w_first.q.val();
-        self.p_last.d.next = self.w_last.q.val();
-        self.p_tag.d.next = self.w_tag.q.val();
+        self.p_valid.d.next = self.f_valid.q.val();
+        self.p_first.d.next = self.f_first.q.val();
+        self.p_last.d.next = self.f_last.q.val();
+        self.p_tag.d.next = self.f_tag.q.val();
         self.partials.d.next = self.partial.val();
 
         // `hold` is `busy & step != last`: the steps and the tuple move on one
@@ -378,6 +399,7 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
             self.busy.d.next = false;
             self.hold.d.next = false;
             self.w_valid.d.next = false;
+            self.f_valid.d.next = false;
             self.p_valid.d.next = false;
             self.valid_o.d.next = false;
         }
