@@ -1554,6 +1554,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
     // Constant declarations
     localparam  snapshot = 1'b1;
     localparam  second_snapshot = 1'b1;
+    localparam  late_capture = 1'b0;
     localparam  target1 = 6'b101;
     localparam  target2 = 6'b110;
     localparam  target3 = 6'b111;
@@ -1632,6 +1633,33 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
     reg  [31:0] ports_q$d;
     wire  [31:0] ports_q$q;
     reg  ports_q$clock;
+    reg  [63:0] late_word$d;
+    wire  [63:0] late_word$q;
+    reg  late_word$clock;
+    reg  [63:0] late_tail$d;
+    wire  [63:0] late_tail$q;
+    reg  late_tail$clock;
+    reg  late_from_tail$d;
+    wire  late_from_tail$q;
+    reg  late_from_tail$clock;
+    reg  late_low_half$d;
+    wire  late_low_half$q;
+    reg  late_low_half$clock;
+    reg  late_home_hi$d;
+    wire  late_home_hi$q;
+    reg  late_home_hi$clock;
+    reg  late_home_lo$d;
+    wire  late_home_lo$q;
+    reg  late_home_lo$clock;
+    reg  late_route_hi$d;
+    wire  late_route_hi$q;
+    reg  late_route_hi$clock;
+    reg  late_route_lo$d;
+    wire  late_route_lo$q;
+    reg  late_route_lo$clock;
+    reg  late_ports_hit$d;
+    wire  late_ports_hit$q;
+    reg  late_ports_hit$clock;
     reg  result_q$d;
     wire  result_q$q;
     reg  result_q$clock;
@@ -1825,6 +1853,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
     reg  l4_found;
     reg  [63:0] l4_data;
     reg  l4_low_half;
+    reg  l4_in_tail;
+    reg  [63:0] late_l4;
     reg  nh_tcp;
     reg  nh_udp;
     reg  has_transport;
@@ -1945,6 +1975,51 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
         .d(ports_q$d),
         .q(ports_q$q),
         .clock(ports_q$clock)
+    );
+    rss_core__capture__late_word late_word(
+        .d(late_word$d),
+        .q(late_word$q),
+        .clock(late_word$clock)
+    );
+    rss_core__capture__late_tail late_tail(
+        .d(late_tail$d),
+        .q(late_tail$q),
+        .clock(late_tail$clock)
+    );
+    rss_core__capture__late_from_tail late_from_tail(
+        .d(late_from_tail$d),
+        .q(late_from_tail$q),
+        .clock(late_from_tail$clock)
+    );
+    rss_core__capture__late_low_half late_low_half(
+        .d(late_low_half$d),
+        .q(late_low_half$q),
+        .clock(late_low_half$clock)
+    );
+    rss_core__capture__late_home_hi late_home_hi(
+        .d(late_home_hi$d),
+        .q(late_home_hi$q),
+        .clock(late_home_hi$clock)
+    );
+    rss_core__capture__late_home_lo late_home_lo(
+        .d(late_home_lo$d),
+        .q(late_home_lo$q),
+        .clock(late_home_lo$clock)
+    );
+    rss_core__capture__late_route_hi late_route_hi(
+        .d(late_route_hi$d),
+        .q(late_route_hi$q),
+        .clock(late_route_hi$clock)
+    );
+    rss_core__capture__late_route_lo late_route_lo(
+        .d(late_route_lo$d),
+        .q(late_route_lo$q),
+        .clock(late_route_lo$clock)
+    );
+    rss_core__capture__late_ports_hit late_ports_hit(
+        .d(late_ports_hit$d),
+        .q(late_ports_hit$q),
+        .clock(late_ports_hit$clock)
     );
     rss_core__capture__result_q result_q(
         .d(result_q$d),
@@ -2248,6 +2323,15 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
         route_hi$clock = clock;
         route_lo$clock = clock;
         ports_q$clock = clock;
+        late_word$clock = clock;
+        late_tail$clock = clock;
+        late_from_tail$clock = clock;
+        late_low_half$clock = clock;
+        late_home_hi$clock = clock;
+        late_home_lo$clock = clock;
+        late_route_hi$clock = clock;
+        late_route_lo$clock = clock;
+        late_ports_hit$clock = clock;
         result_q$clock = clock;
         length_q$clock = clock;
         malformed_q$clock = clock;
@@ -2315,6 +2399,15 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
         route_hi$d = route_hi$q;
         route_lo$d = route_lo$q;
         ports_q$d = ports_q$q;
+        late_word$d = late_word$q;
+        late_tail$d = late_tail$q;
+        late_from_tail$d = late_from_tail$q;
+        late_low_half$d = late_low_half$q;
+        late_home_hi$d = late_home_hi$q;
+        late_home_lo$d = late_home_lo$q;
+        late_route_hi$d = late_route_hi$q;
+        late_route_lo$d = late_route_lo$q;
+        late_ports_hit$d = late_ports_hit$q;
         result_q$d = result_q$q;
         length_q$d = length_q$q;
         malformed_q$d = malformed_q$q;
@@ -2436,7 +2529,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
         cur_ports = ports_q$q;
         l4_found = l4$found;
         l4_data = l4$word;
-        if (beat[32'h2] & (beat[(32'ha)+:(6)] == l4_before)) begin
+        l4_in_tail = beat[32'h2] & (beat[(32'ha)+:(6)] == l4_before);
+        if (l4_in_tail) begin
             l4_found = 1'b1;
             l4_data = beat[(32'h20)+:(64)];
         end
@@ -2451,6 +2545,41 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
             w2$d = cur_w2;
             w3$d = cur_w3;
             w4$d = cur_w4;
+        end
+        late_word$d = beat[(32'h60)+:(64)];
+        late_tail$d = beat[(32'h20)+:(64)];
+        late_from_tail$d = l4_in_tail;
+        late_low_half$d = l4_low_half;
+        late_home_hi$d = valid & home0$found & ex_src;
+        late_home_lo$d = valid & home1$found & ex_src;
+        late_route_hi$d = valid & route0$found & ex_dst;
+        late_route_lo$d = valid & route1$found & ex_dst;
+        late_ports_hit$d = valid & l4_found;
+        late_l4 = late_word$q;
+        if (late_from_tail$q) begin
+            late_l4 = late_tail$q;
+        end
+        if (late_capture) begin
+            if (late_home_hi$q) begin
+                home_hi$d = late_word$q;
+            end
+            if (late_home_lo$q) begin
+                home_lo$d = late_word$q;
+            end
+            if (late_route_hi$q) begin
+                route_hi$d = late_word$q;
+            end
+            if (late_route_lo$q) begin
+                route_lo$d = late_word$q;
+            end
+            if (late_ports_hit$q) begin
+                ports_q$d = late_l4[(32'h20)+:(32)];
+                if (late_low_half$q) begin
+                    ports_q$d = late_l4[(32'h0)+:(32)];
+                end
+            end
+        end
+        else if (valid) begin
             home_hi$d = cur_home_hi;
             home_lo$d = cur_home_lo;
             route_hi$d = cur_route_hi;
@@ -3362,6 +3491,177 @@ module rss_core__capture__l4(beat,target,found,word);
     end
     
 endmodule // rss_core__capture__l4
+
+
+module rss_core__capture__late_from_tail(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__late_from_tail
+
+
+module rss_core__capture__late_home_hi(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__late_home_hi
+
+
+module rss_core__capture__late_home_lo(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__late_home_lo
+
+
+module rss_core__capture__late_low_half(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__late_low_half
+
+
+module rss_core__capture__late_ports_hit(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__late_ports_hit
+
+
+module rss_core__capture__late_route_hi(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__late_route_hi
+
+
+module rss_core__capture__late_route_lo(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__late_route_lo
+
+
+module rss_core__capture__late_tail(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__late_tail
+
+
+module rss_core__capture__late_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__late_word
 
 
 module rss_core__capture__length_q(d,q,clock);
@@ -14521,6 +14821,24 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
     reg  [318:0] w_key$d;
     wire  [318:0] w_key$q;
     reg  w_key$clock;
+    reg  f_valid$d;
+    wire  f_valid$q;
+    reg  f_valid$clock;
+    reg  f_first$d;
+    wire  f_first$q;
+    reg  f_first$clock;
+    reg  f_last$d;
+    wire  f_last$q;
+    reg  f_last$clock;
+    reg  [63:0] f_tag$d;
+    wire  [63:0] f_tag$q;
+    reg  f_tag$clock;
+    reg  [287:0] f_chunk$d;
+    wire  [287:0] f_chunk$q;
+    reg  f_chunk$clock;
+    reg  [318:0] f_key$d;
+    wire  [318:0] f_key$q;
+    reg  f_key$clock;
     reg  [287:0] tuple_sr$d;
     wire  [287:0] tuple_sr$q;
     reg  tuple_sr$clock;
@@ -14626,6 +14944,36 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         .q(w_key$q),
         .clock(w_key$clock)
     );
+    rss_core__hasher__f_valid f_valid(
+        .d(f_valid$d),
+        .q(f_valid$q),
+        .clock(f_valid$clock)
+    );
+    rss_core__hasher__f_first f_first(
+        .d(f_first$d),
+        .q(f_first$q),
+        .clock(f_first$clock)
+    );
+    rss_core__hasher__f_last f_last(
+        .d(f_last$d),
+        .q(f_last$q),
+        .clock(f_last$clock)
+    );
+    rss_core__hasher__f_tag f_tag(
+        .d(f_tag$d),
+        .q(f_tag$q),
+        .clock(f_tag$clock)
+    );
+    rss_core__hasher__f_chunk f_chunk(
+        .d(f_chunk$d),
+        .q(f_chunk$q),
+        .clock(f_chunk$clock)
+    );
+    rss_core__hasher__f_key f_key(
+        .d(f_key$d),
+        .q(f_key$q),
+        .clock(f_key$clock)
+    );
     rss_core__hasher__tuple_sr tuple_sr(
         .d(tuple_sr$d),
         .q(tuple_sr$q),
@@ -14695,6 +15043,12 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         w_tag$clock = clock;
         w_chunk$clock = clock;
         w_key$clock = clock;
+        f_valid$clock = clock;
+        f_first$clock = clock;
+        f_last$clock = clock;
+        f_tag$clock = clock;
+        f_chunk$clock = clock;
+        f_key$clock = clock;
         tuple_sr$clock = clock;
         tag_q$clock = clock;
         p_valid$clock = clock;
@@ -14717,6 +15071,12 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         w_tag$d = w_tag$q;
         w_chunk$d = w_chunk$q;
         w_key$d = w_key$q;
+        f_valid$d = f_valid$q;
+        f_first$d = f_first$q;
+        f_last$d = f_last$q;
+        f_tag$d = f_tag$q;
+        f_chunk$d = f_chunk$q;
+        f_key$d = f_key$q;
         tuple_sr$d = tuple_sr$q;
         tag_q$d = tag_q$q;
         p_valid$d = p_valid$q;
@@ -14746,6 +15106,12 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         w_tag$d = tag_q$q;
         w_chunk$d = chunk;
         w_key$d = key_window;
+        f_valid$d = w_valid$q;
+        f_first$d = w_first$q;
+        f_last$d = w_last$q;
+        f_tag$d = w_tag$q;
+        f_chunk$d = w_chunk$q;
+        f_key$d = w_key$q;
         partial = 32'h0;
         data_slice = 32'h0;
         key_slice = 32'h0;
@@ -14755,637 +15121,637 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         key_diff = 32'h0;
         half_sum = 32'h0;
         if (karatsuba) begin
-            key_diff = w_key$q ^ (w_key$q >> 64'h10);
-            half_sum = w_chunk$q ^ (w_chunk$q >> 64'h10);
+            key_diff = f_key$q ^ (f_key$q >> 64'h10);
+            half_sum = f_chunk$q ^ (f_chunk$q >> 64'h10);
         end
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 0)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 0)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 0)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 0)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 0)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 0)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 0)) | ((product_low) << (32'h30 * 0 + 0))) & ~(1 << (32'h30 * 0 + 32'h10 + 0)) | ((product_high) << (32'h30 * 0 + 32'h10 + 0))) & ~(1 << (32'h30 * 0 + 32'h20 + 0)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 0)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 1)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 1)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 1)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 1)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 1)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 1)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 1)) | ((product_low) << (32'h30 * 0 + 1))) & ~(1 << (32'h30 * 0 + 32'h10 + 1)) | ((product_high) << (32'h30 * 0 + 32'h10 + 1))) & ~(1 << (32'h30 * 0 + 32'h20 + 1)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 1)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 2)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 2)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 2)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 2)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 2)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 2)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 2)) | ((product_low) << (32'h30 * 0 + 2))) & ~(1 << (32'h30 * 0 + 32'h10 + 2)) | ((product_high) << (32'h30 * 0 + 32'h10 + 2))) & ~(1 << (32'h30 * 0 + 32'h20 + 2)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 2)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 3)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 3)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 3)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 3)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 3)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 3)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 3)) | ((product_low) << (32'h30 * 0 + 3))) & ~(1 << (32'h30 * 0 + 32'h10 + 3)) | ((product_high) << (32'h30 * 0 + 32'h10 + 3))) & ~(1 << (32'h30 * 0 + 32'h20 + 3)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 3)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 4)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 4)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 4)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 4)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 4)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 4)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 4)) | ((product_low) << (32'h30 * 0 + 4))) & ~(1 << (32'h30 * 0 + 32'h10 + 4)) | ((product_high) << (32'h30 * 0 + 32'h10 + 4))) & ~(1 << (32'h30 * 0 + 32'h20 + 4)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 4)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 5)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 5)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 5)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 5)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 5)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 5)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 5)) | ((product_low) << (32'h30 * 0 + 5))) & ~(1 << (32'h30 * 0 + 32'h10 + 5)) | ((product_high) << (32'h30 * 0 + 32'h10 + 5))) & ~(1 << (32'h30 * 0 + 32'h20 + 5)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 5)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 6)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 6)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 6)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 6)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 6)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 6)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 6)) | ((product_low) << (32'h30 * 0 + 6))) & ~(1 << (32'h30 * 0 + 32'h10 + 6)) | ((product_high) << (32'h30 * 0 + 32'h10 + 6))) & ~(1 << (32'h30 * 0 + 32'h20 + 6)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 6)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 7)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 7)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 7)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 7)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 7)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 7)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 7)) | ((product_low) << (32'h30 * 0 + 7))) & ~(1 << (32'h30 * 0 + 32'h10 + 7)) | ((product_high) << (32'h30 * 0 + 32'h10 + 7))) & ~(1 << (32'h30 * 0 + 32'h20 + 7)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 7)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 8)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 8)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 8)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 8)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 8)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 8)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 8)) | ((product_low) << (32'h30 * 0 + 8))) & ~(1 << (32'h30 * 0 + 32'h10 + 8)) | ((product_high) << (32'h30 * 0 + 32'h10 + 8))) & ~(1 << (32'h30 * 0 + 32'h20 + 8)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 8)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 9)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 9)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 9)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 9)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 9)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 9)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 9)) | ((product_low) << (32'h30 * 0 + 9))) & ~(1 << (32'h30 * 0 + 32'h10 + 9)) | ((product_high) << (32'h30 * 0 + 32'h10 + 9))) & ~(1 << (32'h30 * 0 + 32'h20 + 9)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 9)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 10)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 10)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 10)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 10)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 10)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 10)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 10)) | ((product_low) << (32'h30 * 0 + 10))) & ~(1 << (32'h30 * 0 + 32'h10 + 10)) | ((product_high) << (32'h30 * 0 + 32'h10 + 10))) & ~(1 << (32'h30 * 0 + 32'h20 + 10)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 10)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 11)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 11)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 11)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 11)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 11)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 11)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 11)) | ((product_low) << (32'h30 * 0 + 11))) & ~(1 << (32'h30 * 0 + 32'h10 + 11)) | ((product_high) << (32'h30 * 0 + 32'h10 + 11))) & ~(1 << (32'h30 * 0 + 32'h20 + 11)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 11)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 12)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 12)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 12)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 12)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 12)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 12)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 12)) | ((product_low) << (32'h30 * 0 + 12))) & ~(1 << (32'h30 * 0 + 32'h10 + 12)) | ((product_high) << (32'h30 * 0 + 32'h10 + 12))) & ~(1 << (32'h30 * 0 + 32'h20 + 12)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 12)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 13)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 13)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 13)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 13)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 13)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 13)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 13)) | ((product_low) << (32'h30 * 0 + 13))) & ~(1 << (32'h30 * 0 + 32'h10 + 13)) | ((product_high) << (32'h30 * 0 + 32'h10 + 13))) & ~(1 << (32'h30 * 0 + 32'h20 + 13)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 13)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 14)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 14)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 14)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 14)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 14)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 14)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 14)) | ((product_low) << (32'h30 * 0 + 14))) & ~(1 << (32'h30 * 0 + 32'h10 + 14)) | ((product_high) << (32'h30 * 0 + 32'h10 + 14))) & ~(1 << (32'h30 * 0 + 32'h20 + 14)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 14)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 15)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 15)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 15)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 15)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 15)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 15)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 15)) | ((product_low) << (32'h30 * 0 + 15))) & ~(1 << (32'h30 * 0 + 32'h10 + 15)) | ((product_high) << (32'h30 * 0 + 32'h10 + 15))) & ~(1 << (32'h30 * 0 + 32'h20 + 15)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 15)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 0)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 0)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 0)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 0)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 0)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 0)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 0)) | ((product_low) << (32'h30 * 1 + 0))) & ~(1 << (32'h30 * 1 + 32'h10 + 0)) | ((product_high) << (32'h30 * 1 + 32'h10 + 0))) & ~(1 << (32'h30 * 1 + 32'h20 + 0)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 0)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 1)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 1)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 1)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 1)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 1)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 1)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 1)) | ((product_low) << (32'h30 * 1 + 1))) & ~(1 << (32'h30 * 1 + 32'h10 + 1)) | ((product_high) << (32'h30 * 1 + 32'h10 + 1))) & ~(1 << (32'h30 * 1 + 32'h20 + 1)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 1)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 2)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 2)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 2)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 2)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 2)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 2)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 2)) | ((product_low) << (32'h30 * 1 + 2))) & ~(1 << (32'h30 * 1 + 32'h10 + 2)) | ((product_high) << (32'h30 * 1 + 32'h10 + 2))) & ~(1 << (32'h30 * 1 + 32'h20 + 2)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 2)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 3)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 3)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 3)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 3)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 3)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 3)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 3)) | ((product_low) << (32'h30 * 1 + 3))) & ~(1 << (32'h30 * 1 + 32'h10 + 3)) | ((product_high) << (32'h30 * 1 + 32'h10 + 3))) & ~(1 << (32'h30 * 1 + 32'h20 + 3)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 3)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 4)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 4)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 4)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 4)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 4)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 4)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 4)) | ((product_low) << (32'h30 * 1 + 4))) & ~(1 << (32'h30 * 1 + 32'h10 + 4)) | ((product_high) << (32'h30 * 1 + 32'h10 + 4))) & ~(1 << (32'h30 * 1 + 32'h20 + 4)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 4)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 5)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 5)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 5)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 5)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 5)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 5)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 5)) | ((product_low) << (32'h30 * 1 + 5))) & ~(1 << (32'h30 * 1 + 32'h10 + 5)) | ((product_high) << (32'h30 * 1 + 32'h10 + 5))) & ~(1 << (32'h30 * 1 + 32'h20 + 5)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 5)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 6)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 6)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 6)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 6)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 6)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 6)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 6)) | ((product_low) << (32'h30 * 1 + 6))) & ~(1 << (32'h30 * 1 + 32'h10 + 6)) | ((product_high) << (32'h30 * 1 + 32'h10 + 6))) & ~(1 << (32'h30 * 1 + 32'h20 + 6)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 6)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 7)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 7)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 7)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 7)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 7)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 7)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 7)) | ((product_low) << (32'h30 * 1 + 7))) & ~(1 << (32'h30 * 1 + 32'h10 + 7)) | ((product_high) << (32'h30 * 1 + 32'h10 + 7))) & ~(1 << (32'h30 * 1 + 32'h20 + 7)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 7)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 8)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 8)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 8)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 8)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 8)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 8)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 8)) | ((product_low) << (32'h30 * 1 + 8))) & ~(1 << (32'h30 * 1 + 32'h10 + 8)) | ((product_high) << (32'h30 * 1 + 32'h10 + 8))) & ~(1 << (32'h30 * 1 + 32'h20 + 8)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 8)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 9)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 9)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 9)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 9)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 9)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 9)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 9)) | ((product_low) << (32'h30 * 1 + 9))) & ~(1 << (32'h30 * 1 + 32'h10 + 9)) | ((product_high) << (32'h30 * 1 + 32'h10 + 9))) & ~(1 << (32'h30 * 1 + 32'h20 + 9)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 9)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 10)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 10)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 10)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 10)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 10)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 10)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 10)) | ((product_low) << (32'h30 * 1 + 10))) & ~(1 << (32'h30 * 1 + 32'h10 + 10)) | ((product_high) << (32'h30 * 1 + 32'h10 + 10))) & ~(1 << (32'h30 * 1 + 32'h20 + 10)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 10)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 11)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 11)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 11)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 11)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 11)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 11)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 11)) | ((product_low) << (32'h30 * 1 + 11))) & ~(1 << (32'h30 * 1 + 32'h10 + 11)) | ((product_high) << (32'h30 * 1 + 32'h10 + 11))) & ~(1 << (32'h30 * 1 + 32'h20 + 11)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 11)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 12)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 12)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 12)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 12)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 12)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 12)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 12)) | ((product_low) << (32'h30 * 1 + 12))) & ~(1 << (32'h30 * 1 + 32'h10 + 12)) | ((product_high) << (32'h30 * 1 + 32'h10 + 12))) & ~(1 << (32'h30 * 1 + 32'h20 + 12)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 12)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 13)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 13)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 13)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 13)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 13)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 13)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 13)) | ((product_low) << (32'h30 * 1 + 13))) & ~(1 << (32'h30 * 1 + 32'h10 + 13)) | ((product_high) << (32'h30 * 1 + 32'h10 + 13))) & ~(1 << (32'h30 * 1 + 32'h20 + 13)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 13)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 14)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 14)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 14)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 14)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 14)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 14)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 14)) | ((product_low) << (32'h30 * 1 + 14))) & ~(1 << (32'h30 * 1 + 32'h10 + 14)) | ((product_high) << (32'h30 * 1 + 32'h10 + 14))) & ~(1 << (32'h30 * 1 + 32'h20 + 14)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 14)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 15)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 15)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 15)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 15)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 15)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 15)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 15)) | ((product_low) << (32'h30 * 1 + 15))) & ~(1 << (32'h30 * 1 + 32'h10 + 15)) | ((product_high) << (32'h30 * 1 + 32'h10 + 15))) & ~(1 << (32'h30 * 1 + 32'h20 + 15)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 15)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 0)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 0)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 0)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 0)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 0)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 0)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 0)) | ((product_low) << (32'h30 * 2 + 0))) & ~(1 << (32'h30 * 2 + 32'h10 + 0)) | ((product_high) << (32'h30 * 2 + 32'h10 + 0))) & ~(1 << (32'h30 * 2 + 32'h20 + 0)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 0)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 1)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 1)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 1)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 1)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 1)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 1)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 1)) | ((product_low) << (32'h30 * 2 + 1))) & ~(1 << (32'h30 * 2 + 32'h10 + 1)) | ((product_high) << (32'h30 * 2 + 32'h10 + 1))) & ~(1 << (32'h30 * 2 + 32'h20 + 1)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 1)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 2)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 2)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 2)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 2)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 2)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 2)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 2)) | ((product_low) << (32'h30 * 2 + 2))) & ~(1 << (32'h30 * 2 + 32'h10 + 2)) | ((product_high) << (32'h30 * 2 + 32'h10 + 2))) & ~(1 << (32'h30 * 2 + 32'h20 + 2)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 2)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 3)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 3)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 3)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 3)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 3)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 3)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 3)) | ((product_low) << (32'h30 * 2 + 3))) & ~(1 << (32'h30 * 2 + 32'h10 + 3)) | ((product_high) << (32'h30 * 2 + 32'h10 + 3))) & ~(1 << (32'h30 * 2 + 32'h20 + 3)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 3)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 4)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 4)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 4)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 4)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 4)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 4)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 4)) | ((product_low) << (32'h30 * 2 + 4))) & ~(1 << (32'h30 * 2 + 32'h10 + 4)) | ((product_high) << (32'h30 * 2 + 32'h10 + 4))) & ~(1 << (32'h30 * 2 + 32'h20 + 4)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 4)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 5)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 5)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 5)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 5)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 5)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 5)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 5)) | ((product_low) << (32'h30 * 2 + 5))) & ~(1 << (32'h30 * 2 + 32'h10 + 5)) | ((product_high) << (32'h30 * 2 + 32'h10 + 5))) & ~(1 << (32'h30 * 2 + 32'h20 + 5)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 5)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 6)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 6)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 6)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 6)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 6)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 6)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 6)) | ((product_low) << (32'h30 * 2 + 6))) & ~(1 << (32'h30 * 2 + 32'h10 + 6)) | ((product_high) << (32'h30 * 2 + 32'h10 + 6))) & ~(1 << (32'h30 * 2 + 32'h20 + 6)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 6)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 7)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 7)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 7)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 7)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 7)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 7)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 7)) | ((product_low) << (32'h30 * 2 + 7))) & ~(1 << (32'h30 * 2 + 32'h10 + 7)) | ((product_high) << (32'h30 * 2 + 32'h10 + 7))) & ~(1 << (32'h30 * 2 + 32'h20 + 7)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 7)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 8)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 8)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 8)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 8)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 8)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 8)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 8)) | ((product_low) << (32'h30 * 2 + 8))) & ~(1 << (32'h30 * 2 + 32'h10 + 8)) | ((product_high) << (32'h30 * 2 + 32'h10 + 8))) & ~(1 << (32'h30 * 2 + 32'h20 + 8)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 8)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 9)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 9)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 9)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 9)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 9)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 9)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 9)) | ((product_low) << (32'h30 * 2 + 9))) & ~(1 << (32'h30 * 2 + 32'h10 + 9)) | ((product_high) << (32'h30 * 2 + 32'h10 + 9))) & ~(1 << (32'h30 * 2 + 32'h20 + 9)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 9)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 10)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 10)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 10)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 10)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 10)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 10)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 10)) | ((product_low) << (32'h30 * 2 + 10))) & ~(1 << (32'h30 * 2 + 32'h10 + 10)) | ((product_high) << (32'h30 * 2 + 32'h10 + 10))) & ~(1 << (32'h30 * 2 + 32'h20 + 10)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 10)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 11)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 11)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 11)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 11)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 11)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 11)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 11)) | ((product_low) << (32'h30 * 2 + 11))) & ~(1 << (32'h30 * 2 + 32'h10 + 11)) | ((product_high) << (32'h30 * 2 + 32'h10 + 11))) & ~(1 << (32'h30 * 2 + 32'h20 + 11)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 11)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 12)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 12)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 12)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 12)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 12)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 12)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 12)) | ((product_low) << (32'h30 * 2 + 12))) & ~(1 << (32'h30 * 2 + 32'h10 + 12)) | ((product_high) << (32'h30 * 2 + 32'h10 + 12))) & ~(1 << (32'h30 * 2 + 32'h20 + 12)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 12)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 13)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 13)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 13)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 13)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 13)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 13)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 13)) | ((product_low) << (32'h30 * 2 + 13))) & ~(1 << (32'h30 * 2 + 32'h10 + 13)) | ((product_high) << (32'h30 * 2 + 32'h10 + 13))) & ~(1 << (32'h30 * 2 + 32'h20 + 13)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 13)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 14)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 14)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 14)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 14)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 14)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 14)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 14)) | ((product_low) << (32'h30 * 2 + 14))) & ~(1 << (32'h30 * 2 + 32'h10 + 14)) | ((product_high) << (32'h30 * 2 + 32'h10 + 14))) & ~(1 << (32'h30 * 2 + 32'h20 + 14)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 14)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 15)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 15)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
-        product_low = product_low ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 15)+:(16)]);
-        product_high = product_high ^ ^(w_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & w_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 15)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 15)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 15)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
+        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 15)) | ((product_low) << (32'h30 * 2 + 15))) & ~(1 << (32'h30 * 2 + 32'h10 + 15)) | ((product_high) << (32'h30 * 2 + 32'h10 + 15))) & ~(1 << (32'h30 * 2 + 32'h20 + 15)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 15)));
-        p_valid$d = w_valid$q;
-        p_first$d = w_first$q;
-        p_last$d = w_last$q;
-        p_tag$d = w_tag$q;
+        p_valid$d = f_valid$q;
+        p_first$d = f_first$q;
+        p_last$d = f_last$q;
+        p_tag$d = f_tag$q;
         partials$d = partial;
         if (busy$q & ~hold$q) begin
             busy$d = 1'b0;
@@ -15429,6 +15795,7 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
             busy$d = 1'b0;
             hold$d = 1'b0;
             w_valid$d = 1'b0;
+            f_valid$d = 1'b0;
             p_valid$d = 1'b0;
             valid_o$d = 1'b0;
         end
@@ -15476,6 +15843,120 @@ module rss_core__hasher__busy(d,q,clock);
     end
           
 endmodule // rss_core__hasher__busy
+
+
+module rss_core__hasher__f_chunk(d,q,clock);
+    
+    // Module arguments
+    input wire  [287:0] d;
+    output reg  [287:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 288'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__f_chunk
+
+
+module rss_core__hasher__f_first(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__f_first
+
+
+module rss_core__hasher__f_key(d,q,clock);
+    
+    // Module arguments
+    input wire  [318:0] d;
+    output reg  [318:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 319'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__f_key
+
+
+module rss_core__hasher__f_last(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__f_last
+
+
+module rss_core__hasher__f_tag(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__f_tag
+
+
+module rss_core__hasher__f_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__f_valid
 
 
 module rss_core__hasher__hash_o(d,q,clock);
@@ -22361,9 +22842,21 @@ module rss_core__regs__counters(clock,bump,bump_index,read_next,read_address,rea
     reg  forward_prev$d;
     wire  forward_prev$q;
     reg  forward_prev$clock;
+    reg  forward_older$d;
+    wire  forward_older$q;
+    reg  forward_older$clock;
     reg  [31:0] prev_count$d;
     wire  [31:0] prev_count$q;
     reg  prev_count$clock;
+    reg  prev_valid$d;
+    wire  prev_valid$q;
+    reg  prev_valid$clock;
+    reg  [6:0] prev_counter$d;
+    wire  [6:0] prev_counter$q;
+    reg  prev_counter$clock;
+    reg  [31:0] older_count$d;
+    wire  [31:0] older_count$q;
+    reg  older_count$clock;
     reg  last_valid$d;
     wire  last_valid$q;
     reg  last_valid$clock;
@@ -22444,10 +22937,30 @@ module rss_core__regs__counters(clock,bump,bump_index,read_next,read_address,rea
         .q(forward_prev$q),
         .clock(forward_prev$clock)
     );
+    rss_core__regs__counters__forward_older forward_older(
+        .d(forward_older$d),
+        .q(forward_older$q),
+        .clock(forward_older$clock)
+    );
     rss_core__regs__counters__prev_count prev_count(
         .d(prev_count$d),
         .q(prev_count$q),
         .clock(prev_count$clock)
+    );
+    rss_core__regs__counters__prev_valid prev_valid(
+        .d(prev_valid$d),
+        .q(prev_valid$q),
+        .clock(prev_valid$clock)
+    );
+    rss_core__regs__counters__prev_counter prev_counter(
+        .d(prev_counter$d),
+        .q(prev_counter$q),
+        .clock(prev_counter$clock)
+    );
+    rss_core__regs__counters__older_count older_count(
+        .d(older_count$d),
+        .q(older_count$q),
+        .clock(older_count$clock)
     );
     rss_core__regs__counters__last_valid last_valid(
         .d(last_valid$d),
@@ -22481,7 +22994,11 @@ module rss_core__regs__counters(clock,bump,bump_index,read_next,read_address,rea
         add_counter$clock = clock;
         forward_last$clock = clock;
         forward_prev$clock = clock;
+        forward_older$clock = clock;
         prev_count$clock = clock;
+        prev_valid$clock = clock;
+        prev_counter$clock = clock;
+        older_count$clock = clock;
         last_valid$clock = clock;
         last_counter$clock = clock;
         last_count$clock = clock;
@@ -22495,7 +23012,11 @@ module rss_core__regs__counters(clock,bump,bump_index,read_next,read_address,rea
         add_counter$d = add_counter$q;
         forward_last$d = forward_last$q;
         forward_prev$d = forward_prev$q;
+        forward_older$d = forward_older$q;
         prev_count$d = prev_count$q;
+        prev_valid$d = prev_valid$q;
+        prev_counter$d = prev_counter$q;
+        older_count$d = older_count$q;
         last_valid$d = last_valid$q;
         last_counter$d = last_counter$q;
         last_count$d = last_count$q;
@@ -22513,7 +23034,11 @@ module rss_core__regs__counters(clock,bump,bump_index,read_next,read_address,rea
         add_counter$d = update_counter$q;
         forward_last$d = add_valid$q & (add_counter$q == update_counter$q);
         forward_prev$d = last_valid$q & (last_counter$q == update_counter$q);
+        forward_older$d = prev_valid$q & (prev_counter$q == update_counter$q);
         count = raw$q;
+        if (forward_older$q) begin
+            count = older_count$q;
+        end
         if (forward_prev$q) begin
             count = prev_count$q;
         end
@@ -22521,16 +23046,19 @@ module rss_core__regs__counters(clock,bump,bump_index,read_next,read_address,rea
             count = last_count$q;
         end
         next_count = count + 64'h1;
-        counts$write_enable = add_valid$q;
-        counts$write_address = add_counter$q;
-        counts$write_data = next_count;
-        readback$write_enable = add_valid$q;
-        readback$write_address = add_counter$q;
-        readback$write_data = next_count;
         last_valid$d = add_valid$q;
         last_counter$d = add_counter$q;
         last_count$d = next_count;
+        counts$write_enable = last_valid$q;
+        counts$write_address = last_counter$q;
+        counts$write_data = last_count$q;
+        readback$write_enable = last_valid$q;
+        readback$write_address = last_counter$q;
+        readback$write_data = last_count$q;
+        prev_valid$d = last_valid$q;
+        prev_counter$d = last_counter$q;
         prev_count$d = last_count$q;
+        older_count$d = prev_count$q;
         readback$read_address = read_next[(32'h0)+:(7)];
         read_hit = (read_address[(32'h7)+:(4)] == region) & (((read_address[(32'h0)+:(7)]) & 11'h7ff) < elements);
         read_word$d = 32'h0;
@@ -22795,6 +23323,25 @@ module rss_core__regs__counters__forward_last(d,q,clock);
 endmodule // rss_core__regs__counters__forward_last
 
 
+module rss_core__regs__counters__forward_older(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__forward_older
+
+
 module rss_core__regs__counters__forward_prev(d,q,clock);
     
     // Module arguments
@@ -22871,6 +23418,25 @@ module rss_core__regs__counters__last_valid(d,q,clock);
 endmodule // rss_core__regs__counters__last_valid
 
 
+module rss_core__regs__counters__older_count(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__older_count
+
+
 module rss_core__regs__counters__prev_count(d,q,clock);
     
     // Module arguments
@@ -22888,6 +23454,44 @@ module rss_core__regs__counters__prev_count(d,q,clock);
     end
           
 endmodule // rss_core__regs__counters__prev_count
+
+
+module rss_core__regs__counters__prev_counter(d,q,clock);
+    
+    // Module arguments
+    input wire  [6:0] d;
+    output reg  [6:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 7'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__prev_counter
+
+
+module rss_core__regs__counters__prev_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__prev_valid
 
 
 module rss_core__regs__counters__raw(d,q,clock);
@@ -29988,6 +30592,9 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  [12:0] move_pick_q$d;
     wire  [12:0] move_pick_q$q;
     reg  move_pick_q$clock;
+    reg  [20:0] move_fields_q$d;
+    wire  [20:0] move_fields_q$q;
+    reg  move_fields_q$clock;
     reg  move_illegal_q$d;
     wire  move_illegal_q$q;
     reg  move_illegal_q$clock;
@@ -30015,6 +30622,9 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  [9:0] move_entry;
     reg  [7:0] move_to;
     reg  [1:0] move_result;
+    reg  [9:0] held_entry;
+    reg  [7:0] held_to;
+    reg  [2:0] held_vport;
     reg  [10:0] move_address_now;
     reg  lo_hit;
     reg  hi_hit;
@@ -30126,6 +30736,11 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         .q(move_pick_q$q),
         .clock(move_pick_q$clock)
     );
+    rss_core__regs__vports__move_fields_q move_fields_q(
+        .d(move_fields_q$d),
+        .q(move_fields_q$q),
+        .clock(move_fields_q$clock)
+    );
     rss_core__regs__vports__move_illegal_q move_illegal_q(
         .d(move_illegal_q$d),
         .q(move_illegal_q$q),
@@ -30157,6 +30772,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         active_q$clock = clock;
         move_status$clock = clock;
         move_pick_q$clock = clock;
+        move_fields_q$clock = clock;
         move_illegal_q$clock = clock;
         move_result_q$clock = clock;
         move_address_q$clock = clock;
@@ -30173,6 +30789,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         active_q$d = active_q$q;
         move_status$d = move_status$q;
         move_pick_q$d = move_pick_q$q;
+        move_fields_q$d = move_fields_q$q;
         move_illegal_q$d = move_illegal_q$q;
         move_result_q$d = move_result_q$q;
         move_address_q$d = move_address_q$q;
@@ -30329,14 +30946,18 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         move_slot$slots = active_q$q;
         move_slot$vport = move_vport;
         move_pick_q$d = ((move_slot$slot[(32'h4)+:(4)]) & 13'h1fff) | (((move_slot$slot[(32'h28)+:(8)]) & 13'h1fff) << 64'h4) | (((move_slot$slot[(32'h2)+:(1)]) & 13'h1fff) << 64'hc);
+        move_fields_q$d = ((move_entry) & 21'h1fffff) | (((move_to) & 21'h1fffff) << 64'ha) | (((move_vport) & 21'h1fffff) << 64'h12);
+        held_entry = move_fields_q$q[(32'h0)+:(10)];
+        held_to = move_fields_q$q[(32'ha)+:(8)];
+        held_vport = move_fields_q$q[(32'h12)+:(3)];
         move_result = 64'h1;
-        if (|(move_entry >> move_pick_q$q[(32'h0)+:(4)])) begin
+        if (|(held_entry >> move_pick_q$q[(32'h0)+:(4)])) begin
             move_result = 64'h2;
         end
-        else if (move_to > move_pick_q$q[(32'h4)+:(8)]) begin
+        else if (held_to > move_pick_q$q[(32'h4)+:(8)]) begin
             move_result = 64'h3;
         end
-        move_address_now = (((move_vport) & 11'h7ff) << table_log2) | ((move_entry) & 11'h7ff);
+        move_address_now = (((held_vport) & 11'h7ff) << table_log2) | ((held_entry) & 11'h7ff);
         move_address_now = (move_address_now & ~(1 << (32'ha)) | ((move_pick_q$q[32'hc]) << (32'ha)));
         move_illegal_q$d = move_illegal;
         move_result_q$d = move_result;
@@ -31293,6 +31914,25 @@ module rss_core__regs__vports__move_address_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__vports__move_address_q
+
+
+module rss_core__regs__vports__move_fields_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [20:0] d;
+    output reg  [20:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 21'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__move_fields_q
 
 
 module rss_core__regs__vports__move_illegal_q(d,q,clock);

@@ -6011,9 +6011,21 @@ module rss_tuple_core__regs__counters(clock,bump,bump_index,read_next,read_addre
     reg  forward_prev$d;
     wire  forward_prev$q;
     reg  forward_prev$clock;
+    reg  forward_older$d;
+    wire  forward_older$q;
+    reg  forward_older$clock;
     reg  [31:0] prev_count$d;
     wire  [31:0] prev_count$q;
     reg  prev_count$clock;
+    reg  prev_valid$d;
+    wire  prev_valid$q;
+    reg  prev_valid$clock;
+    reg  [6:0] prev_counter$d;
+    wire  [6:0] prev_counter$q;
+    reg  prev_counter$clock;
+    reg  [31:0] older_count$d;
+    wire  [31:0] older_count$q;
+    reg  older_count$clock;
     reg  last_valid$d;
     wire  last_valid$q;
     reg  last_valid$clock;
@@ -6094,10 +6106,30 @@ module rss_tuple_core__regs__counters(clock,bump,bump_index,read_next,read_addre
         .q(forward_prev$q),
         .clock(forward_prev$clock)
     );
+    rss_tuple_core__regs__counters__forward_older forward_older(
+        .d(forward_older$d),
+        .q(forward_older$q),
+        .clock(forward_older$clock)
+    );
     rss_tuple_core__regs__counters__prev_count prev_count(
         .d(prev_count$d),
         .q(prev_count$q),
         .clock(prev_count$clock)
+    );
+    rss_tuple_core__regs__counters__prev_valid prev_valid(
+        .d(prev_valid$d),
+        .q(prev_valid$q),
+        .clock(prev_valid$clock)
+    );
+    rss_tuple_core__regs__counters__prev_counter prev_counter(
+        .d(prev_counter$d),
+        .q(prev_counter$q),
+        .clock(prev_counter$clock)
+    );
+    rss_tuple_core__regs__counters__older_count older_count(
+        .d(older_count$d),
+        .q(older_count$q),
+        .clock(older_count$clock)
     );
     rss_tuple_core__regs__counters__last_valid last_valid(
         .d(last_valid$d),
@@ -6131,7 +6163,11 @@ module rss_tuple_core__regs__counters(clock,bump,bump_index,read_next,read_addre
         add_counter$clock = clock;
         forward_last$clock = clock;
         forward_prev$clock = clock;
+        forward_older$clock = clock;
         prev_count$clock = clock;
+        prev_valid$clock = clock;
+        prev_counter$clock = clock;
+        older_count$clock = clock;
         last_valid$clock = clock;
         last_counter$clock = clock;
         last_count$clock = clock;
@@ -6145,7 +6181,11 @@ module rss_tuple_core__regs__counters(clock,bump,bump_index,read_next,read_addre
         add_counter$d = add_counter$q;
         forward_last$d = forward_last$q;
         forward_prev$d = forward_prev$q;
+        forward_older$d = forward_older$q;
         prev_count$d = prev_count$q;
+        prev_valid$d = prev_valid$q;
+        prev_counter$d = prev_counter$q;
+        older_count$d = older_count$q;
         last_valid$d = last_valid$q;
         last_counter$d = last_counter$q;
         last_count$d = last_count$q;
@@ -6163,7 +6203,11 @@ module rss_tuple_core__regs__counters(clock,bump,bump_index,read_next,read_addre
         add_counter$d = update_counter$q;
         forward_last$d = add_valid$q & (add_counter$q == update_counter$q);
         forward_prev$d = last_valid$q & (last_counter$q == update_counter$q);
+        forward_older$d = prev_valid$q & (prev_counter$q == update_counter$q);
         count = raw$q;
+        if (forward_older$q) begin
+            count = older_count$q;
+        end
         if (forward_prev$q) begin
             count = prev_count$q;
         end
@@ -6171,16 +6215,19 @@ module rss_tuple_core__regs__counters(clock,bump,bump_index,read_next,read_addre
             count = last_count$q;
         end
         next_count = count + 64'h1;
-        counts$write_enable = add_valid$q;
-        counts$write_address = add_counter$q;
-        counts$write_data = next_count;
-        readback$write_enable = add_valid$q;
-        readback$write_address = add_counter$q;
-        readback$write_data = next_count;
         last_valid$d = add_valid$q;
         last_counter$d = add_counter$q;
         last_count$d = next_count;
+        counts$write_enable = last_valid$q;
+        counts$write_address = last_counter$q;
+        counts$write_data = last_count$q;
+        readback$write_enable = last_valid$q;
+        readback$write_address = last_counter$q;
+        readback$write_data = last_count$q;
+        prev_valid$d = last_valid$q;
+        prev_counter$d = last_counter$q;
         prev_count$d = last_count$q;
+        older_count$d = prev_count$q;
         readback$read_address = read_next[(32'h0)+:(7)];
         read_hit = (read_address[(32'h7)+:(4)] == region) & (((read_address[(32'h0)+:(7)]) & 11'h7ff) < elements);
         read_word$d = 32'h0;
@@ -6445,6 +6492,25 @@ module rss_tuple_core__regs__counters__forward_last(d,q,clock);
 endmodule // rss_tuple_core__regs__counters__forward_last
 
 
+module rss_tuple_core__regs__counters__forward_older(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__counters__forward_older
+
+
 module rss_tuple_core__regs__counters__forward_prev(d,q,clock);
     
     // Module arguments
@@ -6521,6 +6587,25 @@ module rss_tuple_core__regs__counters__last_valid(d,q,clock);
 endmodule // rss_tuple_core__regs__counters__last_valid
 
 
+module rss_tuple_core__regs__counters__older_count(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__counters__older_count
+
+
 module rss_tuple_core__regs__counters__prev_count(d,q,clock);
     
     // Module arguments
@@ -6538,6 +6623,44 @@ module rss_tuple_core__regs__counters__prev_count(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__counters__prev_count
+
+
+module rss_tuple_core__regs__counters__prev_counter(d,q,clock);
+    
+    // Module arguments
+    input wire  [6:0] d;
+    output reg  [6:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 7'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__counters__prev_counter
+
+
+module rss_tuple_core__regs__counters__prev_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__counters__prev_valid
 
 
 module rss_tuple_core__regs__counters__raw(d,q,clock);
@@ -13638,6 +13761,9 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  [12:0] move_pick_q$d;
     wire  [12:0] move_pick_q$q;
     reg  move_pick_q$clock;
+    reg  [20:0] move_fields_q$d;
+    wire  [20:0] move_fields_q$q;
+    reg  move_fields_q$clock;
     reg  move_illegal_q$d;
     wire  move_illegal_q$q;
     reg  move_illegal_q$clock;
@@ -13665,6 +13791,9 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  [9:0] move_entry;
     reg  [7:0] move_to;
     reg  [1:0] move_result;
+    reg  [9:0] held_entry;
+    reg  [7:0] held_to;
+    reg  [2:0] held_vport;
     reg  [10:0] move_address_now;
     reg  lo_hit;
     reg  hi_hit;
@@ -13776,6 +13905,11 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         .q(move_pick_q$q),
         .clock(move_pick_q$clock)
     );
+    rss_tuple_core__regs__vports__move_fields_q move_fields_q(
+        .d(move_fields_q$d),
+        .q(move_fields_q$q),
+        .clock(move_fields_q$clock)
+    );
     rss_tuple_core__regs__vports__move_illegal_q move_illegal_q(
         .d(move_illegal_q$d),
         .q(move_illegal_q$q),
@@ -13807,6 +13941,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         active_q$clock = clock;
         move_status$clock = clock;
         move_pick_q$clock = clock;
+        move_fields_q$clock = clock;
         move_illegal_q$clock = clock;
         move_result_q$clock = clock;
         move_address_q$clock = clock;
@@ -13823,6 +13958,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         active_q$d = active_q$q;
         move_status$d = move_status$q;
         move_pick_q$d = move_pick_q$q;
+        move_fields_q$d = move_fields_q$q;
         move_illegal_q$d = move_illegal_q$q;
         move_result_q$d = move_result_q$q;
         move_address_q$d = move_address_q$q;
@@ -13979,14 +14115,18 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         move_slot$slots = active_q$q;
         move_slot$vport = move_vport;
         move_pick_q$d = ((move_slot$slot[(32'h4)+:(4)]) & 13'h1fff) | (((move_slot$slot[(32'h28)+:(8)]) & 13'h1fff) << 64'h4) | (((move_slot$slot[(32'h2)+:(1)]) & 13'h1fff) << 64'hc);
+        move_fields_q$d = ((move_entry) & 21'h1fffff) | (((move_to) & 21'h1fffff) << 64'ha) | (((move_vport) & 21'h1fffff) << 64'h12);
+        held_entry = move_fields_q$q[(32'h0)+:(10)];
+        held_to = move_fields_q$q[(32'ha)+:(8)];
+        held_vport = move_fields_q$q[(32'h12)+:(3)];
         move_result = 64'h1;
-        if (|(move_entry >> move_pick_q$q[(32'h0)+:(4)])) begin
+        if (|(held_entry >> move_pick_q$q[(32'h0)+:(4)])) begin
             move_result = 64'h2;
         end
-        else if (move_to > move_pick_q$q[(32'h4)+:(8)]) begin
+        else if (held_to > move_pick_q$q[(32'h4)+:(8)]) begin
             move_result = 64'h3;
         end
-        move_address_now = (((move_vport) & 11'h7ff) << table_log2) | ((move_entry) & 11'h7ff);
+        move_address_now = (((held_vport) & 11'h7ff) << table_log2) | ((held_entry) & 11'h7ff);
         move_address_now = (move_address_now & ~(1 << (32'ha)) | ((move_pick_q$q[32'hc]) << (32'ha)));
         move_illegal_q$d = move_illegal;
         move_result_q$d = move_result;
@@ -14943,6 +15083,25 @@ module rss_tuple_core__regs__vports__move_address_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__vports__move_address_q
+
+
+module rss_tuple_core__regs__vports__move_fields_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [20:0] d;
+    output reg  [20:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 21'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__move_fields_q
 
 
 module rss_tuple_core__regs__vports__move_illegal_q(d,q,clock);

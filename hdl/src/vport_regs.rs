@@ -184,6 +184,12 @@ pub struct VportRegs {
     /// What the verdict needs of the move's VPort, picked a clock ahead of it: table
     /// size (bits 3:0), queue limit (11:4), table bank (12).
     move_pick_q: DFF<Bits<13>>,
+    /// The move's entry (bits 9:0), queue (17:10) and VPort (20:18) a clock after the
+    /// held write's data, so the verdict and the pool address start at registers.
+    move_fields_q: DFF<Bits<21>>,
+    held_entry: Signal<Local, Bits<10>>,
+    held_to: Signal<Local, Bits<8>>,
+    held_vport: Signal<Local, Bits<3>>,
     /// `move_illegal`, `move_result` and the entry's pool address a clock ago: the
     /// held write and the active state they read do not change while it waits
     /// unblocked (`AxilWriteSlot`), so the move is performed from registers.
@@ -385,6 +391,10 @@ impl VportRegs {
             move_slot: Default::default(),
             move_result: Default::default(),
             move_pick_q: Default::default(),
+            move_fields_q: Default::default(),
+            held_entry: Default::default(),
+            held_to: Default::default(),
+            held_vport: Default::default(),
             move_illegal_q: Default::default(),
             move_result_q: Default::default(),
             move_address_q: Default::default(),
@@ -424,6 +434,7 @@ impl Logic for VportRegs {
             active_q,
             move_status,
             move_pick_q,
+            move_fields_q,
             move_illegal_q,
             move_result_q,
             move_address_q,
@@ -529,21 +540,27 @@ impl Logic for VportRegs {
             | (self.move_to.val() > self.queue_max.val())
             | (self.move_vport.val() > self.vport_max.val());
         // The VPort's state is picked in the write's first decode clock and judged in
-        // the second (`AxilWriteSlot`).
+        // the second (`AxilWriteSlot`), from the move's fields registered in the first.
         self.move_slot.slots.next = self.active_q.q.val();
         self.move_slot.vport.next = self.move_vport.val();
         self.move_pick_q.d.next = bit_cast::<13, 4>(self.move_slot.slot.val().get_bits::<4>(4))
             | (bit_cast::<13, 8>(self.move_slot.slot.val().get_bits::<8>(40)) << 4_u64)
             | (bit_cast::<13, 1>(self.move_slot.slot.val().get_bits::<1>(2)) << 12_u64);
+        self.move_fields_q.d.next = bit_cast::<21, 10>(self.move_entry.val())
+            | (bit_cast::<21, 8>(self.move_to.val()) << 10_u64)
+            | (bit_cast::<21, 3>(self.move_vport.val()) << 18_u64);
+        self.held_entry.next = self.move_fields_q.q.val().get_bits::<10>(0);
+        self.held_to.next = self.move_fields_q.q.val().get_bits::<8>(10);
+        self.held_vport.next = self.move_fields_q.q.val().get_bits::<3>(18);
         self.move_result.next = 1_u64.into();
-        if (self.move_entry.val() >> self.move_pick_q.q.val().get_bits::<4>(0)).any() {
+        if (self.held_entry.val() >> self.move_pick_q.q.val().get_bits::<4>(0)).any() {
             self.move_result.next = 2_u64.into();
-        } else if self.move_to.val() > self.move_pick_q.q.val().get_bits::<8>(4) {
+        } else if self.held_to.val() > self.move_pick_q.q.val().get_bits::<8>(4) {
             self.move_result.next = 3_u64.into();
         }
-        self.move_address_now.next = (bit_cast::<POOL_ADDRESS_BITS, 3>(self.move_vport.val())
+        self.move_address_now.next = (bit_cast::<POOL_ADDRESS_BITS, 3>(self.held_vport.val())
             << self.table_log2.val())
-            | bit_cast::<POOL_ADDRESS_BITS, 10>(self.move_entry.val());
+            | bit_cast::<POOL_ADDRESS_BITS, 10>(self.held_entry.val());
         self.move_address_now.next = self
             .move_address_now
             .val()
