@@ -191,8 +191,11 @@ pub struct RssCore<
     /// The oldest frame's VPort's plan, registered beside its state: the job's address
     /// multiplexer is driven from here, not from the type choice.
     frame_plan: DFF<Bits<PLAN_BITS>>,
-    /// The VPort whose state (and plan) is picked: the oldest frame's, or the probe's.
-    state_vport: Signal<Local, Bits<3>>,
+    /// The probe's VPort state, picked and registered every clock: the probe's VPort
+    /// and the state are settled a clock before a probe can be picked, so the override
+    /// is one 2:1 choice in front of `frame_slot`, not a select of the VPort pick.
+    probe_state: SlotPick<ACTIVE_BITS, SLOT_BITS>,
+    probe_slot: DFF<Bits<SLOT_BITS>>,
     keys: KeyStore<STEPS, CHUNK, KEY_WINDOW, KEY_PADDED>,
     fifo: RecordFifo<RECORD_BITS, FIFO_LOG2, FIFO_COUNT_BITS>,
     outstanding: DFF<Bits<FIFO_COUNT_BITS>>,
@@ -374,7 +377,8 @@ impl<
             plan: Default::default(),
             plan_pick: Default::default(),
             frame_plan: Default::default(),
-            state_vport: Default::default(),
+            probe_state: Default::default(),
+            probe_slot: Default::default(),
             keys: Default::default(),
             fifo: Default::default(),
             outstanding: Default::default(),
@@ -494,6 +498,7 @@ impl<
             rec_hashed,
             rec_fixed_queue,
             frame_slot,
+            probe_slot,
             frame_plan
         );
         self.regs.clock.next = self.clk.val();
@@ -683,7 +688,10 @@ impl<
         // verdict (`pick_hold`), and the VPort as it will be. The job's key reads come
         // from the bank this state names; a commit copies into the other one.
         self.frame_state.slots.next = self.regs.active.val();
-        self.state_vport.next = self.vport_match.vport_next.val();
+        self.frame_state.vport.next = self.vport_match.vport_next.val();
+        self.probe_state.slots.next = self.regs.active.val();
+        self.probe_state.vport.next = self.regs.probe_vport.val();
+        self.probe_slot.d.next = self.probe_state.slot.val();
         // A probe is picked for the next clock, whose state pick is then the probe's
         // VPort. In the default mode that is once the parser is empty and the hash unit
         // will be free when the probe's job reaches it, so no frame's job meets it. In
@@ -706,7 +714,7 @@ impl<
             & !self.hasher.in_ready.val();
         self.lost_to_probe.next =
             self.capture.result_valid.val() & (self.probe_go.q.val() | self.probe_waiting.val());
-        // The state pick turns to the probe's VPort on a register (the hash unit's
+        // The state register takes the probe's VPort state on a register (the hash unit's
         // readiness, the ingress and the parser count are off the frame VPort's path to
         // the state pick): whenever a probe waited last clock with the parser empty, so
         // no frame's verdict can come next clock (a frame takes more than two clocks
@@ -717,10 +725,6 @@ impl<
             & !self.probe_launched.q.val()
             & !self.probe_go.q.val()
             & (self.tap.val() | (self.parsing.q.val() == 0_u64));
-        if self.probe_override.q.val() & !self.probe_go.q.val() {
-            self.state_vport.next = self.regs.probe_vport.val();
-        }
-        self.frame_state.vport.next = self.state_vport.val();
         // The next verdict's hash input planned under every VPort's types, its VPort's
         // plan picked like its state, but from the frame's VPort alone: a probe's job
         // ignores the plan, so the pick is off the probe override's multiplexer.
@@ -737,6 +741,9 @@ impl<
             self.probe_launched.d.next = true;
         }
         self.frame_slot.d.next = self.frame_state.slot.val();
+        if self.probe_override.q.val() & !self.probe_go.q.val() {
+            self.frame_slot.d.next = self.probe_slot.q.val();
+        }
         self.select.enabled.next = self.frame_slot.q.val().get_bits::<9>(8);
         self.select.ipv4.next = self.capture.ipv4.val();
         self.select.ipv6.next = self.capture.ipv6.val();
