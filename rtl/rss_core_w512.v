@@ -401,6 +401,12 @@ module rss_core (
     reg  [3:0] frame_plan$d;
     wire  [3:0] frame_plan$q;
     reg  frame_plan$clock;
+    reg  [383:0] probe_state$slots;
+    reg  [2:0] probe_state$vport;
+    wire  [47:0] probe_state$slot;
+    reg  [47:0] probe_slot$d;
+    wire  [47:0] probe_slot$q;
+    reg  probe_slot$clock;
     reg  keys$clock;
     reg  keys$reset;
     reg  [319:0] keys$staged_key;
@@ -518,7 +524,6 @@ module rss_core (
     reg  rec_fixed_queue$clock;
     
     // Local signals
-    reg  [2:0] state_vport;
     reg  [63:0] tag;
     reg  parser_idle;
     reg  probe_pick;
@@ -920,6 +925,16 @@ module rss_core (
         .q(frame_plan$q),
         .clock(frame_plan$clock)
     );
+    rss_core__probe_state probe_state(
+        .slots(probe_state$slots),
+        .vport(probe_state$vport),
+        .slot(probe_state$slot)
+    );
+    rss_core__probe_slot probe_slot(
+        .d(probe_slot$d),
+        .q(probe_slot$q),
+        .clock(probe_slot$clock)
+    );
     rss_core__keys keys(
         .clock(keys$clock),
         .reset(keys$reset),
@@ -1132,6 +1147,7 @@ module rss_core (
         rec_hashed$clock = clk;
         rec_fixed_queue$clock = clk;
         frame_slot$clock = clk;
+        probe_slot$clock = clk;
         frame_plan$clock = clk;
         outstanding$d = outstanding$q;
         leaving_q$d = leaving_q$q;
@@ -1163,6 +1179,7 @@ module rss_core (
         rec_hashed$d = rec_hashed$q;
         rec_fixed_queue$d = rec_fixed_queue$q;
         frame_slot$d = frame_slot$q;
+        probe_slot$d = probe_slot$q;
         frame_plan$d = frame_plan$q;
         regs$clock = clk;
         regs$reset = rst;
@@ -1331,16 +1348,15 @@ module rss_core (
         capture$ipv4_l4_word = ext4$l4_word_out;
         capture$l4_before = ext4$l4_before_out;
         frame_state$slots = regs$active;
-        state_vport = vport_match$vport_next;
+        frame_state$vport = vport_match$vport_next;
+        probe_state$slots = regs$active;
+        probe_state$vport = regs$probe_vport;
+        probe_slot$d = probe_state$slot;
         parser_idle = (parsing$q == 64'h0) & ~ingress$frame_started & ~job_valid$q & hasher$in_ready;
         probe_pick = regs$probe_request & ~probe_launched$q & ~probe_go$q & probe_override$q & (tap | parser_idle);
         probe_waiting = tap & job_valid$q & job_tag$q[32'h35] & ~hasher$in_ready;
         lost_to_probe = capture$result_valid & (probe_go$q | probe_waiting);
         probe_override$d = regs$probe_request & ~probe_launched$q & ~probe_go$q & (tap | (parsing$q == 64'h0));
-        if (probe_override$q & ~probe_go$q) begin
-            state_vport = regs$probe_vport;
-        end
-        frame_state$vport = state_vport;
         plan$slots = regs$active;
         plan$ipv4 = capture$next_ipv4;
         plan$ipv6 = capture$next_ipv6;
@@ -1354,6 +1370,9 @@ module rss_core (
             probe_launched$d = 1'b1;
         end
         frame_slot$d = frame_state$slot;
+        if (probe_override$q & ~probe_go$q) begin
+            frame_slot$d = probe_slot$q;
+        end
         select$enabled = frame_slot$q[(32'h8)+:(9)];
         select$ipv4 = capture$ipv4;
         select$ipv6 = capture$ipv6;
@@ -21142,6 +21161,79 @@ module rss_core__probe_override(d,q,clock);
 endmodule // rss_core__probe_override
 
 
+module rss_core__probe_slot(d,q,clock);
+    
+    // Module arguments
+    input wire  [47:0] d;
+    output reg  [47:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 48'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__probe_slot
+
+
+module rss_core__probe_state(slots,vport,slot);
+    
+    // Module arguments
+    input wire  [383:0] slots;
+    input wire  [2:0] vport;
+    output reg  [47:0] slot;
+    
+    // Constant declarations
+    localparam  slot_width = 16'h30;
+    
+    // Local signals
+    reg  [383:0] rest;
+    
+    // Update code
+    always @(*) begin
+        slot = 32'h0;
+        rest = slots;
+        if (vport == 0) begin
+            slot = slot | rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 1) begin
+            slot = slot | rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 2) begin
+            slot = slot | rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 3) begin
+            slot = slot | rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 4) begin
+            slot = slot | rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 5) begin
+            slot = slot | rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 6) begin
+            slot = slot | rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+        if (vport == 7) begin
+            slot = slot | rest[(32'h0)+:(48)];
+        end
+        rest = rest >> slot_width;
+    end
+    
+endmodule // rss_core__probe_state
+
+
 module rss_core__r_hash(d,q,clock);
     
     // Module arguments
@@ -22445,7 +22537,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         end
         table_write_offset = write_address - table_base;
         table_write_hit = (write_address >= table_base) & (table_write_offset < table_entries);
-        table_fault = |(write_data & write_mask & ~queue_writable) | (write_strobes[32'h0] & ((write_data & queue_writable) > queue_max));
+        table_fault = |(write_data & ~queue_writable) | (write_strobes[32'h0] & ((write_data & queue_writable) > queue_max));
         active_banks = 32'h0;
         active_banks = (active_banks & ~(1 << (0)) | ((vports$active[32'h30 * 0 + 32'h2]) << (0)));
         active_banks = (active_banks & ~(1 << (1)) | ((vports$active[32'h30 * 1 + 32'h2]) << (1)));
@@ -26095,19 +26187,7 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
         input_words$read_address = read_address;
         input_words$read_next = read_next;
         input_read_data = input_words$read_data;
-        probe_value = 32'h0;
-        if (write_strobes[0]) begin
-            probe_value = probe_value | (write_data & (64'hff << (32'h8 * 0)));
-        end
-        if (write_strobes[1]) begin
-            probe_value = probe_value | (write_data & (64'hff << (32'h8 * 1)));
-        end
-        if (write_strobes[2]) begin
-            probe_value = probe_value | (write_data & (64'hff << (32'h8 * 2)));
-        end
-        if (write_strobes[3]) begin
-            probe_value = probe_value | (write_data & (64'hff << (32'h8 * 3)));
-        end
+        probe_value = write_data;
         probe_hit = write_address == probe_address;
         probe_fault = |(probe_value & ~probe_writable) | (probe_value[(32'h0)+:(4)] > type_max) | (probe_value[(vport_lsb)+:(3)] > vport_max);
         write_hit = (input_words$write_hit | probe_hit | (write_address == hash_address) | (write_address == result_address)) & present;
@@ -30595,6 +30675,12 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  [20:0] move_fields_q$d;
     wire  [20:0] move_fields_q$q;
     reg  move_fields_q$clock;
+    reg  move_hit_q$d;
+    wire  move_hit_q$q;
+    reg  move_hit_q$clock;
+    reg  move_ok_q$d;
+    wire  move_ok_q$q;
+    reg  move_ok_q$clock;
     reg  move_illegal_q$d;
     wire  move_illegal_q$q;
     reg  move_illegal_q$clock;
@@ -30741,6 +30827,16 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         .q(move_fields_q$q),
         .clock(move_fields_q$clock)
     );
+    rss_core__regs__vports__move_hit_q move_hit_q(
+        .d(move_hit_q$d),
+        .q(move_hit_q$q),
+        .clock(move_hit_q$clock)
+    );
+    rss_core__regs__vports__move_ok_q move_ok_q(
+        .d(move_ok_q$d),
+        .q(move_ok_q$q),
+        .clock(move_ok_q$clock)
+    );
     rss_core__regs__vports__move_illegal_q move_illegal_q(
         .d(move_illegal_q$d),
         .q(move_illegal_q$q),
@@ -30773,6 +30869,8 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         move_status$clock = clock;
         move_pick_q$clock = clock;
         move_fields_q$clock = clock;
+        move_hit_q$clock = clock;
+        move_ok_q$clock = clock;
         move_illegal_q$clock = clock;
         move_result_q$clock = clock;
         move_address_q$clock = clock;
@@ -30790,6 +30888,8 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         move_status$d = move_status$q;
         move_pick_q$d = move_pick_q$q;
         move_fields_q$d = move_fields_q$q;
+        move_hit_q$d = move_hit_q$q;
+        move_ok_q$d = move_ok_q$q;
         move_illegal_q$d = move_illegal_q$q;
         move_result_q$d = move_result_q$q;
         move_address_q$d = move_address_q$q;
@@ -30803,7 +30903,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         hi_store_q$d = hi_store_q$q;
         read_hits_q$d = read_hits_q$q;
         read_vport_q$d = read_vport_q$q;
-        value = write_data & write_mask;
+        value = write_data;
         commit_hit = write_address == commit_address;
         commit_fault = |(value & ~commit_writable) | (value[(32'h8)+:(3)] > vport_max);
         commit_accept_q$d = commit_hit & ~commit_fault;
@@ -30939,6 +31039,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
             end
         end
         move_hit = write_address == move_address_reg;
+        move_hit_q$d = move_hit;
         move_entry = value[(32'h0)+:(10)];
         move_to = value[(32'hc)+:(8)];
         move_vport = value[(32'h18)+:(3)];
@@ -30962,19 +31063,19 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         move_illegal_q$d = move_illegal;
         move_result_q$d = move_result;
         move_address_q$d = move_address_now;
-        move_write = 1'b0;
+        move_ok_q$d = move_hit_q$q & ~move_illegal_q$q & (move_result_q$q == 64'h1);
+        move_write = write_strobe & move_ok_q$q;
         move_refused = 1'b0;
-        if (write_strobe & move_hit & ~move_illegal_q$q) begin
+        if (write_strobe & move_hit_q$q & ~move_illegal_q$q) begin
             move_status$d = (move_status$q & 64'hffff0000) | ((move_result_q$q) & 32'hffffffff);
-            move_refused = move_result_q$q != 64'h1;
-            if (move_result_q$q == 64'h1) begin
-                move_write = 1'b1;
+            move_refused = ~move_ok_q$q;
+            if (move_ok_q$q) begin
                 move_status$d = (((move_status$q[(32'h10)+:(16)] + 64'h1) & 32'hffffffff) << 64'h10) | ((move_result_q$q) & 32'hffffffff);
             end
         end
         move_address = move_address_q$q;
-        move_fault = move_hit & (move_illegal_q$q | (move_result_q$q != 64'h1));
-        move_queue = move_to;
+        move_fault = move_hit_q$q & (move_illegal_q$q | (move_result_q$q != 64'h1));
+        move_queue = held_to;
         write_lanes = 32'h0;
         write_lanes = (write_lanes & ~(1 << (0)) | ((write_mask[32'h8 * 0]) << (0)));
         write_lanes = (write_lanes & ~(1 << (1)) | ((write_mask[32'h8 * 1]) << (1)));
@@ -31935,6 +32036,25 @@ module rss_core__regs__vports__move_fields_q(d,q,clock);
 endmodule // rss_core__regs__vports__move_fields_q
 
 
+module rss_core__regs__vports__move_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__move_hit_q
+
+
 module rss_core__regs__vports__move_illegal_q(d,q,clock);
     
     // Module arguments
@@ -31952,6 +32072,25 @@ module rss_core__regs__vports__move_illegal_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__vports__move_illegal_q
+
+
+module rss_core__regs__vports__move_ok_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__move_ok_q
 
 
 module rss_core__regs__vports__move_pick_q(d,q,clock);
@@ -32266,6 +32405,7 @@ module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb
     
     // Local signals
     reg  take;
+    reg  [31:0] masked;
     
     // Sub module instances
     rss_core__regs__write_slot__held_q held_q(
@@ -32328,13 +32468,26 @@ module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb
         data_q$d = data_q$q;
         strobes_q$d = strobes_q$q;
         take = awvalid & wvalid & ~outstanding$q;
+        masked = 32'h0;
+        if (wstrb[0]) begin
+            masked = masked | (wdata & (64'hff << (32'h8 * 0)));
+        end
+        if (wstrb[1]) begin
+            masked = masked | (wdata & (64'hff << (32'h8 * 1)));
+        end
+        if (wstrb[2]) begin
+            masked = masked | (wdata & (64'hff << (32'h8 * 2)));
+        end
+        if (wstrb[3]) begin
+            masked = masked | (wdata & (64'hff << (32'h8 * 3)));
+        end
         awready = take;
         wready = take;
         if (take) begin
             held_q$d = 1'b1;
             outstanding$d = 1'b1;
             address_q$d = awaddr[(32'h2)+:(11)];
-            data_q$d = wdata;
+            data_q$d = masked;
             strobes_q$d = wstrb;
         end
         aged_q$d = held_q$q & ~perform_q$q & unblocked;

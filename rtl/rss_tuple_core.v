@@ -5614,7 +5614,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         end
         table_write_offset = write_address - table_base;
         table_write_hit = (write_address >= table_base) & (table_write_offset < table_entries);
-        table_fault = |(write_data & write_mask & ~queue_writable) | (write_strobes[32'h0] & ((write_data & queue_writable) > queue_max));
+        table_fault = |(write_data & ~queue_writable) | (write_strobes[32'h0] & ((write_data & queue_writable) > queue_max));
         active_banks = 32'h0;
         active_banks = (active_banks & ~(1 << (0)) | ((vports$active[32'h30 * 0 + 32'h2]) << (0)));
         active_banks = (active_banks & ~(1 << (1)) | ((vports$active[32'h30 * 1 + 32'h2]) << (1)));
@@ -9264,19 +9264,7 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_st
         input_words$read_address = read_address;
         input_words$read_next = read_next;
         input_read_data = input_words$read_data;
-        probe_value = 32'h0;
-        if (write_strobes[0]) begin
-            probe_value = probe_value | (write_data & (64'hff << (32'h8 * 0)));
-        end
-        if (write_strobes[1]) begin
-            probe_value = probe_value | (write_data & (64'hff << (32'h8 * 1)));
-        end
-        if (write_strobes[2]) begin
-            probe_value = probe_value | (write_data & (64'hff << (32'h8 * 2)));
-        end
-        if (write_strobes[3]) begin
-            probe_value = probe_value | (write_data & (64'hff << (32'h8 * 3)));
-        end
+        probe_value = write_data;
         probe_hit = write_address == probe_address;
         probe_fault = |(probe_value & ~probe_writable) | (probe_value[(32'h0)+:(4)] > type_max) | (probe_value[(vport_lsb)+:(3)] > vport_max);
         write_hit = (input_words$write_hit | probe_hit | (write_address == hash_address) | (write_address == result_address)) & present;
@@ -13764,6 +13752,12 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  [20:0] move_fields_q$d;
     wire  [20:0] move_fields_q$q;
     reg  move_fields_q$clock;
+    reg  move_hit_q$d;
+    wire  move_hit_q$q;
+    reg  move_hit_q$clock;
+    reg  move_ok_q$d;
+    wire  move_ok_q$q;
+    reg  move_ok_q$clock;
     reg  move_illegal_q$d;
     wire  move_illegal_q$q;
     reg  move_illegal_q$clock;
@@ -13910,6 +13904,16 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         .q(move_fields_q$q),
         .clock(move_fields_q$clock)
     );
+    rss_tuple_core__regs__vports__move_hit_q move_hit_q(
+        .d(move_hit_q$d),
+        .q(move_hit_q$q),
+        .clock(move_hit_q$clock)
+    );
+    rss_tuple_core__regs__vports__move_ok_q move_ok_q(
+        .d(move_ok_q$d),
+        .q(move_ok_q$q),
+        .clock(move_ok_q$clock)
+    );
     rss_tuple_core__regs__vports__move_illegal_q move_illegal_q(
         .d(move_illegal_q$d),
         .q(move_illegal_q$q),
@@ -13942,6 +13946,8 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         move_status$clock = clock;
         move_pick_q$clock = clock;
         move_fields_q$clock = clock;
+        move_hit_q$clock = clock;
+        move_ok_q$clock = clock;
         move_illegal_q$clock = clock;
         move_result_q$clock = clock;
         move_address_q$clock = clock;
@@ -13959,6 +13965,8 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         move_status$d = move_status$q;
         move_pick_q$d = move_pick_q$q;
         move_fields_q$d = move_fields_q$q;
+        move_hit_q$d = move_hit_q$q;
+        move_ok_q$d = move_ok_q$q;
         move_illegal_q$d = move_illegal_q$q;
         move_result_q$d = move_result_q$q;
         move_address_q$d = move_address_q$q;
@@ -13972,7 +13980,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         hi_store_q$d = hi_store_q$q;
         read_hits_q$d = read_hits_q$q;
         read_vport_q$d = read_vport_q$q;
-        value = write_data & write_mask;
+        value = write_data;
         commit_hit = write_address == commit_address;
         commit_fault = |(value & ~commit_writable) | (value[(32'h8)+:(3)] > vport_max);
         commit_accept_q$d = commit_hit & ~commit_fault;
@@ -14108,6 +14116,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
             end
         end
         move_hit = write_address == move_address_reg;
+        move_hit_q$d = move_hit;
         move_entry = value[(32'h0)+:(10)];
         move_to = value[(32'hc)+:(8)];
         move_vport = value[(32'h18)+:(3)];
@@ -14131,19 +14140,19 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         move_illegal_q$d = move_illegal;
         move_result_q$d = move_result;
         move_address_q$d = move_address_now;
-        move_write = 1'b0;
+        move_ok_q$d = move_hit_q$q & ~move_illegal_q$q & (move_result_q$q == 64'h1);
+        move_write = write_strobe & move_ok_q$q;
         move_refused = 1'b0;
-        if (write_strobe & move_hit & ~move_illegal_q$q) begin
+        if (write_strobe & move_hit_q$q & ~move_illegal_q$q) begin
             move_status$d = (move_status$q & 64'hffff0000) | ((move_result_q$q) & 32'hffffffff);
-            move_refused = move_result_q$q != 64'h1;
-            if (move_result_q$q == 64'h1) begin
-                move_write = 1'b1;
+            move_refused = ~move_ok_q$q;
+            if (move_ok_q$q) begin
                 move_status$d = (((move_status$q[(32'h10)+:(16)] + 64'h1) & 32'hffffffff) << 64'h10) | ((move_result_q$q) & 32'hffffffff);
             end
         end
         move_address = move_address_q$q;
-        move_fault = move_hit & (move_illegal_q$q | (move_result_q$q != 64'h1));
-        move_queue = move_to;
+        move_fault = move_hit_q$q & (move_illegal_q$q | (move_result_q$q != 64'h1));
+        move_queue = held_to;
         write_lanes = 32'h0;
         write_lanes = (write_lanes & ~(1 << (0)) | ((write_mask[32'h8 * 0]) << (0)));
         write_lanes = (write_lanes & ~(1 << (1)) | ((write_mask[32'h8 * 1]) << (1)));
@@ -15104,6 +15113,25 @@ module rss_tuple_core__regs__vports__move_fields_q(d,q,clock);
 endmodule // rss_tuple_core__regs__vports__move_fields_q
 
 
+module rss_tuple_core__regs__vports__move_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__move_hit_q
+
+
 module rss_tuple_core__regs__vports__move_illegal_q(d,q,clock);
     
     // Module arguments
@@ -15121,6 +15149,25 @@ module rss_tuple_core__regs__vports__move_illegal_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__vports__move_illegal_q
+
+
+module rss_tuple_core__regs__vports__move_ok_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__move_ok_q
 
 
 module rss_tuple_core__regs__vports__move_pick_q(d,q,clock);
@@ -15435,6 +15482,7 @@ module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata
     
     // Local signals
     reg  take;
+    reg  [31:0] masked;
     
     // Sub module instances
     rss_tuple_core__regs__write_slot__held_q held_q(
@@ -15497,13 +15545,26 @@ module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata
         data_q$d = data_q$q;
         strobes_q$d = strobes_q$q;
         take = awvalid & wvalid & ~outstanding$q;
+        masked = 32'h0;
+        if (wstrb[0]) begin
+            masked = masked | (wdata & (64'hff << (32'h8 * 0)));
+        end
+        if (wstrb[1]) begin
+            masked = masked | (wdata & (64'hff << (32'h8 * 1)));
+        end
+        if (wstrb[2]) begin
+            masked = masked | (wdata & (64'hff << (32'h8 * 2)));
+        end
+        if (wstrb[3]) begin
+            masked = masked | (wdata & (64'hff << (32'h8 * 3)));
+        end
         awready = take;
         wready = take;
         if (take) begin
             held_q$d = 1'b1;
             outstanding$d = 1'b1;
             address_q$d = awaddr[(32'h2)+:(11)];
-            data_q$d = wdata;
+            data_q$d = masked;
             strobes_q$d = wstrb;
         end
         aged_q$d = held_q$q & ~perform_q$q & unblocked;

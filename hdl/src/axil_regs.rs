@@ -648,10 +648,9 @@ impl Logic for AxilRegs {
         self.table_write_offset.next = self.write_address.val() - self.table_base.val();
         self.table_write_hit.next = (self.write_address.val() >= self.table_base.val())
             & (self.table_write_offset.val() < self.table_entries.val());
-        self.table_fault.next =
-            (self.write_data.val() & self.write_mask.val() & !self.queue_writable.val()).any()
-                | (self.write_strobes.val().get_bit(0)
-                    & ((self.write_data.val() & self.queue_writable.val()) > self.queue_max.val()));
+        self.table_fault.next = (self.write_data.val() & !self.queue_writable.val()).any()
+            | (self.write_strobes.val().get_bit(0)
+                & ((self.write_data.val() & self.queue_writable.val()) > self.queue_max.val()));
         // The element's VPort decides the bank: TABLE writes go to its shadow table.
         self.active_banks.next = 0.into();
         for v in 0..crate::vport_regs::VPORTS {

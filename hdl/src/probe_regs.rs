@@ -29,7 +29,7 @@ pub struct ProbeRegs {
     pub reset: Signal<In, Bit>,
     /// Word address of the write on the bus.
     pub write_address: Signal<In, Bits<WORD_ADDR_BITS>>,
-    /// Write data.
+    /// Write data, unstrobed bytes zero (as `AxilWriteSlot` holds it).
     pub write_data: Signal<In, Bits<32>>,
     /// Write byte strobes.
     pub write_strobes: Signal<In, Bits<4>>,
@@ -211,14 +211,9 @@ impl Logic for ProbeRegs {
         self.input_words.read_next.next = self.read_next.val();
         self.input_read_data.next = self.input_words.read_data.val();
 
-        // PROBE: a write-1-to-trigger register, so unstrobed bytes read as 0.
-        self.probe_value.next = 0.into();
-        for b in 0..4 {
-            if self.write_strobes.val().get_bit(b) {
-                self.probe_value.next =
-                    self.probe_value.val() | (self.write_data.val() & (0xff_u64 << (8 * b)));
-            }
-        }
+        // PROBE: a write-1-to-trigger register, so unstrobed bytes read as 0 (the write
+        // slot zeroes them).
+        self.probe_value.next = self.write_data.val();
         self.probe_hit.next = self.write_address.val() == self.probe_address.val();
         self.probe_fault.next = (self.probe_value.val() & !self.probe_writable.val()).any()
             | (self.probe_value.val().get_bits::<4>(0) > self.type_max.val())

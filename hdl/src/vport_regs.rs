@@ -64,7 +64,7 @@ pub struct VportRegs {
     pub reset: Signal<In, Bit>,
     /// Word address of the write.
     pub write_address: Signal<In, Bits<WORD_ADDR_BITS>>,
-    /// Write data.
+    /// Write data, unstrobed bytes zero (as `AxilWriteSlot` holds it).
     pub write_data: Signal<In, Bits<32>>,
     /// Byte strobes as a bit mask.
     pub write_mask: Signal<In, Bits<32>>,
@@ -187,6 +187,10 @@ pub struct VportRegs {
     /// The move's entry (bits 9:0), queue (17:10) and VPort (20:18) a clock after the
     /// held write's data, so the verdict and the pool address start at registers.
     move_fields_q: DFF<Bits<21>>,
+    /// The held write is a `MOVE` (first decode clock), and a legal one its VPort takes
+    /// (third): the table's write port and the status update start at flip-flops.
+    move_hit_q: DFF<Bit>,
+    move_ok_q: DFF<Bit>,
     held_entry: Signal<Local, Bits<10>>,
     held_to: Signal<Local, Bits<8>>,
     held_vport: Signal<Local, Bits<3>>,
@@ -392,6 +396,8 @@ impl VportRegs {
             move_result: Default::default(),
             move_pick_q: Default::default(),
             move_fields_q: Default::default(),
+            move_hit_q: Default::default(),
+            move_ok_q: Default::default(),
             held_entry: Default::default(),
             held_to: Default::default(),
             held_vport: Default::default(),
@@ -435,6 +441,8 @@ impl Logic for VportRegs {
             move_status,
             move_pick_q,
             move_fields_q,
+            move_hit_q,
+            move_ok_q,
             move_illegal_q,
             move_result_q,
             move_address_q,
@@ -450,7 +458,8 @@ impl Logic for VportRegs {
             read_vport_q
         );
         // Write-trigger registers see only the strobed bytes (reads of them return 0).
-        self.value.next = self.write_data.val() & self.write_mask.val();
+        // (Unstrobed bytes come zeroed from the write slot.)
+        self.value.next = self.write_data.val();
 
         // COMMIT.
         self.commit_hit.next = self.write_address.val() == self.commit_address.val();
@@ -532,6 +541,7 @@ impl Logic for VportRegs {
 
         // MOVE: field limits are illegal values; the VPort's own limits refuse it.
         self.move_hit.next = self.write_address.val() == self.move_address_reg.val();
+        self.move_hit_q.d.next = self.move_hit.val();
         self.move_entry.next = self.value.val().get_bits::<10>(0);
         self.move_to.next = self.value.val().get_bits::<8>(12);
         self.move_vport.next = self.value.val().get_bits::<3>(24);
@@ -568,14 +578,16 @@ impl Logic for VportRegs {
         self.move_illegal_q.d.next = self.move_illegal.val();
         self.move_result_q.d.next = self.move_result.val();
         self.move_address_q.d.next = self.move_address_now.val();
-        self.move_write.next = false;
+        self.move_ok_q.d.next = self.move_hit_q.q.val()
+            & !self.move_illegal_q.q.val()
+            & (self.move_result_q.q.val() == 1_u64);
+        self.move_write.next = self.write_strobe.val() & self.move_ok_q.q.val();
         self.move_refused.next = false;
-        if self.write_strobe.val() & self.move_hit.val() & !self.move_illegal_q.q.val() {
+        if self.write_strobe.val() & self.move_hit_q.q.val() & !self.move_illegal_q.q.val() {
             self.move_status.d.next = (self.move_status.q.val() & 0xffff_0000_u64)
                 | bit_cast::<32, 2>(self.move_result_q.q.val());
-            self.move_refused.next = self.move_result_q.q.val() != 1_u64;
-            if self.move_result_q.q.val() == 1_u64 {
-                self.move_write.next = true;
+            self.move_refused.next = !self.move_ok_q.q.val();
+            if self.move_ok_q.q.val() {
                 self.move_status.d.next =
                     (bit_cast::<32, 16>(self.move_status.q.val().get_bits::<16>(16) + 1_u64)
                         << 16_u64)
@@ -583,9 +595,9 @@ impl Logic for VportRegs {
             }
         }
         self.move_address.next = self.move_address_q.q.val();
-        self.move_fault.next = self.move_hit.val()
+        self.move_fault.next = self.move_hit_q.q.val()
             & (self.move_illegal_q.q.val() | (self.move_result_q.q.val() != 1_u64));
-        self.move_queue.next = self.move_to.val();
+        self.move_queue.next = self.held_to.val();
 
         // MAC filters. Each region starts on a multiple of its largest size, so an
         // entry is the address's low bits. A write takes its strobed bytes only; the
