@@ -26274,7 +26274,6 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
     reg  read_sel_q$clock;
     
     // Local signals
-    reg  [31:0] probe_value;
     reg  probe_hit;
     reg  probe_fault;
     reg  [3:0] words;
@@ -26370,17 +26369,16 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
         input_words$read_address = read_address;
         input_words$read_next = read_next;
         input_read_data = input_words$read_data;
-        probe_value = write_data;
         probe_hit = write_address == probe_address;
-        probe_fault = |(probe_value & ~probe_writable) | (probe_value[(32'h0)+:(4)] > type_max) | (probe_value[(vport_lsb)+:(3)] > vport_max);
+        probe_fault = |(write_data & ~probe_writable) | (write_data[(32'h0)+:(4)] > type_max) | (write_data[(vport_lsb)+:(3)] > vport_max);
         write_hit = (input_words$write_hit | probe_hit | (write_address == hash_address) | (write_address == result_address)) & present;
         write_fault = (write_hit & ~input_words$write_hit & ~probe_hit) | (probe_hit & probe_fault & present);
         accept_q$d = probe_hit & ~probe_fault & present;
         taken = write_strobe & accept_q$q;
         if (taken) begin
             pending$d = 1'b1;
-            type_q$d = probe_value[(32'h0)+:(4)];
-            vport_q$d = probe_value[(vport_lsb)+:(3)];
+            type_q$d = write_data[(32'h0)+:(4)];
+            vport_q$d = write_data[(vport_lsb)+:(3)];
         end
         if (done) begin
             pending$d = 1'b0;
@@ -30881,7 +30879,6 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  read_vport_q$clock;
     
     // Local signals
-    reg  [31:0] value;
     reg  commit_hit;
     reg  commit_fault;
     reg  [2:0] commit_vport;
@@ -31086,14 +31083,13 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         hi_store_q$d = hi_store_q$q;
         read_hits_q$d = read_hits_q$q;
         read_vport_q$d = read_vport_q$q;
-        value = write_data;
         commit_hit = write_address == commit_address;
-        commit_fault = |(value & ~commit_writable) | (value[(32'h8)+:(3)] > vport_max);
+        commit_fault = |(write_data & ~commit_writable) | (write_data[(32'h8)+:(3)] > vport_max);
         commit_accept_q$d = commit_hit & ~commit_fault;
         commit_taken = write_strobe & commit_accept_q$q;
         if (commit_taken) begin
             pending$d = 1'b1;
-            request$d = value;
+            request$d = write_data;
         end
         commit_vport = request$q[(32'h8)+:(3)];
         key_copy_vport = commit_vport;
@@ -31223,10 +31219,10 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         end
         move_hit = write_address == move_address_reg;
         move_hit_q$d = move_hit;
-        move_entry = value[(32'h0)+:(10)];
-        move_to = value[(32'hc)+:(8)];
-        move_vport = value[(32'h18)+:(3)];
-        move_illegal = |(value & ~move_writable) | (move_entry > entry_max) | (move_to > queue_max) | (move_vport > vport_max);
+        move_entry = write_data[(32'h0)+:(10)];
+        move_to = write_data[(32'hc)+:(8)];
+        move_vport = write_data[(32'h18)+:(3)];
+        move_illegal = |(write_data & ~move_writable) | (move_entry > entry_max) | (move_to > queue_max) | (move_vport > vport_max);
         move_slot$slots = active_q$q;
         move_slot$vport = move_vport;
         move_pick_q$d = ((move_slot$slot[(32'h4)+:(4)]) & 13'h1fff) | (((move_slot$slot[(32'h28)+:(8)]) & 13'h1fff) << 64'h4) | (((move_slot$slot[(32'h2)+:(1)]) & 13'h1fff) << 64'hc);
@@ -31266,11 +31262,11 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         write_lanes = (write_lanes & ~(1 << (3)) | ((write_mask[32'h8 * 3]) << (3)));
         lo_hit = ((write_address >> 64'h4) == mac_lo_region) & (((write_address[(32'h0)+:(4)]) & 5'h1f) < filters_built);
         hi_hit = ((write_address >> 64'h4) == mac_hi_region) & (((write_address[(32'h0)+:(4)]) & 5'h1f) < filters_built);
-        hi_fault = hi_hit & (|(value & ~mac_hi_writable) | (write_mask[32'h18] & (value[(32'h18)+:(3)] > vport_max)));
+        hi_fault = hi_hit & (|(write_data & ~mac_hi_writable) | (write_mask[32'h18] & (write_data[(32'h18)+:(3)] > vport_max)));
         mac_lo$clock = clock;
         mac_lo$reset = reset;
         mac_lo$word = write_address[(32'h0)+:(4)];
-        mac_lo$data = value;
+        mac_lo$data = write_data;
         lo_hit_q$d = lo_hit;
         hi_hit_q$d = hi_hit;
         hi_store_q$d = hi_hit & ~hi_fault;
@@ -31281,7 +31277,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         mac_hi$clock = clock;
         mac_hi$reset = reset;
         mac_hi$word = write_address[(32'h0)+:(4)];
-        mac_hi$data = value & mac_hi_writable;
+        mac_hi$data = write_data & mac_hi_writable;
         mac_hi$lanes = 32'h0;
         if (write_strobe & hi_store_q$q) begin
             mac_hi$lanes = write_lanes;

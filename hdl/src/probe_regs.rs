@@ -98,7 +98,6 @@ pub struct ProbeRegs {
     /// Words each type hashes, 4 bits per type in `HASH_TYPES` bit order.
     type_words: Constant<Bits<36>>,
     word_ones: Constant<Bits<TUPLE_BITS>>,
-    probe_value: Signal<Local, Bits<32>>,
     probe_hit: Signal<Local, Bit>,
     probe_fault: Signal<Local, Bit>,
     words: Signal<Local, Bits<4>>,
@@ -178,7 +177,6 @@ impl ProbeRegs {
             vport_lsb: Constant::new(u64::from(vport.lsb).to_bits()),
             type_words: Constant::new(type_words.to_bits()),
             word_ones: Constant::new(ones(32)),
-            probe_value: Default::default(),
             probe_hit: Default::default(),
             probe_fault: Default::default(),
             words: Default::default(),
@@ -213,12 +211,11 @@ impl Logic for ProbeRegs {
 
         // PROBE: a write-1-to-trigger register, so unstrobed bytes read as 0 (the write
         // slot zeroes them).
-        self.probe_value.next = self.write_data.val();
         self.probe_hit.next = self.write_address.val() == self.probe_address.val();
-        self.probe_fault.next = (self.probe_value.val() & !self.probe_writable.val()).any()
-            | (self.probe_value.val().get_bits::<4>(0) > self.type_max.val())
+        self.probe_fault.next = (self.write_data.val() & !self.probe_writable.val()).any()
+            | (self.write_data.val().get_bits::<4>(0) > self.type_max.val())
             | (self
-                .probe_value
+                .write_data
                 .val()
                 .get_bits::<3>(self.vport_lsb.val().index())
                 > self.vport_max.val());
@@ -234,9 +231,9 @@ impl Logic for ProbeRegs {
         self.taken.next = self.write_strobe.val() & self.accept_q.q.val();
         if self.taken.val() {
             self.pending.d.next = true;
-            self.type_q.d.next = self.probe_value.val().get_bits::<4>(0);
+            self.type_q.d.next = self.write_data.val().get_bits::<4>(0);
             self.vport_q.d.next = self
-                .probe_value
+                .write_data
                 .val()
                 .get_bits::<3>(self.vport_lsb.val().index());
         }

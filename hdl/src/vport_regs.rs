@@ -170,7 +170,6 @@ pub struct VportRegs {
     queue_max: Constant<Bits<8>>,
     mac_hi_writable: Constant<Bits<32>>,
     table_log2: Constant<Bits<4>>,
-    value: Signal<Local, Bits<32>>,
     commit_hit: Signal<Local, Bit>,
     commit_fault: Signal<Local, Bit>,
     commit_vport: Signal<Local, Bits<3>>,
@@ -383,7 +382,6 @@ impl VportRegs {
             queue_max: Constant::new(queue_max.to_bits()),
             mac_hi_writable: mask(hi),
             table_log2: Constant::new(u64::from(p.table_entries_log2).to_bits()),
-            value: Default::default(),
             commit_hit: Default::default(),
             commit_fault: Default::default(),
             commit_vport: Default::default(),
@@ -458,18 +456,16 @@ impl Logic for VportRegs {
             read_vport_q
         );
         // Write-trigger registers see only the strobed bytes (reads of them return 0).
-        // (Unstrobed bytes come zeroed from the write slot.)
-        self.value.next = self.write_data.val();
 
         // COMMIT.
         self.commit_hit.next = self.write_address.val() == self.commit_address.val();
-        self.commit_fault.next = (self.value.val() & !self.commit_writable.val()).any()
-            | (self.value.val().get_bits::<3>(8) > self.vport_max.val());
+        self.commit_fault.next = (self.write_data.val() & !self.commit_writable.val()).any()
+            | (self.write_data.val().get_bits::<3>(8) > self.vport_max.val());
         self.commit_accept_q.d.next = self.commit_hit.val() & !self.commit_fault.val();
         self.commit_taken.next = self.write_strobe.val() & self.commit_accept_q.q.val();
         if self.commit_taken.val() {
             self.pending.d.next = true;
-            self.request.d.next = self.value.val();
+            self.request.d.next = self.write_data.val();
         }
         // PARAMS: the key copy starts when no job is between two reads of a key bank,
         // and the commit applies when it is done; TABLE alone applies at such a clock.
@@ -542,10 +538,10 @@ impl Logic for VportRegs {
         // MOVE: field limits are illegal values; the VPort's own limits refuse it.
         self.move_hit.next = self.write_address.val() == self.move_address_reg.val();
         self.move_hit_q.d.next = self.move_hit.val();
-        self.move_entry.next = self.value.val().get_bits::<10>(0);
-        self.move_to.next = self.value.val().get_bits::<8>(12);
-        self.move_vport.next = self.value.val().get_bits::<3>(24);
-        self.move_illegal.next = (self.value.val() & !self.move_writable.val()).any()
+        self.move_entry.next = self.write_data.val().get_bits::<10>(0);
+        self.move_to.next = self.write_data.val().get_bits::<8>(12);
+        self.move_vport.next = self.write_data.val().get_bits::<3>(24);
+        self.move_illegal.next = (self.write_data.val() & !self.move_writable.val()).any()
             | (self.move_entry.val() > self.entry_max.val())
             | (self.move_to.val() > self.queue_max.val())
             | (self.move_vport.val() > self.vport_max.val());
@@ -616,14 +612,14 @@ impl Logic for VportRegs {
             & (bit_cast::<5, 4>(self.write_address.val().get_bits::<4>(0))
                 < self.filters_built.val());
         self.hi_fault.next = self.hi_hit.val()
-            & ((self.value.val() & !self.mac_hi_writable.val()).any()
+            & ((self.write_data.val() & !self.mac_hi_writable.val()).any()
                 | (self.write_mask.val().get_bit(24)
-                    & (self.value.val().get_bits::<3>(24) > self.vport_max.val())));
+                    & (self.write_data.val().get_bits::<3>(24) > self.vport_max.val())));
         // Each stored byte is a flip-flop with an enable (`LaneRegister`).
         self.mac_lo.clock.next = self.clock.val();
         self.mac_lo.reset.next = self.reset.val();
         self.mac_lo.word.next = self.write_address.val().get_bits::<4>(0);
-        self.mac_lo.data.next = self.value.val();
+        self.mac_lo.data.next = self.write_data.val();
         self.lo_hit_q.d.next = self.lo_hit.val();
         self.hi_hit_q.d.next = self.hi_hit.val();
         self.hi_store_q.d.next = self.hi_hit.val() & !self.hi_fault.val();
@@ -635,7 +631,7 @@ impl Logic for VportRegs {
         self.mac_hi.clock.next = self.clock.val();
         self.mac_hi.reset.next = self.reset.val();
         self.mac_hi.word.next = self.write_address.val().get_bits::<4>(0);
-        self.mac_hi.data.next = self.value.val() & self.mac_hi_writable.val();
+        self.mac_hi.data.next = self.write_data.val() & self.mac_hi_writable.val();
         self.mac_hi.lanes.next = 0.into();
         if self.write_strobe.val() & self.hi_store_q.q.val() {
             self.mac_hi.lanes.next = self.write_lanes.val();
