@@ -539,13 +539,11 @@ impl Logic for AxilRegs {
         self.vports.write_data.next = self.write_data.val();
         self.vports.write_mask.next = self.write_mask.val();
         self.vports.write_strobe.next = self.write_fire.val();
-        self.vports.read_address.next = self.read_address.q.val();
         self.probe.reset.next = self.reset.val();
         self.probe.write_address.next = self.write_address.val();
         self.probe.write_data.next = self.write_data.val();
         self.probe.write_strobes.next = self.write_strobes.val();
         self.probe.write_strobe.next = self.write_fire.val();
-        self.probe.read_address.next = self.read_address.q.val();
         self.probe.done.next = self.probe_done.val();
         self.probe.done_hash.next = self.probe_done_hash.val();
         self.probe.done_queue.next = self.probe_done_queue.val();
@@ -631,14 +629,12 @@ impl Logic for AxilRegs {
         self.key_staged.write_data.next = self.write_data.val();
         self.key_staged.write_strobes.next = self.write_strobes.val();
         self.key_staged.write_strobe.next = self.write_fire.val();
-        self.key_staged.read_address.next = self.read_address.q.val();
         self.key_ext.clock.next = self.clock.val();
         self.key_ext.reset.next = self.reset.val();
         self.key_ext.write_address.next = self.write_address.val();
         self.key_ext.write_data.next = self.write_data.val();
         self.key_ext.write_strobes.next = self.write_strobes.val();
         self.key_ext.write_strobe.next = self.write_fire.val();
-        self.key_ext.read_address.next = self.read_address.q.val();
 
         if self.vports.committed.val() {
             self.key_generation.d.next = self.key_generation.q.val() + 1;

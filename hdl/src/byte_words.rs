@@ -36,15 +36,14 @@ pub struct ByteWords<const BITS: usize> {
     /// The write happens this clock. Its address has been held for at least a clock
     /// (`AxilWriteSlot`), so the bytes' enables come from a decode registered then.
     pub write_strobe: Signal<In, Bit>,
-    /// Word address of the read being answered.
-    pub read_address: Signal<In, Bits<WORD_ADDR_BITS>>,
-    /// `read_address` as it will be next clock (the mirror RAM reads it).
+    /// Word address read next clock (the mirror RAM reads it; the register file holds
+    /// it from then until the answer).
     pub read_next: Signal<In, Bits<WORD_ADDR_BITS>>,
     /// The write address is one of the words (such a write never faults).
     pub write_hit: Signal<Out, Bit>,
     /// The read address is one of the words (a register: decoded from `read_next`).
     pub read_hit: Signal<Out, Bit>,
-    /// The word `read_address` held last clock when that was one of ours, else 0
+    /// The word `read_next` named two clocks ago when that was one of ours, else 0
     /// (registered behind the mirror RAM: an address held two clocks is answered in
     /// the third).
     pub read_data: Signal<Out, Bits<32>>,
@@ -58,12 +57,11 @@ pub struct ByteWords<const BITS: usize> {
     base: Constant<Bits<WORD_ADDR_BITS>>,
     words: Constant<Bits<WORD_ADDR_BITS>>,
     write_index: Signal<Local, Bits<WORD_ADDR_BITS>>,
-    read_index: Signal<Local, Bits<WORD_ADDR_BITS>>,
     next_index: Signal<Local, Bits<WORD_ADDR_BITS>>,
     /// `write_hit` and the word it names, a clock ago.
     hit_q: DFF<Bit>,
     index_q: DFF<Bits<MIRROR_ADDRESS_BITS>>,
-    /// `read_next` is one of the words, a clock ago: `read_address`'s decode, so the
+    /// `read_next` was one of the words a clock ago (its decode, registered), so the
     /// mirror's clear and the bus's read multiplexer start at a flip-flop.
     read_hit_q: DFF<Bit>,
 }
@@ -81,7 +79,6 @@ impl<const BITS: usize> ByteWords<BITS> {
             write_data: Default::default(),
             write_strobes: Default::default(),
             write_strobe: Default::default(),
-            read_address: Default::default(),
             read_next: Default::default(),
             write_hit: Default::default(),
             read_hit: Default::default(),
@@ -93,7 +90,6 @@ impl<const BITS: usize> ByteWords<BITS> {
             base: Constant::new(base.to_bits()),
             words: Constant::new(((BITS / 32) as u64).to_bits()),
             write_index: Default::default(),
-            read_index: Default::default(),
             next_index: Default::default(),
             hit_q: Default::default(),
             index_q: Default::default(),
@@ -134,8 +130,6 @@ impl<const BITS: usize> Logic for ByteWords<BITS> {
         self.read_hit.next = self.read_hit_q.q.val();
         self.next_index.next = self.read_next.val() - self.base.val();
         self.mirror.read_next.next = self.next_index.val().get_bits::<MIRROR_ADDRESS_BITS>(0);
-        self.read_index.next = self.read_address.val() - self.base.val();
-        self.mirror.read_index.next = self.read_index.val().get_bits::<MIRROR_ADDRESS_BITS>(0);
         self.mirror.read_hit.next = self.read_hit.val();
         self.read_data.next = self.mirror.read_data.val();
     }
@@ -179,14 +173,11 @@ mod tests {
             sim_assert!(ep, x.value.val().get_bits::<32>(64) == 0x1122_3344_u64, x);
             sim_assert!(ep, x.value.val().get_bits::<32>(32) == 0x55ad_77ef_u64, x);
             sim_assert!(ep, x.value.val().get_bits::<32>(0) == 0x99aa_bbcc_u64, x);
-            // As the register file reads: `read_next` a clock ahead of `read_address`,
-            // both held, the word two clocks after the address.
+            // As the register file reads: `read_next` held, the word two clocks after it.
             macro_rules! read {
                 ($address:expr) => {{
                     x.read_next.next = $address.to_bits();
-                    wait_clock_cycle!(ep, clock, x);
-                    x.read_address.next = $address.to_bits();
-                    wait_clock_cycle!(ep, clock, x);
+                    wait_clock_cycles!(ep, clock, x, 2);
                     let hit = x.read_hit.val();
                     wait_clock_cycle!(ep, clock, x);
                     hit
@@ -238,7 +229,6 @@ mod tests {
             x.write_strobes.next = 0xf_u64.to_bits();
             for address in 0x10_u64..0x13 {
                 x.write_address.next = address.to_bits();
-                x.read_address.next = address.to_bits();
                 x.read_next.next = address.to_bits();
                 x.write_strobe.next = true;
                 wait_clock_cycle!(ep, clock, x);

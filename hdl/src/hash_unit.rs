@@ -105,10 +105,11 @@ pub struct HashUnit<
     busy: DFF<Bit>,
     step: DFF<Bits<4>>,
     hold: DFF<Bit>,
-    /// `hold` again, for the tuple register's 288 multiplexers alone, so the job offer
-    /// and the commit logic behind `hold` keep a lightly loaded net. It has no reset
-    /// (a stale shift of an idle tuple is harmless), which also keeps yosys from
-    /// merging the two.
+    /// `hold` again, for the tuple register's 288 multiplexers alone (shift, or load
+    /// the offered tuple), so the job offer and the commit logic behind `hold` keep a
+    /// lightly loaded net. It has no reset, which keeps yosys from merging the two: it
+    /// can be stale only in the clock after a reset, when no job can be offered (the
+    /// job register before this unit is reset too).
     shift: DFF<Bit>,
     step_after: DFF<Bits<4>>,
     w_valid: DFF<Bit>,
@@ -360,6 +361,10 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
             self.step.d.next = self.step_after.q.val();
             self.step_after.d.next = self.step_after.q.val() + 1_u64;
         }
+        // Between jobs (and in a job's last step, whose chunk is taken this clock) the
+        // tuple register loads the offered tuple whether or not it is accepted, so its
+        // 288 multiplexers are chosen by one flip-flop, not by the accept decision.
+        self.tuple_sr.d.next = self.in_tuple.val();
         if self.shift.q.val() {
             self.tuple_sr.d.next = self.tuple_sr.q.val() << self.chunk_bits.val();
         }
@@ -367,7 +372,6 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
             self.busy.d.next = true;
             self.step.d.next = 0.into();
             self.step_after.d.next = 1.into();
-            self.tuple_sr.d.next = self.in_tuple.val();
             self.tag_q.d.next = self.in_tag.val();
         }
 

@@ -27,7 +27,7 @@ pub struct PoolAddress {
     // beyond it are cut by a constant mask (wires after synthesis).
     table_log2: Constant<Bits<4>>,
     entry_bits: Constant<Bits<POOL_ADDRESS_BITS>>,
-    one: Constant<Bits<POOL_ADDRESS_BITS>>,
+    all_ones: Constant<Bits<POOL_ADDRESS_BITS>>,
     size_mask: Signal<Local, Bits<POOL_ADDRESS_BITS>>,
 }
 
@@ -43,7 +43,7 @@ impl PoolAddress {
             address: Default::default(),
             table_log2: Constant::new(u64::from(table_log2).to_bits()),
             entry_bits: Constant::new(((1_u64 << table_log2) - 1).to_bits()),
-            one: Constant::new(1_u64.to_bits()),
+            all_ones: Constant::new(((1_u64 << POOL_ADDRESS_BITS) - 1).to_bits()),
             size_mask: Default::default(),
         }
     }
@@ -55,7 +55,9 @@ const _: () = assert!(BANK_BIT == 10);
 impl Logic for PoolAddress {
     #[hdl_gen]
     fn update(&mut self) {
-        self.size_mask.next = (self.one.val() << self.size_log2.val()) - 1_u64;
+        // Not `(1 << size) - 1`: the subtraction became a carry chain on the table's
+        // read-address path; each bit of this mask is a function of the 4 size bits.
+        self.size_mask.next = !(self.all_ones.val() << self.size_log2.val());
         self.address.next = ((bit_cast::<POOL_ADDRESS_BITS, 3>(self.vport.val())
             << self.table_log2.val())
             | (self.hash.val().get_bits::<POOL_ADDRESS_BITS>(0)

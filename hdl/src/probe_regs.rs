@@ -37,9 +37,7 @@ pub struct ProbeRegs {
     /// a clock (`AxilWriteSlot`), so whether a `PROBE` write is taken is decided a
     /// clock ahead.
     pub write_strobe: Signal<In, Bit>,
-    /// Word address of the read being answered.
-    pub read_address: Signal<In, Bits<WORD_ADDR_BITS>>,
-    /// `read_address` as it will be next clock.
+    /// Word address read next clock (held by the register file until the answer).
     pub read_next: Signal<In, Bits<WORD_ADDR_BITS>>,
     /// The write address is one of these registers.
     pub write_hit: Signal<Out, Bit>,
@@ -141,7 +139,6 @@ impl ProbeRegs {
             write_data: Default::default(),
             write_strobes: Default::default(),
             write_strobe: Default::default(),
-            read_address: Default::default(),
             read_next: Default::default(),
             write_hit: Default::default(),
             write_fault: Default::default(),
@@ -205,7 +202,6 @@ impl Logic for ProbeRegs {
         self.input_words.write_data.next = self.write_data.val();
         self.input_words.write_strobes.next = self.write_strobes.val();
         self.input_words.write_strobe.next = self.write_strobe.val();
-        self.input_words.read_address.next = self.read_address.val();
         self.input_words.read_next.next = self.read_next.val();
         self.input_read_data.next = self.input_words.read_data.val();
 
@@ -351,9 +347,7 @@ mod tests {
             // Input words come from the mirror: `read_next` a clock ahead, the word on
             // `input_read_data` two clocks after it.
             x.read_next.next = word_address(offset::PROBE_INPUT + 4 * 3);
-            wait_clock_cycle!(ep, clock, x);
-            x.read_address.next = word_address(offset::PROBE_INPUT + 4 * 3);
-            wait_clock_cycle!(ep, clock, x);
+            wait_clock_cycles!(ep, clock, x, 2);
             sim_assert!(ep, x.read_hit.val() & (x.read_data.val() == 0_u64), x);
             wait_clock_cycle!(ep, clock, x);
             sim_assert_eq!(ep, x.input_read_data.val(), 0x0605_0403_u64, x);
@@ -385,12 +379,10 @@ mod tests {
             x.done_hashed.next = true;
             wait_clock_cycle!(ep, clock, x);
             x.done.next = false;
-            x.read_address.next = word_address(offset::PROBE_RESULT);
             x.read_next.next = word_address(offset::PROBE_RESULT);
             wait_clock_cycle!(ep, clock, x);
             sim_assert!(ep, !x.request.val(), x);
             sim_assert_eq!(ep, x.read_data.val(), (5_u64 | 1 << 8 | 1 << 16), x);
-            x.read_address.next = word_address(offset::PROBE_HASH);
             x.read_next.next = word_address(offset::PROBE_HASH);
             wait_clock_cycle!(ep, clock, x);
             sim_assert_eq!(ep, x.read_data.val(), 0x51cc_c178_u64, x);
@@ -424,7 +416,6 @@ mod tests {
                 offset::PROBE_RESULT,
             ] {
                 x.write_address.next = word_address(address);
-                x.read_address.next = word_address(address);
                 x.read_next.next = word_address(address);
                 x.write_data.next = 1_u64.to_bits();
                 wait_clock_cycle!(ep, clock, x);

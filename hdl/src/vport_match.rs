@@ -1,7 +1,7 @@
 //! Destination-MAC filter: the VPort of each frame, in frame order.
 //!
 //! A frame's MAC is in its first beat, long before its record is formed; the VPort is
-//! found in four registered steps (compare with every entry; the lowest matching
+//! found in four registered steps (compare with every entry, in 24-bit halves; the lowest matching
 //! entry's VPort, else 0; staged; into the ring) and queued until the record side takes
 //! it, at least six clocks later (the parser's stages). The choice is registered twice
 //! before the ring so that the ring's look-ahead, and with it the VPort the record side
@@ -10,10 +10,10 @@
 //! parser's entry and the record suffices; it holds more than the parser pipeline can.
 //! The oldest frame's VPort leaves from a register (the ring as it will be next clock,
 //! at the read pointer as it will be), and `vport_next` gives that register's next
-//! value, so a reader can register what it derives from the VPort too. The entry after
-//! it is held in a register as well, so that next value is a choice between two
-//! registers made by `pop` alone: the ring's 16:1 choice and the pointer arithmetic stay
-//! a clock ahead. The same choice is made once more a clock earlier, from the
+//! value, so a reader can register what it derives from the VPort too. The two entries
+//! after it are held in registers as well, so that next value is a choice between two
+//! registers made by `pop` alone: the ring's 16:1 choice (for the entry after those) and
+//! the pointer arithmetic stay a clock ahead. The same choice is made once more a clock earlier, from the
 //! registers' inputs and `pop_next`, so `vport_next` is a register too and the reader's
 //! state pick starts at a flip-flop.
 
@@ -51,13 +51,17 @@ pub struct VportMatch {
     /// `pop` as it will be next clock (the source's register input), so `vport_next` is
     /// formed a clock ahead.
     pub pop_next: Signal<In, Bit>,
-    hits: DFF<Bits<FILTERS>>,
-    /// Each entry's VPort as it was when `hits` was taken: a filter rewritten between
+    /// Each entry's valid bit and upper 24 MAC bits match, and its lower 24 bits do:
+    /// two registered halves, ANDed in the choice, so no 48-bit compare of the
+    /// ingress register (which also feeds the parser) must finish in one clock.
+    hits_high: DFF<Bits<FILTERS>>,
+    hits_low: DFF<Bits<FILTERS>>,
+    /// Each entry's VPort as it was when the hits were taken: a filter rewritten between
     /// the two steps must not lend its new VPort to a match on its old address.
     hit_vports: DFF<Bits<{ 3 * FILTERS }>>,
     hits_valid: DFF<Bit>,
-    /// The first beat holds the whole MAC: kept apart from `hits` and applied in the
-    /// choice, so the 48-bit compares do not wait for the length compare.
+    /// The first beat holds the whole MAC: kept apart from the hits and applied in the
+    /// choice, so the MAC compares do not wait for the length compare.
     mac_complete: DFF<Bit>,
     /// The chosen VPort of the frame whose hits were registered last clock.
     chosen_q: DFF<Bits<3>>,
@@ -69,17 +73,21 @@ pub struct VportMatch {
     ring: DFF<Bits<{ 4 * RING }>>,
     write_ptr: DFF<Bits<4>>,
     read_ptr: DFF<Bits<4>>,
-    /// `read_ptr + 2`, one-hot, kept in step with it: the ring's 16:1 choice is an
+    /// `read_ptr + 3`, one-hot, kept in step with it: the ring's 16:1 choice is an
     /// AND-OR straight from a register, without an adder or a decoder.
-    third_onehot: DFF<Bits<RING>>,
+    fourth_onehot: DFF<Bits<RING>>,
     head: DFF<Bits<3>>,
     /// The entry after `head`'s.
     second: DFF<Bits<3>>,
+    /// The entry after `second`'s, so a pop's new `second` is a choice between
+    /// registers too and the 16:1 choice feeds only this register.
+    third: DFF<Bits<3>>,
     /// The write being made this clock lands at `head`'s, `second`'s or the next
     /// entry's place (decided a clock ahead from the pointers as they will be).
     bypass_head: DFF<Bit>,
     bypass_second: DFF<Bit>,
     bypass_third: DFF<Bit>,
+    bypass_fourth: DFF<Bit>,
     /// `head` as it will be next clock (`vport_next`), formed a clock ahead from the
     /// registers' inputs and `pop_next`.
     upcoming: DFF<Bits<3>>,
@@ -90,13 +98,16 @@ pub struct VportMatch {
     head_now: Signal<Local, Bits<3>>,
     second_now: Signal<Local, Bits<3>>,
     third_now: Signal<Local, Bits<3>>,
+    fourth_now: Signal<Local, Bits<3>>,
+    third_next: Signal<Local, Bits<3>>,
     head_next: Signal<Local, Bits<3>>,
     second_next: Signal<Local, Bits<3>>,
     bypass_head_next: Signal<Local, Bit>,
     bypass_second_next: Signal<Local, Bit>,
     nibble: Constant<Bits<{ 4 * RING }>>,
     entry: Signal<Local, Bits<FILTER_BITS>>,
-    hits_now: Signal<Local, Bits<FILTERS>>,
+    hits_high_now: Signal<Local, Bits<FILTERS>>,
+    hits_low_now: Signal<Local, Bits<FILTERS>>,
     vports_now: Signal<Local, Bits<{ 3 * FILTERS }>>,
     found: Signal<Local, Bit>,
     chosen: Signal<Local, Bits<3>>,
@@ -116,7 +127,8 @@ impl Default for VportMatch {
             vport_next: Default::default(),
             pop: Default::default(),
             pop_next: Default::default(),
-            hits: Default::default(),
+            hits_high: Default::default(),
+            hits_low: Default::default(),
             hit_vports: Default::default(),
             hits_valid: Default::default(),
             mac_complete: Default::default(),
@@ -127,12 +139,14 @@ impl Default for VportMatch {
             ring: Default::default(),
             write_ptr: Default::default(),
             read_ptr: Default::default(),
-            third_onehot: Default::default(),
+            fourth_onehot: Default::default(),
             head: Default::default(),
             second: Default::default(),
+            third: Default::default(),
             bypass_head: Default::default(),
             bypass_second: Default::default(),
             bypass_third: Default::default(),
+            bypass_fourth: Default::default(),
             upcoming: Default::default(),
             read_next: Default::default(),
             write_next: Default::default(),
@@ -141,13 +155,16 @@ impl Default for VportMatch {
             head_now: Default::default(),
             second_now: Default::default(),
             third_now: Default::default(),
+            fourth_now: Default::default(),
+            third_next: Default::default(),
             head_next: Default::default(),
             second_next: Default::default(),
             bypass_head_next: Default::default(),
             bypass_second_next: Default::default(),
             nibble: Constant::new(0xf_u64.to_bits()),
             entry: Default::default(),
-            hits_now: Default::default(),
+            hits_high_now: Default::default(),
+            hits_low_now: Default::default(),
             vports_now: Default::default(),
             found: Default::default(),
             chosen: Default::default(),
@@ -161,7 +178,8 @@ impl Logic for VportMatch {
         dff_setup!(
             self,
             clock,
-            hits,
+            hits_high,
+            hits_low,
             hit_vports,
             hits_valid,
             mac_complete,
@@ -172,18 +190,21 @@ impl Logic for VportMatch {
             ring,
             write_ptr,
             read_ptr,
-            third_onehot,
+            fourth_onehot,
             head,
             second,
+            third,
             bypass_head,
             bypass_second,
             bypass_third,
+            bypass_fourth,
             upcoming
         );
         self.hits_valid.d.next = self.in_valid.val() & self.in_first.val();
         // Gathered in locals: a DFF's `d` reads back its old value in rust-hdl's own
         // simulator, unlike a local or the emitted Verilog.
-        self.hits_now.next = 0.into();
+        self.hits_high_now.next = 0.into();
+        self.hits_low_now.next = 0.into();
         self.vports_now.next = 0.into();
         for i in 0..FILTERS {
             self.entry.next = self.filters.val().get_bits::<FILTER_BITS>(52 * i);
@@ -191,19 +212,27 @@ impl Logic for VportMatch {
                 | (bit_cast::<{ 3 * FILTERS }, 3>(self.entry.val().get_bits::<3>(49))
                     << (3 * i).to_bits::<8>());
             if self.entry.val().get_bit(48)
-                & (self.entry.val().get_bits::<48>(0) == self.in_mac.val())
+                & (self.entry.val().get_bits::<24>(24) == self.in_mac.val().get_bits::<24>(24))
             {
-                self.hits_now.next = self.hits_now.val().replace_bit(i, true);
+                self.hits_high_now.next = self.hits_high_now.val().replace_bit(i, true);
+            }
+            if self.entry.val().get_bits::<24>(0) == self.in_mac.val().get_bits::<24>(0) {
+                self.hits_low_now.next = self.hits_low_now.val().replace_bit(i, true);
             }
         }
-        self.hits.d.next = self.hits_now.val();
+        self.hits_high.d.next = self.hits_high_now.val();
+        self.hits_low.d.next = self.hits_low_now.val();
         self.mac_complete.d.next = self.in_length.val() >= 6_u64;
         self.hit_vports.d.next = self.vports_now.val();
 
         self.found.next = false;
         self.chosen.next = 0.into();
         for i in 0..FILTERS {
-            if self.hits.q.val().get_bit(i) & self.mac_complete.q.val() & !self.found.val() {
+            if self.hits_high.q.val().get_bit(i)
+                & self.hits_low.q.val().get_bit(i)
+                & self.mac_complete.q.val()
+                & !self.found.val()
+            {
                 self.found.next = true;
                 self.chosen.next = self.hit_vports.q.val().get_bits::<3>(3 * i);
             }
@@ -239,20 +268,20 @@ impl Logic for VportMatch {
         self.staged.d.next = self.chosen_q.q.val();
         self.write_ptr.d.next = self.write_next.val();
         self.read_ptr.d.next = self.read_next.val();
-        self.third_onehot.d.next = self.third_onehot.q.val();
+        self.fourth_onehot.d.next = self.fourth_onehot.q.val();
         if self.pop.val() {
-            self.third_onehot.d.next =
-                (self.third_onehot.q.val() << 1_u64) | (self.third_onehot.q.val() >> 15_u64);
+            self.fourth_onehot.d.next =
+                (self.fourth_onehot.q.val() << 1_u64) | (self.fourth_onehot.q.val() >> 15_u64);
         }
         if self.reset.val() {
-            self.third_onehot.d.next = 4.into();
+            self.fourth_onehot.d.next = 8.into();
         }
-        // `head` and `second` hold the entries at the read pointer and the one after it,
-        // as the ring holds them after the write being made this clock: the write is
-        // bypassed in (the `bypass_*` flags say where it lands, from the distance
-        // between the pointers a clock ahead), so a pop chooses between two registered
-        // values and the 16:1 ring choice is made a clock ahead, from registers only,
-        // for the entry two past the read pointer.
+        // `head`, `second` and `third` hold the entries at the read pointer and the two
+        // after it, as the ring holds them after the write being made this clock: the
+        // write is bypassed in (the `bypass_*` flags say where it lands, from the
+        // distance between the pointers a clock ahead), so a pop chooses between
+        // registered values and the 16:1 ring choice is made a clock ahead, from
+        // registers only, for the entry three past the read pointer.
         self.distance_next.next = self.write_next.val() - self.read_next.val();
         self.bypass_head_next.next =
             self.staged_valid_next.val() & (self.distance_next.val() == 0_u64);
@@ -262,6 +291,8 @@ impl Logic for VportMatch {
         self.bypass_second.d.next = self.bypass_second_next.val();
         self.bypass_third.d.next =
             self.staged_valid_next.val() & (self.distance_next.val() == 2_u64);
+        self.bypass_fourth.d.next =
+            self.staged_valid_next.val() & (self.distance_next.val() == 3_u64);
         self.head_now.next = self.head.q.val();
         if self.bypass_head.q.val() {
             self.head_now.next = self.staged.q.val();
@@ -270,24 +301,32 @@ impl Logic for VportMatch {
         if self.bypass_second.q.val() {
             self.second_now.next = self.staged.q.val();
         }
-        self.third_now.next = 0.into();
-        for r in 0..RING {
-            // One place matches: OR, not a priority chain.
-            if self.third_onehot.q.val().get_bit(r) {
-                self.third_now.next = self.third_now.val() | self.ring.q.val().get_bits::<3>(4 * r);
-            }
-        }
+        self.third_now.next = self.third.q.val();
         if self.bypass_third.q.val() {
             self.third_now.next = self.staged.q.val();
         }
+        self.fourth_now.next = 0.into();
+        for r in 0..RING {
+            // One place matches: OR, not a priority chain.
+            if self.fourth_onehot.q.val().get_bit(r) {
+                self.fourth_now.next =
+                    self.fourth_now.val() | self.ring.q.val().get_bits::<3>(4 * r);
+            }
+        }
+        if self.bypass_fourth.q.val() {
+            self.fourth_now.next = self.staged.q.val();
+        }
         self.head_next.next = self.head_now.val();
         self.second_next.next = self.second_now.val();
+        self.third_next.next = self.third_now.val();
         if self.pop.val() {
             self.head_next.next = self.second_now.val();
             self.second_next.next = self.third_now.val();
+            self.third_next.next = self.fourth_now.val();
         }
         self.head.d.next = self.head_next.val();
         self.second.d.next = self.second_next.val();
+        self.third.d.next = self.third_next.val();
         // Next clock's `head_next`, from what `head`, `second`, the bypass flags and
         // `staged` will hold then and next clock's pop: the same choice a clock early.
         self.upcoming.d.next = self.head_next.val();

@@ -72,10 +72,8 @@ pub struct VportRegs {
     /// at least a clock, with nothing changing the active state meanwhile
     /// (`AxilWriteSlot`): decisions made from them a clock ahead still stand.
     pub write_strobe: Signal<In, Bit>,
-    /// Word address of the read.
-    pub read_address: Signal<In, Bits<WORD_ADDR_BITS>>,
-    /// `read_address` as it will be next clock (the read decode is registered from it,
-    /// and the MAC filters' mirror RAM reads it).
+    /// Word address read next clock (the read decode is registered from it, and the
+    /// MAC filters' mirror RAM reads it); the register file holds it until the answer.
     pub read_next: Signal<In, Bits<WORD_ADDR_BITS>>,
     /// The write address is one of ours.
     pub write_hit: Signal<Out, Bit>,
@@ -204,7 +202,6 @@ pub struct VportRegs {
     hi_hit: Signal<Local, Bit>,
     write_lanes: Signal<Local, Bits<4>>,
     hi_fault: Signal<Local, Bit>,
-    read_entry: Signal<Local, Bits<4>>,
     next_entry: Signal<Local, Bits<4>>,
     /// The read decode, registered from `read_next` (the read address is held from
     /// then to the answer): MAC LO, MAC HI, VPort state, queues, move status, and any
@@ -322,7 +319,6 @@ impl VportRegs {
             write_data: Default::default(),
             write_mask: Default::default(),
             write_strobe: Default::default(),
-            read_address: Default::default(),
             read_next: Default::default(),
             write_hit: Default::default(),
             write_fault: Default::default(),
@@ -407,7 +403,6 @@ impl VportRegs {
             hi_hit: Default::default(),
             write_lanes: Default::default(),
             hi_fault: Default::default(),
-            read_entry: Default::default(),
             next_entry: Default::default(),
             read_hits_q: Default::default(),
             read_vport_q: Default::default(),
@@ -674,7 +669,6 @@ impl Logic for VportRegs {
 
         // Reads: decoded from the next read address and registered, so the read data's
         // AND-OR starts at flip-flops.
-        self.read_entry.next = self.read_address.val().get_bits::<4>(0);
         self.next_entry.next = self.read_next.val().get_bits::<4>(0);
         self.read_hits_next.next = 0.into();
         if ((self.read_next.val() >> 4_u64) == self.mac_lo_region.val())
@@ -758,10 +752,6 @@ impl Logic for VportRegs {
         // the word the mirror reads is the address's low bits, with no region compare
         // in front of its RAM; an address elsewhere reads a word nobody takes.
         self.mac_mirror.read_next.next = self.read_next.val().get_bits::<MAC_MIRROR_BITS>(0);
-        self.mac_mirror.read_index.next = bit_cast::<MAC_MIRROR_BITS, 4>(self.read_entry.val());
-        if self.hi_read_hit.val() {
-            self.mac_mirror.read_index.next = self.mac_mirror.read_index.val().replace_bit(4, true);
-        }
         self.mac_mirror.read_hit.next = self.lo_read_hit.val() | self.hi_read_hit.val();
         self.mac_read_data.next = self.mac_mirror.read_data.val();
 

@@ -20,8 +20,10 @@
 //! word before it, as AXI allows a read that does not wait.
 //!
 //! Reads follow the register file's timing: `read_next` is the index a clock ahead
-//! (the RAM reads it), `read_index` / `read_hit` the held one, and `read_data` the word
-//! registered behind the RAM: an index held two clocks is answered in the third.
+//! (the RAM reads it, and its written flag is picked into a register beside the RAM's
+//! word, so the answer's clear starts at two flip-flops, not at a 32-way pick),
+//! `read_hit` the held index's decode, and `read_data` the word registered behind the
+//! RAM: an index held two clocks is answered in the third.
 
 use rust_hdl::prelude::*;
 
@@ -46,11 +48,9 @@ pub struct WordMirror<const N: usize> {
     pub write_strobes: Signal<In, Bits<4>>,
     /// Word the register file will read next clock.
     pub read_next: Signal<In, Bits<N>>,
-    /// Word being read (held from the clock after `read_next` named it).
-    pub read_index: Signal<In, Bits<N>>,
-    /// The address being read is one of the mirrored words.
+    /// The address being read (`read_next` of last clock) is one of the mirrored words.
     pub read_hit: Signal<In, Bit>,
-    /// The word `read_index` named last clock if `read_hit` was set, else 0.
+    /// The word `read_next` named two clocks ago if `read_hit` was set last clock, else 0.
     pub read_data: Signal<Out, Bits<32>>,
     ram: LaneRam<N>,
     /// The RAM write of the write taken last clock: the lanes it writes (none when there
@@ -62,6 +62,8 @@ pub struct WordMirror<const N: usize> {
     written_at_write_q: DFF<Bit>,
     written: DFF<Bits<MAX_WORDS>>,
     read_word: DFF<Bits<32>>,
+    /// `read_next`'s written flag, picked as the RAM takes the address.
+    read_written: DFF<Bit>,
     one: Constant<Bits<MAX_WORDS>>,
     lane_ones: Constant<Bits<32>>,
     strobed_data: Signal<Local, Bits<32>>,
@@ -80,7 +82,6 @@ impl<const N: usize> Default for WordMirror<N> {
             write_data: Default::default(),
             write_strobes: Default::default(),
             read_next: Default::default(),
-            read_index: Default::default(),
             read_hit: Default::default(),
             read_data: Default::default(),
             ram: LaneRam::zeroed(),
@@ -90,6 +91,7 @@ impl<const N: usize> Default for WordMirror<N> {
             written_at_write_q: Default::default(),
             written: Default::default(),
             read_word: Default::default(),
+            read_written: Default::default(),
             one: Constant::new(1_u64.to_bits()),
             lane_ones: Constant::new(0xff_u64.to_bits()),
             strobed_data: Default::default(),
@@ -110,7 +112,8 @@ impl<const N: usize> Logic for WordMirror<N> {
             data_q,
             written_at_write_q,
             written,
-            read_word
+            read_word,
+            read_written
         );
         self.ram.clock.next = self.clock.val();
         self.strobed_data.next = 0.into();
@@ -141,11 +144,13 @@ impl<const N: usize> Logic for WordMirror<N> {
         if self.reset.val() {
             self.lanes_q.d.next = 0.into();
             self.written.d.next = 0.into();
+            self.read_written.d.next = false;
         }
         self.ram.read_address.next = self.read_next.val();
-        self.written_at_read.next = self.written.q.val() >> self.read_index.val();
+        self.written_at_read.next = self.written.q.val() >> self.read_next.val();
+        self.read_written.d.next = self.written_at_read.val().get_bit(0);
         self.read_word.d.next = 0.into();
-        if self.read_hit.val() & self.written_at_read.val().get_bit(0) {
+        if self.read_hit.val() & self.read_written.q.val() {
             self.read_word.d.next = self.ram.read_data.val();
         }
         self.read_data.next = self.read_word.q.val();
@@ -210,7 +215,6 @@ mod tests {
                         let (index, hit) = (rng.random_range(0..8), rng.random_bool(0.8));
                         x.read_next.next = (index as u64).to_bits();
                         wait_clock_cycle!(ep, clock, x);
-                        x.read_index.next = (index as u64).to_bits();
                         x.read_hit.next = hit;
                         wait_clock_cycle!(ep, clock, x);
                         x.read_hit.next = false;
