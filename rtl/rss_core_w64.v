@@ -14810,6 +14810,7 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
             step$d = step_after$q;
             step_after$d = step_after$q + 64'h1;
         end
+        tuple_sr$d = in_tuple;
         if (shift$q) begin
             tuple_sr$d = tuple_sr$q << chunk_bits;
         end
@@ -14817,7 +14818,6 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
             busy$d = 1'b1;
             step$d = 32'h0;
             step_after$d = 32'h1;
-            tuple_sr$d = in_tuple;
             tag_q$d = in_tag;
         end
         sum = acc$q;
@@ -20629,7 +20629,6 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [31:0] vports$write_data;
     reg  [31:0] vports$write_mask;
     reg  vports$write_strobe;
-    reg  [10:0] vports$read_address;
     reg  [10:0] vports$read_next;
     wire  vports$write_hit;
     wire  vports$write_fault;
@@ -20662,7 +20661,6 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [31:0] probe$write_data;
     reg  [3:0] probe$write_strobes;
     reg  probe$write_strobe;
-    reg  [10:0] probe$read_address;
     reg  [10:0] probe$read_next;
     wire  probe$write_hit;
     wire  probe$write_fault;
@@ -20822,7 +20820,6 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [31:0] key_staged$write_data;
     reg  [3:0] key_staged$write_strobes;
     reg  key_staged$write_strobe;
-    reg  [10:0] key_staged$read_address;
     reg  [10:0] key_staged$read_next;
     wire  key_staged$write_hit;
     wire  key_staged$read_hit;
@@ -20834,7 +20831,6 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [31:0] key_ext$write_data;
     reg  [3:0] key_ext$write_strobes;
     reg  key_ext$write_strobe;
-    reg  [10:0] key_ext$read_address;
     reg  [10:0] key_ext$read_next;
     wire  key_ext$write_hit;
     wire  key_ext$read_hit;
@@ -20881,12 +20877,18 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  write_slot$unblocked;
     wire  write_slot$perform;
     wire  write_slot$decoded;
-    reg  [11:0] write_faults_q$d;
-    wire  [11:0] write_faults_q$q;
+    reg  [10:0] write_faults_q$d;
+    wire  [10:0] write_faults_q$q;
     reg  write_faults_q$clock;
     reg  write_hit_q$d;
     wire  write_hit_q$q;
     reg  write_hit_q$clock;
+    reg  table_hit_q$d;
+    wire  table_hit_q$q;
+    reg  table_hit_q$clock;
+    reg  table_fault_q$d;
+    wire  table_fault_q$q;
+    reg  table_fault_q$clock;
     reg  write_faults_any_q$d;
     wire  write_faults_any_q$q;
     reg  write_faults_any_q$clock;
@@ -20930,7 +20932,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [31:0] write_mask;
     reg  write_fire;
     reg  write_fault;
-    reg  [11:0] write_faults;
+    reg  [10:0] write_faults;
     reg  write_hit;
     reg  table_write_hit;
     reg  table_read_hit;
@@ -21001,7 +21003,6 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_data(vports$write_data),
         .write_mask(vports$write_mask),
         .write_strobe(vports$write_strobe),
-        .read_address(vports$read_address),
         .read_next(vports$read_next),
         .write_hit(vports$write_hit),
         .write_fault(vports$write_fault),
@@ -21036,7 +21037,6 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_data(probe$write_data),
         .write_strobes(probe$write_strobes),
         .write_strobe(probe$write_strobe),
-        .read_address(probe$read_address),
         .read_next(probe$read_next),
         .write_hit(probe$write_hit),
         .write_fault(probe$write_fault),
@@ -21240,7 +21240,6 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_data(key_staged$write_data),
         .write_strobes(key_staged$write_strobes),
         .write_strobe(key_staged$write_strobe),
-        .read_address(key_staged$read_address),
         .read_next(key_staged$read_next),
         .write_hit(key_staged$write_hit),
         .read_hit(key_staged$read_hit),
@@ -21254,7 +21253,6 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_data(key_ext$write_data),
         .write_strobes(key_ext$write_strobes),
         .write_strobe(key_ext$write_strobe),
-        .read_address(key_ext$read_address),
         .read_next(key_ext$read_next),
         .write_hit(key_ext$write_hit),
         .read_hit(key_ext$read_hit),
@@ -21330,6 +21328,16 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .q(write_hit_q$q),
         .clock(write_hit_q$clock)
     );
+    rss_core__regs__table_hit_q table_hit_q(
+        .d(table_hit_q$d),
+        .q(table_hit_q$q),
+        .clock(table_hit_q$clock)
+    );
+    rss_core__regs__table_fault_q table_fault_q(
+        .d(table_fault_q$d),
+        .q(table_fault_q$q),
+        .clock(table_fault_q$clock)
+    );
     rss_core__regs__write_faults_any_q write_faults_any_q(
         .d(write_faults_any_q$d),
         .q(write_faults_any_q$q),
@@ -21387,6 +21395,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         write_fault_q$clock = clock;
         write_faults_q$clock = clock;
         write_hit_q$clock = clock;
+        table_hit_q$clock = clock;
+        table_fault_q$clock = clock;
         write_faults_any_q$clock = clock;
         table_store_q$clock = clock;
         table_index_q$clock = clock;
@@ -21412,6 +21422,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         write_fault_q$d = write_fault_q$q;
         write_faults_q$d = write_faults_q$q;
         write_hit_q$d = write_hit_q$q;
+        table_hit_q$d = table_hit_q$q;
+        table_fault_q$d = table_fault_q$q;
         write_faults_any_q$d = write_faults_any_q$q;
         table_store_q$d = table_store_q$q;
         table_index_q$d = table_index_q$q;
@@ -21499,13 +21511,11 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         vports$write_data = write_data;
         vports$write_mask = write_mask;
         vports$write_strobe = write_fire;
-        vports$read_address = read_address$q;
         probe$reset = reset;
         probe$write_address = write_address;
         probe$write_data = write_data;
         probe$write_strobes = write_strobes;
         probe$write_strobe = write_fire;
-        probe$read_address = read_address$q;
         probe$done = probe_done;
         probe$done_hash = probe_done_hash;
         probe$done_queue = probe_done_queue;
@@ -21597,14 +21607,12 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         key_staged$write_data = write_data;
         key_staged$write_strobes = write_strobes;
         key_staged$write_strobe = write_fire;
-        key_staged$read_address = read_address$q;
         key_ext$clock = clock;
         key_ext$reset = reset;
         key_ext$write_address = write_address;
         key_ext$write_data = write_data;
         key_ext$write_strobes = write_strobes;
         key_ext$write_strobe = write_fire;
-        key_ext$read_address = read_address$q;
         if (vports$committed) begin
             key_generation$d = key_generation$q + 32'h1;
         end
@@ -21637,12 +21645,14 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         table_readback$write_enable = table_write_enable;
         table_readback$write_address = table_write_index;
         table_readback$write_data = table_write_queue;
-        write_hit = ctrl$write_hit | queue_limit$write_hit | table_read$write_hit | vports$write_hit | vport_caps$write_hit | hash_types_reg$write_hit | table_size$write_hit | default_queue_reg$write_hit | primary_queue_reg$write_hit | probe$write_hit | key_staged$write_hit | key_ext$write_hit | table_write_hit;
+        write_hit = ctrl$write_hit | queue_limit$write_hit | table_read$write_hit | vports$write_hit | vport_caps$write_hit | hash_types_reg$write_hit | table_size$write_hit | default_queue_reg$write_hit | primary_queue_reg$write_hit | probe$write_hit | key_staged$write_hit | key_ext$write_hit;
         write_faults = 32'h0;
-        write_faults = ((((((((((((write_faults & ~(1 << (32'h0)) | ((ctrl$write_fault) << (32'h0))) & ~(1 << (32'h1)) | ((queue_limit$write_fault) << (32'h1))) & ~(1 << (32'h2)) | ((table_read$write_fault) << (32'h2))) & ~(1 << (32'h3)) | ((vports$write_fault) << (32'h3))) & ~(1 << (32'h4)) | ((vport_caps$write_hit) << (32'h4))) & ~(1 << (32'h5)) | ((refused_reg$write_hit) << (32'h5))) & ~(1 << (32'h6)) | ((hash_types_reg$write_fault) << (32'h6))) & ~(1 << (32'h7)) | ((table_size$write_fault) << (32'h7))) & ~(1 << (32'h8)) | ((default_queue_reg$write_fault) << (32'h8))) & ~(1 << (32'h9)) | ((primary_queue_reg$write_fault) << (32'h9))) & ~(1 << (32'ha)) | ((probe$write_fault) << (32'ha))) & ~(1 << (32'hb)) | ((table_write_hit & table_fault) << (32'hb)));
+        write_faults = (((((((((((write_faults & ~(1 << (32'h0)) | ((ctrl$write_fault) << (32'h0))) & ~(1 << (32'h1)) | ((queue_limit$write_fault) << (32'h1))) & ~(1 << (32'h2)) | ((table_read$write_fault) << (32'h2))) & ~(1 << (32'h3)) | ((vports$write_fault) << (32'h3))) & ~(1 << (32'h4)) | ((vport_caps$write_hit) << (32'h4))) & ~(1 << (32'h5)) | ((refused_reg$write_hit) << (32'h5))) & ~(1 << (32'h6)) | ((hash_types_reg$write_fault) << (32'h6))) & ~(1 << (32'h7)) | ((table_size$write_fault) << (32'h7))) & ~(1 << (32'h8)) | ((default_queue_reg$write_fault) << (32'h8))) & ~(1 << (32'h9)) | ((primary_queue_reg$write_fault) << (32'h9))) & ~(1 << (32'ha)) | ((probe$write_fault) << (32'ha)));
         write_faults_q$d = write_faults;
         write_hit_q$d = write_hit;
-        write_faults_any_q$d = ~write_hit_q$q | |write_faults_q$q;
+        table_hit_q$d = table_write_hit;
+        table_fault_q$d = table_fault;
+        write_faults_any_q$d = ~(write_hit_q$q | table_hit_q$q) | |write_faults_q$q | (table_hit_q$q & table_fault_q$q);
         write_fault = write_faults_any_q$q | vports$move_fault;
         if (bvalid$q & s_axil_bready) begin
             bvalid$d = 1'b0;
@@ -23175,6 +23185,12 @@ module rss_core__regs__ctrl(clock,reset,write_address,write_data,write_mask,writ
     reg  [31:0] stored$d;
     wire  [31:0] stored$q;
     reg  stored$clock;
+    reg  hit_q$d;
+    wire  hit_q$q;
+    reg  hit_q$clock;
+    reg  illegal_q$d;
+    wire  illegal_q$q;
+    reg  illegal_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -23191,6 +23207,16 @@ module rss_core__regs__ctrl(clock,reset,write_address,write_data,write_mask,writ
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_core__regs__ctrl__hit_q hit_q(
+        .d(hit_q$d),
+        .q(hit_q$q),
+        .clock(hit_q$clock)
+    );
+    rss_core__regs__ctrl__illegal_q illegal_q(
+        .d(illegal_q$d),
+        .q(illegal_q$q),
+        .clock(illegal_q$clock)
+    );
     rss_core__regs__ctrl__accept_q accept_q(
         .d(accept_q$d),
         .q(accept_q$q),
@@ -23205,15 +23231,21 @@ module rss_core__regs__ctrl(clock,reset,write_address,write_data,write_mask,writ
     // Update code
     always @(*) begin
         stored$clock = clock;
+        hit_q$clock = clock;
+        illegal_q$clock = clock;
         accept_q$clock = clock;
         read_hit_q$clock = clock;
         stored$d = stored$q;
+        hit_q$d = hit_q$q;
+        illegal_q$d = illegal_q$q;
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
-        write_hit = write_address == address;
-        write_fault = write_hit & (|(merged & ~writable) | (merged > max));
-        accept_q$d = write_hit & ~write_fault;
+        hit_q$d = write_address == address;
+        illegal_q$d = |(merged & ~writable) | (merged > max);
+        write_hit = hit_q$q;
+        write_fault = hit_q$q & illegal_q$q;
+        accept_q$d = hit_q$q & ~illegal_q$q;
         if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
@@ -23249,6 +23281,44 @@ module rss_core__regs__ctrl__accept_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__ctrl__accept_q
+
+
+module rss_core__regs__ctrl__hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__ctrl__hit_q
+
+
+module rss_core__regs__ctrl__illegal_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__ctrl__illegal_q
 
 
 module rss_core__regs__ctrl__read_hit_q(d,q,clock);
@@ -23347,6 +23417,12 @@ module rss_core__regs__default_queue_reg(clock,reset,write_address,write_data,wr
     reg  [31:0] stored$d;
     wire  [31:0] stored$q;
     reg  stored$clock;
+    reg  hit_q$d;
+    wire  hit_q$q;
+    reg  hit_q$clock;
+    reg  illegal_q$d;
+    wire  illegal_q$q;
+    reg  illegal_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -23363,6 +23439,16 @@ module rss_core__regs__default_queue_reg(clock,reset,write_address,write_data,wr
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_core__regs__default_queue_reg__hit_q hit_q(
+        .d(hit_q$d),
+        .q(hit_q$q),
+        .clock(hit_q$clock)
+    );
+    rss_core__regs__default_queue_reg__illegal_q illegal_q(
+        .d(illegal_q$d),
+        .q(illegal_q$q),
+        .clock(illegal_q$clock)
+    );
     rss_core__regs__default_queue_reg__accept_q accept_q(
         .d(accept_q$d),
         .q(accept_q$q),
@@ -23377,15 +23463,21 @@ module rss_core__regs__default_queue_reg(clock,reset,write_address,write_data,wr
     // Update code
     always @(*) begin
         stored$clock = clock;
+        hit_q$clock = clock;
+        illegal_q$clock = clock;
         accept_q$clock = clock;
         read_hit_q$clock = clock;
         stored$d = stored$q;
+        hit_q$d = hit_q$q;
+        illegal_q$d = illegal_q$q;
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
-        write_hit = write_address == address;
-        write_fault = write_hit & (|(merged & ~writable) | (merged > max));
-        accept_q$d = write_hit & ~write_fault;
+        hit_q$d = write_address == address;
+        illegal_q$d = |(merged & ~writable) | (merged > max);
+        write_hit = hit_q$q;
+        write_fault = hit_q$q & illegal_q$q;
+        accept_q$d = hit_q$q & ~illegal_q$q;
         if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
@@ -23421,6 +23513,44 @@ module rss_core__regs__default_queue_reg__accept_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__default_queue_reg__accept_q
+
+
+module rss_core__regs__default_queue_reg__hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__default_queue_reg__hit_q
+
+
+module rss_core__regs__default_queue_reg__illegal_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__default_queue_reg__illegal_q
 
 
 module rss_core__regs__default_queue_reg__read_hit_q(d,q,clock);
@@ -23580,6 +23710,12 @@ module rss_core__regs__hash_types_reg(clock,reset,write_address,write_data,write
     reg  [31:0] stored$d;
     wire  [31:0] stored$q;
     reg  stored$clock;
+    reg  hit_q$d;
+    wire  hit_q$q;
+    reg  hit_q$clock;
+    reg  illegal_q$d;
+    wire  illegal_q$q;
+    reg  illegal_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -23596,6 +23732,16 @@ module rss_core__regs__hash_types_reg(clock,reset,write_address,write_data,write
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_core__regs__hash_types_reg__hit_q hit_q(
+        .d(hit_q$d),
+        .q(hit_q$q),
+        .clock(hit_q$clock)
+    );
+    rss_core__regs__hash_types_reg__illegal_q illegal_q(
+        .d(illegal_q$d),
+        .q(illegal_q$q),
+        .clock(illegal_q$clock)
+    );
     rss_core__regs__hash_types_reg__accept_q accept_q(
         .d(accept_q$d),
         .q(accept_q$q),
@@ -23610,15 +23756,21 @@ module rss_core__regs__hash_types_reg(clock,reset,write_address,write_data,write
     // Update code
     always @(*) begin
         stored$clock = clock;
+        hit_q$clock = clock;
+        illegal_q$clock = clock;
         accept_q$clock = clock;
         read_hit_q$clock = clock;
         stored$d = stored$q;
+        hit_q$d = hit_q$q;
+        illegal_q$d = illegal_q$q;
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
-        write_hit = write_address == address;
-        write_fault = write_hit & (|(merged & ~writable) | (merged > max));
-        accept_q$d = write_hit & ~write_fault;
+        hit_q$d = write_address == address;
+        illegal_q$d = |(merged & ~writable) | (merged > max);
+        write_hit = hit_q$q;
+        write_fault = hit_q$q & illegal_q$q;
+        accept_q$d = hit_q$q & ~illegal_q$q;
         if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
@@ -23654,6 +23806,44 @@ module rss_core__regs__hash_types_reg__accept_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__hash_types_reg__accept_q
+
+
+module rss_core__regs__hash_types_reg__hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__hash_types_reg__hit_q
+
+
+module rss_core__regs__hash_types_reg__illegal_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__hash_types_reg__illegal_q
 
 
 module rss_core__regs__hash_types_reg__read_hit_q(d,q,clock);
@@ -23787,7 +23977,7 @@ module rss_core__regs__id__read_hit_q(d,q,clock);
 endmodule // rss_core__regs__id__read_hit_q
 
 
-module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,read_next,write_hit,read_hit,read_data,value);
+module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobes,write_strobe,read_next,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -23796,7 +23986,6 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
-    input wire  [10:0] read_address;
     input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  read_hit;
@@ -23822,7 +24011,6 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
     reg  [31:0] mirror$write_data;
     reg  [3:0] mirror$write_strobes;
     reg  [3:0] mirror$read_next;
-    reg  [3:0] mirror$read_index;
     reg  mirror$read_hit;
     wire  [31:0] mirror$read_data;
     reg  hit_q$d;
@@ -23837,7 +24025,6 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
     
     // Local signals
     reg  [10:0] write_index;
-    reg  [10:0] read_index;
     reg  [10:0] next_index;
     
     // Sub module instances
@@ -23857,7 +24044,6 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
         .write_data(mirror$write_data),
         .write_strobes(mirror$write_strobes),
         .read_next(mirror$read_next),
-        .read_index(mirror$read_index),
         .read_hit(mirror$read_hit),
         .read_data(mirror$read_data)
     );
@@ -23908,8 +24094,6 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
         read_hit = read_hit_q$q;
         next_index = read_next - base;
         mirror$read_next = next_index[(32'h0)+:(4)];
-        read_index = read_address - base;
-        mirror$read_index = read_index[(32'h0)+:(4)];
         mirror$read_hit = read_hit;
         read_data = mirror$read_data;
     end
@@ -23955,7 +24139,7 @@ module rss_core__regs__key_ext__index_q(d,q,clock);
 endmodule // rss_core__regs__key_ext__index_q
 
 
-module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_index,read_hit,read_data);
+module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
@@ -23965,7 +24149,6 @@ module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
     input wire  [3:0] read_next;
-    input wire  [3:0] read_index;
     input wire  read_hit;
     output reg  [31:0] read_data;
     
@@ -23998,6 +24181,9 @@ module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,
     reg  [31:0] read_word$d;
     wire  [31:0] read_word$q;
     reg  read_word$clock;
+    reg  read_written$d;
+    wire  read_written$q;
+    reg  read_written$clock;
     
     // Local signals
     reg  [31:0] strobed_data;
@@ -24043,6 +24229,11 @@ module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,
         .q(read_word$q),
         .clock(read_word$clock)
     );
+    rss_core__regs__key_ext__mirror__read_written read_written(
+        .d(read_written$d),
+        .q(read_written$q),
+        .clock(read_written$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -24052,12 +24243,14 @@ module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,
         written_at_write_q$clock = clock;
         written$clock = clock;
         read_word$clock = clock;
+        read_written$clock = clock;
         lanes_q$d = lanes_q$q;
         index_q$d = index_q$q;
         data_q$d = data_q$q;
         written_at_write_q$d = written_at_write_q$q;
         written$d = written$q;
         read_word$d = read_word$q;
+        read_written$d = read_written$q;
         ram$clock = clock;
         strobed_data = 32'h0;
         if (write_strobes[0]) begin
@@ -24092,11 +24285,13 @@ module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,
         if (reset) begin
             lanes_q$d = 32'h0;
             written$d = 32'h0;
+            read_written$d = 1'b0;
         end
         ram$read_address = read_next;
-        written_at_read = written$q >> read_index;
+        written_at_read = written$q >> read_next;
+        read_written$d = written_at_read[32'h0];
         read_word$d = 32'h0;
-        if (read_hit & written_at_read[32'h0]) begin
+        if (read_hit & read_written$q) begin
             read_word$d = ram$read_data;
         end
         read_data = read_word$q;
@@ -24229,6 +24424,25 @@ module rss_core__regs__key_ext__mirror__read_word(d,q,clock);
 endmodule // rss_core__regs__key_ext__mirror__read_word
 
 
+module rss_core__regs__key_ext__mirror__read_written(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_ext__mirror__read_written
+
+
 module rss_core__regs__key_ext__mirror__written(d,q,clock);
     
     // Module arguments
@@ -24327,7 +24541,7 @@ module rss_core__regs__key_generation(d,q,clock);
 endmodule // rss_core__regs__key_generation
 
 
-module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,read_next,write_hit,read_hit,read_data,value);
+module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_strobes,write_strobe,read_next,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -24336,7 +24550,6 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
-    input wire  [10:0] read_address;
     input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  read_hit;
@@ -24362,7 +24575,6 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
     reg  [31:0] mirror$write_data;
     reg  [3:0] mirror$write_strobes;
     reg  [3:0] mirror$read_next;
-    reg  [3:0] mirror$read_index;
     reg  mirror$read_hit;
     wire  [31:0] mirror$read_data;
     reg  hit_q$d;
@@ -24377,7 +24589,6 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
     
     // Local signals
     reg  [10:0] write_index;
-    reg  [10:0] read_index;
     reg  [10:0] next_index;
     
     // Sub module instances
@@ -24397,7 +24608,6 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
         .write_data(mirror$write_data),
         .write_strobes(mirror$write_strobes),
         .read_next(mirror$read_next),
-        .read_index(mirror$read_index),
         .read_hit(mirror$read_hit),
         .read_data(mirror$read_data)
     );
@@ -24448,8 +24658,6 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
         read_hit = read_hit_q$q;
         next_index = read_next - base;
         mirror$read_next = next_index[(32'h0)+:(4)];
-        read_index = read_address - base;
-        mirror$read_index = read_index[(32'h0)+:(4)];
         mirror$read_hit = read_hit;
         read_data = mirror$read_data;
     end
@@ -24495,7 +24703,7 @@ module rss_core__regs__key_staged__index_q(d,q,clock);
 endmodule // rss_core__regs__key_staged__index_q
 
 
-module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_index,read_hit,read_data);
+module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
@@ -24505,7 +24713,6 @@ module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_da
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
     input wire  [3:0] read_next;
-    input wire  [3:0] read_index;
     input wire  read_hit;
     output reg  [31:0] read_data;
     
@@ -24538,6 +24745,9 @@ module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_da
     reg  [31:0] read_word$d;
     wire  [31:0] read_word$q;
     reg  read_word$clock;
+    reg  read_written$d;
+    wire  read_written$q;
+    reg  read_written$clock;
     
     // Local signals
     reg  [31:0] strobed_data;
@@ -24583,6 +24793,11 @@ module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_da
         .q(read_word$q),
         .clock(read_word$clock)
     );
+    rss_core__regs__key_staged__mirror__read_written read_written(
+        .d(read_written$d),
+        .q(read_written$q),
+        .clock(read_written$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -24592,12 +24807,14 @@ module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_da
         written_at_write_q$clock = clock;
         written$clock = clock;
         read_word$clock = clock;
+        read_written$clock = clock;
         lanes_q$d = lanes_q$q;
         index_q$d = index_q$q;
         data_q$d = data_q$q;
         written_at_write_q$d = written_at_write_q$q;
         written$d = written$q;
         read_word$d = read_word$q;
+        read_written$d = read_written$q;
         ram$clock = clock;
         strobed_data = 32'h0;
         if (write_strobes[0]) begin
@@ -24632,11 +24849,13 @@ module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_da
         if (reset) begin
             lanes_q$d = 32'h0;
             written$d = 32'h0;
+            read_written$d = 1'b0;
         end
         ram$read_address = read_next;
-        written_at_read = written$q >> read_index;
+        written_at_read = written$q >> read_next;
+        read_written$d = written_at_read[32'h0];
         read_word$d = 32'h0;
-        if (read_hit & written_at_read[32'h0]) begin
+        if (read_hit & read_written$q) begin
             read_word$d = ram$read_data;
         end
         read_data = read_word$q;
@@ -24767,6 +24986,25 @@ module rss_core__regs__key_staged__mirror__read_word(d,q,clock);
     end
           
 endmodule // rss_core__regs__key_staged__mirror__read_word
+
+
+module rss_core__regs__key_staged__mirror__read_written(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_staged__mirror__read_written
 
 
 module rss_core__regs__key_staged__mirror__written(d,q,clock);
@@ -24938,6 +25176,12 @@ module rss_core__regs__primary_queue_reg(clock,reset,write_address,write_data,wr
     reg  [31:0] stored$d;
     wire  [31:0] stored$q;
     reg  stored$clock;
+    reg  hit_q$d;
+    wire  hit_q$q;
+    reg  hit_q$clock;
+    reg  illegal_q$d;
+    wire  illegal_q$q;
+    reg  illegal_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -24954,6 +25198,16 @@ module rss_core__regs__primary_queue_reg(clock,reset,write_address,write_data,wr
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_core__regs__primary_queue_reg__hit_q hit_q(
+        .d(hit_q$d),
+        .q(hit_q$q),
+        .clock(hit_q$clock)
+    );
+    rss_core__regs__primary_queue_reg__illegal_q illegal_q(
+        .d(illegal_q$d),
+        .q(illegal_q$q),
+        .clock(illegal_q$clock)
+    );
     rss_core__regs__primary_queue_reg__accept_q accept_q(
         .d(accept_q$d),
         .q(accept_q$q),
@@ -24968,15 +25222,21 @@ module rss_core__regs__primary_queue_reg(clock,reset,write_address,write_data,wr
     // Update code
     always @(*) begin
         stored$clock = clock;
+        hit_q$clock = clock;
+        illegal_q$clock = clock;
         accept_q$clock = clock;
         read_hit_q$clock = clock;
         stored$d = stored$q;
+        hit_q$d = hit_q$q;
+        illegal_q$d = illegal_q$q;
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
-        write_hit = write_address == address;
-        write_fault = write_hit & (|(merged & ~writable) | (merged > max));
-        accept_q$d = write_hit & ~write_fault;
+        hit_q$d = write_address == address;
+        illegal_q$d = |(merged & ~writable) | (merged > max);
+        write_hit = hit_q$q;
+        write_fault = hit_q$q & illegal_q$q;
+        accept_q$d = hit_q$q & ~illegal_q$q;
         if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
@@ -25012,6 +25272,44 @@ module rss_core__regs__primary_queue_reg__accept_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__primary_queue_reg__accept_q
+
+
+module rss_core__regs__primary_queue_reg__hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__primary_queue_reg__hit_q
+
+
+module rss_core__regs__primary_queue_reg__illegal_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__primary_queue_reg__illegal_q
 
 
 module rss_core__regs__primary_queue_reg__read_hit_q(d,q,clock);
@@ -25084,7 +25382,7 @@ module rss_core__regs__primary_queue_reg__stored__dff(d,q,clock);
 endmodule // rss_core__regs__primary_queue_reg__stored__dff
 
 
-module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,read_next,write_hit,write_fault,read_hit,read_data,input_read_data,taken,request,hash_input,hash_type,vport,done,done_hash,done_queue,done_hashed);
+module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,input_read_data,taken,request,hash_input,hash_type,vport,done,done_hash,done_queue,done_hashed);
     
     // Module arguments
     input wire  clock;
@@ -25093,7 +25391,6 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
-    input wire  [10:0] read_address;
     input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  write_fault;
@@ -25129,7 +25426,6 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
     reg  [31:0] input_words$write_data;
     reg  [3:0] input_words$write_strobes;
     reg  input_words$write_strobe;
-    reg  [10:0] input_words$read_address;
     reg  [10:0] input_words$read_next;
     wire  input_words$write_hit;
     wire  input_words$read_hit;
@@ -25144,6 +25440,15 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
     reg  pending$d;
     wire  pending$q;
     reg  pending$clock;
+    reg  probe_hit_q$d;
+    wire  probe_hit_q$q;
+    reg  probe_hit_q$clock;
+    reg  probe_fault_q$d;
+    wire  probe_fault_q$q;
+    reg  probe_fault_q$clock;
+    reg  result_hit_q$d;
+    wire  result_hit_q$q;
+    reg  result_hit_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -25177,7 +25482,6 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
         .write_data(input_words$write_data),
         .write_strobes(input_words$write_strobes),
         .write_strobe(input_words$write_strobe),
-        .read_address(input_words$read_address),
         .read_next(input_words$read_next),
         .write_hit(input_words$write_hit),
         .read_hit(input_words$read_hit),
@@ -25198,6 +25502,21 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
         .d(pending$d),
         .q(pending$q),
         .clock(pending$clock)
+    );
+    rss_core__regs__probe__probe_hit_q probe_hit_q(
+        .d(probe_hit_q$d),
+        .q(probe_hit_q$q),
+        .clock(probe_hit_q$clock)
+    );
+    rss_core__regs__probe__probe_fault_q probe_fault_q(
+        .d(probe_fault_q$d),
+        .q(probe_fault_q$q),
+        .clock(probe_fault_q$clock)
+    );
+    rss_core__regs__probe__result_hit_q result_hit_q(
+        .d(result_hit_q$d),
+        .q(result_hit_q$q),
+        .clock(result_hit_q$clock)
     );
     rss_core__regs__probe__accept_q accept_q(
         .d(accept_q$d),
@@ -25235,6 +25554,9 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
         type_q$clock = clock;
         vport_q$clock = clock;
         pending$clock = clock;
+        probe_hit_q$clock = clock;
+        probe_fault_q$clock = clock;
+        result_hit_q$clock = clock;
         accept_q$clock = clock;
         hash_q$clock = clock;
         queue_q$clock = clock;
@@ -25244,6 +25566,9 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
         type_q$d = type_q$q;
         vport_q$d = vport_q$q;
         pending$d = pending$q;
+        probe_hit_q$d = probe_hit_q$q;
+        probe_fault_q$d = probe_fault_q$q;
+        result_hit_q$d = result_hit_q$q;
         accept_q$d = accept_q$q;
         hash_q$d = hash_q$q;
         queue_q$d = queue_q$q;
@@ -25256,14 +25581,16 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
         input_words$write_data = write_data;
         input_words$write_strobes = write_strobes;
         input_words$write_strobe = write_strobe;
-        input_words$read_address = read_address;
         input_words$read_next = read_next;
         input_read_data = input_words$read_data;
         probe_hit = write_address == probe_address;
         probe_fault = |(write_data & ~probe_writable) | (write_data[(32'h0)+:(4)] > type_max) | (write_data[(vport_lsb)+:(3)] > vport_max);
-        write_hit = (input_words$write_hit | probe_hit | (write_address == hash_address) | (write_address == result_address)) & present;
-        write_fault = (write_hit & ~input_words$write_hit & ~probe_hit) | (probe_hit & probe_fault & present);
-        accept_q$d = probe_hit & ~probe_fault & present;
+        probe_hit_q$d = probe_hit;
+        probe_fault_q$d = probe_fault;
+        result_hit_q$d = (write_address == hash_address) | (write_address == result_address);
+        write_hit = (input_words$write_hit | probe_hit_q$q | result_hit_q$q) & present;
+        write_fault = (result_hit_q$q | (probe_hit_q$q & probe_fault_q$q)) & present;
+        accept_q$d = probe_hit_q$q & ~probe_fault_q$q & present;
         taken = write_strobe & accept_q$q;
         if (taken) begin
             pending$d = 1'b1;
@@ -25490,7 +25817,7 @@ module rss_core__regs__probe__hashed_q(d,q,clock);
 endmodule // rss_core__regs__probe__hashed_q
 
 
-module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,read_next,write_hit,read_hit,read_data,value);
+module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,write_strobes,write_strobe,read_next,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -25499,7 +25826,6 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
-    input wire  [10:0] read_address;
     input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  read_hit;
@@ -25525,7 +25851,6 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
     reg  [31:0] mirror$write_data;
     reg  [3:0] mirror$write_strobes;
     reg  [3:0] mirror$read_next;
-    reg  [3:0] mirror$read_index;
     reg  mirror$read_hit;
     wire  [31:0] mirror$read_data;
     reg  hit_q$d;
@@ -25540,7 +25865,6 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
     
     // Local signals
     reg  [10:0] write_index;
-    reg  [10:0] read_index;
     reg  [10:0] next_index;
     
     // Sub module instances
@@ -25560,7 +25884,6 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
         .write_data(mirror$write_data),
         .write_strobes(mirror$write_strobes),
         .read_next(mirror$read_next),
-        .read_index(mirror$read_index),
         .read_hit(mirror$read_hit),
         .read_data(mirror$read_data)
     );
@@ -25611,8 +25934,6 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
         read_hit = read_hit_q$q;
         next_index = read_next - base;
         mirror$read_next = next_index[(32'h0)+:(4)];
-        read_index = read_address - base;
-        mirror$read_index = read_index[(32'h0)+:(4)];
         mirror$read_hit = read_hit;
         read_data = mirror$read_data;
     end
@@ -25658,7 +25979,7 @@ module rss_core__regs__probe__input_words__index_q(d,q,clock);
 endmodule // rss_core__regs__probe__input_words__index_q
 
 
-module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_index,read_hit,read_data);
+module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
@@ -25668,7 +25989,6 @@ module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
     input wire  [3:0] read_next;
-    input wire  [3:0] read_index;
     input wire  read_hit;
     output reg  [31:0] read_data;
     
@@ -25701,6 +26021,9 @@ module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,
     reg  [31:0] read_word$d;
     wire  [31:0] read_word$q;
     reg  read_word$clock;
+    reg  read_written$d;
+    wire  read_written$q;
+    reg  read_written$clock;
     
     // Local signals
     reg  [31:0] strobed_data;
@@ -25746,6 +26069,11 @@ module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,
         .q(read_word$q),
         .clock(read_word$clock)
     );
+    rss_core__regs__probe__input_words__mirror__read_written read_written(
+        .d(read_written$d),
+        .q(read_written$q),
+        .clock(read_written$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -25755,12 +26083,14 @@ module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,
         written_at_write_q$clock = clock;
         written$clock = clock;
         read_word$clock = clock;
+        read_written$clock = clock;
         lanes_q$d = lanes_q$q;
         index_q$d = index_q$q;
         data_q$d = data_q$q;
         written_at_write_q$d = written_at_write_q$q;
         written$d = written$q;
         read_word$d = read_word$q;
+        read_written$d = read_written$q;
         ram$clock = clock;
         strobed_data = 32'h0;
         if (write_strobes[0]) begin
@@ -25795,11 +26125,13 @@ module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,
         if (reset) begin
             lanes_q$d = 32'h0;
             written$d = 32'h0;
+            read_written$d = 1'b0;
         end
         ram$read_address = read_next;
-        written_at_read = written$q >> read_index;
+        written_at_read = written$q >> read_next;
+        read_written$d = written_at_read[32'h0];
         read_word$d = 32'h0;
-        if (read_hit & written_at_read[32'h0]) begin
+        if (read_hit & read_written$q) begin
             read_word$d = ram$read_data;
         end
         read_data = read_word$q;
@@ -25930,6 +26262,25 @@ module rss_core__regs__probe__input_words__mirror__read_word(d,q,clock);
     end
           
 endmodule // rss_core__regs__probe__input_words__mirror__read_word
+
+
+module rss_core__regs__probe__input_words__mirror__read_written(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__input_words__mirror__read_written
 
 
 module rss_core__regs__probe__input_words__mirror__written(d,q,clock);
@@ -26088,6 +26439,44 @@ module rss_core__regs__probe__pending(d,q,clock);
 endmodule // rss_core__regs__probe__pending
 
 
+module rss_core__regs__probe__probe_fault_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__probe_fault_q
+
+
+module rss_core__regs__probe__probe_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__probe_hit_q
+
+
 module rss_core__regs__probe__queue_q(d,q,clock);
     
     // Module arguments
@@ -26124,6 +26513,25 @@ module rss_core__regs__probe__read_sel_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__probe__read_sel_q
+
+
+module rss_core__regs__probe__result_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__result_hit_q
 
 
 module rss_core__regs__probe__type_q(d,q,clock);
@@ -26251,6 +26659,12 @@ module rss_core__regs__queue_limit(clock,reset,write_address,write_data,write_ma
     reg  [31:0] stored$d;
     wire  [31:0] stored$q;
     reg  stored$clock;
+    reg  hit_q$d;
+    wire  hit_q$q;
+    reg  hit_q$clock;
+    reg  illegal_q$d;
+    wire  illegal_q$q;
+    reg  illegal_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -26267,6 +26681,16 @@ module rss_core__regs__queue_limit(clock,reset,write_address,write_data,write_ma
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_core__regs__queue_limit__hit_q hit_q(
+        .d(hit_q$d),
+        .q(hit_q$q),
+        .clock(hit_q$clock)
+    );
+    rss_core__regs__queue_limit__illegal_q illegal_q(
+        .d(illegal_q$d),
+        .q(illegal_q$q),
+        .clock(illegal_q$clock)
+    );
     rss_core__regs__queue_limit__accept_q accept_q(
         .d(accept_q$d),
         .q(accept_q$q),
@@ -26281,15 +26705,21 @@ module rss_core__regs__queue_limit(clock,reset,write_address,write_data,write_ma
     // Update code
     always @(*) begin
         stored$clock = clock;
+        hit_q$clock = clock;
+        illegal_q$clock = clock;
         accept_q$clock = clock;
         read_hit_q$clock = clock;
         stored$d = stored$q;
+        hit_q$d = hit_q$q;
+        illegal_q$d = illegal_q$q;
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
-        write_hit = write_address == address;
-        write_fault = write_hit & (|(merged & ~writable) | (merged > max));
-        accept_q$d = write_hit & ~write_fault;
+        hit_q$d = write_address == address;
+        illegal_q$d = |(merged & ~writable) | (merged > max);
+        write_hit = hit_q$q;
+        write_fault = hit_q$q & illegal_q$q;
+        accept_q$d = hit_q$q & ~illegal_q$q;
         if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
@@ -26325,6 +26755,44 @@ module rss_core__regs__queue_limit__accept_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__queue_limit__accept_q
+
+
+module rss_core__regs__queue_limit__hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__queue_limit__hit_q
+
+
+module rss_core__regs__queue_limit__illegal_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__queue_limit__illegal_q
 
 
 module rss_core__regs__queue_limit__read_hit_q(d,q,clock);
@@ -26751,6 +27219,44 @@ module rss_core__regs__status__read_hit_q(d,q,clock);
 endmodule // rss_core__regs__status__read_hit_q
 
 
+module rss_core__regs__table_fault_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__table_fault_q
+
+
+module rss_core__regs__table_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__table_hit_q
+
+
 module rss_core__regs__table_index_q(d,q,clock);
     
     // Module arguments
@@ -26796,6 +27302,12 @@ module rss_core__regs__table_read(clock,reset,write_address,write_data,write_mas
     reg  [31:0] stored$d;
     wire  [31:0] stored$q;
     reg  stored$clock;
+    reg  hit_q$d;
+    wire  hit_q$q;
+    reg  hit_q$clock;
+    reg  illegal_q$d;
+    wire  illegal_q$q;
+    reg  illegal_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -26812,6 +27324,16 @@ module rss_core__regs__table_read(clock,reset,write_address,write_data,write_mas
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_core__regs__table_read__hit_q hit_q(
+        .d(hit_q$d),
+        .q(hit_q$q),
+        .clock(hit_q$clock)
+    );
+    rss_core__regs__table_read__illegal_q illegal_q(
+        .d(illegal_q$d),
+        .q(illegal_q$q),
+        .clock(illegal_q$clock)
+    );
     rss_core__regs__table_read__accept_q accept_q(
         .d(accept_q$d),
         .q(accept_q$q),
@@ -26826,15 +27348,21 @@ module rss_core__regs__table_read(clock,reset,write_address,write_data,write_mas
     // Update code
     always @(*) begin
         stored$clock = clock;
+        hit_q$clock = clock;
+        illegal_q$clock = clock;
         accept_q$clock = clock;
         read_hit_q$clock = clock;
         stored$d = stored$q;
+        hit_q$d = hit_q$q;
+        illegal_q$d = illegal_q$q;
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
-        write_hit = write_address == address;
-        write_fault = write_hit & (|(merged & ~writable) | (merged > max));
-        accept_q$d = write_hit & ~write_fault;
+        hit_q$d = write_address == address;
+        illegal_q$d = |(merged & ~writable) | (merged > max);
+        write_hit = hit_q$q;
+        write_fault = hit_q$q & illegal_q$q;
+        accept_q$d = hit_q$q & ~illegal_q$q;
         if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
@@ -26870,6 +27398,44 @@ module rss_core__regs__table_read__accept_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__table_read__accept_q
+
+
+module rss_core__regs__table_read__hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__table_read__hit_q
+
+
+module rss_core__regs__table_read__illegal_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__table_read__illegal_q
 
 
 module rss_core__regs__table_read__read_hit_q(d,q,clock);
@@ -29321,6 +29887,12 @@ module rss_core__regs__table_size(clock,reset,write_address,write_data,write_mas
     reg  [31:0] stored$d;
     wire  [31:0] stored$q;
     reg  stored$clock;
+    reg  hit_q$d;
+    wire  hit_q$q;
+    reg  hit_q$clock;
+    reg  illegal_q$d;
+    wire  illegal_q$q;
+    reg  illegal_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -29337,6 +29909,16 @@ module rss_core__regs__table_size(clock,reset,write_address,write_data,write_mas
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_core__regs__table_size__hit_q hit_q(
+        .d(hit_q$d),
+        .q(hit_q$q),
+        .clock(hit_q$clock)
+    );
+    rss_core__regs__table_size__illegal_q illegal_q(
+        .d(illegal_q$d),
+        .q(illegal_q$q),
+        .clock(illegal_q$clock)
+    );
     rss_core__regs__table_size__accept_q accept_q(
         .d(accept_q$d),
         .q(accept_q$q),
@@ -29351,15 +29933,21 @@ module rss_core__regs__table_size(clock,reset,write_address,write_data,write_mas
     // Update code
     always @(*) begin
         stored$clock = clock;
+        hit_q$clock = clock;
+        illegal_q$clock = clock;
         accept_q$clock = clock;
         read_hit_q$clock = clock;
         stored$d = stored$q;
+        hit_q$d = hit_q$q;
+        illegal_q$d = illegal_q$q;
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
-        write_hit = write_address == address;
-        write_fault = write_hit & (|(merged & ~writable) | (merged > max));
-        accept_q$d = write_hit & ~write_fault;
+        hit_q$d = write_address == address;
+        illegal_q$d = |(merged & ~writable) | (merged > max);
+        write_hit = hit_q$q;
+        write_fault = hit_q$q & illegal_q$q;
+        accept_q$d = hit_q$q & ~illegal_q$q;
         if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
@@ -29395,6 +29983,44 @@ module rss_core__regs__table_size__accept_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__table_size__accept_q
+
+
+module rss_core__regs__table_size__hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__table_size__hit_q
+
+
+module rss_core__regs__table_size__illegal_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__table_size__illegal_q
 
 
 module rss_core__regs__table_size__read_hit_q(d,q,clock);
@@ -29627,7 +30253,7 @@ module rss_core__regs__vport_caps__read_hit_q(d,q,clock);
 endmodule // rss_core__regs__vport_caps__read_hit_q
 
 
-module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,read_next,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,pick_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
+module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,pick_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
     
     // Module arguments
     input wire  clock;
@@ -29636,7 +30262,6 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
     input wire  write_strobe;
-    input wire  [10:0] read_address;
     input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  write_fault;
@@ -29734,7 +30359,6 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  [31:0] mac_mirror$write_data;
     reg  [3:0] mac_mirror$write_strobes;
     reg  [4:0] mac_mirror$read_next;
-    reg  [4:0] mac_mirror$read_index;
     reg  mac_mirror$read_hit;
     wire  [31:0] mac_mirror$read_data;
     reg  [383:0] move_slot$slots;
@@ -29786,7 +30410,6 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  hi_hit;
     reg  [3:0] write_lanes;
     reg  hi_fault;
-    reg  [3:0] read_entry;
     reg  [3:0] next_entry;
     reg  [5:0] read_hits_next;
     reg  [7:0] read_vport_next;
@@ -29878,7 +30501,6 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         .write_data(mac_mirror$write_data),
         .write_strobes(mac_mirror$write_strobes),
         .read_next(mac_mirror$read_next),
-        .read_index(mac_mirror$read_index),
         .read_hit(mac_mirror$read_hit),
         .read_data(mac_mirror$read_data)
     );
@@ -30241,7 +30863,6 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         queues_write_hit = ((write_address >> 64'h3) == queues_region) & (((write_address[(32'h0)+:(3)]) & 4'hf) < vports_built);
         write_hit = commit_hit | move_hit | lo_hit | hi_hit | (write_address == move_status_address) | state_write_hit | queues_write_hit;
         write_fault = (commit_hit & commit_fault) | hi_fault | (write_address == move_status_address) | state_write_hit | queues_write_hit;
-        read_entry = read_address[(32'h0)+:(4)];
         next_entry = read_next[(32'h0)+:(4)];
         read_hits_next = 32'h0;
         if (((read_next >> 64'h4) == mac_lo_region) & (((next_entry) & 5'h1f) < filters_built)) begin
@@ -30381,10 +31002,6 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         end
         mac_mirror$write_strobes = write_lanes;
         mac_mirror$read_next = read_next[(32'h0)+:(5)];
-        mac_mirror$read_index = ((read_entry) & 5'h1f);
-        if (hi_read_hit) begin
-            mac_mirror$read_index = (mac_mirror$read_index & ~(1 << (32'h4)) | ((1'b1) << (32'h4)));
-        end
         mac_mirror$read_hit = lo_read_hit | hi_read_hit;
         mac_read_data = mac_mirror$read_data;
         if (reset) begin
@@ -30739,7 +31356,7 @@ module rss_core__regs__vports__mac_lo(clock,reset,word,data,lanes,value);
 endmodule // rss_core__regs__vports__mac_lo
 
 
-module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_index,read_hit,read_data);
+module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
@@ -30749,7 +31366,6 @@ module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_da
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
     input wire  [4:0] read_next;
-    input wire  [4:0] read_index;
     input wire  read_hit;
     output reg  [31:0] read_data;
     
@@ -30782,6 +31398,9 @@ module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_da
     reg  [31:0] read_word$d;
     wire  [31:0] read_word$q;
     reg  read_word$clock;
+    reg  read_written$d;
+    wire  read_written$q;
+    reg  read_written$clock;
     
     // Local signals
     reg  [31:0] strobed_data;
@@ -30827,6 +31446,11 @@ module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_da
         .q(read_word$q),
         .clock(read_word$clock)
     );
+    rss_core__regs__vports__mac_mirror__read_written read_written(
+        .d(read_written$d),
+        .q(read_written$q),
+        .clock(read_written$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -30836,12 +31460,14 @@ module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_da
         written_at_write_q$clock = clock;
         written$clock = clock;
         read_word$clock = clock;
+        read_written$clock = clock;
         lanes_q$d = lanes_q$q;
         index_q$d = index_q$q;
         data_q$d = data_q$q;
         written_at_write_q$d = written_at_write_q$q;
         written$d = written$q;
         read_word$d = read_word$q;
+        read_written$d = read_written$q;
         ram$clock = clock;
         strobed_data = 32'h0;
         if (write_strobes[0]) begin
@@ -30876,11 +31502,13 @@ module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_da
         if (reset) begin
             lanes_q$d = 32'h0;
             written$d = 32'h0;
+            read_written$d = 1'b0;
         end
         ram$read_address = read_next;
-        written_at_read = written$q >> read_index;
+        written_at_read = written$q >> read_next;
+        read_written$d = written_at_read[32'h0];
         read_word$d = 32'h0;
-        if (read_hit & written_at_read[32'h0]) begin
+        if (read_hit & read_written$q) begin
             read_word$d = ram$read_data;
         end
         read_data = read_word$q;
@@ -31027,6 +31655,25 @@ module rss_core__regs__vports__mac_mirror__read_word(d,q,clock);
     end
           
 endmodule // rss_core__regs__vports__mac_mirror__read_word
+
+
+module rss_core__regs__vports__mac_mirror__read_written(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__mac_mirror__read_written
 
 
 module rss_core__regs__vports__mac_mirror__written(d,q,clock);
@@ -31390,13 +32037,13 @@ endmodule // rss_core__regs__write_faults_any_q
 module rss_core__regs__write_faults_q(d,q,clock);
     
     // Module arguments
-    input wire  [11:0] d;
-    output reg  [11:0] q;
+    input wire  [10:0] d;
+    output reg  [10:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 12'h0;
+       q = 11'h0;
     end
     
     always @(posedge clock) begin
@@ -31456,6 +32103,9 @@ module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb
     reg  aged2_q$d;
     wire  aged2_q$q;
     reg  aged2_q$clock;
+    reg  aged3_q$d;
+    wire  aged3_q$q;
+    reg  aged3_q$clock;
     reg  perform_q$d;
     wire  perform_q$q;
     reg  perform_q$clock;
@@ -31492,6 +32142,11 @@ module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb
         .q(aged2_q$q),
         .clock(aged2_q$clock)
     );
+    rss_core__regs__write_slot__aged3_q aged3_q(
+        .d(aged3_q$d),
+        .q(aged3_q$q),
+        .clock(aged3_q$clock)
+    );
     rss_core__regs__write_slot__perform_q perform_q(
         .d(perform_q$d),
         .q(perform_q$q),
@@ -31523,6 +32178,7 @@ module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb
         held_q$clock = clock;
         aged_q$clock = clock;
         aged2_q$clock = clock;
+        aged3_q$clock = clock;
         perform_q$clock = clock;
         outstanding$clock = clock;
         address_q$clock = clock;
@@ -31531,6 +32187,7 @@ module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb
         held_q$d = held_q$q;
         aged_q$d = aged_q$q;
         aged2_q$d = aged2_q$q;
+        aged3_q$d = aged3_q$q;
         perform_q$d = perform_q$q;
         outstanding$d = outstanding$q;
         address_q$d = address_q$q;
@@ -31561,7 +32218,8 @@ module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb
         end
         aged_q$d = held_q$q & ~perform_q$q & unblocked;
         aged2_q$d = held_q$q & aged_q$q & ~perform_q$q & unblocked;
-        perform_q$d = held_q$q & aged2_q$q & ~perform_q$q & unblocked;
+        aged3_q$d = held_q$q & aged2_q$q & ~perform_q$q & unblocked;
+        perform_q$d = held_q$q & aged3_q$q & ~perform_q$q & unblocked;
         if (perform_q$q) begin
             held_q$d = 1'b0;
         end
@@ -31572,6 +32230,7 @@ module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb
             held_q$d = 1'b0;
             aged_q$d = 1'b0;
             aged2_q$d = 1'b0;
+            aged3_q$d = 1'b0;
             perform_q$d = 1'b0;
             outstanding$d = 1'b0;
         end
@@ -31622,6 +32281,25 @@ module rss_core__regs__write_slot__aged2_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__write_slot__aged2_q
+
+
+module rss_core__regs__write_slot__aged3_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__write_slot__aged3_q
 
 
 module rss_core__regs__write_slot__aged_q(d,q,clock);
@@ -31891,6 +32569,45 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
     reg  [159:0] beat_q$d;
     wire  [159:0] beat_q$q;
     reg  beat_q$clock;
+    reg  d_valid$d;
+    wire  d_valid$q;
+    reg  d_valid$clock;
+    reg  d_first$d;
+    wire  d_first$q;
+    reg  d_first$clock;
+    reg  d_last$d;
+    wire  d_last$q;
+    reg  d_last$clock;
+    reg  [15:0] d_length$d;
+    wire  [15:0] d_length$q;
+    reg  d_length$clock;
+    reg  [63:0] d_data$d;
+    wire  [63:0] d_data$q;
+    reg  d_data$clock;
+    reg  d_tag12$d;
+    wire  d_tag12$q;
+    reg  d_tag12$clock;
+    reg  d_ipv4_12$d;
+    wire  d_ipv4_12$q;
+    reg  d_ipv4_12$clock;
+    reg  d_ipv6_12$d;
+    wire  d_ipv6_12$q;
+    reg  d_ipv6_12$clock;
+    reg  d_tag16$d;
+    wire  d_tag16$q;
+    reg  d_tag16$clock;
+    reg  d_ipv4_16$d;
+    wire  d_ipv4_16$q;
+    reg  d_ipv4_16$clock;
+    reg  d_ipv6_16$d;
+    wire  d_ipv6_16$q;
+    reg  d_ipv6_16$clock;
+    reg  d_ipv4_20$d;
+    wire  d_ipv4_20$q;
+    reg  d_ipv4_20$clock;
+    reg  d_ipv6_20$d;
+    wire  d_ipv6_20$q;
+    reg  d_ipv6_20$clock;
     
     // Local signals
     reg  [111:0] extended;
@@ -31993,6 +32710,71 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         .q(beat_q$q),
         .clock(beat_q$clock)
     );
+    rss_core__slots__d_valid d_valid(
+        .d(d_valid$d),
+        .q(d_valid$q),
+        .clock(d_valid$clock)
+    );
+    rss_core__slots__d_first d_first(
+        .d(d_first$d),
+        .q(d_first$q),
+        .clock(d_first$clock)
+    );
+    rss_core__slots__d_last d_last(
+        .d(d_last$d),
+        .q(d_last$q),
+        .clock(d_last$clock)
+    );
+    rss_core__slots__d_length d_length(
+        .d(d_length$d),
+        .q(d_length$q),
+        .clock(d_length$clock)
+    );
+    rss_core__slots__d_data d_data(
+        .d(d_data$d),
+        .q(d_data$q),
+        .clock(d_data$clock)
+    );
+    rss_core__slots__d_tag12 d_tag12(
+        .d(d_tag12$d),
+        .q(d_tag12$q),
+        .clock(d_tag12$clock)
+    );
+    rss_core__slots__d_ipv4_12 d_ipv4_12(
+        .d(d_ipv4_12$d),
+        .q(d_ipv4_12$q),
+        .clock(d_ipv4_12$clock)
+    );
+    rss_core__slots__d_ipv6_12 d_ipv6_12(
+        .d(d_ipv6_12$d),
+        .q(d_ipv6_12$q),
+        .clock(d_ipv6_12$clock)
+    );
+    rss_core__slots__d_tag16 d_tag16(
+        .d(d_tag16$d),
+        .q(d_tag16$q),
+        .clock(d_tag16$clock)
+    );
+    rss_core__slots__d_ipv4_16 d_ipv4_16(
+        .d(d_ipv4_16$d),
+        .q(d_ipv4_16$q),
+        .clock(d_ipv4_16$clock)
+    );
+    rss_core__slots__d_ipv6_16 d_ipv6_16(
+        .d(d_ipv6_16$d),
+        .q(d_ipv6_16$q),
+        .clock(d_ipv6_16$clock)
+    );
+    rss_core__slots__d_ipv4_20 d_ipv4_20(
+        .d(d_ipv4_20$d),
+        .q(d_ipv4_20$q),
+        .clock(d_ipv4_20$clock)
+    );
+    rss_core__slots__d_ipv6_20 d_ipv6_20(
+        .d(d_ipv6_20$d),
+        .q(d_ipv6_20$q),
+        .clock(d_ipv6_20$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -32010,6 +32792,19 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         slot_last_q$clock = clock;
         slot_last14_q$clock = clock;
         beat_q$clock = clock;
+        d_valid$clock = clock;
+        d_first$clock = clock;
+        d_last$clock = clock;
+        d_length$clock = clock;
+        d_data$clock = clock;
+        d_tag12$clock = clock;
+        d_ipv4_12$clock = clock;
+        d_ipv6_12$clock = clock;
+        d_tag16$clock = clock;
+        d_ipv4_16$clock = clock;
+        d_ipv6_16$clock = clock;
+        d_ipv4_20$clock = clock;
+        d_ipv6_20$clock = clock;
         prev_tail$d = prev_tail$q;
         at1$d = at1$q;
         at2$d = at2$q;
@@ -32024,33 +32819,59 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         slot_last_q$d = slot_last_q$q;
         slot_last14_q$d = slot_last14_q$q;
         beat_q$d = beat_q$q;
-        is12 = ((beat12 == 32'h0) & in_first) | ((beat12 == 32'h1) & at1$q) | ((beat12 == 32'h2) & at2$q);
-        is16 = ((beat16 == 32'h0) & in_first) | ((beat16 == 32'h1) & at1$q) | ((beat16 == 32'h2) & at2$q);
-        is20 = ((beat20 == 32'h0) & in_first) | ((beat20 == 32'h1) & at1$q) | ((beat20 == 32'h2) & at2$q);
+        d_valid$d = d_valid$q;
+        d_first$d = d_first$q;
+        d_last$d = d_last$q;
+        d_length$d = d_length$q;
+        d_data$d = d_data$q;
+        d_tag12$d = d_tag12$q;
+        d_ipv4_12$d = d_ipv4_12$q;
+        d_ipv6_12$d = d_ipv6_12$q;
+        d_tag16$d = d_tag16$q;
+        d_ipv4_16$d = d_ipv4_16$q;
+        d_ipv6_16$d = d_ipv6_16$q;
+        d_ipv4_20$d = d_ipv4_20$q;
+        d_ipv6_20$d = d_ipv6_20$q;
+        is12 = ((beat12 == 32'h0) & d_first$q) | ((beat12 == 32'h1) & at1$q) | ((beat12 == 32'h2) & at2$q);
+        is16 = ((beat16 == 32'h0) & d_first$q) | ((beat16 == 32'h1) & at1$q) | ((beat16 == 32'h2) & at2$q);
+        is20 = ((beat20 == 32'h0) & d_first$q) | ((beat20 == 32'h1) & at1$q) | ((beat20 == 32'h2) & at2$q);
         type12 = in_data[(lane12)+:(16)];
         type16 = in_data[(lane16)+:(16)];
         type20 = in_data[(lane20)+:(16)];
+        d_tag12$d = (type12 == tag_vlan) | (type12 == tag_qinq);
+        d_ipv4_12$d = type12 == type_ipv4;
+        d_ipv6_12$d = type12 == type_ipv6;
+        d_tag16$d = type16 == tag_vlan;
+        d_ipv4_16$d = type16 == type_ipv4;
+        d_ipv6_16$d = type16 == type_ipv6;
+        d_ipv4_20$d = type20 == type_ipv4;
+        d_ipv6_20$d = type20 == type_ipv6;
+        d_valid$d = in_valid;
+        d_first$d = in_first;
+        d_last$d = in_last;
+        d_length$d = in_length;
+        d_data$d = in_data;
         tag12 = tag12_q$q;
         ipv4_12 = ipv4_12_q$q;
         ipv6_12 = ipv6_12_q$q;
         if (is12) begin
-            tag12 = (type12 == tag_vlan) | (type12 == tag_qinq);
-            ipv4_12 = type12 == type_ipv4;
-            ipv6_12 = type12 == type_ipv6;
+            tag12 = d_tag12$q;
+            ipv4_12 = d_ipv4_12$q;
+            ipv6_12 = d_ipv6_12$q;
         end
         tag16 = tag16_q$q;
         ipv4_16 = ipv4_16_q$q;
         ipv6_16 = ipv6_16_q$q;
         if (is16) begin
-            tag16 = type16 == tag_vlan;
-            ipv4_16 = type16 == type_ipv4;
-            ipv6_16 = type16 == type_ipv6;
+            tag16 = d_tag16$q;
+            ipv4_16 = d_ipv4_16$q;
+            ipv6_16 = d_ipv6_16$q;
         end
         ipv4_20 = ipv4_20_q$q;
         ipv6_20 = ipv6_20_q$q;
         if (is20) begin
-            ipv4_20 = type20 == type_ipv4;
-            ipv6_20 = type20 == type_ipv6;
+            ipv4_20 = d_ipv4_20$q;
+            ipv6_20 = d_ipv6_20$q;
         end
         l3 = 32'he;
         frame_ipv4 = ipv4_12;
@@ -32070,14 +32891,14 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         if (narrow) begin
             word_grid2 = tag12_q$q & ~tag16_q$q;
         end
-        extended = (((prev_tail$q) & 112'hffffffffffffffffffffffffffff) << data_bits) | ((in_data) & 112'hffffffffffffffffffffffffffff);
+        extended = (((prev_tail$q) & 112'hffffffffffffffffffffffffffff) << data_bits) | ((d_data$q) & 112'hffffffffffffffffffffffffffff);
         words = extended[(32'h10)+:(64)];
         if (word_grid2) begin
             words = extended[(32'h30)+:(64)];
         end
-        tail = ((in_data[(32'h0)+:(16)]) & 64'hffffffffffffffff) << 64'h30;
+        tail = ((d_data$q[(32'h0)+:(16)]) & 64'hffffffffffffffff) << 64'h30;
         if (word_grid2) begin
-            tail = ((in_data[(32'h0)+:(48)]) & 64'hffffffffffffffff) << 64'h10;
+            tail = ((d_data$q[(32'h0)+:(48)]) & 64'hffffffffffffffff) << 64'h10;
         end
         slot_last = slot_last_q$q ^ first_slot_last;
         slot_last14 = slot_last14_q$q ^ first_slot_last14;
@@ -32093,21 +32914,21 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         if (slot_last14 > word_limit - words_per_beat) begin
             next_slot_last14 = word_limit;
         end
-        if (in_valid) begin
-            at1$d = in_first & ~in_last;
-            at2$d = at1$q & ~in_last;
+        if (d_valid$q) begin
+            at1$d = d_first$q & ~d_last$q;
+            at2$d = at1$q & ~d_last$q;
             slot_last_q$d = next_slot_last ^ first_slot_last;
             slot_last14_q$d = next_slot_last14 ^ first_slot_last14;
-            if (in_last) begin
+            if (d_last$q) begin
                 slot_last_q$d = 32'h0;
                 slot_last14_q$d = 32'h0;
             end
         end
-        bundle = (((words) & 160'hffffffffffffffffffffffffffffffffffffffff) << 64'h60) | (((tail) & 160'hffffffffffffffffffffffffffffffffffffffff) << 64'h20) | (((in_length) & 160'hffffffffffffffffffffffffffffffffffffffff) << 64'h10) | (((last_word) & 160'hffffffffffffffffffffffffffffffffffffffff) << 64'ha) | (((l3) & 160'hffffffffffffffffffffffffffffffffffffffff) << 64'h5);
-        bundle = (((((bundle & ~(1 << (32'h0)) | ((in_valid) << (32'h0))) & ~(1 << (32'h1)) | ((in_first) << (32'h1))) & ~(1 << (32'h2)) | ((in_last) << (32'h2))) & ~(1 << (32'h3)) | ((frame_ipv4) << (32'h3))) & ~(1 << (32'h4)) | ((frame_ipv6) << (32'h4)));
+        bundle = (((words) & 160'hffffffffffffffffffffffffffffffffffffffff) << 64'h60) | (((tail) & 160'hffffffffffffffffffffffffffffffffffffffff) << 64'h20) | (((d_length$q) & 160'hffffffffffffffffffffffffffffffffffffffff) << 64'h10) | (((last_word) & 160'hffffffffffffffffffffffffffffffffffffffff) << 64'ha) | (((l3) & 160'hffffffffffffffffffffffffffffffffffffffff) << 64'h5);
+        bundle = (((((bundle & ~(1 << (32'h0)) | ((d_valid$q) << (32'h0))) & ~(1 << (32'h1)) | ((d_first$q) << (32'h1))) & ~(1 << (32'h2)) | ((d_last$q) << (32'h2))) & ~(1 << (32'h3)) | ((frame_ipv4) << (32'h3))) & ~(1 << (32'h4)) | ((frame_ipv6) << (32'h4)));
         beat_q$d = bundle;
-        if (in_valid) begin
-            prev_tail$d = in_data[(32'h0)+:(48)];
+        if (d_valid$q) begin
+            prev_tail$d = d_data$q[(32'h0)+:(48)];
             tag12_q$d = tag12;
             ipv4_12_q$d = ipv4_12;
             ipv6_12_q$d = ipv6_12;
@@ -32118,6 +32939,7 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
             ipv6_20_q$d = ipv6_20;
         end
         if (reset) begin
+            d_valid$d = 1'b0;
             beat_q$d = 32'h0;
             at1$d = 1'b0;
             at2$d = 1'b0;
@@ -32185,6 +33007,253 @@ module rss_core__slots__beat_q(d,q,clock);
     end
           
 endmodule // rss_core__slots__beat_q
+
+
+module rss_core__slots__d_data(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__d_data
+
+
+module rss_core__slots__d_first(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__d_first
+
+
+module rss_core__slots__d_ipv4_12(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__d_ipv4_12
+
+
+module rss_core__slots__d_ipv4_16(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__d_ipv4_16
+
+
+module rss_core__slots__d_ipv4_20(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__d_ipv4_20
+
+
+module rss_core__slots__d_ipv6_12(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__d_ipv6_12
+
+
+module rss_core__slots__d_ipv6_16(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__d_ipv6_16
+
+
+module rss_core__slots__d_ipv6_20(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__d_ipv6_20
+
+
+module rss_core__slots__d_last(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__d_last
+
+
+module rss_core__slots__d_length(d,q,clock);
+    
+    // Module arguments
+    input wire  [15:0] d;
+    output reg  [15:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 16'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__d_length
+
+
+module rss_core__slots__d_tag12(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__d_tag12
+
+
+module rss_core__slots__d_tag16(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__d_tag16
+
+
+module rss_core__slots__d_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__d_valid
 
 
 module rss_core__slots__ipv4_12_q(d,q,clock);
@@ -32427,14 +33496,14 @@ module rss_core__table_address(bank,vport,hash,size_log2,address);
     // Constant declarations
     localparam  table_log2 = 4'h7;
     localparam  entry_bits = 11'b1111111;
-    localparam  one = 11'b1;
+    localparam  all_ones = 11'b11111111111;
     
     // Local signals
     reg  [10:0] size_mask;
     
     // Update code
     always @(*) begin
-        size_mask = (one << size_log2) - 64'h1;
+        size_mask = ~(all_ones << size_log2);
         address = (((((vport) & 11'h7ff) << table_log2) | (hash[(32'h0)+:(11)] & size_mask & entry_bits)) & ~(1 << (32'ha)) | ((bank) << (32'ha)));
     end
     
@@ -35969,14 +37038,14 @@ module rss_core__tx_lookup__table_address(bank,vport,hash,size_log2,address);
     // Constant declarations
     localparam  table_log2 = 4'h7;
     localparam  entry_bits = 11'b1111111;
-    localparam  one = 11'b1;
+    localparam  all_ones = 11'b11111111111;
     
     // Local signals
     reg  [10:0] size_mask;
     
     // Update code
     always @(*) begin
-        size_mask = (one << size_log2) - 64'h1;
+        size_mask = ~(all_ones << size_log2);
         address = (((((vport) & 11'h7ff) << table_log2) | (hash[(32'h0)+:(11)] & size_mask & entry_bits)) & ~(1 << (32'ha)) | ((bank) << (32'ha)));
     end
     
@@ -36116,9 +37185,12 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     localparam  nibble = 64'hf;
     
     // Stub signals
-    reg  [15:0] hits$d;
-    wire  [15:0] hits$q;
-    reg  hits$clock;
+    reg  [15:0] hits_high$d;
+    wire  [15:0] hits_high$q;
+    reg  hits_high$clock;
+    reg  [15:0] hits_low$d;
+    wire  [15:0] hits_low$q;
+    reg  hits_low$clock;
     reg  [47:0] hit_vports$d;
     wire  [47:0] hit_vports$q;
     reg  hit_vports$clock;
@@ -36149,15 +37221,18 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     reg  [3:0] read_ptr$d;
     wire  [3:0] read_ptr$q;
     reg  read_ptr$clock;
-    reg  [15:0] third_onehot$d;
-    wire  [15:0] third_onehot$q;
-    reg  third_onehot$clock;
+    reg  [15:0] fourth_onehot$d;
+    wire  [15:0] fourth_onehot$q;
+    reg  fourth_onehot$clock;
     reg  [2:0] head$d;
     wire  [2:0] head$q;
     reg  head$clock;
     reg  [2:0] second$d;
     wire  [2:0] second$q;
     reg  second$clock;
+    reg  [2:0] third$d;
+    wire  [2:0] third$q;
+    reg  third$clock;
     reg  bypass_head$d;
     wire  bypass_head$q;
     reg  bypass_head$clock;
@@ -36167,6 +37242,9 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     reg  bypass_third$d;
     wire  bypass_third$q;
     reg  bypass_third$clock;
+    reg  bypass_fourth$d;
+    wire  bypass_fourth$q;
+    reg  bypass_fourth$clock;
     reg  [2:0] upcoming$d;
     wire  [2:0] upcoming$q;
     reg  upcoming$clock;
@@ -36179,21 +37257,29 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     reg  [2:0] head_now;
     reg  [2:0] second_now;
     reg  [2:0] third_now;
+    reg  [2:0] fourth_now;
+    reg  [2:0] third_next;
     reg  [2:0] head_next;
     reg  [2:0] second_next;
     reg  bypass_head_next;
     reg  bypass_second_next;
     reg  [51:0] entry;
-    reg  [15:0] hits_now;
+    reg  [15:0] hits_high_now;
+    reg  [15:0] hits_low_now;
     reg  [47:0] vports_now;
     reg  found;
     reg  [2:0] chosen;
     
     // Sub module instances
-    rss_core__vport_match__hits hits(
-        .d(hits$d),
-        .q(hits$q),
-        .clock(hits$clock)
+    rss_core__vport_match__hits_high hits_high(
+        .d(hits_high$d),
+        .q(hits_high$q),
+        .clock(hits_high$clock)
+    );
+    rss_core__vport_match__hits_low hits_low(
+        .d(hits_low$d),
+        .q(hits_low$q),
+        .clock(hits_low$clock)
     );
     rss_core__vport_match__hit_vports hit_vports(
         .d(hit_vports$d),
@@ -36245,10 +37331,10 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         .q(read_ptr$q),
         .clock(read_ptr$clock)
     );
-    rss_core__vport_match__third_onehot third_onehot(
-        .d(third_onehot$d),
-        .q(third_onehot$q),
-        .clock(third_onehot$clock)
+    rss_core__vport_match__fourth_onehot fourth_onehot(
+        .d(fourth_onehot$d),
+        .q(fourth_onehot$q),
+        .clock(fourth_onehot$clock)
     );
     rss_core__vport_match__head head(
         .d(head$d),
@@ -36259,6 +37345,11 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         .d(second$d),
         .q(second$q),
         .clock(second$clock)
+    );
+    rss_core__vport_match__third third(
+        .d(third$d),
+        .q(third$q),
+        .clock(third$clock)
     );
     rss_core__vport_match__bypass_head bypass_head(
         .d(bypass_head$d),
@@ -36275,6 +37366,11 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         .q(bypass_third$q),
         .clock(bypass_third$clock)
     );
+    rss_core__vport_match__bypass_fourth bypass_fourth(
+        .d(bypass_fourth$d),
+        .q(bypass_fourth$q),
+        .clock(bypass_fourth$clock)
+    );
     rss_core__vport_match__upcoming upcoming(
         .d(upcoming$d),
         .q(upcoming$q),
@@ -36283,7 +37379,8 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     
     // Update code
     always @(*) begin
-        hits$clock = clock;
+        hits_high$clock = clock;
+        hits_low$clock = clock;
         hit_vports$clock = clock;
         hits_valid$clock = clock;
         mac_complete$clock = clock;
@@ -36294,14 +37391,17 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         ring$clock = clock;
         write_ptr$clock = clock;
         read_ptr$clock = clock;
-        third_onehot$clock = clock;
+        fourth_onehot$clock = clock;
         head$clock = clock;
         second$clock = clock;
+        third$clock = clock;
         bypass_head$clock = clock;
         bypass_second$clock = clock;
         bypass_third$clock = clock;
+        bypass_fourth$clock = clock;
         upcoming$clock = clock;
-        hits$d = hits$q;
+        hits_high$d = hits_high$q;
+        hits_low$d = hits_low$q;
         hit_vports$d = hit_vports$q;
         hits_valid$d = hits_valid$q;
         mac_complete$d = mac_complete$q;
@@ -36312,162 +37412,214 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         ring$d = ring$q;
         write_ptr$d = write_ptr$q;
         read_ptr$d = read_ptr$q;
-        third_onehot$d = third_onehot$q;
+        fourth_onehot$d = fourth_onehot$q;
         head$d = head$q;
         second$d = second$q;
+        third$d = third$q;
         bypass_head$d = bypass_head$q;
         bypass_second$d = bypass_second$q;
         bypass_third$d = bypass_third$q;
+        bypass_fourth$d = bypass_fourth$q;
         upcoming$d = upcoming$q;
         hits_valid$d = in_valid & in_first;
-        hits_now = 32'h0;
+        hits_high_now = 32'h0;
+        hits_low_now = 32'h0;
         vports_now = 32'h0;
         entry = filters[(32'h34 * 0)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 0));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
-            hits_now = (hits_now & ~(1 << (0)) | ((1'b1) << (0)));
+        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
+            hits_high_now = (hits_high_now & ~(1 << (0)) | ((1'b1) << (0)));
+        end
+        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
+            hits_low_now = (hits_low_now & ~(1 << (0)) | ((1'b1) << (0)));
         end
         entry = filters[(32'h34 * 1)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 1));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
-            hits_now = (hits_now & ~(1 << (1)) | ((1'b1) << (1)));
+        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
+            hits_high_now = (hits_high_now & ~(1 << (1)) | ((1'b1) << (1)));
+        end
+        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
+            hits_low_now = (hits_low_now & ~(1 << (1)) | ((1'b1) << (1)));
         end
         entry = filters[(32'h34 * 2)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 2));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
-            hits_now = (hits_now & ~(1 << (2)) | ((1'b1) << (2)));
+        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
+            hits_high_now = (hits_high_now & ~(1 << (2)) | ((1'b1) << (2)));
+        end
+        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
+            hits_low_now = (hits_low_now & ~(1 << (2)) | ((1'b1) << (2)));
         end
         entry = filters[(32'h34 * 3)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 3));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
-            hits_now = (hits_now & ~(1 << (3)) | ((1'b1) << (3)));
+        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
+            hits_high_now = (hits_high_now & ~(1 << (3)) | ((1'b1) << (3)));
+        end
+        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
+            hits_low_now = (hits_low_now & ~(1 << (3)) | ((1'b1) << (3)));
         end
         entry = filters[(32'h34 * 4)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 4));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
-            hits_now = (hits_now & ~(1 << (4)) | ((1'b1) << (4)));
+        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
+            hits_high_now = (hits_high_now & ~(1 << (4)) | ((1'b1) << (4)));
+        end
+        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
+            hits_low_now = (hits_low_now & ~(1 << (4)) | ((1'b1) << (4)));
         end
         entry = filters[(32'h34 * 5)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 5));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
-            hits_now = (hits_now & ~(1 << (5)) | ((1'b1) << (5)));
+        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
+            hits_high_now = (hits_high_now & ~(1 << (5)) | ((1'b1) << (5)));
+        end
+        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
+            hits_low_now = (hits_low_now & ~(1 << (5)) | ((1'b1) << (5)));
         end
         entry = filters[(32'h34 * 6)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 6));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
-            hits_now = (hits_now & ~(1 << (6)) | ((1'b1) << (6)));
+        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
+            hits_high_now = (hits_high_now & ~(1 << (6)) | ((1'b1) << (6)));
+        end
+        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
+            hits_low_now = (hits_low_now & ~(1 << (6)) | ((1'b1) << (6)));
         end
         entry = filters[(32'h34 * 7)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 7));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
-            hits_now = (hits_now & ~(1 << (7)) | ((1'b1) << (7)));
+        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
+            hits_high_now = (hits_high_now & ~(1 << (7)) | ((1'b1) << (7)));
+        end
+        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
+            hits_low_now = (hits_low_now & ~(1 << (7)) | ((1'b1) << (7)));
         end
         entry = filters[(32'h34 * 8)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 8));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
-            hits_now = (hits_now & ~(1 << (8)) | ((1'b1) << (8)));
+        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
+            hits_high_now = (hits_high_now & ~(1 << (8)) | ((1'b1) << (8)));
+        end
+        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
+            hits_low_now = (hits_low_now & ~(1 << (8)) | ((1'b1) << (8)));
         end
         entry = filters[(32'h34 * 9)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 9));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
-            hits_now = (hits_now & ~(1 << (9)) | ((1'b1) << (9)));
+        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
+            hits_high_now = (hits_high_now & ~(1 << (9)) | ((1'b1) << (9)));
+        end
+        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
+            hits_low_now = (hits_low_now & ~(1 << (9)) | ((1'b1) << (9)));
         end
         entry = filters[(32'h34 * 10)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 10));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
-            hits_now = (hits_now & ~(1 << (10)) | ((1'b1) << (10)));
+        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
+            hits_high_now = (hits_high_now & ~(1 << (10)) | ((1'b1) << (10)));
+        end
+        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
+            hits_low_now = (hits_low_now & ~(1 << (10)) | ((1'b1) << (10)));
         end
         entry = filters[(32'h34 * 11)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 11));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
-            hits_now = (hits_now & ~(1 << (11)) | ((1'b1) << (11)));
+        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
+            hits_high_now = (hits_high_now & ~(1 << (11)) | ((1'b1) << (11)));
+        end
+        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
+            hits_low_now = (hits_low_now & ~(1 << (11)) | ((1'b1) << (11)));
         end
         entry = filters[(32'h34 * 12)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 12));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
-            hits_now = (hits_now & ~(1 << (12)) | ((1'b1) << (12)));
+        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
+            hits_high_now = (hits_high_now & ~(1 << (12)) | ((1'b1) << (12)));
+        end
+        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
+            hits_low_now = (hits_low_now & ~(1 << (12)) | ((1'b1) << (12)));
         end
         entry = filters[(32'h34 * 13)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 13));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
-            hits_now = (hits_now & ~(1 << (13)) | ((1'b1) << (13)));
+        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
+            hits_high_now = (hits_high_now & ~(1 << (13)) | ((1'b1) << (13)));
+        end
+        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
+            hits_low_now = (hits_low_now & ~(1 << (13)) | ((1'b1) << (13)));
         end
         entry = filters[(32'h34 * 14)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 14));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
-            hits_now = (hits_now & ~(1 << (14)) | ((1'b1) << (14)));
+        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
+            hits_high_now = (hits_high_now & ~(1 << (14)) | ((1'b1) << (14)));
+        end
+        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
+            hits_low_now = (hits_low_now & ~(1 << (14)) | ((1'b1) << (14)));
         end
         entry = filters[(32'h34 * 15)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 15));
-        if (entry[32'h30] & (entry[(32'h0)+:(48)] == in_mac)) begin
-            hits_now = (hits_now & ~(1 << (15)) | ((1'b1) << (15)));
+        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
+            hits_high_now = (hits_high_now & ~(1 << (15)) | ((1'b1) << (15)));
         end
-        hits$d = hits_now;
+        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
+            hits_low_now = (hits_low_now & ~(1 << (15)) | ((1'b1) << (15)));
+        end
+        hits_high$d = hits_high_now;
+        hits_low$d = hits_low_now;
         mac_complete$d = in_length >= 64'h6;
         hit_vports$d = vports_now;
         found = 1'b0;
         chosen = 32'h0;
-        if (hits$q[0] & mac_complete$q & ~found) begin
+        if (hits_high$q[0] & hits_low$q[0] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 0)+:(3)];
         end
-        if (hits$q[1] & mac_complete$q & ~found) begin
+        if (hits_high$q[1] & hits_low$q[1] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 1)+:(3)];
         end
-        if (hits$q[2] & mac_complete$q & ~found) begin
+        if (hits_high$q[2] & hits_low$q[2] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 2)+:(3)];
         end
-        if (hits$q[3] & mac_complete$q & ~found) begin
+        if (hits_high$q[3] & hits_low$q[3] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 3)+:(3)];
         end
-        if (hits$q[4] & mac_complete$q & ~found) begin
+        if (hits_high$q[4] & hits_low$q[4] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 4)+:(3)];
         end
-        if (hits$q[5] & mac_complete$q & ~found) begin
+        if (hits_high$q[5] & hits_low$q[5] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 5)+:(3)];
         end
-        if (hits$q[6] & mac_complete$q & ~found) begin
+        if (hits_high$q[6] & hits_low$q[6] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 6)+:(3)];
         end
-        if (hits$q[7] & mac_complete$q & ~found) begin
+        if (hits_high$q[7] & hits_low$q[7] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 7)+:(3)];
         end
-        if (hits$q[8] & mac_complete$q & ~found) begin
+        if (hits_high$q[8] & hits_low$q[8] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 8)+:(3)];
         end
-        if (hits$q[9] & mac_complete$q & ~found) begin
+        if (hits_high$q[9] & hits_low$q[9] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 9)+:(3)];
         end
-        if (hits$q[10] & mac_complete$q & ~found) begin
+        if (hits_high$q[10] & hits_low$q[10] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 10)+:(3)];
         end
-        if (hits$q[11] & mac_complete$q & ~found) begin
+        if (hits_high$q[11] & hits_low$q[11] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 11)+:(3)];
         end
-        if (hits$q[12] & mac_complete$q & ~found) begin
+        if (hits_high$q[12] & hits_low$q[12] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 12)+:(3)];
         end
-        if (hits$q[13] & mac_complete$q & ~found) begin
+        if (hits_high$q[13] & hits_low$q[13] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 13)+:(3)];
         end
-        if (hits$q[14] & mac_complete$q & ~found) begin
+        if (hits_high$q[14] & hits_low$q[14] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 14)+:(3)];
         end
-        if (hits$q[15] & mac_complete$q & ~found) begin
+        if (hits_high$q[15] & hits_low$q[15] & mac_complete$q & ~found) begin
             found = 1'b1;
             chosen = hit_vports$q[(32'h3 * 15)+:(3)];
         end
@@ -36541,12 +37693,12 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         staged$d = chosen_q$q;
         write_ptr$d = write_next;
         read_ptr$d = read_next;
-        third_onehot$d = third_onehot$q;
+        fourth_onehot$d = fourth_onehot$q;
         if (pop) begin
-            third_onehot$d = (third_onehot$q << 64'h1) | (third_onehot$q >> 64'hf);
+            fourth_onehot$d = (fourth_onehot$q << 64'h1) | (fourth_onehot$q >> 64'hf);
         end
         if (reset) begin
-            third_onehot$d = 32'h4;
+            fourth_onehot$d = 32'h8;
         end
         distance_next = write_next - read_next;
         bypass_head_next = staged_valid_next & (distance_next == 64'h0);
@@ -36554,6 +37706,7 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         bypass_head$d = bypass_head_next;
         bypass_second$d = bypass_second_next;
         bypass_third$d = staged_valid_next & (distance_next == 64'h2);
+        bypass_fourth$d = staged_valid_next & (distance_next == 64'h3);
         head_now = head$q;
         if (bypass_head$q) begin
             head_now = staged$q;
@@ -36562,66 +37715,73 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         if (bypass_second$q) begin
             second_now = staged$q;
         end
-        third_now = 32'h0;
-        if (third_onehot$q[0]) begin
-            third_now = third_now | ring$q[(32'h4 * 0)+:(3)];
-        end
-        if (third_onehot$q[1]) begin
-            third_now = third_now | ring$q[(32'h4 * 1)+:(3)];
-        end
-        if (third_onehot$q[2]) begin
-            third_now = third_now | ring$q[(32'h4 * 2)+:(3)];
-        end
-        if (third_onehot$q[3]) begin
-            third_now = third_now | ring$q[(32'h4 * 3)+:(3)];
-        end
-        if (third_onehot$q[4]) begin
-            third_now = third_now | ring$q[(32'h4 * 4)+:(3)];
-        end
-        if (third_onehot$q[5]) begin
-            third_now = third_now | ring$q[(32'h4 * 5)+:(3)];
-        end
-        if (third_onehot$q[6]) begin
-            third_now = third_now | ring$q[(32'h4 * 6)+:(3)];
-        end
-        if (third_onehot$q[7]) begin
-            third_now = third_now | ring$q[(32'h4 * 7)+:(3)];
-        end
-        if (third_onehot$q[8]) begin
-            third_now = third_now | ring$q[(32'h4 * 8)+:(3)];
-        end
-        if (third_onehot$q[9]) begin
-            third_now = third_now | ring$q[(32'h4 * 9)+:(3)];
-        end
-        if (third_onehot$q[10]) begin
-            third_now = third_now | ring$q[(32'h4 * 10)+:(3)];
-        end
-        if (third_onehot$q[11]) begin
-            third_now = third_now | ring$q[(32'h4 * 11)+:(3)];
-        end
-        if (third_onehot$q[12]) begin
-            third_now = third_now | ring$q[(32'h4 * 12)+:(3)];
-        end
-        if (third_onehot$q[13]) begin
-            third_now = third_now | ring$q[(32'h4 * 13)+:(3)];
-        end
-        if (third_onehot$q[14]) begin
-            third_now = third_now | ring$q[(32'h4 * 14)+:(3)];
-        end
-        if (third_onehot$q[15]) begin
-            third_now = third_now | ring$q[(32'h4 * 15)+:(3)];
-        end
+        third_now = third$q;
         if (bypass_third$q) begin
             third_now = staged$q;
         end
+        fourth_now = 32'h0;
+        if (fourth_onehot$q[0]) begin
+            fourth_now = fourth_now | ring$q[(32'h4 * 0)+:(3)];
+        end
+        if (fourth_onehot$q[1]) begin
+            fourth_now = fourth_now | ring$q[(32'h4 * 1)+:(3)];
+        end
+        if (fourth_onehot$q[2]) begin
+            fourth_now = fourth_now | ring$q[(32'h4 * 2)+:(3)];
+        end
+        if (fourth_onehot$q[3]) begin
+            fourth_now = fourth_now | ring$q[(32'h4 * 3)+:(3)];
+        end
+        if (fourth_onehot$q[4]) begin
+            fourth_now = fourth_now | ring$q[(32'h4 * 4)+:(3)];
+        end
+        if (fourth_onehot$q[5]) begin
+            fourth_now = fourth_now | ring$q[(32'h4 * 5)+:(3)];
+        end
+        if (fourth_onehot$q[6]) begin
+            fourth_now = fourth_now | ring$q[(32'h4 * 6)+:(3)];
+        end
+        if (fourth_onehot$q[7]) begin
+            fourth_now = fourth_now | ring$q[(32'h4 * 7)+:(3)];
+        end
+        if (fourth_onehot$q[8]) begin
+            fourth_now = fourth_now | ring$q[(32'h4 * 8)+:(3)];
+        end
+        if (fourth_onehot$q[9]) begin
+            fourth_now = fourth_now | ring$q[(32'h4 * 9)+:(3)];
+        end
+        if (fourth_onehot$q[10]) begin
+            fourth_now = fourth_now | ring$q[(32'h4 * 10)+:(3)];
+        end
+        if (fourth_onehot$q[11]) begin
+            fourth_now = fourth_now | ring$q[(32'h4 * 11)+:(3)];
+        end
+        if (fourth_onehot$q[12]) begin
+            fourth_now = fourth_now | ring$q[(32'h4 * 12)+:(3)];
+        end
+        if (fourth_onehot$q[13]) begin
+            fourth_now = fourth_now | ring$q[(32'h4 * 13)+:(3)];
+        end
+        if (fourth_onehot$q[14]) begin
+            fourth_now = fourth_now | ring$q[(32'h4 * 14)+:(3)];
+        end
+        if (fourth_onehot$q[15]) begin
+            fourth_now = fourth_now | ring$q[(32'h4 * 15)+:(3)];
+        end
+        if (bypass_fourth$q) begin
+            fourth_now = staged$q;
+        end
         head_next = head_now;
         second_next = second_now;
+        third_next = third_now;
         if (pop) begin
             head_next = second_now;
             second_next = third_now;
+            third_next = fourth_now;
         end
         head$d = head_next;
         second$d = second_next;
+        third$d = third_next;
         upcoming$d = head_next;
         if (bypass_head_next) begin
             upcoming$d = chosen_q$q;
@@ -36637,6 +37797,25 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     end
     
 endmodule // rss_core__vport_match
+
+
+module rss_core__vport_match__bypass_fourth(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__bypass_fourth
 
 
 module rss_core__vport_match__bypass_head(d,q,clock);
@@ -36734,6 +37913,25 @@ module rss_core__vport_match__chosen_valid(d,q,clock);
 endmodule // rss_core__vport_match__chosen_valid
 
 
+module rss_core__vport_match__fourth_onehot(d,q,clock);
+    
+    // Module arguments
+    input wire  [15:0] d;
+    output reg  [15:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 16'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__fourth_onehot
+
+
 module rss_core__vport_match__head(d,q,clock);
     
     // Module arguments
@@ -36772,7 +37970,7 @@ module rss_core__vport_match__hit_vports(d,q,clock);
 endmodule // rss_core__vport_match__hit_vports
 
 
-module rss_core__vport_match__hits(d,q,clock);
+module rss_core__vport_match__hits_high(d,q,clock);
     
     // Module arguments
     input wire  [15:0] d;
@@ -36788,7 +37986,26 @@ module rss_core__vport_match__hits(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__vport_match__hits
+endmodule // rss_core__vport_match__hits_high
+
+
+module rss_core__vport_match__hits_low(d,q,clock);
+    
+    // Module arguments
+    input wire  [15:0] d;
+    output reg  [15:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 16'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__hits_low
 
 
 module rss_core__vport_match__hits_valid(d,q,clock);
@@ -36924,23 +38141,23 @@ module rss_core__vport_match__staged_valid(d,q,clock);
 endmodule // rss_core__vport_match__staged_valid
 
 
-module rss_core__vport_match__third_onehot(d,q,clock);
+module rss_core__vport_match__third(d,q,clock);
     
     // Module arguments
-    input wire  [15:0] d;
-    output reg  [15:0] q;
+    input wire  [2:0] d;
+    output reg  [2:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 16'h0;
+       q = 3'h0;
     end
     
     always @(posedge clock) begin
        q <= d;
     end
           
-endmodule // rss_core__vport_match__third_onehot
+endmodule // rss_core__vport_match__third
 
 
 module rss_core__vport_match__upcoming(d,q,clock);

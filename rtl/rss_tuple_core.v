@@ -4633,7 +4633,6 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [31:0] vports$write_data;
     reg  [31:0] vports$write_mask;
     reg  vports$write_strobe;
-    reg  [10:0] vports$read_address;
     reg  [10:0] vports$read_next;
     wire  vports$write_hit;
     wire  vports$write_fault;
@@ -4666,7 +4665,6 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [31:0] probe$write_data;
     reg  [3:0] probe$write_strobes;
     reg  probe$write_strobe;
-    reg  [10:0] probe$read_address;
     reg  [10:0] probe$read_next;
     wire  probe$write_hit;
     wire  probe$write_fault;
@@ -4826,7 +4824,6 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [31:0] key_staged$write_data;
     reg  [3:0] key_staged$write_strobes;
     reg  key_staged$write_strobe;
-    reg  [10:0] key_staged$read_address;
     reg  [10:0] key_staged$read_next;
     wire  key_staged$write_hit;
     wire  key_staged$read_hit;
@@ -4838,7 +4835,6 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [31:0] key_ext$write_data;
     reg  [3:0] key_ext$write_strobes;
     reg  key_ext$write_strobe;
-    reg  [10:0] key_ext$read_address;
     reg  [10:0] key_ext$read_next;
     wire  key_ext$write_hit;
     wire  key_ext$read_hit;
@@ -4885,12 +4881,18 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  write_slot$unblocked;
     wire  write_slot$perform;
     wire  write_slot$decoded;
-    reg  [11:0] write_faults_q$d;
-    wire  [11:0] write_faults_q$q;
+    reg  [10:0] write_faults_q$d;
+    wire  [10:0] write_faults_q$q;
     reg  write_faults_q$clock;
     reg  write_hit_q$d;
     wire  write_hit_q$q;
     reg  write_hit_q$clock;
+    reg  table_hit_q$d;
+    wire  table_hit_q$q;
+    reg  table_hit_q$clock;
+    reg  table_fault_q$d;
+    wire  table_fault_q$q;
+    reg  table_fault_q$clock;
     reg  write_faults_any_q$d;
     wire  write_faults_any_q$q;
     reg  write_faults_any_q$clock;
@@ -4934,7 +4936,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [31:0] write_mask;
     reg  write_fire;
     reg  write_fault;
-    reg  [11:0] write_faults;
+    reg  [10:0] write_faults;
     reg  write_hit;
     reg  table_write_hit;
     reg  table_read_hit;
@@ -5005,7 +5007,6 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .write_data(vports$write_data),
         .write_mask(vports$write_mask),
         .write_strobe(vports$write_strobe),
-        .read_address(vports$read_address),
         .read_next(vports$read_next),
         .write_hit(vports$write_hit),
         .write_fault(vports$write_fault),
@@ -5040,7 +5041,6 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .write_data(probe$write_data),
         .write_strobes(probe$write_strobes),
         .write_strobe(probe$write_strobe),
-        .read_address(probe$read_address),
         .read_next(probe$read_next),
         .write_hit(probe$write_hit),
         .write_fault(probe$write_fault),
@@ -5244,7 +5244,6 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .write_data(key_staged$write_data),
         .write_strobes(key_staged$write_strobes),
         .write_strobe(key_staged$write_strobe),
-        .read_address(key_staged$read_address),
         .read_next(key_staged$read_next),
         .write_hit(key_staged$write_hit),
         .read_hit(key_staged$read_hit),
@@ -5258,7 +5257,6 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .write_data(key_ext$write_data),
         .write_strobes(key_ext$write_strobes),
         .write_strobe(key_ext$write_strobe),
-        .read_address(key_ext$read_address),
         .read_next(key_ext$read_next),
         .write_hit(key_ext$write_hit),
         .read_hit(key_ext$read_hit),
@@ -5334,6 +5332,16 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .q(write_hit_q$q),
         .clock(write_hit_q$clock)
     );
+    rss_tuple_core__regs__table_hit_q table_hit_q(
+        .d(table_hit_q$d),
+        .q(table_hit_q$q),
+        .clock(table_hit_q$clock)
+    );
+    rss_tuple_core__regs__table_fault_q table_fault_q(
+        .d(table_fault_q$d),
+        .q(table_fault_q$q),
+        .clock(table_fault_q$clock)
+    );
     rss_tuple_core__regs__write_faults_any_q write_faults_any_q(
         .d(write_faults_any_q$d),
         .q(write_faults_any_q$q),
@@ -5391,6 +5399,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         write_fault_q$clock = clock;
         write_faults_q$clock = clock;
         write_hit_q$clock = clock;
+        table_hit_q$clock = clock;
+        table_fault_q$clock = clock;
         write_faults_any_q$clock = clock;
         table_store_q$clock = clock;
         table_index_q$clock = clock;
@@ -5416,6 +5426,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         write_fault_q$d = write_fault_q$q;
         write_faults_q$d = write_faults_q$q;
         write_hit_q$d = write_hit_q$q;
+        table_hit_q$d = table_hit_q$q;
+        table_fault_q$d = table_fault_q$q;
         write_faults_any_q$d = write_faults_any_q$q;
         table_store_q$d = table_store_q$q;
         table_index_q$d = table_index_q$q;
@@ -5503,13 +5515,11 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         vports$write_data = write_data;
         vports$write_mask = write_mask;
         vports$write_strobe = write_fire;
-        vports$read_address = read_address$q;
         probe$reset = reset;
         probe$write_address = write_address;
         probe$write_data = write_data;
         probe$write_strobes = write_strobes;
         probe$write_strobe = write_fire;
-        probe$read_address = read_address$q;
         probe$done = probe_done;
         probe$done_hash = probe_done_hash;
         probe$done_queue = probe_done_queue;
@@ -5601,14 +5611,12 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         key_staged$write_data = write_data;
         key_staged$write_strobes = write_strobes;
         key_staged$write_strobe = write_fire;
-        key_staged$read_address = read_address$q;
         key_ext$clock = clock;
         key_ext$reset = reset;
         key_ext$write_address = write_address;
         key_ext$write_data = write_data;
         key_ext$write_strobes = write_strobes;
         key_ext$write_strobe = write_fire;
-        key_ext$read_address = read_address$q;
         if (vports$committed) begin
             key_generation$d = key_generation$q + 32'h1;
         end
@@ -5641,12 +5649,14 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         table_readback$write_enable = table_write_enable;
         table_readback$write_address = table_write_index;
         table_readback$write_data = table_write_queue;
-        write_hit = ctrl$write_hit | queue_limit$write_hit | table_read$write_hit | vports$write_hit | vport_caps$write_hit | hash_types_reg$write_hit | table_size$write_hit | default_queue_reg$write_hit | primary_queue_reg$write_hit | probe$write_hit | key_staged$write_hit | key_ext$write_hit | table_write_hit;
+        write_hit = ctrl$write_hit | queue_limit$write_hit | table_read$write_hit | vports$write_hit | vport_caps$write_hit | hash_types_reg$write_hit | table_size$write_hit | default_queue_reg$write_hit | primary_queue_reg$write_hit | probe$write_hit | key_staged$write_hit | key_ext$write_hit;
         write_faults = 32'h0;
-        write_faults = ((((((((((((write_faults & ~(1 << (32'h0)) | ((ctrl$write_fault) << (32'h0))) & ~(1 << (32'h1)) | ((queue_limit$write_fault) << (32'h1))) & ~(1 << (32'h2)) | ((table_read$write_fault) << (32'h2))) & ~(1 << (32'h3)) | ((vports$write_fault) << (32'h3))) & ~(1 << (32'h4)) | ((vport_caps$write_hit) << (32'h4))) & ~(1 << (32'h5)) | ((refused_reg$write_hit) << (32'h5))) & ~(1 << (32'h6)) | ((hash_types_reg$write_fault) << (32'h6))) & ~(1 << (32'h7)) | ((table_size$write_fault) << (32'h7))) & ~(1 << (32'h8)) | ((default_queue_reg$write_fault) << (32'h8))) & ~(1 << (32'h9)) | ((primary_queue_reg$write_fault) << (32'h9))) & ~(1 << (32'ha)) | ((probe$write_fault) << (32'ha))) & ~(1 << (32'hb)) | ((table_write_hit & table_fault) << (32'hb)));
+        write_faults = (((((((((((write_faults & ~(1 << (32'h0)) | ((ctrl$write_fault) << (32'h0))) & ~(1 << (32'h1)) | ((queue_limit$write_fault) << (32'h1))) & ~(1 << (32'h2)) | ((table_read$write_fault) << (32'h2))) & ~(1 << (32'h3)) | ((vports$write_fault) << (32'h3))) & ~(1 << (32'h4)) | ((vport_caps$write_hit) << (32'h4))) & ~(1 << (32'h5)) | ((refused_reg$write_hit) << (32'h5))) & ~(1 << (32'h6)) | ((hash_types_reg$write_fault) << (32'h6))) & ~(1 << (32'h7)) | ((table_size$write_fault) << (32'h7))) & ~(1 << (32'h8)) | ((default_queue_reg$write_fault) << (32'h8))) & ~(1 << (32'h9)) | ((primary_queue_reg$write_fault) << (32'h9))) & ~(1 << (32'ha)) | ((probe$write_fault) << (32'ha)));
         write_faults_q$d = write_faults;
         write_hit_q$d = write_hit;
-        write_faults_any_q$d = ~write_hit_q$q | |write_faults_q$q;
+        table_hit_q$d = table_write_hit;
+        table_fault_q$d = table_fault;
+        write_faults_any_q$d = ~(write_hit_q$q | table_hit_q$q) | |write_faults_q$q | (table_hit_q$q & table_fault_q$q);
         write_fault = write_faults_any_q$q | vports$move_fault;
         if (bvalid$q & s_axil_bready) begin
             bvalid$d = 1'b0;
@@ -7179,6 +7189,12 @@ module rss_tuple_core__regs__ctrl(clock,reset,write_address,write_data,write_mas
     reg  [31:0] stored$d;
     wire  [31:0] stored$q;
     reg  stored$clock;
+    reg  hit_q$d;
+    wire  hit_q$q;
+    reg  hit_q$clock;
+    reg  illegal_q$d;
+    wire  illegal_q$q;
+    reg  illegal_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -7195,6 +7211,16 @@ module rss_tuple_core__regs__ctrl(clock,reset,write_address,write_data,write_mas
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_tuple_core__regs__ctrl__hit_q hit_q(
+        .d(hit_q$d),
+        .q(hit_q$q),
+        .clock(hit_q$clock)
+    );
+    rss_tuple_core__regs__ctrl__illegal_q illegal_q(
+        .d(illegal_q$d),
+        .q(illegal_q$q),
+        .clock(illegal_q$clock)
+    );
     rss_tuple_core__regs__ctrl__accept_q accept_q(
         .d(accept_q$d),
         .q(accept_q$q),
@@ -7209,15 +7235,21 @@ module rss_tuple_core__regs__ctrl(clock,reset,write_address,write_data,write_mas
     // Update code
     always @(*) begin
         stored$clock = clock;
+        hit_q$clock = clock;
+        illegal_q$clock = clock;
         accept_q$clock = clock;
         read_hit_q$clock = clock;
         stored$d = stored$q;
+        hit_q$d = hit_q$q;
+        illegal_q$d = illegal_q$q;
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
-        write_hit = write_address == address;
-        write_fault = write_hit & (|(merged & ~writable) | (merged > max));
-        accept_q$d = write_hit & ~write_fault;
+        hit_q$d = write_address == address;
+        illegal_q$d = |(merged & ~writable) | (merged > max);
+        write_hit = hit_q$q;
+        write_fault = hit_q$q & illegal_q$q;
+        accept_q$d = hit_q$q & ~illegal_q$q;
         if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
@@ -7253,6 +7285,44 @@ module rss_tuple_core__regs__ctrl__accept_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__ctrl__accept_q
+
+
+module rss_tuple_core__regs__ctrl__hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__ctrl__hit_q
+
+
+module rss_tuple_core__regs__ctrl__illegal_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__ctrl__illegal_q
 
 
 module rss_tuple_core__regs__ctrl__read_hit_q(d,q,clock);
@@ -7351,6 +7421,12 @@ module rss_tuple_core__regs__default_queue_reg(clock,reset,write_address,write_d
     reg  [31:0] stored$d;
     wire  [31:0] stored$q;
     reg  stored$clock;
+    reg  hit_q$d;
+    wire  hit_q$q;
+    reg  hit_q$clock;
+    reg  illegal_q$d;
+    wire  illegal_q$q;
+    reg  illegal_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -7367,6 +7443,16 @@ module rss_tuple_core__regs__default_queue_reg(clock,reset,write_address,write_d
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_tuple_core__regs__default_queue_reg__hit_q hit_q(
+        .d(hit_q$d),
+        .q(hit_q$q),
+        .clock(hit_q$clock)
+    );
+    rss_tuple_core__regs__default_queue_reg__illegal_q illegal_q(
+        .d(illegal_q$d),
+        .q(illegal_q$q),
+        .clock(illegal_q$clock)
+    );
     rss_tuple_core__regs__default_queue_reg__accept_q accept_q(
         .d(accept_q$d),
         .q(accept_q$q),
@@ -7381,15 +7467,21 @@ module rss_tuple_core__regs__default_queue_reg(clock,reset,write_address,write_d
     // Update code
     always @(*) begin
         stored$clock = clock;
+        hit_q$clock = clock;
+        illegal_q$clock = clock;
         accept_q$clock = clock;
         read_hit_q$clock = clock;
         stored$d = stored$q;
+        hit_q$d = hit_q$q;
+        illegal_q$d = illegal_q$q;
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
-        write_hit = write_address == address;
-        write_fault = write_hit & (|(merged & ~writable) | (merged > max));
-        accept_q$d = write_hit & ~write_fault;
+        hit_q$d = write_address == address;
+        illegal_q$d = |(merged & ~writable) | (merged > max);
+        write_hit = hit_q$q;
+        write_fault = hit_q$q & illegal_q$q;
+        accept_q$d = hit_q$q & ~illegal_q$q;
         if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
@@ -7425,6 +7517,44 @@ module rss_tuple_core__regs__default_queue_reg__accept_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__default_queue_reg__accept_q
+
+
+module rss_tuple_core__regs__default_queue_reg__hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__default_queue_reg__hit_q
+
+
+module rss_tuple_core__regs__default_queue_reg__illegal_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__default_queue_reg__illegal_q
 
 
 module rss_tuple_core__regs__default_queue_reg__read_hit_q(d,q,clock);
@@ -7584,6 +7714,12 @@ module rss_tuple_core__regs__hash_types_reg(clock,reset,write_address,write_data
     reg  [31:0] stored$d;
     wire  [31:0] stored$q;
     reg  stored$clock;
+    reg  hit_q$d;
+    wire  hit_q$q;
+    reg  hit_q$clock;
+    reg  illegal_q$d;
+    wire  illegal_q$q;
+    reg  illegal_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -7600,6 +7736,16 @@ module rss_tuple_core__regs__hash_types_reg(clock,reset,write_address,write_data
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_tuple_core__regs__hash_types_reg__hit_q hit_q(
+        .d(hit_q$d),
+        .q(hit_q$q),
+        .clock(hit_q$clock)
+    );
+    rss_tuple_core__regs__hash_types_reg__illegal_q illegal_q(
+        .d(illegal_q$d),
+        .q(illegal_q$q),
+        .clock(illegal_q$clock)
+    );
     rss_tuple_core__regs__hash_types_reg__accept_q accept_q(
         .d(accept_q$d),
         .q(accept_q$q),
@@ -7614,15 +7760,21 @@ module rss_tuple_core__regs__hash_types_reg(clock,reset,write_address,write_data
     // Update code
     always @(*) begin
         stored$clock = clock;
+        hit_q$clock = clock;
+        illegal_q$clock = clock;
         accept_q$clock = clock;
         read_hit_q$clock = clock;
         stored$d = stored$q;
+        hit_q$d = hit_q$q;
+        illegal_q$d = illegal_q$q;
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
-        write_hit = write_address == address;
-        write_fault = write_hit & (|(merged & ~writable) | (merged > max));
-        accept_q$d = write_hit & ~write_fault;
+        hit_q$d = write_address == address;
+        illegal_q$d = |(merged & ~writable) | (merged > max);
+        write_hit = hit_q$q;
+        write_fault = hit_q$q & illegal_q$q;
+        accept_q$d = hit_q$q & ~illegal_q$q;
         if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
@@ -7658,6 +7810,44 @@ module rss_tuple_core__regs__hash_types_reg__accept_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__hash_types_reg__accept_q
+
+
+module rss_tuple_core__regs__hash_types_reg__hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__hash_types_reg__hit_q
+
+
+module rss_tuple_core__regs__hash_types_reg__illegal_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__hash_types_reg__illegal_q
 
 
 module rss_tuple_core__regs__hash_types_reg__read_hit_q(d,q,clock);
@@ -7791,7 +7981,7 @@ module rss_tuple_core__regs__id__read_hit_q(d,q,clock);
 endmodule // rss_tuple_core__regs__id__read_hit_q
 
 
-module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,read_next,write_hit,read_hit,read_data,value);
+module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_strobes,write_strobe,read_next,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -7800,7 +7990,6 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
-    input wire  [10:0] read_address;
     input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  read_hit;
@@ -7826,7 +8015,6 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
     reg  [31:0] mirror$write_data;
     reg  [3:0] mirror$write_strobes;
     reg  [3:0] mirror$read_next;
-    reg  [3:0] mirror$read_index;
     reg  mirror$read_hit;
     wire  [31:0] mirror$read_data;
     reg  hit_q$d;
@@ -7841,7 +8029,6 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
     
     // Local signals
     reg  [10:0] write_index;
-    reg  [10:0] read_index;
     reg  [10:0] next_index;
     
     // Sub module instances
@@ -7861,7 +8048,6 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
         .write_data(mirror$write_data),
         .write_strobes(mirror$write_strobes),
         .read_next(mirror$read_next),
-        .read_index(mirror$read_index),
         .read_hit(mirror$read_hit),
         .read_data(mirror$read_data)
     );
@@ -7912,8 +8098,6 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
         read_hit = read_hit_q$q;
         next_index = read_next - base;
         mirror$read_next = next_index[(32'h0)+:(4)];
-        read_index = read_address - base;
-        mirror$read_index = read_index[(32'h0)+:(4)];
         mirror$read_hit = read_hit;
         read_data = mirror$read_data;
     end
@@ -7959,7 +8143,7 @@ module rss_tuple_core__regs__key_ext__index_q(d,q,clock);
 endmodule // rss_tuple_core__regs__key_ext__index_q
 
 
-module rss_tuple_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_index,read_hit,read_data);
+module rss_tuple_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
@@ -7969,7 +8153,6 @@ module rss_tuple_core__regs__key_ext__mirror(clock,reset,write,write_index,write
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
     input wire  [3:0] read_next;
-    input wire  [3:0] read_index;
     input wire  read_hit;
     output reg  [31:0] read_data;
     
@@ -8002,6 +8185,9 @@ module rss_tuple_core__regs__key_ext__mirror(clock,reset,write,write_index,write
     reg  [31:0] read_word$d;
     wire  [31:0] read_word$q;
     reg  read_word$clock;
+    reg  read_written$d;
+    wire  read_written$q;
+    reg  read_written$clock;
     
     // Local signals
     reg  [31:0] strobed_data;
@@ -8047,6 +8233,11 @@ module rss_tuple_core__regs__key_ext__mirror(clock,reset,write,write_index,write
         .q(read_word$q),
         .clock(read_word$clock)
     );
+    rss_tuple_core__regs__key_ext__mirror__read_written read_written(
+        .d(read_written$d),
+        .q(read_written$q),
+        .clock(read_written$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -8056,12 +8247,14 @@ module rss_tuple_core__regs__key_ext__mirror(clock,reset,write,write_index,write
         written_at_write_q$clock = clock;
         written$clock = clock;
         read_word$clock = clock;
+        read_written$clock = clock;
         lanes_q$d = lanes_q$q;
         index_q$d = index_q$q;
         data_q$d = data_q$q;
         written_at_write_q$d = written_at_write_q$q;
         written$d = written$q;
         read_word$d = read_word$q;
+        read_written$d = read_written$q;
         ram$clock = clock;
         strobed_data = 32'h0;
         if (write_strobes[0]) begin
@@ -8096,11 +8289,13 @@ module rss_tuple_core__regs__key_ext__mirror(clock,reset,write,write_index,write
         if (reset) begin
             lanes_q$d = 32'h0;
             written$d = 32'h0;
+            read_written$d = 1'b0;
         end
         ram$read_address = read_next;
-        written_at_read = written$q >> read_index;
+        written_at_read = written$q >> read_next;
+        read_written$d = written_at_read[32'h0];
         read_word$d = 32'h0;
-        if (read_hit & written_at_read[32'h0]) begin
+        if (read_hit & read_written$q) begin
             read_word$d = ram$read_data;
         end
         read_data = read_word$q;
@@ -8233,6 +8428,25 @@ module rss_tuple_core__regs__key_ext__mirror__read_word(d,q,clock);
 endmodule // rss_tuple_core__regs__key_ext__mirror__read_word
 
 
+module rss_tuple_core__regs__key_ext__mirror__read_written(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__key_ext__mirror__read_written
+
+
 module rss_tuple_core__regs__key_ext__mirror__written(d,q,clock);
     
     // Module arguments
@@ -8331,7 +8545,7 @@ module rss_tuple_core__regs__key_generation(d,q,clock);
 endmodule // rss_tuple_core__regs__key_generation
 
 
-module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,read_next,write_hit,read_hit,read_data,value);
+module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,write_strobes,write_strobe,read_next,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -8340,7 +8554,6 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
-    input wire  [10:0] read_address;
     input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  read_hit;
@@ -8366,7 +8579,6 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
     reg  [31:0] mirror$write_data;
     reg  [3:0] mirror$write_strobes;
     reg  [3:0] mirror$read_next;
-    reg  [3:0] mirror$read_index;
     reg  mirror$read_hit;
     wire  [31:0] mirror$read_data;
     reg  hit_q$d;
@@ -8381,7 +8593,6 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
     
     // Local signals
     reg  [10:0] write_index;
-    reg  [10:0] read_index;
     reg  [10:0] next_index;
     
     // Sub module instances
@@ -8401,7 +8612,6 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
         .write_data(mirror$write_data),
         .write_strobes(mirror$write_strobes),
         .read_next(mirror$read_next),
-        .read_index(mirror$read_index),
         .read_hit(mirror$read_hit),
         .read_data(mirror$read_data)
     );
@@ -8452,8 +8662,6 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
         read_hit = read_hit_q$q;
         next_index = read_next - base;
         mirror$read_next = next_index[(32'h0)+:(4)];
-        read_index = read_address - base;
-        mirror$read_index = read_index[(32'h0)+:(4)];
         mirror$read_hit = read_hit;
         read_data = mirror$read_data;
     end
@@ -8499,7 +8707,7 @@ module rss_tuple_core__regs__key_staged__index_q(d,q,clock);
 endmodule // rss_tuple_core__regs__key_staged__index_q
 
 
-module rss_tuple_core__regs__key_staged__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_index,read_hit,read_data);
+module rss_tuple_core__regs__key_staged__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
@@ -8509,7 +8717,6 @@ module rss_tuple_core__regs__key_staged__mirror(clock,reset,write,write_index,wr
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
     input wire  [3:0] read_next;
-    input wire  [3:0] read_index;
     input wire  read_hit;
     output reg  [31:0] read_data;
     
@@ -8542,6 +8749,9 @@ module rss_tuple_core__regs__key_staged__mirror(clock,reset,write,write_index,wr
     reg  [31:0] read_word$d;
     wire  [31:0] read_word$q;
     reg  read_word$clock;
+    reg  read_written$d;
+    wire  read_written$q;
+    reg  read_written$clock;
     
     // Local signals
     reg  [31:0] strobed_data;
@@ -8587,6 +8797,11 @@ module rss_tuple_core__regs__key_staged__mirror(clock,reset,write,write_index,wr
         .q(read_word$q),
         .clock(read_word$clock)
     );
+    rss_tuple_core__regs__key_staged__mirror__read_written read_written(
+        .d(read_written$d),
+        .q(read_written$q),
+        .clock(read_written$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -8596,12 +8811,14 @@ module rss_tuple_core__regs__key_staged__mirror(clock,reset,write,write_index,wr
         written_at_write_q$clock = clock;
         written$clock = clock;
         read_word$clock = clock;
+        read_written$clock = clock;
         lanes_q$d = lanes_q$q;
         index_q$d = index_q$q;
         data_q$d = data_q$q;
         written_at_write_q$d = written_at_write_q$q;
         written$d = written$q;
         read_word$d = read_word$q;
+        read_written$d = read_written$q;
         ram$clock = clock;
         strobed_data = 32'h0;
         if (write_strobes[0]) begin
@@ -8636,11 +8853,13 @@ module rss_tuple_core__regs__key_staged__mirror(clock,reset,write,write_index,wr
         if (reset) begin
             lanes_q$d = 32'h0;
             written$d = 32'h0;
+            read_written$d = 1'b0;
         end
         ram$read_address = read_next;
-        written_at_read = written$q >> read_index;
+        written_at_read = written$q >> read_next;
+        read_written$d = written_at_read[32'h0];
         read_word$d = 32'h0;
-        if (read_hit & written_at_read[32'h0]) begin
+        if (read_hit & read_written$q) begin
             read_word$d = ram$read_data;
         end
         read_data = read_word$q;
@@ -8771,6 +8990,25 @@ module rss_tuple_core__regs__key_staged__mirror__read_word(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__key_staged__mirror__read_word
+
+
+module rss_tuple_core__regs__key_staged__mirror__read_written(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__key_staged__mirror__read_written
 
 
 module rss_tuple_core__regs__key_staged__mirror__written(d,q,clock);
@@ -8942,6 +9180,12 @@ module rss_tuple_core__regs__primary_queue_reg(clock,reset,write_address,write_d
     reg  [31:0] stored$d;
     wire  [31:0] stored$q;
     reg  stored$clock;
+    reg  hit_q$d;
+    wire  hit_q$q;
+    reg  hit_q$clock;
+    reg  illegal_q$d;
+    wire  illegal_q$q;
+    reg  illegal_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -8958,6 +9202,16 @@ module rss_tuple_core__regs__primary_queue_reg(clock,reset,write_address,write_d
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_tuple_core__regs__primary_queue_reg__hit_q hit_q(
+        .d(hit_q$d),
+        .q(hit_q$q),
+        .clock(hit_q$clock)
+    );
+    rss_tuple_core__regs__primary_queue_reg__illegal_q illegal_q(
+        .d(illegal_q$d),
+        .q(illegal_q$q),
+        .clock(illegal_q$clock)
+    );
     rss_tuple_core__regs__primary_queue_reg__accept_q accept_q(
         .d(accept_q$d),
         .q(accept_q$q),
@@ -8972,15 +9226,21 @@ module rss_tuple_core__regs__primary_queue_reg(clock,reset,write_address,write_d
     // Update code
     always @(*) begin
         stored$clock = clock;
+        hit_q$clock = clock;
+        illegal_q$clock = clock;
         accept_q$clock = clock;
         read_hit_q$clock = clock;
         stored$d = stored$q;
+        hit_q$d = hit_q$q;
+        illegal_q$d = illegal_q$q;
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
-        write_hit = write_address == address;
-        write_fault = write_hit & (|(merged & ~writable) | (merged > max));
-        accept_q$d = write_hit & ~write_fault;
+        hit_q$d = write_address == address;
+        illegal_q$d = |(merged & ~writable) | (merged > max);
+        write_hit = hit_q$q;
+        write_fault = hit_q$q & illegal_q$q;
+        accept_q$d = hit_q$q & ~illegal_q$q;
         if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
@@ -9016,6 +9276,44 @@ module rss_tuple_core__regs__primary_queue_reg__accept_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__primary_queue_reg__accept_q
+
+
+module rss_tuple_core__regs__primary_queue_reg__hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__primary_queue_reg__hit_q
+
+
+module rss_tuple_core__regs__primary_queue_reg__illegal_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__primary_queue_reg__illegal_q
 
 
 module rss_tuple_core__regs__primary_queue_reg__read_hit_q(d,q,clock);
@@ -9088,7 +9386,7 @@ module rss_tuple_core__regs__primary_queue_reg__stored__dff(d,q,clock);
 endmodule // rss_tuple_core__regs__primary_queue_reg__stored__dff
 
 
-module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,read_next,write_hit,write_fault,read_hit,read_data,input_read_data,taken,request,hash_input,hash_type,vport,done,done_hash,done_queue,done_hashed);
+module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_strobes,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,input_read_data,taken,request,hash_input,hash_type,vport,done,done_hash,done_queue,done_hashed);
     
     // Module arguments
     input wire  clock;
@@ -9097,7 +9395,6 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_st
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
-    input wire  [10:0] read_address;
     input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  write_fault;
@@ -9133,7 +9430,6 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_st
     reg  [31:0] input_words$write_data;
     reg  [3:0] input_words$write_strobes;
     reg  input_words$write_strobe;
-    reg  [10:0] input_words$read_address;
     reg  [10:0] input_words$read_next;
     wire  input_words$write_hit;
     wire  input_words$read_hit;
@@ -9148,6 +9444,15 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_st
     reg  pending$d;
     wire  pending$q;
     reg  pending$clock;
+    reg  probe_hit_q$d;
+    wire  probe_hit_q$q;
+    reg  probe_hit_q$clock;
+    reg  probe_fault_q$d;
+    wire  probe_fault_q$q;
+    reg  probe_fault_q$clock;
+    reg  result_hit_q$d;
+    wire  result_hit_q$q;
+    reg  result_hit_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -9181,7 +9486,6 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_st
         .write_data(input_words$write_data),
         .write_strobes(input_words$write_strobes),
         .write_strobe(input_words$write_strobe),
-        .read_address(input_words$read_address),
         .read_next(input_words$read_next),
         .write_hit(input_words$write_hit),
         .read_hit(input_words$read_hit),
@@ -9202,6 +9506,21 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_st
         .d(pending$d),
         .q(pending$q),
         .clock(pending$clock)
+    );
+    rss_tuple_core__regs__probe__probe_hit_q probe_hit_q(
+        .d(probe_hit_q$d),
+        .q(probe_hit_q$q),
+        .clock(probe_hit_q$clock)
+    );
+    rss_tuple_core__regs__probe__probe_fault_q probe_fault_q(
+        .d(probe_fault_q$d),
+        .q(probe_fault_q$q),
+        .clock(probe_fault_q$clock)
+    );
+    rss_tuple_core__regs__probe__result_hit_q result_hit_q(
+        .d(result_hit_q$d),
+        .q(result_hit_q$q),
+        .clock(result_hit_q$clock)
     );
     rss_tuple_core__regs__probe__accept_q accept_q(
         .d(accept_q$d),
@@ -9239,6 +9558,9 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_st
         type_q$clock = clock;
         vport_q$clock = clock;
         pending$clock = clock;
+        probe_hit_q$clock = clock;
+        probe_fault_q$clock = clock;
+        result_hit_q$clock = clock;
         accept_q$clock = clock;
         hash_q$clock = clock;
         queue_q$clock = clock;
@@ -9248,6 +9570,9 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_st
         type_q$d = type_q$q;
         vport_q$d = vport_q$q;
         pending$d = pending$q;
+        probe_hit_q$d = probe_hit_q$q;
+        probe_fault_q$d = probe_fault_q$q;
+        result_hit_q$d = result_hit_q$q;
         accept_q$d = accept_q$q;
         hash_q$d = hash_q$q;
         queue_q$d = queue_q$q;
@@ -9260,14 +9585,16 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_st
         input_words$write_data = write_data;
         input_words$write_strobes = write_strobes;
         input_words$write_strobe = write_strobe;
-        input_words$read_address = read_address;
         input_words$read_next = read_next;
         input_read_data = input_words$read_data;
         probe_hit = write_address == probe_address;
         probe_fault = |(write_data & ~probe_writable) | (write_data[(32'h0)+:(4)] > type_max) | (write_data[(vport_lsb)+:(3)] > vport_max);
-        write_hit = (input_words$write_hit | probe_hit | (write_address == hash_address) | (write_address == result_address)) & present;
-        write_fault = (write_hit & ~input_words$write_hit & ~probe_hit) | (probe_hit & probe_fault & present);
-        accept_q$d = probe_hit & ~probe_fault & present;
+        probe_hit_q$d = probe_hit;
+        probe_fault_q$d = probe_fault;
+        result_hit_q$d = (write_address == hash_address) | (write_address == result_address);
+        write_hit = (input_words$write_hit | probe_hit_q$q | result_hit_q$q) & present;
+        write_fault = (result_hit_q$q | (probe_hit_q$q & probe_fault_q$q)) & present;
+        accept_q$d = probe_hit_q$q & ~probe_fault_q$q & present;
         taken = write_strobe & accept_q$q;
         if (taken) begin
             pending$d = 1'b1;
@@ -9494,7 +9821,7 @@ module rss_tuple_core__regs__probe__hashed_q(d,q,clock);
 endmodule // rss_tuple_core__regs__probe__hashed_q
 
 
-module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_data,write_strobes,write_strobe,read_address,read_next,write_hit,read_hit,read_data,value);
+module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_data,write_strobes,write_strobe,read_next,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -9503,7 +9830,6 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
-    input wire  [10:0] read_address;
     input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  read_hit;
@@ -9529,7 +9855,6 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
     reg  [31:0] mirror$write_data;
     reg  [3:0] mirror$write_strobes;
     reg  [3:0] mirror$read_next;
-    reg  [3:0] mirror$read_index;
     reg  mirror$read_hit;
     wire  [31:0] mirror$read_data;
     reg  hit_q$d;
@@ -9544,7 +9869,6 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
     
     // Local signals
     reg  [10:0] write_index;
-    reg  [10:0] read_index;
     reg  [10:0] next_index;
     
     // Sub module instances
@@ -9564,7 +9888,6 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
         .write_data(mirror$write_data),
         .write_strobes(mirror$write_strobes),
         .read_next(mirror$read_next),
-        .read_index(mirror$read_index),
         .read_hit(mirror$read_hit),
         .read_data(mirror$read_data)
     );
@@ -9615,8 +9938,6 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
         read_hit = read_hit_q$q;
         next_index = read_next - base;
         mirror$read_next = next_index[(32'h0)+:(4)];
-        read_index = read_address - base;
-        mirror$read_index = read_index[(32'h0)+:(4)];
         mirror$read_hit = read_hit;
         read_data = mirror$read_data;
     end
@@ -9662,7 +9983,7 @@ module rss_tuple_core__regs__probe__input_words__index_q(d,q,clock);
 endmodule // rss_tuple_core__regs__probe__input_words__index_q
 
 
-module rss_tuple_core__regs__probe__input_words__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_index,read_hit,read_data);
+module rss_tuple_core__regs__probe__input_words__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
@@ -9672,7 +9993,6 @@ module rss_tuple_core__regs__probe__input_words__mirror(clock,reset,write,write_
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
     input wire  [3:0] read_next;
-    input wire  [3:0] read_index;
     input wire  read_hit;
     output reg  [31:0] read_data;
     
@@ -9705,6 +10025,9 @@ module rss_tuple_core__regs__probe__input_words__mirror(clock,reset,write,write_
     reg  [31:0] read_word$d;
     wire  [31:0] read_word$q;
     reg  read_word$clock;
+    reg  read_written$d;
+    wire  read_written$q;
+    reg  read_written$clock;
     
     // Local signals
     reg  [31:0] strobed_data;
@@ -9750,6 +10073,11 @@ module rss_tuple_core__regs__probe__input_words__mirror(clock,reset,write,write_
         .q(read_word$q),
         .clock(read_word$clock)
     );
+    rss_tuple_core__regs__probe__input_words__mirror__read_written read_written(
+        .d(read_written$d),
+        .q(read_written$q),
+        .clock(read_written$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -9759,12 +10087,14 @@ module rss_tuple_core__regs__probe__input_words__mirror(clock,reset,write,write_
         written_at_write_q$clock = clock;
         written$clock = clock;
         read_word$clock = clock;
+        read_written$clock = clock;
         lanes_q$d = lanes_q$q;
         index_q$d = index_q$q;
         data_q$d = data_q$q;
         written_at_write_q$d = written_at_write_q$q;
         written$d = written$q;
         read_word$d = read_word$q;
+        read_written$d = read_written$q;
         ram$clock = clock;
         strobed_data = 32'h0;
         if (write_strobes[0]) begin
@@ -9799,11 +10129,13 @@ module rss_tuple_core__regs__probe__input_words__mirror(clock,reset,write,write_
         if (reset) begin
             lanes_q$d = 32'h0;
             written$d = 32'h0;
+            read_written$d = 1'b0;
         end
         ram$read_address = read_next;
-        written_at_read = written$q >> read_index;
+        written_at_read = written$q >> read_next;
+        read_written$d = written_at_read[32'h0];
         read_word$d = 32'h0;
-        if (read_hit & written_at_read[32'h0]) begin
+        if (read_hit & read_written$q) begin
             read_word$d = ram$read_data;
         end
         read_data = read_word$q;
@@ -9934,6 +10266,25 @@ module rss_tuple_core__regs__probe__input_words__mirror__read_word(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__probe__input_words__mirror__read_word
+
+
+module rss_tuple_core__regs__probe__input_words__mirror__read_written(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__probe__input_words__mirror__read_written
 
 
 module rss_tuple_core__regs__probe__input_words__mirror__written(d,q,clock);
@@ -10092,6 +10443,44 @@ module rss_tuple_core__regs__probe__pending(d,q,clock);
 endmodule // rss_tuple_core__regs__probe__pending
 
 
+module rss_tuple_core__regs__probe__probe_fault_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__probe__probe_fault_q
+
+
+module rss_tuple_core__regs__probe__probe_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__probe__probe_hit_q
+
+
 module rss_tuple_core__regs__probe__queue_q(d,q,clock);
     
     // Module arguments
@@ -10128,6 +10517,25 @@ module rss_tuple_core__regs__probe__read_sel_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__probe__read_sel_q
+
+
+module rss_tuple_core__regs__probe__result_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__probe__result_hit_q
 
 
 module rss_tuple_core__regs__probe__type_q(d,q,clock);
@@ -10255,6 +10663,12 @@ module rss_tuple_core__regs__queue_limit(clock,reset,write_address,write_data,wr
     reg  [31:0] stored$d;
     wire  [31:0] stored$q;
     reg  stored$clock;
+    reg  hit_q$d;
+    wire  hit_q$q;
+    reg  hit_q$clock;
+    reg  illegal_q$d;
+    wire  illegal_q$q;
+    reg  illegal_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -10271,6 +10685,16 @@ module rss_tuple_core__regs__queue_limit(clock,reset,write_address,write_data,wr
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_tuple_core__regs__queue_limit__hit_q hit_q(
+        .d(hit_q$d),
+        .q(hit_q$q),
+        .clock(hit_q$clock)
+    );
+    rss_tuple_core__regs__queue_limit__illegal_q illegal_q(
+        .d(illegal_q$d),
+        .q(illegal_q$q),
+        .clock(illegal_q$clock)
+    );
     rss_tuple_core__regs__queue_limit__accept_q accept_q(
         .d(accept_q$d),
         .q(accept_q$q),
@@ -10285,15 +10709,21 @@ module rss_tuple_core__regs__queue_limit(clock,reset,write_address,write_data,wr
     // Update code
     always @(*) begin
         stored$clock = clock;
+        hit_q$clock = clock;
+        illegal_q$clock = clock;
         accept_q$clock = clock;
         read_hit_q$clock = clock;
         stored$d = stored$q;
+        hit_q$d = hit_q$q;
+        illegal_q$d = illegal_q$q;
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
-        write_hit = write_address == address;
-        write_fault = write_hit & (|(merged & ~writable) | (merged > max));
-        accept_q$d = write_hit & ~write_fault;
+        hit_q$d = write_address == address;
+        illegal_q$d = |(merged & ~writable) | (merged > max);
+        write_hit = hit_q$q;
+        write_fault = hit_q$q & illegal_q$q;
+        accept_q$d = hit_q$q & ~illegal_q$q;
         if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
@@ -10329,6 +10759,44 @@ module rss_tuple_core__regs__queue_limit__accept_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__queue_limit__accept_q
+
+
+module rss_tuple_core__regs__queue_limit__hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__queue_limit__hit_q
+
+
+module rss_tuple_core__regs__queue_limit__illegal_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__queue_limit__illegal_q
 
 
 module rss_tuple_core__regs__queue_limit__read_hit_q(d,q,clock);
@@ -10755,6 +11223,44 @@ module rss_tuple_core__regs__status__read_hit_q(d,q,clock);
 endmodule // rss_tuple_core__regs__status__read_hit_q
 
 
+module rss_tuple_core__regs__table_fault_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__table_fault_q
+
+
+module rss_tuple_core__regs__table_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__table_hit_q
+
+
 module rss_tuple_core__regs__table_index_q(d,q,clock);
     
     // Module arguments
@@ -10800,6 +11306,12 @@ module rss_tuple_core__regs__table_read(clock,reset,write_address,write_data,wri
     reg  [31:0] stored$d;
     wire  [31:0] stored$q;
     reg  stored$clock;
+    reg  hit_q$d;
+    wire  hit_q$q;
+    reg  hit_q$clock;
+    reg  illegal_q$d;
+    wire  illegal_q$q;
+    reg  illegal_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -10816,6 +11328,16 @@ module rss_tuple_core__regs__table_read(clock,reset,write_address,write_data,wri
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_tuple_core__regs__table_read__hit_q hit_q(
+        .d(hit_q$d),
+        .q(hit_q$q),
+        .clock(hit_q$clock)
+    );
+    rss_tuple_core__regs__table_read__illegal_q illegal_q(
+        .d(illegal_q$d),
+        .q(illegal_q$q),
+        .clock(illegal_q$clock)
+    );
     rss_tuple_core__regs__table_read__accept_q accept_q(
         .d(accept_q$d),
         .q(accept_q$q),
@@ -10830,15 +11352,21 @@ module rss_tuple_core__regs__table_read(clock,reset,write_address,write_data,wri
     // Update code
     always @(*) begin
         stored$clock = clock;
+        hit_q$clock = clock;
+        illegal_q$clock = clock;
         accept_q$clock = clock;
         read_hit_q$clock = clock;
         stored$d = stored$q;
+        hit_q$d = hit_q$q;
+        illegal_q$d = illegal_q$q;
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
-        write_hit = write_address == address;
-        write_fault = write_hit & (|(merged & ~writable) | (merged > max));
-        accept_q$d = write_hit & ~write_fault;
+        hit_q$d = write_address == address;
+        illegal_q$d = |(merged & ~writable) | (merged > max);
+        write_hit = hit_q$q;
+        write_fault = hit_q$q & illegal_q$q;
+        accept_q$d = hit_q$q & ~illegal_q$q;
         if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
@@ -10874,6 +11402,44 @@ module rss_tuple_core__regs__table_read__accept_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__table_read__accept_q
+
+
+module rss_tuple_core__regs__table_read__hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__table_read__hit_q
+
+
+module rss_tuple_core__regs__table_read__illegal_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__table_read__illegal_q
 
 
 module rss_tuple_core__regs__table_read__read_hit_q(d,q,clock);
@@ -13325,6 +13891,12 @@ module rss_tuple_core__regs__table_size(clock,reset,write_address,write_data,wri
     reg  [31:0] stored$d;
     wire  [31:0] stored$q;
     reg  stored$clock;
+    reg  hit_q$d;
+    wire  hit_q$q;
+    reg  hit_q$clock;
+    reg  illegal_q$d;
+    wire  illegal_q$q;
+    reg  illegal_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -13341,6 +13913,16 @@ module rss_tuple_core__regs__table_size(clock,reset,write_address,write_data,wri
         .q(stored$q),
         .clock(stored$clock)
     );
+    rss_tuple_core__regs__table_size__hit_q hit_q(
+        .d(hit_q$d),
+        .q(hit_q$q),
+        .clock(hit_q$clock)
+    );
+    rss_tuple_core__regs__table_size__illegal_q illegal_q(
+        .d(illegal_q$d),
+        .q(illegal_q$q),
+        .clock(illegal_q$clock)
+    );
     rss_tuple_core__regs__table_size__accept_q accept_q(
         .d(accept_q$d),
         .q(accept_q$q),
@@ -13355,15 +13937,21 @@ module rss_tuple_core__regs__table_size(clock,reset,write_address,write_data,wri
     // Update code
     always @(*) begin
         stored$clock = clock;
+        hit_q$clock = clock;
+        illegal_q$clock = clock;
         accept_q$clock = clock;
         read_hit_q$clock = clock;
         stored$d = stored$q;
+        hit_q$d = hit_q$q;
+        illegal_q$d = illegal_q$q;
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
-        write_hit = write_address == address;
-        write_fault = write_hit & (|(merged & ~writable) | (merged > max));
-        accept_q$d = write_hit & ~write_fault;
+        hit_q$d = write_address == address;
+        illegal_q$d = |(merged & ~writable) | (merged > max);
+        write_hit = hit_q$q;
+        write_fault = hit_q$q & illegal_q$q;
+        accept_q$d = hit_q$q & ~illegal_q$q;
         if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
@@ -13399,6 +13987,44 @@ module rss_tuple_core__regs__table_size__accept_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__table_size__accept_q
+
+
+module rss_tuple_core__regs__table_size__hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__table_size__hit_q
+
+
+module rss_tuple_core__regs__table_size__illegal_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__table_size__illegal_q
 
 
 module rss_tuple_core__regs__table_size__read_hit_q(d,q,clock);
@@ -13631,7 +14257,7 @@ module rss_tuple_core__regs__vport_caps__read_hit_q(d,q,clock);
 endmodule // rss_tuple_core__regs__vport_caps__read_hit_q
 
 
-module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_address,read_next,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,pick_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
+module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,pick_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
     
     // Module arguments
     input wire  clock;
@@ -13640,7 +14266,6 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
     input wire  write_strobe;
-    input wire  [10:0] read_address;
     input wire  [10:0] read_next;
     output reg  write_hit;
     output reg  write_fault;
@@ -13738,7 +14363,6 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  [31:0] mac_mirror$write_data;
     reg  [3:0] mac_mirror$write_strobes;
     reg  [4:0] mac_mirror$read_next;
-    reg  [4:0] mac_mirror$read_index;
     reg  mac_mirror$read_hit;
     wire  [31:0] mac_mirror$read_data;
     reg  [383:0] move_slot$slots;
@@ -13790,7 +14414,6 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  hi_hit;
     reg  [3:0] write_lanes;
     reg  hi_fault;
-    reg  [3:0] read_entry;
     reg  [3:0] next_entry;
     reg  [5:0] read_hits_next;
     reg  [7:0] read_vport_next;
@@ -13882,7 +14505,6 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         .write_data(mac_mirror$write_data),
         .write_strobes(mac_mirror$write_strobes),
         .read_next(mac_mirror$read_next),
-        .read_index(mac_mirror$read_index),
         .read_hit(mac_mirror$read_hit),
         .read_data(mac_mirror$read_data)
     );
@@ -14245,7 +14867,6 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         queues_write_hit = ((write_address >> 64'h3) == queues_region) & (((write_address[(32'h0)+:(3)]) & 4'hf) < vports_built);
         write_hit = commit_hit | move_hit | lo_hit | hi_hit | (write_address == move_status_address) | state_write_hit | queues_write_hit;
         write_fault = (commit_hit & commit_fault) | hi_fault | (write_address == move_status_address) | state_write_hit | queues_write_hit;
-        read_entry = read_address[(32'h0)+:(4)];
         next_entry = read_next[(32'h0)+:(4)];
         read_hits_next = 32'h0;
         if (((read_next >> 64'h4) == mac_lo_region) & (((next_entry) & 5'h1f) < filters_built)) begin
@@ -14385,10 +15006,6 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         end
         mac_mirror$write_strobes = write_lanes;
         mac_mirror$read_next = read_next[(32'h0)+:(5)];
-        mac_mirror$read_index = ((read_entry) & 5'h1f);
-        if (hi_read_hit) begin
-            mac_mirror$read_index = (mac_mirror$read_index & ~(1 << (32'h4)) | ((1'b1) << (32'h4)));
-        end
         mac_mirror$read_hit = lo_read_hit | hi_read_hit;
         mac_read_data = mac_mirror$read_data;
         if (reset) begin
@@ -14743,7 +15360,7 @@ module rss_tuple_core__regs__vports__mac_lo(clock,reset,word,data,lanes,value);
 endmodule // rss_tuple_core__regs__vports__mac_lo
 
 
-module rss_tuple_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_index,read_hit,read_data);
+module rss_tuple_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
@@ -14753,7 +15370,6 @@ module rss_tuple_core__regs__vports__mac_mirror(clock,reset,write,write_index,wr
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
     input wire  [4:0] read_next;
-    input wire  [4:0] read_index;
     input wire  read_hit;
     output reg  [31:0] read_data;
     
@@ -14786,6 +15402,9 @@ module rss_tuple_core__regs__vports__mac_mirror(clock,reset,write,write_index,wr
     reg  [31:0] read_word$d;
     wire  [31:0] read_word$q;
     reg  read_word$clock;
+    reg  read_written$d;
+    wire  read_written$q;
+    reg  read_written$clock;
     
     // Local signals
     reg  [31:0] strobed_data;
@@ -14831,6 +15450,11 @@ module rss_tuple_core__regs__vports__mac_mirror(clock,reset,write,write_index,wr
         .q(read_word$q),
         .clock(read_word$clock)
     );
+    rss_tuple_core__regs__vports__mac_mirror__read_written read_written(
+        .d(read_written$d),
+        .q(read_written$q),
+        .clock(read_written$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -14840,12 +15464,14 @@ module rss_tuple_core__regs__vports__mac_mirror(clock,reset,write,write_index,wr
         written_at_write_q$clock = clock;
         written$clock = clock;
         read_word$clock = clock;
+        read_written$clock = clock;
         lanes_q$d = lanes_q$q;
         index_q$d = index_q$q;
         data_q$d = data_q$q;
         written_at_write_q$d = written_at_write_q$q;
         written$d = written$q;
         read_word$d = read_word$q;
+        read_written$d = read_written$q;
         ram$clock = clock;
         strobed_data = 32'h0;
         if (write_strobes[0]) begin
@@ -14880,11 +15506,13 @@ module rss_tuple_core__regs__vports__mac_mirror(clock,reset,write,write_index,wr
         if (reset) begin
             lanes_q$d = 32'h0;
             written$d = 32'h0;
+            read_written$d = 1'b0;
         end
         ram$read_address = read_next;
-        written_at_read = written$q >> read_index;
+        written_at_read = written$q >> read_next;
+        read_written$d = written_at_read[32'h0];
         read_word$d = 32'h0;
-        if (read_hit & written_at_read[32'h0]) begin
+        if (read_hit & read_written$q) begin
             read_word$d = ram$read_data;
         end
         read_data = read_word$q;
@@ -15031,6 +15659,25 @@ module rss_tuple_core__regs__vports__mac_mirror__read_word(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__vports__mac_mirror__read_word
+
+
+module rss_tuple_core__regs__vports__mac_mirror__read_written(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__mac_mirror__read_written
 
 
 module rss_tuple_core__regs__vports__mac_mirror__written(d,q,clock);
@@ -15394,13 +16041,13 @@ endmodule // rss_tuple_core__regs__write_faults_any_q
 module rss_tuple_core__regs__write_faults_q(d,q,clock);
     
     // Module arguments
-    input wire  [11:0] d;
-    output reg  [11:0] q;
+    input wire  [10:0] d;
+    output reg  [10:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 12'h0;
+       q = 11'h0;
     end
     
     always @(posedge clock) begin
@@ -15460,6 +16107,9 @@ module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata
     reg  aged2_q$d;
     wire  aged2_q$q;
     reg  aged2_q$clock;
+    reg  aged3_q$d;
+    wire  aged3_q$q;
+    reg  aged3_q$clock;
     reg  perform_q$d;
     wire  perform_q$q;
     reg  perform_q$clock;
@@ -15496,6 +16146,11 @@ module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata
         .q(aged2_q$q),
         .clock(aged2_q$clock)
     );
+    rss_tuple_core__regs__write_slot__aged3_q aged3_q(
+        .d(aged3_q$d),
+        .q(aged3_q$q),
+        .clock(aged3_q$clock)
+    );
     rss_tuple_core__regs__write_slot__perform_q perform_q(
         .d(perform_q$d),
         .q(perform_q$q),
@@ -15527,6 +16182,7 @@ module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata
         held_q$clock = clock;
         aged_q$clock = clock;
         aged2_q$clock = clock;
+        aged3_q$clock = clock;
         perform_q$clock = clock;
         outstanding$clock = clock;
         address_q$clock = clock;
@@ -15535,6 +16191,7 @@ module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata
         held_q$d = held_q$q;
         aged_q$d = aged_q$q;
         aged2_q$d = aged2_q$q;
+        aged3_q$d = aged3_q$q;
         perform_q$d = perform_q$q;
         outstanding$d = outstanding$q;
         address_q$d = address_q$q;
@@ -15565,7 +16222,8 @@ module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata
         end
         aged_q$d = held_q$q & ~perform_q$q & unblocked;
         aged2_q$d = held_q$q & aged_q$q & ~perform_q$q & unblocked;
-        perform_q$d = held_q$q & aged2_q$q & ~perform_q$q & unblocked;
+        aged3_q$d = held_q$q & aged2_q$q & ~perform_q$q & unblocked;
+        perform_q$d = held_q$q & aged3_q$q & ~perform_q$q & unblocked;
         if (perform_q$q) begin
             held_q$d = 1'b0;
         end
@@ -15576,6 +16234,7 @@ module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata
             held_q$d = 1'b0;
             aged_q$d = 1'b0;
             aged2_q$d = 1'b0;
+            aged3_q$d = 1'b0;
             perform_q$d = 1'b0;
             outstanding$d = 1'b0;
         end
@@ -15626,6 +16285,25 @@ module rss_tuple_core__regs__write_slot__aged2_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__write_slot__aged2_q
+
+
+module rss_tuple_core__regs__write_slot__aged3_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__write_slot__aged3_q
 
 
 module rss_tuple_core__regs__write_slot__aged_q(d,q,clock);
@@ -15824,14 +16502,14 @@ module rss_tuple_core__table_address(bank,vport,hash,size_log2,address);
     // Constant declarations
     localparam  table_log2 = 4'h7;
     localparam  entry_bits = 11'b1111111;
-    localparam  one = 11'b1;
+    localparam  all_ones = 11'b11111111111;
     
     // Local signals
     reg  [10:0] size_mask;
     
     // Update code
     always @(*) begin
-        size_mask = (one << size_log2) - 64'h1;
+        size_mask = ~(all_ones << size_log2);
         address = (((((vport) & 11'h7ff) << table_log2) | (hash[(32'h0)+:(11)] & size_mask & entry_bits)) & ~(1 << (32'ha)) | ((bank) << (32'ha)));
     end
     

@@ -5,9 +5,9 @@
 //! ([`ProbeRegs`]).
 //!
 //! A write is taken into registers once `awvalid` and `wvalid` are both high
-//! ([`AxilWriteSlot`]) and performed four clocks after its handshake, or three after a
+//! ([`AxilWriteSlot`]) and performed five clocks after its handshake, or four after a
 //! commit, a probe or the table cooldown lets it; decisions that need more than the
-//! performing clock (the write's fault, a move's verdict) are registered in the three
+//! performing clock (the write's fault, a move's verdict) are registered in the four
 //! clocks between. The next write is taken once its response is. Reads take five clocks
 //! (address, block RAM read, its word registered, the read multiplexer's two registered
 //! halves, data): a block RAM answers late in the clock unless its word goes straight
@@ -211,9 +211,14 @@ pub struct AxilRegs {
     write_fire: Signal<Local, Bit>,
     write_fault: Signal<Local, Bit>,
     /// Each fault source's verdict on the held write, and its hit, a clock ago.
-    write_faults: Signal<Local, Bits<12>>,
-    write_faults_q: DFF<Bits<12>>,
+    write_faults: Signal<Local, Bits<11>>,
+    write_faults_q: DFF<Bits<11>>,
     write_hit_q: DFF<Bit>,
+    /// The `TABLE` window's hit and its value check, registered apart from the other
+    /// blocks' (its offset subtraction and bound compare are carry chains; they do not
+    /// also feed the 13-way hit OR in the same clock).
+    table_hit_q: DFF<Bit>,
+    table_fault_q: DFF<Bit>,
     /// Unmapped or refused by a block, a clock after `write_faults_q`.
     write_faults_any_q: DFF<Bit>,
     /// `write_fault` a clock ago: the held write's verdict, for the response and
@@ -404,6 +409,8 @@ impl AxilRegs {
             write_faults: Default::default(),
             write_faults_q: Default::default(),
             write_hit_q: Default::default(),
+            table_hit_q: Default::default(),
+            table_fault_q: Default::default(),
             write_faults_any_q: Default::default(),
             write_fault_q: Default::default(),
             write_hit: Default::default(),
@@ -446,6 +453,8 @@ impl Logic for AxilRegs {
             write_fault_q,
             write_faults_q,
             write_hit_q,
+            table_hit_q,
+            table_fault_q,
             write_faults_any_q,
             table_store_q,
             table_index_q,
@@ -689,11 +698,10 @@ impl Logic for AxilRegs {
             | self.primary_queue_reg.write_hit.val()
             | self.probe.write_hit.val()
             | self.key_staged.write_hit.val()
-            | self.key_ext.write_hit.val()
-            | self.table_write_hit.val();
-        // The write's fault in three registered steps while it waits (see
-        // `AxilWriteSlot`): each source's verdict and the hit, then their OR, then that
-        // with the move's verdict (itself registered in the second step).
+            | self.key_ext.write_hit.val();
+        // The write's fault in registered steps while it waits (see `AxilWriteSlot`):
+        // each source's verdict and the hit (a read-write register's from its own
+        // registered decode), then their OR, then that with the move's verdict.
         self.write_faults.next = 0.into();
         self.write_faults.next = self
             .write_faults
@@ -708,12 +716,14 @@ impl Logic for AxilRegs {
             .replace_bit(7, self.table_size.write_fault.val())
             .replace_bit(8, self.default_queue_reg.write_fault.val())
             .replace_bit(9, self.primary_queue_reg.write_fault.val())
-            .replace_bit(10, self.probe.write_fault.val())
-            .replace_bit(11, self.table_write_hit.val() & self.table_fault.val());
+            .replace_bit(10, self.probe.write_fault.val());
         self.write_faults_q.d.next = self.write_faults.val();
         self.write_hit_q.d.next = self.write_hit.val();
-        self.write_faults_any_q.d.next =
-            !self.write_hit_q.q.val() | self.write_faults_q.q.val().any();
+        self.table_hit_q.d.next = self.table_write_hit.val();
+        self.table_fault_q.d.next = self.table_fault.val();
+        self.write_faults_any_q.d.next = !(self.write_hit_q.q.val() | self.table_hit_q.q.val())
+            | self.write_faults_q.q.val().any()
+            | (self.table_hit_q.q.val() & self.table_fault_q.q.val());
         self.write_fault.next = self.write_faults_any_q.q.val() | self.vports.move_fault.val();
         if self.bvalid.q.val() & self.s_axil_bready.val() {
             self.bvalid.d.next = false;

@@ -6,12 +6,12 @@
 //! (a commit being applied, a probe running, the table cooldown).
 //!
 //! The perform strobe is a flip-flop as well, set once the slot has held the write for
-//! three clocks with nothing holding it back. Those three clocks are the register
+//! four clocks with nothing holding it back. Those four clocks are the register
 //! block's decode pipeline, so no decision takes more than a few LUT levels in one
-//! clock: each block's fault, the hit and the picked state of a move's VPort are
-//! registered in the first; the faults' OR and a move's verdict in the second; their
-//! combination in the third; and the write is performed in the fourth from registers
-//! alone. Nothing but a write can start what holds writes back (a commit, a probe, the
+//! clock: a read-write register's hit and value check are registered in the first;
+//! every block's fault, the hit and the picked state of a move's VPort by the second;
+//! the faults' OR and a move's verdict in the third; their combination in the fourth;
+//! and the write is performed in the fifth from registers alone. Nothing but a write can start what holds writes back (a commit, a probe, the
 //! table cooldown), and only one is outstanding, so the state those decisions read does
 //! not change from the first unblocked clock to the performing one.
 //!
@@ -66,6 +66,8 @@ pub struct AxilWriteSlot {
     aged_q: DFF<Bit>,
     /// ... and the clock before.
     aged2_q: DFF<Bit>,
+    /// ... and the clock before that.
+    aged3_q: DFF<Bit>,
     perform_q: DFF<Bit>,
     /// A write taken whose response has not been accepted yet.
     outstanding: DFF<Bit>,
@@ -86,6 +88,7 @@ impl Logic for AxilWriteSlot {
             held_q,
             aged_q,
             aged2_q,
+            aged3_q,
             perform_q,
             outstanding,
             address_q,
@@ -113,8 +116,12 @@ impl Logic for AxilWriteSlot {
             & self.aged_q.q.val()
             & !self.perform_q.q.val()
             & self.unblocked.val();
-        self.perform_q.d.next = self.held_q.q.val()
+        self.aged3_q.d.next = self.held_q.q.val()
             & self.aged2_q.q.val()
+            & !self.perform_q.q.val()
+            & self.unblocked.val();
+        self.perform_q.d.next = self.held_q.q.val()
+            & self.aged3_q.q.val()
             & !self.perform_q.q.val()
             & self.unblocked.val();
         if self.perform_q.q.val() {
@@ -127,6 +134,7 @@ impl Logic for AxilWriteSlot {
             self.held_q.d.next = false;
             self.aged_q.d.next = false;
             self.aged2_q.d.next = false;
+            self.aged3_q.d.next = false;
             self.perform_q.d.next = false;
             self.outstanding.d.next = false;
         }
@@ -143,7 +151,7 @@ impl Logic for AxilWriteSlot {
 mod tests {
     use super::*;
 
-    /// A write is taken once both channels are valid, held until performed (after three
+    /// A write is taken once both channels are valid, held until performed (after four
     /// clocks in a row that left it unblocked), and the next one waits for the first
     /// one's response, however long the block takes.
     #[test]
@@ -195,8 +203,9 @@ mod tests {
             wait_clock_cycle!(ep, clock, x);
             x = ep.wait(1, x)?;
             sim_assert!(ep, x.held.val() & !x.decoded.val() & !x.perform.val(), x);
-            // Unblocked for two clocks, then blocked: not performed either.
+            // Unblocked for three clocks, then blocked: not performed either.
             x.unblocked.next = true;
+            wait_clock_cycle!(ep, clock, x);
             wait_clock_cycle!(ep, clock, x);
             wait_clock_cycle!(ep, clock, x);
             x.unblocked.next = false;
@@ -204,15 +213,14 @@ mod tests {
             x = ep.wait(1, x)?;
             sim_assert!(ep, x.held.val() & !x.perform.val(), x);
             wait_clock_cycle!(ep, clock, x);
-            // Unblocked for three clocks: performed on the next, for exactly one clock.
+            // Unblocked for four clocks: performed on the next, for exactly one clock.
             x.unblocked.next = true;
             wait_clock_cycle!(ep, clock, x);
-            x = ep.wait(1, x)?;
-            sim_assert!(ep, x.decoded.val() & !x.perform.val(), x);
-            wait_clock_cycle!(ep, clock, x);
-            x = ep.wait(1, x)?;
-            sim_assert!(ep, x.decoded.val() & !x.perform.val(), x);
-            wait_clock_cycle!(ep, clock, x);
+            for _ in 0..3 {
+                x = ep.wait(1, x)?;
+                sim_assert!(ep, x.decoded.val() & !x.perform.val(), x);
+                wait_clock_cycle!(ep, clock, x);
+            }
             x = ep.wait(1, x)?;
             sim_assert!(ep, x.held.val() & x.perform.val(), x);
             wait_clock_cycle!(ep, clock, x);

@@ -21,13 +21,16 @@ pub struct CsrRw {
     /// Byte strobes expanded to bits.
     pub write_mask: Signal<In, Bits<32>>,
     /// The write happens this clock. Its address and data have been held for at least
-    /// a clock (`AxilWriteSlot`), so whether it is stored is decided a clock ahead.
+    /// two clocks (`AxilWriteSlot`), so whether it is stored is decided ahead: the hit
+    /// and the value check are registered, then their verdict.
     pub write_strobe: Signal<In, Bit>,
     /// Word address of the read that will be answered next clock.
     pub read_next: Signal<In, Bits<WORD_ADDR_BITS>>,
-    /// The write address is this register.
+    /// The write address is this register (registered: the held address's compare, a
+    /// clock ago).
     pub write_hit: Signal<Out, Bit>,
-    /// The write address is this register and the merged value is illegal.
+    /// The write address is this register and the merged value is illegal (from
+    /// registers, like `write_hit`).
     pub write_fault: Signal<Out, Bit>,
     /// The read address is this register (a register: `read_next` a clock ago, so the
     /// bus's read multiplexer starts at a flip-flop).
@@ -41,8 +44,11 @@ pub struct CsrRw {
     max: Constant<Bits<32>>,
     reset_value: Constant<Bits<32>>,
     stored: DFFWithInit<Bits<32>>,
+    /// The held write's address compare and value check, a clock ago.
+    hit_q: DFF<Bit>,
+    illegal_q: DFF<Bit>,
     /// The held write would be stored (`write_hit` without `write_fault`), a clock
-    /// ago: the enable starts at a register, not at the compares.
+    /// later still: the enable starts at a register, not at the compares.
     accept_q: DFF<Bit>,
     read_hit_q: DFF<Bit>,
     merged: Signal<Local, Bits<32>>,
@@ -70,6 +76,8 @@ impl CsrRw {
             max: Constant::new(max.to_bits()),
             reset_value: Constant::new(u64::from(reg.reset).to_bits()),
             stored: DFFWithInit::new(u64::from(reg.reset).to_bits()),
+            hit_q: Default::default(),
+            illegal_q: Default::default(),
             accept_q: Default::default(),
             read_hit_q: Default::default(),
             merged: Default::default(),
@@ -80,16 +88,17 @@ impl CsrRw {
 impl Logic for CsrRw {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, stored, accept_q, read_hit_q);
+        dff_setup!(self, clock, stored, hit_q, illegal_q, accept_q, read_hit_q);
         self.merged.next = (self.write_data.val() & self.write_mask.val())
             | (self.stored.q.val() & !self.write_mask.val());
-        self.write_hit.next = self.write_address.val() == self.address.val();
-        self.write_fault.next = self.write_hit.val()
-            & ((self.merged.val() & !self.writable.val()).any()
-                | (self.merged.val() > self.max.val()));
+        self.hit_q.d.next = self.write_address.val() == self.address.val();
+        self.illegal_q.d.next =
+            (self.merged.val() & !self.writable.val()).any() | (self.merged.val() > self.max.val());
+        self.write_hit.next = self.hit_q.q.val();
+        self.write_fault.next = self.hit_q.q.val() & self.illegal_q.q.val();
         // Bits outside the field never hold anything but 0 (such writes fault), so they
         // are not stored.
-        self.accept_q.d.next = self.write_hit.val() & !self.write_fault.val();
+        self.accept_q.d.next = self.hit_q.q.val() & !self.illegal_q.q.val();
         if self.write_strobe.val() & self.accept_q.q.val() {
             self.stored.d.next = self.merged.val() & self.writable.val();
         }

@@ -34,12 +34,13 @@ pub struct ProbeRegs {
     /// Write byte strobes.
     pub write_strobes: Signal<In, Bits<4>>,
     /// The write happens this clock. Its address and data have been held for at least
-    /// a clock (`AxilWriteSlot`), so whether a `PROBE` write is taken is decided a
-    /// clock ahead.
+    /// two clocks (`AxilWriteSlot`), so whether a `PROBE` write is taken is decided
+    /// ahead, from the registered decode.
     pub write_strobe: Signal<In, Bit>,
     /// Word address read next clock (held by the register file until the answer).
     pub read_next: Signal<In, Bits<WORD_ADDR_BITS>>,
-    /// The write address is one of these registers.
+    /// The write address is one of these registers (the held address's decode, a
+    /// clock ago, like `write_fault`).
     pub write_hit: Signal<Out, Bit>,
     /// The write is refused (SLVERR): read-only register, or a `PROBE` value with a
     /// bit outside its fields, a type past 8 or a VPort past the build.
@@ -77,7 +78,12 @@ pub struct ProbeRegs {
     type_q: DFF<Bits<4>>,
     vport_q: DFF<Bits<3>>,
     pending: DFF<Bit>,
-    /// The held write is a `PROBE` write that would be taken (decided a clock ahead).
+    /// The held write's decode, a clock ago: a `PROBE` write, its value illegal, a
+    /// write to a read-only result register.
+    probe_hit_q: DFF<Bit>,
+    probe_fault_q: DFF<Bit>,
+    result_hit_q: DFF<Bit>,
+    /// The held write is a `PROBE` write that would be taken (decided from those).
     accept_q: DFF<Bit>,
     hash_q: DFF<Bits<32>>,
     queue_q: DFF<Bits<QUEUE_BITS>>,
@@ -159,6 +165,9 @@ impl ProbeRegs {
             type_q: Default::default(),
             vport_q: Default::default(),
             pending: Default::default(),
+            probe_hit_q: Default::default(),
+            probe_fault_q: Default::default(),
+            result_hit_q: Default::default(),
             accept_q: Default::default(),
             hash_q: Default::default(),
             queue_q: Default::default(),
@@ -191,7 +200,19 @@ impl Logic for ProbeRegs {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, type_q, vport_q, pending, accept_q, hash_q, queue_q, hashed_q, count_q,
+            self,
+            clock,
+            type_q,
+            vport_q,
+            pending,
+            probe_hit_q,
+            probe_fault_q,
+            result_hit_q,
+            accept_q,
+            hash_q,
+            queue_q,
+            hashed_q,
+            count_q,
             read_sel_q
         );
         self.input_words.clock.next = self.clock.val();
@@ -215,15 +236,19 @@ impl Logic for ProbeRegs {
                 .val()
                 .get_bits::<3>(self.vport_lsb.val().index())
                 > self.vport_max.val());
+        self.probe_hit_q.d.next = self.probe_hit.val();
+        self.probe_fault_q.d.next = self.probe_fault.val();
+        self.result_hit_q.d.next = (self.write_address.val() == self.hash_address.val())
+            | (self.write_address.val() == self.result_address.val());
         self.write_hit.next = (self.input_words.write_hit.val()
-            | self.probe_hit.val()
-            | (self.write_address.val() == self.hash_address.val())
-            | (self.write_address.val() == self.result_address.val()))
+            | self.probe_hit_q.q.val()
+            | self.result_hit_q.q.val())
             & self.present.val();
-        self.write_fault.next =
-            (self.write_hit.val() & !self.input_words.write_hit.val() & !self.probe_hit.val())
-                | (self.probe_hit.val() & self.probe_fault.val() & self.present.val());
-        self.accept_q.d.next = self.probe_hit.val() & !self.probe_fault.val() & self.present.val();
+        self.write_fault.next = (self.result_hit_q.q.val()
+            | (self.probe_hit_q.q.val() & self.probe_fault_q.q.val()))
+            & self.present.val();
+        self.accept_q.d.next =
+            self.probe_hit_q.q.val() & !self.probe_fault_q.q.val() & self.present.val();
         self.taken.next = self.write_strobe.val() & self.accept_q.q.val();
         if self.taken.val() {
             self.pending.d.next = true;
@@ -333,7 +358,7 @@ mod tests {
                 let halves: &[u64] = if n == 3 { &[0b0011, 0b1100] } else { &[0xf] };
                 for &strobes in halves {
                     // Held two clocks, then performed, as the write slot does (it
-                    // holds three).
+                    // holds four).
                     x.write_address.next = word_address(offset::PROBE_INPUT + 4 * n);
                     x.write_data.next = u64::from(value).to_bits();
                     x.write_strobes.next = strobes.to_bits();
@@ -357,10 +382,10 @@ mod tests {
             x.write_strobes.next = 0xf_u64.to_bits();
             wait_clock_cycle!(ep, clock, x);
             sim_assert!(ep, x.write_fault.val() & !x.taken.val(), x);
-            // TCP over IPv4 on VPort 2: 12 bytes hashed. The write is held a clock
-            // before it happens, as the write slot holds it.
+            // TCP over IPv4 on VPort 2: 12 bytes hashed. The write is held two clocks
+            // before it happens, as the write slot holds it (four).
             x.write_data.next = (1_u64 | 2 << 8).to_bits();
-            wait_clock_cycle!(ep, clock, x);
+            wait_clock_cycles!(ep, clock, x, 2);
             x.write_strobe.next = true;
             wait_clock_cycle!(ep, clock, x);
             sim_assert!(ep, !x.write_fault.val(), x);
