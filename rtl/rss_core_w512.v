@@ -24352,7 +24352,7 @@ module rss_core__regs__ctrl(clock,reset,write_address,write_data,write_mask,writ
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(merged & ~writable) | (merged > max);
+        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
         write_hit = hit_q$q;
         write_fault = hit_q$q & illegal_q$q;
         accept_q$d = hit_q$q & ~illegal_q$q;
@@ -24584,7 +24584,7 @@ module rss_core__regs__default_queue_reg(clock,reset,write_address,write_data,wr
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(merged & ~writable) | (merged > max);
+        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
         write_hit = hit_q$q;
         write_fault = hit_q$q & illegal_q$q;
         accept_q$d = hit_q$q & ~illegal_q$q;
@@ -24877,7 +24877,7 @@ module rss_core__regs__hash_types_reg(clock,reset,write_address,write_data,write
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(merged & ~writable) | (merged > max);
+        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
         write_hit = hit_q$q;
         write_fault = hit_q$q & illegal_q$q;
         accept_q$d = hit_q$q & ~illegal_q$q;
@@ -26343,7 +26343,7 @@ module rss_core__regs__primary_queue_reg(clock,reset,write_address,write_data,wr
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(merged & ~writable) | (merged > max);
+        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
         write_hit = hit_q$q;
         write_fault = hit_q$q & illegal_q$q;
         accept_q$d = hit_q$q & ~illegal_q$q;
@@ -27826,7 +27826,7 @@ module rss_core__regs__queue_limit(clock,reset,write_address,write_data,write_ma
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(merged & ~writable) | (merged > max);
+        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
         write_hit = hit_q$q;
         write_fault = hit_q$q & illegal_q$q;
         accept_q$d = hit_q$q & ~illegal_q$q;
@@ -28469,7 +28469,7 @@ module rss_core__regs__table_read(clock,reset,write_address,write_data,write_mas
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(merged & ~writable) | (merged > max);
+        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
         write_hit = hit_q$q;
         write_fault = hit_q$q & illegal_q$q;
         accept_q$d = hit_q$q & ~illegal_q$q;
@@ -31054,7 +31054,7 @@ module rss_core__regs__table_size(clock,reset,write_address,write_data,write_mas
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(merged & ~writable) | (merged > max);
+        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
         write_hit = hit_q$q;
         write_fault = hit_q$q & illegal_q$q;
         accept_q$d = hit_q$q & ~illegal_q$q;

@@ -23242,7 +23242,7 @@ module rss_core__regs__ctrl(clock,reset,write_address,write_data,write_mask,writ
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(merged & ~writable) | (merged > max);
+        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
         write_hit = hit_q$q;
         write_fault = hit_q$q & illegal_q$q;
         accept_q$d = hit_q$q & ~illegal_q$q;
@@ -23474,7 +23474,7 @@ module rss_core__regs__default_queue_reg(clock,reset,write_address,write_data,wr
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(merged & ~writable) | (merged > max);
+        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
         write_hit = hit_q$q;
         write_fault = hit_q$q & illegal_q$q;
         accept_q$d = hit_q$q & ~illegal_q$q;
@@ -23767,7 +23767,7 @@ module rss_core__regs__hash_types_reg(clock,reset,write_address,write_data,write
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(merged & ~writable) | (merged > max);
+        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
         write_hit = hit_q$q;
         write_fault = hit_q$q & illegal_q$q;
         accept_q$d = hit_q$q & ~illegal_q$q;
@@ -25233,7 +25233,7 @@ module rss_core__regs__primary_queue_reg(clock,reset,write_address,write_data,wr
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(merged & ~writable) | (merged > max);
+        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
         write_hit = hit_q$q;
         write_fault = hit_q$q & illegal_q$q;
         accept_q$d = hit_q$q & ~illegal_q$q;
@@ -26716,7 +26716,7 @@ module rss_core__regs__queue_limit(clock,reset,write_address,write_data,write_ma
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(merged & ~writable) | (merged > max);
+        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
         write_hit = hit_q$q;
         write_fault = hit_q$q & illegal_q$q;
         accept_q$d = hit_q$q & ~illegal_q$q;
@@ -27359,7 +27359,7 @@ module rss_core__regs__table_read(clock,reset,write_address,write_data,write_mas
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(merged & ~writable) | (merged > max);
+        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
         write_hit = hit_q$q;
         write_fault = hit_q$q & illegal_q$q;
         accept_q$d = hit_q$q & ~illegal_q$q;
@@ -29944,7 +29944,7 @@ module rss_core__regs__table_size(clock,reset,write_address,write_data,write_mas
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(merged & ~writable) | (merged > max);
+        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
         write_hit = hit_q$q;
         write_fault = hit_q$q & illegal_q$q;
         accept_q$d = hit_q$q & ~illegal_q$q;

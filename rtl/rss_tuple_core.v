@@ -7246,7 +7246,7 @@ module rss_tuple_core__regs__ctrl(clock,reset,write_address,write_data,write_mas
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(merged & ~writable) | (merged > max);
+        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
         write_hit = hit_q$q;
         write_fault = hit_q$q & illegal_q$q;
         accept_q$d = hit_q$q & ~illegal_q$q;
@@ -7478,7 +7478,7 @@ module rss_tuple_core__regs__default_queue_reg(clock,reset,write_address,write_d
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(merged & ~writable) | (merged > max);
+        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
         write_hit = hit_q$q;
         write_fault = hit_q$q & illegal_q$q;
         accept_q$d = hit_q$q & ~illegal_q$q;
@@ -7771,7 +7771,7 @@ module rss_tuple_core__regs__hash_types_reg(clock,reset,write_address,write_data
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(merged & ~writable) | (merged > max);
+        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
         write_hit = hit_q$q;
         write_fault = hit_q$q & illegal_q$q;
         accept_q$d = hit_q$q & ~illegal_q$q;
@@ -9237,7 +9237,7 @@ module rss_tuple_core__regs__primary_queue_reg(clock,reset,write_address,write_d
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(merged & ~writable) | (merged > max);
+        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
         write_hit = hit_q$q;
         write_fault = hit_q$q & illegal_q$q;
         accept_q$d = hit_q$q & ~illegal_q$q;
@@ -10720,7 +10720,7 @@ module rss_tuple_core__regs__queue_limit(clock,reset,write_address,write_data,wr
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(merged & ~writable) | (merged > max);
+        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
         write_hit = hit_q$q;
         write_fault = hit_q$q & illegal_q$q;
         accept_q$d = hit_q$q & ~illegal_q$q;
@@ -11363,7 +11363,7 @@ module rss_tuple_core__regs__table_read(clock,reset,write_address,write_data,wri
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(merged & ~writable) | (merged > max);
+        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
         write_hit = hit_q$q;
         write_fault = hit_q$q & illegal_q$q;
         accept_q$d = hit_q$q & ~illegal_q$q;
@@ -13948,7 +13948,7 @@ module rss_tuple_core__regs__table_size(clock,reset,write_address,write_data,wri
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(merged & ~writable) | (merged > max);
+        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
         write_hit = hit_q$q;
         write_fault = hit_q$q & illegal_q$q;
         accept_q$d = hit_q$q & ~illegal_q$q;

@@ -16,7 +16,7 @@ pub struct CsrRw {
     pub reset: Signal<In, Bit>,
     /// Word address of the write on the bus.
     pub write_address: Signal<In, Bits<WORD_ADDR_BITS>>,
-    /// Write data.
+    /// Write data, the bytes whose strobe is clear zeroed (as `AxilWriteSlot` holds it).
     pub write_data: Signal<In, Bits<32>>,
     /// Byte strobes expanded to bits.
     pub write_mask: Signal<In, Bits<32>>,
@@ -92,8 +92,10 @@ impl Logic for CsrRw {
         self.merged.next = (self.write_data.val() & self.write_mask.val())
             | (self.stored.q.val() & !self.write_mask.val());
         self.hit_q.d.next = self.write_address.val() == self.address.val();
-        self.illegal_q.d.next =
-            (self.merged.val() & !self.writable.val()).any() | (self.merged.val() > self.max.val());
+        // The stored bits are inside the field, so only the written bytes can put one
+        // outside it: that check reads the data alone.
+        self.illegal_q.d.next = (self.write_data.val() & !self.writable.val()).any()
+            | ((self.merged.val() & self.writable.val()) > self.max.val());
         self.write_hit.next = self.hit_q.q.val();
         self.write_fault.next = self.hit_q.q.val() & self.illegal_q.q.val();
         // Bits outside the field never hold anything but 0 (such writes fault), so they
