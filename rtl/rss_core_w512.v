@@ -342,11 +342,10 @@ module rss_core (
     wire  hasher$out_valid;
     wire  [31:0] hasher$out_hash;
     wire  [63:0] hasher$out_tag;
+    reg  indirection$clock;
     reg  [10:0] indirection$read_address;
-    reg  indirection$read_clock;
     wire  [7:0] indirection$read_data;
     reg  [10:0] indirection$write_address;
-    reg  indirection$write_clock;
     reg  [7:0] indirection$write_data;
     reg  indirection$write_enable;
     reg  vport_match$clock;
@@ -504,27 +503,6 @@ module rss_core (
     reg  [63:0] rec_tag$d;
     wire  [63:0] rec_tag$q;
     reg  rec_tag$clock;
-    reg  [7:0] rec_table_queue$d;
-    wire  [7:0] rec_table_queue$q;
-    reg  rec_table_queue$clock;
-    reg  [10:0] r_table_address$d;
-    wire  [10:0] r_table_address$q;
-    reg  r_table_address$clock;
-    reg  r_write_enable$d;
-    wire  r_write_enable$q;
-    reg  r_write_enable$clock;
-    reg  [10:0] r_write_address$d;
-    wire  [10:0] r_write_address$q;
-    reg  r_write_address$clock;
-    reg  [7:0] r_write_queue$d;
-    wire  [7:0] r_write_queue$q;
-    reg  r_write_queue$clock;
-    reg  rec_collision$d;
-    wire  rec_collision$q;
-    reg  rec_collision$clock;
-    reg  [7:0] rec_written$d;
-    wire  [7:0] rec_written$q;
-    reg  rec_written$clock;
     reg  [8:0] rec_type$d;
     wire  [8:0] rec_type$q;
     reg  rec_type$clock;
@@ -542,7 +520,6 @@ module rss_core (
     reg  rec_fixed_queue$clock;
     
     // Local signals
-    reg  [7:0] table_queue;
     reg  [63:0] tag;
     reg  parser_idle;
     reg  probe_pick;
@@ -868,11 +845,10 @@ module rss_core (
         .out_tag(hasher$out_tag)
     );
     rss_core__indirection indirection(
+        .clock(indirection$clock),
         .read_address(indirection$read_address),
-        .read_clock(indirection$read_clock),
         .read_data(indirection$read_data),
         .write_address(indirection$write_address),
-        .write_clock(indirection$write_clock),
         .write_data(indirection$write_data),
         .write_enable(indirection$write_enable)
     );
@@ -1103,41 +1079,6 @@ module rss_core (
         .q(rec_tag$q),
         .clock(rec_tag$clock)
     );
-    rss_core__rec_table_queue rec_table_queue(
-        .d(rec_table_queue$d),
-        .q(rec_table_queue$q),
-        .clock(rec_table_queue$clock)
-    );
-    rss_core__r_table_address r_table_address(
-        .d(r_table_address$d),
-        .q(r_table_address$q),
-        .clock(r_table_address$clock)
-    );
-    rss_core__r_write_enable r_write_enable(
-        .d(r_write_enable$d),
-        .q(r_write_enable$q),
-        .clock(r_write_enable$clock)
-    );
-    rss_core__r_write_address r_write_address(
-        .d(r_write_address$d),
-        .q(r_write_address$q),
-        .clock(r_write_address$clock)
-    );
-    rss_core__r_write_queue r_write_queue(
-        .d(r_write_queue$d),
-        .q(r_write_queue$q),
-        .clock(r_write_queue$clock)
-    );
-    rss_core__rec_collision rec_collision(
-        .d(rec_collision$d),
-        .q(rec_collision$q),
-        .clock(rec_collision$clock)
-    );
-    rss_core__rec_written rec_written(
-        .d(rec_written$d),
-        .q(rec_written$q),
-        .clock(rec_written$clock)
-    );
     rss_core__rec_type rec_type(
         .d(rec_type$d),
         .q(rec_type$q),
@@ -1189,13 +1130,6 @@ module rss_core (
         r_tag$clock = clk;
         rec_hash$clock = clk;
         rec_tag$clock = clk;
-        rec_table_queue$clock = clk;
-        r_table_address$clock = clk;
-        r_write_enable$clock = clk;
-        r_write_address$clock = clk;
-        r_write_queue$clock = clk;
-        rec_collision$clock = clk;
-        rec_written$clock = clk;
         rec_type$clock = clk;
         rec_push$clock = clk;
         rec_probe$clock = clk;
@@ -1227,13 +1161,6 @@ module rss_core (
         r_tag$d = r_tag$q;
         rec_hash$d = rec_hash$q;
         rec_tag$d = rec_tag$q;
-        rec_table_queue$d = rec_table_queue$q;
-        r_table_address$d = r_table_address$q;
-        r_write_enable$d = r_write_enable$q;
-        r_write_address$d = r_write_address$q;
-        r_write_queue$d = r_write_queue$q;
-        rec_collision$d = rec_collision$q;
-        rec_written$d = rec_written$q;
         rec_type$d = rec_type$q;
         rec_push$d = rec_push$q;
         rec_probe$d = rec_probe$q;
@@ -1265,10 +1192,9 @@ module rss_core (
         keys$reset = rst;
         fifo$clock = clk;
         fifo$reset = rst;
-        indirection$read_clock = clk;
+        indirection$clock = clk;
         vport_match$clock = clk;
         vport_match$reset = rst;
-        indirection$write_clock = clk;
         regs$s_axil_awaddr = s_axil_awaddr;
         regs$s_axil_awvalid = s_axil_awvalid;
         s_axil_awready = regs$s_axil_awready;
@@ -1508,17 +1434,6 @@ module rss_core (
         r_tag$d = hasher$out_tag;
         rec_hash$d = r_hash$q;
         rec_tag$d = r_tag$q;
-        rec_table_queue$d = indirection$read_data;
-        r_table_address$d = table_address$address;
-        r_write_enable$d = regs$table_write_enable;
-        r_write_address$d = regs$table_write_index;
-        r_write_queue$d = regs$table_write_queue;
-        rec_collision$d = r_write_enable$q & (r_write_address$q == r_table_address$q);
-        rec_written$d = r_write_queue$q;
-        table_queue = rec_table_queue$q;
-        if (rec_collision$q) begin
-            table_queue = rec_written$q;
-        end
         rec_type$d = 32'h0;
         rec_fixed_queue$d = r_tag$q[(32'h2c)+:(8)];
         if (r_tag$q[32'h1e]) begin
@@ -1530,7 +1445,7 @@ module rss_core (
         record_queue = rec_fixed_queue$q;
         record_hash = 32'h0;
         if (rec_hashed$q) begin
-            record_queue = table_queue;
+            record_queue = indirection$read_data;
             record_hash = rec_hash$q;
         end
         record_flags = ((rec_tag$q[(32'h9)+:(2)]) & 3'h7);
@@ -16429,7 +16344,150 @@ module rss_core__hasher__w_valid(d,q,clock);
 endmodule // rss_core__hasher__w_valid
 
 
-module rss_core__indirection(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
+module rss_core__indirection(clock,read_address,read_data,write_address,write_data,write_enable);
+    
+    // Module arguments
+    input wire  clock;
+    input wire  [10:0] read_address;
+    output reg  [7:0] read_data;
+    input wire  [10:0] write_address;
+    input wire  [7:0] write_data;
+    input wire  write_enable;
+    
+    // Stub signals
+    reg  [10:0] ram$read_address;
+    reg  ram$read_clock;
+    wire  [7:0] ram$read_data;
+    reg  [10:0] ram$write_address;
+    reg  ram$write_clock;
+    reg  [7:0] ram$write_data;
+    reg  ram$write_enable;
+    reg  [7:0] word$d;
+    wire  [7:0] word$q;
+    reg  word$clock;
+    reg  [10:0] read_address_q$d;
+    wire  [10:0] read_address_q$q;
+    reg  read_address_q$clock;
+    reg  [10:0] write_address_q$d;
+    wire  [10:0] write_address_q$q;
+    reg  write_address_q$clock;
+    reg  write_enable_q$d;
+    wire  write_enable_q$q;
+    reg  write_enable_q$clock;
+    reg  [7:0] written$d;
+    wire  [7:0] written$q;
+    reg  written$clock;
+    reg  collided_q$d;
+    wire  collided_q$q;
+    reg  collided_q$clock;
+    reg  [7:0] written_q$d;
+    wire  [7:0] written_q$q;
+    reg  written_q$clock;
+    
+    // Sub module instances
+    rss_core__indirection__ram ram(
+        .read_address(ram$read_address),
+        .read_clock(ram$read_clock),
+        .read_data(ram$read_data),
+        .write_address(ram$write_address),
+        .write_clock(ram$write_clock),
+        .write_data(ram$write_data),
+        .write_enable(ram$write_enable)
+    );
+    rss_core__indirection__word word(
+        .d(word$d),
+        .q(word$q),
+        .clock(word$clock)
+    );
+    rss_core__indirection__read_address_q read_address_q(
+        .d(read_address_q$d),
+        .q(read_address_q$q),
+        .clock(read_address_q$clock)
+    );
+    rss_core__indirection__write_address_q write_address_q(
+        .d(write_address_q$d),
+        .q(write_address_q$q),
+        .clock(write_address_q$clock)
+    );
+    rss_core__indirection__write_enable_q write_enable_q(
+        .d(write_enable_q$d),
+        .q(write_enable_q$q),
+        .clock(write_enable_q$clock)
+    );
+    rss_core__indirection__written written(
+        .d(written$d),
+        .q(written$q),
+        .clock(written$clock)
+    );
+    rss_core__indirection__collided_q collided_q(
+        .d(collided_q$d),
+        .q(collided_q$q),
+        .clock(collided_q$clock)
+    );
+    rss_core__indirection__written_q written_q(
+        .d(written_q$d),
+        .q(written_q$q),
+        .clock(written_q$clock)
+    );
+    
+    // Update code
+    always @(*) begin
+        word$clock = clock;
+        read_address_q$clock = clock;
+        write_address_q$clock = clock;
+        write_enable_q$clock = clock;
+        written$clock = clock;
+        collided_q$clock = clock;
+        written_q$clock = clock;
+        word$d = word$q;
+        read_address_q$d = read_address_q$q;
+        write_address_q$d = write_address_q$q;
+        write_enable_q$d = write_enable_q$q;
+        written$d = written$q;
+        collided_q$d = collided_q$q;
+        written_q$d = written_q$q;
+        ram$read_clock = clock;
+        ram$write_clock = clock;
+        ram$read_address = read_address;
+        ram$write_address = write_address;
+        ram$write_data = write_data;
+        ram$write_enable = write_enable;
+        word$d = ram$read_data;
+        read_address_q$d = read_address;
+        write_address_q$d = write_address;
+        write_enable_q$d = write_enable;
+        written$d = write_data;
+        collided_q$d = write_enable_q$q & (write_address_q$q == read_address_q$q);
+        written_q$d = written$q;
+        read_data = word$q;
+        if (collided_q$q) begin
+            read_data = written_q$q;
+        end
+    end
+    
+endmodule // rss_core__indirection
+
+
+module rss_core__indirection__collided_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__indirection__collided_q
+
+
+module rss_core__indirection__ram(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
     
     // Module arguments
     input wire  [10:0] read_address;
@@ -18503,7 +18561,121 @@ module rss_core__indirection(read_address,read_clock,read_data,write_address,wri
           mem[write_address] <= write_data;
        end
     end
-endmodule // rss_core__indirection
+endmodule // rss_core__indirection__ram
+
+
+module rss_core__indirection__read_address_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [10:0] d;
+    output reg  [10:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 11'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__indirection__read_address_q
+
+
+module rss_core__indirection__word(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__indirection__word
+
+
+module rss_core__indirection__write_address_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [10:0] d;
+    output reg  [10:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 11'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__indirection__write_address_q
+
+
+module rss_core__indirection__write_enable_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__indirection__write_enable_q
+
+
+module rss_core__indirection__written(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__indirection__written
+
+
+module rss_core__indirection__written_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__indirection__written_q
 
 
 module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_axis_tready,s_axis_tlast,start_allowed,tap,min_beats,frame_started,beat_valid,beat_data,beat_first,beat_last,beat_length);
@@ -21322,25 +21494,6 @@ module rss_core__r_hash(d,q,clock);
 endmodule // rss_core__r_hash
 
 
-module rss_core__r_table_address(d,q,clock);
-    
-    // Module arguments
-    input wire  [10:0] d;
-    output reg  [10:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 11'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__r_table_address
-
-
 module rss_core__r_tag(d,q,clock);
     
     // Module arguments
@@ -21377,82 +21530,6 @@ module rss_core__r_valid(d,q,clock);
     end
           
 endmodule // rss_core__r_valid
-
-
-module rss_core__r_write_address(d,q,clock);
-    
-    // Module arguments
-    input wire  [10:0] d;
-    output reg  [10:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 11'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__r_write_address
-
-
-module rss_core__r_write_enable(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__r_write_enable
-
-
-module rss_core__r_write_queue(d,q,clock);
-    
-    // Module arguments
-    input wire  [7:0] d;
-    output reg  [7:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 8'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__r_write_queue
-
-
-module rss_core__rec_collision(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__rec_collision
 
 
 module rss_core__rec_fixed_queue(d,q,clock);
@@ -21550,25 +21627,6 @@ module rss_core__rec_push(d,q,clock);
 endmodule // rss_core__rec_push
 
 
-module rss_core__rec_table_queue(d,q,clock);
-    
-    // Module arguments
-    input wire  [7:0] d;
-    output reg  [7:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 8'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__rec_table_queue
-
-
 module rss_core__rec_tag(d,q,clock);
     
     // Module arguments
@@ -21605,25 +21663,6 @@ module rss_core__rec_type(d,q,clock);
     end
           
 endmodule // rss_core__rec_type
-
-
-module rss_core__rec_written(d,q,clock);
-    
-    // Module arguments
-    input wire  [7:0] d;
-    output reg  [7:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 8'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__rec_written
 
 
 module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,staged_key,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,commit_hold,pick_hold,record_drops,record_counted,record_vport,record_hash_type,record_malformed,table_write_enable,probe_request,probe_input,probe_type,probe_vport,probe_done,probe_done_hash,probe_done_queue,probe_done_hashed,table_write_index,table_write_queue);

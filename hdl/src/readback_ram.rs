@@ -1,5 +1,6 @@
-//! A block RAM a register file reads back: the word comes two clocks after its address,
-//! from a register right behind the RAM (ECP5: the block RAM's own output register, which
+//! A block RAM read two clocks after its address (the register file's readback copy
+//! of the table, and the indirection table itself): the word comes from a register
+//! right behind the RAM (ECP5: the block RAM's own output register, which
 //! answers in under a nanosecond where the RAM's read latch takes 5.8 ns), and a read of
 //! the word being written in the same clock answers the word written.
 //!

@@ -32,7 +32,6 @@ use rss_model::regmap::RegisterMap;
 use rust_hdl::prelude::*;
 
 use crate::axil_regs::{AxilRegs, QUEUE_BITS};
-use crate::disjoint_ram::DisjointRam;
 use crate::ext_step::ExtStep;
 use crate::field_capture::FieldCapture;
 use crate::frame_ingress::{FrameIngress, LENGTH_BITS};
@@ -40,6 +39,7 @@ use crate::hash_unit::{HashUnit, TAG_BITS};
 use crate::key_store::KeyStore;
 use crate::l3_header::L3Header;
 use crate::pool_address::PoolAddress;
+use crate::readback_ram::ReadbackRam;
 use crate::record_fifo::RecordFifo;
 use crate::slot_pick::SlotPick;
 use crate::tuple_layout::TupleLayout;
@@ -176,12 +176,11 @@ pub struct RssCore<
     capture: FieldCapture<DATA_BITS, BUNDLE_BITS>,
     select: TupleSelect,
     hasher: HashUnit<STEPS, CHUNK, KEY_WINDOW, PARTIAL_BITS>,
-    /// The indirection table. A frame's read and a move's write of one entry in the
-    /// same clock read the entry as written (the collision registers below), so the
-    /// RAM itself need not keep rust-hdl's "old word" promise, which yosys keeps with a
-    /// multiplexer behind the read latch (5.8 ns after the edge on an ECP5 DP16KD):
-    /// without it the table word goes into the RAM's output register.
-    indirection: DisjointRam<Bits<QUEUE_BITS>, POOL_ADDRESS_BITS>,
+    /// The indirection table, read like the register file's readback copy: the word
+    /// two clocks after its address, from the RAM's output register, and a frame's read
+    /// in the clock of a move's write to that entry gets the word written (decided
+    /// beside the RAM, not by a bypass multiplexer behind its read latch).
+    indirection: ReadbackRam<Bits<QUEUE_BITS>, POOL_ADDRESS_BITS>,
     vport_match: VportMatch,
     tx_lookup: TxLookup,
     table_address: PoolAddress,
@@ -237,23 +236,9 @@ pub struct RssCore<
     r_valid: DFF<Bit>,
     r_hash: DFF<Bits<32>>,
     r_tag: DFF<Bits<TAG_BITS>>,
-    // The record's stage: the table word registered as the block RAM gives it (it
-    // answers late in the clock), so the queue choice starts from a flip-flop.
+    // The record's stage, beside the table word in the RAM's output register.
     rec_hash: DFF<Bits<32>>,
     rec_tag: DFF<Bits<TAG_BITS>>,
-    rec_table_queue: DFF<Bits<QUEUE_BITS>>,
-    /// The table's read address and write port as the RAM took them at the last edge,
-    /// and, a clock later beside `rec_table_queue`, whether they met and the word
-    /// written then.
-    r_table_address: DFF<Bits<POOL_ADDRESS_BITS>>,
-    r_write_enable: DFF<Bit>,
-    r_write_address: DFF<Bits<POOL_ADDRESS_BITS>>,
-    r_write_queue: DFF<Bits<QUEUE_BITS>>,
-    rec_collision: DFF<Bit>,
-    rec_written: DFF<Bits<QUEUE_BITS>>,
-    /// The table's entry for the record: the word written in the clock it was read, if
-    /// any, else the word read.
-    table_queue: Signal<Local, Bits<QUEUE_BITS>>,
     /// The record's hash type, whether it is hashed (its queue comes from the table)
     /// and its queue otherwise (primary or default), made from the tag a clock ahead
     /// so the record that enters the FIFO is one multiplexer from registers.
@@ -383,7 +368,7 @@ impl<
             select: Default::default(),
             hasher: Default::default(),
             // Zero after configuration, like the model; rst does not clear block RAM.
-            indirection: DisjointRam::zeroed(),
+            indirection: Default::default(),
             vport_match: Default::default(),
             tx_lookup: TxLookup::new(&map.params),
             table_address: PoolAddress::new(map.params.table_entries_log2),
@@ -422,14 +407,6 @@ impl<
             r_tag: Default::default(),
             rec_hash: Default::default(),
             rec_tag: Default::default(),
-            rec_table_queue: Default::default(),
-            r_table_address: Default::default(),
-            r_write_enable: Default::default(),
-            r_write_address: Default::default(),
-            r_write_queue: Default::default(),
-            rec_collision: Default::default(),
-            rec_written: Default::default(),
-            table_queue: Default::default(),
             rec_type: Default::default(),
             rec_push: Default::default(),
             rec_probe: Default::default(),
@@ -515,13 +492,6 @@ impl<
             r_tag,
             rec_hash,
             rec_tag,
-            rec_table_queue,
-            r_table_address,
-            r_write_enable,
-            r_write_address,
-            r_write_queue,
-            rec_collision,
-            rec_written,
             rec_type,
             rec_push,
             rec_probe,
@@ -554,10 +524,9 @@ impl<
         self.keys.reset.next = self.rst.val();
         self.fifo.clock.next = self.clk.val();
         self.fifo.reset.next = self.rst.val();
-        self.indirection.read_clock.next = self.clk.val();
+        self.indirection.clock.next = self.clk.val();
         self.vport_match.clock.next = self.clk.val();
         self.vport_match.reset.next = self.rst.val();
-        self.indirection.write_clock.next = self.clk.val();
 
         self.regs.s_axil_awaddr.next = self.s_axil_awaddr.val();
         self.regs.s_axil_awvalid.next = self.s_axil_awvalid.val();
@@ -889,18 +858,6 @@ impl<
         self.r_tag.d.next = self.hasher.out_tag.val();
         self.rec_hash.d.next = self.r_hash.q.val();
         self.rec_tag.d.next = self.r_tag.q.val();
-        self.rec_table_queue.d.next = self.indirection.read_data.val();
-        self.r_table_address.d.next = self.table_address.address.val();
-        self.r_write_enable.d.next = self.regs.table_write_enable.val();
-        self.r_write_address.d.next = self.regs.table_write_index.val();
-        self.r_write_queue.d.next = self.regs.table_write_queue.val();
-        self.rec_collision.d.next = self.r_write_enable.q.val()
-            & (self.r_write_address.q.val() == self.r_table_address.q.val());
-        self.rec_written.d.next = self.r_write_queue.q.val();
-        self.table_queue.next = self.rec_table_queue.q.val();
-        if self.rec_collision.q.val() {
-            self.table_queue.next = self.rec_written.q.val();
-        }
         // RSS disabled: the primary queue, no type; enabled but unhashable: the
         // default queue; hashed: the table's entry.
         self.rec_type.d.next = 0.into();
@@ -914,7 +871,7 @@ impl<
         self.record_queue.next = self.rec_fixed_queue.q.val();
         self.record_hash.next = 0.into();
         if self.rec_hashed.q.val() {
-            self.record_queue.next = self.table_queue.val();
+            self.record_queue.next = self.indirection.read_data.val();
             self.record_hash.next = self.rec_hash.q.val();
         }
         self.record_flags.next = bit_cast::<3, 2>(self.rec_tag.q.val().get_bits::<2>(9));
