@@ -1,5 +1,5 @@
 //! The beat bundle: one frame beat cut into L3 words, as every parser stage passes it
-//! on (one `Bits<DATA_BITS + 96>`, so a stage's port list stays short). Written by
+//! on (one `Bits<DATA_BITS + 102>`, so a stage's port list stays short). Written by
 //! `WordSlots`, registered again by each stage after it.
 //!
 //! | bits | field |
@@ -14,6 +14,14 @@
 //! | 31:16 | frame bytes through this beat (the frame length on the last beat) |
 //! | 95:32 | tail word (last beat only) |
 //! | 96 + 64j + 63 : 96 + 64j | slot `j`: word `slot_last - j`, byte 0 on top |
+//! | 96 + D + k | the beat is valid and holds L3 word `k`, `k` = 0..4 (word 2 also as the tail) |
+//! | 96 + D + 5 | the beat is valid and L3 word 2 is its tail word |
+//!
+//! The last six bits (`D` = `DATA_BITS`) are where the fixed words the IP header stage
+//! and `FieldCapture` read (L3 words 0..4) lie, worked out by `WordSlots` a clock
+//! ahead: a stage's decisions on those words then start at a flip-flop, not behind a
+//! compare of the word numbers, and the load enables of the words kept have no logic
+//! in front of them.
 //!
 //! `#[hdl_gen]` code cannot name these constants in a slice (it would print the name
 //! into the Verilog), so the stages write the literal offsets; the constants here are
@@ -29,3 +37,9 @@ pub const SLOT_LAST_LSB: usize = 10;
 pub const LENGTH_LSB: usize = 16;
 pub const TAIL_LSB: usize = 32;
 pub const SLOTS_LSB: usize = 96;
+/// Bits after the slots: L3 words 0..4 held, word 2 in the tail.
+pub const HELD_BITS: usize = 6;
+/// Bundle width for `DATA_BITS`-bit beats.
+pub const fn bundle_bits(data_bits: usize) -> usize {
+    data_bits + SLOTS_LSB + HELD_BITS
+}

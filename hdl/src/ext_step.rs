@@ -231,6 +231,12 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     cur_count: Signal<Local, Bits<3>>,
     cur_done: Signal<Local, Bit>,
     cur_ptr: Signal<Local, Bits<WORD_INDEX_BITS>>,
+    /// The walk is taken over from the stage before in this beat.
+    taking_over: Signal<Local, Bit>,
+    /// The header's room to the datagram's end from the held pointer, and from the
+    /// pointer being taken over.
+    room_held: Signal<Local, Bits<ROOM_BITS>>,
+    room_taken: Signal<Local, Bits<ROOM_BITS>>,
     cur_nh: Signal<Local, Bits<8>>,
     cur_live: Signal<Local, Bit>,
     live_before: Signal<Local, Bit>,
@@ -401,6 +407,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             cur_count: Default::default(),
             cur_done: Default::default(),
             cur_ptr: Default::default(),
+            taking_over: Default::default(),
+            room_held: Default::default(),
+            room_taken: Default::default(),
             cur_nh: Default::default(),
             cur_live: Default::default(),
             live_before: Default::default(),
@@ -514,7 +523,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.cur_count.next = 0.into();
         }
         // Take the walk over from the stage before once it is final.
-        if !self.cur_started.val() & self.walk_ready_in.val() {
+        self.taking_over.next = !self.cur_started.val() & self.walk_ready_in.val();
+        if self.taking_over.val() {
             self.cur_started.next = true;
             self.cur_ptr.next = self.walk_ptr_in.val();
             self.cur_nh.next = self.walk_nh_in.val();
@@ -606,11 +616,22 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         // Extension headers lie 40 bytes or more past L3, so the pointer is past word 4.
         self.s_offset.d.next =
             bit_cast::<END_BITS, WORD_INDEX_BITS>(self.cur_ptr.val() - 4_u64) << 3_u64;
-        self.s_room.d.next = (bit_cast::<ROOM_BITS, END_BITS>(self.end_in.val()) + 32_u64)
-            - (bit_cast::<ROOM_BITS, WORD_INDEX_BITS>(self.cur_ptr.val()) << 3_u64);
         // The room from the header to the datagram's end, so the bound check in clock 2
         // is one compare (header length against room, a header starting past the end
-        // being negative room) instead of a sum and a compare.
+        // being negative room) instead of a sum and a compare. Formed from both
+        // pointers the walk can have and chosen after, so the take-over's decision
+        // meets the carry chain's end, not its start.
+        // One carry chain each: the header's offset from L3 is 8 · (pointer − 4)
+        // (the pointer is past word 4 whenever a step is taken), formed on the
+        // pointer's 6 bits.
+        self.room_held.next = bit_cast::<ROOM_BITS, END_BITS>(self.end_in.val())
+            - (bit_cast::<ROOM_BITS, WORD_INDEX_BITS>(self.ptr_q.q.val() - 4_u64) << 3_u64);
+        self.room_taken.next = bit_cast::<ROOM_BITS, END_BITS>(self.end_in.val())
+            - (bit_cast::<ROOM_BITS, WORD_INDEX_BITS>(self.walk_ptr_in.val() - 4_u64) << 3_u64);
+        self.s_room.d.next = self.room_held.val();
+        if self.taking_over.val() {
+            self.s_room.d.next = self.room_taken.val();
+        }
         // (The fragment header's length is 0 here: it is one word.)
         self.s_check_words.d.next = bit_cast::<9, 8>(self.ext_len.val()) + 1_u64;
         self.live_before.next = self.cur_live.val();
@@ -810,7 +831,7 @@ mod tests {
 
     #[test]
     fn ext_step_is_synthesizable() {
-        let mut uut = ExtStep::<64, 160>::new(4, false);
+        let mut uut = ExtStep::<64, 166>::new(4, false);
         uut.connect_all();
         crate::lint::assert_lints_clean(&generate_verilog(&uut), "ext_step");
     }

@@ -186,6 +186,15 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     c_fragment: DFF<Bit>,
     c_tcp: DFF<Bit>,
     c_udp: DFF<Bit>,
+    /// The 4-tuple type (and its Ex variant) the frame has if it passes every rule,
+    /// chosen in step 2 so that step 3 only clears it on a failed rule.
+    c_four_tuple: DFF<Bits<TYPE_BITS>>,
+    c_four_tuple_ex: DFF<Bits<TYPE_BITS>>,
+    /// `c_ipv4 | c_ipv6`.
+    c_ip: DFF<Bit>,
+    /// The 4-tuple types as step 2 chooses them.
+    four_tuple_now: Signal<Local, Bits<TYPE_BITS>>,
+    four_tuple_ex_now: Signal<Local, Bits<TYPE_BITS>>,
     c_ex_src: DFF<Bit>,
     c_ex_dst: DFF<Bit>,
     snap_w1: DFF<Bits<64>>,
@@ -228,6 +237,9 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     frame_ipv6: Signal<Local, Bit>,
     cur_w1: Signal<Local, Bits<64>>,
     cur_w2: Signal<Local, Bits<64>>,
+    /// The beat's held-word flags (`crate::beat`).
+    held: Signal<Local, Bits<6>>,
+    held_lsb: Constant<Bits<16>>,
     cur_w3: Signal<Local, Bits<64>>,
     cur_w4: Signal<Local, Bits<64>>,
     cur_home_hi: Signal<Local, Bits<64>>,
@@ -309,7 +321,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             ex_dst_addr: Default::default(),
             ports: Default::default(),
             word1: WordPick::fixed(number(1), false),
-            word2: WordPick::fixed(number(2), true),
+            word2: WordPick::fixed(number(2), false),
             word3: WordPick::fixed(number(3), false),
             word4: WordPick::fixed(number(4), false),
             home0: WordPick::new(false),
@@ -374,6 +386,11 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             c_fragment: Default::default(),
             c_tcp: Default::default(),
             c_udp: Default::default(),
+            c_four_tuple: Default::default(),
+            c_four_tuple_ex: Default::default(),
+            c_ip: Default::default(),
+            four_tuple_now: Default::default(),
+            four_tuple_ex_now: Default::default(),
             c_ex_src: Default::default(),
             c_ex_dst: Default::default(),
             snap_w1: Default::default(),
@@ -416,6 +433,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             frame_ipv6: Default::default(),
             cur_w1: Default::default(),
             cur_w2: Default::default(),
+            held: Default::default(),
+            held_lsb: Constant::new(((DATA_BITS + crate::beat::SLOTS_LSB) as u64).to_bits()),
             cur_w3: Default::default(),
             cur_w4: Default::default(),
             cur_home_hi: Default::default(),
@@ -517,6 +536,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             c_fragment,
             c_tcp,
             c_udp,
+            c_four_tuple,
+            c_four_tuple_ex,
+            c_ip,
             c_ex_src,
             c_ex_dst,
             snap_w1,
@@ -572,20 +594,26 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
 
         // Words kept so far, updated with this beat's. The Home Address and routing
         // words only once the walk found them: a new frame's pointers start at 0.
+        // L3 words 1..4 are where the beat's held flags (`crate::beat`) say: found
+        // a clock ahead, so their load enables start at a flip-flop.
+        self.held.next = self.beat.val().get_bits::<6>(self.held_lsb.val().index());
         self.cur_w1.next = self.w1.q.val();
-        if self.word1.found.val() {
+        if self.held.val().get_bit(1) {
             self.cur_w1.next = self.word1.word.val();
         }
         self.cur_w2.next = self.w2.q.val();
-        if self.word2.found.val() {
+        if self.held.val().get_bit(2) {
             self.cur_w2.next = self.word2.word.val();
+            if self.held.val().get_bit(5) {
+                self.cur_w2.next = self.beat.val().get_bits::<64>(32);
+            }
         }
         self.cur_w3.next = self.w3.q.val();
-        if self.word3.found.val() {
+        if self.held.val().get_bit(3) {
             self.cur_w3.next = self.word3.word.val();
         }
         self.cur_w4.next = self.w4.q.val();
-        if self.word4.found.val() {
+        if self.held.val().get_bit(4) {
             self.cur_w4.next = self.word4.word.val();
         }
         self.cur_home_hi.next = self.home_hi.q.val();
@@ -749,6 +777,25 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         self.c_fragment.d.next = self.v_fragment.q.val();
         self.c_tcp.d.next = self.v_tcp.q.val();
         self.c_udp.d.next = self.v_udp.q.val();
+        self.c_ip.d.next = self.v_ipv4.q.val() | self.v_ipv6.q.val();
+        self.four_tuple_now.next = 0.into();
+        self.four_tuple_ex_now.next = 0.into();
+        if self.v_ipv4.q.val() & self.v_tcp.q.val() {
+            self.four_tuple_now.next = self.tcp_ipv4.val();
+        }
+        if self.v_ipv4.q.val() & self.v_udp.q.val() {
+            self.four_tuple_now.next = self.udp_ipv4.val();
+        }
+        if self.v_ipv6.q.val() & self.v_tcp.q.val() {
+            self.four_tuple_now.next = self.tcp_ipv6.val();
+            self.four_tuple_ex_now.next = self.tcp_ipv6_ex.val();
+        }
+        if self.v_ipv6.q.val() & self.v_udp.q.val() {
+            self.four_tuple_now.next = self.udp_ipv6.val();
+            self.four_tuple_ex_now.next = self.udp_ipv6_ex.val();
+        }
+        self.c_four_tuple.d.next = self.four_tuple_now.val();
+        self.c_four_tuple_ex.d.next = self.four_tuple_ex_now.val();
         self.c_ex_src.d.next = self.v_ex_src.q.val();
         self.c_ex_dst.d.next = self.v_ex_dst.q.val();
 
@@ -757,8 +804,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             | self.c_need_over.q.val()
             | self.c_ports_over.q.val()
             | self.c_datagram_over.q.val();
-        self.bad_frame.next =
-            self.c_runt.q.val() | ((self.c_ipv4.q.val() | self.c_ipv6.q.val()) & self.broken.val());
+        self.bad_frame.next = self.c_runt.q.val() | (self.c_ip.q.val() & self.broken.val());
         self.good_ipv4.next = self.c_ipv4.q.val() & !self.bad_frame.val();
         self.good_ipv6.next = self.c_ipv6.q.val() & !self.bad_frame.val();
         self.result_q.d.next = self.c_valid.q.val();
@@ -768,21 +814,11 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         self.ipv6_q.d.next = self.good_ipv6.val();
         self.fragment_q.d.next =
             (self.good_ipv4.val() | self.good_ipv6.val()) & self.c_fragment.q.val();
-        self.four_tuple_q.d.next = 0.into();
-        self.four_tuple_ex_q.d.next = 0.into();
-        if self.good_ipv4.val() & self.c_tcp.q.val() {
-            self.four_tuple_q.d.next = self.tcp_ipv4.val();
-        }
-        if self.good_ipv4.val() & self.c_udp.q.val() {
-            self.four_tuple_q.d.next = self.udp_ipv4.val();
-        }
-        if self.good_ipv6.val() & self.c_tcp.q.val() {
-            self.four_tuple_q.d.next = self.tcp_ipv6.val();
-            self.four_tuple_ex_q.d.next = self.tcp_ipv6_ex.val();
-        }
-        if self.good_ipv6.val() & self.c_udp.q.val() {
-            self.four_tuple_q.d.next = self.udp_ipv6.val();
-            self.four_tuple_ex_q.d.next = self.udp_ipv6_ex.val();
+        self.four_tuple_q.d.next = self.c_four_tuple.q.val();
+        self.four_tuple_ex_q.d.next = self.c_four_tuple_ex.q.val();
+        if self.bad_frame.val() {
+            self.four_tuple_q.d.next = 0.into();
+            self.four_tuple_ex_q.d.next = 0.into();
         }
         self.ex_src_q.d.next = self.c_ex_src.q.val();
         self.ex_dst_q.d.next = self.c_ex_dst.q.val();
@@ -887,7 +923,7 @@ mod tests {
 
     #[test]
     fn field_capture_is_synthesizable() {
-        let mut uut = FieldCapture::<64, 160>::default();
+        let mut uut = FieldCapture::<64, 166>::default();
         uut.connect_all();
         crate::lint::assert_lints_clean(&generate_verilog(&uut), "field_capture");
     }

@@ -3,7 +3,9 @@
 //! hands them on with every beat. Registers the beat.
 //!
 //! Outputs are the frame's state as far as this stage knows it; `ready` says they are
-//! final (IPv4: words 0 and 1 seen; IPv6: word 0 seen).
+//! final (IPv4: words 0 and 1 seen; IPv6: word 0 seen). Whether the beat holds word 0
+//! or 1 comes with it (the bundle's held-word flags, `crate::beat`), so every decision
+//! on those words starts at a flip-flop.
 
 use rss_model::parse::{IPPROTO_DSTOPTS, IPPROTO_FRAGMENT, IPPROTO_HOPOPTS, IPPROTO_ROUTING};
 use rust_hdl::prelude::*;
@@ -76,6 +78,9 @@ pub struct L3Header<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     fragment_header: Constant<Bits<8>>,
     destination_options: Constant<Bits<8>>,
     valid: Signal<Local, Bit>,
+    /// The beat's held-word flags (`crate::beat`): the beat is valid and holds L3 word k.
+    held: Signal<Local, Bits<6>>,
+    held_lsb: Constant<Bits<16>>,
     ipv4: Signal<Local, Bit>,
     ipv6: Signal<Local, Bit>,
     w0: Signal<Local, Bits<64>>,
@@ -144,6 +149,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             fragment_header: byte(IPPROTO_FRAGMENT),
             destination_options: byte(IPPROTO_DSTOPTS),
             valid: Default::default(),
+            held: Default::default(),
+            held_lsb: Constant::new(((DATA_BITS + crate::beat::SLOTS_LSB) as u64).to_bits()),
             ipv4: Default::default(),
             ipv6: Default::default(),
             w0: Default::default(),
@@ -189,6 +196,10 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_B
             live_o
         );
         self.valid.next = self.beat_in.val().get_bit(0);
+        self.held.next = self
+            .beat_in
+            .val()
+            .get_bits::<6>(self.held_lsb.val().index());
         self.ipv4.next = self.beat_in.val().get_bit(3);
         self.ipv6.next = self.beat_in.val().get_bit(4);
         self.word0.beat.next = self.beat_in.val();
@@ -220,7 +231,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_B
         self.w0.next = self.word0.word.val();
         self.header_bytes.next = bit_cast::<NEED_BITS, 4>(self.w0.val().get_bits::<4>(56)) << 2_u64;
         self.total.next = bit_cast::<END_BITS, 16>(self.w0.val().get_bits::<16>(32));
-        if self.valid.val() & self.word0.found.val() {
+        if self.held.val().get_bit(0) {
             self.cur_seen0.next = true;
             if self.ipv4.val() {
                 self.cur_ihl.next = self.w0.val().get_bits::<4>(56);
@@ -239,7 +250,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_B
                 self.cur_next_header.next = self.w0.val().get_bits::<8>(8);
             }
         }
-        if self.valid.val() & self.word1.found.val() {
+        if self.held.val().get_bit(1) {
             self.cur_seen1.next = true;
             if self.ipv4.val() {
                 self.cur_next_header.next = self.word1.word.val().get_bits::<8>(48);
@@ -278,7 +289,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_B
         if self.beat_in.val().get_bit(1) {
             self.cur_next_is_ext.next = self.hop_by_hop.val() == 0_u64;
         }
-        if self.valid.val() & self.word0.found.val() & !self.ipv4.val() {
+        if self.held.val().get_bit(0) & !self.ipv4.val() {
             self.cur_next_is_ext.next = self.w0_is_ext.val();
         }
         self.live_o.d.next = self.ipv6.val() & self.cur_next_is_ext.val();
@@ -304,7 +315,7 @@ mod tests {
 
     #[test]
     fn l3_header_is_synthesizable() {
-        let mut uut = L3Header::<64, 160>::default();
+        let mut uut = L3Header::<64, 166>::default();
         uut.connect_all();
         crate::lint::assert_lints_clean(&generate_verilog(&uut), "l3_header");
     }

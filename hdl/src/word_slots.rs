@@ -52,6 +52,20 @@ pub struct WordSlots<const DATA_BITS: usize, const EXTENDED_BITS: usize, const B
     pub in_length: Signal<In, Bits<LENGTH_BITS>>,
     /// The beat as L3 words, two clocks after it came in (layout in [`beat`](crate::beat)).
     pub beat: Signal<Out, Bits<BUNDLE_BITS>>,
+    /// Word number of L3 word 0, and of word 1 (the tail holds word 2 when the beat's
+    /// last whole word is word 1).
+    l3_word0: Constant<Bits<WORD_INDEX_BITS>>,
+    l3_word1: Constant<Bits<WORD_INDEX_BITS>>,
+    /// The distance bits above the slot select: a beat holds word `T` when
+    /// `slot_last - T` has none of them set (`WordPick`'s `found`).
+    beyond_mask: Constant<Bits<WORD_INDEX_BITS>>,
+    /// L3 words 0..4 held on the grid of L3 at 18 or 22, and at 14, each from its own
+    /// counter, so the L3 decision only chooses between them.
+    held_grid: Signal<Local, Bits<6>>,
+    held_grid14: Signal<Local, Bits<6>>,
+    /// Bit offset of the held-word flags in the bundle.
+    held_lsb: Constant<Bits<16>>,
+    held: Signal<Local, Bits<6>>,
     prev_tail: DFF<Bits<48>>,
     /// The beat is the frame's second, third (its first is `in_first`).
     at1: DFF<Bit>,
@@ -147,7 +161,7 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
 {
     fn default() -> Self {
         assert_eq!(EXTENDED_BITS, DATA_BITS + 48);
-        assert_eq!(BUNDLE_BITS, DATA_BITS + crate::beat::SLOTS_LSB);
+        assert_eq!(BUNDLE_BITS, crate::beat::bundle_bits(DATA_BITS));
         let beat_bytes = DATA_BITS / 8;
         let beat = |byte: usize| Constant::new(((byte / beat_bytes) as u64).to_bits());
         let lane = |byte: usize| {
@@ -163,6 +177,15 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
             in_last: Default::default(),
             in_length: Default::default(),
             beat: Default::default(),
+            l3_word0: Constant::new(L3_WORD_BIAS.to_bits()),
+            l3_word1: Constant::new((L3_WORD_BIAS + 1).to_bits()),
+            beyond_mask: Constant::new(
+                (!((beat_bytes / 8) as u64 - 1) & ((1 << WORD_INDEX_BITS) - 1)).to_bits(),
+            ),
+            held_grid: Default::default(),
+            held_grid14: Default::default(),
+            held_lsb: Constant::new(((DATA_BITS + crate::beat::SLOTS_LSB) as u64).to_bits()),
+            held: Default::default(),
             prev_tail: Default::default(),
             at1: Default::default(),
             at2: Default::default(),
@@ -407,7 +430,49 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
             .replace_bit(2, self.d_last.q.val())
             .replace_bit(3, self.frame_ipv4.val())
             .replace_bit(4, self.frame_ipv6.val());
-        self.beat_q.d.next = self.bundle.val();
+        // Where the fixed L3 words are (`WordPick`'s `found` for a fixed target), on
+        // each grid's count; the L3 decision picks one, as it picks `last_word`.
+        self.held_grid.next = 0.into();
+        self.held_grid14.next = 0.into();
+        for k in 0..5 {
+            if (self.slot_last.val() >= self.l3_word0.val() + k.to_bits())
+                & (((self.slot_last.val() - (self.l3_word0.val() + k.to_bits()))
+                    & self.beyond_mask.val())
+                    == 0_u64)
+            {
+                self.held_grid.next = self.held_grid.val().replace_bit(k, true);
+            }
+            if (self.slot_last14.val() >= self.l3_word0.val() + k.to_bits())
+                & (((self.slot_last14.val() - (self.l3_word0.val() + k.to_bits()))
+                    & self.beyond_mask.val())
+                    == 0_u64)
+            {
+                self.held_grid14.next = self.held_grid14.val().replace_bit(k, true);
+            }
+        }
+        if self.d_last.q.val() & (self.slot_last.val() == self.l3_word1.val()) {
+            self.held_grid.next = self
+                .held_grid
+                .val()
+                .replace_bit(2, true)
+                .replace_bit(5, true);
+        }
+        if self.d_last.q.val() & (self.slot_last14.val() == self.l3_word1.val()) {
+            self.held_grid14.next = self
+                .held_grid14
+                .val()
+                .replace_bit(2, true)
+                .replace_bit(5, true);
+        }
+        self.held.next = self.held_grid.val();
+        if !self.tag12.val() {
+            self.held.next = self.held_grid14.val();
+        }
+        if !self.d_valid.q.val() {
+            self.held.next = 0.into();
+        }
+        self.beat_q.d.next = self.bundle.val()
+            | (bit_cast::<BUNDLE_BITS, 6>(self.held.val()) << self.held_lsb.val());
         if self.d_valid.q.val() {
             self.prev_tail.d.next = self.d_data.q.val().get_bits::<48>(0);
             self.tag12_q.d.next = self.tag12.val();
@@ -437,7 +502,7 @@ mod tests {
 
     #[test]
     fn word_slots_is_synthesizable() {
-        let mut uut = WordSlots::<64, 112, 160>::default();
+        let mut uut = WordSlots::<64, 112, 166>::default();
         uut.connect_all();
         crate::lint::assert_lints_clean(&generate_verilog(&uut), "word_slots");
     }
@@ -450,7 +515,7 @@ mod tests {
     /// the tail word's bytes inside the frame.
     fn check_word_slots<const D: usize, const E: usize, const B: usize>(seed: u64) {
         use crate::beat::{
-            FIRST, IPV4, IPV6, L3_LSB, LAST, SLOT_LAST_LSB, SLOTS_LSB, TAIL_LSB, VALID,
+            FIRST, HELD_BITS, IPV4, IPV6, L3_LSB, LAST, SLOT_LAST_LSB, SLOTS_LSB, TAIL_LSB, VALID,
         };
         use rand::{Rng, SeedableRng};
         use std::sync::Arc;
@@ -532,7 +597,7 @@ mod tests {
             x.reset.next = true;
             wait_clock_cycle!(ep, clock, x);
             x.reset.next = false;
-            let (mut slots_checked, mut tails_checked) = (0, 0);
+            let (mut slots_checked, mut tails_checked, mut holds_seen) = (0, 0, 0);
             for t in 0..steps.len() {
                 match &steps[t] {
                     None => x.in_valid.next = false,
@@ -551,6 +616,7 @@ mod tests {
                 let out: num_bigint::BigUint = x.beat.val().into();
                 let Some(step) = t.checked_sub(1).and_then(|p| steps[p].as_ref()) else {
                     sim_assert_eq!(ep, field(&out, VALID, 1), 0, x);
+                    sim_assert_eq!(ep, field(&out, SLOTS_LSB + D, HELD_BITS), 0, x);
                     continue;
                 };
                 let (frame, b, beats, l3) = (&step.frame, step.b, step.beats, step.l3);
@@ -558,6 +624,19 @@ mod tests {
                 sim_assert_eq!(ep, field(&out, VALID, 1), 1, x);
                 sim_assert_eq!(ep, field(&out, FIRST, 1), u64::from(b == 0), x);
                 sim_assert_eq!(ep, field(&out, LAST, 1), u64::from(b + 1 == beats), x);
+                // Slot j holds word slot_last - j, the tail word slot_last + 1 (the
+                // beats before bytes 12..21 have passed hold no L3 word on either grid).
+                let in_slot = |n: u64| step.slot_last >= n && step.slot_last - n < words;
+                let last = b + 1 == beats;
+                let word2_in_tail = last && step.slot_last + 1 == L3_WORD_BIAS + 2;
+                for k in 0..5 {
+                    let held = in_slot(L3_WORD_BIAS + k) || (k == 2 && word2_in_tail);
+                    let bit = field(&out, SLOTS_LSB + D + k as usize, 1);
+                    sim_assert_eq!(ep, bit, u64::from(held), x);
+                }
+                let tail_bit = field(&out, SLOTS_LSB + D + 5, 1);
+                sim_assert_eq!(ep, tail_bit, u64::from(word2_in_tail), x);
+                holds_seen += field(&out, SLOTS_LSB + D, 1) as usize;
                 if (b + 1) * beat_bytes < 22 {
                     continue; // the L3 offset is not known yet, and no L3 word ended
                 }
@@ -598,7 +677,11 @@ mod tests {
                     }
                 }
             }
-            sim_assert!(ep, slots_checked > 500 && tails_checked > 40, x);
+            sim_assert!(
+                ep,
+                slots_checked > 500 && tails_checked > 40 && holds_seen >= 80,
+                x
+            );
             ep.done(x)
         });
         sim.run(Box::new(uut), 200_000).unwrap();
@@ -606,16 +689,16 @@ mod tests {
 
     #[test]
     fn word_slots_cut_l3_words_at_64_bits() {
-        check_word_slots::<64, 112, 160>(64);
+        check_word_slots::<64, 112, 166>(64);
     }
 
     #[test]
     fn word_slots_cut_l3_words_at_128_bits() {
-        check_word_slots::<128, 176, 224>(128);
+        check_word_slots::<128, 176, 230>(128);
     }
 
     #[test]
     fn word_slots_cut_l3_words_at_512_bits() {
-        check_word_slots::<512, 560, 608>(512);
+        check_word_slots::<512, 560, 614>(512);
     }
 }
