@@ -64,6 +64,10 @@ pub struct FrameIngress<const DATA_BITS: usize, const KEEP_BITS: usize> {
     swap: ByteSwap<DATA_BITS>,
     in_frame: DFF<Bit>,
     since_end: DFF<Bits<BEAT_INDEX_BITS>>,
+    /// `since_end < min_beats`, a clock ahead: a last beat offered now must wait.
+    /// Registered so the pacing compare does not sit in front of `s_axis_tready` and
+    /// the beat register's enable.
+    too_soon: DFF<Bit>,
     beats: DFF<Bits<BEAT_INDEX_BITS>>,
     length: DFF<Bits<LENGTH_BITS>>,
     valid_q: DFF<Bit>,
@@ -85,6 +89,9 @@ pub struct FrameIngress<const DATA_BITS: usize, const KEEP_BITS: usize> {
     last_bytes: Signal<Local, Bits<LENGTH_BITS>>,
     sum: Signal<Local, Bits<17>>,
     beat_number: Signal<Local, Bits<BEAT_INDEX_BITS>>,
+    next_since_end: Signal<Local, Bits<BEAT_INDEX_BITS>>,
+    /// `since_end` one clock on, saturating (no frame ending).
+    counted_since_end: Signal<Local, Bits<BEAT_INDEX_BITS>>,
 }
 
 impl<const DATA_BITS: usize, const KEEP_BITS: usize> Default
@@ -120,6 +127,7 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Default
             swap: Default::default(),
             in_frame: Default::default(),
             since_end: Default::default(),
+            too_soon: Default::default(),
             beats: Default::default(),
             length: Default::default(),
             valid_q: Default::default(),
@@ -140,6 +148,8 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Default
             last_bytes: Default::default(),
             sum: Default::default(),
             beat_number: Default::default(),
+            next_since_end: Default::default(),
+            counted_since_end: Default::default(),
         }
     }
 }
@@ -148,12 +158,13 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Logic for FrameIngress<DATA
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, in_frame, since_end, beats, length, valid_q, data_q, first_q, last_q
+            self, clock, in_frame, since_end, too_soon, beats, length, valid_q, data_q, first_q,
+            last_q
         );
         self.swap.lanes.next = self.s_axis_tdata.val();
         self.ready.next = self.tap.val()
             | ((self.in_frame.q.val() | self.start_allowed.val())
-                & !(self.s_axis_tlast.val() & (self.since_end.q.val() < self.min_beats.val())));
+                & !(self.s_axis_tlast.val() & self.too_soon.q.val()));
         self.s_axis_tready.next = self.ready.val();
         self.fire.next = self.ready.val() & self.s_axis_tvalid.val();
         self.frame_started.next = self.fire.val() & !self.in_frame.q.val();
@@ -204,9 +215,11 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Logic for FrameIngress<DATA
         }
 
         self.valid_q.d.next = self.fire.val();
+        self.counted_since_end.next = self.since_end.q.val();
         if !self.since_end.q.val().all() {
-            self.since_end.d.next = self.since_end.q.val() + 1_u64;
+            self.counted_since_end.next = self.since_end.q.val() + 1_u64;
         }
+        self.next_since_end.next = self.counted_since_end.val();
         if self.fire.val() {
             self.data_q.d.next = self.swap.swapped.val();
             self.first_q.d.next = !self.in_frame.q.val();
@@ -218,14 +231,24 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Logic for FrameIngress<DATA
             }
             if self.s_axis_tlast.val() {
                 self.beats.d.next = 0.into();
-                self.since_end.d.next = 1.into();
+                self.next_since_end.next = 1.into();
             }
         }
         if self.reset.val() {
             self.valid_q.d.next = false;
             self.in_frame.d.next = false;
-            self.since_end.d.next = 0x3f.into();
+            self.next_since_end.next = 0x3f.into();
             self.beats.d.next = 0.into();
+        }
+        self.since_end.d.next = self.next_since_end.val();
+        // The same compare, made on the count as it goes on and on the restart at 1
+        // side by side, so the accept decision meets the compares' ends.
+        self.too_soon.d.next = self.counted_since_end.val() < self.min_beats.val();
+        if self.fire.val() & self.s_axis_tlast.val() {
+            self.too_soon.d.next = self.min_beats.val() > 1_u64;
+        }
+        if self.reset.val() {
+            self.too_soon.d.next = false;
         }
         self.beat_valid.next = self.valid_q.q.val();
         self.beat_data.next = self.data_q.q.val();

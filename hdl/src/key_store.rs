@@ -67,6 +67,9 @@ pub struct KeyStore<
     tail: DisjointRam<Bits<TAIL_BITS>, ADDRESS_BITS>,
     copying: DFF<Bit>,
     word: DFF<Bits<4>>,
+    /// `word`, one-hot: the 9:1 choice over the staged key is an AND-OR on it, with
+    /// no compare of the word number in front.
+    word_onehot: DFF<Bits<16>>,
     target: DFF<Bits<4>>,
     done: DFF<Bit>,
     /// The copy's write, a clock after its word is chosen: the 9:1 choice over the
@@ -110,6 +113,7 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
             tail: DisjointRam::zeroed(),
             copying: Default::default(),
             word: Default::default(),
+            word_onehot: Default::default(),
             target: Default::default(),
             done: Default::default(),
             write_q: Default::default(),
@@ -138,6 +142,7 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
             clock,
             copying,
             word,
+            word_onehot,
             target,
             done,
             write_q,
@@ -154,10 +159,11 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
             bit_cast::<PADDED, KEY_BITS>(self.staged_key.val()) << self.pad_shift.val();
         self.chunk.next = 0.into();
         for w in 0..(STEPS + 1) {
-            if self.word.q.val() == w.to_bits() {
-                self.chunk.next = self.padded.val().get_bits::<CHUNK>(
-                    self.padded_bits.val().index() - self.chunk_bits.val().index() * (w + 1),
-                );
+            if self.word_onehot.q.val().get_bit(w) {
+                self.chunk.next = self.chunk.val()
+                    | self.padded.val().get_bits::<CHUNK>(
+                        self.padded_bits.val().index() - self.chunk_bits.val().index() * (w + 1),
+                    );
             }
         }
         self.write_address.next = (bit_cast::<ADDRESS_BITS, 4>(self.target.q.val()) << 4_u64)
@@ -181,12 +187,14 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
         self.done.d.next = self.write_q.q.val() & !self.copying.q.val();
         if self.copying.q.val() {
             self.word.d.next = self.word.q.val() + 1_u64;
+            self.word_onehot.d.next = self.word_onehot.q.val() << 1_u64;
             if self.word.q.val() == self.last_word.val() {
                 self.copying.d.next = false;
             }
         } else if self.copy_start.val() {
             self.copying.d.next = true;
             self.word.d.next = 0.into();
+            self.word_onehot.d.next = 1.into();
             self.target.d.next = (bit_cast::<4, 3>(self.copy_vport.val()) << 1_u64)
                 | bit_cast::<4, 1>(self.copy_bank.val().into());
         }

@@ -270,6 +270,20 @@ pub struct RssCore<
     lost_to_probe: Signal<Local, Bit>,
     leaving: Signal<Local, Bits<3>>,
     held: Signal<Local, Bits<FIFO_COUNT_BITS>>,
+    /// `outstanding` and `parsing` as they will be without and with a frame starting
+    /// this clock: the start (behind the stream's `tvalid`) only chooses between
+    /// them, after their carry chains.
+    held_same: Signal<Local, Bits<FIFO_COUNT_BITS>>,
+    held_started: Signal<Local, Bits<FIFO_COUNT_BITS>>,
+    parsing_same: Signal<Local, Bits<6>>,
+    parsing_started: Signal<Local, Bits<6>>,
+    no_verdict: Signal<Local, Bit>,
+    /// Bit `j`: `outstanding < depth - 1 + j`.
+    below: Signal<Local, Bits<6>>,
+    /// A frame may start next clock, if none starts / one starts this clock.
+    room_same: Signal<Local, Bit>,
+    room_started: Signal<Local, Bit>,
+    fifo_depth_less_one: Constant<Bits<16>>,
 }
 
 impl<
@@ -433,6 +447,15 @@ impl<
             lost_to_probe: Default::default(),
             leaving: Default::default(),
             held: Default::default(),
+            held_same: Default::default(),
+            held_started: Default::default(),
+            parsing_same: Default::default(),
+            parsing_started: Default::default(),
+            no_verdict: Default::default(),
+            below: Default::default(),
+            room_same: Default::default(),
+            room_started: Default::default(),
+            fifo_depth_less_one: Constant::new((u64::from(fifo_depth) - 1).to_bits()),
         }
     }
 }
@@ -932,17 +955,46 @@ impl<
             bit_cast::<3, 1>((self.fifo.out_valid.val() & self.m_axis_rss_tready.val()).into())
                 + bit_cast::<3, 2>(self.dropped.val());
         self.leaving_q.d.next = self.leaving.val();
-        self.held.next = self.outstanding.q.val()
-            + bit_cast::<FIFO_COUNT_BITS, 1>(self.ingress.frame_started.val().into())
+        self.held_same.next =
+            self.outstanding.q.val() - bit_cast::<FIFO_COUNT_BITS, 3>(self.leaving_q.q.val());
+        self.held_started.next = (self.outstanding.q.val() + 1_u64)
             - bit_cast::<FIFO_COUNT_BITS, 3>(self.leaving_q.q.val());
-        self.outstanding.d.next = self.held.val();
         // Frames counted into the parser at their start and out at their verdict.
-        self.parsing.d.next = self.parsing.q.val()
-            + bit_cast::<6, 1>(self.ingress.frame_started.val().into())
-            - bit_cast::<6, 1>(self.capture.result_valid.val().into());
+        self.parsing_same.next =
+            self.parsing.q.val() - bit_cast::<6, 1>(self.capture.result_valid.val().into());
+        // (The negated bit on its own: inside a wide expression Verilog would widen it
+        // before inverting.)
+        self.no_verdict.next = !self.capture.result_valid.val();
+        self.parsing_started.next =
+            self.parsing.q.val() + bit_cast::<6, 1>(self.no_verdict.val().into());
         // No frame starts while a probe waits (the parser drains for it).
-        self.start_ok.d.next =
-            (self.held.val() < self.fifo_depth.val()) & !self.regs.probe_request.val();
+        self.held.next = self.held_same.val();
+        self.parsing.d.next = self.parsing_same.val();
+        // `held < depth` is `outstanding < depth + leaving - started`: compared on the
+        // register alone against each bound (`leaving` is at most 1 + 3), then chosen.
+        self.below.next = 0.into();
+        for j in 0..6 {
+            if bit_cast::<16, FIFO_COUNT_BITS>(self.outstanding.q.val())
+                < self.fifo_depth_less_one.val() + j.to_bits()
+            {
+                self.below.next = self.below.val().replace_bit(j, true);
+            }
+        }
+        self.room_same.next = false;
+        self.room_started.next = false;
+        for l in 0..5 {
+            if self.leaving_q.q.val() == l.to_bits() {
+                self.room_same.next = self.below.val().get_bit(l + 1);
+                self.room_started.next = self.below.val().get_bit(l);
+            }
+        }
+        self.start_ok.d.next = self.room_same.val() & !self.regs.probe_request.val();
+        if self.ingress.frame_started.val() {
+            self.held.next = self.held_started.val();
+            self.parsing.d.next = self.parsing_started.val();
+            self.start_ok.d.next = self.room_started.val() & !self.regs.probe_request.val();
+        }
+        self.outstanding.d.next = self.held.val();
         if self.rst.val() {
             self.outstanding.d.next = 0.into();
             self.leaving_q.d.next = 0.into();

@@ -1,21 +1,26 @@
 //! Destination-MAC filter: the VPort of each frame, in frame order.
 //!
 //! A frame's MAC is in its first beat, long before its record is formed; the VPort is
-//! found in four registered steps (compare with every entry, in 24-bit halves; the lowest matching
-//! entry's VPort, else 0; staged; into the ring) and queued until the record side takes
-//! it, at least six clocks later (the parser's stages). The choice is registered twice
-//! before the ring so that the ring's look-ahead, and with it the VPort the record side
-//! reads next, starts from flip-flops (it feeds the frame's state pick). Frames are in
-//! order and each frame forms exactly one record, so a ring of the frames between the
-//! parser's entry and the record suffices; it holds more than the parser pipeline can.
+//! found in five registered steps (compare every entry byte by byte; AND the bytes
+//! into one hit per entry; the lowest hitting entry's VPort, else 0; staged; into the
+//! ring) and queued until the record side takes it, at least six clocks later (the
+//! parser's stages). Each step is at most a few LUT levels deep: the ingress register
+//! that holds the MAC also feeds the parser, and the filter table is wide. The choice is
+//! registered twice before the ring so that the ring's look-ahead, and with it the
+//! VPort the record side reads next, starts from flip-flops (it feeds the frame's state
+//! pick). Frames are in order and each frame forms exactly one record, so a ring of the
+//! frames between the parser's entry and the record suffices; it holds more than the
+//! parser pipeline can.
+//!
 //! The oldest frame's VPort leaves from a register (the ring as it will be next clock,
 //! at the read pointer as it will be), and `vport_next` gives that register's next
 //! value, so a reader can register what it derives from the VPort too. The two entries
-//! after it are held in registers as well, so that next value is a choice between two
-//! registers made by `pop` alone: the ring's 16:1 choice (for the entry after those) and
-//! the pointer arithmetic stay a clock ahead. The same choice is made once more a clock earlier, from the
+//! after it are held in registers as well, so that next value is a choice between
+//! registers made by `pop` alone: the ring's 16:1 choice (for the entry after those)
+//! stays a clock ahead. The same choice is made once more a clock earlier, from the
 //! registers' inputs and `pop_next`, so `vport_next` is a register too and the reader's
-//! state pick starts at a flip-flop.
+//! state pick starts at a flip-flop. Where a write lands relative to the read pointer
+//! is read off the ring's fill level, kept one-hot, not computed from the pointers.
 
 use rust_hdl::prelude::*;
 
@@ -51,15 +56,19 @@ pub struct VportMatch {
     /// `pop` as it will be next clock (the source's register input), so `vport_next` is
     /// formed a clock ahead.
     pub pop_next: Signal<In, Bit>,
-    /// Each entry's valid bit and upper 24 MAC bits match, and its lower 24 bits do:
-    /// two registered halves, ANDed in the choice, so no 48-bit compare of the
-    /// ingress register (which also feeds the parser) must finish in one clock.
-    hits_high: DFF<Bits<FILTERS>>,
-    hits_low: DFF<Bits<FILTERS>>,
-    /// Each entry's VPort as it was when the hits were taken: a filter rewritten between
-    /// the two steps must not lend its new VPort to a match on its old address.
+    /// Byte `c` of entry `i`'s MAC matches (bit `6i + c`), and each entry's valid bit,
+    /// taken together with the MAC.
+    byte_hits: DFF<Bits<{ 6 * FILTERS }>>,
+    entry_valid: DFF<Bits<FILTERS>>,
+    /// Each entry's VPort as it was when the bytes were compared: a filter rewritten
+    /// between the steps must not lend its new VPort to a match on its old address.
     hit_vports: DFF<Bits<{ 3 * FILTERS }>>,
     hits_valid: DFF<Bit>,
+    /// Each entry matches the whole MAC (valid, six bytes, a frame long enough), with
+    /// its VPort carried along.
+    hits: DFF<Bits<FILTERS>>,
+    hits_vports: DFF<Bits<{ 3 * FILTERS }>>,
+    hits_ready: DFF<Bit>,
     /// The first beat holds the whole MAC: kept apart from the hits and applied in the
     /// choice, so the MAC compares do not wait for the length compare.
     mac_complete: DFF<Bit>,
@@ -72,8 +81,10 @@ pub struct VportMatch {
     staged_valid: DFF<Bit>,
     ring: DFF<Bits<{ 4 * RING }>>,
     write_ptr: DFF<Bits<4>>,
-    read_ptr: DFF<Bits<4>>,
-    /// `read_ptr + 3`, one-hot, kept in step with it: the ring's 16:1 choice is an
+    /// The ring's fill level (frames written, not yet popped), one-hot: where a write
+    /// lands relative to the read pointer is one bit of it, no subtraction.
+    fill_onehot: DFF<Bits<RING>>,
+    /// The read pointer + 3, one-hot (the read pointer itself is needed nowhere else): the ring's 16:1 choice is an
     /// AND-OR straight from a register, without an adder or a decoder.
     fourth_onehot: DFF<Bits<RING>>,
     head: DFF<Bits<3>>,
@@ -91,10 +102,9 @@ pub struct VportMatch {
     /// `head` as it will be next clock (`vport_next`), formed a clock ahead from the
     /// registers' inputs and `pop_next`.
     upcoming: DFF<Bits<3>>,
-    read_next: Signal<Local, Bits<4>>,
     write_next: Signal<Local, Bits<4>>,
     staged_valid_next: Signal<Local, Bit>,
-    distance_next: Signal<Local, Bits<4>>,
+    fill_next: Signal<Local, Bits<RING>>,
     head_now: Signal<Local, Bits<3>>,
     second_now: Signal<Local, Bits<3>>,
     third_now: Signal<Local, Bits<3>>,
@@ -106,9 +116,10 @@ pub struct VportMatch {
     bypass_second_next: Signal<Local, Bit>,
     nibble: Constant<Bits<{ 4 * RING }>>,
     entry: Signal<Local, Bits<FILTER_BITS>>,
-    hits_high_now: Signal<Local, Bits<FILTERS>>,
-    hits_low_now: Signal<Local, Bits<FILTERS>>,
+    byte_hits_now: Signal<Local, Bits<{ 6 * FILTERS }>>,
+    valid_now: Signal<Local, Bits<FILTERS>>,
     vports_now: Signal<Local, Bits<{ 3 * FILTERS }>>,
+    hits_now: Signal<Local, Bits<FILTERS>>,
     found: Signal<Local, Bit>,
     chosen: Signal<Local, Bits<3>>,
 }
@@ -127,10 +138,13 @@ impl Default for VportMatch {
             vport_next: Default::default(),
             pop: Default::default(),
             pop_next: Default::default(),
-            hits_high: Default::default(),
-            hits_low: Default::default(),
+            byte_hits: Default::default(),
+            entry_valid: Default::default(),
             hit_vports: Default::default(),
             hits_valid: Default::default(),
+            hits: Default::default(),
+            hits_vports: Default::default(),
+            hits_ready: Default::default(),
             mac_complete: Default::default(),
             chosen_q: Default::default(),
             chosen_valid: Default::default(),
@@ -138,7 +152,7 @@ impl Default for VportMatch {
             staged_valid: Default::default(),
             ring: Default::default(),
             write_ptr: Default::default(),
-            read_ptr: Default::default(),
+            fill_onehot: Default::default(),
             fourth_onehot: Default::default(),
             head: Default::default(),
             second: Default::default(),
@@ -148,10 +162,9 @@ impl Default for VportMatch {
             bypass_third: Default::default(),
             bypass_fourth: Default::default(),
             upcoming: Default::default(),
-            read_next: Default::default(),
             write_next: Default::default(),
             staged_valid_next: Default::default(),
-            distance_next: Default::default(),
+            fill_next: Default::default(),
             head_now: Default::default(),
             second_now: Default::default(),
             third_now: Default::default(),
@@ -163,9 +176,10 @@ impl Default for VportMatch {
             bypass_second_next: Default::default(),
             nibble: Constant::new(0xf_u64.to_bits()),
             entry: Default::default(),
-            hits_high_now: Default::default(),
-            hits_low_now: Default::default(),
+            byte_hits_now: Default::default(),
+            valid_now: Default::default(),
             vports_now: Default::default(),
+            hits_now: Default::default(),
             found: Default::default(),
             chosen: Default::default(),
         }
@@ -178,10 +192,13 @@ impl Logic for VportMatch {
         dff_setup!(
             self,
             clock,
-            hits_high,
-            hits_low,
+            byte_hits,
+            entry_valid,
             hit_vports,
             hits_valid,
+            hits,
+            hits_vports,
+            hits_ready,
             mac_complete,
             chosen_q,
             chosen_valid,
@@ -189,7 +206,7 @@ impl Logic for VportMatch {
             staged_valid,
             ring,
             write_ptr,
-            read_ptr,
+            fill_onehot,
             fourth_onehot,
             head,
             second,
@@ -203,38 +220,48 @@ impl Logic for VportMatch {
         self.hits_valid.d.next = self.in_valid.val() & self.in_first.val();
         // Gathered in locals: a DFF's `d` reads back its old value in rust-hdl's own
         // simulator, unlike a local or the emitted Verilog.
-        self.hits_high_now.next = 0.into();
-        self.hits_low_now.next = 0.into();
+        self.byte_hits_now.next = 0.into();
+        self.valid_now.next = 0.into();
         self.vports_now.next = 0.into();
         for i in 0..FILTERS {
             self.entry.next = self.filters.val().get_bits::<FILTER_BITS>(52 * i);
             self.vports_now.next = self.vports_now.val()
                 | (bit_cast::<{ 3 * FILTERS }, 3>(self.entry.val().get_bits::<3>(49))
                     << (3 * i).to_bits::<8>());
-            if self.entry.val().get_bit(48)
-                & (self.entry.val().get_bits::<24>(24) == self.in_mac.val().get_bits::<24>(24))
-            {
-                self.hits_high_now.next = self.hits_high_now.val().replace_bit(i, true);
-            }
-            if self.entry.val().get_bits::<24>(0) == self.in_mac.val().get_bits::<24>(0) {
-                self.hits_low_now.next = self.hits_low_now.val().replace_bit(i, true);
+            self.valid_now.next = self
+                .valid_now
+                .val()
+                .replace_bit(i, self.entry.val().get_bit(48));
+            for c in 0..6 {
+                if self.entry.val().get_bits::<8>(8 * c) == self.in_mac.val().get_bits::<8>(8 * c) {
+                    self.byte_hits_now.next = self.byte_hits_now.val().replace_bit(6 * i + c, true);
+                }
             }
         }
-        self.hits_high.d.next = self.hits_high_now.val();
-        self.hits_low.d.next = self.hits_low_now.val();
+        self.byte_hits.d.next = self.byte_hits_now.val();
+        self.entry_valid.d.next = self.valid_now.val();
         self.mac_complete.d.next = self.in_length.val() >= 6_u64;
         self.hit_vports.d.next = self.vports_now.val();
+
+        self.hits_now.next = 0.into();
+        for i in 0..FILTERS {
+            if self.entry_valid.q.val().get_bit(i)
+                & self.mac_complete.q.val()
+                & self.byte_hits.q.val().get_bits::<6>(6 * i).all()
+            {
+                self.hits_now.next = self.hits_now.val().replace_bit(i, true);
+            }
+        }
+        self.hits.d.next = self.hits_now.val();
+        self.hits_vports.d.next = self.hit_vports.q.val();
+        self.hits_ready.d.next = self.hits_valid.q.val() & !self.reset.val();
 
         self.found.next = false;
         self.chosen.next = 0.into();
         for i in 0..FILTERS {
-            if self.hits_high.q.val().get_bit(i)
-                & self.hits_low.q.val().get_bit(i)
-                & self.mac_complete.q.val()
-                & !self.found.val()
-            {
+            if self.hits.q.val().get_bit(i) & !self.found.val() {
                 self.found.next = true;
-                self.chosen.next = self.hit_vports.q.val().get_bits::<3>(3 * i);
+                self.chosen.next = self.hits_vports.q.val().get_bits::<3>(3 * i);
             }
         }
         self.chosen_q.d.next = self.chosen.val();
@@ -253,21 +280,29 @@ impl Logic for VportMatch {
             self.write_next.next = self.write_ptr.q.val() + 1_u64;
         }
 
-        self.read_next.next = self.read_ptr.q.val();
-        if self.pop.val() {
-            self.read_next.next = self.read_ptr.q.val() + 1_u64;
-        }
         if self.reset.val() {
             self.hits_valid.d.next = false;
             self.write_next.next = 0.into();
-            self.read_next.next = 0.into();
         }
-        self.chosen_valid.d.next = self.hits_valid.q.val() & !self.reset.val();
+        self.chosen_valid.d.next = self.hits_ready.q.val() & !self.reset.val();
         self.staged_valid_next.next = self.chosen_valid.q.val() & !self.reset.val();
         self.staged_valid.d.next = self.staged_valid_next.val();
         self.staged.d.next = self.chosen_q.q.val();
         self.write_ptr.d.next = self.write_next.val();
-        self.read_ptr.d.next = self.read_next.val();
+        // A write alone fills the ring by one, a pop alone drains it by one.
+        self.fill_next.next = self.fill_onehot.q.val();
+        if self.staged_valid.q.val() & !self.pop.val() {
+            self.fill_next.next =
+                (self.fill_onehot.q.val() << 1_u64) | (self.fill_onehot.q.val() >> 15_u64);
+        }
+        if !self.staged_valid.q.val() & self.pop.val() {
+            self.fill_next.next =
+                (self.fill_onehot.q.val() >> 1_u64) | (self.fill_onehot.q.val() << 15_u64);
+        }
+        if self.reset.val() {
+            self.fill_next.next = 1.into();
+        }
+        self.fill_onehot.d.next = self.fill_next.val();
         self.fourth_onehot.d.next = self.fourth_onehot.q.val();
         if self.pop.val() {
             self.fourth_onehot.d.next =
@@ -279,20 +314,16 @@ impl Logic for VportMatch {
         // `head`, `second` and `third` hold the entries at the read pointer and the two
         // after it, as the ring holds them after the write being made this clock: the
         // write is bypassed in (the `bypass_*` flags say where it lands, from the
-        // distance between the pointers a clock ahead), so a pop chooses between
-        // registered values and the 16:1 ring choice is made a clock ahead, from
-        // registers only, for the entry three past the read pointer.
-        self.distance_next.next = self.write_next.val() - self.read_next.val();
-        self.bypass_head_next.next =
-            self.staged_valid_next.val() & (self.distance_next.val() == 0_u64);
+        // fill level a clock ahead), so a pop chooses between registered values and the
+        // 16:1 ring choice is made a clock ahead, from registers only, for the entry
+        // three past the read pointer.
+        self.bypass_head_next.next = self.staged_valid_next.val() & self.fill_next.val().get_bit(0);
         self.bypass_second_next.next =
-            self.staged_valid_next.val() & (self.distance_next.val() == 1_u64);
+            self.staged_valid_next.val() & self.fill_next.val().get_bit(1);
         self.bypass_head.d.next = self.bypass_head_next.val();
         self.bypass_second.d.next = self.bypass_second_next.val();
-        self.bypass_third.d.next =
-            self.staged_valid_next.val() & (self.distance_next.val() == 2_u64);
-        self.bypass_fourth.d.next =
-            self.staged_valid_next.val() & (self.distance_next.val() == 3_u64);
+        self.bypass_third.d.next = self.staged_valid_next.val() & self.fill_next.val().get_bit(2);
+        self.bypass_fourth.d.next = self.staged_valid_next.val() & self.fill_next.val().get_bit(3);
         self.head_now.next = self.head.q.val();
         if self.bypass_head.q.val() {
             self.head_now.next = self.staged.q.val();
@@ -425,7 +456,7 @@ mod tests {
     }
 
     /// Frames arrive and leave at random clocks, a pop as soon as the oldest frame's
-    /// VPort can be in the ring (four clocks after its first beat) or later, so the
+    /// VPort can be in the ring (five clocks after its first beat) or later, so the
     /// ring's writes meet the read pointer and the two entries after it: every pop
     /// sees the VPorts in frame order, and every clock's `vport_next` is the next
     /// clock's `vport`. Each pop is decided a clock ahead, as the record side does.
@@ -474,7 +505,7 @@ mod tests {
                     waiting.push_back((clock, expected_vport[m as usize]));
                 }
                 // Next clock's pop, decided now.
-                let due = waiting.front().is_some_and(|&(at, _)| clock + 1 >= at + 4)
+                let due = waiting.front().is_some_and(|&(at, _)| clock + 1 >= at + 5)
                     && waiting.len() < 12;
                 pop = due && (wish || waiting.len() >= 10);
                 x.pop_next.next = pop;
