@@ -195,6 +195,10 @@ pub struct AxilRegs {
     /// key store keeps 40 bytes.
     key_ext: ByteWords<KEY_EXT_BITS>,
     key_generation: DFF<Bits<16>>,
+    /// A parameter commit was applied last clock: the generation counts it now, so
+    /// its adder does not sit behind the commit decision (a software read of `STATUS`
+    /// comes clocks after the commit's response).
+    key_bump_q: DFF<Bit>,
     bvalid: DFF<Bit>,
     bresp: DFF<Bits<2>>,
     read_state: DFF<Bits<3>>,
@@ -214,6 +218,11 @@ pub struct AxilRegs {
     write_faults: Signal<Local, Bits<11>>,
     write_faults_q: DFF<Bits<11>>,
     write_hit_q: DFF<Bit>,
+    /// The decodes the read-only registers form from the held address without a
+    /// register of their own, registered in the first clock like every other block's:
+    /// the hits of `VPORT_CAPS` and `REFUSED` (writes to those fault).
+    vport_caps_hit_q: DFF<Bit>,
+    refused_hit_q: DFF<Bit>,
     /// The `TABLE` window's hit and its value check, registered apart from the other
     /// blocks' (its offset subtraction and bound compare are carry chains; they do not
     /// also feed the 13-way hit OR in the same clock).
@@ -227,7 +236,8 @@ pub struct AxilRegs {
     write_hit: Signal<Local, Bit>,
     table_write_hit: Signal<Local, Bit>,
     /// The held write's `TABLE` decode a clock ahead (its address and data, and the
-    /// VPorts' banks, do not change while it waits): stored or not, and where.
+    /// VPorts' banks, do not change while it waits): the address and strobe would store
+    /// (the value check is `table_fault_q`), and where.
     table_store_q: DFF<Bit>,
     table_index_q: DFF<Bits<POOL_ADDRESS_BITS>>,
     table_read_hit: Signal<Local, Bit>,
@@ -392,6 +402,7 @@ impl AxilRegs {
             key_staged: ByteWords::new(word(key.offset), true),
             key_ext: ByteWords::new(word(key_ext.offset), map.has(index::KEY_EXT)),
             key_generation: Default::default(),
+            key_bump_q: Default::default(),
             bvalid: Default::default(),
             bresp: Default::default(),
             read_state: Default::default(),
@@ -409,6 +420,8 @@ impl AxilRegs {
             write_faults: Default::default(),
             write_faults_q: Default::default(),
             write_hit_q: Default::default(),
+            vport_caps_hit_q: Default::default(),
+            refused_hit_q: Default::default(),
             table_hit_q: Default::default(),
             table_fault_q: Default::default(),
             write_faults_any_q: Default::default(),
@@ -440,6 +453,7 @@ impl Logic for AxilRegs {
             self,
             clock,
             key_generation,
+            key_bump_q,
             cooldown,
             bvalid,
             bresp,
@@ -453,6 +467,8 @@ impl Logic for AxilRegs {
             write_fault_q,
             write_faults_q,
             write_hit_q,
+            vport_caps_hit_q,
+            refused_hit_q,
             table_hit_q,
             table_fault_q,
             write_faults_any_q,
@@ -645,7 +661,8 @@ impl Logic for AxilRegs {
         self.key_ext.write_strobes.next = self.write_strobes.val();
         self.key_ext.write_strobe.next = self.write_fire.val();
 
-        if self.vports.committed.val() {
+        self.key_bump_q.d.next = self.vports.committed.val();
+        if self.key_bump_q.q.val() {
             self.key_generation.d.next = self.key_generation.q.val() + 1;
         }
 
@@ -668,13 +685,16 @@ impl Logic for AxilRegs {
         self.write_vport.next = self.write_element_vport.val().get_bits::<3>(0);
         self.write_banks.next = self.active_banks.val() >> self.write_vport.val();
         self.write_bank.next = !self.write_banks.val().get_bit(0);
-        self.table_store_q.d.next = self.table_write_hit.val()
-            & !self.table_fault.val()
-            & self.write_strobes.val().get_bit(0);
+        // Stored when the address hits with strobe 0 and the value passes: the two
+        // halves are registered apart (`table_fault_q` holds the value check), so the
+        // check's compare on the widely fanned-out write data ends at a flip-flop.
+        self.table_store_q.d.next =
+            self.table_write_hit.val() & self.write_strobes.val().get_bit(0);
         self.table_index_q.d.next =
             bit_cast::<POOL_ADDRESS_BITS, 10>(self.table_write_offset.val().get_bits::<10>(0))
                 .replace_bit(10, self.write_bank.val());
-        self.table_write_enable.next = self.write_fire.val() & self.table_store_q.q.val();
+        self.table_write_enable.next =
+            self.write_fire.val() & self.table_store_q.q.val() & !self.table_fault_q.q.val();
         self.table_write_index.next = self.table_index_q.q.val();
         self.table_write_queue.next = self.write_data.val().get_bits::<QUEUE_BITS>(0);
         if self.vports.move_write.val() {
@@ -687,11 +707,13 @@ impl Logic for AxilRegs {
         self.table_readback.write_data.next = self.table_write_queue.val();
 
         // Write response.
+        self.vport_caps_hit_q.d.next = self.vport_caps.write_hit.val();
+        self.refused_hit_q.d.next = self.refused_reg.write_hit.val();
         self.write_hit.next = self.ctrl.write_hit.val()
             | self.queue_limit.write_hit.val()
             | self.table_read.write_hit.val()
             | self.vports.write_hit.val()
-            | self.vport_caps.write_hit.val()
+            | self.vport_caps_hit_q.q.val()
             | self.hash_types_reg.write_hit.val()
             | self.table_size.write_hit.val()
             | self.default_queue_reg.write_hit.val()
@@ -710,8 +732,8 @@ impl Logic for AxilRegs {
             .replace_bit(1, self.queue_limit.write_fault.val())
             .replace_bit(2, self.table_read.write_fault.val())
             .replace_bit(3, self.vports.write_fault.val())
-            .replace_bit(4, self.vport_caps.write_hit.val())
-            .replace_bit(5, self.refused_reg.write_hit.val())
+            .replace_bit(4, self.vport_caps_hit_q.q.val())
+            .replace_bit(5, self.refused_hit_q.q.val())
             .replace_bit(6, self.hash_types_reg.write_fault.val())
             .replace_bit(7, self.table_size.write_fault.val())
             .replace_bit(8, self.default_queue_reg.write_fault.val())
@@ -886,6 +908,7 @@ impl Logic for AxilRegs {
         if self.reset.val() {
             self.cooldown.d.next = 0.into();
             self.key_generation.d.next = 0.into();
+            self.key_bump_q.d.next = false;
             self.refused_writes.d.next = 0.into();
             self.refused_moves.d.next = 0.into();
             self.bvalid.d.next = false;

@@ -39,7 +39,8 @@ pub struct ByteWords<const BITS: usize> {
     /// Word address read next clock (the mirror RAM reads it; the register file holds
     /// it from then until the answer).
     pub read_next: Signal<In, Bits<WORD_ADDR_BITS>>,
-    /// The write address is one of the words (such a write never faults).
+    /// The write address is one of the words (such a write never faults): its decode,
+    /// registered (the address is held for the clocks a write waits).
     pub write_hit: Signal<Out, Bit>,
     /// The read address is one of the words (a register: decoded from `read_next`).
     pub read_hit: Signal<Out, Bit>,
@@ -58,7 +59,7 @@ pub struct ByteWords<const BITS: usize> {
     words: Constant<Bits<WORD_ADDR_BITS>>,
     write_index: Signal<Local, Bits<WORD_ADDR_BITS>>,
     next_index: Signal<Local, Bits<WORD_ADDR_BITS>>,
-    /// `write_hit` and the word it names, a clock ago.
+    /// The write address's decode and the word it names, a clock ago.
     hit_q: DFF<Bit>,
     index_q: DFF<Bits<MIRROR_ADDRESS_BITS>>,
     /// `read_next` was one of the words a clock ago (its decode, registered), so the
@@ -106,11 +107,11 @@ impl<const BITS: usize> Logic for ByteWords<BITS> {
         self.stored.reset.next = self.reset.val();
         self.mirror.clock.next = self.clock.val();
         self.mirror.reset.next = self.reset.val();
-        self.write_hit.next = (self.write_address.val() >= self.base.val())
+        self.hit_q.d.next = (self.write_address.val() >= self.base.val())
             & (self.write_address.val() < self.base.val() + self.words.val())
             & self.present.val();
+        self.write_hit.next = self.hit_q.q.val();
         self.write_index.next = self.write_address.val() - self.base.val();
-        self.hit_q.d.next = self.write_hit.val();
         self.index_q.d.next = self.write_index.val().get_bits::<MIRROR_ADDRESS_BITS>(0);
         self.stored.word.next = self.index_q.q.val();
         self.stored.data.next = self.write_data.val();

@@ -44,9 +44,12 @@ pub struct CsrRw {
     max: Constant<Bits<32>>,
     reset_value: Constant<Bits<32>>,
     stored: DFFWithInit<Bits<32>>,
-    /// The held write's address compare and value check, a clock ago.
+    /// The held write's address compare and its value check's two halves (bits outside
+    /// the field; the field above its maximum), a clock ago: registered apart, so
+    /// neither OR tree waits for the other behind the write data's wide fan-out.
     hit_q: DFF<Bit>,
-    illegal_q: DFF<Bit>,
+    outside_q: DFF<Bit>,
+    over_q: DFF<Bit>,
     /// The held write would be stored (`write_hit` without `write_fault`), a clock
     /// later still: the enable starts at a register, not at the compares.
     accept_q: DFF<Bit>,
@@ -77,7 +80,8 @@ impl CsrRw {
             reset_value: Constant::new(u64::from(reg.reset).to_bits()),
             stored: DFFWithInit::new(u64::from(reg.reset).to_bits()),
             hit_q: Default::default(),
-            illegal_q: Default::default(),
+            outside_q: Default::default(),
+            over_q: Default::default(),
             accept_q: Default::default(),
             read_hit_q: Default::default(),
             merged: Default::default(),
@@ -88,19 +92,21 @@ impl CsrRw {
 impl Logic for CsrRw {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, stored, hit_q, illegal_q, accept_q, read_hit_q);
+        dff_setup!(
+            self, clock, stored, hit_q, outside_q, over_q, accept_q, read_hit_q
+        );
         self.merged.next = (self.write_data.val() & self.write_mask.val())
             | (self.stored.q.val() & !self.write_mask.val());
         self.hit_q.d.next = self.write_address.val() == self.address.val();
         // The stored bits are inside the field, so only the written bytes can put one
         // outside it: that check reads the data alone.
-        self.illegal_q.d.next = (self.write_data.val() & !self.writable.val()).any()
-            | ((self.merged.val() & self.writable.val()) > self.max.val());
+        self.outside_q.d.next = (self.write_data.val() & !self.writable.val()).any();
+        self.over_q.d.next = (self.merged.val() & self.writable.val()) > self.max.val();
         self.write_hit.next = self.hit_q.q.val();
-        self.write_fault.next = self.hit_q.q.val() & self.illegal_q.q.val();
+        self.write_fault.next = self.hit_q.q.val() & (self.outside_q.q.val() | self.over_q.q.val());
         // Bits outside the field never hold anything but 0 (such writes fault), so they
         // are not stored.
-        self.accept_q.d.next = self.hit_q.q.val() & !self.illegal_q.q.val();
+        self.accept_q.d.next = self.hit_q.q.val() & !self.outside_q.q.val() & !self.over_q.q.val();
         if self.write_strobe.val() & self.accept_q.q.val() {
             self.stored.d.next = self.merged.val() & self.writable.val();
         }

@@ -75,9 +75,11 @@ pub struct VportRegs {
     /// Word address read next clock (the read decode is registered from it, and the
     /// MAC filters' mirror RAM reads it); the register file holds it until the answer.
     pub read_next: Signal<In, Bits<WORD_ADDR_BITS>>,
-    /// The write address is one of ours.
+    /// The write address is one of ours (decoded a clock ago: the held write's
+    /// address stays put while it waits).
     pub write_hit: Signal<Out, Bit>,
-    /// The write is refused (SLVERR), moves aside (`move_fault`).
+    /// The write is refused (SLVERR), moves aside (`move_fault`); registered like
+    /// `write_hit`.
     pub write_fault: Signal<Out, Bit>,
     /// The read address is one of ours (from a register: `read_next` a clock ago).
     pub read_hit: Signal<Out, Bit>,
@@ -136,6 +138,17 @@ pub struct VportRegs {
     move_status: DFF<Bits<32>>,
     pending: DFF<Bit>,
     request: DFF<Bits<32>>,
+    /// The request's VPort, one-hot (none past the build's count), taken with it: each
+    /// VPort's parameter enables are one AND of this and the apply decision.
+    commit_target_q: DFF<Bits<VPORTS>>,
+    /// The held write's decodes, a clock ago: `COMMIT`, `MOVE`, `MAC_FILTER_LO`, `HI`,
+    /// `MOVE_STATUS`, `VPORT_STATE`, `VPORT_QUEUES` (the last three read-only), and
+    /// the two value faults.
+    write_hits_q: DFF<Bits<7>>,
+    write_hits: Signal<Local, Bits<7>>,
+    commit_fault_q: DFF<Bit>,
+    hi_fault_q: DFF<Bit>,
+    commit_target: Signal<Local, Bits<VPORTS>>,
     copy_started: DFF<Bit>,
     /// The key store finished the copy; the commit waits for a clock without
     /// `pick_hold`.
@@ -346,6 +359,12 @@ impl VportRegs {
             move_status: Default::default(),
             pending: Default::default(),
             request: Default::default(),
+            commit_target_q: Default::default(),
+            write_hits_q: Default::default(),
+            write_hits: Default::default(),
+            commit_fault_q: Default::default(),
+            hi_fault_q: Default::default(),
+            commit_target: Default::default(),
             copy_started: Default::default(),
             copied: Default::default(),
             commit_accept_q: Default::default(),
@@ -441,6 +460,10 @@ impl Logic for VportRegs {
             move_address_q,
             pending,
             request,
+            commit_target_q,
+            write_hits_q,
+            commit_fault_q,
+            hi_fault_q,
             copy_started,
             copied,
             commit_accept_q,
@@ -458,9 +481,18 @@ impl Logic for VportRegs {
             | (self.write_data.val().get_bits::<3>(8) > self.vport_max.val());
         self.commit_accept_q.d.next = self.commit_hit.val() & !self.commit_fault.val();
         self.commit_taken.next = self.write_strobe.val() & self.commit_accept_q.q.val();
+        self.commit_target.next = 0.into();
+        for v in 0..VPORTS {
+            if (self.write_data.val().get_bits::<3>(8) == v.to_bits())
+                & (v.to_bits::<4>() < self.vports_built.val())
+            {
+                self.commit_target.next = self.commit_target.val().replace_bit(v, true);
+            }
+        }
         if self.commit_taken.val() {
             self.pending.d.next = true;
             self.request.d.next = self.write_data.val();
+            self.commit_target_q.d.next = self.commit_target.val();
         }
         // PARAMS: the key copy starts when no job is between two reads of a key bank,
         // and the commit applies when it is done; TABLE alone applies at such a clock.
@@ -500,9 +532,7 @@ impl Logic for VportRegs {
             for v in 0..VPORTS {
                 // VPorts past the build's count are never written, so synthesis keeps
                 // their storage constant and drops it.
-                if (self.commit_vport.val() == v.to_bits())
-                    & (v.to_bits::<4>() < self.vports_built.val())
-                {
+                if self.commit_target_q.q.val().get_bit(v) {
                     // The table bank is not a parameter: it stays unless TABLE flips it.
                     // The key bank flips to the copy just made.
                     self.commit_slot.next = self
@@ -653,19 +683,30 @@ impl Logic for VportRegs {
             == self.queues_region.val())
             & (bit_cast::<4, 3>(self.write_address.val().get_bits::<3>(0))
                 < self.vports_built.val());
-        self.write_hit.next = self.commit_hit.val()
-            | self.move_hit.val()
-            | self.lo_hit.val()
-            | self.hi_hit.val()
-            | (self.write_address.val() == self.move_status_address.val())
-            | self.state_write_hit.val()
-            | self.queues_write_hit.val();
+        // Each decode registered on its own (the held write's address and data stay
+        // put while it waits), so the hit and the fault are one OR of flip-flops.
+        self.write_hits.next = 0.into();
+        self.write_hits.next = self
+            .write_hits
+            .val()
+            .replace_bit(0, self.commit_hit.val())
+            .replace_bit(1, self.move_hit.val())
+            .replace_bit(2, self.lo_hit.val())
+            .replace_bit(3, self.hi_hit.val())
+            .replace_bit(
+                4,
+                self.write_address.val() == self.move_status_address.val(),
+            )
+            .replace_bit(5, self.state_write_hit.val())
+            .replace_bit(6, self.queues_write_hit.val());
+        self.write_hits_q.d.next = self.write_hits.val();
+        self.commit_fault_q.d.next = self.commit_hit.val() & self.commit_fault.val();
+        self.hi_fault_q.d.next = self.hi_fault.val();
+        self.write_hit.next = self.write_hits_q.q.val().any();
         // Read-only registers fault through `write_hit` without a write path of their own.
-        self.write_fault.next = (self.commit_hit.val() & self.commit_fault.val())
-            | self.hi_fault.val()
-            | (self.write_address.val() == self.move_status_address.val())
-            | self.state_write_hit.val()
-            | self.queues_write_hit.val();
+        self.write_fault.next = self.commit_fault_q.q.val()
+            | self.hi_fault_q.q.val()
+            | self.write_hits_q.q.val().get_bits::<3>(4).any();
 
         // Reads: decoded from the next read address and registered, so the read data's
         // AND-OR starts at flip-flops.
