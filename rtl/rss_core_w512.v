@@ -57,6 +57,7 @@ module rss_core (
     localparam  steps = 6'b1;
     localparam  fifo_depth = 9'b100000;
     localparam  one = 16'h1;
+    localparam  fifo_depth_less_one = 16'h1f;
     
     // Stub signals
     reg  regs$clock;
@@ -127,11 +128,11 @@ module rss_core (
     reg  slots$in_first;
     reg  slots$in_last;
     reg  [15:0] slots$in_length;
-    wire  [607:0] slots$beat;
+    wire  [613:0] slots$beat;
     reg  l3$clock;
     reg  l3$reset;
-    reg  [607:0] l3$beat_in;
-    wire  [607:0] l3$beat_out;
+    reg  [613:0] l3$beat_in;
+    wire  [613:0] l3$beat_out;
     wire  l3$ready;
     wire  l3$bad;
     wire  l3$fragment;
@@ -143,7 +144,7 @@ module rss_core (
     wire  [5:0] l3$walk_ptr;
     reg  ext1$clock;
     reg  ext1$reset;
-    reg  [607:0] ext1$beat_in;
+    reg  [613:0] ext1$beat_in;
     reg  ext1$walk_ready_in;
     reg  ext1$walk_live_in;
     reg  [5:0] ext1$walk_ptr_in;
@@ -159,7 +160,7 @@ module rss_core (
     reg  [3:0] ext1$ihl_in;
     reg  [5:0] ext1$l4_word_in;
     reg  [5:0] ext1$l4_before_in;
-    wire  [607:0] ext1$beat_out;
+    wire  [613:0] ext1$beat_out;
     wire  ext1$walk_ready_out;
     wire  ext1$walk_live_out;
     wire  [5:0] ext1$walk_ptr_out;
@@ -177,7 +178,7 @@ module rss_core (
     wire  [5:0] ext1$l4_before_out;
     reg  ext2$clock;
     reg  ext2$reset;
-    reg  [607:0] ext2$beat_in;
+    reg  [613:0] ext2$beat_in;
     reg  ext2$walk_ready_in;
     reg  ext2$walk_live_in;
     reg  [5:0] ext2$walk_ptr_in;
@@ -193,7 +194,7 @@ module rss_core (
     reg  [3:0] ext2$ihl_in;
     reg  [5:0] ext2$l4_word_in;
     reg  [5:0] ext2$l4_before_in;
-    wire  [607:0] ext2$beat_out;
+    wire  [613:0] ext2$beat_out;
     wire  ext2$walk_ready_out;
     wire  ext2$walk_live_out;
     wire  [5:0] ext2$walk_ptr_out;
@@ -211,7 +212,7 @@ module rss_core (
     wire  [5:0] ext2$l4_before_out;
     reg  ext3$clock;
     reg  ext3$reset;
-    reg  [607:0] ext3$beat_in;
+    reg  [613:0] ext3$beat_in;
     reg  ext3$walk_ready_in;
     reg  ext3$walk_live_in;
     reg  [5:0] ext3$walk_ptr_in;
@@ -227,7 +228,7 @@ module rss_core (
     reg  [3:0] ext3$ihl_in;
     reg  [5:0] ext3$l4_word_in;
     reg  [5:0] ext3$l4_before_in;
-    wire  [607:0] ext3$beat_out;
+    wire  [613:0] ext3$beat_out;
     wire  ext3$walk_ready_out;
     wire  ext3$walk_live_out;
     wire  [5:0] ext3$walk_ptr_out;
@@ -245,7 +246,7 @@ module rss_core (
     wire  [5:0] ext3$l4_before_out;
     reg  ext4$clock;
     reg  ext4$reset;
-    reg  [607:0] ext4$beat_in;
+    reg  [613:0] ext4$beat_in;
     reg  ext4$walk_ready_in;
     reg  ext4$walk_live_in;
     reg  [5:0] ext4$walk_ptr_in;
@@ -261,7 +262,7 @@ module rss_core (
     reg  [3:0] ext4$ihl_in;
     reg  [5:0] ext4$l4_word_in;
     reg  [5:0] ext4$l4_before_in;
-    wire  [607:0] ext4$beat_out;
+    wire  [613:0] ext4$beat_out;
     wire  ext4$walk_ready_out;
     wire  ext4$walk_live_out;
     wire  [5:0] ext4$walk_ptr_out;
@@ -278,7 +279,7 @@ module rss_core (
     wire  [5:0] ext4$l4_word_out;
     wire  [5:0] ext4$l4_before_out;
     reg  capture$clock;
-    reg  [607:0] capture$beat;
+    reg  [613:0] capture$beat;
     reg  capture$walk_ready;
     reg  capture$walk_live;
     reg  [5:0] capture$walk_ptr;
@@ -537,6 +538,14 @@ module rss_core (
     reg  lost_to_probe;
     reg  [2:0] leaving;
     reg  [8:0] held;
+    reg  [8:0] held_same;
+    reg  [8:0] held_started;
+    reg  [5:0] parsing_same;
+    reg  [5:0] parsing_started;
+    reg  no_verdict;
+    reg  [5:0] below;
+    reg  room_same;
+    reg  room_started;
     
     // Sub module instances
     rss_core__regs regs(
@@ -1479,10 +1488,61 @@ module rss_core (
         end
         leaving = (((fifo$out_valid & m_axis_rss_tready)) & 3'h7) + ((dropped) & 3'h7);
         leaving_q$d = leaving;
-        held = outstanding$q + ((ingress$frame_started) & 9'h1ff) - ((leaving_q$q) & 9'h1ff);
+        held_same = outstanding$q - ((leaving_q$q) & 9'h1ff);
+        held_started = (outstanding$q + 64'h1) - ((leaving_q$q) & 9'h1ff);
+        parsing_same = parsing$q - ((capture$result_valid) & 6'h3f);
+        no_verdict = ~capture$result_valid;
+        parsing_started = parsing$q + ((no_verdict) & 6'h3f);
+        held = held_same;
+        parsing$d = parsing_same;
+        below = 32'h0;
+        if (((outstanding$q) & 16'hffff) < fifo_depth_less_one + 0) begin
+            below = (below & ~(1 << (0)) | ((1'b1) << (0)));
+        end
+        if (((outstanding$q) & 16'hffff) < fifo_depth_less_one + 1) begin
+            below = (below & ~(1 << (1)) | ((1'b1) << (1)));
+        end
+        if (((outstanding$q) & 16'hffff) < fifo_depth_less_one + 2) begin
+            below = (below & ~(1 << (2)) | ((1'b1) << (2)));
+        end
+        if (((outstanding$q) & 16'hffff) < fifo_depth_less_one + 3) begin
+            below = (below & ~(1 << (3)) | ((1'b1) << (3)));
+        end
+        if (((outstanding$q) & 16'hffff) < fifo_depth_less_one + 4) begin
+            below = (below & ~(1 << (4)) | ((1'b1) << (4)));
+        end
+        if (((outstanding$q) & 16'hffff) < fifo_depth_less_one + 5) begin
+            below = (below & ~(1 << (5)) | ((1'b1) << (5)));
+        end
+        room_same = 1'b0;
+        room_started = 1'b0;
+        if (leaving_q$q == 0) begin
+            room_same = below[0 + 32'h1];
+            room_started = below[0];
+        end
+        if (leaving_q$q == 1) begin
+            room_same = below[1 + 32'h1];
+            room_started = below[1];
+        end
+        if (leaving_q$q == 2) begin
+            room_same = below[2 + 32'h1];
+            room_started = below[2];
+        end
+        if (leaving_q$q == 3) begin
+            room_same = below[3 + 32'h1];
+            room_started = below[3];
+        end
+        if (leaving_q$q == 4) begin
+            room_same = below[4 + 32'h1];
+            room_started = below[4];
+        end
+        start_ok$d = room_same & ~regs$probe_request;
+        if (ingress$frame_started) begin
+            held = held_started;
+            parsing$d = parsing_started;
+            start_ok$d = room_started & ~regs$probe_request;
+        end
         outstanding$d = held;
-        parsing$d = parsing$q + ((ingress$frame_started) & 6'h3f) - ((capture$result_valid) & 6'h3f);
-        start_ok$d = (held < fifo_depth) & ~regs$probe_request;
         if (rst) begin
             outstanding$d = 32'h0;
             leaving_q$d = 32'h0;
@@ -1521,7 +1581,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
     
     // Module arguments
     input wire  clock;
-    input wire  [607:0] beat;
+    input wire  [613:0] beat;
     input wire  walk_ready;
     input wire  walk_live;
     input wire  [5:0] walk_ptr;
@@ -1573,41 +1633,42 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
     localparam  tcp_ipv6_ex = 9'b100000;
     localparam  udp_ipv6 = 9'b10000000;
     localparam  udp_ipv6_ex = 9'b100000000;
+    localparam  held_lsb = 16'h260;
     
     // Stub signals
-    reg  [607:0] word1$beat;
+    reg  [613:0] word1$beat;
     reg  [5:0] word1$target;
     wire  word1$found;
     wire  [63:0] word1$word;
-    reg  [607:0] word2$beat;
+    reg  [613:0] word2$beat;
     reg  [5:0] word2$target;
     wire  word2$found;
     wire  [63:0] word2$word;
-    reg  [607:0] word3$beat;
+    reg  [613:0] word3$beat;
     reg  [5:0] word3$target;
     wire  word3$found;
     wire  [63:0] word3$word;
-    reg  [607:0] word4$beat;
+    reg  [613:0] word4$beat;
     reg  [5:0] word4$target;
     wire  word4$found;
     wire  [63:0] word4$word;
-    reg  [607:0] home0$beat;
+    reg  [613:0] home0$beat;
     reg  [5:0] home0$target;
     wire  home0$found;
     wire  [63:0] home0$word;
-    reg  [607:0] home1$beat;
+    reg  [613:0] home1$beat;
     reg  [5:0] home1$target;
     wire  home1$found;
     wire  [63:0] home1$word;
-    reg  [607:0] route0$beat;
+    reg  [613:0] route0$beat;
     reg  [5:0] route0$target;
     wire  route0$found;
     wire  [63:0] route0$word;
-    reg  [607:0] route1$beat;
+    reg  [613:0] route1$beat;
     reg  [5:0] route1$target;
     wire  route1$found;
     wire  [63:0] route1$word;
-    reg  [607:0] l4$beat;
+    reg  [613:0] l4$beat;
     reg  [5:0] l4$target;
     wire  l4$found;
     wire  [63:0] l4$word;
@@ -1779,6 +1840,15 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
     reg  c_udp$d;
     wire  c_udp$q;
     reg  c_udp$clock;
+    reg  [8:0] c_four_tuple$d;
+    wire  [8:0] c_four_tuple$q;
+    reg  c_four_tuple$clock;
+    reg  [8:0] c_four_tuple_ex$d;
+    wire  [8:0] c_four_tuple_ex$q;
+    reg  c_four_tuple_ex$clock;
+    reg  c_ip$d;
+    wire  c_ip$q;
+    reg  c_ip$clock;
     reg  c_ex_src$d;
     wire  c_ex_src$q;
     reg  c_ex_src$clock;
@@ -1841,12 +1911,15 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
     reg  snap2_ports$clock;
     
     // Local signals
+    reg  [8:0] four_tuple_now;
+    reg  [8:0] four_tuple_ex_now;
     reg  valid;
     reg  last;
     reg  frame_ipv4;
     reg  frame_ipv6;
     reg  [63:0] cur_w1;
     reg  [63:0] cur_w2;
+    reg  [5:0] held;
     reg  [63:0] cur_w3;
     reg  [63:0] cur_w4;
     reg  [63:0] cur_home_hi;
@@ -2216,6 +2289,21 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
         .q(c_udp$q),
         .clock(c_udp$clock)
     );
+    rss_core__capture__c_four_tuple c_four_tuple(
+        .d(c_four_tuple$d),
+        .q(c_four_tuple$q),
+        .clock(c_four_tuple$clock)
+    );
+    rss_core__capture__c_four_tuple_ex c_four_tuple_ex(
+        .d(c_four_tuple_ex$d),
+        .q(c_four_tuple_ex$q),
+        .clock(c_four_tuple_ex$clock)
+    );
+    rss_core__capture__c_ip c_ip(
+        .d(c_ip$d),
+        .q(c_ip$q),
+        .clock(c_ip$clock)
+    );
     rss_core__capture__c_ex_src c_ex_src(
         .d(c_ex_src$d),
         .q(c_ex_src$q),
@@ -2375,6 +2463,9 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
         c_fragment$clock = clock;
         c_tcp$clock = clock;
         c_udp$clock = clock;
+        c_four_tuple$clock = clock;
+        c_four_tuple_ex$clock = clock;
+        c_ip$clock = clock;
         c_ex_src$clock = clock;
         c_ex_dst$clock = clock;
         snap_w1$clock = clock;
@@ -2451,6 +2542,9 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
         c_fragment$d = c_fragment$q;
         c_tcp$d = c_tcp$q;
         c_udp$d = c_udp$q;
+        c_four_tuple$d = c_four_tuple$q;
+        c_four_tuple_ex$d = c_four_tuple_ex$q;
+        c_ip$d = c_ip$q;
         c_ex_src$d = c_ex_src$q;
         c_ex_dst$d = c_ex_dst$q;
         snap_w1$d = snap_w1$q;
@@ -2499,20 +2593,24 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
         route0$beat = beat;
         route1$beat = beat;
         l4$beat = beat;
+        held = beat[(held_lsb)+:(6)];
         cur_w1 = w1$q;
-        if (word1$found) begin
+        if (held[32'h1]) begin
             cur_w1 = word1$word;
         end
         cur_w2 = w2$q;
-        if (word2$found) begin
+        if (held[32'h2]) begin
             cur_w2 = word2$word;
+            if (held[32'h5]) begin
+                cur_w2 = beat[(32'h20)+:(64)];
+            end
         end
         cur_w3 = w3$q;
-        if (word3$found) begin
+        if (held[32'h3]) begin
             cur_w3 = word3$word;
         end
         cur_w4 = w4$q;
-        if (word4$found) begin
+        if (held[32'h4]) begin
             cur_w4 = word4$word;
         end
         cur_home_hi = home_hi$q;
@@ -2646,10 +2744,29 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
         c_fragment$d = v_fragment$q;
         c_tcp$d = v_tcp$q;
         c_udp$d = v_udp$q;
+        c_ip$d = v_ipv4$q | v_ipv6$q;
+        four_tuple_now = 32'h0;
+        four_tuple_ex_now = 32'h0;
+        if (v_ipv4$q & v_tcp$q) begin
+            four_tuple_now = tcp_ipv4;
+        end
+        if (v_ipv4$q & v_udp$q) begin
+            four_tuple_now = udp_ipv4;
+        end
+        if (v_ipv6$q & v_tcp$q) begin
+            four_tuple_now = tcp_ipv6;
+            four_tuple_ex_now = tcp_ipv6_ex;
+        end
+        if (v_ipv6$q & v_udp$q) begin
+            four_tuple_now = udp_ipv6;
+            four_tuple_ex_now = udp_ipv6_ex;
+        end
+        c_four_tuple$d = four_tuple_now;
+        c_four_tuple_ex$d = four_tuple_ex_now;
         c_ex_src$d = v_ex_src$q;
         c_ex_dst$d = v_ex_dst$q;
         broken = c_walk_broken$q | c_need_over$q | c_ports_over$q | c_datagram_over$q;
-        bad_frame = c_runt$q | ((c_ipv4$q | c_ipv6$q) & broken);
+        bad_frame = c_runt$q | (c_ip$q & broken);
         good_ipv4 = c_ipv4$q & ~bad_frame;
         good_ipv6 = c_ipv6$q & ~bad_frame;
         result_q$d = c_valid$q;
@@ -2658,21 +2775,11 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
         ipv4_q$d = good_ipv4;
         ipv6_q$d = good_ipv6;
         fragment_q$d = (good_ipv4 | good_ipv6) & c_fragment$q;
-        four_tuple_q$d = 32'h0;
-        four_tuple_ex_q$d = 32'h0;
-        if (good_ipv4 & c_tcp$q) begin
-            four_tuple_q$d = tcp_ipv4;
-        end
-        if (good_ipv4 & c_udp$q) begin
-            four_tuple_q$d = udp_ipv4;
-        end
-        if (good_ipv6 & c_tcp$q) begin
-            four_tuple_q$d = tcp_ipv6;
-            four_tuple_ex_q$d = tcp_ipv6_ex;
-        end
-        if (good_ipv6 & c_udp$q) begin
-            four_tuple_q$d = udp_ipv6;
-            four_tuple_ex_q$d = udp_ipv6_ex;
+        four_tuple_q$d = c_four_tuple$q;
+        four_tuple_ex_q$d = c_four_tuple_ex$q;
+        if (bad_frame) begin
+            four_tuple_q$d = 32'h0;
+            four_tuple_ex_q$d = 32'h0;
         end
         ex_src_q$d = c_ex_src$q;
         ex_dst_q$d = c_ex_dst$q;
@@ -2818,6 +2925,44 @@ module rss_core__capture__c_ex_src(d,q,clock);
 endmodule // rss_core__capture__c_ex_src
 
 
+module rss_core__capture__c_four_tuple(d,q,clock);
+    
+    // Module arguments
+    input wire  [8:0] d;
+    output reg  [8:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 9'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__c_four_tuple
+
+
+module rss_core__capture__c_four_tuple_ex(d,q,clock);
+    
+    // Module arguments
+    input wire  [8:0] d;
+    output reg  [8:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 9'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__c_four_tuple_ex
+
+
 module rss_core__capture__c_fragment(d,q,clock);
     
     // Module arguments
@@ -2835,6 +2980,25 @@ module rss_core__capture__c_fragment(d,q,clock);
     end
           
 endmodule // rss_core__capture__c_fragment
+
+
+module rss_core__capture__c_ip(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__c_ip
 
 
 module rss_core__capture__c_ipv4(d,q,clock);
@@ -3125,7 +3289,7 @@ endmodule // rss_core__capture__fragment_q
 module rss_core__capture__home0(beat,target,found,word);
     
     // Module arguments
-    input wire  [607:0] beat;
+    input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -3225,7 +3389,7 @@ endmodule // rss_core__capture__home0
 module rss_core__capture__home1(beat,target,found,word);
     
     // Module arguments
-    input wire  [607:0] beat;
+    input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -3401,7 +3565,7 @@ endmodule // rss_core__capture__ipv6_q
 module rss_core__capture__l4(beat,target,found,word);
     
     // Module arguments
-    input wire  [607:0] beat;
+    input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -3748,7 +3912,7 @@ endmodule // rss_core__capture__result_q
 module rss_core__capture__route0(beat,target,found,word);
     
     // Module arguments
-    input wire  [607:0] beat;
+    input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -3848,7 +4012,7 @@ endmodule // rss_core__capture__route0
 module rss_core__capture__route1(beat,target,found,word);
     
     // Module arguments
-    input wire  [607:0] beat;
+    input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -4708,7 +4872,7 @@ endmodule // rss_core__capture__w4
 module rss_core__capture__word1(beat,target,found,word);
     
     // Module arguments
-    input wire  [607:0] beat;
+    input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -4808,13 +4972,13 @@ endmodule // rss_core__capture__word1
 module rss_core__capture__word2(beat,target,found,word);
     
     // Module arguments
-    input wire  [607:0] beat;
+    input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
     
     // Constant declarations
-    localparam  use_tail = 1'b1;
+    localparam  use_tail = 1'b0;
     localparam  fixed = 1'b1;
     localparam  candidates = 8'hc;
     localparam  select_mask = 6'b111;
@@ -4908,7 +5072,7 @@ endmodule // rss_core__capture__word2
 module rss_core__capture__word3(beat,target,found,word);
     
     // Module arguments
-    input wire  [607:0] beat;
+    input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -5008,7 +5172,7 @@ endmodule // rss_core__capture__word3
 module rss_core__capture__word4(beat,target,found,word);
     
     // Module arguments
-    input wire  [607:0] beat;
+    input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -5129,7 +5293,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [607:0] beat_in;
+    input wire  [613:0] beat_in;
     input wire  walk_ready_in;
     input wire  walk_live_in;
     input wire  [5:0] walk_ptr_in;
@@ -5145,7 +5309,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [3:0] ihl_in;
     input wire  [5:0] l4_word_in;
     input wire  [5:0] l4_before_in;
-    output reg  [607:0] beat_out;
+    output reg  [613:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
     output reg  [5:0] walk_ptr_out;
@@ -5177,7 +5341,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  registered_takeover = 1'b0;
     
     // Stub signals
-    reg  [607:0] header$beat;
+    reg  [613:0] header$beat;
     reg  [5:0] header$target;
     wire  header$found;
     wire  [63:0] header$word;
@@ -5199,8 +5363,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  live_q$d;
     wire  live_q$q;
     reg  live_q$clock;
-    reg  [607:0] s_beat$d;
-    wire  [607:0] s_beat$q;
+    reg  [613:0] s_beat$d;
+    wire  [613:0] s_beat$q;
     reg  s_beat$clock;
     reg  s_started$d;
     wire  s_started$q;
@@ -5319,8 +5483,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] ex_dst_ptr_q$d;
     wire  [5:0] ex_dst_ptr_q$q;
     reg  ex_dst_ptr_q$clock;
-    reg  [607:0] beat_q$d;
-    wire  [607:0] beat_q$q;
+    reg  [613:0] beat_q$d;
+    wire  [613:0] beat_q$q;
     reg  beat_q$clock;
     reg  ready_o$d;
     wire  ready_o$q;
@@ -5379,6 +5543,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [2:0] cur_count;
     reg  cur_done;
     reg  [5:0] cur_ptr;
+    reg  taking_over;
+    reg  [17:0] room_held;
+    reg  [17:0] room_taken;
     reg  [7:0] cur_nh;
     reg  cur_live;
     reg  live_before;
@@ -5862,7 +6029,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_started = 1'b0;
             cur_count = 32'h0;
         end
-        if (~cur_started & walk_ready_in) begin
+        taking_over = ~cur_started & walk_ready_in;
+        if (taking_over) begin
             cur_started = 1'b1;
             cur_ptr = walk_ptr_in;
             cur_nh = walk_nh_in;
@@ -5917,7 +6085,12 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b5_is0$d = b5 == 64'h0;
         s_address_ptr$d = cur_ptr + 64'h1;
         s_offset$d = ((cur_ptr - 64'h4) & 17'h1ffff) << 64'h3;
-        s_room$d = (((end_in) & 18'h3ffff) + 64'h20) - (((cur_ptr) & 18'h3ffff) << 64'h3);
+        room_held = ((end_in) & 18'h3ffff) - (((ptr_q$q - 64'h4) & 18'h3ffff) << 64'h3);
+        room_taken = ((end_in) & 18'h3ffff) - (((walk_ptr_in - 64'h4) & 18'h3ffff) << 64'h3);
+        s_room$d = room_held;
+        if (taking_over) begin
+            s_room$d = room_taken;
+        end
         s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
         live_before = cur_live;
         if (stepped) begin
@@ -6121,13 +6294,13 @@ endmodule // rss_core__ext1__bad_q
 module rss_core__ext1__beat_q(d,q,clock);
     
     // Module arguments
-    input wire  [607:0] d;
-    output reg  [607:0] q;
+    input wire  [613:0] d;
+    output reg  [613:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 608'h0;
+       q = 614'h0;
     end
     
     always @(posedge clock) begin
@@ -6368,7 +6541,7 @@ endmodule // rss_core__ext1__fragment_q
 module rss_core__ext1__header(beat,target,found,word);
     
     // Module arguments
-    input wire  [607:0] beat;
+    input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -6886,13 +7059,13 @@ endmodule // rss_core__ext1__s_bad_in
 module rss_core__ext1__s_beat(d,q,clock);
     
     // Module arguments
-    input wire  [607:0] d;
-    output reg  [607:0] q;
+    input wire  [613:0] d;
+    output reg  [613:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 608'h0;
+       q = 614'h0;
     end
     
     always @(posedge clock) begin
@@ -7363,7 +7536,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [607:0] beat_in;
+    input wire  [613:0] beat_in;
     input wire  walk_ready_in;
     input wire  walk_live_in;
     input wire  [5:0] walk_ptr_in;
@@ -7379,7 +7552,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [3:0] ihl_in;
     input wire  [5:0] l4_word_in;
     input wire  [5:0] l4_before_in;
-    output reg  [607:0] beat_out;
+    output reg  [613:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
     output reg  [5:0] walk_ptr_out;
@@ -7411,7 +7584,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  registered_takeover = 1'b0;
     
     // Stub signals
-    reg  [607:0] header$beat;
+    reg  [613:0] header$beat;
     reg  [5:0] header$target;
     wire  header$found;
     wire  [63:0] header$word;
@@ -7433,8 +7606,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  live_q$d;
     wire  live_q$q;
     reg  live_q$clock;
-    reg  [607:0] s_beat$d;
-    wire  [607:0] s_beat$q;
+    reg  [613:0] s_beat$d;
+    wire  [613:0] s_beat$q;
     reg  s_beat$clock;
     reg  s_started$d;
     wire  s_started$q;
@@ -7553,8 +7726,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] ex_dst_ptr_q$d;
     wire  [5:0] ex_dst_ptr_q$q;
     reg  ex_dst_ptr_q$clock;
-    reg  [607:0] beat_q$d;
-    wire  [607:0] beat_q$q;
+    reg  [613:0] beat_q$d;
+    wire  [613:0] beat_q$q;
     reg  beat_q$clock;
     reg  ready_o$d;
     wire  ready_o$q;
@@ -7613,6 +7786,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [2:0] cur_count;
     reg  cur_done;
     reg  [5:0] cur_ptr;
+    reg  taking_over;
+    reg  [17:0] room_held;
+    reg  [17:0] room_taken;
     reg  [7:0] cur_nh;
     reg  cur_live;
     reg  live_before;
@@ -8096,7 +8272,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_started = 1'b0;
             cur_count = 32'h0;
         end
-        if (~cur_started & walk_ready_in) begin
+        taking_over = ~cur_started & walk_ready_in;
+        if (taking_over) begin
             cur_started = 1'b1;
             cur_ptr = walk_ptr_in;
             cur_nh = walk_nh_in;
@@ -8151,7 +8328,12 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b5_is0$d = b5 == 64'h0;
         s_address_ptr$d = cur_ptr + 64'h1;
         s_offset$d = ((cur_ptr - 64'h4) & 17'h1ffff) << 64'h3;
-        s_room$d = (((end_in) & 18'h3ffff) + 64'h20) - (((cur_ptr) & 18'h3ffff) << 64'h3);
+        room_held = ((end_in) & 18'h3ffff) - (((ptr_q$q - 64'h4) & 18'h3ffff) << 64'h3);
+        room_taken = ((end_in) & 18'h3ffff) - (((walk_ptr_in - 64'h4) & 18'h3ffff) << 64'h3);
+        s_room$d = room_held;
+        if (taking_over) begin
+            s_room$d = room_taken;
+        end
         s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
         live_before = cur_live;
         if (stepped) begin
@@ -8355,13 +8537,13 @@ endmodule // rss_core__ext2__bad_q
 module rss_core__ext2__beat_q(d,q,clock);
     
     // Module arguments
-    input wire  [607:0] d;
-    output reg  [607:0] q;
+    input wire  [613:0] d;
+    output reg  [613:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 608'h0;
+       q = 614'h0;
     end
     
     always @(posedge clock) begin
@@ -8602,7 +8784,7 @@ endmodule // rss_core__ext2__fragment_q
 module rss_core__ext2__header(beat,target,found,word);
     
     // Module arguments
-    input wire  [607:0] beat;
+    input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -9120,13 +9302,13 @@ endmodule // rss_core__ext2__s_bad_in
 module rss_core__ext2__s_beat(d,q,clock);
     
     // Module arguments
-    input wire  [607:0] d;
-    output reg  [607:0] q;
+    input wire  [613:0] d;
+    output reg  [613:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 608'h0;
+       q = 614'h0;
     end
     
     always @(posedge clock) begin
@@ -9597,7 +9779,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [607:0] beat_in;
+    input wire  [613:0] beat_in;
     input wire  walk_ready_in;
     input wire  walk_live_in;
     input wire  [5:0] walk_ptr_in;
@@ -9613,7 +9795,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [3:0] ihl_in;
     input wire  [5:0] l4_word_in;
     input wire  [5:0] l4_before_in;
-    output reg  [607:0] beat_out;
+    output reg  [613:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
     output reg  [5:0] walk_ptr_out;
@@ -9645,7 +9827,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  registered_takeover = 1'b0;
     
     // Stub signals
-    reg  [607:0] header$beat;
+    reg  [613:0] header$beat;
     reg  [5:0] header$target;
     wire  header$found;
     wire  [63:0] header$word;
@@ -9667,8 +9849,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  live_q$d;
     wire  live_q$q;
     reg  live_q$clock;
-    reg  [607:0] s_beat$d;
-    wire  [607:0] s_beat$q;
+    reg  [613:0] s_beat$d;
+    wire  [613:0] s_beat$q;
     reg  s_beat$clock;
     reg  s_started$d;
     wire  s_started$q;
@@ -9787,8 +9969,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] ex_dst_ptr_q$d;
     wire  [5:0] ex_dst_ptr_q$q;
     reg  ex_dst_ptr_q$clock;
-    reg  [607:0] beat_q$d;
-    wire  [607:0] beat_q$q;
+    reg  [613:0] beat_q$d;
+    wire  [613:0] beat_q$q;
     reg  beat_q$clock;
     reg  ready_o$d;
     wire  ready_o$q;
@@ -9847,6 +10029,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [2:0] cur_count;
     reg  cur_done;
     reg  [5:0] cur_ptr;
+    reg  taking_over;
+    reg  [17:0] room_held;
+    reg  [17:0] room_taken;
     reg  [7:0] cur_nh;
     reg  cur_live;
     reg  live_before;
@@ -10330,7 +10515,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_started = 1'b0;
             cur_count = 32'h0;
         end
-        if (~cur_started & walk_ready_in) begin
+        taking_over = ~cur_started & walk_ready_in;
+        if (taking_over) begin
             cur_started = 1'b1;
             cur_ptr = walk_ptr_in;
             cur_nh = walk_nh_in;
@@ -10385,7 +10571,12 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b5_is0$d = b5 == 64'h0;
         s_address_ptr$d = cur_ptr + 64'h1;
         s_offset$d = ((cur_ptr - 64'h4) & 17'h1ffff) << 64'h3;
-        s_room$d = (((end_in) & 18'h3ffff) + 64'h20) - (((cur_ptr) & 18'h3ffff) << 64'h3);
+        room_held = ((end_in) & 18'h3ffff) - (((ptr_q$q - 64'h4) & 18'h3ffff) << 64'h3);
+        room_taken = ((end_in) & 18'h3ffff) - (((walk_ptr_in - 64'h4) & 18'h3ffff) << 64'h3);
+        s_room$d = room_held;
+        if (taking_over) begin
+            s_room$d = room_taken;
+        end
         s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
         live_before = cur_live;
         if (stepped) begin
@@ -10589,13 +10780,13 @@ endmodule // rss_core__ext3__bad_q
 module rss_core__ext3__beat_q(d,q,clock);
     
     // Module arguments
-    input wire  [607:0] d;
-    output reg  [607:0] q;
+    input wire  [613:0] d;
+    output reg  [613:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 608'h0;
+       q = 614'h0;
     end
     
     always @(posedge clock) begin
@@ -10836,7 +11027,7 @@ endmodule // rss_core__ext3__fragment_q
 module rss_core__ext3__header(beat,target,found,word);
     
     // Module arguments
-    input wire  [607:0] beat;
+    input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -11354,13 +11545,13 @@ endmodule // rss_core__ext3__s_bad_in
 module rss_core__ext3__s_beat(d,q,clock);
     
     // Module arguments
-    input wire  [607:0] d;
-    output reg  [607:0] q;
+    input wire  [613:0] d;
+    output reg  [613:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 608'h0;
+       q = 614'h0;
     end
     
     always @(posedge clock) begin
@@ -11831,7 +12022,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [607:0] beat_in;
+    input wire  [613:0] beat_in;
     input wire  walk_ready_in;
     input wire  walk_live_in;
     input wire  [5:0] walk_ptr_in;
@@ -11847,7 +12038,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [3:0] ihl_in;
     input wire  [5:0] l4_word_in;
     input wire  [5:0] l4_before_in;
-    output reg  [607:0] beat_out;
+    output reg  [613:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
     output reg  [5:0] walk_ptr_out;
@@ -11879,7 +12070,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  registered_takeover = 1'b0;
     
     // Stub signals
-    reg  [607:0] header$beat;
+    reg  [613:0] header$beat;
     reg  [5:0] header$target;
     wire  header$found;
     wire  [63:0] header$word;
@@ -11901,8 +12092,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  live_q$d;
     wire  live_q$q;
     reg  live_q$clock;
-    reg  [607:0] s_beat$d;
-    wire  [607:0] s_beat$q;
+    reg  [613:0] s_beat$d;
+    wire  [613:0] s_beat$q;
     reg  s_beat$clock;
     reg  s_started$d;
     wire  s_started$q;
@@ -12021,8 +12212,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] ex_dst_ptr_q$d;
     wire  [5:0] ex_dst_ptr_q$q;
     reg  ex_dst_ptr_q$clock;
-    reg  [607:0] beat_q$d;
-    wire  [607:0] beat_q$q;
+    reg  [613:0] beat_q$d;
+    wire  [613:0] beat_q$q;
     reg  beat_q$clock;
     reg  ready_o$d;
     wire  ready_o$q;
@@ -12081,6 +12272,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [2:0] cur_count;
     reg  cur_done;
     reg  [5:0] cur_ptr;
+    reg  taking_over;
+    reg  [17:0] room_held;
+    reg  [17:0] room_taken;
     reg  [7:0] cur_nh;
     reg  cur_live;
     reg  live_before;
@@ -12564,7 +12758,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_started = 1'b0;
             cur_count = 32'h0;
         end
-        if (~cur_started & walk_ready_in) begin
+        taking_over = ~cur_started & walk_ready_in;
+        if (taking_over) begin
             cur_started = 1'b1;
             cur_ptr = walk_ptr_in;
             cur_nh = walk_nh_in;
@@ -12619,7 +12814,12 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b5_is0$d = b5 == 64'h0;
         s_address_ptr$d = cur_ptr + 64'h1;
         s_offset$d = ((cur_ptr - 64'h4) & 17'h1ffff) << 64'h3;
-        s_room$d = (((end_in) & 18'h3ffff) + 64'h20) - (((cur_ptr) & 18'h3ffff) << 64'h3);
+        room_held = ((end_in) & 18'h3ffff) - (((ptr_q$q - 64'h4) & 18'h3ffff) << 64'h3);
+        room_taken = ((end_in) & 18'h3ffff) - (((walk_ptr_in - 64'h4) & 18'h3ffff) << 64'h3);
+        s_room$d = room_held;
+        if (taking_over) begin
+            s_room$d = room_taken;
+        end
         s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
         live_before = cur_live;
         if (stepped) begin
@@ -12823,13 +13023,13 @@ endmodule // rss_core__ext4__bad_q
 module rss_core__ext4__beat_q(d,q,clock);
     
     // Module arguments
-    input wire  [607:0] d;
-    output reg  [607:0] q;
+    input wire  [613:0] d;
+    output reg  [613:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 608'h0;
+       q = 614'h0;
     end
     
     always @(posedge clock) begin
@@ -13070,7 +13270,7 @@ endmodule // rss_core__ext4__fragment_q
 module rss_core__ext4__header(beat,target,found,word);
     
     // Module arguments
-    input wire  [607:0] beat;
+    input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -13588,13 +13788,13 @@ endmodule // rss_core__ext4__s_bad_in
 module rss_core__ext4__s_beat(d,q,clock);
     
     // Module arguments
-    input wire  [607:0] d;
-    output reg  [607:0] q;
+    input wire  [613:0] d;
+    output reg  [613:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 608'h0;
+       q = 614'h0;
     end
     
     always @(posedge clock) begin
@@ -18717,6 +18917,9 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
     reg  [5:0] since_end$d;
     wire  [5:0] since_end$q;
     reg  since_end$clock;
+    reg  too_soon$d;
+    wire  too_soon$q;
+    reg  too_soon$clock;
     reg  [5:0] beats$d;
     wire  [5:0] beats$q;
     reg  beats$clock;
@@ -18743,6 +18946,8 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
     reg  [15:0] last_bytes;
     reg  [16:0] sum;
     reg  [5:0] beat_number;
+    reg  [5:0] next_since_end;
+    reg  [5:0] counted_since_end;
     
     // Sub module instances
     rss_core__ingress__swap swap(
@@ -18758,6 +18963,11 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
         .d(since_end$d),
         .q(since_end$q),
         .clock(since_end$clock)
+    );
+    rss_core__ingress__too_soon too_soon(
+        .d(too_soon$d),
+        .q(too_soon$q),
+        .clock(too_soon$clock)
     );
     rss_core__ingress__beats beats(
         .d(beats$d),
@@ -18794,6 +19004,7 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
     always @(*) begin
         in_frame$clock = clock;
         since_end$clock = clock;
+        too_soon$clock = clock;
         beats$clock = clock;
         length$clock = clock;
         valid_q$clock = clock;
@@ -18802,6 +19013,7 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
         last_q$clock = clock;
         in_frame$d = in_frame$q;
         since_end$d = since_end$q;
+        too_soon$d = too_soon$q;
         beats$d = beats$q;
         length$d = length$q;
         valid_q$d = valid_q$q;
@@ -18809,7 +19021,7 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
         first_q$d = first_q$q;
         last_q$d = last_q$q;
         swap$lanes = s_axis_tdata;
-        ready = tap | ((in_frame$q | start_allowed) & ~(s_axis_tlast & (since_end$q < min_beats)));
+        ready = tap | ((in_frame$q | start_allowed) & ~(s_axis_tlast & too_soon$q));
         s_axis_tready = ready;
         fire = ready & s_axis_tvalid;
         frame_started = fire & ~in_frame$q;
@@ -18835,9 +19047,11 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
             sum = 64'hffff;
         end
         valid_q$d = fire;
+        counted_since_end = since_end$q;
         if (~&since_end$q) begin
-            since_end$d = since_end$q + 64'h1;
+            counted_since_end = since_end$q + 64'h1;
         end
+        next_since_end = counted_since_end;
         if (fire) begin
             data_q$d = swap$swapped;
             first_q$d = ~in_frame$q;
@@ -18849,14 +19063,22 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
             end
             if (s_axis_tlast) begin
                 beats$d = 32'h0;
-                since_end$d = 32'h1;
+                next_since_end = 32'h1;
             end
         end
         if (reset) begin
             valid_q$d = 1'b0;
             in_frame$d = 1'b0;
-            since_end$d = 32'h3f;
+            next_since_end = 32'h3f;
             beats$d = 32'h0;
+        end
+        since_end$d = next_since_end;
+        too_soon$d = counted_since_end < min_beats;
+        if (fire & s_axis_tlast) begin
+            too_soon$d = min_beats > 64'h1;
+        end
+        if (reset) begin
+            too_soon$d = 1'b0;
         end
         beat_valid = valid_q$q;
         beat_data = data_q$q;
@@ -19010,6 +19232,25 @@ module rss_core__ingress__swap(lanes,swapped);
     // Update code (custom)
     always @(*) swapped = {lanes[7:0], lanes[15:8], lanes[23:16], lanes[31:24], lanes[39:32], lanes[47:40], lanes[55:48], lanes[63:56], lanes[71:64], lanes[79:72], lanes[87:80], lanes[95:88], lanes[103:96], lanes[111:104], lanes[119:112], lanes[127:120], lanes[135:128], lanes[143:136], lanes[151:144], lanes[159:152], lanes[167:160], lanes[175:168], lanes[183:176], lanes[191:184], lanes[199:192], lanes[207:200], lanes[215:208], lanes[223:216], lanes[231:224], lanes[239:232], lanes[247:240], lanes[255:248], lanes[263:256], lanes[271:264], lanes[279:272], lanes[287:280], lanes[295:288], lanes[303:296], lanes[311:304], lanes[319:312], lanes[327:320], lanes[335:328], lanes[343:336], lanes[351:344], lanes[359:352], lanes[367:360], lanes[375:368], lanes[383:376], lanes[391:384], lanes[399:392], lanes[407:400], lanes[415:408], lanes[423:416], lanes[431:424], lanes[439:432], lanes[447:440], lanes[455:448], lanes[463:456], lanes[471:464], lanes[479:472], lanes[487:480], lanes[495:488], lanes[503:496], lanes[511:504]};
 endmodule // rss_core__ingress__swap
+
+
+module rss_core__ingress__too_soon(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ingress__too_soon
 
 
 module rss_core__ingress__valid_q(d,q,clock);
@@ -19226,6 +19467,9 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
     reg  [3:0] word$d;
     wire  [3:0] word$q;
     reg  word$clock;
+    reg  [15:0] word_onehot$d;
+    wire  [15:0] word_onehot$q;
+    reg  word_onehot$clock;
     reg  [3:0] target$d;
     wire  [3:0] target$q;
     reg  target$clock;
@@ -19277,6 +19521,11 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
         .q(word$q),
         .clock(word$clock)
     );
+    rss_core__keys__word_onehot word_onehot(
+        .d(word_onehot$d),
+        .q(word_onehot$q),
+        .clock(word_onehot$clock)
+    );
     rss_core__keys__target target(
         .d(target$d),
         .q(target$q),
@@ -19307,6 +19556,7 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
     always @(*) begin
         copying$clock = clock;
         word$clock = clock;
+        word_onehot$clock = clock;
         target$clock = clock;
         done$clock = clock;
         write_q$clock = clock;
@@ -19314,6 +19564,7 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
         chunk_q$clock = clock;
         copying$d = copying$q;
         word$d = word$q;
+        word_onehot$d = word_onehot$q;
         target$d = target$q;
         done$d = done$q;
         write_q$d = write_q$q;
@@ -19325,11 +19576,11 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
         tail$write_clock = clock;
         padded = ((staged_key) & 576'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << pad_shift;
         chunk = 32'h0;
-        if (word$q == 0) begin
-            chunk = padded[(padded_bits - chunk_bits * (0 + 32'h1))+:(288)];
+        if (word_onehot$q[0]) begin
+            chunk = chunk | padded[(padded_bits - chunk_bits * (0 + 32'h1))+:(288)];
         end
-        if (word$q == 1) begin
-            chunk = padded[(padded_bits - chunk_bits * (1 + 32'h1))+:(288)];
+        if (word_onehot$q[1]) begin
+            chunk = chunk | padded[(padded_bits - chunk_bits * (1 + 32'h1))+:(288)];
         end
         write_address = (((target$q) & 8'hff) << 64'h4) | ((word$q) & 8'hff);
         write_q$d = copying$q;
@@ -19344,6 +19595,7 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
         done$d = write_q$q & ~copying$q;
         if (copying$q) begin
             word$d = word$q + 64'h1;
+            word_onehot$d = word_onehot$q << 64'h1;
             if (word$q == last_word) begin
                 copying$d = 1'b0;
             end
@@ -19351,6 +19603,7 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
         else if (copy_start) begin
             copying$d = 1'b1;
             word$d = 32'h0;
+            word_onehot$d = 32'h1;
             target$d = (((copy_vport) & 4'hf) << 64'h1) | ((copy_bank) & 4'hf);
         end
         if (reset) begin
@@ -20033,6 +20286,25 @@ module rss_core__keys__word(d,q,clock);
 endmodule // rss_core__keys__word
 
 
+module rss_core__keys__word_onehot(d,q,clock);
+    
+    // Module arguments
+    input wire  [15:0] d;
+    output reg  [15:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 16'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__keys__word_onehot
+
+
 module rss_core__keys__write_address_q(d,q,clock);
     
     // Module arguments
@@ -20076,8 +20348,8 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [607:0] beat_in;
-    output reg  [607:0] beat_out;
+    input wire  [613:0] beat_in;
+    output reg  [613:0] beat_out;
     output reg  ready;
     output reg  bad;
     output reg  fragment;
@@ -20096,18 +20368,19 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     localparam  routing = 8'h2b;
     localparam  fragment_header = 8'h2c;
     localparam  destination_options = 8'h3c;
+    localparam  held_lsb = 16'h260;
     
     // Stub signals
-    reg  [607:0] word0$beat;
+    reg  [613:0] word0$beat;
     reg  [5:0] word0$target;
     wire  word0$found;
     wire  [63:0] word0$word;
-    reg  [607:0] word1$beat;
+    reg  [613:0] word1$beat;
     reg  [5:0] word1$target;
     wire  word1$found;
     wire  [63:0] word1$word;
-    reg  [607:0] beat_q$d;
-    wire  [607:0] beat_q$q;
+    reg  [613:0] beat_q$d;
+    wire  [613:0] beat_q$q;
     reg  beat_q$clock;
     reg  seen0$d;
     wire  seen0$q;
@@ -20160,6 +20433,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     
     // Local signals
     reg  valid;
+    reg  [5:0] held;
     reg  ipv4;
     reg  ipv6;
     reg  [63:0] w0;
@@ -20313,6 +20587,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         next_header_o$d = next_header_o$q;
         live_o$d = live_o$q;
         valid = beat_in[32'h0];
+        held = beat_in[(held_lsb)+:(6)];
         ipv4 = beat_in[32'h3];
         ipv6 = beat_in[32'h4];
         word0$beat = beat_in;
@@ -20340,7 +20615,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         w0 = word0$word;
         header_bytes = ((w0[(32'h38)+:(4)]) & 12'hfff) << 64'h2;
         total = ((w0[(32'h20)+:(16)]) & 17'h1ffff);
-        if (valid & word0$found) begin
+        if (held[32'h0]) begin
             cur_seen0 = 1'b1;
             if (ipv4) begin
                 cur_ihl = w0[(32'h38)+:(4)];
@@ -20356,7 +20631,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
                 cur_next_header = w0[(32'h8)+:(8)];
             end
         end
-        if (valid & word1$found) begin
+        if (held[32'h1]) begin
             cur_seen1 = 1'b1;
             if (ipv4) begin
                 cur_next_header = word1$word[(32'h30)+:(8)];
@@ -20386,7 +20661,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         if (beat_in[32'h1]) begin
             cur_next_is_ext = hop_by_hop == 64'h0;
         end
-        if (valid & word0$found & ~ipv4) begin
+        if (held[32'h0] & ~ipv4) begin
             cur_next_is_ext = w0_is_ext;
         end
         live_o$d = ipv6 & cur_next_is_ext;
@@ -20449,13 +20724,13 @@ endmodule // rss_core__l3__bad_q
 module rss_core__l3__beat_q(d,q,clock);
     
     // Module arguments
-    input wire  [607:0] d;
-    output reg  [607:0] q;
+    input wire  [613:0] d;
+    output reg  [613:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 608'h0;
+       q = 614'h0;
     end
     
     always @(posedge clock) begin
@@ -20734,7 +21009,7 @@ endmodule // rss_core__l3__seen1
 module rss_core__l3__word0(beat,target,found,word);
     
     // Module arguments
-    input wire  [607:0] beat;
+    input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -20834,7 +21109,7 @@ endmodule // rss_core__l3__word0
 module rss_core__l3__word1(beat,target,found,word);
     
     // Module arguments
-    input wire  [607:0] beat;
+    input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -21988,6 +22263,9 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [15:0] key_generation$d;
     wire  [15:0] key_generation$q;
     reg  key_generation$clock;
+    reg  key_bump_q$d;
+    wire  key_bump_q$q;
+    reg  key_bump_q$clock;
     reg  bvalid$d;
     wire  bvalid$q;
     reg  bvalid$clock;
@@ -22032,6 +22310,12 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  write_hit_q$d;
     wire  write_hit_q$q;
     reg  write_hit_q$clock;
+    reg  vport_caps_hit_q$d;
+    wire  vport_caps_hit_q$q;
+    reg  vport_caps_hit_q$clock;
+    reg  refused_hit_q$d;
+    wire  refused_hit_q$q;
+    reg  refused_hit_q$clock;
     reg  table_hit_q$d;
     wire  table_hit_q$q;
     reg  table_hit_q$clock;
@@ -22413,6 +22697,11 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .q(key_generation$q),
         .clock(key_generation$clock)
     );
+    rss_core__regs__key_bump_q key_bump_q(
+        .d(key_bump_q$d),
+        .q(key_bump_q$q),
+        .clock(key_bump_q$clock)
+    );
     rss_core__regs__bvalid bvalid(
         .d(bvalid$d),
         .q(bvalid$q),
@@ -22477,6 +22766,16 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .q(write_hit_q$q),
         .clock(write_hit_q$clock)
     );
+    rss_core__regs__vport_caps_hit_q vport_caps_hit_q(
+        .d(vport_caps_hit_q$d),
+        .q(vport_caps_hit_q$q),
+        .clock(vport_caps_hit_q$clock)
+    );
+    rss_core__regs__refused_hit_q refused_hit_q(
+        .d(refused_hit_q$d),
+        .q(refused_hit_q$q),
+        .clock(refused_hit_q$clock)
+    );
     rss_core__regs__table_hit_q table_hit_q(
         .d(table_hit_q$d),
         .q(table_hit_q$q),
@@ -22531,6 +22830,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     // Update code
     always @(*) begin
         key_generation$clock = clock;
+        key_bump_q$clock = clock;
         cooldown$clock = clock;
         bvalid$clock = clock;
         bresp$clock = clock;
@@ -22544,6 +22844,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         write_fault_q$clock = clock;
         write_faults_q$clock = clock;
         write_hit_q$clock = clock;
+        vport_caps_hit_q$clock = clock;
+        refused_hit_q$clock = clock;
         table_hit_q$clock = clock;
         table_fault_q$clock = clock;
         write_faults_any_q$clock = clock;
@@ -22558,6 +22860,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         read_hit_q$clock = clock;
         table_read_hit_q$clock = clock;
         key_generation$d = key_generation$q;
+        key_bump_q$d = key_bump_q$q;
         cooldown$d = cooldown$q;
         bvalid$d = bvalid$q;
         bresp$d = bresp$q;
@@ -22571,6 +22874,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         write_fault_q$d = write_fault_q$q;
         write_faults_q$d = write_faults_q$q;
         write_hit_q$d = write_hit_q$q;
+        vport_caps_hit_q$d = vport_caps_hit_q$q;
+        refused_hit_q$d = refused_hit_q$q;
         table_hit_q$d = table_hit_q$q;
         table_fault_q$d = table_fault_q$q;
         write_faults_any_q$d = write_faults_any_q$q;
@@ -22762,7 +23067,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         key_ext$write_data = write_data;
         key_ext$write_strobes = write_strobes;
         key_ext$write_strobe = write_fire;
-        if (vports$committed) begin
+        key_bump_q$d = vports$committed;
+        if (key_bump_q$q) begin
             key_generation$d = key_generation$q + 32'h1;
         end
         table_write_offset = write_address - table_base;
@@ -22781,9 +23087,9 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         write_vport = write_element_vport[(32'h0)+:(3)];
         write_banks = active_banks >> write_vport;
         write_bank = ~write_banks[32'h0];
-        table_store_q$d = table_write_hit & ~table_fault & write_strobes[32'h0];
+        table_store_q$d = table_write_hit & write_strobes[32'h0];
         table_index_q$d = (((table_write_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((write_bank) << (32'ha)));
-        table_write_enable = write_fire & table_store_q$q;
+        table_write_enable = write_fire & table_store_q$q & ~table_fault_q$q;
         table_write_index = table_index_q$q;
         table_write_queue = write_data[(32'h0)+:(8)];
         if (vports$move_write) begin
@@ -22794,9 +23100,11 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         table_readback$write_enable = table_write_enable;
         table_readback$write_address = table_write_index;
         table_readback$write_data = table_write_queue;
-        write_hit = ctrl$write_hit | queue_limit$write_hit | table_read$write_hit | vports$write_hit | vport_caps$write_hit | hash_types_reg$write_hit | table_size$write_hit | default_queue_reg$write_hit | primary_queue_reg$write_hit | probe$write_hit | key_staged$write_hit | key_ext$write_hit;
+        vport_caps_hit_q$d = vport_caps$write_hit;
+        refused_hit_q$d = refused_reg$write_hit;
+        write_hit = ctrl$write_hit | queue_limit$write_hit | table_read$write_hit | vports$write_hit | vport_caps_hit_q$q | hash_types_reg$write_hit | table_size$write_hit | default_queue_reg$write_hit | primary_queue_reg$write_hit | probe$write_hit | key_staged$write_hit | key_ext$write_hit;
         write_faults = 32'h0;
-        write_faults = (((((((((((write_faults & ~(1 << (32'h0)) | ((ctrl$write_fault) << (32'h0))) & ~(1 << (32'h1)) | ((queue_limit$write_fault) << (32'h1))) & ~(1 << (32'h2)) | ((table_read$write_fault) << (32'h2))) & ~(1 << (32'h3)) | ((vports$write_fault) << (32'h3))) & ~(1 << (32'h4)) | ((vport_caps$write_hit) << (32'h4))) & ~(1 << (32'h5)) | ((refused_reg$write_hit) << (32'h5))) & ~(1 << (32'h6)) | ((hash_types_reg$write_fault) << (32'h6))) & ~(1 << (32'h7)) | ((table_size$write_fault) << (32'h7))) & ~(1 << (32'h8)) | ((default_queue_reg$write_fault) << (32'h8))) & ~(1 << (32'h9)) | ((primary_queue_reg$write_fault) << (32'h9))) & ~(1 << (32'ha)) | ((probe$write_fault) << (32'ha)));
+        write_faults = (((((((((((write_faults & ~(1 << (32'h0)) | ((ctrl$write_fault) << (32'h0))) & ~(1 << (32'h1)) | ((queue_limit$write_fault) << (32'h1))) & ~(1 << (32'h2)) | ((table_read$write_fault) << (32'h2))) & ~(1 << (32'h3)) | ((vports$write_fault) << (32'h3))) & ~(1 << (32'h4)) | ((vport_caps_hit_q$q) << (32'h4))) & ~(1 << (32'h5)) | ((refused_hit_q$q) << (32'h5))) & ~(1 << (32'h6)) | ((hash_types_reg$write_fault) << (32'h6))) & ~(1 << (32'h7)) | ((table_size$write_fault) << (32'h7))) & ~(1 << (32'h8)) | ((default_queue_reg$write_fault) << (32'h8))) & ~(1 << (32'h9)) | ((primary_queue_reg$write_fault) << (32'h9))) & ~(1 << (32'ha)) | ((probe$write_fault) << (32'ha)));
         write_faults_q$d = write_faults;
         write_hit_q$d = write_hit;
         table_hit_q$d = table_write_hit;
@@ -22898,6 +23206,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         if (reset) begin
             cooldown$d = 32'h0;
             key_generation$d = 32'h0;
+            key_bump_q$d = 1'b0;
             refused_writes$d = 32'h0;
             refused_moves$d = 32'h0;
             bvalid$d = 1'b0;
@@ -24337,9 +24646,12 @@ module rss_core__regs__ctrl(clock,reset,write_address,write_data,write_mask,writ
     reg  hit_q$d;
     wire  hit_q$q;
     reg  hit_q$clock;
-    reg  illegal_q$d;
-    wire  illegal_q$q;
-    reg  illegal_q$clock;
+    reg  outside_q$d;
+    wire  outside_q$q;
+    reg  outside_q$clock;
+    reg  over_q$d;
+    wire  over_q$q;
+    reg  over_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -24361,10 +24673,15 @@ module rss_core__regs__ctrl(clock,reset,write_address,write_data,write_mask,writ
         .q(hit_q$q),
         .clock(hit_q$clock)
     );
-    rss_core__regs__ctrl__illegal_q illegal_q(
-        .d(illegal_q$d),
-        .q(illegal_q$q),
-        .clock(illegal_q$clock)
+    rss_core__regs__ctrl__outside_q outside_q(
+        .d(outside_q$d),
+        .q(outside_q$q),
+        .clock(outside_q$clock)
+    );
+    rss_core__regs__ctrl__over_q over_q(
+        .d(over_q$d),
+        .q(over_q$q),
+        .clock(over_q$clock)
     );
     rss_core__regs__ctrl__accept_q accept_q(
         .d(accept_q$d),
@@ -24381,20 +24698,23 @@ module rss_core__regs__ctrl(clock,reset,write_address,write_data,write_mask,writ
     always @(*) begin
         stored$clock = clock;
         hit_q$clock = clock;
-        illegal_q$clock = clock;
+        outside_q$clock = clock;
+        over_q$clock = clock;
         accept_q$clock = clock;
         read_hit_q$clock = clock;
         stored$d = stored$q;
         hit_q$d = hit_q$q;
-        illegal_q$d = illegal_q$q;
+        outside_q$d = outside_q$q;
+        over_q$d = over_q$q;
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
+        outside_q$d = |(write_data & ~writable);
+        over_q$d = (merged & writable) > max;
         write_hit = hit_q$q;
-        write_fault = hit_q$q & illegal_q$q;
-        accept_q$d = hit_q$q & ~illegal_q$q;
+        write_fault = hit_q$q & (outside_q$q | over_q$q);
+        accept_q$d = hit_q$q & ~outside_q$q & ~over_q$q;
         if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
@@ -24451,7 +24771,7 @@ module rss_core__regs__ctrl__hit_q(d,q,clock);
 endmodule // rss_core__regs__ctrl__hit_q
 
 
-module rss_core__regs__ctrl__illegal_q(d,q,clock);
+module rss_core__regs__ctrl__outside_q(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -24467,7 +24787,26 @@ module rss_core__regs__ctrl__illegal_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__regs__ctrl__illegal_q
+endmodule // rss_core__regs__ctrl__outside_q
+
+
+module rss_core__regs__ctrl__over_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__ctrl__over_q
 
 
 module rss_core__regs__ctrl__read_hit_q(d,q,clock);
@@ -24569,9 +24908,12 @@ module rss_core__regs__default_queue_reg(clock,reset,write_address,write_data,wr
     reg  hit_q$d;
     wire  hit_q$q;
     reg  hit_q$clock;
-    reg  illegal_q$d;
-    wire  illegal_q$q;
-    reg  illegal_q$clock;
+    reg  outside_q$d;
+    wire  outside_q$q;
+    reg  outside_q$clock;
+    reg  over_q$d;
+    wire  over_q$q;
+    reg  over_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -24593,10 +24935,15 @@ module rss_core__regs__default_queue_reg(clock,reset,write_address,write_data,wr
         .q(hit_q$q),
         .clock(hit_q$clock)
     );
-    rss_core__regs__default_queue_reg__illegal_q illegal_q(
-        .d(illegal_q$d),
-        .q(illegal_q$q),
-        .clock(illegal_q$clock)
+    rss_core__regs__default_queue_reg__outside_q outside_q(
+        .d(outside_q$d),
+        .q(outside_q$q),
+        .clock(outside_q$clock)
+    );
+    rss_core__regs__default_queue_reg__over_q over_q(
+        .d(over_q$d),
+        .q(over_q$q),
+        .clock(over_q$clock)
     );
     rss_core__regs__default_queue_reg__accept_q accept_q(
         .d(accept_q$d),
@@ -24613,20 +24960,23 @@ module rss_core__regs__default_queue_reg(clock,reset,write_address,write_data,wr
     always @(*) begin
         stored$clock = clock;
         hit_q$clock = clock;
-        illegal_q$clock = clock;
+        outside_q$clock = clock;
+        over_q$clock = clock;
         accept_q$clock = clock;
         read_hit_q$clock = clock;
         stored$d = stored$q;
         hit_q$d = hit_q$q;
-        illegal_q$d = illegal_q$q;
+        outside_q$d = outside_q$q;
+        over_q$d = over_q$q;
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
+        outside_q$d = |(write_data & ~writable);
+        over_q$d = (merged & writable) > max;
         write_hit = hit_q$q;
-        write_fault = hit_q$q & illegal_q$q;
-        accept_q$d = hit_q$q & ~illegal_q$q;
+        write_fault = hit_q$q & (outside_q$q | over_q$q);
+        accept_q$d = hit_q$q & ~outside_q$q & ~over_q$q;
         if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
@@ -24683,7 +25033,7 @@ module rss_core__regs__default_queue_reg__hit_q(d,q,clock);
 endmodule // rss_core__regs__default_queue_reg__hit_q
 
 
-module rss_core__regs__default_queue_reg__illegal_q(d,q,clock);
+module rss_core__regs__default_queue_reg__outside_q(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -24699,7 +25049,26 @@ module rss_core__regs__default_queue_reg__illegal_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__regs__default_queue_reg__illegal_q
+endmodule // rss_core__regs__default_queue_reg__outside_q
+
+
+module rss_core__regs__default_queue_reg__over_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__default_queue_reg__over_q
 
 
 module rss_core__regs__default_queue_reg__read_hit_q(d,q,clock);
@@ -24862,9 +25231,12 @@ module rss_core__regs__hash_types_reg(clock,reset,write_address,write_data,write
     reg  hit_q$d;
     wire  hit_q$q;
     reg  hit_q$clock;
-    reg  illegal_q$d;
-    wire  illegal_q$q;
-    reg  illegal_q$clock;
+    reg  outside_q$d;
+    wire  outside_q$q;
+    reg  outside_q$clock;
+    reg  over_q$d;
+    wire  over_q$q;
+    reg  over_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -24886,10 +25258,15 @@ module rss_core__regs__hash_types_reg(clock,reset,write_address,write_data,write
         .q(hit_q$q),
         .clock(hit_q$clock)
     );
-    rss_core__regs__hash_types_reg__illegal_q illegal_q(
-        .d(illegal_q$d),
-        .q(illegal_q$q),
-        .clock(illegal_q$clock)
+    rss_core__regs__hash_types_reg__outside_q outside_q(
+        .d(outside_q$d),
+        .q(outside_q$q),
+        .clock(outside_q$clock)
+    );
+    rss_core__regs__hash_types_reg__over_q over_q(
+        .d(over_q$d),
+        .q(over_q$q),
+        .clock(over_q$clock)
     );
     rss_core__regs__hash_types_reg__accept_q accept_q(
         .d(accept_q$d),
@@ -24906,20 +25283,23 @@ module rss_core__regs__hash_types_reg(clock,reset,write_address,write_data,write
     always @(*) begin
         stored$clock = clock;
         hit_q$clock = clock;
-        illegal_q$clock = clock;
+        outside_q$clock = clock;
+        over_q$clock = clock;
         accept_q$clock = clock;
         read_hit_q$clock = clock;
         stored$d = stored$q;
         hit_q$d = hit_q$q;
-        illegal_q$d = illegal_q$q;
+        outside_q$d = outside_q$q;
+        over_q$d = over_q$q;
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
+        outside_q$d = |(write_data & ~writable);
+        over_q$d = (merged & writable) > max;
         write_hit = hit_q$q;
-        write_fault = hit_q$q & illegal_q$q;
-        accept_q$d = hit_q$q & ~illegal_q$q;
+        write_fault = hit_q$q & (outside_q$q | over_q$q);
+        accept_q$d = hit_q$q & ~outside_q$q & ~over_q$q;
         if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
@@ -24976,7 +25356,7 @@ module rss_core__regs__hash_types_reg__hit_q(d,q,clock);
 endmodule // rss_core__regs__hash_types_reg__hit_q
 
 
-module rss_core__regs__hash_types_reg__illegal_q(d,q,clock);
+module rss_core__regs__hash_types_reg__outside_q(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -24992,7 +25372,26 @@ module rss_core__regs__hash_types_reg__illegal_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__regs__hash_types_reg__illegal_q
+endmodule // rss_core__regs__hash_types_reg__outside_q
+
+
+module rss_core__regs__hash_types_reg__over_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__hash_types_reg__over_q
 
 
 module rss_core__regs__hash_types_reg__read_hit_q(d,q,clock);
@@ -25126,6 +25525,25 @@ module rss_core__regs__id__read_hit_q(d,q,clock);
 endmodule // rss_core__regs__id__read_hit_q
 
 
+module rss_core__regs__key_bump_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_bump_q
+
+
 module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobes,write_strobe,read_next,write_hit,read_hit,read_data,value);
     
     // Module arguments
@@ -25224,9 +25642,9 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
         stored$reset = reset;
         mirror$clock = clock;
         mirror$reset = reset;
-        write_hit = (write_address >= base) & (write_address < base + words) & present;
+        hit_q$d = (write_address >= base) & (write_address < base + words) & present;
+        write_hit = hit_q$q;
         write_index = write_address - base;
-        hit_q$d = write_hit;
         index_q$d = write_index[(32'h0)+:(4)];
         stored$word = index_q$q;
         stored$data = write_data;
@@ -25788,9 +26206,9 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
         stored$reset = reset;
         mirror$clock = clock;
         mirror$reset = reset;
-        write_hit = (write_address >= base) & (write_address < base + words) & present;
+        hit_q$d = (write_address >= base) & (write_address < base + words) & present;
+        write_hit = hit_q$q;
         write_index = write_address - base;
-        hit_q$d = write_hit;
         index_q$d = write_index[(32'h0)+:(4)];
         stored$word = index_q$q;
         stored$data = write_data;
@@ -26328,9 +26746,12 @@ module rss_core__regs__primary_queue_reg(clock,reset,write_address,write_data,wr
     reg  hit_q$d;
     wire  hit_q$q;
     reg  hit_q$clock;
-    reg  illegal_q$d;
-    wire  illegal_q$q;
-    reg  illegal_q$clock;
+    reg  outside_q$d;
+    wire  outside_q$q;
+    reg  outside_q$clock;
+    reg  over_q$d;
+    wire  over_q$q;
+    reg  over_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -26352,10 +26773,15 @@ module rss_core__regs__primary_queue_reg(clock,reset,write_address,write_data,wr
         .q(hit_q$q),
         .clock(hit_q$clock)
     );
-    rss_core__regs__primary_queue_reg__illegal_q illegal_q(
-        .d(illegal_q$d),
-        .q(illegal_q$q),
-        .clock(illegal_q$clock)
+    rss_core__regs__primary_queue_reg__outside_q outside_q(
+        .d(outside_q$d),
+        .q(outside_q$q),
+        .clock(outside_q$clock)
+    );
+    rss_core__regs__primary_queue_reg__over_q over_q(
+        .d(over_q$d),
+        .q(over_q$q),
+        .clock(over_q$clock)
     );
     rss_core__regs__primary_queue_reg__accept_q accept_q(
         .d(accept_q$d),
@@ -26372,20 +26798,23 @@ module rss_core__regs__primary_queue_reg(clock,reset,write_address,write_data,wr
     always @(*) begin
         stored$clock = clock;
         hit_q$clock = clock;
-        illegal_q$clock = clock;
+        outside_q$clock = clock;
+        over_q$clock = clock;
         accept_q$clock = clock;
         read_hit_q$clock = clock;
         stored$d = stored$q;
         hit_q$d = hit_q$q;
-        illegal_q$d = illegal_q$q;
+        outside_q$d = outside_q$q;
+        over_q$d = over_q$q;
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
+        outside_q$d = |(write_data & ~writable);
+        over_q$d = (merged & writable) > max;
         write_hit = hit_q$q;
-        write_fault = hit_q$q & illegal_q$q;
-        accept_q$d = hit_q$q & ~illegal_q$q;
+        write_fault = hit_q$q & (outside_q$q | over_q$q);
+        accept_q$d = hit_q$q & ~outside_q$q & ~over_q$q;
         if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
@@ -26442,7 +26871,7 @@ module rss_core__regs__primary_queue_reg__hit_q(d,q,clock);
 endmodule // rss_core__regs__primary_queue_reg__hit_q
 
 
-module rss_core__regs__primary_queue_reg__illegal_q(d,q,clock);
+module rss_core__regs__primary_queue_reg__outside_q(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -26458,7 +26887,26 @@ module rss_core__regs__primary_queue_reg__illegal_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__regs__primary_queue_reg__illegal_q
+endmodule // rss_core__regs__primary_queue_reg__outside_q
+
+
+module rss_core__regs__primary_queue_reg__over_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__primary_queue_reg__over_q
 
 
 module rss_core__regs__primary_queue_reg__read_hit_q(d,q,clock);
@@ -27064,9 +27512,9 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
         stored$reset = reset;
         mirror$clock = clock;
         mirror$reset = reset;
-        write_hit = (write_address >= base) & (write_address < base + words) & present;
+        hit_q$d = (write_address >= base) & (write_address < base + words) & present;
+        write_hit = hit_q$q;
         write_index = write_address - base;
-        hit_q$d = write_hit;
         index_q$d = write_index[(32'h0)+:(4)];
         stored$word = index_q$q;
         stored$data = write_data;
@@ -27811,9 +28259,12 @@ module rss_core__regs__queue_limit(clock,reset,write_address,write_data,write_ma
     reg  hit_q$d;
     wire  hit_q$q;
     reg  hit_q$clock;
-    reg  illegal_q$d;
-    wire  illegal_q$q;
-    reg  illegal_q$clock;
+    reg  outside_q$d;
+    wire  outside_q$q;
+    reg  outside_q$clock;
+    reg  over_q$d;
+    wire  over_q$q;
+    reg  over_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -27835,10 +28286,15 @@ module rss_core__regs__queue_limit(clock,reset,write_address,write_data,write_ma
         .q(hit_q$q),
         .clock(hit_q$clock)
     );
-    rss_core__regs__queue_limit__illegal_q illegal_q(
-        .d(illegal_q$d),
-        .q(illegal_q$q),
-        .clock(illegal_q$clock)
+    rss_core__regs__queue_limit__outside_q outside_q(
+        .d(outside_q$d),
+        .q(outside_q$q),
+        .clock(outside_q$clock)
+    );
+    rss_core__regs__queue_limit__over_q over_q(
+        .d(over_q$d),
+        .q(over_q$q),
+        .clock(over_q$clock)
     );
     rss_core__regs__queue_limit__accept_q accept_q(
         .d(accept_q$d),
@@ -27855,20 +28311,23 @@ module rss_core__regs__queue_limit(clock,reset,write_address,write_data,write_ma
     always @(*) begin
         stored$clock = clock;
         hit_q$clock = clock;
-        illegal_q$clock = clock;
+        outside_q$clock = clock;
+        over_q$clock = clock;
         accept_q$clock = clock;
         read_hit_q$clock = clock;
         stored$d = stored$q;
         hit_q$d = hit_q$q;
-        illegal_q$d = illegal_q$q;
+        outside_q$d = outside_q$q;
+        over_q$d = over_q$q;
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
+        outside_q$d = |(write_data & ~writable);
+        over_q$d = (merged & writable) > max;
         write_hit = hit_q$q;
-        write_fault = hit_q$q & illegal_q$q;
-        accept_q$d = hit_q$q & ~illegal_q$q;
+        write_fault = hit_q$q & (outside_q$q | over_q$q);
+        accept_q$d = hit_q$q & ~outside_q$q & ~over_q$q;
         if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
@@ -27925,7 +28384,7 @@ module rss_core__regs__queue_limit__hit_q(d,q,clock);
 endmodule // rss_core__regs__queue_limit__hit_q
 
 
-module rss_core__regs__queue_limit__illegal_q(d,q,clock);
+module rss_core__regs__queue_limit__outside_q(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -27941,7 +28400,26 @@ module rss_core__regs__queue_limit__illegal_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__regs__queue_limit__illegal_q
+endmodule // rss_core__regs__queue_limit__outside_q
+
+
+module rss_core__regs__queue_limit__over_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__queue_limit__over_q
 
 
 module rss_core__regs__queue_limit__read_hit_q(d,q,clock);
@@ -28187,6 +28665,25 @@ module rss_core__regs__record_drops_reg__read_hit_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__record_drops_reg__read_hit_q
+
+
+module rss_core__regs__refused_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__refused_hit_q
 
 
 module rss_core__regs__refused_moves(d,q,clock);
@@ -28454,9 +28951,12 @@ module rss_core__regs__table_read(clock,reset,write_address,write_data,write_mas
     reg  hit_q$d;
     wire  hit_q$q;
     reg  hit_q$clock;
-    reg  illegal_q$d;
-    wire  illegal_q$q;
-    reg  illegal_q$clock;
+    reg  outside_q$d;
+    wire  outside_q$q;
+    reg  outside_q$clock;
+    reg  over_q$d;
+    wire  over_q$q;
+    reg  over_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -28478,10 +28978,15 @@ module rss_core__regs__table_read(clock,reset,write_address,write_data,write_mas
         .q(hit_q$q),
         .clock(hit_q$clock)
     );
-    rss_core__regs__table_read__illegal_q illegal_q(
-        .d(illegal_q$d),
-        .q(illegal_q$q),
-        .clock(illegal_q$clock)
+    rss_core__regs__table_read__outside_q outside_q(
+        .d(outside_q$d),
+        .q(outside_q$q),
+        .clock(outside_q$clock)
+    );
+    rss_core__regs__table_read__over_q over_q(
+        .d(over_q$d),
+        .q(over_q$q),
+        .clock(over_q$clock)
     );
     rss_core__regs__table_read__accept_q accept_q(
         .d(accept_q$d),
@@ -28498,20 +29003,23 @@ module rss_core__regs__table_read(clock,reset,write_address,write_data,write_mas
     always @(*) begin
         stored$clock = clock;
         hit_q$clock = clock;
-        illegal_q$clock = clock;
+        outside_q$clock = clock;
+        over_q$clock = clock;
         accept_q$clock = clock;
         read_hit_q$clock = clock;
         stored$d = stored$q;
         hit_q$d = hit_q$q;
-        illegal_q$d = illegal_q$q;
+        outside_q$d = outside_q$q;
+        over_q$d = over_q$q;
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
+        outside_q$d = |(write_data & ~writable);
+        over_q$d = (merged & writable) > max;
         write_hit = hit_q$q;
-        write_fault = hit_q$q & illegal_q$q;
-        accept_q$d = hit_q$q & ~illegal_q$q;
+        write_fault = hit_q$q & (outside_q$q | over_q$q);
+        accept_q$d = hit_q$q & ~outside_q$q & ~over_q$q;
         if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
@@ -28568,7 +29076,7 @@ module rss_core__regs__table_read__hit_q(d,q,clock);
 endmodule // rss_core__regs__table_read__hit_q
 
 
-module rss_core__regs__table_read__illegal_q(d,q,clock);
+module rss_core__regs__table_read__outside_q(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -28584,7 +29092,26 @@ module rss_core__regs__table_read__illegal_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__regs__table_read__illegal_q
+endmodule // rss_core__regs__table_read__outside_q
+
+
+module rss_core__regs__table_read__over_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__table_read__over_q
 
 
 module rss_core__regs__table_read__read_hit_q(d,q,clock);
@@ -31039,9 +31566,12 @@ module rss_core__regs__table_size(clock,reset,write_address,write_data,write_mas
     reg  hit_q$d;
     wire  hit_q$q;
     reg  hit_q$clock;
-    reg  illegal_q$d;
-    wire  illegal_q$q;
-    reg  illegal_q$clock;
+    reg  outside_q$d;
+    wire  outside_q$q;
+    reg  outside_q$clock;
+    reg  over_q$d;
+    wire  over_q$q;
+    reg  over_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -31063,10 +31593,15 @@ module rss_core__regs__table_size(clock,reset,write_address,write_data,write_mas
         .q(hit_q$q),
         .clock(hit_q$clock)
     );
-    rss_core__regs__table_size__illegal_q illegal_q(
-        .d(illegal_q$d),
-        .q(illegal_q$q),
-        .clock(illegal_q$clock)
+    rss_core__regs__table_size__outside_q outside_q(
+        .d(outside_q$d),
+        .q(outside_q$q),
+        .clock(outside_q$clock)
+    );
+    rss_core__regs__table_size__over_q over_q(
+        .d(over_q$d),
+        .q(over_q$q),
+        .clock(over_q$clock)
     );
     rss_core__regs__table_size__accept_q accept_q(
         .d(accept_q$d),
@@ -31083,20 +31618,23 @@ module rss_core__regs__table_size(clock,reset,write_address,write_data,write_mas
     always @(*) begin
         stored$clock = clock;
         hit_q$clock = clock;
-        illegal_q$clock = clock;
+        outside_q$clock = clock;
+        over_q$clock = clock;
         accept_q$clock = clock;
         read_hit_q$clock = clock;
         stored$d = stored$q;
         hit_q$d = hit_q$q;
-        illegal_q$d = illegal_q$q;
+        outside_q$d = outside_q$q;
+        over_q$d = over_q$q;
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
+        outside_q$d = |(write_data & ~writable);
+        over_q$d = (merged & writable) > max;
         write_hit = hit_q$q;
-        write_fault = hit_q$q & illegal_q$q;
-        accept_q$d = hit_q$q & ~illegal_q$q;
+        write_fault = hit_q$q & (outside_q$q | over_q$q);
+        accept_q$d = hit_q$q & ~outside_q$q & ~over_q$q;
         if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
@@ -31153,7 +31691,7 @@ module rss_core__regs__table_size__hit_q(d,q,clock);
 endmodule // rss_core__regs__table_size__hit_q
 
 
-module rss_core__regs__table_size__illegal_q(d,q,clock);
+module rss_core__regs__table_size__outside_q(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -31169,7 +31707,26 @@ module rss_core__regs__table_size__illegal_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__regs__table_size__illegal_q
+endmodule // rss_core__regs__table_size__outside_q
+
+
+module rss_core__regs__table_size__over_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__table_size__over_q
 
 
 module rss_core__regs__table_size__read_hit_q(d,q,clock);
@@ -31402,6 +31959,25 @@ module rss_core__regs__vport_caps__read_hit_q(d,q,clock);
 endmodule // rss_core__regs__vport_caps__read_hit_q
 
 
+module rss_core__regs__vport_caps_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vport_caps_hit_q
+
+
 module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,pick_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
     
     // Module arguments
@@ -31483,6 +32059,18 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  [31:0] request$d;
     wire  [31:0] request$q;
     reg  request$clock;
+    reg  [7:0] commit_target_q$d;
+    wire  [7:0] commit_target_q$q;
+    reg  commit_target_q$clock;
+    reg  [6:0] write_hits_q$d;
+    wire  [6:0] write_hits_q$q;
+    reg  write_hits_q$clock;
+    reg  commit_fault_q$d;
+    wire  commit_fault_q$q;
+    reg  commit_fault_q$clock;
+    reg  hi_fault_q$d;
+    wire  hi_fault_q$q;
+    reg  hi_fault_q$clock;
     reg  copy_started$d;
     wire  copy_started$q;
     reg  copy_started$clock;
@@ -31542,6 +32130,8 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  read_vport_q$clock;
     
     // Local signals
+    reg  [6:0] write_hits;
+    reg  [7:0] commit_target;
     reg  commit_hit;
     reg  commit_fault;
     reg  [2:0] commit_vport;
@@ -31611,6 +32201,26 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         .d(request$d),
         .q(request$q),
         .clock(request$clock)
+    );
+    rss_core__regs__vports__commit_target_q commit_target_q(
+        .d(commit_target_q$d),
+        .q(commit_target_q$q),
+        .clock(commit_target_q$clock)
+    );
+    rss_core__regs__vports__write_hits_q write_hits_q(
+        .d(write_hits_q$d),
+        .q(write_hits_q$q),
+        .clock(write_hits_q$clock)
+    );
+    rss_core__regs__vports__commit_fault_q commit_fault_q(
+        .d(commit_fault_q$d),
+        .q(commit_fault_q$q),
+        .clock(commit_fault_q$clock)
+    );
+    rss_core__regs__vports__hi_fault_q hi_fault_q(
+        .d(hi_fault_q$d),
+        .q(hi_fault_q$q),
+        .clock(hi_fault_q$clock)
     );
     rss_core__regs__vports__copy_started copy_started(
         .d(copy_started$d),
@@ -31717,6 +32327,10 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         move_address_q$clock = clock;
         pending$clock = clock;
         request$clock = clock;
+        commit_target_q$clock = clock;
+        write_hits_q$clock = clock;
+        commit_fault_q$clock = clock;
+        hi_fault_q$clock = clock;
         copy_started$clock = clock;
         copied$clock = clock;
         commit_accept_q$clock = clock;
@@ -31736,6 +32350,10 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         move_address_q$d = move_address_q$q;
         pending$d = pending$q;
         request$d = request$q;
+        commit_target_q$d = commit_target_q$q;
+        write_hits_q$d = write_hits_q$q;
+        commit_fault_q$d = commit_fault_q$q;
+        hi_fault_q$d = hi_fault_q$q;
         copy_started$d = copy_started$q;
         copied$d = copied$q;
         commit_accept_q$d = commit_accept_q$q;
@@ -31748,9 +32366,35 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         commit_fault = |(write_data & ~commit_writable) | (write_data[(32'h8)+:(3)] > vport_max);
         commit_accept_q$d = commit_hit & ~commit_fault;
         commit_taken = write_strobe & commit_accept_q$q;
+        commit_target = 32'h0;
+        if ((write_data[(32'h8)+:(3)] == 0) & (0 < vports_built)) begin
+            commit_target = (commit_target & ~(1 << (0)) | ((1'b1) << (0)));
+        end
+        if ((write_data[(32'h8)+:(3)] == 1) & (1 < vports_built)) begin
+            commit_target = (commit_target & ~(1 << (1)) | ((1'b1) << (1)));
+        end
+        if ((write_data[(32'h8)+:(3)] == 2) & (2 < vports_built)) begin
+            commit_target = (commit_target & ~(1 << (2)) | ((1'b1) << (2)));
+        end
+        if ((write_data[(32'h8)+:(3)] == 3) & (3 < vports_built)) begin
+            commit_target = (commit_target & ~(1 << (3)) | ((1'b1) << (3)));
+        end
+        if ((write_data[(32'h8)+:(3)] == 4) & (4 < vports_built)) begin
+            commit_target = (commit_target & ~(1 << (4)) | ((1'b1) << (4)));
+        end
+        if ((write_data[(32'h8)+:(3)] == 5) & (5 < vports_built)) begin
+            commit_target = (commit_target & ~(1 << (5)) | ((1'b1) << (5)));
+        end
+        if ((write_data[(32'h8)+:(3)] == 6) & (6 < vports_built)) begin
+            commit_target = (commit_target & ~(1 << (6)) | ((1'b1) << (6)));
+        end
+        if ((write_data[(32'h8)+:(3)] == 7) & (7 < vports_built)) begin
+            commit_target = (commit_target & ~(1 << (7)) | ((1'b1) << (7)));
+        end
         if (commit_taken) begin
             pending$d = 1'b1;
             request$d = write_data;
+            commit_target_q$d = commit_target;
         end
         commit_vport = request$q[(32'h8)+:(3)];
         key_copy_vport = commit_vport;
@@ -31797,7 +32441,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
             copied$d = 1'b0;
             committed = |request$q[(32'h0)+:(2)];
             table_committed = request$q[32'h1];
-            if ((commit_vport == 0) & (0 < vports_built)) begin
+            if (commit_target_q$q[0]) begin
                 commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 0 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
                 if (request$q[32'h0]) begin
                     active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 0))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 0));
@@ -31807,7 +32451,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
                     active_q$d = (active_q$d & ~(1 << (32'h30 * 0 + 32'h2)) | ((flipped_bank) << (32'h30 * 0 + 32'h2)));
                 end
             end
-            if ((commit_vport == 1) & (1 < vports_built)) begin
+            if (commit_target_q$q[1]) begin
                 commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 1 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
                 if (request$q[32'h0]) begin
                     active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 1))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 1));
@@ -31817,7 +32461,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
                     active_q$d = (active_q$d & ~(1 << (32'h30 * 1 + 32'h2)) | ((flipped_bank) << (32'h30 * 1 + 32'h2)));
                 end
             end
-            if ((commit_vport == 2) & (2 < vports_built)) begin
+            if (commit_target_q$q[2]) begin
                 commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 2 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
                 if (request$q[32'h0]) begin
                     active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 2))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 2));
@@ -31827,7 +32471,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
                     active_q$d = (active_q$d & ~(1 << (32'h30 * 2 + 32'h2)) | ((flipped_bank) << (32'h30 * 2 + 32'h2)));
                 end
             end
-            if ((commit_vport == 3) & (3 < vports_built)) begin
+            if (commit_target_q$q[3]) begin
                 commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 3 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
                 if (request$q[32'h0]) begin
                     active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 3))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 3));
@@ -31837,7 +32481,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
                     active_q$d = (active_q$d & ~(1 << (32'h30 * 3 + 32'h2)) | ((flipped_bank) << (32'h30 * 3 + 32'h2)));
                 end
             end
-            if ((commit_vport == 4) & (4 < vports_built)) begin
+            if (commit_target_q$q[4]) begin
                 commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 4 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
                 if (request$q[32'h0]) begin
                     active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 4))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 4));
@@ -31847,7 +32491,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
                     active_q$d = (active_q$d & ~(1 << (32'h30 * 4 + 32'h2)) | ((flipped_bank) << (32'h30 * 4 + 32'h2)));
                 end
             end
-            if ((commit_vport == 5) & (5 < vports_built)) begin
+            if (commit_target_q$q[5]) begin
                 commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 5 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
                 if (request$q[32'h0]) begin
                     active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 5))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 5));
@@ -31857,7 +32501,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
                     active_q$d = (active_q$d & ~(1 << (32'h30 * 5 + 32'h2)) | ((flipped_bank) << (32'h30 * 5 + 32'h2)));
                 end
             end
-            if ((commit_vport == 6) & (6 < vports_built)) begin
+            if (commit_target_q$q[6]) begin
                 commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 6 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
                 if (request$q[32'h0]) begin
                     active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 6))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 6));
@@ -31867,7 +32511,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
                     active_q$d = (active_q$d & ~(1 << (32'h30 * 6 + 32'h2)) | ((flipped_bank) << (32'h30 * 6 + 32'h2)));
                 end
             end
-            if ((commit_vport == 7) & (7 < vports_built)) begin
+            if (commit_target_q$q[7]) begin
                 commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 7 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
                 if (request$q[32'h0]) begin
                     active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 7))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 7));
@@ -32010,8 +32654,13 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 15));
         state_write_hit = ((write_address >> 64'h3) == state_region) & (((write_address[(32'h0)+:(3)]) & 4'hf) < vports_built);
         queues_write_hit = ((write_address >> 64'h3) == queues_region) & (((write_address[(32'h0)+:(3)]) & 4'hf) < vports_built);
-        write_hit = commit_hit | move_hit | lo_hit | hi_hit | (write_address == move_status_address) | state_write_hit | queues_write_hit;
-        write_fault = (commit_hit & commit_fault) | hi_fault | (write_address == move_status_address) | state_write_hit | queues_write_hit;
+        write_hits = 32'h0;
+        write_hits = (((((((write_hits & ~(1 << (32'h0)) | ((commit_hit) << (32'h0))) & ~(1 << (32'h1)) | ((move_hit) << (32'h1))) & ~(1 << (32'h2)) | ((lo_hit) << (32'h2))) & ~(1 << (32'h3)) | ((hi_hit) << (32'h3))) & ~(1 << (32'h4)) | ((write_address == move_status_address) << (32'h4))) & ~(1 << (32'h5)) | ((state_write_hit) << (32'h5))) & ~(1 << (32'h6)) | ((queues_write_hit) << (32'h6)));
+        write_hits_q$d = write_hits;
+        commit_fault_q$d = commit_hit & commit_fault;
+        hi_fault_q$d = hi_fault;
+        write_hit = |write_hits_q$q;
+        write_fault = commit_fault_q$q | hi_fault_q$q | |write_hits_q$q[(32'h4)+:(3)];
         next_entry = read_next[(32'h0)+:(4)];
         read_hits_next = 32'h0;
         if (((read_next >> 64'h4) == mac_lo_region) & (((next_entry) & 5'h1f) < filters_built)) begin
@@ -32262,6 +32911,44 @@ module rss_core__regs__vports__commit_accept_q(d,q,clock);
 endmodule // rss_core__regs__vports__commit_accept_q
 
 
+module rss_core__regs__vports__commit_fault_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__commit_fault_q
+
+
+module rss_core__regs__vports__commit_target_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__commit_target_q
+
+
 module rss_core__regs__vports__copied(d,q,clock);
     
     // Module arguments
@@ -32298,6 +32985,25 @@ module rss_core__regs__vports__copy_started(d,q,clock);
     end
           
 endmodule // rss_core__regs__vports__copy_started
+
+
+module rss_core__regs__vports__hi_fault_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__hi_fault_q
 
 
 module rss_core__regs__vports__hi_hit_q(d,q,clock);
@@ -33145,6 +33851,25 @@ module rss_core__regs__vports__request(d,q,clock);
 endmodule // rss_core__regs__vports__request
 
 
+module rss_core__regs__vports__write_hits_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [6:0] d;
+    output reg  [6:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 7'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__write_hits_q
+
+
 module rss_core__regs__write_fault_q(d,q,clock);
     
     // Module arguments
@@ -33655,9 +34380,13 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
     input wire  in_first;
     input wire  in_last;
     input wire  [15:0] in_length;
-    output reg  [607:0] beat;
+    output reg  [613:0] beat;
     
     // Constant declarations
+    localparam  l3_word0 = 6'b100;
+    localparam  l3_word1 = 6'b101;
+    localparam  beyond_mask = 6'b111000;
+    localparam  held_lsb = 16'h260;
     localparam  beat12 = 6'b0;
     localparam  beat16 = 6'b0;
     localparam  beat20 = 6'b0;
@@ -33715,8 +34444,8 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
     reg  [5:0] slot_last14_q$d;
     wire  [5:0] slot_last14_q$q;
     reg  slot_last14_q$clock;
-    reg  [607:0] beat_q$d;
-    wire  [607:0] beat_q$q;
+    reg  [613:0] beat_q$d;
+    wire  [613:0] beat_q$q;
     reg  beat_q$clock;
     reg  d_valid$d;
     wire  d_valid$q;
@@ -33759,6 +34488,9 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
     reg  d_ipv6_20$clock;
     
     // Local signals
+    reg  [5:0] held_grid;
+    reg  [5:0] held_grid14;
+    reg  [5:0] held;
     reg  [559:0] extended;
     reg  is12;
     reg  is16;
@@ -33786,7 +34518,7 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
     reg  [511:0] words;
     reg  [63:0] tail;
     reg  [5:0] last_word;
-    reg  [607:0] bundle;
+    reg  [613:0] bundle;
     
     // Sub module instances
     rss_core__slots__prev_tail prev_tail(
@@ -34073,9 +34805,54 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
                 slot_last14_q$d = 32'h0;
             end
         end
-        bundle = (((words) & 608'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h60) | (((tail) & 608'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h20) | (((d_length$q) & 608'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h10) | (((last_word) & 608'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'ha) | (((l3) & 608'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h5);
+        bundle = (((words) & 614'h3fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h60) | (((tail) & 614'h3fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h20) | (((d_length$q) & 614'h3fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h10) | (((last_word) & 614'h3fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'ha) | (((l3) & 614'h3fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h5);
         bundle = (((((bundle & ~(1 << (32'h0)) | ((d_valid$q) << (32'h0))) & ~(1 << (32'h1)) | ((d_first$q) << (32'h1))) & ~(1 << (32'h2)) | ((d_last$q) << (32'h2))) & ~(1 << (32'h3)) | ((frame_ipv4) << (32'h3))) & ~(1 << (32'h4)) | ((frame_ipv6) << (32'h4)));
-        beat_q$d = bundle;
+        held_grid = 32'h0;
+        held_grid14 = 32'h0;
+        if ((slot_last >= l3_word0 + 0) & (((slot_last - (l3_word0 + 0)) & beyond_mask) == 64'h0)) begin
+            held_grid = (held_grid & ~(1 << (0)) | ((1'b1) << (0)));
+        end
+        if ((slot_last14 >= l3_word0 + 0) & (((slot_last14 - (l3_word0 + 0)) & beyond_mask) == 64'h0)) begin
+            held_grid14 = (held_grid14 & ~(1 << (0)) | ((1'b1) << (0)));
+        end
+        if ((slot_last >= l3_word0 + 1) & (((slot_last - (l3_word0 + 1)) & beyond_mask) == 64'h0)) begin
+            held_grid = (held_grid & ~(1 << (1)) | ((1'b1) << (1)));
+        end
+        if ((slot_last14 >= l3_word0 + 1) & (((slot_last14 - (l3_word0 + 1)) & beyond_mask) == 64'h0)) begin
+            held_grid14 = (held_grid14 & ~(1 << (1)) | ((1'b1) << (1)));
+        end
+        if ((slot_last >= l3_word0 + 2) & (((slot_last - (l3_word0 + 2)) & beyond_mask) == 64'h0)) begin
+            held_grid = (held_grid & ~(1 << (2)) | ((1'b1) << (2)));
+        end
+        if ((slot_last14 >= l3_word0 + 2) & (((slot_last14 - (l3_word0 + 2)) & beyond_mask) == 64'h0)) begin
+            held_grid14 = (held_grid14 & ~(1 << (2)) | ((1'b1) << (2)));
+        end
+        if ((slot_last >= l3_word0 + 3) & (((slot_last - (l3_word0 + 3)) & beyond_mask) == 64'h0)) begin
+            held_grid = (held_grid & ~(1 << (3)) | ((1'b1) << (3)));
+        end
+        if ((slot_last14 >= l3_word0 + 3) & (((slot_last14 - (l3_word0 + 3)) & beyond_mask) == 64'h0)) begin
+            held_grid14 = (held_grid14 & ~(1 << (3)) | ((1'b1) << (3)));
+        end
+        if ((slot_last >= l3_word0 + 4) & (((slot_last - (l3_word0 + 4)) & beyond_mask) == 64'h0)) begin
+            held_grid = (held_grid & ~(1 << (4)) | ((1'b1) << (4)));
+        end
+        if ((slot_last14 >= l3_word0 + 4) & (((slot_last14 - (l3_word0 + 4)) & beyond_mask) == 64'h0)) begin
+            held_grid14 = (held_grid14 & ~(1 << (4)) | ((1'b1) << (4)));
+        end
+        if (d_last$q & (slot_last == l3_word1)) begin
+            held_grid = ((held_grid & ~(1 << (32'h2)) | ((1'b1) << (32'h2))) & ~(1 << (32'h5)) | ((1'b1) << (32'h5)));
+        end
+        if (d_last$q & (slot_last14 == l3_word1)) begin
+            held_grid14 = ((held_grid14 & ~(1 << (32'h2)) | ((1'b1) << (32'h2))) & ~(1 << (32'h5)) | ((1'b1) << (32'h5)));
+        end
+        held = held_grid;
+        if (~tag12) begin
+            held = held_grid14;
+        end
+        if (~d_valid$q) begin
+            held = 32'h0;
+        end
+        beat_q$d = bundle | (((held) & 614'h3fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << held_lsb);
         if (d_valid$q) begin
             prev_tail$d = d_data$q[(32'h0)+:(48)];
             tag12_q$d = tag12;
@@ -34142,13 +34919,13 @@ endmodule // rss_core__slots__at2
 module rss_core__slots__beat_q(d,q,clock);
     
     // Module arguments
-    input wire  [607:0] d;
-    output reg  [607:0] q;
+    input wire  [613:0] d;
+    output reg  [613:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 608'h0;
+       q = 614'h0;
     end
     
     always @(posedge clock) begin
@@ -38334,18 +39111,27 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     localparam  nibble = 64'hf;
     
     // Stub signals
-    reg  [15:0] hits_high$d;
-    wire  [15:0] hits_high$q;
-    reg  hits_high$clock;
-    reg  [15:0] hits_low$d;
-    wire  [15:0] hits_low$q;
-    reg  hits_low$clock;
+    reg  [95:0] byte_hits$d;
+    wire  [95:0] byte_hits$q;
+    reg  byte_hits$clock;
+    reg  [15:0] entry_valid$d;
+    wire  [15:0] entry_valid$q;
+    reg  entry_valid$clock;
     reg  [47:0] hit_vports$d;
     wire  [47:0] hit_vports$q;
     reg  hit_vports$clock;
     reg  hits_valid$d;
     wire  hits_valid$q;
     reg  hits_valid$clock;
+    reg  [15:0] hits$d;
+    wire  [15:0] hits$q;
+    reg  hits$clock;
+    reg  [47:0] hits_vports$d;
+    wire  [47:0] hits_vports$q;
+    reg  hits_vports$clock;
+    reg  hits_ready$d;
+    wire  hits_ready$q;
+    reg  hits_ready$clock;
     reg  mac_complete$d;
     wire  mac_complete$q;
     reg  mac_complete$clock;
@@ -38367,9 +39153,9 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     reg  [3:0] write_ptr$d;
     wire  [3:0] write_ptr$q;
     reg  write_ptr$clock;
-    reg  [3:0] read_ptr$d;
-    wire  [3:0] read_ptr$q;
-    reg  read_ptr$clock;
+    reg  [15:0] fill_onehot$d;
+    wire  [15:0] fill_onehot$q;
+    reg  fill_onehot$clock;
     reg  [15:0] fourth_onehot$d;
     wire  [15:0] fourth_onehot$q;
     reg  fourth_onehot$clock;
@@ -38399,10 +39185,9 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     reg  upcoming$clock;
     
     // Local signals
-    reg  [3:0] read_next;
     reg  [3:0] write_next;
     reg  staged_valid_next;
-    reg  [3:0] distance_next;
+    reg  [15:0] fill_next;
     reg  [2:0] head_now;
     reg  [2:0] second_now;
     reg  [2:0] third_now;
@@ -38413,22 +39198,23 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     reg  bypass_head_next;
     reg  bypass_second_next;
     reg  [51:0] entry;
-    reg  [15:0] hits_high_now;
-    reg  [15:0] hits_low_now;
+    reg  [95:0] byte_hits_now;
+    reg  [15:0] valid_now;
     reg  [47:0] vports_now;
+    reg  [15:0] hits_now;
     reg  found;
     reg  [2:0] chosen;
     
     // Sub module instances
-    rss_core__vport_match__hits_high hits_high(
-        .d(hits_high$d),
-        .q(hits_high$q),
-        .clock(hits_high$clock)
+    rss_core__vport_match__byte_hits byte_hits(
+        .d(byte_hits$d),
+        .q(byte_hits$q),
+        .clock(byte_hits$clock)
     );
-    rss_core__vport_match__hits_low hits_low(
-        .d(hits_low$d),
-        .q(hits_low$q),
-        .clock(hits_low$clock)
+    rss_core__vport_match__entry_valid entry_valid(
+        .d(entry_valid$d),
+        .q(entry_valid$q),
+        .clock(entry_valid$clock)
     );
     rss_core__vport_match__hit_vports hit_vports(
         .d(hit_vports$d),
@@ -38439,6 +39225,21 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         .d(hits_valid$d),
         .q(hits_valid$q),
         .clock(hits_valid$clock)
+    );
+    rss_core__vport_match__hits hits(
+        .d(hits$d),
+        .q(hits$q),
+        .clock(hits$clock)
+    );
+    rss_core__vport_match__hits_vports hits_vports(
+        .d(hits_vports$d),
+        .q(hits_vports$q),
+        .clock(hits_vports$clock)
+    );
+    rss_core__vport_match__hits_ready hits_ready(
+        .d(hits_ready$d),
+        .q(hits_ready$q),
+        .clock(hits_ready$clock)
     );
     rss_core__vport_match__mac_complete mac_complete(
         .d(mac_complete$d),
@@ -38475,10 +39276,10 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         .q(write_ptr$q),
         .clock(write_ptr$clock)
     );
-    rss_core__vport_match__read_ptr read_ptr(
-        .d(read_ptr$d),
-        .q(read_ptr$q),
-        .clock(read_ptr$clock)
+    rss_core__vport_match__fill_onehot fill_onehot(
+        .d(fill_onehot$d),
+        .q(fill_onehot$q),
+        .clock(fill_onehot$clock)
     );
     rss_core__vport_match__fourth_onehot fourth_onehot(
         .d(fourth_onehot$d),
@@ -38528,10 +39329,13 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     
     // Update code
     always @(*) begin
-        hits_high$clock = clock;
-        hits_low$clock = clock;
+        byte_hits$clock = clock;
+        entry_valid$clock = clock;
         hit_vports$clock = clock;
         hits_valid$clock = clock;
+        hits$clock = clock;
+        hits_vports$clock = clock;
+        hits_ready$clock = clock;
         mac_complete$clock = clock;
         chosen_q$clock = clock;
         chosen_valid$clock = clock;
@@ -38539,7 +39343,7 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         staged_valid$clock = clock;
         ring$clock = clock;
         write_ptr$clock = clock;
-        read_ptr$clock = clock;
+        fill_onehot$clock = clock;
         fourth_onehot$clock = clock;
         head$clock = clock;
         second$clock = clock;
@@ -38549,10 +39353,13 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         bypass_third$clock = clock;
         bypass_fourth$clock = clock;
         upcoming$clock = clock;
-        hits_high$d = hits_high$q;
-        hits_low$d = hits_low$q;
+        byte_hits$d = byte_hits$q;
+        entry_valid$d = entry_valid$q;
         hit_vports$d = hit_vports$q;
         hits_valid$d = hits_valid$q;
+        hits$d = hits$q;
+        hits_vports$d = hits_vports$q;
+        hits_ready$d = hits_ready$q;
         mac_complete$d = mac_complete$q;
         chosen_q$d = chosen_q$q;
         chosen_valid$d = chosen_valid$q;
@@ -38560,7 +39367,7 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         staged_valid$d = staged_valid$q;
         ring$d = ring$q;
         write_ptr$d = write_ptr$q;
-        read_ptr$d = read_ptr$q;
+        fill_onehot$d = fill_onehot$q;
         fourth_onehot$d = fourth_onehot$q;
         head$d = head$q;
         second$d = second$q;
@@ -38571,206 +39378,466 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         bypass_fourth$d = bypass_fourth$q;
         upcoming$d = upcoming$q;
         hits_valid$d = in_valid & in_first;
-        hits_high_now = 32'h0;
-        hits_low_now = 32'h0;
+        byte_hits_now = 32'h0;
+        valid_now = 32'h0;
         vports_now = 32'h0;
         entry = filters[(32'h34 * 0)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 0));
-        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
-            hits_high_now = (hits_high_now & ~(1 << (0)) | ((1'b1) << (0)));
+        valid_now = (valid_now & ~(1 << (0)) | ((entry[32'h30]) << (0)));
+        if (entry[(32'h8 * 0)+:(8)] == in_mac[(32'h8 * 0)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 0 + 0)) | ((1'b1) << (32'h6 * 0 + 0)));
         end
-        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
-            hits_low_now = (hits_low_now & ~(1 << (0)) | ((1'b1) << (0)));
+        if (entry[(32'h8 * 1)+:(8)] == in_mac[(32'h8 * 1)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 0 + 1)) | ((1'b1) << (32'h6 * 0 + 1)));
+        end
+        if (entry[(32'h8 * 2)+:(8)] == in_mac[(32'h8 * 2)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 0 + 2)) | ((1'b1) << (32'h6 * 0 + 2)));
+        end
+        if (entry[(32'h8 * 3)+:(8)] == in_mac[(32'h8 * 3)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 0 + 3)) | ((1'b1) << (32'h6 * 0 + 3)));
+        end
+        if (entry[(32'h8 * 4)+:(8)] == in_mac[(32'h8 * 4)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 0 + 4)) | ((1'b1) << (32'h6 * 0 + 4)));
+        end
+        if (entry[(32'h8 * 5)+:(8)] == in_mac[(32'h8 * 5)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 0 + 5)) | ((1'b1) << (32'h6 * 0 + 5)));
         end
         entry = filters[(32'h34 * 1)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 1));
-        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
-            hits_high_now = (hits_high_now & ~(1 << (1)) | ((1'b1) << (1)));
+        valid_now = (valid_now & ~(1 << (1)) | ((entry[32'h30]) << (1)));
+        if (entry[(32'h8 * 0)+:(8)] == in_mac[(32'h8 * 0)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 1 + 0)) | ((1'b1) << (32'h6 * 1 + 0)));
         end
-        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
-            hits_low_now = (hits_low_now & ~(1 << (1)) | ((1'b1) << (1)));
+        if (entry[(32'h8 * 1)+:(8)] == in_mac[(32'h8 * 1)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 1 + 1)) | ((1'b1) << (32'h6 * 1 + 1)));
+        end
+        if (entry[(32'h8 * 2)+:(8)] == in_mac[(32'h8 * 2)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 1 + 2)) | ((1'b1) << (32'h6 * 1 + 2)));
+        end
+        if (entry[(32'h8 * 3)+:(8)] == in_mac[(32'h8 * 3)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 1 + 3)) | ((1'b1) << (32'h6 * 1 + 3)));
+        end
+        if (entry[(32'h8 * 4)+:(8)] == in_mac[(32'h8 * 4)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 1 + 4)) | ((1'b1) << (32'h6 * 1 + 4)));
+        end
+        if (entry[(32'h8 * 5)+:(8)] == in_mac[(32'h8 * 5)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 1 + 5)) | ((1'b1) << (32'h6 * 1 + 5)));
         end
         entry = filters[(32'h34 * 2)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 2));
-        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
-            hits_high_now = (hits_high_now & ~(1 << (2)) | ((1'b1) << (2)));
+        valid_now = (valid_now & ~(1 << (2)) | ((entry[32'h30]) << (2)));
+        if (entry[(32'h8 * 0)+:(8)] == in_mac[(32'h8 * 0)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 2 + 0)) | ((1'b1) << (32'h6 * 2 + 0)));
         end
-        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
-            hits_low_now = (hits_low_now & ~(1 << (2)) | ((1'b1) << (2)));
+        if (entry[(32'h8 * 1)+:(8)] == in_mac[(32'h8 * 1)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 2 + 1)) | ((1'b1) << (32'h6 * 2 + 1)));
+        end
+        if (entry[(32'h8 * 2)+:(8)] == in_mac[(32'h8 * 2)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 2 + 2)) | ((1'b1) << (32'h6 * 2 + 2)));
+        end
+        if (entry[(32'h8 * 3)+:(8)] == in_mac[(32'h8 * 3)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 2 + 3)) | ((1'b1) << (32'h6 * 2 + 3)));
+        end
+        if (entry[(32'h8 * 4)+:(8)] == in_mac[(32'h8 * 4)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 2 + 4)) | ((1'b1) << (32'h6 * 2 + 4)));
+        end
+        if (entry[(32'h8 * 5)+:(8)] == in_mac[(32'h8 * 5)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 2 + 5)) | ((1'b1) << (32'h6 * 2 + 5)));
         end
         entry = filters[(32'h34 * 3)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 3));
-        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
-            hits_high_now = (hits_high_now & ~(1 << (3)) | ((1'b1) << (3)));
+        valid_now = (valid_now & ~(1 << (3)) | ((entry[32'h30]) << (3)));
+        if (entry[(32'h8 * 0)+:(8)] == in_mac[(32'h8 * 0)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 3 + 0)) | ((1'b1) << (32'h6 * 3 + 0)));
         end
-        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
-            hits_low_now = (hits_low_now & ~(1 << (3)) | ((1'b1) << (3)));
+        if (entry[(32'h8 * 1)+:(8)] == in_mac[(32'h8 * 1)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 3 + 1)) | ((1'b1) << (32'h6 * 3 + 1)));
+        end
+        if (entry[(32'h8 * 2)+:(8)] == in_mac[(32'h8 * 2)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 3 + 2)) | ((1'b1) << (32'h6 * 3 + 2)));
+        end
+        if (entry[(32'h8 * 3)+:(8)] == in_mac[(32'h8 * 3)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 3 + 3)) | ((1'b1) << (32'h6 * 3 + 3)));
+        end
+        if (entry[(32'h8 * 4)+:(8)] == in_mac[(32'h8 * 4)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 3 + 4)) | ((1'b1) << (32'h6 * 3 + 4)));
+        end
+        if (entry[(32'h8 * 5)+:(8)] == in_mac[(32'h8 * 5)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 3 + 5)) | ((1'b1) << (32'h6 * 3 + 5)));
         end
         entry = filters[(32'h34 * 4)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 4));
-        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
-            hits_high_now = (hits_high_now & ~(1 << (4)) | ((1'b1) << (4)));
+        valid_now = (valid_now & ~(1 << (4)) | ((entry[32'h30]) << (4)));
+        if (entry[(32'h8 * 0)+:(8)] == in_mac[(32'h8 * 0)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 4 + 0)) | ((1'b1) << (32'h6 * 4 + 0)));
         end
-        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
-            hits_low_now = (hits_low_now & ~(1 << (4)) | ((1'b1) << (4)));
+        if (entry[(32'h8 * 1)+:(8)] == in_mac[(32'h8 * 1)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 4 + 1)) | ((1'b1) << (32'h6 * 4 + 1)));
+        end
+        if (entry[(32'h8 * 2)+:(8)] == in_mac[(32'h8 * 2)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 4 + 2)) | ((1'b1) << (32'h6 * 4 + 2)));
+        end
+        if (entry[(32'h8 * 3)+:(8)] == in_mac[(32'h8 * 3)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 4 + 3)) | ((1'b1) << (32'h6 * 4 + 3)));
+        end
+        if (entry[(32'h8 * 4)+:(8)] == in_mac[(32'h8 * 4)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 4 + 4)) | ((1'b1) << (32'h6 * 4 + 4)));
+        end
+        if (entry[(32'h8 * 5)+:(8)] == in_mac[(32'h8 * 5)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 4 + 5)) | ((1'b1) << (32'h6 * 4 + 5)));
         end
         entry = filters[(32'h34 * 5)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 5));
-        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
-            hits_high_now = (hits_high_now & ~(1 << (5)) | ((1'b1) << (5)));
+        valid_now = (valid_now & ~(1 << (5)) | ((entry[32'h30]) << (5)));
+        if (entry[(32'h8 * 0)+:(8)] == in_mac[(32'h8 * 0)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 5 + 0)) | ((1'b1) << (32'h6 * 5 + 0)));
         end
-        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
-            hits_low_now = (hits_low_now & ~(1 << (5)) | ((1'b1) << (5)));
+        if (entry[(32'h8 * 1)+:(8)] == in_mac[(32'h8 * 1)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 5 + 1)) | ((1'b1) << (32'h6 * 5 + 1)));
+        end
+        if (entry[(32'h8 * 2)+:(8)] == in_mac[(32'h8 * 2)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 5 + 2)) | ((1'b1) << (32'h6 * 5 + 2)));
+        end
+        if (entry[(32'h8 * 3)+:(8)] == in_mac[(32'h8 * 3)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 5 + 3)) | ((1'b1) << (32'h6 * 5 + 3)));
+        end
+        if (entry[(32'h8 * 4)+:(8)] == in_mac[(32'h8 * 4)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 5 + 4)) | ((1'b1) << (32'h6 * 5 + 4)));
+        end
+        if (entry[(32'h8 * 5)+:(8)] == in_mac[(32'h8 * 5)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 5 + 5)) | ((1'b1) << (32'h6 * 5 + 5)));
         end
         entry = filters[(32'h34 * 6)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 6));
-        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
-            hits_high_now = (hits_high_now & ~(1 << (6)) | ((1'b1) << (6)));
+        valid_now = (valid_now & ~(1 << (6)) | ((entry[32'h30]) << (6)));
+        if (entry[(32'h8 * 0)+:(8)] == in_mac[(32'h8 * 0)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 6 + 0)) | ((1'b1) << (32'h6 * 6 + 0)));
         end
-        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
-            hits_low_now = (hits_low_now & ~(1 << (6)) | ((1'b1) << (6)));
+        if (entry[(32'h8 * 1)+:(8)] == in_mac[(32'h8 * 1)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 6 + 1)) | ((1'b1) << (32'h6 * 6 + 1)));
+        end
+        if (entry[(32'h8 * 2)+:(8)] == in_mac[(32'h8 * 2)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 6 + 2)) | ((1'b1) << (32'h6 * 6 + 2)));
+        end
+        if (entry[(32'h8 * 3)+:(8)] == in_mac[(32'h8 * 3)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 6 + 3)) | ((1'b1) << (32'h6 * 6 + 3)));
+        end
+        if (entry[(32'h8 * 4)+:(8)] == in_mac[(32'h8 * 4)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 6 + 4)) | ((1'b1) << (32'h6 * 6 + 4)));
+        end
+        if (entry[(32'h8 * 5)+:(8)] == in_mac[(32'h8 * 5)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 6 + 5)) | ((1'b1) << (32'h6 * 6 + 5)));
         end
         entry = filters[(32'h34 * 7)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 7));
-        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
-            hits_high_now = (hits_high_now & ~(1 << (7)) | ((1'b1) << (7)));
+        valid_now = (valid_now & ~(1 << (7)) | ((entry[32'h30]) << (7)));
+        if (entry[(32'h8 * 0)+:(8)] == in_mac[(32'h8 * 0)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 7 + 0)) | ((1'b1) << (32'h6 * 7 + 0)));
         end
-        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
-            hits_low_now = (hits_low_now & ~(1 << (7)) | ((1'b1) << (7)));
+        if (entry[(32'h8 * 1)+:(8)] == in_mac[(32'h8 * 1)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 7 + 1)) | ((1'b1) << (32'h6 * 7 + 1)));
+        end
+        if (entry[(32'h8 * 2)+:(8)] == in_mac[(32'h8 * 2)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 7 + 2)) | ((1'b1) << (32'h6 * 7 + 2)));
+        end
+        if (entry[(32'h8 * 3)+:(8)] == in_mac[(32'h8 * 3)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 7 + 3)) | ((1'b1) << (32'h6 * 7 + 3)));
+        end
+        if (entry[(32'h8 * 4)+:(8)] == in_mac[(32'h8 * 4)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 7 + 4)) | ((1'b1) << (32'h6 * 7 + 4)));
+        end
+        if (entry[(32'h8 * 5)+:(8)] == in_mac[(32'h8 * 5)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 7 + 5)) | ((1'b1) << (32'h6 * 7 + 5)));
         end
         entry = filters[(32'h34 * 8)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 8));
-        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
-            hits_high_now = (hits_high_now & ~(1 << (8)) | ((1'b1) << (8)));
+        valid_now = (valid_now & ~(1 << (8)) | ((entry[32'h30]) << (8)));
+        if (entry[(32'h8 * 0)+:(8)] == in_mac[(32'h8 * 0)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 8 + 0)) | ((1'b1) << (32'h6 * 8 + 0)));
         end
-        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
-            hits_low_now = (hits_low_now & ~(1 << (8)) | ((1'b1) << (8)));
+        if (entry[(32'h8 * 1)+:(8)] == in_mac[(32'h8 * 1)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 8 + 1)) | ((1'b1) << (32'h6 * 8 + 1)));
+        end
+        if (entry[(32'h8 * 2)+:(8)] == in_mac[(32'h8 * 2)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 8 + 2)) | ((1'b1) << (32'h6 * 8 + 2)));
+        end
+        if (entry[(32'h8 * 3)+:(8)] == in_mac[(32'h8 * 3)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 8 + 3)) | ((1'b1) << (32'h6 * 8 + 3)));
+        end
+        if (entry[(32'h8 * 4)+:(8)] == in_mac[(32'h8 * 4)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 8 + 4)) | ((1'b1) << (32'h6 * 8 + 4)));
+        end
+        if (entry[(32'h8 * 5)+:(8)] == in_mac[(32'h8 * 5)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 8 + 5)) | ((1'b1) << (32'h6 * 8 + 5)));
         end
         entry = filters[(32'h34 * 9)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 9));
-        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
-            hits_high_now = (hits_high_now & ~(1 << (9)) | ((1'b1) << (9)));
+        valid_now = (valid_now & ~(1 << (9)) | ((entry[32'h30]) << (9)));
+        if (entry[(32'h8 * 0)+:(8)] == in_mac[(32'h8 * 0)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 9 + 0)) | ((1'b1) << (32'h6 * 9 + 0)));
         end
-        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
-            hits_low_now = (hits_low_now & ~(1 << (9)) | ((1'b1) << (9)));
+        if (entry[(32'h8 * 1)+:(8)] == in_mac[(32'h8 * 1)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 9 + 1)) | ((1'b1) << (32'h6 * 9 + 1)));
+        end
+        if (entry[(32'h8 * 2)+:(8)] == in_mac[(32'h8 * 2)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 9 + 2)) | ((1'b1) << (32'h6 * 9 + 2)));
+        end
+        if (entry[(32'h8 * 3)+:(8)] == in_mac[(32'h8 * 3)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 9 + 3)) | ((1'b1) << (32'h6 * 9 + 3)));
+        end
+        if (entry[(32'h8 * 4)+:(8)] == in_mac[(32'h8 * 4)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 9 + 4)) | ((1'b1) << (32'h6 * 9 + 4)));
+        end
+        if (entry[(32'h8 * 5)+:(8)] == in_mac[(32'h8 * 5)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 9 + 5)) | ((1'b1) << (32'h6 * 9 + 5)));
         end
         entry = filters[(32'h34 * 10)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 10));
-        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
-            hits_high_now = (hits_high_now & ~(1 << (10)) | ((1'b1) << (10)));
+        valid_now = (valid_now & ~(1 << (10)) | ((entry[32'h30]) << (10)));
+        if (entry[(32'h8 * 0)+:(8)] == in_mac[(32'h8 * 0)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 10 + 0)) | ((1'b1) << (32'h6 * 10 + 0)));
         end
-        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
-            hits_low_now = (hits_low_now & ~(1 << (10)) | ((1'b1) << (10)));
+        if (entry[(32'h8 * 1)+:(8)] == in_mac[(32'h8 * 1)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 10 + 1)) | ((1'b1) << (32'h6 * 10 + 1)));
+        end
+        if (entry[(32'h8 * 2)+:(8)] == in_mac[(32'h8 * 2)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 10 + 2)) | ((1'b1) << (32'h6 * 10 + 2)));
+        end
+        if (entry[(32'h8 * 3)+:(8)] == in_mac[(32'h8 * 3)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 10 + 3)) | ((1'b1) << (32'h6 * 10 + 3)));
+        end
+        if (entry[(32'h8 * 4)+:(8)] == in_mac[(32'h8 * 4)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 10 + 4)) | ((1'b1) << (32'h6 * 10 + 4)));
+        end
+        if (entry[(32'h8 * 5)+:(8)] == in_mac[(32'h8 * 5)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 10 + 5)) | ((1'b1) << (32'h6 * 10 + 5)));
         end
         entry = filters[(32'h34 * 11)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 11));
-        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
-            hits_high_now = (hits_high_now & ~(1 << (11)) | ((1'b1) << (11)));
+        valid_now = (valid_now & ~(1 << (11)) | ((entry[32'h30]) << (11)));
+        if (entry[(32'h8 * 0)+:(8)] == in_mac[(32'h8 * 0)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 11 + 0)) | ((1'b1) << (32'h6 * 11 + 0)));
         end
-        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
-            hits_low_now = (hits_low_now & ~(1 << (11)) | ((1'b1) << (11)));
+        if (entry[(32'h8 * 1)+:(8)] == in_mac[(32'h8 * 1)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 11 + 1)) | ((1'b1) << (32'h6 * 11 + 1)));
+        end
+        if (entry[(32'h8 * 2)+:(8)] == in_mac[(32'h8 * 2)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 11 + 2)) | ((1'b1) << (32'h6 * 11 + 2)));
+        end
+        if (entry[(32'h8 * 3)+:(8)] == in_mac[(32'h8 * 3)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 11 + 3)) | ((1'b1) << (32'h6 * 11 + 3)));
+        end
+        if (entry[(32'h8 * 4)+:(8)] == in_mac[(32'h8 * 4)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 11 + 4)) | ((1'b1) << (32'h6 * 11 + 4)));
+        end
+        if (entry[(32'h8 * 5)+:(8)] == in_mac[(32'h8 * 5)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 11 + 5)) | ((1'b1) << (32'h6 * 11 + 5)));
         end
         entry = filters[(32'h34 * 12)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 12));
-        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
-            hits_high_now = (hits_high_now & ~(1 << (12)) | ((1'b1) << (12)));
+        valid_now = (valid_now & ~(1 << (12)) | ((entry[32'h30]) << (12)));
+        if (entry[(32'h8 * 0)+:(8)] == in_mac[(32'h8 * 0)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 12 + 0)) | ((1'b1) << (32'h6 * 12 + 0)));
         end
-        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
-            hits_low_now = (hits_low_now & ~(1 << (12)) | ((1'b1) << (12)));
+        if (entry[(32'h8 * 1)+:(8)] == in_mac[(32'h8 * 1)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 12 + 1)) | ((1'b1) << (32'h6 * 12 + 1)));
+        end
+        if (entry[(32'h8 * 2)+:(8)] == in_mac[(32'h8 * 2)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 12 + 2)) | ((1'b1) << (32'h6 * 12 + 2)));
+        end
+        if (entry[(32'h8 * 3)+:(8)] == in_mac[(32'h8 * 3)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 12 + 3)) | ((1'b1) << (32'h6 * 12 + 3)));
+        end
+        if (entry[(32'h8 * 4)+:(8)] == in_mac[(32'h8 * 4)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 12 + 4)) | ((1'b1) << (32'h6 * 12 + 4)));
+        end
+        if (entry[(32'h8 * 5)+:(8)] == in_mac[(32'h8 * 5)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 12 + 5)) | ((1'b1) << (32'h6 * 12 + 5)));
         end
         entry = filters[(32'h34 * 13)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 13));
-        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
-            hits_high_now = (hits_high_now & ~(1 << (13)) | ((1'b1) << (13)));
+        valid_now = (valid_now & ~(1 << (13)) | ((entry[32'h30]) << (13)));
+        if (entry[(32'h8 * 0)+:(8)] == in_mac[(32'h8 * 0)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 13 + 0)) | ((1'b1) << (32'h6 * 13 + 0)));
         end
-        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
-            hits_low_now = (hits_low_now & ~(1 << (13)) | ((1'b1) << (13)));
+        if (entry[(32'h8 * 1)+:(8)] == in_mac[(32'h8 * 1)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 13 + 1)) | ((1'b1) << (32'h6 * 13 + 1)));
+        end
+        if (entry[(32'h8 * 2)+:(8)] == in_mac[(32'h8 * 2)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 13 + 2)) | ((1'b1) << (32'h6 * 13 + 2)));
+        end
+        if (entry[(32'h8 * 3)+:(8)] == in_mac[(32'h8 * 3)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 13 + 3)) | ((1'b1) << (32'h6 * 13 + 3)));
+        end
+        if (entry[(32'h8 * 4)+:(8)] == in_mac[(32'h8 * 4)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 13 + 4)) | ((1'b1) << (32'h6 * 13 + 4)));
+        end
+        if (entry[(32'h8 * 5)+:(8)] == in_mac[(32'h8 * 5)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 13 + 5)) | ((1'b1) << (32'h6 * 13 + 5)));
         end
         entry = filters[(32'h34 * 14)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 14));
-        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
-            hits_high_now = (hits_high_now & ~(1 << (14)) | ((1'b1) << (14)));
+        valid_now = (valid_now & ~(1 << (14)) | ((entry[32'h30]) << (14)));
+        if (entry[(32'h8 * 0)+:(8)] == in_mac[(32'h8 * 0)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 14 + 0)) | ((1'b1) << (32'h6 * 14 + 0)));
         end
-        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
-            hits_low_now = (hits_low_now & ~(1 << (14)) | ((1'b1) << (14)));
+        if (entry[(32'h8 * 1)+:(8)] == in_mac[(32'h8 * 1)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 14 + 1)) | ((1'b1) << (32'h6 * 14 + 1)));
+        end
+        if (entry[(32'h8 * 2)+:(8)] == in_mac[(32'h8 * 2)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 14 + 2)) | ((1'b1) << (32'h6 * 14 + 2)));
+        end
+        if (entry[(32'h8 * 3)+:(8)] == in_mac[(32'h8 * 3)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 14 + 3)) | ((1'b1) << (32'h6 * 14 + 3)));
+        end
+        if (entry[(32'h8 * 4)+:(8)] == in_mac[(32'h8 * 4)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 14 + 4)) | ((1'b1) << (32'h6 * 14 + 4)));
+        end
+        if (entry[(32'h8 * 5)+:(8)] == in_mac[(32'h8 * 5)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 14 + 5)) | ((1'b1) << (32'h6 * 14 + 5)));
         end
         entry = filters[(32'h34 * 15)+:(52)];
         vports_now = vports_now | (((entry[(32'h31)+:(3)]) & 48'hffffffffffff) << (32'h3 * 15));
-        if (entry[32'h30] & (entry[(32'h18)+:(24)] == in_mac[(32'h18)+:(24)])) begin
-            hits_high_now = (hits_high_now & ~(1 << (15)) | ((1'b1) << (15)));
+        valid_now = (valid_now & ~(1 << (15)) | ((entry[32'h30]) << (15)));
+        if (entry[(32'h8 * 0)+:(8)] == in_mac[(32'h8 * 0)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 15 + 0)) | ((1'b1) << (32'h6 * 15 + 0)));
         end
-        if (entry[(32'h0)+:(24)] == in_mac[(32'h0)+:(24)]) begin
-            hits_low_now = (hits_low_now & ~(1 << (15)) | ((1'b1) << (15)));
+        if (entry[(32'h8 * 1)+:(8)] == in_mac[(32'h8 * 1)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 15 + 1)) | ((1'b1) << (32'h6 * 15 + 1)));
         end
-        hits_high$d = hits_high_now;
-        hits_low$d = hits_low_now;
+        if (entry[(32'h8 * 2)+:(8)] == in_mac[(32'h8 * 2)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 15 + 2)) | ((1'b1) << (32'h6 * 15 + 2)));
+        end
+        if (entry[(32'h8 * 3)+:(8)] == in_mac[(32'h8 * 3)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 15 + 3)) | ((1'b1) << (32'h6 * 15 + 3)));
+        end
+        if (entry[(32'h8 * 4)+:(8)] == in_mac[(32'h8 * 4)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 15 + 4)) | ((1'b1) << (32'h6 * 15 + 4)));
+        end
+        if (entry[(32'h8 * 5)+:(8)] == in_mac[(32'h8 * 5)+:(8)]) begin
+            byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 15 + 5)) | ((1'b1) << (32'h6 * 15 + 5)));
+        end
+        byte_hits$d = byte_hits_now;
+        entry_valid$d = valid_now;
         mac_complete$d = in_length >= 64'h6;
         hit_vports$d = vports_now;
+        hits_now = 32'h0;
+        if (entry_valid$q[0] & mac_complete$q & &byte_hits$q[(32'h6 * 0)+:(6)]) begin
+            hits_now = (hits_now & ~(1 << (0)) | ((1'b1) << (0)));
+        end
+        if (entry_valid$q[1] & mac_complete$q & &byte_hits$q[(32'h6 * 1)+:(6)]) begin
+            hits_now = (hits_now & ~(1 << (1)) | ((1'b1) << (1)));
+        end
+        if (entry_valid$q[2] & mac_complete$q & &byte_hits$q[(32'h6 * 2)+:(6)]) begin
+            hits_now = (hits_now & ~(1 << (2)) | ((1'b1) << (2)));
+        end
+        if (entry_valid$q[3] & mac_complete$q & &byte_hits$q[(32'h6 * 3)+:(6)]) begin
+            hits_now = (hits_now & ~(1 << (3)) | ((1'b1) << (3)));
+        end
+        if (entry_valid$q[4] & mac_complete$q & &byte_hits$q[(32'h6 * 4)+:(6)]) begin
+            hits_now = (hits_now & ~(1 << (4)) | ((1'b1) << (4)));
+        end
+        if (entry_valid$q[5] & mac_complete$q & &byte_hits$q[(32'h6 * 5)+:(6)]) begin
+            hits_now = (hits_now & ~(1 << (5)) | ((1'b1) << (5)));
+        end
+        if (entry_valid$q[6] & mac_complete$q & &byte_hits$q[(32'h6 * 6)+:(6)]) begin
+            hits_now = (hits_now & ~(1 << (6)) | ((1'b1) << (6)));
+        end
+        if (entry_valid$q[7] & mac_complete$q & &byte_hits$q[(32'h6 * 7)+:(6)]) begin
+            hits_now = (hits_now & ~(1 << (7)) | ((1'b1) << (7)));
+        end
+        if (entry_valid$q[8] & mac_complete$q & &byte_hits$q[(32'h6 * 8)+:(6)]) begin
+            hits_now = (hits_now & ~(1 << (8)) | ((1'b1) << (8)));
+        end
+        if (entry_valid$q[9] & mac_complete$q & &byte_hits$q[(32'h6 * 9)+:(6)]) begin
+            hits_now = (hits_now & ~(1 << (9)) | ((1'b1) << (9)));
+        end
+        if (entry_valid$q[10] & mac_complete$q & &byte_hits$q[(32'h6 * 10)+:(6)]) begin
+            hits_now = (hits_now & ~(1 << (10)) | ((1'b1) << (10)));
+        end
+        if (entry_valid$q[11] & mac_complete$q & &byte_hits$q[(32'h6 * 11)+:(6)]) begin
+            hits_now = (hits_now & ~(1 << (11)) | ((1'b1) << (11)));
+        end
+        if (entry_valid$q[12] & mac_complete$q & &byte_hits$q[(32'h6 * 12)+:(6)]) begin
+            hits_now = (hits_now & ~(1 << (12)) | ((1'b1) << (12)));
+        end
+        if (entry_valid$q[13] & mac_complete$q & &byte_hits$q[(32'h6 * 13)+:(6)]) begin
+            hits_now = (hits_now & ~(1 << (13)) | ((1'b1) << (13)));
+        end
+        if (entry_valid$q[14] & mac_complete$q & &byte_hits$q[(32'h6 * 14)+:(6)]) begin
+            hits_now = (hits_now & ~(1 << (14)) | ((1'b1) << (14)));
+        end
+        if (entry_valid$q[15] & mac_complete$q & &byte_hits$q[(32'h6 * 15)+:(6)]) begin
+            hits_now = (hits_now & ~(1 << (15)) | ((1'b1) << (15)));
+        end
+        hits$d = hits_now;
+        hits_vports$d = hit_vports$q;
+        hits_ready$d = hits_valid$q & ~reset;
         found = 1'b0;
         chosen = 32'h0;
-        if (hits_high$q[0] & hits_low$q[0] & mac_complete$q & ~found) begin
+        if (hits$q[0] & ~found) begin
             found = 1'b1;
-            chosen = hit_vports$q[(32'h3 * 0)+:(3)];
+            chosen = hits_vports$q[(32'h3 * 0)+:(3)];
         end
-        if (hits_high$q[1] & hits_low$q[1] & mac_complete$q & ~found) begin
+        if (hits$q[1] & ~found) begin
             found = 1'b1;
-            chosen = hit_vports$q[(32'h3 * 1)+:(3)];
+            chosen = hits_vports$q[(32'h3 * 1)+:(3)];
         end
-        if (hits_high$q[2] & hits_low$q[2] & mac_complete$q & ~found) begin
+        if (hits$q[2] & ~found) begin
             found = 1'b1;
-            chosen = hit_vports$q[(32'h3 * 2)+:(3)];
+            chosen = hits_vports$q[(32'h3 * 2)+:(3)];
         end
-        if (hits_high$q[3] & hits_low$q[3] & mac_complete$q & ~found) begin
+        if (hits$q[3] & ~found) begin
             found = 1'b1;
-            chosen = hit_vports$q[(32'h3 * 3)+:(3)];
+            chosen = hits_vports$q[(32'h3 * 3)+:(3)];
         end
-        if (hits_high$q[4] & hits_low$q[4] & mac_complete$q & ~found) begin
+        if (hits$q[4] & ~found) begin
             found = 1'b1;
-            chosen = hit_vports$q[(32'h3 * 4)+:(3)];
+            chosen = hits_vports$q[(32'h3 * 4)+:(3)];
         end
-        if (hits_high$q[5] & hits_low$q[5] & mac_complete$q & ~found) begin
+        if (hits$q[5] & ~found) begin
             found = 1'b1;
-            chosen = hit_vports$q[(32'h3 * 5)+:(3)];
+            chosen = hits_vports$q[(32'h3 * 5)+:(3)];
         end
-        if (hits_high$q[6] & hits_low$q[6] & mac_complete$q & ~found) begin
+        if (hits$q[6] & ~found) begin
             found = 1'b1;
-            chosen = hit_vports$q[(32'h3 * 6)+:(3)];
+            chosen = hits_vports$q[(32'h3 * 6)+:(3)];
         end
-        if (hits_high$q[7] & hits_low$q[7] & mac_complete$q & ~found) begin
+        if (hits$q[7] & ~found) begin
             found = 1'b1;
-            chosen = hit_vports$q[(32'h3 * 7)+:(3)];
+            chosen = hits_vports$q[(32'h3 * 7)+:(3)];
         end
-        if (hits_high$q[8] & hits_low$q[8] & mac_complete$q & ~found) begin
+        if (hits$q[8] & ~found) begin
             found = 1'b1;
-            chosen = hit_vports$q[(32'h3 * 8)+:(3)];
+            chosen = hits_vports$q[(32'h3 * 8)+:(3)];
         end
-        if (hits_high$q[9] & hits_low$q[9] & mac_complete$q & ~found) begin
+        if (hits$q[9] & ~found) begin
             found = 1'b1;
-            chosen = hit_vports$q[(32'h3 * 9)+:(3)];
+            chosen = hits_vports$q[(32'h3 * 9)+:(3)];
         end
-        if (hits_high$q[10] & hits_low$q[10] & mac_complete$q & ~found) begin
+        if (hits$q[10] & ~found) begin
             found = 1'b1;
-            chosen = hit_vports$q[(32'h3 * 10)+:(3)];
+            chosen = hits_vports$q[(32'h3 * 10)+:(3)];
         end
-        if (hits_high$q[11] & hits_low$q[11] & mac_complete$q & ~found) begin
+        if (hits$q[11] & ~found) begin
             found = 1'b1;
-            chosen = hit_vports$q[(32'h3 * 11)+:(3)];
+            chosen = hits_vports$q[(32'h3 * 11)+:(3)];
         end
-        if (hits_high$q[12] & hits_low$q[12] & mac_complete$q & ~found) begin
+        if (hits$q[12] & ~found) begin
             found = 1'b1;
-            chosen = hit_vports$q[(32'h3 * 12)+:(3)];
+            chosen = hits_vports$q[(32'h3 * 12)+:(3)];
         end
-        if (hits_high$q[13] & hits_low$q[13] & mac_complete$q & ~found) begin
+        if (hits$q[13] & ~found) begin
             found = 1'b1;
-            chosen = hit_vports$q[(32'h3 * 13)+:(3)];
+            chosen = hits_vports$q[(32'h3 * 13)+:(3)];
         end
-        if (hits_high$q[14] & hits_low$q[14] & mac_complete$q & ~found) begin
+        if (hits$q[14] & ~found) begin
             found = 1'b1;
-            chosen = hit_vports$q[(32'h3 * 14)+:(3)];
+            chosen = hits_vports$q[(32'h3 * 14)+:(3)];
         end
-        if (hits_high$q[15] & hits_low$q[15] & mac_complete$q & ~found) begin
+        if (hits$q[15] & ~found) begin
             found = 1'b1;
-            chosen = hit_vports$q[(32'h3 * 15)+:(3)];
+            chosen = hits_vports$q[(32'h3 * 15)+:(3)];
         end
         chosen_q$d = chosen;
         if (staged_valid$q) begin
@@ -38827,21 +39894,26 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         if (staged_valid$q) begin
             write_next = write_ptr$q + 64'h1;
         end
-        read_next = read_ptr$q;
-        if (pop) begin
-            read_next = read_ptr$q + 64'h1;
-        end
         if (reset) begin
             hits_valid$d = 1'b0;
             write_next = 32'h0;
-            read_next = 32'h0;
         end
-        chosen_valid$d = hits_valid$q & ~reset;
+        chosen_valid$d = hits_ready$q & ~reset;
         staged_valid_next = chosen_valid$q & ~reset;
         staged_valid$d = staged_valid_next;
         staged$d = chosen_q$q;
         write_ptr$d = write_next;
-        read_ptr$d = read_next;
+        fill_next = fill_onehot$q;
+        if (staged_valid$q & ~pop) begin
+            fill_next = (fill_onehot$q << 64'h1) | (fill_onehot$q >> 64'hf);
+        end
+        if (~staged_valid$q & pop) begin
+            fill_next = (fill_onehot$q >> 64'h1) | (fill_onehot$q << 64'hf);
+        end
+        if (reset) begin
+            fill_next = 32'h1;
+        end
+        fill_onehot$d = fill_next;
         fourth_onehot$d = fourth_onehot$q;
         if (pop) begin
             fourth_onehot$d = (fourth_onehot$q << 64'h1) | (fourth_onehot$q >> 64'hf);
@@ -38849,13 +39921,12 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         if (reset) begin
             fourth_onehot$d = 32'h8;
         end
-        distance_next = write_next - read_next;
-        bypass_head_next = staged_valid_next & (distance_next == 64'h0);
-        bypass_second_next = staged_valid_next & (distance_next == 64'h1);
+        bypass_head_next = staged_valid_next & fill_next[32'h0];
+        bypass_second_next = staged_valid_next & fill_next[32'h1];
         bypass_head$d = bypass_head_next;
         bypass_second$d = bypass_second_next;
-        bypass_third$d = staged_valid_next & (distance_next == 64'h2);
-        bypass_fourth$d = staged_valid_next & (distance_next == 64'h3);
+        bypass_third$d = staged_valid_next & fill_next[32'h2];
+        bypass_fourth$d = staged_valid_next & fill_next[32'h3];
         head_now = head$q;
         if (bypass_head$q) begin
             head_now = staged$q;
@@ -39024,6 +40095,25 @@ module rss_core__vport_match__bypass_third(d,q,clock);
 endmodule // rss_core__vport_match__bypass_third
 
 
+module rss_core__vport_match__byte_hits(d,q,clock);
+    
+    // Module arguments
+    input wire  [95:0] d;
+    output reg  [95:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 96'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__byte_hits
+
+
 module rss_core__vport_match__chosen_q(d,q,clock);
     
     // Module arguments
@@ -39060,6 +40150,44 @@ module rss_core__vport_match__chosen_valid(d,q,clock);
     end
           
 endmodule // rss_core__vport_match__chosen_valid
+
+
+module rss_core__vport_match__entry_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  [15:0] d;
+    output reg  [15:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 16'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__entry_valid
+
+
+module rss_core__vport_match__fill_onehot(d,q,clock);
+    
+    // Module arguments
+    input wire  [15:0] d;
+    output reg  [15:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 16'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__fill_onehot
 
 
 module rss_core__vport_match__fourth_onehot(d,q,clock);
@@ -39119,7 +40247,7 @@ module rss_core__vport_match__hit_vports(d,q,clock);
 endmodule // rss_core__vport_match__hit_vports
 
 
-module rss_core__vport_match__hits_high(d,q,clock);
+module rss_core__vport_match__hits(d,q,clock);
     
     // Module arguments
     input wire  [15:0] d;
@@ -39135,26 +40263,26 @@ module rss_core__vport_match__hits_high(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__vport_match__hits_high
+endmodule // rss_core__vport_match__hits
 
 
-module rss_core__vport_match__hits_low(d,q,clock);
+module rss_core__vport_match__hits_ready(d,q,clock);
     
     // Module arguments
-    input wire  [15:0] d;
-    output reg  [15:0] q;
+    input wire  d;
+    output reg  q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 16'h0;
+       q = 1'h0;
     end
     
     always @(posedge clock) begin
        q <= d;
     end
           
-endmodule // rss_core__vport_match__hits_low
+endmodule // rss_core__vport_match__hits_ready
 
 
 module rss_core__vport_match__hits_valid(d,q,clock);
@@ -39176,6 +40304,25 @@ module rss_core__vport_match__hits_valid(d,q,clock);
 endmodule // rss_core__vport_match__hits_valid
 
 
+module rss_core__vport_match__hits_vports(d,q,clock);
+    
+    // Module arguments
+    input wire  [47:0] d;
+    output reg  [47:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 48'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__hits_vports
+
+
 module rss_core__vport_match__mac_complete(d,q,clock);
     
     // Module arguments
@@ -39193,25 +40340,6 @@ module rss_core__vport_match__mac_complete(d,q,clock);
     end
           
 endmodule // rss_core__vport_match__mac_complete
-
-
-module rss_core__vport_match__read_ptr(d,q,clock);
-    
-    // Module arguments
-    input wire  [3:0] d;
-    output reg  [3:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 4'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__vport_match__read_ptr
 
 
 module rss_core__vport_match__ring(d,q,clock);

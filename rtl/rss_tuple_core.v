@@ -2602,6 +2602,9 @@ module rss_tuple_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_ba
     reg  [3:0] word$d;
     wire  [3:0] word$q;
     reg  word$clock;
+    reg  [15:0] word_onehot$d;
+    wire  [15:0] word_onehot$q;
+    reg  word_onehot$clock;
     reg  [3:0] target$d;
     wire  [3:0] target$q;
     reg  target$clock;
@@ -2653,6 +2656,11 @@ module rss_tuple_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_ba
         .q(word$q),
         .clock(word$clock)
     );
+    rss_tuple_core__keys__word_onehot word_onehot(
+        .d(word_onehot$d),
+        .q(word_onehot$q),
+        .clock(word_onehot$clock)
+    );
     rss_tuple_core__keys__target target(
         .d(target$d),
         .q(target$q),
@@ -2683,6 +2691,7 @@ module rss_tuple_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_ba
     always @(*) begin
         copying$clock = clock;
         word$clock = clock;
+        word_onehot$clock = clock;
         target$clock = clock;
         done$clock = clock;
         write_q$clock = clock;
@@ -2690,6 +2699,7 @@ module rss_tuple_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_ba
         chunk_q$clock = clock;
         copying$d = copying$q;
         word$d = word$q;
+        word_onehot$d = word_onehot$q;
         target$d = target$q;
         done$d = done$q;
         write_q$d = write_q$q;
@@ -2701,11 +2711,11 @@ module rss_tuple_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_ba
         tail$write_clock = clock;
         padded = ((staged_key) & 576'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << pad_shift;
         chunk = 32'h0;
-        if (word$q == 0) begin
-            chunk = padded[(padded_bits - chunk_bits * (0 + 32'h1))+:(288)];
+        if (word_onehot$q[0]) begin
+            chunk = chunk | padded[(padded_bits - chunk_bits * (0 + 32'h1))+:(288)];
         end
-        if (word$q == 1) begin
-            chunk = padded[(padded_bits - chunk_bits * (1 + 32'h1))+:(288)];
+        if (word_onehot$q[1]) begin
+            chunk = chunk | padded[(padded_bits - chunk_bits * (1 + 32'h1))+:(288)];
         end
         write_address = (((target$q) & 8'hff) << 64'h4) | ((word$q) & 8'hff);
         write_q$d = copying$q;
@@ -2720,6 +2730,7 @@ module rss_tuple_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_ba
         done$d = write_q$q & ~copying$q;
         if (copying$q) begin
             word$d = word$q + 64'h1;
+            word_onehot$d = word_onehot$q << 64'h1;
             if (word$q == last_word) begin
                 copying$d = 1'b0;
             end
@@ -2727,6 +2738,7 @@ module rss_tuple_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_ba
         else if (copy_start) begin
             copying$d = 1'b1;
             word$d = 32'h0;
+            word_onehot$d = 32'h1;
             target$d = (((copy_vport) & 4'hf) << 64'h1) | ((copy_bank) & 4'hf);
         end
         if (reset) begin
@@ -3407,6 +3419,25 @@ module rss_tuple_core__keys__word(d,q,clock);
     end
           
 endmodule // rss_tuple_core__keys__word
+
+
+module rss_tuple_core__keys__word_onehot(d,q,clock);
+    
+    // Module arguments
+    input wire  [15:0] d;
+    output reg  [15:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 16'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__keys__word_onehot
 
 
 module rss_tuple_core__keys__write_address_q(d,q,clock);
@@ -4843,6 +4874,9 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [15:0] key_generation$d;
     wire  [15:0] key_generation$q;
     reg  key_generation$clock;
+    reg  key_bump_q$d;
+    wire  key_bump_q$q;
+    reg  key_bump_q$clock;
     reg  bvalid$d;
     wire  bvalid$q;
     reg  bvalid$clock;
@@ -4887,6 +4921,12 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  write_hit_q$d;
     wire  write_hit_q$q;
     reg  write_hit_q$clock;
+    reg  vport_caps_hit_q$d;
+    wire  vport_caps_hit_q$q;
+    reg  vport_caps_hit_q$clock;
+    reg  refused_hit_q$d;
+    wire  refused_hit_q$q;
+    reg  refused_hit_q$clock;
     reg  table_hit_q$d;
     wire  table_hit_q$q;
     reg  table_hit_q$clock;
@@ -5268,6 +5308,11 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .q(key_generation$q),
         .clock(key_generation$clock)
     );
+    rss_tuple_core__regs__key_bump_q key_bump_q(
+        .d(key_bump_q$d),
+        .q(key_bump_q$q),
+        .clock(key_bump_q$clock)
+    );
     rss_tuple_core__regs__bvalid bvalid(
         .d(bvalid$d),
         .q(bvalid$q),
@@ -5332,6 +5377,16 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .q(write_hit_q$q),
         .clock(write_hit_q$clock)
     );
+    rss_tuple_core__regs__vport_caps_hit_q vport_caps_hit_q(
+        .d(vport_caps_hit_q$d),
+        .q(vport_caps_hit_q$q),
+        .clock(vport_caps_hit_q$clock)
+    );
+    rss_tuple_core__regs__refused_hit_q refused_hit_q(
+        .d(refused_hit_q$d),
+        .q(refused_hit_q$q),
+        .clock(refused_hit_q$clock)
+    );
     rss_tuple_core__regs__table_hit_q table_hit_q(
         .d(table_hit_q$d),
         .q(table_hit_q$q),
@@ -5386,6 +5441,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     // Update code
     always @(*) begin
         key_generation$clock = clock;
+        key_bump_q$clock = clock;
         cooldown$clock = clock;
         bvalid$clock = clock;
         bresp$clock = clock;
@@ -5399,6 +5455,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         write_fault_q$clock = clock;
         write_faults_q$clock = clock;
         write_hit_q$clock = clock;
+        vport_caps_hit_q$clock = clock;
+        refused_hit_q$clock = clock;
         table_hit_q$clock = clock;
         table_fault_q$clock = clock;
         write_faults_any_q$clock = clock;
@@ -5413,6 +5471,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         read_hit_q$clock = clock;
         table_read_hit_q$clock = clock;
         key_generation$d = key_generation$q;
+        key_bump_q$d = key_bump_q$q;
         cooldown$d = cooldown$q;
         bvalid$d = bvalid$q;
         bresp$d = bresp$q;
@@ -5426,6 +5485,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         write_fault_q$d = write_fault_q$q;
         write_faults_q$d = write_faults_q$q;
         write_hit_q$d = write_hit_q$q;
+        vport_caps_hit_q$d = vport_caps_hit_q$q;
+        refused_hit_q$d = refused_hit_q$q;
         table_hit_q$d = table_hit_q$q;
         table_fault_q$d = table_fault_q$q;
         write_faults_any_q$d = write_faults_any_q$q;
@@ -5617,7 +5678,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         key_ext$write_data = write_data;
         key_ext$write_strobes = write_strobes;
         key_ext$write_strobe = write_fire;
-        if (vports$committed) begin
+        key_bump_q$d = vports$committed;
+        if (key_bump_q$q) begin
             key_generation$d = key_generation$q + 32'h1;
         end
         table_write_offset = write_address - table_base;
@@ -5636,9 +5698,9 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         write_vport = write_element_vport[(32'h0)+:(3)];
         write_banks = active_banks >> write_vport;
         write_bank = ~write_banks[32'h0];
-        table_store_q$d = table_write_hit & ~table_fault & write_strobes[32'h0];
+        table_store_q$d = table_write_hit & write_strobes[32'h0];
         table_index_q$d = (((table_write_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((write_bank) << (32'ha)));
-        table_write_enable = write_fire & table_store_q$q;
+        table_write_enable = write_fire & table_store_q$q & ~table_fault_q$q;
         table_write_index = table_index_q$q;
         table_write_queue = write_data[(32'h0)+:(8)];
         if (vports$move_write) begin
@@ -5649,9 +5711,11 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         table_readback$write_enable = table_write_enable;
         table_readback$write_address = table_write_index;
         table_readback$write_data = table_write_queue;
-        write_hit = ctrl$write_hit | queue_limit$write_hit | table_read$write_hit | vports$write_hit | vport_caps$write_hit | hash_types_reg$write_hit | table_size$write_hit | default_queue_reg$write_hit | primary_queue_reg$write_hit | probe$write_hit | key_staged$write_hit | key_ext$write_hit;
+        vport_caps_hit_q$d = vport_caps$write_hit;
+        refused_hit_q$d = refused_reg$write_hit;
+        write_hit = ctrl$write_hit | queue_limit$write_hit | table_read$write_hit | vports$write_hit | vport_caps_hit_q$q | hash_types_reg$write_hit | table_size$write_hit | default_queue_reg$write_hit | primary_queue_reg$write_hit | probe$write_hit | key_staged$write_hit | key_ext$write_hit;
         write_faults = 32'h0;
-        write_faults = (((((((((((write_faults & ~(1 << (32'h0)) | ((ctrl$write_fault) << (32'h0))) & ~(1 << (32'h1)) | ((queue_limit$write_fault) << (32'h1))) & ~(1 << (32'h2)) | ((table_read$write_fault) << (32'h2))) & ~(1 << (32'h3)) | ((vports$write_fault) << (32'h3))) & ~(1 << (32'h4)) | ((vport_caps$write_hit) << (32'h4))) & ~(1 << (32'h5)) | ((refused_reg$write_hit) << (32'h5))) & ~(1 << (32'h6)) | ((hash_types_reg$write_fault) << (32'h6))) & ~(1 << (32'h7)) | ((table_size$write_fault) << (32'h7))) & ~(1 << (32'h8)) | ((default_queue_reg$write_fault) << (32'h8))) & ~(1 << (32'h9)) | ((primary_queue_reg$write_fault) << (32'h9))) & ~(1 << (32'ha)) | ((probe$write_fault) << (32'ha)));
+        write_faults = (((((((((((write_faults & ~(1 << (32'h0)) | ((ctrl$write_fault) << (32'h0))) & ~(1 << (32'h1)) | ((queue_limit$write_fault) << (32'h1))) & ~(1 << (32'h2)) | ((table_read$write_fault) << (32'h2))) & ~(1 << (32'h3)) | ((vports$write_fault) << (32'h3))) & ~(1 << (32'h4)) | ((vport_caps_hit_q$q) << (32'h4))) & ~(1 << (32'h5)) | ((refused_hit_q$q) << (32'h5))) & ~(1 << (32'h6)) | ((hash_types_reg$write_fault) << (32'h6))) & ~(1 << (32'h7)) | ((table_size$write_fault) << (32'h7))) & ~(1 << (32'h8)) | ((default_queue_reg$write_fault) << (32'h8))) & ~(1 << (32'h9)) | ((primary_queue_reg$write_fault) << (32'h9))) & ~(1 << (32'ha)) | ((probe$write_fault) << (32'ha)));
         write_faults_q$d = write_faults;
         write_hit_q$d = write_hit;
         table_hit_q$d = table_write_hit;
@@ -5753,6 +5817,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         if (reset) begin
             cooldown$d = 32'h0;
             key_generation$d = 32'h0;
+            key_bump_q$d = 1'b0;
             refused_writes$d = 32'h0;
             refused_moves$d = 32'h0;
             bvalid$d = 1'b0;
@@ -7192,9 +7257,12 @@ module rss_tuple_core__regs__ctrl(clock,reset,write_address,write_data,write_mas
     reg  hit_q$d;
     wire  hit_q$q;
     reg  hit_q$clock;
-    reg  illegal_q$d;
-    wire  illegal_q$q;
-    reg  illegal_q$clock;
+    reg  outside_q$d;
+    wire  outside_q$q;
+    reg  outside_q$clock;
+    reg  over_q$d;
+    wire  over_q$q;
+    reg  over_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -7216,10 +7284,15 @@ module rss_tuple_core__regs__ctrl(clock,reset,write_address,write_data,write_mas
         .q(hit_q$q),
         .clock(hit_q$clock)
     );
-    rss_tuple_core__regs__ctrl__illegal_q illegal_q(
-        .d(illegal_q$d),
-        .q(illegal_q$q),
-        .clock(illegal_q$clock)
+    rss_tuple_core__regs__ctrl__outside_q outside_q(
+        .d(outside_q$d),
+        .q(outside_q$q),
+        .clock(outside_q$clock)
+    );
+    rss_tuple_core__regs__ctrl__over_q over_q(
+        .d(over_q$d),
+        .q(over_q$q),
+        .clock(over_q$clock)
     );
     rss_tuple_core__regs__ctrl__accept_q accept_q(
         .d(accept_q$d),
@@ -7236,20 +7309,23 @@ module rss_tuple_core__regs__ctrl(clock,reset,write_address,write_data,write_mas
     always @(*) begin
         stored$clock = clock;
         hit_q$clock = clock;
-        illegal_q$clock = clock;
+        outside_q$clock = clock;
+        over_q$clock = clock;
         accept_q$clock = clock;
         read_hit_q$clock = clock;
         stored$d = stored$q;
         hit_q$d = hit_q$q;
-        illegal_q$d = illegal_q$q;
+        outside_q$d = outside_q$q;
+        over_q$d = over_q$q;
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
+        outside_q$d = |(write_data & ~writable);
+        over_q$d = (merged & writable) > max;
         write_hit = hit_q$q;
-        write_fault = hit_q$q & illegal_q$q;
-        accept_q$d = hit_q$q & ~illegal_q$q;
+        write_fault = hit_q$q & (outside_q$q | over_q$q);
+        accept_q$d = hit_q$q & ~outside_q$q & ~over_q$q;
         if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
@@ -7306,7 +7382,7 @@ module rss_tuple_core__regs__ctrl__hit_q(d,q,clock);
 endmodule // rss_tuple_core__regs__ctrl__hit_q
 
 
-module rss_tuple_core__regs__ctrl__illegal_q(d,q,clock);
+module rss_tuple_core__regs__ctrl__outside_q(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -7322,7 +7398,26 @@ module rss_tuple_core__regs__ctrl__illegal_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_tuple_core__regs__ctrl__illegal_q
+endmodule // rss_tuple_core__regs__ctrl__outside_q
+
+
+module rss_tuple_core__regs__ctrl__over_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__ctrl__over_q
 
 
 module rss_tuple_core__regs__ctrl__read_hit_q(d,q,clock);
@@ -7424,9 +7519,12 @@ module rss_tuple_core__regs__default_queue_reg(clock,reset,write_address,write_d
     reg  hit_q$d;
     wire  hit_q$q;
     reg  hit_q$clock;
-    reg  illegal_q$d;
-    wire  illegal_q$q;
-    reg  illegal_q$clock;
+    reg  outside_q$d;
+    wire  outside_q$q;
+    reg  outside_q$clock;
+    reg  over_q$d;
+    wire  over_q$q;
+    reg  over_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -7448,10 +7546,15 @@ module rss_tuple_core__regs__default_queue_reg(clock,reset,write_address,write_d
         .q(hit_q$q),
         .clock(hit_q$clock)
     );
-    rss_tuple_core__regs__default_queue_reg__illegal_q illegal_q(
-        .d(illegal_q$d),
-        .q(illegal_q$q),
-        .clock(illegal_q$clock)
+    rss_tuple_core__regs__default_queue_reg__outside_q outside_q(
+        .d(outside_q$d),
+        .q(outside_q$q),
+        .clock(outside_q$clock)
+    );
+    rss_tuple_core__regs__default_queue_reg__over_q over_q(
+        .d(over_q$d),
+        .q(over_q$q),
+        .clock(over_q$clock)
     );
     rss_tuple_core__regs__default_queue_reg__accept_q accept_q(
         .d(accept_q$d),
@@ -7468,20 +7571,23 @@ module rss_tuple_core__regs__default_queue_reg(clock,reset,write_address,write_d
     always @(*) begin
         stored$clock = clock;
         hit_q$clock = clock;
-        illegal_q$clock = clock;
+        outside_q$clock = clock;
+        over_q$clock = clock;
         accept_q$clock = clock;
         read_hit_q$clock = clock;
         stored$d = stored$q;
         hit_q$d = hit_q$q;
-        illegal_q$d = illegal_q$q;
+        outside_q$d = outside_q$q;
+        over_q$d = over_q$q;
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
+        outside_q$d = |(write_data & ~writable);
+        over_q$d = (merged & writable) > max;
         write_hit = hit_q$q;
-        write_fault = hit_q$q & illegal_q$q;
-        accept_q$d = hit_q$q & ~illegal_q$q;
+        write_fault = hit_q$q & (outside_q$q | over_q$q);
+        accept_q$d = hit_q$q & ~outside_q$q & ~over_q$q;
         if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
@@ -7538,7 +7644,7 @@ module rss_tuple_core__regs__default_queue_reg__hit_q(d,q,clock);
 endmodule // rss_tuple_core__regs__default_queue_reg__hit_q
 
 
-module rss_tuple_core__regs__default_queue_reg__illegal_q(d,q,clock);
+module rss_tuple_core__regs__default_queue_reg__outside_q(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -7554,7 +7660,26 @@ module rss_tuple_core__regs__default_queue_reg__illegal_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_tuple_core__regs__default_queue_reg__illegal_q
+endmodule // rss_tuple_core__regs__default_queue_reg__outside_q
+
+
+module rss_tuple_core__regs__default_queue_reg__over_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__default_queue_reg__over_q
 
 
 module rss_tuple_core__regs__default_queue_reg__read_hit_q(d,q,clock);
@@ -7717,9 +7842,12 @@ module rss_tuple_core__regs__hash_types_reg(clock,reset,write_address,write_data
     reg  hit_q$d;
     wire  hit_q$q;
     reg  hit_q$clock;
-    reg  illegal_q$d;
-    wire  illegal_q$q;
-    reg  illegal_q$clock;
+    reg  outside_q$d;
+    wire  outside_q$q;
+    reg  outside_q$clock;
+    reg  over_q$d;
+    wire  over_q$q;
+    reg  over_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -7741,10 +7869,15 @@ module rss_tuple_core__regs__hash_types_reg(clock,reset,write_address,write_data
         .q(hit_q$q),
         .clock(hit_q$clock)
     );
-    rss_tuple_core__regs__hash_types_reg__illegal_q illegal_q(
-        .d(illegal_q$d),
-        .q(illegal_q$q),
-        .clock(illegal_q$clock)
+    rss_tuple_core__regs__hash_types_reg__outside_q outside_q(
+        .d(outside_q$d),
+        .q(outside_q$q),
+        .clock(outside_q$clock)
+    );
+    rss_tuple_core__regs__hash_types_reg__over_q over_q(
+        .d(over_q$d),
+        .q(over_q$q),
+        .clock(over_q$clock)
     );
     rss_tuple_core__regs__hash_types_reg__accept_q accept_q(
         .d(accept_q$d),
@@ -7761,20 +7894,23 @@ module rss_tuple_core__regs__hash_types_reg(clock,reset,write_address,write_data
     always @(*) begin
         stored$clock = clock;
         hit_q$clock = clock;
-        illegal_q$clock = clock;
+        outside_q$clock = clock;
+        over_q$clock = clock;
         accept_q$clock = clock;
         read_hit_q$clock = clock;
         stored$d = stored$q;
         hit_q$d = hit_q$q;
-        illegal_q$d = illegal_q$q;
+        outside_q$d = outside_q$q;
+        over_q$d = over_q$q;
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
+        outside_q$d = |(write_data & ~writable);
+        over_q$d = (merged & writable) > max;
         write_hit = hit_q$q;
-        write_fault = hit_q$q & illegal_q$q;
-        accept_q$d = hit_q$q & ~illegal_q$q;
+        write_fault = hit_q$q & (outside_q$q | over_q$q);
+        accept_q$d = hit_q$q & ~outside_q$q & ~over_q$q;
         if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
@@ -7831,7 +7967,7 @@ module rss_tuple_core__regs__hash_types_reg__hit_q(d,q,clock);
 endmodule // rss_tuple_core__regs__hash_types_reg__hit_q
 
 
-module rss_tuple_core__regs__hash_types_reg__illegal_q(d,q,clock);
+module rss_tuple_core__regs__hash_types_reg__outside_q(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -7847,7 +7983,26 @@ module rss_tuple_core__regs__hash_types_reg__illegal_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_tuple_core__regs__hash_types_reg__illegal_q
+endmodule // rss_tuple_core__regs__hash_types_reg__outside_q
+
+
+module rss_tuple_core__regs__hash_types_reg__over_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__hash_types_reg__over_q
 
 
 module rss_tuple_core__regs__hash_types_reg__read_hit_q(d,q,clock);
@@ -7981,6 +8136,25 @@ module rss_tuple_core__regs__id__read_hit_q(d,q,clock);
 endmodule // rss_tuple_core__regs__id__read_hit_q
 
 
+module rss_tuple_core__regs__key_bump_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__key_bump_q
+
+
 module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_strobes,write_strobe,read_next,write_hit,read_hit,read_data,value);
     
     // Module arguments
@@ -8079,9 +8253,9 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
         stored$reset = reset;
         mirror$clock = clock;
         mirror$reset = reset;
-        write_hit = (write_address >= base) & (write_address < base + words) & present;
+        hit_q$d = (write_address >= base) & (write_address < base + words) & present;
+        write_hit = hit_q$q;
         write_index = write_address - base;
-        hit_q$d = write_hit;
         index_q$d = write_index[(32'h0)+:(4)];
         stored$word = index_q$q;
         stored$data = write_data;
@@ -8643,9 +8817,9 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
         stored$reset = reset;
         mirror$clock = clock;
         mirror$reset = reset;
-        write_hit = (write_address >= base) & (write_address < base + words) & present;
+        hit_q$d = (write_address >= base) & (write_address < base + words) & present;
+        write_hit = hit_q$q;
         write_index = write_address - base;
-        hit_q$d = write_hit;
         index_q$d = write_index[(32'h0)+:(4)];
         stored$word = index_q$q;
         stored$data = write_data;
@@ -9183,9 +9357,12 @@ module rss_tuple_core__regs__primary_queue_reg(clock,reset,write_address,write_d
     reg  hit_q$d;
     wire  hit_q$q;
     reg  hit_q$clock;
-    reg  illegal_q$d;
-    wire  illegal_q$q;
-    reg  illegal_q$clock;
+    reg  outside_q$d;
+    wire  outside_q$q;
+    reg  outside_q$clock;
+    reg  over_q$d;
+    wire  over_q$q;
+    reg  over_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -9207,10 +9384,15 @@ module rss_tuple_core__regs__primary_queue_reg(clock,reset,write_address,write_d
         .q(hit_q$q),
         .clock(hit_q$clock)
     );
-    rss_tuple_core__regs__primary_queue_reg__illegal_q illegal_q(
-        .d(illegal_q$d),
-        .q(illegal_q$q),
-        .clock(illegal_q$clock)
+    rss_tuple_core__regs__primary_queue_reg__outside_q outside_q(
+        .d(outside_q$d),
+        .q(outside_q$q),
+        .clock(outside_q$clock)
+    );
+    rss_tuple_core__regs__primary_queue_reg__over_q over_q(
+        .d(over_q$d),
+        .q(over_q$q),
+        .clock(over_q$clock)
     );
     rss_tuple_core__regs__primary_queue_reg__accept_q accept_q(
         .d(accept_q$d),
@@ -9227,20 +9409,23 @@ module rss_tuple_core__regs__primary_queue_reg(clock,reset,write_address,write_d
     always @(*) begin
         stored$clock = clock;
         hit_q$clock = clock;
-        illegal_q$clock = clock;
+        outside_q$clock = clock;
+        over_q$clock = clock;
         accept_q$clock = clock;
         read_hit_q$clock = clock;
         stored$d = stored$q;
         hit_q$d = hit_q$q;
-        illegal_q$d = illegal_q$q;
+        outside_q$d = outside_q$q;
+        over_q$d = over_q$q;
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
+        outside_q$d = |(write_data & ~writable);
+        over_q$d = (merged & writable) > max;
         write_hit = hit_q$q;
-        write_fault = hit_q$q & illegal_q$q;
-        accept_q$d = hit_q$q & ~illegal_q$q;
+        write_fault = hit_q$q & (outside_q$q | over_q$q);
+        accept_q$d = hit_q$q & ~outside_q$q & ~over_q$q;
         if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
@@ -9297,7 +9482,7 @@ module rss_tuple_core__regs__primary_queue_reg__hit_q(d,q,clock);
 endmodule // rss_tuple_core__regs__primary_queue_reg__hit_q
 
 
-module rss_tuple_core__regs__primary_queue_reg__illegal_q(d,q,clock);
+module rss_tuple_core__regs__primary_queue_reg__outside_q(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -9313,7 +9498,26 @@ module rss_tuple_core__regs__primary_queue_reg__illegal_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_tuple_core__regs__primary_queue_reg__illegal_q
+endmodule // rss_tuple_core__regs__primary_queue_reg__outside_q
+
+
+module rss_tuple_core__regs__primary_queue_reg__over_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__primary_queue_reg__over_q
 
 
 module rss_tuple_core__regs__primary_queue_reg__read_hit_q(d,q,clock);
@@ -9919,9 +10123,9 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
         stored$reset = reset;
         mirror$clock = clock;
         mirror$reset = reset;
-        write_hit = (write_address >= base) & (write_address < base + words) & present;
+        hit_q$d = (write_address >= base) & (write_address < base + words) & present;
+        write_hit = hit_q$q;
         write_index = write_address - base;
-        hit_q$d = write_hit;
         index_q$d = write_index[(32'h0)+:(4)];
         stored$word = index_q$q;
         stored$data = write_data;
@@ -10666,9 +10870,12 @@ module rss_tuple_core__regs__queue_limit(clock,reset,write_address,write_data,wr
     reg  hit_q$d;
     wire  hit_q$q;
     reg  hit_q$clock;
-    reg  illegal_q$d;
-    wire  illegal_q$q;
-    reg  illegal_q$clock;
+    reg  outside_q$d;
+    wire  outside_q$q;
+    reg  outside_q$clock;
+    reg  over_q$d;
+    wire  over_q$q;
+    reg  over_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -10690,10 +10897,15 @@ module rss_tuple_core__regs__queue_limit(clock,reset,write_address,write_data,wr
         .q(hit_q$q),
         .clock(hit_q$clock)
     );
-    rss_tuple_core__regs__queue_limit__illegal_q illegal_q(
-        .d(illegal_q$d),
-        .q(illegal_q$q),
-        .clock(illegal_q$clock)
+    rss_tuple_core__regs__queue_limit__outside_q outside_q(
+        .d(outside_q$d),
+        .q(outside_q$q),
+        .clock(outside_q$clock)
+    );
+    rss_tuple_core__regs__queue_limit__over_q over_q(
+        .d(over_q$d),
+        .q(over_q$q),
+        .clock(over_q$clock)
     );
     rss_tuple_core__regs__queue_limit__accept_q accept_q(
         .d(accept_q$d),
@@ -10710,20 +10922,23 @@ module rss_tuple_core__regs__queue_limit(clock,reset,write_address,write_data,wr
     always @(*) begin
         stored$clock = clock;
         hit_q$clock = clock;
-        illegal_q$clock = clock;
+        outside_q$clock = clock;
+        over_q$clock = clock;
         accept_q$clock = clock;
         read_hit_q$clock = clock;
         stored$d = stored$q;
         hit_q$d = hit_q$q;
-        illegal_q$d = illegal_q$q;
+        outside_q$d = outside_q$q;
+        over_q$d = over_q$q;
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
+        outside_q$d = |(write_data & ~writable);
+        over_q$d = (merged & writable) > max;
         write_hit = hit_q$q;
-        write_fault = hit_q$q & illegal_q$q;
-        accept_q$d = hit_q$q & ~illegal_q$q;
+        write_fault = hit_q$q & (outside_q$q | over_q$q);
+        accept_q$d = hit_q$q & ~outside_q$q & ~over_q$q;
         if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
@@ -10780,7 +10995,7 @@ module rss_tuple_core__regs__queue_limit__hit_q(d,q,clock);
 endmodule // rss_tuple_core__regs__queue_limit__hit_q
 
 
-module rss_tuple_core__regs__queue_limit__illegal_q(d,q,clock);
+module rss_tuple_core__regs__queue_limit__outside_q(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -10796,7 +11011,26 @@ module rss_tuple_core__regs__queue_limit__illegal_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_tuple_core__regs__queue_limit__illegal_q
+endmodule // rss_tuple_core__regs__queue_limit__outside_q
+
+
+module rss_tuple_core__regs__queue_limit__over_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__queue_limit__over_q
 
 
 module rss_tuple_core__regs__queue_limit__read_hit_q(d,q,clock);
@@ -11042,6 +11276,25 @@ module rss_tuple_core__regs__record_drops_reg__read_hit_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__record_drops_reg__read_hit_q
+
+
+module rss_tuple_core__regs__refused_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__refused_hit_q
 
 
 module rss_tuple_core__regs__refused_moves(d,q,clock);
@@ -11309,9 +11562,12 @@ module rss_tuple_core__regs__table_read(clock,reset,write_address,write_data,wri
     reg  hit_q$d;
     wire  hit_q$q;
     reg  hit_q$clock;
-    reg  illegal_q$d;
-    wire  illegal_q$q;
-    reg  illegal_q$clock;
+    reg  outside_q$d;
+    wire  outside_q$q;
+    reg  outside_q$clock;
+    reg  over_q$d;
+    wire  over_q$q;
+    reg  over_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -11333,10 +11589,15 @@ module rss_tuple_core__regs__table_read(clock,reset,write_address,write_data,wri
         .q(hit_q$q),
         .clock(hit_q$clock)
     );
-    rss_tuple_core__regs__table_read__illegal_q illegal_q(
-        .d(illegal_q$d),
-        .q(illegal_q$q),
-        .clock(illegal_q$clock)
+    rss_tuple_core__regs__table_read__outside_q outside_q(
+        .d(outside_q$d),
+        .q(outside_q$q),
+        .clock(outside_q$clock)
+    );
+    rss_tuple_core__regs__table_read__over_q over_q(
+        .d(over_q$d),
+        .q(over_q$q),
+        .clock(over_q$clock)
     );
     rss_tuple_core__regs__table_read__accept_q accept_q(
         .d(accept_q$d),
@@ -11353,20 +11614,23 @@ module rss_tuple_core__regs__table_read(clock,reset,write_address,write_data,wri
     always @(*) begin
         stored$clock = clock;
         hit_q$clock = clock;
-        illegal_q$clock = clock;
+        outside_q$clock = clock;
+        over_q$clock = clock;
         accept_q$clock = clock;
         read_hit_q$clock = clock;
         stored$d = stored$q;
         hit_q$d = hit_q$q;
-        illegal_q$d = illegal_q$q;
+        outside_q$d = outside_q$q;
+        over_q$d = over_q$q;
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
+        outside_q$d = |(write_data & ~writable);
+        over_q$d = (merged & writable) > max;
         write_hit = hit_q$q;
-        write_fault = hit_q$q & illegal_q$q;
-        accept_q$d = hit_q$q & ~illegal_q$q;
+        write_fault = hit_q$q & (outside_q$q | over_q$q);
+        accept_q$d = hit_q$q & ~outside_q$q & ~over_q$q;
         if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
@@ -11423,7 +11687,7 @@ module rss_tuple_core__regs__table_read__hit_q(d,q,clock);
 endmodule // rss_tuple_core__regs__table_read__hit_q
 
 
-module rss_tuple_core__regs__table_read__illegal_q(d,q,clock);
+module rss_tuple_core__regs__table_read__outside_q(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -11439,7 +11703,26 @@ module rss_tuple_core__regs__table_read__illegal_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_tuple_core__regs__table_read__illegal_q
+endmodule // rss_tuple_core__regs__table_read__outside_q
+
+
+module rss_tuple_core__regs__table_read__over_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__table_read__over_q
 
 
 module rss_tuple_core__regs__table_read__read_hit_q(d,q,clock);
@@ -13894,9 +14177,12 @@ module rss_tuple_core__regs__table_size(clock,reset,write_address,write_data,wri
     reg  hit_q$d;
     wire  hit_q$q;
     reg  hit_q$clock;
-    reg  illegal_q$d;
-    wire  illegal_q$q;
-    reg  illegal_q$clock;
+    reg  outside_q$d;
+    wire  outside_q$q;
+    reg  outside_q$clock;
+    reg  over_q$d;
+    wire  over_q$q;
+    reg  over_q$clock;
     reg  accept_q$d;
     wire  accept_q$q;
     reg  accept_q$clock;
@@ -13918,10 +14204,15 @@ module rss_tuple_core__regs__table_size(clock,reset,write_address,write_data,wri
         .q(hit_q$q),
         .clock(hit_q$clock)
     );
-    rss_tuple_core__regs__table_size__illegal_q illegal_q(
-        .d(illegal_q$d),
-        .q(illegal_q$q),
-        .clock(illegal_q$clock)
+    rss_tuple_core__regs__table_size__outside_q outside_q(
+        .d(outside_q$d),
+        .q(outside_q$q),
+        .clock(outside_q$clock)
+    );
+    rss_tuple_core__regs__table_size__over_q over_q(
+        .d(over_q$d),
+        .q(over_q$q),
+        .clock(over_q$clock)
     );
     rss_tuple_core__regs__table_size__accept_q accept_q(
         .d(accept_q$d),
@@ -13938,20 +14229,23 @@ module rss_tuple_core__regs__table_size(clock,reset,write_address,write_data,wri
     always @(*) begin
         stored$clock = clock;
         hit_q$clock = clock;
-        illegal_q$clock = clock;
+        outside_q$clock = clock;
+        over_q$clock = clock;
         accept_q$clock = clock;
         read_hit_q$clock = clock;
         stored$d = stored$q;
         hit_q$d = hit_q$q;
-        illegal_q$d = illegal_q$q;
+        outside_q$d = outside_q$q;
+        over_q$d = over_q$q;
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
         hit_q$d = write_address == address;
-        illegal_q$d = |(write_data & ~writable) | ((merged & writable) > max);
+        outside_q$d = |(write_data & ~writable);
+        over_q$d = (merged & writable) > max;
         write_hit = hit_q$q;
-        write_fault = hit_q$q & illegal_q$q;
-        accept_q$d = hit_q$q & ~illegal_q$q;
+        write_fault = hit_q$q & (outside_q$q | over_q$q);
+        accept_q$d = hit_q$q & ~outside_q$q & ~over_q$q;
         if (write_strobe & accept_q$q) begin
             stored$d = merged & writable;
         end
@@ -14008,7 +14302,7 @@ module rss_tuple_core__regs__table_size__hit_q(d,q,clock);
 endmodule // rss_tuple_core__regs__table_size__hit_q
 
 
-module rss_tuple_core__regs__table_size__illegal_q(d,q,clock);
+module rss_tuple_core__regs__table_size__outside_q(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -14024,7 +14318,26 @@ module rss_tuple_core__regs__table_size__illegal_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_tuple_core__regs__table_size__illegal_q
+endmodule // rss_tuple_core__regs__table_size__outside_q
+
+
+module rss_tuple_core__regs__table_size__over_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__table_size__over_q
 
 
 module rss_tuple_core__regs__table_size__read_hit_q(d,q,clock);
@@ -14257,6 +14570,25 @@ module rss_tuple_core__regs__vport_caps__read_hit_q(d,q,clock);
 endmodule // rss_tuple_core__regs__vport_caps__read_hit_q
 
 
+module rss_tuple_core__regs__vport_caps_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vport_caps_hit_q
+
+
 module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,pick_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
     
     // Module arguments
@@ -14338,6 +14670,18 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  [31:0] request$d;
     wire  [31:0] request$q;
     reg  request$clock;
+    reg  [7:0] commit_target_q$d;
+    wire  [7:0] commit_target_q$q;
+    reg  commit_target_q$clock;
+    reg  [6:0] write_hits_q$d;
+    wire  [6:0] write_hits_q$q;
+    reg  write_hits_q$clock;
+    reg  commit_fault_q$d;
+    wire  commit_fault_q$q;
+    reg  commit_fault_q$clock;
+    reg  hi_fault_q$d;
+    wire  hi_fault_q$q;
+    reg  hi_fault_q$clock;
     reg  copy_started$d;
     wire  copy_started$q;
     reg  copy_started$clock;
@@ -14397,6 +14741,8 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  read_vport_q$clock;
     
     // Local signals
+    reg  [6:0] write_hits;
+    reg  [7:0] commit_target;
     reg  commit_hit;
     reg  commit_fault;
     reg  [2:0] commit_vport;
@@ -14466,6 +14812,26 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         .d(request$d),
         .q(request$q),
         .clock(request$clock)
+    );
+    rss_tuple_core__regs__vports__commit_target_q commit_target_q(
+        .d(commit_target_q$d),
+        .q(commit_target_q$q),
+        .clock(commit_target_q$clock)
+    );
+    rss_tuple_core__regs__vports__write_hits_q write_hits_q(
+        .d(write_hits_q$d),
+        .q(write_hits_q$q),
+        .clock(write_hits_q$clock)
+    );
+    rss_tuple_core__regs__vports__commit_fault_q commit_fault_q(
+        .d(commit_fault_q$d),
+        .q(commit_fault_q$q),
+        .clock(commit_fault_q$clock)
+    );
+    rss_tuple_core__regs__vports__hi_fault_q hi_fault_q(
+        .d(hi_fault_q$d),
+        .q(hi_fault_q$q),
+        .clock(hi_fault_q$clock)
     );
     rss_tuple_core__regs__vports__copy_started copy_started(
         .d(copy_started$d),
@@ -14572,6 +14938,10 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         move_address_q$clock = clock;
         pending$clock = clock;
         request$clock = clock;
+        commit_target_q$clock = clock;
+        write_hits_q$clock = clock;
+        commit_fault_q$clock = clock;
+        hi_fault_q$clock = clock;
         copy_started$clock = clock;
         copied$clock = clock;
         commit_accept_q$clock = clock;
@@ -14591,6 +14961,10 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         move_address_q$d = move_address_q$q;
         pending$d = pending$q;
         request$d = request$q;
+        commit_target_q$d = commit_target_q$q;
+        write_hits_q$d = write_hits_q$q;
+        commit_fault_q$d = commit_fault_q$q;
+        hi_fault_q$d = hi_fault_q$q;
         copy_started$d = copy_started$q;
         copied$d = copied$q;
         commit_accept_q$d = commit_accept_q$q;
@@ -14603,9 +14977,35 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         commit_fault = |(write_data & ~commit_writable) | (write_data[(32'h8)+:(3)] > vport_max);
         commit_accept_q$d = commit_hit & ~commit_fault;
         commit_taken = write_strobe & commit_accept_q$q;
+        commit_target = 32'h0;
+        if ((write_data[(32'h8)+:(3)] == 0) & (0 < vports_built)) begin
+            commit_target = (commit_target & ~(1 << (0)) | ((1'b1) << (0)));
+        end
+        if ((write_data[(32'h8)+:(3)] == 1) & (1 < vports_built)) begin
+            commit_target = (commit_target & ~(1 << (1)) | ((1'b1) << (1)));
+        end
+        if ((write_data[(32'h8)+:(3)] == 2) & (2 < vports_built)) begin
+            commit_target = (commit_target & ~(1 << (2)) | ((1'b1) << (2)));
+        end
+        if ((write_data[(32'h8)+:(3)] == 3) & (3 < vports_built)) begin
+            commit_target = (commit_target & ~(1 << (3)) | ((1'b1) << (3)));
+        end
+        if ((write_data[(32'h8)+:(3)] == 4) & (4 < vports_built)) begin
+            commit_target = (commit_target & ~(1 << (4)) | ((1'b1) << (4)));
+        end
+        if ((write_data[(32'h8)+:(3)] == 5) & (5 < vports_built)) begin
+            commit_target = (commit_target & ~(1 << (5)) | ((1'b1) << (5)));
+        end
+        if ((write_data[(32'h8)+:(3)] == 6) & (6 < vports_built)) begin
+            commit_target = (commit_target & ~(1 << (6)) | ((1'b1) << (6)));
+        end
+        if ((write_data[(32'h8)+:(3)] == 7) & (7 < vports_built)) begin
+            commit_target = (commit_target & ~(1 << (7)) | ((1'b1) << (7)));
+        end
         if (commit_taken) begin
             pending$d = 1'b1;
             request$d = write_data;
+            commit_target_q$d = commit_target;
         end
         commit_vport = request$q[(32'h8)+:(3)];
         key_copy_vport = commit_vport;
@@ -14652,7 +15052,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
             copied$d = 1'b0;
             committed = |request$q[(32'h0)+:(2)];
             table_committed = request$q[32'h1];
-            if ((commit_vport == 0) & (0 < vports_built)) begin
+            if (commit_target_q$q[0]) begin
                 commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 0 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
                 if (request$q[32'h0]) begin
                     active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 0))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 0));
@@ -14662,7 +15062,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
                     active_q$d = (active_q$d & ~(1 << (32'h30 * 0 + 32'h2)) | ((flipped_bank) << (32'h30 * 0 + 32'h2)));
                 end
             end
-            if ((commit_vport == 1) & (1 < vports_built)) begin
+            if (commit_target_q$q[1]) begin
                 commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 1 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
                 if (request$q[32'h0]) begin
                     active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 1))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 1));
@@ -14672,7 +15072,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
                     active_q$d = (active_q$d & ~(1 << (32'h30 * 1 + 32'h2)) | ((flipped_bank) << (32'h30 * 1 + 32'h2)));
                 end
             end
-            if ((commit_vport == 2) & (2 < vports_built)) begin
+            if (commit_target_q$q[2]) begin
                 commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 2 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
                 if (request$q[32'h0]) begin
                     active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 2))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 2));
@@ -14682,7 +15082,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
                     active_q$d = (active_q$d & ~(1 << (32'h30 * 2 + 32'h2)) | ((flipped_bank) << (32'h30 * 2 + 32'h2)));
                 end
             end
-            if ((commit_vport == 3) & (3 < vports_built)) begin
+            if (commit_target_q$q[3]) begin
                 commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 3 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
                 if (request$q[32'h0]) begin
                     active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 3))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 3));
@@ -14692,7 +15092,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
                     active_q$d = (active_q$d & ~(1 << (32'h30 * 3 + 32'h2)) | ((flipped_bank) << (32'h30 * 3 + 32'h2)));
                 end
             end
-            if ((commit_vport == 4) & (4 < vports_built)) begin
+            if (commit_target_q$q[4]) begin
                 commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 4 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
                 if (request$q[32'h0]) begin
                     active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 4))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 4));
@@ -14702,7 +15102,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
                     active_q$d = (active_q$d & ~(1 << (32'h30 * 4 + 32'h2)) | ((flipped_bank) << (32'h30 * 4 + 32'h2)));
                 end
             end
-            if ((commit_vport == 5) & (5 < vports_built)) begin
+            if (commit_target_q$q[5]) begin
                 commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 5 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
                 if (request$q[32'h0]) begin
                     active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 5))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 5));
@@ -14712,7 +15112,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
                     active_q$d = (active_q$d & ~(1 << (32'h30 * 5 + 32'h2)) | ((flipped_bank) << (32'h30 * 5 + 32'h2)));
                 end
             end
-            if ((commit_vport == 6) & (6 < vports_built)) begin
+            if (commit_target_q$q[6]) begin
                 commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 6 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
                 if (request$q[32'h0]) begin
                     active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 6))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 6));
@@ -14722,7 +15122,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
                     active_q$d = (active_q$d & ~(1 << (32'h30 * 6 + 32'h2)) | ((flipped_bank) << (32'h30 * 6 + 32'h2)));
                 end
             end
-            if ((commit_vport == 7) & (7 < vports_built)) begin
+            if (commit_target_q$q[7]) begin
                 commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 7 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
                 if (request$q[32'h0]) begin
                     active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 7))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 7));
@@ -14865,8 +15265,13 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         filters = filters | (((filter) & 832'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h34 * 15));
         state_write_hit = ((write_address >> 64'h3) == state_region) & (((write_address[(32'h0)+:(3)]) & 4'hf) < vports_built);
         queues_write_hit = ((write_address >> 64'h3) == queues_region) & (((write_address[(32'h0)+:(3)]) & 4'hf) < vports_built);
-        write_hit = commit_hit | move_hit | lo_hit | hi_hit | (write_address == move_status_address) | state_write_hit | queues_write_hit;
-        write_fault = (commit_hit & commit_fault) | hi_fault | (write_address == move_status_address) | state_write_hit | queues_write_hit;
+        write_hits = 32'h0;
+        write_hits = (((((((write_hits & ~(1 << (32'h0)) | ((commit_hit) << (32'h0))) & ~(1 << (32'h1)) | ((move_hit) << (32'h1))) & ~(1 << (32'h2)) | ((lo_hit) << (32'h2))) & ~(1 << (32'h3)) | ((hi_hit) << (32'h3))) & ~(1 << (32'h4)) | ((write_address == move_status_address) << (32'h4))) & ~(1 << (32'h5)) | ((state_write_hit) << (32'h5))) & ~(1 << (32'h6)) | ((queues_write_hit) << (32'h6)));
+        write_hits_q$d = write_hits;
+        commit_fault_q$d = commit_hit & commit_fault;
+        hi_fault_q$d = hi_fault;
+        write_hit = |write_hits_q$q;
+        write_fault = commit_fault_q$q | hi_fault_q$q | |write_hits_q$q[(32'h4)+:(3)];
         next_entry = read_next[(32'h0)+:(4)];
         read_hits_next = 32'h0;
         if (((read_next >> 64'h4) == mac_lo_region) & (((next_entry) & 5'h1f) < filters_built)) begin
@@ -15117,6 +15522,44 @@ module rss_tuple_core__regs__vports__commit_accept_q(d,q,clock);
 endmodule // rss_tuple_core__regs__vports__commit_accept_q
 
 
+module rss_tuple_core__regs__vports__commit_fault_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__commit_fault_q
+
+
+module rss_tuple_core__regs__vports__commit_target_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__commit_target_q
+
+
 module rss_tuple_core__regs__vports__copied(d,q,clock);
     
     // Module arguments
@@ -15153,6 +15596,25 @@ module rss_tuple_core__regs__vports__copy_started(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__vports__copy_started
+
+
+module rss_tuple_core__regs__vports__hi_fault_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__hi_fault_q
 
 
 module rss_tuple_core__regs__vports__hi_hit_q(d,q,clock);
@@ -15998,6 +16460,25 @@ module rss_tuple_core__regs__vports__request(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__vports__request
+
+
+module rss_tuple_core__regs__vports__write_hits_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [6:0] d;
+    output reg  [6:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 7'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__write_hits_q
 
 
 module rss_tuple_core__regs__write_fault_q(d,q,clock);
