@@ -2,7 +2,7 @@
 //! table and written to `out/bench.json` (`scripts/bench` runs it in release).
 //!
 //! ```text
-//! rss-bench [--out FILE] [--runs N] [--frames N] [--no-cosim]
+//! rss-bench [--out FILE] [--runs N] [--frames N] [--no-model] [--no-cosim] [--cosim-widths W,W]
 //!           [--synth] [--synth-interface frames|tuples] [--synth-targets T,T,...]
 //! ```
 //!
@@ -13,6 +13,8 @@
 //!   bytes); `model_table_vs_bitwise`: its speed over `toeplitz_bitwise`'s.
 //!
 //! Each figure is the median of `--runs` (≥ 3) runs; the runs are recorded too.
+//! `--no-model` / `--no-cosim` leave a part out; `--cosim-widths 64` runs one width
+//! (`tools/cosim-profile` samples the bench that way).
 //! `--synth` adds one synthesis + place-and-route run per reference configuration
 //! (64-bit frames on iCE40 HX8K, iCE40 UP5K and ECP5-85k; 512-bit frames on ECP5-85k;
 //! default parameters). `--synth-interface tuples` runs the tuple core instead (one
@@ -30,14 +32,17 @@ use rss_model::{Params, ToeplitzTable, toeplitz_bitwise};
 use rss_synth::{SynthOptions, SynthReport, Target};
 use serde_json::{Map, Value, json};
 
-const USAGE: &str = "usage: rss-bench [--out FILE] [--runs N] [--frames N] [--no-cosim]
+const USAGE: &str =
+    "usage: rss-bench [--out FILE] [--runs N] [--frames N] [--no-model] [--no-cosim] [--cosim-widths W,W]
                  [--synth] [--synth-interface frames|tuples] [--synth-targets T,T,...]";
 
 struct Options {
     out: PathBuf,
     runs: usize,
     frames: u64,
+    model: bool,
     cosim: bool,
+    cosim_widths: Vec<usize>,
     synth: bool,
     synth_tuples: bool,
     synth_targets: Option<Vec<Target>>,
@@ -48,7 +53,9 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         out: PathBuf::from("out/bench.json"),
         runs: 3,
         frames: 20_000,
+        model: true,
         cosim: true,
+        cosim_widths: vec![64, 512],
         synth: false,
         synth_tuples: false,
         synth_targets: None,
@@ -64,7 +71,18 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             "--out" => o.out = PathBuf::from(value()?),
             "--runs" => o.runs = number(value()?)? as usize,
             "--frames" => o.frames = number(value()?)?,
+            "--no-model" => o.model = false,
             "--no-cosim" => o.cosim = false,
+            "--cosim-widths" => {
+                o.cosim_widths = value()?
+                    .split(',')
+                    .map(|w| match w {
+                        "64" => Ok(64),
+                        "512" => Ok(512),
+                        _ => Err(format!("--cosim-widths: `{w}` (64 or 512)")),
+                    })
+                    .collect::<Result<_, _>>()?
+            }
             "--synth" => o.synth = true,
             "--synth-interface" => {
                 o.synth_tuples = match value()?.as_str() {
@@ -254,21 +272,23 @@ fn run(o: &Options) -> Result<(), String> {
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
     out.insert("commit".into(), json!(commit));
     println!("rss-bench: medians of {} runs", o.runs);
-    let model = model_runs(o.runs)?;
-    let table: Vec<f64> = model.iter().map(|(t, _)| t / 1e6).collect();
-    let bitwise: Vec<f64> = model.iter().map(|(_, b)| b / 1e6).collect();
-    let ratio: Vec<f64> = model.iter().map(|(t, b)| t / b).collect();
-    figure(&mut out, "model_ipv4_mhashes_per_s", "Mhash/s", &table);
-    figure(
-        &mut out,
-        "model_bitwise_ipv4_mhashes_per_s",
-        "Mhash/s",
-        &bitwise,
-    );
-    figure(&mut out, "model_table_vs_bitwise", "x", &ratio);
+    if o.model {
+        let model = model_runs(o.runs)?;
+        let table: Vec<f64> = model.iter().map(|(t, _)| t / 1e6).collect();
+        let bitwise: Vec<f64> = model.iter().map(|(_, b)| b / 1e6).collect();
+        let ratio: Vec<f64> = model.iter().map(|(t, b)| t / b).collect();
+        figure(&mut out, "model_ipv4_mhashes_per_s", "Mhash/s", &table);
+        figure(
+            &mut out,
+            "model_bitwise_ipv4_mhashes_per_s",
+            "Mhash/s",
+            &bitwise,
+        );
+        figure(&mut out, "model_table_vs_bitwise", "x", &ratio);
+    }
     if o.cosim {
         out.insert("cosim_frames_per_run".into(), json!(o.frames));
-        for width in [64, 512] {
+        for &width in &o.cosim_widths {
             eprintln!(
                 "cosim: {width}-bit rss_core, {} runs of {} frames",
                 o.runs, o.frames
@@ -350,6 +370,11 @@ mod tests {
         assert!(parse_args(&args("--synth-targets ecp5-45k")).is_err());
         assert!(parse_args(&args("--frames")).is_err());
         assert!(parse_args(&args("--bogus")).is_err());
+        assert_eq!(o.cosim_widths, [64, 512]);
+        let w64 = parse_args(&args("--cosim-widths 64 --no-model")).unwrap();
+        assert_eq!(w64.cosim_widths, [64]);
+        assert!(o.model && !w64.model);
+        assert!(parse_args(&args("--cosim-widths 128")).is_err());
         let all = parse_args(&args("--synth")).unwrap();
         assert_eq!(synth_configs(&all).len(), 4);
         let tuples = parse_args(&args("--synth --synth-interface tuples")).unwrap();

@@ -120,7 +120,7 @@ pub fn verilator_wrapper() -> PathBuf {
 }
 
 /// What marlin's cache key leaves out: the text of [`verilator_wrapper`] (its compiler
-/// flags) and `VERILATOR_MARLIN_OPT`. Builds made by another recipe live in another
+/// flags), `VERILATOR_MARLIN_OPT` and `VERILATOR_MARLIN_FLAGS`. Builds made by another recipe live in another
 /// directory, so a changed recipe rebuilds instead of loading a stale library.
 fn build_recipe_tag() -> String {
     use std::hash::{Hash, Hasher};
@@ -129,6 +129,7 @@ fn build_recipe_tag() -> String {
         .unwrap_or_default()
         .hash(&mut hasher);
     env::var_os("VERILATOR_MARLIN_OPT").hash(&mut hasher);
+    env::var_os("VERILATOR_MARLIN_FLAGS").hash(&mut hasher);
     format!("recipe-{:08x}", hasher.finish() as u32)
 }
 
