@@ -183,6 +183,14 @@ pub struct SynthArgs {
     /// Speed grade of the part, ECP5 only: 6, 7 or 8 [default: 6, the slowest].
     #[arg(long, value_name = "GRADE")]
     pub speed_grade: Option<u8>,
+    /// nextpnr placer's timing weight, `--placer-heap-timingweight` [default: nextpnr's,
+    /// 10].
+    #[arg(long, value_name = "N")]
+    pub placer_timing_weight: Option<u32>,
+    /// nextpnr placer's criticality exponent, `--placer-heap-critexp`, 1 or more
+    /// [default: nextpnr's, 2].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub placer_crit_exp: Option<u32>,
     /// Clock constraint in MHz [default: 100 on iCE40, 200 on ECP5].
     #[arg(long, value_name = "MHZ")]
     pub freq: Option<f64>,
@@ -306,6 +314,12 @@ fn synth(args: &SynthArgs) -> Result<ExitCode, String> {
     options.idle_ports = rss_hdl::emit::idle_port_prefixes(&design.params()?, design.interface()?);
     if let Some(seed) = args.seed {
         options.seed = seed;
+    }
+    if let Some(weight) = args.placer_timing_weight {
+        options.placer_timing.weight = weight;
+    }
+    if let Some(exponent) = args.placer_crit_exp {
+        options.placer_timing.critical_exponent = exponent;
     }
     // Checked here too, so a bad grade exits 2 like the other argument errors.
     args.target

@@ -47,6 +47,20 @@ fn synth_bad_input_exits_2_with_a_message() {
             "invalid value 'x' for '--seed <SEED>'",
         ),
         (
+            &["synth", "--target", "ecp5-85k", "--placer-crit-exp", "0"],
+            "invalid value '0' for '--placer-crit-exp <N>'",
+        ),
+        (
+            &[
+                "synth",
+                "--target",
+                "ecp5-85k",
+                "--placer-timing-weight",
+                "-1",
+            ],
+            "unexpected argument '-1' found",
+        ),
+        (
             &["synth", "--target", "ecp5-85k", "--freq", "0"],
             "not a positive frequency",
         ),

@@ -44,6 +44,8 @@ pub struct SynthOptions {
     pub target: Target,
     /// nextpnr placer seed.
     pub seed: u64,
+    /// How strongly nextpnr's placer weighs timing (default: nextpnr's own weights).
+    pub placer_timing: PlacerTiming,
     /// Speed grade of the part (ECP5: 6, 7 or 8; none: nextpnr's default, the slowest,
     /// 6). iCE40 parts have none here.
     pub speed_grade: Option<u8>,
@@ -71,12 +73,38 @@ impl SynthOptions {
             top: top.to_owned(),
             target,
             seed: 1,
+            placer_timing: PlacerTiming::default(),
             speed_grade: None,
             work_dir,
             freq_mhz: default_freq_mhz(target),
             clock: "clk".into(),
             install_missing: true,
             idle_ports: Vec::new(),
+        }
+    }
+}
+
+/// The timing weight of nextpnr's analytic (`heap`) placer: how much a connection's
+/// criticality adds to its weight (`--placer-heap-timingweight`), and the exponent
+/// applied to the criticality first (`--placer-heap-critexp`; higher weighs the most
+/// critical connections alone). nextpnr's defaults are 10 and 2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct PlacerTiming {
+    /// `--placer-heap-timingweight`.
+    pub weight: u32,
+    /// `--placer-heap-critexp`.
+    pub critical_exponent: u32,
+}
+
+impl Default for PlacerTiming {
+    /// nextpnr's own defaults, which the flow keeps: weight 30 with exponent 4 (or 50
+    /// with 4, or a lower placement density) moved the 64-bit core's Fmax by -5 to
+    /// +6 MHz per seed, a mean of +1.3 MHz over six seeds, inside the seed-to-seed
+    /// spread (README, "Fmax").
+    fn default() -> Self {
+        PlacerTiming {
+            weight: 10,
+            critical_exponent: 2,
         }
     }
 }
@@ -413,6 +441,13 @@ pub fn run(opts: &SynthOptions, progress: &mut dyn FnMut(&str)) -> Result<SynthR
         // `tools/fmax-map --routed` groups by block.
         .args(["--timing-allow-fail", "--report", report_file])
         .arg("--detailed-timing-report");
+    if opts.placer_timing != PlacerTiming::default() {
+        // Only when set: the logged command line then shows what differs.
+        cmd.arg("--placer-heap-timingweight")
+            .arg(opts.placer_timing.weight.to_string())
+            .arg("--placer-heap-critexp")
+            .arg(opts.placer_timing.critical_exponent.to_string());
+    }
     let pnr_start = Instant::now();
     let pnr = match tools::run_logged(&mut cmd, &nextpnr_name, &log, progress) {
         Ok(time) => {
@@ -458,6 +493,7 @@ pub fn run(opts: &SynthOptions, progress: &mut dyn FnMut(&str)) -> Result<SynthR
         freq_target_mhz: opts.freq_mhz,
         fits: pnr.fits(),
         seed: opts.seed,
+        placer_timing: opts.placer_timing,
         speed_grade,
         utilization: pnr.utilization,
         cells_by_type: stats.cells_by_type,
@@ -466,4 +502,21 @@ pub fn run(opts: &SynthOptions, progress: &mut dyn FnMut(&str)) -> Result<SynthR
         wrapper: wrapper_cost,
         ebr_output_registers,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placer_timing_defaults_to_nextpnr() {
+        let opts = SynthOptions::new(String::new(), "t", Target::Ecp5_85k, "w".into());
+        assert_eq!(
+            opts.placer_timing,
+            PlacerTiming {
+                weight: 10,
+                critical_exponent: 2
+            }
+        );
+    }
 }

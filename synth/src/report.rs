@@ -245,6 +245,8 @@ pub struct SynthReport {
     pub fits: bool,
     /// nextpnr's placer seed.
     pub seed: u64,
+    /// The placer's timing weight.
+    pub placer_timing: crate::PlacerTiming,
     /// The part's speed grade nextpnr timed (ECP5; none on iCE40).
     pub speed_grade: Option<u8>,
     /// nextpnr utilization per cell type.
