@@ -14917,7 +14917,9 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         p_first$d = f_first$q;
         p_last$d = f_last$q;
         p_tag$d = f_tag$q;
-        partials$d = partial;
+        if (f_valid$q) begin
+            partials$d = partial;
+        end
         if (busy$q & ~hold$q) begin
             busy$d = 1'b0;
         end
@@ -38607,10 +38609,12 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         if (entry[(32'h8 * 5)+:(8)] == in_mac[(32'h8 * 5)+:(8)]) begin
             byte_hits_now = (byte_hits_now & ~(1 << (32'h6 * 15 + 5)) | ((1'b1) << (32'h6 * 15 + 5)));
         end
-        byte_hits$d = byte_hits_now;
-        entry_valid$d = valid_now;
-        mac_complete$d = in_length >= 64'h6;
-        hit_vports$d = vports_now;
+        if (in_valid & in_first) begin
+            byte_hits$d = byte_hits_now;
+            entry_valid$d = valid_now;
+            mac_complete$d = in_length >= 64'h6;
+            hit_vports$d = vports_now;
+        end
         hits_now = 32'h0;
         if (entry_valid$q[0] & mac_complete$q & &byte_hits$q[(32'h6 * 0)+:(6)]) begin
             hits_now = (hits_now & ~(1 << (0)) | ((1'b1) << (0)));
@@ -38660,8 +38664,10 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         if (entry_valid$q[15] & mac_complete$q & &byte_hits$q[(32'h6 * 15)+:(6)]) begin
             hits_now = (hits_now & ~(1 << (15)) | ((1'b1) << (15)));
         end
-        hits$d = hits_now;
-        hits_vports$d = hit_vports$q;
+        if (hits_valid$q) begin
+            hits$d = hits_now;
+            hits_vports$d = hit_vports$q;
+        end
         hits_ready$d = hits_valid$q & ~reset;
         found = 1'b0;
         chosen = 32'h0;

@@ -350,7 +350,11 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
         self.p_first.d.next = self.f_first.q.val();
         self.p_last.d.next = self.f_last.q.val();
         self.p_tag.d.next = self.f_tag.q.val();
-        self.partials.d.next = self.partial.val();
+        // Taken only with a chunk (the accumulator reads them only then): a flip-flop
+        // enable to the hardware, and a cosim that skips the products between jobs.
+        if self.f_valid.q.val() {
+            self.partials.d.next = self.partial.val();
+        }
 
         // `hold` is `busy & step != last`: the steps and the tuple move on one
         // flip-flop's word.
