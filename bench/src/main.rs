@@ -36,6 +36,9 @@ const USAGE: &str =
     "usage: rss-bench [--out FILE] [--runs N] [--frames N] [--no-model] [--no-cosim] [--cosim-widths W,W]
                  [--synth] [--synth-interface frames|tuples] [--synth-targets T,T,...]";
 
+/// The frame widths with a cosim model here (`cosim_runs`).
+const COSIM_WIDTHS: [usize; 2] = [64, 512];
+
 struct Options {
     out: PathBuf,
     runs: usize,
@@ -55,7 +58,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         frames: 20_000,
         model: true,
         cosim: true,
-        cosim_widths: vec![64, 512],
+        cosim_widths: COSIM_WIDTHS.to_vec(),
         synth: false,
         synth_tuples: false,
         synth_targets: None,
@@ -76,10 +79,13 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             "--cosim-widths" => {
                 o.cosim_widths = value()?
                     .split(',')
-                    .map(|w| match w {
-                        "64" => Ok(64),
-                        "512" => Ok(512),
-                        _ => Err(format!("--cosim-widths: `{w}` (64 or 512)")),
+                    .map(|w| {
+                        w.parse::<usize>()
+                            .ok()
+                            .filter(|w| COSIM_WIDTHS.contains(w))
+                            .ok_or_else(|| {
+                                format!("--cosim-widths: `{w}` (one of {COSIM_WIDTHS:?})")
+                            })
                     })
                     .collect::<Result<_, _>>()?
             }

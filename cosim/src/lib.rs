@@ -120,8 +120,9 @@ pub fn verilator_wrapper() -> PathBuf {
 }
 
 /// What marlin's cache key leaves out: the text of [`verilator_wrapper`] (its compiler
-/// flags), `VERILATOR_MARLIN_OPT` and `VERILATOR_MARLIN_FLAGS`. Builds made by another recipe live in another
-/// directory, so a changed recipe rebuilds instead of loading a stale library.
+/// flags), `VERILATOR_MARLIN_OPT` and `VERILATOR_MARLIN_FLAGS`. Builds made by another
+/// recipe live in another directory, so a changed recipe rebuilds instead of loading a
+/// stale library.
 fn build_recipe_tag() -> String {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
