@@ -55,9 +55,9 @@ module rss_core (
     localparam  mac_lsb = 16'h1d0;
     localparam  tap = 1'b0;
     localparam  steps = 6'b1;
-    localparam  fifo_depth = 9'b100000;
+    localparam  fifo_depth = 9'b1000000;
     localparam  one = 16'h1;
-    localparam  fifo_depth_less_one = 16'h1f;
+    localparam  fifo_depth_less_one = 16'h3f;
     
     // Stub signals
     reg  regs$clock;
@@ -285,7 +285,7 @@ module rss_core (
     reg  [5:0] capture$walk_ptr;
     reg  [7:0] capture$walk_nh;
     reg  [3:0] capture$ihl;
-    reg  [5:0] capture$ipv4_l4_word;
+    reg  [5:0] capture$l4_word;
     reg  [5:0] capture$l4_before;
     reg  [16:0] capture$datagram_end;
     reg  capture$bad;
@@ -790,7 +790,7 @@ module rss_core (
         .walk_ptr(capture$walk_ptr),
         .walk_nh(capture$walk_nh),
         .ihl(capture$ihl),
-        .ipv4_l4_word(capture$ipv4_l4_word),
+        .l4_word(capture$l4_word),
         .l4_before(capture$l4_before),
         .datagram_end(capture$datagram_end),
         .bad(capture$bad),
@@ -1341,7 +1341,7 @@ module rss_core (
         capture$ex_dst = ext4$ex_dst_out;
         capture$ex_dst_ptr = ext4$ex_dst_ptr_out;
         capture$ihl = ext4$ihl_out;
-        capture$ipv4_l4_word = ext4$l4_word_out;
+        capture$l4_word = ext4$l4_word_out;
         capture$l4_before = ext4$l4_before_out;
         frame_state$slots = regs$active;
         frame_state$vport = vport_match$vport_next;
@@ -1577,7 +1577,7 @@ module rss_core (
 endmodule // top
 
 
-module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ipv4_l4_word,l4_before,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_dst,ex_dst_ptr,result_valid,result_next,next_ipv4,next_ipv6,next_tcp,next_udp,length,malformed,ipv4,ipv6,is_fragment,four_tuple,four_tuple_ex,src,dst,ex_src_addr,ex_dst_addr,ports);
+module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4_word,l4_before,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_dst,ex_dst_ptr,result_valid,result_next,next_ipv4,next_ipv6,next_tcp,next_udp,length,malformed,ipv4,ipv6,is_fragment,four_tuple,four_tuple_ex,src,dst,ex_src_addr,ex_dst_addr,ports);
     
     // Module arguments
     input wire  clock;
@@ -1587,7 +1587,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
     input wire  [5:0] walk_ptr;
     input wire  [7:0] walk_nh;
     input wire  [3:0] ihl;
-    input wire  [5:0] ipv4_l4_word;
+    input wire  [5:0] l4_word;
     input wire  [5:0] l4_before;
     input wire  [16:0] datagram_end;
     input wire  bad;
@@ -1699,6 +1699,12 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
     reg  [31:0] ports_q$d;
     wire  [31:0] ports_q$q;
     reg  ports_q$clock;
+    reg  [63:0] ports_word$d;
+    wire  [63:0] ports_word$q;
+    reg  ports_word$clock;
+    reg  ports_low$d;
+    wire  ports_low$q;
+    reg  ports_low$clock;
     reg  [63:0] late_word$d;
     wire  [63:0] late_word$q;
     reg  late_word$clock;
@@ -1927,7 +1933,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
     reg  [63:0] cur_route_hi;
     reg  [63:0] cur_route_lo;
     reg  [31:0] cur_ports;
-    reg  [5:0] l4_word;
     reg  l4_found;
     reg  [63:0] l4_data;
     reg  l4_low_half;
@@ -2053,6 +2058,16 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
         .d(ports_q$d),
         .q(ports_q$q),
         .clock(ports_q$clock)
+    );
+    rss_core__capture__ports_word ports_word(
+        .d(ports_word$d),
+        .q(ports_word$q),
+        .clock(ports_word$clock)
+    );
+    rss_core__capture__ports_low ports_low(
+        .d(ports_low$d),
+        .q(ports_low$q),
+        .clock(ports_low$clock)
     );
     rss_core__capture__late_word late_word(
         .d(late_word$d),
@@ -2416,6 +2431,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
         route_hi$clock = clock;
         route_lo$clock = clock;
         ports_q$clock = clock;
+        ports_word$clock = clock;
+        ports_low$clock = clock;
         late_word$clock = clock;
         late_tail$clock = clock;
         late_from_tail$clock = clock;
@@ -2495,6 +2512,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
         route_hi$d = route_hi$q;
         route_lo$d = route_lo$q;
         ports_q$d = ports_q$q;
+        ports_word$d = ports_word$q;
+        ports_low$d = ports_low$q;
         late_word$d = late_word$q;
         late_tail$d = late_tail$q;
         late_from_tail$d = late_from_tail$q;
@@ -2569,12 +2588,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
         last = beat[32'h2];
         frame_ipv4 = beat[32'h3];
         frame_ipv6 = beat[32'h4];
-        l4_word = ipv4_l4_word;
-        l4_low_half = ihl[32'h0];
-        if (frame_ipv6) begin
-            l4_word = walk_ptr;
-            l4_low_half = 1'b0;
-        end
+        l4_low_half = ihl[32'h0] & ~frame_ipv6;
         word1$target = target1;
         word2$target = target2;
         word3$target = target3;
@@ -2688,6 +2702,10 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
             route_hi$d = cur_route_hi;
             route_lo$d = cur_route_lo;
             ports_q$d = cur_ports;
+            if (l4_found) begin
+                ports_word$d = l4_data;
+                ports_low$d = l4_low_half;
+            end
         end
         nh_tcp = walk_nh == proto_tcp;
         nh_udp = walk_nh == proto_udp;
@@ -2792,7 +2810,10 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
             snap_home_lo$d = home_lo$q;
             snap_route_hi$d = route_hi$q;
             snap_route_lo$d = route_lo$q;
-            snap_ports$d = ports_q$q;
+            snap_ports$d = ports_word$q[(32'h20)+:(32)];
+            if (ports_low$q) begin
+                snap_ports$d = ports_word$q[(32'h0)+:(32)];
+            end
         end
         if (c_valid$q) begin
             snap2_w1$d = snap_w1$q;
@@ -3871,6 +3892,25 @@ module rss_core__capture__malformed_q(d,q,clock);
 endmodule // rss_core__capture__malformed_q
 
 
+module rss_core__capture__ports_low(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__ports_low
+
+
 module rss_core__capture__ports_q(d,q,clock);
     
     // Module arguments
@@ -3888,6 +3928,25 @@ module rss_core__capture__ports_q(d,q,clock);
     end
           
 endmodule // rss_core__capture__ports_q
+
+
+module rss_core__capture__ports_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__ports_word
 
 
 module rss_core__capture__result_q(d,q,clock);
@@ -5339,6 +5398,10 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  first_only = 1'b1;
     localparam  first_ext = 6'b1001;
     localparam  registered_takeover = 1'b0;
+    localparam  split_step = 1'b1;
+    localparam  dual_pick = 1'b0;
+    localparam  select_mask = 6'b111;
+    localparam  beyond_mask = 6'b111000;
     
     // Stub signals
     reg  [613:0] header$beat;
@@ -5363,6 +5426,78 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  live_q$d;
     wire  live_q$q;
     reg  live_q$clock;
+    reg  [613:0] t_beat$d;
+    wire  [613:0] t_beat$q;
+    reg  t_beat$clock;
+    reg  [63:0] t_word$d;
+    wire  [63:0] t_word$q;
+    reg  t_word$clock;
+    reg  t_started$d;
+    wire  t_started$q;
+    reg  t_started$clock;
+    reg  [2:0] t_count$d;
+    wire  [2:0] t_count$q;
+    reg  t_count$clock;
+    reg  t_live_before$d;
+    wire  t_live_before$q;
+    reg  t_live_before$clock;
+    reg  [5:0] t_ptr$d;
+    wire  [5:0] t_ptr$q;
+    reg  t_ptr$clock;
+    reg  [7:0] t_nh$d;
+    wire  [7:0] t_nh$q;
+    reg  t_nh$clock;
+    reg  t_nh_fragment$d;
+    wire  t_nh_fragment$q;
+    reg  t_nh_fragment$clock;
+    reg  t_stepped$d;
+    wire  t_stepped$q;
+    reg  t_stepped$clock;
+    reg  t_ended$d;
+    wire  t_ended$q;
+    reg  t_ended$clock;
+    reg  [17:0] t_room$d;
+    wire  [17:0] t_room$q;
+    reg  t_room$clock;
+    reg  [16:0] t_end$d;
+    wire  [16:0] t_end$q;
+    reg  t_end$clock;
+    reg  t_bad_in$d;
+    wire  t_bad_in$q;
+    reg  t_bad_in$clock;
+    reg  t_fragment_in$d;
+    wire  t_fragment_in$q;
+    reg  t_fragment_in$clock;
+    reg  [11:0] t_need_in$d;
+    wire  [11:0] t_need_in$q;
+    reg  t_need_in$clock;
+    reg  t_ex_src_in$d;
+    wire  t_ex_src_in$q;
+    reg  t_ex_src_in$clock;
+    reg  [5:0] t_ex_src_ptr_in$d;
+    wire  [5:0] t_ex_src_ptr_in$q;
+    reg  t_ex_src_ptr_in$clock;
+    reg  t_ex_dst_in$d;
+    wire  t_ex_dst_in$q;
+    reg  t_ex_dst_in$clock;
+    reg  [5:0] t_ex_dst_ptr_in$d;
+    wire  [5:0] t_ex_dst_ptr_in$q;
+    reg  t_ex_dst_ptr_in$clock;
+    reg  [3:0] t_ihl$d;
+    wire  [3:0] t_ihl$q;
+    reg  t_ihl$clock;
+    reg  h_stepped$d;
+    wire  h_stepped$q;
+    reg  h_stepped$clock;
+    reg  h_live$d;
+    wire  h_live$q;
+    reg  h_live$clock;
+    reg  [5:0] h_ptr$d;
+    wire  [5:0] h_ptr$q;
+    reg  h_ptr$clock;
+    reg  [7:0] h_nh$d;
+    wire  [7:0] h_nh$q;
+    reg  h_nh$clock;
     reg  [613:0] s_beat$d;
     wire  [613:0] s_beat$q;
     reg  s_beat$clock;
@@ -5432,6 +5567,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [8:0] s_check_words$d;
     wire  [8:0] s_check_words$q;
     reg  s_check_words$clock;
+    reg  s_too_long$d;
+    wire  s_too_long$q;
+    reg  s_too_long$clock;
     reg  [16:0] s_end$d;
     wire  [16:0] s_end$q;
     reg  s_end$clock;
@@ -5533,6 +5671,19 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  l4_before_o$clock;
     
     // Local signals
+    reg  [511:0] slots;
+    reg  [5:0] distance_held;
+    reg  [5:0] distance_taken;
+    reg  [5:0] distance;
+    reg  [15:0] select;
+    reg  found;
+    reg  [63:0] x_word;
+    reg  [5:0] x_ptr;
+    reg  [5:0] x_step_ptr;
+    reg  [7:0] x_nh;
+    reg  x_nh_fragment;
+    reg  x_stepped;
+    reg  x_held;
     reg  step_started;
     reg  step_done;
     reg  step_nh_fragment;
@@ -5572,6 +5723,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] b4;
     reg  [7:0] b5;
     reg  [16:0] header_end;
+    reg  too_long;
     reg  lands_on_home;
     
     // Sub module instances
@@ -5610,6 +5762,126 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(live_q$d),
         .q(live_q$q),
         .clock(live_q$clock)
+    );
+    rss_core__ext1__t_beat t_beat(
+        .d(t_beat$d),
+        .q(t_beat$q),
+        .clock(t_beat$clock)
+    );
+    rss_core__ext1__t_word t_word(
+        .d(t_word$d),
+        .q(t_word$q),
+        .clock(t_word$clock)
+    );
+    rss_core__ext1__t_started t_started(
+        .d(t_started$d),
+        .q(t_started$q),
+        .clock(t_started$clock)
+    );
+    rss_core__ext1__t_count t_count(
+        .d(t_count$d),
+        .q(t_count$q),
+        .clock(t_count$clock)
+    );
+    rss_core__ext1__t_live_before t_live_before(
+        .d(t_live_before$d),
+        .q(t_live_before$q),
+        .clock(t_live_before$clock)
+    );
+    rss_core__ext1__t_ptr t_ptr(
+        .d(t_ptr$d),
+        .q(t_ptr$q),
+        .clock(t_ptr$clock)
+    );
+    rss_core__ext1__t_nh t_nh(
+        .d(t_nh$d),
+        .q(t_nh$q),
+        .clock(t_nh$clock)
+    );
+    rss_core__ext1__t_nh_fragment t_nh_fragment(
+        .d(t_nh_fragment$d),
+        .q(t_nh_fragment$q),
+        .clock(t_nh_fragment$clock)
+    );
+    rss_core__ext1__t_stepped t_stepped(
+        .d(t_stepped$d),
+        .q(t_stepped$q),
+        .clock(t_stepped$clock)
+    );
+    rss_core__ext1__t_ended t_ended(
+        .d(t_ended$d),
+        .q(t_ended$q),
+        .clock(t_ended$clock)
+    );
+    rss_core__ext1__t_room t_room(
+        .d(t_room$d),
+        .q(t_room$q),
+        .clock(t_room$clock)
+    );
+    rss_core__ext1__t_end t_end(
+        .d(t_end$d),
+        .q(t_end$q),
+        .clock(t_end$clock)
+    );
+    rss_core__ext1__t_bad_in t_bad_in(
+        .d(t_bad_in$d),
+        .q(t_bad_in$q),
+        .clock(t_bad_in$clock)
+    );
+    rss_core__ext1__t_fragment_in t_fragment_in(
+        .d(t_fragment_in$d),
+        .q(t_fragment_in$q),
+        .clock(t_fragment_in$clock)
+    );
+    rss_core__ext1__t_need_in t_need_in(
+        .d(t_need_in$d),
+        .q(t_need_in$q),
+        .clock(t_need_in$clock)
+    );
+    rss_core__ext1__t_ex_src_in t_ex_src_in(
+        .d(t_ex_src_in$d),
+        .q(t_ex_src_in$q),
+        .clock(t_ex_src_in$clock)
+    );
+    rss_core__ext1__t_ex_src_ptr_in t_ex_src_ptr_in(
+        .d(t_ex_src_ptr_in$d),
+        .q(t_ex_src_ptr_in$q),
+        .clock(t_ex_src_ptr_in$clock)
+    );
+    rss_core__ext1__t_ex_dst_in t_ex_dst_in(
+        .d(t_ex_dst_in$d),
+        .q(t_ex_dst_in$q),
+        .clock(t_ex_dst_in$clock)
+    );
+    rss_core__ext1__t_ex_dst_ptr_in t_ex_dst_ptr_in(
+        .d(t_ex_dst_ptr_in$d),
+        .q(t_ex_dst_ptr_in$q),
+        .clock(t_ex_dst_ptr_in$clock)
+    );
+    rss_core__ext1__t_ihl t_ihl(
+        .d(t_ihl$d),
+        .q(t_ihl$q),
+        .clock(t_ihl$clock)
+    );
+    rss_core__ext1__h_stepped h_stepped(
+        .d(h_stepped$d),
+        .q(h_stepped$q),
+        .clock(h_stepped$clock)
+    );
+    rss_core__ext1__h_live h_live(
+        .d(h_live$d),
+        .q(h_live$q),
+        .clock(h_live$clock)
+    );
+    rss_core__ext1__h_ptr h_ptr(
+        .d(h_ptr$d),
+        .q(h_ptr$q),
+        .clock(h_ptr$clock)
+    );
+    rss_core__ext1__h_nh h_nh(
+        .d(h_nh$d),
+        .q(h_nh$q),
+        .clock(h_nh$clock)
     );
     rss_core__ext1__s_beat s_beat(
         .d(s_beat$d),
@@ -5725,6 +5997,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_check_words$d),
         .q(s_check_words$q),
         .clock(s_check_words$clock)
+    );
+    rss_core__ext1__s_too_long s_too_long(
+        .d(s_too_long$d),
+        .q(s_too_long$q),
+        .clock(s_too_long$clock)
     );
     rss_core__ext1__s_end s_end(
         .d(s_end$d),
@@ -5900,6 +6177,30 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$clock = clock;
         nh_fragment_q$clock = clock;
         live_q$clock = clock;
+        t_beat$clock = clock;
+        t_word$clock = clock;
+        t_started$clock = clock;
+        t_count$clock = clock;
+        t_live_before$clock = clock;
+        t_ptr$clock = clock;
+        t_nh$clock = clock;
+        t_nh_fragment$clock = clock;
+        t_stepped$clock = clock;
+        t_ended$clock = clock;
+        t_room$clock = clock;
+        t_end$clock = clock;
+        t_bad_in$clock = clock;
+        t_fragment_in$clock = clock;
+        t_need_in$clock = clock;
+        t_ex_src_in$clock = clock;
+        t_ex_src_ptr_in$clock = clock;
+        t_ex_dst_in$clock = clock;
+        t_ex_dst_ptr_in$clock = clock;
+        t_ihl$clock = clock;
+        h_stepped$clock = clock;
+        h_live$clock = clock;
+        h_ptr$clock = clock;
+        h_nh$clock = clock;
         s_beat$clock = clock;
         s_started$clock = clock;
         s_live_before$clock = clock;
@@ -5923,6 +6224,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_offset$clock = clock;
         s_room$clock = clock;
         s_check_words$clock = clock;
+        s_too_long$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
         s_fragment_in$clock = clock;
@@ -5962,6 +6264,30 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$d = nh_q$q;
         nh_fragment_q$d = nh_fragment_q$q;
         live_q$d = live_q$q;
+        t_beat$d = t_beat$q;
+        t_word$d = t_word$q;
+        t_started$d = t_started$q;
+        t_count$d = t_count$q;
+        t_live_before$d = t_live_before$q;
+        t_ptr$d = t_ptr$q;
+        t_nh$d = t_nh$q;
+        t_nh_fragment$d = t_nh_fragment$q;
+        t_stepped$d = t_stepped$q;
+        t_ended$d = t_ended$q;
+        t_room$d = t_room$q;
+        t_end$d = t_end$q;
+        t_bad_in$d = t_bad_in$q;
+        t_fragment_in$d = t_fragment_in$q;
+        t_need_in$d = t_need_in$q;
+        t_ex_src_in$d = t_ex_src_in$q;
+        t_ex_src_ptr_in$d = t_ex_src_ptr_in$q;
+        t_ex_dst_in$d = t_ex_dst_in$q;
+        t_ex_dst_ptr_in$d = t_ex_dst_ptr_in$q;
+        t_ihl$d = t_ihl$q;
+        h_stepped$d = h_stepped$q;
+        h_live$d = h_live$q;
+        h_ptr$d = h_ptr$q;
+        h_nh$d = h_nh$q;
         s_beat$d = s_beat$q;
         s_started$d = s_started$q;
         s_live_before$d = s_live_before$q;
@@ -5985,6 +6311,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_offset$d = s_offset$q;
         s_room$d = s_room$q;
         s_check_words$d = s_check_words$q;
+        s_too_long$d = s_too_long$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
         s_fragment_in$d = s_fragment_in$q;
@@ -6055,27 +6382,62 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         header$target = step_ptr;
         w = header$word;
-        ext_len = w[(32'h30)+:(8)];
-        if (step_nh_fragment) begin
+        found = header$found;
+        slots = beat_in[(32'h60)+:(512)];
+        distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
+        distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
+        distance = distance_held;
+        if (taking_over) begin
+            distance = distance_taken;
+        end
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        if (dual_pick) begin
+            found = (distance & beyond_mask) == 64'h0;
+            w = slots[(select)+:(64)];
+        end
+        stepped = beat_in[32'h0] & step_started & ~step_done & found;
+        ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
+        x_word = w;
+        x_ptr = cur_ptr;
+        x_step_ptr = step_ptr;
+        x_nh = cur_nh;
+        x_nh_fragment = step_nh_fragment;
+        x_stepped = stepped;
+        t_word$d = w;
+        t_ptr$d = cur_ptr;
+        t_nh$d = cur_nh;
+        t_nh_fragment$d = step_nh_fragment;
+        t_stepped$d = stepped;
+        if (split_step) begin
+            x_word = t_word$q;
+            x_ptr = t_ptr$q;
+            x_step_ptr = t_ptr$q;
+            if (first_only) begin
+                x_step_ptr = first_ext;
+            end
+            x_nh = t_nh$q;
+            x_nh_fragment = t_nh_fragment$q;
+            x_stepped = t_stepped$q;
+        end
+        ext_len = x_word[(32'h30)+:(8)];
+        if (x_nh_fragment) begin
             ext_len = 32'h0;
         end
-        ptr_sum = ((((step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
+        ptr_sum = ((((x_step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
         next_ptr = ptr_sum[(32'h1)+:(10)];
         if (|next_ptr[(32'h6)+:(4)]) begin
             next_ptr = 32'h3f;
         end
-        this_fragment = step_nh_fragment & (|w[(32'h23)+:(13)] | w[32'h20]);
-        next_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
-        next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | next_nh_fragment | (w[(32'h38)+:(8)] == destination_options);
-        stepped = beat_in[32'h0] & step_started & ~step_done & header$found;
-        ended = beat_in[32'h0] & cur_started & ~cur_done & ~(header$found & step_started) & beat_in[32'h2];
-        b1 = w[(32'h30)+:(8)];
-        b2 = w[(32'h28)+:(8)];
-        b3 = w[(32'h20)+:(8)];
-        b4 = w[(32'h18)+:(8)];
-        b5 = w[(32'h10)+:(8)];
-        s_routing_type2$d = (cur_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
-        s_home_option$d = (cur_nh == destination_options) & (b1 >= 64'h2) & (w[(32'h8)+:(8)] == home_address) & (w[(32'h0)+:(8)] == 64'h10);
+        this_fragment = x_nh_fragment & (|x_word[(32'h23)+:(13)] | x_word[32'h20]);
+        next_nh_fragment = x_word[(32'h38)+:(8)] == fragment_header;
+        next_is_ext = (x_word[(32'h38)+:(8)] == hop_by_hop) | (x_word[(32'h38)+:(8)] == routing) | next_nh_fragment | (x_word[(32'h38)+:(8)] == destination_options);
+        b1 = x_word[(32'h30)+:(8)];
+        b2 = x_word[(32'h28)+:(8)];
+        b3 = x_word[(32'h20)+:(8)];
+        b4 = x_word[(32'h18)+:(8)];
+        b5 = x_word[(32'h10)+:(8)];
+        s_routing_type2$d = (x_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
+        s_home_option$d = (x_nh == destination_options) & (b1 >= 64'h2) & (x_word[(32'h8)+:(8)] == home_address) & (x_word[(32'h0)+:(8)] == 64'h10);
         s_b2_zero$d = b2 == 64'h0;
         s_b3_is0$d = b3 == 64'h0;
         s_b3_is1$d = b3 == 64'h1;
@@ -6083,22 +6445,25 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b4_is0$d = b4 == 64'h0;
         s_b4_is1$d = b4 == 64'h1;
         s_b5_is0$d = b5 == 64'h0;
-        s_address_ptr$d = cur_ptr + 64'h1;
-        s_offset$d = ((cur_ptr - 64'h4) & 17'h1ffff) << 64'h3;
+        s_address_ptr$d = x_ptr + 64'h1;
+        s_offset$d = ((x_ptr - 64'h4) & 17'h1ffff) << 64'h3;
+        s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
+        s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
         room_held = ((end_in) & 18'h3ffff) - (((ptr_q$q - 64'h4) & 18'h3ffff) << 64'h3);
         room_taken = ((end_in) & 18'h3ffff) - (((walk_ptr_in - 64'h4) & 18'h3ffff) << 64'h3);
-        s_room$d = room_held;
+        t_room$d = room_held;
         if (taking_over) begin
-            s_room$d = room_taken;
+            t_room$d = room_taken;
         end
-        s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
         live_before = cur_live;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
-            cur_live = next_is_ext & ~this_fragment;
-            cur_nh = w[(32'h38)+:(8)];
-            cur_nh_fragment = next_nh_fragment;
-            cur_ptr = next_ptr[(32'h0)+:(6)];
+            if (~split_step) begin
+                cur_live = next_is_ext & ~this_fragment;
+                cur_nh = w[(32'h38)+:(8)];
+                cur_nh_fragment = next_nh_fragment;
+                cur_ptr = next_ptr[(32'h0)+:(6)];
+            end
         end
         if (ended) begin
             cur_live = 1'b0;
@@ -6111,6 +6476,20 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             nh_fragment_q$d = cur_nh_fragment;
             live_q$d = cur_live;
         end
+        t_beat$d = beat_in;
+        t_started$d = cur_started;
+        t_count$d = cur_count;
+        t_live_before$d = live_before;
+        t_ended$d = ended;
+        t_end$d = end_in;
+        t_bad_in$d = bad_in;
+        t_fragment_in$d = fragment_in;
+        t_need_in$d = need_in;
+        t_ex_src_in$d = ex_src_in;
+        t_ex_src_ptr_in$d = ex_src_ptr_in;
+        t_ex_dst_in$d = ex_dst_in;
+        t_ex_dst_ptr_in$d = ex_dst_ptr_in;
+        t_ihl$d = ihl_in;
         s_beat$d = beat_in;
         s_started$d = cur_started;
         s_live_before$d = live_before;
@@ -6120,7 +6499,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_nh_out$d = cur_nh;
         s_stepped$d = stepped;
         s_ended$d = ended;
-        s_fragment$d = stepped & this_fragment;
+        s_fragment$d = x_stepped & this_fragment;
+        s_room$d = room_held;
+        if (taking_over) begin
+            s_room$d = room_taken;
+        end
         s_end$d = end_in;
         s_bad_in$d = bad_in;
         s_fragment_in$d = fragment_in;
@@ -6130,6 +6513,44 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_ex_dst_in$d = ex_dst_in;
         s_ex_dst_ptr_in$d = ex_dst_ptr_in;
         s_ihl$d = ihl_in;
+        x_held = h_stepped$q & ~t_beat$q[32'h1];
+        if (split_step) begin
+            s_beat$d = t_beat$q;
+            s_started$d = t_started$q;
+            s_count$d = t_count$q;
+            s_stepped$d = t_stepped$q;
+            s_ended$d = t_ended$q;
+            s_room$d = t_room$q;
+            s_end$d = t_end$q;
+            s_bad_in$d = t_bad_in$q;
+            s_fragment_in$d = t_fragment_in$q;
+            s_need_in$d = t_need_in$q;
+            s_ex_src_in$d = t_ex_src_in$q;
+            s_ex_src_ptr_in$d = t_ex_src_ptr_in$q;
+            s_ex_dst_in$d = t_ex_dst_in$q;
+            s_ex_dst_ptr_in$d = t_ex_dst_ptr_in$q;
+            s_ihl$d = t_ihl$q;
+            s_live_before$d = t_live_before$q;
+            s_ptr_out$d = t_ptr$q;
+            s_nh_out$d = t_nh$q;
+            if (x_held) begin
+                s_live_before$d = h_live$q;
+                s_ptr_out$d = h_ptr$q;
+                s_nh_out$d = h_nh$q;
+            end
+            if (t_stepped$q) begin
+                s_ptr_out$d = next_ptr[(32'h0)+:(6)];
+                s_nh_out$d = x_word[(32'h38)+:(8)];
+            end
+            if (t_beat$q[32'h0]) begin
+                h_stepped$d = x_held | t_stepped$q;
+                if (t_stepped$q) begin
+                    h_live$d = next_is_ext & ~this_fragment;
+                    h_ptr$d = next_ptr[(32'h0)+:(6)];
+                    h_nh$d = x_word[(32'h38)+:(8)];
+                end
+            end
+        end
         live_after = s_live_before$q & ~s_ended$q;
         if (s_stepped$q) begin
             live_after = s_next_live$q;
@@ -6151,6 +6572,10 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_ex_dst = 1'b0;
         end
         header_end = s_offset$q + (((s_check_words$q) & 17'h1ffff) << 64'h3);
+        too_long = s_room$q[32'h11] | (((((s_check_words$q) & 12'hfff) << 64'h3) & 17'h1ffff) > s_room$q[(32'h0)+:(17)]);
+        if (split_step) begin
+            too_long = s_too_long$q;
+        end
         lands_on_home = (~s_b2_zero$q & s_b3_is2$q) | (~s_b2_zero$q & s_b3_is0$q & s_b5_is0$q) | (~s_b2_zero$q & s_b3_is1$q & s_b5_is0$q) | (s_b2_zero$q & s_b3_is0$q & ~s_b4_is0$q & s_b5_is0$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is1$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is0$q & s_b5_is0$q);
         if (s_stepped$q) begin
             if (s_routing_type2$q) begin
@@ -6162,7 +6587,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
                 cur_ex_src_ptr = s_address_ptr$q;
             end
             cur_fragment = cur_fragment | s_fragment$q;
-            cur_bad = cur_bad | s_room$q[32'h11] | (((((s_check_words$q) & 12'hfff) << 64'h3) & 17'h1ffff) > s_room$q[(32'h0)+:(17)]);
+            cur_bad = cur_bad | too_long;
             cur_stepped = 1'b1;
             cur_need = header_end[(32'h0)+:(12)];
             if (|header_end[(32'hc)+:(5)]) begin
@@ -6208,9 +6633,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         l4_before_o$d = ipv4_l4_before_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         if (s_beat$q[32'h4]) begin
+            l4_word_o$d = s_ptr_out$q;
             l4_before_o$d = s_ptr_out$q - 64'h1;
         end
         if (reset) begin
+            t_beat$d = 32'h0;
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
         end
@@ -6536,6 +6963,82 @@ module rss_core__ext1__fragment_q(d,q,clock);
     end
           
 endmodule // rss_core__ext1__fragment_q
+
+
+module rss_core__ext1__h_live(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__h_live
+
+
+module rss_core__ext1__h_nh(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__h_nh
+
+
+module rss_core__ext1__h_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__h_ptr
+
+
+module rss_core__ext1__h_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__h_stepped
 
 
 module rss_core__ext1__header(beat,target,found,word);
@@ -7493,6 +7996,25 @@ module rss_core__ext1__s_stepped(d,q,clock);
 endmodule // rss_core__ext1__s_stepped
 
 
+module rss_core__ext1__s_too_long(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_too_long
+
+
 module rss_core__ext1__started(d,q,clock);
     
     // Module arguments
@@ -7529,6 +8051,386 @@ module rss_core__ext1__stepped_q(d,q,clock);
     end
           
 endmodule // rss_core__ext1__stepped_q
+
+
+module rss_core__ext1__t_bad_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_bad_in
+
+
+module rss_core__ext1__t_beat(d,q,clock);
+    
+    // Module arguments
+    input wire  [613:0] d;
+    output reg  [613:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 614'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_beat
+
+
+module rss_core__ext1__t_count(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_count
+
+
+module rss_core__ext1__t_end(d,q,clock);
+    
+    // Module arguments
+    input wire  [16:0] d;
+    output reg  [16:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 17'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_end
+
+
+module rss_core__ext1__t_ended(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_ended
+
+
+module rss_core__ext1__t_ex_dst_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_ex_dst_in
+
+
+module rss_core__ext1__t_ex_dst_ptr_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_ex_dst_ptr_in
+
+
+module rss_core__ext1__t_ex_src_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_ex_src_in
+
+
+module rss_core__ext1__t_ex_src_ptr_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_ex_src_ptr_in
+
+
+module rss_core__ext1__t_fragment_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_fragment_in
+
+
+module rss_core__ext1__t_ihl(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_ihl
+
+
+module rss_core__ext1__t_live_before(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_live_before
+
+
+module rss_core__ext1__t_need_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [11:0] d;
+    output reg  [11:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 12'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_need_in
+
+
+module rss_core__ext1__t_nh(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_nh
+
+
+module rss_core__ext1__t_nh_fragment(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_nh_fragment
+
+
+module rss_core__ext1__t_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_ptr
+
+
+module rss_core__ext1__t_room(d,q,clock);
+    
+    // Module arguments
+    input wire  [17:0] d;
+    output reg  [17:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 18'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_room
+
+
+module rss_core__ext1__t_started(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_started
+
+
+module rss_core__ext1__t_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_stepped
+
+
+module rss_core__ext1__t_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_word
 
 
 module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
@@ -7582,6 +8484,10 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  first_only = 1'b0;
     localparam  first_ext = 6'b1001;
     localparam  registered_takeover = 1'b0;
+    localparam  split_step = 1'b1;
+    localparam  dual_pick = 1'b1;
+    localparam  select_mask = 6'b111;
+    localparam  beyond_mask = 6'b111000;
     
     // Stub signals
     reg  [613:0] header$beat;
@@ -7606,6 +8512,78 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  live_q$d;
     wire  live_q$q;
     reg  live_q$clock;
+    reg  [613:0] t_beat$d;
+    wire  [613:0] t_beat$q;
+    reg  t_beat$clock;
+    reg  [63:0] t_word$d;
+    wire  [63:0] t_word$q;
+    reg  t_word$clock;
+    reg  t_started$d;
+    wire  t_started$q;
+    reg  t_started$clock;
+    reg  [2:0] t_count$d;
+    wire  [2:0] t_count$q;
+    reg  t_count$clock;
+    reg  t_live_before$d;
+    wire  t_live_before$q;
+    reg  t_live_before$clock;
+    reg  [5:0] t_ptr$d;
+    wire  [5:0] t_ptr$q;
+    reg  t_ptr$clock;
+    reg  [7:0] t_nh$d;
+    wire  [7:0] t_nh$q;
+    reg  t_nh$clock;
+    reg  t_nh_fragment$d;
+    wire  t_nh_fragment$q;
+    reg  t_nh_fragment$clock;
+    reg  t_stepped$d;
+    wire  t_stepped$q;
+    reg  t_stepped$clock;
+    reg  t_ended$d;
+    wire  t_ended$q;
+    reg  t_ended$clock;
+    reg  [17:0] t_room$d;
+    wire  [17:0] t_room$q;
+    reg  t_room$clock;
+    reg  [16:0] t_end$d;
+    wire  [16:0] t_end$q;
+    reg  t_end$clock;
+    reg  t_bad_in$d;
+    wire  t_bad_in$q;
+    reg  t_bad_in$clock;
+    reg  t_fragment_in$d;
+    wire  t_fragment_in$q;
+    reg  t_fragment_in$clock;
+    reg  [11:0] t_need_in$d;
+    wire  [11:0] t_need_in$q;
+    reg  t_need_in$clock;
+    reg  t_ex_src_in$d;
+    wire  t_ex_src_in$q;
+    reg  t_ex_src_in$clock;
+    reg  [5:0] t_ex_src_ptr_in$d;
+    wire  [5:0] t_ex_src_ptr_in$q;
+    reg  t_ex_src_ptr_in$clock;
+    reg  t_ex_dst_in$d;
+    wire  t_ex_dst_in$q;
+    reg  t_ex_dst_in$clock;
+    reg  [5:0] t_ex_dst_ptr_in$d;
+    wire  [5:0] t_ex_dst_ptr_in$q;
+    reg  t_ex_dst_ptr_in$clock;
+    reg  [3:0] t_ihl$d;
+    wire  [3:0] t_ihl$q;
+    reg  t_ihl$clock;
+    reg  h_stepped$d;
+    wire  h_stepped$q;
+    reg  h_stepped$clock;
+    reg  h_live$d;
+    wire  h_live$q;
+    reg  h_live$clock;
+    reg  [5:0] h_ptr$d;
+    wire  [5:0] h_ptr$q;
+    reg  h_ptr$clock;
+    reg  [7:0] h_nh$d;
+    wire  [7:0] h_nh$q;
+    reg  h_nh$clock;
     reg  [613:0] s_beat$d;
     wire  [613:0] s_beat$q;
     reg  s_beat$clock;
@@ -7675,6 +8653,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [8:0] s_check_words$d;
     wire  [8:0] s_check_words$q;
     reg  s_check_words$clock;
+    reg  s_too_long$d;
+    wire  s_too_long$q;
+    reg  s_too_long$clock;
     reg  [16:0] s_end$d;
     wire  [16:0] s_end$q;
     reg  s_end$clock;
@@ -7776,6 +8757,19 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  l4_before_o$clock;
     
     // Local signals
+    reg  [511:0] slots;
+    reg  [5:0] distance_held;
+    reg  [5:0] distance_taken;
+    reg  [5:0] distance;
+    reg  [15:0] select;
+    reg  found;
+    reg  [63:0] x_word;
+    reg  [5:0] x_ptr;
+    reg  [5:0] x_step_ptr;
+    reg  [7:0] x_nh;
+    reg  x_nh_fragment;
+    reg  x_stepped;
+    reg  x_held;
     reg  step_started;
     reg  step_done;
     reg  step_nh_fragment;
@@ -7815,6 +8809,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] b4;
     reg  [7:0] b5;
     reg  [16:0] header_end;
+    reg  too_long;
     reg  lands_on_home;
     
     // Sub module instances
@@ -7853,6 +8848,126 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(live_q$d),
         .q(live_q$q),
         .clock(live_q$clock)
+    );
+    rss_core__ext2__t_beat t_beat(
+        .d(t_beat$d),
+        .q(t_beat$q),
+        .clock(t_beat$clock)
+    );
+    rss_core__ext2__t_word t_word(
+        .d(t_word$d),
+        .q(t_word$q),
+        .clock(t_word$clock)
+    );
+    rss_core__ext2__t_started t_started(
+        .d(t_started$d),
+        .q(t_started$q),
+        .clock(t_started$clock)
+    );
+    rss_core__ext2__t_count t_count(
+        .d(t_count$d),
+        .q(t_count$q),
+        .clock(t_count$clock)
+    );
+    rss_core__ext2__t_live_before t_live_before(
+        .d(t_live_before$d),
+        .q(t_live_before$q),
+        .clock(t_live_before$clock)
+    );
+    rss_core__ext2__t_ptr t_ptr(
+        .d(t_ptr$d),
+        .q(t_ptr$q),
+        .clock(t_ptr$clock)
+    );
+    rss_core__ext2__t_nh t_nh(
+        .d(t_nh$d),
+        .q(t_nh$q),
+        .clock(t_nh$clock)
+    );
+    rss_core__ext2__t_nh_fragment t_nh_fragment(
+        .d(t_nh_fragment$d),
+        .q(t_nh_fragment$q),
+        .clock(t_nh_fragment$clock)
+    );
+    rss_core__ext2__t_stepped t_stepped(
+        .d(t_stepped$d),
+        .q(t_stepped$q),
+        .clock(t_stepped$clock)
+    );
+    rss_core__ext2__t_ended t_ended(
+        .d(t_ended$d),
+        .q(t_ended$q),
+        .clock(t_ended$clock)
+    );
+    rss_core__ext2__t_room t_room(
+        .d(t_room$d),
+        .q(t_room$q),
+        .clock(t_room$clock)
+    );
+    rss_core__ext2__t_end t_end(
+        .d(t_end$d),
+        .q(t_end$q),
+        .clock(t_end$clock)
+    );
+    rss_core__ext2__t_bad_in t_bad_in(
+        .d(t_bad_in$d),
+        .q(t_bad_in$q),
+        .clock(t_bad_in$clock)
+    );
+    rss_core__ext2__t_fragment_in t_fragment_in(
+        .d(t_fragment_in$d),
+        .q(t_fragment_in$q),
+        .clock(t_fragment_in$clock)
+    );
+    rss_core__ext2__t_need_in t_need_in(
+        .d(t_need_in$d),
+        .q(t_need_in$q),
+        .clock(t_need_in$clock)
+    );
+    rss_core__ext2__t_ex_src_in t_ex_src_in(
+        .d(t_ex_src_in$d),
+        .q(t_ex_src_in$q),
+        .clock(t_ex_src_in$clock)
+    );
+    rss_core__ext2__t_ex_src_ptr_in t_ex_src_ptr_in(
+        .d(t_ex_src_ptr_in$d),
+        .q(t_ex_src_ptr_in$q),
+        .clock(t_ex_src_ptr_in$clock)
+    );
+    rss_core__ext2__t_ex_dst_in t_ex_dst_in(
+        .d(t_ex_dst_in$d),
+        .q(t_ex_dst_in$q),
+        .clock(t_ex_dst_in$clock)
+    );
+    rss_core__ext2__t_ex_dst_ptr_in t_ex_dst_ptr_in(
+        .d(t_ex_dst_ptr_in$d),
+        .q(t_ex_dst_ptr_in$q),
+        .clock(t_ex_dst_ptr_in$clock)
+    );
+    rss_core__ext2__t_ihl t_ihl(
+        .d(t_ihl$d),
+        .q(t_ihl$q),
+        .clock(t_ihl$clock)
+    );
+    rss_core__ext2__h_stepped h_stepped(
+        .d(h_stepped$d),
+        .q(h_stepped$q),
+        .clock(h_stepped$clock)
+    );
+    rss_core__ext2__h_live h_live(
+        .d(h_live$d),
+        .q(h_live$q),
+        .clock(h_live$clock)
+    );
+    rss_core__ext2__h_ptr h_ptr(
+        .d(h_ptr$d),
+        .q(h_ptr$q),
+        .clock(h_ptr$clock)
+    );
+    rss_core__ext2__h_nh h_nh(
+        .d(h_nh$d),
+        .q(h_nh$q),
+        .clock(h_nh$clock)
     );
     rss_core__ext2__s_beat s_beat(
         .d(s_beat$d),
@@ -7968,6 +9083,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_check_words$d),
         .q(s_check_words$q),
         .clock(s_check_words$clock)
+    );
+    rss_core__ext2__s_too_long s_too_long(
+        .d(s_too_long$d),
+        .q(s_too_long$q),
+        .clock(s_too_long$clock)
     );
     rss_core__ext2__s_end s_end(
         .d(s_end$d),
@@ -8143,6 +9263,30 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$clock = clock;
         nh_fragment_q$clock = clock;
         live_q$clock = clock;
+        t_beat$clock = clock;
+        t_word$clock = clock;
+        t_started$clock = clock;
+        t_count$clock = clock;
+        t_live_before$clock = clock;
+        t_ptr$clock = clock;
+        t_nh$clock = clock;
+        t_nh_fragment$clock = clock;
+        t_stepped$clock = clock;
+        t_ended$clock = clock;
+        t_room$clock = clock;
+        t_end$clock = clock;
+        t_bad_in$clock = clock;
+        t_fragment_in$clock = clock;
+        t_need_in$clock = clock;
+        t_ex_src_in$clock = clock;
+        t_ex_src_ptr_in$clock = clock;
+        t_ex_dst_in$clock = clock;
+        t_ex_dst_ptr_in$clock = clock;
+        t_ihl$clock = clock;
+        h_stepped$clock = clock;
+        h_live$clock = clock;
+        h_ptr$clock = clock;
+        h_nh$clock = clock;
         s_beat$clock = clock;
         s_started$clock = clock;
         s_live_before$clock = clock;
@@ -8166,6 +9310,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_offset$clock = clock;
         s_room$clock = clock;
         s_check_words$clock = clock;
+        s_too_long$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
         s_fragment_in$clock = clock;
@@ -8205,6 +9350,30 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$d = nh_q$q;
         nh_fragment_q$d = nh_fragment_q$q;
         live_q$d = live_q$q;
+        t_beat$d = t_beat$q;
+        t_word$d = t_word$q;
+        t_started$d = t_started$q;
+        t_count$d = t_count$q;
+        t_live_before$d = t_live_before$q;
+        t_ptr$d = t_ptr$q;
+        t_nh$d = t_nh$q;
+        t_nh_fragment$d = t_nh_fragment$q;
+        t_stepped$d = t_stepped$q;
+        t_ended$d = t_ended$q;
+        t_room$d = t_room$q;
+        t_end$d = t_end$q;
+        t_bad_in$d = t_bad_in$q;
+        t_fragment_in$d = t_fragment_in$q;
+        t_need_in$d = t_need_in$q;
+        t_ex_src_in$d = t_ex_src_in$q;
+        t_ex_src_ptr_in$d = t_ex_src_ptr_in$q;
+        t_ex_dst_in$d = t_ex_dst_in$q;
+        t_ex_dst_ptr_in$d = t_ex_dst_ptr_in$q;
+        t_ihl$d = t_ihl$q;
+        h_stepped$d = h_stepped$q;
+        h_live$d = h_live$q;
+        h_ptr$d = h_ptr$q;
+        h_nh$d = h_nh$q;
         s_beat$d = s_beat$q;
         s_started$d = s_started$q;
         s_live_before$d = s_live_before$q;
@@ -8228,6 +9397,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_offset$d = s_offset$q;
         s_room$d = s_room$q;
         s_check_words$d = s_check_words$q;
+        s_too_long$d = s_too_long$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
         s_fragment_in$d = s_fragment_in$q;
@@ -8298,27 +9468,62 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         header$target = step_ptr;
         w = header$word;
-        ext_len = w[(32'h30)+:(8)];
-        if (step_nh_fragment) begin
+        found = header$found;
+        slots = beat_in[(32'h60)+:(512)];
+        distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
+        distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
+        distance = distance_held;
+        if (taking_over) begin
+            distance = distance_taken;
+        end
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        if (dual_pick) begin
+            found = (distance & beyond_mask) == 64'h0;
+            w = slots[(select)+:(64)];
+        end
+        stepped = beat_in[32'h0] & step_started & ~step_done & found;
+        ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
+        x_word = w;
+        x_ptr = cur_ptr;
+        x_step_ptr = step_ptr;
+        x_nh = cur_nh;
+        x_nh_fragment = step_nh_fragment;
+        x_stepped = stepped;
+        t_word$d = w;
+        t_ptr$d = cur_ptr;
+        t_nh$d = cur_nh;
+        t_nh_fragment$d = step_nh_fragment;
+        t_stepped$d = stepped;
+        if (split_step) begin
+            x_word = t_word$q;
+            x_ptr = t_ptr$q;
+            x_step_ptr = t_ptr$q;
+            if (first_only) begin
+                x_step_ptr = first_ext;
+            end
+            x_nh = t_nh$q;
+            x_nh_fragment = t_nh_fragment$q;
+            x_stepped = t_stepped$q;
+        end
+        ext_len = x_word[(32'h30)+:(8)];
+        if (x_nh_fragment) begin
             ext_len = 32'h0;
         end
-        ptr_sum = ((((step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
+        ptr_sum = ((((x_step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
         next_ptr = ptr_sum[(32'h1)+:(10)];
         if (|next_ptr[(32'h6)+:(4)]) begin
             next_ptr = 32'h3f;
         end
-        this_fragment = step_nh_fragment & (|w[(32'h23)+:(13)] | w[32'h20]);
-        next_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
-        next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | next_nh_fragment | (w[(32'h38)+:(8)] == destination_options);
-        stepped = beat_in[32'h0] & step_started & ~step_done & header$found;
-        ended = beat_in[32'h0] & cur_started & ~cur_done & ~(header$found & step_started) & beat_in[32'h2];
-        b1 = w[(32'h30)+:(8)];
-        b2 = w[(32'h28)+:(8)];
-        b3 = w[(32'h20)+:(8)];
-        b4 = w[(32'h18)+:(8)];
-        b5 = w[(32'h10)+:(8)];
-        s_routing_type2$d = (cur_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
-        s_home_option$d = (cur_nh == destination_options) & (b1 >= 64'h2) & (w[(32'h8)+:(8)] == home_address) & (w[(32'h0)+:(8)] == 64'h10);
+        this_fragment = x_nh_fragment & (|x_word[(32'h23)+:(13)] | x_word[32'h20]);
+        next_nh_fragment = x_word[(32'h38)+:(8)] == fragment_header;
+        next_is_ext = (x_word[(32'h38)+:(8)] == hop_by_hop) | (x_word[(32'h38)+:(8)] == routing) | next_nh_fragment | (x_word[(32'h38)+:(8)] == destination_options);
+        b1 = x_word[(32'h30)+:(8)];
+        b2 = x_word[(32'h28)+:(8)];
+        b3 = x_word[(32'h20)+:(8)];
+        b4 = x_word[(32'h18)+:(8)];
+        b5 = x_word[(32'h10)+:(8)];
+        s_routing_type2$d = (x_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
+        s_home_option$d = (x_nh == destination_options) & (b1 >= 64'h2) & (x_word[(32'h8)+:(8)] == home_address) & (x_word[(32'h0)+:(8)] == 64'h10);
         s_b2_zero$d = b2 == 64'h0;
         s_b3_is0$d = b3 == 64'h0;
         s_b3_is1$d = b3 == 64'h1;
@@ -8326,22 +9531,25 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b4_is0$d = b4 == 64'h0;
         s_b4_is1$d = b4 == 64'h1;
         s_b5_is0$d = b5 == 64'h0;
-        s_address_ptr$d = cur_ptr + 64'h1;
-        s_offset$d = ((cur_ptr - 64'h4) & 17'h1ffff) << 64'h3;
+        s_address_ptr$d = x_ptr + 64'h1;
+        s_offset$d = ((x_ptr - 64'h4) & 17'h1ffff) << 64'h3;
+        s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
+        s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
         room_held = ((end_in) & 18'h3ffff) - (((ptr_q$q - 64'h4) & 18'h3ffff) << 64'h3);
         room_taken = ((end_in) & 18'h3ffff) - (((walk_ptr_in - 64'h4) & 18'h3ffff) << 64'h3);
-        s_room$d = room_held;
+        t_room$d = room_held;
         if (taking_over) begin
-            s_room$d = room_taken;
+            t_room$d = room_taken;
         end
-        s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
         live_before = cur_live;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
-            cur_live = next_is_ext & ~this_fragment;
-            cur_nh = w[(32'h38)+:(8)];
-            cur_nh_fragment = next_nh_fragment;
-            cur_ptr = next_ptr[(32'h0)+:(6)];
+            if (~split_step) begin
+                cur_live = next_is_ext & ~this_fragment;
+                cur_nh = w[(32'h38)+:(8)];
+                cur_nh_fragment = next_nh_fragment;
+                cur_ptr = next_ptr[(32'h0)+:(6)];
+            end
         end
         if (ended) begin
             cur_live = 1'b0;
@@ -8354,6 +9562,20 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             nh_fragment_q$d = cur_nh_fragment;
             live_q$d = cur_live;
         end
+        t_beat$d = beat_in;
+        t_started$d = cur_started;
+        t_count$d = cur_count;
+        t_live_before$d = live_before;
+        t_ended$d = ended;
+        t_end$d = end_in;
+        t_bad_in$d = bad_in;
+        t_fragment_in$d = fragment_in;
+        t_need_in$d = need_in;
+        t_ex_src_in$d = ex_src_in;
+        t_ex_src_ptr_in$d = ex_src_ptr_in;
+        t_ex_dst_in$d = ex_dst_in;
+        t_ex_dst_ptr_in$d = ex_dst_ptr_in;
+        t_ihl$d = ihl_in;
         s_beat$d = beat_in;
         s_started$d = cur_started;
         s_live_before$d = live_before;
@@ -8363,7 +9585,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_nh_out$d = cur_nh;
         s_stepped$d = stepped;
         s_ended$d = ended;
-        s_fragment$d = stepped & this_fragment;
+        s_fragment$d = x_stepped & this_fragment;
+        s_room$d = room_held;
+        if (taking_over) begin
+            s_room$d = room_taken;
+        end
         s_end$d = end_in;
         s_bad_in$d = bad_in;
         s_fragment_in$d = fragment_in;
@@ -8373,6 +9599,44 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_ex_dst_in$d = ex_dst_in;
         s_ex_dst_ptr_in$d = ex_dst_ptr_in;
         s_ihl$d = ihl_in;
+        x_held = h_stepped$q & ~t_beat$q[32'h1];
+        if (split_step) begin
+            s_beat$d = t_beat$q;
+            s_started$d = t_started$q;
+            s_count$d = t_count$q;
+            s_stepped$d = t_stepped$q;
+            s_ended$d = t_ended$q;
+            s_room$d = t_room$q;
+            s_end$d = t_end$q;
+            s_bad_in$d = t_bad_in$q;
+            s_fragment_in$d = t_fragment_in$q;
+            s_need_in$d = t_need_in$q;
+            s_ex_src_in$d = t_ex_src_in$q;
+            s_ex_src_ptr_in$d = t_ex_src_ptr_in$q;
+            s_ex_dst_in$d = t_ex_dst_in$q;
+            s_ex_dst_ptr_in$d = t_ex_dst_ptr_in$q;
+            s_ihl$d = t_ihl$q;
+            s_live_before$d = t_live_before$q;
+            s_ptr_out$d = t_ptr$q;
+            s_nh_out$d = t_nh$q;
+            if (x_held) begin
+                s_live_before$d = h_live$q;
+                s_ptr_out$d = h_ptr$q;
+                s_nh_out$d = h_nh$q;
+            end
+            if (t_stepped$q) begin
+                s_ptr_out$d = next_ptr[(32'h0)+:(6)];
+                s_nh_out$d = x_word[(32'h38)+:(8)];
+            end
+            if (t_beat$q[32'h0]) begin
+                h_stepped$d = x_held | t_stepped$q;
+                if (t_stepped$q) begin
+                    h_live$d = next_is_ext & ~this_fragment;
+                    h_ptr$d = next_ptr[(32'h0)+:(6)];
+                    h_nh$d = x_word[(32'h38)+:(8)];
+                end
+            end
+        end
         live_after = s_live_before$q & ~s_ended$q;
         if (s_stepped$q) begin
             live_after = s_next_live$q;
@@ -8394,6 +9658,10 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_ex_dst = 1'b0;
         end
         header_end = s_offset$q + (((s_check_words$q) & 17'h1ffff) << 64'h3);
+        too_long = s_room$q[32'h11] | (((((s_check_words$q) & 12'hfff) << 64'h3) & 17'h1ffff) > s_room$q[(32'h0)+:(17)]);
+        if (split_step) begin
+            too_long = s_too_long$q;
+        end
         lands_on_home = (~s_b2_zero$q & s_b3_is2$q) | (~s_b2_zero$q & s_b3_is0$q & s_b5_is0$q) | (~s_b2_zero$q & s_b3_is1$q & s_b5_is0$q) | (s_b2_zero$q & s_b3_is0$q & ~s_b4_is0$q & s_b5_is0$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is1$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is0$q & s_b5_is0$q);
         if (s_stepped$q) begin
             if (s_routing_type2$q) begin
@@ -8405,7 +9673,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
                 cur_ex_src_ptr = s_address_ptr$q;
             end
             cur_fragment = cur_fragment | s_fragment$q;
-            cur_bad = cur_bad | s_room$q[32'h11] | (((((s_check_words$q) & 12'hfff) << 64'h3) & 17'h1ffff) > s_room$q[(32'h0)+:(17)]);
+            cur_bad = cur_bad | too_long;
             cur_stepped = 1'b1;
             cur_need = header_end[(32'h0)+:(12)];
             if (|header_end[(32'hc)+:(5)]) begin
@@ -8451,9 +9719,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         l4_before_o$d = ipv4_l4_before_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         if (s_beat$q[32'h4]) begin
+            l4_word_o$d = s_ptr_out$q;
             l4_before_o$d = s_ptr_out$q - 64'h1;
         end
         if (reset) begin
+            t_beat$d = 32'h0;
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
         end
@@ -8779,6 +10049,82 @@ module rss_core__ext2__fragment_q(d,q,clock);
     end
           
 endmodule // rss_core__ext2__fragment_q
+
+
+module rss_core__ext2__h_live(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__h_live
+
+
+module rss_core__ext2__h_nh(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__h_nh
+
+
+module rss_core__ext2__h_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__h_ptr
+
+
+module rss_core__ext2__h_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__h_stepped
 
 
 module rss_core__ext2__header(beat,target,found,word);
@@ -9736,6 +11082,25 @@ module rss_core__ext2__s_stepped(d,q,clock);
 endmodule // rss_core__ext2__s_stepped
 
 
+module rss_core__ext2__s_too_long(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_too_long
+
+
 module rss_core__ext2__started(d,q,clock);
     
     // Module arguments
@@ -9772,6 +11137,386 @@ module rss_core__ext2__stepped_q(d,q,clock);
     end
           
 endmodule // rss_core__ext2__stepped_q
+
+
+module rss_core__ext2__t_bad_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_bad_in
+
+
+module rss_core__ext2__t_beat(d,q,clock);
+    
+    // Module arguments
+    input wire  [613:0] d;
+    output reg  [613:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 614'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_beat
+
+
+module rss_core__ext2__t_count(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_count
+
+
+module rss_core__ext2__t_end(d,q,clock);
+    
+    // Module arguments
+    input wire  [16:0] d;
+    output reg  [16:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 17'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_end
+
+
+module rss_core__ext2__t_ended(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_ended
+
+
+module rss_core__ext2__t_ex_dst_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_ex_dst_in
+
+
+module rss_core__ext2__t_ex_dst_ptr_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_ex_dst_ptr_in
+
+
+module rss_core__ext2__t_ex_src_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_ex_src_in
+
+
+module rss_core__ext2__t_ex_src_ptr_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_ex_src_ptr_in
+
+
+module rss_core__ext2__t_fragment_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_fragment_in
+
+
+module rss_core__ext2__t_ihl(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_ihl
+
+
+module rss_core__ext2__t_live_before(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_live_before
+
+
+module rss_core__ext2__t_need_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [11:0] d;
+    output reg  [11:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 12'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_need_in
+
+
+module rss_core__ext2__t_nh(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_nh
+
+
+module rss_core__ext2__t_nh_fragment(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_nh_fragment
+
+
+module rss_core__ext2__t_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_ptr
+
+
+module rss_core__ext2__t_room(d,q,clock);
+    
+    // Module arguments
+    input wire  [17:0] d;
+    output reg  [17:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 18'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_room
+
+
+module rss_core__ext2__t_started(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_started
+
+
+module rss_core__ext2__t_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_stepped
+
+
+module rss_core__ext2__t_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_word
 
 
 module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
@@ -9825,6 +11570,10 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  first_only = 1'b0;
     localparam  first_ext = 6'b1001;
     localparam  registered_takeover = 1'b0;
+    localparam  split_step = 1'b1;
+    localparam  dual_pick = 1'b1;
+    localparam  select_mask = 6'b111;
+    localparam  beyond_mask = 6'b111000;
     
     // Stub signals
     reg  [613:0] header$beat;
@@ -9849,6 +11598,78 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  live_q$d;
     wire  live_q$q;
     reg  live_q$clock;
+    reg  [613:0] t_beat$d;
+    wire  [613:0] t_beat$q;
+    reg  t_beat$clock;
+    reg  [63:0] t_word$d;
+    wire  [63:0] t_word$q;
+    reg  t_word$clock;
+    reg  t_started$d;
+    wire  t_started$q;
+    reg  t_started$clock;
+    reg  [2:0] t_count$d;
+    wire  [2:0] t_count$q;
+    reg  t_count$clock;
+    reg  t_live_before$d;
+    wire  t_live_before$q;
+    reg  t_live_before$clock;
+    reg  [5:0] t_ptr$d;
+    wire  [5:0] t_ptr$q;
+    reg  t_ptr$clock;
+    reg  [7:0] t_nh$d;
+    wire  [7:0] t_nh$q;
+    reg  t_nh$clock;
+    reg  t_nh_fragment$d;
+    wire  t_nh_fragment$q;
+    reg  t_nh_fragment$clock;
+    reg  t_stepped$d;
+    wire  t_stepped$q;
+    reg  t_stepped$clock;
+    reg  t_ended$d;
+    wire  t_ended$q;
+    reg  t_ended$clock;
+    reg  [17:0] t_room$d;
+    wire  [17:0] t_room$q;
+    reg  t_room$clock;
+    reg  [16:0] t_end$d;
+    wire  [16:0] t_end$q;
+    reg  t_end$clock;
+    reg  t_bad_in$d;
+    wire  t_bad_in$q;
+    reg  t_bad_in$clock;
+    reg  t_fragment_in$d;
+    wire  t_fragment_in$q;
+    reg  t_fragment_in$clock;
+    reg  [11:0] t_need_in$d;
+    wire  [11:0] t_need_in$q;
+    reg  t_need_in$clock;
+    reg  t_ex_src_in$d;
+    wire  t_ex_src_in$q;
+    reg  t_ex_src_in$clock;
+    reg  [5:0] t_ex_src_ptr_in$d;
+    wire  [5:0] t_ex_src_ptr_in$q;
+    reg  t_ex_src_ptr_in$clock;
+    reg  t_ex_dst_in$d;
+    wire  t_ex_dst_in$q;
+    reg  t_ex_dst_in$clock;
+    reg  [5:0] t_ex_dst_ptr_in$d;
+    wire  [5:0] t_ex_dst_ptr_in$q;
+    reg  t_ex_dst_ptr_in$clock;
+    reg  [3:0] t_ihl$d;
+    wire  [3:0] t_ihl$q;
+    reg  t_ihl$clock;
+    reg  h_stepped$d;
+    wire  h_stepped$q;
+    reg  h_stepped$clock;
+    reg  h_live$d;
+    wire  h_live$q;
+    reg  h_live$clock;
+    reg  [5:0] h_ptr$d;
+    wire  [5:0] h_ptr$q;
+    reg  h_ptr$clock;
+    reg  [7:0] h_nh$d;
+    wire  [7:0] h_nh$q;
+    reg  h_nh$clock;
     reg  [613:0] s_beat$d;
     wire  [613:0] s_beat$q;
     reg  s_beat$clock;
@@ -9918,6 +11739,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [8:0] s_check_words$d;
     wire  [8:0] s_check_words$q;
     reg  s_check_words$clock;
+    reg  s_too_long$d;
+    wire  s_too_long$q;
+    reg  s_too_long$clock;
     reg  [16:0] s_end$d;
     wire  [16:0] s_end$q;
     reg  s_end$clock;
@@ -10019,6 +11843,19 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  l4_before_o$clock;
     
     // Local signals
+    reg  [511:0] slots;
+    reg  [5:0] distance_held;
+    reg  [5:0] distance_taken;
+    reg  [5:0] distance;
+    reg  [15:0] select;
+    reg  found;
+    reg  [63:0] x_word;
+    reg  [5:0] x_ptr;
+    reg  [5:0] x_step_ptr;
+    reg  [7:0] x_nh;
+    reg  x_nh_fragment;
+    reg  x_stepped;
+    reg  x_held;
     reg  step_started;
     reg  step_done;
     reg  step_nh_fragment;
@@ -10058,6 +11895,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] b4;
     reg  [7:0] b5;
     reg  [16:0] header_end;
+    reg  too_long;
     reg  lands_on_home;
     
     // Sub module instances
@@ -10096,6 +11934,126 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(live_q$d),
         .q(live_q$q),
         .clock(live_q$clock)
+    );
+    rss_core__ext3__t_beat t_beat(
+        .d(t_beat$d),
+        .q(t_beat$q),
+        .clock(t_beat$clock)
+    );
+    rss_core__ext3__t_word t_word(
+        .d(t_word$d),
+        .q(t_word$q),
+        .clock(t_word$clock)
+    );
+    rss_core__ext3__t_started t_started(
+        .d(t_started$d),
+        .q(t_started$q),
+        .clock(t_started$clock)
+    );
+    rss_core__ext3__t_count t_count(
+        .d(t_count$d),
+        .q(t_count$q),
+        .clock(t_count$clock)
+    );
+    rss_core__ext3__t_live_before t_live_before(
+        .d(t_live_before$d),
+        .q(t_live_before$q),
+        .clock(t_live_before$clock)
+    );
+    rss_core__ext3__t_ptr t_ptr(
+        .d(t_ptr$d),
+        .q(t_ptr$q),
+        .clock(t_ptr$clock)
+    );
+    rss_core__ext3__t_nh t_nh(
+        .d(t_nh$d),
+        .q(t_nh$q),
+        .clock(t_nh$clock)
+    );
+    rss_core__ext3__t_nh_fragment t_nh_fragment(
+        .d(t_nh_fragment$d),
+        .q(t_nh_fragment$q),
+        .clock(t_nh_fragment$clock)
+    );
+    rss_core__ext3__t_stepped t_stepped(
+        .d(t_stepped$d),
+        .q(t_stepped$q),
+        .clock(t_stepped$clock)
+    );
+    rss_core__ext3__t_ended t_ended(
+        .d(t_ended$d),
+        .q(t_ended$q),
+        .clock(t_ended$clock)
+    );
+    rss_core__ext3__t_room t_room(
+        .d(t_room$d),
+        .q(t_room$q),
+        .clock(t_room$clock)
+    );
+    rss_core__ext3__t_end t_end(
+        .d(t_end$d),
+        .q(t_end$q),
+        .clock(t_end$clock)
+    );
+    rss_core__ext3__t_bad_in t_bad_in(
+        .d(t_bad_in$d),
+        .q(t_bad_in$q),
+        .clock(t_bad_in$clock)
+    );
+    rss_core__ext3__t_fragment_in t_fragment_in(
+        .d(t_fragment_in$d),
+        .q(t_fragment_in$q),
+        .clock(t_fragment_in$clock)
+    );
+    rss_core__ext3__t_need_in t_need_in(
+        .d(t_need_in$d),
+        .q(t_need_in$q),
+        .clock(t_need_in$clock)
+    );
+    rss_core__ext3__t_ex_src_in t_ex_src_in(
+        .d(t_ex_src_in$d),
+        .q(t_ex_src_in$q),
+        .clock(t_ex_src_in$clock)
+    );
+    rss_core__ext3__t_ex_src_ptr_in t_ex_src_ptr_in(
+        .d(t_ex_src_ptr_in$d),
+        .q(t_ex_src_ptr_in$q),
+        .clock(t_ex_src_ptr_in$clock)
+    );
+    rss_core__ext3__t_ex_dst_in t_ex_dst_in(
+        .d(t_ex_dst_in$d),
+        .q(t_ex_dst_in$q),
+        .clock(t_ex_dst_in$clock)
+    );
+    rss_core__ext3__t_ex_dst_ptr_in t_ex_dst_ptr_in(
+        .d(t_ex_dst_ptr_in$d),
+        .q(t_ex_dst_ptr_in$q),
+        .clock(t_ex_dst_ptr_in$clock)
+    );
+    rss_core__ext3__t_ihl t_ihl(
+        .d(t_ihl$d),
+        .q(t_ihl$q),
+        .clock(t_ihl$clock)
+    );
+    rss_core__ext3__h_stepped h_stepped(
+        .d(h_stepped$d),
+        .q(h_stepped$q),
+        .clock(h_stepped$clock)
+    );
+    rss_core__ext3__h_live h_live(
+        .d(h_live$d),
+        .q(h_live$q),
+        .clock(h_live$clock)
+    );
+    rss_core__ext3__h_ptr h_ptr(
+        .d(h_ptr$d),
+        .q(h_ptr$q),
+        .clock(h_ptr$clock)
+    );
+    rss_core__ext3__h_nh h_nh(
+        .d(h_nh$d),
+        .q(h_nh$q),
+        .clock(h_nh$clock)
     );
     rss_core__ext3__s_beat s_beat(
         .d(s_beat$d),
@@ -10211,6 +12169,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_check_words$d),
         .q(s_check_words$q),
         .clock(s_check_words$clock)
+    );
+    rss_core__ext3__s_too_long s_too_long(
+        .d(s_too_long$d),
+        .q(s_too_long$q),
+        .clock(s_too_long$clock)
     );
     rss_core__ext3__s_end s_end(
         .d(s_end$d),
@@ -10386,6 +12349,30 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$clock = clock;
         nh_fragment_q$clock = clock;
         live_q$clock = clock;
+        t_beat$clock = clock;
+        t_word$clock = clock;
+        t_started$clock = clock;
+        t_count$clock = clock;
+        t_live_before$clock = clock;
+        t_ptr$clock = clock;
+        t_nh$clock = clock;
+        t_nh_fragment$clock = clock;
+        t_stepped$clock = clock;
+        t_ended$clock = clock;
+        t_room$clock = clock;
+        t_end$clock = clock;
+        t_bad_in$clock = clock;
+        t_fragment_in$clock = clock;
+        t_need_in$clock = clock;
+        t_ex_src_in$clock = clock;
+        t_ex_src_ptr_in$clock = clock;
+        t_ex_dst_in$clock = clock;
+        t_ex_dst_ptr_in$clock = clock;
+        t_ihl$clock = clock;
+        h_stepped$clock = clock;
+        h_live$clock = clock;
+        h_ptr$clock = clock;
+        h_nh$clock = clock;
         s_beat$clock = clock;
         s_started$clock = clock;
         s_live_before$clock = clock;
@@ -10409,6 +12396,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_offset$clock = clock;
         s_room$clock = clock;
         s_check_words$clock = clock;
+        s_too_long$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
         s_fragment_in$clock = clock;
@@ -10448,6 +12436,30 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$d = nh_q$q;
         nh_fragment_q$d = nh_fragment_q$q;
         live_q$d = live_q$q;
+        t_beat$d = t_beat$q;
+        t_word$d = t_word$q;
+        t_started$d = t_started$q;
+        t_count$d = t_count$q;
+        t_live_before$d = t_live_before$q;
+        t_ptr$d = t_ptr$q;
+        t_nh$d = t_nh$q;
+        t_nh_fragment$d = t_nh_fragment$q;
+        t_stepped$d = t_stepped$q;
+        t_ended$d = t_ended$q;
+        t_room$d = t_room$q;
+        t_end$d = t_end$q;
+        t_bad_in$d = t_bad_in$q;
+        t_fragment_in$d = t_fragment_in$q;
+        t_need_in$d = t_need_in$q;
+        t_ex_src_in$d = t_ex_src_in$q;
+        t_ex_src_ptr_in$d = t_ex_src_ptr_in$q;
+        t_ex_dst_in$d = t_ex_dst_in$q;
+        t_ex_dst_ptr_in$d = t_ex_dst_ptr_in$q;
+        t_ihl$d = t_ihl$q;
+        h_stepped$d = h_stepped$q;
+        h_live$d = h_live$q;
+        h_ptr$d = h_ptr$q;
+        h_nh$d = h_nh$q;
         s_beat$d = s_beat$q;
         s_started$d = s_started$q;
         s_live_before$d = s_live_before$q;
@@ -10471,6 +12483,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_offset$d = s_offset$q;
         s_room$d = s_room$q;
         s_check_words$d = s_check_words$q;
+        s_too_long$d = s_too_long$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
         s_fragment_in$d = s_fragment_in$q;
@@ -10541,27 +12554,62 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         header$target = step_ptr;
         w = header$word;
-        ext_len = w[(32'h30)+:(8)];
-        if (step_nh_fragment) begin
+        found = header$found;
+        slots = beat_in[(32'h60)+:(512)];
+        distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
+        distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
+        distance = distance_held;
+        if (taking_over) begin
+            distance = distance_taken;
+        end
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        if (dual_pick) begin
+            found = (distance & beyond_mask) == 64'h0;
+            w = slots[(select)+:(64)];
+        end
+        stepped = beat_in[32'h0] & step_started & ~step_done & found;
+        ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
+        x_word = w;
+        x_ptr = cur_ptr;
+        x_step_ptr = step_ptr;
+        x_nh = cur_nh;
+        x_nh_fragment = step_nh_fragment;
+        x_stepped = stepped;
+        t_word$d = w;
+        t_ptr$d = cur_ptr;
+        t_nh$d = cur_nh;
+        t_nh_fragment$d = step_nh_fragment;
+        t_stepped$d = stepped;
+        if (split_step) begin
+            x_word = t_word$q;
+            x_ptr = t_ptr$q;
+            x_step_ptr = t_ptr$q;
+            if (first_only) begin
+                x_step_ptr = first_ext;
+            end
+            x_nh = t_nh$q;
+            x_nh_fragment = t_nh_fragment$q;
+            x_stepped = t_stepped$q;
+        end
+        ext_len = x_word[(32'h30)+:(8)];
+        if (x_nh_fragment) begin
             ext_len = 32'h0;
         end
-        ptr_sum = ((((step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
+        ptr_sum = ((((x_step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
         next_ptr = ptr_sum[(32'h1)+:(10)];
         if (|next_ptr[(32'h6)+:(4)]) begin
             next_ptr = 32'h3f;
         end
-        this_fragment = step_nh_fragment & (|w[(32'h23)+:(13)] | w[32'h20]);
-        next_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
-        next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | next_nh_fragment | (w[(32'h38)+:(8)] == destination_options);
-        stepped = beat_in[32'h0] & step_started & ~step_done & header$found;
-        ended = beat_in[32'h0] & cur_started & ~cur_done & ~(header$found & step_started) & beat_in[32'h2];
-        b1 = w[(32'h30)+:(8)];
-        b2 = w[(32'h28)+:(8)];
-        b3 = w[(32'h20)+:(8)];
-        b4 = w[(32'h18)+:(8)];
-        b5 = w[(32'h10)+:(8)];
-        s_routing_type2$d = (cur_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
-        s_home_option$d = (cur_nh == destination_options) & (b1 >= 64'h2) & (w[(32'h8)+:(8)] == home_address) & (w[(32'h0)+:(8)] == 64'h10);
+        this_fragment = x_nh_fragment & (|x_word[(32'h23)+:(13)] | x_word[32'h20]);
+        next_nh_fragment = x_word[(32'h38)+:(8)] == fragment_header;
+        next_is_ext = (x_word[(32'h38)+:(8)] == hop_by_hop) | (x_word[(32'h38)+:(8)] == routing) | next_nh_fragment | (x_word[(32'h38)+:(8)] == destination_options);
+        b1 = x_word[(32'h30)+:(8)];
+        b2 = x_word[(32'h28)+:(8)];
+        b3 = x_word[(32'h20)+:(8)];
+        b4 = x_word[(32'h18)+:(8)];
+        b5 = x_word[(32'h10)+:(8)];
+        s_routing_type2$d = (x_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
+        s_home_option$d = (x_nh == destination_options) & (b1 >= 64'h2) & (x_word[(32'h8)+:(8)] == home_address) & (x_word[(32'h0)+:(8)] == 64'h10);
         s_b2_zero$d = b2 == 64'h0;
         s_b3_is0$d = b3 == 64'h0;
         s_b3_is1$d = b3 == 64'h1;
@@ -10569,22 +12617,25 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b4_is0$d = b4 == 64'h0;
         s_b4_is1$d = b4 == 64'h1;
         s_b5_is0$d = b5 == 64'h0;
-        s_address_ptr$d = cur_ptr + 64'h1;
-        s_offset$d = ((cur_ptr - 64'h4) & 17'h1ffff) << 64'h3;
+        s_address_ptr$d = x_ptr + 64'h1;
+        s_offset$d = ((x_ptr - 64'h4) & 17'h1ffff) << 64'h3;
+        s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
+        s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
         room_held = ((end_in) & 18'h3ffff) - (((ptr_q$q - 64'h4) & 18'h3ffff) << 64'h3);
         room_taken = ((end_in) & 18'h3ffff) - (((walk_ptr_in - 64'h4) & 18'h3ffff) << 64'h3);
-        s_room$d = room_held;
+        t_room$d = room_held;
         if (taking_over) begin
-            s_room$d = room_taken;
+            t_room$d = room_taken;
         end
-        s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
         live_before = cur_live;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
-            cur_live = next_is_ext & ~this_fragment;
-            cur_nh = w[(32'h38)+:(8)];
-            cur_nh_fragment = next_nh_fragment;
-            cur_ptr = next_ptr[(32'h0)+:(6)];
+            if (~split_step) begin
+                cur_live = next_is_ext & ~this_fragment;
+                cur_nh = w[(32'h38)+:(8)];
+                cur_nh_fragment = next_nh_fragment;
+                cur_ptr = next_ptr[(32'h0)+:(6)];
+            end
         end
         if (ended) begin
             cur_live = 1'b0;
@@ -10597,6 +12648,20 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             nh_fragment_q$d = cur_nh_fragment;
             live_q$d = cur_live;
         end
+        t_beat$d = beat_in;
+        t_started$d = cur_started;
+        t_count$d = cur_count;
+        t_live_before$d = live_before;
+        t_ended$d = ended;
+        t_end$d = end_in;
+        t_bad_in$d = bad_in;
+        t_fragment_in$d = fragment_in;
+        t_need_in$d = need_in;
+        t_ex_src_in$d = ex_src_in;
+        t_ex_src_ptr_in$d = ex_src_ptr_in;
+        t_ex_dst_in$d = ex_dst_in;
+        t_ex_dst_ptr_in$d = ex_dst_ptr_in;
+        t_ihl$d = ihl_in;
         s_beat$d = beat_in;
         s_started$d = cur_started;
         s_live_before$d = live_before;
@@ -10606,7 +12671,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_nh_out$d = cur_nh;
         s_stepped$d = stepped;
         s_ended$d = ended;
-        s_fragment$d = stepped & this_fragment;
+        s_fragment$d = x_stepped & this_fragment;
+        s_room$d = room_held;
+        if (taking_over) begin
+            s_room$d = room_taken;
+        end
         s_end$d = end_in;
         s_bad_in$d = bad_in;
         s_fragment_in$d = fragment_in;
@@ -10616,6 +12685,44 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_ex_dst_in$d = ex_dst_in;
         s_ex_dst_ptr_in$d = ex_dst_ptr_in;
         s_ihl$d = ihl_in;
+        x_held = h_stepped$q & ~t_beat$q[32'h1];
+        if (split_step) begin
+            s_beat$d = t_beat$q;
+            s_started$d = t_started$q;
+            s_count$d = t_count$q;
+            s_stepped$d = t_stepped$q;
+            s_ended$d = t_ended$q;
+            s_room$d = t_room$q;
+            s_end$d = t_end$q;
+            s_bad_in$d = t_bad_in$q;
+            s_fragment_in$d = t_fragment_in$q;
+            s_need_in$d = t_need_in$q;
+            s_ex_src_in$d = t_ex_src_in$q;
+            s_ex_src_ptr_in$d = t_ex_src_ptr_in$q;
+            s_ex_dst_in$d = t_ex_dst_in$q;
+            s_ex_dst_ptr_in$d = t_ex_dst_ptr_in$q;
+            s_ihl$d = t_ihl$q;
+            s_live_before$d = t_live_before$q;
+            s_ptr_out$d = t_ptr$q;
+            s_nh_out$d = t_nh$q;
+            if (x_held) begin
+                s_live_before$d = h_live$q;
+                s_ptr_out$d = h_ptr$q;
+                s_nh_out$d = h_nh$q;
+            end
+            if (t_stepped$q) begin
+                s_ptr_out$d = next_ptr[(32'h0)+:(6)];
+                s_nh_out$d = x_word[(32'h38)+:(8)];
+            end
+            if (t_beat$q[32'h0]) begin
+                h_stepped$d = x_held | t_stepped$q;
+                if (t_stepped$q) begin
+                    h_live$d = next_is_ext & ~this_fragment;
+                    h_ptr$d = next_ptr[(32'h0)+:(6)];
+                    h_nh$d = x_word[(32'h38)+:(8)];
+                end
+            end
+        end
         live_after = s_live_before$q & ~s_ended$q;
         if (s_stepped$q) begin
             live_after = s_next_live$q;
@@ -10637,6 +12744,10 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_ex_dst = 1'b0;
         end
         header_end = s_offset$q + (((s_check_words$q) & 17'h1ffff) << 64'h3);
+        too_long = s_room$q[32'h11] | (((((s_check_words$q) & 12'hfff) << 64'h3) & 17'h1ffff) > s_room$q[(32'h0)+:(17)]);
+        if (split_step) begin
+            too_long = s_too_long$q;
+        end
         lands_on_home = (~s_b2_zero$q & s_b3_is2$q) | (~s_b2_zero$q & s_b3_is0$q & s_b5_is0$q) | (~s_b2_zero$q & s_b3_is1$q & s_b5_is0$q) | (s_b2_zero$q & s_b3_is0$q & ~s_b4_is0$q & s_b5_is0$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is1$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is0$q & s_b5_is0$q);
         if (s_stepped$q) begin
             if (s_routing_type2$q) begin
@@ -10648,7 +12759,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
                 cur_ex_src_ptr = s_address_ptr$q;
             end
             cur_fragment = cur_fragment | s_fragment$q;
-            cur_bad = cur_bad | s_room$q[32'h11] | (((((s_check_words$q) & 12'hfff) << 64'h3) & 17'h1ffff) > s_room$q[(32'h0)+:(17)]);
+            cur_bad = cur_bad | too_long;
             cur_stepped = 1'b1;
             cur_need = header_end[(32'h0)+:(12)];
             if (|header_end[(32'hc)+:(5)]) begin
@@ -10694,9 +12805,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         l4_before_o$d = ipv4_l4_before_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         if (s_beat$q[32'h4]) begin
+            l4_word_o$d = s_ptr_out$q;
             l4_before_o$d = s_ptr_out$q - 64'h1;
         end
         if (reset) begin
+            t_beat$d = 32'h0;
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
         end
@@ -11022,6 +13135,82 @@ module rss_core__ext3__fragment_q(d,q,clock);
     end
           
 endmodule // rss_core__ext3__fragment_q
+
+
+module rss_core__ext3__h_live(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__h_live
+
+
+module rss_core__ext3__h_nh(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__h_nh
+
+
+module rss_core__ext3__h_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__h_ptr
+
+
+module rss_core__ext3__h_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__h_stepped
 
 
 module rss_core__ext3__header(beat,target,found,word);
@@ -11979,6 +14168,25 @@ module rss_core__ext3__s_stepped(d,q,clock);
 endmodule // rss_core__ext3__s_stepped
 
 
+module rss_core__ext3__s_too_long(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_too_long
+
+
 module rss_core__ext3__started(d,q,clock);
     
     // Module arguments
@@ -12015,6 +14223,386 @@ module rss_core__ext3__stepped_q(d,q,clock);
     end
           
 endmodule // rss_core__ext3__stepped_q
+
+
+module rss_core__ext3__t_bad_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_bad_in
+
+
+module rss_core__ext3__t_beat(d,q,clock);
+    
+    // Module arguments
+    input wire  [613:0] d;
+    output reg  [613:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 614'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_beat
+
+
+module rss_core__ext3__t_count(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_count
+
+
+module rss_core__ext3__t_end(d,q,clock);
+    
+    // Module arguments
+    input wire  [16:0] d;
+    output reg  [16:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 17'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_end
+
+
+module rss_core__ext3__t_ended(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_ended
+
+
+module rss_core__ext3__t_ex_dst_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_ex_dst_in
+
+
+module rss_core__ext3__t_ex_dst_ptr_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_ex_dst_ptr_in
+
+
+module rss_core__ext3__t_ex_src_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_ex_src_in
+
+
+module rss_core__ext3__t_ex_src_ptr_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_ex_src_ptr_in
+
+
+module rss_core__ext3__t_fragment_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_fragment_in
+
+
+module rss_core__ext3__t_ihl(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_ihl
+
+
+module rss_core__ext3__t_live_before(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_live_before
+
+
+module rss_core__ext3__t_need_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [11:0] d;
+    output reg  [11:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 12'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_need_in
+
+
+module rss_core__ext3__t_nh(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_nh
+
+
+module rss_core__ext3__t_nh_fragment(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_nh_fragment
+
+
+module rss_core__ext3__t_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_ptr
+
+
+module rss_core__ext3__t_room(d,q,clock);
+    
+    // Module arguments
+    input wire  [17:0] d;
+    output reg  [17:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 18'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_room
+
+
+module rss_core__ext3__t_started(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_started
+
+
+module rss_core__ext3__t_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_stepped
+
+
+module rss_core__ext3__t_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_word
 
 
 module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
@@ -12068,6 +14656,10 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  first_only = 1'b0;
     localparam  first_ext = 6'b1001;
     localparam  registered_takeover = 1'b0;
+    localparam  split_step = 1'b1;
+    localparam  dual_pick = 1'b1;
+    localparam  select_mask = 6'b111;
+    localparam  beyond_mask = 6'b111000;
     
     // Stub signals
     reg  [613:0] header$beat;
@@ -12092,6 +14684,78 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  live_q$d;
     wire  live_q$q;
     reg  live_q$clock;
+    reg  [613:0] t_beat$d;
+    wire  [613:0] t_beat$q;
+    reg  t_beat$clock;
+    reg  [63:0] t_word$d;
+    wire  [63:0] t_word$q;
+    reg  t_word$clock;
+    reg  t_started$d;
+    wire  t_started$q;
+    reg  t_started$clock;
+    reg  [2:0] t_count$d;
+    wire  [2:0] t_count$q;
+    reg  t_count$clock;
+    reg  t_live_before$d;
+    wire  t_live_before$q;
+    reg  t_live_before$clock;
+    reg  [5:0] t_ptr$d;
+    wire  [5:0] t_ptr$q;
+    reg  t_ptr$clock;
+    reg  [7:0] t_nh$d;
+    wire  [7:0] t_nh$q;
+    reg  t_nh$clock;
+    reg  t_nh_fragment$d;
+    wire  t_nh_fragment$q;
+    reg  t_nh_fragment$clock;
+    reg  t_stepped$d;
+    wire  t_stepped$q;
+    reg  t_stepped$clock;
+    reg  t_ended$d;
+    wire  t_ended$q;
+    reg  t_ended$clock;
+    reg  [17:0] t_room$d;
+    wire  [17:0] t_room$q;
+    reg  t_room$clock;
+    reg  [16:0] t_end$d;
+    wire  [16:0] t_end$q;
+    reg  t_end$clock;
+    reg  t_bad_in$d;
+    wire  t_bad_in$q;
+    reg  t_bad_in$clock;
+    reg  t_fragment_in$d;
+    wire  t_fragment_in$q;
+    reg  t_fragment_in$clock;
+    reg  [11:0] t_need_in$d;
+    wire  [11:0] t_need_in$q;
+    reg  t_need_in$clock;
+    reg  t_ex_src_in$d;
+    wire  t_ex_src_in$q;
+    reg  t_ex_src_in$clock;
+    reg  [5:0] t_ex_src_ptr_in$d;
+    wire  [5:0] t_ex_src_ptr_in$q;
+    reg  t_ex_src_ptr_in$clock;
+    reg  t_ex_dst_in$d;
+    wire  t_ex_dst_in$q;
+    reg  t_ex_dst_in$clock;
+    reg  [5:0] t_ex_dst_ptr_in$d;
+    wire  [5:0] t_ex_dst_ptr_in$q;
+    reg  t_ex_dst_ptr_in$clock;
+    reg  [3:0] t_ihl$d;
+    wire  [3:0] t_ihl$q;
+    reg  t_ihl$clock;
+    reg  h_stepped$d;
+    wire  h_stepped$q;
+    reg  h_stepped$clock;
+    reg  h_live$d;
+    wire  h_live$q;
+    reg  h_live$clock;
+    reg  [5:0] h_ptr$d;
+    wire  [5:0] h_ptr$q;
+    reg  h_ptr$clock;
+    reg  [7:0] h_nh$d;
+    wire  [7:0] h_nh$q;
+    reg  h_nh$clock;
     reg  [613:0] s_beat$d;
     wire  [613:0] s_beat$q;
     reg  s_beat$clock;
@@ -12161,6 +14825,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [8:0] s_check_words$d;
     wire  [8:0] s_check_words$q;
     reg  s_check_words$clock;
+    reg  s_too_long$d;
+    wire  s_too_long$q;
+    reg  s_too_long$clock;
     reg  [16:0] s_end$d;
     wire  [16:0] s_end$q;
     reg  s_end$clock;
@@ -12262,6 +14929,19 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  l4_before_o$clock;
     
     // Local signals
+    reg  [511:0] slots;
+    reg  [5:0] distance_held;
+    reg  [5:0] distance_taken;
+    reg  [5:0] distance;
+    reg  [15:0] select;
+    reg  found;
+    reg  [63:0] x_word;
+    reg  [5:0] x_ptr;
+    reg  [5:0] x_step_ptr;
+    reg  [7:0] x_nh;
+    reg  x_nh_fragment;
+    reg  x_stepped;
+    reg  x_held;
     reg  step_started;
     reg  step_done;
     reg  step_nh_fragment;
@@ -12301,6 +14981,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] b4;
     reg  [7:0] b5;
     reg  [16:0] header_end;
+    reg  too_long;
     reg  lands_on_home;
     
     // Sub module instances
@@ -12339,6 +15020,126 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(live_q$d),
         .q(live_q$q),
         .clock(live_q$clock)
+    );
+    rss_core__ext4__t_beat t_beat(
+        .d(t_beat$d),
+        .q(t_beat$q),
+        .clock(t_beat$clock)
+    );
+    rss_core__ext4__t_word t_word(
+        .d(t_word$d),
+        .q(t_word$q),
+        .clock(t_word$clock)
+    );
+    rss_core__ext4__t_started t_started(
+        .d(t_started$d),
+        .q(t_started$q),
+        .clock(t_started$clock)
+    );
+    rss_core__ext4__t_count t_count(
+        .d(t_count$d),
+        .q(t_count$q),
+        .clock(t_count$clock)
+    );
+    rss_core__ext4__t_live_before t_live_before(
+        .d(t_live_before$d),
+        .q(t_live_before$q),
+        .clock(t_live_before$clock)
+    );
+    rss_core__ext4__t_ptr t_ptr(
+        .d(t_ptr$d),
+        .q(t_ptr$q),
+        .clock(t_ptr$clock)
+    );
+    rss_core__ext4__t_nh t_nh(
+        .d(t_nh$d),
+        .q(t_nh$q),
+        .clock(t_nh$clock)
+    );
+    rss_core__ext4__t_nh_fragment t_nh_fragment(
+        .d(t_nh_fragment$d),
+        .q(t_nh_fragment$q),
+        .clock(t_nh_fragment$clock)
+    );
+    rss_core__ext4__t_stepped t_stepped(
+        .d(t_stepped$d),
+        .q(t_stepped$q),
+        .clock(t_stepped$clock)
+    );
+    rss_core__ext4__t_ended t_ended(
+        .d(t_ended$d),
+        .q(t_ended$q),
+        .clock(t_ended$clock)
+    );
+    rss_core__ext4__t_room t_room(
+        .d(t_room$d),
+        .q(t_room$q),
+        .clock(t_room$clock)
+    );
+    rss_core__ext4__t_end t_end(
+        .d(t_end$d),
+        .q(t_end$q),
+        .clock(t_end$clock)
+    );
+    rss_core__ext4__t_bad_in t_bad_in(
+        .d(t_bad_in$d),
+        .q(t_bad_in$q),
+        .clock(t_bad_in$clock)
+    );
+    rss_core__ext4__t_fragment_in t_fragment_in(
+        .d(t_fragment_in$d),
+        .q(t_fragment_in$q),
+        .clock(t_fragment_in$clock)
+    );
+    rss_core__ext4__t_need_in t_need_in(
+        .d(t_need_in$d),
+        .q(t_need_in$q),
+        .clock(t_need_in$clock)
+    );
+    rss_core__ext4__t_ex_src_in t_ex_src_in(
+        .d(t_ex_src_in$d),
+        .q(t_ex_src_in$q),
+        .clock(t_ex_src_in$clock)
+    );
+    rss_core__ext4__t_ex_src_ptr_in t_ex_src_ptr_in(
+        .d(t_ex_src_ptr_in$d),
+        .q(t_ex_src_ptr_in$q),
+        .clock(t_ex_src_ptr_in$clock)
+    );
+    rss_core__ext4__t_ex_dst_in t_ex_dst_in(
+        .d(t_ex_dst_in$d),
+        .q(t_ex_dst_in$q),
+        .clock(t_ex_dst_in$clock)
+    );
+    rss_core__ext4__t_ex_dst_ptr_in t_ex_dst_ptr_in(
+        .d(t_ex_dst_ptr_in$d),
+        .q(t_ex_dst_ptr_in$q),
+        .clock(t_ex_dst_ptr_in$clock)
+    );
+    rss_core__ext4__t_ihl t_ihl(
+        .d(t_ihl$d),
+        .q(t_ihl$q),
+        .clock(t_ihl$clock)
+    );
+    rss_core__ext4__h_stepped h_stepped(
+        .d(h_stepped$d),
+        .q(h_stepped$q),
+        .clock(h_stepped$clock)
+    );
+    rss_core__ext4__h_live h_live(
+        .d(h_live$d),
+        .q(h_live$q),
+        .clock(h_live$clock)
+    );
+    rss_core__ext4__h_ptr h_ptr(
+        .d(h_ptr$d),
+        .q(h_ptr$q),
+        .clock(h_ptr$clock)
+    );
+    rss_core__ext4__h_nh h_nh(
+        .d(h_nh$d),
+        .q(h_nh$q),
+        .clock(h_nh$clock)
     );
     rss_core__ext4__s_beat s_beat(
         .d(s_beat$d),
@@ -12454,6 +15255,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_check_words$d),
         .q(s_check_words$q),
         .clock(s_check_words$clock)
+    );
+    rss_core__ext4__s_too_long s_too_long(
+        .d(s_too_long$d),
+        .q(s_too_long$q),
+        .clock(s_too_long$clock)
     );
     rss_core__ext4__s_end s_end(
         .d(s_end$d),
@@ -12629,6 +15435,30 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$clock = clock;
         nh_fragment_q$clock = clock;
         live_q$clock = clock;
+        t_beat$clock = clock;
+        t_word$clock = clock;
+        t_started$clock = clock;
+        t_count$clock = clock;
+        t_live_before$clock = clock;
+        t_ptr$clock = clock;
+        t_nh$clock = clock;
+        t_nh_fragment$clock = clock;
+        t_stepped$clock = clock;
+        t_ended$clock = clock;
+        t_room$clock = clock;
+        t_end$clock = clock;
+        t_bad_in$clock = clock;
+        t_fragment_in$clock = clock;
+        t_need_in$clock = clock;
+        t_ex_src_in$clock = clock;
+        t_ex_src_ptr_in$clock = clock;
+        t_ex_dst_in$clock = clock;
+        t_ex_dst_ptr_in$clock = clock;
+        t_ihl$clock = clock;
+        h_stepped$clock = clock;
+        h_live$clock = clock;
+        h_ptr$clock = clock;
+        h_nh$clock = clock;
         s_beat$clock = clock;
         s_started$clock = clock;
         s_live_before$clock = clock;
@@ -12652,6 +15482,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_offset$clock = clock;
         s_room$clock = clock;
         s_check_words$clock = clock;
+        s_too_long$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
         s_fragment_in$clock = clock;
@@ -12691,6 +15522,30 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$d = nh_q$q;
         nh_fragment_q$d = nh_fragment_q$q;
         live_q$d = live_q$q;
+        t_beat$d = t_beat$q;
+        t_word$d = t_word$q;
+        t_started$d = t_started$q;
+        t_count$d = t_count$q;
+        t_live_before$d = t_live_before$q;
+        t_ptr$d = t_ptr$q;
+        t_nh$d = t_nh$q;
+        t_nh_fragment$d = t_nh_fragment$q;
+        t_stepped$d = t_stepped$q;
+        t_ended$d = t_ended$q;
+        t_room$d = t_room$q;
+        t_end$d = t_end$q;
+        t_bad_in$d = t_bad_in$q;
+        t_fragment_in$d = t_fragment_in$q;
+        t_need_in$d = t_need_in$q;
+        t_ex_src_in$d = t_ex_src_in$q;
+        t_ex_src_ptr_in$d = t_ex_src_ptr_in$q;
+        t_ex_dst_in$d = t_ex_dst_in$q;
+        t_ex_dst_ptr_in$d = t_ex_dst_ptr_in$q;
+        t_ihl$d = t_ihl$q;
+        h_stepped$d = h_stepped$q;
+        h_live$d = h_live$q;
+        h_ptr$d = h_ptr$q;
+        h_nh$d = h_nh$q;
         s_beat$d = s_beat$q;
         s_started$d = s_started$q;
         s_live_before$d = s_live_before$q;
@@ -12714,6 +15569,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_offset$d = s_offset$q;
         s_room$d = s_room$q;
         s_check_words$d = s_check_words$q;
+        s_too_long$d = s_too_long$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
         s_fragment_in$d = s_fragment_in$q;
@@ -12784,27 +15640,62 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         header$target = step_ptr;
         w = header$word;
-        ext_len = w[(32'h30)+:(8)];
-        if (step_nh_fragment) begin
+        found = header$found;
+        slots = beat_in[(32'h60)+:(512)];
+        distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
+        distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
+        distance = distance_held;
+        if (taking_over) begin
+            distance = distance_taken;
+        end
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        if (dual_pick) begin
+            found = (distance & beyond_mask) == 64'h0;
+            w = slots[(select)+:(64)];
+        end
+        stepped = beat_in[32'h0] & step_started & ~step_done & found;
+        ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
+        x_word = w;
+        x_ptr = cur_ptr;
+        x_step_ptr = step_ptr;
+        x_nh = cur_nh;
+        x_nh_fragment = step_nh_fragment;
+        x_stepped = stepped;
+        t_word$d = w;
+        t_ptr$d = cur_ptr;
+        t_nh$d = cur_nh;
+        t_nh_fragment$d = step_nh_fragment;
+        t_stepped$d = stepped;
+        if (split_step) begin
+            x_word = t_word$q;
+            x_ptr = t_ptr$q;
+            x_step_ptr = t_ptr$q;
+            if (first_only) begin
+                x_step_ptr = first_ext;
+            end
+            x_nh = t_nh$q;
+            x_nh_fragment = t_nh_fragment$q;
+            x_stepped = t_stepped$q;
+        end
+        ext_len = x_word[(32'h30)+:(8)];
+        if (x_nh_fragment) begin
             ext_len = 32'h0;
         end
-        ptr_sum = ((((step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
+        ptr_sum = ((((x_step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
         next_ptr = ptr_sum[(32'h1)+:(10)];
         if (|next_ptr[(32'h6)+:(4)]) begin
             next_ptr = 32'h3f;
         end
-        this_fragment = step_nh_fragment & (|w[(32'h23)+:(13)] | w[32'h20]);
-        next_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
-        next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | next_nh_fragment | (w[(32'h38)+:(8)] == destination_options);
-        stepped = beat_in[32'h0] & step_started & ~step_done & header$found;
-        ended = beat_in[32'h0] & cur_started & ~cur_done & ~(header$found & step_started) & beat_in[32'h2];
-        b1 = w[(32'h30)+:(8)];
-        b2 = w[(32'h28)+:(8)];
-        b3 = w[(32'h20)+:(8)];
-        b4 = w[(32'h18)+:(8)];
-        b5 = w[(32'h10)+:(8)];
-        s_routing_type2$d = (cur_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
-        s_home_option$d = (cur_nh == destination_options) & (b1 >= 64'h2) & (w[(32'h8)+:(8)] == home_address) & (w[(32'h0)+:(8)] == 64'h10);
+        this_fragment = x_nh_fragment & (|x_word[(32'h23)+:(13)] | x_word[32'h20]);
+        next_nh_fragment = x_word[(32'h38)+:(8)] == fragment_header;
+        next_is_ext = (x_word[(32'h38)+:(8)] == hop_by_hop) | (x_word[(32'h38)+:(8)] == routing) | next_nh_fragment | (x_word[(32'h38)+:(8)] == destination_options);
+        b1 = x_word[(32'h30)+:(8)];
+        b2 = x_word[(32'h28)+:(8)];
+        b3 = x_word[(32'h20)+:(8)];
+        b4 = x_word[(32'h18)+:(8)];
+        b5 = x_word[(32'h10)+:(8)];
+        s_routing_type2$d = (x_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
+        s_home_option$d = (x_nh == destination_options) & (b1 >= 64'h2) & (x_word[(32'h8)+:(8)] == home_address) & (x_word[(32'h0)+:(8)] == 64'h10);
         s_b2_zero$d = b2 == 64'h0;
         s_b3_is0$d = b3 == 64'h0;
         s_b3_is1$d = b3 == 64'h1;
@@ -12812,22 +15703,25 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b4_is0$d = b4 == 64'h0;
         s_b4_is1$d = b4 == 64'h1;
         s_b5_is0$d = b5 == 64'h0;
-        s_address_ptr$d = cur_ptr + 64'h1;
-        s_offset$d = ((cur_ptr - 64'h4) & 17'h1ffff) << 64'h3;
+        s_address_ptr$d = x_ptr + 64'h1;
+        s_offset$d = ((x_ptr - 64'h4) & 17'h1ffff) << 64'h3;
+        s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
+        s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
         room_held = ((end_in) & 18'h3ffff) - (((ptr_q$q - 64'h4) & 18'h3ffff) << 64'h3);
         room_taken = ((end_in) & 18'h3ffff) - (((walk_ptr_in - 64'h4) & 18'h3ffff) << 64'h3);
-        s_room$d = room_held;
+        t_room$d = room_held;
         if (taking_over) begin
-            s_room$d = room_taken;
+            t_room$d = room_taken;
         end
-        s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
         live_before = cur_live;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
-            cur_live = next_is_ext & ~this_fragment;
-            cur_nh = w[(32'h38)+:(8)];
-            cur_nh_fragment = next_nh_fragment;
-            cur_ptr = next_ptr[(32'h0)+:(6)];
+            if (~split_step) begin
+                cur_live = next_is_ext & ~this_fragment;
+                cur_nh = w[(32'h38)+:(8)];
+                cur_nh_fragment = next_nh_fragment;
+                cur_ptr = next_ptr[(32'h0)+:(6)];
+            end
         end
         if (ended) begin
             cur_live = 1'b0;
@@ -12840,6 +15734,20 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             nh_fragment_q$d = cur_nh_fragment;
             live_q$d = cur_live;
         end
+        t_beat$d = beat_in;
+        t_started$d = cur_started;
+        t_count$d = cur_count;
+        t_live_before$d = live_before;
+        t_ended$d = ended;
+        t_end$d = end_in;
+        t_bad_in$d = bad_in;
+        t_fragment_in$d = fragment_in;
+        t_need_in$d = need_in;
+        t_ex_src_in$d = ex_src_in;
+        t_ex_src_ptr_in$d = ex_src_ptr_in;
+        t_ex_dst_in$d = ex_dst_in;
+        t_ex_dst_ptr_in$d = ex_dst_ptr_in;
+        t_ihl$d = ihl_in;
         s_beat$d = beat_in;
         s_started$d = cur_started;
         s_live_before$d = live_before;
@@ -12849,7 +15757,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_nh_out$d = cur_nh;
         s_stepped$d = stepped;
         s_ended$d = ended;
-        s_fragment$d = stepped & this_fragment;
+        s_fragment$d = x_stepped & this_fragment;
+        s_room$d = room_held;
+        if (taking_over) begin
+            s_room$d = room_taken;
+        end
         s_end$d = end_in;
         s_bad_in$d = bad_in;
         s_fragment_in$d = fragment_in;
@@ -12859,6 +15771,44 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_ex_dst_in$d = ex_dst_in;
         s_ex_dst_ptr_in$d = ex_dst_ptr_in;
         s_ihl$d = ihl_in;
+        x_held = h_stepped$q & ~t_beat$q[32'h1];
+        if (split_step) begin
+            s_beat$d = t_beat$q;
+            s_started$d = t_started$q;
+            s_count$d = t_count$q;
+            s_stepped$d = t_stepped$q;
+            s_ended$d = t_ended$q;
+            s_room$d = t_room$q;
+            s_end$d = t_end$q;
+            s_bad_in$d = t_bad_in$q;
+            s_fragment_in$d = t_fragment_in$q;
+            s_need_in$d = t_need_in$q;
+            s_ex_src_in$d = t_ex_src_in$q;
+            s_ex_src_ptr_in$d = t_ex_src_ptr_in$q;
+            s_ex_dst_in$d = t_ex_dst_in$q;
+            s_ex_dst_ptr_in$d = t_ex_dst_ptr_in$q;
+            s_ihl$d = t_ihl$q;
+            s_live_before$d = t_live_before$q;
+            s_ptr_out$d = t_ptr$q;
+            s_nh_out$d = t_nh$q;
+            if (x_held) begin
+                s_live_before$d = h_live$q;
+                s_ptr_out$d = h_ptr$q;
+                s_nh_out$d = h_nh$q;
+            end
+            if (t_stepped$q) begin
+                s_ptr_out$d = next_ptr[(32'h0)+:(6)];
+                s_nh_out$d = x_word[(32'h38)+:(8)];
+            end
+            if (t_beat$q[32'h0]) begin
+                h_stepped$d = x_held | t_stepped$q;
+                if (t_stepped$q) begin
+                    h_live$d = next_is_ext & ~this_fragment;
+                    h_ptr$d = next_ptr[(32'h0)+:(6)];
+                    h_nh$d = x_word[(32'h38)+:(8)];
+                end
+            end
+        end
         live_after = s_live_before$q & ~s_ended$q;
         if (s_stepped$q) begin
             live_after = s_next_live$q;
@@ -12880,6 +15830,10 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_ex_dst = 1'b0;
         end
         header_end = s_offset$q + (((s_check_words$q) & 17'h1ffff) << 64'h3);
+        too_long = s_room$q[32'h11] | (((((s_check_words$q) & 12'hfff) << 64'h3) & 17'h1ffff) > s_room$q[(32'h0)+:(17)]);
+        if (split_step) begin
+            too_long = s_too_long$q;
+        end
         lands_on_home = (~s_b2_zero$q & s_b3_is2$q) | (~s_b2_zero$q & s_b3_is0$q & s_b5_is0$q) | (~s_b2_zero$q & s_b3_is1$q & s_b5_is0$q) | (s_b2_zero$q & s_b3_is0$q & ~s_b4_is0$q & s_b5_is0$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is1$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is0$q & s_b5_is0$q);
         if (s_stepped$q) begin
             if (s_routing_type2$q) begin
@@ -12891,7 +15845,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
                 cur_ex_src_ptr = s_address_ptr$q;
             end
             cur_fragment = cur_fragment | s_fragment$q;
-            cur_bad = cur_bad | s_room$q[32'h11] | (((((s_check_words$q) & 12'hfff) << 64'h3) & 17'h1ffff) > s_room$q[(32'h0)+:(17)]);
+            cur_bad = cur_bad | too_long;
             cur_stepped = 1'b1;
             cur_need = header_end[(32'h0)+:(12)];
             if (|header_end[(32'hc)+:(5)]) begin
@@ -12937,9 +15891,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         l4_before_o$d = ipv4_l4_before_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         if (s_beat$q[32'h4]) begin
+            l4_word_o$d = s_ptr_out$q;
             l4_before_o$d = s_ptr_out$q - 64'h1;
         end
         if (reset) begin
+            t_beat$d = 32'h0;
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
         end
@@ -13265,6 +16221,82 @@ module rss_core__ext4__fragment_q(d,q,clock);
     end
           
 endmodule // rss_core__ext4__fragment_q
+
+
+module rss_core__ext4__h_live(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__h_live
+
+
+module rss_core__ext4__h_nh(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__h_nh
+
+
+module rss_core__ext4__h_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__h_ptr
+
+
+module rss_core__ext4__h_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__h_stepped
 
 
 module rss_core__ext4__header(beat,target,found,word);
@@ -14222,6 +17254,25 @@ module rss_core__ext4__s_stepped(d,q,clock);
 endmodule // rss_core__ext4__s_stepped
 
 
+module rss_core__ext4__s_too_long(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_too_long
+
+
 module rss_core__ext4__started(d,q,clock);
     
     // Module arguments
@@ -14258,6 +17309,386 @@ module rss_core__ext4__stepped_q(d,q,clock);
     end
           
 endmodule // rss_core__ext4__stepped_q
+
+
+module rss_core__ext4__t_bad_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_bad_in
+
+
+module rss_core__ext4__t_beat(d,q,clock);
+    
+    // Module arguments
+    input wire  [613:0] d;
+    output reg  [613:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 614'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_beat
+
+
+module rss_core__ext4__t_count(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_count
+
+
+module rss_core__ext4__t_end(d,q,clock);
+    
+    // Module arguments
+    input wire  [16:0] d;
+    output reg  [16:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 17'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_end
+
+
+module rss_core__ext4__t_ended(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_ended
+
+
+module rss_core__ext4__t_ex_dst_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_ex_dst_in
+
+
+module rss_core__ext4__t_ex_dst_ptr_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_ex_dst_ptr_in
+
+
+module rss_core__ext4__t_ex_src_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_ex_src_in
+
+
+module rss_core__ext4__t_ex_src_ptr_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_ex_src_ptr_in
+
+
+module rss_core__ext4__t_fragment_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_fragment_in
+
+
+module rss_core__ext4__t_ihl(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_ihl
+
+
+module rss_core__ext4__t_live_before(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_live_before
+
+
+module rss_core__ext4__t_need_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [11:0] d;
+    output reg  [11:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 12'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_need_in
+
+
+module rss_core__ext4__t_nh(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_nh
+
+
+module rss_core__ext4__t_nh_fragment(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_nh_fragment
+
+
+module rss_core__ext4__t_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_ptr
+
+
+module rss_core__ext4__t_room(d,q,clock);
+    
+    // Module arguments
+    input wire  [17:0] d;
+    output reg  [17:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 18'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_room
+
+
+module rss_core__ext4__t_started(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_started
+
+
+module rss_core__ext4__t_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_stepped
+
+
+module rss_core__ext4__t_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_word
 
 
 module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,out_ready,out_data);
@@ -15044,6 +18475,12 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
     reg  [318:0] f_key$d;
     wire  [318:0] f_key$q;
     reg  f_key$clock;
+    reg  [318:0] f_key_diff$d;
+    wire  [318:0] f_key_diff$q;
+    reg  f_key_diff$clock;
+    reg  [287:0] f_half_sum$d;
+    wire  [287:0] f_half_sum$q;
+    reg  f_half_sum$clock;
     reg  [287:0] tuple_sr$d;
     wire  [287:0] tuple_sr$q;
     reg  tuple_sr$clock;
@@ -15084,8 +18521,6 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
     reg  [17:0] data_slice;
     reg  [17:0] key_slice;
     reg  [143:0] partial;
-    reg  [318:0] key_diff;
-    reg  [287:0] half_sum;
     reg  product_mid;
     reg  product_low;
     reg  product_high;
@@ -15179,6 +18614,16 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         .q(f_key$q),
         .clock(f_key$clock)
     );
+    rss_core__hasher__f_key_diff f_key_diff(
+        .d(f_key_diff$d),
+        .q(f_key_diff$q),
+        .clock(f_key_diff$clock)
+    );
+    rss_core__hasher__f_half_sum f_half_sum(
+        .d(f_half_sum$d),
+        .q(f_half_sum$q),
+        .clock(f_half_sum$clock)
+    );
     rss_core__hasher__tuple_sr tuple_sr(
         .d(tuple_sr$d),
         .q(tuple_sr$q),
@@ -15254,6 +18699,8 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         f_tag$clock = clock;
         f_chunk$clock = clock;
         f_key$clock = clock;
+        f_key_diff$clock = clock;
+        f_half_sum$clock = clock;
         tuple_sr$clock = clock;
         tag_q$clock = clock;
         p_valid$clock = clock;
@@ -15282,6 +18729,8 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         f_tag$d = f_tag$q;
         f_chunk$d = f_chunk$q;
         f_key$d = f_key$q;
+        f_key_diff$d = f_key_diff$q;
+        f_half_sum$d = f_half_sum$q;
         tuple_sr$d = tuple_sr$q;
         tag_q$d = tag_q$q;
         p_valid$d = p_valid$q;
@@ -15323,635 +18772,635 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        key_diff = 32'h0;
-        half_sum = 32'h0;
+        f_key_diff$d = 32'h0;
+        f_half_sum$d = 32'h0;
         if (karatsuba) begin
-            key_diff = f_key$q ^ (f_key$q >> 64'h10);
-            half_sum = f_chunk$q ^ (f_chunk$q >> 64'h10);
+            f_key_diff$d = w_key$q ^ (w_key$q >> 64'h10);
+            f_half_sum$d = w_chunk$q ^ (w_chunk$q >> 64'h10);
         end
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 0)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 0)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 0)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 0)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 0)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 0)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 0)) | ((product_low) << (32'h30 * 0 + 0))) & ~(1 << (32'h30 * 0 + 32'h10 + 0)) | ((product_high) << (32'h30 * 0 + 32'h10 + 0))) & ~(1 << (32'h30 * 0 + 32'h20 + 0)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 0)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 1)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 1)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 1)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 1)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 1)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 1)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 1)) | ((product_low) << (32'h30 * 0 + 1))) & ~(1 << (32'h30 * 0 + 32'h10 + 1)) | ((product_high) << (32'h30 * 0 + 32'h10 + 1))) & ~(1 << (32'h30 * 0 + 32'h20 + 1)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 1)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 2)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 2)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 2)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 2)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 2)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 2)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 2)) | ((product_low) << (32'h30 * 0 + 2))) & ~(1 << (32'h30 * 0 + 32'h10 + 2)) | ((product_high) << (32'h30 * 0 + 32'h10 + 2))) & ~(1 << (32'h30 * 0 + 32'h20 + 2)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 2)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 3)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 3)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 3)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 3)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 3)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 3)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 3)) | ((product_low) << (32'h30 * 0 + 3))) & ~(1 << (32'h30 * 0 + 32'h10 + 3)) | ((product_high) << (32'h30 * 0 + 32'h10 + 3))) & ~(1 << (32'h30 * 0 + 32'h20 + 3)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 3)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 4)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 4)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 4)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 4)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 4)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 4)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 4)) | ((product_low) << (32'h30 * 0 + 4))) & ~(1 << (32'h30 * 0 + 32'h10 + 4)) | ((product_high) << (32'h30 * 0 + 32'h10 + 4))) & ~(1 << (32'h30 * 0 + 32'h20 + 4)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 4)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 5)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 5)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 5)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 5)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 5)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 5)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 5)) | ((product_low) << (32'h30 * 0 + 5))) & ~(1 << (32'h30 * 0 + 32'h10 + 5)) | ((product_high) << (32'h30 * 0 + 32'h10 + 5))) & ~(1 << (32'h30 * 0 + 32'h20 + 5)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 5)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 6)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 6)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 6)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 6)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 6)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 6)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 6)) | ((product_low) << (32'h30 * 0 + 6))) & ~(1 << (32'h30 * 0 + 32'h10 + 6)) | ((product_high) << (32'h30 * 0 + 32'h10 + 6))) & ~(1 << (32'h30 * 0 + 32'h20 + 6)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 6)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 7)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 7)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 7)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 7)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 7)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 7)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 7)) | ((product_low) << (32'h30 * 0 + 7))) & ~(1 << (32'h30 * 0 + 32'h10 + 7)) | ((product_high) << (32'h30 * 0 + 32'h10 + 7))) & ~(1 << (32'h30 * 0 + 32'h20 + 7)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 7)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 8)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 8)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 8)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 8)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 8)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 8)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 8)) | ((product_low) << (32'h30 * 0 + 8))) & ~(1 << (32'h30 * 0 + 32'h10 + 8)) | ((product_high) << (32'h30 * 0 + 32'h10 + 8))) & ~(1 << (32'h30 * 0 + 32'h20 + 8)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 8)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 9)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 9)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 9)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 9)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 9)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 9)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 9)) | ((product_low) << (32'h30 * 0 + 9))) & ~(1 << (32'h30 * 0 + 32'h10 + 9)) | ((product_high) << (32'h30 * 0 + 32'h10 + 9))) & ~(1 << (32'h30 * 0 + 32'h20 + 9)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 9)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 10)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 10)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 10)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 10)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 10)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 10)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 10)) | ((product_low) << (32'h30 * 0 + 10))) & ~(1 << (32'h30 * 0 + 32'h10 + 10)) | ((product_high) << (32'h30 * 0 + 32'h10 + 10))) & ~(1 << (32'h30 * 0 + 32'h20 + 10)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 10)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 11)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 11)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 11)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 11)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 11)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 11)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 11)) | ((product_low) << (32'h30 * 0 + 11))) & ~(1 << (32'h30 * 0 + 32'h10 + 11)) | ((product_high) << (32'h30 * 0 + 32'h10 + 11))) & ~(1 << (32'h30 * 0 + 32'h20 + 11)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 11)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 12)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 12)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 12)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 12)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 12)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 12)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 12)) | ((product_low) << (32'h30 * 0 + 12))) & ~(1 << (32'h30 * 0 + 32'h10 + 12)) | ((product_high) << (32'h30 * 0 + 32'h10 + 12))) & ~(1 << (32'h30 * 0 + 32'h20 + 12)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 12)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 13)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 13)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 13)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 13)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 13)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 13)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 13)) | ((product_low) << (32'h30 * 0 + 13))) & ~(1 << (32'h30 * 0 + 32'h10 + 13)) | ((product_high) << (32'h30 * 0 + 32'h10 + 13))) & ~(1 << (32'h30 * 0 + 32'h20 + 13)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 13)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 14)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 14)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 14)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 14)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 14)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 14)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 14)) | ((product_low) << (32'h30 * 0 + 14))) & ~(1 << (32'h30 * 0 + 32'h10 + 14)) | ((product_high) << (32'h30 * 0 + 32'h10 + 14))) & ~(1 << (32'h30 * 0 + 32'h20 + 14)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 14)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 15)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 15)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 15)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 15)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 15)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 15)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 0 + 15)) | ((product_low) << (32'h30 * 0 + 15))) & ~(1 << (32'h30 * 0 + 32'h10 + 15)) | ((product_high) << (32'h30 * 0 + 32'h10 + 15))) & ~(1 << (32'h30 * 0 + 32'h20 + 15)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 15)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 0)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 0)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 0)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 0)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 0)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 0)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 0)) | ((product_low) << (32'h30 * 1 + 0))) & ~(1 << (32'h30 * 1 + 32'h10 + 0)) | ((product_high) << (32'h30 * 1 + 32'h10 + 0))) & ~(1 << (32'h30 * 1 + 32'h20 + 0)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 0)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 1)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 1)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 1)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 1)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 1)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 1)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 1)) | ((product_low) << (32'h30 * 1 + 1))) & ~(1 << (32'h30 * 1 + 32'h10 + 1)) | ((product_high) << (32'h30 * 1 + 32'h10 + 1))) & ~(1 << (32'h30 * 1 + 32'h20 + 1)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 1)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 2)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 2)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 2)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 2)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 2)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 2)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 2)) | ((product_low) << (32'h30 * 1 + 2))) & ~(1 << (32'h30 * 1 + 32'h10 + 2)) | ((product_high) << (32'h30 * 1 + 32'h10 + 2))) & ~(1 << (32'h30 * 1 + 32'h20 + 2)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 2)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 3)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 3)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 3)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 3)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 3)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 3)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 3)) | ((product_low) << (32'h30 * 1 + 3))) & ~(1 << (32'h30 * 1 + 32'h10 + 3)) | ((product_high) << (32'h30 * 1 + 32'h10 + 3))) & ~(1 << (32'h30 * 1 + 32'h20 + 3)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 3)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 4)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 4)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 4)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 4)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 4)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 4)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 4)) | ((product_low) << (32'h30 * 1 + 4))) & ~(1 << (32'h30 * 1 + 32'h10 + 4)) | ((product_high) << (32'h30 * 1 + 32'h10 + 4))) & ~(1 << (32'h30 * 1 + 32'h20 + 4)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 4)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 5)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 5)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 5)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 5)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 5)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 5)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 5)) | ((product_low) << (32'h30 * 1 + 5))) & ~(1 << (32'h30 * 1 + 32'h10 + 5)) | ((product_high) << (32'h30 * 1 + 32'h10 + 5))) & ~(1 << (32'h30 * 1 + 32'h20 + 5)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 5)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 6)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 6)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 6)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 6)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 6)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 6)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 6)) | ((product_low) << (32'h30 * 1 + 6))) & ~(1 << (32'h30 * 1 + 32'h10 + 6)) | ((product_high) << (32'h30 * 1 + 32'h10 + 6))) & ~(1 << (32'h30 * 1 + 32'h20 + 6)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 6)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 7)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 7)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 7)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 7)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 7)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 7)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 7)) | ((product_low) << (32'h30 * 1 + 7))) & ~(1 << (32'h30 * 1 + 32'h10 + 7)) | ((product_high) << (32'h30 * 1 + 32'h10 + 7))) & ~(1 << (32'h30 * 1 + 32'h20 + 7)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 7)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 8)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 8)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 8)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 8)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 8)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 8)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 8)) | ((product_low) << (32'h30 * 1 + 8))) & ~(1 << (32'h30 * 1 + 32'h10 + 8)) | ((product_high) << (32'h30 * 1 + 32'h10 + 8))) & ~(1 << (32'h30 * 1 + 32'h20 + 8)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 8)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 9)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 9)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 9)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 9)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 9)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 9)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 9)) | ((product_low) << (32'h30 * 1 + 9))) & ~(1 << (32'h30 * 1 + 32'h10 + 9)) | ((product_high) << (32'h30 * 1 + 32'h10 + 9))) & ~(1 << (32'h30 * 1 + 32'h20 + 9)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 9)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 10)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 10)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 10)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 10)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 10)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 10)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 10)) | ((product_low) << (32'h30 * 1 + 10))) & ~(1 << (32'h30 * 1 + 32'h10 + 10)) | ((product_high) << (32'h30 * 1 + 32'h10 + 10))) & ~(1 << (32'h30 * 1 + 32'h20 + 10)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 10)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 11)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 11)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 11)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 11)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 11)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 11)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 11)) | ((product_low) << (32'h30 * 1 + 11))) & ~(1 << (32'h30 * 1 + 32'h10 + 11)) | ((product_high) << (32'h30 * 1 + 32'h10 + 11))) & ~(1 << (32'h30 * 1 + 32'h20 + 11)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 11)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 12)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 12)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 12)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 12)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 12)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 12)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 12)) | ((product_low) << (32'h30 * 1 + 12))) & ~(1 << (32'h30 * 1 + 32'h10 + 12)) | ((product_high) << (32'h30 * 1 + 32'h10 + 12))) & ~(1 << (32'h30 * 1 + 32'h20 + 12)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 12)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 13)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 13)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 13)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 13)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 13)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 13)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 13)) | ((product_low) << (32'h30 * 1 + 13))) & ~(1 << (32'h30 * 1 + 32'h10 + 13)) | ((product_high) << (32'h30 * 1 + 32'h10 + 13))) & ~(1 << (32'h30 * 1 + 32'h20 + 13)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 13)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 14)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 14)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 14)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 14)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 14)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 14)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 14)) | ((product_low) << (32'h30 * 1 + 14))) & ~(1 << (32'h30 * 1 + 32'h10 + 14)) | ((product_high) << (32'h30 * 1 + 32'h10 + 14))) & ~(1 << (32'h30 * 1 + 32'h20 + 14)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 14)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 15)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 15)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 15)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 15)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 15)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 15)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 1 + 15)) | ((product_low) << (32'h30 * 1 + 15))) & ~(1 << (32'h30 * 1 + 32'h10 + 15)) | ((product_high) << (32'h30 * 1 + 32'h10 + 15))) & ~(1 << (32'h30 * 1 + 32'h20 + 15)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 15)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 0)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 0)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 0)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 0)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 0)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 0)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 0)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 0)) | ((product_low) << (32'h30 * 2 + 0))) & ~(1 << (32'h30 * 2 + 32'h10 + 0)) | ((product_high) << (32'h30 * 2 + 32'h10 + 0))) & ~(1 << (32'h30 * 2 + 32'h20 + 0)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 0)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 1)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 1)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 1)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 1)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 1)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 1)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 1)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 1)) | ((product_low) << (32'h30 * 2 + 1))) & ~(1 << (32'h30 * 2 + 32'h10 + 1)) | ((product_high) << (32'h30 * 2 + 32'h10 + 1))) & ~(1 << (32'h30 * 2 + 32'h20 + 1)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 1)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 2)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 2)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 2)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 2)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 2)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 2)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 2)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 2)) | ((product_low) << (32'h30 * 2 + 2))) & ~(1 << (32'h30 * 2 + 32'h10 + 2)) | ((product_high) << (32'h30 * 2 + 32'h10 + 2))) & ~(1 << (32'h30 * 2 + 32'h20 + 2)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 2)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 3)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 3)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 3)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 3)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 3)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 3)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 3)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 3)) | ((product_low) << (32'h30 * 2 + 3))) & ~(1 << (32'h30 * 2 + 32'h10 + 3)) | ((product_high) << (32'h30 * 2 + 32'h10 + 3))) & ~(1 << (32'h30 * 2 + 32'h20 + 3)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 3)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 4)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 4)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 4)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 4)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 4)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 4)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 4)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 4)) | ((product_low) << (32'h30 * 2 + 4))) & ~(1 << (32'h30 * 2 + 32'h10 + 4)) | ((product_high) << (32'h30 * 2 + 32'h10 + 4))) & ~(1 << (32'h30 * 2 + 32'h20 + 4)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 4)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 5)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 5)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 5)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 5)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 5)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 5)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 5)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 5)) | ((product_low) << (32'h30 * 2 + 5))) & ~(1 << (32'h30 * 2 + 32'h10 + 5)) | ((product_high) << (32'h30 * 2 + 32'h10 + 5))) & ~(1 << (32'h30 * 2 + 32'h20 + 5)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 5)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 6)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 6)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 6)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 6)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 6)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 6)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 6)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 6)) | ((product_low) << (32'h30 * 2 + 6))) & ~(1 << (32'h30 * 2 + 32'h10 + 6)) | ((product_high) << (32'h30 * 2 + 32'h10 + 6))) & ~(1 << (32'h30 * 2 + 32'h20 + 6)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 6)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 7)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 7)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 7)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 7)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 7)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 7)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 7)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 7)) | ((product_low) << (32'h30 * 2 + 7))) & ~(1 << (32'h30 * 2 + 32'h10 + 7)) | ((product_high) << (32'h30 * 2 + 32'h10 + 7))) & ~(1 << (32'h30 * 2 + 32'h20 + 7)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 7)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 8)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 8)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 8)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 8)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 8)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 8)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 8)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 8)) | ((product_low) << (32'h30 * 2 + 8))) & ~(1 << (32'h30 * 2 + 32'h10 + 8)) | ((product_high) << (32'h30 * 2 + 32'h10 + 8))) & ~(1 << (32'h30 * 2 + 32'h20 + 8)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 8)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 9)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 9)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 9)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 9)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 9)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 9)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 9)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 9)) | ((product_low) << (32'h30 * 2 + 9))) & ~(1 << (32'h30 * 2 + 32'h10 + 9)) | ((product_high) << (32'h30 * 2 + 32'h10 + 9))) & ~(1 << (32'h30 * 2 + 32'h20 + 9)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 9)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 10)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 10)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 10)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 10)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 10)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 10)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 10)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 10)) | ((product_low) << (32'h30 * 2 + 10))) & ~(1 << (32'h30 * 2 + 32'h10 + 10)) | ((product_high) << (32'h30 * 2 + 32'h10 + 10))) & ~(1 << (32'h30 * 2 + 32'h20 + 10)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 10)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 11)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 11)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 11)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 11)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 11)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 11)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 11)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 11)) | ((product_low) << (32'h30 * 2 + 11))) & ~(1 << (32'h30 * 2 + 32'h10 + 11)) | ((product_high) << (32'h30 * 2 + 32'h10 + 11))) & ~(1 << (32'h30 * 2 + 32'h20 + 11)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 11)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 12)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 12)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 12)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 12)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 12)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 12)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 12)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 12)) | ((product_low) << (32'h30 * 2 + 12))) & ~(1 << (32'h30 * 2 + 32'h10 + 12)) | ((product_high) << (32'h30 * 2 + 32'h10 + 12))) & ~(1 << (32'h30 * 2 + 32'h20 + 12)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 12)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 13)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 13)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 13)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 13)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 13)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 13)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 13)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 13)) | ((product_low) << (32'h30 * 2 + 13))) & ~(1 << (32'h30 * 2 + 32'h10 + 13)) | ((product_high) << (32'h30 * 2 + 32'h10 + 13))) & ~(1 << (32'h30 * 2 + 32'h20 + 13)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 13)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 14)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 14)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 14)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 14)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 14)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 14)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 14)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 14)) | ((product_low) << (32'h30 * 2 + 14))) & ~(1 << (32'h30 * 2 + 32'h10 + 14)) | ((product_high) << (32'h30 * 2 + 32'h10 + 14))) & ~(1 << (32'h30 * 2 + 32'h20 + 14)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 14)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 15)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 15)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 15)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & key_diff[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
-        product_mid = product_mid ^ ^(half_sum[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 15)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 0)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 0 + 32'h10 + 15)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 15)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
+        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 15)+:(16)]);
+        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
+        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
         partial = (((partial & ~(1 << (32'h30 * 2 + 15)) | ((product_low) << (32'h30 * 2 + 15))) & ~(1 << (32'h30 * 2 + 32'h10 + 15)) | ((product_high) << (32'h30 * 2 + 32'h10 + 15))) & ~(1 << (32'h30 * 2 + 32'h20 + 15)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 15)));
         p_valid$d = f_valid$q;
         p_first$d = f_first$q;
@@ -16090,6 +19539,25 @@ module rss_core__hasher__f_first(d,q,clock);
 endmodule // rss_core__hasher__f_first
 
 
+module rss_core__hasher__f_half_sum(d,q,clock);
+    
+    // Module arguments
+    input wire  [287:0] d;
+    output reg  [287:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 288'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__f_half_sum
+
+
 module rss_core__hasher__f_key(d,q,clock);
     
     // Module arguments
@@ -16107,6 +19575,25 @@ module rss_core__hasher__f_key(d,q,clock);
     end
           
 endmodule // rss_core__hasher__f_key
+
+
+module rss_core__hasher__f_key_diff(d,q,clock);
+    
+    // Module arguments
+    input wire  [318:0] d;
+    output reg  [318:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 319'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__f_key_diff
 
 
 module rss_core__hasher__f_last(d,q,clock);

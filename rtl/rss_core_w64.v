@@ -55,9 +55,9 @@ module rss_core (
     localparam  mac_lsb = 16'h10;
     localparam  tap = 1'b0;
     localparam  steps = 6'b1000;
-    localparam  fifo_depth = 9'b100000;
+    localparam  fifo_depth = 9'b1000000;
     localparam  one = 16'h1;
-    localparam  fifo_depth_less_one = 16'h1f;
+    localparam  fifo_depth_less_one = 16'h3f;
     
     // Stub signals
     reg  regs$clock;
@@ -285,7 +285,7 @@ module rss_core (
     reg  [5:0] capture$walk_ptr;
     reg  [7:0] capture$walk_nh;
     reg  [3:0] capture$ihl;
-    reg  [5:0] capture$ipv4_l4_word;
+    reg  [5:0] capture$l4_word;
     reg  [5:0] capture$l4_before;
     reg  [16:0] capture$datagram_end;
     reg  capture$bad;
@@ -790,7 +790,7 @@ module rss_core (
         .walk_ptr(capture$walk_ptr),
         .walk_nh(capture$walk_nh),
         .ihl(capture$ihl),
-        .ipv4_l4_word(capture$ipv4_l4_word),
+        .l4_word(capture$l4_word),
         .l4_before(capture$l4_before),
         .datagram_end(capture$datagram_end),
         .bad(capture$bad),
@@ -1341,7 +1341,7 @@ module rss_core (
         capture$ex_dst = ext4$ex_dst_out;
         capture$ex_dst_ptr = ext4$ex_dst_ptr_out;
         capture$ihl = ext4$ihl_out;
-        capture$ipv4_l4_word = ext4$l4_word_out;
+        capture$l4_word = ext4$l4_word_out;
         capture$l4_before = ext4$l4_before_out;
         frame_state$slots = regs$active;
         frame_state$vport = vport_match$vport_next;
@@ -1577,7 +1577,7 @@ module rss_core (
 endmodule // top
 
 
-module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ipv4_l4_word,l4_before,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_dst,ex_dst_ptr,result_valid,result_next,next_ipv4,next_ipv6,next_tcp,next_udp,length,malformed,ipv4,ipv6,is_fragment,four_tuple,four_tuple_ex,src,dst,ex_src_addr,ex_dst_addr,ports);
+module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4_word,l4_before,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_dst,ex_dst_ptr,result_valid,result_next,next_ipv4,next_ipv6,next_tcp,next_udp,length,malformed,ipv4,ipv6,is_fragment,four_tuple,four_tuple_ex,src,dst,ex_src_addr,ex_dst_addr,ports);
     
     // Module arguments
     input wire  clock;
@@ -1587,7 +1587,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
     input wire  [5:0] walk_ptr;
     input wire  [7:0] walk_nh;
     input wire  [3:0] ihl;
-    input wire  [5:0] ipv4_l4_word;
+    input wire  [5:0] l4_word;
     input wire  [5:0] l4_before;
     input wire  [16:0] datagram_end;
     input wire  bad;
@@ -1699,6 +1699,12 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
     reg  [31:0] ports_q$d;
     wire  [31:0] ports_q$q;
     reg  ports_q$clock;
+    reg  [63:0] ports_word$d;
+    wire  [63:0] ports_word$q;
+    reg  ports_word$clock;
+    reg  ports_low$d;
+    wire  ports_low$q;
+    reg  ports_low$clock;
     reg  [63:0] late_word$d;
     wire  [63:0] late_word$q;
     reg  late_word$clock;
@@ -1927,7 +1933,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
     reg  [63:0] cur_route_hi;
     reg  [63:0] cur_route_lo;
     reg  [31:0] cur_ports;
-    reg  [5:0] l4_word;
     reg  l4_found;
     reg  [63:0] l4_data;
     reg  l4_low_half;
@@ -2053,6 +2058,16 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
         .d(ports_q$d),
         .q(ports_q$q),
         .clock(ports_q$clock)
+    );
+    rss_core__capture__ports_word ports_word(
+        .d(ports_word$d),
+        .q(ports_word$q),
+        .clock(ports_word$clock)
+    );
+    rss_core__capture__ports_low ports_low(
+        .d(ports_low$d),
+        .q(ports_low$q),
+        .clock(ports_low$clock)
     );
     rss_core__capture__late_word late_word(
         .d(late_word$d),
@@ -2416,6 +2431,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
         route_hi$clock = clock;
         route_lo$clock = clock;
         ports_q$clock = clock;
+        ports_word$clock = clock;
+        ports_low$clock = clock;
         late_word$clock = clock;
         late_tail$clock = clock;
         late_from_tail$clock = clock;
@@ -2495,6 +2512,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
         route_hi$d = route_hi$q;
         route_lo$d = route_lo$q;
         ports_q$d = ports_q$q;
+        ports_word$d = ports_word$q;
+        ports_low$d = ports_low$q;
         late_word$d = late_word$q;
         late_tail$d = late_tail$q;
         late_from_tail$d = late_from_tail$q;
@@ -2569,12 +2588,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
         last = beat[32'h2];
         frame_ipv4 = beat[32'h3];
         frame_ipv6 = beat[32'h4];
-        l4_word = ipv4_l4_word;
-        l4_low_half = ihl[32'h0];
-        if (frame_ipv6) begin
-            l4_word = walk_ptr;
-            l4_low_half = 1'b0;
-        end
+        l4_low_half = ihl[32'h0] & ~frame_ipv6;
         word1$target = target1;
         word2$target = target2;
         word3$target = target3;
@@ -2688,6 +2702,10 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
             route_hi$d = cur_route_hi;
             route_lo$d = cur_route_lo;
             ports_q$d = cur_ports;
+            if (l4_found) begin
+                ports_word$d = l4_data;
+                ports_low$d = l4_low_half;
+            end
         end
         nh_tcp = walk_nh == proto_tcp;
         nh_udp = walk_nh == proto_udp;
@@ -2792,7 +2810,10 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,ip
             snap_home_lo$d = home_lo$q;
             snap_route_hi$d = route_hi$q;
             snap_route_lo$d = route_lo$q;
-            snap_ports$d = ports_q$q;
+            snap_ports$d = ports_word$q[(32'h20)+:(32)];
+            if (ports_low$q) begin
+                snap_ports$d = ports_word$q[(32'h0)+:(32)];
+            end
         end
         if (c_valid$q) begin
             snap2_w1$d = snap_w1$q;
@@ -3745,6 +3766,25 @@ module rss_core__capture__malformed_q(d,q,clock);
 endmodule // rss_core__capture__malformed_q
 
 
+module rss_core__capture__ports_low(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__ports_low
+
+
 module rss_core__capture__ports_q(d,q,clock);
     
     // Module arguments
@@ -3762,6 +3802,25 @@ module rss_core__capture__ports_q(d,q,clock);
     end
           
 endmodule // rss_core__capture__ports_q
+
+
+module rss_core__capture__ports_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__ports_word
 
 
 module rss_core__capture__result_q(d,q,clock);
@@ -4961,6 +5020,10 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  first_only = 1'b0;
     localparam  first_ext = 6'b1001;
     localparam  registered_takeover = 1'b1;
+    localparam  split_step = 1'b0;
+    localparam  dual_pick = 1'b0;
+    localparam  select_mask = 6'b0;
+    localparam  beyond_mask = 6'b111111;
     
     // Stub signals
     reg  [165:0] header$beat;
@@ -4985,6 +5048,78 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  live_q$d;
     wire  live_q$q;
     reg  live_q$clock;
+    reg  [165:0] t_beat$d;
+    wire  [165:0] t_beat$q;
+    reg  t_beat$clock;
+    reg  [63:0] t_word$d;
+    wire  [63:0] t_word$q;
+    reg  t_word$clock;
+    reg  t_started$d;
+    wire  t_started$q;
+    reg  t_started$clock;
+    reg  [2:0] t_count$d;
+    wire  [2:0] t_count$q;
+    reg  t_count$clock;
+    reg  t_live_before$d;
+    wire  t_live_before$q;
+    reg  t_live_before$clock;
+    reg  [5:0] t_ptr$d;
+    wire  [5:0] t_ptr$q;
+    reg  t_ptr$clock;
+    reg  [7:0] t_nh$d;
+    wire  [7:0] t_nh$q;
+    reg  t_nh$clock;
+    reg  t_nh_fragment$d;
+    wire  t_nh_fragment$q;
+    reg  t_nh_fragment$clock;
+    reg  t_stepped$d;
+    wire  t_stepped$q;
+    reg  t_stepped$clock;
+    reg  t_ended$d;
+    wire  t_ended$q;
+    reg  t_ended$clock;
+    reg  [17:0] t_room$d;
+    wire  [17:0] t_room$q;
+    reg  t_room$clock;
+    reg  [16:0] t_end$d;
+    wire  [16:0] t_end$q;
+    reg  t_end$clock;
+    reg  t_bad_in$d;
+    wire  t_bad_in$q;
+    reg  t_bad_in$clock;
+    reg  t_fragment_in$d;
+    wire  t_fragment_in$q;
+    reg  t_fragment_in$clock;
+    reg  [11:0] t_need_in$d;
+    wire  [11:0] t_need_in$q;
+    reg  t_need_in$clock;
+    reg  t_ex_src_in$d;
+    wire  t_ex_src_in$q;
+    reg  t_ex_src_in$clock;
+    reg  [5:0] t_ex_src_ptr_in$d;
+    wire  [5:0] t_ex_src_ptr_in$q;
+    reg  t_ex_src_ptr_in$clock;
+    reg  t_ex_dst_in$d;
+    wire  t_ex_dst_in$q;
+    reg  t_ex_dst_in$clock;
+    reg  [5:0] t_ex_dst_ptr_in$d;
+    wire  [5:0] t_ex_dst_ptr_in$q;
+    reg  t_ex_dst_ptr_in$clock;
+    reg  [3:0] t_ihl$d;
+    wire  [3:0] t_ihl$q;
+    reg  t_ihl$clock;
+    reg  h_stepped$d;
+    wire  h_stepped$q;
+    reg  h_stepped$clock;
+    reg  h_live$d;
+    wire  h_live$q;
+    reg  h_live$clock;
+    reg  [5:0] h_ptr$d;
+    wire  [5:0] h_ptr$q;
+    reg  h_ptr$clock;
+    reg  [7:0] h_nh$d;
+    wire  [7:0] h_nh$q;
+    reg  h_nh$clock;
     reg  [165:0] s_beat$d;
     wire  [165:0] s_beat$q;
     reg  s_beat$clock;
@@ -5054,6 +5189,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [8:0] s_check_words$d;
     wire  [8:0] s_check_words$q;
     reg  s_check_words$clock;
+    reg  s_too_long$d;
+    wire  s_too_long$q;
+    reg  s_too_long$clock;
     reg  [16:0] s_end$d;
     wire  [16:0] s_end$q;
     reg  s_end$clock;
@@ -5155,6 +5293,19 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  l4_before_o$clock;
     
     // Local signals
+    reg  [63:0] slots;
+    reg  [5:0] distance_held;
+    reg  [5:0] distance_taken;
+    reg  [5:0] distance;
+    reg  [15:0] select;
+    reg  found;
+    reg  [63:0] x_word;
+    reg  [5:0] x_ptr;
+    reg  [5:0] x_step_ptr;
+    reg  [7:0] x_nh;
+    reg  x_nh_fragment;
+    reg  x_stepped;
+    reg  x_held;
     reg  step_started;
     reg  step_done;
     reg  step_nh_fragment;
@@ -5194,6 +5345,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] b4;
     reg  [7:0] b5;
     reg  [16:0] header_end;
+    reg  too_long;
     reg  lands_on_home;
     
     // Sub module instances
@@ -5232,6 +5384,126 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(live_q$d),
         .q(live_q$q),
         .clock(live_q$clock)
+    );
+    rss_core__ext1__t_beat t_beat(
+        .d(t_beat$d),
+        .q(t_beat$q),
+        .clock(t_beat$clock)
+    );
+    rss_core__ext1__t_word t_word(
+        .d(t_word$d),
+        .q(t_word$q),
+        .clock(t_word$clock)
+    );
+    rss_core__ext1__t_started t_started(
+        .d(t_started$d),
+        .q(t_started$q),
+        .clock(t_started$clock)
+    );
+    rss_core__ext1__t_count t_count(
+        .d(t_count$d),
+        .q(t_count$q),
+        .clock(t_count$clock)
+    );
+    rss_core__ext1__t_live_before t_live_before(
+        .d(t_live_before$d),
+        .q(t_live_before$q),
+        .clock(t_live_before$clock)
+    );
+    rss_core__ext1__t_ptr t_ptr(
+        .d(t_ptr$d),
+        .q(t_ptr$q),
+        .clock(t_ptr$clock)
+    );
+    rss_core__ext1__t_nh t_nh(
+        .d(t_nh$d),
+        .q(t_nh$q),
+        .clock(t_nh$clock)
+    );
+    rss_core__ext1__t_nh_fragment t_nh_fragment(
+        .d(t_nh_fragment$d),
+        .q(t_nh_fragment$q),
+        .clock(t_nh_fragment$clock)
+    );
+    rss_core__ext1__t_stepped t_stepped(
+        .d(t_stepped$d),
+        .q(t_stepped$q),
+        .clock(t_stepped$clock)
+    );
+    rss_core__ext1__t_ended t_ended(
+        .d(t_ended$d),
+        .q(t_ended$q),
+        .clock(t_ended$clock)
+    );
+    rss_core__ext1__t_room t_room(
+        .d(t_room$d),
+        .q(t_room$q),
+        .clock(t_room$clock)
+    );
+    rss_core__ext1__t_end t_end(
+        .d(t_end$d),
+        .q(t_end$q),
+        .clock(t_end$clock)
+    );
+    rss_core__ext1__t_bad_in t_bad_in(
+        .d(t_bad_in$d),
+        .q(t_bad_in$q),
+        .clock(t_bad_in$clock)
+    );
+    rss_core__ext1__t_fragment_in t_fragment_in(
+        .d(t_fragment_in$d),
+        .q(t_fragment_in$q),
+        .clock(t_fragment_in$clock)
+    );
+    rss_core__ext1__t_need_in t_need_in(
+        .d(t_need_in$d),
+        .q(t_need_in$q),
+        .clock(t_need_in$clock)
+    );
+    rss_core__ext1__t_ex_src_in t_ex_src_in(
+        .d(t_ex_src_in$d),
+        .q(t_ex_src_in$q),
+        .clock(t_ex_src_in$clock)
+    );
+    rss_core__ext1__t_ex_src_ptr_in t_ex_src_ptr_in(
+        .d(t_ex_src_ptr_in$d),
+        .q(t_ex_src_ptr_in$q),
+        .clock(t_ex_src_ptr_in$clock)
+    );
+    rss_core__ext1__t_ex_dst_in t_ex_dst_in(
+        .d(t_ex_dst_in$d),
+        .q(t_ex_dst_in$q),
+        .clock(t_ex_dst_in$clock)
+    );
+    rss_core__ext1__t_ex_dst_ptr_in t_ex_dst_ptr_in(
+        .d(t_ex_dst_ptr_in$d),
+        .q(t_ex_dst_ptr_in$q),
+        .clock(t_ex_dst_ptr_in$clock)
+    );
+    rss_core__ext1__t_ihl t_ihl(
+        .d(t_ihl$d),
+        .q(t_ihl$q),
+        .clock(t_ihl$clock)
+    );
+    rss_core__ext1__h_stepped h_stepped(
+        .d(h_stepped$d),
+        .q(h_stepped$q),
+        .clock(h_stepped$clock)
+    );
+    rss_core__ext1__h_live h_live(
+        .d(h_live$d),
+        .q(h_live$q),
+        .clock(h_live$clock)
+    );
+    rss_core__ext1__h_ptr h_ptr(
+        .d(h_ptr$d),
+        .q(h_ptr$q),
+        .clock(h_ptr$clock)
+    );
+    rss_core__ext1__h_nh h_nh(
+        .d(h_nh$d),
+        .q(h_nh$q),
+        .clock(h_nh$clock)
     );
     rss_core__ext1__s_beat s_beat(
         .d(s_beat$d),
@@ -5347,6 +5619,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_check_words$d),
         .q(s_check_words$q),
         .clock(s_check_words$clock)
+    );
+    rss_core__ext1__s_too_long s_too_long(
+        .d(s_too_long$d),
+        .q(s_too_long$q),
+        .clock(s_too_long$clock)
     );
     rss_core__ext1__s_end s_end(
         .d(s_end$d),
@@ -5522,6 +5799,30 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$clock = clock;
         nh_fragment_q$clock = clock;
         live_q$clock = clock;
+        t_beat$clock = clock;
+        t_word$clock = clock;
+        t_started$clock = clock;
+        t_count$clock = clock;
+        t_live_before$clock = clock;
+        t_ptr$clock = clock;
+        t_nh$clock = clock;
+        t_nh_fragment$clock = clock;
+        t_stepped$clock = clock;
+        t_ended$clock = clock;
+        t_room$clock = clock;
+        t_end$clock = clock;
+        t_bad_in$clock = clock;
+        t_fragment_in$clock = clock;
+        t_need_in$clock = clock;
+        t_ex_src_in$clock = clock;
+        t_ex_src_ptr_in$clock = clock;
+        t_ex_dst_in$clock = clock;
+        t_ex_dst_ptr_in$clock = clock;
+        t_ihl$clock = clock;
+        h_stepped$clock = clock;
+        h_live$clock = clock;
+        h_ptr$clock = clock;
+        h_nh$clock = clock;
         s_beat$clock = clock;
         s_started$clock = clock;
         s_live_before$clock = clock;
@@ -5545,6 +5846,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_offset$clock = clock;
         s_room$clock = clock;
         s_check_words$clock = clock;
+        s_too_long$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
         s_fragment_in$clock = clock;
@@ -5584,6 +5886,30 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$d = nh_q$q;
         nh_fragment_q$d = nh_fragment_q$q;
         live_q$d = live_q$q;
+        t_beat$d = t_beat$q;
+        t_word$d = t_word$q;
+        t_started$d = t_started$q;
+        t_count$d = t_count$q;
+        t_live_before$d = t_live_before$q;
+        t_ptr$d = t_ptr$q;
+        t_nh$d = t_nh$q;
+        t_nh_fragment$d = t_nh_fragment$q;
+        t_stepped$d = t_stepped$q;
+        t_ended$d = t_ended$q;
+        t_room$d = t_room$q;
+        t_end$d = t_end$q;
+        t_bad_in$d = t_bad_in$q;
+        t_fragment_in$d = t_fragment_in$q;
+        t_need_in$d = t_need_in$q;
+        t_ex_src_in$d = t_ex_src_in$q;
+        t_ex_src_ptr_in$d = t_ex_src_ptr_in$q;
+        t_ex_dst_in$d = t_ex_dst_in$q;
+        t_ex_dst_ptr_in$d = t_ex_dst_ptr_in$q;
+        t_ihl$d = t_ihl$q;
+        h_stepped$d = h_stepped$q;
+        h_live$d = h_live$q;
+        h_ptr$d = h_ptr$q;
+        h_nh$d = h_nh$q;
         s_beat$d = s_beat$q;
         s_started$d = s_started$q;
         s_live_before$d = s_live_before$q;
@@ -5607,6 +5933,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_offset$d = s_offset$q;
         s_room$d = s_room$q;
         s_check_words$d = s_check_words$q;
+        s_too_long$d = s_too_long$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
         s_fragment_in$d = s_fragment_in$q;
@@ -5677,27 +6004,62 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         header$target = step_ptr;
         w = header$word;
-        ext_len = w[(32'h30)+:(8)];
-        if (step_nh_fragment) begin
+        found = header$found;
+        slots = beat_in[(32'h60)+:(64)];
+        distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
+        distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
+        distance = distance_held;
+        if (taking_over) begin
+            distance = distance_taken;
+        end
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        if (dual_pick) begin
+            found = (distance & beyond_mask) == 64'h0;
+            w = slots[(select)+:(64)];
+        end
+        stepped = beat_in[32'h0] & step_started & ~step_done & found;
+        ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
+        x_word = w;
+        x_ptr = cur_ptr;
+        x_step_ptr = step_ptr;
+        x_nh = cur_nh;
+        x_nh_fragment = step_nh_fragment;
+        x_stepped = stepped;
+        t_word$d = w;
+        t_ptr$d = cur_ptr;
+        t_nh$d = cur_nh;
+        t_nh_fragment$d = step_nh_fragment;
+        t_stepped$d = stepped;
+        if (split_step) begin
+            x_word = t_word$q;
+            x_ptr = t_ptr$q;
+            x_step_ptr = t_ptr$q;
+            if (first_only) begin
+                x_step_ptr = first_ext;
+            end
+            x_nh = t_nh$q;
+            x_nh_fragment = t_nh_fragment$q;
+            x_stepped = t_stepped$q;
+        end
+        ext_len = x_word[(32'h30)+:(8)];
+        if (x_nh_fragment) begin
             ext_len = 32'h0;
         end
-        ptr_sum = ((((step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
+        ptr_sum = ((((x_step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
         next_ptr = ptr_sum[(32'h1)+:(10)];
         if (|next_ptr[(32'h6)+:(4)]) begin
             next_ptr = 32'h3f;
         end
-        this_fragment = step_nh_fragment & (|w[(32'h23)+:(13)] | w[32'h20]);
-        next_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
-        next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | next_nh_fragment | (w[(32'h38)+:(8)] == destination_options);
-        stepped = beat_in[32'h0] & step_started & ~step_done & header$found;
-        ended = beat_in[32'h0] & cur_started & ~cur_done & ~(header$found & step_started) & beat_in[32'h2];
-        b1 = w[(32'h30)+:(8)];
-        b2 = w[(32'h28)+:(8)];
-        b3 = w[(32'h20)+:(8)];
-        b4 = w[(32'h18)+:(8)];
-        b5 = w[(32'h10)+:(8)];
-        s_routing_type2$d = (cur_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
-        s_home_option$d = (cur_nh == destination_options) & (b1 >= 64'h2) & (w[(32'h8)+:(8)] == home_address) & (w[(32'h0)+:(8)] == 64'h10);
+        this_fragment = x_nh_fragment & (|x_word[(32'h23)+:(13)] | x_word[32'h20]);
+        next_nh_fragment = x_word[(32'h38)+:(8)] == fragment_header;
+        next_is_ext = (x_word[(32'h38)+:(8)] == hop_by_hop) | (x_word[(32'h38)+:(8)] == routing) | next_nh_fragment | (x_word[(32'h38)+:(8)] == destination_options);
+        b1 = x_word[(32'h30)+:(8)];
+        b2 = x_word[(32'h28)+:(8)];
+        b3 = x_word[(32'h20)+:(8)];
+        b4 = x_word[(32'h18)+:(8)];
+        b5 = x_word[(32'h10)+:(8)];
+        s_routing_type2$d = (x_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
+        s_home_option$d = (x_nh == destination_options) & (b1 >= 64'h2) & (x_word[(32'h8)+:(8)] == home_address) & (x_word[(32'h0)+:(8)] == 64'h10);
         s_b2_zero$d = b2 == 64'h0;
         s_b3_is0$d = b3 == 64'h0;
         s_b3_is1$d = b3 == 64'h1;
@@ -5705,22 +6067,25 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b4_is0$d = b4 == 64'h0;
         s_b4_is1$d = b4 == 64'h1;
         s_b5_is0$d = b5 == 64'h0;
-        s_address_ptr$d = cur_ptr + 64'h1;
-        s_offset$d = ((cur_ptr - 64'h4) & 17'h1ffff) << 64'h3;
+        s_address_ptr$d = x_ptr + 64'h1;
+        s_offset$d = ((x_ptr - 64'h4) & 17'h1ffff) << 64'h3;
+        s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
+        s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
         room_held = ((end_in) & 18'h3ffff) - (((ptr_q$q - 64'h4) & 18'h3ffff) << 64'h3);
         room_taken = ((end_in) & 18'h3ffff) - (((walk_ptr_in - 64'h4) & 18'h3ffff) << 64'h3);
-        s_room$d = room_held;
+        t_room$d = room_held;
         if (taking_over) begin
-            s_room$d = room_taken;
+            t_room$d = room_taken;
         end
-        s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
         live_before = cur_live;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
-            cur_live = next_is_ext & ~this_fragment;
-            cur_nh = w[(32'h38)+:(8)];
-            cur_nh_fragment = next_nh_fragment;
-            cur_ptr = next_ptr[(32'h0)+:(6)];
+            if (~split_step) begin
+                cur_live = next_is_ext & ~this_fragment;
+                cur_nh = w[(32'h38)+:(8)];
+                cur_nh_fragment = next_nh_fragment;
+                cur_ptr = next_ptr[(32'h0)+:(6)];
+            end
         end
         if (ended) begin
             cur_live = 1'b0;
@@ -5733,6 +6098,20 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             nh_fragment_q$d = cur_nh_fragment;
             live_q$d = cur_live;
         end
+        t_beat$d = beat_in;
+        t_started$d = cur_started;
+        t_count$d = cur_count;
+        t_live_before$d = live_before;
+        t_ended$d = ended;
+        t_end$d = end_in;
+        t_bad_in$d = bad_in;
+        t_fragment_in$d = fragment_in;
+        t_need_in$d = need_in;
+        t_ex_src_in$d = ex_src_in;
+        t_ex_src_ptr_in$d = ex_src_ptr_in;
+        t_ex_dst_in$d = ex_dst_in;
+        t_ex_dst_ptr_in$d = ex_dst_ptr_in;
+        t_ihl$d = ihl_in;
         s_beat$d = beat_in;
         s_started$d = cur_started;
         s_live_before$d = live_before;
@@ -5742,7 +6121,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_nh_out$d = cur_nh;
         s_stepped$d = stepped;
         s_ended$d = ended;
-        s_fragment$d = stepped & this_fragment;
+        s_fragment$d = x_stepped & this_fragment;
+        s_room$d = room_held;
+        if (taking_over) begin
+            s_room$d = room_taken;
+        end
         s_end$d = end_in;
         s_bad_in$d = bad_in;
         s_fragment_in$d = fragment_in;
@@ -5752,6 +6135,44 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_ex_dst_in$d = ex_dst_in;
         s_ex_dst_ptr_in$d = ex_dst_ptr_in;
         s_ihl$d = ihl_in;
+        x_held = h_stepped$q & ~t_beat$q[32'h1];
+        if (split_step) begin
+            s_beat$d = t_beat$q;
+            s_started$d = t_started$q;
+            s_count$d = t_count$q;
+            s_stepped$d = t_stepped$q;
+            s_ended$d = t_ended$q;
+            s_room$d = t_room$q;
+            s_end$d = t_end$q;
+            s_bad_in$d = t_bad_in$q;
+            s_fragment_in$d = t_fragment_in$q;
+            s_need_in$d = t_need_in$q;
+            s_ex_src_in$d = t_ex_src_in$q;
+            s_ex_src_ptr_in$d = t_ex_src_ptr_in$q;
+            s_ex_dst_in$d = t_ex_dst_in$q;
+            s_ex_dst_ptr_in$d = t_ex_dst_ptr_in$q;
+            s_ihl$d = t_ihl$q;
+            s_live_before$d = t_live_before$q;
+            s_ptr_out$d = t_ptr$q;
+            s_nh_out$d = t_nh$q;
+            if (x_held) begin
+                s_live_before$d = h_live$q;
+                s_ptr_out$d = h_ptr$q;
+                s_nh_out$d = h_nh$q;
+            end
+            if (t_stepped$q) begin
+                s_ptr_out$d = next_ptr[(32'h0)+:(6)];
+                s_nh_out$d = x_word[(32'h38)+:(8)];
+            end
+            if (t_beat$q[32'h0]) begin
+                h_stepped$d = x_held | t_stepped$q;
+                if (t_stepped$q) begin
+                    h_live$d = next_is_ext & ~this_fragment;
+                    h_ptr$d = next_ptr[(32'h0)+:(6)];
+                    h_nh$d = x_word[(32'h38)+:(8)];
+                end
+            end
+        end
         live_after = s_live_before$q & ~s_ended$q;
         if (s_stepped$q) begin
             live_after = s_next_live$q;
@@ -5773,6 +6194,10 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_ex_dst = 1'b0;
         end
         header_end = s_offset$q + (((s_check_words$q) & 17'h1ffff) << 64'h3);
+        too_long = s_room$q[32'h11] | (((((s_check_words$q) & 12'hfff) << 64'h3) & 17'h1ffff) > s_room$q[(32'h0)+:(17)]);
+        if (split_step) begin
+            too_long = s_too_long$q;
+        end
         lands_on_home = (~s_b2_zero$q & s_b3_is2$q) | (~s_b2_zero$q & s_b3_is0$q & s_b5_is0$q) | (~s_b2_zero$q & s_b3_is1$q & s_b5_is0$q) | (s_b2_zero$q & s_b3_is0$q & ~s_b4_is0$q & s_b5_is0$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is1$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is0$q & s_b5_is0$q);
         if (s_stepped$q) begin
             if (s_routing_type2$q) begin
@@ -5784,7 +6209,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
                 cur_ex_src_ptr = s_address_ptr$q;
             end
             cur_fragment = cur_fragment | s_fragment$q;
-            cur_bad = cur_bad | s_room$q[32'h11] | (((((s_check_words$q) & 12'hfff) << 64'h3) & 17'h1ffff) > s_room$q[(32'h0)+:(17)]);
+            cur_bad = cur_bad | too_long;
             cur_stepped = 1'b1;
             cur_need = header_end[(32'h0)+:(12)];
             if (|header_end[(32'hc)+:(5)]) begin
@@ -5830,9 +6255,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         l4_before_o$d = ipv4_l4_before_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         if (s_beat$q[32'h4]) begin
+            l4_word_o$d = s_ptr_out$q;
             l4_before_o$d = s_ptr_out$q - 64'h1;
         end
         if (reset) begin
+            t_beat$d = 32'h0;
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
         end
@@ -6158,6 +6585,82 @@ module rss_core__ext1__fragment_q(d,q,clock);
     end
           
 endmodule // rss_core__ext1__fragment_q
+
+
+module rss_core__ext1__h_live(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__h_live
+
+
+module rss_core__ext1__h_nh(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__h_nh
+
+
+module rss_core__ext1__h_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__h_ptr
+
+
+module rss_core__ext1__h_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__h_stepped
 
 
 module rss_core__ext1__header(beat,target,found,word);
@@ -7073,6 +7576,25 @@ module rss_core__ext1__s_stepped(d,q,clock);
 endmodule // rss_core__ext1__s_stepped
 
 
+module rss_core__ext1__s_too_long(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_too_long
+
+
 module rss_core__ext1__started(d,q,clock);
     
     // Module arguments
@@ -7109,6 +7631,386 @@ module rss_core__ext1__stepped_q(d,q,clock);
     end
           
 endmodule // rss_core__ext1__stepped_q
+
+
+module rss_core__ext1__t_bad_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_bad_in
+
+
+module rss_core__ext1__t_beat(d,q,clock);
+    
+    // Module arguments
+    input wire  [165:0] d;
+    output reg  [165:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 166'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_beat
+
+
+module rss_core__ext1__t_count(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_count
+
+
+module rss_core__ext1__t_end(d,q,clock);
+    
+    // Module arguments
+    input wire  [16:0] d;
+    output reg  [16:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 17'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_end
+
+
+module rss_core__ext1__t_ended(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_ended
+
+
+module rss_core__ext1__t_ex_dst_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_ex_dst_in
+
+
+module rss_core__ext1__t_ex_dst_ptr_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_ex_dst_ptr_in
+
+
+module rss_core__ext1__t_ex_src_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_ex_src_in
+
+
+module rss_core__ext1__t_ex_src_ptr_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_ex_src_ptr_in
+
+
+module rss_core__ext1__t_fragment_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_fragment_in
+
+
+module rss_core__ext1__t_ihl(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_ihl
+
+
+module rss_core__ext1__t_live_before(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_live_before
+
+
+module rss_core__ext1__t_need_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [11:0] d;
+    output reg  [11:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 12'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_need_in
+
+
+module rss_core__ext1__t_nh(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_nh
+
+
+module rss_core__ext1__t_nh_fragment(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_nh_fragment
+
+
+module rss_core__ext1__t_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_ptr
+
+
+module rss_core__ext1__t_room(d,q,clock);
+    
+    // Module arguments
+    input wire  [17:0] d;
+    output reg  [17:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 18'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_room
+
+
+module rss_core__ext1__t_started(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_started
+
+
+module rss_core__ext1__t_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_stepped
+
+
+module rss_core__ext1__t_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_word
 
 
 module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
@@ -7162,6 +8064,10 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  first_only = 1'b0;
     localparam  first_ext = 6'b1001;
     localparam  registered_takeover = 1'b0;
+    localparam  split_step = 1'b0;
+    localparam  dual_pick = 1'b0;
+    localparam  select_mask = 6'b0;
+    localparam  beyond_mask = 6'b111111;
     
     // Stub signals
     reg  [165:0] header$beat;
@@ -7186,6 +8092,78 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  live_q$d;
     wire  live_q$q;
     reg  live_q$clock;
+    reg  [165:0] t_beat$d;
+    wire  [165:0] t_beat$q;
+    reg  t_beat$clock;
+    reg  [63:0] t_word$d;
+    wire  [63:0] t_word$q;
+    reg  t_word$clock;
+    reg  t_started$d;
+    wire  t_started$q;
+    reg  t_started$clock;
+    reg  [2:0] t_count$d;
+    wire  [2:0] t_count$q;
+    reg  t_count$clock;
+    reg  t_live_before$d;
+    wire  t_live_before$q;
+    reg  t_live_before$clock;
+    reg  [5:0] t_ptr$d;
+    wire  [5:0] t_ptr$q;
+    reg  t_ptr$clock;
+    reg  [7:0] t_nh$d;
+    wire  [7:0] t_nh$q;
+    reg  t_nh$clock;
+    reg  t_nh_fragment$d;
+    wire  t_nh_fragment$q;
+    reg  t_nh_fragment$clock;
+    reg  t_stepped$d;
+    wire  t_stepped$q;
+    reg  t_stepped$clock;
+    reg  t_ended$d;
+    wire  t_ended$q;
+    reg  t_ended$clock;
+    reg  [17:0] t_room$d;
+    wire  [17:0] t_room$q;
+    reg  t_room$clock;
+    reg  [16:0] t_end$d;
+    wire  [16:0] t_end$q;
+    reg  t_end$clock;
+    reg  t_bad_in$d;
+    wire  t_bad_in$q;
+    reg  t_bad_in$clock;
+    reg  t_fragment_in$d;
+    wire  t_fragment_in$q;
+    reg  t_fragment_in$clock;
+    reg  [11:0] t_need_in$d;
+    wire  [11:0] t_need_in$q;
+    reg  t_need_in$clock;
+    reg  t_ex_src_in$d;
+    wire  t_ex_src_in$q;
+    reg  t_ex_src_in$clock;
+    reg  [5:0] t_ex_src_ptr_in$d;
+    wire  [5:0] t_ex_src_ptr_in$q;
+    reg  t_ex_src_ptr_in$clock;
+    reg  t_ex_dst_in$d;
+    wire  t_ex_dst_in$q;
+    reg  t_ex_dst_in$clock;
+    reg  [5:0] t_ex_dst_ptr_in$d;
+    wire  [5:0] t_ex_dst_ptr_in$q;
+    reg  t_ex_dst_ptr_in$clock;
+    reg  [3:0] t_ihl$d;
+    wire  [3:0] t_ihl$q;
+    reg  t_ihl$clock;
+    reg  h_stepped$d;
+    wire  h_stepped$q;
+    reg  h_stepped$clock;
+    reg  h_live$d;
+    wire  h_live$q;
+    reg  h_live$clock;
+    reg  [5:0] h_ptr$d;
+    wire  [5:0] h_ptr$q;
+    reg  h_ptr$clock;
+    reg  [7:0] h_nh$d;
+    wire  [7:0] h_nh$q;
+    reg  h_nh$clock;
     reg  [165:0] s_beat$d;
     wire  [165:0] s_beat$q;
     reg  s_beat$clock;
@@ -7255,6 +8233,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [8:0] s_check_words$d;
     wire  [8:0] s_check_words$q;
     reg  s_check_words$clock;
+    reg  s_too_long$d;
+    wire  s_too_long$q;
+    reg  s_too_long$clock;
     reg  [16:0] s_end$d;
     wire  [16:0] s_end$q;
     reg  s_end$clock;
@@ -7356,6 +8337,19 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  l4_before_o$clock;
     
     // Local signals
+    reg  [63:0] slots;
+    reg  [5:0] distance_held;
+    reg  [5:0] distance_taken;
+    reg  [5:0] distance;
+    reg  [15:0] select;
+    reg  found;
+    reg  [63:0] x_word;
+    reg  [5:0] x_ptr;
+    reg  [5:0] x_step_ptr;
+    reg  [7:0] x_nh;
+    reg  x_nh_fragment;
+    reg  x_stepped;
+    reg  x_held;
     reg  step_started;
     reg  step_done;
     reg  step_nh_fragment;
@@ -7395,6 +8389,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] b4;
     reg  [7:0] b5;
     reg  [16:0] header_end;
+    reg  too_long;
     reg  lands_on_home;
     
     // Sub module instances
@@ -7433,6 +8428,126 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(live_q$d),
         .q(live_q$q),
         .clock(live_q$clock)
+    );
+    rss_core__ext2__t_beat t_beat(
+        .d(t_beat$d),
+        .q(t_beat$q),
+        .clock(t_beat$clock)
+    );
+    rss_core__ext2__t_word t_word(
+        .d(t_word$d),
+        .q(t_word$q),
+        .clock(t_word$clock)
+    );
+    rss_core__ext2__t_started t_started(
+        .d(t_started$d),
+        .q(t_started$q),
+        .clock(t_started$clock)
+    );
+    rss_core__ext2__t_count t_count(
+        .d(t_count$d),
+        .q(t_count$q),
+        .clock(t_count$clock)
+    );
+    rss_core__ext2__t_live_before t_live_before(
+        .d(t_live_before$d),
+        .q(t_live_before$q),
+        .clock(t_live_before$clock)
+    );
+    rss_core__ext2__t_ptr t_ptr(
+        .d(t_ptr$d),
+        .q(t_ptr$q),
+        .clock(t_ptr$clock)
+    );
+    rss_core__ext2__t_nh t_nh(
+        .d(t_nh$d),
+        .q(t_nh$q),
+        .clock(t_nh$clock)
+    );
+    rss_core__ext2__t_nh_fragment t_nh_fragment(
+        .d(t_nh_fragment$d),
+        .q(t_nh_fragment$q),
+        .clock(t_nh_fragment$clock)
+    );
+    rss_core__ext2__t_stepped t_stepped(
+        .d(t_stepped$d),
+        .q(t_stepped$q),
+        .clock(t_stepped$clock)
+    );
+    rss_core__ext2__t_ended t_ended(
+        .d(t_ended$d),
+        .q(t_ended$q),
+        .clock(t_ended$clock)
+    );
+    rss_core__ext2__t_room t_room(
+        .d(t_room$d),
+        .q(t_room$q),
+        .clock(t_room$clock)
+    );
+    rss_core__ext2__t_end t_end(
+        .d(t_end$d),
+        .q(t_end$q),
+        .clock(t_end$clock)
+    );
+    rss_core__ext2__t_bad_in t_bad_in(
+        .d(t_bad_in$d),
+        .q(t_bad_in$q),
+        .clock(t_bad_in$clock)
+    );
+    rss_core__ext2__t_fragment_in t_fragment_in(
+        .d(t_fragment_in$d),
+        .q(t_fragment_in$q),
+        .clock(t_fragment_in$clock)
+    );
+    rss_core__ext2__t_need_in t_need_in(
+        .d(t_need_in$d),
+        .q(t_need_in$q),
+        .clock(t_need_in$clock)
+    );
+    rss_core__ext2__t_ex_src_in t_ex_src_in(
+        .d(t_ex_src_in$d),
+        .q(t_ex_src_in$q),
+        .clock(t_ex_src_in$clock)
+    );
+    rss_core__ext2__t_ex_src_ptr_in t_ex_src_ptr_in(
+        .d(t_ex_src_ptr_in$d),
+        .q(t_ex_src_ptr_in$q),
+        .clock(t_ex_src_ptr_in$clock)
+    );
+    rss_core__ext2__t_ex_dst_in t_ex_dst_in(
+        .d(t_ex_dst_in$d),
+        .q(t_ex_dst_in$q),
+        .clock(t_ex_dst_in$clock)
+    );
+    rss_core__ext2__t_ex_dst_ptr_in t_ex_dst_ptr_in(
+        .d(t_ex_dst_ptr_in$d),
+        .q(t_ex_dst_ptr_in$q),
+        .clock(t_ex_dst_ptr_in$clock)
+    );
+    rss_core__ext2__t_ihl t_ihl(
+        .d(t_ihl$d),
+        .q(t_ihl$q),
+        .clock(t_ihl$clock)
+    );
+    rss_core__ext2__h_stepped h_stepped(
+        .d(h_stepped$d),
+        .q(h_stepped$q),
+        .clock(h_stepped$clock)
+    );
+    rss_core__ext2__h_live h_live(
+        .d(h_live$d),
+        .q(h_live$q),
+        .clock(h_live$clock)
+    );
+    rss_core__ext2__h_ptr h_ptr(
+        .d(h_ptr$d),
+        .q(h_ptr$q),
+        .clock(h_ptr$clock)
+    );
+    rss_core__ext2__h_nh h_nh(
+        .d(h_nh$d),
+        .q(h_nh$q),
+        .clock(h_nh$clock)
     );
     rss_core__ext2__s_beat s_beat(
         .d(s_beat$d),
@@ -7548,6 +8663,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_check_words$d),
         .q(s_check_words$q),
         .clock(s_check_words$clock)
+    );
+    rss_core__ext2__s_too_long s_too_long(
+        .d(s_too_long$d),
+        .q(s_too_long$q),
+        .clock(s_too_long$clock)
     );
     rss_core__ext2__s_end s_end(
         .d(s_end$d),
@@ -7723,6 +8843,30 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$clock = clock;
         nh_fragment_q$clock = clock;
         live_q$clock = clock;
+        t_beat$clock = clock;
+        t_word$clock = clock;
+        t_started$clock = clock;
+        t_count$clock = clock;
+        t_live_before$clock = clock;
+        t_ptr$clock = clock;
+        t_nh$clock = clock;
+        t_nh_fragment$clock = clock;
+        t_stepped$clock = clock;
+        t_ended$clock = clock;
+        t_room$clock = clock;
+        t_end$clock = clock;
+        t_bad_in$clock = clock;
+        t_fragment_in$clock = clock;
+        t_need_in$clock = clock;
+        t_ex_src_in$clock = clock;
+        t_ex_src_ptr_in$clock = clock;
+        t_ex_dst_in$clock = clock;
+        t_ex_dst_ptr_in$clock = clock;
+        t_ihl$clock = clock;
+        h_stepped$clock = clock;
+        h_live$clock = clock;
+        h_ptr$clock = clock;
+        h_nh$clock = clock;
         s_beat$clock = clock;
         s_started$clock = clock;
         s_live_before$clock = clock;
@@ -7746,6 +8890,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_offset$clock = clock;
         s_room$clock = clock;
         s_check_words$clock = clock;
+        s_too_long$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
         s_fragment_in$clock = clock;
@@ -7785,6 +8930,30 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$d = nh_q$q;
         nh_fragment_q$d = nh_fragment_q$q;
         live_q$d = live_q$q;
+        t_beat$d = t_beat$q;
+        t_word$d = t_word$q;
+        t_started$d = t_started$q;
+        t_count$d = t_count$q;
+        t_live_before$d = t_live_before$q;
+        t_ptr$d = t_ptr$q;
+        t_nh$d = t_nh$q;
+        t_nh_fragment$d = t_nh_fragment$q;
+        t_stepped$d = t_stepped$q;
+        t_ended$d = t_ended$q;
+        t_room$d = t_room$q;
+        t_end$d = t_end$q;
+        t_bad_in$d = t_bad_in$q;
+        t_fragment_in$d = t_fragment_in$q;
+        t_need_in$d = t_need_in$q;
+        t_ex_src_in$d = t_ex_src_in$q;
+        t_ex_src_ptr_in$d = t_ex_src_ptr_in$q;
+        t_ex_dst_in$d = t_ex_dst_in$q;
+        t_ex_dst_ptr_in$d = t_ex_dst_ptr_in$q;
+        t_ihl$d = t_ihl$q;
+        h_stepped$d = h_stepped$q;
+        h_live$d = h_live$q;
+        h_ptr$d = h_ptr$q;
+        h_nh$d = h_nh$q;
         s_beat$d = s_beat$q;
         s_started$d = s_started$q;
         s_live_before$d = s_live_before$q;
@@ -7808,6 +8977,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_offset$d = s_offset$q;
         s_room$d = s_room$q;
         s_check_words$d = s_check_words$q;
+        s_too_long$d = s_too_long$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
         s_fragment_in$d = s_fragment_in$q;
@@ -7878,27 +9048,62 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         header$target = step_ptr;
         w = header$word;
-        ext_len = w[(32'h30)+:(8)];
-        if (step_nh_fragment) begin
+        found = header$found;
+        slots = beat_in[(32'h60)+:(64)];
+        distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
+        distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
+        distance = distance_held;
+        if (taking_over) begin
+            distance = distance_taken;
+        end
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        if (dual_pick) begin
+            found = (distance & beyond_mask) == 64'h0;
+            w = slots[(select)+:(64)];
+        end
+        stepped = beat_in[32'h0] & step_started & ~step_done & found;
+        ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
+        x_word = w;
+        x_ptr = cur_ptr;
+        x_step_ptr = step_ptr;
+        x_nh = cur_nh;
+        x_nh_fragment = step_nh_fragment;
+        x_stepped = stepped;
+        t_word$d = w;
+        t_ptr$d = cur_ptr;
+        t_nh$d = cur_nh;
+        t_nh_fragment$d = step_nh_fragment;
+        t_stepped$d = stepped;
+        if (split_step) begin
+            x_word = t_word$q;
+            x_ptr = t_ptr$q;
+            x_step_ptr = t_ptr$q;
+            if (first_only) begin
+                x_step_ptr = first_ext;
+            end
+            x_nh = t_nh$q;
+            x_nh_fragment = t_nh_fragment$q;
+            x_stepped = t_stepped$q;
+        end
+        ext_len = x_word[(32'h30)+:(8)];
+        if (x_nh_fragment) begin
             ext_len = 32'h0;
         end
-        ptr_sum = ((((step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
+        ptr_sum = ((((x_step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
         next_ptr = ptr_sum[(32'h1)+:(10)];
         if (|next_ptr[(32'h6)+:(4)]) begin
             next_ptr = 32'h3f;
         end
-        this_fragment = step_nh_fragment & (|w[(32'h23)+:(13)] | w[32'h20]);
-        next_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
-        next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | next_nh_fragment | (w[(32'h38)+:(8)] == destination_options);
-        stepped = beat_in[32'h0] & step_started & ~step_done & header$found;
-        ended = beat_in[32'h0] & cur_started & ~cur_done & ~(header$found & step_started) & beat_in[32'h2];
-        b1 = w[(32'h30)+:(8)];
-        b2 = w[(32'h28)+:(8)];
-        b3 = w[(32'h20)+:(8)];
-        b4 = w[(32'h18)+:(8)];
-        b5 = w[(32'h10)+:(8)];
-        s_routing_type2$d = (cur_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
-        s_home_option$d = (cur_nh == destination_options) & (b1 >= 64'h2) & (w[(32'h8)+:(8)] == home_address) & (w[(32'h0)+:(8)] == 64'h10);
+        this_fragment = x_nh_fragment & (|x_word[(32'h23)+:(13)] | x_word[32'h20]);
+        next_nh_fragment = x_word[(32'h38)+:(8)] == fragment_header;
+        next_is_ext = (x_word[(32'h38)+:(8)] == hop_by_hop) | (x_word[(32'h38)+:(8)] == routing) | next_nh_fragment | (x_word[(32'h38)+:(8)] == destination_options);
+        b1 = x_word[(32'h30)+:(8)];
+        b2 = x_word[(32'h28)+:(8)];
+        b3 = x_word[(32'h20)+:(8)];
+        b4 = x_word[(32'h18)+:(8)];
+        b5 = x_word[(32'h10)+:(8)];
+        s_routing_type2$d = (x_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
+        s_home_option$d = (x_nh == destination_options) & (b1 >= 64'h2) & (x_word[(32'h8)+:(8)] == home_address) & (x_word[(32'h0)+:(8)] == 64'h10);
         s_b2_zero$d = b2 == 64'h0;
         s_b3_is0$d = b3 == 64'h0;
         s_b3_is1$d = b3 == 64'h1;
@@ -7906,22 +9111,25 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b4_is0$d = b4 == 64'h0;
         s_b4_is1$d = b4 == 64'h1;
         s_b5_is0$d = b5 == 64'h0;
-        s_address_ptr$d = cur_ptr + 64'h1;
-        s_offset$d = ((cur_ptr - 64'h4) & 17'h1ffff) << 64'h3;
+        s_address_ptr$d = x_ptr + 64'h1;
+        s_offset$d = ((x_ptr - 64'h4) & 17'h1ffff) << 64'h3;
+        s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
+        s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
         room_held = ((end_in) & 18'h3ffff) - (((ptr_q$q - 64'h4) & 18'h3ffff) << 64'h3);
         room_taken = ((end_in) & 18'h3ffff) - (((walk_ptr_in - 64'h4) & 18'h3ffff) << 64'h3);
-        s_room$d = room_held;
+        t_room$d = room_held;
         if (taking_over) begin
-            s_room$d = room_taken;
+            t_room$d = room_taken;
         end
-        s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
         live_before = cur_live;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
-            cur_live = next_is_ext & ~this_fragment;
-            cur_nh = w[(32'h38)+:(8)];
-            cur_nh_fragment = next_nh_fragment;
-            cur_ptr = next_ptr[(32'h0)+:(6)];
+            if (~split_step) begin
+                cur_live = next_is_ext & ~this_fragment;
+                cur_nh = w[(32'h38)+:(8)];
+                cur_nh_fragment = next_nh_fragment;
+                cur_ptr = next_ptr[(32'h0)+:(6)];
+            end
         end
         if (ended) begin
             cur_live = 1'b0;
@@ -7934,6 +9142,20 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             nh_fragment_q$d = cur_nh_fragment;
             live_q$d = cur_live;
         end
+        t_beat$d = beat_in;
+        t_started$d = cur_started;
+        t_count$d = cur_count;
+        t_live_before$d = live_before;
+        t_ended$d = ended;
+        t_end$d = end_in;
+        t_bad_in$d = bad_in;
+        t_fragment_in$d = fragment_in;
+        t_need_in$d = need_in;
+        t_ex_src_in$d = ex_src_in;
+        t_ex_src_ptr_in$d = ex_src_ptr_in;
+        t_ex_dst_in$d = ex_dst_in;
+        t_ex_dst_ptr_in$d = ex_dst_ptr_in;
+        t_ihl$d = ihl_in;
         s_beat$d = beat_in;
         s_started$d = cur_started;
         s_live_before$d = live_before;
@@ -7943,7 +9165,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_nh_out$d = cur_nh;
         s_stepped$d = stepped;
         s_ended$d = ended;
-        s_fragment$d = stepped & this_fragment;
+        s_fragment$d = x_stepped & this_fragment;
+        s_room$d = room_held;
+        if (taking_over) begin
+            s_room$d = room_taken;
+        end
         s_end$d = end_in;
         s_bad_in$d = bad_in;
         s_fragment_in$d = fragment_in;
@@ -7953,6 +9179,44 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_ex_dst_in$d = ex_dst_in;
         s_ex_dst_ptr_in$d = ex_dst_ptr_in;
         s_ihl$d = ihl_in;
+        x_held = h_stepped$q & ~t_beat$q[32'h1];
+        if (split_step) begin
+            s_beat$d = t_beat$q;
+            s_started$d = t_started$q;
+            s_count$d = t_count$q;
+            s_stepped$d = t_stepped$q;
+            s_ended$d = t_ended$q;
+            s_room$d = t_room$q;
+            s_end$d = t_end$q;
+            s_bad_in$d = t_bad_in$q;
+            s_fragment_in$d = t_fragment_in$q;
+            s_need_in$d = t_need_in$q;
+            s_ex_src_in$d = t_ex_src_in$q;
+            s_ex_src_ptr_in$d = t_ex_src_ptr_in$q;
+            s_ex_dst_in$d = t_ex_dst_in$q;
+            s_ex_dst_ptr_in$d = t_ex_dst_ptr_in$q;
+            s_ihl$d = t_ihl$q;
+            s_live_before$d = t_live_before$q;
+            s_ptr_out$d = t_ptr$q;
+            s_nh_out$d = t_nh$q;
+            if (x_held) begin
+                s_live_before$d = h_live$q;
+                s_ptr_out$d = h_ptr$q;
+                s_nh_out$d = h_nh$q;
+            end
+            if (t_stepped$q) begin
+                s_ptr_out$d = next_ptr[(32'h0)+:(6)];
+                s_nh_out$d = x_word[(32'h38)+:(8)];
+            end
+            if (t_beat$q[32'h0]) begin
+                h_stepped$d = x_held | t_stepped$q;
+                if (t_stepped$q) begin
+                    h_live$d = next_is_ext & ~this_fragment;
+                    h_ptr$d = next_ptr[(32'h0)+:(6)];
+                    h_nh$d = x_word[(32'h38)+:(8)];
+                end
+            end
+        end
         live_after = s_live_before$q & ~s_ended$q;
         if (s_stepped$q) begin
             live_after = s_next_live$q;
@@ -7974,6 +9238,10 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_ex_dst = 1'b0;
         end
         header_end = s_offset$q + (((s_check_words$q) & 17'h1ffff) << 64'h3);
+        too_long = s_room$q[32'h11] | (((((s_check_words$q) & 12'hfff) << 64'h3) & 17'h1ffff) > s_room$q[(32'h0)+:(17)]);
+        if (split_step) begin
+            too_long = s_too_long$q;
+        end
         lands_on_home = (~s_b2_zero$q & s_b3_is2$q) | (~s_b2_zero$q & s_b3_is0$q & s_b5_is0$q) | (~s_b2_zero$q & s_b3_is1$q & s_b5_is0$q) | (s_b2_zero$q & s_b3_is0$q & ~s_b4_is0$q & s_b5_is0$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is1$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is0$q & s_b5_is0$q);
         if (s_stepped$q) begin
             if (s_routing_type2$q) begin
@@ -7985,7 +9253,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
                 cur_ex_src_ptr = s_address_ptr$q;
             end
             cur_fragment = cur_fragment | s_fragment$q;
-            cur_bad = cur_bad | s_room$q[32'h11] | (((((s_check_words$q) & 12'hfff) << 64'h3) & 17'h1ffff) > s_room$q[(32'h0)+:(17)]);
+            cur_bad = cur_bad | too_long;
             cur_stepped = 1'b1;
             cur_need = header_end[(32'h0)+:(12)];
             if (|header_end[(32'hc)+:(5)]) begin
@@ -8031,9 +9299,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         l4_before_o$d = ipv4_l4_before_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         if (s_beat$q[32'h4]) begin
+            l4_word_o$d = s_ptr_out$q;
             l4_before_o$d = s_ptr_out$q - 64'h1;
         end
         if (reset) begin
+            t_beat$d = 32'h0;
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
         end
@@ -8359,6 +9629,82 @@ module rss_core__ext2__fragment_q(d,q,clock);
     end
           
 endmodule // rss_core__ext2__fragment_q
+
+
+module rss_core__ext2__h_live(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__h_live
+
+
+module rss_core__ext2__h_nh(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__h_nh
+
+
+module rss_core__ext2__h_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__h_ptr
+
+
+module rss_core__ext2__h_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__h_stepped
 
 
 module rss_core__ext2__header(beat,target,found,word);
@@ -9274,6 +10620,25 @@ module rss_core__ext2__s_stepped(d,q,clock);
 endmodule // rss_core__ext2__s_stepped
 
 
+module rss_core__ext2__s_too_long(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_too_long
+
+
 module rss_core__ext2__started(d,q,clock);
     
     // Module arguments
@@ -9310,6 +10675,386 @@ module rss_core__ext2__stepped_q(d,q,clock);
     end
           
 endmodule // rss_core__ext2__stepped_q
+
+
+module rss_core__ext2__t_bad_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_bad_in
+
+
+module rss_core__ext2__t_beat(d,q,clock);
+    
+    // Module arguments
+    input wire  [165:0] d;
+    output reg  [165:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 166'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_beat
+
+
+module rss_core__ext2__t_count(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_count
+
+
+module rss_core__ext2__t_end(d,q,clock);
+    
+    // Module arguments
+    input wire  [16:0] d;
+    output reg  [16:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 17'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_end
+
+
+module rss_core__ext2__t_ended(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_ended
+
+
+module rss_core__ext2__t_ex_dst_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_ex_dst_in
+
+
+module rss_core__ext2__t_ex_dst_ptr_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_ex_dst_ptr_in
+
+
+module rss_core__ext2__t_ex_src_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_ex_src_in
+
+
+module rss_core__ext2__t_ex_src_ptr_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_ex_src_ptr_in
+
+
+module rss_core__ext2__t_fragment_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_fragment_in
+
+
+module rss_core__ext2__t_ihl(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_ihl
+
+
+module rss_core__ext2__t_live_before(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_live_before
+
+
+module rss_core__ext2__t_need_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [11:0] d;
+    output reg  [11:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 12'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_need_in
+
+
+module rss_core__ext2__t_nh(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_nh
+
+
+module rss_core__ext2__t_nh_fragment(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_nh_fragment
+
+
+module rss_core__ext2__t_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_ptr
+
+
+module rss_core__ext2__t_room(d,q,clock);
+    
+    // Module arguments
+    input wire  [17:0] d;
+    output reg  [17:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 18'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_room
+
+
+module rss_core__ext2__t_started(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_started
+
+
+module rss_core__ext2__t_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_stepped
+
+
+module rss_core__ext2__t_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_word
 
 
 module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
@@ -9363,6 +11108,10 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  first_only = 1'b0;
     localparam  first_ext = 6'b1001;
     localparam  registered_takeover = 1'b0;
+    localparam  split_step = 1'b0;
+    localparam  dual_pick = 1'b0;
+    localparam  select_mask = 6'b0;
+    localparam  beyond_mask = 6'b111111;
     
     // Stub signals
     reg  [165:0] header$beat;
@@ -9387,6 +11136,78 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  live_q$d;
     wire  live_q$q;
     reg  live_q$clock;
+    reg  [165:0] t_beat$d;
+    wire  [165:0] t_beat$q;
+    reg  t_beat$clock;
+    reg  [63:0] t_word$d;
+    wire  [63:0] t_word$q;
+    reg  t_word$clock;
+    reg  t_started$d;
+    wire  t_started$q;
+    reg  t_started$clock;
+    reg  [2:0] t_count$d;
+    wire  [2:0] t_count$q;
+    reg  t_count$clock;
+    reg  t_live_before$d;
+    wire  t_live_before$q;
+    reg  t_live_before$clock;
+    reg  [5:0] t_ptr$d;
+    wire  [5:0] t_ptr$q;
+    reg  t_ptr$clock;
+    reg  [7:0] t_nh$d;
+    wire  [7:0] t_nh$q;
+    reg  t_nh$clock;
+    reg  t_nh_fragment$d;
+    wire  t_nh_fragment$q;
+    reg  t_nh_fragment$clock;
+    reg  t_stepped$d;
+    wire  t_stepped$q;
+    reg  t_stepped$clock;
+    reg  t_ended$d;
+    wire  t_ended$q;
+    reg  t_ended$clock;
+    reg  [17:0] t_room$d;
+    wire  [17:0] t_room$q;
+    reg  t_room$clock;
+    reg  [16:0] t_end$d;
+    wire  [16:0] t_end$q;
+    reg  t_end$clock;
+    reg  t_bad_in$d;
+    wire  t_bad_in$q;
+    reg  t_bad_in$clock;
+    reg  t_fragment_in$d;
+    wire  t_fragment_in$q;
+    reg  t_fragment_in$clock;
+    reg  [11:0] t_need_in$d;
+    wire  [11:0] t_need_in$q;
+    reg  t_need_in$clock;
+    reg  t_ex_src_in$d;
+    wire  t_ex_src_in$q;
+    reg  t_ex_src_in$clock;
+    reg  [5:0] t_ex_src_ptr_in$d;
+    wire  [5:0] t_ex_src_ptr_in$q;
+    reg  t_ex_src_ptr_in$clock;
+    reg  t_ex_dst_in$d;
+    wire  t_ex_dst_in$q;
+    reg  t_ex_dst_in$clock;
+    reg  [5:0] t_ex_dst_ptr_in$d;
+    wire  [5:0] t_ex_dst_ptr_in$q;
+    reg  t_ex_dst_ptr_in$clock;
+    reg  [3:0] t_ihl$d;
+    wire  [3:0] t_ihl$q;
+    reg  t_ihl$clock;
+    reg  h_stepped$d;
+    wire  h_stepped$q;
+    reg  h_stepped$clock;
+    reg  h_live$d;
+    wire  h_live$q;
+    reg  h_live$clock;
+    reg  [5:0] h_ptr$d;
+    wire  [5:0] h_ptr$q;
+    reg  h_ptr$clock;
+    reg  [7:0] h_nh$d;
+    wire  [7:0] h_nh$q;
+    reg  h_nh$clock;
     reg  [165:0] s_beat$d;
     wire  [165:0] s_beat$q;
     reg  s_beat$clock;
@@ -9456,6 +11277,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [8:0] s_check_words$d;
     wire  [8:0] s_check_words$q;
     reg  s_check_words$clock;
+    reg  s_too_long$d;
+    wire  s_too_long$q;
+    reg  s_too_long$clock;
     reg  [16:0] s_end$d;
     wire  [16:0] s_end$q;
     reg  s_end$clock;
@@ -9557,6 +11381,19 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  l4_before_o$clock;
     
     // Local signals
+    reg  [63:0] slots;
+    reg  [5:0] distance_held;
+    reg  [5:0] distance_taken;
+    reg  [5:0] distance;
+    reg  [15:0] select;
+    reg  found;
+    reg  [63:0] x_word;
+    reg  [5:0] x_ptr;
+    reg  [5:0] x_step_ptr;
+    reg  [7:0] x_nh;
+    reg  x_nh_fragment;
+    reg  x_stepped;
+    reg  x_held;
     reg  step_started;
     reg  step_done;
     reg  step_nh_fragment;
@@ -9596,6 +11433,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] b4;
     reg  [7:0] b5;
     reg  [16:0] header_end;
+    reg  too_long;
     reg  lands_on_home;
     
     // Sub module instances
@@ -9634,6 +11472,126 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(live_q$d),
         .q(live_q$q),
         .clock(live_q$clock)
+    );
+    rss_core__ext3__t_beat t_beat(
+        .d(t_beat$d),
+        .q(t_beat$q),
+        .clock(t_beat$clock)
+    );
+    rss_core__ext3__t_word t_word(
+        .d(t_word$d),
+        .q(t_word$q),
+        .clock(t_word$clock)
+    );
+    rss_core__ext3__t_started t_started(
+        .d(t_started$d),
+        .q(t_started$q),
+        .clock(t_started$clock)
+    );
+    rss_core__ext3__t_count t_count(
+        .d(t_count$d),
+        .q(t_count$q),
+        .clock(t_count$clock)
+    );
+    rss_core__ext3__t_live_before t_live_before(
+        .d(t_live_before$d),
+        .q(t_live_before$q),
+        .clock(t_live_before$clock)
+    );
+    rss_core__ext3__t_ptr t_ptr(
+        .d(t_ptr$d),
+        .q(t_ptr$q),
+        .clock(t_ptr$clock)
+    );
+    rss_core__ext3__t_nh t_nh(
+        .d(t_nh$d),
+        .q(t_nh$q),
+        .clock(t_nh$clock)
+    );
+    rss_core__ext3__t_nh_fragment t_nh_fragment(
+        .d(t_nh_fragment$d),
+        .q(t_nh_fragment$q),
+        .clock(t_nh_fragment$clock)
+    );
+    rss_core__ext3__t_stepped t_stepped(
+        .d(t_stepped$d),
+        .q(t_stepped$q),
+        .clock(t_stepped$clock)
+    );
+    rss_core__ext3__t_ended t_ended(
+        .d(t_ended$d),
+        .q(t_ended$q),
+        .clock(t_ended$clock)
+    );
+    rss_core__ext3__t_room t_room(
+        .d(t_room$d),
+        .q(t_room$q),
+        .clock(t_room$clock)
+    );
+    rss_core__ext3__t_end t_end(
+        .d(t_end$d),
+        .q(t_end$q),
+        .clock(t_end$clock)
+    );
+    rss_core__ext3__t_bad_in t_bad_in(
+        .d(t_bad_in$d),
+        .q(t_bad_in$q),
+        .clock(t_bad_in$clock)
+    );
+    rss_core__ext3__t_fragment_in t_fragment_in(
+        .d(t_fragment_in$d),
+        .q(t_fragment_in$q),
+        .clock(t_fragment_in$clock)
+    );
+    rss_core__ext3__t_need_in t_need_in(
+        .d(t_need_in$d),
+        .q(t_need_in$q),
+        .clock(t_need_in$clock)
+    );
+    rss_core__ext3__t_ex_src_in t_ex_src_in(
+        .d(t_ex_src_in$d),
+        .q(t_ex_src_in$q),
+        .clock(t_ex_src_in$clock)
+    );
+    rss_core__ext3__t_ex_src_ptr_in t_ex_src_ptr_in(
+        .d(t_ex_src_ptr_in$d),
+        .q(t_ex_src_ptr_in$q),
+        .clock(t_ex_src_ptr_in$clock)
+    );
+    rss_core__ext3__t_ex_dst_in t_ex_dst_in(
+        .d(t_ex_dst_in$d),
+        .q(t_ex_dst_in$q),
+        .clock(t_ex_dst_in$clock)
+    );
+    rss_core__ext3__t_ex_dst_ptr_in t_ex_dst_ptr_in(
+        .d(t_ex_dst_ptr_in$d),
+        .q(t_ex_dst_ptr_in$q),
+        .clock(t_ex_dst_ptr_in$clock)
+    );
+    rss_core__ext3__t_ihl t_ihl(
+        .d(t_ihl$d),
+        .q(t_ihl$q),
+        .clock(t_ihl$clock)
+    );
+    rss_core__ext3__h_stepped h_stepped(
+        .d(h_stepped$d),
+        .q(h_stepped$q),
+        .clock(h_stepped$clock)
+    );
+    rss_core__ext3__h_live h_live(
+        .d(h_live$d),
+        .q(h_live$q),
+        .clock(h_live$clock)
+    );
+    rss_core__ext3__h_ptr h_ptr(
+        .d(h_ptr$d),
+        .q(h_ptr$q),
+        .clock(h_ptr$clock)
+    );
+    rss_core__ext3__h_nh h_nh(
+        .d(h_nh$d),
+        .q(h_nh$q),
+        .clock(h_nh$clock)
     );
     rss_core__ext3__s_beat s_beat(
         .d(s_beat$d),
@@ -9749,6 +11707,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_check_words$d),
         .q(s_check_words$q),
         .clock(s_check_words$clock)
+    );
+    rss_core__ext3__s_too_long s_too_long(
+        .d(s_too_long$d),
+        .q(s_too_long$q),
+        .clock(s_too_long$clock)
     );
     rss_core__ext3__s_end s_end(
         .d(s_end$d),
@@ -9924,6 +11887,30 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$clock = clock;
         nh_fragment_q$clock = clock;
         live_q$clock = clock;
+        t_beat$clock = clock;
+        t_word$clock = clock;
+        t_started$clock = clock;
+        t_count$clock = clock;
+        t_live_before$clock = clock;
+        t_ptr$clock = clock;
+        t_nh$clock = clock;
+        t_nh_fragment$clock = clock;
+        t_stepped$clock = clock;
+        t_ended$clock = clock;
+        t_room$clock = clock;
+        t_end$clock = clock;
+        t_bad_in$clock = clock;
+        t_fragment_in$clock = clock;
+        t_need_in$clock = clock;
+        t_ex_src_in$clock = clock;
+        t_ex_src_ptr_in$clock = clock;
+        t_ex_dst_in$clock = clock;
+        t_ex_dst_ptr_in$clock = clock;
+        t_ihl$clock = clock;
+        h_stepped$clock = clock;
+        h_live$clock = clock;
+        h_ptr$clock = clock;
+        h_nh$clock = clock;
         s_beat$clock = clock;
         s_started$clock = clock;
         s_live_before$clock = clock;
@@ -9947,6 +11934,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_offset$clock = clock;
         s_room$clock = clock;
         s_check_words$clock = clock;
+        s_too_long$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
         s_fragment_in$clock = clock;
@@ -9986,6 +11974,30 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$d = nh_q$q;
         nh_fragment_q$d = nh_fragment_q$q;
         live_q$d = live_q$q;
+        t_beat$d = t_beat$q;
+        t_word$d = t_word$q;
+        t_started$d = t_started$q;
+        t_count$d = t_count$q;
+        t_live_before$d = t_live_before$q;
+        t_ptr$d = t_ptr$q;
+        t_nh$d = t_nh$q;
+        t_nh_fragment$d = t_nh_fragment$q;
+        t_stepped$d = t_stepped$q;
+        t_ended$d = t_ended$q;
+        t_room$d = t_room$q;
+        t_end$d = t_end$q;
+        t_bad_in$d = t_bad_in$q;
+        t_fragment_in$d = t_fragment_in$q;
+        t_need_in$d = t_need_in$q;
+        t_ex_src_in$d = t_ex_src_in$q;
+        t_ex_src_ptr_in$d = t_ex_src_ptr_in$q;
+        t_ex_dst_in$d = t_ex_dst_in$q;
+        t_ex_dst_ptr_in$d = t_ex_dst_ptr_in$q;
+        t_ihl$d = t_ihl$q;
+        h_stepped$d = h_stepped$q;
+        h_live$d = h_live$q;
+        h_ptr$d = h_ptr$q;
+        h_nh$d = h_nh$q;
         s_beat$d = s_beat$q;
         s_started$d = s_started$q;
         s_live_before$d = s_live_before$q;
@@ -10009,6 +12021,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_offset$d = s_offset$q;
         s_room$d = s_room$q;
         s_check_words$d = s_check_words$q;
+        s_too_long$d = s_too_long$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
         s_fragment_in$d = s_fragment_in$q;
@@ -10079,27 +12092,62 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         header$target = step_ptr;
         w = header$word;
-        ext_len = w[(32'h30)+:(8)];
-        if (step_nh_fragment) begin
+        found = header$found;
+        slots = beat_in[(32'h60)+:(64)];
+        distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
+        distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
+        distance = distance_held;
+        if (taking_over) begin
+            distance = distance_taken;
+        end
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        if (dual_pick) begin
+            found = (distance & beyond_mask) == 64'h0;
+            w = slots[(select)+:(64)];
+        end
+        stepped = beat_in[32'h0] & step_started & ~step_done & found;
+        ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
+        x_word = w;
+        x_ptr = cur_ptr;
+        x_step_ptr = step_ptr;
+        x_nh = cur_nh;
+        x_nh_fragment = step_nh_fragment;
+        x_stepped = stepped;
+        t_word$d = w;
+        t_ptr$d = cur_ptr;
+        t_nh$d = cur_nh;
+        t_nh_fragment$d = step_nh_fragment;
+        t_stepped$d = stepped;
+        if (split_step) begin
+            x_word = t_word$q;
+            x_ptr = t_ptr$q;
+            x_step_ptr = t_ptr$q;
+            if (first_only) begin
+                x_step_ptr = first_ext;
+            end
+            x_nh = t_nh$q;
+            x_nh_fragment = t_nh_fragment$q;
+            x_stepped = t_stepped$q;
+        end
+        ext_len = x_word[(32'h30)+:(8)];
+        if (x_nh_fragment) begin
             ext_len = 32'h0;
         end
-        ptr_sum = ((((step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
+        ptr_sum = ((((x_step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
         next_ptr = ptr_sum[(32'h1)+:(10)];
         if (|next_ptr[(32'h6)+:(4)]) begin
             next_ptr = 32'h3f;
         end
-        this_fragment = step_nh_fragment & (|w[(32'h23)+:(13)] | w[32'h20]);
-        next_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
-        next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | next_nh_fragment | (w[(32'h38)+:(8)] == destination_options);
-        stepped = beat_in[32'h0] & step_started & ~step_done & header$found;
-        ended = beat_in[32'h0] & cur_started & ~cur_done & ~(header$found & step_started) & beat_in[32'h2];
-        b1 = w[(32'h30)+:(8)];
-        b2 = w[(32'h28)+:(8)];
-        b3 = w[(32'h20)+:(8)];
-        b4 = w[(32'h18)+:(8)];
-        b5 = w[(32'h10)+:(8)];
-        s_routing_type2$d = (cur_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
-        s_home_option$d = (cur_nh == destination_options) & (b1 >= 64'h2) & (w[(32'h8)+:(8)] == home_address) & (w[(32'h0)+:(8)] == 64'h10);
+        this_fragment = x_nh_fragment & (|x_word[(32'h23)+:(13)] | x_word[32'h20]);
+        next_nh_fragment = x_word[(32'h38)+:(8)] == fragment_header;
+        next_is_ext = (x_word[(32'h38)+:(8)] == hop_by_hop) | (x_word[(32'h38)+:(8)] == routing) | next_nh_fragment | (x_word[(32'h38)+:(8)] == destination_options);
+        b1 = x_word[(32'h30)+:(8)];
+        b2 = x_word[(32'h28)+:(8)];
+        b3 = x_word[(32'h20)+:(8)];
+        b4 = x_word[(32'h18)+:(8)];
+        b5 = x_word[(32'h10)+:(8)];
+        s_routing_type2$d = (x_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
+        s_home_option$d = (x_nh == destination_options) & (b1 >= 64'h2) & (x_word[(32'h8)+:(8)] == home_address) & (x_word[(32'h0)+:(8)] == 64'h10);
         s_b2_zero$d = b2 == 64'h0;
         s_b3_is0$d = b3 == 64'h0;
         s_b3_is1$d = b3 == 64'h1;
@@ -10107,22 +12155,25 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b4_is0$d = b4 == 64'h0;
         s_b4_is1$d = b4 == 64'h1;
         s_b5_is0$d = b5 == 64'h0;
-        s_address_ptr$d = cur_ptr + 64'h1;
-        s_offset$d = ((cur_ptr - 64'h4) & 17'h1ffff) << 64'h3;
+        s_address_ptr$d = x_ptr + 64'h1;
+        s_offset$d = ((x_ptr - 64'h4) & 17'h1ffff) << 64'h3;
+        s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
+        s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
         room_held = ((end_in) & 18'h3ffff) - (((ptr_q$q - 64'h4) & 18'h3ffff) << 64'h3);
         room_taken = ((end_in) & 18'h3ffff) - (((walk_ptr_in - 64'h4) & 18'h3ffff) << 64'h3);
-        s_room$d = room_held;
+        t_room$d = room_held;
         if (taking_over) begin
-            s_room$d = room_taken;
+            t_room$d = room_taken;
         end
-        s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
         live_before = cur_live;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
-            cur_live = next_is_ext & ~this_fragment;
-            cur_nh = w[(32'h38)+:(8)];
-            cur_nh_fragment = next_nh_fragment;
-            cur_ptr = next_ptr[(32'h0)+:(6)];
+            if (~split_step) begin
+                cur_live = next_is_ext & ~this_fragment;
+                cur_nh = w[(32'h38)+:(8)];
+                cur_nh_fragment = next_nh_fragment;
+                cur_ptr = next_ptr[(32'h0)+:(6)];
+            end
         end
         if (ended) begin
             cur_live = 1'b0;
@@ -10135,6 +12186,20 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             nh_fragment_q$d = cur_nh_fragment;
             live_q$d = cur_live;
         end
+        t_beat$d = beat_in;
+        t_started$d = cur_started;
+        t_count$d = cur_count;
+        t_live_before$d = live_before;
+        t_ended$d = ended;
+        t_end$d = end_in;
+        t_bad_in$d = bad_in;
+        t_fragment_in$d = fragment_in;
+        t_need_in$d = need_in;
+        t_ex_src_in$d = ex_src_in;
+        t_ex_src_ptr_in$d = ex_src_ptr_in;
+        t_ex_dst_in$d = ex_dst_in;
+        t_ex_dst_ptr_in$d = ex_dst_ptr_in;
+        t_ihl$d = ihl_in;
         s_beat$d = beat_in;
         s_started$d = cur_started;
         s_live_before$d = live_before;
@@ -10144,7 +12209,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_nh_out$d = cur_nh;
         s_stepped$d = stepped;
         s_ended$d = ended;
-        s_fragment$d = stepped & this_fragment;
+        s_fragment$d = x_stepped & this_fragment;
+        s_room$d = room_held;
+        if (taking_over) begin
+            s_room$d = room_taken;
+        end
         s_end$d = end_in;
         s_bad_in$d = bad_in;
         s_fragment_in$d = fragment_in;
@@ -10154,6 +12223,44 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_ex_dst_in$d = ex_dst_in;
         s_ex_dst_ptr_in$d = ex_dst_ptr_in;
         s_ihl$d = ihl_in;
+        x_held = h_stepped$q & ~t_beat$q[32'h1];
+        if (split_step) begin
+            s_beat$d = t_beat$q;
+            s_started$d = t_started$q;
+            s_count$d = t_count$q;
+            s_stepped$d = t_stepped$q;
+            s_ended$d = t_ended$q;
+            s_room$d = t_room$q;
+            s_end$d = t_end$q;
+            s_bad_in$d = t_bad_in$q;
+            s_fragment_in$d = t_fragment_in$q;
+            s_need_in$d = t_need_in$q;
+            s_ex_src_in$d = t_ex_src_in$q;
+            s_ex_src_ptr_in$d = t_ex_src_ptr_in$q;
+            s_ex_dst_in$d = t_ex_dst_in$q;
+            s_ex_dst_ptr_in$d = t_ex_dst_ptr_in$q;
+            s_ihl$d = t_ihl$q;
+            s_live_before$d = t_live_before$q;
+            s_ptr_out$d = t_ptr$q;
+            s_nh_out$d = t_nh$q;
+            if (x_held) begin
+                s_live_before$d = h_live$q;
+                s_ptr_out$d = h_ptr$q;
+                s_nh_out$d = h_nh$q;
+            end
+            if (t_stepped$q) begin
+                s_ptr_out$d = next_ptr[(32'h0)+:(6)];
+                s_nh_out$d = x_word[(32'h38)+:(8)];
+            end
+            if (t_beat$q[32'h0]) begin
+                h_stepped$d = x_held | t_stepped$q;
+                if (t_stepped$q) begin
+                    h_live$d = next_is_ext & ~this_fragment;
+                    h_ptr$d = next_ptr[(32'h0)+:(6)];
+                    h_nh$d = x_word[(32'h38)+:(8)];
+                end
+            end
+        end
         live_after = s_live_before$q & ~s_ended$q;
         if (s_stepped$q) begin
             live_after = s_next_live$q;
@@ -10175,6 +12282,10 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_ex_dst = 1'b0;
         end
         header_end = s_offset$q + (((s_check_words$q) & 17'h1ffff) << 64'h3);
+        too_long = s_room$q[32'h11] | (((((s_check_words$q) & 12'hfff) << 64'h3) & 17'h1ffff) > s_room$q[(32'h0)+:(17)]);
+        if (split_step) begin
+            too_long = s_too_long$q;
+        end
         lands_on_home = (~s_b2_zero$q & s_b3_is2$q) | (~s_b2_zero$q & s_b3_is0$q & s_b5_is0$q) | (~s_b2_zero$q & s_b3_is1$q & s_b5_is0$q) | (s_b2_zero$q & s_b3_is0$q & ~s_b4_is0$q & s_b5_is0$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is1$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is0$q & s_b5_is0$q);
         if (s_stepped$q) begin
             if (s_routing_type2$q) begin
@@ -10186,7 +12297,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
                 cur_ex_src_ptr = s_address_ptr$q;
             end
             cur_fragment = cur_fragment | s_fragment$q;
-            cur_bad = cur_bad | s_room$q[32'h11] | (((((s_check_words$q) & 12'hfff) << 64'h3) & 17'h1ffff) > s_room$q[(32'h0)+:(17)]);
+            cur_bad = cur_bad | too_long;
             cur_stepped = 1'b1;
             cur_need = header_end[(32'h0)+:(12)];
             if (|header_end[(32'hc)+:(5)]) begin
@@ -10232,9 +12343,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         l4_before_o$d = ipv4_l4_before_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         if (s_beat$q[32'h4]) begin
+            l4_word_o$d = s_ptr_out$q;
             l4_before_o$d = s_ptr_out$q - 64'h1;
         end
         if (reset) begin
+            t_beat$d = 32'h0;
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
         end
@@ -10560,6 +12673,82 @@ module rss_core__ext3__fragment_q(d,q,clock);
     end
           
 endmodule // rss_core__ext3__fragment_q
+
+
+module rss_core__ext3__h_live(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__h_live
+
+
+module rss_core__ext3__h_nh(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__h_nh
+
+
+module rss_core__ext3__h_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__h_ptr
+
+
+module rss_core__ext3__h_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__h_stepped
 
 
 module rss_core__ext3__header(beat,target,found,word);
@@ -11475,6 +13664,25 @@ module rss_core__ext3__s_stepped(d,q,clock);
 endmodule // rss_core__ext3__s_stepped
 
 
+module rss_core__ext3__s_too_long(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_too_long
+
+
 module rss_core__ext3__started(d,q,clock);
     
     // Module arguments
@@ -11511,6 +13719,386 @@ module rss_core__ext3__stepped_q(d,q,clock);
     end
           
 endmodule // rss_core__ext3__stepped_q
+
+
+module rss_core__ext3__t_bad_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_bad_in
+
+
+module rss_core__ext3__t_beat(d,q,clock);
+    
+    // Module arguments
+    input wire  [165:0] d;
+    output reg  [165:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 166'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_beat
+
+
+module rss_core__ext3__t_count(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_count
+
+
+module rss_core__ext3__t_end(d,q,clock);
+    
+    // Module arguments
+    input wire  [16:0] d;
+    output reg  [16:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 17'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_end
+
+
+module rss_core__ext3__t_ended(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_ended
+
+
+module rss_core__ext3__t_ex_dst_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_ex_dst_in
+
+
+module rss_core__ext3__t_ex_dst_ptr_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_ex_dst_ptr_in
+
+
+module rss_core__ext3__t_ex_src_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_ex_src_in
+
+
+module rss_core__ext3__t_ex_src_ptr_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_ex_src_ptr_in
+
+
+module rss_core__ext3__t_fragment_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_fragment_in
+
+
+module rss_core__ext3__t_ihl(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_ihl
+
+
+module rss_core__ext3__t_live_before(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_live_before
+
+
+module rss_core__ext3__t_need_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [11:0] d;
+    output reg  [11:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 12'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_need_in
+
+
+module rss_core__ext3__t_nh(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_nh
+
+
+module rss_core__ext3__t_nh_fragment(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_nh_fragment
+
+
+module rss_core__ext3__t_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_ptr
+
+
+module rss_core__ext3__t_room(d,q,clock);
+    
+    // Module arguments
+    input wire  [17:0] d;
+    output reg  [17:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 18'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_room
+
+
+module rss_core__ext3__t_started(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_started
+
+
+module rss_core__ext3__t_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_stepped
+
+
+module rss_core__ext3__t_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_word
 
 
 module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
@@ -11564,6 +14152,10 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  first_only = 1'b0;
     localparam  first_ext = 6'b1001;
     localparam  registered_takeover = 1'b0;
+    localparam  split_step = 1'b0;
+    localparam  dual_pick = 1'b0;
+    localparam  select_mask = 6'b0;
+    localparam  beyond_mask = 6'b111111;
     
     // Stub signals
     reg  [165:0] header$beat;
@@ -11588,6 +14180,78 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  live_q$d;
     wire  live_q$q;
     reg  live_q$clock;
+    reg  [165:0] t_beat$d;
+    wire  [165:0] t_beat$q;
+    reg  t_beat$clock;
+    reg  [63:0] t_word$d;
+    wire  [63:0] t_word$q;
+    reg  t_word$clock;
+    reg  t_started$d;
+    wire  t_started$q;
+    reg  t_started$clock;
+    reg  [2:0] t_count$d;
+    wire  [2:0] t_count$q;
+    reg  t_count$clock;
+    reg  t_live_before$d;
+    wire  t_live_before$q;
+    reg  t_live_before$clock;
+    reg  [5:0] t_ptr$d;
+    wire  [5:0] t_ptr$q;
+    reg  t_ptr$clock;
+    reg  [7:0] t_nh$d;
+    wire  [7:0] t_nh$q;
+    reg  t_nh$clock;
+    reg  t_nh_fragment$d;
+    wire  t_nh_fragment$q;
+    reg  t_nh_fragment$clock;
+    reg  t_stepped$d;
+    wire  t_stepped$q;
+    reg  t_stepped$clock;
+    reg  t_ended$d;
+    wire  t_ended$q;
+    reg  t_ended$clock;
+    reg  [17:0] t_room$d;
+    wire  [17:0] t_room$q;
+    reg  t_room$clock;
+    reg  [16:0] t_end$d;
+    wire  [16:0] t_end$q;
+    reg  t_end$clock;
+    reg  t_bad_in$d;
+    wire  t_bad_in$q;
+    reg  t_bad_in$clock;
+    reg  t_fragment_in$d;
+    wire  t_fragment_in$q;
+    reg  t_fragment_in$clock;
+    reg  [11:0] t_need_in$d;
+    wire  [11:0] t_need_in$q;
+    reg  t_need_in$clock;
+    reg  t_ex_src_in$d;
+    wire  t_ex_src_in$q;
+    reg  t_ex_src_in$clock;
+    reg  [5:0] t_ex_src_ptr_in$d;
+    wire  [5:0] t_ex_src_ptr_in$q;
+    reg  t_ex_src_ptr_in$clock;
+    reg  t_ex_dst_in$d;
+    wire  t_ex_dst_in$q;
+    reg  t_ex_dst_in$clock;
+    reg  [5:0] t_ex_dst_ptr_in$d;
+    wire  [5:0] t_ex_dst_ptr_in$q;
+    reg  t_ex_dst_ptr_in$clock;
+    reg  [3:0] t_ihl$d;
+    wire  [3:0] t_ihl$q;
+    reg  t_ihl$clock;
+    reg  h_stepped$d;
+    wire  h_stepped$q;
+    reg  h_stepped$clock;
+    reg  h_live$d;
+    wire  h_live$q;
+    reg  h_live$clock;
+    reg  [5:0] h_ptr$d;
+    wire  [5:0] h_ptr$q;
+    reg  h_ptr$clock;
+    reg  [7:0] h_nh$d;
+    wire  [7:0] h_nh$q;
+    reg  h_nh$clock;
     reg  [165:0] s_beat$d;
     wire  [165:0] s_beat$q;
     reg  s_beat$clock;
@@ -11657,6 +14321,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [8:0] s_check_words$d;
     wire  [8:0] s_check_words$q;
     reg  s_check_words$clock;
+    reg  s_too_long$d;
+    wire  s_too_long$q;
+    reg  s_too_long$clock;
     reg  [16:0] s_end$d;
     wire  [16:0] s_end$q;
     reg  s_end$clock;
@@ -11758,6 +14425,19 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  l4_before_o$clock;
     
     // Local signals
+    reg  [63:0] slots;
+    reg  [5:0] distance_held;
+    reg  [5:0] distance_taken;
+    reg  [5:0] distance;
+    reg  [15:0] select;
+    reg  found;
+    reg  [63:0] x_word;
+    reg  [5:0] x_ptr;
+    reg  [5:0] x_step_ptr;
+    reg  [7:0] x_nh;
+    reg  x_nh_fragment;
+    reg  x_stepped;
+    reg  x_held;
     reg  step_started;
     reg  step_done;
     reg  step_nh_fragment;
@@ -11797,6 +14477,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] b4;
     reg  [7:0] b5;
     reg  [16:0] header_end;
+    reg  too_long;
     reg  lands_on_home;
     
     // Sub module instances
@@ -11835,6 +14516,126 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(live_q$d),
         .q(live_q$q),
         .clock(live_q$clock)
+    );
+    rss_core__ext4__t_beat t_beat(
+        .d(t_beat$d),
+        .q(t_beat$q),
+        .clock(t_beat$clock)
+    );
+    rss_core__ext4__t_word t_word(
+        .d(t_word$d),
+        .q(t_word$q),
+        .clock(t_word$clock)
+    );
+    rss_core__ext4__t_started t_started(
+        .d(t_started$d),
+        .q(t_started$q),
+        .clock(t_started$clock)
+    );
+    rss_core__ext4__t_count t_count(
+        .d(t_count$d),
+        .q(t_count$q),
+        .clock(t_count$clock)
+    );
+    rss_core__ext4__t_live_before t_live_before(
+        .d(t_live_before$d),
+        .q(t_live_before$q),
+        .clock(t_live_before$clock)
+    );
+    rss_core__ext4__t_ptr t_ptr(
+        .d(t_ptr$d),
+        .q(t_ptr$q),
+        .clock(t_ptr$clock)
+    );
+    rss_core__ext4__t_nh t_nh(
+        .d(t_nh$d),
+        .q(t_nh$q),
+        .clock(t_nh$clock)
+    );
+    rss_core__ext4__t_nh_fragment t_nh_fragment(
+        .d(t_nh_fragment$d),
+        .q(t_nh_fragment$q),
+        .clock(t_nh_fragment$clock)
+    );
+    rss_core__ext4__t_stepped t_stepped(
+        .d(t_stepped$d),
+        .q(t_stepped$q),
+        .clock(t_stepped$clock)
+    );
+    rss_core__ext4__t_ended t_ended(
+        .d(t_ended$d),
+        .q(t_ended$q),
+        .clock(t_ended$clock)
+    );
+    rss_core__ext4__t_room t_room(
+        .d(t_room$d),
+        .q(t_room$q),
+        .clock(t_room$clock)
+    );
+    rss_core__ext4__t_end t_end(
+        .d(t_end$d),
+        .q(t_end$q),
+        .clock(t_end$clock)
+    );
+    rss_core__ext4__t_bad_in t_bad_in(
+        .d(t_bad_in$d),
+        .q(t_bad_in$q),
+        .clock(t_bad_in$clock)
+    );
+    rss_core__ext4__t_fragment_in t_fragment_in(
+        .d(t_fragment_in$d),
+        .q(t_fragment_in$q),
+        .clock(t_fragment_in$clock)
+    );
+    rss_core__ext4__t_need_in t_need_in(
+        .d(t_need_in$d),
+        .q(t_need_in$q),
+        .clock(t_need_in$clock)
+    );
+    rss_core__ext4__t_ex_src_in t_ex_src_in(
+        .d(t_ex_src_in$d),
+        .q(t_ex_src_in$q),
+        .clock(t_ex_src_in$clock)
+    );
+    rss_core__ext4__t_ex_src_ptr_in t_ex_src_ptr_in(
+        .d(t_ex_src_ptr_in$d),
+        .q(t_ex_src_ptr_in$q),
+        .clock(t_ex_src_ptr_in$clock)
+    );
+    rss_core__ext4__t_ex_dst_in t_ex_dst_in(
+        .d(t_ex_dst_in$d),
+        .q(t_ex_dst_in$q),
+        .clock(t_ex_dst_in$clock)
+    );
+    rss_core__ext4__t_ex_dst_ptr_in t_ex_dst_ptr_in(
+        .d(t_ex_dst_ptr_in$d),
+        .q(t_ex_dst_ptr_in$q),
+        .clock(t_ex_dst_ptr_in$clock)
+    );
+    rss_core__ext4__t_ihl t_ihl(
+        .d(t_ihl$d),
+        .q(t_ihl$q),
+        .clock(t_ihl$clock)
+    );
+    rss_core__ext4__h_stepped h_stepped(
+        .d(h_stepped$d),
+        .q(h_stepped$q),
+        .clock(h_stepped$clock)
+    );
+    rss_core__ext4__h_live h_live(
+        .d(h_live$d),
+        .q(h_live$q),
+        .clock(h_live$clock)
+    );
+    rss_core__ext4__h_ptr h_ptr(
+        .d(h_ptr$d),
+        .q(h_ptr$q),
+        .clock(h_ptr$clock)
+    );
+    rss_core__ext4__h_nh h_nh(
+        .d(h_nh$d),
+        .q(h_nh$q),
+        .clock(h_nh$clock)
     );
     rss_core__ext4__s_beat s_beat(
         .d(s_beat$d),
@@ -11950,6 +14751,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_check_words$d),
         .q(s_check_words$q),
         .clock(s_check_words$clock)
+    );
+    rss_core__ext4__s_too_long s_too_long(
+        .d(s_too_long$d),
+        .q(s_too_long$q),
+        .clock(s_too_long$clock)
     );
     rss_core__ext4__s_end s_end(
         .d(s_end$d),
@@ -12125,6 +14931,30 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$clock = clock;
         nh_fragment_q$clock = clock;
         live_q$clock = clock;
+        t_beat$clock = clock;
+        t_word$clock = clock;
+        t_started$clock = clock;
+        t_count$clock = clock;
+        t_live_before$clock = clock;
+        t_ptr$clock = clock;
+        t_nh$clock = clock;
+        t_nh_fragment$clock = clock;
+        t_stepped$clock = clock;
+        t_ended$clock = clock;
+        t_room$clock = clock;
+        t_end$clock = clock;
+        t_bad_in$clock = clock;
+        t_fragment_in$clock = clock;
+        t_need_in$clock = clock;
+        t_ex_src_in$clock = clock;
+        t_ex_src_ptr_in$clock = clock;
+        t_ex_dst_in$clock = clock;
+        t_ex_dst_ptr_in$clock = clock;
+        t_ihl$clock = clock;
+        h_stepped$clock = clock;
+        h_live$clock = clock;
+        h_ptr$clock = clock;
+        h_nh$clock = clock;
         s_beat$clock = clock;
         s_started$clock = clock;
         s_live_before$clock = clock;
@@ -12148,6 +14978,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_offset$clock = clock;
         s_room$clock = clock;
         s_check_words$clock = clock;
+        s_too_long$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
         s_fragment_in$clock = clock;
@@ -12187,6 +15018,30 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$d = nh_q$q;
         nh_fragment_q$d = nh_fragment_q$q;
         live_q$d = live_q$q;
+        t_beat$d = t_beat$q;
+        t_word$d = t_word$q;
+        t_started$d = t_started$q;
+        t_count$d = t_count$q;
+        t_live_before$d = t_live_before$q;
+        t_ptr$d = t_ptr$q;
+        t_nh$d = t_nh$q;
+        t_nh_fragment$d = t_nh_fragment$q;
+        t_stepped$d = t_stepped$q;
+        t_ended$d = t_ended$q;
+        t_room$d = t_room$q;
+        t_end$d = t_end$q;
+        t_bad_in$d = t_bad_in$q;
+        t_fragment_in$d = t_fragment_in$q;
+        t_need_in$d = t_need_in$q;
+        t_ex_src_in$d = t_ex_src_in$q;
+        t_ex_src_ptr_in$d = t_ex_src_ptr_in$q;
+        t_ex_dst_in$d = t_ex_dst_in$q;
+        t_ex_dst_ptr_in$d = t_ex_dst_ptr_in$q;
+        t_ihl$d = t_ihl$q;
+        h_stepped$d = h_stepped$q;
+        h_live$d = h_live$q;
+        h_ptr$d = h_ptr$q;
+        h_nh$d = h_nh$q;
         s_beat$d = s_beat$q;
         s_started$d = s_started$q;
         s_live_before$d = s_live_before$q;
@@ -12210,6 +15065,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_offset$d = s_offset$q;
         s_room$d = s_room$q;
         s_check_words$d = s_check_words$q;
+        s_too_long$d = s_too_long$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
         s_fragment_in$d = s_fragment_in$q;
@@ -12280,27 +15136,62 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         header$target = step_ptr;
         w = header$word;
-        ext_len = w[(32'h30)+:(8)];
-        if (step_nh_fragment) begin
+        found = header$found;
+        slots = beat_in[(32'h60)+:(64)];
+        distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
+        distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
+        distance = distance_held;
+        if (taking_over) begin
+            distance = distance_taken;
+        end
+        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        if (dual_pick) begin
+            found = (distance & beyond_mask) == 64'h0;
+            w = slots[(select)+:(64)];
+        end
+        stepped = beat_in[32'h0] & step_started & ~step_done & found;
+        ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
+        x_word = w;
+        x_ptr = cur_ptr;
+        x_step_ptr = step_ptr;
+        x_nh = cur_nh;
+        x_nh_fragment = step_nh_fragment;
+        x_stepped = stepped;
+        t_word$d = w;
+        t_ptr$d = cur_ptr;
+        t_nh$d = cur_nh;
+        t_nh_fragment$d = step_nh_fragment;
+        t_stepped$d = stepped;
+        if (split_step) begin
+            x_word = t_word$q;
+            x_ptr = t_ptr$q;
+            x_step_ptr = t_ptr$q;
+            if (first_only) begin
+                x_step_ptr = first_ext;
+            end
+            x_nh = t_nh$q;
+            x_nh_fragment = t_nh_fragment$q;
+            x_stepped = t_stepped$q;
+        end
+        ext_len = x_word[(32'h30)+:(8)];
+        if (x_nh_fragment) begin
             ext_len = 32'h0;
         end
-        ptr_sum = ((((step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
+        ptr_sum = ((((x_step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
         next_ptr = ptr_sum[(32'h1)+:(10)];
         if (|next_ptr[(32'h6)+:(4)]) begin
             next_ptr = 32'h3f;
         end
-        this_fragment = step_nh_fragment & (|w[(32'h23)+:(13)] | w[32'h20]);
-        next_nh_fragment = w[(32'h38)+:(8)] == fragment_header;
-        next_is_ext = (w[(32'h38)+:(8)] == hop_by_hop) | (w[(32'h38)+:(8)] == routing) | next_nh_fragment | (w[(32'h38)+:(8)] == destination_options);
-        stepped = beat_in[32'h0] & step_started & ~step_done & header$found;
-        ended = beat_in[32'h0] & cur_started & ~cur_done & ~(header$found & step_started) & beat_in[32'h2];
-        b1 = w[(32'h30)+:(8)];
-        b2 = w[(32'h28)+:(8)];
-        b3 = w[(32'h20)+:(8)];
-        b4 = w[(32'h18)+:(8)];
-        b5 = w[(32'h10)+:(8)];
-        s_routing_type2$d = (cur_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
-        s_home_option$d = (cur_nh == destination_options) & (b1 >= 64'h2) & (w[(32'h8)+:(8)] == home_address) & (w[(32'h0)+:(8)] == 64'h10);
+        this_fragment = x_nh_fragment & (|x_word[(32'h23)+:(13)] | x_word[32'h20]);
+        next_nh_fragment = x_word[(32'h38)+:(8)] == fragment_header;
+        next_is_ext = (x_word[(32'h38)+:(8)] == hop_by_hop) | (x_word[(32'h38)+:(8)] == routing) | next_nh_fragment | (x_word[(32'h38)+:(8)] == destination_options);
+        b1 = x_word[(32'h30)+:(8)];
+        b2 = x_word[(32'h28)+:(8)];
+        b3 = x_word[(32'h20)+:(8)];
+        b4 = x_word[(32'h18)+:(8)];
+        b5 = x_word[(32'h10)+:(8)];
+        s_routing_type2$d = (x_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
+        s_home_option$d = (x_nh == destination_options) & (b1 >= 64'h2) & (x_word[(32'h8)+:(8)] == home_address) & (x_word[(32'h0)+:(8)] == 64'h10);
         s_b2_zero$d = b2 == 64'h0;
         s_b3_is0$d = b3 == 64'h0;
         s_b3_is1$d = b3 == 64'h1;
@@ -12308,22 +15199,25 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b4_is0$d = b4 == 64'h0;
         s_b4_is1$d = b4 == 64'h1;
         s_b5_is0$d = b5 == 64'h0;
-        s_address_ptr$d = cur_ptr + 64'h1;
-        s_offset$d = ((cur_ptr - 64'h4) & 17'h1ffff) << 64'h3;
+        s_address_ptr$d = x_ptr + 64'h1;
+        s_offset$d = ((x_ptr - 64'h4) & 17'h1ffff) << 64'h3;
+        s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
+        s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
         room_held = ((end_in) & 18'h3ffff) - (((ptr_q$q - 64'h4) & 18'h3ffff) << 64'h3);
         room_taken = ((end_in) & 18'h3ffff) - (((walk_ptr_in - 64'h4) & 18'h3ffff) << 64'h3);
-        s_room$d = room_held;
+        t_room$d = room_held;
         if (taking_over) begin
-            s_room$d = room_taken;
+            t_room$d = room_taken;
         end
-        s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
         live_before = cur_live;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
-            cur_live = next_is_ext & ~this_fragment;
-            cur_nh = w[(32'h38)+:(8)];
-            cur_nh_fragment = next_nh_fragment;
-            cur_ptr = next_ptr[(32'h0)+:(6)];
+            if (~split_step) begin
+                cur_live = next_is_ext & ~this_fragment;
+                cur_nh = w[(32'h38)+:(8)];
+                cur_nh_fragment = next_nh_fragment;
+                cur_ptr = next_ptr[(32'h0)+:(6)];
+            end
         end
         if (ended) begin
             cur_live = 1'b0;
@@ -12336,6 +15230,20 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             nh_fragment_q$d = cur_nh_fragment;
             live_q$d = cur_live;
         end
+        t_beat$d = beat_in;
+        t_started$d = cur_started;
+        t_count$d = cur_count;
+        t_live_before$d = live_before;
+        t_ended$d = ended;
+        t_end$d = end_in;
+        t_bad_in$d = bad_in;
+        t_fragment_in$d = fragment_in;
+        t_need_in$d = need_in;
+        t_ex_src_in$d = ex_src_in;
+        t_ex_src_ptr_in$d = ex_src_ptr_in;
+        t_ex_dst_in$d = ex_dst_in;
+        t_ex_dst_ptr_in$d = ex_dst_ptr_in;
+        t_ihl$d = ihl_in;
         s_beat$d = beat_in;
         s_started$d = cur_started;
         s_live_before$d = live_before;
@@ -12345,7 +15253,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_nh_out$d = cur_nh;
         s_stepped$d = stepped;
         s_ended$d = ended;
-        s_fragment$d = stepped & this_fragment;
+        s_fragment$d = x_stepped & this_fragment;
+        s_room$d = room_held;
+        if (taking_over) begin
+            s_room$d = room_taken;
+        end
         s_end$d = end_in;
         s_bad_in$d = bad_in;
         s_fragment_in$d = fragment_in;
@@ -12355,6 +15267,44 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_ex_dst_in$d = ex_dst_in;
         s_ex_dst_ptr_in$d = ex_dst_ptr_in;
         s_ihl$d = ihl_in;
+        x_held = h_stepped$q & ~t_beat$q[32'h1];
+        if (split_step) begin
+            s_beat$d = t_beat$q;
+            s_started$d = t_started$q;
+            s_count$d = t_count$q;
+            s_stepped$d = t_stepped$q;
+            s_ended$d = t_ended$q;
+            s_room$d = t_room$q;
+            s_end$d = t_end$q;
+            s_bad_in$d = t_bad_in$q;
+            s_fragment_in$d = t_fragment_in$q;
+            s_need_in$d = t_need_in$q;
+            s_ex_src_in$d = t_ex_src_in$q;
+            s_ex_src_ptr_in$d = t_ex_src_ptr_in$q;
+            s_ex_dst_in$d = t_ex_dst_in$q;
+            s_ex_dst_ptr_in$d = t_ex_dst_ptr_in$q;
+            s_ihl$d = t_ihl$q;
+            s_live_before$d = t_live_before$q;
+            s_ptr_out$d = t_ptr$q;
+            s_nh_out$d = t_nh$q;
+            if (x_held) begin
+                s_live_before$d = h_live$q;
+                s_ptr_out$d = h_ptr$q;
+                s_nh_out$d = h_nh$q;
+            end
+            if (t_stepped$q) begin
+                s_ptr_out$d = next_ptr[(32'h0)+:(6)];
+                s_nh_out$d = x_word[(32'h38)+:(8)];
+            end
+            if (t_beat$q[32'h0]) begin
+                h_stepped$d = x_held | t_stepped$q;
+                if (t_stepped$q) begin
+                    h_live$d = next_is_ext & ~this_fragment;
+                    h_ptr$d = next_ptr[(32'h0)+:(6)];
+                    h_nh$d = x_word[(32'h38)+:(8)];
+                end
+            end
+        end
         live_after = s_live_before$q & ~s_ended$q;
         if (s_stepped$q) begin
             live_after = s_next_live$q;
@@ -12376,6 +15326,10 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_ex_dst = 1'b0;
         end
         header_end = s_offset$q + (((s_check_words$q) & 17'h1ffff) << 64'h3);
+        too_long = s_room$q[32'h11] | (((((s_check_words$q) & 12'hfff) << 64'h3) & 17'h1ffff) > s_room$q[(32'h0)+:(17)]);
+        if (split_step) begin
+            too_long = s_too_long$q;
+        end
         lands_on_home = (~s_b2_zero$q & s_b3_is2$q) | (~s_b2_zero$q & s_b3_is0$q & s_b5_is0$q) | (~s_b2_zero$q & s_b3_is1$q & s_b5_is0$q) | (s_b2_zero$q & s_b3_is0$q & ~s_b4_is0$q & s_b5_is0$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is1$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is0$q & s_b5_is0$q);
         if (s_stepped$q) begin
             if (s_routing_type2$q) begin
@@ -12387,7 +15341,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
                 cur_ex_src_ptr = s_address_ptr$q;
             end
             cur_fragment = cur_fragment | s_fragment$q;
-            cur_bad = cur_bad | s_room$q[32'h11] | (((((s_check_words$q) & 12'hfff) << 64'h3) & 17'h1ffff) > s_room$q[(32'h0)+:(17)]);
+            cur_bad = cur_bad | too_long;
             cur_stepped = 1'b1;
             cur_need = header_end[(32'h0)+:(12)];
             if (|header_end[(32'hc)+:(5)]) begin
@@ -12433,9 +15387,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         l4_before_o$d = ipv4_l4_before_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         if (s_beat$q[32'h4]) begin
+            l4_word_o$d = s_ptr_out$q;
             l4_before_o$d = s_ptr_out$q - 64'h1;
         end
         if (reset) begin
+            t_beat$d = 32'h0;
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
         end
@@ -12761,6 +15717,82 @@ module rss_core__ext4__fragment_q(d,q,clock);
     end
           
 endmodule // rss_core__ext4__fragment_q
+
+
+module rss_core__ext4__h_live(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__h_live
+
+
+module rss_core__ext4__h_nh(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__h_nh
+
+
+module rss_core__ext4__h_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__h_ptr
+
+
+module rss_core__ext4__h_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__h_stepped
 
 
 module rss_core__ext4__header(beat,target,found,word);
@@ -13676,6 +16708,25 @@ module rss_core__ext4__s_stepped(d,q,clock);
 endmodule // rss_core__ext4__s_stepped
 
 
+module rss_core__ext4__s_too_long(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_too_long
+
+
 module rss_core__ext4__started(d,q,clock);
     
     // Module arguments
@@ -13712,6 +16763,386 @@ module rss_core__ext4__stepped_q(d,q,clock);
     end
           
 endmodule // rss_core__ext4__stepped_q
+
+
+module rss_core__ext4__t_bad_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_bad_in
+
+
+module rss_core__ext4__t_beat(d,q,clock);
+    
+    // Module arguments
+    input wire  [165:0] d;
+    output reg  [165:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 166'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_beat
+
+
+module rss_core__ext4__t_count(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_count
+
+
+module rss_core__ext4__t_end(d,q,clock);
+    
+    // Module arguments
+    input wire  [16:0] d;
+    output reg  [16:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 17'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_end
+
+
+module rss_core__ext4__t_ended(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_ended
+
+
+module rss_core__ext4__t_ex_dst_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_ex_dst_in
+
+
+module rss_core__ext4__t_ex_dst_ptr_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_ex_dst_ptr_in
+
+
+module rss_core__ext4__t_ex_src_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_ex_src_in
+
+
+module rss_core__ext4__t_ex_src_ptr_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_ex_src_ptr_in
+
+
+module rss_core__ext4__t_fragment_in(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_fragment_in
+
+
+module rss_core__ext4__t_ihl(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_ihl
+
+
+module rss_core__ext4__t_live_before(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_live_before
+
+
+module rss_core__ext4__t_need_in(d,q,clock);
+    
+    // Module arguments
+    input wire  [11:0] d;
+    output reg  [11:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 12'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_need_in
+
+
+module rss_core__ext4__t_nh(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_nh
+
+
+module rss_core__ext4__t_nh_fragment(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_nh_fragment
+
+
+module rss_core__ext4__t_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_ptr
+
+
+module rss_core__ext4__t_room(d,q,clock);
+    
+    // Module arguments
+    input wire  [17:0] d;
+    output reg  [17:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 18'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_room
+
+
+module rss_core__ext4__t_started(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_started
+
+
+module rss_core__ext4__t_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_stepped
+
+
+module rss_core__ext4__t_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_word
 
 
 module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,out_ready,out_data);
@@ -14498,6 +17929,12 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
     reg  [66:0] f_key$d;
     wire  [66:0] f_key$q;
     reg  f_key$clock;
+    reg  [66:0] f_key_diff$d;
+    wire  [66:0] f_key_diff$q;
+    reg  f_key_diff$clock;
+    reg  [35:0] f_half_sum$d;
+    wire  [35:0] f_half_sum$q;
+    reg  f_half_sum$clock;
     reg  [287:0] tuple_sr$d;
     wire  [287:0] tuple_sr$q;
     reg  tuple_sr$clock;
@@ -14538,8 +17975,6 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
     reg  [17:0] data_slice;
     reg  [17:0] key_slice;
     reg  [63:0] partial;
-    reg  [66:0] key_diff;
-    reg  [35:0] half_sum;
     reg  product_mid;
     reg  product_low;
     reg  product_high;
@@ -14633,6 +18068,16 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         .q(f_key$q),
         .clock(f_key$clock)
     );
+    rss_core__hasher__f_key_diff f_key_diff(
+        .d(f_key_diff$d),
+        .q(f_key_diff$q),
+        .clock(f_key_diff$clock)
+    );
+    rss_core__hasher__f_half_sum f_half_sum(
+        .d(f_half_sum$d),
+        .q(f_half_sum$q),
+        .clock(f_half_sum$clock)
+    );
     rss_core__hasher__tuple_sr tuple_sr(
         .d(tuple_sr$d),
         .q(tuple_sr$q),
@@ -14708,6 +18153,8 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         f_tag$clock = clock;
         f_chunk$clock = clock;
         f_key$clock = clock;
+        f_key_diff$clock = clock;
+        f_half_sum$clock = clock;
         tuple_sr$clock = clock;
         tag_q$clock = clock;
         p_valid$clock = clock;
@@ -14736,6 +18183,8 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         f_tag$d = f_tag$q;
         f_chunk$d = f_chunk$q;
         f_key$d = f_key$q;
+        f_key_diff$d = f_key_diff$q;
+        f_half_sum$d = f_half_sum$q;
         tuple_sr$d = tuple_sr$q;
         tag_q$d = tag_q$q;
         p_valid$d = p_valid$q;
@@ -14907,11 +18356,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 30)));
         key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 31)+:(18)];
         partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 31)));
-        key_diff = 32'h0;
-        half_sum = 32'h0;
+        f_key_diff$d = 32'h0;
+        f_half_sum$d = 32'h0;
         if (karatsuba) begin
-            key_diff = f_key$q ^ (f_key$q >> 64'h10);
-            half_sum = f_chunk$q ^ (f_chunk$q >> 64'h10);
+            f_key_diff$d = w_key$q ^ (w_key$q >> 64'h10);
+            f_half_sum$d = w_chunk$q ^ (w_chunk$q >> 64'h10);
         end
         p_valid$d = f_valid$q;
         p_first$d = f_first$q;
@@ -15043,6 +18492,25 @@ module rss_core__hasher__f_first(d,q,clock);
 endmodule // rss_core__hasher__f_first
 
 
+module rss_core__hasher__f_half_sum(d,q,clock);
+    
+    // Module arguments
+    input wire  [35:0] d;
+    output reg  [35:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 36'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__f_half_sum
+
+
 module rss_core__hasher__f_key(d,q,clock);
     
     // Module arguments
@@ -15060,6 +18528,25 @@ module rss_core__hasher__f_key(d,q,clock);
     end
           
 endmodule // rss_core__hasher__f_key
+
+
+module rss_core__hasher__f_key_diff(d,q,clock);
+    
+    // Module arguments
+    input wire  [66:0] d;
+    output reg  [66:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 67'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__f_key_diff
 
 
 module rss_core__hasher__f_last(d,q,clock);

@@ -80,7 +80,7 @@ pub struct DesignArgs {
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
     /// Records the frame core's output FIFO holds (1..=256).
-    #[arg(long, value_name = "N", default_value_t = 32)]
+    #[arg(long, value_name = "N", default_value_t = rss_hdl::emit::DEFAULT_RECORD_FIFO_DEPTH)]
     pub record_fifo_depth: u16,
     /// Tap mode: never deassert s_axis_tready; records that find the FIFO full are
     /// dropped, counted, and flagged on the next record.

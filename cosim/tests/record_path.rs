@@ -16,7 +16,7 @@ use rss_model::regfile::RegFile;
 use rss_model::regmap::{Params, offset};
 
 /// Record FIFO depth of the default build (`gen --record-fifo-depth`).
-const FIFO_DEPTH: usize = 32;
+const FIFO_DEPTH: usize = rss_hdl::emit::DEFAULT_RECORD_FIFO_DEPTH as usize;
 
 /// Resets the core and enables RSS over 64 queues.
 fn enabled_bus<P: FramePins>(sim: &mut P) -> Result<CheckedBus, String> {
@@ -117,7 +117,8 @@ fn refused_records_stop_the_stream_only_between_frames<P: FramePins>(
         .map(|_| frames::min_frame_fcs(&mut rng))
         .collect();
     let beats = frames[0].len().div_ceil(P::BEAT_BYTES) as u64;
-    let d = drive_refusing_records(sim, &frames, 400);
+    // Long enough for FIFO-depth frames at line rate and the stall after them.
+    let d = drive_refusing_records(sim, &frames, FIFO_DEPTH as u64 * beats + 150);
     if d.stalled_inside_a_frame {
         return Err("s_axis_tready went low inside a frame".into());
     }

@@ -80,20 +80,25 @@ pub struct CoreOptions {
     pub tap: bool,
     /// Records the output FIFO holds (1..=256; block RAM of 256 entries either way).
     /// Frames start only while records held + frames in flight fit it, so below the
-    /// pipeline's depth in one-beat frames (18 at 512 bits) it throttles a full-rate
-    /// stream; the default, 32, does not.
+    /// frames in flight at full rate (35 one-beat frames at 512 bits: the pipeline
+    /// and the FIFO's own read path) it throttles a full-rate stream; the default does
+    /// not.
     pub record_fifo_depth: u16,
 }
 
 /// Largest record FIFO depth.
 pub const MAX_RECORD_FIFO_DEPTH: u16 = 256;
 
+/// The record FIFO's default depth: the frames in flight at 512 bits with room to
+/// spare for deeper pipelines (block RAM holds 256 either way).
+pub const DEFAULT_RECORD_FIFO_DEPTH: u16 = 64;
+
 impl Default for CoreOptions {
     fn default() -> Self {
         CoreOptions {
             name: None,
             tap: false,
-            record_fifo_depth: 32,
+            record_fifo_depth: DEFAULT_RECORD_FIFO_DEPTH,
         }
     }
 }

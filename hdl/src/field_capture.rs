@@ -57,8 +57,9 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     pub walk_nh: Signal<In, Bits<8>>,
     /// IPv4 IHL.
     pub ihl: Signal<In, Bits<4>>,
-    /// IPv4: word number of the L4 header's first word (from IHL, a clock ahead).
-    pub ipv4_l4_word: Signal<In, Bits<WORD_INDEX_BITS>>,
+    /// Word number of the L4 header's first word, for the beat's family, from a
+    /// register (`ExtStep::l4_word_out`): the ports pick's target.
+    pub l4_word: Signal<In, Bits<WORD_INDEX_BITS>>,
     /// The word number before the L4 header's first, for the beat's family, from a
     /// register (`ExtStep::l4_before_out`): the ports are in the last beat's tail word
     /// when this is the beat's `slot_last`, an equality with no adder in front.
@@ -136,6 +137,10 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     route_hi: DFF<Bits<64>>,
     route_lo: DFF<Bits<64>>,
     ports_q: DFF<Bits<32>>,
+    /// Wide beats (`snapshot`): the ports' whole word as found and whether they are its
+    /// low half; the half is chosen on the way into the snapshot, off the pick's path.
+    ports_word: DFF<Bits<64>>,
+    ports_low: DFF<Bit>,
     /// Late capture: the beat's word and tail word, where the ports are in them, and
     /// which of the capture registers they go to, a clock after the beat.
     late_word: DFF<Bits<64>>,
@@ -247,7 +252,6 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     cur_route_hi: Signal<Local, Bits<64>>,
     cur_route_lo: Signal<Local, Bits<64>>,
     cur_ports: Signal<Local, Bits<32>>,
-    l4_word: Signal<Local, Bits<WORD_INDEX_BITS>>,
     l4_found: Signal<Local, Bit>,
     l4_data: Signal<Local, Bits<64>>,
     l4_low_half: Signal<Local, Bit>,
@@ -292,7 +296,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             walk_ptr: Default::default(),
             walk_nh: Default::default(),
             ihl: Default::default(),
-            ipv4_l4_word: Default::default(),
+            l4_word: Default::default(),
             l4_before: Default::default(),
             datagram_end: Default::default(),
             bad: Default::default(),
@@ -339,6 +343,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             route_hi: Default::default(),
             route_lo: Default::default(),
             ports_q: Default::default(),
+            ports_word: Default::default(),
+            ports_low: Default::default(),
             late_word: Default::default(),
             late_tail: Default::default(),
             late_from_tail: Default::default(),
@@ -442,7 +448,6 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             cur_route_hi: Default::default(),
             cur_route_lo: Default::default(),
             cur_ports: Default::default(),
-            l4_word: Default::default(),
             l4_found: Default::default(),
             l4_data: Default::default(),
             l4_low_half: Default::default(),
@@ -489,6 +494,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             route_hi,
             route_lo,
             ports_q,
+            ports_word,
+            ports_low,
             late_word,
             late_tail,
             late_from_tail,
@@ -565,13 +572,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         self.frame_ipv4.next = self.beat.val().get_bit(3);
         self.frame_ipv6.next = self.beat.val().get_bit(4);
 
-        // Where the ports are: IPv4 at 4·IHL, IPv6 at the word the walk ended on.
-        self.l4_word.next = self.ipv4_l4_word.val();
-        self.l4_low_half.next = self.ihl.val().get_bit(0);
-        if self.frame_ipv6.val() {
-            self.l4_word.next = self.walk_ptr.val();
-            self.l4_low_half.next = false;
-        }
+        // Where the ports are (`l4_word`): IPv4 at 4·IHL, in the word's low half when
+        // IHL is odd; IPv6 at the word the walk ended on.
+        self.l4_low_half.next = self.ihl.val().get_bit(0) & !self.frame_ipv6.val();
 
         self.word1.target.next = self.target1.val();
         self.word2.target.next = self.target2.val();
@@ -698,6 +701,10 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             self.route_hi.d.next = self.cur_route_hi.val();
             self.route_lo.d.next = self.cur_route_lo.val();
             self.ports_q.d.next = self.cur_ports.val();
+            if self.l4_found.val() {
+                self.ports_word.d.next = self.l4_data.val();
+                self.ports_low.d.next = self.l4_low_half.val();
+            }
         }
 
         // The verdict, in three registered steps. On the last beat, each bound becomes
@@ -837,7 +844,10 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             self.snap_home_lo.d.next = self.home_lo.q.val();
             self.snap_route_hi.d.next = self.route_hi.q.val();
             self.snap_route_lo.d.next = self.route_lo.q.val();
-            self.snap_ports.d.next = self.ports_q.q.val();
+            self.snap_ports.d.next = self.ports_word.q.val().get_bits::<32>(32);
+            if self.ports_low.q.val() {
+                self.snap_ports.d.next = self.ports_word.q.val().get_bits::<32>(0);
+            }
         }
         if self.c_valid.q.val() {
             self.snap2_w1.d.next = self.snap_w1.q.val();

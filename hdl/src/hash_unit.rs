@@ -125,6 +125,11 @@ pub struct HashUnit<
     f_tag: DFF<Bits<TAG_BITS>>,
     f_chunk: DFF<Bits<CHUNK>>,
     f_key: DFF<Bits<KEY_WINDOW>>,
+    /// Karatsuba path: `key[j] ⊕ key[j + 16]` and each block's `u0 ⊕ u1` (low 16 bits
+    /// of each 32), formed on the way into the second register, so the product trees
+    /// start at flip-flops (0 when the chunk is hashed by slices).
+    f_key_diff: DFF<Bits<KEY_WINDOW>>,
+    f_half_sum: DFF<Bits<CHUNK>>,
     tuple_sr: DFF<Bits<TUPLE_BITS>>,
     tag_q: DFF<Bits<TAG_BITS>>,
     p_valid: DFF<Bit>,
@@ -144,12 +149,9 @@ pub struct HashUnit<
     data_slice: Signal<Local, Bits<HALF_SLICE_BITS>>,
     key_slice: Signal<Local, Bits<HALF_SLICE_BITS>>,
     partial: Signal<Local, Bits<PARTIAL_BITS>>,
-    /// Karatsuba path: `key[j] ⊕ key[j + 16]` and each block's `u0 ⊕ u1` (low 16 bits
-    /// of each 32), and one output bit's three products.
-    key_diff: Signal<Local, Bits<KEY_WINDOW>>,
     /// The chunk is hashed in Karatsuba groups.
     karatsuba: Constant<Bit>,
-    half_sum: Signal<Local, Bits<CHUNK>>,
+    /// Karatsuba path: one output bit's three products.
     product_mid: Signal<Local, Bit>,
     product_low: Signal<Local, Bit>,
     product_high: Signal<Local, Bit>,
@@ -218,9 +220,9 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
             data_slice: Default::default(),
             key_slice: Default::default(),
             partial: Default::default(),
-            key_diff: Default::default(),
+            f_key_diff: Default::default(),
             karatsuba: Constant::new(karatsuba_groups(CHUNK) > 0),
-            half_sum: Default::default(),
+            f_half_sum: Default::default(),
             product_mid: Default::default(),
             product_low: Default::default(),
             product_high: Default::default(),
@@ -238,8 +240,9 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
     fn update(&mut self) {
         dff_setup!(
             self, clock, busy, step, hold, shift, step_after, w_valid, w_first, w_last, w_tag,
-            w_chunk, w_key, f_valid, f_first, f_last, f_tag, f_chunk, f_key, tuple_sr, tag_q,
-            p_valid, p_first, p_last, p_tag, partials, acc, valid_o, hash_o, tag_o
+            w_chunk, w_key, f_valid, f_first, f_last, f_tag, f_chunk, f_key, f_key_diff,
+            f_half_sum, tuple_sr, tag_q, p_valid, p_first, p_last, p_tag, partials, acc, valid_o,
+            hash_o, tag_o
         );
         // `!busy | step == last` is `!hold`: the readiness that every job offer and the
         // tuple register's load wait on starts at one flip-flop, not the step's decode.
@@ -313,11 +316,11 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
         // 48g + 32 + m (middle) for output bit m of the low half.
         // (Only the Karatsuba form reads these: constant 0 otherwise, so a simulator
         // does not compute them every clock for nothing.)
-        self.key_diff.next = 0.into();
-        self.half_sum.next = 0.into();
+        self.f_key_diff.d.next = 0.into();
+        self.f_half_sum.d.next = 0.into();
         if self.karatsuba.val() {
-            self.key_diff.next = self.f_key.q.val() ^ (self.f_key.q.val() >> 16_u64);
-            self.half_sum.next = self.f_chunk.q.val() ^ (self.f_chunk.q.val() >> 16_u64);
+            self.f_key_diff.d.next = self.w_key.q.val() ^ (self.w_key.q.val() >> 16_u64);
+            self.f_half_sum.d.next = self.w_chunk.q.val() ^ (self.w_chunk.q.val() >> 16_u64);
         }
         for g in 0..karatsuba_groups(CHUNK) {
             for m in 0..16 {
@@ -327,14 +330,18 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
                 for b in 0..3 {
                     self.product_low.next = self.product_low.val()
                         ^ (self.f_chunk.q.val().get_bits::<16>(96 * g + 32 * b)
-                            & self.key_diff.val().get_bits::<16>(96 * g + 32 * b + m))
+                            & self.f_key_diff.q.val().get_bits::<16>(96 * g + 32 * b + m))
                         .xor();
                     self.product_high.next = self.product_high.val()
                         ^ (self.f_chunk.q.val().get_bits::<16>(96 * g + 32 * b + 16)
-                            & self.key_diff.val().get_bits::<16>(96 * g + 32 * b + 16 + m))
+                            & self
+                                .f_key_diff
+                                .q
+                                .val()
+                                .get_bits::<16>(96 * g + 32 * b + 16 + m))
                         .xor();
                     self.product_mid.next = self.product_mid.val()
-                        ^ (self.half_sum.val().get_bits::<16>(96 * g + 32 * b)
+                        ^ (self.f_half_sum.q.val().get_bits::<16>(96 * g + 32 * b)
                             & self.f_key.q.val().get_bits::<16>(96 * g + 32 * b + 16 + m))
                         .xor();
                 }

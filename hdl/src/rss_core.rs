@@ -702,7 +702,7 @@ impl<
         self.capture.ex_dst.next = self.ext4.ex_dst_out.val();
         self.capture.ex_dst_ptr.next = self.ext4.ex_dst_ptr_out.val();
         self.capture.ihl.next = self.ext4.ihl_out.val();
-        self.capture.ipv4_l4_word.next = self.ext4.l4_word_out.val();
+        self.capture.l4_word.next = self.ext4.l4_word_out.val();
         self.capture.l4_before.next = self.ext4.l4_before_out.val();
 
         // The frame's VPort state, read once for the job, as it is this clock: picked a
