@@ -34,8 +34,8 @@
 //! flip-flops: the distances of the held and of the offered pointer to the beat's
 //! words are subtracted side by side and the take-over chooses between them. At 512
 //! bits this took the walk from nine LUT levels a clock to six and, with the capture's
-//! and the hash unit's cuts made beside it, the core from a median of 75.5 to 93.7 MHz
-//! over seeds 1-3 (ECP5-85k grade 6), for one clock of latency per stage and ~800
+//! and the hash unit's cuts made beside it, the core from a median of 76.1 to 93.8 MHz
+//! over seeds 1-4 (ECP5-85k grade 6), for one clock of latency per stage and ~800
 //! flip-flops per stage (mostly the beat's third copy).
 
 use rss_model::parse::{
