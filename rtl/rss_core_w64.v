@@ -5319,6 +5319,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  taking_over;
     reg  [17:0] room_held;
     reg  [17:0] room_taken;
+    reg  [17:0] room;
     reg  [7:0] cur_nh;
     reg  cur_live;
     reg  live_before;
@@ -6005,15 +6006,20 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         header$target = step_ptr;
         w = header$word;
         found = header$found;
-        slots = beat_in[(32'h60)+:(64)];
-        distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
-        distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
-        distance = distance_held;
-        if (taking_over) begin
-            distance = distance_taken;
-        end
-        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        slots = 32'h0;
+        distance_held = 32'h0;
+        distance_taken = 32'h0;
+        distance = 32'h0;
+        select = 32'h0;
         if (dual_pick) begin
+            slots = beat_in[(32'h60)+:(64)];
+            distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
+            distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
+            distance = distance_held;
+            if (taking_over) begin
+                distance = distance_taken;
+            end
+            select = ((distance & select_mask) & 16'hffff) << 64'h6;
             found = (distance & beyond_mask) == 64'h0;
             w = slots[(select)+:(64)];
         end
@@ -6025,12 +6031,12 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         x_nh = cur_nh;
         x_nh_fragment = step_nh_fragment;
         x_stepped = stepped;
-        t_word$d = w;
-        t_ptr$d = cur_ptr;
-        t_nh$d = cur_nh;
-        t_nh_fragment$d = step_nh_fragment;
-        t_stepped$d = stepped;
         if (split_step) begin
+            t_word$d = w;
+            t_ptr$d = cur_ptr;
+            t_nh$d = cur_nh;
+            t_nh_fragment$d = step_nh_fragment;
+            t_stepped$d = stepped;
             x_word = t_word$q;
             x_ptr = t_ptr$q;
             x_step_ptr = t_ptr$q;
@@ -6073,9 +6079,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
         room_held = ((end_in) & 18'h3ffff) - (((ptr_q$q - 64'h4) & 18'h3ffff) << 64'h3);
         room_taken = ((end_in) & 18'h3ffff) - (((walk_ptr_in - 64'h4) & 18'h3ffff) << 64'h3);
-        t_room$d = room_held;
+        room = room_held;
         if (taking_over) begin
-            t_room$d = room_taken;
+            room = room_taken;
         end
         live_before = cur_live;
         if (stepped) begin
@@ -6098,20 +6104,23 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             nh_fragment_q$d = cur_nh_fragment;
             live_q$d = cur_live;
         end
-        t_beat$d = beat_in;
-        t_started$d = cur_started;
-        t_count$d = cur_count;
-        t_live_before$d = live_before;
-        t_ended$d = ended;
-        t_end$d = end_in;
-        t_bad_in$d = bad_in;
-        t_fragment_in$d = fragment_in;
-        t_need_in$d = need_in;
-        t_ex_src_in$d = ex_src_in;
-        t_ex_src_ptr_in$d = ex_src_ptr_in;
-        t_ex_dst_in$d = ex_dst_in;
-        t_ex_dst_ptr_in$d = ex_dst_ptr_in;
-        t_ihl$d = ihl_in;
+        if (split_step) begin
+            t_beat$d = beat_in;
+            t_started$d = cur_started;
+            t_count$d = cur_count;
+            t_live_before$d = live_before;
+            t_room$d = room;
+            t_ended$d = ended;
+            t_end$d = end_in;
+            t_bad_in$d = bad_in;
+            t_fragment_in$d = fragment_in;
+            t_need_in$d = need_in;
+            t_ex_src_in$d = ex_src_in;
+            t_ex_src_ptr_in$d = ex_src_ptr_in;
+            t_ex_dst_in$d = ex_dst_in;
+            t_ex_dst_ptr_in$d = ex_dst_ptr_in;
+            t_ihl$d = ihl_in;
+        end
         s_beat$d = beat_in;
         s_started$d = cur_started;
         s_live_before$d = live_before;
@@ -6122,10 +6131,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$d = stepped;
         s_ended$d = ended;
         s_fragment$d = x_stepped & this_fragment;
-        s_room$d = room_held;
-        if (taking_over) begin
-            s_room$d = room_taken;
-        end
+        s_room$d = room;
         s_end$d = end_in;
         s_bad_in$d = bad_in;
         s_fragment_in$d = fragment_in;
@@ -8363,6 +8369,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  taking_over;
     reg  [17:0] room_held;
     reg  [17:0] room_taken;
+    reg  [17:0] room;
     reg  [7:0] cur_nh;
     reg  cur_live;
     reg  live_before;
@@ -9049,15 +9056,20 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         header$target = step_ptr;
         w = header$word;
         found = header$found;
-        slots = beat_in[(32'h60)+:(64)];
-        distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
-        distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
-        distance = distance_held;
-        if (taking_over) begin
-            distance = distance_taken;
-        end
-        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        slots = 32'h0;
+        distance_held = 32'h0;
+        distance_taken = 32'h0;
+        distance = 32'h0;
+        select = 32'h0;
         if (dual_pick) begin
+            slots = beat_in[(32'h60)+:(64)];
+            distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
+            distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
+            distance = distance_held;
+            if (taking_over) begin
+                distance = distance_taken;
+            end
+            select = ((distance & select_mask) & 16'hffff) << 64'h6;
             found = (distance & beyond_mask) == 64'h0;
             w = slots[(select)+:(64)];
         end
@@ -9069,12 +9081,12 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         x_nh = cur_nh;
         x_nh_fragment = step_nh_fragment;
         x_stepped = stepped;
-        t_word$d = w;
-        t_ptr$d = cur_ptr;
-        t_nh$d = cur_nh;
-        t_nh_fragment$d = step_nh_fragment;
-        t_stepped$d = stepped;
         if (split_step) begin
+            t_word$d = w;
+            t_ptr$d = cur_ptr;
+            t_nh$d = cur_nh;
+            t_nh_fragment$d = step_nh_fragment;
+            t_stepped$d = stepped;
             x_word = t_word$q;
             x_ptr = t_ptr$q;
             x_step_ptr = t_ptr$q;
@@ -9117,9 +9129,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
         room_held = ((end_in) & 18'h3ffff) - (((ptr_q$q - 64'h4) & 18'h3ffff) << 64'h3);
         room_taken = ((end_in) & 18'h3ffff) - (((walk_ptr_in - 64'h4) & 18'h3ffff) << 64'h3);
-        t_room$d = room_held;
+        room = room_held;
         if (taking_over) begin
-            t_room$d = room_taken;
+            room = room_taken;
         end
         live_before = cur_live;
         if (stepped) begin
@@ -9142,20 +9154,23 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             nh_fragment_q$d = cur_nh_fragment;
             live_q$d = cur_live;
         end
-        t_beat$d = beat_in;
-        t_started$d = cur_started;
-        t_count$d = cur_count;
-        t_live_before$d = live_before;
-        t_ended$d = ended;
-        t_end$d = end_in;
-        t_bad_in$d = bad_in;
-        t_fragment_in$d = fragment_in;
-        t_need_in$d = need_in;
-        t_ex_src_in$d = ex_src_in;
-        t_ex_src_ptr_in$d = ex_src_ptr_in;
-        t_ex_dst_in$d = ex_dst_in;
-        t_ex_dst_ptr_in$d = ex_dst_ptr_in;
-        t_ihl$d = ihl_in;
+        if (split_step) begin
+            t_beat$d = beat_in;
+            t_started$d = cur_started;
+            t_count$d = cur_count;
+            t_live_before$d = live_before;
+            t_room$d = room;
+            t_ended$d = ended;
+            t_end$d = end_in;
+            t_bad_in$d = bad_in;
+            t_fragment_in$d = fragment_in;
+            t_need_in$d = need_in;
+            t_ex_src_in$d = ex_src_in;
+            t_ex_src_ptr_in$d = ex_src_ptr_in;
+            t_ex_dst_in$d = ex_dst_in;
+            t_ex_dst_ptr_in$d = ex_dst_ptr_in;
+            t_ihl$d = ihl_in;
+        end
         s_beat$d = beat_in;
         s_started$d = cur_started;
         s_live_before$d = live_before;
@@ -9166,10 +9181,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$d = stepped;
         s_ended$d = ended;
         s_fragment$d = x_stepped & this_fragment;
-        s_room$d = room_held;
-        if (taking_over) begin
-            s_room$d = room_taken;
-        end
+        s_room$d = room;
         s_end$d = end_in;
         s_bad_in$d = bad_in;
         s_fragment_in$d = fragment_in;
@@ -11407,6 +11419,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  taking_over;
     reg  [17:0] room_held;
     reg  [17:0] room_taken;
+    reg  [17:0] room;
     reg  [7:0] cur_nh;
     reg  cur_live;
     reg  live_before;
@@ -12093,15 +12106,20 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         header$target = step_ptr;
         w = header$word;
         found = header$found;
-        slots = beat_in[(32'h60)+:(64)];
-        distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
-        distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
-        distance = distance_held;
-        if (taking_over) begin
-            distance = distance_taken;
-        end
-        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        slots = 32'h0;
+        distance_held = 32'h0;
+        distance_taken = 32'h0;
+        distance = 32'h0;
+        select = 32'h0;
         if (dual_pick) begin
+            slots = beat_in[(32'h60)+:(64)];
+            distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
+            distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
+            distance = distance_held;
+            if (taking_over) begin
+                distance = distance_taken;
+            end
+            select = ((distance & select_mask) & 16'hffff) << 64'h6;
             found = (distance & beyond_mask) == 64'h0;
             w = slots[(select)+:(64)];
         end
@@ -12113,12 +12131,12 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         x_nh = cur_nh;
         x_nh_fragment = step_nh_fragment;
         x_stepped = stepped;
-        t_word$d = w;
-        t_ptr$d = cur_ptr;
-        t_nh$d = cur_nh;
-        t_nh_fragment$d = step_nh_fragment;
-        t_stepped$d = stepped;
         if (split_step) begin
+            t_word$d = w;
+            t_ptr$d = cur_ptr;
+            t_nh$d = cur_nh;
+            t_nh_fragment$d = step_nh_fragment;
+            t_stepped$d = stepped;
             x_word = t_word$q;
             x_ptr = t_ptr$q;
             x_step_ptr = t_ptr$q;
@@ -12161,9 +12179,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
         room_held = ((end_in) & 18'h3ffff) - (((ptr_q$q - 64'h4) & 18'h3ffff) << 64'h3);
         room_taken = ((end_in) & 18'h3ffff) - (((walk_ptr_in - 64'h4) & 18'h3ffff) << 64'h3);
-        t_room$d = room_held;
+        room = room_held;
         if (taking_over) begin
-            t_room$d = room_taken;
+            room = room_taken;
         end
         live_before = cur_live;
         if (stepped) begin
@@ -12186,20 +12204,23 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             nh_fragment_q$d = cur_nh_fragment;
             live_q$d = cur_live;
         end
-        t_beat$d = beat_in;
-        t_started$d = cur_started;
-        t_count$d = cur_count;
-        t_live_before$d = live_before;
-        t_ended$d = ended;
-        t_end$d = end_in;
-        t_bad_in$d = bad_in;
-        t_fragment_in$d = fragment_in;
-        t_need_in$d = need_in;
-        t_ex_src_in$d = ex_src_in;
-        t_ex_src_ptr_in$d = ex_src_ptr_in;
-        t_ex_dst_in$d = ex_dst_in;
-        t_ex_dst_ptr_in$d = ex_dst_ptr_in;
-        t_ihl$d = ihl_in;
+        if (split_step) begin
+            t_beat$d = beat_in;
+            t_started$d = cur_started;
+            t_count$d = cur_count;
+            t_live_before$d = live_before;
+            t_room$d = room;
+            t_ended$d = ended;
+            t_end$d = end_in;
+            t_bad_in$d = bad_in;
+            t_fragment_in$d = fragment_in;
+            t_need_in$d = need_in;
+            t_ex_src_in$d = ex_src_in;
+            t_ex_src_ptr_in$d = ex_src_ptr_in;
+            t_ex_dst_in$d = ex_dst_in;
+            t_ex_dst_ptr_in$d = ex_dst_ptr_in;
+            t_ihl$d = ihl_in;
+        end
         s_beat$d = beat_in;
         s_started$d = cur_started;
         s_live_before$d = live_before;
@@ -12210,10 +12231,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$d = stepped;
         s_ended$d = ended;
         s_fragment$d = x_stepped & this_fragment;
-        s_room$d = room_held;
-        if (taking_over) begin
-            s_room$d = room_taken;
-        end
+        s_room$d = room;
         s_end$d = end_in;
         s_bad_in$d = bad_in;
         s_fragment_in$d = fragment_in;
@@ -14451,6 +14469,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  taking_over;
     reg  [17:0] room_held;
     reg  [17:0] room_taken;
+    reg  [17:0] room;
     reg  [7:0] cur_nh;
     reg  cur_live;
     reg  live_before;
@@ -15137,15 +15156,20 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         header$target = step_ptr;
         w = header$word;
         found = header$found;
-        slots = beat_in[(32'h60)+:(64)];
-        distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
-        distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
-        distance = distance_held;
-        if (taking_over) begin
-            distance = distance_taken;
-        end
-        select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        slots = 32'h0;
+        distance_held = 32'h0;
+        distance_taken = 32'h0;
+        distance = 32'h0;
+        select = 32'h0;
         if (dual_pick) begin
+            slots = beat_in[(32'h60)+:(64)];
+            distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
+            distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
+            distance = distance_held;
+            if (taking_over) begin
+                distance = distance_taken;
+            end
+            select = ((distance & select_mask) & 16'hffff) << 64'h6;
             found = (distance & beyond_mask) == 64'h0;
             w = slots[(select)+:(64)];
         end
@@ -15157,12 +15181,12 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         x_nh = cur_nh;
         x_nh_fragment = step_nh_fragment;
         x_stepped = stepped;
-        t_word$d = w;
-        t_ptr$d = cur_ptr;
-        t_nh$d = cur_nh;
-        t_nh_fragment$d = step_nh_fragment;
-        t_stepped$d = stepped;
         if (split_step) begin
+            t_word$d = w;
+            t_ptr$d = cur_ptr;
+            t_nh$d = cur_nh;
+            t_nh_fragment$d = step_nh_fragment;
+            t_stepped$d = stepped;
             x_word = t_word$q;
             x_ptr = t_ptr$q;
             x_step_ptr = t_ptr$q;
@@ -15205,9 +15229,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
         room_held = ((end_in) & 18'h3ffff) - (((ptr_q$q - 64'h4) & 18'h3ffff) << 64'h3);
         room_taken = ((end_in) & 18'h3ffff) - (((walk_ptr_in - 64'h4) & 18'h3ffff) << 64'h3);
-        t_room$d = room_held;
+        room = room_held;
         if (taking_over) begin
-            t_room$d = room_taken;
+            room = room_taken;
         end
         live_before = cur_live;
         if (stepped) begin
@@ -15230,20 +15254,23 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             nh_fragment_q$d = cur_nh_fragment;
             live_q$d = cur_live;
         end
-        t_beat$d = beat_in;
-        t_started$d = cur_started;
-        t_count$d = cur_count;
-        t_live_before$d = live_before;
-        t_ended$d = ended;
-        t_end$d = end_in;
-        t_bad_in$d = bad_in;
-        t_fragment_in$d = fragment_in;
-        t_need_in$d = need_in;
-        t_ex_src_in$d = ex_src_in;
-        t_ex_src_ptr_in$d = ex_src_ptr_in;
-        t_ex_dst_in$d = ex_dst_in;
-        t_ex_dst_ptr_in$d = ex_dst_ptr_in;
-        t_ihl$d = ihl_in;
+        if (split_step) begin
+            t_beat$d = beat_in;
+            t_started$d = cur_started;
+            t_count$d = cur_count;
+            t_live_before$d = live_before;
+            t_room$d = room;
+            t_ended$d = ended;
+            t_end$d = end_in;
+            t_bad_in$d = bad_in;
+            t_fragment_in$d = fragment_in;
+            t_need_in$d = need_in;
+            t_ex_src_in$d = ex_src_in;
+            t_ex_src_ptr_in$d = ex_src_ptr_in;
+            t_ex_dst_in$d = ex_dst_in;
+            t_ex_dst_ptr_in$d = ex_dst_ptr_in;
+            t_ihl$d = ihl_in;
+        end
         s_beat$d = beat_in;
         s_started$d = cur_started;
         s_live_before$d = live_before;
@@ -15254,10 +15281,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$d = stepped;
         s_ended$d = ended;
         s_fragment$d = x_stepped & this_fragment;
-        s_room$d = room_held;
-        if (taking_over) begin
-            s_room$d = room_taken;
-        end
+        s_room$d = room;
         s_end$d = end_in;
         s_bad_in$d = bad_in;
         s_fragment_in$d = fragment_in;

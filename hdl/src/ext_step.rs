@@ -313,6 +313,8 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// pointer being taken over.
     room_held: Signal<Local, Bits<ROOM_BITS>>,
     room_taken: Signal<Local, Bits<ROOM_BITS>>,
+    /// The room for the pointer the step reads (held or taken over).
+    room: Signal<Local, Bits<ROOM_BITS>>,
     cur_nh: Signal<Local, Bits<8>>,
     cur_live: Signal<Local, Bit>,
     live_before: Signal<Local, Bit>,
@@ -530,6 +532,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             taking_over: Default::default(),
             room_held: Default::default(),
             room_taken: Default::default(),
+            room: Default::default(),
             cur_nh: Default::default(),
             cur_live: Default::default(),
             live_before: Default::default(),
@@ -706,18 +709,25 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.header.target.next = self.step_ptr.val();
         self.w.next = self.header.word.val();
         self.found.next = self.header.found.val();
-        self.slots.next = self.beat_in.val().get_bits::<DATA_BITS>(96);
-        self.distance_held.next =
-            self.beat_in.val().get_bits::<WORD_INDEX_BITS>(10) - self.ptr_q.q.val();
-        self.distance_taken.next =
-            self.beat_in.val().get_bits::<WORD_INDEX_BITS>(10) - self.walk_ptr_in.val();
-        self.distance.next = self.distance_held.val();
-        if self.taking_over.val() {
-            self.distance.next = self.distance_taken.val();
-        }
-        self.select.next =
-            bit_cast::<16, WORD_INDEX_BITS>(self.distance.val() & self.select_mask.val()) << 6_u64;
+        // (Formed only where read, so a simulator of the other stages skips them.)
+        self.slots.next = 0.into();
+        self.distance_held.next = 0.into();
+        self.distance_taken.next = 0.into();
+        self.distance.next = 0.into();
+        self.select.next = 0.into();
         if self.dual_pick.val() {
+            self.slots.next = self.beat_in.val().get_bits::<DATA_BITS>(96);
+            self.distance_held.next =
+                self.beat_in.val().get_bits::<WORD_INDEX_BITS>(10) - self.ptr_q.q.val();
+            self.distance_taken.next =
+                self.beat_in.val().get_bits::<WORD_INDEX_BITS>(10) - self.walk_ptr_in.val();
+            self.distance.next = self.distance_held.val();
+            if self.taking_over.val() {
+                self.distance.next = self.distance_taken.val();
+            }
+            self.select.next =
+                bit_cast::<16, WORD_INDEX_BITS>(self.distance.val() & self.select_mask.val())
+                    << 6_u64;
             self.found.next = (self.distance.val() & self.beyond_mask.val()) == 0_u64;
             self.w.next = self.slots.val().get_bits::<64>(self.select.val().index());
         }
@@ -739,12 +749,12 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.x_nh.next = self.cur_nh.val();
         self.x_nh_fragment.next = self.step_nh_fragment.val();
         self.x_stepped.next = self.stepped.val();
-        self.t_word.d.next = self.w.val();
-        self.t_ptr.d.next = self.cur_ptr.val();
-        self.t_nh.d.next = self.cur_nh.val();
-        self.t_nh_fragment.d.next = self.step_nh_fragment.val();
-        self.t_stepped.d.next = self.stepped.val();
         if self.split_step.val() {
+            self.t_word.d.next = self.w.val();
+            self.t_ptr.d.next = self.cur_ptr.val();
+            self.t_nh.d.next = self.cur_nh.val();
+            self.t_nh_fragment.d.next = self.step_nh_fragment.val();
+            self.t_stepped.d.next = self.stepped.val();
             self.x_word.next = self.t_word.q.val();
             self.x_ptr.next = self.t_ptr.q.val();
             self.x_step_ptr.next = self.t_ptr.q.val();
@@ -821,9 +831,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             - (bit_cast::<ROOM_BITS, WORD_INDEX_BITS>(self.ptr_q.q.val() - 4_u64) << 3_u64);
         self.room_taken.next = bit_cast::<ROOM_BITS, END_BITS>(self.end_in.val())
             - (bit_cast::<ROOM_BITS, WORD_INDEX_BITS>(self.walk_ptr_in.val() - 4_u64) << 3_u64);
-        self.t_room.d.next = self.room_held.val();
+        self.room.next = self.room_held.val();
         if self.taking_over.val() {
-            self.t_room.d.next = self.room_taken.val();
+            self.room.next = self.room_taken.val();
         }
         self.live_before.next = self.cur_live.val();
         if self.stepped.val() {
@@ -848,20 +858,24 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.nh_fragment_q.d.next = self.cur_nh_fragment.val();
             self.live_q.d.next = self.cur_live.val();
         }
-        self.t_beat.d.next = self.beat_in.val();
-        self.t_started.d.next = self.cur_started.val();
-        self.t_count.d.next = self.cur_count.val();
-        self.t_live_before.d.next = self.live_before.val();
-        self.t_ended.d.next = self.ended.val();
-        self.t_end.d.next = self.end_in.val();
-        self.t_bad_in.d.next = self.bad_in.val();
-        self.t_fragment_in.d.next = self.fragment_in.val();
-        self.t_need_in.d.next = self.need_in.val();
-        self.t_ex_src_in.d.next = self.ex_src_in.val();
-        self.t_ex_src_ptr_in.d.next = self.ex_src_ptr_in.val();
-        self.t_ex_dst_in.d.next = self.ex_dst_in.val();
-        self.t_ex_dst_ptr_in.d.next = self.ex_dst_ptr_in.val();
-        self.t_ihl.d.next = self.ihl_in.val();
+        // (Loaded only by a split stage: elsewhere they hold, and a simulator skips them.)
+        if self.split_step.val() {
+            self.t_beat.d.next = self.beat_in.val();
+            self.t_started.d.next = self.cur_started.val();
+            self.t_count.d.next = self.cur_count.val();
+            self.t_live_before.d.next = self.live_before.val();
+            self.t_room.d.next = self.room.val();
+            self.t_ended.d.next = self.ended.val();
+            self.t_end.d.next = self.end_in.val();
+            self.t_bad_in.d.next = self.bad_in.val();
+            self.t_fragment_in.d.next = self.fragment_in.val();
+            self.t_need_in.d.next = self.need_in.val();
+            self.t_ex_src_in.d.next = self.ex_src_in.val();
+            self.t_ex_src_ptr_in.d.next = self.ex_src_ptr_in.val();
+            self.t_ex_dst_in.d.next = self.ex_dst_in.val();
+            self.t_ex_dst_ptr_in.d.next = self.ex_dst_ptr_in.val();
+            self.t_ihl.d.next = self.ihl_in.val();
+        }
         self.s_beat.d.next = self.beat_in.val();
         self.s_started.d.next = self.cur_started.val();
         self.s_live_before.d.next = self.live_before.val();
@@ -872,10 +886,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.s_stepped.d.next = self.stepped.val();
         self.s_ended.d.next = self.ended.val();
         self.s_fragment.d.next = self.x_stepped.val() & self.this_fragment.val();
-        self.s_room.d.next = self.room_held.val();
-        if self.taking_over.val() {
-            self.s_room.d.next = self.room_taken.val();
-        }
+        self.s_room.d.next = self.room.val();
         self.s_end.d.next = self.end_in.val();
         self.s_bad_in.d.next = self.bad_in.val();
         self.s_fragment_in.d.next = self.fragment_in.val();
