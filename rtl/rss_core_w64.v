@@ -21948,13 +21948,18 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
     reg  [7:0] write_address_q$d;
     wire  [7:0] write_address_q$q;
     reg  write_address_q$clock;
-    reg  [35:0] chunk_q$d;
-    wire  [35:0] chunk_q$q;
-    reg  chunk_q$clock;
+    reg  [35:0] chunk_first_q$d;
+    wire  [35:0] chunk_first_q$q;
+    reg  chunk_first_q$clock;
+    reg  [35:0] chunk_rest_q$d;
+    wire  [35:0] chunk_rest_q$q;
+    reg  chunk_rest_q$clock;
     
     // Local signals
     reg  [323:0] padded;
-    reg  [35:0] chunk;
+    reg  [35:0] chunk_first;
+    reg  [35:0] chunk_rest;
+    reg  [35:0] written;
     reg  [7:0] write_address;
     reg  [7:0] read_base;
     
@@ -22012,10 +22017,15 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
         .q(write_address_q$q),
         .clock(write_address_q$clock)
     );
-    rss_core__keys__chunk_q chunk_q(
-        .d(chunk_q$d),
-        .q(chunk_q$q),
-        .clock(chunk_q$clock)
+    rss_core__keys__chunk_first_q chunk_first_q(
+        .d(chunk_first_q$d),
+        .q(chunk_first_q$q),
+        .clock(chunk_first_q$clock)
+    );
+    rss_core__keys__chunk_rest_q chunk_rest_q(
+        .d(chunk_rest_q$d),
+        .q(chunk_rest_q$q),
+        .clock(chunk_rest_q$clock)
     );
     
     // Update code
@@ -22027,7 +22037,8 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
         done$clock = clock;
         write_q$clock = clock;
         write_address_q$clock = clock;
-        chunk_q$clock = clock;
+        chunk_first_q$clock = clock;
+        chunk_rest_q$clock = clock;
         copying$d = copying$q;
         word$d = word$q;
         word_onehot$d = word_onehot$q;
@@ -22035,49 +22046,53 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
         done$d = done$q;
         write_q$d = write_q$q;
         write_address_q$d = write_address_q$q;
-        chunk_q$d = chunk_q$q;
+        chunk_first_q$d = chunk_first_q$q;
+        chunk_rest_q$d = chunk_rest_q$q;
         head$read_clock = clock;
         head$write_clock = clock;
         tail$read_clock = clock;
         tail$write_clock = clock;
         padded = ((staged_key) & 324'hfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << pad_shift;
-        chunk = 32'h0;
+        chunk_first = 32'h0;
         if (word_onehot$q[0]) begin
-            chunk = chunk | padded[(padded_bits - chunk_bits * (0 + 32'h1))+:(36)];
+            chunk_first = chunk_first | padded[(padded_bits - chunk_bits * (0 + 32'h1))+:(36)];
         end
         if (word_onehot$q[1]) begin
-            chunk = chunk | padded[(padded_bits - chunk_bits * (1 + 32'h1))+:(36)];
+            chunk_first = chunk_first | padded[(padded_bits - chunk_bits * (1 + 32'h1))+:(36)];
         end
         if (word_onehot$q[2]) begin
-            chunk = chunk | padded[(padded_bits - chunk_bits * (2 + 32'h1))+:(36)];
+            chunk_first = chunk_first | padded[(padded_bits - chunk_bits * (2 + 32'h1))+:(36)];
         end
         if (word_onehot$q[3]) begin
-            chunk = chunk | padded[(padded_bits - chunk_bits * (3 + 32'h1))+:(36)];
+            chunk_first = chunk_first | padded[(padded_bits - chunk_bits * (3 + 32'h1))+:(36)];
         end
         if (word_onehot$q[4]) begin
-            chunk = chunk | padded[(padded_bits - chunk_bits * (4 + 32'h1))+:(36)];
+            chunk_first = chunk_first | padded[(padded_bits - chunk_bits * (4 + 32'h1))+:(36)];
         end
+        chunk_rest = 32'h0;
         if (word_onehot$q[5]) begin
-            chunk = chunk | padded[(padded_bits - chunk_bits * (5 + 32'h1))+:(36)];
+            chunk_rest = chunk_rest | padded[(padded_bits - chunk_bits * (5 + 32'h1))+:(36)];
         end
         if (word_onehot$q[6]) begin
-            chunk = chunk | padded[(padded_bits - chunk_bits * (6 + 32'h1))+:(36)];
+            chunk_rest = chunk_rest | padded[(padded_bits - chunk_bits * (6 + 32'h1))+:(36)];
         end
         if (word_onehot$q[7]) begin
-            chunk = chunk | padded[(padded_bits - chunk_bits * (7 + 32'h1))+:(36)];
+            chunk_rest = chunk_rest | padded[(padded_bits - chunk_bits * (7 + 32'h1))+:(36)];
         end
         if (word_onehot$q[8]) begin
-            chunk = chunk | padded[(padded_bits - chunk_bits * (8 + 32'h1))+:(36)];
+            chunk_rest = chunk_rest | padded[(padded_bits - chunk_bits * (8 + 32'h1))+:(36)];
         end
         write_address = (((target$q) & 8'hff) << 64'h4) | ((word$q) & 8'hff);
         write_q$d = copying$q;
         write_address_q$d = write_address;
-        chunk_q$d = chunk;
+        chunk_first_q$d = chunk_first;
+        chunk_rest_q$d = chunk_rest;
+        written = chunk_first_q$q | chunk_rest_q$q;
         head$write_address = write_address_q$q;
-        head$write_data = chunk_q$q;
-        head$write_enable = write_q$q;
+        head$write_data = written;
         tail$write_address = write_address_q$q - 64'h1;
-        tail$write_data = chunk_q$q[(tail_lsb)+:(31)];
+        tail$write_data = written[(tail_lsb)+:(31)];
+        head$write_enable = write_q$q;
         tail$write_enable = write_q$q & |write_address_q$q[(32'h0)+:(4)];
         done$d = write_q$q & ~copying$q;
         if (copying$q) begin
@@ -22108,7 +22123,7 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
 endmodule // rss_core__keys
 
 
-module rss_core__keys__chunk_q(d,q,clock);
+module rss_core__keys__chunk_first_q(d,q,clock);
     
     // Module arguments
     input wire  [35:0] d;
@@ -22124,7 +22139,26 @@ module rss_core__keys__chunk_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__keys__chunk_q
+endmodule // rss_core__keys__chunk_first_q
+
+
+module rss_core__keys__chunk_rest_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [35:0] d;
+    output reg  [35:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 36'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__keys__chunk_rest_q
 
 
 module rss_core__keys__copying(d,q,clock);
@@ -24404,16 +24438,19 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     localparam  table_base = 11'b10000000000;
     localparam  table_entries = 11'b1000000000;
     localparam  queue_writable = 32'h3f;
+    localparam  queue_outside_nibbles = 8'hfc;
+    localparam  queue_outside_bits = 32'hc0;
     localparam  queue_max = 32'h3f;
     
     // Stub signals
     reg  ctrl$clock;
     reg  ctrl$reset;
-    reg  [10:0] ctrl$write_address;
+    reg  [39:0] ctrl$write_decode;
     reg  [31:0] ctrl$write_data;
     reg  [31:0] ctrl$write_mask;
+    reg  [7:0] ctrl$write_nibbles;
     reg  ctrl$write_strobe;
-    reg  [10:0] ctrl$read_next;
+    reg  [39:0] ctrl$read_decode;
     wire  ctrl$write_hit;
     wire  ctrl$write_fault;
     wire  ctrl$read_hit;
@@ -24421,11 +24458,12 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     wire  [31:0] ctrl$value;
     reg  queue_limit$clock;
     reg  queue_limit$reset;
-    reg  [10:0] queue_limit$write_address;
+    reg  [39:0] queue_limit$write_decode;
     reg  [31:0] queue_limit$write_data;
     reg  [31:0] queue_limit$write_mask;
+    reg  [7:0] queue_limit$write_nibbles;
     reg  queue_limit$write_strobe;
-    reg  [10:0] queue_limit$read_next;
+    reg  [39:0] queue_limit$read_decode;
     wire  queue_limit$write_hit;
     wire  queue_limit$write_fault;
     wire  queue_limit$read_hit;
@@ -24433,19 +24471,20 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     wire  [31:0] queue_limit$value;
     reg  table_read$clock;
     reg  table_read$reset;
-    reg  [10:0] table_read$write_address;
+    reg  [39:0] table_read$write_decode;
     reg  [31:0] table_read$write_data;
     reg  [31:0] table_read$write_mask;
+    reg  [7:0] table_read$write_nibbles;
     reg  table_read$write_strobe;
-    reg  [10:0] table_read$read_next;
+    reg  [39:0] table_read$read_decode;
     wire  table_read$write_hit;
     wire  table_read$write_fault;
     wire  table_read$read_hit;
     wire  [31:0] table_read$read_data;
     wire  [31:0] table_read$value;
     reg  vport_caps$clock;
-    reg  [10:0] vport_caps$write_address;
-    reg  [10:0] vport_caps$read_next;
+    reg  [39:0] vport_caps$write_decode;
+    reg  [39:0] vport_caps$read_decode;
     reg  [31:0] vport_caps$value;
     wire  vport_caps$write_hit;
     wire  vport_caps$read_hit;
@@ -24455,6 +24494,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [10:0] vports$write_address;
     reg  [31:0] vports$write_data;
     reg  [31:0] vports$write_mask;
+    reg  [7:0] vports$write_nibbles;
     reg  vports$write_strobe;
     reg  [10:0] vports$read_next;
     wire  vports$write_hit;
@@ -24485,10 +24525,13 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  probe$clock;
     reg  probe$reset;
     reg  [10:0] probe$write_address;
+    reg  [39:0] probe$write_decode;
     reg  [31:0] probe$write_data;
+    reg  [7:0] probe$write_nibbles;
     reg  [3:0] probe$write_strobes;
     reg  probe$write_strobe;
     reg  [10:0] probe$read_next;
+    reg  [39:0] probe$read_decode;
     wire  probe$write_hit;
     wire  probe$write_fault;
     wire  probe$read_hit;
@@ -24508,11 +24551,12 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  cooldown$clock;
     reg  hash_types_reg$clock;
     reg  hash_types_reg$reset;
-    reg  [10:0] hash_types_reg$write_address;
+    reg  [39:0] hash_types_reg$write_decode;
     reg  [31:0] hash_types_reg$write_data;
     reg  [31:0] hash_types_reg$write_mask;
+    reg  [7:0] hash_types_reg$write_nibbles;
     reg  hash_types_reg$write_strobe;
-    reg  [10:0] hash_types_reg$read_next;
+    reg  [39:0] hash_types_reg$read_decode;
     wire  hash_types_reg$write_hit;
     wire  hash_types_reg$write_fault;
     wire  hash_types_reg$read_hit;
@@ -24520,11 +24564,12 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     wire  [31:0] hash_types_reg$value;
     reg  table_size$clock;
     reg  table_size$reset;
-    reg  [10:0] table_size$write_address;
+    reg  [39:0] table_size$write_decode;
     reg  [31:0] table_size$write_data;
     reg  [31:0] table_size$write_mask;
+    reg  [7:0] table_size$write_nibbles;
     reg  table_size$write_strobe;
-    reg  [10:0] table_size$read_next;
+    reg  [39:0] table_size$read_decode;
     wire  table_size$write_hit;
     wire  table_size$write_fault;
     wire  table_size$read_hit;
@@ -24532,11 +24577,12 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     wire  [31:0] table_size$value;
     reg  default_queue_reg$clock;
     reg  default_queue_reg$reset;
-    reg  [10:0] default_queue_reg$write_address;
+    reg  [39:0] default_queue_reg$write_decode;
     reg  [31:0] default_queue_reg$write_data;
     reg  [31:0] default_queue_reg$write_mask;
+    reg  [7:0] default_queue_reg$write_nibbles;
     reg  default_queue_reg$write_strobe;
-    reg  [10:0] default_queue_reg$read_next;
+    reg  [39:0] default_queue_reg$read_decode;
     wire  default_queue_reg$write_hit;
     wire  default_queue_reg$write_fault;
     wire  default_queue_reg$read_hit;
@@ -24544,68 +24590,69 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     wire  [31:0] default_queue_reg$value;
     reg  primary_queue_reg$clock;
     reg  primary_queue_reg$reset;
-    reg  [10:0] primary_queue_reg$write_address;
+    reg  [39:0] primary_queue_reg$write_decode;
     reg  [31:0] primary_queue_reg$write_data;
     reg  [31:0] primary_queue_reg$write_mask;
+    reg  [7:0] primary_queue_reg$write_nibbles;
     reg  primary_queue_reg$write_strobe;
-    reg  [10:0] primary_queue_reg$read_next;
+    reg  [39:0] primary_queue_reg$read_decode;
     wire  primary_queue_reg$write_hit;
     wire  primary_queue_reg$write_fault;
     wire  primary_queue_reg$read_hit;
     wire  [31:0] primary_queue_reg$read_data;
     wire  [31:0] primary_queue_reg$value;
     reg  id$clock;
-    reg  [10:0] id$write_address;
-    reg  [10:0] id$read_next;
+    reg  [39:0] id$write_decode;
+    reg  [39:0] id$read_decode;
     reg  [31:0] id$value;
     wire  id$write_hit;
     wire  id$read_hit;
     wire  [31:0] id$read_data;
     reg  version$clock;
-    reg  [10:0] version$write_address;
-    reg  [10:0] version$read_next;
+    reg  [39:0] version$write_decode;
+    reg  [39:0] version$read_decode;
     reg  [31:0] version$value;
     wire  version$write_hit;
     wire  version$read_hit;
     wire  [31:0] version$read_data;
     reg  caps$clock;
-    reg  [10:0] caps$write_address;
-    reg  [10:0] caps$read_next;
+    reg  [39:0] caps$write_decode;
+    reg  [39:0] caps$read_decode;
     reg  [31:0] caps$value;
     wire  caps$write_hit;
     wire  caps$read_hit;
     wire  [31:0] caps$read_data;
     reg  queue_caps$clock;
-    reg  [10:0] queue_caps$write_address;
-    reg  [10:0] queue_caps$read_next;
+    reg  [39:0] queue_caps$write_decode;
+    reg  [39:0] queue_caps$read_decode;
     reg  [31:0] queue_caps$value;
     wire  queue_caps$write_hit;
     wire  queue_caps$read_hit;
     wire  [31:0] queue_caps$read_data;
     reg  hash_caps$clock;
-    reg  [10:0] hash_caps$write_address;
-    reg  [10:0] hash_caps$read_next;
+    reg  [39:0] hash_caps$write_decode;
+    reg  [39:0] hash_caps$read_decode;
     reg  [31:0] hash_caps$value;
     wire  hash_caps$write_hit;
     wire  hash_caps$read_hit;
     wire  [31:0] hash_caps$read_data;
     reg  status$clock;
-    reg  [10:0] status$write_address;
-    reg  [10:0] status$read_next;
+    reg  [39:0] status$write_decode;
+    reg  [39:0] status$read_decode;
     reg  [31:0] status$value;
     wire  status$write_hit;
     wire  status$read_hit;
     wire  [31:0] status$read_data;
     reg  record_drops_reg$clock;
-    reg  [10:0] record_drops_reg$write_address;
-    reg  [10:0] record_drops_reg$read_next;
+    reg  [39:0] record_drops_reg$write_decode;
+    reg  [39:0] record_drops_reg$read_decode;
     reg  [31:0] record_drops_reg$value;
     wire  record_drops_reg$write_hit;
     wire  record_drops_reg$read_hit;
     wire  [31:0] record_drops_reg$read_data;
     reg  refused_reg$clock;
-    reg  [10:0] refused_reg$write_address;
-    reg  [10:0] refused_reg$read_next;
+    reg  [39:0] refused_reg$write_decode;
+    reg  [39:0] refused_reg$read_decode;
     reg  [31:0] refused_reg$value;
     wire  refused_reg$write_hit;
     wire  refused_reg$read_hit;
@@ -24681,6 +24728,11 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [10:0] read_address$d;
     wire  [10:0] read_address$q;
     reg  read_address$clock;
+    reg  [39:0] read_decode_q$d;
+    wire  [39:0] read_decode_q$q;
+    reg  read_decode_q$clock;
+    reg  [10:0] request_decode$address;
+    wire  [39:0] request_decode$decode;
     reg  [31:0] rdata$d;
     wire  [31:0] rdata$q;
     reg  rdata$clock;
@@ -24704,6 +24756,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     wire  [10:0] write_slot$address;
     wire  [31:0] write_slot$data;
     wire  [3:0] write_slot$strobes;
+    wire  [7:0] write_slot$data_nibbles;
+    wire  [39:0] write_slot$decode;
     reg  write_slot$unblocked;
     wire  write_slot$perform;
     wire  write_slot$decoded;
@@ -24743,9 +24797,12 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [31:0] read_scalars_q$d;
     wire  [31:0] read_scalars_q$q;
     reg  read_scalars_q$clock;
-    reg  [31:0] read_blocks_q$d;
-    wire  [31:0] read_blocks_q$q;
-    reg  read_blocks_q$clock;
+    reg  [31:0] read_vports_q$d;
+    wire  [31:0] read_vports_q$q;
+    reg  read_vports_q$clock;
+    reg  [31:0] read_probe_q$d;
+    wire  [31:0] read_probe_q$q;
+    reg  read_probe_q$clock;
     reg  read_hit_q$d;
     wire  read_hit_q$q;
     reg  read_hit_q$clock;
@@ -24784,11 +24841,12 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     rss_core__regs__ctrl ctrl(
         .clock(ctrl$clock),
         .reset(ctrl$reset),
-        .write_address(ctrl$write_address),
+        .write_decode(ctrl$write_decode),
         .write_data(ctrl$write_data),
         .write_mask(ctrl$write_mask),
+        .write_nibbles(ctrl$write_nibbles),
         .write_strobe(ctrl$write_strobe),
-        .read_next(ctrl$read_next),
+        .read_decode(ctrl$read_decode),
         .write_hit(ctrl$write_hit),
         .write_fault(ctrl$write_fault),
         .read_hit(ctrl$read_hit),
@@ -24798,11 +24856,12 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     rss_core__regs__queue_limit queue_limit(
         .clock(queue_limit$clock),
         .reset(queue_limit$reset),
-        .write_address(queue_limit$write_address),
+        .write_decode(queue_limit$write_decode),
         .write_data(queue_limit$write_data),
         .write_mask(queue_limit$write_mask),
+        .write_nibbles(queue_limit$write_nibbles),
         .write_strobe(queue_limit$write_strobe),
-        .read_next(queue_limit$read_next),
+        .read_decode(queue_limit$read_decode),
         .write_hit(queue_limit$write_hit),
         .write_fault(queue_limit$write_fault),
         .read_hit(queue_limit$read_hit),
@@ -24812,11 +24871,12 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     rss_core__regs__table_read table_read(
         .clock(table_read$clock),
         .reset(table_read$reset),
-        .write_address(table_read$write_address),
+        .write_decode(table_read$write_decode),
         .write_data(table_read$write_data),
         .write_mask(table_read$write_mask),
+        .write_nibbles(table_read$write_nibbles),
         .write_strobe(table_read$write_strobe),
-        .read_next(table_read$read_next),
+        .read_decode(table_read$read_decode),
         .write_hit(table_read$write_hit),
         .write_fault(table_read$write_fault),
         .read_hit(table_read$read_hit),
@@ -24825,8 +24885,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     );
     rss_core__regs__vport_caps vport_caps(
         .clock(vport_caps$clock),
-        .write_address(vport_caps$write_address),
-        .read_next(vport_caps$read_next),
+        .write_decode(vport_caps$write_decode),
+        .read_decode(vport_caps$read_decode),
         .value(vport_caps$value),
         .write_hit(vport_caps$write_hit),
         .read_hit(vport_caps$read_hit),
@@ -24838,6 +24898,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_address(vports$write_address),
         .write_data(vports$write_data),
         .write_mask(vports$write_mask),
+        .write_nibbles(vports$write_nibbles),
         .write_strobe(vports$write_strobe),
         .read_next(vports$read_next),
         .write_hit(vports$write_hit),
@@ -24870,10 +24931,13 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .clock(probe$clock),
         .reset(probe$reset),
         .write_address(probe$write_address),
+        .write_decode(probe$write_decode),
         .write_data(probe$write_data),
+        .write_nibbles(probe$write_nibbles),
         .write_strobes(probe$write_strobes),
         .write_strobe(probe$write_strobe),
         .read_next(probe$read_next),
+        .read_decode(probe$read_decode),
         .write_hit(probe$write_hit),
         .write_fault(probe$write_fault),
         .read_hit(probe$read_hit),
@@ -24897,11 +24961,12 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     rss_core__regs__hash_types_reg hash_types_reg(
         .clock(hash_types_reg$clock),
         .reset(hash_types_reg$reset),
-        .write_address(hash_types_reg$write_address),
+        .write_decode(hash_types_reg$write_decode),
         .write_data(hash_types_reg$write_data),
         .write_mask(hash_types_reg$write_mask),
+        .write_nibbles(hash_types_reg$write_nibbles),
         .write_strobe(hash_types_reg$write_strobe),
-        .read_next(hash_types_reg$read_next),
+        .read_decode(hash_types_reg$read_decode),
         .write_hit(hash_types_reg$write_hit),
         .write_fault(hash_types_reg$write_fault),
         .read_hit(hash_types_reg$read_hit),
@@ -24911,11 +24976,12 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     rss_core__regs__table_size table_size(
         .clock(table_size$clock),
         .reset(table_size$reset),
-        .write_address(table_size$write_address),
+        .write_decode(table_size$write_decode),
         .write_data(table_size$write_data),
         .write_mask(table_size$write_mask),
+        .write_nibbles(table_size$write_nibbles),
         .write_strobe(table_size$write_strobe),
-        .read_next(table_size$read_next),
+        .read_decode(table_size$read_decode),
         .write_hit(table_size$write_hit),
         .write_fault(table_size$write_fault),
         .read_hit(table_size$read_hit),
@@ -24925,11 +24991,12 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     rss_core__regs__default_queue_reg default_queue_reg(
         .clock(default_queue_reg$clock),
         .reset(default_queue_reg$reset),
-        .write_address(default_queue_reg$write_address),
+        .write_decode(default_queue_reg$write_decode),
         .write_data(default_queue_reg$write_data),
         .write_mask(default_queue_reg$write_mask),
+        .write_nibbles(default_queue_reg$write_nibbles),
         .write_strobe(default_queue_reg$write_strobe),
-        .read_next(default_queue_reg$read_next),
+        .read_decode(default_queue_reg$read_decode),
         .write_hit(default_queue_reg$write_hit),
         .write_fault(default_queue_reg$write_fault),
         .read_hit(default_queue_reg$read_hit),
@@ -24939,11 +25006,12 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     rss_core__regs__primary_queue_reg primary_queue_reg(
         .clock(primary_queue_reg$clock),
         .reset(primary_queue_reg$reset),
-        .write_address(primary_queue_reg$write_address),
+        .write_decode(primary_queue_reg$write_decode),
         .write_data(primary_queue_reg$write_data),
         .write_mask(primary_queue_reg$write_mask),
+        .write_nibbles(primary_queue_reg$write_nibbles),
         .write_strobe(primary_queue_reg$write_strobe),
-        .read_next(primary_queue_reg$read_next),
+        .read_decode(primary_queue_reg$read_decode),
         .write_hit(primary_queue_reg$write_hit),
         .write_fault(primary_queue_reg$write_fault),
         .read_hit(primary_queue_reg$read_hit),
@@ -24952,8 +25020,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     );
     rss_core__regs__id id(
         .clock(id$clock),
-        .write_address(id$write_address),
-        .read_next(id$read_next),
+        .write_decode(id$write_decode),
+        .read_decode(id$read_decode),
         .value(id$value),
         .write_hit(id$write_hit),
         .read_hit(id$read_hit),
@@ -24961,8 +25029,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     );
     rss_core__regs__version version(
         .clock(version$clock),
-        .write_address(version$write_address),
-        .read_next(version$read_next),
+        .write_decode(version$write_decode),
+        .read_decode(version$read_decode),
         .value(version$value),
         .write_hit(version$write_hit),
         .read_hit(version$read_hit),
@@ -24970,8 +25038,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     );
     rss_core__regs__caps caps(
         .clock(caps$clock),
-        .write_address(caps$write_address),
-        .read_next(caps$read_next),
+        .write_decode(caps$write_decode),
+        .read_decode(caps$read_decode),
         .value(caps$value),
         .write_hit(caps$write_hit),
         .read_hit(caps$read_hit),
@@ -24979,8 +25047,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     );
     rss_core__regs__queue_caps queue_caps(
         .clock(queue_caps$clock),
-        .write_address(queue_caps$write_address),
-        .read_next(queue_caps$read_next),
+        .write_decode(queue_caps$write_decode),
+        .read_decode(queue_caps$read_decode),
         .value(queue_caps$value),
         .write_hit(queue_caps$write_hit),
         .read_hit(queue_caps$read_hit),
@@ -24988,8 +25056,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     );
     rss_core__regs__hash_caps hash_caps(
         .clock(hash_caps$clock),
-        .write_address(hash_caps$write_address),
-        .read_next(hash_caps$read_next),
+        .write_decode(hash_caps$write_decode),
+        .read_decode(hash_caps$read_decode),
         .value(hash_caps$value),
         .write_hit(hash_caps$write_hit),
         .read_hit(hash_caps$read_hit),
@@ -24997,8 +25065,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     );
     rss_core__regs__status status(
         .clock(status$clock),
-        .write_address(status$write_address),
-        .read_next(status$read_next),
+        .write_decode(status$write_decode),
+        .read_decode(status$read_decode),
         .value(status$value),
         .write_hit(status$write_hit),
         .read_hit(status$read_hit),
@@ -25006,8 +25074,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     );
     rss_core__regs__record_drops_reg record_drops_reg(
         .clock(record_drops_reg$clock),
-        .write_address(record_drops_reg$write_address),
-        .read_next(record_drops_reg$read_next),
+        .write_decode(record_drops_reg$write_decode),
+        .read_decode(record_drops_reg$read_decode),
         .value(record_drops_reg$value),
         .write_hit(record_drops_reg$write_hit),
         .read_hit(record_drops_reg$read_hit),
@@ -25015,8 +25083,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     );
     rss_core__regs__refused_reg refused_reg(
         .clock(refused_reg$clock),
-        .write_address(refused_reg$write_address),
-        .read_next(refused_reg$read_next),
+        .write_decode(refused_reg$write_decode),
+        .read_decode(refused_reg$read_decode),
         .value(refused_reg$value),
         .write_hit(refused_reg$write_hit),
         .read_hit(refused_reg$read_hit),
@@ -25125,6 +25193,15 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .q(read_address$q),
         .clock(read_address$clock)
     );
+    rss_core__regs__read_decode_q read_decode_q(
+        .d(read_decode_q$d),
+        .q(read_decode_q$q),
+        .clock(read_decode_q$clock)
+    );
+    rss_core__regs__request_decode request_decode(
+        .address(request_decode$address),
+        .decode(request_decode$decode)
+    );
     rss_core__regs__rdata rdata(
         .d(rdata$d),
         .q(rdata$q),
@@ -25155,6 +25232,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .address(write_slot$address),
         .data(write_slot$data),
         .strobes(write_slot$strobes),
+        .data_nibbles(write_slot$data_nibbles),
+        .decode(write_slot$decode),
         .unblocked(write_slot$unblocked),
         .perform(write_slot$perform),
         .decoded(write_slot$decoded)
@@ -25219,10 +25298,15 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .q(read_scalars_q$q),
         .clock(read_scalars_q$clock)
     );
-    rss_core__regs__read_blocks_q read_blocks_q(
-        .d(read_blocks_q$d),
-        .q(read_blocks_q$q),
-        .clock(read_blocks_q$clock)
+    rss_core__regs__read_vports_q read_vports_q(
+        .d(read_vports_q$d),
+        .q(read_vports_q$q),
+        .clock(read_vports_q$clock)
+    );
+    rss_core__regs__read_probe_q read_probe_q(
+        .d(read_probe_q$d),
+        .q(read_probe_q$q),
+        .clock(read_probe_q$clock)
     );
     rss_core__regs__read_hit_q read_hit_q(
         .d(read_hit_q$d),
@@ -25239,6 +25323,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         bresp$clock = clock;
         read_state$clock = clock;
         read_address$clock = clock;
+        read_decode_q$clock = clock;
         rdata$clock = clock;
         table_word$clock = clock;
         rresp$clock = clock;
@@ -25259,7 +25344,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         counted_type$clock = clock;
         counted_malformed$clock = clock;
         read_scalars_q$clock = clock;
-        read_blocks_q$clock = clock;
+        read_vports_q$clock = clock;
+        read_probe_q$clock = clock;
         read_hit_q$clock = clock;
         table_read_hit_q$clock = clock;
         key_generation$d = key_generation$q;
@@ -25269,6 +25355,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         bresp$d = bresp$q;
         read_state$d = read_state$q;
         read_address$d = read_address$q;
+        read_decode_q$d = read_decode_q$q;
         rdata$d = rdata$q;
         table_word$d = table_word$q;
         rresp$d = rresp$q;
@@ -25289,7 +25376,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         counted_type$d = counted_type$q;
         counted_malformed$d = counted_malformed$q;
         read_scalars_q$d = read_scalars_q$q;
-        read_blocks_q$d = read_blocks_q$q;
+        read_vports_q$d = read_vports_q$q;
+        read_probe_q$d = read_probe_q$q;
         read_hit_q$d = read_hit_q$q;
         table_read_hit_q$d = table_read_hit_q$q;
         ctrl$clock = clock;
@@ -25346,19 +25434,22 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         if (vports$table_committed) begin
             cooldown$d = 64'h1f;
         end
-        ctrl$write_address = write_address;
+        ctrl$write_decode = write_slot$decode;
         ctrl$write_data = write_data;
         ctrl$write_mask = write_mask;
+        ctrl$write_nibbles = write_slot$data_nibbles;
         ctrl$write_strobe = write_fire;
         ctrl$reset = reset;
-        queue_limit$write_address = write_address;
+        queue_limit$write_decode = write_slot$decode;
         queue_limit$write_data = write_data;
         queue_limit$write_mask = write_mask;
+        queue_limit$write_nibbles = write_slot$data_nibbles;
         queue_limit$write_strobe = write_fire;
         queue_limit$reset = reset;
-        table_read$write_address = write_address;
+        table_read$write_decode = write_slot$decode;
         table_read$write_data = write_data;
         table_read$write_mask = write_mask;
+        table_read$write_nibbles = write_slot$data_nibbles;
         table_read$write_strobe = write_fire;
         table_read$reset = reset;
         vports$reset = reset;
@@ -25366,11 +25457,14 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         vports$pick_hold = pick_hold;
         vports$write_address = write_address;
         vports$write_data = write_data;
+        vports$write_nibbles = write_slot$data_nibbles;
         vports$write_mask = write_mask;
         vports$write_strobe = write_fire;
         probe$reset = reset;
         probe$write_address = write_address;
         probe$write_data = write_data;
+        probe$write_nibbles = write_slot$data_nibbles;
+        probe$write_decode = write_slot$decode;
         probe$write_strobes = write_strobes;
         probe$write_strobe = write_fire;
         probe$done = probe_done;
@@ -25382,43 +25476,47 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         probe_type = probe$hash_type;
         probe_vport = probe$vport;
         vports$staged = ((ctrl$value[(32'h0)+:(2)]) & 48'hffffffffffff) | (((table_size$value[(32'h0)+:(4)]) & 48'hffffffffffff) << 64'h4) | (((hash_types_reg$value[(32'h0)+:(9)]) & 48'hffffffffffff) << 64'h8) | (((default_queue_reg$value[(32'h0)+:(8)]) & 48'hffffffffffff) << 64'h18) | (((primary_queue_reg$value[(32'h0)+:(8)]) & 48'hffffffffffff) << 64'h20) | (((queue_limit$value[(32'h0)+:(8)]) & 48'hffffffffffff) << 64'h28);
-        hash_types_reg$write_address = write_address;
+        hash_types_reg$write_decode = write_slot$decode;
         hash_types_reg$write_data = write_data;
         hash_types_reg$write_mask = write_mask;
+        hash_types_reg$write_nibbles = write_slot$data_nibbles;
         hash_types_reg$write_strobe = write_fire;
         hash_types_reg$reset = reset;
-        table_size$write_address = write_address;
+        table_size$write_decode = write_slot$decode;
         table_size$write_data = write_data;
         table_size$write_mask = write_mask;
+        table_size$write_nibbles = write_slot$data_nibbles;
         table_size$write_strobe = write_fire;
         table_size$reset = reset;
-        default_queue_reg$write_address = write_address;
+        default_queue_reg$write_decode = write_slot$decode;
         default_queue_reg$write_data = write_data;
         default_queue_reg$write_mask = write_mask;
+        default_queue_reg$write_nibbles = write_slot$data_nibbles;
         default_queue_reg$write_strobe = write_fire;
         default_queue_reg$reset = reset;
-        primary_queue_reg$write_address = write_address;
+        primary_queue_reg$write_decode = write_slot$decode;
         primary_queue_reg$write_data = write_data;
         primary_queue_reg$write_mask = write_mask;
+        primary_queue_reg$write_nibbles = write_slot$data_nibbles;
         primary_queue_reg$write_strobe = write_fire;
         primary_queue_reg$reset = reset;
-        id$write_address = write_address;
+        id$write_decode = write_slot$decode;
         id$value = id_value;
-        version$write_address = write_address;
+        version$write_decode = write_slot$decode;
         version$value = version_value;
-        caps$write_address = write_address;
+        caps$write_decode = write_slot$decode;
         caps$value = caps_value;
-        queue_caps$write_address = write_address;
+        queue_caps$write_decode = write_slot$decode;
         queue_caps$value = queue_caps_value;
-        hash_caps$write_address = write_address;
+        hash_caps$write_decode = write_slot$decode;
         hash_caps$value = hash_caps_value;
-        vport_caps$write_address = write_address;
+        vport_caps$write_decode = write_slot$decode;
         vport_caps$value = vport_caps_value;
-        status$write_address = write_address;
+        status$write_decode = write_slot$decode;
         status$value = ((key_generation$q) & 32'hffffffff);
-        record_drops_reg$write_address = write_address;
+        record_drops_reg$write_decode = write_slot$decode;
         record_drops_reg$value = record_drops;
-        refused_reg$write_address = write_address;
+        refused_reg$write_decode = write_slot$decode;
         refused_reg$value = (((refused_moves$q) & 32'hffffffff) << 64'h10) | ((refused_writes$q) & 32'hffffffff);
         counted$d = record_counted;
         counted_vport$d = record_vport;
@@ -25476,7 +25574,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         end
         table_write_offset = write_address - table_base;
         table_write_hit = (write_address >= table_base) & (table_write_offset < table_entries);
-        table_fault = |(write_data & ~queue_writable) | (write_strobes[32'h0] & ((write_data & queue_writable) > queue_max));
+        table_fault = |(write_slot$data_nibbles & queue_outside_nibbles) | |(write_data & queue_outside_bits) | (write_strobes[32'h0] & ((write_data & queue_writable) > queue_max));
         active_banks = 32'h0;
         active_banks = (active_banks & ~(1 << (0)) | ((vports$active[32'h30 * 0 + 32'h2]) << (0)));
         active_banks = (active_banks & ~(1 << (1)) | ((vports$active[32'h30 * 1 + 32'h2]) << (1)));
@@ -25540,30 +25638,32 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         read_fire = s_axil_arvalid & (read_state$q == 32'h0);
         s_axil_arready = read_fire;
         read_request = s_axil_araddr[(32'h2)+:(11)];
+        request_decode$address = read_request;
         read_next = read_address$q;
         if (read_fire) begin
             read_next = read_request;
         end
         counters$read_next = read_next;
-        ctrl$read_next = read_address$q;
-        queue_limit$read_next = read_address$q;
-        table_read$read_next = read_address$q;
-        vport_caps$read_next = read_address$q;
-        hash_types_reg$read_next = read_address$q;
-        table_size$read_next = read_address$q;
-        default_queue_reg$read_next = read_address$q;
-        primary_queue_reg$read_next = read_address$q;
-        id$read_next = read_address$q;
-        version$read_next = read_address$q;
-        caps$read_next = read_address$q;
-        queue_caps$read_next = read_address$q;
-        hash_caps$read_next = read_address$q;
-        status$read_next = read_address$q;
-        record_drops_reg$read_next = read_address$q;
-        refused_reg$read_next = read_address$q;
+        ctrl$read_decode = read_decode_q$q;
+        queue_limit$read_decode = read_decode_q$q;
+        table_read$read_decode = read_decode_q$q;
+        vport_caps$read_decode = read_decode_q$q;
+        hash_types_reg$read_decode = read_decode_q$q;
+        table_size$read_decode = read_decode_q$q;
+        default_queue_reg$read_decode = read_decode_q$q;
+        primary_queue_reg$read_decode = read_decode_q$q;
+        id$read_decode = read_decode_q$q;
+        version$read_decode = read_decode_q$q;
+        caps$read_decode = read_decode_q$q;
+        queue_caps$read_decode = read_decode_q$q;
+        hash_caps$read_decode = read_decode_q$q;
+        status$read_decode = read_decode_q$q;
+        record_drops_reg$read_decode = read_decode_q$q;
+        refused_reg$read_decode = read_decode_q$q;
         key_staged$read_next = read_address$q;
         key_ext$read_next = read_address$q;
         probe$read_next = read_address$q;
+        probe$read_decode = read_decode_q$q;
         vports$read_next = read_address$q;
         read_next_offset = read_next - table_base;
         read_element_vport = read_next_offset >> table_log2;
@@ -25574,12 +25674,14 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         table_read_hit_q$d = (read_next >= table_base) & (read_next_offset < table_entries);
         table_read_hit = table_read_hit_q$q;
         read_scalars_q$d = ctrl$read_data | queue_limit$read_data | table_read$read_data | vport_caps$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data | record_drops_reg$read_data | refused_reg$read_data;
-        read_blocks_q$d = vports$read_data | probe$read_data;
-        read_bus = read_scalars_q$q | read_blocks_q$q | counters$read_data | key_staged$read_data | key_ext$read_data | probe$input_read_data | vports$mac_read_data | ((table_word$q) & 32'hffffffff);
+        read_vports_q$d = vports$read_data;
+        read_probe_q$d = probe$read_data;
+        read_bus = read_scalars_q$q | read_vports_q$q | read_probe_q$q | counters$read_data | key_staged$read_data | key_ext$read_data | probe$input_read_data | vports$mac_read_data | ((table_word$q) & 32'hffffffff);
         read_hit = ctrl$read_hit | queue_limit$read_hit | table_read$read_hit | vports$read_hit | vport_caps$read_hit | hash_types_reg$read_hit | table_size$read_hit | default_queue_reg$read_hit | primary_queue_reg$read_hit | id$read_hit | version$read_hit | caps$read_hit | queue_caps$read_hit | hash_caps$read_hit | status$read_hit | record_drops_reg$read_hit | refused_reg$read_hit | counters$read_hit | probe$read_hit | key_staged$read_hit | key_ext$read_hit | table_read_hit;
         read_hit_q$d = read_hit;
         if (read_fire) begin
             read_address$d = read_request;
+            read_decode_q$d = request_decode$decode;
             read_state$d = 32'h1;
         end
         table_word$d = 32'h0;
@@ -25666,19 +25768,19 @@ module rss_core__regs__bvalid(d,q,clock);
 endmodule // rss_core__regs__bvalid
 
 
-module rss_core__regs__caps(clock,write_address,read_next,value,write_hit,read_hit,read_data);
+module rss_core__regs__caps(clock,write_decode,read_decode,value,write_hit,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
-    input wire  [10:0] write_address;
-    input wire  [10:0] read_next;
+    input wire  [39:0] write_decode;
+    input wire  [39:0] read_decode;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
     
     // Constant declarations
-    localparam  address = 11'b10;
+    localparam  address = 40'h100010004;
     
     // Stub signals
     reg  read_hit_q$d;
@@ -25696,8 +25798,8 @@ module rss_core__regs__caps(clock,write_address,read_next,value,write_hit,read_h
     always @(*) begin
         read_hit_q$clock = clock;
         read_hit_q$d = read_hit_q$q;
-        write_hit = write_address == address;
-        read_hit_q$d = read_next == address;
+        write_hit = (write_decode & address) == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -27020,16 +27122,17 @@ module rss_core__regs__counters__update_valid(d,q,clock);
 endmodule // rss_core__regs__counters__update_valid
 
 
-module rss_core__regs__ctrl(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
+module rss_core__regs__ctrl(clock,reset,write_decode,write_data,write_mask,write_nibbles,write_strobe,read_decode,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [10:0] write_address;
+    input wire  [39:0] write_decode;
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
+    input wire  [7:0] write_nibbles;
     input wire  write_strobe;
-    input wire  [10:0] read_next;
+    input wire  [39:0] read_decode;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -27037,8 +27140,10 @@ module rss_core__regs__ctrl(clock,reset,write_address,write_data,write_mask,writ
     output reg  [31:0] value;
     
     // Constant declarations
-    localparam  address = 11'b1000;
+    localparam  address = 40'h100010100;
     localparam  writable = 32'h3;
+    localparam  outside_nibbles = 8'hfe;
+    localparam  outside_partial = 32'hc;
     localparam  max = 32'h3;
     localparam  reset_value = 32'h0;
     
@@ -27112,8 +27217,8 @@ module rss_core__regs__ctrl(clock,reset,write_address,write_data,write_mask,writ
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
-        hit_q$d = write_address == address;
-        outside_q$d = |(write_data & ~writable);
+        hit_q$d = (write_decode & address) == address;
+        outside_q$d = |(write_nibbles & outside_nibbles) | |(write_data & outside_partial);
         over_q$d = (merged & writable) > max;
         write_hit = hit_q$q;
         write_fault = hit_q$q & (outside_q$q | over_q$q);
@@ -27124,7 +27229,7 @@ module rss_core__regs__ctrl(clock,reset,write_address,write_data,write_mask,writ
         if (reset) begin
             stored$d = reset_value;
         end
-        read_hit_q$d = read_next == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -27282,16 +27387,17 @@ module rss_core__regs__ctrl__stored__dff(d,q,clock);
 endmodule // rss_core__regs__ctrl__stored__dff
 
 
-module rss_core__regs__default_queue_reg(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
+module rss_core__regs__default_queue_reg(clock,reset,write_decode,write_data,write_mask,write_nibbles,write_strobe,read_decode,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [10:0] write_address;
+    input wire  [39:0] write_decode;
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
+    input wire  [7:0] write_nibbles;
     input wire  write_strobe;
-    input wire  [10:0] read_next;
+    input wire  [39:0] read_decode;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -27299,8 +27405,10 @@ module rss_core__regs__default_queue_reg(clock,reset,write_address,write_data,wr
     output reg  [31:0] value;
     
     // Constant declarations
-    localparam  address = 11'b1011;
+    localparam  address = 40'h100010800;
     localparam  writable = 32'h3f;
+    localparam  outside_nibbles = 8'hfc;
+    localparam  outside_partial = 32'hc0;
     localparam  max = 32'h3f;
     localparam  reset_value = 32'h0;
     
@@ -27374,8 +27482,8 @@ module rss_core__regs__default_queue_reg(clock,reset,write_address,write_data,wr
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
-        hit_q$d = write_address == address;
-        outside_q$d = |(write_data & ~writable);
+        hit_q$d = (write_decode & address) == address;
+        outside_q$d = |(write_nibbles & outside_nibbles) | |(write_data & outside_partial);
         over_q$d = (merged & writable) > max;
         write_hit = hit_q$q;
         write_fault = hit_q$q & (outside_q$q | over_q$q);
@@ -27386,7 +27494,7 @@ module rss_core__regs__default_queue_reg(clock,reset,write_address,write_data,wr
         if (reset) begin
             stored$d = reset_value;
         end
-        read_hit_q$d = read_next == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -27544,19 +27652,19 @@ module rss_core__regs__default_queue_reg__stored__dff(d,q,clock);
 endmodule // rss_core__regs__default_queue_reg__stored__dff
 
 
-module rss_core__regs__hash_caps(clock,write_address,read_next,value,write_hit,read_hit,read_data);
+module rss_core__regs__hash_caps(clock,write_decode,read_decode,value,write_hit,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
-    input wire  [10:0] write_address;
-    input wire  [10:0] read_next;
+    input wire  [39:0] write_decode;
+    input wire  [39:0] read_decode;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
     
     // Constant declarations
-    localparam  address = 11'b100;
+    localparam  address = 40'h100010010;
     
     // Stub signals
     reg  read_hit_q$d;
@@ -27574,8 +27682,8 @@ module rss_core__regs__hash_caps(clock,write_address,read_next,value,write_hit,r
     always @(*) begin
         read_hit_q$clock = clock;
         read_hit_q$d = read_hit_q$q;
-        write_hit = write_address == address;
-        read_hit_q$d = read_next == address;
+        write_hit = (write_decode & address) == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -27605,16 +27713,17 @@ module rss_core__regs__hash_caps__read_hit_q(d,q,clock);
 endmodule // rss_core__regs__hash_caps__read_hit_q
 
 
-module rss_core__regs__hash_types_reg(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
+module rss_core__regs__hash_types_reg(clock,reset,write_decode,write_data,write_mask,write_nibbles,write_strobe,read_decode,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [10:0] write_address;
+    input wire  [39:0] write_decode;
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
+    input wire  [7:0] write_nibbles;
     input wire  write_strobe;
-    input wire  [10:0] read_next;
+    input wire  [39:0] read_decode;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -27622,8 +27731,10 @@ module rss_core__regs__hash_types_reg(clock,reset,write_address,write_data,write
     output reg  [31:0] value;
     
     // Constant declarations
-    localparam  address = 11'b1001;
+    localparam  address = 40'h100010200;
     localparam  writable = 32'h1ff;
+    localparam  outside_nibbles = 8'hf8;
+    localparam  outside_partial = 32'he00;
     localparam  max = 32'h1ff;
     localparam  reset_value = 32'h0;
     
@@ -27697,8 +27808,8 @@ module rss_core__regs__hash_types_reg(clock,reset,write_address,write_data,write
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
-        hit_q$d = write_address == address;
-        outside_q$d = |(write_data & ~writable);
+        hit_q$d = (write_decode & address) == address;
+        outside_q$d = |(write_nibbles & outside_nibbles) | |(write_data & outside_partial);
         over_q$d = (merged & writable) > max;
         write_hit = hit_q$q;
         write_fault = hit_q$q & (outside_q$q | over_q$q);
@@ -27709,7 +27820,7 @@ module rss_core__regs__hash_types_reg(clock,reset,write_address,write_data,write
         if (reset) begin
             stored$d = reset_value;
         end
-        read_hit_q$d = read_next == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -27867,19 +27978,19 @@ module rss_core__regs__hash_types_reg__stored__dff(d,q,clock);
 endmodule // rss_core__regs__hash_types_reg__stored__dff
 
 
-module rss_core__regs__id(clock,write_address,read_next,value,write_hit,read_hit,read_data);
+module rss_core__regs__id(clock,write_decode,read_decode,value,write_hit,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
-    input wire  [10:0] write_address;
-    input wire  [10:0] read_next;
+    input wire  [39:0] write_decode;
+    input wire  [39:0] read_decode;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
     
     // Constant declarations
-    localparam  address = 11'b0;
+    localparam  address = 40'h100010001;
     
     // Stub signals
     reg  read_hit_q$d;
@@ -27897,8 +28008,8 @@ module rss_core__regs__id(clock,write_address,read_next,value,write_hit,read_hit
     always @(*) begin
         read_hit_q$clock = clock;
         read_hit_q$d = read_hit_q$q;
-        write_hit = write_address == address;
-        read_hit_q$d = read_next == address;
+        write_hit = (write_decode & address) == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -29120,16 +29231,17 @@ module rss_core__regs__key_staged__stored(clock,reset,word,data,lanes,value);
 endmodule // rss_core__regs__key_staged__stored
 
 
-module rss_core__regs__primary_queue_reg(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
+module rss_core__regs__primary_queue_reg(clock,reset,write_decode,write_data,write_mask,write_nibbles,write_strobe,read_decode,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [10:0] write_address;
+    input wire  [39:0] write_decode;
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
+    input wire  [7:0] write_nibbles;
     input wire  write_strobe;
-    input wire  [10:0] read_next;
+    input wire  [39:0] read_decode;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -29137,8 +29249,10 @@ module rss_core__regs__primary_queue_reg(clock,reset,write_address,write_data,wr
     output reg  [31:0] value;
     
     // Constant declarations
-    localparam  address = 11'b1100;
+    localparam  address = 40'h100011000;
     localparam  writable = 32'h3f;
+    localparam  outside_nibbles = 8'hfc;
+    localparam  outside_partial = 32'hc0;
     localparam  max = 32'h3f;
     localparam  reset_value = 32'h0;
     
@@ -29212,8 +29326,8 @@ module rss_core__regs__primary_queue_reg(clock,reset,write_address,write_data,wr
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
-        hit_q$d = write_address == address;
-        outside_q$d = |(write_data & ~writable);
+        hit_q$d = (write_decode & address) == address;
+        outside_q$d = |(write_nibbles & outside_nibbles) | |(write_data & outside_partial);
         over_q$d = (merged & writable) > max;
         write_hit = hit_q$q;
         write_fault = hit_q$q & (outside_q$q | over_q$q);
@@ -29224,7 +29338,7 @@ module rss_core__regs__primary_queue_reg(clock,reset,write_address,write_data,wr
         if (reset) begin
             stored$d = reset_value;
         end
-        read_hit_q$d = read_next == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -29382,16 +29496,19 @@ module rss_core__regs__primary_queue_reg__stored__dff(d,q,clock);
 endmodule // rss_core__regs__primary_queue_reg__stored__dff
 
 
-module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,input_read_data,taken,request,hash_input,hash_type,vport,done,done_hash,done_queue,done_hashed);
+module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,write_nibbles,write_strobes,write_strobe,read_next,read_decode,write_hit,write_fault,read_hit,read_data,input_read_data,taken,request,hash_input,hash_type,vport,done,done_hash,done_queue,done_hashed);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
     input wire  [10:0] write_address;
+    input wire  [39:0] write_decode;
     input wire  [31:0] write_data;
+    input wire  [7:0] write_nibbles;
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
     input wire  [10:0] read_next;
+    input wire  [39:0] read_decode;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -29409,10 +29526,11 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
     
     // Constant declarations
     localparam  present = 1'b1;
-    localparam  probe_address = 11'b1011001;
-    localparam  hash_address = 11'b1011010;
-    localparam  result_address = 11'b1011011;
-    localparam  probe_writable = 32'h70f;
+    localparam  probe_address = 40'h100200200;
+    localparam  hash_address = 40'h100200400;
+    localparam  result_address = 40'h100200800;
+    localparam  probe_outside_nibbles = 8'hfa;
+    localparam  probe_outside_bits = 32'h800;
     localparam  type_max = 4'h8;
     localparam  vport_max = 3'b11;
     localparam  vport_lsb = 16'h8;
@@ -29583,11 +29701,11 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
         input_words$write_strobe = write_strobe;
         input_words$read_next = read_next;
         input_read_data = input_words$read_data;
-        probe_hit = write_address == probe_address;
-        probe_fault = |(write_data & ~probe_writable) | (write_data[(32'h0)+:(4)] > type_max) | (write_data[(vport_lsb)+:(3)] > vport_max);
+        probe_hit = (write_decode & probe_address) == probe_address;
+        probe_fault = |(write_nibbles & probe_outside_nibbles) | |(write_data & probe_outside_bits) | (write_data[(32'h0)+:(4)] > type_max) | (write_data[(vport_lsb)+:(3)] > vport_max);
         probe_hit_q$d = probe_hit;
         probe_fault_q$d = probe_fault;
-        result_hit_q$d = (write_address == hash_address) | (write_address == result_address);
+        result_hit_q$d = ((write_decode & hash_address) == hash_address) | ((write_decode & result_address) == result_address);
         write_hit = (input_words$write_hit | probe_hit_q$q | result_hit_q$q) & present;
         write_fault = (result_hit_q$q | (probe_hit_q$q & probe_fault_q$q)) & present;
         accept_q$d = probe_hit_q$q & ~probe_fault_q$q & present;
@@ -29710,13 +29828,13 @@ module rss_core__regs__probe(clock,reset,write_address,write_data,write_strobes,
         end
         hash_input = input_words$value & input_mask;
         read_sel_q$d = 32'h0;
-        if (read_next == probe_address) begin
+        if ((read_decode & probe_address) == probe_address) begin
             read_sel_q$d = 32'h1;
         end
-        if (read_next == hash_address) begin
+        if ((read_decode & hash_address) == hash_address) begin
             read_sel_q$d = 32'h2;
         end
-        if (read_next == result_address) begin
+        if ((read_decode & result_address) == result_address) begin
             read_sel_q$d = 32'h4;
         end
         read_hit = input_words$read_hit;
@@ -30572,19 +30690,19 @@ module rss_core__regs__probe__vport_q(d,q,clock);
 endmodule // rss_core__regs__probe__vport_q
 
 
-module rss_core__regs__queue_caps(clock,write_address,read_next,value,write_hit,read_hit,read_data);
+module rss_core__regs__queue_caps(clock,write_decode,read_decode,value,write_hit,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
-    input wire  [10:0] write_address;
-    input wire  [10:0] read_next;
+    input wire  [39:0] write_decode;
+    input wire  [39:0] read_decode;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
     
     // Constant declarations
-    localparam  address = 11'b11;
+    localparam  address = 40'h100010008;
     
     // Stub signals
     reg  read_hit_q$d;
@@ -30602,8 +30720,8 @@ module rss_core__regs__queue_caps(clock,write_address,read_next,value,write_hit,
     always @(*) begin
         read_hit_q$clock = clock;
         read_hit_q$d = read_hit_q$q;
-        write_hit = write_address == address;
-        read_hit_q$d = read_next == address;
+        write_hit = (write_decode & address) == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -30633,16 +30751,17 @@ module rss_core__regs__queue_caps__read_hit_q(d,q,clock);
 endmodule // rss_core__regs__queue_caps__read_hit_q
 
 
-module rss_core__regs__queue_limit(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
+module rss_core__regs__queue_limit(clock,reset,write_decode,write_data,write_mask,write_nibbles,write_strobe,read_decode,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [10:0] write_address;
+    input wire  [39:0] write_decode;
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
+    input wire  [7:0] write_nibbles;
     input wire  write_strobe;
-    input wire  [10:0] read_next;
+    input wire  [39:0] read_decode;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -30650,8 +30769,10 @@ module rss_core__regs__queue_limit(clock,reset,write_address,write_data,write_ma
     output reg  [31:0] value;
     
     // Constant declarations
-    localparam  address = 11'b110;
+    localparam  address = 40'h100010040;
     localparam  writable = 32'h3f;
+    localparam  outside_nibbles = 8'hfc;
+    localparam  outside_partial = 32'hc0;
     localparam  max = 32'h3f;
     localparam  reset_value = 32'h3f;
     
@@ -30725,8 +30846,8 @@ module rss_core__regs__queue_limit(clock,reset,write_address,write_data,write_ma
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
-        hit_q$d = write_address == address;
-        outside_q$d = |(write_data & ~writable);
+        hit_q$d = (write_decode & address) == address;
+        outside_q$d = |(write_nibbles & outside_nibbles) | |(write_data & outside_partial);
         over_q$d = (merged & writable) > max;
         write_hit = hit_q$q;
         write_fault = hit_q$q & (outside_q$q | over_q$q);
@@ -30737,7 +30858,7 @@ module rss_core__regs__queue_limit(clock,reset,write_address,write_data,write_ma
         if (reset) begin
             stored$d = reset_value;
         end
-        read_hit_q$d = read_next == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -30933,23 +31054,23 @@ module rss_core__regs__read_address(d,q,clock);
 endmodule // rss_core__regs__read_address
 
 
-module rss_core__regs__read_blocks_q(d,q,clock);
+module rss_core__regs__read_decode_q(d,q,clock);
     
     // Module arguments
-    input wire  [31:0] d;
-    output reg  [31:0] q;
+    input wire  [39:0] d;
+    output reg  [39:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 32'h0;
+       q = 40'h0;
     end
     
     always @(posedge clock) begin
        q <= d;
     end
           
-endmodule // rss_core__regs__read_blocks_q
+endmodule // rss_core__regs__read_decode_q
 
 
 module rss_core__regs__read_hit_q(d,q,clock);
@@ -30969,6 +31090,25 @@ module rss_core__regs__read_hit_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__read_hit_q
+
+
+module rss_core__regs__read_probe_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__read_probe_q
 
 
 module rss_core__regs__read_scalars_q(d,q,clock);
@@ -31009,19 +31149,38 @@ module rss_core__regs__read_state(d,q,clock);
 endmodule // rss_core__regs__read_state
 
 
-module rss_core__regs__record_drops_reg(clock,write_address,read_next,value,write_hit,read_hit,read_data);
+module rss_core__regs__read_vports_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__read_vports_q
+
+
+module rss_core__regs__record_drops_reg(clock,write_decode,read_decode,value,write_hit,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
-    input wire  [10:0] write_address;
-    input wire  [10:0] read_next;
+    input wire  [39:0] write_decode;
+    input wire  [39:0] read_decode;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
     
     // Constant declarations
-    localparam  address = 11'b1111;
+    localparam  address = 40'h100018000;
     
     // Stub signals
     reg  read_hit_q$d;
@@ -31039,8 +31198,8 @@ module rss_core__regs__record_drops_reg(clock,write_address,read_next,value,writ
     always @(*) begin
         read_hit_q$clock = clock;
         read_hit_q$d = read_hit_q$q;
-        write_hit = write_address == address;
-        read_hit_q$d = read_next == address;
+        write_hit = (write_decode & address) == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -31108,19 +31267,19 @@ module rss_core__regs__refused_moves(d,q,clock);
 endmodule // rss_core__regs__refused_moves
 
 
-module rss_core__regs__refused_reg(clock,write_address,read_next,value,write_hit,read_hit,read_data);
+module rss_core__regs__refused_reg(clock,write_decode,read_decode,value,write_hit,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
-    input wire  [10:0] write_address;
-    input wire  [10:0] read_next;
+    input wire  [39:0] write_decode;
+    input wire  [39:0] read_decode;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
     
     // Constant declarations
-    localparam  address = 11'b1011100;
+    localparam  address = 40'h100201000;
     
     // Stub signals
     reg  read_hit_q$d;
@@ -31138,8 +31297,8 @@ module rss_core__regs__refused_reg(clock,write_address,read_next,value,write_hit
     always @(*) begin
         read_hit_q$clock = clock;
         read_hit_q$d = read_hit_q$q;
-        write_hit = write_address == address;
-        read_hit_q$d = read_next == address;
+        write_hit = (write_decode & address) == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -31188,6 +31347,20 @@ module rss_core__regs__refused_writes(d,q,clock);
 endmodule // rss_core__regs__refused_writes
 
 
+module rss_core__regs__request_decode(address,decode);
+    
+    // Module arguments
+    input wire  [10:0] address;
+    output reg  [39:0] decode;
+    
+    // Update code
+    always @(*) begin
+        decode = (((1'b1) & 40'hffffffffff) << address[(32'h0)+:(4)]) | (((1'b1) & 40'hffffffffff) << (((address[(32'h4)+:(4)]) & 40'hffffffffff) + 64'h10)) | (((1'b1) & 40'hffffffffff) << (((address[(32'h8)+:(3)]) & 40'hffffffffff) + 64'h20));
+    end
+    
+endmodule // rss_core__regs__request_decode
+
+
 module rss_core__regs__rresp(d,q,clock);
     
     // Module arguments
@@ -31207,19 +31380,19 @@ module rss_core__regs__rresp(d,q,clock);
 endmodule // rss_core__regs__rresp
 
 
-module rss_core__regs__status(clock,write_address,read_next,value,write_hit,read_hit,read_data);
+module rss_core__regs__status(clock,write_decode,read_decode,value,write_hit,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
-    input wire  [10:0] write_address;
-    input wire  [10:0] read_next;
+    input wire  [39:0] write_decode;
+    input wire  [39:0] read_decode;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
     
     // Constant declarations
-    localparam  address = 11'b1110;
+    localparam  address = 40'h100014000;
     
     // Stub signals
     reg  read_hit_q$d;
@@ -31237,8 +31410,8 @@ module rss_core__regs__status(clock,write_address,read_next,value,write_hit,read
     always @(*) begin
         read_hit_q$clock = clock;
         read_hit_q$d = read_hit_q$q;
-        write_hit = write_address == address;
-        read_hit_q$d = read_next == address;
+        write_hit = (write_decode & address) == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -31325,16 +31498,17 @@ module rss_core__regs__table_index_q(d,q,clock);
 endmodule // rss_core__regs__table_index_q
 
 
-module rss_core__regs__table_read(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
+module rss_core__regs__table_read(clock,reset,write_decode,write_data,write_mask,write_nibbles,write_strobe,read_decode,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [10:0] write_address;
+    input wire  [39:0] write_decode;
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
+    input wire  [7:0] write_nibbles;
     input wire  write_strobe;
-    input wire  [10:0] read_next;
+    input wire  [39:0] read_decode;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -31342,8 +31516,10 @@ module rss_core__regs__table_read(clock,reset,write_address,write_data,write_mas
     output reg  [31:0] value;
     
     // Constant declarations
-    localparam  address = 11'b111;
+    localparam  address = 40'h100010080;
     localparam  writable = 32'h1;
+    localparam  outside_nibbles = 8'hfe;
+    localparam  outside_partial = 32'he;
     localparam  max = 32'h1;
     localparam  reset_value = 32'h0;
     
@@ -31417,8 +31593,8 @@ module rss_core__regs__table_read(clock,reset,write_address,write_data,write_mas
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
-        hit_q$d = write_address == address;
-        outside_q$d = |(write_data & ~writable);
+        hit_q$d = (write_decode & address) == address;
+        outside_q$d = |(write_nibbles & outside_nibbles) | |(write_data & outside_partial);
         over_q$d = (merged & writable) > max;
         write_hit = hit_q$q;
         write_fault = hit_q$q & (outside_q$q | over_q$q);
@@ -31429,7 +31605,7 @@ module rss_core__regs__table_read(clock,reset,write_address,write_data,write_mas
         if (reset) begin
             stored$d = reset_value;
         end
-        read_hit_q$d = read_next == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -33940,16 +34116,17 @@ module rss_core__regs__table_readback__written_q(d,q,clock);
 endmodule // rss_core__regs__table_readback__written_q
 
 
-module rss_core__regs__table_size(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
+module rss_core__regs__table_size(clock,reset,write_decode,write_data,write_mask,write_nibbles,write_strobe,read_decode,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [10:0] write_address;
+    input wire  [39:0] write_decode;
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
+    input wire  [7:0] write_nibbles;
     input wire  write_strobe;
-    input wire  [10:0] read_next;
+    input wire  [39:0] read_decode;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -33957,8 +34134,10 @@ module rss_core__regs__table_size(clock,reset,write_address,write_data,write_mas
     output reg  [31:0] value;
     
     // Constant declarations
-    localparam  address = 11'b1010;
+    localparam  address = 40'h100010400;
     localparam  writable = 32'hf;
+    localparam  outside_nibbles = 8'hfe;
+    localparam  outside_partial = 32'h0;
     localparam  max = 32'h7;
     localparam  reset_value = 32'h0;
     
@@ -34032,8 +34211,8 @@ module rss_core__regs__table_size(clock,reset,write_address,write_data,write_mas
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
-        hit_q$d = write_address == address;
-        outside_q$d = |(write_data & ~writable);
+        hit_q$d = (write_decode & address) == address;
+        outside_q$d = |(write_nibbles & outside_nibbles) | |(write_data & outside_partial);
         over_q$d = (merged & writable) > max;
         write_hit = hit_q$q;
         write_fault = hit_q$q & (outside_q$q | over_q$q);
@@ -34044,7 +34223,7 @@ module rss_core__regs__table_size(clock,reset,write_address,write_data,write_mas
         if (reset) begin
             stored$d = reset_value;
         end
-        read_hit_q$d = read_next == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -34240,19 +34419,19 @@ module rss_core__regs__table_word(d,q,clock);
 endmodule // rss_core__regs__table_word
 
 
-module rss_core__regs__version(clock,write_address,read_next,value,write_hit,read_hit,read_data);
+module rss_core__regs__version(clock,write_decode,read_decode,value,write_hit,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
-    input wire  [10:0] write_address;
-    input wire  [10:0] read_next;
+    input wire  [39:0] write_decode;
+    input wire  [39:0] read_decode;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
     
     // Constant declarations
-    localparam  address = 11'b1;
+    localparam  address = 40'h100010002;
     
     // Stub signals
     reg  read_hit_q$d;
@@ -34270,8 +34449,8 @@ module rss_core__regs__version(clock,write_address,read_next,value,write_hit,rea
     always @(*) begin
         read_hit_q$clock = clock;
         read_hit_q$d = read_hit_q$q;
-        write_hit = write_address == address;
-        read_hit_q$d = read_next == address;
+        write_hit = (write_decode & address) == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -34301,19 +34480,19 @@ module rss_core__regs__version__read_hit_q(d,q,clock);
 endmodule // rss_core__regs__version__read_hit_q
 
 
-module rss_core__regs__vport_caps(clock,write_address,read_next,value,write_hit,read_hit,read_data);
+module rss_core__regs__vport_caps(clock,write_decode,read_decode,value,write_hit,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
-    input wire  [10:0] write_address;
-    input wire  [10:0] read_next;
+    input wire  [39:0] write_decode;
+    input wire  [39:0] read_decode;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
     
     // Constant declarations
-    localparam  address = 11'b101;
+    localparam  address = 40'h100010020;
     
     // Stub signals
     reg  read_hit_q$d;
@@ -34331,8 +34510,8 @@ module rss_core__regs__vport_caps(clock,write_address,read_next,value,write_hit,
     always @(*) begin
         read_hit_q$clock = clock;
         read_hit_q$d = read_hit_q$q;
-        write_hit = write_address == address;
-        read_hit_q$d = read_next == address;
+        write_hit = (write_decode & address) == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -34381,7 +34560,7 @@ module rss_core__regs__vport_caps_hit_q(d,q,clock);
 endmodule // rss_core__regs__vport_caps_hit_q
 
 
-module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,pick_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
+module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_nibbles,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,pick_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
     
     // Module arguments
     input wire  clock;
@@ -34389,6 +34568,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     input wire  [10:0] write_address;
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
+    input wire  [7:0] write_nibbles;
     input wire  write_strobe;
     input wire  [10:0] read_next;
     output reg  write_hit;
@@ -34430,11 +34610,15 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     localparam  vport_max = 3'b11;
     localparam  vports_built = 4'h4;
     localparam  filters_built = 5'b1000;
-    localparam  commit_writable = 32'h703;
-    localparam  move_writable = 32'h70ff3ff;
     localparam  entry_max = 10'b1111111;
     localparam  queue_max = 8'h3f;
     localparam  mac_hi_writable = 32'h701ffff;
+    localparam  commit_outside_nibbles = 8'hfa;
+    localparam  commit_outside_bits = 32'h80c;
+    localparam  move_outside_nibbles = 8'ha0;
+    localparam  move_outside_bits = 32'h8000c00;
+    localparam  mac_hi_outside_nibbles = 8'ha0;
+    localparam  mac_hi_outside_bits = 32'h80e0000;
     localparam  table_log2 = 4'h7;
     
     // Stub signals
@@ -34483,6 +34667,15 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  commit_accept_q$d;
     wire  commit_accept_q$q;
     reg  commit_accept_q$clock;
+    reg  ready_q$d;
+    wire  ready_q$q;
+    reg  ready_q$clock;
+    reg  [7:0] params_go_q$d;
+    wire  [7:0] params_go_q$q;
+    reg  params_go_q$clock;
+    reg  [7:0] flip_go_q$d;
+    wire  [7:0] flip_go_q$q;
+    reg  flip_go_q$clock;
     reg  lo_hit_q$d;
     wire  lo_hit_q$q;
     reg  lo_hit_q$clock;
@@ -34528,13 +34721,19 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  [5:0] read_hits_q$d;
     wire  [5:0] read_hits_q$q;
     reg  read_hits_q$clock;
-    reg  [7:0] read_vport_q$d;
-    wire  [7:0] read_vport_q$q;
-    reg  read_vport_q$clock;
+    reg  [7:0] read_state_sel_q$d;
+    wire  [7:0] read_state_sel_q$q;
+    reg  read_state_sel_q$clock;
+    reg  [7:0] read_queues_sel_q$d;
+    wire  [7:0] read_queues_sel_q$q;
+    reg  read_queues_sel_q$clock;
     
     // Local signals
     reg  [6:0] write_hits;
     reg  [7:0] commit_target;
+    reg  ready_next;
+    reg  apply_clear;
+    reg  fresh_key_bank;
     reg  commit_hit;
     reg  commit_fault;
     reg  [2:0] commit_vport;
@@ -34557,8 +34756,6 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  [7:0] read_vport_next;
     reg  lo_read_hit;
     reg  hi_read_hit;
-    reg  state_read_hit;
-    reg  queues_read_hit;
     reg  state_write_hit;
     reg  queues_write_hit;
     reg  [47:0] read_slot;
@@ -34640,6 +34837,21 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         .q(commit_accept_q$q),
         .clock(commit_accept_q$clock)
     );
+    rss_core__regs__vports__ready_q ready_q(
+        .d(ready_q$d),
+        .q(ready_q$q),
+        .clock(ready_q$clock)
+    );
+    rss_core__regs__vports__params_go_q params_go_q(
+        .d(params_go_q$d),
+        .q(params_go_q$q),
+        .clock(params_go_q$clock)
+    );
+    rss_core__regs__vports__flip_go_q flip_go_q(
+        .d(flip_go_q$d),
+        .q(flip_go_q$q),
+        .clock(flip_go_q$clock)
+    );
     rss_core__regs__vports__lo_hit_q lo_hit_q(
         .d(lo_hit_q$d),
         .q(lo_hit_q$q),
@@ -34711,10 +34923,15 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         .q(read_hits_q$q),
         .clock(read_hits_q$clock)
     );
-    rss_core__regs__vports__read_vport_q read_vport_q(
-        .d(read_vport_q$d),
-        .q(read_vport_q$q),
-        .clock(read_vport_q$clock)
+    rss_core__regs__vports__read_state_sel_q read_state_sel_q(
+        .d(read_state_sel_q$d),
+        .q(read_state_sel_q$q),
+        .clock(read_state_sel_q$clock)
+    );
+    rss_core__regs__vports__read_queues_sel_q read_queues_sel_q(
+        .d(read_queues_sel_q$d),
+        .q(read_queues_sel_q$q),
+        .clock(read_queues_sel_q$clock)
     );
     
     // Update code
@@ -34729,6 +34946,9 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         move_result_q$clock = clock;
         move_address_q$clock = clock;
         pending$clock = clock;
+        ready_q$clock = clock;
+        params_go_q$clock = clock;
+        flip_go_q$clock = clock;
         request$clock = clock;
         commit_target_q$clock = clock;
         write_hits_q$clock = clock;
@@ -34741,7 +34961,8 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         hi_hit_q$clock = clock;
         hi_store_q$clock = clock;
         read_hits_q$clock = clock;
-        read_vport_q$clock = clock;
+        read_state_sel_q$clock = clock;
+        read_queues_sel_q$clock = clock;
         active_q$d = active_q$q;
         move_status$d = move_status$q;
         move_pick_q$d = move_pick_q$q;
@@ -34752,6 +34973,9 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         move_result_q$d = move_result_q$q;
         move_address_q$d = move_address_q$q;
         pending$d = pending$q;
+        ready_q$d = ready_q$q;
+        params_go_q$d = params_go_q$q;
+        flip_go_q$d = flip_go_q$q;
         request$d = request$q;
         commit_target_q$d = commit_target_q$q;
         write_hits_q$d = write_hits_q$q;
@@ -34764,9 +34988,10 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         hi_hit_q$d = hi_hit_q$q;
         hi_store_q$d = hi_store_q$q;
         read_hits_q$d = read_hits_q$q;
-        read_vport_q$d = read_vport_q$q;
+        read_state_sel_q$d = read_state_sel_q$q;
+        read_queues_sel_q$d = read_queues_sel_q$q;
         commit_hit = write_address == commit_address;
-        commit_fault = |(write_data & ~commit_writable) | (write_data[(32'h8)+:(3)] > vport_max);
+        commit_fault = |(write_nibbles & commit_outside_nibbles) | |(write_data & commit_outside_bits) | (write_data[(32'h8)+:(3)] > vport_max);
         commit_accept_q$d = commit_hit & ~commit_fault;
         commit_taken = write_strobe & commit_accept_q$q;
         commit_target = 32'h0;
@@ -34833,104 +35058,110 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         if (key_copied) begin
             copied$d = 1'b1;
         end
-        commit_applied = pending$q & ~pick_hold & ((request$q[32'h0] & copied$q) | (~request$q[32'h0] & ~apply_hold));
+        apply_clear = pending$q & ~pick_hold & (request$q[32'h0] | ~apply_hold);
+        commit_applied = ready_q$q & apply_clear;
+        ready_next = pending$q & (copied$q | ~request$q[32'h0]);
+        ready_q$d = ready_next;
+        params_go_q$d = 32'h0;
+        flip_go_q$d = 32'h0;
+        if (ready_next) begin
+            if (request$q[32'h0]) begin
+                params_go_q$d = commit_target_q$q;
+            end
+            if (request$q[32'h1]) begin
+                flip_go_q$d = commit_target_q$q;
+            end
+        end
         committed = 1'b0;
         table_committed = 1'b0;
-        commit_slot = staged;
-        flipped_bank = 1'b0;
         if (commit_applied) begin
             pending$d = 1'b0;
             copy_started$d = 1'b0;
             copied$d = 1'b0;
             committed = |request$q[(32'h0)+:(2)];
             table_committed = request$q[32'h1];
-            if (commit_target_q$q[0]) begin
-                commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 0 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
-                if (request$q[32'h0]) begin
-                    active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 0))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 0));
-                end
-                if (request$q[32'h1]) begin
-                    flipped_bank = ~active_q$q[32'h30 * 0 + 32'h2];
-                    active_q$d = (active_q$d & ~(1 << (32'h30 * 0 + 32'h2)) | ((flipped_bank) << (32'h30 * 0 + 32'h2)));
-                end
-            end
-            if (commit_target_q$q[1]) begin
-                commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 1 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
-                if (request$q[32'h0]) begin
-                    active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 1))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 1));
-                end
-                if (request$q[32'h1]) begin
-                    flipped_bank = ~active_q$q[32'h30 * 1 + 32'h2];
-                    active_q$d = (active_q$d & ~(1 << (32'h30 * 1 + 32'h2)) | ((flipped_bank) << (32'h30 * 1 + 32'h2)));
-                end
-            end
-            if (commit_target_q$q[2]) begin
-                commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 2 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
-                if (request$q[32'h0]) begin
-                    active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 2))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 2));
-                end
-                if (request$q[32'h1]) begin
-                    flipped_bank = ~active_q$q[32'h30 * 2 + 32'h2];
-                    active_q$d = (active_q$d & ~(1 << (32'h30 * 2 + 32'h2)) | ((flipped_bank) << (32'h30 * 2 + 32'h2)));
-                end
-            end
-            if (commit_target_q$q[3]) begin
-                commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 3 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
-                if (request$q[32'h0]) begin
-                    active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 3))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 3));
-                end
-                if (request$q[32'h1]) begin
-                    flipped_bank = ~active_q$q[32'h30 * 3 + 32'h2];
-                    active_q$d = (active_q$d & ~(1 << (32'h30 * 3 + 32'h2)) | ((flipped_bank) << (32'h30 * 3 + 32'h2)));
-                end
-            end
-            if (commit_target_q$q[4]) begin
-                commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 4 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
-                if (request$q[32'h0]) begin
-                    active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 4))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 4));
-                end
-                if (request$q[32'h1]) begin
-                    flipped_bank = ~active_q$q[32'h30 * 4 + 32'h2];
-                    active_q$d = (active_q$d & ~(1 << (32'h30 * 4 + 32'h2)) | ((flipped_bank) << (32'h30 * 4 + 32'h2)));
-                end
-            end
-            if (commit_target_q$q[5]) begin
-                commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 5 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
-                if (request$q[32'h0]) begin
-                    active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 5))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 5));
-                end
-                if (request$q[32'h1]) begin
-                    flipped_bank = ~active_q$q[32'h30 * 5 + 32'h2];
-                    active_q$d = (active_q$d & ~(1 << (32'h30 * 5 + 32'h2)) | ((flipped_bank) << (32'h30 * 5 + 32'h2)));
-                end
-            end
-            if (commit_target_q$q[6]) begin
-                commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 6 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
-                if (request$q[32'h0]) begin
-                    active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 6))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 6));
-                end
-                if (request$q[32'h1]) begin
-                    flipped_bank = ~active_q$q[32'h30 * 6 + 32'h2];
-                    active_q$d = (active_q$d & ~(1 << (32'h30 * 6 + 32'h2)) | ((flipped_bank) << (32'h30 * 6 + 32'h2)));
-                end
-            end
-            if (commit_target_q$q[7]) begin
-                commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 7 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
-                if (request$q[32'h0]) begin
-                    active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 7))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 7));
-                end
-                if (request$q[32'h1]) begin
-                    flipped_bank = ~active_q$q[32'h30 * 7 + 32'h2];
-                    active_q$d = (active_q$d & ~(1 << (32'h30 * 7 + 32'h2)) | ((flipped_bank) << (32'h30 * 7 + 32'h2)));
-                end
-            end
+        end
+        commit_slot = staged;
+        fresh_key_bank = 1'b0;
+        flipped_bank = 1'b0;
+        fresh_key_bank = ~active_q$q[32'h30 * 0 + 32'h3];
+        commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 0 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
+        if (params_go_q$q[0] & apply_clear) begin
+            active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 0))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 0));
+        end
+        if (flip_go_q$q[0] & apply_clear) begin
+            flipped_bank = ~active_q$q[32'h30 * 0 + 32'h2];
+            active_q$d = (active_q$d & ~(1 << (32'h30 * 0 + 32'h2)) | ((flipped_bank) << (32'h30 * 0 + 32'h2)));
+        end
+        fresh_key_bank = ~active_q$q[32'h30 * 1 + 32'h3];
+        commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 1 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
+        if (params_go_q$q[1] & apply_clear) begin
+            active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 1))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 1));
+        end
+        if (flip_go_q$q[1] & apply_clear) begin
+            flipped_bank = ~active_q$q[32'h30 * 1 + 32'h2];
+            active_q$d = (active_q$d & ~(1 << (32'h30 * 1 + 32'h2)) | ((flipped_bank) << (32'h30 * 1 + 32'h2)));
+        end
+        fresh_key_bank = ~active_q$q[32'h30 * 2 + 32'h3];
+        commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 2 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
+        if (params_go_q$q[2] & apply_clear) begin
+            active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 2))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 2));
+        end
+        if (flip_go_q$q[2] & apply_clear) begin
+            flipped_bank = ~active_q$q[32'h30 * 2 + 32'h2];
+            active_q$d = (active_q$d & ~(1 << (32'h30 * 2 + 32'h2)) | ((flipped_bank) << (32'h30 * 2 + 32'h2)));
+        end
+        fresh_key_bank = ~active_q$q[32'h30 * 3 + 32'h3];
+        commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 3 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
+        if (params_go_q$q[3] & apply_clear) begin
+            active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 3))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 3));
+        end
+        if (flip_go_q$q[3] & apply_clear) begin
+            flipped_bank = ~active_q$q[32'h30 * 3 + 32'h2];
+            active_q$d = (active_q$d & ~(1 << (32'h30 * 3 + 32'h2)) | ((flipped_bank) << (32'h30 * 3 + 32'h2)));
+        end
+        fresh_key_bank = ~active_q$q[32'h30 * 4 + 32'h3];
+        commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 4 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
+        if (params_go_q$q[4] & apply_clear) begin
+            active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 4))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 4));
+        end
+        if (flip_go_q$q[4] & apply_clear) begin
+            flipped_bank = ~active_q$q[32'h30 * 4 + 32'h2];
+            active_q$d = (active_q$d & ~(1 << (32'h30 * 4 + 32'h2)) | ((flipped_bank) << (32'h30 * 4 + 32'h2)));
+        end
+        fresh_key_bank = ~active_q$q[32'h30 * 5 + 32'h3];
+        commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 5 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
+        if (params_go_q$q[5] & apply_clear) begin
+            active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 5))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 5));
+        end
+        if (flip_go_q$q[5] & apply_clear) begin
+            flipped_bank = ~active_q$q[32'h30 * 5 + 32'h2];
+            active_q$d = (active_q$d & ~(1 << (32'h30 * 5 + 32'h2)) | ((flipped_bank) << (32'h30 * 5 + 32'h2)));
+        end
+        fresh_key_bank = ~active_q$q[32'h30 * 6 + 32'h3];
+        commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 6 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
+        if (params_go_q$q[6] & apply_clear) begin
+            active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 6))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 6));
+        end
+        if (flip_go_q$q[6] & apply_clear) begin
+            flipped_bank = ~active_q$q[32'h30 * 6 + 32'h2];
+            active_q$d = (active_q$d & ~(1 << (32'h30 * 6 + 32'h2)) | ((flipped_bank) << (32'h30 * 6 + 32'h2)));
+        end
+        fresh_key_bank = ~active_q$q[32'h30 * 7 + 32'h3];
+        commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 7 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
+        if (params_go_q$q[7] & apply_clear) begin
+            active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 7))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 7));
+        end
+        if (flip_go_q$q[7] & apply_clear) begin
+            flipped_bank = ~active_q$q[32'h30 * 7 + 32'h2];
+            active_q$d = (active_q$d & ~(1 << (32'h30 * 7 + 32'h2)) | ((flipped_bank) << (32'h30 * 7 + 32'h2)));
         end
         move_hit = write_address == move_address_reg;
         move_hit_q$d = move_hit;
         move_entry = write_data[(32'h0)+:(10)];
         move_to = write_data[(32'hc)+:(8)];
         move_vport = write_data[(32'h18)+:(3)];
-        move_illegal = |(write_data & ~move_writable) | (move_entry > entry_max) | (move_to > queue_max) | (move_vport > vport_max);
+        move_illegal = |(write_nibbles & move_outside_nibbles) | |(write_data & move_outside_bits) | (move_entry > entry_max) | (move_to > queue_max) | (move_vport > vport_max);
         move_slot$slots = active_q$q;
         move_slot$vport = move_vport;
         move_pick_q$d = ((move_slot$slot[(32'h4)+:(4)]) & 13'h1fff) | (((move_slot$slot[(32'h28)+:(8)]) & 13'h1fff) << 64'h4) | (((move_slot$slot[(32'h2)+:(1)]) & 13'h1fff) << 64'hc);
@@ -34970,7 +35201,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         write_lanes = (write_lanes & ~(1 << (3)) | ((write_mask[32'h8 * 3]) << (3)));
         lo_hit = ((write_address >> 64'h4) == mac_lo_region) & (((write_address[(32'h0)+:(4)]) & 5'h1f) < filters_built);
         hi_hit = ((write_address >> 64'h4) == mac_hi_region) & (((write_address[(32'h0)+:(4)]) & 5'h1f) < filters_built);
-        hi_fault = hi_hit & (|(write_data & ~mac_hi_writable) | (write_mask[32'h18] & (write_data[(32'h18)+:(3)] > vport_max)));
+        hi_fault = hi_hit & (|(write_nibbles & mac_hi_outside_nibbles) | |(write_data & mac_hi_outside_bits) | (write_mask[32'h18] & (write_data[(32'h18)+:(3)] > vport_max)));
         mac_lo$clock = clock;
         mac_lo$reset = reset;
         mac_lo$word = write_address[(32'h0)+:(4)];
@@ -35110,87 +35341,76 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
             read_vport_next = (read_vport_next & ~(1 << (7)) | ((1'b1) << (7)));
         end
         read_hits_q$d = read_hits_next;
-        read_vport_q$d = read_vport_next;
+        read_state_sel_q$d = 32'h0;
+        if (read_hits_next[32'h2]) begin
+            read_state_sel_q$d = read_vport_next;
+        end
+        read_queues_sel_q$d = 32'h0;
+        if (read_hits_next[32'h3]) begin
+            read_queues_sel_q$d = read_vport_next;
+        end
         lo_read_hit = read_hits_q$q[32'h0];
         hi_read_hit = read_hits_q$q[32'h1];
-        state_read_hit = read_hits_q$q[32'h2];
-        queues_read_hit = read_hits_q$q[32'h3];
         read_hit = |read_hits_q$q;
         read_data = 32'h0;
         if (read_hits_q$q[32'h4]) begin
             read_data = move_status$q;
         end
         read_slot = active_q$q[(32'h30 * 0)+:(48)];
-        if (read_vport_q$q[0]) begin
-            if (state_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
-            end
-            if (queues_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
-            end
+        if (read_state_sel_q$q[0]) begin
+            read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+        end
+        if (read_queues_sel_q$q[0]) begin
+            read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
         end
         read_slot = active_q$q[(32'h30 * 1)+:(48)];
-        if (read_vport_q$q[1]) begin
-            if (state_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
-            end
-            if (queues_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
-            end
+        if (read_state_sel_q$q[1]) begin
+            read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+        end
+        if (read_queues_sel_q$q[1]) begin
+            read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
         end
         read_slot = active_q$q[(32'h30 * 2)+:(48)];
-        if (read_vport_q$q[2]) begin
-            if (state_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
-            end
-            if (queues_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
-            end
+        if (read_state_sel_q$q[2]) begin
+            read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+        end
+        if (read_queues_sel_q$q[2]) begin
+            read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
         end
         read_slot = active_q$q[(32'h30 * 3)+:(48)];
-        if (read_vport_q$q[3]) begin
-            if (state_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
-            end
-            if (queues_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
-            end
+        if (read_state_sel_q$q[3]) begin
+            read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+        end
+        if (read_queues_sel_q$q[3]) begin
+            read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
         end
         read_slot = active_q$q[(32'h30 * 4)+:(48)];
-        if (read_vport_q$q[4]) begin
-            if (state_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
-            end
-            if (queues_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
-            end
+        if (read_state_sel_q$q[4]) begin
+            read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+        end
+        if (read_queues_sel_q$q[4]) begin
+            read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
         end
         read_slot = active_q$q[(32'h30 * 5)+:(48)];
-        if (read_vport_q$q[5]) begin
-            if (state_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
-            end
-            if (queues_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
-            end
+        if (read_state_sel_q$q[5]) begin
+            read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+        end
+        if (read_queues_sel_q$q[5]) begin
+            read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
         end
         read_slot = active_q$q[(32'h30 * 6)+:(48)];
-        if (read_vport_q$q[6]) begin
-            if (state_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
-            end
-            if (queues_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
-            end
+        if (read_state_sel_q$q[6]) begin
+            read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+        end
+        if (read_queues_sel_q$q[6]) begin
+            read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
         end
         read_slot = active_q$q[(32'h30 * 7)+:(48)];
-        if (read_vport_q$q[7]) begin
-            if (state_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
-            end
-            if (queues_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
-            end
+        if (read_state_sel_q$q[7]) begin
+            read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+        end
+        if (read_queues_sel_q$q[7]) begin
+            read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
         end
         mac_mirror$clock = clock;
         mac_mirror$reset = reset;
@@ -35211,6 +35431,9 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
             copied$d = 1'b0;
             move_status$d = 32'h0;
             pending$d = 1'b0;
+            ready_q$d = 1'b0;
+            params_go_q$d = 32'h0;
+            flip_go_q$d = 32'h0;
         end
         commit_pending = pending$q;
         if (0 >= vports_built) begin
@@ -35388,6 +35611,25 @@ module rss_core__regs__vports__copy_started(d,q,clock);
     end
           
 endmodule // rss_core__regs__vports__copy_started
+
+
+module rss_core__regs__vports__flip_go_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__flip_go_q
 
 
 module rss_core__regs__vports__hi_fault_q(d,q,clock);
@@ -36178,6 +36420,25 @@ module rss_core__regs__vports__move_status(d,q,clock);
 endmodule // rss_core__regs__vports__move_status
 
 
+module rss_core__regs__vports__params_go_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__params_go_q
+
+
 module rss_core__regs__vports__pending(d,q,clock);
     
     // Module arguments
@@ -36216,7 +36477,7 @@ module rss_core__regs__vports__read_hits_q(d,q,clock);
 endmodule // rss_core__regs__vports__read_hits_q
 
 
-module rss_core__regs__vports__read_vport_q(d,q,clock);
+module rss_core__regs__vports__read_queues_sel_q(d,q,clock);
     
     // Module arguments
     input wire  [7:0] d;
@@ -36232,7 +36493,45 @@ module rss_core__regs__vports__read_vport_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__regs__vports__read_vport_q
+endmodule // rss_core__regs__vports__read_queues_sel_q
+
+
+module rss_core__regs__vports__read_state_sel_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__read_state_sel_q
+
+
+module rss_core__regs__vports__ready_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__ready_q
 
 
 module rss_core__regs__vports__request(d,q,clock);
@@ -36349,7 +36648,7 @@ module rss_core__regs__write_hit_q(d,q,clock);
 endmodule // rss_core__regs__write_hit_q
 
 
-module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb,wvalid,wready,response_taken,held,address,data,strobes,unblocked,perform,decoded);
+module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb,wvalid,wready,response_taken,held,address,data,strobes,data_nibbles,decode,unblocked,perform,decoded);
     
     // Module arguments
     input wire  clock;
@@ -36366,6 +36665,8 @@ module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb
     output reg  [10:0] address;
     output reg  [31:0] data;
     output reg  [3:0] strobes;
+    output reg  [7:0] data_nibbles;
+    output reg  [39:0] decode;
     input wire  unblocked;
     output reg  perform;
     output reg  decoded;
@@ -36398,10 +36699,19 @@ module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb
     reg  [3:0] strobes_q$d;
     wire  [3:0] strobes_q$q;
     reg  strobes_q$clock;
+    reg  [39:0] decode_q$d;
+    wire  [39:0] decode_q$q;
+    reg  decode_q$clock;
+    reg  [7:0] nibbles_q$d;
+    wire  [7:0] nibbles_q$q;
+    reg  nibbles_q$clock;
+    reg  [10:0] taken_decode$address;
+    wire  [39:0] taken_decode$decode;
     
     // Local signals
     reg  take;
     reg  [31:0] masked;
+    reg  [7:0] nibbles;
     
     // Sub module instances
     rss_core__regs__write_slot__held_q held_q(
@@ -36449,6 +36759,20 @@ module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb
         .q(strobes_q$q),
         .clock(strobes_q$clock)
     );
+    rss_core__regs__write_slot__decode_q decode_q(
+        .d(decode_q$d),
+        .q(decode_q$q),
+        .clock(decode_q$clock)
+    );
+    rss_core__regs__write_slot__nibbles_q nibbles_q(
+        .d(nibbles_q$d),
+        .q(nibbles_q$q),
+        .clock(nibbles_q$clock)
+    );
+    rss_core__regs__write_slot__taken_decode taken_decode(
+        .address(taken_decode$address),
+        .decode(taken_decode$decode)
+    );
     
     // Update code
     always @(*) begin
@@ -36461,6 +36785,8 @@ module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb
         address_q$clock = clock;
         data_q$clock = clock;
         strobes_q$clock = clock;
+        decode_q$clock = clock;
+        nibbles_q$clock = clock;
         held_q$d = held_q$q;
         aged_q$d = aged_q$q;
         aged2_q$d = aged2_q$q;
@@ -36470,7 +36796,10 @@ module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb
         address_q$d = address_q$q;
         data_q$d = data_q$q;
         strobes_q$d = strobes_q$q;
+        decode_q$d = decode_q$q;
+        nibbles_q$d = nibbles_q$q;
         take = awvalid & wvalid & ~outstanding$q;
+        taken_decode$address = awaddr[(32'h2)+:(11)];
         masked = 32'h0;
         if (wstrb[0]) begin
             masked = masked | (wdata & (64'hff << (32'h8 * 0)));
@@ -36484,6 +36813,31 @@ module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb
         if (wstrb[3]) begin
             masked = masked | (wdata & (64'hff << (32'h8 * 3)));
         end
+        nibbles = 32'h0;
+        if (|masked[(32'h4 * 0)+:(4)]) begin
+            nibbles = nibbles | (64'h1 << 0);
+        end
+        if (|masked[(32'h4 * 1)+:(4)]) begin
+            nibbles = nibbles | (64'h1 << 1);
+        end
+        if (|masked[(32'h4 * 2)+:(4)]) begin
+            nibbles = nibbles | (64'h1 << 2);
+        end
+        if (|masked[(32'h4 * 3)+:(4)]) begin
+            nibbles = nibbles | (64'h1 << 3);
+        end
+        if (|masked[(32'h4 * 4)+:(4)]) begin
+            nibbles = nibbles | (64'h1 << 4);
+        end
+        if (|masked[(32'h4 * 5)+:(4)]) begin
+            nibbles = nibbles | (64'h1 << 5);
+        end
+        if (|masked[(32'h4 * 6)+:(4)]) begin
+            nibbles = nibbles | (64'h1 << 6);
+        end
+        if (|masked[(32'h4 * 7)+:(4)]) begin
+            nibbles = nibbles | (64'h1 << 7);
+        end
         awready = take;
         wready = take;
         if (take) begin
@@ -36492,6 +36846,8 @@ module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb
             address_q$d = awaddr[(32'h2)+:(11)];
             data_q$d = masked;
             strobes_q$d = wstrb;
+            decode_q$d = taken_decode$decode;
+            nibbles_q$d = nibbles;
         end
         aged_q$d = held_q$q & ~perform_q$q & unblocked;
         aged2_q$d = held_q$q & aged_q$q & ~perform_q$q & unblocked;
@@ -36517,6 +36873,8 @@ module rss_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb
         address = address_q$q;
         data = data_q$q;
         strobes = strobes_q$q;
+        decode = decode_q$q;
+        data_nibbles = nibbles_q$q;
     end
     
 endmodule // rss_core__regs__write_slot
@@ -36617,6 +36975,25 @@ module rss_core__regs__write_slot__data_q(d,q,clock);
 endmodule // rss_core__regs__write_slot__data_q
 
 
+module rss_core__regs__write_slot__decode_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [39:0] d;
+    output reg  [39:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 40'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__write_slot__decode_q
+
+
 module rss_core__regs__write_slot__held_q(d,q,clock);
     
     // Module arguments
@@ -36634,6 +37011,25 @@ module rss_core__regs__write_slot__held_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__write_slot__held_q
+
+
+module rss_core__regs__write_slot__nibbles_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__write_slot__nibbles_q
 
 
 module rss_core__regs__write_slot__outstanding(d,q,clock);
@@ -36691,6 +37087,20 @@ module rss_core__regs__write_slot__strobes_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__write_slot__strobes_q
+
+
+module rss_core__regs__write_slot__taken_decode(address,decode);
+    
+    // Module arguments
+    input wire  [10:0] address;
+    output reg  [39:0] decode;
+    
+    // Update code
+    always @(*) begin
+        decode = (((1'b1) & 40'hffffffffff) << address[(32'h0)+:(4)]) | (((1'b1) & 40'hffffffffff) << (((address[(32'h4)+:(4)]) & 40'hffffffffff) + 64'h10)) | (((1'b1) & 40'hffffffffff) << (((address[(32'h8)+:(3)]) & 40'hffffffffff) + 64'h20));
+    end
+    
+endmodule // rss_core__regs__write_slot__taken_decode
 
 
 module rss_core__select(enabled,ipv4,ipv6,four_tuple,four_tuple_ex,src,dst,ex_src,ex_dst,ports,plan,selected,source,destination,port_pair,layout_ipv4,layout_ipv6);

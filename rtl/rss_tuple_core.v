@@ -2617,13 +2617,18 @@ module rss_tuple_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_ba
     reg  [7:0] write_address_q$d;
     wire  [7:0] write_address_q$q;
     reg  write_address_q$clock;
-    reg  [287:0] chunk_q$d;
-    wire  [287:0] chunk_q$q;
-    reg  chunk_q$clock;
+    reg  [287:0] chunk_first_q$d;
+    wire  [287:0] chunk_first_q$q;
+    reg  chunk_first_q$clock;
+    reg  [287:0] chunk_rest_q$d;
+    wire  [287:0] chunk_rest_q$q;
+    reg  chunk_rest_q$clock;
     
     // Local signals
     reg  [575:0] padded;
-    reg  [287:0] chunk;
+    reg  [287:0] chunk_first;
+    reg  [287:0] chunk_rest;
+    reg  [287:0] written;
     reg  [7:0] write_address;
     reg  [7:0] read_base;
     
@@ -2681,10 +2686,15 @@ module rss_tuple_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_ba
         .q(write_address_q$q),
         .clock(write_address_q$clock)
     );
-    rss_tuple_core__keys__chunk_q chunk_q(
-        .d(chunk_q$d),
-        .q(chunk_q$q),
-        .clock(chunk_q$clock)
+    rss_tuple_core__keys__chunk_first_q chunk_first_q(
+        .d(chunk_first_q$d),
+        .q(chunk_first_q$q),
+        .clock(chunk_first_q$clock)
+    );
+    rss_tuple_core__keys__chunk_rest_q chunk_rest_q(
+        .d(chunk_rest_q$d),
+        .q(chunk_rest_q$q),
+        .clock(chunk_rest_q$clock)
     );
     
     // Update code
@@ -2696,7 +2706,8 @@ module rss_tuple_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_ba
         done$clock = clock;
         write_q$clock = clock;
         write_address_q$clock = clock;
-        chunk_q$clock = clock;
+        chunk_first_q$clock = clock;
+        chunk_rest_q$clock = clock;
         copying$d = copying$q;
         word$d = word$q;
         word_onehot$d = word_onehot$q;
@@ -2704,28 +2715,32 @@ module rss_tuple_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_ba
         done$d = done$q;
         write_q$d = write_q$q;
         write_address_q$d = write_address_q$q;
-        chunk_q$d = chunk_q$q;
+        chunk_first_q$d = chunk_first_q$q;
+        chunk_rest_q$d = chunk_rest_q$q;
         head$read_clock = clock;
         head$write_clock = clock;
         tail$read_clock = clock;
         tail$write_clock = clock;
         padded = ((staged_key) & 576'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << pad_shift;
-        chunk = 32'h0;
+        chunk_first = 32'h0;
         if (word_onehot$q[0]) begin
-            chunk = chunk | padded[(padded_bits - chunk_bits * (0 + 32'h1))+:(288)];
+            chunk_first = chunk_first | padded[(padded_bits - chunk_bits * (0 + 32'h1))+:(288)];
         end
+        chunk_rest = 32'h0;
         if (word_onehot$q[1]) begin
-            chunk = chunk | padded[(padded_bits - chunk_bits * (1 + 32'h1))+:(288)];
+            chunk_rest = chunk_rest | padded[(padded_bits - chunk_bits * (1 + 32'h1))+:(288)];
         end
         write_address = (((target$q) & 8'hff) << 64'h4) | ((word$q) & 8'hff);
         write_q$d = copying$q;
         write_address_q$d = write_address;
-        chunk_q$d = chunk;
+        chunk_first_q$d = chunk_first;
+        chunk_rest_q$d = chunk_rest;
+        written = chunk_first_q$q | chunk_rest_q$q;
         head$write_address = write_address_q$q;
-        head$write_data = chunk_q$q;
-        head$write_enable = write_q$q;
+        head$write_data = written;
         tail$write_address = write_address_q$q - 64'h1;
-        tail$write_data = chunk_q$q[(tail_lsb)+:(31)];
+        tail$write_data = written[(tail_lsb)+:(31)];
+        head$write_enable = write_q$q;
         tail$write_enable = write_q$q & |write_address_q$q[(32'h0)+:(4)];
         done$d = write_q$q & ~copying$q;
         if (copying$q) begin
@@ -2756,7 +2771,7 @@ module rss_tuple_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_ba
 endmodule // rss_tuple_core__keys
 
 
-module rss_tuple_core__keys__chunk_q(d,q,clock);
+module rss_tuple_core__keys__chunk_first_q(d,q,clock);
     
     // Module arguments
     input wire  [287:0] d;
@@ -2772,7 +2787,26 @@ module rss_tuple_core__keys__chunk_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_tuple_core__keys__chunk_q
+endmodule // rss_tuple_core__keys__chunk_first_q
+
+
+module rss_tuple_core__keys__chunk_rest_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [287:0] d;
+    output reg  [287:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 288'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__keys__chunk_rest_q
 
 
 module rss_tuple_core__keys__copying(d,q,clock);
@@ -4612,16 +4646,19 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     localparam  table_base = 11'b10000000000;
     localparam  table_entries = 11'b1000000000;
     localparam  queue_writable = 32'h3f;
+    localparam  queue_outside_nibbles = 8'hfc;
+    localparam  queue_outside_bits = 32'hc0;
     localparam  queue_max = 32'h3f;
     
     // Stub signals
     reg  ctrl$clock;
     reg  ctrl$reset;
-    reg  [10:0] ctrl$write_address;
+    reg  [39:0] ctrl$write_decode;
     reg  [31:0] ctrl$write_data;
     reg  [31:0] ctrl$write_mask;
+    reg  [7:0] ctrl$write_nibbles;
     reg  ctrl$write_strobe;
-    reg  [10:0] ctrl$read_next;
+    reg  [39:0] ctrl$read_decode;
     wire  ctrl$write_hit;
     wire  ctrl$write_fault;
     wire  ctrl$read_hit;
@@ -4629,11 +4666,12 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     wire  [31:0] ctrl$value;
     reg  queue_limit$clock;
     reg  queue_limit$reset;
-    reg  [10:0] queue_limit$write_address;
+    reg  [39:0] queue_limit$write_decode;
     reg  [31:0] queue_limit$write_data;
     reg  [31:0] queue_limit$write_mask;
+    reg  [7:0] queue_limit$write_nibbles;
     reg  queue_limit$write_strobe;
-    reg  [10:0] queue_limit$read_next;
+    reg  [39:0] queue_limit$read_decode;
     wire  queue_limit$write_hit;
     wire  queue_limit$write_fault;
     wire  queue_limit$read_hit;
@@ -4641,19 +4679,20 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     wire  [31:0] queue_limit$value;
     reg  table_read$clock;
     reg  table_read$reset;
-    reg  [10:0] table_read$write_address;
+    reg  [39:0] table_read$write_decode;
     reg  [31:0] table_read$write_data;
     reg  [31:0] table_read$write_mask;
+    reg  [7:0] table_read$write_nibbles;
     reg  table_read$write_strobe;
-    reg  [10:0] table_read$read_next;
+    reg  [39:0] table_read$read_decode;
     wire  table_read$write_hit;
     wire  table_read$write_fault;
     wire  table_read$read_hit;
     wire  [31:0] table_read$read_data;
     wire  [31:0] table_read$value;
     reg  vport_caps$clock;
-    reg  [10:0] vport_caps$write_address;
-    reg  [10:0] vport_caps$read_next;
+    reg  [39:0] vport_caps$write_decode;
+    reg  [39:0] vport_caps$read_decode;
     reg  [31:0] vport_caps$value;
     wire  vport_caps$write_hit;
     wire  vport_caps$read_hit;
@@ -4663,6 +4702,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [10:0] vports$write_address;
     reg  [31:0] vports$write_data;
     reg  [31:0] vports$write_mask;
+    reg  [7:0] vports$write_nibbles;
     reg  vports$write_strobe;
     reg  [10:0] vports$read_next;
     wire  vports$write_hit;
@@ -4693,10 +4733,13 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  probe$clock;
     reg  probe$reset;
     reg  [10:0] probe$write_address;
+    reg  [39:0] probe$write_decode;
     reg  [31:0] probe$write_data;
+    reg  [7:0] probe$write_nibbles;
     reg  [3:0] probe$write_strobes;
     reg  probe$write_strobe;
     reg  [10:0] probe$read_next;
+    reg  [39:0] probe$read_decode;
     wire  probe$write_hit;
     wire  probe$write_fault;
     wire  probe$read_hit;
@@ -4716,11 +4759,12 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  cooldown$clock;
     reg  hash_types_reg$clock;
     reg  hash_types_reg$reset;
-    reg  [10:0] hash_types_reg$write_address;
+    reg  [39:0] hash_types_reg$write_decode;
     reg  [31:0] hash_types_reg$write_data;
     reg  [31:0] hash_types_reg$write_mask;
+    reg  [7:0] hash_types_reg$write_nibbles;
     reg  hash_types_reg$write_strobe;
-    reg  [10:0] hash_types_reg$read_next;
+    reg  [39:0] hash_types_reg$read_decode;
     wire  hash_types_reg$write_hit;
     wire  hash_types_reg$write_fault;
     wire  hash_types_reg$read_hit;
@@ -4728,11 +4772,12 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     wire  [31:0] hash_types_reg$value;
     reg  table_size$clock;
     reg  table_size$reset;
-    reg  [10:0] table_size$write_address;
+    reg  [39:0] table_size$write_decode;
     reg  [31:0] table_size$write_data;
     reg  [31:0] table_size$write_mask;
+    reg  [7:0] table_size$write_nibbles;
     reg  table_size$write_strobe;
-    reg  [10:0] table_size$read_next;
+    reg  [39:0] table_size$read_decode;
     wire  table_size$write_hit;
     wire  table_size$write_fault;
     wire  table_size$read_hit;
@@ -4740,11 +4785,12 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     wire  [31:0] table_size$value;
     reg  default_queue_reg$clock;
     reg  default_queue_reg$reset;
-    reg  [10:0] default_queue_reg$write_address;
+    reg  [39:0] default_queue_reg$write_decode;
     reg  [31:0] default_queue_reg$write_data;
     reg  [31:0] default_queue_reg$write_mask;
+    reg  [7:0] default_queue_reg$write_nibbles;
     reg  default_queue_reg$write_strobe;
-    reg  [10:0] default_queue_reg$read_next;
+    reg  [39:0] default_queue_reg$read_decode;
     wire  default_queue_reg$write_hit;
     wire  default_queue_reg$write_fault;
     wire  default_queue_reg$read_hit;
@@ -4752,68 +4798,69 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     wire  [31:0] default_queue_reg$value;
     reg  primary_queue_reg$clock;
     reg  primary_queue_reg$reset;
-    reg  [10:0] primary_queue_reg$write_address;
+    reg  [39:0] primary_queue_reg$write_decode;
     reg  [31:0] primary_queue_reg$write_data;
     reg  [31:0] primary_queue_reg$write_mask;
+    reg  [7:0] primary_queue_reg$write_nibbles;
     reg  primary_queue_reg$write_strobe;
-    reg  [10:0] primary_queue_reg$read_next;
+    reg  [39:0] primary_queue_reg$read_decode;
     wire  primary_queue_reg$write_hit;
     wire  primary_queue_reg$write_fault;
     wire  primary_queue_reg$read_hit;
     wire  [31:0] primary_queue_reg$read_data;
     wire  [31:0] primary_queue_reg$value;
     reg  id$clock;
-    reg  [10:0] id$write_address;
-    reg  [10:0] id$read_next;
+    reg  [39:0] id$write_decode;
+    reg  [39:0] id$read_decode;
     reg  [31:0] id$value;
     wire  id$write_hit;
     wire  id$read_hit;
     wire  [31:0] id$read_data;
     reg  version$clock;
-    reg  [10:0] version$write_address;
-    reg  [10:0] version$read_next;
+    reg  [39:0] version$write_decode;
+    reg  [39:0] version$read_decode;
     reg  [31:0] version$value;
     wire  version$write_hit;
     wire  version$read_hit;
     wire  [31:0] version$read_data;
     reg  caps$clock;
-    reg  [10:0] caps$write_address;
-    reg  [10:0] caps$read_next;
+    reg  [39:0] caps$write_decode;
+    reg  [39:0] caps$read_decode;
     reg  [31:0] caps$value;
     wire  caps$write_hit;
     wire  caps$read_hit;
     wire  [31:0] caps$read_data;
     reg  queue_caps$clock;
-    reg  [10:0] queue_caps$write_address;
-    reg  [10:0] queue_caps$read_next;
+    reg  [39:0] queue_caps$write_decode;
+    reg  [39:0] queue_caps$read_decode;
     reg  [31:0] queue_caps$value;
     wire  queue_caps$write_hit;
     wire  queue_caps$read_hit;
     wire  [31:0] queue_caps$read_data;
     reg  hash_caps$clock;
-    reg  [10:0] hash_caps$write_address;
-    reg  [10:0] hash_caps$read_next;
+    reg  [39:0] hash_caps$write_decode;
+    reg  [39:0] hash_caps$read_decode;
     reg  [31:0] hash_caps$value;
     wire  hash_caps$write_hit;
     wire  hash_caps$read_hit;
     wire  [31:0] hash_caps$read_data;
     reg  status$clock;
-    reg  [10:0] status$write_address;
-    reg  [10:0] status$read_next;
+    reg  [39:0] status$write_decode;
+    reg  [39:0] status$read_decode;
     reg  [31:0] status$value;
     wire  status$write_hit;
     wire  status$read_hit;
     wire  [31:0] status$read_data;
     reg  record_drops_reg$clock;
-    reg  [10:0] record_drops_reg$write_address;
-    reg  [10:0] record_drops_reg$read_next;
+    reg  [39:0] record_drops_reg$write_decode;
+    reg  [39:0] record_drops_reg$read_decode;
     reg  [31:0] record_drops_reg$value;
     wire  record_drops_reg$write_hit;
     wire  record_drops_reg$read_hit;
     wire  [31:0] record_drops_reg$read_data;
     reg  refused_reg$clock;
-    reg  [10:0] refused_reg$write_address;
-    reg  [10:0] refused_reg$read_next;
+    reg  [39:0] refused_reg$write_decode;
+    reg  [39:0] refused_reg$read_decode;
     reg  [31:0] refused_reg$value;
     wire  refused_reg$write_hit;
     wire  refused_reg$read_hit;
@@ -4889,6 +4936,11 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [10:0] read_address$d;
     wire  [10:0] read_address$q;
     reg  read_address$clock;
+    reg  [39:0] read_decode_q$d;
+    wire  [39:0] read_decode_q$q;
+    reg  read_decode_q$clock;
+    reg  [10:0] request_decode$address;
+    wire  [39:0] request_decode$decode;
     reg  [31:0] rdata$d;
     wire  [31:0] rdata$q;
     reg  rdata$clock;
@@ -4912,6 +4964,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     wire  [10:0] write_slot$address;
     wire  [31:0] write_slot$data;
     wire  [3:0] write_slot$strobes;
+    wire  [7:0] write_slot$data_nibbles;
+    wire  [39:0] write_slot$decode;
     reg  write_slot$unblocked;
     wire  write_slot$perform;
     wire  write_slot$decoded;
@@ -4951,9 +5005,12 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [31:0] read_scalars_q$d;
     wire  [31:0] read_scalars_q$q;
     reg  read_scalars_q$clock;
-    reg  [31:0] read_blocks_q$d;
-    wire  [31:0] read_blocks_q$q;
-    reg  read_blocks_q$clock;
+    reg  [31:0] read_vports_q$d;
+    wire  [31:0] read_vports_q$q;
+    reg  read_vports_q$clock;
+    reg  [31:0] read_probe_q$d;
+    wire  [31:0] read_probe_q$q;
+    reg  read_probe_q$clock;
     reg  read_hit_q$d;
     wire  read_hit_q$q;
     reg  read_hit_q$clock;
@@ -4992,11 +5049,12 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     rss_tuple_core__regs__ctrl ctrl(
         .clock(ctrl$clock),
         .reset(ctrl$reset),
-        .write_address(ctrl$write_address),
+        .write_decode(ctrl$write_decode),
         .write_data(ctrl$write_data),
         .write_mask(ctrl$write_mask),
+        .write_nibbles(ctrl$write_nibbles),
         .write_strobe(ctrl$write_strobe),
-        .read_next(ctrl$read_next),
+        .read_decode(ctrl$read_decode),
         .write_hit(ctrl$write_hit),
         .write_fault(ctrl$write_fault),
         .read_hit(ctrl$read_hit),
@@ -5006,11 +5064,12 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     rss_tuple_core__regs__queue_limit queue_limit(
         .clock(queue_limit$clock),
         .reset(queue_limit$reset),
-        .write_address(queue_limit$write_address),
+        .write_decode(queue_limit$write_decode),
         .write_data(queue_limit$write_data),
         .write_mask(queue_limit$write_mask),
+        .write_nibbles(queue_limit$write_nibbles),
         .write_strobe(queue_limit$write_strobe),
-        .read_next(queue_limit$read_next),
+        .read_decode(queue_limit$read_decode),
         .write_hit(queue_limit$write_hit),
         .write_fault(queue_limit$write_fault),
         .read_hit(queue_limit$read_hit),
@@ -5020,11 +5079,12 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     rss_tuple_core__regs__table_read table_read(
         .clock(table_read$clock),
         .reset(table_read$reset),
-        .write_address(table_read$write_address),
+        .write_decode(table_read$write_decode),
         .write_data(table_read$write_data),
         .write_mask(table_read$write_mask),
+        .write_nibbles(table_read$write_nibbles),
         .write_strobe(table_read$write_strobe),
-        .read_next(table_read$read_next),
+        .read_decode(table_read$read_decode),
         .write_hit(table_read$write_hit),
         .write_fault(table_read$write_fault),
         .read_hit(table_read$read_hit),
@@ -5033,8 +5093,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     );
     rss_tuple_core__regs__vport_caps vport_caps(
         .clock(vport_caps$clock),
-        .write_address(vport_caps$write_address),
-        .read_next(vport_caps$read_next),
+        .write_decode(vport_caps$write_decode),
+        .read_decode(vport_caps$read_decode),
         .value(vport_caps$value),
         .write_hit(vport_caps$write_hit),
         .read_hit(vport_caps$read_hit),
@@ -5046,6 +5106,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .write_address(vports$write_address),
         .write_data(vports$write_data),
         .write_mask(vports$write_mask),
+        .write_nibbles(vports$write_nibbles),
         .write_strobe(vports$write_strobe),
         .read_next(vports$read_next),
         .write_hit(vports$write_hit),
@@ -5078,10 +5139,13 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .clock(probe$clock),
         .reset(probe$reset),
         .write_address(probe$write_address),
+        .write_decode(probe$write_decode),
         .write_data(probe$write_data),
+        .write_nibbles(probe$write_nibbles),
         .write_strobes(probe$write_strobes),
         .write_strobe(probe$write_strobe),
         .read_next(probe$read_next),
+        .read_decode(probe$read_decode),
         .write_hit(probe$write_hit),
         .write_fault(probe$write_fault),
         .read_hit(probe$read_hit),
@@ -5105,11 +5169,12 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     rss_tuple_core__regs__hash_types_reg hash_types_reg(
         .clock(hash_types_reg$clock),
         .reset(hash_types_reg$reset),
-        .write_address(hash_types_reg$write_address),
+        .write_decode(hash_types_reg$write_decode),
         .write_data(hash_types_reg$write_data),
         .write_mask(hash_types_reg$write_mask),
+        .write_nibbles(hash_types_reg$write_nibbles),
         .write_strobe(hash_types_reg$write_strobe),
-        .read_next(hash_types_reg$read_next),
+        .read_decode(hash_types_reg$read_decode),
         .write_hit(hash_types_reg$write_hit),
         .write_fault(hash_types_reg$write_fault),
         .read_hit(hash_types_reg$read_hit),
@@ -5119,11 +5184,12 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     rss_tuple_core__regs__table_size table_size(
         .clock(table_size$clock),
         .reset(table_size$reset),
-        .write_address(table_size$write_address),
+        .write_decode(table_size$write_decode),
         .write_data(table_size$write_data),
         .write_mask(table_size$write_mask),
+        .write_nibbles(table_size$write_nibbles),
         .write_strobe(table_size$write_strobe),
-        .read_next(table_size$read_next),
+        .read_decode(table_size$read_decode),
         .write_hit(table_size$write_hit),
         .write_fault(table_size$write_fault),
         .read_hit(table_size$read_hit),
@@ -5133,11 +5199,12 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     rss_tuple_core__regs__default_queue_reg default_queue_reg(
         .clock(default_queue_reg$clock),
         .reset(default_queue_reg$reset),
-        .write_address(default_queue_reg$write_address),
+        .write_decode(default_queue_reg$write_decode),
         .write_data(default_queue_reg$write_data),
         .write_mask(default_queue_reg$write_mask),
+        .write_nibbles(default_queue_reg$write_nibbles),
         .write_strobe(default_queue_reg$write_strobe),
-        .read_next(default_queue_reg$read_next),
+        .read_decode(default_queue_reg$read_decode),
         .write_hit(default_queue_reg$write_hit),
         .write_fault(default_queue_reg$write_fault),
         .read_hit(default_queue_reg$read_hit),
@@ -5147,11 +5214,12 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     rss_tuple_core__regs__primary_queue_reg primary_queue_reg(
         .clock(primary_queue_reg$clock),
         .reset(primary_queue_reg$reset),
-        .write_address(primary_queue_reg$write_address),
+        .write_decode(primary_queue_reg$write_decode),
         .write_data(primary_queue_reg$write_data),
         .write_mask(primary_queue_reg$write_mask),
+        .write_nibbles(primary_queue_reg$write_nibbles),
         .write_strobe(primary_queue_reg$write_strobe),
-        .read_next(primary_queue_reg$read_next),
+        .read_decode(primary_queue_reg$read_decode),
         .write_hit(primary_queue_reg$write_hit),
         .write_fault(primary_queue_reg$write_fault),
         .read_hit(primary_queue_reg$read_hit),
@@ -5160,8 +5228,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     );
     rss_tuple_core__regs__id id(
         .clock(id$clock),
-        .write_address(id$write_address),
-        .read_next(id$read_next),
+        .write_decode(id$write_decode),
+        .read_decode(id$read_decode),
         .value(id$value),
         .write_hit(id$write_hit),
         .read_hit(id$read_hit),
@@ -5169,8 +5237,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     );
     rss_tuple_core__regs__version version(
         .clock(version$clock),
-        .write_address(version$write_address),
-        .read_next(version$read_next),
+        .write_decode(version$write_decode),
+        .read_decode(version$read_decode),
         .value(version$value),
         .write_hit(version$write_hit),
         .read_hit(version$read_hit),
@@ -5178,8 +5246,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     );
     rss_tuple_core__regs__caps caps(
         .clock(caps$clock),
-        .write_address(caps$write_address),
-        .read_next(caps$read_next),
+        .write_decode(caps$write_decode),
+        .read_decode(caps$read_decode),
         .value(caps$value),
         .write_hit(caps$write_hit),
         .read_hit(caps$read_hit),
@@ -5187,8 +5255,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     );
     rss_tuple_core__regs__queue_caps queue_caps(
         .clock(queue_caps$clock),
-        .write_address(queue_caps$write_address),
-        .read_next(queue_caps$read_next),
+        .write_decode(queue_caps$write_decode),
+        .read_decode(queue_caps$read_decode),
         .value(queue_caps$value),
         .write_hit(queue_caps$write_hit),
         .read_hit(queue_caps$read_hit),
@@ -5196,8 +5264,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     );
     rss_tuple_core__regs__hash_caps hash_caps(
         .clock(hash_caps$clock),
-        .write_address(hash_caps$write_address),
-        .read_next(hash_caps$read_next),
+        .write_decode(hash_caps$write_decode),
+        .read_decode(hash_caps$read_decode),
         .value(hash_caps$value),
         .write_hit(hash_caps$write_hit),
         .read_hit(hash_caps$read_hit),
@@ -5205,8 +5273,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     );
     rss_tuple_core__regs__status status(
         .clock(status$clock),
-        .write_address(status$write_address),
-        .read_next(status$read_next),
+        .write_decode(status$write_decode),
+        .read_decode(status$read_decode),
         .value(status$value),
         .write_hit(status$write_hit),
         .read_hit(status$read_hit),
@@ -5214,8 +5282,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     );
     rss_tuple_core__regs__record_drops_reg record_drops_reg(
         .clock(record_drops_reg$clock),
-        .write_address(record_drops_reg$write_address),
-        .read_next(record_drops_reg$read_next),
+        .write_decode(record_drops_reg$write_decode),
+        .read_decode(record_drops_reg$read_decode),
         .value(record_drops_reg$value),
         .write_hit(record_drops_reg$write_hit),
         .read_hit(record_drops_reg$read_hit),
@@ -5223,8 +5291,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     );
     rss_tuple_core__regs__refused_reg refused_reg(
         .clock(refused_reg$clock),
-        .write_address(refused_reg$write_address),
-        .read_next(refused_reg$read_next),
+        .write_decode(refused_reg$write_decode),
+        .read_decode(refused_reg$read_decode),
         .value(refused_reg$value),
         .write_hit(refused_reg$write_hit),
         .read_hit(refused_reg$read_hit),
@@ -5333,6 +5401,15 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .q(read_address$q),
         .clock(read_address$clock)
     );
+    rss_tuple_core__regs__read_decode_q read_decode_q(
+        .d(read_decode_q$d),
+        .q(read_decode_q$q),
+        .clock(read_decode_q$clock)
+    );
+    rss_tuple_core__regs__request_decode request_decode(
+        .address(request_decode$address),
+        .decode(request_decode$decode)
+    );
     rss_tuple_core__regs__rdata rdata(
         .d(rdata$d),
         .q(rdata$q),
@@ -5363,6 +5440,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .address(write_slot$address),
         .data(write_slot$data),
         .strobes(write_slot$strobes),
+        .data_nibbles(write_slot$data_nibbles),
+        .decode(write_slot$decode),
         .unblocked(write_slot$unblocked),
         .perform(write_slot$perform),
         .decoded(write_slot$decoded)
@@ -5427,10 +5506,15 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .q(read_scalars_q$q),
         .clock(read_scalars_q$clock)
     );
-    rss_tuple_core__regs__read_blocks_q read_blocks_q(
-        .d(read_blocks_q$d),
-        .q(read_blocks_q$q),
-        .clock(read_blocks_q$clock)
+    rss_tuple_core__regs__read_vports_q read_vports_q(
+        .d(read_vports_q$d),
+        .q(read_vports_q$q),
+        .clock(read_vports_q$clock)
+    );
+    rss_tuple_core__regs__read_probe_q read_probe_q(
+        .d(read_probe_q$d),
+        .q(read_probe_q$q),
+        .clock(read_probe_q$clock)
     );
     rss_tuple_core__regs__read_hit_q read_hit_q(
         .d(read_hit_q$d),
@@ -5447,6 +5531,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         bresp$clock = clock;
         read_state$clock = clock;
         read_address$clock = clock;
+        read_decode_q$clock = clock;
         rdata$clock = clock;
         table_word$clock = clock;
         rresp$clock = clock;
@@ -5467,7 +5552,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         counted_type$clock = clock;
         counted_malformed$clock = clock;
         read_scalars_q$clock = clock;
-        read_blocks_q$clock = clock;
+        read_vports_q$clock = clock;
+        read_probe_q$clock = clock;
         read_hit_q$clock = clock;
         table_read_hit_q$clock = clock;
         key_generation$d = key_generation$q;
@@ -5477,6 +5563,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         bresp$d = bresp$q;
         read_state$d = read_state$q;
         read_address$d = read_address$q;
+        read_decode_q$d = read_decode_q$q;
         rdata$d = rdata$q;
         table_word$d = table_word$q;
         rresp$d = rresp$q;
@@ -5497,7 +5584,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         counted_type$d = counted_type$q;
         counted_malformed$d = counted_malformed$q;
         read_scalars_q$d = read_scalars_q$q;
-        read_blocks_q$d = read_blocks_q$q;
+        read_vports_q$d = read_vports_q$q;
+        read_probe_q$d = read_probe_q$q;
         read_hit_q$d = read_hit_q$q;
         table_read_hit_q$d = table_read_hit_q$q;
         ctrl$clock = clock;
@@ -5554,19 +5642,22 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         if (vports$table_committed) begin
             cooldown$d = 64'h1f;
         end
-        ctrl$write_address = write_address;
+        ctrl$write_decode = write_slot$decode;
         ctrl$write_data = write_data;
         ctrl$write_mask = write_mask;
+        ctrl$write_nibbles = write_slot$data_nibbles;
         ctrl$write_strobe = write_fire;
         ctrl$reset = reset;
-        queue_limit$write_address = write_address;
+        queue_limit$write_decode = write_slot$decode;
         queue_limit$write_data = write_data;
         queue_limit$write_mask = write_mask;
+        queue_limit$write_nibbles = write_slot$data_nibbles;
         queue_limit$write_strobe = write_fire;
         queue_limit$reset = reset;
-        table_read$write_address = write_address;
+        table_read$write_decode = write_slot$decode;
         table_read$write_data = write_data;
         table_read$write_mask = write_mask;
+        table_read$write_nibbles = write_slot$data_nibbles;
         table_read$write_strobe = write_fire;
         table_read$reset = reset;
         vports$reset = reset;
@@ -5574,11 +5665,14 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         vports$pick_hold = pick_hold;
         vports$write_address = write_address;
         vports$write_data = write_data;
+        vports$write_nibbles = write_slot$data_nibbles;
         vports$write_mask = write_mask;
         vports$write_strobe = write_fire;
         probe$reset = reset;
         probe$write_address = write_address;
         probe$write_data = write_data;
+        probe$write_nibbles = write_slot$data_nibbles;
+        probe$write_decode = write_slot$decode;
         probe$write_strobes = write_strobes;
         probe$write_strobe = write_fire;
         probe$done = probe_done;
@@ -5590,43 +5684,47 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         probe_type = probe$hash_type;
         probe_vport = probe$vport;
         vports$staged = ((ctrl$value[(32'h0)+:(2)]) & 48'hffffffffffff) | (((table_size$value[(32'h0)+:(4)]) & 48'hffffffffffff) << 64'h4) | (((hash_types_reg$value[(32'h0)+:(9)]) & 48'hffffffffffff) << 64'h8) | (((default_queue_reg$value[(32'h0)+:(8)]) & 48'hffffffffffff) << 64'h18) | (((primary_queue_reg$value[(32'h0)+:(8)]) & 48'hffffffffffff) << 64'h20) | (((queue_limit$value[(32'h0)+:(8)]) & 48'hffffffffffff) << 64'h28);
-        hash_types_reg$write_address = write_address;
+        hash_types_reg$write_decode = write_slot$decode;
         hash_types_reg$write_data = write_data;
         hash_types_reg$write_mask = write_mask;
+        hash_types_reg$write_nibbles = write_slot$data_nibbles;
         hash_types_reg$write_strobe = write_fire;
         hash_types_reg$reset = reset;
-        table_size$write_address = write_address;
+        table_size$write_decode = write_slot$decode;
         table_size$write_data = write_data;
         table_size$write_mask = write_mask;
+        table_size$write_nibbles = write_slot$data_nibbles;
         table_size$write_strobe = write_fire;
         table_size$reset = reset;
-        default_queue_reg$write_address = write_address;
+        default_queue_reg$write_decode = write_slot$decode;
         default_queue_reg$write_data = write_data;
         default_queue_reg$write_mask = write_mask;
+        default_queue_reg$write_nibbles = write_slot$data_nibbles;
         default_queue_reg$write_strobe = write_fire;
         default_queue_reg$reset = reset;
-        primary_queue_reg$write_address = write_address;
+        primary_queue_reg$write_decode = write_slot$decode;
         primary_queue_reg$write_data = write_data;
         primary_queue_reg$write_mask = write_mask;
+        primary_queue_reg$write_nibbles = write_slot$data_nibbles;
         primary_queue_reg$write_strobe = write_fire;
         primary_queue_reg$reset = reset;
-        id$write_address = write_address;
+        id$write_decode = write_slot$decode;
         id$value = id_value;
-        version$write_address = write_address;
+        version$write_decode = write_slot$decode;
         version$value = version_value;
-        caps$write_address = write_address;
+        caps$write_decode = write_slot$decode;
         caps$value = caps_value;
-        queue_caps$write_address = write_address;
+        queue_caps$write_decode = write_slot$decode;
         queue_caps$value = queue_caps_value;
-        hash_caps$write_address = write_address;
+        hash_caps$write_decode = write_slot$decode;
         hash_caps$value = hash_caps_value;
-        vport_caps$write_address = write_address;
+        vport_caps$write_decode = write_slot$decode;
         vport_caps$value = vport_caps_value;
-        status$write_address = write_address;
+        status$write_decode = write_slot$decode;
         status$value = ((key_generation$q) & 32'hffffffff);
-        record_drops_reg$write_address = write_address;
+        record_drops_reg$write_decode = write_slot$decode;
         record_drops_reg$value = record_drops;
-        refused_reg$write_address = write_address;
+        refused_reg$write_decode = write_slot$decode;
         refused_reg$value = (((refused_moves$q) & 32'hffffffff) << 64'h10) | ((refused_writes$q) & 32'hffffffff);
         counted$d = record_counted;
         counted_vport$d = record_vport;
@@ -5684,7 +5782,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         end
         table_write_offset = write_address - table_base;
         table_write_hit = (write_address >= table_base) & (table_write_offset < table_entries);
-        table_fault = |(write_data & ~queue_writable) | (write_strobes[32'h0] & ((write_data & queue_writable) > queue_max));
+        table_fault = |(write_slot$data_nibbles & queue_outside_nibbles) | |(write_data & queue_outside_bits) | (write_strobes[32'h0] & ((write_data & queue_writable) > queue_max));
         active_banks = 32'h0;
         active_banks = (active_banks & ~(1 << (0)) | ((vports$active[32'h30 * 0 + 32'h2]) << (0)));
         active_banks = (active_banks & ~(1 << (1)) | ((vports$active[32'h30 * 1 + 32'h2]) << (1)));
@@ -5748,30 +5846,32 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         read_fire = s_axil_arvalid & (read_state$q == 32'h0);
         s_axil_arready = read_fire;
         read_request = s_axil_araddr[(32'h2)+:(11)];
+        request_decode$address = read_request;
         read_next = read_address$q;
         if (read_fire) begin
             read_next = read_request;
         end
         counters$read_next = read_next;
-        ctrl$read_next = read_address$q;
-        queue_limit$read_next = read_address$q;
-        table_read$read_next = read_address$q;
-        vport_caps$read_next = read_address$q;
-        hash_types_reg$read_next = read_address$q;
-        table_size$read_next = read_address$q;
-        default_queue_reg$read_next = read_address$q;
-        primary_queue_reg$read_next = read_address$q;
-        id$read_next = read_address$q;
-        version$read_next = read_address$q;
-        caps$read_next = read_address$q;
-        queue_caps$read_next = read_address$q;
-        hash_caps$read_next = read_address$q;
-        status$read_next = read_address$q;
-        record_drops_reg$read_next = read_address$q;
-        refused_reg$read_next = read_address$q;
+        ctrl$read_decode = read_decode_q$q;
+        queue_limit$read_decode = read_decode_q$q;
+        table_read$read_decode = read_decode_q$q;
+        vport_caps$read_decode = read_decode_q$q;
+        hash_types_reg$read_decode = read_decode_q$q;
+        table_size$read_decode = read_decode_q$q;
+        default_queue_reg$read_decode = read_decode_q$q;
+        primary_queue_reg$read_decode = read_decode_q$q;
+        id$read_decode = read_decode_q$q;
+        version$read_decode = read_decode_q$q;
+        caps$read_decode = read_decode_q$q;
+        queue_caps$read_decode = read_decode_q$q;
+        hash_caps$read_decode = read_decode_q$q;
+        status$read_decode = read_decode_q$q;
+        record_drops_reg$read_decode = read_decode_q$q;
+        refused_reg$read_decode = read_decode_q$q;
         key_staged$read_next = read_address$q;
         key_ext$read_next = read_address$q;
         probe$read_next = read_address$q;
+        probe$read_decode = read_decode_q$q;
         vports$read_next = read_address$q;
         read_next_offset = read_next - table_base;
         read_element_vport = read_next_offset >> table_log2;
@@ -5782,12 +5882,14 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         table_read_hit_q$d = (read_next >= table_base) & (read_next_offset < table_entries);
         table_read_hit = table_read_hit_q$q;
         read_scalars_q$d = ctrl$read_data | queue_limit$read_data | table_read$read_data | vport_caps$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data | record_drops_reg$read_data | refused_reg$read_data;
-        read_blocks_q$d = vports$read_data | probe$read_data;
-        read_bus = read_scalars_q$q | read_blocks_q$q | counters$read_data | key_staged$read_data | key_ext$read_data | probe$input_read_data | vports$mac_read_data | ((table_word$q) & 32'hffffffff);
+        read_vports_q$d = vports$read_data;
+        read_probe_q$d = probe$read_data;
+        read_bus = read_scalars_q$q | read_vports_q$q | read_probe_q$q | counters$read_data | key_staged$read_data | key_ext$read_data | probe$input_read_data | vports$mac_read_data | ((table_word$q) & 32'hffffffff);
         read_hit = ctrl$read_hit | queue_limit$read_hit | table_read$read_hit | vports$read_hit | vport_caps$read_hit | hash_types_reg$read_hit | table_size$read_hit | default_queue_reg$read_hit | primary_queue_reg$read_hit | id$read_hit | version$read_hit | caps$read_hit | queue_caps$read_hit | hash_caps$read_hit | status$read_hit | record_drops_reg$read_hit | refused_reg$read_hit | counters$read_hit | probe$read_hit | key_staged$read_hit | key_ext$read_hit | table_read_hit;
         read_hit_q$d = read_hit;
         if (read_fire) begin
             read_address$d = read_request;
+            read_decode_q$d = request_decode$decode;
             read_state$d = 32'h1;
         end
         table_word$d = 32'h0;
@@ -5874,19 +5976,19 @@ module rss_tuple_core__regs__bvalid(d,q,clock);
 endmodule // rss_tuple_core__regs__bvalid
 
 
-module rss_tuple_core__regs__caps(clock,write_address,read_next,value,write_hit,read_hit,read_data);
+module rss_tuple_core__regs__caps(clock,write_decode,read_decode,value,write_hit,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
-    input wire  [10:0] write_address;
-    input wire  [10:0] read_next;
+    input wire  [39:0] write_decode;
+    input wire  [39:0] read_decode;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
     
     // Constant declarations
-    localparam  address = 11'b10;
+    localparam  address = 40'h100010004;
     
     // Stub signals
     reg  read_hit_q$d;
@@ -5904,8 +6006,8 @@ module rss_tuple_core__regs__caps(clock,write_address,read_next,value,write_hit,
     always @(*) begin
         read_hit_q$clock = clock;
         read_hit_q$d = read_hit_q$q;
-        write_hit = write_address == address;
-        read_hit_q$d = read_next == address;
+        write_hit = (write_decode & address) == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -7228,16 +7330,17 @@ module rss_tuple_core__regs__counters__update_valid(d,q,clock);
 endmodule // rss_tuple_core__regs__counters__update_valid
 
 
-module rss_tuple_core__regs__ctrl(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
+module rss_tuple_core__regs__ctrl(clock,reset,write_decode,write_data,write_mask,write_nibbles,write_strobe,read_decode,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [10:0] write_address;
+    input wire  [39:0] write_decode;
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
+    input wire  [7:0] write_nibbles;
     input wire  write_strobe;
-    input wire  [10:0] read_next;
+    input wire  [39:0] read_decode;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -7245,8 +7348,10 @@ module rss_tuple_core__regs__ctrl(clock,reset,write_address,write_data,write_mas
     output reg  [31:0] value;
     
     // Constant declarations
-    localparam  address = 11'b1000;
+    localparam  address = 40'h100010100;
     localparam  writable = 32'h3;
+    localparam  outside_nibbles = 8'hfe;
+    localparam  outside_partial = 32'hc;
     localparam  max = 32'h3;
     localparam  reset_value = 32'h0;
     
@@ -7320,8 +7425,8 @@ module rss_tuple_core__regs__ctrl(clock,reset,write_address,write_data,write_mas
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
-        hit_q$d = write_address == address;
-        outside_q$d = |(write_data & ~writable);
+        hit_q$d = (write_decode & address) == address;
+        outside_q$d = |(write_nibbles & outside_nibbles) | |(write_data & outside_partial);
         over_q$d = (merged & writable) > max;
         write_hit = hit_q$q;
         write_fault = hit_q$q & (outside_q$q | over_q$q);
@@ -7332,7 +7437,7 @@ module rss_tuple_core__regs__ctrl(clock,reset,write_address,write_data,write_mas
         if (reset) begin
             stored$d = reset_value;
         end
-        read_hit_q$d = read_next == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -7490,16 +7595,17 @@ module rss_tuple_core__regs__ctrl__stored__dff(d,q,clock);
 endmodule // rss_tuple_core__regs__ctrl__stored__dff
 
 
-module rss_tuple_core__regs__default_queue_reg(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
+module rss_tuple_core__regs__default_queue_reg(clock,reset,write_decode,write_data,write_mask,write_nibbles,write_strobe,read_decode,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [10:0] write_address;
+    input wire  [39:0] write_decode;
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
+    input wire  [7:0] write_nibbles;
     input wire  write_strobe;
-    input wire  [10:0] read_next;
+    input wire  [39:0] read_decode;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -7507,8 +7613,10 @@ module rss_tuple_core__regs__default_queue_reg(clock,reset,write_address,write_d
     output reg  [31:0] value;
     
     // Constant declarations
-    localparam  address = 11'b1011;
+    localparam  address = 40'h100010800;
     localparam  writable = 32'h3f;
+    localparam  outside_nibbles = 8'hfc;
+    localparam  outside_partial = 32'hc0;
     localparam  max = 32'h3f;
     localparam  reset_value = 32'h0;
     
@@ -7582,8 +7690,8 @@ module rss_tuple_core__regs__default_queue_reg(clock,reset,write_address,write_d
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
-        hit_q$d = write_address == address;
-        outside_q$d = |(write_data & ~writable);
+        hit_q$d = (write_decode & address) == address;
+        outside_q$d = |(write_nibbles & outside_nibbles) | |(write_data & outside_partial);
         over_q$d = (merged & writable) > max;
         write_hit = hit_q$q;
         write_fault = hit_q$q & (outside_q$q | over_q$q);
@@ -7594,7 +7702,7 @@ module rss_tuple_core__regs__default_queue_reg(clock,reset,write_address,write_d
         if (reset) begin
             stored$d = reset_value;
         end
-        read_hit_q$d = read_next == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -7752,19 +7860,19 @@ module rss_tuple_core__regs__default_queue_reg__stored__dff(d,q,clock);
 endmodule // rss_tuple_core__regs__default_queue_reg__stored__dff
 
 
-module rss_tuple_core__regs__hash_caps(clock,write_address,read_next,value,write_hit,read_hit,read_data);
+module rss_tuple_core__regs__hash_caps(clock,write_decode,read_decode,value,write_hit,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
-    input wire  [10:0] write_address;
-    input wire  [10:0] read_next;
+    input wire  [39:0] write_decode;
+    input wire  [39:0] read_decode;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
     
     // Constant declarations
-    localparam  address = 11'b100;
+    localparam  address = 40'h100010010;
     
     // Stub signals
     reg  read_hit_q$d;
@@ -7782,8 +7890,8 @@ module rss_tuple_core__regs__hash_caps(clock,write_address,read_next,value,write
     always @(*) begin
         read_hit_q$clock = clock;
         read_hit_q$d = read_hit_q$q;
-        write_hit = write_address == address;
-        read_hit_q$d = read_next == address;
+        write_hit = (write_decode & address) == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -7813,16 +7921,17 @@ module rss_tuple_core__regs__hash_caps__read_hit_q(d,q,clock);
 endmodule // rss_tuple_core__regs__hash_caps__read_hit_q
 
 
-module rss_tuple_core__regs__hash_types_reg(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
+module rss_tuple_core__regs__hash_types_reg(clock,reset,write_decode,write_data,write_mask,write_nibbles,write_strobe,read_decode,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [10:0] write_address;
+    input wire  [39:0] write_decode;
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
+    input wire  [7:0] write_nibbles;
     input wire  write_strobe;
-    input wire  [10:0] read_next;
+    input wire  [39:0] read_decode;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -7830,8 +7939,10 @@ module rss_tuple_core__regs__hash_types_reg(clock,reset,write_address,write_data
     output reg  [31:0] value;
     
     // Constant declarations
-    localparam  address = 11'b1001;
+    localparam  address = 40'h100010200;
     localparam  writable = 32'h1ff;
+    localparam  outside_nibbles = 8'hf8;
+    localparam  outside_partial = 32'he00;
     localparam  max = 32'h1ff;
     localparam  reset_value = 32'h0;
     
@@ -7905,8 +8016,8 @@ module rss_tuple_core__regs__hash_types_reg(clock,reset,write_address,write_data
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
-        hit_q$d = write_address == address;
-        outside_q$d = |(write_data & ~writable);
+        hit_q$d = (write_decode & address) == address;
+        outside_q$d = |(write_nibbles & outside_nibbles) | |(write_data & outside_partial);
         over_q$d = (merged & writable) > max;
         write_hit = hit_q$q;
         write_fault = hit_q$q & (outside_q$q | over_q$q);
@@ -7917,7 +8028,7 @@ module rss_tuple_core__regs__hash_types_reg(clock,reset,write_address,write_data
         if (reset) begin
             stored$d = reset_value;
         end
-        read_hit_q$d = read_next == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -8075,19 +8186,19 @@ module rss_tuple_core__regs__hash_types_reg__stored__dff(d,q,clock);
 endmodule // rss_tuple_core__regs__hash_types_reg__stored__dff
 
 
-module rss_tuple_core__regs__id(clock,write_address,read_next,value,write_hit,read_hit,read_data);
+module rss_tuple_core__regs__id(clock,write_decode,read_decode,value,write_hit,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
-    input wire  [10:0] write_address;
-    input wire  [10:0] read_next;
+    input wire  [39:0] write_decode;
+    input wire  [39:0] read_decode;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
     
     // Constant declarations
-    localparam  address = 11'b0;
+    localparam  address = 40'h100010001;
     
     // Stub signals
     reg  read_hit_q$d;
@@ -8105,8 +8216,8 @@ module rss_tuple_core__regs__id(clock,write_address,read_next,value,write_hit,re
     always @(*) begin
         read_hit_q$clock = clock;
         read_hit_q$d = read_hit_q$q;
-        write_hit = write_address == address;
-        read_hit_q$d = read_next == address;
+        write_hit = (write_decode & address) == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -9328,16 +9439,17 @@ module rss_tuple_core__regs__key_staged__stored(clock,reset,word,data,lanes,valu
 endmodule // rss_tuple_core__regs__key_staged__stored
 
 
-module rss_tuple_core__regs__primary_queue_reg(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
+module rss_tuple_core__regs__primary_queue_reg(clock,reset,write_decode,write_data,write_mask,write_nibbles,write_strobe,read_decode,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [10:0] write_address;
+    input wire  [39:0] write_decode;
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
+    input wire  [7:0] write_nibbles;
     input wire  write_strobe;
-    input wire  [10:0] read_next;
+    input wire  [39:0] read_decode;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -9345,8 +9457,10 @@ module rss_tuple_core__regs__primary_queue_reg(clock,reset,write_address,write_d
     output reg  [31:0] value;
     
     // Constant declarations
-    localparam  address = 11'b1100;
+    localparam  address = 40'h100011000;
     localparam  writable = 32'h3f;
+    localparam  outside_nibbles = 8'hfc;
+    localparam  outside_partial = 32'hc0;
     localparam  max = 32'h3f;
     localparam  reset_value = 32'h0;
     
@@ -9420,8 +9534,8 @@ module rss_tuple_core__regs__primary_queue_reg(clock,reset,write_address,write_d
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
-        hit_q$d = write_address == address;
-        outside_q$d = |(write_data & ~writable);
+        hit_q$d = (write_decode & address) == address;
+        outside_q$d = |(write_nibbles & outside_nibbles) | |(write_data & outside_partial);
         over_q$d = (merged & writable) > max;
         write_hit = hit_q$q;
         write_fault = hit_q$q & (outside_q$q | over_q$q);
@@ -9432,7 +9546,7 @@ module rss_tuple_core__regs__primary_queue_reg(clock,reset,write_address,write_d
         if (reset) begin
             stored$d = reset_value;
         end
-        read_hit_q$d = read_next == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -9590,16 +9704,19 @@ module rss_tuple_core__regs__primary_queue_reg__stored__dff(d,q,clock);
 endmodule // rss_tuple_core__regs__primary_queue_reg__stored__dff
 
 
-module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_strobes,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,input_read_data,taken,request,hash_input,hash_type,vport,done,done_hash,done_queue,done_hashed);
+module rss_tuple_core__regs__probe(clock,reset,write_address,write_decode,write_data,write_nibbles,write_strobes,write_strobe,read_next,read_decode,write_hit,write_fault,read_hit,read_data,input_read_data,taken,request,hash_input,hash_type,vport,done,done_hash,done_queue,done_hashed);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
     input wire  [10:0] write_address;
+    input wire  [39:0] write_decode;
     input wire  [31:0] write_data;
+    input wire  [7:0] write_nibbles;
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
     input wire  [10:0] read_next;
+    input wire  [39:0] read_decode;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -9617,10 +9734,11 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_st
     
     // Constant declarations
     localparam  present = 1'b1;
-    localparam  probe_address = 11'b1011001;
-    localparam  hash_address = 11'b1011010;
-    localparam  result_address = 11'b1011011;
-    localparam  probe_writable = 32'h70f;
+    localparam  probe_address = 40'h100200200;
+    localparam  hash_address = 40'h100200400;
+    localparam  result_address = 40'h100200800;
+    localparam  probe_outside_nibbles = 8'hfa;
+    localparam  probe_outside_bits = 32'h800;
     localparam  type_max = 4'h8;
     localparam  vport_max = 3'b11;
     localparam  vport_lsb = 16'h8;
@@ -9791,11 +9909,11 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_st
         input_words$write_strobe = write_strobe;
         input_words$read_next = read_next;
         input_read_data = input_words$read_data;
-        probe_hit = write_address == probe_address;
-        probe_fault = |(write_data & ~probe_writable) | (write_data[(32'h0)+:(4)] > type_max) | (write_data[(vport_lsb)+:(3)] > vport_max);
+        probe_hit = (write_decode & probe_address) == probe_address;
+        probe_fault = |(write_nibbles & probe_outside_nibbles) | |(write_data & probe_outside_bits) | (write_data[(32'h0)+:(4)] > type_max) | (write_data[(vport_lsb)+:(3)] > vport_max);
         probe_hit_q$d = probe_hit;
         probe_fault_q$d = probe_fault;
-        result_hit_q$d = (write_address == hash_address) | (write_address == result_address);
+        result_hit_q$d = ((write_decode & hash_address) == hash_address) | ((write_decode & result_address) == result_address);
         write_hit = (input_words$write_hit | probe_hit_q$q | result_hit_q$q) & present;
         write_fault = (result_hit_q$q | (probe_hit_q$q & probe_fault_q$q)) & present;
         accept_q$d = probe_hit_q$q & ~probe_fault_q$q & present;
@@ -9918,13 +10036,13 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_data,write_st
         end
         hash_input = input_words$value & input_mask;
         read_sel_q$d = 32'h0;
-        if (read_next == probe_address) begin
+        if ((read_decode & probe_address) == probe_address) begin
             read_sel_q$d = 32'h1;
         end
-        if (read_next == hash_address) begin
+        if ((read_decode & hash_address) == hash_address) begin
             read_sel_q$d = 32'h2;
         end
-        if (read_next == result_address) begin
+        if ((read_decode & result_address) == result_address) begin
             read_sel_q$d = 32'h4;
         end
         read_hit = input_words$read_hit;
@@ -10780,19 +10898,19 @@ module rss_tuple_core__regs__probe__vport_q(d,q,clock);
 endmodule // rss_tuple_core__regs__probe__vport_q
 
 
-module rss_tuple_core__regs__queue_caps(clock,write_address,read_next,value,write_hit,read_hit,read_data);
+module rss_tuple_core__regs__queue_caps(clock,write_decode,read_decode,value,write_hit,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
-    input wire  [10:0] write_address;
-    input wire  [10:0] read_next;
+    input wire  [39:0] write_decode;
+    input wire  [39:0] read_decode;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
     
     // Constant declarations
-    localparam  address = 11'b11;
+    localparam  address = 40'h100010008;
     
     // Stub signals
     reg  read_hit_q$d;
@@ -10810,8 +10928,8 @@ module rss_tuple_core__regs__queue_caps(clock,write_address,read_next,value,writ
     always @(*) begin
         read_hit_q$clock = clock;
         read_hit_q$d = read_hit_q$q;
-        write_hit = write_address == address;
-        read_hit_q$d = read_next == address;
+        write_hit = (write_decode & address) == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -10841,16 +10959,17 @@ module rss_tuple_core__regs__queue_caps__read_hit_q(d,q,clock);
 endmodule // rss_tuple_core__regs__queue_caps__read_hit_q
 
 
-module rss_tuple_core__regs__queue_limit(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
+module rss_tuple_core__regs__queue_limit(clock,reset,write_decode,write_data,write_mask,write_nibbles,write_strobe,read_decode,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [10:0] write_address;
+    input wire  [39:0] write_decode;
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
+    input wire  [7:0] write_nibbles;
     input wire  write_strobe;
-    input wire  [10:0] read_next;
+    input wire  [39:0] read_decode;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -10858,8 +10977,10 @@ module rss_tuple_core__regs__queue_limit(clock,reset,write_address,write_data,wr
     output reg  [31:0] value;
     
     // Constant declarations
-    localparam  address = 11'b110;
+    localparam  address = 40'h100010040;
     localparam  writable = 32'h3f;
+    localparam  outside_nibbles = 8'hfc;
+    localparam  outside_partial = 32'hc0;
     localparam  max = 32'h3f;
     localparam  reset_value = 32'h3f;
     
@@ -10933,8 +11054,8 @@ module rss_tuple_core__regs__queue_limit(clock,reset,write_address,write_data,wr
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
-        hit_q$d = write_address == address;
-        outside_q$d = |(write_data & ~writable);
+        hit_q$d = (write_decode & address) == address;
+        outside_q$d = |(write_nibbles & outside_nibbles) | |(write_data & outside_partial);
         over_q$d = (merged & writable) > max;
         write_hit = hit_q$q;
         write_fault = hit_q$q & (outside_q$q | over_q$q);
@@ -10945,7 +11066,7 @@ module rss_tuple_core__regs__queue_limit(clock,reset,write_address,write_data,wr
         if (reset) begin
             stored$d = reset_value;
         end
-        read_hit_q$d = read_next == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -11141,23 +11262,23 @@ module rss_tuple_core__regs__read_address(d,q,clock);
 endmodule // rss_tuple_core__regs__read_address
 
 
-module rss_tuple_core__regs__read_blocks_q(d,q,clock);
+module rss_tuple_core__regs__read_decode_q(d,q,clock);
     
     // Module arguments
-    input wire  [31:0] d;
-    output reg  [31:0] q;
+    input wire  [39:0] d;
+    output reg  [39:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 32'h0;
+       q = 40'h0;
     end
     
     always @(posedge clock) begin
        q <= d;
     end
           
-endmodule // rss_tuple_core__regs__read_blocks_q
+endmodule // rss_tuple_core__regs__read_decode_q
 
 
 module rss_tuple_core__regs__read_hit_q(d,q,clock);
@@ -11177,6 +11298,25 @@ module rss_tuple_core__regs__read_hit_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__read_hit_q
+
+
+module rss_tuple_core__regs__read_probe_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__read_probe_q
 
 
 module rss_tuple_core__regs__read_scalars_q(d,q,clock);
@@ -11217,19 +11357,38 @@ module rss_tuple_core__regs__read_state(d,q,clock);
 endmodule // rss_tuple_core__regs__read_state
 
 
-module rss_tuple_core__regs__record_drops_reg(clock,write_address,read_next,value,write_hit,read_hit,read_data);
+module rss_tuple_core__regs__read_vports_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__read_vports_q
+
+
+module rss_tuple_core__regs__record_drops_reg(clock,write_decode,read_decode,value,write_hit,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
-    input wire  [10:0] write_address;
-    input wire  [10:0] read_next;
+    input wire  [39:0] write_decode;
+    input wire  [39:0] read_decode;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
     
     // Constant declarations
-    localparam  address = 11'b1111;
+    localparam  address = 40'h100018000;
     
     // Stub signals
     reg  read_hit_q$d;
@@ -11247,8 +11406,8 @@ module rss_tuple_core__regs__record_drops_reg(clock,write_address,read_next,valu
     always @(*) begin
         read_hit_q$clock = clock;
         read_hit_q$d = read_hit_q$q;
-        write_hit = write_address == address;
-        read_hit_q$d = read_next == address;
+        write_hit = (write_decode & address) == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -11316,19 +11475,19 @@ module rss_tuple_core__regs__refused_moves(d,q,clock);
 endmodule // rss_tuple_core__regs__refused_moves
 
 
-module rss_tuple_core__regs__refused_reg(clock,write_address,read_next,value,write_hit,read_hit,read_data);
+module rss_tuple_core__regs__refused_reg(clock,write_decode,read_decode,value,write_hit,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
-    input wire  [10:0] write_address;
-    input wire  [10:0] read_next;
+    input wire  [39:0] write_decode;
+    input wire  [39:0] read_decode;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
     
     // Constant declarations
-    localparam  address = 11'b1011100;
+    localparam  address = 40'h100201000;
     
     // Stub signals
     reg  read_hit_q$d;
@@ -11346,8 +11505,8 @@ module rss_tuple_core__regs__refused_reg(clock,write_address,read_next,value,wri
     always @(*) begin
         read_hit_q$clock = clock;
         read_hit_q$d = read_hit_q$q;
-        write_hit = write_address == address;
-        read_hit_q$d = read_next == address;
+        write_hit = (write_decode & address) == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -11396,6 +11555,20 @@ module rss_tuple_core__regs__refused_writes(d,q,clock);
 endmodule // rss_tuple_core__regs__refused_writes
 
 
+module rss_tuple_core__regs__request_decode(address,decode);
+    
+    // Module arguments
+    input wire  [10:0] address;
+    output reg  [39:0] decode;
+    
+    // Update code
+    always @(*) begin
+        decode = (((1'b1) & 40'hffffffffff) << address[(32'h0)+:(4)]) | (((1'b1) & 40'hffffffffff) << (((address[(32'h4)+:(4)]) & 40'hffffffffff) + 64'h10)) | (((1'b1) & 40'hffffffffff) << (((address[(32'h8)+:(3)]) & 40'hffffffffff) + 64'h20));
+    end
+    
+endmodule // rss_tuple_core__regs__request_decode
+
+
 module rss_tuple_core__regs__rresp(d,q,clock);
     
     // Module arguments
@@ -11415,19 +11588,19 @@ module rss_tuple_core__regs__rresp(d,q,clock);
 endmodule // rss_tuple_core__regs__rresp
 
 
-module rss_tuple_core__regs__status(clock,write_address,read_next,value,write_hit,read_hit,read_data);
+module rss_tuple_core__regs__status(clock,write_decode,read_decode,value,write_hit,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
-    input wire  [10:0] write_address;
-    input wire  [10:0] read_next;
+    input wire  [39:0] write_decode;
+    input wire  [39:0] read_decode;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
     
     // Constant declarations
-    localparam  address = 11'b1110;
+    localparam  address = 40'h100014000;
     
     // Stub signals
     reg  read_hit_q$d;
@@ -11445,8 +11618,8 @@ module rss_tuple_core__regs__status(clock,write_address,read_next,value,write_hi
     always @(*) begin
         read_hit_q$clock = clock;
         read_hit_q$d = read_hit_q$q;
-        write_hit = write_address == address;
-        read_hit_q$d = read_next == address;
+        write_hit = (write_decode & address) == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -11533,16 +11706,17 @@ module rss_tuple_core__regs__table_index_q(d,q,clock);
 endmodule // rss_tuple_core__regs__table_index_q
 
 
-module rss_tuple_core__regs__table_read(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
+module rss_tuple_core__regs__table_read(clock,reset,write_decode,write_data,write_mask,write_nibbles,write_strobe,read_decode,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [10:0] write_address;
+    input wire  [39:0] write_decode;
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
+    input wire  [7:0] write_nibbles;
     input wire  write_strobe;
-    input wire  [10:0] read_next;
+    input wire  [39:0] read_decode;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -11550,8 +11724,10 @@ module rss_tuple_core__regs__table_read(clock,reset,write_address,write_data,wri
     output reg  [31:0] value;
     
     // Constant declarations
-    localparam  address = 11'b111;
+    localparam  address = 40'h100010080;
     localparam  writable = 32'h1;
+    localparam  outside_nibbles = 8'hfe;
+    localparam  outside_partial = 32'he;
     localparam  max = 32'h1;
     localparam  reset_value = 32'h0;
     
@@ -11625,8 +11801,8 @@ module rss_tuple_core__regs__table_read(clock,reset,write_address,write_data,wri
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
-        hit_q$d = write_address == address;
-        outside_q$d = |(write_data & ~writable);
+        hit_q$d = (write_decode & address) == address;
+        outside_q$d = |(write_nibbles & outside_nibbles) | |(write_data & outside_partial);
         over_q$d = (merged & writable) > max;
         write_hit = hit_q$q;
         write_fault = hit_q$q & (outside_q$q | over_q$q);
@@ -11637,7 +11813,7 @@ module rss_tuple_core__regs__table_read(clock,reset,write_address,write_data,wri
         if (reset) begin
             stored$d = reset_value;
         end
-        read_hit_q$d = read_next == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -14148,16 +14324,17 @@ module rss_tuple_core__regs__table_readback__written_q(d,q,clock);
 endmodule // rss_tuple_core__regs__table_readback__written_q
 
 
-module rss_tuple_core__regs__table_size(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,value);
+module rss_tuple_core__regs__table_size(clock,reset,write_decode,write_data,write_mask,write_nibbles,write_strobe,read_decode,write_hit,write_fault,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [10:0] write_address;
+    input wire  [39:0] write_decode;
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
+    input wire  [7:0] write_nibbles;
     input wire  write_strobe;
-    input wire  [10:0] read_next;
+    input wire  [39:0] read_decode;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -14165,8 +14342,10 @@ module rss_tuple_core__regs__table_size(clock,reset,write_address,write_data,wri
     output reg  [31:0] value;
     
     // Constant declarations
-    localparam  address = 11'b1010;
+    localparam  address = 40'h100010400;
     localparam  writable = 32'hf;
+    localparam  outside_nibbles = 8'hfe;
+    localparam  outside_partial = 32'h0;
     localparam  max = 32'h7;
     localparam  reset_value = 32'h0;
     
@@ -14240,8 +14419,8 @@ module rss_tuple_core__regs__table_size(clock,reset,write_address,write_data,wri
         accept_q$d = accept_q$q;
         read_hit_q$d = read_hit_q$q;
         merged = (write_data & write_mask) | (stored$q & ~write_mask);
-        hit_q$d = write_address == address;
-        outside_q$d = |(write_data & ~writable);
+        hit_q$d = (write_decode & address) == address;
+        outside_q$d = |(write_nibbles & outside_nibbles) | |(write_data & outside_partial);
         over_q$d = (merged & writable) > max;
         write_hit = hit_q$q;
         write_fault = hit_q$q & (outside_q$q | over_q$q);
@@ -14252,7 +14431,7 @@ module rss_tuple_core__regs__table_size(clock,reset,write_address,write_data,wri
         if (reset) begin
             stored$d = reset_value;
         end
-        read_hit_q$d = read_next == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -14448,19 +14627,19 @@ module rss_tuple_core__regs__table_word(d,q,clock);
 endmodule // rss_tuple_core__regs__table_word
 
 
-module rss_tuple_core__regs__version(clock,write_address,read_next,value,write_hit,read_hit,read_data);
+module rss_tuple_core__regs__version(clock,write_decode,read_decode,value,write_hit,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
-    input wire  [10:0] write_address;
-    input wire  [10:0] read_next;
+    input wire  [39:0] write_decode;
+    input wire  [39:0] read_decode;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
     
     // Constant declarations
-    localparam  address = 11'b1;
+    localparam  address = 40'h100010002;
     
     // Stub signals
     reg  read_hit_q$d;
@@ -14478,8 +14657,8 @@ module rss_tuple_core__regs__version(clock,write_address,read_next,value,write_h
     always @(*) begin
         read_hit_q$clock = clock;
         read_hit_q$d = read_hit_q$q;
-        write_hit = write_address == address;
-        read_hit_q$d = read_next == address;
+        write_hit = (write_decode & address) == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -14509,19 +14688,19 @@ module rss_tuple_core__regs__version__read_hit_q(d,q,clock);
 endmodule // rss_tuple_core__regs__version__read_hit_q
 
 
-module rss_tuple_core__regs__vport_caps(clock,write_address,read_next,value,write_hit,read_hit,read_data);
+module rss_tuple_core__regs__vport_caps(clock,write_decode,read_decode,value,write_hit,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
-    input wire  [10:0] write_address;
-    input wire  [10:0] read_next;
+    input wire  [39:0] write_decode;
+    input wire  [39:0] read_decode;
     input wire  [31:0] value;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
     
     // Constant declarations
-    localparam  address = 11'b101;
+    localparam  address = 40'h100010020;
     
     // Stub signals
     reg  read_hit_q$d;
@@ -14539,8 +14718,8 @@ module rss_tuple_core__regs__vport_caps(clock,write_address,read_next,value,writ
     always @(*) begin
         read_hit_q$clock = clock;
         read_hit_q$d = read_hit_q$q;
-        write_hit = write_address == address;
-        read_hit_q$d = read_next == address;
+        write_hit = (write_decode & address) == address;
+        read_hit_q$d = (read_decode & address) == address;
         read_hit = read_hit_q$q;
         read_data = 32'h0;
         if (read_hit) begin
@@ -14589,7 +14768,7 @@ module rss_tuple_core__regs__vport_caps_hit_q(d,q,clock);
 endmodule // rss_tuple_core__regs__vport_caps_hit_q
 
 
-module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,pick_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
+module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_nibbles,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,pick_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
     
     // Module arguments
     input wire  clock;
@@ -14597,6 +14776,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     input wire  [10:0] write_address;
     input wire  [31:0] write_data;
     input wire  [31:0] write_mask;
+    input wire  [7:0] write_nibbles;
     input wire  write_strobe;
     input wire  [10:0] read_next;
     output reg  write_hit;
@@ -14638,11 +14818,15 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     localparam  vport_max = 3'b11;
     localparam  vports_built = 4'h4;
     localparam  filters_built = 5'b1000;
-    localparam  commit_writable = 32'h703;
-    localparam  move_writable = 32'h70ff3ff;
     localparam  entry_max = 10'b1111111;
     localparam  queue_max = 8'h3f;
     localparam  mac_hi_writable = 32'h701ffff;
+    localparam  commit_outside_nibbles = 8'hfa;
+    localparam  commit_outside_bits = 32'h80c;
+    localparam  move_outside_nibbles = 8'ha0;
+    localparam  move_outside_bits = 32'h8000c00;
+    localparam  mac_hi_outside_nibbles = 8'ha0;
+    localparam  mac_hi_outside_bits = 32'h80e0000;
     localparam  table_log2 = 4'h7;
     
     // Stub signals
@@ -14691,6 +14875,15 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  commit_accept_q$d;
     wire  commit_accept_q$q;
     reg  commit_accept_q$clock;
+    reg  ready_q$d;
+    wire  ready_q$q;
+    reg  ready_q$clock;
+    reg  [7:0] params_go_q$d;
+    wire  [7:0] params_go_q$q;
+    reg  params_go_q$clock;
+    reg  [7:0] flip_go_q$d;
+    wire  [7:0] flip_go_q$q;
+    reg  flip_go_q$clock;
     reg  lo_hit_q$d;
     wire  lo_hit_q$q;
     reg  lo_hit_q$clock;
@@ -14736,13 +14929,19 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  [5:0] read_hits_q$d;
     wire  [5:0] read_hits_q$q;
     reg  read_hits_q$clock;
-    reg  [7:0] read_vport_q$d;
-    wire  [7:0] read_vport_q$q;
-    reg  read_vport_q$clock;
+    reg  [7:0] read_state_sel_q$d;
+    wire  [7:0] read_state_sel_q$q;
+    reg  read_state_sel_q$clock;
+    reg  [7:0] read_queues_sel_q$d;
+    wire  [7:0] read_queues_sel_q$q;
+    reg  read_queues_sel_q$clock;
     
     // Local signals
     reg  [6:0] write_hits;
     reg  [7:0] commit_target;
+    reg  ready_next;
+    reg  apply_clear;
+    reg  fresh_key_bank;
     reg  commit_hit;
     reg  commit_fault;
     reg  [2:0] commit_vport;
@@ -14765,8 +14964,6 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  [7:0] read_vport_next;
     reg  lo_read_hit;
     reg  hi_read_hit;
-    reg  state_read_hit;
-    reg  queues_read_hit;
     reg  state_write_hit;
     reg  queues_write_hit;
     reg  [47:0] read_slot;
@@ -14848,6 +15045,21 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         .q(commit_accept_q$q),
         .clock(commit_accept_q$clock)
     );
+    rss_tuple_core__regs__vports__ready_q ready_q(
+        .d(ready_q$d),
+        .q(ready_q$q),
+        .clock(ready_q$clock)
+    );
+    rss_tuple_core__regs__vports__params_go_q params_go_q(
+        .d(params_go_q$d),
+        .q(params_go_q$q),
+        .clock(params_go_q$clock)
+    );
+    rss_tuple_core__regs__vports__flip_go_q flip_go_q(
+        .d(flip_go_q$d),
+        .q(flip_go_q$q),
+        .clock(flip_go_q$clock)
+    );
     rss_tuple_core__regs__vports__lo_hit_q lo_hit_q(
         .d(lo_hit_q$d),
         .q(lo_hit_q$q),
@@ -14919,10 +15131,15 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         .q(read_hits_q$q),
         .clock(read_hits_q$clock)
     );
-    rss_tuple_core__regs__vports__read_vport_q read_vport_q(
-        .d(read_vport_q$d),
-        .q(read_vport_q$q),
-        .clock(read_vport_q$clock)
+    rss_tuple_core__regs__vports__read_state_sel_q read_state_sel_q(
+        .d(read_state_sel_q$d),
+        .q(read_state_sel_q$q),
+        .clock(read_state_sel_q$clock)
+    );
+    rss_tuple_core__regs__vports__read_queues_sel_q read_queues_sel_q(
+        .d(read_queues_sel_q$d),
+        .q(read_queues_sel_q$q),
+        .clock(read_queues_sel_q$clock)
     );
     
     // Update code
@@ -14937,6 +15154,9 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         move_result_q$clock = clock;
         move_address_q$clock = clock;
         pending$clock = clock;
+        ready_q$clock = clock;
+        params_go_q$clock = clock;
+        flip_go_q$clock = clock;
         request$clock = clock;
         commit_target_q$clock = clock;
         write_hits_q$clock = clock;
@@ -14949,7 +15169,8 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         hi_hit_q$clock = clock;
         hi_store_q$clock = clock;
         read_hits_q$clock = clock;
-        read_vport_q$clock = clock;
+        read_state_sel_q$clock = clock;
+        read_queues_sel_q$clock = clock;
         active_q$d = active_q$q;
         move_status$d = move_status$q;
         move_pick_q$d = move_pick_q$q;
@@ -14960,6 +15181,9 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         move_result_q$d = move_result_q$q;
         move_address_q$d = move_address_q$q;
         pending$d = pending$q;
+        ready_q$d = ready_q$q;
+        params_go_q$d = params_go_q$q;
+        flip_go_q$d = flip_go_q$q;
         request$d = request$q;
         commit_target_q$d = commit_target_q$q;
         write_hits_q$d = write_hits_q$q;
@@ -14972,9 +15196,10 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         hi_hit_q$d = hi_hit_q$q;
         hi_store_q$d = hi_store_q$q;
         read_hits_q$d = read_hits_q$q;
-        read_vport_q$d = read_vport_q$q;
+        read_state_sel_q$d = read_state_sel_q$q;
+        read_queues_sel_q$d = read_queues_sel_q$q;
         commit_hit = write_address == commit_address;
-        commit_fault = |(write_data & ~commit_writable) | (write_data[(32'h8)+:(3)] > vport_max);
+        commit_fault = |(write_nibbles & commit_outside_nibbles) | |(write_data & commit_outside_bits) | (write_data[(32'h8)+:(3)] > vport_max);
         commit_accept_q$d = commit_hit & ~commit_fault;
         commit_taken = write_strobe & commit_accept_q$q;
         commit_target = 32'h0;
@@ -15041,104 +15266,110 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         if (key_copied) begin
             copied$d = 1'b1;
         end
-        commit_applied = pending$q & ~pick_hold & ((request$q[32'h0] & copied$q) | (~request$q[32'h0] & ~apply_hold));
+        apply_clear = pending$q & ~pick_hold & (request$q[32'h0] | ~apply_hold);
+        commit_applied = ready_q$q & apply_clear;
+        ready_next = pending$q & (copied$q | ~request$q[32'h0]);
+        ready_q$d = ready_next;
+        params_go_q$d = 32'h0;
+        flip_go_q$d = 32'h0;
+        if (ready_next) begin
+            if (request$q[32'h0]) begin
+                params_go_q$d = commit_target_q$q;
+            end
+            if (request$q[32'h1]) begin
+                flip_go_q$d = commit_target_q$q;
+            end
+        end
         committed = 1'b0;
         table_committed = 1'b0;
-        commit_slot = staged;
-        flipped_bank = 1'b0;
         if (commit_applied) begin
             pending$d = 1'b0;
             copy_started$d = 1'b0;
             copied$d = 1'b0;
             committed = |request$q[(32'h0)+:(2)];
             table_committed = request$q[32'h1];
-            if (commit_target_q$q[0]) begin
-                commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 0 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
-                if (request$q[32'h0]) begin
-                    active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 0))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 0));
-                end
-                if (request$q[32'h1]) begin
-                    flipped_bank = ~active_q$q[32'h30 * 0 + 32'h2];
-                    active_q$d = (active_q$d & ~(1 << (32'h30 * 0 + 32'h2)) | ((flipped_bank) << (32'h30 * 0 + 32'h2)));
-                end
-            end
-            if (commit_target_q$q[1]) begin
-                commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 1 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
-                if (request$q[32'h0]) begin
-                    active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 1))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 1));
-                end
-                if (request$q[32'h1]) begin
-                    flipped_bank = ~active_q$q[32'h30 * 1 + 32'h2];
-                    active_q$d = (active_q$d & ~(1 << (32'h30 * 1 + 32'h2)) | ((flipped_bank) << (32'h30 * 1 + 32'h2)));
-                end
-            end
-            if (commit_target_q$q[2]) begin
-                commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 2 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
-                if (request$q[32'h0]) begin
-                    active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 2))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 2));
-                end
-                if (request$q[32'h1]) begin
-                    flipped_bank = ~active_q$q[32'h30 * 2 + 32'h2];
-                    active_q$d = (active_q$d & ~(1 << (32'h30 * 2 + 32'h2)) | ((flipped_bank) << (32'h30 * 2 + 32'h2)));
-                end
-            end
-            if (commit_target_q$q[3]) begin
-                commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 3 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
-                if (request$q[32'h0]) begin
-                    active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 3))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 3));
-                end
-                if (request$q[32'h1]) begin
-                    flipped_bank = ~active_q$q[32'h30 * 3 + 32'h2];
-                    active_q$d = (active_q$d & ~(1 << (32'h30 * 3 + 32'h2)) | ((flipped_bank) << (32'h30 * 3 + 32'h2)));
-                end
-            end
-            if (commit_target_q$q[4]) begin
-                commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 4 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
-                if (request$q[32'h0]) begin
-                    active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 4))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 4));
-                end
-                if (request$q[32'h1]) begin
-                    flipped_bank = ~active_q$q[32'h30 * 4 + 32'h2];
-                    active_q$d = (active_q$d & ~(1 << (32'h30 * 4 + 32'h2)) | ((flipped_bank) << (32'h30 * 4 + 32'h2)));
-                end
-            end
-            if (commit_target_q$q[5]) begin
-                commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 5 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
-                if (request$q[32'h0]) begin
-                    active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 5))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 5));
-                end
-                if (request$q[32'h1]) begin
-                    flipped_bank = ~active_q$q[32'h30 * 5 + 32'h2];
-                    active_q$d = (active_q$d & ~(1 << (32'h30 * 5 + 32'h2)) | ((flipped_bank) << (32'h30 * 5 + 32'h2)));
-                end
-            end
-            if (commit_target_q$q[6]) begin
-                commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 6 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
-                if (request$q[32'h0]) begin
-                    active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 6))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 6));
-                end
-                if (request$q[32'h1]) begin
-                    flipped_bank = ~active_q$q[32'h30 * 6 + 32'h2];
-                    active_q$d = (active_q$d & ~(1 << (32'h30 * 6 + 32'h2)) | ((flipped_bank) << (32'h30 * 6 + 32'h2)));
-                end
-            end
-            if (commit_target_q$q[7]) begin
-                commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 7 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((key_copy_bank) << (32'h3)));
-                if (request$q[32'h0]) begin
-                    active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 7))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 7));
-                end
-                if (request$q[32'h1]) begin
-                    flipped_bank = ~active_q$q[32'h30 * 7 + 32'h2];
-                    active_q$d = (active_q$d & ~(1 << (32'h30 * 7 + 32'h2)) | ((flipped_bank) << (32'h30 * 7 + 32'h2)));
-                end
-            end
+        end
+        commit_slot = staged;
+        fresh_key_bank = 1'b0;
+        flipped_bank = 1'b0;
+        fresh_key_bank = ~active_q$q[32'h30 * 0 + 32'h3];
+        commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 0 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
+        if (params_go_q$q[0] & apply_clear) begin
+            active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 0))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 0));
+        end
+        if (flip_go_q$q[0] & apply_clear) begin
+            flipped_bank = ~active_q$q[32'h30 * 0 + 32'h2];
+            active_q$d = (active_q$d & ~(1 << (32'h30 * 0 + 32'h2)) | ((flipped_bank) << (32'h30 * 0 + 32'h2)));
+        end
+        fresh_key_bank = ~active_q$q[32'h30 * 1 + 32'h3];
+        commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 1 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
+        if (params_go_q$q[1] & apply_clear) begin
+            active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 1))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 1));
+        end
+        if (flip_go_q$q[1] & apply_clear) begin
+            flipped_bank = ~active_q$q[32'h30 * 1 + 32'h2];
+            active_q$d = (active_q$d & ~(1 << (32'h30 * 1 + 32'h2)) | ((flipped_bank) << (32'h30 * 1 + 32'h2)));
+        end
+        fresh_key_bank = ~active_q$q[32'h30 * 2 + 32'h3];
+        commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 2 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
+        if (params_go_q$q[2] & apply_clear) begin
+            active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 2))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 2));
+        end
+        if (flip_go_q$q[2] & apply_clear) begin
+            flipped_bank = ~active_q$q[32'h30 * 2 + 32'h2];
+            active_q$d = (active_q$d & ~(1 << (32'h30 * 2 + 32'h2)) | ((flipped_bank) << (32'h30 * 2 + 32'h2)));
+        end
+        fresh_key_bank = ~active_q$q[32'h30 * 3 + 32'h3];
+        commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 3 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
+        if (params_go_q$q[3] & apply_clear) begin
+            active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 3))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 3));
+        end
+        if (flip_go_q$q[3] & apply_clear) begin
+            flipped_bank = ~active_q$q[32'h30 * 3 + 32'h2];
+            active_q$d = (active_q$d & ~(1 << (32'h30 * 3 + 32'h2)) | ((flipped_bank) << (32'h30 * 3 + 32'h2)));
+        end
+        fresh_key_bank = ~active_q$q[32'h30 * 4 + 32'h3];
+        commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 4 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
+        if (params_go_q$q[4] & apply_clear) begin
+            active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 4))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 4));
+        end
+        if (flip_go_q$q[4] & apply_clear) begin
+            flipped_bank = ~active_q$q[32'h30 * 4 + 32'h2];
+            active_q$d = (active_q$d & ~(1 << (32'h30 * 4 + 32'h2)) | ((flipped_bank) << (32'h30 * 4 + 32'h2)));
+        end
+        fresh_key_bank = ~active_q$q[32'h30 * 5 + 32'h3];
+        commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 5 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
+        if (params_go_q$q[5] & apply_clear) begin
+            active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 5))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 5));
+        end
+        if (flip_go_q$q[5] & apply_clear) begin
+            flipped_bank = ~active_q$q[32'h30 * 5 + 32'h2];
+            active_q$d = (active_q$d & ~(1 << (32'h30 * 5 + 32'h2)) | ((flipped_bank) << (32'h30 * 5 + 32'h2)));
+        end
+        fresh_key_bank = ~active_q$q[32'h30 * 6 + 32'h3];
+        commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 6 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
+        if (params_go_q$q[6] & apply_clear) begin
+            active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 6))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 6));
+        end
+        if (flip_go_q$q[6] & apply_clear) begin
+            flipped_bank = ~active_q$q[32'h30 * 6 + 32'h2];
+            active_q$d = (active_q$d & ~(1 << (32'h30 * 6 + 32'h2)) | ((flipped_bank) << (32'h30 * 6 + 32'h2)));
+        end
+        fresh_key_bank = ~active_q$q[32'h30 * 7 + 32'h3];
+        commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 7 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
+        if (params_go_q$q[7] & apply_clear) begin
+            active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 7))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 7));
+        end
+        if (flip_go_q$q[7] & apply_clear) begin
+            flipped_bank = ~active_q$q[32'h30 * 7 + 32'h2];
+            active_q$d = (active_q$d & ~(1 << (32'h30 * 7 + 32'h2)) | ((flipped_bank) << (32'h30 * 7 + 32'h2)));
         end
         move_hit = write_address == move_address_reg;
         move_hit_q$d = move_hit;
         move_entry = write_data[(32'h0)+:(10)];
         move_to = write_data[(32'hc)+:(8)];
         move_vport = write_data[(32'h18)+:(3)];
-        move_illegal = |(write_data & ~move_writable) | (move_entry > entry_max) | (move_to > queue_max) | (move_vport > vport_max);
+        move_illegal = |(write_nibbles & move_outside_nibbles) | |(write_data & move_outside_bits) | (move_entry > entry_max) | (move_to > queue_max) | (move_vport > vport_max);
         move_slot$slots = active_q$q;
         move_slot$vport = move_vport;
         move_pick_q$d = ((move_slot$slot[(32'h4)+:(4)]) & 13'h1fff) | (((move_slot$slot[(32'h28)+:(8)]) & 13'h1fff) << 64'h4) | (((move_slot$slot[(32'h2)+:(1)]) & 13'h1fff) << 64'hc);
@@ -15178,7 +15409,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         write_lanes = (write_lanes & ~(1 << (3)) | ((write_mask[32'h8 * 3]) << (3)));
         lo_hit = ((write_address >> 64'h4) == mac_lo_region) & (((write_address[(32'h0)+:(4)]) & 5'h1f) < filters_built);
         hi_hit = ((write_address >> 64'h4) == mac_hi_region) & (((write_address[(32'h0)+:(4)]) & 5'h1f) < filters_built);
-        hi_fault = hi_hit & (|(write_data & ~mac_hi_writable) | (write_mask[32'h18] & (write_data[(32'h18)+:(3)] > vport_max)));
+        hi_fault = hi_hit & (|(write_nibbles & mac_hi_outside_nibbles) | |(write_data & mac_hi_outside_bits) | (write_mask[32'h18] & (write_data[(32'h18)+:(3)] > vport_max)));
         mac_lo$clock = clock;
         mac_lo$reset = reset;
         mac_lo$word = write_address[(32'h0)+:(4)];
@@ -15318,87 +15549,76 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
             read_vport_next = (read_vport_next & ~(1 << (7)) | ((1'b1) << (7)));
         end
         read_hits_q$d = read_hits_next;
-        read_vport_q$d = read_vport_next;
+        read_state_sel_q$d = 32'h0;
+        if (read_hits_next[32'h2]) begin
+            read_state_sel_q$d = read_vport_next;
+        end
+        read_queues_sel_q$d = 32'h0;
+        if (read_hits_next[32'h3]) begin
+            read_queues_sel_q$d = read_vport_next;
+        end
         lo_read_hit = read_hits_q$q[32'h0];
         hi_read_hit = read_hits_q$q[32'h1];
-        state_read_hit = read_hits_q$q[32'h2];
-        queues_read_hit = read_hits_q$q[32'h3];
         read_hit = |read_hits_q$q;
         read_data = 32'h0;
         if (read_hits_q$q[32'h4]) begin
             read_data = move_status$q;
         end
         read_slot = active_q$q[(32'h30 * 0)+:(48)];
-        if (read_vport_q$q[0]) begin
-            if (state_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
-            end
-            if (queues_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
-            end
+        if (read_state_sel_q$q[0]) begin
+            read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+        end
+        if (read_queues_sel_q$q[0]) begin
+            read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
         end
         read_slot = active_q$q[(32'h30 * 1)+:(48)];
-        if (read_vport_q$q[1]) begin
-            if (state_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
-            end
-            if (queues_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
-            end
+        if (read_state_sel_q$q[1]) begin
+            read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+        end
+        if (read_queues_sel_q$q[1]) begin
+            read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
         end
         read_slot = active_q$q[(32'h30 * 2)+:(48)];
-        if (read_vport_q$q[2]) begin
-            if (state_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
-            end
-            if (queues_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
-            end
+        if (read_state_sel_q$q[2]) begin
+            read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+        end
+        if (read_queues_sel_q$q[2]) begin
+            read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
         end
         read_slot = active_q$q[(32'h30 * 3)+:(48)];
-        if (read_vport_q$q[3]) begin
-            if (state_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
-            end
-            if (queues_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
-            end
+        if (read_state_sel_q$q[3]) begin
+            read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+        end
+        if (read_queues_sel_q$q[3]) begin
+            read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
         end
         read_slot = active_q$q[(32'h30 * 4)+:(48)];
-        if (read_vport_q$q[4]) begin
-            if (state_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
-            end
-            if (queues_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
-            end
+        if (read_state_sel_q$q[4]) begin
+            read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+        end
+        if (read_queues_sel_q$q[4]) begin
+            read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
         end
         read_slot = active_q$q[(32'h30 * 5)+:(48)];
-        if (read_vport_q$q[5]) begin
-            if (state_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
-            end
-            if (queues_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
-            end
+        if (read_state_sel_q$q[5]) begin
+            read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+        end
+        if (read_queues_sel_q$q[5]) begin
+            read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
         end
         read_slot = active_q$q[(32'h30 * 6)+:(48)];
-        if (read_vport_q$q[6]) begin
-            if (state_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
-            end
-            if (queues_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
-            end
+        if (read_state_sel_q$q[6]) begin
+            read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+        end
+        if (read_queues_sel_q$q[6]) begin
+            read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
         end
         read_slot = active_q$q[(32'h30 * 7)+:(48)];
-        if (read_vport_q$q[7]) begin
-            if (state_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
-            end
-            if (queues_read_hit) begin
-                read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
-            end
+        if (read_state_sel_q$q[7]) begin
+            read_data = read_data | ((read_slot[(32'h0)+:(2)]) & 32'hffffffff) | (((read_slot[(32'h4)+:(4)]) & 32'hffffffff) << 64'h4) | (((read_slot[(32'h8)+:(9)]) & 32'hffffffff) << 64'h10);
+        end
+        if (read_queues_sel_q$q[7]) begin
+            read_data = read_data | ((read_slot[(32'h18)+:(24)]) & 32'hffffffff);
         end
         mac_mirror$clock = clock;
         mac_mirror$reset = reset;
@@ -15419,6 +15639,9 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
             copied$d = 1'b0;
             move_status$d = 32'h0;
             pending$d = 1'b0;
+            ready_q$d = 1'b0;
+            params_go_q$d = 32'h0;
+            flip_go_q$d = 32'h0;
         end
         commit_pending = pending$q;
         if (0 >= vports_built) begin
@@ -15596,6 +15819,25 @@ module rss_tuple_core__regs__vports__copy_started(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__vports__copy_started
+
+
+module rss_tuple_core__regs__vports__flip_go_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__flip_go_q
 
 
 module rss_tuple_core__regs__vports__hi_fault_q(d,q,clock);
@@ -16386,6 +16628,25 @@ module rss_tuple_core__regs__vports__move_status(d,q,clock);
 endmodule // rss_tuple_core__regs__vports__move_status
 
 
+module rss_tuple_core__regs__vports__params_go_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__params_go_q
+
+
 module rss_tuple_core__regs__vports__pending(d,q,clock);
     
     // Module arguments
@@ -16424,7 +16685,7 @@ module rss_tuple_core__regs__vports__read_hits_q(d,q,clock);
 endmodule // rss_tuple_core__regs__vports__read_hits_q
 
 
-module rss_tuple_core__regs__vports__read_vport_q(d,q,clock);
+module rss_tuple_core__regs__vports__read_queues_sel_q(d,q,clock);
     
     // Module arguments
     input wire  [7:0] d;
@@ -16440,7 +16701,45 @@ module rss_tuple_core__regs__vports__read_vport_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_tuple_core__regs__vports__read_vport_q
+endmodule // rss_tuple_core__regs__vports__read_queues_sel_q
+
+
+module rss_tuple_core__regs__vports__read_state_sel_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__read_state_sel_q
+
+
+module rss_tuple_core__regs__vports__ready_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__ready_q
 
 
 module rss_tuple_core__regs__vports__request(d,q,clock);
@@ -16557,7 +16856,7 @@ module rss_tuple_core__regs__write_hit_q(d,q,clock);
 endmodule // rss_tuple_core__regs__write_hit_q
 
 
-module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb,wvalid,wready,response_taken,held,address,data,strobes,unblocked,perform,decoded);
+module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata,wstrb,wvalid,wready,response_taken,held,address,data,strobes,data_nibbles,decode,unblocked,perform,decoded);
     
     // Module arguments
     input wire  clock;
@@ -16574,6 +16873,8 @@ module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata
     output reg  [10:0] address;
     output reg  [31:0] data;
     output reg  [3:0] strobes;
+    output reg  [7:0] data_nibbles;
+    output reg  [39:0] decode;
     input wire  unblocked;
     output reg  perform;
     output reg  decoded;
@@ -16606,10 +16907,19 @@ module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata
     reg  [3:0] strobes_q$d;
     wire  [3:0] strobes_q$q;
     reg  strobes_q$clock;
+    reg  [39:0] decode_q$d;
+    wire  [39:0] decode_q$q;
+    reg  decode_q$clock;
+    reg  [7:0] nibbles_q$d;
+    wire  [7:0] nibbles_q$q;
+    reg  nibbles_q$clock;
+    reg  [10:0] taken_decode$address;
+    wire  [39:0] taken_decode$decode;
     
     // Local signals
     reg  take;
     reg  [31:0] masked;
+    reg  [7:0] nibbles;
     
     // Sub module instances
     rss_tuple_core__regs__write_slot__held_q held_q(
@@ -16657,6 +16967,20 @@ module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata
         .q(strobes_q$q),
         .clock(strobes_q$clock)
     );
+    rss_tuple_core__regs__write_slot__decode_q decode_q(
+        .d(decode_q$d),
+        .q(decode_q$q),
+        .clock(decode_q$clock)
+    );
+    rss_tuple_core__regs__write_slot__nibbles_q nibbles_q(
+        .d(nibbles_q$d),
+        .q(nibbles_q$q),
+        .clock(nibbles_q$clock)
+    );
+    rss_tuple_core__regs__write_slot__taken_decode taken_decode(
+        .address(taken_decode$address),
+        .decode(taken_decode$decode)
+    );
     
     // Update code
     always @(*) begin
@@ -16669,6 +16993,8 @@ module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata
         address_q$clock = clock;
         data_q$clock = clock;
         strobes_q$clock = clock;
+        decode_q$clock = clock;
+        nibbles_q$clock = clock;
         held_q$d = held_q$q;
         aged_q$d = aged_q$q;
         aged2_q$d = aged2_q$q;
@@ -16678,7 +17004,10 @@ module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata
         address_q$d = address_q$q;
         data_q$d = data_q$q;
         strobes_q$d = strobes_q$q;
+        decode_q$d = decode_q$q;
+        nibbles_q$d = nibbles_q$q;
         take = awvalid & wvalid & ~outstanding$q;
+        taken_decode$address = awaddr[(32'h2)+:(11)];
         masked = 32'h0;
         if (wstrb[0]) begin
             masked = masked | (wdata & (64'hff << (32'h8 * 0)));
@@ -16692,6 +17021,31 @@ module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata
         if (wstrb[3]) begin
             masked = masked | (wdata & (64'hff << (32'h8 * 3)));
         end
+        nibbles = 32'h0;
+        if (|masked[(32'h4 * 0)+:(4)]) begin
+            nibbles = nibbles | (64'h1 << 0);
+        end
+        if (|masked[(32'h4 * 1)+:(4)]) begin
+            nibbles = nibbles | (64'h1 << 1);
+        end
+        if (|masked[(32'h4 * 2)+:(4)]) begin
+            nibbles = nibbles | (64'h1 << 2);
+        end
+        if (|masked[(32'h4 * 3)+:(4)]) begin
+            nibbles = nibbles | (64'h1 << 3);
+        end
+        if (|masked[(32'h4 * 4)+:(4)]) begin
+            nibbles = nibbles | (64'h1 << 4);
+        end
+        if (|masked[(32'h4 * 5)+:(4)]) begin
+            nibbles = nibbles | (64'h1 << 5);
+        end
+        if (|masked[(32'h4 * 6)+:(4)]) begin
+            nibbles = nibbles | (64'h1 << 6);
+        end
+        if (|masked[(32'h4 * 7)+:(4)]) begin
+            nibbles = nibbles | (64'h1 << 7);
+        end
         awready = take;
         wready = take;
         if (take) begin
@@ -16700,6 +17054,8 @@ module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata
             address_q$d = awaddr[(32'h2)+:(11)];
             data_q$d = masked;
             strobes_q$d = wstrb;
+            decode_q$d = taken_decode$decode;
+            nibbles_q$d = nibbles;
         end
         aged_q$d = held_q$q & ~perform_q$q & unblocked;
         aged2_q$d = held_q$q & aged_q$q & ~perform_q$q & unblocked;
@@ -16725,6 +17081,8 @@ module rss_tuple_core__regs__write_slot(clock,reset,awaddr,awvalid,awready,wdata
         address = address_q$q;
         data = data_q$q;
         strobes = strobes_q$q;
+        decode = decode_q$q;
+        data_nibbles = nibbles_q$q;
     end
     
 endmodule // rss_tuple_core__regs__write_slot
@@ -16825,6 +17183,25 @@ module rss_tuple_core__regs__write_slot__data_q(d,q,clock);
 endmodule // rss_tuple_core__regs__write_slot__data_q
 
 
+module rss_tuple_core__regs__write_slot__decode_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [39:0] d;
+    output reg  [39:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 40'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__write_slot__decode_q
+
+
 module rss_tuple_core__regs__write_slot__held_q(d,q,clock);
     
     // Module arguments
@@ -16842,6 +17219,25 @@ module rss_tuple_core__regs__write_slot__held_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__write_slot__held_q
+
+
+module rss_tuple_core__regs__write_slot__nibbles_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__write_slot__nibbles_q
 
 
 module rss_tuple_core__regs__write_slot__outstanding(d,q,clock);
@@ -16899,6 +17295,20 @@ module rss_tuple_core__regs__write_slot__strobes_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__write_slot__strobes_q
+
+
+module rss_tuple_core__regs__write_slot__taken_decode(address,decode);
+    
+    // Module arguments
+    input wire  [10:0] address;
+    output reg  [39:0] decode;
+    
+    // Update code
+    always @(*) begin
+        decode = (((1'b1) & 40'hffffffffff) << address[(32'h0)+:(4)]) | (((1'b1) & 40'hffffffffff) << (((address[(32'h4)+:(4)]) & 40'hffffffffff) + 64'h10)) | (((1'b1) & 40'hffffffffff) << (((address[(32'h8)+:(3)]) & 40'hffffffffff) + 64'h20));
+    end
+    
+endmodule // rss_tuple_core__regs__write_slot__taken_decode
 
 
 module rss_tuple_core__select(candidate,enabled,tuple,selected,masked_tuple,symmetric);

@@ -20,7 +20,9 @@ use rust_hdl::prelude::*;
 
 use crate::axil_write_slot::AxilWriteSlot;
 use crate::byte_words::ByteWords;
-use crate::csr::{WORD_ADDR_BITS, expect_access, single_field, word};
+use crate::csr::{
+    WORD_ADDR_BITS, expect_access, outside_nibbles, outside_partial, single_field, word,
+};
 use crate::csr_ro::CsrRo;
 use crate::csr_rw::CsrRw;
 use crate::event_counters::{EventCounters, INDEX_BITS as COUNTER_INDEX_BITS};
@@ -28,6 +30,7 @@ use crate::probe_regs::ProbeRegs;
 use crate::readback_ram::ReadbackRam;
 use crate::toeplitz_pipe::{KEY_BITS, TUPLE_BITS};
 use crate::vport_regs::{ACTIVE_BITS, FILTERS_BITS, POOL_ADDRESS_BITS, SLOT_BITS, VportRegs, slot};
+use crate::word_decode::{DECODE_BITS, WordDecode};
 
 /// Width of a queue index in the RTL (the map may use fewer bits; see `CAPS.QUEUE_BITS`).
 pub const QUEUE_BITS: usize = rss_model::record::QUEUE_FIELD_BITS as usize;
@@ -187,6 +190,9 @@ pub struct AxilRegs {
     table_base: Constant<Bits<WORD_ADDR_BITS>>,
     table_entries: Constant<Bits<WORD_ADDR_BITS>>,
     queue_writable: Constant<Bits<32>>,
+    /// The check for bits outside `TABLE`'s queue field, by nibble flags and bits.
+    queue_outside_nibbles: Constant<Bits<8>>,
+    queue_outside_bits: Constant<Bits<32>>,
     queue_max: Constant<Bits<32>>,
     /// The staged key (`KEY`).
     key_staged: ByteWords<KEY_BITS>,
@@ -203,6 +209,10 @@ pub struct AxilRegs {
     bresp: DFF<Bits<2>>,
     read_state: DFF<Bits<3>>,
     read_address: DFF<Bits<WORD_ADDR_BITS>>,
+    /// `read_address` predecoded, taken with it: the registers' read decodes are one
+    /// LUT each.
+    read_decode_q: DFF<Bits<DECODE_BITS>>,
+    request_decode: WordDecode,
     rdata: DFF<Bits<32>>,
     table_word: DFF<Bits<QUEUE_BITS>>,
     rresp: DFF<Bits<2>>,
@@ -246,10 +256,14 @@ pub struct AxilRegs {
     table_write_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
     table_fault: Signal<Local, Bit>,
     read_bus: Signal<Local, Bits<32>>,
-    /// The scalar registers' and the blocks' halves of the read multiplexer, and
-    /// `read_hit`, registered (see the read channel).
+    /// The scalar registers' part of the read multiplexer, and `read_hit`, registered
+    /// (see the read channel).
     read_scalars_q: DFF<Bits<32>>,
-    read_blocks_q: DFF<Bits<32>>,
+    /// The VPort and probe blocks' read words, registered apart: the VPort block's is
+    /// already an AND-OR two LUT levels deep, so it takes no OR with another block
+    /// before its register.
+    read_vports_q: DFF<Bits<32>>,
+    read_probe_q: DFF<Bits<32>>,
     read_hit_q: DFF<Bit>,
     read_hit: Signal<Local, Bit>,
     read_fire: Signal<Local, Bit>,
@@ -398,6 +412,8 @@ impl AxilRegs {
             table_base: word_constant(word(table.offset)),
             table_entries: word_constant(u64::from(table.count)),
             queue_writable: Constant::new(queue_writable.to_bits()),
+            queue_outside_nibbles: Constant::new(outside_nibbles(queue_writable).to_bits()),
+            queue_outside_bits: Constant::new(outside_partial(queue_writable).to_bits()),
             queue_max: Constant::new(queue_max.to_bits()),
             key_staged: ByteWords::new(word(key.offset), true),
             key_ext: ByteWords::new(word(key_ext.offset), map.has(index::KEY_EXT)),
@@ -407,6 +423,8 @@ impl AxilRegs {
             bresp: Default::default(),
             read_state: Default::default(),
             read_address: Default::default(),
+            read_decode_q: Default::default(),
+            request_decode: Default::default(),
             rdata: Default::default(),
             table_word: Default::default(),
             rresp: Default::default(),
@@ -436,7 +454,8 @@ impl AxilRegs {
             table_fault: Default::default(),
             read_bus: Default::default(),
             read_scalars_q: Default::default(),
-            read_blocks_q: Default::default(),
+            read_vports_q: Default::default(),
+            read_probe_q: Default::default(),
             read_hit_q: Default::default(),
             read_hit: Default::default(),
             read_fire: Default::default(),
@@ -459,6 +478,7 @@ impl Logic for AxilRegs {
             bresp,
             read_state,
             read_address,
+            read_decode_q,
             rdata,
             table_word,
             rresp,
@@ -479,7 +499,8 @@ impl Logic for AxilRegs {
             counted_type,
             counted_malformed,
             read_scalars_q,
-            read_blocks_q,
+            read_vports_q,
+            read_probe_q,
             read_hit_q,
             table_read_hit_q
         );
@@ -542,19 +563,22 @@ impl Logic for AxilRegs {
             self.cooldown.d.next = 31_u64.into();
         }
 
-        self.ctrl.write_address.next = self.write_address.val();
+        self.ctrl.write_decode.next = self.write_slot.decode.val();
         self.ctrl.write_data.next = self.write_data.val();
         self.ctrl.write_mask.next = self.write_mask.val();
+        self.ctrl.write_nibbles.next = self.write_slot.data_nibbles.val();
         self.ctrl.write_strobe.next = self.write_fire.val();
         self.ctrl.reset.next = self.reset.val();
-        self.queue_limit.write_address.next = self.write_address.val();
+        self.queue_limit.write_decode.next = self.write_slot.decode.val();
         self.queue_limit.write_data.next = self.write_data.val();
         self.queue_limit.write_mask.next = self.write_mask.val();
+        self.queue_limit.write_nibbles.next = self.write_slot.data_nibbles.val();
         self.queue_limit.write_strobe.next = self.write_fire.val();
         self.queue_limit.reset.next = self.reset.val();
-        self.table_read.write_address.next = self.write_address.val();
+        self.table_read.write_decode.next = self.write_slot.decode.val();
         self.table_read.write_data.next = self.write_data.val();
         self.table_read.write_mask.next = self.write_mask.val();
+        self.table_read.write_nibbles.next = self.write_slot.data_nibbles.val();
         self.table_read.write_strobe.next = self.write_fire.val();
         self.table_read.reset.next = self.reset.val();
         self.vports.reset.next = self.reset.val();
@@ -562,11 +586,14 @@ impl Logic for AxilRegs {
         self.vports.pick_hold.next = self.pick_hold.val();
         self.vports.write_address.next = self.write_address.val();
         self.vports.write_data.next = self.write_data.val();
+        self.vports.write_nibbles.next = self.write_slot.data_nibbles.val();
         self.vports.write_mask.next = self.write_mask.val();
         self.vports.write_strobe.next = self.write_fire.val();
         self.probe.reset.next = self.reset.val();
         self.probe.write_address.next = self.write_address.val();
         self.probe.write_data.next = self.write_data.val();
+        self.probe.write_nibbles.next = self.write_slot.data_nibbles.val();
+        self.probe.write_decode.next = self.write_slot.decode.val();
         self.probe.write_strobes.next = self.write_strobes.val();
         self.probe.write_strobe.next = self.write_fire.val();
         self.probe.done.next = self.probe_done.val();
@@ -585,44 +612,48 @@ impl Logic for AxilRegs {
             | (bit_cast::<SLOT_BITS, 8>(self.primary_queue_reg.value.val().get_bits::<8>(0))
                 << 32_u64)
             | (bit_cast::<SLOT_BITS, 8>(self.queue_limit.value.val().get_bits::<8>(0)) << 40_u64);
-        self.hash_types_reg.write_address.next = self.write_address.val();
+        self.hash_types_reg.write_decode.next = self.write_slot.decode.val();
         self.hash_types_reg.write_data.next = self.write_data.val();
         self.hash_types_reg.write_mask.next = self.write_mask.val();
+        self.hash_types_reg.write_nibbles.next = self.write_slot.data_nibbles.val();
         self.hash_types_reg.write_strobe.next = self.write_fire.val();
         self.hash_types_reg.reset.next = self.reset.val();
-        self.table_size.write_address.next = self.write_address.val();
+        self.table_size.write_decode.next = self.write_slot.decode.val();
         self.table_size.write_data.next = self.write_data.val();
         self.table_size.write_mask.next = self.write_mask.val();
+        self.table_size.write_nibbles.next = self.write_slot.data_nibbles.val();
         self.table_size.write_strobe.next = self.write_fire.val();
         self.table_size.reset.next = self.reset.val();
-        self.default_queue_reg.write_address.next = self.write_address.val();
+        self.default_queue_reg.write_decode.next = self.write_slot.decode.val();
         self.default_queue_reg.write_data.next = self.write_data.val();
         self.default_queue_reg.write_mask.next = self.write_mask.val();
+        self.default_queue_reg.write_nibbles.next = self.write_slot.data_nibbles.val();
         self.default_queue_reg.write_strobe.next = self.write_fire.val();
         self.default_queue_reg.reset.next = self.reset.val();
-        self.primary_queue_reg.write_address.next = self.write_address.val();
+        self.primary_queue_reg.write_decode.next = self.write_slot.decode.val();
         self.primary_queue_reg.write_data.next = self.write_data.val();
         self.primary_queue_reg.write_mask.next = self.write_mask.val();
+        self.primary_queue_reg.write_nibbles.next = self.write_slot.data_nibbles.val();
         self.primary_queue_reg.write_strobe.next = self.write_fire.val();
         self.primary_queue_reg.reset.next = self.reset.val();
 
-        self.id.write_address.next = self.write_address.val();
+        self.id.write_decode.next = self.write_slot.decode.val();
         self.id.value.next = self.id_value.val();
-        self.version.write_address.next = self.write_address.val();
+        self.version.write_decode.next = self.write_slot.decode.val();
         self.version.value.next = self.version_value.val();
-        self.caps.write_address.next = self.write_address.val();
+        self.caps.write_decode.next = self.write_slot.decode.val();
         self.caps.value.next = self.caps_value.val();
-        self.queue_caps.write_address.next = self.write_address.val();
+        self.queue_caps.write_decode.next = self.write_slot.decode.val();
         self.queue_caps.value.next = self.queue_caps_value.val();
-        self.hash_caps.write_address.next = self.write_address.val();
+        self.hash_caps.write_decode.next = self.write_slot.decode.val();
         self.hash_caps.value.next = self.hash_caps_value.val();
-        self.vport_caps.write_address.next = self.write_address.val();
+        self.vport_caps.write_decode.next = self.write_slot.decode.val();
         self.vport_caps.value.next = self.vport_caps_value.val();
-        self.status.write_address.next = self.write_address.val();
+        self.status.write_decode.next = self.write_slot.decode.val();
         self.status.value.next = bit_cast::<32, 16>(self.key_generation.q.val());
-        self.record_drops_reg.write_address.next = self.write_address.val();
+        self.record_drops_reg.write_decode.next = self.write_slot.decode.val();
         self.record_drops_reg.value.next = self.record_drops.val();
-        self.refused_reg.write_address.next = self.write_address.val();
+        self.refused_reg.write_decode.next = self.write_slot.decode.val();
         self.refused_reg.value.next = (bit_cast::<32, 16>(self.refused_moves.q.val()) << 16_u64)
             | bit_cast::<32, 16>(self.refused_writes.q.val());
         // The delivered record comes straight from the FIFO's block RAM, late in the
@@ -670,9 +701,11 @@ impl Logic for AxilRegs {
         self.table_write_offset.next = self.write_address.val() - self.table_base.val();
         self.table_write_hit.next = (self.write_address.val() >= self.table_base.val())
             & (self.table_write_offset.val() < self.table_entries.val());
-        self.table_fault.next = (self.write_data.val() & !self.queue_writable.val()).any()
-            | (self.write_strobes.val().get_bit(0)
-                & ((self.write_data.val() & self.queue_writable.val()) > self.queue_max.val()));
+        self.table_fault.next =
+            (self.write_slot.data_nibbles.val() & self.queue_outside_nibbles.val()).any()
+                | (self.write_data.val() & self.queue_outside_bits.val()).any()
+                | (self.write_strobes.val().get_bit(0)
+                    & ((self.write_data.val() & self.queue_writable.val()) > self.queue_max.val()));
         // The element's VPort decides the bank: TABLE writes go to its shadow table.
         self.active_banks.next = 0.into();
         for v in 0..crate::vport_regs::VPORTS {
@@ -780,6 +813,7 @@ impl Logic for AxilRegs {
         // The block RAMs (table, counters) read `read_next`: the new address on the
         // handshake edge, so their data is there in state 1; afterwards the held one.
         self.read_request.next = self.s_axil_araddr.val().get_bits::<WORD_ADDR_BITS>(2);
+        self.request_decode.address.next = self.read_request.val();
         self.read_next.next = self.read_address.q.val();
         if self.read_fire.val() {
             self.read_next.next = self.read_request.val();
@@ -788,25 +822,26 @@ impl Logic for AxilRegs {
         // Every other block registers its read decode from the held address, a clock
         // after the handshake: their words are there in state 2, with nothing but a
         // register between the handshake's inputs and them.
-        self.ctrl.read_next.next = self.read_address.q.val();
-        self.queue_limit.read_next.next = self.read_address.q.val();
-        self.table_read.read_next.next = self.read_address.q.val();
-        self.vport_caps.read_next.next = self.read_address.q.val();
-        self.hash_types_reg.read_next.next = self.read_address.q.val();
-        self.table_size.read_next.next = self.read_address.q.val();
-        self.default_queue_reg.read_next.next = self.read_address.q.val();
-        self.primary_queue_reg.read_next.next = self.read_address.q.val();
-        self.id.read_next.next = self.read_address.q.val();
-        self.version.read_next.next = self.read_address.q.val();
-        self.caps.read_next.next = self.read_address.q.val();
-        self.queue_caps.read_next.next = self.read_address.q.val();
-        self.hash_caps.read_next.next = self.read_address.q.val();
-        self.status.read_next.next = self.read_address.q.val();
-        self.record_drops_reg.read_next.next = self.read_address.q.val();
-        self.refused_reg.read_next.next = self.read_address.q.val();
+        self.ctrl.read_decode.next = self.read_decode_q.q.val();
+        self.queue_limit.read_decode.next = self.read_decode_q.q.val();
+        self.table_read.read_decode.next = self.read_decode_q.q.val();
+        self.vport_caps.read_decode.next = self.read_decode_q.q.val();
+        self.hash_types_reg.read_decode.next = self.read_decode_q.q.val();
+        self.table_size.read_decode.next = self.read_decode_q.q.val();
+        self.default_queue_reg.read_decode.next = self.read_decode_q.q.val();
+        self.primary_queue_reg.read_decode.next = self.read_decode_q.q.val();
+        self.id.read_decode.next = self.read_decode_q.q.val();
+        self.version.read_decode.next = self.read_decode_q.q.val();
+        self.caps.read_decode.next = self.read_decode_q.q.val();
+        self.queue_caps.read_decode.next = self.read_decode_q.q.val();
+        self.hash_caps.read_decode.next = self.read_decode_q.q.val();
+        self.status.read_decode.next = self.read_decode_q.q.val();
+        self.record_drops_reg.read_decode.next = self.read_decode_q.q.val();
+        self.refused_reg.read_decode.next = self.read_decode_q.q.val();
         self.key_staged.read_next.next = self.read_address.q.val();
         self.key_ext.read_next.next = self.read_address.q.val();
         self.probe.read_next.next = self.read_address.q.val();
+        self.probe.read_decode.next = self.read_decode_q.q.val();
         self.vports.read_next.next = self.read_address.q.val();
         self.read_next_offset.next = self.read_next.val() - self.table_base.val();
         self.read_element_vport.next = self.read_next_offset.val() >> self.table_log2.val();
@@ -821,9 +856,10 @@ impl Logic for AxilRegs {
         self.table_read_hit_q.d.next = (self.read_next.val() >= self.table_base.val())
             & (self.read_next_offset.val() < self.table_entries.val());
         self.table_read_hit.next = self.table_read_hit_q.q.val();
-        // The read multiplexer in two registered halves: every block registers its
-        // decode of the held address in state 1, each half is registered at the end of
-        // state 2 as an AND-OR of registers, and state 3 only ORs registers (the
+        // The read multiplexer in registered parts: every block registers its decode
+        // of the held address in state 1, each part (the scalars, the VPort block, the
+        // probe) is registered at the end of state 2 as an AND-OR of registers, and
+        // state 3 only ORs registers (the
         // counters', the table's and the byte-word arrays' words come from RAM,
         // registered already).
         self.read_scalars_q.d.next = self.ctrl.read_data.val()
@@ -842,9 +878,11 @@ impl Logic for AxilRegs {
             | self.status.read_data.val()
             | self.record_drops_reg.read_data.val()
             | self.refused_reg.read_data.val();
-        self.read_blocks_q.d.next = self.vports.read_data.val() | self.probe.read_data.val();
+        self.read_vports_q.d.next = self.vports.read_data.val();
+        self.read_probe_q.d.next = self.probe.read_data.val();
         self.read_bus.next = self.read_scalars_q.q.val()
-            | self.read_blocks_q.q.val()
+            | self.read_vports_q.q.val()
+            | self.read_probe_q.q.val()
             | self.counters.read_data.val()
             | self.key_staged.read_data.val()
             | self.key_ext.read_data.val()
@@ -876,6 +914,7 @@ impl Logic for AxilRegs {
         self.read_hit_q.d.next = self.read_hit.val();
         if self.read_fire.val() {
             self.read_address.d.next = self.read_request.val();
+            self.read_decode_q.d.next = self.request_decode.decode.val();
             self.read_state.d.next = 1.into();
         }
         // The address is held from the fire to the answer, so the RAM keeps reading it.

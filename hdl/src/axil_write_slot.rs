@@ -21,6 +21,7 @@
 use rust_hdl::prelude::*;
 
 use crate::csr::WORD_ADDR_BITS;
+use crate::word_decode::{DECODE_BITS, WordDecode};
 
 #[derive(LogicBlock, Default)]
 pub struct AxilWriteSlot {
@@ -54,6 +55,12 @@ pub struct AxilWriteSlot {
     pub data: Signal<Out, Bits<32>>,
     /// Its byte strobes.
     pub strobes: Signal<Out, Bits<4>>,
+    /// Bit `k`: nibble `k` of `data` is not zero (registered with it), so a register's
+    /// check for bits outside its field is a few flags wide, not an OR over the word.
+    pub data_nibbles: Signal<Out, Bits<8>>,
+    /// Its word address, predecoded (`WordDecode`) as it is taken, so a register's
+    /// address decode is one LUT from a flip-flop.
+    pub decode: Signal<Out, Bits<DECODE_BITS>>,
     /// Nothing holds a write back this clock (no commit being applied, no probe, no
     /// table cooldown).
     pub unblocked: Signal<In, Bit>,
@@ -74,9 +81,14 @@ pub struct AxilWriteSlot {
     address_q: DFF<Bits<WORD_ADDR_BITS>>,
     data_q: DFF<Bits<32>>,
     strobes_q: DFF<Bits<4>>,
+    decode_q: DFF<Bits<DECODE_BITS>>,
+    nibbles_q: DFF<Bits<8>>,
+    taken_decode: WordDecode,
     take: Signal<Local, Bit>,
     /// `wdata` with the bytes whose strobe is clear zeroed.
     masked: Signal<Local, Bits<32>>,
+    /// `masked`'s nonzero nibbles.
+    nibbles: Signal<Local, Bits<8>>,
 }
 
 impl Logic for AxilWriteSlot {
@@ -93,13 +105,22 @@ impl Logic for AxilWriteSlot {
             outstanding,
             address_q,
             data_q,
-            strobes_q
+            strobes_q,
+            decode_q,
+            nibbles_q
         );
         self.take.next = self.awvalid.val() & self.wvalid.val() & !self.outstanding.q.val();
+        self.taken_decode.address.next = self.awaddr.val().get_bits::<WORD_ADDR_BITS>(2);
         self.masked.next = 0.into();
         for b in 0..4 {
             if self.wstrb.val().get_bit(b) {
                 self.masked.next = self.masked.val() | (self.wdata.val() & (0xff_u64 << (8 * b)));
+            }
+        }
+        self.nibbles.next = 0.into();
+        for k in 0..8 {
+            if self.masked.val().get_bits::<4>(4 * k).any() {
+                self.nibbles.next = self.nibbles.val() | (1_u64 << k);
             }
         }
         self.awready.next = self.take.val();
@@ -110,6 +131,8 @@ impl Logic for AxilWriteSlot {
             self.address_q.d.next = self.awaddr.val().get_bits::<WORD_ADDR_BITS>(2);
             self.data_q.d.next = self.masked.val();
             self.strobes_q.d.next = self.wstrb.val();
+            self.decode_q.d.next = self.taken_decode.decode.val();
+            self.nibbles_q.d.next = self.nibbles.val();
         }
         self.aged_q.d.next = self.held_q.q.val() & !self.perform_q.q.val() & self.unblocked.val();
         self.aged2_q.d.next = self.held_q.q.val()
@@ -144,12 +167,15 @@ impl Logic for AxilWriteSlot {
         self.address.next = self.address_q.q.val();
         self.data.next = self.data_q.q.val();
         self.strobes.next = self.strobes_q.q.val();
+        self.decode.next = self.decode_q.q.val();
+        self.data_nibbles.next = self.nibbles_q.q.val();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::word_decode::decode_mask;
 
     /// A write is taken once both channels are valid, held until performed (after four
     /// clocks in a row that left it unblocked), and the next one waits for the first
@@ -188,8 +214,10 @@ mod tests {
             for _ in 0..3 {
                 x = ep.wait(1, x)?;
                 sim_assert!(ep, x.held.val() & (x.address.val() == 0x41_u64), x);
+                sim_assert!(ep, x.decode.val() == decode_mask(0x41), x);
                 // Bytes 1 and 3 are not strobed: zeroed.
                 sim_assert!(ep, x.data.val() == 0x00ad_00ef_u64, x);
+                sim_assert!(ep, x.data_nibbles.val() == 0b0011_0011_u64, x);
                 sim_assert!(ep, x.strobes.val() == 0b0101_u64, x);
                 sim_assert!(ep, !x.awready.val() & !x.perform.val(), x);
                 wait_clock_cycle!(ep, clock, x);

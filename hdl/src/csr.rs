@@ -44,3 +44,65 @@ pub fn expect_access(reg: &Register, access: Access) {
         reg.name
     );
 }
+
+/// The nibbles (bit `k` for bits `4k + 3 .. 4k`) in which `writable` has no bit: with
+/// `AxilWriteSlot`'s flags of the written nibbles, a value check for bits outside a
+/// field ORs a few flags instead of the whole word.
+pub fn outside_nibbles(writable: u64) -> u64 {
+    (0..8)
+        .filter(|k| (writable >> (4 * k)) & 0xf == 0)
+        .fold(0, |mask, k| mask | 1 << k)
+}
+
+/// The bits outside `writable` in the nibbles that hold some of it: the rest of the
+/// check, bit by bit.
+pub fn outside_partial(writable: u64) -> u64 {
+    (0..8)
+        .filter(|k| (writable >> (4 * k)) & 0xf != 0)
+        .fold(0, |mask, k| mask | (!writable & (0xf << (4 * k))))
+        & 0xffff_ffff
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Flags of the nibbles outside the field, or bits outside it in its own nibbles:
+    /// the same answer as "a bit outside the field is set", for fields of every shape
+    /// the map has and some it does not.
+    #[test]
+    fn outside_check_by_nibbles_is_the_bitwise_check() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for writable in [
+            0,
+            0x1,
+            0x7,
+            0xf,
+            0x3f,
+            0x7f,
+            0xff,
+            0x1ff,
+            0xffff,
+            0x00ff_00f0,
+            0x0703_f3ff,
+            0xffff_ffff,
+        ] {
+            let (nibbles, partial) = (outside_nibbles(writable), outside_partial(writable));
+            for _ in 0..4000 {
+                x = x
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                // Sparse words, so both answers occur for every field.
+                let data = (x >> 32) & (x >> 8) & (x >> 1) & 0xffff_ffff;
+                let flags = (0..8)
+                    .filter(|k| (data >> (4 * k)) & 0xf != 0)
+                    .fold(0, |m, k| m | 1 << k);
+                assert_eq!(
+                    flags & nibbles != 0 || data & partial != 0,
+                    data & !writable & 0xffff_ffff != 0,
+                    "writable {writable:#x}, data {data:#x}"
+                );
+            }
+        }
+    }
+}

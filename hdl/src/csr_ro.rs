@@ -5,25 +5,27 @@
 use rss_model::regmap::{Access, Register};
 use rust_hdl::prelude::*;
 
-use crate::csr::{WORD_ADDR_BITS, expect_access, word};
+use crate::csr::{expect_access, word};
+use crate::word_decode::{DECODE_BITS, decode_constant};
 
 #[derive(LogicBlock)]
 pub struct CsrRo {
     /// Clock.
     pub clock: Signal<In, Clock>,
-    /// Word address of the write on the bus.
-    pub write_address: Signal<In, Bits<WORD_ADDR_BITS>>,
-    /// Word address of the read that will be answered next clock.
-    pub read_next: Signal<In, Bits<WORD_ADDR_BITS>>,
+    /// Word address of the write on the bus, predecoded (`WordDecode`).
+    pub write_decode: Signal<In, Bits<DECODE_BITS>>,
+    /// Word address of the read that will be answered next clock, predecoded.
+    pub read_decode: Signal<In, Bits<DECODE_BITS>>,
     /// The register's content (a constant, or live status).
     pub value: Signal<In, Bits<32>>,
     /// The write address is this register (every such write faults).
     pub write_hit: Signal<Out, Bit>,
-    /// The read address is this register (a register: `read_next` a clock ago).
+    /// The read address is this register (a register: `read_decode` a clock ago).
     pub read_hit: Signal<Out, Bit>,
     /// `value` when `read_hit`, else 0.
     pub read_data: Signal<Out, Bits<32>>,
-    address: Constant<Bits<WORD_ADDR_BITS>>,
+    /// This register's address's predecode bits.
+    address: Constant<Bits<DECODE_BITS>>,
     read_hit_q: DFF<Bit>,
 }
 
@@ -32,13 +34,13 @@ impl CsrRo {
         expect_access(reg, Access::ReadOnly);
         CsrRo {
             clock: Default::default(),
-            write_address: Default::default(),
-            read_next: Default::default(),
+            write_decode: Default::default(),
+            read_decode: Default::default(),
             value: Default::default(),
             write_hit: Default::default(),
             read_hit: Default::default(),
             read_data: Default::default(),
-            address: Constant::new(word(reg.offset).to_bits()),
+            address: decode_constant(word(reg.offset)),
             read_hit_q: Default::default(),
         }
     }
@@ -48,8 +50,9 @@ impl Logic for CsrRo {
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(self, clock, read_hit_q);
-        self.write_hit.next = self.write_address.val() == self.address.val();
-        self.read_hit_q.d.next = self.read_next.val() == self.address.val();
+        self.write_hit.next = (self.write_decode.val() & self.address.val()) == self.address.val();
+        self.read_hit_q.d.next =
+            (self.read_decode.val() & self.address.val()) == self.address.val();
         self.read_hit.next = self.read_hit_q.q.val();
         self.read_data.next = 0.into();
         if self.read_hit.val() {

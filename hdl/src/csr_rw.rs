@@ -6,7 +6,8 @@
 use rss_model::regmap::{Access, Register};
 use rust_hdl::prelude::*;
 
-use crate::csr::{WORD_ADDR_BITS, expect_access, single_field, word};
+use crate::csr::{expect_access, outside_nibbles, outside_partial, single_field, word};
+use crate::word_decode::{DECODE_BITS, decode_constant};
 
 #[derive(LogicBlock)]
 pub struct CsrRw {
@@ -14,33 +15,40 @@ pub struct CsrRw {
     pub clock: Signal<In, Clock>,
     /// Synchronous reset to the map's reset value.
     pub reset: Signal<In, Bit>,
-    /// Word address of the write on the bus.
-    pub write_address: Signal<In, Bits<WORD_ADDR_BITS>>,
+    /// Word address of the write on the bus, predecoded (`WordDecode`).
+    pub write_decode: Signal<In, Bits<DECODE_BITS>>,
     /// Write data, the bytes whose strobe is clear zeroed (as `AxilWriteSlot` holds it).
     pub write_data: Signal<In, Bits<32>>,
     /// Byte strobes expanded to bits.
     pub write_mask: Signal<In, Bits<32>>,
+    /// Bit `k`: nibble `k` of `write_data` is not zero (`AxilWriteSlot::data_nibbles`).
+    pub write_nibbles: Signal<In, Bits<8>>,
     /// The write happens this clock. Its address and data have been held for at least
     /// two clocks (`AxilWriteSlot`), so whether it is stored is decided ahead: the hit
     /// and the value check are registered, then their verdict.
     pub write_strobe: Signal<In, Bit>,
-    /// Word address of the read that will be answered next clock.
-    pub read_next: Signal<In, Bits<WORD_ADDR_BITS>>,
+    /// Word address of the read that will be answered next clock, predecoded.
+    pub read_decode: Signal<In, Bits<DECODE_BITS>>,
     /// The write address is this register (registered: the held address's compare, a
     /// clock ago).
     pub write_hit: Signal<Out, Bit>,
     /// The write address is this register and the merged value is illegal (from
     /// registers, like `write_hit`).
     pub write_fault: Signal<Out, Bit>,
-    /// The read address is this register (a register: `read_next` a clock ago, so the
+    /// The read address is this register (a register: `read_decode` a clock ago, so the
     /// bus's read multiplexer starts at a flip-flop).
     pub read_hit: Signal<Out, Bit>,
     /// The value when `read_hit`, else 0, so a bus ORs every register's `read_data`.
     pub read_data: Signal<Out, Bits<32>>,
     /// Current value, for the datapath.
     pub value: Signal<Out, Bits<32>>,
-    address: Constant<Bits<WORD_ADDR_BITS>>,
+    /// This register's address's predecode bits.
+    address: Constant<Bits<DECODE_BITS>>,
     writable: Constant<Bits<32>>,
+    /// Nibbles with no bit in the field: any bit written there is outside it.
+    outside_nibbles: Constant<Bits<8>>,
+    /// The bits outside the field in the nibbles it shares with it.
+    outside_partial: Constant<Bits<32>>,
     max: Constant<Bits<32>>,
     reset_value: Constant<Bits<32>>,
     stored: DFFWithInit<Bits<32>>,
@@ -64,18 +72,21 @@ impl CsrRw {
         CsrRw {
             clock: Default::default(),
             reset: Default::default(),
-            write_address: Default::default(),
+            write_decode: Default::default(),
             write_data: Default::default(),
             write_mask: Default::default(),
+            write_nibbles: Default::default(),
             write_strobe: Default::default(),
-            read_next: Default::default(),
+            read_decode: Default::default(),
             write_hit: Default::default(),
             write_fault: Default::default(),
             read_hit: Default::default(),
             read_data: Default::default(),
             value: Default::default(),
-            address: Constant::new(word(reg.offset).to_bits()),
+            address: decode_constant(word(reg.offset)),
             writable: Constant::new(writable.to_bits()),
+            outside_nibbles: Constant::new(outside_nibbles(writable).to_bits()),
+            outside_partial: Constant::new(outside_partial(writable).to_bits()),
             max: Constant::new(max.to_bits()),
             reset_value: Constant::new(u64::from(reg.reset).to_bits()),
             stored: DFFWithInit::new(u64::from(reg.reset).to_bits()),
@@ -97,10 +108,12 @@ impl Logic for CsrRw {
         );
         self.merged.next = (self.write_data.val() & self.write_mask.val())
             | (self.stored.q.val() & !self.write_mask.val());
-        self.hit_q.d.next = self.write_address.val() == self.address.val();
+        self.hit_q.d.next = (self.write_decode.val() & self.address.val()) == self.address.val();
         // The stored bits are inside the field, so only the written bytes can put one
         // outside it: that check reads the data alone.
-        self.outside_q.d.next = (self.write_data.val() & !self.writable.val()).any();
+        // Per nibble: whole nibbles outside the field by their flags, the rest by bits.
+        self.outside_q.d.next = (self.write_nibbles.val() & self.outside_nibbles.val()).any()
+            | (self.write_data.val() & self.outside_partial.val()).any();
         self.over_q.d.next = (self.merged.val() & self.writable.val()) > self.max.val();
         self.write_hit.next = self.hit_q.q.val();
         self.write_fault.next = self.hit_q.q.val() & (self.outside_q.q.val() | self.over_q.q.val());
@@ -113,7 +126,8 @@ impl Logic for CsrRw {
         if self.reset.val() {
             self.stored.d.next = self.reset_value.val();
         }
-        self.read_hit_q.d.next = self.read_next.val() == self.address.val();
+        self.read_hit_q.d.next =
+            (self.read_decode.val() & self.address.val()) == self.address.val();
         self.read_hit.next = self.read_hit_q.q.val();
         self.read_data.next = 0.into();
         if self.read_hit.val() {

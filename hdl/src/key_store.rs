@@ -76,14 +76,20 @@ pub struct KeyStore<
     /// staged key and the RAMs' write ports are a clock apart.
     write_q: DFF<Bit>,
     write_address_q: DFF<Bits<ADDRESS_BITS>>,
-    chunk_q: DFF<Bits<CHUNK>>,
+    /// The chosen word in two halves of the choice (the first half of the words, the
+    /// rest), ORed at the RAMs' write ports: each half's AND-OR fits two LUT levels,
+    /// where the whole 9:1 one took four.
+    chunk_first_q: DFF<Bits<CHUNK>>,
+    chunk_rest_q: DFF<Bits<CHUNK>>,
     pad_shift: Constant<Bits<16>>,
     padded_bits: Constant<Bits<16>>,
     chunk_bits: Constant<Bits<16>>,
     tail_lsb: Constant<Bits<16>>,
     last_word: Constant<Bits<4>>,
     padded: Signal<Local, Bits<PADDED>>,
-    chunk: Signal<Local, Bits<CHUNK>>,
+    chunk_first: Signal<Local, Bits<CHUNK>>,
+    chunk_rest: Signal<Local, Bits<CHUNK>>,
+    written: Signal<Local, Bits<CHUNK>>,
     write_address: Signal<Local, Bits<ADDRESS_BITS>>,
     read_base: Signal<Local, Bits<ADDRESS_BITS>>,
 }
@@ -118,14 +124,17 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
             done: Default::default(),
             write_q: Default::default(),
             write_address_q: Default::default(),
-            chunk_q: Default::default(),
+            chunk_first_q: Default::default(),
+            chunk_rest_q: Default::default(),
             pad_shift: c(PADDED - KEY_BITS),
             padded_bits: c(PADDED),
             chunk_bits: c(CHUNK),
             tail_lsb: c(CHUNK - TAIL_BITS),
             last_word: Constant::new((STEPS as u64).to_bits()),
             padded: Default::default(),
-            chunk: Default::default(),
+            chunk_first: Default::default(),
+            chunk_rest: Default::default(),
+            written: Default::default(),
             write_address: Default::default(),
             read_base: Default::default(),
         }
@@ -147,7 +156,8 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
             done,
             write_q,
             write_address_q,
-            chunk_q
+            chunk_first_q,
+            chunk_rest_q
         );
         self.head.read_clock.next = self.clock.val();
         self.head.write_clock.next = self.clock.val();
@@ -157,10 +167,19 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
         // Copy: word `word` of the staged key into (target, word) of both RAMs.
         self.padded.next =
             bit_cast::<PADDED, KEY_BITS>(self.staged_key.val()) << self.pad_shift.val();
-        self.chunk.next = 0.into();
-        for w in 0..(STEPS + 1) {
+        self.chunk_first.next = 0.into();
+        for w in 0..((STEPS + 2) / 2) {
             if self.word_onehot.q.val().get_bit(w) {
-                self.chunk.next = self.chunk.val()
+                self.chunk_first.next = self.chunk_first.val()
+                    | self.padded.val().get_bits::<CHUNK>(
+                        self.padded_bits.val().index() - self.chunk_bits.val().index() * (w + 1),
+                    );
+            }
+        }
+        self.chunk_rest.next = 0.into();
+        for w in ((STEPS + 2) / 2)..(STEPS + 1) {
+            if self.word_onehot.q.val().get_bit(w) {
+                self.chunk_rest.next = self.chunk_rest.val()
                     | self.padded.val().get_bits::<CHUNK>(
                         self.padded_bits.val().index() - self.chunk_bits.val().index() * (w + 1),
                     );
@@ -170,16 +189,17 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
             | bit_cast::<ADDRESS_BITS, 4>(self.word.q.val());
         self.write_q.d.next = self.copying.q.val();
         self.write_address_q.d.next = self.write_address.val();
-        self.chunk_q.d.next = self.chunk.val();
+        self.chunk_first_q.d.next = self.chunk_first.val();
+        self.chunk_rest_q.d.next = self.chunk_rest.val();
+        self.written.next = self.chunk_first_q.q.val() | self.chunk_rest_q.q.val();
         self.head.write_address.next = self.write_address_q.q.val();
-        self.head.write_data.next = self.chunk_q.q.val();
-        self.head.write_enable.next = self.write_q.q.val();
+        self.head.write_data.next = self.written.val();
         self.tail.write_address.next = self.write_address_q.q.val() - 1_u64;
         self.tail.write_data.next = self
-            .chunk_q
-            .q
+            .written
             .val()
             .get_bits::<TAIL_BITS>(self.tail_lsb.val().index());
+        self.head.write_enable.next = self.write_q.q.val();
         // Word 0 has no tail (its top is word -1's).
         self.tail.write_enable.next =
             self.write_q.q.val() & self.write_address_q.q.val().get_bits::<4>(0).any();

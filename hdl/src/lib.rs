@@ -44,6 +44,7 @@ pub mod tx_lookup;
 pub mod type_select;
 pub mod vport_match;
 pub mod vport_regs;
+pub mod word_decode;
 pub mod word_mirror;
 pub mod word_pick;
 pub mod word_slots;

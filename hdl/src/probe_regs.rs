@@ -15,8 +15,9 @@ use rust_hdl::prelude::*;
 
 use crate::axil_regs::QUEUE_BITS;
 use crate::byte_words::ByteWords;
-use crate::csr::{WORD_ADDR_BITS, expect_access, word};
+use crate::csr::{WORD_ADDR_BITS, expect_access, outside_nibbles, outside_partial, word};
 use crate::toeplitz_pipe::TUPLE_BITS;
+use crate::word_decode::{DECODE_BITS, decode_constant};
 
 /// 32-bit words of `PROBE_INPUT`.
 const INPUT_WORDS: usize = TUPLE_BITS / 32;
@@ -29,8 +30,12 @@ pub struct ProbeRegs {
     pub reset: Signal<In, Bit>,
     /// Word address of the write on the bus.
     pub write_address: Signal<In, Bits<WORD_ADDR_BITS>>,
+    /// The write's word address, predecoded (`WordDecode`).
+    pub write_decode: Signal<In, Bits<DECODE_BITS>>,
     /// Write data, unstrobed bytes zero (as `AxilWriteSlot` holds it).
     pub write_data: Signal<In, Bits<32>>,
+    /// Bit `k`: nibble `k` of `write_data` is not zero (`AxilWriteSlot::data_nibbles`).
+    pub write_nibbles: Signal<In, Bits<8>>,
     /// Write byte strobes.
     pub write_strobes: Signal<In, Bits<4>>,
     /// The write happens this clock. Its address and data have been held for at least
@@ -39,6 +44,8 @@ pub struct ProbeRegs {
     pub write_strobe: Signal<In, Bit>,
     /// Word address read next clock (held by the register file until the answer).
     pub read_next: Signal<In, Bits<WORD_ADDR_BITS>>,
+    /// `read_next`, predecoded.
+    pub read_decode: Signal<In, Bits<DECODE_BITS>>,
     /// The write address is one of these registers (the held address's decode, a
     /// clock ago, like `write_fault`).
     pub write_hit: Signal<Out, Bit>,
@@ -89,13 +96,16 @@ pub struct ProbeRegs {
     queue_q: DFF<Bits<QUEUE_BITS>>,
     hashed_q: DFF<Bit>,
     count_q: DFF<Bits<16>>,
-    probe_address: Constant<Bits<WORD_ADDR_BITS>>,
-    hash_address: Constant<Bits<WORD_ADDR_BITS>>,
-    result_address: Constant<Bits<WORD_ADDR_BITS>>,
+    /// The three registers' address predecodes.
+    probe_address: Constant<Bits<DECODE_BITS>>,
+    hash_address: Constant<Bits<DECODE_BITS>>,
+    result_address: Constant<Bits<DECODE_BITS>>,
+    /// `PROBE`'s value check for bits outside its fields, by nibble flags and bits.
+    probe_outside_nibbles: Constant<Bits<8>>,
+    probe_outside_bits: Constant<Bits<32>>,
     /// `read_next` was `PROBE`, `PROBE_HASH`, `PROBE_RESULT` (bits 0, 1, 2), a clock
     /// ago: the read address's decode, registered.
     read_sel_q: DFF<Bits<3>>,
-    probe_writable: Constant<Bits<32>>,
     type_max: Constant<Bits<4>>,
     vport_max: Constant<Bits<3>>,
     vport_lsb: Constant<Bits<16>>,
@@ -137,15 +147,17 @@ impl ProbeRegs {
             }
             v
         };
-        let address = |reg: &Register| Constant::new(word(reg.offset).to_bits());
         ProbeRegs {
             clock: Default::default(),
             reset: Default::default(),
             write_address: Default::default(),
             write_data: Default::default(),
+            write_decode: Default::default(),
+            write_nibbles: Default::default(),
             write_strobes: Default::default(),
             write_strobe: Default::default(),
             read_next: Default::default(),
+            read_decode: Default::default(),
             write_hit: Default::default(),
             write_fault: Default::default(),
             read_hit: Default::default(),
@@ -173,11 +185,16 @@ impl ProbeRegs {
             queue_q: Default::default(),
             hashed_q: Default::default(),
             count_q: Default::default(),
-            probe_address: address(probe),
-            hash_address: address(hash),
-            result_address: address(result),
+            probe_address: decode_constant(word(probe.offset)),
+            hash_address: decode_constant(word(hash.offset)),
+            result_address: decode_constant(word(result.offset)),
+            probe_outside_nibbles: Constant::new(
+                outside_nibbles(u64::from(probe.writable_mask())).to_bits(),
+            ),
+            probe_outside_bits: Constant::new(
+                outside_partial(u64::from(probe.writable_mask())).to_bits(),
+            ),
             read_sel_q: Default::default(),
-            probe_writable: Constant::new(u64::from(probe.writable_mask()).to_bits()),
             type_max: Constant::new(u64::from(field::PROBE_TYPE.max).to_bits()),
             vport_max: Constant::new(u64::from(vport.max).to_bits()),
             vport_lsb: Constant::new(u64::from(vport.lsb).to_bits()),
@@ -228,8 +245,10 @@ impl Logic for ProbeRegs {
 
         // PROBE: a write-1-to-trigger register, so unstrobed bytes read as 0 (the write
         // slot zeroes them).
-        self.probe_hit.next = self.write_address.val() == self.probe_address.val();
-        self.probe_fault.next = (self.write_data.val() & !self.probe_writable.val()).any()
+        self.probe_hit.next =
+            (self.write_decode.val() & self.probe_address.val()) == self.probe_address.val();
+        self.probe_fault.next = (self.write_nibbles.val() & self.probe_outside_nibbles.val()).any()
+            | (self.write_data.val() & self.probe_outside_bits.val()).any()
             | (self.write_data.val().get_bits::<4>(0) > self.type_max.val())
             | (self
                 .write_data
@@ -238,8 +257,9 @@ impl Logic for ProbeRegs {
                 > self.vport_max.val());
         self.probe_hit_q.d.next = self.probe_hit.val();
         self.probe_fault_q.d.next = self.probe_fault.val();
-        self.result_hit_q.d.next = (self.write_address.val() == self.hash_address.val())
-            | (self.write_address.val() == self.result_address.val());
+        self.result_hit_q.d.next = ((self.write_decode.val() & self.hash_address.val())
+            == self.hash_address.val())
+            | ((self.write_decode.val() & self.result_address.val()) == self.result_address.val());
         self.write_hit.next = (self.input_words.write_hit.val()
             | self.probe_hit_q.q.val()
             | self.result_hit_q.q.val())
@@ -300,13 +320,13 @@ impl Logic for ProbeRegs {
         self.hash_input.next = self.input_words.value.val() & self.input_mask.val();
 
         self.read_sel_q.d.next = 0.into();
-        if self.read_next.val() == self.probe_address.val() {
+        if (self.read_decode.val() & self.probe_address.val()) == self.probe_address.val() {
             self.read_sel_q.d.next = 1.into();
         }
-        if self.read_next.val() == self.hash_address.val() {
+        if (self.read_decode.val() & self.hash_address.val()) == self.hash_address.val() {
             self.read_sel_q.d.next = 2.into();
         }
-        if self.read_next.val() == self.result_address.val() {
+        if (self.read_decode.val() & self.result_address.val()) == self.result_address.val() {
             self.read_sel_q.d.next = 4.into();
         }
         self.read_hit.next = self.input_words.read_hit.val();
@@ -340,6 +360,19 @@ mod tests {
         word(byte_offset).to_bits()
     }
 
+    /// The address's predecode, as the write slot and the read channel register it.
+    fn decoded(byte_offset: u32) -> Bits<DECODE_BITS> {
+        crate::word_decode::decode_mask(word(byte_offset)).to_bits()
+    }
+
+    /// The write slot's nonzero-nibble flags of `data`.
+    fn nibbles(data: u64) -> Bits<8> {
+        (0..8)
+            .filter(|k| (data >> (4 * k)) & 0xf != 0)
+            .fold(0_u64, |m, k| m | 1 << k)
+            .to_bits()
+    }
+
     #[test]
     fn probe_regs_hold_the_input_cut_to_the_type_and_answer_once() {
         let map = RegisterMap::new(Params::default()).unwrap();
@@ -360,7 +393,9 @@ mod tests {
                     // Held two clocks, then performed, as the write slot does (it
                     // holds four).
                     x.write_address.next = word_address(offset::PROBE_INPUT + 4 * n);
+                    x.write_decode.next = decoded(offset::PROBE_INPUT + 4 * n);
                     x.write_data.next = u64::from(value).to_bits();
+                    x.write_nibbles.next = nibbles(u64::from(value));
                     x.write_strobes.next = strobes.to_bits();
                     x.write_strobe.next = false;
                     wait_clock_cycles!(ep, clock, x, 2);
@@ -372,19 +407,23 @@ mod tests {
             // Input words come from the mirror: `read_next` a clock ahead, the word on
             // `input_read_data` two clocks after it.
             x.read_next.next = word_address(offset::PROBE_INPUT + 4 * 3);
+            x.read_decode.next = decoded(offset::PROBE_INPUT + 4 * 3);
             wait_clock_cycles!(ep, clock, x, 2);
             sim_assert!(ep, x.read_hit.val() & (x.read_data.val() == 0_u64), x);
             wait_clock_cycle!(ep, clock, x);
             sim_assert_eq!(ep, x.input_read_data.val(), 0x0605_0403_u64, x);
             // A type past 8 is refused and starts nothing.
             x.write_address.next = word_address(offset::PROBE);
+            x.write_decode.next = decoded(offset::PROBE);
             x.write_data.next = 9_u64.to_bits();
+            x.write_nibbles.next = nibbles(9_u64);
             x.write_strobes.next = 0xf_u64.to_bits();
             wait_clock_cycle!(ep, clock, x);
             sim_assert!(ep, x.write_fault.val() & !x.taken.val(), x);
             // TCP over IPv4 on VPort 2: 12 bytes hashed. The write is held two clocks
             // before it happens, as the write slot holds it (four).
             x.write_data.next = (1_u64 | 2 << 8).to_bits();
+            x.write_nibbles.next = nibbles(1_u64 | 2 << 8);
             wait_clock_cycles!(ep, clock, x, 2);
             x.write_strobe.next = true;
             wait_clock_cycle!(ep, clock, x);
@@ -405,10 +444,12 @@ mod tests {
             wait_clock_cycle!(ep, clock, x);
             x.done.next = false;
             x.read_next.next = word_address(offset::PROBE_RESULT);
+            x.read_decode.next = decoded(offset::PROBE_RESULT);
             wait_clock_cycle!(ep, clock, x);
             sim_assert!(ep, !x.request.val(), x);
             sim_assert_eq!(ep, x.read_data.val(), (5_u64 | 1 << 8 | 1 << 16), x);
             x.read_next.next = word_address(offset::PROBE_HASH);
+            x.read_decode.next = decoded(offset::PROBE_HASH);
             wait_clock_cycle!(ep, clock, x);
             sim_assert_eq!(ep, x.read_data.val(), 0x51cc_c178_u64, x);
             ep.done(x)
@@ -441,8 +482,11 @@ mod tests {
                 offset::PROBE_RESULT,
             ] {
                 x.write_address.next = word_address(address);
+                x.write_decode.next = decoded(address);
                 x.read_next.next = word_address(address);
+                x.read_decode.next = decoded(address);
                 x.write_data.next = 1_u64.to_bits();
+                x.write_nibbles.next = nibbles(1_u64);
                 wait_clock_cycle!(ep, clock, x);
                 sim_assert!(ep, !x.write_hit.val() & !x.write_fault.val(), x);
                 sim_assert!(ep, !x.read_hit.val() & !x.read_data.val().any(), x);

@@ -14,7 +14,7 @@
 use rss_model::regmap::{Access, MAX_MAC_FILTERS, MAX_VPORTS, Register, RegisterMap, field, index};
 use rust_hdl::prelude::*;
 
-use crate::csr::{WORD_ADDR_BITS, expect_access, word};
+use crate::csr::{WORD_ADDR_BITS, expect_access, outside_nibbles, outside_partial, word};
 use crate::lane_register::LaneRegister;
 use crate::slot_pick::SlotPick;
 use crate::word_mirror::WordMirror;
@@ -68,6 +68,8 @@ pub struct VportRegs {
     pub write_data: Signal<In, Bits<32>>,
     /// Byte strobes as a bit mask.
     pub write_mask: Signal<In, Bits<32>>,
+    /// Bit `k`: nibble `k` of `write_data` is not zero (`AxilWriteSlot::data_nibbles`).
+    pub write_nibbles: Signal<In, Bits<8>>,
     /// The write happens this clock. The write's address and data have been held for
     /// at least a clock, with nothing changing the active state meanwhile
     /// (`AxilWriteSlot`): decisions made from them a clock ahead still stand.
@@ -155,6 +157,22 @@ pub struct VportRegs {
     copied: DFF<Bit>,
     /// The held write is a `COMMIT` that would be taken (decided a clock ahead).
     commit_accept_q: DFF<Bit>,
+    /// A commit is pending and has all it waits for of its own (the key copy, when it
+    /// has one), a clock ago: the apply decision is then one LUT of this, `pending` and
+    /// the holds, so every parameter enable behind it is at most three levels from a
+    /// flip-flop.
+    ready_q: DFF<Bit>,
+    /// `ready_q`'s next value.
+    ready_next: Signal<Local, Bit>,
+    /// Per VPort (one-hot, the commit's target), a clock ahead like `ready_q`: the
+    /// commit copies the staging set in (`PARAMS`), flips the table bank (`TABLE`).
+    /// Each slot's enable is then one LUT of its bit and `apply_clear`.
+    params_go_q: DFF<Bits<VPORTS>>,
+    flip_go_q: DFF<Bits<VPORTS>>,
+    /// Nothing holds a ready commit back this clock.
+    apply_clear: Signal<Local, Bit>,
+    /// The key bank a VPort's commit switches to (the one the copy went to).
+    fresh_key_bank: Signal<Local, Bit>,
     /// The held write's MAC filter decode, a clock ahead: `MAC_FILTER_LO`, `HI`, and a
     /// `HI` write that would be stored (the byte-lane enables and the mirror's write
     /// start from these registers).
@@ -175,11 +193,17 @@ pub struct VportRegs {
     vport_max: Constant<Bits<3>>,
     vports_built: Constant<Bits<4>>,
     filters_built: Constant<Bits<5>>,
-    commit_writable: Constant<Bits<32>>,
-    move_writable: Constant<Bits<32>>,
     entry_max: Constant<Bits<10>>,
     queue_max: Constant<Bits<8>>,
     mac_hi_writable: Constant<Bits<32>>,
+    /// The value checks' bits outside the field: nibbles wholly outside it (checked
+    /// by `write_nibbles`) and the other bits (`csr::outside_nibbles`).
+    commit_outside_nibbles: Constant<Bits<8>>,
+    commit_outside_bits: Constant<Bits<32>>,
+    move_outside_nibbles: Constant<Bits<8>>,
+    move_outside_bits: Constant<Bits<32>>,
+    mac_hi_outside_nibbles: Constant<Bits<8>>,
+    mac_hi_outside_bits: Constant<Bits<32>>,
     table_log2: Constant<Bits<4>>,
     commit_hit: Signal<Local, Bit>,
     commit_fault: Signal<Local, Bit>,
@@ -218,15 +242,17 @@ pub struct VportRegs {
     next_entry: Signal<Local, Bits<4>>,
     /// The read decode, registered from `read_next` (the read address is held from
     /// then to the answer): MAC LO, MAC HI, VPort state, queues, move status, and any
-    /// other register of the block; and the VPort of a state or queues read, one-hot.
+    /// other register of the block.
     read_hits_q: DFF<Bits<6>>,
-    read_vport_q: DFF<Bits<VPORTS>>,
+    /// A `VPORT_STATE` or `VPORT_QUEUES` read of VPort `v` (bit `v`), registered with
+    /// the decode: each read-back bit is then an AND-OR of these and the slots' bits,
+    /// two LUT levels, and the register file's OR with the other blocks a third.
+    read_state_sel_q: DFF<Bits<VPORTS>>,
+    read_queues_sel_q: DFF<Bits<VPORTS>>,
     read_hits_next: Signal<Local, Bits<6>>,
     read_vport_next: Signal<Local, Bits<VPORTS>>,
     lo_read_hit: Signal<Local, Bit>,
     hi_read_hit: Signal<Local, Bit>,
-    state_read_hit: Signal<Local, Bit>,
-    queues_read_hit: Signal<Local, Bit>,
     state_write_hit: Signal<Local, Bit>,
     queues_write_hit: Signal<Local, Bit>,
     read_slot: Signal<Local, Bits<SLOT_BITS>>,
@@ -261,6 +287,15 @@ fn region(reg: &Register, max: usize) -> Constant<Bits<WORD_ADDR_BITS>> {
         reg.name
     );
     Constant::new((first >> max.trailing_zeros()).to_bits())
+}
+
+/// The two halves of a check for bits outside `reg`'s writable mask.
+fn outside(reg: &Register) -> (Constant<Bits<8>>, Constant<Bits<32>>) {
+    let writable = u64::from(reg.writable_mask());
+    (
+        Constant::new(outside_nibbles(writable).to_bits()),
+        Constant::new(outside_partial(writable).to_bits()),
+    )
 }
 
 fn mask(reg: &Register) -> Constant<Bits<32>> {
@@ -331,6 +366,7 @@ impl VportRegs {
             write_address: Default::default(),
             write_data: Default::default(),
             write_mask: Default::default(),
+            write_nibbles: Default::default(),
             write_strobe: Default::default(),
             read_next: Default::default(),
             write_hit: Default::default(),
@@ -358,6 +394,12 @@ impl VportRegs {
             mac_hi: LaneRegister::new(usize::from(p.mac_filters)),
             move_status: Default::default(),
             pending: Default::default(),
+            ready_q: Default::default(),
+            ready_next: Default::default(),
+            params_go_q: Default::default(),
+            flip_go_q: Default::default(),
+            apply_clear: Default::default(),
+            fresh_key_bank: Default::default(),
             request: Default::default(),
             commit_target_q: Default::default(),
             write_hits_q: Default::default(),
@@ -391,11 +433,15 @@ impl VportRegs {
             vport_max: Constant::new(vport_max.to_bits()),
             vports_built: Constant::new(u64::from(p.vports).to_bits()),
             filters_built: Constant::new(u64::from(p.mac_filters).to_bits()),
-            commit_writable: mask(commit),
-            move_writable: mask(moves),
             entry_max: Constant::new(entry_max.to_bits()),
             queue_max: Constant::new(queue_max.to_bits()),
             mac_hi_writable: mask(hi),
+            commit_outside_nibbles: outside(commit).0,
+            commit_outside_bits: outside(commit).1,
+            move_outside_nibbles: outside(moves).0,
+            move_outside_bits: outside(moves).1,
+            mac_hi_outside_nibbles: outside(hi).0,
+            mac_hi_outside_bits: outside(hi).1,
             table_log2: Constant::new(u64::from(p.table_entries_log2).to_bits()),
             commit_hit: Default::default(),
             commit_fault: Default::default(),
@@ -424,13 +470,12 @@ impl VportRegs {
             hi_fault: Default::default(),
             next_entry: Default::default(),
             read_hits_q: Default::default(),
-            read_vport_q: Default::default(),
+            read_state_sel_q: Default::default(),
+            read_queues_sel_q: Default::default(),
             read_hits_next: Default::default(),
             read_vport_next: Default::default(),
             lo_read_hit: Default::default(),
             hi_read_hit: Default::default(),
-            state_read_hit: Default::default(),
-            queues_read_hit: Default::default(),
             state_write_hit: Default::default(),
             queues_write_hit: Default::default(),
             read_slot: Default::default(),
@@ -459,6 +504,9 @@ impl Logic for VportRegs {
             move_result_q,
             move_address_q,
             pending,
+            ready_q,
+            params_go_q,
+            flip_go_q,
             request,
             commit_target_q,
             write_hits_q,
@@ -471,13 +519,16 @@ impl Logic for VportRegs {
             hi_hit_q,
             hi_store_q,
             read_hits_q,
-            read_vport_q
+            read_state_sel_q,
+            read_queues_sel_q
         );
         // Write-trigger registers see only the strobed bytes (reads of them return 0).
 
         // COMMIT.
         self.commit_hit.next = self.write_address.val() == self.commit_address.val();
-        self.commit_fault.next = (self.write_data.val() & !self.commit_writable.val()).any()
+        self.commit_fault.next = (self.write_nibbles.val() & self.commit_outside_nibbles.val())
+            .any()
+            | (self.write_data.val() & self.commit_outside_bits.val()).any()
             | (self.write_data.val().get_bits::<3>(8) > self.vport_max.val());
         self.commit_accept_q.d.next = self.commit_hit.val() & !self.commit_fault.val();
         self.commit_taken.next = self.write_strobe.val() & self.commit_accept_q.q.val();
@@ -515,48 +566,66 @@ impl Logic for VportRegs {
         if self.key_copied.val() {
             self.copied.d.next = true;
         }
-        self.commit_applied.next = self.pending.q.val()
+        // A PARAMS commit applies once its copy is done, whatever the holds of the job
+        // readers (the copy went to the bank they do not read); TABLE alone waits for a
+        // clock without `apply_hold`. Neither applies in a clock before a verdict.
+        // `ready_q` and the go bits stay up a clock after the apply (they are not
+        // cleared by it, which would put the apply decision in front of them), so the
+        // decision also reads `pending`, which the apply clears.
+        self.apply_clear.next = self.pending.q.val()
             & !self.pick_hold.val()
-            & ((self.request.q.val().get_bit(0) & self.copied.q.val())
-                | (!self.request.q.val().get_bit(0) & !self.apply_hold.val()));
+            & (self.request.q.val().get_bit(0) | !self.apply_hold.val());
+        self.commit_applied.next = self.ready_q.q.val() & self.apply_clear.val();
+        self.ready_next.next =
+            self.pending.q.val() & (self.copied.q.val() | !self.request.q.val().get_bit(0));
+        self.ready_q.d.next = self.ready_next.val();
+        self.params_go_q.d.next = 0.into();
+        self.flip_go_q.d.next = 0.into();
+        if self.ready_next.val() {
+            if self.request.q.val().get_bit(0) {
+                self.params_go_q.d.next = self.commit_target_q.q.val();
+            }
+            if self.request.q.val().get_bit(1) {
+                self.flip_go_q.d.next = self.commit_target_q.q.val();
+            }
+        }
         self.committed.next = false;
         self.table_committed.next = false;
-        self.commit_slot.next = self.staged.val();
-        self.flipped_bank.next = false;
         if self.commit_applied.val() {
             self.pending.d.next = false;
             self.copy_started.d.next = false;
             self.copied.d.next = false;
             self.committed.next = self.request.q.val().get_bits::<2>(0).any();
             self.table_committed.next = self.request.q.val().get_bit(1);
-            for v in 0..VPORTS {
-                // VPorts past the build's count are never written, so synthesis keeps
-                // their storage constant and drops it.
-                if self.commit_target_q.q.val().get_bit(v) {
-                    // The table bank is not a parameter: it stays unless TABLE flips it.
-                    // The key bank flips to the copy just made.
-                    self.commit_slot.next = self
-                        .staged
-                        .val()
-                        .replace_bit(2, self.active_q.q.val().get_bit(48 * v + 2))
-                        .replace_bit(3, self.key_copy_bank.val());
-                    if self.request.q.val().get_bit(0) {
-                        self.active_q.d.next = (self.active_q.q.val()
-                            & !(self.slot_ones.val() << (48 * v).to_bits::<16>()))
-                            | (bit_cast::<ACTIVE_BITS, SLOT_BITS>(self.commit_slot.val())
-                                << (48 * v).to_bits::<16>());
-                    }
-                    if self.request.q.val().get_bit(1) {
-                        // (A negated bit is computed on its own: inside a wide expression
-                        // Verilog would widen it before inverting.)
-                        self.flipped_bank.next = !self.active_q.q.val().get_bit(48 * v + 2);
-                        self.active_q.d.next = self
-                            .active_q
-                            .d
-                            .val()
-                            .replace_bit(48 * v + 2, self.flipped_bank.val());
-                    }
-                }
+        }
+        self.commit_slot.next = self.staged.val();
+        self.fresh_key_bank.next = false;
+        self.flipped_bank.next = false;
+        // VPorts past the build's count are never written (their go bits stay 0), so
+        // synthesis keeps their storage constant and drops it.
+        for v in 0..VPORTS {
+            // The table bank is not a parameter: it stays unless TABLE flips it. The key
+            // bank flips to the copy just made. (Negated bits are computed on their own:
+            // inside a wide expression Verilog would widen them before inverting.)
+            self.fresh_key_bank.next = !self.active_q.q.val().get_bit(48 * v + 3);
+            self.commit_slot.next = self
+                .staged
+                .val()
+                .replace_bit(2, self.active_q.q.val().get_bit(48 * v + 2))
+                .replace_bit(3, self.fresh_key_bank.val());
+            if self.params_go_q.q.val().get_bit(v) & self.apply_clear.val() {
+                self.active_q.d.next = (self.active_q.q.val()
+                    & !(self.slot_ones.val() << (48 * v).to_bits::<16>()))
+                    | (bit_cast::<ACTIVE_BITS, SLOT_BITS>(self.commit_slot.val())
+                        << (48 * v).to_bits::<16>());
+            }
+            if self.flip_go_q.q.val().get_bit(v) & self.apply_clear.val() {
+                self.flipped_bank.next = !self.active_q.q.val().get_bit(48 * v + 2);
+                self.active_q.d.next = self
+                    .active_q
+                    .d
+                    .val()
+                    .replace_bit(48 * v + 2, self.flipped_bank.val());
             }
         }
 
@@ -566,7 +635,8 @@ impl Logic for VportRegs {
         self.move_entry.next = self.write_data.val().get_bits::<10>(0);
         self.move_to.next = self.write_data.val().get_bits::<8>(12);
         self.move_vport.next = self.write_data.val().get_bits::<3>(24);
-        self.move_illegal.next = (self.write_data.val() & !self.move_writable.val()).any()
+        self.move_illegal.next = (self.write_nibbles.val() & self.move_outside_nibbles.val()).any()
+            | (self.write_data.val() & self.move_outside_bits.val()).any()
             | (self.move_entry.val() > self.entry_max.val())
             | (self.move_to.val() > self.queue_max.val())
             | (self.move_vport.val() > self.vport_max.val());
@@ -637,7 +707,8 @@ impl Logic for VportRegs {
             & (bit_cast::<5, 4>(self.write_address.val().get_bits::<4>(0))
                 < self.filters_built.val());
         self.hi_fault.next = self.hi_hit.val()
-            & ((self.write_data.val() & !self.mac_hi_writable.val()).any()
+            & ((self.write_nibbles.val() & self.mac_hi_outside_nibbles.val()).any()
+                | (self.write_data.val() & self.mac_hi_outside_bits.val()).any()
                 | (self.write_mask.val().get_bit(24)
                     & (self.write_data.val().get_bits::<3>(24) > self.vport_max.val())));
         // Each stored byte is a flip-flop with an enable (`LaneRegister`).
@@ -747,11 +818,16 @@ impl Logic for VportRegs {
             }
         }
         self.read_hits_q.d.next = self.read_hits_next.val();
-        self.read_vport_q.d.next = self.read_vport_next.val();
+        self.read_state_sel_q.d.next = 0.into();
+        if self.read_hits_next.val().get_bit(2) {
+            self.read_state_sel_q.d.next = self.read_vport_next.val();
+        }
+        self.read_queues_sel_q.d.next = 0.into();
+        if self.read_hits_next.val().get_bit(3) {
+            self.read_queues_sel_q.d.next = self.read_vport_next.val();
+        }
         self.lo_read_hit.next = self.read_hits_q.q.val().get_bit(0);
         self.hi_read_hit.next = self.read_hits_q.q.val().get_bit(1);
-        self.state_read_hit.next = self.read_hits_q.q.val().get_bit(2);
-        self.queues_read_hit.next = self.read_hits_q.q.val().get_bit(3);
         self.read_hit.next = self.read_hits_q.q.val().any();
         // The sources' addresses are disjoint, so at most one matches: they are ORed
         // (an AND-OR per bit), not chained by priority through 49 multiplexers.
@@ -761,17 +837,15 @@ impl Logic for VportRegs {
         }
         for v in 0..VPORTS {
             self.read_slot.next = self.active_q.q.val().get_bits::<SLOT_BITS>(48 * v);
-            if self.read_vport_q.q.val().get_bit(v) {
-                if self.state_read_hit.val() {
-                    self.read_data.next = self.read_data.val()
-                        | bit_cast::<32, 2>(self.read_slot.val().get_bits::<2>(0))
-                        | (bit_cast::<32, 4>(self.read_slot.val().get_bits::<4>(4)) << 4_u64)
-                        | (bit_cast::<32, 9>(self.read_slot.val().get_bits::<9>(8)) << 16_u64);
-                }
-                if self.queues_read_hit.val() {
-                    self.read_data.next = self.read_data.val()
-                        | bit_cast::<32, 24>(self.read_slot.val().get_bits::<24>(24));
-                }
+            if self.read_state_sel_q.q.val().get_bit(v) {
+                self.read_data.next = self.read_data.val()
+                    | bit_cast::<32, 2>(self.read_slot.val().get_bits::<2>(0))
+                    | (bit_cast::<32, 4>(self.read_slot.val().get_bits::<4>(4)) << 4_u64)
+                    | (bit_cast::<32, 9>(self.read_slot.val().get_bits::<9>(8)) << 16_u64);
+            }
+            if self.read_queues_sel_q.q.val().get_bit(v) {
+                self.read_data.next = self.read_data.val()
+                    | bit_cast::<32, 24>(self.read_slot.val().get_bits::<24>(24));
             }
         }
 
@@ -802,6 +876,9 @@ impl Logic for VportRegs {
             self.copied.d.next = false;
             self.move_status.d.next = 0.into();
             self.pending.d.next = false;
+            self.ready_q.d.next = false;
+            self.params_go_q.d.next = 0.into();
+            self.flip_go_q.d.next = 0.into();
         }
         self.commit_pending.next = self.pending.q.val();
         // The slots of VPorts the build lacks are pinned to their reset value: holding
