@@ -58,6 +58,7 @@ module rss_core (
     localparam  fifo_depth = 9'b1000000;
     localparam  one = 16'h1;
     localparam  fifo_depth_less_one = 16'h3f;
+    localparam  fifo_depth_less_two = 16'h3e;
     
     // Stub signals
     reg  regs$clock;
@@ -112,7 +113,8 @@ module rss_core (
     reg  ingress$s_axis_tvalid;
     wire  ingress$s_axis_tready;
     reg  ingress$s_axis_tlast;
-    reg  ingress$start_allowed;
+    reg  ingress$room_same;
+    reg  ingress$room_started;
     reg  ingress$tap;
     reg  [5:0] ingress$min_beats;
     wire  ingress$frame_started;
@@ -437,6 +439,9 @@ module rss_core (
     reg  [5:0] parsing$d;
     wire  [5:0] parsing$q;
     reg  parsing$clock;
+    reg  parsing_empty$d;
+    wire  parsing_empty$q;
+    reg  parsing_empty$clock;
     reg  probe_go$d;
     wire  probe_go$q;
     reg  probe_go$clock;
@@ -446,9 +451,15 @@ module rss_core (
     reg  probe_override$d;
     wire  probe_override$q;
     reg  probe_override$clock;
-    reg  start_ok$d;
-    wire  start_ok$q;
-    reg  start_ok$clock;
+    reg  [2:0] room_q$d;
+    wire  [2:0] room_q$q;
+    reg  room_q$clock;
+    reg  started_q$d;
+    wire  started_q$q;
+    reg  started_q$clock;
+    reg  [8:0] start_step_q$d;
+    wire  [8:0] start_step_q$q;
+    reg  start_step_q$clock;
     reg  lost$d;
     wire  lost$q;
     reg  lost$clock;
@@ -543,9 +554,8 @@ module rss_core (
     reg  [5:0] parsing_same;
     reg  [5:0] parsing_started;
     reg  no_verdict;
-    reg  [5:0] below;
-    reg  room_same;
-    reg  room_started;
+    reg  [10:0] below;
+    reg  [3:0] leaving_both;
     
     // Sub module instances
     rss_core__regs regs(
@@ -603,7 +613,8 @@ module rss_core (
         .s_axis_tvalid(ingress$s_axis_tvalid),
         .s_axis_tready(ingress$s_axis_tready),
         .s_axis_tlast(ingress$s_axis_tlast),
-        .start_allowed(ingress$start_allowed),
+        .room_same(ingress$room_same),
+        .room_started(ingress$room_started),
         .tap(ingress$tap),
         .min_beats(ingress$min_beats),
         .frame_started(ingress$frame_started),
@@ -979,6 +990,11 @@ module rss_core (
         .q(parsing$q),
         .clock(parsing$clock)
     );
+    rss_core__parsing_empty parsing_empty(
+        .d(parsing_empty$d),
+        .q(parsing_empty$q),
+        .clock(parsing_empty$clock)
+    );
     rss_core__probe_go probe_go(
         .d(probe_go$d),
         .q(probe_go$q),
@@ -994,10 +1010,20 @@ module rss_core (
         .q(probe_override$q),
         .clock(probe_override$clock)
     );
-    rss_core__start_ok start_ok(
-        .d(start_ok$d),
-        .q(start_ok$q),
-        .clock(start_ok$clock)
+    rss_core__room_q room_q(
+        .d(room_q$d),
+        .q(room_q$q),
+        .clock(room_q$clock)
+    );
+    rss_core__started_q started_q(
+        .d(started_q$d),
+        .q(started_q$q),
+        .clock(started_q$clock)
+    );
+    rss_core__start_step_q start_step_q(
+        .d(start_step_q$d),
+        .q(start_step_q$q),
+        .clock(start_step_q$clock)
     );
     rss_core__lost lost(
         .d(lost$d),
@@ -1119,10 +1145,13 @@ module rss_core (
         outstanding$clock = clk;
         leaving_q$clock = clk;
         parsing$clock = clk;
+        parsing_empty$clock = clk;
         probe_go$clock = clk;
         probe_launched$clock = clk;
         probe_override$clock = clk;
-        start_ok$clock = clk;
+        room_q$clock = clk;
+        started_q$clock = clk;
+        start_step_q$clock = clk;
         lost$clock = clk;
         lost_upstream$clock = clk;
         drops$clock = clk;
@@ -1150,10 +1179,13 @@ module rss_core (
         outstanding$d = outstanding$q;
         leaving_q$d = leaving_q$q;
         parsing$d = parsing$q;
+        parsing_empty$d = parsing_empty$q;
         probe_go$d = probe_go$q;
         probe_launched$d = probe_launched$q;
         probe_override$d = probe_override$q;
-        start_ok$d = start_ok$q;
+        room_q$d = room_q$q;
+        started_q$d = started_q$q;
+        start_step_q$d = start_step_q$q;
         lost$d = lost$q;
         lost_upstream$d = lost_upstream$q;
         drops$d = drops$q;
@@ -1247,7 +1279,16 @@ module rss_core (
         ingress$s_axis_tvalid = s_axis_tvalid;
         ingress$s_axis_tlast = s_axis_tlast;
         s_axis_tready = ingress$s_axis_tready;
-        ingress$start_allowed = start_ok$q;
+        ingress$room_same = room_q$q[32'h2];
+        ingress$room_started = room_q$q[32'h1];
+        if (started_q$q) begin
+            ingress$room_same = room_q$q[32'h1];
+            ingress$room_started = room_q$q[32'h0];
+        end
+        if (regs$probe_request) begin
+            ingress$room_same = 1'b0;
+            ingress$room_started = 1'b0;
+        end
         ingress$tap = tap;
         ingress$min_beats = steps;
         slots$in_valid = ingress$beat_valid;
@@ -1348,11 +1389,11 @@ module rss_core (
         probe_state$slots = regs$active;
         probe_state$vport = regs$probe_vport;
         probe_slot$d = probe_state$slot;
-        parser_idle = (parsing$q == 64'h0) & ~ingress$frame_started & ~job_valid$q & hasher$in_ready;
+        parser_idle = parsing_empty$q & ~ingress$frame_started & ~job_valid$q & hasher$in_ready;
         probe_pick = regs$probe_request & ~probe_launched$q & ~probe_go$q & probe_override$q & (tap | parser_idle);
         probe_waiting = tap & job_valid$q & job_tag$q[32'h35] & ~hasher$in_ready;
         lost_to_probe = capture$result_valid & (probe_go$q | probe_waiting);
-        probe_override$d = regs$probe_request & ~probe_launched$q & ~probe_go$q & (tap | (parsing$q == 64'h0));
+        probe_override$d = regs$probe_request & ~probe_launched$q & ~probe_go$q & (tap | parsing_empty$q);
         plan$slots = regs$active;
         plan$ipv4 = capture$next_ipv4;
         plan$ipv6 = capture$next_ipv6;
@@ -1489,68 +1530,94 @@ module rss_core (
         leaving = (((fifo$out_valid & m_axis_rss_tready)) & 3'h7) + ((dropped) & 3'h7);
         leaving_q$d = leaving;
         held_same = outstanding$q - ((leaving_q$q) & 9'h1ff);
-        held_started = (outstanding$q + 64'h1) - ((leaving_q$q) & 9'h1ff);
+        held_started = outstanding$q + start_step_q$q;
+        start_step_q$d = ((one) & 9'h1ff) - ((leaving) & 9'h1ff);
         parsing_same = parsing$q - ((capture$result_valid) & 6'h3f);
         no_verdict = ~capture$result_valid;
         parsing_started = parsing$q + ((no_verdict) & 6'h3f);
         held = held_same;
         parsing$d = parsing_same;
         below = 32'h0;
+        if (((outstanding$q) & 16'hffff) < fifo_depth_less_two) begin
+            below = (below & ~(1 << (32'h0)) | ((1'b1) << (32'h0)));
+        end
         if (((outstanding$q) & 16'hffff) < fifo_depth_less_one + 0) begin
-            below = (below & ~(1 << (0)) | ((1'b1) << (0)));
+            below = (below & ~(1 << (0 + 32'h1)) | ((1'b1) << (0 + 32'h1)));
         end
         if (((outstanding$q) & 16'hffff) < fifo_depth_less_one + 1) begin
-            below = (below & ~(1 << (1)) | ((1'b1) << (1)));
+            below = (below & ~(1 << (1 + 32'h1)) | ((1'b1) << (1 + 32'h1)));
         end
         if (((outstanding$q) & 16'hffff) < fifo_depth_less_one + 2) begin
-            below = (below & ~(1 << (2)) | ((1'b1) << (2)));
+            below = (below & ~(1 << (2 + 32'h1)) | ((1'b1) << (2 + 32'h1)));
         end
         if (((outstanding$q) & 16'hffff) < fifo_depth_less_one + 3) begin
-            below = (below & ~(1 << (3)) | ((1'b1) << (3)));
+            below = (below & ~(1 << (3 + 32'h1)) | ((1'b1) << (3 + 32'h1)));
         end
         if (((outstanding$q) & 16'hffff) < fifo_depth_less_one + 4) begin
-            below = (below & ~(1 << (4)) | ((1'b1) << (4)));
+            below = (below & ~(1 << (4 + 32'h1)) | ((1'b1) << (4 + 32'h1)));
         end
         if (((outstanding$q) & 16'hffff) < fifo_depth_less_one + 5) begin
-            below = (below & ~(1 << (5)) | ((1'b1) << (5)));
+            below = (below & ~(1 << (5 + 32'h1)) | ((1'b1) << (5 + 32'h1)));
         end
-        room_same = 1'b0;
-        room_started = 1'b0;
-        if (leaving_q$q == 0) begin
-            room_same = below[0 + 32'h1];
-            room_started = below[0];
+        if (((outstanding$q) & 16'hffff) < fifo_depth_less_one + 6) begin
+            below = (below & ~(1 << (6 + 32'h1)) | ((1'b1) << (6 + 32'h1)));
         end
-        if (leaving_q$q == 1) begin
-            room_same = below[1 + 32'h1];
-            room_started = below[1];
+        if (((outstanding$q) & 16'hffff) < fifo_depth_less_one + 7) begin
+            below = (below & ~(1 << (7 + 32'h1)) | ((1'b1) << (7 + 32'h1)));
         end
-        if (leaving_q$q == 2) begin
-            room_same = below[2 + 32'h1];
-            room_started = below[2];
+        if (((outstanding$q) & 16'hffff) < fifo_depth_less_one + 8) begin
+            below = (below & ~(1 << (8 + 32'h1)) | ((1'b1) << (8 + 32'h1)));
         end
-        if (leaving_q$q == 3) begin
-            room_same = below[3 + 32'h1];
-            room_started = below[3];
+        if (((outstanding$q) & 16'hffff) < fifo_depth_less_one + 9) begin
+            below = (below & ~(1 << (9 + 32'h1)) | ((1'b1) << (9 + 32'h1)));
         end
-        if (leaving_q$q == 4) begin
-            room_same = below[4 + 32'h1];
-            room_started = below[4];
+        leaving_both = ((leaving_q$q) & 4'hf) + ((leaving) & 4'hf);
+        room_q$d = 32'h0;
+        if (leaving_both == 0) begin
+            room_q$d = below[(0)+:(3)];
         end
-        start_ok$d = room_same & ~regs$probe_request;
+        if (leaving_both == 1) begin
+            room_q$d = below[(1)+:(3)];
+        end
+        if (leaving_both == 2) begin
+            room_q$d = below[(2)+:(3)];
+        end
+        if (leaving_both == 3) begin
+            room_q$d = below[(3)+:(3)];
+        end
+        if (leaving_both == 4) begin
+            room_q$d = below[(4)+:(3)];
+        end
+        if (leaving_both == 5) begin
+            room_q$d = below[(5)+:(3)];
+        end
+        if (leaving_both == 6) begin
+            room_q$d = below[(6)+:(3)];
+        end
+        if (leaving_both == 7) begin
+            room_q$d = below[(7)+:(3)];
+        end
+        if (leaving_both == 8) begin
+            room_q$d = below[(8)+:(3)];
+        end
+        started_q$d = ingress$frame_started;
+        parsing_empty$d = ~ingress$frame_started & (((parsing$q == 64'h0) & ~capture$result_valid) | ((parsing$q == 64'h1) & capture$result_valid));
         if (ingress$frame_started) begin
             held = held_started;
             parsing$d = parsing_started;
-            start_ok$d = room_started & ~regs$probe_request;
         end
         outstanding$d = held;
         if (rst) begin
             outstanding$d = 32'h0;
             leaving_q$d = 32'h0;
             parsing$d = 32'h0;
+            parsing_empty$d = 1'b1;
+            room_q$d = 32'h7;
+            started_q$d = 1'b0;
+            start_step_q$d = 32'h1;
             probe_go$d = 1'b0;
             probe_launched$d = 1'b0;
             probe_override$d = 1'b0;
-            start_ok$d = 1'b0;
             lost$d = 1'b0;
             lost_upstream$d = 1'b0;
             drops$d = 32'h0;
@@ -17779,6 +17846,9 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
     reg  [1:0] pipe_q$d;
     wire  [1:0] pipe_q$q;
     reg  pipe_q$clock;
+    reg  pipe_full_q$d;
+    wire  pipe_full_q$q;
+    reg  pipe_full_q$clock;
     reg  head_valid$d;
     wire  head_valid$q;
     reg  head_valid$clock;
@@ -17788,6 +17858,9 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
     reg  [8:0] read_next;
     reg  [1:0] queued_next;
     reg  [1:0] pipe_next;
+    reg  pipe_full_next;
+    reg  [8:0] held_step;
+    reg  [8:0] stored_step;
     reg  issue;
     reg  store;
     reg  leave;
@@ -17872,6 +17945,11 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
         .q(pipe_q$q),
         .clock(pipe_q$clock)
     );
+    rss_core__fifo__pipe_full_q pipe_full_q(
+        .d(pipe_full_q$d),
+        .q(pipe_full_q$q),
+        .clock(pipe_full_q$clock)
+    );
     rss_core__fifo__head_valid head_valid(
         .d(head_valid$d),
         .q(head_valid$q),
@@ -17894,6 +17972,7 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
         third$clock = clock;
         queued_q$clock = clock;
         pipe_q$clock = clock;
+        pipe_full_q$clock = clock;
         head_valid$clock = clock;
         write_ptr$d = write_ptr$q;
         read_ptr$d = read_ptr$q;
@@ -17909,6 +17988,7 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
         third$d = third$q;
         queued_q$d = queued_q$q;
         pipe_q$d = pipe_q$q;
+        pipe_full_q$d = pipe_full_q$q;
         head_valid$d = head_valid$q;
         ram$read_clock = clock;
         ram$write_clock = clock;
@@ -17923,7 +18003,7 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
             write_next = write_ptr$q + 64'h1;
         end
         leave = head_valid$q & out_ready;
-        issue = waiting_q$q & ((pipe_q$q != 64'h3) | leave);
+        issue = waiting_q$q & (~pipe_full_q$q | leave);
         ram$read_address = read_ptr$q[(32'h0)+:(8)];
         read_next = read_ptr$q;
         if (issue) begin
@@ -17959,6 +18039,7 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
         end
         queued_next = queued_q$q;
         pipe_next = pipe_q$q;
+        pipe_full_next = pipe_full_q$q;
         if (arriving_q$q & ~leave) begin
             queued_next = queued_q$q + 64'h1;
         end
@@ -17967,9 +18048,11 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
         end
         if (issue & ~leave) begin
             pipe_next = pipe_q$q + 64'h1;
+            pipe_full_next = pipe_q$q == 64'h2;
         end
         if (~issue & leave) begin
             pipe_next = pipe_q$q - 64'h1;
+            pipe_full_next = 1'b0;
         end
         if (reset) begin
             write_next = 32'h0;
@@ -17978,32 +18061,36 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
             arriving_q$d = 1'b0;
             queued_next = 32'h0;
             pipe_next = 32'h0;
+            pipe_full_next = 1'b0;
         end
         write_ptr$d = write_next;
         read_ptr$d = read_next;
         queued_q$d = queued_next;
         pipe_q$d = pipe_next;
+        pipe_full_q$d = pipe_full_next;
         head_valid$d = |queued_next;
-        held_q$d = held_q$q;
-        full_q$d = held_q$q >= capacity;
+        held_step = 32'h0;
+        full_q$d = held_q$q == capacity;
         if (store & ~leave) begin
-            held_q$d = held_q$q + 64'h1;
-            full_q$d = held_q$q >= (capacity - 64'h1);
+            held_step = 32'h1;
+            full_q$d = held_q$q == (capacity - 64'h1);
         end
         if (~store & leave) begin
-            held_q$d = held_q$q - 64'h1;
-            full_q$d = held_q$q >= (capacity + 64'h1);
+            held_step = ~held_step;
+            full_q$d = 1'b0;
         end
-        stored_q$d = stored_q$q;
+        held_q$d = held_q$q + held_step;
+        stored_step = 32'h0;
         waiting_q$d = |stored_q$q;
         if (store & ~issue) begin
-            stored_q$d = stored_q$q + 64'h1;
+            stored_step = 32'h1;
             waiting_q$d = 1'b1;
         end
         if (~store & issue) begin
-            stored_q$d = stored_q$q - 64'h1;
+            stored_step = ~stored_step;
             waiting_q$d = stored_q$q != 64'h1;
         end
+        stored_q$d = stored_q$q + stored_step;
         if (reset) begin
             held_q$d = 32'h0;
             stored_q$d = 32'h0;
@@ -18129,6 +18216,25 @@ module rss_core__fifo__latched_q(d,q,clock);
     end
           
 endmodule // rss_core__fifo__latched_q
+
+
+module rss_core__fifo__pipe_full_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__fifo__pipe_full_q
 
 
 module rss_core__fifo__pipe_q(d,q,clock);
@@ -22391,7 +22497,7 @@ module rss_core__indirection__written_q(d,q,clock);
 endmodule // rss_core__indirection__written_q
 
 
-module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_axis_tready,s_axis_tlast,start_allowed,tap,min_beats,frame_started,beat_valid,beat_data,beat_first,beat_last,beat_length);
+module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_axis_tready,s_axis_tlast,room_same,room_started,tap,min_beats,frame_started,beat_valid,beat_data,beat_first,beat_last,beat_length);
     
     // Module arguments
     input wire  clock;
@@ -22401,7 +22507,8 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
     input wire  s_axis_tvalid;
     output reg  s_axis_tready;
     input wire  s_axis_tlast;
-    input wire  start_allowed;
+    input wire  room_same;
+    input wire  room_started;
     input wire  tap;
     input wire  [5:0] min_beats;
     output reg  frame_started;
@@ -22427,9 +22534,21 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
     reg  in_frame$d;
     wire  in_frame$q;
     reg  in_frame$clock;
+    reg  open$d;
+    wire  open$q;
+    reg  open$clock;
+    reg  accepting$d;
+    wire  accepting$q;
+    reg  accepting$clock;
+    reg  last_ok$d;
+    wire  last_ok$q;
+    reg  last_ok$clock;
     reg  [5:0] since_end$d;
     wire  [5:0] since_end$q;
     reg  since_end$clock;
+    reg  since_saturated$d;
+    wire  since_saturated$q;
+    reg  since_saturated$clock;
     reg  too_soon$d;
     wire  too_soon$q;
     reg  too_soon$clock;
@@ -22455,12 +22574,18 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
     // Local signals
     reg  ready;
     reg  fire;
+    reg  held_back;
+    reg  next_in_frame;
+    reg  next_open;
+    reg  next_too_soon;
     reg  [63:0] highest_keep;
     reg  [15:0] last_bytes;
     reg  [16:0] sum;
     reg  [5:0] beat_number;
     reg  [5:0] next_since_end;
     reg  [5:0] counted_since_end;
+    reg  [6:0] since_end_plus;
+    reg  fire_last;
     
     // Sub module instances
     rss_core__ingress__swap swap(
@@ -22472,10 +22597,30 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
         .q(in_frame$q),
         .clock(in_frame$clock)
     );
+    rss_core__ingress__open open(
+        .d(open$d),
+        .q(open$q),
+        .clock(open$clock)
+    );
+    rss_core__ingress__accepting accepting(
+        .d(accepting$d),
+        .q(accepting$q),
+        .clock(accepting$clock)
+    );
+    rss_core__ingress__last_ok last_ok(
+        .d(last_ok$d),
+        .q(last_ok$q),
+        .clock(last_ok$clock)
+    );
     rss_core__ingress__since_end since_end(
         .d(since_end$d),
         .q(since_end$q),
         .clock(since_end$clock)
+    );
+    rss_core__ingress__since_saturated since_saturated(
+        .d(since_saturated$d),
+        .q(since_saturated$q),
+        .clock(since_saturated$clock)
     );
     rss_core__ingress__too_soon too_soon(
         .d(too_soon$d),
@@ -22516,7 +22661,11 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
     // Update code
     always @(*) begin
         in_frame$clock = clock;
+        open$clock = clock;
+        accepting$clock = clock;
+        last_ok$clock = clock;
         since_end$clock = clock;
+        since_saturated$clock = clock;
         too_soon$clock = clock;
         beats$clock = clock;
         length$clock = clock;
@@ -22525,7 +22674,11 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
         first_q$clock = clock;
         last_q$clock = clock;
         in_frame$d = in_frame$q;
+        open$d = open$q;
+        accepting$d = accepting$q;
+        last_ok$d = last_ok$q;
         since_end$d = since_end$q;
+        since_saturated$d = since_saturated$q;
         too_soon$d = too_soon$q;
         beats$d = beats$q;
         length$d = length$q;
@@ -22534,10 +22687,14 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
         first_q$d = first_q$q;
         last_q$d = last_q$q;
         swap$lanes = s_axis_tdata;
-        ready = tap | ((in_frame$q | start_allowed) & ~(s_axis_tlast & too_soon$q));
-        s_axis_tready = ready;
+        held_back = s_axis_tlast & too_soon$q;
+        ready = tap | (accepting$q & ~held_back);
+        s_axis_tready = tap | accepting$q;
+        if (s_axis_tlast) begin
+            s_axis_tready = tap | last_ok$q;
+        end
         fire = ready & s_axis_tvalid;
-        frame_started = fire & ~in_frame$q;
+        frame_started = s_axis_tvalid & ((open$q & ~held_back) | (tap & ~in_frame$q));
         highest_keep = s_axis_tkeep & ~(s_axis_tkeep >> 64'h1);
         last_bytes = 32'h0;
         last_bytes = (last_bytes & ~(1 << (32'h0)) | ((|(highest_keep & count_mask0)) << (32'h0)));
@@ -22560,17 +22717,28 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
             sum = 64'hffff;
         end
         valid_q$d = fire;
+        next_in_frame = in_frame$q;
+        next_open = ~in_frame$q & room_same;
+        fire_last = s_axis_tvalid & s_axis_tlast & (tap | (accepting$q & ~too_soon$q));
         counted_since_end = since_end$q;
-        if (~&since_end$q) begin
+        if (~since_saturated$q) begin
             counted_since_end = since_end$q + 64'h1;
         end
         next_since_end = counted_since_end;
+        since_saturated$d = ~fire_last & (since_saturated$q | (since_end$q == 64'h3e));
         if (fire) begin
             data_q$d = swap$swapped;
             first_q$d = ~in_frame$q;
             last_q$d = s_axis_tlast;
             length$d = sum[(32'h0)+:(16)];
-            in_frame$d = ~s_axis_tlast;
+            next_in_frame = ~s_axis_tlast;
+            next_open = 1'b0;
+            if (s_axis_tlast) begin
+                next_open = room_started;
+                if (in_frame$q) begin
+                    next_open = room_same;
+                end
+            end
             if (~&beat_number) begin
                 beats$d = beat_number + 64'h1;
             end
@@ -22581,18 +22749,26 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
         end
         if (reset) begin
             valid_q$d = 1'b0;
-            in_frame$d = 1'b0;
+            next_in_frame = 1'b0;
+            next_open = 1'b0;
             next_since_end = 32'h3f;
+            since_saturated$d = 1'b1;
             beats$d = 32'h0;
         end
         since_end$d = next_since_end;
-        too_soon$d = counted_since_end < min_beats;
-        if (fire & s_axis_tlast) begin
-            too_soon$d = min_beats > 64'h1;
+        in_frame$d = next_in_frame;
+        open$d = next_open;
+        accepting$d = next_in_frame | next_open;
+        since_end_plus = ((since_end$q) & 7'h7f) + 64'h1;
+        next_too_soon = ~since_saturated$q & (since_end_plus < ((min_beats) & 7'h7f));
+        if (fire_last) begin
+            next_too_soon = min_beats > 64'h1;
         end
         if (reset) begin
-            too_soon$d = 1'b0;
+            next_too_soon = 1'b0;
         end
+        too_soon$d = next_too_soon;
+        last_ok$d = (next_in_frame | next_open) & ~next_too_soon;
         beat_valid = valid_q$q;
         beat_data = data_q$q;
         beat_first = first_q$q;
@@ -22601,6 +22777,25 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
     end
     
 endmodule // rss_core__ingress
+
+
+module rss_core__ingress__accepting(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ingress__accepting
 
 
 module rss_core__ingress__beats(d,q,clock);
@@ -22679,6 +22874,25 @@ module rss_core__ingress__in_frame(d,q,clock);
 endmodule // rss_core__ingress__in_frame
 
 
+module rss_core__ingress__last_ok(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ingress__last_ok
+
+
 module rss_core__ingress__last_q(d,q,clock);
     
     // Module arguments
@@ -22717,6 +22931,25 @@ module rss_core__ingress__length(d,q,clock);
 endmodule // rss_core__ingress__length
 
 
+module rss_core__ingress__open(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ingress__open
+
+
 module rss_core__ingress__since_end(d,q,clock);
     
     // Module arguments
@@ -22734,6 +22967,25 @@ module rss_core__ingress__since_end(d,q,clock);
     end
           
 endmodule // rss_core__ingress__since_end
+
+
+module rss_core__ingress__since_saturated(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ingress__since_saturated
 
 
 module rss_core__ingress__swap(lanes,swapped);
@@ -24884,6 +25136,25 @@ module rss_core__parsing(d,q,clock);
     end
           
 endmodule // rss_core__parsing
+
+
+module rss_core__parsing_empty(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__parsing_empty
 
 
 module rss_core__plan(slots,ipv4,ipv6,tcp,udp,plans);
@@ -38213,6 +38484,25 @@ module rss_core__regs__write_slot__taken_decode(address,decode);
 endmodule // rss_core__regs__write_slot__taken_decode
 
 
+module rss_core__room_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__room_q
+
+
 module rss_core__select(enabled,ipv4,ipv6,four_tuple,four_tuple_ex,src,dst,ex_src,ex_dst,ports,plan,selected,source,destination,port_pair,layout_ipv4,layout_ipv6);
     
     // Module arguments
@@ -39314,7 +39604,26 @@ module rss_core__slots__tag16_q(d,q,clock);
 endmodule // rss_core__slots__tag16_q
 
 
-module rss_core__start_ok(d,q,clock);
+module rss_core__start_step_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [8:0] d;
+    output reg  [8:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 9'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__start_step_q
+
+
+module rss_core__started_q(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -39330,7 +39639,7 @@ module rss_core__start_ok(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__start_ok
+endmodule // rss_core__started_q
 
 
 module rss_core__table_address(bank,vport,hash,size_log2,address);
@@ -39847,6 +40156,9 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
     reg  [1:0] pipe_q$d;
     wire  [1:0] pipe_q$q;
     reg  pipe_q$clock;
+    reg  pipe_full_q$d;
+    wire  pipe_full_q$q;
+    reg  pipe_full_q$clock;
     reg  head_valid$d;
     wire  head_valid$q;
     reg  head_valid$clock;
@@ -39856,6 +40168,9 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
     reg  [4:0] read_next;
     reg  [1:0] queued_next;
     reg  [1:0] pipe_next;
+    reg  pipe_full_next;
+    reg  [4:0] held_step;
+    reg  [4:0] stored_step;
     reg  issue;
     reg  store;
     reg  leave;
@@ -39940,6 +40255,11 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
         .q(pipe_q$q),
         .clock(pipe_q$clock)
     );
+    rss_core__tx_lookup__answers__pipe_full_q pipe_full_q(
+        .d(pipe_full_q$d),
+        .q(pipe_full_q$q),
+        .clock(pipe_full_q$clock)
+    );
     rss_core__tx_lookup__answers__head_valid head_valid(
         .d(head_valid$d),
         .q(head_valid$q),
@@ -39962,6 +40282,7 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
         third$clock = clock;
         queued_q$clock = clock;
         pipe_q$clock = clock;
+        pipe_full_q$clock = clock;
         head_valid$clock = clock;
         write_ptr$d = write_ptr$q;
         read_ptr$d = read_ptr$q;
@@ -39977,6 +40298,7 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
         third$d = third$q;
         queued_q$d = queued_q$q;
         pipe_q$d = pipe_q$q;
+        pipe_full_q$d = pipe_full_q$q;
         head_valid$d = head_valid$q;
         ram$read_clock = clock;
         ram$write_clock = clock;
@@ -39991,7 +40313,7 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
             write_next = write_ptr$q + 64'h1;
         end
         leave = head_valid$q & out_ready;
-        issue = waiting_q$q & ((pipe_q$q != 64'h3) | leave);
+        issue = waiting_q$q & (~pipe_full_q$q | leave);
         ram$read_address = read_ptr$q[(32'h0)+:(4)];
         read_next = read_ptr$q;
         if (issue) begin
@@ -40027,6 +40349,7 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
         end
         queued_next = queued_q$q;
         pipe_next = pipe_q$q;
+        pipe_full_next = pipe_full_q$q;
         if (arriving_q$q & ~leave) begin
             queued_next = queued_q$q + 64'h1;
         end
@@ -40035,9 +40358,11 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
         end
         if (issue & ~leave) begin
             pipe_next = pipe_q$q + 64'h1;
+            pipe_full_next = pipe_q$q == 64'h2;
         end
         if (~issue & leave) begin
             pipe_next = pipe_q$q - 64'h1;
+            pipe_full_next = 1'b0;
         end
         if (reset) begin
             write_next = 32'h0;
@@ -40046,32 +40371,36 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
             arriving_q$d = 1'b0;
             queued_next = 32'h0;
             pipe_next = 32'h0;
+            pipe_full_next = 1'b0;
         end
         write_ptr$d = write_next;
         read_ptr$d = read_next;
         queued_q$d = queued_next;
         pipe_q$d = pipe_next;
+        pipe_full_q$d = pipe_full_next;
         head_valid$d = |queued_next;
-        held_q$d = held_q$q;
-        full_q$d = held_q$q >= capacity;
+        held_step = 32'h0;
+        full_q$d = held_q$q == capacity;
         if (store & ~leave) begin
-            held_q$d = held_q$q + 64'h1;
-            full_q$d = held_q$q >= (capacity - 64'h1);
+            held_step = 32'h1;
+            full_q$d = held_q$q == (capacity - 64'h1);
         end
         if (~store & leave) begin
-            held_q$d = held_q$q - 64'h1;
-            full_q$d = held_q$q >= (capacity + 64'h1);
+            held_step = ~held_step;
+            full_q$d = 1'b0;
         end
-        stored_q$d = stored_q$q;
+        held_q$d = held_q$q + held_step;
+        stored_step = 32'h0;
         waiting_q$d = |stored_q$q;
         if (store & ~issue) begin
-            stored_q$d = stored_q$q + 64'h1;
+            stored_step = 32'h1;
             waiting_q$d = 1'b1;
         end
         if (~store & issue) begin
-            stored_q$d = stored_q$q - 64'h1;
+            stored_step = ~stored_step;
             waiting_q$d = stored_q$q != 64'h1;
         end
+        stored_q$d = stored_q$q + stored_step;
         if (reset) begin
             held_q$d = 32'h0;
             stored_q$d = 32'h0;
@@ -40197,6 +40526,25 @@ module rss_core__tx_lookup__answers__latched_q(d,q,clock);
     end
           
 endmodule // rss_core__tx_lookup__answers__latched_q
+
+
+module rss_core__tx_lookup__answers__pipe_full_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__answers__pipe_full_q
 
 
 module rss_core__tx_lookup__answers__pipe_q(d,q,clock);

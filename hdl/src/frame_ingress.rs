@@ -3,8 +3,9 @@
 //! start.
 //!
 //! `s_axis_tready` depends on registers only. Inside a frame it is always high, so a
-//! frame, once started, is never stalled. Between frames it is low while
-//! `start_allowed` is low (the record path has no room left for another frame).
+//! frame, once started, is never stalled. Between frames it is low while the record
+//! path has no room left for another frame (`room_same` / `room_started`, registered
+//! here with the frame state into `open`).
 //! A frame's last beat is also held back until `min_beats` clocks have passed since
 //! the previous frame's last beat, so frames reach the hash unit at most one per
 //! `min_beats` clocks: the hash unit's pace. Only runts (frames below the Ethernet
@@ -43,8 +44,12 @@ pub struct FrameIngress<const DATA_BITS: usize, const KEEP_BITS: usize> {
     pub s_axis_tready: Signal<Out, Bit>,
     /// Last beat of the frame.
     pub s_axis_tlast: Signal<In, Bit>,
-    /// The record path can take one more frame (from registers).
-    pub start_allowed: Signal<In, Bit>,
+    /// The record path can take one more frame next clock if no frame starts this
+    /// clock (from registers).
+    pub room_same: Signal<In, Bit>,
+    /// The record path can take one more frame next clock if one starts this clock
+    /// (from registers).
+    pub room_started: Signal<In, Bit>,
     /// Tap mode: never deassert `s_axis_tready`.
     pub tap: Signal<In, Bit>,
     /// Fewest clocks between two frames' last beats (hash unit steps per frame).
@@ -63,7 +68,21 @@ pub struct FrameIngress<const DATA_BITS: usize, const KEEP_BITS: usize> {
     pub beat_length: Signal<Out, Bits<LENGTH_BITS>>,
     swap: ByteSwap<DATA_BITS>,
     in_frame: DFF<Bit>,
+    /// Between frames with room for one more: `!in_frame` and the room in one register,
+    /// so a frame's start is one LUT of `tvalid`, `tlast` and registers and the
+    /// credit counters behind it have the clock to themselves.
+    open: DFF<Bit>,
+    /// `in_frame | open`: a beat may be taken (but a last beat offered too soon). One
+    /// register, so the accept is a LUT of four inputs, not five.
+    accepting: DFF<Bit>,
+    /// `accepting & !too_soon`: a last beat may be taken. Read by `s_axis_tready` alone,
+    /// so the port's LUT is not a term the accept can be built from (the accept stays
+    /// one LUT from registers, not one behind the port's).
+    last_ok: DFF<Bit>,
     since_end: DFF<Bits<BEAT_INDEX_BITS>>,
+    /// `since_end` has saturated (all ones), registered beside it so the count's step
+    /// is not behind a six-input AND.
+    since_saturated: DFF<Bit>,
     /// `since_end < min_beats`, a clock ahead: a last beat offered now must wait.
     /// Registered so the pacing compare does not sit in front of `s_axis_tready` and
     /// the beat register's enable.
@@ -85,6 +104,11 @@ pub struct FrameIngress<const DATA_BITS: usize, const KEEP_BITS: usize> {
     beat_bytes: Constant<Bits<LENGTH_BITS>>,
     ready: Signal<Local, Bit>,
     fire: Signal<Local, Bit>,
+    /// A runt's last beat offered too soon: it waits.
+    held_back: Signal<Local, Bit>,
+    next_in_frame: Signal<Local, Bit>,
+    next_open: Signal<Local, Bit>,
+    next_too_soon: Signal<Local, Bit>,
     highest_keep: Signal<Local, Bits<KEEP_BITS>>,
     last_bytes: Signal<Local, Bits<LENGTH_BITS>>,
     sum: Signal<Local, Bits<17>>,
@@ -92,6 +116,10 @@ pub struct FrameIngress<const DATA_BITS: usize, const KEEP_BITS: usize> {
     next_since_end: Signal<Local, Bits<BEAT_INDEX_BITS>>,
     /// `since_end` one clock on, saturating (no frame ending).
     counted_since_end: Signal<Local, Bits<BEAT_INDEX_BITS>>,
+    /// `since_end + 1`, one bit wider, for the pacing compare.
+    since_end_plus: Signal<Local, Bits<7>>,
+    /// A frame's last beat is accepted this clock.
+    fire_last: Signal<Local, Bit>,
 }
 
 impl<const DATA_BITS: usize, const KEEP_BITS: usize> Default
@@ -115,7 +143,8 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Default
             s_axis_tvalid: Default::default(),
             s_axis_tready: Default::default(),
             s_axis_tlast: Default::default(),
-            start_allowed: Default::default(),
+            room_same: Default::default(),
+            room_started: Default::default(),
             tap: Default::default(),
             min_beats: Default::default(),
             frame_started: Default::default(),
@@ -126,7 +155,11 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Default
             beat_length: Default::default(),
             swap: Default::default(),
             in_frame: Default::default(),
+            open: Default::default(),
+            accepting: Default::default(),
+            last_ok: Default::default(),
             since_end: Default::default(),
+            since_saturated: Default::default(),
             too_soon: Default::default(),
             beats: Default::default(),
             length: Default::default(),
@@ -144,12 +177,18 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Default
             beat_bytes: Constant::new((KEEP_BITS as u64).to_bits()),
             ready: Default::default(),
             fire: Default::default(),
+            held_back: Default::default(),
+            next_in_frame: Default::default(),
+            next_open: Default::default(),
+            next_too_soon: Default::default(),
             highest_keep: Default::default(),
             last_bytes: Default::default(),
             sum: Default::default(),
             beat_number: Default::default(),
             next_since_end: Default::default(),
             counted_since_end: Default::default(),
+            since_end_plus: Default::default(),
+            fire_last: Default::default(),
         }
     }
 }
@@ -158,16 +197,35 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Logic for FrameIngress<DATA
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, in_frame, since_end, too_soon, beats, length, valid_q, data_q, first_q,
+            self,
+            clock,
+            in_frame,
+            open,
+            accepting,
+            last_ok,
+            since_end,
+            since_saturated,
+            too_soon,
+            beats,
+            length,
+            valid_q,
+            data_q,
+            first_q,
             last_q
         );
         self.swap.lanes.next = self.s_axis_tdata.val();
-        self.ready.next = self.tap.val()
-            | ((self.in_frame.q.val() | self.start_allowed.val())
-                & !(self.s_axis_tlast.val() & self.too_soon.q.val()));
-        self.s_axis_tready.next = self.ready.val();
+        self.held_back.next = self.s_axis_tlast.val() & self.too_soon.q.val();
+        self.ready.next = self.tap.val() | (self.accepting.q.val() & !self.held_back.val());
+        self.s_axis_tready.next = self.tap.val() | self.accepting.q.val();
+        if self.s_axis_tlast.val() {
+            self.s_axis_tready.next = self.tap.val() | self.last_ok.q.val();
+        }
         self.fire.next = self.ready.val() & self.s_axis_tvalid.val();
-        self.frame_started.next = self.fire.val() & !self.in_frame.q.val();
+        // `fire & !in_frame`, written from `open` (never high inside a frame) so that it
+        // is not built behind `s_axis_tready`'s LUT.
+        self.frame_started.next = self.s_axis_tvalid.val()
+            & ((self.open.q.val() & !self.held_back.val())
+                | (self.tap.val() & !self.in_frame.q.val()));
 
         // Bytes in the beat: all lanes, or on the last beat the highest kept lane + 1.
         self.highest_keep.next = self.s_axis_tkeep.val() & !(self.s_axis_tkeep.val() >> 1_u64);
@@ -215,17 +273,33 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Logic for FrameIngress<DATA
         }
 
         self.valid_q.d.next = self.fire.val();
+        // `open` as `!in_frame` and the room will be next clock.
+        self.next_in_frame.next = self.in_frame.q.val();
+        self.next_open.next = !self.in_frame.q.val() & self.room_same.val();
+        // `fire & tlast`, from the registers directly (not behind `s_axis_tready`).
+        self.fire_last.next = self.s_axis_tvalid.val()
+            & self.s_axis_tlast.val()
+            & (self.tap.val() | (self.accepting.q.val() & !self.too_soon.q.val()));
         self.counted_since_end.next = self.since_end.q.val();
-        if !self.since_end.q.val().all() {
+        if !self.since_saturated.q.val() {
             self.counted_since_end.next = self.since_end.q.val() + 1_u64;
         }
         self.next_since_end.next = self.counted_since_end.val();
+        self.since_saturated.d.next = !self.fire_last.val()
+            & (self.since_saturated.q.val() | (self.since_end.q.val() == 0x3e_u64));
         if self.fire.val() {
             self.data_q.d.next = self.swap.swapped.val();
             self.first_q.d.next = !self.in_frame.q.val();
             self.last_q.d.next = self.s_axis_tlast.val();
             self.length.d.next = self.sum.val().get_bits::<LENGTH_BITS>(0);
-            self.in_frame.d.next = !self.s_axis_tlast.val();
+            self.next_in_frame.next = !self.s_axis_tlast.val();
+            self.next_open.next = false;
+            if self.s_axis_tlast.val() {
+                self.next_open.next = self.room_started.val();
+                if self.in_frame.q.val() {
+                    self.next_open.next = self.room_same.val();
+                }
+            }
             if !self.beat_number.val().all() {
                 self.beats.d.next = self.beat_number.val() + 1_u64;
             }
@@ -236,20 +310,31 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Logic for FrameIngress<DATA
         }
         if self.reset.val() {
             self.valid_q.d.next = false;
-            self.in_frame.d.next = false;
+            self.next_in_frame.next = false;
+            self.next_open.next = false;
             self.next_since_end.next = 0x3f.into();
+            self.since_saturated.d.next = true;
             self.beats.d.next = 0.into();
         }
         self.since_end.d.next = self.next_since_end.val();
+        self.in_frame.d.next = self.next_in_frame.val();
+        self.open.d.next = self.next_open.val();
+        self.accepting.d.next = self.next_in_frame.val() | self.next_open.val();
         // The same compare, made on the count as it goes on and on the restart at 1
-        // side by side, so the accept decision meets the compares' ends.
-        self.too_soon.d.next = self.counted_since_end.val() < self.min_beats.val();
-        if self.fire.val() & self.s_axis_tlast.val() {
-            self.too_soon.d.next = self.min_beats.val() > 1_u64;
+        // side by side, so the accept decision meets the compares' ends. A saturated
+        // count (63) is never below `min_beats`; otherwise it steps to `since_end + 1`.
+        self.since_end_plus.next = bit_cast::<7, BEAT_INDEX_BITS>(self.since_end.q.val()) + 1_u64;
+        self.next_too_soon.next = !self.since_saturated.q.val()
+            & (self.since_end_plus.val() < bit_cast::<7, BEAT_INDEX_BITS>(self.min_beats.val()));
+        if self.fire_last.val() {
+            self.next_too_soon.next = self.min_beats.val() > 1_u64;
         }
         if self.reset.val() {
-            self.too_soon.d.next = false;
+            self.next_too_soon.next = false;
         }
+        self.too_soon.d.next = self.next_too_soon.val();
+        self.last_ok.d.next =
+            (self.next_in_frame.val() | self.next_open.val()) & !self.next_too_soon.val();
         self.beat_valid.next = self.valid_q.q.val();
         self.beat_data.next = self.data_q.q.val();
         self.beat_first.next = self.first_q.q.val();

@@ -17,7 +17,7 @@
 //! RAM) are registers, so the push's write enable and the RAM's read address start a
 //! clock with no subtractor or comparison in front of them. The levels are counted
 //! up and down, not taken from the pointers' difference, and each flag is chosen from
-//! three compares of the present level made side by side (level − 1, level, level + 1),
+//! compares of the present level made side by side (the level as it is and as it steps),
 //! so no carry chain follows another in one clock.
 
 use rust_hdl::prelude::*;
@@ -71,11 +71,19 @@ pub struct RecordFifo<const WIDTH: usize, const DEPTH_LOG2: usize, const COUNT_B
     queued_q: DFF<Bits<2>>,
     /// Records in the queue and in flight to it (0 to 3).
     pipe_q: DFF<Bits<2>>,
+    /// `pipe_q` is 3, registered beside it so the read issue is one LUT and the levels
+    /// it steers have the rest of the clock.
+    pipe_full_q: DFF<Bit>,
     head_valid: DFF<Bit>,
     write_next: Signal<Local, Bits<COUNT_BITS>>,
     read_next: Signal<Local, Bits<COUNT_BITS>>,
     queued_next: Signal<Local, Bits<2>>,
     pipe_next: Signal<Local, Bits<2>>,
+    pipe_full_next: Signal<Local, Bit>,
+    /// The levels' steps (+1, 0 or -1): each level is one adder from its register, not
+    /// a choice among three behind the store and the read.
+    held_step: Signal<Local, Bits<COUNT_BITS>>,
+    stored_step: Signal<Local, Bits<COUNT_BITS>>,
     /// A RAM entry is read this clock, towards the queue.
     issue: Signal<Local, Bit>,
     store: Signal<Local, Bit>,
@@ -114,11 +122,15 @@ impl<const WIDTH: usize, const DEPTH_LOG2: usize, const COUNT_BITS: usize> Defau
             third: Default::default(),
             queued_q: Default::default(),
             pipe_q: Default::default(),
+            pipe_full_q: Default::default(),
             head_valid: Default::default(),
             write_next: Default::default(),
             read_next: Default::default(),
             queued_next: Default::default(),
             pipe_next: Default::default(),
+            pipe_full_next: Default::default(),
+            held_step: Default::default(),
+            stored_step: Default::default(),
             issue: Default::default(),
             store: Default::default(),
             leave: Default::default(),
@@ -132,8 +144,24 @@ impl<const WIDTH: usize, const DEPTH_LOG2: usize, const COUNT_BITS: usize> Logic
     #[hdl_gen]
     fn update(&mut self) {
         dff_setup!(
-            self, clock, write_ptr, read_ptr, held_q, stored_q, full_q, waiting_q, latched_q,
-            arriving_q, ram_word, head, second, third, queued_q, pipe_q, head_valid
+            self,
+            clock,
+            write_ptr,
+            read_ptr,
+            held_q,
+            stored_q,
+            full_q,
+            waiting_q,
+            latched_q,
+            arriving_q,
+            ram_word,
+            head,
+            second,
+            third,
+            queued_q,
+            pipe_q,
+            pipe_full_q,
+            head_valid
         );
         self.ram.read_clock.next = self.clock.val();
         self.ram.write_clock.next = self.clock.val();
@@ -151,8 +179,7 @@ impl<const WIDTH: usize, const DEPTH_LOG2: usize, const COUNT_BITS: usize> Logic
         // this clock's departure is counted. The RAM reads `read_ptr` every clock; a
         // read that is not issued is ignored.
         self.leave.next = self.head_valid.q.val() & self.out_ready.val();
-        self.issue.next =
-            self.waiting_q.q.val() & ((self.pipe_q.q.val() != 3_u64) | self.leave.val());
+        self.issue.next = self.waiting_q.q.val() & (!self.pipe_full_q.q.val() | self.leave.val());
         self.ram.read_address.next = self.read_ptr.q.val().get_bits::<DEPTH_LOG2>(0);
         self.read_next.next = self.read_ptr.q.val();
         if self.issue.val() {
@@ -190,6 +217,7 @@ impl<const WIDTH: usize, const DEPTH_LOG2: usize, const COUNT_BITS: usize> Logic
         }
         self.queued_next.next = self.queued_q.q.val();
         self.pipe_next.next = self.pipe_q.q.val();
+        self.pipe_full_next.next = self.pipe_full_q.q.val();
         if self.arriving_q.q.val() & !self.leave.val() {
             self.queued_next.next = self.queued_q.q.val() + 1_u64;
         }
@@ -198,9 +226,11 @@ impl<const WIDTH: usize, const DEPTH_LOG2: usize, const COUNT_BITS: usize> Logic
         }
         if self.issue.val() & !self.leave.val() {
             self.pipe_next.next = self.pipe_q.q.val() + 1_u64;
+            self.pipe_full_next.next = self.pipe_q.q.val() == 2_u64;
         }
         if !self.issue.val() & self.leave.val() {
             self.pipe_next.next = self.pipe_q.q.val() - 1_u64;
+            self.pipe_full_next.next = false;
         }
         if self.reset.val() {
             self.write_next.next = 0.into();
@@ -209,34 +239,43 @@ impl<const WIDTH: usize, const DEPTH_LOG2: usize, const COUNT_BITS: usize> Logic
             self.arriving_q.d.next = false;
             self.queued_next.next = 0.into();
             self.pipe_next.next = 0.into();
+            self.pipe_full_next.next = false;
         }
         self.write_ptr.d.next = self.write_next.val();
         self.read_ptr.d.next = self.read_next.val();
         self.queued_q.d.next = self.queued_next.val();
         self.pipe_q.d.next = self.pipe_next.val();
+        self.pipe_full_q.d.next = self.pipe_full_next.val();
         self.head_valid.d.next = self.queued_next.val().any();
         // The levels next clock. All records held: one more with a store, one less
         // with the head taken. In RAM: one more with a store, one less with a read.
-        self.held_q.d.next = self.held_q.q.val();
-        self.full_q.d.next = self.held_q.q.val() >= self.capacity.val();
+        // The level never passes `capacity` (a store needs room), so full is an
+        // equality, not a magnitude compare: taken apart into LUTs against the constant
+        // capacity, that compare was three levels before the choice.
+        self.held_step.next = 0.into();
+        self.full_q.d.next = self.held_q.q.val() == self.capacity.val();
         if self.store.val() & !self.leave.val() {
-            self.held_q.d.next = self.held_q.q.val() + 1_u64;
-            self.full_q.d.next = self.held_q.q.val() >= (self.capacity.val() - 1_u64);
+            self.held_step.next = 1.into();
+            self.full_q.d.next = self.held_q.q.val() == (self.capacity.val() - 1_u64);
         }
         if !self.store.val() & self.leave.val() {
-            self.held_q.d.next = self.held_q.q.val() - 1_u64;
-            self.full_q.d.next = self.held_q.q.val() >= (self.capacity.val() + 1_u64);
+            // All ones: -1.
+            self.held_step.next = !self.held_step.val();
+            self.full_q.d.next = false;
         }
-        self.stored_q.d.next = self.stored_q.q.val();
+        self.held_q.d.next = self.held_q.q.val() + self.held_step.val();
+        self.stored_step.next = 0.into();
         self.waiting_q.d.next = self.stored_q.q.val().any();
         if self.store.val() & !self.issue.val() {
-            self.stored_q.d.next = self.stored_q.q.val() + 1_u64;
+            self.stored_step.next = 1.into();
             self.waiting_q.d.next = true;
         }
         if !self.store.val() & self.issue.val() {
-            self.stored_q.d.next = self.stored_q.q.val() - 1_u64;
+            // All ones: -1.
+            self.stored_step.next = !self.stored_step.val();
             self.waiting_q.d.next = self.stored_q.q.val() != 1_u64;
         }
+        self.stored_q.d.next = self.stored_q.q.val() + self.stored_step.val();
         if self.reset.val() {
             self.held_q.d.next = 0.into();
             self.stored_q.d.next = 0.into();

@@ -208,6 +208,9 @@ pub struct RssCore<
     leaving_q: DFF<Bits<3>>,
     /// Frames started whose verdict has not left the parser yet.
     parsing: DFF<Bits<6>>,
+    /// `parsing` is zero, registered beside it so the probe's start reads a flag, not
+    /// a compare behind the count's adders.
+    parsing_empty: DFF<Bit>,
     /// The probe's job is loaded this clock (its VPort's state is in `frame_slot`).
     probe_go: DFF<Bit>,
     /// The probe's job is in the hash unit or the table read.
@@ -215,7 +218,16 @@ pub struct RssCore<
     /// A probe waited last clock with the parser empty (in tap mode, whatever the
     /// parser held): the state pick may turn to the probe's VPort this clock.
     probe_override: DFF<Bit>,
-    start_ok: DFF<Bit>,
+    /// Bit `j`: `outstanding - started_q - leaving_q + 2 - j < depth`, formed a clock
+    /// ahead from the count and the records leaving, so the start decision in the
+    /// ingress reads registers, not the count's adders: with `started_q` (a frame
+    /// started last clock, already in `outstanding`) they say whether a frame may start
+    /// next clock if none starts (bit 2 or 1) or one starts (bit 1 or 0) this clock.
+    room_q: DFF<Bits<3>>,
+    /// A frame started last clock.
+    started_q: DFF<Bit>,
+    /// `1 - leaving_q`, so `outstanding` with a frame starting is one adder.
+    start_step_q: DFF<Bits<FIFO_COUNT_BITS>>,
     /// A record was dropped at the FIFO: the next record pushed is flagged.
     lost: DFF<Bit>,
     /// A frame was dropped before the hash unit: the next frame's job is flagged (the
@@ -278,12 +290,13 @@ pub struct RssCore<
     parsing_same: Signal<Local, Bits<6>>,
     parsing_started: Signal<Local, Bits<6>>,
     no_verdict: Signal<Local, Bit>,
-    /// Bit `j`: `outstanding < depth - 1 + j`.
-    below: Signal<Local, Bits<6>>,
-    /// A frame may start next clock, if none starts / one starts this clock.
-    room_same: Signal<Local, Bit>,
-    room_started: Signal<Local, Bit>,
+    /// Bit `j`: `outstanding < depth - 2 + j`.
+    below: Signal<Local, Bits<11>>,
+    /// `leaving_q + leaving`: the records counted out of `outstanding` by next clock.
+    leaving_both: Signal<Local, Bits<4>>,
     fifo_depth_less_one: Constant<Bits<16>>,
+    /// `depth - 2`, or 0 for a FIFO of one (where `held_same < depth - 2` never holds).
+    fifo_depth_less_two: Constant<Bits<16>>,
 }
 
 impl<
@@ -400,10 +413,13 @@ impl<
             outstanding: Default::default(),
             leaving_q: Default::default(),
             parsing: Default::default(),
+            parsing_empty: Default::default(),
             probe_go: Default::default(),
             probe_launched: Default::default(),
             probe_override: Default::default(),
-            start_ok: Default::default(),
+            room_q: Default::default(),
+            started_q: Default::default(),
+            start_step_q: Default::default(),
             lost: Default::default(),
             lost_upstream: Default::default(),
             drops: Default::default(),
@@ -453,9 +469,9 @@ impl<
             parsing_started: Default::default(),
             no_verdict: Default::default(),
             below: Default::default(),
-            room_same: Default::default(),
-            room_started: Default::default(),
+            leaving_both: Default::default(),
             fifo_depth_less_one: Constant::new((u64::from(fifo_depth) - 1).to_bits()),
+            fifo_depth_less_two: Constant::new(u64::from(fifo_depth).saturating_sub(2).to_bits()),
         }
     }
 }
@@ -495,10 +511,13 @@ impl<
             outstanding,
             leaving_q,
             parsing,
+            parsing_empty,
             probe_go,
             probe_launched,
             probe_override,
-            start_ok,
+            room_q,
+            started_q,
+            start_step_q,
             lost,
             lost_upstream,
             drops,
@@ -597,7 +616,18 @@ impl<
         self.ingress.s_axis_tvalid.next = self.s_axis_tvalid.val();
         self.ingress.s_axis_tlast.next = self.s_axis_tlast.val();
         self.s_axis_tready.next = self.ingress.s_axis_tready.val();
-        self.ingress.start_allowed.next = self.start_ok.q.val();
+        // `outstanding - leaving_q (+ 1) < depth`, `outstanding` with or without a
+        // frame started last clock.
+        self.ingress.room_same.next = self.room_q.q.val().get_bit(2);
+        self.ingress.room_started.next = self.room_q.q.val().get_bit(1);
+        if self.started_q.q.val() {
+            self.ingress.room_same.next = self.room_q.q.val().get_bit(1);
+            self.ingress.room_started.next = self.room_q.q.val().get_bit(0);
+        }
+        if self.regs.probe_request.val() {
+            self.ingress.room_same.next = false;
+            self.ingress.room_started.next = false;
+        }
         self.ingress.tap.next = self.tap.val();
         self.ingress.min_beats.next = self.steps.val();
 
@@ -721,7 +751,7 @@ impl<
         // the probe's job waits in the job register until the hash unit takes it, and a
         // frame's verdict arriving as the probe is loaded or waits is dropped and
         // counted. `tap` is a constant, so a default build has no hold logic.
-        self.parser_idle.next = (self.parsing.q.val() == 0_u64)
+        self.parser_idle.next = self.parsing_empty.q.val()
             & !self.ingress.frame_started.val()
             & !self.job_valid.q.val()
             & self.hasher.in_ready.val();
@@ -746,7 +776,7 @@ impl<
         self.probe_override.d.next = self.regs.probe_request.val()
             & !self.probe_launched.q.val()
             & !self.probe_go.q.val()
-            & (self.tap.val() | (self.parsing.q.val() == 0_u64));
+            & (self.tap.val() | self.parsing_empty.q.val());
         // The next verdict's hash input planned under every VPort's types, its VPort's
         // plan picked like its state, but from the frame's VPort alone: a probe's job
         // ignores the plan, so the pick is off the probe override's multiplexer.
@@ -947,8 +977,9 @@ impl<
 
         // Credits: a frame may start while the frames started and not yet gone (taken
         // from the FIFO or dropped) stay below its depth. One register counts them, so
-        // the start decision is one adder and a compare, not the FIFO's pointer
-        // difference plus the frames in flight. A record gone is counted out a clock
+        // the start decision is an adder and a compare, not the FIFO's pointer
+        // difference plus the frames in flight, and it is made a clock ahead into
+        // `room_same_q` / `room_started_q`. A record gone is counted out a clock
         // after it went (a frame's credit comes back a clock late, which only errs on
         // the safe side), so the consumer's `tready` ends in a register.
         self.leaving.next =
@@ -957,8 +988,9 @@ impl<
         self.leaving_q.d.next = self.leaving.val();
         self.held_same.next =
             self.outstanding.q.val() - bit_cast::<FIFO_COUNT_BITS, 3>(self.leaving_q.q.val());
-        self.held_started.next = (self.outstanding.q.val() + 1_u64)
-            - bit_cast::<FIFO_COUNT_BITS, 3>(self.leaving_q.q.val());
+        self.held_started.next = self.outstanding.q.val() + self.start_step_q.q.val();
+        self.start_step_q.d.next = bit_cast::<FIFO_COUNT_BITS, 16>(self.one.val())
+            - bit_cast::<FIFO_COUNT_BITS, 3>(self.leaving.val());
         // Frames counted into the parser at their start and out at their verdict.
         self.parsing_same.next =
             self.parsing.q.val() - bit_cast::<6, 1>(self.capture.result_valid.val().into());
@@ -970,39 +1002,56 @@ impl<
         // No frame starts while a probe waits (the parser drains for it).
         self.held.next = self.held_same.val();
         self.parsing.d.next = self.parsing_same.val();
-        // `held < depth` is `outstanding < depth + leaving - started`: compared on the
-        // register alone against each bound (`leaving` is at most 1 + 3), then chosen.
+        // Next clock's `outstanding - started_q - leaving_q + k < depth` is `outstanding
+        // - leaving_q - leaving + k < depth`, that is `outstanding < depth - k +
+        // leaving_q + leaving`: compared on the register alone against each bound
+        // (`leaving` and `leaving_q` are at most 1 + 3 each), then chosen by the records
+        // leaving. (The ingress adds `!in_frame`; the start and the probe's hold choose
+        // among the bits next clock.)
         self.below.next = 0.into();
-        for j in 0..6 {
+        if bit_cast::<16, FIFO_COUNT_BITS>(self.outstanding.q.val())
+            < self.fifo_depth_less_two.val()
+        {
+            self.below.next = self.below.val().replace_bit(0, true);
+        }
+        for j in 0..10 {
             if bit_cast::<16, FIFO_COUNT_BITS>(self.outstanding.q.val())
                 < self.fifo_depth_less_one.val() + j.to_bits()
             {
-                self.below.next = self.below.val().replace_bit(j, true);
+                self.below.next = self.below.val().replace_bit(j + 1, true);
             }
         }
-        self.room_same.next = false;
-        self.room_started.next = false;
-        for l in 0..5 {
-            if self.leaving_q.q.val() == l.to_bits() {
-                self.room_same.next = self.below.val().get_bit(l + 1);
-                self.room_started.next = self.below.val().get_bit(l);
+        self.leaving_both.next =
+            bit_cast::<4, 3>(self.leaving_q.q.val()) + bit_cast::<4, 3>(self.leaving.val());
+        self.room_q.d.next = 0.into();
+        for l in 0..9 {
+            if self.leaving_both.val() == l.to_bits() {
+                self.room_q.d.next = self.below.val().get_bits::<3>(l);
             }
         }
-        self.start_ok.d.next = self.room_same.val() & !self.regs.probe_request.val();
+        self.started_q.d.next = self.ingress.frame_started.val();
+        // Zero next clock: no start, and the count is 0 with no verdict or 1 with one.
+        self.parsing_empty.d.next = !self.ingress.frame_started.val()
+            & (((self.parsing.q.val() == 0_u64) & !self.capture.result_valid.val())
+                | ((self.parsing.q.val() == 1_u64) & self.capture.result_valid.val()));
         if self.ingress.frame_started.val() {
             self.held.next = self.held_started.val();
             self.parsing.d.next = self.parsing_started.val();
-            self.start_ok.d.next = self.room_started.val() & !self.regs.probe_request.val();
         }
         self.outstanding.d.next = self.held.val();
         if self.rst.val() {
             self.outstanding.d.next = 0.into();
             self.leaving_q.d.next = 0.into();
             self.parsing.d.next = 0.into();
+            self.parsing_empty.d.next = true;
+            // Empty after the reset: room for a frame (no frame starts in the next
+            // clock, so the bits for one starting are not read).
+            self.room_q.d.next = 7.into();
+            self.started_q.d.next = false;
+            self.start_step_q.d.next = 1.into();
             self.probe_go.d.next = false;
             self.probe_launched.d.next = false;
             self.probe_override.d.next = false;
-            self.start_ok.d.next = false;
             self.lost.d.next = false;
             self.lost_upstream.d.next = false;
             self.drops.d.next = 0.into();
