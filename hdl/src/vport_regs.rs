@@ -155,7 +155,8 @@ pub struct VportRegs {
     /// The key store finished the copy; the commit waits for a clock without
     /// `pick_hold`.
     copied: DFF<Bit>,
-    /// The held write is a `COMMIT` that would be taken (decided a clock ahead).
+    /// The held write is a `COMMIT` that would be taken (decided ahead, from the hit
+    /// and the fault registered the clock before).
     commit_accept_q: DFF<Bit>,
     /// A commit is pending and has all it waits for of its own (the key copy, when it
     /// has one), a clock ago: the apply decision is then one LUT of this, `pending` and
@@ -165,17 +166,23 @@ pub struct VportRegs {
     /// `ready_q`'s next value.
     ready_next: Signal<Local, Bit>,
     /// Per VPort (one-hot, the commit's target), a clock ahead like `ready_q`: the
-    /// commit copies the staging set in (`PARAMS`), flips the table bank (`TABLE`).
-    /// Each slot's enable is then one LUT of its bit and `apply_clear`.
+    /// commit copies the staging set in (`PARAMS`), flips the table bank with it
+    /// (`PARAMS | TABLE`) or alone (`TABLE`). A `PARAMS` commit ignores the job
+    /// readers' holds, so its enables are one LUT of a go bit, `pending` and the
+    /// verdict's hold; the lone flip's adds the readers' holds.
     params_go_q: DFF<Bits<VPORTS>>,
     flip_go_q: DFF<Bits<VPORTS>>,
+    flip_alone_go_q: DFF<Bits<VPORTS>>,
     /// Nothing holds a ready commit back this clock.
     apply_clear: Signal<Local, Bit>,
+    /// A commit is pending and no verdict is due next clock: all a `PARAMS` commit
+    /// waits for once ready.
+    verdict_clear: Signal<Local, Bit>,
     /// The key bank a VPort's commit switches to (the one the copy went to).
     fresh_key_bank: Signal<Local, Bit>,
     /// The held write's MAC filter decode, a clock ahead: `MAC_FILTER_LO`, `HI`, and a
-    /// `HI` write that would be stored (the byte-lane enables and the mirror's write
-    /// start from these registers).
+    /// `HI` write that would be stored (a clock later, from the registered hit and
+    /// fault); the byte-lane enables and the mirror's write start from these registers.
     lo_hit_q: DFF<Bit>,
     hi_hit_q: DFF<Bit>,
     hi_store_q: DFF<Bit>,
@@ -398,7 +405,9 @@ impl VportRegs {
             ready_next: Default::default(),
             params_go_q: Default::default(),
             flip_go_q: Default::default(),
+            flip_alone_go_q: Default::default(),
             apply_clear: Default::default(),
+            verdict_clear: Default::default(),
             fresh_key_bank: Default::default(),
             request: Default::default(),
             commit_target_q: Default::default(),
@@ -507,6 +516,7 @@ impl Logic for VportRegs {
             ready_q,
             params_go_q,
             flip_go_q,
+            flip_alone_go_q,
             request,
             commit_target_q,
             write_hits_q,
@@ -530,7 +540,11 @@ impl Logic for VportRegs {
             .any()
             | (self.write_data.val() & self.commit_outside_bits.val()).any()
             | (self.write_data.val().get_bits::<3>(8) > self.vport_max.val());
-        self.commit_accept_q.d.next = self.commit_hit.val() & !self.commit_fault.val();
+        // From the hit and the fault registered a clock before (the held write does not
+        // change), so the value check's OR tree and the address compare are not in
+        // series in one clock.
+        self.commit_accept_q.d.next =
+            self.write_hits_q.q.val().get_bit(0) & !self.commit_fault_q.q.val();
         self.commit_taken.next = self.write_strobe.val() & self.commit_accept_q.q.val();
         self.commit_target.next = 0.into();
         for v in 0..VPORTS {
@@ -572,21 +586,24 @@ impl Logic for VportRegs {
         // `ready_q` and the go bits stay up a clock after the apply (they are not
         // cleared by it, which would put the apply decision in front of them), so the
         // decision also reads `pending`, which the apply clears.
-        self.apply_clear.next = self.pending.q.val()
-            & !self.pick_hold.val()
-            & (self.request.q.val().get_bit(0) | !self.apply_hold.val());
+        self.verdict_clear.next = self.pending.q.val() & !self.pick_hold.val();
+        self.apply_clear.next =
+            self.verdict_clear.val() & (self.request.q.val().get_bit(0) | !self.apply_hold.val());
         self.commit_applied.next = self.ready_q.q.val() & self.apply_clear.val();
         self.ready_next.next =
             self.pending.q.val() & (self.copied.q.val() | !self.request.q.val().get_bit(0));
         self.ready_q.d.next = self.ready_next.val();
         self.params_go_q.d.next = 0.into();
         self.flip_go_q.d.next = 0.into();
+        self.flip_alone_go_q.d.next = 0.into();
         if self.ready_next.val() {
             if self.request.q.val().get_bit(0) {
                 self.params_go_q.d.next = self.commit_target_q.q.val();
-            }
-            if self.request.q.val().get_bit(1) {
-                self.flip_go_q.d.next = self.commit_target_q.q.val();
+                if self.request.q.val().get_bit(1) {
+                    self.flip_go_q.d.next = self.commit_target_q.q.val();
+                }
+            } else if self.request.q.val().get_bit(1) {
+                self.flip_alone_go_q.d.next = self.commit_target_q.q.val();
             }
         }
         self.committed.next = false;
@@ -613,13 +630,17 @@ impl Logic for VportRegs {
                 .val()
                 .replace_bit(2, self.active_q.q.val().get_bit(48 * v + 2))
                 .replace_bit(3, self.fresh_key_bank.val());
-            if self.params_go_q.q.val().get_bit(v) & self.apply_clear.val() {
+            if self.params_go_q.q.val().get_bit(v) & self.verdict_clear.val() {
                 self.active_q.d.next = (self.active_q.q.val()
                     & !(self.slot_ones.val() << (48 * v).to_bits::<16>()))
                     | (bit_cast::<ACTIVE_BITS, SLOT_BITS>(self.commit_slot.val())
                         << (48 * v).to_bits::<16>());
             }
-            if self.flip_go_q.q.val().get_bit(v) & self.apply_clear.val() {
+            if (self.flip_go_q.q.val().get_bit(v) & self.verdict_clear.val())
+                | (self.flip_alone_go_q.q.val().get_bit(v)
+                    & self.verdict_clear.val()
+                    & !self.apply_hold.val())
+            {
                 self.flipped_bank.next = !self.active_q.q.val().get_bit(48 * v + 2);
                 self.active_q.d.next = self
                     .active_q
@@ -718,7 +739,7 @@ impl Logic for VportRegs {
         self.mac_lo.data.next = self.write_data.val();
         self.lo_hit_q.d.next = self.lo_hit.val();
         self.hi_hit_q.d.next = self.hi_hit.val();
-        self.hi_store_q.d.next = self.hi_hit.val() & !self.hi_fault.val();
+        self.hi_store_q.d.next = self.write_hits_q.q.val().get_bit(3) & !self.hi_fault_q.q.val();
         self.mac_lo.lanes.next = 0.into();
         if self.write_strobe.val() & self.lo_hit_q.q.val() {
             self.mac_lo.lanes.next = self.write_lanes.val();
@@ -879,6 +900,7 @@ impl Logic for VportRegs {
             self.ready_q.d.next = false;
             self.params_go_q.d.next = 0.into();
             self.flip_go_q.d.next = 0.into();
+            self.flip_alone_go_q.d.next = 0.into();
         }
         self.commit_pending.next = self.pending.q.val();
         // The slots of VPorts the build lacks are pinned to their reset value: holding
