@@ -5493,6 +5493,39 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  live_q$d;
     wire  live_q$q;
     reg  live_q$clock;
+    reg  p_stepped$d;
+    wire  p_stepped$q;
+    reg  p_stepped$clock;
+    reg  [5:0] p_ptr$d;
+    wire  [5:0] p_ptr$q;
+    reg  p_ptr$clock;
+    reg  p_live$d;
+    wire  p_live$q;
+    reg  p_live$clock;
+    reg  p_ended$d;
+    wire  p_ended$q;
+    reg  p_ended$clock;
+    reg  p_load$d;
+    wire  p_load$q;
+    reg  p_load$clock;
+    reg  p_unreachable$d;
+    wire  p_unreachable$q;
+    reg  p_unreachable$clock;
+    reg  here_q$d;
+    wire  here_q$q;
+    reg  here_q$clock;
+    reg  [7:0] countdown$d;
+    wire  [7:0] countdown$q;
+    reg  countdown$clock;
+    reg  lost_q$d;
+    wire  lost_q$q;
+    reg  lost_q$clock;
+    reg  here2_q$d;
+    wire  here2_q$q;
+    reg  here2_q$clock;
+    reg  [17:0] end_plus_q$d;
+    wire  [17:0] end_plus_q$q;
+    reg  end_plus_q$clock;
     reg  [613:0] t_beat$d;
     wire  [613:0] t_beat$q;
     reg  t_beat$clock;
@@ -5583,6 +5616,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] s_ptr_out$d;
     wire  [5:0] s_ptr_out$q;
     reg  s_ptr_out$clock;
+    reg  [5:0] s_ptr_stepped$d;
+    wire  [5:0] s_ptr_stepped$q;
+    reg  s_ptr_stepped$clock;
     reg  [7:0] s_nh_out$d;
     wire  [7:0] s_nh_out$q;
     reg  s_nh_out$clock;
@@ -5749,7 +5785,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] x_step_ptr;
     reg  [7:0] x_nh;
     reg  x_nh_fragment;
-    reg  x_stepped;
     reg  x_held;
     reg  step_started;
     reg  step_done;
@@ -5757,6 +5792,17 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  cur_nh_fragment;
     reg  next_nh_fragment;
     reg  [5:0] step_ptr;
+    reg  [5:0] eff_ptr;
+    reg  [2:0] eff_count;
+    reg  eff_live;
+    reg  [2:0] pre_count;
+    reg  [5:0] pre_ptr;
+    reg  [5:0] slot;
+    reg  here_take;
+    reg  here2_take;
+    reg  unreachable;
+    reg  [2:0] count_after;
+    reg  [5:0] ptr_after;
     reg  cur_started;
     reg  [2:0] cur_count;
     reg  cur_done;
@@ -5830,6 +5876,61 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(live_q$d),
         .q(live_q$q),
         .clock(live_q$clock)
+    );
+    rss_core__ext1__p_stepped p_stepped(
+        .d(p_stepped$d),
+        .q(p_stepped$q),
+        .clock(p_stepped$clock)
+    );
+    rss_core__ext1__p_ptr p_ptr(
+        .d(p_ptr$d),
+        .q(p_ptr$q),
+        .clock(p_ptr$clock)
+    );
+    rss_core__ext1__p_live p_live(
+        .d(p_live$d),
+        .q(p_live$q),
+        .clock(p_live$clock)
+    );
+    rss_core__ext1__p_ended p_ended(
+        .d(p_ended$d),
+        .q(p_ended$q),
+        .clock(p_ended$clock)
+    );
+    rss_core__ext1__p_load p_load(
+        .d(p_load$d),
+        .q(p_load$q),
+        .clock(p_load$clock)
+    );
+    rss_core__ext1__p_unreachable p_unreachable(
+        .d(p_unreachable$d),
+        .q(p_unreachable$q),
+        .clock(p_unreachable$clock)
+    );
+    rss_core__ext1__here_q here_q(
+        .d(here_q$d),
+        .q(here_q$q),
+        .clock(here_q$clock)
+    );
+    rss_core__ext1__countdown countdown(
+        .d(countdown$d),
+        .q(countdown$q),
+        .clock(countdown$clock)
+    );
+    rss_core__ext1__lost_q lost_q(
+        .d(lost_q$d),
+        .q(lost_q$q),
+        .clock(lost_q$clock)
+    );
+    rss_core__ext1__here2_q here2_q(
+        .d(here2_q$d),
+        .q(here2_q$q),
+        .clock(here2_q$clock)
+    );
+    rss_core__ext1__end_plus_q end_plus_q(
+        .d(end_plus_q$d),
+        .q(end_plus_q$q),
+        .clock(end_plus_q$clock)
     );
     rss_core__ext1__t_beat t_beat(
         .d(t_beat$d),
@@ -5980,6 +6081,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_ptr_out$d),
         .q(s_ptr_out$q),
         .clock(s_ptr_out$clock)
+    );
+    rss_core__ext1__s_ptr_stepped s_ptr_stepped(
+        .d(s_ptr_stepped$d),
+        .q(s_ptr_stepped$q),
+        .clock(s_ptr_stepped$clock)
     );
     rss_core__ext1__s_nh_out s_nh_out(
         .d(s_nh_out$d),
@@ -6245,6 +6351,17 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$clock = clock;
         nh_fragment_q$clock = clock;
         live_q$clock = clock;
+        p_stepped$clock = clock;
+        p_ptr$clock = clock;
+        p_live$clock = clock;
+        p_ended$clock = clock;
+        p_load$clock = clock;
+        p_unreachable$clock = clock;
+        here_q$clock = clock;
+        countdown$clock = clock;
+        lost_q$clock = clock;
+        here2_q$clock = clock;
+        end_plus_q$clock = clock;
         t_beat$clock = clock;
         t_word$clock = clock;
         t_started$clock = clock;
@@ -6275,6 +6392,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$clock = clock;
         s_count$clock = clock;
         s_ptr_out$clock = clock;
+        s_ptr_stepped$clock = clock;
         s_nh_out$clock = clock;
         s_stepped$clock = clock;
         s_ended$clock = clock;
@@ -6332,6 +6450,17 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$d = nh_q$q;
         nh_fragment_q$d = nh_fragment_q$q;
         live_q$d = live_q$q;
+        p_stepped$d = p_stepped$q;
+        p_ptr$d = p_ptr$q;
+        p_live$d = p_live$q;
+        p_ended$d = p_ended$q;
+        p_load$d = p_load$q;
+        p_unreachable$d = p_unreachable$q;
+        here_q$d = here_q$q;
+        countdown$d = countdown$q;
+        lost_q$d = lost_q$q;
+        here2_q$d = here2_q$q;
+        end_plus_q$d = end_plus_q$q;
         t_beat$d = t_beat$q;
         t_word$d = t_word$q;
         t_started$d = t_started$q;
@@ -6362,6 +6491,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$d = s_next_live$q;
         s_count$d = s_count$q;
         s_ptr_out$d = s_ptr_out$q;
+        s_ptr_stepped$d = s_ptr_stepped$q;
         s_nh_out$d = s_nh_out$q;
         s_stepped$d = s_stepped$q;
         s_ended$d = s_ended$q;
@@ -6414,11 +6544,22 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_word_o$d = l4_word_o$q;
         l4_before_o$d = l4_before_o$q;
         header$beat = beat_in;
+        eff_ptr = ptr_q$q;
+        eff_count = count$q;
+        eff_live = live_q$q;
+        if (registered_takeover) begin
+            eff_live = live_q$q & ~p_ended$q;
+            if (p_stepped$q) begin
+                eff_ptr = p_ptr$q;
+                eff_count = count$q + 64'h1;
+                eff_live = p_live$q;
+            end
+        end
         cur_started = started$q;
-        cur_count = count$q;
-        cur_ptr = ptr_q$q;
+        cur_count = eff_count;
+        cur_ptr = eff_ptr;
         cur_nh = nh_q$q;
-        cur_live = live_q$q;
+        cur_live = eff_live;
         cur_nh_fragment = nh_fragment_q$q;
         if (beat_in[32'h1]) begin
             cur_started = 1'b0;
@@ -6439,11 +6580,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (registered_takeover) begin
             step_started = started$q & ~beat_in[32'h1];
             step_nh_fragment = nh_fragment_q$q;
-            step_done = ~live_q$q | (count$q == max_steps);
+            step_done = ~eff_live | (eff_count == max_steps);
         end
         step_ptr = cur_ptr;
         if (registered_takeover) begin
-            step_ptr = ptr_q$q;
+            step_ptr = eff_ptr;
         end
         if (first_only) begin
             step_ptr = first_ext;
@@ -6468,6 +6609,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             found = (distance & beyond_mask) == 64'h0;
             w = slots[(select)+:(64)];
         end
+        if (registered_takeover) begin
+            found = here_q$q;
+        end
         stepped = beat_in[32'h0] & step_started & ~step_done & found;
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
         x_word = w;
@@ -6475,7 +6619,10 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         x_step_ptr = step_ptr;
         x_nh = cur_nh;
         x_nh_fragment = step_nh_fragment;
-        x_stepped = stepped;
+        if (registered_takeover) begin
+            x_ptr = eff_ptr;
+            x_nh = nh_q$q;
+        end
         if (split_step) begin
             t_word$d = w;
             t_ptr$d = cur_ptr;
@@ -6490,7 +6637,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             end
             x_nh = t_nh$q;
             x_nh_fragment = t_nh_fragment$q;
-            x_stepped = t_stepped$q;
         end
         ext_len = x_word[(32'h30)+:(8)];
         if (x_nh_fragment) begin
@@ -6528,7 +6674,13 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (taking_over) begin
             room = room_taken;
         end
+        end_plus_q$d = ((end_in) & 18'h3ffff) + 64'h20;
+        if (registered_takeover) begin
+            room = end_plus_q$q - (((eff_ptr) & 18'h3ffff) << 64'h3);
+        end
         live_before = cur_live;
+        pre_count = cur_count;
+        pre_ptr = cur_ptr;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
             if (~split_step) begin
@@ -6548,6 +6700,41 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             nh_q$d = cur_nh;
             nh_fragment_q$d = cur_nh_fragment;
             live_q$d = cur_live;
+            if (registered_takeover) begin
+                count$d = pre_count;
+                ptr_q$d = pre_ptr;
+                live_q$d = live_before;
+            end
+        end
+        slot = beat_in[(32'ha)+:(6)];
+        here_take = ((walk_ptr_in - 64'h1) == slot) & (slot != 64'h3c) | (walk_ptr_in == 64'h3c) & (slot == 64'h3c);
+        here2_take = ((walk_ptr_in - 64'h2) == slot) & (slot < 64'h3b) | (walk_ptr_in == 64'h3c) & (slot >= 64'h3b);
+        unreachable = p_unreachable$q | (p_stepped$q & (p_ptr$q > 64'h3c));
+        if (registered_takeover & beat_in[32'h0]) begin
+            p_stepped$d = stepped;
+            p_ptr$d = next_ptr[(32'h0)+:(6)];
+            p_live$d = next_is_ext & ~this_fragment;
+            p_ended$d = ended;
+            p_load$d = stepped | taking_over;
+            p_unreachable$d = taking_over & (((walk_ptr_in <= slot) & ~((walk_ptr_in == 64'h3c) & (slot == 64'h3c))) | (walk_ptr_in > 64'h3c));
+            if (p_load$q) begin
+                lost_q$d = unreachable;
+            end
+            countdown$d = countdown$q - 64'h1;
+            here_q$d = (countdown$q == 64'h1) & ~lost_q$q;
+            if (p_load$q) begin
+                here_q$d = here2_q$q;
+            end
+            here2_q$d = (ext_len == 64'h1) & (slot < 64'h3b);
+            if (stepped) begin
+                countdown$d = ext_len;
+                here_q$d = (ext_len == 64'h0) & (slot < 64'h3c);
+            end
+            if (taking_over) begin
+                countdown$d = (((walk_ptr_in - 64'h1) - slot) & 8'hff);
+                here_q$d = here_take;
+                here2_q$d = here2_take;
+            end
         end
         if (split_step) begin
             t_beat$d = beat_in;
@@ -6572,10 +6759,15 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$d = next_is_ext & ~this_fragment;
         s_count$d = cur_count;
         s_ptr_out$d = cur_ptr;
+        s_ptr_stepped$d = next_ptr[(32'h0)+:(6)];
+        if (registered_takeover) begin
+            s_count$d = pre_count;
+            s_ptr_out$d = pre_ptr;
+        end
         s_nh_out$d = cur_nh;
         s_stepped$d = stepped;
         s_ended$d = ended;
-        s_fragment$d = x_stepped & this_fragment;
+        s_fragment$d = this_fragment;
         s_room$d = room;
         s_end$d = end_in;
         s_bad_in$d = bad_in;
@@ -6625,6 +6817,12 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             end
         end
         live_after = s_live_before$q & ~s_ended$q;
+        ptr_after = s_ptr_out$q;
+        count_after = s_count$q;
+        if (registered_takeover & s_stepped$q) begin
+            ptr_after = s_ptr_stepped$q;
+            count_after = s_count$q + 64'h1;
+        end
         if (s_stepped$q) begin
             live_after = s_next_live$q;
         end
@@ -6681,9 +6879,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_q$d = cur_ex_dst_ptr;
         end
         beat_q$d = s_beat$q;
-        ready_o$d = s_started$q & (~live_after | (s_count$q == max_steps));
+        ready_o$d = s_started$q & (~live_after | (count_after == max_steps));
         live_o$d = live_after;
-        ptr_o$d = s_ptr_out$q;
+        ptr_o$d = ptr_after;
         nh_o$d = s_nh_out$q;
         end_o$d = s_end$q;
         bad_o$d = s_bad_in$q | cur_bad;
@@ -6706,10 +6904,13 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         l4_before_o$d = ipv4_l4_before_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         if (s_beat$q[32'h4]) begin
-            l4_word_o$d = s_ptr_out$q;
-            l4_before_o$d = s_ptr_out$q - 64'h1;
+            l4_word_o$d = ptr_after;
+            l4_before_o$d = ptr_after - 64'h1;
         end
         if (reset) begin
+            p_stepped$d = 1'b0;
+            p_ended$d = 1'b0;
+            p_load$d = 1'b0;
             t_beat$d = 32'h0;
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
@@ -6829,6 +7030,25 @@ module rss_core__ext1__count(d,q,clock);
 endmodule // rss_core__ext1__count
 
 
+module rss_core__ext1__countdown(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__countdown
+
+
 module rss_core__ext1__end_o(d,q,clock);
     
     // Module arguments
@@ -6846,6 +7066,25 @@ module rss_core__ext1__end_o(d,q,clock);
     end
           
 endmodule // rss_core__ext1__end_o
+
+
+module rss_core__ext1__end_plus_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [17:0] d;
+    output reg  [17:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 18'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__end_plus_q
 
 
 module rss_core__ext1__ex_dst_o(d,q,clock);
@@ -7214,6 +7453,44 @@ module rss_core__ext1__header(beat,target,found,word);
 endmodule // rss_core__ext1__header
 
 
+module rss_core__ext1__here2_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__here2_q
+
+
+module rss_core__ext1__here_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__here_q
+
+
 module rss_core__ext1__ihl_o(d,q,clock);
     
     // Module arguments
@@ -7309,6 +7586,25 @@ module rss_core__ext1__live_q(d,q,clock);
 endmodule // rss_core__ext1__live_q
 
 
+module rss_core__ext1__lost_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__lost_q
+
+
 module rss_core__ext1__need_o(d,q,clock);
     
     // Module arguments
@@ -7402,6 +7698,120 @@ module rss_core__ext1__nh_q(d,q,clock);
     end
           
 endmodule // rss_core__ext1__nh_q
+
+
+module rss_core__ext1__p_ended(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__p_ended
+
+
+module rss_core__ext1__p_live(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__p_live
+
+
+module rss_core__ext1__p_load(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__p_load
+
+
+module rss_core__ext1__p_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__p_ptr
+
+
+module rss_core__ext1__p_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__p_stepped
+
+
+module rss_core__ext1__p_unreachable(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__p_unreachable
 
 
 module rss_core__ext1__ptr_o(d,q,clock);
@@ -7991,6 +8401,25 @@ module rss_core__ext1__s_ptr_out(d,q,clock);
     end
           
 endmodule // rss_core__ext1__s_ptr_out
+
+
+module rss_core__ext1__s_ptr_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_ptr_stepped
 
 
 module rss_core__ext1__s_room(d,q,clock);
@@ -8585,6 +9014,39 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  live_q$d;
     wire  live_q$q;
     reg  live_q$clock;
+    reg  p_stepped$d;
+    wire  p_stepped$q;
+    reg  p_stepped$clock;
+    reg  [5:0] p_ptr$d;
+    wire  [5:0] p_ptr$q;
+    reg  p_ptr$clock;
+    reg  p_live$d;
+    wire  p_live$q;
+    reg  p_live$clock;
+    reg  p_ended$d;
+    wire  p_ended$q;
+    reg  p_ended$clock;
+    reg  p_load$d;
+    wire  p_load$q;
+    reg  p_load$clock;
+    reg  p_unreachable$d;
+    wire  p_unreachable$q;
+    reg  p_unreachable$clock;
+    reg  here_q$d;
+    wire  here_q$q;
+    reg  here_q$clock;
+    reg  [7:0] countdown$d;
+    wire  [7:0] countdown$q;
+    reg  countdown$clock;
+    reg  lost_q$d;
+    wire  lost_q$q;
+    reg  lost_q$clock;
+    reg  here2_q$d;
+    wire  here2_q$q;
+    reg  here2_q$clock;
+    reg  [17:0] end_plus_q$d;
+    wire  [17:0] end_plus_q$q;
+    reg  end_plus_q$clock;
     reg  [613:0] t_beat$d;
     wire  [613:0] t_beat$q;
     reg  t_beat$clock;
@@ -8675,6 +9137,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] s_ptr_out$d;
     wire  [5:0] s_ptr_out$q;
     reg  s_ptr_out$clock;
+    reg  [5:0] s_ptr_stepped$d;
+    wire  [5:0] s_ptr_stepped$q;
+    reg  s_ptr_stepped$clock;
     reg  [7:0] s_nh_out$d;
     wire  [7:0] s_nh_out$q;
     reg  s_nh_out$clock;
@@ -8841,7 +9306,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] x_step_ptr;
     reg  [7:0] x_nh;
     reg  x_nh_fragment;
-    reg  x_stepped;
     reg  x_held;
     reg  step_started;
     reg  step_done;
@@ -8849,6 +9313,17 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  cur_nh_fragment;
     reg  next_nh_fragment;
     reg  [5:0] step_ptr;
+    reg  [5:0] eff_ptr;
+    reg  [2:0] eff_count;
+    reg  eff_live;
+    reg  [2:0] pre_count;
+    reg  [5:0] pre_ptr;
+    reg  [5:0] slot;
+    reg  here_take;
+    reg  here2_take;
+    reg  unreachable;
+    reg  [2:0] count_after;
+    reg  [5:0] ptr_after;
     reg  cur_started;
     reg  [2:0] cur_count;
     reg  cur_done;
@@ -8922,6 +9397,61 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(live_q$d),
         .q(live_q$q),
         .clock(live_q$clock)
+    );
+    rss_core__ext2__p_stepped p_stepped(
+        .d(p_stepped$d),
+        .q(p_stepped$q),
+        .clock(p_stepped$clock)
+    );
+    rss_core__ext2__p_ptr p_ptr(
+        .d(p_ptr$d),
+        .q(p_ptr$q),
+        .clock(p_ptr$clock)
+    );
+    rss_core__ext2__p_live p_live(
+        .d(p_live$d),
+        .q(p_live$q),
+        .clock(p_live$clock)
+    );
+    rss_core__ext2__p_ended p_ended(
+        .d(p_ended$d),
+        .q(p_ended$q),
+        .clock(p_ended$clock)
+    );
+    rss_core__ext2__p_load p_load(
+        .d(p_load$d),
+        .q(p_load$q),
+        .clock(p_load$clock)
+    );
+    rss_core__ext2__p_unreachable p_unreachable(
+        .d(p_unreachable$d),
+        .q(p_unreachable$q),
+        .clock(p_unreachable$clock)
+    );
+    rss_core__ext2__here_q here_q(
+        .d(here_q$d),
+        .q(here_q$q),
+        .clock(here_q$clock)
+    );
+    rss_core__ext2__countdown countdown(
+        .d(countdown$d),
+        .q(countdown$q),
+        .clock(countdown$clock)
+    );
+    rss_core__ext2__lost_q lost_q(
+        .d(lost_q$d),
+        .q(lost_q$q),
+        .clock(lost_q$clock)
+    );
+    rss_core__ext2__here2_q here2_q(
+        .d(here2_q$d),
+        .q(here2_q$q),
+        .clock(here2_q$clock)
+    );
+    rss_core__ext2__end_plus_q end_plus_q(
+        .d(end_plus_q$d),
+        .q(end_plus_q$q),
+        .clock(end_plus_q$clock)
     );
     rss_core__ext2__t_beat t_beat(
         .d(t_beat$d),
@@ -9072,6 +9602,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_ptr_out$d),
         .q(s_ptr_out$q),
         .clock(s_ptr_out$clock)
+    );
+    rss_core__ext2__s_ptr_stepped s_ptr_stepped(
+        .d(s_ptr_stepped$d),
+        .q(s_ptr_stepped$q),
+        .clock(s_ptr_stepped$clock)
     );
     rss_core__ext2__s_nh_out s_nh_out(
         .d(s_nh_out$d),
@@ -9337,6 +9872,17 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$clock = clock;
         nh_fragment_q$clock = clock;
         live_q$clock = clock;
+        p_stepped$clock = clock;
+        p_ptr$clock = clock;
+        p_live$clock = clock;
+        p_ended$clock = clock;
+        p_load$clock = clock;
+        p_unreachable$clock = clock;
+        here_q$clock = clock;
+        countdown$clock = clock;
+        lost_q$clock = clock;
+        here2_q$clock = clock;
+        end_plus_q$clock = clock;
         t_beat$clock = clock;
         t_word$clock = clock;
         t_started$clock = clock;
@@ -9367,6 +9913,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$clock = clock;
         s_count$clock = clock;
         s_ptr_out$clock = clock;
+        s_ptr_stepped$clock = clock;
         s_nh_out$clock = clock;
         s_stepped$clock = clock;
         s_ended$clock = clock;
@@ -9424,6 +9971,17 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$d = nh_q$q;
         nh_fragment_q$d = nh_fragment_q$q;
         live_q$d = live_q$q;
+        p_stepped$d = p_stepped$q;
+        p_ptr$d = p_ptr$q;
+        p_live$d = p_live$q;
+        p_ended$d = p_ended$q;
+        p_load$d = p_load$q;
+        p_unreachable$d = p_unreachable$q;
+        here_q$d = here_q$q;
+        countdown$d = countdown$q;
+        lost_q$d = lost_q$q;
+        here2_q$d = here2_q$q;
+        end_plus_q$d = end_plus_q$q;
         t_beat$d = t_beat$q;
         t_word$d = t_word$q;
         t_started$d = t_started$q;
@@ -9454,6 +10012,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$d = s_next_live$q;
         s_count$d = s_count$q;
         s_ptr_out$d = s_ptr_out$q;
+        s_ptr_stepped$d = s_ptr_stepped$q;
         s_nh_out$d = s_nh_out$q;
         s_stepped$d = s_stepped$q;
         s_ended$d = s_ended$q;
@@ -9506,11 +10065,22 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_word_o$d = l4_word_o$q;
         l4_before_o$d = l4_before_o$q;
         header$beat = beat_in;
+        eff_ptr = ptr_q$q;
+        eff_count = count$q;
+        eff_live = live_q$q;
+        if (registered_takeover) begin
+            eff_live = live_q$q & ~p_ended$q;
+            if (p_stepped$q) begin
+                eff_ptr = p_ptr$q;
+                eff_count = count$q + 64'h1;
+                eff_live = p_live$q;
+            end
+        end
         cur_started = started$q;
-        cur_count = count$q;
-        cur_ptr = ptr_q$q;
+        cur_count = eff_count;
+        cur_ptr = eff_ptr;
         cur_nh = nh_q$q;
-        cur_live = live_q$q;
+        cur_live = eff_live;
         cur_nh_fragment = nh_fragment_q$q;
         if (beat_in[32'h1]) begin
             cur_started = 1'b0;
@@ -9531,11 +10101,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (registered_takeover) begin
             step_started = started$q & ~beat_in[32'h1];
             step_nh_fragment = nh_fragment_q$q;
-            step_done = ~live_q$q | (count$q == max_steps);
+            step_done = ~eff_live | (eff_count == max_steps);
         end
         step_ptr = cur_ptr;
         if (registered_takeover) begin
-            step_ptr = ptr_q$q;
+            step_ptr = eff_ptr;
         end
         if (first_only) begin
             step_ptr = first_ext;
@@ -9560,6 +10130,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             found = (distance & beyond_mask) == 64'h0;
             w = slots[(select)+:(64)];
         end
+        if (registered_takeover) begin
+            found = here_q$q;
+        end
         stepped = beat_in[32'h0] & step_started & ~step_done & found;
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
         x_word = w;
@@ -9567,7 +10140,10 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         x_step_ptr = step_ptr;
         x_nh = cur_nh;
         x_nh_fragment = step_nh_fragment;
-        x_stepped = stepped;
+        if (registered_takeover) begin
+            x_ptr = eff_ptr;
+            x_nh = nh_q$q;
+        end
         if (split_step) begin
             t_word$d = w;
             t_ptr$d = cur_ptr;
@@ -9582,7 +10158,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             end
             x_nh = t_nh$q;
             x_nh_fragment = t_nh_fragment$q;
-            x_stepped = t_stepped$q;
         end
         ext_len = x_word[(32'h30)+:(8)];
         if (x_nh_fragment) begin
@@ -9620,7 +10195,13 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (taking_over) begin
             room = room_taken;
         end
+        end_plus_q$d = ((end_in) & 18'h3ffff) + 64'h20;
+        if (registered_takeover) begin
+            room = end_plus_q$q - (((eff_ptr) & 18'h3ffff) << 64'h3);
+        end
         live_before = cur_live;
+        pre_count = cur_count;
+        pre_ptr = cur_ptr;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
             if (~split_step) begin
@@ -9640,6 +10221,41 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             nh_q$d = cur_nh;
             nh_fragment_q$d = cur_nh_fragment;
             live_q$d = cur_live;
+            if (registered_takeover) begin
+                count$d = pre_count;
+                ptr_q$d = pre_ptr;
+                live_q$d = live_before;
+            end
+        end
+        slot = beat_in[(32'ha)+:(6)];
+        here_take = ((walk_ptr_in - 64'h1) == slot) & (slot != 64'h3c) | (walk_ptr_in == 64'h3c) & (slot == 64'h3c);
+        here2_take = ((walk_ptr_in - 64'h2) == slot) & (slot < 64'h3b) | (walk_ptr_in == 64'h3c) & (slot >= 64'h3b);
+        unreachable = p_unreachable$q | (p_stepped$q & (p_ptr$q > 64'h3c));
+        if (registered_takeover & beat_in[32'h0]) begin
+            p_stepped$d = stepped;
+            p_ptr$d = next_ptr[(32'h0)+:(6)];
+            p_live$d = next_is_ext & ~this_fragment;
+            p_ended$d = ended;
+            p_load$d = stepped | taking_over;
+            p_unreachable$d = taking_over & (((walk_ptr_in <= slot) & ~((walk_ptr_in == 64'h3c) & (slot == 64'h3c))) | (walk_ptr_in > 64'h3c));
+            if (p_load$q) begin
+                lost_q$d = unreachable;
+            end
+            countdown$d = countdown$q - 64'h1;
+            here_q$d = (countdown$q == 64'h1) & ~lost_q$q;
+            if (p_load$q) begin
+                here_q$d = here2_q$q;
+            end
+            here2_q$d = (ext_len == 64'h1) & (slot < 64'h3b);
+            if (stepped) begin
+                countdown$d = ext_len;
+                here_q$d = (ext_len == 64'h0) & (slot < 64'h3c);
+            end
+            if (taking_over) begin
+                countdown$d = (((walk_ptr_in - 64'h1) - slot) & 8'hff);
+                here_q$d = here_take;
+                here2_q$d = here2_take;
+            end
         end
         if (split_step) begin
             t_beat$d = beat_in;
@@ -9664,10 +10280,15 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$d = next_is_ext & ~this_fragment;
         s_count$d = cur_count;
         s_ptr_out$d = cur_ptr;
+        s_ptr_stepped$d = next_ptr[(32'h0)+:(6)];
+        if (registered_takeover) begin
+            s_count$d = pre_count;
+            s_ptr_out$d = pre_ptr;
+        end
         s_nh_out$d = cur_nh;
         s_stepped$d = stepped;
         s_ended$d = ended;
-        s_fragment$d = x_stepped & this_fragment;
+        s_fragment$d = this_fragment;
         s_room$d = room;
         s_end$d = end_in;
         s_bad_in$d = bad_in;
@@ -9717,6 +10338,12 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             end
         end
         live_after = s_live_before$q & ~s_ended$q;
+        ptr_after = s_ptr_out$q;
+        count_after = s_count$q;
+        if (registered_takeover & s_stepped$q) begin
+            ptr_after = s_ptr_stepped$q;
+            count_after = s_count$q + 64'h1;
+        end
         if (s_stepped$q) begin
             live_after = s_next_live$q;
         end
@@ -9773,9 +10400,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_q$d = cur_ex_dst_ptr;
         end
         beat_q$d = s_beat$q;
-        ready_o$d = s_started$q & (~live_after | (s_count$q == max_steps));
+        ready_o$d = s_started$q & (~live_after | (count_after == max_steps));
         live_o$d = live_after;
-        ptr_o$d = s_ptr_out$q;
+        ptr_o$d = ptr_after;
         nh_o$d = s_nh_out$q;
         end_o$d = s_end$q;
         bad_o$d = s_bad_in$q | cur_bad;
@@ -9798,10 +10425,13 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         l4_before_o$d = ipv4_l4_before_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         if (s_beat$q[32'h4]) begin
-            l4_word_o$d = s_ptr_out$q;
-            l4_before_o$d = s_ptr_out$q - 64'h1;
+            l4_word_o$d = ptr_after;
+            l4_before_o$d = ptr_after - 64'h1;
         end
         if (reset) begin
+            p_stepped$d = 1'b0;
+            p_ended$d = 1'b0;
+            p_load$d = 1'b0;
             t_beat$d = 32'h0;
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
@@ -9921,6 +10551,25 @@ module rss_core__ext2__count(d,q,clock);
 endmodule // rss_core__ext2__count
 
 
+module rss_core__ext2__countdown(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__countdown
+
+
 module rss_core__ext2__end_o(d,q,clock);
     
     // Module arguments
@@ -9938,6 +10587,25 @@ module rss_core__ext2__end_o(d,q,clock);
     end
           
 endmodule // rss_core__ext2__end_o
+
+
+module rss_core__ext2__end_plus_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [17:0] d;
+    output reg  [17:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 18'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__end_plus_q
 
 
 module rss_core__ext2__ex_dst_o(d,q,clock);
@@ -10306,6 +10974,44 @@ module rss_core__ext2__header(beat,target,found,word);
 endmodule // rss_core__ext2__header
 
 
+module rss_core__ext2__here2_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__here2_q
+
+
+module rss_core__ext2__here_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__here_q
+
+
 module rss_core__ext2__ihl_o(d,q,clock);
     
     // Module arguments
@@ -10401,6 +11107,25 @@ module rss_core__ext2__live_q(d,q,clock);
 endmodule // rss_core__ext2__live_q
 
 
+module rss_core__ext2__lost_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__lost_q
+
+
 module rss_core__ext2__need_o(d,q,clock);
     
     // Module arguments
@@ -10494,6 +11219,120 @@ module rss_core__ext2__nh_q(d,q,clock);
     end
           
 endmodule // rss_core__ext2__nh_q
+
+
+module rss_core__ext2__p_ended(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__p_ended
+
+
+module rss_core__ext2__p_live(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__p_live
+
+
+module rss_core__ext2__p_load(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__p_load
+
+
+module rss_core__ext2__p_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__p_ptr
+
+
+module rss_core__ext2__p_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__p_stepped
+
+
+module rss_core__ext2__p_unreachable(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__p_unreachable
 
 
 module rss_core__ext2__ptr_o(d,q,clock);
@@ -11083,6 +11922,25 @@ module rss_core__ext2__s_ptr_out(d,q,clock);
     end
           
 endmodule // rss_core__ext2__s_ptr_out
+
+
+module rss_core__ext2__s_ptr_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_ptr_stepped
 
 
 module rss_core__ext2__s_room(d,q,clock);
@@ -11677,6 +12535,39 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  live_q$d;
     wire  live_q$q;
     reg  live_q$clock;
+    reg  p_stepped$d;
+    wire  p_stepped$q;
+    reg  p_stepped$clock;
+    reg  [5:0] p_ptr$d;
+    wire  [5:0] p_ptr$q;
+    reg  p_ptr$clock;
+    reg  p_live$d;
+    wire  p_live$q;
+    reg  p_live$clock;
+    reg  p_ended$d;
+    wire  p_ended$q;
+    reg  p_ended$clock;
+    reg  p_load$d;
+    wire  p_load$q;
+    reg  p_load$clock;
+    reg  p_unreachable$d;
+    wire  p_unreachable$q;
+    reg  p_unreachable$clock;
+    reg  here_q$d;
+    wire  here_q$q;
+    reg  here_q$clock;
+    reg  [7:0] countdown$d;
+    wire  [7:0] countdown$q;
+    reg  countdown$clock;
+    reg  lost_q$d;
+    wire  lost_q$q;
+    reg  lost_q$clock;
+    reg  here2_q$d;
+    wire  here2_q$q;
+    reg  here2_q$clock;
+    reg  [17:0] end_plus_q$d;
+    wire  [17:0] end_plus_q$q;
+    reg  end_plus_q$clock;
     reg  [613:0] t_beat$d;
     wire  [613:0] t_beat$q;
     reg  t_beat$clock;
@@ -11767,6 +12658,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] s_ptr_out$d;
     wire  [5:0] s_ptr_out$q;
     reg  s_ptr_out$clock;
+    reg  [5:0] s_ptr_stepped$d;
+    wire  [5:0] s_ptr_stepped$q;
+    reg  s_ptr_stepped$clock;
     reg  [7:0] s_nh_out$d;
     wire  [7:0] s_nh_out$q;
     reg  s_nh_out$clock;
@@ -11933,7 +12827,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] x_step_ptr;
     reg  [7:0] x_nh;
     reg  x_nh_fragment;
-    reg  x_stepped;
     reg  x_held;
     reg  step_started;
     reg  step_done;
@@ -11941,6 +12834,17 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  cur_nh_fragment;
     reg  next_nh_fragment;
     reg  [5:0] step_ptr;
+    reg  [5:0] eff_ptr;
+    reg  [2:0] eff_count;
+    reg  eff_live;
+    reg  [2:0] pre_count;
+    reg  [5:0] pre_ptr;
+    reg  [5:0] slot;
+    reg  here_take;
+    reg  here2_take;
+    reg  unreachable;
+    reg  [2:0] count_after;
+    reg  [5:0] ptr_after;
     reg  cur_started;
     reg  [2:0] cur_count;
     reg  cur_done;
@@ -12014,6 +12918,61 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(live_q$d),
         .q(live_q$q),
         .clock(live_q$clock)
+    );
+    rss_core__ext3__p_stepped p_stepped(
+        .d(p_stepped$d),
+        .q(p_stepped$q),
+        .clock(p_stepped$clock)
+    );
+    rss_core__ext3__p_ptr p_ptr(
+        .d(p_ptr$d),
+        .q(p_ptr$q),
+        .clock(p_ptr$clock)
+    );
+    rss_core__ext3__p_live p_live(
+        .d(p_live$d),
+        .q(p_live$q),
+        .clock(p_live$clock)
+    );
+    rss_core__ext3__p_ended p_ended(
+        .d(p_ended$d),
+        .q(p_ended$q),
+        .clock(p_ended$clock)
+    );
+    rss_core__ext3__p_load p_load(
+        .d(p_load$d),
+        .q(p_load$q),
+        .clock(p_load$clock)
+    );
+    rss_core__ext3__p_unreachable p_unreachable(
+        .d(p_unreachable$d),
+        .q(p_unreachable$q),
+        .clock(p_unreachable$clock)
+    );
+    rss_core__ext3__here_q here_q(
+        .d(here_q$d),
+        .q(here_q$q),
+        .clock(here_q$clock)
+    );
+    rss_core__ext3__countdown countdown(
+        .d(countdown$d),
+        .q(countdown$q),
+        .clock(countdown$clock)
+    );
+    rss_core__ext3__lost_q lost_q(
+        .d(lost_q$d),
+        .q(lost_q$q),
+        .clock(lost_q$clock)
+    );
+    rss_core__ext3__here2_q here2_q(
+        .d(here2_q$d),
+        .q(here2_q$q),
+        .clock(here2_q$clock)
+    );
+    rss_core__ext3__end_plus_q end_plus_q(
+        .d(end_plus_q$d),
+        .q(end_plus_q$q),
+        .clock(end_plus_q$clock)
     );
     rss_core__ext3__t_beat t_beat(
         .d(t_beat$d),
@@ -12164,6 +13123,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_ptr_out$d),
         .q(s_ptr_out$q),
         .clock(s_ptr_out$clock)
+    );
+    rss_core__ext3__s_ptr_stepped s_ptr_stepped(
+        .d(s_ptr_stepped$d),
+        .q(s_ptr_stepped$q),
+        .clock(s_ptr_stepped$clock)
     );
     rss_core__ext3__s_nh_out s_nh_out(
         .d(s_nh_out$d),
@@ -12429,6 +13393,17 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$clock = clock;
         nh_fragment_q$clock = clock;
         live_q$clock = clock;
+        p_stepped$clock = clock;
+        p_ptr$clock = clock;
+        p_live$clock = clock;
+        p_ended$clock = clock;
+        p_load$clock = clock;
+        p_unreachable$clock = clock;
+        here_q$clock = clock;
+        countdown$clock = clock;
+        lost_q$clock = clock;
+        here2_q$clock = clock;
+        end_plus_q$clock = clock;
         t_beat$clock = clock;
         t_word$clock = clock;
         t_started$clock = clock;
@@ -12459,6 +13434,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$clock = clock;
         s_count$clock = clock;
         s_ptr_out$clock = clock;
+        s_ptr_stepped$clock = clock;
         s_nh_out$clock = clock;
         s_stepped$clock = clock;
         s_ended$clock = clock;
@@ -12516,6 +13492,17 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$d = nh_q$q;
         nh_fragment_q$d = nh_fragment_q$q;
         live_q$d = live_q$q;
+        p_stepped$d = p_stepped$q;
+        p_ptr$d = p_ptr$q;
+        p_live$d = p_live$q;
+        p_ended$d = p_ended$q;
+        p_load$d = p_load$q;
+        p_unreachable$d = p_unreachable$q;
+        here_q$d = here_q$q;
+        countdown$d = countdown$q;
+        lost_q$d = lost_q$q;
+        here2_q$d = here2_q$q;
+        end_plus_q$d = end_plus_q$q;
         t_beat$d = t_beat$q;
         t_word$d = t_word$q;
         t_started$d = t_started$q;
@@ -12546,6 +13533,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$d = s_next_live$q;
         s_count$d = s_count$q;
         s_ptr_out$d = s_ptr_out$q;
+        s_ptr_stepped$d = s_ptr_stepped$q;
         s_nh_out$d = s_nh_out$q;
         s_stepped$d = s_stepped$q;
         s_ended$d = s_ended$q;
@@ -12598,11 +13586,22 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_word_o$d = l4_word_o$q;
         l4_before_o$d = l4_before_o$q;
         header$beat = beat_in;
+        eff_ptr = ptr_q$q;
+        eff_count = count$q;
+        eff_live = live_q$q;
+        if (registered_takeover) begin
+            eff_live = live_q$q & ~p_ended$q;
+            if (p_stepped$q) begin
+                eff_ptr = p_ptr$q;
+                eff_count = count$q + 64'h1;
+                eff_live = p_live$q;
+            end
+        end
         cur_started = started$q;
-        cur_count = count$q;
-        cur_ptr = ptr_q$q;
+        cur_count = eff_count;
+        cur_ptr = eff_ptr;
         cur_nh = nh_q$q;
-        cur_live = live_q$q;
+        cur_live = eff_live;
         cur_nh_fragment = nh_fragment_q$q;
         if (beat_in[32'h1]) begin
             cur_started = 1'b0;
@@ -12623,11 +13622,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (registered_takeover) begin
             step_started = started$q & ~beat_in[32'h1];
             step_nh_fragment = nh_fragment_q$q;
-            step_done = ~live_q$q | (count$q == max_steps);
+            step_done = ~eff_live | (eff_count == max_steps);
         end
         step_ptr = cur_ptr;
         if (registered_takeover) begin
-            step_ptr = ptr_q$q;
+            step_ptr = eff_ptr;
         end
         if (first_only) begin
             step_ptr = first_ext;
@@ -12652,6 +13651,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             found = (distance & beyond_mask) == 64'h0;
             w = slots[(select)+:(64)];
         end
+        if (registered_takeover) begin
+            found = here_q$q;
+        end
         stepped = beat_in[32'h0] & step_started & ~step_done & found;
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
         x_word = w;
@@ -12659,7 +13661,10 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         x_step_ptr = step_ptr;
         x_nh = cur_nh;
         x_nh_fragment = step_nh_fragment;
-        x_stepped = stepped;
+        if (registered_takeover) begin
+            x_ptr = eff_ptr;
+            x_nh = nh_q$q;
+        end
         if (split_step) begin
             t_word$d = w;
             t_ptr$d = cur_ptr;
@@ -12674,7 +13679,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             end
             x_nh = t_nh$q;
             x_nh_fragment = t_nh_fragment$q;
-            x_stepped = t_stepped$q;
         end
         ext_len = x_word[(32'h30)+:(8)];
         if (x_nh_fragment) begin
@@ -12712,7 +13716,13 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (taking_over) begin
             room = room_taken;
         end
+        end_plus_q$d = ((end_in) & 18'h3ffff) + 64'h20;
+        if (registered_takeover) begin
+            room = end_plus_q$q - (((eff_ptr) & 18'h3ffff) << 64'h3);
+        end
         live_before = cur_live;
+        pre_count = cur_count;
+        pre_ptr = cur_ptr;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
             if (~split_step) begin
@@ -12732,6 +13742,41 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             nh_q$d = cur_nh;
             nh_fragment_q$d = cur_nh_fragment;
             live_q$d = cur_live;
+            if (registered_takeover) begin
+                count$d = pre_count;
+                ptr_q$d = pre_ptr;
+                live_q$d = live_before;
+            end
+        end
+        slot = beat_in[(32'ha)+:(6)];
+        here_take = ((walk_ptr_in - 64'h1) == slot) & (slot != 64'h3c) | (walk_ptr_in == 64'h3c) & (slot == 64'h3c);
+        here2_take = ((walk_ptr_in - 64'h2) == slot) & (slot < 64'h3b) | (walk_ptr_in == 64'h3c) & (slot >= 64'h3b);
+        unreachable = p_unreachable$q | (p_stepped$q & (p_ptr$q > 64'h3c));
+        if (registered_takeover & beat_in[32'h0]) begin
+            p_stepped$d = stepped;
+            p_ptr$d = next_ptr[(32'h0)+:(6)];
+            p_live$d = next_is_ext & ~this_fragment;
+            p_ended$d = ended;
+            p_load$d = stepped | taking_over;
+            p_unreachable$d = taking_over & (((walk_ptr_in <= slot) & ~((walk_ptr_in == 64'h3c) & (slot == 64'h3c))) | (walk_ptr_in > 64'h3c));
+            if (p_load$q) begin
+                lost_q$d = unreachable;
+            end
+            countdown$d = countdown$q - 64'h1;
+            here_q$d = (countdown$q == 64'h1) & ~lost_q$q;
+            if (p_load$q) begin
+                here_q$d = here2_q$q;
+            end
+            here2_q$d = (ext_len == 64'h1) & (slot < 64'h3b);
+            if (stepped) begin
+                countdown$d = ext_len;
+                here_q$d = (ext_len == 64'h0) & (slot < 64'h3c);
+            end
+            if (taking_over) begin
+                countdown$d = (((walk_ptr_in - 64'h1) - slot) & 8'hff);
+                here_q$d = here_take;
+                here2_q$d = here2_take;
+            end
         end
         if (split_step) begin
             t_beat$d = beat_in;
@@ -12756,10 +13801,15 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$d = next_is_ext & ~this_fragment;
         s_count$d = cur_count;
         s_ptr_out$d = cur_ptr;
+        s_ptr_stepped$d = next_ptr[(32'h0)+:(6)];
+        if (registered_takeover) begin
+            s_count$d = pre_count;
+            s_ptr_out$d = pre_ptr;
+        end
         s_nh_out$d = cur_nh;
         s_stepped$d = stepped;
         s_ended$d = ended;
-        s_fragment$d = x_stepped & this_fragment;
+        s_fragment$d = this_fragment;
         s_room$d = room;
         s_end$d = end_in;
         s_bad_in$d = bad_in;
@@ -12809,6 +13859,12 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             end
         end
         live_after = s_live_before$q & ~s_ended$q;
+        ptr_after = s_ptr_out$q;
+        count_after = s_count$q;
+        if (registered_takeover & s_stepped$q) begin
+            ptr_after = s_ptr_stepped$q;
+            count_after = s_count$q + 64'h1;
+        end
         if (s_stepped$q) begin
             live_after = s_next_live$q;
         end
@@ -12865,9 +13921,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_q$d = cur_ex_dst_ptr;
         end
         beat_q$d = s_beat$q;
-        ready_o$d = s_started$q & (~live_after | (s_count$q == max_steps));
+        ready_o$d = s_started$q & (~live_after | (count_after == max_steps));
         live_o$d = live_after;
-        ptr_o$d = s_ptr_out$q;
+        ptr_o$d = ptr_after;
         nh_o$d = s_nh_out$q;
         end_o$d = s_end$q;
         bad_o$d = s_bad_in$q | cur_bad;
@@ -12890,10 +13946,13 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         l4_before_o$d = ipv4_l4_before_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         if (s_beat$q[32'h4]) begin
-            l4_word_o$d = s_ptr_out$q;
-            l4_before_o$d = s_ptr_out$q - 64'h1;
+            l4_word_o$d = ptr_after;
+            l4_before_o$d = ptr_after - 64'h1;
         end
         if (reset) begin
+            p_stepped$d = 1'b0;
+            p_ended$d = 1'b0;
+            p_load$d = 1'b0;
             t_beat$d = 32'h0;
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
@@ -13013,6 +14072,25 @@ module rss_core__ext3__count(d,q,clock);
 endmodule // rss_core__ext3__count
 
 
+module rss_core__ext3__countdown(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__countdown
+
+
 module rss_core__ext3__end_o(d,q,clock);
     
     // Module arguments
@@ -13030,6 +14108,25 @@ module rss_core__ext3__end_o(d,q,clock);
     end
           
 endmodule // rss_core__ext3__end_o
+
+
+module rss_core__ext3__end_plus_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [17:0] d;
+    output reg  [17:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 18'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__end_plus_q
 
 
 module rss_core__ext3__ex_dst_o(d,q,clock);
@@ -13398,6 +14495,44 @@ module rss_core__ext3__header(beat,target,found,word);
 endmodule // rss_core__ext3__header
 
 
+module rss_core__ext3__here2_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__here2_q
+
+
+module rss_core__ext3__here_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__here_q
+
+
 module rss_core__ext3__ihl_o(d,q,clock);
     
     // Module arguments
@@ -13493,6 +14628,25 @@ module rss_core__ext3__live_q(d,q,clock);
 endmodule // rss_core__ext3__live_q
 
 
+module rss_core__ext3__lost_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__lost_q
+
+
 module rss_core__ext3__need_o(d,q,clock);
     
     // Module arguments
@@ -13586,6 +14740,120 @@ module rss_core__ext3__nh_q(d,q,clock);
     end
           
 endmodule // rss_core__ext3__nh_q
+
+
+module rss_core__ext3__p_ended(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__p_ended
+
+
+module rss_core__ext3__p_live(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__p_live
+
+
+module rss_core__ext3__p_load(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__p_load
+
+
+module rss_core__ext3__p_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__p_ptr
+
+
+module rss_core__ext3__p_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__p_stepped
+
+
+module rss_core__ext3__p_unreachable(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__p_unreachable
 
 
 module rss_core__ext3__ptr_o(d,q,clock);
@@ -14175,6 +15443,25 @@ module rss_core__ext3__s_ptr_out(d,q,clock);
     end
           
 endmodule // rss_core__ext3__s_ptr_out
+
+
+module rss_core__ext3__s_ptr_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_ptr_stepped
 
 
 module rss_core__ext3__s_room(d,q,clock);
@@ -14769,6 +16056,39 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  live_q$d;
     wire  live_q$q;
     reg  live_q$clock;
+    reg  p_stepped$d;
+    wire  p_stepped$q;
+    reg  p_stepped$clock;
+    reg  [5:0] p_ptr$d;
+    wire  [5:0] p_ptr$q;
+    reg  p_ptr$clock;
+    reg  p_live$d;
+    wire  p_live$q;
+    reg  p_live$clock;
+    reg  p_ended$d;
+    wire  p_ended$q;
+    reg  p_ended$clock;
+    reg  p_load$d;
+    wire  p_load$q;
+    reg  p_load$clock;
+    reg  p_unreachable$d;
+    wire  p_unreachable$q;
+    reg  p_unreachable$clock;
+    reg  here_q$d;
+    wire  here_q$q;
+    reg  here_q$clock;
+    reg  [7:0] countdown$d;
+    wire  [7:0] countdown$q;
+    reg  countdown$clock;
+    reg  lost_q$d;
+    wire  lost_q$q;
+    reg  lost_q$clock;
+    reg  here2_q$d;
+    wire  here2_q$q;
+    reg  here2_q$clock;
+    reg  [17:0] end_plus_q$d;
+    wire  [17:0] end_plus_q$q;
+    reg  end_plus_q$clock;
     reg  [613:0] t_beat$d;
     wire  [613:0] t_beat$q;
     reg  t_beat$clock;
@@ -14859,6 +16179,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] s_ptr_out$d;
     wire  [5:0] s_ptr_out$q;
     reg  s_ptr_out$clock;
+    reg  [5:0] s_ptr_stepped$d;
+    wire  [5:0] s_ptr_stepped$q;
+    reg  s_ptr_stepped$clock;
     reg  [7:0] s_nh_out$d;
     wire  [7:0] s_nh_out$q;
     reg  s_nh_out$clock;
@@ -15025,7 +16348,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] x_step_ptr;
     reg  [7:0] x_nh;
     reg  x_nh_fragment;
-    reg  x_stepped;
     reg  x_held;
     reg  step_started;
     reg  step_done;
@@ -15033,6 +16355,17 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  cur_nh_fragment;
     reg  next_nh_fragment;
     reg  [5:0] step_ptr;
+    reg  [5:0] eff_ptr;
+    reg  [2:0] eff_count;
+    reg  eff_live;
+    reg  [2:0] pre_count;
+    reg  [5:0] pre_ptr;
+    reg  [5:0] slot;
+    reg  here_take;
+    reg  here2_take;
+    reg  unreachable;
+    reg  [2:0] count_after;
+    reg  [5:0] ptr_after;
     reg  cur_started;
     reg  [2:0] cur_count;
     reg  cur_done;
@@ -15106,6 +16439,61 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(live_q$d),
         .q(live_q$q),
         .clock(live_q$clock)
+    );
+    rss_core__ext4__p_stepped p_stepped(
+        .d(p_stepped$d),
+        .q(p_stepped$q),
+        .clock(p_stepped$clock)
+    );
+    rss_core__ext4__p_ptr p_ptr(
+        .d(p_ptr$d),
+        .q(p_ptr$q),
+        .clock(p_ptr$clock)
+    );
+    rss_core__ext4__p_live p_live(
+        .d(p_live$d),
+        .q(p_live$q),
+        .clock(p_live$clock)
+    );
+    rss_core__ext4__p_ended p_ended(
+        .d(p_ended$d),
+        .q(p_ended$q),
+        .clock(p_ended$clock)
+    );
+    rss_core__ext4__p_load p_load(
+        .d(p_load$d),
+        .q(p_load$q),
+        .clock(p_load$clock)
+    );
+    rss_core__ext4__p_unreachable p_unreachable(
+        .d(p_unreachable$d),
+        .q(p_unreachable$q),
+        .clock(p_unreachable$clock)
+    );
+    rss_core__ext4__here_q here_q(
+        .d(here_q$d),
+        .q(here_q$q),
+        .clock(here_q$clock)
+    );
+    rss_core__ext4__countdown countdown(
+        .d(countdown$d),
+        .q(countdown$q),
+        .clock(countdown$clock)
+    );
+    rss_core__ext4__lost_q lost_q(
+        .d(lost_q$d),
+        .q(lost_q$q),
+        .clock(lost_q$clock)
+    );
+    rss_core__ext4__here2_q here2_q(
+        .d(here2_q$d),
+        .q(here2_q$q),
+        .clock(here2_q$clock)
+    );
+    rss_core__ext4__end_plus_q end_plus_q(
+        .d(end_plus_q$d),
+        .q(end_plus_q$q),
+        .clock(end_plus_q$clock)
     );
     rss_core__ext4__t_beat t_beat(
         .d(t_beat$d),
@@ -15256,6 +16644,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_ptr_out$d),
         .q(s_ptr_out$q),
         .clock(s_ptr_out$clock)
+    );
+    rss_core__ext4__s_ptr_stepped s_ptr_stepped(
+        .d(s_ptr_stepped$d),
+        .q(s_ptr_stepped$q),
+        .clock(s_ptr_stepped$clock)
     );
     rss_core__ext4__s_nh_out s_nh_out(
         .d(s_nh_out$d),
@@ -15521,6 +16914,17 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$clock = clock;
         nh_fragment_q$clock = clock;
         live_q$clock = clock;
+        p_stepped$clock = clock;
+        p_ptr$clock = clock;
+        p_live$clock = clock;
+        p_ended$clock = clock;
+        p_load$clock = clock;
+        p_unreachable$clock = clock;
+        here_q$clock = clock;
+        countdown$clock = clock;
+        lost_q$clock = clock;
+        here2_q$clock = clock;
+        end_plus_q$clock = clock;
         t_beat$clock = clock;
         t_word$clock = clock;
         t_started$clock = clock;
@@ -15551,6 +16955,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$clock = clock;
         s_count$clock = clock;
         s_ptr_out$clock = clock;
+        s_ptr_stepped$clock = clock;
         s_nh_out$clock = clock;
         s_stepped$clock = clock;
         s_ended$clock = clock;
@@ -15608,6 +17013,17 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$d = nh_q$q;
         nh_fragment_q$d = nh_fragment_q$q;
         live_q$d = live_q$q;
+        p_stepped$d = p_stepped$q;
+        p_ptr$d = p_ptr$q;
+        p_live$d = p_live$q;
+        p_ended$d = p_ended$q;
+        p_load$d = p_load$q;
+        p_unreachable$d = p_unreachable$q;
+        here_q$d = here_q$q;
+        countdown$d = countdown$q;
+        lost_q$d = lost_q$q;
+        here2_q$d = here2_q$q;
+        end_plus_q$d = end_plus_q$q;
         t_beat$d = t_beat$q;
         t_word$d = t_word$q;
         t_started$d = t_started$q;
@@ -15638,6 +17054,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$d = s_next_live$q;
         s_count$d = s_count$q;
         s_ptr_out$d = s_ptr_out$q;
+        s_ptr_stepped$d = s_ptr_stepped$q;
         s_nh_out$d = s_nh_out$q;
         s_stepped$d = s_stepped$q;
         s_ended$d = s_ended$q;
@@ -15690,11 +17107,22 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_word_o$d = l4_word_o$q;
         l4_before_o$d = l4_before_o$q;
         header$beat = beat_in;
+        eff_ptr = ptr_q$q;
+        eff_count = count$q;
+        eff_live = live_q$q;
+        if (registered_takeover) begin
+            eff_live = live_q$q & ~p_ended$q;
+            if (p_stepped$q) begin
+                eff_ptr = p_ptr$q;
+                eff_count = count$q + 64'h1;
+                eff_live = p_live$q;
+            end
+        end
         cur_started = started$q;
-        cur_count = count$q;
-        cur_ptr = ptr_q$q;
+        cur_count = eff_count;
+        cur_ptr = eff_ptr;
         cur_nh = nh_q$q;
-        cur_live = live_q$q;
+        cur_live = eff_live;
         cur_nh_fragment = nh_fragment_q$q;
         if (beat_in[32'h1]) begin
             cur_started = 1'b0;
@@ -15715,11 +17143,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (registered_takeover) begin
             step_started = started$q & ~beat_in[32'h1];
             step_nh_fragment = nh_fragment_q$q;
-            step_done = ~live_q$q | (count$q == max_steps);
+            step_done = ~eff_live | (eff_count == max_steps);
         end
         step_ptr = cur_ptr;
         if (registered_takeover) begin
-            step_ptr = ptr_q$q;
+            step_ptr = eff_ptr;
         end
         if (first_only) begin
             step_ptr = first_ext;
@@ -15744,6 +17172,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             found = (distance & beyond_mask) == 64'h0;
             w = slots[(select)+:(64)];
         end
+        if (registered_takeover) begin
+            found = here_q$q;
+        end
         stepped = beat_in[32'h0] & step_started & ~step_done & found;
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
         x_word = w;
@@ -15751,7 +17182,10 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         x_step_ptr = step_ptr;
         x_nh = cur_nh;
         x_nh_fragment = step_nh_fragment;
-        x_stepped = stepped;
+        if (registered_takeover) begin
+            x_ptr = eff_ptr;
+            x_nh = nh_q$q;
+        end
         if (split_step) begin
             t_word$d = w;
             t_ptr$d = cur_ptr;
@@ -15766,7 +17200,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             end
             x_nh = t_nh$q;
             x_nh_fragment = t_nh_fragment$q;
-            x_stepped = t_stepped$q;
         end
         ext_len = x_word[(32'h30)+:(8)];
         if (x_nh_fragment) begin
@@ -15804,7 +17237,13 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (taking_over) begin
             room = room_taken;
         end
+        end_plus_q$d = ((end_in) & 18'h3ffff) + 64'h20;
+        if (registered_takeover) begin
+            room = end_plus_q$q - (((eff_ptr) & 18'h3ffff) << 64'h3);
+        end
         live_before = cur_live;
+        pre_count = cur_count;
+        pre_ptr = cur_ptr;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
             if (~split_step) begin
@@ -15824,6 +17263,41 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             nh_q$d = cur_nh;
             nh_fragment_q$d = cur_nh_fragment;
             live_q$d = cur_live;
+            if (registered_takeover) begin
+                count$d = pre_count;
+                ptr_q$d = pre_ptr;
+                live_q$d = live_before;
+            end
+        end
+        slot = beat_in[(32'ha)+:(6)];
+        here_take = ((walk_ptr_in - 64'h1) == slot) & (slot != 64'h3c) | (walk_ptr_in == 64'h3c) & (slot == 64'h3c);
+        here2_take = ((walk_ptr_in - 64'h2) == slot) & (slot < 64'h3b) | (walk_ptr_in == 64'h3c) & (slot >= 64'h3b);
+        unreachable = p_unreachable$q | (p_stepped$q & (p_ptr$q > 64'h3c));
+        if (registered_takeover & beat_in[32'h0]) begin
+            p_stepped$d = stepped;
+            p_ptr$d = next_ptr[(32'h0)+:(6)];
+            p_live$d = next_is_ext & ~this_fragment;
+            p_ended$d = ended;
+            p_load$d = stepped | taking_over;
+            p_unreachable$d = taking_over & (((walk_ptr_in <= slot) & ~((walk_ptr_in == 64'h3c) & (slot == 64'h3c))) | (walk_ptr_in > 64'h3c));
+            if (p_load$q) begin
+                lost_q$d = unreachable;
+            end
+            countdown$d = countdown$q - 64'h1;
+            here_q$d = (countdown$q == 64'h1) & ~lost_q$q;
+            if (p_load$q) begin
+                here_q$d = here2_q$q;
+            end
+            here2_q$d = (ext_len == 64'h1) & (slot < 64'h3b);
+            if (stepped) begin
+                countdown$d = ext_len;
+                here_q$d = (ext_len == 64'h0) & (slot < 64'h3c);
+            end
+            if (taking_over) begin
+                countdown$d = (((walk_ptr_in - 64'h1) - slot) & 8'hff);
+                here_q$d = here_take;
+                here2_q$d = here2_take;
+            end
         end
         if (split_step) begin
             t_beat$d = beat_in;
@@ -15848,10 +17322,15 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$d = next_is_ext & ~this_fragment;
         s_count$d = cur_count;
         s_ptr_out$d = cur_ptr;
+        s_ptr_stepped$d = next_ptr[(32'h0)+:(6)];
+        if (registered_takeover) begin
+            s_count$d = pre_count;
+            s_ptr_out$d = pre_ptr;
+        end
         s_nh_out$d = cur_nh;
         s_stepped$d = stepped;
         s_ended$d = ended;
-        s_fragment$d = x_stepped & this_fragment;
+        s_fragment$d = this_fragment;
         s_room$d = room;
         s_end$d = end_in;
         s_bad_in$d = bad_in;
@@ -15901,6 +17380,12 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             end
         end
         live_after = s_live_before$q & ~s_ended$q;
+        ptr_after = s_ptr_out$q;
+        count_after = s_count$q;
+        if (registered_takeover & s_stepped$q) begin
+            ptr_after = s_ptr_stepped$q;
+            count_after = s_count$q + 64'h1;
+        end
         if (s_stepped$q) begin
             live_after = s_next_live$q;
         end
@@ -15957,9 +17442,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_q$d = cur_ex_dst_ptr;
         end
         beat_q$d = s_beat$q;
-        ready_o$d = s_started$q & (~live_after | (s_count$q == max_steps));
+        ready_o$d = s_started$q & (~live_after | (count_after == max_steps));
         live_o$d = live_after;
-        ptr_o$d = s_ptr_out$q;
+        ptr_o$d = ptr_after;
         nh_o$d = s_nh_out$q;
         end_o$d = s_end$q;
         bad_o$d = s_bad_in$q | cur_bad;
@@ -15982,10 +17467,13 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         l4_before_o$d = ipv4_l4_before_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         if (s_beat$q[32'h4]) begin
-            l4_word_o$d = s_ptr_out$q;
-            l4_before_o$d = s_ptr_out$q - 64'h1;
+            l4_word_o$d = ptr_after;
+            l4_before_o$d = ptr_after - 64'h1;
         end
         if (reset) begin
+            p_stepped$d = 1'b0;
+            p_ended$d = 1'b0;
+            p_load$d = 1'b0;
             t_beat$d = 32'h0;
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
@@ -16105,6 +17593,25 @@ module rss_core__ext4__count(d,q,clock);
 endmodule // rss_core__ext4__count
 
 
+module rss_core__ext4__countdown(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__countdown
+
+
 module rss_core__ext4__end_o(d,q,clock);
     
     // Module arguments
@@ -16122,6 +17629,25 @@ module rss_core__ext4__end_o(d,q,clock);
     end
           
 endmodule // rss_core__ext4__end_o
+
+
+module rss_core__ext4__end_plus_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [17:0] d;
+    output reg  [17:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 18'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__end_plus_q
 
 
 module rss_core__ext4__ex_dst_o(d,q,clock);
@@ -16490,6 +18016,44 @@ module rss_core__ext4__header(beat,target,found,word);
 endmodule // rss_core__ext4__header
 
 
+module rss_core__ext4__here2_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__here2_q
+
+
+module rss_core__ext4__here_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__here_q
+
+
 module rss_core__ext4__ihl_o(d,q,clock);
     
     // Module arguments
@@ -16585,6 +18149,25 @@ module rss_core__ext4__live_q(d,q,clock);
 endmodule // rss_core__ext4__live_q
 
 
+module rss_core__ext4__lost_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__lost_q
+
+
 module rss_core__ext4__need_o(d,q,clock);
     
     // Module arguments
@@ -16678,6 +18261,120 @@ module rss_core__ext4__nh_q(d,q,clock);
     end
           
 endmodule // rss_core__ext4__nh_q
+
+
+module rss_core__ext4__p_ended(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__p_ended
+
+
+module rss_core__ext4__p_live(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__p_live
+
+
+module rss_core__ext4__p_load(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__p_load
+
+
+module rss_core__ext4__p_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__p_ptr
+
+
+module rss_core__ext4__p_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__p_stepped
+
+
+module rss_core__ext4__p_unreachable(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__p_unreachable
 
 
 module rss_core__ext4__ptr_o(d,q,clock);
@@ -17267,6 +18964,25 @@ module rss_core__ext4__s_ptr_out(d,q,clock);
     end
           
 endmodule // rss_core__ext4__s_ptr_out
+
+
+module rss_core__ext4__s_ptr_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_ptr_stepped
 
 
 module rss_core__ext4__s_room(d,q,clock);

@@ -5115,6 +5115,39 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  live_q$d;
     wire  live_q$q;
     reg  live_q$clock;
+    reg  p_stepped$d;
+    wire  p_stepped$q;
+    reg  p_stepped$clock;
+    reg  [5:0] p_ptr$d;
+    wire  [5:0] p_ptr$q;
+    reg  p_ptr$clock;
+    reg  p_live$d;
+    wire  p_live$q;
+    reg  p_live$clock;
+    reg  p_ended$d;
+    wire  p_ended$q;
+    reg  p_ended$clock;
+    reg  p_load$d;
+    wire  p_load$q;
+    reg  p_load$clock;
+    reg  p_unreachable$d;
+    wire  p_unreachable$q;
+    reg  p_unreachable$clock;
+    reg  here_q$d;
+    wire  here_q$q;
+    reg  here_q$clock;
+    reg  [7:0] countdown$d;
+    wire  [7:0] countdown$q;
+    reg  countdown$clock;
+    reg  lost_q$d;
+    wire  lost_q$q;
+    reg  lost_q$clock;
+    reg  here2_q$d;
+    wire  here2_q$q;
+    reg  here2_q$clock;
+    reg  [17:0] end_plus_q$d;
+    wire  [17:0] end_plus_q$q;
+    reg  end_plus_q$clock;
     reg  [165:0] t_beat$d;
     wire  [165:0] t_beat$q;
     reg  t_beat$clock;
@@ -5205,6 +5238,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] s_ptr_out$d;
     wire  [5:0] s_ptr_out$q;
     reg  s_ptr_out$clock;
+    reg  [5:0] s_ptr_stepped$d;
+    wire  [5:0] s_ptr_stepped$q;
+    reg  s_ptr_stepped$clock;
     reg  [7:0] s_nh_out$d;
     wire  [7:0] s_nh_out$q;
     reg  s_nh_out$clock;
@@ -5371,7 +5407,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] x_step_ptr;
     reg  [7:0] x_nh;
     reg  x_nh_fragment;
-    reg  x_stepped;
     reg  x_held;
     reg  step_started;
     reg  step_done;
@@ -5379,6 +5414,17 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  cur_nh_fragment;
     reg  next_nh_fragment;
     reg  [5:0] step_ptr;
+    reg  [5:0] eff_ptr;
+    reg  [2:0] eff_count;
+    reg  eff_live;
+    reg  [2:0] pre_count;
+    reg  [5:0] pre_ptr;
+    reg  [5:0] slot;
+    reg  here_take;
+    reg  here2_take;
+    reg  unreachable;
+    reg  [2:0] count_after;
+    reg  [5:0] ptr_after;
     reg  cur_started;
     reg  [2:0] cur_count;
     reg  cur_done;
@@ -5452,6 +5498,61 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(live_q$d),
         .q(live_q$q),
         .clock(live_q$clock)
+    );
+    rss_core__ext1__p_stepped p_stepped(
+        .d(p_stepped$d),
+        .q(p_stepped$q),
+        .clock(p_stepped$clock)
+    );
+    rss_core__ext1__p_ptr p_ptr(
+        .d(p_ptr$d),
+        .q(p_ptr$q),
+        .clock(p_ptr$clock)
+    );
+    rss_core__ext1__p_live p_live(
+        .d(p_live$d),
+        .q(p_live$q),
+        .clock(p_live$clock)
+    );
+    rss_core__ext1__p_ended p_ended(
+        .d(p_ended$d),
+        .q(p_ended$q),
+        .clock(p_ended$clock)
+    );
+    rss_core__ext1__p_load p_load(
+        .d(p_load$d),
+        .q(p_load$q),
+        .clock(p_load$clock)
+    );
+    rss_core__ext1__p_unreachable p_unreachable(
+        .d(p_unreachable$d),
+        .q(p_unreachable$q),
+        .clock(p_unreachable$clock)
+    );
+    rss_core__ext1__here_q here_q(
+        .d(here_q$d),
+        .q(here_q$q),
+        .clock(here_q$clock)
+    );
+    rss_core__ext1__countdown countdown(
+        .d(countdown$d),
+        .q(countdown$q),
+        .clock(countdown$clock)
+    );
+    rss_core__ext1__lost_q lost_q(
+        .d(lost_q$d),
+        .q(lost_q$q),
+        .clock(lost_q$clock)
+    );
+    rss_core__ext1__here2_q here2_q(
+        .d(here2_q$d),
+        .q(here2_q$q),
+        .clock(here2_q$clock)
+    );
+    rss_core__ext1__end_plus_q end_plus_q(
+        .d(end_plus_q$d),
+        .q(end_plus_q$q),
+        .clock(end_plus_q$clock)
     );
     rss_core__ext1__t_beat t_beat(
         .d(t_beat$d),
@@ -5602,6 +5703,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_ptr_out$d),
         .q(s_ptr_out$q),
         .clock(s_ptr_out$clock)
+    );
+    rss_core__ext1__s_ptr_stepped s_ptr_stepped(
+        .d(s_ptr_stepped$d),
+        .q(s_ptr_stepped$q),
+        .clock(s_ptr_stepped$clock)
     );
     rss_core__ext1__s_nh_out s_nh_out(
         .d(s_nh_out$d),
@@ -5867,6 +5973,17 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$clock = clock;
         nh_fragment_q$clock = clock;
         live_q$clock = clock;
+        p_stepped$clock = clock;
+        p_ptr$clock = clock;
+        p_live$clock = clock;
+        p_ended$clock = clock;
+        p_load$clock = clock;
+        p_unreachable$clock = clock;
+        here_q$clock = clock;
+        countdown$clock = clock;
+        lost_q$clock = clock;
+        here2_q$clock = clock;
+        end_plus_q$clock = clock;
         t_beat$clock = clock;
         t_word$clock = clock;
         t_started$clock = clock;
@@ -5897,6 +6014,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$clock = clock;
         s_count$clock = clock;
         s_ptr_out$clock = clock;
+        s_ptr_stepped$clock = clock;
         s_nh_out$clock = clock;
         s_stepped$clock = clock;
         s_ended$clock = clock;
@@ -5954,6 +6072,17 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$d = nh_q$q;
         nh_fragment_q$d = nh_fragment_q$q;
         live_q$d = live_q$q;
+        p_stepped$d = p_stepped$q;
+        p_ptr$d = p_ptr$q;
+        p_live$d = p_live$q;
+        p_ended$d = p_ended$q;
+        p_load$d = p_load$q;
+        p_unreachable$d = p_unreachable$q;
+        here_q$d = here_q$q;
+        countdown$d = countdown$q;
+        lost_q$d = lost_q$q;
+        here2_q$d = here2_q$q;
+        end_plus_q$d = end_plus_q$q;
         t_beat$d = t_beat$q;
         t_word$d = t_word$q;
         t_started$d = t_started$q;
@@ -5984,6 +6113,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$d = s_next_live$q;
         s_count$d = s_count$q;
         s_ptr_out$d = s_ptr_out$q;
+        s_ptr_stepped$d = s_ptr_stepped$q;
         s_nh_out$d = s_nh_out$q;
         s_stepped$d = s_stepped$q;
         s_ended$d = s_ended$q;
@@ -6036,11 +6166,22 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_word_o$d = l4_word_o$q;
         l4_before_o$d = l4_before_o$q;
         header$beat = beat_in;
+        eff_ptr = ptr_q$q;
+        eff_count = count$q;
+        eff_live = live_q$q;
+        if (registered_takeover) begin
+            eff_live = live_q$q & ~p_ended$q;
+            if (p_stepped$q) begin
+                eff_ptr = p_ptr$q;
+                eff_count = count$q + 64'h1;
+                eff_live = p_live$q;
+            end
+        end
         cur_started = started$q;
-        cur_count = count$q;
-        cur_ptr = ptr_q$q;
+        cur_count = eff_count;
+        cur_ptr = eff_ptr;
         cur_nh = nh_q$q;
-        cur_live = live_q$q;
+        cur_live = eff_live;
         cur_nh_fragment = nh_fragment_q$q;
         if (beat_in[32'h1]) begin
             cur_started = 1'b0;
@@ -6061,11 +6202,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (registered_takeover) begin
             step_started = started$q & ~beat_in[32'h1];
             step_nh_fragment = nh_fragment_q$q;
-            step_done = ~live_q$q | (count$q == max_steps);
+            step_done = ~eff_live | (eff_count == max_steps);
         end
         step_ptr = cur_ptr;
         if (registered_takeover) begin
-            step_ptr = ptr_q$q;
+            step_ptr = eff_ptr;
         end
         if (first_only) begin
             step_ptr = first_ext;
@@ -6090,6 +6231,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             found = (distance & beyond_mask) == 64'h0;
             w = slots[(select)+:(64)];
         end
+        if (registered_takeover) begin
+            found = here_q$q;
+        end
         stepped = beat_in[32'h0] & step_started & ~step_done & found;
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
         x_word = w;
@@ -6097,7 +6241,10 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         x_step_ptr = step_ptr;
         x_nh = cur_nh;
         x_nh_fragment = step_nh_fragment;
-        x_stepped = stepped;
+        if (registered_takeover) begin
+            x_ptr = eff_ptr;
+            x_nh = nh_q$q;
+        end
         if (split_step) begin
             t_word$d = w;
             t_ptr$d = cur_ptr;
@@ -6112,7 +6259,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             end
             x_nh = t_nh$q;
             x_nh_fragment = t_nh_fragment$q;
-            x_stepped = t_stepped$q;
         end
         ext_len = x_word[(32'h30)+:(8)];
         if (x_nh_fragment) begin
@@ -6150,7 +6296,13 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (taking_over) begin
             room = room_taken;
         end
+        end_plus_q$d = ((end_in) & 18'h3ffff) + 64'h20;
+        if (registered_takeover) begin
+            room = end_plus_q$q - (((eff_ptr) & 18'h3ffff) << 64'h3);
+        end
         live_before = cur_live;
+        pre_count = cur_count;
+        pre_ptr = cur_ptr;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
             if (~split_step) begin
@@ -6170,6 +6322,41 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             nh_q$d = cur_nh;
             nh_fragment_q$d = cur_nh_fragment;
             live_q$d = cur_live;
+            if (registered_takeover) begin
+                count$d = pre_count;
+                ptr_q$d = pre_ptr;
+                live_q$d = live_before;
+            end
+        end
+        slot = beat_in[(32'ha)+:(6)];
+        here_take = ((walk_ptr_in - 64'h1) == slot) & (slot != 64'h3c) | (walk_ptr_in == 64'h3c) & (slot == 64'h3c);
+        here2_take = ((walk_ptr_in - 64'h2) == slot) & (slot < 64'h3b) | (walk_ptr_in == 64'h3c) & (slot >= 64'h3b);
+        unreachable = p_unreachable$q | (p_stepped$q & (p_ptr$q > 64'h3c));
+        if (registered_takeover & beat_in[32'h0]) begin
+            p_stepped$d = stepped;
+            p_ptr$d = next_ptr[(32'h0)+:(6)];
+            p_live$d = next_is_ext & ~this_fragment;
+            p_ended$d = ended;
+            p_load$d = stepped | taking_over;
+            p_unreachable$d = taking_over & (((walk_ptr_in <= slot) & ~((walk_ptr_in == 64'h3c) & (slot == 64'h3c))) | (walk_ptr_in > 64'h3c));
+            if (p_load$q) begin
+                lost_q$d = unreachable;
+            end
+            countdown$d = countdown$q - 64'h1;
+            here_q$d = (countdown$q == 64'h1) & ~lost_q$q;
+            if (p_load$q) begin
+                here_q$d = here2_q$q;
+            end
+            here2_q$d = (ext_len == 64'h1) & (slot < 64'h3b);
+            if (stepped) begin
+                countdown$d = ext_len;
+                here_q$d = (ext_len == 64'h0) & (slot < 64'h3c);
+            end
+            if (taking_over) begin
+                countdown$d = (((walk_ptr_in - 64'h1) - slot) & 8'hff);
+                here_q$d = here_take;
+                here2_q$d = here2_take;
+            end
         end
         if (split_step) begin
             t_beat$d = beat_in;
@@ -6194,10 +6381,15 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$d = next_is_ext & ~this_fragment;
         s_count$d = cur_count;
         s_ptr_out$d = cur_ptr;
+        s_ptr_stepped$d = next_ptr[(32'h0)+:(6)];
+        if (registered_takeover) begin
+            s_count$d = pre_count;
+            s_ptr_out$d = pre_ptr;
+        end
         s_nh_out$d = cur_nh;
         s_stepped$d = stepped;
         s_ended$d = ended;
-        s_fragment$d = x_stepped & this_fragment;
+        s_fragment$d = this_fragment;
         s_room$d = room;
         s_end$d = end_in;
         s_bad_in$d = bad_in;
@@ -6247,6 +6439,12 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             end
         end
         live_after = s_live_before$q & ~s_ended$q;
+        ptr_after = s_ptr_out$q;
+        count_after = s_count$q;
+        if (registered_takeover & s_stepped$q) begin
+            ptr_after = s_ptr_stepped$q;
+            count_after = s_count$q + 64'h1;
+        end
         if (s_stepped$q) begin
             live_after = s_next_live$q;
         end
@@ -6303,9 +6501,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_q$d = cur_ex_dst_ptr;
         end
         beat_q$d = s_beat$q;
-        ready_o$d = s_started$q & (~live_after | (s_count$q == max_steps));
+        ready_o$d = s_started$q & (~live_after | (count_after == max_steps));
         live_o$d = live_after;
-        ptr_o$d = s_ptr_out$q;
+        ptr_o$d = ptr_after;
         nh_o$d = s_nh_out$q;
         end_o$d = s_end$q;
         bad_o$d = s_bad_in$q | cur_bad;
@@ -6328,10 +6526,13 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         l4_before_o$d = ipv4_l4_before_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         if (s_beat$q[32'h4]) begin
-            l4_word_o$d = s_ptr_out$q;
-            l4_before_o$d = s_ptr_out$q - 64'h1;
+            l4_word_o$d = ptr_after;
+            l4_before_o$d = ptr_after - 64'h1;
         end
         if (reset) begin
+            p_stepped$d = 1'b0;
+            p_ended$d = 1'b0;
+            p_load$d = 1'b0;
             t_beat$d = 32'h0;
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
@@ -6451,6 +6652,25 @@ module rss_core__ext1__count(d,q,clock);
 endmodule // rss_core__ext1__count
 
 
+module rss_core__ext1__countdown(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__countdown
+
+
 module rss_core__ext1__end_o(d,q,clock);
     
     // Module arguments
@@ -6468,6 +6688,25 @@ module rss_core__ext1__end_o(d,q,clock);
     end
           
 endmodule // rss_core__ext1__end_o
+
+
+module rss_core__ext1__end_plus_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [17:0] d;
+    output reg  [17:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 18'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__end_plus_q
 
 
 module rss_core__ext1__ex_dst_o(d,q,clock);
@@ -6794,6 +7033,44 @@ module rss_core__ext1__header(beat,target,found,word);
 endmodule // rss_core__ext1__header
 
 
+module rss_core__ext1__here2_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__here2_q
+
+
+module rss_core__ext1__here_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__here_q
+
+
 module rss_core__ext1__ihl_o(d,q,clock);
     
     // Module arguments
@@ -6889,6 +7166,25 @@ module rss_core__ext1__live_q(d,q,clock);
 endmodule // rss_core__ext1__live_q
 
 
+module rss_core__ext1__lost_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__lost_q
+
+
 module rss_core__ext1__need_o(d,q,clock);
     
     // Module arguments
@@ -6982,6 +7278,120 @@ module rss_core__ext1__nh_q(d,q,clock);
     end
           
 endmodule // rss_core__ext1__nh_q
+
+
+module rss_core__ext1__p_ended(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__p_ended
+
+
+module rss_core__ext1__p_live(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__p_live
+
+
+module rss_core__ext1__p_load(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__p_load
+
+
+module rss_core__ext1__p_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__p_ptr
+
+
+module rss_core__ext1__p_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__p_stepped
+
+
+module rss_core__ext1__p_unreachable(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__p_unreachable
 
 
 module rss_core__ext1__ptr_o(d,q,clock);
@@ -7571,6 +7981,25 @@ module rss_core__ext1__s_ptr_out(d,q,clock);
     end
           
 endmodule // rss_core__ext1__s_ptr_out
+
+
+module rss_core__ext1__s_ptr_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_ptr_stepped
 
 
 module rss_core__ext1__s_room(d,q,clock);
@@ -8165,6 +8594,39 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  live_q$d;
     wire  live_q$q;
     reg  live_q$clock;
+    reg  p_stepped$d;
+    wire  p_stepped$q;
+    reg  p_stepped$clock;
+    reg  [5:0] p_ptr$d;
+    wire  [5:0] p_ptr$q;
+    reg  p_ptr$clock;
+    reg  p_live$d;
+    wire  p_live$q;
+    reg  p_live$clock;
+    reg  p_ended$d;
+    wire  p_ended$q;
+    reg  p_ended$clock;
+    reg  p_load$d;
+    wire  p_load$q;
+    reg  p_load$clock;
+    reg  p_unreachable$d;
+    wire  p_unreachable$q;
+    reg  p_unreachable$clock;
+    reg  here_q$d;
+    wire  here_q$q;
+    reg  here_q$clock;
+    reg  [7:0] countdown$d;
+    wire  [7:0] countdown$q;
+    reg  countdown$clock;
+    reg  lost_q$d;
+    wire  lost_q$q;
+    reg  lost_q$clock;
+    reg  here2_q$d;
+    wire  here2_q$q;
+    reg  here2_q$clock;
+    reg  [17:0] end_plus_q$d;
+    wire  [17:0] end_plus_q$q;
+    reg  end_plus_q$clock;
     reg  [165:0] t_beat$d;
     wire  [165:0] t_beat$q;
     reg  t_beat$clock;
@@ -8255,6 +8717,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] s_ptr_out$d;
     wire  [5:0] s_ptr_out$q;
     reg  s_ptr_out$clock;
+    reg  [5:0] s_ptr_stepped$d;
+    wire  [5:0] s_ptr_stepped$q;
+    reg  s_ptr_stepped$clock;
     reg  [7:0] s_nh_out$d;
     wire  [7:0] s_nh_out$q;
     reg  s_nh_out$clock;
@@ -8421,7 +8886,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] x_step_ptr;
     reg  [7:0] x_nh;
     reg  x_nh_fragment;
-    reg  x_stepped;
     reg  x_held;
     reg  step_started;
     reg  step_done;
@@ -8429,6 +8893,17 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  cur_nh_fragment;
     reg  next_nh_fragment;
     reg  [5:0] step_ptr;
+    reg  [5:0] eff_ptr;
+    reg  [2:0] eff_count;
+    reg  eff_live;
+    reg  [2:0] pre_count;
+    reg  [5:0] pre_ptr;
+    reg  [5:0] slot;
+    reg  here_take;
+    reg  here2_take;
+    reg  unreachable;
+    reg  [2:0] count_after;
+    reg  [5:0] ptr_after;
     reg  cur_started;
     reg  [2:0] cur_count;
     reg  cur_done;
@@ -8502,6 +8977,61 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(live_q$d),
         .q(live_q$q),
         .clock(live_q$clock)
+    );
+    rss_core__ext2__p_stepped p_stepped(
+        .d(p_stepped$d),
+        .q(p_stepped$q),
+        .clock(p_stepped$clock)
+    );
+    rss_core__ext2__p_ptr p_ptr(
+        .d(p_ptr$d),
+        .q(p_ptr$q),
+        .clock(p_ptr$clock)
+    );
+    rss_core__ext2__p_live p_live(
+        .d(p_live$d),
+        .q(p_live$q),
+        .clock(p_live$clock)
+    );
+    rss_core__ext2__p_ended p_ended(
+        .d(p_ended$d),
+        .q(p_ended$q),
+        .clock(p_ended$clock)
+    );
+    rss_core__ext2__p_load p_load(
+        .d(p_load$d),
+        .q(p_load$q),
+        .clock(p_load$clock)
+    );
+    rss_core__ext2__p_unreachable p_unreachable(
+        .d(p_unreachable$d),
+        .q(p_unreachable$q),
+        .clock(p_unreachable$clock)
+    );
+    rss_core__ext2__here_q here_q(
+        .d(here_q$d),
+        .q(here_q$q),
+        .clock(here_q$clock)
+    );
+    rss_core__ext2__countdown countdown(
+        .d(countdown$d),
+        .q(countdown$q),
+        .clock(countdown$clock)
+    );
+    rss_core__ext2__lost_q lost_q(
+        .d(lost_q$d),
+        .q(lost_q$q),
+        .clock(lost_q$clock)
+    );
+    rss_core__ext2__here2_q here2_q(
+        .d(here2_q$d),
+        .q(here2_q$q),
+        .clock(here2_q$clock)
+    );
+    rss_core__ext2__end_plus_q end_plus_q(
+        .d(end_plus_q$d),
+        .q(end_plus_q$q),
+        .clock(end_plus_q$clock)
     );
     rss_core__ext2__t_beat t_beat(
         .d(t_beat$d),
@@ -8652,6 +9182,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_ptr_out$d),
         .q(s_ptr_out$q),
         .clock(s_ptr_out$clock)
+    );
+    rss_core__ext2__s_ptr_stepped s_ptr_stepped(
+        .d(s_ptr_stepped$d),
+        .q(s_ptr_stepped$q),
+        .clock(s_ptr_stepped$clock)
     );
     rss_core__ext2__s_nh_out s_nh_out(
         .d(s_nh_out$d),
@@ -8917,6 +9452,17 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$clock = clock;
         nh_fragment_q$clock = clock;
         live_q$clock = clock;
+        p_stepped$clock = clock;
+        p_ptr$clock = clock;
+        p_live$clock = clock;
+        p_ended$clock = clock;
+        p_load$clock = clock;
+        p_unreachable$clock = clock;
+        here_q$clock = clock;
+        countdown$clock = clock;
+        lost_q$clock = clock;
+        here2_q$clock = clock;
+        end_plus_q$clock = clock;
         t_beat$clock = clock;
         t_word$clock = clock;
         t_started$clock = clock;
@@ -8947,6 +9493,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$clock = clock;
         s_count$clock = clock;
         s_ptr_out$clock = clock;
+        s_ptr_stepped$clock = clock;
         s_nh_out$clock = clock;
         s_stepped$clock = clock;
         s_ended$clock = clock;
@@ -9004,6 +9551,17 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$d = nh_q$q;
         nh_fragment_q$d = nh_fragment_q$q;
         live_q$d = live_q$q;
+        p_stepped$d = p_stepped$q;
+        p_ptr$d = p_ptr$q;
+        p_live$d = p_live$q;
+        p_ended$d = p_ended$q;
+        p_load$d = p_load$q;
+        p_unreachable$d = p_unreachable$q;
+        here_q$d = here_q$q;
+        countdown$d = countdown$q;
+        lost_q$d = lost_q$q;
+        here2_q$d = here2_q$q;
+        end_plus_q$d = end_plus_q$q;
         t_beat$d = t_beat$q;
         t_word$d = t_word$q;
         t_started$d = t_started$q;
@@ -9034,6 +9592,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$d = s_next_live$q;
         s_count$d = s_count$q;
         s_ptr_out$d = s_ptr_out$q;
+        s_ptr_stepped$d = s_ptr_stepped$q;
         s_nh_out$d = s_nh_out$q;
         s_stepped$d = s_stepped$q;
         s_ended$d = s_ended$q;
@@ -9086,11 +9645,22 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_word_o$d = l4_word_o$q;
         l4_before_o$d = l4_before_o$q;
         header$beat = beat_in;
+        eff_ptr = ptr_q$q;
+        eff_count = count$q;
+        eff_live = live_q$q;
+        if (registered_takeover) begin
+            eff_live = live_q$q & ~p_ended$q;
+            if (p_stepped$q) begin
+                eff_ptr = p_ptr$q;
+                eff_count = count$q + 64'h1;
+                eff_live = p_live$q;
+            end
+        end
         cur_started = started$q;
-        cur_count = count$q;
-        cur_ptr = ptr_q$q;
+        cur_count = eff_count;
+        cur_ptr = eff_ptr;
         cur_nh = nh_q$q;
-        cur_live = live_q$q;
+        cur_live = eff_live;
         cur_nh_fragment = nh_fragment_q$q;
         if (beat_in[32'h1]) begin
             cur_started = 1'b0;
@@ -9111,11 +9681,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (registered_takeover) begin
             step_started = started$q & ~beat_in[32'h1];
             step_nh_fragment = nh_fragment_q$q;
-            step_done = ~live_q$q | (count$q == max_steps);
+            step_done = ~eff_live | (eff_count == max_steps);
         end
         step_ptr = cur_ptr;
         if (registered_takeover) begin
-            step_ptr = ptr_q$q;
+            step_ptr = eff_ptr;
         end
         if (first_only) begin
             step_ptr = first_ext;
@@ -9140,6 +9710,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             found = (distance & beyond_mask) == 64'h0;
             w = slots[(select)+:(64)];
         end
+        if (registered_takeover) begin
+            found = here_q$q;
+        end
         stepped = beat_in[32'h0] & step_started & ~step_done & found;
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
         x_word = w;
@@ -9147,7 +9720,10 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         x_step_ptr = step_ptr;
         x_nh = cur_nh;
         x_nh_fragment = step_nh_fragment;
-        x_stepped = stepped;
+        if (registered_takeover) begin
+            x_ptr = eff_ptr;
+            x_nh = nh_q$q;
+        end
         if (split_step) begin
             t_word$d = w;
             t_ptr$d = cur_ptr;
@@ -9162,7 +9738,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             end
             x_nh = t_nh$q;
             x_nh_fragment = t_nh_fragment$q;
-            x_stepped = t_stepped$q;
         end
         ext_len = x_word[(32'h30)+:(8)];
         if (x_nh_fragment) begin
@@ -9200,7 +9775,13 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (taking_over) begin
             room = room_taken;
         end
+        end_plus_q$d = ((end_in) & 18'h3ffff) + 64'h20;
+        if (registered_takeover) begin
+            room = end_plus_q$q - (((eff_ptr) & 18'h3ffff) << 64'h3);
+        end
         live_before = cur_live;
+        pre_count = cur_count;
+        pre_ptr = cur_ptr;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
             if (~split_step) begin
@@ -9220,6 +9801,41 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             nh_q$d = cur_nh;
             nh_fragment_q$d = cur_nh_fragment;
             live_q$d = cur_live;
+            if (registered_takeover) begin
+                count$d = pre_count;
+                ptr_q$d = pre_ptr;
+                live_q$d = live_before;
+            end
+        end
+        slot = beat_in[(32'ha)+:(6)];
+        here_take = ((walk_ptr_in - 64'h1) == slot) & (slot != 64'h3c) | (walk_ptr_in == 64'h3c) & (slot == 64'h3c);
+        here2_take = ((walk_ptr_in - 64'h2) == slot) & (slot < 64'h3b) | (walk_ptr_in == 64'h3c) & (slot >= 64'h3b);
+        unreachable = p_unreachable$q | (p_stepped$q & (p_ptr$q > 64'h3c));
+        if (registered_takeover & beat_in[32'h0]) begin
+            p_stepped$d = stepped;
+            p_ptr$d = next_ptr[(32'h0)+:(6)];
+            p_live$d = next_is_ext & ~this_fragment;
+            p_ended$d = ended;
+            p_load$d = stepped | taking_over;
+            p_unreachable$d = taking_over & (((walk_ptr_in <= slot) & ~((walk_ptr_in == 64'h3c) & (slot == 64'h3c))) | (walk_ptr_in > 64'h3c));
+            if (p_load$q) begin
+                lost_q$d = unreachable;
+            end
+            countdown$d = countdown$q - 64'h1;
+            here_q$d = (countdown$q == 64'h1) & ~lost_q$q;
+            if (p_load$q) begin
+                here_q$d = here2_q$q;
+            end
+            here2_q$d = (ext_len == 64'h1) & (slot < 64'h3b);
+            if (stepped) begin
+                countdown$d = ext_len;
+                here_q$d = (ext_len == 64'h0) & (slot < 64'h3c);
+            end
+            if (taking_over) begin
+                countdown$d = (((walk_ptr_in - 64'h1) - slot) & 8'hff);
+                here_q$d = here_take;
+                here2_q$d = here2_take;
+            end
         end
         if (split_step) begin
             t_beat$d = beat_in;
@@ -9244,10 +9860,15 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$d = next_is_ext & ~this_fragment;
         s_count$d = cur_count;
         s_ptr_out$d = cur_ptr;
+        s_ptr_stepped$d = next_ptr[(32'h0)+:(6)];
+        if (registered_takeover) begin
+            s_count$d = pre_count;
+            s_ptr_out$d = pre_ptr;
+        end
         s_nh_out$d = cur_nh;
         s_stepped$d = stepped;
         s_ended$d = ended;
-        s_fragment$d = x_stepped & this_fragment;
+        s_fragment$d = this_fragment;
         s_room$d = room;
         s_end$d = end_in;
         s_bad_in$d = bad_in;
@@ -9297,6 +9918,12 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             end
         end
         live_after = s_live_before$q & ~s_ended$q;
+        ptr_after = s_ptr_out$q;
+        count_after = s_count$q;
+        if (registered_takeover & s_stepped$q) begin
+            ptr_after = s_ptr_stepped$q;
+            count_after = s_count$q + 64'h1;
+        end
         if (s_stepped$q) begin
             live_after = s_next_live$q;
         end
@@ -9353,9 +9980,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_q$d = cur_ex_dst_ptr;
         end
         beat_q$d = s_beat$q;
-        ready_o$d = s_started$q & (~live_after | (s_count$q == max_steps));
+        ready_o$d = s_started$q & (~live_after | (count_after == max_steps));
         live_o$d = live_after;
-        ptr_o$d = s_ptr_out$q;
+        ptr_o$d = ptr_after;
         nh_o$d = s_nh_out$q;
         end_o$d = s_end$q;
         bad_o$d = s_bad_in$q | cur_bad;
@@ -9378,10 +10005,13 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         l4_before_o$d = ipv4_l4_before_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         if (s_beat$q[32'h4]) begin
-            l4_word_o$d = s_ptr_out$q;
-            l4_before_o$d = s_ptr_out$q - 64'h1;
+            l4_word_o$d = ptr_after;
+            l4_before_o$d = ptr_after - 64'h1;
         end
         if (reset) begin
+            p_stepped$d = 1'b0;
+            p_ended$d = 1'b0;
+            p_load$d = 1'b0;
             t_beat$d = 32'h0;
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
@@ -9501,6 +10131,25 @@ module rss_core__ext2__count(d,q,clock);
 endmodule // rss_core__ext2__count
 
 
+module rss_core__ext2__countdown(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__countdown
+
+
 module rss_core__ext2__end_o(d,q,clock);
     
     // Module arguments
@@ -9518,6 +10167,25 @@ module rss_core__ext2__end_o(d,q,clock);
     end
           
 endmodule // rss_core__ext2__end_o
+
+
+module rss_core__ext2__end_plus_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [17:0] d;
+    output reg  [17:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 18'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__end_plus_q
 
 
 module rss_core__ext2__ex_dst_o(d,q,clock);
@@ -9844,6 +10512,44 @@ module rss_core__ext2__header(beat,target,found,word);
 endmodule // rss_core__ext2__header
 
 
+module rss_core__ext2__here2_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__here2_q
+
+
+module rss_core__ext2__here_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__here_q
+
+
 module rss_core__ext2__ihl_o(d,q,clock);
     
     // Module arguments
@@ -9939,6 +10645,25 @@ module rss_core__ext2__live_q(d,q,clock);
 endmodule // rss_core__ext2__live_q
 
 
+module rss_core__ext2__lost_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__lost_q
+
+
 module rss_core__ext2__need_o(d,q,clock);
     
     // Module arguments
@@ -10032,6 +10757,120 @@ module rss_core__ext2__nh_q(d,q,clock);
     end
           
 endmodule // rss_core__ext2__nh_q
+
+
+module rss_core__ext2__p_ended(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__p_ended
+
+
+module rss_core__ext2__p_live(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__p_live
+
+
+module rss_core__ext2__p_load(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__p_load
+
+
+module rss_core__ext2__p_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__p_ptr
+
+
+module rss_core__ext2__p_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__p_stepped
+
+
+module rss_core__ext2__p_unreachable(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__p_unreachable
 
 
 module rss_core__ext2__ptr_o(d,q,clock);
@@ -10621,6 +11460,25 @@ module rss_core__ext2__s_ptr_out(d,q,clock);
     end
           
 endmodule // rss_core__ext2__s_ptr_out
+
+
+module rss_core__ext2__s_ptr_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_ptr_stepped
 
 
 module rss_core__ext2__s_room(d,q,clock);
@@ -11215,6 +12073,39 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  live_q$d;
     wire  live_q$q;
     reg  live_q$clock;
+    reg  p_stepped$d;
+    wire  p_stepped$q;
+    reg  p_stepped$clock;
+    reg  [5:0] p_ptr$d;
+    wire  [5:0] p_ptr$q;
+    reg  p_ptr$clock;
+    reg  p_live$d;
+    wire  p_live$q;
+    reg  p_live$clock;
+    reg  p_ended$d;
+    wire  p_ended$q;
+    reg  p_ended$clock;
+    reg  p_load$d;
+    wire  p_load$q;
+    reg  p_load$clock;
+    reg  p_unreachable$d;
+    wire  p_unreachable$q;
+    reg  p_unreachable$clock;
+    reg  here_q$d;
+    wire  here_q$q;
+    reg  here_q$clock;
+    reg  [7:0] countdown$d;
+    wire  [7:0] countdown$q;
+    reg  countdown$clock;
+    reg  lost_q$d;
+    wire  lost_q$q;
+    reg  lost_q$clock;
+    reg  here2_q$d;
+    wire  here2_q$q;
+    reg  here2_q$clock;
+    reg  [17:0] end_plus_q$d;
+    wire  [17:0] end_plus_q$q;
+    reg  end_plus_q$clock;
     reg  [165:0] t_beat$d;
     wire  [165:0] t_beat$q;
     reg  t_beat$clock;
@@ -11305,6 +12196,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] s_ptr_out$d;
     wire  [5:0] s_ptr_out$q;
     reg  s_ptr_out$clock;
+    reg  [5:0] s_ptr_stepped$d;
+    wire  [5:0] s_ptr_stepped$q;
+    reg  s_ptr_stepped$clock;
     reg  [7:0] s_nh_out$d;
     wire  [7:0] s_nh_out$q;
     reg  s_nh_out$clock;
@@ -11471,7 +12365,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] x_step_ptr;
     reg  [7:0] x_nh;
     reg  x_nh_fragment;
-    reg  x_stepped;
     reg  x_held;
     reg  step_started;
     reg  step_done;
@@ -11479,6 +12372,17 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  cur_nh_fragment;
     reg  next_nh_fragment;
     reg  [5:0] step_ptr;
+    reg  [5:0] eff_ptr;
+    reg  [2:0] eff_count;
+    reg  eff_live;
+    reg  [2:0] pre_count;
+    reg  [5:0] pre_ptr;
+    reg  [5:0] slot;
+    reg  here_take;
+    reg  here2_take;
+    reg  unreachable;
+    reg  [2:0] count_after;
+    reg  [5:0] ptr_after;
     reg  cur_started;
     reg  [2:0] cur_count;
     reg  cur_done;
@@ -11552,6 +12456,61 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(live_q$d),
         .q(live_q$q),
         .clock(live_q$clock)
+    );
+    rss_core__ext3__p_stepped p_stepped(
+        .d(p_stepped$d),
+        .q(p_stepped$q),
+        .clock(p_stepped$clock)
+    );
+    rss_core__ext3__p_ptr p_ptr(
+        .d(p_ptr$d),
+        .q(p_ptr$q),
+        .clock(p_ptr$clock)
+    );
+    rss_core__ext3__p_live p_live(
+        .d(p_live$d),
+        .q(p_live$q),
+        .clock(p_live$clock)
+    );
+    rss_core__ext3__p_ended p_ended(
+        .d(p_ended$d),
+        .q(p_ended$q),
+        .clock(p_ended$clock)
+    );
+    rss_core__ext3__p_load p_load(
+        .d(p_load$d),
+        .q(p_load$q),
+        .clock(p_load$clock)
+    );
+    rss_core__ext3__p_unreachable p_unreachable(
+        .d(p_unreachable$d),
+        .q(p_unreachable$q),
+        .clock(p_unreachable$clock)
+    );
+    rss_core__ext3__here_q here_q(
+        .d(here_q$d),
+        .q(here_q$q),
+        .clock(here_q$clock)
+    );
+    rss_core__ext3__countdown countdown(
+        .d(countdown$d),
+        .q(countdown$q),
+        .clock(countdown$clock)
+    );
+    rss_core__ext3__lost_q lost_q(
+        .d(lost_q$d),
+        .q(lost_q$q),
+        .clock(lost_q$clock)
+    );
+    rss_core__ext3__here2_q here2_q(
+        .d(here2_q$d),
+        .q(here2_q$q),
+        .clock(here2_q$clock)
+    );
+    rss_core__ext3__end_plus_q end_plus_q(
+        .d(end_plus_q$d),
+        .q(end_plus_q$q),
+        .clock(end_plus_q$clock)
     );
     rss_core__ext3__t_beat t_beat(
         .d(t_beat$d),
@@ -11702,6 +12661,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_ptr_out$d),
         .q(s_ptr_out$q),
         .clock(s_ptr_out$clock)
+    );
+    rss_core__ext3__s_ptr_stepped s_ptr_stepped(
+        .d(s_ptr_stepped$d),
+        .q(s_ptr_stepped$q),
+        .clock(s_ptr_stepped$clock)
     );
     rss_core__ext3__s_nh_out s_nh_out(
         .d(s_nh_out$d),
@@ -11967,6 +12931,17 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$clock = clock;
         nh_fragment_q$clock = clock;
         live_q$clock = clock;
+        p_stepped$clock = clock;
+        p_ptr$clock = clock;
+        p_live$clock = clock;
+        p_ended$clock = clock;
+        p_load$clock = clock;
+        p_unreachable$clock = clock;
+        here_q$clock = clock;
+        countdown$clock = clock;
+        lost_q$clock = clock;
+        here2_q$clock = clock;
+        end_plus_q$clock = clock;
         t_beat$clock = clock;
         t_word$clock = clock;
         t_started$clock = clock;
@@ -11997,6 +12972,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$clock = clock;
         s_count$clock = clock;
         s_ptr_out$clock = clock;
+        s_ptr_stepped$clock = clock;
         s_nh_out$clock = clock;
         s_stepped$clock = clock;
         s_ended$clock = clock;
@@ -12054,6 +13030,17 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$d = nh_q$q;
         nh_fragment_q$d = nh_fragment_q$q;
         live_q$d = live_q$q;
+        p_stepped$d = p_stepped$q;
+        p_ptr$d = p_ptr$q;
+        p_live$d = p_live$q;
+        p_ended$d = p_ended$q;
+        p_load$d = p_load$q;
+        p_unreachable$d = p_unreachable$q;
+        here_q$d = here_q$q;
+        countdown$d = countdown$q;
+        lost_q$d = lost_q$q;
+        here2_q$d = here2_q$q;
+        end_plus_q$d = end_plus_q$q;
         t_beat$d = t_beat$q;
         t_word$d = t_word$q;
         t_started$d = t_started$q;
@@ -12084,6 +13071,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$d = s_next_live$q;
         s_count$d = s_count$q;
         s_ptr_out$d = s_ptr_out$q;
+        s_ptr_stepped$d = s_ptr_stepped$q;
         s_nh_out$d = s_nh_out$q;
         s_stepped$d = s_stepped$q;
         s_ended$d = s_ended$q;
@@ -12136,11 +13124,22 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_word_o$d = l4_word_o$q;
         l4_before_o$d = l4_before_o$q;
         header$beat = beat_in;
+        eff_ptr = ptr_q$q;
+        eff_count = count$q;
+        eff_live = live_q$q;
+        if (registered_takeover) begin
+            eff_live = live_q$q & ~p_ended$q;
+            if (p_stepped$q) begin
+                eff_ptr = p_ptr$q;
+                eff_count = count$q + 64'h1;
+                eff_live = p_live$q;
+            end
+        end
         cur_started = started$q;
-        cur_count = count$q;
-        cur_ptr = ptr_q$q;
+        cur_count = eff_count;
+        cur_ptr = eff_ptr;
         cur_nh = nh_q$q;
-        cur_live = live_q$q;
+        cur_live = eff_live;
         cur_nh_fragment = nh_fragment_q$q;
         if (beat_in[32'h1]) begin
             cur_started = 1'b0;
@@ -12161,11 +13160,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (registered_takeover) begin
             step_started = started$q & ~beat_in[32'h1];
             step_nh_fragment = nh_fragment_q$q;
-            step_done = ~live_q$q | (count$q == max_steps);
+            step_done = ~eff_live | (eff_count == max_steps);
         end
         step_ptr = cur_ptr;
         if (registered_takeover) begin
-            step_ptr = ptr_q$q;
+            step_ptr = eff_ptr;
         end
         if (first_only) begin
             step_ptr = first_ext;
@@ -12190,6 +13189,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             found = (distance & beyond_mask) == 64'h0;
             w = slots[(select)+:(64)];
         end
+        if (registered_takeover) begin
+            found = here_q$q;
+        end
         stepped = beat_in[32'h0] & step_started & ~step_done & found;
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
         x_word = w;
@@ -12197,7 +13199,10 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         x_step_ptr = step_ptr;
         x_nh = cur_nh;
         x_nh_fragment = step_nh_fragment;
-        x_stepped = stepped;
+        if (registered_takeover) begin
+            x_ptr = eff_ptr;
+            x_nh = nh_q$q;
+        end
         if (split_step) begin
             t_word$d = w;
             t_ptr$d = cur_ptr;
@@ -12212,7 +13217,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             end
             x_nh = t_nh$q;
             x_nh_fragment = t_nh_fragment$q;
-            x_stepped = t_stepped$q;
         end
         ext_len = x_word[(32'h30)+:(8)];
         if (x_nh_fragment) begin
@@ -12250,7 +13254,13 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (taking_over) begin
             room = room_taken;
         end
+        end_plus_q$d = ((end_in) & 18'h3ffff) + 64'h20;
+        if (registered_takeover) begin
+            room = end_plus_q$q - (((eff_ptr) & 18'h3ffff) << 64'h3);
+        end
         live_before = cur_live;
+        pre_count = cur_count;
+        pre_ptr = cur_ptr;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
             if (~split_step) begin
@@ -12270,6 +13280,41 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             nh_q$d = cur_nh;
             nh_fragment_q$d = cur_nh_fragment;
             live_q$d = cur_live;
+            if (registered_takeover) begin
+                count$d = pre_count;
+                ptr_q$d = pre_ptr;
+                live_q$d = live_before;
+            end
+        end
+        slot = beat_in[(32'ha)+:(6)];
+        here_take = ((walk_ptr_in - 64'h1) == slot) & (slot != 64'h3c) | (walk_ptr_in == 64'h3c) & (slot == 64'h3c);
+        here2_take = ((walk_ptr_in - 64'h2) == slot) & (slot < 64'h3b) | (walk_ptr_in == 64'h3c) & (slot >= 64'h3b);
+        unreachable = p_unreachable$q | (p_stepped$q & (p_ptr$q > 64'h3c));
+        if (registered_takeover & beat_in[32'h0]) begin
+            p_stepped$d = stepped;
+            p_ptr$d = next_ptr[(32'h0)+:(6)];
+            p_live$d = next_is_ext & ~this_fragment;
+            p_ended$d = ended;
+            p_load$d = stepped | taking_over;
+            p_unreachable$d = taking_over & (((walk_ptr_in <= slot) & ~((walk_ptr_in == 64'h3c) & (slot == 64'h3c))) | (walk_ptr_in > 64'h3c));
+            if (p_load$q) begin
+                lost_q$d = unreachable;
+            end
+            countdown$d = countdown$q - 64'h1;
+            here_q$d = (countdown$q == 64'h1) & ~lost_q$q;
+            if (p_load$q) begin
+                here_q$d = here2_q$q;
+            end
+            here2_q$d = (ext_len == 64'h1) & (slot < 64'h3b);
+            if (stepped) begin
+                countdown$d = ext_len;
+                here_q$d = (ext_len == 64'h0) & (slot < 64'h3c);
+            end
+            if (taking_over) begin
+                countdown$d = (((walk_ptr_in - 64'h1) - slot) & 8'hff);
+                here_q$d = here_take;
+                here2_q$d = here2_take;
+            end
         end
         if (split_step) begin
             t_beat$d = beat_in;
@@ -12294,10 +13339,15 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$d = next_is_ext & ~this_fragment;
         s_count$d = cur_count;
         s_ptr_out$d = cur_ptr;
+        s_ptr_stepped$d = next_ptr[(32'h0)+:(6)];
+        if (registered_takeover) begin
+            s_count$d = pre_count;
+            s_ptr_out$d = pre_ptr;
+        end
         s_nh_out$d = cur_nh;
         s_stepped$d = stepped;
         s_ended$d = ended;
-        s_fragment$d = x_stepped & this_fragment;
+        s_fragment$d = this_fragment;
         s_room$d = room;
         s_end$d = end_in;
         s_bad_in$d = bad_in;
@@ -12347,6 +13397,12 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             end
         end
         live_after = s_live_before$q & ~s_ended$q;
+        ptr_after = s_ptr_out$q;
+        count_after = s_count$q;
+        if (registered_takeover & s_stepped$q) begin
+            ptr_after = s_ptr_stepped$q;
+            count_after = s_count$q + 64'h1;
+        end
         if (s_stepped$q) begin
             live_after = s_next_live$q;
         end
@@ -12403,9 +13459,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_q$d = cur_ex_dst_ptr;
         end
         beat_q$d = s_beat$q;
-        ready_o$d = s_started$q & (~live_after | (s_count$q == max_steps));
+        ready_o$d = s_started$q & (~live_after | (count_after == max_steps));
         live_o$d = live_after;
-        ptr_o$d = s_ptr_out$q;
+        ptr_o$d = ptr_after;
         nh_o$d = s_nh_out$q;
         end_o$d = s_end$q;
         bad_o$d = s_bad_in$q | cur_bad;
@@ -12428,10 +13484,13 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         l4_before_o$d = ipv4_l4_before_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         if (s_beat$q[32'h4]) begin
-            l4_word_o$d = s_ptr_out$q;
-            l4_before_o$d = s_ptr_out$q - 64'h1;
+            l4_word_o$d = ptr_after;
+            l4_before_o$d = ptr_after - 64'h1;
         end
         if (reset) begin
+            p_stepped$d = 1'b0;
+            p_ended$d = 1'b0;
+            p_load$d = 1'b0;
             t_beat$d = 32'h0;
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
@@ -12551,6 +13610,25 @@ module rss_core__ext3__count(d,q,clock);
 endmodule // rss_core__ext3__count
 
 
+module rss_core__ext3__countdown(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__countdown
+
+
 module rss_core__ext3__end_o(d,q,clock);
     
     // Module arguments
@@ -12568,6 +13646,25 @@ module rss_core__ext3__end_o(d,q,clock);
     end
           
 endmodule // rss_core__ext3__end_o
+
+
+module rss_core__ext3__end_plus_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [17:0] d;
+    output reg  [17:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 18'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__end_plus_q
 
 
 module rss_core__ext3__ex_dst_o(d,q,clock);
@@ -12894,6 +13991,44 @@ module rss_core__ext3__header(beat,target,found,word);
 endmodule // rss_core__ext3__header
 
 
+module rss_core__ext3__here2_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__here2_q
+
+
+module rss_core__ext3__here_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__here_q
+
+
 module rss_core__ext3__ihl_o(d,q,clock);
     
     // Module arguments
@@ -12989,6 +14124,25 @@ module rss_core__ext3__live_q(d,q,clock);
 endmodule // rss_core__ext3__live_q
 
 
+module rss_core__ext3__lost_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__lost_q
+
+
 module rss_core__ext3__need_o(d,q,clock);
     
     // Module arguments
@@ -13082,6 +14236,120 @@ module rss_core__ext3__nh_q(d,q,clock);
     end
           
 endmodule // rss_core__ext3__nh_q
+
+
+module rss_core__ext3__p_ended(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__p_ended
+
+
+module rss_core__ext3__p_live(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__p_live
+
+
+module rss_core__ext3__p_load(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__p_load
+
+
+module rss_core__ext3__p_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__p_ptr
+
+
+module rss_core__ext3__p_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__p_stepped
+
+
+module rss_core__ext3__p_unreachable(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__p_unreachable
 
 
 module rss_core__ext3__ptr_o(d,q,clock);
@@ -13671,6 +14939,25 @@ module rss_core__ext3__s_ptr_out(d,q,clock);
     end
           
 endmodule // rss_core__ext3__s_ptr_out
+
+
+module rss_core__ext3__s_ptr_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_ptr_stepped
 
 
 module rss_core__ext3__s_room(d,q,clock);
@@ -14265,6 +15552,39 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  live_q$d;
     wire  live_q$q;
     reg  live_q$clock;
+    reg  p_stepped$d;
+    wire  p_stepped$q;
+    reg  p_stepped$clock;
+    reg  [5:0] p_ptr$d;
+    wire  [5:0] p_ptr$q;
+    reg  p_ptr$clock;
+    reg  p_live$d;
+    wire  p_live$q;
+    reg  p_live$clock;
+    reg  p_ended$d;
+    wire  p_ended$q;
+    reg  p_ended$clock;
+    reg  p_load$d;
+    wire  p_load$q;
+    reg  p_load$clock;
+    reg  p_unreachable$d;
+    wire  p_unreachable$q;
+    reg  p_unreachable$clock;
+    reg  here_q$d;
+    wire  here_q$q;
+    reg  here_q$clock;
+    reg  [7:0] countdown$d;
+    wire  [7:0] countdown$q;
+    reg  countdown$clock;
+    reg  lost_q$d;
+    wire  lost_q$q;
+    reg  lost_q$clock;
+    reg  here2_q$d;
+    wire  here2_q$q;
+    reg  here2_q$clock;
+    reg  [17:0] end_plus_q$d;
+    wire  [17:0] end_plus_q$q;
+    reg  end_plus_q$clock;
     reg  [165:0] t_beat$d;
     wire  [165:0] t_beat$q;
     reg  t_beat$clock;
@@ -14355,6 +15675,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] s_ptr_out$d;
     wire  [5:0] s_ptr_out$q;
     reg  s_ptr_out$clock;
+    reg  [5:0] s_ptr_stepped$d;
+    wire  [5:0] s_ptr_stepped$q;
+    reg  s_ptr_stepped$clock;
     reg  [7:0] s_nh_out$d;
     wire  [7:0] s_nh_out$q;
     reg  s_nh_out$clock;
@@ -14521,7 +15844,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] x_step_ptr;
     reg  [7:0] x_nh;
     reg  x_nh_fragment;
-    reg  x_stepped;
     reg  x_held;
     reg  step_started;
     reg  step_done;
@@ -14529,6 +15851,17 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  cur_nh_fragment;
     reg  next_nh_fragment;
     reg  [5:0] step_ptr;
+    reg  [5:0] eff_ptr;
+    reg  [2:0] eff_count;
+    reg  eff_live;
+    reg  [2:0] pre_count;
+    reg  [5:0] pre_ptr;
+    reg  [5:0] slot;
+    reg  here_take;
+    reg  here2_take;
+    reg  unreachable;
+    reg  [2:0] count_after;
+    reg  [5:0] ptr_after;
     reg  cur_started;
     reg  [2:0] cur_count;
     reg  cur_done;
@@ -14602,6 +15935,61 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(live_q$d),
         .q(live_q$q),
         .clock(live_q$clock)
+    );
+    rss_core__ext4__p_stepped p_stepped(
+        .d(p_stepped$d),
+        .q(p_stepped$q),
+        .clock(p_stepped$clock)
+    );
+    rss_core__ext4__p_ptr p_ptr(
+        .d(p_ptr$d),
+        .q(p_ptr$q),
+        .clock(p_ptr$clock)
+    );
+    rss_core__ext4__p_live p_live(
+        .d(p_live$d),
+        .q(p_live$q),
+        .clock(p_live$clock)
+    );
+    rss_core__ext4__p_ended p_ended(
+        .d(p_ended$d),
+        .q(p_ended$q),
+        .clock(p_ended$clock)
+    );
+    rss_core__ext4__p_load p_load(
+        .d(p_load$d),
+        .q(p_load$q),
+        .clock(p_load$clock)
+    );
+    rss_core__ext4__p_unreachable p_unreachable(
+        .d(p_unreachable$d),
+        .q(p_unreachable$q),
+        .clock(p_unreachable$clock)
+    );
+    rss_core__ext4__here_q here_q(
+        .d(here_q$d),
+        .q(here_q$q),
+        .clock(here_q$clock)
+    );
+    rss_core__ext4__countdown countdown(
+        .d(countdown$d),
+        .q(countdown$q),
+        .clock(countdown$clock)
+    );
+    rss_core__ext4__lost_q lost_q(
+        .d(lost_q$d),
+        .q(lost_q$q),
+        .clock(lost_q$clock)
+    );
+    rss_core__ext4__here2_q here2_q(
+        .d(here2_q$d),
+        .q(here2_q$q),
+        .clock(here2_q$clock)
+    );
+    rss_core__ext4__end_plus_q end_plus_q(
+        .d(end_plus_q$d),
+        .q(end_plus_q$q),
+        .clock(end_plus_q$clock)
     );
     rss_core__ext4__t_beat t_beat(
         .d(t_beat$d),
@@ -14752,6 +16140,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_ptr_out$d),
         .q(s_ptr_out$q),
         .clock(s_ptr_out$clock)
+    );
+    rss_core__ext4__s_ptr_stepped s_ptr_stepped(
+        .d(s_ptr_stepped$d),
+        .q(s_ptr_stepped$q),
+        .clock(s_ptr_stepped$clock)
     );
     rss_core__ext4__s_nh_out s_nh_out(
         .d(s_nh_out$d),
@@ -15017,6 +16410,17 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$clock = clock;
         nh_fragment_q$clock = clock;
         live_q$clock = clock;
+        p_stepped$clock = clock;
+        p_ptr$clock = clock;
+        p_live$clock = clock;
+        p_ended$clock = clock;
+        p_load$clock = clock;
+        p_unreachable$clock = clock;
+        here_q$clock = clock;
+        countdown$clock = clock;
+        lost_q$clock = clock;
+        here2_q$clock = clock;
+        end_plus_q$clock = clock;
         t_beat$clock = clock;
         t_word$clock = clock;
         t_started$clock = clock;
@@ -15047,6 +16451,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$clock = clock;
         s_count$clock = clock;
         s_ptr_out$clock = clock;
+        s_ptr_stepped$clock = clock;
         s_nh_out$clock = clock;
         s_stepped$clock = clock;
         s_ended$clock = clock;
@@ -15104,6 +16509,17 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         nh_q$d = nh_q$q;
         nh_fragment_q$d = nh_fragment_q$q;
         live_q$d = live_q$q;
+        p_stepped$d = p_stepped$q;
+        p_ptr$d = p_ptr$q;
+        p_live$d = p_live$q;
+        p_ended$d = p_ended$q;
+        p_load$d = p_load$q;
+        p_unreachable$d = p_unreachable$q;
+        here_q$d = here_q$q;
+        countdown$d = countdown$q;
+        lost_q$d = lost_q$q;
+        here2_q$d = here2_q$q;
+        end_plus_q$d = end_plus_q$q;
         t_beat$d = t_beat$q;
         t_word$d = t_word$q;
         t_started$d = t_started$q;
@@ -15134,6 +16550,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$d = s_next_live$q;
         s_count$d = s_count$q;
         s_ptr_out$d = s_ptr_out$q;
+        s_ptr_stepped$d = s_ptr_stepped$q;
         s_nh_out$d = s_nh_out$q;
         s_stepped$d = s_stepped$q;
         s_ended$d = s_ended$q;
@@ -15186,11 +16603,22 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_word_o$d = l4_word_o$q;
         l4_before_o$d = l4_before_o$q;
         header$beat = beat_in;
+        eff_ptr = ptr_q$q;
+        eff_count = count$q;
+        eff_live = live_q$q;
+        if (registered_takeover) begin
+            eff_live = live_q$q & ~p_ended$q;
+            if (p_stepped$q) begin
+                eff_ptr = p_ptr$q;
+                eff_count = count$q + 64'h1;
+                eff_live = p_live$q;
+            end
+        end
         cur_started = started$q;
-        cur_count = count$q;
-        cur_ptr = ptr_q$q;
+        cur_count = eff_count;
+        cur_ptr = eff_ptr;
         cur_nh = nh_q$q;
-        cur_live = live_q$q;
+        cur_live = eff_live;
         cur_nh_fragment = nh_fragment_q$q;
         if (beat_in[32'h1]) begin
             cur_started = 1'b0;
@@ -15211,11 +16639,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (registered_takeover) begin
             step_started = started$q & ~beat_in[32'h1];
             step_nh_fragment = nh_fragment_q$q;
-            step_done = ~live_q$q | (count$q == max_steps);
+            step_done = ~eff_live | (eff_count == max_steps);
         end
         step_ptr = cur_ptr;
         if (registered_takeover) begin
-            step_ptr = ptr_q$q;
+            step_ptr = eff_ptr;
         end
         if (first_only) begin
             step_ptr = first_ext;
@@ -15240,6 +16668,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             found = (distance & beyond_mask) == 64'h0;
             w = slots[(select)+:(64)];
         end
+        if (registered_takeover) begin
+            found = here_q$q;
+        end
         stepped = beat_in[32'h0] & step_started & ~step_done & found;
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
         x_word = w;
@@ -15247,7 +16678,10 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         x_step_ptr = step_ptr;
         x_nh = cur_nh;
         x_nh_fragment = step_nh_fragment;
-        x_stepped = stepped;
+        if (registered_takeover) begin
+            x_ptr = eff_ptr;
+            x_nh = nh_q$q;
+        end
         if (split_step) begin
             t_word$d = w;
             t_ptr$d = cur_ptr;
@@ -15262,7 +16696,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             end
             x_nh = t_nh$q;
             x_nh_fragment = t_nh_fragment$q;
-            x_stepped = t_stepped$q;
         end
         ext_len = x_word[(32'h30)+:(8)];
         if (x_nh_fragment) begin
@@ -15300,7 +16733,13 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (taking_over) begin
             room = room_taken;
         end
+        end_plus_q$d = ((end_in) & 18'h3ffff) + 64'h20;
+        if (registered_takeover) begin
+            room = end_plus_q$q - (((eff_ptr) & 18'h3ffff) << 64'h3);
+        end
         live_before = cur_live;
+        pre_count = cur_count;
+        pre_ptr = cur_ptr;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
             if (~split_step) begin
@@ -15320,6 +16759,41 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             nh_q$d = cur_nh;
             nh_fragment_q$d = cur_nh_fragment;
             live_q$d = cur_live;
+            if (registered_takeover) begin
+                count$d = pre_count;
+                ptr_q$d = pre_ptr;
+                live_q$d = live_before;
+            end
+        end
+        slot = beat_in[(32'ha)+:(6)];
+        here_take = ((walk_ptr_in - 64'h1) == slot) & (slot != 64'h3c) | (walk_ptr_in == 64'h3c) & (slot == 64'h3c);
+        here2_take = ((walk_ptr_in - 64'h2) == slot) & (slot < 64'h3b) | (walk_ptr_in == 64'h3c) & (slot >= 64'h3b);
+        unreachable = p_unreachable$q | (p_stepped$q & (p_ptr$q > 64'h3c));
+        if (registered_takeover & beat_in[32'h0]) begin
+            p_stepped$d = stepped;
+            p_ptr$d = next_ptr[(32'h0)+:(6)];
+            p_live$d = next_is_ext & ~this_fragment;
+            p_ended$d = ended;
+            p_load$d = stepped | taking_over;
+            p_unreachable$d = taking_over & (((walk_ptr_in <= slot) & ~((walk_ptr_in == 64'h3c) & (slot == 64'h3c))) | (walk_ptr_in > 64'h3c));
+            if (p_load$q) begin
+                lost_q$d = unreachable;
+            end
+            countdown$d = countdown$q - 64'h1;
+            here_q$d = (countdown$q == 64'h1) & ~lost_q$q;
+            if (p_load$q) begin
+                here_q$d = here2_q$q;
+            end
+            here2_q$d = (ext_len == 64'h1) & (slot < 64'h3b);
+            if (stepped) begin
+                countdown$d = ext_len;
+                here_q$d = (ext_len == 64'h0) & (slot < 64'h3c);
+            end
+            if (taking_over) begin
+                countdown$d = (((walk_ptr_in - 64'h1) - slot) & 8'hff);
+                here_q$d = here_take;
+                here2_q$d = here2_take;
+            end
         end
         if (split_step) begin
             t_beat$d = beat_in;
@@ -15344,10 +16818,15 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$d = next_is_ext & ~this_fragment;
         s_count$d = cur_count;
         s_ptr_out$d = cur_ptr;
+        s_ptr_stepped$d = next_ptr[(32'h0)+:(6)];
+        if (registered_takeover) begin
+            s_count$d = pre_count;
+            s_ptr_out$d = pre_ptr;
+        end
         s_nh_out$d = cur_nh;
         s_stepped$d = stepped;
         s_ended$d = ended;
-        s_fragment$d = x_stepped & this_fragment;
+        s_fragment$d = this_fragment;
         s_room$d = room;
         s_end$d = end_in;
         s_bad_in$d = bad_in;
@@ -15397,6 +16876,12 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             end
         end
         live_after = s_live_before$q & ~s_ended$q;
+        ptr_after = s_ptr_out$q;
+        count_after = s_count$q;
+        if (registered_takeover & s_stepped$q) begin
+            ptr_after = s_ptr_stepped$q;
+            count_after = s_count$q + 64'h1;
+        end
         if (s_stepped$q) begin
             live_after = s_next_live$q;
         end
@@ -15453,9 +16938,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_q$d = cur_ex_dst_ptr;
         end
         beat_q$d = s_beat$q;
-        ready_o$d = s_started$q & (~live_after | (s_count$q == max_steps));
+        ready_o$d = s_started$q & (~live_after | (count_after == max_steps));
         live_o$d = live_after;
-        ptr_o$d = s_ptr_out$q;
+        ptr_o$d = ptr_after;
         nh_o$d = s_nh_out$q;
         end_o$d = s_end$q;
         bad_o$d = s_bad_in$q | cur_bad;
@@ -15478,10 +16963,13 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         l4_before_o$d = ipv4_l4_before_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         if (s_beat$q[32'h4]) begin
-            l4_word_o$d = s_ptr_out$q;
-            l4_before_o$d = s_ptr_out$q - 64'h1;
+            l4_word_o$d = ptr_after;
+            l4_before_o$d = ptr_after - 64'h1;
         end
         if (reset) begin
+            p_stepped$d = 1'b0;
+            p_ended$d = 1'b0;
+            p_load$d = 1'b0;
             t_beat$d = 32'h0;
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
@@ -15601,6 +17089,25 @@ module rss_core__ext4__count(d,q,clock);
 endmodule // rss_core__ext4__count
 
 
+module rss_core__ext4__countdown(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__countdown
+
+
 module rss_core__ext4__end_o(d,q,clock);
     
     // Module arguments
@@ -15618,6 +17125,25 @@ module rss_core__ext4__end_o(d,q,clock);
     end
           
 endmodule // rss_core__ext4__end_o
+
+
+module rss_core__ext4__end_plus_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [17:0] d;
+    output reg  [17:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 18'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__end_plus_q
 
 
 module rss_core__ext4__ex_dst_o(d,q,clock);
@@ -15944,6 +17470,44 @@ module rss_core__ext4__header(beat,target,found,word);
 endmodule // rss_core__ext4__header
 
 
+module rss_core__ext4__here2_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__here2_q
+
+
+module rss_core__ext4__here_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__here_q
+
+
 module rss_core__ext4__ihl_o(d,q,clock);
     
     // Module arguments
@@ -16039,6 +17603,25 @@ module rss_core__ext4__live_q(d,q,clock);
 endmodule // rss_core__ext4__live_q
 
 
+module rss_core__ext4__lost_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__lost_q
+
+
 module rss_core__ext4__need_o(d,q,clock);
     
     // Module arguments
@@ -16132,6 +17715,120 @@ module rss_core__ext4__nh_q(d,q,clock);
     end
           
 endmodule // rss_core__ext4__nh_q
+
+
+module rss_core__ext4__p_ended(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__p_ended
+
+
+module rss_core__ext4__p_live(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__p_live
+
+
+module rss_core__ext4__p_load(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__p_load
+
+
+module rss_core__ext4__p_ptr(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__p_ptr
+
+
+module rss_core__ext4__p_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__p_stepped
+
+
+module rss_core__ext4__p_unreachable(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__p_unreachable
 
 
 module rss_core__ext4__ptr_o(d,q,clock);
@@ -16721,6 +18418,25 @@ module rss_core__ext4__s_ptr_out(d,q,clock);
     end
           
 endmodule // rss_core__ext4__s_ptr_out
+
+
+module rss_core__ext4__s_ptr_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_ptr_stepped
 
 
 module rss_core__ext4__s_room(d,q,clock);

@@ -25,6 +25,17 @@
 //! stage then takes every step, one per beat (`new(4, false)`), and the other three are
 //! built as wires (`new(0, true)`: outputs follow inputs, no registers).
 //!
+//! That stage's loop (is the header in this beat → step → pointer, count, liveness)
+//! starts at flip-flops: whether the next valid beat holds the header is registered a
+//! beat ahead (`here_q`), since word numbers go up one a valid beat: after a step from
+//! the length byte (0: the next word), after a take-over from the pointer's compare,
+//! otherwise from a countdown of valid beats; a pointer the numbering never reaches
+//! (past 60, where it saturates) stays unfound, as by the compare this replaces. The
+//! step's pointer, count and liveness wait a clock in `p_*` registers, folded in by one
+//! multiplexer; the pointers before and after the step reach clock 2 side by side, and
+//! the room from a registered end + 32. ECP5-85k grade 6, seed 1: the stage's own
+//! endpoints at five LUT levels from 40 to 4 (the core's from 72 to 28).
+//!
 //! Wider beats give each step a stage of its own (`new(1, false)`), and that stage
 //! splits its first clock in two (`split_step`): clock 1 takes the walk over and picks
 //! the header's word, clock 1b computes the step (length, next pointer, next header,
@@ -142,6 +153,41 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// for no compare).
     nh_fragment_q: DFF<Bit>,
     live_q: DFF<Bit>,
+    // Clock 1 at 64 bits (`registered_takeover`): the step's results the next step
+    // would otherwise wait for, registered beside the walk instead of into it.
+    /// The last valid beat stepped: its results below are the walk's state until the
+    /// next valid beat folds them into the registers above, so a step's decision never
+    /// waits for the one before (its pointer's adder, its next header's compares).
+    p_stepped: DFF<Bit>,
+    /// The pointer after that step (saturated at 63).
+    p_ptr: DFF<Bits<WORD_INDEX_BITS>>,
+    /// The walk is live after that step.
+    p_live: DFF<Bit>,
+    /// The last valid beat ended the walk (the frame ended with a step due).
+    p_ended: DFF<Bit>,
+    /// The last valid beat loaded a new header pointer (step or take-over): the
+    /// countdown below is one beat behind its reachability check (`p_unreachable`).
+    p_load: DFF<Bit>,
+    /// That load was a take-over of a pointer the numbering can never reach (behind
+    /// this beat, or past 60 where word numbers saturate).
+    p_unreachable: DFF<Bit>,
+    /// The next valid beat holds the header's word: the "is the header in this beat"
+    /// decision starts at this flip-flop, not at a compare of the pointer with the
+    /// beat's word number. Word numbers count one a valid beat (saturating at 60), so
+    /// it is known a beat ahead: from the length byte on a step (the next header is
+    /// the next word when the length is 0), from the countdown otherwise.
+    here_q: DFF<Bit>,
+    /// Valid beats from the next one to the header's.
+    countdown: DFF<Bits<8>>,
+    /// The last load's header can never be reached (set the valid beat after the
+    /// load, when the countdown's compare takes over from `here2_q`).
+    lost_q: DFF<Bit>,
+    /// The valid beat after the next holds the header's word, formed on a load: the
+    /// countdown's own compare is valid a beat after the load.
+    here2_q: DFF<Bit>,
+    /// `end_in` + 32, a clock late: a header at word `p` has room `end + 32 − 8·p`
+    /// to the datagram's end, one carry chain after the pointer's choice.
+    end_plus_q: DFF<Bits<ROOM_BITS>>,
     // Clock 1 → 1b (`split_step` only): the word picked and the walk as clock 1 left it
     // (before this beat's step), and what came in.
     t_beat: DFF<Bits<BUNDLE_BITS>>,
@@ -177,11 +223,18 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// the stage's readiness is judged from them in clock 2, off the step's path.
     s_live_before: DFF<Bit>,
     s_next_live: DFF<Bit>,
+    /// Steps taken through this beat's (at 64 bits, before it: clock 2 adds it).
     s_count: DFF<Bits<3>>,
     s_ptr_out: DFF<Bits<WORD_INDEX_BITS>>,
+    /// (64 bits) The pointer after this beat's step, chosen over `s_ptr_out` (then the
+    /// pointer before it) by `s_stepped` in clock 2, so no register waits for both the
+    /// step's decision and its adder.
+    s_ptr_stepped: DFF<Bits<WORD_INDEX_BITS>>,
     s_nh_out: DFF<Bits<8>>,
     s_stepped: DFF<Bit>,
     s_ended: DFF<Bit>,
+    /// The step's header is a fragment header that is not the first fragment (read
+    /// only with `s_stepped`).
     s_fragment: DFF<Bit>,
     /// The step's header is a type 2 routing header (RFC 6275: next header, length 2,
     /// type 2, one segment left), compared in clock 1.
@@ -290,7 +343,6 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     x_step_ptr: Signal<Local, Bits<WORD_INDEX_BITS>>,
     x_nh: Signal<Local, Bits<8>>,
     x_nh_fragment: Signal<Local, Bit>,
-    x_stepped: Signal<Local, Bit>,
     /// `split_step`: the frame's walk has stepped in an earlier beat (`h_*` hold it).
     x_held: Signal<Local, Bit>,
     /// The walk as a step reads it: the take-over's choice, or (`registered_takeover`)
@@ -303,6 +355,24 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     next_nh_fragment: Signal<Local, Bit>,
     /// The header word number a step reads.
     step_ptr: Signal<Local, Bits<WORD_INDEX_BITS>>,
+    /// (64 bits) The walk before this beat with the last step's pending results
+    /// folded in (before the take-over).
+    eff_ptr: Signal<Local, Bits<WORD_INDEX_BITS>>,
+    eff_count: Signal<Local, Bits<3>>,
+    eff_live: Signal<Local, Bit>,
+    /// The walk before this beat's step (take-over included).
+    pre_count: Signal<Local, Bits<3>>,
+    pre_ptr: Signal<Local, Bits<WORD_INDEX_BITS>>,
+    /// The beat's word number.
+    slot: Signal<Local, Bits<WORD_INDEX_BITS>>,
+    /// A take-over's pointer is in the next valid beat, in the one after.
+    here_take: Signal<Local, Bit>,
+    here2_take: Signal<Local, Bit>,
+    /// The last load's header cannot be reached: the countdown stops.
+    unreachable: Signal<Local, Bit>,
+    /// Clock 2: the walk's pointer and step count after the step.
+    count_after: Signal<Local, Bits<3>>,
+    ptr_after: Signal<Local, Bits<WORD_INDEX_BITS>>,
     cur_started: Signal<Local, Bit>,
     cur_count: Signal<Local, Bits<3>>,
     cur_done: Signal<Local, Bit>,
@@ -409,6 +479,17 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             nh_q: Default::default(),
             nh_fragment_q: Default::default(),
             live_q: Default::default(),
+            p_stepped: Default::default(),
+            p_ptr: Default::default(),
+            p_live: Default::default(),
+            p_ended: Default::default(),
+            p_load: Default::default(),
+            p_unreachable: Default::default(),
+            here_q: Default::default(),
+            countdown: Default::default(),
+            lost_q: Default::default(),
+            here2_q: Default::default(),
+            end_plus_q: Default::default(),
             t_beat: Default::default(),
             t_word: Default::default(),
             t_started: Default::default(),
@@ -439,6 +520,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             s_next_live: Default::default(),
             s_count: Default::default(),
             s_ptr_out: Default::default(),
+            s_ptr_stepped: Default::default(),
             s_nh_out: Default::default(),
             s_stepped: Default::default(),
             s_ended: Default::default(),
@@ -517,7 +599,6 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             x_step_ptr: Default::default(),
             x_nh: Default::default(),
             x_nh_fragment: Default::default(),
-            x_stepped: Default::default(),
             x_held: Default::default(),
             step_started: Default::default(),
             step_done: Default::default(),
@@ -525,6 +606,17 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             cur_nh_fragment: Default::default(),
             next_nh_fragment: Default::default(),
             step_ptr: Default::default(),
+            eff_ptr: Default::default(),
+            eff_count: Default::default(),
+            eff_live: Default::default(),
+            pre_count: Default::default(),
+            pre_ptr: Default::default(),
+            slot: Default::default(),
+            here_take: Default::default(),
+            here2_take: Default::default(),
+            unreachable: Default::default(),
+            ptr_after: Default::default(),
+            count_after: Default::default(),
             cur_started: Default::default(),
             cur_count: Default::default(),
             cur_done: Default::default(),
@@ -577,6 +669,17 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             nh_q,
             nh_fragment_q,
             live_q,
+            p_stepped,
+            p_ptr,
+            p_live,
+            p_ended,
+            p_load,
+            p_unreachable,
+            here_q,
+            countdown,
+            lost_q,
+            here2_q,
+            end_plus_q,
             t_beat,
             t_word,
             t_started,
@@ -607,6 +710,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             s_next_live,
             s_count,
             s_ptr_out,
+            s_ptr_stepped,
             s_nh_out,
             s_stepped,
             s_ended,
@@ -661,11 +765,24 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         );
         // ---- Clock 1: the walk. ----
         self.header.beat.next = self.beat_in.val();
+        // At 64 bits the last valid beat's step (or end) is still in `p_*`: folded in
+        // here, one multiplexer behind flip-flops.
+        self.eff_ptr.next = self.ptr_q.q.val();
+        self.eff_count.next = self.count.q.val();
+        self.eff_live.next = self.live_q.q.val();
+        if self.registered_takeover.val() {
+            self.eff_live.next = self.live_q.q.val() & !self.p_ended.q.val();
+            if self.p_stepped.q.val() {
+                self.eff_ptr.next = self.p_ptr.q.val();
+                self.eff_count.next = self.count.q.val() + 1_u64;
+                self.eff_live.next = self.p_live.q.val();
+            }
+        }
         self.cur_started.next = self.started.q.val();
-        self.cur_count.next = self.count.q.val();
-        self.cur_ptr.next = self.ptr_q.q.val();
+        self.cur_count.next = self.eff_count.val();
+        self.cur_ptr.next = self.eff_ptr.val();
         self.cur_nh.next = self.nh_q.q.val();
-        self.cur_live.next = self.live_q.q.val();
+        self.cur_live.next = self.eff_live.val();
         self.cur_nh_fragment.next = self.nh_fragment_q.q.val();
         if self.beat_in.val().get_bit(1) {
             self.cur_started.next = false;
@@ -693,7 +810,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.step_started.next = self.started.q.val() & !self.beat_in.val().get_bit(1);
             self.step_nh_fragment.next = self.nh_fragment_q.q.val();
             self.step_done.next =
-                !self.live_q.q.val() | (self.count.q.val() == self.max_steps.val());
+                !self.eff_live.val() | (self.eff_count.val() == self.max_steps.val());
         }
         // A step happens only with the walk taken over and not yet stepped here, so in
         // the first stage the pointer is then the first extension header's (the walk
@@ -701,7 +818,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         // constant instead of the take-over multiplexer.
         self.step_ptr.next = self.cur_ptr.val();
         if self.registered_takeover.val() {
-            self.step_ptr.next = self.ptr_q.q.val();
+            self.step_ptr.next = self.eff_ptr.val();
         }
         if self.first_only.val() {
             self.step_ptr.next = self.first_ext.val();
@@ -731,6 +848,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.found.next = (self.distance.val() & self.beyond_mask.val()) == 0_u64;
             self.w.next = self.slots.val().get_bits::<64>(self.select.val().index());
         }
+        if self.registered_takeover.val() {
+            self.found.next = self.here_q.q.val();
+        }
         self.stepped.next = self.beat_in.val().get_bit(0)
             & self.step_started.val()
             & !self.step_done.val()
@@ -748,7 +868,11 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.x_step_ptr.next = self.step_ptr.val();
         self.x_nh.next = self.cur_nh.val();
         self.x_nh_fragment.next = self.step_nh_fragment.val();
-        self.x_stepped.next = self.stepped.val();
+        // At 64 bits a step never meets a take-over: it reads the walk as held.
+        if self.registered_takeover.val() {
+            self.x_ptr.next = self.eff_ptr.val();
+            self.x_nh.next = self.nh_q.q.val();
+        }
         if self.split_step.val() {
             self.t_word.d.next = self.w.val();
             self.t_ptr.d.next = self.cur_ptr.val();
@@ -763,7 +887,6 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             }
             self.x_nh.next = self.t_nh.q.val();
             self.x_nh_fragment.next = self.t_nh_fragment.q.val();
-            self.x_stepped.next = self.t_stepped.q.val();
         }
         // ---- Clock 1b (clock 1 itself unless `split_step`): the step. ----
         // Next header at ptr + length + 1 words (the fragment header's length is 0).
@@ -835,7 +958,16 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         if self.taking_over.val() {
             self.room.next = self.room_taken.val();
         }
+        // At 64 bits no step is taken in the take-over beat, and the datagram's end is
+        // final by then: the held pointer's room alone, from the registered end + 32.
+        self.end_plus_q.d.next = bit_cast::<ROOM_BITS, END_BITS>(self.end_in.val()) + 32_u64;
+        if self.registered_takeover.val() {
+            self.room.next = self.end_plus_q.q.val()
+                - (bit_cast::<ROOM_BITS, WORD_INDEX_BITS>(self.eff_ptr.val()) << 3_u64);
+        }
         self.live_before.next = self.cur_live.val();
+        self.pre_count.next = self.cur_count.val();
+        self.pre_ptr.next = self.cur_ptr.val();
         if self.stepped.val() {
             self.cur_count.next = self.cur_count.val() + 1_u64;
             // A split stage is done after its one step: clock 1 never reads the walk
@@ -857,6 +989,65 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.nh_q.d.next = self.cur_nh.val();
             self.nh_fragment_q.d.next = self.cur_nh_fragment.val();
             self.live_q.d.next = self.cur_live.val();
+            // At 64 bits the step's count, pointer and liveness (and an end) wait in
+            // `p_*` for a clock; the next header's type and fragment flag go straight
+            // in (a compare and one choice).
+            if self.registered_takeover.val() {
+                self.count.d.next = self.pre_count.val();
+                self.ptr_q.d.next = self.pre_ptr.val();
+                self.live_q.d.next = self.live_before.val();
+            }
+        }
+        // The countdown to the header's beat (64 bits). Word numbers go up one a valid
+        // beat and stop at 60, so the header at word `p` is in the next valid beat when
+        // `p` is that beat's number: after a step (this beat is word `ptr`) when the
+        // length is 0, else when the countdown is 1, or, the beat after a load, from
+        // the flag formed with it. A pointer past 60 (or behind a take-over) is never
+        // found, as by the compare it replaces.
+        self.slot.next = self.beat_in.val().get_bits::<WORD_INDEX_BITS>(10);
+        // The take-over's compares keep their offsets on the pointer's side, where the
+        // first stage's constant pointer folds them away (numbers stop at 60).
+        self.here_take.next = ((self.walk_ptr_in.val() - 1_u64) == self.slot.val())
+            & (self.slot.val() != 60_u64)
+            | (self.walk_ptr_in.val() == 60_u64) & (self.slot.val() == 60_u64);
+        self.here2_take.next = ((self.walk_ptr_in.val() - 2_u64) == self.slot.val())
+            & (self.slot.val() < 59_u64)
+            | (self.walk_ptr_in.val() == 60_u64) & (self.slot.val() >= 59_u64);
+        self.unreachable.next =
+            self.p_unreachable.q.val() | (self.p_stepped.q.val() & (self.p_ptr.q.val() > 60_u64));
+        if self.registered_takeover.val() & self.beat_in.val().get_bit(0) {
+            self.p_stepped.d.next = self.stepped.val();
+            self.p_ptr.d.next = self.next_ptr.val().get_bits::<WORD_INDEX_BITS>(0);
+            self.p_live.d.next = self.next_is_ext.val() & !self.this_fragment.val();
+            self.p_ended.d.next = self.ended.val();
+            self.p_load.d.next = self.stepped.val() | self.taking_over.val();
+            // Behind the next beat's number, or past 60.
+            self.p_unreachable.d.next = self.taking_over.val()
+                & (((self.walk_ptr_in.val() <= self.slot.val())
+                    & !((self.walk_ptr_in.val() == 60_u64) & (self.slot.val() == 60_u64)))
+                    | (self.walk_ptr_in.val() > 60_u64));
+            if self.p_load.q.val() {
+                self.lost_q.d.next = self.unreachable.val();
+            }
+            // (It wraps past 0 only once the walk has stepped there or is frozen: a
+            // step, a take-over or a new frame reloads it before it is read again.)
+            self.countdown.d.next = self.countdown.q.val() - 1_u64;
+            self.here_q.d.next = (self.countdown.q.val() == 1_u64) & !self.lost_q.q.val();
+            if self.p_load.q.val() {
+                self.here_q.d.next = self.here2_q.q.val();
+            }
+            self.here2_q.d.next = (self.ext_len.val() == 1_u64) & (self.slot.val() < 59_u64);
+            if self.stepped.val() {
+                self.countdown.d.next = self.ext_len.val();
+                self.here_q.d.next = (self.ext_len.val() == 0_u64) & (self.slot.val() < 60_u64);
+            }
+            if self.taking_over.val() {
+                self.countdown.d.next = bit_cast::<8, WORD_INDEX_BITS>(
+                    (self.walk_ptr_in.val() - 1_u64) - self.slot.val(),
+                );
+                self.here_q.d.next = self.here_take.val();
+                self.here2_q.d.next = self.here2_take.val();
+            }
         }
         // (Loaded only by a split stage: elsewhere they hold, and a simulator skips them.)
         if self.split_step.val() {
@@ -882,10 +1073,15 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.s_next_live.d.next = self.next_is_ext.val() & !self.this_fragment.val();
         self.s_count.d.next = self.cur_count.val();
         self.s_ptr_out.d.next = self.cur_ptr.val();
+        self.s_ptr_stepped.d.next = self.next_ptr.val().get_bits::<WORD_INDEX_BITS>(0);
+        if self.registered_takeover.val() {
+            self.s_count.d.next = self.pre_count.val();
+            self.s_ptr_out.d.next = self.pre_ptr.val();
+        }
         self.s_nh_out.d.next = self.cur_nh.val();
         self.s_stepped.d.next = self.stepped.val();
         self.s_ended.d.next = self.ended.val();
-        self.s_fragment.d.next = self.x_stepped.val() & self.this_fragment.val();
+        self.s_fragment.d.next = self.this_fragment.val();
         self.s_room.d.next = self.room.val();
         self.s_end.d.next = self.end_in.val();
         self.s_bad_in.d.next = self.bad_in.val();
@@ -941,6 +1137,12 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         // The walk's state after the step, as clock 1 kept it (`ended`: the frame ended
         // before the header due, which ends the walk).
         self.live_after.next = self.s_live_before.q.val() & !self.s_ended.q.val();
+        self.ptr_after.next = self.s_ptr_out.q.val();
+        self.count_after.next = self.s_count.q.val();
+        if self.registered_takeover.val() & self.s_stepped.q.val() {
+            self.ptr_after.next = self.s_ptr_stepped.q.val();
+            self.count_after.next = self.s_count.q.val() + 1_u64;
+        }
         if self.s_stepped.q.val() {
             self.live_after.next = self.s_next_live.q.val();
         }
@@ -1014,9 +1216,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         }
         self.beat_q.d.next = self.s_beat.q.val();
         self.ready_o.d.next = self.s_started.q.val()
-            & (!self.live_after.val() | (self.s_count.q.val() == self.max_steps.val()));
+            & (!self.live_after.val() | (self.count_after.val() == self.max_steps.val()));
         self.live_o.d.next = self.live_after.val();
-        self.ptr_o.d.next = self.s_ptr_out.q.val();
+        self.ptr_o.d.next = self.ptr_after.val();
         self.nh_o.d.next = self.s_nh_out.q.val();
         self.end_o.d.next = self.s_end.q.val();
         self.bad_o.d.next = self.s_bad_in.q.val() | self.cur_bad.val();
@@ -1047,10 +1249,13 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.l4_before_o.d.next = self.ipv4_l4_before_bias.val()
             + bit_cast::<WORD_INDEX_BITS, 4>(self.s_ihl.q.val() >> 1_u64);
         if self.s_beat.q.val().get_bit(4) {
-            self.l4_word_o.d.next = self.s_ptr_out.q.val();
-            self.l4_before_o.d.next = self.s_ptr_out.q.val() - 1_u64;
+            self.l4_word_o.d.next = self.ptr_after.val();
+            self.l4_before_o.d.next = self.ptr_after.val() - 1_u64;
         }
         if self.reset.val() {
+            self.p_stepped.d.next = false;
+            self.p_ended.d.next = false;
+            self.p_load.d.next = false;
             self.t_beat.d.next = 0.into();
             self.s_beat.d.next = 0.into();
             self.beat_q.d.next = 0.into();
