@@ -14884,6 +14884,9 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  [7:0] flip_go_q$d;
     wire  [7:0] flip_go_q$q;
     reg  flip_go_q$clock;
+    reg  [7:0] flip_alone_go_q$d;
+    wire  [7:0] flip_alone_go_q$q;
+    reg  flip_alone_go_q$clock;
     reg  lo_hit_q$d;
     wire  lo_hit_q$q;
     reg  lo_hit_q$clock;
@@ -14941,6 +14944,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  [7:0] commit_target;
     reg  ready_next;
     reg  apply_clear;
+    reg  verdict_clear;
     reg  fresh_key_bank;
     reg  commit_hit;
     reg  commit_fault;
@@ -15060,6 +15064,11 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         .q(flip_go_q$q),
         .clock(flip_go_q$clock)
     );
+    rss_tuple_core__regs__vports__flip_alone_go_q flip_alone_go_q(
+        .d(flip_alone_go_q$d),
+        .q(flip_alone_go_q$q),
+        .clock(flip_alone_go_q$clock)
+    );
     rss_tuple_core__regs__vports__lo_hit_q lo_hit_q(
         .d(lo_hit_q$d),
         .q(lo_hit_q$q),
@@ -15157,6 +15166,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         ready_q$clock = clock;
         params_go_q$clock = clock;
         flip_go_q$clock = clock;
+        flip_alone_go_q$clock = clock;
         request$clock = clock;
         commit_target_q$clock = clock;
         write_hits_q$clock = clock;
@@ -15184,6 +15194,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         ready_q$d = ready_q$q;
         params_go_q$d = params_go_q$q;
         flip_go_q$d = flip_go_q$q;
+        flip_alone_go_q$d = flip_alone_go_q$q;
         request$d = request$q;
         commit_target_q$d = commit_target_q$q;
         write_hits_q$d = write_hits_q$q;
@@ -15200,7 +15211,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         read_queues_sel_q$d = read_queues_sel_q$q;
         commit_hit = write_address == commit_address;
         commit_fault = |(write_nibbles & commit_outside_nibbles) | |(write_data & commit_outside_bits) | (write_data[(32'h8)+:(3)] > vport_max);
-        commit_accept_q$d = commit_hit & ~commit_fault;
+        commit_accept_q$d = write_hits_q$q[32'h0] & ~commit_fault_q$q;
         commit_taken = write_strobe & commit_accept_q$q;
         commit_target = 32'h0;
         if ((write_data[(32'h8)+:(3)] == 0) & (0 < vports_built)) begin
@@ -15266,18 +15277,23 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         if (key_copied) begin
             copied$d = 1'b1;
         end
-        apply_clear = pending$q & ~pick_hold & (request$q[32'h0] | ~apply_hold);
+        verdict_clear = pending$q & ~pick_hold;
+        apply_clear = verdict_clear & (request$q[32'h0] | ~apply_hold);
         commit_applied = ready_q$q & apply_clear;
         ready_next = pending$q & (copied$q | ~request$q[32'h0]);
         ready_q$d = ready_next;
         params_go_q$d = 32'h0;
         flip_go_q$d = 32'h0;
+        flip_alone_go_q$d = 32'h0;
         if (ready_next) begin
             if (request$q[32'h0]) begin
                 params_go_q$d = commit_target_q$q;
+                if (request$q[32'h1]) begin
+                    flip_go_q$d = commit_target_q$q;
+                end
             end
-            if (request$q[32'h1]) begin
-                flip_go_q$d = commit_target_q$q;
+            else if (request$q[32'h1]) begin
+                flip_alone_go_q$d = commit_target_q$q;
             end
         end
         committed = 1'b0;
@@ -15294,73 +15310,73 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         flipped_bank = 1'b0;
         fresh_key_bank = ~active_q$q[32'h30 * 0 + 32'h3];
         commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 0 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
-        if (params_go_q$q[0] & apply_clear) begin
+        if (params_go_q$q[0] & verdict_clear) begin
             active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 0))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 0));
         end
-        if (flip_go_q$q[0] & apply_clear) begin
+        if ((flip_go_q$q[0] & verdict_clear) | (flip_alone_go_q$q[0] & verdict_clear & ~apply_hold)) begin
             flipped_bank = ~active_q$q[32'h30 * 0 + 32'h2];
             active_q$d = (active_q$d & ~(1 << (32'h30 * 0 + 32'h2)) | ((flipped_bank) << (32'h30 * 0 + 32'h2)));
         end
         fresh_key_bank = ~active_q$q[32'h30 * 1 + 32'h3];
         commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 1 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
-        if (params_go_q$q[1] & apply_clear) begin
+        if (params_go_q$q[1] & verdict_clear) begin
             active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 1))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 1));
         end
-        if (flip_go_q$q[1] & apply_clear) begin
+        if ((flip_go_q$q[1] & verdict_clear) | (flip_alone_go_q$q[1] & verdict_clear & ~apply_hold)) begin
             flipped_bank = ~active_q$q[32'h30 * 1 + 32'h2];
             active_q$d = (active_q$d & ~(1 << (32'h30 * 1 + 32'h2)) | ((flipped_bank) << (32'h30 * 1 + 32'h2)));
         end
         fresh_key_bank = ~active_q$q[32'h30 * 2 + 32'h3];
         commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 2 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
-        if (params_go_q$q[2] & apply_clear) begin
+        if (params_go_q$q[2] & verdict_clear) begin
             active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 2))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 2));
         end
-        if (flip_go_q$q[2] & apply_clear) begin
+        if ((flip_go_q$q[2] & verdict_clear) | (flip_alone_go_q$q[2] & verdict_clear & ~apply_hold)) begin
             flipped_bank = ~active_q$q[32'h30 * 2 + 32'h2];
             active_q$d = (active_q$d & ~(1 << (32'h30 * 2 + 32'h2)) | ((flipped_bank) << (32'h30 * 2 + 32'h2)));
         end
         fresh_key_bank = ~active_q$q[32'h30 * 3 + 32'h3];
         commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 3 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
-        if (params_go_q$q[3] & apply_clear) begin
+        if (params_go_q$q[3] & verdict_clear) begin
             active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 3))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 3));
         end
-        if (flip_go_q$q[3] & apply_clear) begin
+        if ((flip_go_q$q[3] & verdict_clear) | (flip_alone_go_q$q[3] & verdict_clear & ~apply_hold)) begin
             flipped_bank = ~active_q$q[32'h30 * 3 + 32'h2];
             active_q$d = (active_q$d & ~(1 << (32'h30 * 3 + 32'h2)) | ((flipped_bank) << (32'h30 * 3 + 32'h2)));
         end
         fresh_key_bank = ~active_q$q[32'h30 * 4 + 32'h3];
         commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 4 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
-        if (params_go_q$q[4] & apply_clear) begin
+        if (params_go_q$q[4] & verdict_clear) begin
             active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 4))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 4));
         end
-        if (flip_go_q$q[4] & apply_clear) begin
+        if ((flip_go_q$q[4] & verdict_clear) | (flip_alone_go_q$q[4] & verdict_clear & ~apply_hold)) begin
             flipped_bank = ~active_q$q[32'h30 * 4 + 32'h2];
             active_q$d = (active_q$d & ~(1 << (32'h30 * 4 + 32'h2)) | ((flipped_bank) << (32'h30 * 4 + 32'h2)));
         end
         fresh_key_bank = ~active_q$q[32'h30 * 5 + 32'h3];
         commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 5 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
-        if (params_go_q$q[5] & apply_clear) begin
+        if (params_go_q$q[5] & verdict_clear) begin
             active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 5))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 5));
         end
-        if (flip_go_q$q[5] & apply_clear) begin
+        if ((flip_go_q$q[5] & verdict_clear) | (flip_alone_go_q$q[5] & verdict_clear & ~apply_hold)) begin
             flipped_bank = ~active_q$q[32'h30 * 5 + 32'h2];
             active_q$d = (active_q$d & ~(1 << (32'h30 * 5 + 32'h2)) | ((flipped_bank) << (32'h30 * 5 + 32'h2)));
         end
         fresh_key_bank = ~active_q$q[32'h30 * 6 + 32'h3];
         commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 6 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
-        if (params_go_q$q[6] & apply_clear) begin
+        if (params_go_q$q[6] & verdict_clear) begin
             active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 6))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 6));
         end
-        if (flip_go_q$q[6] & apply_clear) begin
+        if ((flip_go_q$q[6] & verdict_clear) | (flip_alone_go_q$q[6] & verdict_clear & ~apply_hold)) begin
             flipped_bank = ~active_q$q[32'h30 * 6 + 32'h2];
             active_q$d = (active_q$d & ~(1 << (32'h30 * 6 + 32'h2)) | ((flipped_bank) << (32'h30 * 6 + 32'h2)));
         end
         fresh_key_bank = ~active_q$q[32'h30 * 7 + 32'h3];
         commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 7 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
-        if (params_go_q$q[7] & apply_clear) begin
+        if (params_go_q$q[7] & verdict_clear) begin
             active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 7))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 7));
         end
-        if (flip_go_q$q[7] & apply_clear) begin
+        if ((flip_go_q$q[7] & verdict_clear) | (flip_alone_go_q$q[7] & verdict_clear & ~apply_hold)) begin
             flipped_bank = ~active_q$q[32'h30 * 7 + 32'h2];
             active_q$d = (active_q$d & ~(1 << (32'h30 * 7 + 32'h2)) | ((flipped_bank) << (32'h30 * 7 + 32'h2)));
         end
@@ -15416,7 +15432,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         mac_lo$data = write_data;
         lo_hit_q$d = lo_hit;
         hi_hit_q$d = hi_hit;
-        hi_store_q$d = hi_hit & ~hi_fault;
+        hi_store_q$d = write_hits_q$q[32'h3] & ~hi_fault_q$q;
         mac_lo$lanes = 32'h0;
         if (write_strobe & lo_hit_q$q) begin
             mac_lo$lanes = write_lanes;
@@ -15642,6 +15658,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
             ready_q$d = 1'b0;
             params_go_q$d = 32'h0;
             flip_go_q$d = 32'h0;
+            flip_alone_go_q$d = 32'h0;
         end
         commit_pending = pending$q;
         if (0 >= vports_built) begin
@@ -15819,6 +15836,25 @@ module rss_tuple_core__regs__vports__copy_started(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__vports__copy_started
+
+
+module rss_tuple_core__regs__vports__flip_alone_go_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__flip_alone_go_q
 
 
 module rss_tuple_core__regs__vports__flip_go_q(d,q,clock);
