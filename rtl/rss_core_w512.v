@@ -299,6 +299,7 @@ module rss_core (
     reg  [5:0] capture$ex_dst_ptr;
     wire  capture$result_valid;
     wire  capture$result_next;
+    wire  capture$result_early;
     wire  capture$next_ipv4;
     wire  capture$next_ipv6;
     wire  capture$next_tcp;
@@ -403,6 +404,9 @@ module rss_core (
     reg  [3:0] frame_plan$d;
     wire  [3:0] frame_plan$q;
     reg  frame_plan$clock;
+    reg  [31:0] plans_q$d;
+    wire  [31:0] plans_q$q;
+    reg  plans_q$clock;
     reg  [383:0] probe_state$slots;
     reg  [2:0] probe_state$vport;
     wire  [47:0] probe_state$slot;
@@ -813,6 +817,7 @@ module rss_core (
         .ex_dst_ptr(capture$ex_dst_ptr),
         .result_valid(capture$result_valid),
         .result_next(capture$result_next),
+        .result_early(capture$result_early),
         .next_ipv4(capture$next_ipv4),
         .next_ipv6(capture$next_ipv6),
         .next_tcp(capture$next_tcp),
@@ -939,6 +944,11 @@ module rss_core (
         .d(frame_plan$d),
         .q(frame_plan$q),
         .clock(frame_plan$clock)
+    );
+    rss_core__plans_q plans_q(
+        .d(plans_q$d),
+        .q(plans_q$q),
+        .clock(plans_q$clock)
     );
     rss_core__probe_state probe_state(
         .slots(probe_state$slots),
@@ -1176,6 +1186,7 @@ module rss_core (
         frame_slot$clock = clk;
         probe_slot$clock = clk;
         frame_plan$clock = clk;
+        plans_q$clock = clk;
         outstanding$d = outstanding$q;
         leaving_q$d = leaving_q$q;
         parsing$d = parsing$q;
@@ -1210,6 +1221,7 @@ module rss_core (
         frame_slot$d = frame_slot$q;
         probe_slot$d = probe_slot$q;
         frame_plan$d = frame_plan$q;
+        plans_q$d = plans_q$q;
         regs$clock = clk;
         regs$reset = rst;
         ingress$clock = clk;
@@ -1399,7 +1411,8 @@ module rss_core (
         plan$ipv6 = capture$next_ipv6;
         plan$tcp = capture$next_tcp;
         plan$udp = capture$next_udp;
-        plan_pick$slots = plan$plans;
+        plans_q$d = plan$plans;
+        plan_pick$slots = plans_q$q;
         plan_pick$vport = vport_match$vport_next;
         frame_plan$d = plan_pick$slot;
         probe_go$d = probe_pick;
@@ -1472,7 +1485,7 @@ module rss_core (
         keys$read_step = hasher$key_read_step;
         hasher$key_window = keys$window;
         regs$commit_hold = hasher$key_hold | job_valid$q;
-        regs$pick_hold = capture$result_next;
+        regs$pick_hold = capture$result_next | capture$result_early;
         regs$record_drops = drops$q;
         table_address$bank = hasher$out_tag[32'h1f];
         table_address$vport = hasher$out_tag[(32'h1b)+:(3)];
@@ -1644,7 +1657,7 @@ module rss_core (
 endmodule // top
 
 
-module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4_word,l4_before,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_dst,ex_dst_ptr,result_valid,result_next,next_ipv4,next_ipv6,next_tcp,next_udp,length,malformed,ipv4,ipv6,is_fragment,four_tuple,four_tuple_ex,src,dst,ex_src_addr,ex_dst_addr,ports);
+module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4_word,l4_before,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_dst,ex_dst_ptr,result_valid,result_next,result_early,next_ipv4,next_ipv6,next_tcp,next_udp,length,malformed,ipv4,ipv6,is_fragment,four_tuple,four_tuple_ex,src,dst,ex_src_addr,ex_dst_addr,ports);
     
     // Module arguments
     input wire  clock;
@@ -1666,6 +1679,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     input wire  [5:0] ex_dst_ptr;
     output reg  result_valid;
     output reg  result_next;
+    output reg  result_early;
     output reg  next_ipv4;
     output reg  next_ipv6;
     output reg  next_tcp;
@@ -2926,10 +2940,11 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         end
         result_valid = result_q$q;
         result_next = c_valid$q;
-        next_ipv4 = c_ipv4$q;
-        next_ipv6 = c_ipv6$q;
-        next_tcp = c_tcp$q;
-        next_udp = c_udp$q;
+        result_early = v_valid$q;
+        next_ipv4 = v_ipv4$q;
+        next_ipv6 = v_ipv6$q;
+        next_tcp = v_tcp$q;
+        next_udp = v_udp$q;
         length = length_q$q;
         malformed = malformed_q$q;
         ipv4 = ipv4_q$q;
@@ -27152,6 +27167,25 @@ module rss_core__plan_pick(slots,vport,slot);
     end
     
 endmodule // rss_core__plan_pick
+
+
+module rss_core__plans_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__plans_q
 
 
 module rss_core__probe_go(d,q,clock);

@@ -99,8 +99,8 @@ pub struct AxilRegs {
     /// Do not start a key copy: the datapath is between two reads of a key bank, which
     /// a copy might overwrite.
     pub commit_hold: Signal<In, Bit>,
-    /// Apply no commit this clock: the datapath picks a frame's VPort state from
-    /// `active` for the next clock.
+    /// Apply no commit this clock: the datapath picks a frame's VPort state (or plans
+    /// its hash input) from `active` for the next clock.
     pub pick_hold: Signal<In, Bit>,
     /// The datapath's count of dropped records (`RECORD_DROPS`).
     pub record_drops: Signal<In, Bits<32>>,

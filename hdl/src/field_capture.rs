@@ -84,9 +84,11 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     pub result_valid: Signal<Out, Bit>,
     /// `result_valid` as it will be next clock, so the datapath can plan a free clock.
     pub result_next: Signal<Out, Bit>,
-    /// The next verdict's frame is IPv4 as it looks before its checks (a register):
-    /// the datapath plans that frame's hash input from these `next_*` a clock ahead;
-    /// where the frame passes, they are its class exactly.
+    /// `result_valid` as it will be in two clocks.
+    pub result_early: Signal<Out, Bit>,
+    /// The frame whose verdict comes in two clocks is IPv4 as it looks before its
+    /// checks (a register): the datapath plans that frame's hash input from these
+    /// `next_*` two clocks ahead; where the frame passes, they are its class exactly.
     pub next_ipv4: Signal<Out, Bit>,
     /// It is IPv6, before its checks.
     pub next_ipv6: Signal<Out, Bit>,
@@ -308,6 +310,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             ex_dst_ptr: Default::default(),
             result_valid: Default::default(),
             result_next: Default::default(),
+            result_early: Default::default(),
             next_ipv4: Default::default(),
             next_ipv6: Default::default(),
             next_tcp: Default::default(),
@@ -895,10 +898,11 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         // Three clocks after the last beat: the verdict, and the fields.
         self.result_valid.next = self.result_q.q.val();
         self.result_next.next = self.c_valid.q.val();
-        self.next_ipv4.next = self.c_ipv4.q.val();
-        self.next_ipv6.next = self.c_ipv6.q.val();
-        self.next_tcp.next = self.c_tcp.q.val();
-        self.next_udp.next = self.c_udp.q.val();
+        self.result_early.next = self.v_valid.q.val();
+        self.next_ipv4.next = self.v_ipv4.q.val();
+        self.next_ipv6.next = self.v_ipv6.q.val();
+        self.next_tcp.next = self.v_tcp.q.val();
+        self.next_udp.next = self.v_udp.q.val();
         self.length.next = self.length_q.q.val();
         self.malformed.next = self.malformed_q.q.val();
         self.ipv4.next = self.ipv4_q.q.val();

@@ -195,6 +195,11 @@ pub struct RssCore<
     /// The oldest frame's VPort's plan, registered beside its state: the job's address
     /// multiplexer is driven from here, not from the type choice.
     frame_plan: DFF<Bits<PLAN_BITS>>,
+    /// Every VPort's plan for the frame whose verdict comes in two clocks, registered:
+    /// the next clock's pick of the frame's VPort's plan is then a multiplexer from
+    /// flip-flops, with no type logic behind it. The state it was planned from does not
+    /// change before the pick: no commit applies in the two clocks before a verdict.
+    plans_q: DFF<Bits<PLANS_BITS>>,
     /// The probe's VPort state, picked and registered every clock: the probe's VPort
     /// and the state are settled a clock before a probe can be picked, so the override
     /// is one 2:1 choice in front of `frame_slot`, not a select of the VPort pick.
@@ -406,6 +411,7 @@ impl<
             plan: Default::default(),
             plan_pick: Default::default(),
             frame_plan: Default::default(),
+            plans_q: Default::default(),
             probe_state: Default::default(),
             probe_slot: Default::default(),
             keys: Default::default(),
@@ -541,7 +547,8 @@ impl<
             rec_fixed_queue,
             frame_slot,
             probe_slot,
-            frame_plan
+            frame_plan,
+            plans_q
         );
         self.regs.clock.next = self.clk.val();
         self.regs.reset.next = self.rst.val();
@@ -777,15 +784,17 @@ impl<
             & !self.probe_launched.q.val()
             & !self.probe_go.q.val()
             & (self.tap.val() | self.parsing_empty.q.val());
-        // The next verdict's hash input planned under every VPort's types, its VPort's
-        // plan picked like its state, but from the frame's VPort alone: a probe's job
+        // The hash input of the verdict after next planned under every VPort's types and
+        // registered; the next verdict's VPort's plan picked like its state, but from
+        // the frame's VPort alone: a probe's job
         // ignores the plan, so the pick is off the probe override's multiplexer.
         self.plan.slots.next = self.regs.active.val();
         self.plan.ipv4.next = self.capture.next_ipv4.val();
         self.plan.ipv6.next = self.capture.next_ipv6.val();
         self.plan.tcp.next = self.capture.next_tcp.val();
         self.plan.udp.next = self.capture.next_udp.val();
-        self.plan_pick.slots.next = self.plan.plans.val();
+        self.plans_q.d.next = self.plan.plans.val();
+        self.plan_pick.slots.next = self.plans_q.q.val();
         self.plan_pick.vport.next = self.vport_match.vport_next.val();
         self.frame_plan.d.next = self.plan_pick.slot.val();
         self.probe_go.d.next = self.probe_pick.val();
@@ -897,7 +906,9 @@ impl<
         self.hasher.key_window.next = self.keys.window.val();
         // A registered job has its key bank and will read it: hold it as well.
         self.regs.commit_hold.next = self.hasher.key_hold.val() | self.job_valid.q.val();
-        self.regs.pick_hold.next = self.capture.result_next.val();
+        // No commit in the clock before a verdict (the state pick) nor the one before
+        // that (the plans).
+        self.regs.pick_hold.next = self.capture.result_next.val() | self.capture.result_early.val();
         self.regs.record_drops.next = self.drops.q.val();
 
         // Steer: the table read lands one clock after the hash, the record a clock later.

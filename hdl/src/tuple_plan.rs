@@ -1,4 +1,4 @@
-//! The hash input's plan, a clock ahead and for every VPort (combinational): which
+//! The hash input's plan, ahead of the verdict and for every VPort (combinational): which
 //! addresses (plain or Ex), whether the ports, and which family's layout the frame
 //! whose verdict comes next clock will hash with, per `rss_model::parse::Headers::select`
 //! under each VPort's enabled types.

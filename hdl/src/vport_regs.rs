@@ -107,8 +107,8 @@ pub struct VportRegs {
     pub committed: Signal<Out, Bit>,
     /// Do not start a key copy (a job is between two reads of its key bank).
     pub apply_hold: Signal<In, Bit>,
-    /// Apply no commit this clock: the datapath picks a frame's state from `active`
-    /// for the next clock, so `active` must be the same then.
+    /// Apply no commit this clock: the datapath picks a frame's state (or plans its
+    /// hash input) from `active` for the next clock, so `active` must be the same then.
     pub pick_hold: Signal<In, Bit>,
     /// A commit is waiting: take no further write.
     pub commit_pending: Signal<Out, Bit>,
