@@ -20,9 +20,7 @@ use rust_hdl::prelude::*;
 
 use crate::axil_write_slot::AxilWriteSlot;
 use crate::byte_words::ByteWords;
-use crate::csr::{
-    WORD_ADDR_BITS, expect_access, outside_nibbles, outside_partial, single_field, word,
-};
+use crate::csr::{WORD_ADDR_BITS, expect_access, outside_check, single_field, word};
 use crate::csr_ro::CsrRo;
 use crate::csr_rw::CsrRw;
 use crate::event_counters::{EventCounters, INDEX_BITS as COUNTER_INDEX_BITS};
@@ -296,6 +294,7 @@ impl AxilRegs {
         let key = array_register(map, index::KEY);
         let table = array_register(map, index::TABLE);
         let (queue_writable, queue_max) = single_field(table);
+        let queue_outside = outside_check(queue_writable);
         assert_eq!(field::CTRL_ENABLE.lsb as usize, slot::ENABLE, "CTRL layout");
         assert_eq!(
             field::CTRL_SYMMETRIC.lsb as usize,
@@ -412,8 +411,8 @@ impl AxilRegs {
             table_base: word_constant(word(table.offset)),
             table_entries: word_constant(u64::from(table.count)),
             queue_writable: Constant::new(queue_writable.to_bits()),
-            queue_outside_nibbles: Constant::new(outside_nibbles(queue_writable).to_bits()),
-            queue_outside_bits: Constant::new(outside_partial(queue_writable).to_bits()),
+            queue_outside_nibbles: queue_outside.0,
+            queue_outside_bits: queue_outside.1,
             queue_max: Constant::new(queue_max.to_bits()),
             key_staged: ByteWords::new(word(key.offset), true),
             key_ext: ByteWords::new(word(key_ext.offset), map.has(index::KEY_EXT)),

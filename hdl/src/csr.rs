@@ -3,6 +3,7 @@
 //! checked when the design is built.
 
 use rss_model::regmap::{Access, Register};
+use rust_hdl::prelude::*;
 
 /// Word address width: byte address bits 12:2.
 pub const WORD_ADDR_BITS: usize = rss_model::regmap::ADDR_BITS as usize - 2;
@@ -45,22 +46,36 @@ pub fn expect_access(reg: &Register, access: Access) {
     );
 }
 
-/// The nibbles (bit `k` for bits `4k + 3 .. 4k`) in which `writable` has no bit: with
-/// `AxilWriteSlot`'s flags of the written nibbles, a value check for bits outside a
-/// field ORs a few flags instead of the whole word.
-pub fn outside_nibbles(writable: u64) -> u64 {
+/// Bit `k` set: nibble `k` (bits `4k + 3 .. 4k`) of a 32-bit word is not zero, the
+/// flags `AxilWriteSlot` registers with a write's data.
+pub fn nibble_flags(word: u64) -> u64 {
     (0..8)
-        .filter(|k| (writable >> (4 * k)) & 0xf == 0)
-        .fold(0, |mask, k| mask | 1 << k)
+        .filter(|k| (word >> (4 * k)) & 0xf != 0)
+        .fold(0, |flags, k| flags | 1 << k)
+}
+
+/// The nibbles in which `writable` has no bit: with the written nibbles' flags, a value
+/// check for bits outside a field ORs a few flags instead of the whole word.
+pub fn outside_nibbles(writable: u64) -> u64 {
+    !nibble_flags(writable) & 0xff
 }
 
 /// The bits outside `writable` in the nibbles that hold some of it: the rest of the
 /// check, bit by bit.
 pub fn outside_partial(writable: u64) -> u64 {
+    let shared = nibble_flags(writable);
     (0..8)
-        .filter(|k| (writable >> (4 * k)) & 0xf != 0)
+        .filter(|k| shared >> k & 1 == 1)
         .fold(0, |mask, k| mask | (!writable & (0xf << (4 * k))))
-        & 0xffff_ffff
+}
+
+/// Both halves of the check as the constants a register block holds: (nibbles outside
+/// the field, the other bits outside it).
+pub fn outside_check(writable: u64) -> (Constant<Bits<8>>, Constant<Bits<32>>) {
+    (
+        Constant::new(outside_nibbles(writable).to_bits()),
+        Constant::new(outside_partial(writable).to_bits()),
+    )
 }
 
 #[cfg(test)]
@@ -94,9 +109,7 @@ mod tests {
                     .wrapping_add(1_442_695_040_888_963_407);
                 // Sparse words, so both answers occur for every field.
                 let data = (x >> 32) & (x >> 8) & (x >> 1) & 0xffff_ffff;
-                let flags = (0..8)
-                    .filter(|k| (data >> (4 * k)) & 0xf != 0)
-                    .fold(0, |m, k| m | 1 << k);
+                let flags = nibble_flags(data);
                 assert_eq!(
                     flags & nibbles != 0 || data & partial != 0,
                     data & !writable & 0xffff_ffff != 0,

@@ -6,7 +6,7 @@
 use rss_model::regmap::{Access, Register};
 use rust_hdl::prelude::*;
 
-use crate::csr::{expect_access, outside_nibbles, outside_partial, single_field, word};
+use crate::csr::{expect_access, outside_check, single_field, word};
 use crate::word_decode::{DECODE_BITS, decode_constant};
 
 #[derive(LogicBlock)]
@@ -69,6 +69,7 @@ impl CsrRw {
     pub fn new(reg: &Register) -> CsrRw {
         expect_access(reg, Access::ReadWrite);
         let (writable, max) = single_field(reg);
+        let outside = outside_check(writable);
         CsrRw {
             clock: Default::default(),
             reset: Default::default(),
@@ -85,8 +86,8 @@ impl CsrRw {
             value: Default::default(),
             address: decode_constant(word(reg.offset)),
             writable: Constant::new(writable.to_bits()),
-            outside_nibbles: Constant::new(outside_nibbles(writable).to_bits()),
-            outside_partial: Constant::new(outside_partial(writable).to_bits()),
+            outside_nibbles: outside.0,
+            outside_partial: outside.1,
             max: Constant::new(max.to_bits()),
             reset_value: Constant::new(u64::from(reg.reset).to_bits()),
             stored: DFFWithInit::new(u64::from(reg.reset).to_bits()),

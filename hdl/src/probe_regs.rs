@@ -15,7 +15,7 @@ use rust_hdl::prelude::*;
 
 use crate::axil_regs::QUEUE_BITS;
 use crate::byte_words::ByteWords;
-use crate::csr::{WORD_ADDR_BITS, expect_access, outside_nibbles, outside_partial, word};
+use crate::csr::{WORD_ADDR_BITS, expect_access, outside_check, word};
 use crate::toeplitz_pipe::TUPLE_BITS;
 use crate::word_decode::{DECODE_BITS, decode_constant};
 
@@ -125,6 +125,7 @@ impl ProbeRegs {
         expect_access(input, Access::ReadWrite);
         assert_eq!(input.count as usize, INPUT_WORDS, "PROBE_INPUT size");
         let probe = map.register(index::PROBE);
+        let probe_outside = outside_check(u64::from(probe.writable_mask()));
         expect_access(probe, Access::WriteTrigger);
         let vport = probe_field(probe, "VPORT");
         assert_eq!(probe_field(probe, "TYPE").lsb, field::PROBE_TYPE.lsb);
@@ -188,12 +189,8 @@ impl ProbeRegs {
             probe_address: decode_constant(word(probe.offset)),
             hash_address: decode_constant(word(hash.offset)),
             result_address: decode_constant(word(result.offset)),
-            probe_outside_nibbles: Constant::new(
-                outside_nibbles(u64::from(probe.writable_mask())).to_bits(),
-            ),
-            probe_outside_bits: Constant::new(
-                outside_partial(u64::from(probe.writable_mask())).to_bits(),
-            ),
+            probe_outside_nibbles: probe_outside.0,
+            probe_outside_bits: probe_outside.1,
             read_sel_q: Default::default(),
             type_max: Constant::new(u64::from(field::PROBE_TYPE.max).to_bits()),
             vport_max: Constant::new(u64::from(vport.max).to_bits()),
@@ -367,10 +364,7 @@ mod tests {
 
     /// The write slot's nonzero-nibble flags of `data`.
     fn nibbles(data: u64) -> Bits<8> {
-        (0..8)
-            .filter(|k| (data >> (4 * k)) & 0xf != 0)
-            .fold(0_u64, |m, k| m | 1 << k)
-            .to_bits()
+        crate::csr::nibble_flags(data).to_bits()
     }
 
     #[test]

@@ -14,7 +14,7 @@
 use rss_model::regmap::{Access, MAX_MAC_FILTERS, MAX_VPORTS, Register, RegisterMap, field, index};
 use rust_hdl::prelude::*;
 
-use crate::csr::{WORD_ADDR_BITS, expect_access, outside_nibbles, outside_partial, word};
+use crate::csr::{WORD_ADDR_BITS, expect_access, outside_check, word};
 use crate::lane_register::LaneRegister;
 use crate::slot_pick::SlotPick;
 use crate::word_mirror::WordMirror;
@@ -296,13 +296,9 @@ fn region(reg: &Register, max: usize) -> Constant<Bits<WORD_ADDR_BITS>> {
     Constant::new((first >> max.trailing_zeros()).to_bits())
 }
 
-/// The two halves of a check for bits outside `reg`'s writable mask.
+/// The check for bits outside `reg`'s writable mask (`csr::outside_check`).
 fn outside(reg: &Register) -> (Constant<Bits<8>>, Constant<Bits<32>>) {
-    let writable = u64::from(reg.writable_mask());
-    (
-        Constant::new(outside_nibbles(writable).to_bits()),
-        Constant::new(outside_partial(writable).to_bits()),
-    )
+    outside_check(u64::from(reg.writable_mask()))
 }
 
 fn mask(reg: &Register) -> Constant<Bits<32>> {
@@ -341,6 +337,8 @@ impl VportRegs {
         expect_field(status, "COUNT", 16, 16);
         let lo = map.register(index::MAC_FILTER_LO);
         let hi = map.register(index::MAC_FILTER_HI);
+        let (commit_outside, move_outside, mac_hi_outside) =
+            (outside(commit), outside(moves), outside(hi));
         // The mirror reads a filter word at the read address's low five bits: the two
         // regions of `FILTERS` words must be one aligned block, low half then high half.
         assert!(
@@ -445,12 +443,12 @@ impl VportRegs {
             entry_max: Constant::new(entry_max.to_bits()),
             queue_max: Constant::new(queue_max.to_bits()),
             mac_hi_writable: mask(hi),
-            commit_outside_nibbles: outside(commit).0,
-            commit_outside_bits: outside(commit).1,
-            move_outside_nibbles: outside(moves).0,
-            move_outside_bits: outside(moves).1,
-            mac_hi_outside_nibbles: outside(hi).0,
-            mac_hi_outside_bits: outside(hi).1,
+            commit_outside_nibbles: commit_outside.0,
+            commit_outside_bits: commit_outside.1,
+            move_outside_nibbles: move_outside.0,
+            move_outside_bits: move_outside.1,
+            mac_hi_outside_nibbles: mac_hi_outside.0,
+            mac_hi_outside_bits: mac_hi_outside.1,
             table_log2: Constant::new(u64::from(p.table_entries_log2).to_bits()),
             commit_hit: Default::default(),
             commit_fault: Default::default(),
