@@ -144,13 +144,15 @@ pub struct AxilRegs {
     write_element_vport: Signal<Local, Bits<WORD_ADDR_BITS>>,
     read_element_vport: Signal<Local, Bits<WORD_ADDR_BITS>>,
     read_vport: Signal<Local, Bits<3>>,
+    /// Per VPort, the bank a `TABLE` read of its elements sees (`TABLE_READ.ACTIVE`
+    /// applied), registered: the read's bank is a choice between flip-flops.
+    read_banks_q: DFF<Bits<{ crate::vport_regs::VPORTS }>>,
     /// Each VPort's active bank.
     active_banks: Signal<Local, Bits<{ crate::vport_regs::VPORTS }>>,
     /// `active_banks` shifted down to the written and the read element's VPort.
     write_banks: Signal<Local, Bits<{ crate::vport_regs::VPORTS }>>,
     read_banks: Signal<Local, Bits<{ crate::vport_regs::VPORTS }>>,
     write_bank: Signal<Local, Bit>,
-    read_bank: Signal<Local, Bit>,
     hash_types_reg: CsrRw,
     table_size: CsrRw,
     default_queue_reg: CsrRw,
@@ -174,9 +176,6 @@ pub struct AxilRegs {
     counted_vport: DFF<Bits<3>>,
     counted_type: DFF<Bits<9>>,
     counted_malformed: DFF<Bit>,
-    /// Word address the bus answers next clock: the request on a handshake, else the
-    /// held one (block RAM readbacks read a clock ahead).
-    read_next: Signal<Local, Bits<WORD_ADDR_BITS>>,
     table_readback: ReadbackRam<Bits<QUEUE_BITS>, POOL_ADDRESS_BITS>,
     slverr: Constant<Bits<2>>,
     id_value: Constant<Bits<32>>,
@@ -249,7 +248,7 @@ pub struct AxilRegs {
     table_store_q: DFF<Bit>,
     table_index_q: DFF<Bits<POOL_ADDRESS_BITS>>,
     table_read_hit: Signal<Local, Bit>,
-    /// The read address is a `TABLE` element: `read_next`'s decode, registered.
+    /// The held read address is a `TABLE` element, registered.
     table_read_hit_q: DFF<Bit>,
     table_write_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
     table_fault: Signal<Local, Bit>,
@@ -266,8 +265,8 @@ pub struct AxilRegs {
     read_hit: Signal<Local, Bit>,
     read_fire: Signal<Local, Bit>,
     read_request: Signal<Local, Bits<WORD_ADDR_BITS>>,
-    /// `read_next` as a `TABLE` element.
-    read_next_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
+    /// The held read address as a `TABLE` element.
+    read_offset: Signal<Local, Bits<WORD_ADDR_BITS>>,
 }
 
 fn constant(value: u32) -> Constant<Bits<32>> {
@@ -382,7 +381,7 @@ impl AxilRegs {
             write_banks: Default::default(),
             read_banks: Default::default(),
             write_bank: Default::default(),
-            read_bank: Default::default(),
+            read_banks_q: Default::default(),
             hash_types_reg: CsrRw::new(map.register(index::HASH_TYPES)),
             table_size: CsrRw::new(map.register(index::TABLE_SIZE)),
             default_queue_reg: CsrRw::new(map.register(index::DEFAULT_QUEUE)),
@@ -398,7 +397,6 @@ impl AxilRegs {
             refused_writes: Default::default(),
             refused_moves: Default::default(),
             counters: EventCounters::new(map.register(index::COUNTERS)),
-            read_next: Default::default(),
             // Zero after configuration, like the model; rst does not clear block RAM.
             table_readback: Default::default(),
             slverr: Constant::new(RESP_SLVERR.to_bits()),
@@ -459,7 +457,7 @@ impl AxilRegs {
             read_hit: Default::default(),
             read_fire: Default::default(),
             read_request: Default::default(),
-            read_next_offset: Default::default(),
+            read_offset: Default::default(),
         }
     }
 }
@@ -501,7 +499,8 @@ impl Logic for AxilRegs {
             read_vports_q,
             read_probe_q,
             read_hit_q,
-            table_read_hit_q
+            table_read_hit_q,
+            read_banks_q
         );
         clock!(
             self,
@@ -805,19 +804,14 @@ impl Logic for AxilRegs {
         self.s_axil_bvalid.next = self.bvalid.q.val();
         self.s_axil_bresp.next = self.bresp.q.val();
 
-        // Read channel: 0 idle, 1 the block RAMs read, 2 their words registered, 3 the
-        // answer registered, 4 answer valid.
+        // Read channel: 0 idle; 1 the block RAMs read the held address, every other
+        // block registers its decode; 2 the RAMs' words in their output registers, the
+        // other blocks' words registered; 3 the RAMs' words registered; 4 the answer
+        // registered; 5 answer valid.
         self.read_fire.next = self.s_axil_arvalid.val() & (self.read_state.q.val() == 0);
         self.s_axil_arready.next = self.read_fire.val();
-        // The block RAMs (table, counters) read `read_next`: the new address on the
-        // handshake edge, so their data is there in state 1; afterwards the held one.
         self.read_request.next = self.s_axil_araddr.val().get_bits::<WORD_ADDR_BITS>(2);
         self.request_decode.address.next = self.read_request.val();
-        self.read_next.next = self.read_address.q.val();
-        if self.read_fire.val() {
-            self.read_next.next = self.read_request.val();
-        }
-        self.counters.read_next.next = self.read_next.val();
         // Every other block registers its read decode from the held address, a clock
         // after the handshake: their words are there in state 2, with nothing but a
         // register between the handshake's inputs and them.
@@ -842,25 +836,29 @@ impl Logic for AxilRegs {
         self.probe.read_next.next = self.read_address.q.val();
         self.probe.read_decode.next = self.read_decode_q.q.val();
         self.vports.read_next.next = self.read_address.q.val();
-        self.read_next_offset.next = self.read_next.val() - self.table_base.val();
-        self.read_element_vport.next = self.read_next_offset.val() >> self.table_log2.val();
+        // The block RAMs (table, counters) read the held address in state 1, so their
+        // words are there in state 2 and registered for state 3, like every other
+        // block's; their read addresses start at flip-flops, not at the handshake.
+        self.read_offset.next = self.read_address.q.val() - self.table_base.val();
+        self.read_element_vport.next = self.read_offset.val() >> self.table_log2.val();
         self.read_vport.next = self.read_element_vport.val().get_bits::<3>(0);
         // Reads see the shadow bank, or the active one with TABLE_READ.ACTIVE.
-        self.read_banks.next = self.active_banks.val() >> self.read_vport.val();
-        self.read_bank.next =
-            self.read_banks.val().get_bit(0) ^ !self.table_read.value.val().get_bit(0);
+        self.read_banks_q.d.next = self.active_banks.val();
+        if !self.table_read.value.val().get_bit(0) {
+            self.read_banks_q.d.next = !self.active_banks.val();
+        }
+        self.read_banks.next = self.read_banks_q.q.val() >> self.read_vport.val();
         self.table_readback.read_address.next =
-            bit_cast::<POOL_ADDRESS_BITS, 10>(self.read_next_offset.val().get_bits::<10>(0))
-                .replace_bit(10, self.read_bank.val());
-        self.table_read_hit_q.d.next = (self.read_next.val() >= self.table_base.val())
-            & (self.read_next_offset.val() < self.table_entries.val());
+            bit_cast::<POOL_ADDRESS_BITS, 10>(self.read_offset.val().get_bits::<10>(0))
+                .replace_bit(10, self.read_banks.val().get_bit(0));
+        self.table_read_hit_q.d.next = (self.read_address.q.val() >= self.table_base.val())
+            & (self.read_offset.val() < self.table_entries.val());
         self.table_read_hit.next = self.table_read_hit_q.q.val();
         // The read multiplexer in registered parts: every block registers its decode
         // of the held address in state 1, each part (the scalars, the VPort block, the
         // probe) is registered at the end of state 2 as an AND-OR of registers, and
-        // state 3 only ORs registers (the
-        // counters', the table's and the byte-word arrays' words come from RAM,
-        // registered already).
+        // state 4 only ORs registers (the counters', the table's and the byte-word
+        // arrays' words come from RAM, registered already).
         self.read_scalars_q.d.next = self.ctrl.read_data.val()
             | self.queue_limit.read_data.val()
             | self.table_read.read_data.val()
@@ -929,17 +927,20 @@ impl Logic for AxilRegs {
             self.read_state.d.next = 3.into();
         }
         if self.read_state.q.val() == 3 {
+            self.read_state.d.next = 4.into();
+        }
+        if self.read_state.q.val() == 4 {
             self.rdata.d.next = self.read_bus.val();
             self.rresp.d.next = 0.into();
             if !self.read_hit_q.q.val() {
                 self.rresp.d.next = self.slverr.val();
             }
-            self.read_state.d.next = 4.into();
+            self.read_state.d.next = 5.into();
         }
-        if (self.read_state.q.val() == 4) & self.s_axil_rready.val() {
+        if (self.read_state.q.val() == 5) & self.s_axil_rready.val() {
             self.read_state.d.next = 0.into();
         }
-        self.s_axil_rvalid.next = self.read_state.q.val() == 4;
+        self.s_axil_rvalid.next = self.read_state.q.val() == 5;
         self.s_axil_rdata.next = self.rdata.q.val();
         self.s_axil_rresp.next = self.rresp.q.val();
 

@@ -6,15 +6,20 @@
 //! so a register read never waits for the datapath, and every write goes to both.
 //!
 //! Pipeline: the event is registered (`bump_*`); its counter is read; the RAM's word
-//! is registered (`raw`: an inferred block RAM answers late in the clock, too late for
-//! an adder behind it); the next clock adds one into a register (`last_*`), and the
-//! clock after writes it to both RAMs, so the adder's carry chain and the route to the
-//! RAMs never share a clock. An event for a counter written in any of the three clocks
-//! before reads the RAM too early, so its count comes from that write (`last_count`,
-//! `prev_count`, `older_count`, the newer first); the forwarding choices are decided a
-//! clock ahead (`forward_*`), so the add starts from registers only. This covers back-to-back events on one counter, whatever the RAM does on a
-//! read and a write of one address in the same clock. No reset: the counts live in
-//! block RAM, zero after configuration and kept across `rst`, like the tables.
+//! is registered (`raw`, which synthesis puts in the block RAM's output register); the
+//! next clock moves it into the fabric (`held`, where a newer count written since the
+//! read replaces it); the next adds one into a register (`last_*`), and the clock
+//! after writes it to both RAMs. So the route out of the block RAM, the forwarding
+//! choice, the adder's carry chain and the route back to the RAMs each have a clock of
+//! their own. An event for a counter written in any of the four clocks before reads
+//! the RAM too early, so its count comes from that write: the writes two to four
+//! events ahead replace the word on its way into `held` (`last_count`, `prev_count`,
+//! `older_count`, the newer first), the event just ahead replaces `held` at the add
+//! (`forward_newest`); every choice is decided a clock ahead (`forward_*`), so each
+//! stage starts from registers only. This covers back-to-back events on one counter,
+//! whatever the RAM does on a read and a write of one address in the same clock. No
+//! reset: the counts live in block RAM, zero after configuration and kept across
+//! `rst`, like the tables.
 
 use rss_model::regmap::{Access, Register};
 use rust_hdl::prelude::*;
@@ -35,16 +40,14 @@ pub struct EventCounters {
     pub bump: Signal<In, Bit>,
     /// Counter of the event: VPort * 16 + class.
     pub bump_index: Signal<In, Bits<INDEX_BITS>>,
-    /// Word address the bus will answer next clock (the request on an AR handshake,
-    /// else the held address): the readback RAM reads it a clock ahead.
-    pub read_next: Signal<In, Bits<WORD_ADDR_BITS>>,
-    /// Word address of the read being answered.
+    /// Word address of the read being answered, held from the clock after the
+    /// handshake until the answer.
     pub read_address: Signal<In, Bits<WORD_ADDR_BITS>>,
     /// The read address is a `COUNTERS` element of this build.
     pub read_hit: Signal<Out, Bit>,
     /// The element's count when `read_hit`, else 0 (valid from the third clock after
-    /// the handshake, as the table's readback; `read_address` must be held from the
-    /// clock after it).
+    /// the handshake, as the table's readback: the RAM reads the held address in the
+    /// first).
     pub read_data: Signal<Out, Bits<32>>,
     /// A read of the counter being written is never used (the forwarding covers it).
     counts: DisjointRam<Bits<32>, INDEX_BITS>,
@@ -55,12 +58,18 @@ pub struct EventCounters {
     update_counter: DFF<Bits<INDEX_BITS>>,
     /// The counter's word as the RAM read it.
     raw: DFF<Bits<32>>,
+    fetch_valid: DFF<Bit>,
+    fetch_counter: DFF<Bits<INDEX_BITS>>,
+    /// The fetch stage's count: `raw`, or a count written since its read.
+    held: DFF<Bits<32>>,
     add_valid: DFF<Bit>,
     add_counter: DFF<Bits<INDEX_BITS>>,
-    /// The add stage's counter was written last clock / the clock before.
+    /// The add stage's counter is the one added last clock.
+    forward_newest: DFF<Bit>,
+    /// The fetch stage's counter is the one written last clock / the clock before /
+    /// three clocks ago.
     forward_last: DFF<Bit>,
     forward_prev: DFF<Bit>,
-    /// ... three clocks ago.
     forward_older: DFF<Bit>,
     /// The count added the clock before last, its counter, and the count before it.
     prev_count: DFF<Bits<32>>,
@@ -75,8 +84,8 @@ pub struct EventCounters {
     /// The word address's bits above the index, for `COUNTERS`.
     region: Constant<Bits<REGION_BITS>>,
     elements: Constant<Bits<WORD_ADDR_BITS>>,
+    fetched: Signal<Local, Bits<32>>,
     count: Signal<Local, Bits<32>>,
-    next_count: Signal<Local, Bits<32>>,
 }
 
 impl EventCounters {
@@ -91,7 +100,6 @@ impl EventCounters {
             clock: Default::default(),
             bump: Default::default(),
             bump_index: Default::default(),
-            read_next: Default::default(),
             read_address: Default::default(),
             read_hit: Default::default(),
             read_data: Default::default(),
@@ -102,8 +110,12 @@ impl EventCounters {
             update_valid: Default::default(),
             update_counter: Default::default(),
             raw: Default::default(),
+            fetch_valid: Default::default(),
+            fetch_counter: Default::default(),
+            held: Default::default(),
             add_valid: Default::default(),
             add_counter: Default::default(),
+            forward_newest: Default::default(),
             forward_last: Default::default(),
             forward_prev: Default::default(),
             forward_older: Default::default(),
@@ -117,8 +129,8 @@ impl EventCounters {
             read_word: Default::default(),
             region: Constant::new((base >> INDEX_BITS).to_bits()),
             elements: Constant::new(u64::from(counters.count).to_bits()),
+            fetched: Default::default(),
             count: Default::default(),
-            next_count: Default::default(),
         }
     }
 }
@@ -134,8 +146,12 @@ impl Logic for EventCounters {
             update_valid,
             update_counter,
             raw,
+            fetch_valid,
+            fetch_counter,
+            held,
             add_valid,
             add_counter,
+            forward_newest,
             forward_last,
             forward_prev,
             forward_older,
@@ -159,31 +175,40 @@ impl Logic for EventCounters {
         self.update_counter.d.next = self.bump_counter.q.val();
 
         self.raw.d.next = self.counts.read_data.val();
-        self.add_valid.d.next = self.update_valid.q.val();
-        self.add_counter.d.next = self.update_counter.q.val();
-        // The counts added this clock and in the two before it are the ones the updated
-        // event's RAM read may have missed (their writes come a clock after the add).
+        self.fetch_valid.d.next = self.update_valid.q.val();
+        self.fetch_counter.d.next = self.update_counter.q.val();
+        // The events two, three and four ahead of the one read (adding, writing, and
+        // written a clock ago now) may have written its counter too late for the read.
         self.forward_last.d.next =
             self.add_valid.q.val() & (self.add_counter.q.val() == self.update_counter.q.val());
         self.forward_prev.d.next =
             self.last_valid.q.val() & (self.last_counter.q.val() == self.update_counter.q.val());
         self.forward_older.d.next =
             self.prev_valid.q.val() & (self.prev_counter.q.val() == self.update_counter.q.val());
-
-        self.count.next = self.raw.q.val();
+        self.fetched.next = self.raw.q.val();
         if self.forward_older.q.val() {
-            self.count.next = self.older_count.q.val();
+            self.fetched.next = self.older_count.q.val();
         }
         if self.forward_prev.q.val() {
-            self.count.next = self.prev_count.q.val();
+            self.fetched.next = self.prev_count.q.val();
         }
         if self.forward_last.q.val() {
+            self.fetched.next = self.last_count.q.val();
+        }
+        self.held.d.next = self.fetched.val();
+        // The event just ahead is adding while this one fetches.
+        self.forward_newest.d.next =
+            self.add_valid.q.val() & (self.add_counter.q.val() == self.fetch_counter.q.val());
+        self.add_valid.d.next = self.fetch_valid.q.val();
+        self.add_counter.d.next = self.fetch_counter.q.val();
+
+        self.count.next = self.held.q.val();
+        if self.forward_newest.q.val() {
             self.count.next = self.last_count.q.val();
         }
-        self.next_count.next = self.count.val() + 1_u64;
         self.last_valid.d.next = self.add_valid.q.val();
         self.last_counter.d.next = self.add_counter.q.val();
-        self.last_count.d.next = self.next_count.val();
+        self.last_count.d.next = self.count.val() + 1_u64;
         self.counts.write_enable.next = self.last_valid.q.val();
         self.counts.write_address.next = self.last_counter.q.val();
         self.counts.write_data.next = self.last_count.q.val();
@@ -195,7 +220,7 @@ impl Logic for EventCounters {
         self.prev_count.d.next = self.last_count.q.val();
         self.older_count.d.next = self.prev_count.q.val();
 
-        self.readback.read_address.next = self.read_next.val().get_bits::<INDEX_BITS>(0);
+        self.readback.read_address.next = self.read_address.val().get_bits::<INDEX_BITS>(0);
         self.read_hit.next = (self.read_address.val().get_bits::<REGION_BITS>(7)
             == self.region.val())
             & (bit_cast::<WORD_ADDR_BITS, INDEX_BITS>(
@@ -275,8 +300,6 @@ mod tests {
             x.bump.next = false;
             wait_clock_cycles!(sim, clock, x, 4);
             for (i, want) in expected.iter().enumerate() {
-                x.read_next.next = (base + i as u64).to_bits();
-                wait_clock_cycle!(sim, clock, x);
                 x.read_address.next = (base + i as u64).to_bits();
                 wait_clock_cycles!(sim, clock, x, 3);
                 sim_assert!(sim, x.read_hit.val(), x);
