@@ -84,8 +84,9 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     pub result_valid: Signal<Out, Bit>,
     /// `result_valid` as it will be next clock, so the datapath can plan a free clock.
     pub result_next: Signal<Out, Bit>,
-    /// `result_valid` as it will be in two clocks.
-    pub result_early: Signal<Out, Bit>,
+    /// `result_valid` will be high next clock or the one after (a register: the
+    /// datapath's commits wait out those two clocks).
+    pub result_near: Signal<Out, Bit>,
     /// The frame whose verdict comes in two clocks is IPv4 as it looks before its
     /// checks (a register): the datapath plans that frame's hash input from these
     /// `next_*` two clocks ahead; where the frame passes, they are its class exactly.
@@ -165,8 +166,9 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     ex_src_q: DFF<Bit>,
     ex_dst_q: DFF<Bit>,
     v_valid: DFF<Bit>,
+    /// `v_valid` or `c_valid` as they will be next clock.
+    near_q: DFF<Bit>,
     v_length: DFF<Bits<LENGTH_BITS>>,
-    v_available: DFF<Bits<LENGTH_BITS>>,
     v_runt: DFF<Bit>,
     v_walk_broken: DFF<Bit>,
     v_ipv4: DFF<Bit>,
@@ -187,6 +189,8 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     c_walk_broken: DFF<Bit>,
     c_need_over: DFF<Bit>,
     c_ports_over: DFF<Bit>,
+    c_ports_past_frame: DFF<Bit>,
+    c_past_window: DFF<Bit>,
     c_datagram_over: DFF<Bit>,
     c_ipv4: DFF<Bit>,
     c_ipv6: DFF<Bit>,
@@ -229,7 +233,8 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     target2: Constant<Bits<WORD_INDEX_BITS>>,
     target3: Constant<Bits<WORD_INDEX_BITS>>,
     target4: Constant<Bits<WORD_INDEX_BITS>>,
-    window: Constant<Bits<LENGTH_BITS>>,
+    /// A needed byte past the window is over, as one past the frame.
+    window: Constant<Bits<VERDICT_BITS>>,
     proto_tcp: Constant<Bits<8>>,
     proto_udp: Constant<Bits<8>>,
     tcp_ipv4: Constant<Bits<TYPE_BITS>>,
@@ -310,7 +315,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             ex_dst_ptr: Default::default(),
             result_valid: Default::default(),
             result_next: Default::default(),
-            result_early: Default::default(),
+            result_near: Default::default(),
             next_ipv4: Default::default(),
             next_ipv6: Default::default(),
             next_tcp: Default::default(),
@@ -368,8 +373,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             ex_src_q: Default::default(),
             ex_dst_q: Default::default(),
             v_valid: Default::default(),
+            near_q: Default::default(),
             v_length: Default::default(),
-            v_available: Default::default(),
             v_runt: Default::default(),
             v_walk_broken: Default::default(),
             v_ipv4: Default::default(),
@@ -389,6 +394,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             c_walk_broken: Default::default(),
             c_need_over: Default::default(),
             c_ports_over: Default::default(),
+            c_ports_past_frame: Default::default(),
+            c_past_window: Default::default(),
             c_datagram_over: Default::default(),
             c_ipv4: Default::default(),
             c_ipv6: Default::default(),
@@ -519,8 +526,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             ex_src_q,
             ex_dst_q,
             v_valid,
+            near_q,
             v_length,
-            v_available,
             v_runt,
             v_walk_broken,
             v_ipv4,
@@ -540,6 +547,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             c_walk_broken,
             c_need_over,
             c_ports_over,
+            c_ports_past_frame,
+            c_past_window,
             c_datagram_over,
             c_ipv4,
             c_ipv6,
@@ -744,11 +753,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             }
         }
         self.v_valid.d.next = self.valid.val() & self.last.val();
+        self.near_q.d.next = (self.valid.val() & self.last.val()) | self.v_valid.q.val();
         self.v_length.d.next = self.frame_length.val();
-        self.v_available.d.next = self.frame_length.val();
-        if self.frame_length.val() > self.window.val() {
-            self.v_available.d.next = self.window.val();
-        }
         // Layer 2 needs bytes up to L3.
         self.v_runt.d.next =
             self.l3.val() > bit_cast::<VERDICT_BITS, LENGTH_BITS>(self.frame_length.val());
@@ -774,12 +780,18 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         self.c_length.d.next = self.v_length.q.val();
         self.c_runt.d.next = self.v_runt.q.val();
         self.c_walk_broken.d.next = self.v_walk_broken.q.val();
-        self.c_need_over.d.next = self.v_need_end.q.val()
-            > bit_cast::<VERDICT_BITS, LENGTH_BITS>(self.v_available.q.val());
-        self.c_ports_over.d.next = self.v_ports_due.q.val()
-            & ((self.v_ports_end.q.val() > self.v_datagram_end.q.val())
-                | (self.v_ports_end.q.val()
-                    > bit_cast::<VERDICT_BITS, LENGTH_BITS>(self.v_available.q.val())));
+        // A bound past the window: compared with a constant, beside the compares with
+        // the length, not after them (no min(length, window) in front).
+        self.c_past_window.d.next = (self.v_need_end.q.val() > self.window.val())
+            | (self.v_ports_due.q.val() & (self.v_ports_end.q.val() > self.window.val()));
+        self.c_need_over.d.next =
+            self.v_need_end.q.val() > bit_cast::<VERDICT_BITS, LENGTH_BITS>(self.v_length.q.val());
+        // Each compare of two registers in a flip-flop of its own.
+        self.c_ports_over.d.next =
+            self.v_ports_due.q.val() & (self.v_ports_end.q.val() > self.v_datagram_end.q.val());
+        self.c_ports_past_frame.d.next = self.v_ports_due.q.val()
+            & (self.v_ports_end.q.val()
+                > bit_cast::<VERDICT_BITS, LENGTH_BITS>(self.v_length.q.val()));
         self.c_datagram_over.d.next = self.v_datagram_end.q.val()
             > bit_cast::<VERDICT_BITS, LENGTH_BITS>(self.v_length.q.val());
         self.c_ipv4.d.next = self.v_ipv4.q.val();
@@ -813,6 +825,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         self.broken.next = self.c_walk_broken.q.val()
             | self.c_need_over.q.val()
             | self.c_ports_over.q.val()
+            | self.c_ports_past_frame.q.val()
+            | self.c_past_window.q.val()
             | self.c_datagram_over.q.val();
         self.bad_frame.next = self.c_runt.q.val() | (self.c_ip.q.val() & self.broken.val());
         self.good_ipv4.next = self.c_ipv4.q.val() & !self.bad_frame.val();
@@ -898,7 +912,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         // Three clocks after the last beat: the verdict, and the fields.
         self.result_valid.next = self.result_q.q.val();
         self.result_next.next = self.c_valid.q.val();
-        self.result_early.next = self.v_valid.q.val();
+        self.result_near.next = self.near_q.q.val();
         self.next_ipv4.next = self.v_ipv4.q.val();
         self.next_ipv6.next = self.v_ipv6.q.val();
         self.next_tcp.next = self.v_tcp.q.val();

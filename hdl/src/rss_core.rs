@@ -908,7 +908,7 @@ impl<
         self.regs.commit_hold.next = self.hasher.key_hold.val() | self.job_valid.q.val();
         // No commit in the clock before a verdict (the state pick) nor the one before
         // that (the plans).
-        self.regs.pick_hold.next = self.capture.result_next.val() | self.capture.result_early.val();
+        self.regs.pick_hold.next = self.capture.result_near.val();
         self.regs.record_drops.next = self.drops.q.val();
 
         // Steer: the table read lands one clock after the hash, the record a clock later.
