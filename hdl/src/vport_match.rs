@@ -2,8 +2,8 @@
 //!
 //! A frame's MAC is in its first beat, long before its record is formed; the VPort is
 //! found in five registered steps (compare every entry byte by byte; AND the bytes
-//! into one hit per entry; the lowest hitting entry's VPort, else 0; staged; into the
-//! ring) and queued until the record side takes it, at least six clocks later (the
+//! into one hit per entry and choose within each pair of entries; the lowest hitting
+//! pair's VPort, else 0; staged; into the ring) and queued until the record side takes it, at least six clocks later (the
 //! parser's stages). Each step is at most a few LUT levels deep: the ingress register
 //! that holds the MAC also feeds the parser, and the filter table is wide. The choice is
 //! registered twice before the ring so that the ring's look-ahead, and with it the
@@ -28,6 +28,8 @@ use crate::vport_regs::{FILTER_BITS, FILTERS, FILTERS_BITS};
 
 /// Frames the ring holds (the parser holds at most one per clock of its latency).
 const RING: usize = 16;
+/// Filter entries are chosen among in pairs first.
+const PAIRS: usize = FILTERS / 2;
 
 #[derive(LogicBlock)]
 pub struct VportMatch {
@@ -64,10 +66,11 @@ pub struct VportMatch {
     /// between the steps must not lend its new VPort to a match on its old address.
     hit_vports: DFF<Bits<{ 3 * FILTERS }>>,
     hits_valid: DFF<Bit>,
-    /// Each entry matches the whole MAC (valid, six bytes, a frame long enough), with
-    /// its VPort carried along.
-    hits: DFF<Bits<FILTERS>>,
-    hits_vports: DFF<Bits<{ 3 * FILTERS }>>,
+    /// Entry `2p` or `2p + 1` matches the whole MAC (valid, six bytes, a frame long
+    /// enough), with the lower matching entry's VPort: the lowest-entry choice made
+    /// within each pair here and among the pairs in the next step, a few LUT levels each.
+    hits: DFF<Bits<PAIRS>>,
+    hits_vports: DFF<Bits<{ 3 * PAIRS }>>,
     hits_ready: DFF<Bit>,
     /// The first beat holds the whole MAC: kept apart from the hits and applied in the
     /// choice, so the MAC compares do not wait for the length compare.
@@ -87,6 +90,9 @@ pub struct VportMatch {
     /// The read pointer + 3, one-hot (the read pointer itself is needed nowhere else): the ring's 16:1 choice is an
     /// AND-OR straight from a register, without an adder or a decoder.
     fourth_onehot: DFF<Bits<RING>>,
+    /// `fourth_onehot`, all zero when the write lands there (`bypass_fourth`): the
+    /// write and the ring's entries are then one AND-OR, not a choice behind it.
+    fourth_select: DFF<Bits<RING>>,
     head: DFF<Bits<3>>,
     /// The entry after `head`'s.
     second: DFF<Bits<3>>,
@@ -113,6 +119,8 @@ pub struct VportMatch {
     head_next: Signal<Local, Bits<3>>,
     second_next: Signal<Local, Bits<3>>,
     bypass_head_next: Signal<Local, Bit>,
+    bypass_fourth_next: Signal<Local, Bit>,
+    fourth_next: Signal<Local, Bits<RING>>,
     bypass_second_next: Signal<Local, Bit>,
     nibble: Constant<Bits<{ 4 * RING }>>,
     entry: Signal<Local, Bits<FILTER_BITS>>,
@@ -120,6 +128,9 @@ pub struct VportMatch {
     valid_now: Signal<Local, Bits<FILTERS>>,
     vports_now: Signal<Local, Bits<{ 3 * FILTERS }>>,
     hits_now: Signal<Local, Bits<FILTERS>>,
+    pair_vport: Signal<Local, Bits<3>>,
+    pair_hits: Signal<Local, Bits<PAIRS>>,
+    pair_vports: Signal<Local, Bits<{ 3 * PAIRS }>>,
     found: Signal<Local, Bit>,
     chosen: Signal<Local, Bits<3>>,
 }
@@ -154,6 +165,9 @@ impl Default for VportMatch {
             write_ptr: Default::default(),
             fill_onehot: Default::default(),
             fourth_onehot: Default::default(),
+            fourth_select: Default::default(),
+            fourth_next: Default::default(),
+            bypass_fourth_next: Default::default(),
             head: Default::default(),
             second: Default::default(),
             third: Default::default(),
@@ -180,6 +194,9 @@ impl Default for VportMatch {
             valid_now: Default::default(),
             vports_now: Default::default(),
             hits_now: Default::default(),
+            pair_vport: Default::default(),
+            pair_hits: Default::default(),
+            pair_vports: Default::default(),
             found: Default::default(),
             chosen: Default::default(),
         }
@@ -208,6 +225,7 @@ impl Logic for VportMatch {
             write_ptr,
             fill_onehot,
             fourth_onehot,
+            fourth_select,
             head,
             second,
             third,
@@ -259,15 +277,31 @@ impl Logic for VportMatch {
             }
         }
         // Likewise the hits: taken when the compares hold a frame's first beat.
+        self.pair_vport.next = 0.into();
+        self.pair_hits.next = 0.into();
+        self.pair_vports.next = 0.into();
         if self.hits_valid.q.val() {
-            self.hits.d.next = self.hits_now.val();
-            self.hits_vports.d.next = self.hit_vports.q.val();
+            for p in 0..PAIRS {
+                self.pair_vport.next = self.hit_vports.q.val().get_bits::<3>(6 * p + 3);
+                if self.hits_now.val().get_bit(2 * p) {
+                    self.pair_vport.next = self.hit_vports.q.val().get_bits::<3>(6 * p);
+                }
+                self.pair_hits.next = self
+                    .pair_hits
+                    .val()
+                    .replace_bit(p, self.hits_now.val().get_bits::<2>(2 * p).any());
+                self.pair_vports.next = self.pair_vports.val()
+                    | (bit_cast::<{ 3 * PAIRS }, 3>(self.pair_vport.val())
+                        << (3 * p).to_bits::<8>());
+            }
+            self.hits.d.next = self.pair_hits.val();
+            self.hits_vports.d.next = self.pair_vports.val();
         }
         self.hits_ready.d.next = self.hits_valid.q.val() & !self.reset.val();
 
         self.found.next = false;
         self.chosen.next = 0.into();
-        for i in 0..FILTERS {
+        for i in 0..PAIRS {
             if self.hits.q.val().get_bit(i) & !self.found.val() {
                 self.found.next = true;
                 self.chosen.next = self.hits_vports.q.val().get_bits::<3>(3 * i);
@@ -312,14 +346,15 @@ impl Logic for VportMatch {
             self.fill_next.next = 1.into();
         }
         self.fill_onehot.d.next = self.fill_next.val();
-        self.fourth_onehot.d.next = self.fourth_onehot.q.val();
+        self.fourth_next.next = self.fourth_onehot.q.val();
         if self.pop.val() {
-            self.fourth_onehot.d.next =
+            self.fourth_next.next =
                 (self.fourth_onehot.q.val() << 1_u64) | (self.fourth_onehot.q.val() >> 15_u64);
         }
         if self.reset.val() {
-            self.fourth_onehot.d.next = 8.into();
+            self.fourth_next.next = 8.into();
         }
+        self.fourth_onehot.d.next = self.fourth_next.val();
         // `head`, `second` and `third` hold the entries at the read pointer and the two
         // after it, as the ring holds them after the write being made this clock: the
         // write is bypassed in (the `bypass_*` flags say where it lands, from the
@@ -332,7 +367,13 @@ impl Logic for VportMatch {
         self.bypass_head.d.next = self.bypass_head_next.val();
         self.bypass_second.d.next = self.bypass_second_next.val();
         self.bypass_third.d.next = self.staged_valid_next.val() & self.fill_next.val().get_bit(2);
-        self.bypass_fourth.d.next = self.staged_valid_next.val() & self.fill_next.val().get_bit(3);
+        self.bypass_fourth_next.next =
+            self.staged_valid_next.val() & self.fill_next.val().get_bit(3);
+        self.bypass_fourth.d.next = self.bypass_fourth_next.val();
+        self.fourth_select.d.next = self.fourth_next.val();
+        if self.bypass_fourth_next.val() {
+            self.fourth_select.d.next = 0.into();
+        }
         self.head_now.next = self.head.q.val();
         if self.bypass_head.q.val() {
             self.head_now.next = self.staged.q.val();
@@ -348,13 +389,13 @@ impl Logic for VportMatch {
         self.fourth_now.next = 0.into();
         for r in 0..RING {
             // One place matches: OR, not a priority chain.
-            if self.fourth_onehot.q.val().get_bit(r) {
+            if self.fourth_select.q.val().get_bit(r) {
                 self.fourth_now.next =
                     self.fourth_now.val() | self.ring.q.val().get_bits::<3>(4 * r);
             }
         }
         if self.bypass_fourth.q.val() {
-            self.fourth_now.next = self.staged.q.val();
+            self.fourth_now.next = self.fourth_now.val() | self.staged.q.val();
         }
         self.head_next.next = self.head_now.val();
         self.second_next.next = self.second_now.val();
