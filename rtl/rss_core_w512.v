@@ -299,7 +299,7 @@ module rss_core (
     reg  [5:0] capture$ex_dst_ptr;
     wire  capture$result_valid;
     wire  capture$result_next;
-    wire  capture$result_early;
+    wire  capture$result_near;
     wire  capture$next_ipv4;
     wire  capture$next_ipv6;
     wire  capture$next_tcp;
@@ -817,7 +817,7 @@ module rss_core (
         .ex_dst_ptr(capture$ex_dst_ptr),
         .result_valid(capture$result_valid),
         .result_next(capture$result_next),
-        .result_early(capture$result_early),
+        .result_near(capture$result_near),
         .next_ipv4(capture$next_ipv4),
         .next_ipv6(capture$next_ipv6),
         .next_tcp(capture$next_tcp),
@@ -1485,7 +1485,7 @@ module rss_core (
         keys$read_step = hasher$key_read_step;
         hasher$key_window = keys$window;
         regs$commit_hold = hasher$key_hold | job_valid$q;
-        regs$pick_hold = capture$result_next | capture$result_early;
+        regs$pick_hold = capture$result_near;
         regs$record_drops = drops$q;
         table_address$bank = hasher$out_tag[32'h1f];
         table_address$vport = hasher$out_tag[(32'h1b)+:(3)];
@@ -1657,7 +1657,7 @@ module rss_core (
 endmodule // top
 
 
-module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4_word,l4_before,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_dst,ex_dst_ptr,result_valid,result_next,result_early,next_ipv4,next_ipv6,next_tcp,next_udp,length,malformed,ipv4,ipv6,is_fragment,four_tuple,four_tuple_ex,src,dst,ex_src_addr,ex_dst_addr,ports);
+module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4_word,l4_before,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_dst,ex_dst_ptr,result_valid,result_next,result_near,next_ipv4,next_ipv6,next_tcp,next_udp,length,malformed,ipv4,ipv6,is_fragment,four_tuple,four_tuple_ex,src,dst,ex_src_addr,ex_dst_addr,ports);
     
     // Module arguments
     input wire  clock;
@@ -1679,7 +1679,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     input wire  [5:0] ex_dst_ptr;
     output reg  result_valid;
     output reg  result_next;
-    output reg  result_early;
+    output reg  result_near;
     output reg  next_ipv4;
     output reg  next_ipv6;
     output reg  next_tcp;
@@ -1705,7 +1705,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     localparam  target2 = 6'b110;
     localparam  target3 = 6'b111;
     localparam  target4 = 6'b1000;
-    localparam  window = 16'h80;
+    localparam  window = 18'b10000000;
     localparam  proto_tcp = 8'h6;
     localparam  proto_udp = 8'h11;
     localparam  tcp_ipv4 = 9'b10;
@@ -1846,12 +1846,12 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  v_valid$d;
     wire  v_valid$q;
     reg  v_valid$clock;
+    reg  near_q$d;
+    wire  near_q$q;
+    reg  near_q$clock;
     reg  [15:0] v_length$d;
     wire  [15:0] v_length$q;
     reg  v_length$clock;
-    reg  [15:0] v_available$d;
-    wire  [15:0] v_available$q;
-    reg  v_available$clock;
     reg  v_runt$d;
     wire  v_runt$q;
     reg  v_runt$clock;
@@ -1909,6 +1909,12 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  c_ports_over$d;
     wire  c_ports_over$q;
     reg  c_ports_over$clock;
+    reg  c_ports_past_frame$d;
+    wire  c_ports_past_frame$q;
+    reg  c_ports_past_frame$clock;
+    reg  c_past_window$d;
+    wire  c_past_window$q;
+    reg  c_past_window$clock;
     reg  c_datagram_over$d;
     wire  c_datagram_over$q;
     reg  c_datagram_over$clock;
@@ -2250,15 +2256,15 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         .q(v_valid$q),
         .clock(v_valid$clock)
     );
+    rss_core__capture__near_q near_q(
+        .d(near_q$d),
+        .q(near_q$q),
+        .clock(near_q$clock)
+    );
     rss_core__capture__v_length v_length(
         .d(v_length$d),
         .q(v_length$q),
         .clock(v_length$clock)
-    );
-    rss_core__capture__v_available v_available(
-        .d(v_available$d),
-        .q(v_available$q),
-        .clock(v_available$clock)
     );
     rss_core__capture__v_runt v_runt(
         .d(v_runt$d),
@@ -2354,6 +2360,16 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         .d(c_ports_over$d),
         .q(c_ports_over$q),
         .clock(c_ports_over$clock)
+    );
+    rss_core__capture__c_ports_past_frame c_ports_past_frame(
+        .d(c_ports_past_frame$d),
+        .q(c_ports_past_frame$q),
+        .clock(c_ports_past_frame$clock)
+    );
+    rss_core__capture__c_past_window c_past_window(
+        .d(c_past_window$d),
+        .q(c_past_window$q),
+        .clock(c_past_window$clock)
     );
     rss_core__capture__c_datagram_over c_datagram_over(
         .d(c_datagram_over$d),
@@ -2534,8 +2550,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         ex_src_q$clock = clock;
         ex_dst_q$clock = clock;
         v_valid$clock = clock;
+        near_q$clock = clock;
         v_length$clock = clock;
-        v_available$clock = clock;
         v_runt$clock = clock;
         v_walk_broken$clock = clock;
         v_ipv4$clock = clock;
@@ -2555,6 +2571,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         c_walk_broken$clock = clock;
         c_need_over$clock = clock;
         c_ports_over$clock = clock;
+        c_ports_past_frame$clock = clock;
+        c_past_window$clock = clock;
         c_datagram_over$clock = clock;
         c_ipv4$clock = clock;
         c_ipv6$clock = clock;
@@ -2615,8 +2633,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         ex_src_q$d = ex_src_q$q;
         ex_dst_q$d = ex_dst_q$q;
         v_valid$d = v_valid$q;
+        near_q$d = near_q$q;
         v_length$d = v_length$q;
-        v_available$d = v_available$q;
         v_runt$d = v_runt$q;
         v_walk_broken$d = v_walk_broken$q;
         v_ipv4$d = v_ipv4$q;
@@ -2636,6 +2654,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         c_walk_broken$d = c_walk_broken$q;
         c_need_over$d = c_need_over$q;
         c_ports_over$d = c_ports_over$q;
+        c_ports_past_frame$d = c_ports_past_frame$q;
+        c_past_window$d = c_past_window$q;
         c_datagram_over$d = c_datagram_over$q;
         c_ipv4$d = c_ipv4$q;
         c_ipv6$d = c_ipv6$q;
@@ -2813,11 +2833,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
             end
         end
         v_valid$d = valid & last;
+        near_q$d = (valid & last) | v_valid$q;
         v_length$d = frame_length;
-        v_available$d = frame_length;
-        if (frame_length > window) begin
-            v_available$d = window;
-        end
         v_runt$d = l3 > ((frame_length) & 18'h3ffff);
         v_walk_broken$d = bad | ~walk_ready | (frame_ipv6 & walk_live);
         v_ipv4$d = frame_ipv4;
@@ -2835,8 +2852,10 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         c_length$d = v_length$q;
         c_runt$d = v_runt$q;
         c_walk_broken$d = v_walk_broken$q;
-        c_need_over$d = v_need_end$q > ((v_available$q) & 18'h3ffff);
-        c_ports_over$d = v_ports_due$q & ((v_ports_end$q > v_datagram_end$q) | (v_ports_end$q > ((v_available$q) & 18'h3ffff)));
+        c_past_window$d = (v_need_end$q > window) | (v_ports_due$q & (v_ports_end$q > window));
+        c_need_over$d = v_need_end$q > ((v_length$q) & 18'h3ffff);
+        c_ports_over$d = v_ports_due$q & (v_ports_end$q > v_datagram_end$q);
+        c_ports_past_frame$d = v_ports_due$q & (v_ports_end$q > ((v_length$q) & 18'h3ffff));
         c_datagram_over$d = v_datagram_end$q > ((v_length$q) & 18'h3ffff);
         c_ipv4$d = v_ipv4$q;
         c_ipv6$d = v_ipv6$q;
@@ -2864,7 +2883,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         c_four_tuple_ex$d = four_tuple_ex_now;
         c_ex_src$d = v_ex_src$q;
         c_ex_dst$d = v_ex_dst$q;
-        broken = c_walk_broken$q | c_need_over$q | c_ports_over$q | c_datagram_over$q;
+        broken = c_walk_broken$q | c_need_over$q | c_ports_over$q | c_ports_past_frame$q | c_past_window$q | c_datagram_over$q;
         bad_frame = c_runt$q | (c_ip$q & broken);
         good_ipv4 = c_ipv4$q & ~bad_frame;
         good_ipv6 = c_ipv6$q & ~bad_frame;
@@ -2940,7 +2959,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         end
         result_valid = result_q$q;
         result_next = c_valid$q;
-        result_early = v_valid$q;
+        result_near = near_q$q;
         next_ipv4 = v_ipv4$q;
         next_ipv6 = v_ipv6$q;
         next_tcp = v_tcp$q;
@@ -3180,6 +3199,25 @@ module rss_core__capture__c_need_over(d,q,clock);
 endmodule // rss_core__capture__c_need_over
 
 
+module rss_core__capture__c_past_window(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__c_past_window
+
+
 module rss_core__capture__c_ports_over(d,q,clock);
     
     // Module arguments
@@ -3197,6 +3235,25 @@ module rss_core__capture__c_ports_over(d,q,clock);
     end
           
 endmodule // rss_core__capture__c_ports_over
+
+
+module rss_core__capture__c_ports_past_frame(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__c_ports_past_frame
 
 
 module rss_core__capture__c_runt(d,q,clock);
@@ -3974,6 +4031,25 @@ module rss_core__capture__malformed_q(d,q,clock);
 endmodule // rss_core__capture__malformed_q
 
 
+module rss_core__capture__near_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__near_q
+
+
 module rss_core__capture__ports_low(d,q,clock);
     
     // Module arguments
@@ -4628,25 +4704,6 @@ module rss_core__capture__snap_w4(d,q,clock);
     end
           
 endmodule // rss_core__capture__snap_w4
-
-
-module rss_core__capture__v_available(d,q,clock);
-    
-    // Module arguments
-    input wire  [15:0] d;
-    output reg  [15:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 16'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__capture__v_available
 
 
 module rss_core__capture__v_datagram_end(d,q,clock);
@@ -19590,8 +19647,11 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
     reg  [1:0] queued_next;
     reg  [1:0] pipe_next;
     reg  pipe_full_next;
-    reg  [8:0] held_step;
-    reg  [8:0] stored_step;
+    reg  no_store;
+    reg  [8:0] held_up;
+    reg  [8:0] held_down;
+    reg  [8:0] stored_up;
+    reg  [8:0] stored_down;
     reg  issue;
     reg  store;
     reg  leave;
@@ -19800,28 +19860,33 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
         pipe_q$d = pipe_next;
         pipe_full_q$d = pipe_full_next;
         head_valid$d = |queued_next;
-        held_step = 32'h0;
+        no_store = ~store;
+        held_up = held_q$q + ((store) & 9'h1ff);
+        held_down = held_q$q - ((no_store) & 9'h1ff);
+        held_q$d = held_up;
+        if (leave) begin
+            held_q$d = held_down;
+        end
         full_q$d = held_q$q == capacity;
         if (store & ~leave) begin
-            held_step = 32'h1;
             full_q$d = held_q$q == (capacity - 64'h1);
         end
         if (~store & leave) begin
-            held_step = ~held_step;
             full_q$d = 1'b0;
         end
-        held_q$d = held_q$q + held_step;
-        stored_step = 32'h0;
+        stored_up = stored_q$q + ((store) & 9'h1ff);
+        stored_down = stored_q$q - ((no_store) & 9'h1ff);
+        stored_q$d = stored_up;
+        if (issue) begin
+            stored_q$d = stored_down;
+        end
         waiting_q$d = |stored_q$q;
         if (store & ~issue) begin
-            stored_step = 32'h1;
             waiting_q$d = 1'b1;
         end
         if (~store & issue) begin
-            stored_step = ~stored_step;
             waiting_q$d = stored_q$q != 64'h1;
         end
-        stored_q$d = stored_q$q + stored_step;
         if (reset) begin
             held_q$d = 32'h0;
             stored_q$d = 32'h0;
@@ -27680,6 +27745,9 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [4:0] cooldown$d;
     wire  [4:0] cooldown$q;
     reg  cooldown$clock;
+    reg  [7:0] read_banks_q$d;
+    wire  [7:0] read_banks_q$q;
+    reg  read_banks_q$clock;
     reg  hash_types_reg$clock;
     reg  hash_types_reg$reset;
     reg  [39:0] hash_types_reg$write_decode;
@@ -27797,7 +27865,6 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  counters$clock;
     reg  counters$bump;
     reg  [6:0] counters$bump_index;
-    reg  [10:0] counters$read_next;
     reg  [10:0] counters$read_address;
     wire  counters$read_hit;
     wire  [31:0] counters$read_data;
@@ -27947,9 +28014,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [7:0] write_banks;
     reg  [7:0] read_banks;
     reg  write_bank;
-    reg  read_bank;
     reg  [3:0] record_class;
-    reg  [10:0] read_next;
     reg  [10:0] write_address;
     reg  [31:0] write_data;
     reg  [3:0] write_strobes;
@@ -27966,7 +28031,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  read_hit;
     reg  read_fire;
     reg  [10:0] read_request;
-    reg  [10:0] read_next_offset;
+    reg  [10:0] read_offset;
     
     // Sub module instances
     rss_core__regs__ctrl ctrl(
@@ -28088,6 +28153,11 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .d(cooldown$d),
         .q(cooldown$q),
         .clock(cooldown$clock)
+    );
+    rss_core__regs__read_banks_q read_banks_q(
+        .d(read_banks_q$d),
+        .q(read_banks_q$q),
+        .clock(read_banks_q$clock)
     );
     rss_core__regs__hash_types_reg hash_types_reg(
         .clock(hash_types_reg$clock),
@@ -28235,7 +28305,6 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .clock(counters$clock),
         .bump(counters$bump),
         .bump_index(counters$bump_index),
-        .read_next(counters$read_next),
         .read_address(counters$read_address),
         .read_hit(counters$read_hit),
         .read_data(counters$read_data)
@@ -28479,6 +28548,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         read_probe_q$clock = clock;
         read_hit_q$clock = clock;
         table_read_hit_q$clock = clock;
+        read_banks_q$clock = clock;
         key_generation$d = key_generation$q;
         key_bump_q$d = key_bump_q$q;
         cooldown$d = cooldown$q;
@@ -28511,6 +28581,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         read_probe_q$d = read_probe_q$q;
         read_hit_q$d = read_hit_q$q;
         table_read_hit_q$d = table_read_hit_q$q;
+        read_banks_q$d = read_banks_q$q;
         ctrl$clock = clock;
         queue_limit$clock = clock;
         table_read$clock = clock;
@@ -28770,11 +28841,6 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         s_axil_arready = read_fire;
         read_request = s_axil_araddr[(32'h2)+:(11)];
         request_decode$address = read_request;
-        read_next = read_address$q;
-        if (read_fire) begin
-            read_next = read_request;
-        end
-        counters$read_next = read_next;
         ctrl$read_decode = read_decode_q$q;
         queue_limit$read_decode = read_decode_q$q;
         table_read$read_decode = read_decode_q$q;
@@ -28796,13 +28862,16 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         probe$read_next = read_address$q;
         probe$read_decode = read_decode_q$q;
         vports$read_next = read_address$q;
-        read_next_offset = read_next - table_base;
-        read_element_vport = read_next_offset >> table_log2;
+        read_offset = read_address$q - table_base;
+        read_element_vport = read_offset >> table_log2;
         read_vport = read_element_vport[(32'h0)+:(3)];
-        read_banks = active_banks >> read_vport;
-        read_bank = read_banks[32'h0] ^ ~table_read$value[32'h0];
-        table_readback$read_address = (((read_next_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((read_bank) << (32'ha)));
-        table_read_hit_q$d = (read_next >= table_base) & (read_next_offset < table_entries);
+        read_banks_q$d = active_banks;
+        if (~table_read$value[32'h0]) begin
+            read_banks_q$d = ~active_banks;
+        end
+        read_banks = read_banks_q$q >> read_vport;
+        table_readback$read_address = (((read_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((read_banks[32'h0]) << (32'ha)));
+        table_read_hit_q$d = (read_address$q >= table_base) & (read_offset < table_entries);
         table_read_hit = table_read_hit_q$q;
         read_scalars_q$d = ctrl$read_data | queue_limit$read_data | table_read$read_data | vport_caps$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data | record_drops_reg$read_data | refused_reg$read_data;
         read_vports_q$d = vports$read_data;
@@ -28826,17 +28895,20 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
             read_state$d = 32'h3;
         end
         if (read_state$q == 32'h3) begin
+            read_state$d = 32'h4;
+        end
+        if (read_state$q == 32'h4) begin
             rdata$d = read_bus;
             rresp$d = 32'h0;
             if (~read_hit_q$q) begin
                 rresp$d = slverr;
             end
-            read_state$d = 32'h4;
+            read_state$d = 32'h5;
         end
-        if ((read_state$q == 32'h4) & s_axil_rready) begin
+        if ((read_state$q == 32'h5) & s_axil_rready) begin
             read_state$d = 32'h0;
         end
-        s_axil_rvalid = read_state$q == 32'h4;
+        s_axil_rvalid = read_state$q == 32'h5;
         s_axil_rdata = rdata$q;
         s_axil_rresp = rresp$q;
         if (reset) begin
@@ -29055,13 +29127,12 @@ module rss_core__regs__counted_vport(d,q,clock);
 endmodule // rss_core__regs__counted_vport
 
 
-module rss_core__regs__counters(clock,bump,bump_index,read_next,read_address,read_hit,read_data);
+module rss_core__regs__counters(clock,bump,bump_index,read_address,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
     input wire  bump;
     input wire  [6:0] bump_index;
-    input wire  [10:0] read_next;
     input wire  [10:0] read_address;
     output reg  read_hit;
     output reg  [31:0] read_data;
@@ -29099,12 +29170,24 @@ module rss_core__regs__counters(clock,bump,bump_index,read_next,read_address,rea
     reg  [31:0] raw$d;
     wire  [31:0] raw$q;
     reg  raw$clock;
+    reg  fetch_valid$d;
+    wire  fetch_valid$q;
+    reg  fetch_valid$clock;
+    reg  [6:0] fetch_counter$d;
+    wire  [6:0] fetch_counter$q;
+    reg  fetch_counter$clock;
+    reg  [31:0] held$d;
+    wire  [31:0] held$q;
+    reg  held$clock;
     reg  add_valid$d;
     wire  add_valid$q;
     reg  add_valid$clock;
     reg  [6:0] add_counter$d;
     wire  [6:0] add_counter$q;
     reg  add_counter$clock;
+    reg  forward_newest$d;
+    wire  forward_newest$q;
+    reg  forward_newest$clock;
     reg  forward_last$d;
     wire  forward_last$q;
     reg  forward_last$clock;
@@ -29140,8 +29223,8 @@ module rss_core__regs__counters(clock,bump,bump_index,read_next,read_address,rea
     reg  read_word$clock;
     
     // Local signals
+    reg  [31:0] fetched;
     reg  [31:0] count;
-    reg  [31:0] next_count;
     
     // Sub module instances
     rss_core__regs__counters__counts counts(
@@ -29186,6 +29269,21 @@ module rss_core__regs__counters(clock,bump,bump_index,read_next,read_address,rea
         .q(raw$q),
         .clock(raw$clock)
     );
+    rss_core__regs__counters__fetch_valid fetch_valid(
+        .d(fetch_valid$d),
+        .q(fetch_valid$q),
+        .clock(fetch_valid$clock)
+    );
+    rss_core__regs__counters__fetch_counter fetch_counter(
+        .d(fetch_counter$d),
+        .q(fetch_counter$q),
+        .clock(fetch_counter$clock)
+    );
+    rss_core__regs__counters__held held(
+        .d(held$d),
+        .q(held$q),
+        .clock(held$clock)
+    );
     rss_core__regs__counters__add_valid add_valid(
         .d(add_valid$d),
         .q(add_valid$q),
@@ -29195,6 +29293,11 @@ module rss_core__regs__counters(clock,bump,bump_index,read_next,read_address,rea
         .d(add_counter$d),
         .q(add_counter$q),
         .clock(add_counter$clock)
+    );
+    rss_core__regs__counters__forward_newest forward_newest(
+        .d(forward_newest$d),
+        .q(forward_newest$q),
+        .clock(forward_newest$clock)
     );
     rss_core__regs__counters__forward_last forward_last(
         .d(forward_last$d),
@@ -29259,8 +29362,12 @@ module rss_core__regs__counters(clock,bump,bump_index,read_next,read_address,rea
         update_valid$clock = clock;
         update_counter$clock = clock;
         raw$clock = clock;
+        fetch_valid$clock = clock;
+        fetch_counter$clock = clock;
+        held$clock = clock;
         add_valid$clock = clock;
         add_counter$clock = clock;
+        forward_newest$clock = clock;
         forward_last$clock = clock;
         forward_prev$clock = clock;
         forward_older$clock = clock;
@@ -29277,8 +29384,12 @@ module rss_core__regs__counters(clock,bump,bump_index,read_next,read_address,rea
         update_valid$d = update_valid$q;
         update_counter$d = update_counter$q;
         raw$d = raw$q;
+        fetch_valid$d = fetch_valid$q;
+        fetch_counter$d = fetch_counter$q;
+        held$d = held$q;
         add_valid$d = add_valid$q;
         add_counter$d = add_counter$q;
+        forward_newest$d = forward_newest$q;
         forward_last$d = forward_last$q;
         forward_prev$d = forward_prev$q;
         forward_older$d = forward_older$q;
@@ -29299,25 +29410,32 @@ module rss_core__regs__counters(clock,bump,bump_index,read_next,read_address,rea
         update_valid$d = bump_valid$q;
         update_counter$d = bump_counter$q;
         raw$d = counts$read_data;
-        add_valid$d = update_valid$q;
-        add_counter$d = update_counter$q;
+        fetch_valid$d = update_valid$q;
+        fetch_counter$d = update_counter$q;
         forward_last$d = add_valid$q & (add_counter$q == update_counter$q);
         forward_prev$d = last_valid$q & (last_counter$q == update_counter$q);
         forward_older$d = prev_valid$q & (prev_counter$q == update_counter$q);
-        count = raw$q;
+        fetched = raw$q;
         if (forward_older$q) begin
-            count = older_count$q;
+            fetched = older_count$q;
         end
         if (forward_prev$q) begin
-            count = prev_count$q;
+            fetched = prev_count$q;
         end
         if (forward_last$q) begin
+            fetched = last_count$q;
+        end
+        held$d = fetched;
+        forward_newest$d = add_valid$q & (add_counter$q == fetch_counter$q);
+        add_valid$d = fetch_valid$q;
+        add_counter$d = fetch_counter$q;
+        count = held$q;
+        if (forward_newest$q) begin
             count = last_count$q;
         end
-        next_count = count + 64'h1;
         last_valid$d = add_valid$q;
         last_counter$d = add_counter$q;
-        last_count$d = next_count;
+        last_count$d = count + 64'h1;
         counts$write_enable = last_valid$q;
         counts$write_address = last_counter$q;
         counts$write_data = last_count$q;
@@ -29328,7 +29446,7 @@ module rss_core__regs__counters(clock,bump,bump_index,read_next,read_address,rea
         prev_counter$d = last_counter$q;
         prev_count$d = last_count$q;
         older_count$d = prev_count$q;
-        readback$read_address = read_next[(32'h0)+:(7)];
+        readback$read_address = read_address[(32'h0)+:(7)];
         read_hit = (read_address[(32'h7)+:(4)] == region) & (((read_address[(32'h0)+:(7)]) & 11'h7ff) < elements);
         read_word$d = 32'h0;
         if (read_hit) begin
@@ -29573,6 +29691,44 @@ module rss_core__regs__counters__counts(read_address,read_clock,read_data,write_
 endmodule // rss_core__regs__counters__counts
 
 
+module rss_core__regs__counters__fetch_counter(d,q,clock);
+    
+    // Module arguments
+    input wire  [6:0] d;
+    output reg  [6:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 7'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__fetch_counter
+
+
+module rss_core__regs__counters__fetch_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__fetch_valid
+
+
 module rss_core__regs__counters__forward_last(d,q,clock);
     
     // Module arguments
@@ -29590,6 +29746,25 @@ module rss_core__regs__counters__forward_last(d,q,clock);
     end
           
 endmodule // rss_core__regs__counters__forward_last
+
+
+module rss_core__regs__counters__forward_newest(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__forward_newest
 
 
 module rss_core__regs__counters__forward_older(d,q,clock);
@@ -29628,6 +29803,25 @@ module rss_core__regs__counters__forward_prev(d,q,clock);
     end
           
 endmodule // rss_core__regs__counters__forward_prev
+
+
+module rss_core__regs__counters__held(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__counters__held
 
 
 module rss_core__regs__counters__last_count(d,q,clock);
@@ -34183,6 +34377,25 @@ module rss_core__regs__read_address(d,q,clock);
     end
           
 endmodule // rss_core__regs__read_address
+
+
+module rss_core__regs__read_banks_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__read_banks_q
 
 
 module rss_core__regs__read_decode_q(d,q,clock);
@@ -40510,6 +40723,7 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
     reg  [4:0] l3;
     reg  grid2;
     reg  word_grid2;
+    reg  count_tag12;
     reg  [5:0] slot_last;
     reg  [5:0] slot_last14;
     reg  [5:0] next_slot_last;
@@ -40771,6 +40985,10 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         if (narrow) begin
             word_grid2 = tag12_q$q & ~tag16_q$q;
         end
+        count_tag12 = tag12;
+        if (narrow) begin
+            count_tag12 = tag12_q$q;
+        end
         extended = (((prev_tail$q) & 560'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << data_bits) | ((d_data$q) & 560'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
         words = extended[(32'h10)+:(512)];
         if (word_grid2) begin
@@ -40783,7 +41001,7 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         slot_last = slot_last_q$q ^ first_slot_last;
         slot_last14 = slot_last14_q$q ^ first_slot_last14;
         last_word = slot_last;
-        if (~tag12) begin
+        if (~count_tag12) begin
             last_word = slot_last14;
         end
         next_slot_last = slot_last + words_per_beat;
@@ -40845,7 +41063,7 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
             held_grid14 = ((held_grid14 & ~(1 << (32'h2)) | ((1'b1) << (32'h2))) & ~(1 << (32'h5)) | ((1'b1) << (32'h5)));
         end
         held = held_grid;
-        if (~tag12) begin
+        if (~count_tag12) begin
             held = held_grid14;
         end
         if (~d_valid$q) begin
@@ -41955,8 +42173,11 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
     reg  [1:0] queued_next;
     reg  [1:0] pipe_next;
     reg  pipe_full_next;
-    reg  [4:0] held_step;
-    reg  [4:0] stored_step;
+    reg  no_store;
+    reg  [4:0] held_up;
+    reg  [4:0] held_down;
+    reg  [4:0] stored_up;
+    reg  [4:0] stored_down;
     reg  issue;
     reg  store;
     reg  leave;
@@ -42165,28 +42386,33 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
         pipe_q$d = pipe_next;
         pipe_full_q$d = pipe_full_next;
         head_valid$d = |queued_next;
-        held_step = 32'h0;
+        no_store = ~store;
+        held_up = held_q$q + ((store) & 5'h1f);
+        held_down = held_q$q - ((no_store) & 5'h1f);
+        held_q$d = held_up;
+        if (leave) begin
+            held_q$d = held_down;
+        end
         full_q$d = held_q$q == capacity;
         if (store & ~leave) begin
-            held_step = 32'h1;
             full_q$d = held_q$q == (capacity - 64'h1);
         end
         if (~store & leave) begin
-            held_step = ~held_step;
             full_q$d = 1'b0;
         end
-        held_q$d = held_q$q + held_step;
-        stored_step = 32'h0;
+        stored_up = stored_q$q + ((store) & 5'h1f);
+        stored_down = stored_q$q - ((no_store) & 5'h1f);
+        stored_q$d = stored_up;
+        if (issue) begin
+            stored_q$d = stored_down;
+        end
         waiting_q$d = |stored_q$q;
         if (store & ~issue) begin
-            stored_step = 32'h1;
             waiting_q$d = 1'b1;
         end
         if (~store & issue) begin
-            stored_step = ~stored_step;
             waiting_q$d = stored_q$q != 64'h1;
         end
-        stored_q$d = stored_q$q + stored_step;
         if (reset) begin
             held_q$d = 32'h0;
             stored_q$d = 32'h0;
@@ -45180,11 +45406,11 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     reg  hits_valid$d;
     wire  hits_valid$q;
     reg  hits_valid$clock;
-    reg  [15:0] hits$d;
-    wire  [15:0] hits$q;
+    reg  [7:0] hits$d;
+    wire  [7:0] hits$q;
     reg  hits$clock;
-    reg  [47:0] hits_vports$d;
-    wire  [47:0] hits_vports$q;
+    reg  [23:0] hits_vports$d;
+    wire  [23:0] hits_vports$q;
     reg  hits_vports$clock;
     reg  hits_ready$d;
     wire  hits_ready$q;
@@ -45216,6 +45442,9 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     reg  [15:0] fourth_onehot$d;
     wire  [15:0] fourth_onehot$q;
     reg  fourth_onehot$clock;
+    reg  [15:0] fourth_select$d;
+    wire  [15:0] fourth_select$q;
+    reg  fourth_select$clock;
     reg  [2:0] head$d;
     wire  [2:0] head$q;
     reg  head$clock;
@@ -45253,12 +45482,17 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     reg  [2:0] head_next;
     reg  [2:0] second_next;
     reg  bypass_head_next;
+    reg  bypass_fourth_next;
+    reg  [15:0] fourth_next;
     reg  bypass_second_next;
     reg  [51:0] entry;
     reg  [95:0] byte_hits_now;
     reg  [15:0] valid_now;
     reg  [47:0] vports_now;
     reg  [15:0] hits_now;
+    reg  [2:0] pair_vport;
+    reg  [7:0] pair_hits;
+    reg  [23:0] pair_vports;
     reg  found;
     reg  [2:0] chosen;
     
@@ -45343,6 +45577,11 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         .q(fourth_onehot$q),
         .clock(fourth_onehot$clock)
     );
+    rss_core__vport_match__fourth_select fourth_select(
+        .d(fourth_select$d),
+        .q(fourth_select$q),
+        .clock(fourth_select$clock)
+    );
     rss_core__vport_match__head head(
         .d(head$d),
         .q(head$q),
@@ -45402,6 +45641,7 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         write_ptr$clock = clock;
         fill_onehot$clock = clock;
         fourth_onehot$clock = clock;
+        fourth_select$clock = clock;
         head$clock = clock;
         second$clock = clock;
         third$clock = clock;
@@ -45426,6 +45666,7 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         write_ptr$d = write_ptr$q;
         fill_onehot$d = fill_onehot$q;
         fourth_onehot$d = fourth_onehot$q;
+        fourth_select$d = fourth_select$q;
         head$d = head$q;
         second$d = second$q;
         third$d = third$q;
@@ -45829,9 +46070,60 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         if (entry_valid$q[15] & mac_complete$q & &byte_hits$q[(32'h6 * 15)+:(6)]) begin
             hits_now = (hits_now & ~(1 << (15)) | ((1'b1) << (15)));
         end
+        pair_vport = 32'h0;
+        pair_hits = 32'h0;
+        pair_vports = 32'h0;
         if (hits_valid$q) begin
-            hits$d = hits_now;
-            hits_vports$d = hit_vports$q;
+            pair_vport = hit_vports$q[(32'h6 * 0 + 32'h3)+:(3)];
+            if (hits_now[32'h2 * 0]) begin
+                pair_vport = hit_vports$q[(32'h6 * 0)+:(3)];
+            end
+            pair_hits = (pair_hits & ~(1 << (0)) | ((|hits_now[(32'h2 * 0)+:(2)]) << (0)));
+            pair_vports = pair_vports | (((pair_vport) & 24'hffffff) << (32'h3 * 0));
+            pair_vport = hit_vports$q[(32'h6 * 1 + 32'h3)+:(3)];
+            if (hits_now[32'h2 * 1]) begin
+                pair_vport = hit_vports$q[(32'h6 * 1)+:(3)];
+            end
+            pair_hits = (pair_hits & ~(1 << (1)) | ((|hits_now[(32'h2 * 1)+:(2)]) << (1)));
+            pair_vports = pair_vports | (((pair_vport) & 24'hffffff) << (32'h3 * 1));
+            pair_vport = hit_vports$q[(32'h6 * 2 + 32'h3)+:(3)];
+            if (hits_now[32'h2 * 2]) begin
+                pair_vport = hit_vports$q[(32'h6 * 2)+:(3)];
+            end
+            pair_hits = (pair_hits & ~(1 << (2)) | ((|hits_now[(32'h2 * 2)+:(2)]) << (2)));
+            pair_vports = pair_vports | (((pair_vport) & 24'hffffff) << (32'h3 * 2));
+            pair_vport = hit_vports$q[(32'h6 * 3 + 32'h3)+:(3)];
+            if (hits_now[32'h2 * 3]) begin
+                pair_vport = hit_vports$q[(32'h6 * 3)+:(3)];
+            end
+            pair_hits = (pair_hits & ~(1 << (3)) | ((|hits_now[(32'h2 * 3)+:(2)]) << (3)));
+            pair_vports = pair_vports | (((pair_vport) & 24'hffffff) << (32'h3 * 3));
+            pair_vport = hit_vports$q[(32'h6 * 4 + 32'h3)+:(3)];
+            if (hits_now[32'h2 * 4]) begin
+                pair_vport = hit_vports$q[(32'h6 * 4)+:(3)];
+            end
+            pair_hits = (pair_hits & ~(1 << (4)) | ((|hits_now[(32'h2 * 4)+:(2)]) << (4)));
+            pair_vports = pair_vports | (((pair_vport) & 24'hffffff) << (32'h3 * 4));
+            pair_vport = hit_vports$q[(32'h6 * 5 + 32'h3)+:(3)];
+            if (hits_now[32'h2 * 5]) begin
+                pair_vport = hit_vports$q[(32'h6 * 5)+:(3)];
+            end
+            pair_hits = (pair_hits & ~(1 << (5)) | ((|hits_now[(32'h2 * 5)+:(2)]) << (5)));
+            pair_vports = pair_vports | (((pair_vport) & 24'hffffff) << (32'h3 * 5));
+            pair_vport = hit_vports$q[(32'h6 * 6 + 32'h3)+:(3)];
+            if (hits_now[32'h2 * 6]) begin
+                pair_vport = hit_vports$q[(32'h6 * 6)+:(3)];
+            end
+            pair_hits = (pair_hits & ~(1 << (6)) | ((|hits_now[(32'h2 * 6)+:(2)]) << (6)));
+            pair_vports = pair_vports | (((pair_vport) & 24'hffffff) << (32'h3 * 6));
+            pair_vport = hit_vports$q[(32'h6 * 7 + 32'h3)+:(3)];
+            if (hits_now[32'h2 * 7]) begin
+                pair_vport = hit_vports$q[(32'h6 * 7)+:(3)];
+            end
+            pair_hits = (pair_hits & ~(1 << (7)) | ((|hits_now[(32'h2 * 7)+:(2)]) << (7)));
+            pair_vports = pair_vports | (((pair_vport) & 24'hffffff) << (32'h3 * 7));
+            hits$d = pair_hits;
+            hits_vports$d = pair_vports;
         end
         hits_ready$d = hits_valid$q & ~reset;
         found = 1'b0;
@@ -45867,38 +46159,6 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         if (hits$q[7] & ~found) begin
             found = 1'b1;
             chosen = hits_vports$q[(32'h3 * 7)+:(3)];
-        end
-        if (hits$q[8] & ~found) begin
-            found = 1'b1;
-            chosen = hits_vports$q[(32'h3 * 8)+:(3)];
-        end
-        if (hits$q[9] & ~found) begin
-            found = 1'b1;
-            chosen = hits_vports$q[(32'h3 * 9)+:(3)];
-        end
-        if (hits$q[10] & ~found) begin
-            found = 1'b1;
-            chosen = hits_vports$q[(32'h3 * 10)+:(3)];
-        end
-        if (hits$q[11] & ~found) begin
-            found = 1'b1;
-            chosen = hits_vports$q[(32'h3 * 11)+:(3)];
-        end
-        if (hits$q[12] & ~found) begin
-            found = 1'b1;
-            chosen = hits_vports$q[(32'h3 * 12)+:(3)];
-        end
-        if (hits$q[13] & ~found) begin
-            found = 1'b1;
-            chosen = hits_vports$q[(32'h3 * 13)+:(3)];
-        end
-        if (hits$q[14] & ~found) begin
-            found = 1'b1;
-            chosen = hits_vports$q[(32'h3 * 14)+:(3)];
-        end
-        if (hits$q[15] & ~found) begin
-            found = 1'b1;
-            chosen = hits_vports$q[(32'h3 * 15)+:(3)];
         end
         chosen_q$d = chosen;
         if (staged_valid$q) begin
@@ -45975,19 +46235,25 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
             fill_next = 32'h1;
         end
         fill_onehot$d = fill_next;
-        fourth_onehot$d = fourth_onehot$q;
+        fourth_next = fourth_onehot$q;
         if (pop) begin
-            fourth_onehot$d = (fourth_onehot$q << 64'h1) | (fourth_onehot$q >> 64'hf);
+            fourth_next = (fourth_onehot$q << 64'h1) | (fourth_onehot$q >> 64'hf);
         end
         if (reset) begin
-            fourth_onehot$d = 32'h8;
+            fourth_next = 32'h8;
         end
+        fourth_onehot$d = fourth_next;
         bypass_head_next = staged_valid_next & fill_next[32'h0];
         bypass_second_next = staged_valid_next & fill_next[32'h1];
         bypass_head$d = bypass_head_next;
         bypass_second$d = bypass_second_next;
         bypass_third$d = staged_valid_next & fill_next[32'h2];
-        bypass_fourth$d = staged_valid_next & fill_next[32'h3];
+        bypass_fourth_next = staged_valid_next & fill_next[32'h3];
+        bypass_fourth$d = bypass_fourth_next;
+        fourth_select$d = fourth_next;
+        if (bypass_fourth_next) begin
+            fourth_select$d = 32'h0;
+        end
         head_now = head$q;
         if (bypass_head$q) begin
             head_now = staged$q;
@@ -46001,56 +46267,56 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
             third_now = staged$q;
         end
         fourth_now = 32'h0;
-        if (fourth_onehot$q[0]) begin
+        if (fourth_select$q[0]) begin
             fourth_now = fourth_now | ring$q[(32'h4 * 0)+:(3)];
         end
-        if (fourth_onehot$q[1]) begin
+        if (fourth_select$q[1]) begin
             fourth_now = fourth_now | ring$q[(32'h4 * 1)+:(3)];
         end
-        if (fourth_onehot$q[2]) begin
+        if (fourth_select$q[2]) begin
             fourth_now = fourth_now | ring$q[(32'h4 * 2)+:(3)];
         end
-        if (fourth_onehot$q[3]) begin
+        if (fourth_select$q[3]) begin
             fourth_now = fourth_now | ring$q[(32'h4 * 3)+:(3)];
         end
-        if (fourth_onehot$q[4]) begin
+        if (fourth_select$q[4]) begin
             fourth_now = fourth_now | ring$q[(32'h4 * 4)+:(3)];
         end
-        if (fourth_onehot$q[5]) begin
+        if (fourth_select$q[5]) begin
             fourth_now = fourth_now | ring$q[(32'h4 * 5)+:(3)];
         end
-        if (fourth_onehot$q[6]) begin
+        if (fourth_select$q[6]) begin
             fourth_now = fourth_now | ring$q[(32'h4 * 6)+:(3)];
         end
-        if (fourth_onehot$q[7]) begin
+        if (fourth_select$q[7]) begin
             fourth_now = fourth_now | ring$q[(32'h4 * 7)+:(3)];
         end
-        if (fourth_onehot$q[8]) begin
+        if (fourth_select$q[8]) begin
             fourth_now = fourth_now | ring$q[(32'h4 * 8)+:(3)];
         end
-        if (fourth_onehot$q[9]) begin
+        if (fourth_select$q[9]) begin
             fourth_now = fourth_now | ring$q[(32'h4 * 9)+:(3)];
         end
-        if (fourth_onehot$q[10]) begin
+        if (fourth_select$q[10]) begin
             fourth_now = fourth_now | ring$q[(32'h4 * 10)+:(3)];
         end
-        if (fourth_onehot$q[11]) begin
+        if (fourth_select$q[11]) begin
             fourth_now = fourth_now | ring$q[(32'h4 * 11)+:(3)];
         end
-        if (fourth_onehot$q[12]) begin
+        if (fourth_select$q[12]) begin
             fourth_now = fourth_now | ring$q[(32'h4 * 12)+:(3)];
         end
-        if (fourth_onehot$q[13]) begin
+        if (fourth_select$q[13]) begin
             fourth_now = fourth_now | ring$q[(32'h4 * 13)+:(3)];
         end
-        if (fourth_onehot$q[14]) begin
+        if (fourth_select$q[14]) begin
             fourth_now = fourth_now | ring$q[(32'h4 * 14)+:(3)];
         end
-        if (fourth_onehot$q[15]) begin
+        if (fourth_select$q[15]) begin
             fourth_now = fourth_now | ring$q[(32'h4 * 15)+:(3)];
         end
         if (bypass_fourth$q) begin
-            fourth_now = staged$q;
+            fourth_now = fourth_now | staged$q;
         end
         head_next = head_now;
         second_next = second_now;
@@ -46270,6 +46536,25 @@ module rss_core__vport_match__fourth_onehot(d,q,clock);
 endmodule // rss_core__vport_match__fourth_onehot
 
 
+module rss_core__vport_match__fourth_select(d,q,clock);
+    
+    // Module arguments
+    input wire  [15:0] d;
+    output reg  [15:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 16'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__fourth_select
+
+
 module rss_core__vport_match__head(d,q,clock);
     
     // Module arguments
@@ -46311,13 +46596,13 @@ endmodule // rss_core__vport_match__hit_vports
 module rss_core__vport_match__hits(d,q,clock);
     
     // Module arguments
-    input wire  [15:0] d;
-    output reg  [15:0] q;
+    input wire  [7:0] d;
+    output reg  [7:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 16'h0;
+       q = 8'h0;
     end
     
     always @(posedge clock) begin
@@ -46368,13 +46653,13 @@ endmodule // rss_core__vport_match__hits_valid
 module rss_core__vport_match__hits_vports(d,q,clock);
     
     // Module arguments
-    input wire  [47:0] d;
-    output reg  [47:0] q;
+    input wire  [23:0] d;
+    output reg  [23:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 48'h0;
+       q = 24'h0;
     end
     
     always @(posedge clock) begin

@@ -4757,6 +4757,9 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [4:0] cooldown$d;
     wire  [4:0] cooldown$q;
     reg  cooldown$clock;
+    reg  [7:0] read_banks_q$d;
+    wire  [7:0] read_banks_q$q;
+    reg  read_banks_q$clock;
     reg  hash_types_reg$clock;
     reg  hash_types_reg$reset;
     reg  [39:0] hash_types_reg$write_decode;
@@ -4874,7 +4877,6 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  counters$clock;
     reg  counters$bump;
     reg  [6:0] counters$bump_index;
-    reg  [10:0] counters$read_next;
     reg  [10:0] counters$read_address;
     wire  counters$read_hit;
     wire  [31:0] counters$read_data;
@@ -5024,9 +5026,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [7:0] write_banks;
     reg  [7:0] read_banks;
     reg  write_bank;
-    reg  read_bank;
     reg  [3:0] record_class;
-    reg  [10:0] read_next;
     reg  [10:0] write_address;
     reg  [31:0] write_data;
     reg  [3:0] write_strobes;
@@ -5043,7 +5043,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  read_hit;
     reg  read_fire;
     reg  [10:0] read_request;
-    reg  [10:0] read_next_offset;
+    reg  [10:0] read_offset;
     
     // Sub module instances
     rss_tuple_core__regs__ctrl ctrl(
@@ -5165,6 +5165,11 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .d(cooldown$d),
         .q(cooldown$q),
         .clock(cooldown$clock)
+    );
+    rss_tuple_core__regs__read_banks_q read_banks_q(
+        .d(read_banks_q$d),
+        .q(read_banks_q$q),
+        .clock(read_banks_q$clock)
     );
     rss_tuple_core__regs__hash_types_reg hash_types_reg(
         .clock(hash_types_reg$clock),
@@ -5312,7 +5317,6 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .clock(counters$clock),
         .bump(counters$bump),
         .bump_index(counters$bump_index),
-        .read_next(counters$read_next),
         .read_address(counters$read_address),
         .read_hit(counters$read_hit),
         .read_data(counters$read_data)
@@ -5556,6 +5560,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         read_probe_q$clock = clock;
         read_hit_q$clock = clock;
         table_read_hit_q$clock = clock;
+        read_banks_q$clock = clock;
         key_generation$d = key_generation$q;
         key_bump_q$d = key_bump_q$q;
         cooldown$d = cooldown$q;
@@ -5588,6 +5593,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         read_probe_q$d = read_probe_q$q;
         read_hit_q$d = read_hit_q$q;
         table_read_hit_q$d = table_read_hit_q$q;
+        read_banks_q$d = read_banks_q$q;
         ctrl$clock = clock;
         queue_limit$clock = clock;
         table_read$clock = clock;
@@ -5847,11 +5853,6 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         s_axil_arready = read_fire;
         read_request = s_axil_araddr[(32'h2)+:(11)];
         request_decode$address = read_request;
-        read_next = read_address$q;
-        if (read_fire) begin
-            read_next = read_request;
-        end
-        counters$read_next = read_next;
         ctrl$read_decode = read_decode_q$q;
         queue_limit$read_decode = read_decode_q$q;
         table_read$read_decode = read_decode_q$q;
@@ -5873,13 +5874,16 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         probe$read_next = read_address$q;
         probe$read_decode = read_decode_q$q;
         vports$read_next = read_address$q;
-        read_next_offset = read_next - table_base;
-        read_element_vport = read_next_offset >> table_log2;
+        read_offset = read_address$q - table_base;
+        read_element_vport = read_offset >> table_log2;
         read_vport = read_element_vport[(32'h0)+:(3)];
-        read_banks = active_banks >> read_vport;
-        read_bank = read_banks[32'h0] ^ ~table_read$value[32'h0];
-        table_readback$read_address = (((read_next_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((read_bank) << (32'ha)));
-        table_read_hit_q$d = (read_next >= table_base) & (read_next_offset < table_entries);
+        read_banks_q$d = active_banks;
+        if (~table_read$value[32'h0]) begin
+            read_banks_q$d = ~active_banks;
+        end
+        read_banks = read_banks_q$q >> read_vport;
+        table_readback$read_address = (((read_offset[(32'h0)+:(10)]) & 11'h7ff) & ~(1 << (32'ha)) | ((read_banks[32'h0]) << (32'ha)));
+        table_read_hit_q$d = (read_address$q >= table_base) & (read_offset < table_entries);
         table_read_hit = table_read_hit_q$q;
         read_scalars_q$d = ctrl$read_data | queue_limit$read_data | table_read$read_data | vport_caps$read_data | hash_types_reg$read_data | table_size$read_data | default_queue_reg$read_data | primary_queue_reg$read_data | id$read_data | version$read_data | caps$read_data | queue_caps$read_data | hash_caps$read_data | status$read_data | record_drops_reg$read_data | refused_reg$read_data;
         read_vports_q$d = vports$read_data;
@@ -5903,17 +5907,20 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
             read_state$d = 32'h3;
         end
         if (read_state$q == 32'h3) begin
+            read_state$d = 32'h4;
+        end
+        if (read_state$q == 32'h4) begin
             rdata$d = read_bus;
             rresp$d = 32'h0;
             if (~read_hit_q$q) begin
                 rresp$d = slverr;
             end
-            read_state$d = 32'h4;
+            read_state$d = 32'h5;
         end
-        if ((read_state$q == 32'h4) & s_axil_rready) begin
+        if ((read_state$q == 32'h5) & s_axil_rready) begin
             read_state$d = 32'h0;
         end
-        s_axil_rvalid = read_state$q == 32'h4;
+        s_axil_rvalid = read_state$q == 32'h5;
         s_axil_rdata = rdata$q;
         s_axil_rresp = rresp$q;
         if (reset) begin
@@ -6132,13 +6139,12 @@ module rss_tuple_core__regs__counted_vport(d,q,clock);
 endmodule // rss_tuple_core__regs__counted_vport
 
 
-module rss_tuple_core__regs__counters(clock,bump,bump_index,read_next,read_address,read_hit,read_data);
+module rss_tuple_core__regs__counters(clock,bump,bump_index,read_address,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
     input wire  bump;
     input wire  [6:0] bump_index;
-    input wire  [10:0] read_next;
     input wire  [10:0] read_address;
     output reg  read_hit;
     output reg  [31:0] read_data;
@@ -6176,12 +6182,24 @@ module rss_tuple_core__regs__counters(clock,bump,bump_index,read_next,read_addre
     reg  [31:0] raw$d;
     wire  [31:0] raw$q;
     reg  raw$clock;
+    reg  fetch_valid$d;
+    wire  fetch_valid$q;
+    reg  fetch_valid$clock;
+    reg  [6:0] fetch_counter$d;
+    wire  [6:0] fetch_counter$q;
+    reg  fetch_counter$clock;
+    reg  [31:0] held$d;
+    wire  [31:0] held$q;
+    reg  held$clock;
     reg  add_valid$d;
     wire  add_valid$q;
     reg  add_valid$clock;
     reg  [6:0] add_counter$d;
     wire  [6:0] add_counter$q;
     reg  add_counter$clock;
+    reg  forward_newest$d;
+    wire  forward_newest$q;
+    reg  forward_newest$clock;
     reg  forward_last$d;
     wire  forward_last$q;
     reg  forward_last$clock;
@@ -6217,8 +6235,8 @@ module rss_tuple_core__regs__counters(clock,bump,bump_index,read_next,read_addre
     reg  read_word$clock;
     
     // Local signals
+    reg  [31:0] fetched;
     reg  [31:0] count;
-    reg  [31:0] next_count;
     
     // Sub module instances
     rss_tuple_core__regs__counters__counts counts(
@@ -6263,6 +6281,21 @@ module rss_tuple_core__regs__counters(clock,bump,bump_index,read_next,read_addre
         .q(raw$q),
         .clock(raw$clock)
     );
+    rss_tuple_core__regs__counters__fetch_valid fetch_valid(
+        .d(fetch_valid$d),
+        .q(fetch_valid$q),
+        .clock(fetch_valid$clock)
+    );
+    rss_tuple_core__regs__counters__fetch_counter fetch_counter(
+        .d(fetch_counter$d),
+        .q(fetch_counter$q),
+        .clock(fetch_counter$clock)
+    );
+    rss_tuple_core__regs__counters__held held(
+        .d(held$d),
+        .q(held$q),
+        .clock(held$clock)
+    );
     rss_tuple_core__regs__counters__add_valid add_valid(
         .d(add_valid$d),
         .q(add_valid$q),
@@ -6272,6 +6305,11 @@ module rss_tuple_core__regs__counters(clock,bump,bump_index,read_next,read_addre
         .d(add_counter$d),
         .q(add_counter$q),
         .clock(add_counter$clock)
+    );
+    rss_tuple_core__regs__counters__forward_newest forward_newest(
+        .d(forward_newest$d),
+        .q(forward_newest$q),
+        .clock(forward_newest$clock)
     );
     rss_tuple_core__regs__counters__forward_last forward_last(
         .d(forward_last$d),
@@ -6336,8 +6374,12 @@ module rss_tuple_core__regs__counters(clock,bump,bump_index,read_next,read_addre
         update_valid$clock = clock;
         update_counter$clock = clock;
         raw$clock = clock;
+        fetch_valid$clock = clock;
+        fetch_counter$clock = clock;
+        held$clock = clock;
         add_valid$clock = clock;
         add_counter$clock = clock;
+        forward_newest$clock = clock;
         forward_last$clock = clock;
         forward_prev$clock = clock;
         forward_older$clock = clock;
@@ -6354,8 +6396,12 @@ module rss_tuple_core__regs__counters(clock,bump,bump_index,read_next,read_addre
         update_valid$d = update_valid$q;
         update_counter$d = update_counter$q;
         raw$d = raw$q;
+        fetch_valid$d = fetch_valid$q;
+        fetch_counter$d = fetch_counter$q;
+        held$d = held$q;
         add_valid$d = add_valid$q;
         add_counter$d = add_counter$q;
+        forward_newest$d = forward_newest$q;
         forward_last$d = forward_last$q;
         forward_prev$d = forward_prev$q;
         forward_older$d = forward_older$q;
@@ -6376,25 +6422,32 @@ module rss_tuple_core__regs__counters(clock,bump,bump_index,read_next,read_addre
         update_valid$d = bump_valid$q;
         update_counter$d = bump_counter$q;
         raw$d = counts$read_data;
-        add_valid$d = update_valid$q;
-        add_counter$d = update_counter$q;
+        fetch_valid$d = update_valid$q;
+        fetch_counter$d = update_counter$q;
         forward_last$d = add_valid$q & (add_counter$q == update_counter$q);
         forward_prev$d = last_valid$q & (last_counter$q == update_counter$q);
         forward_older$d = prev_valid$q & (prev_counter$q == update_counter$q);
-        count = raw$q;
+        fetched = raw$q;
         if (forward_older$q) begin
-            count = older_count$q;
+            fetched = older_count$q;
         end
         if (forward_prev$q) begin
-            count = prev_count$q;
+            fetched = prev_count$q;
         end
         if (forward_last$q) begin
+            fetched = last_count$q;
+        end
+        held$d = fetched;
+        forward_newest$d = add_valid$q & (add_counter$q == fetch_counter$q);
+        add_valid$d = fetch_valid$q;
+        add_counter$d = fetch_counter$q;
+        count = held$q;
+        if (forward_newest$q) begin
             count = last_count$q;
         end
-        next_count = count + 64'h1;
         last_valid$d = add_valid$q;
         last_counter$d = add_counter$q;
-        last_count$d = next_count;
+        last_count$d = count + 64'h1;
         counts$write_enable = last_valid$q;
         counts$write_address = last_counter$q;
         counts$write_data = last_count$q;
@@ -6405,7 +6458,7 @@ module rss_tuple_core__regs__counters(clock,bump,bump_index,read_next,read_addre
         prev_counter$d = last_counter$q;
         prev_count$d = last_count$q;
         older_count$d = prev_count$q;
-        readback$read_address = read_next[(32'h0)+:(7)];
+        readback$read_address = read_address[(32'h0)+:(7)];
         read_hit = (read_address[(32'h7)+:(4)] == region) & (((read_address[(32'h0)+:(7)]) & 11'h7ff) < elements);
         read_word$d = 32'h0;
         if (read_hit) begin
@@ -6650,6 +6703,44 @@ module rss_tuple_core__regs__counters__counts(read_address,read_clock,read_data,
 endmodule // rss_tuple_core__regs__counters__counts
 
 
+module rss_tuple_core__regs__counters__fetch_counter(d,q,clock);
+    
+    // Module arguments
+    input wire  [6:0] d;
+    output reg  [6:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 7'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__counters__fetch_counter
+
+
+module rss_tuple_core__regs__counters__fetch_valid(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__counters__fetch_valid
+
+
 module rss_tuple_core__regs__counters__forward_last(d,q,clock);
     
     // Module arguments
@@ -6667,6 +6758,25 @@ module rss_tuple_core__regs__counters__forward_last(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__counters__forward_last
+
+
+module rss_tuple_core__regs__counters__forward_newest(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__counters__forward_newest
 
 
 module rss_tuple_core__regs__counters__forward_older(d,q,clock);
@@ -6705,6 +6815,25 @@ module rss_tuple_core__regs__counters__forward_prev(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__counters__forward_prev
+
+
+module rss_tuple_core__regs__counters__held(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__counters__held
 
 
 module rss_tuple_core__regs__counters__last_count(d,q,clock);
@@ -11260,6 +11389,25 @@ module rss_tuple_core__regs__read_address(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__read_address
+
+
+module rss_tuple_core__regs__read_banks_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__read_banks_q
 
 
 module rss_tuple_core__regs__read_decode_q(d,q,clock);
