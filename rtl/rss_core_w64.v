@@ -1906,9 +1906,9 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  c_need_over$d;
     wire  c_need_over$q;
     reg  c_need_over$clock;
-    reg  c_ports_over$d;
-    wire  c_ports_over$q;
-    reg  c_ports_over$clock;
+    reg  c_ports_past_datagram$d;
+    wire  c_ports_past_datagram$q;
+    reg  c_ports_past_datagram$clock;
     reg  c_ports_past_frame$d;
     wire  c_ports_past_frame$q;
     reg  c_ports_past_frame$clock;
@@ -2029,6 +2029,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  nh_udp;
     reg  has_transport;
     reg  ports_due;
+    reg  last_beat;
     reg  [15:0] frame_length;
     reg  [17:0] l3;
     reg  [17:0] l4_operand;
@@ -2356,10 +2357,10 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         .q(c_need_over$q),
         .clock(c_need_over$clock)
     );
-    rss_core__capture__c_ports_over c_ports_over(
-        .d(c_ports_over$d),
-        .q(c_ports_over$q),
-        .clock(c_ports_over$clock)
+    rss_core__capture__c_ports_past_datagram c_ports_past_datagram(
+        .d(c_ports_past_datagram$d),
+        .q(c_ports_past_datagram$q),
+        .clock(c_ports_past_datagram$clock)
     );
     rss_core__capture__c_ports_past_frame c_ports_past_frame(
         .d(c_ports_past_frame$d),
@@ -2570,7 +2571,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         c_runt$clock = clock;
         c_walk_broken$clock = clock;
         c_need_over$clock = clock;
-        c_ports_over$clock = clock;
+        c_ports_past_datagram$clock = clock;
         c_ports_past_frame$clock = clock;
         c_past_window$clock = clock;
         c_datagram_over$clock = clock;
@@ -2653,7 +2654,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         c_runt$d = c_runt$q;
         c_walk_broken$d = c_walk_broken$q;
         c_need_over$d = c_need_over$q;
-        c_ports_over$d = c_ports_over$q;
+        c_ports_past_datagram$d = c_ports_past_datagram$q;
         c_ports_past_frame$d = c_ports_past_frame$q;
         c_past_window$d = c_past_window$q;
         c_datagram_over$d = c_datagram_over$q;
@@ -2832,8 +2833,9 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
                 end
             end
         end
-        v_valid$d = valid & last;
-        near_q$d = (valid & last) | v_valid$q;
+        last_beat = valid & last;
+        v_valid$d = last_beat;
+        near_q$d = last_beat | v_valid$q;
         v_length$d = frame_length;
         v_runt$d = l3 > ((frame_length) & 18'h3ffff);
         v_walk_broken$d = bad | ~walk_ready | (frame_ipv6 & walk_live);
@@ -2854,7 +2856,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         c_walk_broken$d = v_walk_broken$q;
         c_past_window$d = (v_need_end$q > window) | (v_ports_due$q & (v_ports_end$q > window));
         c_need_over$d = v_need_end$q > ((v_length$q) & 18'h3ffff);
-        c_ports_over$d = v_ports_due$q & (v_ports_end$q > v_datagram_end$q);
+        c_ports_past_datagram$d = v_ports_due$q & (v_ports_end$q > v_datagram_end$q);
         c_ports_past_frame$d = v_ports_due$q & (v_ports_end$q > ((v_length$q) & 18'h3ffff));
         c_datagram_over$d = v_datagram_end$q > ((v_length$q) & 18'h3ffff);
         c_ipv4$d = v_ipv4$q;
@@ -2883,7 +2885,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         c_four_tuple_ex$d = four_tuple_ex_now;
         c_ex_src$d = v_ex_src$q;
         c_ex_dst$d = v_ex_dst$q;
-        broken = c_walk_broken$q | c_need_over$q | c_ports_over$q | c_ports_past_frame$q | c_past_window$q | c_datagram_over$q;
+        broken = c_walk_broken$q | c_need_over$q | c_ports_past_datagram$q | c_ports_past_frame$q | c_past_window$q | c_datagram_over$q;
         bad_frame = c_runt$q | (c_ip$q & broken);
         good_ipv4 = c_ipv4$q & ~bad_frame;
         good_ipv6 = c_ipv6$q & ~bad_frame;
@@ -3218,7 +3220,7 @@ module rss_core__capture__c_past_window(d,q,clock);
 endmodule // rss_core__capture__c_past_window
 
 
-module rss_core__capture__c_ports_over(d,q,clock);
+module rss_core__capture__c_ports_past_datagram(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -3234,7 +3236,7 @@ module rss_core__capture__c_ports_over(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__capture__c_ports_over
+endmodule // rss_core__capture__c_ports_past_datagram
 
 
 module rss_core__capture__c_ports_past_frame(d,q,clock);
@@ -39613,7 +39615,7 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
     reg  [4:0] l3;
     reg  grid2;
     reg  word_grid2;
-    reg  count_tag12;
+    reg  word_tag12;
     reg  [5:0] slot_last;
     reg  [5:0] slot_last14;
     reg  [5:0] next_slot_last;
@@ -39872,12 +39874,10 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         end
         grid2 = tag12 & ~tag16;
         word_grid2 = grid2;
+        word_tag12 = tag12;
         if (narrow) begin
+            word_tag12 = tag12_q$q;
             word_grid2 = tag12_q$q & ~tag16_q$q;
-        end
-        count_tag12 = tag12;
-        if (narrow) begin
-            count_tag12 = tag12_q$q;
         end
         extended = (((prev_tail$q) & 112'hffffffffffffffffffffffffffff) << data_bits) | ((d_data$q) & 112'hffffffffffffffffffffffffffff);
         words = extended[(32'h10)+:(64)];
@@ -39891,7 +39891,7 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         slot_last = slot_last_q$q ^ first_slot_last;
         slot_last14 = slot_last14_q$q ^ first_slot_last14;
         last_word = slot_last;
-        if (~count_tag12) begin
+        if (~word_tag12) begin
             last_word = slot_last14;
         end
         next_slot_last = slot_last + words_per_beat;
@@ -39953,7 +39953,7 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
             held_grid14 = ((held_grid14 & ~(1 << (32'h2)) | ((1'b1) << (32'h2))) & ~(1 << (32'h5)) | ((1'b1) << (32'h5)));
         end
         held = held_grid;
-        if (~count_tag12) begin
+        if (~word_tag12) begin
             held = held_grid14;
         end
         if (~d_valid$q) begin

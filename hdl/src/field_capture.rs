@@ -188,7 +188,7 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     c_runt: DFF<Bit>,
     c_walk_broken: DFF<Bit>,
     c_need_over: DFF<Bit>,
-    c_ports_over: DFF<Bit>,
+    c_ports_past_datagram: DFF<Bit>,
     c_ports_past_frame: DFF<Bit>,
     c_past_window: DFF<Bit>,
     c_datagram_over: DFF<Bit>,
@@ -270,6 +270,8 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     nh_udp: Signal<Local, Bit>,
     has_transport: Signal<Local, Bit>,
     ports_due: Signal<Local, Bit>,
+    /// A valid last beat: its verdict comes in three clocks.
+    last_beat: Signal<Local, Bit>,
     frame_length: Signal<Local, Bits<LENGTH_BITS>>,
     l3: Signal<Local, Bits<VERDICT_BITS>>,
     l4_operand: Signal<Local, Bits<VERDICT_BITS>>,
@@ -393,7 +395,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             c_runt: Default::default(),
             c_walk_broken: Default::default(),
             c_need_over: Default::default(),
-            c_ports_over: Default::default(),
+            c_ports_past_datagram: Default::default(),
             c_ports_past_frame: Default::default(),
             c_past_window: Default::default(),
             c_datagram_over: Default::default(),
@@ -468,6 +470,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             has_transport: Default::default(),
             ports_due: Default::default(),
             frame_length: Default::default(),
+            last_beat: Default::default(),
             l3: Default::default(),
             l4_operand: Default::default(),
             l4_bias: Default::default(),
@@ -546,7 +549,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             c_runt,
             c_walk_broken,
             c_need_over,
-            c_ports_over,
+            c_ports_past_datagram,
             c_ports_past_frame,
             c_past_window,
             c_datagram_over,
@@ -752,8 +755,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
                 }
             }
         }
-        self.v_valid.d.next = self.valid.val() & self.last.val();
-        self.near_q.d.next = (self.valid.val() & self.last.val()) | self.v_valid.q.val();
+        self.last_beat.next = self.valid.val() & self.last.val();
+        self.v_valid.d.next = self.last_beat.val();
+        self.near_q.d.next = self.last_beat.val() | self.v_valid.q.val();
         self.v_length.d.next = self.frame_length.val();
         // Layer 2 needs bytes up to L3.
         self.v_runt.d.next =
@@ -787,7 +791,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         self.c_need_over.d.next =
             self.v_need_end.q.val() > bit_cast::<VERDICT_BITS, LENGTH_BITS>(self.v_length.q.val());
         // Each compare of two registers in a flip-flop of its own.
-        self.c_ports_over.d.next =
+        self.c_ports_past_datagram.d.next =
             self.v_ports_due.q.val() & (self.v_ports_end.q.val() > self.v_datagram_end.q.val());
         self.c_ports_past_frame.d.next = self.v_ports_due.q.val()
             & (self.v_ports_end.q.val()
@@ -824,7 +828,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         // Step 3: an IP frame must pass every rule.
         self.broken.next = self.c_walk_broken.q.val()
             | self.c_need_over.q.val()
-            | self.c_ports_over.q.val()
+            | self.c_ports_past_datagram.q.val()
             | self.c_ports_past_frame.q.val()
             | self.c_past_window.q.val()
             | self.c_datagram_over.q.val();

@@ -3,9 +3,10 @@
 //! A frame's MAC is in its first beat, long before its record is formed; the VPort is
 //! found in five registered steps (compare every entry byte by byte; AND the bytes
 //! into one hit per entry and choose within each pair of entries; the lowest hitting
-//! pair's VPort, else 0; staged; into the ring) and queued until the record side takes it, at least six clocks later (the
-//! parser's stages). Each step is at most a few LUT levels deep: the ingress register
-//! that holds the MAC also feeds the parser, and the filter table is wide. The choice is
+//! pair's VPort, else 0; staged; into the ring) and queued until the record side takes
+//! it, at least six clocks later (the parser's stages). Each step is at most a few LUT
+//! levels deep: the ingress register that holds the MAC also feeds the parser, and the
+//! filter table is wide. The choice is
 //! registered twice before the ring so that the ring's look-ahead, and with it the
 //! VPort the record side reads next, starts from flip-flops (it feeds the frame's state
 //! pick). Frames are in order and each frame forms exactly one record, so a ring of the

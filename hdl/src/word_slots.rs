@@ -144,8 +144,8 @@ pub struct WordSlots<const DATA_BITS: usize, const EXTENDED_BITS: usize, const B
     grid2: Signal<Local, Bit>,
     /// The grid the words and the tail are cut on (see `update`).
     word_grid2: Signal<Local, Bit>,
-    /// `tag12` as the word count and the fixed words' flags take it.
-    count_tag12: Signal<Local, Bit>,
+    /// The first flag as the word count and the fixed words' flags take it.
+    word_tag12: Signal<Local, Bit>,
     /// 64-bit beats: the word cut takes the grid from registers.
     narrow: Constant<Bit>,
     slot_last: Signal<Local, Bits<WORD_INDEX_BITS>>,
@@ -254,7 +254,7 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
             l3: Default::default(),
             grid2: Default::default(),
             word_grid2: Default::default(),
-            count_tag12: Default::default(),
+            word_tag12: Default::default(),
             narrow: Constant::new(DATA_BITS == 64),
             words: Default::default(),
             tail: Default::default(),
@@ -371,15 +371,13 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
         // beat 2, where only L3 = 14's first word ends, whose grid needs the first flag
         // alone. So the word multiplexer, 64 + 64 bits wide, takes its select from the
         // flags as saved (this frame's from beat 2 on) rather than after the compares.
+        // The word count and the fixed words' flags, which depend on the first flag
+        // alone, take it from its register likewise.
         self.word_grid2.next = self.grid2.val();
+        self.word_tag12.next = self.tag12.val();
         if self.narrow.val() {
+            self.word_tag12.next = self.tag12_q.q.val();
             self.word_grid2.next = self.tag12_q.q.val() & !self.tag16_q.q.val();
-        }
-        // Likewise the word count and the fixed words' flags, which depend on the first
-        // flag alone: at 64 bits no L3 word ends in the beat that decides it.
-        self.count_tag12.next = self.tag12.val();
-        if self.narrow.val() {
-            self.count_tag12.next = self.tag12_q.q.val();
         }
 
         // The beat with the previous beat's last 6 bytes in front (byte 0 on top).
@@ -403,7 +401,7 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
         self.slot_last.next = self.slot_last_q.q.val() ^ self.first_slot_last.val();
         self.slot_last14.next = self.slot_last14_q.q.val() ^ self.first_slot_last14.val();
         self.last_word.next = self.slot_last.val();
-        if !self.count_tag12.val() {
+        if !self.word_tag12.val() {
             self.last_word.next = self.slot_last14.val();
         }
         self.next_slot_last.next = self.slot_last.val() + self.words_per_beat.val();
@@ -474,7 +472,7 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
                 .replace_bit(5, true);
         }
         self.held.next = self.held_grid.val();
-        if !self.count_tag12.val() {
+        if !self.word_tag12.val() {
             self.held.next = self.held_grid14.val();
         }
         if !self.d_valid.q.val() {
