@@ -90,6 +90,7 @@ module rss_core (
     wire  [831:0] regs$filters;
     reg  regs$commit_hold;
     reg  regs$pick_hold;
+    reg  regs$pick_hold_next;
     reg  [31:0] regs$record_drops;
     reg  regs$record_counted;
     reg  [2:0] regs$record_vport;
@@ -300,10 +301,13 @@ module rss_core (
     wire  capture$result_valid;
     wire  capture$result_next;
     wire  capture$result_near;
+    wire  capture$result_near_next;
     wire  capture$next_ipv4;
     wire  capture$next_ipv6;
-    wire  capture$next_tcp;
-    wire  capture$next_udp;
+    wire  capture$next_tcp_ipv4;
+    wire  capture$next_udp_ipv4;
+    wire  capture$next_tcp_ipv6;
+    wire  capture$next_udp_ipv6;
     wire  [15:0] capture$length;
     wire  capture$malformed;
     wire  capture$ipv4;
@@ -395,8 +399,10 @@ module rss_core (
     reg  [383:0] plan$slots;
     reg  plan$ipv4;
     reg  plan$ipv6;
-    reg  plan$tcp;
-    reg  plan$udp;
+    reg  plan$tcp_ipv4;
+    reg  plan$udp_ipv4;
+    reg  plan$tcp_ipv6;
+    reg  plan$udp_ipv6;
     wire  [31:0] plan$plans;
     reg  [31:0] plan_pick$slots;
     reg  [2:0] plan_pick$vport;
@@ -555,9 +561,8 @@ module rss_core (
     reg  [8:0] held;
     reg  [8:0] held_same;
     reg  [8:0] held_started;
-    reg  [5:0] parsing_same;
-    reg  [5:0] parsing_started;
-    reg  no_verdict;
+    reg  [5:0] parsing_up;
+    reg  [5:0] parsing_down;
     reg  [10:0] below;
     reg  [3:0] leaving_both;
     
@@ -592,6 +597,7 @@ module rss_core (
         .filters(regs$filters),
         .commit_hold(regs$commit_hold),
         .pick_hold(regs$pick_hold),
+        .pick_hold_next(regs$pick_hold_next),
         .record_drops(regs$record_drops),
         .record_counted(regs$record_counted),
         .record_vport(regs$record_vport),
@@ -818,10 +824,13 @@ module rss_core (
         .result_valid(capture$result_valid),
         .result_next(capture$result_next),
         .result_near(capture$result_near),
+        .result_near_next(capture$result_near_next),
         .next_ipv4(capture$next_ipv4),
         .next_ipv6(capture$next_ipv6),
-        .next_tcp(capture$next_tcp),
-        .next_udp(capture$next_udp),
+        .next_tcp_ipv4(capture$next_tcp_ipv4),
+        .next_udp_ipv4(capture$next_udp_ipv4),
+        .next_tcp_ipv6(capture$next_tcp_ipv6),
+        .next_udp_ipv6(capture$next_udp_ipv6),
         .length(capture$length),
         .malformed(capture$malformed),
         .ipv4(capture$ipv4),
@@ -931,8 +940,10 @@ module rss_core (
         .slots(plan$slots),
         .ipv4(plan$ipv4),
         .ipv6(plan$ipv6),
-        .tcp(plan$tcp),
-        .udp(plan$udp),
+        .tcp_ipv4(plan$tcp_ipv4),
+        .udp_ipv4(plan$udp_ipv4),
+        .tcp_ipv6(plan$tcp_ipv6),
+        .udp_ipv6(plan$udp_ipv6),
         .plans(plan$plans)
     );
     rss_core__plan_pick plan_pick(
@@ -1409,8 +1420,10 @@ module rss_core (
         plan$slots = regs$active;
         plan$ipv4 = capture$next_ipv4;
         plan$ipv6 = capture$next_ipv6;
-        plan$tcp = capture$next_tcp;
-        plan$udp = capture$next_udp;
+        plan$tcp_ipv4 = capture$next_tcp_ipv4;
+        plan$udp_ipv4 = capture$next_udp_ipv4;
+        plan$tcp_ipv6 = capture$next_tcp_ipv6;
+        plan$udp_ipv6 = capture$next_udp_ipv6;
         plans_q$d = plan$plans;
         plan_pick$slots = plans_q$q;
         plan_pick$vport = vport_match$vport_next;
@@ -1486,6 +1499,7 @@ module rss_core (
         hasher$key_window = keys$window;
         regs$commit_hold = hasher$key_hold | job_valid$q;
         regs$pick_hold = capture$result_near;
+        regs$pick_hold_next = capture$result_near_next;
         regs$record_drops = drops$q;
         table_address$bank = hasher$out_tag[32'h1f];
         table_address$vport = hasher$out_tag[(32'h1b)+:(3)];
@@ -1545,11 +1559,12 @@ module rss_core (
         held_same = outstanding$q - ((leaving_q$q) & 9'h1ff);
         held_started = outstanding$q + start_step_q$q;
         start_step_q$d = ((one) & 9'h1ff) - ((leaving) & 9'h1ff);
-        parsing_same = parsing$q - ((capture$result_valid) & 6'h3f);
-        no_verdict = ~capture$result_valid;
-        parsing_started = parsing$q + ((no_verdict) & 6'h3f);
+        parsing_up = parsing$q + 64'h1;
+        parsing_down = parsing$q - 64'h1;
         held = held_same;
-        parsing$d = parsing_same;
+        if (capture$result_valid) begin
+            parsing$d = parsing_down;
+        end
         below = 32'h0;
         if (((outstanding$q) & 16'hffff) < fifo_depth_less_two) begin
             below = (below & ~(1 << (32'h0)) | ((1'b1) << (32'h0)));
@@ -1617,7 +1632,10 @@ module rss_core (
         parsing_empty$d = ~ingress$frame_started & (((parsing$q == 64'h0) & ~capture$result_valid) | ((parsing$q == 64'h1) & capture$result_valid));
         if (ingress$frame_started) begin
             held = held_started;
-            parsing$d = parsing_started;
+            parsing$d = parsing_up;
+            if (capture$result_valid) begin
+                parsing$d = parsing$q;
+            end
         end
         outstanding$d = held;
         if (rst) begin
@@ -1657,7 +1675,7 @@ module rss_core (
 endmodule // top
 
 
-module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4_word,l4_before,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_dst,ex_dst_ptr,result_valid,result_next,result_near,next_ipv4,next_ipv6,next_tcp,next_udp,length,malformed,ipv4,ipv6,is_fragment,four_tuple,four_tuple_ex,src,dst,ex_src_addr,ex_dst_addr,ports);
+module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4_word,l4_before,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_dst,ex_dst_ptr,result_valid,result_next,result_near,result_near_next,next_ipv4,next_ipv6,next_tcp_ipv4,next_udp_ipv4,next_tcp_ipv6,next_udp_ipv6,length,malformed,ipv4,ipv6,is_fragment,four_tuple,four_tuple_ex,src,dst,ex_src_addr,ex_dst_addr,ports);
     
     // Module arguments
     input wire  clock;
@@ -1680,10 +1698,13 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     output reg  result_valid;
     output reg  result_next;
     output reg  result_near;
+    output reg  result_near_next;
     output reg  next_ipv4;
     output reg  next_ipv6;
-    output reg  next_tcp;
-    output reg  next_udp;
+    output reg  next_tcp_ipv4;
+    output reg  next_udp_ipv4;
+    output reg  next_tcp_ipv6;
+    output reg  next_udp_ipv6;
     output reg  [15:0] length;
     output reg  malformed;
     output reg  ipv4;
@@ -1876,6 +1897,18 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  v_udp$d;
     wire  v_udp$q;
     reg  v_udp$clock;
+    reg  v_tcp_ipv4$d;
+    wire  v_tcp_ipv4$q;
+    reg  v_tcp_ipv4$clock;
+    reg  v_udp_ipv4$d;
+    wire  v_udp_ipv4$q;
+    reg  v_udp_ipv4$clock;
+    reg  v_tcp_ipv6$d;
+    wire  v_tcp_ipv6$q;
+    reg  v_tcp_ipv6$clock;
+    reg  v_udp_ipv6$d;
+    wire  v_udp_ipv6$q;
+    reg  v_udp_ipv6$clock;
     reg  v_ex_src$d;
     wire  v_ex_src$q;
     reg  v_ex_src$clock;
@@ -1912,9 +1945,12 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  c_ports_past_frame$d;
     wire  c_ports_past_frame$q;
     reg  c_ports_past_frame$clock;
-    reg  c_past_window$d;
-    wire  c_past_window$q;
-    reg  c_past_window$clock;
+    reg  c_need_past_window$d;
+    wire  c_need_past_window$q;
+    reg  c_need_past_window$clock;
+    reg  c_ports_past_window$d;
+    wire  c_ports_past_window$q;
+    reg  c_ports_past_window$clock;
     reg  c_datagram_over$d;
     wire  c_datagram_over$q;
     reg  c_datagram_over$clock;
@@ -2004,6 +2040,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  snap2_ports$clock;
     
     // Local signals
+    reg  near_next;
     reg  [8:0] four_tuple_now;
     reg  [8:0] four_tuple_ex_now;
     reg  valid;
@@ -2307,6 +2344,26 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         .q(v_udp$q),
         .clock(v_udp$clock)
     );
+    rss_core__capture__v_tcp_ipv4 v_tcp_ipv4(
+        .d(v_tcp_ipv4$d),
+        .q(v_tcp_ipv4$q),
+        .clock(v_tcp_ipv4$clock)
+    );
+    rss_core__capture__v_udp_ipv4 v_udp_ipv4(
+        .d(v_udp_ipv4$d),
+        .q(v_udp_ipv4$q),
+        .clock(v_udp_ipv4$clock)
+    );
+    rss_core__capture__v_tcp_ipv6 v_tcp_ipv6(
+        .d(v_tcp_ipv6$d),
+        .q(v_tcp_ipv6$q),
+        .clock(v_tcp_ipv6$clock)
+    );
+    rss_core__capture__v_udp_ipv6 v_udp_ipv6(
+        .d(v_udp_ipv6$d),
+        .q(v_udp_ipv6$q),
+        .clock(v_udp_ipv6$clock)
+    );
     rss_core__capture__v_ex_src v_ex_src(
         .d(v_ex_src$d),
         .q(v_ex_src$q),
@@ -2367,10 +2424,15 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         .q(c_ports_past_frame$q),
         .clock(c_ports_past_frame$clock)
     );
-    rss_core__capture__c_past_window c_past_window(
-        .d(c_past_window$d),
-        .q(c_past_window$q),
-        .clock(c_past_window$clock)
+    rss_core__capture__c_need_past_window c_need_past_window(
+        .d(c_need_past_window$d),
+        .q(c_need_past_window$q),
+        .clock(c_need_past_window$clock)
+    );
+    rss_core__capture__c_ports_past_window c_ports_past_window(
+        .d(c_ports_past_window$d),
+        .q(c_ports_past_window$q),
+        .clock(c_ports_past_window$clock)
     );
     rss_core__capture__c_datagram_over c_datagram_over(
         .d(c_datagram_over$d),
@@ -2561,6 +2623,10 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         v_ports_due$clock = clock;
         v_tcp$clock = clock;
         v_udp$clock = clock;
+        v_tcp_ipv4$clock = clock;
+        v_udp_ipv4$clock = clock;
+        v_tcp_ipv6$clock = clock;
+        v_udp_ipv6$clock = clock;
         v_ex_src$clock = clock;
         v_ex_dst$clock = clock;
         v_need_end$clock = clock;
@@ -2573,7 +2639,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         c_need_over$clock = clock;
         c_ports_past_datagram$clock = clock;
         c_ports_past_frame$clock = clock;
-        c_past_window$clock = clock;
+        c_need_past_window$clock = clock;
+        c_ports_past_window$clock = clock;
         c_datagram_over$clock = clock;
         c_ipv4$clock = clock;
         c_ipv6$clock = clock;
@@ -2644,6 +2711,10 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         v_ports_due$d = v_ports_due$q;
         v_tcp$d = v_tcp$q;
         v_udp$d = v_udp$q;
+        v_tcp_ipv4$d = v_tcp_ipv4$q;
+        v_udp_ipv4$d = v_udp_ipv4$q;
+        v_tcp_ipv6$d = v_tcp_ipv6$q;
+        v_udp_ipv6$d = v_udp_ipv6$q;
         v_ex_src$d = v_ex_src$q;
         v_ex_dst$d = v_ex_dst$q;
         v_need_end$d = v_need_end$q;
@@ -2656,7 +2727,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         c_need_over$d = c_need_over$q;
         c_ports_past_datagram$d = c_ports_past_datagram$q;
         c_ports_past_frame$d = c_ports_past_frame$q;
-        c_past_window$d = c_past_window$q;
+        c_need_past_window$d = c_need_past_window$q;
+        c_ports_past_window$d = c_ports_past_window$q;
         c_datagram_over$d = c_datagram_over$q;
         c_ipv4$d = c_ipv4$q;
         c_ipv6$d = c_ipv6$q;
@@ -2835,7 +2907,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         end
         last_beat = valid & last;
         v_valid$d = last_beat;
-        near_q$d = last_beat | v_valid$q;
+        near_next = last_beat | v_valid$q;
+        near_q$d = near_next;
         v_length$d = frame_length;
         v_runt$d = l3 > ((frame_length) & 18'h3ffff);
         v_walk_broken$d = bad | ~walk_ready | (frame_ipv6 & walk_live);
@@ -2845,6 +2918,10 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         v_ports_due$d = ports_due;
         v_tcp$d = ports_due & nh_tcp;
         v_udp$d = ports_due & nh_udp;
+        v_tcp_ipv4$d = frame_ipv4 & ports_due & nh_tcp;
+        v_udp_ipv4$d = frame_ipv4 & ports_due & nh_udp;
+        v_tcp_ipv6$d = frame_ipv6 & ports_due & nh_tcp;
+        v_udp_ipv6$d = frame_ipv6 & ports_due & nh_udp;
         v_ex_src$d = ex_src;
         v_ex_dst$d = ex_dst;
         v_need_end$d = l3 + ((need) & 18'h3ffff);
@@ -2854,7 +2931,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         c_length$d = v_length$q;
         c_runt$d = v_runt$q;
         c_walk_broken$d = v_walk_broken$q;
-        c_past_window$d = (v_need_end$q > window) | (v_ports_due$q & (v_ports_end$q > window));
+        c_need_past_window$d = v_need_end$q > window;
+        c_ports_past_window$d = v_ports_due$q & (v_ports_end$q > window);
         c_need_over$d = v_need_end$q > ((v_length$q) & 18'h3ffff);
         c_ports_past_datagram$d = v_ports_due$q & (v_ports_end$q > v_datagram_end$q);
         c_ports_past_frame$d = v_ports_due$q & (v_ports_end$q > ((v_length$q) & 18'h3ffff));
@@ -2885,7 +2963,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         c_four_tuple_ex$d = four_tuple_ex_now;
         c_ex_src$d = v_ex_src$q;
         c_ex_dst$d = v_ex_dst$q;
-        broken = c_walk_broken$q | c_need_over$q | c_ports_past_datagram$q | c_ports_past_frame$q | c_past_window$q | c_datagram_over$q;
+        broken = c_walk_broken$q | c_need_over$q | c_ports_past_datagram$q | c_ports_past_frame$q | c_need_past_window$q | c_ports_past_window$q | c_datagram_over$q;
         bad_frame = c_runt$q | (c_ip$q & broken);
         good_ipv4 = c_ipv4$q & ~bad_frame;
         good_ipv6 = c_ipv6$q & ~bad_frame;
@@ -2962,10 +3040,13 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         result_valid = result_q$q;
         result_next = c_valid$q;
         result_near = near_q$q;
+        result_near_next = near_next;
         next_ipv4 = v_ipv4$q;
         next_ipv6 = v_ipv6$q;
-        next_tcp = v_tcp$q;
-        next_udp = v_udp$q;
+        next_tcp_ipv4 = v_tcp_ipv4$q;
+        next_udp_ipv4 = v_udp_ipv4$q;
+        next_tcp_ipv6 = v_tcp_ipv6$q;
+        next_udp_ipv6 = v_udp_ipv6$q;
         length = length_q$q;
         malformed = malformed_q$q;
         ipv4 = ipv4_q$q;
@@ -3201,7 +3282,7 @@ module rss_core__capture__c_need_over(d,q,clock);
 endmodule // rss_core__capture__c_need_over
 
 
-module rss_core__capture__c_past_window(d,q,clock);
+module rss_core__capture__c_need_past_window(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -3217,7 +3298,7 @@ module rss_core__capture__c_past_window(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__capture__c_past_window
+endmodule // rss_core__capture__c_need_past_window
 
 
 module rss_core__capture__c_ports_past_datagram(d,q,clock);
@@ -3256,6 +3337,25 @@ module rss_core__capture__c_ports_past_frame(d,q,clock);
     end
           
 endmodule // rss_core__capture__c_ports_past_frame
+
+
+module rss_core__capture__c_ports_past_window(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__c_ports_past_window
 
 
 module rss_core__capture__c_runt(d,q,clock);
@@ -4726,6 +4826,44 @@ module rss_core__capture__v_tcp(d,q,clock);
 endmodule // rss_core__capture__v_tcp
 
 
+module rss_core__capture__v_tcp_ipv4(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__v_tcp_ipv4
+
+
+module rss_core__capture__v_tcp_ipv6(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__v_tcp_ipv6
+
+
 module rss_core__capture__v_udp(d,q,clock);
     
     // Module arguments
@@ -4743,6 +4881,44 @@ module rss_core__capture__v_udp(d,q,clock);
     end
           
 endmodule // rss_core__capture__v_udp
+
+
+module rss_core__capture__v_udp_ipv4(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__v_udp_ipv4
+
+
+module rss_core__capture__v_udp_ipv6(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__v_udp_ipv6
 
 
 module rss_core__capture__v_valid(d,q,clock);
@@ -5195,6 +5371,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] p_ptr$d;
     wire  [5:0] p_ptr$q;
     reg  p_ptr$clock;
+    reg  p_past$d;
+    wire  p_past$q;
+    reg  p_past$clock;
     reg  p_live$d;
     wire  p_live$q;
     reg  p_live$clock;
@@ -5582,6 +5761,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(p_ptr$d),
         .q(p_ptr$q),
         .clock(p_ptr$clock)
+    );
+    rss_core__ext1__p_past p_past(
+        .d(p_past$d),
+        .q(p_past$q),
+        .clock(p_past$clock)
     );
     rss_core__ext1__p_live p_live(
         .d(p_live$d),
@@ -6049,6 +6233,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_q$clock = clock;
         p_stepped$clock = clock;
         p_ptr$clock = clock;
+        p_past$clock = clock;
         p_live$clock = clock;
         p_ended$clock = clock;
         p_load$clock = clock;
@@ -6148,6 +6333,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_q$d = live_q$q;
         p_stepped$d = p_stepped$q;
         p_ptr$d = p_ptr$q;
+        p_past$d = p_past$q;
         p_live$d = p_live$q;
         p_ended$d = p_ended$q;
         p_load$d = p_load$q;
@@ -6247,6 +6433,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             eff_live = live_q$q & ~p_ended$q;
             if (p_stepped$q) begin
                 eff_ptr = p_ptr$q;
+                if (p_past$q) begin
+                    eff_ptr = 32'h3f;
+                end
                 eff_count = count$q + 64'h1;
                 eff_live = p_live$q;
             end
@@ -6405,10 +6594,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         slot = beat_in[(32'ha)+:(6)];
         here_take = ((walk_ptr_in - 64'h1) == slot) & (slot != 64'h3c) | (walk_ptr_in == 64'h3c) & (slot == 64'h3c);
         here2_take = ((walk_ptr_in - 64'h2) == slot) & (slot < 64'h3b) | (walk_ptr_in == 64'h3c) & (slot >= 64'h3b);
-        unreachable = p_unreachable$q | (p_stepped$q & (p_ptr$q > 64'h3c));
+        unreachable = p_unreachable$q | (p_stepped$q & (p_past$q | (p_ptr$q > 64'h3c)));
         if (registered_takeover & beat_in[32'h0]) begin
             p_stepped$d = stepped;
-            p_ptr$d = next_ptr[(32'h0)+:(6)];
+            p_ptr$d = ptr_sum[(32'h1)+:(6)];
+            p_past$d = |ptr_sum[(32'h7)+:(4)];
             p_live$d = next_is_ext & ~this_fragment;
             p_ended$d = ended;
             p_load$d = stepped | taking_over;
@@ -7409,6 +7599,25 @@ module rss_core__ext1__p_load(d,q,clock);
     end
           
 endmodule // rss_core__ext1__p_load
+
+
+module rss_core__ext1__p_past(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__p_past
 
 
 module rss_core__ext1__p_ptr(d,q,clock);
@@ -8674,6 +8883,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] p_ptr$d;
     wire  [5:0] p_ptr$q;
     reg  p_ptr$clock;
+    reg  p_past$d;
+    wire  p_past$q;
+    reg  p_past$clock;
     reg  p_live$d;
     wire  p_live$q;
     reg  p_live$clock;
@@ -9061,6 +9273,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(p_ptr$d),
         .q(p_ptr$q),
         .clock(p_ptr$clock)
+    );
+    rss_core__ext2__p_past p_past(
+        .d(p_past$d),
+        .q(p_past$q),
+        .clock(p_past$clock)
     );
     rss_core__ext2__p_live p_live(
         .d(p_live$d),
@@ -9528,6 +9745,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_q$clock = clock;
         p_stepped$clock = clock;
         p_ptr$clock = clock;
+        p_past$clock = clock;
         p_live$clock = clock;
         p_ended$clock = clock;
         p_load$clock = clock;
@@ -9627,6 +9845,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_q$d = live_q$q;
         p_stepped$d = p_stepped$q;
         p_ptr$d = p_ptr$q;
+        p_past$d = p_past$q;
         p_live$d = p_live$q;
         p_ended$d = p_ended$q;
         p_load$d = p_load$q;
@@ -9726,6 +9945,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             eff_live = live_q$q & ~p_ended$q;
             if (p_stepped$q) begin
                 eff_ptr = p_ptr$q;
+                if (p_past$q) begin
+                    eff_ptr = 32'h3f;
+                end
                 eff_count = count$q + 64'h1;
                 eff_live = p_live$q;
             end
@@ -9884,10 +10106,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         slot = beat_in[(32'ha)+:(6)];
         here_take = ((walk_ptr_in - 64'h1) == slot) & (slot != 64'h3c) | (walk_ptr_in == 64'h3c) & (slot == 64'h3c);
         here2_take = ((walk_ptr_in - 64'h2) == slot) & (slot < 64'h3b) | (walk_ptr_in == 64'h3c) & (slot >= 64'h3b);
-        unreachable = p_unreachable$q | (p_stepped$q & (p_ptr$q > 64'h3c));
+        unreachable = p_unreachable$q | (p_stepped$q & (p_past$q | (p_ptr$q > 64'h3c)));
         if (registered_takeover & beat_in[32'h0]) begin
             p_stepped$d = stepped;
-            p_ptr$d = next_ptr[(32'h0)+:(6)];
+            p_ptr$d = ptr_sum[(32'h1)+:(6)];
+            p_past$d = |ptr_sum[(32'h7)+:(4)];
             p_live$d = next_is_ext & ~this_fragment;
             p_ended$d = ended;
             p_load$d = stepped | taking_over;
@@ -10888,6 +11111,25 @@ module rss_core__ext2__p_load(d,q,clock);
     end
           
 endmodule // rss_core__ext2__p_load
+
+
+module rss_core__ext2__p_past(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__p_past
 
 
 module rss_core__ext2__p_ptr(d,q,clock);
@@ -12153,6 +12395,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] p_ptr$d;
     wire  [5:0] p_ptr$q;
     reg  p_ptr$clock;
+    reg  p_past$d;
+    wire  p_past$q;
+    reg  p_past$clock;
     reg  p_live$d;
     wire  p_live$q;
     reg  p_live$clock;
@@ -12540,6 +12785,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(p_ptr$d),
         .q(p_ptr$q),
         .clock(p_ptr$clock)
+    );
+    rss_core__ext3__p_past p_past(
+        .d(p_past$d),
+        .q(p_past$q),
+        .clock(p_past$clock)
     );
     rss_core__ext3__p_live p_live(
         .d(p_live$d),
@@ -13007,6 +13257,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_q$clock = clock;
         p_stepped$clock = clock;
         p_ptr$clock = clock;
+        p_past$clock = clock;
         p_live$clock = clock;
         p_ended$clock = clock;
         p_load$clock = clock;
@@ -13106,6 +13357,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_q$d = live_q$q;
         p_stepped$d = p_stepped$q;
         p_ptr$d = p_ptr$q;
+        p_past$d = p_past$q;
         p_live$d = p_live$q;
         p_ended$d = p_ended$q;
         p_load$d = p_load$q;
@@ -13205,6 +13457,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             eff_live = live_q$q & ~p_ended$q;
             if (p_stepped$q) begin
                 eff_ptr = p_ptr$q;
+                if (p_past$q) begin
+                    eff_ptr = 32'h3f;
+                end
                 eff_count = count$q + 64'h1;
                 eff_live = p_live$q;
             end
@@ -13363,10 +13618,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         slot = beat_in[(32'ha)+:(6)];
         here_take = ((walk_ptr_in - 64'h1) == slot) & (slot != 64'h3c) | (walk_ptr_in == 64'h3c) & (slot == 64'h3c);
         here2_take = ((walk_ptr_in - 64'h2) == slot) & (slot < 64'h3b) | (walk_ptr_in == 64'h3c) & (slot >= 64'h3b);
-        unreachable = p_unreachable$q | (p_stepped$q & (p_ptr$q > 64'h3c));
+        unreachable = p_unreachable$q | (p_stepped$q & (p_past$q | (p_ptr$q > 64'h3c)));
         if (registered_takeover & beat_in[32'h0]) begin
             p_stepped$d = stepped;
-            p_ptr$d = next_ptr[(32'h0)+:(6)];
+            p_ptr$d = ptr_sum[(32'h1)+:(6)];
+            p_past$d = |ptr_sum[(32'h7)+:(4)];
             p_live$d = next_is_ext & ~this_fragment;
             p_ended$d = ended;
             p_load$d = stepped | taking_over;
@@ -14367,6 +14623,25 @@ module rss_core__ext3__p_load(d,q,clock);
     end
           
 endmodule // rss_core__ext3__p_load
+
+
+module rss_core__ext3__p_past(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__p_past
 
 
 module rss_core__ext3__p_ptr(d,q,clock);
@@ -15632,6 +15907,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] p_ptr$d;
     wire  [5:0] p_ptr$q;
     reg  p_ptr$clock;
+    reg  p_past$d;
+    wire  p_past$q;
+    reg  p_past$clock;
     reg  p_live$d;
     wire  p_live$q;
     reg  p_live$clock;
@@ -16019,6 +16297,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(p_ptr$d),
         .q(p_ptr$q),
         .clock(p_ptr$clock)
+    );
+    rss_core__ext4__p_past p_past(
+        .d(p_past$d),
+        .q(p_past$q),
+        .clock(p_past$clock)
     );
     rss_core__ext4__p_live p_live(
         .d(p_live$d),
@@ -16486,6 +16769,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_q$clock = clock;
         p_stepped$clock = clock;
         p_ptr$clock = clock;
+        p_past$clock = clock;
         p_live$clock = clock;
         p_ended$clock = clock;
         p_load$clock = clock;
@@ -16585,6 +16869,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_q$d = live_q$q;
         p_stepped$d = p_stepped$q;
         p_ptr$d = p_ptr$q;
+        p_past$d = p_past$q;
         p_live$d = p_live$q;
         p_ended$d = p_ended$q;
         p_load$d = p_load$q;
@@ -16684,6 +16969,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             eff_live = live_q$q & ~p_ended$q;
             if (p_stepped$q) begin
                 eff_ptr = p_ptr$q;
+                if (p_past$q) begin
+                    eff_ptr = 32'h3f;
+                end
                 eff_count = count$q + 64'h1;
                 eff_live = p_live$q;
             end
@@ -16842,10 +17130,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         slot = beat_in[(32'ha)+:(6)];
         here_take = ((walk_ptr_in - 64'h1) == slot) & (slot != 64'h3c) | (walk_ptr_in == 64'h3c) & (slot == 64'h3c);
         here2_take = ((walk_ptr_in - 64'h2) == slot) & (slot < 64'h3b) | (walk_ptr_in == 64'h3c) & (slot >= 64'h3b);
-        unreachable = p_unreachable$q | (p_stepped$q & (p_ptr$q > 64'h3c));
+        unreachable = p_unreachable$q | (p_stepped$q & (p_past$q | (p_ptr$q > 64'h3c)));
         if (registered_takeover & beat_in[32'h0]) begin
             p_stepped$d = stepped;
-            p_ptr$d = next_ptr[(32'h0)+:(6)];
+            p_ptr$d = ptr_sum[(32'h1)+:(6)];
+            p_past$d = |ptr_sum[(32'h7)+:(4)];
             p_live$d = next_is_ext & ~this_fragment;
             p_ended$d = ended;
             p_load$d = stepped | taking_over;
@@ -17846,6 +18135,25 @@ module rss_core__ext4__p_load(d,q,clock);
     end
           
 endmodule // rss_core__ext4__p_load
+
+
+module rss_core__ext4__p_past(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__p_past
 
 
 module rss_core__ext4__p_ptr(d,q,clock);
@@ -23337,6 +23645,7 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
     reg  [5:0] counted_since_end;
     reg  [6:0] since_end_plus;
     reg  fire_last;
+    reg  fire_mid;
     
     // Sub module instances
     rss_core__ingress__swap swap(
@@ -23477,19 +23786,23 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
         end
         next_since_end = counted_since_end;
         since_saturated$d = ~fire_last & (since_saturated$q | (since_end$q == 64'h3e));
+        fire_mid = s_axis_tvalid & ~s_axis_tlast & (tap | accepting$q);
+        if (fire_mid) begin
+            next_in_frame = 1'b1;
+            next_open = 1'b0;
+        end
+        if (fire_last) begin
+            next_in_frame = 1'b0;
+            next_open = room_started;
+            if (in_frame$q) begin
+                next_open = room_same;
+            end
+        end
         if (fire) begin
             data_q$d = swap$swapped;
             first_q$d = ~in_frame$q;
             last_q$d = s_axis_tlast;
             length$d = sum[(32'h0)+:(16)];
-            next_in_frame = ~s_axis_tlast;
-            next_open = 1'b0;
-            if (s_axis_tlast) begin
-                next_open = room_started;
-                if (in_frame$q) begin
-                    next_open = room_same;
-                end
-            end
             if (~&beat_number) begin
                 beats$d = beat_number + 64'h1;
             end
@@ -25845,23 +26158,25 @@ module rss_core__parsing_empty(d,q,clock);
 endmodule // rss_core__parsing_empty
 
 
-module rss_core__plan(slots,ipv4,ipv6,tcp,udp,plans);
+module rss_core__plan(slots,ipv4,ipv6,tcp_ipv4,udp_ipv4,tcp_ipv6,udp_ipv6,plans);
     
     // Module arguments
     input wire  [383:0] slots;
     input wire  ipv4;
     input wire  ipv6;
-    input wire  tcp;
-    input wire  udp;
+    input wire  tcp_ipv4;
+    input wire  udp_ipv4;
+    input wire  tcp_ipv6;
+    input wire  udp_ipv6;
     output reg  [31:0] plans;
     
     // Constant declarations
-    localparam  tcp_ipv4 = 9'b10;
-    localparam  udp_ipv4 = 9'b1000000;
-    localparam  tcp_ipv6 = 9'b10000;
-    localparam  udp_ipv6 = 9'b10000000;
-    localparam  tcp_ipv6_ex = 9'b100000;
-    localparam  udp_ipv6_ex = 9'b100000000;
+    localparam  tcp_ipv4_type = 9'b10;
+    localparam  udp_ipv4_type = 9'b1000000;
+    localparam  tcp_ipv6_type = 9'b10000;
+    localparam  udp_ipv6_type = 9'b10000000;
+    localparam  tcp_ipv6_ex_type = 9'b100000;
+    localparam  udp_ipv6_ex_type = 9'b100000000;
     localparam  ipv4_only = 9'b1;
     localparam  ipv6_only = 9'b100;
     localparam  ipv6_ex = 9'b1000;
@@ -25883,19 +26198,19 @@ module rss_core__plan(slots,ipv4,ipv6,tcp,udp,plans);
     always @(*) begin
         four_tuple = 32'h0;
         four_tuple_ex = 32'h0;
-        if (ipv4 & tcp) begin
-            four_tuple = tcp_ipv4;
+        if (tcp_ipv4) begin
+            four_tuple = four_tuple | tcp_ipv4_type;
         end
-        if (ipv4 & udp) begin
-            four_tuple = udp_ipv4;
+        if (udp_ipv4) begin
+            four_tuple = four_tuple | udp_ipv4_type;
         end
-        if (ipv6 & tcp) begin
-            four_tuple = tcp_ipv6;
-            four_tuple_ex = tcp_ipv6_ex;
+        if (tcp_ipv6) begin
+            four_tuple = four_tuple | tcp_ipv6_type;
+            four_tuple_ex = four_tuple_ex | tcp_ipv6_ex_type;
         end
-        if (ipv6 & udp) begin
-            four_tuple = udp_ipv6;
-            four_tuple_ex = udp_ipv6_ex;
+        if (udp_ipv6) begin
+            four_tuple = four_tuple | udp_ipv6_type;
+            four_tuple_ex = four_tuple_ex | udp_ipv6_ex_type;
         end
         plans = 32'h0;
         rest = slots;
@@ -26465,7 +26780,7 @@ module rss_core__rec_type(d,q,clock);
 endmodule // rss_core__rec_type
 
 
-module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,staged_key,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,commit_hold,pick_hold,record_drops,record_counted,record_vport,record_hash_type,record_malformed,table_write_enable,probe_request,probe_input,probe_type,probe_vport,probe_done,probe_done_hash,probe_done_queue,probe_done_hashed,table_write_index,table_write_queue);
+module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,staged_key,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,commit_hold,pick_hold,pick_hold_next,record_drops,record_counted,record_vport,record_hash_type,record_malformed,table_write_enable,probe_request,probe_input,probe_type,probe_vport,probe_done,probe_done_hash,probe_done_queue,probe_done_hashed,table_write_index,table_write_queue);
     
     // Module arguments
     input wire  clock;
@@ -26497,6 +26812,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     output reg  [831:0] filters;
     input wire  commit_hold;
     input wire  pick_hold;
+    input wire  pick_hold_next;
     input wire  [31:0] record_drops;
     input wire  record_counted;
     input wire  [2:0] record_vport;
@@ -26600,6 +26916,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     wire  vports$committed;
     reg  vports$apply_hold;
     reg  vports$pick_hold;
+    reg  vports$pick_hold_next;
     wire  vports$commit_pending;
     wire  vports$commit_taken;
     wire  vports$commit_applied;
@@ -27004,6 +27321,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .committed(vports$committed),
         .apply_hold(vports$apply_hold),
         .pick_hold(vports$pick_hold),
+        .pick_hold_next(vports$pick_hold_next),
         .commit_pending(vports$commit_pending),
         .commit_taken(vports$commit_taken),
         .commit_applied(vports$commit_applied),
@@ -27549,6 +27867,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         vports$reset = reset;
         vports$apply_hold = commit_hold;
         vports$pick_hold = pick_hold;
+        vports$pick_hold_next = pick_hold_next;
         vports$write_address = write_address;
         vports$write_data = write_data;
         vports$write_nibbles = write_slot$data_nibbles;
@@ -30294,11 +30613,12 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
     localparam  present = 1'b0;
     localparam  base = 11'b11100;
     localparam  words = 11'b11;
+    localparam  one = 32'h1;
     
     // Stub signals
     reg  stored$clock;
     reg  stored$reset;
-    reg  [3:0] stored$word;
+    reg  [31:0] stored$words;
     reg  [31:0] stored$data;
     reg  [3:0] stored$lanes;
     wire  [95:0] stored$value;
@@ -30317,6 +30637,9 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
     reg  [3:0] index_q$d;
     wire  [3:0] index_q$q;
     reg  index_q$clock;
+    reg  [31:0] word_select_q$d;
+    wire  [31:0] word_select_q$q;
+    reg  word_select_q$clock;
     reg  read_hit_q$d;
     wire  read_hit_q$q;
     reg  read_hit_q$clock;
@@ -30329,7 +30652,7 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
     rss_core__regs__key_ext__stored stored(
         .clock(stored$clock),
         .reset(stored$reset),
-        .word(stored$word),
+        .words(stored$words),
         .data(stored$data),
         .lanes(stored$lanes),
         .value(stored$value)
@@ -30355,6 +30678,11 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
         .q(index_q$q),
         .clock(index_q$clock)
     );
+    rss_core__regs__key_ext__word_select_q word_select_q(
+        .d(word_select_q$d),
+        .q(word_select_q$q),
+        .clock(word_select_q$clock)
+    );
     rss_core__regs__key_ext__read_hit_q read_hit_q(
         .d(read_hit_q$d),
         .q(read_hit_q$q),
@@ -30365,9 +30693,11 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
     always @(*) begin
         hit_q$clock = clock;
         index_q$clock = clock;
+        word_select_q$clock = clock;
         read_hit_q$clock = clock;
         hit_q$d = hit_q$q;
         index_q$d = index_q$q;
+        word_select_q$d = word_select_q$q;
         read_hit_q$d = read_hit_q$q;
         stored$clock = clock;
         stored$reset = reset;
@@ -30377,7 +30707,8 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
         write_hit = hit_q$q;
         write_index = write_address - base;
         index_q$d = write_index[(32'h0)+:(4)];
-        stored$word = index_q$q;
+        word_select_q$d = one << write_index[(32'h0)+:(4)];
+        stored$words = word_select_q$q;
         stored$data = write_data;
         stored$lanes = 32'h0;
         if (write_strobe & hit_q$q) begin
@@ -30798,12 +31129,12 @@ module rss_core__regs__key_ext__read_hit_q(d,q,clock);
 endmodule // rss_core__regs__key_ext__read_hit_q
 
 
-module rss_core__regs__key_ext__stored(clock,reset,word,data,lanes,value);
+module rss_core__regs__key_ext__stored(clock,reset,words,data,lanes,value);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [3:0] word;
+    input wire  [31:0] words;
     input wire  [31:0] data;
     input wire  [3:0] lanes;
     output reg  [95:0] value;
@@ -30818,6 +31149,25 @@ module rss_core__regs__key_ext__stored(clock,reset,word,data,lanes,value);
        end
     end
 endmodule // rss_core__regs__key_ext__stored
+
+
+module rss_core__regs__key_ext__word_select_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_ext__word_select_q
 
 
 module rss_core__regs__key_generation(d,q,clock);
@@ -30858,11 +31208,12 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
     localparam  present = 1'b1;
     localparam  base = 11'b10000;
     localparam  words = 11'b1010;
+    localparam  one = 32'h1;
     
     // Stub signals
     reg  stored$clock;
     reg  stored$reset;
-    reg  [3:0] stored$word;
+    reg  [31:0] stored$words;
     reg  [31:0] stored$data;
     reg  [3:0] stored$lanes;
     wire  [319:0] stored$value;
@@ -30881,6 +31232,9 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
     reg  [3:0] index_q$d;
     wire  [3:0] index_q$q;
     reg  index_q$clock;
+    reg  [31:0] word_select_q$d;
+    wire  [31:0] word_select_q$q;
+    reg  word_select_q$clock;
     reg  read_hit_q$d;
     wire  read_hit_q$q;
     reg  read_hit_q$clock;
@@ -30893,7 +31247,7 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
     rss_core__regs__key_staged__stored stored(
         .clock(stored$clock),
         .reset(stored$reset),
-        .word(stored$word),
+        .words(stored$words),
         .data(stored$data),
         .lanes(stored$lanes),
         .value(stored$value)
@@ -30919,6 +31273,11 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
         .q(index_q$q),
         .clock(index_q$clock)
     );
+    rss_core__regs__key_staged__word_select_q word_select_q(
+        .d(word_select_q$d),
+        .q(word_select_q$q),
+        .clock(word_select_q$clock)
+    );
     rss_core__regs__key_staged__read_hit_q read_hit_q(
         .d(read_hit_q$d),
         .q(read_hit_q$q),
@@ -30929,9 +31288,11 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
     always @(*) begin
         hit_q$clock = clock;
         index_q$clock = clock;
+        word_select_q$clock = clock;
         read_hit_q$clock = clock;
         hit_q$d = hit_q$q;
         index_q$d = index_q$q;
+        word_select_q$d = word_select_q$q;
         read_hit_q$d = read_hit_q$q;
         stored$clock = clock;
         stored$reset = reset;
@@ -30941,7 +31302,8 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
         write_hit = hit_q$q;
         write_index = write_address - base;
         index_q$d = write_index[(32'h0)+:(4)];
-        stored$word = index_q$q;
+        word_select_q$d = one << write_index[(32'h0)+:(4)];
+        stored$words = word_select_q$q;
         stored$data = write_data;
         stored$lanes = 32'h0;
         if (write_strobe & hit_q$q) begin
@@ -31362,12 +31724,12 @@ module rss_core__regs__key_staged__read_hit_q(d,q,clock);
 endmodule // rss_core__regs__key_staged__read_hit_q
 
 
-module rss_core__regs__key_staged__stored(clock,reset,word,data,lanes,value);
+module rss_core__regs__key_staged__stored(clock,reset,words,data,lanes,value);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [3:0] word;
+    input wire  [31:0] words;
     input wire  [31:0] data;
     input wire  [3:0] lanes;
     output reg  [319:0] value;
@@ -31380,72 +31742,88 @@ module rss_core__regs__key_staged__stored(clock,reset,word,data,lanes,value);
        if (reset) begin
           value <= 320'h0;
        end else if (lanes != 4'h0) begin
-             case (word)
-                4'd0: begin
+             if (words[0]) begin
                    if (lanes[0]) value[288 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[296 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[304 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[312 +: 8] <= data[24 +: 8];
-                end
-                4'd1: begin
+             end
+             if (words[1]) begin
                    if (lanes[0]) value[256 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[264 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[272 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[280 +: 8] <= data[24 +: 8];
-                end
-                4'd2: begin
+             end
+             if (words[2]) begin
                    if (lanes[0]) value[224 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[232 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[240 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[248 +: 8] <= data[24 +: 8];
-                end
-                4'd3: begin
+             end
+             if (words[3]) begin
                    if (lanes[0]) value[192 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[200 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[208 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[216 +: 8] <= data[24 +: 8];
-                end
-                4'd4: begin
+             end
+             if (words[4]) begin
                    if (lanes[0]) value[160 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[168 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[176 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[184 +: 8] <= data[24 +: 8];
-                end
-                4'd5: begin
+             end
+             if (words[5]) begin
                    if (lanes[0]) value[128 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[136 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[144 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[152 +: 8] <= data[24 +: 8];
-                end
-                4'd6: begin
+             end
+             if (words[6]) begin
                    if (lanes[0]) value[96 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[104 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[112 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[120 +: 8] <= data[24 +: 8];
-                end
-                4'd7: begin
+             end
+             if (words[7]) begin
                    if (lanes[0]) value[64 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[72 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[80 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[88 +: 8] <= data[24 +: 8];
-                end
-                4'd8: begin
+             end
+             if (words[8]) begin
                    if (lanes[0]) value[32 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[40 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[48 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[56 +: 8] <= data[24 +: 8];
-                end
-                4'd9: begin
+             end
+             if (words[9]) begin
                    if (lanes[0]) value[0 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[8 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[16 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[24 +: 8] <= data[24 +: 8];
-                end
-                default: ;
-             endcase
+             end
           end
     end
 endmodule // rss_core__regs__key_staged__stored
+
+
+module rss_core__regs__key_staged__word_select_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_staged__word_select_q
 
 
 module rss_core__regs__primary_queue_reg(clock,reset,write_decode,write_data,write_mask,write_nibbles,write_strobe,read_decode,write_hit,write_fault,read_hit,read_data,value);
@@ -32171,11 +32549,12 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
     localparam  present = 1'b1;
     localparam  base = 11'b1010000;
     localparam  words = 11'b1001;
+    localparam  one = 32'h1;
     
     // Stub signals
     reg  stored$clock;
     reg  stored$reset;
-    reg  [3:0] stored$word;
+    reg  [31:0] stored$words;
     reg  [31:0] stored$data;
     reg  [3:0] stored$lanes;
     wire  [287:0] stored$value;
@@ -32194,6 +32573,9 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
     reg  [3:0] index_q$d;
     wire  [3:0] index_q$q;
     reg  index_q$clock;
+    reg  [31:0] word_select_q$d;
+    wire  [31:0] word_select_q$q;
+    reg  word_select_q$clock;
     reg  read_hit_q$d;
     wire  read_hit_q$q;
     reg  read_hit_q$clock;
@@ -32206,7 +32588,7 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
     rss_core__regs__probe__input_words__stored stored(
         .clock(stored$clock),
         .reset(stored$reset),
-        .word(stored$word),
+        .words(stored$words),
         .data(stored$data),
         .lanes(stored$lanes),
         .value(stored$value)
@@ -32232,6 +32614,11 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
         .q(index_q$q),
         .clock(index_q$clock)
     );
+    rss_core__regs__probe__input_words__word_select_q word_select_q(
+        .d(word_select_q$d),
+        .q(word_select_q$q),
+        .clock(word_select_q$clock)
+    );
     rss_core__regs__probe__input_words__read_hit_q read_hit_q(
         .d(read_hit_q$d),
         .q(read_hit_q$q),
@@ -32242,9 +32629,11 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
     always @(*) begin
         hit_q$clock = clock;
         index_q$clock = clock;
+        word_select_q$clock = clock;
         read_hit_q$clock = clock;
         hit_q$d = hit_q$q;
         index_q$d = index_q$q;
+        word_select_q$d = word_select_q$q;
         read_hit_q$d = read_hit_q$q;
         stored$clock = clock;
         stored$reset = reset;
@@ -32254,7 +32643,8 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
         write_hit = hit_q$q;
         write_index = write_address - base;
         index_q$d = write_index[(32'h0)+:(4)];
-        stored$word = index_q$q;
+        word_select_q$d = one << write_index[(32'h0)+:(4)];
+        stored$words = word_select_q$q;
         stored$data = write_data;
         stored$lanes = 32'h0;
         if (write_strobe & hit_q$q) begin
@@ -32675,12 +33065,12 @@ module rss_core__regs__probe__input_words__read_hit_q(d,q,clock);
 endmodule // rss_core__regs__probe__input_words__read_hit_q
 
 
-module rss_core__regs__probe__input_words__stored(clock,reset,word,data,lanes,value);
+module rss_core__regs__probe__input_words__stored(clock,reset,words,data,lanes,value);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [3:0] word;
+    input wire  [31:0] words;
     input wire  [31:0] data;
     input wire  [3:0] lanes;
     output reg  [287:0] value;
@@ -32693,66 +33083,82 @@ module rss_core__regs__probe__input_words__stored(clock,reset,word,data,lanes,va
        if (reset) begin
           value <= 288'h0;
        end else if (lanes != 4'h0) begin
-             case (word)
-                4'd0: begin
+             if (words[0]) begin
                    if (lanes[0]) value[256 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[264 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[272 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[280 +: 8] <= data[24 +: 8];
-                end
-                4'd1: begin
+             end
+             if (words[1]) begin
                    if (lanes[0]) value[224 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[232 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[240 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[248 +: 8] <= data[24 +: 8];
-                end
-                4'd2: begin
+             end
+             if (words[2]) begin
                    if (lanes[0]) value[192 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[200 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[208 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[216 +: 8] <= data[24 +: 8];
-                end
-                4'd3: begin
+             end
+             if (words[3]) begin
                    if (lanes[0]) value[160 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[168 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[176 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[184 +: 8] <= data[24 +: 8];
-                end
-                4'd4: begin
+             end
+             if (words[4]) begin
                    if (lanes[0]) value[128 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[136 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[144 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[152 +: 8] <= data[24 +: 8];
-                end
-                4'd5: begin
+             end
+             if (words[5]) begin
                    if (lanes[0]) value[96 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[104 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[112 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[120 +: 8] <= data[24 +: 8];
-                end
-                4'd6: begin
+             end
+             if (words[6]) begin
                    if (lanes[0]) value[64 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[72 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[80 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[88 +: 8] <= data[24 +: 8];
-                end
-                4'd7: begin
+             end
+             if (words[7]) begin
                    if (lanes[0]) value[32 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[40 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[48 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[56 +: 8] <= data[24 +: 8];
-                end
-                4'd8: begin
+             end
+             if (words[8]) begin
                    if (lanes[0]) value[0 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[8 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[16 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[24 +: 8] <= data[24 +: 8];
-                end
-                default: ;
-             endcase
+             end
           end
     end
 endmodule // rss_core__regs__probe__input_words__stored
+
+
+module rss_core__regs__probe__input_words__word_select_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__input_words__word_select_q
 
 
 module rss_core__regs__probe__pending(d,q,clock);
@@ -36796,7 +37202,7 @@ module rss_core__regs__vport_caps_hit_q(d,q,clock);
 endmodule // rss_core__regs__vport_caps_hit_q
 
 
-module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_nibbles,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,pick_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
+module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_nibbles,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,pick_hold,pick_hold_next,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
     
     // Module arguments
     input wire  clock;
@@ -36822,6 +37228,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     output reg  committed;
     input wire  apply_hold;
     input wire  pick_hold;
+    input wire  pick_hold_next;
     output reg  commit_pending;
     output reg  commit_taken;
     output reg  commit_applied;
@@ -36834,6 +37241,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     output reg  move_fault;
     
     // Constant declarations
+    localparam  one_word = 32'h1;
     localparam  reset_state = 384'h3f00000000003f00000000003f00000000003f00000000003f00000000003f00000000003f00000000003f0000000000;
     localparam  slot_ones = 384'hffffffffffff;
     localparam  commit_address = 11'b1101;
@@ -36863,13 +37271,13 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  active_q$clock;
     reg  mac_lo$clock;
     reg  mac_lo$reset;
-    reg  [3:0] mac_lo$word;
+    reg  [31:0] mac_lo$words;
     reg  [31:0] mac_lo$data;
     reg  [3:0] mac_lo$lanes;
     wire  [511:0] mac_lo$value;
     reg  mac_hi$clock;
     reg  mac_hi$reset;
-    reg  [3:0] mac_hi$word;
+    reg  [31:0] mac_hi$words;
     reg  [31:0] mac_hi$data;
     reg  [3:0] mac_hi$lanes;
     wire  [511:0] mac_hi$value;
@@ -36906,18 +37314,21 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  ready_q$d;
     wire  ready_q$q;
     reg  ready_q$clock;
-    reg  [7:0] params_go_q$d;
-    wire  [7:0] params_go_q$q;
-    reg  params_go_q$clock;
-    reg  [7:0] flip_go_q$d;
-    wire  [7:0] flip_go_q$q;
-    reg  flip_go_q$clock;
-    reg  [7:0] flip_alone_go_q$d;
-    wire  [7:0] flip_alone_go_q$q;
-    reg  flip_alone_go_q$clock;
+    reg  [7:0] params_apply_q$d;
+    wire  [7:0] params_apply_q$q;
+    reg  params_apply_q$clock;
+    reg  [7:0] flip_apply_q$d;
+    wire  [7:0] flip_apply_q$q;
+    reg  flip_apply_q$clock;
+    reg  [7:0] flip_alone_apply_q$d;
+    wire  [7:0] flip_alone_apply_q$q;
+    reg  flip_alone_apply_q$clock;
     reg  lo_hit_q$d;
     wire  lo_hit_q$q;
     reg  lo_hit_q$clock;
+    reg  [31:0] mac_entry_q$d;
+    wire  [31:0] mac_entry_q$q;
+    reg  mac_entry_q$clock;
     reg  hi_hit_q$d;
     wire  hi_hit_q$q;
     reg  hi_hit_q$clock;
@@ -36971,6 +37382,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  [6:0] write_hits;
     reg  [7:0] commit_target;
     reg  ready_next;
+    reg  apply_open_next;
     reg  apply_clear;
     reg  verdict_clear;
     reg  fresh_key_bank;
@@ -37014,7 +37426,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     rss_core__regs__vports__mac_lo mac_lo(
         .clock(mac_lo$clock),
         .reset(mac_lo$reset),
-        .word(mac_lo$word),
+        .words(mac_lo$words),
         .data(mac_lo$data),
         .lanes(mac_lo$lanes),
         .value(mac_lo$value)
@@ -37022,7 +37434,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     rss_core__regs__vports__mac_hi mac_hi(
         .clock(mac_hi$clock),
         .reset(mac_hi$reset),
-        .word(mac_hi$word),
+        .words(mac_hi$words),
         .data(mac_hi$data),
         .lanes(mac_hi$lanes),
         .value(mac_hi$value)
@@ -37082,25 +37494,30 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         .q(ready_q$q),
         .clock(ready_q$clock)
     );
-    rss_core__regs__vports__params_go_q params_go_q(
-        .d(params_go_q$d),
-        .q(params_go_q$q),
-        .clock(params_go_q$clock)
+    rss_core__regs__vports__params_apply_q params_apply_q(
+        .d(params_apply_q$d),
+        .q(params_apply_q$q),
+        .clock(params_apply_q$clock)
     );
-    rss_core__regs__vports__flip_go_q flip_go_q(
-        .d(flip_go_q$d),
-        .q(flip_go_q$q),
-        .clock(flip_go_q$clock)
+    rss_core__regs__vports__flip_apply_q flip_apply_q(
+        .d(flip_apply_q$d),
+        .q(flip_apply_q$q),
+        .clock(flip_apply_q$clock)
     );
-    rss_core__regs__vports__flip_alone_go_q flip_alone_go_q(
-        .d(flip_alone_go_q$d),
-        .q(flip_alone_go_q$q),
-        .clock(flip_alone_go_q$clock)
+    rss_core__regs__vports__flip_alone_apply_q flip_alone_apply_q(
+        .d(flip_alone_apply_q$d),
+        .q(flip_alone_apply_q$q),
+        .clock(flip_alone_apply_q$clock)
     );
     rss_core__regs__vports__lo_hit_q lo_hit_q(
         .d(lo_hit_q$d),
         .q(lo_hit_q$q),
         .clock(lo_hit_q$clock)
+    );
+    rss_core__regs__vports__mac_entry_q mac_entry_q(
+        .d(mac_entry_q$d),
+        .q(mac_entry_q$q),
+        .clock(mac_entry_q$clock)
     );
     rss_core__regs__vports__hi_hit_q hi_hit_q(
         .d(hi_hit_q$d),
@@ -37192,9 +37609,9 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         move_address_q$clock = clock;
         pending$clock = clock;
         ready_q$clock = clock;
-        params_go_q$clock = clock;
-        flip_go_q$clock = clock;
-        flip_alone_go_q$clock = clock;
+        params_apply_q$clock = clock;
+        flip_apply_q$clock = clock;
+        flip_alone_apply_q$clock = clock;
         request$clock = clock;
         commit_target_q$clock = clock;
         write_hits_q$clock = clock;
@@ -37204,6 +37621,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         copied$clock = clock;
         commit_accept_q$clock = clock;
         lo_hit_q$clock = clock;
+        mac_entry_q$clock = clock;
         hi_hit_q$clock = clock;
         hi_store_q$clock = clock;
         read_hits_q$clock = clock;
@@ -37220,9 +37638,9 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         move_address_q$d = move_address_q$q;
         pending$d = pending$q;
         ready_q$d = ready_q$q;
-        params_go_q$d = params_go_q$q;
-        flip_go_q$d = flip_go_q$q;
-        flip_alone_go_q$d = flip_alone_go_q$q;
+        params_apply_q$d = params_apply_q$q;
+        flip_apply_q$d = flip_apply_q$q;
+        flip_alone_apply_q$d = flip_alone_apply_q$q;
         request$d = request$q;
         commit_target_q$d = commit_target_q$q;
         write_hits_q$d = write_hits_q$q;
@@ -37232,6 +37650,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         copied$d = copied$q;
         commit_accept_q$d = commit_accept_q$q;
         lo_hit_q$d = lo_hit_q$q;
+        mac_entry_q$d = mac_entry_q$q;
         hi_hit_q$d = hi_hit_q$q;
         hi_store_q$d = hi_store_q$q;
         read_hits_q$d = read_hits_q$q;
@@ -37310,18 +37729,19 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         commit_applied = ready_q$q & apply_clear;
         ready_next = pending$q & (copied$q | ~request$q[32'h0]);
         ready_q$d = ready_next;
-        params_go_q$d = 32'h0;
-        flip_go_q$d = 32'h0;
-        flip_alone_go_q$d = 32'h0;
-        if (ready_next) begin
+        apply_open_next = ~pick_hold_next;
+        params_apply_q$d = 32'h0;
+        flip_apply_q$d = 32'h0;
+        flip_alone_apply_q$d = 32'h0;
+        if (ready_next & apply_open_next) begin
             if (request$q[32'h0]) begin
-                params_go_q$d = commit_target_q$q;
+                params_apply_q$d = commit_target_q$q;
                 if (request$q[32'h1]) begin
-                    flip_go_q$d = commit_target_q$q;
+                    flip_apply_q$d = commit_target_q$q;
                 end
             end
             else if (request$q[32'h1]) begin
-                flip_alone_go_q$d = commit_target_q$q;
+                flip_alone_apply_q$d = commit_target_q$q;
             end
         end
         committed = 1'b0;
@@ -37338,73 +37758,73 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         flipped_bank = 1'b0;
         fresh_key_bank = ~active_q$q[32'h30 * 0 + 32'h3];
         commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 0 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
-        if (params_go_q$q[0] & verdict_clear) begin
+        if (params_apply_q$q[0] & pending$q) begin
             active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 0))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 0));
         end
-        if ((flip_go_q$q[0] & verdict_clear) | (flip_alone_go_q$q[0] & verdict_clear & ~apply_hold)) begin
+        if (pending$q & (flip_apply_q$q[0] | (flip_alone_apply_q$q[0] & ~apply_hold))) begin
             flipped_bank = ~active_q$q[32'h30 * 0 + 32'h2];
             active_q$d = (active_q$d & ~(1 << (32'h30 * 0 + 32'h2)) | ((flipped_bank) << (32'h30 * 0 + 32'h2)));
         end
         fresh_key_bank = ~active_q$q[32'h30 * 1 + 32'h3];
         commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 1 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
-        if (params_go_q$q[1] & verdict_clear) begin
+        if (params_apply_q$q[1] & pending$q) begin
             active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 1))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 1));
         end
-        if ((flip_go_q$q[1] & verdict_clear) | (flip_alone_go_q$q[1] & verdict_clear & ~apply_hold)) begin
+        if (pending$q & (flip_apply_q$q[1] | (flip_alone_apply_q$q[1] & ~apply_hold))) begin
             flipped_bank = ~active_q$q[32'h30 * 1 + 32'h2];
             active_q$d = (active_q$d & ~(1 << (32'h30 * 1 + 32'h2)) | ((flipped_bank) << (32'h30 * 1 + 32'h2)));
         end
         fresh_key_bank = ~active_q$q[32'h30 * 2 + 32'h3];
         commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 2 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
-        if (params_go_q$q[2] & verdict_clear) begin
+        if (params_apply_q$q[2] & pending$q) begin
             active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 2))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 2));
         end
-        if ((flip_go_q$q[2] & verdict_clear) | (flip_alone_go_q$q[2] & verdict_clear & ~apply_hold)) begin
+        if (pending$q & (flip_apply_q$q[2] | (flip_alone_apply_q$q[2] & ~apply_hold))) begin
             flipped_bank = ~active_q$q[32'h30 * 2 + 32'h2];
             active_q$d = (active_q$d & ~(1 << (32'h30 * 2 + 32'h2)) | ((flipped_bank) << (32'h30 * 2 + 32'h2)));
         end
         fresh_key_bank = ~active_q$q[32'h30 * 3 + 32'h3];
         commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 3 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
-        if (params_go_q$q[3] & verdict_clear) begin
+        if (params_apply_q$q[3] & pending$q) begin
             active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 3))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 3));
         end
-        if ((flip_go_q$q[3] & verdict_clear) | (flip_alone_go_q$q[3] & verdict_clear & ~apply_hold)) begin
+        if (pending$q & (flip_apply_q$q[3] | (flip_alone_apply_q$q[3] & ~apply_hold))) begin
             flipped_bank = ~active_q$q[32'h30 * 3 + 32'h2];
             active_q$d = (active_q$d & ~(1 << (32'h30 * 3 + 32'h2)) | ((flipped_bank) << (32'h30 * 3 + 32'h2)));
         end
         fresh_key_bank = ~active_q$q[32'h30 * 4 + 32'h3];
         commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 4 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
-        if (params_go_q$q[4] & verdict_clear) begin
+        if (params_apply_q$q[4] & pending$q) begin
             active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 4))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 4));
         end
-        if ((flip_go_q$q[4] & verdict_clear) | (flip_alone_go_q$q[4] & verdict_clear & ~apply_hold)) begin
+        if (pending$q & (flip_apply_q$q[4] | (flip_alone_apply_q$q[4] & ~apply_hold))) begin
             flipped_bank = ~active_q$q[32'h30 * 4 + 32'h2];
             active_q$d = (active_q$d & ~(1 << (32'h30 * 4 + 32'h2)) | ((flipped_bank) << (32'h30 * 4 + 32'h2)));
         end
         fresh_key_bank = ~active_q$q[32'h30 * 5 + 32'h3];
         commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 5 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
-        if (params_go_q$q[5] & verdict_clear) begin
+        if (params_apply_q$q[5] & pending$q) begin
             active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 5))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 5));
         end
-        if ((flip_go_q$q[5] & verdict_clear) | (flip_alone_go_q$q[5] & verdict_clear & ~apply_hold)) begin
+        if (pending$q & (flip_apply_q$q[5] | (flip_alone_apply_q$q[5] & ~apply_hold))) begin
             flipped_bank = ~active_q$q[32'h30 * 5 + 32'h2];
             active_q$d = (active_q$d & ~(1 << (32'h30 * 5 + 32'h2)) | ((flipped_bank) << (32'h30 * 5 + 32'h2)));
         end
         fresh_key_bank = ~active_q$q[32'h30 * 6 + 32'h3];
         commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 6 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
-        if (params_go_q$q[6] & verdict_clear) begin
+        if (params_apply_q$q[6] & pending$q) begin
             active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 6))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 6));
         end
-        if ((flip_go_q$q[6] & verdict_clear) | (flip_alone_go_q$q[6] & verdict_clear & ~apply_hold)) begin
+        if (pending$q & (flip_apply_q$q[6] | (flip_alone_apply_q$q[6] & ~apply_hold))) begin
             flipped_bank = ~active_q$q[32'h30 * 6 + 32'h2];
             active_q$d = (active_q$d & ~(1 << (32'h30 * 6 + 32'h2)) | ((flipped_bank) << (32'h30 * 6 + 32'h2)));
         end
         fresh_key_bank = ~active_q$q[32'h30 * 7 + 32'h3];
         commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 7 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
-        if (params_go_q$q[7] & verdict_clear) begin
+        if (params_apply_q$q[7] & pending$q) begin
             active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 7))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 7));
         end
-        if ((flip_go_q$q[7] & verdict_clear) | (flip_alone_go_q$q[7] & verdict_clear & ~apply_hold)) begin
+        if (pending$q & (flip_apply_q$q[7] | (flip_alone_apply_q$q[7] & ~apply_hold))) begin
             flipped_bank = ~active_q$q[32'h30 * 7 + 32'h2];
             active_q$d = (active_q$d & ~(1 << (32'h30 * 7 + 32'h2)) | ((flipped_bank) << (32'h30 * 7 + 32'h2)));
         end
@@ -37456,7 +37876,8 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         hi_fault = hi_hit & (|(write_nibbles & mac_hi_outside_nibbles) | |(write_data & mac_hi_outside_bits) | (write_mask[32'h18] & (write_data[(32'h18)+:(3)] > vport_max)));
         mac_lo$clock = clock;
         mac_lo$reset = reset;
-        mac_lo$word = write_address[(32'h0)+:(4)];
+        mac_entry_q$d = one_word << write_address[(32'h0)+:(4)];
+        mac_lo$words = mac_entry_q$q;
         mac_lo$data = write_data;
         lo_hit_q$d = lo_hit;
         hi_hit_q$d = hi_hit;
@@ -37467,7 +37888,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         end
         mac_hi$clock = clock;
         mac_hi$reset = reset;
-        mac_hi$word = write_address[(32'h0)+:(4)];
+        mac_hi$words = mac_entry_q$q;
         mac_hi$data = write_data & mac_hi_writable;
         mac_hi$lanes = 32'h0;
         if (write_strobe & hi_store_q$q) begin
@@ -37684,9 +38105,9 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
             move_status$d = 32'h0;
             pending$d = 1'b0;
             ready_q$d = 1'b0;
-            params_go_q$d = 32'h0;
-            flip_go_q$d = 32'h0;
-            flip_alone_go_q$d = 32'h0;
+            params_apply_q$d = 32'h0;
+            flip_apply_q$d = 32'h0;
+            flip_alone_apply_q$d = 32'h0;
         end
         commit_pending = pending$q;
         if (0 >= vports_built) begin
@@ -37866,7 +38287,7 @@ module rss_core__regs__vports__copy_started(d,q,clock);
 endmodule // rss_core__regs__vports__copy_started
 
 
-module rss_core__regs__vports__flip_alone_go_q(d,q,clock);
+module rss_core__regs__vports__flip_alone_apply_q(d,q,clock);
     
     // Module arguments
     input wire  [7:0] d;
@@ -37882,10 +38303,10 @@ module rss_core__regs__vports__flip_alone_go_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__regs__vports__flip_alone_go_q
+endmodule // rss_core__regs__vports__flip_alone_apply_q
 
 
-module rss_core__regs__vports__flip_go_q(d,q,clock);
+module rss_core__regs__vports__flip_apply_q(d,q,clock);
     
     // Module arguments
     input wire  [7:0] d;
@@ -37901,7 +38322,7 @@ module rss_core__regs__vports__flip_go_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__regs__vports__flip_go_q
+endmodule // rss_core__regs__vports__flip_apply_q
 
 
 module rss_core__regs__vports__hi_fault_q(d,q,clock);
@@ -37980,12 +38401,31 @@ module rss_core__regs__vports__lo_hit_q(d,q,clock);
 endmodule // rss_core__regs__vports__lo_hit_q
 
 
-module rss_core__regs__vports__mac_hi(clock,reset,word,data,lanes,value);
+module rss_core__regs__vports__mac_entry_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__mac_entry_q
+
+
+module rss_core__regs__vports__mac_hi(clock,reset,words,data,lanes,value);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [3:0] word;
+    input wire  [31:0] words;
     input wire  [31:0] data;
     input wire  [3:0] lanes;
     output reg  [511:0] value;
@@ -37998,68 +38438,65 @@ module rss_core__regs__vports__mac_hi(clock,reset,word,data,lanes,value);
        if (reset) begin
           value <= 512'h0;
        end else if (lanes != 4'h0) begin
-             case (word)
-                4'd0: begin
+             if (words[0]) begin
                    if (lanes[0]) value[0 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[8 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[16 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[24 +: 8] <= data[24 +: 8];
-                end
-                4'd1: begin
+             end
+             if (words[1]) begin
                    if (lanes[0]) value[32 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[40 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[48 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[56 +: 8] <= data[24 +: 8];
-                end
-                4'd2: begin
+             end
+             if (words[2]) begin
                    if (lanes[0]) value[64 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[72 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[80 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[88 +: 8] <= data[24 +: 8];
-                end
-                4'd3: begin
+             end
+             if (words[3]) begin
                    if (lanes[0]) value[96 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[104 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[112 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[120 +: 8] <= data[24 +: 8];
-                end
-                4'd4: begin
+             end
+             if (words[4]) begin
                    if (lanes[0]) value[128 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[136 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[144 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[152 +: 8] <= data[24 +: 8];
-                end
-                4'd5: begin
+             end
+             if (words[5]) begin
                    if (lanes[0]) value[160 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[168 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[176 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[184 +: 8] <= data[24 +: 8];
-                end
-                4'd6: begin
+             end
+             if (words[6]) begin
                    if (lanes[0]) value[192 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[200 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[208 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[216 +: 8] <= data[24 +: 8];
-                end
-                4'd7: begin
+             end
+             if (words[7]) begin
                    if (lanes[0]) value[224 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[232 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[240 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[248 +: 8] <= data[24 +: 8];
-                end
-                default: ;
-             endcase
+             end
           end
     end
 endmodule // rss_core__regs__vports__mac_hi
 
 
-module rss_core__regs__vports__mac_lo(clock,reset,word,data,lanes,value);
+module rss_core__regs__vports__mac_lo(clock,reset,words,data,lanes,value);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [3:0] word;
+    input wire  [31:0] words;
     input wire  [31:0] data;
     input wire  [3:0] lanes;
     output reg  [511:0] value;
@@ -38072,57 +38509,54 @@ module rss_core__regs__vports__mac_lo(clock,reset,word,data,lanes,value);
        if (reset) begin
           value <= 512'h0;
        end else if (lanes != 4'h0) begin
-             case (word)
-                4'd0: begin
+             if (words[0]) begin
                    if (lanes[0]) value[0 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[8 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[16 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[24 +: 8] <= data[24 +: 8];
-                end
-                4'd1: begin
+             end
+             if (words[1]) begin
                    if (lanes[0]) value[32 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[40 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[48 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[56 +: 8] <= data[24 +: 8];
-                end
-                4'd2: begin
+             end
+             if (words[2]) begin
                    if (lanes[0]) value[64 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[72 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[80 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[88 +: 8] <= data[24 +: 8];
-                end
-                4'd3: begin
+             end
+             if (words[3]) begin
                    if (lanes[0]) value[96 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[104 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[112 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[120 +: 8] <= data[24 +: 8];
-                end
-                4'd4: begin
+             end
+             if (words[4]) begin
                    if (lanes[0]) value[128 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[136 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[144 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[152 +: 8] <= data[24 +: 8];
-                end
-                4'd5: begin
+             end
+             if (words[5]) begin
                    if (lanes[0]) value[160 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[168 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[176 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[184 +: 8] <= data[24 +: 8];
-                end
-                4'd6: begin
+             end
+             if (words[6]) begin
                    if (lanes[0]) value[192 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[200 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[208 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[216 +: 8] <= data[24 +: 8];
-                end
-                4'd7: begin
+             end
+             if (words[7]) begin
                    if (lanes[0]) value[224 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[232 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[240 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[248 +: 8] <= data[24 +: 8];
-                end
-                default: ;
-             endcase
+             end
           end
     end
 endmodule // rss_core__regs__vports__mac_lo
@@ -38692,7 +39126,7 @@ module rss_core__regs__vports__move_status(d,q,clock);
 endmodule // rss_core__regs__vports__move_status
 
 
-module rss_core__regs__vports__params_go_q(d,q,clock);
+module rss_core__regs__vports__params_apply_q(d,q,clock);
     
     // Module arguments
     input wire  [7:0] d;
@@ -38708,7 +39142,7 @@ module rss_core__regs__vports__params_go_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__regs__vports__params_go_q
+endmodule // rss_core__regs__vports__params_apply_q
 
 
 module rss_core__regs__vports__pending(d,q,clock);

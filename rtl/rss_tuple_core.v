@@ -71,6 +71,7 @@ module rss_tuple_core (
     wire  [831:0] regs$filters;
     reg  regs$commit_hold;
     reg  regs$pick_hold;
+    reg  regs$pick_hold_next;
     reg  [31:0] regs$record_drops;
     reg  regs$record_counted;
     reg  [2:0] regs$record_vport;
@@ -205,6 +206,7 @@ module rss_tuple_core (
         .filters(regs$filters),
         .commit_hold(regs$commit_hold),
         .pick_hold(regs$pick_hold),
+        .pick_hold_next(regs$pick_hold_next),
         .record_drops(regs$record_drops),
         .record_counted(regs$record_counted),
         .record_vport(regs$record_vport),
@@ -359,6 +361,7 @@ module rss_tuple_core (
         regs$s_axil_rready = s_axil_rready;
         regs$commit_hold = 1'b0;
         regs$pick_hold = 1'b0;
+        regs$pick_hold_next = 1'b0;
         regs$record_drops = 32'h0;
         indirection$write_enable = regs$table_write_enable;
         indirection$write_address = regs$table_write_index;
@@ -4585,7 +4588,7 @@ module rss_tuple_core__probe_state(slots,vport,slot);
 endmodule // rss_tuple_core__probe_state
 
 
-module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,staged_key,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,commit_hold,pick_hold,record_drops,record_counted,record_vport,record_hash_type,record_malformed,table_write_enable,probe_request,probe_input,probe_type,probe_vport,probe_done,probe_done_hash,probe_done_queue,probe_done_hashed,table_write_index,table_write_queue);
+module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,staged_key,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,commit_hold,pick_hold,pick_hold_next,record_drops,record_counted,record_vport,record_hash_type,record_malformed,table_write_enable,probe_request,probe_input,probe_type,probe_vport,probe_done,probe_done_hash,probe_done_queue,probe_done_hashed,table_write_index,table_write_queue);
     
     // Module arguments
     input wire  clock;
@@ -4617,6 +4620,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     output reg  [831:0] filters;
     input wire  commit_hold;
     input wire  pick_hold;
+    input wire  pick_hold_next;
     input wire  [31:0] record_drops;
     input wire  record_counted;
     input wire  [2:0] record_vport;
@@ -4720,6 +4724,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     wire  vports$committed;
     reg  vports$apply_hold;
     reg  vports$pick_hold;
+    reg  vports$pick_hold_next;
     wire  vports$commit_pending;
     wire  vports$commit_taken;
     wire  vports$commit_applied;
@@ -5124,6 +5129,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .committed(vports$committed),
         .apply_hold(vports$apply_hold),
         .pick_hold(vports$pick_hold),
+        .pick_hold_next(vports$pick_hold_next),
         .commit_pending(vports$commit_pending),
         .commit_taken(vports$commit_taken),
         .commit_applied(vports$commit_applied),
@@ -5669,6 +5675,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         vports$reset = reset;
         vports$apply_hold = commit_hold;
         vports$pick_hold = pick_hold;
+        vports$pick_hold_next = pick_hold_next;
         vports$write_address = write_address;
         vports$write_data = write_data;
         vports$write_nibbles = write_slot$data_nibbles;
@@ -8414,11 +8421,12 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
     localparam  present = 1'b0;
     localparam  base = 11'b11100;
     localparam  words = 11'b11;
+    localparam  one = 32'h1;
     
     // Stub signals
     reg  stored$clock;
     reg  stored$reset;
-    reg  [3:0] stored$word;
+    reg  [31:0] stored$words;
     reg  [31:0] stored$data;
     reg  [3:0] stored$lanes;
     wire  [95:0] stored$value;
@@ -8437,6 +8445,9 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
     reg  [3:0] index_q$d;
     wire  [3:0] index_q$q;
     reg  index_q$clock;
+    reg  [31:0] word_select_q$d;
+    wire  [31:0] word_select_q$q;
+    reg  word_select_q$clock;
     reg  read_hit_q$d;
     wire  read_hit_q$q;
     reg  read_hit_q$clock;
@@ -8449,7 +8460,7 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
     rss_tuple_core__regs__key_ext__stored stored(
         .clock(stored$clock),
         .reset(stored$reset),
-        .word(stored$word),
+        .words(stored$words),
         .data(stored$data),
         .lanes(stored$lanes),
         .value(stored$value)
@@ -8475,6 +8486,11 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
         .q(index_q$q),
         .clock(index_q$clock)
     );
+    rss_tuple_core__regs__key_ext__word_select_q word_select_q(
+        .d(word_select_q$d),
+        .q(word_select_q$q),
+        .clock(word_select_q$clock)
+    );
     rss_tuple_core__regs__key_ext__read_hit_q read_hit_q(
         .d(read_hit_q$d),
         .q(read_hit_q$q),
@@ -8485,9 +8501,11 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
     always @(*) begin
         hit_q$clock = clock;
         index_q$clock = clock;
+        word_select_q$clock = clock;
         read_hit_q$clock = clock;
         hit_q$d = hit_q$q;
         index_q$d = index_q$q;
+        word_select_q$d = word_select_q$q;
         read_hit_q$d = read_hit_q$q;
         stored$clock = clock;
         stored$reset = reset;
@@ -8497,7 +8515,8 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
         write_hit = hit_q$q;
         write_index = write_address - base;
         index_q$d = write_index[(32'h0)+:(4)];
-        stored$word = index_q$q;
+        word_select_q$d = one << write_index[(32'h0)+:(4)];
+        stored$words = word_select_q$q;
         stored$data = write_data;
         stored$lanes = 32'h0;
         if (write_strobe & hit_q$q) begin
@@ -8918,12 +8937,12 @@ module rss_tuple_core__regs__key_ext__read_hit_q(d,q,clock);
 endmodule // rss_tuple_core__regs__key_ext__read_hit_q
 
 
-module rss_tuple_core__regs__key_ext__stored(clock,reset,word,data,lanes,value);
+module rss_tuple_core__regs__key_ext__stored(clock,reset,words,data,lanes,value);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [3:0] word;
+    input wire  [31:0] words;
     input wire  [31:0] data;
     input wire  [3:0] lanes;
     output reg  [95:0] value;
@@ -8938,6 +8957,25 @@ module rss_tuple_core__regs__key_ext__stored(clock,reset,word,data,lanes,value);
        end
     end
 endmodule // rss_tuple_core__regs__key_ext__stored
+
+
+module rss_tuple_core__regs__key_ext__word_select_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__key_ext__word_select_q
 
 
 module rss_tuple_core__regs__key_generation(d,q,clock);
@@ -8978,11 +9016,12 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
     localparam  present = 1'b1;
     localparam  base = 11'b10000;
     localparam  words = 11'b1010;
+    localparam  one = 32'h1;
     
     // Stub signals
     reg  stored$clock;
     reg  stored$reset;
-    reg  [3:0] stored$word;
+    reg  [31:0] stored$words;
     reg  [31:0] stored$data;
     reg  [3:0] stored$lanes;
     wire  [319:0] stored$value;
@@ -9001,6 +9040,9 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
     reg  [3:0] index_q$d;
     wire  [3:0] index_q$q;
     reg  index_q$clock;
+    reg  [31:0] word_select_q$d;
+    wire  [31:0] word_select_q$q;
+    reg  word_select_q$clock;
     reg  read_hit_q$d;
     wire  read_hit_q$q;
     reg  read_hit_q$clock;
@@ -9013,7 +9055,7 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
     rss_tuple_core__regs__key_staged__stored stored(
         .clock(stored$clock),
         .reset(stored$reset),
-        .word(stored$word),
+        .words(stored$words),
         .data(stored$data),
         .lanes(stored$lanes),
         .value(stored$value)
@@ -9039,6 +9081,11 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
         .q(index_q$q),
         .clock(index_q$clock)
     );
+    rss_tuple_core__regs__key_staged__word_select_q word_select_q(
+        .d(word_select_q$d),
+        .q(word_select_q$q),
+        .clock(word_select_q$clock)
+    );
     rss_tuple_core__regs__key_staged__read_hit_q read_hit_q(
         .d(read_hit_q$d),
         .q(read_hit_q$q),
@@ -9049,9 +9096,11 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
     always @(*) begin
         hit_q$clock = clock;
         index_q$clock = clock;
+        word_select_q$clock = clock;
         read_hit_q$clock = clock;
         hit_q$d = hit_q$q;
         index_q$d = index_q$q;
+        word_select_q$d = word_select_q$q;
         read_hit_q$d = read_hit_q$q;
         stored$clock = clock;
         stored$reset = reset;
@@ -9061,7 +9110,8 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
         write_hit = hit_q$q;
         write_index = write_address - base;
         index_q$d = write_index[(32'h0)+:(4)];
-        stored$word = index_q$q;
+        word_select_q$d = one << write_index[(32'h0)+:(4)];
+        stored$words = word_select_q$q;
         stored$data = write_data;
         stored$lanes = 32'h0;
         if (write_strobe & hit_q$q) begin
@@ -9482,12 +9532,12 @@ module rss_tuple_core__regs__key_staged__read_hit_q(d,q,clock);
 endmodule // rss_tuple_core__regs__key_staged__read_hit_q
 
 
-module rss_tuple_core__regs__key_staged__stored(clock,reset,word,data,lanes,value);
+module rss_tuple_core__regs__key_staged__stored(clock,reset,words,data,lanes,value);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [3:0] word;
+    input wire  [31:0] words;
     input wire  [31:0] data;
     input wire  [3:0] lanes;
     output reg  [319:0] value;
@@ -9500,72 +9550,88 @@ module rss_tuple_core__regs__key_staged__stored(clock,reset,word,data,lanes,valu
        if (reset) begin
           value <= 320'h0;
        end else if (lanes != 4'h0) begin
-             case (word)
-                4'd0: begin
+             if (words[0]) begin
                    if (lanes[0]) value[288 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[296 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[304 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[312 +: 8] <= data[24 +: 8];
-                end
-                4'd1: begin
+             end
+             if (words[1]) begin
                    if (lanes[0]) value[256 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[264 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[272 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[280 +: 8] <= data[24 +: 8];
-                end
-                4'd2: begin
+             end
+             if (words[2]) begin
                    if (lanes[0]) value[224 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[232 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[240 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[248 +: 8] <= data[24 +: 8];
-                end
-                4'd3: begin
+             end
+             if (words[3]) begin
                    if (lanes[0]) value[192 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[200 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[208 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[216 +: 8] <= data[24 +: 8];
-                end
-                4'd4: begin
+             end
+             if (words[4]) begin
                    if (lanes[0]) value[160 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[168 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[176 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[184 +: 8] <= data[24 +: 8];
-                end
-                4'd5: begin
+             end
+             if (words[5]) begin
                    if (lanes[0]) value[128 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[136 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[144 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[152 +: 8] <= data[24 +: 8];
-                end
-                4'd6: begin
+             end
+             if (words[6]) begin
                    if (lanes[0]) value[96 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[104 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[112 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[120 +: 8] <= data[24 +: 8];
-                end
-                4'd7: begin
+             end
+             if (words[7]) begin
                    if (lanes[0]) value[64 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[72 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[80 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[88 +: 8] <= data[24 +: 8];
-                end
-                4'd8: begin
+             end
+             if (words[8]) begin
                    if (lanes[0]) value[32 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[40 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[48 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[56 +: 8] <= data[24 +: 8];
-                end
-                4'd9: begin
+             end
+             if (words[9]) begin
                    if (lanes[0]) value[0 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[8 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[16 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[24 +: 8] <= data[24 +: 8];
-                end
-                default: ;
-             endcase
+             end
           end
     end
 endmodule // rss_tuple_core__regs__key_staged__stored
+
+
+module rss_tuple_core__regs__key_staged__word_select_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__key_staged__word_select_q
 
 
 module rss_tuple_core__regs__primary_queue_reg(clock,reset,write_decode,write_data,write_mask,write_nibbles,write_strobe,read_decode,write_hit,write_fault,read_hit,read_data,value);
@@ -10291,11 +10357,12 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
     localparam  present = 1'b1;
     localparam  base = 11'b1010000;
     localparam  words = 11'b1001;
+    localparam  one = 32'h1;
     
     // Stub signals
     reg  stored$clock;
     reg  stored$reset;
-    reg  [3:0] stored$word;
+    reg  [31:0] stored$words;
     reg  [31:0] stored$data;
     reg  [3:0] stored$lanes;
     wire  [287:0] stored$value;
@@ -10314,6 +10381,9 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
     reg  [3:0] index_q$d;
     wire  [3:0] index_q$q;
     reg  index_q$clock;
+    reg  [31:0] word_select_q$d;
+    wire  [31:0] word_select_q$q;
+    reg  word_select_q$clock;
     reg  read_hit_q$d;
     wire  read_hit_q$q;
     reg  read_hit_q$clock;
@@ -10326,7 +10396,7 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
     rss_tuple_core__regs__probe__input_words__stored stored(
         .clock(stored$clock),
         .reset(stored$reset),
-        .word(stored$word),
+        .words(stored$words),
         .data(stored$data),
         .lanes(stored$lanes),
         .value(stored$value)
@@ -10352,6 +10422,11 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
         .q(index_q$q),
         .clock(index_q$clock)
     );
+    rss_tuple_core__regs__probe__input_words__word_select_q word_select_q(
+        .d(word_select_q$d),
+        .q(word_select_q$q),
+        .clock(word_select_q$clock)
+    );
     rss_tuple_core__regs__probe__input_words__read_hit_q read_hit_q(
         .d(read_hit_q$d),
         .q(read_hit_q$q),
@@ -10362,9 +10437,11 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
     always @(*) begin
         hit_q$clock = clock;
         index_q$clock = clock;
+        word_select_q$clock = clock;
         read_hit_q$clock = clock;
         hit_q$d = hit_q$q;
         index_q$d = index_q$q;
+        word_select_q$d = word_select_q$q;
         read_hit_q$d = read_hit_q$q;
         stored$clock = clock;
         stored$reset = reset;
@@ -10374,7 +10451,8 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
         write_hit = hit_q$q;
         write_index = write_address - base;
         index_q$d = write_index[(32'h0)+:(4)];
-        stored$word = index_q$q;
+        word_select_q$d = one << write_index[(32'h0)+:(4)];
+        stored$words = word_select_q$q;
         stored$data = write_data;
         stored$lanes = 32'h0;
         if (write_strobe & hit_q$q) begin
@@ -10795,12 +10873,12 @@ module rss_tuple_core__regs__probe__input_words__read_hit_q(d,q,clock);
 endmodule // rss_tuple_core__regs__probe__input_words__read_hit_q
 
 
-module rss_tuple_core__regs__probe__input_words__stored(clock,reset,word,data,lanes,value);
+module rss_tuple_core__regs__probe__input_words__stored(clock,reset,words,data,lanes,value);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [3:0] word;
+    input wire  [31:0] words;
     input wire  [31:0] data;
     input wire  [3:0] lanes;
     output reg  [287:0] value;
@@ -10813,66 +10891,82 @@ module rss_tuple_core__regs__probe__input_words__stored(clock,reset,word,data,la
        if (reset) begin
           value <= 288'h0;
        end else if (lanes != 4'h0) begin
-             case (word)
-                4'd0: begin
+             if (words[0]) begin
                    if (lanes[0]) value[256 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[264 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[272 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[280 +: 8] <= data[24 +: 8];
-                end
-                4'd1: begin
+             end
+             if (words[1]) begin
                    if (lanes[0]) value[224 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[232 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[240 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[248 +: 8] <= data[24 +: 8];
-                end
-                4'd2: begin
+             end
+             if (words[2]) begin
                    if (lanes[0]) value[192 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[200 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[208 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[216 +: 8] <= data[24 +: 8];
-                end
-                4'd3: begin
+             end
+             if (words[3]) begin
                    if (lanes[0]) value[160 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[168 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[176 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[184 +: 8] <= data[24 +: 8];
-                end
-                4'd4: begin
+             end
+             if (words[4]) begin
                    if (lanes[0]) value[128 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[136 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[144 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[152 +: 8] <= data[24 +: 8];
-                end
-                4'd5: begin
+             end
+             if (words[5]) begin
                    if (lanes[0]) value[96 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[104 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[112 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[120 +: 8] <= data[24 +: 8];
-                end
-                4'd6: begin
+             end
+             if (words[6]) begin
                    if (lanes[0]) value[64 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[72 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[80 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[88 +: 8] <= data[24 +: 8];
-                end
-                4'd7: begin
+             end
+             if (words[7]) begin
                    if (lanes[0]) value[32 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[40 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[48 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[56 +: 8] <= data[24 +: 8];
-                end
-                4'd8: begin
+             end
+             if (words[8]) begin
                    if (lanes[0]) value[0 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[8 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[16 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[24 +: 8] <= data[24 +: 8];
-                end
-                default: ;
-             endcase
+             end
           end
     end
 endmodule // rss_tuple_core__regs__probe__input_words__stored
+
+
+module rss_tuple_core__regs__probe__input_words__word_select_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__probe__input_words__word_select_q
 
 
 module rss_tuple_core__regs__probe__pending(d,q,clock);
@@ -14916,7 +15010,7 @@ module rss_tuple_core__regs__vport_caps_hit_q(d,q,clock);
 endmodule // rss_tuple_core__regs__vport_caps_hit_q
 
 
-module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_nibbles,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,pick_hold,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
+module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_nibbles,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,pick_hold,pick_hold_next,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
     
     // Module arguments
     input wire  clock;
@@ -14942,6 +15036,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     output reg  committed;
     input wire  apply_hold;
     input wire  pick_hold;
+    input wire  pick_hold_next;
     output reg  commit_pending;
     output reg  commit_taken;
     output reg  commit_applied;
@@ -14954,6 +15049,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     output reg  move_fault;
     
     // Constant declarations
+    localparam  one_word = 32'h1;
     localparam  reset_state = 384'h3f00000000003f00000000003f00000000003f00000000003f00000000003f00000000003f00000000003f0000000000;
     localparam  slot_ones = 384'hffffffffffff;
     localparam  commit_address = 11'b1101;
@@ -14983,13 +15079,13 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  active_q$clock;
     reg  mac_lo$clock;
     reg  mac_lo$reset;
-    reg  [3:0] mac_lo$word;
+    reg  [31:0] mac_lo$words;
     reg  [31:0] mac_lo$data;
     reg  [3:0] mac_lo$lanes;
     wire  [511:0] mac_lo$value;
     reg  mac_hi$clock;
     reg  mac_hi$reset;
-    reg  [3:0] mac_hi$word;
+    reg  [31:0] mac_hi$words;
     reg  [31:0] mac_hi$data;
     reg  [3:0] mac_hi$lanes;
     wire  [511:0] mac_hi$value;
@@ -15026,18 +15122,21 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  ready_q$d;
     wire  ready_q$q;
     reg  ready_q$clock;
-    reg  [7:0] params_go_q$d;
-    wire  [7:0] params_go_q$q;
-    reg  params_go_q$clock;
-    reg  [7:0] flip_go_q$d;
-    wire  [7:0] flip_go_q$q;
-    reg  flip_go_q$clock;
-    reg  [7:0] flip_alone_go_q$d;
-    wire  [7:0] flip_alone_go_q$q;
-    reg  flip_alone_go_q$clock;
+    reg  [7:0] params_apply_q$d;
+    wire  [7:0] params_apply_q$q;
+    reg  params_apply_q$clock;
+    reg  [7:0] flip_apply_q$d;
+    wire  [7:0] flip_apply_q$q;
+    reg  flip_apply_q$clock;
+    reg  [7:0] flip_alone_apply_q$d;
+    wire  [7:0] flip_alone_apply_q$q;
+    reg  flip_alone_apply_q$clock;
     reg  lo_hit_q$d;
     wire  lo_hit_q$q;
     reg  lo_hit_q$clock;
+    reg  [31:0] mac_entry_q$d;
+    wire  [31:0] mac_entry_q$q;
+    reg  mac_entry_q$clock;
     reg  hi_hit_q$d;
     wire  hi_hit_q$q;
     reg  hi_hit_q$clock;
@@ -15091,6 +15190,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  [6:0] write_hits;
     reg  [7:0] commit_target;
     reg  ready_next;
+    reg  apply_open_next;
     reg  apply_clear;
     reg  verdict_clear;
     reg  fresh_key_bank;
@@ -15134,7 +15234,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     rss_tuple_core__regs__vports__mac_lo mac_lo(
         .clock(mac_lo$clock),
         .reset(mac_lo$reset),
-        .word(mac_lo$word),
+        .words(mac_lo$words),
         .data(mac_lo$data),
         .lanes(mac_lo$lanes),
         .value(mac_lo$value)
@@ -15142,7 +15242,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     rss_tuple_core__regs__vports__mac_hi mac_hi(
         .clock(mac_hi$clock),
         .reset(mac_hi$reset),
-        .word(mac_hi$word),
+        .words(mac_hi$words),
         .data(mac_hi$data),
         .lanes(mac_hi$lanes),
         .value(mac_hi$value)
@@ -15202,25 +15302,30 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         .q(ready_q$q),
         .clock(ready_q$clock)
     );
-    rss_tuple_core__regs__vports__params_go_q params_go_q(
-        .d(params_go_q$d),
-        .q(params_go_q$q),
-        .clock(params_go_q$clock)
+    rss_tuple_core__regs__vports__params_apply_q params_apply_q(
+        .d(params_apply_q$d),
+        .q(params_apply_q$q),
+        .clock(params_apply_q$clock)
     );
-    rss_tuple_core__regs__vports__flip_go_q flip_go_q(
-        .d(flip_go_q$d),
-        .q(flip_go_q$q),
-        .clock(flip_go_q$clock)
+    rss_tuple_core__regs__vports__flip_apply_q flip_apply_q(
+        .d(flip_apply_q$d),
+        .q(flip_apply_q$q),
+        .clock(flip_apply_q$clock)
     );
-    rss_tuple_core__regs__vports__flip_alone_go_q flip_alone_go_q(
-        .d(flip_alone_go_q$d),
-        .q(flip_alone_go_q$q),
-        .clock(flip_alone_go_q$clock)
+    rss_tuple_core__regs__vports__flip_alone_apply_q flip_alone_apply_q(
+        .d(flip_alone_apply_q$d),
+        .q(flip_alone_apply_q$q),
+        .clock(flip_alone_apply_q$clock)
     );
     rss_tuple_core__regs__vports__lo_hit_q lo_hit_q(
         .d(lo_hit_q$d),
         .q(lo_hit_q$q),
         .clock(lo_hit_q$clock)
+    );
+    rss_tuple_core__regs__vports__mac_entry_q mac_entry_q(
+        .d(mac_entry_q$d),
+        .q(mac_entry_q$q),
+        .clock(mac_entry_q$clock)
     );
     rss_tuple_core__regs__vports__hi_hit_q hi_hit_q(
         .d(hi_hit_q$d),
@@ -15312,9 +15417,9 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         move_address_q$clock = clock;
         pending$clock = clock;
         ready_q$clock = clock;
-        params_go_q$clock = clock;
-        flip_go_q$clock = clock;
-        flip_alone_go_q$clock = clock;
+        params_apply_q$clock = clock;
+        flip_apply_q$clock = clock;
+        flip_alone_apply_q$clock = clock;
         request$clock = clock;
         commit_target_q$clock = clock;
         write_hits_q$clock = clock;
@@ -15324,6 +15429,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         copied$clock = clock;
         commit_accept_q$clock = clock;
         lo_hit_q$clock = clock;
+        mac_entry_q$clock = clock;
         hi_hit_q$clock = clock;
         hi_store_q$clock = clock;
         read_hits_q$clock = clock;
@@ -15340,9 +15446,9 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         move_address_q$d = move_address_q$q;
         pending$d = pending$q;
         ready_q$d = ready_q$q;
-        params_go_q$d = params_go_q$q;
-        flip_go_q$d = flip_go_q$q;
-        flip_alone_go_q$d = flip_alone_go_q$q;
+        params_apply_q$d = params_apply_q$q;
+        flip_apply_q$d = flip_apply_q$q;
+        flip_alone_apply_q$d = flip_alone_apply_q$q;
         request$d = request$q;
         commit_target_q$d = commit_target_q$q;
         write_hits_q$d = write_hits_q$q;
@@ -15352,6 +15458,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         copied$d = copied$q;
         commit_accept_q$d = commit_accept_q$q;
         lo_hit_q$d = lo_hit_q$q;
+        mac_entry_q$d = mac_entry_q$q;
         hi_hit_q$d = hi_hit_q$q;
         hi_store_q$d = hi_store_q$q;
         read_hits_q$d = read_hits_q$q;
@@ -15430,18 +15537,19 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         commit_applied = ready_q$q & apply_clear;
         ready_next = pending$q & (copied$q | ~request$q[32'h0]);
         ready_q$d = ready_next;
-        params_go_q$d = 32'h0;
-        flip_go_q$d = 32'h0;
-        flip_alone_go_q$d = 32'h0;
-        if (ready_next) begin
+        apply_open_next = ~pick_hold_next;
+        params_apply_q$d = 32'h0;
+        flip_apply_q$d = 32'h0;
+        flip_alone_apply_q$d = 32'h0;
+        if (ready_next & apply_open_next) begin
             if (request$q[32'h0]) begin
-                params_go_q$d = commit_target_q$q;
+                params_apply_q$d = commit_target_q$q;
                 if (request$q[32'h1]) begin
-                    flip_go_q$d = commit_target_q$q;
+                    flip_apply_q$d = commit_target_q$q;
                 end
             end
             else if (request$q[32'h1]) begin
-                flip_alone_go_q$d = commit_target_q$q;
+                flip_alone_apply_q$d = commit_target_q$q;
             end
         end
         committed = 1'b0;
@@ -15458,73 +15566,73 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         flipped_bank = 1'b0;
         fresh_key_bank = ~active_q$q[32'h30 * 0 + 32'h3];
         commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 0 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
-        if (params_go_q$q[0] & verdict_clear) begin
+        if (params_apply_q$q[0] & pending$q) begin
             active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 0))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 0));
         end
-        if ((flip_go_q$q[0] & verdict_clear) | (flip_alone_go_q$q[0] & verdict_clear & ~apply_hold)) begin
+        if (pending$q & (flip_apply_q$q[0] | (flip_alone_apply_q$q[0] & ~apply_hold))) begin
             flipped_bank = ~active_q$q[32'h30 * 0 + 32'h2];
             active_q$d = (active_q$d & ~(1 << (32'h30 * 0 + 32'h2)) | ((flipped_bank) << (32'h30 * 0 + 32'h2)));
         end
         fresh_key_bank = ~active_q$q[32'h30 * 1 + 32'h3];
         commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 1 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
-        if (params_go_q$q[1] & verdict_clear) begin
+        if (params_apply_q$q[1] & pending$q) begin
             active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 1))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 1));
         end
-        if ((flip_go_q$q[1] & verdict_clear) | (flip_alone_go_q$q[1] & verdict_clear & ~apply_hold)) begin
+        if (pending$q & (flip_apply_q$q[1] | (flip_alone_apply_q$q[1] & ~apply_hold))) begin
             flipped_bank = ~active_q$q[32'h30 * 1 + 32'h2];
             active_q$d = (active_q$d & ~(1 << (32'h30 * 1 + 32'h2)) | ((flipped_bank) << (32'h30 * 1 + 32'h2)));
         end
         fresh_key_bank = ~active_q$q[32'h30 * 2 + 32'h3];
         commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 2 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
-        if (params_go_q$q[2] & verdict_clear) begin
+        if (params_apply_q$q[2] & pending$q) begin
             active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 2))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 2));
         end
-        if ((flip_go_q$q[2] & verdict_clear) | (flip_alone_go_q$q[2] & verdict_clear & ~apply_hold)) begin
+        if (pending$q & (flip_apply_q$q[2] | (flip_alone_apply_q$q[2] & ~apply_hold))) begin
             flipped_bank = ~active_q$q[32'h30 * 2 + 32'h2];
             active_q$d = (active_q$d & ~(1 << (32'h30 * 2 + 32'h2)) | ((flipped_bank) << (32'h30 * 2 + 32'h2)));
         end
         fresh_key_bank = ~active_q$q[32'h30 * 3 + 32'h3];
         commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 3 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
-        if (params_go_q$q[3] & verdict_clear) begin
+        if (params_apply_q$q[3] & pending$q) begin
             active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 3))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 3));
         end
-        if ((flip_go_q$q[3] & verdict_clear) | (flip_alone_go_q$q[3] & verdict_clear & ~apply_hold)) begin
+        if (pending$q & (flip_apply_q$q[3] | (flip_alone_apply_q$q[3] & ~apply_hold))) begin
             flipped_bank = ~active_q$q[32'h30 * 3 + 32'h2];
             active_q$d = (active_q$d & ~(1 << (32'h30 * 3 + 32'h2)) | ((flipped_bank) << (32'h30 * 3 + 32'h2)));
         end
         fresh_key_bank = ~active_q$q[32'h30 * 4 + 32'h3];
         commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 4 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
-        if (params_go_q$q[4] & verdict_clear) begin
+        if (params_apply_q$q[4] & pending$q) begin
             active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 4))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 4));
         end
-        if ((flip_go_q$q[4] & verdict_clear) | (flip_alone_go_q$q[4] & verdict_clear & ~apply_hold)) begin
+        if (pending$q & (flip_apply_q$q[4] | (flip_alone_apply_q$q[4] & ~apply_hold))) begin
             flipped_bank = ~active_q$q[32'h30 * 4 + 32'h2];
             active_q$d = (active_q$d & ~(1 << (32'h30 * 4 + 32'h2)) | ((flipped_bank) << (32'h30 * 4 + 32'h2)));
         end
         fresh_key_bank = ~active_q$q[32'h30 * 5 + 32'h3];
         commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 5 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
-        if (params_go_q$q[5] & verdict_clear) begin
+        if (params_apply_q$q[5] & pending$q) begin
             active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 5))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 5));
         end
-        if ((flip_go_q$q[5] & verdict_clear) | (flip_alone_go_q$q[5] & verdict_clear & ~apply_hold)) begin
+        if (pending$q & (flip_apply_q$q[5] | (flip_alone_apply_q$q[5] & ~apply_hold))) begin
             flipped_bank = ~active_q$q[32'h30 * 5 + 32'h2];
             active_q$d = (active_q$d & ~(1 << (32'h30 * 5 + 32'h2)) | ((flipped_bank) << (32'h30 * 5 + 32'h2)));
         end
         fresh_key_bank = ~active_q$q[32'h30 * 6 + 32'h3];
         commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 6 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
-        if (params_go_q$q[6] & verdict_clear) begin
+        if (params_apply_q$q[6] & pending$q) begin
             active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 6))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 6));
         end
-        if ((flip_go_q$q[6] & verdict_clear) | (flip_alone_go_q$q[6] & verdict_clear & ~apply_hold)) begin
+        if (pending$q & (flip_apply_q$q[6] | (flip_alone_apply_q$q[6] & ~apply_hold))) begin
             flipped_bank = ~active_q$q[32'h30 * 6 + 32'h2];
             active_q$d = (active_q$d & ~(1 << (32'h30 * 6 + 32'h2)) | ((flipped_bank) << (32'h30 * 6 + 32'h2)));
         end
         fresh_key_bank = ~active_q$q[32'h30 * 7 + 32'h3];
         commit_slot = ((staged & ~(1 << (32'h2)) | ((active_q$q[32'h30 * 7 + 32'h2]) << (32'h2))) & ~(1 << (32'h3)) | ((fresh_key_bank) << (32'h3)));
-        if (params_go_q$q[7] & verdict_clear) begin
+        if (params_apply_q$q[7] & pending$q) begin
             active_q$d = (active_q$q & ~(slot_ones << (32'h30 * 7))) | (((commit_slot) & 384'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << (32'h30 * 7));
         end
-        if ((flip_go_q$q[7] & verdict_clear) | (flip_alone_go_q$q[7] & verdict_clear & ~apply_hold)) begin
+        if (pending$q & (flip_apply_q$q[7] | (flip_alone_apply_q$q[7] & ~apply_hold))) begin
             flipped_bank = ~active_q$q[32'h30 * 7 + 32'h2];
             active_q$d = (active_q$d & ~(1 << (32'h30 * 7 + 32'h2)) | ((flipped_bank) << (32'h30 * 7 + 32'h2)));
         end
@@ -15576,7 +15684,8 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         hi_fault = hi_hit & (|(write_nibbles & mac_hi_outside_nibbles) | |(write_data & mac_hi_outside_bits) | (write_mask[32'h18] & (write_data[(32'h18)+:(3)] > vport_max)));
         mac_lo$clock = clock;
         mac_lo$reset = reset;
-        mac_lo$word = write_address[(32'h0)+:(4)];
+        mac_entry_q$d = one_word << write_address[(32'h0)+:(4)];
+        mac_lo$words = mac_entry_q$q;
         mac_lo$data = write_data;
         lo_hit_q$d = lo_hit;
         hi_hit_q$d = hi_hit;
@@ -15587,7 +15696,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         end
         mac_hi$clock = clock;
         mac_hi$reset = reset;
-        mac_hi$word = write_address[(32'h0)+:(4)];
+        mac_hi$words = mac_entry_q$q;
         mac_hi$data = write_data & mac_hi_writable;
         mac_hi$lanes = 32'h0;
         if (write_strobe & hi_store_q$q) begin
@@ -15804,9 +15913,9 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
             move_status$d = 32'h0;
             pending$d = 1'b0;
             ready_q$d = 1'b0;
-            params_go_q$d = 32'h0;
-            flip_go_q$d = 32'h0;
-            flip_alone_go_q$d = 32'h0;
+            params_apply_q$d = 32'h0;
+            flip_apply_q$d = 32'h0;
+            flip_alone_apply_q$d = 32'h0;
         end
         commit_pending = pending$q;
         if (0 >= vports_built) begin
@@ -15986,7 +16095,7 @@ module rss_tuple_core__regs__vports__copy_started(d,q,clock);
 endmodule // rss_tuple_core__regs__vports__copy_started
 
 
-module rss_tuple_core__regs__vports__flip_alone_go_q(d,q,clock);
+module rss_tuple_core__regs__vports__flip_alone_apply_q(d,q,clock);
     
     // Module arguments
     input wire  [7:0] d;
@@ -16002,10 +16111,10 @@ module rss_tuple_core__regs__vports__flip_alone_go_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_tuple_core__regs__vports__flip_alone_go_q
+endmodule // rss_tuple_core__regs__vports__flip_alone_apply_q
 
 
-module rss_tuple_core__regs__vports__flip_go_q(d,q,clock);
+module rss_tuple_core__regs__vports__flip_apply_q(d,q,clock);
     
     // Module arguments
     input wire  [7:0] d;
@@ -16021,7 +16130,7 @@ module rss_tuple_core__regs__vports__flip_go_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_tuple_core__regs__vports__flip_go_q
+endmodule // rss_tuple_core__regs__vports__flip_apply_q
 
 
 module rss_tuple_core__regs__vports__hi_fault_q(d,q,clock);
@@ -16100,12 +16209,31 @@ module rss_tuple_core__regs__vports__lo_hit_q(d,q,clock);
 endmodule // rss_tuple_core__regs__vports__lo_hit_q
 
 
-module rss_tuple_core__regs__vports__mac_hi(clock,reset,word,data,lanes,value);
+module rss_tuple_core__regs__vports__mac_entry_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__mac_entry_q
+
+
+module rss_tuple_core__regs__vports__mac_hi(clock,reset,words,data,lanes,value);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [3:0] word;
+    input wire  [31:0] words;
     input wire  [31:0] data;
     input wire  [3:0] lanes;
     output reg  [511:0] value;
@@ -16118,68 +16246,65 @@ module rss_tuple_core__regs__vports__mac_hi(clock,reset,word,data,lanes,value);
        if (reset) begin
           value <= 512'h0;
        end else if (lanes != 4'h0) begin
-             case (word)
-                4'd0: begin
+             if (words[0]) begin
                    if (lanes[0]) value[0 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[8 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[16 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[24 +: 8] <= data[24 +: 8];
-                end
-                4'd1: begin
+             end
+             if (words[1]) begin
                    if (lanes[0]) value[32 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[40 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[48 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[56 +: 8] <= data[24 +: 8];
-                end
-                4'd2: begin
+             end
+             if (words[2]) begin
                    if (lanes[0]) value[64 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[72 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[80 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[88 +: 8] <= data[24 +: 8];
-                end
-                4'd3: begin
+             end
+             if (words[3]) begin
                    if (lanes[0]) value[96 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[104 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[112 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[120 +: 8] <= data[24 +: 8];
-                end
-                4'd4: begin
+             end
+             if (words[4]) begin
                    if (lanes[0]) value[128 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[136 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[144 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[152 +: 8] <= data[24 +: 8];
-                end
-                4'd5: begin
+             end
+             if (words[5]) begin
                    if (lanes[0]) value[160 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[168 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[176 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[184 +: 8] <= data[24 +: 8];
-                end
-                4'd6: begin
+             end
+             if (words[6]) begin
                    if (lanes[0]) value[192 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[200 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[208 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[216 +: 8] <= data[24 +: 8];
-                end
-                4'd7: begin
+             end
+             if (words[7]) begin
                    if (lanes[0]) value[224 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[232 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[240 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[248 +: 8] <= data[24 +: 8];
-                end
-                default: ;
-             endcase
+             end
           end
     end
 endmodule // rss_tuple_core__regs__vports__mac_hi
 
 
-module rss_tuple_core__regs__vports__mac_lo(clock,reset,word,data,lanes,value);
+module rss_tuple_core__regs__vports__mac_lo(clock,reset,words,data,lanes,value);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [3:0] word;
+    input wire  [31:0] words;
     input wire  [31:0] data;
     input wire  [3:0] lanes;
     output reg  [511:0] value;
@@ -16192,57 +16317,54 @@ module rss_tuple_core__regs__vports__mac_lo(clock,reset,word,data,lanes,value);
        if (reset) begin
           value <= 512'h0;
        end else if (lanes != 4'h0) begin
-             case (word)
-                4'd0: begin
+             if (words[0]) begin
                    if (lanes[0]) value[0 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[8 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[16 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[24 +: 8] <= data[24 +: 8];
-                end
-                4'd1: begin
+             end
+             if (words[1]) begin
                    if (lanes[0]) value[32 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[40 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[48 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[56 +: 8] <= data[24 +: 8];
-                end
-                4'd2: begin
+             end
+             if (words[2]) begin
                    if (lanes[0]) value[64 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[72 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[80 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[88 +: 8] <= data[24 +: 8];
-                end
-                4'd3: begin
+             end
+             if (words[3]) begin
                    if (lanes[0]) value[96 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[104 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[112 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[120 +: 8] <= data[24 +: 8];
-                end
-                4'd4: begin
+             end
+             if (words[4]) begin
                    if (lanes[0]) value[128 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[136 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[144 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[152 +: 8] <= data[24 +: 8];
-                end
-                4'd5: begin
+             end
+             if (words[5]) begin
                    if (lanes[0]) value[160 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[168 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[176 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[184 +: 8] <= data[24 +: 8];
-                end
-                4'd6: begin
+             end
+             if (words[6]) begin
                    if (lanes[0]) value[192 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[200 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[208 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[216 +: 8] <= data[24 +: 8];
-                end
-                4'd7: begin
+             end
+             if (words[7]) begin
                    if (lanes[0]) value[224 +: 8] <= data[0 +: 8];
                    if (lanes[1]) value[232 +: 8] <= data[8 +: 8];
                    if (lanes[2]) value[240 +: 8] <= data[16 +: 8];
                    if (lanes[3]) value[248 +: 8] <= data[24 +: 8];
-                end
-                default: ;
-             endcase
+             end
           end
     end
 endmodule // rss_tuple_core__regs__vports__mac_lo
@@ -16812,7 +16934,7 @@ module rss_tuple_core__regs__vports__move_status(d,q,clock);
 endmodule // rss_tuple_core__regs__vports__move_status
 
 
-module rss_tuple_core__regs__vports__params_go_q(d,q,clock);
+module rss_tuple_core__regs__vports__params_apply_q(d,q,clock);
     
     // Module arguments
     input wire  [7:0] d;
@@ -16828,7 +16950,7 @@ module rss_tuple_core__regs__vports__params_go_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_tuple_core__regs__vports__params_go_q
+endmodule // rss_tuple_core__regs__vports__params_apply_q
 
 
 module rss_tuple_core__regs__vports__pending(d,q,clock);

@@ -100,6 +100,8 @@ pub struct AxilRegs {
     /// Apply no commit this clock: the datapath picks a frame's VPort state (or plans
     /// its hash input) from `active` for the next clock.
     pub pick_hold: Signal<In, Bit>,
+    /// `pick_hold`'s next value (see `VportRegs::pick_hold_next`).
+    pub pick_hold_next: Signal<In, Bit>,
     /// The datapath's count of dropped records (`RECORD_DROPS`).
     pub record_drops: Signal<In, Bits<32>>,
     /// A record is delivered this clock: it counts in `COUNTERS` (see [`EventCounters`]).
@@ -321,6 +323,7 @@ impl AxilRegs {
             s_axil_awvalid: Default::default(),
             commit_hold: Default::default(),
             pick_hold: Default::default(),
+            pick_hold_next: Default::default(),
             record_drops: Default::default(),
             record_counted: Default::default(),
             record_vport: Default::default(),
@@ -582,6 +585,7 @@ impl Logic for AxilRegs {
         self.vports.reset.next = self.reset.val();
         self.vports.apply_hold.next = self.commit_hold.val();
         self.vports.pick_hold.next = self.pick_hold.val();
+        self.vports.pick_hold_next.next = self.pick_hold_next.val();
         self.vports.write_address.next = self.write_address.val();
         self.vports.write_data.next = self.write_data.val();
         self.vports.write_nibbles.next = self.write_slot.data_nibbles.val();

@@ -15,7 +15,7 @@
 use rust_hdl::prelude::*;
 
 use crate::csr::WORD_ADDR_BITS;
-use crate::lane_register::LaneRegister;
+use crate::lane_register::{LaneRegister, MAX_WORDS};
 use crate::word_mirror::WordMirror;
 
 /// Mirror RAM address bits: up to 16 words.
@@ -51,7 +51,7 @@ pub struct ByteWords<const BITS: usize> {
     /// The whole register, word 0 in the top bits.
     pub value: Signal<Out, Bits<BITS>>,
     /// The bytes, word 0 on top.
-    stored: LaneRegister<BITS, MIRROR_ADDRESS_BITS>,
+    stored: LaneRegister<BITS>,
     mirror: WordMirror<MIRROR_ADDRESS_BITS>,
     /// The build has the register.
     present: Constant<Bit>,
@@ -62,6 +62,9 @@ pub struct ByteWords<const BITS: usize> {
     /// The write address's decode and the word it names, a clock ago.
     hit_q: DFF<Bit>,
     index_q: DFF<Bits<MIRROR_ADDRESS_BITS>>,
+    /// The word it names, one-hot: the bytes' enables (see `LaneRegister::words`).
+    word_select_q: DFF<Bits<MAX_WORDS>>,
+    one: Constant<Bits<MAX_WORDS>>,
     /// `read_next` was one of the words a clock ago (its decode, registered), so the
     /// mirror's clear and the bus's read multiplexer start at a flip-flop.
     read_hit_q: DFF<Bit>,
@@ -94,6 +97,8 @@ impl<const BITS: usize> ByteWords<BITS> {
             next_index: Default::default(),
             hit_q: Default::default(),
             index_q: Default::default(),
+            word_select_q: Default::default(),
+            one: Constant::new(1_u64.to_bits()),
             read_hit_q: Default::default(),
         }
     }
@@ -102,7 +107,7 @@ impl<const BITS: usize> ByteWords<BITS> {
 impl<const BITS: usize> Logic for ByteWords<BITS> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, hit_q, index_q, read_hit_q);
+        dff_setup!(self, clock, hit_q, index_q, word_select_q, read_hit_q);
         self.stored.clock.next = self.clock.val();
         self.stored.reset.next = self.reset.val();
         self.mirror.clock.next = self.clock.val();
@@ -113,7 +118,9 @@ impl<const BITS: usize> Logic for ByteWords<BITS> {
         self.write_hit.next = self.hit_q.q.val();
         self.write_index.next = self.write_address.val() - self.base.val();
         self.index_q.d.next = self.write_index.val().get_bits::<MIRROR_ADDRESS_BITS>(0);
-        self.stored.word.next = self.index_q.q.val();
+        self.word_select_q.d.next =
+            self.one.val() << self.write_index.val().get_bits::<MIRROR_ADDRESS_BITS>(0);
+        self.stored.words.next = self.word_select_q.q.val();
         self.stored.data.next = self.write_data.val();
         self.stored.lanes.next = 0.into();
         if self.write_strobe.val() & self.hit_q.q.val() {

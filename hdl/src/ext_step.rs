@@ -159,8 +159,12 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// next valid beat folds them into the registers above, so a step's decision never
     /// waits for the one before (its pointer's adder, its next header's compares).
     p_stepped: DFF<Bit>,
-    /// The pointer after that step (saturated at 63).
+    /// The pointer after that step, its low bits as the adder leaves them: the
+    /// saturation at 63 is applied where it is read (`p_past`), so the adder's carry
+    /// chain ends in these flip-flops.
     p_ptr: DFF<Bits<WORD_INDEX_BITS>>,
+    /// That pointer is past 63 (it reads as 63).
+    p_past: DFF<Bit>,
     /// The walk is live after that step.
     p_live: DFF<Bit>,
     /// The last valid beat ended the walk (the frame ended with a step due).
@@ -481,6 +485,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             live_q: Default::default(),
             p_stepped: Default::default(),
             p_ptr: Default::default(),
+            p_past: Default::default(),
             p_live: Default::default(),
             p_ended: Default::default(),
             p_load: Default::default(),
@@ -671,6 +676,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             live_q,
             p_stepped,
             p_ptr,
+            p_past,
             p_live,
             p_ended,
             p_load,
@@ -774,6 +780,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.eff_live.next = self.live_q.q.val() & !self.p_ended.q.val();
             if self.p_stepped.q.val() {
                 self.eff_ptr.next = self.p_ptr.q.val();
+                if self.p_past.q.val() {
+                    self.eff_ptr.next = 63.into();
+                }
                 self.eff_count.next = self.count.q.val() + 1_u64;
                 self.eff_live.next = self.p_live.q.val();
             }
@@ -1013,11 +1022,12 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.here2_take.next = ((self.walk_ptr_in.val() - 2_u64) == self.slot.val())
             & (self.slot.val() < 59_u64)
             | (self.walk_ptr_in.val() == 60_u64) & (self.slot.val() >= 59_u64);
-        self.unreachable.next =
-            self.p_unreachable.q.val() | (self.p_stepped.q.val() & (self.p_ptr.q.val() > 60_u64));
+        self.unreachable.next = self.p_unreachable.q.val()
+            | (self.p_stepped.q.val() & (self.p_past.q.val() | (self.p_ptr.q.val() > 60_u64)));
         if self.registered_takeover.val() & self.beat_in.val().get_bit(0) {
             self.p_stepped.d.next = self.stepped.val();
-            self.p_ptr.d.next = self.next_ptr.val().get_bits::<WORD_INDEX_BITS>(0);
+            self.p_ptr.d.next = self.ptr_sum.val().get_bits::<WORD_INDEX_BITS>(1);
+            self.p_past.d.next = self.ptr_sum.val().get_bits::<4>(7).any();
             self.p_live.d.next = self.next_is_ext.val() & !self.this_fragment.val();
             self.p_ended.d.next = self.ended.val();
             self.p_load.d.next = self.stepped.val() | self.taking_over.val();

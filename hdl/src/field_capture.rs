@@ -87,16 +87,24 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// `result_valid` will be high next clock or the one after (a register: the
     /// datapath's commits wait out those two clocks).
     pub result_near: Signal<Out, Bit>,
+    /// `result_near`'s next value (one LUT of registers), for the commits' enables,
+    /// which are registered a clock ahead.
+    pub result_near_next: Signal<Out, Bit>,
     /// The frame whose verdict comes in two clocks is IPv4 as it looks before its
     /// checks (a register): the datapath plans that frame's hash input from these
     /// `next_*` two clocks ahead; where the frame passes, they are its class exactly.
     pub next_ipv4: Signal<Out, Bit>,
     /// It is IPv6, before its checks.
     pub next_ipv6: Signal<Out, Bit>,
-    /// Its TCP ports are due, before its checks.
-    pub next_tcp: Signal<Out, Bit>,
-    /// Its UDP ports are due, before its checks.
-    pub next_udp: Signal<Out, Bit>,
+    /// It is IPv4 with its TCP ports due, before its checks (a register of its own, so
+    /// the plan reads the class one-hot).
+    pub next_tcp_ipv4: Signal<Out, Bit>,
+    /// IPv4 with its UDP ports due.
+    pub next_udp_ipv4: Signal<Out, Bit>,
+    /// IPv6 with its TCP ports due.
+    pub next_tcp_ipv6: Signal<Out, Bit>,
+    /// IPv6 with its UDP ports due.
+    pub next_udp_ipv6: Signal<Out, Bit>,
     /// Frame length in bytes.
     pub length: Signal<Out, Bits<LENGTH_BITS>>,
     /// An IP frame whose headers break a rule: no hash, default queue.
@@ -168,6 +176,7 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     v_valid: DFF<Bit>,
     /// `v_valid` or `c_valid` as they will be next clock.
     near_q: DFF<Bit>,
+    near_next: Signal<Local, Bit>,
     v_length: DFF<Bits<LENGTH_BITS>>,
     v_runt: DFF<Bit>,
     v_walk_broken: DFF<Bit>,
@@ -177,6 +186,10 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     v_ports_due: DFF<Bit>,
     v_tcp: DFF<Bit>,
     v_udp: DFF<Bit>,
+    v_tcp_ipv4: DFF<Bit>,
+    v_udp_ipv4: DFF<Bit>,
+    v_tcp_ipv6: DFF<Bit>,
+    v_udp_ipv6: DFF<Bit>,
     v_ex_src: DFF<Bit>,
     v_ex_dst: DFF<Bit>,
     v_need_end: DFF<Bits<VERDICT_BITS>>,
@@ -190,7 +203,8 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     c_need_over: DFF<Bit>,
     c_ports_past_datagram: DFF<Bit>,
     c_ports_past_frame: DFF<Bit>,
-    c_past_window: DFF<Bit>,
+    c_need_past_window: DFF<Bit>,
+    c_ports_past_window: DFF<Bit>,
     c_datagram_over: DFF<Bit>,
     c_ipv4: DFF<Bit>,
     c_ipv6: DFF<Bit>,
@@ -318,10 +332,13 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             result_valid: Default::default(),
             result_next: Default::default(),
             result_near: Default::default(),
+            result_near_next: Default::default(),
             next_ipv4: Default::default(),
             next_ipv6: Default::default(),
-            next_tcp: Default::default(),
-            next_udp: Default::default(),
+            next_tcp_ipv4: Default::default(),
+            next_udp_ipv4: Default::default(),
+            next_tcp_ipv6: Default::default(),
+            next_udp_ipv6: Default::default(),
             length: Default::default(),
             malformed: Default::default(),
             ipv4: Default::default(),
@@ -376,6 +393,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             ex_dst_q: Default::default(),
             v_valid: Default::default(),
             near_q: Default::default(),
+            near_next: Default::default(),
             v_length: Default::default(),
             v_runt: Default::default(),
             v_walk_broken: Default::default(),
@@ -385,6 +403,10 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             v_ports_due: Default::default(),
             v_tcp: Default::default(),
             v_udp: Default::default(),
+            v_tcp_ipv4: Default::default(),
+            v_udp_ipv4: Default::default(),
+            v_tcp_ipv6: Default::default(),
+            v_udp_ipv6: Default::default(),
             v_ex_src: Default::default(),
             v_ex_dst: Default::default(),
             v_need_end: Default::default(),
@@ -397,7 +419,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             c_need_over: Default::default(),
             c_ports_past_datagram: Default::default(),
             c_ports_past_frame: Default::default(),
-            c_past_window: Default::default(),
+            c_need_past_window: Default::default(),
+            c_ports_past_window: Default::default(),
             c_datagram_over: Default::default(),
             c_ipv4: Default::default(),
             c_ipv6: Default::default(),
@@ -539,6 +562,10 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             v_ports_due,
             v_tcp,
             v_udp,
+            v_tcp_ipv4,
+            v_udp_ipv4,
+            v_tcp_ipv6,
+            v_udp_ipv6,
             v_ex_src,
             v_ex_dst,
             v_need_end,
@@ -551,7 +578,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             c_need_over,
             c_ports_past_datagram,
             c_ports_past_frame,
-            c_past_window,
+            c_need_past_window,
+            c_ports_past_window,
             c_datagram_over,
             c_ipv4,
             c_ipv6,
@@ -757,7 +785,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         }
         self.last_beat.next = self.valid.val() & self.last.val();
         self.v_valid.d.next = self.last_beat.val();
-        self.near_q.d.next = self.last_beat.val() | self.v_valid.q.val();
+        self.near_next.next = self.last_beat.val() | self.v_valid.q.val();
+        self.near_q.d.next = self.near_next.val();
         self.v_length.d.next = self.frame_length.val();
         // Layer 2 needs bytes up to L3.
         self.v_runt.d.next =
@@ -771,6 +800,10 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         self.v_ports_due.d.next = self.ports_due.val();
         self.v_tcp.d.next = self.ports_due.val() & self.nh_tcp.val();
         self.v_udp.d.next = self.ports_due.val() & self.nh_udp.val();
+        self.v_tcp_ipv4.d.next = self.frame_ipv4.val() & self.ports_due.val() & self.nh_tcp.val();
+        self.v_udp_ipv4.d.next = self.frame_ipv4.val() & self.ports_due.val() & self.nh_udp.val();
+        self.v_tcp_ipv6.d.next = self.frame_ipv6.val() & self.ports_due.val() & self.nh_tcp.val();
+        self.v_udp_ipv6.d.next = self.frame_ipv6.val() & self.ports_due.val() & self.nh_udp.val();
         self.v_ex_src.d.next = self.ex_src.val();
         self.v_ex_dst.d.next = self.ex_dst.val();
         self.v_need_end.d.next =
@@ -786,8 +819,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         self.c_walk_broken.d.next = self.v_walk_broken.q.val();
         // A bound past the window: compared with a constant, beside the compares with
         // the length, not after them (no min(length, window) in front).
-        self.c_past_window.d.next = (self.v_need_end.q.val() > self.window.val())
-            | (self.v_ports_due.q.val() & (self.v_ports_end.q.val() > self.window.val()));
+        self.c_need_past_window.d.next = self.v_need_end.q.val() > self.window.val();
+        self.c_ports_past_window.d.next =
+            self.v_ports_due.q.val() & (self.v_ports_end.q.val() > self.window.val());
         self.c_need_over.d.next =
             self.v_need_end.q.val() > bit_cast::<VERDICT_BITS, LENGTH_BITS>(self.v_length.q.val());
         // Each compare of two registers in a flip-flop of its own.
@@ -830,7 +864,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             | self.c_need_over.q.val()
             | self.c_ports_past_datagram.q.val()
             | self.c_ports_past_frame.q.val()
-            | self.c_past_window.q.val()
+            | self.c_need_past_window.q.val()
+            | self.c_ports_past_window.q.val()
             | self.c_datagram_over.q.val();
         self.bad_frame.next = self.c_runt.q.val() | (self.c_ip.q.val() & self.broken.val());
         self.good_ipv4.next = self.c_ipv4.q.val() & !self.bad_frame.val();
@@ -917,10 +952,13 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         self.result_valid.next = self.result_q.q.val();
         self.result_next.next = self.c_valid.q.val();
         self.result_near.next = self.near_q.q.val();
+        self.result_near_next.next = self.near_next.val();
         self.next_ipv4.next = self.v_ipv4.q.val();
         self.next_ipv6.next = self.v_ipv6.q.val();
-        self.next_tcp.next = self.v_tcp.q.val();
-        self.next_udp.next = self.v_udp.q.val();
+        self.next_tcp_ipv4.next = self.v_tcp_ipv4.q.val();
+        self.next_udp_ipv4.next = self.v_udp_ipv4.q.val();
+        self.next_tcp_ipv6.next = self.v_tcp_ipv6.q.val();
+        self.next_udp_ipv6.next = self.v_udp_ipv6.q.val();
         self.length.next = self.length_q.q.val();
         self.malformed.next = self.malformed_q.q.val();
         self.ipv4.next = self.ipv4_q.q.val();

@@ -120,6 +120,11 @@ pub struct FrameIngress<const DATA_BITS: usize, const KEEP_BITS: usize> {
     since_end_plus: Signal<Local, Bits<7>>,
     /// A frame's last beat is accepted this clock.
     fire_last: Signal<Local, Bit>,
+    /// A beat before the frame's last is accepted this clock. With `fire_last`, the
+    /// frame state's own accept, from the registers directly: `fire` enables the beat
+    /// registers (dozens of flip-flops), and a LUT with that fan-out is placed among
+    /// them, away from the frame state.
+    fire_mid: Signal<Local, Bit>,
 }
 
 impl<const DATA_BITS: usize, const KEEP_BITS: usize> Default
@@ -189,6 +194,7 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Default
             counted_since_end: Default::default(),
             since_end_plus: Default::default(),
             fire_last: Default::default(),
+            fire_mid: Default::default(),
         }
     }
 }
@@ -287,19 +293,25 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Logic for FrameIngress<DATA
         self.next_since_end.next = self.counted_since_end.val();
         self.since_saturated.d.next = !self.fire_last.val()
             & (self.since_saturated.q.val() | (self.since_end.q.val() == 0x3e_u64));
+        self.fire_mid.next = self.s_axis_tvalid.val()
+            & !self.s_axis_tlast.val()
+            & (self.tap.val() | self.accepting.q.val());
+        if self.fire_mid.val() {
+            self.next_in_frame.next = true;
+            self.next_open.next = false;
+        }
+        if self.fire_last.val() {
+            self.next_in_frame.next = false;
+            self.next_open.next = self.room_started.val();
+            if self.in_frame.q.val() {
+                self.next_open.next = self.room_same.val();
+            }
+        }
         if self.fire.val() {
             self.data_q.d.next = self.swap.swapped.val();
             self.first_q.d.next = !self.in_frame.q.val();
             self.last_q.d.next = self.s_axis_tlast.val();
             self.length.d.next = self.sum.val().get_bits::<LENGTH_BITS>(0);
-            self.next_in_frame.next = !self.s_axis_tlast.val();
-            self.next_open.next = false;
-            if self.s_axis_tlast.val() {
-                self.next_open.next = self.room_started.val();
-                if self.in_frame.q.val() {
-                    self.next_open.next = self.room_same.val();
-                }
-            }
             if !self.beat_number.val().all() {
                 self.beats.d.next = self.beat_number.val() + 1_u64;
             }

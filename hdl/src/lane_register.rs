@@ -18,14 +18,21 @@ use rust_hdl::prelude::*;
 /// simulation copy (`cosim/build.rs`) leaves such modules out of yosys's passes.
 pub const SIM_AS_WRITTEN: &str = "// rss-core: simulate as written";
 
+/// Words a register can have (`words` is one-hot over them).
+pub const MAX_WORDS: usize = 32;
+
 #[derive(LogicBlock)]
-pub struct LaneRegister<const BITS: usize, const N: usize> {
+pub struct LaneRegister<const BITS: usize> {
     /// Clock.
     pub clock: Signal<In, Clock>,
     /// Synchronous reset to 0 (before any write in the same clock).
     pub reset: Signal<In, Bit>,
-    /// The word written at this edge.
-    pub word: Signal<In, Bits<N>>,
+    /// The word written at this edge, one-hot (bit `n`: word `n`). The owner registers
+    /// it from its held write address, so each byte's enable is one LUT of two
+    /// flip-flops: the address decode is not shared across the register file (the
+    /// words of every register are decodes of the same address bits, and synthesis
+    /// would otherwise build them once and route them to every register's bytes).
+    pub words: Signal<In, Bits<MAX_WORDS>>,
     /// The word's data, lane `k` in bits `8k + 7 : 8k`.
     pub data: Signal<In, Bits<32>>,
     /// The lanes written at this edge (none: no write).
@@ -40,16 +47,16 @@ pub struct LaneRegister<const BITS: usize, const N: usize> {
     _top_first: bool,
 }
 
-impl<const BITS: usize, const N: usize> LaneRegister<BITS, N> {
+impl<const BITS: usize> LaneRegister<BITS> {
     /// A register whose words `0..built` can be written (the rest hold 0).
     pub fn new(built: usize) -> Self {
         assert!(BITS.is_multiple_of(32), "whole words");
-        assert!(BITS / 32 <= 1 << N, "word index too narrow");
+        assert!(BITS / 32 <= MAX_WORDS, "too many words");
         assert!(built <= BITS / 32);
         Self {
             clock: Default::default(),
             reset: Default::default(),
-            word: Default::default(),
+            words: Default::default(),
             data: Default::default(),
             lanes: Default::default(),
             value: Default::default(),
@@ -76,20 +83,23 @@ impl<const BITS: usize, const N: usize> LaneRegister<BITS, N> {
     }
 }
 
-impl<const BITS: usize, const N: usize> Logic for LaneRegister<BITS, N> {
+impl<const BITS: usize> Logic for LaneRegister<BITS> {
     fn update(&mut self) {
         if self.clock.pos_edge() {
             let mut value = self.value.val();
             if self.reset.val() {
                 value = 0.into();
-            } else if self.word.val().index() < self._built {
-                let base = self.word_lsb(self.word.val().index());
-                for lane in 0..4 {
-                    if self.lanes.val().get_bit(lane) {
-                        let byte: Bits<BITS> = bit_cast(self.data.val().get_bits::<8>(8 * lane));
-                        let ones: Bits<BITS> = 0xff_u64.into();
-                        let shift = (base + 8 * lane) as u64;
-                        value = (value & !(ones << shift)) | (byte << shift);
+            } else {
+                for word in (0..self._built).filter(|&w| self.words.val().get_bit(w)) {
+                    let base = self.word_lsb(word);
+                    for lane in 0..4 {
+                        if self.lanes.val().get_bit(lane) {
+                            let byte: Bits<BITS> =
+                                bit_cast(self.data.val().get_bits::<8>(8 * lane));
+                            let ones: Bits<BITS> = 0xff_u64.into();
+                            let shift = (base + 8 * lane) as u64;
+                            value = (value & !(ones << shift)) | (byte << shift);
+                        }
                     }
                 }
             }
@@ -117,7 +127,7 @@ impl<const BITS: usize, const N: usize> Logic for LaneRegister<BITS, N> {
                     })
                     .collect();
                 format!(
-                    "            {N}'d{word}: begin\n{}\n            end",
+                    "         if (words[{word}]) begin\n{}\n         end",
                     lanes.join("\n")
                 )
             })
@@ -126,7 +136,7 @@ impl<const BITS: usize, const N: usize> Logic for LaneRegister<BITS, N> {
             String::new()
         } else {
             format!(
-                " else if (lanes != 4'h0) begin\n         case (word)\n{}\n            default: ;\n         endcase\n      end",
+                " else if (lanes != 4'h0) begin\n{}\n      end",
                 arms.join("\n")
             )
         };
@@ -148,7 +158,12 @@ end
         vec![TimingInfo {
             name: "lane_register".into(),
             clock: "clock".into(),
-            inputs: vec!["reset".into(), "word".into(), "data".into(), "lanes".into()],
+            inputs: vec![
+                "reset".into(),
+                "words".into(),
+                "data".into(),
+                "lanes".into(),
+            ],
             outputs: vec!["value".into()],
         }]
     }
@@ -171,16 +186,16 @@ mod tests {
         const BITS: usize = 160;
         const BUILT: usize = 3;
         let mut uut = if top_first {
-            LaneRegister::<BITS, 3>::top_first(BUILT)
+            LaneRegister::<BITS>::top_first(BUILT)
         } else {
-            LaneRegister::<BITS, 3>::new(BUILT)
+            LaneRegister::<BITS>::new(BUILT)
         };
         uut.connect_all();
         let mut sim = Simulation::new();
-        sim.add_clock(5, |x: &mut Box<LaneRegister<BITS, 3>>| {
+        sim.add_clock(5, |x: &mut Box<LaneRegister<BITS>>| {
             x.clock.next = !x.clock.val()
         });
-        sim.add_testbench(move |mut ep: Sim<LaneRegister<BITS, 3>>| {
+        sim.add_testbench(move |mut ep: Sim<LaneRegister<BITS>>| {
             let mut x = ep.init()?;
             let mut rng = StdRng::seed_from_u64(7);
             let mut model = [0u8; BITS / 8];
@@ -190,7 +205,7 @@ mod tests {
                 let data: u32 = rng.random();
                 let lanes = rng.random_range(0..16u64);
                 let reset = rng.random_ratio(1, 40);
-                x.word.next = word.to_bits();
+                x.words.next = (1_u64 << word).to_bits();
                 x.data.next = u64::from(data).to_bits();
                 x.lanes.next = lanes.to_bits();
                 x.reset.next = reset;
@@ -225,7 +240,7 @@ mod tests {
 
     #[test]
     fn lane_register_passes_lint() {
-        for mut uut in [LaneRegister::<96, 2>::new(2), LaneRegister::top_first(2)] {
+        for mut uut in [LaneRegister::<96>::new(2), LaneRegister::top_first(2)] {
             uut.connect_all();
             crate::lint::assert_lints_clean(&generate_verilog(&uut), "lane_register");
         }

@@ -287,14 +287,15 @@ pub struct RssCore<
     lost_to_probe: Signal<Local, Bit>,
     leaving: Signal<Local, Bits<3>>,
     held: Signal<Local, Bits<FIFO_COUNT_BITS>>,
-    /// `outstanding` and `parsing` as they will be without and with a frame starting
-    /// this clock: the start (behind the stream's `tvalid`) only chooses between
-    /// them, after their carry chains.
+    /// `outstanding` as it will be without and with a frame starting this clock: the
+    /// start (behind the stream's `tvalid`) only chooses between them, after their
+    /// carry chains.
     held_same: Signal<Local, Bits<FIFO_COUNT_BITS>>,
     held_started: Signal<Local, Bits<FIFO_COUNT_BITS>>,
-    parsing_same: Signal<Local, Bits<6>>,
-    parsing_started: Signal<Local, Bits<6>>,
-    no_verdict: Signal<Local, Bit>,
+    /// `parsing` one up and one down, from the register alone: the start and the
+    /// verdict (which comes from across the die) only choose among them and `parsing`.
+    parsing_up: Signal<Local, Bits<6>>,
+    parsing_down: Signal<Local, Bits<6>>,
     /// Bit `j`: `outstanding < depth - 2 + j`.
     below: Signal<Local, Bits<11>>,
     /// `leaving_q + leaving`: the records counted out of `outstanding` by next clock.
@@ -471,9 +472,8 @@ impl<
             held: Default::default(),
             held_same: Default::default(),
             held_started: Default::default(),
-            parsing_same: Default::default(),
-            parsing_started: Default::default(),
-            no_verdict: Default::default(),
+            parsing_up: Default::default(),
+            parsing_down: Default::default(),
             below: Default::default(),
             leaving_both: Default::default(),
             fifo_depth_less_one: Constant::new((u64::from(fifo_depth) - 1).to_bits()),
@@ -791,8 +791,10 @@ impl<
         self.plan.slots.next = self.regs.active.val();
         self.plan.ipv4.next = self.capture.next_ipv4.val();
         self.plan.ipv6.next = self.capture.next_ipv6.val();
-        self.plan.tcp.next = self.capture.next_tcp.val();
-        self.plan.udp.next = self.capture.next_udp.val();
+        self.plan.tcp_ipv4.next = self.capture.next_tcp_ipv4.val();
+        self.plan.udp_ipv4.next = self.capture.next_udp_ipv4.val();
+        self.plan.tcp_ipv6.next = self.capture.next_tcp_ipv6.val();
+        self.plan.udp_ipv6.next = self.capture.next_udp_ipv6.val();
         self.plans_q.d.next = self.plan.plans.val();
         self.plan_pick.slots.next = self.plans_q.q.val();
         self.plan_pick.vport.next = self.vport_match.vport_next.val();
@@ -909,6 +911,7 @@ impl<
         // No commit in the clock before a verdict (the state pick) nor the one before
         // that (the plans).
         self.regs.pick_hold.next = self.capture.result_near.val();
+        self.regs.pick_hold_next.next = self.capture.result_near_next.val();
         self.regs.record_drops.next = self.drops.q.val();
 
         // Steer: the table read lands one clock after the hash, the record a clock later.
@@ -1003,16 +1006,13 @@ impl<
         self.start_step_q.d.next = bit_cast::<FIFO_COUNT_BITS, 16>(self.one.val())
             - bit_cast::<FIFO_COUNT_BITS, 3>(self.leaving.val());
         // Frames counted into the parser at their start and out at their verdict.
-        self.parsing_same.next =
-            self.parsing.q.val() - bit_cast::<6, 1>(self.capture.result_valid.val().into());
-        // (The negated bit on its own: inside a wide expression Verilog would widen it
-        // before inverting.)
-        self.no_verdict.next = !self.capture.result_valid.val();
-        self.parsing_started.next =
-            self.parsing.q.val() + bit_cast::<6, 1>(self.no_verdict.val().into());
+        self.parsing_up.next = self.parsing.q.val() + 1_u64.to_bits();
+        self.parsing_down.next = self.parsing.q.val() - 1_u64.to_bits();
         // No frame starts while a probe waits (the parser drains for it).
         self.held.next = self.held_same.val();
-        self.parsing.d.next = self.parsing_same.val();
+        if self.capture.result_valid.val() {
+            self.parsing.d.next = self.parsing_down.val();
+        }
         // Next clock's `outstanding - started_q - leaving_q + k < depth` is `outstanding
         // - leaving_q - leaving + k < depth`, that is `outstanding < depth - k +
         // leaving_q + leaving`: compared on the register alone against each bound
@@ -1047,7 +1047,10 @@ impl<
                 | ((self.parsing.q.val() == 1_u64) & self.capture.result_valid.val()));
         if self.ingress.frame_started.val() {
             self.held.next = self.held_started.val();
-            self.parsing.d.next = self.parsing_started.val();
+            self.parsing.d.next = self.parsing_up.val();
+            if self.capture.result_valid.val() {
+                self.parsing.d.next = self.parsing.q.val();
+            }
         }
         self.outstanding.d.next = self.held.val();
         if self.rst.val() {

@@ -246,6 +246,7 @@ impl Logic for TupleCore {
         // at any clock.
         self.regs.commit_hold.next = false;
         self.regs.pick_hold.next = false;
+        self.regs.pick_hold_next.next = false;
         self.regs.record_drops.next = 0.into(); // no record FIFO: nothing is dropped
         self.indirection.write_enable.next = self.regs.table_write_enable.val();
         self.indirection.write_address.next = self.regs.table_write_index.val();

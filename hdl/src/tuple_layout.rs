@@ -113,8 +113,10 @@ mod tests {
             self.plan.slots.next = bit_cast::<ACTIVE_BITS, 9>(self.enabled.val()) << 8_u64;
             self.plan.ipv4.next = self.ipv4.val();
             self.plan.ipv6.next = self.ipv6.val();
-            self.plan.tcp.next = self.tcp.val();
-            self.plan.udp.next = self.udp.val();
+            self.plan.tcp_ipv4.next = self.ipv4.val() & self.tcp.val();
+            self.plan.udp_ipv4.next = self.ipv4.val() & self.udp.val();
+            self.plan.tcp_ipv6.next = self.ipv6.val() & self.tcp.val();
+            self.plan.udp_ipv6.next = self.ipv6.val() & self.udp.val();
             self.select.plan.next = self.plan.plans.val().get_bits::<PLAN_BITS>(0);
             self.select.enabled.next = self.enabled.val();
             self.select.ipv4.next = self.ipv4.val();

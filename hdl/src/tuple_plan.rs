@@ -34,18 +34,24 @@ pub struct TuplePlan {
     pub ipv4: Signal<In, Bit>,
     /// It is IPv6, before its checks.
     pub ipv6: Signal<In, Bit>,
-    /// Its TCP ports are due (inside the datagram, not a later fragment).
-    pub tcp: Signal<In, Bit>,
-    /// Its UDP ports are due.
-    pub udp: Signal<In, Bit>,
+    /// It is IPv4 with its TCP ports due (inside the datagram, not a later fragment).
+    /// The four port classes are one-hot registers, so each 4-tuple type's candidacy
+    /// is one of them, not a decode in front of the enabled types' AND-OR.
+    pub tcp_ipv4: Signal<In, Bit>,
+    /// IPv4 with its UDP ports due.
+    pub udp_ipv4: Signal<In, Bit>,
+    /// IPv6 with its TCP ports due.
+    pub tcp_ipv6: Signal<In, Bit>,
+    /// IPv6 with its UDP ports due.
+    pub udp_ipv6: Signal<In, Bit>,
     /// Each VPort's plan for it.
     pub plans: Signal<Out, Bits<PLANS_BITS>>,
-    tcp_ipv4: Constant<Bits<TYPE_BITS>>,
-    udp_ipv4: Constant<Bits<TYPE_BITS>>,
-    tcp_ipv6: Constant<Bits<TYPE_BITS>>,
-    udp_ipv6: Constant<Bits<TYPE_BITS>>,
-    tcp_ipv6_ex: Constant<Bits<TYPE_BITS>>,
-    udp_ipv6_ex: Constant<Bits<TYPE_BITS>>,
+    tcp_ipv4_type: Constant<Bits<TYPE_BITS>>,
+    udp_ipv4_type: Constant<Bits<TYPE_BITS>>,
+    tcp_ipv6_type: Constant<Bits<TYPE_BITS>>,
+    udp_ipv6_type: Constant<Bits<TYPE_BITS>>,
+    tcp_ipv6_ex_type: Constant<Bits<TYPE_BITS>>,
+    udp_ipv6_ex_type: Constant<Bits<TYPE_BITS>>,
     ipv4_only: Constant<Bits<TYPE_BITS>>,
     ipv6_only: Constant<Bits<TYPE_BITS>>,
     ipv6_ex: Constant<Bits<TYPE_BITS>>,
@@ -69,15 +75,17 @@ impl Default for TuplePlan {
             slots: Default::default(),
             ipv4: Default::default(),
             ipv6: Default::default(),
-            tcp: Default::default(),
-            udp: Default::default(),
+            tcp_ipv4: Default::default(),
+            udp_ipv4: Default::default(),
+            tcp_ipv6: Default::default(),
+            udp_ipv6: Default::default(),
             plans: Default::default(),
-            tcp_ipv4: mask(HashType::TcpIpv4),
-            udp_ipv4: mask(HashType::UdpIpv4),
-            tcp_ipv6: mask(HashType::TcpIpv6),
-            udp_ipv6: mask(HashType::UdpIpv6),
-            tcp_ipv6_ex: mask(HashType::TcpIpv6Ex),
-            udp_ipv6_ex: mask(HashType::UdpIpv6Ex),
+            tcp_ipv4_type: mask(HashType::TcpIpv4),
+            udp_ipv4_type: mask(HashType::UdpIpv4),
+            tcp_ipv6_type: mask(HashType::TcpIpv6),
+            udp_ipv6_type: mask(HashType::UdpIpv6),
+            tcp_ipv6_ex_type: mask(HashType::TcpIpv6Ex),
+            udp_ipv6_ex_type: mask(HashType::UdpIpv6Ex),
             ipv4_only: mask(HashType::Ipv4),
             ipv6_only: mask(HashType::Ipv6),
             ipv6_ex: mask(HashType::Ipv6Ex),
@@ -102,19 +110,19 @@ impl Logic for TuplePlan {
         // The frame's 4-tuple candidates, one-hot (0 without ports).
         self.four_tuple.next = 0.into();
         self.four_tuple_ex.next = 0.into();
-        if self.ipv4.val() & self.tcp.val() {
-            self.four_tuple.next = self.tcp_ipv4.val();
+        if self.tcp_ipv4.val() {
+            self.four_tuple.next = self.four_tuple.val() | self.tcp_ipv4_type.val();
         }
-        if self.ipv4.val() & self.udp.val() {
-            self.four_tuple.next = self.udp_ipv4.val();
+        if self.udp_ipv4.val() {
+            self.four_tuple.next = self.four_tuple.val() | self.udp_ipv4_type.val();
         }
-        if self.ipv6.val() & self.tcp.val() {
-            self.four_tuple.next = self.tcp_ipv6.val();
-            self.four_tuple_ex.next = self.tcp_ipv6_ex.val();
+        if self.tcp_ipv6.val() {
+            self.four_tuple.next = self.four_tuple.val() | self.tcp_ipv6_type.val();
+            self.four_tuple_ex.next = self.four_tuple_ex.val() | self.tcp_ipv6_ex_type.val();
         }
-        if self.ipv6.val() & self.udp.val() {
-            self.four_tuple.next = self.udp_ipv6.val();
-            self.four_tuple_ex.next = self.udp_ipv6_ex.val();
+        if self.udp_ipv6.val() {
+            self.four_tuple.next = self.four_tuple.val() | self.udp_ipv6_type.val();
+            self.four_tuple_ex.next = self.four_tuple_ex.val() | self.udp_ipv6_ex_type.val();
         }
         self.plans.next = 0.into();
         self.rest.next = self.slots.val();
@@ -240,10 +248,16 @@ mod tests {
                     slots |= num_bigint::BigUint::from(slot) << (SLOT_BITS * v);
                 }
                 x.slots.next = slots.into();
+                let (tcp, udp) = (
+                    *transport == Some(Transport::Tcp),
+                    *transport == Some(Transport::Udp),
+                );
                 x.ipv4.next = *family == 1;
                 x.ipv6.next = *family == 2;
-                x.tcp.next = *transport == Some(Transport::Tcp);
-                x.udp.next = *transport == Some(Transport::Udp);
+                x.tcp_ipv4.next = *family == 1 && tcp;
+                x.udp_ipv4.next = *family == 1 && udp;
+                x.tcp_ipv6.next = *family == 2 && tcp;
+                x.udp_ipv6.next = *family == 2 && udp;
                 x = ep.wait(1, x)?;
                 for (v, &e) in enabled.iter().enumerate() {
                     let want = match family {

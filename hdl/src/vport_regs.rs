@@ -15,7 +15,7 @@ use rss_model::regmap::{Access, MAX_MAC_FILTERS, MAX_VPORTS, Register, RegisterM
 use rust_hdl::prelude::*;
 
 use crate::csr::{WORD_ADDR_BITS, expect_access, outside_check, word};
-use crate::lane_register::LaneRegister;
+use crate::lane_register::{LaneRegister, MAX_WORDS};
 use crate::slot_pick::SlotPick;
 use crate::word_mirror::WordMirror;
 
@@ -110,6 +110,10 @@ pub struct VportRegs {
     /// Apply no commit this clock: the datapath picks a frame's state (or plans its
     /// hash input) from `active` for the next clock, so `active` must be the same then.
     pub pick_hold: Signal<In, Bit>,
+    /// `pick_hold`'s next value (the source's flip-flop input): the per-VPort apply
+    /// enables are registered from it, so the hold reaches no flip-flop's enable
+    /// through logic.
+    pub pick_hold_next: Signal<In, Bit>,
     /// A commit is waiting: take no further write.
     pub commit_pending: Signal<Out, Bit>,
     /// The write this clock is a commit, taken; its response comes with `commit_applied`.
@@ -134,9 +138,9 @@ pub struct VportRegs {
     pub move_fault: Signal<Out, Bit>,
     active_q: DFFWithInit<Bits<ACTIVE_BITS>>,
     /// `MAC_FILTER_LO` of every entry, entry `i` in word `i`.
-    mac_lo: LaneRegister<{ FILTERS * 32 }, 4>,
+    mac_lo: LaneRegister<{ FILTERS * 32 }>,
     /// `MAC_FILTER_HI` of every entry (only its writable bits are ever set).
-    mac_hi: LaneRegister<{ FILTERS * 32 }, 4>,
+    mac_hi: LaneRegister<{ FILTERS * 32 }>,
     move_status: DFF<Bits<32>>,
     pending: DFF<Bit>,
     request: DFF<Bits<32>>,
@@ -165,14 +169,17 @@ pub struct VportRegs {
     ready_q: DFF<Bit>,
     /// `ready_q`'s next value.
     ready_next: Signal<Local, Bit>,
-    /// Per VPort (one-hot, the commit's target), a clock ahead like `ready_q`: the
-    /// commit copies the staging set in (`PARAMS`), flips the table bank with it
-    /// (`PARAMS | TABLE`) or alone (`TABLE`). A `PARAMS` commit ignores the job
-    /// readers' holds, so its enables are one LUT of a go bit, `pending` and the
-    /// verdict's hold; the lone flip's adds the readers' holds.
-    params_go_q: DFF<Bits<VPORTS>>,
-    flip_go_q: DFF<Bits<VPORTS>>,
-    flip_alone_go_q: DFF<Bits<VPORTS>>,
+    /// Per VPort (one-hot, the commit's target), decided a clock ahead: the commit
+    /// copies the staging set in (`PARAMS`), flips the table bank with it
+    /// (`PARAMS | TABLE`) or alone (`TABLE`) this clock if it is still pending. No
+    /// verdict is due (the verdict's hold is taken from its next value), and a
+    /// `PARAMS` commit ignores the job readers' holds, so its enables are one AND of
+    /// these and `pending`; the lone flip's add the readers' hold.
+    params_apply_q: DFF<Bits<VPORTS>>,
+    flip_apply_q: DFF<Bits<VPORTS>>,
+    flip_alone_apply_q: DFF<Bits<VPORTS>>,
+    /// No verdict holds a commit back next clock (`pick_hold_next` low).
+    apply_open_next: Signal<Local, Bit>,
     /// Nothing holds a ready commit back this clock.
     apply_clear: Signal<Local, Bit>,
     /// A commit is pending and no verdict is due next clock: all a `PARAMS` commit
@@ -184,6 +191,9 @@ pub struct VportRegs {
     /// `HI` write that would be stored (a clock later, from the registered hit and
     /// fault); the byte-lane enables and the mirror's write start from these registers.
     lo_hit_q: DFF<Bit>,
+    /// The held write's filter entry, one-hot (`LaneRegister::words`).
+    mac_entry_q: DFF<Bits<MAX_WORDS>>,
+    one_word: Constant<Bits<MAX_WORDS>>,
     hi_hit_q: DFF<Bit>,
     hi_store_q: DFF<Bit>,
     reset_state: Constant<Bits<ACTIVE_BITS>>,
@@ -401,9 +411,10 @@ impl VportRegs {
             pending: Default::default(),
             ready_q: Default::default(),
             ready_next: Default::default(),
-            params_go_q: Default::default(),
-            flip_go_q: Default::default(),
-            flip_alone_go_q: Default::default(),
+            params_apply_q: Default::default(),
+            flip_apply_q: Default::default(),
+            flip_alone_apply_q: Default::default(),
+            apply_open_next: Default::default(),
             apply_clear: Default::default(),
             verdict_clear: Default::default(),
             fresh_key_bank: Default::default(),
@@ -418,10 +429,13 @@ impl VportRegs {
             copied: Default::default(),
             commit_accept_q: Default::default(),
             lo_hit_q: Default::default(),
+            mac_entry_q: Default::default(),
+            one_word: Constant::new(1_u64.to_bits()),
             hi_hit_q: Default::default(),
             hi_store_q: Default::default(),
             apply_hold: Default::default(),
             pick_hold: Default::default(),
+            pick_hold_next: Default::default(),
             commit_pending: Default::default(),
             commit_taken: Default::default(),
             commit_applied: Default::default(),
@@ -512,9 +526,9 @@ impl Logic for VportRegs {
             move_address_q,
             pending,
             ready_q,
-            params_go_q,
-            flip_go_q,
-            flip_alone_go_q,
+            params_apply_q,
+            flip_apply_q,
+            flip_alone_apply_q,
             request,
             commit_target_q,
             write_hits_q,
@@ -524,6 +538,7 @@ impl Logic for VportRegs {
             copied,
             commit_accept_q,
             lo_hit_q,
+            mac_entry_q,
             hi_hit_q,
             hi_store_q,
             read_hits_q,
@@ -581,9 +596,9 @@ impl Logic for VportRegs {
         // A PARAMS commit applies once its copy is done, whatever the holds of the job
         // readers (the copy went to the bank they do not read); TABLE alone waits for a
         // clock without `apply_hold`. Neither applies in a clock before a verdict.
-        // `ready_q` and the go bits stay up a clock after the apply (they are not
-        // cleared by it, which would put the apply decision in front of them), so the
-        // decision also reads `pending`, which the apply clears.
+        // `ready_q` stays up a clock after the apply (it is not cleared by it, which
+        // would put the apply decision in front of it), so the decision also reads
+        // `pending`, which the apply clears.
         self.verdict_clear.next = self.pending.q.val() & !self.pick_hold.val();
         self.apply_clear.next =
             self.verdict_clear.val() & (self.request.q.val().get_bit(0) | !self.apply_hold.val());
@@ -591,17 +606,20 @@ impl Logic for VportRegs {
         self.ready_next.next =
             self.pending.q.val() & (self.copied.q.val() | !self.request.q.val().get_bit(0));
         self.ready_q.d.next = self.ready_next.val();
-        self.params_go_q.d.next = 0.into();
-        self.flip_go_q.d.next = 0.into();
-        self.flip_alone_go_q.d.next = 0.into();
-        if self.ready_next.val() {
+        // The enables are the same decision a clock ahead, but for `pending`: they stay
+        // up a clock after the apply, as `ready_q` does, and are read with `pending`.
+        self.apply_open_next.next = !self.pick_hold_next.val();
+        self.params_apply_q.d.next = 0.into();
+        self.flip_apply_q.d.next = 0.into();
+        self.flip_alone_apply_q.d.next = 0.into();
+        if self.ready_next.val() & self.apply_open_next.val() {
             if self.request.q.val().get_bit(0) {
-                self.params_go_q.d.next = self.commit_target_q.q.val();
+                self.params_apply_q.d.next = self.commit_target_q.q.val();
                 if self.request.q.val().get_bit(1) {
-                    self.flip_go_q.d.next = self.commit_target_q.q.val();
+                    self.flip_apply_q.d.next = self.commit_target_q.q.val();
                 }
             } else if self.request.q.val().get_bit(1) {
-                self.flip_alone_go_q.d.next = self.commit_target_q.q.val();
+                self.flip_alone_apply_q.d.next = self.commit_target_q.q.val();
             }
         }
         self.committed.next = false;
@@ -616,7 +634,7 @@ impl Logic for VportRegs {
         self.commit_slot.next = self.staged.val();
         self.fresh_key_bank.next = false;
         self.flipped_bank.next = false;
-        // VPorts past the build's count are never written (their go bits stay 0), so
+        // VPorts past the build's count are never written (their apply enables stay 0), so
         // synthesis keeps their storage constant and drops it.
         for v in 0..VPORTS {
             // The table bank is not a parameter: it stays unless TABLE flips it. The key
@@ -628,16 +646,15 @@ impl Logic for VportRegs {
                 .val()
                 .replace_bit(2, self.active_q.q.val().get_bit(48 * v + 2))
                 .replace_bit(3, self.fresh_key_bank.val());
-            if self.params_go_q.q.val().get_bit(v) & self.verdict_clear.val() {
+            if self.params_apply_q.q.val().get_bit(v) & self.pending.q.val() {
                 self.active_q.d.next = (self.active_q.q.val()
                     & !(self.slot_ones.val() << (48 * v).to_bits::<16>()))
                     | (bit_cast::<ACTIVE_BITS, SLOT_BITS>(self.commit_slot.val())
                         << (48 * v).to_bits::<16>());
             }
-            if (self.flip_go_q.q.val().get_bit(v) & self.verdict_clear.val())
-                | (self.flip_alone_go_q.q.val().get_bit(v)
-                    & self.verdict_clear.val()
-                    & !self.apply_hold.val())
+            if self.pending.q.val()
+                & (self.flip_apply_q.q.val().get_bit(v)
+                    | (self.flip_alone_apply_q.q.val().get_bit(v) & !self.apply_hold.val()))
             {
                 self.flipped_bank.next = !self.active_q.q.val().get_bit(48 * v + 2);
                 self.active_q.d.next = self
@@ -733,7 +750,8 @@ impl Logic for VportRegs {
         // Each stored byte is a flip-flop with an enable (`LaneRegister`).
         self.mac_lo.clock.next = self.clock.val();
         self.mac_lo.reset.next = self.reset.val();
-        self.mac_lo.word.next = self.write_address.val().get_bits::<4>(0);
+        self.mac_entry_q.d.next = self.one_word.val() << self.write_address.val().get_bits::<4>(0);
+        self.mac_lo.words.next = self.mac_entry_q.q.val();
         self.mac_lo.data.next = self.write_data.val();
         self.lo_hit_q.d.next = self.lo_hit.val();
         self.hi_hit_q.d.next = self.hi_hit.val();
@@ -745,7 +763,7 @@ impl Logic for VportRegs {
         // Bits HI cannot hold are never stored (a write setting them faults).
         self.mac_hi.clock.next = self.clock.val();
         self.mac_hi.reset.next = self.reset.val();
-        self.mac_hi.word.next = self.write_address.val().get_bits::<4>(0);
+        self.mac_hi.words.next = self.mac_entry_q.q.val();
         self.mac_hi.data.next = self.write_data.val() & self.mac_hi_writable.val();
         self.mac_hi.lanes.next = 0.into();
         if self.write_strobe.val() & self.hi_store_q.q.val() {
@@ -896,9 +914,9 @@ impl Logic for VportRegs {
             self.move_status.d.next = 0.into();
             self.pending.d.next = false;
             self.ready_q.d.next = false;
-            self.params_go_q.d.next = 0.into();
-            self.flip_go_q.d.next = 0.into();
-            self.flip_alone_go_q.d.next = 0.into();
+            self.params_apply_q.d.next = 0.into();
+            self.flip_apply_q.d.next = 0.into();
+            self.flip_alone_apply_q.d.next = 0.into();
         }
         self.commit_pending.next = self.pending.q.val();
         // The slots of VPorts the build lacks are pinned to their reset value: holding
