@@ -1930,12 +1930,9 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  [15:0] c_length$d;
     wire  [15:0] c_length$q;
     reg  c_length$clock;
-    reg  c_runt$d;
-    wire  c_runt$q;
-    reg  c_runt$clock;
-    reg  c_walk_broken$d;
-    wire  c_walk_broken$q;
-    reg  c_walk_broken$clock;
+    reg  c_runt_or_broken_walk$d;
+    wire  c_runt_or_broken_walk$q;
+    reg  c_runt_or_broken_walk$clock;
     reg  c_need_over$d;
     wire  c_need_over$q;
     reg  c_need_over$clock;
@@ -1960,9 +1957,12 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  c_ipv6$d;
     wire  c_ipv6$q;
     reg  c_ipv6$clock;
-    reg  c_fragment$d;
-    wire  c_fragment$q;
-    reg  c_fragment$clock;
+    reg  c_ip_fragment$d;
+    wire  c_ip_fragment$q;
+    reg  c_ip_fragment$clock;
+    reg  c_ip$d;
+    wire  c_ip$q;
+    reg  c_ip$clock;
     reg  c_tcp$d;
     wire  c_tcp$q;
     reg  c_tcp$clock;
@@ -1975,9 +1975,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  [8:0] c_four_tuple_ex$d;
     wire  [8:0] c_four_tuple_ex$q;
     reg  c_four_tuple_ex$clock;
-    reg  c_ip$d;
-    wire  c_ip$q;
-    reg  c_ip$clock;
     reg  c_ex_src$d;
     wire  c_ex_src$q;
     reg  c_ex_src$clock;
@@ -2071,7 +2068,9 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  [17:0] l3;
     reg  [17:0] l4_operand;
     reg  [17:0] l4_bias;
-    reg  broken;
+    reg  v_ip;
+    reg  rule_failed;
+    reg  bad_frame;
     reg  [63:0] out_w1;
     reg  [63:0] out_w2;
     reg  [63:0] out_w3;
@@ -2080,7 +2079,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  [63:0] out_home_lo;
     reg  [63:0] out_route_hi;
     reg  [63:0] out_route_lo;
-    reg  bad_frame;
     reg  good_ipv4;
     reg  good_ipv6;
     
@@ -2399,15 +2397,10 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         .q(c_length$q),
         .clock(c_length$clock)
     );
-    rss_core__capture__c_runt c_runt(
-        .d(c_runt$d),
-        .q(c_runt$q),
-        .clock(c_runt$clock)
-    );
-    rss_core__capture__c_walk_broken c_walk_broken(
-        .d(c_walk_broken$d),
-        .q(c_walk_broken$q),
-        .clock(c_walk_broken$clock)
+    rss_core__capture__c_runt_or_broken_walk c_runt_or_broken_walk(
+        .d(c_runt_or_broken_walk$d),
+        .q(c_runt_or_broken_walk$q),
+        .clock(c_runt_or_broken_walk$clock)
     );
     rss_core__capture__c_need_over c_need_over(
         .d(c_need_over$d),
@@ -2449,10 +2442,15 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         .q(c_ipv6$q),
         .clock(c_ipv6$clock)
     );
-    rss_core__capture__c_fragment c_fragment(
-        .d(c_fragment$d),
-        .q(c_fragment$q),
-        .clock(c_fragment$clock)
+    rss_core__capture__c_ip_fragment c_ip_fragment(
+        .d(c_ip_fragment$d),
+        .q(c_ip_fragment$q),
+        .clock(c_ip_fragment$clock)
+    );
+    rss_core__capture__c_ip c_ip(
+        .d(c_ip$d),
+        .q(c_ip$q),
+        .clock(c_ip$clock)
     );
     rss_core__capture__c_tcp c_tcp(
         .d(c_tcp$d),
@@ -2473,11 +2471,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         .d(c_four_tuple_ex$d),
         .q(c_four_tuple_ex$q),
         .clock(c_four_tuple_ex$clock)
-    );
-    rss_core__capture__c_ip c_ip(
-        .d(c_ip$d),
-        .q(c_ip$q),
-        .clock(c_ip$clock)
     );
     rss_core__capture__c_ex_src c_ex_src(
         .d(c_ex_src$d),
@@ -2634,8 +2627,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         v_datagram_end$clock = clock;
         c_valid$clock = clock;
         c_length$clock = clock;
-        c_runt$clock = clock;
-        c_walk_broken$clock = clock;
+        c_runt_or_broken_walk$clock = clock;
         c_need_over$clock = clock;
         c_ports_past_datagram$clock = clock;
         c_ports_past_frame$clock = clock;
@@ -2644,12 +2636,12 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         c_datagram_over$clock = clock;
         c_ipv4$clock = clock;
         c_ipv6$clock = clock;
-        c_fragment$clock = clock;
+        c_ip_fragment$clock = clock;
+        c_ip$clock = clock;
         c_tcp$clock = clock;
         c_udp$clock = clock;
         c_four_tuple$clock = clock;
         c_four_tuple_ex$clock = clock;
-        c_ip$clock = clock;
         c_ex_src$clock = clock;
         c_ex_dst$clock = clock;
         snap_w1$clock = clock;
@@ -2722,8 +2714,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         v_datagram_end$d = v_datagram_end$q;
         c_valid$d = c_valid$q;
         c_length$d = c_length$q;
-        c_runt$d = c_runt$q;
-        c_walk_broken$d = c_walk_broken$q;
+        c_runt_or_broken_walk$d = c_runt_or_broken_walk$q;
         c_need_over$d = c_need_over$q;
         c_ports_past_datagram$d = c_ports_past_datagram$q;
         c_ports_past_frame$d = c_ports_past_frame$q;
@@ -2732,12 +2723,12 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         c_datagram_over$d = c_datagram_over$q;
         c_ipv4$d = c_ipv4$q;
         c_ipv6$d = c_ipv6$q;
-        c_fragment$d = c_fragment$q;
+        c_ip_fragment$d = c_ip_fragment$q;
+        c_ip$d = c_ip$q;
         c_tcp$d = c_tcp$q;
         c_udp$d = c_udp$q;
         c_four_tuple$d = c_four_tuple$q;
         c_four_tuple_ex$d = c_four_tuple_ex$q;
-        c_ip$d = c_ip$q;
         c_ex_src$d = c_ex_src$q;
         c_ex_dst$d = c_ex_dst$q;
         snap_w1$d = snap_w1$q;
@@ -2929,8 +2920,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         v_datagram_end$d = l3 + ((datagram_end) & 18'h3ffff);
         c_valid$d = v_valid$q;
         c_length$d = v_length$q;
-        c_runt$d = v_runt$q;
-        c_walk_broken$d = v_walk_broken$q;
+        v_ip = v_ipv4$q | v_ipv6$q;
+        c_runt_or_broken_walk$d = v_runt$q | (v_ip & v_walk_broken$q);
         c_need_past_window$d = v_need_end$q > window;
         c_ports_past_window$d = v_ports_due$q & (v_ports_end$q > window);
         c_need_over$d = v_need_end$q > ((v_length$q) & 18'h3ffff);
@@ -2939,10 +2930,10 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         c_datagram_over$d = v_datagram_end$q > ((v_length$q) & 18'h3ffff);
         c_ipv4$d = v_ipv4$q;
         c_ipv6$d = v_ipv6$q;
-        c_fragment$d = v_fragment$q;
+        c_ip$d = v_ip;
+        c_ip_fragment$d = v_ip & v_fragment$q;
         c_tcp$d = v_tcp$q;
         c_udp$d = v_udp$q;
-        c_ip$d = v_ipv4$q | v_ipv6$q;
         four_tuple_now = 32'h0;
         four_tuple_ex_now = 32'h0;
         if (v_ipv4$q & v_tcp$q) begin
@@ -2963,19 +2954,19 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         c_four_tuple_ex$d = four_tuple_ex_now;
         c_ex_src$d = v_ex_src$q;
         c_ex_dst$d = v_ex_dst$q;
-        broken = c_walk_broken$q | c_need_over$q | c_ports_past_datagram$q | c_ports_past_frame$q | c_need_past_window$q | c_ports_past_window$q | c_datagram_over$q;
-        bad_frame = c_runt$q | (c_ip$q & broken);
-        good_ipv4 = c_ipv4$q & ~bad_frame;
-        good_ipv6 = c_ipv6$q & ~bad_frame;
+        rule_failed = c_need_over$q | c_ports_past_datagram$q | c_ports_past_frame$q | c_need_past_window$q | c_ports_past_window$q | c_datagram_over$q;
+        bad_frame = c_runt_or_broken_walk$q | (c_ip$q & rule_failed);
+        good_ipv4 = c_ipv4$q & ~c_runt_or_broken_walk$q & ~rule_failed;
+        good_ipv6 = c_ipv6$q & ~c_runt_or_broken_walk$q & ~rule_failed;
         result_q$d = c_valid$q;
         length_q$d = c_length$q;
         malformed_q$d = bad_frame;
         ipv4_q$d = good_ipv4;
         ipv6_q$d = good_ipv6;
-        fragment_q$d = (good_ipv4 | good_ipv6) & c_fragment$q;
+        fragment_q$d = c_ip_fragment$q & ~c_runt_or_broken_walk$q & ~rule_failed;
         four_tuple_q$d = c_four_tuple$q;
         four_tuple_ex_q$d = c_four_tuple_ex$q;
-        if (bad_frame) begin
+        if (c_runt_or_broken_walk$q | rule_failed) begin
             four_tuple_q$d = 32'h0;
             four_tuple_ex_q$d = 32'h0;
         end
@@ -3168,25 +3159,6 @@ module rss_core__capture__c_four_tuple_ex(d,q,clock);
 endmodule // rss_core__capture__c_four_tuple_ex
 
 
-module rss_core__capture__c_fragment(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__capture__c_fragment
-
-
 module rss_core__capture__c_ip(d,q,clock);
     
     // Module arguments
@@ -3204,6 +3176,25 @@ module rss_core__capture__c_ip(d,q,clock);
     end
           
 endmodule // rss_core__capture__c_ip
+
+
+module rss_core__capture__c_ip_fragment(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__c_ip_fragment
 
 
 module rss_core__capture__c_ipv4(d,q,clock);
@@ -3358,7 +3349,7 @@ module rss_core__capture__c_ports_past_window(d,q,clock);
 endmodule // rss_core__capture__c_ports_past_window
 
 
-module rss_core__capture__c_runt(d,q,clock);
+module rss_core__capture__c_runt_or_broken_walk(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -3374,7 +3365,7 @@ module rss_core__capture__c_runt(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__capture__c_runt
+endmodule // rss_core__capture__c_runt_or_broken_walk
 
 
 module rss_core__capture__c_tcp(d,q,clock);
@@ -3432,25 +3423,6 @@ module rss_core__capture__c_valid(d,q,clock);
     end
           
 endmodule // rss_core__capture__c_valid
-
-
-module rss_core__capture__c_walk_broken(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__capture__c_walk_broken
 
 
 module rss_core__capture__ex_dst_q(d,q,clock);
@@ -5872,6 +5844,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] s_ptr_stepped$d;
     wire  [5:0] s_ptr_stepped$q;
     reg  s_ptr_stepped$clock;
+    reg  s_ptr_past$d;
+    wire  s_ptr_past$q;
+    reg  s_ptr_past$clock;
     reg  [7:0] s_nh_out$d;
     wire  [7:0] s_nh_out$q;
     reg  s_nh_out$clock;
@@ -6345,6 +6320,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_ptr_stepped$q),
         .clock(s_ptr_stepped$clock)
     );
+    rss_core__ext1__s_ptr_past s_ptr_past(
+        .d(s_ptr_past$d),
+        .q(s_ptr_past$q),
+        .clock(s_ptr_past$clock)
+    );
     rss_core__ext1__s_nh_out s_nh_out(
         .d(s_nh_out$d),
         .q(s_nh_out$q),
@@ -6652,6 +6632,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_count$clock = clock;
         s_ptr_out$clock = clock;
         s_ptr_stepped$clock = clock;
+        s_ptr_past$clock = clock;
         s_nh_out$clock = clock;
         s_stepped$clock = clock;
         s_ended$clock = clock;
@@ -6752,6 +6733,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_count$d = s_count$q;
         s_ptr_out$d = s_ptr_out$q;
         s_ptr_stepped$d = s_ptr_stepped$q;
+        s_ptr_past$d = s_ptr_past$q;
         s_nh_out$d = s_nh_out$q;
         s_stepped$d = s_stepped$q;
         s_ended$d = s_ended$q;
@@ -7023,7 +7005,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$d = next_is_ext & ~this_fragment;
         s_count$d = cur_count;
         s_ptr_out$d = cur_ptr;
-        s_ptr_stepped$d = next_ptr[(32'h0)+:(6)];
+        s_ptr_stepped$d = ptr_sum[(32'h1)+:(6)];
+        s_ptr_past$d = |ptr_sum[(32'h7)+:(4)];
         if (registered_takeover) begin
             s_count$d = pre_count;
             s_ptr_out$d = pre_ptr;
@@ -7085,6 +7068,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         count_after = s_count$q;
         if (registered_takeover & s_stepped$q) begin
             ptr_after = s_ptr_stepped$q;
+            if (s_ptr_past$q) begin
+                ptr_after = 32'h3f;
+            end
             count_after = s_count$q + 64'h1;
         end
         if (s_stepped$q) begin
@@ -8686,6 +8672,25 @@ module rss_core__ext1__s_ptr_out(d,q,clock);
 endmodule // rss_core__ext1__s_ptr_out
 
 
+module rss_core__ext1__s_ptr_past(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_ptr_past
+
+
 module rss_core__ext1__s_ptr_stepped(d,q,clock);
     
     // Module arguments
@@ -9426,6 +9431,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] s_ptr_stepped$d;
     wire  [5:0] s_ptr_stepped$q;
     reg  s_ptr_stepped$clock;
+    reg  s_ptr_past$d;
+    wire  s_ptr_past$q;
+    reg  s_ptr_past$clock;
     reg  [7:0] s_nh_out$d;
     wire  [7:0] s_nh_out$q;
     reg  s_nh_out$clock;
@@ -9899,6 +9907,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_ptr_stepped$q),
         .clock(s_ptr_stepped$clock)
     );
+    rss_core__ext2__s_ptr_past s_ptr_past(
+        .d(s_ptr_past$d),
+        .q(s_ptr_past$q),
+        .clock(s_ptr_past$clock)
+    );
     rss_core__ext2__s_nh_out s_nh_out(
         .d(s_nh_out$d),
         .q(s_nh_out$q),
@@ -10206,6 +10219,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_count$clock = clock;
         s_ptr_out$clock = clock;
         s_ptr_stepped$clock = clock;
+        s_ptr_past$clock = clock;
         s_nh_out$clock = clock;
         s_stepped$clock = clock;
         s_ended$clock = clock;
@@ -10306,6 +10320,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_count$d = s_count$q;
         s_ptr_out$d = s_ptr_out$q;
         s_ptr_stepped$d = s_ptr_stepped$q;
+        s_ptr_past$d = s_ptr_past$q;
         s_nh_out$d = s_nh_out$q;
         s_stepped$d = s_stepped$q;
         s_ended$d = s_ended$q;
@@ -10577,7 +10592,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$d = next_is_ext & ~this_fragment;
         s_count$d = cur_count;
         s_ptr_out$d = cur_ptr;
-        s_ptr_stepped$d = next_ptr[(32'h0)+:(6)];
+        s_ptr_stepped$d = ptr_sum[(32'h1)+:(6)];
+        s_ptr_past$d = |ptr_sum[(32'h7)+:(4)];
         if (registered_takeover) begin
             s_count$d = pre_count;
             s_ptr_out$d = pre_ptr;
@@ -10639,6 +10655,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         count_after = s_count$q;
         if (registered_takeover & s_stepped$q) begin
             ptr_after = s_ptr_stepped$q;
+            if (s_ptr_past$q) begin
+                ptr_after = 32'h3f;
+            end
             count_after = s_count$q + 64'h1;
         end
         if (s_stepped$q) begin
@@ -12240,6 +12259,25 @@ module rss_core__ext2__s_ptr_out(d,q,clock);
 endmodule // rss_core__ext2__s_ptr_out
 
 
+module rss_core__ext2__s_ptr_past(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_ptr_past
+
+
 module rss_core__ext2__s_ptr_stepped(d,q,clock);
     
     // Module arguments
@@ -12980,6 +13018,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] s_ptr_stepped$d;
     wire  [5:0] s_ptr_stepped$q;
     reg  s_ptr_stepped$clock;
+    reg  s_ptr_past$d;
+    wire  s_ptr_past$q;
+    reg  s_ptr_past$clock;
     reg  [7:0] s_nh_out$d;
     wire  [7:0] s_nh_out$q;
     reg  s_nh_out$clock;
@@ -13453,6 +13494,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_ptr_stepped$q),
         .clock(s_ptr_stepped$clock)
     );
+    rss_core__ext3__s_ptr_past s_ptr_past(
+        .d(s_ptr_past$d),
+        .q(s_ptr_past$q),
+        .clock(s_ptr_past$clock)
+    );
     rss_core__ext3__s_nh_out s_nh_out(
         .d(s_nh_out$d),
         .q(s_nh_out$q),
@@ -13760,6 +13806,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_count$clock = clock;
         s_ptr_out$clock = clock;
         s_ptr_stepped$clock = clock;
+        s_ptr_past$clock = clock;
         s_nh_out$clock = clock;
         s_stepped$clock = clock;
         s_ended$clock = clock;
@@ -13860,6 +13907,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_count$d = s_count$q;
         s_ptr_out$d = s_ptr_out$q;
         s_ptr_stepped$d = s_ptr_stepped$q;
+        s_ptr_past$d = s_ptr_past$q;
         s_nh_out$d = s_nh_out$q;
         s_stepped$d = s_stepped$q;
         s_ended$d = s_ended$q;
@@ -14131,7 +14179,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$d = next_is_ext & ~this_fragment;
         s_count$d = cur_count;
         s_ptr_out$d = cur_ptr;
-        s_ptr_stepped$d = next_ptr[(32'h0)+:(6)];
+        s_ptr_stepped$d = ptr_sum[(32'h1)+:(6)];
+        s_ptr_past$d = |ptr_sum[(32'h7)+:(4)];
         if (registered_takeover) begin
             s_count$d = pre_count;
             s_ptr_out$d = pre_ptr;
@@ -14193,6 +14242,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         count_after = s_count$q;
         if (registered_takeover & s_stepped$q) begin
             ptr_after = s_ptr_stepped$q;
+            if (s_ptr_past$q) begin
+                ptr_after = 32'h3f;
+            end
             count_after = s_count$q + 64'h1;
         end
         if (s_stepped$q) begin
@@ -15794,6 +15846,25 @@ module rss_core__ext3__s_ptr_out(d,q,clock);
 endmodule // rss_core__ext3__s_ptr_out
 
 
+module rss_core__ext3__s_ptr_past(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_ptr_past
+
+
 module rss_core__ext3__s_ptr_stepped(d,q,clock);
     
     // Module arguments
@@ -16534,6 +16605,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] s_ptr_stepped$d;
     wire  [5:0] s_ptr_stepped$q;
     reg  s_ptr_stepped$clock;
+    reg  s_ptr_past$d;
+    wire  s_ptr_past$q;
+    reg  s_ptr_past$clock;
     reg  [7:0] s_nh_out$d;
     wire  [7:0] s_nh_out$q;
     reg  s_nh_out$clock;
@@ -17007,6 +17081,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_ptr_stepped$q),
         .clock(s_ptr_stepped$clock)
     );
+    rss_core__ext4__s_ptr_past s_ptr_past(
+        .d(s_ptr_past$d),
+        .q(s_ptr_past$q),
+        .clock(s_ptr_past$clock)
+    );
     rss_core__ext4__s_nh_out s_nh_out(
         .d(s_nh_out$d),
         .q(s_nh_out$q),
@@ -17314,6 +17393,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_count$clock = clock;
         s_ptr_out$clock = clock;
         s_ptr_stepped$clock = clock;
+        s_ptr_past$clock = clock;
         s_nh_out$clock = clock;
         s_stepped$clock = clock;
         s_ended$clock = clock;
@@ -17414,6 +17494,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_count$d = s_count$q;
         s_ptr_out$d = s_ptr_out$q;
         s_ptr_stepped$d = s_ptr_stepped$q;
+        s_ptr_past$d = s_ptr_past$q;
         s_nh_out$d = s_nh_out$q;
         s_stepped$d = s_stepped$q;
         s_ended$d = s_ended$q;
@@ -17685,7 +17766,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$d = next_is_ext & ~this_fragment;
         s_count$d = cur_count;
         s_ptr_out$d = cur_ptr;
-        s_ptr_stepped$d = next_ptr[(32'h0)+:(6)];
+        s_ptr_stepped$d = ptr_sum[(32'h1)+:(6)];
+        s_ptr_past$d = |ptr_sum[(32'h7)+:(4)];
         if (registered_takeover) begin
             s_count$d = pre_count;
             s_ptr_out$d = pre_ptr;
@@ -17747,6 +17829,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         count_after = s_count$q;
         if (registered_takeover & s_stepped$q) begin
             ptr_after = s_ptr_stepped$q;
+            if (s_ptr_past$q) begin
+                ptr_after = 32'h3f;
+            end
             count_after = s_count$q + 64'h1;
         end
         if (s_stepped$q) begin
@@ -19348,6 +19433,25 @@ module rss_core__ext4__s_ptr_out(d,q,clock);
 endmodule // rss_core__ext4__s_ptr_out
 
 
+module rss_core__ext4__s_ptr_past(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_ptr_past
+
+
 module rss_core__ext4__s_ptr_stepped(d,q,clock);
     
     // Module arguments
@@ -19957,7 +20061,6 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
     reg  [1:0] queued_next;
     reg  [1:0] pipe_next;
     reg  pipe_full_next;
-    reg  no_store;
     reg  [8:0] held_up;
     reg  [8:0] held_down;
     reg  [8:0] stored_up;
@@ -20170,11 +20273,12 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
         pipe_q$d = pipe_next;
         pipe_full_q$d = pipe_full_next;
         head_valid$d = |queued_next;
-        no_store = ~store;
-        held_up = held_q$q + ((store) & 9'h1ff);
-        held_down = held_q$q - ((no_store) & 9'h1ff);
-        held_q$d = held_up;
-        if (leave) begin
+        held_up = held_q$q + 64'h1;
+        held_down = held_q$q - 64'h1;
+        if (store & ~leave) begin
+            held_q$d = held_up;
+        end
+        if (~store & leave) begin
             held_q$d = held_down;
         end
         full_q$d = held_q$q == capacity;
@@ -20184,10 +20288,12 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
         if (~store & leave) begin
             full_q$d = 1'b0;
         end
-        stored_up = stored_q$q + ((store) & 9'h1ff);
-        stored_down = stored_q$q - ((no_store) & 9'h1ff);
-        stored_q$d = stored_up;
-        if (issue) begin
+        stored_up = stored_q$q + 64'h1;
+        stored_down = stored_q$q - 64'h1;
+        if (store & ~issue) begin
+            stored_q$d = stored_up;
+        end
+        if (~store & issue) begin
             stored_q$d = stored_down;
         end
         waiting_q$d = |stored_q$q;
@@ -26316,6 +26422,9 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     reg  [7:0] next_header_q$d;
     wire  [7:0] next_header_q$q;
     reg  next_header_q$clock;
+    reg  next_header_ext_q$d;
+    wire  next_header_ext_q$q;
+    reg  next_header_ext_q$clock;
     reg  ready_o$d;
     wire  ready_o$q;
     reg  ready_o$clock;
@@ -26356,7 +26465,6 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     reg  [3:0] cur_ihl;
     reg  [7:0] cur_next_header;
     reg  cur_next_is_ext;
-    reg  held_is_ext;
     reg  w0_is_ext;
     reg  [11:0] header_bytes;
     reg  [16:0] total;
@@ -26419,6 +26527,11 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         .q(next_header_q$q),
         .clock(next_header_q$clock)
     );
+    rss_core__l3__next_header_ext_q next_header_ext_q(
+        .d(next_header_ext_q$d),
+        .q(next_header_ext_q$q),
+        .clock(next_header_ext_q$clock)
+    );
     rss_core__l3__ready_o ready_o(
         .d(ready_o$d),
         .q(ready_o$q),
@@ -26471,6 +26584,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         need_q$clock = clock;
         ihl_q$clock = clock;
         next_header_q$clock = clock;
+        next_header_ext_q$clock = clock;
         ready_o$clock = clock;
         bad_o$clock = clock;
         fragment_o$clock = clock;
@@ -26488,6 +26602,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         need_q$d = need_q$q;
         ihl_q$d = ihl_q$q;
         next_header_q$d = next_header_q$q;
+        next_header_ext_q$d = next_header_ext_q$q;
         ready_o$d = ready_o$q;
         bad_o$d = bad_o$q;
         fragment_o$d = fragment_o$q;
@@ -26565,9 +26680,8 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         need_o$d = cur_need;
         ihl_o$d = cur_ihl;
         next_header_o$d = cur_next_header;
-        held_is_ext = (next_header_q$q == hop_by_hop) | (next_header_q$q == routing) | (next_header_q$q == fragment_header) | (next_header_q$q == destination_options);
         w0_is_ext = (w0[(32'h8)+:(8)] == hop_by_hop) | (w0[(32'h8)+:(8)] == routing) | (w0[(32'h8)+:(8)] == fragment_header) | (w0[(32'h8)+:(8)] == destination_options);
-        cur_next_is_ext = held_is_ext;
+        cur_next_is_ext = next_header_ext_q$q;
         if (beat_in[32'h1]) begin
             cur_next_is_ext = hop_by_hop == 64'h0;
         end
@@ -26575,6 +26689,9 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
             cur_next_is_ext = w0_is_ext;
         end
         live_o$d = ipv6 & cur_next_is_ext;
+        if (valid) begin
+            next_header_ext_q$d = cur_next_is_ext;
+        end
         if (reset) begin
             beat_q$d = 32'h0;
         end
@@ -26819,6 +26936,25 @@ module rss_core__l3__need_q(d,q,clock);
     end
           
 endmodule // rss_core__l3__need_q
+
+
+module rss_core__l3__next_header_ext_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__l3__next_header_ext_q
 
 
 module rss_core__l3__next_header_o(d,q,clock);
@@ -28011,6 +28147,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [7:0] vports$write_nibbles;
     reg  vports$write_strobe;
     reg  [10:0] vports$read_next;
+    reg  [10:0] vports$read_request;
+    reg  vports$read_take;
     wire  vports$write_hit;
     wire  vports$write_fault;
     wire  vports$read_hit;
@@ -28031,7 +28169,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     wire  vports$commit_taken;
     wire  vports$commit_applied;
     wire  [383:0] vports$active_next;
-    wire  vports$table_committed;
+    wire  vports$table_commit_pending;
     wire  vports$move_write;
     wire  [10:0] vports$move_address;
     wire  [7:0] vports$move_queue;
@@ -28045,7 +28183,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [7:0] probe$write_nibbles;
     reg  [3:0] probe$write_strobes;
     reg  probe$write_strobe;
-    reg  [10:0] probe$read_next;
+    reg  [10:0] probe$read_request;
+    reg  probe$read_take;
     reg  [39:0] probe$read_decode;
     wire  probe$write_hit;
     wire  probe$write_fault;
@@ -28211,7 +28350,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [31:0] key_staged$write_data;
     reg  [3:0] key_staged$write_strobes;
     reg  key_staged$write_strobe;
-    reg  [10:0] key_staged$read_next;
+    reg  [10:0] key_staged$read_request;
+    reg  key_staged$read_take;
     wire  key_staged$write_hit;
     wire  key_staged$read_hit;
     wire  [31:0] key_staged$read_data;
@@ -28222,7 +28362,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [31:0] key_ext$write_data;
     reg  [3:0] key_ext$write_strobes;
     reg  key_ext$write_strobe;
-    reg  [10:0] key_ext$read_next;
+    reg  [10:0] key_ext$read_request;
+    reg  key_ext$read_take;
     wire  key_ext$write_hit;
     wire  key_ext$read_hit;
     wire  [31:0] key_ext$read_data;
@@ -28233,6 +28374,9 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  key_bump_q$d;
     wire  key_bump_q$q;
     reg  key_bump_q$clock;
+    reg  commit_answer_q$d;
+    wire  commit_answer_q$q;
+    reg  commit_answer_q$clock;
     reg  bvalid$d;
     wire  bvalid$q;
     reg  bvalid$clock;
@@ -28416,6 +28560,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_nibbles(vports$write_nibbles),
         .write_strobe(vports$write_strobe),
         .read_next(vports$read_next),
+        .read_request(vports$read_request),
+        .read_take(vports$read_take),
         .write_hit(vports$write_hit),
         .write_fault(vports$write_fault),
         .read_hit(vports$read_hit),
@@ -28436,7 +28582,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .commit_taken(vports$commit_taken),
         .commit_applied(vports$commit_applied),
         .active_next(vports$active_next),
-        .table_committed(vports$table_committed),
+        .table_commit_pending(vports$table_commit_pending),
         .move_write(vports$move_write),
         .move_address(vports$move_address),
         .move_queue(vports$move_queue),
@@ -28452,7 +28598,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_nibbles(probe$write_nibbles),
         .write_strobes(probe$write_strobes),
         .write_strobe(probe$write_strobe),
-        .read_next(probe$read_next),
+        .read_request(probe$read_request),
+        .read_take(probe$read_take),
         .read_decode(probe$read_decode),
         .write_hit(probe$write_hit),
         .write_fault(probe$write_fault),
@@ -28664,7 +28811,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_data(key_staged$write_data),
         .write_strobes(key_staged$write_strobes),
         .write_strobe(key_staged$write_strobe),
-        .read_next(key_staged$read_next),
+        .read_request(key_staged$read_request),
+        .read_take(key_staged$read_take),
         .write_hit(key_staged$write_hit),
         .read_hit(key_staged$read_hit),
         .read_data(key_staged$read_data),
@@ -28677,7 +28825,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_data(key_ext$write_data),
         .write_strobes(key_ext$write_strobes),
         .write_strobe(key_ext$write_strobe),
-        .read_next(key_ext$read_next),
+        .read_request(key_ext$read_request),
+        .read_take(key_ext$read_take),
         .write_hit(key_ext$write_hit),
         .read_hit(key_ext$read_hit),
         .read_data(key_ext$read_data),
@@ -28692,6 +28841,11 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .d(key_bump_q$d),
         .q(key_bump_q$q),
         .clock(key_bump_q$clock)
+    );
+    rss_core__regs__commit_answer_q commit_answer_q(
+        .d(commit_answer_q$d),
+        .q(commit_answer_q$q),
+        .clock(commit_answer_q$clock)
     );
     rss_core__regs__bvalid bvalid(
         .d(bvalid$d),
@@ -28838,6 +28992,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     always @(*) begin
         key_generation$clock = clock;
         key_bump_q$clock = clock;
+        commit_answer_q$clock = clock;
         cooldown$clock = clock;
         bvalid$clock = clock;
         bresp$clock = clock;
@@ -28871,6 +29026,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         read_banks_q$clock = clock;
         key_generation$d = key_generation$q;
         key_bump_q$d = key_bump_q$q;
+        commit_answer_q$d = commit_answer_q$q;
         cooldown$d = cooldown$q;
         bvalid$d = bvalid$q;
         bresp$d = bresp$q;
@@ -28953,7 +29109,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         if (|cooldown$q) begin
             cooldown$d = cooldown$q - 64'h1;
         end
-        if (vports$table_committed) begin
+        if (vports$table_commit_pending) begin
             cooldown$d = 64'h1f;
         end
         ctrl$write_decode = write_slot$decode;
@@ -29145,7 +29301,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
                 bresp$d = slverr;
             end
         end
-        if (vports$commit_applied | probe_done) begin
+        commit_answer_q$d = vports$commit_applied;
+        if (commit_answer_q$q | probe_done) begin
             bvalid$d = 1'b1;
             bresp$d = 32'h0;
         end
@@ -29178,11 +29335,16 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         status$read_decode = read_decode_q$q;
         record_drops_reg$read_decode = read_decode_q$q;
         refused_reg$read_decode = read_decode_q$q;
-        key_staged$read_next = read_address$q;
-        key_ext$read_next = read_address$q;
-        probe$read_next = read_address$q;
+        key_staged$read_request = read_request;
+        key_staged$read_take = read_fire;
+        key_ext$read_request = read_request;
+        key_ext$read_take = read_fire;
+        probe$read_request = read_request;
+        probe$read_take = read_fire;
         probe$read_decode = read_decode_q$q;
         vports$read_next = read_address$q;
+        vports$read_request = read_request;
+        vports$read_take = read_fire;
         read_offset = read_address$q - table_base;
         read_element_vport = read_offset >> table_log2;
         read_vport = read_element_vport[(32'h0)+:(3)];
@@ -29236,6 +29398,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
             cooldown$d = 32'h0;
             key_generation$d = 32'h0;
             key_bump_q$d = 1'b0;
+            commit_answer_q$d = 1'b0;
             refused_writes$d = 32'h0;
             refused_moves$d = 32'h0;
             bvalid$d = 1'b0;
@@ -29351,6 +29514,25 @@ module rss_core__regs__caps__read_hit_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__caps__read_hit_q
+
+
+module rss_core__regs__commit_answer_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__commit_answer_q
 
 
 module rss_core__regs__cooldown(d,q,clock);
@@ -31704,7 +31886,7 @@ module rss_core__regs__key_bump_q(d,q,clock);
 endmodule // rss_core__regs__key_bump_q
 
 
-module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobes,write_strobe,read_next,write_hit,read_hit,read_data,value);
+module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobes,write_strobe,read_request,read_take,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -31713,7 +31895,8 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
-    input wire  [10:0] read_next;
+    input wire  [10:0] read_request;
+    input wire  read_take;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
@@ -31738,7 +31921,8 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
     reg  [3:0] mirror$write_index;
     reg  [31:0] mirror$write_data;
     reg  [3:0] mirror$write_strobes;
-    reg  [3:0] mirror$read_next;
+    reg  mirror$read_load;
+    reg  [3:0] mirror$read_index;
     reg  mirror$read_hit;
     wire  [31:0] mirror$read_data;
     reg  hit_q$d;
@@ -31750,13 +31934,17 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
     reg  [31:0] word_select_q$d;
     wire  [31:0] word_select_q$q;
     reg  word_select_q$clock;
+    reg  read_taken_hit_q$d;
+    wire  read_taken_hit_q$q;
+    reg  read_taken_hit_q$clock;
     reg  read_hit_q$d;
     wire  read_hit_q$q;
     reg  read_hit_q$clock;
     
     // Local signals
     reg  [10:0] write_index;
-    reg  [10:0] next_index;
+    reg  [10:0] request_index;
+    reg  request_hit;
     
     // Sub module instances
     rss_core__regs__key_ext__stored stored(
@@ -31774,7 +31962,8 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
         .write_index(mirror$write_index),
         .write_data(mirror$write_data),
         .write_strobes(mirror$write_strobes),
-        .read_next(mirror$read_next),
+        .read_load(mirror$read_load),
+        .read_index(mirror$read_index),
         .read_hit(mirror$read_hit),
         .read_data(mirror$read_data)
     );
@@ -31793,6 +31982,11 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
         .q(word_select_q$q),
         .clock(word_select_q$clock)
     );
+    rss_core__regs__key_ext__read_taken_hit_q read_taken_hit_q(
+        .d(read_taken_hit_q$d),
+        .q(read_taken_hit_q$q),
+        .clock(read_taken_hit_q$clock)
+    );
     rss_core__regs__key_ext__read_hit_q read_hit_q(
         .d(read_hit_q$d),
         .q(read_hit_q$q),
@@ -31804,10 +31998,12 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
         hit_q$clock = clock;
         index_q$clock = clock;
         word_select_q$clock = clock;
+        read_taken_hit_q$clock = clock;
         read_hit_q$clock = clock;
         hit_q$d = hit_q$q;
         index_q$d = index_q$q;
         word_select_q$d = word_select_q$q;
+        read_taken_hit_q$d = read_taken_hit_q$q;
         read_hit_q$d = read_hit_q$q;
         stored$clock = clock;
         stored$reset = reset;
@@ -31829,10 +32025,15 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
         mirror$write_index = index_q$q;
         mirror$write_data = write_data;
         mirror$write_strobes = write_strobes;
-        read_hit_q$d = (read_next >= base) & (read_next < base + words) & present;
+        request_hit = (read_request >= base) & (read_request < base + words) & present;
+        request_index = read_request - base;
+        if (read_take) begin
+            read_taken_hit_q$d = request_hit;
+        end
+        read_hit_q$d = read_taken_hit_q$q;
         read_hit = read_hit_q$q;
-        next_index = read_next - base;
-        mirror$read_next = next_index[(32'h0)+:(4)];
+        mirror$read_load = read_take & request_hit;
+        mirror$read_index = request_index[(32'h0)+:(4)];
         mirror$read_hit = read_hit;
         read_data = mirror$read_data;
     end
@@ -31878,7 +32079,7 @@ module rss_core__regs__key_ext__index_q(d,q,clock);
 endmodule // rss_core__regs__key_ext__index_q
 
 
-module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_hit,read_data);
+module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,write_strobes,read_load,read_index,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
@@ -31887,7 +32088,8 @@ module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,
     input wire  [3:0] write_index;
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
-    input wire  [3:0] read_next;
+    input wire  read_load;
+    input wire  [3:0] read_index;
     input wire  read_hit;
     output reg  [31:0] read_data;
     
@@ -31920,6 +32122,9 @@ module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,
     reg  [31:0] read_word$d;
     wire  [31:0] read_word$q;
     reg  read_word$clock;
+    reg  [3:0] read_index_q$d;
+    wire  [3:0] read_index_q$q;
+    reg  read_index_q$clock;
     reg  read_written$d;
     wire  read_written$q;
     reg  read_written$clock;
@@ -31968,6 +32173,11 @@ module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,
         .q(read_word$q),
         .clock(read_word$clock)
     );
+    rss_core__regs__key_ext__mirror__read_index_q read_index_q(
+        .d(read_index_q$d),
+        .q(read_index_q$q),
+        .clock(read_index_q$clock)
+    );
     rss_core__regs__key_ext__mirror__read_written read_written(
         .d(read_written$d),
         .q(read_written$q),
@@ -31982,6 +32192,7 @@ module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,
         written_at_write_q$clock = clock;
         written$clock = clock;
         read_word$clock = clock;
+        read_index_q$clock = clock;
         read_written$clock = clock;
         lanes_q$d = lanes_q$q;
         index_q$d = index_q$q;
@@ -31989,6 +32200,7 @@ module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,
         written_at_write_q$d = written_at_write_q$q;
         written$d = written$q;
         read_word$d = read_word$q;
+        read_index_q$d = read_index_q$q;
         read_written$d = read_written$q;
         ram$clock = clock;
         strobed_data = 32'h0;
@@ -32024,10 +32236,12 @@ module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,
         if (reset) begin
             lanes_q$d = 32'h0;
             written$d = 32'h0;
-            read_written$d = 1'b0;
         end
-        ram$read_address = read_next;
-        written_at_read = written$q >> read_next;
+        if (read_load) begin
+            read_index_q$d = read_index;
+        end
+        ram$read_address = read_index_q$q;
+        written_at_read = written$q >> read_index_q$q;
         read_written$d = written_at_read[32'h0];
         read_word$d = 32'h0;
         if (read_hit & read_written$q) begin
@@ -32144,6 +32358,25 @@ module rss_core__regs__key_ext__mirror__ram(clock,read_address,read_data,write_a
 endmodule // rss_core__regs__key_ext__mirror__ram
 
 
+module rss_core__regs__key_ext__mirror__read_index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_ext__mirror__read_index_q
+
+
 module rss_core__regs__key_ext__mirror__read_word(d,q,clock);
     
     // Module arguments
@@ -32239,6 +32472,25 @@ module rss_core__regs__key_ext__read_hit_q(d,q,clock);
 endmodule // rss_core__regs__key_ext__read_hit_q
 
 
+module rss_core__regs__key_ext__read_taken_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_ext__read_taken_hit_q
+
+
 module rss_core__regs__key_ext__stored(clock,reset,words,data,lanes,value);
     
     // Module arguments
@@ -32299,7 +32551,7 @@ module rss_core__regs__key_generation(d,q,clock);
 endmodule // rss_core__regs__key_generation
 
 
-module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_strobes,write_strobe,read_next,write_hit,read_hit,read_data,value);
+module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_strobes,write_strobe,read_request,read_take,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -32308,7 +32560,8 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
-    input wire  [10:0] read_next;
+    input wire  [10:0] read_request;
+    input wire  read_take;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
@@ -32333,7 +32586,8 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
     reg  [3:0] mirror$write_index;
     reg  [31:0] mirror$write_data;
     reg  [3:0] mirror$write_strobes;
-    reg  [3:0] mirror$read_next;
+    reg  mirror$read_load;
+    reg  [3:0] mirror$read_index;
     reg  mirror$read_hit;
     wire  [31:0] mirror$read_data;
     reg  hit_q$d;
@@ -32345,13 +32599,17 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
     reg  [31:0] word_select_q$d;
     wire  [31:0] word_select_q$q;
     reg  word_select_q$clock;
+    reg  read_taken_hit_q$d;
+    wire  read_taken_hit_q$q;
+    reg  read_taken_hit_q$clock;
     reg  read_hit_q$d;
     wire  read_hit_q$q;
     reg  read_hit_q$clock;
     
     // Local signals
     reg  [10:0] write_index;
-    reg  [10:0] next_index;
+    reg  [10:0] request_index;
+    reg  request_hit;
     
     // Sub module instances
     rss_core__regs__key_staged__stored stored(
@@ -32369,7 +32627,8 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
         .write_index(mirror$write_index),
         .write_data(mirror$write_data),
         .write_strobes(mirror$write_strobes),
-        .read_next(mirror$read_next),
+        .read_load(mirror$read_load),
+        .read_index(mirror$read_index),
         .read_hit(mirror$read_hit),
         .read_data(mirror$read_data)
     );
@@ -32388,6 +32647,11 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
         .q(word_select_q$q),
         .clock(word_select_q$clock)
     );
+    rss_core__regs__key_staged__read_taken_hit_q read_taken_hit_q(
+        .d(read_taken_hit_q$d),
+        .q(read_taken_hit_q$q),
+        .clock(read_taken_hit_q$clock)
+    );
     rss_core__regs__key_staged__read_hit_q read_hit_q(
         .d(read_hit_q$d),
         .q(read_hit_q$q),
@@ -32399,10 +32663,12 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
         hit_q$clock = clock;
         index_q$clock = clock;
         word_select_q$clock = clock;
+        read_taken_hit_q$clock = clock;
         read_hit_q$clock = clock;
         hit_q$d = hit_q$q;
         index_q$d = index_q$q;
         word_select_q$d = word_select_q$q;
+        read_taken_hit_q$d = read_taken_hit_q$q;
         read_hit_q$d = read_hit_q$q;
         stored$clock = clock;
         stored$reset = reset;
@@ -32424,10 +32690,15 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
         mirror$write_index = index_q$q;
         mirror$write_data = write_data;
         mirror$write_strobes = write_strobes;
-        read_hit_q$d = (read_next >= base) & (read_next < base + words) & present;
+        request_hit = (read_request >= base) & (read_request < base + words) & present;
+        request_index = read_request - base;
+        if (read_take) begin
+            read_taken_hit_q$d = request_hit;
+        end
+        read_hit_q$d = read_taken_hit_q$q;
         read_hit = read_hit_q$q;
-        next_index = read_next - base;
-        mirror$read_next = next_index[(32'h0)+:(4)];
+        mirror$read_load = read_take & request_hit;
+        mirror$read_index = request_index[(32'h0)+:(4)];
         mirror$read_hit = read_hit;
         read_data = mirror$read_data;
     end
@@ -32473,7 +32744,7 @@ module rss_core__regs__key_staged__index_q(d,q,clock);
 endmodule // rss_core__regs__key_staged__index_q
 
 
-module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_hit,read_data);
+module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_data,write_strobes,read_load,read_index,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
@@ -32482,7 +32753,8 @@ module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_da
     input wire  [3:0] write_index;
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
-    input wire  [3:0] read_next;
+    input wire  read_load;
+    input wire  [3:0] read_index;
     input wire  read_hit;
     output reg  [31:0] read_data;
     
@@ -32515,6 +32787,9 @@ module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_da
     reg  [31:0] read_word$d;
     wire  [31:0] read_word$q;
     reg  read_word$clock;
+    reg  [3:0] read_index_q$d;
+    wire  [3:0] read_index_q$q;
+    reg  read_index_q$clock;
     reg  read_written$d;
     wire  read_written$q;
     reg  read_written$clock;
@@ -32563,6 +32838,11 @@ module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_da
         .q(read_word$q),
         .clock(read_word$clock)
     );
+    rss_core__regs__key_staged__mirror__read_index_q read_index_q(
+        .d(read_index_q$d),
+        .q(read_index_q$q),
+        .clock(read_index_q$clock)
+    );
     rss_core__regs__key_staged__mirror__read_written read_written(
         .d(read_written$d),
         .q(read_written$q),
@@ -32577,6 +32857,7 @@ module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_da
         written_at_write_q$clock = clock;
         written$clock = clock;
         read_word$clock = clock;
+        read_index_q$clock = clock;
         read_written$clock = clock;
         lanes_q$d = lanes_q$q;
         index_q$d = index_q$q;
@@ -32584,6 +32865,7 @@ module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_da
         written_at_write_q$d = written_at_write_q$q;
         written$d = written$q;
         read_word$d = read_word$q;
+        read_index_q$d = read_index_q$q;
         read_written$d = read_written$q;
         ram$clock = clock;
         strobed_data = 32'h0;
@@ -32619,10 +32901,12 @@ module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_da
         if (reset) begin
             lanes_q$d = 32'h0;
             written$d = 32'h0;
-            read_written$d = 1'b0;
         end
-        ram$read_address = read_next;
-        written_at_read = written$q >> read_next;
+        if (read_load) begin
+            read_index_q$d = read_index;
+        end
+        ram$read_address = read_index_q$q;
+        written_at_read = written$q >> read_index_q$q;
         read_written$d = written_at_read[32'h0];
         read_word$d = 32'h0;
         if (read_hit & read_written$q) begin
@@ -32739,6 +33023,25 @@ module rss_core__regs__key_staged__mirror__ram(clock,read_address,read_data,writ
 endmodule // rss_core__regs__key_staged__mirror__ram
 
 
+module rss_core__regs__key_staged__mirror__read_index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_staged__mirror__read_index_q
+
+
 module rss_core__regs__key_staged__mirror__read_word(d,q,clock);
     
     // Module arguments
@@ -32832,6 +33135,25 @@ module rss_core__regs__key_staged__read_hit_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__key_staged__read_hit_q
+
+
+module rss_core__regs__key_staged__read_taken_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_staged__read_taken_hit_q
 
 
 module rss_core__regs__key_staged__stored(clock,reset,words,data,lanes,value);
@@ -33201,7 +33523,7 @@ module rss_core__regs__primary_queue_reg__stored__dff(d,q,clock);
 endmodule // rss_core__regs__primary_queue_reg__stored__dff
 
 
-module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,write_nibbles,write_strobes,write_strobe,read_next,read_decode,write_hit,write_fault,read_hit,read_data,input_read_data,taken,request,hash_input,hash_type,vport,done,done_hash,done_queue,done_hashed);
+module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,write_nibbles,write_strobes,write_strobe,read_request,read_take,read_decode,write_hit,write_fault,read_hit,read_data,input_read_data,taken,request,hash_input,hash_type,vport,done,done_hash,done_queue,done_hashed);
     
     // Module arguments
     input wire  clock;
@@ -33212,7 +33534,8 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
     input wire  [7:0] write_nibbles;
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
-    input wire  [10:0] read_next;
+    input wire  [10:0] read_request;
+    input wire  read_take;
     input wire  [39:0] read_decode;
     output reg  write_hit;
     output reg  write_fault;
@@ -33249,7 +33572,8 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
     reg  [31:0] input_words$write_data;
     reg  [3:0] input_words$write_strobes;
     reg  input_words$write_strobe;
-    reg  [10:0] input_words$read_next;
+    reg  [10:0] input_words$read_request;
+    reg  input_words$read_take;
     wire  input_words$write_hit;
     wire  input_words$read_hit;
     wire  [31:0] input_words$read_data;
@@ -33305,7 +33629,8 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
         .write_data(input_words$write_data),
         .write_strobes(input_words$write_strobes),
         .write_strobe(input_words$write_strobe),
-        .read_next(input_words$read_next),
+        .read_request(input_words$read_request),
+        .read_take(input_words$read_take),
         .write_hit(input_words$write_hit),
         .read_hit(input_words$read_hit),
         .read_data(input_words$read_data),
@@ -33404,7 +33729,8 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
         input_words$write_data = write_data;
         input_words$write_strobes = write_strobes;
         input_words$write_strobe = write_strobe;
-        input_words$read_next = read_next;
+        input_words$read_request = read_request;
+        input_words$read_take = read_take;
         input_read_data = input_words$read_data;
         probe_hit = (write_decode & probe_address) == probe_address;
         probe_fault = |(write_nibbles & probe_outside_nibbles) | |(write_data & probe_outside_bits) | (write_data[(32'h0)+:(4)] > type_max) | (write_data[(vport_lsb)+:(3)] > vport_max);
@@ -33640,7 +33966,7 @@ module rss_core__regs__probe__hashed_q(d,q,clock);
 endmodule // rss_core__regs__probe__hashed_q
 
 
-module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,write_strobes,write_strobe,read_next,write_hit,read_hit,read_data,value);
+module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,write_strobes,write_strobe,read_request,read_take,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -33649,7 +33975,8 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
-    input wire  [10:0] read_next;
+    input wire  [10:0] read_request;
+    input wire  read_take;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
@@ -33674,7 +34001,8 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
     reg  [3:0] mirror$write_index;
     reg  [31:0] mirror$write_data;
     reg  [3:0] mirror$write_strobes;
-    reg  [3:0] mirror$read_next;
+    reg  mirror$read_load;
+    reg  [3:0] mirror$read_index;
     reg  mirror$read_hit;
     wire  [31:0] mirror$read_data;
     reg  hit_q$d;
@@ -33686,13 +34014,17 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
     reg  [31:0] word_select_q$d;
     wire  [31:0] word_select_q$q;
     reg  word_select_q$clock;
+    reg  read_taken_hit_q$d;
+    wire  read_taken_hit_q$q;
+    reg  read_taken_hit_q$clock;
     reg  read_hit_q$d;
     wire  read_hit_q$q;
     reg  read_hit_q$clock;
     
     // Local signals
     reg  [10:0] write_index;
-    reg  [10:0] next_index;
+    reg  [10:0] request_index;
+    reg  request_hit;
     
     // Sub module instances
     rss_core__regs__probe__input_words__stored stored(
@@ -33710,7 +34042,8 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
         .write_index(mirror$write_index),
         .write_data(mirror$write_data),
         .write_strobes(mirror$write_strobes),
-        .read_next(mirror$read_next),
+        .read_load(mirror$read_load),
+        .read_index(mirror$read_index),
         .read_hit(mirror$read_hit),
         .read_data(mirror$read_data)
     );
@@ -33729,6 +34062,11 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
         .q(word_select_q$q),
         .clock(word_select_q$clock)
     );
+    rss_core__regs__probe__input_words__read_taken_hit_q read_taken_hit_q(
+        .d(read_taken_hit_q$d),
+        .q(read_taken_hit_q$q),
+        .clock(read_taken_hit_q$clock)
+    );
     rss_core__regs__probe__input_words__read_hit_q read_hit_q(
         .d(read_hit_q$d),
         .q(read_hit_q$q),
@@ -33740,10 +34078,12 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
         hit_q$clock = clock;
         index_q$clock = clock;
         word_select_q$clock = clock;
+        read_taken_hit_q$clock = clock;
         read_hit_q$clock = clock;
         hit_q$d = hit_q$q;
         index_q$d = index_q$q;
         word_select_q$d = word_select_q$q;
+        read_taken_hit_q$d = read_taken_hit_q$q;
         read_hit_q$d = read_hit_q$q;
         stored$clock = clock;
         stored$reset = reset;
@@ -33765,10 +34105,15 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
         mirror$write_index = index_q$q;
         mirror$write_data = write_data;
         mirror$write_strobes = write_strobes;
-        read_hit_q$d = (read_next >= base) & (read_next < base + words) & present;
+        request_hit = (read_request >= base) & (read_request < base + words) & present;
+        request_index = read_request - base;
+        if (read_take) begin
+            read_taken_hit_q$d = request_hit;
+        end
+        read_hit_q$d = read_taken_hit_q$q;
         read_hit = read_hit_q$q;
-        next_index = read_next - base;
-        mirror$read_next = next_index[(32'h0)+:(4)];
+        mirror$read_load = read_take & request_hit;
+        mirror$read_index = request_index[(32'h0)+:(4)];
         mirror$read_hit = read_hit;
         read_data = mirror$read_data;
     end
@@ -33814,7 +34159,7 @@ module rss_core__regs__probe__input_words__index_q(d,q,clock);
 endmodule // rss_core__regs__probe__input_words__index_q
 
 
-module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_hit,read_data);
+module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,write_data,write_strobes,read_load,read_index,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
@@ -33823,7 +34168,8 @@ module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,
     input wire  [3:0] write_index;
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
-    input wire  [3:0] read_next;
+    input wire  read_load;
+    input wire  [3:0] read_index;
     input wire  read_hit;
     output reg  [31:0] read_data;
     
@@ -33856,6 +34202,9 @@ module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,
     reg  [31:0] read_word$d;
     wire  [31:0] read_word$q;
     reg  read_word$clock;
+    reg  [3:0] read_index_q$d;
+    wire  [3:0] read_index_q$q;
+    reg  read_index_q$clock;
     reg  read_written$d;
     wire  read_written$q;
     reg  read_written$clock;
@@ -33904,6 +34253,11 @@ module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,
         .q(read_word$q),
         .clock(read_word$clock)
     );
+    rss_core__regs__probe__input_words__mirror__read_index_q read_index_q(
+        .d(read_index_q$d),
+        .q(read_index_q$q),
+        .clock(read_index_q$clock)
+    );
     rss_core__regs__probe__input_words__mirror__read_written read_written(
         .d(read_written$d),
         .q(read_written$q),
@@ -33918,6 +34272,7 @@ module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,
         written_at_write_q$clock = clock;
         written$clock = clock;
         read_word$clock = clock;
+        read_index_q$clock = clock;
         read_written$clock = clock;
         lanes_q$d = lanes_q$q;
         index_q$d = index_q$q;
@@ -33925,6 +34280,7 @@ module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,
         written_at_write_q$d = written_at_write_q$q;
         written$d = written$q;
         read_word$d = read_word$q;
+        read_index_q$d = read_index_q$q;
         read_written$d = read_written$q;
         ram$clock = clock;
         strobed_data = 32'h0;
@@ -33960,10 +34316,12 @@ module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,
         if (reset) begin
             lanes_q$d = 32'h0;
             written$d = 32'h0;
-            read_written$d = 1'b0;
         end
-        ram$read_address = read_next;
-        written_at_read = written$q >> read_next;
+        if (read_load) begin
+            read_index_q$d = read_index;
+        end
+        ram$read_address = read_index_q$q;
+        written_at_read = written$q >> read_index_q$q;
         read_written$d = written_at_read[32'h0];
         read_word$d = 32'h0;
         if (read_hit & read_written$q) begin
@@ -34080,6 +34438,25 @@ module rss_core__regs__probe__input_words__mirror__ram(clock,read_address,read_d
 endmodule // rss_core__regs__probe__input_words__mirror__ram
 
 
+module rss_core__regs__probe__input_words__mirror__read_index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__input_words__mirror__read_index_q
+
+
 module rss_core__regs__probe__input_words__mirror__read_word(d,q,clock);
     
     // Module arguments
@@ -34173,6 +34550,25 @@ module rss_core__regs__probe__input_words__read_hit_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__probe__input_words__read_hit_q
+
+
+module rss_core__regs__probe__input_words__read_taken_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__input_words__read_taken_hit_q
 
 
 module rss_core__regs__probe__input_words__stored(clock,reset,words,data,lanes,value);
@@ -38312,7 +38708,7 @@ module rss_core__regs__vport_caps_hit_q(d,q,clock);
 endmodule // rss_core__regs__vport_caps_hit_q
 
 
-module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_nibbles,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,pick_hold,pick_hold_next,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
+module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_nibbles,write_strobe,read_next,read_request,read_take,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,pick_hold,pick_hold_next,commit_pending,commit_taken,commit_applied,active_next,table_commit_pending,move_write,move_address,move_queue,move_refused,move_fault);
     
     // Module arguments
     input wire  clock;
@@ -38323,6 +38719,8 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     input wire  [7:0] write_nibbles;
     input wire  write_strobe;
     input wire  [10:0] read_next;
+    input wire  [10:0] read_request;
+    input wire  read_take;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -38343,7 +38741,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     output reg  commit_taken;
     output reg  commit_applied;
     output reg  [383:0] active_next;
-    output reg  table_committed;
+    output reg  table_commit_pending;
     output reg  move_write;
     output reg  [10:0] move_address;
     output reg  [7:0] move_queue;
@@ -38451,7 +38849,8 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  [4:0] mac_mirror$write_index;
     reg  [31:0] mac_mirror$write_data;
     reg  [3:0] mac_mirror$write_strobes;
-    reg  [4:0] mac_mirror$read_next;
+    reg  mac_mirror$read_load;
+    reg  [4:0] mac_mirror$read_index;
     reg  mac_mirror$read_hit;
     wire  [31:0] mac_mirror$read_data;
     reg  [383:0] move_slot$slots;
@@ -38646,7 +39045,8 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         .write_index(mac_mirror$write_index),
         .write_data(mac_mirror$write_data),
         .write_strobes(mac_mirror$write_strobes),
-        .read_next(mac_mirror$read_next),
+        .read_load(mac_mirror$read_load),
+        .read_index(mac_mirror$read_index),
         .read_hit(mac_mirror$read_hit),
         .read_data(mac_mirror$read_data)
     );
@@ -38855,13 +39255,12 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
             end
         end
         committed = 1'b0;
-        table_committed = 1'b0;
+        table_commit_pending = pending$q & request$q[32'h1];
         if (commit_applied) begin
             pending$d = 1'b0;
             copy_started$d = 1'b0;
             copied$d = 1'b0;
             committed = |request$q[(32'h0)+:(2)];
-            table_committed = request$q[32'h1];
         end
         commit_slot = staged;
         fresh_key_bank = 1'b0;
@@ -39205,7 +39604,8 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
             mac_mirror$write_data = write_data & mac_hi_writable;
         end
         mac_mirror$write_strobes = write_lanes;
-        mac_mirror$read_next = read_next[(32'h0)+:(5)];
+        mac_mirror$read_load = read_take & (((read_request >> 64'h4) == mac_lo_region) | ((read_request >> 64'h4) == mac_hi_region));
+        mac_mirror$read_index = read_request[(32'h0)+:(5)];
         mac_mirror$read_hit = lo_read_hit | hi_read_hit;
         mac_read_data = mac_mirror$read_data;
         if (reset) begin
@@ -39672,7 +40072,7 @@ module rss_core__regs__vports__mac_lo(clock,reset,words,data,lanes,value);
 endmodule // rss_core__regs__vports__mac_lo
 
 
-module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_hit,read_data);
+module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_data,write_strobes,read_load,read_index,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
@@ -39681,7 +40081,8 @@ module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_da
     input wire  [4:0] write_index;
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
-    input wire  [4:0] read_next;
+    input wire  read_load;
+    input wire  [4:0] read_index;
     input wire  read_hit;
     output reg  [31:0] read_data;
     
@@ -39714,6 +40115,9 @@ module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_da
     reg  [31:0] read_word$d;
     wire  [31:0] read_word$q;
     reg  read_word$clock;
+    reg  [4:0] read_index_q$d;
+    wire  [4:0] read_index_q$q;
+    reg  read_index_q$clock;
     reg  read_written$d;
     wire  read_written$q;
     reg  read_written$clock;
@@ -39762,6 +40166,11 @@ module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_da
         .q(read_word$q),
         .clock(read_word$clock)
     );
+    rss_core__regs__vports__mac_mirror__read_index_q read_index_q(
+        .d(read_index_q$d),
+        .q(read_index_q$q),
+        .clock(read_index_q$clock)
+    );
     rss_core__regs__vports__mac_mirror__read_written read_written(
         .d(read_written$d),
         .q(read_written$q),
@@ -39776,6 +40185,7 @@ module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_da
         written_at_write_q$clock = clock;
         written$clock = clock;
         read_word$clock = clock;
+        read_index_q$clock = clock;
         read_written$clock = clock;
         lanes_q$d = lanes_q$q;
         index_q$d = index_q$q;
@@ -39783,6 +40193,7 @@ module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_da
         written_at_write_q$d = written_at_write_q$q;
         written$d = written$q;
         read_word$d = read_word$q;
+        read_index_q$d = read_index_q$q;
         read_written$d = read_written$q;
         ram$clock = clock;
         strobed_data = 32'h0;
@@ -39818,10 +40229,12 @@ module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_da
         if (reset) begin
             lanes_q$d = 32'h0;
             written$d = 32'h0;
-            read_written$d = 1'b0;
         end
-        ram$read_address = read_next;
-        written_at_read = written$q >> read_next;
+        if (read_load) begin
+            read_index_q$d = read_index;
+        end
+        ram$read_address = read_index_q$q;
+        written_at_read = written$q >> read_index_q$q;
         read_written$d = written_at_read[32'h0];
         read_word$d = 32'h0;
         if (read_hit & read_written$q) begin
@@ -39952,6 +40365,25 @@ module rss_core__regs__vports__mac_mirror__ram(clock,read_address,read_data,writ
        end
     end
 endmodule // rss_core__regs__vports__mac_mirror__ram
+
+
+module rss_core__regs__vports__mac_mirror__read_index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [4:0] d;
+    output reg  [4:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 5'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__mac_mirror__read_index_q
 
 
 module rss_core__regs__vports__mac_mirror__read_word(d,q,clock);
@@ -42607,7 +43039,6 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
     reg  [1:0] queued_next;
     reg  [1:0] pipe_next;
     reg  pipe_full_next;
-    reg  no_store;
     reg  [4:0] held_up;
     reg  [4:0] held_down;
     reg  [4:0] stored_up;
@@ -42820,11 +43251,12 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
         pipe_q$d = pipe_next;
         pipe_full_q$d = pipe_full_next;
         head_valid$d = |queued_next;
-        no_store = ~store;
-        held_up = held_q$q + ((store) & 5'h1f);
-        held_down = held_q$q - ((no_store) & 5'h1f);
-        held_q$d = held_up;
-        if (leave) begin
+        held_up = held_q$q + 64'h1;
+        held_down = held_q$q - 64'h1;
+        if (store & ~leave) begin
+            held_q$d = held_up;
+        end
+        if (~store & leave) begin
             held_q$d = held_down;
         end
         full_q$d = held_q$q == capacity;
@@ -42834,10 +43266,12 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
         if (~store & leave) begin
             full_q$d = 1'b0;
         end
-        stored_up = stored_q$q + ((store) & 5'h1f);
-        stored_down = stored_q$q - ((no_store) & 5'h1f);
-        stored_q$d = stored_up;
-        if (issue) begin
+        stored_up = stored_q$q + 64'h1;
+        stored_down = stored_q$q - 64'h1;
+        if (store & ~issue) begin
+            stored_q$d = stored_up;
+        end
+        if (~store & issue) begin
             stored_q$d = stored_down;
         end
         waiting_q$d = |stored_q$q;
@@ -45908,6 +46342,12 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     reg  [3:0] write_next;
     reg  staged_valid_next;
     reg  [15:0] fill_next;
+    reg  [15:0] fill_kept;
+    reg  [15:0] fill_popped;
+    reg  [2:0] upcoming_kept_kept;
+    reg  [2:0] upcoming_kept_popped;
+    reg  [2:0] upcoming_popped_kept;
+    reg  [2:0] upcoming_popped_popped;
     reg  [2:0] head_now;
     reg  [2:0] second_now;
     reg  [2:0] third_now;
@@ -46658,12 +47098,15 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         staged_valid$d = staged_valid_next;
         staged$d = chosen_q$q;
         write_ptr$d = write_next;
-        fill_next = fill_onehot$q;
-        if (staged_valid$q & ~pop) begin
-            fill_next = (fill_onehot$q << 64'h1) | (fill_onehot$q >> 64'hf);
+        fill_kept = fill_onehot$q;
+        fill_popped = (fill_onehot$q >> 64'h1) | (fill_onehot$q << 64'hf);
+        if (staged_valid$q) begin
+            fill_kept = (fill_onehot$q << 64'h1) | (fill_onehot$q >> 64'hf);
+            fill_popped = fill_onehot$q;
         end
-        if (~staged_valid$q & pop) begin
-            fill_next = (fill_onehot$q >> 64'h1) | (fill_onehot$q << 64'hf);
+        fill_next = fill_kept;
+        if (pop) begin
+            fill_next = fill_popped;
         end
         if (reset) begin
             fill_next = 32'h1;
@@ -46763,15 +47206,31 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         head$d = head_next;
         second$d = second_next;
         third$d = third_next;
-        upcoming$d = head_next;
-        if (bypass_head_next) begin
-            upcoming$d = chosen_q$q;
+        upcoming_kept_kept = head_now;
+        if (staged_valid_next & fill_kept[32'h0]) begin
+            upcoming_kept_kept = chosen_q$q;
         end
-        if (pop_next) begin
-            upcoming$d = second_next;
-            if (bypass_second_next) begin
-                upcoming$d = chosen_q$q;
-            end
+        upcoming_kept_popped = second_now;
+        if (staged_valid_next & fill_kept[32'h1]) begin
+            upcoming_kept_popped = chosen_q$q;
+        end
+        upcoming_popped_kept = second_now;
+        if (staged_valid_next & fill_popped[32'h0]) begin
+            upcoming_popped_kept = chosen_q$q;
+        end
+        upcoming_popped_popped = third_now;
+        if (staged_valid_next & fill_popped[32'h1]) begin
+            upcoming_popped_popped = chosen_q$q;
+        end
+        upcoming$d = upcoming_kept_kept;
+        if (~pop & pop_next) begin
+            upcoming$d = upcoming_kept_popped;
+        end
+        if (pop & ~pop_next) begin
+            upcoming$d = upcoming_popped_kept;
+        end
+        if (pop & pop_next) begin
+            upcoming$d = upcoming_popped_popped;
         end
         vport_next = upcoming$q;
         vport = head$q;

@@ -4709,6 +4709,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [7:0] vports$write_nibbles;
     reg  vports$write_strobe;
     reg  [10:0] vports$read_next;
+    reg  [10:0] vports$read_request;
+    reg  vports$read_take;
     wire  vports$write_hit;
     wire  vports$write_fault;
     wire  vports$read_hit;
@@ -4729,7 +4731,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     wire  vports$commit_taken;
     wire  vports$commit_applied;
     wire  [383:0] vports$active_next;
-    wire  vports$table_committed;
+    wire  vports$table_commit_pending;
     wire  vports$move_write;
     wire  [10:0] vports$move_address;
     wire  [7:0] vports$move_queue;
@@ -4743,7 +4745,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [7:0] probe$write_nibbles;
     reg  [3:0] probe$write_strobes;
     reg  probe$write_strobe;
-    reg  [10:0] probe$read_next;
+    reg  [10:0] probe$read_request;
+    reg  probe$read_take;
     reg  [39:0] probe$read_decode;
     wire  probe$write_hit;
     wire  probe$write_fault;
@@ -4909,7 +4912,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [31:0] key_staged$write_data;
     reg  [3:0] key_staged$write_strobes;
     reg  key_staged$write_strobe;
-    reg  [10:0] key_staged$read_next;
+    reg  [10:0] key_staged$read_request;
+    reg  key_staged$read_take;
     wire  key_staged$write_hit;
     wire  key_staged$read_hit;
     wire  [31:0] key_staged$read_data;
@@ -4920,7 +4924,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [31:0] key_ext$write_data;
     reg  [3:0] key_ext$write_strobes;
     reg  key_ext$write_strobe;
-    reg  [10:0] key_ext$read_next;
+    reg  [10:0] key_ext$read_request;
+    reg  key_ext$read_take;
     wire  key_ext$write_hit;
     wire  key_ext$read_hit;
     wire  [31:0] key_ext$read_data;
@@ -4931,6 +4936,9 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  key_bump_q$d;
     wire  key_bump_q$q;
     reg  key_bump_q$clock;
+    reg  commit_answer_q$d;
+    wire  commit_answer_q$q;
+    reg  commit_answer_q$clock;
     reg  bvalid$d;
     wire  bvalid$q;
     reg  bvalid$clock;
@@ -5114,6 +5122,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .write_nibbles(vports$write_nibbles),
         .write_strobe(vports$write_strobe),
         .read_next(vports$read_next),
+        .read_request(vports$read_request),
+        .read_take(vports$read_take),
         .write_hit(vports$write_hit),
         .write_fault(vports$write_fault),
         .read_hit(vports$read_hit),
@@ -5134,7 +5144,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .commit_taken(vports$commit_taken),
         .commit_applied(vports$commit_applied),
         .active_next(vports$active_next),
-        .table_committed(vports$table_committed),
+        .table_commit_pending(vports$table_commit_pending),
         .move_write(vports$move_write),
         .move_address(vports$move_address),
         .move_queue(vports$move_queue),
@@ -5150,7 +5160,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .write_nibbles(probe$write_nibbles),
         .write_strobes(probe$write_strobes),
         .write_strobe(probe$write_strobe),
-        .read_next(probe$read_next),
+        .read_request(probe$read_request),
+        .read_take(probe$read_take),
         .read_decode(probe$read_decode),
         .write_hit(probe$write_hit),
         .write_fault(probe$write_fault),
@@ -5362,7 +5373,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .write_data(key_staged$write_data),
         .write_strobes(key_staged$write_strobes),
         .write_strobe(key_staged$write_strobe),
-        .read_next(key_staged$read_next),
+        .read_request(key_staged$read_request),
+        .read_take(key_staged$read_take),
         .write_hit(key_staged$write_hit),
         .read_hit(key_staged$read_hit),
         .read_data(key_staged$read_data),
@@ -5375,7 +5387,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .write_data(key_ext$write_data),
         .write_strobes(key_ext$write_strobes),
         .write_strobe(key_ext$write_strobe),
-        .read_next(key_ext$read_next),
+        .read_request(key_ext$read_request),
+        .read_take(key_ext$read_take),
         .write_hit(key_ext$write_hit),
         .read_hit(key_ext$read_hit),
         .read_data(key_ext$read_data),
@@ -5390,6 +5403,11 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .d(key_bump_q$d),
         .q(key_bump_q$q),
         .clock(key_bump_q$clock)
+    );
+    rss_tuple_core__regs__commit_answer_q commit_answer_q(
+        .d(commit_answer_q$d),
+        .q(commit_answer_q$q),
+        .clock(commit_answer_q$clock)
     );
     rss_tuple_core__regs__bvalid bvalid(
         .d(bvalid$d),
@@ -5536,6 +5554,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     always @(*) begin
         key_generation$clock = clock;
         key_bump_q$clock = clock;
+        commit_answer_q$clock = clock;
         cooldown$clock = clock;
         bvalid$clock = clock;
         bresp$clock = clock;
@@ -5569,6 +5588,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         read_banks_q$clock = clock;
         key_generation$d = key_generation$q;
         key_bump_q$d = key_bump_q$q;
+        commit_answer_q$d = commit_answer_q$q;
         cooldown$d = cooldown$q;
         bvalid$d = bvalid$q;
         bresp$d = bresp$q;
@@ -5651,7 +5671,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         if (|cooldown$q) begin
             cooldown$d = cooldown$q - 64'h1;
         end
-        if (vports$table_committed) begin
+        if (vports$table_commit_pending) begin
             cooldown$d = 64'h1f;
         end
         ctrl$write_decode = write_slot$decode;
@@ -5843,7 +5863,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
                 bresp$d = slverr;
             end
         end
-        if (vports$commit_applied | probe_done) begin
+        commit_answer_q$d = vports$commit_applied;
+        if (commit_answer_q$q | probe_done) begin
             bvalid$d = 1'b1;
             bresp$d = 32'h0;
         end
@@ -5876,11 +5897,16 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         status$read_decode = read_decode_q$q;
         record_drops_reg$read_decode = read_decode_q$q;
         refused_reg$read_decode = read_decode_q$q;
-        key_staged$read_next = read_address$q;
-        key_ext$read_next = read_address$q;
-        probe$read_next = read_address$q;
+        key_staged$read_request = read_request;
+        key_staged$read_take = read_fire;
+        key_ext$read_request = read_request;
+        key_ext$read_take = read_fire;
+        probe$read_request = read_request;
+        probe$read_take = read_fire;
         probe$read_decode = read_decode_q$q;
         vports$read_next = read_address$q;
+        vports$read_request = read_request;
+        vports$read_take = read_fire;
         read_offset = read_address$q - table_base;
         read_element_vport = read_offset >> table_log2;
         read_vport = read_element_vport[(32'h0)+:(3)];
@@ -5934,6 +5960,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
             cooldown$d = 32'h0;
             key_generation$d = 32'h0;
             key_bump_q$d = 1'b0;
+            commit_answer_q$d = 1'b0;
             refused_writes$d = 32'h0;
             refused_moves$d = 32'h0;
             bvalid$d = 1'b0;
@@ -6049,6 +6076,25 @@ module rss_tuple_core__regs__caps__read_hit_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__caps__read_hit_q
+
+
+module rss_tuple_core__regs__commit_answer_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__commit_answer_q
 
 
 module rss_tuple_core__regs__cooldown(d,q,clock);
@@ -8402,7 +8448,7 @@ module rss_tuple_core__regs__key_bump_q(d,q,clock);
 endmodule // rss_tuple_core__regs__key_bump_q
 
 
-module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_strobes,write_strobe,read_next,write_hit,read_hit,read_data,value);
+module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_strobes,write_strobe,read_request,read_take,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -8411,7 +8457,8 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
-    input wire  [10:0] read_next;
+    input wire  [10:0] read_request;
+    input wire  read_take;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
@@ -8436,7 +8483,8 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
     reg  [3:0] mirror$write_index;
     reg  [31:0] mirror$write_data;
     reg  [3:0] mirror$write_strobes;
-    reg  [3:0] mirror$read_next;
+    reg  mirror$read_load;
+    reg  [3:0] mirror$read_index;
     reg  mirror$read_hit;
     wire  [31:0] mirror$read_data;
     reg  hit_q$d;
@@ -8448,13 +8496,17 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
     reg  [31:0] word_select_q$d;
     wire  [31:0] word_select_q$q;
     reg  word_select_q$clock;
+    reg  read_taken_hit_q$d;
+    wire  read_taken_hit_q$q;
+    reg  read_taken_hit_q$clock;
     reg  read_hit_q$d;
     wire  read_hit_q$q;
     reg  read_hit_q$clock;
     
     // Local signals
     reg  [10:0] write_index;
-    reg  [10:0] next_index;
+    reg  [10:0] request_index;
+    reg  request_hit;
     
     // Sub module instances
     rss_tuple_core__regs__key_ext__stored stored(
@@ -8472,7 +8524,8 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
         .write_index(mirror$write_index),
         .write_data(mirror$write_data),
         .write_strobes(mirror$write_strobes),
-        .read_next(mirror$read_next),
+        .read_load(mirror$read_load),
+        .read_index(mirror$read_index),
         .read_hit(mirror$read_hit),
         .read_data(mirror$read_data)
     );
@@ -8491,6 +8544,11 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
         .q(word_select_q$q),
         .clock(word_select_q$clock)
     );
+    rss_tuple_core__regs__key_ext__read_taken_hit_q read_taken_hit_q(
+        .d(read_taken_hit_q$d),
+        .q(read_taken_hit_q$q),
+        .clock(read_taken_hit_q$clock)
+    );
     rss_tuple_core__regs__key_ext__read_hit_q read_hit_q(
         .d(read_hit_q$d),
         .q(read_hit_q$q),
@@ -8502,10 +8560,12 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
         hit_q$clock = clock;
         index_q$clock = clock;
         word_select_q$clock = clock;
+        read_taken_hit_q$clock = clock;
         read_hit_q$clock = clock;
         hit_q$d = hit_q$q;
         index_q$d = index_q$q;
         word_select_q$d = word_select_q$q;
+        read_taken_hit_q$d = read_taken_hit_q$q;
         read_hit_q$d = read_hit_q$q;
         stored$clock = clock;
         stored$reset = reset;
@@ -8527,10 +8587,15 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
         mirror$write_index = index_q$q;
         mirror$write_data = write_data;
         mirror$write_strobes = write_strobes;
-        read_hit_q$d = (read_next >= base) & (read_next < base + words) & present;
+        request_hit = (read_request >= base) & (read_request < base + words) & present;
+        request_index = read_request - base;
+        if (read_take) begin
+            read_taken_hit_q$d = request_hit;
+        end
+        read_hit_q$d = read_taken_hit_q$q;
         read_hit = read_hit_q$q;
-        next_index = read_next - base;
-        mirror$read_next = next_index[(32'h0)+:(4)];
+        mirror$read_load = read_take & request_hit;
+        mirror$read_index = request_index[(32'h0)+:(4)];
         mirror$read_hit = read_hit;
         read_data = mirror$read_data;
     end
@@ -8576,7 +8641,7 @@ module rss_tuple_core__regs__key_ext__index_q(d,q,clock);
 endmodule // rss_tuple_core__regs__key_ext__index_q
 
 
-module rss_tuple_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_hit,read_data);
+module rss_tuple_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,write_strobes,read_load,read_index,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
@@ -8585,7 +8650,8 @@ module rss_tuple_core__regs__key_ext__mirror(clock,reset,write,write_index,write
     input wire  [3:0] write_index;
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
-    input wire  [3:0] read_next;
+    input wire  read_load;
+    input wire  [3:0] read_index;
     input wire  read_hit;
     output reg  [31:0] read_data;
     
@@ -8618,6 +8684,9 @@ module rss_tuple_core__regs__key_ext__mirror(clock,reset,write,write_index,write
     reg  [31:0] read_word$d;
     wire  [31:0] read_word$q;
     reg  read_word$clock;
+    reg  [3:0] read_index_q$d;
+    wire  [3:0] read_index_q$q;
+    reg  read_index_q$clock;
     reg  read_written$d;
     wire  read_written$q;
     reg  read_written$clock;
@@ -8666,6 +8735,11 @@ module rss_tuple_core__regs__key_ext__mirror(clock,reset,write,write_index,write
         .q(read_word$q),
         .clock(read_word$clock)
     );
+    rss_tuple_core__regs__key_ext__mirror__read_index_q read_index_q(
+        .d(read_index_q$d),
+        .q(read_index_q$q),
+        .clock(read_index_q$clock)
+    );
     rss_tuple_core__regs__key_ext__mirror__read_written read_written(
         .d(read_written$d),
         .q(read_written$q),
@@ -8680,6 +8754,7 @@ module rss_tuple_core__regs__key_ext__mirror(clock,reset,write,write_index,write
         written_at_write_q$clock = clock;
         written$clock = clock;
         read_word$clock = clock;
+        read_index_q$clock = clock;
         read_written$clock = clock;
         lanes_q$d = lanes_q$q;
         index_q$d = index_q$q;
@@ -8687,6 +8762,7 @@ module rss_tuple_core__regs__key_ext__mirror(clock,reset,write,write_index,write
         written_at_write_q$d = written_at_write_q$q;
         written$d = written$q;
         read_word$d = read_word$q;
+        read_index_q$d = read_index_q$q;
         read_written$d = read_written$q;
         ram$clock = clock;
         strobed_data = 32'h0;
@@ -8722,10 +8798,12 @@ module rss_tuple_core__regs__key_ext__mirror(clock,reset,write,write_index,write
         if (reset) begin
             lanes_q$d = 32'h0;
             written$d = 32'h0;
-            read_written$d = 1'b0;
         end
-        ram$read_address = read_next;
-        written_at_read = written$q >> read_next;
+        if (read_load) begin
+            read_index_q$d = read_index;
+        end
+        ram$read_address = read_index_q$q;
+        written_at_read = written$q >> read_index_q$q;
         read_written$d = written_at_read[32'h0];
         read_word$d = 32'h0;
         if (read_hit & read_written$q) begin
@@ -8842,6 +8920,25 @@ module rss_tuple_core__regs__key_ext__mirror__ram(clock,read_address,read_data,w
 endmodule // rss_tuple_core__regs__key_ext__mirror__ram
 
 
+module rss_tuple_core__regs__key_ext__mirror__read_index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__key_ext__mirror__read_index_q
+
+
 module rss_tuple_core__regs__key_ext__mirror__read_word(d,q,clock);
     
     // Module arguments
@@ -8937,6 +9034,25 @@ module rss_tuple_core__regs__key_ext__read_hit_q(d,q,clock);
 endmodule // rss_tuple_core__regs__key_ext__read_hit_q
 
 
+module rss_tuple_core__regs__key_ext__read_taken_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__key_ext__read_taken_hit_q
+
+
 module rss_tuple_core__regs__key_ext__stored(clock,reset,words,data,lanes,value);
     
     // Module arguments
@@ -8997,7 +9113,7 @@ module rss_tuple_core__regs__key_generation(d,q,clock);
 endmodule // rss_tuple_core__regs__key_generation
 
 
-module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,write_strobes,write_strobe,read_next,write_hit,read_hit,read_data,value);
+module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,write_strobes,write_strobe,read_request,read_take,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -9006,7 +9122,8 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
-    input wire  [10:0] read_next;
+    input wire  [10:0] read_request;
+    input wire  read_take;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
@@ -9031,7 +9148,8 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
     reg  [3:0] mirror$write_index;
     reg  [31:0] mirror$write_data;
     reg  [3:0] mirror$write_strobes;
-    reg  [3:0] mirror$read_next;
+    reg  mirror$read_load;
+    reg  [3:0] mirror$read_index;
     reg  mirror$read_hit;
     wire  [31:0] mirror$read_data;
     reg  hit_q$d;
@@ -9043,13 +9161,17 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
     reg  [31:0] word_select_q$d;
     wire  [31:0] word_select_q$q;
     reg  word_select_q$clock;
+    reg  read_taken_hit_q$d;
+    wire  read_taken_hit_q$q;
+    reg  read_taken_hit_q$clock;
     reg  read_hit_q$d;
     wire  read_hit_q$q;
     reg  read_hit_q$clock;
     
     // Local signals
     reg  [10:0] write_index;
-    reg  [10:0] next_index;
+    reg  [10:0] request_index;
+    reg  request_hit;
     
     // Sub module instances
     rss_tuple_core__regs__key_staged__stored stored(
@@ -9067,7 +9189,8 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
         .write_index(mirror$write_index),
         .write_data(mirror$write_data),
         .write_strobes(mirror$write_strobes),
-        .read_next(mirror$read_next),
+        .read_load(mirror$read_load),
+        .read_index(mirror$read_index),
         .read_hit(mirror$read_hit),
         .read_data(mirror$read_data)
     );
@@ -9086,6 +9209,11 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
         .q(word_select_q$q),
         .clock(word_select_q$clock)
     );
+    rss_tuple_core__regs__key_staged__read_taken_hit_q read_taken_hit_q(
+        .d(read_taken_hit_q$d),
+        .q(read_taken_hit_q$q),
+        .clock(read_taken_hit_q$clock)
+    );
     rss_tuple_core__regs__key_staged__read_hit_q read_hit_q(
         .d(read_hit_q$d),
         .q(read_hit_q$q),
@@ -9097,10 +9225,12 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
         hit_q$clock = clock;
         index_q$clock = clock;
         word_select_q$clock = clock;
+        read_taken_hit_q$clock = clock;
         read_hit_q$clock = clock;
         hit_q$d = hit_q$q;
         index_q$d = index_q$q;
         word_select_q$d = word_select_q$q;
+        read_taken_hit_q$d = read_taken_hit_q$q;
         read_hit_q$d = read_hit_q$q;
         stored$clock = clock;
         stored$reset = reset;
@@ -9122,10 +9252,15 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
         mirror$write_index = index_q$q;
         mirror$write_data = write_data;
         mirror$write_strobes = write_strobes;
-        read_hit_q$d = (read_next >= base) & (read_next < base + words) & present;
+        request_hit = (read_request >= base) & (read_request < base + words) & present;
+        request_index = read_request - base;
+        if (read_take) begin
+            read_taken_hit_q$d = request_hit;
+        end
+        read_hit_q$d = read_taken_hit_q$q;
         read_hit = read_hit_q$q;
-        next_index = read_next - base;
-        mirror$read_next = next_index[(32'h0)+:(4)];
+        mirror$read_load = read_take & request_hit;
+        mirror$read_index = request_index[(32'h0)+:(4)];
         mirror$read_hit = read_hit;
         read_data = mirror$read_data;
     end
@@ -9171,7 +9306,7 @@ module rss_tuple_core__regs__key_staged__index_q(d,q,clock);
 endmodule // rss_tuple_core__regs__key_staged__index_q
 
 
-module rss_tuple_core__regs__key_staged__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_hit,read_data);
+module rss_tuple_core__regs__key_staged__mirror(clock,reset,write,write_index,write_data,write_strobes,read_load,read_index,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
@@ -9180,7 +9315,8 @@ module rss_tuple_core__regs__key_staged__mirror(clock,reset,write,write_index,wr
     input wire  [3:0] write_index;
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
-    input wire  [3:0] read_next;
+    input wire  read_load;
+    input wire  [3:0] read_index;
     input wire  read_hit;
     output reg  [31:0] read_data;
     
@@ -9213,6 +9349,9 @@ module rss_tuple_core__regs__key_staged__mirror(clock,reset,write,write_index,wr
     reg  [31:0] read_word$d;
     wire  [31:0] read_word$q;
     reg  read_word$clock;
+    reg  [3:0] read_index_q$d;
+    wire  [3:0] read_index_q$q;
+    reg  read_index_q$clock;
     reg  read_written$d;
     wire  read_written$q;
     reg  read_written$clock;
@@ -9261,6 +9400,11 @@ module rss_tuple_core__regs__key_staged__mirror(clock,reset,write,write_index,wr
         .q(read_word$q),
         .clock(read_word$clock)
     );
+    rss_tuple_core__regs__key_staged__mirror__read_index_q read_index_q(
+        .d(read_index_q$d),
+        .q(read_index_q$q),
+        .clock(read_index_q$clock)
+    );
     rss_tuple_core__regs__key_staged__mirror__read_written read_written(
         .d(read_written$d),
         .q(read_written$q),
@@ -9275,6 +9419,7 @@ module rss_tuple_core__regs__key_staged__mirror(clock,reset,write,write_index,wr
         written_at_write_q$clock = clock;
         written$clock = clock;
         read_word$clock = clock;
+        read_index_q$clock = clock;
         read_written$clock = clock;
         lanes_q$d = lanes_q$q;
         index_q$d = index_q$q;
@@ -9282,6 +9427,7 @@ module rss_tuple_core__regs__key_staged__mirror(clock,reset,write,write_index,wr
         written_at_write_q$d = written_at_write_q$q;
         written$d = written$q;
         read_word$d = read_word$q;
+        read_index_q$d = read_index_q$q;
         read_written$d = read_written$q;
         ram$clock = clock;
         strobed_data = 32'h0;
@@ -9317,10 +9463,12 @@ module rss_tuple_core__regs__key_staged__mirror(clock,reset,write,write_index,wr
         if (reset) begin
             lanes_q$d = 32'h0;
             written$d = 32'h0;
-            read_written$d = 1'b0;
         end
-        ram$read_address = read_next;
-        written_at_read = written$q >> read_next;
+        if (read_load) begin
+            read_index_q$d = read_index;
+        end
+        ram$read_address = read_index_q$q;
+        written_at_read = written$q >> read_index_q$q;
         read_written$d = written_at_read[32'h0];
         read_word$d = 32'h0;
         if (read_hit & read_written$q) begin
@@ -9437,6 +9585,25 @@ module rss_tuple_core__regs__key_staged__mirror__ram(clock,read_address,read_dat
 endmodule // rss_tuple_core__regs__key_staged__mirror__ram
 
 
+module rss_tuple_core__regs__key_staged__mirror__read_index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__key_staged__mirror__read_index_q
+
+
 module rss_tuple_core__regs__key_staged__mirror__read_word(d,q,clock);
     
     // Module arguments
@@ -9530,6 +9697,25 @@ module rss_tuple_core__regs__key_staged__read_hit_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__key_staged__read_hit_q
+
+
+module rss_tuple_core__regs__key_staged__read_taken_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__key_staged__read_taken_hit_q
 
 
 module rss_tuple_core__regs__key_staged__stored(clock,reset,words,data,lanes,value);
@@ -9899,7 +10085,7 @@ module rss_tuple_core__regs__primary_queue_reg__stored__dff(d,q,clock);
 endmodule // rss_tuple_core__regs__primary_queue_reg__stored__dff
 
 
-module rss_tuple_core__regs__probe(clock,reset,write_address,write_decode,write_data,write_nibbles,write_strobes,write_strobe,read_next,read_decode,write_hit,write_fault,read_hit,read_data,input_read_data,taken,request,hash_input,hash_type,vport,done,done_hash,done_queue,done_hashed);
+module rss_tuple_core__regs__probe(clock,reset,write_address,write_decode,write_data,write_nibbles,write_strobes,write_strobe,read_request,read_take,read_decode,write_hit,write_fault,read_hit,read_data,input_read_data,taken,request,hash_input,hash_type,vport,done,done_hash,done_queue,done_hashed);
     
     // Module arguments
     input wire  clock;
@@ -9910,7 +10096,8 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_decode,write_
     input wire  [7:0] write_nibbles;
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
-    input wire  [10:0] read_next;
+    input wire  [10:0] read_request;
+    input wire  read_take;
     input wire  [39:0] read_decode;
     output reg  write_hit;
     output reg  write_fault;
@@ -9947,7 +10134,8 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_decode,write_
     reg  [31:0] input_words$write_data;
     reg  [3:0] input_words$write_strobes;
     reg  input_words$write_strobe;
-    reg  [10:0] input_words$read_next;
+    reg  [10:0] input_words$read_request;
+    reg  input_words$read_take;
     wire  input_words$write_hit;
     wire  input_words$read_hit;
     wire  [31:0] input_words$read_data;
@@ -10003,7 +10191,8 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_decode,write_
         .write_data(input_words$write_data),
         .write_strobes(input_words$write_strobes),
         .write_strobe(input_words$write_strobe),
-        .read_next(input_words$read_next),
+        .read_request(input_words$read_request),
+        .read_take(input_words$read_take),
         .write_hit(input_words$write_hit),
         .read_hit(input_words$read_hit),
         .read_data(input_words$read_data),
@@ -10102,7 +10291,8 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_decode,write_
         input_words$write_data = write_data;
         input_words$write_strobes = write_strobes;
         input_words$write_strobe = write_strobe;
-        input_words$read_next = read_next;
+        input_words$read_request = read_request;
+        input_words$read_take = read_take;
         input_read_data = input_words$read_data;
         probe_hit = (write_decode & probe_address) == probe_address;
         probe_fault = |(write_nibbles & probe_outside_nibbles) | |(write_data & probe_outside_bits) | (write_data[(32'h0)+:(4)] > type_max) | (write_data[(vport_lsb)+:(3)] > vport_max);
@@ -10338,7 +10528,7 @@ module rss_tuple_core__regs__probe__hashed_q(d,q,clock);
 endmodule // rss_tuple_core__regs__probe__hashed_q
 
 
-module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_data,write_strobes,write_strobe,read_next,write_hit,read_hit,read_data,value);
+module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_data,write_strobes,write_strobe,read_request,read_take,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -10347,7 +10537,8 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
-    input wire  [10:0] read_next;
+    input wire  [10:0] read_request;
+    input wire  read_take;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
@@ -10372,7 +10563,8 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
     reg  [3:0] mirror$write_index;
     reg  [31:0] mirror$write_data;
     reg  [3:0] mirror$write_strobes;
-    reg  [3:0] mirror$read_next;
+    reg  mirror$read_load;
+    reg  [3:0] mirror$read_index;
     reg  mirror$read_hit;
     wire  [31:0] mirror$read_data;
     reg  hit_q$d;
@@ -10384,13 +10576,17 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
     reg  [31:0] word_select_q$d;
     wire  [31:0] word_select_q$q;
     reg  word_select_q$clock;
+    reg  read_taken_hit_q$d;
+    wire  read_taken_hit_q$q;
+    reg  read_taken_hit_q$clock;
     reg  read_hit_q$d;
     wire  read_hit_q$q;
     reg  read_hit_q$clock;
     
     // Local signals
     reg  [10:0] write_index;
-    reg  [10:0] next_index;
+    reg  [10:0] request_index;
+    reg  request_hit;
     
     // Sub module instances
     rss_tuple_core__regs__probe__input_words__stored stored(
@@ -10408,7 +10604,8 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
         .write_index(mirror$write_index),
         .write_data(mirror$write_data),
         .write_strobes(mirror$write_strobes),
-        .read_next(mirror$read_next),
+        .read_load(mirror$read_load),
+        .read_index(mirror$read_index),
         .read_hit(mirror$read_hit),
         .read_data(mirror$read_data)
     );
@@ -10427,6 +10624,11 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
         .q(word_select_q$q),
         .clock(word_select_q$clock)
     );
+    rss_tuple_core__regs__probe__input_words__read_taken_hit_q read_taken_hit_q(
+        .d(read_taken_hit_q$d),
+        .q(read_taken_hit_q$q),
+        .clock(read_taken_hit_q$clock)
+    );
     rss_tuple_core__regs__probe__input_words__read_hit_q read_hit_q(
         .d(read_hit_q$d),
         .q(read_hit_q$q),
@@ -10438,10 +10640,12 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
         hit_q$clock = clock;
         index_q$clock = clock;
         word_select_q$clock = clock;
+        read_taken_hit_q$clock = clock;
         read_hit_q$clock = clock;
         hit_q$d = hit_q$q;
         index_q$d = index_q$q;
         word_select_q$d = word_select_q$q;
+        read_taken_hit_q$d = read_taken_hit_q$q;
         read_hit_q$d = read_hit_q$q;
         stored$clock = clock;
         stored$reset = reset;
@@ -10463,10 +10667,15 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
         mirror$write_index = index_q$q;
         mirror$write_data = write_data;
         mirror$write_strobes = write_strobes;
-        read_hit_q$d = (read_next >= base) & (read_next < base + words) & present;
+        request_hit = (read_request >= base) & (read_request < base + words) & present;
+        request_index = read_request - base;
+        if (read_take) begin
+            read_taken_hit_q$d = request_hit;
+        end
+        read_hit_q$d = read_taken_hit_q$q;
         read_hit = read_hit_q$q;
-        next_index = read_next - base;
-        mirror$read_next = next_index[(32'h0)+:(4)];
+        mirror$read_load = read_take & request_hit;
+        mirror$read_index = request_index[(32'h0)+:(4)];
         mirror$read_hit = read_hit;
         read_data = mirror$read_data;
     end
@@ -10512,7 +10721,7 @@ module rss_tuple_core__regs__probe__input_words__index_q(d,q,clock);
 endmodule // rss_tuple_core__regs__probe__input_words__index_q
 
 
-module rss_tuple_core__regs__probe__input_words__mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_hit,read_data);
+module rss_tuple_core__regs__probe__input_words__mirror(clock,reset,write,write_index,write_data,write_strobes,read_load,read_index,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
@@ -10521,7 +10730,8 @@ module rss_tuple_core__regs__probe__input_words__mirror(clock,reset,write,write_
     input wire  [3:0] write_index;
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
-    input wire  [3:0] read_next;
+    input wire  read_load;
+    input wire  [3:0] read_index;
     input wire  read_hit;
     output reg  [31:0] read_data;
     
@@ -10554,6 +10764,9 @@ module rss_tuple_core__regs__probe__input_words__mirror(clock,reset,write,write_
     reg  [31:0] read_word$d;
     wire  [31:0] read_word$q;
     reg  read_word$clock;
+    reg  [3:0] read_index_q$d;
+    wire  [3:0] read_index_q$q;
+    reg  read_index_q$clock;
     reg  read_written$d;
     wire  read_written$q;
     reg  read_written$clock;
@@ -10602,6 +10815,11 @@ module rss_tuple_core__regs__probe__input_words__mirror(clock,reset,write,write_
         .q(read_word$q),
         .clock(read_word$clock)
     );
+    rss_tuple_core__regs__probe__input_words__mirror__read_index_q read_index_q(
+        .d(read_index_q$d),
+        .q(read_index_q$q),
+        .clock(read_index_q$clock)
+    );
     rss_tuple_core__regs__probe__input_words__mirror__read_written read_written(
         .d(read_written$d),
         .q(read_written$q),
@@ -10616,6 +10834,7 @@ module rss_tuple_core__regs__probe__input_words__mirror(clock,reset,write,write_
         written_at_write_q$clock = clock;
         written$clock = clock;
         read_word$clock = clock;
+        read_index_q$clock = clock;
         read_written$clock = clock;
         lanes_q$d = lanes_q$q;
         index_q$d = index_q$q;
@@ -10623,6 +10842,7 @@ module rss_tuple_core__regs__probe__input_words__mirror(clock,reset,write,write_
         written_at_write_q$d = written_at_write_q$q;
         written$d = written$q;
         read_word$d = read_word$q;
+        read_index_q$d = read_index_q$q;
         read_written$d = read_written$q;
         ram$clock = clock;
         strobed_data = 32'h0;
@@ -10658,10 +10878,12 @@ module rss_tuple_core__regs__probe__input_words__mirror(clock,reset,write,write_
         if (reset) begin
             lanes_q$d = 32'h0;
             written$d = 32'h0;
-            read_written$d = 1'b0;
         end
-        ram$read_address = read_next;
-        written_at_read = written$q >> read_next;
+        if (read_load) begin
+            read_index_q$d = read_index;
+        end
+        ram$read_address = read_index_q$q;
+        written_at_read = written$q >> read_index_q$q;
         read_written$d = written_at_read[32'h0];
         read_word$d = 32'h0;
         if (read_hit & read_written$q) begin
@@ -10778,6 +11000,25 @@ module rss_tuple_core__regs__probe__input_words__mirror__ram(clock,read_address,
 endmodule // rss_tuple_core__regs__probe__input_words__mirror__ram
 
 
+module rss_tuple_core__regs__probe__input_words__mirror__read_index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__probe__input_words__mirror__read_index_q
+
+
 module rss_tuple_core__regs__probe__input_words__mirror__read_word(d,q,clock);
     
     // Module arguments
@@ -10871,6 +11112,25 @@ module rss_tuple_core__regs__probe__input_words__read_hit_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__probe__input_words__read_hit_q
+
+
+module rss_tuple_core__regs__probe__input_words__read_taken_hit_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__probe__input_words__read_taken_hit_q
 
 
 module rss_tuple_core__regs__probe__input_words__stored(clock,reset,words,data,lanes,value);
@@ -15010,7 +15270,7 @@ module rss_tuple_core__regs__vport_caps_hit_q(d,q,clock);
 endmodule // rss_tuple_core__regs__vport_caps_hit_q
 
 
-module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_nibbles,write_strobe,read_next,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,pick_hold,pick_hold_next,commit_pending,commit_taken,commit_applied,active_next,table_committed,move_write,move_address,move_queue,move_refused,move_fault);
+module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_nibbles,write_strobe,read_next,read_request,read_take,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,pick_hold,pick_hold_next,commit_pending,commit_taken,commit_applied,active_next,table_commit_pending,move_write,move_address,move_queue,move_refused,move_fault);
     
     // Module arguments
     input wire  clock;
@@ -15021,6 +15281,8 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     input wire  [7:0] write_nibbles;
     input wire  write_strobe;
     input wire  [10:0] read_next;
+    input wire  [10:0] read_request;
+    input wire  read_take;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -15041,7 +15303,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     output reg  commit_taken;
     output reg  commit_applied;
     output reg  [383:0] active_next;
-    output reg  table_committed;
+    output reg  table_commit_pending;
     output reg  move_write;
     output reg  [10:0] move_address;
     output reg  [7:0] move_queue;
@@ -15149,7 +15411,8 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  [4:0] mac_mirror$write_index;
     reg  [31:0] mac_mirror$write_data;
     reg  [3:0] mac_mirror$write_strobes;
-    reg  [4:0] mac_mirror$read_next;
+    reg  mac_mirror$read_load;
+    reg  [4:0] mac_mirror$read_index;
     reg  mac_mirror$read_hit;
     wire  [31:0] mac_mirror$read_data;
     reg  [383:0] move_slot$slots;
@@ -15344,7 +15607,8 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         .write_index(mac_mirror$write_index),
         .write_data(mac_mirror$write_data),
         .write_strobes(mac_mirror$write_strobes),
-        .read_next(mac_mirror$read_next),
+        .read_load(mac_mirror$read_load),
+        .read_index(mac_mirror$read_index),
         .read_hit(mac_mirror$read_hit),
         .read_data(mac_mirror$read_data)
     );
@@ -15553,13 +15817,12 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
             end
         end
         committed = 1'b0;
-        table_committed = 1'b0;
+        table_commit_pending = pending$q & request$q[32'h1];
         if (commit_applied) begin
             pending$d = 1'b0;
             copy_started$d = 1'b0;
             copied$d = 1'b0;
             committed = |request$q[(32'h0)+:(2)];
-            table_committed = request$q[32'h1];
         end
         commit_slot = staged;
         fresh_key_bank = 1'b0;
@@ -15903,7 +16166,8 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
             mac_mirror$write_data = write_data & mac_hi_writable;
         end
         mac_mirror$write_strobes = write_lanes;
-        mac_mirror$read_next = read_next[(32'h0)+:(5)];
+        mac_mirror$read_load = read_take & (((read_request >> 64'h4) == mac_lo_region) | ((read_request >> 64'h4) == mac_hi_region));
+        mac_mirror$read_index = read_request[(32'h0)+:(5)];
         mac_mirror$read_hit = lo_read_hit | hi_read_hit;
         mac_read_data = mac_mirror$read_data;
         if (reset) begin
@@ -16370,7 +16634,7 @@ module rss_tuple_core__regs__vports__mac_lo(clock,reset,words,data,lanes,value);
 endmodule // rss_tuple_core__regs__vports__mac_lo
 
 
-module rss_tuple_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_data,write_strobes,read_next,read_hit,read_data);
+module rss_tuple_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_data,write_strobes,read_load,read_index,read_hit,read_data);
     
     // Module arguments
     input wire  clock;
@@ -16379,7 +16643,8 @@ module rss_tuple_core__regs__vports__mac_mirror(clock,reset,write,write_index,wr
     input wire  [4:0] write_index;
     input wire  [31:0] write_data;
     input wire  [3:0] write_strobes;
-    input wire  [4:0] read_next;
+    input wire  read_load;
+    input wire  [4:0] read_index;
     input wire  read_hit;
     output reg  [31:0] read_data;
     
@@ -16412,6 +16677,9 @@ module rss_tuple_core__regs__vports__mac_mirror(clock,reset,write,write_index,wr
     reg  [31:0] read_word$d;
     wire  [31:0] read_word$q;
     reg  read_word$clock;
+    reg  [4:0] read_index_q$d;
+    wire  [4:0] read_index_q$q;
+    reg  read_index_q$clock;
     reg  read_written$d;
     wire  read_written$q;
     reg  read_written$clock;
@@ -16460,6 +16728,11 @@ module rss_tuple_core__regs__vports__mac_mirror(clock,reset,write,write_index,wr
         .q(read_word$q),
         .clock(read_word$clock)
     );
+    rss_tuple_core__regs__vports__mac_mirror__read_index_q read_index_q(
+        .d(read_index_q$d),
+        .q(read_index_q$q),
+        .clock(read_index_q$clock)
+    );
     rss_tuple_core__regs__vports__mac_mirror__read_written read_written(
         .d(read_written$d),
         .q(read_written$q),
@@ -16474,6 +16747,7 @@ module rss_tuple_core__regs__vports__mac_mirror(clock,reset,write,write_index,wr
         written_at_write_q$clock = clock;
         written$clock = clock;
         read_word$clock = clock;
+        read_index_q$clock = clock;
         read_written$clock = clock;
         lanes_q$d = lanes_q$q;
         index_q$d = index_q$q;
@@ -16481,6 +16755,7 @@ module rss_tuple_core__regs__vports__mac_mirror(clock,reset,write,write_index,wr
         written_at_write_q$d = written_at_write_q$q;
         written$d = written$q;
         read_word$d = read_word$q;
+        read_index_q$d = read_index_q$q;
         read_written$d = read_written$q;
         ram$clock = clock;
         strobed_data = 32'h0;
@@ -16516,10 +16791,12 @@ module rss_tuple_core__regs__vports__mac_mirror(clock,reset,write,write_index,wr
         if (reset) begin
             lanes_q$d = 32'h0;
             written$d = 32'h0;
-            read_written$d = 1'b0;
         end
-        ram$read_address = read_next;
-        written_at_read = written$q >> read_next;
+        if (read_load) begin
+            read_index_q$d = read_index;
+        end
+        ram$read_address = read_index_q$q;
+        written_at_read = written$q >> read_index_q$q;
         read_written$d = written_at_read[32'h0];
         read_word$d = 32'h0;
         if (read_hit & read_written$q) begin
@@ -16650,6 +16927,25 @@ module rss_tuple_core__regs__vports__mac_mirror__ram(clock,read_address,read_dat
        end
     end
 endmodule // rss_tuple_core__regs__vports__mac_mirror__ram
+
+
+module rss_tuple_core__regs__vports__mac_mirror__read_index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [4:0] d;
+    output reg  [4:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 5'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__mac_mirror__read_index_q
 
 
 module rss_tuple_core__regs__vports__mac_mirror__read_word(d,q,clock);

@@ -204,6 +204,10 @@ pub struct AxilRegs {
     /// its adder does not sit behind the commit decision (a software read of `STATUS`
     /// comes clocks after the commit's response).
     key_bump_q: DFF<Bit>,
+    /// A commit was applied last clock: its write response is due (a clock after the
+    /// apply, so the apply's decision, behind the hash unit's hold, ends at a
+    /// flip-flop rather than at `bvalid`).
+    commit_answer_q: DFF<Bit>,
     bvalid: DFF<Bit>,
     bresp: DFF<Bits<2>>,
     read_state: DFF<Bits<3>>,
@@ -419,6 +423,7 @@ impl AxilRegs {
             key_ext: ByteWords::new(word(key_ext.offset), map.has(index::KEY_EXT)),
             key_generation: Default::default(),
             key_bump_q: Default::default(),
+            commit_answer_q: Default::default(),
             bvalid: Default::default(),
             bresp: Default::default(),
             read_state: Default::default(),
@@ -473,6 +478,7 @@ impl Logic for AxilRegs {
             clock,
             key_generation,
             key_bump_q,
+            commit_answer_q,
             cooldown,
             bvalid,
             bresp,
@@ -560,7 +566,9 @@ impl Logic for AxilRegs {
         if self.cooldown.q.val().any() {
             self.cooldown.d.next = self.cooldown.q.val() - 1_u64;
         }
-        if self.vports.table_committed.val() {
+        // Held at its start while a TABLE commit waits, so it counts from the clock
+        // after the apply without the apply's decision (the hash unit's hold) in front.
+        if self.vports.table_commit_pending.val() {
             self.cooldown.d.next = 31_u64.into();
         }
 
@@ -785,7 +793,7 @@ impl Logic for AxilRegs {
         if self.bvalid.q.val() & self.s_axil_bready.val() {
             self.bvalid.d.next = false;
         }
-        // A taken commit answers when it is applied, a probe when its result is in.
+        // A taken commit answers a clock after it is applied, a probe when its result is in.
         if self.write_fire.val() & !self.vports.commit_taken.val() & !self.probe.taken.val() {
             self.bvalid.d.next = true;
             self.bresp.d.next = 0.into();
@@ -793,7 +801,8 @@ impl Logic for AxilRegs {
                 self.bresp.d.next = self.slverr.val();
             }
         }
-        if self.vports.commit_applied.val() | self.probe_done.val() {
+        self.commit_answer_q.d.next = self.vports.commit_applied.val();
+        if self.commit_answer_q.q.val() | self.probe_done.val() {
             self.bvalid.d.next = true;
             self.bresp.d.next = 0.into();
         }
@@ -835,11 +844,19 @@ impl Logic for AxilRegs {
         self.status.read_decode.next = self.read_decode_q.q.val();
         self.record_drops_reg.read_decode.next = self.read_decode_q.q.val();
         self.refused_reg.read_decode.next = self.read_decode_q.q.val();
-        self.key_staged.read_next.next = self.read_address.q.val();
-        self.key_ext.read_next.next = self.read_address.q.val();
-        self.probe.read_next.next = self.read_address.q.val();
+        // The mirrors (key, probe input, MAC filters) hold their own read index, loaded
+        // from the request for their words only: the held address drives every other
+        // read decode in the file, and a pick behind it was routed across the die.
+        self.key_staged.read_request.next = self.read_request.val();
+        self.key_staged.read_take.next = self.read_fire.val();
+        self.key_ext.read_request.next = self.read_request.val();
+        self.key_ext.read_take.next = self.read_fire.val();
+        self.probe.read_request.next = self.read_request.val();
+        self.probe.read_take.next = self.read_fire.val();
         self.probe.read_decode.next = self.read_decode_q.q.val();
         self.vports.read_next.next = self.read_address.q.val();
+        self.vports.read_request.next = self.read_request.val();
+        self.vports.read_take.next = self.read_fire.val();
         // The block RAMs (table, counters) read the held address in state 1, so their
         // words are there in state 2 and registered for state 3, like every other
         // block's; their read addresses start at flip-flops, not at the handshake.
@@ -952,6 +969,7 @@ impl Logic for AxilRegs {
             self.cooldown.d.next = 0.into();
             self.key_generation.d.next = 0.into();
             self.key_bump_q.d.next = false;
+            self.commit_answer_q.d.next = false;
             self.refused_writes.d.next = 0.into();
             self.refused_moves.d.next = 0.into();
             self.bvalid.d.next = false;

@@ -36,17 +36,19 @@ pub struct ByteWords<const BITS: usize> {
     /// The write happens this clock. Its address has been held for at least a clock
     /// (`AxilWriteSlot`), so the bytes' enables come from a decode registered then.
     pub write_strobe: Signal<In, Bit>,
-    /// Word address read next clock (the mirror RAM reads it; the register file holds
-    /// it from then until the answer).
-    pub read_next: Signal<In, Bits<WORD_ADDR_BITS>>,
+    /// Word address of the read the bus offers (valid with `read_take`).
+    pub read_request: Signal<In, Bits<WORD_ADDR_BITS>>,
+    /// The bus takes the read this clock; the register file holds its address from the
+    /// next clock until the answer.
+    pub read_take: Signal<In, Bit>,
     /// The write address is one of the words (such a write never faults): its decode,
     /// registered (the address is held for the clocks a write waits).
     pub write_hit: Signal<Out, Bit>,
-    /// The read address is one of the words (a register: decoded from `read_next`).
+    /// The held read address is one of the words (a register, set the second clock
+    /// after the take).
     pub read_hit: Signal<Out, Bit>,
-    /// The word `read_next` named two clocks ago when that was one of ours, else 0
-    /// (registered behind the mirror RAM: an address held two clocks is answered in
-    /// the third).
+    /// The word taken three clocks ago when that was one of ours, else 0 (registered
+    /// behind the mirror RAM).
     pub read_data: Signal<Out, Bits<32>>,
     /// The whole register, word 0 in the top bits.
     pub value: Signal<Out, Bits<BITS>>,
@@ -58,15 +60,18 @@ pub struct ByteWords<const BITS: usize> {
     base: Constant<Bits<WORD_ADDR_BITS>>,
     words: Constant<Bits<WORD_ADDR_BITS>>,
     write_index: Signal<Local, Bits<WORD_ADDR_BITS>>,
-    next_index: Signal<Local, Bits<WORD_ADDR_BITS>>,
+    request_index: Signal<Local, Bits<WORD_ADDR_BITS>>,
+    /// The offered read is one of the words.
+    request_hit: Signal<Local, Bit>,
     /// The write address's decode and the word it names, a clock ago.
     hit_q: DFF<Bit>,
     index_q: DFF<Bits<MIRROR_ADDRESS_BITS>>,
     /// The word it names, one-hot: the bytes' enables (see `LaneRegister::words`).
     word_select_q: DFF<Bits<MAX_WORDS>>,
     one: Constant<Bits<MAX_WORDS>>,
-    /// `read_next` was one of the words a clock ago (its decode, registered), so the
-    /// mirror's clear and the bus's read multiplexer start at a flip-flop.
+    /// The read taken last was one of the words (its decode at the take, registered
+    /// twice), so the mirror's clear and the bus's read multiplexer start at a flip-flop.
+    read_taken_hit_q: DFF<Bit>,
     read_hit_q: DFF<Bit>,
 }
 
@@ -83,7 +88,8 @@ impl<const BITS: usize> ByteWords<BITS> {
             write_data: Default::default(),
             write_strobes: Default::default(),
             write_strobe: Default::default(),
-            read_next: Default::default(),
+            read_request: Default::default(),
+            read_take: Default::default(),
             write_hit: Default::default(),
             read_hit: Default::default(),
             read_data: Default::default(),
@@ -94,11 +100,13 @@ impl<const BITS: usize> ByteWords<BITS> {
             base: Constant::new(base.to_bits()),
             words: Constant::new(((BITS / 32) as u64).to_bits()),
             write_index: Default::default(),
-            next_index: Default::default(),
+            request_index: Default::default(),
+            request_hit: Default::default(),
             hit_q: Default::default(),
             index_q: Default::default(),
             word_select_q: Default::default(),
             one: Constant::new(1_u64.to_bits()),
+            read_taken_hit_q: Default::default(),
             read_hit_q: Default::default(),
         }
     }
@@ -107,7 +115,15 @@ impl<const BITS: usize> ByteWords<BITS> {
 impl<const BITS: usize> Logic for ByteWords<BITS> {
     #[hdl_gen]
     fn update(&mut self) {
-        dff_setup!(self, clock, hit_q, index_q, word_select_q, read_hit_q);
+        dff_setup!(
+            self,
+            clock,
+            hit_q,
+            index_q,
+            word_select_q,
+            read_taken_hit_q,
+            read_hit_q
+        );
         self.stored.clock.next = self.clock.val();
         self.stored.reset.next = self.reset.val();
         self.mirror.clock.next = self.clock.val();
@@ -132,12 +148,19 @@ impl<const BITS: usize> Logic for ByteWords<BITS> {
         self.mirror.write_index.next = self.index_q.q.val();
         self.mirror.write_data.next = self.write_data.val();
         self.mirror.write_strobes.next = self.write_strobes.val();
-        self.read_hit_q.d.next = (self.read_next.val() >= self.base.val())
-            & (self.read_next.val() < self.base.val() + self.words.val())
+        // Decoded from the bus's request as it is taken: the mirror's index is loaded
+        // only for our words, so it is a register of ours, near the mirror.
+        self.request_hit.next = (self.read_request.val() >= self.base.val())
+            & (self.read_request.val() < self.base.val() + self.words.val())
             & self.present.val();
+        self.request_index.next = self.read_request.val() - self.base.val();
+        if self.read_take.val() {
+            self.read_taken_hit_q.d.next = self.request_hit.val();
+        }
+        self.read_hit_q.d.next = self.read_taken_hit_q.q.val();
         self.read_hit.next = self.read_hit_q.q.val();
-        self.next_index.next = self.read_next.val() - self.base.val();
-        self.mirror.read_next.next = self.next_index.val().get_bits::<MIRROR_ADDRESS_BITS>(0);
+        self.mirror.read_load.next = self.read_take.val() & self.request_hit.val();
+        self.mirror.read_index.next = self.request_index.val().get_bits::<MIRROR_ADDRESS_BITS>(0);
         self.mirror.read_hit.next = self.read_hit.val();
         self.read_data.next = self.mirror.read_data.val();
     }
@@ -181,10 +204,15 @@ mod tests {
             sim_assert!(ep, x.value.val().get_bits::<32>(64) == 0x1122_3344_u64, x);
             sim_assert!(ep, x.value.val().get_bits::<32>(32) == 0x55ad_77ef_u64, x);
             sim_assert!(ep, x.value.val().get_bits::<32>(0) == 0x99aa_bbcc_u64, x);
-            // As the register file reads: `read_next` held, the word two clocks after it.
+            // As the register file reads: the request taken, the hit two clocks later,
+            // the word in the clock after.
             macro_rules! read {
                 ($address:expr) => {{
-                    x.read_next.next = $address.to_bits();
+                    x.read_request.next = $address.to_bits();
+                    x.read_take.next = true;
+                    wait_clock_cycle!(ep, clock, x);
+                    x.read_take.next = false;
+                    x.read_request.next = 0x7ff_u64.to_bits();
                     wait_clock_cycles!(ep, clock, x, 2);
                     let hit = x.read_hit.val();
                     wait_clock_cycle!(ep, clock, x);
@@ -237,9 +265,10 @@ mod tests {
             x.write_strobes.next = 0xf_u64.to_bits();
             for address in 0x10_u64..0x13 {
                 x.write_address.next = address.to_bits();
-                x.read_next.next = address.to_bits();
+                x.read_request.next = address.to_bits();
+                x.read_take.next = true;
                 x.write_strobe.next = true;
-                wait_clock_cycle!(ep, clock, x);
+                wait_clock_cycles!(ep, clock, x, 2);
                 sim_assert!(ep, !x.write_hit.val() & !x.read_hit.val(), x);
             }
             x.write_strobe.next = false;

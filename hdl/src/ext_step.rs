@@ -232,8 +232,11 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     s_ptr_out: DFF<Bits<WORD_INDEX_BITS>>,
     /// (64 bits) The pointer after this beat's step, chosen over `s_ptr_out` (then the
     /// pointer before it) by `s_stepped` in clock 2, so no register waits for both the
-    /// step's decision and its adder.
+    /// step's decision and its adder: the adder's low bits, and whether the sum passed
+    /// 63 (`s_ptr_past`: the pointer saturates at 63 where it is read, not after the
+    /// carry chain).
     s_ptr_stepped: DFF<Bits<WORD_INDEX_BITS>>,
+    s_ptr_past: DFF<Bit>,
     s_nh_out: DFF<Bits<8>>,
     s_stepped: DFF<Bit>,
     s_ended: DFF<Bit>,
@@ -526,6 +529,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             s_count: Default::default(),
             s_ptr_out: Default::default(),
             s_ptr_stepped: Default::default(),
+            s_ptr_past: Default::default(),
             s_nh_out: Default::default(),
             s_stepped: Default::default(),
             s_ended: Default::default(),
@@ -717,6 +721,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             s_count,
             s_ptr_out,
             s_ptr_stepped,
+            s_ptr_past,
             s_nh_out,
             s_stepped,
             s_ended,
@@ -1083,7 +1088,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.s_next_live.d.next = self.next_is_ext.val() & !self.this_fragment.val();
         self.s_count.d.next = self.cur_count.val();
         self.s_ptr_out.d.next = self.cur_ptr.val();
-        self.s_ptr_stepped.d.next = self.next_ptr.val().get_bits::<WORD_INDEX_BITS>(0);
+        self.s_ptr_stepped.d.next = self.ptr_sum.val().get_bits::<WORD_INDEX_BITS>(1);
+        self.s_ptr_past.d.next = self.ptr_sum.val().get_bits::<4>(7).any();
         if self.registered_takeover.val() {
             self.s_count.d.next = self.pre_count.val();
             self.s_ptr_out.d.next = self.pre_ptr.val();
@@ -1151,6 +1157,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.count_after.next = self.s_count.q.val();
         if self.registered_takeover.val() & self.s_stepped.q.val() {
             self.ptr_after.next = self.s_ptr_stepped.q.val();
+            if self.s_ptr_past.q.val() {
+                self.ptr_after.next = 63.into();
+            }
             self.count_after.next = self.s_count.q.val() + 1_u64;
         }
         if self.s_stepped.q.val() {

@@ -198,8 +198,8 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     // Step 2: each rule compared, the frame's flags carried.
     c_valid: DFF<Bit>,
     c_length: DFF<Bits<LENGTH_BITS>>,
-    c_runt: DFF<Bit>,
-    c_walk_broken: DFF<Bit>,
+    /// A runt, or an IP frame whose header walk broke.
+    c_runt_or_broken_walk: DFF<Bit>,
     c_need_over: DFF<Bit>,
     c_ports_past_datagram: DFF<Bit>,
     c_ports_past_frame: DFF<Bit>,
@@ -208,15 +208,16 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     c_datagram_over: DFF<Bit>,
     c_ipv4: DFF<Bit>,
     c_ipv6: DFF<Bit>,
-    c_fragment: DFF<Bit>,
+    /// An IP fragment.
+    c_ip_fragment: DFF<Bit>,
+    /// `v_ipv4 | v_ipv6`.
+    c_ip: DFF<Bit>,
     c_tcp: DFF<Bit>,
     c_udp: DFF<Bit>,
     /// The 4-tuple type (and its Ex variant) the frame has if it passes every rule,
     /// chosen in step 2 so that step 3 only clears it on a failed rule.
     c_four_tuple: DFF<Bits<TYPE_BITS>>,
     c_four_tuple_ex: DFF<Bits<TYPE_BITS>>,
-    /// `c_ipv4 | c_ipv6`.
-    c_ip: DFF<Bit>,
     /// The 4-tuple types as step 2 chooses them.
     four_tuple_now: Signal<Local, Bits<TYPE_BITS>>,
     four_tuple_ex_now: Signal<Local, Bits<TYPE_BITS>>,
@@ -290,7 +291,12 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     l3: Signal<Local, Bits<VERDICT_BITS>>,
     l4_operand: Signal<Local, Bits<VERDICT_BITS>>,
     l4_bias: Signal<Local, Bits<VERDICT_BITS>>,
-    broken: Signal<Local, Bit>,
+    /// `v_ipv4 | v_ipv6`.
+    v_ip: Signal<Local, Bit>,
+    /// One of the six length and window rules fails (a failure if the frame is IP).
+    rule_failed: Signal<Local, Bit>,
+    /// The frame is a runt or fails a rule as an IP frame.
+    bad_frame: Signal<Local, Bit>,
     out_w1: Signal<Local, Bits<64>>,
     out_w2: Signal<Local, Bits<64>>,
     out_w3: Signal<Local, Bits<64>>,
@@ -299,7 +305,6 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     out_home_lo: Signal<Local, Bits<64>>,
     out_route_hi: Signal<Local, Bits<64>>,
     out_route_lo: Signal<Local, Bits<64>>,
-    bad_frame: Signal<Local, Bit>,
     good_ipv4: Signal<Local, Bit>,
     good_ipv6: Signal<Local, Bit>,
 }
@@ -414,8 +419,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             v_datagram_end: Default::default(),
             c_valid: Default::default(),
             c_length: Default::default(),
-            c_runt: Default::default(),
-            c_walk_broken: Default::default(),
+            c_runt_or_broken_walk: Default::default(),
             c_need_over: Default::default(),
             c_ports_past_datagram: Default::default(),
             c_ports_past_frame: Default::default(),
@@ -424,12 +428,12 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             c_datagram_over: Default::default(),
             c_ipv4: Default::default(),
             c_ipv6: Default::default(),
-            c_fragment: Default::default(),
+            c_ip_fragment: Default::default(),
+            c_ip: Default::default(),
             c_tcp: Default::default(),
             c_udp: Default::default(),
             c_four_tuple: Default::default(),
             c_four_tuple_ex: Default::default(),
-            c_ip: Default::default(),
             four_tuple_now: Default::default(),
             four_tuple_ex_now: Default::default(),
             c_ex_src: Default::default(),
@@ -497,7 +501,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             l3: Default::default(),
             l4_operand: Default::default(),
             l4_bias: Default::default(),
-            broken: Default::default(),
+            v_ip: Default::default(),
+            rule_failed: Default::default(),
             out_w1: Default::default(),
             out_w2: Default::default(),
             out_w3: Default::default(),
@@ -573,8 +578,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             v_datagram_end,
             c_valid,
             c_length,
-            c_runt,
-            c_walk_broken,
+            c_runt_or_broken_walk,
             c_need_over,
             c_ports_past_datagram,
             c_ports_past_frame,
@@ -583,12 +587,12 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             c_datagram_over,
             c_ipv4,
             c_ipv6,
-            c_fragment,
+            c_ip_fragment,
+            c_ip,
             c_tcp,
             c_udp,
             c_four_tuple,
             c_four_tuple_ex,
-            c_ip,
             c_ex_src,
             c_ex_dst,
             snap_w1,
@@ -815,8 +819,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         // Step 2: each rule on its own, compared with the length.
         self.c_valid.d.next = self.v_valid.q.val();
         self.c_length.d.next = self.v_length.q.val();
-        self.c_runt.d.next = self.v_runt.q.val();
-        self.c_walk_broken.d.next = self.v_walk_broken.q.val();
+        self.v_ip.next = self.v_ipv4.q.val() | self.v_ipv6.q.val();
+        self.c_runt_or_broken_walk.d.next =
+            self.v_runt.q.val() | (self.v_ip.val() & self.v_walk_broken.q.val());
         // A bound past the window: compared with a constant, beside the compares with
         // the length, not after them (no min(length, window) in front).
         self.c_need_past_window.d.next = self.v_need_end.q.val() > self.window.val();
@@ -834,10 +839,10 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             > bit_cast::<VERDICT_BITS, LENGTH_BITS>(self.v_length.q.val());
         self.c_ipv4.d.next = self.v_ipv4.q.val();
         self.c_ipv6.d.next = self.v_ipv6.q.val();
-        self.c_fragment.d.next = self.v_fragment.q.val();
+        self.c_ip.d.next = self.v_ip.val();
+        self.c_ip_fragment.d.next = self.v_ip.val() & self.v_fragment.q.val();
         self.c_tcp.d.next = self.v_tcp.q.val();
         self.c_udp.d.next = self.v_udp.q.val();
-        self.c_ip.d.next = self.v_ipv4.q.val() | self.v_ipv6.q.val();
         self.four_tuple_now.next = 0.into();
         self.four_tuple_ex_now.next = 0.into();
         if self.v_ipv4.q.val() & self.v_tcp.q.val() {
@@ -859,27 +864,33 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         self.c_ex_src.d.next = self.v_ex_src.q.val();
         self.c_ex_dst.d.next = self.v_ex_dst.q.val();
 
-        // Step 3: an IP frame must pass every rule.
-        self.broken.next = self.c_walk_broken.q.val()
-            | self.c_need_over.q.val()
+        // Step 3: an IP frame must pass every rule. The verdicts of an IP frame's
+        // class are each written as one AND of the flags (the classes imply IP), two
+        // LUT levels, not behind a shared "bad frame" term (that chain was five).
+        self.rule_failed.next = self.c_need_over.q.val()
             | self.c_ports_past_datagram.q.val()
             | self.c_ports_past_frame.q.val()
             | self.c_need_past_window.q.val()
             | self.c_ports_past_window.q.val()
             | self.c_datagram_over.q.val();
-        self.bad_frame.next = self.c_runt.q.val() | (self.c_ip.q.val() & self.broken.val());
-        self.good_ipv4.next = self.c_ipv4.q.val() & !self.bad_frame.val();
-        self.good_ipv6.next = self.c_ipv6.q.val() & !self.bad_frame.val();
+        self.bad_frame.next =
+            self.c_runt_or_broken_walk.q.val() | (self.c_ip.q.val() & self.rule_failed.val());
+        self.good_ipv4.next =
+            self.c_ipv4.q.val() & !self.c_runt_or_broken_walk.q.val() & !self.rule_failed.val();
+        self.good_ipv6.next =
+            self.c_ipv6.q.val() & !self.c_runt_or_broken_walk.q.val() & !self.rule_failed.val();
         self.result_q.d.next = self.c_valid.q.val();
         self.length_q.d.next = self.c_length.q.val();
         self.malformed_q.d.next = self.bad_frame.val();
         self.ipv4_q.d.next = self.good_ipv4.val();
         self.ipv6_q.d.next = self.good_ipv6.val();
-        self.fragment_q.d.next =
-            (self.good_ipv4.val() | self.good_ipv6.val()) & self.c_fragment.q.val();
+        self.fragment_q.d.next = self.c_ip_fragment.q.val()
+            & !self.c_runt_or_broken_walk.q.val()
+            & !self.rule_failed.val();
         self.four_tuple_q.d.next = self.c_four_tuple.q.val();
         self.four_tuple_ex_q.d.next = self.c_four_tuple_ex.q.val();
-        if self.bad_frame.val() {
+        // (Only an IP frame has a 4-tuple type.)
+        if self.c_runt_or_broken_walk.q.val() | self.rule_failed.val() {
             self.four_tuple_q.d.next = 0.into();
             self.four_tuple_ex_q.d.next = 0.into();
         }

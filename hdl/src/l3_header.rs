@@ -61,6 +61,9 @@ pub struct L3Header<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     need_q: DFF<Bits<NEED_BITS>>,
     ihl_q: DFF<Bits<4>>,
     next_header_q: DFF<Bits<8>>,
+    /// (IPv6) `next_header_q` is an extension header, kept beside it so the walk's
+    /// liveness reads a flag, not four byte compares of the held header.
+    next_header_ext_q: DFF<Bit>,
     // Registered outputs.
     ready_o: DFF<Bit>,
     bad_o: DFF<Bit>,
@@ -95,7 +98,6 @@ pub struct L3Header<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// `cur_next_header` is an extension header the walk steps over, judged on each
     /// source of it side by side rather than after their multiplexer.
     cur_next_is_ext: Signal<Local, Bit>,
-    held_is_ext: Signal<Local, Bit>,
     w0_is_ext: Signal<Local, Bit>,
     header_bytes: Signal<Local, Bits<NEED_BITS>>,
     total: Signal<Local, Bits<END_BITS>>,
@@ -133,6 +135,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             need_q: Default::default(),
             ihl_q: Default::default(),
             next_header_q: Default::default(),
+            next_header_ext_q: Default::default(),
             ready_o: Default::default(),
             bad_o: Default::default(),
             fragment_o: Default::default(),
@@ -163,7 +166,6 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             cur_ihl: Default::default(),
             cur_next_header: Default::default(),
             cur_next_is_ext: Default::default(),
-            held_is_ext: Default::default(),
             w0_is_ext: Default::default(),
             header_bytes: Default::default(),
             total: Default::default(),
@@ -186,6 +188,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_B
             need_q,
             ihl_q,
             next_header_q,
+            next_header_ext_q,
             ready_o,
             bad_o,
             fragment_o,
@@ -277,15 +280,11 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_B
         self.next_header_o.d.next = self.cur_next_header.val();
         // Only IPv6 walks, and its next header comes from word 0 (or is held, or is 0,
         // hop-by-hop, on a new frame before word 0).
-        self.held_is_ext.next = (self.next_header_q.q.val() == self.hop_by_hop.val())
-            | (self.next_header_q.q.val() == self.routing.val())
-            | (self.next_header_q.q.val() == self.fragment_header.val())
-            | (self.next_header_q.q.val() == self.destination_options.val());
         self.w0_is_ext.next = (self.w0.val().get_bits::<8>(8) == self.hop_by_hop.val())
             | (self.w0.val().get_bits::<8>(8) == self.routing.val())
             | (self.w0.val().get_bits::<8>(8) == self.fragment_header.val())
             | (self.w0.val().get_bits::<8>(8) == self.destination_options.val());
-        self.cur_next_is_ext.next = self.held_is_ext.val();
+        self.cur_next_is_ext.next = self.next_header_ext_q.q.val();
         if self.beat_in.val().get_bit(1) {
             self.cur_next_is_ext.next = self.hop_by_hop.val() == 0_u64;
         }
@@ -293,6 +292,10 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_B
             self.cur_next_is_ext.next = self.w0_is_ext.val();
         }
         self.live_o.d.next = self.ipv6.val() & self.cur_next_is_ext.val();
+        // (It does not follow an IPv4 frame's protocol byte: only IPv6 walks.)
+        if self.valid.val() {
+            self.next_header_ext_q.d.next = self.cur_next_is_ext.val();
+        }
         if self.reset.val() {
             self.beat_q.d.next = 0.into();
         }

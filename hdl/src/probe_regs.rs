@@ -42,9 +42,12 @@ pub struct ProbeRegs {
     /// two clocks (`AxilWriteSlot`), so whether a `PROBE` write is taken is decided
     /// ahead, from the registered decode.
     pub write_strobe: Signal<In, Bit>,
-    /// Word address read next clock (held by the register file until the answer).
-    pub read_next: Signal<In, Bits<WORD_ADDR_BITS>>,
-    /// `read_next`, predecoded.
+    /// Word address of the read the bus offers (valid with `read_take`).
+    pub read_request: Signal<In, Bits<WORD_ADDR_BITS>>,
+    /// The bus takes the read this clock; the register file holds its address from the
+    /// next clock until the answer.
+    pub read_take: Signal<In, Bit>,
+    /// The held read address, predecoded (from the clock after the take).
     pub read_decode: Signal<In, Bits<DECODE_BITS>>,
     /// The write address is one of these registers (the held address's decode, a
     /// clock ago, like `write_fault`).
@@ -52,8 +55,8 @@ pub struct ProbeRegs {
     /// The write is refused (SLVERR): read-only register, or a `PROBE` value with a
     /// bit outside its fields, a type past 8 or a VPort past the build.
     pub write_fault: Signal<Out, Bit>,
-    /// The read address is one of these registers (from registers: `read_next`'s
-    /// decode a clock ago).
+    /// The read address is one of these registers (from registers: `read_decode` a
+    /// clock ago, or the input words' decode at the take).
     pub read_hit: Signal<Out, Bit>,
     /// The value when `read_hit`, else 0, for every register but `PROBE_INPUT`.
     pub read_data: Signal<Out, Bits<32>>,
@@ -103,7 +106,7 @@ pub struct ProbeRegs {
     /// `PROBE`'s value check for bits outside its fields, by nibble flags and bits.
     probe_outside_nibbles: Constant<Bits<8>>,
     probe_outside_bits: Constant<Bits<32>>,
-    /// `read_next` was `PROBE`, `PROBE_HASH`, `PROBE_RESULT` (bits 0, 1, 2), a clock
+    /// `read_decode` was `PROBE`, `PROBE_HASH`, `PROBE_RESULT` (bits 0, 1, 2), a clock
     /// ago: the read address's decode, registered.
     read_sel_q: DFF<Bits<3>>,
     type_max: Constant<Bits<4>>,
@@ -157,7 +160,8 @@ impl ProbeRegs {
             write_nibbles: Default::default(),
             write_strobes: Default::default(),
             write_strobe: Default::default(),
-            read_next: Default::default(),
+            read_request: Default::default(),
+            read_take: Default::default(),
             read_decode: Default::default(),
             write_hit: Default::default(),
             write_fault: Default::default(),
@@ -237,7 +241,8 @@ impl Logic for ProbeRegs {
         self.input_words.write_data.next = self.write_data.val();
         self.input_words.write_strobes.next = self.write_strobes.val();
         self.input_words.write_strobe.next = self.write_strobe.val();
-        self.input_words.read_next.next = self.read_next.val();
+        self.input_words.read_request.next = self.read_request.val();
+        self.input_words.read_take.next = self.read_take.val();
         self.input_read_data.next = self.input_words.read_data.val();
 
         // PROBE: a write-1-to-trigger register, so unstrobed bytes read as 0 (the write
@@ -398,9 +403,13 @@ mod tests {
                 }
             }
             x.write_strobe.next = false;
-            // Input words come from the mirror: `read_next` a clock ahead, the word on
-            // `input_read_data` two clocks after it.
-            x.read_next.next = word_address(offset::PROBE_INPUT + 4 * 3);
+            // Input words come from the mirror: the read taken, its address held
+            // (predecoded) from the next clock, the word on `input_read_data` three
+            // clocks after the take.
+            x.read_request.next = word_address(offset::PROBE_INPUT + 4 * 3);
+            x.read_take.next = true;
+            wait_clock_cycle!(ep, clock, x);
+            x.read_take.next = false;
             x.read_decode.next = decoded(offset::PROBE_INPUT + 4 * 3);
             wait_clock_cycles!(ep, clock, x, 2);
             sim_assert!(ep, x.read_hit.val() & (x.read_data.val() == 0_u64), x);
@@ -437,12 +446,10 @@ mod tests {
             x.done_hashed.next = true;
             wait_clock_cycle!(ep, clock, x);
             x.done.next = false;
-            x.read_next.next = word_address(offset::PROBE_RESULT);
             x.read_decode.next = decoded(offset::PROBE_RESULT);
             wait_clock_cycle!(ep, clock, x);
             sim_assert!(ep, !x.request.val(), x);
             sim_assert_eq!(ep, x.read_data.val(), (5_u64 | 1 << 8 | 1 << 16), x);
-            x.read_next.next = word_address(offset::PROBE_HASH);
             x.read_decode.next = decoded(offset::PROBE_HASH);
             wait_clock_cycle!(ep, clock, x);
             sim_assert_eq!(ep, x.read_data.val(), 0x51cc_c178_u64, x);
@@ -477,7 +484,8 @@ mod tests {
             ] {
                 x.write_address.next = word_address(address);
                 x.write_decode.next = decoded(address);
-                x.read_next.next = word_address(address);
+                x.read_request.next = word_address(address);
+                x.read_take.next = true;
                 x.read_decode.next = decoded(address);
                 x.write_data.next = 1_u64.to_bits();
                 x.write_nibbles.next = nibbles(1_u64);

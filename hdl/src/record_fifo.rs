@@ -80,9 +80,8 @@ pub struct RecordFifo<const WIDTH: usize, const DEPTH_LOG2: usize, const COUNT_B
     queued_next: Signal<Local, Bits<2>>,
     pipe_next: Signal<Local, Bits<2>>,
     pipe_full_next: Signal<Local, Bit>,
-    no_store: Signal<Local, Bit>,
-    /// Each level stepped by the store, without and with the other event's one less:
-    /// two adders side by side, the leave or the read only choosing between them.
+    /// Each level one more and one less, from its register alone: the adders run
+    /// beside the events, which only choose.
     held_up: Signal<Local, Bits<COUNT_BITS>>,
     held_down: Signal<Local, Bits<COUNT_BITS>>,
     stored_up: Signal<Local, Bits<COUNT_BITS>>,
@@ -132,7 +131,6 @@ impl<const WIDTH: usize, const DEPTH_LOG2: usize, const COUNT_BITS: usize> Defau
             queued_next: Default::default(),
             pipe_next: Default::default(),
             pipe_full_next: Default::default(),
-            no_store: Default::default(),
             held_up: Default::default(),
             held_down: Default::default(),
             stored_up: Default::default(),
@@ -255,21 +253,17 @@ impl<const WIDTH: usize, const DEPTH_LOG2: usize, const COUNT_BITS: usize> Logic
         self.head_valid.d.next = self.queued_next.val().any();
         // The levels next clock. All records held: one more with a store, one less
         // with the head taken. In RAM: one more with a store, one less with a read.
-        // Each level is stepped by the store alone twice, side by side (with and without
-        // the other event's one less), and the other event only chooses: the consumer's
-        // `out_ready` reaches the levels through a LUT or two, not through the adders.
-        // The level never passes `capacity` (a store needs room), so full is an
-        // equality, not a magnitude compare: taken apart into LUTs against the constant
-        // capacity, that compare was three levels before the choice.
-        // Its own signal: negated inside the wider expression, Verilog would widen
-        // `store` first and negate every bit.
-        self.no_store.next = !self.store.val();
-        self.held_up.next =
-            self.held_q.q.val() + bit_cast::<COUNT_BITS, 1>(self.store.val().into());
-        self.held_down.next =
-            self.held_q.q.val() - bit_cast::<COUNT_BITS, 1>(self.no_store.val().into());
-        self.held_q.d.next = self.held_up.val();
-        if self.leave.val() {
+        // One more and one less are worked out from the level alone and the two events
+        // choose (the store and the leave reached the level's carry chain through two
+        // LUTs before). The level never passes `capacity` (a store needs room), so full
+        // is an equality, not a magnitude compare: taken apart into LUTs against the
+        // constant capacity, that compare was three levels before the choice.
+        self.held_up.next = self.held_q.q.val() + 1_u64;
+        self.held_down.next = self.held_q.q.val() - 1_u64;
+        if self.store.val() & !self.leave.val() {
+            self.held_q.d.next = self.held_up.val();
+        }
+        if !self.store.val() & self.leave.val() {
             self.held_q.d.next = self.held_down.val();
         }
         self.full_q.d.next = self.held_q.q.val() == self.capacity.val();
@@ -279,12 +273,12 @@ impl<const WIDTH: usize, const DEPTH_LOG2: usize, const COUNT_BITS: usize> Logic
         if !self.store.val() & self.leave.val() {
             self.full_q.d.next = false;
         }
-        self.stored_up.next =
-            self.stored_q.q.val() + bit_cast::<COUNT_BITS, 1>(self.store.val().into());
-        self.stored_down.next =
-            self.stored_q.q.val() - bit_cast::<COUNT_BITS, 1>(self.no_store.val().into());
-        self.stored_q.d.next = self.stored_up.val();
-        if self.issue.val() {
+        self.stored_up.next = self.stored_q.q.val() + 1_u64;
+        self.stored_down.next = self.stored_q.q.val() - 1_u64;
+        if self.store.val() & !self.issue.val() {
+            self.stored_q.d.next = self.stored_up.val();
+        }
+        if !self.store.val() & self.issue.val() {
             self.stored_q.d.next = self.stored_down.val();
         }
         self.waiting_q.d.next = self.stored_q.q.val().any();

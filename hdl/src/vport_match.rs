@@ -112,6 +112,16 @@ pub struct VportMatch {
     write_next: Signal<Local, Bits<4>>,
     staged_valid_next: Signal<Local, Bit>,
     fill_next: Signal<Local, Bits<RING>>,
+    /// The fill level next clock without and with this clock's pop, from registers.
+    fill_kept: Signal<Local, Bits<RING>>,
+    fill_popped: Signal<Local, Bits<RING>>,
+    /// Next clock's `head` for each case of this clock's and next clock's pop (kept
+    /// or popped, then kept or popped), from registers: the pops come from the
+    /// capture's registers across the die, so they choose last.
+    upcoming_kept_kept: Signal<Local, Bits<3>>,
+    upcoming_kept_popped: Signal<Local, Bits<3>>,
+    upcoming_popped_kept: Signal<Local, Bits<3>>,
+    upcoming_popped_popped: Signal<Local, Bits<3>>,
     head_now: Signal<Local, Bits<3>>,
     second_now: Signal<Local, Bits<3>>,
     third_now: Signal<Local, Bits<3>>,
@@ -180,6 +190,12 @@ impl Default for VportMatch {
             write_next: Default::default(),
             staged_valid_next: Default::default(),
             fill_next: Default::default(),
+            fill_kept: Default::default(),
+            fill_popped: Default::default(),
+            upcoming_kept_kept: Default::default(),
+            upcoming_kept_popped: Default::default(),
+            upcoming_popped_kept: Default::default(),
+            upcoming_popped_popped: Default::default(),
             head_now: Default::default(),
             second_now: Default::default(),
             third_now: Default::default(),
@@ -334,14 +350,17 @@ impl Logic for VportMatch {
         self.staged.d.next = self.chosen_q.q.val();
         self.write_ptr.d.next = self.write_next.val();
         // A write alone fills the ring by one, a pop alone drains it by one.
-        self.fill_next.next = self.fill_onehot.q.val();
-        if self.staged_valid.q.val() & !self.pop.val() {
-            self.fill_next.next =
+        self.fill_kept.next = self.fill_onehot.q.val();
+        self.fill_popped.next =
+            (self.fill_onehot.q.val() >> 1_u64) | (self.fill_onehot.q.val() << 15_u64);
+        if self.staged_valid.q.val() {
+            self.fill_kept.next =
                 (self.fill_onehot.q.val() << 1_u64) | (self.fill_onehot.q.val() >> 15_u64);
+            self.fill_popped.next = self.fill_onehot.q.val();
         }
-        if !self.staged_valid.q.val() & self.pop.val() {
-            self.fill_next.next =
-                (self.fill_onehot.q.val() >> 1_u64) | (self.fill_onehot.q.val() << 15_u64);
+        self.fill_next.next = self.fill_kept.val();
+        if self.pop.val() {
+            self.fill_next.next = self.fill_popped.val();
         }
         if self.reset.val() {
             self.fill_next.next = 1.into();
@@ -410,16 +429,34 @@ impl Logic for VportMatch {
         self.second.d.next = self.second_next.val();
         self.third.d.next = self.third_next.val();
         // Next clock's `head_next`, from what `head`, `second`, the bypass flags and
-        // `staged` will hold then and next clock's pop: the same choice a clock early.
-        self.upcoming.d.next = self.head_next.val();
-        if self.bypass_head_next.val() {
-            self.upcoming.d.next = self.chosen_q.q.val();
+        // `staged` will hold then and next clock's pop: the same choice a clock early,
+        // made for each case of the two pops, which choose last. (The bypass flags of
+        // each case: `staged_valid_next` with the fill level of that case.)
+        self.upcoming_kept_kept.next = self.head_now.val();
+        if self.staged_valid_next.val() & self.fill_kept.val().get_bit(0) {
+            self.upcoming_kept_kept.next = self.chosen_q.q.val();
         }
-        if self.pop_next.val() {
-            self.upcoming.d.next = self.second_next.val();
-            if self.bypass_second_next.val() {
-                self.upcoming.d.next = self.chosen_q.q.val();
-            }
+        self.upcoming_kept_popped.next = self.second_now.val();
+        if self.staged_valid_next.val() & self.fill_kept.val().get_bit(1) {
+            self.upcoming_kept_popped.next = self.chosen_q.q.val();
+        }
+        self.upcoming_popped_kept.next = self.second_now.val();
+        if self.staged_valid_next.val() & self.fill_popped.val().get_bit(0) {
+            self.upcoming_popped_kept.next = self.chosen_q.q.val();
+        }
+        self.upcoming_popped_popped.next = self.third_now.val();
+        if self.staged_valid_next.val() & self.fill_popped.val().get_bit(1) {
+            self.upcoming_popped_popped.next = self.chosen_q.q.val();
+        }
+        self.upcoming.d.next = self.upcoming_kept_kept.val();
+        if !self.pop.val() & self.pop_next.val() {
+            self.upcoming.d.next = self.upcoming_kept_popped.val();
+        }
+        if self.pop.val() & !self.pop_next.val() {
+            self.upcoming.d.next = self.upcoming_popped_kept.val();
+        }
+        if self.pop.val() & self.pop_next.val() {
+            self.upcoming.d.next = self.upcoming_popped_popped.val();
         }
         self.vport_next.next = self.upcoming.q.val();
         self.vport.next = self.head.q.val();

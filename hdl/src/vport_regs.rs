@@ -74,9 +74,14 @@ pub struct VportRegs {
     /// at least a clock, with nothing changing the active state meanwhile
     /// (`AxilWriteSlot`): decisions made from them a clock ahead still stand.
     pub write_strobe: Signal<In, Bit>,
-    /// Word address read next clock (the read decode is registered from it, and the
-    /// MAC filters' mirror RAM reads it); the register file holds it until the answer.
+    /// Word address read next clock (the read decode is registered from it); the
+    /// register file holds it until the answer.
     pub read_next: Signal<In, Bits<WORD_ADDR_BITS>>,
+    /// Word address of the read the bus offers (valid with `read_take`; the MAC
+    /// filters' mirror takes its index from it).
+    pub read_request: Signal<In, Bits<WORD_ADDR_BITS>>,
+    /// The bus takes the read this clock (`read_next` is its address next clock).
+    pub read_take: Signal<In, Bit>,
     /// The write address is one of ours (decoded a clock ago: the held write's
     /// address stays put while it waits).
     pub write_hit: Signal<Out, Bit>,
@@ -116,15 +121,17 @@ pub struct VportRegs {
     pub pick_hold_next: Signal<In, Bit>,
     /// A commit is waiting: take no further write.
     pub commit_pending: Signal<Out, Bit>,
-    /// The write this clock is a commit, taken; its response comes with `commit_applied`.
+    /// The write this clock is a commit, taken; its response comes a clock after
+    /// `commit_applied`.
     pub commit_taken: Signal<Out, Bit>,
     /// The waiting commit is applied this clock (its write response is due).
     pub commit_applied: Signal<Out, Bit>,
     /// `active` as it will be next clock, for readers that pair it with a key read a
     /// clock later.
     pub active_next: Signal<Out, Bits<ACTIVE_BITS>>,
-    /// A table commit landed this clock.
-    pub table_committed: Signal<Out, Bit>,
+    /// A TABLE commit is waiting (from registers): until the clock after it is
+    /// applied, which is when the table cooldown starts counting.
+    pub table_commit_pending: Signal<Out, Bit>,
     /// A move writes the table pool this clock.
     pub move_write: Signal<Out, Bit>,
     /// Pool address of the moved entry.
@@ -384,6 +391,8 @@ impl VportRegs {
             write_nibbles: Default::default(),
             write_strobe: Default::default(),
             read_next: Default::default(),
+            read_request: Default::default(),
+            read_take: Default::default(),
             write_hit: Default::default(),
             write_fault: Default::default(),
             read_hit: Default::default(),
@@ -397,7 +406,7 @@ impl VportRegs {
             key_copied: Default::default(),
             filters: Default::default(),
             committed: Default::default(),
-            table_committed: Default::default(),
+            table_commit_pending: Default::default(),
             move_write: Default::default(),
             move_address: Default::default(),
             move_queue: Default::default(),
@@ -623,13 +632,12 @@ impl Logic for VportRegs {
             }
         }
         self.committed.next = false;
-        self.table_committed.next = false;
+        self.table_commit_pending.next = self.pending.q.val() & self.request.q.val().get_bit(1);
         if self.commit_applied.val() {
             self.pending.d.next = false;
             self.copy_started.d.next = false;
             self.copied.d.next = false;
             self.committed.next = self.request.q.val().get_bits::<2>(0).any();
-            self.table_committed.next = self.request.q.val().get_bit(1);
         }
         self.commit_slot.next = self.staged.val();
         self.fresh_key_bank.next = false;
@@ -901,9 +909,13 @@ impl Logic for VportRegs {
         }
         self.mac_mirror.write_strobes.next = self.write_lanes.val();
         // The low and high filter words are one aligned block (checked in `new`), so
-        // the word the mirror reads is the address's low bits, with no region compare
-        // in front of its RAM; an address elsewhere reads a word nobody takes.
-        self.mac_mirror.read_next.next = self.read_next.val().get_bits::<MAC_MIRROR_BITS>(0);
+        // the word the mirror reads is the address's low bits. The mirror loads it only
+        // for a filter word, so its index is a register of its own, not the register
+        // file's held address under another name.
+        self.mac_mirror.read_load.next = self.read_take.val()
+            & (((self.read_request.val() >> 4_u64) == self.mac_lo_region.val())
+                | ((self.read_request.val() >> 4_u64) == self.mac_hi_region.val()));
+        self.mac_mirror.read_index.next = self.read_request.val().get_bits::<MAC_MIRROR_BITS>(0);
         self.mac_mirror.read_hit.next = self.lo_read_hit.val() | self.hi_read_hit.val();
         self.mac_read_data.next = self.mac_mirror.read_data.val();
 

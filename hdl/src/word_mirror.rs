@@ -14,16 +14,19 @@
 //! `write_index` as registered the clock before, so writes come at least three clocks
 //! apart and `write_index` is steady the clock before its write (the register file's
 //! writes are five or more clocks apart, their index held from the handshake), and
-//! none in the clock after a reset. A read named (`read_next`) from the second clock after the write
-//! sees it: the register file answers a write in the clock after it is performed, so a
-//! read that waited for the answer does; one issued alongside the write may see the
-//! word before it, as AXI allows a read that does not wait.
+//! none in the clock after a reset. A read loaded (`read_load`) in the clock after the
+//! write or later sees it: the register file answers a write in the clock after it is
+//! performed, so a read that waited for the answer does; one issued alongside the write
+//! may see the word before it, as AXI allows a read that does not wait.
 //!
-//! Reads follow the register file's timing: `read_next` is the index a clock ahead
-//! (the RAM reads it, and its written flag is picked into a register beside the RAM's
-//! word, so the answer's clear starts at two flip-flops, not at a 32-way pick),
-//! `read_hit` the held index's decode, and `read_data` the word registered behind the
-//! RAM: an index held two clocks is answered in the third.
+//! Reads follow the register file's timing: the owner loads the index as the bus
+//! takes the read (`read_load`), and the mirror holds it in a register of its own, so
+//! the RAM's address and the written flags' 32-way pick start at a flip-flop beside them
+//! rather than at the register file's held address, which fans out across the die to
+//! every block that decodes it. The flag is picked into a register beside the RAM's
+//! word, so the answer's clear starts at two flip-flops; `read_hit` is the owner's
+//! decode, a clock after the index is held, and `read_data` the word registered behind
+//! the RAM: a read loaded in one clock is answered in the fourth.
 
 use rust_hdl::prelude::*;
 
@@ -46,11 +49,15 @@ pub struct WordMirror<const N: usize> {
     pub write_data: Signal<In, Bits<32>>,
     /// Byte strobes of the write.
     pub write_strobes: Signal<In, Bits<4>>,
-    /// Word the register file will read next clock.
-    pub read_next: Signal<In, Bits<N>>,
-    /// The address being read (`read_next` of last clock) is one of the mirrored words.
+    /// The bus takes a read of one of the mirrored words this clock: `read_index` is
+    /// held from the next clock until the next load. The owner's own enable (its region's
+    /// decode with the take), so the held index is no other block's register.
+    pub read_load: Signal<In, Bit>,
+    /// Word of the read loaded.
+    pub read_index: Signal<In, Bits<N>>,
+    /// The read loaded two clocks ago is one of the mirrored words (the owner's decode).
     pub read_hit: Signal<In, Bit>,
-    /// The word `read_next` named two clocks ago if `read_hit` was set last clock, else 0.
+    /// The word loaded three clocks ago if `read_hit` was set last clock, else 0.
     pub read_data: Signal<Out, Bits<32>>,
     ram: LaneRam<N>,
     /// The RAM write of the write taken last clock: the lanes it writes (none when there
@@ -62,7 +69,9 @@ pub struct WordMirror<const N: usize> {
     written_at_write_q: DFF<Bit>,
     written: DFF<Bits<MAX_WORDS>>,
     read_word: DFF<Bits<32>>,
-    /// `read_next`'s written flag, picked as the RAM takes the address.
+    /// The index of the read loaded last.
+    read_index_q: DFF<Bits<N>>,
+    /// `read_index_q`'s written flag, picked as the RAM takes the address.
     read_written: DFF<Bit>,
     one: Constant<Bits<MAX_WORDS>>,
     lane_ones: Constant<Bits<32>>,
@@ -81,7 +90,8 @@ impl<const N: usize> Default for WordMirror<N> {
             write_index: Default::default(),
             write_data: Default::default(),
             write_strobes: Default::default(),
-            read_next: Default::default(),
+            read_load: Default::default(),
+            read_index: Default::default(),
             read_hit: Default::default(),
             read_data: Default::default(),
             ram: LaneRam::zeroed(),
@@ -91,6 +101,7 @@ impl<const N: usize> Default for WordMirror<N> {
             written_at_write_q: Default::default(),
             written: Default::default(),
             read_word: Default::default(),
+            read_index_q: Default::default(),
             read_written: Default::default(),
             one: Constant::new(1_u64.to_bits()),
             lane_ones: Constant::new(0xff_u64.to_bits()),
@@ -113,6 +124,7 @@ impl<const N: usize> Logic for WordMirror<N> {
             written_at_write_q,
             written,
             read_word,
+            read_index_q,
             read_written
         );
         self.ram.clock.next = self.clock.val();
@@ -144,10 +156,12 @@ impl<const N: usize> Logic for WordMirror<N> {
         if self.reset.val() {
             self.lanes_q.d.next = 0.into();
             self.written.d.next = 0.into();
-            self.read_written.d.next = false;
         }
-        self.ram.read_address.next = self.read_next.val();
-        self.written_at_read.next = self.written.q.val() >> self.read_next.val();
+        if self.read_load.val() {
+            self.read_index_q.d.next = self.read_index.val();
+        }
+        self.ram.read_address.next = self.read_index_q.q.val();
+        self.written_at_read.next = self.written.q.val() >> self.read_index_q.q.val();
         self.read_written.d.next = self.written_at_read.val().get_bit(0);
         self.read_word.d.next = 0.into();
         if self.read_hit.val() & self.read_written.q.val() {
@@ -162,7 +176,7 @@ mod tests {
     use super::*;
 
     /// Against a model of the owner's registers: random writes with random strobes,
-    /// reads with the register file's timing, resets in between; every read returns
+    /// reads with the register file's timing (loaded, held, answered), resets in between; every read returns
     /// what the registers hold (zero-filled after reset).
     #[test]
     fn word_mirror_reads_back_what_the_registers_hold() {
@@ -201,8 +215,8 @@ mod tests {
                         x.write_strobes.next = (strobes as u64).to_bits();
                         wait_clock_cycle!(ep, clock, x);
                         x.write.next = false;
-                        // The register file answers the write in the next clock; a read
-                        // that waits for the answer names its word a clock later still.
+                        // The register file answers the write in the next clock, and the
+                        // next write comes a clock later at the earliest.
                         wait_clock_cycle!(ep, clock, x);
                         for lane in 0..4 {
                             if strobes >> lane & 1 == 1 {
@@ -213,7 +227,11 @@ mod tests {
                     }
                     _ => {
                         let (index, hit) = (rng.random_range(0..8), rng.random_bool(0.8));
-                        x.read_next.next = (index as u64).to_bits();
+                        x.read_index.next = (index as u64).to_bits();
+                        x.read_load.next = true;
+                        wait_clock_cycle!(ep, clock, x);
+                        x.read_load.next = false;
+                        x.read_index.next = rng.random_range(0..8_u64).to_bits();
                         wait_clock_cycle!(ep, clock, x);
                         x.read_hit.next = hit;
                         wait_clock_cycle!(ep, clock, x);
