@@ -1963,12 +1963,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  c_ip$d;
     wire  c_ip$q;
     reg  c_ip$clock;
-    reg  c_tcp$d;
-    wire  c_tcp$q;
-    reg  c_tcp$clock;
-    reg  c_udp$d;
-    wire  c_udp$q;
-    reg  c_udp$clock;
     reg  [8:0] c_four_tuple$d;
     wire  [8:0] c_four_tuple$q;
     reg  c_four_tuple$clock;
@@ -2071,6 +2065,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  v_ip;
     reg  rule_failed;
     reg  bad_frame;
+    reg  fails_as_ip;
     reg  [63:0] out_w1;
     reg  [63:0] out_w2;
     reg  [63:0] out_w3;
@@ -2452,16 +2447,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         .q(c_ip$q),
         .clock(c_ip$clock)
     );
-    rss_core__capture__c_tcp c_tcp(
-        .d(c_tcp$d),
-        .q(c_tcp$q),
-        .clock(c_tcp$clock)
-    );
-    rss_core__capture__c_udp c_udp(
-        .d(c_udp$d),
-        .q(c_udp$q),
-        .clock(c_udp$clock)
-    );
     rss_core__capture__c_four_tuple c_four_tuple(
         .d(c_four_tuple$d),
         .q(c_four_tuple$q),
@@ -2638,8 +2623,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         c_ipv6$clock = clock;
         c_ip_fragment$clock = clock;
         c_ip$clock = clock;
-        c_tcp$clock = clock;
-        c_udp$clock = clock;
         c_four_tuple$clock = clock;
         c_four_tuple_ex$clock = clock;
         c_ex_src$clock = clock;
@@ -2725,8 +2708,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         c_ipv6$d = c_ipv6$q;
         c_ip_fragment$d = c_ip_fragment$q;
         c_ip$d = c_ip$q;
-        c_tcp$d = c_tcp$q;
-        c_udp$d = c_udp$q;
         c_four_tuple$d = c_four_tuple$q;
         c_four_tuple_ex$d = c_four_tuple_ex$q;
         c_ex_src$d = c_ex_src$q;
@@ -2932,8 +2913,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         c_ipv6$d = v_ipv6$q;
         c_ip$d = v_ip;
         c_ip_fragment$d = v_ip & v_fragment$q;
-        c_tcp$d = v_tcp$q;
-        c_udp$d = v_udp$q;
         four_tuple_now = 32'h0;
         four_tuple_ex_now = 32'h0;
         if (v_ipv4$q & v_tcp$q) begin
@@ -2956,17 +2935,18 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         c_ex_dst$d = v_ex_dst$q;
         rule_failed = c_need_over$q | c_ports_past_datagram$q | c_ports_past_frame$q | c_need_past_window$q | c_ports_past_window$q | c_datagram_over$q;
         bad_frame = c_runt_or_broken_walk$q | (c_ip$q & rule_failed);
-        good_ipv4 = c_ipv4$q & ~c_runt_or_broken_walk$q & ~rule_failed;
-        good_ipv6 = c_ipv6$q & ~c_runt_or_broken_walk$q & ~rule_failed;
+        fails_as_ip = c_runt_or_broken_walk$q | rule_failed;
+        good_ipv4 = c_ipv4$q & ~fails_as_ip;
+        good_ipv6 = c_ipv6$q & ~fails_as_ip;
         result_q$d = c_valid$q;
         length_q$d = c_length$q;
         malformed_q$d = bad_frame;
         ipv4_q$d = good_ipv4;
         ipv6_q$d = good_ipv6;
-        fragment_q$d = c_ip_fragment$q & ~c_runt_or_broken_walk$q & ~rule_failed;
+        fragment_q$d = c_ip_fragment$q & ~fails_as_ip;
         four_tuple_q$d = c_four_tuple$q;
         four_tuple_ex_q$d = c_four_tuple_ex$q;
-        if (c_runt_or_broken_walk$q | rule_failed) begin
+        if (fails_as_ip) begin
             four_tuple_q$d = 32'h0;
             four_tuple_ex_q$d = 32'h0;
         end
@@ -3366,44 +3346,6 @@ module rss_core__capture__c_runt_or_broken_walk(d,q,clock);
     end
           
 endmodule // rss_core__capture__c_runt_or_broken_walk
-
-
-module rss_core__capture__c_tcp(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__capture__c_tcp
-
-
-module rss_core__capture__c_udp(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__capture__c_udp
 
 
 module rss_core__capture__c_valid(d,q,clock);
@@ -6048,6 +5990,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [63:0] w;
     reg  [7:0] ext_len;
     reg  [10:0] ptr_sum;
+    reg  [5:0] sum_ptr;
+    reg  sum_past;
     reg  [9:0] next_ptr;
     reg  this_fragment;
     reg  next_is_ext;
@@ -6888,8 +6832,10 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ext_len = 32'h0;
         end
         ptr_sum = ((((x_step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
+        sum_ptr = ptr_sum[(32'h1)+:(6)];
+        sum_past = |ptr_sum[(32'h7)+:(4)];
         next_ptr = ptr_sum[(32'h1)+:(10)];
-        if (|next_ptr[(32'h6)+:(4)]) begin
+        if (sum_past) begin
             next_ptr = 32'h3f;
         end
         this_fragment = x_nh_fragment & (|x_word[(32'h23)+:(13)] | x_word[32'h20]);
@@ -6957,8 +6903,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         unreachable = p_unreachable$q | (p_stepped$q & (p_past$q | (p_ptr$q > 64'h3c)));
         if (registered_takeover & beat_in[32'h0]) begin
             p_stepped$d = stepped;
-            p_ptr$d = ptr_sum[(32'h1)+:(6)];
-            p_past$d = |ptr_sum[(32'h7)+:(4)];
+            p_ptr$d = sum_ptr;
+            p_past$d = sum_past;
             p_live$d = next_is_ext & ~this_fragment;
             p_ended$d = ended;
             p_load$d = stepped | taking_over;
@@ -7005,8 +6951,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$d = next_is_ext & ~this_fragment;
         s_count$d = cur_count;
         s_ptr_out$d = cur_ptr;
-        s_ptr_stepped$d = ptr_sum[(32'h1)+:(6)];
-        s_ptr_past$d = |ptr_sum[(32'h7)+:(4)];
+        s_ptr_stepped$d = sum_ptr;
+        s_ptr_past$d = sum_past;
         if (registered_takeover) begin
             s_count$d = pre_count;
             s_ptr_out$d = pre_ptr;
@@ -9635,6 +9581,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [63:0] w;
     reg  [7:0] ext_len;
     reg  [10:0] ptr_sum;
+    reg  [5:0] sum_ptr;
+    reg  sum_past;
     reg  [9:0] next_ptr;
     reg  this_fragment;
     reg  next_is_ext;
@@ -10475,8 +10423,10 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ext_len = 32'h0;
         end
         ptr_sum = ((((x_step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
+        sum_ptr = ptr_sum[(32'h1)+:(6)];
+        sum_past = |ptr_sum[(32'h7)+:(4)];
         next_ptr = ptr_sum[(32'h1)+:(10)];
-        if (|next_ptr[(32'h6)+:(4)]) begin
+        if (sum_past) begin
             next_ptr = 32'h3f;
         end
         this_fragment = x_nh_fragment & (|x_word[(32'h23)+:(13)] | x_word[32'h20]);
@@ -10544,8 +10494,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         unreachable = p_unreachable$q | (p_stepped$q & (p_past$q | (p_ptr$q > 64'h3c)));
         if (registered_takeover & beat_in[32'h0]) begin
             p_stepped$d = stepped;
-            p_ptr$d = ptr_sum[(32'h1)+:(6)];
-            p_past$d = |ptr_sum[(32'h7)+:(4)];
+            p_ptr$d = sum_ptr;
+            p_past$d = sum_past;
             p_live$d = next_is_ext & ~this_fragment;
             p_ended$d = ended;
             p_load$d = stepped | taking_over;
@@ -10592,8 +10542,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$d = next_is_ext & ~this_fragment;
         s_count$d = cur_count;
         s_ptr_out$d = cur_ptr;
-        s_ptr_stepped$d = ptr_sum[(32'h1)+:(6)];
-        s_ptr_past$d = |ptr_sum[(32'h7)+:(4)];
+        s_ptr_stepped$d = sum_ptr;
+        s_ptr_past$d = sum_past;
         if (registered_takeover) begin
             s_count$d = pre_count;
             s_ptr_out$d = pre_ptr;
@@ -13222,6 +13172,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [63:0] w;
     reg  [7:0] ext_len;
     reg  [10:0] ptr_sum;
+    reg  [5:0] sum_ptr;
+    reg  sum_past;
     reg  [9:0] next_ptr;
     reg  this_fragment;
     reg  next_is_ext;
@@ -14062,8 +14014,10 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ext_len = 32'h0;
         end
         ptr_sum = ((((x_step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
+        sum_ptr = ptr_sum[(32'h1)+:(6)];
+        sum_past = |ptr_sum[(32'h7)+:(4)];
         next_ptr = ptr_sum[(32'h1)+:(10)];
-        if (|next_ptr[(32'h6)+:(4)]) begin
+        if (sum_past) begin
             next_ptr = 32'h3f;
         end
         this_fragment = x_nh_fragment & (|x_word[(32'h23)+:(13)] | x_word[32'h20]);
@@ -14131,8 +14085,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         unreachable = p_unreachable$q | (p_stepped$q & (p_past$q | (p_ptr$q > 64'h3c)));
         if (registered_takeover & beat_in[32'h0]) begin
             p_stepped$d = stepped;
-            p_ptr$d = ptr_sum[(32'h1)+:(6)];
-            p_past$d = |ptr_sum[(32'h7)+:(4)];
+            p_ptr$d = sum_ptr;
+            p_past$d = sum_past;
             p_live$d = next_is_ext & ~this_fragment;
             p_ended$d = ended;
             p_load$d = stepped | taking_over;
@@ -14179,8 +14133,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$d = next_is_ext & ~this_fragment;
         s_count$d = cur_count;
         s_ptr_out$d = cur_ptr;
-        s_ptr_stepped$d = ptr_sum[(32'h1)+:(6)];
-        s_ptr_past$d = |ptr_sum[(32'h7)+:(4)];
+        s_ptr_stepped$d = sum_ptr;
+        s_ptr_past$d = sum_past;
         if (registered_takeover) begin
             s_count$d = pre_count;
             s_ptr_out$d = pre_ptr;
@@ -16809,6 +16763,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [63:0] w;
     reg  [7:0] ext_len;
     reg  [10:0] ptr_sum;
+    reg  [5:0] sum_ptr;
+    reg  sum_past;
     reg  [9:0] next_ptr;
     reg  this_fragment;
     reg  next_is_ext;
@@ -17649,8 +17605,10 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ext_len = 32'h0;
         end
         ptr_sum = ((((x_step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
+        sum_ptr = ptr_sum[(32'h1)+:(6)];
+        sum_past = |ptr_sum[(32'h7)+:(4)];
         next_ptr = ptr_sum[(32'h1)+:(10)];
-        if (|next_ptr[(32'h6)+:(4)]) begin
+        if (sum_past) begin
             next_ptr = 32'h3f;
         end
         this_fragment = x_nh_fragment & (|x_word[(32'h23)+:(13)] | x_word[32'h20]);
@@ -17718,8 +17676,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         unreachable = p_unreachable$q | (p_stepped$q & (p_past$q | (p_ptr$q > 64'h3c)));
         if (registered_takeover & beat_in[32'h0]) begin
             p_stepped$d = stepped;
-            p_ptr$d = ptr_sum[(32'h1)+:(6)];
-            p_past$d = |ptr_sum[(32'h7)+:(4)];
+            p_ptr$d = sum_ptr;
+            p_past$d = sum_past;
             p_live$d = next_is_ext & ~this_fragment;
             p_ended$d = ended;
             p_load$d = stepped | taking_over;
@@ -17766,8 +17724,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_next_live$d = next_is_ext & ~this_fragment;
         s_count$d = cur_count;
         s_ptr_out$d = cur_ptr;
-        s_ptr_stepped$d = ptr_sum[(32'h1)+:(6)];
-        s_ptr_past$d = |ptr_sum[(32'h7)+:(4)];
+        s_ptr_stepped$d = sum_ptr;
+        s_ptr_past$d = sum_past;
         if (registered_takeover) begin
             s_count$d = pre_count;
             s_ptr_out$d = pre_ptr;

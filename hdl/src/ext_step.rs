@@ -401,6 +401,10 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     w: Signal<Local, Bits<64>>,
     ext_len: Signal<Local, Bits<8>>,
     ptr_sum: Signal<Local, Bits<11>>,
+    /// The next header's pointer as the sum's low bits, and whether the sum passed 63
+    /// (where the pointer saturates).
+    sum_ptr: Signal<Local, Bits<WORD_INDEX_BITS>>,
+    sum_past: Signal<Local, Bit>,
     next_ptr: Signal<Local, Bits<10>>,
     this_fragment: Signal<Local, Bit>,
     next_is_ext: Signal<Local, Bit>,
@@ -643,6 +647,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             w: Default::default(),
             ext_len: Default::default(),
             ptr_sum: Default::default(),
+            sum_ptr: Default::default(),
+            sum_past: Default::default(),
             next_ptr: Default::default(),
             this_fragment: Default::default(),
             next_is_ext: Default::default(),
@@ -913,8 +919,10 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.ptr_sum.next = ((bit_cast::<11, WORD_INDEX_BITS>(self.x_step_ptr.val()) << 1_u64)
             | 1_u64)
             + ((bit_cast::<11, 8>(self.ext_len.val()) << 1_u64) | 1_u64);
+        self.sum_ptr.next = self.ptr_sum.val().get_bits::<WORD_INDEX_BITS>(1);
+        self.sum_past.next = self.ptr_sum.val().get_bits::<4>(7).any();
         self.next_ptr.next = self.ptr_sum.val().get_bits::<10>(1);
-        if self.next_ptr.val().get_bits::<4>(6).any() {
+        if self.sum_past.val() {
             self.next_ptr.next = 63.into();
         }
         self.this_fragment.next = self.x_nh_fragment.val()
@@ -1031,8 +1039,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             | (self.p_stepped.q.val() & (self.p_past.q.val() | (self.p_ptr.q.val() > 60_u64)));
         if self.registered_takeover.val() & self.beat_in.val().get_bit(0) {
             self.p_stepped.d.next = self.stepped.val();
-            self.p_ptr.d.next = self.ptr_sum.val().get_bits::<WORD_INDEX_BITS>(1);
-            self.p_past.d.next = self.ptr_sum.val().get_bits::<4>(7).any();
+            self.p_ptr.d.next = self.sum_ptr.val();
+            self.p_past.d.next = self.sum_past.val();
             self.p_live.d.next = self.next_is_ext.val() & !self.this_fragment.val();
             self.p_ended.d.next = self.ended.val();
             self.p_load.d.next = self.stepped.val() | self.taking_over.val();
@@ -1088,8 +1096,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.s_next_live.d.next = self.next_is_ext.val() & !self.this_fragment.val();
         self.s_count.d.next = self.cur_count.val();
         self.s_ptr_out.d.next = self.cur_ptr.val();
-        self.s_ptr_stepped.d.next = self.ptr_sum.val().get_bits::<WORD_INDEX_BITS>(1);
-        self.s_ptr_past.d.next = self.ptr_sum.val().get_bits::<4>(7).any();
+        self.s_ptr_stepped.d.next = self.sum_ptr.val();
+        self.s_ptr_past.d.next = self.sum_past.val();
         if self.registered_takeover.val() {
             self.s_count.d.next = self.pre_count.val();
             self.s_ptr_out.d.next = self.pre_ptr.val();

@@ -212,8 +212,6 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     c_ip_fragment: DFF<Bit>,
     /// `v_ipv4 | v_ipv6`.
     c_ip: DFF<Bit>,
-    c_tcp: DFF<Bit>,
-    c_udp: DFF<Bit>,
     /// The 4-tuple type (and its Ex variant) the frame has if it passes every rule,
     /// chosen in step 2 so that step 3 only clears it on a failed rule.
     c_four_tuple: DFF<Bits<TYPE_BITS>>,
@@ -297,6 +295,9 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     rule_failed: Signal<Local, Bit>,
     /// The frame is a runt or fails a rule as an IP frame.
     bad_frame: Signal<Local, Bit>,
+    /// An IP frame with this flag fails (`bad_frame` without the "is IP" term, which
+    /// every IP class's verdict implies).
+    fails_as_ip: Signal<Local, Bit>,
     out_w1: Signal<Local, Bits<64>>,
     out_w2: Signal<Local, Bits<64>>,
     out_w3: Signal<Local, Bits<64>>,
@@ -430,8 +431,6 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             c_ipv6: Default::default(),
             c_ip_fragment: Default::default(),
             c_ip: Default::default(),
-            c_tcp: Default::default(),
-            c_udp: Default::default(),
             c_four_tuple: Default::default(),
             c_four_tuple_ex: Default::default(),
             four_tuple_now: Default::default(),
@@ -503,6 +502,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             l4_bias: Default::default(),
             v_ip: Default::default(),
             rule_failed: Default::default(),
+            fails_as_ip: Default::default(),
             out_w1: Default::default(),
             out_w2: Default::default(),
             out_w3: Default::default(),
@@ -589,8 +589,6 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             c_ipv6,
             c_ip_fragment,
             c_ip,
-            c_tcp,
-            c_udp,
             c_four_tuple,
             c_four_tuple_ex,
             c_ex_src,
@@ -841,8 +839,6 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         self.c_ipv6.d.next = self.v_ipv6.q.val();
         self.c_ip.d.next = self.v_ip.val();
         self.c_ip_fragment.d.next = self.v_ip.val() & self.v_fragment.q.val();
-        self.c_tcp.d.next = self.v_tcp.q.val();
-        self.c_udp.d.next = self.v_udp.q.val();
         self.four_tuple_now.next = 0.into();
         self.four_tuple_ex_now.next = 0.into();
         if self.v_ipv4.q.val() & self.v_tcp.q.val() {
@@ -875,22 +871,19 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             | self.c_datagram_over.q.val();
         self.bad_frame.next =
             self.c_runt_or_broken_walk.q.val() | (self.c_ip.q.val() & self.rule_failed.val());
-        self.good_ipv4.next =
-            self.c_ipv4.q.val() & !self.c_runt_or_broken_walk.q.val() & !self.rule_failed.val();
-        self.good_ipv6.next =
-            self.c_ipv6.q.val() & !self.c_runt_or_broken_walk.q.val() & !self.rule_failed.val();
+        self.fails_as_ip.next = self.c_runt_or_broken_walk.q.val() | self.rule_failed.val();
+        self.good_ipv4.next = self.c_ipv4.q.val() & !self.fails_as_ip.val();
+        self.good_ipv6.next = self.c_ipv6.q.val() & !self.fails_as_ip.val();
         self.result_q.d.next = self.c_valid.q.val();
         self.length_q.d.next = self.c_length.q.val();
         self.malformed_q.d.next = self.bad_frame.val();
         self.ipv4_q.d.next = self.good_ipv4.val();
         self.ipv6_q.d.next = self.good_ipv6.val();
-        self.fragment_q.d.next = self.c_ip_fragment.q.val()
-            & !self.c_runt_or_broken_walk.q.val()
-            & !self.rule_failed.val();
+        self.fragment_q.d.next = self.c_ip_fragment.q.val() & !self.fails_as_ip.val();
         self.four_tuple_q.d.next = self.c_four_tuple.q.val();
         self.four_tuple_ex_q.d.next = self.c_four_tuple_ex.q.val();
         // (Only an IP frame has a 4-tuple type.)
-        if self.c_runt_or_broken_walk.q.val() | self.rule_failed.val() {
+        if self.fails_as_ip.val() {
             self.four_tuple_q.d.next = 0.into();
             self.four_tuple_ex_q.d.next = 0.into();
         }
