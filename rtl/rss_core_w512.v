@@ -145,6 +145,7 @@ module rss_core (
     wire  [7:0] l3$next_header;
     wire  l3$walk_live;
     wire  [5:0] l3$walk_ptr;
+    wire  [2:0] l3$word_flags;
     reg  ext1$clock;
     reg  ext1$reset;
     reg  [613:0] ext1$beat_in;
@@ -163,6 +164,7 @@ module rss_core (
     reg  [3:0] ext1$ihl_in;
     reg  [5:0] ext1$l4_word_in;
     reg  [5:0] ext1$l4_before_in;
+    reg  [2:0] ext1$word_flags_in;
     wire  [613:0] ext1$beat_out;
     wire  ext1$walk_ready_out;
     wire  ext1$walk_live_out;
@@ -197,6 +199,7 @@ module rss_core (
     reg  [3:0] ext2$ihl_in;
     reg  [5:0] ext2$l4_word_in;
     reg  [5:0] ext2$l4_before_in;
+    reg  [2:0] ext2$word_flags_in;
     wire  [613:0] ext2$beat_out;
     wire  ext2$walk_ready_out;
     wire  ext2$walk_live_out;
@@ -231,6 +234,7 @@ module rss_core (
     reg  [3:0] ext3$ihl_in;
     reg  [5:0] ext3$l4_word_in;
     reg  [5:0] ext3$l4_before_in;
+    reg  [2:0] ext3$word_flags_in;
     wire  [613:0] ext3$beat_out;
     wire  ext3$walk_ready_out;
     wire  ext3$walk_live_out;
@@ -265,6 +269,7 @@ module rss_core (
     reg  [3:0] ext4$ihl_in;
     reg  [5:0] ext4$l4_word_in;
     reg  [5:0] ext4$l4_before_in;
+    reg  [2:0] ext4$word_flags_in;
     wire  [613:0] ext4$beat_out;
     wire  ext4$walk_ready_out;
     wire  ext4$walk_live_out;
@@ -657,7 +662,8 @@ module rss_core (
         .ihl(l3$ihl),
         .next_header(l3$next_header),
         .walk_live(l3$walk_live),
-        .walk_ptr(l3$walk_ptr)
+        .walk_ptr(l3$walk_ptr),
+        .word_flags(l3$word_flags)
     );
     rss_core__ext1 ext1(
         .clock(ext1$clock),
@@ -678,6 +684,7 @@ module rss_core (
         .ihl_in(ext1$ihl_in),
         .l4_word_in(ext1$l4_word_in),
         .l4_before_in(ext1$l4_before_in),
+        .word_flags_in(ext1$word_flags_in),
         .beat_out(ext1$beat_out),
         .walk_ready_out(ext1$walk_ready_out),
         .walk_live_out(ext1$walk_live_out),
@@ -714,6 +721,7 @@ module rss_core (
         .ihl_in(ext2$ihl_in),
         .l4_word_in(ext2$l4_word_in),
         .l4_before_in(ext2$l4_before_in),
+        .word_flags_in(ext2$word_flags_in),
         .beat_out(ext2$beat_out),
         .walk_ready_out(ext2$walk_ready_out),
         .walk_live_out(ext2$walk_live_out),
@@ -750,6 +758,7 @@ module rss_core (
         .ihl_in(ext3$ihl_in),
         .l4_word_in(ext3$l4_word_in),
         .l4_before_in(ext3$l4_before_in),
+        .word_flags_in(ext3$word_flags_in),
         .beat_out(ext3$beat_out),
         .walk_ready_out(ext3$walk_ready_out),
         .walk_live_out(ext3$walk_live_out),
@@ -786,6 +795,7 @@ module rss_core (
         .ihl_in(ext4$ihl_in),
         .l4_word_in(ext4$l4_word_in),
         .l4_before_in(ext4$l4_before_in),
+        .word_flags_in(ext4$word_flags_in),
         .beat_out(ext4$beat_out),
         .walk_ready_out(ext4$walk_ready_out),
         .walk_live_out(ext4$walk_live_out),
@@ -1343,6 +1353,7 @@ module rss_core (
         ext1$ihl_in = l3$ihl;
         ext1$l4_word_in = 32'h0;
         ext1$l4_before_in = 32'h0;
+        ext1$word_flags_in = l3$word_flags;
         ext2$beat_in = ext1$beat_out;
         ext2$walk_ready_in = ext1$walk_ready_out;
         ext2$walk_live_in = ext1$walk_live_out;
@@ -1359,6 +1370,7 @@ module rss_core (
         ext2$ihl_in = ext1$ihl_out;
         ext2$l4_word_in = ext1$l4_word_out;
         ext2$l4_before_in = ext1$l4_before_out;
+        ext2$word_flags_in = 32'h0;
         ext3$beat_in = ext2$beat_out;
         ext3$walk_ready_in = ext2$walk_ready_out;
         ext3$walk_live_in = ext2$walk_live_out;
@@ -1375,6 +1387,7 @@ module rss_core (
         ext3$ihl_in = ext2$ihl_out;
         ext3$l4_word_in = ext2$l4_word_out;
         ext3$l4_before_in = ext2$l4_before_out;
+        ext3$word_flags_in = 32'h0;
         ext4$beat_in = ext3$beat_out;
         ext4$walk_ready_in = ext3$walk_ready_out;
         ext4$walk_live_in = ext3$walk_live_out;
@@ -1391,6 +1404,7 @@ module rss_core (
         ext4$ihl_in = ext3$ihl_out;
         ext4$l4_word_in = ext3$l4_word_out;
         ext4$l4_before_in = ext3$l4_before_out;
+        ext4$word_flags_in = 32'h0;
         capture$beat = ext4$beat_out;
         capture$walk_ready = ext4$walk_ready_out;
         capture$walk_live = ext4$walk_live_out;
@@ -5578,7 +5592,7 @@ module rss_core__drops(d,q,clock);
 endmodule // rss_core__drops
 
 
-module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
+module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
     
     // Module arguments
     input wire  clock;
@@ -5599,6 +5613,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [3:0] ihl_in;
     input wire  [5:0] l4_word_in;
     input wire  [5:0] l4_before_in;
+    input wire  [2:0] word_flags_in;
     output reg  [613:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
@@ -5625,6 +5640,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  destination_options = 8'h3c;
     localparam  home_address = 8'hc9;
     localparam  max_steps = 3'b1;
+    localparam  last_step = 3'b0;
     localparam  passthrough = 1'b0;
     localparam  first_only = 1'b1;
     localparam  first_ext = 6'b1001;
@@ -5684,6 +5700,15 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] countdown$d;
     wire  [7:0] countdown$q;
     reg  countdown$clock;
+    reg  done_if_stepped_q$d;
+    wire  done_if_stepped_q$q;
+    reg  done_if_stepped_q$clock;
+    reg  done_if_not_q$d;
+    wire  done_if_not_q$q;
+    reg  done_if_not_q$clock;
+    reg  [7:0] count_onehot$d;
+    wire  [7:0] count_onehot$q;
+    reg  count_onehot$clock;
     reg  lost_q$d;
     wire  lost_q$q;
     reg  lost_q$clock;
@@ -5831,15 +5856,12 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] s_address_ptr$d;
     wire  [5:0] s_address_ptr$q;
     reg  s_address_ptr$clock;
-    reg  [16:0] s_offset$d;
-    wire  [16:0] s_offset$q;
-    reg  s_offset$clock;
-    reg  [17:0] s_room$d;
-    wire  [17:0] s_room$q;
-    reg  s_room$clock;
-    reg  [8:0] s_check_words$d;
-    wire  [8:0] s_check_words$q;
-    reg  s_check_words$clock;
+    reg  [9:0] s_past_header$d;
+    wire  [9:0] s_past_header$q;
+    reg  s_past_header$clock;
+    reg  [14:0] s_end_words$d;
+    wire  [14:0] s_end_words$q;
+    reg  s_end_words$clock;
     reg  s_too_long$d;
     wire  s_too_long$q;
     reg  s_too_long$clock;
@@ -6094,6 +6116,21 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(countdown$q),
         .clock(countdown$clock)
     );
+    rss_core__ext1__done_if_stepped_q done_if_stepped_q(
+        .d(done_if_stepped_q$d),
+        .q(done_if_stepped_q$q),
+        .clock(done_if_stepped_q$clock)
+    );
+    rss_core__ext1__done_if_not_q done_if_not_q(
+        .d(done_if_not_q$d),
+        .q(done_if_not_q$q),
+        .clock(done_if_not_q$clock)
+    );
+    rss_core__ext1__count_onehot count_onehot(
+        .d(count_onehot$d),
+        .q(count_onehot$q),
+        .clock(count_onehot$clock)
+    );
     rss_core__ext1__lost_q lost_q(
         .d(lost_q$d),
         .q(lost_q$q),
@@ -6339,20 +6376,15 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_address_ptr$q),
         .clock(s_address_ptr$clock)
     );
-    rss_core__ext1__s_offset s_offset(
-        .d(s_offset$d),
-        .q(s_offset$q),
-        .clock(s_offset$clock)
+    rss_core__ext1__s_past_header s_past_header(
+        .d(s_past_header$d),
+        .q(s_past_header$q),
+        .clock(s_past_header$clock)
     );
-    rss_core__ext1__s_room s_room(
-        .d(s_room$d),
-        .q(s_room$q),
-        .clock(s_room$clock)
-    );
-    rss_core__ext1__s_check_words s_check_words(
-        .d(s_check_words$d),
-        .q(s_check_words$q),
-        .clock(s_check_words$clock)
+    rss_core__ext1__s_end_words s_end_words(
+        .d(s_end_words$d),
+        .q(s_end_words$q),
+        .clock(s_end_words$clock)
     );
     rss_core__ext1__s_too_long s_too_long(
         .d(s_too_long$d),
@@ -6542,6 +6574,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         p_unreachable$clock = clock;
         here_q$clock = clock;
         countdown$clock = clock;
+        done_if_stepped_q$clock = clock;
+        done_if_not_q$clock = clock;
+        count_onehot$clock = clock;
         lost_q$clock = clock;
         here2_q$clock = clock;
         end_plus_q$clock = clock;
@@ -6591,9 +6626,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b4_is1$clock = clock;
         s_b5_is0$clock = clock;
         s_address_ptr$clock = clock;
-        s_offset$clock = clock;
-        s_room$clock = clock;
-        s_check_words$clock = clock;
+        s_past_header$clock = clock;
+        s_end_words$clock = clock;
         s_too_long$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
@@ -6643,6 +6677,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         p_unreachable$d = p_unreachable$q;
         here_q$d = here_q$q;
         countdown$d = countdown$q;
+        done_if_stepped_q$d = done_if_stepped_q$q;
+        done_if_not_q$d = done_if_not_q$q;
+        count_onehot$d = count_onehot$q;
         lost_q$d = lost_q$q;
         here2_q$d = here2_q$q;
         end_plus_q$d = end_plus_q$q;
@@ -6692,9 +6729,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b4_is1$d = s_b4_is1$q;
         s_b5_is0$d = s_b5_is0$q;
         s_address_ptr$d = s_address_ptr$q;
-        s_offset$d = s_offset$q;
-        s_room$d = s_room$q;
-        s_check_words$d = s_check_words$q;
+        s_past_header$d = s_past_header$q;
+        s_end_words$d = s_end_words$q;
         s_too_long$d = s_too_long$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
@@ -6769,7 +6805,10 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (registered_takeover) begin
             step_started = started$q & ~beat_in[32'h1];
             step_nh_fragment = nh_fragment_q$q;
-            step_done = ~eff_live | (eff_count == max_steps);
+            step_done = done_if_not_q$q;
+            if (p_stepped$q) begin
+                step_done = done_if_stepped_q$q;
+            end
         end
         step_ptr = cur_ptr;
         if (registered_takeover) begin
@@ -6841,6 +6880,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         this_fragment = x_nh_fragment & (|x_word[(32'h23)+:(13)] | x_word[32'h20]);
         next_nh_fragment = x_word[(32'h38)+:(8)] == fragment_header;
         next_is_ext = (x_word[(32'h38)+:(8)] == hop_by_hop) | (x_word[(32'h38)+:(8)] == routing) | next_nh_fragment | (x_word[(32'h38)+:(8)] == destination_options);
+        if (registered_takeover) begin
+            this_fragment = x_nh_fragment & word_flags_in[32'h2];
+            next_nh_fragment = word_flags_in[32'h1];
+            next_is_ext = word_flags_in[32'h0];
+        end
         b1 = x_word[(32'h30)+:(8)];
         b2 = x_word[(32'h28)+:(8)];
         b3 = x_word[(32'h20)+:(8)];
@@ -6856,8 +6900,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b4_is1$d = b4 == 64'h1;
         s_b5_is0$d = b5 == 64'h0;
         s_address_ptr$d = x_ptr + 64'h1;
-        s_offset$d = ((x_ptr - 64'h4) & 17'h1ffff) << 64'h3;
-        s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
+        s_past_header$d = ptr_sum[(32'h1)+:(10)];
         s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
         room_held = ((end_in) & 18'h3ffff) - (((ptr_q$q - 64'h4) & 18'h3ffff) << 64'h3);
         room_taken = ((end_in) & 18'h3ffff) - (((walk_ptr_in - 64'h4) & 18'h3ffff) << 64'h3);
@@ -6866,9 +6909,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             room = room_taken;
         end
         end_plus_q$d = ((end_in) & 18'h3ffff) + 64'h20;
-        if (registered_takeover) begin
-            room = end_plus_q$q - (((eff_ptr) & 18'h3ffff) << 64'h3);
-        end
+        s_end_words$d = end_plus_q$q[(32'h3)+:(15)];
         live_before = cur_live;
         pre_count = cur_count;
         pre_ptr = cur_ptr;
@@ -6893,6 +6934,13 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             live_q$d = cur_live;
             if (registered_takeover) begin
                 count$d = pre_count;
+                count_onehot$d = count_onehot$q;
+                if (p_stepped$q) begin
+                    count_onehot$d = count_onehot$q << 64'h1;
+                end
+                if (beat_in[32'h1]) begin
+                    count_onehot$d = 32'h1;
+                end
                 ptr_q$d = pre_ptr;
                 live_q$d = live_before;
             end
@@ -6961,7 +7009,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$d = stepped;
         s_ended$d = ended;
         s_fragment$d = this_fragment;
-        s_room$d = room;
         s_end$d = end_in;
         s_bad_in$d = bad_in;
         s_fragment_in$d = fragment_in;
@@ -6978,7 +7025,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             s_count$d = t_count$q;
             s_stepped$d = t_stepped$q;
             s_ended$d = t_ended$q;
-            s_room$d = t_room$q;
             s_end$d = t_end$q;
             s_bad_in$d = t_bad_in$q;
             s_fragment_in$d = t_fragment_in$q;
@@ -7038,8 +7084,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_ex_src = 1'b0;
             cur_ex_dst = 1'b0;
         end
-        header_end = s_offset$q + (((s_check_words$q) & 17'h1ffff) << 64'h3);
-        too_long = s_room$q[32'h11] | (((((s_check_words$q) & 12'hfff) << 64'h3) & 17'h1ffff) > s_room$q[(32'h0)+:(17)]);
+        header_end = ((s_past_header$q - 64'h4) & 17'h1ffff) << 64'h3;
+        too_long = ((s_past_header$q) & 15'h7fff) > s_end_words$q;
         if (split_step) begin
             too_long = s_too_long$q;
         end
@@ -7111,6 +7157,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
         end
+        done_if_stepped_q$d = ~p_live$d | count_onehot$d[last_step];
+        done_if_not_q$d = ~live_q$d | count_onehot$d[max_steps];
         beat_out = beat_q$q;
         walk_ready_out = ready_o$q;
         walk_live_out = live_o$q;
@@ -7226,6 +7274,25 @@ module rss_core__ext1__count(d,q,clock);
 endmodule // rss_core__ext1__count
 
 
+module rss_core__ext1__count_onehot(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__count_onehot
+
+
 module rss_core__ext1__countdown(d,q,clock);
     
     // Module arguments
@@ -7243,6 +7310,44 @@ module rss_core__ext1__countdown(d,q,clock);
     end
           
 endmodule // rss_core__ext1__countdown
+
+
+module rss_core__ext1__done_if_not_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__done_if_not_q
+
+
+module rss_core__ext1__done_if_stepped_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__done_if_stepped_q
 
 
 module rss_core__ext1__end_o(d,q,clock);
@@ -8276,25 +8381,6 @@ module rss_core__ext1__s_beat(d,q,clock);
 endmodule // rss_core__ext1__s_beat
 
 
-module rss_core__ext1__s_check_words(d,q,clock);
-    
-    // Module arguments
-    input wire  [8:0] d;
-    output reg  [8:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 9'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__s_check_words
-
-
 module rss_core__ext1__s_count(d,q,clock);
     
     // Module arguments
@@ -8331,6 +8417,25 @@ module rss_core__ext1__s_end(d,q,clock);
     end
           
 endmodule // rss_core__ext1__s_end
+
+
+module rss_core__ext1__s_end_words(d,q,clock);
+    
+    // Module arguments
+    input wire  [14:0] d;
+    output reg  [14:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 15'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_end_words
 
 
 module rss_core__ext1__s_ended(d,q,clock);
@@ -8580,23 +8685,23 @@ module rss_core__ext1__s_nh_out(d,q,clock);
 endmodule // rss_core__ext1__s_nh_out
 
 
-module rss_core__ext1__s_offset(d,q,clock);
+module rss_core__ext1__s_past_header(d,q,clock);
     
     // Module arguments
-    input wire  [16:0] d;
-    output reg  [16:0] q;
+    input wire  [9:0] d;
+    output reg  [9:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 17'h0;
+       q = 10'h0;
     end
     
     always @(posedge clock) begin
        q <= d;
     end
           
-endmodule // rss_core__ext1__s_offset
+endmodule // rss_core__ext1__s_past_header
 
 
 module rss_core__ext1__s_ptr_out(d,q,clock);
@@ -8654,25 +8759,6 @@ module rss_core__ext1__s_ptr_stepped(d,q,clock);
     end
           
 endmodule // rss_core__ext1__s_ptr_stepped
-
-
-module rss_core__ext1__s_room(d,q,clock);
-    
-    // Module arguments
-    input wire  [17:0] d;
-    output reg  [17:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 18'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__s_room
 
 
 module rss_core__ext1__s_routing_type2(d,q,clock);
@@ -9169,7 +9255,7 @@ module rss_core__ext1__t_word(d,q,clock);
 endmodule // rss_core__ext1__t_word
 
 
-module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
+module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
     
     // Module arguments
     input wire  clock;
@@ -9190,6 +9276,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [3:0] ihl_in;
     input wire  [5:0] l4_word_in;
     input wire  [5:0] l4_before_in;
+    input wire  [2:0] word_flags_in;
     output reg  [613:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
@@ -9216,6 +9303,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  destination_options = 8'h3c;
     localparam  home_address = 8'hc9;
     localparam  max_steps = 3'b1;
+    localparam  last_step = 3'b0;
     localparam  passthrough = 1'b0;
     localparam  first_only = 1'b0;
     localparam  first_ext = 6'b1001;
@@ -9275,6 +9363,15 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] countdown$d;
     wire  [7:0] countdown$q;
     reg  countdown$clock;
+    reg  done_if_stepped_q$d;
+    wire  done_if_stepped_q$q;
+    reg  done_if_stepped_q$clock;
+    reg  done_if_not_q$d;
+    wire  done_if_not_q$q;
+    reg  done_if_not_q$clock;
+    reg  [7:0] count_onehot$d;
+    wire  [7:0] count_onehot$q;
+    reg  count_onehot$clock;
     reg  lost_q$d;
     wire  lost_q$q;
     reg  lost_q$clock;
@@ -9422,15 +9519,12 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] s_address_ptr$d;
     wire  [5:0] s_address_ptr$q;
     reg  s_address_ptr$clock;
-    reg  [16:0] s_offset$d;
-    wire  [16:0] s_offset$q;
-    reg  s_offset$clock;
-    reg  [17:0] s_room$d;
-    wire  [17:0] s_room$q;
-    reg  s_room$clock;
-    reg  [8:0] s_check_words$d;
-    wire  [8:0] s_check_words$q;
-    reg  s_check_words$clock;
+    reg  [9:0] s_past_header$d;
+    wire  [9:0] s_past_header$q;
+    reg  s_past_header$clock;
+    reg  [14:0] s_end_words$d;
+    wire  [14:0] s_end_words$q;
+    reg  s_end_words$clock;
     reg  s_too_long$d;
     wire  s_too_long$q;
     reg  s_too_long$clock;
@@ -9685,6 +9779,21 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(countdown$q),
         .clock(countdown$clock)
     );
+    rss_core__ext2__done_if_stepped_q done_if_stepped_q(
+        .d(done_if_stepped_q$d),
+        .q(done_if_stepped_q$q),
+        .clock(done_if_stepped_q$clock)
+    );
+    rss_core__ext2__done_if_not_q done_if_not_q(
+        .d(done_if_not_q$d),
+        .q(done_if_not_q$q),
+        .clock(done_if_not_q$clock)
+    );
+    rss_core__ext2__count_onehot count_onehot(
+        .d(count_onehot$d),
+        .q(count_onehot$q),
+        .clock(count_onehot$clock)
+    );
     rss_core__ext2__lost_q lost_q(
         .d(lost_q$d),
         .q(lost_q$q),
@@ -9930,20 +10039,15 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_address_ptr$q),
         .clock(s_address_ptr$clock)
     );
-    rss_core__ext2__s_offset s_offset(
-        .d(s_offset$d),
-        .q(s_offset$q),
-        .clock(s_offset$clock)
+    rss_core__ext2__s_past_header s_past_header(
+        .d(s_past_header$d),
+        .q(s_past_header$q),
+        .clock(s_past_header$clock)
     );
-    rss_core__ext2__s_room s_room(
-        .d(s_room$d),
-        .q(s_room$q),
-        .clock(s_room$clock)
-    );
-    rss_core__ext2__s_check_words s_check_words(
-        .d(s_check_words$d),
-        .q(s_check_words$q),
-        .clock(s_check_words$clock)
+    rss_core__ext2__s_end_words s_end_words(
+        .d(s_end_words$d),
+        .q(s_end_words$q),
+        .clock(s_end_words$clock)
     );
     rss_core__ext2__s_too_long s_too_long(
         .d(s_too_long$d),
@@ -10133,6 +10237,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         p_unreachable$clock = clock;
         here_q$clock = clock;
         countdown$clock = clock;
+        done_if_stepped_q$clock = clock;
+        done_if_not_q$clock = clock;
+        count_onehot$clock = clock;
         lost_q$clock = clock;
         here2_q$clock = clock;
         end_plus_q$clock = clock;
@@ -10182,9 +10289,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b4_is1$clock = clock;
         s_b5_is0$clock = clock;
         s_address_ptr$clock = clock;
-        s_offset$clock = clock;
-        s_room$clock = clock;
-        s_check_words$clock = clock;
+        s_past_header$clock = clock;
+        s_end_words$clock = clock;
         s_too_long$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
@@ -10234,6 +10340,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         p_unreachable$d = p_unreachable$q;
         here_q$d = here_q$q;
         countdown$d = countdown$q;
+        done_if_stepped_q$d = done_if_stepped_q$q;
+        done_if_not_q$d = done_if_not_q$q;
+        count_onehot$d = count_onehot$q;
         lost_q$d = lost_q$q;
         here2_q$d = here2_q$q;
         end_plus_q$d = end_plus_q$q;
@@ -10283,9 +10392,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b4_is1$d = s_b4_is1$q;
         s_b5_is0$d = s_b5_is0$q;
         s_address_ptr$d = s_address_ptr$q;
-        s_offset$d = s_offset$q;
-        s_room$d = s_room$q;
-        s_check_words$d = s_check_words$q;
+        s_past_header$d = s_past_header$q;
+        s_end_words$d = s_end_words$q;
         s_too_long$d = s_too_long$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
@@ -10360,7 +10468,10 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (registered_takeover) begin
             step_started = started$q & ~beat_in[32'h1];
             step_nh_fragment = nh_fragment_q$q;
-            step_done = ~eff_live | (eff_count == max_steps);
+            step_done = done_if_not_q$q;
+            if (p_stepped$q) begin
+                step_done = done_if_stepped_q$q;
+            end
         end
         step_ptr = cur_ptr;
         if (registered_takeover) begin
@@ -10432,6 +10543,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         this_fragment = x_nh_fragment & (|x_word[(32'h23)+:(13)] | x_word[32'h20]);
         next_nh_fragment = x_word[(32'h38)+:(8)] == fragment_header;
         next_is_ext = (x_word[(32'h38)+:(8)] == hop_by_hop) | (x_word[(32'h38)+:(8)] == routing) | next_nh_fragment | (x_word[(32'h38)+:(8)] == destination_options);
+        if (registered_takeover) begin
+            this_fragment = x_nh_fragment & word_flags_in[32'h2];
+            next_nh_fragment = word_flags_in[32'h1];
+            next_is_ext = word_flags_in[32'h0];
+        end
         b1 = x_word[(32'h30)+:(8)];
         b2 = x_word[(32'h28)+:(8)];
         b3 = x_word[(32'h20)+:(8)];
@@ -10447,8 +10563,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b4_is1$d = b4 == 64'h1;
         s_b5_is0$d = b5 == 64'h0;
         s_address_ptr$d = x_ptr + 64'h1;
-        s_offset$d = ((x_ptr - 64'h4) & 17'h1ffff) << 64'h3;
-        s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
+        s_past_header$d = ptr_sum[(32'h1)+:(10)];
         s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
         room_held = ((end_in) & 18'h3ffff) - (((ptr_q$q - 64'h4) & 18'h3ffff) << 64'h3);
         room_taken = ((end_in) & 18'h3ffff) - (((walk_ptr_in - 64'h4) & 18'h3ffff) << 64'h3);
@@ -10457,9 +10572,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             room = room_taken;
         end
         end_plus_q$d = ((end_in) & 18'h3ffff) + 64'h20;
-        if (registered_takeover) begin
-            room = end_plus_q$q - (((eff_ptr) & 18'h3ffff) << 64'h3);
-        end
+        s_end_words$d = end_plus_q$q[(32'h3)+:(15)];
         live_before = cur_live;
         pre_count = cur_count;
         pre_ptr = cur_ptr;
@@ -10484,6 +10597,13 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             live_q$d = cur_live;
             if (registered_takeover) begin
                 count$d = pre_count;
+                count_onehot$d = count_onehot$q;
+                if (p_stepped$q) begin
+                    count_onehot$d = count_onehot$q << 64'h1;
+                end
+                if (beat_in[32'h1]) begin
+                    count_onehot$d = 32'h1;
+                end
                 ptr_q$d = pre_ptr;
                 live_q$d = live_before;
             end
@@ -10552,7 +10672,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$d = stepped;
         s_ended$d = ended;
         s_fragment$d = this_fragment;
-        s_room$d = room;
         s_end$d = end_in;
         s_bad_in$d = bad_in;
         s_fragment_in$d = fragment_in;
@@ -10569,7 +10688,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             s_count$d = t_count$q;
             s_stepped$d = t_stepped$q;
             s_ended$d = t_ended$q;
-            s_room$d = t_room$q;
             s_end$d = t_end$q;
             s_bad_in$d = t_bad_in$q;
             s_fragment_in$d = t_fragment_in$q;
@@ -10629,8 +10747,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_ex_src = 1'b0;
             cur_ex_dst = 1'b0;
         end
-        header_end = s_offset$q + (((s_check_words$q) & 17'h1ffff) << 64'h3);
-        too_long = s_room$q[32'h11] | (((((s_check_words$q) & 12'hfff) << 64'h3) & 17'h1ffff) > s_room$q[(32'h0)+:(17)]);
+        header_end = ((s_past_header$q - 64'h4) & 17'h1ffff) << 64'h3;
+        too_long = ((s_past_header$q) & 15'h7fff) > s_end_words$q;
         if (split_step) begin
             too_long = s_too_long$q;
         end
@@ -10702,6 +10820,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
         end
+        done_if_stepped_q$d = ~p_live$d | count_onehot$d[last_step];
+        done_if_not_q$d = ~live_q$d | count_onehot$d[max_steps];
         beat_out = beat_q$q;
         walk_ready_out = ready_o$q;
         walk_live_out = live_o$q;
@@ -10817,6 +10937,25 @@ module rss_core__ext2__count(d,q,clock);
 endmodule // rss_core__ext2__count
 
 
+module rss_core__ext2__count_onehot(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__count_onehot
+
+
 module rss_core__ext2__countdown(d,q,clock);
     
     // Module arguments
@@ -10834,6 +10973,44 @@ module rss_core__ext2__countdown(d,q,clock);
     end
           
 endmodule // rss_core__ext2__countdown
+
+
+module rss_core__ext2__done_if_not_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__done_if_not_q
+
+
+module rss_core__ext2__done_if_stepped_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__done_if_stepped_q
 
 
 module rss_core__ext2__end_o(d,q,clock);
@@ -11867,25 +12044,6 @@ module rss_core__ext2__s_beat(d,q,clock);
 endmodule // rss_core__ext2__s_beat
 
 
-module rss_core__ext2__s_check_words(d,q,clock);
-    
-    // Module arguments
-    input wire  [8:0] d;
-    output reg  [8:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 9'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__s_check_words
-
-
 module rss_core__ext2__s_count(d,q,clock);
     
     // Module arguments
@@ -11922,6 +12080,25 @@ module rss_core__ext2__s_end(d,q,clock);
     end
           
 endmodule // rss_core__ext2__s_end
+
+
+module rss_core__ext2__s_end_words(d,q,clock);
+    
+    // Module arguments
+    input wire  [14:0] d;
+    output reg  [14:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 15'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_end_words
 
 
 module rss_core__ext2__s_ended(d,q,clock);
@@ -12171,23 +12348,23 @@ module rss_core__ext2__s_nh_out(d,q,clock);
 endmodule // rss_core__ext2__s_nh_out
 
 
-module rss_core__ext2__s_offset(d,q,clock);
+module rss_core__ext2__s_past_header(d,q,clock);
     
     // Module arguments
-    input wire  [16:0] d;
-    output reg  [16:0] q;
+    input wire  [9:0] d;
+    output reg  [9:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 17'h0;
+       q = 10'h0;
     end
     
     always @(posedge clock) begin
        q <= d;
     end
           
-endmodule // rss_core__ext2__s_offset
+endmodule // rss_core__ext2__s_past_header
 
 
 module rss_core__ext2__s_ptr_out(d,q,clock);
@@ -12245,25 +12422,6 @@ module rss_core__ext2__s_ptr_stepped(d,q,clock);
     end
           
 endmodule // rss_core__ext2__s_ptr_stepped
-
-
-module rss_core__ext2__s_room(d,q,clock);
-    
-    // Module arguments
-    input wire  [17:0] d;
-    output reg  [17:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 18'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__s_room
 
 
 module rss_core__ext2__s_routing_type2(d,q,clock);
@@ -12760,7 +12918,7 @@ module rss_core__ext2__t_word(d,q,clock);
 endmodule // rss_core__ext2__t_word
 
 
-module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
+module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
     
     // Module arguments
     input wire  clock;
@@ -12781,6 +12939,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [3:0] ihl_in;
     input wire  [5:0] l4_word_in;
     input wire  [5:0] l4_before_in;
+    input wire  [2:0] word_flags_in;
     output reg  [613:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
@@ -12807,6 +12966,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  destination_options = 8'h3c;
     localparam  home_address = 8'hc9;
     localparam  max_steps = 3'b1;
+    localparam  last_step = 3'b0;
     localparam  passthrough = 1'b0;
     localparam  first_only = 1'b0;
     localparam  first_ext = 6'b1001;
@@ -12866,6 +13026,15 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] countdown$d;
     wire  [7:0] countdown$q;
     reg  countdown$clock;
+    reg  done_if_stepped_q$d;
+    wire  done_if_stepped_q$q;
+    reg  done_if_stepped_q$clock;
+    reg  done_if_not_q$d;
+    wire  done_if_not_q$q;
+    reg  done_if_not_q$clock;
+    reg  [7:0] count_onehot$d;
+    wire  [7:0] count_onehot$q;
+    reg  count_onehot$clock;
     reg  lost_q$d;
     wire  lost_q$q;
     reg  lost_q$clock;
@@ -13013,15 +13182,12 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] s_address_ptr$d;
     wire  [5:0] s_address_ptr$q;
     reg  s_address_ptr$clock;
-    reg  [16:0] s_offset$d;
-    wire  [16:0] s_offset$q;
-    reg  s_offset$clock;
-    reg  [17:0] s_room$d;
-    wire  [17:0] s_room$q;
-    reg  s_room$clock;
-    reg  [8:0] s_check_words$d;
-    wire  [8:0] s_check_words$q;
-    reg  s_check_words$clock;
+    reg  [9:0] s_past_header$d;
+    wire  [9:0] s_past_header$q;
+    reg  s_past_header$clock;
+    reg  [14:0] s_end_words$d;
+    wire  [14:0] s_end_words$q;
+    reg  s_end_words$clock;
     reg  s_too_long$d;
     wire  s_too_long$q;
     reg  s_too_long$clock;
@@ -13276,6 +13442,21 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(countdown$q),
         .clock(countdown$clock)
     );
+    rss_core__ext3__done_if_stepped_q done_if_stepped_q(
+        .d(done_if_stepped_q$d),
+        .q(done_if_stepped_q$q),
+        .clock(done_if_stepped_q$clock)
+    );
+    rss_core__ext3__done_if_not_q done_if_not_q(
+        .d(done_if_not_q$d),
+        .q(done_if_not_q$q),
+        .clock(done_if_not_q$clock)
+    );
+    rss_core__ext3__count_onehot count_onehot(
+        .d(count_onehot$d),
+        .q(count_onehot$q),
+        .clock(count_onehot$clock)
+    );
     rss_core__ext3__lost_q lost_q(
         .d(lost_q$d),
         .q(lost_q$q),
@@ -13521,20 +13702,15 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_address_ptr$q),
         .clock(s_address_ptr$clock)
     );
-    rss_core__ext3__s_offset s_offset(
-        .d(s_offset$d),
-        .q(s_offset$q),
-        .clock(s_offset$clock)
+    rss_core__ext3__s_past_header s_past_header(
+        .d(s_past_header$d),
+        .q(s_past_header$q),
+        .clock(s_past_header$clock)
     );
-    rss_core__ext3__s_room s_room(
-        .d(s_room$d),
-        .q(s_room$q),
-        .clock(s_room$clock)
-    );
-    rss_core__ext3__s_check_words s_check_words(
-        .d(s_check_words$d),
-        .q(s_check_words$q),
-        .clock(s_check_words$clock)
+    rss_core__ext3__s_end_words s_end_words(
+        .d(s_end_words$d),
+        .q(s_end_words$q),
+        .clock(s_end_words$clock)
     );
     rss_core__ext3__s_too_long s_too_long(
         .d(s_too_long$d),
@@ -13724,6 +13900,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         p_unreachable$clock = clock;
         here_q$clock = clock;
         countdown$clock = clock;
+        done_if_stepped_q$clock = clock;
+        done_if_not_q$clock = clock;
+        count_onehot$clock = clock;
         lost_q$clock = clock;
         here2_q$clock = clock;
         end_plus_q$clock = clock;
@@ -13773,9 +13952,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b4_is1$clock = clock;
         s_b5_is0$clock = clock;
         s_address_ptr$clock = clock;
-        s_offset$clock = clock;
-        s_room$clock = clock;
-        s_check_words$clock = clock;
+        s_past_header$clock = clock;
+        s_end_words$clock = clock;
         s_too_long$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
@@ -13825,6 +14003,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         p_unreachable$d = p_unreachable$q;
         here_q$d = here_q$q;
         countdown$d = countdown$q;
+        done_if_stepped_q$d = done_if_stepped_q$q;
+        done_if_not_q$d = done_if_not_q$q;
+        count_onehot$d = count_onehot$q;
         lost_q$d = lost_q$q;
         here2_q$d = here2_q$q;
         end_plus_q$d = end_plus_q$q;
@@ -13874,9 +14055,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b4_is1$d = s_b4_is1$q;
         s_b5_is0$d = s_b5_is0$q;
         s_address_ptr$d = s_address_ptr$q;
-        s_offset$d = s_offset$q;
-        s_room$d = s_room$q;
-        s_check_words$d = s_check_words$q;
+        s_past_header$d = s_past_header$q;
+        s_end_words$d = s_end_words$q;
         s_too_long$d = s_too_long$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
@@ -13951,7 +14131,10 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (registered_takeover) begin
             step_started = started$q & ~beat_in[32'h1];
             step_nh_fragment = nh_fragment_q$q;
-            step_done = ~eff_live | (eff_count == max_steps);
+            step_done = done_if_not_q$q;
+            if (p_stepped$q) begin
+                step_done = done_if_stepped_q$q;
+            end
         end
         step_ptr = cur_ptr;
         if (registered_takeover) begin
@@ -14023,6 +14206,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         this_fragment = x_nh_fragment & (|x_word[(32'h23)+:(13)] | x_word[32'h20]);
         next_nh_fragment = x_word[(32'h38)+:(8)] == fragment_header;
         next_is_ext = (x_word[(32'h38)+:(8)] == hop_by_hop) | (x_word[(32'h38)+:(8)] == routing) | next_nh_fragment | (x_word[(32'h38)+:(8)] == destination_options);
+        if (registered_takeover) begin
+            this_fragment = x_nh_fragment & word_flags_in[32'h2];
+            next_nh_fragment = word_flags_in[32'h1];
+            next_is_ext = word_flags_in[32'h0];
+        end
         b1 = x_word[(32'h30)+:(8)];
         b2 = x_word[(32'h28)+:(8)];
         b3 = x_word[(32'h20)+:(8)];
@@ -14038,8 +14226,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b4_is1$d = b4 == 64'h1;
         s_b5_is0$d = b5 == 64'h0;
         s_address_ptr$d = x_ptr + 64'h1;
-        s_offset$d = ((x_ptr - 64'h4) & 17'h1ffff) << 64'h3;
-        s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
+        s_past_header$d = ptr_sum[(32'h1)+:(10)];
         s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
         room_held = ((end_in) & 18'h3ffff) - (((ptr_q$q - 64'h4) & 18'h3ffff) << 64'h3);
         room_taken = ((end_in) & 18'h3ffff) - (((walk_ptr_in - 64'h4) & 18'h3ffff) << 64'h3);
@@ -14048,9 +14235,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             room = room_taken;
         end
         end_plus_q$d = ((end_in) & 18'h3ffff) + 64'h20;
-        if (registered_takeover) begin
-            room = end_plus_q$q - (((eff_ptr) & 18'h3ffff) << 64'h3);
-        end
+        s_end_words$d = end_plus_q$q[(32'h3)+:(15)];
         live_before = cur_live;
         pre_count = cur_count;
         pre_ptr = cur_ptr;
@@ -14075,6 +14260,13 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             live_q$d = cur_live;
             if (registered_takeover) begin
                 count$d = pre_count;
+                count_onehot$d = count_onehot$q;
+                if (p_stepped$q) begin
+                    count_onehot$d = count_onehot$q << 64'h1;
+                end
+                if (beat_in[32'h1]) begin
+                    count_onehot$d = 32'h1;
+                end
                 ptr_q$d = pre_ptr;
                 live_q$d = live_before;
             end
@@ -14143,7 +14335,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$d = stepped;
         s_ended$d = ended;
         s_fragment$d = this_fragment;
-        s_room$d = room;
         s_end$d = end_in;
         s_bad_in$d = bad_in;
         s_fragment_in$d = fragment_in;
@@ -14160,7 +14351,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             s_count$d = t_count$q;
             s_stepped$d = t_stepped$q;
             s_ended$d = t_ended$q;
-            s_room$d = t_room$q;
             s_end$d = t_end$q;
             s_bad_in$d = t_bad_in$q;
             s_fragment_in$d = t_fragment_in$q;
@@ -14220,8 +14410,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_ex_src = 1'b0;
             cur_ex_dst = 1'b0;
         end
-        header_end = s_offset$q + (((s_check_words$q) & 17'h1ffff) << 64'h3);
-        too_long = s_room$q[32'h11] | (((((s_check_words$q) & 12'hfff) << 64'h3) & 17'h1ffff) > s_room$q[(32'h0)+:(17)]);
+        header_end = ((s_past_header$q - 64'h4) & 17'h1ffff) << 64'h3;
+        too_long = ((s_past_header$q) & 15'h7fff) > s_end_words$q;
         if (split_step) begin
             too_long = s_too_long$q;
         end
@@ -14293,6 +14483,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
         end
+        done_if_stepped_q$d = ~p_live$d | count_onehot$d[last_step];
+        done_if_not_q$d = ~live_q$d | count_onehot$d[max_steps];
         beat_out = beat_q$q;
         walk_ready_out = ready_o$q;
         walk_live_out = live_o$q;
@@ -14408,6 +14600,25 @@ module rss_core__ext3__count(d,q,clock);
 endmodule // rss_core__ext3__count
 
 
+module rss_core__ext3__count_onehot(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__count_onehot
+
+
 module rss_core__ext3__countdown(d,q,clock);
     
     // Module arguments
@@ -14425,6 +14636,44 @@ module rss_core__ext3__countdown(d,q,clock);
     end
           
 endmodule // rss_core__ext3__countdown
+
+
+module rss_core__ext3__done_if_not_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__done_if_not_q
+
+
+module rss_core__ext3__done_if_stepped_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__done_if_stepped_q
 
 
 module rss_core__ext3__end_o(d,q,clock);
@@ -15458,25 +15707,6 @@ module rss_core__ext3__s_beat(d,q,clock);
 endmodule // rss_core__ext3__s_beat
 
 
-module rss_core__ext3__s_check_words(d,q,clock);
-    
-    // Module arguments
-    input wire  [8:0] d;
-    output reg  [8:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 9'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__s_check_words
-
-
 module rss_core__ext3__s_count(d,q,clock);
     
     // Module arguments
@@ -15513,6 +15743,25 @@ module rss_core__ext3__s_end(d,q,clock);
     end
           
 endmodule // rss_core__ext3__s_end
+
+
+module rss_core__ext3__s_end_words(d,q,clock);
+    
+    // Module arguments
+    input wire  [14:0] d;
+    output reg  [14:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 15'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_end_words
 
 
 module rss_core__ext3__s_ended(d,q,clock);
@@ -15762,23 +16011,23 @@ module rss_core__ext3__s_nh_out(d,q,clock);
 endmodule // rss_core__ext3__s_nh_out
 
 
-module rss_core__ext3__s_offset(d,q,clock);
+module rss_core__ext3__s_past_header(d,q,clock);
     
     // Module arguments
-    input wire  [16:0] d;
-    output reg  [16:0] q;
+    input wire  [9:0] d;
+    output reg  [9:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 17'h0;
+       q = 10'h0;
     end
     
     always @(posedge clock) begin
        q <= d;
     end
           
-endmodule // rss_core__ext3__s_offset
+endmodule // rss_core__ext3__s_past_header
 
 
 module rss_core__ext3__s_ptr_out(d,q,clock);
@@ -15836,25 +16085,6 @@ module rss_core__ext3__s_ptr_stepped(d,q,clock);
     end
           
 endmodule // rss_core__ext3__s_ptr_stepped
-
-
-module rss_core__ext3__s_room(d,q,clock);
-    
-    // Module arguments
-    input wire  [17:0] d;
-    output reg  [17:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 18'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__s_room
 
 
 module rss_core__ext3__s_routing_type2(d,q,clock);
@@ -16351,7 +16581,7 @@ module rss_core__ext3__t_word(d,q,clock);
 endmodule // rss_core__ext3__t_word
 
 
-module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
+module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
     
     // Module arguments
     input wire  clock;
@@ -16372,6 +16602,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [3:0] ihl_in;
     input wire  [5:0] l4_word_in;
     input wire  [5:0] l4_before_in;
+    input wire  [2:0] word_flags_in;
     output reg  [613:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
@@ -16398,6 +16629,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  destination_options = 8'h3c;
     localparam  home_address = 8'hc9;
     localparam  max_steps = 3'b1;
+    localparam  last_step = 3'b0;
     localparam  passthrough = 1'b0;
     localparam  first_only = 1'b0;
     localparam  first_ext = 6'b1001;
@@ -16457,6 +16689,15 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] countdown$d;
     wire  [7:0] countdown$q;
     reg  countdown$clock;
+    reg  done_if_stepped_q$d;
+    wire  done_if_stepped_q$q;
+    reg  done_if_stepped_q$clock;
+    reg  done_if_not_q$d;
+    wire  done_if_not_q$q;
+    reg  done_if_not_q$clock;
+    reg  [7:0] count_onehot$d;
+    wire  [7:0] count_onehot$q;
+    reg  count_onehot$clock;
     reg  lost_q$d;
     wire  lost_q$q;
     reg  lost_q$clock;
@@ -16604,15 +16845,12 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] s_address_ptr$d;
     wire  [5:0] s_address_ptr$q;
     reg  s_address_ptr$clock;
-    reg  [16:0] s_offset$d;
-    wire  [16:0] s_offset$q;
-    reg  s_offset$clock;
-    reg  [17:0] s_room$d;
-    wire  [17:0] s_room$q;
-    reg  s_room$clock;
-    reg  [8:0] s_check_words$d;
-    wire  [8:0] s_check_words$q;
-    reg  s_check_words$clock;
+    reg  [9:0] s_past_header$d;
+    wire  [9:0] s_past_header$q;
+    reg  s_past_header$clock;
+    reg  [14:0] s_end_words$d;
+    wire  [14:0] s_end_words$q;
+    reg  s_end_words$clock;
     reg  s_too_long$d;
     wire  s_too_long$q;
     reg  s_too_long$clock;
@@ -16867,6 +17105,21 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(countdown$q),
         .clock(countdown$clock)
     );
+    rss_core__ext4__done_if_stepped_q done_if_stepped_q(
+        .d(done_if_stepped_q$d),
+        .q(done_if_stepped_q$q),
+        .clock(done_if_stepped_q$clock)
+    );
+    rss_core__ext4__done_if_not_q done_if_not_q(
+        .d(done_if_not_q$d),
+        .q(done_if_not_q$q),
+        .clock(done_if_not_q$clock)
+    );
+    rss_core__ext4__count_onehot count_onehot(
+        .d(count_onehot$d),
+        .q(count_onehot$q),
+        .clock(count_onehot$clock)
+    );
     rss_core__ext4__lost_q lost_q(
         .d(lost_q$d),
         .q(lost_q$q),
@@ -17112,20 +17365,15 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_address_ptr$q),
         .clock(s_address_ptr$clock)
     );
-    rss_core__ext4__s_offset s_offset(
-        .d(s_offset$d),
-        .q(s_offset$q),
-        .clock(s_offset$clock)
+    rss_core__ext4__s_past_header s_past_header(
+        .d(s_past_header$d),
+        .q(s_past_header$q),
+        .clock(s_past_header$clock)
     );
-    rss_core__ext4__s_room s_room(
-        .d(s_room$d),
-        .q(s_room$q),
-        .clock(s_room$clock)
-    );
-    rss_core__ext4__s_check_words s_check_words(
-        .d(s_check_words$d),
-        .q(s_check_words$q),
-        .clock(s_check_words$clock)
+    rss_core__ext4__s_end_words s_end_words(
+        .d(s_end_words$d),
+        .q(s_end_words$q),
+        .clock(s_end_words$clock)
     );
     rss_core__ext4__s_too_long s_too_long(
         .d(s_too_long$d),
@@ -17315,6 +17563,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         p_unreachable$clock = clock;
         here_q$clock = clock;
         countdown$clock = clock;
+        done_if_stepped_q$clock = clock;
+        done_if_not_q$clock = clock;
+        count_onehot$clock = clock;
         lost_q$clock = clock;
         here2_q$clock = clock;
         end_plus_q$clock = clock;
@@ -17364,9 +17615,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b4_is1$clock = clock;
         s_b5_is0$clock = clock;
         s_address_ptr$clock = clock;
-        s_offset$clock = clock;
-        s_room$clock = clock;
-        s_check_words$clock = clock;
+        s_past_header$clock = clock;
+        s_end_words$clock = clock;
         s_too_long$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
@@ -17416,6 +17666,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         p_unreachable$d = p_unreachable$q;
         here_q$d = here_q$q;
         countdown$d = countdown$q;
+        done_if_stepped_q$d = done_if_stepped_q$q;
+        done_if_not_q$d = done_if_not_q$q;
+        count_onehot$d = count_onehot$q;
         lost_q$d = lost_q$q;
         here2_q$d = here2_q$q;
         end_plus_q$d = end_plus_q$q;
@@ -17465,9 +17718,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b4_is1$d = s_b4_is1$q;
         s_b5_is0$d = s_b5_is0$q;
         s_address_ptr$d = s_address_ptr$q;
-        s_offset$d = s_offset$q;
-        s_room$d = s_room$q;
-        s_check_words$d = s_check_words$q;
+        s_past_header$d = s_past_header$q;
+        s_end_words$d = s_end_words$q;
         s_too_long$d = s_too_long$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
@@ -17542,7 +17794,10 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (registered_takeover) begin
             step_started = started$q & ~beat_in[32'h1];
             step_nh_fragment = nh_fragment_q$q;
-            step_done = ~eff_live | (eff_count == max_steps);
+            step_done = done_if_not_q$q;
+            if (p_stepped$q) begin
+                step_done = done_if_stepped_q$q;
+            end
         end
         step_ptr = cur_ptr;
         if (registered_takeover) begin
@@ -17614,6 +17869,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         this_fragment = x_nh_fragment & (|x_word[(32'h23)+:(13)] | x_word[32'h20]);
         next_nh_fragment = x_word[(32'h38)+:(8)] == fragment_header;
         next_is_ext = (x_word[(32'h38)+:(8)] == hop_by_hop) | (x_word[(32'h38)+:(8)] == routing) | next_nh_fragment | (x_word[(32'h38)+:(8)] == destination_options);
+        if (registered_takeover) begin
+            this_fragment = x_nh_fragment & word_flags_in[32'h2];
+            next_nh_fragment = word_flags_in[32'h1];
+            next_is_ext = word_flags_in[32'h0];
+        end
         b1 = x_word[(32'h30)+:(8)];
         b2 = x_word[(32'h28)+:(8)];
         b3 = x_word[(32'h20)+:(8)];
@@ -17629,8 +17889,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b4_is1$d = b4 == 64'h1;
         s_b5_is0$d = b5 == 64'h0;
         s_address_ptr$d = x_ptr + 64'h1;
-        s_offset$d = ((x_ptr - 64'h4) & 17'h1ffff) << 64'h3;
-        s_check_words$d = ((ext_len) & 9'h1ff) + 64'h1;
+        s_past_header$d = ptr_sum[(32'h1)+:(10)];
         s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
         room_held = ((end_in) & 18'h3ffff) - (((ptr_q$q - 64'h4) & 18'h3ffff) << 64'h3);
         room_taken = ((end_in) & 18'h3ffff) - (((walk_ptr_in - 64'h4) & 18'h3ffff) << 64'h3);
@@ -17639,9 +17898,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             room = room_taken;
         end
         end_plus_q$d = ((end_in) & 18'h3ffff) + 64'h20;
-        if (registered_takeover) begin
-            room = end_plus_q$q - (((eff_ptr) & 18'h3ffff) << 64'h3);
-        end
+        s_end_words$d = end_plus_q$q[(32'h3)+:(15)];
         live_before = cur_live;
         pre_count = cur_count;
         pre_ptr = cur_ptr;
@@ -17666,6 +17923,13 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             live_q$d = cur_live;
             if (registered_takeover) begin
                 count$d = pre_count;
+                count_onehot$d = count_onehot$q;
+                if (p_stepped$q) begin
+                    count_onehot$d = count_onehot$q << 64'h1;
+                end
+                if (beat_in[32'h1]) begin
+                    count_onehot$d = 32'h1;
+                end
                 ptr_q$d = pre_ptr;
                 live_q$d = live_before;
             end
@@ -17734,7 +17998,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_stepped$d = stepped;
         s_ended$d = ended;
         s_fragment$d = this_fragment;
-        s_room$d = room;
         s_end$d = end_in;
         s_bad_in$d = bad_in;
         s_fragment_in$d = fragment_in;
@@ -17751,7 +18014,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             s_count$d = t_count$q;
             s_stepped$d = t_stepped$q;
             s_ended$d = t_ended$q;
-            s_room$d = t_room$q;
             s_end$d = t_end$q;
             s_bad_in$d = t_bad_in$q;
             s_fragment_in$d = t_fragment_in$q;
@@ -17811,8 +18073,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_ex_src = 1'b0;
             cur_ex_dst = 1'b0;
         end
-        header_end = s_offset$q + (((s_check_words$q) & 17'h1ffff) << 64'h3);
-        too_long = s_room$q[32'h11] | (((((s_check_words$q) & 12'hfff) << 64'h3) & 17'h1ffff) > s_room$q[(32'h0)+:(17)]);
+        header_end = ((s_past_header$q - 64'h4) & 17'h1ffff) << 64'h3;
+        too_long = ((s_past_header$q) & 15'h7fff) > s_end_words$q;
         if (split_step) begin
             too_long = s_too_long$q;
         end
@@ -17884,6 +18146,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
         end
+        done_if_stepped_q$d = ~p_live$d | count_onehot$d[last_step];
+        done_if_not_q$d = ~live_q$d | count_onehot$d[max_steps];
         beat_out = beat_q$q;
         walk_ready_out = ready_o$q;
         walk_live_out = live_o$q;
@@ -17999,6 +18263,25 @@ module rss_core__ext4__count(d,q,clock);
 endmodule // rss_core__ext4__count
 
 
+module rss_core__ext4__count_onehot(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__count_onehot
+
+
 module rss_core__ext4__countdown(d,q,clock);
     
     // Module arguments
@@ -18016,6 +18299,44 @@ module rss_core__ext4__countdown(d,q,clock);
     end
           
 endmodule // rss_core__ext4__countdown
+
+
+module rss_core__ext4__done_if_not_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__done_if_not_q
+
+
+module rss_core__ext4__done_if_stepped_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__done_if_stepped_q
 
 
 module rss_core__ext4__end_o(d,q,clock);
@@ -19049,25 +19370,6 @@ module rss_core__ext4__s_beat(d,q,clock);
 endmodule // rss_core__ext4__s_beat
 
 
-module rss_core__ext4__s_check_words(d,q,clock);
-    
-    // Module arguments
-    input wire  [8:0] d;
-    output reg  [8:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 9'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__s_check_words
-
-
 module rss_core__ext4__s_count(d,q,clock);
     
     // Module arguments
@@ -19104,6 +19406,25 @@ module rss_core__ext4__s_end(d,q,clock);
     end
           
 endmodule // rss_core__ext4__s_end
+
+
+module rss_core__ext4__s_end_words(d,q,clock);
+    
+    // Module arguments
+    input wire  [14:0] d;
+    output reg  [14:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 15'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_end_words
 
 
 module rss_core__ext4__s_ended(d,q,clock);
@@ -19353,23 +19674,23 @@ module rss_core__ext4__s_nh_out(d,q,clock);
 endmodule // rss_core__ext4__s_nh_out
 
 
-module rss_core__ext4__s_offset(d,q,clock);
+module rss_core__ext4__s_past_header(d,q,clock);
     
     // Module arguments
-    input wire  [16:0] d;
-    output reg  [16:0] q;
+    input wire  [9:0] d;
+    output reg  [9:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 17'h0;
+       q = 10'h0;
     end
     
     always @(posedge clock) begin
        q <= d;
     end
           
-endmodule // rss_core__ext4__s_offset
+endmodule // rss_core__ext4__s_past_header
 
 
 module rss_core__ext4__s_ptr_out(d,q,clock);
@@ -19427,25 +19748,6 @@ module rss_core__ext4__s_ptr_stepped(d,q,clock);
     end
           
 endmodule // rss_core__ext4__s_ptr_stepped
-
-
-module rss_core__ext4__s_room(d,q,clock);
-    
-    // Module arguments
-    input wire  [17:0] d;
-    output reg  [17:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 18'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__s_room
 
 
 module rss_core__ext4__s_routing_type2(d,q,clock);
@@ -26317,7 +26619,7 @@ module rss_core__keys__write_q(d,q,clock);
 endmodule // rss_core__keys__write_q
 
 
-module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end,need,ihl,next_header,walk_live,walk_ptr);
+module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end,need,ihl,next_header,walk_live,walk_ptr,word_flags);
     
     // Module arguments
     input wire  clock;
@@ -26333,6 +26635,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     output reg  [7:0] next_header;
     output reg  walk_live;
     output reg  [5:0] walk_ptr;
+    output reg  [2:0] word_flags;
     
     // Constant declarations
     localparam  first_ext = 6'b1001;
@@ -26407,6 +26710,9 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     reg  live_o$d;
     wire  live_o$q;
     reg  live_o$clock;
+    reg  [2:0] word_flags_o$d;
+    wire  [2:0] word_flags_o$q;
+    reg  word_flags_o$clock;
     
     // Local signals
     reg  valid;
@@ -26424,6 +26730,10 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     reg  [7:0] cur_next_header;
     reg  cur_next_is_ext;
     reg  w0_is_ext;
+    reg  [63:0] slot0;
+    reg  [7:0] slot0_next;
+    reg  slot0_next_fragment;
+    reg  [2:0] slot0_flags;
     reg  [11:0] header_bytes;
     reg  [16:0] total;
     
@@ -26530,6 +26840,11 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         .q(live_o$q),
         .clock(live_o$clock)
     );
+    rss_core__l3__word_flags_o word_flags_o(
+        .d(word_flags_o$d),
+        .q(word_flags_o$q),
+        .clock(word_flags_o$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -26551,6 +26866,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         ihl_o$clock = clock;
         next_header_o$clock = clock;
         live_o$clock = clock;
+        word_flags_o$clock = clock;
         beat_q$d = beat_q$q;
         seen0$d = seen0$q;
         seen1$d = seen1$q;
@@ -26569,6 +26885,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         ihl_o$d = ihl_o$q;
         next_header_o$d = next_header_o$q;
         live_o$d = live_o$q;
+        word_flags_o$d = word_flags_o$q;
         valid = beat_in[32'h0];
         held = beat_in[(held_lsb)+:(6)];
         ipv4 = beat_in[32'h3];
@@ -26650,9 +26967,18 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         if (valid) begin
             next_header_ext_q$d = cur_next_is_ext;
         end
+        slot0 = beat_in[(32'h60)+:(64)];
+        slot0_next = slot0[(32'h38)+:(8)];
+        slot0_next_fragment = slot0_next == fragment_header;
+        slot0_flags = 32'h0;
+        slot0_flags = (slot0_flags & ~(1 << (32'h0)) | (((slot0_next == hop_by_hop) | (slot0_next == routing) | slot0_next_fragment | (slot0_next == destination_options)) << (32'h0)));
+        slot0_flags = (slot0_flags & ~(1 << (32'h1)) | ((slot0_next_fragment) << (32'h1)));
+        slot0_flags = (slot0_flags & ~(1 << (32'h2)) | ((|slot0[(32'h23)+:(13)] | slot0[32'h20]) << (32'h2)));
+        word_flags_o$d = slot0_flags;
         if (reset) begin
             beat_q$d = 32'h0;
         end
+        word_flags = word_flags_o$q;
         beat_out = beat_q$q;
         ready = ready_o$q;
         bad = bad_o$q;
@@ -27208,6 +27534,25 @@ module rss_core__l3__word1(beat,target,found,word);
     end
     
 endmodule // rss_core__l3__word1
+
+
+module rss_core__l3__word_flags_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__l3__word_flags_o
 
 
 module rss_core__layout(source,destination,port_pair,symmetric,ipv4,ipv6,tuple);
@@ -46295,6 +46640,9 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     reg  [2:0] upcoming$d;
     wire  [2:0] upcoming$q;
     reg  upcoming$clock;
+    reg  [2:0] landing$d;
+    wire  [2:0] landing$q;
+    reg  landing$clock;
     
     // Local signals
     reg  [3:0] write_next;
@@ -46302,6 +46650,7 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     reg  [15:0] fill_next;
     reg  [15:0] fill_kept;
     reg  [15:0] fill_popped;
+    reg  [15:0] landing_fill;
     reg  [2:0] upcoming_kept_kept;
     reg  [2:0] upcoming_kept_popped;
     reg  [2:0] upcoming_popped_kept;
@@ -46454,6 +46803,11 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         .q(upcoming$q),
         .clock(upcoming$clock)
     );
+    rss_core__vport_match__landing landing(
+        .d(landing$d),
+        .q(landing$q),
+        .clock(landing$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -46482,6 +46836,7 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         bypass_third$clock = clock;
         bypass_fourth$clock = clock;
         upcoming$clock = clock;
+        landing$clock = clock;
         byte_hits$d = byte_hits$q;
         entry_valid$d = entry_valid$q;
         hit_vports$d = hit_vports$q;
@@ -46507,6 +46862,7 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         bypass_third$d = bypass_third$q;
         bypass_fourth$d = bypass_fourth$q;
         upcoming$d = upcoming$q;
+        landing$d = landing$q;
         hits_valid$d = in_valid & in_first;
         byte_hits_now = 32'h0;
         valid_now = 32'h0;
@@ -47164,20 +47520,28 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         head$d = head_next;
         second$d = second_next;
         third$d = third_next;
+        landing_fill = fill_next;
+        if (staged_valid$d) begin
+            landing_fill = (fill_next << 64'h1) | (fill_next >> 64'hf);
+        end
+        landing$d = 32'h0;
+        if (chosen_valid$d) begin
+            landing$d = landing_fill[(32'h0)+:(3)];
+        end
         upcoming_kept_kept = head_now;
-        if (staged_valid_next & fill_kept[32'h0]) begin
+        if (landing$q[32'h0] & ~reset) begin
             upcoming_kept_kept = chosen_q$q;
         end
         upcoming_kept_popped = second_now;
-        if (staged_valid_next & fill_kept[32'h1]) begin
+        if (landing$q[32'h1] & ~reset) begin
             upcoming_kept_popped = chosen_q$q;
         end
         upcoming_popped_kept = second_now;
-        if (staged_valid_next & fill_popped[32'h0]) begin
+        if (landing$q[32'h1] & ~reset) begin
             upcoming_popped_kept = chosen_q$q;
         end
         upcoming_popped_popped = third_now;
-        if (staged_valid_next & fill_popped[32'h1]) begin
+        if (landing$q[32'h2] & ~reset) begin
             upcoming_popped_popped = chosen_q$q;
         end
         upcoming$d = upcoming_kept_kept;
@@ -47518,6 +47882,25 @@ module rss_core__vport_match__hits_vports(d,q,clock);
     end
           
 endmodule // rss_core__vport_match__hits_vports
+
+
+module rss_core__vport_match__landing(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__vport_match__landing
 
 
 module rss_core__vport_match__mac_complete(d,q,clock);

@@ -15,11 +15,11 @@
 //! Two clocks: the walk (find the word, next pointer, next header) in the first, so a
 //! stage can step once per beat; the checks (bounds, needed bytes, Home Address and
 //! routing addresses) and the stage's readiness on the registered step in the second.
-//! The checks' operands that need only the step's pointer and length (the header's
-//! offset, its room to the datagram's end, its length in words) are formed in the
-//! first clock, off the walk's own path, so the bound check is one compare and the
-//! bytes needed one sum; the header's bytes that identify a routing or Home Address
-//! header are compared in the first clock too, and the second combines the flags.
+//! The checks read the step's own sum, the word number past the header, registered:
+//! the bound check is one compare of it with the datagram's end in words, the bytes
+//! needed one subtraction of a constant; the header's bytes that identify a routing or
+//! Home Address header are compared in the first clock, and the second combines the
+//! flags.
 //!
 //! At 64 bits a beat holds one whole word, so at most one header starts in it: one
 //! stage then takes every step, one per beat (`new(4, false)`), and the other three are
@@ -32,9 +32,12 @@
 //! otherwise from a countdown of valid beats; a pointer the numbering never reaches
 //! (past 60, where it saturates) stays unfound, as by the compare this replaces. The
 //! step's pointer, count and liveness wait a clock in `p_*` registers, folded in by one
-//! multiplexer; the pointers before and after the step reach clock 2 side by side, and
-//! the room from a registered end + 32. ECP5-85k grade 6, seed 1: the stage's own
-//! endpoints at five LUT levels from 40 to 4 (the core's from 72 to 28).
+//! multiplexer; the pointers before and after the step reach clock 2 side by side. The
+//! next step's "done" is registered for both cases of the pending step (`done_if_*`,
+//! from a one-hot count), so the step decision is two LUT levels from flip-flops, and
+//! the beat's word is judged as a header (next header stepped over, fragment) a clock
+//! ahead by `L3Header` (`word_flags_in`). ECP5-85k grade 6, seed 1: the stage's own
+//! endpoints at five LUT levels from 40 to 4 at stop 37 (the core's from 72 to 28).
 //!
 //! Wider beats give each step a stage of its own (`new(1, false)`), and that stage
 //! splits its first clock in two (`split_step`): clock 1 takes the walk over and picks
@@ -105,6 +108,11 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     pub l4_word_in: Signal<In, Bits<WORD_INDEX_BITS>>,
     /// `l4_before_out` of the stage before; read only by a stage built as wires.
     pub l4_before_in: Signal<In, Bits<WORD_INDEX_BITS>>,
+    /// (64 bits) `beat_in`'s word judged as an extension header's first word, a clock
+    /// ahead (`L3Header::word_flags`): next header stepped over, next header is the
+    /// fragment header, not the first fragment. Read only by a stage taking several
+    /// steps.
+    pub word_flags_in: Signal<In, Bits<3>>,
     /// The beat, one clock later.
     pub beat_out: Signal<Out, Bits<BUNDLE_BITS>>,
     /// This step's results (and the walk fields below) are final.
@@ -183,14 +191,23 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     here_q: DFF<Bit>,
     /// Valid beats from the next one to the header's.
     countdown: DFF<Bits<8>>,
+    /// The walk is done (not live, or `max_steps` taken) if the last valid beat
+    /// stepped, and if it did not: formed from the next state of the registers the
+    /// step's decision reads, so the decision is one choice by `p_stepped` instead of
+    /// the pending step's fold (count + 1, compare, liveness) behind flip-flops.
+    done_if_stepped_q: DFF<Bit>,
+    done_if_not_q: DFF<Bit>,
+    /// `count`, one-hot, for those two: each bit of the next count is a choice of two
+    /// bits (the pending step shifts it), not an adder and a compare.
+    count_onehot: DFF<Bits<8>>,
     /// The last load's header can never be reached (set the valid beat after the
     /// load, when the countdown's compare takes over from `here2_q`).
     lost_q: DFF<Bit>,
     /// The valid beat after the next holds the header's word, formed on a load: the
     /// countdown's own compare is valid a beat after the load.
     here2_q: DFF<Bit>,
-    /// `end_in` + 32, a clock late: a header at word `p` has room `end + 32 − 8·p`
-    /// to the datagram's end, one carry chain after the pointer's choice.
+    /// `end_in` + 32, a clock late (64 bits): a header ending before word `n` fits the
+    /// datagram when `8·n ≤ end + 32`, so its eighth is the end in word numbers.
     end_plus_q: DFF<Bits<ROOM_BITS>>,
     // Clock 1 → 1b (`split_step` only): the word picked and the walk as clock 1 left it
     // (before this beat's step), and what came in.
@@ -260,14 +277,13 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     s_b5_is0: DFF<Bit>,
     /// Word number of the header's address (the word after its first).
     s_address_ptr: DFF<Bits<WORD_INDEX_BITS>>,
-    /// The header's first byte and the byte after its first word (relative to L3),
-    /// and its length in words as the checks count it: sums made in clock 1, so each
-    /// check in clock 2 is one sum and one compare.
-    s_offset: DFF<Bits<END_BITS>>,
-    /// The datagram's end less the header's offset (two's complement: negative when
-    /// the header starts past the end).
-    s_room: DFF<Bits<ROOM_BITS>>,
-    s_check_words: DFF<Bits<9>>,
+    /// The word number past the header (pointer + length + 1, unsaturated: the step's
+    /// own sum), whose offset from L3 is the header's end, 8 · (it − 4).
+    s_past_header: DFF<Bits<10>>,
+    /// (64 bits) The datagram's end in word numbers, (end + 32) / 8 rounded down: the
+    /// header runs past the end exactly when `s_past_header` is greater (its end, a
+    /// multiple of 8, is then past the datagram's), one compare in clock 2.
+    s_end_words: DFF<Bits<15>>,
     /// `split_step`: the header runs past the datagram's end (or starts past it),
     /// decided in clock 1b from the registered room: `8·(len + 1) > room` is
     /// `len ≥ room / 8`, one compare of the length byte.
@@ -316,6 +332,8 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     destination_options: Constant<Bits<8>>,
     home_address: Constant<Bits<8>>,
     max_steps: Constant<Bits<3>>,
+    /// `max_steps` − 1: the count before the last step.
+    last_step: Constant<Bits<3>>,
     passthrough: Constant<Bit>,
     /// Built by `first_step_only`: a step's header is always the first extension
     /// header, so the step reads that constant, not the pointer taken over.
@@ -467,6 +485,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             ihl_in: Default::default(),
             l4_word_in: Default::default(),
             l4_before_in: Default::default(),
+            word_flags_in: Default::default(),
             beat_out: Default::default(),
             walk_ready_out: Default::default(),
             walk_live_out: Default::default(),
@@ -499,6 +518,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             p_unreachable: Default::default(),
             here_q: Default::default(),
             countdown: Default::default(),
+            done_if_stepped_q: Default::default(),
+            done_if_not_q: Default::default(),
+            count_onehot: Default::default(),
             lost_q: Default::default(),
             here2_q: Default::default(),
             end_plus_q: Default::default(),
@@ -548,9 +570,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             s_b4_is1: Default::default(),
             s_b5_is0: Default::default(),
             s_address_ptr: Default::default(),
-            s_offset: Default::default(),
-            s_room: Default::default(),
-            s_check_words: Default::default(),
+            s_past_header: Default::default(),
+            s_end_words: Default::default(),
             s_too_long: Default::default(),
             s_end: Default::default(),
             s_bad_in: Default::default(),
@@ -593,6 +614,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             destination_options: byte(IPPROTO_DSTOPTS),
             home_address: byte(OPT_HOME_ADDRESS),
             max_steps: Constant::new(u64::from(max_steps).to_bits()),
+            last_step: Constant::new(u64::from(max_steps.saturating_sub(1)).to_bits()),
             passthrough: Constant::new(passthrough),
             first_only: Constant::new(first_only),
             first_ext: Constant::new(FIRST_EXT_WORD.to_bits()),
@@ -693,6 +715,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             p_unreachable,
             here_q,
             countdown,
+            done_if_stepped_q,
+            done_if_not_q,
+            count_onehot,
             lost_q,
             here2_q,
             end_plus_q,
@@ -742,9 +767,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             s_b4_is1,
             s_b5_is0,
             s_address_ptr,
-            s_offset,
-            s_room,
-            s_check_words,
+            s_past_header,
+            s_end_words,
             s_too_long,
             s_end,
             s_bad_in,
@@ -829,8 +853,10 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         if self.registered_takeover.val() {
             self.step_started.next = self.started.q.val() & !self.beat_in.val().get_bit(1);
             self.step_nh_fragment.next = self.nh_fragment_q.q.val();
-            self.step_done.next =
-                !self.eff_live.val() | (self.eff_count.val() == self.max_steps.val());
+            self.step_done.next = self.done_if_not_q.q.val();
+            if self.p_stepped.q.val() {
+                self.step_done.next = self.done_if_stepped_q.q.val();
+            }
         }
         // A step happens only with the walk taken over and not yet stepped here, so in
         // the first stage the pointer is then the first extension header's (the walk
@@ -933,6 +959,13 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             | (self.x_word.val().get_bits::<8>(56) == self.routing.val())
             | self.next_nh_fragment.val()
             | (self.x_word.val().get_bits::<8>(56) == self.destination_options.val());
+        // At 64 bits the word is the whole beat, judged a clock ahead by the stage before.
+        if self.registered_takeover.val() {
+            self.this_fragment.next =
+                self.x_nh_fragment.val() & self.word_flags_in.val().get_bit(2);
+            self.next_nh_fragment.next = self.word_flags_in.val().get_bit(1);
+            self.next_is_ext.next = self.word_flags_in.val().get_bit(0);
+        }
         // What clock 2 decides about the header's address words, as byte compares on
         // the word read (off the walk's loop), so clock 2 only combines flags.
         self.b1.next = self.x_word.val().get_bits::<8>(48);
@@ -956,11 +989,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.s_b4_is1.d.next = self.b4.val() == 1_u64;
         self.s_b5_is0.d.next = self.b5.val() == 0_u64;
         self.s_address_ptr.d.next = self.x_ptr.val() + 1_u64;
-        // Extension headers lie 40 bytes or more past L3, so the pointer is past word 4.
-        self.s_offset.d.next =
-            bit_cast::<END_BITS, WORD_INDEX_BITS>(self.x_ptr.val() - 4_u64) << 3_u64;
         // (The fragment header's length is 0 here: it is one word.)
-        self.s_check_words.d.next = bit_cast::<9, 8>(self.ext_len.val()) + 1_u64;
+        self.s_past_header.d.next = self.ptr_sum.val().get_bits::<10>(1);
         self.s_too_long.d.next = self.t_room.q.val().get_bit(17)
             | (bit_cast::<14, 8>(self.ext_len.val()) >= self.t_room.q.val().get_bits::<14>(3));
         // ---- Clock 1: the walk's state. ----
@@ -981,12 +1011,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.room.next = self.room_taken.val();
         }
         // At 64 bits no step is taken in the take-over beat, and the datagram's end is
-        // final by then: the held pointer's room alone, from the registered end + 32.
+        // final by then: the bound check reads the registered end + 32 in words.
         self.end_plus_q.d.next = bit_cast::<ROOM_BITS, END_BITS>(self.end_in.val()) + 32_u64;
-        if self.registered_takeover.val() {
-            self.room.next = self.end_plus_q.q.val()
-                - (bit_cast::<ROOM_BITS, WORD_INDEX_BITS>(self.eff_ptr.val()) << 3_u64);
-        }
+        self.s_end_words.d.next = self.end_plus_q.q.val().get_bits::<15>(3);
         self.live_before.next = self.cur_live.val();
         self.pre_count.next = self.cur_count.val();
         self.pre_ptr.next = self.cur_ptr.val();
@@ -1016,6 +1043,13 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             // in (a compare and one choice).
             if self.registered_takeover.val() {
                 self.count.d.next = self.pre_count.val();
+                self.count_onehot.d.next = self.count_onehot.q.val();
+                if self.p_stepped.q.val() {
+                    self.count_onehot.d.next = self.count_onehot.q.val() << 1_u64;
+                }
+                if self.beat_in.val().get_bit(1) {
+                    self.count_onehot.d.next = 1.into();
+                }
                 self.ptr_q.d.next = self.pre_ptr.val();
                 self.live_q.d.next = self.live_before.val();
             }
@@ -1106,7 +1140,6 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.s_stepped.d.next = self.stepped.val();
         self.s_ended.d.next = self.ended.val();
         self.s_fragment.d.next = self.this_fragment.val();
-        self.s_room.d.next = self.room.val();
         self.s_end.d.next = self.end_in.val();
         self.s_bad_in.d.next = self.bad_in.val();
         self.s_fragment_in.d.next = self.fragment_in.val();
@@ -1125,7 +1158,6 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.s_count.d.next = self.t_count.q.val();
             self.s_stepped.d.next = self.t_stepped.q.val();
             self.s_ended.d.next = self.t_ended.q.val();
-            self.s_room.d.next = self.t_room.q.val();
             self.s_end.d.next = self.t_end.q.val();
             self.s_bad_in.d.next = self.t_bad_in.q.val();
             self.s_fragment_in.d.next = self.t_fragment_in.q.val();
@@ -1189,11 +1221,11 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.cur_ex_src.next = false;
             self.cur_ex_dst.next = false;
         }
+        // Extension headers lie 40 bytes or more past L3 (the pointer is past word 4).
         self.header_end.next =
-            self.s_offset.q.val() + (bit_cast::<END_BITS, 9>(self.s_check_words.q.val()) << 3_u64);
-        self.too_long.next = self.s_room.q.val().get_bit(17)
-            | (bit_cast::<END_BITS, 12>(bit_cast::<12, 9>(self.s_check_words.q.val()) << 3_u64)
-                > self.s_room.q.val().get_bits::<END_BITS>(0));
+            bit_cast::<END_BITS, 10>(self.s_past_header.q.val() - 4_u64) << 3_u64;
+        self.too_long.next =
+            bit_cast::<15, 10>(self.s_past_header.q.val()) > self.s_end_words.q.val();
         if self.split_step.val() {
             self.too_long.next = self.s_too_long.q.val();
         }
@@ -1287,6 +1319,21 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.s_beat.d.next = 0.into();
             self.beat_q.d.next = 0.into();
         }
+        // (After every assignment to the registers they read, reset's included.)
+        self.done_if_stepped_q.d.next = !self.p_live.d.val()
+            | self
+                .count_onehot
+                .d
+                .val()
+                .get_bit(self.last_step.val().index());
+        // (Without the pending end: a walk ends on a frame's last beat, and the next
+        // valid beat, a first one, takes no step whatever this says.)
+        self.done_if_not_q.d.next = !self.live_q.d.val()
+            | self
+                .count_onehot
+                .d
+                .val()
+                .get_bit(self.max_steps.val().index());
         self.beat_out.next = self.beat_q.q.val();
         self.walk_ready_out.next = self.ready_o.q.val();
         self.walk_live_out.next = self.live_o.q.val();

@@ -49,6 +49,11 @@ pub struct L3Header<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     pub walk_live: Signal<Out, Bit>,
     /// IPv6: word number of the first extension header (L3 word 5).
     pub walk_ptr: Signal<Out, Bits<WORD_INDEX_BITS>>,
+    /// (64 bits) `beat_out`'s word read as an extension header's first word, judged
+    /// here a clock ahead so the walk's step reads flags: bit 0, its next header is one
+    /// the walk steps over; bit 1, that is the fragment header; bit 2, as a fragment
+    /// header it is not the first fragment (offset or M set).
+    pub word_flags: Signal<Out, Bits<3>>,
     word0: WordPick<DATA_BITS, BUNDLE_BITS>,
     word1: WordPick<DATA_BITS, BUNDLE_BITS>,
     beat_q: DFF<Bits<BUNDLE_BITS>>,
@@ -73,6 +78,7 @@ pub struct L3Header<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     ihl_o: DFF<Bits<4>>,
     next_header_o: DFF<Bits<8>>,
     live_o: DFF<Bit>,
+    word_flags_o: DFF<Bits<3>>,
     first_ext: Constant<Bits<WORD_INDEX_BITS>>,
     target0: Constant<Bits<WORD_INDEX_BITS>>,
     target1: Constant<Bits<WORD_INDEX_BITS>>,
@@ -99,6 +105,11 @@ pub struct L3Header<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// source of it side by side rather than after their multiplexer.
     cur_next_is_ext: Signal<Local, Bit>,
     w0_is_ext: Signal<Local, Bit>,
+    /// The beat's first slot's word (the whole beat at 64 bits) and its next header.
+    slot0: Signal<Local, Bits<64>>,
+    slot0_next: Signal<Local, Bits<8>>,
+    slot0_next_fragment: Signal<Local, Bit>,
+    slot0_flags: Signal<Local, Bits<3>>,
     header_bytes: Signal<Local, Bits<NEED_BITS>>,
     total: Signal<Local, Bits<END_BITS>>,
 }
@@ -124,6 +135,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             next_header: Default::default(),
             walk_live: Default::default(),
             walk_ptr: Default::default(),
+            word_flags: Default::default(),
             word0: WordPick::fixed(number(0), false),
             word1: WordPick::fixed(number(1), false),
             beat_q: Default::default(),
@@ -144,6 +156,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             ihl_o: Default::default(),
             next_header_o: Default::default(),
             live_o: Default::default(),
+            word_flags_o: Default::default(),
             first_ext: Constant::new(FIRST_EXT_WORD.to_bits()),
             target0: word(0),
             target1: word(1),
@@ -167,6 +180,10 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             cur_next_header: Default::default(),
             cur_next_is_ext: Default::default(),
             w0_is_ext: Default::default(),
+            slot0: Default::default(),
+            slot0_next: Default::default(),
+            slot0_next_fragment: Default::default(),
+            slot0_flags: Default::default(),
             header_bytes: Default::default(),
             total: Default::default(),
         }
@@ -196,7 +213,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_B
             need_o,
             ihl_o,
             next_header_o,
-            live_o
+            live_o,
+            word_flags_o
         );
         self.valid.next = self.beat_in.val().get_bit(0);
         self.held.next = self
@@ -296,9 +314,30 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_B
         if self.valid.val() {
             self.next_header_ext_q.d.next = self.cur_next_is_ext.val();
         }
+        self.slot0.next = self.beat_in.val().get_bits::<64>(96);
+        self.slot0_next.next = self.slot0.val().get_bits::<8>(56);
+        self.slot0_next_fragment.next = self.slot0_next.val() == self.fragment_header.val();
+        self.slot0_flags.next = 0.into();
+        self.slot0_flags.next = self.slot0_flags.val().replace_bit(
+            0,
+            (self.slot0_next.val() == self.hop_by_hop.val())
+                | (self.slot0_next.val() == self.routing.val())
+                | self.slot0_next_fragment.val()
+                | (self.slot0_next.val() == self.destination_options.val()),
+        );
+        self.slot0_flags.next = self
+            .slot0_flags
+            .val()
+            .replace_bit(1, self.slot0_next_fragment.val());
+        self.slot0_flags.next = self.slot0_flags.val().replace_bit(
+            2,
+            self.slot0.val().get_bits::<13>(35).any() | self.slot0.val().get_bit(32),
+        );
+        self.word_flags_o.d.next = self.slot0_flags.val();
         if self.reset.val() {
             self.beat_q.d.next = 0.into();
         }
+        self.word_flags.next = self.word_flags_o.q.val();
         self.beat_out.next = self.beat_q.q.val();
         self.ready.next = self.ready_o.q.val();
         self.bad.next = self.bad_o.q.val();
@@ -315,6 +354,44 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_B
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The word flags the walk reads at 64 bits, a clock after the beat, against the
+    /// model's rules: the next header byte (byte 0) stepped over or the fragment
+    /// header, and the fragment field (bytes 2..4) making the datagram a fragment.
+    #[test]
+    fn l3_header_judges_each_word_as_an_extension_header() {
+        use rss_model::parse::{is_ext_header, is_fragment};
+        let mut words: Vec<u64> = (0..=255u64).map(|nh| nh << 56 | 0x0800_0000_0000).collect();
+        for field in [0u64, 1, 6, 8, 0xfff8, 0xfff9, 0x0100, 2, 4] {
+            words.push(u64::from(IPPROTO_FRAGMENT) << 56 | field << 32);
+        }
+        let mut uut = L3Header::<64, { crate::beat::bundle_bits(64) }>::default();
+        uut.connect_all();
+        let mut sim = Simulation::new();
+        sim.add_clock(
+            5,
+            |x: &mut Box<L3Header<64, { crate::beat::bundle_bits(64) }>>| {
+                x.clock.next = !x.clock.val()
+            },
+        );
+        sim.add_testbench(
+            move |mut ep: Sim<L3Header<64, { crate::beat::bundle_bits(64) }>>| {
+                let mut x = ep.init()?;
+                for &word in &words {
+                    x.beat_in.next =
+                        bit_cast::<{ crate::beat::bundle_bits(64) }, 64>(word.to_bits()) << 96_u64;
+                    wait_clock_cycle!(ep, clock, x);
+                    let next_header = (word >> 56) as u8;
+                    let expected = u64::from(is_ext_header(next_header))
+                        | u64::from(next_header == IPPROTO_FRAGMENT) << 1
+                        | u64::from(is_fragment((word >> 32) as u16)) << 2;
+                    sim_assert_eq!(ep, x.word_flags.val(), expected, x);
+                }
+                ep.done(x)
+            },
+        );
+        sim.run(Box::new(uut), 100_000).unwrap();
+    }
 
     #[test]
     fn l3_header_is_synthesizable() {

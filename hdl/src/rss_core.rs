@@ -673,6 +673,7 @@ impl<
         self.ext1.ihl_in.next = self.l3.ihl.val();
         self.ext1.l4_word_in.next = 0.into(); // the first stage is never built as wires
         self.ext1.l4_before_in.next = 0.into();
+        self.ext1.word_flags_in.next = self.l3.word_flags.val();
 
         self.ext2.beat_in.next = self.ext1.beat_out.val();
         self.ext2.walk_ready_in.next = self.ext1.walk_ready_out.val();
@@ -690,6 +691,8 @@ impl<
         self.ext2.ihl_in.next = self.ext1.ihl_out.val();
         self.ext2.l4_word_in.next = self.ext1.l4_word_out.val();
         self.ext2.l4_before_in.next = self.ext1.l4_before_out.val();
+        // (Read only by a stage taking several steps: ext1 at 64 bits.)
+        self.ext2.word_flags_in.next = 0.into();
 
         self.ext3.beat_in.next = self.ext2.beat_out.val();
         self.ext3.walk_ready_in.next = self.ext2.walk_ready_out.val();
@@ -707,6 +710,7 @@ impl<
         self.ext3.ihl_in.next = self.ext2.ihl_out.val();
         self.ext3.l4_word_in.next = self.ext2.l4_word_out.val();
         self.ext3.l4_before_in.next = self.ext2.l4_before_out.val();
+        self.ext3.word_flags_in.next = 0.into();
 
         self.ext4.beat_in.next = self.ext3.beat_out.val();
         self.ext4.walk_ready_in.next = self.ext3.walk_ready_out.val();
@@ -724,6 +728,7 @@ impl<
         self.ext4.ihl_in.next = self.ext3.ihl_out.val();
         self.ext4.l4_word_in.next = self.ext3.l4_word_out.val();
         self.ext4.l4_before_in.next = self.ext3.l4_before_out.val();
+        self.ext4.word_flags_in.next = 0.into();
 
         self.capture.beat.next = self.ext4.beat_out.val();
         self.capture.walk_ready.next = self.ext4.walk_ready_out.val();

@@ -109,12 +109,19 @@ pub struct VportMatch {
     /// `head` as it will be next clock (`vport_next`), formed a clock ahead from the
     /// registers' inputs and `pop_next`.
     upcoming: DFF<Bits<3>>,
+    /// Next clock's write lands at the read pointer's place (bit 0), the one after
+    /// (bit 1) or the one after that (bit 2), as they are before next clock's pop:
+    /// the look-ahead's bypass conditions a clock ahead, so its choice reads
+    /// flip-flops, not the staging valid and the fill level.
+    landing: DFF<Bits<3>>,
     write_next: Signal<Local, Bits<4>>,
     staged_valid_next: Signal<Local, Bit>,
     fill_next: Signal<Local, Bits<RING>>,
     /// The fill level next clock without and with this clock's pop, from registers.
     fill_kept: Signal<Local, Bits<RING>>,
     fill_popped: Signal<Local, Bits<RING>>,
+    /// The fill level next clock before its pop, with its write counted.
+    landing_fill: Signal<Local, Bits<RING>>,
     /// Next clock's `head` for each case of this clock's and next clock's pop (kept
     /// or popped, then kept or popped), from registers: the pops come from the
     /// capture's registers across the die, so they choose last.
@@ -187,6 +194,8 @@ impl Default for VportMatch {
             bypass_third: Default::default(),
             bypass_fourth: Default::default(),
             upcoming: Default::default(),
+            landing: Default::default(),
+            landing_fill: Default::default(),
             write_next: Default::default(),
             staged_valid_next: Default::default(),
             fill_next: Default::default(),
@@ -250,7 +259,8 @@ impl Logic for VportMatch {
             bypass_second,
             bypass_third,
             bypass_fourth,
-            upcoming
+            upcoming,
+            landing
         );
         self.hits_valid.d.next = self.in_valid.val() & self.in_first.val();
         // Gathered in locals: a DFF's `d` reads back its old value in rust-hdl's own
@@ -430,22 +440,33 @@ impl Logic for VportMatch {
         self.third.d.next = self.third_next.val();
         // Next clock's `head_next`, from what `head`, `second`, the bypass flags and
         // `staged` will hold then and next clock's pop: the same choice a clock early,
-        // made for each case of the two pops, which choose last. (The bypass flags of
-        // each case: `staged_valid_next` with the fill level of that case.)
+        // made for each case of the two pops, which choose last. Where next clock's
+        // write lands (`staged_valid_next` with the fill level) is registered a clock
+        // ahead in `landing`, from the registers' inputs (a pop moves the places down
+        // by one); reset still clears it, as it does `staged_valid_next`.
+        self.landing_fill.next = self.fill_next.val();
+        if self.staged_valid.d.val() {
+            self.landing_fill.next =
+                (self.fill_next.val() << 1_u64) | (self.fill_next.val() >> 15_u64);
+        }
+        self.landing.d.next = 0.into();
+        if self.chosen_valid.d.val() {
+            self.landing.d.next = self.landing_fill.val().get_bits::<3>(0);
+        }
         self.upcoming_kept_kept.next = self.head_now.val();
-        if self.staged_valid_next.val() & self.fill_kept.val().get_bit(0) {
+        if self.landing.q.val().get_bit(0) & !self.reset.val() {
             self.upcoming_kept_kept.next = self.chosen_q.q.val();
         }
         self.upcoming_kept_popped.next = self.second_now.val();
-        if self.staged_valid_next.val() & self.fill_kept.val().get_bit(1) {
+        if self.landing.q.val().get_bit(1) & !self.reset.val() {
             self.upcoming_kept_popped.next = self.chosen_q.q.val();
         }
         self.upcoming_popped_kept.next = self.second_now.val();
-        if self.staged_valid_next.val() & self.fill_popped.val().get_bit(0) {
+        if self.landing.q.val().get_bit(1) & !self.reset.val() {
             self.upcoming_popped_kept.next = self.chosen_q.q.val();
         }
         self.upcoming_popped_popped.next = self.third_now.val();
-        if self.staged_valid_next.val() & self.fill_popped.val().get_bit(1) {
+        if self.landing.q.val().get_bit(2) & !self.reset.val() {
             self.upcoming_popped_popped.next = self.chosen_q.q.val();
         }
         self.upcoming.d.next = self.upcoming_kept_kept.val();

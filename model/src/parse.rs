@@ -390,7 +390,9 @@ fn parse_ipv4(w: Window<'_>, l3: usize) -> Result<Headers, Malformed> {
     })
 }
 
-fn is_ext_header(nh: u8) -> bool {
+/// An IPv6 next header value the walk steps over (hop-by-hop, routing, fragment,
+/// destination options): `docs/parser-rules.md`.
+pub fn is_ext_header(nh: u8) -> bool {
     matches!(
         nh,
         IPPROTO_HOPOPTS | IPPROTO_ROUTING | IPPROTO_FRAGMENT | IPPROTO_DSTOPTS
@@ -423,6 +425,12 @@ fn home_address(w: Window<'_>, off: usize, end: usize) -> Result<Option<Ipv6Addr
         return Ok(None);
     }
     Ok(Some(Ipv6Addr::from(w.bytes::<16>(at + 2)?)))
+}
+
+/// An IPv6 fragment header's offset-and-flags field (its bytes 2..4) makes the datagram
+/// a fragment: offset or M (more fragments) set; an atomic fragment (both clear) is not.
+pub fn is_fragment(offset_m: u16) -> bool {
+    offset_m >> 3 != 0 || offset_m & 1 != 0
 }
 
 fn parse_ipv6(w: Window<'_>, l3: usize) -> Result<Headers, Malformed> {
@@ -470,8 +478,7 @@ fn parse_ipv6(w: Window<'_>, l3: usize) -> Result<Headers, Malformed> {
                 }
             }
             IPPROTO_FRAGMENT => {
-                let offset_m = u16::from_be_bytes([b2, b3]);
-                fragment = offset_m >> 3 != 0 || offset_m & 1 != 0;
+                fragment = is_fragment(u16::from_be_bytes([b2, b3]));
             }
             _ => {}
         }
