@@ -6464,6 +6464,12 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         stepped = beat_in[32'h0] & step_started & ~step_done & found;
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
+        if (registered_takeover) begin
+            ended = beat_in[32'h0] & step_started & ~step_done & ~here_q$q & beat_in[32'h2];
+            if (taking_over) begin
+                ended = beat_in[32'h0] & walk_live_in & beat_in[32'h2];
+            end
+        end
         x_word = w;
         x_ptr = cur_ptr;
         x_step_ptr = step_ptr;
@@ -10085,6 +10091,12 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         stepped = beat_in[32'h0] & step_started & ~step_done & found;
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
+        if (registered_takeover) begin
+            ended = beat_in[32'h0] & step_started & ~step_done & ~here_q$q & beat_in[32'h2];
+            if (taking_over) begin
+                ended = beat_in[32'h0] & walk_live_in & beat_in[32'h2];
+            end
+        end
         x_word = w;
         x_ptr = cur_ptr;
         x_step_ptr = step_ptr;
@@ -13706,6 +13718,12 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         stepped = beat_in[32'h0] & step_started & ~step_done & found;
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
+        if (registered_takeover) begin
+            ended = beat_in[32'h0] & step_started & ~step_done & ~here_q$q & beat_in[32'h2];
+            if (taking_over) begin
+                ended = beat_in[32'h0] & walk_live_in & beat_in[32'h2];
+            end
+        end
         x_word = w;
         x_ptr = cur_ptr;
         x_step_ptr = step_ptr;
@@ -17327,6 +17345,12 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         stepped = beat_in[32'h0] & step_started & ~step_done & found;
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
+        if (registered_takeover) begin
+            ended = beat_in[32'h0] & step_started & ~step_done & ~here_q$q & beat_in[32'h2];
+            if (taking_over) begin
+                ended = beat_in[32'h0] & walk_live_in & beat_in[32'h2];
+            end
+        end
         x_word = w;
         x_ptr = cur_ptr;
         x_step_ptr = step_ptr;

@@ -907,6 +907,21 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             & !self.cur_done.val()
             & !(self.found.val() & self.step_started.val())
             & self.beat_in.val().get_bit(2);
+        // At 64 bits from the step's own flags: a walk taken over this beat has taken
+        // no step (the count is 0), and otherwise the walk is done exactly when the
+        // step decision says so (a walk that ended made this beat a first one).
+        if self.registered_takeover.val() {
+            self.ended.next = self.beat_in.val().get_bit(0)
+                & self.step_started.val()
+                & !self.step_done.val()
+                & !self.here_q.q.val()
+                & self.beat_in.val().get_bit(2);
+            if self.taking_over.val() {
+                self.ended.next = self.beat_in.val().get_bit(0)
+                    & self.walk_live_in.val()
+                    & self.beat_in.val().get_bit(2);
+            }
+        }
         // The step's operands as clock 1 has them (the walk before the step), kept for
         // clock 1b by `split_step`.
         self.x_word.next = self.w.val();
