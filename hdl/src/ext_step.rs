@@ -110,8 +110,8 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     pub l4_before_in: Signal<In, Bits<WORD_INDEX_BITS>>,
     /// (64 bits) `beat_in`'s word judged as an extension header's first word, a clock
     /// ahead (`L3Header::word_flags`): next header stepped over, next header is the
-    /// fragment header, not the first fragment. Read only by a stage taking several
-    /// steps.
+    /// fragment header, fragment field makes the datagram a fragment. Read only by a
+    /// stage taking several steps.
     pub word_flags_in: Signal<In, Bits<3>>,
     /// The beat, one clock later.
     pub beat_out: Signal<Out, Bits<BUNDLE_BITS>>,

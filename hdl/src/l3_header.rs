@@ -52,7 +52,7 @@ pub struct L3Header<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// (64 bits) `beat_out`'s word read as an extension header's first word, judged
     /// here a clock ahead so the walk's step reads flags: bit 0, its next header is one
     /// the walk steps over; bit 1, that is the fragment header; bit 2, as a fragment
-    /// header it is not the first fragment (offset or M set).
+    /// header its fragment field makes the datagram a fragment (offset or M set).
     pub word_flags: Signal<Out, Bits<3>>,
     word0: WordPick<DATA_BITS, BUNDLE_BITS>,
     word1: WordPick<DATA_BITS, BUNDLE_BITS>,
