@@ -45565,10 +45565,9 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     reg  [15:0] fill_kept;
     reg  [15:0] fill_popped;
     reg  [15:0] landing_fill;
-    reg  [2:0] upcoming_kept_kept;
-    reg  [2:0] upcoming_kept_popped;
-    reg  [2:0] upcoming_popped_kept;
-    reg  [2:0] upcoming_popped_popped;
+    reg  [2:0] upcoming_kept;
+    reg  [2:0] upcoming_one_pop;
+    reg  [2:0] upcoming_two_pops;
     reg  [2:0] head_now;
     reg  [2:0] second_now;
     reg  [2:0] third_now;
@@ -46442,31 +46441,24 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         if (chosen_valid$d) begin
             landing$d = landing_fill[(32'h0)+:(3)];
         end
-        upcoming_kept_kept = head_now;
+        upcoming_kept = head_now;
         if (landing$q[32'h0] & ~reset) begin
-            upcoming_kept_kept = chosen_q$q;
+            upcoming_kept = chosen_q$q;
         end
-        upcoming_kept_popped = second_now;
+        upcoming_one_pop = second_now;
         if (landing$q[32'h1] & ~reset) begin
-            upcoming_kept_popped = chosen_q$q;
+            upcoming_one_pop = chosen_q$q;
         end
-        upcoming_popped_kept = second_now;
-        if (landing$q[32'h1] & ~reset) begin
-            upcoming_popped_kept = chosen_q$q;
-        end
-        upcoming_popped_popped = third_now;
+        upcoming_two_pops = third_now;
         if (landing$q[32'h2] & ~reset) begin
-            upcoming_popped_popped = chosen_q$q;
+            upcoming_two_pops = chosen_q$q;
         end
-        upcoming$d = upcoming_kept_kept;
-        if (~pop & pop_next) begin
-            upcoming$d = upcoming_kept_popped;
-        end
-        if (pop & ~pop_next) begin
-            upcoming$d = upcoming_popped_kept;
+        upcoming$d = upcoming_kept;
+        if (pop ^ pop_next) begin
+            upcoming$d = upcoming_one_pop;
         end
         if (pop & pop_next) begin
-            upcoming$d = upcoming_popped_popped;
+            upcoming$d = upcoming_two_pops;
         end
         vport_next = upcoming$q;
         vport = head$q;

@@ -122,13 +122,12 @@ pub struct VportMatch {
     fill_popped: Signal<Local, Bits<RING>>,
     /// The fill level next clock before its pop, with its write counted.
     landing_fill: Signal<Local, Bits<RING>>,
-    /// Next clock's `head` for each case of this clock's and next clock's pop (kept
-    /// or popped, then kept or popped), from registers: the pops come from the
-    /// capture's registers across the die, so they choose last.
-    upcoming_kept_kept: Signal<Local, Bits<3>>,
-    upcoming_kept_popped: Signal<Local, Bits<3>>,
-    upcoming_popped_kept: Signal<Local, Bits<3>>,
-    upcoming_popped_popped: Signal<Local, Bits<3>>,
+    /// Next clock's `head` after no pop, one pop (this clock's or next clock's: the
+    /// same entry) and two, from registers: the pops come from the capture's
+    /// registers across the die, so they choose last.
+    upcoming_kept: Signal<Local, Bits<3>>,
+    upcoming_one_pop: Signal<Local, Bits<3>>,
+    upcoming_two_pops: Signal<Local, Bits<3>>,
     head_now: Signal<Local, Bits<3>>,
     second_now: Signal<Local, Bits<3>>,
     third_now: Signal<Local, Bits<3>>,
@@ -201,10 +200,9 @@ impl Default for VportMatch {
             fill_next: Default::default(),
             fill_kept: Default::default(),
             fill_popped: Default::default(),
-            upcoming_kept_kept: Default::default(),
-            upcoming_kept_popped: Default::default(),
-            upcoming_popped_kept: Default::default(),
-            upcoming_popped_popped: Default::default(),
+            upcoming_kept: Default::default(),
+            upcoming_one_pop: Default::default(),
+            upcoming_two_pops: Default::default(),
             head_now: Default::default(),
             second_now: Default::default(),
             third_now: Default::default(),
@@ -440,10 +438,11 @@ impl Logic for VportMatch {
         self.third.d.next = self.third_next.val();
         // Next clock's `head_next`, from what `head`, `second`, the bypass flags and
         // `staged` will hold then and next clock's pop: the same choice a clock early,
-        // made for each case of the two pops, which choose last. Where next clock's
-        // write lands (`staged_valid_next` with the fill level) is registered a clock
-        // ahead in `landing`, from the registers' inputs (a pop moves the places down
-        // by one); reset still clears it, as it does `staged_valid_next`.
+        // made for no, one and two pops over the two clocks, which choose last. Where
+        // next clock's write lands (`staged_valid_next` with the fill level) is
+        // registered a clock ahead in `landing`, from the registers' inputs (a pop
+        // moves the places down by one); reset still clears it, as it does
+        // `staged_valid_next`.
         self.landing_fill.next = self.fill_next.val();
         if self.staged_valid.d.val() {
             self.landing_fill.next =
@@ -453,31 +452,24 @@ impl Logic for VportMatch {
         if self.chosen_valid.d.val() {
             self.landing.d.next = self.landing_fill.val().get_bits::<3>(0);
         }
-        self.upcoming_kept_kept.next = self.head_now.val();
+        self.upcoming_kept.next = self.head_now.val();
         if self.landing.q.val().get_bit(0) & !self.reset.val() {
-            self.upcoming_kept_kept.next = self.chosen_q.q.val();
+            self.upcoming_kept.next = self.chosen_q.q.val();
         }
-        self.upcoming_kept_popped.next = self.second_now.val();
+        self.upcoming_one_pop.next = self.second_now.val();
         if self.landing.q.val().get_bit(1) & !self.reset.val() {
-            self.upcoming_kept_popped.next = self.chosen_q.q.val();
+            self.upcoming_one_pop.next = self.chosen_q.q.val();
         }
-        self.upcoming_popped_kept.next = self.second_now.val();
-        if self.landing.q.val().get_bit(1) & !self.reset.val() {
-            self.upcoming_popped_kept.next = self.chosen_q.q.val();
-        }
-        self.upcoming_popped_popped.next = self.third_now.val();
+        self.upcoming_two_pops.next = self.third_now.val();
         if self.landing.q.val().get_bit(2) & !self.reset.val() {
-            self.upcoming_popped_popped.next = self.chosen_q.q.val();
+            self.upcoming_two_pops.next = self.chosen_q.q.val();
         }
-        self.upcoming.d.next = self.upcoming_kept_kept.val();
-        if !self.pop.val() & self.pop_next.val() {
-            self.upcoming.d.next = self.upcoming_kept_popped.val();
-        }
-        if self.pop.val() & !self.pop_next.val() {
-            self.upcoming.d.next = self.upcoming_popped_kept.val();
+        self.upcoming.d.next = self.upcoming_kept.val();
+        if self.pop.val() ^ self.pop_next.val() {
+            self.upcoming.d.next = self.upcoming_one_pop.val();
         }
         if self.pop.val() & self.pop_next.val() {
-            self.upcoming.d.next = self.upcoming_popped_popped.val();
+            self.upcoming.d.next = self.upcoming_two_pops.val();
         }
         self.vport_next.next = self.upcoming.q.val();
         self.vport.next = self.head.q.val();
