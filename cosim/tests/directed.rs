@@ -297,6 +297,30 @@ fn cases() -> Vec<Case> {
         None,
         FLAG_MALFORMED,
     ));
+    // Total length at the header length's edge, with and without options: one byte
+    // short is malformed, exactly the header is a datagram without payload (hashed as
+    // IPv4 when the protocol has no ports).
+    for options in [0usize, 4, 40] {
+        let header = 20 + options;
+        let mut bad = v4(47, 0, &vec![1; options], &[0; 8]);
+        bad[2..4].copy_from_slice(&(header as u16 - 1).to_be_bytes());
+        cases.push((
+            "total length one byte below the header",
+            frame(&[], 0x0800, &bad),
+            all,
+            None,
+            FLAG_MALFORMED,
+        ));
+        let mut edge = v4(47, 0, &vec![1; options], &[0; 8]);
+        edge[2..4].copy_from_slice(&(header as u16).to_be_bytes());
+        cases.push((
+            "total length equal to the header",
+            frame(&[], 0x0800, &edge),
+            all,
+            Some(HashType::Ipv4),
+            0,
+        ));
+    }
     let mut short = ethernet(&[], 0x0800, &v4(6, 0, &[], &tcp));
     short.truncate(30);
     cases.push(("truncated IPv4 header", short, all, None, FLAG_MALFORMED));
