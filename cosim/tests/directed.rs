@@ -302,7 +302,8 @@ fn cases() -> Vec<Case> {
     // IPv4 when the protocol has no ports).
     for options in [0usize, 4, 40] {
         let header = 20 + options;
-        let mut bad = v4(47, 0, &vec![1; options], &[0; 8]);
+        let datagram = v4(47, 0, &vec![1; options], &[0; 8]);
+        let mut bad = datagram.clone();
         bad[2..4].copy_from_slice(&(header as u16 - 1).to_be_bytes());
         cases.push((
             "total length one byte below the header",
@@ -311,7 +312,7 @@ fn cases() -> Vec<Case> {
             None,
             FLAG_MALFORMED,
         ));
-        let mut edge = v4(47, 0, &vec![1; options], &[0; 8]);
+        let mut edge = datagram;
         edge[2..4].copy_from_slice(&(header as u16).to_be_bytes());
         cases.push((
             "total length equal to the header",
