@@ -5655,6 +5655,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] header$target;
     wire  header$found;
     wire  [63:0] header$word;
+    reg  [613:0] slot_flags$beat;
+    wire  [95:0] slot_flags$flags;
     reg  started$d;
     wire  started$q;
     reg  started$clock;
@@ -5721,9 +5723,12 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [613:0] t_beat$d;
     wire  [613:0] t_beat$q;
     reg  t_beat$clock;
-    reg  [63:0] t_word$d;
-    wire  [63:0] t_word$q;
-    reg  t_word$clock;
+    reg  [2:0] t_select$d;
+    wire  [2:0] t_select$q;
+    reg  t_select$clock;
+    reg  [95:0] t_flags$d;
+    wire  [95:0] t_flags$q;
+    reg  t_flags$clock;
     reg  t_started$d;
     wire  t_started$q;
     reg  t_started$clock;
@@ -5787,6 +5792,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] h_ptr$d;
     wire  [5:0] h_ptr$q;
     reg  h_ptr$clock;
+    reg  h_past$d;
+    wire  h_past$q;
+    reg  h_past$clock;
     reg  [7:0] h_nh$d;
     wire  [7:0] h_nh$q;
     reg  h_nh$clock;
@@ -5817,6 +5825,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] s_nh_out$d;
     wire  [7:0] s_nh_out$q;
     reg  s_nh_out$clock;
+    reg  [7:0] s_nh_stepped$d;
+    wire  [7:0] s_nh_stepped$q;
+    reg  s_nh_stepped$clock;
     reg  s_stepped$d;
     wire  s_stepped$q;
     reg  s_stepped$clock;
@@ -5966,11 +5977,14 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  l4_before_o$clock;
     
     // Local signals
-    reg  [511:0] slots;
     reg  [5:0] distance_held;
     reg  [5:0] distance_taken;
     reg  [5:0] distance;
-    reg  [15:0] select;
+    reg  [5:0] slot_index;
+    reg  [511:0] t_slots;
+    reg  [15:0] t_select_lsb;
+    reg  [7:0] flag_row;
+    reg  [11:0] picked;
     reg  found;
     reg  [63:0] x_word;
     reg  [5:0] x_ptr;
@@ -6040,6 +6054,10 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .target(header$target),
         .found(header$found),
         .word(header$word)
+    );
+    rss_core__ext1__slot_flags slot_flags(
+        .beat(slot_flags$beat),
+        .flags(slot_flags$flags)
     );
     rss_core__ext1__started started(
         .d(started$d),
@@ -6151,10 +6169,15 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(t_beat$q),
         .clock(t_beat$clock)
     );
-    rss_core__ext1__t_word t_word(
-        .d(t_word$d),
-        .q(t_word$q),
-        .clock(t_word$clock)
+    rss_core__ext1__t_select t_select(
+        .d(t_select$d),
+        .q(t_select$q),
+        .clock(t_select$clock)
+    );
+    rss_core__ext1__t_flags t_flags(
+        .d(t_flags$d),
+        .q(t_flags$q),
+        .clock(t_flags$clock)
     );
     rss_core__ext1__t_started t_started(
         .d(t_started$d),
@@ -6261,6 +6284,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(h_ptr$q),
         .clock(h_ptr$clock)
     );
+    rss_core__ext1__h_past h_past(
+        .d(h_past$d),
+        .q(h_past$q),
+        .clock(h_past$clock)
+    );
     rss_core__ext1__h_nh h_nh(
         .d(h_nh$d),
         .q(h_nh$q),
@@ -6310,6 +6338,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_nh_out$d),
         .q(s_nh_out$q),
         .clock(s_nh_out$clock)
+    );
+    rss_core__ext1__s_nh_stepped s_nh_stepped(
+        .d(s_nh_stepped$d),
+        .q(s_nh_stepped$q),
+        .clock(s_nh_stepped$clock)
     );
     rss_core__ext1__s_stepped s_stepped(
         .d(s_stepped$d),
@@ -6581,7 +6614,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         here2_q$clock = clock;
         end_plus_q$clock = clock;
         t_beat$clock = clock;
-        t_word$clock = clock;
+        t_select$clock = clock;
+        t_flags$clock = clock;
         t_started$clock = clock;
         t_count$clock = clock;
         t_live_before$clock = clock;
@@ -6603,6 +6637,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         h_stepped$clock = clock;
         h_live$clock = clock;
         h_ptr$clock = clock;
+        h_past$clock = clock;
         h_nh$clock = clock;
         s_beat$clock = clock;
         s_started$clock = clock;
@@ -6613,6 +6648,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_ptr_stepped$clock = clock;
         s_ptr_past$clock = clock;
         s_nh_out$clock = clock;
+        s_nh_stepped$clock = clock;
         s_stepped$clock = clock;
         s_ended$clock = clock;
         s_fragment$clock = clock;
@@ -6684,7 +6720,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         here2_q$d = here2_q$q;
         end_plus_q$d = end_plus_q$q;
         t_beat$d = t_beat$q;
-        t_word$d = t_word$q;
+        t_select$d = t_select$q;
+        t_flags$d = t_flags$q;
         t_started$d = t_started$q;
         t_count$d = t_count$q;
         t_live_before$d = t_live_before$q;
@@ -6706,6 +6743,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         h_stepped$d = h_stepped$q;
         h_live$d = h_live$q;
         h_ptr$d = h_ptr$q;
+        h_past$d = h_past$q;
         h_nh$d = h_nh$q;
         s_beat$d = s_beat$q;
         s_started$d = s_started$q;
@@ -6716,6 +6754,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_ptr_stepped$d = s_ptr_stepped$q;
         s_ptr_past$d = s_ptr_past$q;
         s_nh_out$d = s_nh_out$q;
+        s_nh_stepped$d = s_nh_stepped$q;
         s_stepped$d = s_stepped$q;
         s_ended$d = s_ended$q;
         s_fragment$d = s_fragment$q;
@@ -6820,22 +6859,24 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         header$target = step_ptr;
         w = header$word;
         found = header$found;
-        slots = 32'h0;
         distance_held = 32'h0;
         distance_taken = 32'h0;
         distance = 32'h0;
-        select = 32'h0;
-        if (dual_pick) begin
-            slots = beat_in[(32'h60)+:(512)];
-            distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
-            distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
-            distance = distance_held;
-            if (taking_over) begin
-                distance = distance_taken;
+        slot_index = 32'h0;
+        slot_flags$beat = 32'h0;
+        if (split_step) begin
+            distance = beat_in[(32'ha)+:(6)] - first_ext;
+            if (dual_pick) begin
+                distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
+                distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
+                distance = distance_held;
+                if (taking_over) begin
+                    distance = distance_taken;
+                end
             end
-            select = ((distance & select_mask) & 16'hffff) << 64'h6;
+            slot_index = distance & select_mask;
             found = (distance & beyond_mask) == 64'h0;
-            w = slots[(select)+:(64)];
+            slot_flags$beat = beat_in;
         end
         if (registered_takeover) begin
             found = here_q$q;
@@ -6857,13 +6898,20 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             x_ptr = eff_ptr;
             x_nh = nh_q$q;
         end
+        t_slots = 32'h0;
+        t_select_lsb = 32'h0;
+        flag_row = 32'h0;
+        picked = 32'h0;
         if (split_step) begin
-            t_word$d = w;
+            t_select$d = slot_index[(32'h0)+:(3)];
+            t_flags$d = slot_flags$flags;
             t_ptr$d = cur_ptr;
             t_nh$d = cur_nh;
             t_nh_fragment$d = step_nh_fragment;
             t_stepped$d = stepped;
-            x_word = t_word$q;
+            t_slots = t_beat$q[(32'h60)+:(512)];
+            t_select_lsb = ((t_select$q) & 16'hffff) << 64'h6;
+            x_word = t_slots[(t_select_lsb)+:(64)];
             x_ptr = t_ptr$q;
             x_step_ptr = t_ptr$q;
             if (first_only) begin
@@ -6871,6 +6919,30 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             end
             x_nh = t_nh$q;
             x_nh_fragment = t_nh_fragment$q;
+            flag_row = t_flags$q[(32'h8 * 0)+:(8)];
+            picked = (picked & ~(1 << (0)) | ((flag_row[t_select$q]) << (0)));
+            flag_row = t_flags$q[(32'h8 * 1)+:(8)];
+            picked = (picked & ~(1 << (1)) | ((flag_row[t_select$q]) << (1)));
+            flag_row = t_flags$q[(32'h8 * 2)+:(8)];
+            picked = (picked & ~(1 << (2)) | ((flag_row[t_select$q]) << (2)));
+            flag_row = t_flags$q[(32'h8 * 3)+:(8)];
+            picked = (picked & ~(1 << (3)) | ((flag_row[t_select$q]) << (3)));
+            flag_row = t_flags$q[(32'h8 * 4)+:(8)];
+            picked = (picked & ~(1 << (4)) | ((flag_row[t_select$q]) << (4)));
+            flag_row = t_flags$q[(32'h8 * 5)+:(8)];
+            picked = (picked & ~(1 << (5)) | ((flag_row[t_select$q]) << (5)));
+            flag_row = t_flags$q[(32'h8 * 6)+:(8)];
+            picked = (picked & ~(1 << (6)) | ((flag_row[t_select$q]) << (6)));
+            flag_row = t_flags$q[(32'h8 * 7)+:(8)];
+            picked = (picked & ~(1 << (7)) | ((flag_row[t_select$q]) << (7)));
+            flag_row = t_flags$q[(32'h8 * 8)+:(8)];
+            picked = (picked & ~(1 << (8)) | ((flag_row[t_select$q]) << (8)));
+            flag_row = t_flags$q[(32'h8 * 9)+:(8)];
+            picked = (picked & ~(1 << (9)) | ((flag_row[t_select$q]) << (9)));
+            flag_row = t_flags$q[(32'h8 * 10)+:(8)];
+            picked = (picked & ~(1 << (10)) | ((flag_row[t_select$q]) << (10)));
+            flag_row = t_flags$q[(32'h8 * 11)+:(8)];
+            picked = (picked & ~(1 << (11)) | ((flag_row[t_select$q]) << (11)));
         end
         ext_len = x_word[(32'h30)+:(8)];
         if (x_nh_fragment) begin
@@ -6891,6 +6963,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             next_nh_fragment = word_flags_in[32'h1];
             next_is_ext = word_flags_in[32'h0];
         end
+        if (split_step) begin
+            this_fragment = x_nh_fragment & picked[32'h2];
+            next_nh_fragment = picked[32'h1];
+            next_is_ext = picked[32'h0];
+        end
         b1 = x_word[(32'h30)+:(8)];
         b2 = x_word[(32'h28)+:(8)];
         b3 = x_word[(32'h20)+:(8)];
@@ -6905,6 +6982,17 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b4_is0$d = b4 == 64'h0;
         s_b4_is1$d = b4 == 64'h1;
         s_b5_is0$d = b5 == 64'h0;
+        if (split_step) begin
+            s_routing_type2$d = (x_nh == routing) & picked[32'h3];
+            s_home_option$d = (x_nh == destination_options) & picked[32'h4];
+            s_b2_zero$d = picked[32'h5];
+            s_b3_is0$d = picked[32'h6];
+            s_b3_is1$d = picked[32'h7];
+            s_b3_is2$d = picked[32'h8];
+            s_b4_is0$d = picked[32'h9];
+            s_b4_is1$d = picked[32'ha];
+            s_b5_is0$d = picked[32'hb];
+        end
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
         s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
@@ -7046,17 +7134,18 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             if (x_held) begin
                 s_live_before$d = h_live$q;
                 s_ptr_out$d = h_ptr$q;
+                if (h_past$q) begin
+                    s_ptr_out$d = 32'h3f;
+                end
                 s_nh_out$d = h_nh$q;
             end
-            if (t_stepped$q) begin
-                s_ptr_out$d = next_ptr[(32'h0)+:(6)];
-                s_nh_out$d = x_word[(32'h38)+:(8)];
-            end
+            s_nh_stepped$d = x_word[(32'h38)+:(8)];
             if (t_beat$q[32'h0]) begin
                 h_stepped$d = x_held | t_stepped$q;
                 if (t_stepped$q) begin
                     h_live$d = next_is_ext & ~this_fragment;
-                    h_ptr$d = next_ptr[(32'h0)+:(6)];
+                    h_ptr$d = sum_ptr;
+                    h_past$d = sum_past;
                     h_nh$d = x_word[(32'h38)+:(8)];
                 end
             end
@@ -7064,11 +7153,13 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_after = s_live_before$q & ~s_ended$q;
         ptr_after = s_ptr_out$q;
         count_after = s_count$q;
-        if (registered_takeover & s_stepped$q) begin
+        if ((registered_takeover | split_step) & s_stepped$q) begin
             ptr_after = s_ptr_stepped$q;
             if (s_ptr_past$q) begin
                 ptr_after = 32'h3f;
             end
+        end
+        if (registered_takeover & s_stepped$q) begin
             count_after = s_count$q + 64'h1;
         end
         if (s_stepped$q) begin
@@ -7131,6 +7222,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_o$d = live_after;
         ptr_o$d = ptr_after;
         nh_o$d = s_nh_out$q;
+        if (split_step & s_stepped$q) begin
+            nh_o$d = s_nh_stepped$q;
+        end
         end_o$d = s_end$q;
         bad_o$d = s_bad_in$q | cur_bad;
         fragment_o$d = s_fragment_in$q | cur_fragment;
@@ -7620,6 +7714,25 @@ module rss_core__ext1__h_nh(d,q,clock);
     end
           
 endmodule // rss_core__ext1__h_nh
+
+
+module rss_core__ext1__h_past(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__h_past
 
 
 module rss_core__ext1__h_ptr(d,q,clock);
@@ -8691,6 +8804,25 @@ module rss_core__ext1__s_nh_out(d,q,clock);
 endmodule // rss_core__ext1__s_nh_out
 
 
+module rss_core__ext1__s_nh_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_nh_stepped
+
+
 module rss_core__ext1__s_past_header(d,q,clock);
     
     // Module arguments
@@ -8841,6 +8973,197 @@ module rss_core__ext1__s_too_long(d,q,clock);
     end
           
 endmodule // rss_core__ext1__s_too_long
+
+
+module rss_core__ext1__slot_flags(beat,flags);
+    
+    // Module arguments
+    input wire  [613:0] beat;
+    output reg  [95:0] flags;
+    
+    // Constant declarations
+    localparam  hop_by_hop = 8'h0;
+    localparam  routing = 8'h2b;
+    localparam  fragment_header = 8'h2c;
+    localparam  destination_options = 8'h3c;
+    localparam  home_option = 8'hc9;
+    
+    // Local signals
+    reg  [63:0] word;
+    reg  [7:0] next_header;
+    reg  [7:0] length;
+    reg  [7:0] b2;
+    reg  [7:0] b3;
+    reg  [7:0] b4;
+    reg  [7:0] b5;
+    reg  [95:0] all;
+    
+    // Update code
+    always @(*) begin
+        all = 32'h0;
+        word = 32'h0;
+        next_header = 32'h0;
+        length = 32'h0;
+        b2 = 32'h0;
+        b3 = 32'h0;
+        b4 = 32'h0;
+        b5 = 32'h0;
+        word = beat[(32'h60 + 32'h40 * 0)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (0)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (0)));
+        all = (all & ~(1 << (32'h8 + 0)) | ((next_header == fragment_header) << (32'h8 + 0)));
+        all = (all & ~(1 << (32'h10 + 0)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 0)));
+        all = (all & ~(1 << (32'h18 + 0)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 0)));
+        all = (all & ~(1 << (32'h20 + 0)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 0)));
+        all = (all & ~(1 << (32'h28 + 0)) | ((b2 == 64'h0) << (32'h28 + 0)));
+        all = (all & ~(1 << (32'h30 + 0)) | ((b3 == 64'h0) << (32'h30 + 0)));
+        all = (all & ~(1 << (32'h38 + 0)) | ((b3 == 64'h1) << (32'h38 + 0)));
+        all = (all & ~(1 << (32'h40 + 0)) | ((b3 == 64'h2) << (32'h40 + 0)));
+        all = (all & ~(1 << (32'h48 + 0)) | ((b4 == 64'h0) << (32'h48 + 0)));
+        all = (all & ~(1 << (32'h50 + 0)) | ((b4 == 64'h1) << (32'h50 + 0)));
+        all = (all & ~(1 << (32'h58 + 0)) | ((b5 == 64'h0) << (32'h58 + 0)));
+        word = beat[(32'h60 + 32'h40 * 1)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (1)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (1)));
+        all = (all & ~(1 << (32'h8 + 1)) | ((next_header == fragment_header) << (32'h8 + 1)));
+        all = (all & ~(1 << (32'h10 + 1)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 1)));
+        all = (all & ~(1 << (32'h18 + 1)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 1)));
+        all = (all & ~(1 << (32'h20 + 1)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 1)));
+        all = (all & ~(1 << (32'h28 + 1)) | ((b2 == 64'h0) << (32'h28 + 1)));
+        all = (all & ~(1 << (32'h30 + 1)) | ((b3 == 64'h0) << (32'h30 + 1)));
+        all = (all & ~(1 << (32'h38 + 1)) | ((b3 == 64'h1) << (32'h38 + 1)));
+        all = (all & ~(1 << (32'h40 + 1)) | ((b3 == 64'h2) << (32'h40 + 1)));
+        all = (all & ~(1 << (32'h48 + 1)) | ((b4 == 64'h0) << (32'h48 + 1)));
+        all = (all & ~(1 << (32'h50 + 1)) | ((b4 == 64'h1) << (32'h50 + 1)));
+        all = (all & ~(1 << (32'h58 + 1)) | ((b5 == 64'h0) << (32'h58 + 1)));
+        word = beat[(32'h60 + 32'h40 * 2)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (2)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (2)));
+        all = (all & ~(1 << (32'h8 + 2)) | ((next_header == fragment_header) << (32'h8 + 2)));
+        all = (all & ~(1 << (32'h10 + 2)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 2)));
+        all = (all & ~(1 << (32'h18 + 2)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 2)));
+        all = (all & ~(1 << (32'h20 + 2)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 2)));
+        all = (all & ~(1 << (32'h28 + 2)) | ((b2 == 64'h0) << (32'h28 + 2)));
+        all = (all & ~(1 << (32'h30 + 2)) | ((b3 == 64'h0) << (32'h30 + 2)));
+        all = (all & ~(1 << (32'h38 + 2)) | ((b3 == 64'h1) << (32'h38 + 2)));
+        all = (all & ~(1 << (32'h40 + 2)) | ((b3 == 64'h2) << (32'h40 + 2)));
+        all = (all & ~(1 << (32'h48 + 2)) | ((b4 == 64'h0) << (32'h48 + 2)));
+        all = (all & ~(1 << (32'h50 + 2)) | ((b4 == 64'h1) << (32'h50 + 2)));
+        all = (all & ~(1 << (32'h58 + 2)) | ((b5 == 64'h0) << (32'h58 + 2)));
+        word = beat[(32'h60 + 32'h40 * 3)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (3)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (3)));
+        all = (all & ~(1 << (32'h8 + 3)) | ((next_header == fragment_header) << (32'h8 + 3)));
+        all = (all & ~(1 << (32'h10 + 3)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 3)));
+        all = (all & ~(1 << (32'h18 + 3)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 3)));
+        all = (all & ~(1 << (32'h20 + 3)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 3)));
+        all = (all & ~(1 << (32'h28 + 3)) | ((b2 == 64'h0) << (32'h28 + 3)));
+        all = (all & ~(1 << (32'h30 + 3)) | ((b3 == 64'h0) << (32'h30 + 3)));
+        all = (all & ~(1 << (32'h38 + 3)) | ((b3 == 64'h1) << (32'h38 + 3)));
+        all = (all & ~(1 << (32'h40 + 3)) | ((b3 == 64'h2) << (32'h40 + 3)));
+        all = (all & ~(1 << (32'h48 + 3)) | ((b4 == 64'h0) << (32'h48 + 3)));
+        all = (all & ~(1 << (32'h50 + 3)) | ((b4 == 64'h1) << (32'h50 + 3)));
+        all = (all & ~(1 << (32'h58 + 3)) | ((b5 == 64'h0) << (32'h58 + 3)));
+        word = beat[(32'h60 + 32'h40 * 4)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (4)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (4)));
+        all = (all & ~(1 << (32'h8 + 4)) | ((next_header == fragment_header) << (32'h8 + 4)));
+        all = (all & ~(1 << (32'h10 + 4)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 4)));
+        all = (all & ~(1 << (32'h18 + 4)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 4)));
+        all = (all & ~(1 << (32'h20 + 4)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 4)));
+        all = (all & ~(1 << (32'h28 + 4)) | ((b2 == 64'h0) << (32'h28 + 4)));
+        all = (all & ~(1 << (32'h30 + 4)) | ((b3 == 64'h0) << (32'h30 + 4)));
+        all = (all & ~(1 << (32'h38 + 4)) | ((b3 == 64'h1) << (32'h38 + 4)));
+        all = (all & ~(1 << (32'h40 + 4)) | ((b3 == 64'h2) << (32'h40 + 4)));
+        all = (all & ~(1 << (32'h48 + 4)) | ((b4 == 64'h0) << (32'h48 + 4)));
+        all = (all & ~(1 << (32'h50 + 4)) | ((b4 == 64'h1) << (32'h50 + 4)));
+        all = (all & ~(1 << (32'h58 + 4)) | ((b5 == 64'h0) << (32'h58 + 4)));
+        word = beat[(32'h60 + 32'h40 * 5)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (5)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (5)));
+        all = (all & ~(1 << (32'h8 + 5)) | ((next_header == fragment_header) << (32'h8 + 5)));
+        all = (all & ~(1 << (32'h10 + 5)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 5)));
+        all = (all & ~(1 << (32'h18 + 5)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 5)));
+        all = (all & ~(1 << (32'h20 + 5)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 5)));
+        all = (all & ~(1 << (32'h28 + 5)) | ((b2 == 64'h0) << (32'h28 + 5)));
+        all = (all & ~(1 << (32'h30 + 5)) | ((b3 == 64'h0) << (32'h30 + 5)));
+        all = (all & ~(1 << (32'h38 + 5)) | ((b3 == 64'h1) << (32'h38 + 5)));
+        all = (all & ~(1 << (32'h40 + 5)) | ((b3 == 64'h2) << (32'h40 + 5)));
+        all = (all & ~(1 << (32'h48 + 5)) | ((b4 == 64'h0) << (32'h48 + 5)));
+        all = (all & ~(1 << (32'h50 + 5)) | ((b4 == 64'h1) << (32'h50 + 5)));
+        all = (all & ~(1 << (32'h58 + 5)) | ((b5 == 64'h0) << (32'h58 + 5)));
+        word = beat[(32'h60 + 32'h40 * 6)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (6)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (6)));
+        all = (all & ~(1 << (32'h8 + 6)) | ((next_header == fragment_header) << (32'h8 + 6)));
+        all = (all & ~(1 << (32'h10 + 6)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 6)));
+        all = (all & ~(1 << (32'h18 + 6)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 6)));
+        all = (all & ~(1 << (32'h20 + 6)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 6)));
+        all = (all & ~(1 << (32'h28 + 6)) | ((b2 == 64'h0) << (32'h28 + 6)));
+        all = (all & ~(1 << (32'h30 + 6)) | ((b3 == 64'h0) << (32'h30 + 6)));
+        all = (all & ~(1 << (32'h38 + 6)) | ((b3 == 64'h1) << (32'h38 + 6)));
+        all = (all & ~(1 << (32'h40 + 6)) | ((b3 == 64'h2) << (32'h40 + 6)));
+        all = (all & ~(1 << (32'h48 + 6)) | ((b4 == 64'h0) << (32'h48 + 6)));
+        all = (all & ~(1 << (32'h50 + 6)) | ((b4 == 64'h1) << (32'h50 + 6)));
+        all = (all & ~(1 << (32'h58 + 6)) | ((b5 == 64'h0) << (32'h58 + 6)));
+        word = beat[(32'h60 + 32'h40 * 7)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (7)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (7)));
+        all = (all & ~(1 << (32'h8 + 7)) | ((next_header == fragment_header) << (32'h8 + 7)));
+        all = (all & ~(1 << (32'h10 + 7)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 7)));
+        all = (all & ~(1 << (32'h18 + 7)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 7)));
+        all = (all & ~(1 << (32'h20 + 7)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 7)));
+        all = (all & ~(1 << (32'h28 + 7)) | ((b2 == 64'h0) << (32'h28 + 7)));
+        all = (all & ~(1 << (32'h30 + 7)) | ((b3 == 64'h0) << (32'h30 + 7)));
+        all = (all & ~(1 << (32'h38 + 7)) | ((b3 == 64'h1) << (32'h38 + 7)));
+        all = (all & ~(1 << (32'h40 + 7)) | ((b3 == 64'h2) << (32'h40 + 7)));
+        all = (all & ~(1 << (32'h48 + 7)) | ((b4 == 64'h0) << (32'h48 + 7)));
+        all = (all & ~(1 << (32'h50 + 7)) | ((b4 == 64'h1) << (32'h50 + 7)));
+        all = (all & ~(1 << (32'h58 + 7)) | ((b5 == 64'h0) << (32'h58 + 7)));
+        flags = all;
+    end
+    
+endmodule // rss_core__ext1__slot_flags
 
 
 module rss_core__ext1__started(d,q,clock);
@@ -9052,6 +9375,25 @@ module rss_core__ext1__t_ex_src_ptr_in(d,q,clock);
 endmodule // rss_core__ext1__t_ex_src_ptr_in
 
 
+module rss_core__ext1__t_flags(d,q,clock);
+    
+    // Module arguments
+    input wire  [95:0] d;
+    output reg  [95:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 96'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_flags
+
+
 module rss_core__ext1__t_fragment_in(d,q,clock);
     
     // Module arguments
@@ -9204,6 +9546,25 @@ module rss_core__ext1__t_room(d,q,clock);
 endmodule // rss_core__ext1__t_room
 
 
+module rss_core__ext1__t_select(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_select
+
+
 module rss_core__ext1__t_started(d,q,clock);
     
     // Module arguments
@@ -9240,25 +9601,6 @@ module rss_core__ext1__t_stepped(d,q,clock);
     end
           
 endmodule // rss_core__ext1__t_stepped
-
-
-module rss_core__ext1__t_word(d,q,clock);
-    
-    // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 64'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__t_word
 
 
 module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
@@ -9324,6 +9666,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] header$target;
     wire  header$found;
     wire  [63:0] header$word;
+    reg  [613:0] slot_flags$beat;
+    wire  [95:0] slot_flags$flags;
     reg  started$d;
     wire  started$q;
     reg  started$clock;
@@ -9390,9 +9734,12 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [613:0] t_beat$d;
     wire  [613:0] t_beat$q;
     reg  t_beat$clock;
-    reg  [63:0] t_word$d;
-    wire  [63:0] t_word$q;
-    reg  t_word$clock;
+    reg  [2:0] t_select$d;
+    wire  [2:0] t_select$q;
+    reg  t_select$clock;
+    reg  [95:0] t_flags$d;
+    wire  [95:0] t_flags$q;
+    reg  t_flags$clock;
     reg  t_started$d;
     wire  t_started$q;
     reg  t_started$clock;
@@ -9456,6 +9803,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] h_ptr$d;
     wire  [5:0] h_ptr$q;
     reg  h_ptr$clock;
+    reg  h_past$d;
+    wire  h_past$q;
+    reg  h_past$clock;
     reg  [7:0] h_nh$d;
     wire  [7:0] h_nh$q;
     reg  h_nh$clock;
@@ -9486,6 +9836,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] s_nh_out$d;
     wire  [7:0] s_nh_out$q;
     reg  s_nh_out$clock;
+    reg  [7:0] s_nh_stepped$d;
+    wire  [7:0] s_nh_stepped$q;
+    reg  s_nh_stepped$clock;
     reg  s_stepped$d;
     wire  s_stepped$q;
     reg  s_stepped$clock;
@@ -9635,11 +9988,14 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  l4_before_o$clock;
     
     // Local signals
-    reg  [511:0] slots;
     reg  [5:0] distance_held;
     reg  [5:0] distance_taken;
     reg  [5:0] distance;
-    reg  [15:0] select;
+    reg  [5:0] slot_index;
+    reg  [511:0] t_slots;
+    reg  [15:0] t_select_lsb;
+    reg  [7:0] flag_row;
+    reg  [11:0] picked;
     reg  found;
     reg  [63:0] x_word;
     reg  [5:0] x_ptr;
@@ -9709,6 +10065,10 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .target(header$target),
         .found(header$found),
         .word(header$word)
+    );
+    rss_core__ext2__slot_flags slot_flags(
+        .beat(slot_flags$beat),
+        .flags(slot_flags$flags)
     );
     rss_core__ext2__started started(
         .d(started$d),
@@ -9820,10 +10180,15 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(t_beat$q),
         .clock(t_beat$clock)
     );
-    rss_core__ext2__t_word t_word(
-        .d(t_word$d),
-        .q(t_word$q),
-        .clock(t_word$clock)
+    rss_core__ext2__t_select t_select(
+        .d(t_select$d),
+        .q(t_select$q),
+        .clock(t_select$clock)
+    );
+    rss_core__ext2__t_flags t_flags(
+        .d(t_flags$d),
+        .q(t_flags$q),
+        .clock(t_flags$clock)
     );
     rss_core__ext2__t_started t_started(
         .d(t_started$d),
@@ -9930,6 +10295,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(h_ptr$q),
         .clock(h_ptr$clock)
     );
+    rss_core__ext2__h_past h_past(
+        .d(h_past$d),
+        .q(h_past$q),
+        .clock(h_past$clock)
+    );
     rss_core__ext2__h_nh h_nh(
         .d(h_nh$d),
         .q(h_nh$q),
@@ -9979,6 +10349,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_nh_out$d),
         .q(s_nh_out$q),
         .clock(s_nh_out$clock)
+    );
+    rss_core__ext2__s_nh_stepped s_nh_stepped(
+        .d(s_nh_stepped$d),
+        .q(s_nh_stepped$q),
+        .clock(s_nh_stepped$clock)
     );
     rss_core__ext2__s_stepped s_stepped(
         .d(s_stepped$d),
@@ -10250,7 +10625,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         here2_q$clock = clock;
         end_plus_q$clock = clock;
         t_beat$clock = clock;
-        t_word$clock = clock;
+        t_select$clock = clock;
+        t_flags$clock = clock;
         t_started$clock = clock;
         t_count$clock = clock;
         t_live_before$clock = clock;
@@ -10272,6 +10648,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         h_stepped$clock = clock;
         h_live$clock = clock;
         h_ptr$clock = clock;
+        h_past$clock = clock;
         h_nh$clock = clock;
         s_beat$clock = clock;
         s_started$clock = clock;
@@ -10282,6 +10659,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_ptr_stepped$clock = clock;
         s_ptr_past$clock = clock;
         s_nh_out$clock = clock;
+        s_nh_stepped$clock = clock;
         s_stepped$clock = clock;
         s_ended$clock = clock;
         s_fragment$clock = clock;
@@ -10353,7 +10731,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         here2_q$d = here2_q$q;
         end_plus_q$d = end_plus_q$q;
         t_beat$d = t_beat$q;
-        t_word$d = t_word$q;
+        t_select$d = t_select$q;
+        t_flags$d = t_flags$q;
         t_started$d = t_started$q;
         t_count$d = t_count$q;
         t_live_before$d = t_live_before$q;
@@ -10375,6 +10754,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         h_stepped$d = h_stepped$q;
         h_live$d = h_live$q;
         h_ptr$d = h_ptr$q;
+        h_past$d = h_past$q;
         h_nh$d = h_nh$q;
         s_beat$d = s_beat$q;
         s_started$d = s_started$q;
@@ -10385,6 +10765,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_ptr_stepped$d = s_ptr_stepped$q;
         s_ptr_past$d = s_ptr_past$q;
         s_nh_out$d = s_nh_out$q;
+        s_nh_stepped$d = s_nh_stepped$q;
         s_stepped$d = s_stepped$q;
         s_ended$d = s_ended$q;
         s_fragment$d = s_fragment$q;
@@ -10489,22 +10870,24 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         header$target = step_ptr;
         w = header$word;
         found = header$found;
-        slots = 32'h0;
         distance_held = 32'h0;
         distance_taken = 32'h0;
         distance = 32'h0;
-        select = 32'h0;
-        if (dual_pick) begin
-            slots = beat_in[(32'h60)+:(512)];
-            distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
-            distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
-            distance = distance_held;
-            if (taking_over) begin
-                distance = distance_taken;
+        slot_index = 32'h0;
+        slot_flags$beat = 32'h0;
+        if (split_step) begin
+            distance = beat_in[(32'ha)+:(6)] - first_ext;
+            if (dual_pick) begin
+                distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
+                distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
+                distance = distance_held;
+                if (taking_over) begin
+                    distance = distance_taken;
+                end
             end
-            select = ((distance & select_mask) & 16'hffff) << 64'h6;
+            slot_index = distance & select_mask;
             found = (distance & beyond_mask) == 64'h0;
-            w = slots[(select)+:(64)];
+            slot_flags$beat = beat_in;
         end
         if (registered_takeover) begin
             found = here_q$q;
@@ -10526,13 +10909,20 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             x_ptr = eff_ptr;
             x_nh = nh_q$q;
         end
+        t_slots = 32'h0;
+        t_select_lsb = 32'h0;
+        flag_row = 32'h0;
+        picked = 32'h0;
         if (split_step) begin
-            t_word$d = w;
+            t_select$d = slot_index[(32'h0)+:(3)];
+            t_flags$d = slot_flags$flags;
             t_ptr$d = cur_ptr;
             t_nh$d = cur_nh;
             t_nh_fragment$d = step_nh_fragment;
             t_stepped$d = stepped;
-            x_word = t_word$q;
+            t_slots = t_beat$q[(32'h60)+:(512)];
+            t_select_lsb = ((t_select$q) & 16'hffff) << 64'h6;
+            x_word = t_slots[(t_select_lsb)+:(64)];
             x_ptr = t_ptr$q;
             x_step_ptr = t_ptr$q;
             if (first_only) begin
@@ -10540,6 +10930,30 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             end
             x_nh = t_nh$q;
             x_nh_fragment = t_nh_fragment$q;
+            flag_row = t_flags$q[(32'h8 * 0)+:(8)];
+            picked = (picked & ~(1 << (0)) | ((flag_row[t_select$q]) << (0)));
+            flag_row = t_flags$q[(32'h8 * 1)+:(8)];
+            picked = (picked & ~(1 << (1)) | ((flag_row[t_select$q]) << (1)));
+            flag_row = t_flags$q[(32'h8 * 2)+:(8)];
+            picked = (picked & ~(1 << (2)) | ((flag_row[t_select$q]) << (2)));
+            flag_row = t_flags$q[(32'h8 * 3)+:(8)];
+            picked = (picked & ~(1 << (3)) | ((flag_row[t_select$q]) << (3)));
+            flag_row = t_flags$q[(32'h8 * 4)+:(8)];
+            picked = (picked & ~(1 << (4)) | ((flag_row[t_select$q]) << (4)));
+            flag_row = t_flags$q[(32'h8 * 5)+:(8)];
+            picked = (picked & ~(1 << (5)) | ((flag_row[t_select$q]) << (5)));
+            flag_row = t_flags$q[(32'h8 * 6)+:(8)];
+            picked = (picked & ~(1 << (6)) | ((flag_row[t_select$q]) << (6)));
+            flag_row = t_flags$q[(32'h8 * 7)+:(8)];
+            picked = (picked & ~(1 << (7)) | ((flag_row[t_select$q]) << (7)));
+            flag_row = t_flags$q[(32'h8 * 8)+:(8)];
+            picked = (picked & ~(1 << (8)) | ((flag_row[t_select$q]) << (8)));
+            flag_row = t_flags$q[(32'h8 * 9)+:(8)];
+            picked = (picked & ~(1 << (9)) | ((flag_row[t_select$q]) << (9)));
+            flag_row = t_flags$q[(32'h8 * 10)+:(8)];
+            picked = (picked & ~(1 << (10)) | ((flag_row[t_select$q]) << (10)));
+            flag_row = t_flags$q[(32'h8 * 11)+:(8)];
+            picked = (picked & ~(1 << (11)) | ((flag_row[t_select$q]) << (11)));
         end
         ext_len = x_word[(32'h30)+:(8)];
         if (x_nh_fragment) begin
@@ -10560,6 +10974,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             next_nh_fragment = word_flags_in[32'h1];
             next_is_ext = word_flags_in[32'h0];
         end
+        if (split_step) begin
+            this_fragment = x_nh_fragment & picked[32'h2];
+            next_nh_fragment = picked[32'h1];
+            next_is_ext = picked[32'h0];
+        end
         b1 = x_word[(32'h30)+:(8)];
         b2 = x_word[(32'h28)+:(8)];
         b3 = x_word[(32'h20)+:(8)];
@@ -10574,6 +10993,17 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b4_is0$d = b4 == 64'h0;
         s_b4_is1$d = b4 == 64'h1;
         s_b5_is0$d = b5 == 64'h0;
+        if (split_step) begin
+            s_routing_type2$d = (x_nh == routing) & picked[32'h3];
+            s_home_option$d = (x_nh == destination_options) & picked[32'h4];
+            s_b2_zero$d = picked[32'h5];
+            s_b3_is0$d = picked[32'h6];
+            s_b3_is1$d = picked[32'h7];
+            s_b3_is2$d = picked[32'h8];
+            s_b4_is0$d = picked[32'h9];
+            s_b4_is1$d = picked[32'ha];
+            s_b5_is0$d = picked[32'hb];
+        end
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
         s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
@@ -10715,17 +11145,18 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             if (x_held) begin
                 s_live_before$d = h_live$q;
                 s_ptr_out$d = h_ptr$q;
+                if (h_past$q) begin
+                    s_ptr_out$d = 32'h3f;
+                end
                 s_nh_out$d = h_nh$q;
             end
-            if (t_stepped$q) begin
-                s_ptr_out$d = next_ptr[(32'h0)+:(6)];
-                s_nh_out$d = x_word[(32'h38)+:(8)];
-            end
+            s_nh_stepped$d = x_word[(32'h38)+:(8)];
             if (t_beat$q[32'h0]) begin
                 h_stepped$d = x_held | t_stepped$q;
                 if (t_stepped$q) begin
                     h_live$d = next_is_ext & ~this_fragment;
-                    h_ptr$d = next_ptr[(32'h0)+:(6)];
+                    h_ptr$d = sum_ptr;
+                    h_past$d = sum_past;
                     h_nh$d = x_word[(32'h38)+:(8)];
                 end
             end
@@ -10733,11 +11164,13 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_after = s_live_before$q & ~s_ended$q;
         ptr_after = s_ptr_out$q;
         count_after = s_count$q;
-        if (registered_takeover & s_stepped$q) begin
+        if ((registered_takeover | split_step) & s_stepped$q) begin
             ptr_after = s_ptr_stepped$q;
             if (s_ptr_past$q) begin
                 ptr_after = 32'h3f;
             end
+        end
+        if (registered_takeover & s_stepped$q) begin
             count_after = s_count$q + 64'h1;
         end
         if (s_stepped$q) begin
@@ -10800,6 +11233,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_o$d = live_after;
         ptr_o$d = ptr_after;
         nh_o$d = s_nh_out$q;
+        if (split_step & s_stepped$q) begin
+            nh_o$d = s_nh_stepped$q;
+        end
         end_o$d = s_end$q;
         bad_o$d = s_bad_in$q | cur_bad;
         fragment_o$d = s_fragment_in$q | cur_fragment;
@@ -11289,6 +11725,25 @@ module rss_core__ext2__h_nh(d,q,clock);
     end
           
 endmodule // rss_core__ext2__h_nh
+
+
+module rss_core__ext2__h_past(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__h_past
 
 
 module rss_core__ext2__h_ptr(d,q,clock);
@@ -12360,6 +12815,25 @@ module rss_core__ext2__s_nh_out(d,q,clock);
 endmodule // rss_core__ext2__s_nh_out
 
 
+module rss_core__ext2__s_nh_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_nh_stepped
+
+
 module rss_core__ext2__s_past_header(d,q,clock);
     
     // Module arguments
@@ -12510,6 +12984,197 @@ module rss_core__ext2__s_too_long(d,q,clock);
     end
           
 endmodule // rss_core__ext2__s_too_long
+
+
+module rss_core__ext2__slot_flags(beat,flags);
+    
+    // Module arguments
+    input wire  [613:0] beat;
+    output reg  [95:0] flags;
+    
+    // Constant declarations
+    localparam  hop_by_hop = 8'h0;
+    localparam  routing = 8'h2b;
+    localparam  fragment_header = 8'h2c;
+    localparam  destination_options = 8'h3c;
+    localparam  home_option = 8'hc9;
+    
+    // Local signals
+    reg  [63:0] word;
+    reg  [7:0] next_header;
+    reg  [7:0] length;
+    reg  [7:0] b2;
+    reg  [7:0] b3;
+    reg  [7:0] b4;
+    reg  [7:0] b5;
+    reg  [95:0] all;
+    
+    // Update code
+    always @(*) begin
+        all = 32'h0;
+        word = 32'h0;
+        next_header = 32'h0;
+        length = 32'h0;
+        b2 = 32'h0;
+        b3 = 32'h0;
+        b4 = 32'h0;
+        b5 = 32'h0;
+        word = beat[(32'h60 + 32'h40 * 0)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (0)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (0)));
+        all = (all & ~(1 << (32'h8 + 0)) | ((next_header == fragment_header) << (32'h8 + 0)));
+        all = (all & ~(1 << (32'h10 + 0)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 0)));
+        all = (all & ~(1 << (32'h18 + 0)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 0)));
+        all = (all & ~(1 << (32'h20 + 0)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 0)));
+        all = (all & ~(1 << (32'h28 + 0)) | ((b2 == 64'h0) << (32'h28 + 0)));
+        all = (all & ~(1 << (32'h30 + 0)) | ((b3 == 64'h0) << (32'h30 + 0)));
+        all = (all & ~(1 << (32'h38 + 0)) | ((b3 == 64'h1) << (32'h38 + 0)));
+        all = (all & ~(1 << (32'h40 + 0)) | ((b3 == 64'h2) << (32'h40 + 0)));
+        all = (all & ~(1 << (32'h48 + 0)) | ((b4 == 64'h0) << (32'h48 + 0)));
+        all = (all & ~(1 << (32'h50 + 0)) | ((b4 == 64'h1) << (32'h50 + 0)));
+        all = (all & ~(1 << (32'h58 + 0)) | ((b5 == 64'h0) << (32'h58 + 0)));
+        word = beat[(32'h60 + 32'h40 * 1)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (1)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (1)));
+        all = (all & ~(1 << (32'h8 + 1)) | ((next_header == fragment_header) << (32'h8 + 1)));
+        all = (all & ~(1 << (32'h10 + 1)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 1)));
+        all = (all & ~(1 << (32'h18 + 1)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 1)));
+        all = (all & ~(1 << (32'h20 + 1)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 1)));
+        all = (all & ~(1 << (32'h28 + 1)) | ((b2 == 64'h0) << (32'h28 + 1)));
+        all = (all & ~(1 << (32'h30 + 1)) | ((b3 == 64'h0) << (32'h30 + 1)));
+        all = (all & ~(1 << (32'h38 + 1)) | ((b3 == 64'h1) << (32'h38 + 1)));
+        all = (all & ~(1 << (32'h40 + 1)) | ((b3 == 64'h2) << (32'h40 + 1)));
+        all = (all & ~(1 << (32'h48 + 1)) | ((b4 == 64'h0) << (32'h48 + 1)));
+        all = (all & ~(1 << (32'h50 + 1)) | ((b4 == 64'h1) << (32'h50 + 1)));
+        all = (all & ~(1 << (32'h58 + 1)) | ((b5 == 64'h0) << (32'h58 + 1)));
+        word = beat[(32'h60 + 32'h40 * 2)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (2)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (2)));
+        all = (all & ~(1 << (32'h8 + 2)) | ((next_header == fragment_header) << (32'h8 + 2)));
+        all = (all & ~(1 << (32'h10 + 2)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 2)));
+        all = (all & ~(1 << (32'h18 + 2)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 2)));
+        all = (all & ~(1 << (32'h20 + 2)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 2)));
+        all = (all & ~(1 << (32'h28 + 2)) | ((b2 == 64'h0) << (32'h28 + 2)));
+        all = (all & ~(1 << (32'h30 + 2)) | ((b3 == 64'h0) << (32'h30 + 2)));
+        all = (all & ~(1 << (32'h38 + 2)) | ((b3 == 64'h1) << (32'h38 + 2)));
+        all = (all & ~(1 << (32'h40 + 2)) | ((b3 == 64'h2) << (32'h40 + 2)));
+        all = (all & ~(1 << (32'h48 + 2)) | ((b4 == 64'h0) << (32'h48 + 2)));
+        all = (all & ~(1 << (32'h50 + 2)) | ((b4 == 64'h1) << (32'h50 + 2)));
+        all = (all & ~(1 << (32'h58 + 2)) | ((b5 == 64'h0) << (32'h58 + 2)));
+        word = beat[(32'h60 + 32'h40 * 3)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (3)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (3)));
+        all = (all & ~(1 << (32'h8 + 3)) | ((next_header == fragment_header) << (32'h8 + 3)));
+        all = (all & ~(1 << (32'h10 + 3)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 3)));
+        all = (all & ~(1 << (32'h18 + 3)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 3)));
+        all = (all & ~(1 << (32'h20 + 3)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 3)));
+        all = (all & ~(1 << (32'h28 + 3)) | ((b2 == 64'h0) << (32'h28 + 3)));
+        all = (all & ~(1 << (32'h30 + 3)) | ((b3 == 64'h0) << (32'h30 + 3)));
+        all = (all & ~(1 << (32'h38 + 3)) | ((b3 == 64'h1) << (32'h38 + 3)));
+        all = (all & ~(1 << (32'h40 + 3)) | ((b3 == 64'h2) << (32'h40 + 3)));
+        all = (all & ~(1 << (32'h48 + 3)) | ((b4 == 64'h0) << (32'h48 + 3)));
+        all = (all & ~(1 << (32'h50 + 3)) | ((b4 == 64'h1) << (32'h50 + 3)));
+        all = (all & ~(1 << (32'h58 + 3)) | ((b5 == 64'h0) << (32'h58 + 3)));
+        word = beat[(32'h60 + 32'h40 * 4)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (4)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (4)));
+        all = (all & ~(1 << (32'h8 + 4)) | ((next_header == fragment_header) << (32'h8 + 4)));
+        all = (all & ~(1 << (32'h10 + 4)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 4)));
+        all = (all & ~(1 << (32'h18 + 4)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 4)));
+        all = (all & ~(1 << (32'h20 + 4)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 4)));
+        all = (all & ~(1 << (32'h28 + 4)) | ((b2 == 64'h0) << (32'h28 + 4)));
+        all = (all & ~(1 << (32'h30 + 4)) | ((b3 == 64'h0) << (32'h30 + 4)));
+        all = (all & ~(1 << (32'h38 + 4)) | ((b3 == 64'h1) << (32'h38 + 4)));
+        all = (all & ~(1 << (32'h40 + 4)) | ((b3 == 64'h2) << (32'h40 + 4)));
+        all = (all & ~(1 << (32'h48 + 4)) | ((b4 == 64'h0) << (32'h48 + 4)));
+        all = (all & ~(1 << (32'h50 + 4)) | ((b4 == 64'h1) << (32'h50 + 4)));
+        all = (all & ~(1 << (32'h58 + 4)) | ((b5 == 64'h0) << (32'h58 + 4)));
+        word = beat[(32'h60 + 32'h40 * 5)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (5)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (5)));
+        all = (all & ~(1 << (32'h8 + 5)) | ((next_header == fragment_header) << (32'h8 + 5)));
+        all = (all & ~(1 << (32'h10 + 5)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 5)));
+        all = (all & ~(1 << (32'h18 + 5)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 5)));
+        all = (all & ~(1 << (32'h20 + 5)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 5)));
+        all = (all & ~(1 << (32'h28 + 5)) | ((b2 == 64'h0) << (32'h28 + 5)));
+        all = (all & ~(1 << (32'h30 + 5)) | ((b3 == 64'h0) << (32'h30 + 5)));
+        all = (all & ~(1 << (32'h38 + 5)) | ((b3 == 64'h1) << (32'h38 + 5)));
+        all = (all & ~(1 << (32'h40 + 5)) | ((b3 == 64'h2) << (32'h40 + 5)));
+        all = (all & ~(1 << (32'h48 + 5)) | ((b4 == 64'h0) << (32'h48 + 5)));
+        all = (all & ~(1 << (32'h50 + 5)) | ((b4 == 64'h1) << (32'h50 + 5)));
+        all = (all & ~(1 << (32'h58 + 5)) | ((b5 == 64'h0) << (32'h58 + 5)));
+        word = beat[(32'h60 + 32'h40 * 6)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (6)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (6)));
+        all = (all & ~(1 << (32'h8 + 6)) | ((next_header == fragment_header) << (32'h8 + 6)));
+        all = (all & ~(1 << (32'h10 + 6)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 6)));
+        all = (all & ~(1 << (32'h18 + 6)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 6)));
+        all = (all & ~(1 << (32'h20 + 6)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 6)));
+        all = (all & ~(1 << (32'h28 + 6)) | ((b2 == 64'h0) << (32'h28 + 6)));
+        all = (all & ~(1 << (32'h30 + 6)) | ((b3 == 64'h0) << (32'h30 + 6)));
+        all = (all & ~(1 << (32'h38 + 6)) | ((b3 == 64'h1) << (32'h38 + 6)));
+        all = (all & ~(1 << (32'h40 + 6)) | ((b3 == 64'h2) << (32'h40 + 6)));
+        all = (all & ~(1 << (32'h48 + 6)) | ((b4 == 64'h0) << (32'h48 + 6)));
+        all = (all & ~(1 << (32'h50 + 6)) | ((b4 == 64'h1) << (32'h50 + 6)));
+        all = (all & ~(1 << (32'h58 + 6)) | ((b5 == 64'h0) << (32'h58 + 6)));
+        word = beat[(32'h60 + 32'h40 * 7)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (7)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (7)));
+        all = (all & ~(1 << (32'h8 + 7)) | ((next_header == fragment_header) << (32'h8 + 7)));
+        all = (all & ~(1 << (32'h10 + 7)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 7)));
+        all = (all & ~(1 << (32'h18 + 7)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 7)));
+        all = (all & ~(1 << (32'h20 + 7)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 7)));
+        all = (all & ~(1 << (32'h28 + 7)) | ((b2 == 64'h0) << (32'h28 + 7)));
+        all = (all & ~(1 << (32'h30 + 7)) | ((b3 == 64'h0) << (32'h30 + 7)));
+        all = (all & ~(1 << (32'h38 + 7)) | ((b3 == 64'h1) << (32'h38 + 7)));
+        all = (all & ~(1 << (32'h40 + 7)) | ((b3 == 64'h2) << (32'h40 + 7)));
+        all = (all & ~(1 << (32'h48 + 7)) | ((b4 == 64'h0) << (32'h48 + 7)));
+        all = (all & ~(1 << (32'h50 + 7)) | ((b4 == 64'h1) << (32'h50 + 7)));
+        all = (all & ~(1 << (32'h58 + 7)) | ((b5 == 64'h0) << (32'h58 + 7)));
+        flags = all;
+    end
+    
+endmodule // rss_core__ext2__slot_flags
 
 
 module rss_core__ext2__started(d,q,clock);
@@ -12721,6 +13386,25 @@ module rss_core__ext2__t_ex_src_ptr_in(d,q,clock);
 endmodule // rss_core__ext2__t_ex_src_ptr_in
 
 
+module rss_core__ext2__t_flags(d,q,clock);
+    
+    // Module arguments
+    input wire  [95:0] d;
+    output reg  [95:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 96'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_flags
+
+
 module rss_core__ext2__t_fragment_in(d,q,clock);
     
     // Module arguments
@@ -12873,6 +13557,25 @@ module rss_core__ext2__t_room(d,q,clock);
 endmodule // rss_core__ext2__t_room
 
 
+module rss_core__ext2__t_select(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_select
+
+
 module rss_core__ext2__t_started(d,q,clock);
     
     // Module arguments
@@ -12909,25 +13612,6 @@ module rss_core__ext2__t_stepped(d,q,clock);
     end
           
 endmodule // rss_core__ext2__t_stepped
-
-
-module rss_core__ext2__t_word(d,q,clock);
-    
-    // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 64'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__t_word
 
 
 module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
@@ -12993,6 +13677,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] header$target;
     wire  header$found;
     wire  [63:0] header$word;
+    reg  [613:0] slot_flags$beat;
+    wire  [95:0] slot_flags$flags;
     reg  started$d;
     wire  started$q;
     reg  started$clock;
@@ -13059,9 +13745,12 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [613:0] t_beat$d;
     wire  [613:0] t_beat$q;
     reg  t_beat$clock;
-    reg  [63:0] t_word$d;
-    wire  [63:0] t_word$q;
-    reg  t_word$clock;
+    reg  [2:0] t_select$d;
+    wire  [2:0] t_select$q;
+    reg  t_select$clock;
+    reg  [95:0] t_flags$d;
+    wire  [95:0] t_flags$q;
+    reg  t_flags$clock;
     reg  t_started$d;
     wire  t_started$q;
     reg  t_started$clock;
@@ -13125,6 +13814,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] h_ptr$d;
     wire  [5:0] h_ptr$q;
     reg  h_ptr$clock;
+    reg  h_past$d;
+    wire  h_past$q;
+    reg  h_past$clock;
     reg  [7:0] h_nh$d;
     wire  [7:0] h_nh$q;
     reg  h_nh$clock;
@@ -13155,6 +13847,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] s_nh_out$d;
     wire  [7:0] s_nh_out$q;
     reg  s_nh_out$clock;
+    reg  [7:0] s_nh_stepped$d;
+    wire  [7:0] s_nh_stepped$q;
+    reg  s_nh_stepped$clock;
     reg  s_stepped$d;
     wire  s_stepped$q;
     reg  s_stepped$clock;
@@ -13304,11 +13999,14 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  l4_before_o$clock;
     
     // Local signals
-    reg  [511:0] slots;
     reg  [5:0] distance_held;
     reg  [5:0] distance_taken;
     reg  [5:0] distance;
-    reg  [15:0] select;
+    reg  [5:0] slot_index;
+    reg  [511:0] t_slots;
+    reg  [15:0] t_select_lsb;
+    reg  [7:0] flag_row;
+    reg  [11:0] picked;
     reg  found;
     reg  [63:0] x_word;
     reg  [5:0] x_ptr;
@@ -13378,6 +14076,10 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .target(header$target),
         .found(header$found),
         .word(header$word)
+    );
+    rss_core__ext3__slot_flags slot_flags(
+        .beat(slot_flags$beat),
+        .flags(slot_flags$flags)
     );
     rss_core__ext3__started started(
         .d(started$d),
@@ -13489,10 +14191,15 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(t_beat$q),
         .clock(t_beat$clock)
     );
-    rss_core__ext3__t_word t_word(
-        .d(t_word$d),
-        .q(t_word$q),
-        .clock(t_word$clock)
+    rss_core__ext3__t_select t_select(
+        .d(t_select$d),
+        .q(t_select$q),
+        .clock(t_select$clock)
+    );
+    rss_core__ext3__t_flags t_flags(
+        .d(t_flags$d),
+        .q(t_flags$q),
+        .clock(t_flags$clock)
     );
     rss_core__ext3__t_started t_started(
         .d(t_started$d),
@@ -13599,6 +14306,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(h_ptr$q),
         .clock(h_ptr$clock)
     );
+    rss_core__ext3__h_past h_past(
+        .d(h_past$d),
+        .q(h_past$q),
+        .clock(h_past$clock)
+    );
     rss_core__ext3__h_nh h_nh(
         .d(h_nh$d),
         .q(h_nh$q),
@@ -13648,6 +14360,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_nh_out$d),
         .q(s_nh_out$q),
         .clock(s_nh_out$clock)
+    );
+    rss_core__ext3__s_nh_stepped s_nh_stepped(
+        .d(s_nh_stepped$d),
+        .q(s_nh_stepped$q),
+        .clock(s_nh_stepped$clock)
     );
     rss_core__ext3__s_stepped s_stepped(
         .d(s_stepped$d),
@@ -13919,7 +14636,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         here2_q$clock = clock;
         end_plus_q$clock = clock;
         t_beat$clock = clock;
-        t_word$clock = clock;
+        t_select$clock = clock;
+        t_flags$clock = clock;
         t_started$clock = clock;
         t_count$clock = clock;
         t_live_before$clock = clock;
@@ -13941,6 +14659,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         h_stepped$clock = clock;
         h_live$clock = clock;
         h_ptr$clock = clock;
+        h_past$clock = clock;
         h_nh$clock = clock;
         s_beat$clock = clock;
         s_started$clock = clock;
@@ -13951,6 +14670,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_ptr_stepped$clock = clock;
         s_ptr_past$clock = clock;
         s_nh_out$clock = clock;
+        s_nh_stepped$clock = clock;
         s_stepped$clock = clock;
         s_ended$clock = clock;
         s_fragment$clock = clock;
@@ -14022,7 +14742,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         here2_q$d = here2_q$q;
         end_plus_q$d = end_plus_q$q;
         t_beat$d = t_beat$q;
-        t_word$d = t_word$q;
+        t_select$d = t_select$q;
+        t_flags$d = t_flags$q;
         t_started$d = t_started$q;
         t_count$d = t_count$q;
         t_live_before$d = t_live_before$q;
@@ -14044,6 +14765,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         h_stepped$d = h_stepped$q;
         h_live$d = h_live$q;
         h_ptr$d = h_ptr$q;
+        h_past$d = h_past$q;
         h_nh$d = h_nh$q;
         s_beat$d = s_beat$q;
         s_started$d = s_started$q;
@@ -14054,6 +14776,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_ptr_stepped$d = s_ptr_stepped$q;
         s_ptr_past$d = s_ptr_past$q;
         s_nh_out$d = s_nh_out$q;
+        s_nh_stepped$d = s_nh_stepped$q;
         s_stepped$d = s_stepped$q;
         s_ended$d = s_ended$q;
         s_fragment$d = s_fragment$q;
@@ -14158,22 +14881,24 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         header$target = step_ptr;
         w = header$word;
         found = header$found;
-        slots = 32'h0;
         distance_held = 32'h0;
         distance_taken = 32'h0;
         distance = 32'h0;
-        select = 32'h0;
-        if (dual_pick) begin
-            slots = beat_in[(32'h60)+:(512)];
-            distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
-            distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
-            distance = distance_held;
-            if (taking_over) begin
-                distance = distance_taken;
+        slot_index = 32'h0;
+        slot_flags$beat = 32'h0;
+        if (split_step) begin
+            distance = beat_in[(32'ha)+:(6)] - first_ext;
+            if (dual_pick) begin
+                distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
+                distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
+                distance = distance_held;
+                if (taking_over) begin
+                    distance = distance_taken;
+                end
             end
-            select = ((distance & select_mask) & 16'hffff) << 64'h6;
+            slot_index = distance & select_mask;
             found = (distance & beyond_mask) == 64'h0;
-            w = slots[(select)+:(64)];
+            slot_flags$beat = beat_in;
         end
         if (registered_takeover) begin
             found = here_q$q;
@@ -14195,13 +14920,20 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             x_ptr = eff_ptr;
             x_nh = nh_q$q;
         end
+        t_slots = 32'h0;
+        t_select_lsb = 32'h0;
+        flag_row = 32'h0;
+        picked = 32'h0;
         if (split_step) begin
-            t_word$d = w;
+            t_select$d = slot_index[(32'h0)+:(3)];
+            t_flags$d = slot_flags$flags;
             t_ptr$d = cur_ptr;
             t_nh$d = cur_nh;
             t_nh_fragment$d = step_nh_fragment;
             t_stepped$d = stepped;
-            x_word = t_word$q;
+            t_slots = t_beat$q[(32'h60)+:(512)];
+            t_select_lsb = ((t_select$q) & 16'hffff) << 64'h6;
+            x_word = t_slots[(t_select_lsb)+:(64)];
             x_ptr = t_ptr$q;
             x_step_ptr = t_ptr$q;
             if (first_only) begin
@@ -14209,6 +14941,30 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             end
             x_nh = t_nh$q;
             x_nh_fragment = t_nh_fragment$q;
+            flag_row = t_flags$q[(32'h8 * 0)+:(8)];
+            picked = (picked & ~(1 << (0)) | ((flag_row[t_select$q]) << (0)));
+            flag_row = t_flags$q[(32'h8 * 1)+:(8)];
+            picked = (picked & ~(1 << (1)) | ((flag_row[t_select$q]) << (1)));
+            flag_row = t_flags$q[(32'h8 * 2)+:(8)];
+            picked = (picked & ~(1 << (2)) | ((flag_row[t_select$q]) << (2)));
+            flag_row = t_flags$q[(32'h8 * 3)+:(8)];
+            picked = (picked & ~(1 << (3)) | ((flag_row[t_select$q]) << (3)));
+            flag_row = t_flags$q[(32'h8 * 4)+:(8)];
+            picked = (picked & ~(1 << (4)) | ((flag_row[t_select$q]) << (4)));
+            flag_row = t_flags$q[(32'h8 * 5)+:(8)];
+            picked = (picked & ~(1 << (5)) | ((flag_row[t_select$q]) << (5)));
+            flag_row = t_flags$q[(32'h8 * 6)+:(8)];
+            picked = (picked & ~(1 << (6)) | ((flag_row[t_select$q]) << (6)));
+            flag_row = t_flags$q[(32'h8 * 7)+:(8)];
+            picked = (picked & ~(1 << (7)) | ((flag_row[t_select$q]) << (7)));
+            flag_row = t_flags$q[(32'h8 * 8)+:(8)];
+            picked = (picked & ~(1 << (8)) | ((flag_row[t_select$q]) << (8)));
+            flag_row = t_flags$q[(32'h8 * 9)+:(8)];
+            picked = (picked & ~(1 << (9)) | ((flag_row[t_select$q]) << (9)));
+            flag_row = t_flags$q[(32'h8 * 10)+:(8)];
+            picked = (picked & ~(1 << (10)) | ((flag_row[t_select$q]) << (10)));
+            flag_row = t_flags$q[(32'h8 * 11)+:(8)];
+            picked = (picked & ~(1 << (11)) | ((flag_row[t_select$q]) << (11)));
         end
         ext_len = x_word[(32'h30)+:(8)];
         if (x_nh_fragment) begin
@@ -14229,6 +14985,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             next_nh_fragment = word_flags_in[32'h1];
             next_is_ext = word_flags_in[32'h0];
         end
+        if (split_step) begin
+            this_fragment = x_nh_fragment & picked[32'h2];
+            next_nh_fragment = picked[32'h1];
+            next_is_ext = picked[32'h0];
+        end
         b1 = x_word[(32'h30)+:(8)];
         b2 = x_word[(32'h28)+:(8)];
         b3 = x_word[(32'h20)+:(8)];
@@ -14243,6 +15004,17 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b4_is0$d = b4 == 64'h0;
         s_b4_is1$d = b4 == 64'h1;
         s_b5_is0$d = b5 == 64'h0;
+        if (split_step) begin
+            s_routing_type2$d = (x_nh == routing) & picked[32'h3];
+            s_home_option$d = (x_nh == destination_options) & picked[32'h4];
+            s_b2_zero$d = picked[32'h5];
+            s_b3_is0$d = picked[32'h6];
+            s_b3_is1$d = picked[32'h7];
+            s_b3_is2$d = picked[32'h8];
+            s_b4_is0$d = picked[32'h9];
+            s_b4_is1$d = picked[32'ha];
+            s_b5_is0$d = picked[32'hb];
+        end
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
         s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
@@ -14384,17 +15156,18 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             if (x_held) begin
                 s_live_before$d = h_live$q;
                 s_ptr_out$d = h_ptr$q;
+                if (h_past$q) begin
+                    s_ptr_out$d = 32'h3f;
+                end
                 s_nh_out$d = h_nh$q;
             end
-            if (t_stepped$q) begin
-                s_ptr_out$d = next_ptr[(32'h0)+:(6)];
-                s_nh_out$d = x_word[(32'h38)+:(8)];
-            end
+            s_nh_stepped$d = x_word[(32'h38)+:(8)];
             if (t_beat$q[32'h0]) begin
                 h_stepped$d = x_held | t_stepped$q;
                 if (t_stepped$q) begin
                     h_live$d = next_is_ext & ~this_fragment;
-                    h_ptr$d = next_ptr[(32'h0)+:(6)];
+                    h_ptr$d = sum_ptr;
+                    h_past$d = sum_past;
                     h_nh$d = x_word[(32'h38)+:(8)];
                 end
             end
@@ -14402,11 +15175,13 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_after = s_live_before$q & ~s_ended$q;
         ptr_after = s_ptr_out$q;
         count_after = s_count$q;
-        if (registered_takeover & s_stepped$q) begin
+        if ((registered_takeover | split_step) & s_stepped$q) begin
             ptr_after = s_ptr_stepped$q;
             if (s_ptr_past$q) begin
                 ptr_after = 32'h3f;
             end
+        end
+        if (registered_takeover & s_stepped$q) begin
             count_after = s_count$q + 64'h1;
         end
         if (s_stepped$q) begin
@@ -14469,6 +15244,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_o$d = live_after;
         ptr_o$d = ptr_after;
         nh_o$d = s_nh_out$q;
+        if (split_step & s_stepped$q) begin
+            nh_o$d = s_nh_stepped$q;
+        end
         end_o$d = s_end$q;
         bad_o$d = s_bad_in$q | cur_bad;
         fragment_o$d = s_fragment_in$q | cur_fragment;
@@ -14958,6 +15736,25 @@ module rss_core__ext3__h_nh(d,q,clock);
     end
           
 endmodule // rss_core__ext3__h_nh
+
+
+module rss_core__ext3__h_past(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__h_past
 
 
 module rss_core__ext3__h_ptr(d,q,clock);
@@ -16029,6 +16826,25 @@ module rss_core__ext3__s_nh_out(d,q,clock);
 endmodule // rss_core__ext3__s_nh_out
 
 
+module rss_core__ext3__s_nh_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_nh_stepped
+
+
 module rss_core__ext3__s_past_header(d,q,clock);
     
     // Module arguments
@@ -16179,6 +16995,197 @@ module rss_core__ext3__s_too_long(d,q,clock);
     end
           
 endmodule // rss_core__ext3__s_too_long
+
+
+module rss_core__ext3__slot_flags(beat,flags);
+    
+    // Module arguments
+    input wire  [613:0] beat;
+    output reg  [95:0] flags;
+    
+    // Constant declarations
+    localparam  hop_by_hop = 8'h0;
+    localparam  routing = 8'h2b;
+    localparam  fragment_header = 8'h2c;
+    localparam  destination_options = 8'h3c;
+    localparam  home_option = 8'hc9;
+    
+    // Local signals
+    reg  [63:0] word;
+    reg  [7:0] next_header;
+    reg  [7:0] length;
+    reg  [7:0] b2;
+    reg  [7:0] b3;
+    reg  [7:0] b4;
+    reg  [7:0] b5;
+    reg  [95:0] all;
+    
+    // Update code
+    always @(*) begin
+        all = 32'h0;
+        word = 32'h0;
+        next_header = 32'h0;
+        length = 32'h0;
+        b2 = 32'h0;
+        b3 = 32'h0;
+        b4 = 32'h0;
+        b5 = 32'h0;
+        word = beat[(32'h60 + 32'h40 * 0)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (0)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (0)));
+        all = (all & ~(1 << (32'h8 + 0)) | ((next_header == fragment_header) << (32'h8 + 0)));
+        all = (all & ~(1 << (32'h10 + 0)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 0)));
+        all = (all & ~(1 << (32'h18 + 0)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 0)));
+        all = (all & ~(1 << (32'h20 + 0)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 0)));
+        all = (all & ~(1 << (32'h28 + 0)) | ((b2 == 64'h0) << (32'h28 + 0)));
+        all = (all & ~(1 << (32'h30 + 0)) | ((b3 == 64'h0) << (32'h30 + 0)));
+        all = (all & ~(1 << (32'h38 + 0)) | ((b3 == 64'h1) << (32'h38 + 0)));
+        all = (all & ~(1 << (32'h40 + 0)) | ((b3 == 64'h2) << (32'h40 + 0)));
+        all = (all & ~(1 << (32'h48 + 0)) | ((b4 == 64'h0) << (32'h48 + 0)));
+        all = (all & ~(1 << (32'h50 + 0)) | ((b4 == 64'h1) << (32'h50 + 0)));
+        all = (all & ~(1 << (32'h58 + 0)) | ((b5 == 64'h0) << (32'h58 + 0)));
+        word = beat[(32'h60 + 32'h40 * 1)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (1)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (1)));
+        all = (all & ~(1 << (32'h8 + 1)) | ((next_header == fragment_header) << (32'h8 + 1)));
+        all = (all & ~(1 << (32'h10 + 1)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 1)));
+        all = (all & ~(1 << (32'h18 + 1)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 1)));
+        all = (all & ~(1 << (32'h20 + 1)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 1)));
+        all = (all & ~(1 << (32'h28 + 1)) | ((b2 == 64'h0) << (32'h28 + 1)));
+        all = (all & ~(1 << (32'h30 + 1)) | ((b3 == 64'h0) << (32'h30 + 1)));
+        all = (all & ~(1 << (32'h38 + 1)) | ((b3 == 64'h1) << (32'h38 + 1)));
+        all = (all & ~(1 << (32'h40 + 1)) | ((b3 == 64'h2) << (32'h40 + 1)));
+        all = (all & ~(1 << (32'h48 + 1)) | ((b4 == 64'h0) << (32'h48 + 1)));
+        all = (all & ~(1 << (32'h50 + 1)) | ((b4 == 64'h1) << (32'h50 + 1)));
+        all = (all & ~(1 << (32'h58 + 1)) | ((b5 == 64'h0) << (32'h58 + 1)));
+        word = beat[(32'h60 + 32'h40 * 2)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (2)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (2)));
+        all = (all & ~(1 << (32'h8 + 2)) | ((next_header == fragment_header) << (32'h8 + 2)));
+        all = (all & ~(1 << (32'h10 + 2)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 2)));
+        all = (all & ~(1 << (32'h18 + 2)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 2)));
+        all = (all & ~(1 << (32'h20 + 2)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 2)));
+        all = (all & ~(1 << (32'h28 + 2)) | ((b2 == 64'h0) << (32'h28 + 2)));
+        all = (all & ~(1 << (32'h30 + 2)) | ((b3 == 64'h0) << (32'h30 + 2)));
+        all = (all & ~(1 << (32'h38 + 2)) | ((b3 == 64'h1) << (32'h38 + 2)));
+        all = (all & ~(1 << (32'h40 + 2)) | ((b3 == 64'h2) << (32'h40 + 2)));
+        all = (all & ~(1 << (32'h48 + 2)) | ((b4 == 64'h0) << (32'h48 + 2)));
+        all = (all & ~(1 << (32'h50 + 2)) | ((b4 == 64'h1) << (32'h50 + 2)));
+        all = (all & ~(1 << (32'h58 + 2)) | ((b5 == 64'h0) << (32'h58 + 2)));
+        word = beat[(32'h60 + 32'h40 * 3)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (3)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (3)));
+        all = (all & ~(1 << (32'h8 + 3)) | ((next_header == fragment_header) << (32'h8 + 3)));
+        all = (all & ~(1 << (32'h10 + 3)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 3)));
+        all = (all & ~(1 << (32'h18 + 3)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 3)));
+        all = (all & ~(1 << (32'h20 + 3)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 3)));
+        all = (all & ~(1 << (32'h28 + 3)) | ((b2 == 64'h0) << (32'h28 + 3)));
+        all = (all & ~(1 << (32'h30 + 3)) | ((b3 == 64'h0) << (32'h30 + 3)));
+        all = (all & ~(1 << (32'h38 + 3)) | ((b3 == 64'h1) << (32'h38 + 3)));
+        all = (all & ~(1 << (32'h40 + 3)) | ((b3 == 64'h2) << (32'h40 + 3)));
+        all = (all & ~(1 << (32'h48 + 3)) | ((b4 == 64'h0) << (32'h48 + 3)));
+        all = (all & ~(1 << (32'h50 + 3)) | ((b4 == 64'h1) << (32'h50 + 3)));
+        all = (all & ~(1 << (32'h58 + 3)) | ((b5 == 64'h0) << (32'h58 + 3)));
+        word = beat[(32'h60 + 32'h40 * 4)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (4)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (4)));
+        all = (all & ~(1 << (32'h8 + 4)) | ((next_header == fragment_header) << (32'h8 + 4)));
+        all = (all & ~(1 << (32'h10 + 4)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 4)));
+        all = (all & ~(1 << (32'h18 + 4)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 4)));
+        all = (all & ~(1 << (32'h20 + 4)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 4)));
+        all = (all & ~(1 << (32'h28 + 4)) | ((b2 == 64'h0) << (32'h28 + 4)));
+        all = (all & ~(1 << (32'h30 + 4)) | ((b3 == 64'h0) << (32'h30 + 4)));
+        all = (all & ~(1 << (32'h38 + 4)) | ((b3 == 64'h1) << (32'h38 + 4)));
+        all = (all & ~(1 << (32'h40 + 4)) | ((b3 == 64'h2) << (32'h40 + 4)));
+        all = (all & ~(1 << (32'h48 + 4)) | ((b4 == 64'h0) << (32'h48 + 4)));
+        all = (all & ~(1 << (32'h50 + 4)) | ((b4 == 64'h1) << (32'h50 + 4)));
+        all = (all & ~(1 << (32'h58 + 4)) | ((b5 == 64'h0) << (32'h58 + 4)));
+        word = beat[(32'h60 + 32'h40 * 5)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (5)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (5)));
+        all = (all & ~(1 << (32'h8 + 5)) | ((next_header == fragment_header) << (32'h8 + 5)));
+        all = (all & ~(1 << (32'h10 + 5)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 5)));
+        all = (all & ~(1 << (32'h18 + 5)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 5)));
+        all = (all & ~(1 << (32'h20 + 5)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 5)));
+        all = (all & ~(1 << (32'h28 + 5)) | ((b2 == 64'h0) << (32'h28 + 5)));
+        all = (all & ~(1 << (32'h30 + 5)) | ((b3 == 64'h0) << (32'h30 + 5)));
+        all = (all & ~(1 << (32'h38 + 5)) | ((b3 == 64'h1) << (32'h38 + 5)));
+        all = (all & ~(1 << (32'h40 + 5)) | ((b3 == 64'h2) << (32'h40 + 5)));
+        all = (all & ~(1 << (32'h48 + 5)) | ((b4 == 64'h0) << (32'h48 + 5)));
+        all = (all & ~(1 << (32'h50 + 5)) | ((b4 == 64'h1) << (32'h50 + 5)));
+        all = (all & ~(1 << (32'h58 + 5)) | ((b5 == 64'h0) << (32'h58 + 5)));
+        word = beat[(32'h60 + 32'h40 * 6)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (6)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (6)));
+        all = (all & ~(1 << (32'h8 + 6)) | ((next_header == fragment_header) << (32'h8 + 6)));
+        all = (all & ~(1 << (32'h10 + 6)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 6)));
+        all = (all & ~(1 << (32'h18 + 6)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 6)));
+        all = (all & ~(1 << (32'h20 + 6)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 6)));
+        all = (all & ~(1 << (32'h28 + 6)) | ((b2 == 64'h0) << (32'h28 + 6)));
+        all = (all & ~(1 << (32'h30 + 6)) | ((b3 == 64'h0) << (32'h30 + 6)));
+        all = (all & ~(1 << (32'h38 + 6)) | ((b3 == 64'h1) << (32'h38 + 6)));
+        all = (all & ~(1 << (32'h40 + 6)) | ((b3 == 64'h2) << (32'h40 + 6)));
+        all = (all & ~(1 << (32'h48 + 6)) | ((b4 == 64'h0) << (32'h48 + 6)));
+        all = (all & ~(1 << (32'h50 + 6)) | ((b4 == 64'h1) << (32'h50 + 6)));
+        all = (all & ~(1 << (32'h58 + 6)) | ((b5 == 64'h0) << (32'h58 + 6)));
+        word = beat[(32'h60 + 32'h40 * 7)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (7)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (7)));
+        all = (all & ~(1 << (32'h8 + 7)) | ((next_header == fragment_header) << (32'h8 + 7)));
+        all = (all & ~(1 << (32'h10 + 7)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 7)));
+        all = (all & ~(1 << (32'h18 + 7)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 7)));
+        all = (all & ~(1 << (32'h20 + 7)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 7)));
+        all = (all & ~(1 << (32'h28 + 7)) | ((b2 == 64'h0) << (32'h28 + 7)));
+        all = (all & ~(1 << (32'h30 + 7)) | ((b3 == 64'h0) << (32'h30 + 7)));
+        all = (all & ~(1 << (32'h38 + 7)) | ((b3 == 64'h1) << (32'h38 + 7)));
+        all = (all & ~(1 << (32'h40 + 7)) | ((b3 == 64'h2) << (32'h40 + 7)));
+        all = (all & ~(1 << (32'h48 + 7)) | ((b4 == 64'h0) << (32'h48 + 7)));
+        all = (all & ~(1 << (32'h50 + 7)) | ((b4 == 64'h1) << (32'h50 + 7)));
+        all = (all & ~(1 << (32'h58 + 7)) | ((b5 == 64'h0) << (32'h58 + 7)));
+        flags = all;
+    end
+    
+endmodule // rss_core__ext3__slot_flags
 
 
 module rss_core__ext3__started(d,q,clock);
@@ -16390,6 +17397,25 @@ module rss_core__ext3__t_ex_src_ptr_in(d,q,clock);
 endmodule // rss_core__ext3__t_ex_src_ptr_in
 
 
+module rss_core__ext3__t_flags(d,q,clock);
+    
+    // Module arguments
+    input wire  [95:0] d;
+    output reg  [95:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 96'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_flags
+
+
 module rss_core__ext3__t_fragment_in(d,q,clock);
     
     // Module arguments
@@ -16542,6 +17568,25 @@ module rss_core__ext3__t_room(d,q,clock);
 endmodule // rss_core__ext3__t_room
 
 
+module rss_core__ext3__t_select(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_select
+
+
 module rss_core__ext3__t_started(d,q,clock);
     
     // Module arguments
@@ -16578,25 +17623,6 @@ module rss_core__ext3__t_stepped(d,q,clock);
     end
           
 endmodule // rss_core__ext3__t_stepped
-
-
-module rss_core__ext3__t_word(d,q,clock);
-    
-    // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 64'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__t_word
 
 
 module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
@@ -16662,6 +17688,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] header$target;
     wire  header$found;
     wire  [63:0] header$word;
+    reg  [613:0] slot_flags$beat;
+    wire  [95:0] slot_flags$flags;
     reg  started$d;
     wire  started$q;
     reg  started$clock;
@@ -16728,9 +17756,12 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [613:0] t_beat$d;
     wire  [613:0] t_beat$q;
     reg  t_beat$clock;
-    reg  [63:0] t_word$d;
-    wire  [63:0] t_word$q;
-    reg  t_word$clock;
+    reg  [2:0] t_select$d;
+    wire  [2:0] t_select$q;
+    reg  t_select$clock;
+    reg  [95:0] t_flags$d;
+    wire  [95:0] t_flags$q;
+    reg  t_flags$clock;
     reg  t_started$d;
     wire  t_started$q;
     reg  t_started$clock;
@@ -16794,6 +17825,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] h_ptr$d;
     wire  [5:0] h_ptr$q;
     reg  h_ptr$clock;
+    reg  h_past$d;
+    wire  h_past$q;
+    reg  h_past$clock;
     reg  [7:0] h_nh$d;
     wire  [7:0] h_nh$q;
     reg  h_nh$clock;
@@ -16824,6 +17858,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] s_nh_out$d;
     wire  [7:0] s_nh_out$q;
     reg  s_nh_out$clock;
+    reg  [7:0] s_nh_stepped$d;
+    wire  [7:0] s_nh_stepped$q;
+    reg  s_nh_stepped$clock;
     reg  s_stepped$d;
     wire  s_stepped$q;
     reg  s_stepped$clock;
@@ -16973,11 +18010,14 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  l4_before_o$clock;
     
     // Local signals
-    reg  [511:0] slots;
     reg  [5:0] distance_held;
     reg  [5:0] distance_taken;
     reg  [5:0] distance;
-    reg  [15:0] select;
+    reg  [5:0] slot_index;
+    reg  [511:0] t_slots;
+    reg  [15:0] t_select_lsb;
+    reg  [7:0] flag_row;
+    reg  [11:0] picked;
     reg  found;
     reg  [63:0] x_word;
     reg  [5:0] x_ptr;
@@ -17047,6 +18087,10 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .target(header$target),
         .found(header$found),
         .word(header$word)
+    );
+    rss_core__ext4__slot_flags slot_flags(
+        .beat(slot_flags$beat),
+        .flags(slot_flags$flags)
     );
     rss_core__ext4__started started(
         .d(started$d),
@@ -17158,10 +18202,15 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(t_beat$q),
         .clock(t_beat$clock)
     );
-    rss_core__ext4__t_word t_word(
-        .d(t_word$d),
-        .q(t_word$q),
-        .clock(t_word$clock)
+    rss_core__ext4__t_select t_select(
+        .d(t_select$d),
+        .q(t_select$q),
+        .clock(t_select$clock)
+    );
+    rss_core__ext4__t_flags t_flags(
+        .d(t_flags$d),
+        .q(t_flags$q),
+        .clock(t_flags$clock)
     );
     rss_core__ext4__t_started t_started(
         .d(t_started$d),
@@ -17268,6 +18317,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(h_ptr$q),
         .clock(h_ptr$clock)
     );
+    rss_core__ext4__h_past h_past(
+        .d(h_past$d),
+        .q(h_past$q),
+        .clock(h_past$clock)
+    );
     rss_core__ext4__h_nh h_nh(
         .d(h_nh$d),
         .q(h_nh$q),
@@ -17317,6 +18371,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_nh_out$d),
         .q(s_nh_out$q),
         .clock(s_nh_out$clock)
+    );
+    rss_core__ext4__s_nh_stepped s_nh_stepped(
+        .d(s_nh_stepped$d),
+        .q(s_nh_stepped$q),
+        .clock(s_nh_stepped$clock)
     );
     rss_core__ext4__s_stepped s_stepped(
         .d(s_stepped$d),
@@ -17588,7 +18647,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         here2_q$clock = clock;
         end_plus_q$clock = clock;
         t_beat$clock = clock;
-        t_word$clock = clock;
+        t_select$clock = clock;
+        t_flags$clock = clock;
         t_started$clock = clock;
         t_count$clock = clock;
         t_live_before$clock = clock;
@@ -17610,6 +18670,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         h_stepped$clock = clock;
         h_live$clock = clock;
         h_ptr$clock = clock;
+        h_past$clock = clock;
         h_nh$clock = clock;
         s_beat$clock = clock;
         s_started$clock = clock;
@@ -17620,6 +18681,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_ptr_stepped$clock = clock;
         s_ptr_past$clock = clock;
         s_nh_out$clock = clock;
+        s_nh_stepped$clock = clock;
         s_stepped$clock = clock;
         s_ended$clock = clock;
         s_fragment$clock = clock;
@@ -17691,7 +18753,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         here2_q$d = here2_q$q;
         end_plus_q$d = end_plus_q$q;
         t_beat$d = t_beat$q;
-        t_word$d = t_word$q;
+        t_select$d = t_select$q;
+        t_flags$d = t_flags$q;
         t_started$d = t_started$q;
         t_count$d = t_count$q;
         t_live_before$d = t_live_before$q;
@@ -17713,6 +18776,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         h_stepped$d = h_stepped$q;
         h_live$d = h_live$q;
         h_ptr$d = h_ptr$q;
+        h_past$d = h_past$q;
         h_nh$d = h_nh$q;
         s_beat$d = s_beat$q;
         s_started$d = s_started$q;
@@ -17723,6 +18787,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_ptr_stepped$d = s_ptr_stepped$q;
         s_ptr_past$d = s_ptr_past$q;
         s_nh_out$d = s_nh_out$q;
+        s_nh_stepped$d = s_nh_stepped$q;
         s_stepped$d = s_stepped$q;
         s_ended$d = s_ended$q;
         s_fragment$d = s_fragment$q;
@@ -17827,22 +18892,24 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         header$target = step_ptr;
         w = header$word;
         found = header$found;
-        slots = 32'h0;
         distance_held = 32'h0;
         distance_taken = 32'h0;
         distance = 32'h0;
-        select = 32'h0;
-        if (dual_pick) begin
-            slots = beat_in[(32'h60)+:(512)];
-            distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
-            distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
-            distance = distance_held;
-            if (taking_over) begin
-                distance = distance_taken;
+        slot_index = 32'h0;
+        slot_flags$beat = 32'h0;
+        if (split_step) begin
+            distance = beat_in[(32'ha)+:(6)] - first_ext;
+            if (dual_pick) begin
+                distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
+                distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
+                distance = distance_held;
+                if (taking_over) begin
+                    distance = distance_taken;
+                end
             end
-            select = ((distance & select_mask) & 16'hffff) << 64'h6;
+            slot_index = distance & select_mask;
             found = (distance & beyond_mask) == 64'h0;
-            w = slots[(select)+:(64)];
+            slot_flags$beat = beat_in;
         end
         if (registered_takeover) begin
             found = here_q$q;
@@ -17864,13 +18931,20 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             x_ptr = eff_ptr;
             x_nh = nh_q$q;
         end
+        t_slots = 32'h0;
+        t_select_lsb = 32'h0;
+        flag_row = 32'h0;
+        picked = 32'h0;
         if (split_step) begin
-            t_word$d = w;
+            t_select$d = slot_index[(32'h0)+:(3)];
+            t_flags$d = slot_flags$flags;
             t_ptr$d = cur_ptr;
             t_nh$d = cur_nh;
             t_nh_fragment$d = step_nh_fragment;
             t_stepped$d = stepped;
-            x_word = t_word$q;
+            t_slots = t_beat$q[(32'h60)+:(512)];
+            t_select_lsb = ((t_select$q) & 16'hffff) << 64'h6;
+            x_word = t_slots[(t_select_lsb)+:(64)];
             x_ptr = t_ptr$q;
             x_step_ptr = t_ptr$q;
             if (first_only) begin
@@ -17878,6 +18952,30 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             end
             x_nh = t_nh$q;
             x_nh_fragment = t_nh_fragment$q;
+            flag_row = t_flags$q[(32'h8 * 0)+:(8)];
+            picked = (picked & ~(1 << (0)) | ((flag_row[t_select$q]) << (0)));
+            flag_row = t_flags$q[(32'h8 * 1)+:(8)];
+            picked = (picked & ~(1 << (1)) | ((flag_row[t_select$q]) << (1)));
+            flag_row = t_flags$q[(32'h8 * 2)+:(8)];
+            picked = (picked & ~(1 << (2)) | ((flag_row[t_select$q]) << (2)));
+            flag_row = t_flags$q[(32'h8 * 3)+:(8)];
+            picked = (picked & ~(1 << (3)) | ((flag_row[t_select$q]) << (3)));
+            flag_row = t_flags$q[(32'h8 * 4)+:(8)];
+            picked = (picked & ~(1 << (4)) | ((flag_row[t_select$q]) << (4)));
+            flag_row = t_flags$q[(32'h8 * 5)+:(8)];
+            picked = (picked & ~(1 << (5)) | ((flag_row[t_select$q]) << (5)));
+            flag_row = t_flags$q[(32'h8 * 6)+:(8)];
+            picked = (picked & ~(1 << (6)) | ((flag_row[t_select$q]) << (6)));
+            flag_row = t_flags$q[(32'h8 * 7)+:(8)];
+            picked = (picked & ~(1 << (7)) | ((flag_row[t_select$q]) << (7)));
+            flag_row = t_flags$q[(32'h8 * 8)+:(8)];
+            picked = (picked & ~(1 << (8)) | ((flag_row[t_select$q]) << (8)));
+            flag_row = t_flags$q[(32'h8 * 9)+:(8)];
+            picked = (picked & ~(1 << (9)) | ((flag_row[t_select$q]) << (9)));
+            flag_row = t_flags$q[(32'h8 * 10)+:(8)];
+            picked = (picked & ~(1 << (10)) | ((flag_row[t_select$q]) << (10)));
+            flag_row = t_flags$q[(32'h8 * 11)+:(8)];
+            picked = (picked & ~(1 << (11)) | ((flag_row[t_select$q]) << (11)));
         end
         ext_len = x_word[(32'h30)+:(8)];
         if (x_nh_fragment) begin
@@ -17898,6 +18996,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             next_nh_fragment = word_flags_in[32'h1];
             next_is_ext = word_flags_in[32'h0];
         end
+        if (split_step) begin
+            this_fragment = x_nh_fragment & picked[32'h2];
+            next_nh_fragment = picked[32'h1];
+            next_is_ext = picked[32'h0];
+        end
         b1 = x_word[(32'h30)+:(8)];
         b2 = x_word[(32'h28)+:(8)];
         b3 = x_word[(32'h20)+:(8)];
@@ -17912,6 +19015,17 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b4_is0$d = b4 == 64'h0;
         s_b4_is1$d = b4 == 64'h1;
         s_b5_is0$d = b5 == 64'h0;
+        if (split_step) begin
+            s_routing_type2$d = (x_nh == routing) & picked[32'h3];
+            s_home_option$d = (x_nh == destination_options) & picked[32'h4];
+            s_b2_zero$d = picked[32'h5];
+            s_b3_is0$d = picked[32'h6];
+            s_b3_is1$d = picked[32'h7];
+            s_b3_is2$d = picked[32'h8];
+            s_b4_is0$d = picked[32'h9];
+            s_b4_is1$d = picked[32'ha];
+            s_b5_is0$d = picked[32'hb];
+        end
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
         s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
@@ -18053,17 +19167,18 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             if (x_held) begin
                 s_live_before$d = h_live$q;
                 s_ptr_out$d = h_ptr$q;
+                if (h_past$q) begin
+                    s_ptr_out$d = 32'h3f;
+                end
                 s_nh_out$d = h_nh$q;
             end
-            if (t_stepped$q) begin
-                s_ptr_out$d = next_ptr[(32'h0)+:(6)];
-                s_nh_out$d = x_word[(32'h38)+:(8)];
-            end
+            s_nh_stepped$d = x_word[(32'h38)+:(8)];
             if (t_beat$q[32'h0]) begin
                 h_stepped$d = x_held | t_stepped$q;
                 if (t_stepped$q) begin
                     h_live$d = next_is_ext & ~this_fragment;
-                    h_ptr$d = next_ptr[(32'h0)+:(6)];
+                    h_ptr$d = sum_ptr;
+                    h_past$d = sum_past;
                     h_nh$d = x_word[(32'h38)+:(8)];
                 end
             end
@@ -18071,11 +19186,13 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_after = s_live_before$q & ~s_ended$q;
         ptr_after = s_ptr_out$q;
         count_after = s_count$q;
-        if (registered_takeover & s_stepped$q) begin
+        if ((registered_takeover | split_step) & s_stepped$q) begin
             ptr_after = s_ptr_stepped$q;
             if (s_ptr_past$q) begin
                 ptr_after = 32'h3f;
             end
+        end
+        if (registered_takeover & s_stepped$q) begin
             count_after = s_count$q + 64'h1;
         end
         if (s_stepped$q) begin
@@ -18138,6 +19255,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_o$d = live_after;
         ptr_o$d = ptr_after;
         nh_o$d = s_nh_out$q;
+        if (split_step & s_stepped$q) begin
+            nh_o$d = s_nh_stepped$q;
+        end
         end_o$d = s_end$q;
         bad_o$d = s_bad_in$q | cur_bad;
         fragment_o$d = s_fragment_in$q | cur_fragment;
@@ -18627,6 +19747,25 @@ module rss_core__ext4__h_nh(d,q,clock);
     end
           
 endmodule // rss_core__ext4__h_nh
+
+
+module rss_core__ext4__h_past(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__h_past
 
 
 module rss_core__ext4__h_ptr(d,q,clock);
@@ -19698,6 +20837,25 @@ module rss_core__ext4__s_nh_out(d,q,clock);
 endmodule // rss_core__ext4__s_nh_out
 
 
+module rss_core__ext4__s_nh_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_nh_stepped
+
+
 module rss_core__ext4__s_past_header(d,q,clock);
     
     // Module arguments
@@ -19848,6 +21006,197 @@ module rss_core__ext4__s_too_long(d,q,clock);
     end
           
 endmodule // rss_core__ext4__s_too_long
+
+
+module rss_core__ext4__slot_flags(beat,flags);
+    
+    // Module arguments
+    input wire  [613:0] beat;
+    output reg  [95:0] flags;
+    
+    // Constant declarations
+    localparam  hop_by_hop = 8'h0;
+    localparam  routing = 8'h2b;
+    localparam  fragment_header = 8'h2c;
+    localparam  destination_options = 8'h3c;
+    localparam  home_option = 8'hc9;
+    
+    // Local signals
+    reg  [63:0] word;
+    reg  [7:0] next_header;
+    reg  [7:0] length;
+    reg  [7:0] b2;
+    reg  [7:0] b3;
+    reg  [7:0] b4;
+    reg  [7:0] b5;
+    reg  [95:0] all;
+    
+    // Update code
+    always @(*) begin
+        all = 32'h0;
+        word = 32'h0;
+        next_header = 32'h0;
+        length = 32'h0;
+        b2 = 32'h0;
+        b3 = 32'h0;
+        b4 = 32'h0;
+        b5 = 32'h0;
+        word = beat[(32'h60 + 32'h40 * 0)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (0)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (0)));
+        all = (all & ~(1 << (32'h8 + 0)) | ((next_header == fragment_header) << (32'h8 + 0)));
+        all = (all & ~(1 << (32'h10 + 0)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 0)));
+        all = (all & ~(1 << (32'h18 + 0)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 0)));
+        all = (all & ~(1 << (32'h20 + 0)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 0)));
+        all = (all & ~(1 << (32'h28 + 0)) | ((b2 == 64'h0) << (32'h28 + 0)));
+        all = (all & ~(1 << (32'h30 + 0)) | ((b3 == 64'h0) << (32'h30 + 0)));
+        all = (all & ~(1 << (32'h38 + 0)) | ((b3 == 64'h1) << (32'h38 + 0)));
+        all = (all & ~(1 << (32'h40 + 0)) | ((b3 == 64'h2) << (32'h40 + 0)));
+        all = (all & ~(1 << (32'h48 + 0)) | ((b4 == 64'h0) << (32'h48 + 0)));
+        all = (all & ~(1 << (32'h50 + 0)) | ((b4 == 64'h1) << (32'h50 + 0)));
+        all = (all & ~(1 << (32'h58 + 0)) | ((b5 == 64'h0) << (32'h58 + 0)));
+        word = beat[(32'h60 + 32'h40 * 1)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (1)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (1)));
+        all = (all & ~(1 << (32'h8 + 1)) | ((next_header == fragment_header) << (32'h8 + 1)));
+        all = (all & ~(1 << (32'h10 + 1)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 1)));
+        all = (all & ~(1 << (32'h18 + 1)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 1)));
+        all = (all & ~(1 << (32'h20 + 1)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 1)));
+        all = (all & ~(1 << (32'h28 + 1)) | ((b2 == 64'h0) << (32'h28 + 1)));
+        all = (all & ~(1 << (32'h30 + 1)) | ((b3 == 64'h0) << (32'h30 + 1)));
+        all = (all & ~(1 << (32'h38 + 1)) | ((b3 == 64'h1) << (32'h38 + 1)));
+        all = (all & ~(1 << (32'h40 + 1)) | ((b3 == 64'h2) << (32'h40 + 1)));
+        all = (all & ~(1 << (32'h48 + 1)) | ((b4 == 64'h0) << (32'h48 + 1)));
+        all = (all & ~(1 << (32'h50 + 1)) | ((b4 == 64'h1) << (32'h50 + 1)));
+        all = (all & ~(1 << (32'h58 + 1)) | ((b5 == 64'h0) << (32'h58 + 1)));
+        word = beat[(32'h60 + 32'h40 * 2)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (2)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (2)));
+        all = (all & ~(1 << (32'h8 + 2)) | ((next_header == fragment_header) << (32'h8 + 2)));
+        all = (all & ~(1 << (32'h10 + 2)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 2)));
+        all = (all & ~(1 << (32'h18 + 2)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 2)));
+        all = (all & ~(1 << (32'h20 + 2)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 2)));
+        all = (all & ~(1 << (32'h28 + 2)) | ((b2 == 64'h0) << (32'h28 + 2)));
+        all = (all & ~(1 << (32'h30 + 2)) | ((b3 == 64'h0) << (32'h30 + 2)));
+        all = (all & ~(1 << (32'h38 + 2)) | ((b3 == 64'h1) << (32'h38 + 2)));
+        all = (all & ~(1 << (32'h40 + 2)) | ((b3 == 64'h2) << (32'h40 + 2)));
+        all = (all & ~(1 << (32'h48 + 2)) | ((b4 == 64'h0) << (32'h48 + 2)));
+        all = (all & ~(1 << (32'h50 + 2)) | ((b4 == 64'h1) << (32'h50 + 2)));
+        all = (all & ~(1 << (32'h58 + 2)) | ((b5 == 64'h0) << (32'h58 + 2)));
+        word = beat[(32'h60 + 32'h40 * 3)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (3)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (3)));
+        all = (all & ~(1 << (32'h8 + 3)) | ((next_header == fragment_header) << (32'h8 + 3)));
+        all = (all & ~(1 << (32'h10 + 3)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 3)));
+        all = (all & ~(1 << (32'h18 + 3)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 3)));
+        all = (all & ~(1 << (32'h20 + 3)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 3)));
+        all = (all & ~(1 << (32'h28 + 3)) | ((b2 == 64'h0) << (32'h28 + 3)));
+        all = (all & ~(1 << (32'h30 + 3)) | ((b3 == 64'h0) << (32'h30 + 3)));
+        all = (all & ~(1 << (32'h38 + 3)) | ((b3 == 64'h1) << (32'h38 + 3)));
+        all = (all & ~(1 << (32'h40 + 3)) | ((b3 == 64'h2) << (32'h40 + 3)));
+        all = (all & ~(1 << (32'h48 + 3)) | ((b4 == 64'h0) << (32'h48 + 3)));
+        all = (all & ~(1 << (32'h50 + 3)) | ((b4 == 64'h1) << (32'h50 + 3)));
+        all = (all & ~(1 << (32'h58 + 3)) | ((b5 == 64'h0) << (32'h58 + 3)));
+        word = beat[(32'h60 + 32'h40 * 4)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (4)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (4)));
+        all = (all & ~(1 << (32'h8 + 4)) | ((next_header == fragment_header) << (32'h8 + 4)));
+        all = (all & ~(1 << (32'h10 + 4)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 4)));
+        all = (all & ~(1 << (32'h18 + 4)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 4)));
+        all = (all & ~(1 << (32'h20 + 4)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 4)));
+        all = (all & ~(1 << (32'h28 + 4)) | ((b2 == 64'h0) << (32'h28 + 4)));
+        all = (all & ~(1 << (32'h30 + 4)) | ((b3 == 64'h0) << (32'h30 + 4)));
+        all = (all & ~(1 << (32'h38 + 4)) | ((b3 == 64'h1) << (32'h38 + 4)));
+        all = (all & ~(1 << (32'h40 + 4)) | ((b3 == 64'h2) << (32'h40 + 4)));
+        all = (all & ~(1 << (32'h48 + 4)) | ((b4 == 64'h0) << (32'h48 + 4)));
+        all = (all & ~(1 << (32'h50 + 4)) | ((b4 == 64'h1) << (32'h50 + 4)));
+        all = (all & ~(1 << (32'h58 + 4)) | ((b5 == 64'h0) << (32'h58 + 4)));
+        word = beat[(32'h60 + 32'h40 * 5)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (5)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (5)));
+        all = (all & ~(1 << (32'h8 + 5)) | ((next_header == fragment_header) << (32'h8 + 5)));
+        all = (all & ~(1 << (32'h10 + 5)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 5)));
+        all = (all & ~(1 << (32'h18 + 5)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 5)));
+        all = (all & ~(1 << (32'h20 + 5)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 5)));
+        all = (all & ~(1 << (32'h28 + 5)) | ((b2 == 64'h0) << (32'h28 + 5)));
+        all = (all & ~(1 << (32'h30 + 5)) | ((b3 == 64'h0) << (32'h30 + 5)));
+        all = (all & ~(1 << (32'h38 + 5)) | ((b3 == 64'h1) << (32'h38 + 5)));
+        all = (all & ~(1 << (32'h40 + 5)) | ((b3 == 64'h2) << (32'h40 + 5)));
+        all = (all & ~(1 << (32'h48 + 5)) | ((b4 == 64'h0) << (32'h48 + 5)));
+        all = (all & ~(1 << (32'h50 + 5)) | ((b4 == 64'h1) << (32'h50 + 5)));
+        all = (all & ~(1 << (32'h58 + 5)) | ((b5 == 64'h0) << (32'h58 + 5)));
+        word = beat[(32'h60 + 32'h40 * 6)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (6)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (6)));
+        all = (all & ~(1 << (32'h8 + 6)) | ((next_header == fragment_header) << (32'h8 + 6)));
+        all = (all & ~(1 << (32'h10 + 6)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 6)));
+        all = (all & ~(1 << (32'h18 + 6)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 6)));
+        all = (all & ~(1 << (32'h20 + 6)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 6)));
+        all = (all & ~(1 << (32'h28 + 6)) | ((b2 == 64'h0) << (32'h28 + 6)));
+        all = (all & ~(1 << (32'h30 + 6)) | ((b3 == 64'h0) << (32'h30 + 6)));
+        all = (all & ~(1 << (32'h38 + 6)) | ((b3 == 64'h1) << (32'h38 + 6)));
+        all = (all & ~(1 << (32'h40 + 6)) | ((b3 == 64'h2) << (32'h40 + 6)));
+        all = (all & ~(1 << (32'h48 + 6)) | ((b4 == 64'h0) << (32'h48 + 6)));
+        all = (all & ~(1 << (32'h50 + 6)) | ((b4 == 64'h1) << (32'h50 + 6)));
+        all = (all & ~(1 << (32'h58 + 6)) | ((b5 == 64'h0) << (32'h58 + 6)));
+        word = beat[(32'h60 + 32'h40 * 7)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (7)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (7)));
+        all = (all & ~(1 << (32'h8 + 7)) | ((next_header == fragment_header) << (32'h8 + 7)));
+        all = (all & ~(1 << (32'h10 + 7)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 7)));
+        all = (all & ~(1 << (32'h18 + 7)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 7)));
+        all = (all & ~(1 << (32'h20 + 7)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 7)));
+        all = (all & ~(1 << (32'h28 + 7)) | ((b2 == 64'h0) << (32'h28 + 7)));
+        all = (all & ~(1 << (32'h30 + 7)) | ((b3 == 64'h0) << (32'h30 + 7)));
+        all = (all & ~(1 << (32'h38 + 7)) | ((b3 == 64'h1) << (32'h38 + 7)));
+        all = (all & ~(1 << (32'h40 + 7)) | ((b3 == 64'h2) << (32'h40 + 7)));
+        all = (all & ~(1 << (32'h48 + 7)) | ((b4 == 64'h0) << (32'h48 + 7)));
+        all = (all & ~(1 << (32'h50 + 7)) | ((b4 == 64'h1) << (32'h50 + 7)));
+        all = (all & ~(1 << (32'h58 + 7)) | ((b5 == 64'h0) << (32'h58 + 7)));
+        flags = all;
+    end
+    
+endmodule // rss_core__ext4__slot_flags
 
 
 module rss_core__ext4__started(d,q,clock);
@@ -20059,6 +21408,25 @@ module rss_core__ext4__t_ex_src_ptr_in(d,q,clock);
 endmodule // rss_core__ext4__t_ex_src_ptr_in
 
 
+module rss_core__ext4__t_flags(d,q,clock);
+    
+    // Module arguments
+    input wire  [95:0] d;
+    output reg  [95:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 96'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_flags
+
+
 module rss_core__ext4__t_fragment_in(d,q,clock);
     
     // Module arguments
@@ -20211,6 +21579,25 @@ module rss_core__ext4__t_room(d,q,clock);
 endmodule // rss_core__ext4__t_room
 
 
+module rss_core__ext4__t_select(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_select
+
+
 module rss_core__ext4__t_started(d,q,clock);
     
     // Module arguments
@@ -20247,25 +21634,6 @@ module rss_core__ext4__t_stepped(d,q,clock);
     end
           
 endmodule // rss_core__ext4__t_stepped
-
-
-module rss_core__ext4__t_word(d,q,clock);
-    
-    // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 64'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__t_word
 
 
 module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,out_ready,out_data);

@@ -5277,6 +5277,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] header$target;
     wire  header$found;
     wire  [63:0] header$word;
+    reg  [165:0] slot_flags$beat;
+    wire  [95:0] slot_flags$flags;
     reg  started$d;
     wire  started$q;
     reg  started$clock;
@@ -5343,9 +5345,12 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [165:0] t_beat$d;
     wire  [165:0] t_beat$q;
     reg  t_beat$clock;
-    reg  [63:0] t_word$d;
-    wire  [63:0] t_word$q;
-    reg  t_word$clock;
+    reg  [2:0] t_select$d;
+    wire  [2:0] t_select$q;
+    reg  t_select$clock;
+    reg  [95:0] t_flags$d;
+    wire  [95:0] t_flags$q;
+    reg  t_flags$clock;
     reg  t_started$d;
     wire  t_started$q;
     reg  t_started$clock;
@@ -5409,6 +5414,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] h_ptr$d;
     wire  [5:0] h_ptr$q;
     reg  h_ptr$clock;
+    reg  h_past$d;
+    wire  h_past$q;
+    reg  h_past$clock;
     reg  [7:0] h_nh$d;
     wire  [7:0] h_nh$q;
     reg  h_nh$clock;
@@ -5439,6 +5447,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] s_nh_out$d;
     wire  [7:0] s_nh_out$q;
     reg  s_nh_out$clock;
+    reg  [7:0] s_nh_stepped$d;
+    wire  [7:0] s_nh_stepped$q;
+    reg  s_nh_stepped$clock;
     reg  s_stepped$d;
     wire  s_stepped$q;
     reg  s_stepped$clock;
@@ -5588,11 +5599,14 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  l4_before_o$clock;
     
     // Local signals
-    reg  [63:0] slots;
     reg  [5:0] distance_held;
     reg  [5:0] distance_taken;
     reg  [5:0] distance;
-    reg  [15:0] select;
+    reg  [5:0] slot_index;
+    reg  [63:0] t_slots;
+    reg  [15:0] t_select_lsb;
+    reg  [7:0] flag_row;
+    reg  [11:0] picked;
     reg  found;
     reg  [63:0] x_word;
     reg  [5:0] x_ptr;
@@ -5662,6 +5676,10 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .target(header$target),
         .found(header$found),
         .word(header$word)
+    );
+    rss_core__ext1__slot_flags slot_flags(
+        .beat(slot_flags$beat),
+        .flags(slot_flags$flags)
     );
     rss_core__ext1__started started(
         .d(started$d),
@@ -5773,10 +5791,15 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(t_beat$q),
         .clock(t_beat$clock)
     );
-    rss_core__ext1__t_word t_word(
-        .d(t_word$d),
-        .q(t_word$q),
-        .clock(t_word$clock)
+    rss_core__ext1__t_select t_select(
+        .d(t_select$d),
+        .q(t_select$q),
+        .clock(t_select$clock)
+    );
+    rss_core__ext1__t_flags t_flags(
+        .d(t_flags$d),
+        .q(t_flags$q),
+        .clock(t_flags$clock)
     );
     rss_core__ext1__t_started t_started(
         .d(t_started$d),
@@ -5883,6 +5906,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(h_ptr$q),
         .clock(h_ptr$clock)
     );
+    rss_core__ext1__h_past h_past(
+        .d(h_past$d),
+        .q(h_past$q),
+        .clock(h_past$clock)
+    );
     rss_core__ext1__h_nh h_nh(
         .d(h_nh$d),
         .q(h_nh$q),
@@ -5932,6 +5960,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_nh_out$d),
         .q(s_nh_out$q),
         .clock(s_nh_out$clock)
+    );
+    rss_core__ext1__s_nh_stepped s_nh_stepped(
+        .d(s_nh_stepped$d),
+        .q(s_nh_stepped$q),
+        .clock(s_nh_stepped$clock)
     );
     rss_core__ext1__s_stepped s_stepped(
         .d(s_stepped$d),
@@ -6203,7 +6236,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         here2_q$clock = clock;
         end_plus_q$clock = clock;
         t_beat$clock = clock;
-        t_word$clock = clock;
+        t_select$clock = clock;
+        t_flags$clock = clock;
         t_started$clock = clock;
         t_count$clock = clock;
         t_live_before$clock = clock;
@@ -6225,6 +6259,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         h_stepped$clock = clock;
         h_live$clock = clock;
         h_ptr$clock = clock;
+        h_past$clock = clock;
         h_nh$clock = clock;
         s_beat$clock = clock;
         s_started$clock = clock;
@@ -6235,6 +6270,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_ptr_stepped$clock = clock;
         s_ptr_past$clock = clock;
         s_nh_out$clock = clock;
+        s_nh_stepped$clock = clock;
         s_stepped$clock = clock;
         s_ended$clock = clock;
         s_fragment$clock = clock;
@@ -6306,7 +6342,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         here2_q$d = here2_q$q;
         end_plus_q$d = end_plus_q$q;
         t_beat$d = t_beat$q;
-        t_word$d = t_word$q;
+        t_select$d = t_select$q;
+        t_flags$d = t_flags$q;
         t_started$d = t_started$q;
         t_count$d = t_count$q;
         t_live_before$d = t_live_before$q;
@@ -6328,6 +6365,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         h_stepped$d = h_stepped$q;
         h_live$d = h_live$q;
         h_ptr$d = h_ptr$q;
+        h_past$d = h_past$q;
         h_nh$d = h_nh$q;
         s_beat$d = s_beat$q;
         s_started$d = s_started$q;
@@ -6338,6 +6376,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_ptr_stepped$d = s_ptr_stepped$q;
         s_ptr_past$d = s_ptr_past$q;
         s_nh_out$d = s_nh_out$q;
+        s_nh_stepped$d = s_nh_stepped$q;
         s_stepped$d = s_stepped$q;
         s_ended$d = s_ended$q;
         s_fragment$d = s_fragment$q;
@@ -6442,22 +6481,24 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         header$target = step_ptr;
         w = header$word;
         found = header$found;
-        slots = 32'h0;
         distance_held = 32'h0;
         distance_taken = 32'h0;
         distance = 32'h0;
-        select = 32'h0;
-        if (dual_pick) begin
-            slots = beat_in[(32'h60)+:(64)];
-            distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
-            distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
-            distance = distance_held;
-            if (taking_over) begin
-                distance = distance_taken;
+        slot_index = 32'h0;
+        slot_flags$beat = 32'h0;
+        if (split_step) begin
+            distance = beat_in[(32'ha)+:(6)] - first_ext;
+            if (dual_pick) begin
+                distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
+                distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
+                distance = distance_held;
+                if (taking_over) begin
+                    distance = distance_taken;
+                end
             end
-            select = ((distance & select_mask) & 16'hffff) << 64'h6;
+            slot_index = distance & select_mask;
             found = (distance & beyond_mask) == 64'h0;
-            w = slots[(select)+:(64)];
+            slot_flags$beat = beat_in;
         end
         if (registered_takeover) begin
             found = here_q$q;
@@ -6479,13 +6520,20 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             x_ptr = eff_ptr;
             x_nh = nh_q$q;
         end
+        t_slots = 32'h0;
+        t_select_lsb = 32'h0;
+        flag_row = 32'h0;
+        picked = 32'h0;
         if (split_step) begin
-            t_word$d = w;
+            t_select$d = slot_index[(32'h0)+:(3)];
+            t_flags$d = slot_flags$flags;
             t_ptr$d = cur_ptr;
             t_nh$d = cur_nh;
             t_nh_fragment$d = step_nh_fragment;
             t_stepped$d = stepped;
-            x_word = t_word$q;
+            t_slots = t_beat$q[(32'h60)+:(64)];
+            t_select_lsb = ((t_select$q) & 16'hffff) << 64'h6;
+            x_word = t_slots[(t_select_lsb)+:(64)];
             x_ptr = t_ptr$q;
             x_step_ptr = t_ptr$q;
             if (first_only) begin
@@ -6493,6 +6541,30 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             end
             x_nh = t_nh$q;
             x_nh_fragment = t_nh_fragment$q;
+            flag_row = t_flags$q[(32'h8 * 0)+:(8)];
+            picked = (picked & ~(1 << (0)) | ((flag_row[t_select$q]) << (0)));
+            flag_row = t_flags$q[(32'h8 * 1)+:(8)];
+            picked = (picked & ~(1 << (1)) | ((flag_row[t_select$q]) << (1)));
+            flag_row = t_flags$q[(32'h8 * 2)+:(8)];
+            picked = (picked & ~(1 << (2)) | ((flag_row[t_select$q]) << (2)));
+            flag_row = t_flags$q[(32'h8 * 3)+:(8)];
+            picked = (picked & ~(1 << (3)) | ((flag_row[t_select$q]) << (3)));
+            flag_row = t_flags$q[(32'h8 * 4)+:(8)];
+            picked = (picked & ~(1 << (4)) | ((flag_row[t_select$q]) << (4)));
+            flag_row = t_flags$q[(32'h8 * 5)+:(8)];
+            picked = (picked & ~(1 << (5)) | ((flag_row[t_select$q]) << (5)));
+            flag_row = t_flags$q[(32'h8 * 6)+:(8)];
+            picked = (picked & ~(1 << (6)) | ((flag_row[t_select$q]) << (6)));
+            flag_row = t_flags$q[(32'h8 * 7)+:(8)];
+            picked = (picked & ~(1 << (7)) | ((flag_row[t_select$q]) << (7)));
+            flag_row = t_flags$q[(32'h8 * 8)+:(8)];
+            picked = (picked & ~(1 << (8)) | ((flag_row[t_select$q]) << (8)));
+            flag_row = t_flags$q[(32'h8 * 9)+:(8)];
+            picked = (picked & ~(1 << (9)) | ((flag_row[t_select$q]) << (9)));
+            flag_row = t_flags$q[(32'h8 * 10)+:(8)];
+            picked = (picked & ~(1 << (10)) | ((flag_row[t_select$q]) << (10)));
+            flag_row = t_flags$q[(32'h8 * 11)+:(8)];
+            picked = (picked & ~(1 << (11)) | ((flag_row[t_select$q]) << (11)));
         end
         ext_len = x_word[(32'h30)+:(8)];
         if (x_nh_fragment) begin
@@ -6513,6 +6585,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             next_nh_fragment = word_flags_in[32'h1];
             next_is_ext = word_flags_in[32'h0];
         end
+        if (split_step) begin
+            this_fragment = x_nh_fragment & picked[32'h2];
+            next_nh_fragment = picked[32'h1];
+            next_is_ext = picked[32'h0];
+        end
         b1 = x_word[(32'h30)+:(8)];
         b2 = x_word[(32'h28)+:(8)];
         b3 = x_word[(32'h20)+:(8)];
@@ -6527,6 +6604,17 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b4_is0$d = b4 == 64'h0;
         s_b4_is1$d = b4 == 64'h1;
         s_b5_is0$d = b5 == 64'h0;
+        if (split_step) begin
+            s_routing_type2$d = (x_nh == routing) & picked[32'h3];
+            s_home_option$d = (x_nh == destination_options) & picked[32'h4];
+            s_b2_zero$d = picked[32'h5];
+            s_b3_is0$d = picked[32'h6];
+            s_b3_is1$d = picked[32'h7];
+            s_b3_is2$d = picked[32'h8];
+            s_b4_is0$d = picked[32'h9];
+            s_b4_is1$d = picked[32'ha];
+            s_b5_is0$d = picked[32'hb];
+        end
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
         s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
@@ -6668,17 +6756,18 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             if (x_held) begin
                 s_live_before$d = h_live$q;
                 s_ptr_out$d = h_ptr$q;
+                if (h_past$q) begin
+                    s_ptr_out$d = 32'h3f;
+                end
                 s_nh_out$d = h_nh$q;
             end
-            if (t_stepped$q) begin
-                s_ptr_out$d = next_ptr[(32'h0)+:(6)];
-                s_nh_out$d = x_word[(32'h38)+:(8)];
-            end
+            s_nh_stepped$d = x_word[(32'h38)+:(8)];
             if (t_beat$q[32'h0]) begin
                 h_stepped$d = x_held | t_stepped$q;
                 if (t_stepped$q) begin
                     h_live$d = next_is_ext & ~this_fragment;
-                    h_ptr$d = next_ptr[(32'h0)+:(6)];
+                    h_ptr$d = sum_ptr;
+                    h_past$d = sum_past;
                     h_nh$d = x_word[(32'h38)+:(8)];
                 end
             end
@@ -6686,11 +6775,13 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_after = s_live_before$q & ~s_ended$q;
         ptr_after = s_ptr_out$q;
         count_after = s_count$q;
-        if (registered_takeover & s_stepped$q) begin
+        if ((registered_takeover | split_step) & s_stepped$q) begin
             ptr_after = s_ptr_stepped$q;
             if (s_ptr_past$q) begin
                 ptr_after = 32'h3f;
             end
+        end
+        if (registered_takeover & s_stepped$q) begin
             count_after = s_count$q + 64'h1;
         end
         if (s_stepped$q) begin
@@ -6753,6 +6844,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_o$d = live_after;
         ptr_o$d = ptr_after;
         nh_o$d = s_nh_out$q;
+        if (split_step & s_stepped$q) begin
+            nh_o$d = s_nh_stepped$q;
+        end
         end_o$d = s_end$q;
         bad_o$d = s_bad_in$q | cur_bad;
         fragment_o$d = s_fragment_in$q | cur_fragment;
@@ -7242,6 +7336,25 @@ module rss_core__ext1__h_nh(d,q,clock);
     end
           
 endmodule // rss_core__ext1__h_nh
+
+
+module rss_core__ext1__h_past(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__h_past
 
 
 module rss_core__ext1__h_ptr(d,q,clock);
@@ -8271,6 +8384,25 @@ module rss_core__ext1__s_nh_out(d,q,clock);
 endmodule // rss_core__ext1__s_nh_out
 
 
+module rss_core__ext1__s_nh_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__s_nh_stepped
+
+
 module rss_core__ext1__s_past_header(d,q,clock);
     
     // Module arguments
@@ -8421,6 +8553,64 @@ module rss_core__ext1__s_too_long(d,q,clock);
     end
           
 endmodule // rss_core__ext1__s_too_long
+
+
+module rss_core__ext1__slot_flags(beat,flags);
+    
+    // Module arguments
+    input wire  [165:0] beat;
+    output reg  [95:0] flags;
+    
+    // Constant declarations
+    localparam  hop_by_hop = 8'h0;
+    localparam  routing = 8'h2b;
+    localparam  fragment_header = 8'h2c;
+    localparam  destination_options = 8'h3c;
+    localparam  home_option = 8'hc9;
+    
+    // Local signals
+    reg  [63:0] word;
+    reg  [7:0] next_header;
+    reg  [7:0] length;
+    reg  [7:0] b2;
+    reg  [7:0] b3;
+    reg  [7:0] b4;
+    reg  [7:0] b5;
+    reg  [95:0] all;
+    
+    // Update code
+    always @(*) begin
+        all = 32'h0;
+        word = 32'h0;
+        next_header = 32'h0;
+        length = 32'h0;
+        b2 = 32'h0;
+        b3 = 32'h0;
+        b4 = 32'h0;
+        b5 = 32'h0;
+        word = beat[(32'h60 + 32'h40 * 0)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (0)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (0)));
+        all = (all & ~(1 << (32'h8 + 0)) | ((next_header == fragment_header) << (32'h8 + 0)));
+        all = (all & ~(1 << (32'h10 + 0)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 0)));
+        all = (all & ~(1 << (32'h18 + 0)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 0)));
+        all = (all & ~(1 << (32'h20 + 0)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 0)));
+        all = (all & ~(1 << (32'h28 + 0)) | ((b2 == 64'h0) << (32'h28 + 0)));
+        all = (all & ~(1 << (32'h30 + 0)) | ((b3 == 64'h0) << (32'h30 + 0)));
+        all = (all & ~(1 << (32'h38 + 0)) | ((b3 == 64'h1) << (32'h38 + 0)));
+        all = (all & ~(1 << (32'h40 + 0)) | ((b3 == 64'h2) << (32'h40 + 0)));
+        all = (all & ~(1 << (32'h48 + 0)) | ((b4 == 64'h0) << (32'h48 + 0)));
+        all = (all & ~(1 << (32'h50 + 0)) | ((b4 == 64'h1) << (32'h50 + 0)));
+        all = (all & ~(1 << (32'h58 + 0)) | ((b5 == 64'h0) << (32'h58 + 0)));
+        flags = all;
+    end
+    
+endmodule // rss_core__ext1__slot_flags
 
 
 module rss_core__ext1__started(d,q,clock);
@@ -8632,6 +8822,25 @@ module rss_core__ext1__t_ex_src_ptr_in(d,q,clock);
 endmodule // rss_core__ext1__t_ex_src_ptr_in
 
 
+module rss_core__ext1__t_flags(d,q,clock);
+    
+    // Module arguments
+    input wire  [95:0] d;
+    output reg  [95:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 96'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_flags
+
+
 module rss_core__ext1__t_fragment_in(d,q,clock);
     
     // Module arguments
@@ -8784,6 +8993,25 @@ module rss_core__ext1__t_room(d,q,clock);
 endmodule // rss_core__ext1__t_room
 
 
+module rss_core__ext1__t_select(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_select
+
+
 module rss_core__ext1__t_started(d,q,clock);
     
     // Module arguments
@@ -8820,25 +9048,6 @@ module rss_core__ext1__t_stepped(d,q,clock);
     end
           
 endmodule // rss_core__ext1__t_stepped
-
-
-module rss_core__ext1__t_word(d,q,clock);
-    
-    // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 64'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__t_word
 
 
 module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
@@ -8904,6 +9113,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] header$target;
     wire  header$found;
     wire  [63:0] header$word;
+    reg  [165:0] slot_flags$beat;
+    wire  [95:0] slot_flags$flags;
     reg  started$d;
     wire  started$q;
     reg  started$clock;
@@ -8970,9 +9181,12 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [165:0] t_beat$d;
     wire  [165:0] t_beat$q;
     reg  t_beat$clock;
-    reg  [63:0] t_word$d;
-    wire  [63:0] t_word$q;
-    reg  t_word$clock;
+    reg  [2:0] t_select$d;
+    wire  [2:0] t_select$q;
+    reg  t_select$clock;
+    reg  [95:0] t_flags$d;
+    wire  [95:0] t_flags$q;
+    reg  t_flags$clock;
     reg  t_started$d;
     wire  t_started$q;
     reg  t_started$clock;
@@ -9036,6 +9250,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] h_ptr$d;
     wire  [5:0] h_ptr$q;
     reg  h_ptr$clock;
+    reg  h_past$d;
+    wire  h_past$q;
+    reg  h_past$clock;
     reg  [7:0] h_nh$d;
     wire  [7:0] h_nh$q;
     reg  h_nh$clock;
@@ -9066,6 +9283,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] s_nh_out$d;
     wire  [7:0] s_nh_out$q;
     reg  s_nh_out$clock;
+    reg  [7:0] s_nh_stepped$d;
+    wire  [7:0] s_nh_stepped$q;
+    reg  s_nh_stepped$clock;
     reg  s_stepped$d;
     wire  s_stepped$q;
     reg  s_stepped$clock;
@@ -9215,11 +9435,14 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  l4_before_o$clock;
     
     // Local signals
-    reg  [63:0] slots;
     reg  [5:0] distance_held;
     reg  [5:0] distance_taken;
     reg  [5:0] distance;
-    reg  [15:0] select;
+    reg  [5:0] slot_index;
+    reg  [63:0] t_slots;
+    reg  [15:0] t_select_lsb;
+    reg  [7:0] flag_row;
+    reg  [11:0] picked;
     reg  found;
     reg  [63:0] x_word;
     reg  [5:0] x_ptr;
@@ -9289,6 +9512,10 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .target(header$target),
         .found(header$found),
         .word(header$word)
+    );
+    rss_core__ext2__slot_flags slot_flags(
+        .beat(slot_flags$beat),
+        .flags(slot_flags$flags)
     );
     rss_core__ext2__started started(
         .d(started$d),
@@ -9400,10 +9627,15 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(t_beat$q),
         .clock(t_beat$clock)
     );
-    rss_core__ext2__t_word t_word(
-        .d(t_word$d),
-        .q(t_word$q),
-        .clock(t_word$clock)
+    rss_core__ext2__t_select t_select(
+        .d(t_select$d),
+        .q(t_select$q),
+        .clock(t_select$clock)
+    );
+    rss_core__ext2__t_flags t_flags(
+        .d(t_flags$d),
+        .q(t_flags$q),
+        .clock(t_flags$clock)
     );
     rss_core__ext2__t_started t_started(
         .d(t_started$d),
@@ -9510,6 +9742,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(h_ptr$q),
         .clock(h_ptr$clock)
     );
+    rss_core__ext2__h_past h_past(
+        .d(h_past$d),
+        .q(h_past$q),
+        .clock(h_past$clock)
+    );
     rss_core__ext2__h_nh h_nh(
         .d(h_nh$d),
         .q(h_nh$q),
@@ -9559,6 +9796,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_nh_out$d),
         .q(s_nh_out$q),
         .clock(s_nh_out$clock)
+    );
+    rss_core__ext2__s_nh_stepped s_nh_stepped(
+        .d(s_nh_stepped$d),
+        .q(s_nh_stepped$q),
+        .clock(s_nh_stepped$clock)
     );
     rss_core__ext2__s_stepped s_stepped(
         .d(s_stepped$d),
@@ -9830,7 +10072,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         here2_q$clock = clock;
         end_plus_q$clock = clock;
         t_beat$clock = clock;
-        t_word$clock = clock;
+        t_select$clock = clock;
+        t_flags$clock = clock;
         t_started$clock = clock;
         t_count$clock = clock;
         t_live_before$clock = clock;
@@ -9852,6 +10095,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         h_stepped$clock = clock;
         h_live$clock = clock;
         h_ptr$clock = clock;
+        h_past$clock = clock;
         h_nh$clock = clock;
         s_beat$clock = clock;
         s_started$clock = clock;
@@ -9862,6 +10106,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_ptr_stepped$clock = clock;
         s_ptr_past$clock = clock;
         s_nh_out$clock = clock;
+        s_nh_stepped$clock = clock;
         s_stepped$clock = clock;
         s_ended$clock = clock;
         s_fragment$clock = clock;
@@ -9933,7 +10178,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         here2_q$d = here2_q$q;
         end_plus_q$d = end_plus_q$q;
         t_beat$d = t_beat$q;
-        t_word$d = t_word$q;
+        t_select$d = t_select$q;
+        t_flags$d = t_flags$q;
         t_started$d = t_started$q;
         t_count$d = t_count$q;
         t_live_before$d = t_live_before$q;
@@ -9955,6 +10201,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         h_stepped$d = h_stepped$q;
         h_live$d = h_live$q;
         h_ptr$d = h_ptr$q;
+        h_past$d = h_past$q;
         h_nh$d = h_nh$q;
         s_beat$d = s_beat$q;
         s_started$d = s_started$q;
@@ -9965,6 +10212,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_ptr_stepped$d = s_ptr_stepped$q;
         s_ptr_past$d = s_ptr_past$q;
         s_nh_out$d = s_nh_out$q;
+        s_nh_stepped$d = s_nh_stepped$q;
         s_stepped$d = s_stepped$q;
         s_ended$d = s_ended$q;
         s_fragment$d = s_fragment$q;
@@ -10069,22 +10317,24 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         header$target = step_ptr;
         w = header$word;
         found = header$found;
-        slots = 32'h0;
         distance_held = 32'h0;
         distance_taken = 32'h0;
         distance = 32'h0;
-        select = 32'h0;
-        if (dual_pick) begin
-            slots = beat_in[(32'h60)+:(64)];
-            distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
-            distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
-            distance = distance_held;
-            if (taking_over) begin
-                distance = distance_taken;
+        slot_index = 32'h0;
+        slot_flags$beat = 32'h0;
+        if (split_step) begin
+            distance = beat_in[(32'ha)+:(6)] - first_ext;
+            if (dual_pick) begin
+                distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
+                distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
+                distance = distance_held;
+                if (taking_over) begin
+                    distance = distance_taken;
+                end
             end
-            select = ((distance & select_mask) & 16'hffff) << 64'h6;
+            slot_index = distance & select_mask;
             found = (distance & beyond_mask) == 64'h0;
-            w = slots[(select)+:(64)];
+            slot_flags$beat = beat_in;
         end
         if (registered_takeover) begin
             found = here_q$q;
@@ -10106,13 +10356,20 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             x_ptr = eff_ptr;
             x_nh = nh_q$q;
         end
+        t_slots = 32'h0;
+        t_select_lsb = 32'h0;
+        flag_row = 32'h0;
+        picked = 32'h0;
         if (split_step) begin
-            t_word$d = w;
+            t_select$d = slot_index[(32'h0)+:(3)];
+            t_flags$d = slot_flags$flags;
             t_ptr$d = cur_ptr;
             t_nh$d = cur_nh;
             t_nh_fragment$d = step_nh_fragment;
             t_stepped$d = stepped;
-            x_word = t_word$q;
+            t_slots = t_beat$q[(32'h60)+:(64)];
+            t_select_lsb = ((t_select$q) & 16'hffff) << 64'h6;
+            x_word = t_slots[(t_select_lsb)+:(64)];
             x_ptr = t_ptr$q;
             x_step_ptr = t_ptr$q;
             if (first_only) begin
@@ -10120,6 +10377,30 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             end
             x_nh = t_nh$q;
             x_nh_fragment = t_nh_fragment$q;
+            flag_row = t_flags$q[(32'h8 * 0)+:(8)];
+            picked = (picked & ~(1 << (0)) | ((flag_row[t_select$q]) << (0)));
+            flag_row = t_flags$q[(32'h8 * 1)+:(8)];
+            picked = (picked & ~(1 << (1)) | ((flag_row[t_select$q]) << (1)));
+            flag_row = t_flags$q[(32'h8 * 2)+:(8)];
+            picked = (picked & ~(1 << (2)) | ((flag_row[t_select$q]) << (2)));
+            flag_row = t_flags$q[(32'h8 * 3)+:(8)];
+            picked = (picked & ~(1 << (3)) | ((flag_row[t_select$q]) << (3)));
+            flag_row = t_flags$q[(32'h8 * 4)+:(8)];
+            picked = (picked & ~(1 << (4)) | ((flag_row[t_select$q]) << (4)));
+            flag_row = t_flags$q[(32'h8 * 5)+:(8)];
+            picked = (picked & ~(1 << (5)) | ((flag_row[t_select$q]) << (5)));
+            flag_row = t_flags$q[(32'h8 * 6)+:(8)];
+            picked = (picked & ~(1 << (6)) | ((flag_row[t_select$q]) << (6)));
+            flag_row = t_flags$q[(32'h8 * 7)+:(8)];
+            picked = (picked & ~(1 << (7)) | ((flag_row[t_select$q]) << (7)));
+            flag_row = t_flags$q[(32'h8 * 8)+:(8)];
+            picked = (picked & ~(1 << (8)) | ((flag_row[t_select$q]) << (8)));
+            flag_row = t_flags$q[(32'h8 * 9)+:(8)];
+            picked = (picked & ~(1 << (9)) | ((flag_row[t_select$q]) << (9)));
+            flag_row = t_flags$q[(32'h8 * 10)+:(8)];
+            picked = (picked & ~(1 << (10)) | ((flag_row[t_select$q]) << (10)));
+            flag_row = t_flags$q[(32'h8 * 11)+:(8)];
+            picked = (picked & ~(1 << (11)) | ((flag_row[t_select$q]) << (11)));
         end
         ext_len = x_word[(32'h30)+:(8)];
         if (x_nh_fragment) begin
@@ -10140,6 +10421,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             next_nh_fragment = word_flags_in[32'h1];
             next_is_ext = word_flags_in[32'h0];
         end
+        if (split_step) begin
+            this_fragment = x_nh_fragment & picked[32'h2];
+            next_nh_fragment = picked[32'h1];
+            next_is_ext = picked[32'h0];
+        end
         b1 = x_word[(32'h30)+:(8)];
         b2 = x_word[(32'h28)+:(8)];
         b3 = x_word[(32'h20)+:(8)];
@@ -10154,6 +10440,17 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b4_is0$d = b4 == 64'h0;
         s_b4_is1$d = b4 == 64'h1;
         s_b5_is0$d = b5 == 64'h0;
+        if (split_step) begin
+            s_routing_type2$d = (x_nh == routing) & picked[32'h3];
+            s_home_option$d = (x_nh == destination_options) & picked[32'h4];
+            s_b2_zero$d = picked[32'h5];
+            s_b3_is0$d = picked[32'h6];
+            s_b3_is1$d = picked[32'h7];
+            s_b3_is2$d = picked[32'h8];
+            s_b4_is0$d = picked[32'h9];
+            s_b4_is1$d = picked[32'ha];
+            s_b5_is0$d = picked[32'hb];
+        end
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
         s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
@@ -10295,17 +10592,18 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             if (x_held) begin
                 s_live_before$d = h_live$q;
                 s_ptr_out$d = h_ptr$q;
+                if (h_past$q) begin
+                    s_ptr_out$d = 32'h3f;
+                end
                 s_nh_out$d = h_nh$q;
             end
-            if (t_stepped$q) begin
-                s_ptr_out$d = next_ptr[(32'h0)+:(6)];
-                s_nh_out$d = x_word[(32'h38)+:(8)];
-            end
+            s_nh_stepped$d = x_word[(32'h38)+:(8)];
             if (t_beat$q[32'h0]) begin
                 h_stepped$d = x_held | t_stepped$q;
                 if (t_stepped$q) begin
                     h_live$d = next_is_ext & ~this_fragment;
-                    h_ptr$d = next_ptr[(32'h0)+:(6)];
+                    h_ptr$d = sum_ptr;
+                    h_past$d = sum_past;
                     h_nh$d = x_word[(32'h38)+:(8)];
                 end
             end
@@ -10313,11 +10611,13 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_after = s_live_before$q & ~s_ended$q;
         ptr_after = s_ptr_out$q;
         count_after = s_count$q;
-        if (registered_takeover & s_stepped$q) begin
+        if ((registered_takeover | split_step) & s_stepped$q) begin
             ptr_after = s_ptr_stepped$q;
             if (s_ptr_past$q) begin
                 ptr_after = 32'h3f;
             end
+        end
+        if (registered_takeover & s_stepped$q) begin
             count_after = s_count$q + 64'h1;
         end
         if (s_stepped$q) begin
@@ -10380,6 +10680,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_o$d = live_after;
         ptr_o$d = ptr_after;
         nh_o$d = s_nh_out$q;
+        if (split_step & s_stepped$q) begin
+            nh_o$d = s_nh_stepped$q;
+        end
         end_o$d = s_end$q;
         bad_o$d = s_bad_in$q | cur_bad;
         fragment_o$d = s_fragment_in$q | cur_fragment;
@@ -10869,6 +11172,25 @@ module rss_core__ext2__h_nh(d,q,clock);
     end
           
 endmodule // rss_core__ext2__h_nh
+
+
+module rss_core__ext2__h_past(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__h_past
 
 
 module rss_core__ext2__h_ptr(d,q,clock);
@@ -11898,6 +12220,25 @@ module rss_core__ext2__s_nh_out(d,q,clock);
 endmodule // rss_core__ext2__s_nh_out
 
 
+module rss_core__ext2__s_nh_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__s_nh_stepped
+
+
 module rss_core__ext2__s_past_header(d,q,clock);
     
     // Module arguments
@@ -12048,6 +12389,64 @@ module rss_core__ext2__s_too_long(d,q,clock);
     end
           
 endmodule // rss_core__ext2__s_too_long
+
+
+module rss_core__ext2__slot_flags(beat,flags);
+    
+    // Module arguments
+    input wire  [165:0] beat;
+    output reg  [95:0] flags;
+    
+    // Constant declarations
+    localparam  hop_by_hop = 8'h0;
+    localparam  routing = 8'h2b;
+    localparam  fragment_header = 8'h2c;
+    localparam  destination_options = 8'h3c;
+    localparam  home_option = 8'hc9;
+    
+    // Local signals
+    reg  [63:0] word;
+    reg  [7:0] next_header;
+    reg  [7:0] length;
+    reg  [7:0] b2;
+    reg  [7:0] b3;
+    reg  [7:0] b4;
+    reg  [7:0] b5;
+    reg  [95:0] all;
+    
+    // Update code
+    always @(*) begin
+        all = 32'h0;
+        word = 32'h0;
+        next_header = 32'h0;
+        length = 32'h0;
+        b2 = 32'h0;
+        b3 = 32'h0;
+        b4 = 32'h0;
+        b5 = 32'h0;
+        word = beat[(32'h60 + 32'h40 * 0)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (0)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (0)));
+        all = (all & ~(1 << (32'h8 + 0)) | ((next_header == fragment_header) << (32'h8 + 0)));
+        all = (all & ~(1 << (32'h10 + 0)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 0)));
+        all = (all & ~(1 << (32'h18 + 0)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 0)));
+        all = (all & ~(1 << (32'h20 + 0)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 0)));
+        all = (all & ~(1 << (32'h28 + 0)) | ((b2 == 64'h0) << (32'h28 + 0)));
+        all = (all & ~(1 << (32'h30 + 0)) | ((b3 == 64'h0) << (32'h30 + 0)));
+        all = (all & ~(1 << (32'h38 + 0)) | ((b3 == 64'h1) << (32'h38 + 0)));
+        all = (all & ~(1 << (32'h40 + 0)) | ((b3 == 64'h2) << (32'h40 + 0)));
+        all = (all & ~(1 << (32'h48 + 0)) | ((b4 == 64'h0) << (32'h48 + 0)));
+        all = (all & ~(1 << (32'h50 + 0)) | ((b4 == 64'h1) << (32'h50 + 0)));
+        all = (all & ~(1 << (32'h58 + 0)) | ((b5 == 64'h0) << (32'h58 + 0)));
+        flags = all;
+    end
+    
+endmodule // rss_core__ext2__slot_flags
 
 
 module rss_core__ext2__started(d,q,clock);
@@ -12259,6 +12658,25 @@ module rss_core__ext2__t_ex_src_ptr_in(d,q,clock);
 endmodule // rss_core__ext2__t_ex_src_ptr_in
 
 
+module rss_core__ext2__t_flags(d,q,clock);
+    
+    // Module arguments
+    input wire  [95:0] d;
+    output reg  [95:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 96'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_flags
+
+
 module rss_core__ext2__t_fragment_in(d,q,clock);
     
     // Module arguments
@@ -12411,6 +12829,25 @@ module rss_core__ext2__t_room(d,q,clock);
 endmodule // rss_core__ext2__t_room
 
 
+module rss_core__ext2__t_select(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_select
+
+
 module rss_core__ext2__t_started(d,q,clock);
     
     // Module arguments
@@ -12447,25 +12884,6 @@ module rss_core__ext2__t_stepped(d,q,clock);
     end
           
 endmodule // rss_core__ext2__t_stepped
-
-
-module rss_core__ext2__t_word(d,q,clock);
-    
-    // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 64'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__t_word
 
 
 module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
@@ -12531,6 +12949,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] header$target;
     wire  header$found;
     wire  [63:0] header$word;
+    reg  [165:0] slot_flags$beat;
+    wire  [95:0] slot_flags$flags;
     reg  started$d;
     wire  started$q;
     reg  started$clock;
@@ -12597,9 +13017,12 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [165:0] t_beat$d;
     wire  [165:0] t_beat$q;
     reg  t_beat$clock;
-    reg  [63:0] t_word$d;
-    wire  [63:0] t_word$q;
-    reg  t_word$clock;
+    reg  [2:0] t_select$d;
+    wire  [2:0] t_select$q;
+    reg  t_select$clock;
+    reg  [95:0] t_flags$d;
+    wire  [95:0] t_flags$q;
+    reg  t_flags$clock;
     reg  t_started$d;
     wire  t_started$q;
     reg  t_started$clock;
@@ -12663,6 +13086,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] h_ptr$d;
     wire  [5:0] h_ptr$q;
     reg  h_ptr$clock;
+    reg  h_past$d;
+    wire  h_past$q;
+    reg  h_past$clock;
     reg  [7:0] h_nh$d;
     wire  [7:0] h_nh$q;
     reg  h_nh$clock;
@@ -12693,6 +13119,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] s_nh_out$d;
     wire  [7:0] s_nh_out$q;
     reg  s_nh_out$clock;
+    reg  [7:0] s_nh_stepped$d;
+    wire  [7:0] s_nh_stepped$q;
+    reg  s_nh_stepped$clock;
     reg  s_stepped$d;
     wire  s_stepped$q;
     reg  s_stepped$clock;
@@ -12842,11 +13271,14 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  l4_before_o$clock;
     
     // Local signals
-    reg  [63:0] slots;
     reg  [5:0] distance_held;
     reg  [5:0] distance_taken;
     reg  [5:0] distance;
-    reg  [15:0] select;
+    reg  [5:0] slot_index;
+    reg  [63:0] t_slots;
+    reg  [15:0] t_select_lsb;
+    reg  [7:0] flag_row;
+    reg  [11:0] picked;
     reg  found;
     reg  [63:0] x_word;
     reg  [5:0] x_ptr;
@@ -12916,6 +13348,10 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .target(header$target),
         .found(header$found),
         .word(header$word)
+    );
+    rss_core__ext3__slot_flags slot_flags(
+        .beat(slot_flags$beat),
+        .flags(slot_flags$flags)
     );
     rss_core__ext3__started started(
         .d(started$d),
@@ -13027,10 +13463,15 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(t_beat$q),
         .clock(t_beat$clock)
     );
-    rss_core__ext3__t_word t_word(
-        .d(t_word$d),
-        .q(t_word$q),
-        .clock(t_word$clock)
+    rss_core__ext3__t_select t_select(
+        .d(t_select$d),
+        .q(t_select$q),
+        .clock(t_select$clock)
+    );
+    rss_core__ext3__t_flags t_flags(
+        .d(t_flags$d),
+        .q(t_flags$q),
+        .clock(t_flags$clock)
     );
     rss_core__ext3__t_started t_started(
         .d(t_started$d),
@@ -13137,6 +13578,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(h_ptr$q),
         .clock(h_ptr$clock)
     );
+    rss_core__ext3__h_past h_past(
+        .d(h_past$d),
+        .q(h_past$q),
+        .clock(h_past$clock)
+    );
     rss_core__ext3__h_nh h_nh(
         .d(h_nh$d),
         .q(h_nh$q),
@@ -13186,6 +13632,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_nh_out$d),
         .q(s_nh_out$q),
         .clock(s_nh_out$clock)
+    );
+    rss_core__ext3__s_nh_stepped s_nh_stepped(
+        .d(s_nh_stepped$d),
+        .q(s_nh_stepped$q),
+        .clock(s_nh_stepped$clock)
     );
     rss_core__ext3__s_stepped s_stepped(
         .d(s_stepped$d),
@@ -13457,7 +13908,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         here2_q$clock = clock;
         end_plus_q$clock = clock;
         t_beat$clock = clock;
-        t_word$clock = clock;
+        t_select$clock = clock;
+        t_flags$clock = clock;
         t_started$clock = clock;
         t_count$clock = clock;
         t_live_before$clock = clock;
@@ -13479,6 +13931,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         h_stepped$clock = clock;
         h_live$clock = clock;
         h_ptr$clock = clock;
+        h_past$clock = clock;
         h_nh$clock = clock;
         s_beat$clock = clock;
         s_started$clock = clock;
@@ -13489,6 +13942,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_ptr_stepped$clock = clock;
         s_ptr_past$clock = clock;
         s_nh_out$clock = clock;
+        s_nh_stepped$clock = clock;
         s_stepped$clock = clock;
         s_ended$clock = clock;
         s_fragment$clock = clock;
@@ -13560,7 +14014,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         here2_q$d = here2_q$q;
         end_plus_q$d = end_plus_q$q;
         t_beat$d = t_beat$q;
-        t_word$d = t_word$q;
+        t_select$d = t_select$q;
+        t_flags$d = t_flags$q;
         t_started$d = t_started$q;
         t_count$d = t_count$q;
         t_live_before$d = t_live_before$q;
@@ -13582,6 +14037,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         h_stepped$d = h_stepped$q;
         h_live$d = h_live$q;
         h_ptr$d = h_ptr$q;
+        h_past$d = h_past$q;
         h_nh$d = h_nh$q;
         s_beat$d = s_beat$q;
         s_started$d = s_started$q;
@@ -13592,6 +14048,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_ptr_stepped$d = s_ptr_stepped$q;
         s_ptr_past$d = s_ptr_past$q;
         s_nh_out$d = s_nh_out$q;
+        s_nh_stepped$d = s_nh_stepped$q;
         s_stepped$d = s_stepped$q;
         s_ended$d = s_ended$q;
         s_fragment$d = s_fragment$q;
@@ -13696,22 +14153,24 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         header$target = step_ptr;
         w = header$word;
         found = header$found;
-        slots = 32'h0;
         distance_held = 32'h0;
         distance_taken = 32'h0;
         distance = 32'h0;
-        select = 32'h0;
-        if (dual_pick) begin
-            slots = beat_in[(32'h60)+:(64)];
-            distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
-            distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
-            distance = distance_held;
-            if (taking_over) begin
-                distance = distance_taken;
+        slot_index = 32'h0;
+        slot_flags$beat = 32'h0;
+        if (split_step) begin
+            distance = beat_in[(32'ha)+:(6)] - first_ext;
+            if (dual_pick) begin
+                distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
+                distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
+                distance = distance_held;
+                if (taking_over) begin
+                    distance = distance_taken;
+                end
             end
-            select = ((distance & select_mask) & 16'hffff) << 64'h6;
+            slot_index = distance & select_mask;
             found = (distance & beyond_mask) == 64'h0;
-            w = slots[(select)+:(64)];
+            slot_flags$beat = beat_in;
         end
         if (registered_takeover) begin
             found = here_q$q;
@@ -13733,13 +14192,20 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             x_ptr = eff_ptr;
             x_nh = nh_q$q;
         end
+        t_slots = 32'h0;
+        t_select_lsb = 32'h0;
+        flag_row = 32'h0;
+        picked = 32'h0;
         if (split_step) begin
-            t_word$d = w;
+            t_select$d = slot_index[(32'h0)+:(3)];
+            t_flags$d = slot_flags$flags;
             t_ptr$d = cur_ptr;
             t_nh$d = cur_nh;
             t_nh_fragment$d = step_nh_fragment;
             t_stepped$d = stepped;
-            x_word = t_word$q;
+            t_slots = t_beat$q[(32'h60)+:(64)];
+            t_select_lsb = ((t_select$q) & 16'hffff) << 64'h6;
+            x_word = t_slots[(t_select_lsb)+:(64)];
             x_ptr = t_ptr$q;
             x_step_ptr = t_ptr$q;
             if (first_only) begin
@@ -13747,6 +14213,30 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             end
             x_nh = t_nh$q;
             x_nh_fragment = t_nh_fragment$q;
+            flag_row = t_flags$q[(32'h8 * 0)+:(8)];
+            picked = (picked & ~(1 << (0)) | ((flag_row[t_select$q]) << (0)));
+            flag_row = t_flags$q[(32'h8 * 1)+:(8)];
+            picked = (picked & ~(1 << (1)) | ((flag_row[t_select$q]) << (1)));
+            flag_row = t_flags$q[(32'h8 * 2)+:(8)];
+            picked = (picked & ~(1 << (2)) | ((flag_row[t_select$q]) << (2)));
+            flag_row = t_flags$q[(32'h8 * 3)+:(8)];
+            picked = (picked & ~(1 << (3)) | ((flag_row[t_select$q]) << (3)));
+            flag_row = t_flags$q[(32'h8 * 4)+:(8)];
+            picked = (picked & ~(1 << (4)) | ((flag_row[t_select$q]) << (4)));
+            flag_row = t_flags$q[(32'h8 * 5)+:(8)];
+            picked = (picked & ~(1 << (5)) | ((flag_row[t_select$q]) << (5)));
+            flag_row = t_flags$q[(32'h8 * 6)+:(8)];
+            picked = (picked & ~(1 << (6)) | ((flag_row[t_select$q]) << (6)));
+            flag_row = t_flags$q[(32'h8 * 7)+:(8)];
+            picked = (picked & ~(1 << (7)) | ((flag_row[t_select$q]) << (7)));
+            flag_row = t_flags$q[(32'h8 * 8)+:(8)];
+            picked = (picked & ~(1 << (8)) | ((flag_row[t_select$q]) << (8)));
+            flag_row = t_flags$q[(32'h8 * 9)+:(8)];
+            picked = (picked & ~(1 << (9)) | ((flag_row[t_select$q]) << (9)));
+            flag_row = t_flags$q[(32'h8 * 10)+:(8)];
+            picked = (picked & ~(1 << (10)) | ((flag_row[t_select$q]) << (10)));
+            flag_row = t_flags$q[(32'h8 * 11)+:(8)];
+            picked = (picked & ~(1 << (11)) | ((flag_row[t_select$q]) << (11)));
         end
         ext_len = x_word[(32'h30)+:(8)];
         if (x_nh_fragment) begin
@@ -13767,6 +14257,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             next_nh_fragment = word_flags_in[32'h1];
             next_is_ext = word_flags_in[32'h0];
         end
+        if (split_step) begin
+            this_fragment = x_nh_fragment & picked[32'h2];
+            next_nh_fragment = picked[32'h1];
+            next_is_ext = picked[32'h0];
+        end
         b1 = x_word[(32'h30)+:(8)];
         b2 = x_word[(32'h28)+:(8)];
         b3 = x_word[(32'h20)+:(8)];
@@ -13781,6 +14276,17 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b4_is0$d = b4 == 64'h0;
         s_b4_is1$d = b4 == 64'h1;
         s_b5_is0$d = b5 == 64'h0;
+        if (split_step) begin
+            s_routing_type2$d = (x_nh == routing) & picked[32'h3];
+            s_home_option$d = (x_nh == destination_options) & picked[32'h4];
+            s_b2_zero$d = picked[32'h5];
+            s_b3_is0$d = picked[32'h6];
+            s_b3_is1$d = picked[32'h7];
+            s_b3_is2$d = picked[32'h8];
+            s_b4_is0$d = picked[32'h9];
+            s_b4_is1$d = picked[32'ha];
+            s_b5_is0$d = picked[32'hb];
+        end
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
         s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
@@ -13922,17 +14428,18 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             if (x_held) begin
                 s_live_before$d = h_live$q;
                 s_ptr_out$d = h_ptr$q;
+                if (h_past$q) begin
+                    s_ptr_out$d = 32'h3f;
+                end
                 s_nh_out$d = h_nh$q;
             end
-            if (t_stepped$q) begin
-                s_ptr_out$d = next_ptr[(32'h0)+:(6)];
-                s_nh_out$d = x_word[(32'h38)+:(8)];
-            end
+            s_nh_stepped$d = x_word[(32'h38)+:(8)];
             if (t_beat$q[32'h0]) begin
                 h_stepped$d = x_held | t_stepped$q;
                 if (t_stepped$q) begin
                     h_live$d = next_is_ext & ~this_fragment;
-                    h_ptr$d = next_ptr[(32'h0)+:(6)];
+                    h_ptr$d = sum_ptr;
+                    h_past$d = sum_past;
                     h_nh$d = x_word[(32'h38)+:(8)];
                 end
             end
@@ -13940,11 +14447,13 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_after = s_live_before$q & ~s_ended$q;
         ptr_after = s_ptr_out$q;
         count_after = s_count$q;
-        if (registered_takeover & s_stepped$q) begin
+        if ((registered_takeover | split_step) & s_stepped$q) begin
             ptr_after = s_ptr_stepped$q;
             if (s_ptr_past$q) begin
                 ptr_after = 32'h3f;
             end
+        end
+        if (registered_takeover & s_stepped$q) begin
             count_after = s_count$q + 64'h1;
         end
         if (s_stepped$q) begin
@@ -14007,6 +14516,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_o$d = live_after;
         ptr_o$d = ptr_after;
         nh_o$d = s_nh_out$q;
+        if (split_step & s_stepped$q) begin
+            nh_o$d = s_nh_stepped$q;
+        end
         end_o$d = s_end$q;
         bad_o$d = s_bad_in$q | cur_bad;
         fragment_o$d = s_fragment_in$q | cur_fragment;
@@ -14496,6 +15008,25 @@ module rss_core__ext3__h_nh(d,q,clock);
     end
           
 endmodule // rss_core__ext3__h_nh
+
+
+module rss_core__ext3__h_past(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__h_past
 
 
 module rss_core__ext3__h_ptr(d,q,clock);
@@ -15525,6 +16056,25 @@ module rss_core__ext3__s_nh_out(d,q,clock);
 endmodule // rss_core__ext3__s_nh_out
 
 
+module rss_core__ext3__s_nh_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__s_nh_stepped
+
+
 module rss_core__ext3__s_past_header(d,q,clock);
     
     // Module arguments
@@ -15675,6 +16225,64 @@ module rss_core__ext3__s_too_long(d,q,clock);
     end
           
 endmodule // rss_core__ext3__s_too_long
+
+
+module rss_core__ext3__slot_flags(beat,flags);
+    
+    // Module arguments
+    input wire  [165:0] beat;
+    output reg  [95:0] flags;
+    
+    // Constant declarations
+    localparam  hop_by_hop = 8'h0;
+    localparam  routing = 8'h2b;
+    localparam  fragment_header = 8'h2c;
+    localparam  destination_options = 8'h3c;
+    localparam  home_option = 8'hc9;
+    
+    // Local signals
+    reg  [63:0] word;
+    reg  [7:0] next_header;
+    reg  [7:0] length;
+    reg  [7:0] b2;
+    reg  [7:0] b3;
+    reg  [7:0] b4;
+    reg  [7:0] b5;
+    reg  [95:0] all;
+    
+    // Update code
+    always @(*) begin
+        all = 32'h0;
+        word = 32'h0;
+        next_header = 32'h0;
+        length = 32'h0;
+        b2 = 32'h0;
+        b3 = 32'h0;
+        b4 = 32'h0;
+        b5 = 32'h0;
+        word = beat[(32'h60 + 32'h40 * 0)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (0)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (0)));
+        all = (all & ~(1 << (32'h8 + 0)) | ((next_header == fragment_header) << (32'h8 + 0)));
+        all = (all & ~(1 << (32'h10 + 0)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 0)));
+        all = (all & ~(1 << (32'h18 + 0)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 0)));
+        all = (all & ~(1 << (32'h20 + 0)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 0)));
+        all = (all & ~(1 << (32'h28 + 0)) | ((b2 == 64'h0) << (32'h28 + 0)));
+        all = (all & ~(1 << (32'h30 + 0)) | ((b3 == 64'h0) << (32'h30 + 0)));
+        all = (all & ~(1 << (32'h38 + 0)) | ((b3 == 64'h1) << (32'h38 + 0)));
+        all = (all & ~(1 << (32'h40 + 0)) | ((b3 == 64'h2) << (32'h40 + 0)));
+        all = (all & ~(1 << (32'h48 + 0)) | ((b4 == 64'h0) << (32'h48 + 0)));
+        all = (all & ~(1 << (32'h50 + 0)) | ((b4 == 64'h1) << (32'h50 + 0)));
+        all = (all & ~(1 << (32'h58 + 0)) | ((b5 == 64'h0) << (32'h58 + 0)));
+        flags = all;
+    end
+    
+endmodule // rss_core__ext3__slot_flags
 
 
 module rss_core__ext3__started(d,q,clock);
@@ -15886,6 +16494,25 @@ module rss_core__ext3__t_ex_src_ptr_in(d,q,clock);
 endmodule // rss_core__ext3__t_ex_src_ptr_in
 
 
+module rss_core__ext3__t_flags(d,q,clock);
+    
+    // Module arguments
+    input wire  [95:0] d;
+    output reg  [95:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 96'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_flags
+
+
 module rss_core__ext3__t_fragment_in(d,q,clock);
     
     // Module arguments
@@ -16038,6 +16665,25 @@ module rss_core__ext3__t_room(d,q,clock);
 endmodule // rss_core__ext3__t_room
 
 
+module rss_core__ext3__t_select(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_select
+
+
 module rss_core__ext3__t_started(d,q,clock);
     
     // Module arguments
@@ -16074,25 +16720,6 @@ module rss_core__ext3__t_stepped(d,q,clock);
     end
           
 endmodule // rss_core__ext3__t_stepped
-
-
-module rss_core__ext3__t_word(d,q,clock);
-    
-    // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 64'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__t_word
 
 
 module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
@@ -16158,6 +16785,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] header$target;
     wire  header$found;
     wire  [63:0] header$word;
+    reg  [165:0] slot_flags$beat;
+    wire  [95:0] slot_flags$flags;
     reg  started$d;
     wire  started$q;
     reg  started$clock;
@@ -16224,9 +16853,12 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [165:0] t_beat$d;
     wire  [165:0] t_beat$q;
     reg  t_beat$clock;
-    reg  [63:0] t_word$d;
-    wire  [63:0] t_word$q;
-    reg  t_word$clock;
+    reg  [2:0] t_select$d;
+    wire  [2:0] t_select$q;
+    reg  t_select$clock;
+    reg  [95:0] t_flags$d;
+    wire  [95:0] t_flags$q;
+    reg  t_flags$clock;
     reg  t_started$d;
     wire  t_started$q;
     reg  t_started$clock;
@@ -16290,6 +16922,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] h_ptr$d;
     wire  [5:0] h_ptr$q;
     reg  h_ptr$clock;
+    reg  h_past$d;
+    wire  h_past$q;
+    reg  h_past$clock;
     reg  [7:0] h_nh$d;
     wire  [7:0] h_nh$q;
     reg  h_nh$clock;
@@ -16320,6 +16955,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] s_nh_out$d;
     wire  [7:0] s_nh_out$q;
     reg  s_nh_out$clock;
+    reg  [7:0] s_nh_stepped$d;
+    wire  [7:0] s_nh_stepped$q;
+    reg  s_nh_stepped$clock;
     reg  s_stepped$d;
     wire  s_stepped$q;
     reg  s_stepped$clock;
@@ -16469,11 +17107,14 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  l4_before_o$clock;
     
     // Local signals
-    reg  [63:0] slots;
     reg  [5:0] distance_held;
     reg  [5:0] distance_taken;
     reg  [5:0] distance;
-    reg  [15:0] select;
+    reg  [5:0] slot_index;
+    reg  [63:0] t_slots;
+    reg  [15:0] t_select_lsb;
+    reg  [7:0] flag_row;
+    reg  [11:0] picked;
     reg  found;
     reg  [63:0] x_word;
     reg  [5:0] x_ptr;
@@ -16543,6 +17184,10 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .target(header$target),
         .found(header$found),
         .word(header$word)
+    );
+    rss_core__ext4__slot_flags slot_flags(
+        .beat(slot_flags$beat),
+        .flags(slot_flags$flags)
     );
     rss_core__ext4__started started(
         .d(started$d),
@@ -16654,10 +17299,15 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(t_beat$q),
         .clock(t_beat$clock)
     );
-    rss_core__ext4__t_word t_word(
-        .d(t_word$d),
-        .q(t_word$q),
-        .clock(t_word$clock)
+    rss_core__ext4__t_select t_select(
+        .d(t_select$d),
+        .q(t_select$q),
+        .clock(t_select$clock)
+    );
+    rss_core__ext4__t_flags t_flags(
+        .d(t_flags$d),
+        .q(t_flags$q),
+        .clock(t_flags$clock)
     );
     rss_core__ext4__t_started t_started(
         .d(t_started$d),
@@ -16764,6 +17414,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(h_ptr$q),
         .clock(h_ptr$clock)
     );
+    rss_core__ext4__h_past h_past(
+        .d(h_past$d),
+        .q(h_past$q),
+        .clock(h_past$clock)
+    );
     rss_core__ext4__h_nh h_nh(
         .d(h_nh$d),
         .q(h_nh$q),
@@ -16813,6 +17468,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_nh_out$d),
         .q(s_nh_out$q),
         .clock(s_nh_out$clock)
+    );
+    rss_core__ext4__s_nh_stepped s_nh_stepped(
+        .d(s_nh_stepped$d),
+        .q(s_nh_stepped$q),
+        .clock(s_nh_stepped$clock)
     );
     rss_core__ext4__s_stepped s_stepped(
         .d(s_stepped$d),
@@ -17084,7 +17744,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         here2_q$clock = clock;
         end_plus_q$clock = clock;
         t_beat$clock = clock;
-        t_word$clock = clock;
+        t_select$clock = clock;
+        t_flags$clock = clock;
         t_started$clock = clock;
         t_count$clock = clock;
         t_live_before$clock = clock;
@@ -17106,6 +17767,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         h_stepped$clock = clock;
         h_live$clock = clock;
         h_ptr$clock = clock;
+        h_past$clock = clock;
         h_nh$clock = clock;
         s_beat$clock = clock;
         s_started$clock = clock;
@@ -17116,6 +17778,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_ptr_stepped$clock = clock;
         s_ptr_past$clock = clock;
         s_nh_out$clock = clock;
+        s_nh_stepped$clock = clock;
         s_stepped$clock = clock;
         s_ended$clock = clock;
         s_fragment$clock = clock;
@@ -17187,7 +17850,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         here2_q$d = here2_q$q;
         end_plus_q$d = end_plus_q$q;
         t_beat$d = t_beat$q;
-        t_word$d = t_word$q;
+        t_select$d = t_select$q;
+        t_flags$d = t_flags$q;
         t_started$d = t_started$q;
         t_count$d = t_count$q;
         t_live_before$d = t_live_before$q;
@@ -17209,6 +17873,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         h_stepped$d = h_stepped$q;
         h_live$d = h_live$q;
         h_ptr$d = h_ptr$q;
+        h_past$d = h_past$q;
         h_nh$d = h_nh$q;
         s_beat$d = s_beat$q;
         s_started$d = s_started$q;
@@ -17219,6 +17884,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_ptr_stepped$d = s_ptr_stepped$q;
         s_ptr_past$d = s_ptr_past$q;
         s_nh_out$d = s_nh_out$q;
+        s_nh_stepped$d = s_nh_stepped$q;
         s_stepped$d = s_stepped$q;
         s_ended$d = s_ended$q;
         s_fragment$d = s_fragment$q;
@@ -17323,22 +17989,24 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         header$target = step_ptr;
         w = header$word;
         found = header$found;
-        slots = 32'h0;
         distance_held = 32'h0;
         distance_taken = 32'h0;
         distance = 32'h0;
-        select = 32'h0;
-        if (dual_pick) begin
-            slots = beat_in[(32'h60)+:(64)];
-            distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
-            distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
-            distance = distance_held;
-            if (taking_over) begin
-                distance = distance_taken;
+        slot_index = 32'h0;
+        slot_flags$beat = 32'h0;
+        if (split_step) begin
+            distance = beat_in[(32'ha)+:(6)] - first_ext;
+            if (dual_pick) begin
+                distance_held = beat_in[(32'ha)+:(6)] - ptr_q$q;
+                distance_taken = beat_in[(32'ha)+:(6)] - walk_ptr_in;
+                distance = distance_held;
+                if (taking_over) begin
+                    distance = distance_taken;
+                end
             end
-            select = ((distance & select_mask) & 16'hffff) << 64'h6;
+            slot_index = distance & select_mask;
             found = (distance & beyond_mask) == 64'h0;
-            w = slots[(select)+:(64)];
+            slot_flags$beat = beat_in;
         end
         if (registered_takeover) begin
             found = here_q$q;
@@ -17360,13 +18028,20 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             x_ptr = eff_ptr;
             x_nh = nh_q$q;
         end
+        t_slots = 32'h0;
+        t_select_lsb = 32'h0;
+        flag_row = 32'h0;
+        picked = 32'h0;
         if (split_step) begin
-            t_word$d = w;
+            t_select$d = slot_index[(32'h0)+:(3)];
+            t_flags$d = slot_flags$flags;
             t_ptr$d = cur_ptr;
             t_nh$d = cur_nh;
             t_nh_fragment$d = step_nh_fragment;
             t_stepped$d = stepped;
-            x_word = t_word$q;
+            t_slots = t_beat$q[(32'h60)+:(64)];
+            t_select_lsb = ((t_select$q) & 16'hffff) << 64'h6;
+            x_word = t_slots[(t_select_lsb)+:(64)];
             x_ptr = t_ptr$q;
             x_step_ptr = t_ptr$q;
             if (first_only) begin
@@ -17374,6 +18049,30 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             end
             x_nh = t_nh$q;
             x_nh_fragment = t_nh_fragment$q;
+            flag_row = t_flags$q[(32'h8 * 0)+:(8)];
+            picked = (picked & ~(1 << (0)) | ((flag_row[t_select$q]) << (0)));
+            flag_row = t_flags$q[(32'h8 * 1)+:(8)];
+            picked = (picked & ~(1 << (1)) | ((flag_row[t_select$q]) << (1)));
+            flag_row = t_flags$q[(32'h8 * 2)+:(8)];
+            picked = (picked & ~(1 << (2)) | ((flag_row[t_select$q]) << (2)));
+            flag_row = t_flags$q[(32'h8 * 3)+:(8)];
+            picked = (picked & ~(1 << (3)) | ((flag_row[t_select$q]) << (3)));
+            flag_row = t_flags$q[(32'h8 * 4)+:(8)];
+            picked = (picked & ~(1 << (4)) | ((flag_row[t_select$q]) << (4)));
+            flag_row = t_flags$q[(32'h8 * 5)+:(8)];
+            picked = (picked & ~(1 << (5)) | ((flag_row[t_select$q]) << (5)));
+            flag_row = t_flags$q[(32'h8 * 6)+:(8)];
+            picked = (picked & ~(1 << (6)) | ((flag_row[t_select$q]) << (6)));
+            flag_row = t_flags$q[(32'h8 * 7)+:(8)];
+            picked = (picked & ~(1 << (7)) | ((flag_row[t_select$q]) << (7)));
+            flag_row = t_flags$q[(32'h8 * 8)+:(8)];
+            picked = (picked & ~(1 << (8)) | ((flag_row[t_select$q]) << (8)));
+            flag_row = t_flags$q[(32'h8 * 9)+:(8)];
+            picked = (picked & ~(1 << (9)) | ((flag_row[t_select$q]) << (9)));
+            flag_row = t_flags$q[(32'h8 * 10)+:(8)];
+            picked = (picked & ~(1 << (10)) | ((flag_row[t_select$q]) << (10)));
+            flag_row = t_flags$q[(32'h8 * 11)+:(8)];
+            picked = (picked & ~(1 << (11)) | ((flag_row[t_select$q]) << (11)));
         end
         ext_len = x_word[(32'h30)+:(8)];
         if (x_nh_fragment) begin
@@ -17394,6 +18093,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             next_nh_fragment = word_flags_in[32'h1];
             next_is_ext = word_flags_in[32'h0];
         end
+        if (split_step) begin
+            this_fragment = x_nh_fragment & picked[32'h2];
+            next_nh_fragment = picked[32'h1];
+            next_is_ext = picked[32'h0];
+        end
         b1 = x_word[(32'h30)+:(8)];
         b2 = x_word[(32'h28)+:(8)];
         b3 = x_word[(32'h20)+:(8)];
@@ -17408,6 +18112,17 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_b4_is0$d = b4 == 64'h0;
         s_b4_is1$d = b4 == 64'h1;
         s_b5_is0$d = b5 == 64'h0;
+        if (split_step) begin
+            s_routing_type2$d = (x_nh == routing) & picked[32'h3];
+            s_home_option$d = (x_nh == destination_options) & picked[32'h4];
+            s_b2_zero$d = picked[32'h5];
+            s_b3_is0$d = picked[32'h6];
+            s_b3_is1$d = picked[32'h7];
+            s_b3_is2$d = picked[32'h8];
+            s_b4_is0$d = picked[32'h9];
+            s_b4_is1$d = picked[32'ha];
+            s_b5_is0$d = picked[32'hb];
+        end
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
         s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
@@ -17549,17 +18264,18 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             if (x_held) begin
                 s_live_before$d = h_live$q;
                 s_ptr_out$d = h_ptr$q;
+                if (h_past$q) begin
+                    s_ptr_out$d = 32'h3f;
+                end
                 s_nh_out$d = h_nh$q;
             end
-            if (t_stepped$q) begin
-                s_ptr_out$d = next_ptr[(32'h0)+:(6)];
-                s_nh_out$d = x_word[(32'h38)+:(8)];
-            end
+            s_nh_stepped$d = x_word[(32'h38)+:(8)];
             if (t_beat$q[32'h0]) begin
                 h_stepped$d = x_held | t_stepped$q;
                 if (t_stepped$q) begin
                     h_live$d = next_is_ext & ~this_fragment;
-                    h_ptr$d = next_ptr[(32'h0)+:(6)];
+                    h_ptr$d = sum_ptr;
+                    h_past$d = sum_past;
                     h_nh$d = x_word[(32'h38)+:(8)];
                 end
             end
@@ -17567,11 +18283,13 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_after = s_live_before$q & ~s_ended$q;
         ptr_after = s_ptr_out$q;
         count_after = s_count$q;
-        if (registered_takeover & s_stepped$q) begin
+        if ((registered_takeover | split_step) & s_stepped$q) begin
             ptr_after = s_ptr_stepped$q;
             if (s_ptr_past$q) begin
                 ptr_after = 32'h3f;
             end
+        end
+        if (registered_takeover & s_stepped$q) begin
             count_after = s_count$q + 64'h1;
         end
         if (s_stepped$q) begin
@@ -17634,6 +18352,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_o$d = live_after;
         ptr_o$d = ptr_after;
         nh_o$d = s_nh_out$q;
+        if (split_step & s_stepped$q) begin
+            nh_o$d = s_nh_stepped$q;
+        end
         end_o$d = s_end$q;
         bad_o$d = s_bad_in$q | cur_bad;
         fragment_o$d = s_fragment_in$q | cur_fragment;
@@ -18123,6 +18844,25 @@ module rss_core__ext4__h_nh(d,q,clock);
     end
           
 endmodule // rss_core__ext4__h_nh
+
+
+module rss_core__ext4__h_past(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__h_past
 
 
 module rss_core__ext4__h_ptr(d,q,clock);
@@ -19152,6 +19892,25 @@ module rss_core__ext4__s_nh_out(d,q,clock);
 endmodule // rss_core__ext4__s_nh_out
 
 
+module rss_core__ext4__s_nh_stepped(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__s_nh_stepped
+
+
 module rss_core__ext4__s_past_header(d,q,clock);
     
     // Module arguments
@@ -19302,6 +20061,64 @@ module rss_core__ext4__s_too_long(d,q,clock);
     end
           
 endmodule // rss_core__ext4__s_too_long
+
+
+module rss_core__ext4__slot_flags(beat,flags);
+    
+    // Module arguments
+    input wire  [165:0] beat;
+    output reg  [95:0] flags;
+    
+    // Constant declarations
+    localparam  hop_by_hop = 8'h0;
+    localparam  routing = 8'h2b;
+    localparam  fragment_header = 8'h2c;
+    localparam  destination_options = 8'h3c;
+    localparam  home_option = 8'hc9;
+    
+    // Local signals
+    reg  [63:0] word;
+    reg  [7:0] next_header;
+    reg  [7:0] length;
+    reg  [7:0] b2;
+    reg  [7:0] b3;
+    reg  [7:0] b4;
+    reg  [7:0] b5;
+    reg  [95:0] all;
+    
+    // Update code
+    always @(*) begin
+        all = 32'h0;
+        word = 32'h0;
+        next_header = 32'h0;
+        length = 32'h0;
+        b2 = 32'h0;
+        b3 = 32'h0;
+        b4 = 32'h0;
+        b5 = 32'h0;
+        word = beat[(32'h60 + 32'h40 * 0)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (0)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (0)));
+        all = (all & ~(1 << (32'h8 + 0)) | ((next_header == fragment_header) << (32'h8 + 0)));
+        all = (all & ~(1 << (32'h10 + 0)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 0)));
+        all = (all & ~(1 << (32'h18 + 0)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 0)));
+        all = (all & ~(1 << (32'h20 + 0)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 0)));
+        all = (all & ~(1 << (32'h28 + 0)) | ((b2 == 64'h0) << (32'h28 + 0)));
+        all = (all & ~(1 << (32'h30 + 0)) | ((b3 == 64'h0) << (32'h30 + 0)));
+        all = (all & ~(1 << (32'h38 + 0)) | ((b3 == 64'h1) << (32'h38 + 0)));
+        all = (all & ~(1 << (32'h40 + 0)) | ((b3 == 64'h2) << (32'h40 + 0)));
+        all = (all & ~(1 << (32'h48 + 0)) | ((b4 == 64'h0) << (32'h48 + 0)));
+        all = (all & ~(1 << (32'h50 + 0)) | ((b4 == 64'h1) << (32'h50 + 0)));
+        all = (all & ~(1 << (32'h58 + 0)) | ((b5 == 64'h0) << (32'h58 + 0)));
+        flags = all;
+    end
+    
+endmodule // rss_core__ext4__slot_flags
 
 
 module rss_core__ext4__started(d,q,clock);
@@ -19513,6 +20330,25 @@ module rss_core__ext4__t_ex_src_ptr_in(d,q,clock);
 endmodule // rss_core__ext4__t_ex_src_ptr_in
 
 
+module rss_core__ext4__t_flags(d,q,clock);
+    
+    // Module arguments
+    input wire  [95:0] d;
+    output reg  [95:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 96'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_flags
+
+
 module rss_core__ext4__t_fragment_in(d,q,clock);
     
     // Module arguments
@@ -19665,6 +20501,25 @@ module rss_core__ext4__t_room(d,q,clock);
 endmodule // rss_core__ext4__t_room
 
 
+module rss_core__ext4__t_select(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_select
+
+
 module rss_core__ext4__t_started(d,q,clock);
     
     // Module arguments
@@ -19701,25 +20556,6 @@ module rss_core__ext4__t_stepped(d,q,clock);
     end
           
 endmodule // rss_core__ext4__t_stepped
-
-
-module rss_core__ext4__t_word(d,q,clock);
-    
-    // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 64'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__t_word
 
 
 module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,out_ready,out_data);

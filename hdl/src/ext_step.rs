@@ -40,17 +40,23 @@
 //! endpoints at five LUT levels from 40 to 4 at stop 37 (the core's from 72 to 28).
 //!
 //! Wider beats give each step a stage of its own (`new(1, false)`), and that stage
-//! splits its first clock in two (`split_step`): clock 1 takes the walk over and picks
-//! the header's word, clock 1b computes the step (length, next pointer, next header,
-//! the byte flags) from the registered word. A stage that takes one step never reads
-//! its own result again, so nothing loops back over the split; the walk after the
-//! step is kept in clock 1b for the frame's later beats. The pick itself starts at
-//! flip-flops: the distances of the held and of the offered pointer to the beat's
-//! words are subtracted side by side and the take-over chooses between them. At 512
-//! bits this took the walk from nine LUT levels a clock to six and, with the capture's
-//! and the hash unit's cuts made beside it, the core from a median of 76.1 to 93.8 MHz
-//! over seeds 1-4 (ECP5-85k grade 6), for one clock of latency per stage and ~800
-//! flip-flops per stage (mostly the beat's third copy).
+//! splits its first clock in two (`split_step`): clock 1 takes the walk over, finds
+//! the slot that holds the header's word and judges every slot of the beat as a
+//! header's first word (`SlotFlags`, side by side); clock 1b reads the found slot's
+//! flags, next header and length by the registered slot number and computes the step
+//! (next pointer, bound check) from them. A stage that takes one step never reads its
+//! own result again, so nothing loops back over the split; the walk after the step is
+//! kept in clock 1b for the frame's later beats, and the pointer and next header after
+//! this beat's step wait beside the walk before it for clock 2 to choose. The slot is
+//! found from flip-flops: the distances of the held and of the offered pointer to the
+//! beat's words are subtracted side by side and the take-over chooses between them,
+//! into a 3-bit register, so the select that fans out over the slot multiplexers
+//! leaves a flip-flop, and it chooses 28 bits (flags and two bytes), not a 64-bit word
+//! with byte compares behind it. The split (stop 39) took the walk at 512 bits from
+//! nine LUT levels a clock to six and, with the capture's and the hash unit's cuts
+//! made beside it, the core from a median of 76.1 to 93.8 MHz over seeds 1-4 (ECP5-85k
+//! grade 6), for one clock of latency per stage and ~800 flip-flops per stage (mostly
+//! the beat's third copy); stop 46 took the pick's select off the carry chains.
 
 use rss_model::parse::{
     IPPROTO_DSTOPTS, IPPROTO_FRAGMENT, IPPROTO_HOPOPTS, IPPROTO_ROUTING, OPT_HOME_ADDRESS,
@@ -58,6 +64,7 @@ use rss_model::parse::{
 use rust_hdl::prelude::*;
 
 use crate::l3_header::{END_BITS, FIRST_EXT_WORD, NEED_BITS};
+use crate::slot_flags::{SLOT_FLAG_BITS, SLOT_FLAG_KINDS, SlotFlags};
 use crate::word_pick::WordPick;
 use crate::word_slots::WORD_INDEX_BITS;
 
@@ -152,6 +159,8 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// equality with it, without an adder behind the beat's word number.
     pub l4_before_out: Signal<Out, Bits<WORD_INDEX_BITS>>,
     header: WordPick<DATA_BITS, BUNDLE_BITS>,
+    /// (`split_step`) Every slot of the beat judged as a header's first word.
+    slot_flags: SlotFlags<DATA_BITS, BUNDLE_BITS>,
     // Clock 1: the walk, per frame.
     started: DFF<Bit>,
     count: DFF<Bits<3>>,
@@ -209,10 +218,15 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// `end_in` + 32, a clock late (64 bits): a header ending before word `n` fits the
     /// datagram when `8·n ≤ end + 32`, so its eighth is the end in word numbers.
     end_plus_q: DFF<Bits<ROOM_BITS>>,
-    // Clock 1 → 1b (`split_step` only): the word picked and the walk as clock 1 left it
-    // (before this beat's step), and what came in.
+    // Clock 1 → 1b (`split_step` only): the beat, its header's slot and every slot's
+    // flags, the walk as clock 1 left it (before this beat's step), and what came in.
     t_beat: DFF<Bits<BUNDLE_BITS>>,
-    t_word: DFF<Bits<64>>,
+    /// The slot of `t_beat` that holds the header's word (its distance from the last
+    /// slot): clock 1b reads that slot's flags and bytes by it, so the choice's select
+    /// leaves a flip-flop, not the pointers' carry chains.
+    t_select: DFF<Bits<3>>,
+    /// Every slot's flags (`SlotFlags`), judged in clock 1 beside the select.
+    t_flags: DFF<Bits<SLOT_FLAG_BITS>>,
     t_started: DFF<Bit>,
     t_count: DFF<Bits<3>>,
     t_live_before: DFF<Bit>,
@@ -235,7 +249,10 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     // later beats (clock 1 keeps the walk before it, which is all a step reads).
     h_stepped: DFF<Bit>,
     h_live: DFF<Bit>,
+    /// The pointer after the step as the adder leaves it, and whether it passed 63
+    /// (it reads as 63), as `s_ptr_stepped` and `s_ptr_past` below.
     h_ptr: DFF<Bits<WORD_INDEX_BITS>>,
+    h_past: DFF<Bit>,
     h_nh: DFF<Bits<8>>,
     // Clock 1 → 2: the beat, the walk as it stands, the step taken, what came in.
     s_beat: DFF<Bits<BUNDLE_BITS>>,
@@ -255,6 +272,9 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     s_ptr_stepped: DFF<Bits<WORD_INDEX_BITS>>,
     s_ptr_past: DFF<Bit>,
     s_nh_out: DFF<Bits<8>>,
+    /// (`split_step`) The next header after this beat's step, chosen over `s_nh_out`
+    /// by `s_stepped` in clock 2, as the pointer is.
+    s_nh_stepped: DFF<Bits<8>>,
     s_stepped: DFF<Bit>,
     s_ended: DFF<Bit>,
     /// The step's header is a fragment header that is not the first fragment (read
@@ -343,23 +363,29 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// registers and stepped from them, a beat later at the earliest.
     registered_takeover: Constant<Bit>,
     /// A stage taking one step (wide buses): the step is split over two clocks, the
-    /// word picked in the first (clock 1) and the step computed from it in the next
-    /// (clock 1b), so neither the take-over nor the pick meets the length's adder in
-    /// one clock. Nothing in clock 1 needs the step's result: after it the stage is
+    /// header's slot found in the first (clock 1) and its word read and the step
+    /// computed in the next (clock 1b), so neither the take-over nor the pick meets the
+    /// length's adder in one clock. Nothing in clock 1 needs the step's result: after it the stage is
     /// done, and the walk after it is kept in clock 1b (`h_*`).
     split_step: Constant<Bit>,
-    /// A split stage that may take over a pointer (not the first): its word is picked
-    /// here rather than by `header`, from the two pointers' distances to the beat's
-    /// last slot, formed side by side and chosen by the take-over after their carry
-    /// chains (`WordPick`'s pick otherwise, same numbering).
+    /// A split stage that may take over a pointer (not the first): its slot is found
+    /// from the two pointers' distances to the beat's last slot, formed side by side
+    /// and chosen by the take-over after their carry chains (the first stage's from
+    /// the constant first pointer; `WordPick`'s numbering).
     dual_pick: Constant<Bit>,
     select_mask: Constant<Bits<WORD_INDEX_BITS>>,
     beyond_mask: Constant<Bits<WORD_INDEX_BITS>>,
-    slots: Signal<Local, Bits<DATA_BITS>>,
     distance_held: Signal<Local, Bits<WORD_INDEX_BITS>>,
     distance_taken: Signal<Local, Bits<WORD_INDEX_BITS>>,
     distance: Signal<Local, Bits<WORD_INDEX_BITS>>,
-    select: Signal<Local, Bits<16>>,
+    /// The slot holding the header's word (`distance`'s select bits).
+    slot_index: Signal<Local, Bits<WORD_INDEX_BITS>>,
+    /// Clock 1b: `t_beat`'s slots, the bit offset of the slot `t_select` names, and
+    /// its flags (one row of `t_flags` at a time, then the picked column).
+    t_slots: Signal<Local, Bits<DATA_BITS>>,
+    t_select_lsb: Signal<Local, Bits<16>>,
+    flag_row: Signal<Local, Bits<8>>,
+    picked: Signal<Local, Bits<SLOT_FLAG_KINDS>>,
     /// The beat holds the header's word.
     found: Signal<Local, Bit>,
     /// What clock 1b reads: the registers of `split_step`, else clock 1's values.
@@ -503,6 +529,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             l4_word_out: Default::default(),
             l4_before_out: Default::default(),
             header,
+            slot_flags: Default::default(),
             started: Default::default(),
             count: Default::default(),
             ptr_q: Default::default(),
@@ -525,7 +552,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             here2_q: Default::default(),
             end_plus_q: Default::default(),
             t_beat: Default::default(),
-            t_word: Default::default(),
+            t_select: Default::default(),
+            t_flags: Default::default(),
             t_started: Default::default(),
             t_count: Default::default(),
             t_live_before: Default::default(),
@@ -547,6 +575,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             h_stepped: Default::default(),
             h_live: Default::default(),
             h_ptr: Default::default(),
+            h_past: Default::default(),
             h_nh: Default::default(),
             s_beat: Default::default(),
             s_started: Default::default(),
@@ -557,6 +586,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             s_ptr_stepped: Default::default(),
             s_ptr_past: Default::default(),
             s_nh_out: Default::default(),
+            s_nh_stepped: Default::default(),
             s_stepped: Default::default(),
             s_ended: Default::default(),
             s_fragment: Default::default(),
@@ -623,11 +653,14 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             dual_pick: Constant::new(max_steps == 1 && !passthrough && !first_only),
             select_mask: Constant::new((words - 1).to_bits()),
             beyond_mask: Constant::new((!(words - 1) & ((1 << WORD_INDEX_BITS) - 1)).to_bits()),
-            slots: Default::default(),
             distance_held: Default::default(),
             distance_taken: Default::default(),
             distance: Default::default(),
-            select: Default::default(),
+            slot_index: Default::default(),
+            t_slots: Default::default(),
+            t_select_lsb: Default::default(),
+            flag_row: Default::default(),
+            picked: Default::default(),
             found: Default::default(),
             x_word: Default::default(),
             x_ptr: Default::default(),
@@ -722,7 +755,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             here2_q,
             end_plus_q,
             t_beat,
-            t_word,
+            t_select,
+            t_flags,
             t_started,
             t_count,
             t_live_before,
@@ -744,6 +778,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             h_stepped,
             h_live,
             h_ptr,
+            h_past,
             h_nh,
             s_beat,
             s_started,
@@ -754,6 +789,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             s_ptr_stepped,
             s_ptr_past,
             s_nh_out,
+            s_nh_stepped,
             s_stepped,
             s_ended,
             s_fragment,
@@ -873,26 +909,27 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.w.next = self.header.word.val();
         self.found.next = self.header.found.val();
         // (Formed only where read, so a simulator of the other stages skips them.)
-        self.slots.next = 0.into();
         self.distance_held.next = 0.into();
         self.distance_taken.next = 0.into();
         self.distance.next = 0.into();
-        self.select.next = 0.into();
-        if self.dual_pick.val() {
-            self.slots.next = self.beat_in.val().get_bits::<DATA_BITS>(96);
-            self.distance_held.next =
-                self.beat_in.val().get_bits::<WORD_INDEX_BITS>(10) - self.ptr_q.q.val();
-            self.distance_taken.next =
-                self.beat_in.val().get_bits::<WORD_INDEX_BITS>(10) - self.walk_ptr_in.val();
-            self.distance.next = self.distance_held.val();
-            if self.taking_over.val() {
-                self.distance.next = self.distance_taken.val();
+        self.slot_index.next = 0.into();
+        self.slot_flags.beat.next = 0.into();
+        if self.split_step.val() {
+            self.distance.next =
+                self.beat_in.val().get_bits::<WORD_INDEX_BITS>(10) - self.first_ext.val();
+            if self.dual_pick.val() {
+                self.distance_held.next =
+                    self.beat_in.val().get_bits::<WORD_INDEX_BITS>(10) - self.ptr_q.q.val();
+                self.distance_taken.next =
+                    self.beat_in.val().get_bits::<WORD_INDEX_BITS>(10) - self.walk_ptr_in.val();
+                self.distance.next = self.distance_held.val();
+                if self.taking_over.val() {
+                    self.distance.next = self.distance_taken.val();
+                }
             }
-            self.select.next =
-                bit_cast::<16, WORD_INDEX_BITS>(self.distance.val() & self.select_mask.val())
-                    << 6_u64;
+            self.slot_index.next = self.distance.val() & self.select_mask.val();
             self.found.next = (self.distance.val() & self.beyond_mask.val()) == 0_u64;
-            self.w.next = self.slots.val().get_bits::<64>(self.select.val().index());
+            self.slot_flags.beat.next = self.beat_in.val();
         }
         if self.registered_takeover.val() {
             self.found.next = self.here_q.q.val();
@@ -934,13 +971,23 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.x_ptr.next = self.eff_ptr.val();
             self.x_nh.next = self.nh_q.q.val();
         }
+        self.t_slots.next = 0.into();
+        self.t_select_lsb.next = 0.into();
+        self.flag_row.next = 0.into();
+        self.picked.next = 0.into();
         if self.split_step.val() {
-            self.t_word.d.next = self.w.val();
+            self.t_select.d.next = self.slot_index.val().get_bits::<3>(0);
+            self.t_flags.d.next = self.slot_flags.flags.val();
             self.t_ptr.d.next = self.cur_ptr.val();
             self.t_nh.d.next = self.cur_nh.val();
             self.t_nh_fragment.d.next = self.step_nh_fragment.val();
             self.t_stepped.d.next = self.stepped.val();
-            self.x_word.next = self.t_word.q.val();
+            self.t_slots.next = self.t_beat.q.val().get_bits::<DATA_BITS>(96);
+            self.t_select_lsb.next = bit_cast::<16, 3>(self.t_select.q.val()) << 6_u64;
+            self.x_word.next = self
+                .t_slots
+                .val()
+                .get_bits::<64>(self.t_select_lsb.val().index());
             self.x_ptr.next = self.t_ptr.q.val();
             self.x_step_ptr.next = self.t_ptr.q.val();
             if self.first_only.val() {
@@ -948,6 +995,14 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             }
             self.x_nh.next = self.t_nh.q.val();
             self.x_nh_fragment.next = self.t_nh_fragment.q.val();
+            // The picked slot's flags, bit `f` for flag `f` (`crate::slot_flags`).
+            for f in 0..SLOT_FLAG_KINDS {
+                self.flag_row.next = self.t_flags.q.val().get_bits::<8>(8 * f);
+                self.picked.next = self.picked.val().replace_bit(
+                    f,
+                    self.flag_row.val().get_bit(self.t_select.q.val().index()),
+                );
+            }
         }
         // ---- Clock 1b (clock 1 itself unless `split_step`): the step. ----
         // Next header at ptr + length + 1 words (the fragment header's length is 0).
@@ -981,6 +1036,12 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.next_nh_fragment.next = self.word_flags_in.val().get_bit(1);
             self.next_is_ext.next = self.word_flags_in.val().get_bit(0);
         }
+        // Wider: the picked slot's flags, judged in clock 1 (`SlotFlags`).
+        if self.split_step.val() {
+            self.this_fragment.next = self.x_nh_fragment.val() & self.picked.val().get_bit(2);
+            self.next_nh_fragment.next = self.picked.val().get_bit(1);
+            self.next_is_ext.next = self.picked.val().get_bit(0);
+        }
         // What clock 2 decides about the header's address words, as byte compares on
         // the word read (off the walk's loop), so clock 2 only combines flags.
         self.b1.next = self.x_word.val().get_bits::<8>(48);
@@ -1003,6 +1064,19 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.s_b4_is0.d.next = self.b4.val() == 0_u64;
         self.s_b4_is1.d.next = self.b4.val() == 1_u64;
         self.s_b5_is0.d.next = self.b5.val() == 0_u64;
+        if self.split_step.val() {
+            self.s_routing_type2.d.next =
+                (self.x_nh.val() == self.routing.val()) & self.picked.val().get_bit(3);
+            self.s_home_option.d.next =
+                (self.x_nh.val() == self.destination_options.val()) & self.picked.val().get_bit(4);
+            self.s_b2_zero.d.next = self.picked.val().get_bit(5);
+            self.s_b3_is0.d.next = self.picked.val().get_bit(6);
+            self.s_b3_is1.d.next = self.picked.val().get_bit(7);
+            self.s_b3_is2.d.next = self.picked.val().get_bit(8);
+            self.s_b4_is0.d.next = self.picked.val().get_bit(9);
+            self.s_b4_is1.d.next = self.picked.val().get_bit(10);
+            self.s_b5_is0.d.next = self.picked.val().get_bit(11);
+        }
         self.s_address_ptr.d.next = self.x_ptr.val() + 1_u64;
         // (The fragment header's length is 0 here: it is one word.)
         self.s_past_header.d.next = self.ptr_sum.val().get_bits::<10>(1);
@@ -1188,17 +1262,21 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             if self.x_held.val() {
                 self.s_live_before.d.next = self.h_live.q.val();
                 self.s_ptr_out.d.next = self.h_ptr.q.val();
+                if self.h_past.q.val() {
+                    self.s_ptr_out.d.next = 63.into();
+                }
                 self.s_nh_out.d.next = self.h_nh.q.val();
             }
-            if self.t_stepped.q.val() {
-                self.s_ptr_out.d.next = self.next_ptr.val().get_bits::<WORD_INDEX_BITS>(0);
-                self.s_nh_out.d.next = self.x_word.val().get_bits::<8>(56);
-            }
+            // This beat's step: its pointer (`s_ptr_stepped`, `s_ptr_past`) and next
+            // header wait beside the walk before it, and clock 2 chooses, so neither
+            // the adder nor the picked byte meets a multiplexer here.
+            self.s_nh_stepped.d.next = self.x_word.val().get_bits::<8>(56);
             if self.t_beat.q.val().get_bit(0) {
                 self.h_stepped.d.next = self.x_held.val() | self.t_stepped.q.val();
                 if self.t_stepped.q.val() {
                     self.h_live.d.next = self.next_is_ext.val() & !self.this_fragment.val();
-                    self.h_ptr.d.next = self.next_ptr.val().get_bits::<WORD_INDEX_BITS>(0);
+                    self.h_ptr.d.next = self.sum_ptr.val();
+                    self.h_past.d.next = self.sum_past.val();
                     self.h_nh.d.next = self.x_word.val().get_bits::<8>(56);
                 }
             }
@@ -1210,11 +1288,13 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.live_after.next = self.s_live_before.q.val() & !self.s_ended.q.val();
         self.ptr_after.next = self.s_ptr_out.q.val();
         self.count_after.next = self.s_count.q.val();
-        if self.registered_takeover.val() & self.s_stepped.q.val() {
+        if (self.registered_takeover.val() | self.split_step.val()) & self.s_stepped.q.val() {
             self.ptr_after.next = self.s_ptr_stepped.q.val();
             if self.s_ptr_past.q.val() {
                 self.ptr_after.next = 63.into();
             }
+        }
+        if self.registered_takeover.val() & self.s_stepped.q.val() {
             self.count_after.next = self.s_count.q.val() + 1_u64;
         }
         if self.s_stepped.q.val() {
@@ -1294,6 +1374,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.live_o.d.next = self.live_after.val();
         self.ptr_o.d.next = self.ptr_after.val();
         self.nh_o.d.next = self.s_nh_out.q.val();
+        if self.split_step.val() & self.s_stepped.q.val() {
+            self.nh_o.d.next = self.s_nh_stepped.q.val();
+        }
         self.end_o.d.next = self.s_end.q.val();
         self.bad_o.d.next = self.s_bad_in.q.val() | self.cur_bad.val();
         self.fragment_o.d.next = self.s_fragment_in.q.val() | self.cur_fragment.val();

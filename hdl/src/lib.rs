@@ -34,6 +34,7 @@ pub mod probe_regs;
 pub mod readback_ram;
 pub mod record_fifo;
 pub mod rss_core;
+pub mod slot_flags;
 pub mod slot_pick;
 pub mod toeplitz_pipe;
 pub mod tuple_core;
