@@ -28037,6 +28037,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     localparam  routing = 8'h2b;
     localparam  fragment_header = 8'h2c;
     localparam  destination_options = 8'h3c;
+    localparam  split_fields = 1'b1;
     localparam  held_lsb = 16'h260;
     
     // Stub signals
@@ -28048,6 +28049,15 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     reg  [5:0] word1$target;
     wire  word1$found;
     wire  [63:0] word1$word;
+    reg  [613:0] a_beat$d;
+    wire  [613:0] a_beat$q;
+    reg  a_beat$clock;
+    reg  [63:0] a_w0$d;
+    wire  [63:0] a_w0$q;
+    reg  a_w0$clock;
+    reg  [7:0] a_protocol$d;
+    wire  [7:0] a_protocol$q;
+    reg  a_protocol$clock;
     reg  [613:0] beat_q$d;
     wire  [613:0] beat_q$q;
     reg  beat_q$clock;
@@ -28107,6 +28117,8 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     reg  word_flags_o$clock;
     
     // Local signals
+    reg  [613:0] b_beat;
+    reg  [7:0] protocol;
     reg  valid;
     reg  [5:0] held;
     reg  ipv4;
@@ -28141,6 +28153,21 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         .target(word1$target),
         .found(word1$found),
         .word(word1$word)
+    );
+    rss_core__l3__a_beat a_beat(
+        .d(a_beat$d),
+        .q(a_beat$q),
+        .clock(a_beat$clock)
+    );
+    rss_core__l3__a_w0 a_w0(
+        .d(a_w0$d),
+        .q(a_w0$q),
+        .clock(a_w0$clock)
+    );
+    rss_core__l3__a_protocol a_protocol(
+        .d(a_protocol$d),
+        .q(a_protocol$q),
+        .clock(a_protocol$clock)
     );
     rss_core__l3__beat_q beat_q(
         .d(beat_q$d),
@@ -28240,6 +28267,9 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     
     // Update code
     always @(*) begin
+        a_beat$clock = clock;
+        a_w0$clock = clock;
+        a_protocol$clock = clock;
         beat_q$clock = clock;
         seen0$clock = clock;
         seen1$clock = clock;
@@ -28259,6 +28289,9 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         next_header_o$clock = clock;
         live_o$clock = clock;
         word_flags_o$clock = clock;
+        a_beat$d = a_beat$q;
+        a_w0$d = a_w0$q;
+        a_protocol$d = a_protocol$q;
         beat_q$d = beat_q$q;
         seen0$d = seen0$q;
         seen1$d = seen1$q;
@@ -28278,14 +28311,25 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         next_header_o$d = next_header_o$q;
         live_o$d = live_o$q;
         word_flags_o$d = word_flags_o$q;
-        valid = beat_in[32'h0];
-        held = beat_in[(held_lsb)+:(6)];
-        ipv4 = beat_in[32'h3];
-        ipv6 = beat_in[32'h4];
         word0$beat = beat_in;
         word0$target = target0;
         word1$beat = beat_in;
         word1$target = target1;
+        b_beat = beat_in;
+        w0 = word0$word;
+        protocol = word1$word[(32'h30)+:(8)];
+        if (split_fields) begin
+            a_beat$d = beat_in;
+            a_w0$d = word0$word;
+            a_protocol$d = word1$word[(32'h30)+:(8)];
+            b_beat = a_beat$q;
+            w0 = a_w0$q;
+            protocol = a_protocol$q;
+        end
+        valid = b_beat[32'h0];
+        held = b_beat[(held_lsb)+:(6)];
+        ipv4 = b_beat[32'h3];
+        ipv6 = b_beat[32'h4];
         cur_seen0 = seen0$q;
         cur_seen1 = seen1$q;
         cur_bad = bad_q$q;
@@ -28294,7 +28338,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         cur_need = need_q$q;
         cur_ihl = ihl_q$q;
         cur_next_header = next_header_q$q;
-        if (beat_in[32'h1]) begin
+        if (b_beat[32'h1]) begin
             cur_seen0 = 1'b0;
             cur_seen1 = 1'b0;
             cur_bad = 1'b0;
@@ -28304,7 +28348,6 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
             cur_ihl = 32'h0;
             cur_next_header = 32'h0;
         end
-        w0 = word0$word;
         header_bytes = ((w0[(32'h38)+:(4)]) & 12'hfff) << 64'h2;
         total = ((w0[(32'h20)+:(16)]) & 17'h1ffff);
         if (held[32'h0]) begin
@@ -28326,7 +28369,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         if (held[32'h1]) begin
             cur_seen1 = 1'b1;
             if (ipv4) begin
-                cur_next_header = word1$word[(32'h30)+:(8)];
+                cur_next_header = protocol;
             end
         end
         if (valid) begin
@@ -28339,7 +28382,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
             ihl_q$d = cur_ihl;
             next_header_q$d = cur_next_header;
         end
-        beat_q$d = beat_in;
+        beat_q$d = b_beat;
         ready_o$d = cur_seen0 & (ipv6 | cur_seen1);
         bad_o$d = cur_bad;
         fragment_o$d = cur_fragment;
@@ -28349,7 +28392,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         next_header_o$d = cur_next_header;
         w0_is_ext = (w0[(32'h8)+:(8)] == hop_by_hop) | (w0[(32'h8)+:(8)] == routing) | (w0[(32'h8)+:(8)] == fragment_header) | (w0[(32'h8)+:(8)] == destination_options);
         cur_next_is_ext = next_header_ext_q$q;
-        if (beat_in[32'h1]) begin
+        if (b_beat[32'h1]) begin
             cur_next_is_ext = hop_by_hop == 64'h0;
         end
         if (held[32'h0] & ~ipv4) begin
@@ -28359,7 +28402,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         if (valid) begin
             next_header_ext_q$d = cur_next_is_ext;
         end
-        slot0 = beat_in[(32'h60)+:(64)];
+        slot0 = b_beat[(32'h60)+:(64)];
         slot0_next = slot0[(32'h38)+:(8)];
         slot0_next_fragment = slot0_next == fragment_header;
         slot0_flags = 32'h0;
@@ -28368,6 +28411,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         slot0_flags = (slot0_flags & ~(1 << (32'h2)) | ((|slot0[(32'h23)+:(13)] | slot0[32'h20]) << (32'h2)));
         word_flags_o$d = slot0_flags;
         if (reset) begin
+            a_beat$d = 32'h0;
             beat_q$d = 32'h0;
         end
         word_flags = word_flags_o$q;
@@ -28384,6 +28428,63 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     end
     
 endmodule // rss_core__l3
+
+
+module rss_core__l3__a_beat(d,q,clock);
+    
+    // Module arguments
+    input wire  [613:0] d;
+    output reg  [613:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 614'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__l3__a_beat
+
+
+module rss_core__l3__a_protocol(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__l3__a_protocol
+
+
+module rss_core__l3__a_w0(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__l3__a_w0
 
 
 module rss_core__l3__bad_o(d,q,clock);

@@ -26479,6 +26479,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     localparam  routing = 8'h2b;
     localparam  fragment_header = 8'h2c;
     localparam  destination_options = 8'h3c;
+    localparam  split_fields = 1'b0;
     localparam  held_lsb = 16'ha0;
     
     // Stub signals
@@ -26490,6 +26491,15 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     reg  [5:0] word1$target;
     wire  word1$found;
     wire  [63:0] word1$word;
+    reg  [165:0] a_beat$d;
+    wire  [165:0] a_beat$q;
+    reg  a_beat$clock;
+    reg  [63:0] a_w0$d;
+    wire  [63:0] a_w0$q;
+    reg  a_w0$clock;
+    reg  [7:0] a_protocol$d;
+    wire  [7:0] a_protocol$q;
+    reg  a_protocol$clock;
     reg  [165:0] beat_q$d;
     wire  [165:0] beat_q$q;
     reg  beat_q$clock;
@@ -26549,6 +26559,8 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     reg  word_flags_o$clock;
     
     // Local signals
+    reg  [165:0] b_beat;
+    reg  [7:0] protocol;
     reg  valid;
     reg  [5:0] held;
     reg  ipv4;
@@ -26583,6 +26595,21 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         .target(word1$target),
         .found(word1$found),
         .word(word1$word)
+    );
+    rss_core__l3__a_beat a_beat(
+        .d(a_beat$d),
+        .q(a_beat$q),
+        .clock(a_beat$clock)
+    );
+    rss_core__l3__a_w0 a_w0(
+        .d(a_w0$d),
+        .q(a_w0$q),
+        .clock(a_w0$clock)
+    );
+    rss_core__l3__a_protocol a_protocol(
+        .d(a_protocol$d),
+        .q(a_protocol$q),
+        .clock(a_protocol$clock)
     );
     rss_core__l3__beat_q beat_q(
         .d(beat_q$d),
@@ -26682,6 +26709,9 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     
     // Update code
     always @(*) begin
+        a_beat$clock = clock;
+        a_w0$clock = clock;
+        a_protocol$clock = clock;
         beat_q$clock = clock;
         seen0$clock = clock;
         seen1$clock = clock;
@@ -26701,6 +26731,9 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         next_header_o$clock = clock;
         live_o$clock = clock;
         word_flags_o$clock = clock;
+        a_beat$d = a_beat$q;
+        a_w0$d = a_w0$q;
+        a_protocol$d = a_protocol$q;
         beat_q$d = beat_q$q;
         seen0$d = seen0$q;
         seen1$d = seen1$q;
@@ -26720,14 +26753,25 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         next_header_o$d = next_header_o$q;
         live_o$d = live_o$q;
         word_flags_o$d = word_flags_o$q;
-        valid = beat_in[32'h0];
-        held = beat_in[(held_lsb)+:(6)];
-        ipv4 = beat_in[32'h3];
-        ipv6 = beat_in[32'h4];
         word0$beat = beat_in;
         word0$target = target0;
         word1$beat = beat_in;
         word1$target = target1;
+        b_beat = beat_in;
+        w0 = word0$word;
+        protocol = word1$word[(32'h30)+:(8)];
+        if (split_fields) begin
+            a_beat$d = beat_in;
+            a_w0$d = word0$word;
+            a_protocol$d = word1$word[(32'h30)+:(8)];
+            b_beat = a_beat$q;
+            w0 = a_w0$q;
+            protocol = a_protocol$q;
+        end
+        valid = b_beat[32'h0];
+        held = b_beat[(held_lsb)+:(6)];
+        ipv4 = b_beat[32'h3];
+        ipv6 = b_beat[32'h4];
         cur_seen0 = seen0$q;
         cur_seen1 = seen1$q;
         cur_bad = bad_q$q;
@@ -26736,7 +26780,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         cur_need = need_q$q;
         cur_ihl = ihl_q$q;
         cur_next_header = next_header_q$q;
-        if (beat_in[32'h1]) begin
+        if (b_beat[32'h1]) begin
             cur_seen0 = 1'b0;
             cur_seen1 = 1'b0;
             cur_bad = 1'b0;
@@ -26746,7 +26790,6 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
             cur_ihl = 32'h0;
             cur_next_header = 32'h0;
         end
-        w0 = word0$word;
         header_bytes = ((w0[(32'h38)+:(4)]) & 12'hfff) << 64'h2;
         total = ((w0[(32'h20)+:(16)]) & 17'h1ffff);
         if (held[32'h0]) begin
@@ -26768,7 +26811,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         if (held[32'h1]) begin
             cur_seen1 = 1'b1;
             if (ipv4) begin
-                cur_next_header = word1$word[(32'h30)+:(8)];
+                cur_next_header = protocol;
             end
         end
         if (valid) begin
@@ -26781,7 +26824,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
             ihl_q$d = cur_ihl;
             next_header_q$d = cur_next_header;
         end
-        beat_q$d = beat_in;
+        beat_q$d = b_beat;
         ready_o$d = cur_seen0 & (ipv6 | cur_seen1);
         bad_o$d = cur_bad;
         fragment_o$d = cur_fragment;
@@ -26791,7 +26834,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         next_header_o$d = cur_next_header;
         w0_is_ext = (w0[(32'h8)+:(8)] == hop_by_hop) | (w0[(32'h8)+:(8)] == routing) | (w0[(32'h8)+:(8)] == fragment_header) | (w0[(32'h8)+:(8)] == destination_options);
         cur_next_is_ext = next_header_ext_q$q;
-        if (beat_in[32'h1]) begin
+        if (b_beat[32'h1]) begin
             cur_next_is_ext = hop_by_hop == 64'h0;
         end
         if (held[32'h0] & ~ipv4) begin
@@ -26801,7 +26844,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         if (valid) begin
             next_header_ext_q$d = cur_next_is_ext;
         end
-        slot0 = beat_in[(32'h60)+:(64)];
+        slot0 = b_beat[(32'h60)+:(64)];
         slot0_next = slot0[(32'h38)+:(8)];
         slot0_next_fragment = slot0_next == fragment_header;
         slot0_flags = 32'h0;
@@ -26810,6 +26853,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         slot0_flags = (slot0_flags & ~(1 << (32'h2)) | ((|slot0[(32'h23)+:(13)] | slot0[32'h20]) << (32'h2)));
         word_flags_o$d = slot0_flags;
         if (reset) begin
+            a_beat$d = 32'h0;
             beat_q$d = 32'h0;
         end
         word_flags = word_flags_o$q;
@@ -26826,6 +26870,63 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     end
     
 endmodule // rss_core__l3
+
+
+module rss_core__l3__a_beat(d,q,clock);
+    
+    // Module arguments
+    input wire  [165:0] d;
+    output reg  [165:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 166'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__l3__a_beat
+
+
+module rss_core__l3__a_protocol(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__l3__a_protocol
+
+
+module rss_core__l3__a_w0(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__l3__a_w0
 
 
 module rss_core__l3__bad_o(d,q,clock);

@@ -5,7 +5,12 @@
 //! Outputs are the frame's state as far as this stage knows it; `ready` says they are
 //! final (IPv4: words 0 and 1 seen; IPv6: word 0 seen). Whether the beat holds word 0
 //! or 1 comes with it (the bundle's held-word flags, `crate::beat`), so every decision
-//! on those words starts at a flip-flop.
+//! on those words starts at a flip-flop. At 64 bits the words are the beat's; wider
+//! beats hold each word in one of two slots, chosen by a compare of the beat's word
+//! number, so there the stage takes two clocks: the words picked and registered with
+//! the beat, then the fields decided from the registers (stop 46: at 512 bits the
+//! IPv6 next header's compares and the datagram end's adder behind the pick made
+//! the core's slowest paths, eight LUT levels).
 
 use rss_model::parse::{IPPROTO_DSTOPTS, IPPROTO_FRAGMENT, IPPROTO_HOPOPTS, IPPROTO_ROUTING};
 use rust_hdl::prelude::*;
@@ -56,6 +61,12 @@ pub struct L3Header<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     pub word_flags: Signal<Out, Bits<3>>,
     word0: WordPick<DATA_BITS, BUNDLE_BITS>,
     word1: WordPick<DATA_BITS, BUNDLE_BITS>,
+    /// (`split_fields`) The beat, L3 word 0 and the IPv4 protocol byte (word 1), as the
+    /// picks leave them: the fields' decisions start at these flip-flops, not at the
+    /// picks' slot compares.
+    a_beat: DFF<Bits<BUNDLE_BITS>>,
+    a_w0: DFF<Bits<64>>,
+    a_protocol: DFF<Bits<8>>,
     beat_q: DFF<Bits<BUNDLE_BITS>>,
     // Per frame, as known after the previous beat.
     seen0: DFF<Bit>,
@@ -86,6 +97,13 @@ pub struct L3Header<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     routing: Constant<Bits<8>>,
     fragment_header: Constant<Bits<8>>,
     destination_options: Constant<Bits<8>>,
+    /// Wider beats (two or more words a beat) take a clock more: the words are picked
+    /// in the first (a slot compare and a choice), the fields decided in the second.
+    split_fields: Constant<Bit>,
+    /// The beat the fields are decided on (`beat_in`, or `a_beat` when split).
+    b_beat: Signal<Local, Bits<BUNDLE_BITS>>,
+    /// Word 1's protocol byte.
+    protocol: Signal<Local, Bits<8>>,
     valid: Signal<Local, Bit>,
     /// The beat's held-word flags (`crate::beat`): the beat is valid and holds L3 word k.
     held: Signal<Local, Bits<6>>,
@@ -138,6 +156,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             word_flags: Default::default(),
             word0: WordPick::fixed(number(0), false),
             word1: WordPick::fixed(number(1), false),
+            a_beat: Default::default(),
+            a_w0: Default::default(),
+            a_protocol: Default::default(),
             beat_q: Default::default(),
             seen0: Default::default(),
             seen1: Default::default(),
@@ -164,6 +185,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             routing: byte(IPPROTO_ROUTING),
             fragment_header: byte(IPPROTO_FRAGMENT),
             destination_options: byte(IPPROTO_DSTOPTS),
+            split_fields: Constant::new(DATA_BITS > 64),
+            b_beat: Default::default(),
+            protocol: Default::default(),
             valid: Default::default(),
             held: Default::default(),
             held_lsb: Constant::new(((DATA_BITS + crate::beat::SLOTS_LSB) as u64).to_bits()),
@@ -196,6 +220,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_B
         dff_setup!(
             self,
             clock,
+            a_beat,
+            a_w0,
+            a_protocol,
             beat_q,
             seen0,
             seen1,
@@ -216,17 +243,27 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_B
             live_o,
             word_flags_o
         );
-        self.valid.next = self.beat_in.val().get_bit(0);
-        self.held.next = self
-            .beat_in
-            .val()
-            .get_bits::<6>(self.held_lsb.val().index());
-        self.ipv4.next = self.beat_in.val().get_bit(3);
-        self.ipv6.next = self.beat_in.val().get_bit(4);
+        // Wider beats: the picks' words are registered with the beat, and the fields
+        // are read from those registers a clock later (`split_fields`).
         self.word0.beat.next = self.beat_in.val();
         self.word0.target.next = self.target0.val();
         self.word1.beat.next = self.beat_in.val();
         self.word1.target.next = self.target1.val();
+        self.b_beat.next = self.beat_in.val();
+        self.w0.next = self.word0.word.val();
+        self.protocol.next = self.word1.word.val().get_bits::<8>(48);
+        if self.split_fields.val() {
+            self.a_beat.d.next = self.beat_in.val();
+            self.a_w0.d.next = self.word0.word.val();
+            self.a_protocol.d.next = self.word1.word.val().get_bits::<8>(48);
+            self.b_beat.next = self.a_beat.q.val();
+            self.w0.next = self.a_w0.q.val();
+            self.protocol.next = self.a_protocol.q.val();
+        }
+        self.valid.next = self.b_beat.val().get_bit(0);
+        self.held.next = self.b_beat.val().get_bits::<6>(self.held_lsb.val().index());
+        self.ipv4.next = self.b_beat.val().get_bit(3);
+        self.ipv6.next = self.b_beat.val().get_bit(4);
 
         // The frame's state before this beat (a new frame starts empty; `need` = 1 so a
         // frame that ends at L3 is short).
@@ -238,7 +275,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_B
         self.cur_need.next = self.need_q.q.val();
         self.cur_ihl.next = self.ihl_q.q.val();
         self.cur_next_header.next = self.next_header_q.q.val();
-        if self.beat_in.val().get_bit(1) {
+        if self.b_beat.val().get_bit(1) {
             self.cur_seen0.next = false;
             self.cur_seen1.next = false;
             self.cur_bad.next = false;
@@ -249,7 +286,6 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_B
             self.cur_next_header.next = 0.into();
         }
 
-        self.w0.next = self.word0.word.val();
         self.header_bytes.next = bit_cast::<NEED_BITS, 4>(self.w0.val().get_bits::<4>(56)) << 2_u64;
         self.total.next = bit_cast::<END_BITS, 16>(self.w0.val().get_bits::<16>(32));
         if self.held.val().get_bit(0) {
@@ -274,7 +310,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_B
         if self.held.val().get_bit(1) {
             self.cur_seen1.next = true;
             if self.ipv4.val() {
-                self.cur_next_header.next = self.word1.word.val().get_bits::<8>(48);
+                self.cur_next_header.next = self.protocol.val();
             }
         }
 
@@ -288,7 +324,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_B
             self.ihl_q.d.next = self.cur_ihl.val();
             self.next_header_q.d.next = self.cur_next_header.val();
         }
-        self.beat_q.d.next = self.beat_in.val();
+        self.beat_q.d.next = self.b_beat.val();
         self.ready_o.d.next = self.cur_seen0.val() & (self.ipv6.val() | self.cur_seen1.val());
         self.bad_o.d.next = self.cur_bad.val();
         self.fragment_o.d.next = self.cur_fragment.val();
@@ -303,7 +339,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_B
             | (self.w0.val().get_bits::<8>(8) == self.fragment_header.val())
             | (self.w0.val().get_bits::<8>(8) == self.destination_options.val());
         self.cur_next_is_ext.next = self.next_header_ext_q.q.val();
-        if self.beat_in.val().get_bit(1) {
+        if self.b_beat.val().get_bit(1) {
             self.cur_next_is_ext.next = self.hop_by_hop.val() == 0_u64;
         }
         if self.held.val().get_bit(0) & !self.ipv4.val() {
@@ -314,7 +350,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_B
         if self.valid.val() {
             self.next_header_ext_q.d.next = self.cur_next_is_ext.val();
         }
-        self.slot0.next = self.beat_in.val().get_bits::<64>(96);
+        self.slot0.next = self.b_beat.val().get_bits::<64>(96);
         self.slot0_next.next = self.slot0.val().get_bits::<8>(56);
         self.slot0_next_fragment.next = self.slot0_next.val() == self.fragment_header.val();
         self.slot0_flags.next = 0.into();
@@ -335,6 +371,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_B
         );
         self.word_flags_o.d.next = self.slot0_flags.val();
         if self.reset.val() {
+            self.a_beat.d.next = 0.into();
             self.beat_q.d.next = 0.into();
         }
         self.word_flags.next = self.word_flags_o.q.val();
