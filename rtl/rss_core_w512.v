@@ -1756,38 +1756,47 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  [5:0] word1$target;
     wire  word1$found;
     wire  [63:0] word1$word;
+    wire  [2:0] word1$slot;
     reg  [613:0] word2$beat;
     reg  [5:0] word2$target;
     wire  word2$found;
     wire  [63:0] word2$word;
+    wire  [2:0] word2$slot;
     reg  [613:0] word3$beat;
     reg  [5:0] word3$target;
     wire  word3$found;
     wire  [63:0] word3$word;
+    wire  [2:0] word3$slot;
     reg  [613:0] word4$beat;
     reg  [5:0] word4$target;
     wire  word4$found;
     wire  [63:0] word4$word;
+    wire  [2:0] word4$slot;
     reg  [613:0] home0$beat;
     reg  [5:0] home0$target;
     wire  home0$found;
     wire  [63:0] home0$word;
+    wire  [2:0] home0$slot;
     reg  [613:0] home1$beat;
     reg  [5:0] home1$target;
     wire  home1$found;
     wire  [63:0] home1$word;
+    wire  [2:0] home1$slot;
     reg  [613:0] route0$beat;
     reg  [5:0] route0$target;
     wire  route0$found;
     wire  [63:0] route0$word;
+    wire  [2:0] route0$slot;
     reg  [613:0] route1$beat;
     reg  [5:0] route1$target;
     wire  route1$found;
     wire  [63:0] route1$word;
+    wire  [2:0] route1$slot;
     reg  [613:0] l4$beat;
     reg  [5:0] l4$target;
     wire  l4$found;
     wire  [63:0] l4$word;
+    wire  [2:0] l4$slot;
     reg  [63:0] w1$d;
     wire  [63:0] w1$q;
     reg  w1$clock;
@@ -1824,6 +1833,21 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  [63:0] late_word$d;
     wire  [63:0] late_word$q;
     reg  late_word$clock;
+    reg  [511:0] late_slots$d;
+    wire  [511:0] late_slots$q;
+    reg  late_slots$clock;
+    reg  [2:0] late_home_hi_slot$d;
+    wire  [2:0] late_home_hi_slot$q;
+    reg  late_home_hi_slot$clock;
+    reg  [2:0] late_home_lo_slot$d;
+    wire  [2:0] late_home_lo_slot$q;
+    reg  late_home_lo_slot$clock;
+    reg  [2:0] late_route_hi_slot$d;
+    wire  [2:0] late_route_hi_slot$q;
+    reg  late_route_hi_slot$clock;
+    reg  [2:0] late_route_lo_slot$d;
+    wire  [2:0] late_route_lo_slot$q;
+    reg  late_route_lo_slot$clock;
     reg  [63:0] late_tail$d;
     wire  [63:0] late_tail$q;
     reg  late_tail$clock;
@@ -2057,10 +2081,14 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  [5:0] held;
     reg  [63:0] cur_w3;
     reg  [63:0] cur_w4;
-    reg  [63:0] cur_home_hi;
-    reg  [63:0] cur_home_lo;
-    reg  [63:0] cur_route_hi;
-    reg  [63:0] cur_route_lo;
+    reg  [15:0] late_home_hi_lsb;
+    reg  [15:0] late_home_lo_lsb;
+    reg  [15:0] late_route_hi_lsb;
+    reg  [15:0] late_route_lo_lsb;
+    reg  [63:0] late_home_hi_word;
+    reg  [63:0] late_home_lo_word;
+    reg  [63:0] late_route_hi_word;
+    reg  [63:0] late_route_lo_word;
     reg  [31:0] cur_ports;
     reg  l4_found;
     reg  [63:0] l4_data;
@@ -2096,55 +2124,64 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         .beat(word1$beat),
         .target(word1$target),
         .found(word1$found),
-        .word(word1$word)
+        .word(word1$word),
+        .slot(word1$slot)
     );
     rss_core__capture__word2 word2(
         .beat(word2$beat),
         .target(word2$target),
         .found(word2$found),
-        .word(word2$word)
+        .word(word2$word),
+        .slot(word2$slot)
     );
     rss_core__capture__word3 word3(
         .beat(word3$beat),
         .target(word3$target),
         .found(word3$found),
-        .word(word3$word)
+        .word(word3$word),
+        .slot(word3$slot)
     );
     rss_core__capture__word4 word4(
         .beat(word4$beat),
         .target(word4$target),
         .found(word4$found),
-        .word(word4$word)
+        .word(word4$word),
+        .slot(word4$slot)
     );
     rss_core__capture__home0 home0(
         .beat(home0$beat),
         .target(home0$target),
         .found(home0$found),
-        .word(home0$word)
+        .word(home0$word),
+        .slot(home0$slot)
     );
     rss_core__capture__home1 home1(
         .beat(home1$beat),
         .target(home1$target),
         .found(home1$found),
-        .word(home1$word)
+        .word(home1$word),
+        .slot(home1$slot)
     );
     rss_core__capture__route0 route0(
         .beat(route0$beat),
         .target(route0$target),
         .found(route0$found),
-        .word(route0$word)
+        .word(route0$word),
+        .slot(route0$slot)
     );
     rss_core__capture__route1 route1(
         .beat(route1$beat),
         .target(route1$target),
         .found(route1$found),
-        .word(route1$word)
+        .word(route1$word),
+        .slot(route1$slot)
     );
     rss_core__capture__l4 l4(
         .beat(l4$beat),
         .target(l4$target),
         .found(l4$found),
-        .word(l4$word)
+        .word(l4$word),
+        .slot(l4$slot)
     );
     rss_core__capture__w1 w1(
         .d(w1$d),
@@ -2205,6 +2242,31 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         .d(late_word$d),
         .q(late_word$q),
         .clock(late_word$clock)
+    );
+    rss_core__capture__late_slots late_slots(
+        .d(late_slots$d),
+        .q(late_slots$q),
+        .clock(late_slots$clock)
+    );
+    rss_core__capture__late_home_hi_slot late_home_hi_slot(
+        .d(late_home_hi_slot$d),
+        .q(late_home_hi_slot$q),
+        .clock(late_home_hi_slot$clock)
+    );
+    rss_core__capture__late_home_lo_slot late_home_lo_slot(
+        .d(late_home_lo_slot$d),
+        .q(late_home_lo_slot$q),
+        .clock(late_home_lo_slot$clock)
+    );
+    rss_core__capture__late_route_hi_slot late_route_hi_slot(
+        .d(late_route_hi_slot$d),
+        .q(late_route_hi_slot$q),
+        .clock(late_route_hi_slot$clock)
+    );
+    rss_core__capture__late_route_lo_slot late_route_lo_slot(
+        .d(late_route_lo_slot$d),
+        .q(late_route_lo_slot$q),
+        .clock(late_route_lo_slot$clock)
     );
     rss_core__capture__late_tail late_tail(
         .d(late_tail$d),
@@ -2586,6 +2648,11 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         ports_word$clock = clock;
         ports_low$clock = clock;
         late_word$clock = clock;
+        late_slots$clock = clock;
+        late_home_hi_slot$clock = clock;
+        late_home_lo_slot$clock = clock;
+        late_route_hi_slot$clock = clock;
+        late_route_lo_slot$clock = clock;
         late_tail$clock = clock;
         late_from_tail$clock = clock;
         late_low_half$clock = clock;
@@ -2671,6 +2738,11 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         ports_word$d = ports_word$q;
         ports_low$d = ports_low$q;
         late_word$d = late_word$q;
+        late_slots$d = late_slots$q;
+        late_home_hi_slot$d = late_home_hi_slot$q;
+        late_home_lo_slot$d = late_home_lo_slot$q;
+        late_route_hi_slot$d = late_route_hi_slot$q;
+        late_route_lo_slot$d = late_route_lo_slot$q;
         late_tail$d = late_tail$q;
         late_from_tail$d = late_from_tail$q;
         late_low_half$d = late_low_half$q;
@@ -2787,22 +2859,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         if (held[32'h4]) begin
             cur_w4 = word4$word;
         end
-        cur_home_hi = home_hi$q;
-        if (home0$found & ex_src) begin
-            cur_home_hi = home0$word;
-        end
-        cur_home_lo = home_lo$q;
-        if (home1$found & ex_src) begin
-            cur_home_lo = home1$word;
-        end
-        cur_route_hi = route_hi$q;
-        if (route0$found & ex_dst) begin
-            cur_route_hi = route0$word;
-        end
-        cur_route_lo = route_lo$q;
-        if (route1$found & ex_dst) begin
-            cur_route_lo = route1$word;
-        end
         cur_ports = ports_q$q;
         l4_found = l4$found;
         l4_data = l4$word;
@@ -2857,14 +2913,41 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
             end
         end
         else if (valid) begin
-            home_hi$d = cur_home_hi;
-            home_lo$d = cur_home_lo;
-            route_hi$d = cur_route_hi;
-            route_lo$d = cur_route_lo;
             ports_q$d = cur_ports;
             if (l4_found) begin
                 ports_word$d = l4_data;
                 ports_low$d = l4_low_half;
+            end
+        end
+        late_home_hi_lsb = ((late_home_hi_slot$q) & 16'hffff) << 64'h6;
+        late_home_lo_lsb = ((late_home_lo_slot$q) & 16'hffff) << 64'h6;
+        late_route_hi_lsb = ((late_route_hi_slot$q) & 16'hffff) << 64'h6;
+        late_route_lo_lsb = ((late_route_lo_slot$q) & 16'hffff) << 64'h6;
+        late_home_hi_word = 32'h0;
+        late_home_lo_word = 32'h0;
+        late_route_hi_word = 32'h0;
+        late_route_lo_word = 32'h0;
+        if (snapshot) begin
+            late_slots$d = beat[(32'h60)+:(512)];
+            late_home_hi_slot$d = home0$slot;
+            late_home_lo_slot$d = home1$slot;
+            late_route_hi_slot$d = route0$slot;
+            late_route_lo_slot$d = route1$slot;
+            late_home_hi_word = late_slots$q[(late_home_hi_lsb)+:(64)];
+            late_home_lo_word = late_slots$q[(late_home_lo_lsb)+:(64)];
+            late_route_hi_word = late_slots$q[(late_route_hi_lsb)+:(64)];
+            late_route_lo_word = late_slots$q[(late_route_lo_lsb)+:(64)];
+            if (late_home_hi$q) begin
+                home_hi$d = late_home_hi_word;
+            end
+            if (late_home_lo$q) begin
+                home_lo$d = late_home_lo_word;
+            end
+            if (late_route_hi$q) begin
+                route_hi$d = late_route_hi_word;
+            end
+            if (late_route_lo$q) begin
+                route_lo$d = late_route_lo_word;
             end
         end
         nh_tcp = walk_nh == proto_tcp;
@@ -2975,6 +3058,18 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
             snap_home_lo$d = home_lo$q;
             snap_route_hi$d = route_hi$q;
             snap_route_lo$d = route_lo$q;
+            if (late_home_hi$q) begin
+                snap_home_hi$d = late_home_hi_word;
+            end
+            if (late_home_lo$q) begin
+                snap_home_lo$d = late_home_lo_word;
+            end
+            if (late_route_hi$q) begin
+                snap_route_hi$d = late_route_hi_word;
+            end
+            if (late_route_lo$q) begin
+                snap_route_lo$d = late_route_lo_word;
+            end
             snap_ports$d = ports_word$q[(32'h20)+:(32)];
             if (ports_low$q) begin
                 snap_ports$d = ports_word$q[(32'h0)+:(32)];
@@ -3476,13 +3571,14 @@ module rss_core__capture__fragment_q(d,q,clock);
 endmodule // rss_core__capture__fragment_q
 
 
-module rss_core__capture__home0(beat,target,found,word);
+module rss_core__capture__home0(beat,target,found,word,slot);
     
     // Module arguments
     input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
+    output reg  [2:0] slot;
     
     // Constant declarations
     localparam  use_tail = 1'b0;
@@ -3506,6 +3602,7 @@ module rss_core__capture__home0(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        slot = select[(32'h6)+:(3)];
         found = (distance & beyond_mask) == 64'h0;
         if (single) begin
             found = slot_last == target;
@@ -3576,13 +3673,14 @@ module rss_core__capture__home0(beat,target,found,word);
 endmodule // rss_core__capture__home0
 
 
-module rss_core__capture__home1(beat,target,found,word);
+module rss_core__capture__home1(beat,target,found,word,slot);
     
     // Module arguments
     input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
+    output reg  [2:0] slot;
     
     // Constant declarations
     localparam  use_tail = 1'b0;
@@ -3606,6 +3704,7 @@ module rss_core__capture__home1(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        slot = select[(32'h6)+:(3)];
         found = (distance & beyond_mask) == 64'h0;
         if (single) begin
             found = slot_last == target;
@@ -3752,13 +3851,14 @@ module rss_core__capture__ipv6_q(d,q,clock);
 endmodule // rss_core__capture__ipv6_q
 
 
-module rss_core__capture__l4(beat,target,found,word);
+module rss_core__capture__l4(beat,target,found,word,slot);
     
     // Module arguments
     input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
+    output reg  [2:0] slot;
     
     // Constant declarations
     localparam  use_tail = 1'b0;
@@ -3782,6 +3882,7 @@ module rss_core__capture__l4(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        slot = select[(32'h6)+:(3)];
         found = (distance & beyond_mask) == 64'h0;
         if (single) begin
             found = slot_last == target;
@@ -3890,6 +3991,25 @@ module rss_core__capture__late_home_hi(d,q,clock);
 endmodule // rss_core__capture__late_home_hi
 
 
+module rss_core__capture__late_home_hi_slot(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__late_home_hi_slot
+
+
 module rss_core__capture__late_home_lo(d,q,clock);
     
     // Module arguments
@@ -3907,6 +4027,25 @@ module rss_core__capture__late_home_lo(d,q,clock);
     end
           
 endmodule // rss_core__capture__late_home_lo
+
+
+module rss_core__capture__late_home_lo_slot(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__late_home_lo_slot
 
 
 module rss_core__capture__late_low_half(d,q,clock);
@@ -3966,6 +4105,25 @@ module rss_core__capture__late_route_hi(d,q,clock);
 endmodule // rss_core__capture__late_route_hi
 
 
+module rss_core__capture__late_route_hi_slot(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__late_route_hi_slot
+
+
 module rss_core__capture__late_route_lo(d,q,clock);
     
     // Module arguments
@@ -3983,6 +4141,44 @@ module rss_core__capture__late_route_lo(d,q,clock);
     end
           
 endmodule // rss_core__capture__late_route_lo
+
+
+module rss_core__capture__late_route_lo_slot(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__late_route_lo_slot
+
+
+module rss_core__capture__late_slots(d,q,clock);
+    
+    // Module arguments
+    input wire  [511:0] d;
+    output reg  [511:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 512'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__late_slots
 
 
 module rss_core__capture__late_tail(d,q,clock);
@@ -4156,13 +4352,14 @@ module rss_core__capture__result_q(d,q,clock);
 endmodule // rss_core__capture__result_q
 
 
-module rss_core__capture__route0(beat,target,found,word);
+module rss_core__capture__route0(beat,target,found,word,slot);
     
     // Module arguments
     input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
+    output reg  [2:0] slot;
     
     // Constant declarations
     localparam  use_tail = 1'b0;
@@ -4186,6 +4383,7 @@ module rss_core__capture__route0(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        slot = select[(32'h6)+:(3)];
         found = (distance & beyond_mask) == 64'h0;
         if (single) begin
             found = slot_last == target;
@@ -4256,13 +4454,14 @@ module rss_core__capture__route0(beat,target,found,word);
 endmodule // rss_core__capture__route0
 
 
-module rss_core__capture__route1(beat,target,found,word);
+module rss_core__capture__route1(beat,target,found,word,slot);
     
     // Module arguments
     input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
+    output reg  [2:0] slot;
     
     // Constant declarations
     localparam  use_tail = 1'b0;
@@ -4286,6 +4485,7 @@ module rss_core__capture__route1(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        slot = select[(32'h6)+:(3)];
         found = (distance & beyond_mask) == 64'h0;
         if (single) begin
             found = slot_last == target;
@@ -5173,13 +5373,14 @@ module rss_core__capture__w4(d,q,clock);
 endmodule // rss_core__capture__w4
 
 
-module rss_core__capture__word1(beat,target,found,word);
+module rss_core__capture__word1(beat,target,found,word,slot);
     
     // Module arguments
     input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
+    output reg  [2:0] slot;
     
     // Constant declarations
     localparam  use_tail = 1'b0;
@@ -5203,6 +5404,7 @@ module rss_core__capture__word1(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        slot = select[(32'h6)+:(3)];
         found = (distance & beyond_mask) == 64'h0;
         if (single) begin
             found = slot_last == target;
@@ -5273,13 +5475,14 @@ module rss_core__capture__word1(beat,target,found,word);
 endmodule // rss_core__capture__word1
 
 
-module rss_core__capture__word2(beat,target,found,word);
+module rss_core__capture__word2(beat,target,found,word,slot);
     
     // Module arguments
     input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
+    output reg  [2:0] slot;
     
     // Constant declarations
     localparam  use_tail = 1'b0;
@@ -5303,6 +5506,7 @@ module rss_core__capture__word2(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        slot = select[(32'h6)+:(3)];
         found = (distance & beyond_mask) == 64'h0;
         if (single) begin
             found = slot_last == target;
@@ -5373,13 +5577,14 @@ module rss_core__capture__word2(beat,target,found,word);
 endmodule // rss_core__capture__word2
 
 
-module rss_core__capture__word3(beat,target,found,word);
+module rss_core__capture__word3(beat,target,found,word,slot);
     
     // Module arguments
     input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
+    output reg  [2:0] slot;
     
     // Constant declarations
     localparam  use_tail = 1'b0;
@@ -5403,6 +5608,7 @@ module rss_core__capture__word3(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        slot = select[(32'h6)+:(3)];
         found = (distance & beyond_mask) == 64'h0;
         if (single) begin
             found = slot_last == target;
@@ -5473,13 +5679,14 @@ module rss_core__capture__word3(beat,target,found,word);
 endmodule // rss_core__capture__word3
 
 
-module rss_core__capture__word4(beat,target,found,word);
+module rss_core__capture__word4(beat,target,found,word,slot);
     
     // Module arguments
     input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
+    output reg  [2:0] slot;
     
     // Constant declarations
     localparam  use_tail = 1'b0;
@@ -5503,6 +5710,7 @@ module rss_core__capture__word4(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        slot = select[(32'h6)+:(3)];
         found = (distance & beyond_mask) == 64'h0;
         if (single) begin
             found = slot_last == target;
@@ -5655,6 +5863,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] header$target;
     wire  header$found;
     wire  [63:0] header$word;
+    wire  [2:0] header$slot;
     reg  [613:0] slot_flags$beat;
     wire  [95:0] slot_flags$flags;
     reg  started$d;
@@ -6053,7 +6262,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .beat(header$beat),
         .target(header$target),
         .found(header$found),
-        .word(header$word)
+        .word(header$word),
+        .slot(header$slot)
     );
     rss_core__ext1__slot_flags slot_flags(
         .beat(slot_flags$beat),
@@ -7773,13 +7983,14 @@ module rss_core__ext1__h_stepped(d,q,clock);
 endmodule // rss_core__ext1__h_stepped
 
 
-module rss_core__ext1__header(beat,target,found,word);
+module rss_core__ext1__header(beat,target,found,word,slot);
     
     // Module arguments
     input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
+    output reg  [2:0] slot;
     
     // Constant declarations
     localparam  use_tail = 1'b0;
@@ -7803,6 +8014,7 @@ module rss_core__ext1__header(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        slot = select[(32'h6)+:(3)];
         found = (distance & beyond_mask) == 64'h0;
         if (single) begin
             found = slot_last == target;
@@ -9666,6 +9878,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] header$target;
     wire  header$found;
     wire  [63:0] header$word;
+    wire  [2:0] header$slot;
     reg  [613:0] slot_flags$beat;
     wire  [95:0] slot_flags$flags;
     reg  started$d;
@@ -10064,7 +10277,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .beat(header$beat),
         .target(header$target),
         .found(header$found),
-        .word(header$word)
+        .word(header$word),
+        .slot(header$slot)
     );
     rss_core__ext2__slot_flags slot_flags(
         .beat(slot_flags$beat),
@@ -11784,13 +11998,14 @@ module rss_core__ext2__h_stepped(d,q,clock);
 endmodule // rss_core__ext2__h_stepped
 
 
-module rss_core__ext2__header(beat,target,found,word);
+module rss_core__ext2__header(beat,target,found,word,slot);
     
     // Module arguments
     input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
+    output reg  [2:0] slot;
     
     // Constant declarations
     localparam  use_tail = 1'b0;
@@ -11814,6 +12029,7 @@ module rss_core__ext2__header(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        slot = select[(32'h6)+:(3)];
         found = (distance & beyond_mask) == 64'h0;
         if (single) begin
             found = slot_last == target;
@@ -13677,6 +13893,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] header$target;
     wire  header$found;
     wire  [63:0] header$word;
+    wire  [2:0] header$slot;
     reg  [613:0] slot_flags$beat;
     wire  [95:0] slot_flags$flags;
     reg  started$d;
@@ -14075,7 +14292,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .beat(header$beat),
         .target(header$target),
         .found(header$found),
-        .word(header$word)
+        .word(header$word),
+        .slot(header$slot)
     );
     rss_core__ext3__slot_flags slot_flags(
         .beat(slot_flags$beat),
@@ -15795,13 +16013,14 @@ module rss_core__ext3__h_stepped(d,q,clock);
 endmodule // rss_core__ext3__h_stepped
 
 
-module rss_core__ext3__header(beat,target,found,word);
+module rss_core__ext3__header(beat,target,found,word,slot);
     
     // Module arguments
     input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
+    output reg  [2:0] slot;
     
     // Constant declarations
     localparam  use_tail = 1'b0;
@@ -15825,6 +16044,7 @@ module rss_core__ext3__header(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        slot = select[(32'h6)+:(3)];
         found = (distance & beyond_mask) == 64'h0;
         if (single) begin
             found = slot_last == target;
@@ -17688,6 +17908,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] header$target;
     wire  header$found;
     wire  [63:0] header$word;
+    wire  [2:0] header$slot;
     reg  [613:0] slot_flags$beat;
     wire  [95:0] slot_flags$flags;
     reg  started$d;
@@ -18086,7 +18307,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .beat(header$beat),
         .target(header$target),
         .found(header$found),
-        .word(header$word)
+        .word(header$word),
+        .slot(header$slot)
     );
     rss_core__ext4__slot_flags slot_flags(
         .beat(slot_flags$beat),
@@ -19806,13 +20028,14 @@ module rss_core__ext4__h_stepped(d,q,clock);
 endmodule // rss_core__ext4__h_stepped
 
 
-module rss_core__ext4__header(beat,target,found,word);
+module rss_core__ext4__header(beat,target,found,word,slot);
     
     // Module arguments
     input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
+    output reg  [2:0] slot;
     
     // Constant declarations
     localparam  use_tail = 1'b0;
@@ -19836,6 +20059,7 @@ module rss_core__ext4__header(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        slot = select[(32'h6)+:(3)];
         found = (distance & beyond_mask) == 64'h0;
         if (single) begin
             found = slot_last == target;
@@ -28045,10 +28269,12 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     reg  [5:0] word0$target;
     wire  word0$found;
     wire  [63:0] word0$word;
+    wire  [2:0] word0$slot;
     reg  [613:0] word1$beat;
     reg  [5:0] word1$target;
     wire  word1$found;
     wire  [63:0] word1$word;
+    wire  [2:0] word1$slot;
     reg  [613:0] a_beat$d;
     wire  [613:0] a_beat$q;
     reg  a_beat$clock;
@@ -28146,13 +28372,15 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         .beat(word0$beat),
         .target(word0$target),
         .found(word0$found),
-        .word(word0$word)
+        .word(word0$word),
+        .slot(word0$slot)
     );
     rss_core__l3__word1 word1(
         .beat(word1$beat),
         .target(word1$target),
         .found(word1$found),
-        .word(word1$word)
+        .word(word1$word),
+        .slot(word1$slot)
     );
     rss_core__l3__a_beat a_beat(
         .d(a_beat$d),
@@ -28829,13 +29057,14 @@ module rss_core__l3__seen1(d,q,clock);
 endmodule // rss_core__l3__seen1
 
 
-module rss_core__l3__word0(beat,target,found,word);
+module rss_core__l3__word0(beat,target,found,word,slot);
     
     // Module arguments
     input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
+    output reg  [2:0] slot;
     
     // Constant declarations
     localparam  use_tail = 1'b0;
@@ -28859,6 +29088,7 @@ module rss_core__l3__word0(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        slot = select[(32'h6)+:(3)];
         found = (distance & beyond_mask) == 64'h0;
         if (single) begin
             found = slot_last == target;
@@ -28929,13 +29159,14 @@ module rss_core__l3__word0(beat,target,found,word);
 endmodule // rss_core__l3__word0
 
 
-module rss_core__l3__word1(beat,target,found,word);
+module rss_core__l3__word1(beat,target,found,word,slot);
     
     // Module arguments
     input wire  [613:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
+    output reg  [2:0] slot;
     
     // Constant declarations
     localparam  use_tail = 1'b0;
@@ -28959,6 +29190,7 @@ module rss_core__l3__word1(beat,target,found,word);
         slot_last = beat[(32'ha)+:(6)];
         distance = slot_last - target;
         select = ((distance & select_mask) & 16'hffff) << 64'h6;
+        slot = select[(32'h6)+:(3)];
         found = (distance & beyond_mask) == 64'h0;
         if (single) begin
             found = slot_last == target;

@@ -155,6 +155,15 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// Late capture: the beat's word and tail word, where the ports are in them, and
     /// which of the capture registers they go to, a clock after the beat.
     late_word: DFF<Bits<64>>,
+    /// Wide beats (`snapshot`): the Home Address and routing words are written a clock
+    /// after their beat too, picked from a copy of the beat's slots by the slots their
+    /// picks found, so the picks' selects leave flip-flops, not the walk pointers'
+    /// carry chains; the snapshot takes a word written so late straight from the pick.
+    late_slots: DFF<Bits<DATA_BITS>>,
+    late_home_hi_slot: DFF<Bits<3>>,
+    late_home_lo_slot: DFF<Bits<3>>,
+    late_route_hi_slot: DFF<Bits<3>>,
+    late_route_lo_slot: DFF<Bits<3>>,
     late_tail: DFF<Bits<64>>,
     late_from_tail: DFF<Bit>,
     late_low_half: DFF<Bit>,
@@ -267,10 +276,15 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     held_lsb: Constant<Bits<16>>,
     cur_w3: Signal<Local, Bits<64>>,
     cur_w4: Signal<Local, Bits<64>>,
-    cur_home_hi: Signal<Local, Bits<64>>,
-    cur_home_lo: Signal<Local, Bits<64>>,
-    cur_route_hi: Signal<Local, Bits<64>>,
-    cur_route_lo: Signal<Local, Bits<64>>,
+    /// The late words of `late_slots` and their bit offsets.
+    late_home_hi_lsb: Signal<Local, Bits<16>>,
+    late_home_lo_lsb: Signal<Local, Bits<16>>,
+    late_route_hi_lsb: Signal<Local, Bits<16>>,
+    late_route_lo_lsb: Signal<Local, Bits<16>>,
+    late_home_hi_word: Signal<Local, Bits<64>>,
+    late_home_lo_word: Signal<Local, Bits<64>>,
+    late_route_hi_word: Signal<Local, Bits<64>>,
+    late_route_lo_word: Signal<Local, Bits<64>>,
     cur_ports: Signal<Local, Bits<32>>,
     l4_found: Signal<Local, Bit>,
     l4_data: Signal<Local, Bits<64>>,
@@ -379,6 +393,11 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             ports_word: Default::default(),
             ports_low: Default::default(),
             late_word: Default::default(),
+            late_slots: Default::default(),
+            late_home_hi_slot: Default::default(),
+            late_home_lo_slot: Default::default(),
+            late_route_hi_slot: Default::default(),
+            late_route_lo_slot: Default::default(),
             late_tail: Default::default(),
             late_from_tail: Default::default(),
             late_low_half: Default::default(),
@@ -481,10 +500,14 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             held_lsb: Constant::new(((DATA_BITS + crate::beat::SLOTS_LSB) as u64).to_bits()),
             cur_w3: Default::default(),
             cur_w4: Default::default(),
-            cur_home_hi: Default::default(),
-            cur_home_lo: Default::default(),
-            cur_route_hi: Default::default(),
-            cur_route_lo: Default::default(),
+            late_home_hi_lsb: Default::default(),
+            late_home_lo_lsb: Default::default(),
+            late_route_hi_lsb: Default::default(),
+            late_route_lo_lsb: Default::default(),
+            late_home_hi_word: Default::default(),
+            late_home_lo_word: Default::default(),
+            late_route_hi_word: Default::default(),
+            late_route_lo_word: Default::default(),
             cur_ports: Default::default(),
             l4_found: Default::default(),
             l4_data: Default::default(),
@@ -538,6 +561,11 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             ports_word,
             ports_low,
             late_word,
+            late_slots,
+            late_home_hi_slot,
+            late_home_lo_slot,
+            late_route_hi_slot,
+            late_route_lo_slot,
             late_tail,
             late_from_tail,
             late_low_half,
@@ -664,22 +692,6 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         if self.held.val().get_bit(4) {
             self.cur_w4.next = self.word4.word.val();
         }
-        self.cur_home_hi.next = self.home_hi.q.val();
-        if self.home0.found.val() & self.ex_src.val() {
-            self.cur_home_hi.next = self.home0.word.val();
-        }
-        self.cur_home_lo.next = self.home_lo.q.val();
-        if self.home1.found.val() & self.ex_src.val() {
-            self.cur_home_lo.next = self.home1.word.val();
-        }
-        self.cur_route_hi.next = self.route_hi.q.val();
-        if self.route0.found.val() & self.ex_dst.val() {
-            self.cur_route_hi.next = self.route0.word.val();
-        }
-        self.cur_route_lo.next = self.route_lo.q.val();
-        if self.route1.found.val() & self.ex_dst.val() {
-            self.cur_route_lo.next = self.route1.word.val();
-        }
         self.cur_ports.next = self.ports_q.q.val();
         self.l4_found.next = self.l4.found.val();
         self.l4_data.next = self.l4.word.val();
@@ -741,14 +753,57 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
                 }
             }
         } else if self.valid.val() {
-            self.home_hi.d.next = self.cur_home_hi.val();
-            self.home_lo.d.next = self.cur_home_lo.val();
-            self.route_hi.d.next = self.cur_route_hi.val();
-            self.route_lo.d.next = self.cur_route_lo.val();
             self.ports_q.d.next = self.cur_ports.val();
             if self.l4_found.val() {
                 self.ports_word.d.next = self.l4_data.val();
                 self.ports_low.d.next = self.l4_low_half.val();
+            }
+        }
+        self.late_home_hi_lsb.next = bit_cast::<16, 3>(self.late_home_hi_slot.q.val()) << 6_u64;
+        self.late_home_lo_lsb.next = bit_cast::<16, 3>(self.late_home_lo_slot.q.val()) << 6_u64;
+        self.late_route_hi_lsb.next = bit_cast::<16, 3>(self.late_route_hi_slot.q.val()) << 6_u64;
+        self.late_route_lo_lsb.next = bit_cast::<16, 3>(self.late_route_lo_slot.q.val()) << 6_u64;
+        self.late_home_hi_word.next = 0.into();
+        self.late_home_lo_word.next = 0.into();
+        self.late_route_hi_word.next = 0.into();
+        self.late_route_lo_word.next = 0.into();
+        if self.snapshot.val() {
+            self.late_slots.d.next = self.beat.val().get_bits::<DATA_BITS>(96);
+            self.late_home_hi_slot.d.next = self.home0.slot.val();
+            self.late_home_lo_slot.d.next = self.home1.slot.val();
+            self.late_route_hi_slot.d.next = self.route0.slot.val();
+            self.late_route_lo_slot.d.next = self.route1.slot.val();
+            self.late_home_hi_word.next = self
+                .late_slots
+                .q
+                .val()
+                .get_bits::<64>(self.late_home_hi_lsb.val().index());
+            self.late_home_lo_word.next = self
+                .late_slots
+                .q
+                .val()
+                .get_bits::<64>(self.late_home_lo_lsb.val().index());
+            self.late_route_hi_word.next = self
+                .late_slots
+                .q
+                .val()
+                .get_bits::<64>(self.late_route_hi_lsb.val().index());
+            self.late_route_lo_word.next = self
+                .late_slots
+                .q
+                .val()
+                .get_bits::<64>(self.late_route_lo_lsb.val().index());
+            if self.late_home_hi.q.val() {
+                self.home_hi.d.next = self.late_home_hi_word.val();
+            }
+            if self.late_home_lo.q.val() {
+                self.home_lo.d.next = self.late_home_lo_word.val();
+            }
+            if self.late_route_hi.q.val() {
+                self.route_hi.d.next = self.late_route_hi_word.val();
+            }
+            if self.late_route_lo.q.val() {
+                self.route_lo.d.next = self.late_route_lo_word.val();
             }
         }
 
@@ -904,6 +959,19 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             self.snap_home_lo.d.next = self.home_lo.q.val();
             self.snap_route_hi.d.next = self.route_hi.q.val();
             self.snap_route_lo.d.next = self.route_lo.q.val();
+            // A word the last beat held is still on its way into its register.
+            if self.late_home_hi.q.val() {
+                self.snap_home_hi.d.next = self.late_home_hi_word.val();
+            }
+            if self.late_home_lo.q.val() {
+                self.snap_home_lo.d.next = self.late_home_lo_word.val();
+            }
+            if self.late_route_hi.q.val() {
+                self.snap_route_hi.d.next = self.late_route_hi_word.val();
+            }
+            if self.late_route_lo.q.val() {
+                self.snap_route_lo.d.next = self.late_route_lo_word.val();
+            }
             self.snap_ports.d.next = self.ports_word.q.val().get_bits::<32>(32);
             if self.ports_low.q.val() {
                 self.snap_ports.d.next = self.ports_word.q.val().get_bits::<32>(0);

@@ -40,6 +40,10 @@ pub struct WordPick<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     pub found: Signal<Out, Bit>,
     /// The word when `found` (otherwise unspecified), byte 0 on top.
     pub word: Signal<Out, Bits<64>>,
+    /// The slot that holds the word when `found` (its distance from the last slot;
+    /// not for a `fixed` pick or the tail), for a reader that picks the word itself a
+    /// clock later from a copy of the beat.
+    pub slot: Signal<Out, Bits<3>>,
     use_tail: Constant<Bit>,
     /// Built with `fixed`: the AND-OR over the candidate slots, not the multiplexer.
     fixed: Constant<Bit>,
@@ -80,6 +84,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> WordPick<DATA_BITS, BUNDL
             target: Default::default(),
             found: Default::default(),
             word: Default::default(),
+            slot: Default::default(),
             use_tail: Constant::new(use_tail),
             fixed: Constant::new(candidates.is_some()),
             candidates: Constant::new(candidates.unwrap_or(0).to_bits()),
@@ -117,6 +122,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for WordPick<DATA_B
         self.distance.next = self.slot_last.val() - self.target.val();
         self.select.next =
             bit_cast::<16, WORD_INDEX_BITS>(self.distance.val() & self.select_mask.val()) << 6_u64;
+        self.slot.next = self.select.val().get_bits::<3>(6);
         // `distance < words` without a comparator: words is a power of two.
         self.found.next = (self.distance.val() & self.beyond_mask.val()) == 0_u64;
         if self.single.val() {
