@@ -16,7 +16,11 @@
 //! frame can follow, whose own copy is made the clock after that, so the copy is
 //! copied once more. At 64 bits the words found by a walk pointer (Home Address,
 //! routing address, ports) are written a clock after their beat, from registered
-//! compares: their load enables then start at flip-flops.
+//! compares: their load enables then start at flip-flops. Wider beats write the Home
+//! Address and routing words a clock after their beat too, picked from a copy of the
+//! beat's slots by the slot their pick found, registered, so the picks' selects leave
+//! flip-flops instead of the walk pointers' carry chains; the snapshot takes a word
+//! written so late straight from its pick (stop 46).
 
 use rss_model::HashType;
 use rss_model::hash_type::HASH_TYPE_BITS;
@@ -718,8 +722,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         // also drive 64 load enables across the die. At 64 bits nothing reads them
         // before the verdict, two clocks after a late write, so there the compares
         // land in flip-flops and the words are written from a copy of the beat a clock
-        // later. Wider beats write at once: their snapshot takes the words the clock
-        // after the last beat.
+        // later. Wider beats write the ports at once (their snapshot takes them the
+        // clock after the last beat) and the address words a clock later (below).
         self.late_word.d.next = self.beat.val().get_bits::<64>(96);
         self.late_tail.d.next = self.beat.val().get_bits::<64>(32);
         self.late_from_tail.d.next = self.l4_in_tail.val();
