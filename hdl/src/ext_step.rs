@@ -478,8 +478,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
     }
 
     /// The stage that takes the walk's first step and no other: its header is always
-    /// the first extension header ([`FIRST_EXT_WORD`]), so its word pick looks only
-    /// where that word can be.
+    /// the first extension header ([`FIRST_EXT_WORD`]), so its slot is found from that
+    /// constant, not from a pointer taken over (wide beats only).
     pub fn first_step_only() -> Self {
         Self::build(1, false, true, WordPick::fixed(FIRST_EXT_WORD, false))
     }
