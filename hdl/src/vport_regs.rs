@@ -951,6 +951,52 @@ mod tests {
     use super::*;
     use rss_model::regmap::Params;
 
+    /// The block claims a write (`write_hit`, a clock later) exactly at the addresses
+    /// the map gives its registers, array elements past the build's count excluded
+    /// (they decode as unmapped, and answer SLVERR from the register file).
+    fn claims_exactly_its_registers(params: Params) {
+        let map = RegisterMap::new(params).unwrap();
+        let ours = [
+            index::COMMIT,
+            index::MOVE,
+            index::MOVE_STATUS,
+            index::MAC_FILTER_LO,
+            index::MAC_FILTER_HI,
+            index::VPORT_STATE,
+            index::VPORT_QUEUES,
+        ];
+        let expected: Vec<bool> = (0..(1_u32 << WORD_ADDR_BITS))
+            .map(|a| map.decode(4 * a).is_some_and(|(i, _)| ours.contains(&i)))
+            .collect();
+        assert!(expected.iter().filter(|&&hit| hit).count() > 7);
+        let mut uut = VportRegs::new(&map);
+        uut.connect_all();
+        let mut sim = Simulation::new();
+        sim.add_clock(5, |x: &mut Box<VportRegs>| x.clock.next = !x.clock.val());
+        sim.add_testbench(move |mut ep: Sim<VportRegs>| {
+            let mut x = ep.init()?;
+            for (a, &hit) in expected.iter().enumerate() {
+                x.write_address.next = (a as u64).to_bits();
+                wait_clock_cycle!(ep, clock, x);
+                wait_clock_cycle!(ep, clock, x);
+                sim_assert_eq!(ep, x.write_hit.val(), hit, x);
+            }
+            ep.done(x)
+        });
+        sim.run(Box::new(uut), 10 * 2 * (1 << WORD_ADDR_BITS) + 100)
+            .unwrap();
+    }
+
+    #[test]
+    fn vport_regs_claims_exactly_its_registers() {
+        claims_exactly_its_registers(Params::default());
+        claims_exactly_its_registers(Params {
+            vports: 3,
+            mac_filters: 5,
+            ..Params::default()
+        });
+    }
+
     #[test]
     fn vport_regs_is_synthesizable() {
         let map = RegisterMap::new(Params::default()).unwrap();
