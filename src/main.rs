@@ -178,8 +178,21 @@ pub struct SynthArgs {
     #[arg(long)]
     pub target: rss_synth::Target,
     /// Place-and-route seed.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "seeds")]
     pub seed: Option<u64>,
+    /// A seed sweep: place and route the netlist once per seed (`1-9`, `1,4,7-9`) and
+    /// print every seed's Fmax with the median, mean, spread and how many reach
+    /// `--fmax-goal`; the first seed's run is the table's, the others are in
+    /// `seed-N/` of the work directory.
+    #[arg(long, value_name = "LIST", value_parser = parse_seeds_arg)]
+    pub seeds: Option<Seeds>,
+    /// How many sweep seeds to place and route at once [default: 2].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=16))]
+    pub jobs: Option<u32>,
+    /// The Fmax a sweep counts seeds against, MHz [default: 156.25, a 10GBASE-R MAC's
+    /// 64-bit clock].
+    #[arg(long, value_name = "MHZ")]
+    pub fmax_goal: Option<f64>,
     /// Speed grade of the part, ECP5 only: 6, 7 or 8 [default: 6, the slowest].
     #[arg(long, value_name = "GRADE")]
     pub speed_grade: Option<u8>,
@@ -315,6 +328,19 @@ fn synth(args: &SynthArgs) -> Result<ExitCode, String> {
     if let Some(seed) = args.seed {
         options.seed = seed;
     }
+    if let Some(Seeds(seeds)) = &args.seeds {
+        options.seed = seeds[0];
+        options.sweep_seeds = seeds[1..].to_vec();
+    }
+    if let Some(jobs) = args.jobs {
+        options.sweep_jobs = jobs as usize;
+    }
+    if let Some(goal) = args.fmax_goal {
+        if !(goal.is_finite() && goal > 0.0) {
+            return Err(format!("--fmax-goal: `{goal}` is not a positive frequency"));
+        }
+        options.fmax_goal_mhz = goal;
+    }
     if let Some(weight) = args.placer_timing_weight {
         options.placer_timing.weight = weight;
     }
@@ -365,6 +391,15 @@ pub fn parse_key(text: &str, min: usize) -> Result<Vec<u8>, String> {
         return Err(format!("{} bytes, at least {min} needed", key.len()));
     }
     Ok(key)
+}
+
+/// A parsed `--seeds` list, never empty (a newtype: clap would read `Vec<u64>` as a
+/// list of arguments).
+#[derive(Debug, Clone)]
+pub struct Seeds(pub Vec<u64>);
+
+fn parse_seeds_arg(text: &str) -> Result<Seeds, String> {
+    rss_synth::parse_seeds(text).map(Seeds)
 }
 
 /// A parsed `--key` (a newtype: clap would read `Vec<u8>` as a list of numbers).

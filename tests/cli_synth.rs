@@ -77,6 +77,34 @@ fn synth_bad_input_exits_2_with_a_message() {
             "queue",
         ),
         (
+            &["synth", "--target", "ecp5-85k", "--seeds", "5-3"],
+            "`5-3` is an empty range",
+        ),
+        (
+            &["synth", "--target", "ecp5-85k", "--seeds", "1,2,1"],
+            "seed 1 is listed twice",
+        ),
+        (
+            &[
+                "synth", "--target", "ecp5-85k", "--seeds", "1-3", "--seed", "4",
+            ],
+            "cannot be used with",
+        ),
+        (
+            &[
+                "synth", "--target", "ecp5-85k", "--seeds", "1-3", "--jobs", "0",
+            ],
+            "invalid value '0' for '--jobs <N>'",
+        ),
+        (
+            &["synth", "--target", "ecp5-85k", "--fmax-goal", "-5"],
+            "unexpected argument",
+        ),
+        (
+            &["synth", "--target", "ecp5-85k", "--fmax-goal", "0"],
+            "--fmax-goal: `0` is not a positive frequency",
+        ),
+        (
             &["synth", "--target", "ecp5-85k", "--out", "x"],
             "unexpected argument '--out' found",
         ),

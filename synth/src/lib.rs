@@ -26,11 +26,13 @@ use std::time::Instant;
 
 pub mod ebr_outreg;
 pub mod report;
+pub mod sweep;
 pub mod target;
 mod tools;
 pub mod wrapper;
 
 pub use report::{PnrResult, Stats, SynthReport, ToolRun, Usage, WrapperCost, render_table};
+pub use sweep::{NIC_CLOCK_MHZ, SeedRun, SeedSweep, parse_seeds};
 pub use target::{Capacity, Family, Target, UnknownTarget};
 
 /// What to synthesize, for which device, and where.
@@ -44,6 +46,13 @@ pub struct SynthOptions {
     pub target: Target,
     /// nextpnr placer seed.
     pub seed: u64,
+    /// Further seeds to place and route the same netlist with after `seed` (a seed
+    /// sweep, [`sweep`]): each in `work_dir/seed-N/`, `sweep_jobs` at a time.
+    pub sweep_seeds: Vec<u64>,
+    /// How many sweep runs at once (nextpnr places on one core).
+    pub sweep_jobs: usize,
+    /// The Fmax a sweep counts seeds against, MHz ([`NIC_CLOCK_MHZ`]).
+    pub fmax_goal_mhz: f64,
     /// How strongly nextpnr's placer weighs timing (default: nextpnr's own weights).
     pub placer_timing: PlacerTiming,
     /// Speed grade of the part (ECP5: 6, 7 or 8; none: nextpnr's default, the slowest,
@@ -65,7 +74,7 @@ pub struct SynthOptions {
 }
 
 impl SynthOptions {
-    /// Options with the defaults: seed 1, clock `clk`, 100 MHz on iCE40 and 200 MHz
+    /// Options with the defaults: seed 1 (no sweep), clock `clk`, 100 MHz on iCE40 and 200 MHz
     /// on ECP5, tools installed when missing.
     pub fn new(verilog: String, top: &str, target: Target, work_dir: PathBuf) -> SynthOptions {
         SynthOptions {
@@ -73,6 +82,9 @@ impl SynthOptions {
             top: top.to_owned(),
             target,
             seed: 1,
+            sweep_seeds: Vec::new(),
+            sweep_jobs: 2,
+            fmax_goal_mhz: NIC_CLOCK_MHZ,
             placer_timing: PlacerTiming::default(),
             speed_grade: None,
             work_dir,
@@ -421,34 +433,14 @@ pub fn run(opts: &SynthOptions, progress: &mut dyn FnMut(&str)) -> Result<SynthR
     let report_path = dir.join(report_file);
     let _ = std::fs::remove_file(&report_path);
     let log = dir.join("nextpnr.log");
-    let mut cmd = Command::new(&tools.nextpnr);
-    cmd.current_dir(dir)
-        .envs(tools.env.iter().map(|(k, v)| (k, v)))
-        .args(opts.target.nextpnr_device_args());
-    if let Some(grade) = speed_grade {
-        cmd.arg("--speed").arg(grade.to_string());
-    }
-    match family {
-        Family::Ice40 => cmd.arg("--pcf-allow-unconstrained"),
-        Family::Ecp5 => cmd.arg("--out-of-context"),
-    };
-    cmd.arg("--json")
-        .arg(format!("{placed_top}.json"))
-        .arg("--freq")
-        .arg(opts.freq_mhz.to_string())
-        .arg("--seed")
-        .arg(opts.seed.to_string())
-        // The detailed report gives every timing endpoint's routed arrival, which
-        // `tools/fmax-map --routed` groups by block.
-        .args(["--timing-allow-fail", "--report", report_file])
-        .arg("--detailed-timing-report");
-    if opts.placer_timing != PlacerTiming::default() {
-        // Only when set: the logged command line then shows what differs.
-        cmd.arg("--placer-heap-timingweight")
-            .arg(opts.placer_timing.weight.to_string())
-            .arg("--placer-heap-critexp")
-            .arg(opts.placer_timing.critical_exponent.to_string());
-    }
+    let mut cmd = nextpnr_command(
+        opts,
+        &tools,
+        speed_grade,
+        &placed_top,
+        opts.seed,
+        report_file,
+    );
     let pnr_start = Instant::now();
     let pnr = match tools::run_logged(&mut cmd, &nextpnr_name, &log, progress) {
         Ok(time) => {
@@ -480,7 +472,56 @@ pub fn run(opts: &SynthOptions, progress: &mut dyn FnMut(&str)) -> Result<SynthR
             }
         }
     };
+    let sweep = if opts.sweep_seeds.is_empty() || !pnr.fits() {
+        None
+    } else {
+        let jobs = opts
+            .sweep_seeds
+            .iter()
+            .map(|&seed| {
+                let seed_dir = format!("seed-{seed}");
+                let path = dir.join(&seed_dir);
+                std::fs::create_dir_all(&path).map_err(io_error(&path))?;
+                let report = format!("{seed_dir}/{report_file}");
+                let _ = std::fs::remove_file(dir.join(&report));
+                Ok(sweep::SeedJob {
+                    seed,
+                    command: nextpnr_command(opts, &tools, speed_grade, &placed_top, seed, &report),
+                    report: dir.join(&report),
+                    log: path.join("nextpnr.log"),
+                })
+            })
+            .collect::<Result<Vec<_>, SynthError>>()?;
+        let read_fmax = |path: &Path| {
+            PnrResult::from_report_json(&read_file(path)?, &opts.clock)
+                .map(|r| r.fmax_mhz)
+                .map_err(|message| SynthError::Parse {
+                    path: path.to_owned(),
+                    message,
+                })
+        };
+        let sweep_start = Instant::now();
+        let mut seed_runs = vec![SeedRun {
+            seed: opts.seed,
+            fmax_mhz: pnr.fmax_mhz,
+            seconds: runs.last().map_or(0.0, |r| r.seconds),
+        }];
+        seed_runs.extend(sweep::run_jobs(
+            jobs,
+            opts.sweep_jobs,
+            &nextpnr_name,
+            &read_fmax,
+            progress,
+        )?);
+        runs.push(ToolRun {
+            step: format!("{nextpnr_name} (seed sweep)"),
+            version: runs.last().map_or(String::new(), |r| r.version.clone()),
+            seconds: sweep_start.elapsed().as_secs_f64(),
+        });
+        Some(SeedSweep::new(opts.fmax_goal_mhz, seed_runs))
+    };
     Ok(SynthReport {
+        sweep,
         target: opts.target,
         top: opts.top.clone(),
         placed_top,
@@ -503,6 +544,47 @@ pub fn run(opts: &SynthOptions, progress: &mut dyn FnMut(&str)) -> Result<SynthR
         wrapper: wrapper_cost,
         ebr_output_registers,
     })
+}
+
+/// nextpnr for `opts.target` on the netlist `placed_top.json` in the work directory,
+/// with `seed`, its report to `report` (relative to the work directory).
+fn nextpnr_command(
+    opts: &SynthOptions,
+    tools: &tools::Toolset,
+    speed_grade: Option<u8>,
+    placed_top: &str,
+    seed: u64,
+    report: &str,
+) -> Command {
+    let mut cmd = Command::new(&tools.nextpnr);
+    cmd.current_dir(&opts.work_dir)
+        .envs(tools.env.iter().map(|(k, v)| (k, v)))
+        .args(opts.target.nextpnr_device_args());
+    if let Some(grade) = speed_grade {
+        cmd.arg("--speed").arg(grade.to_string());
+    }
+    match opts.target.family() {
+        Family::Ice40 => cmd.arg("--pcf-allow-unconstrained"),
+        Family::Ecp5 => cmd.arg("--out-of-context"),
+    };
+    cmd.arg("--json")
+        .arg(format!("{placed_top}.json"))
+        .arg("--freq")
+        .arg(opts.freq_mhz.to_string())
+        .arg("--seed")
+        .arg(seed.to_string())
+        // The detailed report gives every timing endpoint's routed arrival, which
+        // `tools/fmax-map --routed` groups by block.
+        .args(["--timing-allow-fail", "--report", report])
+        .arg("--detailed-timing-report");
+    if opts.placer_timing != PlacerTiming::default() {
+        // Only when set: the logged command line then shows what differs.
+        cmd.arg("--placer-heap-timingweight")
+            .arg(opts.placer_timing.weight.to_string())
+            .arg("--placer-heap-critexp")
+            .arg(opts.placer_timing.critical_exponent.to_string());
+    }
+    cmd
 }
 
 #[cfg(test)]

@@ -262,6 +262,9 @@ pub struct SynthReport {
     /// ECP5: flip-flops the flow moved into block RAM output registers
     /// ([`crate::ebr_outreg`]); they are counted in `ff`, as yosys left them.
     pub ebr_output_registers: u64,
+    /// With [`crate::SynthOptions::sweep_seeds`]: every seed's Fmax (`seed` first) and
+    /// their median, mean and spread.
+    pub sweep: Option<crate::SeedSweep>,
 }
 
 impl SynthReport {
@@ -286,7 +289,7 @@ fn target_name(r: &SynthReport) -> String {
 }
 
 /// Renders reports as an aligned text table, one row per report, then a line per
-/// report with the scan wrapper's cost where there is one.
+/// report with the scan wrapper's cost where there is one, and a report's seed sweep.
 pub fn render_table(reports: &[SynthReport]) -> String {
     let header = [
         "target",
@@ -359,6 +362,9 @@ pub fn render_table(reports: &[SynthReport]) -> String {
                 w.lut4,
                 w.ff
             );
+        }
+        if let Some(sweep) = &r.sweep {
+            let _ = write!(out, "{} {}: {}", target_name(r), r.top, sweep.render());
         }
     }
     out

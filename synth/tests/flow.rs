@@ -96,6 +96,60 @@ fn ice40_flow_places_and_routes_a_wrapped_counter() {
 }
 
 #[test]
+fn a_seed_sweep_places_the_same_netlist_once_per_seed() {
+    let dir = std::env::temp_dir().join(format!("rss-synth-sweep-{}", std::process::id()));
+    let mut opts = SynthOptions::new(COUNTER.into(), "counter", Target::Ice40Up5k, dir.clone());
+    opts.seed = 3;
+    opts.sweep_seeds = vec![1, 2, 4];
+    opts.fmax_goal_mhz = 1.0;
+    let mut sweep_lines = 0;
+    let r = run(&opts, &mut |line| {
+        if line.contains("seeds") {
+            sweep_lines += 1;
+        }
+    })
+    .unwrap();
+    assert!(sweep_lines >= 1, "no sweep progress");
+    assert_eq!(r.seed, 3);
+    let sweep = r.sweep.as_ref().expect("a sweep was asked for");
+    let seeds: Vec<u64> = sweep.runs.iter().map(|s| s.seed).collect();
+    assert_eq!(seeds, [3, 1, 2, 4]);
+    // The first seed's run is the report's own.
+    assert_eq!(sweep.runs[0].fmax_mhz, r.fmax_mhz);
+    // Each further seed has its own nextpnr report and log, and its Fmax is the one
+    // that report gives.
+    for run in &sweep.runs[1..] {
+        let seed_dir = dir.join(format!("seed-{}", run.seed));
+        let report = std::fs::read_to_string(seed_dir.join("nextpnr-report.json")).unwrap();
+        let fmax = rss_synth::PnrResult::from_report_json(&report, "clk")
+            .unwrap()
+            .fmax_mhz;
+        assert_eq!(run.fmax_mhz, fmax, "seed {}", run.seed);
+        assert!(fmax.is_some_and(|f| f > 20.0 && f < 1000.0), "{fmax:?}");
+        let log = std::fs::read_to_string(seed_dir.join("nextpnr.log")).unwrap();
+        assert!(log.contains("Max frequency"), "seed {}", run.seed);
+    }
+    // A 1 MHz goal: every seed meets it.
+    assert_eq!(sweep.reaching_goal, 4);
+    let mut fmax: Vec<f64> = sweep.runs.iter().filter_map(|s| s.fmax_mhz).collect();
+    fmax.sort_by(f64::total_cmp);
+    assert_eq!(sweep.median_mhz, Some((fmax[1] + fmax[2]) / 2.0));
+    assert_eq!(
+        r.tools.last().map(|t| t.step.as_str()),
+        Some("nextpnr-ice40 (seed sweep)")
+    );
+    let table = render_table(std::slice::from_ref(&r));
+    assert!(
+        table.contains("ice40-up5k counter: Fmax by seed (MHz): 3: "),
+        "{table}"
+    );
+    assert!(table.contains("4 of 4 at or above 1 MHz"), "{table}");
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(json["sweep"]["runs"].as_array().map(Vec::len), Some(4));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn run_refuses_bad_designs_before_any_tool() {
     let dir = std::env::temp_dir().join(format!("rss-synth-bad-{}", std::process::id()));
     let mut quiet = |_: &str| {};
