@@ -1848,6 +1848,9 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  [2:0] late_route_lo_slot$d;
     wire  [2:0] late_route_lo_slot$q;
     reg  late_route_lo_slot$clock;
+    reg  [2:0] late_l4_slot$d;
+    wire  [2:0] late_l4_slot$q;
+    reg  late_l4_slot$clock;
     reg  [63:0] late_tail$d;
     wire  [63:0] late_tail$q;
     reg  late_tail$clock;
@@ -2025,21 +2028,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  [63:0] snap_w4$d;
     wire  [63:0] snap_w4$q;
     reg  snap_w4$clock;
-    reg  [63:0] snap_home_hi$d;
-    wire  [63:0] snap_home_hi$q;
-    reg  snap_home_hi$clock;
-    reg  [63:0] snap_home_lo$d;
-    wire  [63:0] snap_home_lo$q;
-    reg  snap_home_lo$clock;
-    reg  [63:0] snap_route_hi$d;
-    wire  [63:0] snap_route_hi$q;
-    reg  snap_route_hi$clock;
-    reg  [63:0] snap_route_lo$d;
-    wire  [63:0] snap_route_lo$q;
-    reg  snap_route_lo$clock;
-    reg  [31:0] snap_ports$d;
-    wire  [31:0] snap_ports$q;
-    reg  snap_ports$clock;
     reg  [63:0] snap2_w1$d;
     wire  [63:0] snap2_w1$q;
     reg  snap2_w1$clock;
@@ -2085,6 +2073,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  [15:0] late_home_lo_lsb;
     reg  [15:0] late_route_hi_lsb;
     reg  [15:0] late_route_lo_lsb;
+    reg  [15:0] late_l4_lsb;
     reg  [63:0] late_home_hi_word;
     reg  [63:0] late_home_lo_word;
     reg  [63:0] late_route_hi_word;
@@ -2267,6 +2256,11 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         .d(late_route_lo_slot$d),
         .q(late_route_lo_slot$q),
         .clock(late_route_lo_slot$clock)
+    );
+    rss_core__capture__late_l4_slot late_l4_slot(
+        .d(late_l4_slot$d),
+        .q(late_l4_slot$q),
+        .clock(late_l4_slot$clock)
     );
     rss_core__capture__late_tail late_tail(
         .d(late_tail$d),
@@ -2563,31 +2557,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         .q(snap_w4$q),
         .clock(snap_w4$clock)
     );
-    rss_core__capture__snap_home_hi snap_home_hi(
-        .d(snap_home_hi$d),
-        .q(snap_home_hi$q),
-        .clock(snap_home_hi$clock)
-    );
-    rss_core__capture__snap_home_lo snap_home_lo(
-        .d(snap_home_lo$d),
-        .q(snap_home_lo$q),
-        .clock(snap_home_lo$clock)
-    );
-    rss_core__capture__snap_route_hi snap_route_hi(
-        .d(snap_route_hi$d),
-        .q(snap_route_hi$q),
-        .clock(snap_route_hi$clock)
-    );
-    rss_core__capture__snap_route_lo snap_route_lo(
-        .d(snap_route_lo$d),
-        .q(snap_route_lo$q),
-        .clock(snap_route_lo$clock)
-    );
-    rss_core__capture__snap_ports snap_ports(
-        .d(snap_ports$d),
-        .q(snap_ports$q),
-        .clock(snap_ports$clock)
-    );
     rss_core__capture__snap2_w1 snap2_w1(
         .d(snap2_w1$d),
         .q(snap2_w1$q),
@@ -2653,6 +2622,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         late_home_lo_slot$clock = clock;
         late_route_hi_slot$clock = clock;
         late_route_lo_slot$clock = clock;
+        late_l4_slot$clock = clock;
         late_tail$clock = clock;
         late_from_tail$clock = clock;
         late_low_half$clock = clock;
@@ -2712,11 +2682,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         snap_w2$clock = clock;
         snap_w3$clock = clock;
         snap_w4$clock = clock;
-        snap_home_hi$clock = clock;
-        snap_home_lo$clock = clock;
-        snap_route_hi$clock = clock;
-        snap_route_lo$clock = clock;
-        snap_ports$clock = clock;
         snap2_w1$clock = clock;
         snap2_w2$clock = clock;
         snap2_w3$clock = clock;
@@ -2743,6 +2708,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         late_home_lo_slot$d = late_home_lo_slot$q;
         late_route_hi_slot$d = late_route_hi_slot$q;
         late_route_lo_slot$d = late_route_lo_slot$q;
+        late_l4_slot$d = late_l4_slot$q;
         late_tail$d = late_tail$q;
         late_from_tail$d = late_from_tail$q;
         late_low_half$d = late_low_half$q;
@@ -2802,11 +2768,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         snap_w2$d = snap_w2$q;
         snap_w3$d = snap_w3$q;
         snap_w4$d = snap_w4$q;
-        snap_home_hi$d = snap_home_hi$q;
-        snap_home_lo$d = snap_home_lo$q;
-        snap_route_hi$d = snap_route_hi$q;
-        snap_route_lo$d = snap_route_lo$q;
-        snap_ports$d = snap_ports$q;
         snap2_w1$d = snap2_w1$q;
         snap2_w2$d = snap2_w2$q;
         snap2_w3$d = snap2_w3$q;
@@ -2873,12 +2834,10 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
                 cur_ports = l4_data[(32'h0)+:(32)];
             end
         end
-        if (valid) begin
-            w1$d = cur_w1;
-            w2$d = cur_w2;
-            w3$d = cur_w3;
-            w4$d = cur_w4;
-        end
+        w1$d = cur_w1;
+        w2$d = cur_w2;
+        w3$d = cur_w3;
+        w4$d = cur_w4;
         late_word$d = beat[(32'h60)+:(64)];
         late_tail$d = beat[(32'h20)+:(64)];
         late_from_tail$d = l4_in_tail;
@@ -2914,11 +2873,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         end
         else if (valid) begin
             ports_q$d = cur_ports;
-            if (l4_found) begin
-                ports_word$d = l4_data;
-                ports_low$d = l4_low_half;
-            end
         end
+        late_l4_lsb = ((late_l4_slot$q) & 16'hffff) << 64'h6;
         late_home_hi_lsb = ((late_home_hi_slot$q) & 16'hffff) << 64'h6;
         late_home_lo_lsb = ((late_home_lo_slot$q) & 16'hffff) << 64'h6;
         late_route_hi_lsb = ((late_route_hi_slot$q) & 16'hffff) << 64'h6;
@@ -2933,6 +2889,15 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
             late_home_lo_slot$d = home1$slot;
             late_route_hi_slot$d = route0$slot;
             late_route_lo_slot$d = route1$slot;
+            late_l4_slot$d = l4$slot;
+            late_l4 = late_slots$q[(late_l4_lsb)+:(64)];
+            if (late_from_tail$q) begin
+                late_l4 = late_tail$q;
+            end
+            if (late_ports_hit$q) begin
+                ports_word$d = late_l4;
+                ports_low$d = late_low_half$q;
+            end
             late_home_hi_word = late_slots$q[(late_home_hi_lsb)+:(64)];
             late_home_lo_word = late_slots$q[(late_home_lo_lsb)+:(64)];
             late_route_hi_word = late_slots$q[(late_route_hi_lsb)+:(64)];
@@ -3054,37 +3019,20 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
             snap_w2$d = w2$q;
             snap_w3$d = w3$q;
             snap_w4$d = w4$q;
-            snap_home_hi$d = home_hi$q;
-            snap_home_lo$d = home_lo$q;
-            snap_route_hi$d = route_hi$q;
-            snap_route_lo$d = route_lo$q;
-            if (late_home_hi$q) begin
-                snap_home_hi$d = late_home_hi_word;
-            end
-            if (late_home_lo$q) begin
-                snap_home_lo$d = late_home_lo_word;
-            end
-            if (late_route_hi$q) begin
-                snap_route_hi$d = late_route_hi_word;
-            end
-            if (late_route_lo$q) begin
-                snap_route_lo$d = late_route_lo_word;
-            end
-            snap_ports$d = ports_word$q[(32'h20)+:(32)];
-            if (ports_low$q) begin
-                snap_ports$d = ports_word$q[(32'h0)+:(32)];
-            end
         end
         if (c_valid$q) begin
             snap2_w1$d = snap_w1$q;
             snap2_w2$d = snap_w2$q;
             snap2_w3$d = snap_w3$q;
             snap2_w4$d = snap_w4$q;
-            snap2_home_hi$d = snap_home_hi$q;
-            snap2_home_lo$d = snap_home_lo$q;
-            snap2_route_hi$d = snap_route_hi$q;
-            snap2_route_lo$d = snap_route_lo$q;
-            snap2_ports$d = snap_ports$q;
+            snap2_home_hi$d = home_hi$q;
+            snap2_home_lo$d = home_lo$q;
+            snap2_route_hi$d = route_hi$q;
+            snap2_route_lo$d = route_lo$q;
+            snap2_ports$d = ports_word$q[(32'h20)+:(32)];
+            if (ports_low$q) begin
+                snap2_ports$d = ports_word$q[(32'h0)+:(32)];
+            end
         end
         out_w1 = w1$q;
         out_w2 = w2$q;
@@ -3100,22 +3048,17 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
             out_w2 = snap_w2$q;
             out_w3 = snap_w3$q;
             out_w4 = snap_w4$q;
-            out_home_hi = snap_home_hi$q;
-            out_home_lo = snap_home_lo$q;
-            out_route_hi = snap_route_hi$q;
-            out_route_lo = snap_route_lo$q;
-            ports = snap_ports$q;
+            out_home_hi = snap2_home_hi$q;
+            out_home_lo = snap2_home_lo$q;
+            out_route_hi = snap2_route_hi$q;
+            out_route_lo = snap2_route_lo$q;
+            ports = snap2_ports$q;
         end
         if (second_snapshot) begin
             out_w1 = snap2_w1$q;
             out_w2 = snap2_w2$q;
             out_w3 = snap2_w3$q;
             out_w4 = snap2_w4$q;
-            out_home_hi = snap2_home_hi$q;
-            out_home_lo = snap2_home_lo$q;
-            out_route_hi = snap2_route_hi$q;
-            out_route_lo = snap2_route_lo$q;
-            ports = snap2_ports$q;
         end
         result_valid = result_q$q;
         result_next = c_valid$q;
@@ -3584,6 +3527,7 @@ module rss_core__capture__home0(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b0;
     localparam  candidates = 8'h0;
+    localparam  odd_candidates = 8'h0;
     localparam  select_mask = 6'b111;
     localparam  beyond_mask = 6'b111000;
     localparam  single = 1'b0;
@@ -3635,28 +3579,28 @@ module rss_core__capture__home0(beat,target,found,word,slot);
             if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (odd_candidates[1] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (odd_candidates[2] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (odd_candidates[3] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (odd_candidates[4] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (odd_candidates[5] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (odd_candidates[6] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (odd_candidates[7] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
@@ -3686,6 +3630,7 @@ module rss_core__capture__home1(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b0;
     localparam  candidates = 8'h0;
+    localparam  odd_candidates = 8'h0;
     localparam  select_mask = 6'b111;
     localparam  beyond_mask = 6'b111000;
     localparam  single = 1'b0;
@@ -3737,28 +3682,28 @@ module rss_core__capture__home1(beat,target,found,word,slot);
             if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (odd_candidates[1] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (odd_candidates[2] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (odd_candidates[3] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (odd_candidates[4] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (odd_candidates[5] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (odd_candidates[6] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (odd_candidates[7] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
@@ -3864,6 +3809,7 @@ module rss_core__capture__l4(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b0;
     localparam  candidates = 8'h0;
+    localparam  odd_candidates = 8'h0;
     localparam  select_mask = 6'b111;
     localparam  beyond_mask = 6'b111000;
     localparam  single = 1'b0;
@@ -3915,28 +3861,28 @@ module rss_core__capture__l4(beat,target,found,word,slot);
             if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (odd_candidates[1] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (odd_candidates[2] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (odd_candidates[3] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (odd_candidates[4] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (odd_candidates[5] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (odd_candidates[6] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (odd_candidates[7] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
@@ -4046,6 +3992,25 @@ module rss_core__capture__late_home_lo_slot(d,q,clock);
     end
           
 endmodule // rss_core__capture__late_home_lo_slot
+
+
+module rss_core__capture__late_l4_slot(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__late_l4_slot
 
 
 module rss_core__capture__late_low_half(d,q,clock);
@@ -4365,6 +4330,7 @@ module rss_core__capture__route0(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b0;
     localparam  candidates = 8'h0;
+    localparam  odd_candidates = 8'h0;
     localparam  select_mask = 6'b111;
     localparam  beyond_mask = 6'b111000;
     localparam  single = 1'b0;
@@ -4416,28 +4382,28 @@ module rss_core__capture__route0(beat,target,found,word,slot);
             if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (odd_candidates[1] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (odd_candidates[2] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (odd_candidates[3] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (odd_candidates[4] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (odd_candidates[5] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (odd_candidates[6] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (odd_candidates[7] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
@@ -4467,6 +4433,7 @@ module rss_core__capture__route1(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b0;
     localparam  candidates = 8'h0;
+    localparam  odd_candidates = 8'h0;
     localparam  select_mask = 6'b111;
     localparam  beyond_mask = 6'b111000;
     localparam  single = 1'b0;
@@ -4518,28 +4485,28 @@ module rss_core__capture__route1(beat,target,found,word,slot);
             if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (odd_candidates[1] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (odd_candidates[2] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (odd_candidates[3] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (odd_candidates[4] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (odd_candidates[5] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (odd_candidates[6] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (odd_candidates[7] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
@@ -4763,101 +4730,6 @@ module rss_core__capture__snap2_w4(d,q,clock);
     end
           
 endmodule // rss_core__capture__snap2_w4
-
-
-module rss_core__capture__snap_home_hi(d,q,clock);
-    
-    // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 64'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__capture__snap_home_hi
-
-
-module rss_core__capture__snap_home_lo(d,q,clock);
-    
-    // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 64'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__capture__snap_home_lo
-
-
-module rss_core__capture__snap_ports(d,q,clock);
-    
-    // Module arguments
-    input wire  [31:0] d;
-    output reg  [31:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 32'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__capture__snap_ports
-
-
-module rss_core__capture__snap_route_hi(d,q,clock);
-    
-    // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 64'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__capture__snap_route_hi
-
-
-module rss_core__capture__snap_route_lo(d,q,clock);
-    
-    // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 64'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__capture__snap_route_lo
 
 
 module rss_core__capture__snap_w1(d,q,clock);
@@ -5386,6 +5258,7 @@ module rss_core__capture__word1(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b1;
     localparam  candidates = 8'h18;
+    localparam  odd_candidates = 8'h10;
     localparam  select_mask = 6'b111;
     localparam  beyond_mask = 6'b111000;
     localparam  single = 1'b0;
@@ -5437,28 +5310,28 @@ module rss_core__capture__word1(beat,target,found,word,slot);
             if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (odd_candidates[1] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (odd_candidates[2] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (odd_candidates[3] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (odd_candidates[4] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (odd_candidates[5] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (odd_candidates[6] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (odd_candidates[7] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
@@ -5488,6 +5361,7 @@ module rss_core__capture__word2(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b1;
     localparam  candidates = 8'hc;
+    localparam  odd_candidates = 8'h8;
     localparam  select_mask = 6'b111;
     localparam  beyond_mask = 6'b111000;
     localparam  single = 1'b0;
@@ -5539,28 +5413,28 @@ module rss_core__capture__word2(beat,target,found,word,slot);
             if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (odd_candidates[1] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (odd_candidates[2] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (odd_candidates[3] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (odd_candidates[4] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (odd_candidates[5] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (odd_candidates[6] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (odd_candidates[7] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
@@ -5590,6 +5464,7 @@ module rss_core__capture__word3(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b1;
     localparam  candidates = 8'h6;
+    localparam  odd_candidates = 8'h4;
     localparam  select_mask = 6'b111;
     localparam  beyond_mask = 6'b111000;
     localparam  single = 1'b0;
@@ -5641,28 +5516,28 @@ module rss_core__capture__word3(beat,target,found,word,slot);
             if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (odd_candidates[1] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (odd_candidates[2] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (odd_candidates[3] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (odd_candidates[4] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (odd_candidates[5] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (odd_candidates[6] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (odd_candidates[7] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
@@ -5692,6 +5567,7 @@ module rss_core__capture__word4(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b1;
     localparam  candidates = 8'h3;
+    localparam  odd_candidates = 8'h2;
     localparam  select_mask = 6'b111;
     localparam  beyond_mask = 6'b111000;
     localparam  single = 1'b0;
@@ -5743,28 +5619,28 @@ module rss_core__capture__word4(beat,target,found,word,slot);
             if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (odd_candidates[1] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (odd_candidates[2] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (odd_candidates[3] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (odd_candidates[4] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (odd_candidates[5] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (odd_candidates[6] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (odd_candidates[7] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
@@ -7996,6 +7872,7 @@ module rss_core__ext1__header(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b1;
     localparam  candidates = 8'h81;
+    localparam  odd_candidates = 8'h1;
     localparam  select_mask = 6'b111;
     localparam  beyond_mask = 6'b111000;
     localparam  single = 1'b0;
@@ -8047,28 +7924,28 @@ module rss_core__ext1__header(beat,target,found,word,slot);
             if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (odd_candidates[1] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (odd_candidates[2] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (odd_candidates[3] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (odd_candidates[4] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (odd_candidates[5] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (odd_candidates[6] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (odd_candidates[7] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
@@ -12011,6 +11888,7 @@ module rss_core__ext2__header(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b0;
     localparam  candidates = 8'h0;
+    localparam  odd_candidates = 8'h0;
     localparam  select_mask = 6'b111;
     localparam  beyond_mask = 6'b111000;
     localparam  single = 1'b0;
@@ -12062,28 +11940,28 @@ module rss_core__ext2__header(beat,target,found,word,slot);
             if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (odd_candidates[1] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (odd_candidates[2] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (odd_candidates[3] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (odd_candidates[4] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (odd_candidates[5] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (odd_candidates[6] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (odd_candidates[7] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
@@ -16026,6 +15904,7 @@ module rss_core__ext3__header(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b0;
     localparam  candidates = 8'h0;
+    localparam  odd_candidates = 8'h0;
     localparam  select_mask = 6'b111;
     localparam  beyond_mask = 6'b111000;
     localparam  single = 1'b0;
@@ -16077,28 +15956,28 @@ module rss_core__ext3__header(beat,target,found,word,slot);
             if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (odd_candidates[1] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (odd_candidates[2] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (odd_candidates[3] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (odd_candidates[4] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (odd_candidates[5] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (odd_candidates[6] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (odd_candidates[7] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
@@ -20041,6 +19920,7 @@ module rss_core__ext4__header(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b0;
     localparam  candidates = 8'h0;
+    localparam  odd_candidates = 8'h0;
     localparam  select_mask = 6'b111;
     localparam  beyond_mask = 6'b111000;
     localparam  single = 1'b0;
@@ -20092,28 +19972,28 @@ module rss_core__ext4__header(beat,target,found,word,slot);
             if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (odd_candidates[1] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (odd_candidates[2] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (odd_candidates[3] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (odd_candidates[4] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (odd_candidates[5] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (odd_candidates[6] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (odd_candidates[7] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
@@ -22717,8 +22597,8 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
     reg  [63:0] p_tag$d;
     wire  [63:0] p_tag$q;
     reg  p_tag$clock;
-    reg  [143:0] partials$d;
-    wire  [143:0] partials$q;
+    reg  [287:0] partials$d;
+    wire  [287:0] partials$q;
     reg  partials$clock;
     reg  [31:0] acc$d;
     wire  [31:0] acc$q;
@@ -22738,7 +22618,7 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
     reg  [287:0] chunk;
     reg  [17:0] data_slice;
     reg  [17:0] key_slice;
-    reg  [143:0] partial;
+    reg  [287:0] partial;
     reg  product_mid;
     reg  product_low;
     reg  product_high;
@@ -23005,10 +22885,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 0)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 0)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 0 + 0)) | ((product_low) << (32'h30 * 0 + 0))) & ~(1 << (32'h30 * 0 + 32'h10 + 0)) | ((product_high) << (32'h30 * 0 + 32'h10 + 0))) & ~(1 << (32'h30 * 0 + 32'h20 + 0)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 0)));
+        partial = (((partial & ~(1 << (32'h60 * 0 + 0)) | ((product_low) << (32'h60 * 0 + 0))) & ~(1 << (32'h60 * 0 + 32'h10 + 0)) | ((product_high) << (32'h60 * 0 + 32'h10 + 0))) & ~(1 << (32'h60 * 0 + 32'h20 + 0)) | ((product_mid) << (32'h60 * 0 + 32'h20 + 0)));
+        product_low = ^(f_chunk$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h40 + 0)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 0 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h50 + 0)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key$q[(32'h60 * 0 + 32'h50 + 0)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 0 + 32'h30 + 0)) | ((product_low) << (32'h60 * 0 + 32'h30 + 0))) & ~(1 << (32'h60 * 0 + 32'h40 + 0)) | ((product_high) << (32'h60 * 0 + 32'h40 + 0))) & ~(1 << (32'h60 * 0 + 32'h50 + 0)) | ((product_mid) << (32'h60 * 0 + 32'h50 + 0)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23018,10 +22899,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 1)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 1)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 0 + 1)) | ((product_low) << (32'h30 * 0 + 1))) & ~(1 << (32'h30 * 0 + 32'h10 + 1)) | ((product_high) << (32'h30 * 0 + 32'h10 + 1))) & ~(1 << (32'h30 * 0 + 32'h20 + 1)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 1)));
+        partial = (((partial & ~(1 << (32'h60 * 0 + 1)) | ((product_low) << (32'h60 * 0 + 1))) & ~(1 << (32'h60 * 0 + 32'h10 + 1)) | ((product_high) << (32'h60 * 0 + 32'h10 + 1))) & ~(1 << (32'h60 * 0 + 32'h20 + 1)) | ((product_mid) << (32'h60 * 0 + 32'h20 + 1)));
+        product_low = ^(f_chunk$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h40 + 1)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 0 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h50 + 1)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key$q[(32'h60 * 0 + 32'h50 + 1)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 0 + 32'h30 + 1)) | ((product_low) << (32'h60 * 0 + 32'h30 + 1))) & ~(1 << (32'h60 * 0 + 32'h40 + 1)) | ((product_high) << (32'h60 * 0 + 32'h40 + 1))) & ~(1 << (32'h60 * 0 + 32'h50 + 1)) | ((product_mid) << (32'h60 * 0 + 32'h50 + 1)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23031,10 +22913,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 2)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 2)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 0 + 2)) | ((product_low) << (32'h30 * 0 + 2))) & ~(1 << (32'h30 * 0 + 32'h10 + 2)) | ((product_high) << (32'h30 * 0 + 32'h10 + 2))) & ~(1 << (32'h30 * 0 + 32'h20 + 2)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 2)));
+        partial = (((partial & ~(1 << (32'h60 * 0 + 2)) | ((product_low) << (32'h60 * 0 + 2))) & ~(1 << (32'h60 * 0 + 32'h10 + 2)) | ((product_high) << (32'h60 * 0 + 32'h10 + 2))) & ~(1 << (32'h60 * 0 + 32'h20 + 2)) | ((product_mid) << (32'h60 * 0 + 32'h20 + 2)));
+        product_low = ^(f_chunk$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h40 + 2)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 0 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h50 + 2)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key$q[(32'h60 * 0 + 32'h50 + 2)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 0 + 32'h30 + 2)) | ((product_low) << (32'h60 * 0 + 32'h30 + 2))) & ~(1 << (32'h60 * 0 + 32'h40 + 2)) | ((product_high) << (32'h60 * 0 + 32'h40 + 2))) & ~(1 << (32'h60 * 0 + 32'h50 + 2)) | ((product_mid) << (32'h60 * 0 + 32'h50 + 2)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23044,10 +22927,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 3)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 3)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 0 + 3)) | ((product_low) << (32'h30 * 0 + 3))) & ~(1 << (32'h30 * 0 + 32'h10 + 3)) | ((product_high) << (32'h30 * 0 + 32'h10 + 3))) & ~(1 << (32'h30 * 0 + 32'h20 + 3)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 3)));
+        partial = (((partial & ~(1 << (32'h60 * 0 + 3)) | ((product_low) << (32'h60 * 0 + 3))) & ~(1 << (32'h60 * 0 + 32'h10 + 3)) | ((product_high) << (32'h60 * 0 + 32'h10 + 3))) & ~(1 << (32'h60 * 0 + 32'h20 + 3)) | ((product_mid) << (32'h60 * 0 + 32'h20 + 3)));
+        product_low = ^(f_chunk$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h40 + 3)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 0 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h50 + 3)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key$q[(32'h60 * 0 + 32'h50 + 3)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 0 + 32'h30 + 3)) | ((product_low) << (32'h60 * 0 + 32'h30 + 3))) & ~(1 << (32'h60 * 0 + 32'h40 + 3)) | ((product_high) << (32'h60 * 0 + 32'h40 + 3))) & ~(1 << (32'h60 * 0 + 32'h50 + 3)) | ((product_mid) << (32'h60 * 0 + 32'h50 + 3)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23057,10 +22941,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 4)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 4)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 0 + 4)) | ((product_low) << (32'h30 * 0 + 4))) & ~(1 << (32'h30 * 0 + 32'h10 + 4)) | ((product_high) << (32'h30 * 0 + 32'h10 + 4))) & ~(1 << (32'h30 * 0 + 32'h20 + 4)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 4)));
+        partial = (((partial & ~(1 << (32'h60 * 0 + 4)) | ((product_low) << (32'h60 * 0 + 4))) & ~(1 << (32'h60 * 0 + 32'h10 + 4)) | ((product_high) << (32'h60 * 0 + 32'h10 + 4))) & ~(1 << (32'h60 * 0 + 32'h20 + 4)) | ((product_mid) << (32'h60 * 0 + 32'h20 + 4)));
+        product_low = ^(f_chunk$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h40 + 4)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 0 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h50 + 4)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key$q[(32'h60 * 0 + 32'h50 + 4)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 0 + 32'h30 + 4)) | ((product_low) << (32'h60 * 0 + 32'h30 + 4))) & ~(1 << (32'h60 * 0 + 32'h40 + 4)) | ((product_high) << (32'h60 * 0 + 32'h40 + 4))) & ~(1 << (32'h60 * 0 + 32'h50 + 4)) | ((product_mid) << (32'h60 * 0 + 32'h50 + 4)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23070,10 +22955,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 5)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 5)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 0 + 5)) | ((product_low) << (32'h30 * 0 + 5))) & ~(1 << (32'h30 * 0 + 32'h10 + 5)) | ((product_high) << (32'h30 * 0 + 32'h10 + 5))) & ~(1 << (32'h30 * 0 + 32'h20 + 5)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 5)));
+        partial = (((partial & ~(1 << (32'h60 * 0 + 5)) | ((product_low) << (32'h60 * 0 + 5))) & ~(1 << (32'h60 * 0 + 32'h10 + 5)) | ((product_high) << (32'h60 * 0 + 32'h10 + 5))) & ~(1 << (32'h60 * 0 + 32'h20 + 5)) | ((product_mid) << (32'h60 * 0 + 32'h20 + 5)));
+        product_low = ^(f_chunk$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h40 + 5)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 0 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h50 + 5)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key$q[(32'h60 * 0 + 32'h50 + 5)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 0 + 32'h30 + 5)) | ((product_low) << (32'h60 * 0 + 32'h30 + 5))) & ~(1 << (32'h60 * 0 + 32'h40 + 5)) | ((product_high) << (32'h60 * 0 + 32'h40 + 5))) & ~(1 << (32'h60 * 0 + 32'h50 + 5)) | ((product_mid) << (32'h60 * 0 + 32'h50 + 5)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23083,10 +22969,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 6)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 6)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 0 + 6)) | ((product_low) << (32'h30 * 0 + 6))) & ~(1 << (32'h30 * 0 + 32'h10 + 6)) | ((product_high) << (32'h30 * 0 + 32'h10 + 6))) & ~(1 << (32'h30 * 0 + 32'h20 + 6)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 6)));
+        partial = (((partial & ~(1 << (32'h60 * 0 + 6)) | ((product_low) << (32'h60 * 0 + 6))) & ~(1 << (32'h60 * 0 + 32'h10 + 6)) | ((product_high) << (32'h60 * 0 + 32'h10 + 6))) & ~(1 << (32'h60 * 0 + 32'h20 + 6)) | ((product_mid) << (32'h60 * 0 + 32'h20 + 6)));
+        product_low = ^(f_chunk$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h40 + 6)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 0 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h50 + 6)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key$q[(32'h60 * 0 + 32'h50 + 6)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 0 + 32'h30 + 6)) | ((product_low) << (32'h60 * 0 + 32'h30 + 6))) & ~(1 << (32'h60 * 0 + 32'h40 + 6)) | ((product_high) << (32'h60 * 0 + 32'h40 + 6))) & ~(1 << (32'h60 * 0 + 32'h50 + 6)) | ((product_mid) << (32'h60 * 0 + 32'h50 + 6)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23096,10 +22983,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 7)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 7)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 0 + 7)) | ((product_low) << (32'h30 * 0 + 7))) & ~(1 << (32'h30 * 0 + 32'h10 + 7)) | ((product_high) << (32'h30 * 0 + 32'h10 + 7))) & ~(1 << (32'h30 * 0 + 32'h20 + 7)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 7)));
+        partial = (((partial & ~(1 << (32'h60 * 0 + 7)) | ((product_low) << (32'h60 * 0 + 7))) & ~(1 << (32'h60 * 0 + 32'h10 + 7)) | ((product_high) << (32'h60 * 0 + 32'h10 + 7))) & ~(1 << (32'h60 * 0 + 32'h20 + 7)) | ((product_mid) << (32'h60 * 0 + 32'h20 + 7)));
+        product_low = ^(f_chunk$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h40 + 7)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 0 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h50 + 7)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key$q[(32'h60 * 0 + 32'h50 + 7)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 0 + 32'h30 + 7)) | ((product_low) << (32'h60 * 0 + 32'h30 + 7))) & ~(1 << (32'h60 * 0 + 32'h40 + 7)) | ((product_high) << (32'h60 * 0 + 32'h40 + 7))) & ~(1 << (32'h60 * 0 + 32'h50 + 7)) | ((product_mid) << (32'h60 * 0 + 32'h50 + 7)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23109,10 +22997,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 8)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 8)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 0 + 8)) | ((product_low) << (32'h30 * 0 + 8))) & ~(1 << (32'h30 * 0 + 32'h10 + 8)) | ((product_high) << (32'h30 * 0 + 32'h10 + 8))) & ~(1 << (32'h30 * 0 + 32'h20 + 8)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 8)));
+        partial = (((partial & ~(1 << (32'h60 * 0 + 8)) | ((product_low) << (32'h60 * 0 + 8))) & ~(1 << (32'h60 * 0 + 32'h10 + 8)) | ((product_high) << (32'h60 * 0 + 32'h10 + 8))) & ~(1 << (32'h60 * 0 + 32'h20 + 8)) | ((product_mid) << (32'h60 * 0 + 32'h20 + 8)));
+        product_low = ^(f_chunk$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h40 + 8)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 0 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h50 + 8)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key$q[(32'h60 * 0 + 32'h50 + 8)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 0 + 32'h30 + 8)) | ((product_low) << (32'h60 * 0 + 32'h30 + 8))) & ~(1 << (32'h60 * 0 + 32'h40 + 8)) | ((product_high) << (32'h60 * 0 + 32'h40 + 8))) & ~(1 << (32'h60 * 0 + 32'h50 + 8)) | ((product_mid) << (32'h60 * 0 + 32'h50 + 8)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23122,10 +23011,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 9)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 9)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 0 + 9)) | ((product_low) << (32'h30 * 0 + 9))) & ~(1 << (32'h30 * 0 + 32'h10 + 9)) | ((product_high) << (32'h30 * 0 + 32'h10 + 9))) & ~(1 << (32'h30 * 0 + 32'h20 + 9)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 9)));
+        partial = (((partial & ~(1 << (32'h60 * 0 + 9)) | ((product_low) << (32'h60 * 0 + 9))) & ~(1 << (32'h60 * 0 + 32'h10 + 9)) | ((product_high) << (32'h60 * 0 + 32'h10 + 9))) & ~(1 << (32'h60 * 0 + 32'h20 + 9)) | ((product_mid) << (32'h60 * 0 + 32'h20 + 9)));
+        product_low = ^(f_chunk$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h40 + 9)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 0 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h50 + 9)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key$q[(32'h60 * 0 + 32'h50 + 9)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 0 + 32'h30 + 9)) | ((product_low) << (32'h60 * 0 + 32'h30 + 9))) & ~(1 << (32'h60 * 0 + 32'h40 + 9)) | ((product_high) << (32'h60 * 0 + 32'h40 + 9))) & ~(1 << (32'h60 * 0 + 32'h50 + 9)) | ((product_mid) << (32'h60 * 0 + 32'h50 + 9)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23135,10 +23025,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 10)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 10)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 0 + 10)) | ((product_low) << (32'h30 * 0 + 10))) & ~(1 << (32'h30 * 0 + 32'h10 + 10)) | ((product_high) << (32'h30 * 0 + 32'h10 + 10))) & ~(1 << (32'h30 * 0 + 32'h20 + 10)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 10)));
+        partial = (((partial & ~(1 << (32'h60 * 0 + 10)) | ((product_low) << (32'h60 * 0 + 10))) & ~(1 << (32'h60 * 0 + 32'h10 + 10)) | ((product_high) << (32'h60 * 0 + 32'h10 + 10))) & ~(1 << (32'h60 * 0 + 32'h20 + 10)) | ((product_mid) << (32'h60 * 0 + 32'h20 + 10)));
+        product_low = ^(f_chunk$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h40 + 10)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 0 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h50 + 10)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key$q[(32'h60 * 0 + 32'h50 + 10)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 0 + 32'h30 + 10)) | ((product_low) << (32'h60 * 0 + 32'h30 + 10))) & ~(1 << (32'h60 * 0 + 32'h40 + 10)) | ((product_high) << (32'h60 * 0 + 32'h40 + 10))) & ~(1 << (32'h60 * 0 + 32'h50 + 10)) | ((product_mid) << (32'h60 * 0 + 32'h50 + 10)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23148,10 +23039,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 11)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 11)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 0 + 11)) | ((product_low) << (32'h30 * 0 + 11))) & ~(1 << (32'h30 * 0 + 32'h10 + 11)) | ((product_high) << (32'h30 * 0 + 32'h10 + 11))) & ~(1 << (32'h30 * 0 + 32'h20 + 11)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 11)));
+        partial = (((partial & ~(1 << (32'h60 * 0 + 11)) | ((product_low) << (32'h60 * 0 + 11))) & ~(1 << (32'h60 * 0 + 32'h10 + 11)) | ((product_high) << (32'h60 * 0 + 32'h10 + 11))) & ~(1 << (32'h60 * 0 + 32'h20 + 11)) | ((product_mid) << (32'h60 * 0 + 32'h20 + 11)));
+        product_low = ^(f_chunk$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h40 + 11)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 0 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h50 + 11)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key$q[(32'h60 * 0 + 32'h50 + 11)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 0 + 32'h30 + 11)) | ((product_low) << (32'h60 * 0 + 32'h30 + 11))) & ~(1 << (32'h60 * 0 + 32'h40 + 11)) | ((product_high) << (32'h60 * 0 + 32'h40 + 11))) & ~(1 << (32'h60 * 0 + 32'h50 + 11)) | ((product_mid) << (32'h60 * 0 + 32'h50 + 11)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23161,10 +23053,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 12)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 12)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 0 + 12)) | ((product_low) << (32'h30 * 0 + 12))) & ~(1 << (32'h30 * 0 + 32'h10 + 12)) | ((product_high) << (32'h30 * 0 + 32'h10 + 12))) & ~(1 << (32'h30 * 0 + 32'h20 + 12)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 12)));
+        partial = (((partial & ~(1 << (32'h60 * 0 + 12)) | ((product_low) << (32'h60 * 0 + 12))) & ~(1 << (32'h60 * 0 + 32'h10 + 12)) | ((product_high) << (32'h60 * 0 + 32'h10 + 12))) & ~(1 << (32'h60 * 0 + 32'h20 + 12)) | ((product_mid) << (32'h60 * 0 + 32'h20 + 12)));
+        product_low = ^(f_chunk$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h40 + 12)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 0 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h50 + 12)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key$q[(32'h60 * 0 + 32'h50 + 12)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 0 + 32'h30 + 12)) | ((product_low) << (32'h60 * 0 + 32'h30 + 12))) & ~(1 << (32'h60 * 0 + 32'h40 + 12)) | ((product_high) << (32'h60 * 0 + 32'h40 + 12))) & ~(1 << (32'h60 * 0 + 32'h50 + 12)) | ((product_mid) << (32'h60 * 0 + 32'h50 + 12)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23174,10 +23067,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 13)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 13)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 0 + 13)) | ((product_low) << (32'h30 * 0 + 13))) & ~(1 << (32'h30 * 0 + 32'h10 + 13)) | ((product_high) << (32'h30 * 0 + 32'h10 + 13))) & ~(1 << (32'h30 * 0 + 32'h20 + 13)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 13)));
+        partial = (((partial & ~(1 << (32'h60 * 0 + 13)) | ((product_low) << (32'h60 * 0 + 13))) & ~(1 << (32'h60 * 0 + 32'h10 + 13)) | ((product_high) << (32'h60 * 0 + 32'h10 + 13))) & ~(1 << (32'h60 * 0 + 32'h20 + 13)) | ((product_mid) << (32'h60 * 0 + 32'h20 + 13)));
+        product_low = ^(f_chunk$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h40 + 13)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 0 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h50 + 13)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key$q[(32'h60 * 0 + 32'h50 + 13)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 0 + 32'h30 + 13)) | ((product_low) << (32'h60 * 0 + 32'h30 + 13))) & ~(1 << (32'h60 * 0 + 32'h40 + 13)) | ((product_high) << (32'h60 * 0 + 32'h40 + 13))) & ~(1 << (32'h60 * 0 + 32'h50 + 13)) | ((product_mid) << (32'h60 * 0 + 32'h50 + 13)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23187,10 +23081,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 14)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 14)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 0 + 14)) | ((product_low) << (32'h30 * 0 + 14))) & ~(1 << (32'h30 * 0 + 32'h10 + 14)) | ((product_high) << (32'h30 * 0 + 32'h10 + 14))) & ~(1 << (32'h30 * 0 + 32'h20 + 14)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 14)));
+        partial = (((partial & ~(1 << (32'h60 * 0 + 14)) | ((product_low) << (32'h60 * 0 + 14))) & ~(1 << (32'h60 * 0 + 32'h10 + 14)) | ((product_high) << (32'h60 * 0 + 32'h10 + 14))) & ~(1 << (32'h60 * 0 + 32'h20 + 14)) | ((product_mid) << (32'h60 * 0 + 32'h20 + 14)));
+        product_low = ^(f_chunk$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h40 + 14)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 0 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h50 + 14)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key$q[(32'h60 * 0 + 32'h50 + 14)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 0 + 32'h30 + 14)) | ((product_low) << (32'h60 * 0 + 32'h30 + 14))) & ~(1 << (32'h60 * 0 + 32'h40 + 14)) | ((product_high) << (32'h60 * 0 + 32'h40 + 14))) & ~(1 << (32'h60 * 0 + 32'h50 + 14)) | ((product_mid) << (32'h60 * 0 + 32'h50 + 14)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23200,10 +23095,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 15)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 15)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 0 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 0 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 0 + 15)) | ((product_low) << (32'h30 * 0 + 15))) & ~(1 << (32'h30 * 0 + 32'h10 + 15)) | ((product_high) << (32'h30 * 0 + 32'h10 + 15))) & ~(1 << (32'h30 * 0 + 32'h20 + 15)) | ((product_mid) << (32'h30 * 0 + 32'h20 + 15)));
+        partial = (((partial & ~(1 << (32'h60 * 0 + 15)) | ((product_low) << (32'h60 * 0 + 15))) & ~(1 << (32'h60 * 0 + 32'h10 + 15)) | ((product_high) << (32'h60 * 0 + 32'h10 + 15))) & ~(1 << (32'h60 * 0 + 32'h20 + 15)) | ((product_mid) << (32'h60 * 0 + 32'h20 + 15)));
+        product_low = ^(f_chunk$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h40 + 15)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 0 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 0 + 32'h50 + 15)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 0 + 32'h40)+:(16)] & f_key$q[(32'h60 * 0 + 32'h50 + 15)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 0 + 32'h30 + 15)) | ((product_low) << (32'h60 * 0 + 32'h30 + 15))) & ~(1 << (32'h60 * 0 + 32'h40 + 15)) | ((product_high) << (32'h60 * 0 + 32'h40 + 15))) & ~(1 << (32'h60 * 0 + 32'h50 + 15)) | ((product_mid) << (32'h60 * 0 + 32'h50 + 15)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23213,10 +23109,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 0)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 0)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 1 + 0)) | ((product_low) << (32'h30 * 1 + 0))) & ~(1 << (32'h30 * 1 + 32'h10 + 0)) | ((product_high) << (32'h30 * 1 + 32'h10 + 0))) & ~(1 << (32'h30 * 1 + 32'h20 + 0)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 0)));
+        partial = (((partial & ~(1 << (32'h60 * 1 + 0)) | ((product_low) << (32'h60 * 1 + 0))) & ~(1 << (32'h60 * 1 + 32'h10 + 0)) | ((product_high) << (32'h60 * 1 + 32'h10 + 0))) & ~(1 << (32'h60 * 1 + 32'h20 + 0)) | ((product_mid) << (32'h60 * 1 + 32'h20 + 0)));
+        product_low = ^(f_chunk$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h40 + 0)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 1 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h50 + 0)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key$q[(32'h60 * 1 + 32'h50 + 0)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 1 + 32'h30 + 0)) | ((product_low) << (32'h60 * 1 + 32'h30 + 0))) & ~(1 << (32'h60 * 1 + 32'h40 + 0)) | ((product_high) << (32'h60 * 1 + 32'h40 + 0))) & ~(1 << (32'h60 * 1 + 32'h50 + 0)) | ((product_mid) << (32'h60 * 1 + 32'h50 + 0)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23226,10 +23123,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 1)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 1)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 1 + 1)) | ((product_low) << (32'h30 * 1 + 1))) & ~(1 << (32'h30 * 1 + 32'h10 + 1)) | ((product_high) << (32'h30 * 1 + 32'h10 + 1))) & ~(1 << (32'h30 * 1 + 32'h20 + 1)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 1)));
+        partial = (((partial & ~(1 << (32'h60 * 1 + 1)) | ((product_low) << (32'h60 * 1 + 1))) & ~(1 << (32'h60 * 1 + 32'h10 + 1)) | ((product_high) << (32'h60 * 1 + 32'h10 + 1))) & ~(1 << (32'h60 * 1 + 32'h20 + 1)) | ((product_mid) << (32'h60 * 1 + 32'h20 + 1)));
+        product_low = ^(f_chunk$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h40 + 1)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 1 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h50 + 1)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key$q[(32'h60 * 1 + 32'h50 + 1)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 1 + 32'h30 + 1)) | ((product_low) << (32'h60 * 1 + 32'h30 + 1))) & ~(1 << (32'h60 * 1 + 32'h40 + 1)) | ((product_high) << (32'h60 * 1 + 32'h40 + 1))) & ~(1 << (32'h60 * 1 + 32'h50 + 1)) | ((product_mid) << (32'h60 * 1 + 32'h50 + 1)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23239,10 +23137,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 2)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 2)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 1 + 2)) | ((product_low) << (32'h30 * 1 + 2))) & ~(1 << (32'h30 * 1 + 32'h10 + 2)) | ((product_high) << (32'h30 * 1 + 32'h10 + 2))) & ~(1 << (32'h30 * 1 + 32'h20 + 2)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 2)));
+        partial = (((partial & ~(1 << (32'h60 * 1 + 2)) | ((product_low) << (32'h60 * 1 + 2))) & ~(1 << (32'h60 * 1 + 32'h10 + 2)) | ((product_high) << (32'h60 * 1 + 32'h10 + 2))) & ~(1 << (32'h60 * 1 + 32'h20 + 2)) | ((product_mid) << (32'h60 * 1 + 32'h20 + 2)));
+        product_low = ^(f_chunk$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h40 + 2)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 1 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h50 + 2)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key$q[(32'h60 * 1 + 32'h50 + 2)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 1 + 32'h30 + 2)) | ((product_low) << (32'h60 * 1 + 32'h30 + 2))) & ~(1 << (32'h60 * 1 + 32'h40 + 2)) | ((product_high) << (32'h60 * 1 + 32'h40 + 2))) & ~(1 << (32'h60 * 1 + 32'h50 + 2)) | ((product_mid) << (32'h60 * 1 + 32'h50 + 2)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23252,10 +23151,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 3)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 3)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 1 + 3)) | ((product_low) << (32'h30 * 1 + 3))) & ~(1 << (32'h30 * 1 + 32'h10 + 3)) | ((product_high) << (32'h30 * 1 + 32'h10 + 3))) & ~(1 << (32'h30 * 1 + 32'h20 + 3)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 3)));
+        partial = (((partial & ~(1 << (32'h60 * 1 + 3)) | ((product_low) << (32'h60 * 1 + 3))) & ~(1 << (32'h60 * 1 + 32'h10 + 3)) | ((product_high) << (32'h60 * 1 + 32'h10 + 3))) & ~(1 << (32'h60 * 1 + 32'h20 + 3)) | ((product_mid) << (32'h60 * 1 + 32'h20 + 3)));
+        product_low = ^(f_chunk$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h40 + 3)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 1 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h50 + 3)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key$q[(32'h60 * 1 + 32'h50 + 3)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 1 + 32'h30 + 3)) | ((product_low) << (32'h60 * 1 + 32'h30 + 3))) & ~(1 << (32'h60 * 1 + 32'h40 + 3)) | ((product_high) << (32'h60 * 1 + 32'h40 + 3))) & ~(1 << (32'h60 * 1 + 32'h50 + 3)) | ((product_mid) << (32'h60 * 1 + 32'h50 + 3)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23265,10 +23165,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 4)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 4)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 1 + 4)) | ((product_low) << (32'h30 * 1 + 4))) & ~(1 << (32'h30 * 1 + 32'h10 + 4)) | ((product_high) << (32'h30 * 1 + 32'h10 + 4))) & ~(1 << (32'h30 * 1 + 32'h20 + 4)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 4)));
+        partial = (((partial & ~(1 << (32'h60 * 1 + 4)) | ((product_low) << (32'h60 * 1 + 4))) & ~(1 << (32'h60 * 1 + 32'h10 + 4)) | ((product_high) << (32'h60 * 1 + 32'h10 + 4))) & ~(1 << (32'h60 * 1 + 32'h20 + 4)) | ((product_mid) << (32'h60 * 1 + 32'h20 + 4)));
+        product_low = ^(f_chunk$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h40 + 4)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 1 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h50 + 4)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key$q[(32'h60 * 1 + 32'h50 + 4)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 1 + 32'h30 + 4)) | ((product_low) << (32'h60 * 1 + 32'h30 + 4))) & ~(1 << (32'h60 * 1 + 32'h40 + 4)) | ((product_high) << (32'h60 * 1 + 32'h40 + 4))) & ~(1 << (32'h60 * 1 + 32'h50 + 4)) | ((product_mid) << (32'h60 * 1 + 32'h50 + 4)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23278,10 +23179,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 5)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 5)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 1 + 5)) | ((product_low) << (32'h30 * 1 + 5))) & ~(1 << (32'h30 * 1 + 32'h10 + 5)) | ((product_high) << (32'h30 * 1 + 32'h10 + 5))) & ~(1 << (32'h30 * 1 + 32'h20 + 5)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 5)));
+        partial = (((partial & ~(1 << (32'h60 * 1 + 5)) | ((product_low) << (32'h60 * 1 + 5))) & ~(1 << (32'h60 * 1 + 32'h10 + 5)) | ((product_high) << (32'h60 * 1 + 32'h10 + 5))) & ~(1 << (32'h60 * 1 + 32'h20 + 5)) | ((product_mid) << (32'h60 * 1 + 32'h20 + 5)));
+        product_low = ^(f_chunk$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h40 + 5)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 1 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h50 + 5)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key$q[(32'h60 * 1 + 32'h50 + 5)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 1 + 32'h30 + 5)) | ((product_low) << (32'h60 * 1 + 32'h30 + 5))) & ~(1 << (32'h60 * 1 + 32'h40 + 5)) | ((product_high) << (32'h60 * 1 + 32'h40 + 5))) & ~(1 << (32'h60 * 1 + 32'h50 + 5)) | ((product_mid) << (32'h60 * 1 + 32'h50 + 5)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23291,10 +23193,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 6)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 6)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 1 + 6)) | ((product_low) << (32'h30 * 1 + 6))) & ~(1 << (32'h30 * 1 + 32'h10 + 6)) | ((product_high) << (32'h30 * 1 + 32'h10 + 6))) & ~(1 << (32'h30 * 1 + 32'h20 + 6)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 6)));
+        partial = (((partial & ~(1 << (32'h60 * 1 + 6)) | ((product_low) << (32'h60 * 1 + 6))) & ~(1 << (32'h60 * 1 + 32'h10 + 6)) | ((product_high) << (32'h60 * 1 + 32'h10 + 6))) & ~(1 << (32'h60 * 1 + 32'h20 + 6)) | ((product_mid) << (32'h60 * 1 + 32'h20 + 6)));
+        product_low = ^(f_chunk$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h40 + 6)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 1 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h50 + 6)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key$q[(32'h60 * 1 + 32'h50 + 6)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 1 + 32'h30 + 6)) | ((product_low) << (32'h60 * 1 + 32'h30 + 6))) & ~(1 << (32'h60 * 1 + 32'h40 + 6)) | ((product_high) << (32'h60 * 1 + 32'h40 + 6))) & ~(1 << (32'h60 * 1 + 32'h50 + 6)) | ((product_mid) << (32'h60 * 1 + 32'h50 + 6)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23304,10 +23207,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 7)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 7)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 1 + 7)) | ((product_low) << (32'h30 * 1 + 7))) & ~(1 << (32'h30 * 1 + 32'h10 + 7)) | ((product_high) << (32'h30 * 1 + 32'h10 + 7))) & ~(1 << (32'h30 * 1 + 32'h20 + 7)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 7)));
+        partial = (((partial & ~(1 << (32'h60 * 1 + 7)) | ((product_low) << (32'h60 * 1 + 7))) & ~(1 << (32'h60 * 1 + 32'h10 + 7)) | ((product_high) << (32'h60 * 1 + 32'h10 + 7))) & ~(1 << (32'h60 * 1 + 32'h20 + 7)) | ((product_mid) << (32'h60 * 1 + 32'h20 + 7)));
+        product_low = ^(f_chunk$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h40 + 7)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 1 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h50 + 7)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key$q[(32'h60 * 1 + 32'h50 + 7)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 1 + 32'h30 + 7)) | ((product_low) << (32'h60 * 1 + 32'h30 + 7))) & ~(1 << (32'h60 * 1 + 32'h40 + 7)) | ((product_high) << (32'h60 * 1 + 32'h40 + 7))) & ~(1 << (32'h60 * 1 + 32'h50 + 7)) | ((product_mid) << (32'h60 * 1 + 32'h50 + 7)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23317,10 +23221,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 8)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 8)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 1 + 8)) | ((product_low) << (32'h30 * 1 + 8))) & ~(1 << (32'h30 * 1 + 32'h10 + 8)) | ((product_high) << (32'h30 * 1 + 32'h10 + 8))) & ~(1 << (32'h30 * 1 + 32'h20 + 8)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 8)));
+        partial = (((partial & ~(1 << (32'h60 * 1 + 8)) | ((product_low) << (32'h60 * 1 + 8))) & ~(1 << (32'h60 * 1 + 32'h10 + 8)) | ((product_high) << (32'h60 * 1 + 32'h10 + 8))) & ~(1 << (32'h60 * 1 + 32'h20 + 8)) | ((product_mid) << (32'h60 * 1 + 32'h20 + 8)));
+        product_low = ^(f_chunk$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h40 + 8)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 1 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h50 + 8)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key$q[(32'h60 * 1 + 32'h50 + 8)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 1 + 32'h30 + 8)) | ((product_low) << (32'h60 * 1 + 32'h30 + 8))) & ~(1 << (32'h60 * 1 + 32'h40 + 8)) | ((product_high) << (32'h60 * 1 + 32'h40 + 8))) & ~(1 << (32'h60 * 1 + 32'h50 + 8)) | ((product_mid) << (32'h60 * 1 + 32'h50 + 8)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23330,10 +23235,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 9)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 9)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 1 + 9)) | ((product_low) << (32'h30 * 1 + 9))) & ~(1 << (32'h30 * 1 + 32'h10 + 9)) | ((product_high) << (32'h30 * 1 + 32'h10 + 9))) & ~(1 << (32'h30 * 1 + 32'h20 + 9)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 9)));
+        partial = (((partial & ~(1 << (32'h60 * 1 + 9)) | ((product_low) << (32'h60 * 1 + 9))) & ~(1 << (32'h60 * 1 + 32'h10 + 9)) | ((product_high) << (32'h60 * 1 + 32'h10 + 9))) & ~(1 << (32'h60 * 1 + 32'h20 + 9)) | ((product_mid) << (32'h60 * 1 + 32'h20 + 9)));
+        product_low = ^(f_chunk$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h40 + 9)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 1 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h50 + 9)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key$q[(32'h60 * 1 + 32'h50 + 9)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 1 + 32'h30 + 9)) | ((product_low) << (32'h60 * 1 + 32'h30 + 9))) & ~(1 << (32'h60 * 1 + 32'h40 + 9)) | ((product_high) << (32'h60 * 1 + 32'h40 + 9))) & ~(1 << (32'h60 * 1 + 32'h50 + 9)) | ((product_mid) << (32'h60 * 1 + 32'h50 + 9)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23343,10 +23249,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 10)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 10)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 1 + 10)) | ((product_low) << (32'h30 * 1 + 10))) & ~(1 << (32'h30 * 1 + 32'h10 + 10)) | ((product_high) << (32'h30 * 1 + 32'h10 + 10))) & ~(1 << (32'h30 * 1 + 32'h20 + 10)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 10)));
+        partial = (((partial & ~(1 << (32'h60 * 1 + 10)) | ((product_low) << (32'h60 * 1 + 10))) & ~(1 << (32'h60 * 1 + 32'h10 + 10)) | ((product_high) << (32'h60 * 1 + 32'h10 + 10))) & ~(1 << (32'h60 * 1 + 32'h20 + 10)) | ((product_mid) << (32'h60 * 1 + 32'h20 + 10)));
+        product_low = ^(f_chunk$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h40 + 10)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 1 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h50 + 10)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key$q[(32'h60 * 1 + 32'h50 + 10)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 1 + 32'h30 + 10)) | ((product_low) << (32'h60 * 1 + 32'h30 + 10))) & ~(1 << (32'h60 * 1 + 32'h40 + 10)) | ((product_high) << (32'h60 * 1 + 32'h40 + 10))) & ~(1 << (32'h60 * 1 + 32'h50 + 10)) | ((product_mid) << (32'h60 * 1 + 32'h50 + 10)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23356,10 +23263,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 11)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 11)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 1 + 11)) | ((product_low) << (32'h30 * 1 + 11))) & ~(1 << (32'h30 * 1 + 32'h10 + 11)) | ((product_high) << (32'h30 * 1 + 32'h10 + 11))) & ~(1 << (32'h30 * 1 + 32'h20 + 11)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 11)));
+        partial = (((partial & ~(1 << (32'h60 * 1 + 11)) | ((product_low) << (32'h60 * 1 + 11))) & ~(1 << (32'h60 * 1 + 32'h10 + 11)) | ((product_high) << (32'h60 * 1 + 32'h10 + 11))) & ~(1 << (32'h60 * 1 + 32'h20 + 11)) | ((product_mid) << (32'h60 * 1 + 32'h20 + 11)));
+        product_low = ^(f_chunk$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h40 + 11)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 1 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h50 + 11)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key$q[(32'h60 * 1 + 32'h50 + 11)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 1 + 32'h30 + 11)) | ((product_low) << (32'h60 * 1 + 32'h30 + 11))) & ~(1 << (32'h60 * 1 + 32'h40 + 11)) | ((product_high) << (32'h60 * 1 + 32'h40 + 11))) & ~(1 << (32'h60 * 1 + 32'h50 + 11)) | ((product_mid) << (32'h60 * 1 + 32'h50 + 11)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23369,10 +23277,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 12)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 12)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 1 + 12)) | ((product_low) << (32'h30 * 1 + 12))) & ~(1 << (32'h30 * 1 + 32'h10 + 12)) | ((product_high) << (32'h30 * 1 + 32'h10 + 12))) & ~(1 << (32'h30 * 1 + 32'h20 + 12)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 12)));
+        partial = (((partial & ~(1 << (32'h60 * 1 + 12)) | ((product_low) << (32'h60 * 1 + 12))) & ~(1 << (32'h60 * 1 + 32'h10 + 12)) | ((product_high) << (32'h60 * 1 + 32'h10 + 12))) & ~(1 << (32'h60 * 1 + 32'h20 + 12)) | ((product_mid) << (32'h60 * 1 + 32'h20 + 12)));
+        product_low = ^(f_chunk$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h40 + 12)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 1 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h50 + 12)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key$q[(32'h60 * 1 + 32'h50 + 12)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 1 + 32'h30 + 12)) | ((product_low) << (32'h60 * 1 + 32'h30 + 12))) & ~(1 << (32'h60 * 1 + 32'h40 + 12)) | ((product_high) << (32'h60 * 1 + 32'h40 + 12))) & ~(1 << (32'h60 * 1 + 32'h50 + 12)) | ((product_mid) << (32'h60 * 1 + 32'h50 + 12)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23382,10 +23291,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 13)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 13)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 1 + 13)) | ((product_low) << (32'h30 * 1 + 13))) & ~(1 << (32'h30 * 1 + 32'h10 + 13)) | ((product_high) << (32'h30 * 1 + 32'h10 + 13))) & ~(1 << (32'h30 * 1 + 32'h20 + 13)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 13)));
+        partial = (((partial & ~(1 << (32'h60 * 1 + 13)) | ((product_low) << (32'h60 * 1 + 13))) & ~(1 << (32'h60 * 1 + 32'h10 + 13)) | ((product_high) << (32'h60 * 1 + 32'h10 + 13))) & ~(1 << (32'h60 * 1 + 32'h20 + 13)) | ((product_mid) << (32'h60 * 1 + 32'h20 + 13)));
+        product_low = ^(f_chunk$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h40 + 13)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 1 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h50 + 13)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key$q[(32'h60 * 1 + 32'h50 + 13)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 1 + 32'h30 + 13)) | ((product_low) << (32'h60 * 1 + 32'h30 + 13))) & ~(1 << (32'h60 * 1 + 32'h40 + 13)) | ((product_high) << (32'h60 * 1 + 32'h40 + 13))) & ~(1 << (32'h60 * 1 + 32'h50 + 13)) | ((product_mid) << (32'h60 * 1 + 32'h50 + 13)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23395,10 +23305,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 14)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 14)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 1 + 14)) | ((product_low) << (32'h30 * 1 + 14))) & ~(1 << (32'h30 * 1 + 32'h10 + 14)) | ((product_high) << (32'h30 * 1 + 32'h10 + 14))) & ~(1 << (32'h30 * 1 + 32'h20 + 14)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 14)));
+        partial = (((partial & ~(1 << (32'h60 * 1 + 14)) | ((product_low) << (32'h60 * 1 + 14))) & ~(1 << (32'h60 * 1 + 32'h10 + 14)) | ((product_high) << (32'h60 * 1 + 32'h10 + 14))) & ~(1 << (32'h60 * 1 + 32'h20 + 14)) | ((product_mid) << (32'h60 * 1 + 32'h20 + 14)));
+        product_low = ^(f_chunk$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h40 + 14)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 1 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h50 + 14)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key$q[(32'h60 * 1 + 32'h50 + 14)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 1 + 32'h30 + 14)) | ((product_low) << (32'h60 * 1 + 32'h30 + 14))) & ~(1 << (32'h60 * 1 + 32'h40 + 14)) | ((product_high) << (32'h60 * 1 + 32'h40 + 14))) & ~(1 << (32'h60 * 1 + 32'h50 + 14)) | ((product_mid) << (32'h60 * 1 + 32'h50 + 14)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23408,10 +23319,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 15)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 15)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 1 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 1 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 1 + 15)) | ((product_low) << (32'h30 * 1 + 15))) & ~(1 << (32'h30 * 1 + 32'h10 + 15)) | ((product_high) << (32'h30 * 1 + 32'h10 + 15))) & ~(1 << (32'h30 * 1 + 32'h20 + 15)) | ((product_mid) << (32'h30 * 1 + 32'h20 + 15)));
+        partial = (((partial & ~(1 << (32'h60 * 1 + 15)) | ((product_low) << (32'h60 * 1 + 15))) & ~(1 << (32'h60 * 1 + 32'h10 + 15)) | ((product_high) << (32'h60 * 1 + 32'h10 + 15))) & ~(1 << (32'h60 * 1 + 32'h20 + 15)) | ((product_mid) << (32'h60 * 1 + 32'h20 + 15)));
+        product_low = ^(f_chunk$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h40 + 15)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 1 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 1 + 32'h50 + 15)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 1 + 32'h40)+:(16)] & f_key$q[(32'h60 * 1 + 32'h50 + 15)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 1 + 32'h30 + 15)) | ((product_low) << (32'h60 * 1 + 32'h30 + 15))) & ~(1 << (32'h60 * 1 + 32'h40 + 15)) | ((product_high) << (32'h60 * 1 + 32'h40 + 15))) & ~(1 << (32'h60 * 1 + 32'h50 + 15)) | ((product_mid) << (32'h60 * 1 + 32'h50 + 15)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23421,10 +23333,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 0)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 0)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 0)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 0)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 2 + 0)) | ((product_low) << (32'h30 * 2 + 0))) & ~(1 << (32'h30 * 2 + 32'h10 + 0)) | ((product_high) << (32'h30 * 2 + 32'h10 + 0))) & ~(1 << (32'h30 * 2 + 32'h20 + 0)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 0)));
+        partial = (((partial & ~(1 << (32'h60 * 2 + 0)) | ((product_low) << (32'h60 * 2 + 0))) & ~(1 << (32'h60 * 2 + 32'h10 + 0)) | ((product_high) << (32'h60 * 2 + 32'h10 + 0))) & ~(1 << (32'h60 * 2 + 32'h20 + 0)) | ((product_mid) << (32'h60 * 2 + 32'h20 + 0)));
+        product_low = ^(f_chunk$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h40 + 0)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 2 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h50 + 0)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key$q[(32'h60 * 2 + 32'h50 + 0)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 2 + 32'h30 + 0)) | ((product_low) << (32'h60 * 2 + 32'h30 + 0))) & ~(1 << (32'h60 * 2 + 32'h40 + 0)) | ((product_high) << (32'h60 * 2 + 32'h40 + 0))) & ~(1 << (32'h60 * 2 + 32'h50 + 0)) | ((product_mid) << (32'h60 * 2 + 32'h50 + 0)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23434,10 +23347,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 1)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 1)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 1)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 1)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 2 + 1)) | ((product_low) << (32'h30 * 2 + 1))) & ~(1 << (32'h30 * 2 + 32'h10 + 1)) | ((product_high) << (32'h30 * 2 + 32'h10 + 1))) & ~(1 << (32'h30 * 2 + 32'h20 + 1)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 1)));
+        partial = (((partial & ~(1 << (32'h60 * 2 + 1)) | ((product_low) << (32'h60 * 2 + 1))) & ~(1 << (32'h60 * 2 + 32'h10 + 1)) | ((product_high) << (32'h60 * 2 + 32'h10 + 1))) & ~(1 << (32'h60 * 2 + 32'h20 + 1)) | ((product_mid) << (32'h60 * 2 + 32'h20 + 1)));
+        product_low = ^(f_chunk$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h40 + 1)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 2 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h50 + 1)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key$q[(32'h60 * 2 + 32'h50 + 1)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 2 + 32'h30 + 1)) | ((product_low) << (32'h60 * 2 + 32'h30 + 1))) & ~(1 << (32'h60 * 2 + 32'h40 + 1)) | ((product_high) << (32'h60 * 2 + 32'h40 + 1))) & ~(1 << (32'h60 * 2 + 32'h50 + 1)) | ((product_mid) << (32'h60 * 2 + 32'h50 + 1)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23447,10 +23361,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 2)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 2)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 2)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 2)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 2 + 2)) | ((product_low) << (32'h30 * 2 + 2))) & ~(1 << (32'h30 * 2 + 32'h10 + 2)) | ((product_high) << (32'h30 * 2 + 32'h10 + 2))) & ~(1 << (32'h30 * 2 + 32'h20 + 2)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 2)));
+        partial = (((partial & ~(1 << (32'h60 * 2 + 2)) | ((product_low) << (32'h60 * 2 + 2))) & ~(1 << (32'h60 * 2 + 32'h10 + 2)) | ((product_high) << (32'h60 * 2 + 32'h10 + 2))) & ~(1 << (32'h60 * 2 + 32'h20 + 2)) | ((product_mid) << (32'h60 * 2 + 32'h20 + 2)));
+        product_low = ^(f_chunk$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h40 + 2)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 2 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h50 + 2)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key$q[(32'h60 * 2 + 32'h50 + 2)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 2 + 32'h30 + 2)) | ((product_low) << (32'h60 * 2 + 32'h30 + 2))) & ~(1 << (32'h60 * 2 + 32'h40 + 2)) | ((product_high) << (32'h60 * 2 + 32'h40 + 2))) & ~(1 << (32'h60 * 2 + 32'h50 + 2)) | ((product_mid) << (32'h60 * 2 + 32'h50 + 2)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23460,10 +23375,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 3)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 3)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 3)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 3)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 2 + 3)) | ((product_low) << (32'h30 * 2 + 3))) & ~(1 << (32'h30 * 2 + 32'h10 + 3)) | ((product_high) << (32'h30 * 2 + 32'h10 + 3))) & ~(1 << (32'h30 * 2 + 32'h20 + 3)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 3)));
+        partial = (((partial & ~(1 << (32'h60 * 2 + 3)) | ((product_low) << (32'h60 * 2 + 3))) & ~(1 << (32'h60 * 2 + 32'h10 + 3)) | ((product_high) << (32'h60 * 2 + 32'h10 + 3))) & ~(1 << (32'h60 * 2 + 32'h20 + 3)) | ((product_mid) << (32'h60 * 2 + 32'h20 + 3)));
+        product_low = ^(f_chunk$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h40 + 3)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 2 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h50 + 3)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key$q[(32'h60 * 2 + 32'h50 + 3)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 2 + 32'h30 + 3)) | ((product_low) << (32'h60 * 2 + 32'h30 + 3))) & ~(1 << (32'h60 * 2 + 32'h40 + 3)) | ((product_high) << (32'h60 * 2 + 32'h40 + 3))) & ~(1 << (32'h60 * 2 + 32'h50 + 3)) | ((product_mid) << (32'h60 * 2 + 32'h50 + 3)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23473,10 +23389,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 4)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 4)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 4)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 4)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 2 + 4)) | ((product_low) << (32'h30 * 2 + 4))) & ~(1 << (32'h30 * 2 + 32'h10 + 4)) | ((product_high) << (32'h30 * 2 + 32'h10 + 4))) & ~(1 << (32'h30 * 2 + 32'h20 + 4)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 4)));
+        partial = (((partial & ~(1 << (32'h60 * 2 + 4)) | ((product_low) << (32'h60 * 2 + 4))) & ~(1 << (32'h60 * 2 + 32'h10 + 4)) | ((product_high) << (32'h60 * 2 + 32'h10 + 4))) & ~(1 << (32'h60 * 2 + 32'h20 + 4)) | ((product_mid) << (32'h60 * 2 + 32'h20 + 4)));
+        product_low = ^(f_chunk$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h40 + 4)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 2 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h50 + 4)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key$q[(32'h60 * 2 + 32'h50 + 4)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 2 + 32'h30 + 4)) | ((product_low) << (32'h60 * 2 + 32'h30 + 4))) & ~(1 << (32'h60 * 2 + 32'h40 + 4)) | ((product_high) << (32'h60 * 2 + 32'h40 + 4))) & ~(1 << (32'h60 * 2 + 32'h50 + 4)) | ((product_mid) << (32'h60 * 2 + 32'h50 + 4)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23486,10 +23403,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 5)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 5)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 5)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 5)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 2 + 5)) | ((product_low) << (32'h30 * 2 + 5))) & ~(1 << (32'h30 * 2 + 32'h10 + 5)) | ((product_high) << (32'h30 * 2 + 32'h10 + 5))) & ~(1 << (32'h30 * 2 + 32'h20 + 5)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 5)));
+        partial = (((partial & ~(1 << (32'h60 * 2 + 5)) | ((product_low) << (32'h60 * 2 + 5))) & ~(1 << (32'h60 * 2 + 32'h10 + 5)) | ((product_high) << (32'h60 * 2 + 32'h10 + 5))) & ~(1 << (32'h60 * 2 + 32'h20 + 5)) | ((product_mid) << (32'h60 * 2 + 32'h20 + 5)));
+        product_low = ^(f_chunk$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h40 + 5)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 2 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h50 + 5)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key$q[(32'h60 * 2 + 32'h50 + 5)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 2 + 32'h30 + 5)) | ((product_low) << (32'h60 * 2 + 32'h30 + 5))) & ~(1 << (32'h60 * 2 + 32'h40 + 5)) | ((product_high) << (32'h60 * 2 + 32'h40 + 5))) & ~(1 << (32'h60 * 2 + 32'h50 + 5)) | ((product_mid) << (32'h60 * 2 + 32'h50 + 5)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23499,10 +23417,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 6)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 6)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 6)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 6)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 2 + 6)) | ((product_low) << (32'h30 * 2 + 6))) & ~(1 << (32'h30 * 2 + 32'h10 + 6)) | ((product_high) << (32'h30 * 2 + 32'h10 + 6))) & ~(1 << (32'h30 * 2 + 32'h20 + 6)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 6)));
+        partial = (((partial & ~(1 << (32'h60 * 2 + 6)) | ((product_low) << (32'h60 * 2 + 6))) & ~(1 << (32'h60 * 2 + 32'h10 + 6)) | ((product_high) << (32'h60 * 2 + 32'h10 + 6))) & ~(1 << (32'h60 * 2 + 32'h20 + 6)) | ((product_mid) << (32'h60 * 2 + 32'h20 + 6)));
+        product_low = ^(f_chunk$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h40 + 6)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 2 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h50 + 6)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key$q[(32'h60 * 2 + 32'h50 + 6)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 2 + 32'h30 + 6)) | ((product_low) << (32'h60 * 2 + 32'h30 + 6))) & ~(1 << (32'h60 * 2 + 32'h40 + 6)) | ((product_high) << (32'h60 * 2 + 32'h40 + 6))) & ~(1 << (32'h60 * 2 + 32'h50 + 6)) | ((product_mid) << (32'h60 * 2 + 32'h50 + 6)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23512,10 +23431,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 7)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 7)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 7)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 7)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 2 + 7)) | ((product_low) << (32'h30 * 2 + 7))) & ~(1 << (32'h30 * 2 + 32'h10 + 7)) | ((product_high) << (32'h30 * 2 + 32'h10 + 7))) & ~(1 << (32'h30 * 2 + 32'h20 + 7)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 7)));
+        partial = (((partial & ~(1 << (32'h60 * 2 + 7)) | ((product_low) << (32'h60 * 2 + 7))) & ~(1 << (32'h60 * 2 + 32'h10 + 7)) | ((product_high) << (32'h60 * 2 + 32'h10 + 7))) & ~(1 << (32'h60 * 2 + 32'h20 + 7)) | ((product_mid) << (32'h60 * 2 + 32'h20 + 7)));
+        product_low = ^(f_chunk$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h40 + 7)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 2 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h50 + 7)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key$q[(32'h60 * 2 + 32'h50 + 7)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 2 + 32'h30 + 7)) | ((product_low) << (32'h60 * 2 + 32'h30 + 7))) & ~(1 << (32'h60 * 2 + 32'h40 + 7)) | ((product_high) << (32'h60 * 2 + 32'h40 + 7))) & ~(1 << (32'h60 * 2 + 32'h50 + 7)) | ((product_mid) << (32'h60 * 2 + 32'h50 + 7)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23525,10 +23445,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 8)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 8)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 8)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 8)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 2 + 8)) | ((product_low) << (32'h30 * 2 + 8))) & ~(1 << (32'h30 * 2 + 32'h10 + 8)) | ((product_high) << (32'h30 * 2 + 32'h10 + 8))) & ~(1 << (32'h30 * 2 + 32'h20 + 8)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 8)));
+        partial = (((partial & ~(1 << (32'h60 * 2 + 8)) | ((product_low) << (32'h60 * 2 + 8))) & ~(1 << (32'h60 * 2 + 32'h10 + 8)) | ((product_high) << (32'h60 * 2 + 32'h10 + 8))) & ~(1 << (32'h60 * 2 + 32'h20 + 8)) | ((product_mid) << (32'h60 * 2 + 32'h20 + 8)));
+        product_low = ^(f_chunk$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h40 + 8)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 2 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h50 + 8)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key$q[(32'h60 * 2 + 32'h50 + 8)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 2 + 32'h30 + 8)) | ((product_low) << (32'h60 * 2 + 32'h30 + 8))) & ~(1 << (32'h60 * 2 + 32'h40 + 8)) | ((product_high) << (32'h60 * 2 + 32'h40 + 8))) & ~(1 << (32'h60 * 2 + 32'h50 + 8)) | ((product_mid) << (32'h60 * 2 + 32'h50 + 8)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23538,10 +23459,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 9)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 9)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 9)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 9)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 2 + 9)) | ((product_low) << (32'h30 * 2 + 9))) & ~(1 << (32'h30 * 2 + 32'h10 + 9)) | ((product_high) << (32'h30 * 2 + 32'h10 + 9))) & ~(1 << (32'h30 * 2 + 32'h20 + 9)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 9)));
+        partial = (((partial & ~(1 << (32'h60 * 2 + 9)) | ((product_low) << (32'h60 * 2 + 9))) & ~(1 << (32'h60 * 2 + 32'h10 + 9)) | ((product_high) << (32'h60 * 2 + 32'h10 + 9))) & ~(1 << (32'h60 * 2 + 32'h20 + 9)) | ((product_mid) << (32'h60 * 2 + 32'h20 + 9)));
+        product_low = ^(f_chunk$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h40 + 9)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 2 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h50 + 9)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key$q[(32'h60 * 2 + 32'h50 + 9)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 2 + 32'h30 + 9)) | ((product_low) << (32'h60 * 2 + 32'h30 + 9))) & ~(1 << (32'h60 * 2 + 32'h40 + 9)) | ((product_high) << (32'h60 * 2 + 32'h40 + 9))) & ~(1 << (32'h60 * 2 + 32'h50 + 9)) | ((product_mid) << (32'h60 * 2 + 32'h50 + 9)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23551,10 +23473,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 10)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 10)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 10)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 10)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 2 + 10)) | ((product_low) << (32'h30 * 2 + 10))) & ~(1 << (32'h30 * 2 + 32'h10 + 10)) | ((product_high) << (32'h30 * 2 + 32'h10 + 10))) & ~(1 << (32'h30 * 2 + 32'h20 + 10)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 10)));
+        partial = (((partial & ~(1 << (32'h60 * 2 + 10)) | ((product_low) << (32'h60 * 2 + 10))) & ~(1 << (32'h60 * 2 + 32'h10 + 10)) | ((product_high) << (32'h60 * 2 + 32'h10 + 10))) & ~(1 << (32'h60 * 2 + 32'h20 + 10)) | ((product_mid) << (32'h60 * 2 + 32'h20 + 10)));
+        product_low = ^(f_chunk$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h40 + 10)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 2 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h50 + 10)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key$q[(32'h60 * 2 + 32'h50 + 10)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 2 + 32'h30 + 10)) | ((product_low) << (32'h60 * 2 + 32'h30 + 10))) & ~(1 << (32'h60 * 2 + 32'h40 + 10)) | ((product_high) << (32'h60 * 2 + 32'h40 + 10))) & ~(1 << (32'h60 * 2 + 32'h50 + 10)) | ((product_mid) << (32'h60 * 2 + 32'h50 + 10)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23564,10 +23487,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 11)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 11)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 11)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 11)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 2 + 11)) | ((product_low) << (32'h30 * 2 + 11))) & ~(1 << (32'h30 * 2 + 32'h10 + 11)) | ((product_high) << (32'h30 * 2 + 32'h10 + 11))) & ~(1 << (32'h30 * 2 + 32'h20 + 11)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 11)));
+        partial = (((partial & ~(1 << (32'h60 * 2 + 11)) | ((product_low) << (32'h60 * 2 + 11))) & ~(1 << (32'h60 * 2 + 32'h10 + 11)) | ((product_high) << (32'h60 * 2 + 32'h10 + 11))) & ~(1 << (32'h60 * 2 + 32'h20 + 11)) | ((product_mid) << (32'h60 * 2 + 32'h20 + 11)));
+        product_low = ^(f_chunk$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h40 + 11)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 2 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h50 + 11)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key$q[(32'h60 * 2 + 32'h50 + 11)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 2 + 32'h30 + 11)) | ((product_low) << (32'h60 * 2 + 32'h30 + 11))) & ~(1 << (32'h60 * 2 + 32'h40 + 11)) | ((product_high) << (32'h60 * 2 + 32'h40 + 11))) & ~(1 << (32'h60 * 2 + 32'h50 + 11)) | ((product_mid) << (32'h60 * 2 + 32'h50 + 11)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23577,10 +23501,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 12)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 12)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 12)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 12)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 2 + 12)) | ((product_low) << (32'h30 * 2 + 12))) & ~(1 << (32'h30 * 2 + 32'h10 + 12)) | ((product_high) << (32'h30 * 2 + 32'h10 + 12))) & ~(1 << (32'h30 * 2 + 32'h20 + 12)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 12)));
+        partial = (((partial & ~(1 << (32'h60 * 2 + 12)) | ((product_low) << (32'h60 * 2 + 12))) & ~(1 << (32'h60 * 2 + 32'h10 + 12)) | ((product_high) << (32'h60 * 2 + 32'h10 + 12))) & ~(1 << (32'h60 * 2 + 32'h20 + 12)) | ((product_mid) << (32'h60 * 2 + 32'h20 + 12)));
+        product_low = ^(f_chunk$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h40 + 12)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 2 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h50 + 12)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key$q[(32'h60 * 2 + 32'h50 + 12)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 2 + 32'h30 + 12)) | ((product_low) << (32'h60 * 2 + 32'h30 + 12))) & ~(1 << (32'h60 * 2 + 32'h40 + 12)) | ((product_high) << (32'h60 * 2 + 32'h40 + 12))) & ~(1 << (32'h60 * 2 + 32'h50 + 12)) | ((product_mid) << (32'h60 * 2 + 32'h50 + 12)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23590,10 +23515,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 13)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 13)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 13)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 13)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 2 + 13)) | ((product_low) << (32'h30 * 2 + 13))) & ~(1 << (32'h30 * 2 + 32'h10 + 13)) | ((product_high) << (32'h30 * 2 + 32'h10 + 13))) & ~(1 << (32'h30 * 2 + 32'h20 + 13)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 13)));
+        partial = (((partial & ~(1 << (32'h60 * 2 + 13)) | ((product_low) << (32'h60 * 2 + 13))) & ~(1 << (32'h60 * 2 + 32'h10 + 13)) | ((product_high) << (32'h60 * 2 + 32'h10 + 13))) & ~(1 << (32'h60 * 2 + 32'h20 + 13)) | ((product_mid) << (32'h60 * 2 + 32'h20 + 13)));
+        product_low = ^(f_chunk$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h40 + 13)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 2 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h50 + 13)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key$q[(32'h60 * 2 + 32'h50 + 13)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 2 + 32'h30 + 13)) | ((product_low) << (32'h60 * 2 + 32'h30 + 13))) & ~(1 << (32'h60 * 2 + 32'h40 + 13)) | ((product_high) << (32'h60 * 2 + 32'h40 + 13))) & ~(1 << (32'h60 * 2 + 32'h50 + 13)) | ((product_mid) << (32'h60 * 2 + 32'h50 + 13)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23603,10 +23529,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 14)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 14)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 14)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 14)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 2 + 14)) | ((product_low) << (32'h30 * 2 + 14))) & ~(1 << (32'h30 * 2 + 32'h10 + 14)) | ((product_high) << (32'h30 * 2 + 32'h10 + 14))) & ~(1 << (32'h30 * 2 + 32'h20 + 14)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 14)));
+        partial = (((partial & ~(1 << (32'h60 * 2 + 14)) | ((product_low) << (32'h60 * 2 + 14))) & ~(1 << (32'h60 * 2 + 32'h10 + 14)) | ((product_high) << (32'h60 * 2 + 32'h10 + 14))) & ~(1 << (32'h60 * 2 + 32'h20 + 14)) | ((product_mid) << (32'h60 * 2 + 32'h20 + 14)));
+        product_low = ^(f_chunk$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h40 + 14)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 2 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h50 + 14)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key$q[(32'h60 * 2 + 32'h50 + 14)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 2 + 32'h30 + 14)) | ((product_low) << (32'h60 * 2 + 32'h30 + 14))) & ~(1 << (32'h60 * 2 + 32'h40 + 14)) | ((product_high) << (32'h60 * 2 + 32'h40 + 14))) & ~(1 << (32'h60 * 2 + 32'h50 + 14)) | ((product_mid) << (32'h60 * 2 + 32'h50 + 14)));
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -23616,10 +23543,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 15)+:(16)]);
         product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
         product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 1)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 1 + 32'h10 + 15)+:(16)]);
-        product_low = product_low ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 15)+:(16)]);
-        product_high = product_high ^ ^(f_chunk$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
-        product_mid = product_mid ^ ^(f_half_sum$q[(32'h60 * 2 + 32'h20 * 2)+:(16)] & f_key$q[(32'h60 * 2 + 32'h20 * 2 + 32'h10 + 15)+:(16)]);
-        partial = (((partial & ~(1 << (32'h30 * 2 + 15)) | ((product_low) << (32'h30 * 2 + 15))) & ~(1 << (32'h30 * 2 + 32'h10 + 15)) | ((product_high) << (32'h30 * 2 + 32'h10 + 15))) & ~(1 << (32'h30 * 2 + 32'h20 + 15)) | ((product_mid) << (32'h30 * 2 + 32'h20 + 15)));
+        partial = (((partial & ~(1 << (32'h60 * 2 + 15)) | ((product_low) << (32'h60 * 2 + 15))) & ~(1 << (32'h60 * 2 + 32'h10 + 15)) | ((product_high) << (32'h60 * 2 + 32'h10 + 15))) & ~(1 << (32'h60 * 2 + 32'h20 + 15)) | ((product_mid) << (32'h60 * 2 + 32'h20 + 15)));
+        product_low = ^(f_chunk$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h40 + 15)+:(16)]);
+        product_high = ^(f_chunk$q[(32'h60 * 2 + 32'h50)+:(16)] & f_key_diff$q[(32'h60 * 2 + 32'h50 + 15)+:(16)]);
+        product_mid = ^(f_half_sum$q[(32'h60 * 2 + 32'h40)+:(16)] & f_key$q[(32'h60 * 2 + 32'h50 + 15)+:(16)]);
+        partial = (((partial & ~(1 << (32'h60 * 2 + 32'h30 + 15)) | ((product_low) << (32'h60 * 2 + 32'h30 + 15))) & ~(1 << (32'h60 * 2 + 32'h40 + 15)) | ((product_high) << (32'h60 * 2 + 32'h40 + 15))) & ~(1 << (32'h60 * 2 + 32'h50 + 15)) | ((product_mid) << (32'h60 * 2 + 32'h50 + 15)));
         p_valid$d = f_valid$q;
         p_first$d = f_first$q;
         p_last$d = f_last$q;
@@ -23650,14 +23578,14 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         end
         group_low = 32'h0;
         group_mid = 32'h0;
-        group_low = partials$q[(32'h30 * 0)+:(32)];
-        group_mid = partials$q[(32'h30 * 0 + 32'h20)+:(16)];
+        group_low = partials$q[(32'h60 * 0)+:(32)] ^ partials$q[(32'h60 * 0 + 32'h30)+:(32)];
+        group_mid = partials$q[(32'h60 * 0 + 32'h20)+:(16)] ^ partials$q[(32'h60 * 0 + 32'h50)+:(16)];
         sum = sum ^ group_low ^ ((group_mid) & 32'hffffffff) ^ (((group_mid) & 32'hffffffff) << 64'h10);
-        group_low = partials$q[(32'h30 * 1)+:(32)];
-        group_mid = partials$q[(32'h30 * 1 + 32'h20)+:(16)];
+        group_low = partials$q[(32'h60 * 1)+:(32)] ^ partials$q[(32'h60 * 1 + 32'h30)+:(32)];
+        group_mid = partials$q[(32'h60 * 1 + 32'h20)+:(16)] ^ partials$q[(32'h60 * 1 + 32'h50)+:(16)];
         sum = sum ^ group_low ^ ((group_mid) & 32'hffffffff) ^ (((group_mid) & 32'hffffffff) << 64'h10);
-        group_low = partials$q[(32'h30 * 2)+:(32)];
-        group_mid = partials$q[(32'h30 * 2 + 32'h20)+:(16)];
+        group_low = partials$q[(32'h60 * 2)+:(32)] ^ partials$q[(32'h60 * 2 + 32'h30)+:(32)];
+        group_mid = partials$q[(32'h60 * 2 + 32'h20)+:(16)] ^ partials$q[(32'h60 * 2 + 32'h50)+:(16)];
         sum = sum ^ group_low ^ ((group_mid) & 32'hffffffff) ^ (((group_mid) & 32'hffffffff) << 64'h10);
         if (p_valid$q) begin
             acc$d = sum;
@@ -23988,13 +23916,13 @@ endmodule // rss_core__hasher__p_valid
 module rss_core__hasher__partials(d,q,clock);
     
     // Module arguments
-    input wire  [143:0] d;
-    output reg  [143:0] q;
+    input wire  [287:0] d;
+    output reg  [287:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 144'h0;
+       q = 288'h0;
     end
     
     always @(posedge clock) begin
@@ -29070,6 +28998,7 @@ module rss_core__l3__word0(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b1;
     localparam  candidates = 8'h30;
+    localparam  odd_candidates = 8'h20;
     localparam  select_mask = 6'b111;
     localparam  beyond_mask = 6'b111000;
     localparam  single = 1'b0;
@@ -29121,28 +29050,28 @@ module rss_core__l3__word0(beat,target,found,word,slot);
             if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (odd_candidates[1] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (odd_candidates[2] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (odd_candidates[3] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (odd_candidates[4] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (odd_candidates[5] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (odd_candidates[6] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (odd_candidates[7] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
@@ -29172,6 +29101,7 @@ module rss_core__l3__word1(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b1;
     localparam  candidates = 8'h18;
+    localparam  odd_candidates = 8'h10;
     localparam  select_mask = 6'b111;
     localparam  beyond_mask = 6'b111000;
     localparam  single = 1'b0;
@@ -29223,28 +29153,28 @@ module rss_core__l3__word1(beat,target,found,word,slot);
             if (candidates[7] & (slot_last == (target + 7))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
-            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (slot_last == (target + 1))) begin
+            if (candidates[1] & (1 != (last_candidate >> 64'h6)) & (odd_candidates[1] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 1)+:(64)];
             end
-            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (slot_last == (target + 2))) begin
+            if (candidates[2] & (2 != (last_candidate >> 64'h6)) & (odd_candidates[2] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 2)+:(64)];
             end
-            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (slot_last == (target + 3))) begin
+            if (candidates[3] & (3 != (last_candidate >> 64'h6)) & (odd_candidates[3] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 3)+:(64)];
             end
-            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (slot_last == (target + 4))) begin
+            if (candidates[4] & (4 != (last_candidate >> 64'h6)) & (odd_candidates[4] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 4)+:(64)];
             end
-            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (slot_last == (target + 5))) begin
+            if (candidates[5] & (5 != (last_candidate >> 64'h6)) & (odd_candidates[5] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 5)+:(64)];
             end
-            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (slot_last == (target + 6))) begin
+            if (candidates[6] & (6 != (last_candidate >> 64'h6)) & (odd_candidates[6] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 6)+:(64)];
             end
-            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (slot_last == (target + 7))) begin
+            if (candidates[7] & (7 != (last_candidate >> 64'h6)) & (odd_candidates[7] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 7)+:(64)];
             end
         end
@@ -43495,6 +43425,7 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
     localparam  l3_word1 = 6'b101;
     localparam  beyond_mask = 6'b111000;
     localparam  held_lsb = 16'h260;
+    localparam  wide = 1'b1;
     localparam  beat12 = 6'b0;
     localparam  beat16 = 6'b0;
     localparam  beat20 = 6'b0;
@@ -43594,6 +43525,9 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
     reg  d_ipv6_20$d;
     wire  d_ipv6_20$q;
     reg  d_ipv6_20$clock;
+    reg  d_grid2$d;
+    wire  d_grid2$q;
+    reg  d_grid2$clock;
     
     // Local signals
     reg  [5:0] held_grid;
@@ -43765,6 +43699,11 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         .q(d_ipv6_20$q),
         .clock(d_ipv6_20$clock)
     );
+    rss_core__slots__d_grid2 d_grid2(
+        .d(d_grid2$d),
+        .q(d_grid2$q),
+        .clock(d_grid2$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -43795,6 +43734,7 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         d_ipv6_16$clock = clock;
         d_ipv4_20$clock = clock;
         d_ipv6_20$clock = clock;
+        d_grid2$clock = clock;
         prev_tail$d = prev_tail$q;
         at1$d = at1$q;
         at2$d = at2$q;
@@ -43822,6 +43762,7 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         d_ipv6_16$d = d_ipv6_16$q;
         d_ipv4_20$d = d_ipv4_20$q;
         d_ipv6_20$d = d_ipv6_20$q;
+        d_grid2$d = d_grid2$q;
         is12 = ((beat12 == 32'h0) & d_first$q) | ((beat12 == 32'h1) & at1$q) | ((beat12 == 32'h2) & at2$q);
         is16 = ((beat16 == 32'h0) & d_first$q) | ((beat16 == 32'h1) & at1$q) | ((beat16 == 32'h2) & at2$q);
         is20 = ((beat20 == 32'h0) & d_first$q) | ((beat20 == 32'h1) & at1$q) | ((beat20 == 32'h2) & at2$q);
@@ -43836,6 +43777,10 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         d_ipv6_16$d = type16 == type_ipv6;
         d_ipv4_20$d = type20 == type_ipv4;
         d_ipv6_20$d = type20 == type_ipv6;
+        d_grid2$d = d_grid2$q;
+        if (in_valid & in_first) begin
+            d_grid2$d = ((type12 == tag_vlan) | (type12 == tag_qinq)) & (type16 != tag_vlan);
+        end
         d_valid$d = in_valid;
         d_first$d = in_first;
         d_last$d = in_last;
@@ -43882,6 +43827,9 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         if (narrow) begin
             word_tag12 = tag12_q$q;
             word_grid2 = tag12_q$q & ~tag16_q$q;
+        end
+        if (wide) begin
+            word_grid2 = d_grid2$q;
         end
         extended = (((prev_tail$q) & 560'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << data_bits) | ((d_data$q) & 560'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
         words = extended[(32'h10)+:(512)];
@@ -44082,6 +44030,25 @@ module rss_core__slots__d_first(d,q,clock);
     end
           
 endmodule // rss_core__slots__d_first
+
+
+module rss_core__slots__d_grid2(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__d_grid2
 
 
 module rss_core__slots__d_ipv4_12(d,q,clock);

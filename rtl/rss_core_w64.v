@@ -1848,6 +1848,9 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  [2:0] late_route_lo_slot$d;
     wire  [2:0] late_route_lo_slot$q;
     reg  late_route_lo_slot$clock;
+    reg  [2:0] late_l4_slot$d;
+    wire  [2:0] late_l4_slot$q;
+    reg  late_l4_slot$clock;
     reg  [63:0] late_tail$d;
     wire  [63:0] late_tail$q;
     reg  late_tail$clock;
@@ -2025,21 +2028,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  [63:0] snap_w4$d;
     wire  [63:0] snap_w4$q;
     reg  snap_w4$clock;
-    reg  [63:0] snap_home_hi$d;
-    wire  [63:0] snap_home_hi$q;
-    reg  snap_home_hi$clock;
-    reg  [63:0] snap_home_lo$d;
-    wire  [63:0] snap_home_lo$q;
-    reg  snap_home_lo$clock;
-    reg  [63:0] snap_route_hi$d;
-    wire  [63:0] snap_route_hi$q;
-    reg  snap_route_hi$clock;
-    reg  [63:0] snap_route_lo$d;
-    wire  [63:0] snap_route_lo$q;
-    reg  snap_route_lo$clock;
-    reg  [31:0] snap_ports$d;
-    wire  [31:0] snap_ports$q;
-    reg  snap_ports$clock;
     reg  [63:0] snap2_w1$d;
     wire  [63:0] snap2_w1$q;
     reg  snap2_w1$clock;
@@ -2085,6 +2073,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  [15:0] late_home_lo_lsb;
     reg  [15:0] late_route_hi_lsb;
     reg  [15:0] late_route_lo_lsb;
+    reg  [15:0] late_l4_lsb;
     reg  [63:0] late_home_hi_word;
     reg  [63:0] late_home_lo_word;
     reg  [63:0] late_route_hi_word;
@@ -2267,6 +2256,11 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         .d(late_route_lo_slot$d),
         .q(late_route_lo_slot$q),
         .clock(late_route_lo_slot$clock)
+    );
+    rss_core__capture__late_l4_slot late_l4_slot(
+        .d(late_l4_slot$d),
+        .q(late_l4_slot$q),
+        .clock(late_l4_slot$clock)
     );
     rss_core__capture__late_tail late_tail(
         .d(late_tail$d),
@@ -2563,31 +2557,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         .q(snap_w4$q),
         .clock(snap_w4$clock)
     );
-    rss_core__capture__snap_home_hi snap_home_hi(
-        .d(snap_home_hi$d),
-        .q(snap_home_hi$q),
-        .clock(snap_home_hi$clock)
-    );
-    rss_core__capture__snap_home_lo snap_home_lo(
-        .d(snap_home_lo$d),
-        .q(snap_home_lo$q),
-        .clock(snap_home_lo$clock)
-    );
-    rss_core__capture__snap_route_hi snap_route_hi(
-        .d(snap_route_hi$d),
-        .q(snap_route_hi$q),
-        .clock(snap_route_hi$clock)
-    );
-    rss_core__capture__snap_route_lo snap_route_lo(
-        .d(snap_route_lo$d),
-        .q(snap_route_lo$q),
-        .clock(snap_route_lo$clock)
-    );
-    rss_core__capture__snap_ports snap_ports(
-        .d(snap_ports$d),
-        .q(snap_ports$q),
-        .clock(snap_ports$clock)
-    );
     rss_core__capture__snap2_w1 snap2_w1(
         .d(snap2_w1$d),
         .q(snap2_w1$q),
@@ -2653,6 +2622,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         late_home_lo_slot$clock = clock;
         late_route_hi_slot$clock = clock;
         late_route_lo_slot$clock = clock;
+        late_l4_slot$clock = clock;
         late_tail$clock = clock;
         late_from_tail$clock = clock;
         late_low_half$clock = clock;
@@ -2712,11 +2682,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         snap_w2$clock = clock;
         snap_w3$clock = clock;
         snap_w4$clock = clock;
-        snap_home_hi$clock = clock;
-        snap_home_lo$clock = clock;
-        snap_route_hi$clock = clock;
-        snap_route_lo$clock = clock;
-        snap_ports$clock = clock;
         snap2_w1$clock = clock;
         snap2_w2$clock = clock;
         snap2_w3$clock = clock;
@@ -2743,6 +2708,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         late_home_lo_slot$d = late_home_lo_slot$q;
         late_route_hi_slot$d = late_route_hi_slot$q;
         late_route_lo_slot$d = late_route_lo_slot$q;
+        late_l4_slot$d = late_l4_slot$q;
         late_tail$d = late_tail$q;
         late_from_tail$d = late_from_tail$q;
         late_low_half$d = late_low_half$q;
@@ -2802,11 +2768,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         snap_w2$d = snap_w2$q;
         snap_w3$d = snap_w3$q;
         snap_w4$d = snap_w4$q;
-        snap_home_hi$d = snap_home_hi$q;
-        snap_home_lo$d = snap_home_lo$q;
-        snap_route_hi$d = snap_route_hi$q;
-        snap_route_lo$d = snap_route_lo$q;
-        snap_ports$d = snap_ports$q;
         snap2_w1$d = snap2_w1$q;
         snap2_w2$d = snap2_w2$q;
         snap2_w3$d = snap2_w3$q;
@@ -2873,12 +2834,10 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
                 cur_ports = l4_data[(32'h0)+:(32)];
             end
         end
-        if (valid) begin
-            w1$d = cur_w1;
-            w2$d = cur_w2;
-            w3$d = cur_w3;
-            w4$d = cur_w4;
-        end
+        w1$d = cur_w1;
+        w2$d = cur_w2;
+        w3$d = cur_w3;
+        w4$d = cur_w4;
         late_word$d = beat[(32'h60)+:(64)];
         late_tail$d = beat[(32'h20)+:(64)];
         late_from_tail$d = l4_in_tail;
@@ -2914,11 +2873,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         end
         else if (valid) begin
             ports_q$d = cur_ports;
-            if (l4_found) begin
-                ports_word$d = l4_data;
-                ports_low$d = l4_low_half;
-            end
         end
+        late_l4_lsb = ((late_l4_slot$q) & 16'hffff) << 64'h6;
         late_home_hi_lsb = ((late_home_hi_slot$q) & 16'hffff) << 64'h6;
         late_home_lo_lsb = ((late_home_lo_slot$q) & 16'hffff) << 64'h6;
         late_route_hi_lsb = ((late_route_hi_slot$q) & 16'hffff) << 64'h6;
@@ -2933,6 +2889,15 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
             late_home_lo_slot$d = home1$slot;
             late_route_hi_slot$d = route0$slot;
             late_route_lo_slot$d = route1$slot;
+            late_l4_slot$d = l4$slot;
+            late_l4 = late_slots$q[(late_l4_lsb)+:(64)];
+            if (late_from_tail$q) begin
+                late_l4 = late_tail$q;
+            end
+            if (late_ports_hit$q) begin
+                ports_word$d = late_l4;
+                ports_low$d = late_low_half$q;
+            end
             late_home_hi_word = late_slots$q[(late_home_hi_lsb)+:(64)];
             late_home_lo_word = late_slots$q[(late_home_lo_lsb)+:(64)];
             late_route_hi_word = late_slots$q[(late_route_hi_lsb)+:(64)];
@@ -3054,37 +3019,20 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
             snap_w2$d = w2$q;
             snap_w3$d = w3$q;
             snap_w4$d = w4$q;
-            snap_home_hi$d = home_hi$q;
-            snap_home_lo$d = home_lo$q;
-            snap_route_hi$d = route_hi$q;
-            snap_route_lo$d = route_lo$q;
-            if (late_home_hi$q) begin
-                snap_home_hi$d = late_home_hi_word;
-            end
-            if (late_home_lo$q) begin
-                snap_home_lo$d = late_home_lo_word;
-            end
-            if (late_route_hi$q) begin
-                snap_route_hi$d = late_route_hi_word;
-            end
-            if (late_route_lo$q) begin
-                snap_route_lo$d = late_route_lo_word;
-            end
-            snap_ports$d = ports_word$q[(32'h20)+:(32)];
-            if (ports_low$q) begin
-                snap_ports$d = ports_word$q[(32'h0)+:(32)];
-            end
         end
         if (c_valid$q) begin
             snap2_w1$d = snap_w1$q;
             snap2_w2$d = snap_w2$q;
             snap2_w3$d = snap_w3$q;
             snap2_w4$d = snap_w4$q;
-            snap2_home_hi$d = snap_home_hi$q;
-            snap2_home_lo$d = snap_home_lo$q;
-            snap2_route_hi$d = snap_route_hi$q;
-            snap2_route_lo$d = snap_route_lo$q;
-            snap2_ports$d = snap_ports$q;
+            snap2_home_hi$d = home_hi$q;
+            snap2_home_lo$d = home_lo$q;
+            snap2_route_hi$d = route_hi$q;
+            snap2_route_lo$d = route_lo$q;
+            snap2_ports$d = ports_word$q[(32'h20)+:(32)];
+            if (ports_low$q) begin
+                snap2_ports$d = ports_word$q[(32'h0)+:(32)];
+            end
         end
         out_w1 = w1$q;
         out_w2 = w2$q;
@@ -3100,22 +3048,17 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
             out_w2 = snap_w2$q;
             out_w3 = snap_w3$q;
             out_w4 = snap_w4$q;
-            out_home_hi = snap_home_hi$q;
-            out_home_lo = snap_home_lo$q;
-            out_route_hi = snap_route_hi$q;
-            out_route_lo = snap_route_lo$q;
-            ports = snap_ports$q;
+            out_home_hi = snap2_home_hi$q;
+            out_home_lo = snap2_home_lo$q;
+            out_route_hi = snap2_route_hi$q;
+            out_route_lo = snap2_route_lo$q;
+            ports = snap2_ports$q;
         end
         if (second_snapshot) begin
             out_w1 = snap2_w1$q;
             out_w2 = snap2_w2$q;
             out_w3 = snap2_w3$q;
             out_w4 = snap2_w4$q;
-            out_home_hi = snap2_home_hi$q;
-            out_home_lo = snap2_home_lo$q;
-            out_route_hi = snap2_route_hi$q;
-            out_route_lo = snap2_route_lo$q;
-            ports = snap2_ports$q;
         end
         result_valid = result_q$q;
         result_next = c_valid$q;
@@ -3584,6 +3527,7 @@ module rss_core__capture__home0(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b0;
     localparam  candidates = 8'h0;
+    localparam  odd_candidates = 8'h0;
     localparam  select_mask = 6'b0;
     localparam  beyond_mask = 6'b111111;
     localparam  single = 1'b1;
@@ -3614,7 +3558,7 @@ module rss_core__capture__home0(beat,target,found,word,slot);
             if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
         end
@@ -3644,6 +3588,7 @@ module rss_core__capture__home1(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b0;
     localparam  candidates = 8'h0;
+    localparam  odd_candidates = 8'h0;
     localparam  select_mask = 6'b0;
     localparam  beyond_mask = 6'b111111;
     localparam  single = 1'b1;
@@ -3674,7 +3619,7 @@ module rss_core__capture__home1(beat,target,found,word,slot);
             if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
         end
@@ -3780,6 +3725,7 @@ module rss_core__capture__l4(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b0;
     localparam  candidates = 8'h0;
+    localparam  odd_candidates = 8'h0;
     localparam  select_mask = 6'b0;
     localparam  beyond_mask = 6'b111111;
     localparam  single = 1'b1;
@@ -3810,7 +3756,7 @@ module rss_core__capture__l4(beat,target,found,word,slot);
             if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
         end
@@ -3920,6 +3866,25 @@ module rss_core__capture__late_home_lo_slot(d,q,clock);
     end
           
 endmodule // rss_core__capture__late_home_lo_slot
+
+
+module rss_core__capture__late_l4_slot(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__late_l4_slot
 
 
 module rss_core__capture__late_low_half(d,q,clock);
@@ -4239,6 +4204,7 @@ module rss_core__capture__route0(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b0;
     localparam  candidates = 8'h0;
+    localparam  odd_candidates = 8'h0;
     localparam  select_mask = 6'b0;
     localparam  beyond_mask = 6'b111111;
     localparam  single = 1'b1;
@@ -4269,7 +4235,7 @@ module rss_core__capture__route0(beat,target,found,word,slot);
             if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
         end
@@ -4299,6 +4265,7 @@ module rss_core__capture__route1(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b0;
     localparam  candidates = 8'h0;
+    localparam  odd_candidates = 8'h0;
     localparam  select_mask = 6'b0;
     localparam  beyond_mask = 6'b111111;
     localparam  single = 1'b1;
@@ -4329,7 +4296,7 @@ module rss_core__capture__route1(beat,target,found,word,slot);
             if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
         end
@@ -4553,101 +4520,6 @@ module rss_core__capture__snap2_w4(d,q,clock);
     end
           
 endmodule // rss_core__capture__snap2_w4
-
-
-module rss_core__capture__snap_home_hi(d,q,clock);
-    
-    // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 64'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__capture__snap_home_hi
-
-
-module rss_core__capture__snap_home_lo(d,q,clock);
-    
-    // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 64'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__capture__snap_home_lo
-
-
-module rss_core__capture__snap_ports(d,q,clock);
-    
-    // Module arguments
-    input wire  [31:0] d;
-    output reg  [31:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 32'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__capture__snap_ports
-
-
-module rss_core__capture__snap_route_hi(d,q,clock);
-    
-    // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 64'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__capture__snap_route_hi
-
-
-module rss_core__capture__snap_route_lo(d,q,clock);
-    
-    // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 64'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__capture__snap_route_lo
 
 
 module rss_core__capture__snap_w1(d,q,clock);
@@ -5176,6 +5048,7 @@ module rss_core__capture__word1(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b1;
     localparam  candidates = 8'h1;
+    localparam  odd_candidates = 8'h1;
     localparam  select_mask = 6'b0;
     localparam  beyond_mask = 6'b111111;
     localparam  single = 1'b1;
@@ -5206,7 +5079,7 @@ module rss_core__capture__word1(beat,target,found,word,slot);
             if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
         end
@@ -5236,6 +5109,7 @@ module rss_core__capture__word2(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b1;
     localparam  candidates = 8'h1;
+    localparam  odd_candidates = 8'h1;
     localparam  select_mask = 6'b0;
     localparam  beyond_mask = 6'b111111;
     localparam  single = 1'b1;
@@ -5266,7 +5140,7 @@ module rss_core__capture__word2(beat,target,found,word,slot);
             if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
         end
@@ -5296,6 +5170,7 @@ module rss_core__capture__word3(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b1;
     localparam  candidates = 8'h1;
+    localparam  odd_candidates = 8'h1;
     localparam  select_mask = 6'b0;
     localparam  beyond_mask = 6'b111111;
     localparam  single = 1'b1;
@@ -5326,7 +5201,7 @@ module rss_core__capture__word3(beat,target,found,word,slot);
             if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
         end
@@ -5356,6 +5231,7 @@ module rss_core__capture__word4(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b1;
     localparam  candidates = 8'h1;
+    localparam  odd_candidates = 8'h1;
     localparam  select_mask = 6'b0;
     localparam  beyond_mask = 6'b111111;
     localparam  single = 1'b1;
@@ -5386,7 +5262,7 @@ module rss_core__capture__word4(beat,target,found,word,slot);
             if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
         end
@@ -7618,6 +7494,7 @@ module rss_core__ext1__header(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b0;
     localparam  candidates = 8'h0;
+    localparam  odd_candidates = 8'h0;
     localparam  select_mask = 6'b0;
     localparam  beyond_mask = 6'b111111;
     localparam  single = 1'b1;
@@ -7648,7 +7525,7 @@ module rss_core__ext1__header(beat,target,found,word,slot);
             if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
         end
@@ -11458,6 +11335,7 @@ module rss_core__ext2__header(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b0;
     localparam  candidates = 8'h0;
+    localparam  odd_candidates = 8'h0;
     localparam  select_mask = 6'b0;
     localparam  beyond_mask = 6'b111111;
     localparam  single = 1'b1;
@@ -11488,7 +11366,7 @@ module rss_core__ext2__header(beat,target,found,word,slot);
             if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
         end
@@ -15298,6 +15176,7 @@ module rss_core__ext3__header(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b0;
     localparam  candidates = 8'h0;
+    localparam  odd_candidates = 8'h0;
     localparam  select_mask = 6'b0;
     localparam  beyond_mask = 6'b111111;
     localparam  single = 1'b1;
@@ -15328,7 +15207,7 @@ module rss_core__ext3__header(beat,target,found,word,slot);
             if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
         end
@@ -19138,6 +19017,7 @@ module rss_core__ext4__header(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b0;
     localparam  candidates = 8'h0;
+    localparam  odd_candidates = 8'h0;
     localparam  select_mask = 6'b0;
     localparam  beyond_mask = 6'b111111;
     localparam  single = 1'b1;
@@ -19168,7 +19048,7 @@ module rss_core__ext4__header(beat,target,found,word,slot);
             if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
         end
@@ -27512,6 +27392,7 @@ module rss_core__l3__word0(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b1;
     localparam  candidates = 8'h1;
+    localparam  odd_candidates = 8'h1;
     localparam  select_mask = 6'b0;
     localparam  beyond_mask = 6'b111111;
     localparam  single = 1'b1;
@@ -27542,7 +27423,7 @@ module rss_core__l3__word0(beat,target,found,word,slot);
             if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
         end
@@ -27572,6 +27453,7 @@ module rss_core__l3__word1(beat,target,found,word,slot);
     localparam  use_tail = 1'b0;
     localparam  fixed = 1'b1;
     localparam  candidates = 8'h1;
+    localparam  odd_candidates = 8'h1;
     localparam  select_mask = 6'b0;
     localparam  beyond_mask = 6'b111111;
     localparam  single = 1'b1;
@@ -27602,7 +27484,7 @@ module rss_core__l3__word1(beat,target,found,word,slot);
             if (candidates[0] & (slot_last == (target + 0))) begin
                 found = 1'b1;
             end
-            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (slot_last == (target + 0))) begin
+            if (candidates[0] & (0 != (last_candidate >> 64'h6)) & (odd_candidates[0] == slot_last[32'h0])) begin
                 word = slots[(32'h40 * 0)+:(64)];
             end
         end
@@ -41853,6 +41735,7 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
     localparam  l3_word1 = 6'b101;
     localparam  beyond_mask = 6'b111111;
     localparam  held_lsb = 16'ha0;
+    localparam  wide = 1'b0;
     localparam  beat12 = 6'b1;
     localparam  beat16 = 6'b10;
     localparam  beat20 = 6'b10;
@@ -41952,6 +41835,9 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
     reg  d_ipv6_20$d;
     wire  d_ipv6_20$q;
     reg  d_ipv6_20$clock;
+    reg  d_grid2$d;
+    wire  d_grid2$q;
+    reg  d_grid2$clock;
     
     // Local signals
     reg  [5:0] held_grid;
@@ -42123,6 +42009,11 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         .q(d_ipv6_20$q),
         .clock(d_ipv6_20$clock)
     );
+    rss_core__slots__d_grid2 d_grid2(
+        .d(d_grid2$d),
+        .q(d_grid2$q),
+        .clock(d_grid2$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -42153,6 +42044,7 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         d_ipv6_16$clock = clock;
         d_ipv4_20$clock = clock;
         d_ipv6_20$clock = clock;
+        d_grid2$clock = clock;
         prev_tail$d = prev_tail$q;
         at1$d = at1$q;
         at2$d = at2$q;
@@ -42180,6 +42072,7 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         d_ipv6_16$d = d_ipv6_16$q;
         d_ipv4_20$d = d_ipv4_20$q;
         d_ipv6_20$d = d_ipv6_20$q;
+        d_grid2$d = d_grid2$q;
         is12 = ((beat12 == 32'h0) & d_first$q) | ((beat12 == 32'h1) & at1$q) | ((beat12 == 32'h2) & at2$q);
         is16 = ((beat16 == 32'h0) & d_first$q) | ((beat16 == 32'h1) & at1$q) | ((beat16 == 32'h2) & at2$q);
         is20 = ((beat20 == 32'h0) & d_first$q) | ((beat20 == 32'h1) & at1$q) | ((beat20 == 32'h2) & at2$q);
@@ -42194,6 +42087,10 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         d_ipv6_16$d = type16 == type_ipv6;
         d_ipv4_20$d = type20 == type_ipv4;
         d_ipv6_20$d = type20 == type_ipv6;
+        d_grid2$d = d_grid2$q;
+        if (in_valid & in_first) begin
+            d_grid2$d = ((type12 == tag_vlan) | (type12 == tag_qinq)) & (type16 != tag_vlan);
+        end
         d_valid$d = in_valid;
         d_first$d = in_first;
         d_last$d = in_last;
@@ -42240,6 +42137,9 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         if (narrow) begin
             word_tag12 = tag12_q$q;
             word_grid2 = tag12_q$q & ~tag16_q$q;
+        end
+        if (wide) begin
+            word_grid2 = d_grid2$q;
         end
         extended = (((prev_tail$q) & 112'hffffffffffffffffffffffffffff) << data_bits) | ((d_data$q) & 112'hffffffffffffffffffffffffffff);
         words = extended[(32'h10)+:(64)];
@@ -42440,6 +42340,25 @@ module rss_core__slots__d_first(d,q,clock);
     end
           
 endmodule // rss_core__slots__d_first
+
+
+module rss_core__slots__d_grid2(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__d_grid2
 
 
 module rss_core__slots__d_ipv4_12(d,q,clock);

@@ -17,10 +17,11 @@
 //! copied once more. At 64 bits the words found by a walk pointer (Home Address,
 //! routing address, ports) are written a clock after their beat, from registered
 //! compares: their load enables then start at flip-flops. Wider beats write the Home
-//! Address and routing words a clock after their beat too, picked from a copy of the
-//! beat's slots by the slot their pick found, registered, so the picks' selects leave
-//! flip-flops instead of the walk pointers' carry chains; the snapshot takes a word
-//! written so late straight from its pick (stop 46).
+//! Address, routing and ports words a clock after their beat too, picked from a copy
+//! of the beat's slots by the slot their pick found, registered, so the picks' selects
+//! and the words' load enables leave flip-flops instead of the walk pointers' carry
+//! chains; the snapshot copies those words a clock after L3 words 1..4, from their
+//! registers, which by then hold the last beat's and not yet the next frame's.
 
 use rss_model::HashType;
 use rss_model::hash_type::HASH_TYPE_BITS;
@@ -152,8 +153,9 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     route_hi: DFF<Bits<64>>,
     route_lo: DFF<Bits<64>>,
     ports_q: DFF<Bits<32>>,
-    /// Wide beats (`snapshot`): the ports' whole word as found and whether they are its
-    /// low half; the half is chosen on the way into the snapshot, off the pick's path.
+    /// Wide beats (`snapshot`): the ports' whole word as found (written a clock after
+    /// its beat) and whether they are its low half; the half is chosen on the way into
+    /// the snapshot, off the pick's path.
     ports_word: DFF<Bits<64>>,
     ports_low: DFF<Bit>,
     /// Late capture: the beat's word and tail word, where the ports are in them, and
@@ -168,6 +170,9 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     late_home_lo_slot: DFF<Bits<3>>,
     late_route_hi_slot: DFF<Bits<3>>,
     late_route_lo_slot: DFF<Bits<3>>,
+    /// The slot of the ports' word, for wide beats, which write the ports a clock
+    /// after their beat as they write the address words.
+    late_l4_slot: DFF<Bits<3>>,
     late_tail: DFF<Bits<64>>,
     late_from_tail: DFF<Bit>,
     late_low_half: DFF<Bit>,
@@ -238,15 +243,11 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     snap_w2: DFF<Bits<64>>,
     snap_w3: DFF<Bits<64>>,
     snap_w4: DFF<Bits<64>>,
-    snap_home_hi: DFF<Bits<64>>,
-    snap_home_lo: DFF<Bits<64>>,
-    snap_route_hi: DFF<Bits<64>>,
-    snap_route_lo: DFF<Bits<64>>,
-    snap_ports: DFF<Bits<32>>,
     snap2_w1: DFF<Bits<64>>,
     snap2_w2: DFF<Bits<64>>,
     snap2_w3: DFF<Bits<64>>,
     snap2_w4: DFF<Bits<64>>,
+    /// The words written a clock after their beat, copied once (from 128 bits).
     snap2_home_hi: DFF<Bits<64>>,
     snap2_home_lo: DFF<Bits<64>>,
     snap2_route_hi: DFF<Bits<64>>,
@@ -285,6 +286,7 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     late_home_lo_lsb: Signal<Local, Bits<16>>,
     late_route_hi_lsb: Signal<Local, Bits<16>>,
     late_route_lo_lsb: Signal<Local, Bits<16>>,
+    late_l4_lsb: Signal<Local, Bits<16>>,
     late_home_hi_word: Signal<Local, Bits<64>>,
     late_home_lo_word: Signal<Local, Bits<64>>,
     late_route_hi_word: Signal<Local, Bits<64>>,
@@ -402,6 +404,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             late_home_lo_slot: Default::default(),
             late_route_hi_slot: Default::default(),
             late_route_lo_slot: Default::default(),
+            late_l4_slot: Default::default(),
             late_tail: Default::default(),
             late_from_tail: Default::default(),
             late_low_half: Default::default(),
@@ -464,11 +467,6 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             snap_w2: Default::default(),
             snap_w3: Default::default(),
             snap_w4: Default::default(),
-            snap_home_hi: Default::default(),
-            snap_home_lo: Default::default(),
-            snap_route_hi: Default::default(),
-            snap_route_lo: Default::default(),
-            snap_ports: Default::default(),
             snap2_w1: Default::default(),
             snap2_w2: Default::default(),
             snap2_w3: Default::default(),
@@ -508,6 +506,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             late_home_lo_lsb: Default::default(),
             late_route_hi_lsb: Default::default(),
             late_route_lo_lsb: Default::default(),
+            late_l4_lsb: Default::default(),
             late_home_hi_word: Default::default(),
             late_home_lo_word: Default::default(),
             late_route_hi_word: Default::default(),
@@ -570,6 +569,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             late_home_lo_slot,
             late_route_hi_slot,
             late_route_lo_slot,
+            late_l4_slot,
             late_tail,
             late_from_tail,
             late_low_half,
@@ -629,11 +629,6 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             snap_w2,
             snap_w3,
             snap_w4,
-            snap_home_hi,
-            snap_home_lo,
-            snap_route_hi,
-            snap_route_lo,
-            snap_ports,
             snap2_w1,
             snap2_w2,
             snap2_w3,
@@ -711,19 +706,19 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
                 self.cur_ports.next = self.l4_data.val().get_bits::<32>(0);
             }
         }
-        if self.valid.val() {
-            self.w1.d.next = self.cur_w1.val();
-            self.w2.d.next = self.cur_w2.val();
-            self.w3.d.next = self.cur_w3.val();
-            self.w4.d.next = self.cur_w4.val();
-        }
+        // (A held flag implies a valid beat.)
+        self.w1.d.next = self.cur_w1.val();
+        self.w2.d.next = self.cur_w2.val();
+        self.w3.d.next = self.cur_w3.val();
+        self.w4.d.next = self.cur_w4.val();
         // The words found by a walk pointer: their compares start at the walk's
         // registers (and the second word's behind a +1), which in the same clock would
         // also drive 64 load enables across the die. At 64 bits nothing reads them
         // before the verdict, two clocks after a late write, so there the compares
         // land in flip-flops and the words are written from a copy of the beat a clock
-        // later. Wider beats write the ports at once (their snapshot takes them the
-        // clock after the last beat) and the address words a clock later (below).
+        // later. Wider beats write the ports and the address words a clock later too,
+        // picked from a copy of the beat's slots (below), so no enable of a 64-bit
+        // word waits on a pick's compare.
         self.late_word.d.next = self.beat.val().get_bits::<64>(96);
         self.late_tail.d.next = self.beat.val().get_bits::<64>(32);
         self.late_from_tail.d.next = self.l4_in_tail.val();
@@ -758,11 +753,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             }
         } else if self.valid.val() {
             self.ports_q.d.next = self.cur_ports.val();
-            if self.l4_found.val() {
-                self.ports_word.d.next = self.l4_data.val();
-                self.ports_low.d.next = self.l4_low_half.val();
-            }
         }
+        self.late_l4_lsb.next = bit_cast::<16, 3>(self.late_l4_slot.q.val()) << 6_u64;
         self.late_home_hi_lsb.next = bit_cast::<16, 3>(self.late_home_hi_slot.q.val()) << 6_u64;
         self.late_home_lo_lsb.next = bit_cast::<16, 3>(self.late_home_lo_slot.q.val()) << 6_u64;
         self.late_route_hi_lsb.next = bit_cast::<16, 3>(self.late_route_hi_slot.q.val()) << 6_u64;
@@ -777,6 +769,19 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             self.late_home_lo_slot.d.next = self.home1.slot.val();
             self.late_route_hi_slot.d.next = self.route0.slot.val();
             self.late_route_lo_slot.d.next = self.route1.slot.val();
+            self.late_l4_slot.d.next = self.l4.slot.val();
+            self.late_l4.next = self
+                .late_slots
+                .q
+                .val()
+                .get_bits::<64>(self.late_l4_lsb.val().index());
+            if self.late_from_tail.q.val() {
+                self.late_l4.next = self.late_tail.q.val();
+            }
+            if self.late_ports_hit.q.val() {
+                self.ports_word.d.next = self.late_l4.val();
+                self.ports_low.d.next = self.late_low_half.q.val();
+            }
             self.late_home_hi_word.next = self
                 .late_slots
                 .q
@@ -950,47 +955,32 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         self.ex_dst_q.d.next = self.c_ex_dst.q.val();
 
         // From 128 bits on the next frame's words can land in the capture registers
-        // before the verdict, so the fields are copied aside the clock after the last
-        // beat; from 256 bits on the next frame's copy can follow a clock later, so
-        // the copy is copied again then. Narrower beats bring the next frame's words
-        // later (yosys drops the unused copies).
+        // before the verdict, so L3 words 1..4 are copied aside the clock after the
+        // last beat; from 256 bits on the next frame's copy can follow a clock later,
+        // so the copy is copied again then. Narrower beats bring the next frame's
+        // words later (yosys drops the unused copies). The words written a clock after
+        // their beat (Home Address, routing, ports) are copied once, the clock after
+        // that, straight from their registers: the last beat's are in them by then,
+        // and the next frame's, written a clock late as well, not yet.
         if self.v_valid.q.val() {
             self.snap_w1.d.next = self.w1.q.val();
             self.snap_w2.d.next = self.w2.q.val();
             self.snap_w3.d.next = self.w3.q.val();
             self.snap_w4.d.next = self.w4.q.val();
-            self.snap_home_hi.d.next = self.home_hi.q.val();
-            self.snap_home_lo.d.next = self.home_lo.q.val();
-            self.snap_route_hi.d.next = self.route_hi.q.val();
-            self.snap_route_lo.d.next = self.route_lo.q.val();
-            // A word the last beat held is still on its way into its register.
-            if self.late_home_hi.q.val() {
-                self.snap_home_hi.d.next = self.late_home_hi_word.val();
-            }
-            if self.late_home_lo.q.val() {
-                self.snap_home_lo.d.next = self.late_home_lo_word.val();
-            }
-            if self.late_route_hi.q.val() {
-                self.snap_route_hi.d.next = self.late_route_hi_word.val();
-            }
-            if self.late_route_lo.q.val() {
-                self.snap_route_lo.d.next = self.late_route_lo_word.val();
-            }
-            self.snap_ports.d.next = self.ports_word.q.val().get_bits::<32>(32);
-            if self.ports_low.q.val() {
-                self.snap_ports.d.next = self.ports_word.q.val().get_bits::<32>(0);
-            }
         }
         if self.c_valid.q.val() {
             self.snap2_w1.d.next = self.snap_w1.q.val();
             self.snap2_w2.d.next = self.snap_w2.q.val();
             self.snap2_w3.d.next = self.snap_w3.q.val();
             self.snap2_w4.d.next = self.snap_w4.q.val();
-            self.snap2_home_hi.d.next = self.snap_home_hi.q.val();
-            self.snap2_home_lo.d.next = self.snap_home_lo.q.val();
-            self.snap2_route_hi.d.next = self.snap_route_hi.q.val();
-            self.snap2_route_lo.d.next = self.snap_route_lo.q.val();
-            self.snap2_ports.d.next = self.snap_ports.q.val();
+            self.snap2_home_hi.d.next = self.home_hi.q.val();
+            self.snap2_home_lo.d.next = self.home_lo.q.val();
+            self.snap2_route_hi.d.next = self.route_hi.q.val();
+            self.snap2_route_lo.d.next = self.route_lo.q.val();
+            self.snap2_ports.d.next = self.ports_word.q.val().get_bits::<32>(32);
+            if self.ports_low.q.val() {
+                self.snap2_ports.d.next = self.ports_word.q.val().get_bits::<32>(0);
+            }
         }
         self.out_w1.next = self.w1.q.val();
         self.out_w2.next = self.w2.q.val();
@@ -1006,22 +996,17 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             self.out_w2.next = self.snap_w2.q.val();
             self.out_w3.next = self.snap_w3.q.val();
             self.out_w4.next = self.snap_w4.q.val();
-            self.out_home_hi.next = self.snap_home_hi.q.val();
-            self.out_home_lo.next = self.snap_home_lo.q.val();
-            self.out_route_hi.next = self.snap_route_hi.q.val();
-            self.out_route_lo.next = self.snap_route_lo.q.val();
-            self.ports.next = self.snap_ports.q.val();
+            self.out_home_hi.next = self.snap2_home_hi.q.val();
+            self.out_home_lo.next = self.snap2_home_lo.q.val();
+            self.out_route_hi.next = self.snap2_route_hi.q.val();
+            self.out_route_lo.next = self.snap2_route_lo.q.val();
+            self.ports.next = self.snap2_ports.q.val();
         }
         if self.second_snapshot.val() {
             self.out_w1.next = self.snap2_w1.q.val();
             self.out_w2.next = self.snap2_w2.q.val();
             self.out_w3.next = self.snap2_w3.q.val();
             self.out_w4.next = self.snap2_w4.q.val();
-            self.out_home_hi.next = self.snap2_home_hi.q.val();
-            self.out_home_lo.next = self.snap2_home_lo.q.val();
-            self.out_route_hi.next = self.snap2_route_hi.q.val();
-            self.out_route_lo.next = self.snap2_route_lo.q.val();
-            self.ports.next = self.snap2_ports.q.val();
         }
 
         // Three clocks after the last beat: the verdict, and the fields.

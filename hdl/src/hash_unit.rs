@@ -27,7 +27,10 @@
 //! are windows of one sequence, `d[j] = key[j] ⊕ key[j + 16]`. That is 3/4 of the AND
 //! terms for 303 key XORs and 144 input XORs, shared by all 32 output bits: at 512
 //! bits about 1 000 LUT4 fewer (`docs/` and the issue note have the measurement). The
-//! partial register holds, per group, the sums of the three products over its blocks.
+//! partial register holds, per group, the three products summed over the group's
+//! first two blocks (32 AND terms a bit: a three-level LUT4 tree) and, apart, over its
+//! third (16 terms); the accumulator adds the two (stop 48: one sum of 48 terms took
+//! five levels, the 512-bit core's slowest hash paths).
 
 use rust_hdl::prelude::*;
 
@@ -62,10 +65,11 @@ const fn plain_halves(chunk: usize) -> usize {
 }
 
 /// Width of the partial register for a chunk of `chunk` bits: 64 per slice (each hash
-/// bit's parity over the slice's two 18-bit halves), or 48 per Karatsuba group (the
-/// three 16-bit products).
+/// bit's parity over the slice's two 18-bit halves), or 96 per Karatsuba group (the
+/// three 16-bit products, each in two parts: over the group's first two blocks and
+/// over its third).
 pub const fn partial_bits(chunk: usize) -> usize {
-    64 * plain_slices(chunk) + 48 * karatsuba_groups(chunk)
+    64 * plain_slices(chunk) + 96 * karatsuba_groups(chunk)
 }
 
 #[derive(LogicBlock)]
@@ -312,8 +316,9 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
                 }
             }
         }
-        // Karatsuba groups: partial bits 48g + m (low product), 48g + 16 + m (high),
-        // 48g + 32 + m (middle) for output bit m of the low half.
+        // Karatsuba groups: partial bits 96g + m (low product), 96g + 16 + m (high),
+        // 96g + 32 + m (middle) for output bit m of the low half, over blocks 0 and
+        // 1; the same at 96g + 48 on over block 2.
         // (Only the Karatsuba form reads these: constant 0 otherwise, so a simulator
         // does not compute them every clock for nothing.)
         self.f_key_diff.d.next = 0.into();
@@ -324,10 +329,11 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
         }
         for g in 0..karatsuba_groups(CHUNK) {
             for m in 0..16 {
+                // Blocks 0 and 1 of the group.
                 self.product_low.next = false;
                 self.product_high.next = false;
                 self.product_mid.next = false;
-                for b in 0..3 {
+                for b in 0..2 {
                     self.product_low.next = self.product_low.val()
                         ^ (self.f_chunk.q.val().get_bits::<16>(96 * g + 32 * b)
                             & self.f_key_diff.q.val().get_bits::<16>(96 * g + 32 * b + m))
@@ -348,9 +354,25 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
                 self.partial.next = self
                     .partial
                     .val()
-                    .replace_bit(48 * g + m, self.product_low.val())
-                    .replace_bit(48 * g + 16 + m, self.product_high.val())
-                    .replace_bit(48 * g + 32 + m, self.product_mid.val());
+                    .replace_bit(96 * g + m, self.product_low.val())
+                    .replace_bit(96 * g + 16 + m, self.product_high.val())
+                    .replace_bit(96 * g + 32 + m, self.product_mid.val());
+                // Block 2.
+                self.product_low.next = (self.f_chunk.q.val().get_bits::<16>(96 * g + 64)
+                    & self.f_key_diff.q.val().get_bits::<16>(96 * g + 64 + m))
+                .xor();
+                self.product_high.next = (self.f_chunk.q.val().get_bits::<16>(96 * g + 80)
+                    & self.f_key_diff.q.val().get_bits::<16>(96 * g + 80 + m))
+                .xor();
+                self.product_mid.next = (self.f_half_sum.q.val().get_bits::<16>(96 * g + 64)
+                    & self.f_key.q.val().get_bits::<16>(96 * g + 80 + m))
+                .xor();
+                self.partial.next = self
+                    .partial
+                    .val()
+                    .replace_bit(96 * g + 48 + m, self.product_low.val())
+                    .replace_bit(96 * g + 64 + m, self.product_high.val())
+                    .replace_bit(96 * g + 80 + m, self.product_mid.val());
             }
         }
         self.p_valid.d.next = self.f_valid.q.val();
@@ -397,8 +419,10 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
         self.group_low.next = 0.into();
         self.group_mid.next = 0.into();
         for g in 0..karatsuba_groups(CHUNK) {
-            self.group_low.next = self.partials.q.val().get_bits::<32>(48 * g);
-            self.group_mid.next = self.partials.q.val().get_bits::<16>(48 * g + 32);
+            self.group_low.next = self.partials.q.val().get_bits::<32>(96 * g)
+                ^ self.partials.q.val().get_bits::<32>(96 * g + 48);
+            self.group_mid.next = self.partials.q.val().get_bits::<16>(96 * g + 32)
+                ^ self.partials.q.val().get_bits::<16>(96 * g + 80);
             self.sum.next = self.sum.val()
                 ^ self.group_low.val()
                 ^ bit_cast::<32, 16>(self.group_mid.val())
@@ -433,7 +457,7 @@ mod tests {
         let mut uut = HashUnit::<8, 36, 67, 64>::default();
         uut.connect_all();
         crate::lint::assert_lints_clean(&generate_verilog(&uut), "hash_unit");
-        let mut uut = HashUnit::<1, 288, 319, 144>::default();
+        let mut uut = HashUnit::<1, 288, 319, 288>::default();
         uut.connect_all();
         crate::lint::assert_lints_clean(&generate_verilog(&uut), "hash_unit_karatsuba");
     }
@@ -537,6 +561,6 @@ mod tests {
 
     #[test]
     fn hash_unit_in_one_step_karatsuba_matches_the_model() {
-        check_against_the_model::<1, 288, 319, 144>(1);
+        check_against_the_model::<1, 288, 319, 288>(1);
     }
 }

@@ -16,7 +16,8 @@
 //! numbers slot 0 `(beat + 1) · W + {0, 1}` for `W` words per beat (saturating far past
 //! the parse window), so word `T` can only ever sit in the slot `j` with
 //! `T + j ≡ 0 or 1 (mod W)`: at 512 bits that is a 2:1 choice instead of 8:1, made
-//! on one slot's compare (the word is unspecified unless found), and at 64 bits a wire.
+//! by the parity of slot 0's number, one flip-flop of the beat (the word is
+//! unspecified unless found, which the compares below decide), and at 64 bits a wire.
 //!
 //! `found` is `slot_last - target < W`, tested as "no distance bit above the select's
 //! is set", and at 64 bits (`W` = 1) as an equality, so no comparator and, at 64
@@ -49,6 +50,8 @@ pub struct WordPick<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     fixed: Constant<Bit>,
     /// Slots the target can be in (`fixed` only).
     candidates: Constant<Bits<8>>,
+    /// Of those, the slots that hold it when slot 0's number is odd (`fixed` only).
+    odd_candidates: Constant<Bits<8>>,
     /// Words per beat minus one (the select's mask), and its complement: the distance
     /// bits that say whether the beat holds the word.
     select_mask: Constant<Bits<WORD_INDEX_BITS>>,
@@ -73,10 +76,19 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> WordPick<DATA_BITS, BUNDL
     /// A pick whose `target` input is always `target` (the caller drives it with that
     /// constant): only the slots word `target` can occupy are looked at.
     pub fn fixed(target: u64, use_tail: bool) -> Self {
-        Self::build(use_tail, Some(candidate_slots(DATA_BITS / 64, target)))
+        let words = DATA_BITS / 64;
+        Self::build(
+            use_tail,
+            Some((
+                candidate_slots(words, target),
+                odd_candidate_slots(words, target),
+            )),
+        )
     }
 
-    fn build(use_tail: bool, candidates: Option<u64>) -> Self {
+    /// `candidates`: the slots the target can be in and those of them it is in when
+    /// slot 0's number is odd.
+    fn build(use_tail: bool, candidates: Option<(u64, u64)>) -> Self {
         let words = DATA_BITS / 64;
         assert!(words.is_power_of_two() && words <= 8);
         Self {
@@ -87,7 +99,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> WordPick<DATA_BITS, BUNDL
             slot: Default::default(),
             use_tail: Constant::new(use_tail),
             fixed: Constant::new(candidates.is_some()),
-            candidates: Constant::new(candidates.unwrap_or(0).to_bits()),
+            candidates: Constant::new(candidates.map_or(0, |(all, _)| all).to_bits()),
+            odd_candidates: Constant::new(candidates.map_or(0, |(_, odd)| odd).to_bits()),
             select_mask: Constant::new((words as u64 - 1).to_bits()),
             beyond_mask: Constant::new(
                 (!(words as u64 - 1) & ((1 << WORD_INDEX_BITS) - 1)).to_bits(),
@@ -99,7 +112,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> WordPick<DATA_BITS, BUNDL
             slot_last: Default::default(),
             tail_hit: Default::default(),
             last_candidate: Constant::new(
-                (64 * candidates.map_or(0, |mask| u64::from(mask.max(1).ilog2()))).to_bits(),
+                (64 * candidates.map_or(0, |(mask, _)| u64::from(mask.max(1).ilog2()))).to_bits(),
             ),
         }
     }
@@ -111,6 +124,19 @@ pub fn candidate_slots(words_per_beat: usize, target: u64) -> u64 {
     let w = words_per_beat as u64;
     (0..w)
         .filter(|&j| (target + j) % w <= 1)
+        .fold(0, |mask, j| mask | (1 << j))
+}
+
+/// Of [`candidate_slots`], those that hold word `target` when slot 0's number is odd
+/// (`(beat + 1) · W + 1`): slot `j` holds word `slot_last - j`, so the ones with
+/// `target + j ≡ 1 (mod W)`. With one word a beat the only slot holds it either way.
+pub fn odd_candidate_slots(words_per_beat: usize, target: u64) -> u64 {
+    let w = words_per_beat as u64;
+    if w == 1 {
+        return 1;
+    }
+    (0..w)
+        .filter(|&j| (target + j) % w == 1)
         .fold(0, |mask, j| mask | (1 << j))
 }
 
@@ -146,10 +172,13 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for WordPick<DATA_B
                     self.found.next = true;
                 }
             }
+            // Slot 0's number is 0 or 1 modulo the words a beat (`WordSlots`), so of
+            // the two candidates the one holding the word is the one whose number
+            // has the parity of slot 0's: one bit of the beat chooses, no compare.
             for j in 0..(DATA_BITS / 64) {
                 if self.candidates.val().get_bit(j)
                     & (j.to_bits::<16>() != (self.last_candidate.val() >> 6_u64))
-                    & (self.slot_last.val() == (self.target.val() + j.to_bits()))
+                    & (self.odd_candidates.val().get_bit(j) == self.slot_last.val().get_bit(0))
                 {
                     self.word.next = self.slots.val().get_bits::<64>(64 * j);
                 }
@@ -242,6 +271,24 @@ mod tests {
             self.free_found.next = self.free.found.val();
             self.free_word.next = self.free.word.val();
         }
+    }
+
+    #[test]
+    fn odd_candidates_are_the_slots_of_odd_numbering() {
+        // 512 bits, word 5: slot 0 = 8b + 9 puts it in slot 4 (9 - 4 = 5), 8b + 8 in 3.
+        assert_eq!(odd_candidate_slots(8, 5), 0b0001_0000);
+        assert_eq!(odd_candidate_slots(8, 8), 0b0000_0010);
+        for w in [2, 4, 8] {
+            for target in 2..=12 {
+                let all = candidate_slots(w, target);
+                let odd = odd_candidate_slots(w, target);
+                // One of the two candidates each way.
+                assert_eq!(odd & !all, 0);
+                assert_eq!(odd.count_ones(), 1, "w {w} target {target}");
+                assert_eq!((all & !odd).count_ones(), 1, "w {w} target {target}");
+            }
+        }
+        assert_eq!(odd_candidate_slots(1, 4), 1);
     }
 
     #[test]

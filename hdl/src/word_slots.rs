@@ -104,6 +104,13 @@ pub struct WordSlots<const DATA_BITS: usize, const EXTENDED_BITS: usize, const B
     d_ipv6_16: DFF<Bit>,
     d_ipv4_20: DFF<Bit>,
     d_ipv6_20: DFF<Bit>,
+    /// The grid of the beat in `d_data` (L3 at 18), from beats of 256 bits on: their
+    /// first beat holds bytes 12..21, so the grid is known as that beat comes in and
+    /// is registered beside it; the 512-bit word cut then takes its select from this
+    /// flip-flop instead of two LUT levels after the compares.
+    d_grid2: DFF<Bit>,
+    /// Beats of 256 bits or more (bytes 12..21 in the first beat).
+    wide: Constant<Bit>,
     /// Beat numbers holding bytes 12..13, 16..17, 20..21.
     beat12: Constant<Bits<BEAT_INDEX_BITS>>,
     beat16: Constant<Bits<BEAT_INDEX_BITS>>,
@@ -256,6 +263,8 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
             word_grid2: Default::default(),
             word_tag12: Default::default(),
             narrow: Constant::new(DATA_BITS == 64),
+            d_grid2: Default::default(),
+            wide: Constant::new(DATA_BITS >= 256),
             words: Default::default(),
             tail: Default::default(),
             last_word: Default::default(),
@@ -298,7 +307,8 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
             d_ipv4_16,
             d_ipv6_16,
             d_ipv4_20,
-            d_ipv6_20
+            d_ipv6_20,
+            d_grid2
         );
         // Which beat holds bytes 12..13, 16..17, 20..21: the first, second or third
         // (the beat numbers are constants, so two of each three terms fold away).
@@ -324,6 +334,12 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
         self.d_ipv6_16.d.next = self.type16.val() == self.type_ipv6.val();
         self.d_ipv4_20.d.next = self.type20.val() == self.type_ipv4.val();
         self.d_ipv6_20.d.next = self.type20.val() == self.type_ipv6.val();
+        self.d_grid2.d.next = self.d_grid2.q.val();
+        if self.in_valid.val() & self.in_first.val() {
+            self.d_grid2.d.next = ((self.type12.val() == self.tag_vlan.val())
+                | (self.type12.val() == self.tag_qinq.val()))
+                & (self.type16.val() != self.tag_vlan.val());
+        }
         self.d_valid.d.next = self.in_valid.val();
         self.d_first.d.next = self.in_first.val();
         self.d_last.d.next = self.in_last.val();
@@ -378,6 +394,9 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
         if self.narrow.val() {
             self.word_tag12.next = self.tag12_q.q.val();
             self.word_grid2.next = self.tag12_q.q.val() & !self.tag16_q.q.val();
+        }
+        if self.wide.val() {
+            self.word_grid2.next = self.d_grid2.q.val();
         }
 
         // The beat with the previous beat's last 6 bytes in front (byte 0 on top).
