@@ -449,12 +449,7 @@ pub fn run(opts: &SynthOptions, progress: &mut dyn FnMut(&str)) -> Result<SynthR
                 version: nextpnr_version,
                 seconds: time.as_secs_f64(),
             });
-            PnrResult::from_report_json(&read_file(&report_path)?, &opts.clock).map_err(
-                |message| SynthError::Parse {
-                    path: report_path.clone(),
-                    message,
-                },
-            )?
+            read_pnr_report(&report_path, &opts.clock)?
         }
         Err(error) => {
             // Too large for the device: nextpnr stops in placement, without a report,
@@ -492,14 +487,7 @@ pub fn run(opts: &SynthOptions, progress: &mut dyn FnMut(&str)) -> Result<SynthR
                 })
             })
             .collect::<Result<Vec<_>, SynthError>>()?;
-        let read_fmax = |path: &Path| {
-            PnrResult::from_report_json(&read_file(path)?, &opts.clock)
-                .map(|r| r.fmax_mhz)
-                .map_err(|message| SynthError::Parse {
-                    path: path.to_owned(),
-                    message,
-                })
-        };
+        let read_fmax = |path: &Path| read_pnr_report(path, &opts.clock).map(|r| r.fmax_mhz);
         let sweep_start = Instant::now();
         let mut seed_runs = vec![SeedRun {
             seed: opts.seed,
@@ -543,6 +531,14 @@ pub fn run(opts: &SynthOptions, progress: &mut dyn FnMut(&str)) -> Result<SynthR
         seconds: start.elapsed().as_secs_f64(),
         wrapper: wrapper_cost,
         ebr_output_registers,
+    })
+}
+
+/// Reads nextpnr's `--report` JSON at `path` for `clock`.
+fn read_pnr_report(path: &Path, clock: &str) -> Result<PnrResult, SynthError> {
+    PnrResult::from_report_json(&read_file(path)?, clock).map_err(|message| SynthError::Parse {
+        path: path.to_owned(),
+        message,
     })
 }
 

@@ -170,15 +170,24 @@ pub(crate) fn run_jobs(
     fmax: &dyn Fn(&Path) -> Result<Option<f64>, SynthError>,
     progress: &mut dyn FnMut(&str),
 ) -> Result<Vec<SeedRun>, SynthError> {
+    /// A started job: its place in the results, its process, and where it writes.
     struct Running {
         index: usize,
         child: Child,
         start: Instant,
+        seed: u64,
+        report: PathBuf,
+        log: PathBuf,
+    }
+    fn stop_all(running: &mut [Running]) {
+        for r in running {
+            let _ = r.child.kill();
+            let _ = r.child.wait();
+        }
     }
     let total = jobs.len();
     let mut results: Vec<Option<SeedRun>> = vec![None; total];
-    let mut waiting: Vec<(usize, SeedJob)> = jobs.into_iter().enumerate().rev().collect();
-    let mut done_jobs: Vec<Option<SeedJob>> = (0..total).map(|_| None).collect();
+    let mut waiting = jobs.into_iter().enumerate();
     let mut running: Vec<Running> = Vec::new();
     let start = Instant::now();
     let mut reported = 0;
@@ -186,90 +195,85 @@ pub(crate) fn run_jobs(
         "{step}: {total} seeds, {} at a time",
         parallel.max(1)
     ));
-    let fail = |running: &mut Vec<Running>, error: SynthError| {
-        for r in running.iter_mut() {
-            let _ = r.child.kill();
-            let _ = r.child.wait();
-        }
-        Err(error)
-    };
-    while !waiting.is_empty() || !running.is_empty() {
+    loop {
         while running.len() < parallel.max(1) {
-            let Some((index, mut job)) = waiting.pop() else {
+            let Some((index, mut job)) = waiting.next() else {
                 break;
             };
-            let io = |e: std::io::Error| SynthError::Io {
-                path: job.log.clone(),
-                message: e.to_string(),
-            };
-            let out = match File::create(&job.log).and_then(|f| Ok((f.try_clone()?, f))) {
-                Ok(files) => files,
-                Err(e) => return fail(&mut running, io(e)),
-            };
-            let child = job
-                .command
-                .stdin(Stdio::null())
-                .stdout(out.0)
-                .stderr(out.1)
-                .spawn();
-            match child {
+            let spawned = File::create(&job.log)
+                .and_then(|out| Ok((out.try_clone()?, out)))
+                .and_then(|(out, err)| {
+                    job.command
+                        .stdin(Stdio::null())
+                        .stdout(out)
+                        .stderr(err)
+                        .spawn()
+                });
+            match spawned {
                 Ok(child) => running.push(Running {
                     index,
                     child,
                     start: Instant::now(),
+                    seed: job.seed,
+                    report: job.report,
+                    log: job.log,
                 }),
                 Err(e) => {
-                    let error = SynthError::ToolFailed {
+                    stop_all(&mut running);
+                    return Err(SynthError::ToolFailed {
                         step: format!("{step} (seed {})", job.seed),
                         status: format!("could not start: {e}"),
-                        log: job.log.clone(),
+                        log: job.log,
                         tail: String::new(),
-                    };
-                    return fail(&mut running, error);
+                    });
                 }
             }
-            done_jobs[index] = Some(job);
+        }
+        if running.is_empty() {
+            break;
         }
         std::thread::sleep(Duration::from_millis(100));
         let mut i = 0;
         while i < running.len() {
             let status = match running[i].child.try_wait() {
-                Ok(status) => status,
+                Ok(None) => {
+                    i += 1;
+                    continue;
+                }
+                Ok(Some(status)) => status,
                 Err(e) => {
-                    let log = done_jobs[running[i].index].as_ref().map(|j| j.log.clone());
-                    let error = SynthError::Io {
-                        path: log.unwrap_or_default(),
+                    let path = running[i].log.clone();
+                    stop_all(&mut running);
+                    return Err(SynthError::Io {
+                        path,
                         message: e.to_string(),
-                    };
-                    return fail(&mut running, error);
+                    });
                 }
             };
-            let Some(status) = status else {
-                i += 1;
-                continue;
-            };
-            let finished = running.swap_remove(i);
-            let job = done_jobs[finished.index]
-                .as_ref()
-                .expect("started jobs are kept");
-            if !status.success() {
-                let error = SynthError::ToolFailed {
-                    step: format!("{step} (seed {})", job.seed),
+            let done = running.swap_remove(i);
+            let outcome = if status.success() {
+                fmax(&done.report)
+            } else {
+                Err(SynthError::ToolFailed {
+                    step: format!("{step} (seed {})", done.seed),
                     status: status.to_string(),
-                    log: job.log.clone(),
-                    tail: crate::tools::log_tail(&job.log, 15),
-                };
-                return fail(&mut running, error);
-            }
-            let fmax_mhz = match fmax(&job.report) {
-                Ok(f) => f,
-                Err(error) => return fail(&mut running, error),
+                    tail: crate::tools::log_tail(&done.log, 15),
+                    log: done.log.clone(),
+                })
             };
-            results[finished.index] = Some(SeedRun {
-                seed: job.seed,
-                fmax_mhz,
-                seconds: finished.start.elapsed().as_secs_f64(),
-            });
+            match outcome {
+                Ok(fmax_mhz) => {
+                    results[done.index] = Some(SeedRun {
+                        seed: done.seed,
+                        fmax_mhz,
+                        seconds: done.start.elapsed().as_secs_f64(),
+                    })
+                }
+                Err(error) => {
+                    stop_all(&mut running);
+                    return Err(error);
+                }
+            }
         }
         let secs = start.elapsed().as_secs();
         if secs > reported {
