@@ -145,7 +145,7 @@ module rss_core (
     wire  [7:0] l3$next_header;
     wire  l3$walk_live;
     wire  [5:0] l3$walk_ptr;
-    wire  [2:0] l3$word_flags;
+    wire  [11:0] l3$word_flags;
     reg  ext1$clock;
     reg  ext1$reset;
     reg  [613:0] ext1$beat_in;
@@ -164,7 +164,7 @@ module rss_core (
     reg  [3:0] ext1$ihl_in;
     reg  [5:0] ext1$l4_word_in;
     reg  [5:0] ext1$l4_before_in;
-    reg  [2:0] ext1$word_flags_in;
+    reg  [11:0] ext1$word_flags_in;
     wire  [613:0] ext1$beat_out;
     wire  ext1$walk_ready_out;
     wire  ext1$walk_live_out;
@@ -199,7 +199,7 @@ module rss_core (
     reg  [3:0] ext2$ihl_in;
     reg  [5:0] ext2$l4_word_in;
     reg  [5:0] ext2$l4_before_in;
-    reg  [2:0] ext2$word_flags_in;
+    reg  [11:0] ext2$word_flags_in;
     wire  [613:0] ext2$beat_out;
     wire  ext2$walk_ready_out;
     wire  ext2$walk_live_out;
@@ -234,7 +234,7 @@ module rss_core (
     reg  [3:0] ext3$ihl_in;
     reg  [5:0] ext3$l4_word_in;
     reg  [5:0] ext3$l4_before_in;
-    reg  [2:0] ext3$word_flags_in;
+    reg  [11:0] ext3$word_flags_in;
     wire  [613:0] ext3$beat_out;
     wire  ext3$walk_ready_out;
     wire  ext3$walk_live_out;
@@ -269,7 +269,7 @@ module rss_core (
     reg  [3:0] ext4$ihl_in;
     reg  [5:0] ext4$l4_word_in;
     reg  [5:0] ext4$l4_before_in;
-    reg  [2:0] ext4$word_flags_in;
+    reg  [11:0] ext4$word_flags_in;
     wire  [613:0] ext4$beat_out;
     wire  ext4$walk_ready_out;
     wire  ext4$walk_live_out;
@@ -5697,7 +5697,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [3:0] ihl_in;
     input wire  [5:0] l4_word_in;
     input wire  [5:0] l4_before_in;
-    input wire  [2:0] word_flags_in;
+    input wire  [11:0] word_flags_in;
     output reg  [613:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
@@ -5718,11 +5718,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     // Constant declarations
     localparam  ipv4_l4_bias = 6'b100;
     localparam  ipv4_l4_before_bias = 6'b11;
-    localparam  hop_by_hop = 8'h0;
     localparam  routing = 8'h2b;
     localparam  fragment_header = 8'h2c;
     localparam  destination_options = 8'h3c;
-    localparam  home_address = 8'hc9;
     localparam  max_steps = 3'b1;
     localparam  last_step = 3'b0;
     localparam  passthrough = 1'b0;
@@ -5928,27 +5926,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  s_home_option$d;
     wire  s_home_option$q;
     reg  s_home_option$clock;
-    reg  s_b2_zero$d;
-    wire  s_b2_zero$q;
-    reg  s_b2_zero$clock;
-    reg  s_b3_is0$d;
-    wire  s_b3_is0$q;
-    reg  s_b3_is0$clock;
-    reg  s_b3_is1$d;
-    wire  s_b3_is1$q;
-    reg  s_b3_is1$clock;
-    reg  s_b3_is2$d;
-    wire  s_b3_is2$q;
-    reg  s_b3_is2$clock;
-    reg  s_b4_is0$d;
-    wire  s_b4_is0$q;
-    reg  s_b4_is0$clock;
-    reg  s_b4_is1$d;
-    wire  s_b4_is1$q;
-    reg  s_b4_is1$clock;
-    reg  s_b5_is0$d;
-    wire  s_b5_is0$q;
-    reg  s_b5_is0$clock;
     reg  [5:0] s_address_ptr$d;
     wire  [5:0] s_address_ptr$q;
     reg  s_address_ptr$clock;
@@ -6070,6 +6047,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [15:0] t_select_lsb;
     reg  [7:0] flag_row;
     reg  [11:0] picked;
+    reg  lands_on_home;
     reg  found;
     reg  [63:0] x_word;
     reg  [5:0] x_ptr;
@@ -6088,6 +6066,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  eff_live;
     reg  [2:0] pre_count;
     reg  [5:0] pre_ptr;
+    reg  [7:0] pre_nh;
     reg  [5:0] slot;
     reg  here_take;
     reg  here2_take;
@@ -6124,14 +6103,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] cur_ex_src_ptr;
     reg  cur_ex_dst;
     reg  [5:0] cur_ex_dst_ptr;
-    reg  [7:0] b1;
-    reg  [7:0] b2;
-    reg  [7:0] b3;
-    reg  [7:0] b4;
-    reg  [7:0] b5;
     reg  [16:0] header_end;
     reg  too_long;
-    reg  lands_on_home;
     
     // Sub module instances
     rss_core__ext1__header header(
@@ -6455,41 +6428,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_home_option$q),
         .clock(s_home_option$clock)
     );
-    rss_core__ext1__s_b2_zero s_b2_zero(
-        .d(s_b2_zero$d),
-        .q(s_b2_zero$q),
-        .clock(s_b2_zero$clock)
-    );
-    rss_core__ext1__s_b3_is0 s_b3_is0(
-        .d(s_b3_is0$d),
-        .q(s_b3_is0$q),
-        .clock(s_b3_is0$clock)
-    );
-    rss_core__ext1__s_b3_is1 s_b3_is1(
-        .d(s_b3_is1$d),
-        .q(s_b3_is1$q),
-        .clock(s_b3_is1$clock)
-    );
-    rss_core__ext1__s_b3_is2 s_b3_is2(
-        .d(s_b3_is2$d),
-        .q(s_b3_is2$q),
-        .clock(s_b3_is2$clock)
-    );
-    rss_core__ext1__s_b4_is0 s_b4_is0(
-        .d(s_b4_is0$d),
-        .q(s_b4_is0$q),
-        .clock(s_b4_is0$clock)
-    );
-    rss_core__ext1__s_b4_is1 s_b4_is1(
-        .d(s_b4_is1$d),
-        .q(s_b4_is1$q),
-        .clock(s_b4_is1$clock)
-    );
-    rss_core__ext1__s_b5_is0 s_b5_is0(
-        .d(s_b5_is0$d),
-        .q(s_b5_is0$q),
-        .clock(s_b5_is0$clock)
-    );
     rss_core__ext1__s_address_ptr s_address_ptr(
         .d(s_address_ptr$d),
         .q(s_address_ptr$q),
@@ -6740,13 +6678,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_fragment$clock = clock;
         s_routing_type2$clock = clock;
         s_home_option$clock = clock;
-        s_b2_zero$clock = clock;
-        s_b3_is0$clock = clock;
-        s_b3_is1$clock = clock;
-        s_b3_is2$clock = clock;
-        s_b4_is0$clock = clock;
-        s_b4_is1$clock = clock;
-        s_b5_is0$clock = clock;
         s_address_ptr$clock = clock;
         s_past_header$clock = clock;
         s_end_words$clock = clock;
@@ -6846,13 +6777,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_fragment$d = s_fragment$q;
         s_routing_type2$d = s_routing_type2$q;
         s_home_option$d = s_home_option$q;
-        s_b2_zero$d = s_b2_zero$q;
-        s_b3_is0$d = s_b3_is0$q;
-        s_b3_is1$d = s_b3_is1$q;
-        s_b3_is2$d = s_b3_is2$q;
-        s_b4_is0$d = s_b4_is0$q;
-        s_b4_is1$d = s_b4_is1$q;
-        s_b5_is0$d = s_b5_is0$q;
         s_address_ptr$d = s_address_ptr$q;
         s_past_header$d = s_past_header$q;
         s_end_words$d = s_end_words$q;
@@ -6988,6 +6912,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_select_lsb = 32'h0;
         flag_row = 32'h0;
         picked = 32'h0;
+        if (registered_takeover) begin
+            picked = word_flags_in;
+        end
         if (split_step) begin
             t_select$d = slot_index[(32'h0)+:(3)];
             t_flags$d = slot_flags$flags;
@@ -7041,44 +6968,12 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (sum_past) begin
             next_ptr = 32'h3f;
         end
-        this_fragment = x_nh_fragment & (|x_word[(32'h23)+:(13)] | x_word[32'h20]);
-        next_nh_fragment = x_word[(32'h38)+:(8)] == fragment_header;
-        next_is_ext = (x_word[(32'h38)+:(8)] == hop_by_hop) | (x_word[(32'h38)+:(8)] == routing) | next_nh_fragment | (x_word[(32'h38)+:(8)] == destination_options);
-        if (registered_takeover) begin
-            this_fragment = x_nh_fragment & word_flags_in[32'h2];
-            next_nh_fragment = word_flags_in[32'h1];
-            next_is_ext = word_flags_in[32'h0];
-        end
-        if (split_step) begin
-            this_fragment = x_nh_fragment & picked[32'h2];
-            next_nh_fragment = picked[32'h1];
-            next_is_ext = picked[32'h0];
-        end
-        b1 = x_word[(32'h30)+:(8)];
-        b2 = x_word[(32'h28)+:(8)];
-        b3 = x_word[(32'h20)+:(8)];
-        b4 = x_word[(32'h18)+:(8)];
-        b5 = x_word[(32'h10)+:(8)];
-        s_routing_type2$d = (x_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
-        s_home_option$d = (x_nh == destination_options) & (b1 >= 64'h2) & (x_word[(32'h8)+:(8)] == home_address) & (x_word[(32'h0)+:(8)] == 64'h10);
-        s_b2_zero$d = b2 == 64'h0;
-        s_b3_is0$d = b3 == 64'h0;
-        s_b3_is1$d = b3 == 64'h1;
-        s_b3_is2$d = b3 == 64'h2;
-        s_b4_is0$d = b4 == 64'h0;
-        s_b4_is1$d = b4 == 64'h1;
-        s_b5_is0$d = b5 == 64'h0;
-        if (split_step) begin
-            s_routing_type2$d = (x_nh == routing) & picked[32'h3];
-            s_home_option$d = (x_nh == destination_options) & picked[32'h4];
-            s_b2_zero$d = picked[32'h5];
-            s_b3_is0$d = picked[32'h6];
-            s_b3_is1$d = picked[32'h7];
-            s_b3_is2$d = picked[32'h8];
-            s_b4_is0$d = picked[32'h9];
-            s_b4_is1$d = picked[32'ha];
-            s_b5_is0$d = picked[32'hb];
-        end
+        this_fragment = x_nh_fragment & picked[32'h2];
+        next_nh_fragment = picked[32'h1];
+        next_is_ext = picked[32'h0];
+        s_routing_type2$d = (x_nh == routing) & picked[32'h3];
+        lands_on_home = (~picked[32'h5] & picked[32'h8]) | (~picked[32'h5] & picked[32'h6] & picked[32'hb]) | (~picked[32'h5] & picked[32'h7] & picked[32'hb]) | (picked[32'h5] & picked[32'h6] & ~picked[32'h9] & picked[32'hb]) | (picked[32'h5] & ~picked[32'h6] & picked[32'ha]) | (picked[32'h5] & ~picked[32'h6] & picked[32'h9] & picked[32'hb]);
+        s_home_option$d = (x_nh == destination_options) & picked[32'h4] & lands_on_home;
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
         s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
@@ -7093,6 +6988,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_before = cur_live;
         pre_count = cur_count;
         pre_ptr = cur_ptr;
+        pre_nh = cur_nh;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
             if (~split_step) begin
@@ -7186,6 +7082,10 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             s_ptr_out$d = pre_ptr;
         end
         s_nh_out$d = cur_nh;
+        if (registered_takeover) begin
+            s_nh_out$d = pre_nh;
+            s_nh_stepped$d = w[(32'h38)+:(8)];
+        end
         s_stepped$d = stepped;
         s_ended$d = ended;
         s_fragment$d = this_fragment;
@@ -7272,13 +7172,12 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (split_step) begin
             too_long = s_too_long$q;
         end
-        lands_on_home = (~s_b2_zero$q & s_b3_is2$q) | (~s_b2_zero$q & s_b3_is0$q & s_b5_is0$q) | (~s_b2_zero$q & s_b3_is1$q & s_b5_is0$q) | (s_b2_zero$q & s_b3_is0$q & ~s_b4_is0$q & s_b5_is0$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is1$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is0$q & s_b5_is0$q);
         if (s_stepped$q) begin
             if (s_routing_type2$q) begin
                 cur_ex_dst = 1'b1;
                 cur_ex_dst_ptr = s_address_ptr$q;
             end
-            if (s_home_option$q & lands_on_home) begin
+            if (s_home_option$q) begin
                 cur_ex_src = 1'b1;
                 cur_ex_src_ptr = s_address_ptr$q;
             end
@@ -7308,7 +7207,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_o$d = live_after;
         ptr_o$d = ptr_after;
         nh_o$d = s_nh_out$q;
-        if (split_step & s_stepped$q) begin
+        if ((split_step | registered_takeover) & s_stepped$q) begin
             nh_o$d = s_nh_stepped$q;
         end
         end_o$d = s_end$q;
@@ -8416,139 +8315,6 @@ module rss_core__ext1__s_address_ptr(d,q,clock);
     end
           
 endmodule // rss_core__ext1__s_address_ptr
-
-
-module rss_core__ext1__s_b2_zero(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__s_b2_zero
-
-
-module rss_core__ext1__s_b3_is0(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__s_b3_is0
-
-
-module rss_core__ext1__s_b3_is1(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__s_b3_is1
-
-
-module rss_core__ext1__s_b3_is2(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__s_b3_is2
-
-
-module rss_core__ext1__s_b4_is0(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__s_b4_is0
-
-
-module rss_core__ext1__s_b4_is1(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__s_b4_is1
-
-
-module rss_core__ext1__s_b5_is0(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__s_b5_is0
 
 
 module rss_core__ext1__s_bad_in(d,q,clock);
@@ -9713,7 +9479,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [3:0] ihl_in;
     input wire  [5:0] l4_word_in;
     input wire  [5:0] l4_before_in;
-    input wire  [2:0] word_flags_in;
+    input wire  [11:0] word_flags_in;
     output reg  [613:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
@@ -9734,11 +9500,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     // Constant declarations
     localparam  ipv4_l4_bias = 6'b100;
     localparam  ipv4_l4_before_bias = 6'b11;
-    localparam  hop_by_hop = 8'h0;
     localparam  routing = 8'h2b;
     localparam  fragment_header = 8'h2c;
     localparam  destination_options = 8'h3c;
-    localparam  home_address = 8'hc9;
     localparam  max_steps = 3'b1;
     localparam  last_step = 3'b0;
     localparam  passthrough = 1'b0;
@@ -9944,27 +9708,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  s_home_option$d;
     wire  s_home_option$q;
     reg  s_home_option$clock;
-    reg  s_b2_zero$d;
-    wire  s_b2_zero$q;
-    reg  s_b2_zero$clock;
-    reg  s_b3_is0$d;
-    wire  s_b3_is0$q;
-    reg  s_b3_is0$clock;
-    reg  s_b3_is1$d;
-    wire  s_b3_is1$q;
-    reg  s_b3_is1$clock;
-    reg  s_b3_is2$d;
-    wire  s_b3_is2$q;
-    reg  s_b3_is2$clock;
-    reg  s_b4_is0$d;
-    wire  s_b4_is0$q;
-    reg  s_b4_is0$clock;
-    reg  s_b4_is1$d;
-    wire  s_b4_is1$q;
-    reg  s_b4_is1$clock;
-    reg  s_b5_is0$d;
-    wire  s_b5_is0$q;
-    reg  s_b5_is0$clock;
     reg  [5:0] s_address_ptr$d;
     wire  [5:0] s_address_ptr$q;
     reg  s_address_ptr$clock;
@@ -10086,6 +9829,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [15:0] t_select_lsb;
     reg  [7:0] flag_row;
     reg  [11:0] picked;
+    reg  lands_on_home;
     reg  found;
     reg  [63:0] x_word;
     reg  [5:0] x_ptr;
@@ -10104,6 +9848,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  eff_live;
     reg  [2:0] pre_count;
     reg  [5:0] pre_ptr;
+    reg  [7:0] pre_nh;
     reg  [5:0] slot;
     reg  here_take;
     reg  here2_take;
@@ -10140,14 +9885,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] cur_ex_src_ptr;
     reg  cur_ex_dst;
     reg  [5:0] cur_ex_dst_ptr;
-    reg  [7:0] b1;
-    reg  [7:0] b2;
-    reg  [7:0] b3;
-    reg  [7:0] b4;
-    reg  [7:0] b5;
     reg  [16:0] header_end;
     reg  too_long;
-    reg  lands_on_home;
     
     // Sub module instances
     rss_core__ext2__header header(
@@ -10471,41 +10210,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_home_option$q),
         .clock(s_home_option$clock)
     );
-    rss_core__ext2__s_b2_zero s_b2_zero(
-        .d(s_b2_zero$d),
-        .q(s_b2_zero$q),
-        .clock(s_b2_zero$clock)
-    );
-    rss_core__ext2__s_b3_is0 s_b3_is0(
-        .d(s_b3_is0$d),
-        .q(s_b3_is0$q),
-        .clock(s_b3_is0$clock)
-    );
-    rss_core__ext2__s_b3_is1 s_b3_is1(
-        .d(s_b3_is1$d),
-        .q(s_b3_is1$q),
-        .clock(s_b3_is1$clock)
-    );
-    rss_core__ext2__s_b3_is2 s_b3_is2(
-        .d(s_b3_is2$d),
-        .q(s_b3_is2$q),
-        .clock(s_b3_is2$clock)
-    );
-    rss_core__ext2__s_b4_is0 s_b4_is0(
-        .d(s_b4_is0$d),
-        .q(s_b4_is0$q),
-        .clock(s_b4_is0$clock)
-    );
-    rss_core__ext2__s_b4_is1 s_b4_is1(
-        .d(s_b4_is1$d),
-        .q(s_b4_is1$q),
-        .clock(s_b4_is1$clock)
-    );
-    rss_core__ext2__s_b5_is0 s_b5_is0(
-        .d(s_b5_is0$d),
-        .q(s_b5_is0$q),
-        .clock(s_b5_is0$clock)
-    );
     rss_core__ext2__s_address_ptr s_address_ptr(
         .d(s_address_ptr$d),
         .q(s_address_ptr$q),
@@ -10756,13 +10460,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_fragment$clock = clock;
         s_routing_type2$clock = clock;
         s_home_option$clock = clock;
-        s_b2_zero$clock = clock;
-        s_b3_is0$clock = clock;
-        s_b3_is1$clock = clock;
-        s_b3_is2$clock = clock;
-        s_b4_is0$clock = clock;
-        s_b4_is1$clock = clock;
-        s_b5_is0$clock = clock;
         s_address_ptr$clock = clock;
         s_past_header$clock = clock;
         s_end_words$clock = clock;
@@ -10862,13 +10559,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_fragment$d = s_fragment$q;
         s_routing_type2$d = s_routing_type2$q;
         s_home_option$d = s_home_option$q;
-        s_b2_zero$d = s_b2_zero$q;
-        s_b3_is0$d = s_b3_is0$q;
-        s_b3_is1$d = s_b3_is1$q;
-        s_b3_is2$d = s_b3_is2$q;
-        s_b4_is0$d = s_b4_is0$q;
-        s_b4_is1$d = s_b4_is1$q;
-        s_b5_is0$d = s_b5_is0$q;
         s_address_ptr$d = s_address_ptr$q;
         s_past_header$d = s_past_header$q;
         s_end_words$d = s_end_words$q;
@@ -11004,6 +10694,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_select_lsb = 32'h0;
         flag_row = 32'h0;
         picked = 32'h0;
+        if (registered_takeover) begin
+            picked = word_flags_in;
+        end
         if (split_step) begin
             t_select$d = slot_index[(32'h0)+:(3)];
             t_flags$d = slot_flags$flags;
@@ -11057,44 +10750,12 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (sum_past) begin
             next_ptr = 32'h3f;
         end
-        this_fragment = x_nh_fragment & (|x_word[(32'h23)+:(13)] | x_word[32'h20]);
-        next_nh_fragment = x_word[(32'h38)+:(8)] == fragment_header;
-        next_is_ext = (x_word[(32'h38)+:(8)] == hop_by_hop) | (x_word[(32'h38)+:(8)] == routing) | next_nh_fragment | (x_word[(32'h38)+:(8)] == destination_options);
-        if (registered_takeover) begin
-            this_fragment = x_nh_fragment & word_flags_in[32'h2];
-            next_nh_fragment = word_flags_in[32'h1];
-            next_is_ext = word_flags_in[32'h0];
-        end
-        if (split_step) begin
-            this_fragment = x_nh_fragment & picked[32'h2];
-            next_nh_fragment = picked[32'h1];
-            next_is_ext = picked[32'h0];
-        end
-        b1 = x_word[(32'h30)+:(8)];
-        b2 = x_word[(32'h28)+:(8)];
-        b3 = x_word[(32'h20)+:(8)];
-        b4 = x_word[(32'h18)+:(8)];
-        b5 = x_word[(32'h10)+:(8)];
-        s_routing_type2$d = (x_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
-        s_home_option$d = (x_nh == destination_options) & (b1 >= 64'h2) & (x_word[(32'h8)+:(8)] == home_address) & (x_word[(32'h0)+:(8)] == 64'h10);
-        s_b2_zero$d = b2 == 64'h0;
-        s_b3_is0$d = b3 == 64'h0;
-        s_b3_is1$d = b3 == 64'h1;
-        s_b3_is2$d = b3 == 64'h2;
-        s_b4_is0$d = b4 == 64'h0;
-        s_b4_is1$d = b4 == 64'h1;
-        s_b5_is0$d = b5 == 64'h0;
-        if (split_step) begin
-            s_routing_type2$d = (x_nh == routing) & picked[32'h3];
-            s_home_option$d = (x_nh == destination_options) & picked[32'h4];
-            s_b2_zero$d = picked[32'h5];
-            s_b3_is0$d = picked[32'h6];
-            s_b3_is1$d = picked[32'h7];
-            s_b3_is2$d = picked[32'h8];
-            s_b4_is0$d = picked[32'h9];
-            s_b4_is1$d = picked[32'ha];
-            s_b5_is0$d = picked[32'hb];
-        end
+        this_fragment = x_nh_fragment & picked[32'h2];
+        next_nh_fragment = picked[32'h1];
+        next_is_ext = picked[32'h0];
+        s_routing_type2$d = (x_nh == routing) & picked[32'h3];
+        lands_on_home = (~picked[32'h5] & picked[32'h8]) | (~picked[32'h5] & picked[32'h6] & picked[32'hb]) | (~picked[32'h5] & picked[32'h7] & picked[32'hb]) | (picked[32'h5] & picked[32'h6] & ~picked[32'h9] & picked[32'hb]) | (picked[32'h5] & ~picked[32'h6] & picked[32'ha]) | (picked[32'h5] & ~picked[32'h6] & picked[32'h9] & picked[32'hb]);
+        s_home_option$d = (x_nh == destination_options) & picked[32'h4] & lands_on_home;
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
         s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
@@ -11109,6 +10770,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_before = cur_live;
         pre_count = cur_count;
         pre_ptr = cur_ptr;
+        pre_nh = cur_nh;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
             if (~split_step) begin
@@ -11202,6 +10864,10 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             s_ptr_out$d = pre_ptr;
         end
         s_nh_out$d = cur_nh;
+        if (registered_takeover) begin
+            s_nh_out$d = pre_nh;
+            s_nh_stepped$d = w[(32'h38)+:(8)];
+        end
         s_stepped$d = stepped;
         s_ended$d = ended;
         s_fragment$d = this_fragment;
@@ -11288,13 +10954,12 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (split_step) begin
             too_long = s_too_long$q;
         end
-        lands_on_home = (~s_b2_zero$q & s_b3_is2$q) | (~s_b2_zero$q & s_b3_is0$q & s_b5_is0$q) | (~s_b2_zero$q & s_b3_is1$q & s_b5_is0$q) | (s_b2_zero$q & s_b3_is0$q & ~s_b4_is0$q & s_b5_is0$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is1$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is0$q & s_b5_is0$q);
         if (s_stepped$q) begin
             if (s_routing_type2$q) begin
                 cur_ex_dst = 1'b1;
                 cur_ex_dst_ptr = s_address_ptr$q;
             end
-            if (s_home_option$q & lands_on_home) begin
+            if (s_home_option$q) begin
                 cur_ex_src = 1'b1;
                 cur_ex_src_ptr = s_address_ptr$q;
             end
@@ -11324,7 +10989,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_o$d = live_after;
         ptr_o$d = ptr_after;
         nh_o$d = s_nh_out$q;
-        if (split_step & s_stepped$q) begin
+        if ((split_step | registered_takeover) & s_stepped$q) begin
             nh_o$d = s_nh_stepped$q;
         end
         end_o$d = s_end$q;
@@ -12432,139 +12097,6 @@ module rss_core__ext2__s_address_ptr(d,q,clock);
     end
           
 endmodule // rss_core__ext2__s_address_ptr
-
-
-module rss_core__ext2__s_b2_zero(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__s_b2_zero
-
-
-module rss_core__ext2__s_b3_is0(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__s_b3_is0
-
-
-module rss_core__ext2__s_b3_is1(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__s_b3_is1
-
-
-module rss_core__ext2__s_b3_is2(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__s_b3_is2
-
-
-module rss_core__ext2__s_b4_is0(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__s_b4_is0
-
-
-module rss_core__ext2__s_b4_is1(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__s_b4_is1
-
-
-module rss_core__ext2__s_b5_is0(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__s_b5_is0
 
 
 module rss_core__ext2__s_bad_in(d,q,clock);
@@ -13729,7 +13261,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [3:0] ihl_in;
     input wire  [5:0] l4_word_in;
     input wire  [5:0] l4_before_in;
-    input wire  [2:0] word_flags_in;
+    input wire  [11:0] word_flags_in;
     output reg  [613:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
@@ -13750,11 +13282,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     // Constant declarations
     localparam  ipv4_l4_bias = 6'b100;
     localparam  ipv4_l4_before_bias = 6'b11;
-    localparam  hop_by_hop = 8'h0;
     localparam  routing = 8'h2b;
     localparam  fragment_header = 8'h2c;
     localparam  destination_options = 8'h3c;
-    localparam  home_address = 8'hc9;
     localparam  max_steps = 3'b1;
     localparam  last_step = 3'b0;
     localparam  passthrough = 1'b0;
@@ -13960,27 +13490,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  s_home_option$d;
     wire  s_home_option$q;
     reg  s_home_option$clock;
-    reg  s_b2_zero$d;
-    wire  s_b2_zero$q;
-    reg  s_b2_zero$clock;
-    reg  s_b3_is0$d;
-    wire  s_b3_is0$q;
-    reg  s_b3_is0$clock;
-    reg  s_b3_is1$d;
-    wire  s_b3_is1$q;
-    reg  s_b3_is1$clock;
-    reg  s_b3_is2$d;
-    wire  s_b3_is2$q;
-    reg  s_b3_is2$clock;
-    reg  s_b4_is0$d;
-    wire  s_b4_is0$q;
-    reg  s_b4_is0$clock;
-    reg  s_b4_is1$d;
-    wire  s_b4_is1$q;
-    reg  s_b4_is1$clock;
-    reg  s_b5_is0$d;
-    wire  s_b5_is0$q;
-    reg  s_b5_is0$clock;
     reg  [5:0] s_address_ptr$d;
     wire  [5:0] s_address_ptr$q;
     reg  s_address_ptr$clock;
@@ -14102,6 +13611,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [15:0] t_select_lsb;
     reg  [7:0] flag_row;
     reg  [11:0] picked;
+    reg  lands_on_home;
     reg  found;
     reg  [63:0] x_word;
     reg  [5:0] x_ptr;
@@ -14120,6 +13630,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  eff_live;
     reg  [2:0] pre_count;
     reg  [5:0] pre_ptr;
+    reg  [7:0] pre_nh;
     reg  [5:0] slot;
     reg  here_take;
     reg  here2_take;
@@ -14156,14 +13667,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] cur_ex_src_ptr;
     reg  cur_ex_dst;
     reg  [5:0] cur_ex_dst_ptr;
-    reg  [7:0] b1;
-    reg  [7:0] b2;
-    reg  [7:0] b3;
-    reg  [7:0] b4;
-    reg  [7:0] b5;
     reg  [16:0] header_end;
     reg  too_long;
-    reg  lands_on_home;
     
     // Sub module instances
     rss_core__ext3__header header(
@@ -14487,41 +13992,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_home_option$q),
         .clock(s_home_option$clock)
     );
-    rss_core__ext3__s_b2_zero s_b2_zero(
-        .d(s_b2_zero$d),
-        .q(s_b2_zero$q),
-        .clock(s_b2_zero$clock)
-    );
-    rss_core__ext3__s_b3_is0 s_b3_is0(
-        .d(s_b3_is0$d),
-        .q(s_b3_is0$q),
-        .clock(s_b3_is0$clock)
-    );
-    rss_core__ext3__s_b3_is1 s_b3_is1(
-        .d(s_b3_is1$d),
-        .q(s_b3_is1$q),
-        .clock(s_b3_is1$clock)
-    );
-    rss_core__ext3__s_b3_is2 s_b3_is2(
-        .d(s_b3_is2$d),
-        .q(s_b3_is2$q),
-        .clock(s_b3_is2$clock)
-    );
-    rss_core__ext3__s_b4_is0 s_b4_is0(
-        .d(s_b4_is0$d),
-        .q(s_b4_is0$q),
-        .clock(s_b4_is0$clock)
-    );
-    rss_core__ext3__s_b4_is1 s_b4_is1(
-        .d(s_b4_is1$d),
-        .q(s_b4_is1$q),
-        .clock(s_b4_is1$clock)
-    );
-    rss_core__ext3__s_b5_is0 s_b5_is0(
-        .d(s_b5_is0$d),
-        .q(s_b5_is0$q),
-        .clock(s_b5_is0$clock)
-    );
     rss_core__ext3__s_address_ptr s_address_ptr(
         .d(s_address_ptr$d),
         .q(s_address_ptr$q),
@@ -14772,13 +14242,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_fragment$clock = clock;
         s_routing_type2$clock = clock;
         s_home_option$clock = clock;
-        s_b2_zero$clock = clock;
-        s_b3_is0$clock = clock;
-        s_b3_is1$clock = clock;
-        s_b3_is2$clock = clock;
-        s_b4_is0$clock = clock;
-        s_b4_is1$clock = clock;
-        s_b5_is0$clock = clock;
         s_address_ptr$clock = clock;
         s_past_header$clock = clock;
         s_end_words$clock = clock;
@@ -14878,13 +14341,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_fragment$d = s_fragment$q;
         s_routing_type2$d = s_routing_type2$q;
         s_home_option$d = s_home_option$q;
-        s_b2_zero$d = s_b2_zero$q;
-        s_b3_is0$d = s_b3_is0$q;
-        s_b3_is1$d = s_b3_is1$q;
-        s_b3_is2$d = s_b3_is2$q;
-        s_b4_is0$d = s_b4_is0$q;
-        s_b4_is1$d = s_b4_is1$q;
-        s_b5_is0$d = s_b5_is0$q;
         s_address_ptr$d = s_address_ptr$q;
         s_past_header$d = s_past_header$q;
         s_end_words$d = s_end_words$q;
@@ -15020,6 +14476,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_select_lsb = 32'h0;
         flag_row = 32'h0;
         picked = 32'h0;
+        if (registered_takeover) begin
+            picked = word_flags_in;
+        end
         if (split_step) begin
             t_select$d = slot_index[(32'h0)+:(3)];
             t_flags$d = slot_flags$flags;
@@ -15073,44 +14532,12 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (sum_past) begin
             next_ptr = 32'h3f;
         end
-        this_fragment = x_nh_fragment & (|x_word[(32'h23)+:(13)] | x_word[32'h20]);
-        next_nh_fragment = x_word[(32'h38)+:(8)] == fragment_header;
-        next_is_ext = (x_word[(32'h38)+:(8)] == hop_by_hop) | (x_word[(32'h38)+:(8)] == routing) | next_nh_fragment | (x_word[(32'h38)+:(8)] == destination_options);
-        if (registered_takeover) begin
-            this_fragment = x_nh_fragment & word_flags_in[32'h2];
-            next_nh_fragment = word_flags_in[32'h1];
-            next_is_ext = word_flags_in[32'h0];
-        end
-        if (split_step) begin
-            this_fragment = x_nh_fragment & picked[32'h2];
-            next_nh_fragment = picked[32'h1];
-            next_is_ext = picked[32'h0];
-        end
-        b1 = x_word[(32'h30)+:(8)];
-        b2 = x_word[(32'h28)+:(8)];
-        b3 = x_word[(32'h20)+:(8)];
-        b4 = x_word[(32'h18)+:(8)];
-        b5 = x_word[(32'h10)+:(8)];
-        s_routing_type2$d = (x_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
-        s_home_option$d = (x_nh == destination_options) & (b1 >= 64'h2) & (x_word[(32'h8)+:(8)] == home_address) & (x_word[(32'h0)+:(8)] == 64'h10);
-        s_b2_zero$d = b2 == 64'h0;
-        s_b3_is0$d = b3 == 64'h0;
-        s_b3_is1$d = b3 == 64'h1;
-        s_b3_is2$d = b3 == 64'h2;
-        s_b4_is0$d = b4 == 64'h0;
-        s_b4_is1$d = b4 == 64'h1;
-        s_b5_is0$d = b5 == 64'h0;
-        if (split_step) begin
-            s_routing_type2$d = (x_nh == routing) & picked[32'h3];
-            s_home_option$d = (x_nh == destination_options) & picked[32'h4];
-            s_b2_zero$d = picked[32'h5];
-            s_b3_is0$d = picked[32'h6];
-            s_b3_is1$d = picked[32'h7];
-            s_b3_is2$d = picked[32'h8];
-            s_b4_is0$d = picked[32'h9];
-            s_b4_is1$d = picked[32'ha];
-            s_b5_is0$d = picked[32'hb];
-        end
+        this_fragment = x_nh_fragment & picked[32'h2];
+        next_nh_fragment = picked[32'h1];
+        next_is_ext = picked[32'h0];
+        s_routing_type2$d = (x_nh == routing) & picked[32'h3];
+        lands_on_home = (~picked[32'h5] & picked[32'h8]) | (~picked[32'h5] & picked[32'h6] & picked[32'hb]) | (~picked[32'h5] & picked[32'h7] & picked[32'hb]) | (picked[32'h5] & picked[32'h6] & ~picked[32'h9] & picked[32'hb]) | (picked[32'h5] & ~picked[32'h6] & picked[32'ha]) | (picked[32'h5] & ~picked[32'h6] & picked[32'h9] & picked[32'hb]);
+        s_home_option$d = (x_nh == destination_options) & picked[32'h4] & lands_on_home;
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
         s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
@@ -15125,6 +14552,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_before = cur_live;
         pre_count = cur_count;
         pre_ptr = cur_ptr;
+        pre_nh = cur_nh;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
             if (~split_step) begin
@@ -15218,6 +14646,10 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             s_ptr_out$d = pre_ptr;
         end
         s_nh_out$d = cur_nh;
+        if (registered_takeover) begin
+            s_nh_out$d = pre_nh;
+            s_nh_stepped$d = w[(32'h38)+:(8)];
+        end
         s_stepped$d = stepped;
         s_ended$d = ended;
         s_fragment$d = this_fragment;
@@ -15304,13 +14736,12 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (split_step) begin
             too_long = s_too_long$q;
         end
-        lands_on_home = (~s_b2_zero$q & s_b3_is2$q) | (~s_b2_zero$q & s_b3_is0$q & s_b5_is0$q) | (~s_b2_zero$q & s_b3_is1$q & s_b5_is0$q) | (s_b2_zero$q & s_b3_is0$q & ~s_b4_is0$q & s_b5_is0$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is1$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is0$q & s_b5_is0$q);
         if (s_stepped$q) begin
             if (s_routing_type2$q) begin
                 cur_ex_dst = 1'b1;
                 cur_ex_dst_ptr = s_address_ptr$q;
             end
-            if (s_home_option$q & lands_on_home) begin
+            if (s_home_option$q) begin
                 cur_ex_src = 1'b1;
                 cur_ex_src_ptr = s_address_ptr$q;
             end
@@ -15340,7 +14771,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_o$d = live_after;
         ptr_o$d = ptr_after;
         nh_o$d = s_nh_out$q;
-        if (split_step & s_stepped$q) begin
+        if ((split_step | registered_takeover) & s_stepped$q) begin
             nh_o$d = s_nh_stepped$q;
         end
         end_o$d = s_end$q;
@@ -16448,139 +15879,6 @@ module rss_core__ext3__s_address_ptr(d,q,clock);
     end
           
 endmodule // rss_core__ext3__s_address_ptr
-
-
-module rss_core__ext3__s_b2_zero(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__s_b2_zero
-
-
-module rss_core__ext3__s_b3_is0(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__s_b3_is0
-
-
-module rss_core__ext3__s_b3_is1(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__s_b3_is1
-
-
-module rss_core__ext3__s_b3_is2(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__s_b3_is2
-
-
-module rss_core__ext3__s_b4_is0(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__s_b4_is0
-
-
-module rss_core__ext3__s_b4_is1(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__s_b4_is1
-
-
-module rss_core__ext3__s_b5_is0(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__s_b5_is0
 
 
 module rss_core__ext3__s_bad_in(d,q,clock);
@@ -17745,7 +17043,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [3:0] ihl_in;
     input wire  [5:0] l4_word_in;
     input wire  [5:0] l4_before_in;
-    input wire  [2:0] word_flags_in;
+    input wire  [11:0] word_flags_in;
     output reg  [613:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
@@ -17766,11 +17064,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     // Constant declarations
     localparam  ipv4_l4_bias = 6'b100;
     localparam  ipv4_l4_before_bias = 6'b11;
-    localparam  hop_by_hop = 8'h0;
     localparam  routing = 8'h2b;
     localparam  fragment_header = 8'h2c;
     localparam  destination_options = 8'h3c;
-    localparam  home_address = 8'hc9;
     localparam  max_steps = 3'b1;
     localparam  last_step = 3'b0;
     localparam  passthrough = 1'b0;
@@ -17976,27 +17272,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  s_home_option$d;
     wire  s_home_option$q;
     reg  s_home_option$clock;
-    reg  s_b2_zero$d;
-    wire  s_b2_zero$q;
-    reg  s_b2_zero$clock;
-    reg  s_b3_is0$d;
-    wire  s_b3_is0$q;
-    reg  s_b3_is0$clock;
-    reg  s_b3_is1$d;
-    wire  s_b3_is1$q;
-    reg  s_b3_is1$clock;
-    reg  s_b3_is2$d;
-    wire  s_b3_is2$q;
-    reg  s_b3_is2$clock;
-    reg  s_b4_is0$d;
-    wire  s_b4_is0$q;
-    reg  s_b4_is0$clock;
-    reg  s_b4_is1$d;
-    wire  s_b4_is1$q;
-    reg  s_b4_is1$clock;
-    reg  s_b5_is0$d;
-    wire  s_b5_is0$q;
-    reg  s_b5_is0$clock;
     reg  [5:0] s_address_ptr$d;
     wire  [5:0] s_address_ptr$q;
     reg  s_address_ptr$clock;
@@ -18118,6 +17393,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [15:0] t_select_lsb;
     reg  [7:0] flag_row;
     reg  [11:0] picked;
+    reg  lands_on_home;
     reg  found;
     reg  [63:0] x_word;
     reg  [5:0] x_ptr;
@@ -18136,6 +17412,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  eff_live;
     reg  [2:0] pre_count;
     reg  [5:0] pre_ptr;
+    reg  [7:0] pre_nh;
     reg  [5:0] slot;
     reg  here_take;
     reg  here2_take;
@@ -18172,14 +17449,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] cur_ex_src_ptr;
     reg  cur_ex_dst;
     reg  [5:0] cur_ex_dst_ptr;
-    reg  [7:0] b1;
-    reg  [7:0] b2;
-    reg  [7:0] b3;
-    reg  [7:0] b4;
-    reg  [7:0] b5;
     reg  [16:0] header_end;
     reg  too_long;
-    reg  lands_on_home;
     
     // Sub module instances
     rss_core__ext4__header header(
@@ -18503,41 +17774,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_home_option$q),
         .clock(s_home_option$clock)
     );
-    rss_core__ext4__s_b2_zero s_b2_zero(
-        .d(s_b2_zero$d),
-        .q(s_b2_zero$q),
-        .clock(s_b2_zero$clock)
-    );
-    rss_core__ext4__s_b3_is0 s_b3_is0(
-        .d(s_b3_is0$d),
-        .q(s_b3_is0$q),
-        .clock(s_b3_is0$clock)
-    );
-    rss_core__ext4__s_b3_is1 s_b3_is1(
-        .d(s_b3_is1$d),
-        .q(s_b3_is1$q),
-        .clock(s_b3_is1$clock)
-    );
-    rss_core__ext4__s_b3_is2 s_b3_is2(
-        .d(s_b3_is2$d),
-        .q(s_b3_is2$q),
-        .clock(s_b3_is2$clock)
-    );
-    rss_core__ext4__s_b4_is0 s_b4_is0(
-        .d(s_b4_is0$d),
-        .q(s_b4_is0$q),
-        .clock(s_b4_is0$clock)
-    );
-    rss_core__ext4__s_b4_is1 s_b4_is1(
-        .d(s_b4_is1$d),
-        .q(s_b4_is1$q),
-        .clock(s_b4_is1$clock)
-    );
-    rss_core__ext4__s_b5_is0 s_b5_is0(
-        .d(s_b5_is0$d),
-        .q(s_b5_is0$q),
-        .clock(s_b5_is0$clock)
-    );
     rss_core__ext4__s_address_ptr s_address_ptr(
         .d(s_address_ptr$d),
         .q(s_address_ptr$q),
@@ -18788,13 +18024,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_fragment$clock = clock;
         s_routing_type2$clock = clock;
         s_home_option$clock = clock;
-        s_b2_zero$clock = clock;
-        s_b3_is0$clock = clock;
-        s_b3_is1$clock = clock;
-        s_b3_is2$clock = clock;
-        s_b4_is0$clock = clock;
-        s_b4_is1$clock = clock;
-        s_b5_is0$clock = clock;
         s_address_ptr$clock = clock;
         s_past_header$clock = clock;
         s_end_words$clock = clock;
@@ -18894,13 +18123,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_fragment$d = s_fragment$q;
         s_routing_type2$d = s_routing_type2$q;
         s_home_option$d = s_home_option$q;
-        s_b2_zero$d = s_b2_zero$q;
-        s_b3_is0$d = s_b3_is0$q;
-        s_b3_is1$d = s_b3_is1$q;
-        s_b3_is2$d = s_b3_is2$q;
-        s_b4_is0$d = s_b4_is0$q;
-        s_b4_is1$d = s_b4_is1$q;
-        s_b5_is0$d = s_b5_is0$q;
         s_address_ptr$d = s_address_ptr$q;
         s_past_header$d = s_past_header$q;
         s_end_words$d = s_end_words$q;
@@ -19036,6 +18258,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_select_lsb = 32'h0;
         flag_row = 32'h0;
         picked = 32'h0;
+        if (registered_takeover) begin
+            picked = word_flags_in;
+        end
         if (split_step) begin
             t_select$d = slot_index[(32'h0)+:(3)];
             t_flags$d = slot_flags$flags;
@@ -19089,44 +18314,12 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (sum_past) begin
             next_ptr = 32'h3f;
         end
-        this_fragment = x_nh_fragment & (|x_word[(32'h23)+:(13)] | x_word[32'h20]);
-        next_nh_fragment = x_word[(32'h38)+:(8)] == fragment_header;
-        next_is_ext = (x_word[(32'h38)+:(8)] == hop_by_hop) | (x_word[(32'h38)+:(8)] == routing) | next_nh_fragment | (x_word[(32'h38)+:(8)] == destination_options);
-        if (registered_takeover) begin
-            this_fragment = x_nh_fragment & word_flags_in[32'h2];
-            next_nh_fragment = word_flags_in[32'h1];
-            next_is_ext = word_flags_in[32'h0];
-        end
-        if (split_step) begin
-            this_fragment = x_nh_fragment & picked[32'h2];
-            next_nh_fragment = picked[32'h1];
-            next_is_ext = picked[32'h0];
-        end
-        b1 = x_word[(32'h30)+:(8)];
-        b2 = x_word[(32'h28)+:(8)];
-        b3 = x_word[(32'h20)+:(8)];
-        b4 = x_word[(32'h18)+:(8)];
-        b5 = x_word[(32'h10)+:(8)];
-        s_routing_type2$d = (x_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
-        s_home_option$d = (x_nh == destination_options) & (b1 >= 64'h2) & (x_word[(32'h8)+:(8)] == home_address) & (x_word[(32'h0)+:(8)] == 64'h10);
-        s_b2_zero$d = b2 == 64'h0;
-        s_b3_is0$d = b3 == 64'h0;
-        s_b3_is1$d = b3 == 64'h1;
-        s_b3_is2$d = b3 == 64'h2;
-        s_b4_is0$d = b4 == 64'h0;
-        s_b4_is1$d = b4 == 64'h1;
-        s_b5_is0$d = b5 == 64'h0;
-        if (split_step) begin
-            s_routing_type2$d = (x_nh == routing) & picked[32'h3];
-            s_home_option$d = (x_nh == destination_options) & picked[32'h4];
-            s_b2_zero$d = picked[32'h5];
-            s_b3_is0$d = picked[32'h6];
-            s_b3_is1$d = picked[32'h7];
-            s_b3_is2$d = picked[32'h8];
-            s_b4_is0$d = picked[32'h9];
-            s_b4_is1$d = picked[32'ha];
-            s_b5_is0$d = picked[32'hb];
-        end
+        this_fragment = x_nh_fragment & picked[32'h2];
+        next_nh_fragment = picked[32'h1];
+        next_is_ext = picked[32'h0];
+        s_routing_type2$d = (x_nh == routing) & picked[32'h3];
+        lands_on_home = (~picked[32'h5] & picked[32'h8]) | (~picked[32'h5] & picked[32'h6] & picked[32'hb]) | (~picked[32'h5] & picked[32'h7] & picked[32'hb]) | (picked[32'h5] & picked[32'h6] & ~picked[32'h9] & picked[32'hb]) | (picked[32'h5] & ~picked[32'h6] & picked[32'ha]) | (picked[32'h5] & ~picked[32'h6] & picked[32'h9] & picked[32'hb]);
+        s_home_option$d = (x_nh == destination_options) & picked[32'h4] & lands_on_home;
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
         s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
@@ -19141,6 +18334,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_before = cur_live;
         pre_count = cur_count;
         pre_ptr = cur_ptr;
+        pre_nh = cur_nh;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
             if (~split_step) begin
@@ -19234,6 +18428,10 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             s_ptr_out$d = pre_ptr;
         end
         s_nh_out$d = cur_nh;
+        if (registered_takeover) begin
+            s_nh_out$d = pre_nh;
+            s_nh_stepped$d = w[(32'h38)+:(8)];
+        end
         s_stepped$d = stepped;
         s_ended$d = ended;
         s_fragment$d = this_fragment;
@@ -19320,13 +18518,12 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (split_step) begin
             too_long = s_too_long$q;
         end
-        lands_on_home = (~s_b2_zero$q & s_b3_is2$q) | (~s_b2_zero$q & s_b3_is0$q & s_b5_is0$q) | (~s_b2_zero$q & s_b3_is1$q & s_b5_is0$q) | (s_b2_zero$q & s_b3_is0$q & ~s_b4_is0$q & s_b5_is0$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is1$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is0$q & s_b5_is0$q);
         if (s_stepped$q) begin
             if (s_routing_type2$q) begin
                 cur_ex_dst = 1'b1;
                 cur_ex_dst_ptr = s_address_ptr$q;
             end
-            if (s_home_option$q & lands_on_home) begin
+            if (s_home_option$q) begin
                 cur_ex_src = 1'b1;
                 cur_ex_src_ptr = s_address_ptr$q;
             end
@@ -19356,7 +18553,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_o$d = live_after;
         ptr_o$d = ptr_after;
         nh_o$d = s_nh_out$q;
-        if (split_step & s_stepped$q) begin
+        if ((split_step | registered_takeover) & s_stepped$q) begin
             nh_o$d = s_nh_stepped$q;
         end
         end_o$d = s_end$q;
@@ -20464,139 +19661,6 @@ module rss_core__ext4__s_address_ptr(d,q,clock);
     end
           
 endmodule // rss_core__ext4__s_address_ptr
-
-
-module rss_core__ext4__s_b2_zero(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__s_b2_zero
-
-
-module rss_core__ext4__s_b3_is0(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__s_b3_is0
-
-
-module rss_core__ext4__s_b3_is1(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__s_b3_is1
-
-
-module rss_core__ext4__s_b3_is2(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__s_b3_is2
-
-
-module rss_core__ext4__s_b4_is0(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__s_b4_is0
-
-
-module rss_core__ext4__s_b4_is1(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__s_b4_is1
-
-
-module rss_core__ext4__s_b5_is0(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__s_b5_is0
 
 
 module rss_core__ext4__s_bad_in(d,q,clock);
@@ -22616,8 +21680,8 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
     // Local signals
     reg  accept;
     reg  [287:0] chunk;
-    reg  [17:0] data_slice;
-    reg  [17:0] key_slice;
+    reg  [8:0] data_part;
+    reg  [8:0] key_part;
     reg  [287:0] partial;
     reg  product_mid;
     reg  product_low;
@@ -22865,8 +21929,8 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         f_chunk$d = w_chunk$q;
         f_key$d = w_key$q;
         partial = 32'h0;
-        data_slice = 32'h0;
-        key_slice = 32'h0;
+        data_part = 32'h0;
+        key_part = 32'h0;
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
@@ -28179,7 +27243,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     output reg  [7:0] next_header;
     output reg  walk_live;
     output reg  [5:0] walk_ptr;
-    output reg  [2:0] word_flags;
+    output reg  [11:0] word_flags;
     
     // Constant declarations
     localparam  first_ext = 6'b1001;
@@ -28266,9 +27330,11 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     reg  live_o$d;
     wire  live_o$q;
     reg  live_o$clock;
-    reg  [2:0] word_flags_o$d;
-    wire  [2:0] word_flags_o$q;
+    reg  [11:0] word_flags_o$d;
+    wire  [11:0] word_flags_o$q;
     reg  word_flags_o$clock;
+    reg  [613:0] word_judge$beat;
+    wire  [95:0] word_judge$flags;
     
     // Local signals
     reg  [613:0] b_beat;
@@ -28288,10 +27354,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     reg  [7:0] cur_next_header;
     reg  cur_next_is_ext;
     reg  w0_is_ext;
-    reg  [63:0] slot0;
-    reg  [7:0] slot0_next;
-    reg  slot0_next_fragment;
-    reg  [2:0] slot0_flags;
+    reg  [11:0] slot0_flags;
     reg  [11:0] header_bytes;
     reg  [16:0] total;
     
@@ -28419,6 +27482,10 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         .d(word_flags_o$d),
         .q(word_flags_o$q),
         .clock(word_flags_o$clock)
+    );
+    rss_core__l3__word_judge word_judge(
+        .beat(word_judge$beat),
+        .flags(word_judge$flags)
     );
     
     // Update code
@@ -28558,13 +27625,20 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         if (valid) begin
             next_header_ext_q$d = cur_next_is_ext;
         end
-        slot0 = b_beat[(32'h60)+:(64)];
-        slot0_next = slot0[(32'h38)+:(8)];
-        slot0_next_fragment = slot0_next == fragment_header;
+        word_judge$beat = b_beat;
         slot0_flags = 32'h0;
-        slot0_flags = (slot0_flags & ~(1 << (32'h0)) | (((slot0_next == hop_by_hop) | (slot0_next == routing) | slot0_next_fragment | (slot0_next == destination_options)) << (32'h0)));
-        slot0_flags = (slot0_flags & ~(1 << (32'h1)) | ((slot0_next_fragment) << (32'h1)));
-        slot0_flags = (slot0_flags & ~(1 << (32'h2)) | ((|slot0[(32'h23)+:(13)] | slot0[32'h20]) << (32'h2)));
+        slot0_flags = (slot0_flags & ~(1 << (0)) | ((word_judge$flags[32'h8 * 0]) << (0)));
+        slot0_flags = (slot0_flags & ~(1 << (1)) | ((word_judge$flags[32'h8 * 1]) << (1)));
+        slot0_flags = (slot0_flags & ~(1 << (2)) | ((word_judge$flags[32'h8 * 2]) << (2)));
+        slot0_flags = (slot0_flags & ~(1 << (3)) | ((word_judge$flags[32'h8 * 3]) << (3)));
+        slot0_flags = (slot0_flags & ~(1 << (4)) | ((word_judge$flags[32'h8 * 4]) << (4)));
+        slot0_flags = (slot0_flags & ~(1 << (5)) | ((word_judge$flags[32'h8 * 5]) << (5)));
+        slot0_flags = (slot0_flags & ~(1 << (6)) | ((word_judge$flags[32'h8 * 6]) << (6)));
+        slot0_flags = (slot0_flags & ~(1 << (7)) | ((word_judge$flags[32'h8 * 7]) << (7)));
+        slot0_flags = (slot0_flags & ~(1 << (8)) | ((word_judge$flags[32'h8 * 8]) << (8)));
+        slot0_flags = (slot0_flags & ~(1 << (9)) | ((word_judge$flags[32'h8 * 9]) << (9)));
+        slot0_flags = (slot0_flags & ~(1 << (10)) | ((word_judge$flags[32'h8 * 10]) << (10)));
+        slot0_flags = (slot0_flags & ~(1 << (11)) | ((word_judge$flags[32'h8 * 11]) << (11)));
         word_flags_o$d = slot0_flags;
         if (reset) begin
             a_beat$d = 32'h0;
@@ -29194,13 +28268,13 @@ endmodule // rss_core__l3__word1
 module rss_core__l3__word_flags_o(d,q,clock);
     
     // Module arguments
-    input wire  [2:0] d;
-    output reg  [2:0] q;
+    input wire  [11:0] d;
+    output reg  [11:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 3'h0;
+       q = 12'h0;
     end
     
     always @(posedge clock) begin
@@ -29208,6 +28282,64 @@ module rss_core__l3__word_flags_o(d,q,clock);
     end
           
 endmodule // rss_core__l3__word_flags_o
+
+
+module rss_core__l3__word_judge(beat,flags);
+    
+    // Module arguments
+    input wire  [613:0] beat;
+    output reg  [95:0] flags;
+    
+    // Constant declarations
+    localparam  hop_by_hop = 8'h0;
+    localparam  routing = 8'h2b;
+    localparam  fragment_header = 8'h2c;
+    localparam  destination_options = 8'h3c;
+    localparam  home_option = 8'hc9;
+    
+    // Local signals
+    reg  [63:0] word;
+    reg  [7:0] next_header;
+    reg  [7:0] length;
+    reg  [7:0] b2;
+    reg  [7:0] b3;
+    reg  [7:0] b4;
+    reg  [7:0] b5;
+    reg  [95:0] all;
+    
+    // Update code
+    always @(*) begin
+        all = 32'h0;
+        word = 32'h0;
+        next_header = 32'h0;
+        length = 32'h0;
+        b2 = 32'h0;
+        b3 = 32'h0;
+        b4 = 32'h0;
+        b5 = 32'h0;
+        word = beat[(32'h60 + 32'h40 * 0)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (0)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (0)));
+        all = (all & ~(1 << (32'h8 + 0)) | ((next_header == fragment_header) << (32'h8 + 0)));
+        all = (all & ~(1 << (32'h10 + 0)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 0)));
+        all = (all & ~(1 << (32'h18 + 0)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 0)));
+        all = (all & ~(1 << (32'h20 + 0)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 0)));
+        all = (all & ~(1 << (32'h28 + 0)) | ((b2 == 64'h0) << (32'h28 + 0)));
+        all = (all & ~(1 << (32'h30 + 0)) | ((b3 == 64'h0) << (32'h30 + 0)));
+        all = (all & ~(1 << (32'h38 + 0)) | ((b3 == 64'h1) << (32'h38 + 0)));
+        all = (all & ~(1 << (32'h40 + 0)) | ((b3 == 64'h2) << (32'h40 + 0)));
+        all = (all & ~(1 << (32'h48 + 0)) | ((b4 == 64'h0) << (32'h48 + 0)));
+        all = (all & ~(1 << (32'h50 + 0)) | ((b4 == 64'h1) << (32'h50 + 0)));
+        all = (all & ~(1 << (32'h58 + 0)) | ((b5 == 64'h0) << (32'h58 + 0)));
+        flags = all;
+    end
+    
+endmodule // rss_core__l3__word_judge
 
 
 module rss_core__layout(source,destination,port_pair,symmetric,ipv4,ipv6,tuple);
@@ -34089,8 +33221,6 @@ module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,
     
     // Local signals
     reg  [31:0] strobed_data;
-    reg  [31:0] written_at_write;
-    reg  [31:0] written_at_read;
     
     // Sub module instances
     rss_core__regs__key_ext__mirror__ram ram(
@@ -34174,8 +33304,7 @@ module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,
         if (write_strobes[3]) begin
             strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 3)));
         end
-        written_at_write = written$q >> write_index;
-        written_at_write_q$d = written_at_write[32'h0];
+        written_at_write_q$d = written$q[write_index];
         lanes_q$d = 32'h0;
         if (write) begin
             lanes_q$d = write_strobes;
@@ -34199,8 +33328,7 @@ module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,
             read_index_q$d = read_index;
         end
         ram$read_address = read_index_q$q;
-        written_at_read = written$q >> read_index_q$q;
-        read_written$d = written_at_read[32'h0];
+        read_written$d = written$q[read_index_q$q];
         read_word$d = 32'h0;
         if (read_hit & read_written$q) begin
             read_word$d = ram$read_data;
@@ -34754,8 +33882,6 @@ module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_da
     
     // Local signals
     reg  [31:0] strobed_data;
-    reg  [31:0] written_at_write;
-    reg  [31:0] written_at_read;
     
     // Sub module instances
     rss_core__regs__key_staged__mirror__ram ram(
@@ -34839,8 +33965,7 @@ module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_da
         if (write_strobes[3]) begin
             strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 3)));
         end
-        written_at_write = written$q >> write_index;
-        written_at_write_q$d = written_at_write[32'h0];
+        written_at_write_q$d = written$q[write_index];
         lanes_q$d = 32'h0;
         if (write) begin
             lanes_q$d = write_strobes;
@@ -34864,8 +33989,7 @@ module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_da
             read_index_q$d = read_index;
         end
         ram$read_address = read_index_q$q;
-        written_at_read = written$q >> read_index_q$q;
-        read_written$d = written_at_read[32'h0];
+        read_written$d = written$q[read_index_q$q];
         read_word$d = 32'h0;
         if (read_hit & read_written$q) begin
             read_word$d = ram$read_data;
@@ -36169,8 +35293,6 @@ module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,
     
     // Local signals
     reg  [31:0] strobed_data;
-    reg  [31:0] written_at_write;
-    reg  [31:0] written_at_read;
     
     // Sub module instances
     rss_core__regs__probe__input_words__mirror__ram ram(
@@ -36254,8 +35376,7 @@ module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,
         if (write_strobes[3]) begin
             strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 3)));
         end
-        written_at_write = written$q >> write_index;
-        written_at_write_q$d = written_at_write[32'h0];
+        written_at_write_q$d = written$q[write_index];
         lanes_q$d = 32'h0;
         if (write) begin
             lanes_q$d = write_strobes;
@@ -36279,8 +35400,7 @@ module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,
             read_index_q$d = read_index;
         end
         ram$read_address = read_index_q$q;
-        written_at_read = written$q >> read_index_q$q;
-        read_written$d = written_at_read[32'h0];
+        read_written$d = written$q[read_index_q$q];
         read_word$d = 32'h0;
         if (read_hit & read_written$q) begin
             read_word$d = ram$read_data;
@@ -40829,9 +39949,12 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  move_illegal_q$d;
     wire  move_illegal_q$q;
     reg  move_illegal_q$clock;
-    reg  [1:0] move_result_q$d;
-    wire  [1:0] move_result_q$q;
-    reg  move_result_q$clock;
+    reg  entry_past_q$d;
+    wire  entry_past_q$q;
+    reg  entry_past_q$clock;
+    reg  queue_past_q$d;
+    wire  queue_past_q$q;
+    reg  queue_past_q$clock;
     reg  [10:0] move_address_q$d;
     wire  [10:0] move_address_q$q;
     reg  move_address_q$clock;
@@ -40865,11 +39988,12 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  [9:0] held_entry;
     reg  [7:0] held_to;
     reg  [2:0] held_vport;
+    reg  [8:0] queue_room;
     reg  [10:0] move_address_now;
     reg  lo_hit;
     reg  hi_hit;
     reg  [3:0] write_lanes;
-    reg  hi_fault;
+    reg  hi_value_fault;
     reg  [3:0] next_entry;
     reg  [5:0] read_hits_next;
     reg  [7:0] read_vport_next;
@@ -41038,10 +40162,15 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         .q(move_illegal_q$q),
         .clock(move_illegal_q$clock)
     );
-    rss_core__regs__vports__move_result_q move_result_q(
-        .d(move_result_q$d),
-        .q(move_result_q$q),
-        .clock(move_result_q$clock)
+    rss_core__regs__vports__entry_past_q entry_past_q(
+        .d(entry_past_q$d),
+        .q(entry_past_q$q),
+        .clock(entry_past_q$clock)
+    );
+    rss_core__regs__vports__queue_past_q queue_past_q(
+        .d(queue_past_q$d),
+        .q(queue_past_q$q),
+        .clock(queue_past_q$clock)
     );
     rss_core__regs__vports__move_address_q move_address_q(
         .d(move_address_q$d),
@@ -41073,7 +40202,8 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         move_hit_q$clock = clock;
         move_ok_q$clock = clock;
         move_illegal_q$clock = clock;
-        move_result_q$clock = clock;
+        entry_past_q$clock = clock;
+        queue_past_q$clock = clock;
         move_address_q$clock = clock;
         pending$clock = clock;
         ready_q$clock = clock;
@@ -41102,7 +40232,8 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         move_hit_q$d = move_hit_q$q;
         move_ok_q$d = move_ok_q$q;
         move_illegal_q$d = move_illegal_q$q;
-        move_result_q$d = move_result_q$q;
+        entry_past_q$d = entry_past_q$q;
+        queue_past_q$d = queue_past_q$q;
         move_address_q$d = move_address_q$q;
         pending$d = pending$q;
         ready_q$d = ready_q$q;
@@ -41308,30 +40439,32 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         held_entry = move_fields_q$q[(32'h0)+:(10)];
         held_to = move_fields_q$q[(32'ha)+:(8)];
         held_vport = move_fields_q$q[(32'h12)+:(3)];
+        entry_past_q$d = |(held_entry >> move_pick_q$q[(32'h0)+:(4)]);
+        queue_room = ((move_pick_q$q[(32'h4)+:(8)]) & 9'h1ff) - ((held_to) & 9'h1ff);
+        queue_past_q$d = queue_room[32'h8];
         move_result = 64'h1;
-        if (|(held_entry >> move_pick_q$q[(32'h0)+:(4)])) begin
+        if (entry_past_q$q) begin
             move_result = 64'h2;
         end
-        else if (held_to > move_pick_q$q[(32'h4)+:(8)]) begin
+        else if (queue_past_q$q) begin
             move_result = 64'h3;
         end
         move_address_now = (((held_vport) & 11'h7ff) << table_log2) | ((held_entry) & 11'h7ff);
         move_address_now = (move_address_now & ~(1 << (32'ha)) | ((move_pick_q$q[32'hc]) << (32'ha)));
         move_illegal_q$d = move_illegal;
-        move_result_q$d = move_result;
         move_address_q$d = move_address_now;
-        move_ok_q$d = move_hit_q$q & ~move_illegal_q$q & (move_result_q$q == 64'h1);
+        move_ok_q$d = move_hit_q$q & ~move_illegal_q$q & ~entry_past_q$q & ~queue_past_q$q;
         move_write = write_strobe & move_ok_q$q;
         move_refused = 1'b0;
         if (write_strobe & move_hit_q$q & ~move_illegal_q$q) begin
-            move_status$d = (move_status$q & 64'hffff0000) | ((move_result_q$q) & 32'hffffffff);
+            move_status$d = (move_status$q & 64'hffff0000) | ((move_result) & 32'hffffffff);
             move_refused = ~move_ok_q$q;
             if (move_ok_q$q) begin
-                move_status$d = (((move_status$q[(32'h10)+:(16)] + 64'h1) & 32'hffffffff) << 64'h10) | ((move_result_q$q) & 32'hffffffff);
+                move_status$d = (((move_status$q[(32'h10)+:(16)] + 64'h1) & 32'hffffffff) << 64'h10) | ((move_result) & 32'hffffffff);
             end
         end
         move_address = move_address_q$q;
-        move_fault = move_hit_q$q & (move_illegal_q$q | (move_result_q$q != 64'h1));
+        move_fault = move_hit_q$q & (move_illegal_q$q | entry_past_q$q | queue_past_q$q);
         move_queue = held_to;
         write_lanes = 32'h0;
         write_lanes = (write_lanes & ~(1 << (0)) | ((write_mask[32'h8 * 0]) << (0)));
@@ -41340,7 +40473,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         write_lanes = (write_lanes & ~(1 << (3)) | ((write_mask[32'h8 * 3]) << (3)));
         lo_hit = ((write_address >> 64'h4) == mac_lo_region) & (((write_address[(32'h0)+:(4)]) & 5'h1f) < filters_built);
         hi_hit = ((write_address >> 64'h4) == mac_hi_region) & (((write_address[(32'h0)+:(4)]) & 5'h1f) < filters_built);
-        hi_fault = hi_hit & (|(write_nibbles & mac_hi_outside_nibbles) | |(write_data & mac_hi_outside_bits) | (write_mask[32'h18] & (write_data[(32'h18)+:(3)] > vport_max)));
+        hi_value_fault = |(write_nibbles & mac_hi_outside_nibbles) | |(write_data & mac_hi_outside_bits) | (write_mask[32'h18] & (write_data[(32'h18)+:(3)] > vport_max));
         mac_lo$clock = clock;
         mac_lo$reset = reset;
         mac_entry_q$d = one_word << write_address[(32'h0)+:(4)];
@@ -41431,10 +40564,10 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         write_hits = 32'h0;
         write_hits = (((((((write_hits & ~(1 << (32'h0)) | ((commit_hit) << (32'h0))) & ~(1 << (32'h1)) | ((move_hit) << (32'h1))) & ~(1 << (32'h2)) | ((lo_hit) << (32'h2))) & ~(1 << (32'h3)) | ((hi_hit) << (32'h3))) & ~(1 << (32'h4)) | ((write_address == move_status_address) << (32'h4))) & ~(1 << (32'h5)) | ((state_write_hit) << (32'h5))) & ~(1 << (32'h6)) | ((queues_write_hit) << (32'h6)));
         write_hits_q$d = write_hits;
-        commit_fault_q$d = commit_hit & commit_fault;
-        hi_fault_q$d = hi_fault;
+        commit_fault_q$d = commit_fault;
+        hi_fault_q$d = hi_value_fault;
         write_hit = |write_hits_q$q;
-        write_fault = commit_fault_q$q | hi_fault_q$q | |write_hits_q$q[(32'h4)+:(3)];
+        write_fault = (write_hits_q$q[32'h0] & commit_fault_q$q) | (write_hits_q$q[32'h3] & hi_fault_q$q) | |write_hits_q$q[(32'h4)+:(3)];
         next_entry = read_next[(32'h0)+:(4)];
         read_hits_next = 32'h0;
         if (((read_next >> 64'h4) == mac_lo_region) & (((next_entry) & 5'h1f) < filters_built)) begin
@@ -41753,6 +40886,25 @@ module rss_core__regs__vports__copy_started(d,q,clock);
     end
           
 endmodule // rss_core__regs__vports__copy_started
+
+
+module rss_core__regs__vports__entry_past_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__entry_past_q
 
 
 module rss_core__regs__vports__flip_alone_apply_q(d,q,clock);
@@ -42082,8 +41234,6 @@ module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_da
     
     // Local signals
     reg  [31:0] strobed_data;
-    reg  [31:0] written_at_write;
-    reg  [31:0] written_at_read;
     
     // Sub module instances
     rss_core__regs__vports__mac_mirror__ram ram(
@@ -42167,8 +41317,7 @@ module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_da
         if (write_strobes[3]) begin
             strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 3)));
         end
-        written_at_write = written$q >> write_index;
-        written_at_write_q$d = written_at_write[32'h0];
+        written_at_write_q$d = written$q[write_index];
         lanes_q$d = 32'h0;
         if (write) begin
             lanes_q$d = write_strobes;
@@ -42192,8 +41341,7 @@ module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_da
             read_index_q$d = read_index;
         end
         ram$read_address = read_index_q$q;
-        written_at_read = written$q >> read_index_q$q;
-        read_written$d = written_at_read[32'h0];
+        read_written$d = written$q[read_index_q$q];
         read_word$d = 32'h0;
         if (read_hit & read_written$q) begin
             read_word$d = ram$read_data;
@@ -42534,25 +41682,6 @@ module rss_core__regs__vports__move_pick_q(d,q,clock);
 endmodule // rss_core__regs__vports__move_pick_q
 
 
-module rss_core__regs__vports__move_result_q(d,q,clock);
-    
-    // Module arguments
-    input wire  [1:0] d;
-    output reg  [1:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 2'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__regs__vports__move_result_q
-
-
 module rss_core__regs__vports__move_slot(slots,vport,slot);
     
     // Module arguments
@@ -42662,6 +41791,25 @@ module rss_core__regs__vports__pending(d,q,clock);
     end
           
 endmodule // rss_core__regs__vports__pending
+
+
+module rss_core__regs__vports__queue_past_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__queue_past_q
 
 
 module rss_core__regs__vports__read_hits_q(d,q,clock);

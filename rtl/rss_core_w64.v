@@ -145,7 +145,7 @@ module rss_core (
     wire  [7:0] l3$next_header;
     wire  l3$walk_live;
     wire  [5:0] l3$walk_ptr;
-    wire  [2:0] l3$word_flags;
+    wire  [11:0] l3$word_flags;
     reg  ext1$clock;
     reg  ext1$reset;
     reg  [165:0] ext1$beat_in;
@@ -164,7 +164,7 @@ module rss_core (
     reg  [3:0] ext1$ihl_in;
     reg  [5:0] ext1$l4_word_in;
     reg  [5:0] ext1$l4_before_in;
-    reg  [2:0] ext1$word_flags_in;
+    reg  [11:0] ext1$word_flags_in;
     wire  [165:0] ext1$beat_out;
     wire  ext1$walk_ready_out;
     wire  ext1$walk_live_out;
@@ -199,7 +199,7 @@ module rss_core (
     reg  [3:0] ext2$ihl_in;
     reg  [5:0] ext2$l4_word_in;
     reg  [5:0] ext2$l4_before_in;
-    reg  [2:0] ext2$word_flags_in;
+    reg  [11:0] ext2$word_flags_in;
     wire  [165:0] ext2$beat_out;
     wire  ext2$walk_ready_out;
     wire  ext2$walk_live_out;
@@ -234,7 +234,7 @@ module rss_core (
     reg  [3:0] ext3$ihl_in;
     reg  [5:0] ext3$l4_word_in;
     reg  [5:0] ext3$l4_before_in;
-    reg  [2:0] ext3$word_flags_in;
+    reg  [11:0] ext3$word_flags_in;
     wire  [165:0] ext3$beat_out;
     wire  ext3$walk_ready_out;
     wire  ext3$walk_live_out;
@@ -269,7 +269,7 @@ module rss_core (
     reg  [3:0] ext4$ihl_in;
     reg  [5:0] ext4$l4_word_in;
     reg  [5:0] ext4$l4_before_in;
-    reg  [2:0] ext4$word_flags_in;
+    reg  [11:0] ext4$word_flags_in;
     wire  [165:0] ext4$beat_out;
     wire  ext4$walk_ready_out;
     wire  ext4$walk_live_out;
@@ -5319,7 +5319,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [3:0] ihl_in;
     input wire  [5:0] l4_word_in;
     input wire  [5:0] l4_before_in;
-    input wire  [2:0] word_flags_in;
+    input wire  [11:0] word_flags_in;
     output reg  [165:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
@@ -5340,11 +5340,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     // Constant declarations
     localparam  ipv4_l4_bias = 6'b100;
     localparam  ipv4_l4_before_bias = 6'b11;
-    localparam  hop_by_hop = 8'h0;
     localparam  routing = 8'h2b;
     localparam  fragment_header = 8'h2c;
     localparam  destination_options = 8'h3c;
-    localparam  home_address = 8'hc9;
     localparam  max_steps = 3'b100;
     localparam  last_step = 3'b11;
     localparam  passthrough = 1'b0;
@@ -5550,27 +5548,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  s_home_option$d;
     wire  s_home_option$q;
     reg  s_home_option$clock;
-    reg  s_b2_zero$d;
-    wire  s_b2_zero$q;
-    reg  s_b2_zero$clock;
-    reg  s_b3_is0$d;
-    wire  s_b3_is0$q;
-    reg  s_b3_is0$clock;
-    reg  s_b3_is1$d;
-    wire  s_b3_is1$q;
-    reg  s_b3_is1$clock;
-    reg  s_b3_is2$d;
-    wire  s_b3_is2$q;
-    reg  s_b3_is2$clock;
-    reg  s_b4_is0$d;
-    wire  s_b4_is0$q;
-    reg  s_b4_is0$clock;
-    reg  s_b4_is1$d;
-    wire  s_b4_is1$q;
-    reg  s_b4_is1$clock;
-    reg  s_b5_is0$d;
-    wire  s_b5_is0$q;
-    reg  s_b5_is0$clock;
     reg  [5:0] s_address_ptr$d;
     wire  [5:0] s_address_ptr$q;
     reg  s_address_ptr$clock;
@@ -5692,6 +5669,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [15:0] t_select_lsb;
     reg  [7:0] flag_row;
     reg  [11:0] picked;
+    reg  lands_on_home;
     reg  found;
     reg  [63:0] x_word;
     reg  [5:0] x_ptr;
@@ -5710,6 +5688,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  eff_live;
     reg  [2:0] pre_count;
     reg  [5:0] pre_ptr;
+    reg  [7:0] pre_nh;
     reg  [5:0] slot;
     reg  here_take;
     reg  here2_take;
@@ -5746,14 +5725,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] cur_ex_src_ptr;
     reg  cur_ex_dst;
     reg  [5:0] cur_ex_dst_ptr;
-    reg  [7:0] b1;
-    reg  [7:0] b2;
-    reg  [7:0] b3;
-    reg  [7:0] b4;
-    reg  [7:0] b5;
     reg  [16:0] header_end;
     reg  too_long;
-    reg  lands_on_home;
     
     // Sub module instances
     rss_core__ext1__header header(
@@ -6077,41 +6050,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_home_option$q),
         .clock(s_home_option$clock)
     );
-    rss_core__ext1__s_b2_zero s_b2_zero(
-        .d(s_b2_zero$d),
-        .q(s_b2_zero$q),
-        .clock(s_b2_zero$clock)
-    );
-    rss_core__ext1__s_b3_is0 s_b3_is0(
-        .d(s_b3_is0$d),
-        .q(s_b3_is0$q),
-        .clock(s_b3_is0$clock)
-    );
-    rss_core__ext1__s_b3_is1 s_b3_is1(
-        .d(s_b3_is1$d),
-        .q(s_b3_is1$q),
-        .clock(s_b3_is1$clock)
-    );
-    rss_core__ext1__s_b3_is2 s_b3_is2(
-        .d(s_b3_is2$d),
-        .q(s_b3_is2$q),
-        .clock(s_b3_is2$clock)
-    );
-    rss_core__ext1__s_b4_is0 s_b4_is0(
-        .d(s_b4_is0$d),
-        .q(s_b4_is0$q),
-        .clock(s_b4_is0$clock)
-    );
-    rss_core__ext1__s_b4_is1 s_b4_is1(
-        .d(s_b4_is1$d),
-        .q(s_b4_is1$q),
-        .clock(s_b4_is1$clock)
-    );
-    rss_core__ext1__s_b5_is0 s_b5_is0(
-        .d(s_b5_is0$d),
-        .q(s_b5_is0$q),
-        .clock(s_b5_is0$clock)
-    );
     rss_core__ext1__s_address_ptr s_address_ptr(
         .d(s_address_ptr$d),
         .q(s_address_ptr$q),
@@ -6362,13 +6300,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_fragment$clock = clock;
         s_routing_type2$clock = clock;
         s_home_option$clock = clock;
-        s_b2_zero$clock = clock;
-        s_b3_is0$clock = clock;
-        s_b3_is1$clock = clock;
-        s_b3_is2$clock = clock;
-        s_b4_is0$clock = clock;
-        s_b4_is1$clock = clock;
-        s_b5_is0$clock = clock;
         s_address_ptr$clock = clock;
         s_past_header$clock = clock;
         s_end_words$clock = clock;
@@ -6468,13 +6399,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_fragment$d = s_fragment$q;
         s_routing_type2$d = s_routing_type2$q;
         s_home_option$d = s_home_option$q;
-        s_b2_zero$d = s_b2_zero$q;
-        s_b3_is0$d = s_b3_is0$q;
-        s_b3_is1$d = s_b3_is1$q;
-        s_b3_is2$d = s_b3_is2$q;
-        s_b4_is0$d = s_b4_is0$q;
-        s_b4_is1$d = s_b4_is1$q;
-        s_b5_is0$d = s_b5_is0$q;
         s_address_ptr$d = s_address_ptr$q;
         s_past_header$d = s_past_header$q;
         s_end_words$d = s_end_words$q;
@@ -6610,6 +6534,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_select_lsb = 32'h0;
         flag_row = 32'h0;
         picked = 32'h0;
+        if (registered_takeover) begin
+            picked = word_flags_in;
+        end
         if (split_step) begin
             t_select$d = slot_index[(32'h0)+:(3)];
             t_flags$d = slot_flags$flags;
@@ -6663,44 +6590,12 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (sum_past) begin
             next_ptr = 32'h3f;
         end
-        this_fragment = x_nh_fragment & (|x_word[(32'h23)+:(13)] | x_word[32'h20]);
-        next_nh_fragment = x_word[(32'h38)+:(8)] == fragment_header;
-        next_is_ext = (x_word[(32'h38)+:(8)] == hop_by_hop) | (x_word[(32'h38)+:(8)] == routing) | next_nh_fragment | (x_word[(32'h38)+:(8)] == destination_options);
-        if (registered_takeover) begin
-            this_fragment = x_nh_fragment & word_flags_in[32'h2];
-            next_nh_fragment = word_flags_in[32'h1];
-            next_is_ext = word_flags_in[32'h0];
-        end
-        if (split_step) begin
-            this_fragment = x_nh_fragment & picked[32'h2];
-            next_nh_fragment = picked[32'h1];
-            next_is_ext = picked[32'h0];
-        end
-        b1 = x_word[(32'h30)+:(8)];
-        b2 = x_word[(32'h28)+:(8)];
-        b3 = x_word[(32'h20)+:(8)];
-        b4 = x_word[(32'h18)+:(8)];
-        b5 = x_word[(32'h10)+:(8)];
-        s_routing_type2$d = (x_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
-        s_home_option$d = (x_nh == destination_options) & (b1 >= 64'h2) & (x_word[(32'h8)+:(8)] == home_address) & (x_word[(32'h0)+:(8)] == 64'h10);
-        s_b2_zero$d = b2 == 64'h0;
-        s_b3_is0$d = b3 == 64'h0;
-        s_b3_is1$d = b3 == 64'h1;
-        s_b3_is2$d = b3 == 64'h2;
-        s_b4_is0$d = b4 == 64'h0;
-        s_b4_is1$d = b4 == 64'h1;
-        s_b5_is0$d = b5 == 64'h0;
-        if (split_step) begin
-            s_routing_type2$d = (x_nh == routing) & picked[32'h3];
-            s_home_option$d = (x_nh == destination_options) & picked[32'h4];
-            s_b2_zero$d = picked[32'h5];
-            s_b3_is0$d = picked[32'h6];
-            s_b3_is1$d = picked[32'h7];
-            s_b3_is2$d = picked[32'h8];
-            s_b4_is0$d = picked[32'h9];
-            s_b4_is1$d = picked[32'ha];
-            s_b5_is0$d = picked[32'hb];
-        end
+        this_fragment = x_nh_fragment & picked[32'h2];
+        next_nh_fragment = picked[32'h1];
+        next_is_ext = picked[32'h0];
+        s_routing_type2$d = (x_nh == routing) & picked[32'h3];
+        lands_on_home = (~picked[32'h5] & picked[32'h8]) | (~picked[32'h5] & picked[32'h6] & picked[32'hb]) | (~picked[32'h5] & picked[32'h7] & picked[32'hb]) | (picked[32'h5] & picked[32'h6] & ~picked[32'h9] & picked[32'hb]) | (picked[32'h5] & ~picked[32'h6] & picked[32'ha]) | (picked[32'h5] & ~picked[32'h6] & picked[32'h9] & picked[32'hb]);
+        s_home_option$d = (x_nh == destination_options) & picked[32'h4] & lands_on_home;
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
         s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
@@ -6715,6 +6610,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_before = cur_live;
         pre_count = cur_count;
         pre_ptr = cur_ptr;
+        pre_nh = cur_nh;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
             if (~split_step) begin
@@ -6808,6 +6704,10 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             s_ptr_out$d = pre_ptr;
         end
         s_nh_out$d = cur_nh;
+        if (registered_takeover) begin
+            s_nh_out$d = pre_nh;
+            s_nh_stepped$d = w[(32'h38)+:(8)];
+        end
         s_stepped$d = stepped;
         s_ended$d = ended;
         s_fragment$d = this_fragment;
@@ -6894,13 +6794,12 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (split_step) begin
             too_long = s_too_long$q;
         end
-        lands_on_home = (~s_b2_zero$q & s_b3_is2$q) | (~s_b2_zero$q & s_b3_is0$q & s_b5_is0$q) | (~s_b2_zero$q & s_b3_is1$q & s_b5_is0$q) | (s_b2_zero$q & s_b3_is0$q & ~s_b4_is0$q & s_b5_is0$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is1$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is0$q & s_b5_is0$q);
         if (s_stepped$q) begin
             if (s_routing_type2$q) begin
                 cur_ex_dst = 1'b1;
                 cur_ex_dst_ptr = s_address_ptr$q;
             end
-            if (s_home_option$q & lands_on_home) begin
+            if (s_home_option$q) begin
                 cur_ex_src = 1'b1;
                 cur_ex_src_ptr = s_address_ptr$q;
             end
@@ -6930,7 +6829,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_o$d = live_after;
         ptr_o$d = ptr_after;
         nh_o$d = s_nh_out$q;
-        if (split_step & s_stepped$q) begin
+        if ((split_step | registered_takeover) & s_stepped$q) begin
             nh_o$d = s_nh_stepped$q;
         end
         end_o$d = s_end$q;
@@ -7998,139 +7897,6 @@ module rss_core__ext1__s_address_ptr(d,q,clock);
 endmodule // rss_core__ext1__s_address_ptr
 
 
-module rss_core__ext1__s_b2_zero(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__s_b2_zero
-
-
-module rss_core__ext1__s_b3_is0(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__s_b3_is0
-
-
-module rss_core__ext1__s_b3_is1(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__s_b3_is1
-
-
-module rss_core__ext1__s_b3_is2(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__s_b3_is2
-
-
-module rss_core__ext1__s_b4_is0(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__s_b4_is0
-
-
-module rss_core__ext1__s_b4_is1(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__s_b4_is1
-
-
-module rss_core__ext1__s_b5_is0(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__s_b5_is0
-
-
 module rss_core__ext1__s_bad_in(d,q,clock);
     
     // Module arguments
@@ -9160,7 +8926,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [3:0] ihl_in;
     input wire  [5:0] l4_word_in;
     input wire  [5:0] l4_before_in;
-    input wire  [2:0] word_flags_in;
+    input wire  [11:0] word_flags_in;
     output reg  [165:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
@@ -9181,11 +8947,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     // Constant declarations
     localparam  ipv4_l4_bias = 6'b100;
     localparam  ipv4_l4_before_bias = 6'b11;
-    localparam  hop_by_hop = 8'h0;
     localparam  routing = 8'h2b;
     localparam  fragment_header = 8'h2c;
     localparam  destination_options = 8'h3c;
-    localparam  home_address = 8'hc9;
     localparam  max_steps = 3'b1;
     localparam  last_step = 3'b0;
     localparam  passthrough = 1'b1;
@@ -9391,27 +9155,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  s_home_option$d;
     wire  s_home_option$q;
     reg  s_home_option$clock;
-    reg  s_b2_zero$d;
-    wire  s_b2_zero$q;
-    reg  s_b2_zero$clock;
-    reg  s_b3_is0$d;
-    wire  s_b3_is0$q;
-    reg  s_b3_is0$clock;
-    reg  s_b3_is1$d;
-    wire  s_b3_is1$q;
-    reg  s_b3_is1$clock;
-    reg  s_b3_is2$d;
-    wire  s_b3_is2$q;
-    reg  s_b3_is2$clock;
-    reg  s_b4_is0$d;
-    wire  s_b4_is0$q;
-    reg  s_b4_is0$clock;
-    reg  s_b4_is1$d;
-    wire  s_b4_is1$q;
-    reg  s_b4_is1$clock;
-    reg  s_b5_is0$d;
-    wire  s_b5_is0$q;
-    reg  s_b5_is0$clock;
     reg  [5:0] s_address_ptr$d;
     wire  [5:0] s_address_ptr$q;
     reg  s_address_ptr$clock;
@@ -9533,6 +9276,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [15:0] t_select_lsb;
     reg  [7:0] flag_row;
     reg  [11:0] picked;
+    reg  lands_on_home;
     reg  found;
     reg  [63:0] x_word;
     reg  [5:0] x_ptr;
@@ -9551,6 +9295,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  eff_live;
     reg  [2:0] pre_count;
     reg  [5:0] pre_ptr;
+    reg  [7:0] pre_nh;
     reg  [5:0] slot;
     reg  here_take;
     reg  here2_take;
@@ -9587,14 +9332,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] cur_ex_src_ptr;
     reg  cur_ex_dst;
     reg  [5:0] cur_ex_dst_ptr;
-    reg  [7:0] b1;
-    reg  [7:0] b2;
-    reg  [7:0] b3;
-    reg  [7:0] b4;
-    reg  [7:0] b5;
     reg  [16:0] header_end;
     reg  too_long;
-    reg  lands_on_home;
     
     // Sub module instances
     rss_core__ext2__header header(
@@ -9918,41 +9657,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_home_option$q),
         .clock(s_home_option$clock)
     );
-    rss_core__ext2__s_b2_zero s_b2_zero(
-        .d(s_b2_zero$d),
-        .q(s_b2_zero$q),
-        .clock(s_b2_zero$clock)
-    );
-    rss_core__ext2__s_b3_is0 s_b3_is0(
-        .d(s_b3_is0$d),
-        .q(s_b3_is0$q),
-        .clock(s_b3_is0$clock)
-    );
-    rss_core__ext2__s_b3_is1 s_b3_is1(
-        .d(s_b3_is1$d),
-        .q(s_b3_is1$q),
-        .clock(s_b3_is1$clock)
-    );
-    rss_core__ext2__s_b3_is2 s_b3_is2(
-        .d(s_b3_is2$d),
-        .q(s_b3_is2$q),
-        .clock(s_b3_is2$clock)
-    );
-    rss_core__ext2__s_b4_is0 s_b4_is0(
-        .d(s_b4_is0$d),
-        .q(s_b4_is0$q),
-        .clock(s_b4_is0$clock)
-    );
-    rss_core__ext2__s_b4_is1 s_b4_is1(
-        .d(s_b4_is1$d),
-        .q(s_b4_is1$q),
-        .clock(s_b4_is1$clock)
-    );
-    rss_core__ext2__s_b5_is0 s_b5_is0(
-        .d(s_b5_is0$d),
-        .q(s_b5_is0$q),
-        .clock(s_b5_is0$clock)
-    );
     rss_core__ext2__s_address_ptr s_address_ptr(
         .d(s_address_ptr$d),
         .q(s_address_ptr$q),
@@ -10203,13 +9907,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_fragment$clock = clock;
         s_routing_type2$clock = clock;
         s_home_option$clock = clock;
-        s_b2_zero$clock = clock;
-        s_b3_is0$clock = clock;
-        s_b3_is1$clock = clock;
-        s_b3_is2$clock = clock;
-        s_b4_is0$clock = clock;
-        s_b4_is1$clock = clock;
-        s_b5_is0$clock = clock;
         s_address_ptr$clock = clock;
         s_past_header$clock = clock;
         s_end_words$clock = clock;
@@ -10309,13 +10006,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_fragment$d = s_fragment$q;
         s_routing_type2$d = s_routing_type2$q;
         s_home_option$d = s_home_option$q;
-        s_b2_zero$d = s_b2_zero$q;
-        s_b3_is0$d = s_b3_is0$q;
-        s_b3_is1$d = s_b3_is1$q;
-        s_b3_is2$d = s_b3_is2$q;
-        s_b4_is0$d = s_b4_is0$q;
-        s_b4_is1$d = s_b4_is1$q;
-        s_b5_is0$d = s_b5_is0$q;
         s_address_ptr$d = s_address_ptr$q;
         s_past_header$d = s_past_header$q;
         s_end_words$d = s_end_words$q;
@@ -10451,6 +10141,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_select_lsb = 32'h0;
         flag_row = 32'h0;
         picked = 32'h0;
+        if (registered_takeover) begin
+            picked = word_flags_in;
+        end
         if (split_step) begin
             t_select$d = slot_index[(32'h0)+:(3)];
             t_flags$d = slot_flags$flags;
@@ -10504,44 +10197,12 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (sum_past) begin
             next_ptr = 32'h3f;
         end
-        this_fragment = x_nh_fragment & (|x_word[(32'h23)+:(13)] | x_word[32'h20]);
-        next_nh_fragment = x_word[(32'h38)+:(8)] == fragment_header;
-        next_is_ext = (x_word[(32'h38)+:(8)] == hop_by_hop) | (x_word[(32'h38)+:(8)] == routing) | next_nh_fragment | (x_word[(32'h38)+:(8)] == destination_options);
-        if (registered_takeover) begin
-            this_fragment = x_nh_fragment & word_flags_in[32'h2];
-            next_nh_fragment = word_flags_in[32'h1];
-            next_is_ext = word_flags_in[32'h0];
-        end
-        if (split_step) begin
-            this_fragment = x_nh_fragment & picked[32'h2];
-            next_nh_fragment = picked[32'h1];
-            next_is_ext = picked[32'h0];
-        end
-        b1 = x_word[(32'h30)+:(8)];
-        b2 = x_word[(32'h28)+:(8)];
-        b3 = x_word[(32'h20)+:(8)];
-        b4 = x_word[(32'h18)+:(8)];
-        b5 = x_word[(32'h10)+:(8)];
-        s_routing_type2$d = (x_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
-        s_home_option$d = (x_nh == destination_options) & (b1 >= 64'h2) & (x_word[(32'h8)+:(8)] == home_address) & (x_word[(32'h0)+:(8)] == 64'h10);
-        s_b2_zero$d = b2 == 64'h0;
-        s_b3_is0$d = b3 == 64'h0;
-        s_b3_is1$d = b3 == 64'h1;
-        s_b3_is2$d = b3 == 64'h2;
-        s_b4_is0$d = b4 == 64'h0;
-        s_b4_is1$d = b4 == 64'h1;
-        s_b5_is0$d = b5 == 64'h0;
-        if (split_step) begin
-            s_routing_type2$d = (x_nh == routing) & picked[32'h3];
-            s_home_option$d = (x_nh == destination_options) & picked[32'h4];
-            s_b2_zero$d = picked[32'h5];
-            s_b3_is0$d = picked[32'h6];
-            s_b3_is1$d = picked[32'h7];
-            s_b3_is2$d = picked[32'h8];
-            s_b4_is0$d = picked[32'h9];
-            s_b4_is1$d = picked[32'ha];
-            s_b5_is0$d = picked[32'hb];
-        end
+        this_fragment = x_nh_fragment & picked[32'h2];
+        next_nh_fragment = picked[32'h1];
+        next_is_ext = picked[32'h0];
+        s_routing_type2$d = (x_nh == routing) & picked[32'h3];
+        lands_on_home = (~picked[32'h5] & picked[32'h8]) | (~picked[32'h5] & picked[32'h6] & picked[32'hb]) | (~picked[32'h5] & picked[32'h7] & picked[32'hb]) | (picked[32'h5] & picked[32'h6] & ~picked[32'h9] & picked[32'hb]) | (picked[32'h5] & ~picked[32'h6] & picked[32'ha]) | (picked[32'h5] & ~picked[32'h6] & picked[32'h9] & picked[32'hb]);
+        s_home_option$d = (x_nh == destination_options) & picked[32'h4] & lands_on_home;
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
         s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
@@ -10556,6 +10217,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_before = cur_live;
         pre_count = cur_count;
         pre_ptr = cur_ptr;
+        pre_nh = cur_nh;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
             if (~split_step) begin
@@ -10649,6 +10311,10 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             s_ptr_out$d = pre_ptr;
         end
         s_nh_out$d = cur_nh;
+        if (registered_takeover) begin
+            s_nh_out$d = pre_nh;
+            s_nh_stepped$d = w[(32'h38)+:(8)];
+        end
         s_stepped$d = stepped;
         s_ended$d = ended;
         s_fragment$d = this_fragment;
@@ -10735,13 +10401,12 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (split_step) begin
             too_long = s_too_long$q;
         end
-        lands_on_home = (~s_b2_zero$q & s_b3_is2$q) | (~s_b2_zero$q & s_b3_is0$q & s_b5_is0$q) | (~s_b2_zero$q & s_b3_is1$q & s_b5_is0$q) | (s_b2_zero$q & s_b3_is0$q & ~s_b4_is0$q & s_b5_is0$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is1$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is0$q & s_b5_is0$q);
         if (s_stepped$q) begin
             if (s_routing_type2$q) begin
                 cur_ex_dst = 1'b1;
                 cur_ex_dst_ptr = s_address_ptr$q;
             end
-            if (s_home_option$q & lands_on_home) begin
+            if (s_home_option$q) begin
                 cur_ex_src = 1'b1;
                 cur_ex_src_ptr = s_address_ptr$q;
             end
@@ -10771,7 +10436,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_o$d = live_after;
         ptr_o$d = ptr_after;
         nh_o$d = s_nh_out$q;
-        if (split_step & s_stepped$q) begin
+        if ((split_step | registered_takeover) & s_stepped$q) begin
             nh_o$d = s_nh_stepped$q;
         end
         end_o$d = s_end$q;
@@ -11839,139 +11504,6 @@ module rss_core__ext2__s_address_ptr(d,q,clock);
 endmodule // rss_core__ext2__s_address_ptr
 
 
-module rss_core__ext2__s_b2_zero(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__s_b2_zero
-
-
-module rss_core__ext2__s_b3_is0(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__s_b3_is0
-
-
-module rss_core__ext2__s_b3_is1(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__s_b3_is1
-
-
-module rss_core__ext2__s_b3_is2(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__s_b3_is2
-
-
-module rss_core__ext2__s_b4_is0(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__s_b4_is0
-
-
-module rss_core__ext2__s_b4_is1(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__s_b4_is1
-
-
-module rss_core__ext2__s_b5_is0(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__s_b5_is0
-
-
 module rss_core__ext2__s_bad_in(d,q,clock);
     
     // Module arguments
@@ -13001,7 +12533,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [3:0] ihl_in;
     input wire  [5:0] l4_word_in;
     input wire  [5:0] l4_before_in;
-    input wire  [2:0] word_flags_in;
+    input wire  [11:0] word_flags_in;
     output reg  [165:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
@@ -13022,11 +12554,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     // Constant declarations
     localparam  ipv4_l4_bias = 6'b100;
     localparam  ipv4_l4_before_bias = 6'b11;
-    localparam  hop_by_hop = 8'h0;
     localparam  routing = 8'h2b;
     localparam  fragment_header = 8'h2c;
     localparam  destination_options = 8'h3c;
-    localparam  home_address = 8'hc9;
     localparam  max_steps = 3'b1;
     localparam  last_step = 3'b0;
     localparam  passthrough = 1'b1;
@@ -13232,27 +12762,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  s_home_option$d;
     wire  s_home_option$q;
     reg  s_home_option$clock;
-    reg  s_b2_zero$d;
-    wire  s_b2_zero$q;
-    reg  s_b2_zero$clock;
-    reg  s_b3_is0$d;
-    wire  s_b3_is0$q;
-    reg  s_b3_is0$clock;
-    reg  s_b3_is1$d;
-    wire  s_b3_is1$q;
-    reg  s_b3_is1$clock;
-    reg  s_b3_is2$d;
-    wire  s_b3_is2$q;
-    reg  s_b3_is2$clock;
-    reg  s_b4_is0$d;
-    wire  s_b4_is0$q;
-    reg  s_b4_is0$clock;
-    reg  s_b4_is1$d;
-    wire  s_b4_is1$q;
-    reg  s_b4_is1$clock;
-    reg  s_b5_is0$d;
-    wire  s_b5_is0$q;
-    reg  s_b5_is0$clock;
     reg  [5:0] s_address_ptr$d;
     wire  [5:0] s_address_ptr$q;
     reg  s_address_ptr$clock;
@@ -13374,6 +12883,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [15:0] t_select_lsb;
     reg  [7:0] flag_row;
     reg  [11:0] picked;
+    reg  lands_on_home;
     reg  found;
     reg  [63:0] x_word;
     reg  [5:0] x_ptr;
@@ -13392,6 +12902,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  eff_live;
     reg  [2:0] pre_count;
     reg  [5:0] pre_ptr;
+    reg  [7:0] pre_nh;
     reg  [5:0] slot;
     reg  here_take;
     reg  here2_take;
@@ -13428,14 +12939,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] cur_ex_src_ptr;
     reg  cur_ex_dst;
     reg  [5:0] cur_ex_dst_ptr;
-    reg  [7:0] b1;
-    reg  [7:0] b2;
-    reg  [7:0] b3;
-    reg  [7:0] b4;
-    reg  [7:0] b5;
     reg  [16:0] header_end;
     reg  too_long;
-    reg  lands_on_home;
     
     // Sub module instances
     rss_core__ext3__header header(
@@ -13759,41 +13264,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_home_option$q),
         .clock(s_home_option$clock)
     );
-    rss_core__ext3__s_b2_zero s_b2_zero(
-        .d(s_b2_zero$d),
-        .q(s_b2_zero$q),
-        .clock(s_b2_zero$clock)
-    );
-    rss_core__ext3__s_b3_is0 s_b3_is0(
-        .d(s_b3_is0$d),
-        .q(s_b3_is0$q),
-        .clock(s_b3_is0$clock)
-    );
-    rss_core__ext3__s_b3_is1 s_b3_is1(
-        .d(s_b3_is1$d),
-        .q(s_b3_is1$q),
-        .clock(s_b3_is1$clock)
-    );
-    rss_core__ext3__s_b3_is2 s_b3_is2(
-        .d(s_b3_is2$d),
-        .q(s_b3_is2$q),
-        .clock(s_b3_is2$clock)
-    );
-    rss_core__ext3__s_b4_is0 s_b4_is0(
-        .d(s_b4_is0$d),
-        .q(s_b4_is0$q),
-        .clock(s_b4_is0$clock)
-    );
-    rss_core__ext3__s_b4_is1 s_b4_is1(
-        .d(s_b4_is1$d),
-        .q(s_b4_is1$q),
-        .clock(s_b4_is1$clock)
-    );
-    rss_core__ext3__s_b5_is0 s_b5_is0(
-        .d(s_b5_is0$d),
-        .q(s_b5_is0$q),
-        .clock(s_b5_is0$clock)
-    );
     rss_core__ext3__s_address_ptr s_address_ptr(
         .d(s_address_ptr$d),
         .q(s_address_ptr$q),
@@ -14044,13 +13514,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_fragment$clock = clock;
         s_routing_type2$clock = clock;
         s_home_option$clock = clock;
-        s_b2_zero$clock = clock;
-        s_b3_is0$clock = clock;
-        s_b3_is1$clock = clock;
-        s_b3_is2$clock = clock;
-        s_b4_is0$clock = clock;
-        s_b4_is1$clock = clock;
-        s_b5_is0$clock = clock;
         s_address_ptr$clock = clock;
         s_past_header$clock = clock;
         s_end_words$clock = clock;
@@ -14150,13 +13613,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_fragment$d = s_fragment$q;
         s_routing_type2$d = s_routing_type2$q;
         s_home_option$d = s_home_option$q;
-        s_b2_zero$d = s_b2_zero$q;
-        s_b3_is0$d = s_b3_is0$q;
-        s_b3_is1$d = s_b3_is1$q;
-        s_b3_is2$d = s_b3_is2$q;
-        s_b4_is0$d = s_b4_is0$q;
-        s_b4_is1$d = s_b4_is1$q;
-        s_b5_is0$d = s_b5_is0$q;
         s_address_ptr$d = s_address_ptr$q;
         s_past_header$d = s_past_header$q;
         s_end_words$d = s_end_words$q;
@@ -14292,6 +13748,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_select_lsb = 32'h0;
         flag_row = 32'h0;
         picked = 32'h0;
+        if (registered_takeover) begin
+            picked = word_flags_in;
+        end
         if (split_step) begin
             t_select$d = slot_index[(32'h0)+:(3)];
             t_flags$d = slot_flags$flags;
@@ -14345,44 +13804,12 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (sum_past) begin
             next_ptr = 32'h3f;
         end
-        this_fragment = x_nh_fragment & (|x_word[(32'h23)+:(13)] | x_word[32'h20]);
-        next_nh_fragment = x_word[(32'h38)+:(8)] == fragment_header;
-        next_is_ext = (x_word[(32'h38)+:(8)] == hop_by_hop) | (x_word[(32'h38)+:(8)] == routing) | next_nh_fragment | (x_word[(32'h38)+:(8)] == destination_options);
-        if (registered_takeover) begin
-            this_fragment = x_nh_fragment & word_flags_in[32'h2];
-            next_nh_fragment = word_flags_in[32'h1];
-            next_is_ext = word_flags_in[32'h0];
-        end
-        if (split_step) begin
-            this_fragment = x_nh_fragment & picked[32'h2];
-            next_nh_fragment = picked[32'h1];
-            next_is_ext = picked[32'h0];
-        end
-        b1 = x_word[(32'h30)+:(8)];
-        b2 = x_word[(32'h28)+:(8)];
-        b3 = x_word[(32'h20)+:(8)];
-        b4 = x_word[(32'h18)+:(8)];
-        b5 = x_word[(32'h10)+:(8)];
-        s_routing_type2$d = (x_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
-        s_home_option$d = (x_nh == destination_options) & (b1 >= 64'h2) & (x_word[(32'h8)+:(8)] == home_address) & (x_word[(32'h0)+:(8)] == 64'h10);
-        s_b2_zero$d = b2 == 64'h0;
-        s_b3_is0$d = b3 == 64'h0;
-        s_b3_is1$d = b3 == 64'h1;
-        s_b3_is2$d = b3 == 64'h2;
-        s_b4_is0$d = b4 == 64'h0;
-        s_b4_is1$d = b4 == 64'h1;
-        s_b5_is0$d = b5 == 64'h0;
-        if (split_step) begin
-            s_routing_type2$d = (x_nh == routing) & picked[32'h3];
-            s_home_option$d = (x_nh == destination_options) & picked[32'h4];
-            s_b2_zero$d = picked[32'h5];
-            s_b3_is0$d = picked[32'h6];
-            s_b3_is1$d = picked[32'h7];
-            s_b3_is2$d = picked[32'h8];
-            s_b4_is0$d = picked[32'h9];
-            s_b4_is1$d = picked[32'ha];
-            s_b5_is0$d = picked[32'hb];
-        end
+        this_fragment = x_nh_fragment & picked[32'h2];
+        next_nh_fragment = picked[32'h1];
+        next_is_ext = picked[32'h0];
+        s_routing_type2$d = (x_nh == routing) & picked[32'h3];
+        lands_on_home = (~picked[32'h5] & picked[32'h8]) | (~picked[32'h5] & picked[32'h6] & picked[32'hb]) | (~picked[32'h5] & picked[32'h7] & picked[32'hb]) | (picked[32'h5] & picked[32'h6] & ~picked[32'h9] & picked[32'hb]) | (picked[32'h5] & ~picked[32'h6] & picked[32'ha]) | (picked[32'h5] & ~picked[32'h6] & picked[32'h9] & picked[32'hb]);
+        s_home_option$d = (x_nh == destination_options) & picked[32'h4] & lands_on_home;
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
         s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
@@ -14397,6 +13824,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_before = cur_live;
         pre_count = cur_count;
         pre_ptr = cur_ptr;
+        pre_nh = cur_nh;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
             if (~split_step) begin
@@ -14490,6 +13918,10 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             s_ptr_out$d = pre_ptr;
         end
         s_nh_out$d = cur_nh;
+        if (registered_takeover) begin
+            s_nh_out$d = pre_nh;
+            s_nh_stepped$d = w[(32'h38)+:(8)];
+        end
         s_stepped$d = stepped;
         s_ended$d = ended;
         s_fragment$d = this_fragment;
@@ -14576,13 +14008,12 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (split_step) begin
             too_long = s_too_long$q;
         end
-        lands_on_home = (~s_b2_zero$q & s_b3_is2$q) | (~s_b2_zero$q & s_b3_is0$q & s_b5_is0$q) | (~s_b2_zero$q & s_b3_is1$q & s_b5_is0$q) | (s_b2_zero$q & s_b3_is0$q & ~s_b4_is0$q & s_b5_is0$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is1$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is0$q & s_b5_is0$q);
         if (s_stepped$q) begin
             if (s_routing_type2$q) begin
                 cur_ex_dst = 1'b1;
                 cur_ex_dst_ptr = s_address_ptr$q;
             end
-            if (s_home_option$q & lands_on_home) begin
+            if (s_home_option$q) begin
                 cur_ex_src = 1'b1;
                 cur_ex_src_ptr = s_address_ptr$q;
             end
@@ -14612,7 +14043,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_o$d = live_after;
         ptr_o$d = ptr_after;
         nh_o$d = s_nh_out$q;
-        if (split_step & s_stepped$q) begin
+        if ((split_step | registered_takeover) & s_stepped$q) begin
             nh_o$d = s_nh_stepped$q;
         end
         end_o$d = s_end$q;
@@ -15680,139 +15111,6 @@ module rss_core__ext3__s_address_ptr(d,q,clock);
 endmodule // rss_core__ext3__s_address_ptr
 
 
-module rss_core__ext3__s_b2_zero(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__s_b2_zero
-
-
-module rss_core__ext3__s_b3_is0(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__s_b3_is0
-
-
-module rss_core__ext3__s_b3_is1(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__s_b3_is1
-
-
-module rss_core__ext3__s_b3_is2(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__s_b3_is2
-
-
-module rss_core__ext3__s_b4_is0(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__s_b4_is0
-
-
-module rss_core__ext3__s_b4_is1(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__s_b4_is1
-
-
-module rss_core__ext3__s_b5_is0(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__s_b5_is0
-
-
 module rss_core__ext3__s_bad_in(d,q,clock);
     
     // Module arguments
@@ -16842,7 +16140,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [3:0] ihl_in;
     input wire  [5:0] l4_word_in;
     input wire  [5:0] l4_before_in;
-    input wire  [2:0] word_flags_in;
+    input wire  [11:0] word_flags_in;
     output reg  [165:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
@@ -16863,11 +16161,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     // Constant declarations
     localparam  ipv4_l4_bias = 6'b100;
     localparam  ipv4_l4_before_bias = 6'b11;
-    localparam  hop_by_hop = 8'h0;
     localparam  routing = 8'h2b;
     localparam  fragment_header = 8'h2c;
     localparam  destination_options = 8'h3c;
-    localparam  home_address = 8'hc9;
     localparam  max_steps = 3'b1;
     localparam  last_step = 3'b0;
     localparam  passthrough = 1'b1;
@@ -17073,27 +16369,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  s_home_option$d;
     wire  s_home_option$q;
     reg  s_home_option$clock;
-    reg  s_b2_zero$d;
-    wire  s_b2_zero$q;
-    reg  s_b2_zero$clock;
-    reg  s_b3_is0$d;
-    wire  s_b3_is0$q;
-    reg  s_b3_is0$clock;
-    reg  s_b3_is1$d;
-    wire  s_b3_is1$q;
-    reg  s_b3_is1$clock;
-    reg  s_b3_is2$d;
-    wire  s_b3_is2$q;
-    reg  s_b3_is2$clock;
-    reg  s_b4_is0$d;
-    wire  s_b4_is0$q;
-    reg  s_b4_is0$clock;
-    reg  s_b4_is1$d;
-    wire  s_b4_is1$q;
-    reg  s_b4_is1$clock;
-    reg  s_b5_is0$d;
-    wire  s_b5_is0$q;
-    reg  s_b5_is0$clock;
     reg  [5:0] s_address_ptr$d;
     wire  [5:0] s_address_ptr$q;
     reg  s_address_ptr$clock;
@@ -17215,6 +16490,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [15:0] t_select_lsb;
     reg  [7:0] flag_row;
     reg  [11:0] picked;
+    reg  lands_on_home;
     reg  found;
     reg  [63:0] x_word;
     reg  [5:0] x_ptr;
@@ -17233,6 +16509,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  eff_live;
     reg  [2:0] pre_count;
     reg  [5:0] pre_ptr;
+    reg  [7:0] pre_nh;
     reg  [5:0] slot;
     reg  here_take;
     reg  here2_take;
@@ -17269,14 +16546,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] cur_ex_src_ptr;
     reg  cur_ex_dst;
     reg  [5:0] cur_ex_dst_ptr;
-    reg  [7:0] b1;
-    reg  [7:0] b2;
-    reg  [7:0] b3;
-    reg  [7:0] b4;
-    reg  [7:0] b5;
     reg  [16:0] header_end;
     reg  too_long;
-    reg  lands_on_home;
     
     // Sub module instances
     rss_core__ext4__header header(
@@ -17600,41 +16871,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(s_home_option$q),
         .clock(s_home_option$clock)
     );
-    rss_core__ext4__s_b2_zero s_b2_zero(
-        .d(s_b2_zero$d),
-        .q(s_b2_zero$q),
-        .clock(s_b2_zero$clock)
-    );
-    rss_core__ext4__s_b3_is0 s_b3_is0(
-        .d(s_b3_is0$d),
-        .q(s_b3_is0$q),
-        .clock(s_b3_is0$clock)
-    );
-    rss_core__ext4__s_b3_is1 s_b3_is1(
-        .d(s_b3_is1$d),
-        .q(s_b3_is1$q),
-        .clock(s_b3_is1$clock)
-    );
-    rss_core__ext4__s_b3_is2 s_b3_is2(
-        .d(s_b3_is2$d),
-        .q(s_b3_is2$q),
-        .clock(s_b3_is2$clock)
-    );
-    rss_core__ext4__s_b4_is0 s_b4_is0(
-        .d(s_b4_is0$d),
-        .q(s_b4_is0$q),
-        .clock(s_b4_is0$clock)
-    );
-    rss_core__ext4__s_b4_is1 s_b4_is1(
-        .d(s_b4_is1$d),
-        .q(s_b4_is1$q),
-        .clock(s_b4_is1$clock)
-    );
-    rss_core__ext4__s_b5_is0 s_b5_is0(
-        .d(s_b5_is0$d),
-        .q(s_b5_is0$q),
-        .clock(s_b5_is0$clock)
-    );
     rss_core__ext4__s_address_ptr s_address_ptr(
         .d(s_address_ptr$d),
         .q(s_address_ptr$q),
@@ -17885,13 +17121,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_fragment$clock = clock;
         s_routing_type2$clock = clock;
         s_home_option$clock = clock;
-        s_b2_zero$clock = clock;
-        s_b3_is0$clock = clock;
-        s_b3_is1$clock = clock;
-        s_b3_is2$clock = clock;
-        s_b4_is0$clock = clock;
-        s_b4_is1$clock = clock;
-        s_b5_is0$clock = clock;
         s_address_ptr$clock = clock;
         s_past_header$clock = clock;
         s_end_words$clock = clock;
@@ -17991,13 +17220,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_fragment$d = s_fragment$q;
         s_routing_type2$d = s_routing_type2$q;
         s_home_option$d = s_home_option$q;
-        s_b2_zero$d = s_b2_zero$q;
-        s_b3_is0$d = s_b3_is0$q;
-        s_b3_is1$d = s_b3_is1$q;
-        s_b3_is2$d = s_b3_is2$q;
-        s_b4_is0$d = s_b4_is0$q;
-        s_b4_is1$d = s_b4_is1$q;
-        s_b5_is0$d = s_b5_is0$q;
         s_address_ptr$d = s_address_ptr$q;
         s_past_header$d = s_past_header$q;
         s_end_words$d = s_end_words$q;
@@ -18133,6 +17355,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_select_lsb = 32'h0;
         flag_row = 32'h0;
         picked = 32'h0;
+        if (registered_takeover) begin
+            picked = word_flags_in;
+        end
         if (split_step) begin
             t_select$d = slot_index[(32'h0)+:(3)];
             t_flags$d = slot_flags$flags;
@@ -18186,44 +17411,12 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (sum_past) begin
             next_ptr = 32'h3f;
         end
-        this_fragment = x_nh_fragment & (|x_word[(32'h23)+:(13)] | x_word[32'h20]);
-        next_nh_fragment = x_word[(32'h38)+:(8)] == fragment_header;
-        next_is_ext = (x_word[(32'h38)+:(8)] == hop_by_hop) | (x_word[(32'h38)+:(8)] == routing) | next_nh_fragment | (x_word[(32'h38)+:(8)] == destination_options);
-        if (registered_takeover) begin
-            this_fragment = x_nh_fragment & word_flags_in[32'h2];
-            next_nh_fragment = word_flags_in[32'h1];
-            next_is_ext = word_flags_in[32'h0];
-        end
-        if (split_step) begin
-            this_fragment = x_nh_fragment & picked[32'h2];
-            next_nh_fragment = picked[32'h1];
-            next_is_ext = picked[32'h0];
-        end
-        b1 = x_word[(32'h30)+:(8)];
-        b2 = x_word[(32'h28)+:(8)];
-        b3 = x_word[(32'h20)+:(8)];
-        b4 = x_word[(32'h18)+:(8)];
-        b5 = x_word[(32'h10)+:(8)];
-        s_routing_type2$d = (x_nh == routing) & (b1 == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1);
-        s_home_option$d = (x_nh == destination_options) & (b1 >= 64'h2) & (x_word[(32'h8)+:(8)] == home_address) & (x_word[(32'h0)+:(8)] == 64'h10);
-        s_b2_zero$d = b2 == 64'h0;
-        s_b3_is0$d = b3 == 64'h0;
-        s_b3_is1$d = b3 == 64'h1;
-        s_b3_is2$d = b3 == 64'h2;
-        s_b4_is0$d = b4 == 64'h0;
-        s_b4_is1$d = b4 == 64'h1;
-        s_b5_is0$d = b5 == 64'h0;
-        if (split_step) begin
-            s_routing_type2$d = (x_nh == routing) & picked[32'h3];
-            s_home_option$d = (x_nh == destination_options) & picked[32'h4];
-            s_b2_zero$d = picked[32'h5];
-            s_b3_is0$d = picked[32'h6];
-            s_b3_is1$d = picked[32'h7];
-            s_b3_is2$d = picked[32'h8];
-            s_b4_is0$d = picked[32'h9];
-            s_b4_is1$d = picked[32'ha];
-            s_b5_is0$d = picked[32'hb];
-        end
+        this_fragment = x_nh_fragment & picked[32'h2];
+        next_nh_fragment = picked[32'h1];
+        next_is_ext = picked[32'h0];
+        s_routing_type2$d = (x_nh == routing) & picked[32'h3];
+        lands_on_home = (~picked[32'h5] & picked[32'h8]) | (~picked[32'h5] & picked[32'h6] & picked[32'hb]) | (~picked[32'h5] & picked[32'h7] & picked[32'hb]) | (picked[32'h5] & picked[32'h6] & ~picked[32'h9] & picked[32'hb]) | (picked[32'h5] & ~picked[32'h6] & picked[32'ha]) | (picked[32'h5] & ~picked[32'h6] & picked[32'h9] & picked[32'hb]);
+        s_home_option$d = (x_nh == destination_options) & picked[32'h4] & lands_on_home;
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
         s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
@@ -18238,6 +17431,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_before = cur_live;
         pre_count = cur_count;
         pre_ptr = cur_ptr;
+        pre_nh = cur_nh;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
             if (~split_step) begin
@@ -18331,6 +17525,10 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             s_ptr_out$d = pre_ptr;
         end
         s_nh_out$d = cur_nh;
+        if (registered_takeover) begin
+            s_nh_out$d = pre_nh;
+            s_nh_stepped$d = w[(32'h38)+:(8)];
+        end
         s_stepped$d = stepped;
         s_ended$d = ended;
         s_fragment$d = this_fragment;
@@ -18417,13 +17615,12 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (split_step) begin
             too_long = s_too_long$q;
         end
-        lands_on_home = (~s_b2_zero$q & s_b3_is2$q) | (~s_b2_zero$q & s_b3_is0$q & s_b5_is0$q) | (~s_b2_zero$q & s_b3_is1$q & s_b5_is0$q) | (s_b2_zero$q & s_b3_is0$q & ~s_b4_is0$q & s_b5_is0$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is1$q) | (s_b2_zero$q & ~s_b3_is0$q & s_b4_is0$q & s_b5_is0$q);
         if (s_stepped$q) begin
             if (s_routing_type2$q) begin
                 cur_ex_dst = 1'b1;
                 cur_ex_dst_ptr = s_address_ptr$q;
             end
-            if (s_home_option$q & lands_on_home) begin
+            if (s_home_option$q) begin
                 cur_ex_src = 1'b1;
                 cur_ex_src_ptr = s_address_ptr$q;
             end
@@ -18453,7 +17650,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         live_o$d = live_after;
         ptr_o$d = ptr_after;
         nh_o$d = s_nh_out$q;
-        if (split_step & s_stepped$q) begin
+        if ((split_step | registered_takeover) & s_stepped$q) begin
             nh_o$d = s_nh_stepped$q;
         end
         end_o$d = s_end$q;
@@ -19519,139 +18716,6 @@ module rss_core__ext4__s_address_ptr(d,q,clock);
     end
           
 endmodule // rss_core__ext4__s_address_ptr
-
-
-module rss_core__ext4__s_b2_zero(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__s_b2_zero
-
-
-module rss_core__ext4__s_b3_is0(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__s_b3_is0
-
-
-module rss_core__ext4__s_b3_is1(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__s_b3_is1
-
-
-module rss_core__ext4__s_b3_is2(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__s_b3_is2
-
-
-module rss_core__ext4__s_b4_is0(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__s_b4_is0
-
-
-module rss_core__ext4__s_b4_is1(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__s_b4_is1
-
-
-module rss_core__ext4__s_b5_is0(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__s_b5_is0
 
 
 module rss_core__ext4__s_bad_in(d,q,clock);
@@ -21519,8 +20583,8 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
     reg  [63:0] p_tag$d;
     wire  [63:0] p_tag$q;
     reg  p_tag$clock;
-    reg  [63:0] partials$d;
-    wire  [63:0] partials$q;
+    reg  [127:0] partials$d;
+    wire  [127:0] partials$q;
     reg  partials$clock;
     reg  [31:0] acc$d;
     wire  [31:0] acc$q;
@@ -21538,9 +20602,9 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
     // Local signals
     reg  accept;
     reg  [35:0] chunk;
-    reg  [17:0] data_slice;
-    reg  [17:0] key_slice;
-    reg  [63:0] partial;
+    reg  [8:0] data_part;
+    reg  [8:0] key_part;
+    reg  [127:0] partial;
     reg  product_mid;
     reg  product_low;
     reg  product_high;
@@ -21787,141 +20851,271 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         f_chunk$d = w_chunk$q;
         f_key$d = w_key$q;
         partial = 32'h0;
-        data_slice = 32'h0;
-        key_slice = 32'h0;
+        data_part = 32'h0;
+        key_part = 32'h0;
         product_low = 1'b0;
         product_high = 1'b0;
         product_mid = 1'b0;
-        data_slice = f_chunk$q[(32'h24 * 0 + 32'h12 * 0)+:(18)];
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 0)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 0)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 1)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 1)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 2)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 2)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 3)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 3)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 4)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 4)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 5)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 5)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 6)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 6)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 7)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 7)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 8)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 8)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 9)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 9)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 10)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 10)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 11)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 11)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 12)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 12)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 13)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 13)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 14)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 14)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 15)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 15)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 16)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 16)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 17)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 17)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 18)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 18)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 19)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 19)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 20)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 20)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 21)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 21)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 22)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 22)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 23)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 23)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 24)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 24)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 25)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 25)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 26)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 26)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 27)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 27)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 28)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 28)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 29)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 29)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 30)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 30)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 0 + 32'h1f - 31)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 0 + 32'h1f - 31)));
-        data_slice = f_chunk$q[(32'h24 * 0 + 32'h12 * 1)+:(18)];
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 0)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 0)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 0)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 1)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 1)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 1)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 2)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 2)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 2)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 3)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 3)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 3)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 4)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 4)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 4)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 5)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 5)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 5)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 6)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 6)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 6)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 7)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 7)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 7)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 8)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 8)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 8)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 9)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 9)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 9)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 10)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 10)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 10)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 11)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 11)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 11)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 12)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 12)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 12)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 13)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 13)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 13)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 14)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 14)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 14)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 15)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 15)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 15)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 16)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 16)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 16)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 17)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 17)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 17)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 18)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 18)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 18)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 19)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 19)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 19)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 20)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 20)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 20)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 21)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 21)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 21)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 22)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 22)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 22)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 23)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 23)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 23)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 24)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 24)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 24)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 25)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 25)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 25)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 26)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 26)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 26)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 27)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 27)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 27)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 28)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 28)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 28)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 29)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 29)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 29)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 30)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 30)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 30)));
-        key_slice = f_key$q[(32'h24 * 0 + 32'h12 * 1 + 32'h1f - 31)+:(18)];
-        partial = (partial & ~(1 << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 31)) | ((^(data_slice & key_slice)) << (32'h40 * 0 + 32'h20 * 1 + 32'h1f - 31)));
+        data_part = f_chunk$q[(32'h9 * 0)+:(9)];
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 0)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 0)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 0)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 1)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 1)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 1)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 2)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 2)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 2)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 3)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 3)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 3)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 4)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 4)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 4)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 5)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 5)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 5)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 6)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 6)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 6)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 7)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 7)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 7)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 8)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 8)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 8)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 9)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 9)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 9)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 10)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 10)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 10)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 11)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 11)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 11)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 12)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 12)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 12)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 13)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 13)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 13)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 14)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 14)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 14)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 15)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 15)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 15)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 16)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 16)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 16)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 17)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 17)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 17)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 18)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 18)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 18)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 19)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 19)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 19)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 20)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 20)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 20)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 21)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 21)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 21)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 22)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 22)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 22)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 23)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 23)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 23)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 24)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 24)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 24)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 25)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 25)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 25)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 26)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 26)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 26)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 27)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 27)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 27)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 28)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 28)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 28)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 29)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 29)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 29)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 30)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 30)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 30)));
+        key_part = f_key$q[(32'h9 * 0 + 32'h1f - 31)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 0 + 32'h1f - 31)) | ((^(data_part & key_part)) << (32'h20 * 0 + 32'h1f - 31)));
+        data_part = f_chunk$q[(32'h9 * 1)+:(9)];
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 0)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 0)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 0)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 1)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 1)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 1)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 2)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 2)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 2)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 3)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 3)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 3)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 4)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 4)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 4)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 5)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 5)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 5)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 6)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 6)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 6)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 7)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 7)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 7)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 8)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 8)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 8)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 9)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 9)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 9)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 10)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 10)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 10)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 11)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 11)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 11)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 12)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 12)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 12)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 13)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 13)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 13)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 14)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 14)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 14)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 15)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 15)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 15)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 16)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 16)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 16)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 17)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 17)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 17)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 18)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 18)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 18)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 19)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 19)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 19)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 20)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 20)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 20)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 21)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 21)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 21)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 22)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 22)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 22)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 23)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 23)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 23)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 24)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 24)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 24)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 25)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 25)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 25)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 26)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 26)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 26)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 27)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 27)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 27)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 28)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 28)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 28)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 29)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 29)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 29)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 30)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 30)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 30)));
+        key_part = f_key$q[(32'h9 * 1 + 32'h1f - 31)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 1 + 32'h1f - 31)) | ((^(data_part & key_part)) << (32'h20 * 1 + 32'h1f - 31)));
+        data_part = f_chunk$q[(32'h9 * 2)+:(9)];
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 0)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 0)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 0)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 1)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 1)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 1)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 2)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 2)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 2)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 3)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 3)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 3)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 4)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 4)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 4)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 5)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 5)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 5)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 6)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 6)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 6)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 7)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 7)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 7)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 8)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 8)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 8)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 9)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 9)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 9)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 10)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 10)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 10)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 11)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 11)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 11)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 12)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 12)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 12)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 13)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 13)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 13)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 14)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 14)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 14)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 15)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 15)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 15)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 16)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 16)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 16)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 17)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 17)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 17)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 18)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 18)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 18)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 19)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 19)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 19)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 20)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 20)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 20)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 21)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 21)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 21)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 22)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 22)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 22)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 23)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 23)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 23)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 24)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 24)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 24)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 25)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 25)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 25)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 26)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 26)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 26)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 27)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 27)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 27)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 28)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 28)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 28)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 29)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 29)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 29)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 30)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 30)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 30)));
+        key_part = f_key$q[(32'h9 * 2 + 32'h1f - 31)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 2 + 32'h1f - 31)) | ((^(data_part & key_part)) << (32'h20 * 2 + 32'h1f - 31)));
+        data_part = f_chunk$q[(32'h9 * 3)+:(9)];
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 0)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 0)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 0)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 1)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 1)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 1)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 2)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 2)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 2)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 3)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 3)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 3)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 4)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 4)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 4)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 5)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 5)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 5)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 6)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 6)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 6)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 7)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 7)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 7)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 8)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 8)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 8)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 9)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 9)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 9)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 10)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 10)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 10)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 11)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 11)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 11)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 12)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 12)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 12)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 13)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 13)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 13)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 14)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 14)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 14)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 15)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 15)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 15)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 16)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 16)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 16)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 17)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 17)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 17)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 18)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 18)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 18)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 19)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 19)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 19)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 20)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 20)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 20)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 21)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 21)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 21)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 22)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 22)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 22)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 23)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 23)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 23)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 24)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 24)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 24)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 25)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 25)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 25)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 26)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 26)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 26)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 27)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 27)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 27)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 28)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 28)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 28)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 29)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 29)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 29)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 30)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 30)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 30)));
+        key_part = f_key$q[(32'h9 * 3 + 32'h1f - 31)+:(9)];
+        partial = (partial & ~(1 << (32'h20 * 3 + 32'h1f - 31)) | ((^(data_part & key_part)) << (32'h20 * 3 + 32'h1f - 31)));
         f_key_diff$d = 32'h0;
         f_half_sum$d = 32'h0;
         if (karatsuba) begin
@@ -21958,6 +21152,8 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         end
         sum = sum ^ partials$q[(32'h20 * 0)+:(32)];
         sum = sum ^ partials$q[(32'h20 * 1)+:(32)];
+        sum = sum ^ partials$q[(32'h20 * 2)+:(32)];
+        sum = sum ^ partials$q[(32'h20 * 3)+:(32)];
         group_low = 32'h0;
         group_mid = 32'h0;
         if (p_valid$q) begin
@@ -22289,13 +21485,13 @@ endmodule // rss_core__hasher__p_valid
 module rss_core__hasher__partials(d,q,clock);
     
     // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
+    input wire  [127:0] d;
+    output reg  [127:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 64'h0;
+       q = 128'h0;
     end
     
     always @(posedge clock) begin
@@ -26573,7 +25769,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     output reg  [7:0] next_header;
     output reg  walk_live;
     output reg  [5:0] walk_ptr;
-    output reg  [2:0] word_flags;
+    output reg  [11:0] word_flags;
     
     // Constant declarations
     localparam  first_ext = 6'b1001;
@@ -26660,9 +25856,11 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     reg  live_o$d;
     wire  live_o$q;
     reg  live_o$clock;
-    reg  [2:0] word_flags_o$d;
-    wire  [2:0] word_flags_o$q;
+    reg  [11:0] word_flags_o$d;
+    wire  [11:0] word_flags_o$q;
     reg  word_flags_o$clock;
+    reg  [165:0] word_judge$beat;
+    wire  [95:0] word_judge$flags;
     
     // Local signals
     reg  [165:0] b_beat;
@@ -26682,10 +25880,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     reg  [7:0] cur_next_header;
     reg  cur_next_is_ext;
     reg  w0_is_ext;
-    reg  [63:0] slot0;
-    reg  [7:0] slot0_next;
-    reg  slot0_next_fragment;
-    reg  [2:0] slot0_flags;
+    reg  [11:0] slot0_flags;
     reg  [11:0] header_bytes;
     reg  [16:0] total;
     
@@ -26813,6 +26008,10 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         .d(word_flags_o$d),
         .q(word_flags_o$q),
         .clock(word_flags_o$clock)
+    );
+    rss_core__l3__word_judge word_judge(
+        .beat(word_judge$beat),
+        .flags(word_judge$flags)
     );
     
     // Update code
@@ -26952,13 +26151,20 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         if (valid) begin
             next_header_ext_q$d = cur_next_is_ext;
         end
-        slot0 = b_beat[(32'h60)+:(64)];
-        slot0_next = slot0[(32'h38)+:(8)];
-        slot0_next_fragment = slot0_next == fragment_header;
+        word_judge$beat = b_beat;
         slot0_flags = 32'h0;
-        slot0_flags = (slot0_flags & ~(1 << (32'h0)) | (((slot0_next == hop_by_hop) | (slot0_next == routing) | slot0_next_fragment | (slot0_next == destination_options)) << (32'h0)));
-        slot0_flags = (slot0_flags & ~(1 << (32'h1)) | ((slot0_next_fragment) << (32'h1)));
-        slot0_flags = (slot0_flags & ~(1 << (32'h2)) | ((|slot0[(32'h23)+:(13)] | slot0[32'h20]) << (32'h2)));
+        slot0_flags = (slot0_flags & ~(1 << (0)) | ((word_judge$flags[32'h8 * 0]) << (0)));
+        slot0_flags = (slot0_flags & ~(1 << (1)) | ((word_judge$flags[32'h8 * 1]) << (1)));
+        slot0_flags = (slot0_flags & ~(1 << (2)) | ((word_judge$flags[32'h8 * 2]) << (2)));
+        slot0_flags = (slot0_flags & ~(1 << (3)) | ((word_judge$flags[32'h8 * 3]) << (3)));
+        slot0_flags = (slot0_flags & ~(1 << (4)) | ((word_judge$flags[32'h8 * 4]) << (4)));
+        slot0_flags = (slot0_flags & ~(1 << (5)) | ((word_judge$flags[32'h8 * 5]) << (5)));
+        slot0_flags = (slot0_flags & ~(1 << (6)) | ((word_judge$flags[32'h8 * 6]) << (6)));
+        slot0_flags = (slot0_flags & ~(1 << (7)) | ((word_judge$flags[32'h8 * 7]) << (7)));
+        slot0_flags = (slot0_flags & ~(1 << (8)) | ((word_judge$flags[32'h8 * 8]) << (8)));
+        slot0_flags = (slot0_flags & ~(1 << (9)) | ((word_judge$flags[32'h8 * 9]) << (9)));
+        slot0_flags = (slot0_flags & ~(1 << (10)) | ((word_judge$flags[32'h8 * 10]) << (10)));
+        slot0_flags = (slot0_flags & ~(1 << (11)) | ((word_judge$flags[32'h8 * 11]) << (11)));
         word_flags_o$d = slot0_flags;
         if (reset) begin
             a_beat$d = 32'h0;
@@ -27504,13 +26710,13 @@ endmodule // rss_core__l3__word1
 module rss_core__l3__word_flags_o(d,q,clock);
     
     // Module arguments
-    input wire  [2:0] d;
-    output reg  [2:0] q;
+    input wire  [11:0] d;
+    output reg  [11:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 3'h0;
+       q = 12'h0;
     end
     
     always @(posedge clock) begin
@@ -27518,6 +26724,64 @@ module rss_core__l3__word_flags_o(d,q,clock);
     end
           
 endmodule // rss_core__l3__word_flags_o
+
+
+module rss_core__l3__word_judge(beat,flags);
+    
+    // Module arguments
+    input wire  [165:0] beat;
+    output reg  [95:0] flags;
+    
+    // Constant declarations
+    localparam  hop_by_hop = 8'h0;
+    localparam  routing = 8'h2b;
+    localparam  fragment_header = 8'h2c;
+    localparam  destination_options = 8'h3c;
+    localparam  home_option = 8'hc9;
+    
+    // Local signals
+    reg  [63:0] word;
+    reg  [7:0] next_header;
+    reg  [7:0] length;
+    reg  [7:0] b2;
+    reg  [7:0] b3;
+    reg  [7:0] b4;
+    reg  [7:0] b5;
+    reg  [95:0] all;
+    
+    // Update code
+    always @(*) begin
+        all = 32'h0;
+        word = 32'h0;
+        next_header = 32'h0;
+        length = 32'h0;
+        b2 = 32'h0;
+        b3 = 32'h0;
+        b4 = 32'h0;
+        b5 = 32'h0;
+        word = beat[(32'h60 + 32'h40 * 0)+:(64)];
+        next_header = word[(32'h38)+:(8)];
+        length = word[(32'h30)+:(8)];
+        b2 = word[(32'h28)+:(8)];
+        b3 = word[(32'h20)+:(8)];
+        b4 = word[(32'h18)+:(8)];
+        b5 = word[(32'h10)+:(8)];
+        all = (all & ~(1 << (0)) | (((next_header == hop_by_hop) | (next_header == routing) | (next_header == fragment_header) | (next_header == destination_options)) << (0)));
+        all = (all & ~(1 << (32'h8 + 0)) | ((next_header == fragment_header) << (32'h8 + 0)));
+        all = (all & ~(1 << (32'h10 + 0)) | ((|word[(32'h23)+:(13)] | word[32'h20]) << (32'h10 + 0)));
+        all = (all & ~(1 << (32'h18 + 0)) | (((length == 64'h2) & (b2 == 64'h2) & (b3 == 64'h1)) << (32'h18 + 0)));
+        all = (all & ~(1 << (32'h20 + 0)) | (((length >= 64'h2) & (word[(32'h8)+:(8)] == home_option) & (word[(32'h0)+:(8)] == 64'h10)) << (32'h20 + 0)));
+        all = (all & ~(1 << (32'h28 + 0)) | ((b2 == 64'h0) << (32'h28 + 0)));
+        all = (all & ~(1 << (32'h30 + 0)) | ((b3 == 64'h0) << (32'h30 + 0)));
+        all = (all & ~(1 << (32'h38 + 0)) | ((b3 == 64'h1) << (32'h38 + 0)));
+        all = (all & ~(1 << (32'h40 + 0)) | ((b3 == 64'h2) << (32'h40 + 0)));
+        all = (all & ~(1 << (32'h48 + 0)) | ((b4 == 64'h0) << (32'h48 + 0)));
+        all = (all & ~(1 << (32'h50 + 0)) | ((b4 == 64'h1) << (32'h50 + 0)));
+        all = (all & ~(1 << (32'h58 + 0)) | ((b5 == 64'h0) << (32'h58 + 0)));
+        flags = all;
+    end
+    
+endmodule // rss_core__l3__word_judge
 
 
 module rss_core__layout(source,destination,port_pair,symmetric,ipv4,ipv6,tuple);
@@ -32399,8 +31663,6 @@ module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,
     
     // Local signals
     reg  [31:0] strobed_data;
-    reg  [31:0] written_at_write;
-    reg  [31:0] written_at_read;
     
     // Sub module instances
     rss_core__regs__key_ext__mirror__ram ram(
@@ -32484,8 +31746,7 @@ module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,
         if (write_strobes[3]) begin
             strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 3)));
         end
-        written_at_write = written$q >> write_index;
-        written_at_write_q$d = written_at_write[32'h0];
+        written_at_write_q$d = written$q[write_index];
         lanes_q$d = 32'h0;
         if (write) begin
             lanes_q$d = write_strobes;
@@ -32509,8 +31770,7 @@ module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,
             read_index_q$d = read_index;
         end
         ram$read_address = read_index_q$q;
-        written_at_read = written$q >> read_index_q$q;
-        read_written$d = written_at_read[32'h0];
+        read_written$d = written$q[read_index_q$q];
         read_word$d = 32'h0;
         if (read_hit & read_written$q) begin
             read_word$d = ram$read_data;
@@ -33064,8 +32324,6 @@ module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_da
     
     // Local signals
     reg  [31:0] strobed_data;
-    reg  [31:0] written_at_write;
-    reg  [31:0] written_at_read;
     
     // Sub module instances
     rss_core__regs__key_staged__mirror__ram ram(
@@ -33149,8 +32407,7 @@ module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_da
         if (write_strobes[3]) begin
             strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 3)));
         end
-        written_at_write = written$q >> write_index;
-        written_at_write_q$d = written_at_write[32'h0];
+        written_at_write_q$d = written$q[write_index];
         lanes_q$d = 32'h0;
         if (write) begin
             lanes_q$d = write_strobes;
@@ -33174,8 +32431,7 @@ module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_da
             read_index_q$d = read_index;
         end
         ram$read_address = read_index_q$q;
-        written_at_read = written$q >> read_index_q$q;
-        read_written$d = written_at_read[32'h0];
+        read_written$d = written$q[read_index_q$q];
         read_word$d = 32'h0;
         if (read_hit & read_written$q) begin
             read_word$d = ram$read_data;
@@ -34479,8 +33735,6 @@ module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,
     
     // Local signals
     reg  [31:0] strobed_data;
-    reg  [31:0] written_at_write;
-    reg  [31:0] written_at_read;
     
     // Sub module instances
     rss_core__regs__probe__input_words__mirror__ram ram(
@@ -34564,8 +33818,7 @@ module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,
         if (write_strobes[3]) begin
             strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 3)));
         end
-        written_at_write = written$q >> write_index;
-        written_at_write_q$d = written_at_write[32'h0];
+        written_at_write_q$d = written$q[write_index];
         lanes_q$d = 32'h0;
         if (write) begin
             lanes_q$d = write_strobes;
@@ -34589,8 +33842,7 @@ module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,
             read_index_q$d = read_index;
         end
         ram$read_address = read_index_q$q;
-        written_at_read = written$q >> read_index_q$q;
-        read_written$d = written_at_read[32'h0];
+        read_written$d = written$q[read_index_q$q];
         read_word$d = 32'h0;
         if (read_hit & read_written$q) begin
             read_word$d = ram$read_data;
@@ -39139,9 +38391,12 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  move_illegal_q$d;
     wire  move_illegal_q$q;
     reg  move_illegal_q$clock;
-    reg  [1:0] move_result_q$d;
-    wire  [1:0] move_result_q$q;
-    reg  move_result_q$clock;
+    reg  entry_past_q$d;
+    wire  entry_past_q$q;
+    reg  entry_past_q$clock;
+    reg  queue_past_q$d;
+    wire  queue_past_q$q;
+    reg  queue_past_q$clock;
     reg  [10:0] move_address_q$d;
     wire  [10:0] move_address_q$q;
     reg  move_address_q$clock;
@@ -39175,11 +38430,12 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     reg  [9:0] held_entry;
     reg  [7:0] held_to;
     reg  [2:0] held_vport;
+    reg  [8:0] queue_room;
     reg  [10:0] move_address_now;
     reg  lo_hit;
     reg  hi_hit;
     reg  [3:0] write_lanes;
-    reg  hi_fault;
+    reg  hi_value_fault;
     reg  [3:0] next_entry;
     reg  [5:0] read_hits_next;
     reg  [7:0] read_vport_next;
@@ -39348,10 +38604,15 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         .q(move_illegal_q$q),
         .clock(move_illegal_q$clock)
     );
-    rss_core__regs__vports__move_result_q move_result_q(
-        .d(move_result_q$d),
-        .q(move_result_q$q),
-        .clock(move_result_q$clock)
+    rss_core__regs__vports__entry_past_q entry_past_q(
+        .d(entry_past_q$d),
+        .q(entry_past_q$q),
+        .clock(entry_past_q$clock)
+    );
+    rss_core__regs__vports__queue_past_q queue_past_q(
+        .d(queue_past_q$d),
+        .q(queue_past_q$q),
+        .clock(queue_past_q$clock)
     );
     rss_core__regs__vports__move_address_q move_address_q(
         .d(move_address_q$d),
@@ -39383,7 +38644,8 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         move_hit_q$clock = clock;
         move_ok_q$clock = clock;
         move_illegal_q$clock = clock;
-        move_result_q$clock = clock;
+        entry_past_q$clock = clock;
+        queue_past_q$clock = clock;
         move_address_q$clock = clock;
         pending$clock = clock;
         ready_q$clock = clock;
@@ -39412,7 +38674,8 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         move_hit_q$d = move_hit_q$q;
         move_ok_q$d = move_ok_q$q;
         move_illegal_q$d = move_illegal_q$q;
-        move_result_q$d = move_result_q$q;
+        entry_past_q$d = entry_past_q$q;
+        queue_past_q$d = queue_past_q$q;
         move_address_q$d = move_address_q$q;
         pending$d = pending$q;
         ready_q$d = ready_q$q;
@@ -39618,30 +38881,32 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         held_entry = move_fields_q$q[(32'h0)+:(10)];
         held_to = move_fields_q$q[(32'ha)+:(8)];
         held_vport = move_fields_q$q[(32'h12)+:(3)];
+        entry_past_q$d = |(held_entry >> move_pick_q$q[(32'h0)+:(4)]);
+        queue_room = ((move_pick_q$q[(32'h4)+:(8)]) & 9'h1ff) - ((held_to) & 9'h1ff);
+        queue_past_q$d = queue_room[32'h8];
         move_result = 64'h1;
-        if (|(held_entry >> move_pick_q$q[(32'h0)+:(4)])) begin
+        if (entry_past_q$q) begin
             move_result = 64'h2;
         end
-        else if (held_to > move_pick_q$q[(32'h4)+:(8)]) begin
+        else if (queue_past_q$q) begin
             move_result = 64'h3;
         end
         move_address_now = (((held_vport) & 11'h7ff) << table_log2) | ((held_entry) & 11'h7ff);
         move_address_now = (move_address_now & ~(1 << (32'ha)) | ((move_pick_q$q[32'hc]) << (32'ha)));
         move_illegal_q$d = move_illegal;
-        move_result_q$d = move_result;
         move_address_q$d = move_address_now;
-        move_ok_q$d = move_hit_q$q & ~move_illegal_q$q & (move_result_q$q == 64'h1);
+        move_ok_q$d = move_hit_q$q & ~move_illegal_q$q & ~entry_past_q$q & ~queue_past_q$q;
         move_write = write_strobe & move_ok_q$q;
         move_refused = 1'b0;
         if (write_strobe & move_hit_q$q & ~move_illegal_q$q) begin
-            move_status$d = (move_status$q & 64'hffff0000) | ((move_result_q$q) & 32'hffffffff);
+            move_status$d = (move_status$q & 64'hffff0000) | ((move_result) & 32'hffffffff);
             move_refused = ~move_ok_q$q;
             if (move_ok_q$q) begin
-                move_status$d = (((move_status$q[(32'h10)+:(16)] + 64'h1) & 32'hffffffff) << 64'h10) | ((move_result_q$q) & 32'hffffffff);
+                move_status$d = (((move_status$q[(32'h10)+:(16)] + 64'h1) & 32'hffffffff) << 64'h10) | ((move_result) & 32'hffffffff);
             end
         end
         move_address = move_address_q$q;
-        move_fault = move_hit_q$q & (move_illegal_q$q | (move_result_q$q != 64'h1));
+        move_fault = move_hit_q$q & (move_illegal_q$q | entry_past_q$q | queue_past_q$q);
         move_queue = held_to;
         write_lanes = 32'h0;
         write_lanes = (write_lanes & ~(1 << (0)) | ((write_mask[32'h8 * 0]) << (0)));
@@ -39650,7 +38915,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         write_lanes = (write_lanes & ~(1 << (3)) | ((write_mask[32'h8 * 3]) << (3)));
         lo_hit = ((write_address >> 64'h4) == mac_lo_region) & (((write_address[(32'h0)+:(4)]) & 5'h1f) < filters_built);
         hi_hit = ((write_address >> 64'h4) == mac_hi_region) & (((write_address[(32'h0)+:(4)]) & 5'h1f) < filters_built);
-        hi_fault = hi_hit & (|(write_nibbles & mac_hi_outside_nibbles) | |(write_data & mac_hi_outside_bits) | (write_mask[32'h18] & (write_data[(32'h18)+:(3)] > vport_max)));
+        hi_value_fault = |(write_nibbles & mac_hi_outside_nibbles) | |(write_data & mac_hi_outside_bits) | (write_mask[32'h18] & (write_data[(32'h18)+:(3)] > vport_max));
         mac_lo$clock = clock;
         mac_lo$reset = reset;
         mac_entry_q$d = one_word << write_address[(32'h0)+:(4)];
@@ -39741,10 +39006,10 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         write_hits = 32'h0;
         write_hits = (((((((write_hits & ~(1 << (32'h0)) | ((commit_hit) << (32'h0))) & ~(1 << (32'h1)) | ((move_hit) << (32'h1))) & ~(1 << (32'h2)) | ((lo_hit) << (32'h2))) & ~(1 << (32'h3)) | ((hi_hit) << (32'h3))) & ~(1 << (32'h4)) | ((write_address == move_status_address) << (32'h4))) & ~(1 << (32'h5)) | ((state_write_hit) << (32'h5))) & ~(1 << (32'h6)) | ((queues_write_hit) << (32'h6)));
         write_hits_q$d = write_hits;
-        commit_fault_q$d = commit_hit & commit_fault;
-        hi_fault_q$d = hi_fault;
+        commit_fault_q$d = commit_fault;
+        hi_fault_q$d = hi_value_fault;
         write_hit = |write_hits_q$q;
-        write_fault = commit_fault_q$q | hi_fault_q$q | |write_hits_q$q[(32'h4)+:(3)];
+        write_fault = (write_hits_q$q[32'h0] & commit_fault_q$q) | (write_hits_q$q[32'h3] & hi_fault_q$q) | |write_hits_q$q[(32'h4)+:(3)];
         next_entry = read_next[(32'h0)+:(4)];
         read_hits_next = 32'h0;
         if (((read_next >> 64'h4) == mac_lo_region) & (((next_entry) & 5'h1f) < filters_built)) begin
@@ -40063,6 +39328,25 @@ module rss_core__regs__vports__copy_started(d,q,clock);
     end
           
 endmodule // rss_core__regs__vports__copy_started
+
+
+module rss_core__regs__vports__entry_past_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__entry_past_q
 
 
 module rss_core__regs__vports__flip_alone_apply_q(d,q,clock);
@@ -40392,8 +39676,6 @@ module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_da
     
     // Local signals
     reg  [31:0] strobed_data;
-    reg  [31:0] written_at_write;
-    reg  [31:0] written_at_read;
     
     // Sub module instances
     rss_core__regs__vports__mac_mirror__ram ram(
@@ -40477,8 +39759,7 @@ module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_da
         if (write_strobes[3]) begin
             strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 3)));
         end
-        written_at_write = written$q >> write_index;
-        written_at_write_q$d = written_at_write[32'h0];
+        written_at_write_q$d = written$q[write_index];
         lanes_q$d = 32'h0;
         if (write) begin
             lanes_q$d = write_strobes;
@@ -40502,8 +39783,7 @@ module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_da
             read_index_q$d = read_index;
         end
         ram$read_address = read_index_q$q;
-        written_at_read = written$q >> read_index_q$q;
-        read_written$d = written_at_read[32'h0];
+        read_written$d = written$q[read_index_q$q];
         read_word$d = 32'h0;
         if (read_hit & read_written$q) begin
             read_word$d = ram$read_data;
@@ -40844,25 +40124,6 @@ module rss_core__regs__vports__move_pick_q(d,q,clock);
 endmodule // rss_core__regs__vports__move_pick_q
 
 
-module rss_core__regs__vports__move_result_q(d,q,clock);
-    
-    // Module arguments
-    input wire  [1:0] d;
-    output reg  [1:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 2'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__regs__vports__move_result_q
-
-
 module rss_core__regs__vports__move_slot(slots,vport,slot);
     
     // Module arguments
@@ -40972,6 +40233,25 @@ module rss_core__regs__vports__pending(d,q,clock);
     end
           
 endmodule // rss_core__regs__vports__pending
+
+
+module rss_core__regs__vports__queue_past_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__queue_past_q
 
 
 module rss_core__regs__vports__read_hits_q(d,q,clock);

@@ -8693,8 +8693,6 @@ module rss_tuple_core__regs__key_ext__mirror(clock,reset,write,write_index,write
     
     // Local signals
     reg  [31:0] strobed_data;
-    reg  [31:0] written_at_write;
-    reg  [31:0] written_at_read;
     
     // Sub module instances
     rss_tuple_core__regs__key_ext__mirror__ram ram(
@@ -8778,8 +8776,7 @@ module rss_tuple_core__regs__key_ext__mirror(clock,reset,write,write_index,write
         if (write_strobes[3]) begin
             strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 3)));
         end
-        written_at_write = written$q >> write_index;
-        written_at_write_q$d = written_at_write[32'h0];
+        written_at_write_q$d = written$q[write_index];
         lanes_q$d = 32'h0;
         if (write) begin
             lanes_q$d = write_strobes;
@@ -8803,8 +8800,7 @@ module rss_tuple_core__regs__key_ext__mirror(clock,reset,write,write_index,write
             read_index_q$d = read_index;
         end
         ram$read_address = read_index_q$q;
-        written_at_read = written$q >> read_index_q$q;
-        read_written$d = written_at_read[32'h0];
+        read_written$d = written$q[read_index_q$q];
         read_word$d = 32'h0;
         if (read_hit & read_written$q) begin
             read_word$d = ram$read_data;
@@ -9358,8 +9354,6 @@ module rss_tuple_core__regs__key_staged__mirror(clock,reset,write,write_index,wr
     
     // Local signals
     reg  [31:0] strobed_data;
-    reg  [31:0] written_at_write;
-    reg  [31:0] written_at_read;
     
     // Sub module instances
     rss_tuple_core__regs__key_staged__mirror__ram ram(
@@ -9443,8 +9437,7 @@ module rss_tuple_core__regs__key_staged__mirror(clock,reset,write,write_index,wr
         if (write_strobes[3]) begin
             strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 3)));
         end
-        written_at_write = written$q >> write_index;
-        written_at_write_q$d = written_at_write[32'h0];
+        written_at_write_q$d = written$q[write_index];
         lanes_q$d = 32'h0;
         if (write) begin
             lanes_q$d = write_strobes;
@@ -9468,8 +9461,7 @@ module rss_tuple_core__regs__key_staged__mirror(clock,reset,write,write_index,wr
             read_index_q$d = read_index;
         end
         ram$read_address = read_index_q$q;
-        written_at_read = written$q >> read_index_q$q;
-        read_written$d = written_at_read[32'h0];
+        read_written$d = written$q[read_index_q$q];
         read_word$d = 32'h0;
         if (read_hit & read_written$q) begin
             read_word$d = ram$read_data;
@@ -10773,8 +10765,6 @@ module rss_tuple_core__regs__probe__input_words__mirror(clock,reset,write,write_
     
     // Local signals
     reg  [31:0] strobed_data;
-    reg  [31:0] written_at_write;
-    reg  [31:0] written_at_read;
     
     // Sub module instances
     rss_tuple_core__regs__probe__input_words__mirror__ram ram(
@@ -10858,8 +10848,7 @@ module rss_tuple_core__regs__probe__input_words__mirror(clock,reset,write,write_
         if (write_strobes[3]) begin
             strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 3)));
         end
-        written_at_write = written$q >> write_index;
-        written_at_write_q$d = written_at_write[32'h0];
+        written_at_write_q$d = written$q[write_index];
         lanes_q$d = 32'h0;
         if (write) begin
             lanes_q$d = write_strobes;
@@ -10883,8 +10872,7 @@ module rss_tuple_core__regs__probe__input_words__mirror(clock,reset,write,write_
             read_index_q$d = read_index;
         end
         ram$read_address = read_index_q$q;
-        written_at_read = written$q >> read_index_q$q;
-        read_written$d = written_at_read[32'h0];
+        read_written$d = written$q[read_index_q$q];
         read_word$d = 32'h0;
         if (read_hit & read_written$q) begin
             read_word$d = ram$read_data;
@@ -15433,9 +15421,12 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  move_illegal_q$d;
     wire  move_illegal_q$q;
     reg  move_illegal_q$clock;
-    reg  [1:0] move_result_q$d;
-    wire  [1:0] move_result_q$q;
-    reg  move_result_q$clock;
+    reg  entry_past_q$d;
+    wire  entry_past_q$q;
+    reg  entry_past_q$clock;
+    reg  queue_past_q$d;
+    wire  queue_past_q$q;
+    reg  queue_past_q$clock;
     reg  [10:0] move_address_q$d;
     wire  [10:0] move_address_q$q;
     reg  move_address_q$clock;
@@ -15469,11 +15460,12 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     reg  [9:0] held_entry;
     reg  [7:0] held_to;
     reg  [2:0] held_vport;
+    reg  [8:0] queue_room;
     reg  [10:0] move_address_now;
     reg  lo_hit;
     reg  hi_hit;
     reg  [3:0] write_lanes;
-    reg  hi_fault;
+    reg  hi_value_fault;
     reg  [3:0] next_entry;
     reg  [5:0] read_hits_next;
     reg  [7:0] read_vport_next;
@@ -15642,10 +15634,15 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         .q(move_illegal_q$q),
         .clock(move_illegal_q$clock)
     );
-    rss_tuple_core__regs__vports__move_result_q move_result_q(
-        .d(move_result_q$d),
-        .q(move_result_q$q),
-        .clock(move_result_q$clock)
+    rss_tuple_core__regs__vports__entry_past_q entry_past_q(
+        .d(entry_past_q$d),
+        .q(entry_past_q$q),
+        .clock(entry_past_q$clock)
+    );
+    rss_tuple_core__regs__vports__queue_past_q queue_past_q(
+        .d(queue_past_q$d),
+        .q(queue_past_q$q),
+        .clock(queue_past_q$clock)
     );
     rss_tuple_core__regs__vports__move_address_q move_address_q(
         .d(move_address_q$d),
@@ -15677,7 +15674,8 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         move_hit_q$clock = clock;
         move_ok_q$clock = clock;
         move_illegal_q$clock = clock;
-        move_result_q$clock = clock;
+        entry_past_q$clock = clock;
+        queue_past_q$clock = clock;
         move_address_q$clock = clock;
         pending$clock = clock;
         ready_q$clock = clock;
@@ -15706,7 +15704,8 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         move_hit_q$d = move_hit_q$q;
         move_ok_q$d = move_ok_q$q;
         move_illegal_q$d = move_illegal_q$q;
-        move_result_q$d = move_result_q$q;
+        entry_past_q$d = entry_past_q$q;
+        queue_past_q$d = queue_past_q$q;
         move_address_q$d = move_address_q$q;
         pending$d = pending$q;
         ready_q$d = ready_q$q;
@@ -15912,30 +15911,32 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         held_entry = move_fields_q$q[(32'h0)+:(10)];
         held_to = move_fields_q$q[(32'ha)+:(8)];
         held_vport = move_fields_q$q[(32'h12)+:(3)];
+        entry_past_q$d = |(held_entry >> move_pick_q$q[(32'h0)+:(4)]);
+        queue_room = ((move_pick_q$q[(32'h4)+:(8)]) & 9'h1ff) - ((held_to) & 9'h1ff);
+        queue_past_q$d = queue_room[32'h8];
         move_result = 64'h1;
-        if (|(held_entry >> move_pick_q$q[(32'h0)+:(4)])) begin
+        if (entry_past_q$q) begin
             move_result = 64'h2;
         end
-        else if (held_to > move_pick_q$q[(32'h4)+:(8)]) begin
+        else if (queue_past_q$q) begin
             move_result = 64'h3;
         end
         move_address_now = (((held_vport) & 11'h7ff) << table_log2) | ((held_entry) & 11'h7ff);
         move_address_now = (move_address_now & ~(1 << (32'ha)) | ((move_pick_q$q[32'hc]) << (32'ha)));
         move_illegal_q$d = move_illegal;
-        move_result_q$d = move_result;
         move_address_q$d = move_address_now;
-        move_ok_q$d = move_hit_q$q & ~move_illegal_q$q & (move_result_q$q == 64'h1);
+        move_ok_q$d = move_hit_q$q & ~move_illegal_q$q & ~entry_past_q$q & ~queue_past_q$q;
         move_write = write_strobe & move_ok_q$q;
         move_refused = 1'b0;
         if (write_strobe & move_hit_q$q & ~move_illegal_q$q) begin
-            move_status$d = (move_status$q & 64'hffff0000) | ((move_result_q$q) & 32'hffffffff);
+            move_status$d = (move_status$q & 64'hffff0000) | ((move_result) & 32'hffffffff);
             move_refused = ~move_ok_q$q;
             if (move_ok_q$q) begin
-                move_status$d = (((move_status$q[(32'h10)+:(16)] + 64'h1) & 32'hffffffff) << 64'h10) | ((move_result_q$q) & 32'hffffffff);
+                move_status$d = (((move_status$q[(32'h10)+:(16)] + 64'h1) & 32'hffffffff) << 64'h10) | ((move_result) & 32'hffffffff);
             end
         end
         move_address = move_address_q$q;
-        move_fault = move_hit_q$q & (move_illegal_q$q | (move_result_q$q != 64'h1));
+        move_fault = move_hit_q$q & (move_illegal_q$q | entry_past_q$q | queue_past_q$q);
         move_queue = held_to;
         write_lanes = 32'h0;
         write_lanes = (write_lanes & ~(1 << (0)) | ((write_mask[32'h8 * 0]) << (0)));
@@ -15944,7 +15945,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         write_lanes = (write_lanes & ~(1 << (3)) | ((write_mask[32'h8 * 3]) << (3)));
         lo_hit = ((write_address >> 64'h4) == mac_lo_region) & (((write_address[(32'h0)+:(4)]) & 5'h1f) < filters_built);
         hi_hit = ((write_address >> 64'h4) == mac_hi_region) & (((write_address[(32'h0)+:(4)]) & 5'h1f) < filters_built);
-        hi_fault = hi_hit & (|(write_nibbles & mac_hi_outside_nibbles) | |(write_data & mac_hi_outside_bits) | (write_mask[32'h18] & (write_data[(32'h18)+:(3)] > vport_max)));
+        hi_value_fault = |(write_nibbles & mac_hi_outside_nibbles) | |(write_data & mac_hi_outside_bits) | (write_mask[32'h18] & (write_data[(32'h18)+:(3)] > vport_max));
         mac_lo$clock = clock;
         mac_lo$reset = reset;
         mac_entry_q$d = one_word << write_address[(32'h0)+:(4)];
@@ -16035,10 +16036,10 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
         write_hits = 32'h0;
         write_hits = (((((((write_hits & ~(1 << (32'h0)) | ((commit_hit) << (32'h0))) & ~(1 << (32'h1)) | ((move_hit) << (32'h1))) & ~(1 << (32'h2)) | ((lo_hit) << (32'h2))) & ~(1 << (32'h3)) | ((hi_hit) << (32'h3))) & ~(1 << (32'h4)) | ((write_address == move_status_address) << (32'h4))) & ~(1 << (32'h5)) | ((state_write_hit) << (32'h5))) & ~(1 << (32'h6)) | ((queues_write_hit) << (32'h6)));
         write_hits_q$d = write_hits;
-        commit_fault_q$d = commit_hit & commit_fault;
-        hi_fault_q$d = hi_fault;
+        commit_fault_q$d = commit_fault;
+        hi_fault_q$d = hi_value_fault;
         write_hit = |write_hits_q$q;
-        write_fault = commit_fault_q$q | hi_fault_q$q | |write_hits_q$q[(32'h4)+:(3)];
+        write_fault = (write_hits_q$q[32'h0] & commit_fault_q$q) | (write_hits_q$q[32'h3] & hi_fault_q$q) | |write_hits_q$q[(32'h4)+:(3)];
         next_entry = read_next[(32'h0)+:(4)];
         read_hits_next = 32'h0;
         if (((read_next >> 64'h4) == mac_lo_region) & (((next_entry) & 5'h1f) < filters_built)) begin
@@ -16357,6 +16358,25 @@ module rss_tuple_core__regs__vports__copy_started(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__vports__copy_started
+
+
+module rss_tuple_core__regs__vports__entry_past_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__entry_past_q
 
 
 module rss_tuple_core__regs__vports__flip_alone_apply_q(d,q,clock);
@@ -16686,8 +16706,6 @@ module rss_tuple_core__regs__vports__mac_mirror(clock,reset,write,write_index,wr
     
     // Local signals
     reg  [31:0] strobed_data;
-    reg  [31:0] written_at_write;
-    reg  [31:0] written_at_read;
     
     // Sub module instances
     rss_tuple_core__regs__vports__mac_mirror__ram ram(
@@ -16771,8 +16789,7 @@ module rss_tuple_core__regs__vports__mac_mirror(clock,reset,write,write_index,wr
         if (write_strobes[3]) begin
             strobed_data = strobed_data | (write_data & (lane_ones << (32'h8 * 3)));
         end
-        written_at_write = written$q >> write_index;
-        written_at_write_q$d = written_at_write[32'h0];
+        written_at_write_q$d = written$q[write_index];
         lanes_q$d = 32'h0;
         if (write) begin
             lanes_q$d = write_strobes;
@@ -16796,8 +16813,7 @@ module rss_tuple_core__regs__vports__mac_mirror(clock,reset,write,write_index,wr
             read_index_q$d = read_index;
         end
         ram$read_address = read_index_q$q;
-        written_at_read = written$q >> read_index_q$q;
-        read_written$d = written_at_read[32'h0];
+        read_written$d = written$q[read_index_q$q];
         read_word$d = 32'h0;
         if (read_hit & read_written$q) begin
             read_word$d = ram$read_data;
@@ -17138,25 +17154,6 @@ module rss_tuple_core__regs__vports__move_pick_q(d,q,clock);
 endmodule // rss_tuple_core__regs__vports__move_pick_q
 
 
-module rss_tuple_core__regs__vports__move_result_q(d,q,clock);
-    
-    // Module arguments
-    input wire  [1:0] d;
-    output reg  [1:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 2'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_tuple_core__regs__vports__move_result_q
-
-
 module rss_tuple_core__regs__vports__move_slot(slots,vport,slot);
     
     // Module arguments
@@ -17266,6 +17263,25 @@ module rss_tuple_core__regs__vports__pending(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__vports__pending
+
+
+module rss_tuple_core__regs__vports__queue_past_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__queue_past_q
 
 
 module rss_tuple_core__regs__vports__read_hits_q(d,q,clock);

@@ -17,9 +17,12 @@
 //! routing addresses) and the stage's readiness on the registered step in the second.
 //! The checks read the step's own sum, the word number past the header, registered:
 //! the bound check is one compare of it with the datagram's end in words, the bytes
-//! needed one subtraction of a constant; the header's bytes that identify a routing or
-//! Home Address header are compared in the first clock, and the second combines the
-//! flags.
+//! needed one subtraction of a constant; the header word's bytes that make a type 2
+//! routing header or a Home Address option are compared with the beat, a clock ahead
+//! of the step, by `SlotFlags` (`crate::slot_flags`); the step forms the option walk's
+//! closed form from those flags and ANDs the header's type in, so the second clock
+//! only takes two flags (stop 49: the closed form stood in clock 2, in front of the
+//! Home Address pointer's multiplexers).
 //!
 //! At 64 bits a beat holds one whole word, so at most one header starts in it: one
 //! stage then takes every step, one per beat (`new(4, false)`), and the other three are
@@ -58,9 +61,7 @@
 //! grade 6), for one clock of latency per stage and ~800 flip-flops per stage (mostly
 //! the beat's third copy); stop 46 took the pick's select off the carry chains.
 
-use rss_model::parse::{
-    IPPROTO_DSTOPTS, IPPROTO_FRAGMENT, IPPROTO_HOPOPTS, IPPROTO_ROUTING, OPT_HOME_ADDRESS,
-};
+use rss_model::parse::{IPPROTO_DSTOPTS, IPPROTO_FRAGMENT, IPPROTO_ROUTING};
 use rust_hdl::prelude::*;
 
 use crate::l3_header::{END_BITS, FIRST_EXT_WORD, NEED_BITS};
@@ -116,10 +117,9 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// `l4_before_out` of the stage before; read only by a stage built as wires.
     pub l4_before_in: Signal<In, Bits<WORD_INDEX_BITS>>,
     /// (64 bits) `beat_in`'s word judged as an extension header's first word, a clock
-    /// ahead (`L3Header::word_flags`): next header stepped over, next header is the
-    /// fragment header, fragment field makes the datagram a fragment. Read only by a
-    /// stage taking several steps.
-    pub word_flags_in: Signal<In, Bits<3>>,
+    /// ahead (`L3Header::word_flags`: the flags of `crate::slot_flags`, flag `f` in bit
+    /// `f`). Read only by a stage taking several steps.
+    pub word_flags_in: Signal<In, Bits<SLOT_FLAG_KINDS>>,
     /// The beat, one clock later.
     pub beat_out: Signal<Out, Bits<BUNDLE_BITS>>,
     /// This step's results (and the walk fields below) are final.
@@ -272,8 +272,9 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     s_ptr_stepped: DFF<Bits<WORD_INDEX_BITS>>,
     s_ptr_past: DFF<Bit>,
     s_nh_out: DFF<Bits<8>>,
-    /// (`split_step`) The next header after this beat's step, chosen over `s_nh_out`
-    /// by `s_stepped` in clock 2, as the pointer is.
+    /// The next header after this beat's step, chosen over `s_nh_out` (then the next
+    /// header before it) by `s_stepped` in clock 2, as the pointer is, so the step's
+    /// decision reaches no multiplexer in front of these registers.
     s_nh_stepped: DFF<Bits<8>>,
     s_stepped: DFF<Bit>,
     s_ended: DFF<Bit>,
@@ -283,18 +284,9 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// The step's header is a type 2 routing header (RFC 6275: next header, length 2,
     /// type 2, one segment left), compared in clock 1.
     s_routing_type2: DFF<Bit>,
-    /// The step's header is a Destination Options header whose bytes 6 and 7 are a
-    /// Home Address option (type, length 16) and whose length covers it; whether the
-    /// option walk lands on byte 6 is decided in clock 2 from the byte flags below.
+    /// The step's header is a Destination Options header with a Home Address option
+    /// at offset 6 that the option walk lands on.
     s_home_option: DFF<Bit>,
-    /// Header bytes 2..5 against the values the option walk's closed form tests.
-    s_b2_zero: DFF<Bit>,
-    s_b3_is0: DFF<Bit>,
-    s_b3_is1: DFF<Bit>,
-    s_b3_is2: DFF<Bit>,
-    s_b4_is0: DFF<Bit>,
-    s_b4_is1: DFF<Bit>,
-    s_b5_is0: DFF<Bit>,
     /// Word number of the header's address (the word after its first).
     s_address_ptr: DFF<Bits<WORD_INDEX_BITS>>,
     /// The word number past the header (pointer + length + 1, unsaturated: the step's
@@ -346,11 +338,9 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     l4_before_o: DFF<Bits<WORD_INDEX_BITS>>,
     ipv4_l4_bias: Constant<Bits<WORD_INDEX_BITS>>,
     ipv4_l4_before_bias: Constant<Bits<WORD_INDEX_BITS>>,
-    hop_by_hop: Constant<Bits<8>>,
     routing: Constant<Bits<8>>,
     fragment_header: Constant<Bits<8>>,
     destination_options: Constant<Bits<8>>,
-    home_address: Constant<Bits<8>>,
     max_steps: Constant<Bits<3>>,
     /// `max_steps` − 1: the count before the last step.
     last_step: Constant<Bits<3>>,
@@ -381,11 +371,15 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// The slot holding the header's word (`distance`'s select bits).
     slot_index: Signal<Local, Bits<WORD_INDEX_BITS>>,
     /// Clock 1b: `t_beat`'s slots, the bit offset of the slot `t_select` names, and
-    /// its flags (one row of `t_flags` at a time, then the picked column).
+    /// its flags (one row of `t_flags` at a time, then the picked column); at 64 bits
+    /// the word's flags from `word_flags_in`.
     t_slots: Signal<Local, Bits<DATA_BITS>>,
     t_select_lsb: Signal<Local, Bits<16>>,
     flag_row: Signal<Local, Bits<8>>,
     picked: Signal<Local, Bits<SLOT_FLAG_KINDS>>,
+    /// The option walk over the header's bytes 2..6 lands on offset 6 (closed form
+    /// over the picked byte flags).
+    lands_on_home: Signal<Local, Bit>,
     /// The beat holds the header's word.
     found: Signal<Local, Bit>,
     /// What clock 1b reads: the registers of `split_step`, else clock 1's values.
@@ -414,6 +408,7 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// The walk before this beat's step (take-over included).
     pre_count: Signal<Local, Bits<3>>,
     pre_ptr: Signal<Local, Bits<WORD_INDEX_BITS>>,
+    pre_nh: Signal<Local, Bits<8>>,
     /// The beat's word number.
     slot: Signal<Local, Bits<WORD_INDEX_BITS>>,
     /// A take-over's pointer is in the next valid beat, in the one after.
@@ -460,14 +455,8 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     cur_ex_src_ptr: Signal<Local, Bits<WORD_INDEX_BITS>>,
     cur_ex_dst: Signal<Local, Bit>,
     cur_ex_dst_ptr: Signal<Local, Bits<WORD_INDEX_BITS>>,
-    b1: Signal<Local, Bits<8>>,
-    b2: Signal<Local, Bits<8>>,
-    b3: Signal<Local, Bits<8>>,
-    b4: Signal<Local, Bits<8>>,
-    b5: Signal<Local, Bits<8>>,
     header_end: Signal<Local, Bits<END_BITS>>,
     too_long: Signal<Local, Bit>,
-    lands_on_home: Signal<Local, Bit>,
 }
 
 impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE_BITS> {
@@ -592,13 +581,6 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             s_fragment: Default::default(),
             s_routing_type2: Default::default(),
             s_home_option: Default::default(),
-            s_b2_zero: Default::default(),
-            s_b3_is0: Default::default(),
-            s_b3_is1: Default::default(),
-            s_b3_is2: Default::default(),
-            s_b4_is0: Default::default(),
-            s_b4_is1: Default::default(),
-            s_b5_is0: Default::default(),
             s_address_ptr: Default::default(),
             s_past_header: Default::default(),
             s_end_words: Default::default(),
@@ -638,11 +620,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             l4_before_o: Default::default(),
             ipv4_l4_bias: Constant::new(IPV4_L4_WORD_BIAS.to_bits()),
             ipv4_l4_before_bias: Constant::new((IPV4_L4_WORD_BIAS - 1).to_bits()),
-            hop_by_hop: byte(IPPROTO_HOPOPTS),
             routing: byte(IPPROTO_ROUTING),
             fragment_header: byte(IPPROTO_FRAGMENT),
             destination_options: byte(IPPROTO_DSTOPTS),
-            home_address: byte(OPT_HOME_ADDRESS),
             max_steps: Constant::new(u64::from(max_steps).to_bits()),
             last_step: Constant::new(u64::from(max_steps.saturating_sub(1)).to_bits()),
             passthrough: Constant::new(passthrough),
@@ -661,6 +641,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             t_select_lsb: Default::default(),
             flag_row: Default::default(),
             picked: Default::default(),
+            lands_on_home: Default::default(),
             found: Default::default(),
             x_word: Default::default(),
             x_ptr: Default::default(),
@@ -679,6 +660,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             eff_live: Default::default(),
             pre_count: Default::default(),
             pre_ptr: Default::default(),
+            pre_nh: Default::default(),
             slot: Default::default(),
             here_take: Default::default(),
             here2_take: Default::default(),
@@ -715,14 +697,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             cur_ex_src_ptr: Default::default(),
             cur_ex_dst: Default::default(),
             cur_ex_dst_ptr: Default::default(),
-            b1: Default::default(),
-            b2: Default::default(),
-            b3: Default::default(),
-            b4: Default::default(),
-            b5: Default::default(),
             header_end: Default::default(),
             too_long: Default::default(),
-            lands_on_home: Default::default(),
         }
     }
 }
@@ -795,13 +771,6 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             s_fragment,
             s_routing_type2,
             s_home_option,
-            s_b2_zero,
-            s_b3_is0,
-            s_b3_is1,
-            s_b3_is2,
-            s_b4_is0,
-            s_b4_is1,
-            s_b5_is0,
             s_address_ptr,
             s_past_header,
             s_end_words,
@@ -975,6 +944,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.t_select_lsb.next = 0.into();
         self.flag_row.next = 0.into();
         self.picked.next = 0.into();
+        if self.registered_takeover.val() {
+            self.picked.next = self.word_flags_in.val();
+        }
         if self.split_step.val() {
             self.t_select.d.next = self.slot_index.val().get_bits::<3>(0);
             self.t_flags.d.next = self.slot_flags.flags.val();
@@ -1021,62 +993,40 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         if self.sum_past.val() {
             self.next_ptr.next = 63.into();
         }
-        self.this_fragment.next = self.x_nh_fragment.val()
-            & (self.x_word.val().get_bits::<13>(35).any() | self.x_word.val().get_bit(32));
-        self.next_nh_fragment.next =
-            self.x_word.val().get_bits::<8>(56) == self.fragment_header.val();
-        self.next_is_ext.next = (self.x_word.val().get_bits::<8>(56) == self.hop_by_hop.val())
-            | (self.x_word.val().get_bits::<8>(56) == self.routing.val())
-            | self.next_nh_fragment.val()
-            | (self.x_word.val().get_bits::<8>(56) == self.destination_options.val());
-        // At 64 bits the word is the whole beat, judged a clock ahead by the stage before.
-        if self.registered_takeover.val() {
-            self.this_fragment.next =
-                self.x_nh_fragment.val() & self.word_flags_in.val().get_bit(2);
-            self.next_nh_fragment.next = self.word_flags_in.val().get_bit(1);
-            self.next_is_ext.next = self.word_flags_in.val().get_bit(0);
-        }
-        // Wider: the picked slot's flags, judged in clock 1 (`SlotFlags`).
-        if self.split_step.val() {
-            self.this_fragment.next = self.x_nh_fragment.val() & self.picked.val().get_bit(2);
-            self.next_nh_fragment.next = self.picked.val().get_bit(1);
-            self.next_is_ext.next = self.picked.val().get_bit(0);
-        }
-        // What clock 2 decides about the header's address words, as byte compares on
-        // the word read (off the walk's loop), so clock 2 only combines flags.
-        self.b1.next = self.x_word.val().get_bits::<8>(48);
-        self.b2.next = self.x_word.val().get_bits::<8>(40);
-        self.b3.next = self.x_word.val().get_bits::<8>(32);
-        self.b4.next = self.x_word.val().get_bits::<8>(24);
-        self.b5.next = self.x_word.val().get_bits::<8>(16);
-        self.s_routing_type2.d.next = (self.x_nh.val() == self.routing.val())
-            & (self.b1.val() == 2_u64)
-            & (self.b2.val() == 2_u64)
-            & (self.b3.val() == 1_u64);
+        // The word's flags: at 64 bits the whole beat's, judged a clock ahead by
+        // `L3Header`; wider, the picked slot's, judged in clock 1 (`SlotFlags`).
+        self.this_fragment.next = self.x_nh_fragment.val() & self.picked.val().get_bit(2);
+        self.next_nh_fragment.next = self.picked.val().get_bit(1);
+        self.next_is_ext.next = self.picked.val().get_bit(0);
+        // What clock 2 records about the header's address words: the header's type
+        // here, the word's bytes in the flags.
+        self.s_routing_type2.d.next =
+            (self.x_nh.val() == self.routing.val()) & self.picked.val().get_bit(3);
+        // Option walk over header bytes 2..6 landing on offset 6 (closed form, checked
+        // against the model's walk in `SlotFlags`' test and rss-model's). Flags 5..11
+        // are `slot_flags::B2_ZERO` .. `B5_IS0`, as literals: hdl_gen emits a
+        // constant's path as a signal name.
+        self.lands_on_home.next = (!self.picked.val().get_bit(5) & self.picked.val().get_bit(8))
+            | (!self.picked.val().get_bit(5)
+                & self.picked.val().get_bit(6)
+                & self.picked.val().get_bit(11))
+            | (!self.picked.val().get_bit(5)
+                & self.picked.val().get_bit(7)
+                & self.picked.val().get_bit(11))
+            | (self.picked.val().get_bit(5)
+                & self.picked.val().get_bit(6)
+                & !self.picked.val().get_bit(9)
+                & self.picked.val().get_bit(11))
+            | (self.picked.val().get_bit(5)
+                & !self.picked.val().get_bit(6)
+                & self.picked.val().get_bit(10))
+            | (self.picked.val().get_bit(5)
+                & !self.picked.val().get_bit(6)
+                & self.picked.val().get_bit(9)
+                & self.picked.val().get_bit(11));
         self.s_home_option.d.next = (self.x_nh.val() == self.destination_options.val())
-            & (self.b1.val() >= 2_u64)
-            & (self.x_word.val().get_bits::<8>(8) == self.home_address.val())
-            & (self.x_word.val().get_bits::<8>(0) == 16_u64);
-        self.s_b2_zero.d.next = self.b2.val() == 0_u64;
-        self.s_b3_is0.d.next = self.b3.val() == 0_u64;
-        self.s_b3_is1.d.next = self.b3.val() == 1_u64;
-        self.s_b3_is2.d.next = self.b3.val() == 2_u64;
-        self.s_b4_is0.d.next = self.b4.val() == 0_u64;
-        self.s_b4_is1.d.next = self.b4.val() == 1_u64;
-        self.s_b5_is0.d.next = self.b5.val() == 0_u64;
-        if self.split_step.val() {
-            self.s_routing_type2.d.next =
-                (self.x_nh.val() == self.routing.val()) & self.picked.val().get_bit(3);
-            self.s_home_option.d.next =
-                (self.x_nh.val() == self.destination_options.val()) & self.picked.val().get_bit(4);
-            self.s_b2_zero.d.next = self.picked.val().get_bit(5);
-            self.s_b3_is0.d.next = self.picked.val().get_bit(6);
-            self.s_b3_is1.d.next = self.picked.val().get_bit(7);
-            self.s_b3_is2.d.next = self.picked.val().get_bit(8);
-            self.s_b4_is0.d.next = self.picked.val().get_bit(9);
-            self.s_b4_is1.d.next = self.picked.val().get_bit(10);
-            self.s_b5_is0.d.next = self.picked.val().get_bit(11);
-        }
+            & self.picked.val().get_bit(4)
+            & self.lands_on_home.val();
         self.s_address_ptr.d.next = self.x_ptr.val() + 1_u64;
         // (The fragment header's length is 0 here: it is one word.)
         self.s_past_header.d.next = self.ptr_sum.val().get_bits::<10>(1);
@@ -1106,6 +1056,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.live_before.next = self.cur_live.val();
         self.pre_count.next = self.cur_count.val();
         self.pre_ptr.next = self.cur_ptr.val();
+        self.pre_nh.next = self.cur_nh.val();
         if self.stepped.val() {
             self.cur_count.next = self.cur_count.val() + 1_u64;
             // A split stage is done after its one step: clock 1 never reads the walk
@@ -1226,6 +1177,10 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.s_ptr_out.d.next = self.pre_ptr.val();
         }
         self.s_nh_out.d.next = self.cur_nh.val();
+        if self.registered_takeover.val() {
+            self.s_nh_out.d.next = self.pre_nh.val();
+            self.s_nh_stepped.d.next = self.w.val().get_bits::<8>(56);
+        }
         self.s_stepped.d.next = self.stepped.val();
         self.s_ended.d.next = self.ended.val();
         self.s_fragment.d.next = self.this_fragment.val();
@@ -1324,26 +1279,12 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         if self.split_step.val() {
             self.too_long.next = self.s_too_long.q.val();
         }
-        // Option walk over header bytes 2..6 landing on offset 6 (closed form, checked
-        // against the model's walk in rss-model's tests).
-        self.lands_on_home.next = (!self.s_b2_zero.q.val() & self.s_b3_is2.q.val())
-            | (!self.s_b2_zero.q.val() & self.s_b3_is0.q.val() & self.s_b5_is0.q.val())
-            | (!self.s_b2_zero.q.val() & self.s_b3_is1.q.val() & self.s_b5_is0.q.val())
-            | (self.s_b2_zero.q.val()
-                & self.s_b3_is0.q.val()
-                & !self.s_b4_is0.q.val()
-                & self.s_b5_is0.q.val())
-            | (self.s_b2_zero.q.val() & !self.s_b3_is0.q.val() & self.s_b4_is1.q.val())
-            | (self.s_b2_zero.q.val()
-                & !self.s_b3_is0.q.val()
-                & self.s_b4_is0.q.val()
-                & self.s_b5_is0.q.val());
         if self.s_stepped.q.val() {
             if self.s_routing_type2.q.val() {
                 self.cur_ex_dst.next = true;
                 self.cur_ex_dst_ptr.next = self.s_address_ptr.q.val();
             }
-            if self.s_home_option.q.val() & self.lands_on_home.val() {
+            if self.s_home_option.q.val() {
                 self.cur_ex_src.next = true;
                 self.cur_ex_src_ptr.next = self.s_address_ptr.q.val();
             }
@@ -1374,7 +1315,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.live_o.d.next = self.live_after.val();
         self.ptr_o.d.next = self.ptr_after.val();
         self.nh_o.d.next = self.s_nh_out.q.val();
-        if self.split_step.val() & self.s_stepped.q.val() {
+        if (self.split_step.val() | self.registered_takeover.val()) & self.s_stepped.q.val() {
             self.nh_o.d.next = self.s_nh_stepped.q.val();
         }
         self.end_o.d.next = self.s_end.q.val();

@@ -13,9 +13,10 @@
 //! late in the clock: an ECP5 DP16KD without its output register takes 5.8 ns, most of
 //! a 156.25 MHz clock; the synthesis flow moves the first key register into the RAM's
 //! output register, which sits in the RAM row, so a second one in the fabric lets the
-//! parity trees start next to their inputs), then the partial parities per 18-bit half
-//! slice (a three-level LUT4 AND/XOR tree each), which the next stage XORs into the
-//! hash.
+//! parity trees start next to their inputs), then the partial parities per 9-bit
+//! quarter slice (two levels: a LUT4 ANDs and XORs two input/key pairs, a LUT5 XORs
+//! five of those; stop 49: 18-bit halves took three levels plus routing, the 64-bit
+//! core's slowest paths at every seed), which the next stage XORs into the hash.
 //!
 //! When a chunk is whole groups of three 32-bit blocks (`STEPS = 1`, 288 bits), each
 //! block's 32×32 product is taken the Karatsuba way, with three 16×16 products instead
@@ -39,7 +40,9 @@ use crate::toeplitz_pipe::TUPLE_BITS;
 /// Bits of side-band data carried with a job.
 pub const TAG_BITS: usize = 64;
 const SLICE_BITS: usize = 36;
-const HALF_SLICE_BITS: usize = SLICE_BITS / 2;
+/// Input bits of one partial parity: 9 AND terms, a LUT4 level and a LUT5.
+const PART_BITS: usize = 9;
+const PARTS_PER_SLICE: usize = SLICE_BITS / PART_BITS;
 
 /// Groups of three 32-bit blocks a chunk is hashed in the Karatsuba way (0: by slices).
 const fn karatsuba_groups(chunk: usize) -> usize {
@@ -59,17 +62,17 @@ const fn plain_slices(chunk: usize) -> usize {
     }
 }
 
-/// 18-bit half slices (each 32 partial parities).
-const fn plain_halves(chunk: usize) -> usize {
-    2 * plain_slices(chunk)
+/// 9-bit parts of slices (each 32 partial parities).
+const fn plain_parts(chunk: usize) -> usize {
+    PARTS_PER_SLICE * plain_slices(chunk)
 }
 
-/// Width of the partial register for a chunk of `chunk` bits: 64 per slice (each hash
-/// bit's parity over the slice's two 18-bit halves), or 96 per Karatsuba group (the
+/// Width of the partial register for a chunk of `chunk` bits: 128 per slice (each hash
+/// bit's parity over each of the slice's four 9-bit parts), or 96 per Karatsuba group (the
 /// three 16-bit products, each in two parts: over the group's first two blocks and
 /// over its third).
 pub const fn partial_bits(chunk: usize) -> usize {
-    64 * plain_slices(chunk) + 96 * karatsuba_groups(chunk)
+    32 * plain_parts(chunk) + 96 * karatsuba_groups(chunk)
 }
 
 #[derive(LogicBlock)]
@@ -150,8 +153,8 @@ pub struct HashUnit<
     last_step: Constant<Bits<4>>,
     accept: Signal<Local, Bit>,
     chunk: Signal<Local, Bits<CHUNK>>,
-    data_slice: Signal<Local, Bits<HALF_SLICE_BITS>>,
-    key_slice: Signal<Local, Bits<HALF_SLICE_BITS>>,
+    data_part: Signal<Local, Bits<PART_BITS>>,
+    key_part: Signal<Local, Bits<PART_BITS>>,
     partial: Signal<Local, Bits<PARTIAL_BITS>>,
     /// The chunk is hashed in Karatsuba groups.
     karatsuba: Constant<Bit>,
@@ -221,8 +224,8 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
             last_step: Constant::new(((STEPS - 1) as u64).to_bits()),
             accept: Default::default(),
             chunk: Default::default(),
-            data_slice: Default::default(),
-            key_slice: Default::default(),
+            data_part: Default::default(),
+            key_part: Default::default(),
             partial: Default::default(),
             f_key_diff: Default::default(),
             karatsuba: Constant::new(karatsuba_groups(CHUNK) > 0),
@@ -291,29 +294,19 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
 
         // (Every local is driven on both paths, so neither leaves the other's undriven.)
         self.partial.next = 0.into();
-        self.data_slice.next = 0.into();
-        self.key_slice.next = 0.into();
+        self.data_part.next = 0.into();
+        self.key_part.next = 0.into();
         self.product_low.next = false;
         self.product_high.next = false;
         self.product_mid.next = false;
-        for s in 0..plain_slices(CHUNK) {
-            for h in 0..2 {
-                self.data_slice.next = self
-                    .f_chunk
-                    .q
-                    .val()
-                    .get_bits::<HALF_SLICE_BITS>(36 * s + 18 * h);
-                for k in 0..32 {
-                    self.key_slice.next = self
-                        .f_key
-                        .q
-                        .val()
-                        .get_bits::<HALF_SLICE_BITS>(36 * s + 18 * h + 31 - k);
-                    self.partial.next = self.partial.val().replace_bit(
-                        64 * s + 32 * h + 31 - k,
-                        (self.data_slice.val() & self.key_slice.val()).xor(),
-                    );
-                }
+        for p in 0..plain_parts(CHUNK) {
+            self.data_part.next = self.f_chunk.q.val().get_bits::<PART_BITS>(9 * p);
+            for k in 0..32 {
+                self.key_part.next = self.f_key.q.val().get_bits::<PART_BITS>(9 * p + 31 - k);
+                self.partial.next = self.partial.val().replace_bit(
+                    32 * p + 31 - k,
+                    (self.data_part.val() & self.key_part.val()).xor(),
+                );
             }
         }
         // Karatsuba groups: partial bits 96g + m (low product), 96g + 16 + m (high),
@@ -413,7 +406,7 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
         if self.p_first.q.val() {
             self.sum.next = 0.into();
         }
-        for s in 0..plain_halves(CHUNK) {
+        for s in 0..plain_parts(CHUNK) {
             self.sum.next = self.sum.val() ^ self.partials.q.val().get_bits::<32>(32 * s);
         }
         self.group_low.next = 0.into();
@@ -454,7 +447,7 @@ mod tests {
 
     #[test]
     fn hash_unit_is_synthesizable() {
-        let mut uut = HashUnit::<8, 36, 67, 64>::default();
+        let mut uut = HashUnit::<8, 36, 67, 128>::default();
         uut.connect_all();
         crate::lint::assert_lints_clean(&generate_verilog(&uut), "hash_unit");
         let mut uut = HashUnit::<1, 288, 319, 288>::default();
@@ -556,7 +549,7 @@ mod tests {
 
     #[test]
     fn hash_unit_in_eight_steps_matches_the_model() {
-        check_against_the_model::<8, 36, 67, 64>(8);
+        check_against_the_model::<8, 36, 67, 128>(8);
     }
 
     #[test]

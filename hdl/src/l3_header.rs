@@ -15,6 +15,7 @@
 use rss_model::parse::{IPPROTO_DSTOPTS, IPPROTO_FRAGMENT, IPPROTO_HOPOPTS, IPPROTO_ROUTING};
 use rust_hdl::prelude::*;
 
+use crate::slot_flags::{SLOT_FLAG_KINDS, SlotFlags};
 use crate::word_pick::WordPick;
 use crate::word_slots::WORD_INDEX_BITS;
 
@@ -55,10 +56,11 @@ pub struct L3Header<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// IPv6: word number of the first extension header (L3 word 5).
     pub walk_ptr: Signal<Out, Bits<WORD_INDEX_BITS>>,
     /// (64 bits) `beat_out`'s word read as an extension header's first word, judged
-    /// here a clock ahead so the walk's step reads flags: bit 0, its next header is one
-    /// the walk steps over; bit 1, that is the fragment header; bit 2, as a fragment
-    /// header its fragment field makes the datagram a fragment (offset or M set).
-    pub word_flags: Signal<Out, Bits<3>>,
+    /// here a clock ahead so the walk's step reads flags: flag `f` of
+    /// `crate::slot_flags` in bit `f` (next header stepped over, next header is the
+    /// fragment header, fragment field set, type 2 routing header, Home Address option
+    /// bytes, and the bytes the option walk's closed form tests).
+    pub word_flags: Signal<Out, Bits<SLOT_FLAG_KINDS>>,
     word0: WordPick<DATA_BITS, BUNDLE_BITS>,
     word1: WordPick<DATA_BITS, BUNDLE_BITS>,
     /// (`split_fields`) The beat, L3 word 0 and the IPv4 protocol byte (word 1), as the
@@ -89,7 +91,9 @@ pub struct L3Header<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     ihl_o: DFF<Bits<4>>,
     next_header_o: DFF<Bits<8>>,
     live_o: DFF<Bit>,
-    word_flags_o: DFF<Bits<3>>,
+    word_flags_o: DFF<Bits<SLOT_FLAG_KINDS>>,
+    /// The beat's first word slot judged as an extension header's first word.
+    word_judge: SlotFlags<64, BUNDLE_BITS>,
     first_ext: Constant<Bits<WORD_INDEX_BITS>>,
     target0: Constant<Bits<WORD_INDEX_BITS>>,
     target1: Constant<Bits<WORD_INDEX_BITS>>,
@@ -124,10 +128,7 @@ pub struct L3Header<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     cur_next_is_ext: Signal<Local, Bit>,
     w0_is_ext: Signal<Local, Bit>,
     /// The beat's first slot's word (the whole beat at 64 bits) and its next header.
-    slot0: Signal<Local, Bits<64>>,
-    slot0_next: Signal<Local, Bits<8>>,
-    slot0_next_fragment: Signal<Local, Bit>,
-    slot0_flags: Signal<Local, Bits<3>>,
+    slot0_flags: Signal<Local, Bits<SLOT_FLAG_KINDS>>,
     header_bytes: Signal<Local, Bits<NEED_BITS>>,
     total: Signal<Local, Bits<END_BITS>>,
 }
@@ -178,6 +179,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             next_header_o: Default::default(),
             live_o: Default::default(),
             word_flags_o: Default::default(),
+            word_judge: Default::default(),
             first_ext: Constant::new(FIRST_EXT_WORD.to_bits()),
             target0: word(0),
             target1: word(1),
@@ -204,9 +206,6 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             cur_next_header: Default::default(),
             cur_next_is_ext: Default::default(),
             w0_is_ext: Default::default(),
-            slot0: Default::default(),
-            slot0_next: Default::default(),
-            slot0_next_fragment: Default::default(),
             slot0_flags: Default::default(),
             header_bytes: Default::default(),
             total: Default::default(),
@@ -350,25 +349,14 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_B
         if self.valid.val() {
             self.next_header_ext_q.d.next = self.cur_next_is_ext.val();
         }
-        self.slot0.next = self.b_beat.val().get_bits::<64>(96);
-        self.slot0_next.next = self.slot0.val().get_bits::<8>(56);
-        self.slot0_next_fragment.next = self.slot0_next.val() == self.fragment_header.val();
+        self.word_judge.beat.next = self.b_beat.val();
         self.slot0_flags.next = 0.into();
-        self.slot0_flags.next = self.slot0_flags.val().replace_bit(
-            0,
-            (self.slot0_next.val() == self.hop_by_hop.val())
-                | (self.slot0_next.val() == self.routing.val())
-                | self.slot0_next_fragment.val()
-                | (self.slot0_next.val() == self.destination_options.val()),
-        );
-        self.slot0_flags.next = self
-            .slot0_flags
-            .val()
-            .replace_bit(1, self.slot0_next_fragment.val());
-        self.slot0_flags.next = self.slot0_flags.val().replace_bit(
-            2,
-            self.slot0.val().get_bits::<13>(35).any() | self.slot0.val().get_bit(32),
-        );
+        for f in 0..SLOT_FLAG_KINDS {
+            self.slot0_flags.next = self
+                .slot0_flags
+                .val()
+                .replace_bit(f, self.word_judge.flags.val().get_bit(8 * f));
+        }
         self.word_flags_o.d.next = self.slot0_flags.val();
         if self.reset.val() {
             self.a_beat.d.next = 0.into();
@@ -392,16 +380,24 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_B
 mod tests {
     use super::*;
 
-    /// The word flags the walk reads at 64 bits, a clock after the beat, against the
+    /// The word flags the walk reads at 64 bits, beside the beat they judge, against the
     /// model's rules: the next header byte (byte 0) stepped over or the fragment
-    /// header, and the fragment field (bytes 2..4) making the datagram a fragment.
+    /// header, and the fragment field (bytes 2..4) making the datagram a fragment; and
+    /// a type 2 routing header's and a Home Address header's first words reaching
+    /// their flags (`SlotFlags` checks those rules against the model's parse).
     #[test]
     fn l3_header_judges_each_word_as_an_extension_header() {
-        use rss_model::parse::{is_ext_header, is_fragment};
+        use crate::slot_flags::{HOME_OPTION, ROUTING_TYPE2};
+        use rss_model::parse::{OPT_HOME_ADDRESS, is_ext_header, is_fragment};
+        // Length 2, type 2, one segment left; length 2, a PadN of 2 bytes, then the
+        // Home Address option's type and length at offset 6.
+        const ROUTING_WORD: u64 = 0x1102_0201_0000_0000;
+        const HOME_WORD: u64 = 0x1102_0102_0000_0010 | (OPT_HOME_ADDRESS as u64) << 8;
         let mut words: Vec<u64> = (0..=255u64).map(|nh| nh << 56 | 0x0800_0000_0000).collect();
         for field in [0u64, 1, 6, 8, 0xfff8, 0xfff9, 0x0100, 2, 4] {
             words.push(u64::from(IPPROTO_FRAGMENT) << 56 | field << 32);
         }
+        words.extend([ROUTING_WORD, HOME_WORD, HOME_WORD & !0x10]);
         let mut uut = L3Header::<64, { crate::beat::bundle_bits(64) }>::default();
         uut.connect_all();
         let mut sim = Simulation::new();
@@ -414,16 +410,29 @@ mod tests {
         sim.add_testbench(
             move |mut ep: Sim<L3Header<64, { crate::beat::bundle_bits(64) }>>| {
                 let mut x = ep.init()?;
-                for &word in &words {
+                // Flags come with `beat_out`: each word's are judged as it comes out, in
+                // order, every one (two more clocks of zeros let the last ones out).
+                let mut checked = 0;
+                for &word in words.iter().chain([0, 0].iter()) {
                     x.beat_in.next =
                         bit_cast::<{ crate::beat::bundle_bits(64) }, 64>(word.to_bits()) << 96_u64;
                     wait_clock_cycle!(ep, clock, x);
+                    let word = x.beat_out.val().get_bits::<64>(96).to_u64();
+                    // (The registers' reset contents come out first.)
+                    if checked == words.len() || word != words[checked] {
+                        continue;
+                    }
+                    checked += 1;
                     let next_header = (word >> 56) as u8;
                     let expected = u64::from(is_ext_header(next_header))
                         | u64::from(next_header == IPPROTO_FRAGMENT) << 1
-                        | u64::from(is_fragment((word >> 32) as u16)) << 2;
-                    sim_assert_eq!(ep, x.word_flags.val(), expected, x);
+                        | u64::from(is_fragment((word >> 32) as u16)) << 2
+                        | u64::from(word == ROUTING_WORD) << ROUTING_TYPE2
+                        | u64::from(word == HOME_WORD) << HOME_OPTION;
+                    // (The byte tests' flags, 5 and up, are `SlotFlags`' own test's.)
+                    sim_assert_eq!(ep, x.word_flags.val() & 0x1f_u64, expected, x);
                 }
+                sim_assert_eq!(ep, checked, words.len(), x);
                 ep.done(x)
             },
         );

@@ -10,7 +10,9 @@
 //! make a fragment header a fragment, a routing header a type 2 one with one segment
 //! left, and a Destination Options header one with a Home Address option at offset 6.
 //! For the last, the word's bytes 2..5 are only compared here; whether the option walk
-//! lands on offset 6 is the closed form `ExtStep` forms from these flags a clock later.
+//! lands on offset 6 is the closed form `ExtStep` forms from these flags with the step
+//! (the flags and the form in one clock took four LUT levels). `L3Header` judges the
+//! 64-bit beat's one word with this block, a clock ahead of the walk's step.
 //!
 //! Flag `f` of slot `j` (the slot holding word `slot_last - j`) is bit `8·f + j` of
 //! `flags`; slots a narrower beat does not have read 0.

@@ -155,10 +155,11 @@ pub struct VportRegs {
     /// VPort's parameter enables are one AND of this and the apply decision.
     commit_target_q: DFF<Bits<VPORTS>>,
     /// The held write's decodes, a clock ago: `COMMIT`, `MOVE`, `MAC_FILTER_LO`, `HI`,
-    /// `MOVE_STATUS`, `VPORT_STATE`, `VPORT_QUEUES` (the last three read-only), and
-    /// the two value faults.
+    /// `MOVE_STATUS`, `VPORT_STATE`, `VPORT_QUEUES` (the last three read-only).
     write_hits_q: DFF<Bits<7>>,
     write_hits: Signal<Local, Bits<7>>,
+    /// The held write's value checks as `COMMIT` and as `MAC_FILTER_HI`, a clock ago,
+    /// whatever its address (each counts only with its hit in `write_hits_q`).
     commit_fault_q: DFF<Bit>,
     hi_fault_q: DFF<Bit>,
     commit_target: Signal<Local, Bits<VPORTS>>,
@@ -252,17 +253,22 @@ pub struct VportRegs {
     held_entry: Signal<Local, Bits<10>>,
     held_to: Signal<Local, Bits<8>>,
     held_vport: Signal<Local, Bits<3>>,
-    /// `move_illegal`, `move_result` and the entry's pool address a clock ago: the
-    /// held write and the active state they read do not change while it waits
-    /// unblocked (`AxilWriteSlot`), so the move is performed from registers.
+    /// `move_illegal`, the VPort's two verdicts (entry past the table, queue past the
+    /// limit: `move_result` is decoded from them after the registers, not in series
+    /// with the compares) and the entry's pool address a clock ago: the held write and
+    /// the active state they read do not change while it waits unblocked
+    /// (`AxilWriteSlot`), so the move is performed from registers.
     move_illegal_q: DFF<Bit>,
-    move_result_q: DFF<Bits<2>>,
+    entry_past_q: DFF<Bit>,
+    queue_past_q: DFF<Bit>,
+    /// Queue limit minus the move's queue (bit 8: the queue is past the limit).
+    queue_room: Signal<Local, Bits<9>>,
     move_address_q: DFF<Bits<POOL_ADDRESS_BITS>>,
     move_address_now: Signal<Local, Bits<POOL_ADDRESS_BITS>>,
     lo_hit: Signal<Local, Bit>,
     hi_hit: Signal<Local, Bit>,
     write_lanes: Signal<Local, Bits<4>>,
-    hi_fault: Signal<Local, Bit>,
+    hi_value_fault: Signal<Local, Bit>,
     next_entry: Signal<Local, Bits<4>>,
     /// The read decode, registered from `read_next` (the read address is held from
     /// then to the answer): MAC LO, MAC HI, VPort state, queues, move status, and any
@@ -491,13 +497,15 @@ impl VportRegs {
             held_to: Default::default(),
             held_vport: Default::default(),
             move_illegal_q: Default::default(),
-            move_result_q: Default::default(),
+            entry_past_q: Default::default(),
+            queue_past_q: Default::default(),
+            queue_room: Default::default(),
             move_address_q: Default::default(),
             move_address_now: Default::default(),
             lo_hit: Default::default(),
             hi_hit: Default::default(),
             write_lanes: Default::default(),
-            hi_fault: Default::default(),
+            hi_value_fault: Default::default(),
             next_entry: Default::default(),
             read_hits_q: Default::default(),
             read_state_sel_q: Default::default(),
@@ -531,7 +539,8 @@ impl Logic for VportRegs {
             move_hit_q,
             move_ok_q,
             move_illegal_q,
-            move_result_q,
+            entry_past_q,
+            queue_past_q,
             move_address_q,
             pending,
             ready_q,
@@ -697,10 +706,16 @@ impl Logic for VportRegs {
         self.held_entry.next = self.move_fields_q.q.val().get_bits::<10>(0);
         self.held_to.next = self.move_fields_q.q.val().get_bits::<8>(10);
         self.held_vport.next = self.move_fields_q.q.val().get_bits::<3>(18);
+        self.entry_past_q.d.next =
+            (self.held_entry.val() >> self.move_pick_q.q.val().get_bits::<4>(0)).any();
+        // The difference's sign, so the verdict is the carry chain's end itself.
+        self.queue_room.next = bit_cast::<9, 8>(self.move_pick_q.q.val().get_bits::<8>(4))
+            - bit_cast::<9, 8>(self.held_to.val());
+        self.queue_past_q.d.next = self.queue_room.val().get_bit(8);
         self.move_result.next = 1_u64.into();
-        if (self.held_entry.val() >> self.move_pick_q.q.val().get_bits::<4>(0)).any() {
+        if self.entry_past_q.q.val() {
             self.move_result.next = 2_u64.into();
-        } else if self.held_to.val() > self.move_pick_q.q.val().get_bits::<8>(4) {
+        } else if self.queue_past_q.q.val() {
             self.move_result.next = 3_u64.into();
         }
         self.move_address_now.next = (bit_cast::<POOL_ADDRESS_BITS, 3>(self.held_vport.val())
@@ -711,27 +726,27 @@ impl Logic for VportRegs {
             .val()
             .replace_bit(10, self.move_pick_q.q.val().get_bit(12));
         self.move_illegal_q.d.next = self.move_illegal.val();
-        self.move_result_q.d.next = self.move_result.val();
         self.move_address_q.d.next = self.move_address_now.val();
         self.move_ok_q.d.next = self.move_hit_q.q.val()
             & !self.move_illegal_q.q.val()
-            & (self.move_result_q.q.val() == 1_u64);
+            & !self.entry_past_q.q.val()
+            & !self.queue_past_q.q.val();
         self.move_write.next = self.write_strobe.val() & self.move_ok_q.q.val();
         self.move_refused.next = false;
         if self.write_strobe.val() & self.move_hit_q.q.val() & !self.move_illegal_q.q.val() {
             self.move_status.d.next = (self.move_status.q.val() & 0xffff_0000_u64)
-                | bit_cast::<32, 2>(self.move_result_q.q.val());
+                | bit_cast::<32, 2>(self.move_result.val());
             self.move_refused.next = !self.move_ok_q.q.val();
             if self.move_ok_q.q.val() {
                 self.move_status.d.next =
                     (bit_cast::<32, 16>(self.move_status.q.val().get_bits::<16>(16) + 1_u64)
                         << 16_u64)
-                        | bit_cast::<32, 2>(self.move_result_q.q.val());
+                        | bit_cast::<32, 2>(self.move_result.val());
             }
         }
         self.move_address.next = self.move_address_q.q.val();
         self.move_fault.next = self.move_hit_q.q.val()
-            & (self.move_illegal_q.q.val() | (self.move_result_q.q.val() != 1_u64));
+            & (self.move_illegal_q.q.val() | self.entry_past_q.q.val() | self.queue_past_q.q.val());
         self.move_queue.next = self.held_to.val();
 
         // MAC filters. Each region starts on a multiple of its largest size, so an
@@ -750,11 +765,11 @@ impl Logic for VportRegs {
         self.hi_hit.next = ((self.write_address.val() >> 4_u64) == self.mac_hi_region.val())
             & (bit_cast::<5, 4>(self.write_address.val().get_bits::<4>(0))
                 < self.filters_built.val());
-        self.hi_fault.next = self.hi_hit.val()
-            & ((self.write_nibbles.val() & self.mac_hi_outside_nibbles.val()).any()
-                | (self.write_data.val() & self.mac_hi_outside_bits.val()).any()
-                | (self.write_mask.val().get_bit(24)
-                    & (self.write_data.val().get_bits::<3>(24) > self.vport_max.val())));
+        self.hi_value_fault.next = (self.write_nibbles.val() & self.mac_hi_outside_nibbles.val())
+            .any()
+            | (self.write_data.val() & self.mac_hi_outside_bits.val()).any()
+            | (self.write_mask.val().get_bit(24)
+                & (self.write_data.val().get_bits::<3>(24) > self.vport_max.val()));
         // Each stored byte is a flip-flop with an enable (`LaneRegister`).
         self.mac_lo.clock.next = self.clock.val();
         self.mac_lo.reset.next = self.reset.val();
@@ -816,12 +831,16 @@ impl Logic for VportRegs {
             .replace_bit(5, self.state_write_hit.val())
             .replace_bit(6, self.queues_write_hit.val());
         self.write_hits_q.d.next = self.write_hits.val();
-        self.commit_fault_q.d.next = self.commit_hit.val() & self.commit_fault.val();
-        self.hi_fault_q.d.next = self.hi_fault.val();
+        // The value faults are registered without their address hits (each is ANDed
+        // with its hit's flip-flop after): an address compare and a value check in
+        // series took five levels, the 64-bit core's slowest path at some seeds.
+        self.commit_fault_q.d.next = self.commit_fault.val();
+        self.hi_fault_q.d.next = self.hi_value_fault.val();
         self.write_hit.next = self.write_hits_q.q.val().any();
         // Read-only registers fault through `write_hit` without a write path of their own.
-        self.write_fault.next = self.commit_fault_q.q.val()
-            | self.hi_fault_q.q.val()
+        self.write_fault.next = (self.write_hits_q.q.val().get_bit(0)
+            & self.commit_fault_q.q.val())
+            | (self.write_hits_q.q.val().get_bit(3) & self.hi_fault_q.q.val())
             | self.write_hits_q.q.val().get_bits::<3>(4).any();
 
         // Reads: decoded from the next read address and registered, so the read data's

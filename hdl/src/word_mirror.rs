@@ -76,8 +76,6 @@ pub struct WordMirror<const N: usize> {
     one: Constant<Bits<MAX_WORDS>>,
     lane_ones: Constant<Bits<32>>,
     strobed_data: Signal<Local, Bits<32>>,
-    written_at_write: Signal<Local, Bits<MAX_WORDS>>,
-    written_at_read: Signal<Local, Bits<MAX_WORDS>>,
 }
 
 impl<const N: usize> Default for WordMirror<N> {
@@ -106,8 +104,6 @@ impl<const N: usize> Default for WordMirror<N> {
             one: Constant::new(1_u64.to_bits()),
             lane_ones: Constant::new(0xff_u64.to_bits()),
             strobed_data: Default::default(),
-            written_at_write: Default::default(),
-            written_at_read: Default::default(),
         }
     }
 }
@@ -136,8 +132,10 @@ impl<const N: usize> Logic for WordMirror<N> {
             }
         }
         // A word's first write since reset fills every lane (the ones it leaves with 0).
-        self.written_at_write.next = self.written.q.val() >> self.write_index.val();
-        self.written_at_write_q.d.next = self.written_at_write.val().get_bit(0);
+        // (A bit select, not a shift: the 32-way pick maps to LUT4 + PFUMX + L6MUX, two
+        // levels, where the shift's five rows of multiplexers took five.)
+        self.written_at_write_q.d.next =
+            self.written.q.val().get_bit(self.write_index.val().index());
         self.lanes_q.d.next = 0.into();
         if self.write.val() {
             self.lanes_q.d.next = self.write_strobes.val();
@@ -161,8 +159,11 @@ impl<const N: usize> Logic for WordMirror<N> {
             self.read_index_q.d.next = self.read_index.val();
         }
         self.ram.read_address.next = self.read_index_q.q.val();
-        self.written_at_read.next = self.written.q.val() >> self.read_index_q.q.val();
-        self.read_written.d.next = self.written_at_read.val().get_bit(0);
+        self.read_written.d.next = self
+            .written
+            .q
+            .val()
+            .get_bit(self.read_index_q.q.val().index());
         self.read_word.d.next = 0.into();
         if self.read_hit.val() & self.read_written.q.val() {
             self.read_word.d.next = self.ram.read_data.val();
