@@ -5836,9 +5836,15 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  t_ended$d;
     wire  t_ended$q;
     reg  t_ended$clock;
-    reg  [17:0] t_room$d;
-    wire  [17:0] t_room$q;
-    reg  t_room$clock;
+    reg  [127:0] t_sums$d;
+    wire  [127:0] t_sums$q;
+    reg  t_sums$clock;
+    reg  t_nh_options$d;
+    wire  t_nh_options$q;
+    reg  t_nh_options$clock;
+    reg  t_nh_routing$d;
+    wire  t_nh_routing$q;
+    reg  t_nh_routing$clock;
     reg  [16:0] t_end$d;
     wire  [16:0] t_end$q;
     reg  t_end$clock;
@@ -5935,9 +5941,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [14:0] s_end_words$d;
     wire  [14:0] s_end_words$q;
     reg  s_end_words$clock;
-    reg  s_too_long$d;
-    wire  s_too_long$q;
-    reg  s_too_long$clock;
     reg  [16:0] s_end$d;
     wire  [16:0] s_end$q;
     reg  s_end$clock;
@@ -6049,6 +6052,10 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [11:0] picked;
     reg  lands_on_home;
     reg  found;
+    reg  found_held;
+    reg  found_taken;
+    reg  due_held;
+    reg  due_taken;
     reg  [63:0] x_word;
     reg  [5:0] x_ptr;
     reg  [5:0] x_step_ptr;
@@ -6078,9 +6085,15 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  cur_done;
     reg  [5:0] cur_ptr;
     reg  taking_over;
-    reg  [17:0] room_held;
-    reg  [17:0] room_taken;
-    reg  [17:0] room;
+    reg  [7:0] slot_len;
+    reg  [5:0] step_ptr_held;
+    reg  [10:0] slot_sum_held;
+    reg  [10:0] slot_sum_taken;
+    reg  [10:0] slot_sum;
+    reg  [127:0] slot_sums;
+    reg  [15:0] t_select_sum_lsb;
+    reg  [9:0] step_sum;
+    reg  [7:0] home_row;
     reg  [7:0] cur_nh;
     reg  cur_live;
     reg  live_before;
@@ -6278,10 +6291,20 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(t_ended$q),
         .clock(t_ended$clock)
     );
-    rss_core__ext1__t_room t_room(
-        .d(t_room$d),
-        .q(t_room$q),
-        .clock(t_room$clock)
+    rss_core__ext1__t_sums t_sums(
+        .d(t_sums$d),
+        .q(t_sums$q),
+        .clock(t_sums$clock)
+    );
+    rss_core__ext1__t_nh_options t_nh_options(
+        .d(t_nh_options$d),
+        .q(t_nh_options$q),
+        .clock(t_nh_options$clock)
+    );
+    rss_core__ext1__t_nh_routing t_nh_routing(
+        .d(t_nh_routing$d),
+        .q(t_nh_routing$q),
+        .clock(t_nh_routing$clock)
     );
     rss_core__ext1__t_end t_end(
         .d(t_end$d),
@@ -6442,11 +6465,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_end_words$d),
         .q(s_end_words$q),
         .clock(s_end_words$clock)
-    );
-    rss_core__ext1__s_too_long s_too_long(
-        .d(s_too_long$d),
-        .q(s_too_long$q),
-        .clock(s_too_long$clock)
     );
     rss_core__ext1__s_end s_end(
         .d(s_end$d),
@@ -6648,7 +6666,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_nh_fragment$clock = clock;
         t_stepped$clock = clock;
         t_ended$clock = clock;
-        t_room$clock = clock;
+        t_sums$clock = clock;
+        t_nh_options$clock = clock;
+        t_nh_routing$clock = clock;
         t_end$clock = clock;
         t_bad_in$clock = clock;
         t_fragment_in$clock = clock;
@@ -6681,7 +6701,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_address_ptr$clock = clock;
         s_past_header$clock = clock;
         s_end_words$clock = clock;
-        s_too_long$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
         s_fragment_in$clock = clock;
@@ -6747,7 +6766,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_nh_fragment$d = t_nh_fragment$q;
         t_stepped$d = t_stepped$q;
         t_ended$d = t_ended$q;
-        t_room$d = t_room$q;
+        t_sums$d = t_sums$q;
+        t_nh_options$d = t_nh_options$q;
+        t_nh_routing$d = t_nh_routing$q;
         t_end$d = t_end$q;
         t_bad_in$d = t_bad_in$q;
         t_fragment_in$d = t_fragment_in$q;
@@ -6780,7 +6801,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_address_ptr$d = s_address_ptr$q;
         s_past_header$d = s_past_header$q;
         s_end_words$d = s_end_words$q;
-        s_too_long$d = s_too_long$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
         s_fragment_in$d = s_fragment_in$q;
@@ -6885,7 +6905,16 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
                 end
             end
             slot_index = distance & select_mask;
-            found = (distance & beyond_mask) == 64'h0;
+            found_held = (distance & beyond_mask) == 64'h0;
+            found_taken = found_held;
+            if (dual_pick) begin
+                found_held = (distance_held & beyond_mask) == 64'h0;
+                found_taken = (distance_taken & beyond_mask) == 64'h0;
+            end
+            found = found_held;
+            if (taking_over) begin
+                found = found_taken;
+            end
             slot_flags$beat = beat_in;
         end
         if (registered_takeover) begin
@@ -6893,6 +6922,16 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         stepped = beat_in[32'h0] & step_started & ~step_done & found;
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
+        due_held = beat_in[32'h0] & started$q & ~beat_in[32'h1] & live_q$q & (count$q != max_steps);
+        due_taken = beat_in[32'h0] & walk_live_in & (beat_in[32'h1] | (count$q != max_steps));
+        if (split_step) begin
+            stepped = due_held & found_held;
+            ended = due_held & ~found_held & beat_in[32'h2];
+            if (taking_over) begin
+                stepped = due_taken & found_taken;
+                ended = due_taken & ~found_taken & beat_in[32'h2];
+            end
+        end
         if (registered_takeover) begin
             ended = beat_in[32'h0] & step_started & ~step_done & ~here_q$q & beat_in[32'h2];
             if (taking_over) begin
@@ -6962,6 +7001,14 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ext_len = 32'h0;
         end
         ptr_sum = ((((x_step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
+        t_select_sum_lsb = ((t_select$q) & 16'hffff) << 64'h4;
+        step_sum = t_sums$q[(t_select_sum_lsb)+:(10)];
+        if (x_nh_fragment) begin
+            step_sum = ((x_step_ptr) & 10'h3ff) + 64'h1;
+        end
+        if (split_step) begin
+            ptr_sum = ((step_sum) & 11'h7ff) << 64'h1;
+        end
         sum_ptr = ptr_sum[(32'h1)+:(6)];
         sum_past = |ptr_sum[(32'h7)+:(4)];
         next_ptr = ptr_sum[(32'h1)+:(10)];
@@ -6974,15 +7021,178 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_routing_type2$d = (x_nh == routing) & picked[32'h3];
         lands_on_home = (~picked[32'h5] & picked[32'h8]) | (~picked[32'h5] & picked[32'h6] & picked[32'hb]) | (~picked[32'h5] & picked[32'h7] & picked[32'hb]) | (picked[32'h5] & picked[32'h6] & ~picked[32'h9] & picked[32'hb]) | (picked[32'h5] & ~picked[32'h6] & picked[32'ha]) | (picked[32'h5] & ~picked[32'h6] & picked[32'h9] & picked[32'hb]);
         s_home_option$d = (x_nh == destination_options) & picked[32'h4] & lands_on_home;
+        home_row = t_flags$q[(32'h20)+:(8)] & ((~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h40)+:(8)]) | (~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h38)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h30)+:(8)] & ~t_flags$q[(32'h48)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & ~t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h50)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & ~t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h48)+:(8)] & t_flags$q[(32'h58)+:(8)]));
+        if (split_step) begin
+            s_routing_type2$d = t_nh_routing$q & picked[32'h3];
+            s_home_option$d = t_nh_options$q & home_row[t_select$q];
+        end
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
-        s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
-        room_held = ((end_in) & 18'h3ffff) - (((ptr_q$q - 64'h4) & 18'h3ffff) << 64'h3);
-        room_taken = ((end_in) & 18'h3ffff) - (((walk_ptr_in - 64'h4) & 18'h3ffff) << 64'h3);
-        room = room_held;
-        if (taking_over) begin
-            room = room_taken;
+        step_ptr_held = ptr_q$q;
+        if (first_only) begin
+            step_ptr_held = first_ext;
         end
+        slot_sums = 32'h0;
+        slot_len = beat_in[(32'h90 + 32'h40 * 0)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 0 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 0 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 0 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 0 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 0 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 0 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 0 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 0 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 0 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 0 + 9)));
+        slot_len = beat_in[(32'h90 + 32'h40 * 1)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 1 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 1 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 1 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 1 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 1 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 1 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 1 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 1 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 1 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 1 + 9)));
+        slot_len = beat_in[(32'h90 + 32'h40 * 2)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 2 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 2 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 2 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 2 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 2 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 2 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 2 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 2 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 2 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 2 + 9)));
+        slot_len = beat_in[(32'h90 + 32'h40 * 3)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 3 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 3 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 3 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 3 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 3 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 3 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 3 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 3 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 3 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 3 + 9)));
+        slot_len = beat_in[(32'h90 + 32'h40 * 4)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 4 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 4 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 4 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 4 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 4 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 4 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 4 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 4 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 4 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 4 + 9)));
+        slot_len = beat_in[(32'h90 + 32'h40 * 5)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 5 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 5 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 5 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 5 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 5 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 5 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 5 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 5 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 5 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 5 + 9)));
+        slot_len = beat_in[(32'h90 + 32'h40 * 6)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 6 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 6 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 6 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 6 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 6 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 6 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 6 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 6 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 6 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 6 + 9)));
+        slot_len = beat_in[(32'h90 + 32'h40 * 7)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 7 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 7 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 7 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 7 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 7 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 7 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 7 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 7 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 7 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 7 + 9)));
         end_plus_q$d = ((end_in) & 18'h3ffff) + 64'h20;
         s_end_words$d = end_plus_q$q[(32'h3)+:(15)];
         live_before = cur_live;
@@ -6991,6 +7201,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         pre_nh = cur_nh;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
+            if (split_step) begin
+                cur_count = 32'h1;
+            end
             if (~split_step) begin
                 cur_live = next_is_ext & ~this_fragment;
                 cur_nh = w[(32'h38)+:(8)];
@@ -7004,6 +7217,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (beat_in[32'h0]) begin
             started$d = cur_started;
             count$d = cur_count;
+            if (split_step) begin
+                count$d = cur_count & 64'h1;
+            end
             ptr_q$d = cur_ptr;
             nh_q$d = cur_nh;
             nh_fragment_q$d = cur_nh_fragment;
@@ -7055,9 +7271,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (split_step) begin
             t_beat$d = beat_in;
             t_started$d = cur_started;
-            t_count$d = cur_count;
+            t_count$d = cur_count & 64'h1;
             t_live_before$d = live_before;
-            t_room$d = room;
+            t_sums$d = slot_sums;
+            t_nh_options$d = cur_nh == destination_options;
+            t_nh_routing$d = cur_nh == routing;
             t_ended$d = ended;
             t_end$d = end_in;
             t_bad_in$d = bad_in;
@@ -7169,9 +7387,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         header_end = ((s_past_header$q - 64'h4) & 17'h1ffff) << 64'h3;
         too_long = ((s_past_header$q) & 15'h7fff) > s_end_words$q;
-        if (split_step) begin
-            too_long = s_too_long$q;
-        end
         if (s_stepped$q) begin
             if (s_routing_type2$q) begin
                 cur_ex_dst = 1'b1;
@@ -8811,25 +9026,6 @@ module rss_core__ext1__s_stepped(d,q,clock);
 endmodule // rss_core__ext1__s_stepped
 
 
-module rss_core__ext1__s_too_long(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__s_too_long
-
-
 module rss_core__ext1__slot_flags(beat,flags);
     
     // Module arguments
@@ -9363,6 +9559,44 @@ module rss_core__ext1__t_nh_fragment(d,q,clock);
 endmodule // rss_core__ext1__t_nh_fragment
 
 
+module rss_core__ext1__t_nh_options(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_nh_options
+
+
+module rss_core__ext1__t_nh_routing(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_nh_routing
+
+
 module rss_core__ext1__t_ptr(d,q,clock);
     
     // Module arguments
@@ -9380,25 +9614,6 @@ module rss_core__ext1__t_ptr(d,q,clock);
     end
           
 endmodule // rss_core__ext1__t_ptr
-
-
-module rss_core__ext1__t_room(d,q,clock);
-    
-    // Module arguments
-    input wire  [17:0] d;
-    output reg  [17:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 18'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__t_room
 
 
 module rss_core__ext1__t_select(d,q,clock);
@@ -9456,6 +9671,25 @@ module rss_core__ext1__t_stepped(d,q,clock);
     end
           
 endmodule // rss_core__ext1__t_stepped
+
+
+module rss_core__ext1__t_sums(d,q,clock);
+    
+    // Module arguments
+    input wire  [127:0] d;
+    output reg  [127:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 128'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_sums
 
 
 module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
@@ -9618,9 +9852,15 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  t_ended$d;
     wire  t_ended$q;
     reg  t_ended$clock;
-    reg  [17:0] t_room$d;
-    wire  [17:0] t_room$q;
-    reg  t_room$clock;
+    reg  [127:0] t_sums$d;
+    wire  [127:0] t_sums$q;
+    reg  t_sums$clock;
+    reg  t_nh_options$d;
+    wire  t_nh_options$q;
+    reg  t_nh_options$clock;
+    reg  t_nh_routing$d;
+    wire  t_nh_routing$q;
+    reg  t_nh_routing$clock;
     reg  [16:0] t_end$d;
     wire  [16:0] t_end$q;
     reg  t_end$clock;
@@ -9717,9 +9957,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [14:0] s_end_words$d;
     wire  [14:0] s_end_words$q;
     reg  s_end_words$clock;
-    reg  s_too_long$d;
-    wire  s_too_long$q;
-    reg  s_too_long$clock;
     reg  [16:0] s_end$d;
     wire  [16:0] s_end$q;
     reg  s_end$clock;
@@ -9831,6 +10068,10 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [11:0] picked;
     reg  lands_on_home;
     reg  found;
+    reg  found_held;
+    reg  found_taken;
+    reg  due_held;
+    reg  due_taken;
     reg  [63:0] x_word;
     reg  [5:0] x_ptr;
     reg  [5:0] x_step_ptr;
@@ -9860,9 +10101,15 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  cur_done;
     reg  [5:0] cur_ptr;
     reg  taking_over;
-    reg  [17:0] room_held;
-    reg  [17:0] room_taken;
-    reg  [17:0] room;
+    reg  [7:0] slot_len;
+    reg  [5:0] step_ptr_held;
+    reg  [10:0] slot_sum_held;
+    reg  [10:0] slot_sum_taken;
+    reg  [10:0] slot_sum;
+    reg  [127:0] slot_sums;
+    reg  [15:0] t_select_sum_lsb;
+    reg  [9:0] step_sum;
+    reg  [7:0] home_row;
     reg  [7:0] cur_nh;
     reg  cur_live;
     reg  live_before;
@@ -10060,10 +10307,20 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(t_ended$q),
         .clock(t_ended$clock)
     );
-    rss_core__ext2__t_room t_room(
-        .d(t_room$d),
-        .q(t_room$q),
-        .clock(t_room$clock)
+    rss_core__ext2__t_sums t_sums(
+        .d(t_sums$d),
+        .q(t_sums$q),
+        .clock(t_sums$clock)
+    );
+    rss_core__ext2__t_nh_options t_nh_options(
+        .d(t_nh_options$d),
+        .q(t_nh_options$q),
+        .clock(t_nh_options$clock)
+    );
+    rss_core__ext2__t_nh_routing t_nh_routing(
+        .d(t_nh_routing$d),
+        .q(t_nh_routing$q),
+        .clock(t_nh_routing$clock)
     );
     rss_core__ext2__t_end t_end(
         .d(t_end$d),
@@ -10224,11 +10481,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_end_words$d),
         .q(s_end_words$q),
         .clock(s_end_words$clock)
-    );
-    rss_core__ext2__s_too_long s_too_long(
-        .d(s_too_long$d),
-        .q(s_too_long$q),
-        .clock(s_too_long$clock)
     );
     rss_core__ext2__s_end s_end(
         .d(s_end$d),
@@ -10430,7 +10682,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_nh_fragment$clock = clock;
         t_stepped$clock = clock;
         t_ended$clock = clock;
-        t_room$clock = clock;
+        t_sums$clock = clock;
+        t_nh_options$clock = clock;
+        t_nh_routing$clock = clock;
         t_end$clock = clock;
         t_bad_in$clock = clock;
         t_fragment_in$clock = clock;
@@ -10463,7 +10717,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_address_ptr$clock = clock;
         s_past_header$clock = clock;
         s_end_words$clock = clock;
-        s_too_long$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
         s_fragment_in$clock = clock;
@@ -10529,7 +10782,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_nh_fragment$d = t_nh_fragment$q;
         t_stepped$d = t_stepped$q;
         t_ended$d = t_ended$q;
-        t_room$d = t_room$q;
+        t_sums$d = t_sums$q;
+        t_nh_options$d = t_nh_options$q;
+        t_nh_routing$d = t_nh_routing$q;
         t_end$d = t_end$q;
         t_bad_in$d = t_bad_in$q;
         t_fragment_in$d = t_fragment_in$q;
@@ -10562,7 +10817,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_address_ptr$d = s_address_ptr$q;
         s_past_header$d = s_past_header$q;
         s_end_words$d = s_end_words$q;
-        s_too_long$d = s_too_long$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
         s_fragment_in$d = s_fragment_in$q;
@@ -10667,7 +10921,16 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
                 end
             end
             slot_index = distance & select_mask;
-            found = (distance & beyond_mask) == 64'h0;
+            found_held = (distance & beyond_mask) == 64'h0;
+            found_taken = found_held;
+            if (dual_pick) begin
+                found_held = (distance_held & beyond_mask) == 64'h0;
+                found_taken = (distance_taken & beyond_mask) == 64'h0;
+            end
+            found = found_held;
+            if (taking_over) begin
+                found = found_taken;
+            end
             slot_flags$beat = beat_in;
         end
         if (registered_takeover) begin
@@ -10675,6 +10938,16 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         stepped = beat_in[32'h0] & step_started & ~step_done & found;
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
+        due_held = beat_in[32'h0] & started$q & ~beat_in[32'h1] & live_q$q & (count$q != max_steps);
+        due_taken = beat_in[32'h0] & walk_live_in & (beat_in[32'h1] | (count$q != max_steps));
+        if (split_step) begin
+            stepped = due_held & found_held;
+            ended = due_held & ~found_held & beat_in[32'h2];
+            if (taking_over) begin
+                stepped = due_taken & found_taken;
+                ended = due_taken & ~found_taken & beat_in[32'h2];
+            end
+        end
         if (registered_takeover) begin
             ended = beat_in[32'h0] & step_started & ~step_done & ~here_q$q & beat_in[32'h2];
             if (taking_over) begin
@@ -10744,6 +11017,14 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ext_len = 32'h0;
         end
         ptr_sum = ((((x_step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
+        t_select_sum_lsb = ((t_select$q) & 16'hffff) << 64'h4;
+        step_sum = t_sums$q[(t_select_sum_lsb)+:(10)];
+        if (x_nh_fragment) begin
+            step_sum = ((x_step_ptr) & 10'h3ff) + 64'h1;
+        end
+        if (split_step) begin
+            ptr_sum = ((step_sum) & 11'h7ff) << 64'h1;
+        end
         sum_ptr = ptr_sum[(32'h1)+:(6)];
         sum_past = |ptr_sum[(32'h7)+:(4)];
         next_ptr = ptr_sum[(32'h1)+:(10)];
@@ -10756,15 +11037,178 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_routing_type2$d = (x_nh == routing) & picked[32'h3];
         lands_on_home = (~picked[32'h5] & picked[32'h8]) | (~picked[32'h5] & picked[32'h6] & picked[32'hb]) | (~picked[32'h5] & picked[32'h7] & picked[32'hb]) | (picked[32'h5] & picked[32'h6] & ~picked[32'h9] & picked[32'hb]) | (picked[32'h5] & ~picked[32'h6] & picked[32'ha]) | (picked[32'h5] & ~picked[32'h6] & picked[32'h9] & picked[32'hb]);
         s_home_option$d = (x_nh == destination_options) & picked[32'h4] & lands_on_home;
+        home_row = t_flags$q[(32'h20)+:(8)] & ((~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h40)+:(8)]) | (~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h38)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h30)+:(8)] & ~t_flags$q[(32'h48)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & ~t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h50)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & ~t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h48)+:(8)] & t_flags$q[(32'h58)+:(8)]));
+        if (split_step) begin
+            s_routing_type2$d = t_nh_routing$q & picked[32'h3];
+            s_home_option$d = t_nh_options$q & home_row[t_select$q];
+        end
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
-        s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
-        room_held = ((end_in) & 18'h3ffff) - (((ptr_q$q - 64'h4) & 18'h3ffff) << 64'h3);
-        room_taken = ((end_in) & 18'h3ffff) - (((walk_ptr_in - 64'h4) & 18'h3ffff) << 64'h3);
-        room = room_held;
-        if (taking_over) begin
-            room = room_taken;
+        step_ptr_held = ptr_q$q;
+        if (first_only) begin
+            step_ptr_held = first_ext;
         end
+        slot_sums = 32'h0;
+        slot_len = beat_in[(32'h90 + 32'h40 * 0)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 0 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 0 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 0 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 0 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 0 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 0 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 0 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 0 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 0 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 0 + 9)));
+        slot_len = beat_in[(32'h90 + 32'h40 * 1)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 1 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 1 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 1 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 1 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 1 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 1 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 1 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 1 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 1 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 1 + 9)));
+        slot_len = beat_in[(32'h90 + 32'h40 * 2)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 2 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 2 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 2 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 2 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 2 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 2 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 2 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 2 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 2 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 2 + 9)));
+        slot_len = beat_in[(32'h90 + 32'h40 * 3)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 3 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 3 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 3 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 3 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 3 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 3 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 3 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 3 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 3 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 3 + 9)));
+        slot_len = beat_in[(32'h90 + 32'h40 * 4)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 4 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 4 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 4 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 4 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 4 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 4 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 4 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 4 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 4 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 4 + 9)));
+        slot_len = beat_in[(32'h90 + 32'h40 * 5)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 5 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 5 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 5 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 5 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 5 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 5 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 5 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 5 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 5 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 5 + 9)));
+        slot_len = beat_in[(32'h90 + 32'h40 * 6)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 6 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 6 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 6 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 6 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 6 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 6 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 6 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 6 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 6 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 6 + 9)));
+        slot_len = beat_in[(32'h90 + 32'h40 * 7)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 7 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 7 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 7 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 7 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 7 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 7 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 7 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 7 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 7 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 7 + 9)));
         end_plus_q$d = ((end_in) & 18'h3ffff) + 64'h20;
         s_end_words$d = end_plus_q$q[(32'h3)+:(15)];
         live_before = cur_live;
@@ -10773,6 +11217,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         pre_nh = cur_nh;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
+            if (split_step) begin
+                cur_count = 32'h1;
+            end
             if (~split_step) begin
                 cur_live = next_is_ext & ~this_fragment;
                 cur_nh = w[(32'h38)+:(8)];
@@ -10786,6 +11233,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (beat_in[32'h0]) begin
             started$d = cur_started;
             count$d = cur_count;
+            if (split_step) begin
+                count$d = cur_count & 64'h1;
+            end
             ptr_q$d = cur_ptr;
             nh_q$d = cur_nh;
             nh_fragment_q$d = cur_nh_fragment;
@@ -10837,9 +11287,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (split_step) begin
             t_beat$d = beat_in;
             t_started$d = cur_started;
-            t_count$d = cur_count;
+            t_count$d = cur_count & 64'h1;
             t_live_before$d = live_before;
-            t_room$d = room;
+            t_sums$d = slot_sums;
+            t_nh_options$d = cur_nh == destination_options;
+            t_nh_routing$d = cur_nh == routing;
             t_ended$d = ended;
             t_end$d = end_in;
             t_bad_in$d = bad_in;
@@ -10951,9 +11403,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         header_end = ((s_past_header$q - 64'h4) & 17'h1ffff) << 64'h3;
         too_long = ((s_past_header$q) & 15'h7fff) > s_end_words$q;
-        if (split_step) begin
-            too_long = s_too_long$q;
-        end
         if (s_stepped$q) begin
             if (s_routing_type2$q) begin
                 cur_ex_dst = 1'b1;
@@ -12593,25 +13042,6 @@ module rss_core__ext2__s_stepped(d,q,clock);
 endmodule // rss_core__ext2__s_stepped
 
 
-module rss_core__ext2__s_too_long(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__s_too_long
-
-
 module rss_core__ext2__slot_flags(beat,flags);
     
     // Module arguments
@@ -13145,6 +13575,44 @@ module rss_core__ext2__t_nh_fragment(d,q,clock);
 endmodule // rss_core__ext2__t_nh_fragment
 
 
+module rss_core__ext2__t_nh_options(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_nh_options
+
+
+module rss_core__ext2__t_nh_routing(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_nh_routing
+
+
 module rss_core__ext2__t_ptr(d,q,clock);
     
     // Module arguments
@@ -13162,25 +13630,6 @@ module rss_core__ext2__t_ptr(d,q,clock);
     end
           
 endmodule // rss_core__ext2__t_ptr
-
-
-module rss_core__ext2__t_room(d,q,clock);
-    
-    // Module arguments
-    input wire  [17:0] d;
-    output reg  [17:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 18'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__t_room
 
 
 module rss_core__ext2__t_select(d,q,clock);
@@ -13238,6 +13687,25 @@ module rss_core__ext2__t_stepped(d,q,clock);
     end
           
 endmodule // rss_core__ext2__t_stepped
+
+
+module rss_core__ext2__t_sums(d,q,clock);
+    
+    // Module arguments
+    input wire  [127:0] d;
+    output reg  [127:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 128'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_sums
 
 
 module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
@@ -13400,9 +13868,15 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  t_ended$d;
     wire  t_ended$q;
     reg  t_ended$clock;
-    reg  [17:0] t_room$d;
-    wire  [17:0] t_room$q;
-    reg  t_room$clock;
+    reg  [127:0] t_sums$d;
+    wire  [127:0] t_sums$q;
+    reg  t_sums$clock;
+    reg  t_nh_options$d;
+    wire  t_nh_options$q;
+    reg  t_nh_options$clock;
+    reg  t_nh_routing$d;
+    wire  t_nh_routing$q;
+    reg  t_nh_routing$clock;
     reg  [16:0] t_end$d;
     wire  [16:0] t_end$q;
     reg  t_end$clock;
@@ -13499,9 +13973,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [14:0] s_end_words$d;
     wire  [14:0] s_end_words$q;
     reg  s_end_words$clock;
-    reg  s_too_long$d;
-    wire  s_too_long$q;
-    reg  s_too_long$clock;
     reg  [16:0] s_end$d;
     wire  [16:0] s_end$q;
     reg  s_end$clock;
@@ -13613,6 +14084,10 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [11:0] picked;
     reg  lands_on_home;
     reg  found;
+    reg  found_held;
+    reg  found_taken;
+    reg  due_held;
+    reg  due_taken;
     reg  [63:0] x_word;
     reg  [5:0] x_ptr;
     reg  [5:0] x_step_ptr;
@@ -13642,9 +14117,15 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  cur_done;
     reg  [5:0] cur_ptr;
     reg  taking_over;
-    reg  [17:0] room_held;
-    reg  [17:0] room_taken;
-    reg  [17:0] room;
+    reg  [7:0] slot_len;
+    reg  [5:0] step_ptr_held;
+    reg  [10:0] slot_sum_held;
+    reg  [10:0] slot_sum_taken;
+    reg  [10:0] slot_sum;
+    reg  [127:0] slot_sums;
+    reg  [15:0] t_select_sum_lsb;
+    reg  [9:0] step_sum;
+    reg  [7:0] home_row;
     reg  [7:0] cur_nh;
     reg  cur_live;
     reg  live_before;
@@ -13842,10 +14323,20 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(t_ended$q),
         .clock(t_ended$clock)
     );
-    rss_core__ext3__t_room t_room(
-        .d(t_room$d),
-        .q(t_room$q),
-        .clock(t_room$clock)
+    rss_core__ext3__t_sums t_sums(
+        .d(t_sums$d),
+        .q(t_sums$q),
+        .clock(t_sums$clock)
+    );
+    rss_core__ext3__t_nh_options t_nh_options(
+        .d(t_nh_options$d),
+        .q(t_nh_options$q),
+        .clock(t_nh_options$clock)
+    );
+    rss_core__ext3__t_nh_routing t_nh_routing(
+        .d(t_nh_routing$d),
+        .q(t_nh_routing$q),
+        .clock(t_nh_routing$clock)
     );
     rss_core__ext3__t_end t_end(
         .d(t_end$d),
@@ -14006,11 +14497,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_end_words$d),
         .q(s_end_words$q),
         .clock(s_end_words$clock)
-    );
-    rss_core__ext3__s_too_long s_too_long(
-        .d(s_too_long$d),
-        .q(s_too_long$q),
-        .clock(s_too_long$clock)
     );
     rss_core__ext3__s_end s_end(
         .d(s_end$d),
@@ -14212,7 +14698,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_nh_fragment$clock = clock;
         t_stepped$clock = clock;
         t_ended$clock = clock;
-        t_room$clock = clock;
+        t_sums$clock = clock;
+        t_nh_options$clock = clock;
+        t_nh_routing$clock = clock;
         t_end$clock = clock;
         t_bad_in$clock = clock;
         t_fragment_in$clock = clock;
@@ -14245,7 +14733,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_address_ptr$clock = clock;
         s_past_header$clock = clock;
         s_end_words$clock = clock;
-        s_too_long$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
         s_fragment_in$clock = clock;
@@ -14311,7 +14798,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_nh_fragment$d = t_nh_fragment$q;
         t_stepped$d = t_stepped$q;
         t_ended$d = t_ended$q;
-        t_room$d = t_room$q;
+        t_sums$d = t_sums$q;
+        t_nh_options$d = t_nh_options$q;
+        t_nh_routing$d = t_nh_routing$q;
         t_end$d = t_end$q;
         t_bad_in$d = t_bad_in$q;
         t_fragment_in$d = t_fragment_in$q;
@@ -14344,7 +14833,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_address_ptr$d = s_address_ptr$q;
         s_past_header$d = s_past_header$q;
         s_end_words$d = s_end_words$q;
-        s_too_long$d = s_too_long$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
         s_fragment_in$d = s_fragment_in$q;
@@ -14449,7 +14937,16 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
                 end
             end
             slot_index = distance & select_mask;
-            found = (distance & beyond_mask) == 64'h0;
+            found_held = (distance & beyond_mask) == 64'h0;
+            found_taken = found_held;
+            if (dual_pick) begin
+                found_held = (distance_held & beyond_mask) == 64'h0;
+                found_taken = (distance_taken & beyond_mask) == 64'h0;
+            end
+            found = found_held;
+            if (taking_over) begin
+                found = found_taken;
+            end
             slot_flags$beat = beat_in;
         end
         if (registered_takeover) begin
@@ -14457,6 +14954,16 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         stepped = beat_in[32'h0] & step_started & ~step_done & found;
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
+        due_held = beat_in[32'h0] & started$q & ~beat_in[32'h1] & live_q$q & (count$q != max_steps);
+        due_taken = beat_in[32'h0] & walk_live_in & (beat_in[32'h1] | (count$q != max_steps));
+        if (split_step) begin
+            stepped = due_held & found_held;
+            ended = due_held & ~found_held & beat_in[32'h2];
+            if (taking_over) begin
+                stepped = due_taken & found_taken;
+                ended = due_taken & ~found_taken & beat_in[32'h2];
+            end
+        end
         if (registered_takeover) begin
             ended = beat_in[32'h0] & step_started & ~step_done & ~here_q$q & beat_in[32'h2];
             if (taking_over) begin
@@ -14526,6 +15033,14 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ext_len = 32'h0;
         end
         ptr_sum = ((((x_step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
+        t_select_sum_lsb = ((t_select$q) & 16'hffff) << 64'h4;
+        step_sum = t_sums$q[(t_select_sum_lsb)+:(10)];
+        if (x_nh_fragment) begin
+            step_sum = ((x_step_ptr) & 10'h3ff) + 64'h1;
+        end
+        if (split_step) begin
+            ptr_sum = ((step_sum) & 11'h7ff) << 64'h1;
+        end
         sum_ptr = ptr_sum[(32'h1)+:(6)];
         sum_past = |ptr_sum[(32'h7)+:(4)];
         next_ptr = ptr_sum[(32'h1)+:(10)];
@@ -14538,15 +15053,178 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_routing_type2$d = (x_nh == routing) & picked[32'h3];
         lands_on_home = (~picked[32'h5] & picked[32'h8]) | (~picked[32'h5] & picked[32'h6] & picked[32'hb]) | (~picked[32'h5] & picked[32'h7] & picked[32'hb]) | (picked[32'h5] & picked[32'h6] & ~picked[32'h9] & picked[32'hb]) | (picked[32'h5] & ~picked[32'h6] & picked[32'ha]) | (picked[32'h5] & ~picked[32'h6] & picked[32'h9] & picked[32'hb]);
         s_home_option$d = (x_nh == destination_options) & picked[32'h4] & lands_on_home;
+        home_row = t_flags$q[(32'h20)+:(8)] & ((~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h40)+:(8)]) | (~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h38)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h30)+:(8)] & ~t_flags$q[(32'h48)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & ~t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h50)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & ~t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h48)+:(8)] & t_flags$q[(32'h58)+:(8)]));
+        if (split_step) begin
+            s_routing_type2$d = t_nh_routing$q & picked[32'h3];
+            s_home_option$d = t_nh_options$q & home_row[t_select$q];
+        end
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
-        s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
-        room_held = ((end_in) & 18'h3ffff) - (((ptr_q$q - 64'h4) & 18'h3ffff) << 64'h3);
-        room_taken = ((end_in) & 18'h3ffff) - (((walk_ptr_in - 64'h4) & 18'h3ffff) << 64'h3);
-        room = room_held;
-        if (taking_over) begin
-            room = room_taken;
+        step_ptr_held = ptr_q$q;
+        if (first_only) begin
+            step_ptr_held = first_ext;
         end
+        slot_sums = 32'h0;
+        slot_len = beat_in[(32'h90 + 32'h40 * 0)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 0 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 0 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 0 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 0 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 0 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 0 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 0 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 0 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 0 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 0 + 9)));
+        slot_len = beat_in[(32'h90 + 32'h40 * 1)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 1 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 1 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 1 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 1 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 1 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 1 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 1 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 1 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 1 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 1 + 9)));
+        slot_len = beat_in[(32'h90 + 32'h40 * 2)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 2 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 2 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 2 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 2 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 2 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 2 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 2 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 2 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 2 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 2 + 9)));
+        slot_len = beat_in[(32'h90 + 32'h40 * 3)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 3 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 3 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 3 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 3 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 3 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 3 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 3 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 3 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 3 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 3 + 9)));
+        slot_len = beat_in[(32'h90 + 32'h40 * 4)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 4 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 4 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 4 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 4 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 4 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 4 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 4 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 4 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 4 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 4 + 9)));
+        slot_len = beat_in[(32'h90 + 32'h40 * 5)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 5 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 5 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 5 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 5 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 5 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 5 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 5 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 5 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 5 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 5 + 9)));
+        slot_len = beat_in[(32'h90 + 32'h40 * 6)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 6 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 6 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 6 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 6 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 6 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 6 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 6 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 6 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 6 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 6 + 9)));
+        slot_len = beat_in[(32'h90 + 32'h40 * 7)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 7 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 7 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 7 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 7 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 7 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 7 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 7 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 7 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 7 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 7 + 9)));
         end_plus_q$d = ((end_in) & 18'h3ffff) + 64'h20;
         s_end_words$d = end_plus_q$q[(32'h3)+:(15)];
         live_before = cur_live;
@@ -14555,6 +15233,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         pre_nh = cur_nh;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
+            if (split_step) begin
+                cur_count = 32'h1;
+            end
             if (~split_step) begin
                 cur_live = next_is_ext & ~this_fragment;
                 cur_nh = w[(32'h38)+:(8)];
@@ -14568,6 +15249,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (beat_in[32'h0]) begin
             started$d = cur_started;
             count$d = cur_count;
+            if (split_step) begin
+                count$d = cur_count & 64'h1;
+            end
             ptr_q$d = cur_ptr;
             nh_q$d = cur_nh;
             nh_fragment_q$d = cur_nh_fragment;
@@ -14619,9 +15303,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (split_step) begin
             t_beat$d = beat_in;
             t_started$d = cur_started;
-            t_count$d = cur_count;
+            t_count$d = cur_count & 64'h1;
             t_live_before$d = live_before;
-            t_room$d = room;
+            t_sums$d = slot_sums;
+            t_nh_options$d = cur_nh == destination_options;
+            t_nh_routing$d = cur_nh == routing;
             t_ended$d = ended;
             t_end$d = end_in;
             t_bad_in$d = bad_in;
@@ -14733,9 +15419,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         header_end = ((s_past_header$q - 64'h4) & 17'h1ffff) << 64'h3;
         too_long = ((s_past_header$q) & 15'h7fff) > s_end_words$q;
-        if (split_step) begin
-            too_long = s_too_long$q;
-        end
         if (s_stepped$q) begin
             if (s_routing_type2$q) begin
                 cur_ex_dst = 1'b1;
@@ -16375,25 +17058,6 @@ module rss_core__ext3__s_stepped(d,q,clock);
 endmodule // rss_core__ext3__s_stepped
 
 
-module rss_core__ext3__s_too_long(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__s_too_long
-
-
 module rss_core__ext3__slot_flags(beat,flags);
     
     // Module arguments
@@ -16927,6 +17591,44 @@ module rss_core__ext3__t_nh_fragment(d,q,clock);
 endmodule // rss_core__ext3__t_nh_fragment
 
 
+module rss_core__ext3__t_nh_options(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_nh_options
+
+
+module rss_core__ext3__t_nh_routing(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_nh_routing
+
+
 module rss_core__ext3__t_ptr(d,q,clock);
     
     // Module arguments
@@ -16944,25 +17646,6 @@ module rss_core__ext3__t_ptr(d,q,clock);
     end
           
 endmodule // rss_core__ext3__t_ptr
-
-
-module rss_core__ext3__t_room(d,q,clock);
-    
-    // Module arguments
-    input wire  [17:0] d;
-    output reg  [17:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 18'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__t_room
 
 
 module rss_core__ext3__t_select(d,q,clock);
@@ -17020,6 +17703,25 @@ module rss_core__ext3__t_stepped(d,q,clock);
     end
           
 endmodule // rss_core__ext3__t_stepped
+
+
+module rss_core__ext3__t_sums(d,q,clock);
+    
+    // Module arguments
+    input wire  [127:0] d;
+    output reg  [127:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 128'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_sums
 
 
 module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
@@ -17182,9 +17884,15 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  t_ended$d;
     wire  t_ended$q;
     reg  t_ended$clock;
-    reg  [17:0] t_room$d;
-    wire  [17:0] t_room$q;
-    reg  t_room$clock;
+    reg  [127:0] t_sums$d;
+    wire  [127:0] t_sums$q;
+    reg  t_sums$clock;
+    reg  t_nh_options$d;
+    wire  t_nh_options$q;
+    reg  t_nh_options$clock;
+    reg  t_nh_routing$d;
+    wire  t_nh_routing$q;
+    reg  t_nh_routing$clock;
     reg  [16:0] t_end$d;
     wire  [16:0] t_end$q;
     reg  t_end$clock;
@@ -17281,9 +17989,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [14:0] s_end_words$d;
     wire  [14:0] s_end_words$q;
     reg  s_end_words$clock;
-    reg  s_too_long$d;
-    wire  s_too_long$q;
-    reg  s_too_long$clock;
     reg  [16:0] s_end$d;
     wire  [16:0] s_end$q;
     reg  s_end$clock;
@@ -17395,6 +18100,10 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [11:0] picked;
     reg  lands_on_home;
     reg  found;
+    reg  found_held;
+    reg  found_taken;
+    reg  due_held;
+    reg  due_taken;
     reg  [63:0] x_word;
     reg  [5:0] x_ptr;
     reg  [5:0] x_step_ptr;
@@ -17424,9 +18133,15 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  cur_done;
     reg  [5:0] cur_ptr;
     reg  taking_over;
-    reg  [17:0] room_held;
-    reg  [17:0] room_taken;
-    reg  [17:0] room;
+    reg  [7:0] slot_len;
+    reg  [5:0] step_ptr_held;
+    reg  [10:0] slot_sum_held;
+    reg  [10:0] slot_sum_taken;
+    reg  [10:0] slot_sum;
+    reg  [127:0] slot_sums;
+    reg  [15:0] t_select_sum_lsb;
+    reg  [9:0] step_sum;
+    reg  [7:0] home_row;
     reg  [7:0] cur_nh;
     reg  cur_live;
     reg  live_before;
@@ -17624,10 +18339,20 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(t_ended$q),
         .clock(t_ended$clock)
     );
-    rss_core__ext4__t_room t_room(
-        .d(t_room$d),
-        .q(t_room$q),
-        .clock(t_room$clock)
+    rss_core__ext4__t_sums t_sums(
+        .d(t_sums$d),
+        .q(t_sums$q),
+        .clock(t_sums$clock)
+    );
+    rss_core__ext4__t_nh_options t_nh_options(
+        .d(t_nh_options$d),
+        .q(t_nh_options$q),
+        .clock(t_nh_options$clock)
+    );
+    rss_core__ext4__t_nh_routing t_nh_routing(
+        .d(t_nh_routing$d),
+        .q(t_nh_routing$q),
+        .clock(t_nh_routing$clock)
     );
     rss_core__ext4__t_end t_end(
         .d(t_end$d),
@@ -17788,11 +18513,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_end_words$d),
         .q(s_end_words$q),
         .clock(s_end_words$clock)
-    );
-    rss_core__ext4__s_too_long s_too_long(
-        .d(s_too_long$d),
-        .q(s_too_long$q),
-        .clock(s_too_long$clock)
     );
     rss_core__ext4__s_end s_end(
         .d(s_end$d),
@@ -17994,7 +18714,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_nh_fragment$clock = clock;
         t_stepped$clock = clock;
         t_ended$clock = clock;
-        t_room$clock = clock;
+        t_sums$clock = clock;
+        t_nh_options$clock = clock;
+        t_nh_routing$clock = clock;
         t_end$clock = clock;
         t_bad_in$clock = clock;
         t_fragment_in$clock = clock;
@@ -18027,7 +18749,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_address_ptr$clock = clock;
         s_past_header$clock = clock;
         s_end_words$clock = clock;
-        s_too_long$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
         s_fragment_in$clock = clock;
@@ -18093,7 +18814,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_nh_fragment$d = t_nh_fragment$q;
         t_stepped$d = t_stepped$q;
         t_ended$d = t_ended$q;
-        t_room$d = t_room$q;
+        t_sums$d = t_sums$q;
+        t_nh_options$d = t_nh_options$q;
+        t_nh_routing$d = t_nh_routing$q;
         t_end$d = t_end$q;
         t_bad_in$d = t_bad_in$q;
         t_fragment_in$d = t_fragment_in$q;
@@ -18126,7 +18849,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_address_ptr$d = s_address_ptr$q;
         s_past_header$d = s_past_header$q;
         s_end_words$d = s_end_words$q;
-        s_too_long$d = s_too_long$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
         s_fragment_in$d = s_fragment_in$q;
@@ -18231,7 +18953,16 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
                 end
             end
             slot_index = distance & select_mask;
-            found = (distance & beyond_mask) == 64'h0;
+            found_held = (distance & beyond_mask) == 64'h0;
+            found_taken = found_held;
+            if (dual_pick) begin
+                found_held = (distance_held & beyond_mask) == 64'h0;
+                found_taken = (distance_taken & beyond_mask) == 64'h0;
+            end
+            found = found_held;
+            if (taking_over) begin
+                found = found_taken;
+            end
             slot_flags$beat = beat_in;
         end
         if (registered_takeover) begin
@@ -18239,6 +18970,16 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         stepped = beat_in[32'h0] & step_started & ~step_done & found;
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
+        due_held = beat_in[32'h0] & started$q & ~beat_in[32'h1] & live_q$q & (count$q != max_steps);
+        due_taken = beat_in[32'h0] & walk_live_in & (beat_in[32'h1] | (count$q != max_steps));
+        if (split_step) begin
+            stepped = due_held & found_held;
+            ended = due_held & ~found_held & beat_in[32'h2];
+            if (taking_over) begin
+                stepped = due_taken & found_taken;
+                ended = due_taken & ~found_taken & beat_in[32'h2];
+            end
+        end
         if (registered_takeover) begin
             ended = beat_in[32'h0] & step_started & ~step_done & ~here_q$q & beat_in[32'h2];
             if (taking_over) begin
@@ -18308,6 +19049,14 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ext_len = 32'h0;
         end
         ptr_sum = ((((x_step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
+        t_select_sum_lsb = ((t_select$q) & 16'hffff) << 64'h4;
+        step_sum = t_sums$q[(t_select_sum_lsb)+:(10)];
+        if (x_nh_fragment) begin
+            step_sum = ((x_step_ptr) & 10'h3ff) + 64'h1;
+        end
+        if (split_step) begin
+            ptr_sum = ((step_sum) & 11'h7ff) << 64'h1;
+        end
         sum_ptr = ptr_sum[(32'h1)+:(6)];
         sum_past = |ptr_sum[(32'h7)+:(4)];
         next_ptr = ptr_sum[(32'h1)+:(10)];
@@ -18320,15 +19069,178 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_routing_type2$d = (x_nh == routing) & picked[32'h3];
         lands_on_home = (~picked[32'h5] & picked[32'h8]) | (~picked[32'h5] & picked[32'h6] & picked[32'hb]) | (~picked[32'h5] & picked[32'h7] & picked[32'hb]) | (picked[32'h5] & picked[32'h6] & ~picked[32'h9] & picked[32'hb]) | (picked[32'h5] & ~picked[32'h6] & picked[32'ha]) | (picked[32'h5] & ~picked[32'h6] & picked[32'h9] & picked[32'hb]);
         s_home_option$d = (x_nh == destination_options) & picked[32'h4] & lands_on_home;
+        home_row = t_flags$q[(32'h20)+:(8)] & ((~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h40)+:(8)]) | (~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h38)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h30)+:(8)] & ~t_flags$q[(32'h48)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & ~t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h50)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & ~t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h48)+:(8)] & t_flags$q[(32'h58)+:(8)]));
+        if (split_step) begin
+            s_routing_type2$d = t_nh_routing$q & picked[32'h3];
+            s_home_option$d = t_nh_options$q & home_row[t_select$q];
+        end
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
-        s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
-        room_held = ((end_in) & 18'h3ffff) - (((ptr_q$q - 64'h4) & 18'h3ffff) << 64'h3);
-        room_taken = ((end_in) & 18'h3ffff) - (((walk_ptr_in - 64'h4) & 18'h3ffff) << 64'h3);
-        room = room_held;
-        if (taking_over) begin
-            room = room_taken;
+        step_ptr_held = ptr_q$q;
+        if (first_only) begin
+            step_ptr_held = first_ext;
         end
+        slot_sums = 32'h0;
+        slot_len = beat_in[(32'h90 + 32'h40 * 0)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 0 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 0 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 0 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 0 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 0 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 0 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 0 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 0 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 0 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 0 + 9)));
+        slot_len = beat_in[(32'h90 + 32'h40 * 1)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 1 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 1 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 1 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 1 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 1 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 1 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 1 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 1 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 1 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 1 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 1 + 9)));
+        slot_len = beat_in[(32'h90 + 32'h40 * 2)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 2 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 2 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 2 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 2 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 2 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 2 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 2 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 2 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 2 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 2 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 2 + 9)));
+        slot_len = beat_in[(32'h90 + 32'h40 * 3)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 3 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 3 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 3 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 3 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 3 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 3 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 3 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 3 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 3 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 3 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 3 + 9)));
+        slot_len = beat_in[(32'h90 + 32'h40 * 4)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 4 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 4 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 4 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 4 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 4 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 4 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 4 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 4 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 4 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 4 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 4 + 9)));
+        slot_len = beat_in[(32'h90 + 32'h40 * 5)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 5 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 5 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 5 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 5 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 5 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 5 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 5 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 5 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 5 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 5 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 5 + 9)));
+        slot_len = beat_in[(32'h90 + 32'h40 * 6)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 6 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 6 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 6 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 6 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 6 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 6 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 6 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 6 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 6 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 6 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 6 + 9)));
+        slot_len = beat_in[(32'h90 + 32'h40 * 7)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 7 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 7 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 7 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 7 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 7 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 7 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 7 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 7 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 7 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 7 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 7 + 9)));
         end_plus_q$d = ((end_in) & 18'h3ffff) + 64'h20;
         s_end_words$d = end_plus_q$q[(32'h3)+:(15)];
         live_before = cur_live;
@@ -18337,6 +19249,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         pre_nh = cur_nh;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
+            if (split_step) begin
+                cur_count = 32'h1;
+            end
             if (~split_step) begin
                 cur_live = next_is_ext & ~this_fragment;
                 cur_nh = w[(32'h38)+:(8)];
@@ -18350,6 +19265,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (beat_in[32'h0]) begin
             started$d = cur_started;
             count$d = cur_count;
+            if (split_step) begin
+                count$d = cur_count & 64'h1;
+            end
             ptr_q$d = cur_ptr;
             nh_q$d = cur_nh;
             nh_fragment_q$d = cur_nh_fragment;
@@ -18401,9 +19319,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (split_step) begin
             t_beat$d = beat_in;
             t_started$d = cur_started;
-            t_count$d = cur_count;
+            t_count$d = cur_count & 64'h1;
             t_live_before$d = live_before;
-            t_room$d = room;
+            t_sums$d = slot_sums;
+            t_nh_options$d = cur_nh == destination_options;
+            t_nh_routing$d = cur_nh == routing;
             t_ended$d = ended;
             t_end$d = end_in;
             t_bad_in$d = bad_in;
@@ -18515,9 +19435,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         header_end = ((s_past_header$q - 64'h4) & 17'h1ffff) << 64'h3;
         too_long = ((s_past_header$q) & 15'h7fff) > s_end_words$q;
-        if (split_step) begin
-            too_long = s_too_long$q;
-        end
         if (s_stepped$q) begin
             if (s_routing_type2$q) begin
                 cur_ex_dst = 1'b1;
@@ -20157,25 +21074,6 @@ module rss_core__ext4__s_stepped(d,q,clock);
 endmodule // rss_core__ext4__s_stepped
 
 
-module rss_core__ext4__s_too_long(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__s_too_long
-
-
 module rss_core__ext4__slot_flags(beat,flags);
     
     // Module arguments
@@ -20709,6 +21607,44 @@ module rss_core__ext4__t_nh_fragment(d,q,clock);
 endmodule // rss_core__ext4__t_nh_fragment
 
 
+module rss_core__ext4__t_nh_options(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_nh_options
+
+
+module rss_core__ext4__t_nh_routing(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_nh_routing
+
+
 module rss_core__ext4__t_ptr(d,q,clock);
     
     // Module arguments
@@ -20726,25 +21662,6 @@ module rss_core__ext4__t_ptr(d,q,clock);
     end
           
 endmodule // rss_core__ext4__t_ptr
-
-
-module rss_core__ext4__t_room(d,q,clock);
-    
-    // Module arguments
-    input wire  [17:0] d;
-    output reg  [17:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 18'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__t_room
 
 
 module rss_core__ext4__t_select(d,q,clock);
@@ -20802,6 +21719,25 @@ module rss_core__ext4__t_stepped(d,q,clock);
     end
           
 endmodule // rss_core__ext4__t_stepped
+
+
+module rss_core__ext4__t_sums(d,q,clock);
+    
+    // Module arguments
+    input wire  [127:0] d;
+    output reg  [127:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 128'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_sums
 
 
 module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,out_ready,out_data);

@@ -5458,9 +5458,15 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  t_ended$d;
     wire  t_ended$q;
     reg  t_ended$clock;
-    reg  [17:0] t_room$d;
-    wire  [17:0] t_room$q;
-    reg  t_room$clock;
+    reg  [127:0] t_sums$d;
+    wire  [127:0] t_sums$q;
+    reg  t_sums$clock;
+    reg  t_nh_options$d;
+    wire  t_nh_options$q;
+    reg  t_nh_options$clock;
+    reg  t_nh_routing$d;
+    wire  t_nh_routing$q;
+    reg  t_nh_routing$clock;
     reg  [16:0] t_end$d;
     wire  [16:0] t_end$q;
     reg  t_end$clock;
@@ -5557,9 +5563,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [14:0] s_end_words$d;
     wire  [14:0] s_end_words$q;
     reg  s_end_words$clock;
-    reg  s_too_long$d;
-    wire  s_too_long$q;
-    reg  s_too_long$clock;
     reg  [16:0] s_end$d;
     wire  [16:0] s_end$q;
     reg  s_end$clock;
@@ -5671,6 +5674,10 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [11:0] picked;
     reg  lands_on_home;
     reg  found;
+    reg  found_held;
+    reg  found_taken;
+    reg  due_held;
+    reg  due_taken;
     reg  [63:0] x_word;
     reg  [5:0] x_ptr;
     reg  [5:0] x_step_ptr;
@@ -5700,9 +5707,15 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  cur_done;
     reg  [5:0] cur_ptr;
     reg  taking_over;
-    reg  [17:0] room_held;
-    reg  [17:0] room_taken;
-    reg  [17:0] room;
+    reg  [7:0] slot_len;
+    reg  [5:0] step_ptr_held;
+    reg  [10:0] slot_sum_held;
+    reg  [10:0] slot_sum_taken;
+    reg  [10:0] slot_sum;
+    reg  [127:0] slot_sums;
+    reg  [15:0] t_select_sum_lsb;
+    reg  [9:0] step_sum;
+    reg  [7:0] home_row;
     reg  [7:0] cur_nh;
     reg  cur_live;
     reg  live_before;
@@ -5900,10 +5913,20 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(t_ended$q),
         .clock(t_ended$clock)
     );
-    rss_core__ext1__t_room t_room(
-        .d(t_room$d),
-        .q(t_room$q),
-        .clock(t_room$clock)
+    rss_core__ext1__t_sums t_sums(
+        .d(t_sums$d),
+        .q(t_sums$q),
+        .clock(t_sums$clock)
+    );
+    rss_core__ext1__t_nh_options t_nh_options(
+        .d(t_nh_options$d),
+        .q(t_nh_options$q),
+        .clock(t_nh_options$clock)
+    );
+    rss_core__ext1__t_nh_routing t_nh_routing(
+        .d(t_nh_routing$d),
+        .q(t_nh_routing$q),
+        .clock(t_nh_routing$clock)
     );
     rss_core__ext1__t_end t_end(
         .d(t_end$d),
@@ -6064,11 +6087,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_end_words$d),
         .q(s_end_words$q),
         .clock(s_end_words$clock)
-    );
-    rss_core__ext1__s_too_long s_too_long(
-        .d(s_too_long$d),
-        .q(s_too_long$q),
-        .clock(s_too_long$clock)
     );
     rss_core__ext1__s_end s_end(
         .d(s_end$d),
@@ -6270,7 +6288,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_nh_fragment$clock = clock;
         t_stepped$clock = clock;
         t_ended$clock = clock;
-        t_room$clock = clock;
+        t_sums$clock = clock;
+        t_nh_options$clock = clock;
+        t_nh_routing$clock = clock;
         t_end$clock = clock;
         t_bad_in$clock = clock;
         t_fragment_in$clock = clock;
@@ -6303,7 +6323,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_address_ptr$clock = clock;
         s_past_header$clock = clock;
         s_end_words$clock = clock;
-        s_too_long$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
         s_fragment_in$clock = clock;
@@ -6369,7 +6388,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_nh_fragment$d = t_nh_fragment$q;
         t_stepped$d = t_stepped$q;
         t_ended$d = t_ended$q;
-        t_room$d = t_room$q;
+        t_sums$d = t_sums$q;
+        t_nh_options$d = t_nh_options$q;
+        t_nh_routing$d = t_nh_routing$q;
         t_end$d = t_end$q;
         t_bad_in$d = t_bad_in$q;
         t_fragment_in$d = t_fragment_in$q;
@@ -6402,7 +6423,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_address_ptr$d = s_address_ptr$q;
         s_past_header$d = s_past_header$q;
         s_end_words$d = s_end_words$q;
-        s_too_long$d = s_too_long$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
         s_fragment_in$d = s_fragment_in$q;
@@ -6507,7 +6527,16 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
                 end
             end
             slot_index = distance & select_mask;
-            found = (distance & beyond_mask) == 64'h0;
+            found_held = (distance & beyond_mask) == 64'h0;
+            found_taken = found_held;
+            if (dual_pick) begin
+                found_held = (distance_held & beyond_mask) == 64'h0;
+                found_taken = (distance_taken & beyond_mask) == 64'h0;
+            end
+            found = found_held;
+            if (taking_over) begin
+                found = found_taken;
+            end
             slot_flags$beat = beat_in;
         end
         if (registered_takeover) begin
@@ -6515,6 +6544,16 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         stepped = beat_in[32'h0] & step_started & ~step_done & found;
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
+        due_held = beat_in[32'h0] & started$q & ~beat_in[32'h1] & live_q$q & (count$q != max_steps);
+        due_taken = beat_in[32'h0] & walk_live_in & (beat_in[32'h1] | (count$q != max_steps));
+        if (split_step) begin
+            stepped = due_held & found_held;
+            ended = due_held & ~found_held & beat_in[32'h2];
+            if (taking_over) begin
+                stepped = due_taken & found_taken;
+                ended = due_taken & ~found_taken & beat_in[32'h2];
+            end
+        end
         if (registered_takeover) begin
             ended = beat_in[32'h0] & step_started & ~step_done & ~here_q$q & beat_in[32'h2];
             if (taking_over) begin
@@ -6584,6 +6623,14 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ext_len = 32'h0;
         end
         ptr_sum = ((((x_step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
+        t_select_sum_lsb = ((t_select$q) & 16'hffff) << 64'h4;
+        step_sum = t_sums$q[(t_select_sum_lsb)+:(10)];
+        if (x_nh_fragment) begin
+            step_sum = ((x_step_ptr) & 10'h3ff) + 64'h1;
+        end
+        if (split_step) begin
+            ptr_sum = ((step_sum) & 11'h7ff) << 64'h1;
+        end
         sum_ptr = ptr_sum[(32'h1)+:(6)];
         sum_past = |ptr_sum[(32'h7)+:(4)];
         next_ptr = ptr_sum[(32'h1)+:(10)];
@@ -6596,15 +6643,38 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_routing_type2$d = (x_nh == routing) & picked[32'h3];
         lands_on_home = (~picked[32'h5] & picked[32'h8]) | (~picked[32'h5] & picked[32'h6] & picked[32'hb]) | (~picked[32'h5] & picked[32'h7] & picked[32'hb]) | (picked[32'h5] & picked[32'h6] & ~picked[32'h9] & picked[32'hb]) | (picked[32'h5] & ~picked[32'h6] & picked[32'ha]) | (picked[32'h5] & ~picked[32'h6] & picked[32'h9] & picked[32'hb]);
         s_home_option$d = (x_nh == destination_options) & picked[32'h4] & lands_on_home;
+        home_row = t_flags$q[(32'h20)+:(8)] & ((~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h40)+:(8)]) | (~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h38)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h30)+:(8)] & ~t_flags$q[(32'h48)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & ~t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h50)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & ~t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h48)+:(8)] & t_flags$q[(32'h58)+:(8)]));
+        if (split_step) begin
+            s_routing_type2$d = t_nh_routing$q & picked[32'h3];
+            s_home_option$d = t_nh_options$q & home_row[t_select$q];
+        end
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
-        s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
-        room_held = ((end_in) & 18'h3ffff) - (((ptr_q$q - 64'h4) & 18'h3ffff) << 64'h3);
-        room_taken = ((end_in) & 18'h3ffff) - (((walk_ptr_in - 64'h4) & 18'h3ffff) << 64'h3);
-        room = room_held;
-        if (taking_over) begin
-            room = room_taken;
+        step_ptr_held = ptr_q$q;
+        if (first_only) begin
+            step_ptr_held = first_ext;
         end
+        slot_sums = 32'h0;
+        slot_len = beat_in[(32'h90 + 32'h40 * 0)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 0 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 0 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 0 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 0 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 0 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 0 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 0 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 0 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 0 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 0 + 9)));
         end_plus_q$d = ((end_in) & 18'h3ffff) + 64'h20;
         s_end_words$d = end_plus_q$q[(32'h3)+:(15)];
         live_before = cur_live;
@@ -6613,6 +6683,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         pre_nh = cur_nh;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
+            if (split_step) begin
+                cur_count = 32'h1;
+            end
             if (~split_step) begin
                 cur_live = next_is_ext & ~this_fragment;
                 cur_nh = w[(32'h38)+:(8)];
@@ -6626,6 +6699,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (beat_in[32'h0]) begin
             started$d = cur_started;
             count$d = cur_count;
+            if (split_step) begin
+                count$d = cur_count & 64'h1;
+            end
             ptr_q$d = cur_ptr;
             nh_q$d = cur_nh;
             nh_fragment_q$d = cur_nh_fragment;
@@ -6677,9 +6753,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (split_step) begin
             t_beat$d = beat_in;
             t_started$d = cur_started;
-            t_count$d = cur_count;
+            t_count$d = cur_count & 64'h1;
             t_live_before$d = live_before;
-            t_room$d = room;
+            t_sums$d = slot_sums;
+            t_nh_options$d = cur_nh == destination_options;
+            t_nh_routing$d = cur_nh == routing;
             t_ended$d = ended;
             t_end$d = end_in;
             t_bad_in$d = bad_in;
@@ -6791,9 +6869,6 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         header_end = ((s_past_header$q - 64'h4) & 17'h1ffff) << 64'h3;
         too_long = ((s_past_header$q) & 15'h7fff) > s_end_words$q;
-        if (split_step) begin
-            too_long = s_too_long$q;
-        end
         if (s_stepped$q) begin
             if (s_routing_type2$q) begin
                 cur_ex_dst = 1'b1;
@@ -8391,25 +8466,6 @@ module rss_core__ext1__s_stepped(d,q,clock);
 endmodule // rss_core__ext1__s_stepped
 
 
-module rss_core__ext1__s_too_long(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__s_too_long
-
-
 module rss_core__ext1__slot_flags(beat,flags);
     
     // Module arguments
@@ -8810,6 +8866,44 @@ module rss_core__ext1__t_nh_fragment(d,q,clock);
 endmodule // rss_core__ext1__t_nh_fragment
 
 
+module rss_core__ext1__t_nh_options(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_nh_options
+
+
+module rss_core__ext1__t_nh_routing(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_nh_routing
+
+
 module rss_core__ext1__t_ptr(d,q,clock);
     
     // Module arguments
@@ -8827,25 +8921,6 @@ module rss_core__ext1__t_ptr(d,q,clock);
     end
           
 endmodule // rss_core__ext1__t_ptr
-
-
-module rss_core__ext1__t_room(d,q,clock);
-    
-    // Module arguments
-    input wire  [17:0] d;
-    output reg  [17:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 18'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext1__t_room
 
 
 module rss_core__ext1__t_select(d,q,clock);
@@ -8903,6 +8978,25 @@ module rss_core__ext1__t_stepped(d,q,clock);
     end
           
 endmodule // rss_core__ext1__t_stepped
+
+
+module rss_core__ext1__t_sums(d,q,clock);
+    
+    // Module arguments
+    input wire  [127:0] d;
+    output reg  [127:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 128'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_sums
 
 
 module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
@@ -9065,9 +9159,15 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  t_ended$d;
     wire  t_ended$q;
     reg  t_ended$clock;
-    reg  [17:0] t_room$d;
-    wire  [17:0] t_room$q;
-    reg  t_room$clock;
+    reg  [127:0] t_sums$d;
+    wire  [127:0] t_sums$q;
+    reg  t_sums$clock;
+    reg  t_nh_options$d;
+    wire  t_nh_options$q;
+    reg  t_nh_options$clock;
+    reg  t_nh_routing$d;
+    wire  t_nh_routing$q;
+    reg  t_nh_routing$clock;
     reg  [16:0] t_end$d;
     wire  [16:0] t_end$q;
     reg  t_end$clock;
@@ -9164,9 +9264,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [14:0] s_end_words$d;
     wire  [14:0] s_end_words$q;
     reg  s_end_words$clock;
-    reg  s_too_long$d;
-    wire  s_too_long$q;
-    reg  s_too_long$clock;
     reg  [16:0] s_end$d;
     wire  [16:0] s_end$q;
     reg  s_end$clock;
@@ -9278,6 +9375,10 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [11:0] picked;
     reg  lands_on_home;
     reg  found;
+    reg  found_held;
+    reg  found_taken;
+    reg  due_held;
+    reg  due_taken;
     reg  [63:0] x_word;
     reg  [5:0] x_ptr;
     reg  [5:0] x_step_ptr;
@@ -9307,9 +9408,15 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  cur_done;
     reg  [5:0] cur_ptr;
     reg  taking_over;
-    reg  [17:0] room_held;
-    reg  [17:0] room_taken;
-    reg  [17:0] room;
+    reg  [7:0] slot_len;
+    reg  [5:0] step_ptr_held;
+    reg  [10:0] slot_sum_held;
+    reg  [10:0] slot_sum_taken;
+    reg  [10:0] slot_sum;
+    reg  [127:0] slot_sums;
+    reg  [15:0] t_select_sum_lsb;
+    reg  [9:0] step_sum;
+    reg  [7:0] home_row;
     reg  [7:0] cur_nh;
     reg  cur_live;
     reg  live_before;
@@ -9507,10 +9614,20 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(t_ended$q),
         .clock(t_ended$clock)
     );
-    rss_core__ext2__t_room t_room(
-        .d(t_room$d),
-        .q(t_room$q),
-        .clock(t_room$clock)
+    rss_core__ext2__t_sums t_sums(
+        .d(t_sums$d),
+        .q(t_sums$q),
+        .clock(t_sums$clock)
+    );
+    rss_core__ext2__t_nh_options t_nh_options(
+        .d(t_nh_options$d),
+        .q(t_nh_options$q),
+        .clock(t_nh_options$clock)
+    );
+    rss_core__ext2__t_nh_routing t_nh_routing(
+        .d(t_nh_routing$d),
+        .q(t_nh_routing$q),
+        .clock(t_nh_routing$clock)
     );
     rss_core__ext2__t_end t_end(
         .d(t_end$d),
@@ -9671,11 +9788,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_end_words$d),
         .q(s_end_words$q),
         .clock(s_end_words$clock)
-    );
-    rss_core__ext2__s_too_long s_too_long(
-        .d(s_too_long$d),
-        .q(s_too_long$q),
-        .clock(s_too_long$clock)
     );
     rss_core__ext2__s_end s_end(
         .d(s_end$d),
@@ -9877,7 +9989,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_nh_fragment$clock = clock;
         t_stepped$clock = clock;
         t_ended$clock = clock;
-        t_room$clock = clock;
+        t_sums$clock = clock;
+        t_nh_options$clock = clock;
+        t_nh_routing$clock = clock;
         t_end$clock = clock;
         t_bad_in$clock = clock;
         t_fragment_in$clock = clock;
@@ -9910,7 +10024,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_address_ptr$clock = clock;
         s_past_header$clock = clock;
         s_end_words$clock = clock;
-        s_too_long$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
         s_fragment_in$clock = clock;
@@ -9976,7 +10089,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_nh_fragment$d = t_nh_fragment$q;
         t_stepped$d = t_stepped$q;
         t_ended$d = t_ended$q;
-        t_room$d = t_room$q;
+        t_sums$d = t_sums$q;
+        t_nh_options$d = t_nh_options$q;
+        t_nh_routing$d = t_nh_routing$q;
         t_end$d = t_end$q;
         t_bad_in$d = t_bad_in$q;
         t_fragment_in$d = t_fragment_in$q;
@@ -10009,7 +10124,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_address_ptr$d = s_address_ptr$q;
         s_past_header$d = s_past_header$q;
         s_end_words$d = s_end_words$q;
-        s_too_long$d = s_too_long$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
         s_fragment_in$d = s_fragment_in$q;
@@ -10114,7 +10228,16 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
                 end
             end
             slot_index = distance & select_mask;
-            found = (distance & beyond_mask) == 64'h0;
+            found_held = (distance & beyond_mask) == 64'h0;
+            found_taken = found_held;
+            if (dual_pick) begin
+                found_held = (distance_held & beyond_mask) == 64'h0;
+                found_taken = (distance_taken & beyond_mask) == 64'h0;
+            end
+            found = found_held;
+            if (taking_over) begin
+                found = found_taken;
+            end
             slot_flags$beat = beat_in;
         end
         if (registered_takeover) begin
@@ -10122,6 +10245,16 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         stepped = beat_in[32'h0] & step_started & ~step_done & found;
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
+        due_held = beat_in[32'h0] & started$q & ~beat_in[32'h1] & live_q$q & (count$q != max_steps);
+        due_taken = beat_in[32'h0] & walk_live_in & (beat_in[32'h1] | (count$q != max_steps));
+        if (split_step) begin
+            stepped = due_held & found_held;
+            ended = due_held & ~found_held & beat_in[32'h2];
+            if (taking_over) begin
+                stepped = due_taken & found_taken;
+                ended = due_taken & ~found_taken & beat_in[32'h2];
+            end
+        end
         if (registered_takeover) begin
             ended = beat_in[32'h0] & step_started & ~step_done & ~here_q$q & beat_in[32'h2];
             if (taking_over) begin
@@ -10191,6 +10324,14 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ext_len = 32'h0;
         end
         ptr_sum = ((((x_step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
+        t_select_sum_lsb = ((t_select$q) & 16'hffff) << 64'h4;
+        step_sum = t_sums$q[(t_select_sum_lsb)+:(10)];
+        if (x_nh_fragment) begin
+            step_sum = ((x_step_ptr) & 10'h3ff) + 64'h1;
+        end
+        if (split_step) begin
+            ptr_sum = ((step_sum) & 11'h7ff) << 64'h1;
+        end
         sum_ptr = ptr_sum[(32'h1)+:(6)];
         sum_past = |ptr_sum[(32'h7)+:(4)];
         next_ptr = ptr_sum[(32'h1)+:(10)];
@@ -10203,15 +10344,38 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_routing_type2$d = (x_nh == routing) & picked[32'h3];
         lands_on_home = (~picked[32'h5] & picked[32'h8]) | (~picked[32'h5] & picked[32'h6] & picked[32'hb]) | (~picked[32'h5] & picked[32'h7] & picked[32'hb]) | (picked[32'h5] & picked[32'h6] & ~picked[32'h9] & picked[32'hb]) | (picked[32'h5] & ~picked[32'h6] & picked[32'ha]) | (picked[32'h5] & ~picked[32'h6] & picked[32'h9] & picked[32'hb]);
         s_home_option$d = (x_nh == destination_options) & picked[32'h4] & lands_on_home;
+        home_row = t_flags$q[(32'h20)+:(8)] & ((~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h40)+:(8)]) | (~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h38)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h30)+:(8)] & ~t_flags$q[(32'h48)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & ~t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h50)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & ~t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h48)+:(8)] & t_flags$q[(32'h58)+:(8)]));
+        if (split_step) begin
+            s_routing_type2$d = t_nh_routing$q & picked[32'h3];
+            s_home_option$d = t_nh_options$q & home_row[t_select$q];
+        end
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
-        s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
-        room_held = ((end_in) & 18'h3ffff) - (((ptr_q$q - 64'h4) & 18'h3ffff) << 64'h3);
-        room_taken = ((end_in) & 18'h3ffff) - (((walk_ptr_in - 64'h4) & 18'h3ffff) << 64'h3);
-        room = room_held;
-        if (taking_over) begin
-            room = room_taken;
+        step_ptr_held = ptr_q$q;
+        if (first_only) begin
+            step_ptr_held = first_ext;
         end
+        slot_sums = 32'h0;
+        slot_len = beat_in[(32'h90 + 32'h40 * 0)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 0 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 0 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 0 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 0 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 0 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 0 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 0 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 0 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 0 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 0 + 9)));
         end_plus_q$d = ((end_in) & 18'h3ffff) + 64'h20;
         s_end_words$d = end_plus_q$q[(32'h3)+:(15)];
         live_before = cur_live;
@@ -10220,6 +10384,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         pre_nh = cur_nh;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
+            if (split_step) begin
+                cur_count = 32'h1;
+            end
             if (~split_step) begin
                 cur_live = next_is_ext & ~this_fragment;
                 cur_nh = w[(32'h38)+:(8)];
@@ -10233,6 +10400,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (beat_in[32'h0]) begin
             started$d = cur_started;
             count$d = cur_count;
+            if (split_step) begin
+                count$d = cur_count & 64'h1;
+            end
             ptr_q$d = cur_ptr;
             nh_q$d = cur_nh;
             nh_fragment_q$d = cur_nh_fragment;
@@ -10284,9 +10454,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (split_step) begin
             t_beat$d = beat_in;
             t_started$d = cur_started;
-            t_count$d = cur_count;
+            t_count$d = cur_count & 64'h1;
             t_live_before$d = live_before;
-            t_room$d = room;
+            t_sums$d = slot_sums;
+            t_nh_options$d = cur_nh == destination_options;
+            t_nh_routing$d = cur_nh == routing;
             t_ended$d = ended;
             t_end$d = end_in;
             t_bad_in$d = bad_in;
@@ -10398,9 +10570,6 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         header_end = ((s_past_header$q - 64'h4) & 17'h1ffff) << 64'h3;
         too_long = ((s_past_header$q) & 15'h7fff) > s_end_words$q;
-        if (split_step) begin
-            too_long = s_too_long$q;
-        end
         if (s_stepped$q) begin
             if (s_routing_type2$q) begin
                 cur_ex_dst = 1'b1;
@@ -11998,25 +12167,6 @@ module rss_core__ext2__s_stepped(d,q,clock);
 endmodule // rss_core__ext2__s_stepped
 
 
-module rss_core__ext2__s_too_long(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__s_too_long
-
-
 module rss_core__ext2__slot_flags(beat,flags);
     
     // Module arguments
@@ -12417,6 +12567,44 @@ module rss_core__ext2__t_nh_fragment(d,q,clock);
 endmodule // rss_core__ext2__t_nh_fragment
 
 
+module rss_core__ext2__t_nh_options(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_nh_options
+
+
+module rss_core__ext2__t_nh_routing(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_nh_routing
+
+
 module rss_core__ext2__t_ptr(d,q,clock);
     
     // Module arguments
@@ -12434,25 +12622,6 @@ module rss_core__ext2__t_ptr(d,q,clock);
     end
           
 endmodule // rss_core__ext2__t_ptr
-
-
-module rss_core__ext2__t_room(d,q,clock);
-    
-    // Module arguments
-    input wire  [17:0] d;
-    output reg  [17:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 18'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext2__t_room
 
 
 module rss_core__ext2__t_select(d,q,clock);
@@ -12510,6 +12679,25 @@ module rss_core__ext2__t_stepped(d,q,clock);
     end
           
 endmodule // rss_core__ext2__t_stepped
+
+
+module rss_core__ext2__t_sums(d,q,clock);
+    
+    // Module arguments
+    input wire  [127:0] d;
+    output reg  [127:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 128'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_sums
 
 
 module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
@@ -12672,9 +12860,15 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  t_ended$d;
     wire  t_ended$q;
     reg  t_ended$clock;
-    reg  [17:0] t_room$d;
-    wire  [17:0] t_room$q;
-    reg  t_room$clock;
+    reg  [127:0] t_sums$d;
+    wire  [127:0] t_sums$q;
+    reg  t_sums$clock;
+    reg  t_nh_options$d;
+    wire  t_nh_options$q;
+    reg  t_nh_options$clock;
+    reg  t_nh_routing$d;
+    wire  t_nh_routing$q;
+    reg  t_nh_routing$clock;
     reg  [16:0] t_end$d;
     wire  [16:0] t_end$q;
     reg  t_end$clock;
@@ -12771,9 +12965,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [14:0] s_end_words$d;
     wire  [14:0] s_end_words$q;
     reg  s_end_words$clock;
-    reg  s_too_long$d;
-    wire  s_too_long$q;
-    reg  s_too_long$clock;
     reg  [16:0] s_end$d;
     wire  [16:0] s_end$q;
     reg  s_end$clock;
@@ -12885,6 +13076,10 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [11:0] picked;
     reg  lands_on_home;
     reg  found;
+    reg  found_held;
+    reg  found_taken;
+    reg  due_held;
+    reg  due_taken;
     reg  [63:0] x_word;
     reg  [5:0] x_ptr;
     reg  [5:0] x_step_ptr;
@@ -12914,9 +13109,15 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  cur_done;
     reg  [5:0] cur_ptr;
     reg  taking_over;
-    reg  [17:0] room_held;
-    reg  [17:0] room_taken;
-    reg  [17:0] room;
+    reg  [7:0] slot_len;
+    reg  [5:0] step_ptr_held;
+    reg  [10:0] slot_sum_held;
+    reg  [10:0] slot_sum_taken;
+    reg  [10:0] slot_sum;
+    reg  [127:0] slot_sums;
+    reg  [15:0] t_select_sum_lsb;
+    reg  [9:0] step_sum;
+    reg  [7:0] home_row;
     reg  [7:0] cur_nh;
     reg  cur_live;
     reg  live_before;
@@ -13114,10 +13315,20 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(t_ended$q),
         .clock(t_ended$clock)
     );
-    rss_core__ext3__t_room t_room(
-        .d(t_room$d),
-        .q(t_room$q),
-        .clock(t_room$clock)
+    rss_core__ext3__t_sums t_sums(
+        .d(t_sums$d),
+        .q(t_sums$q),
+        .clock(t_sums$clock)
+    );
+    rss_core__ext3__t_nh_options t_nh_options(
+        .d(t_nh_options$d),
+        .q(t_nh_options$q),
+        .clock(t_nh_options$clock)
+    );
+    rss_core__ext3__t_nh_routing t_nh_routing(
+        .d(t_nh_routing$d),
+        .q(t_nh_routing$q),
+        .clock(t_nh_routing$clock)
     );
     rss_core__ext3__t_end t_end(
         .d(t_end$d),
@@ -13278,11 +13489,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_end_words$d),
         .q(s_end_words$q),
         .clock(s_end_words$clock)
-    );
-    rss_core__ext3__s_too_long s_too_long(
-        .d(s_too_long$d),
-        .q(s_too_long$q),
-        .clock(s_too_long$clock)
     );
     rss_core__ext3__s_end s_end(
         .d(s_end$d),
@@ -13484,7 +13690,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_nh_fragment$clock = clock;
         t_stepped$clock = clock;
         t_ended$clock = clock;
-        t_room$clock = clock;
+        t_sums$clock = clock;
+        t_nh_options$clock = clock;
+        t_nh_routing$clock = clock;
         t_end$clock = clock;
         t_bad_in$clock = clock;
         t_fragment_in$clock = clock;
@@ -13517,7 +13725,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_address_ptr$clock = clock;
         s_past_header$clock = clock;
         s_end_words$clock = clock;
-        s_too_long$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
         s_fragment_in$clock = clock;
@@ -13583,7 +13790,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_nh_fragment$d = t_nh_fragment$q;
         t_stepped$d = t_stepped$q;
         t_ended$d = t_ended$q;
-        t_room$d = t_room$q;
+        t_sums$d = t_sums$q;
+        t_nh_options$d = t_nh_options$q;
+        t_nh_routing$d = t_nh_routing$q;
         t_end$d = t_end$q;
         t_bad_in$d = t_bad_in$q;
         t_fragment_in$d = t_fragment_in$q;
@@ -13616,7 +13825,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_address_ptr$d = s_address_ptr$q;
         s_past_header$d = s_past_header$q;
         s_end_words$d = s_end_words$q;
-        s_too_long$d = s_too_long$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
         s_fragment_in$d = s_fragment_in$q;
@@ -13721,7 +13929,16 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
                 end
             end
             slot_index = distance & select_mask;
-            found = (distance & beyond_mask) == 64'h0;
+            found_held = (distance & beyond_mask) == 64'h0;
+            found_taken = found_held;
+            if (dual_pick) begin
+                found_held = (distance_held & beyond_mask) == 64'h0;
+                found_taken = (distance_taken & beyond_mask) == 64'h0;
+            end
+            found = found_held;
+            if (taking_over) begin
+                found = found_taken;
+            end
             slot_flags$beat = beat_in;
         end
         if (registered_takeover) begin
@@ -13729,6 +13946,16 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         stepped = beat_in[32'h0] & step_started & ~step_done & found;
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
+        due_held = beat_in[32'h0] & started$q & ~beat_in[32'h1] & live_q$q & (count$q != max_steps);
+        due_taken = beat_in[32'h0] & walk_live_in & (beat_in[32'h1] | (count$q != max_steps));
+        if (split_step) begin
+            stepped = due_held & found_held;
+            ended = due_held & ~found_held & beat_in[32'h2];
+            if (taking_over) begin
+                stepped = due_taken & found_taken;
+                ended = due_taken & ~found_taken & beat_in[32'h2];
+            end
+        end
         if (registered_takeover) begin
             ended = beat_in[32'h0] & step_started & ~step_done & ~here_q$q & beat_in[32'h2];
             if (taking_over) begin
@@ -13798,6 +14025,14 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ext_len = 32'h0;
         end
         ptr_sum = ((((x_step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
+        t_select_sum_lsb = ((t_select$q) & 16'hffff) << 64'h4;
+        step_sum = t_sums$q[(t_select_sum_lsb)+:(10)];
+        if (x_nh_fragment) begin
+            step_sum = ((x_step_ptr) & 10'h3ff) + 64'h1;
+        end
+        if (split_step) begin
+            ptr_sum = ((step_sum) & 11'h7ff) << 64'h1;
+        end
         sum_ptr = ptr_sum[(32'h1)+:(6)];
         sum_past = |ptr_sum[(32'h7)+:(4)];
         next_ptr = ptr_sum[(32'h1)+:(10)];
@@ -13810,15 +14045,38 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_routing_type2$d = (x_nh == routing) & picked[32'h3];
         lands_on_home = (~picked[32'h5] & picked[32'h8]) | (~picked[32'h5] & picked[32'h6] & picked[32'hb]) | (~picked[32'h5] & picked[32'h7] & picked[32'hb]) | (picked[32'h5] & picked[32'h6] & ~picked[32'h9] & picked[32'hb]) | (picked[32'h5] & ~picked[32'h6] & picked[32'ha]) | (picked[32'h5] & ~picked[32'h6] & picked[32'h9] & picked[32'hb]);
         s_home_option$d = (x_nh == destination_options) & picked[32'h4] & lands_on_home;
+        home_row = t_flags$q[(32'h20)+:(8)] & ((~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h40)+:(8)]) | (~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h38)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h30)+:(8)] & ~t_flags$q[(32'h48)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & ~t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h50)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & ~t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h48)+:(8)] & t_flags$q[(32'h58)+:(8)]));
+        if (split_step) begin
+            s_routing_type2$d = t_nh_routing$q & picked[32'h3];
+            s_home_option$d = t_nh_options$q & home_row[t_select$q];
+        end
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
-        s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
-        room_held = ((end_in) & 18'h3ffff) - (((ptr_q$q - 64'h4) & 18'h3ffff) << 64'h3);
-        room_taken = ((end_in) & 18'h3ffff) - (((walk_ptr_in - 64'h4) & 18'h3ffff) << 64'h3);
-        room = room_held;
-        if (taking_over) begin
-            room = room_taken;
+        step_ptr_held = ptr_q$q;
+        if (first_only) begin
+            step_ptr_held = first_ext;
         end
+        slot_sums = 32'h0;
+        slot_len = beat_in[(32'h90 + 32'h40 * 0)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 0 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 0 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 0 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 0 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 0 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 0 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 0 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 0 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 0 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 0 + 9)));
         end_plus_q$d = ((end_in) & 18'h3ffff) + 64'h20;
         s_end_words$d = end_plus_q$q[(32'h3)+:(15)];
         live_before = cur_live;
@@ -13827,6 +14085,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         pre_nh = cur_nh;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
+            if (split_step) begin
+                cur_count = 32'h1;
+            end
             if (~split_step) begin
                 cur_live = next_is_ext & ~this_fragment;
                 cur_nh = w[(32'h38)+:(8)];
@@ -13840,6 +14101,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (beat_in[32'h0]) begin
             started$d = cur_started;
             count$d = cur_count;
+            if (split_step) begin
+                count$d = cur_count & 64'h1;
+            end
             ptr_q$d = cur_ptr;
             nh_q$d = cur_nh;
             nh_fragment_q$d = cur_nh_fragment;
@@ -13891,9 +14155,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (split_step) begin
             t_beat$d = beat_in;
             t_started$d = cur_started;
-            t_count$d = cur_count;
+            t_count$d = cur_count & 64'h1;
             t_live_before$d = live_before;
-            t_room$d = room;
+            t_sums$d = slot_sums;
+            t_nh_options$d = cur_nh == destination_options;
+            t_nh_routing$d = cur_nh == routing;
             t_ended$d = ended;
             t_end$d = end_in;
             t_bad_in$d = bad_in;
@@ -14005,9 +14271,6 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         header_end = ((s_past_header$q - 64'h4) & 17'h1ffff) << 64'h3;
         too_long = ((s_past_header$q) & 15'h7fff) > s_end_words$q;
-        if (split_step) begin
-            too_long = s_too_long$q;
-        end
         if (s_stepped$q) begin
             if (s_routing_type2$q) begin
                 cur_ex_dst = 1'b1;
@@ -15605,25 +15868,6 @@ module rss_core__ext3__s_stepped(d,q,clock);
 endmodule // rss_core__ext3__s_stepped
 
 
-module rss_core__ext3__s_too_long(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__s_too_long
-
-
 module rss_core__ext3__slot_flags(beat,flags);
     
     // Module arguments
@@ -16024,6 +16268,44 @@ module rss_core__ext3__t_nh_fragment(d,q,clock);
 endmodule // rss_core__ext3__t_nh_fragment
 
 
+module rss_core__ext3__t_nh_options(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_nh_options
+
+
+module rss_core__ext3__t_nh_routing(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_nh_routing
+
+
 module rss_core__ext3__t_ptr(d,q,clock);
     
     // Module arguments
@@ -16041,25 +16323,6 @@ module rss_core__ext3__t_ptr(d,q,clock);
     end
           
 endmodule // rss_core__ext3__t_ptr
-
-
-module rss_core__ext3__t_room(d,q,clock);
-    
-    // Module arguments
-    input wire  [17:0] d;
-    output reg  [17:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 18'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext3__t_room
 
 
 module rss_core__ext3__t_select(d,q,clock);
@@ -16117,6 +16380,25 @@ module rss_core__ext3__t_stepped(d,q,clock);
     end
           
 endmodule // rss_core__ext3__t_stepped
+
+
+module rss_core__ext3__t_sums(d,q,clock);
+    
+    // Module arguments
+    input wire  [127:0] d;
+    output reg  [127:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 128'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_sums
 
 
 module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
@@ -16279,9 +16561,15 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  t_ended$d;
     wire  t_ended$q;
     reg  t_ended$clock;
-    reg  [17:0] t_room$d;
-    wire  [17:0] t_room$q;
-    reg  t_room$clock;
+    reg  [127:0] t_sums$d;
+    wire  [127:0] t_sums$q;
+    reg  t_sums$clock;
+    reg  t_nh_options$d;
+    wire  t_nh_options$q;
+    reg  t_nh_options$clock;
+    reg  t_nh_routing$d;
+    wire  t_nh_routing$q;
+    reg  t_nh_routing$clock;
     reg  [16:0] t_end$d;
     wire  [16:0] t_end$q;
     reg  t_end$clock;
@@ -16378,9 +16666,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [14:0] s_end_words$d;
     wire  [14:0] s_end_words$q;
     reg  s_end_words$clock;
-    reg  s_too_long$d;
-    wire  s_too_long$q;
-    reg  s_too_long$clock;
     reg  [16:0] s_end$d;
     wire  [16:0] s_end$q;
     reg  s_end$clock;
@@ -16492,6 +16777,10 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [11:0] picked;
     reg  lands_on_home;
     reg  found;
+    reg  found_held;
+    reg  found_taken;
+    reg  due_held;
+    reg  due_taken;
     reg  [63:0] x_word;
     reg  [5:0] x_ptr;
     reg  [5:0] x_step_ptr;
@@ -16521,9 +16810,15 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  cur_done;
     reg  [5:0] cur_ptr;
     reg  taking_over;
-    reg  [17:0] room_held;
-    reg  [17:0] room_taken;
-    reg  [17:0] room;
+    reg  [7:0] slot_len;
+    reg  [5:0] step_ptr_held;
+    reg  [10:0] slot_sum_held;
+    reg  [10:0] slot_sum_taken;
+    reg  [10:0] slot_sum;
+    reg  [127:0] slot_sums;
+    reg  [15:0] t_select_sum_lsb;
+    reg  [9:0] step_sum;
+    reg  [7:0] home_row;
     reg  [7:0] cur_nh;
     reg  cur_live;
     reg  live_before;
@@ -16721,10 +17016,20 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(t_ended$q),
         .clock(t_ended$clock)
     );
-    rss_core__ext4__t_room t_room(
-        .d(t_room$d),
-        .q(t_room$q),
-        .clock(t_room$clock)
+    rss_core__ext4__t_sums t_sums(
+        .d(t_sums$d),
+        .q(t_sums$q),
+        .clock(t_sums$clock)
+    );
+    rss_core__ext4__t_nh_options t_nh_options(
+        .d(t_nh_options$d),
+        .q(t_nh_options$q),
+        .clock(t_nh_options$clock)
+    );
+    rss_core__ext4__t_nh_routing t_nh_routing(
+        .d(t_nh_routing$d),
+        .q(t_nh_routing$q),
+        .clock(t_nh_routing$clock)
     );
     rss_core__ext4__t_end t_end(
         .d(t_end$d),
@@ -16885,11 +17190,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(s_end_words$d),
         .q(s_end_words$q),
         .clock(s_end_words$clock)
-    );
-    rss_core__ext4__s_too_long s_too_long(
-        .d(s_too_long$d),
-        .q(s_too_long$q),
-        .clock(s_too_long$clock)
     );
     rss_core__ext4__s_end s_end(
         .d(s_end$d),
@@ -17091,7 +17391,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_nh_fragment$clock = clock;
         t_stepped$clock = clock;
         t_ended$clock = clock;
-        t_room$clock = clock;
+        t_sums$clock = clock;
+        t_nh_options$clock = clock;
+        t_nh_routing$clock = clock;
         t_end$clock = clock;
         t_bad_in$clock = clock;
         t_fragment_in$clock = clock;
@@ -17124,7 +17426,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_address_ptr$clock = clock;
         s_past_header$clock = clock;
         s_end_words$clock = clock;
-        s_too_long$clock = clock;
         s_end$clock = clock;
         s_bad_in$clock = clock;
         s_fragment_in$clock = clock;
@@ -17190,7 +17491,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_nh_fragment$d = t_nh_fragment$q;
         t_stepped$d = t_stepped$q;
         t_ended$d = t_ended$q;
-        t_room$d = t_room$q;
+        t_sums$d = t_sums$q;
+        t_nh_options$d = t_nh_options$q;
+        t_nh_routing$d = t_nh_routing$q;
         t_end$d = t_end$q;
         t_bad_in$d = t_bad_in$q;
         t_fragment_in$d = t_fragment_in$q;
@@ -17223,7 +17526,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_address_ptr$d = s_address_ptr$q;
         s_past_header$d = s_past_header$q;
         s_end_words$d = s_end_words$q;
-        s_too_long$d = s_too_long$q;
         s_end$d = s_end$q;
         s_bad_in$d = s_bad_in$q;
         s_fragment_in$d = s_fragment_in$q;
@@ -17328,7 +17630,16 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
                 end
             end
             slot_index = distance & select_mask;
-            found = (distance & beyond_mask) == 64'h0;
+            found_held = (distance & beyond_mask) == 64'h0;
+            found_taken = found_held;
+            if (dual_pick) begin
+                found_held = (distance_held & beyond_mask) == 64'h0;
+                found_taken = (distance_taken & beyond_mask) == 64'h0;
+            end
+            found = found_held;
+            if (taking_over) begin
+                found = found_taken;
+            end
             slot_flags$beat = beat_in;
         end
         if (registered_takeover) begin
@@ -17336,6 +17647,16 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         stepped = beat_in[32'h0] & step_started & ~step_done & found;
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
+        due_held = beat_in[32'h0] & started$q & ~beat_in[32'h1] & live_q$q & (count$q != max_steps);
+        due_taken = beat_in[32'h0] & walk_live_in & (beat_in[32'h1] | (count$q != max_steps));
+        if (split_step) begin
+            stepped = due_held & found_held;
+            ended = due_held & ~found_held & beat_in[32'h2];
+            if (taking_over) begin
+                stepped = due_taken & found_taken;
+                ended = due_taken & ~found_taken & beat_in[32'h2];
+            end
+        end
         if (registered_takeover) begin
             ended = beat_in[32'h0] & step_started & ~step_done & ~here_q$q & beat_in[32'h2];
             if (taking_over) begin
@@ -17405,6 +17726,14 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ext_len = 32'h0;
         end
         ptr_sum = ((((x_step_ptr) & 11'h7ff) << 64'h1) | 64'h1) + ((((ext_len) & 11'h7ff) << 64'h1) | 64'h1);
+        t_select_sum_lsb = ((t_select$q) & 16'hffff) << 64'h4;
+        step_sum = t_sums$q[(t_select_sum_lsb)+:(10)];
+        if (x_nh_fragment) begin
+            step_sum = ((x_step_ptr) & 10'h3ff) + 64'h1;
+        end
+        if (split_step) begin
+            ptr_sum = ((step_sum) & 11'h7ff) << 64'h1;
+        end
         sum_ptr = ptr_sum[(32'h1)+:(6)];
         sum_past = |ptr_sum[(32'h7)+:(4)];
         next_ptr = ptr_sum[(32'h1)+:(10)];
@@ -17417,15 +17746,38 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_routing_type2$d = (x_nh == routing) & picked[32'h3];
         lands_on_home = (~picked[32'h5] & picked[32'h8]) | (~picked[32'h5] & picked[32'h6] & picked[32'hb]) | (~picked[32'h5] & picked[32'h7] & picked[32'hb]) | (picked[32'h5] & picked[32'h6] & ~picked[32'h9] & picked[32'hb]) | (picked[32'h5] & ~picked[32'h6] & picked[32'ha]) | (picked[32'h5] & ~picked[32'h6] & picked[32'h9] & picked[32'hb]);
         s_home_option$d = (x_nh == destination_options) & picked[32'h4] & lands_on_home;
+        home_row = t_flags$q[(32'h20)+:(8)] & ((~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h40)+:(8)]) | (~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h38)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h30)+:(8)] & ~t_flags$q[(32'h48)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & ~t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h50)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & ~t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h48)+:(8)] & t_flags$q[(32'h58)+:(8)]));
+        if (split_step) begin
+            s_routing_type2$d = t_nh_routing$q & picked[32'h3];
+            s_home_option$d = t_nh_options$q & home_row[t_select$q];
+        end
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
-        s_too_long$d = t_room$q[32'h11] | (((ext_len) & 14'h3fff) >= t_room$q[(32'h3)+:(14)]);
-        room_held = ((end_in) & 18'h3ffff) - (((ptr_q$q - 64'h4) & 18'h3ffff) << 64'h3);
-        room_taken = ((end_in) & 18'h3ffff) - (((walk_ptr_in - 64'h4) & 18'h3ffff) << 64'h3);
-        room = room_held;
-        if (taking_over) begin
-            room = room_taken;
+        step_ptr_held = ptr_q$q;
+        if (first_only) begin
+            step_ptr_held = first_ext;
         end
+        slot_sums = 32'h0;
+        slot_len = beat_in[(32'h90 + 32'h40 * 0)+:(8)];
+        slot_sum_held = ((((step_ptr_held) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        slot_sum_taken = slot_sum_held;
+        if (dual_pick) begin
+            slot_sum_taken = ((((walk_ptr_in) & 11'h7ff) << 64'h1) | 64'h1) + ((((slot_len) & 11'h7ff) << 64'h1) | 64'h1);
+        end
+        slot_sum = slot_sum_held;
+        if (taking_over) begin
+            slot_sum = slot_sum_taken;
+        end
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 0)) | ((slot_sum[0 + 32'h1]) << (32'h10 * 0 + 0)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 1)) | ((slot_sum[1 + 32'h1]) << (32'h10 * 0 + 1)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 2)) | ((slot_sum[2 + 32'h1]) << (32'h10 * 0 + 2)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 3)) | ((slot_sum[3 + 32'h1]) << (32'h10 * 0 + 3)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 4)) | ((slot_sum[4 + 32'h1]) << (32'h10 * 0 + 4)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 5)) | ((slot_sum[5 + 32'h1]) << (32'h10 * 0 + 5)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 6)) | ((slot_sum[6 + 32'h1]) << (32'h10 * 0 + 6)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 7)) | ((slot_sum[7 + 32'h1]) << (32'h10 * 0 + 7)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 8)) | ((slot_sum[8 + 32'h1]) << (32'h10 * 0 + 8)));
+        slot_sums = (slot_sums & ~(1 << (32'h10 * 0 + 9)) | ((slot_sum[9 + 32'h1]) << (32'h10 * 0 + 9)));
         end_plus_q$d = ((end_in) & 18'h3ffff) + 64'h20;
         s_end_words$d = end_plus_q$q[(32'h3)+:(15)];
         live_before = cur_live;
@@ -17434,6 +17786,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         pre_nh = cur_nh;
         if (stepped) begin
             cur_count = cur_count + 64'h1;
+            if (split_step) begin
+                cur_count = 32'h1;
+            end
             if (~split_step) begin
                 cur_live = next_is_ext & ~this_fragment;
                 cur_nh = w[(32'h38)+:(8)];
@@ -17447,6 +17802,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (beat_in[32'h0]) begin
             started$d = cur_started;
             count$d = cur_count;
+            if (split_step) begin
+                count$d = cur_count & 64'h1;
+            end
             ptr_q$d = cur_ptr;
             nh_q$d = cur_nh;
             nh_fragment_q$d = cur_nh_fragment;
@@ -17498,9 +17856,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (split_step) begin
             t_beat$d = beat_in;
             t_started$d = cur_started;
-            t_count$d = cur_count;
+            t_count$d = cur_count & 64'h1;
             t_live_before$d = live_before;
-            t_room$d = room;
+            t_sums$d = slot_sums;
+            t_nh_options$d = cur_nh == destination_options;
+            t_nh_routing$d = cur_nh == routing;
             t_ended$d = ended;
             t_end$d = end_in;
             t_bad_in$d = bad_in;
@@ -17612,9 +17972,6 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         header_end = ((s_past_header$q - 64'h4) & 17'h1ffff) << 64'h3;
         too_long = ((s_past_header$q) & 15'h7fff) > s_end_words$q;
-        if (split_step) begin
-            too_long = s_too_long$q;
-        end
         if (s_stepped$q) begin
             if (s_routing_type2$q) begin
                 cur_ex_dst = 1'b1;
@@ -19212,25 +19569,6 @@ module rss_core__ext4__s_stepped(d,q,clock);
 endmodule // rss_core__ext4__s_stepped
 
 
-module rss_core__ext4__s_too_long(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__s_too_long
-
-
 module rss_core__ext4__slot_flags(beat,flags);
     
     // Module arguments
@@ -19631,6 +19969,44 @@ module rss_core__ext4__t_nh_fragment(d,q,clock);
 endmodule // rss_core__ext4__t_nh_fragment
 
 
+module rss_core__ext4__t_nh_options(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_nh_options
+
+
+module rss_core__ext4__t_nh_routing(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_nh_routing
+
+
 module rss_core__ext4__t_ptr(d,q,clock);
     
     // Module arguments
@@ -19648,25 +20024,6 @@ module rss_core__ext4__t_ptr(d,q,clock);
     end
           
 endmodule // rss_core__ext4__t_ptr
-
-
-module rss_core__ext4__t_room(d,q,clock);
-    
-    // Module arguments
-    input wire  [17:0] d;
-    output reg  [17:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 18'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__ext4__t_room
 
 
 module rss_core__ext4__t_select(d,q,clock);
@@ -19724,6 +20081,25 @@ module rss_core__ext4__t_stepped(d,q,clock);
     end
           
 endmodule // rss_core__ext4__t_stepped
+
+
+module rss_core__ext4__t_sums(d,q,clock);
+    
+    // Module arguments
+    input wire  [127:0] d;
+    output reg  [127:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 128'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_sums
 
 
 module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,out_ready,out_data);

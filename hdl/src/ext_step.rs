@@ -44,17 +44,27 @@
 //!
 //! Wider beats give each step a stage of its own (`new(1, false)`), and that stage
 //! splits its first clock in two (`split_step`): clock 1 takes the walk over, finds
-//! the slot that holds the header's word and judges every slot of the beat as a
-//! header's first word (`SlotFlags`, side by side); clock 1b reads the found slot's
-//! flags, next header and length by the registered slot number and computes the step
-//! (next pointer, bound check) from them. A stage that takes one step never reads its
-//! own result again, so nothing loops back over the split; the walk after the step is
-//! kept in clock 1b for the frame's later beats, and the pointer and next header after
-//! this beat's step wait beside the walk before it for clock 2 to choose. The slot is
+//! the slot that holds the header's word, judges every slot of the beat as a header's
+//! first word (`SlotFlags`, side by side) and forms every slot's step sum (pointer +
+//! length + 1, as if the header's word were there: one carry chain a slot and
+//! pointer, held and offered, the take-over choosing after them); clock 1b picks the
+//! found slot's flags, next header and sum by the registered slot number, so no adder
+//! follows the pick, and the bound check is clock 2's one compare of the sum with the
+//! datagram's end in words, as at 64 bits. The step decision is formed for the held
+//! walk and for the offered one side by side, the take-over choosing last, and a
+//! stage's count is one bit (stop 50: the distances' carry chains, the take-over's
+//! choice, the range test and the count's adder stood in series, 9.4 ns routed at
+//! 512 bits; the length's pick, the adder and the room compare 7-8.5 ns; the Home
+//! Address test picked first and formed after, now formed on every slot's row of
+//! flags and picked after, the header's type compared in clock 1). A stage that takes
+//! one step never reads its own result again, so nothing loops back over the split;
+//! the walk after the step is kept in clock 1b for the frame's later beats, and the
+//! pointer and next header after this beat's step wait beside the walk before it for
+//! clock 2 to choose. The slot is
 //! found from flip-flops: the distances of the held and of the offered pointer to the
 //! beat's words are subtracted side by side and the take-over chooses between them,
 //! into a 3-bit register, so the select that fans out over the slot multiplexers
-//! leaves a flip-flop, and it chooses 28 bits (flags and two bytes), not a 64-bit word
+//! leaves a flip-flop, and it chooses 28 bits (flags, a byte, the sum), not a 64-bit word
 //! with byte compares behind it. The split (stop 39) took the walk at 512 bits from
 //! nine LUT levels a clock to six and, with the capture's and the hash unit's cuts
 //! made beside it, the core from a median of 76.1 to 93.8 MHz over seeds 1-4 (ECP5-85k
@@ -65,7 +75,7 @@ use rss_model::parse::{IPPROTO_DSTOPTS, IPPROTO_FRAGMENT, IPPROTO_ROUTING};
 use rust_hdl::prelude::*;
 
 use crate::l3_header::{END_BITS, FIRST_EXT_WORD, NEED_BITS};
-use crate::slot_flags::{SLOT_FLAG_BITS, SLOT_FLAG_KINDS, SlotFlags};
+use crate::slot_flags::{SLOT_FLAG_BITS, SLOT_FLAG_KINDS, SlotFlags, slots_per_beat};
 use crate::word_pick::WordPick;
 use crate::word_slots::WORD_INDEX_BITS;
 
@@ -73,10 +83,13 @@ use crate::word_slots::WORD_INDEX_BITS;
 /// L3 − 32 bytes): the L4 word is this plus IHL / 2.
 pub const IPV4_L4_WORD_BIAS: u64 = 4;
 
-/// Bits of the room between a header's offset and the datagram's end, with a sign.
-const ROOM_BITS: usize = END_BITS + 1;
-// `update` takes the room's sign as bit 17 (a constant's name cannot appear there).
-const _: () = assert!(ROOM_BITS == 18);
+/// Bits of the datagram's end plus 32 (`end_plus_q`).
+const END_PLUS_BITS: usize = END_BITS + 1;
+/// Bits of a step's sum in words, pointer + length + 1 (at most 63 + 255 + 1).
+const SUM_BITS: usize = 10;
+/// Stride of `t_sums`: slot `j`'s sum at bit 16·j, so the pick's offset is a shift.
+const SUM_STRIDE: usize = 16;
+const _: () = assert!(SUM_STRIDE == 16 && SUM_BITS <= SUM_STRIDE);
 
 #[derive(LogicBlock)]
 pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
@@ -215,9 +228,11 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// The valid beat after the next holds the header's word, formed on a load: the
     /// countdown's own compare is valid a beat after the load.
     here2_q: DFF<Bit>,
-    /// `end_in` + 32, a clock late (64 bits): a header ending before word `n` fits the
-    /// datagram when `8·n ≤ end + 32`, so its eighth is the end in word numbers.
-    end_plus_q: DFF<Bits<ROOM_BITS>>,
+    /// `end_in` + 32, a clock late: a header ending before word `n` fits the datagram
+    /// when `8·n ≤ end + 32`, so its eighth is the end in word numbers (at 64 bits
+    /// from the beat before, whose end is final by a step; split, from the step's own
+    /// beat, beside `t_beat`).
+    end_plus_q: DFF<Bits<END_PLUS_BITS>>,
     // Clock 1 → 1b (`split_step` only): the beat, its header's slot and every slot's
     // flags, the walk as clock 1 left it (before this beat's step), and what came in.
     t_beat: DFF<Bits<BUNDLE_BITS>>,
@@ -235,7 +250,14 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     t_nh_fragment: DFF<Bit>,
     t_stepped: DFF<Bit>,
     t_ended: DFF<Bit>,
-    t_room: DFF<Bits<ROOM_BITS>>,
+    /// Every slot's step, pointer + length + 1 in words, as if the header's word were
+    /// in that slot, 16 bits a slot: clock 1b picks one instead of adding after its
+    /// pick (stop 50).
+    t_sums: DFF<Bits<128>>,
+    /// The walk's next header is a Destination Options / a routing header, compared
+    /// in clock 1 so clock 1b only ANDs it in.
+    t_nh_options: DFF<Bit>,
+    t_nh_routing: DFF<Bit>,
     t_end: DFF<Bits<END_BITS>>,
     t_bad_in: DFF<Bit>,
     t_fragment_in: DFF<Bit>,
@@ -292,14 +314,10 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// The word number past the header (pointer + length + 1, unsaturated: the step's
     /// own sum), whose offset from L3 is the header's end, 8 · (it − 4).
     s_past_header: DFF<Bits<10>>,
-    /// (64 bits) The datagram's end in word numbers, (end + 32) / 8 rounded down: the
-    /// header runs past the end exactly when `s_past_header` is greater (its end, a
-    /// multiple of 8, is then past the datagram's), one compare in clock 2.
+    /// The datagram's end in word numbers, (end + 32) / 8 rounded down: the header
+    /// runs past the end (or starts past it) exactly when `s_past_header` is greater
+    /// (its end, a multiple of 8, is then past the datagram's), one compare in clock 2.
     s_end_words: DFF<Bits<15>>,
-    /// `split_step`: the header runs past the datagram's end (or starts past it),
-    /// decided in clock 1b from the registered room: `8·(len + 1) > room` is
-    /// `len ≥ room / 8`, one compare of the length byte.
-    s_too_long: DFF<Bit>,
     s_end: DFF<Bits<END_BITS>>,
     s_bad_in: DFF<Bit>,
     s_fragment_in: DFF<Bit>,
@@ -382,6 +400,14 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     lands_on_home: Signal<Local, Bit>,
     /// The beat holds the header's word.
     found: Signal<Local, Bit>,
+    /// `split_step`: whether the beat holds the header's word, for the held and for
+    /// the offered pointer, and whether a step is due, for either, so the step and
+    /// the end are one choice by the take-over after the distances' carry chains
+    /// (stop 50: the choice stood in front of the range test and the count's adder).
+    found_held: Signal<Local, Bit>,
+    found_taken: Signal<Local, Bit>,
+    due_held: Signal<Local, Bit>,
+    due_taken: Signal<Local, Bit>,
     /// What clock 1b reads: the registers of `split_step`, else clock 1's values.
     x_word: Signal<Local, Bits<64>>,
     x_ptr: Signal<Local, Bits<WORD_INDEX_BITS>>,
@@ -425,12 +451,23 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     cur_ptr: Signal<Local, Bits<WORD_INDEX_BITS>>,
     /// The walk is taken over from the stage before in this beat.
     taking_over: Signal<Local, Bit>,
-    /// The header's room to the datagram's end from the held pointer, and from the
-    /// pointer being taken over.
-    room_held: Signal<Local, Bits<ROOM_BITS>>,
-    room_taken: Signal<Local, Bits<ROOM_BITS>>,
-    /// The room for the pointer the step reads (held or taken over).
-    room: Signal<Local, Bits<ROOM_BITS>>,
+    /// `split_step`, clock 1: slot `j`'s length byte, its step's sum from the held
+    /// pointer (the first stage's constant) and from the offered one (`2·(p + len + 1)`
+    /// as `(2p + 1) + (2len + 1)`, one carry chain each), the one the take-over
+    /// chooses, and every slot's side by side.
+    slot_len: Signal<Local, Bits<8>>,
+    step_ptr_held: Signal<Local, Bits<WORD_INDEX_BITS>>,
+    slot_sum_held: Signal<Local, Bits<11>>,
+    slot_sum_taken: Signal<Local, Bits<11>>,
+    slot_sum: Signal<Local, Bits<11>>,
+    slot_sums: Signal<Local, Bits<128>>,
+    /// Clock 1b: the picked slot's sum (the pointer + 1 after a fragment header, one
+    /// word long whatever its length byte says), and its bit offset in `t_sums`.
+    t_select_sum_lsb: Signal<Local, Bits<16>>,
+    step_sum: Signal<Local, Bits<SUM_BITS>>,
+    /// Every slot's Home Address test (option type and the option walk's closed form),
+    /// one bit a slot, picked after.
+    home_row: Signal<Local, Bits<8>>,
     cur_nh: Signal<Local, Bits<8>>,
     cur_live: Signal<Local, Bit>,
     live_before: Signal<Local, Bit>,
@@ -551,7 +588,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             t_nh_fragment: Default::default(),
             t_stepped: Default::default(),
             t_ended: Default::default(),
-            t_room: Default::default(),
+            t_sums: Default::default(),
+            t_nh_options: Default::default(),
+            t_nh_routing: Default::default(),
             t_end: Default::default(),
             t_bad_in: Default::default(),
             t_fragment_in: Default::default(),
@@ -584,7 +623,6 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             s_address_ptr: Default::default(),
             s_past_header: Default::default(),
             s_end_words: Default::default(),
-            s_too_long: Default::default(),
             s_end: Default::default(),
             s_bad_in: Default::default(),
             s_fragment_in: Default::default(),
@@ -643,6 +681,10 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             picked: Default::default(),
             lands_on_home: Default::default(),
             found: Default::default(),
+            found_held: Default::default(),
+            found_taken: Default::default(),
+            due_held: Default::default(),
+            due_taken: Default::default(),
             x_word: Default::default(),
             x_ptr: Default::default(),
             x_step_ptr: Default::default(),
@@ -672,9 +714,15 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             cur_done: Default::default(),
             cur_ptr: Default::default(),
             taking_over: Default::default(),
-            room_held: Default::default(),
-            room_taken: Default::default(),
-            room: Default::default(),
+            slot_len: Default::default(),
+            step_ptr_held: Default::default(),
+            slot_sum_held: Default::default(),
+            slot_sum_taken: Default::default(),
+            slot_sum: Default::default(),
+            slot_sums: Default::default(),
+            t_select_sum_lsb: Default::default(),
+            step_sum: Default::default(),
+            home_row: Default::default(),
             cur_nh: Default::default(),
             cur_live: Default::default(),
             live_before: Default::default(),
@@ -741,7 +789,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             t_nh_fragment,
             t_stepped,
             t_ended,
-            t_room,
+            t_sums,
+            t_nh_options,
+            t_nh_routing,
             t_end,
             t_bad_in,
             t_fragment_in,
@@ -774,7 +824,6 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             s_address_ptr,
             s_past_header,
             s_end_words,
-            s_too_long,
             s_end,
             s_bad_in,
             s_fragment_in,
@@ -897,7 +946,17 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
                 }
             }
             self.slot_index.next = self.distance.val() & self.select_mask.val();
-            self.found.next = (self.distance.val() & self.beyond_mask.val()) == 0_u64;
+            self.found_held.next = (self.distance.val() & self.beyond_mask.val()) == 0_u64;
+            self.found_taken.next = self.found_held.val();
+            if self.dual_pick.val() {
+                self.found_held.next = (self.distance_held.val() & self.beyond_mask.val()) == 0_u64;
+                self.found_taken.next =
+                    (self.distance_taken.val() & self.beyond_mask.val()) == 0_u64;
+            }
+            self.found.next = self.found_held.val();
+            if self.taking_over.val() {
+                self.found.next = self.found_taken.val();
+            }
             self.slot_flags.beat.next = self.beat_in.val();
         }
         if self.registered_takeover.val() {
@@ -913,6 +972,27 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             & !self.cur_done.val()
             & !(self.found.val() & self.step_started.val())
             & self.beat_in.val().get_bit(2);
+        // A split stage decides the step and the end for the held walk and for the
+        // offered one side by side (`cur_started`, `cur_live` and `cur_count` as they
+        // would be) and the take-over chooses last.
+        self.due_held.next = self.beat_in.val().get_bit(0)
+            & self.started.q.val()
+            & !self.beat_in.val().get_bit(1)
+            & self.live_q.q.val()
+            & (self.count.q.val() != self.max_steps.val());
+        self.due_taken.next = self.beat_in.val().get_bit(0)
+            & self.walk_live_in.val()
+            & (self.beat_in.val().get_bit(1) | (self.count.q.val() != self.max_steps.val()));
+        if self.split_step.val() {
+            self.stepped.next = self.due_held.val() & self.found_held.val();
+            self.ended.next =
+                self.due_held.val() & !self.found_held.val() & self.beat_in.val().get_bit(2);
+            if self.taking_over.val() {
+                self.stepped.next = self.due_taken.val() & self.found_taken.val();
+                self.ended.next =
+                    self.due_taken.val() & !self.found_taken.val() & self.beat_in.val().get_bit(2);
+            }
+        }
         // At 64 bits from the step's own flags: a walk taken over this beat has taken
         // no step (the count is 0), and otherwise the walk is done exactly when the
         // step decision says so (a walk that ended made this beat a first one).
@@ -987,6 +1067,21 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.ptr_sum.next = ((bit_cast::<11, WORD_INDEX_BITS>(self.x_step_ptr.val()) << 1_u64)
             | 1_u64)
             + ((bit_cast::<11, 8>(self.ext_len.val()) << 1_u64) | 1_u64);
+        // A split stage formed every slot's sum in clock 1 and picks the found slot's:
+        // the pick meets no adder (the fragment header's is the pointer + 1).
+        self.t_select_sum_lsb.next = bit_cast::<16, 3>(self.t_select.q.val()) << 4_u64;
+        self.step_sum.next = self
+            .t_sums
+            .q
+            .val()
+            .get_bits::<SUM_BITS>(self.t_select_sum_lsb.val().index());
+        if self.x_nh_fragment.val() {
+            self.step_sum.next =
+                bit_cast::<SUM_BITS, WORD_INDEX_BITS>(self.x_step_ptr.val()) + 1_u64;
+        }
+        if self.split_step.val() {
+            self.ptr_sum.next = bit_cast::<11, SUM_BITS>(self.step_sum.val()) << 1_u64;
+        }
         self.sum_ptr.next = self.ptr_sum.val().get_bits::<WORD_INDEX_BITS>(1);
         self.sum_past.next = self.ptr_sum.val().get_bits::<4>(7).any();
         self.next_ptr.next = self.ptr_sum.val().get_bits::<10>(1);
@@ -1027,31 +1122,72 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.s_home_option.d.next = (self.x_nh.val() == self.destination_options.val())
             & self.picked.val().get_bit(4)
             & self.lands_on_home.val();
+        // A split stage forms the same on every slot's row of flags (row `f` at bit
+        // 8·f, one bit a slot) and picks the found slot's; the header's type was
+        // compared in clock 1.
+        self.home_row.next = self.t_flags.q.val().get_bits::<8>(32)
+            & ((!self.t_flags.q.val().get_bits::<8>(40) & self.t_flags.q.val().get_bits::<8>(64))
+                | (!self.t_flags.q.val().get_bits::<8>(40)
+                    & self.t_flags.q.val().get_bits::<8>(48)
+                    & self.t_flags.q.val().get_bits::<8>(88))
+                | (!self.t_flags.q.val().get_bits::<8>(40)
+                    & self.t_flags.q.val().get_bits::<8>(56)
+                    & self.t_flags.q.val().get_bits::<8>(88))
+                | (self.t_flags.q.val().get_bits::<8>(40)
+                    & self.t_flags.q.val().get_bits::<8>(48)
+                    & !self.t_flags.q.val().get_bits::<8>(72)
+                    & self.t_flags.q.val().get_bits::<8>(88))
+                | (self.t_flags.q.val().get_bits::<8>(40)
+                    & !self.t_flags.q.val().get_bits::<8>(48)
+                    & self.t_flags.q.val().get_bits::<8>(80))
+                | (self.t_flags.q.val().get_bits::<8>(40)
+                    & !self.t_flags.q.val().get_bits::<8>(48)
+                    & self.t_flags.q.val().get_bits::<8>(72)
+                    & self.t_flags.q.val().get_bits::<8>(88)));
+        if self.split_step.val() {
+            self.s_routing_type2.d.next = self.t_nh_routing.q.val() & self.picked.val().get_bit(3);
+            self.s_home_option.d.next = self.t_nh_options.q.val()
+                & self.home_row.val().get_bit(self.t_select.q.val().index());
+        }
         self.s_address_ptr.d.next = self.x_ptr.val() + 1_u64;
         // (The fragment header's length is 0 here: it is one word.)
         self.s_past_header.d.next = self.ptr_sum.val().get_bits::<10>(1);
-        self.s_too_long.d.next = self.t_room.q.val().get_bit(17)
-            | (bit_cast::<14, 8>(self.ext_len.val()) >= self.t_room.q.val().get_bits::<14>(3));
         // ---- Clock 1: the walk's state. ----
-        // The room from the header to the datagram's end, so the bound check in clock 2
-        // is one compare (header length against room, a header starting past the end
-        // being negative room) instead of a sum and a compare. Formed from both
-        // pointers the walk can have and chosen after, so the take-over's decision
-        // meets the carry chain's end, not its start.
-        // One carry chain each: the header's offset from L3 is 8 · (pointer − 4)
-        // (the pointer is past word 4 whenever a step is taken), formed on the
-        // pointer's 6 bits.
-        self.room_held.next = bit_cast::<ROOM_BITS, END_BITS>(self.end_in.val())
-            - (bit_cast::<ROOM_BITS, WORD_INDEX_BITS>(self.ptr_q.q.val() - 4_u64) << 3_u64);
-        self.room_taken.next = bit_cast::<ROOM_BITS, END_BITS>(self.end_in.val())
-            - (bit_cast::<ROOM_BITS, WORD_INDEX_BITS>(self.walk_ptr_in.val() - 4_u64) << 3_u64);
-        self.room.next = self.room_held.val();
-        if self.taking_over.val() {
-            self.room.next = self.room_taken.val();
+        // Every slot's step sum as if the header's word were there (the step reads one
+        // only when the pointer names its slot), from flip-flops: the pointer held or
+        // offered and the slot's length byte, one carry chain each, side by side, the
+        // take-over choosing after them; clock 1b picks the found slot's.
+        self.step_ptr_held.next = self.ptr_q.q.val();
+        if self.first_only.val() {
+            self.step_ptr_held.next = self.first_ext.val();
         }
-        // At 64 bits no step is taken in the take-over beat, and the datagram's end is
-        // final by then: the bound check reads the registered end + 32 in words.
-        self.end_plus_q.d.next = bit_cast::<ROOM_BITS, END_BITS>(self.end_in.val()) + 32_u64;
+        self.slot_sums.next = 0.into();
+        for j in 0..slots_per_beat(DATA_BITS) {
+            self.slot_len.next = self.beat_in.val().get_bits::<8>(144 + 64 * j);
+            self.slot_sum_held.next =
+                ((bit_cast::<11, WORD_INDEX_BITS>(self.step_ptr_held.val()) << 1_u64) | 1_u64)
+                    + ((bit_cast::<11, 8>(self.slot_len.val()) << 1_u64) | 1_u64);
+            self.slot_sum_taken.next = self.slot_sum_held.val();
+            if self.dual_pick.val() {
+                self.slot_sum_taken.next =
+                    ((bit_cast::<11, WORD_INDEX_BITS>(self.walk_ptr_in.val()) << 1_u64) | 1_u64)
+                        + ((bit_cast::<11, 8>(self.slot_len.val()) << 1_u64) | 1_u64);
+            }
+            self.slot_sum.next = self.slot_sum_held.val();
+            if self.taking_over.val() {
+                self.slot_sum.next = self.slot_sum_taken.val();
+            }
+            for b in 0..SUM_BITS {
+                self.slot_sums.next = self
+                    .slot_sums
+                    .val()
+                    .replace_bit(16 * j + b, self.slot_sum.val().get_bit(b + 1));
+            }
+        }
+        // The bound check reads the end + 32 in words: at 64 bits from the beat before
+        // (no step is taken in the take-over beat, and the end is final by then), in a
+        // split stage from the step's own beat.
+        self.end_plus_q.d.next = bit_cast::<END_PLUS_BITS, END_BITS>(self.end_in.val()) + 32_u64;
         self.s_end_words.d.next = self.end_plus_q.q.val().get_bits::<15>(3);
         self.live_before.next = self.cur_live.val();
         self.pre_count.next = self.cur_count.val();
@@ -1059,6 +1195,10 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.pre_nh.next = self.cur_nh.val();
         if self.stepped.val() {
             self.cur_count.next = self.cur_count.val() + 1_u64;
+            // A split stage steps once: its count is a flag, set without an adder.
+            if self.split_step.val() {
+                self.cur_count.next = 1.into();
+            }
             // A split stage is done after its one step: clock 1 never reads the walk
             // after it, which clock 1b forms.
             if !self.split_step.val() {
@@ -1074,6 +1214,11 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         if self.beat_in.val().get_bit(0) {
             self.started.d.next = self.cur_started.val();
             self.count.d.next = self.cur_count.val();
+            // (A split stage's count is 0 or 1: its upper bits are constants, so the
+            // step decision reads one bit.)
+            if self.split_step.val() {
+                self.count.d.next = self.cur_count.val() & 1_u64;
+            }
             self.ptr_q.d.next = self.cur_ptr.val();
             self.nh_q.d.next = self.cur_nh.val();
             self.nh_fragment_q.d.next = self.cur_nh_fragment.val();
@@ -1150,9 +1295,11 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         if self.split_step.val() {
             self.t_beat.d.next = self.beat_in.val();
             self.t_started.d.next = self.cur_started.val();
-            self.t_count.d.next = self.cur_count.val();
+            self.t_count.d.next = self.cur_count.val() & 1_u64;
             self.t_live_before.d.next = self.live_before.val();
-            self.t_room.d.next = self.room.val();
+            self.t_sums.d.next = self.slot_sums.val();
+            self.t_nh_options.d.next = self.cur_nh.val() == self.destination_options.val();
+            self.t_nh_routing.d.next = self.cur_nh.val() == self.routing.val();
             self.t_ended.d.next = self.ended.val();
             self.t_end.d.next = self.end_in.val();
             self.t_bad_in.d.next = self.bad_in.val();
@@ -1276,9 +1423,6 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             bit_cast::<END_BITS, 10>(self.s_past_header.q.val() - 4_u64) << 3_u64;
         self.too_long.next =
             bit_cast::<15, 10>(self.s_past_header.q.val()) > self.s_end_words.q.val();
-        if self.split_step.val() {
-            self.too_long.next = self.s_too_long.q.val();
-        }
         if self.s_stepped.q.val() {
             if self.s_routing_type2.q.val() {
                 self.cur_ex_dst.next = true;
