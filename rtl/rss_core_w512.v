@@ -2094,6 +2094,11 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  [17:0] l4_operand;
     reg  [17:0] l4_bias;
     reg  v_ip;
+    reg  [18:0] runt_room;
+    reg  [18:0] need_room;
+    reg  [18:0] datagram_ports_room;
+    reg  [18:0] frame_ports_room;
+    reg  [18:0] frame_datagram_room;
     reg  rule_failed;
     reg  bad_frame;
     reg  fails_as_ip;
@@ -2944,7 +2949,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         near_next = last_beat | v_valid$q;
         near_q$d = near_next;
         v_length$d = frame_length;
-        v_runt$d = l3 > ((frame_length) & 18'h3ffff);
+        runt_room = ((frame_length) & 19'h7ffff) - ((l3) & 19'h7ffff);
+        v_runt$d = runt_room[32'h12];
         v_walk_broken$d = bad | ~walk_ready | (frame_ipv6 & walk_live);
         v_ipv4$d = frame_ipv4;
         v_ipv6$d = frame_ipv6;
@@ -2967,10 +2973,14 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         c_runt_or_broken_walk$d = v_runt$q | (v_ip & v_walk_broken$q);
         c_need_past_window$d = v_need_end$q > window;
         c_ports_past_window$d = v_ports_due$q & (v_ports_end$q > window);
-        c_need_over$d = v_need_end$q > ((v_length$q) & 18'h3ffff);
-        c_ports_past_datagram$d = v_ports_due$q & (v_ports_end$q > v_datagram_end$q);
-        c_ports_past_frame$d = v_ports_due$q & (v_ports_end$q > ((v_length$q) & 18'h3ffff));
-        c_datagram_over$d = v_datagram_end$q > ((v_length$q) & 18'h3ffff);
+        need_room = ((v_length$q) & 19'h7ffff) - ((v_need_end$q) & 19'h7ffff);
+        datagram_ports_room = ((v_datagram_end$q) & 19'h7ffff) - ((v_ports_end$q) & 19'h7ffff);
+        frame_ports_room = ((v_length$q) & 19'h7ffff) - ((v_ports_end$q) & 19'h7ffff);
+        frame_datagram_room = ((v_length$q) & 19'h7ffff) - ((v_datagram_end$q) & 19'h7ffff);
+        c_need_over$d = need_room[32'h12];
+        c_ports_past_datagram$d = v_ports_due$q & datagram_ports_room[32'h12];
+        c_ports_past_frame$d = v_ports_due$q & frame_ports_room[32'h12];
+        c_datagram_over$d = frame_datagram_room[32'h12];
         c_ipv4$d = v_ipv4$q;
         c_ipv6$d = v_ipv6$q;
         c_ip$d = v_ip;
@@ -6117,6 +6127,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  cur_ex_dst;
     reg  [5:0] cur_ex_dst_ptr;
     reg  [16:0] header_end;
+    reg  [15:0] end_room;
     reg  too_long;
     
     // Sub module instances
@@ -7386,7 +7397,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_ex_dst = 1'b0;
         end
         header_end = ((s_past_header$q - 64'h4) & 17'h1ffff) << 64'h3;
-        too_long = ((s_past_header$q) & 15'h7fff) > s_end_words$q;
+        end_room = ((s_end_words$q) & 16'hffff) - ((s_past_header$q) & 16'hffff);
+        too_long = end_room[32'hf];
         if (s_stepped$q) begin
             if (s_routing_type2$q) begin
                 cur_ex_dst = 1'b1;
@@ -10133,6 +10145,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  cur_ex_dst;
     reg  [5:0] cur_ex_dst_ptr;
     reg  [16:0] header_end;
+    reg  [15:0] end_room;
     reg  too_long;
     
     // Sub module instances
@@ -11402,7 +11415,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_ex_dst = 1'b0;
         end
         header_end = ((s_past_header$q - 64'h4) & 17'h1ffff) << 64'h3;
-        too_long = ((s_past_header$q) & 15'h7fff) > s_end_words$q;
+        end_room = ((s_end_words$q) & 16'hffff) - ((s_past_header$q) & 16'hffff);
+        too_long = end_room[32'hf];
         if (s_stepped$q) begin
             if (s_routing_type2$q) begin
                 cur_ex_dst = 1'b1;
@@ -14149,6 +14163,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  cur_ex_dst;
     reg  [5:0] cur_ex_dst_ptr;
     reg  [16:0] header_end;
+    reg  [15:0] end_room;
     reg  too_long;
     
     // Sub module instances
@@ -15418,7 +15433,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_ex_dst = 1'b0;
         end
         header_end = ((s_past_header$q - 64'h4) & 17'h1ffff) << 64'h3;
-        too_long = ((s_past_header$q) & 15'h7fff) > s_end_words$q;
+        end_room = ((s_end_words$q) & 16'hffff) - ((s_past_header$q) & 16'hffff);
+        too_long = end_room[32'hf];
         if (s_stepped$q) begin
             if (s_routing_type2$q) begin
                 cur_ex_dst = 1'b1;
@@ -18165,6 +18181,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  cur_ex_dst;
     reg  [5:0] cur_ex_dst_ptr;
     reg  [16:0] header_end;
+    reg  [15:0] end_room;
     reg  too_long;
     
     // Sub module instances
@@ -19434,7 +19451,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             cur_ex_dst = 1'b0;
         end
         header_end = ((s_past_header$q - 64'h4) & 17'h1ffff) << 64'h3;
-        too_long = ((s_past_header$q) & 15'h7fff) > s_end_words$q;
+        end_room = ((s_end_words$q) & 16'hffff) - ((s_past_header$q) & 16'hffff);
+        too_long = end_room[32'hf];
         if (s_stepped$q) begin
             if (s_routing_type2$q) begin
                 cur_ex_dst = 1'b1;

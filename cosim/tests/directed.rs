@@ -325,6 +325,40 @@ fn cases() -> Vec<Case> {
     let mut short = ethernet(&[], 0x0800, &v4(6, 0, &[], &tcp));
     short.truncate(30);
     cases.push(("truncated IPv4 header", short, all, None, FLAG_MALFORMED));
+    // Each length compare at its edge, exactly and one byte over (the verdict compares
+    // each as the sign of a difference: an off-by-one shows here first).
+    let header_only = ethernet(&[], 0x0800, &v4(47, 0, &[], &[]));
+    let udp = ethernet(
+        &[],
+        0x0800,
+        &v4(17, 0, &[], &udp_datagram(53, 5353, &[7; 40])),
+    );
+    for (exact, over, frame, hash_type) in [
+        (
+            "IPv4 header ending at the frame's last byte",
+            "IPv4 header one byte past the frame",
+            header_only,
+            HashType::Ipv4,
+        ),
+        (
+            "datagram ending at the frame's last byte",
+            "datagram one byte past the frame",
+            udp,
+            HashType::UdpIpv4,
+        ),
+    ] {
+        let mut short = frame.clone();
+        short.pop();
+        cases.push((exact, frame, all, Some(hash_type), 0));
+        cases.push((over, short, all, None, FLAG_MALFORMED));
+    }
+    cases.push((
+        "ports ending at the datagram's end",
+        frame(&[], 0x0800, &v4(6, 0, &[], &tcp[..4])),
+        all,
+        Some(HashType::TcpIpv4),
+        0,
+    ));
     let long = vec![
         ExtHeader::HopByHop(vec![0; 62]),
         ExtHeader::DestOpts(vec![0; 14]),

@@ -493,6 +493,10 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     cur_ex_dst: Signal<Local, Bit>,
     cur_ex_dst_ptr: Signal<Local, Bits<WORD_INDEX_BITS>>,
     header_end: Signal<Local, Bits<END_BITS>>,
+    /// `s_end_words − s_past_header`, negative when the header runs past the datagram:
+    /// the compare as the sign of a difference, which yosys maps to the carry chain
+    /// alone (a `>` gets a LUT tree behind the chain).
+    end_room: Signal<Local, Bits<16>>,
     too_long: Signal<Local, Bit>,
 }
 
@@ -746,6 +750,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             cur_ex_dst: Default::default(),
             cur_ex_dst_ptr: Default::default(),
             header_end: Default::default(),
+            end_room: Default::default(),
             too_long: Default::default(),
         }
     }
@@ -1421,8 +1426,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         // Extension headers lie 40 bytes or more past L3 (the pointer is past word 4).
         self.header_end.next =
             bit_cast::<END_BITS, 10>(self.s_past_header.q.val() - 4_u64) << 3_u64;
-        self.too_long.next =
-            bit_cast::<15, 10>(self.s_past_header.q.val()) > self.s_end_words.q.val();
+        self.end_room.next = bit_cast::<16, 15>(self.s_end_words.q.val())
+            - bit_cast::<16, 10>(self.s_past_header.q.val());
+        self.too_long.next = self.end_room.val().get_bit(15);
         if self.s_stepped.q.val() {
             if self.s_routing_type2.q.val() {
                 self.cur_ex_dst.next = true;

@@ -36,6 +36,10 @@ use crate::word_slots::WORD_INDEX_BITS;
 const TYPE_BITS: usize = HASH_TYPE_BITS as usize;
 /// Width of the verdict's sums (L3 + a datagram end of up to `END_BITS` bits).
 const VERDICT_BITS: usize = END_BITS + 1;
+/// Width of a verdict compare's difference: one bit over the operands, for the sign.
+const SIGNED_BITS: usize = VERDICT_BITS + 1;
+// `hdl_gen` takes bit indices as literals: step 2 reads the sign at bit 18.
+const _: () = assert!(SIGNED_BITS == 19);
 /// From this beat width on, the next frame's words can reach the capture registers
 /// before the verdict (its second beat holds field words).
 const SNAPSHOT_MIN_DATA_BITS: usize = 128;
@@ -311,6 +315,19 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     l4_bias: Signal<Local, Bits<VERDICT_BITS>>,
     /// `v_ipv4 | v_ipv6`.
     v_ip: Signal<Local, Bit>,
+    // Lengths are compared as the sign of their difference (`a > b` is `b - a < 0`):
+    // yosys maps a `>` of 16-18 bits to a carry chain with a tree of 11-27 LUT4 up to
+    // five levels deep behind it (an equality test), a difference to the chain alone.
+    /// Frame length − L3.
+    runt_room: Signal<Local, Bits<SIGNED_BITS>>,
+    /// Frame length − (L3 + needed bytes).
+    need_room: Signal<Local, Bits<SIGNED_BITS>>,
+    /// (L3 + datagram end) − (L3 + end of the ports).
+    datagram_ports_room: Signal<Local, Bits<SIGNED_BITS>>,
+    /// Frame length − (L3 + end of the ports).
+    frame_ports_room: Signal<Local, Bits<SIGNED_BITS>>,
+    /// Frame length − (L3 + datagram end).
+    frame_datagram_room: Signal<Local, Bits<SIGNED_BITS>>,
     /// One of the six length and window rules fails (a failure if the frame is IP).
     rule_failed: Signal<Local, Bit>,
     /// The frame is a runt or fails a rule as an IP frame.
@@ -527,6 +544,11 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             l4_operand: Default::default(),
             l4_bias: Default::default(),
             v_ip: Default::default(),
+            runt_room: Default::default(),
+            need_room: Default::default(),
+            datagram_ports_room: Default::default(),
+            frame_ports_room: Default::default(),
+            frame_datagram_room: Default::default(),
             rule_failed: Default::default(),
             fails_as_ip: Default::default(),
             out_w1: Default::default(),
@@ -855,8 +877,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         self.near_q.d.next = self.near_next.val();
         self.v_length.d.next = self.frame_length.val();
         // Layer 2 needs bytes up to L3.
-        self.v_runt.d.next =
-            self.l3.val() > bit_cast::<VERDICT_BITS, LENGTH_BITS>(self.frame_length.val());
+        self.runt_room.next = bit_cast::<SIGNED_BITS, LENGTH_BITS>(self.frame_length.val())
+            - bit_cast::<SIGNED_BITS, VERDICT_BITS>(self.l3.val());
+        self.v_runt.d.next = self.runt_room.val().get_bit(18);
         self.v_walk_broken.d.next = self.bad.val()
             | !self.walk_ready.val()
             | (self.frame_ipv6.val() & self.walk_live.val());
@@ -889,16 +912,22 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         self.c_need_past_window.d.next = self.v_need_end.q.val() > self.window.val();
         self.c_ports_past_window.d.next =
             self.v_ports_due.q.val() & (self.v_ports_end.q.val() > self.window.val());
-        self.c_need_over.d.next =
-            self.v_need_end.q.val() > bit_cast::<VERDICT_BITS, LENGTH_BITS>(self.v_length.q.val());
+        self.need_room.next = bit_cast::<SIGNED_BITS, LENGTH_BITS>(self.v_length.q.val())
+            - bit_cast::<SIGNED_BITS, VERDICT_BITS>(self.v_need_end.q.val());
+        self.datagram_ports_room.next =
+            bit_cast::<SIGNED_BITS, VERDICT_BITS>(self.v_datagram_end.q.val())
+                - bit_cast::<SIGNED_BITS, VERDICT_BITS>(self.v_ports_end.q.val());
+        self.frame_ports_room.next = bit_cast::<SIGNED_BITS, LENGTH_BITS>(self.v_length.q.val())
+            - bit_cast::<SIGNED_BITS, VERDICT_BITS>(self.v_ports_end.q.val());
+        self.frame_datagram_room.next = bit_cast::<SIGNED_BITS, LENGTH_BITS>(self.v_length.q.val())
+            - bit_cast::<SIGNED_BITS, VERDICT_BITS>(self.v_datagram_end.q.val());
         // Each compare of two registers in a flip-flop of its own.
+        self.c_need_over.d.next = self.need_room.val().get_bit(18);
         self.c_ports_past_datagram.d.next =
-            self.v_ports_due.q.val() & (self.v_ports_end.q.val() > self.v_datagram_end.q.val());
-        self.c_ports_past_frame.d.next = self.v_ports_due.q.val()
-            & (self.v_ports_end.q.val()
-                > bit_cast::<VERDICT_BITS, LENGTH_BITS>(self.v_length.q.val()));
-        self.c_datagram_over.d.next = self.v_datagram_end.q.val()
-            > bit_cast::<VERDICT_BITS, LENGTH_BITS>(self.v_length.q.val());
+            self.v_ports_due.q.val() & self.datagram_ports_room.val().get_bit(18);
+        self.c_ports_past_frame.d.next =
+            self.v_ports_due.q.val() & self.frame_ports_room.val().get_bit(18);
+        self.c_datagram_over.d.next = self.frame_datagram_room.val().get_bit(18);
         self.c_ipv4.d.next = self.v_ipv4.q.val();
         self.c_ipv6.d.next = self.v_ipv6.q.val();
         self.c_ip.d.next = self.v_ip.val();
