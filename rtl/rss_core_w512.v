@@ -6060,7 +6060,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [15:0] t_select_lsb;
     reg  [7:0] flag_row;
     reg  [11:0] picked;
-    reg  lands_on_home;
+    reg  [95:0] flag_rows;
     reg  found;
     reg  found_held;
     reg  found_taken;
@@ -7030,9 +7030,24 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         next_nh_fragment = picked[32'h1];
         next_is_ext = picked[32'h0];
         s_routing_type2$d = (x_nh == routing) & picked[32'h3];
-        lands_on_home = (~picked[32'h5] & picked[32'h8]) | (~picked[32'h5] & picked[32'h6] & picked[32'hb]) | (~picked[32'h5] & picked[32'h7] & picked[32'hb]) | (picked[32'h5] & picked[32'h6] & ~picked[32'h9] & picked[32'hb]) | (picked[32'h5] & ~picked[32'h6] & picked[32'ha]) | (picked[32'h5] & ~picked[32'h6] & picked[32'h9] & picked[32'hb]);
-        s_home_option$d = (x_nh == destination_options) & picked[32'h4] & lands_on_home;
-        home_row = t_flags$q[(32'h20)+:(8)] & ((~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h40)+:(8)]) | (~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h38)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h30)+:(8)] & ~t_flags$q[(32'h48)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & ~t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h50)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & ~t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h48)+:(8)] & t_flags$q[(32'h58)+:(8)]));
+        flag_rows = 32'h0;
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 0)) | ((picked[0]) << (32'h8 * 0)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 1)) | ((picked[1]) << (32'h8 * 1)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 2)) | ((picked[2]) << (32'h8 * 2)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 3)) | ((picked[3]) << (32'h8 * 3)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 4)) | ((picked[4]) << (32'h8 * 4)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 5)) | ((picked[5]) << (32'h8 * 5)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 6)) | ((picked[6]) << (32'h8 * 6)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 7)) | ((picked[7]) << (32'h8 * 7)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 8)) | ((picked[8]) << (32'h8 * 8)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 9)) | ((picked[9]) << (32'h8 * 9)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 10)) | ((picked[10]) << (32'h8 * 10)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 11)) | ((picked[11]) << (32'h8 * 11)));
+        if (split_step) begin
+            flag_rows = t_flags$q;
+        end
+        home_row = flag_rows[(32'h20)+:(8)] & ((~flag_rows[(32'h28)+:(8)] & flag_rows[(32'h40)+:(8)]) | (~flag_rows[(32'h28)+:(8)] & flag_rows[(32'h30)+:(8)] & flag_rows[(32'h58)+:(8)]) | (~flag_rows[(32'h28)+:(8)] & flag_rows[(32'h38)+:(8)] & flag_rows[(32'h58)+:(8)]) | (flag_rows[(32'h28)+:(8)] & flag_rows[(32'h30)+:(8)] & ~flag_rows[(32'h48)+:(8)] & flag_rows[(32'h58)+:(8)]) | (flag_rows[(32'h28)+:(8)] & ~flag_rows[(32'h30)+:(8)] & flag_rows[(32'h50)+:(8)]) | (flag_rows[(32'h28)+:(8)] & ~flag_rows[(32'h30)+:(8)] & flag_rows[(32'h48)+:(8)] & flag_rows[(32'h58)+:(8)]));
+        s_home_option$d = (x_nh == destination_options) & home_row[32'h0];
         if (split_step) begin
             s_routing_type2$d = t_nh_routing$q & picked[32'h3];
             s_home_option$d = t_nh_options$q & home_row[t_select$q];
@@ -10078,7 +10093,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [15:0] t_select_lsb;
     reg  [7:0] flag_row;
     reg  [11:0] picked;
-    reg  lands_on_home;
+    reg  [95:0] flag_rows;
     reg  found;
     reg  found_held;
     reg  found_taken;
@@ -11048,9 +11063,24 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         next_nh_fragment = picked[32'h1];
         next_is_ext = picked[32'h0];
         s_routing_type2$d = (x_nh == routing) & picked[32'h3];
-        lands_on_home = (~picked[32'h5] & picked[32'h8]) | (~picked[32'h5] & picked[32'h6] & picked[32'hb]) | (~picked[32'h5] & picked[32'h7] & picked[32'hb]) | (picked[32'h5] & picked[32'h6] & ~picked[32'h9] & picked[32'hb]) | (picked[32'h5] & ~picked[32'h6] & picked[32'ha]) | (picked[32'h5] & ~picked[32'h6] & picked[32'h9] & picked[32'hb]);
-        s_home_option$d = (x_nh == destination_options) & picked[32'h4] & lands_on_home;
-        home_row = t_flags$q[(32'h20)+:(8)] & ((~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h40)+:(8)]) | (~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h38)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h30)+:(8)] & ~t_flags$q[(32'h48)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & ~t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h50)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & ~t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h48)+:(8)] & t_flags$q[(32'h58)+:(8)]));
+        flag_rows = 32'h0;
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 0)) | ((picked[0]) << (32'h8 * 0)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 1)) | ((picked[1]) << (32'h8 * 1)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 2)) | ((picked[2]) << (32'h8 * 2)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 3)) | ((picked[3]) << (32'h8 * 3)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 4)) | ((picked[4]) << (32'h8 * 4)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 5)) | ((picked[5]) << (32'h8 * 5)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 6)) | ((picked[6]) << (32'h8 * 6)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 7)) | ((picked[7]) << (32'h8 * 7)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 8)) | ((picked[8]) << (32'h8 * 8)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 9)) | ((picked[9]) << (32'h8 * 9)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 10)) | ((picked[10]) << (32'h8 * 10)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 11)) | ((picked[11]) << (32'h8 * 11)));
+        if (split_step) begin
+            flag_rows = t_flags$q;
+        end
+        home_row = flag_rows[(32'h20)+:(8)] & ((~flag_rows[(32'h28)+:(8)] & flag_rows[(32'h40)+:(8)]) | (~flag_rows[(32'h28)+:(8)] & flag_rows[(32'h30)+:(8)] & flag_rows[(32'h58)+:(8)]) | (~flag_rows[(32'h28)+:(8)] & flag_rows[(32'h38)+:(8)] & flag_rows[(32'h58)+:(8)]) | (flag_rows[(32'h28)+:(8)] & flag_rows[(32'h30)+:(8)] & ~flag_rows[(32'h48)+:(8)] & flag_rows[(32'h58)+:(8)]) | (flag_rows[(32'h28)+:(8)] & ~flag_rows[(32'h30)+:(8)] & flag_rows[(32'h50)+:(8)]) | (flag_rows[(32'h28)+:(8)] & ~flag_rows[(32'h30)+:(8)] & flag_rows[(32'h48)+:(8)] & flag_rows[(32'h58)+:(8)]));
+        s_home_option$d = (x_nh == destination_options) & home_row[32'h0];
         if (split_step) begin
             s_routing_type2$d = t_nh_routing$q & picked[32'h3];
             s_home_option$d = t_nh_options$q & home_row[t_select$q];
@@ -14096,7 +14126,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [15:0] t_select_lsb;
     reg  [7:0] flag_row;
     reg  [11:0] picked;
-    reg  lands_on_home;
+    reg  [95:0] flag_rows;
     reg  found;
     reg  found_held;
     reg  found_taken;
@@ -15066,9 +15096,24 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         next_nh_fragment = picked[32'h1];
         next_is_ext = picked[32'h0];
         s_routing_type2$d = (x_nh == routing) & picked[32'h3];
-        lands_on_home = (~picked[32'h5] & picked[32'h8]) | (~picked[32'h5] & picked[32'h6] & picked[32'hb]) | (~picked[32'h5] & picked[32'h7] & picked[32'hb]) | (picked[32'h5] & picked[32'h6] & ~picked[32'h9] & picked[32'hb]) | (picked[32'h5] & ~picked[32'h6] & picked[32'ha]) | (picked[32'h5] & ~picked[32'h6] & picked[32'h9] & picked[32'hb]);
-        s_home_option$d = (x_nh == destination_options) & picked[32'h4] & lands_on_home;
-        home_row = t_flags$q[(32'h20)+:(8)] & ((~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h40)+:(8)]) | (~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h38)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h30)+:(8)] & ~t_flags$q[(32'h48)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & ~t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h50)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & ~t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h48)+:(8)] & t_flags$q[(32'h58)+:(8)]));
+        flag_rows = 32'h0;
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 0)) | ((picked[0]) << (32'h8 * 0)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 1)) | ((picked[1]) << (32'h8 * 1)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 2)) | ((picked[2]) << (32'h8 * 2)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 3)) | ((picked[3]) << (32'h8 * 3)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 4)) | ((picked[4]) << (32'h8 * 4)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 5)) | ((picked[5]) << (32'h8 * 5)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 6)) | ((picked[6]) << (32'h8 * 6)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 7)) | ((picked[7]) << (32'h8 * 7)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 8)) | ((picked[8]) << (32'h8 * 8)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 9)) | ((picked[9]) << (32'h8 * 9)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 10)) | ((picked[10]) << (32'h8 * 10)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 11)) | ((picked[11]) << (32'h8 * 11)));
+        if (split_step) begin
+            flag_rows = t_flags$q;
+        end
+        home_row = flag_rows[(32'h20)+:(8)] & ((~flag_rows[(32'h28)+:(8)] & flag_rows[(32'h40)+:(8)]) | (~flag_rows[(32'h28)+:(8)] & flag_rows[(32'h30)+:(8)] & flag_rows[(32'h58)+:(8)]) | (~flag_rows[(32'h28)+:(8)] & flag_rows[(32'h38)+:(8)] & flag_rows[(32'h58)+:(8)]) | (flag_rows[(32'h28)+:(8)] & flag_rows[(32'h30)+:(8)] & ~flag_rows[(32'h48)+:(8)] & flag_rows[(32'h58)+:(8)]) | (flag_rows[(32'h28)+:(8)] & ~flag_rows[(32'h30)+:(8)] & flag_rows[(32'h50)+:(8)]) | (flag_rows[(32'h28)+:(8)] & ~flag_rows[(32'h30)+:(8)] & flag_rows[(32'h48)+:(8)] & flag_rows[(32'h58)+:(8)]));
+        s_home_option$d = (x_nh == destination_options) & home_row[32'h0];
         if (split_step) begin
             s_routing_type2$d = t_nh_routing$q & picked[32'h3];
             s_home_option$d = t_nh_options$q & home_row[t_select$q];
@@ -18114,7 +18159,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [15:0] t_select_lsb;
     reg  [7:0] flag_row;
     reg  [11:0] picked;
-    reg  lands_on_home;
+    reg  [95:0] flag_rows;
     reg  found;
     reg  found_held;
     reg  found_taken;
@@ -19084,9 +19129,24 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         next_nh_fragment = picked[32'h1];
         next_is_ext = picked[32'h0];
         s_routing_type2$d = (x_nh == routing) & picked[32'h3];
-        lands_on_home = (~picked[32'h5] & picked[32'h8]) | (~picked[32'h5] & picked[32'h6] & picked[32'hb]) | (~picked[32'h5] & picked[32'h7] & picked[32'hb]) | (picked[32'h5] & picked[32'h6] & ~picked[32'h9] & picked[32'hb]) | (picked[32'h5] & ~picked[32'h6] & picked[32'ha]) | (picked[32'h5] & ~picked[32'h6] & picked[32'h9] & picked[32'hb]);
-        s_home_option$d = (x_nh == destination_options) & picked[32'h4] & lands_on_home;
-        home_row = t_flags$q[(32'h20)+:(8)] & ((~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h40)+:(8)]) | (~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (~t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h38)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & t_flags$q[(32'h30)+:(8)] & ~t_flags$q[(32'h48)+:(8)] & t_flags$q[(32'h58)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & ~t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h50)+:(8)]) | (t_flags$q[(32'h28)+:(8)] & ~t_flags$q[(32'h30)+:(8)] & t_flags$q[(32'h48)+:(8)] & t_flags$q[(32'h58)+:(8)]));
+        flag_rows = 32'h0;
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 0)) | ((picked[0]) << (32'h8 * 0)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 1)) | ((picked[1]) << (32'h8 * 1)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 2)) | ((picked[2]) << (32'h8 * 2)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 3)) | ((picked[3]) << (32'h8 * 3)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 4)) | ((picked[4]) << (32'h8 * 4)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 5)) | ((picked[5]) << (32'h8 * 5)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 6)) | ((picked[6]) << (32'h8 * 6)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 7)) | ((picked[7]) << (32'h8 * 7)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 8)) | ((picked[8]) << (32'h8 * 8)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 9)) | ((picked[9]) << (32'h8 * 9)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 10)) | ((picked[10]) << (32'h8 * 10)));
+        flag_rows = (flag_rows & ~(1 << (32'h8 * 11)) | ((picked[11]) << (32'h8 * 11)));
+        if (split_step) begin
+            flag_rows = t_flags$q;
+        end
+        home_row = flag_rows[(32'h20)+:(8)] & ((~flag_rows[(32'h28)+:(8)] & flag_rows[(32'h40)+:(8)]) | (~flag_rows[(32'h28)+:(8)] & flag_rows[(32'h30)+:(8)] & flag_rows[(32'h58)+:(8)]) | (~flag_rows[(32'h28)+:(8)] & flag_rows[(32'h38)+:(8)] & flag_rows[(32'h58)+:(8)]) | (flag_rows[(32'h28)+:(8)] & flag_rows[(32'h30)+:(8)] & ~flag_rows[(32'h48)+:(8)] & flag_rows[(32'h58)+:(8)]) | (flag_rows[(32'h28)+:(8)] & ~flag_rows[(32'h30)+:(8)] & flag_rows[(32'h50)+:(8)]) | (flag_rows[(32'h28)+:(8)] & ~flag_rows[(32'h30)+:(8)] & flag_rows[(32'h48)+:(8)] & flag_rows[(32'h58)+:(8)]));
+        s_home_option$d = (x_nh == destination_options) & home_row[32'h0];
         if (split_step) begin
             s_routing_type2$d = t_nh_routing$q & picked[32'h3];
             s_home_option$d = t_nh_options$q & home_row[t_select$q];

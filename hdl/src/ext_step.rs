@@ -395,9 +395,9 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     t_select_lsb: Signal<Local, Bits<16>>,
     flag_row: Signal<Local, Bits<8>>,
     picked: Signal<Local, Bits<SLOT_FLAG_KINDS>>,
-    /// The option walk over the header's bytes 2..6 lands on offset 6 (closed form
-    /// over the picked byte flags).
-    lands_on_home: Signal<Local, Bit>,
+    /// Every slot's flags, row `f` at bit 8·f, one bit a slot: `t_flags` when split; at
+    /// 64 bits the beat's one word's (`picked`) in column 0.
+    flag_rows: Signal<Local, Bits<SLOT_FLAG_BITS>>,
     /// The beat holds the header's word.
     found: Signal<Local, Bit>,
     /// `split_step`: whether the beat holds the header's word, for the held and for
@@ -683,7 +683,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             t_select_lsb: Default::default(),
             flag_row: Default::default(),
             picked: Default::default(),
-            lands_on_home: Default::default(),
+            flag_rows: Default::default(),
             found: Default::default(),
             found_held: Default::default(),
             found_taken: Default::default(),
@@ -1102,53 +1102,43 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         // here, the word's bytes in the flags.
         self.s_routing_type2.d.next =
             (self.x_nh.val() == self.routing.val()) & self.picked.val().get_bit(3);
-        // Option walk over header bytes 2..6 landing on offset 6 (closed form, checked
-        // against the model's walk in `SlotFlags`' test and rss-model's). Flags 5..11
-        // are `slot_flags::B2_ZERO` .. `B5_IS0`, as literals: hdl_gen emits a
-        // constant's path as a signal name.
-        self.lands_on_home.next = (!self.picked.val().get_bit(5) & self.picked.val().get_bit(8))
-            | (!self.picked.val().get_bit(5)
-                & self.picked.val().get_bit(6)
-                & self.picked.val().get_bit(11))
-            | (!self.picked.val().get_bit(5)
-                & self.picked.val().get_bit(7)
-                & self.picked.val().get_bit(11))
-            | (self.picked.val().get_bit(5)
-                & self.picked.val().get_bit(6)
-                & !self.picked.val().get_bit(9)
-                & self.picked.val().get_bit(11))
-            | (self.picked.val().get_bit(5)
-                & !self.picked.val().get_bit(6)
-                & self.picked.val().get_bit(10))
-            | (self.picked.val().get_bit(5)
-                & !self.picked.val().get_bit(6)
-                & self.picked.val().get_bit(9)
-                & self.picked.val().get_bit(11));
-        self.s_home_option.d.next = (self.x_nh.val() == self.destination_options.val())
-            & self.picked.val().get_bit(4)
-            & self.lands_on_home.val();
-        // A split stage forms the same on every slot's row of flags (row `f` at bit
-        // 8·f, one bit a slot) and picks the found slot's; the header's type was
-        // compared in clock 1.
-        self.home_row.next = self.t_flags.q.val().get_bits::<8>(32)
-            & ((!self.t_flags.q.val().get_bits::<8>(40) & self.t_flags.q.val().get_bits::<8>(64))
-                | (!self.t_flags.q.val().get_bits::<8>(40)
-                    & self.t_flags.q.val().get_bits::<8>(48)
-                    & self.t_flags.q.val().get_bits::<8>(88))
-                | (!self.t_flags.q.val().get_bits::<8>(40)
-                    & self.t_flags.q.val().get_bits::<8>(56)
-                    & self.t_flags.q.val().get_bits::<8>(88))
-                | (self.t_flags.q.val().get_bits::<8>(40)
-                    & self.t_flags.q.val().get_bits::<8>(48)
-                    & !self.t_flags.q.val().get_bits::<8>(72)
-                    & self.t_flags.q.val().get_bits::<8>(88))
-                | (self.t_flags.q.val().get_bits::<8>(40)
-                    & !self.t_flags.q.val().get_bits::<8>(48)
-                    & self.t_flags.q.val().get_bits::<8>(80))
-                | (self.t_flags.q.val().get_bits::<8>(40)
-                    & !self.t_flags.q.val().get_bits::<8>(48)
-                    & self.t_flags.q.val().get_bits::<8>(72)
-                    & self.t_flags.q.val().get_bits::<8>(88)));
+        // Home Address test: the option type and the option walk over header bytes
+        // 2..6 landing on offset 6 (closed form, checked against the model's walk in
+        // `SlotFlags`' test and rss-model's), formed on every slot's row of flags and
+        // the found slot's bit picked after (a split stage compared the header's type
+        // in clock 1). Rows 4..11 are `slot_flags::HOME_OPTION` .. `B5_IS0`, as literal
+        // offsets: hdl_gen emits a constant's path as a signal name.
+        self.flag_rows.next = 0.into();
+        for f in 0..SLOT_FLAG_KINDS {
+            self.flag_rows.next = self
+                .flag_rows
+                .val()
+                .replace_bit(8 * f, self.picked.val().get_bit(f));
+        }
+        if self.split_step.val() {
+            self.flag_rows.next = self.t_flags.q.val();
+        }
+        self.home_row.next = self.flag_rows.val().get_bits::<8>(32)
+            & ((!self.flag_rows.val().get_bits::<8>(40) & self.flag_rows.val().get_bits::<8>(64))
+                | (!self.flag_rows.val().get_bits::<8>(40)
+                    & self.flag_rows.val().get_bits::<8>(48)
+                    & self.flag_rows.val().get_bits::<8>(88))
+                | (!self.flag_rows.val().get_bits::<8>(40)
+                    & self.flag_rows.val().get_bits::<8>(56)
+                    & self.flag_rows.val().get_bits::<8>(88))
+                | (self.flag_rows.val().get_bits::<8>(40)
+                    & self.flag_rows.val().get_bits::<8>(48)
+                    & !self.flag_rows.val().get_bits::<8>(72)
+                    & self.flag_rows.val().get_bits::<8>(88))
+                | (self.flag_rows.val().get_bits::<8>(40)
+                    & !self.flag_rows.val().get_bits::<8>(48)
+                    & self.flag_rows.val().get_bits::<8>(80))
+                | (self.flag_rows.val().get_bits::<8>(40)
+                    & !self.flag_rows.val().get_bits::<8>(48)
+                    & self.flag_rows.val().get_bits::<8>(72)
+                    & self.flag_rows.val().get_bits::<8>(88)));
+        self.s_home_option.d.next =
+            (self.x_nh.val() == self.destination_options.val()) & self.home_row.val().get_bit(0);
         if self.split_step.val() {
             self.s_routing_type2.d.next = self.t_nh_routing.q.val() & self.picked.val().get_bit(3);
             self.s_home_option.d.next = self.t_nh_options.q.val()
