@@ -493,9 +493,8 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     cur_ex_dst: Signal<Local, Bit>,
     cur_ex_dst_ptr: Signal<Local, Bits<WORD_INDEX_BITS>>,
     header_end: Signal<Local, Bits<END_BITS>>,
-    /// `s_end_words − s_past_header`, negative when the header runs past the datagram:
-    /// the compare as the sign of a difference, which yosys maps to the carry chain
-    /// alone (a `>` gets a LUT tree behind the chain).
+    /// `s_end_words − s_past_header`, negative when the header runs past the datagram
+    /// (a compare as the sign of a difference, the crate's rule: see `crate`).
     end_room: Signal<Local, Bits<16>>,
     too_long: Signal<Local, Bit>,
 }

@@ -315,9 +315,9 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     l4_bias: Signal<Local, Bits<VERDICT_BITS>>,
     /// `v_ipv4 | v_ipv6`.
     v_ip: Signal<Local, Bit>,
-    // Lengths are compared as the sign of their difference (`a > b` is `b - a < 0`):
-    // yosys maps a `>` of 16-18 bits to a carry chain with a tree of 11-27 LUT4 up to
-    // five levels deep behind it (an equality test), a difference to the chain alone.
+    // Lengths are compared as the sign of their difference (`a > b` is `b - a < 0`),
+    // the crate's rule for compares of two variables (see `crate`: the carry chain
+    // alone, where a `>` gets an equality tree behind it).
     /// Frame length − L3.
     runt_room: Signal<Local, Bits<SIGNED_BITS>>,
     /// Frame length − (L3 + needed bytes).
