@@ -131,11 +131,11 @@ module rss_core (
     reg  slots$in_first;
     reg  slots$in_last;
     reg  [15:0] slots$in_length;
-    wire  [613:0] slots$beat;
+    wire  [615:0] slots$beat;
     reg  l3$clock;
     reg  l3$reset;
-    reg  [613:0] l3$beat_in;
-    wire  [613:0] l3$beat_out;
+    reg  [615:0] l3$beat_in;
+    wire  [615:0] l3$beat_out;
     wire  l3$ready;
     wire  l3$bad;
     wire  l3$fragment;
@@ -148,7 +148,7 @@ module rss_core (
     wire  [11:0] l3$word_flags;
     reg  ext1$clock;
     reg  ext1$reset;
-    reg  [613:0] ext1$beat_in;
+    reg  [615:0] ext1$beat_in;
     reg  ext1$walk_ready_in;
     reg  ext1$walk_live_in;
     reg  [5:0] ext1$walk_ptr_in;
@@ -165,7 +165,7 @@ module rss_core (
     reg  [5:0] ext1$l4_word_in;
     reg  [5:0] ext1$l4_before_in;
     reg  [11:0] ext1$word_flags_in;
-    wire  [613:0] ext1$beat_out;
+    wire  [615:0] ext1$beat_out;
     wire  ext1$walk_ready_out;
     wire  ext1$walk_live_out;
     wire  [5:0] ext1$walk_ptr_out;
@@ -183,7 +183,7 @@ module rss_core (
     wire  [5:0] ext1$l4_before_out;
     reg  ext2$clock;
     reg  ext2$reset;
-    reg  [613:0] ext2$beat_in;
+    reg  [615:0] ext2$beat_in;
     reg  ext2$walk_ready_in;
     reg  ext2$walk_live_in;
     reg  [5:0] ext2$walk_ptr_in;
@@ -200,7 +200,7 @@ module rss_core (
     reg  [5:0] ext2$l4_word_in;
     reg  [5:0] ext2$l4_before_in;
     reg  [11:0] ext2$word_flags_in;
-    wire  [613:0] ext2$beat_out;
+    wire  [615:0] ext2$beat_out;
     wire  ext2$walk_ready_out;
     wire  ext2$walk_live_out;
     wire  [5:0] ext2$walk_ptr_out;
@@ -218,7 +218,7 @@ module rss_core (
     wire  [5:0] ext2$l4_before_out;
     reg  ext3$clock;
     reg  ext3$reset;
-    reg  [613:0] ext3$beat_in;
+    reg  [615:0] ext3$beat_in;
     reg  ext3$walk_ready_in;
     reg  ext3$walk_live_in;
     reg  [5:0] ext3$walk_ptr_in;
@@ -235,7 +235,7 @@ module rss_core (
     reg  [5:0] ext3$l4_word_in;
     reg  [5:0] ext3$l4_before_in;
     reg  [11:0] ext3$word_flags_in;
-    wire  [613:0] ext3$beat_out;
+    wire  [615:0] ext3$beat_out;
     wire  ext3$walk_ready_out;
     wire  ext3$walk_live_out;
     wire  [5:0] ext3$walk_ptr_out;
@@ -253,7 +253,7 @@ module rss_core (
     wire  [5:0] ext3$l4_before_out;
     reg  ext4$clock;
     reg  ext4$reset;
-    reg  [613:0] ext4$beat_in;
+    reg  [615:0] ext4$beat_in;
     reg  ext4$walk_ready_in;
     reg  ext4$walk_live_in;
     reg  [5:0] ext4$walk_ptr_in;
@@ -270,7 +270,7 @@ module rss_core (
     reg  [5:0] ext4$l4_word_in;
     reg  [5:0] ext4$l4_before_in;
     reg  [11:0] ext4$word_flags_in;
-    wire  [613:0] ext4$beat_out;
+    wire  [615:0] ext4$beat_out;
     wire  ext4$walk_ready_out;
     wire  ext4$walk_live_out;
     wire  [5:0] ext4$walk_ptr_out;
@@ -287,7 +287,7 @@ module rss_core (
     wire  [5:0] ext4$l4_word_out;
     wire  [5:0] ext4$l4_before_out;
     reg  capture$clock;
-    reg  [613:0] capture$beat;
+    reg  [615:0] capture$beat;
     reg  capture$walk_ready;
     reg  capture$walk_live;
     reg  [5:0] capture$walk_ptr;
@@ -1693,7 +1693,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     
     // Module arguments
     input wire  clock;
-    input wire  [613:0] beat;
+    input wire  [615:0] beat;
     input wire  walk_ready;
     input wire  walk_live;
     input wire  [5:0] walk_ptr;
@@ -1752,47 +1752,47 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     localparam  held_lsb = 16'h260;
     
     // Stub signals
-    reg  [613:0] word1$beat;
+    reg  [615:0] word1$beat;
     reg  [5:0] word1$target;
     wire  word1$found;
     wire  [63:0] word1$word;
     wire  [2:0] word1$slot;
-    reg  [613:0] word2$beat;
+    reg  [615:0] word2$beat;
     reg  [5:0] word2$target;
     wire  word2$found;
     wire  [63:0] word2$word;
     wire  [2:0] word2$slot;
-    reg  [613:0] word3$beat;
+    reg  [615:0] word3$beat;
     reg  [5:0] word3$target;
     wire  word3$found;
     wire  [63:0] word3$word;
     wire  [2:0] word3$slot;
-    reg  [613:0] word4$beat;
+    reg  [615:0] word4$beat;
     reg  [5:0] word4$target;
     wire  word4$found;
     wire  [63:0] word4$word;
     wire  [2:0] word4$slot;
-    reg  [613:0] home0$beat;
+    reg  [615:0] home0$beat;
     reg  [5:0] home0$target;
     wire  home0$found;
     wire  [63:0] home0$word;
     wire  [2:0] home0$slot;
-    reg  [613:0] home1$beat;
+    reg  [615:0] home1$beat;
     reg  [5:0] home1$target;
     wire  home1$found;
     wire  [63:0] home1$word;
     wire  [2:0] home1$slot;
-    reg  [613:0] route0$beat;
+    reg  [615:0] route0$beat;
     reg  [5:0] route0$target;
     wire  route0$found;
     wire  [63:0] route0$word;
     wire  [2:0] route0$slot;
-    reg  [613:0] route1$beat;
+    reg  [615:0] route1$beat;
     reg  [5:0] route1$target;
     wire  route1$found;
     wire  [63:0] route1$word;
     wire  [2:0] route1$slot;
-    reg  [613:0] l4$beat;
+    reg  [615:0] l4$beat;
     reg  [5:0] l4$target;
     wire  l4$found;
     wire  [63:0] l4$word;
@@ -3527,7 +3527,7 @@ endmodule // rss_core__capture__fragment_q
 module rss_core__capture__home0(beat,target,found,word,slot);
     
     // Module arguments
-    input wire  [613:0] beat;
+    input wire  [615:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -3630,7 +3630,7 @@ endmodule // rss_core__capture__home0
 module rss_core__capture__home1(beat,target,found,word,slot);
     
     // Module arguments
-    input wire  [613:0] beat;
+    input wire  [615:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -3809,7 +3809,7 @@ endmodule // rss_core__capture__ipv6_q
 module rss_core__capture__l4(beat,target,found,word,slot);
     
     // Module arguments
-    input wire  [613:0] beat;
+    input wire  [615:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -4330,7 +4330,7 @@ endmodule // rss_core__capture__result_q
 module rss_core__capture__route0(beat,target,found,word,slot);
     
     // Module arguments
-    input wire  [613:0] beat;
+    input wire  [615:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -4433,7 +4433,7 @@ endmodule // rss_core__capture__route0
 module rss_core__capture__route1(beat,target,found,word,slot);
     
     // Module arguments
-    input wire  [613:0] beat;
+    input wire  [615:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -5258,7 +5258,7 @@ endmodule // rss_core__capture__w4
 module rss_core__capture__word1(beat,target,found,word,slot);
     
     // Module arguments
-    input wire  [613:0] beat;
+    input wire  [615:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -5361,7 +5361,7 @@ endmodule // rss_core__capture__word1
 module rss_core__capture__word2(beat,target,found,word,slot);
     
     // Module arguments
-    input wire  [613:0] beat;
+    input wire  [615:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -5464,7 +5464,7 @@ endmodule // rss_core__capture__word2
 module rss_core__capture__word3(beat,target,found,word,slot);
     
     // Module arguments
-    input wire  [613:0] beat;
+    input wire  [615:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -5567,7 +5567,7 @@ endmodule // rss_core__capture__word3
 module rss_core__capture__word4(beat,target,found,word,slot);
     
     // Module arguments
-    input wire  [613:0] beat;
+    input wire  [615:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -5691,7 +5691,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [613:0] beat_in;
+    input wire  [615:0] beat_in;
     input wire  walk_ready_in;
     input wire  walk_live_in;
     input wire  [5:0] walk_ptr_in;
@@ -5708,7 +5708,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [5:0] l4_word_in;
     input wire  [5:0] l4_before_in;
     input wire  [11:0] word_flags_in;
-    output reg  [613:0] beat_out;
+    output reg  [615:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
     output reg  [5:0] walk_ptr_out;
@@ -5743,12 +5743,12 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  beyond_mask = 6'b111000;
     
     // Stub signals
-    reg  [613:0] header$beat;
+    reg  [615:0] header$beat;
     reg  [5:0] header$target;
     wire  header$found;
     wire  [63:0] header$word;
     wire  [2:0] header$slot;
-    reg  [613:0] slot_flags$beat;
+    reg  [615:0] slot_flags$beat;
     wire  [95:0] slot_flags$flags;
     reg  started$d;
     wire  started$q;
@@ -5804,6 +5804,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] count_onehot$d;
     wire  [7:0] count_onehot$q;
     reg  count_onehot$clock;
+    reg  armed_q$d;
+    wire  armed_q$q;
+    reg  armed_q$clock;
     reg  lost_q$d;
     wire  lost_q$q;
     reg  lost_q$clock;
@@ -5813,8 +5816,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [17:0] end_plus_q$d;
     wire  [17:0] end_plus_q$q;
     reg  end_plus_q$clock;
-    reg  [613:0] t_beat$d;
-    wire  [613:0] t_beat$q;
+    reg  [615:0] t_beat$d;
+    wire  [615:0] t_beat$q;
     reg  t_beat$clock;
     reg  [2:0] t_select$d;
     wire  [2:0] t_select$q;
@@ -5897,8 +5900,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] h_nh$d;
     wire  [7:0] h_nh$q;
     reg  h_nh$clock;
-    reg  [613:0] s_beat$d;
-    wire  [613:0] s_beat$q;
+    reg  [615:0] s_beat$d;
+    wire  [615:0] s_beat$q;
     reg  s_beat$clock;
     reg  s_started$d;
     wire  s_started$q;
@@ -6002,8 +6005,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] ex_dst_ptr_q$d;
     wire  [5:0] ex_dst_ptr_q$q;
     reg  ex_dst_ptr_q$clock;
-    reg  [613:0] beat_q$d;
-    wire  [613:0] beat_q$q;
+    reg  [615:0] beat_q$d;
+    wire  [615:0] beat_q$q;
     reg  beat_q$clock;
     reg  ready_o$d;
     wire  ready_o$q;
@@ -6231,6 +6234,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(count_onehot$d),
         .q(count_onehot$q),
         .clock(count_onehot$clock)
+    );
+    rss_core__ext1__armed_q armed_q(
+        .d(armed_q$d),
+        .q(armed_q$q),
+        .clock(armed_q$clock)
     );
     rss_core__ext1__lost_q lost_q(
         .d(lost_q$d),
@@ -6663,6 +6671,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         done_if_stepped_q$clock = clock;
         done_if_not_q$clock = clock;
         count_onehot$clock = clock;
+        armed_q$clock = clock;
         lost_q$clock = clock;
         here2_q$clock = clock;
         end_plus_q$clock = clock;
@@ -6763,6 +6772,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         done_if_stepped_q$d = done_if_stepped_q$q;
         done_if_not_q$d = done_if_not_q$q;
         count_onehot$d = count_onehot$q;
+        armed_q$d = armed_q$q;
         lost_q$d = lost_q$q;
         here2_q$d = here2_q$q;
         end_plus_q$d = end_plus_q$q;
@@ -6883,7 +6893,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         step_nh_fragment = cur_nh_fragment;
         step_done = cur_done;
         if (registered_takeover) begin
-            step_started = started$q & ~beat_in[32'h1];
+            step_started = armed_q$q;
             step_nh_fragment = nh_fragment_q$q;
             step_done = done_if_not_q$q;
             if (p_stepped$q) begin
@@ -6932,6 +6942,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             found = here_q$q;
         end
         stepped = beat_in[32'h0] & step_started & ~step_done & found;
+        if (registered_takeover) begin
+            stepped = step_started & ~step_done & found;
+        end
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
         due_held = beat_in[32'h0] & started$q & ~beat_in[32'h1] & live_q$q & (count$q != max_steps);
         due_taken = beat_in[32'h0] & walk_live_in & (beat_in[32'h1] | (count$q != max_steps));
@@ -7242,6 +7255,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         if (beat_in[32'h0]) begin
             started$d = cur_started;
+            armed_q$d = cur_started & ~beat_in[32'h2];
             count$d = cur_count;
             if (split_step) begin
                 count$d = cur_count & 64'h1;
@@ -7330,7 +7344,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             s_nh_out$d = pre_nh;
             s_nh_stepped$d = w[(32'h38)+:(8)];
         end
-        s_stepped$d = stepped;
+        s_stepped$d = stepped & beat_in[32'h0];
         s_ended$d = ended;
         s_fragment$d = this_fragment;
         s_end$d = end_in;
@@ -7480,6 +7494,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             p_stepped$d = 1'b0;
             p_ended$d = 1'b0;
             p_load$d = 1'b0;
+            armed_q$d = 1'b0;
             t_beat$d = 32'h0;
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
@@ -7525,6 +7540,25 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
 endmodule // rss_core__ext1
 
 
+module rss_core__ext1__armed_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__armed_q
+
+
 module rss_core__ext1__bad_o(d,q,clock);
     
     // Module arguments
@@ -7566,13 +7600,13 @@ endmodule // rss_core__ext1__bad_q
 module rss_core__ext1__beat_q(d,q,clock);
     
     // Module arguments
-    input wire  [613:0] d;
-    output reg  [613:0] q;
+    input wire  [615:0] d;
+    output reg  [615:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 614'h0;
+       q = 616'h0;
     end
     
     always @(posedge clock) begin
@@ -8003,7 +8037,7 @@ endmodule // rss_core__ext1__h_stepped
 module rss_core__ext1__header(beat,target,found,word,slot);
     
     // Module arguments
-    input wire  [613:0] beat;
+    input wire  [615:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -8581,13 +8615,13 @@ endmodule // rss_core__ext1__s_bad_in
 module rss_core__ext1__s_beat(d,q,clock);
     
     // Module arguments
-    input wire  [613:0] d;
-    output reg  [613:0] q;
+    input wire  [615:0] d;
+    output reg  [615:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 614'h0;
+       q = 616'h0;
     end
     
     always @(posedge clock) begin
@@ -9056,7 +9090,7 @@ endmodule // rss_core__ext1__s_stepped
 module rss_core__ext1__slot_flags(beat,flags);
     
     // Module arguments
-    input wire  [613:0] beat;
+    input wire  [615:0] beat;
     output reg  [95:0] flags;
     
     // Constant declarations
@@ -9304,13 +9338,13 @@ endmodule // rss_core__ext1__t_bad_in
 module rss_core__ext1__t_beat(d,q,clock);
     
     // Module arguments
-    input wire  [613:0] d;
-    output reg  [613:0] q;
+    input wire  [615:0] d;
+    output reg  [615:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 614'h0;
+       q = 616'h0;
     end
     
     always @(posedge clock) begin
@@ -9724,7 +9758,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [613:0] beat_in;
+    input wire  [615:0] beat_in;
     input wire  walk_ready_in;
     input wire  walk_live_in;
     input wire  [5:0] walk_ptr_in;
@@ -9741,7 +9775,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [5:0] l4_word_in;
     input wire  [5:0] l4_before_in;
     input wire  [11:0] word_flags_in;
-    output reg  [613:0] beat_out;
+    output reg  [615:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
     output reg  [5:0] walk_ptr_out;
@@ -9776,12 +9810,12 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  beyond_mask = 6'b111000;
     
     // Stub signals
-    reg  [613:0] header$beat;
+    reg  [615:0] header$beat;
     reg  [5:0] header$target;
     wire  header$found;
     wire  [63:0] header$word;
     wire  [2:0] header$slot;
-    reg  [613:0] slot_flags$beat;
+    reg  [615:0] slot_flags$beat;
     wire  [95:0] slot_flags$flags;
     reg  started$d;
     wire  started$q;
@@ -9837,6 +9871,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] count_onehot$d;
     wire  [7:0] count_onehot$q;
     reg  count_onehot$clock;
+    reg  armed_q$d;
+    wire  armed_q$q;
+    reg  armed_q$clock;
     reg  lost_q$d;
     wire  lost_q$q;
     reg  lost_q$clock;
@@ -9846,8 +9883,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [17:0] end_plus_q$d;
     wire  [17:0] end_plus_q$q;
     reg  end_plus_q$clock;
-    reg  [613:0] t_beat$d;
-    wire  [613:0] t_beat$q;
+    reg  [615:0] t_beat$d;
+    wire  [615:0] t_beat$q;
     reg  t_beat$clock;
     reg  [2:0] t_select$d;
     wire  [2:0] t_select$q;
@@ -9930,8 +9967,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] h_nh$d;
     wire  [7:0] h_nh$q;
     reg  h_nh$clock;
-    reg  [613:0] s_beat$d;
-    wire  [613:0] s_beat$q;
+    reg  [615:0] s_beat$d;
+    wire  [615:0] s_beat$q;
     reg  s_beat$clock;
     reg  s_started$d;
     wire  s_started$q;
@@ -10035,8 +10072,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] ex_dst_ptr_q$d;
     wire  [5:0] ex_dst_ptr_q$q;
     reg  ex_dst_ptr_q$clock;
-    reg  [613:0] beat_q$d;
-    wire  [613:0] beat_q$q;
+    reg  [615:0] beat_q$d;
+    wire  [615:0] beat_q$q;
     reg  beat_q$clock;
     reg  ready_o$d;
     wire  ready_o$q;
@@ -10264,6 +10301,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(count_onehot$d),
         .q(count_onehot$q),
         .clock(count_onehot$clock)
+    );
+    rss_core__ext2__armed_q armed_q(
+        .d(armed_q$d),
+        .q(armed_q$q),
+        .clock(armed_q$clock)
     );
     rss_core__ext2__lost_q lost_q(
         .d(lost_q$d),
@@ -10696,6 +10738,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         done_if_stepped_q$clock = clock;
         done_if_not_q$clock = clock;
         count_onehot$clock = clock;
+        armed_q$clock = clock;
         lost_q$clock = clock;
         here2_q$clock = clock;
         end_plus_q$clock = clock;
@@ -10796,6 +10839,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         done_if_stepped_q$d = done_if_stepped_q$q;
         done_if_not_q$d = done_if_not_q$q;
         count_onehot$d = count_onehot$q;
+        armed_q$d = armed_q$q;
         lost_q$d = lost_q$q;
         here2_q$d = here2_q$q;
         end_plus_q$d = end_plus_q$q;
@@ -10916,7 +10960,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         step_nh_fragment = cur_nh_fragment;
         step_done = cur_done;
         if (registered_takeover) begin
-            step_started = started$q & ~beat_in[32'h1];
+            step_started = armed_q$q;
             step_nh_fragment = nh_fragment_q$q;
             step_done = done_if_not_q$q;
             if (p_stepped$q) begin
@@ -10965,6 +11009,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             found = here_q$q;
         end
         stepped = beat_in[32'h0] & step_started & ~step_done & found;
+        if (registered_takeover) begin
+            stepped = step_started & ~step_done & found;
+        end
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
         due_held = beat_in[32'h0] & started$q & ~beat_in[32'h1] & live_q$q & (count$q != max_steps);
         due_taken = beat_in[32'h0] & walk_live_in & (beat_in[32'h1] | (count$q != max_steps));
@@ -11275,6 +11322,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         if (beat_in[32'h0]) begin
             started$d = cur_started;
+            armed_q$d = cur_started & ~beat_in[32'h2];
             count$d = cur_count;
             if (split_step) begin
                 count$d = cur_count & 64'h1;
@@ -11363,7 +11411,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             s_nh_out$d = pre_nh;
             s_nh_stepped$d = w[(32'h38)+:(8)];
         end
-        s_stepped$d = stepped;
+        s_stepped$d = stepped & beat_in[32'h0];
         s_ended$d = ended;
         s_fragment$d = this_fragment;
         s_end$d = end_in;
@@ -11513,6 +11561,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             p_stepped$d = 1'b0;
             p_ended$d = 1'b0;
             p_load$d = 1'b0;
+            armed_q$d = 1'b0;
             t_beat$d = 32'h0;
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
@@ -11558,6 +11607,25 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
 endmodule // rss_core__ext2
 
 
+module rss_core__ext2__armed_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__armed_q
+
+
 module rss_core__ext2__bad_o(d,q,clock);
     
     // Module arguments
@@ -11599,13 +11667,13 @@ endmodule // rss_core__ext2__bad_q
 module rss_core__ext2__beat_q(d,q,clock);
     
     // Module arguments
-    input wire  [613:0] d;
-    output reg  [613:0] q;
+    input wire  [615:0] d;
+    output reg  [615:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 614'h0;
+       q = 616'h0;
     end
     
     always @(posedge clock) begin
@@ -12036,7 +12104,7 @@ endmodule // rss_core__ext2__h_stepped
 module rss_core__ext2__header(beat,target,found,word,slot);
     
     // Module arguments
-    input wire  [613:0] beat;
+    input wire  [615:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -12614,13 +12682,13 @@ endmodule // rss_core__ext2__s_bad_in
 module rss_core__ext2__s_beat(d,q,clock);
     
     // Module arguments
-    input wire  [613:0] d;
-    output reg  [613:0] q;
+    input wire  [615:0] d;
+    output reg  [615:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 614'h0;
+       q = 616'h0;
     end
     
     always @(posedge clock) begin
@@ -13089,7 +13157,7 @@ endmodule // rss_core__ext2__s_stepped
 module rss_core__ext2__slot_flags(beat,flags);
     
     // Module arguments
-    input wire  [613:0] beat;
+    input wire  [615:0] beat;
     output reg  [95:0] flags;
     
     // Constant declarations
@@ -13337,13 +13405,13 @@ endmodule // rss_core__ext2__t_bad_in
 module rss_core__ext2__t_beat(d,q,clock);
     
     // Module arguments
-    input wire  [613:0] d;
-    output reg  [613:0] q;
+    input wire  [615:0] d;
+    output reg  [615:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 614'h0;
+       q = 616'h0;
     end
     
     always @(posedge clock) begin
@@ -13757,7 +13825,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [613:0] beat_in;
+    input wire  [615:0] beat_in;
     input wire  walk_ready_in;
     input wire  walk_live_in;
     input wire  [5:0] walk_ptr_in;
@@ -13774,7 +13842,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [5:0] l4_word_in;
     input wire  [5:0] l4_before_in;
     input wire  [11:0] word_flags_in;
-    output reg  [613:0] beat_out;
+    output reg  [615:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
     output reg  [5:0] walk_ptr_out;
@@ -13809,12 +13877,12 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  beyond_mask = 6'b111000;
     
     // Stub signals
-    reg  [613:0] header$beat;
+    reg  [615:0] header$beat;
     reg  [5:0] header$target;
     wire  header$found;
     wire  [63:0] header$word;
     wire  [2:0] header$slot;
-    reg  [613:0] slot_flags$beat;
+    reg  [615:0] slot_flags$beat;
     wire  [95:0] slot_flags$flags;
     reg  started$d;
     wire  started$q;
@@ -13870,6 +13938,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] count_onehot$d;
     wire  [7:0] count_onehot$q;
     reg  count_onehot$clock;
+    reg  armed_q$d;
+    wire  armed_q$q;
+    reg  armed_q$clock;
     reg  lost_q$d;
     wire  lost_q$q;
     reg  lost_q$clock;
@@ -13879,8 +13950,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [17:0] end_plus_q$d;
     wire  [17:0] end_plus_q$q;
     reg  end_plus_q$clock;
-    reg  [613:0] t_beat$d;
-    wire  [613:0] t_beat$q;
+    reg  [615:0] t_beat$d;
+    wire  [615:0] t_beat$q;
     reg  t_beat$clock;
     reg  [2:0] t_select$d;
     wire  [2:0] t_select$q;
@@ -13963,8 +14034,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] h_nh$d;
     wire  [7:0] h_nh$q;
     reg  h_nh$clock;
-    reg  [613:0] s_beat$d;
-    wire  [613:0] s_beat$q;
+    reg  [615:0] s_beat$d;
+    wire  [615:0] s_beat$q;
     reg  s_beat$clock;
     reg  s_started$d;
     wire  s_started$q;
@@ -14068,8 +14139,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] ex_dst_ptr_q$d;
     wire  [5:0] ex_dst_ptr_q$q;
     reg  ex_dst_ptr_q$clock;
-    reg  [613:0] beat_q$d;
-    wire  [613:0] beat_q$q;
+    reg  [615:0] beat_q$d;
+    wire  [615:0] beat_q$q;
     reg  beat_q$clock;
     reg  ready_o$d;
     wire  ready_o$q;
@@ -14297,6 +14368,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(count_onehot$d),
         .q(count_onehot$q),
         .clock(count_onehot$clock)
+    );
+    rss_core__ext3__armed_q armed_q(
+        .d(armed_q$d),
+        .q(armed_q$q),
+        .clock(armed_q$clock)
     );
     rss_core__ext3__lost_q lost_q(
         .d(lost_q$d),
@@ -14729,6 +14805,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         done_if_stepped_q$clock = clock;
         done_if_not_q$clock = clock;
         count_onehot$clock = clock;
+        armed_q$clock = clock;
         lost_q$clock = clock;
         here2_q$clock = clock;
         end_plus_q$clock = clock;
@@ -14829,6 +14906,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         done_if_stepped_q$d = done_if_stepped_q$q;
         done_if_not_q$d = done_if_not_q$q;
         count_onehot$d = count_onehot$q;
+        armed_q$d = armed_q$q;
         lost_q$d = lost_q$q;
         here2_q$d = here2_q$q;
         end_plus_q$d = end_plus_q$q;
@@ -14949,7 +15027,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         step_nh_fragment = cur_nh_fragment;
         step_done = cur_done;
         if (registered_takeover) begin
-            step_started = started$q & ~beat_in[32'h1];
+            step_started = armed_q$q;
             step_nh_fragment = nh_fragment_q$q;
             step_done = done_if_not_q$q;
             if (p_stepped$q) begin
@@ -14998,6 +15076,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             found = here_q$q;
         end
         stepped = beat_in[32'h0] & step_started & ~step_done & found;
+        if (registered_takeover) begin
+            stepped = step_started & ~step_done & found;
+        end
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
         due_held = beat_in[32'h0] & started$q & ~beat_in[32'h1] & live_q$q & (count$q != max_steps);
         due_taken = beat_in[32'h0] & walk_live_in & (beat_in[32'h1] | (count$q != max_steps));
@@ -15308,6 +15389,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         if (beat_in[32'h0]) begin
             started$d = cur_started;
+            armed_q$d = cur_started & ~beat_in[32'h2];
             count$d = cur_count;
             if (split_step) begin
                 count$d = cur_count & 64'h1;
@@ -15396,7 +15478,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             s_nh_out$d = pre_nh;
             s_nh_stepped$d = w[(32'h38)+:(8)];
         end
-        s_stepped$d = stepped;
+        s_stepped$d = stepped & beat_in[32'h0];
         s_ended$d = ended;
         s_fragment$d = this_fragment;
         s_end$d = end_in;
@@ -15546,6 +15628,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             p_stepped$d = 1'b0;
             p_ended$d = 1'b0;
             p_load$d = 1'b0;
+            armed_q$d = 1'b0;
             t_beat$d = 32'h0;
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
@@ -15591,6 +15674,25 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
 endmodule // rss_core__ext3
 
 
+module rss_core__ext3__armed_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__armed_q
+
+
 module rss_core__ext3__bad_o(d,q,clock);
     
     // Module arguments
@@ -15632,13 +15734,13 @@ endmodule // rss_core__ext3__bad_q
 module rss_core__ext3__beat_q(d,q,clock);
     
     // Module arguments
-    input wire  [613:0] d;
-    output reg  [613:0] q;
+    input wire  [615:0] d;
+    output reg  [615:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 614'h0;
+       q = 616'h0;
     end
     
     always @(posedge clock) begin
@@ -16069,7 +16171,7 @@ endmodule // rss_core__ext3__h_stepped
 module rss_core__ext3__header(beat,target,found,word,slot);
     
     // Module arguments
-    input wire  [613:0] beat;
+    input wire  [615:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -16647,13 +16749,13 @@ endmodule // rss_core__ext3__s_bad_in
 module rss_core__ext3__s_beat(d,q,clock);
     
     // Module arguments
-    input wire  [613:0] d;
-    output reg  [613:0] q;
+    input wire  [615:0] d;
+    output reg  [615:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 614'h0;
+       q = 616'h0;
     end
     
     always @(posedge clock) begin
@@ -17122,7 +17224,7 @@ endmodule // rss_core__ext3__s_stepped
 module rss_core__ext3__slot_flags(beat,flags);
     
     // Module arguments
-    input wire  [613:0] beat;
+    input wire  [615:0] beat;
     output reg  [95:0] flags;
     
     // Constant declarations
@@ -17370,13 +17472,13 @@ endmodule // rss_core__ext3__t_bad_in
 module rss_core__ext3__t_beat(d,q,clock);
     
     // Module arguments
-    input wire  [613:0] d;
-    output reg  [613:0] q;
+    input wire  [615:0] d;
+    output reg  [615:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 614'h0;
+       q = 616'h0;
     end
     
     always @(posedge clock) begin
@@ -17790,7 +17892,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [613:0] beat_in;
+    input wire  [615:0] beat_in;
     input wire  walk_ready_in;
     input wire  walk_live_in;
     input wire  [5:0] walk_ptr_in;
@@ -17807,7 +17909,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [5:0] l4_word_in;
     input wire  [5:0] l4_before_in;
     input wire  [11:0] word_flags_in;
-    output reg  [613:0] beat_out;
+    output reg  [615:0] beat_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
     output reg  [5:0] walk_ptr_out;
@@ -17842,12 +17944,12 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     localparam  beyond_mask = 6'b111000;
     
     // Stub signals
-    reg  [613:0] header$beat;
+    reg  [615:0] header$beat;
     reg  [5:0] header$target;
     wire  header$found;
     wire  [63:0] header$word;
     wire  [2:0] header$slot;
-    reg  [613:0] slot_flags$beat;
+    reg  [615:0] slot_flags$beat;
     wire  [95:0] slot_flags$flags;
     reg  started$d;
     wire  started$q;
@@ -17903,6 +18005,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] count_onehot$d;
     wire  [7:0] count_onehot$q;
     reg  count_onehot$clock;
+    reg  armed_q$d;
+    wire  armed_q$q;
+    reg  armed_q$clock;
     reg  lost_q$d;
     wire  lost_q$q;
     reg  lost_q$clock;
@@ -17912,8 +18017,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [17:0] end_plus_q$d;
     wire  [17:0] end_plus_q$q;
     reg  end_plus_q$clock;
-    reg  [613:0] t_beat$d;
-    wire  [613:0] t_beat$q;
+    reg  [615:0] t_beat$d;
+    wire  [615:0] t_beat$q;
     reg  t_beat$clock;
     reg  [2:0] t_select$d;
     wire  [2:0] t_select$q;
@@ -17996,8 +18101,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [7:0] h_nh$d;
     wire  [7:0] h_nh$q;
     reg  h_nh$clock;
-    reg  [613:0] s_beat$d;
-    wire  [613:0] s_beat$q;
+    reg  [615:0] s_beat$d;
+    wire  [615:0] s_beat$q;
     reg  s_beat$clock;
     reg  s_started$d;
     wire  s_started$q;
@@ -18101,8 +18206,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] ex_dst_ptr_q$d;
     wire  [5:0] ex_dst_ptr_q$q;
     reg  ex_dst_ptr_q$clock;
-    reg  [613:0] beat_q$d;
-    wire  [613:0] beat_q$q;
+    reg  [615:0] beat_q$d;
+    wire  [615:0] beat_q$q;
     reg  beat_q$clock;
     reg  ready_o$d;
     wire  ready_o$q;
@@ -18330,6 +18435,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(count_onehot$d),
         .q(count_onehot$q),
         .clock(count_onehot$clock)
+    );
+    rss_core__ext4__armed_q armed_q(
+        .d(armed_q$d),
+        .q(armed_q$q),
+        .clock(armed_q$clock)
     );
     rss_core__ext4__lost_q lost_q(
         .d(lost_q$d),
@@ -18762,6 +18872,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         done_if_stepped_q$clock = clock;
         done_if_not_q$clock = clock;
         count_onehot$clock = clock;
+        armed_q$clock = clock;
         lost_q$clock = clock;
         here2_q$clock = clock;
         end_plus_q$clock = clock;
@@ -18862,6 +18973,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         done_if_stepped_q$d = done_if_stepped_q$q;
         done_if_not_q$d = done_if_not_q$q;
         count_onehot$d = count_onehot$q;
+        armed_q$d = armed_q$q;
         lost_q$d = lost_q$q;
         here2_q$d = here2_q$q;
         end_plus_q$d = end_plus_q$q;
@@ -18982,7 +19094,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         step_nh_fragment = cur_nh_fragment;
         step_done = cur_done;
         if (registered_takeover) begin
-            step_started = started$q & ~beat_in[32'h1];
+            step_started = armed_q$q;
             step_nh_fragment = nh_fragment_q$q;
             step_done = done_if_not_q$q;
             if (p_stepped$q) begin
@@ -19031,6 +19143,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             found = here_q$q;
         end
         stepped = beat_in[32'h0] & step_started & ~step_done & found;
+        if (registered_takeover) begin
+            stepped = step_started & ~step_done & found;
+        end
         ended = beat_in[32'h0] & cur_started & ~cur_done & ~(found & step_started) & beat_in[32'h2];
         due_held = beat_in[32'h0] & started$q & ~beat_in[32'h1] & live_q$q & (count$q != max_steps);
         due_taken = beat_in[32'h0] & walk_live_in & (beat_in[32'h1] | (count$q != max_steps));
@@ -19341,6 +19456,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end
         if (beat_in[32'h0]) begin
             started$d = cur_started;
+            armed_q$d = cur_started & ~beat_in[32'h2];
             count$d = cur_count;
             if (split_step) begin
                 count$d = cur_count & 64'h1;
@@ -19429,7 +19545,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             s_nh_out$d = pre_nh;
             s_nh_stepped$d = w[(32'h38)+:(8)];
         end
-        s_stepped$d = stepped;
+        s_stepped$d = stepped & beat_in[32'h0];
         s_ended$d = ended;
         s_fragment$d = this_fragment;
         s_end$d = end_in;
@@ -19579,6 +19695,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             p_stepped$d = 1'b0;
             p_ended$d = 1'b0;
             p_load$d = 1'b0;
+            armed_q$d = 1'b0;
             t_beat$d = 32'h0;
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
@@ -19624,6 +19741,25 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
 endmodule // rss_core__ext4
 
 
+module rss_core__ext4__armed_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__armed_q
+
+
 module rss_core__ext4__bad_o(d,q,clock);
     
     // Module arguments
@@ -19665,13 +19801,13 @@ endmodule // rss_core__ext4__bad_q
 module rss_core__ext4__beat_q(d,q,clock);
     
     // Module arguments
-    input wire  [613:0] d;
-    output reg  [613:0] q;
+    input wire  [615:0] d;
+    output reg  [615:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 614'h0;
+       q = 616'h0;
     end
     
     always @(posedge clock) begin
@@ -20102,7 +20238,7 @@ endmodule // rss_core__ext4__h_stepped
 module rss_core__ext4__header(beat,target,found,word,slot);
     
     // Module arguments
-    input wire  [613:0] beat;
+    input wire  [615:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -20680,13 +20816,13 @@ endmodule // rss_core__ext4__s_bad_in
 module rss_core__ext4__s_beat(d,q,clock);
     
     // Module arguments
-    input wire  [613:0] d;
-    output reg  [613:0] q;
+    input wire  [615:0] d;
+    output reg  [615:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 614'h0;
+       q = 616'h0;
     end
     
     always @(posedge clock) begin
@@ -21155,7 +21291,7 @@ endmodule // rss_core__ext4__s_stepped
 module rss_core__ext4__slot_flags(beat,flags);
     
     // Module arguments
-    input wire  [613:0] beat;
+    input wire  [615:0] beat;
     output reg  [95:0] flags;
     
     // Constant declarations
@@ -21403,13 +21539,13 @@ endmodule // rss_core__ext4__t_bad_in
 module rss_core__ext4__t_beat(d,q,clock);
     
     // Module arguments
-    input wire  [613:0] d;
-    output reg  [613:0] q;
+    input wire  [615:0] d;
+    output reg  [615:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 614'h0;
+       q = 616'h0;
     end
     
     always @(posedge clock) begin
@@ -21858,6 +21994,9 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
     reg  waiting_q$d;
     wire  waiting_q$q;
     reg  waiting_q$clock;
+    reg  written_q$d;
+    wire  written_q$q;
+    reg  written_q$clock;
     reg  latched_q$d;
     wire  latched_q$q;
     reg  latched_q$clock;
@@ -21943,6 +22082,11 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
         .q(waiting_q$q),
         .clock(waiting_q$clock)
     );
+    rss_core__fifo__written_q written_q(
+        .d(written_q$d),
+        .q(written_q$q),
+        .clock(written_q$clock)
+    );
     rss_core__fifo__latched_q latched_q(
         .d(latched_q$d),
         .q(latched_q$q),
@@ -22002,6 +22146,7 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
         stored_q$clock = clock;
         full_q$clock = clock;
         waiting_q$clock = clock;
+        written_q$clock = clock;
         latched_q$clock = clock;
         arriving_q$clock = clock;
         ram_word$clock = clock;
@@ -22018,6 +22163,7 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
         stored_q$d = stored_q$q;
         full_q$d = full_q$q;
         waiting_q$d = waiting_q$q;
+        written_q$d = written_q$q;
         latched_q$d = latched_q$q;
         arriving_q$d = arriving_q$q;
         ram_word$d = ram_word$q;
@@ -22047,6 +22193,7 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
         if (issue) begin
             read_next = read_ptr$q + 64'h1;
         end
+        written_q$d = store;
         latched_q$d = issue;
         arriving_q$d = latched_q$q;
         ram_word$d = ram$read_data;
@@ -22095,6 +22242,7 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
         if (reset) begin
             write_next = 32'h0;
             read_next = 32'h0;
+            written_q$d = 1'b0;
             latched_q$d = 1'b0;
             arriving_q$d = 1'b0;
             queued_next = 32'h0;
@@ -22124,17 +22272,17 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
         end
         stored_up = stored_q$q + 64'h1;
         stored_down = stored_q$q - 64'h1;
-        if (store & ~issue) begin
+        if (written_q$q & ~issue) begin
             stored_q$d = stored_up;
         end
-        if (~store & issue) begin
+        if (~written_q$q & issue) begin
             stored_q$d = stored_down;
         end
         waiting_q$d = |stored_q$q;
-        if (store & ~issue) begin
+        if (written_q$q & ~issue) begin
             waiting_q$d = 1'b1;
         end
-        if (~store & issue) begin
+        if (~written_q$q & issue) begin
             waiting_q$d = stored_q$q != 64'h1;
         end
         if (reset) begin
@@ -22482,6 +22630,25 @@ module rss_core__fifo__write_ptr(d,q,clock);
     end
           
 endmodule // rss_core__fifo__write_ptr
+
+
+module rss_core__fifo__written_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__fifo__written_q
 
 
 module rss_core__frame_plan(d,q,clock);
@@ -28246,8 +28413,8 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [613:0] beat_in;
-    output reg  [613:0] beat_out;
+    input wire  [615:0] beat_in;
+    output reg  [615:0] beat_out;
     output reg  ready;
     output reg  bad;
     output reg  fragment;
@@ -28264,25 +28431,22 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     localparam  target0 = 6'b100;
     localparam  target1 = 6'b101;
     localparam  hop_by_hop = 8'h0;
-    localparam  routing = 8'h2b;
-    localparam  fragment_header = 8'h2c;
-    localparam  destination_options = 8'h3c;
     localparam  split_fields = 1'b1;
     localparam  held_lsb = 16'h260;
     
     // Stub signals
-    reg  [613:0] word0$beat;
+    reg  [615:0] word0$beat;
     reg  [5:0] word0$target;
     wire  word0$found;
     wire  [63:0] word0$word;
     wire  [2:0] word0$slot;
-    reg  [613:0] word1$beat;
+    reg  [615:0] word1$beat;
     reg  [5:0] word1$target;
     wire  word1$found;
     wire  [63:0] word1$word;
     wire  [2:0] word1$slot;
-    reg  [613:0] a_beat$d;
-    wire  [613:0] a_beat$q;
+    reg  [615:0] a_beat$d;
+    wire  [615:0] a_beat$q;
     reg  a_beat$clock;
     reg  [63:0] a_w0$d;
     wire  [63:0] a_w0$q;
@@ -28290,8 +28454,8 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     reg  [7:0] a_protocol$d;
     wire  [7:0] a_protocol$q;
     reg  a_protocol$clock;
-    reg  [613:0] beat_q$d;
-    wire  [613:0] beat_q$q;
+    reg  [615:0] beat_q$d;
+    wire  [615:0] beat_q$q;
     reg  beat_q$clock;
     reg  seen0$d;
     wire  seen0$q;
@@ -28347,14 +28511,14 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     reg  [11:0] word_flags_o$d;
     wire  [11:0] word_flags_o$q;
     reg  word_flags_o$clock;
-    reg  [613:0] word_judge$beat;
+    reg  [615:0] word_judge$beat;
     wire  [95:0] word_judge$flags;
     
     // Local signals
-    reg  [613:0] b_beat;
+    reg  [615:0] b_beat;
     reg  [7:0] protocol;
     reg  valid;
-    reg  [5:0] held;
+    reg  [7:0] held;
     reg  ipv4;
     reg  ipv6;
     reg  [63:0] w0;
@@ -28564,7 +28728,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
             protocol = a_protocol$q;
         end
         valid = b_beat[32'h0];
-        held = b_beat[(held_lsb)+:(6)];
+        held = b_beat[(held_lsb)+:(8)];
         ipv4 = b_beat[32'h3];
         ipv6 = b_beat[32'h4];
         cur_seen0 = seen0$q;
@@ -28594,7 +28758,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
                 cur_end = total;
                 cur_need = header_bytes;
                 cur_bad = (w0[(32'h3c)+:(4)] != 64'h4) | (w0[(32'h38)+:(4)] < 64'h5) | (total < ((header_bytes) & 17'h1ffff));
-                cur_fragment = w0[32'hd] | |w0[(32'h0)+:(13)];
+                cur_fragment = held[32'h7];
             end
             else begin
                 cur_end = ((w0[(32'h10)+:(16)]) & 17'h1ffff) + 64'h28;
@@ -28627,7 +28791,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
         need_o$d = cur_need;
         ihl_o$d = cur_ihl;
         next_header_o$d = cur_next_header;
-        w0_is_ext = (w0[(32'h8)+:(8)] == hop_by_hop) | (w0[(32'h8)+:(8)] == routing) | (w0[(32'h8)+:(8)] == fragment_header) | (w0[(32'h8)+:(8)] == destination_options);
+        w0_is_ext = held[32'h6];
         cur_next_is_ext = next_header_ext_q$q;
         if (b_beat[32'h1]) begin
             cur_next_is_ext = hop_by_hop == 64'h0;
@@ -28677,13 +28841,13 @@ endmodule // rss_core__l3
 module rss_core__l3__a_beat(d,q,clock);
     
     // Module arguments
-    input wire  [613:0] d;
-    output reg  [613:0] q;
+    input wire  [615:0] d;
+    output reg  [615:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 614'h0;
+       q = 616'h0;
     end
     
     always @(posedge clock) begin
@@ -28772,13 +28936,13 @@ endmodule // rss_core__l3__bad_q
 module rss_core__l3__beat_q(d,q,clock);
     
     // Module arguments
-    input wire  [613:0] d;
-    output reg  [613:0] q;
+    input wire  [615:0] d;
+    output reg  [615:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 614'h0;
+       q = 616'h0;
     end
     
     always @(posedge clock) begin
@@ -29076,7 +29240,7 @@ endmodule // rss_core__l3__seen1
 module rss_core__l3__word0(beat,target,found,word,slot);
     
     // Module arguments
-    input wire  [613:0] beat;
+    input wire  [615:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -29179,7 +29343,7 @@ endmodule // rss_core__l3__word0
 module rss_core__l3__word1(beat,target,found,word,slot);
     
     // Module arguments
-    input wire  [613:0] beat;
+    input wire  [615:0] beat;
     input wire  [5:0] target;
     output reg  found;
     output reg  [63:0] word;
@@ -29301,7 +29465,7 @@ endmodule // rss_core__l3__word_flags_o
 module rss_core__l3__word_judge(beat,flags);
     
     // Module arguments
-    input wire  [613:0] beat;
+    input wire  [615:0] beat;
     output reg  [95:0] flags;
     
     // Constant declarations
@@ -30252,7 +30416,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  vports$write_strobe;
     reg  [10:0] vports$read_next;
     reg  [10:0] vports$read_request;
-    reg  vports$read_take;
+    reg  vports$read_load;
     wire  vports$write_hit;
     wire  vports$write_fault;
     wire  vports$read_hit;
@@ -30288,7 +30452,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [3:0] probe$write_strobes;
     reg  probe$write_strobe;
     reg  [10:0] probe$read_request;
-    reg  probe$read_take;
+    reg  probe$read_load;
     reg  [39:0] probe$read_decode;
     wire  probe$write_hit;
     wire  probe$write_fault;
@@ -30455,7 +30619,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [3:0] key_staged$write_strobes;
     reg  key_staged$write_strobe;
     reg  [10:0] key_staged$read_request;
-    reg  key_staged$read_take;
+    reg  key_staged$read_load;
     wire  key_staged$write_hit;
     wire  key_staged$read_hit;
     wire  [31:0] key_staged$read_data;
@@ -30467,7 +30631,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [3:0] key_ext$write_strobes;
     reg  key_ext$write_strobe;
     reg  [10:0] key_ext$read_request;
-    reg  key_ext$read_take;
+    reg  key_ext$read_load;
     wire  key_ext$write_hit;
     wire  key_ext$read_hit;
     wire  [31:0] key_ext$read_data;
@@ -30490,6 +30654,9 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  [2:0] read_state$d;
     wire  [2:0] read_state$q;
     reg  read_state$clock;
+    reg  read_busy$d;
+    wire  read_busy$q;
+    reg  read_busy$clock;
     reg  [10:0] read_address$d;
     wire  [10:0] read_address$q;
     reg  read_address$clock;
@@ -30665,7 +30832,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_strobe(vports$write_strobe),
         .read_next(vports$read_next),
         .read_request(vports$read_request),
-        .read_take(vports$read_take),
+        .read_load(vports$read_load),
         .write_hit(vports$write_hit),
         .write_fault(vports$write_fault),
         .read_hit(vports$read_hit),
@@ -30703,7 +30870,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_strobes(probe$write_strobes),
         .write_strobe(probe$write_strobe),
         .read_request(probe$read_request),
-        .read_take(probe$read_take),
+        .read_load(probe$read_load),
         .read_decode(probe$read_decode),
         .write_hit(probe$write_hit),
         .write_fault(probe$write_fault),
@@ -30916,7 +31083,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_strobes(key_staged$write_strobes),
         .write_strobe(key_staged$write_strobe),
         .read_request(key_staged$read_request),
-        .read_take(key_staged$read_take),
+        .read_load(key_staged$read_load),
         .write_hit(key_staged$write_hit),
         .read_hit(key_staged$read_hit),
         .read_data(key_staged$read_data),
@@ -30930,7 +31097,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_strobes(key_ext$write_strobes),
         .write_strobe(key_ext$write_strobe),
         .read_request(key_ext$read_request),
-        .read_take(key_ext$read_take),
+        .read_load(key_ext$read_load),
         .write_hit(key_ext$write_hit),
         .read_hit(key_ext$read_hit),
         .read_data(key_ext$read_data),
@@ -30965,6 +31132,11 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .d(read_state$d),
         .q(read_state$q),
         .clock(read_state$clock)
+    );
+    rss_core__regs__read_busy read_busy(
+        .d(read_busy$d),
+        .q(read_busy$q),
+        .clock(read_busy$clock)
     );
     rss_core__regs__read_address read_address(
         .d(read_address$d),
@@ -31101,6 +31273,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         bvalid$clock = clock;
         bresp$clock = clock;
         read_state$clock = clock;
+        read_busy$clock = clock;
         read_address$clock = clock;
         read_decode_q$clock = clock;
         rdata$clock = clock;
@@ -31135,6 +31308,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         bvalid$d = bvalid$q;
         bresp$d = bresp$q;
         read_state$d = read_state$q;
+        read_busy$d = read_busy$q;
         read_address$d = read_address$q;
         read_decode_q$d = read_decode_q$q;
         rdata$d = rdata$q;
@@ -31419,8 +31593,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         end
         s_axil_bvalid = bvalid$q;
         s_axil_bresp = bresp$q;
-        read_fire = s_axil_arvalid & (read_state$q == 32'h0);
-        s_axil_arready = read_fire;
+        read_fire = s_axil_arvalid & ~read_busy$q;
+        s_axil_arready = ~read_busy$q;
         read_request = s_axil_araddr[(32'h2)+:(11)];
         request_decode$address = read_request;
         ctrl$read_decode = read_decode_q$q;
@@ -31440,15 +31614,15 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         record_drops_reg$read_decode = read_decode_q$q;
         refused_reg$read_decode = read_decode_q$q;
         key_staged$read_request = read_request;
-        key_staged$read_take = read_fire;
+        key_staged$read_load = ~read_busy$q;
         key_ext$read_request = read_request;
-        key_ext$read_take = read_fire;
+        key_ext$read_load = ~read_busy$q;
         probe$read_request = read_request;
-        probe$read_take = read_fire;
+        probe$read_load = ~read_busy$q;
         probe$read_decode = read_decode_q$q;
         vports$read_next = read_address$q;
         vports$read_request = read_request;
-        vports$read_take = read_fire;
+        vports$read_load = ~read_busy$q;
         read_offset = read_address$q - table_base;
         read_element_vport = read_offset >> table_log2;
         read_vport = read_element_vport[(32'h0)+:(3)];
@@ -31466,10 +31640,13 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         read_bus = read_scalars_q$q | read_vports_q$q | read_probe_q$q | counters$read_data | key_staged$read_data | key_ext$read_data | probe$input_read_data | vports$mac_read_data | ((table_word$q) & 32'hffffffff);
         read_hit = ctrl$read_hit | queue_limit$read_hit | table_read$read_hit | vports$read_hit | vport_caps$read_hit | hash_types_reg$read_hit | table_size$read_hit | default_queue_reg$read_hit | primary_queue_reg$read_hit | id$read_hit | version$read_hit | caps$read_hit | queue_caps$read_hit | hash_caps$read_hit | status$read_hit | record_drops_reg$read_hit | refused_reg$read_hit | counters$read_hit | probe$read_hit | key_staged$read_hit | key_ext$read_hit | table_read_hit;
         read_hit_q$d = read_hit;
-        if (read_fire) begin
+        if (~read_busy$q) begin
             read_address$d = read_request;
             read_decode_q$d = request_decode$decode;
+        end
+        if (read_fire) begin
             read_state$d = 32'h1;
+            read_busy$d = 1'b1;
         end
         table_word$d = 32'h0;
         if (table_read_hit) begin
@@ -31494,6 +31671,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         end
         if ((read_state$q == 32'h5) & s_axil_rready) begin
             read_state$d = 32'h0;
+            read_busy$d = 1'b0;
         end
         s_axil_rvalid = read_state$q == 32'h5;
         s_axil_rdata = rdata$q;
@@ -31507,6 +31685,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
             refused_moves$d = 32'h0;
             bvalid$d = 1'b0;
             read_state$d = 32'h0;
+            read_busy$d = 1'b0;
         end
         active = vports$active;
         active_next = vports$active_next;
@@ -33990,7 +34169,7 @@ module rss_core__regs__key_bump_q(d,q,clock);
 endmodule // rss_core__regs__key_bump_q
 
 
-module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobes,write_strobe,read_request,read_take,write_hit,read_hit,read_data,value);
+module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobes,write_strobe,read_request,read_load,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -34000,7 +34179,7 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
     input wire  [10:0] read_request;
-    input wire  read_take;
+    input wire  read_load;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
@@ -34038,9 +34217,9 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
     reg  [31:0] word_select_q$d;
     wire  [31:0] word_select_q$q;
     reg  word_select_q$clock;
-    reg  read_taken_hit_q$d;
-    wire  read_taken_hit_q$q;
-    reg  read_taken_hit_q$clock;
+    reg  read_loaded_hit_q$d;
+    wire  read_loaded_hit_q$q;
+    reg  read_loaded_hit_q$clock;
     reg  read_hit_q$d;
     wire  read_hit_q$q;
     reg  read_hit_q$clock;
@@ -34086,10 +34265,10 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
         .q(word_select_q$q),
         .clock(word_select_q$clock)
     );
-    rss_core__regs__key_ext__read_taken_hit_q read_taken_hit_q(
-        .d(read_taken_hit_q$d),
-        .q(read_taken_hit_q$q),
-        .clock(read_taken_hit_q$clock)
+    rss_core__regs__key_ext__read_loaded_hit_q read_loaded_hit_q(
+        .d(read_loaded_hit_q$d),
+        .q(read_loaded_hit_q$q),
+        .clock(read_loaded_hit_q$clock)
     );
     rss_core__regs__key_ext__read_hit_q read_hit_q(
         .d(read_hit_q$d),
@@ -34102,12 +34281,12 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
         hit_q$clock = clock;
         index_q$clock = clock;
         word_select_q$clock = clock;
-        read_taken_hit_q$clock = clock;
+        read_loaded_hit_q$clock = clock;
         read_hit_q$clock = clock;
         hit_q$d = hit_q$q;
         index_q$d = index_q$q;
         word_select_q$d = word_select_q$q;
-        read_taken_hit_q$d = read_taken_hit_q$q;
+        read_loaded_hit_q$d = read_loaded_hit_q$q;
         read_hit_q$d = read_hit_q$q;
         stored$clock = clock;
         stored$reset = reset;
@@ -34131,12 +34310,12 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
         mirror$write_strobes = write_strobes;
         request_hit = (read_request >= base) & (read_request < base + words) & present;
         request_index = read_request - base;
-        if (read_take) begin
-            read_taken_hit_q$d = request_hit;
+        if (read_load) begin
+            read_loaded_hit_q$d = request_hit;
         end
-        read_hit_q$d = read_taken_hit_q$q;
+        read_hit_q$d = read_loaded_hit_q$q;
         read_hit = read_hit_q$q;
-        mirror$read_load = read_take & request_hit;
+        mirror$read_load = read_load & request_hit;
         mirror$read_index = request_index[(32'h0)+:(4)];
         mirror$read_hit = read_hit;
         read_data = mirror$read_data;
@@ -34572,7 +34751,7 @@ module rss_core__regs__key_ext__read_hit_q(d,q,clock);
 endmodule // rss_core__regs__key_ext__read_hit_q
 
 
-module rss_core__regs__key_ext__read_taken_hit_q(d,q,clock);
+module rss_core__regs__key_ext__read_loaded_hit_q(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -34588,7 +34767,7 @@ module rss_core__regs__key_ext__read_taken_hit_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__regs__key_ext__read_taken_hit_q
+endmodule // rss_core__regs__key_ext__read_loaded_hit_q
 
 
 module rss_core__regs__key_ext__stored(clock,reset,words,data,lanes,value);
@@ -34651,7 +34830,7 @@ module rss_core__regs__key_generation(d,q,clock);
 endmodule // rss_core__regs__key_generation
 
 
-module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_strobes,write_strobe,read_request,read_take,write_hit,read_hit,read_data,value);
+module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_strobes,write_strobe,read_request,read_load,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -34661,7 +34840,7 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
     input wire  [10:0] read_request;
-    input wire  read_take;
+    input wire  read_load;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
@@ -34699,9 +34878,9 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
     reg  [31:0] word_select_q$d;
     wire  [31:0] word_select_q$q;
     reg  word_select_q$clock;
-    reg  read_taken_hit_q$d;
-    wire  read_taken_hit_q$q;
-    reg  read_taken_hit_q$clock;
+    reg  read_loaded_hit_q$d;
+    wire  read_loaded_hit_q$q;
+    reg  read_loaded_hit_q$clock;
     reg  read_hit_q$d;
     wire  read_hit_q$q;
     reg  read_hit_q$clock;
@@ -34747,10 +34926,10 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
         .q(word_select_q$q),
         .clock(word_select_q$clock)
     );
-    rss_core__regs__key_staged__read_taken_hit_q read_taken_hit_q(
-        .d(read_taken_hit_q$d),
-        .q(read_taken_hit_q$q),
-        .clock(read_taken_hit_q$clock)
+    rss_core__regs__key_staged__read_loaded_hit_q read_loaded_hit_q(
+        .d(read_loaded_hit_q$d),
+        .q(read_loaded_hit_q$q),
+        .clock(read_loaded_hit_q$clock)
     );
     rss_core__regs__key_staged__read_hit_q read_hit_q(
         .d(read_hit_q$d),
@@ -34763,12 +34942,12 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
         hit_q$clock = clock;
         index_q$clock = clock;
         word_select_q$clock = clock;
-        read_taken_hit_q$clock = clock;
+        read_loaded_hit_q$clock = clock;
         read_hit_q$clock = clock;
         hit_q$d = hit_q$q;
         index_q$d = index_q$q;
         word_select_q$d = word_select_q$q;
-        read_taken_hit_q$d = read_taken_hit_q$q;
+        read_loaded_hit_q$d = read_loaded_hit_q$q;
         read_hit_q$d = read_hit_q$q;
         stored$clock = clock;
         stored$reset = reset;
@@ -34792,12 +34971,12 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
         mirror$write_strobes = write_strobes;
         request_hit = (read_request >= base) & (read_request < base + words) & present;
         request_index = read_request - base;
-        if (read_take) begin
-            read_taken_hit_q$d = request_hit;
+        if (read_load) begin
+            read_loaded_hit_q$d = request_hit;
         end
-        read_hit_q$d = read_taken_hit_q$q;
+        read_hit_q$d = read_loaded_hit_q$q;
         read_hit = read_hit_q$q;
-        mirror$read_load = read_take & request_hit;
+        mirror$read_load = read_load & request_hit;
         mirror$read_index = request_index[(32'h0)+:(4)];
         mirror$read_hit = read_hit;
         read_data = mirror$read_data;
@@ -35233,7 +35412,7 @@ module rss_core__regs__key_staged__read_hit_q(d,q,clock);
 endmodule // rss_core__regs__key_staged__read_hit_q
 
 
-module rss_core__regs__key_staged__read_taken_hit_q(d,q,clock);
+module rss_core__regs__key_staged__read_loaded_hit_q(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -35249,7 +35428,7 @@ module rss_core__regs__key_staged__read_taken_hit_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__regs__key_staged__read_taken_hit_q
+endmodule // rss_core__regs__key_staged__read_loaded_hit_q
 
 
 module rss_core__regs__key_staged__stored(clock,reset,words,data,lanes,value);
@@ -35619,7 +35798,7 @@ module rss_core__regs__primary_queue_reg__stored__dff(d,q,clock);
 endmodule // rss_core__regs__primary_queue_reg__stored__dff
 
 
-module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,write_nibbles,write_strobes,write_strobe,read_request,read_take,read_decode,write_hit,write_fault,read_hit,read_data,input_read_data,taken,request,hash_input,hash_type,vport,done,done_hash,done_queue,done_hashed);
+module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,write_nibbles,write_strobes,write_strobe,read_request,read_load,read_decode,write_hit,write_fault,read_hit,read_data,input_read_data,taken,request,hash_input,hash_type,vport,done,done_hash,done_queue,done_hashed);
     
     // Module arguments
     input wire  clock;
@@ -35631,7 +35810,7 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
     input wire  [10:0] read_request;
-    input wire  read_take;
+    input wire  read_load;
     input wire  [39:0] read_decode;
     output reg  write_hit;
     output reg  write_fault;
@@ -35669,7 +35848,7 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
     reg  [3:0] input_words$write_strobes;
     reg  input_words$write_strobe;
     reg  [10:0] input_words$read_request;
-    reg  input_words$read_take;
+    reg  input_words$read_load;
     wire  input_words$write_hit;
     wire  input_words$read_hit;
     wire  [31:0] input_words$read_data;
@@ -35726,7 +35905,7 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
         .write_strobes(input_words$write_strobes),
         .write_strobe(input_words$write_strobe),
         .read_request(input_words$read_request),
-        .read_take(input_words$read_take),
+        .read_load(input_words$read_load),
         .write_hit(input_words$write_hit),
         .read_hit(input_words$read_hit),
         .read_data(input_words$read_data),
@@ -35826,7 +36005,7 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
         input_words$write_strobes = write_strobes;
         input_words$write_strobe = write_strobe;
         input_words$read_request = read_request;
-        input_words$read_take = read_take;
+        input_words$read_load = read_load;
         input_read_data = input_words$read_data;
         probe_hit = (write_decode & probe_address) == probe_address;
         probe_fault = |(write_nibbles & probe_outside_nibbles) | |(write_data & probe_outside_bits) | (write_data[(32'h0)+:(4)] > type_max) | (write_data[(vport_lsb)+:(3)] > vport_max);
@@ -36062,7 +36241,7 @@ module rss_core__regs__probe__hashed_q(d,q,clock);
 endmodule // rss_core__regs__probe__hashed_q
 
 
-module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,write_strobes,write_strobe,read_request,read_take,write_hit,read_hit,read_data,value);
+module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,write_strobes,write_strobe,read_request,read_load,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -36072,7 +36251,7 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
     input wire  [10:0] read_request;
-    input wire  read_take;
+    input wire  read_load;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
@@ -36110,9 +36289,9 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
     reg  [31:0] word_select_q$d;
     wire  [31:0] word_select_q$q;
     reg  word_select_q$clock;
-    reg  read_taken_hit_q$d;
-    wire  read_taken_hit_q$q;
-    reg  read_taken_hit_q$clock;
+    reg  read_loaded_hit_q$d;
+    wire  read_loaded_hit_q$q;
+    reg  read_loaded_hit_q$clock;
     reg  read_hit_q$d;
     wire  read_hit_q$q;
     reg  read_hit_q$clock;
@@ -36158,10 +36337,10 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
         .q(word_select_q$q),
         .clock(word_select_q$clock)
     );
-    rss_core__regs__probe__input_words__read_taken_hit_q read_taken_hit_q(
-        .d(read_taken_hit_q$d),
-        .q(read_taken_hit_q$q),
-        .clock(read_taken_hit_q$clock)
+    rss_core__regs__probe__input_words__read_loaded_hit_q read_loaded_hit_q(
+        .d(read_loaded_hit_q$d),
+        .q(read_loaded_hit_q$q),
+        .clock(read_loaded_hit_q$clock)
     );
     rss_core__regs__probe__input_words__read_hit_q read_hit_q(
         .d(read_hit_q$d),
@@ -36174,12 +36353,12 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
         hit_q$clock = clock;
         index_q$clock = clock;
         word_select_q$clock = clock;
-        read_taken_hit_q$clock = clock;
+        read_loaded_hit_q$clock = clock;
         read_hit_q$clock = clock;
         hit_q$d = hit_q$q;
         index_q$d = index_q$q;
         word_select_q$d = word_select_q$q;
-        read_taken_hit_q$d = read_taken_hit_q$q;
+        read_loaded_hit_q$d = read_loaded_hit_q$q;
         read_hit_q$d = read_hit_q$q;
         stored$clock = clock;
         stored$reset = reset;
@@ -36203,12 +36382,12 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
         mirror$write_strobes = write_strobes;
         request_hit = (read_request >= base) & (read_request < base + words) & present;
         request_index = read_request - base;
-        if (read_take) begin
-            read_taken_hit_q$d = request_hit;
+        if (read_load) begin
+            read_loaded_hit_q$d = request_hit;
         end
-        read_hit_q$d = read_taken_hit_q$q;
+        read_hit_q$d = read_loaded_hit_q$q;
         read_hit = read_hit_q$q;
-        mirror$read_load = read_take & request_hit;
+        mirror$read_load = read_load & request_hit;
         mirror$read_index = request_index[(32'h0)+:(4)];
         mirror$read_hit = read_hit;
         read_data = mirror$read_data;
@@ -36644,7 +36823,7 @@ module rss_core__regs__probe__input_words__read_hit_q(d,q,clock);
 endmodule // rss_core__regs__probe__input_words__read_hit_q
 
 
-module rss_core__regs__probe__input_words__read_taken_hit_q(d,q,clock);
+module rss_core__regs__probe__input_words__read_loaded_hit_q(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -36660,7 +36839,7 @@ module rss_core__regs__probe__input_words__read_taken_hit_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__regs__probe__input_words__read_taken_hit_q
+endmodule // rss_core__regs__probe__input_words__read_loaded_hit_q
 
 
 module rss_core__regs__probe__input_words__stored(clock,reset,words,data,lanes,value);
@@ -37292,6 +37471,25 @@ module rss_core__regs__read_banks_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__read_banks_q
+
+
+module rss_core__regs__read_busy(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__read_busy
 
 
 module rss_core__regs__read_decode_q(d,q,clock);
@@ -40800,7 +40998,7 @@ module rss_core__regs__vport_caps_hit_q(d,q,clock);
 endmodule // rss_core__regs__vport_caps_hit_q
 
 
-module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_nibbles,write_strobe,read_next,read_request,read_take,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,pick_hold,pick_hold_next,commit_pending,commit_taken,commit_applied,active_next,table_commit_pending,move_write,move_address,move_queue,move_refused,move_fault);
+module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_nibbles,write_strobe,read_next,read_request,read_load,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,pick_hold,pick_hold_next,commit_pending,commit_taken,commit_applied,active_next,table_commit_pending,move_write,move_address,move_queue,move_refused,move_fault);
     
     // Module arguments
     input wire  clock;
@@ -40812,7 +41010,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     input wire  write_strobe;
     input wire  [10:0] read_next;
     input wire  [10:0] read_request;
-    input wire  read_take;
+    input wire  read_load;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -41709,7 +41907,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
             mac_mirror$write_data = write_data & mac_hi_writable;
         end
         mac_mirror$write_strobes = write_lanes;
-        mac_mirror$read_load = read_take & (((read_request >> 64'h4) == mac_lo_region) | ((read_request >> 64'h4) == mac_hi_region));
+        mac_mirror$read_load = read_load & (((read_request >> 64'h4) == mac_lo_region) | ((read_request >> 64'h4) == mac_hi_region));
         mac_mirror$read_index = read_request[(32'h0)+:(5)];
         mac_mirror$read_hit = lo_read_hit | hi_read_hit;
         mac_read_data = mac_mirror$read_data;
@@ -43580,7 +43778,7 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
     input wire  in_first;
     input wire  in_last;
     input wire  [15:0] in_length;
-    output reg  [613:0] beat;
+    output reg  [615:0] beat;
     
     // Constant declarations
     localparam  l3_word0 = 6'b100;
@@ -43594,6 +43792,12 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
     localparam  lane12 = 16'h190;
     localparam  lane16 = 16'h170;
     localparam  lane20 = 16'h150;
+    localparam  lane24 = 16'h130;
+    localparam  lane28 = 16'h110;
+    localparam  hop_by_hop = 8'h0;
+    localparam  routing = 8'h2b;
+    localparam  fragment_header = 8'h2c;
+    localparam  destination_options = 8'h3c;
     localparam  data_bits = 16'h200;
     localparam  words_per_beat = 6'b1000;
     localparam  first_slot_last = 6'b1000;
@@ -43603,6 +43807,8 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
     localparam  tag_qinq = 16'h88a8;
     localparam  type_ipv4 = 16'h800;
     localparam  type_ipv6 = 16'h86dd;
+    localparam  w0_next_is_ext_lsb = 16'h266;
+    localparam  w0_fragment_lsb = 16'h267;
     localparam  narrow = 1'b0;
     
     // Stub signals
@@ -43645,8 +43851,8 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
     reg  [5:0] slot_last14_q$d;
     wire  [5:0] slot_last14_q$q;
     reg  slot_last14_q$clock;
-    reg  [613:0] beat_q$d;
-    wire  [613:0] beat_q$q;
+    reg  [615:0] beat_q$d;
+    wire  [615:0] beat_q$q;
     reg  beat_q$clock;
     reg  d_valid$d;
     wire  d_valid$q;
@@ -43687,6 +43893,24 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
     reg  d_ipv6_20$d;
     wire  d_ipv6_20$q;
     reg  d_ipv6_20$clock;
+    reg  d_ext20$d;
+    wire  d_ext20$q;
+    reg  d_ext20$clock;
+    reg  d_ext24$d;
+    wire  d_ext24$q;
+    reg  d_ext24$clock;
+    reg  d_ext28$d;
+    wire  d_ext28$q;
+    reg  d_ext28$clock;
+    reg  d_fragment20$d;
+    wire  d_fragment20$q;
+    reg  d_fragment20$clock;
+    reg  d_fragment24$d;
+    wire  d_fragment24$q;
+    reg  d_fragment24$clock;
+    reg  d_fragment28$d;
+    wire  d_fragment28$q;
+    reg  d_fragment28$clock;
     reg  d_grid2$d;
     wire  d_grid2$q;
     reg  d_grid2$clock;
@@ -43702,6 +43926,10 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
     reg  [15:0] type12;
     reg  [15:0] type16;
     reg  [15:0] type20;
+    reg  [15:0] field24;
+    reg  [15:0] field28;
+    reg  w0_next_is_ext;
+    reg  w0_fragment;
     reg  tag12;
     reg  ipv4_12;
     reg  ipv6_12;
@@ -43723,7 +43951,7 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
     reg  [511:0] words;
     reg  [63:0] tail;
     reg  [5:0] last_word;
-    reg  [613:0] bundle;
+    reg  [615:0] bundle;
     
     // Sub module instances
     rss_core__slots__prev_tail prev_tail(
@@ -43861,6 +44089,36 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         .q(d_ipv6_20$q),
         .clock(d_ipv6_20$clock)
     );
+    rss_core__slots__d_ext20 d_ext20(
+        .d(d_ext20$d),
+        .q(d_ext20$q),
+        .clock(d_ext20$clock)
+    );
+    rss_core__slots__d_ext24 d_ext24(
+        .d(d_ext24$d),
+        .q(d_ext24$q),
+        .clock(d_ext24$clock)
+    );
+    rss_core__slots__d_ext28 d_ext28(
+        .d(d_ext28$d),
+        .q(d_ext28$q),
+        .clock(d_ext28$clock)
+    );
+    rss_core__slots__d_fragment20 d_fragment20(
+        .d(d_fragment20$d),
+        .q(d_fragment20$q),
+        .clock(d_fragment20$clock)
+    );
+    rss_core__slots__d_fragment24 d_fragment24(
+        .d(d_fragment24$d),
+        .q(d_fragment24$q),
+        .clock(d_fragment24$clock)
+    );
+    rss_core__slots__d_fragment28 d_fragment28(
+        .d(d_fragment28$d),
+        .q(d_fragment28$q),
+        .clock(d_fragment28$clock)
+    );
     rss_core__slots__d_grid2 d_grid2(
         .d(d_grid2$d),
         .q(d_grid2$q),
@@ -43896,6 +44154,12 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         d_ipv6_16$clock = clock;
         d_ipv4_20$clock = clock;
         d_ipv6_20$clock = clock;
+        d_ext20$clock = clock;
+        d_ext24$clock = clock;
+        d_ext28$clock = clock;
+        d_fragment20$clock = clock;
+        d_fragment24$clock = clock;
+        d_fragment28$clock = clock;
         d_grid2$clock = clock;
         prev_tail$d = prev_tail$q;
         at1$d = at1$q;
@@ -43924,6 +44188,12 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         d_ipv6_16$d = d_ipv6_16$q;
         d_ipv4_20$d = d_ipv4_20$q;
         d_ipv6_20$d = d_ipv6_20$q;
+        d_ext20$d = d_ext20$q;
+        d_ext24$d = d_ext24$q;
+        d_ext28$d = d_ext28$q;
+        d_fragment20$d = d_fragment20$q;
+        d_fragment24$d = d_fragment24$q;
+        d_fragment28$d = d_fragment28$q;
         d_grid2$d = d_grid2$q;
         is12 = ((beat12 == 32'h0) & d_first$q) | ((beat12 == 32'h1) & at1$q) | ((beat12 == 32'h2) & at2$q);
         is16 = ((beat16 == 32'h0) & d_first$q) | ((beat16 == 32'h1) & at1$q) | ((beat16 == 32'h2) & at2$q);
@@ -43939,6 +44209,14 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         d_ipv6_16$d = type16 == type_ipv6;
         d_ipv4_20$d = type20 == type_ipv4;
         d_ipv6_20$d = type20 == type_ipv6;
+        field24 = in_data[(lane24)+:(16)];
+        field28 = in_data[(lane28)+:(16)];
+        d_ext20$d = (type20[(32'h8)+:(8)] == hop_by_hop) | (type20[(32'h8)+:(8)] == routing) | (type20[(32'h8)+:(8)] == fragment_header) | (type20[(32'h8)+:(8)] == destination_options);
+        d_ext24$d = (field24[(32'h8)+:(8)] == hop_by_hop) | (field24[(32'h8)+:(8)] == routing) | (field24[(32'h8)+:(8)] == fragment_header) | (field24[(32'h8)+:(8)] == destination_options);
+        d_ext28$d = (field28[(32'h8)+:(8)] == hop_by_hop) | (field28[(32'h8)+:(8)] == routing) | (field28[(32'h8)+:(8)] == fragment_header) | (field28[(32'h8)+:(8)] == destination_options);
+        d_fragment20$d = type20[32'hd] | |type20[(32'h0)+:(13)];
+        d_fragment24$d = field24[32'hd] | |field24[(32'h0)+:(13)];
+        d_fragment28$d = field28[32'hd] | |field28[(32'h0)+:(13)];
         d_grid2$d = d_grid2$q;
         if (in_valid & in_first) begin
             d_grid2$d = ((type12 == tag_vlan) | (type12 == tag_qinq)) & (type16 != tag_vlan);
@@ -44026,7 +44304,7 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
                 slot_last14_q$d = 32'h0;
             end
         end
-        bundle = (((words) & 614'h3fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h60) | (((tail) & 614'h3fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h20) | (((d_length$q) & 614'h3fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h10) | (((last_word) & 614'h3fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'ha) | (((l3) & 614'h3fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h5);
+        bundle = (((words) & 616'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h60) | (((tail) & 616'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h20) | (((d_length$q) & 616'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h10) | (((last_word) & 616'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'ha) | (((l3) & 616'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << 64'h5);
         bundle = (((((bundle & ~(1 << (32'h0)) | ((d_valid$q) << (32'h0))) & ~(1 << (32'h1)) | ((d_first$q) << (32'h1))) & ~(1 << (32'h2)) | ((d_last$q) << (32'h2))) & ~(1 << (32'h3)) | ((frame_ipv4) << (32'h3))) & ~(1 << (32'h4)) | ((frame_ipv6) << (32'h4)));
         held_grid = 32'h0;
         held_grid14 = 32'h0;
@@ -44073,7 +44351,17 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         if (~d_valid$q) begin
             held = 32'h0;
         end
-        beat_q$d = bundle | (((held) & 614'h3fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << held_lsb);
+        w0_next_is_ext = d_ext20$q;
+        w0_fragment = d_fragment20$q;
+        if (word_tag12) begin
+            w0_next_is_ext = d_ext28$q;
+            w0_fragment = d_fragment28$q;
+        end
+        if (word_grid2) begin
+            w0_next_is_ext = d_ext24$q;
+            w0_fragment = d_fragment24$q;
+        end
+        beat_q$d = bundle | (((held) & 616'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << held_lsb) | (((w0_next_is_ext) & 616'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << w0_next_is_ext_lsb) | (((w0_fragment) & 616'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << w0_fragment_lsb);
         if (d_valid$q) begin
             prev_tail$d = d_data$q[(32'h0)+:(48)];
             tag12_q$d = tag12;
@@ -44140,13 +44428,13 @@ endmodule // rss_core__slots__at2
 module rss_core__slots__beat_q(d,q,clock);
     
     // Module arguments
-    input wire  [613:0] d;
-    output reg  [613:0] q;
+    input wire  [615:0] d;
+    output reg  [615:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 614'h0;
+       q = 616'h0;
     end
     
     always @(posedge clock) begin
@@ -44175,6 +44463,63 @@ module rss_core__slots__d_data(d,q,clock);
 endmodule // rss_core__slots__d_data
 
 
+module rss_core__slots__d_ext20(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__d_ext20
+
+
+module rss_core__slots__d_ext24(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__d_ext24
+
+
+module rss_core__slots__d_ext28(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__d_ext28
+
+
 module rss_core__slots__d_first(d,q,clock);
     
     // Module arguments
@@ -44192,6 +44537,63 @@ module rss_core__slots__d_first(d,q,clock);
     end
           
 endmodule // rss_core__slots__d_first
+
+
+module rss_core__slots__d_fragment20(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__d_fragment20
+
+
+module rss_core__slots__d_fragment24(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__d_fragment24
+
+
+module rss_core__slots__d_fragment28(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__d_fragment28
 
 
 module rss_core__slots__d_grid2(d,q,clock);
@@ -45159,6 +45561,9 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
     reg  waiting_q$d;
     wire  waiting_q$q;
     reg  waiting_q$clock;
+    reg  written_q$d;
+    wire  written_q$q;
+    reg  written_q$clock;
     reg  latched_q$d;
     wire  latched_q$q;
     reg  latched_q$clock;
@@ -45244,6 +45649,11 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
         .q(waiting_q$q),
         .clock(waiting_q$clock)
     );
+    rss_core__tx_lookup__answers__written_q written_q(
+        .d(written_q$d),
+        .q(written_q$q),
+        .clock(written_q$clock)
+    );
     rss_core__tx_lookup__answers__latched_q latched_q(
         .d(latched_q$d),
         .q(latched_q$q),
@@ -45303,6 +45713,7 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
         stored_q$clock = clock;
         full_q$clock = clock;
         waiting_q$clock = clock;
+        written_q$clock = clock;
         latched_q$clock = clock;
         arriving_q$clock = clock;
         ram_word$clock = clock;
@@ -45319,6 +45730,7 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
         stored_q$d = stored_q$q;
         full_q$d = full_q$q;
         waiting_q$d = waiting_q$q;
+        written_q$d = written_q$q;
         latched_q$d = latched_q$q;
         arriving_q$d = arriving_q$q;
         ram_word$d = ram_word$q;
@@ -45348,6 +45760,7 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
         if (issue) begin
             read_next = read_ptr$q + 64'h1;
         end
+        written_q$d = store;
         latched_q$d = issue;
         arriving_q$d = latched_q$q;
         ram_word$d = ram$read_data;
@@ -45396,6 +45809,7 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
         if (reset) begin
             write_next = 32'h0;
             read_next = 32'h0;
+            written_q$d = 1'b0;
             latched_q$d = 1'b0;
             arriving_q$d = 1'b0;
             queued_next = 32'h0;
@@ -45425,17 +45839,17 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
         end
         stored_up = stored_q$q + 64'h1;
         stored_down = stored_q$q - 64'h1;
-        if (store & ~issue) begin
+        if (written_q$q & ~issue) begin
             stored_q$d = stored_up;
         end
-        if (~store & issue) begin
+        if (~written_q$q & issue) begin
             stored_q$d = stored_down;
         end
         waiting_q$d = |stored_q$q;
-        if (store & ~issue) begin
+        if (written_q$q & ~issue) begin
             waiting_q$d = 1'b1;
         end
-        if (~store & issue) begin
+        if (~written_q$q & issue) begin
             waiting_q$d = stored_q$q != 64'h1;
         end
         if (reset) begin
@@ -45783,6 +46197,25 @@ module rss_core__tx_lookup__answers__write_ptr(d,q,clock);
     end
           
 endmodule // rss_core__tx_lookup__answers__write_ptr
+
+
+module rss_core__tx_lookup__answers__written_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__tx_lookup__answers__written_q
 
 
 module rss_core__tx_lookup__in_flight(d,q,clock);

@@ -4710,7 +4710,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  vports$write_strobe;
     reg  [10:0] vports$read_next;
     reg  [10:0] vports$read_request;
-    reg  vports$read_take;
+    reg  vports$read_load;
     wire  vports$write_hit;
     wire  vports$write_fault;
     wire  vports$read_hit;
@@ -4746,7 +4746,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [3:0] probe$write_strobes;
     reg  probe$write_strobe;
     reg  [10:0] probe$read_request;
-    reg  probe$read_take;
+    reg  probe$read_load;
     reg  [39:0] probe$read_decode;
     wire  probe$write_hit;
     wire  probe$write_fault;
@@ -4913,7 +4913,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [3:0] key_staged$write_strobes;
     reg  key_staged$write_strobe;
     reg  [10:0] key_staged$read_request;
-    reg  key_staged$read_take;
+    reg  key_staged$read_load;
     wire  key_staged$write_hit;
     wire  key_staged$read_hit;
     wire  [31:0] key_staged$read_data;
@@ -4925,7 +4925,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [3:0] key_ext$write_strobes;
     reg  key_ext$write_strobe;
     reg  [10:0] key_ext$read_request;
-    reg  key_ext$read_take;
+    reg  key_ext$read_load;
     wire  key_ext$write_hit;
     wire  key_ext$read_hit;
     wire  [31:0] key_ext$read_data;
@@ -4948,6 +4948,9 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     reg  [2:0] read_state$d;
     wire  [2:0] read_state$q;
     reg  read_state$clock;
+    reg  read_busy$d;
+    wire  read_busy$q;
+    reg  read_busy$clock;
     reg  [10:0] read_address$d;
     wire  [10:0] read_address$q;
     reg  read_address$clock;
@@ -5123,7 +5126,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .write_strobe(vports$write_strobe),
         .read_next(vports$read_next),
         .read_request(vports$read_request),
-        .read_take(vports$read_take),
+        .read_load(vports$read_load),
         .write_hit(vports$write_hit),
         .write_fault(vports$write_fault),
         .read_hit(vports$read_hit),
@@ -5161,7 +5164,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .write_strobes(probe$write_strobes),
         .write_strobe(probe$write_strobe),
         .read_request(probe$read_request),
-        .read_take(probe$read_take),
+        .read_load(probe$read_load),
         .read_decode(probe$read_decode),
         .write_hit(probe$write_hit),
         .write_fault(probe$write_fault),
@@ -5374,7 +5377,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .write_strobes(key_staged$write_strobes),
         .write_strobe(key_staged$write_strobe),
         .read_request(key_staged$read_request),
-        .read_take(key_staged$read_take),
+        .read_load(key_staged$read_load),
         .write_hit(key_staged$write_hit),
         .read_hit(key_staged$read_hit),
         .read_data(key_staged$read_data),
@@ -5388,7 +5391,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .write_strobes(key_ext$write_strobes),
         .write_strobe(key_ext$write_strobe),
         .read_request(key_ext$read_request),
-        .read_take(key_ext$read_take),
+        .read_load(key_ext$read_load),
         .write_hit(key_ext$write_hit),
         .read_hit(key_ext$read_hit),
         .read_data(key_ext$read_data),
@@ -5423,6 +5426,11 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .d(read_state$d),
         .q(read_state$q),
         .clock(read_state$clock)
+    );
+    rss_tuple_core__regs__read_busy read_busy(
+        .d(read_busy$d),
+        .q(read_busy$q),
+        .clock(read_busy$clock)
     );
     rss_tuple_core__regs__read_address read_address(
         .d(read_address$d),
@@ -5559,6 +5567,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         bvalid$clock = clock;
         bresp$clock = clock;
         read_state$clock = clock;
+        read_busy$clock = clock;
         read_address$clock = clock;
         read_decode_q$clock = clock;
         rdata$clock = clock;
@@ -5593,6 +5602,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         bvalid$d = bvalid$q;
         bresp$d = bresp$q;
         read_state$d = read_state$q;
+        read_busy$d = read_busy$q;
         read_address$d = read_address$q;
         read_decode_q$d = read_decode_q$q;
         rdata$d = rdata$q;
@@ -5877,8 +5887,8 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         end
         s_axil_bvalid = bvalid$q;
         s_axil_bresp = bresp$q;
-        read_fire = s_axil_arvalid & (read_state$q == 32'h0);
-        s_axil_arready = read_fire;
+        read_fire = s_axil_arvalid & ~read_busy$q;
+        s_axil_arready = ~read_busy$q;
         read_request = s_axil_araddr[(32'h2)+:(11)];
         request_decode$address = read_request;
         ctrl$read_decode = read_decode_q$q;
@@ -5898,15 +5908,15 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         record_drops_reg$read_decode = read_decode_q$q;
         refused_reg$read_decode = read_decode_q$q;
         key_staged$read_request = read_request;
-        key_staged$read_take = read_fire;
+        key_staged$read_load = ~read_busy$q;
         key_ext$read_request = read_request;
-        key_ext$read_take = read_fire;
+        key_ext$read_load = ~read_busy$q;
         probe$read_request = read_request;
-        probe$read_take = read_fire;
+        probe$read_load = ~read_busy$q;
         probe$read_decode = read_decode_q$q;
         vports$read_next = read_address$q;
         vports$read_request = read_request;
-        vports$read_take = read_fire;
+        vports$read_load = ~read_busy$q;
         read_offset = read_address$q - table_base;
         read_element_vport = read_offset >> table_log2;
         read_vport = read_element_vport[(32'h0)+:(3)];
@@ -5924,10 +5934,13 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         read_bus = read_scalars_q$q | read_vports_q$q | read_probe_q$q | counters$read_data | key_staged$read_data | key_ext$read_data | probe$input_read_data | vports$mac_read_data | ((table_word$q) & 32'hffffffff);
         read_hit = ctrl$read_hit | queue_limit$read_hit | table_read$read_hit | vports$read_hit | vport_caps$read_hit | hash_types_reg$read_hit | table_size$read_hit | default_queue_reg$read_hit | primary_queue_reg$read_hit | id$read_hit | version$read_hit | caps$read_hit | queue_caps$read_hit | hash_caps$read_hit | status$read_hit | record_drops_reg$read_hit | refused_reg$read_hit | counters$read_hit | probe$read_hit | key_staged$read_hit | key_ext$read_hit | table_read_hit;
         read_hit_q$d = read_hit;
-        if (read_fire) begin
+        if (~read_busy$q) begin
             read_address$d = read_request;
             read_decode_q$d = request_decode$decode;
+        end
+        if (read_fire) begin
             read_state$d = 32'h1;
+            read_busy$d = 1'b1;
         end
         table_word$d = 32'h0;
         if (table_read_hit) begin
@@ -5952,6 +5965,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         end
         if ((read_state$q == 32'h5) & s_axil_rready) begin
             read_state$d = 32'h0;
+            read_busy$d = 1'b0;
         end
         s_axil_rvalid = read_state$q == 32'h5;
         s_axil_rdata = rdata$q;
@@ -5965,6 +5979,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
             refused_moves$d = 32'h0;
             bvalid$d = 1'b0;
             read_state$d = 32'h0;
+            read_busy$d = 1'b0;
         end
         active = vports$active;
         active_next = vports$active_next;
@@ -8448,7 +8463,7 @@ module rss_tuple_core__regs__key_bump_q(d,q,clock);
 endmodule // rss_tuple_core__regs__key_bump_q
 
 
-module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_strobes,write_strobe,read_request,read_take,write_hit,read_hit,read_data,value);
+module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_strobes,write_strobe,read_request,read_load,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -8458,7 +8473,7 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
     input wire  [10:0] read_request;
-    input wire  read_take;
+    input wire  read_load;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
@@ -8496,9 +8511,9 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
     reg  [31:0] word_select_q$d;
     wire  [31:0] word_select_q$q;
     reg  word_select_q$clock;
-    reg  read_taken_hit_q$d;
-    wire  read_taken_hit_q$q;
-    reg  read_taken_hit_q$clock;
+    reg  read_loaded_hit_q$d;
+    wire  read_loaded_hit_q$q;
+    reg  read_loaded_hit_q$clock;
     reg  read_hit_q$d;
     wire  read_hit_q$q;
     reg  read_hit_q$clock;
@@ -8544,10 +8559,10 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
         .q(word_select_q$q),
         .clock(word_select_q$clock)
     );
-    rss_tuple_core__regs__key_ext__read_taken_hit_q read_taken_hit_q(
-        .d(read_taken_hit_q$d),
-        .q(read_taken_hit_q$q),
-        .clock(read_taken_hit_q$clock)
+    rss_tuple_core__regs__key_ext__read_loaded_hit_q read_loaded_hit_q(
+        .d(read_loaded_hit_q$d),
+        .q(read_loaded_hit_q$q),
+        .clock(read_loaded_hit_q$clock)
     );
     rss_tuple_core__regs__key_ext__read_hit_q read_hit_q(
         .d(read_hit_q$d),
@@ -8560,12 +8575,12 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
         hit_q$clock = clock;
         index_q$clock = clock;
         word_select_q$clock = clock;
-        read_taken_hit_q$clock = clock;
+        read_loaded_hit_q$clock = clock;
         read_hit_q$clock = clock;
         hit_q$d = hit_q$q;
         index_q$d = index_q$q;
         word_select_q$d = word_select_q$q;
-        read_taken_hit_q$d = read_taken_hit_q$q;
+        read_loaded_hit_q$d = read_loaded_hit_q$q;
         read_hit_q$d = read_hit_q$q;
         stored$clock = clock;
         stored$reset = reset;
@@ -8589,12 +8604,12 @@ module rss_tuple_core__regs__key_ext(clock,reset,write_address,write_data,write_
         mirror$write_strobes = write_strobes;
         request_hit = (read_request >= base) & (read_request < base + words) & present;
         request_index = read_request - base;
-        if (read_take) begin
-            read_taken_hit_q$d = request_hit;
+        if (read_load) begin
+            read_loaded_hit_q$d = request_hit;
         end
-        read_hit_q$d = read_taken_hit_q$q;
+        read_hit_q$d = read_loaded_hit_q$q;
         read_hit = read_hit_q$q;
-        mirror$read_load = read_take & request_hit;
+        mirror$read_load = read_load & request_hit;
         mirror$read_index = request_index[(32'h0)+:(4)];
         mirror$read_hit = read_hit;
         read_data = mirror$read_data;
@@ -9030,7 +9045,7 @@ module rss_tuple_core__regs__key_ext__read_hit_q(d,q,clock);
 endmodule // rss_tuple_core__regs__key_ext__read_hit_q
 
 
-module rss_tuple_core__regs__key_ext__read_taken_hit_q(d,q,clock);
+module rss_tuple_core__regs__key_ext__read_loaded_hit_q(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -9046,7 +9061,7 @@ module rss_tuple_core__regs__key_ext__read_taken_hit_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_tuple_core__regs__key_ext__read_taken_hit_q
+endmodule // rss_tuple_core__regs__key_ext__read_loaded_hit_q
 
 
 module rss_tuple_core__regs__key_ext__stored(clock,reset,words,data,lanes,value);
@@ -9109,7 +9124,7 @@ module rss_tuple_core__regs__key_generation(d,q,clock);
 endmodule // rss_tuple_core__regs__key_generation
 
 
-module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,write_strobes,write_strobe,read_request,read_take,write_hit,read_hit,read_data,value);
+module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,write_strobes,write_strobe,read_request,read_load,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -9119,7 +9134,7 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
     input wire  [10:0] read_request;
-    input wire  read_take;
+    input wire  read_load;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
@@ -9157,9 +9172,9 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
     reg  [31:0] word_select_q$d;
     wire  [31:0] word_select_q$q;
     reg  word_select_q$clock;
-    reg  read_taken_hit_q$d;
-    wire  read_taken_hit_q$q;
-    reg  read_taken_hit_q$clock;
+    reg  read_loaded_hit_q$d;
+    wire  read_loaded_hit_q$q;
+    reg  read_loaded_hit_q$clock;
     reg  read_hit_q$d;
     wire  read_hit_q$q;
     reg  read_hit_q$clock;
@@ -9205,10 +9220,10 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
         .q(word_select_q$q),
         .clock(word_select_q$clock)
     );
-    rss_tuple_core__regs__key_staged__read_taken_hit_q read_taken_hit_q(
-        .d(read_taken_hit_q$d),
-        .q(read_taken_hit_q$q),
-        .clock(read_taken_hit_q$clock)
+    rss_tuple_core__regs__key_staged__read_loaded_hit_q read_loaded_hit_q(
+        .d(read_loaded_hit_q$d),
+        .q(read_loaded_hit_q$q),
+        .clock(read_loaded_hit_q$clock)
     );
     rss_tuple_core__regs__key_staged__read_hit_q read_hit_q(
         .d(read_hit_q$d),
@@ -9221,12 +9236,12 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
         hit_q$clock = clock;
         index_q$clock = clock;
         word_select_q$clock = clock;
-        read_taken_hit_q$clock = clock;
+        read_loaded_hit_q$clock = clock;
         read_hit_q$clock = clock;
         hit_q$d = hit_q$q;
         index_q$d = index_q$q;
         word_select_q$d = word_select_q$q;
-        read_taken_hit_q$d = read_taken_hit_q$q;
+        read_loaded_hit_q$d = read_loaded_hit_q$q;
         read_hit_q$d = read_hit_q$q;
         stored$clock = clock;
         stored$reset = reset;
@@ -9250,12 +9265,12 @@ module rss_tuple_core__regs__key_staged(clock,reset,write_address,write_data,wri
         mirror$write_strobes = write_strobes;
         request_hit = (read_request >= base) & (read_request < base + words) & present;
         request_index = read_request - base;
-        if (read_take) begin
-            read_taken_hit_q$d = request_hit;
+        if (read_load) begin
+            read_loaded_hit_q$d = request_hit;
         end
-        read_hit_q$d = read_taken_hit_q$q;
+        read_hit_q$d = read_loaded_hit_q$q;
         read_hit = read_hit_q$q;
-        mirror$read_load = read_take & request_hit;
+        mirror$read_load = read_load & request_hit;
         mirror$read_index = request_index[(32'h0)+:(4)];
         mirror$read_hit = read_hit;
         read_data = mirror$read_data;
@@ -9691,7 +9706,7 @@ module rss_tuple_core__regs__key_staged__read_hit_q(d,q,clock);
 endmodule // rss_tuple_core__regs__key_staged__read_hit_q
 
 
-module rss_tuple_core__regs__key_staged__read_taken_hit_q(d,q,clock);
+module rss_tuple_core__regs__key_staged__read_loaded_hit_q(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -9707,7 +9722,7 @@ module rss_tuple_core__regs__key_staged__read_taken_hit_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_tuple_core__regs__key_staged__read_taken_hit_q
+endmodule // rss_tuple_core__regs__key_staged__read_loaded_hit_q
 
 
 module rss_tuple_core__regs__key_staged__stored(clock,reset,words,data,lanes,value);
@@ -10077,7 +10092,7 @@ module rss_tuple_core__regs__primary_queue_reg__stored__dff(d,q,clock);
 endmodule // rss_tuple_core__regs__primary_queue_reg__stored__dff
 
 
-module rss_tuple_core__regs__probe(clock,reset,write_address,write_decode,write_data,write_nibbles,write_strobes,write_strobe,read_request,read_take,read_decode,write_hit,write_fault,read_hit,read_data,input_read_data,taken,request,hash_input,hash_type,vport,done,done_hash,done_queue,done_hashed);
+module rss_tuple_core__regs__probe(clock,reset,write_address,write_decode,write_data,write_nibbles,write_strobes,write_strobe,read_request,read_load,read_decode,write_hit,write_fault,read_hit,read_data,input_read_data,taken,request,hash_input,hash_type,vport,done,done_hash,done_queue,done_hashed);
     
     // Module arguments
     input wire  clock;
@@ -10089,7 +10104,7 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_decode,write_
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
     input wire  [10:0] read_request;
-    input wire  read_take;
+    input wire  read_load;
     input wire  [39:0] read_decode;
     output reg  write_hit;
     output reg  write_fault;
@@ -10127,7 +10142,7 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_decode,write_
     reg  [3:0] input_words$write_strobes;
     reg  input_words$write_strobe;
     reg  [10:0] input_words$read_request;
-    reg  input_words$read_take;
+    reg  input_words$read_load;
     wire  input_words$write_hit;
     wire  input_words$read_hit;
     wire  [31:0] input_words$read_data;
@@ -10184,7 +10199,7 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_decode,write_
         .write_strobes(input_words$write_strobes),
         .write_strobe(input_words$write_strobe),
         .read_request(input_words$read_request),
-        .read_take(input_words$read_take),
+        .read_load(input_words$read_load),
         .write_hit(input_words$write_hit),
         .read_hit(input_words$read_hit),
         .read_data(input_words$read_data),
@@ -10284,7 +10299,7 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_decode,write_
         input_words$write_strobes = write_strobes;
         input_words$write_strobe = write_strobe;
         input_words$read_request = read_request;
-        input_words$read_take = read_take;
+        input_words$read_load = read_load;
         input_read_data = input_words$read_data;
         probe_hit = (write_decode & probe_address) == probe_address;
         probe_fault = |(write_nibbles & probe_outside_nibbles) | |(write_data & probe_outside_bits) | (write_data[(32'h0)+:(4)] > type_max) | (write_data[(vport_lsb)+:(3)] > vport_max);
@@ -10520,7 +10535,7 @@ module rss_tuple_core__regs__probe__hashed_q(d,q,clock);
 endmodule // rss_tuple_core__regs__probe__hashed_q
 
 
-module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_data,write_strobes,write_strobe,read_request,read_take,write_hit,read_hit,read_data,value);
+module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_data,write_strobes,write_strobe,read_request,read_load,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -10530,7 +10545,7 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
     input wire  [3:0] write_strobes;
     input wire  write_strobe;
     input wire  [10:0] read_request;
-    input wire  read_take;
+    input wire  read_load;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
@@ -10568,9 +10583,9 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
     reg  [31:0] word_select_q$d;
     wire  [31:0] word_select_q$q;
     reg  word_select_q$clock;
-    reg  read_taken_hit_q$d;
-    wire  read_taken_hit_q$q;
-    reg  read_taken_hit_q$clock;
+    reg  read_loaded_hit_q$d;
+    wire  read_loaded_hit_q$q;
+    reg  read_loaded_hit_q$clock;
     reg  read_hit_q$d;
     wire  read_hit_q$q;
     reg  read_hit_q$clock;
@@ -10616,10 +10631,10 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
         .q(word_select_q$q),
         .clock(word_select_q$clock)
     );
-    rss_tuple_core__regs__probe__input_words__read_taken_hit_q read_taken_hit_q(
-        .d(read_taken_hit_q$d),
-        .q(read_taken_hit_q$q),
-        .clock(read_taken_hit_q$clock)
+    rss_tuple_core__regs__probe__input_words__read_loaded_hit_q read_loaded_hit_q(
+        .d(read_loaded_hit_q$d),
+        .q(read_loaded_hit_q$q),
+        .clock(read_loaded_hit_q$clock)
     );
     rss_tuple_core__regs__probe__input_words__read_hit_q read_hit_q(
         .d(read_hit_q$d),
@@ -10632,12 +10647,12 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
         hit_q$clock = clock;
         index_q$clock = clock;
         word_select_q$clock = clock;
-        read_taken_hit_q$clock = clock;
+        read_loaded_hit_q$clock = clock;
         read_hit_q$clock = clock;
         hit_q$d = hit_q$q;
         index_q$d = index_q$q;
         word_select_q$d = word_select_q$q;
-        read_taken_hit_q$d = read_taken_hit_q$q;
+        read_loaded_hit_q$d = read_loaded_hit_q$q;
         read_hit_q$d = read_hit_q$q;
         stored$clock = clock;
         stored$reset = reset;
@@ -10661,12 +10676,12 @@ module rss_tuple_core__regs__probe__input_words(clock,reset,write_address,write_
         mirror$write_strobes = write_strobes;
         request_hit = (read_request >= base) & (read_request < base + words) & present;
         request_index = read_request - base;
-        if (read_take) begin
-            read_taken_hit_q$d = request_hit;
+        if (read_load) begin
+            read_loaded_hit_q$d = request_hit;
         end
-        read_hit_q$d = read_taken_hit_q$q;
+        read_hit_q$d = read_loaded_hit_q$q;
         read_hit = read_hit_q$q;
-        mirror$read_load = read_take & request_hit;
+        mirror$read_load = read_load & request_hit;
         mirror$read_index = request_index[(32'h0)+:(4)];
         mirror$read_hit = read_hit;
         read_data = mirror$read_data;
@@ -11102,7 +11117,7 @@ module rss_tuple_core__regs__probe__input_words__read_hit_q(d,q,clock);
 endmodule // rss_tuple_core__regs__probe__input_words__read_hit_q
 
 
-module rss_tuple_core__regs__probe__input_words__read_taken_hit_q(d,q,clock);
+module rss_tuple_core__regs__probe__input_words__read_loaded_hit_q(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -11118,7 +11133,7 @@ module rss_tuple_core__regs__probe__input_words__read_taken_hit_q(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_tuple_core__regs__probe__input_words__read_taken_hit_q
+endmodule // rss_tuple_core__regs__probe__input_words__read_loaded_hit_q
 
 
 module rss_tuple_core__regs__probe__input_words__stored(clock,reset,words,data,lanes,value);
@@ -11750,6 +11765,25 @@ module rss_tuple_core__regs__read_banks_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__read_banks_q
+
+
+module rss_tuple_core__regs__read_busy(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__read_busy
 
 
 module rss_tuple_core__regs__read_decode_q(d,q,clock);
@@ -15258,7 +15292,7 @@ module rss_tuple_core__regs__vport_caps_hit_q(d,q,clock);
 endmodule // rss_tuple_core__regs__vport_caps_hit_q
 
 
-module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_nibbles,write_strobe,read_next,read_request,read_take,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,pick_hold,pick_hold_next,commit_pending,commit_taken,commit_applied,active_next,table_commit_pending,move_write,move_address,move_queue,move_refused,move_fault);
+module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_nibbles,write_strobe,read_next,read_request,read_load,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,pick_hold,pick_hold_next,commit_pending,commit_taken,commit_applied,active_next,table_commit_pending,move_write,move_address,move_queue,move_refused,move_fault);
     
     // Module arguments
     input wire  clock;
@@ -15270,7 +15304,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
     input wire  write_strobe;
     input wire  [10:0] read_next;
     input wire  [10:0] read_request;
-    input wire  read_take;
+    input wire  read_load;
     output reg  write_hit;
     output reg  write_fault;
     output reg  read_hit;
@@ -16167,7 +16201,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
             mac_mirror$write_data = write_data & mac_hi_writable;
         end
         mac_mirror$write_strobes = write_lanes;
-        mac_mirror$read_load = read_take & (((read_request >> 64'h4) == mac_lo_region) | ((read_request >> 64'h4) == mac_hi_region));
+        mac_mirror$read_load = read_load & (((read_request >> 64'h4) == mac_lo_region) | ((read_request >> 64'h4) == mac_hi_region));
         mac_mirror$read_index = read_request[(32'h0)+:(5)];
         mac_mirror$read_hit = lo_read_hit | hi_read_hit;
         mac_read_data = mac_mirror$read_data;

@@ -211,6 +211,13 @@ pub struct AxilRegs {
     bvalid: DFF<Bit>,
     bresp: DFF<Bits<2>>,
     read_state: DFF<Bits<3>>,
+    /// A read is under way (`read_state` is not 0), as a flip-flop of its own: the read
+    /// channel's ready and every read-address load follow it with no compare, and the
+    /// handshake drives nothing but the state (stop 51: `arvalid & state == 0`, loading
+    /// every block's read index, was placed in the middle of the die, and the state's
+    /// own update behind it made the 64-bit core's slowest path at one seed in
+    /// seventeen, 137 MHz).
+    read_busy: DFF<Bit>,
     read_address: DFF<Bits<WORD_ADDR_BITS>>,
     /// `read_address` predecoded, taken with it: the registers' read decodes are one
     /// LUT each.
@@ -427,6 +434,7 @@ impl AxilRegs {
             bvalid: Default::default(),
             bresp: Default::default(),
             read_state: Default::default(),
+            read_busy: Default::default(),
             read_address: Default::default(),
             read_decode_q: Default::default(),
             request_decode: Default::default(),
@@ -483,6 +491,7 @@ impl Logic for AxilRegs {
             bvalid,
             bresp,
             read_state,
+            read_busy,
             read_address,
             read_decode_q,
             rdata,
@@ -821,8 +830,11 @@ impl Logic for AxilRegs {
         // block registers its decode; 2 the RAMs' words in their output registers, the
         // other blocks' words registered; 3 the RAMs' words registered; 4 the answer
         // registered; 5 answer valid.
-        self.read_fire.next = self.s_axil_arvalid.val() & (self.read_state.q.val() == 0);
-        self.s_axil_arready.next = self.read_fire.val();
+        // Between reads every holder of a read address loads the one offered, whether or
+        // not the bus offers one; the load in the clock the bus takes the read is the
+        // read's, held until the answer (`read_busy` from the next clock).
+        self.read_fire.next = self.s_axil_arvalid.val() & !self.read_busy.q.val();
+        self.s_axil_arready.next = !self.read_busy.q.val();
         self.read_request.next = self.s_axil_araddr.val().get_bits::<WORD_ADDR_BITS>(2);
         self.request_decode.address.next = self.read_request.val();
         // Every other block registers its read decode from the held address, a clock
@@ -848,15 +860,15 @@ impl Logic for AxilRegs {
         // from the request for their words only: the held address drives every other
         // read decode in the file, and a pick behind it was routed across the die.
         self.key_staged.read_request.next = self.read_request.val();
-        self.key_staged.read_take.next = self.read_fire.val();
+        self.key_staged.read_load.next = !self.read_busy.q.val();
         self.key_ext.read_request.next = self.read_request.val();
-        self.key_ext.read_take.next = self.read_fire.val();
+        self.key_ext.read_load.next = !self.read_busy.q.val();
         self.probe.read_request.next = self.read_request.val();
-        self.probe.read_take.next = self.read_fire.val();
+        self.probe.read_load.next = !self.read_busy.q.val();
         self.probe.read_decode.next = self.read_decode_q.q.val();
         self.vports.read_next.next = self.read_address.q.val();
         self.vports.read_request.next = self.read_request.val();
-        self.vports.read_take.next = self.read_fire.val();
+        self.vports.read_load.next = !self.read_busy.q.val();
         // The block RAMs (table, counters) read the held address in state 1, so their
         // words are there in state 2 and registered for state 3, like every other
         // block's; their read addresses start at flip-flops, not at the handshake.
@@ -930,10 +942,13 @@ impl Logic for AxilRegs {
             | self.key_ext.read_hit.val()
             | self.table_read_hit.val();
         self.read_hit_q.d.next = self.read_hit.val();
-        if self.read_fire.val() {
+        if !self.read_busy.q.val() {
             self.read_address.d.next = self.read_request.val();
             self.read_decode_q.d.next = self.request_decode.decode.val();
+        }
+        if self.read_fire.val() {
             self.read_state.d.next = 1.into();
+            self.read_busy.d.next = true;
         }
         // The address is held from the fire to the answer, so the RAM keeps reading it.
         // Zero unless the held address is a table element (a synchronous clear).
@@ -960,6 +975,7 @@ impl Logic for AxilRegs {
         }
         if (self.read_state.q.val() == 5) & self.s_axil_rready.val() {
             self.read_state.d.next = 0.into();
+            self.read_busy.d.next = false;
         }
         self.s_axil_rvalid.next = self.read_state.q.val() == 5;
         self.s_axil_rdata.next = self.rdata.q.val();
@@ -974,6 +990,7 @@ impl Logic for AxilRegs {
             self.refused_moves.d.next = 0.into();
             self.bvalid.d.next = false;
             self.read_state.d.next = 0.into();
+            self.read_busy.d.next = false;
         }
 
         self.active.next = self.vports.active.val();

@@ -36,11 +36,11 @@ pub struct ByteWords<const BITS: usize> {
     /// The write happens this clock. Its address has been held for at least a clock
     /// (`AxilWriteSlot`), so the bytes' enables come from a decode registered then.
     pub write_strobe: Signal<In, Bit>,
-    /// Word address of the read the bus offers (valid with `read_take`).
+    /// Word address of the read the bus offers (valid with `read_load`).
     pub read_request: Signal<In, Bits<WORD_ADDR_BITS>>,
-    /// The bus takes the read this clock; the register file holds its address from the
-    /// next clock until the answer.
-    pub read_take: Signal<In, Bit>,
+    /// The register file is between reads and loads `read_request` (in the clock the bus
+    /// takes a read, the read's: held from the next clock until the answer).
+    pub read_load: Signal<In, Bit>,
     /// The write address is one of the words (such a write never faults): its decode,
     /// registered (the address is held for the clocks a write waits).
     pub write_hit: Signal<Out, Bit>,
@@ -69,9 +69,9 @@ pub struct ByteWords<const BITS: usize> {
     /// The word it names, one-hot: the bytes' enables (see `LaneRegister::words`).
     word_select_q: DFF<Bits<MAX_WORDS>>,
     one: Constant<Bits<MAX_WORDS>>,
-    /// The read taken last was one of the words (its decode at the take, registered
+    /// The read loaded last was one of the words (its decode at the load, registered
     /// twice), so the mirror's clear and the bus's read multiplexer start at a flip-flop.
-    read_taken_hit_q: DFF<Bit>,
+    read_loaded_hit_q: DFF<Bit>,
     read_hit_q: DFF<Bit>,
 }
 
@@ -89,7 +89,7 @@ impl<const BITS: usize> ByteWords<BITS> {
             write_strobes: Default::default(),
             write_strobe: Default::default(),
             read_request: Default::default(),
-            read_take: Default::default(),
+            read_load: Default::default(),
             write_hit: Default::default(),
             read_hit: Default::default(),
             read_data: Default::default(),
@@ -106,7 +106,7 @@ impl<const BITS: usize> ByteWords<BITS> {
             index_q: Default::default(),
             word_select_q: Default::default(),
             one: Constant::new(1_u64.to_bits()),
-            read_taken_hit_q: Default::default(),
+            read_loaded_hit_q: Default::default(),
             read_hit_q: Default::default(),
         }
     }
@@ -121,7 +121,7 @@ impl<const BITS: usize> Logic for ByteWords<BITS> {
             hit_q,
             index_q,
             word_select_q,
-            read_taken_hit_q,
+            read_loaded_hit_q,
             read_hit_q
         );
         self.stored.clock.next = self.clock.val();
@@ -154,12 +154,12 @@ impl<const BITS: usize> Logic for ByteWords<BITS> {
             & (self.read_request.val() < self.base.val() + self.words.val())
             & self.present.val();
         self.request_index.next = self.read_request.val() - self.base.val();
-        if self.read_take.val() {
-            self.read_taken_hit_q.d.next = self.request_hit.val();
+        if self.read_load.val() {
+            self.read_loaded_hit_q.d.next = self.request_hit.val();
         }
-        self.read_hit_q.d.next = self.read_taken_hit_q.q.val();
+        self.read_hit_q.d.next = self.read_loaded_hit_q.q.val();
         self.read_hit.next = self.read_hit_q.q.val();
-        self.mirror.read_load.next = self.read_take.val() & self.request_hit.val();
+        self.mirror.read_load.next = self.read_load.val() & self.request_hit.val();
         self.mirror.read_index.next = self.request_index.val().get_bits::<MIRROR_ADDRESS_BITS>(0);
         self.mirror.read_hit.next = self.read_hit.val();
         self.read_data.next = self.mirror.read_data.val();
@@ -209,9 +209,9 @@ mod tests {
             macro_rules! read {
                 ($address:expr) => {{
                     x.read_request.next = $address.to_bits();
-                    x.read_take.next = true;
+                    x.read_load.next = true;
                     wait_clock_cycle!(ep, clock, x);
-                    x.read_take.next = false;
+                    x.read_load.next = false;
                     x.read_request.next = 0x7ff_u64.to_bits();
                     wait_clock_cycles!(ep, clock, x, 2);
                     let hit = x.read_hit.val();
@@ -266,7 +266,7 @@ mod tests {
             for address in 0x10_u64..0x13 {
                 x.write_address.next = address.to_bits();
                 x.read_request.next = address.to_bits();
-                x.read_take.next = true;
+                x.read_load.next = true;
                 x.write_strobe.next = true;
                 wait_clock_cycles!(ep, clock, x, 2);
                 sim_assert!(ep, !x.write_hit.val() & !x.read_hit.val(), x);

@@ -222,6 +222,12 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// `count`, one-hot, for those two: each bit of the next count is a choice of two
     /// bits (the pending step shifts it), not an adder and a compare.
     count_onehot: DFF<Bits<8>>,
+    /// (64 bits) The walk is taken over and the next valid beat is of the same frame
+    /// (the last valid beat was not a last one): `started` without the new-frame test,
+    /// so the step's decision reads five flip-flops, one LUT5, where it read seven
+    /// (stop 51: the decision and the registers it loads made four and five LUT levels,
+    /// the 64-bit core's slowest paths at seven seeds in seventeen).
+    armed_q: DFF<Bit>,
     /// The last load's header can never be reached (set the valid beat after the
     /// load, when the countdown's compare takes over from `here2_q`).
     lost_q: DFF<Bit>,
@@ -577,6 +583,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             done_if_stepped_q: Default::default(),
             done_if_not_q: Default::default(),
             count_onehot: Default::default(),
+            armed_q: Default::default(),
             lost_q: Default::default(),
             here2_q: Default::default(),
             end_plus_q: Default::default(),
@@ -779,6 +786,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             done_if_stepped_q,
             done_if_not_q,
             count_onehot,
+            armed_q,
             lost_q,
             here2_q,
             end_plus_q,
@@ -909,7 +917,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         // multiplexer stays off the walk's loop (pointer → pick → length → adder →
         // pointer). `ended` still sees the walk taken over this beat.
         if self.registered_takeover.val() {
-            self.step_started.next = self.started.q.val() & !self.beat_in.val().get_bit(1);
+            self.step_started.next = self.armed_q.q.val();
             self.step_nh_fragment.next = self.nh_fragment_q.q.val();
             self.step_done.next = self.done_if_not_q.q.val();
             if self.p_stepped.q.val() {
@@ -970,6 +978,11 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             & self.step_started.val()
             & !self.step_done.val()
             & self.found.val();
+        // At 64 bits every register a step loads is loaded on a valid beat only (and
+        // `s_stepped` takes the valid flag itself), so the decision leaves it out.
+        if self.registered_takeover.val() {
+            self.stepped.next = self.step_started.val() & !self.step_done.val() & self.found.val();
+        }
         // The frame ends before the header due: past its end or the window.
         self.ended.next = self.beat_in.val().get_bit(0)
             & self.cur_started.val()
@@ -1207,6 +1220,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         }
         if self.beat_in.val().get_bit(0) {
             self.started.d.next = self.cur_started.val();
+            self.armed_q.d.next = self.cur_started.val() & !self.beat_in.val().get_bit(2);
             self.count.d.next = self.cur_count.val();
             // (A split stage's count is 0 or 1: its upper bits are constants, so the
             // step decision reads one bit.)
@@ -1322,7 +1336,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.s_nh_out.d.next = self.pre_nh.val();
             self.s_nh_stepped.d.next = self.w.val().get_bits::<8>(56);
         }
-        self.s_stepped.d.next = self.stepped.val();
+        self.s_stepped.d.next = self.stepped.val() & self.beat_in.val().get_bit(0);
         self.s_ended.d.next = self.ended.val();
         self.s_fragment.d.next = self.this_fragment.val();
         self.s_end.d.next = self.end_in.val();
@@ -1493,6 +1507,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.p_stepped.d.next = false;
             self.p_ended.d.next = false;
             self.p_load.d.next = false;
+            self.armed_q.d.next = false;
             self.t_beat.d.next = 0.into();
             self.s_beat.d.next = 0.into();
             self.beat_q.d.next = 0.into();
@@ -1556,7 +1571,7 @@ mod tests {
 
     #[test]
     fn ext_step_is_synthesizable() {
-        let mut uut = ExtStep::<64, 166>::new(4, false);
+        let mut uut = ExtStep::<64, { crate::beat::bundle_bits(64) }>::new(4, false);
         uut.connect_all();
         crate::lint::assert_lints_clean(&generate_verilog(&uut), "ext_step");
     }

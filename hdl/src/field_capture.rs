@@ -1083,7 +1083,7 @@ mod tests {
 
     #[test]
     fn field_capture_is_synthesizable() {
-        let mut uut = FieldCapture::<64, 166>::default();
+        let mut uut = FieldCapture::<64, { crate::beat::bundle_bits(64) }>::default();
         uut.connect_all();
         crate::lint::assert_lints_clean(&generate_verilog(&uut), "field_capture");
     }

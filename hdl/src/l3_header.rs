@@ -12,7 +12,7 @@
 //! IPv6 next header's compares and the datagram end's adder behind the pick made
 //! the core's slowest paths, eight LUT levels).
 
-use rss_model::parse::{IPPROTO_DSTOPTS, IPPROTO_FRAGMENT, IPPROTO_HOPOPTS, IPPROTO_ROUTING};
+use rss_model::parse::IPPROTO_HOPOPTS;
 use rust_hdl::prelude::*;
 
 use crate::slot_flags::{SLOT_FLAG_KINDS, SlotFlags};
@@ -98,9 +98,6 @@ pub struct L3Header<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     target0: Constant<Bits<WORD_INDEX_BITS>>,
     target1: Constant<Bits<WORD_INDEX_BITS>>,
     hop_by_hop: Constant<Bits<8>>,
-    routing: Constant<Bits<8>>,
-    fragment_header: Constant<Bits<8>>,
-    destination_options: Constant<Bits<8>>,
     /// Wider beats (two or more words a beat) take a clock more: the words are picked
     /// in the first (a slot compare and a choice), the fields decided in the second.
     split_fields: Constant<Bit>,
@@ -109,8 +106,10 @@ pub struct L3Header<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// Word 1's protocol byte.
     protocol: Signal<Local, Bits<8>>,
     valid: Signal<Local, Bit>,
-    /// The beat's held-word flags (`crate::beat`): the beat is valid and holds L3 word k.
-    held: Signal<Local, Bits<6>>,
+    /// The beat's held-word flags (`crate::beat`): the beat is valid and holds L3 word k;
+    /// bits 6 and 7, word 0's next header is an extension header, its IPv4 fragment
+    /// field makes a fragment.
+    held: Signal<Local, Bits<8>>,
     held_lsb: Constant<Bits<16>>,
     ipv4: Signal<Local, Bit>,
     ipv6: Signal<Local, Bit>,
@@ -184,9 +183,6 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             target0: word(0),
             target1: word(1),
             hop_by_hop: byte(IPPROTO_HOPOPTS),
-            routing: byte(IPPROTO_ROUTING),
-            fragment_header: byte(IPPROTO_FRAGMENT),
-            destination_options: byte(IPPROTO_DSTOPTS),
             split_fields: Constant::new(DATA_BITS > 64),
             b_beat: Default::default(),
             protocol: Default::default(),
@@ -260,7 +256,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_B
             self.protocol.next = self.a_protocol.q.val();
         }
         self.valid.next = self.b_beat.val().get_bit(0);
-        self.held.next = self.b_beat.val().get_bits::<6>(self.held_lsb.val().index());
+        self.held.next = self.b_beat.val().get_bits::<8>(self.held_lsb.val().index());
         self.ipv4.next = self.b_beat.val().get_bit(3);
         self.ipv6.next = self.b_beat.val().get_bit(4);
 
@@ -296,8 +292,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_B
                 self.cur_bad.next = (self.w0.val().get_bits::<4>(60) != 4_u64)
                     | (self.w0.val().get_bits::<4>(56) < 5_u64)
                     | (self.total.val() < bit_cast::<END_BITS, NEED_BITS>(self.header_bytes.val()));
-                self.cur_fragment.next =
-                    self.w0.val().get_bit(13) | self.w0.val().get_bits::<13>(0).any();
+                // (MF or an offset in bytes 6..7, judged by `WordSlots` a clock ahead.)
+                self.cur_fragment.next = self.held.val().get_bit(7);
             } else {
                 self.cur_end.next =
                     bit_cast::<END_BITS, 16>(self.w0.val().get_bits::<16>(16)) + 40_u64;
@@ -332,11 +328,12 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_B
         self.ihl_o.d.next = self.cur_ihl.val();
         self.next_header_o.d.next = self.cur_next_header.val();
         // Only IPv6 walks, and its next header comes from word 0 (or is held, or is 0,
-        // hop-by-hop, on a new frame before word 0).
-        self.w0_is_ext.next = (self.w0.val().get_bits::<8>(8) == self.hop_by_hop.val())
-            | (self.w0.val().get_bits::<8>(8) == self.routing.val())
-            | (self.w0.val().get_bits::<8>(8) == self.fragment_header.val())
-            | (self.w0.val().get_bits::<8>(8) == self.destination_options.val());
+        // hop-by-hop, on a new frame before word 0). Whether word 0's is an extension
+        // header comes with the beat (`crate::beat`), judged by `WordSlots` a clock
+        // ahead: the four byte compares behind the held-word choice were this stage's
+        // deepest logic (stop 51: five levels at 64 bits), as the fragment field's
+        // 14-bit test was at 512 bits.
+        self.w0_is_ext.next = self.held.val().get_bit(6);
         self.cur_next_is_ext.next = self.next_header_ext_q.q.val();
         if self.b_beat.val().get_bit(1) {
             self.cur_next_is_ext.next = self.hop_by_hop.val() == 0_u64;
@@ -388,7 +385,7 @@ mod tests {
     #[test]
     fn l3_header_judges_each_word_as_an_extension_header() {
         use crate::slot_flags::{HOME_OPTION, ROUTING_TYPE2};
-        use rss_model::parse::{OPT_HOME_ADDRESS, is_ext_header, is_fragment};
+        use rss_model::parse::{IPPROTO_FRAGMENT, OPT_HOME_ADDRESS, is_ext_header, is_fragment};
         // Length 2, type 2, one segment left; length 2, a PadN of 2 bytes, then the
         // Home Address option's type and length at offset 6.
         const ROUTING_WORD: u64 = 0x1102_0201_0000_0000;
@@ -441,7 +438,7 @@ mod tests {
 
     #[test]
     fn l3_header_is_synthesizable() {
-        let mut uut = L3Header::<64, 166>::default();
+        let mut uut = L3Header::<64, { crate::beat::bundle_bits(64) }>::default();
         uut.connect_all();
         crate::lint::assert_lints_clean(&generate_verilog(&uut), "l3_header");
     }

@@ -42,11 +42,11 @@ pub struct ProbeRegs {
     /// two clocks (`AxilWriteSlot`), so whether a `PROBE` write is taken is decided
     /// ahead, from the registered decode.
     pub write_strobe: Signal<In, Bit>,
-    /// Word address of the read the bus offers (valid with `read_take`).
+    /// Word address of the read the bus offers (valid with `read_load`).
     pub read_request: Signal<In, Bits<WORD_ADDR_BITS>>,
-    /// The bus takes the read this clock; the register file holds its address from the
-    /// next clock until the answer.
-    pub read_take: Signal<In, Bit>,
+    /// The register file is between reads and loads `read_request` (in the clock the bus
+    /// takes a read, the read's: held from the next clock until the answer).
+    pub read_load: Signal<In, Bit>,
     /// The held read address, predecoded (from the clock after the take).
     pub read_decode: Signal<In, Bits<DECODE_BITS>>,
     /// The write address is one of these registers (the held address's decode, a
@@ -161,7 +161,7 @@ impl ProbeRegs {
             write_strobes: Default::default(),
             write_strobe: Default::default(),
             read_request: Default::default(),
-            read_take: Default::default(),
+            read_load: Default::default(),
             read_decode: Default::default(),
             write_hit: Default::default(),
             write_fault: Default::default(),
@@ -242,7 +242,7 @@ impl Logic for ProbeRegs {
         self.input_words.write_strobes.next = self.write_strobes.val();
         self.input_words.write_strobe.next = self.write_strobe.val();
         self.input_words.read_request.next = self.read_request.val();
-        self.input_words.read_take.next = self.read_take.val();
+        self.input_words.read_load.next = self.read_load.val();
         self.input_read_data.next = self.input_words.read_data.val();
 
         // PROBE: a write-1-to-trigger register, so unstrobed bytes read as 0 (the write
@@ -407,9 +407,9 @@ mod tests {
             // (predecoded) from the next clock, the word on `input_read_data` three
             // clocks after the take.
             x.read_request.next = word_address(offset::PROBE_INPUT + 4 * 3);
-            x.read_take.next = true;
+            x.read_load.next = true;
             wait_clock_cycle!(ep, clock, x);
-            x.read_take.next = false;
+            x.read_load.next = false;
             x.read_decode.next = decoded(offset::PROBE_INPUT + 4 * 3);
             wait_clock_cycles!(ep, clock, x, 2);
             sim_assert!(ep, x.read_hit.val() & (x.read_data.val() == 0_u64), x);
@@ -485,7 +485,7 @@ mod tests {
                 x.write_address.next = word_address(address);
                 x.write_decode.next = decoded(address);
                 x.read_request.next = word_address(address);
-                x.read_take.next = true;
+                x.read_load.next = true;
                 x.read_decode.next = decoded(address);
                 x.write_data.next = 1_u64.to_bits();
                 x.write_nibbles.next = nibbles(1_u64);

@@ -77,11 +77,12 @@ pub struct VportRegs {
     /// Word address read next clock (the read decode is registered from it); the
     /// register file holds it until the answer.
     pub read_next: Signal<In, Bits<WORD_ADDR_BITS>>,
-    /// Word address of the read the bus offers (valid with `read_take`; the MAC
+    /// Word address of the read the bus offers (valid with `read_load`; the MAC
     /// filters' mirror takes its index from it).
     pub read_request: Signal<In, Bits<WORD_ADDR_BITS>>,
-    /// The bus takes the read this clock (`read_next` is its address next clock).
-    pub read_take: Signal<In, Bit>,
+    /// The register file is between reads and loads `read_request` (in the clock the bus
+    /// takes a read, the read's: `read_next` is its address from the next clock).
+    pub read_load: Signal<In, Bit>,
     /// The write address is one of ours (decoded a clock ago: the held write's
     /// address stays put while it waits).
     pub write_hit: Signal<Out, Bit>,
@@ -398,7 +399,7 @@ impl VportRegs {
             write_strobe: Default::default(),
             read_next: Default::default(),
             read_request: Default::default(),
-            read_take: Default::default(),
+            read_load: Default::default(),
             write_hit: Default::default(),
             write_fault: Default::default(),
             read_hit: Default::default(),
@@ -931,7 +932,7 @@ impl Logic for VportRegs {
         // the word the mirror reads is the address's low bits. The mirror loads it only
         // for a filter word, so its index is a register of its own, not the register
         // file's held address under another name.
-        self.mac_mirror.read_load.next = self.read_take.val()
+        self.mac_mirror.read_load.next = self.read_load.val()
             & (((self.read_request.val() >> 4_u64) == self.mac_lo_region.val())
                 | ((self.read_request.val() >> 4_u64) == self.mac_hi_region.val()));
         self.mac_mirror.read_index.next = self.read_request.val().get_bits::<MAC_MIRROR_BITS>(0);

@@ -21,7 +21,10 @@
 //! decision, the word numbers and the frame flags start at flip-flops: two clocks from
 //! beat in to words out.
 
-use rss_model::parse::{ETHERTYPE_IPV4, ETHERTYPE_IPV6, ETHERTYPE_QINQ, ETHERTYPE_VLAN};
+use rss_model::parse::{
+    ETHERTYPE_IPV4, ETHERTYPE_IPV6, ETHERTYPE_QINQ, ETHERTYPE_VLAN, IPPROTO_DSTOPTS,
+    IPPROTO_FRAGMENT, IPPROTO_HOPOPTS, IPPROTO_ROUTING,
+};
 use rust_hdl::prelude::*;
 
 use crate::frame_ingress::{BEAT_INDEX_BITS, LENGTH_BITS};
@@ -104,6 +107,17 @@ pub struct WordSlots<const DATA_BITS: usize, const EXTENDED_BITS: usize, const B
     d_ipv6_16: DFF<Bit>,
     d_ipv4_20: DFF<Bit>,
     d_ipv6_20: DFF<Bit>,
+    /// Bytes 20, 24, 28 and the byte after each (L3 + 6..7 for L3 at 14, 18, 22),
+    /// judged on the beat as it comes in: an IPv6 header's next header is an extension
+    /// header the walk steps over, an IPv4 header's flags and fragment offset make a
+    /// fragment. The beat that ends L3 word 0 holds its bytes 6..7 too (L3 + 6 is 4 or
+    /// 0 mod 8), so word 0's flags are one of the three, chosen like the word's grid.
+    d_ext20: DFF<Bit>,
+    d_ext24: DFF<Bit>,
+    d_ext28: DFF<Bit>,
+    d_fragment20: DFF<Bit>,
+    d_fragment24: DFF<Bit>,
+    d_fragment28: DFF<Bit>,
     /// The grid of the beat in `d_data` (L3 at 18), from beats of 256 bits on: their
     /// first beat holds bytes 12..21, so the grid is known as that beat comes in and
     /// is registered beside it; the 512-bit word cut then takes its select from this
@@ -119,6 +133,12 @@ pub struct WordSlots<const DATA_BITS: usize, const EXTENDED_BITS: usize, const B
     lane12: Constant<Bits<16>>,
     lane16: Constant<Bits<16>>,
     lane20: Constant<Bits<16>>,
+    lane24: Constant<Bits<16>>,
+    lane28: Constant<Bits<16>>,
+    hop_by_hop: Constant<Bits<8>>,
+    routing: Constant<Bits<8>>,
+    fragment_header: Constant<Bits<8>>,
+    destination_options: Constant<Bits<8>>,
     data_bits: Constant<Bits<16>>,
     /// Words per beat.
     words_per_beat: Constant<Bits<WORD_INDEX_BITS>>,
@@ -137,6 +157,15 @@ pub struct WordSlots<const DATA_BITS: usize, const EXTENDED_BITS: usize, const B
     type12: Signal<Local, Bits<16>>,
     type16: Signal<Local, Bits<16>>,
     type20: Signal<Local, Bits<16>>,
+    field24: Signal<Local, Bits<16>>,
+    field28: Signal<Local, Bits<16>>,
+    /// L3 word 0's next header is an extension header, its fragment field makes a
+    /// fragment (where the beat holds word 0).
+    w0_next_is_ext: Signal<Local, Bit>,
+    w0_fragment: Signal<Local, Bit>,
+    /// Bit offsets of those flags in the bundle.
+    w0_next_is_ext_lsb: Constant<Bits<16>>,
+    w0_fragment_lsb: Constant<Bits<16>>,
     tag12: Signal<Local, Bit>,
     ipv4_12: Signal<Local, Bit>,
     ipv6_12: Signal<Local, Bit>,
@@ -176,6 +205,7 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
         let lane = |byte: usize| {
             Constant::new(((DATA_BITS - 16 - 8 * (byte % beat_bytes)) as u64).to_bits())
         };
+        let protocol = |v: u8| Constant::new(u64::from(v).to_bits());
         let word = |v: u16| Constant::new(u64::from(v).to_bits());
         WordSlots {
             clock: Default::default(),
@@ -194,6 +224,23 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
             held_grid: Default::default(),
             held_grid14: Default::default(),
             held_lsb: Constant::new(((DATA_BITS + crate::beat::SLOTS_LSB) as u64).to_bits()),
+            w0_next_is_ext_lsb: Constant::new(
+                ((DATA_BITS + crate::beat::SLOTS_LSB + crate::beat::W0_NEXT_IS_EXT) as u64)
+                    .to_bits(),
+            ),
+            w0_fragment_lsb: Constant::new(
+                ((DATA_BITS + crate::beat::SLOTS_LSB + crate::beat::W0_FRAGMENT) as u64).to_bits(),
+            ),
+            field24: Default::default(),
+            field28: Default::default(),
+            w0_next_is_ext: Default::default(),
+            w0_fragment: Default::default(),
+            d_ext20: Default::default(),
+            d_ext24: Default::default(),
+            d_ext28: Default::default(),
+            d_fragment20: Default::default(),
+            d_fragment24: Default::default(),
+            d_fragment28: Default::default(),
             held: Default::default(),
             prev_tail: Default::default(),
             at1: Default::default(),
@@ -245,6 +292,12 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
             lane12: lane(12),
             lane16: lane(16),
             lane20: lane(20),
+            lane24: lane(24),
+            lane28: lane(28),
+            hop_by_hop: protocol(IPPROTO_HOPOPTS),
+            routing: protocol(IPPROTO_ROUTING),
+            fragment_header: protocol(IPPROTO_FRAGMENT),
+            destination_options: protocol(IPPROTO_DSTOPTS),
             data_bits: Constant::new((DATA_BITS as u64).to_bits()),
             words_per_beat: Constant::new(((beat_bytes / 8) as u64).to_bits()),
             first_slot_last: Constant::new(((beat_bytes / 8) as u64).to_bits()),
@@ -308,6 +361,12 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
             d_ipv6_16,
             d_ipv4_20,
             d_ipv6_20,
+            d_ext20,
+            d_ext24,
+            d_ext28,
+            d_fragment20,
+            d_fragment24,
+            d_fragment28,
             d_grid2
         );
         // Which beat holds bytes 12..13, 16..17, 20..21: the first, second or third
@@ -334,6 +393,28 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
         self.d_ipv6_16.d.next = self.type16.val() == self.type_ipv6.val();
         self.d_ipv4_20.d.next = self.type20.val() == self.type_ipv4.val();
         self.d_ipv6_20.d.next = self.type20.val() == self.type_ipv6.val();
+        // Word 0's bytes 6..7 where each grid has them: the next header in the first,
+        // MF at bit 13 and the offset below it (`rss_model::parse::is_ipv4_fragment`).
+        self.field24.next = self.in_data.val().get_bits::<16>(self.lane24.val().index());
+        self.field28.next = self.in_data.val().get_bits::<16>(self.lane28.val().index());
+        self.d_ext20.d.next = (self.type20.val().get_bits::<8>(8) == self.hop_by_hop.val())
+            | (self.type20.val().get_bits::<8>(8) == self.routing.val())
+            | (self.type20.val().get_bits::<8>(8) == self.fragment_header.val())
+            | (self.type20.val().get_bits::<8>(8) == self.destination_options.val());
+        self.d_ext24.d.next = (self.field24.val().get_bits::<8>(8) == self.hop_by_hop.val())
+            | (self.field24.val().get_bits::<8>(8) == self.routing.val())
+            | (self.field24.val().get_bits::<8>(8) == self.fragment_header.val())
+            | (self.field24.val().get_bits::<8>(8) == self.destination_options.val());
+        self.d_ext28.d.next = (self.field28.val().get_bits::<8>(8) == self.hop_by_hop.val())
+            | (self.field28.val().get_bits::<8>(8) == self.routing.val())
+            | (self.field28.val().get_bits::<8>(8) == self.fragment_header.val())
+            | (self.field28.val().get_bits::<8>(8) == self.destination_options.val());
+        self.d_fragment20.d.next =
+            self.type20.val().get_bit(13) | self.type20.val().get_bits::<13>(0).any();
+        self.d_fragment24.d.next =
+            self.field24.val().get_bit(13) | self.field24.val().get_bits::<13>(0).any();
+        self.d_fragment28.d.next =
+            self.field28.val().get_bit(13) | self.field28.val().get_bits::<13>(0).any();
         self.d_grid2.d.next = self.d_grid2.q.val();
         if self.in_valid.val() & self.in_first.val() {
             self.d_grid2.d.next = ((self.type12.val() == self.tag_vlan.val())
@@ -497,8 +578,24 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
         if !self.d_valid.q.val() {
             self.held.next = 0.into();
         }
+        // Word 0's bytes 6..7: 24 on the grid of L3 at 18, else 28 after a tag or 20
+        // without (the frame flags it takes are final where word 0 ends).
+        self.w0_next_is_ext.next = self.d_ext20.q.val();
+        self.w0_fragment.next = self.d_fragment20.q.val();
+        if self.word_tag12.val() {
+            self.w0_next_is_ext.next = self.d_ext28.q.val();
+            self.w0_fragment.next = self.d_fragment28.q.val();
+        }
+        if self.word_grid2.val() {
+            self.w0_next_is_ext.next = self.d_ext24.q.val();
+            self.w0_fragment.next = self.d_fragment24.q.val();
+        }
         self.beat_q.d.next = self.bundle.val()
-            | (bit_cast::<BUNDLE_BITS, 6>(self.held.val()) << self.held_lsb.val());
+            | (bit_cast::<BUNDLE_BITS, 6>(self.held.val()) << self.held_lsb.val())
+            | (bit_cast::<BUNDLE_BITS, 1>(self.w0_next_is_ext.val().into())
+                << self.w0_next_is_ext_lsb.val())
+            | (bit_cast::<BUNDLE_BITS, 1>(self.w0_fragment.val().into())
+                << self.w0_fragment_lsb.val());
         if self.d_valid.q.val() {
             self.prev_tail.d.next = self.d_data.q.val().get_bits::<48>(0);
             self.tag12_q.d.next = self.tag12.val();
@@ -528,7 +625,7 @@ mod tests {
 
     #[test]
     fn word_slots_is_synthesizable() {
-        let mut uut = WordSlots::<64, 112, 166>::default();
+        let mut uut = WordSlots::<64, 112, { crate::beat::bundle_bits(64) }>::default();
         uut.connect_all();
         crate::lint::assert_lints_clean(&generate_verilog(&uut), "word_slots");
     }
@@ -538,12 +635,16 @@ mod tests {
     /// it went in) is checked once its L3 offset is final (bytes 12..21 passed): the L3
     /// offset and ethertype flags, the slot numbering `(beat + 1) · W + (L3 == 14)`
     /// saturating at 60 (which `WordPick::fixed` relies on), every slot's L3 word and
-    /// the tail word's bytes inside the frame.
+    /// the tail word's bytes inside the frame; and where the beat holds L3 word 0, its
+    /// flags against the model: `is_ext_header` of byte L3 + 6, `is_ipv4_fragment` of
+    /// bytes L3 + 6..7.
     fn check_word_slots<const D: usize, const E: usize, const B: usize>(seed: u64) {
         use crate::beat::{
-            FIRST, HELD_BITS, IPV4, IPV6, L3_LSB, LAST, SLOT_LAST_LSB, SLOTS_LSB, TAIL_LSB, VALID,
+            FIRST, IPV4, IPV6, L3_LSB, LAST, SLOT_LAST_LSB, SLOTS_LSB, TAIL_LSB, VALID,
+            W0_FRAGMENT, W0_NEXT_IS_EXT,
         };
         use rand::{Rng, SeedableRng};
+        use rss_model::parse::{is_ext_header, is_ipv4_fragment};
         use std::sync::Arc;
         type Uut<const D: usize, const E: usize, const B: usize> = WordSlots<D, E, B>;
 
@@ -579,8 +680,18 @@ mod tests {
             for (i, &t) in tag_types.iter().chain([ethertype].iter()).enumerate() {
                 frame[12 + 4 * i..14 + 4 * i].copy_from_slice(&t.to_be_bytes());
             }
-            let frame = Arc::new(frame);
             let l3 = 14 + 4 * tags;
+            // Bytes 6..7 of L3: the next header an extension header half the time, and
+            // the IPv4 fragment field a non-fragment's (0, DF, the reserved bit) a
+            // third of the time, so word 0's flags are seen both ways.
+            if rng.random_bool(0.5) {
+                frame[l3 + 6] = [0, 43, 44, 60][rng.random_range(0..4)];
+            }
+            if rng.random_bool(0.33) {
+                frame[l3 + 6] = [0x00, 0x40, 0x80, 0xc0][rng.random_range(0..4)];
+                frame[l3 + 7] = 0;
+            }
+            let frame = Arc::new(frame);
             let beats = length.div_ceil(beat_bytes);
             let mut slot_last = words + u64::from(l3 == 14);
             for b in 0..beats {
@@ -624,6 +735,7 @@ mod tests {
             wait_clock_cycle!(ep, clock, x);
             x.reset.next = false;
             let (mut slots_checked, mut tails_checked, mut holds_seen) = (0, 0, 0);
+            let (mut next_header_flags, mut fragment_flags) = ([0; 2], [0; 2]);
             for t in 0..steps.len() {
                 match &steps[t] {
                     None => x.in_valid.next = false,
@@ -642,7 +754,8 @@ mod tests {
                 let out: num_bigint::BigUint = x.beat.val().into();
                 let Some(step) = t.checked_sub(1).and_then(|p| steps[p].as_ref()) else {
                     sim_assert_eq!(ep, field(&out, VALID, 1), 0, x);
-                    sim_assert_eq!(ep, field(&out, SLOTS_LSB + D, HELD_BITS), 0, x);
+                    // (Word 0's flags mean nothing without word 0.)
+                    sim_assert_eq!(ep, field(&out, SLOTS_LSB + D, W0_NEXT_IS_EXT), 0, x);
                     continue;
                 };
                 let (frame, b, beats, l3) = (&step.frame, step.b, step.beats, step.l3);
@@ -663,6 +776,17 @@ mod tests {
                 let tail_bit = field(&out, SLOTS_LSB + D + 5, 1);
                 sim_assert_eq!(ep, tail_bit, u64::from(word2_in_tail), x);
                 holds_seen += field(&out, SLOTS_LSB + D, 1) as usize;
+                if field(&out, SLOTS_LSB + D, 1) == 1 {
+                    let is_ext = is_ext_header(frame[l3 + 6]);
+                    let flag = field(&out, SLOTS_LSB + D + W0_NEXT_IS_EXT, 1);
+                    sim_assert_eq!(ep, flag, u64::from(is_ext), x);
+                    next_header_flags[usize::from(is_ext)] += 1;
+                    let fragment =
+                        is_ipv4_fragment(u16::from_be_bytes([frame[l3 + 6], frame[l3 + 7]]));
+                    let flag = field(&out, SLOTS_LSB + D + W0_FRAGMENT, 1);
+                    sim_assert_eq!(ep, flag, u64::from(fragment), x);
+                    fragment_flags[usize::from(fragment)] += 1;
+                }
                 if (b + 1) * beat_bytes < 22 {
                     continue; // the L3 offset is not known yet, and no L3 word ended
                 }
@@ -705,7 +829,11 @@ mod tests {
             }
             sim_assert!(
                 ep,
-                slots_checked > 500 && tails_checked > 40 && holds_seen >= 80,
+                slots_checked > 500
+                    && tails_checked > 40
+                    && holds_seen >= 80
+                    && next_header_flags.iter().all(|&n| n >= 20)
+                    && fragment_flags.iter().all(|&n| n >= 20),
                 x
             );
             ep.done(x)
@@ -715,16 +843,16 @@ mod tests {
 
     #[test]
     fn word_slots_cut_l3_words_at_64_bits() {
-        check_word_slots::<64, 112, 166>(64);
+        check_word_slots::<64, 112, { crate::beat::bundle_bits(64) }>(64);
     }
 
     #[test]
     fn word_slots_cut_l3_words_at_128_bits() {
-        check_word_slots::<128, 176, 230>(128);
+        check_word_slots::<128, 176, { crate::beat::bundle_bits(128) }>(128);
     }
 
     #[test]
     fn word_slots_cut_l3_words_at_512_bits() {
-        check_word_slots::<512, 560, 614>(512);
+        check_word_slots::<512, 560, { crate::beat::bundle_bits(512) }>(512);
     }
 }

@@ -369,7 +369,7 @@ fn parse_ipv4(w: Window<'_>, l3: usize) -> Result<Headers, Malformed> {
         return Err(Malformed::BadTotalLength);
     }
     let flags_offset = w.u16(l3 + 6)?;
-    let fragment = flags_offset & 0x2000 != 0 || flags_offset & 0x1fff != 0;
+    let fragment = is_ipv4_fragment(flags_offset);
     let protocol = w.u8(l3 + 9)?;
     let src = Ipv4Addr::from(w.bytes::<4>(l3 + 12)?);
     let dst = Ipv4Addr::from(w.bytes::<4>(l3 + 16)?);
@@ -425,6 +425,12 @@ fn home_address(w: Window<'_>, off: usize, end: usize) -> Result<Option<Ipv6Addr
         return Ok(None);
     }
     Ok(Some(Ipv6Addr::from(w.bytes::<16>(at + 2)?)))
+}
+
+/// An IPv4 header's flags and fragment offset (its bytes 6..8) make the datagram a
+/// fragment: MF (more fragments) or a nonzero offset; DF and the reserved bit do not.
+pub fn is_ipv4_fragment(flags_offset: u16) -> bool {
+    flags_offset & 0x2000 != 0 || flags_offset & 0x1fff != 0
 }
 
 /// An IPv6 fragment header's offset-and-flags field (its bytes 2..4) makes the datagram
