@@ -79,7 +79,8 @@ pub struct DesignArgs {
     /// rss_tuple_core for the tuple interface].
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
-    /// Records the frame core's output FIFO holds (1..=256).
+    /// Records the frame core's output FIFO holds (1..=256; 6 or more keep one record a
+    /// clock flowing through it).
     #[arg(long, value_name = "N", default_value_t = rss_hdl::emit::DEFAULT_RECORD_FIFO_DEPTH)]
     pub record_fifo_depth: u16,
     /// Tap mode: never deassert s_axis_tready; records that find the FIFO full are
