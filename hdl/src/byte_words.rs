@@ -148,7 +148,7 @@ impl<const BITS: usize> Logic for ByteWords<BITS> {
         self.mirror.write_index.next = self.index_q.q.val();
         self.mirror.write_data.next = self.write_data.val();
         self.mirror.write_strobes.next = self.write_strobes.val();
-        // Decoded from the bus's request as it is taken: the mirror's index is loaded
+        // Decoded from the bus's request as it is offered: the mirror's index is loaded
         // only for our words, so it is a register of ours, near the mirror.
         self.request_hit.next = (self.read_request.val() >= self.base.val())
             & (self.read_request.val() < self.base.val() + self.words.val())

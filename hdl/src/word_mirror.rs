@@ -49,9 +49,11 @@ pub struct WordMirror<const N: usize> {
     pub write_data: Signal<In, Bits<32>>,
     /// Byte strobes of the write.
     pub write_strobes: Signal<In, Bits<4>>,
-    /// The bus takes a read of one of the mirrored words this clock: `read_index` is
-    /// held from the next clock until the next load. The owner's own enable (its region's
-    /// decode with the take), so the held index is no other block's register.
+    /// Load `read_index` (the register file loads the offered read's index every clock
+    /// between reads, so the load in the clock the bus takes a read is the read's); it
+    /// is held from the next clock until the next load. The owner's own enable (its
+    /// region's decode with the register file's load), so the held index is no other
+    /// block's register.
     pub read_load: Signal<In, Bit>,
     /// Word of the read loaded.
     pub read_index: Signal<In, Bits<N>>,
