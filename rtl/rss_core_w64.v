@@ -82,7 +82,9 @@ module rss_core (
     reg  regs$s_axil_rready;
     wire  [383:0] regs$active;
     wire  [383:0] regs$active_next;
-    wire  [319:0] regs$staged_key;
+    reg  regs$key_fetch;
+    reg  [3:0] regs$key_fetch_word;
+    wire  [31:0] regs$staged_word;
     wire  regs$key_copy;
     wire  [2:0] regs$key_copy_vport;
     wire  regs$key_copy_bank;
@@ -426,7 +428,9 @@ module rss_core (
     reg  probe_slot$clock;
     reg  keys$clock;
     reg  keys$reset;
-    reg  [319:0] keys$staged_key;
+    wire  keys$staged_fetch;
+    wire  [3:0] keys$staged_fetch_word;
+    reg  [31:0] keys$staged_word;
     reg  keys$copy_start;
     reg  [2:0] keys$copy_vport;
     reg  keys$copy_bank;
@@ -594,7 +598,9 @@ module rss_core (
         .s_axil_rready(regs$s_axil_rready),
         .active(regs$active),
         .active_next(regs$active_next),
-        .staged_key(regs$staged_key),
+        .key_fetch(regs$key_fetch),
+        .key_fetch_word(regs$key_fetch_word),
+        .staged_word(regs$staged_word),
         .key_copy(regs$key_copy),
         .key_copy_vport(regs$key_copy_vport),
         .key_copy_bank(regs$key_copy_bank),
@@ -984,7 +990,9 @@ module rss_core (
     rss_core__keys keys(
         .clock(keys$clock),
         .reset(keys$reset),
-        .staged_key(keys$staged_key),
+        .staged_fetch(keys$staged_fetch),
+        .staged_fetch_word(keys$staged_fetch_word),
+        .staged_word(keys$staged_word),
         .copy_start(keys$copy_start),
         .copy_vport(keys$copy_vport),
         .copy_bank(keys$copy_bank),
@@ -1502,7 +1510,9 @@ module rss_core (
         layout$ipv6 = job_ipv6$q;
         hasher$in_tuple = layout$tuple;
         hasher$in_tag = job_tag$q;
-        keys$staged_key = regs$staged_key;
+        regs$key_fetch = keys$staged_fetch;
+        regs$key_fetch_word = keys$staged_fetch_word;
+        keys$staged_word = regs$staged_word;
         keys$copy_start = regs$key_copy;
         keys$copy_vport = regs$key_copy_vport;
         keys$copy_bank = regs$key_copy_bank;
@@ -21123,6 +21133,7 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
     output reg  [63:0] out_tag;
     
     // Constant declarations
+    localparam  short_jobs = 1'b0;
     localparam  chunk_bits = 16'h24;
     localparam  chunk_lsb = 16'hfc;
     localparam  last_step = 4'h7;
@@ -21219,6 +21230,9 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
     reg  [63:0] tag_o$d;
     wire  [63:0] tag_o$q;
     reg  tag_o$clock;
+    reg  [63:0] last_tag$d;
+    wire  [63:0] last_tag$q;
+    reg  last_tag$clock;
     
     // Local signals
     reg  accept;
@@ -21384,6 +21398,11 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         .q(tag_o$q),
         .clock(tag_o$clock)
     );
+    rss_core__hasher__last_tag last_tag(
+        .d(last_tag$d),
+        .q(last_tag$q),
+        .clock(last_tag$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -21417,6 +21436,7 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         valid_o$clock = clock;
         hash_o$clock = clock;
         tag_o$clock = clock;
+        last_tag$clock = clock;
         busy$d = busy$q;
         step$d = step$q;
         hold$d = hold$q;
@@ -21447,6 +21467,7 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         valid_o$d = valid_o$q;
         hash_o$d = hash_o$q;
         tag_o$d = tag_o$q;
+        last_tag$d = last_tag$q;
         in_ready = ~hold$q;
         accept = in_valid & in_ready;
         chunk = tuple_sr$q[(chunk_lsb)+:(36)];
@@ -21783,6 +21804,9 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         valid_o$d = p_valid$q & p_last$q;
         hash_o$d = sum;
         tag_o$d = p_tag$q;
+        if (busy$q & ~shift$q) begin
+            last_tag$d = tag_q$q;
+        end
         if (reset) begin
             busy$d = 1'b0;
             hold$d = 1'b0;
@@ -21793,7 +21817,10 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
         end
         out_valid = valid_o$q;
         out_hash = hash_o$q;
-        out_tag = tag_o$q;
+        out_tag = last_tag$q;
+        if (short_jobs) begin
+            out_tag = tag_o$q;
+        end
     end
     
 endmodule // rss_core__hasher
@@ -22025,6 +22052,25 @@ module rss_core__hasher__hold(d,q,clock);
     end
           
 endmodule // rss_core__hasher__hold
+
+
+module rss_core__hasher__last_tag(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__hasher__last_tag
 
 
 module rss_core__hasher__p_first(d,q,clock);
@@ -25400,12 +25446,14 @@ module rss_core__job_valid(d,q,clock);
 endmodule // rss_core__job_valid
 
 
-module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,copy_done,read_vport,read_bank,read_step,window);
+module rss_core__keys(clock,reset,staged_fetch,staged_fetch_word,staged_word,copy_start,copy_vport,copy_bank,copy_done,read_vport,read_bank,read_step,window);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
-    input wire  [319:0] staged_key;
+    output reg  staged_fetch;
+    output reg  [3:0] staged_fetch_word;
+    input wire  [31:0] staged_word;
     input wire  copy_start;
     input wire  [2:0] copy_vport;
     input wire  copy_bank;
@@ -25416,11 +25464,11 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
     output reg  [66:0] window;
     
     // Constant declarations
-    localparam  pad_shift = 16'h4;
-    localparam  padded_bits = 16'h144;
     localparam  chunk_bits = 16'h24;
     localparam  tail_lsb = 16'h5;
     localparam  last_word = 4'h8;
+    localparam  key_words = 5'b1010;
+    localparam  stream_last = 5'b1010;
     
     // Stub signals
     reg  [7:0] head$read_address;
@@ -25437,15 +25485,33 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
     reg  tail$write_clock;
     reg  [30:0] tail$write_data;
     reg  tail$write_enable;
-    reg  copying$d;
-    wire  copying$q;
-    reg  copying$clock;
-    reg  [3:0] word$d;
-    wire  [3:0] word$q;
-    reg  word$clock;
-    reg  [15:0] word_onehot$d;
-    wire  [15:0] word_onehot$q;
-    reg  word_onehot$clock;
+    reg  start_q$d;
+    wire  start_q$q;
+    reg  start_q$clock;
+    reg  busy$d;
+    wire  busy$q;
+    reg  busy$clock;
+    reg  fetching$d;
+    wire  fetching$q;
+    reg  fetching$clock;
+    reg  [4:0] fetch_word$d;
+    wire  [4:0] fetch_word$q;
+    reg  fetch_word$clock;
+    reg  [2:0] sent$d;
+    wire  [2:0] sent$q;
+    reg  sent$clock;
+    reg  [2:0] sent_fetched$d;
+    wire  [2:0] sent_fetched$q;
+    reg  sent_fetched$clock;
+    reg  [31:0] next_oh$d;
+    wire  [31:0] next_oh$q;
+    reg  next_oh$clock;
+    reg  [31:0] newest_oh$d;
+    wire  [31:0] newest_oh$q;
+    reg  newest_oh$clock;
+    reg  [319:0] stream_q$d;
+    wire  [319:0] stream_q$q;
+    reg  stream_q$clock;
     reg  [3:0] target$d;
     wire  [3:0] target$q;
     reg  target$clock;
@@ -25455,22 +25521,21 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
     reg  write_q$d;
     wire  write_q$q;
     reg  write_q$clock;
+    reg  last_q$d;
+    wire  last_q$q;
+    reg  last_q$clock;
     reg  [7:0] write_address_q$d;
     wire  [7:0] write_address_q$q;
     reg  write_address_q$clock;
-    reg  [35:0] chunk_first_q$d;
-    wire  [35:0] chunk_first_q$q;
-    reg  chunk_first_q$clock;
-    reg  [35:0] chunk_rest_q$d;
-    wire  [35:0] chunk_rest_q$q;
-    reg  chunk_rest_q$clock;
+    reg  [35:0] written_q$d;
+    wire  [35:0] written_q$q;
+    reg  written_q$clock;
     
     // Local signals
-    reg  [323:0] padded;
-    reg  [35:0] chunk_first;
-    reg  [35:0] chunk_rest;
-    reg  [35:0] written;
-    reg  [7:0] write_address;
+    reg  [31:0] arrived;
+    reg  [35:0] chunk;
+    reg  chunk_ready;
+    reg  [3:0] chunk_word;
     reg  [7:0] read_base;
     
     // Sub module instances
@@ -25492,20 +25557,50 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
         .write_data(tail$write_data),
         .write_enable(tail$write_enable)
     );
-    rss_core__keys__copying copying(
-        .d(copying$d),
-        .q(copying$q),
-        .clock(copying$clock)
+    rss_core__keys__start_q start_q(
+        .d(start_q$d),
+        .q(start_q$q),
+        .clock(start_q$clock)
     );
-    rss_core__keys__word word(
-        .d(word$d),
-        .q(word$q),
-        .clock(word$clock)
+    rss_core__keys__busy busy(
+        .d(busy$d),
+        .q(busy$q),
+        .clock(busy$clock)
     );
-    rss_core__keys__word_onehot word_onehot(
-        .d(word_onehot$d),
-        .q(word_onehot$q),
-        .clock(word_onehot$clock)
+    rss_core__keys__fetching fetching(
+        .d(fetching$d),
+        .q(fetching$q),
+        .clock(fetching$clock)
+    );
+    rss_core__keys__fetch_word fetch_word(
+        .d(fetch_word$d),
+        .q(fetch_word$q),
+        .clock(fetch_word$clock)
+    );
+    rss_core__keys__sent sent(
+        .d(sent$d),
+        .q(sent$q),
+        .clock(sent$clock)
+    );
+    rss_core__keys__sent_fetched sent_fetched(
+        .d(sent_fetched$d),
+        .q(sent_fetched$q),
+        .clock(sent_fetched$clock)
+    );
+    rss_core__keys__next_oh next_oh(
+        .d(next_oh$d),
+        .q(next_oh$q),
+        .clock(next_oh$clock)
+    );
+    rss_core__keys__newest_oh newest_oh(
+        .d(newest_oh$d),
+        .q(newest_oh$q),
+        .clock(newest_oh$clock)
+    );
+    rss_core__keys__stream_q stream_q(
+        .d(stream_q$d),
+        .q(stream_q$q),
+        .clock(stream_q$clock)
     );
     rss_core__keys__target target(
         .d(target$d),
@@ -25522,104 +25617,159 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
         .q(write_q$q),
         .clock(write_q$clock)
     );
+    rss_core__keys__last_q last_q(
+        .d(last_q$d),
+        .q(last_q$q),
+        .clock(last_q$clock)
+    );
     rss_core__keys__write_address_q write_address_q(
         .d(write_address_q$d),
         .q(write_address_q$q),
         .clock(write_address_q$clock)
     );
-    rss_core__keys__chunk_first_q chunk_first_q(
-        .d(chunk_first_q$d),
-        .q(chunk_first_q$q),
-        .clock(chunk_first_q$clock)
-    );
-    rss_core__keys__chunk_rest_q chunk_rest_q(
-        .d(chunk_rest_q$d),
-        .q(chunk_rest_q$q),
-        .clock(chunk_rest_q$clock)
+    rss_core__keys__written_q written_q(
+        .d(written_q$d),
+        .q(written_q$q),
+        .clock(written_q$clock)
     );
     
     // Update code
     always @(*) begin
-        copying$clock = clock;
-        word$clock = clock;
-        word_onehot$clock = clock;
+        start_q$clock = clock;
+        busy$clock = clock;
+        fetching$clock = clock;
+        fetch_word$clock = clock;
+        sent$clock = clock;
+        sent_fetched$clock = clock;
+        next_oh$clock = clock;
+        newest_oh$clock = clock;
+        stream_q$clock = clock;
         target$clock = clock;
         done$clock = clock;
         write_q$clock = clock;
+        last_q$clock = clock;
         write_address_q$clock = clock;
-        chunk_first_q$clock = clock;
-        chunk_rest_q$clock = clock;
-        copying$d = copying$q;
-        word$d = word$q;
-        word_onehot$d = word_onehot$q;
+        written_q$clock = clock;
+        start_q$d = start_q$q;
+        busy$d = busy$q;
+        fetching$d = fetching$q;
+        fetch_word$d = fetch_word$q;
+        sent$d = sent$q;
+        sent_fetched$d = sent_fetched$q;
+        next_oh$d = next_oh$q;
+        newest_oh$d = newest_oh$q;
+        stream_q$d = stream_q$q;
         target$d = target$q;
         done$d = done$q;
         write_q$d = write_q$q;
+        last_q$d = last_q$q;
         write_address_q$d = write_address_q$q;
-        chunk_first_q$d = chunk_first_q$q;
-        chunk_rest_q$d = chunk_rest_q$q;
+        written_q$d = written_q$q;
         head$read_clock = clock;
         head$write_clock = clock;
         tail$read_clock = clock;
         tail$write_clock = clock;
-        padded = ((staged_key) & 324'hfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff) << pad_shift;
-        chunk_first = 32'h0;
-        if (word_onehot$q[0]) begin
-            chunk_first = chunk_first | padded[(padded_bits - chunk_bits * (0 + 32'h1))+:(36)];
-        end
-        if (word_onehot$q[1]) begin
-            chunk_first = chunk_first | padded[(padded_bits - chunk_bits * (1 + 32'h1))+:(36)];
-        end
-        if (word_onehot$q[2]) begin
-            chunk_first = chunk_first | padded[(padded_bits - chunk_bits * (2 + 32'h1))+:(36)];
-        end
-        if (word_onehot$q[3]) begin
-            chunk_first = chunk_first | padded[(padded_bits - chunk_bits * (3 + 32'h1))+:(36)];
-        end
-        if (word_onehot$q[4]) begin
-            chunk_first = chunk_first | padded[(padded_bits - chunk_bits * (4 + 32'h1))+:(36)];
-        end
-        chunk_rest = 32'h0;
-        if (word_onehot$q[5]) begin
-            chunk_rest = chunk_rest | padded[(padded_bits - chunk_bits * (5 + 32'h1))+:(36)];
-        end
-        if (word_onehot$q[6]) begin
-            chunk_rest = chunk_rest | padded[(padded_bits - chunk_bits * (6 + 32'h1))+:(36)];
-        end
-        if (word_onehot$q[7]) begin
-            chunk_rest = chunk_rest | padded[(padded_bits - chunk_bits * (7 + 32'h1))+:(36)];
-        end
-        if (word_onehot$q[8]) begin
-            chunk_rest = chunk_rest | padded[(padded_bits - chunk_bits * (8 + 32'h1))+:(36)];
-        end
-        write_address = (((target$q) & 8'hff) << 64'h4) | ((word$q) & 8'hff);
-        write_q$d = copying$q;
-        write_address_q$d = write_address;
-        chunk_first_q$d = chunk_first;
-        chunk_rest_q$d = chunk_rest;
-        written = chunk_first_q$q | chunk_rest_q$q;
-        head$write_address = write_address_q$q;
-        head$write_data = written;
-        tail$write_address = write_address_q$q - 64'h1;
-        tail$write_data = written[(tail_lsb)+:(31)];
-        head$write_enable = write_q$q;
-        tail$write_enable = write_q$q & |write_address_q$q[(32'h0)+:(4)];
-        done$d = write_q$q & ~copying$q;
-        if (copying$q) begin
-            word$d = word$q + 64'h1;
-            word_onehot$d = word_onehot$q << 64'h1;
-            if (word$q == last_word) begin
-                copying$d = 1'b0;
+        staged_fetch = fetching$q & (fetch_word$q < key_words);
+        staged_fetch_word = fetch_word$q[(32'h0)+:(4)];
+        sent$d = (sent$q << 64'h1) | ((fetching$q) & 3'h7);
+        sent_fetched$d = (sent_fetched$q << 64'h1) | ((staged_fetch) & 3'h7);
+        if (fetching$q) begin
+            fetch_word$d = fetch_word$q + 64'h1;
+            if (fetch_word$q == stream_last) begin
+                fetching$d = 1'b0;
             end
         end
-        else if (copy_start) begin
-            copying$d = 1'b1;
-            word$d = 32'h0;
-            word_onehot$d = 32'h1;
+        else begin
+            fetch_word$d = 32'h0;
+        end
+        start_q$d = copy_start;
+        if (~busy$q) begin
+            next_oh$d = 32'h1;
             target$d = (((copy_vport) & 4'hf) << 64'h1) | ((copy_bank) & 4'hf);
+            if (start_q$q) begin
+                busy$d = 1'b1;
+                fetching$d = 1'b1;
+            end
+        end
+        arrived = 32'h0;
+        if (sent$q[32'h2]) begin
+            arrived = next_oh$q;
+            next_oh$d = next_oh$q << 64'h1;
+            stream_q$d = (stream_q$q << 64'h20) | ((staged_word) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+            if (~sent_fetched$q[32'h2]) begin
+                stream_q$d = stream_q$q << 64'h20;
+            end
+        end
+        newest_oh$d = arrived;
+        chunk = 32'h0;
+        chunk_word = 32'h0;
+        chunk_ready = 1'b0;
+        if (newest_oh$q[(chunk_bits * (0 + 32'h1) - 32'h1) >> 32'h5]) begin
+            chunk = chunk | stream_q$q[((((chunk_bits * (0 + 32'h1) - 32'h1) >> 32'h5) - ((chunk_bits * 0) >> 32'h5)) * 32'h20 + 32'h20 - ((chunk_bits * 0) & 32'h1f) - chunk_bits)+:(36)];
+            chunk_word = chunk_word | 0;
+            chunk_ready = 1'b1;
+        end
+        if (newest_oh$q[(chunk_bits * (1 + 32'h1) - 32'h1) >> 32'h5]) begin
+            chunk = chunk | stream_q$q[((((chunk_bits * (1 + 32'h1) - 32'h1) >> 32'h5) - ((chunk_bits * 1) >> 32'h5)) * 32'h20 + 32'h20 - ((chunk_bits * 1) & 32'h1f) - chunk_bits)+:(36)];
+            chunk_word = chunk_word | 1;
+            chunk_ready = 1'b1;
+        end
+        if (newest_oh$q[(chunk_bits * (2 + 32'h1) - 32'h1) >> 32'h5]) begin
+            chunk = chunk | stream_q$q[((((chunk_bits * (2 + 32'h1) - 32'h1) >> 32'h5) - ((chunk_bits * 2) >> 32'h5)) * 32'h20 + 32'h20 - ((chunk_bits * 2) & 32'h1f) - chunk_bits)+:(36)];
+            chunk_word = chunk_word | 2;
+            chunk_ready = 1'b1;
+        end
+        if (newest_oh$q[(chunk_bits * (3 + 32'h1) - 32'h1) >> 32'h5]) begin
+            chunk = chunk | stream_q$q[((((chunk_bits * (3 + 32'h1) - 32'h1) >> 32'h5) - ((chunk_bits * 3) >> 32'h5)) * 32'h20 + 32'h20 - ((chunk_bits * 3) & 32'h1f) - chunk_bits)+:(36)];
+            chunk_word = chunk_word | 3;
+            chunk_ready = 1'b1;
+        end
+        if (newest_oh$q[(chunk_bits * (4 + 32'h1) - 32'h1) >> 32'h5]) begin
+            chunk = chunk | stream_q$q[((((chunk_bits * (4 + 32'h1) - 32'h1) >> 32'h5) - ((chunk_bits * 4) >> 32'h5)) * 32'h20 + 32'h20 - ((chunk_bits * 4) & 32'h1f) - chunk_bits)+:(36)];
+            chunk_word = chunk_word | 4;
+            chunk_ready = 1'b1;
+        end
+        if (newest_oh$q[(chunk_bits * (5 + 32'h1) - 32'h1) >> 32'h5]) begin
+            chunk = chunk | stream_q$q[((((chunk_bits * (5 + 32'h1) - 32'h1) >> 32'h5) - ((chunk_bits * 5) >> 32'h5)) * 32'h20 + 32'h20 - ((chunk_bits * 5) & 32'h1f) - chunk_bits)+:(36)];
+            chunk_word = chunk_word | 5;
+            chunk_ready = 1'b1;
+        end
+        if (newest_oh$q[(chunk_bits * (6 + 32'h1) - 32'h1) >> 32'h5]) begin
+            chunk = chunk | stream_q$q[((((chunk_bits * (6 + 32'h1) - 32'h1) >> 32'h5) - ((chunk_bits * 6) >> 32'h5)) * 32'h20 + 32'h20 - ((chunk_bits * 6) & 32'h1f) - chunk_bits)+:(36)];
+            chunk_word = chunk_word | 6;
+            chunk_ready = 1'b1;
+        end
+        if (newest_oh$q[(chunk_bits * (7 + 32'h1) - 32'h1) >> 32'h5]) begin
+            chunk = chunk | stream_q$q[((((chunk_bits * (7 + 32'h1) - 32'h1) >> 32'h5) - ((chunk_bits * 7) >> 32'h5)) * 32'h20 + 32'h20 - ((chunk_bits * 7) & 32'h1f) - chunk_bits)+:(36)];
+            chunk_word = chunk_word | 7;
+            chunk_ready = 1'b1;
+        end
+        if (newest_oh$q[(chunk_bits * (8 + 32'h1) - 32'h1) >> 32'h5]) begin
+            chunk = chunk | stream_q$q[((((chunk_bits * (8 + 32'h1) - 32'h1) >> 32'h5) - ((chunk_bits * 8) >> 32'h5)) * 32'h20 + 32'h20 - ((chunk_bits * 8) & 32'h1f) - chunk_bits)+:(36)];
+            chunk_word = chunk_word | 8;
+            chunk_ready = 1'b1;
+        end
+        write_q$d = chunk_ready;
+        last_q$d = chunk_ready & (chunk_word == last_word);
+        write_address_q$d = (((target$q) & 8'hff) << 64'h4) | ((chunk_word) & 8'hff);
+        written_q$d = chunk;
+        head$write_address = write_address_q$q;
+        head$write_data = written_q$q;
+        tail$write_address = write_address_q$q - 64'h1;
+        tail$write_data = written_q$q[(tail_lsb)+:(31)];
+        head$write_enable = write_q$q;
+        tail$write_enable = write_q$q & |write_address_q$q[(32'h0)+:(4)];
+        done$d = write_q$q & last_q$q;
+        if (done$d) begin
+            busy$d = 1'b0;
         end
         if (reset) begin
-            copying$d = 1'b0;
+            start_q$d = 1'b0;
+            busy$d = 1'b0;
+            fetching$d = 1'b0;
+            sent$d = 32'h0;
+            sent_fetched$d = 32'h0;
+            newest_oh$d = 32'h0;
             write_q$d = 1'b0;
             done$d = 1'b0;
         end
@@ -25633,45 +25783,7 @@ module rss_core__keys(clock,reset,staged_key,copy_start,copy_vport,copy_bank,cop
 endmodule // rss_core__keys
 
 
-module rss_core__keys__chunk_first_q(d,q,clock);
-    
-    // Module arguments
-    input wire  [35:0] d;
-    output reg  [35:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 36'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__keys__chunk_first_q
-
-
-module rss_core__keys__chunk_rest_q(d,q,clock);
-    
-    // Module arguments
-    input wire  [35:0] d;
-    output reg  [35:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 36'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__keys__chunk_rest_q
-
-
-module rss_core__keys__copying(d,q,clock);
+module rss_core__keys__busy(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -25687,7 +25799,7 @@ module rss_core__keys__copying(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__keys__copying
+endmodule // rss_core__keys__busy
 
 
 module rss_core__keys__done(d,q,clock);
@@ -25707,6 +25819,44 @@ module rss_core__keys__done(d,q,clock);
     end
           
 endmodule // rss_core__keys__done
+
+
+module rss_core__keys__fetch_word(d,q,clock);
+    
+    // Module arguments
+    input wire  [4:0] d;
+    output reg  [4:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 5'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__keys__fetch_word
+
+
+module rss_core__keys__fetching(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__keys__fetching
 
 
 module rss_core__keys__head(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
@@ -25992,6 +26142,139 @@ module rss_core__keys__head(read_address,read_clock,read_data,write_address,writ
        end
     end
 endmodule // rss_core__keys__head
+
+
+module rss_core__keys__last_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__keys__last_q
+
+
+module rss_core__keys__newest_oh(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__keys__newest_oh
+
+
+module rss_core__keys__next_oh(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__keys__next_oh
+
+
+module rss_core__keys__sent(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__keys__sent
+
+
+module rss_core__keys__sent_fetched(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__keys__sent_fetched
+
+
+module rss_core__keys__start_q(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__keys__start_q
+
+
+module rss_core__keys__stream_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [319:0] d;
+    output reg  [319:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 320'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__keys__stream_q
 
 
 module rss_core__keys__tail(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
@@ -26298,44 +26581,6 @@ module rss_core__keys__target(d,q,clock);
 endmodule // rss_core__keys__target
 
 
-module rss_core__keys__word(d,q,clock);
-    
-    // Module arguments
-    input wire  [3:0] d;
-    output reg  [3:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 4'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__keys__word
-
-
-module rss_core__keys__word_onehot(d,q,clock);
-    
-    // Module arguments
-    input wire  [15:0] d;
-    output reg  [15:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 16'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__keys__word_onehot
-
-
 module rss_core__keys__write_address_q(d,q,clock);
     
     // Module arguments
@@ -26372,6 +26617,25 @@ module rss_core__keys__write_q(d,q,clock);
     end
           
 endmodule // rss_core__keys__write_q
+
+
+module rss_core__keys__written_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [35:0] d;
+    output reg  [35:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 36'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__keys__written_q
 
 
 module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end,need,ihl,next_header,walk_live,walk_ptr,word_flags);
@@ -28176,7 +28440,7 @@ module rss_core__rec_type(d,q,clock);
 endmodule // rss_core__rec_type
 
 
-module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,staged_key,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,commit_hold,pick_hold,pick_hold_next,record_drops,record_counted,record_vport,record_hash_type,record_malformed,table_write_enable,probe_request,probe_input,probe_type,probe_vport,probe_done,probe_done_hash,probe_done_queue,probe_done_hashed,table_write_index,table_write_queue);
+module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,key_fetch,key_fetch_word,staged_word,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,commit_hold,pick_hold,pick_hold_next,record_drops,record_counted,record_vport,record_hash_type,record_malformed,table_write_enable,probe_request,probe_input,probe_type,probe_vport,probe_done,probe_done_hash,probe_done_queue,probe_done_hashed,table_write_index,table_write_queue);
     
     // Module arguments
     input wire  clock;
@@ -28200,7 +28464,9 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     input wire  s_axil_rready;
     output reg  [383:0] active;
     output reg  [383:0] active_next;
-    output reg  [319:0] staged_key;
+    input wire  key_fetch;
+    input wire  [3:0] key_fetch_word;
+    output reg  [31:0] staged_word;
     output reg  key_copy;
     output reg  [2:0] key_copy_vport;
     output reg  key_copy_bank;
@@ -28310,6 +28576,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     wire  [2:0] vports$key_copy_vport;
     wire  vports$key_copy_bank;
     reg  vports$key_copied;
+    wire  vports$key_copy_wanted;
+    reg  vports$key_copy_allowed;
     wire  [831:0] vports$filters;
     wire  vports$committed;
     reg  vports$apply_hold;
@@ -28502,6 +28770,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  key_staged$write_strobe;
     reg  [10:0] key_staged$read_request;
     reg  key_staged$read_load;
+    reg  key_staged$fetch;
+    reg  [3:0] key_staged$fetch_index;
     wire  key_staged$write_hit;
     wire  key_staged$read_hit;
     wire  [31:0] key_staged$read_data;
@@ -28514,6 +28784,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  key_ext$write_strobe;
     reg  [10:0] key_ext$read_request;
     reg  key_ext$read_load;
+    reg  key_ext$fetch;
+    reg  [3:0] key_ext$fetch_index;
     wire  key_ext$write_hit;
     wire  key_ext$read_hit;
     wire  [31:0] key_ext$read_data;
@@ -28539,6 +28811,9 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     reg  read_busy$d;
     wire  read_busy$q;
     reg  read_busy$clock;
+    reg  read_block$d;
+    wire  read_block$q;
+    reg  read_block$clock;
     reg  [10:0] read_address$d;
     wire  [10:0] read_address$q;
     reg  read_address$clock;
@@ -28726,6 +29001,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .key_copy_vport(vports$key_copy_vport),
         .key_copy_bank(vports$key_copy_bank),
         .key_copied(vports$key_copied),
+        .key_copy_wanted(vports$key_copy_wanted),
+        .key_copy_allowed(vports$key_copy_allowed),
         .filters(vports$filters),
         .committed(vports$committed),
         .apply_hold(vports$apply_hold),
@@ -28966,6 +29243,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_strobe(key_staged$write_strobe),
         .read_request(key_staged$read_request),
         .read_load(key_staged$read_load),
+        .fetch(key_staged$fetch),
+        .fetch_index(key_staged$fetch_index),
         .write_hit(key_staged$write_hit),
         .read_hit(key_staged$read_hit),
         .read_data(key_staged$read_data),
@@ -28980,6 +29259,8 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .write_strobe(key_ext$write_strobe),
         .read_request(key_ext$read_request),
         .read_load(key_ext$read_load),
+        .fetch(key_ext$fetch),
+        .fetch_index(key_ext$fetch_index),
         .write_hit(key_ext$write_hit),
         .read_hit(key_ext$read_hit),
         .read_data(key_ext$read_data),
@@ -29019,6 +29300,11 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .d(read_busy$d),
         .q(read_busy$q),
         .clock(read_busy$clock)
+    );
+    rss_core__regs__read_block read_block(
+        .d(read_block$d),
+        .q(read_block$q),
+        .clock(read_block$clock)
     );
     rss_core__regs__read_address read_address(
         .d(read_address$d),
@@ -29156,6 +29442,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         bresp$clock = clock;
         read_state$clock = clock;
         read_busy$clock = clock;
+        read_block$clock = clock;
         read_address$clock = clock;
         read_decode_q$clock = clock;
         rdata$clock = clock;
@@ -29191,6 +29478,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         bresp$d = bresp$q;
         read_state$d = read_state$q;
         read_busy$d = read_busy$q;
+        read_block$d = read_block$q;
         read_address$d = read_address$q;
         read_decode_q$d = read_decode_q$q;
         rdata$d = rdata$q;
@@ -29475,8 +29763,10 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         end
         s_axil_bvalid = bvalid$q;
         s_axil_bresp = bresp$q;
-        read_fire = s_axil_arvalid & ~read_busy$q;
-        s_axil_arready = ~read_busy$q;
+        read_fire = s_axil_arvalid & ~read_busy$q & ~read_block$q;
+        s_axil_arready = ~read_busy$q & ~read_block$q;
+        read_block$d = vports$key_copy_wanted;
+        vports$key_copy_allowed = read_block$q & ~read_busy$q;
         read_request = s_axil_araddr[(32'h2)+:(11)];
         request_decode$address = read_request;
         ctrl$read_decode = read_decode_q$q;
@@ -29568,10 +29858,15 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
             bvalid$d = 1'b0;
             read_state$d = 32'h0;
             read_busy$d = 1'b0;
+            read_block$d = 1'b0;
         end
         active = vports$active;
         active_next = vports$active_next;
-        staged_key = key_staged$value;
+        key_staged$fetch = key_fetch;
+        key_staged$fetch_index = key_fetch_word;
+        key_ext$fetch = 1'b0;
+        key_ext$fetch_index = 32'h0;
+        staged_word = key_staged$read_data;
         key_copy = vports$key_copy;
         key_copy_vport = vports$key_copy_vport;
         key_copy_bank = vports$key_copy_bank;
@@ -32051,7 +32346,7 @@ module rss_core__regs__key_bump_q(d,q,clock);
 endmodule // rss_core__regs__key_bump_q
 
 
-module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobes,write_strobe,read_request,read_load,write_hit,read_hit,read_data,value);
+module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobes,write_strobe,read_request,read_load,fetch,fetch_index,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -32062,6 +32357,8 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
     input wire  write_strobe;
     input wire  [10:0] read_request;
     input wire  read_load;
+    input wire  fetch;
+    input wire  [3:0] fetch_index;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
@@ -32105,6 +32402,9 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
     reg  read_hit_q$d;
     wire  read_hit_q$q;
     reg  read_hit_q$clock;
+    reg  [1:0] fetched_q$d;
+    wire  [1:0] fetched_q$q;
+    reg  fetched_q$clock;
     
     // Local signals
     reg  [10:0] write_index;
@@ -32157,6 +32457,11 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
         .q(read_hit_q$q),
         .clock(read_hit_q$clock)
     );
+    rss_core__regs__key_ext__fetched_q fetched_q(
+        .d(fetched_q$d),
+        .q(fetched_q$q),
+        .clock(fetched_q$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -32165,11 +32470,13 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
         word_select_q$clock = clock;
         read_loaded_hit_q$clock = clock;
         read_hit_q$clock = clock;
+        fetched_q$clock = clock;
         hit_q$d = hit_q$q;
         index_q$d = index_q$q;
         word_select_q$d = word_select_q$q;
         read_loaded_hit_q$d = read_loaded_hit_q$q;
         read_hit_q$d = read_hit_q$q;
+        fetched_q$d = fetched_q$q;
         stored$clock = clock;
         stored$reset = reset;
         mirror$clock = clock;
@@ -32197,13 +32504,36 @@ module rss_core__regs__key_ext(clock,reset,write_address,write_data,write_strobe
         end
         read_hit_q$d = read_loaded_hit_q$q;
         read_hit = read_hit_q$q;
-        mirror$read_load = read_load & request_hit;
+        mirror$read_load = (read_load & request_hit) | fetch;
         mirror$read_index = request_index[(32'h0)+:(4)];
-        mirror$read_hit = read_hit;
+        if (fetch) begin
+            mirror$read_index = fetch_index;
+        end
+        fetched_q$d = (fetched_q$q << 64'h1) | ((fetch) & 2'h3);
+        mirror$read_hit = read_hit | fetched_q$q[32'h1];
         read_data = mirror$read_data;
     end
     
 endmodule // rss_core__regs__key_ext
+
+
+module rss_core__regs__key_ext__fetched_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [1:0] d;
+    output reg  [1:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 2'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_ext__fetched_q
 
 
 module rss_core__regs__key_ext__hit_q(d,q,clock);
@@ -32712,7 +33042,7 @@ module rss_core__regs__key_generation(d,q,clock);
 endmodule // rss_core__regs__key_generation
 
 
-module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_strobes,write_strobe,read_request,read_load,write_hit,read_hit,read_data,value);
+module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_strobes,write_strobe,read_request,read_load,fetch,fetch_index,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -32723,6 +33053,8 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
     input wire  write_strobe;
     input wire  [10:0] read_request;
     input wire  read_load;
+    input wire  fetch;
+    input wire  [3:0] fetch_index;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
@@ -32766,6 +33098,9 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
     reg  read_hit_q$d;
     wire  read_hit_q$q;
     reg  read_hit_q$clock;
+    reg  [1:0] fetched_q$d;
+    wire  [1:0] fetched_q$q;
+    reg  fetched_q$clock;
     
     // Local signals
     reg  [10:0] write_index;
@@ -32818,6 +33153,11 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
         .q(read_hit_q$q),
         .clock(read_hit_q$clock)
     );
+    rss_core__regs__key_staged__fetched_q fetched_q(
+        .d(fetched_q$d),
+        .q(fetched_q$q),
+        .clock(fetched_q$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -32826,11 +33166,13 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
         word_select_q$clock = clock;
         read_loaded_hit_q$clock = clock;
         read_hit_q$clock = clock;
+        fetched_q$clock = clock;
         hit_q$d = hit_q$q;
         index_q$d = index_q$q;
         word_select_q$d = word_select_q$q;
         read_loaded_hit_q$d = read_loaded_hit_q$q;
         read_hit_q$d = read_hit_q$q;
+        fetched_q$d = fetched_q$q;
         stored$clock = clock;
         stored$reset = reset;
         mirror$clock = clock;
@@ -32858,13 +33200,36 @@ module rss_core__regs__key_staged(clock,reset,write_address,write_data,write_str
         end
         read_hit_q$d = read_loaded_hit_q$q;
         read_hit = read_hit_q$q;
-        mirror$read_load = read_load & request_hit;
+        mirror$read_load = (read_load & request_hit) | fetch;
         mirror$read_index = request_index[(32'h0)+:(4)];
-        mirror$read_hit = read_hit;
+        if (fetch) begin
+            mirror$read_index = fetch_index;
+        end
+        fetched_q$d = (fetched_q$q << 64'h1) | ((fetch) & 2'h3);
+        mirror$read_hit = read_hit | fetched_q$q[32'h1];
         read_data = mirror$read_data;
     end
     
 endmodule // rss_core__regs__key_staged
+
+
+module rss_core__regs__key_staged__fetched_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [1:0] d;
+    output reg  [1:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 2'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_staged__fetched_q
 
 
 module rss_core__regs__key_staged__hit_q(d,q,clock);
@@ -33731,6 +34096,8 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
     reg  input_words$write_strobe;
     reg  [10:0] input_words$read_request;
     reg  input_words$read_load;
+    reg  input_words$fetch;
+    reg  [3:0] input_words$fetch_index;
     wire  input_words$write_hit;
     wire  input_words$read_hit;
     wire  [31:0] input_words$read_data;
@@ -33788,6 +34155,8 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
         .write_strobe(input_words$write_strobe),
         .read_request(input_words$read_request),
         .read_load(input_words$read_load),
+        .fetch(input_words$fetch),
+        .fetch_index(input_words$fetch_index),
         .write_hit(input_words$write_hit),
         .read_hit(input_words$read_hit),
         .read_data(input_words$read_data),
@@ -33888,6 +34257,8 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
         input_words$write_strobe = write_strobe;
         input_words$read_request = read_request;
         input_words$read_load = read_load;
+        input_words$fetch = 1'b0;
+        input_words$fetch_index = 32'h0;
         input_read_data = input_words$read_data;
         probe_hit = (write_decode & probe_address) == probe_address;
         probe_fault = |(write_nibbles & probe_outside_nibbles) | |(write_data & probe_outside_bits) | (write_data[(32'h0)+:(4)] > type_max) | (write_data[(vport_lsb)+:(3)] > vport_max);
@@ -34123,7 +34494,7 @@ module rss_core__regs__probe__hashed_q(d,q,clock);
 endmodule // rss_core__regs__probe__hashed_q
 
 
-module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,write_strobes,write_strobe,read_request,read_load,write_hit,read_hit,read_data,value);
+module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,write_strobes,write_strobe,read_request,read_load,fetch,fetch_index,write_hit,read_hit,read_data,value);
     
     // Module arguments
     input wire  clock;
@@ -34134,6 +34505,8 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
     input wire  write_strobe;
     input wire  [10:0] read_request;
     input wire  read_load;
+    input wire  fetch;
+    input wire  [3:0] fetch_index;
     output reg  write_hit;
     output reg  read_hit;
     output reg  [31:0] read_data;
@@ -34177,6 +34550,9 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
     reg  read_hit_q$d;
     wire  read_hit_q$q;
     reg  read_hit_q$clock;
+    reg  [1:0] fetched_q$d;
+    wire  [1:0] fetched_q$q;
+    reg  fetched_q$clock;
     
     // Local signals
     reg  [10:0] write_index;
@@ -34229,6 +34605,11 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
         .q(read_hit_q$q),
         .clock(read_hit_q$clock)
     );
+    rss_core__regs__probe__input_words__fetched_q fetched_q(
+        .d(fetched_q$d),
+        .q(fetched_q$q),
+        .clock(fetched_q$clock)
+    );
     
     // Update code
     always @(*) begin
@@ -34237,11 +34618,13 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
         word_select_q$clock = clock;
         read_loaded_hit_q$clock = clock;
         read_hit_q$clock = clock;
+        fetched_q$clock = clock;
         hit_q$d = hit_q$q;
         index_q$d = index_q$q;
         word_select_q$d = word_select_q$q;
         read_loaded_hit_q$d = read_loaded_hit_q$q;
         read_hit_q$d = read_hit_q$q;
+        fetched_q$d = fetched_q$q;
         stored$clock = clock;
         stored$reset = reset;
         mirror$clock = clock;
@@ -34269,13 +34652,36 @@ module rss_core__regs__probe__input_words(clock,reset,write_address,write_data,w
         end
         read_hit_q$d = read_loaded_hit_q$q;
         read_hit = read_hit_q$q;
-        mirror$read_load = read_load & request_hit;
+        mirror$read_load = (read_load & request_hit) | fetch;
         mirror$read_index = request_index[(32'h0)+:(4)];
-        mirror$read_hit = read_hit;
+        if (fetch) begin
+            mirror$read_index = fetch_index;
+        end
+        fetched_q$d = (fetched_q$q << 64'h1) | ((fetch) & 2'h3);
+        mirror$read_hit = read_hit | fetched_q$q[32'h1];
         read_data = mirror$read_data;
     end
     
 endmodule // rss_core__regs__probe__input_words
+
+
+module rss_core__regs__probe__input_words__fetched_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [1:0] d;
+    output reg  [1:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 2'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__input_words__fetched_q
 
 
 module rss_core__regs__probe__input_words__hit_q(d,q,clock);
@@ -35353,6 +35759,25 @@ module rss_core__regs__read_banks_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__read_banks_q
+
+
+module rss_core__regs__read_block(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__read_block
 
 
 module rss_core__regs__read_busy(d,q,clock);
@@ -38880,7 +39305,7 @@ module rss_core__regs__vport_caps_hit_q(d,q,clock);
 endmodule // rss_core__regs__vport_caps_hit_q
 
 
-module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_nibbles,write_strobe,read_next,read_request,read_load,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,committed,apply_hold,pick_hold,pick_hold_next,commit_pending,commit_taken,commit_applied,active_next,table_commit_pending,move_write,move_address,move_queue,move_refused,move_fault);
+module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,write_nibbles,write_strobe,read_next,read_request,read_load,write_hit,write_fault,read_hit,read_data,mac_read_data,staged,active,key_copy,key_copy_vport,key_copy_bank,key_copied,key_copy_wanted,key_copy_allowed,filters,committed,apply_hold,pick_hold,pick_hold_next,commit_pending,commit_taken,commit_applied,active_next,table_commit_pending,move_write,move_address,move_queue,move_refused,move_fault);
     
     // Module arguments
     input wire  clock;
@@ -38904,6 +39329,8 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
     output reg  [2:0] key_copy_vport;
     output reg  key_copy_bank;
     input wire  key_copied;
+    output reg  key_copy_wanted;
+    input wire  key_copy_allowed;
     output reg  [831:0] filters;
     output reg  committed;
     input wire  apply_hold;
@@ -39410,7 +39837,8 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
         if (commit_vport == 7) begin
             key_copy_bank = ~active_q$q[32'h30 * 7 + 32'h3];
         end
-        key_copy = pending$q & request$q[32'h0] & ~copy_started$q & ~apply_hold;
+        key_copy_wanted = pending$q & request$q[32'h0] & ~copied$q;
+        key_copy = pending$q & request$q[32'h0] & ~copy_started$q & ~apply_hold & key_copy_allowed;
         if (key_copy) begin
             copy_started$d = 1'b1;
         end

@@ -417,6 +417,119 @@ fn vport_fixed_at_mac<P: FramePins>(sim: &mut P) -> Result<(), String> {
     Ok(())
 }
 
+/// A read offered while a commit copies its key waits for the copy (which fetches the
+/// staged key through the read-back RAM the read would use), then answers the staged
+/// word; the commit answers OKAY and the frames after it hash with the new key.
+fn read_during_key_copy<P: FramePins>(sim: &mut P) -> Result<(), String> {
+    let mut rng = StdRng::seed_from_u64(0x4ead);
+    let mut bus = CheckedBus::new(RegFile::new(Params::default()).map_err(|e| e.to_string())?);
+    let t = &mut FrameTraffic::new(3, 100, 100);
+    reset(sim);
+    t.plan(sim);
+    bus.write(sim, offset::HASH_TYPES, 0x1ff, 0xf)?;
+    bus.write(sim, offset::CTRL, 1, 0xf)?;
+    let mut longest_wait = 0;
+    // The read offered 0 .. 15 clocks after the commit's handshake: before the commit
+    // is taken, while its copy runs, after it.
+    for delay in 0..16 {
+        let key: Vec<u32> = (0..KEY_WORDS).map(|_| rng.random()).collect();
+        for (word, value) in (0..).zip(&key) {
+            bus.write(sim, offset::KEY + 4 * word, *value, 0xf)?;
+        }
+        let word = rng.random_range(0..KEY_WORDS);
+        sim.set_awaddr(offset::COMMIT);
+        sim.set_awprot(0);
+        sim.set_wdata(1);
+        sim.set_wstrb(0xf);
+        sim.set_bready(true);
+        sim.set_araddr(offset::KEY + 4 * word);
+        sim.set_arprot(0);
+        sim.set_rready(true);
+        let (mut aw, mut w, mut ar, mut since) = (false, false, false, None);
+        let (mut read, mut answer, mut waited) = (None, None, 0);
+        for _ in 0..400 {
+            let offered = since.is_some_and(|c| c >= delay) && !ar;
+            sim.set_awvalid(!aw);
+            sim.set_wvalid(!w);
+            sim.set_arvalid(offered);
+            sim.eval();
+            if offered && !sim.arready() {
+                waited += 1;
+            }
+            let fired = (
+                !aw && sim.awready(),
+                !w && sim.wready(),
+                offered && sim.arready(),
+            );
+            if sim.rvalid() {
+                read = Some((sim.rdata(), sim.rresp()));
+            }
+            if sim.bvalid() {
+                answer = Some(sim.bresp());
+            }
+            sim.tick();
+            t.after_edge(sim)?;
+            (aw, w, ar) = (aw | fired.0, w | fired.1, ar | fired.2);
+            since = if aw && w {
+                Some(since.map_or(0, |c| c + 1))
+            } else {
+                None
+            };
+            if read.is_some() && answer.is_some() {
+                break;
+            }
+        }
+        sim.set_awvalid(false);
+        sim.set_wvalid(false);
+        sim.set_arvalid(false);
+        let (Some(read), Some(answer)) = (read, answer) else {
+            return Err(format!(
+                "delay {delay}: no answer: read {read:?}, write {answer:?}"
+            ));
+        };
+        bus.model
+            .write(offset::COMMIT, 1, 0xf)
+            .map_err(|e| format!("model refused the commit: {e:?}"))?;
+        if read != (key[word as usize], 0) || answer != 0 {
+            return Err(format!(
+                "delay {delay}: read {read:x?} (staged 0x{:08x}), commit answered {answer}",
+                key[word as usize]
+            ));
+        }
+        longest_wait = longest_wait.max(waited);
+    }
+    // Some read was offered while a commit copied its key, and was held off.
+    if longest_wait < 10 {
+        return Err(format!(
+            "no read waited for a copy (longest wait {longest_wait})"
+        ));
+    }
+    let sent: Vec<Vec<u8>> = (0..20)
+        .map(|i| {
+            let segment = frames::tcp_segment(1000 + i, 80, &[], &[0x5a; 64]);
+            let l3 = frames::ipv4_packet([10, 0, 0, 1], [10, 0, i as u8, 2], 6, 0, &[], &segment);
+            frames::ethernet(&[], 0x0800, &l3)
+        })
+        .collect();
+    for frame in &sent {
+        t.push(frame.clone());
+    }
+    t.drain(sim)?;
+    for (frame, got) in sent.iter().zip(&t.records) {
+        let expected = RecordOut::for_frame(&bus.model, frame);
+        if *got != expected || got.hash == 0 {
+            return Err(format!("RTL {got:x?}, model {expected:x?}"));
+        }
+    }
+    Ok(())
+}
+
+#[test]
+fn a_read_offered_during_a_key_copy_waits_and_the_key_lands() {
+    frames_with_trace_on_failure!(RssCoreW64, "read_during_key_copy_w64", read_during_key_copy)
+        .unwrap_or_else(|e| panic!("{e}"));
+}
+
 #[test]
 fn vport_is_fixed_at_the_mac_and_parameters_at_the_fields() {
     frames_with_trace_on_failure!(RssCoreW64, "vport_choice_w64", vport_fixed_at_mac)

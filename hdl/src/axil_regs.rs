@@ -82,8 +82,13 @@ pub struct AxilRegs {
     pub active: Signal<Out, Bits<ACTIVE_BITS>>,
     /// `active` as it will be next clock (see `VportRegs::active_next`).
     pub active_next: Signal<Out, Bits<ACTIVE_BITS>>,
-    /// The staged key (key byte 0 in the top bits), for the key store to copy.
-    pub staged_key: Signal<Out, Bits<KEY_BITS>>,
+    /// The key store reads word `key_fetch_word` of the staged key (`KEY`), which lives
+    /// in the read-back RAM alone; the bus's reads are held off while a copy may fetch.
+    pub key_fetch: Signal<In, Bit>,
+    /// Word of the staged key fetched.
+    pub key_fetch_word: Signal<In, Bits<4>>,
+    /// The word fetched three clocks ago (`ByteWords::fetch`).
+    pub staged_word: Signal<Out, Bits<32>>,
     /// Copy the staged key into the key store (see `VportRegs::key_copy`).
     pub key_copy: Signal<Out, Bit>,
     /// VPort of the key copy.
@@ -218,6 +223,9 @@ pub struct AxilRegs {
     /// own update behind it made the 64-bit core's slowest path at one seed in
     /// seventeen, 137 MHz).
     read_busy: DFF<Bit>,
+    /// A commit's key copy is wanted or under way: no read is taken (the copy fetches the
+    /// staged key through the read-back RAM a bus read would use).
+    read_block: DFF<Bit>,
     read_address: DFF<Bits<WORD_ADDR_BITS>>,
     /// `read_address` predecoded, taken with it: the registers' read decodes are one
     /// LUT each.
@@ -370,7 +378,9 @@ impl AxilRegs {
             s_axil_rready: Default::default(),
             active: Default::default(),
             active_next: Default::default(),
-            staged_key: Default::default(),
+            key_fetch: Default::default(),
+            key_fetch_word: Default::default(),
+            staged_word: Default::default(),
             key_copy: Default::default(),
             key_copy_vport: Default::default(),
             key_copy_bank: Default::default(),
@@ -435,6 +445,7 @@ impl AxilRegs {
             bresp: Default::default(),
             read_state: Default::default(),
             read_busy: Default::default(),
+            read_block: Default::default(),
             read_address: Default::default(),
             read_decode_q: Default::default(),
             request_decode: Default::default(),
@@ -492,6 +503,7 @@ impl Logic for AxilRegs {
             bresp,
             read_state,
             read_busy,
+            read_block,
             read_address,
             read_decode_q,
             rdata,
@@ -833,8 +845,12 @@ impl Logic for AxilRegs {
         // Between reads every holder of a read address loads the one offered, whether or
         // not the bus offers one; the load in the clock the bus takes the read is the
         // read's, held until the answer (`read_busy` from the next clock).
-        self.read_fire.next = self.s_axil_arvalid.val() & !self.read_busy.q.val();
-        self.s_axil_arready.next = !self.read_busy.q.val();
+        self.read_fire.next =
+            self.s_axil_arvalid.val() & !self.read_busy.q.val() & !self.read_block.q.val();
+        self.s_axil_arready.next = !self.read_busy.q.val() & !self.read_block.q.val();
+        // A key copy starts with no read under way, and none is taken until it is done.
+        self.read_block.d.next = self.vports.key_copy_wanted.val();
+        self.vports.key_copy_allowed.next = self.read_block.q.val() & !self.read_busy.q.val();
         self.read_request.next = self.s_axil_araddr.val().get_bits::<WORD_ADDR_BITS>(2);
         self.request_decode.address.next = self.read_request.val();
         // Every other block registers its read decode from the held address, a clock
@@ -991,11 +1007,16 @@ impl Logic for AxilRegs {
             self.bvalid.d.next = false;
             self.read_state.d.next = 0.into();
             self.read_busy.d.next = false;
+            self.read_block.d.next = false;
         }
 
         self.active.next = self.vports.active.val();
         self.active_next.next = self.vports.active_next.val();
-        self.staged_key.next = self.key_staged.value.val();
+        self.key_staged.fetch.next = self.key_fetch.val();
+        self.key_staged.fetch_index.next = self.key_fetch_word.val();
+        self.key_ext.fetch.next = false;
+        self.key_ext.fetch_index.next = 0.into();
+        self.staged_word.next = self.key_staged.read_data.val();
         self.key_copy.next = self.vports.key_copy.val();
         self.key_copy_vport.next = self.vports.key_copy_vport.val();
         self.key_copy_bank.next = self.vports.key_copy_bank.val();

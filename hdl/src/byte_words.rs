@@ -8,6 +8,11 @@
 //! [`WordMirror`], and a read returns the mirror's word, a clock later than a register
 //! would, for a RAM read instead of a multiplexer over all the words.
 //!
+//! The key store fetches the staged key through the same RAM (`fetch`, a word a clock,
+//! answered on `read_data` three clocks later, like a bus read): the register file holds
+//! the bus's reads off while it does, and the owner can leave `value` unconnected, so
+//! synthesis drops the registers and the words live in the RAM alone.
+//!
 //! A register the build lacks (`PROBE_INPUT` without the probe, `KEY_EXT` with a
 //! 40-byte key) is built absent: held at 0, never written, off the bus, so synthesis
 //! removes it and its owner needs no gating of its own.
@@ -19,7 +24,7 @@ use crate::lane_register::{LaneRegister, MAX_WORDS};
 use crate::word_mirror::WordMirror;
 
 /// Mirror RAM address bits: up to 16 words.
-const MIRROR_ADDRESS_BITS: usize = 4;
+pub const MIRROR_ADDRESS_BITS: usize = 4;
 
 #[derive(LogicBlock)]
 pub struct ByteWords<const BITS: usize> {
@@ -41,14 +46,19 @@ pub struct ByteWords<const BITS: usize> {
     /// The register file is between reads and loads `read_request` (in the clock the bus
     /// takes a read, the read's: held from the next clock until the answer).
     pub read_load: Signal<In, Bit>,
+    /// Read word `fetch_index` now, for the owner (no bus read may be under way or taken
+    /// while fetches are answered): its word is on `read_data` three clocks later.
+    pub fetch: Signal<In, Bit>,
+    /// Word fetched.
+    pub fetch_index: Signal<In, Bits<MIRROR_ADDRESS_BITS>>,
     /// The write address is one of the words (such a write never faults): its decode,
     /// registered (the address is held for the clocks a write waits).
     pub write_hit: Signal<Out, Bit>,
     /// The held read address is one of the words (a register, set the second clock
     /// after the take).
     pub read_hit: Signal<Out, Bit>,
-    /// The word taken three clocks ago when that was one of ours, else 0 (registered
-    /// behind the mirror RAM).
+    /// The word taken or fetched three clocks ago when that was one of ours, else 0
+    /// (registered behind the mirror RAM).
     pub read_data: Signal<Out, Bits<32>>,
     /// The whole register, word 0 in the top bits.
     pub value: Signal<Out, Bits<BITS>>,
@@ -73,6 +83,8 @@ pub struct ByteWords<const BITS: usize> {
     /// twice), so the mirror's clear and the bus's read multiplexer start at a flip-flop.
     read_loaded_hit_q: DFF<Bit>,
     read_hit_q: DFF<Bit>,
+    /// A fetch was made one and two clocks ago.
+    fetched_q: DFF<Bits<2>>,
 }
 
 impl<const BITS: usize> ByteWords<BITS> {
@@ -90,6 +102,8 @@ impl<const BITS: usize> ByteWords<BITS> {
             write_strobe: Default::default(),
             read_request: Default::default(),
             read_load: Default::default(),
+            fetch: Default::default(),
+            fetch_index: Default::default(),
             write_hit: Default::default(),
             read_hit: Default::default(),
             read_data: Default::default(),
@@ -108,6 +122,7 @@ impl<const BITS: usize> ByteWords<BITS> {
             one: Constant::new(1_u64.to_bits()),
             read_loaded_hit_q: Default::default(),
             read_hit_q: Default::default(),
+            fetched_q: Default::default(),
         }
     }
 }
@@ -122,7 +137,8 @@ impl<const BITS: usize> Logic for ByteWords<BITS> {
             index_q,
             word_select_q,
             read_loaded_hit_q,
-            read_hit_q
+            read_hit_q,
+            fetched_q
         );
         self.stored.clock.next = self.clock.val();
         self.stored.reset.next = self.reset.val();
@@ -159,9 +175,15 @@ impl<const BITS: usize> Logic for ByteWords<BITS> {
         }
         self.read_hit_q.d.next = self.read_loaded_hit_q.q.val();
         self.read_hit.next = self.read_hit_q.q.val();
-        self.mirror.read_load.next = self.read_load.val() & self.request_hit.val();
+        self.mirror.read_load.next =
+            (self.read_load.val() & self.request_hit.val()) | self.fetch.val();
         self.mirror.read_index.next = self.request_index.val().get_bits::<MIRROR_ADDRESS_BITS>(0);
-        self.mirror.read_hit.next = self.read_hit.val();
+        if self.fetch.val() {
+            self.mirror.read_index.next = self.fetch_index.val();
+        }
+        self.fetched_q.d.next =
+            (self.fetched_q.q.val() << 1_u64) | bit_cast::<2, 1>(self.fetch.val().into());
+        self.mirror.read_hit.next = self.read_hit.val() | self.fetched_q.q.val().get_bit(1);
         self.read_data.next = self.mirror.read_data.val();
     }
 }
@@ -228,6 +250,21 @@ mod tests {
                 let hit = read!(address);
                 sim_assert!(ep, hit == (address != 0x13), x);
                 sim_assert_eq!(ep, x.read_data.val(), word, x);
+            }
+            // Fetches, one a clock as the key store makes them: each word three clocks
+            // later, 0 for the word never written.
+            let want = [0x1122_3344_u64, 0x55ad_77ef, 0x99aa_bbcc, 0];
+            let mut answers = Vec::new();
+            for clock in 0..7 {
+                x.fetch.next = clock < 4;
+                x.fetch_index.next = (clock as u64 % 4).to_bits();
+                wait_clock_cycle!(ep, clock, x);
+                answers.push(x.read_data.val());
+            }
+            x.fetch.next = false;
+            // `answers[n]` is the word of the clock after n: fetch n is on it at n + 2.
+            for (n, word) in want.iter().enumerate() {
+                sim_assert_eq!(ep, answers[n + 2], *word, x);
             }
             // After a reset every word reads 0 though the mirror holds the old ones; a
             // word's first write leaves its other bytes 0.

@@ -11,13 +11,20 @@
 //! the window.
 //!
 //! Each VPort has two banks. A commit copies the staged key into the bank no frame reads,
-//! one word per clock (`copy_start` .. `copy_done`, each word written a clock after it is
-//! chosen from the staged key), and the register file then flips
-//! the VPort's bank together with its other parameters, so a key changes as atomically
-//! as they do. Readers name the bank they were given with the rest of a frame's state.
-//! The RAM starts zeroed, like the model's keys; a reset does not clear it, but every
-//! VPort's state then names bank 0 with RSS disabled, and only a commit (which writes the
-//! key) enables it again.
+//! and the register file then flips the VPort's bank together with its other
+//! parameters, so a key changes as atomically as they do. Readers name the bank they
+//! were given with the rest of a frame's state. The RAM starts zeroed, like the model's
+//! keys; a reset does not clear it, but every VPort's state then names bank 0 with RSS
+//! disabled, and only a commit (which writes the key) enables it again.
+//!
+//! The staged key is not held in flip-flops: the copy fetches it from the register
+//! file's read-back RAM one bus word a clock (`staged_fetch` .. `staged_word`, three
+//! clocks later) and cuts the `CHUNK`-bit words out of the 32-bit stream as it passes:
+//! word `w` is complete once bus word `(CHUNK * (w + 1) - 1) / 32` has arrived, and is
+//! then taken from a fixed position of the newest bus words (`stream_q`), a clock before
+//! it is written. On a 64-bit core this keeps 64 flip-flops of the stream instead of the
+//! 320 of a staged key; an iCE40 flip-flop with no LUT in front costs a logic cell of
+//! its own. Bus words past the key's ten are the padding's zeros and are not fetched.
 
 use rust_hdl::prelude::*;
 
@@ -26,6 +33,11 @@ use crate::toeplitz_pipe::KEY_BITS;
 
 /// RAM address: VPort in bits 7:5, bank in bit 4, word in bits 3:0.
 const ADDRESS_BITS: usize = 8;
+/// Bus words of the key (`KEY`).
+const KEY_WORDS: usize = KEY_BITS / 32;
+/// Clocks from `staged_fetch` to its word on `staged_word` (the register file's
+/// read-back RAM: index register, RAM, output register).
+pub const FETCH_LATENCY: usize = 3;
 /// The part of word `w + 1` a window needs after word `w`.
 const TAIL_BITS: usize = 31;
 
@@ -40,10 +52,16 @@ pub struct KeyStore<
     pub clock: Signal<In, Clock>,
     /// Synchronous reset: abandons a copy under way (the RAM keeps its contents).
     pub reset: Signal<In, Bit>,
-    /// The key to copy, key bit 0 in bit 319. Held steady from `copy_start` to `copy_done`.
-    pub staged_key: Signal<In, Bits<KEY_BITS>>,
-    /// Start copying `staged_key` into (`copy_vport`, `copy_bank`); ignored while a copy
-    /// is under way.
+    /// Read word `staged_fetch_word` of the staged key (`KEY`, word 0 holding key bits
+    /// 0..31, bit 0 on top). Not written from `copy_start` to `copy_done`.
+    pub staged_fetch: Signal<Out, Bit>,
+    /// Word fetched.
+    pub staged_fetch_word: Signal<Out, Bits<4>>,
+    /// The word fetched [`FETCH_LATENCY`] clocks ago (anything in a clock with no fetch
+    /// due: it is not read then).
+    pub staged_word: Signal<In, Bits<32>>,
+    /// Start copying the staged key into (`copy_vport`, `copy_bank`); ignored while a
+    /// copy is under way.
     pub copy_start: Signal<In, Bit>,
     /// VPort whose key is written.
     pub copy_vport: Signal<In, Bits<3>>,
@@ -65,32 +83,41 @@ pub struct KeyStore<
     /// written is one the hash unit makes while idle, and discards.
     head: DisjointRam<Bits<CHUNK>, ADDRESS_BITS>,
     tail: DisjointRam<Bits<TAIL_BITS>, ADDRESS_BITS>,
-    copying: DFF<Bit>,
-    word: DFF<Bits<4>>,
-    /// `word`, one-hot: the 9:1 choice over the staged key is an AND-OR on it, with
-    /// no compare of the word number in front.
-    word_onehot: DFF<Bits<16>>,
+    /// `copy_start`, a clock later.
+    start_q: DFF<Bit>,
+    /// A copy is under way (from the start to `done`).
+    busy: DFF<Bit>,
+    /// Fetching bus word `fetch_word` of the stream (0 .. `stream_last`).
+    fetching: DFF<Bit>,
+    fetch_word: DFF<Bits<5>>,
+    /// A stream word left 1, 2, 3 clocks ago (bit 0 the latest), and whether it was a
+    /// key word fetched (the others are padding, 0).
+    sent: DFF<Bits<FETCH_LATENCY>>,
+    sent_fetched: DFF<Bits<FETCH_LATENCY>>,
+    /// One-hot: the stream word that arrives next.
+    next_oh: DFF<Bits<32>>,
+    /// One-hot: the stream word that arrived last clock (0 when none did).
+    newest_oh: DFF<Bits<32>>,
+    /// The stream words arrived so far, the newest in bits 31:0 (only the last
+    /// `CHUNK / 32 + 2` or fewer are ever read; synthesis keeps those).
+    stream_q: DFF<Bits<KEY_BITS>>,
     target: DFF<Bits<4>>,
     done: DFF<Bit>,
-    /// The copy's write, a clock after its word is chosen: the 9:1 choice over the
-    /// staged key and the RAMs' write ports are a clock apart.
+    /// The copy's write, a clock after its word is cut from the stream.
     write_q: DFF<Bit>,
+    /// The write is the last word's.
+    last_q: DFF<Bit>,
     write_address_q: DFF<Bits<ADDRESS_BITS>>,
-    /// The chosen word in two halves of the choice (the first half of the words, the
-    /// rest), ORed at the RAMs' write ports: each half's AND-OR fits two LUT levels,
-    /// where the whole 9:1 one took four.
-    chunk_first_q: DFF<Bits<CHUNK>>,
-    chunk_rest_q: DFF<Bits<CHUNK>>,
-    pad_shift: Constant<Bits<16>>,
-    padded_bits: Constant<Bits<16>>,
+    written_q: DFF<Bits<CHUNK>>,
     chunk_bits: Constant<Bits<16>>,
     tail_lsb: Constant<Bits<16>>,
     last_word: Constant<Bits<4>>,
-    padded: Signal<Local, Bits<PADDED>>,
-    chunk_first: Signal<Local, Bits<CHUNK>>,
-    chunk_rest: Signal<Local, Bits<CHUNK>>,
-    written: Signal<Local, Bits<CHUNK>>,
-    write_address: Signal<Local, Bits<ADDRESS_BITS>>,
+    key_words: Constant<Bits<5>>,
+    stream_last: Constant<Bits<5>>,
+    arrived: Signal<Local, Bits<32>>,
+    chunk: Signal<Local, Bits<CHUNK>>,
+    chunk_ready: Signal<Local, Bit>,
+    chunk_word: Signal<Local, Bits<4>>,
     read_base: Signal<Local, Bits<ADDRESS_BITS>>,
 }
 
@@ -99,6 +126,8 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
 {
     fn default() -> Self {
         assert!((1..=8).contains(&STEPS), "four word bits");
+        assert_eq!(FETCH_LATENCY, 3, "arrival reads bit 2 of `sent`");
+        assert!((PADDED - 1) / 32 < 32, "one-hot stream words");
         assert_eq!(WINDOW, CHUNK + TAIL_BITS);
         assert_eq!(PADDED, CHUNK * (STEPS + 1));
         assert!(PADDED >= KEY_BITS && CHUNK >= TAIL_BITS);
@@ -106,7 +135,6 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
         Self {
             clock: Default::default(),
             reset: Default::default(),
-            staged_key: Default::default(),
             copy_start: Default::default(),
             copy_vport: Default::default(),
             copy_bank: Default::default(),
@@ -117,25 +145,33 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
             window: Default::default(),
             head: DisjointRam::zeroed(),
             tail: DisjointRam::zeroed(),
-            copying: Default::default(),
-            word: Default::default(),
-            word_onehot: Default::default(),
+            staged_fetch: Default::default(),
+            staged_fetch_word: Default::default(),
+            staged_word: Default::default(),
+            start_q: Default::default(),
+            busy: Default::default(),
+            fetching: Default::default(),
+            fetch_word: Default::default(),
+            sent: Default::default(),
+            sent_fetched: Default::default(),
+            next_oh: Default::default(),
+            newest_oh: Default::default(),
+            stream_q: Default::default(),
             target: Default::default(),
             done: Default::default(),
             write_q: Default::default(),
+            last_q: Default::default(),
             write_address_q: Default::default(),
-            chunk_first_q: Default::default(),
-            chunk_rest_q: Default::default(),
-            pad_shift: c(PADDED - KEY_BITS),
-            padded_bits: c(PADDED),
+            written_q: Default::default(),
             chunk_bits: c(CHUNK),
             tail_lsb: c(CHUNK - TAIL_BITS),
             last_word: Constant::new((STEPS as u64).to_bits()),
-            padded: Default::default(),
-            chunk_first: Default::default(),
-            chunk_rest: Default::default(),
-            written: Default::default(),
-            write_address: Default::default(),
+            key_words: Constant::new((KEY_WORDS as u64).to_bits()),
+            stream_last: Constant::new((((PADDED - 1) / 32) as u64).to_bits()),
+            arrived: Default::default(),
+            chunk: Default::default(),
+            chunk_ready: Default::default(),
+            chunk_word: Default::default(),
             read_base: Default::default(),
         }
     }
@@ -149,77 +185,127 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
         dff_setup!(
             self,
             clock,
-            copying,
-            word,
-            word_onehot,
+            start_q,
+            busy,
+            fetching,
+            fetch_word,
+            sent,
+            sent_fetched,
+            next_oh,
+            newest_oh,
+            stream_q,
             target,
             done,
             write_q,
+            last_q,
             write_address_q,
-            chunk_first_q,
-            chunk_rest_q
+            written_q
         );
         self.head.read_clock.next = self.clock.val();
         self.head.write_clock.next = self.clock.val();
         self.tail.read_clock.next = self.clock.val();
         self.tail.write_clock.next = self.clock.val();
 
-        // Copy: word `word` of the staged key into (target, word) of both RAMs.
-        self.padded.next =
-            bit_cast::<PADDED, KEY_BITS>(self.staged_key.val()) << self.pad_shift.val();
-        self.chunk_first.next = 0.into();
-        for w in 0..((STEPS + 2) / 2) {
-            if self.word_onehot.q.val().get_bit(w) {
-                self.chunk_first.next = self.chunk_first.val()
-                    | self.padded.val().get_bits::<CHUNK>(
-                        self.padded_bits.val().index() - self.chunk_bits.val().index() * (w + 1),
-                    );
+        // Copy, fetch side: the stream's bus words in order, one a clock; the key's are
+        // fetched, the padding's only counted.
+        self.staged_fetch.next =
+            self.fetching.q.val() & (self.fetch_word.q.val() < self.key_words.val());
+        self.staged_fetch_word.next = self.fetch_word.q.val().get_bits::<4>(0);
+        self.sent.d.next = (self.sent.q.val() << 1_u64)
+            | bit_cast::<FETCH_LATENCY, 1>(self.fetching.q.val().into());
+        self.sent_fetched.d.next = (self.sent_fetched.q.val() << 1_u64)
+            | bit_cast::<FETCH_LATENCY, 1>(self.staged_fetch.val().into());
+        // Between copies the counters rest at their start and the target follows the
+        // request, so a start sets two flags and loads nothing else: the start decision
+        // (the register file's, behind the datapath's holds) drives no wide enable.
+        if self.fetching.q.val() {
+            self.fetch_word.d.next = self.fetch_word.q.val() + 1_u64;
+            if self.fetch_word.q.val() == self.stream_last.val() {
+                self.fetching.d.next = false;
+            }
+        } else {
+            self.fetch_word.d.next = 0.into();
+        }
+        // The start is registered first: the register file's decision crosses to the
+        // key store's corner of the die with nothing behind it.
+        self.start_q.d.next = self.copy_start.val();
+        if !self.busy.q.val() {
+            self.next_oh.d.next = 1.into();
+            self.target.d.next = (bit_cast::<4, 3>(self.copy_vport.val()) << 1_u64)
+                | bit_cast::<4, 1>(self.copy_bank.val().into());
+            if self.start_q.q.val() {
+                self.busy.d.next = true;
+                self.fetching.d.next = true;
             }
         }
-        self.chunk_rest.next = 0.into();
-        for w in ((STEPS + 2) / 2)..(STEPS + 1) {
-            if self.word_onehot.q.val().get_bit(w) {
-                self.chunk_rest.next = self.chunk_rest.val()
-                    | self.padded.val().get_bits::<CHUNK>(
-                        self.padded_bits.val().index() - self.chunk_bits.val().index() * (w + 1),
-                    );
+        // Arrival: the word joins the stream.
+        self.arrived.next = 0.into();
+        if self.sent.q.val().get_bit(2) {
+            self.arrived.next = self.next_oh.q.val();
+            self.next_oh.d.next = self.next_oh.q.val() << 1_u64;
+            self.stream_q.d.next = (self.stream_q.q.val() << 32_u64)
+                | bit_cast::<KEY_BITS, 32>(self.staged_word.val());
+            if !self.sent_fetched.q.val().get_bit(2) {
+                self.stream_q.d.next = self.stream_q.q.val() << 32_u64;
             }
         }
-        self.write_address.next = (bit_cast::<ADDRESS_BITS, 4>(self.target.q.val()) << 4_u64)
-            | bit_cast::<ADDRESS_BITS, 4>(self.word.q.val());
-        self.write_q.d.next = self.copying.q.val();
-        self.write_address_q.d.next = self.write_address.val();
-        self.chunk_first_q.d.next = self.chunk_first.val();
-        self.chunk_rest_q.d.next = self.chunk_rest.val();
-        self.written.next = self.chunk_first_q.q.val() | self.chunk_rest_q.q.val();
+        self.newest_oh.d.next = self.arrived.val();
+        // Word w is complete with bus word e = (CHUNK (w + 1) - 1) / 32 the newest; it
+        // starts at key bit CHUNK w, in bus word f = CHUNK w / 32, so its top bit is
+        // (e - f) 32 + 31 - CHUNK w % 32 bits up the stream.
+        self.chunk.next = 0.into();
+        self.chunk_word.next = 0.into();
+        self.chunk_ready.next = false;
+        for w in 0..(STEPS + 1) {
+            if self
+                .newest_oh
+                .q
+                .val()
+                .get_bit((self.chunk_bits.val().index() * (w + 1) - 1) >> 5)
+            {
+                self.chunk.next = self.chunk.val()
+                    | self.stream_q.q.val().get_bits::<CHUNK>(
+                        (((self.chunk_bits.val().index() * (w + 1) - 1) >> 5)
+                            - ((self.chunk_bits.val().index() * w) >> 5))
+                            * 32
+                            + 32
+                            - ((self.chunk_bits.val().index() * w) & 31)
+                            - self.chunk_bits.val().index(),
+                    );
+                self.chunk_word.next = self.chunk_word.val() | w.to_bits::<4>();
+                self.chunk_ready.next = true;
+            }
+        }
+        self.write_q.d.next = self.chunk_ready.val();
+        self.last_q.d.next =
+            self.chunk_ready.val() & (self.chunk_word.val() == self.last_word.val());
+        self.write_address_q.d.next = (bit_cast::<ADDRESS_BITS, 4>(self.target.q.val()) << 4_u64)
+            | bit_cast::<ADDRESS_BITS, 4>(self.chunk_word.val());
+        self.written_q.d.next = self.chunk.val();
         self.head.write_address.next = self.write_address_q.q.val();
-        self.head.write_data.next = self.written.val();
+        self.head.write_data.next = self.written_q.q.val();
         self.tail.write_address.next = self.write_address_q.q.val() - 1_u64;
         self.tail.write_data.next = self
-            .written
+            .written_q
+            .q
             .val()
             .get_bits::<TAIL_BITS>(self.tail_lsb.val().index());
         self.head.write_enable.next = self.write_q.q.val();
         // Word 0 has no tail (its top is word -1's).
         self.tail.write_enable.next =
             self.write_q.q.val() & self.write_address_q.q.val().get_bits::<4>(0).any();
-        // Done the clock after the last write lands: a write with the copy over.
-        self.done.d.next = self.write_q.q.val() & !self.copying.q.val();
-        if self.copying.q.val() {
-            self.word.d.next = self.word.q.val() + 1_u64;
-            self.word_onehot.d.next = self.word_onehot.q.val() << 1_u64;
-            if self.word.q.val() == self.last_word.val() {
-                self.copying.d.next = false;
-            }
-        } else if self.copy_start.val() {
-            self.copying.d.next = true;
-            self.word.d.next = 0.into();
-            self.word_onehot.d.next = 1.into();
-            self.target.d.next = (bit_cast::<4, 3>(self.copy_vport.val()) << 1_u64)
-                | bit_cast::<4, 1>(self.copy_bank.val().into());
+        // Done the clock after the last word's write.
+        self.done.d.next = self.write_q.q.val() & self.last_q.q.val();
+        if self.done.d.val() {
+            self.busy.d.next = false;
         }
         if self.reset.val() {
-            self.copying.d.next = false;
+            self.start_q.d.next = false;
+            self.busy.d.next = false;
+            self.fetching.d.next = false;
+            self.sent.d.next = 0.into();
+            self.sent_fetched.d.next = 0.into();
+            self.newest_oh.d.next = 0.into();
             self.write_q.d.next = false;
             self.done.d.next = false;
         }
@@ -249,52 +335,92 @@ mod tests {
         })
     }
 
+    /// Every width's layout: the copy cuts its words out of the bus-word stream at
+    /// positions that differ with `CHUNK`.
     #[test]
     fn key_store_windows_are_the_key_bits_of_each_step_and_bank() {
-        type Uut = KeyStore<8, 36, 67, 324>;
-        let mut uut = Uut::default();
+        windows_are_the_key_bits::<8, 36, 67, 324>();
+        windows_are_the_key_bits::<4, 72, 103, 360>();
+        windows_are_the_key_bits::<2, 144, 175, 432>();
+        windows_are_the_key_bits::<1, 288, 319, 576>();
+    }
+
+    fn windows_are_the_key_bits<
+        const STEPS: usize,
+        const CHUNK: usize,
+        const WINDOW: usize,
+        const PADDED: usize,
+    >() {
+        let mut uut = KeyStore::<STEPS, CHUNK, WINDOW, PADDED>::default();
         uut.connect_all();
         let mut sim = Simulation::new();
-        sim.add_clock(5, |x: &mut Box<Uut>| x.clock.next = !x.clock.val());
-        sim.add_testbench(move |mut ep: Sim<Uut>| {
+        sim.add_clock(5, |x: &mut Box<KeyStore<STEPS, CHUNK, WINDOW, PADDED>>| {
+            x.clock.next = !x.clock.val()
+        });
+        sim.add_testbench(move |mut ep: Sim<KeyStore<STEPS, CHUNK, WINDOW, PADDED>>| {
             let mut x = ep.init()?;
+            let stream_words = ((PADDED - 1) / 32 + 1) as u64;
             let keys: [[u8; 40]; 2] = [
                 core::array::from_fn(|i| (i as u8).wrapping_mul(37) ^ 0x5a),
                 core::array::from_fn(|i| 0xff - (i as u8) * 3),
             ];
-            // Key 0 into VPort 2 bank 1, key 1 into VPort 2 bank 0.
+            // Key 0 into VPort 2 bank 1, key 1 into VPort 2 bank 0, served as the
+            // register file serves `KEY`: word k is bytes 4k..4k + 3, the first on top,
+            // FETCH_LATENCY clocks after its fetch; anything (here junk) when no fetch is
+            // due.
             for (bank, key) in [(true, &keys[0]), (false, &keys[1])] {
-                x.staged_key.next = key_bits::<KEY_BITS>(key, 0);
+                let bus_word = |k: usize| {
+                    u64::from(u32::from_be_bytes(
+                        key[4 * k..4 * k + 4].try_into().unwrap(),
+                    ))
+                };
+                let mut fetches: Vec<Option<usize>> = vec![None; FETCH_LATENCY];
                 x.copy_vport.next = 2.into();
                 x.copy_bank.next = bank;
                 x.copy_start.next = true;
-                wait_clock_cycle!(ep, clock, x);
-                x.copy_start.next = false;
                 let mut clocks = 0;
-                while !x.copy_done.val() {
+                let mut fetched = Vec::new();
+                loop {
+                    let due = fetches[fetches.len() - FETCH_LATENCY];
+                    x.staged_word.next = match due {
+                        Some(k) => bus_word(k).to_bits(),
+                        None => (0xdead_beef_u64 ^ clocks).to_bits(),
+                    };
+                    let fetch = x.staged_fetch.val();
+                    let word = x.staged_fetch_word.val().index();
+                    fetches.push(fetch.then_some(word));
+                    if fetch {
+                        fetched.push(word);
+                    }
                     wait_clock_cycle!(ep, clock, x);
+                    x.copy_start.next = false;
                     clocks += 1;
-                    sim_assert!(ep, clocks <= 10, x);
+                    if x.copy_done.val() {
+                        break;
+                    }
+                    sim_assert!(ep, clocks <= 30, x);
                 }
-                sim_assert_eq!(ep, clocks, 10, x);
-                // Scribble on the staged key: the copy is done with it.
-                x.staged_key.next = 0.into();
+                // The start's register, the stream's words (the key's ten fetched, in
+                // order, then the padding's), the fetch latency, the cut, the write
+                // and done.
+                sim_assert_eq!(ep, clocks, stream_words + 7, x);
+                sim_assert!(ep, fetched == (0..10).collect::<Vec<_>>(), x);
             }
             for (bank, key) in [(true, &keys[0]), (false, &keys[1])] {
-                for step in 0..8_usize {
+                for step in 0..STEPS {
                     x.read_vport.next = 2.into();
                     x.read_bank.next = bank;
                     x.read_step.next = (step as u64).to_bits();
                     wait_clock_cycle!(ep, clock, x);
-                    let want = key_bits::<67>(key, 36 * step);
+                    let want = key_bits::<WINDOW>(key, CHUNK * step);
                     sim_assert_eq!(ep, x.window.val(), want, x);
                 }
             }
             // Another VPort's words were not touched.
             x.read_vport.next = 1.into();
-            x.read_step.next = 3.into();
+            x.read_step.next = 0.into();
             wait_clock_cycle!(ep, clock, x);
-            sim_assert_eq!(ep, x.window.val(), Bits::<67>::default(), x);
+            sim_assert_eq!(ep, x.window.val(), Bits::<WINDOW>::default(), x);
             ep.done(x)
         });
         sim.run(Box::new(uut), 10_000).unwrap();

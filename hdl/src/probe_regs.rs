@@ -243,6 +243,8 @@ impl Logic for ProbeRegs {
         self.input_words.write_strobe.next = self.write_strobe.val();
         self.input_words.read_request.next = self.read_request.val();
         self.input_words.read_load.next = self.read_load.val();
+        self.input_words.fetch.next = false;
+        self.input_words.fetch_index.next = 0.into();
         self.input_read_data.next = self.input_words.read_data.val();
 
         // PROBE: a write-1-to-trigger register, so unstrobed bytes read as 0 (the write

@@ -902,7 +902,9 @@ impl<
         self.hasher.in_tag.next = self.job_tag.q.val();
         // Each step's key window comes from the bank of the job's own VPort that its
         // state named when it started; a commit fills the other bank first.
-        self.keys.staged_key.next = self.regs.staged_key.val();
+        self.regs.key_fetch.next = self.keys.staged_fetch.val();
+        self.regs.key_fetch_word.next = self.keys.staged_fetch_word.val();
+        self.keys.staged_word.next = self.regs.staged_word.val();
         self.keys.copy_start.next = self.regs.key_copy.val();
         self.keys.copy_vport.next = self.regs.key_copy_vport.val();
         self.keys.copy_bank.next = self.regs.key_copy_bank.val();

@@ -308,7 +308,9 @@ impl Logic for TupleCore {
         // The key of the VPort of what stage 0 holds next clock, read a clock ahead from
         // the bank its state will name when the pipe samples it (a commit flips the bank
         // only once the copy is in). Key bit 319 meets no tuple bit.
-        self.keys.staged_key.next = self.regs.staged_key.val();
+        self.regs.key_fetch.next = self.keys.staged_fetch.val();
+        self.regs.key_fetch_word.next = self.keys.staged_fetch_word.val();
+        self.keys.staged_word.next = self.regs.staged_word.val();
         self.keys.copy_start.next = self.regs.key_copy.val();
         self.keys.copy_vport.next = self.regs.key_copy_vport.val();
         self.keys.copy_bank.next = self.regs.key_copy_bank.val();

@@ -107,6 +107,11 @@ pub struct VportRegs {
     pub key_copy_bank: Signal<Out, Bit>,
     /// The key store finished the copy.
     pub key_copied: Signal<In, Bit>,
+    /// A commit waits for a key copy or its end: the register file holds the bus's
+    /// reads off, since the copy reads the staged key through the read-back RAM.
+    pub key_copy_wanted: Signal<Out, Bit>,
+    /// The register file has no read under way and takes none: a copy may start.
+    pub key_copy_allowed: Signal<In, Bit>,
     /// Every MAC filter entry (see [`FILTER_BITS`]).
     pub filters: Signal<Out, Bits<FILTERS_BITS>>,
     /// A commit landed this clock (`STATUS.COMMIT_GENERATION` counts it).
@@ -411,6 +416,8 @@ impl VportRegs {
             key_copy_vport: Default::default(),
             key_copy_bank: Default::default(),
             key_copied: Default::default(),
+            key_copy_wanted: Default::default(),
+            key_copy_allowed: Default::default(),
             filters: Default::default(),
             committed: Default::default(),
             table_commit_pending: Default::default(),
@@ -601,10 +608,13 @@ impl Logic for VportRegs {
                 self.key_copy_bank.next = !self.active_q.q.val().get_bit(48 * v + 3);
             }
         }
+        self.key_copy_wanted.next =
+            self.pending.q.val() & self.request.q.val().get_bit(0) & !self.copied.q.val();
         self.key_copy.next = self.pending.q.val()
             & self.request.q.val().get_bit(0)
             & !self.copy_started.q.val()
-            & !self.apply_hold.val();
+            & !self.apply_hold.val()
+            & self.key_copy_allowed.val();
         if self.key_copy.val() {
             self.copy_started.d.next = true;
         }
