@@ -1882,9 +1882,9 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  late_route_lo$d;
     wire  late_route_lo$q;
     reg  late_route_lo$clock;
-    reg  late_ports_hit$d;
-    wire  late_ports_hit$q;
-    reg  late_ports_hit$clock;
+    reg  late_ports_pick$d;
+    wire  late_ports_pick$q;
+    reg  late_ports_pick$clock;
     reg  result_q$d;
     wire  result_q$q;
     reg  result_q$clock;
@@ -2094,6 +2094,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  l4_low_half;
     reg  l4_in_tail;
     reg  [63:0] late_l4;
+    reg  late_ports;
     reg  nh_tcp;
     reg  nh_udp;
     reg  has_transport;
@@ -2312,10 +2313,10 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         .q(late_route_lo$q),
         .clock(late_route_lo$clock)
     );
-    rss_core__capture__late_ports_hit late_ports_hit(
-        .d(late_ports_hit$d),
-        .q(late_ports_hit$q),
-        .clock(late_ports_hit$clock)
+    rss_core__capture__late_ports_pick late_ports_pick(
+        .d(late_ports_pick$d),
+        .q(late_ports_pick$q),
+        .clock(late_ports_pick$clock)
     );
     rss_core__capture__result_q result_q(
         .d(result_q$d),
@@ -2645,7 +2646,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         late_home_lo$clock = clock;
         late_route_hi$clock = clock;
         late_route_lo$clock = clock;
-        late_ports_hit$clock = clock;
+        late_ports_pick$clock = clock;
         result_q$clock = clock;
         length_q$clock = clock;
         malformed_q$clock = clock;
@@ -2731,7 +2732,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         late_home_lo$d = late_home_lo$q;
         late_route_hi$d = late_route_hi$q;
         late_route_lo$d = late_route_lo$q;
-        late_ports_hit$d = late_ports_hit$q;
+        late_ports_pick$d = late_ports_pick$q;
         result_q$d = result_q$q;
         length_q$d = length_q$q;
         malformed_q$d = malformed_q$q;
@@ -2855,13 +2856,14 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         w4$d = cur_w4;
         late_word$d = beat[(32'h60)+:(64)];
         late_tail$d = beat[(32'h20)+:(64)];
-        late_from_tail$d = l4_in_tail;
+        late_from_tail$d = valid & l4_in_tail;
         late_low_half$d = l4_low_half;
         late_home_hi$d = valid & home0$found & ex_src;
         late_home_lo$d = valid & home1$found & ex_src;
         late_route_hi$d = valid & route0$found & ex_dst;
         late_route_lo$d = valid & route1$found & ex_dst;
-        late_ports_hit$d = valid & l4_found;
+        late_ports_pick$d = valid & l4$found;
+        late_ports = late_ports_pick$q | late_from_tail$q;
         late_l4 = late_word$q;
         if (late_from_tail$q) begin
             late_l4 = late_tail$q;
@@ -2879,7 +2881,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
             if (late_route_lo$q) begin
                 route_lo$d = late_word$q;
             end
-            if (late_ports_hit$q) begin
+            if (late_ports) begin
                 ports_q$d = late_l4[(32'h20)+:(32)];
                 if (late_low_half$q) begin
                     ports_q$d = late_l4[(32'h0)+:(32)];
@@ -2909,7 +2911,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
             if (late_from_tail$q) begin
                 late_l4 = late_tail$q;
             end
-            if (late_ports_hit$q) begin
+            if (late_ports) begin
                 ports_word$d = late_l4;
                 ports_low$d = late_low_half$q;
             end
@@ -3926,7 +3928,7 @@ module rss_core__capture__late_low_half(d,q,clock);
 endmodule // rss_core__capture__late_low_half
 
 
-module rss_core__capture__late_ports_hit(d,q,clock);
+module rss_core__capture__late_ports_pick(d,q,clock);
     
     // Module arguments
     input wire  d;
@@ -3942,7 +3944,7 @@ module rss_core__capture__late_ports_hit(d,q,clock);
        q <= d;
     end
           
-endmodule // rss_core__capture__late_ports_hit
+endmodule // rss_core__capture__late_ports_pick
 
 
 module rss_core__capture__late_route_hi(d,q,clock);
@@ -25469,6 +25471,7 @@ module rss_core__keys(clock,reset,staged_fetch,staged_fetch_word,staged_word,cop
     localparam  last_word = 4'h8;
     localparam  key_words = 5'b1010;
     localparam  stream_last = 5'b1010;
+    localparam  whole_words = 1'b0;
     
     // Stub signals
     reg  [7:0] head$read_address;
@@ -25748,6 +25751,9 @@ module rss_core__keys(clock,reset,staged_fetch,staged_fetch_word,staged_word,cop
             chunk = chunk | stream_q$q[((((chunk_bits * (8 + 32'h1) - 32'h1) >> 32'h5) - ((chunk_bits * 8) >> 32'h5)) * 32'h20 + 32'h20 - ((chunk_bits * 8) & 32'h1f) - chunk_bits)+:(36)];
             chunk_word = chunk_word | 8;
             chunk_ready = 1'b1;
+        end
+        if (whole_words) begin
+            chunk = stream_q$q[(32'h0)+:(36)];
         end
         write_q$d = chunk_ready;
         last_q$d = chunk_ready & (chunk_word == last_word);

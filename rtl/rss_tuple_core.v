@@ -2595,6 +2595,7 @@ module rss_tuple_core__keys(clock,reset,staged_fetch,staged_fetch_word,staged_wo
     localparam  last_word = 4'h1;
     localparam  key_words = 5'b1010;
     localparam  stream_last = 5'b10001;
+    localparam  whole_words = 1'b1;
     
     // Stub signals
     reg  [7:0] head$read_address;
@@ -2839,6 +2840,9 @@ module rss_tuple_core__keys(clock,reset,staged_fetch,staged_fetch_word,staged_wo
             chunk = chunk | stream_q$q[((((chunk_bits * (1 + 32'h1) - 32'h1) >> 32'h5) - ((chunk_bits * 1) >> 32'h5)) * 32'h20 + 32'h20 - ((chunk_bits * 1) & 32'h1f) - chunk_bits)+:(288)];
             chunk_word = chunk_word | 1;
             chunk_ready = 1'b1;
+        end
+        if (whole_words) begin
+            chunk = stream_q$q[(32'h0)+:(288)];
         end
         write_q$d = chunk_ready;
         last_q$d = chunk_ready & (chunk_word == last_word);

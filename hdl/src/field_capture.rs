@@ -184,7 +184,10 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     late_home_lo: DFF<Bit>,
     late_route_hi: DFF<Bit>,
     late_route_lo: DFF<Bit>,
-    late_ports_hit: DFF<Bit>,
+    /// The ports' word was picked from the beat's slots (`late_from_tail` says when
+    /// it was the tail word instead: the two compares land in flip-flops of their own,
+    /// and `late_ports` ORs them behind the registers).
+    late_ports_pick: DFF<Bit>,
     result_q: DFF<Bit>,
     length_q: DFF<Bits<LENGTH_BITS>>,
     malformed_q: DFF<Bit>,
@@ -303,6 +306,7 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     l4_in_tail: Signal<Local, Bit>,
     /// The late capture's word with the ports.
     late_l4: Signal<Local, Bits<64>>,
+    late_ports: Signal<Local, Bit>,
     nh_tcp: Signal<Local, Bit>,
     nh_udp: Signal<Local, Bit>,
     has_transport: Signal<Local, Bit>,
@@ -429,7 +433,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             late_home_lo: Default::default(),
             late_route_hi: Default::default(),
             late_route_lo: Default::default(),
-            late_ports_hit: Default::default(),
+            late_ports_pick: Default::default(),
             result_q: Default::default(),
             length_q: Default::default(),
             malformed_q: Default::default(),
@@ -534,6 +538,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             l4_low_half: Default::default(),
             l4_in_tail: Default::default(),
             late_l4: Default::default(),
+            late_ports: Default::default(),
             nh_tcp: Default::default(),
             nh_udp: Default::default(),
             has_transport: Default::default(),
@@ -599,7 +604,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             late_home_lo,
             late_route_hi,
             late_route_lo,
-            late_ports_hit,
+            late_ports_pick,
             result_q,
             length_q,
             malformed_q,
@@ -743,13 +748,14 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         // word waits on a pick's compare.
         self.late_word.d.next = self.beat.val().get_bits::<64>(96);
         self.late_tail.d.next = self.beat.val().get_bits::<64>(32);
-        self.late_from_tail.d.next = self.l4_in_tail.val();
+        self.late_from_tail.d.next = self.valid.val() & self.l4_in_tail.val();
         self.late_low_half.d.next = self.l4_low_half.val();
         self.late_home_hi.d.next = self.valid.val() & self.home0.found.val() & self.ex_src.val();
         self.late_home_lo.d.next = self.valid.val() & self.home1.found.val() & self.ex_src.val();
         self.late_route_hi.d.next = self.valid.val() & self.route0.found.val() & self.ex_dst.val();
         self.late_route_lo.d.next = self.valid.val() & self.route1.found.val() & self.ex_dst.val();
-        self.late_ports_hit.d.next = self.valid.val() & self.l4_found.val();
+        self.late_ports_pick.d.next = self.valid.val() & self.l4.found.val();
+        self.late_ports.next = self.late_ports_pick.q.val() | self.late_from_tail.q.val();
         self.late_l4.next = self.late_word.q.val();
         if self.late_from_tail.q.val() {
             self.late_l4.next = self.late_tail.q.val();
@@ -767,7 +773,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             if self.late_route_lo.q.val() {
                 self.route_lo.d.next = self.late_word.q.val();
             }
-            if self.late_ports_hit.q.val() {
+            if self.late_ports.val() {
                 self.ports_q.d.next = self.late_l4.val().get_bits::<32>(32);
                 if self.late_low_half.q.val() {
                     self.ports_q.d.next = self.late_l4.val().get_bits::<32>(0);
@@ -800,7 +806,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             if self.late_from_tail.q.val() {
                 self.late_l4.next = self.late_tail.q.val();
             }
-            if self.late_ports_hit.q.val() {
+            if self.late_ports.val() {
                 self.ports_word.d.next = self.late_l4.val();
                 self.ports_low.d.next = self.late_low_half.q.val();
             }

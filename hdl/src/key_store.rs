@@ -114,6 +114,8 @@ pub struct KeyStore<
     last_word: Constant<Bits<4>>,
     key_words: Constant<Bits<5>>,
     stream_last: Constant<Bits<5>>,
+    /// `CHUNK` is whole bus words (512 bits: 288), so every word is cut at position 0.
+    whole_words: Constant<Bit>,
     arrived: Signal<Local, Bits<32>>,
     chunk: Signal<Local, Bits<CHUNK>>,
     chunk_ready: Signal<Local, Bit>,
@@ -168,6 +170,7 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
             last_word: Constant::new((STEPS as u64).to_bits()),
             key_words: Constant::new((KEY_WORDS as u64).to_bits()),
             stream_last: Constant::new((((PADDED - 1) / 32) as u64).to_bits()),
+            whole_words: Constant::new(CHUNK.is_multiple_of(32)),
             arrived: Default::default(),
             chunk: Default::default(),
             chunk_ready: Default::default(),
@@ -275,6 +278,11 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
                 self.chunk_word.next = self.chunk_word.val() | w.to_bits::<4>();
                 self.chunk_ready.next = true;
             }
+        }
+        // With whole bus words every word's position is 0 (e - f = CHUNK / 32 - 1), so the
+        // stream's bottom is the word whenever one is complete: no gate per bit.
+        if self.whole_words.val() {
+            self.chunk.next = self.stream_q.q.val().get_bits::<CHUNK>(0);
         }
         self.write_q.d.next = self.chunk_ready.val();
         self.last_q.d.next =
