@@ -775,16 +775,44 @@ fn ports_past_payload<R: Rng + ?Sized>(rng: &mut R) -> Vec<u8> {
     let protocol = pick(rng, &[IPPROTO_TCP, IPPROTO_UDP]);
     let n = rng.random_range(0..4);
     let l4 = bytes(rng, n);
-    let packet = if rng.random_bool(0.5) {
-        ipv4_packet(rng.random(), rng.random(), protocol, 0x4000, &[], &l4)
+    let (ethertype, packet) = unfragmented_datagram(rng, tags.len(), protocol, &l4, false);
+    finish(rng, ethernet(&tags, ethertype, &packet))
+}
+
+/// An unfragmented datagram carrying `l4` as `protocol`, IPv4 or IPv6 at even odds:
+/// IPv4 with 0-10 random option words when `v4_options` (else none), IPv6 with a random
+/// extension chain without a Fragment header that keeps the ports inside the parse
+/// window behind `tags` tags. Returns the ethertype and the packet.
+fn unfragmented_datagram<R: Rng + ?Sized>(
+    rng: &mut R,
+    tags: usize,
+    protocol: u8,
+    l4: &[u8],
+    v4_options: bool,
+) -> (u16, Vec<u8>) {
+    if rng.random_bool(0.5) {
+        let options = if v4_options {
+            let option_words = rng.random_range(0..=10);
+            bytes(rng, 4 * option_words)
+        } else {
+            Vec::new()
+        };
+        let packet = ipv4_packet(rng.random(), rng.random(), protocol, 0x4000, &options, l4);
+        (ETHERTYPE_IPV4, packet)
     } else {
-        let exts: Vec<_> = random_chain(rng, ext_budget(tags.len()))
+        let exts: Vec<_> = random_chain(rng, ext_budget(tags))
             .into_iter()
             .filter(|e| !e.is_fragmenting())
             .collect();
-        return ipv6_frame(rng, &tags, &exts, protocol, &l4);
-    };
-    finish(rng, ethernet(&tags, ETHERTYPE_IPV4, &packet))
+        let packet = ipv6_packet(
+            random_v6_addr(rng),
+            random_v6_addr(rng),
+            &exts,
+            protocol,
+            l4,
+        );
+        (ETHERTYPE_IPV6, packet)
+    }
 }
 
 /// Five to seven short extension headers.
@@ -1055,28 +1083,7 @@ pub fn ports_in_partial_last_word(rng: &mut StdRng) -> Vec<u8> {
         if rng.random_bool(0.5) {
             l4[2..4].copy_from_slice(&pick(rng, &[53u16, 80, 443, 4789]).to_be_bytes());
         }
-        let packet = if rng.random_bool(0.5) {
-            let option_words = rng.random_range(0..=10);
-            let options = bytes(rng, 4 * option_words);
-            ipv4_packet(rng.random(), rng.random(), protocol, 0x4000, &options, &l4)
-        } else {
-            let exts: Vec<_> = random_chain(rng, ext_budget(tags.len()))
-                .into_iter()
-                .filter(|e| !e.is_fragmenting())
-                .collect();
-            ipv6_packet(
-                random_v6_addr(rng),
-                random_v6_addr(rng),
-                &exts,
-                protocol,
-                &l4,
-            )
-        };
-        let ethertype = if packet[0] >> 4 == 4 {
-            ETHERTYPE_IPV4
-        } else {
-            ETHERTYPE_IPV6
-        };
+        let (ethertype, packet) = unfragmented_datagram(rng, tags.len(), protocol, &l4, true);
         let mut frame = ethernet(&tags, ethertype, &packet);
         if frame.len() >= MIN_FRAME {
             rng.fill(&mut frame[..12]);
