@@ -82,13 +82,13 @@ module rss_core (
     reg  regs$s_axil_rready;
     wire  [383:0] regs$active;
     wire  [383:0] regs$active_next;
-    reg  regs$key_fetch;
-    reg  [3:0] regs$key_fetch_word;
-    wire  [31:0] regs$staged_word;
-    wire  regs$key_copy;
-    wire  [2:0] regs$key_copy_vport;
-    wire  regs$key_copy_bank;
-    reg  regs$key_copied;
+    reg  regs$key_copy$fetch;
+    reg  [3:0] regs$key_copy$fetch_word;
+    wire  [31:0] regs$key_copy$staged_word;
+    wire  regs$key_copy$start;
+    wire  [2:0] regs$key_copy$vport;
+    wire  regs$key_copy$bank;
+    reg  regs$key_copy$done;
     wire  [831:0] regs$filters;
     reg  regs$commit_hold;
     reg  regs$pick_hold;
@@ -178,8 +178,10 @@ module rss_core (
     wire  [11:0] ext1$need_out;
     wire  ext1$ex_src_out;
     wire  [5:0] ext1$ex_src_ptr_out;
+    wire  [5:0] ext1$ex_src_after_out;
     wire  ext1$ex_dst_out;
     wire  [5:0] ext1$ex_dst_ptr_out;
+    wire  [5:0] ext1$ex_dst_after_out;
     wire  [3:0] ext1$ihl_out;
     wire  [5:0] ext1$l4_word_out;
     wire  [5:0] ext1$l4_before_out;
@@ -213,8 +215,10 @@ module rss_core (
     wire  [11:0] ext2$need_out;
     wire  ext2$ex_src_out;
     wire  [5:0] ext2$ex_src_ptr_out;
+    wire  [5:0] ext2$ex_src_after_out;
     wire  ext2$ex_dst_out;
     wire  [5:0] ext2$ex_dst_ptr_out;
+    wire  [5:0] ext2$ex_dst_after_out;
     wire  [3:0] ext2$ihl_out;
     wire  [5:0] ext2$l4_word_out;
     wire  [5:0] ext2$l4_before_out;
@@ -248,8 +252,10 @@ module rss_core (
     wire  [11:0] ext3$need_out;
     wire  ext3$ex_src_out;
     wire  [5:0] ext3$ex_src_ptr_out;
+    wire  [5:0] ext3$ex_src_after_out;
     wire  ext3$ex_dst_out;
     wire  [5:0] ext3$ex_dst_ptr_out;
+    wire  [5:0] ext3$ex_dst_after_out;
     wire  [3:0] ext3$ihl_out;
     wire  [5:0] ext3$l4_word_out;
     wire  [5:0] ext3$l4_before_out;
@@ -283,8 +289,10 @@ module rss_core (
     wire  [11:0] ext4$need_out;
     wire  ext4$ex_src_out;
     wire  [5:0] ext4$ex_src_ptr_out;
+    wire  [5:0] ext4$ex_src_after_out;
     wire  ext4$ex_dst_out;
     wire  [5:0] ext4$ex_dst_ptr_out;
+    wire  [5:0] ext4$ex_dst_after_out;
     wire  [3:0] ext4$ihl_out;
     wire  [5:0] ext4$l4_word_out;
     wire  [5:0] ext4$l4_before_out;
@@ -303,8 +311,10 @@ module rss_core (
     reg  [11:0] capture$need;
     reg  capture$ex_src;
     reg  [5:0] capture$ex_src_ptr;
+    reg  [5:0] capture$ex_src_after;
     reg  capture$ex_dst;
     reg  [5:0] capture$ex_dst_ptr;
+    reg  [5:0] capture$ex_dst_after;
     wire  capture$result_valid;
     wire  capture$result_next;
     wire  capture$result_near;
@@ -428,13 +438,13 @@ module rss_core (
     reg  probe_slot$clock;
     reg  keys$clock;
     reg  keys$reset;
-    wire  keys$staged_fetch;
-    wire  [3:0] keys$staged_fetch_word;
-    reg  [31:0] keys$staged_word;
-    reg  keys$copy_start;
-    reg  [2:0] keys$copy_vport;
-    reg  keys$copy_bank;
-    wire  keys$copy_done;
+    wire  keys$copy$fetch;
+    wire  [3:0] keys$copy$fetch_word;
+    reg  [31:0] keys$copy$staged_word;
+    reg  keys$copy$start;
+    reg  [2:0] keys$copy$vport;
+    reg  keys$copy$bank;
+    wire  keys$copy$done;
     reg  [2:0] keys$read_vport;
     reg  keys$read_bank;
     reg  [3:0] keys$read_step;
@@ -598,13 +608,13 @@ module rss_core (
         .s_axil_rready(regs$s_axil_rready),
         .active(regs$active),
         .active_next(regs$active_next),
-        .key_fetch(regs$key_fetch),
-        .key_fetch_word(regs$key_fetch_word),
-        .staged_word(regs$staged_word),
-        .key_copy(regs$key_copy),
-        .key_copy_vport(regs$key_copy_vport),
-        .key_copy_bank(regs$key_copy_bank),
-        .key_copied(regs$key_copied),
+        .key_copy$fetch(regs$key_copy$fetch),
+        .key_copy$fetch_word(regs$key_copy$fetch_word),
+        .key_copy$staged_word(regs$key_copy$staged_word),
+        .key_copy$start(regs$key_copy$start),
+        .key_copy$vport(regs$key_copy$vport),
+        .key_copy$bank(regs$key_copy$bank),
+        .key_copy$done(regs$key_copy$done),
         .filters(regs$filters),
         .commit_hold(regs$commit_hold),
         .pick_hold(regs$pick_hold),
@@ -702,8 +712,10 @@ module rss_core (
         .need_out(ext1$need_out),
         .ex_src_out(ext1$ex_src_out),
         .ex_src_ptr_out(ext1$ex_src_ptr_out),
+        .ex_src_after_out(ext1$ex_src_after_out),
         .ex_dst_out(ext1$ex_dst_out),
         .ex_dst_ptr_out(ext1$ex_dst_ptr_out),
+        .ex_dst_after_out(ext1$ex_dst_after_out),
         .ihl_out(ext1$ihl_out),
         .l4_word_out(ext1$l4_word_out),
         .l4_before_out(ext1$l4_before_out)
@@ -739,8 +751,10 @@ module rss_core (
         .need_out(ext2$need_out),
         .ex_src_out(ext2$ex_src_out),
         .ex_src_ptr_out(ext2$ex_src_ptr_out),
+        .ex_src_after_out(ext2$ex_src_after_out),
         .ex_dst_out(ext2$ex_dst_out),
         .ex_dst_ptr_out(ext2$ex_dst_ptr_out),
+        .ex_dst_after_out(ext2$ex_dst_after_out),
         .ihl_out(ext2$ihl_out),
         .l4_word_out(ext2$l4_word_out),
         .l4_before_out(ext2$l4_before_out)
@@ -776,8 +790,10 @@ module rss_core (
         .need_out(ext3$need_out),
         .ex_src_out(ext3$ex_src_out),
         .ex_src_ptr_out(ext3$ex_src_ptr_out),
+        .ex_src_after_out(ext3$ex_src_after_out),
         .ex_dst_out(ext3$ex_dst_out),
         .ex_dst_ptr_out(ext3$ex_dst_ptr_out),
+        .ex_dst_after_out(ext3$ex_dst_after_out),
         .ihl_out(ext3$ihl_out),
         .l4_word_out(ext3$l4_word_out),
         .l4_before_out(ext3$l4_before_out)
@@ -813,8 +829,10 @@ module rss_core (
         .need_out(ext4$need_out),
         .ex_src_out(ext4$ex_src_out),
         .ex_src_ptr_out(ext4$ex_src_ptr_out),
+        .ex_src_after_out(ext4$ex_src_after_out),
         .ex_dst_out(ext4$ex_dst_out),
         .ex_dst_ptr_out(ext4$ex_dst_ptr_out),
+        .ex_dst_after_out(ext4$ex_dst_after_out),
         .ihl_out(ext4$ihl_out),
         .l4_word_out(ext4$l4_word_out),
         .l4_before_out(ext4$l4_before_out)
@@ -835,8 +853,10 @@ module rss_core (
         .need(capture$need),
         .ex_src(capture$ex_src),
         .ex_src_ptr(capture$ex_src_ptr),
+        .ex_src_after(capture$ex_src_after),
         .ex_dst(capture$ex_dst),
         .ex_dst_ptr(capture$ex_dst_ptr),
+        .ex_dst_after(capture$ex_dst_after),
         .result_valid(capture$result_valid),
         .result_next(capture$result_next),
         .result_near(capture$result_near),
@@ -990,13 +1010,13 @@ module rss_core (
     rss_core__keys keys(
         .clock(keys$clock),
         .reset(keys$reset),
-        .staged_fetch(keys$staged_fetch),
-        .staged_fetch_word(keys$staged_fetch_word),
-        .staged_word(keys$staged_word),
-        .copy_start(keys$copy_start),
-        .copy_vport(keys$copy_vport),
-        .copy_bank(keys$copy_bank),
-        .copy_done(keys$copy_done),
+        .copy$fetch(keys$copy$fetch),
+        .copy$fetch_word(keys$copy$fetch_word),
+        .copy$staged_word(keys$copy$staged_word),
+        .copy$start(keys$copy$start),
+        .copy$vport(keys$copy$vport),
+        .copy$bank(keys$copy$bank),
+        .copy$done(keys$copy$done),
         .read_vport(keys$read_vport),
         .read_bank(keys$read_bank),
         .read_step(keys$read_step),
@@ -1424,8 +1444,10 @@ module rss_core (
         capture$need = ext4$need_out;
         capture$ex_src = ext4$ex_src_out;
         capture$ex_src_ptr = ext4$ex_src_ptr_out;
+        capture$ex_src_after = ext4$ex_src_after_out;
         capture$ex_dst = ext4$ex_dst_out;
         capture$ex_dst_ptr = ext4$ex_dst_ptr_out;
+        capture$ex_dst_after = ext4$ex_dst_after_out;
         capture$ihl = ext4$ihl_out;
         capture$l4_word = ext4$l4_word_out;
         capture$l4_before = ext4$l4_before_out;
@@ -1510,13 +1532,6 @@ module rss_core (
         layout$ipv6 = job_ipv6$q;
         hasher$in_tuple = layout$tuple;
         hasher$in_tag = job_tag$q;
-        regs$key_fetch = keys$staged_fetch;
-        regs$key_fetch_word = keys$staged_fetch_word;
-        keys$staged_word = regs$staged_word;
-        keys$copy_start = regs$key_copy;
-        keys$copy_vport = regs$key_copy_vport;
-        keys$copy_bank = regs$key_copy_bank;
-        regs$key_copied = keys$copy_done;
         keys$read_vport = hasher$key_read_tag[(32'h1b)+:(3)];
         keys$read_bank = hasher$key_read_tag[32'h34];
         keys$read_step = hasher$key_read_step;
@@ -1696,10 +1711,17 @@ module rss_core (
         regs$record_malformed = fifo$out_data[32'h10];
     end
     
+    always @(*) regs$key_copy$fetch = keys$copy$fetch;
+    always @(*) regs$key_copy$fetch_word = keys$copy$fetch_word;
+    always @(*) keys$copy$staged_word = regs$key_copy$staged_word;
+    always @(*) keys$copy$start = regs$key_copy$start;
+    always @(*) keys$copy$vport = regs$key_copy$vport;
+    always @(*) keys$copy$bank = regs$key_copy$bank;
+    always @(*) regs$key_copy$done = keys$copy$done;
 endmodule // top
 
 
-module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4_word,l4_before,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_dst,ex_dst_ptr,result_valid,result_next,result_near,result_near_next,next_ipv4,next_ipv6,next_tcp_ipv4,next_udp_ipv4,next_tcp_ipv6,next_udp_ipv6,length,malformed,ipv4,ipv6,is_fragment,four_tuple,four_tuple_ex,src,dst,ex_src_addr,ex_dst_addr,ports);
+module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4_word,l4_before,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_src_after,ex_dst,ex_dst_ptr,ex_dst_after,result_valid,result_next,result_near,result_near_next,next_ipv4,next_ipv6,next_tcp_ipv4,next_udp_ipv4,next_tcp_ipv6,next_udp_ipv6,length,malformed,ipv4,ipv6,is_fragment,four_tuple,four_tuple_ex,src,dst,ex_src_addr,ex_dst_addr,ports);
     
     // Module arguments
     input wire  clock;
@@ -1717,8 +1739,10 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     input wire  [11:0] need;
     input wire  ex_src;
     input wire  [5:0] ex_src_ptr;
+    input wire  [5:0] ex_src_after;
     input wire  ex_dst;
     input wire  [5:0] ex_dst_ptr;
+    input wire  [5:0] ex_dst_after;
     output reg  result_valid;
     output reg  result_next;
     output reg  result_near;
@@ -2803,9 +2827,9 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         word3$target = target3;
         word4$target = target4;
         home0$target = ex_src_ptr;
-        home1$target = ex_src_ptr + 64'h1;
+        home1$target = ex_src_after;
         route0$target = ex_dst_ptr;
-        route1$target = ex_dst_ptr + 64'h1;
+        route1$target = ex_dst_after;
         l4$target = l4_word;
         word1$beat = beat;
         word2$beat = beat;
@@ -5320,7 +5344,7 @@ module rss_core__drops(d,q,clock);
 endmodule // rss_core__drops
 
 
-module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
+module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_src_after_out,ex_dst_out,ex_dst_ptr_out,ex_dst_after_out,ihl_out,l4_word_out,l4_before_out);
     
     // Module arguments
     input wire  clock;
@@ -5353,8 +5377,10 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     output reg  [11:0] need_out;
     output reg  ex_src_out;
     output reg  [5:0] ex_src_ptr_out;
+    output reg  [5:0] ex_src_after_out;
     output reg  ex_dst_out;
     output reg  [5:0] ex_dst_ptr_out;
+    output reg  [5:0] ex_dst_after_out;
     output reg  [3:0] ihl_out;
     output reg  [5:0] l4_word_out;
     output reg  [5:0] l4_before_out;
@@ -5678,6 +5704,12 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] ex_dst_ptr_o$d;
     wire  [5:0] ex_dst_ptr_o$q;
     reg  ex_dst_ptr_o$clock;
+    reg  [5:0] ex_src_after_o$d;
+    wire  [5:0] ex_src_after_o$q;
+    reg  ex_src_after_o$clock;
+    reg  [5:0] ex_dst_after_o$d;
+    wire  [5:0] ex_dst_after_o$q;
+    reg  ex_dst_after_o$clock;
     reg  [3:0] ihl_o$d;
     wire  [3:0] ihl_o$q;
     reg  ihl_o$clock;
@@ -6269,6 +6301,16 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(ex_dst_ptr_o$q),
         .clock(ex_dst_ptr_o$clock)
     );
+    rss_core__ext1__ex_src_after_o ex_src_after_o(
+        .d(ex_src_after_o$d),
+        .q(ex_src_after_o$q),
+        .clock(ex_src_after_o$clock)
+    );
+    rss_core__ext1__ex_dst_after_o ex_dst_after_o(
+        .d(ex_dst_after_o$d),
+        .q(ex_dst_after_o$q),
+        .clock(ex_dst_after_o$clock)
+    );
     rss_core__ext1__ihl_o ihl_o(
         .d(ihl_o$d),
         .q(ihl_o$q),
@@ -6385,6 +6427,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_src_ptr_o$clock = clock;
         ex_dst_o$clock = clock;
         ex_dst_ptr_o$clock = clock;
+        ex_src_after_o$clock = clock;
+        ex_dst_after_o$clock = clock;
         ihl_o$clock = clock;
         l4_word_o$clock = clock;
         l4_before_o$clock = clock;
@@ -6486,6 +6530,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_src_ptr_o$d = ex_src_ptr_o$q;
         ex_dst_o$d = ex_dst_o$q;
         ex_dst_ptr_o$d = ex_dst_ptr_o$q;
+        ex_src_after_o$d = ex_src_after_o$q;
+        ex_dst_after_o$d = ex_dst_after_o$q;
         ihl_o$d = ihl_o$q;
         l4_word_o$d = l4_word_o$q;
         l4_before_o$d = l4_before_o$q;
@@ -6977,6 +7023,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (cur_ex_dst) begin
             ex_dst_ptr_o$d = cur_ex_dst_ptr;
         end
+        ex_src_after_o$d = ex_src_ptr_o$d + 64'h1;
+        ex_dst_after_o$d = ex_dst_ptr_o$d + 64'h1;
         ihl_o$d = s_ihl$q;
         l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         l4_before_o$d = ipv4_l4_before_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
@@ -7008,6 +7056,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_src_ptr_out = ex_src_ptr_o$q;
         ex_dst_out = ex_dst_o$q;
         ex_dst_ptr_out = ex_dst_ptr_o$q;
+        ex_src_after_out = ex_src_after_o$q;
+        ex_dst_after_out = ex_dst_after_o$q;
         ihl_out = ihl_o$q;
         l4_word_out = l4_word_o$q;
         l4_before_out = l4_before_o$q;
@@ -7025,6 +7075,8 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_src_ptr_out = ex_src_ptr_in;
             ex_dst_out = ex_dst_in;
             ex_dst_ptr_out = ex_dst_ptr_in;
+            ex_src_after_out = ex_src_ptr_in + 64'h1;
+            ex_dst_after_out = ex_dst_ptr_in + 64'h1;
             ihl_out = ihl_in;
             l4_word_out = l4_word_in;
             l4_before_out = l4_before_in;
@@ -7243,6 +7295,25 @@ module rss_core__ext1__end_plus_q(d,q,clock);
 endmodule // rss_core__ext1__end_plus_q
 
 
+module rss_core__ext1__ex_dst_after_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__ex_dst_after_o
+
+
 module rss_core__ext1__ex_dst_o(d,q,clock);
     
     // Module arguments
@@ -7317,6 +7388,25 @@ module rss_core__ext1__ex_dst_q(d,q,clock);
     end
           
 endmodule // rss_core__ext1__ex_dst_q
+
+
+module rss_core__ext1__ex_src_after_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__ex_src_after_o
 
 
 module rss_core__ext1__ex_src_o(d,q,clock);
@@ -9072,7 +9162,7 @@ module rss_core__ext1__t_sums(d,q,clock);
 endmodule // rss_core__ext1__t_sums
 
 
-module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
+module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_src_after_out,ex_dst_out,ex_dst_ptr_out,ex_dst_after_out,ihl_out,l4_word_out,l4_before_out);
     
     // Module arguments
     input wire  clock;
@@ -9105,8 +9195,10 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     output reg  [11:0] need_out;
     output reg  ex_src_out;
     output reg  [5:0] ex_src_ptr_out;
+    output reg  [5:0] ex_src_after_out;
     output reg  ex_dst_out;
     output reg  [5:0] ex_dst_ptr_out;
+    output reg  [5:0] ex_dst_after_out;
     output reg  [3:0] ihl_out;
     output reg  [5:0] l4_word_out;
     output reg  [5:0] l4_before_out;
@@ -9430,6 +9522,12 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] ex_dst_ptr_o$d;
     wire  [5:0] ex_dst_ptr_o$q;
     reg  ex_dst_ptr_o$clock;
+    reg  [5:0] ex_src_after_o$d;
+    wire  [5:0] ex_src_after_o$q;
+    reg  ex_src_after_o$clock;
+    reg  [5:0] ex_dst_after_o$d;
+    wire  [5:0] ex_dst_after_o$q;
+    reg  ex_dst_after_o$clock;
     reg  [3:0] ihl_o$d;
     wire  [3:0] ihl_o$q;
     reg  ihl_o$clock;
@@ -10021,6 +10119,16 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(ex_dst_ptr_o$q),
         .clock(ex_dst_ptr_o$clock)
     );
+    rss_core__ext2__ex_src_after_o ex_src_after_o(
+        .d(ex_src_after_o$d),
+        .q(ex_src_after_o$q),
+        .clock(ex_src_after_o$clock)
+    );
+    rss_core__ext2__ex_dst_after_o ex_dst_after_o(
+        .d(ex_dst_after_o$d),
+        .q(ex_dst_after_o$q),
+        .clock(ex_dst_after_o$clock)
+    );
     rss_core__ext2__ihl_o ihl_o(
         .d(ihl_o$d),
         .q(ihl_o$q),
@@ -10137,6 +10245,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_src_ptr_o$clock = clock;
         ex_dst_o$clock = clock;
         ex_dst_ptr_o$clock = clock;
+        ex_src_after_o$clock = clock;
+        ex_dst_after_o$clock = clock;
         ihl_o$clock = clock;
         l4_word_o$clock = clock;
         l4_before_o$clock = clock;
@@ -10238,6 +10348,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_src_ptr_o$d = ex_src_ptr_o$q;
         ex_dst_o$d = ex_dst_o$q;
         ex_dst_ptr_o$d = ex_dst_ptr_o$q;
+        ex_src_after_o$d = ex_src_after_o$q;
+        ex_dst_after_o$d = ex_dst_after_o$q;
         ihl_o$d = ihl_o$q;
         l4_word_o$d = l4_word_o$q;
         l4_before_o$d = l4_before_o$q;
@@ -10729,6 +10841,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (cur_ex_dst) begin
             ex_dst_ptr_o$d = cur_ex_dst_ptr;
         end
+        ex_src_after_o$d = ex_src_ptr_o$d + 64'h1;
+        ex_dst_after_o$d = ex_dst_ptr_o$d + 64'h1;
         ihl_o$d = s_ihl$q;
         l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         l4_before_o$d = ipv4_l4_before_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
@@ -10760,6 +10874,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_src_ptr_out = ex_src_ptr_o$q;
         ex_dst_out = ex_dst_o$q;
         ex_dst_ptr_out = ex_dst_ptr_o$q;
+        ex_src_after_out = ex_src_after_o$q;
+        ex_dst_after_out = ex_dst_after_o$q;
         ihl_out = ihl_o$q;
         l4_word_out = l4_word_o$q;
         l4_before_out = l4_before_o$q;
@@ -10777,6 +10893,8 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_src_ptr_out = ex_src_ptr_in;
             ex_dst_out = ex_dst_in;
             ex_dst_ptr_out = ex_dst_ptr_in;
+            ex_src_after_out = ex_src_ptr_in + 64'h1;
+            ex_dst_after_out = ex_dst_ptr_in + 64'h1;
             ihl_out = ihl_in;
             l4_word_out = l4_word_in;
             l4_before_out = l4_before_in;
@@ -10995,6 +11113,25 @@ module rss_core__ext2__end_plus_q(d,q,clock);
 endmodule // rss_core__ext2__end_plus_q
 
 
+module rss_core__ext2__ex_dst_after_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__ex_dst_after_o
+
+
 module rss_core__ext2__ex_dst_o(d,q,clock);
     
     // Module arguments
@@ -11069,6 +11206,25 @@ module rss_core__ext2__ex_dst_q(d,q,clock);
     end
           
 endmodule // rss_core__ext2__ex_dst_q
+
+
+module rss_core__ext2__ex_src_after_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__ex_src_after_o
 
 
 module rss_core__ext2__ex_src_o(d,q,clock);
@@ -12824,7 +12980,7 @@ module rss_core__ext2__t_sums(d,q,clock);
 endmodule // rss_core__ext2__t_sums
 
 
-module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
+module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_src_after_out,ex_dst_out,ex_dst_ptr_out,ex_dst_after_out,ihl_out,l4_word_out,l4_before_out);
     
     // Module arguments
     input wire  clock;
@@ -12857,8 +13013,10 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     output reg  [11:0] need_out;
     output reg  ex_src_out;
     output reg  [5:0] ex_src_ptr_out;
+    output reg  [5:0] ex_src_after_out;
     output reg  ex_dst_out;
     output reg  [5:0] ex_dst_ptr_out;
+    output reg  [5:0] ex_dst_after_out;
     output reg  [3:0] ihl_out;
     output reg  [5:0] l4_word_out;
     output reg  [5:0] l4_before_out;
@@ -13182,6 +13340,12 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] ex_dst_ptr_o$d;
     wire  [5:0] ex_dst_ptr_o$q;
     reg  ex_dst_ptr_o$clock;
+    reg  [5:0] ex_src_after_o$d;
+    wire  [5:0] ex_src_after_o$q;
+    reg  ex_src_after_o$clock;
+    reg  [5:0] ex_dst_after_o$d;
+    wire  [5:0] ex_dst_after_o$q;
+    reg  ex_dst_after_o$clock;
     reg  [3:0] ihl_o$d;
     wire  [3:0] ihl_o$q;
     reg  ihl_o$clock;
@@ -13773,6 +13937,16 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(ex_dst_ptr_o$q),
         .clock(ex_dst_ptr_o$clock)
     );
+    rss_core__ext3__ex_src_after_o ex_src_after_o(
+        .d(ex_src_after_o$d),
+        .q(ex_src_after_o$q),
+        .clock(ex_src_after_o$clock)
+    );
+    rss_core__ext3__ex_dst_after_o ex_dst_after_o(
+        .d(ex_dst_after_o$d),
+        .q(ex_dst_after_o$q),
+        .clock(ex_dst_after_o$clock)
+    );
     rss_core__ext3__ihl_o ihl_o(
         .d(ihl_o$d),
         .q(ihl_o$q),
@@ -13889,6 +14063,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_src_ptr_o$clock = clock;
         ex_dst_o$clock = clock;
         ex_dst_ptr_o$clock = clock;
+        ex_src_after_o$clock = clock;
+        ex_dst_after_o$clock = clock;
         ihl_o$clock = clock;
         l4_word_o$clock = clock;
         l4_before_o$clock = clock;
@@ -13990,6 +14166,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_src_ptr_o$d = ex_src_ptr_o$q;
         ex_dst_o$d = ex_dst_o$q;
         ex_dst_ptr_o$d = ex_dst_ptr_o$q;
+        ex_src_after_o$d = ex_src_after_o$q;
+        ex_dst_after_o$d = ex_dst_after_o$q;
         ihl_o$d = ihl_o$q;
         l4_word_o$d = l4_word_o$q;
         l4_before_o$d = l4_before_o$q;
@@ -14481,6 +14659,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (cur_ex_dst) begin
             ex_dst_ptr_o$d = cur_ex_dst_ptr;
         end
+        ex_src_after_o$d = ex_src_ptr_o$d + 64'h1;
+        ex_dst_after_o$d = ex_dst_ptr_o$d + 64'h1;
         ihl_o$d = s_ihl$q;
         l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         l4_before_o$d = ipv4_l4_before_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
@@ -14512,6 +14692,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_src_ptr_out = ex_src_ptr_o$q;
         ex_dst_out = ex_dst_o$q;
         ex_dst_ptr_out = ex_dst_ptr_o$q;
+        ex_src_after_out = ex_src_after_o$q;
+        ex_dst_after_out = ex_dst_after_o$q;
         ihl_out = ihl_o$q;
         l4_word_out = l4_word_o$q;
         l4_before_out = l4_before_o$q;
@@ -14529,6 +14711,8 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_src_ptr_out = ex_src_ptr_in;
             ex_dst_out = ex_dst_in;
             ex_dst_ptr_out = ex_dst_ptr_in;
+            ex_src_after_out = ex_src_ptr_in + 64'h1;
+            ex_dst_after_out = ex_dst_ptr_in + 64'h1;
             ihl_out = ihl_in;
             l4_word_out = l4_word_in;
             l4_before_out = l4_before_in;
@@ -14747,6 +14931,25 @@ module rss_core__ext3__end_plus_q(d,q,clock);
 endmodule // rss_core__ext3__end_plus_q
 
 
+module rss_core__ext3__ex_dst_after_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__ex_dst_after_o
+
+
 module rss_core__ext3__ex_dst_o(d,q,clock);
     
     // Module arguments
@@ -14821,6 +15024,25 @@ module rss_core__ext3__ex_dst_q(d,q,clock);
     end
           
 endmodule // rss_core__ext3__ex_dst_q
+
+
+module rss_core__ext3__ex_src_after_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__ex_src_after_o
 
 
 module rss_core__ext3__ex_src_o(d,q,clock);
@@ -16576,7 +16798,7 @@ module rss_core__ext3__t_sums(d,q,clock);
 endmodule // rss_core__ext3__t_sums
 
 
-module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_dst_out,ex_dst_ptr_out,ihl_out,l4_word_out,l4_before_out);
+module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_src_after_out,ex_dst_out,ex_dst_ptr_out,ex_dst_after_out,ihl_out,l4_word_out,l4_before_out);
     
     // Module arguments
     input wire  clock;
@@ -16609,8 +16831,10 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     output reg  [11:0] need_out;
     output reg  ex_src_out;
     output reg  [5:0] ex_src_ptr_out;
+    output reg  [5:0] ex_src_after_out;
     output reg  ex_dst_out;
     output reg  [5:0] ex_dst_ptr_out;
+    output reg  [5:0] ex_dst_after_out;
     output reg  [3:0] ihl_out;
     output reg  [5:0] l4_word_out;
     output reg  [5:0] l4_before_out;
@@ -16934,6 +17158,12 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] ex_dst_ptr_o$d;
     wire  [5:0] ex_dst_ptr_o$q;
     reg  ex_dst_ptr_o$clock;
+    reg  [5:0] ex_src_after_o$d;
+    wire  [5:0] ex_src_after_o$q;
+    reg  ex_src_after_o$clock;
+    reg  [5:0] ex_dst_after_o$d;
+    wire  [5:0] ex_dst_after_o$q;
+    reg  ex_dst_after_o$clock;
     reg  [3:0] ihl_o$d;
     wire  [3:0] ihl_o$q;
     reg  ihl_o$clock;
@@ -17525,6 +17755,16 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(ex_dst_ptr_o$q),
         .clock(ex_dst_ptr_o$clock)
     );
+    rss_core__ext4__ex_src_after_o ex_src_after_o(
+        .d(ex_src_after_o$d),
+        .q(ex_src_after_o$q),
+        .clock(ex_src_after_o$clock)
+    );
+    rss_core__ext4__ex_dst_after_o ex_dst_after_o(
+        .d(ex_dst_after_o$d),
+        .q(ex_dst_after_o$q),
+        .clock(ex_dst_after_o$clock)
+    );
     rss_core__ext4__ihl_o ihl_o(
         .d(ihl_o$d),
         .q(ihl_o$q),
@@ -17641,6 +17881,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_src_ptr_o$clock = clock;
         ex_dst_o$clock = clock;
         ex_dst_ptr_o$clock = clock;
+        ex_src_after_o$clock = clock;
+        ex_dst_after_o$clock = clock;
         ihl_o$clock = clock;
         l4_word_o$clock = clock;
         l4_before_o$clock = clock;
@@ -17742,6 +17984,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_src_ptr_o$d = ex_src_ptr_o$q;
         ex_dst_o$d = ex_dst_o$q;
         ex_dst_ptr_o$d = ex_dst_ptr_o$q;
+        ex_src_after_o$d = ex_src_after_o$q;
+        ex_dst_after_o$d = ex_dst_after_o$q;
         ihl_o$d = ihl_o$q;
         l4_word_o$d = l4_word_o$q;
         l4_before_o$d = l4_before_o$q;
@@ -18233,6 +18477,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         if (cur_ex_dst) begin
             ex_dst_ptr_o$d = cur_ex_dst_ptr;
         end
+        ex_src_after_o$d = ex_src_ptr_o$d + 64'h1;
+        ex_dst_after_o$d = ex_dst_ptr_o$d + 64'h1;
         ihl_o$d = s_ihl$q;
         l4_word_o$d = ipv4_l4_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
         l4_before_o$d = ipv4_l4_before_bias + ((s_ihl$q >> 64'h1) & 6'h3f);
@@ -18264,6 +18510,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_src_ptr_out = ex_src_ptr_o$q;
         ex_dst_out = ex_dst_o$q;
         ex_dst_ptr_out = ex_dst_ptr_o$q;
+        ex_src_after_out = ex_src_after_o$q;
+        ex_dst_after_out = ex_dst_after_o$q;
         ihl_out = ihl_o$q;
         l4_word_out = l4_word_o$q;
         l4_before_out = l4_before_o$q;
@@ -18281,6 +18529,8 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_src_ptr_out = ex_src_ptr_in;
             ex_dst_out = ex_dst_in;
             ex_dst_ptr_out = ex_dst_ptr_in;
+            ex_src_after_out = ex_src_ptr_in + 64'h1;
+            ex_dst_after_out = ex_dst_ptr_in + 64'h1;
             ihl_out = ihl_in;
             l4_word_out = l4_word_in;
             l4_before_out = l4_before_in;
@@ -18499,6 +18749,25 @@ module rss_core__ext4__end_plus_q(d,q,clock);
 endmodule // rss_core__ext4__end_plus_q
 
 
+module rss_core__ext4__ex_dst_after_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__ex_dst_after_o
+
+
 module rss_core__ext4__ex_dst_o(d,q,clock);
     
     // Module arguments
@@ -18573,6 +18842,25 @@ module rss_core__ext4__ex_dst_q(d,q,clock);
     end
           
 endmodule // rss_core__ext4__ex_dst_q
+
+
+module rss_core__ext4__ex_src_after_o(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__ex_src_after_o
 
 
 module rss_core__ext4__ex_src_o(d,q,clock);
@@ -25448,18 +25736,18 @@ module rss_core__job_valid(d,q,clock);
 endmodule // rss_core__job_valid
 
 
-module rss_core__keys(clock,reset,staged_fetch,staged_fetch_word,staged_word,copy_start,copy_vport,copy_bank,copy_done,read_vport,read_bank,read_step,window);
+module rss_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_word,copy$start,copy$vport,copy$bank,copy$done,read_vport,read_bank,read_step,window);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
-    output reg  staged_fetch;
-    output reg  [3:0] staged_fetch_word;
-    input wire  [31:0] staged_word;
-    input wire  copy_start;
-    input wire  [2:0] copy_vport;
-    input wire  copy_bank;
-    output reg  copy_done;
+    output reg  copy$fetch;
+    output reg  [3:0] copy$fetch_word;
+    input wire  [31:0] copy$staged_word;
+    input wire  copy$start;
+    input wire  [2:0] copy$vport;
+    input wire  copy$bank;
+    output reg  copy$done;
     input wire  [2:0] read_vport;
     input wire  read_bank;
     input wire  [3:0] read_step;
@@ -25471,7 +25759,8 @@ module rss_core__keys(clock,reset,staged_fetch,staged_fetch_word,staged_word,cop
     localparam  last_word = 4'h8;
     localparam  key_words = 5'b1010;
     localparam  stream_last = 5'b1010;
-    localparam  whole_words = 1'b0;
+    localparam  one_position = 1'b0;
+    localparam  shared_position = 16'h1c;
     
     // Stub signals
     reg  [7:0] head$read_address;
@@ -25672,10 +25961,10 @@ module rss_core__keys(clock,reset,staged_fetch,staged_fetch_word,staged_word,cop
         head$write_clock = clock;
         tail$read_clock = clock;
         tail$write_clock = clock;
-        staged_fetch = fetching$q & (fetch_word$q < key_words);
-        staged_fetch_word = fetch_word$q[(32'h0)+:(4)];
+        copy$fetch = fetching$q & (fetch_word$q < key_words);
+        copy$fetch_word = fetch_word$q[(32'h0)+:(4)];
         sent$d = (sent$q << 64'h1) | ((fetching$q) & 3'h7);
-        sent_fetched$d = (sent_fetched$q << 64'h1) | ((staged_fetch) & 3'h7);
+        sent_fetched$d = (sent_fetched$q << 64'h1) | ((copy$fetch) & 3'h7);
         if (fetching$q) begin
             fetch_word$d = fetch_word$q + 64'h1;
             if (fetch_word$q == stream_last) begin
@@ -25685,10 +25974,10 @@ module rss_core__keys(clock,reset,staged_fetch,staged_fetch_word,staged_word,cop
         else begin
             fetch_word$d = 32'h0;
         end
-        start_q$d = copy_start;
+        start_q$d = copy$start;
         if (~busy$q) begin
             next_oh$d = 32'h1;
-            target$d = (((copy_vport) & 4'hf) << 64'h1) | ((copy_bank) & 4'hf);
+            target$d = (((copy$vport) & 4'hf) << 64'h1) | ((copy$bank) & 4'hf);
             if (start_q$q) begin
                 busy$d = 1'b1;
                 fetching$d = 1'b1;
@@ -25698,7 +25987,7 @@ module rss_core__keys(clock,reset,staged_fetch,staged_fetch_word,staged_word,cop
         if (sent$q[32'h2]) begin
             arrived = next_oh$q;
             next_oh$d = next_oh$q << 64'h1;
-            stream_q$d = (stream_q$q << 64'h20) | ((staged_word) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+            stream_q$d = (stream_q$q << 64'h20) | ((copy$staged_word) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
             if (~sent_fetched$q[32'h2]) begin
                 stream_q$d = stream_q$q << 64'h20;
             end
@@ -25752,8 +26041,8 @@ module rss_core__keys(clock,reset,staged_fetch,staged_fetch_word,staged_word,cop
             chunk_word = chunk_word | 8;
             chunk_ready = 1'b1;
         end
-        if (whole_words) begin
-            chunk = stream_q$q[(32'h0)+:(36)];
+        if (one_position) begin
+            chunk = stream_q$q[(shared_position)+:(36)];
         end
         write_q$d = chunk_ready;
         last_q$d = chunk_ready & (chunk_word == last_word);
@@ -25779,7 +26068,7 @@ module rss_core__keys(clock,reset,staged_fetch,staged_fetch_word,staged_word,cop
             write_q$d = 1'b0;
             done$d = 1'b0;
         end
-        copy_done = done$q;
+        copy$done = done$q;
         read_base = (((read_vport) & 8'hff) << 64'h5) | (((read_bank) & 8'hff) << 64'h4);
         head$read_address = read_base | ((read_step) & 8'hff);
         tail$read_address = head$read_address;
@@ -28446,7 +28735,7 @@ module rss_core__rec_type(d,q,clock);
 endmodule // rss_core__rec_type
 
 
-module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,key_fetch,key_fetch_word,staged_word,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,commit_hold,pick_hold,pick_hold_next,record_drops,record_counted,record_vport,record_hash_type,record_malformed,table_write_enable,probe_request,probe_input,probe_type,probe_vport,probe_done,probe_done_hash,probe_done_queue,probe_done_hashed,table_write_index,table_write_queue);
+module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,key_copy$fetch,key_copy$fetch_word,key_copy$staged_word,key_copy$start,key_copy$vport,key_copy$bank,key_copy$done,filters,commit_hold,pick_hold,pick_hold_next,record_drops,record_counted,record_vport,record_hash_type,record_malformed,table_write_enable,probe_request,probe_input,probe_type,probe_vport,probe_done,probe_done_hash,probe_done_queue,probe_done_hashed,table_write_index,table_write_queue);
     
     // Module arguments
     input wire  clock;
@@ -28470,13 +28759,13 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     input wire  s_axil_rready;
     output reg  [383:0] active;
     output reg  [383:0] active_next;
-    input wire  key_fetch;
-    input wire  [3:0] key_fetch_word;
-    output reg  [31:0] staged_word;
-    output reg  key_copy;
-    output reg  [2:0] key_copy_vport;
-    output reg  key_copy_bank;
-    input wire  key_copied;
+    input wire  key_copy$fetch;
+    input wire  [3:0] key_copy$fetch_word;
+    output reg  [31:0] key_copy$staged_word;
+    output reg  key_copy$start;
+    output reg  [2:0] key_copy$vport;
+    output reg  key_copy$bank;
+    input wire  key_copy$done;
     output reg  [831:0] filters;
     input wire  commit_hold;
     input wire  pick_hold;
@@ -29868,15 +30157,15 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         end
         active = vports$active;
         active_next = vports$active_next;
-        key_staged$fetch = key_fetch;
-        key_staged$fetch_index = key_fetch_word;
+        key_staged$fetch = key_copy$fetch;
+        key_staged$fetch_index = key_copy$fetch_word;
         key_ext$fetch = 1'b0;
         key_ext$fetch_index = 32'h0;
-        staged_word = key_staged$read_data;
-        key_copy = vports$key_copy;
-        key_copy_vport = vports$key_copy_vport;
-        key_copy_bank = vports$key_copy_bank;
-        vports$key_copied = key_copied;
+        key_copy$staged_word = key_staged$read_data;
+        key_copy$start = vports$key_copy;
+        key_copy$vport = vports$key_copy_vport;
+        key_copy$bank = vports$key_copy_bank;
+        vports$key_copied = key_copy$done;
         filters = vports$filters;
     end
     
@@ -32626,6 +32915,9 @@ module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,
     reg  [3:0] read_index_q$d;
     wire  [3:0] read_index_q$q;
     reg  read_index_q$clock;
+    reg  [3:0] flag_index_q$d;
+    wire  [3:0] flag_index_q$q;
+    reg  flag_index_q$clock;
     reg  read_written$d;
     wire  read_written$q;
     reg  read_written$clock;
@@ -32677,6 +32969,11 @@ module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,
         .q(read_index_q$q),
         .clock(read_index_q$clock)
     );
+    rss_core__regs__key_ext__mirror__flag_index_q flag_index_q(
+        .d(flag_index_q$d),
+        .q(flag_index_q$q),
+        .clock(flag_index_q$clock)
+    );
     rss_core__regs__key_ext__mirror__read_written read_written(
         .d(read_written$d),
         .q(read_written$q),
@@ -32692,6 +32989,7 @@ module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,
         written$clock = clock;
         read_word$clock = clock;
         read_index_q$clock = clock;
+        flag_index_q$clock = clock;
         read_written$clock = clock;
         lanes_q$d = lanes_q$q;
         index_q$d = index_q$q;
@@ -32700,6 +32998,7 @@ module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,
         written$d = written$q;
         read_word$d = read_word$q;
         read_index_q$d = read_index_q$q;
+        flag_index_q$d = flag_index_q$q;
         read_written$d = read_written$q;
         ram$clock = clock;
         strobed_data = 32'h0;
@@ -32737,9 +33036,13 @@ module rss_core__regs__key_ext__mirror(clock,reset,write,write_index,write_data,
         end
         if (read_load) begin
             read_index_q$d = read_index;
+            flag_index_q$d = read_index;
+        end
+        if (reset) begin
+            flag_index_q$d = 32'h0;
         end
         ram$read_address = read_index_q$q;
-        read_written$d = written$q[read_index_q$q];
+        read_written$d = written$q[flag_index_q$q];
         read_word$d = 32'h0;
         if (read_hit & read_written$q) begin
             read_word$d = ram$read_data;
@@ -32767,6 +33070,25 @@ module rss_core__regs__key_ext__mirror__data_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__key_ext__mirror__data_q
+
+
+module rss_core__regs__key_ext__mirror__flag_index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_ext__mirror__flag_index_q
 
 
 module rss_core__regs__key_ext__mirror__index_q(d,q,clock);
@@ -33322,6 +33644,9 @@ module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_da
     reg  [3:0] read_index_q$d;
     wire  [3:0] read_index_q$q;
     reg  read_index_q$clock;
+    reg  [3:0] flag_index_q$d;
+    wire  [3:0] flag_index_q$q;
+    reg  flag_index_q$clock;
     reg  read_written$d;
     wire  read_written$q;
     reg  read_written$clock;
@@ -33373,6 +33698,11 @@ module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_da
         .q(read_index_q$q),
         .clock(read_index_q$clock)
     );
+    rss_core__regs__key_staged__mirror__flag_index_q flag_index_q(
+        .d(flag_index_q$d),
+        .q(flag_index_q$q),
+        .clock(flag_index_q$clock)
+    );
     rss_core__regs__key_staged__mirror__read_written read_written(
         .d(read_written$d),
         .q(read_written$q),
@@ -33388,6 +33718,7 @@ module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_da
         written$clock = clock;
         read_word$clock = clock;
         read_index_q$clock = clock;
+        flag_index_q$clock = clock;
         read_written$clock = clock;
         lanes_q$d = lanes_q$q;
         index_q$d = index_q$q;
@@ -33396,6 +33727,7 @@ module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_da
         written$d = written$q;
         read_word$d = read_word$q;
         read_index_q$d = read_index_q$q;
+        flag_index_q$d = flag_index_q$q;
         read_written$d = read_written$q;
         ram$clock = clock;
         strobed_data = 32'h0;
@@ -33433,9 +33765,13 @@ module rss_core__regs__key_staged__mirror(clock,reset,write,write_index,write_da
         end
         if (read_load) begin
             read_index_q$d = read_index;
+            flag_index_q$d = read_index;
+        end
+        if (reset) begin
+            flag_index_q$d = 32'h0;
         end
         ram$read_address = read_index_q$q;
-        read_written$d = written$q[read_index_q$q];
+        read_written$d = written$q[flag_index_q$q];
         read_word$d = 32'h0;
         if (read_hit & read_written$q) begin
             read_word$d = ram$read_data;
@@ -33463,6 +33799,25 @@ module rss_core__regs__key_staged__mirror__data_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__key_staged__mirror__data_q
+
+
+module rss_core__regs__key_staged__mirror__flag_index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__key_staged__mirror__flag_index_q
 
 
 module rss_core__regs__key_staged__mirror__index_q(d,q,clock);
@@ -34774,6 +35129,9 @@ module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,
     reg  [3:0] read_index_q$d;
     wire  [3:0] read_index_q$q;
     reg  read_index_q$clock;
+    reg  [3:0] flag_index_q$d;
+    wire  [3:0] flag_index_q$q;
+    reg  flag_index_q$clock;
     reg  read_written$d;
     wire  read_written$q;
     reg  read_written$clock;
@@ -34825,6 +35183,11 @@ module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,
         .q(read_index_q$q),
         .clock(read_index_q$clock)
     );
+    rss_core__regs__probe__input_words__mirror__flag_index_q flag_index_q(
+        .d(flag_index_q$d),
+        .q(flag_index_q$q),
+        .clock(flag_index_q$clock)
+    );
     rss_core__regs__probe__input_words__mirror__read_written read_written(
         .d(read_written$d),
         .q(read_written$q),
@@ -34840,6 +35203,7 @@ module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,
         written$clock = clock;
         read_word$clock = clock;
         read_index_q$clock = clock;
+        flag_index_q$clock = clock;
         read_written$clock = clock;
         lanes_q$d = lanes_q$q;
         index_q$d = index_q$q;
@@ -34848,6 +35212,7 @@ module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,
         written$d = written$q;
         read_word$d = read_word$q;
         read_index_q$d = read_index_q$q;
+        flag_index_q$d = flag_index_q$q;
         read_written$d = read_written$q;
         ram$clock = clock;
         strobed_data = 32'h0;
@@ -34885,9 +35250,13 @@ module rss_core__regs__probe__input_words__mirror(clock,reset,write,write_index,
         end
         if (read_load) begin
             read_index_q$d = read_index;
+            flag_index_q$d = read_index;
+        end
+        if (reset) begin
+            flag_index_q$d = 32'h0;
         end
         ram$read_address = read_index_q$q;
-        read_written$d = written$q[read_index_q$q];
+        read_written$d = written$q[flag_index_q$q];
         read_word$d = 32'h0;
         if (read_hit & read_written$q) begin
             read_word$d = ram$read_data;
@@ -34915,6 +35284,25 @@ module rss_core__regs__probe__input_words__mirror__data_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__probe__input_words__mirror__data_q
+
+
+module rss_core__regs__probe__input_words__mirror__flag_index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__input_words__mirror__flag_index_q
 
 
 module rss_core__regs__probe__input_words__mirror__index_q(d,q,clock);
@@ -39844,7 +40232,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
             key_copy_bank = ~active_q$q[32'h30 * 7 + 32'h3];
         end
         key_copy_wanted = pending$q & request$q[32'h0] & ~copied$q;
-        key_copy = pending$q & request$q[32'h0] & ~copy_started$q & ~apply_hold & key_copy_allowed;
+        key_copy = key_copy_wanted & ~copy_started$q & ~apply_hold & key_copy_allowed;
         if (key_copy) begin
             copy_started$d = 1'b1;
         end
@@ -40756,6 +41144,9 @@ module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_da
     reg  [4:0] read_index_q$d;
     wire  [4:0] read_index_q$q;
     reg  read_index_q$clock;
+    reg  [4:0] flag_index_q$d;
+    wire  [4:0] flag_index_q$q;
+    reg  flag_index_q$clock;
     reg  read_written$d;
     wire  read_written$q;
     reg  read_written$clock;
@@ -40807,6 +41198,11 @@ module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_da
         .q(read_index_q$q),
         .clock(read_index_q$clock)
     );
+    rss_core__regs__vports__mac_mirror__flag_index_q flag_index_q(
+        .d(flag_index_q$d),
+        .q(flag_index_q$q),
+        .clock(flag_index_q$clock)
+    );
     rss_core__regs__vports__mac_mirror__read_written read_written(
         .d(read_written$d),
         .q(read_written$q),
@@ -40822,6 +41218,7 @@ module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_da
         written$clock = clock;
         read_word$clock = clock;
         read_index_q$clock = clock;
+        flag_index_q$clock = clock;
         read_written$clock = clock;
         lanes_q$d = lanes_q$q;
         index_q$d = index_q$q;
@@ -40830,6 +41227,7 @@ module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_da
         written$d = written$q;
         read_word$d = read_word$q;
         read_index_q$d = read_index_q$q;
+        flag_index_q$d = flag_index_q$q;
         read_written$d = read_written$q;
         ram$clock = clock;
         strobed_data = 32'h0;
@@ -40867,9 +41265,13 @@ module rss_core__regs__vports__mac_mirror(clock,reset,write,write_index,write_da
         end
         if (read_load) begin
             read_index_q$d = read_index;
+            flag_index_q$d = read_index;
+        end
+        if (reset) begin
+            flag_index_q$d = 32'h0;
         end
         ram$read_address = read_index_q$q;
-        read_written$d = written$q[read_index_q$q];
+        read_written$d = written$q[flag_index_q$q];
         read_word$d = 32'h0;
         if (read_hit & read_written$q) begin
             read_word$d = ram$read_data;
@@ -40897,6 +41299,25 @@ module rss_core__regs__vports__mac_mirror__data_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__vports__mac_mirror__data_q
+
+
+module rss_core__regs__vports__mac_mirror__flag_index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [4:0] d;
+    output reg  [4:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 5'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__vports__mac_mirror__flag_index_q
 
 
 module rss_core__regs__vports__mac_mirror__index_q(d,q,clock);

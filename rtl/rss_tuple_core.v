@@ -63,13 +63,13 @@ module rss_tuple_core (
     reg  regs$s_axil_rready;
     wire  [383:0] regs$active;
     wire  [383:0] regs$active_next;
-    reg  regs$key_fetch;
-    reg  [3:0] regs$key_fetch_word;
-    wire  [31:0] regs$staged_word;
-    wire  regs$key_copy;
-    wire  [2:0] regs$key_copy_vport;
-    wire  regs$key_copy_bank;
-    reg  regs$key_copied;
+    reg  regs$key_copy$fetch;
+    reg  [3:0] regs$key_copy$fetch_word;
+    wire  [31:0] regs$key_copy$staged_word;
+    wire  regs$key_copy$start;
+    wire  [2:0] regs$key_copy$vport;
+    wire  regs$key_copy$bank;
+    reg  regs$key_copy$done;
     wire  [831:0] regs$filters;
     reg  regs$commit_hold;
     reg  regs$pick_hold;
@@ -114,13 +114,13 @@ module rss_tuple_core (
     wire  [47:0] pipe$out_tag;
     reg  keys$clock;
     reg  keys$reset;
-    wire  keys$staged_fetch;
-    wire  [3:0] keys$staged_fetch_word;
-    reg  [31:0] keys$staged_word;
-    reg  keys$copy_start;
-    reg  [2:0] keys$copy_vport;
-    reg  keys$copy_bank;
-    wire  keys$copy_done;
+    wire  keys$copy$fetch;
+    wire  [3:0] keys$copy$fetch_word;
+    reg  [31:0] keys$copy$staged_word;
+    reg  keys$copy$start;
+    reg  [2:0] keys$copy$vport;
+    reg  keys$copy$bank;
+    wire  keys$copy$done;
     reg  [2:0] keys$read_vport;
     reg  keys$read_bank;
     reg  [3:0] keys$read_step;
@@ -202,13 +202,13 @@ module rss_tuple_core (
         .s_axil_rready(regs$s_axil_rready),
         .active(regs$active),
         .active_next(regs$active_next),
-        .key_fetch(regs$key_fetch),
-        .key_fetch_word(regs$key_fetch_word),
-        .staged_word(regs$staged_word),
-        .key_copy(regs$key_copy),
-        .key_copy_vport(regs$key_copy_vport),
-        .key_copy_bank(regs$key_copy_bank),
-        .key_copied(regs$key_copied),
+        .key_copy$fetch(regs$key_copy$fetch),
+        .key_copy$fetch_word(regs$key_copy$fetch_word),
+        .key_copy$staged_word(regs$key_copy$staged_word),
+        .key_copy$start(regs$key_copy$start),
+        .key_copy$vport(regs$key_copy$vport),
+        .key_copy$bank(regs$key_copy$bank),
+        .key_copy$done(regs$key_copy$done),
         .filters(regs$filters),
         .commit_hold(regs$commit_hold),
         .pick_hold(regs$pick_hold),
@@ -259,13 +259,13 @@ module rss_tuple_core (
     rss_tuple_core__keys keys(
         .clock(keys$clock),
         .reset(keys$reset),
-        .staged_fetch(keys$staged_fetch),
-        .staged_fetch_word(keys$staged_fetch_word),
-        .staged_word(keys$staged_word),
-        .copy_start(keys$copy_start),
-        .copy_vport(keys$copy_vport),
-        .copy_bank(keys$copy_bank),
-        .copy_done(keys$copy_done),
+        .copy$fetch(keys$copy$fetch),
+        .copy$fetch_word(keys$copy$fetch_word),
+        .copy$staged_word(keys$copy$staged_word),
+        .copy$start(keys$copy$start),
+        .copy$vport(keys$copy$vport),
+        .copy$bank(keys$copy$bank),
+        .copy$done(keys$copy$done),
         .read_vport(keys$read_vport),
         .read_bank(keys$read_bank),
         .read_step(keys$read_step),
@@ -409,13 +409,6 @@ module rss_tuple_core (
             stage1_type = pipe$held_tag[(32'h0)+:(9)] & state[(32'h8)+:(9)];
         end
         pipe$stage1_tag = ((stage1_type) & 48'hffffffffffff) | (((state[(32'h0)+:(1)]) & 48'hffffffffffff) << 64'h9) | (((pipe$held_tag[(32'ha)+:(2)]) & 48'hffffffffffff) << 64'ha) | (((state[(32'h4)+:(4)]) & 48'hffffffffffff) << 64'hc) | (((state[(32'h18)+:(16)]) & 48'hffffffffffff) << 64'h10) | (((state[(32'h2)+:(1)]) & 48'hffffffffffff) << 64'h20) | (((held_probe) & 48'hffffffffffff) << 64'h21) | (((stage1_vport) & 48'hffffffffffff) << 64'h22);
-        regs$key_fetch = keys$staged_fetch;
-        regs$key_fetch_word = keys$staged_fetch_word;
-        keys$staged_word = regs$staged_word;
-        keys$copy_start = regs$key_copy;
-        keys$copy_vport = regs$key_copy_vport;
-        keys$copy_bank = regs$key_copy_bank;
-        regs$key_copied = keys$copy_done;
         next_probe = held_probe;
         if (advance) begin
             next_probe = inject;
@@ -490,6 +483,13 @@ module rss_tuple_core (
         hash_types_enabled = vport0[(32'h8)+:(9)];
     end
     
+    always @(*) regs$key_copy$fetch = keys$copy$fetch;
+    always @(*) regs$key_copy$fetch_word = keys$copy$fetch_word;
+    always @(*) keys$copy$staged_word = regs$key_copy$staged_word;
+    always @(*) keys$copy$start = regs$key_copy$start;
+    always @(*) keys$copy$vport = regs$key_copy$vport;
+    always @(*) keys$copy$bank = regs$key_copy$bank;
+    always @(*) regs$key_copy$done = keys$copy$done;
 endmodule // top
 
 
@@ -2572,18 +2572,18 @@ module rss_tuple_core__indirection(read_address,read_clock,read_data,write_addre
 endmodule // rss_tuple_core__indirection
 
 
-module rss_tuple_core__keys(clock,reset,staged_fetch,staged_fetch_word,staged_word,copy_start,copy_vport,copy_bank,copy_done,read_vport,read_bank,read_step,window);
+module rss_tuple_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_word,copy$start,copy$vport,copy$bank,copy$done,read_vport,read_bank,read_step,window);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
-    output reg  staged_fetch;
-    output reg  [3:0] staged_fetch_word;
-    input wire  [31:0] staged_word;
-    input wire  copy_start;
-    input wire  [2:0] copy_vport;
-    input wire  copy_bank;
-    output reg  copy_done;
+    output reg  copy$fetch;
+    output reg  [3:0] copy$fetch_word;
+    input wire  [31:0] copy$staged_word;
+    input wire  copy$start;
+    input wire  [2:0] copy$vport;
+    input wire  copy$bank;
+    output reg  copy$done;
     input wire  [2:0] read_vport;
     input wire  read_bank;
     input wire  [3:0] read_step;
@@ -2595,7 +2595,8 @@ module rss_tuple_core__keys(clock,reset,staged_fetch,staged_fetch_word,staged_wo
     localparam  last_word = 4'h1;
     localparam  key_words = 5'b1010;
     localparam  stream_last = 5'b10001;
-    localparam  whole_words = 1'b1;
+    localparam  one_position = 1'b1;
+    localparam  shared_position = 16'h0;
     
     // Stub signals
     reg  [7:0] head$read_address;
@@ -2796,10 +2797,10 @@ module rss_tuple_core__keys(clock,reset,staged_fetch,staged_fetch_word,staged_wo
         head$write_clock = clock;
         tail$read_clock = clock;
         tail$write_clock = clock;
-        staged_fetch = fetching$q & (fetch_word$q < key_words);
-        staged_fetch_word = fetch_word$q[(32'h0)+:(4)];
+        copy$fetch = fetching$q & (fetch_word$q < key_words);
+        copy$fetch_word = fetch_word$q[(32'h0)+:(4)];
         sent$d = (sent$q << 64'h1) | ((fetching$q) & 3'h7);
-        sent_fetched$d = (sent_fetched$q << 64'h1) | ((staged_fetch) & 3'h7);
+        sent_fetched$d = (sent_fetched$q << 64'h1) | ((copy$fetch) & 3'h7);
         if (fetching$q) begin
             fetch_word$d = fetch_word$q + 64'h1;
             if (fetch_word$q == stream_last) begin
@@ -2809,10 +2810,10 @@ module rss_tuple_core__keys(clock,reset,staged_fetch,staged_fetch_word,staged_wo
         else begin
             fetch_word$d = 32'h0;
         end
-        start_q$d = copy_start;
+        start_q$d = copy$start;
         if (~busy$q) begin
             next_oh$d = 32'h1;
-            target$d = (((copy_vport) & 4'hf) << 64'h1) | ((copy_bank) & 4'hf);
+            target$d = (((copy$vport) & 4'hf) << 64'h1) | ((copy$bank) & 4'hf);
             if (start_q$q) begin
                 busy$d = 1'b1;
                 fetching$d = 1'b1;
@@ -2822,7 +2823,7 @@ module rss_tuple_core__keys(clock,reset,staged_fetch,staged_fetch_word,staged_wo
         if (sent$q[32'h2]) begin
             arrived = next_oh$q;
             next_oh$d = next_oh$q << 64'h1;
-            stream_q$d = (stream_q$q << 64'h20) | ((staged_word) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+            stream_q$d = (stream_q$q << 64'h20) | ((copy$staged_word) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
             if (~sent_fetched$q[32'h2]) begin
                 stream_q$d = stream_q$q << 64'h20;
             end
@@ -2841,8 +2842,8 @@ module rss_tuple_core__keys(clock,reset,staged_fetch,staged_fetch_word,staged_wo
             chunk_word = chunk_word | 1;
             chunk_ready = 1'b1;
         end
-        if (whole_words) begin
-            chunk = stream_q$q[(32'h0)+:(288)];
+        if (one_position) begin
+            chunk = stream_q$q[(shared_position)+:(288)];
         end
         write_q$d = chunk_ready;
         last_q$d = chunk_ready & (chunk_word == last_word);
@@ -2868,7 +2869,7 @@ module rss_tuple_core__keys(clock,reset,staged_fetch,staged_fetch_word,staged_wo
             write_q$d = 1'b0;
             done$d = 1'b0;
         end
-        copy_done = done$q;
+        copy$done = done$q;
         read_base = (((read_vport) & 8'hff) << 64'h5) | (((read_bank) & 8'hff) << 64'h4);
         head$read_address = read_base | ((read_step) & 8'hff);
         tail$read_address = head$read_address;
@@ -4806,7 +4807,7 @@ module rss_tuple_core__probe_state(slots,vport,slot);
 endmodule // rss_tuple_core__probe_state
 
 
-module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,key_fetch,key_fetch_word,staged_word,key_copy,key_copy_vport,key_copy_bank,key_copied,filters,commit_hold,pick_hold,pick_hold_next,record_drops,record_counted,record_vport,record_hash_type,record_malformed,table_write_enable,probe_request,probe_input,probe_type,probe_vport,probe_done,probe_done_hash,probe_done_queue,probe_done_hashed,table_write_index,table_write_queue);
+module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,key_copy$fetch,key_copy$fetch_word,key_copy$staged_word,key_copy$start,key_copy$vport,key_copy$bank,key_copy$done,filters,commit_hold,pick_hold,pick_hold_next,record_drops,record_counted,record_vport,record_hash_type,record_malformed,table_write_enable,probe_request,probe_input,probe_type,probe_vport,probe_done,probe_done_hash,probe_done_queue,probe_done_hashed,table_write_index,table_write_queue);
     
     // Module arguments
     input wire  clock;
@@ -4830,13 +4831,13 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     input wire  s_axil_rready;
     output reg  [383:0] active;
     output reg  [383:0] active_next;
-    input wire  key_fetch;
-    input wire  [3:0] key_fetch_word;
-    output reg  [31:0] staged_word;
-    output reg  key_copy;
-    output reg  [2:0] key_copy_vport;
-    output reg  key_copy_bank;
-    input wire  key_copied;
+    input wire  key_copy$fetch;
+    input wire  [3:0] key_copy$fetch_word;
+    output reg  [31:0] key_copy$staged_word;
+    output reg  key_copy$start;
+    output reg  [2:0] key_copy$vport;
+    output reg  key_copy$bank;
+    input wire  key_copy$done;
     output reg  [831:0] filters;
     input wire  commit_hold;
     input wire  pick_hold;
@@ -6228,15 +6229,15 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         end
         active = vports$active;
         active_next = vports$active_next;
-        key_staged$fetch = key_fetch;
-        key_staged$fetch_index = key_fetch_word;
+        key_staged$fetch = key_copy$fetch;
+        key_staged$fetch_index = key_copy$fetch_word;
         key_ext$fetch = 1'b0;
         key_ext$fetch_index = 32'h0;
-        staged_word = key_staged$read_data;
-        key_copy = vports$key_copy;
-        key_copy_vport = vports$key_copy_vport;
-        key_copy_bank = vports$key_copy_bank;
-        vports$key_copied = key_copied;
+        key_copy$staged_word = key_staged$read_data;
+        key_copy$start = vports$key_copy;
+        key_copy$vport = vports$key_copy_vport;
+        key_copy$bank = vports$key_copy_bank;
+        vports$key_copied = key_copy$done;
         filters = vports$filters;
     end
     
@@ -8986,6 +8987,9 @@ module rss_tuple_core__regs__key_ext__mirror(clock,reset,write,write_index,write
     reg  [3:0] read_index_q$d;
     wire  [3:0] read_index_q$q;
     reg  read_index_q$clock;
+    reg  [3:0] flag_index_q$d;
+    wire  [3:0] flag_index_q$q;
+    reg  flag_index_q$clock;
     reg  read_written$d;
     wire  read_written$q;
     reg  read_written$clock;
@@ -9037,6 +9041,11 @@ module rss_tuple_core__regs__key_ext__mirror(clock,reset,write,write_index,write
         .q(read_index_q$q),
         .clock(read_index_q$clock)
     );
+    rss_tuple_core__regs__key_ext__mirror__flag_index_q flag_index_q(
+        .d(flag_index_q$d),
+        .q(flag_index_q$q),
+        .clock(flag_index_q$clock)
+    );
     rss_tuple_core__regs__key_ext__mirror__read_written read_written(
         .d(read_written$d),
         .q(read_written$q),
@@ -9052,6 +9061,7 @@ module rss_tuple_core__regs__key_ext__mirror(clock,reset,write,write_index,write
         written$clock = clock;
         read_word$clock = clock;
         read_index_q$clock = clock;
+        flag_index_q$clock = clock;
         read_written$clock = clock;
         lanes_q$d = lanes_q$q;
         index_q$d = index_q$q;
@@ -9060,6 +9070,7 @@ module rss_tuple_core__regs__key_ext__mirror(clock,reset,write,write_index,write
         written$d = written$q;
         read_word$d = read_word$q;
         read_index_q$d = read_index_q$q;
+        flag_index_q$d = flag_index_q$q;
         read_written$d = read_written$q;
         ram$clock = clock;
         strobed_data = 32'h0;
@@ -9097,9 +9108,13 @@ module rss_tuple_core__regs__key_ext__mirror(clock,reset,write,write_index,write
         end
         if (read_load) begin
             read_index_q$d = read_index;
+            flag_index_q$d = read_index;
+        end
+        if (reset) begin
+            flag_index_q$d = 32'h0;
         end
         ram$read_address = read_index_q$q;
-        read_written$d = written$q[read_index_q$q];
+        read_written$d = written$q[flag_index_q$q];
         read_word$d = 32'h0;
         if (read_hit & read_written$q) begin
             read_word$d = ram$read_data;
@@ -9127,6 +9142,25 @@ module rss_tuple_core__regs__key_ext__mirror__data_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__key_ext__mirror__data_q
+
+
+module rss_tuple_core__regs__key_ext__mirror__flag_index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__key_ext__mirror__flag_index_q
 
 
 module rss_tuple_core__regs__key_ext__mirror__index_q(d,q,clock);
@@ -9682,6 +9716,9 @@ module rss_tuple_core__regs__key_staged__mirror(clock,reset,write,write_index,wr
     reg  [3:0] read_index_q$d;
     wire  [3:0] read_index_q$q;
     reg  read_index_q$clock;
+    reg  [3:0] flag_index_q$d;
+    wire  [3:0] flag_index_q$q;
+    reg  flag_index_q$clock;
     reg  read_written$d;
     wire  read_written$q;
     reg  read_written$clock;
@@ -9733,6 +9770,11 @@ module rss_tuple_core__regs__key_staged__mirror(clock,reset,write,write_index,wr
         .q(read_index_q$q),
         .clock(read_index_q$clock)
     );
+    rss_tuple_core__regs__key_staged__mirror__flag_index_q flag_index_q(
+        .d(flag_index_q$d),
+        .q(flag_index_q$q),
+        .clock(flag_index_q$clock)
+    );
     rss_tuple_core__regs__key_staged__mirror__read_written read_written(
         .d(read_written$d),
         .q(read_written$q),
@@ -9748,6 +9790,7 @@ module rss_tuple_core__regs__key_staged__mirror(clock,reset,write,write_index,wr
         written$clock = clock;
         read_word$clock = clock;
         read_index_q$clock = clock;
+        flag_index_q$clock = clock;
         read_written$clock = clock;
         lanes_q$d = lanes_q$q;
         index_q$d = index_q$q;
@@ -9756,6 +9799,7 @@ module rss_tuple_core__regs__key_staged__mirror(clock,reset,write,write_index,wr
         written$d = written$q;
         read_word$d = read_word$q;
         read_index_q$d = read_index_q$q;
+        flag_index_q$d = flag_index_q$q;
         read_written$d = read_written$q;
         ram$clock = clock;
         strobed_data = 32'h0;
@@ -9793,9 +9837,13 @@ module rss_tuple_core__regs__key_staged__mirror(clock,reset,write,write_index,wr
         end
         if (read_load) begin
             read_index_q$d = read_index;
+            flag_index_q$d = read_index;
+        end
+        if (reset) begin
+            flag_index_q$d = 32'h0;
         end
         ram$read_address = read_index_q$q;
-        read_written$d = written$q[read_index_q$q];
+        read_written$d = written$q[flag_index_q$q];
         read_word$d = 32'h0;
         if (read_hit & read_written$q) begin
             read_word$d = ram$read_data;
@@ -9823,6 +9871,25 @@ module rss_tuple_core__regs__key_staged__mirror__data_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__key_staged__mirror__data_q
+
+
+module rss_tuple_core__regs__key_staged__mirror__flag_index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__key_staged__mirror__flag_index_q
 
 
 module rss_tuple_core__regs__key_staged__mirror__index_q(d,q,clock);
@@ -11134,6 +11201,9 @@ module rss_tuple_core__regs__probe__input_words__mirror(clock,reset,write,write_
     reg  [3:0] read_index_q$d;
     wire  [3:0] read_index_q$q;
     reg  read_index_q$clock;
+    reg  [3:0] flag_index_q$d;
+    wire  [3:0] flag_index_q$q;
+    reg  flag_index_q$clock;
     reg  read_written$d;
     wire  read_written$q;
     reg  read_written$clock;
@@ -11185,6 +11255,11 @@ module rss_tuple_core__regs__probe__input_words__mirror(clock,reset,write,write_
         .q(read_index_q$q),
         .clock(read_index_q$clock)
     );
+    rss_tuple_core__regs__probe__input_words__mirror__flag_index_q flag_index_q(
+        .d(flag_index_q$d),
+        .q(flag_index_q$q),
+        .clock(flag_index_q$clock)
+    );
     rss_tuple_core__regs__probe__input_words__mirror__read_written read_written(
         .d(read_written$d),
         .q(read_written$q),
@@ -11200,6 +11275,7 @@ module rss_tuple_core__regs__probe__input_words__mirror(clock,reset,write,write_
         written$clock = clock;
         read_word$clock = clock;
         read_index_q$clock = clock;
+        flag_index_q$clock = clock;
         read_written$clock = clock;
         lanes_q$d = lanes_q$q;
         index_q$d = index_q$q;
@@ -11208,6 +11284,7 @@ module rss_tuple_core__regs__probe__input_words__mirror(clock,reset,write,write_
         written$d = written$q;
         read_word$d = read_word$q;
         read_index_q$d = read_index_q$q;
+        flag_index_q$d = flag_index_q$q;
         read_written$d = read_written$q;
         ram$clock = clock;
         strobed_data = 32'h0;
@@ -11245,9 +11322,13 @@ module rss_tuple_core__regs__probe__input_words__mirror(clock,reset,write,write_
         end
         if (read_load) begin
             read_index_q$d = read_index;
+            flag_index_q$d = read_index;
+        end
+        if (reset) begin
+            flag_index_q$d = 32'h0;
         end
         ram$read_address = read_index_q$q;
-        read_written$d = written$q[read_index_q$q];
+        read_written$d = written$q[flag_index_q$q];
         read_word$d = 32'h0;
         if (read_hit & read_written$q) begin
             read_word$d = ram$read_data;
@@ -11275,6 +11356,25 @@ module rss_tuple_core__regs__probe__input_words__mirror__data_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__probe__input_words__mirror__data_q
+
+
+module rss_tuple_core__regs__probe__input_words__mirror__flag_index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__probe__input_words__mirror__flag_index_q
 
 
 module rss_tuple_core__regs__probe__input_words__mirror__index_q(d,q,clock);
@@ -16204,7 +16304,7 @@ module rss_tuple_core__regs__vports(clock,reset,write_address,write_data,write_m
             key_copy_bank = ~active_q$q[32'h30 * 7 + 32'h3];
         end
         key_copy_wanted = pending$q & request$q[32'h0] & ~copied$q;
-        key_copy = pending$q & request$q[32'h0] & ~copy_started$q & ~apply_hold & key_copy_allowed;
+        key_copy = key_copy_wanted & ~copy_started$q & ~apply_hold & key_copy_allowed;
         if (key_copy) begin
             copy_started$d = 1'b1;
         end
@@ -17116,6 +17216,9 @@ module rss_tuple_core__regs__vports__mac_mirror(clock,reset,write,write_index,wr
     reg  [4:0] read_index_q$d;
     wire  [4:0] read_index_q$q;
     reg  read_index_q$clock;
+    reg  [4:0] flag_index_q$d;
+    wire  [4:0] flag_index_q$q;
+    reg  flag_index_q$clock;
     reg  read_written$d;
     wire  read_written$q;
     reg  read_written$clock;
@@ -17167,6 +17270,11 @@ module rss_tuple_core__regs__vports__mac_mirror(clock,reset,write,write_index,wr
         .q(read_index_q$q),
         .clock(read_index_q$clock)
     );
+    rss_tuple_core__regs__vports__mac_mirror__flag_index_q flag_index_q(
+        .d(flag_index_q$d),
+        .q(flag_index_q$q),
+        .clock(flag_index_q$clock)
+    );
     rss_tuple_core__regs__vports__mac_mirror__read_written read_written(
         .d(read_written$d),
         .q(read_written$q),
@@ -17182,6 +17290,7 @@ module rss_tuple_core__regs__vports__mac_mirror(clock,reset,write,write_index,wr
         written$clock = clock;
         read_word$clock = clock;
         read_index_q$clock = clock;
+        flag_index_q$clock = clock;
         read_written$clock = clock;
         lanes_q$d = lanes_q$q;
         index_q$d = index_q$q;
@@ -17190,6 +17299,7 @@ module rss_tuple_core__regs__vports__mac_mirror(clock,reset,write,write_index,wr
         written$d = written$q;
         read_word$d = read_word$q;
         read_index_q$d = read_index_q$q;
+        flag_index_q$d = flag_index_q$q;
         read_written$d = read_written$q;
         ram$clock = clock;
         strobed_data = 32'h0;
@@ -17227,9 +17337,13 @@ module rss_tuple_core__regs__vports__mac_mirror(clock,reset,write,write_index,wr
         end
         if (read_load) begin
             read_index_q$d = read_index;
+            flag_index_q$d = read_index;
+        end
+        if (reset) begin
+            flag_index_q$d = 32'h0;
         end
         ram$read_address = read_index_q$q;
-        read_written$d = written$q[read_index_q$q];
+        read_written$d = written$q[flag_index_q$q];
         read_word$d = 32'h0;
         if (read_hit & read_written$q) begin
             read_word$d = ram$read_data;
@@ -17257,6 +17371,25 @@ module rss_tuple_core__regs__vports__mac_mirror__data_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__vports__mac_mirror__data_q
+
+
+module rss_tuple_core__regs__vports__mac_mirror__flag_index_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [4:0] d;
+    output reg  [4:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 5'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__vports__mac_mirror__flag_index_q
 
 
 module rss_tuple_core__regs__vports__mac_mirror__index_q(d,q,clock);

@@ -24,6 +24,7 @@ use crate::csr::{WORD_ADDR_BITS, expect_access, outside_check, single_field, wor
 use crate::csr_ro::CsrRo;
 use crate::csr_rw::CsrRw;
 use crate::event_counters::{EventCounters, INDEX_BITS as COUNTER_INDEX_BITS};
+use crate::key_store::KeyCopySource;
 use crate::probe_regs::ProbeRegs;
 use crate::readback_ram::ReadbackRam;
 use crate::toeplitz_pipe::{KEY_BITS, TUPLE_BITS};
@@ -82,21 +83,10 @@ pub struct AxilRegs {
     pub active: Signal<Out, Bits<ACTIVE_BITS>>,
     /// `active` as it will be next clock (see `VportRegs::active_next`).
     pub active_next: Signal<Out, Bits<ACTIVE_BITS>>,
-    /// The key store reads word `key_fetch_word` of the staged key (`KEY`), which lives
-    /// in the read-back RAM alone; the bus's reads are held off while a copy may fetch.
-    pub key_fetch: Signal<In, Bit>,
-    /// Word of the staged key fetched.
-    pub key_fetch_word: Signal<In, Bits<4>>,
-    /// The word fetched three clocks ago (`ByteWords::fetch`).
-    pub staged_word: Signal<Out, Bits<32>>,
-    /// Copy the staged key into the key store (see `VportRegs::key_copy`).
-    pub key_copy: Signal<Out, Bit>,
-    /// VPort of the key copy.
-    pub key_copy_vport: Signal<Out, Bits<3>>,
-    /// Bank of the key copy.
-    pub key_copy_bank: Signal<Out, Bit>,
-    /// The key store finished the copy.
-    pub key_copied: Signal<In, Bit>,
+    /// The key store's copy of the staged key (`KEY`), which lives in the read-back RAM
+    /// alone: the bus's reads are held off while a copy may fetch
+    /// (`ByteWords::fetch`, three clocks); see `VportRegs::key_copy` for the start.
+    pub key_copy: KeyCopySource,
     /// The MAC filter entries.
     pub filters: Signal<Out, Bits<FILTERS_BITS>>,
     /// Do not start a key copy: the datapath is between two reads of a key bank, which
@@ -378,13 +368,7 @@ impl AxilRegs {
             s_axil_rready: Default::default(),
             active: Default::default(),
             active_next: Default::default(),
-            key_fetch: Default::default(),
-            key_fetch_word: Default::default(),
-            staged_word: Default::default(),
             key_copy: Default::default(),
-            key_copy_vport: Default::default(),
-            key_copy_bank: Default::default(),
-            key_copied: Default::default(),
             filters: Default::default(),
             table_write_enable: Default::default(),
             table_write_index: Default::default(),
@@ -1012,15 +996,15 @@ impl Logic for AxilRegs {
 
         self.active.next = self.vports.active.val();
         self.active_next.next = self.vports.active_next.val();
-        self.key_staged.fetch.next = self.key_fetch.val();
-        self.key_staged.fetch_index.next = self.key_fetch_word.val();
+        self.key_staged.fetch.next = self.key_copy.fetch.val();
+        self.key_staged.fetch_index.next = self.key_copy.fetch_word.val();
         self.key_ext.fetch.next = false;
         self.key_ext.fetch_index.next = 0.into();
-        self.staged_word.next = self.key_staged.read_data.val();
-        self.key_copy.next = self.vports.key_copy.val();
-        self.key_copy_vport.next = self.vports.key_copy_vport.val();
-        self.key_copy_bank.next = self.vports.key_copy_bank.val();
-        self.vports.key_copied.next = self.key_copied.val();
+        self.key_copy.staged_word.next = self.key_staged.read_data.val();
+        self.key_copy.start.next = self.vports.key_copy.val();
+        self.key_copy.vport.next = self.vports.key_copy_vport.val();
+        self.key_copy.bank.next = self.vports.key_copy_bank.val();
+        self.vports.key_copied.next = self.key_copy.done.val();
         self.filters.next = self.vports.filters.val();
     }
 }

@@ -155,10 +155,15 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     pub ex_src_out: Signal<Out, Bit>,
     /// Its word number.
     pub ex_src_ptr_out: Signal<Out, Bits<WORD_INDEX_BITS>>,
+    /// The word number after it, the address's second word, from a register of its own:
+    /// the capture's pick of that word then compares with no adder in front.
+    pub ex_src_after_out: Signal<Out, Bits<WORD_INDEX_BITS>>,
     /// Type 2 routing header found (last one wins).
     pub ex_dst_out: Signal<Out, Bit>,
     /// Its word number.
     pub ex_dst_ptr_out: Signal<Out, Bits<WORD_INDEX_BITS>>,
+    /// The word number after it, from a register of its own.
+    pub ex_dst_after_out: Signal<Out, Bits<WORD_INDEX_BITS>>,
     /// `ihl_in`, one clock later.
     pub ihl_out: Signal<Out, Bits<4>>,
     /// Word number of the L4 header's first word, for the family `beat_out` says (the
@@ -357,6 +362,8 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     ex_src_ptr_o: DFF<Bits<WORD_INDEX_BITS>>,
     ex_dst_o: DFF<Bit>,
     ex_dst_ptr_o: DFF<Bits<WORD_INDEX_BITS>>,
+    ex_src_after_o: DFF<Bits<WORD_INDEX_BITS>>,
+    ex_dst_after_o: DFF<Bits<WORD_INDEX_BITS>>,
     ihl_o: DFF<Bits<4>>,
     l4_word_o: DFF<Bits<WORD_INDEX_BITS>>,
     l4_before_o: DFF<Bits<WORD_INDEX_BITS>>,
@@ -558,8 +565,10 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             need_out: Default::default(),
             ex_src_out: Default::default(),
             ex_src_ptr_out: Default::default(),
+            ex_src_after_out: Default::default(),
             ex_dst_out: Default::default(),
             ex_dst_ptr_out: Default::default(),
+            ex_dst_after_out: Default::default(),
             ihl_out: Default::default(),
             l4_word_out: Default::default(),
             l4_before_out: Default::default(),
@@ -663,6 +672,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             ex_src_ptr_o: Default::default(),
             ex_dst_o: Default::default(),
             ex_dst_ptr_o: Default::default(),
+            ex_src_after_o: Default::default(),
+            ex_dst_after_o: Default::default(),
             ihl_o: Default::default(),
             l4_word_o: Default::default(),
             l4_before_o: Default::default(),
@@ -866,6 +877,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             ex_src_ptr_o,
             ex_dst_o,
             ex_dst_ptr_o,
+            ex_src_after_o,
+            ex_dst_after_o,
             ihl_o,
             l4_word_o,
             l4_before_o
@@ -1494,6 +1507,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         if self.cur_ex_dst.val() {
             self.ex_dst_ptr_o.d.next = self.cur_ex_dst_ptr.val();
         }
+        self.ex_src_after_o.d.next = self.ex_src_ptr_o.d.val() + 1_u64;
+        self.ex_dst_after_o.d.next = self.ex_dst_ptr_o.d.val() + 1_u64;
         self.ihl_o.d.next = self.s_ihl.q.val();
         self.l4_word_o.d.next =
             self.ipv4_l4_bias.val() + bit_cast::<WORD_INDEX_BITS, 4>(self.s_ihl.q.val() >> 1_u64);
@@ -1540,6 +1555,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.ex_src_ptr_out.next = self.ex_src_ptr_o.q.val();
         self.ex_dst_out.next = self.ex_dst_o.q.val();
         self.ex_dst_ptr_out.next = self.ex_dst_ptr_o.q.val();
+        self.ex_src_after_out.next = self.ex_src_after_o.q.val();
+        self.ex_dst_after_out.next = self.ex_dst_after_o.q.val();
         self.ihl_out.next = self.ihl_o.q.val();
         self.l4_word_out.next = self.l4_word_o.q.val();
         self.l4_before_out.next = self.l4_before_o.q.val();
@@ -1558,6 +1575,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.ex_src_ptr_out.next = self.ex_src_ptr_in.val();
             self.ex_dst_out.next = self.ex_dst_in.val();
             self.ex_dst_ptr_out.next = self.ex_dst_ptr_in.val();
+            self.ex_src_after_out.next = self.ex_src_ptr_in.val() + 1_u64;
+            self.ex_dst_after_out.next = self.ex_dst_ptr_in.val() + 1_u64;
             self.ihl_out.next = self.ihl_in.val();
             self.l4_word_out.next = self.l4_word_in.val();
             self.l4_before_out.next = self.l4_before_in.val();

@@ -85,10 +85,14 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     pub ex_src: Signal<In, Bit>,
     /// Word number of its first address word.
     pub ex_src_ptr: Signal<In, Bits<WORD_INDEX_BITS>>,
+    /// `ex_src_ptr + 1`, from a register: the second word's pick compares with no adder.
+    pub ex_src_after: Signal<In, Bits<WORD_INDEX_BITS>>,
     /// Type 2 routing header found.
     pub ex_dst: Signal<In, Bit>,
     /// Word number of its first address word.
     pub ex_dst_ptr: Signal<In, Bits<WORD_INDEX_BITS>>,
+    /// `ex_dst_ptr + 1`, from a register.
+    pub ex_dst_after: Signal<In, Bits<WORD_INDEX_BITS>>,
     /// A frame's verdict is on the outputs below (the third clock after its last beat).
     pub result_valid: Signal<Out, Bit>,
     /// `result_valid` as it will be next clock, so the datapath can plan a free clock.
@@ -374,8 +378,10 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             need: Default::default(),
             ex_src: Default::default(),
             ex_src_ptr: Default::default(),
+            ex_src_after: Default::default(),
             ex_dst: Default::default(),
             ex_dst_ptr: Default::default(),
+            ex_dst_after: Default::default(),
             result_valid: Default::default(),
             result_next: Default::default(),
             result_near: Default::default(),
@@ -680,9 +686,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         self.word3.target.next = self.target3.val();
         self.word4.target.next = self.target4.val();
         self.home0.target.next = self.ex_src_ptr.val();
-        self.home1.target.next = self.ex_src_ptr.val() + 1_u64;
+        self.home1.target.next = self.ex_src_after.val();
         self.route0.target.next = self.ex_dst_ptr.val();
-        self.route1.target.next = self.ex_dst_ptr.val() + 1_u64;
+        self.route1.target.next = self.ex_dst_after.val();
         self.l4.target.next = self.l4_word.val();
         self.word1.beat.next = self.beat.val();
         self.word2.beat.next = self.beat.val();

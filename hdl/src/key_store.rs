@@ -18,7 +18,7 @@
 //! disabled, and only a commit (which writes the key) enables it again.
 //!
 //! The staged key is not held in flip-flops: the copy fetches it from the register
-//! file's read-back RAM one bus word a clock (`staged_fetch` .. `staged_word`, three
+//! file's read-back RAM one bus word a clock (`copy.fetch` .. `copy.staged_word`, three
 //! clocks later) and cuts the `CHUNK`-bit words out of the 32-bit stream as it passes:
 //! word `w` is complete once bus word `(CHUNK * (w + 1) - 1) / 32` has arrived, and is
 //! then taken from a fixed position of the newest bus words (`stream_q`), a clock before
@@ -35,11 +35,67 @@ use crate::toeplitz_pipe::KEY_BITS;
 const ADDRESS_BITS: usize = 8;
 /// Bus words of the key (`KEY`).
 const KEY_WORDS: usize = KEY_BITS / 32;
-/// Clocks from `staged_fetch` to its word on `staged_word` (the register file's
+/// Clocks from `copy.fetch` to its word on `copy.staged_word` (the register file's
 /// read-back RAM: index register, RAM, output register).
 pub const FETCH_LATENCY: usize = 3;
 /// The part of word `w + 1` a window needs after word `w`.
 const TAIL_BITS: usize = 31;
+
+/// Where the copy cuts key word `w` (`chunk` bits) out of the stream: the word is
+/// complete with bus word `e = (chunk (w + 1) - 1) / 32` the newest and starts at key bit
+/// `chunk w`, in bus word `f = chunk w / 32`, so its bottom bit is this far up the
+/// stream. (`update` spells the same formula out, since `hdl_gen` calls no function.)
+const fn cut_position(chunk: usize, w: usize) -> usize {
+    let e = (chunk * (w + 1) - 1) / 32;
+    let f = chunk * w / 32;
+    (e - f) * 32 + 32 - chunk * w % 32 - chunk
+}
+
+/// The key copy's wires, register file side: the key store fetches the staged key from
+/// the register file's read-back RAM word by word and writes it into a VPort's spare
+/// bank ([`KeyCopyTarget`] is the key store's side).
+#[derive(LogicInterface, Default)]
+#[join = "KeyCopyTarget"]
+pub struct KeyCopySource {
+    /// Read word `fetch_word` of the staged key (`KEY`, word 0 holding key bits 0..31,
+    /// bit 0 on top). Not written from `start` to `done`.
+    pub fetch: Signal<In, Bit>,
+    /// Word fetched.
+    pub fetch_word: Signal<In, Bits<4>>,
+    /// The word fetched [`FETCH_LATENCY`] clocks ago (anything in a clock with no fetch
+    /// due: it is not read then).
+    pub staged_word: Signal<Out, Bits<32>>,
+    /// Start copying the staged key into (`vport`, `bank`); ignored while a copy is
+    /// under way.
+    pub start: Signal<Out, Bit>,
+    /// VPort whose key is written.
+    pub vport: Signal<Out, Bits<3>>,
+    /// Bank written: the one the VPort's readers do not use.
+    pub bank: Signal<Out, Bit>,
+    /// The copy is complete (one clock, the clock after its last write): a read issued
+    /// from then on sees the new key.
+    pub done: Signal<In, Bit>,
+}
+
+/// The key copy's wires, key store side (see [`KeyCopySource`]).
+#[derive(LogicInterface, Default)]
+#[join = "KeyCopySource"]
+pub struct KeyCopyTarget {
+    /// Read word `fetch_word` of the staged key.
+    pub fetch: Signal<Out, Bit>,
+    /// Word fetched.
+    pub fetch_word: Signal<Out, Bits<4>>,
+    /// The word fetched [`FETCH_LATENCY`] clocks ago.
+    pub staged_word: Signal<In, Bits<32>>,
+    /// Start the copy.
+    pub start: Signal<In, Bit>,
+    /// VPort whose key is written.
+    pub vport: Signal<In, Bits<3>>,
+    /// Bank written.
+    pub bank: Signal<In, Bit>,
+    /// The copy is complete (one clock).
+    pub done: Signal<Out, Bit>,
+}
 
 #[derive(LogicBlock)]
 pub struct KeyStore<
@@ -52,24 +108,8 @@ pub struct KeyStore<
     pub clock: Signal<In, Clock>,
     /// Synchronous reset: abandons a copy under way (the RAM keeps its contents).
     pub reset: Signal<In, Bit>,
-    /// Read word `staged_fetch_word` of the staged key (`KEY`, word 0 holding key bits
-    /// 0..31, bit 0 on top). Not written from `copy_start` to `copy_done`.
-    pub staged_fetch: Signal<Out, Bit>,
-    /// Word fetched.
-    pub staged_fetch_word: Signal<Out, Bits<4>>,
-    /// The word fetched [`FETCH_LATENCY`] clocks ago (anything in a clock with no fetch
-    /// due: it is not read then).
-    pub staged_word: Signal<In, Bits<32>>,
-    /// Start copying the staged key into (`copy_vport`, `copy_bank`); ignored while a
-    /// copy is under way.
-    pub copy_start: Signal<In, Bit>,
-    /// VPort whose key is written.
-    pub copy_vport: Signal<In, Bits<3>>,
-    /// Bank written: the one the VPort's readers do not use.
-    pub copy_bank: Signal<In, Bit>,
-    /// The copy is complete (one clock, the clock after its last write): a read issued
-    /// from now on sees the new key.
-    pub copy_done: Signal<Out, Bit>,
+    /// The copy of the staged key into a VPort's spare bank.
+    pub copy: KeyCopyTarget,
     /// VPort whose window is read.
     pub read_vport: Signal<In, Bits<3>>,
     /// Bank read.
@@ -83,7 +123,7 @@ pub struct KeyStore<
     /// written is one the hash unit makes while idle, and discards.
     head: DisjointRam<Bits<CHUNK>, ADDRESS_BITS>,
     tail: DisjointRam<Bits<TAIL_BITS>, ADDRESS_BITS>,
-    /// `copy_start`, a clock later.
+    /// `copy.start`, a clock later.
     start_q: DFF<Bit>,
     /// A copy is under way (from the start to `done`).
     busy: DFF<Bit>,
@@ -114,8 +154,10 @@ pub struct KeyStore<
     last_word: Constant<Bits<4>>,
     key_words: Constant<Bits<5>>,
     stream_last: Constant<Bits<5>>,
-    /// `CHUNK` is whole bus words (512 bits: 288), so every word is cut at position 0.
-    whole_words: Constant<Bit>,
+    /// Every word is cut at one position of the stream (`shared_position`): then no
+    /// word needs a gate of its own (512 bits, whose 288-bit words are whole bus words).
+    one_position: Constant<Bit>,
+    shared_position: Constant<Bits<16>>,
     arrived: Signal<Local, Bits<32>>,
     chunk: Signal<Local, Bits<CHUNK>>,
     chunk_ready: Signal<Local, Bit>,
@@ -137,19 +179,13 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
         Self {
             clock: Default::default(),
             reset: Default::default(),
-            copy_start: Default::default(),
-            copy_vport: Default::default(),
-            copy_bank: Default::default(),
-            copy_done: Default::default(),
+            copy: Default::default(),
             read_vport: Default::default(),
             read_bank: Default::default(),
             read_step: Default::default(),
             window: Default::default(),
             head: DisjointRam::zeroed(),
             tail: DisjointRam::zeroed(),
-            staged_fetch: Default::default(),
-            staged_fetch_word: Default::default(),
-            staged_word: Default::default(),
             start_q: Default::default(),
             busy: Default::default(),
             fetching: Default::default(),
@@ -170,7 +206,10 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
             last_word: Constant::new((STEPS as u64).to_bits()),
             key_words: Constant::new((KEY_WORDS as u64).to_bits()),
             stream_last: Constant::new((((PADDED - 1) / 32) as u64).to_bits()),
-            whole_words: Constant::new(CHUNK.is_multiple_of(32)),
+            one_position: Constant::new(
+                (0..=STEPS).all(|w| cut_position(CHUNK, w) == cut_position(CHUNK, 0)),
+            ),
+            shared_position: c(cut_position(CHUNK, 0)),
             arrived: Default::default(),
             chunk: Default::default(),
             chunk_ready: Default::default(),
@@ -211,13 +250,13 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
 
         // Copy, fetch side: the stream's bus words in order, one a clock; the key's are
         // fetched, the padding's only counted.
-        self.staged_fetch.next =
+        self.copy.fetch.next =
             self.fetching.q.val() & (self.fetch_word.q.val() < self.key_words.val());
-        self.staged_fetch_word.next = self.fetch_word.q.val().get_bits::<4>(0);
+        self.copy.fetch_word.next = self.fetch_word.q.val().get_bits::<4>(0);
         self.sent.d.next = (self.sent.q.val() << 1_u64)
             | bit_cast::<FETCH_LATENCY, 1>(self.fetching.q.val().into());
         self.sent_fetched.d.next = (self.sent_fetched.q.val() << 1_u64)
-            | bit_cast::<FETCH_LATENCY, 1>(self.staged_fetch.val().into());
+            | bit_cast::<FETCH_LATENCY, 1>(self.copy.fetch.val().into());
         // Between copies the counters rest at their start and the target follows the
         // request, so a start sets two flags and loads nothing else: the start decision
         // (the register file's, behind the datapath's holds) drives no wide enable.
@@ -231,11 +270,11 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
         }
         // The start is registered first: the register file's decision crosses to the
         // key store's corner of the die with nothing behind it.
-        self.start_q.d.next = self.copy_start.val();
+        self.start_q.d.next = self.copy.start.val();
         if !self.busy.q.val() {
             self.next_oh.d.next = 1.into();
-            self.target.d.next = (bit_cast::<4, 3>(self.copy_vport.val()) << 1_u64)
-                | bit_cast::<4, 1>(self.copy_bank.val().into());
+            self.target.d.next = (bit_cast::<4, 3>(self.copy.vport.val()) << 1_u64)
+                | bit_cast::<4, 1>(self.copy.bank.val().into());
             if self.start_q.q.val() {
                 self.busy.d.next = true;
                 self.fetching.d.next = true;
@@ -247,7 +286,7 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
             self.arrived.next = self.next_oh.q.val();
             self.next_oh.d.next = self.next_oh.q.val() << 1_u64;
             self.stream_q.d.next = (self.stream_q.q.val() << 32_u64)
-                | bit_cast::<KEY_BITS, 32>(self.staged_word.val());
+                | bit_cast::<KEY_BITS, 32>(self.copy.staged_word.val());
             if !self.sent_fetched.q.val().get_bit(2) {
                 self.stream_q.d.next = self.stream_q.q.val() << 32_u64;
             }
@@ -279,10 +318,14 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
                 self.chunk_ready.next = true;
             }
         }
-        // With whole bus words every word's position is 0 (e - f = CHUNK / 32 - 1), so the
-        // stream's bottom is the word whenever one is complete: no gate per bit.
-        if self.whole_words.val() {
-            self.chunk.next = self.stream_q.q.val().get_bits::<CHUNK>(0);
+        // When every word is cut at one position, that position holds the word whenever
+        // one is complete: no gate per bit.
+        if self.one_position.val() {
+            self.chunk.next = self
+                .stream_q
+                .q
+                .val()
+                .get_bits::<CHUNK>(self.shared_position.val().index());
         }
         self.write_q.d.next = self.chunk_ready.val();
         self.last_q.d.next =
@@ -317,7 +360,7 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
             self.write_q.d.next = false;
             self.done.d.next = false;
         }
-        self.copy_done.next = self.done.q.val();
+        self.copy.done.next = self.done.q.val();
 
         // Read: the step's word, and the top of the next one.
         self.read_base.next = (bit_cast::<ADDRESS_BITS, 3>(self.read_vport.val()) << 5_u64)
@@ -341,6 +384,22 @@ mod tests {
             let bit = i < 320 && (key[i / 8] >> (7 - i % 8)) & 1 == 1;
             (acc << 1_u64) | bit_cast::<N, 1>(bit.into())
         })
+    }
+
+    /// The cut positions, from the stream's bit layout: word `w`'s bottom key bit,
+    /// `CHUNK (w + 1) - 1`, sits `31 - (CHUNK (w + 1) - 1) % 32` bits up the newest bus
+    /// word. Only whole bus words (the 512-bit core's 288) share one position, so only
+    /// there the copy takes the stream's bottom with no gate.
+    #[test]
+    fn cut_positions_follow_the_stream() {
+        for chunk in [36, 72, 144, 288] {
+            for w in 0..=320 / chunk {
+                assert_eq!(cut_position(chunk, w), 31 - (chunk * (w + 1) - 1) % 32);
+            }
+            let shared =
+                (0..=320 / chunk).all(|w| cut_position(chunk, w) == cut_position(chunk, 0));
+            assert_eq!(shared, chunk % 32 == 0, "{chunk}");
+        }
     }
 
     /// Every width's layout: the copy cuts its words out of the bus-word stream at
@@ -383,27 +442,27 @@ mod tests {
                     ))
                 };
                 let mut fetches: Vec<Option<usize>> = vec![None; FETCH_LATENCY];
-                x.copy_vport.next = 2.into();
-                x.copy_bank.next = bank;
-                x.copy_start.next = true;
+                x.copy.vport.next = 2.into();
+                x.copy.bank.next = bank;
+                x.copy.start.next = true;
                 let mut clocks = 0;
                 let mut fetched = Vec::new();
                 loop {
                     let due = fetches[fetches.len() - FETCH_LATENCY];
-                    x.staged_word.next = match due {
+                    x.copy.staged_word.next = match due {
                         Some(k) => bus_word(k).to_bits(),
                         None => (0xdead_beef_u64 ^ clocks).to_bits(),
                     };
-                    let fetch = x.staged_fetch.val();
-                    let word = x.staged_fetch_word.val().index();
+                    let fetch = x.copy.fetch.val();
+                    let word = x.copy.fetch_word.val().index();
                     fetches.push(fetch.then_some(word));
                     if fetch {
                         fetched.push(word);
                     }
                     wait_clock_cycle!(ep, clock, x);
-                    x.copy_start.next = false;
+                    x.copy.start.next = false;
                     clocks += 1;
-                    if x.copy_done.val() {
+                    if x.copy.done.val() {
                         break;
                     }
                     sim_assert!(ep, clocks <= 30, x);

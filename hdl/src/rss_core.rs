@@ -36,7 +36,7 @@ use crate::ext_step::ExtStep;
 use crate::field_capture::FieldCapture;
 use crate::frame_ingress::{FrameIngress, LENGTH_BITS};
 use crate::hash_unit::{HashUnit, TAG_BITS};
-use crate::key_store::KeyStore;
+use crate::key_store::{KeyCopySource, KeyStore};
 use crate::l3_header::L3Header;
 use crate::pool_address::PoolAddress;
 use crate::readback_ram::ReadbackRam;
@@ -741,8 +741,10 @@ impl<
         self.capture.need.next = self.ext4.need_out.val();
         self.capture.ex_src.next = self.ext4.ex_src_out.val();
         self.capture.ex_src_ptr.next = self.ext4.ex_src_ptr_out.val();
+        self.capture.ex_src_after.next = self.ext4.ex_src_after_out.val();
         self.capture.ex_dst.next = self.ext4.ex_dst_out.val();
         self.capture.ex_dst_ptr.next = self.ext4.ex_dst_ptr_out.val();
+        self.capture.ex_dst_after.next = self.ext4.ex_dst_after_out.val();
         self.capture.ihl.next = self.ext4.ihl_out.val();
         self.capture.l4_word.next = self.ext4.l4_word_out.val();
         self.capture.l4_before.next = self.ext4.l4_before_out.val();
@@ -902,13 +904,7 @@ impl<
         self.hasher.in_tag.next = self.job_tag.q.val();
         // Each step's key window comes from the bank of the job's own VPort that its
         // state named when it started; a commit fills the other bank first.
-        self.regs.key_fetch.next = self.keys.staged_fetch.val();
-        self.regs.key_fetch_word.next = self.keys.staged_fetch_word.val();
-        self.keys.staged_word.next = self.regs.staged_word.val();
-        self.keys.copy_start.next = self.regs.key_copy.val();
-        self.keys.copy_vport.next = self.regs.key_copy_vport.val();
-        self.keys.copy_bank.next = self.regs.key_copy_bank.val();
-        self.regs.key_copied.next = self.keys.copy_done.val();
+        KeyCopySource::join(&mut self.regs.key_copy, &mut self.keys.copy);
         self.keys.read_vport.next = self.hasher.key_read_tag.val().get_bits::<3>(27);
         self.keys.read_bank.next = self.hasher.key_read_tag.val().get_bit(52);
         self.keys.read_step.next = self.hasher.key_read_step.val();

@@ -19,7 +19,7 @@ use rust_hdl::prelude::*;
 
 use crate::axil_regs::{AxilRegs, QUEUE_BITS};
 use crate::block_ram::zeroed_ram;
-use crate::key_store::KeyStore;
+use crate::key_store::{KeyCopySource, KeyStore};
 use crate::pool_address::PoolAddress;
 use crate::slot_pick::SlotPick;
 use crate::toeplitz_pipe::{KEY_BITS, TAG_BITS as PIPE_TAG_BITS, TUPLE_BITS, ToeplitzPipe};
@@ -308,13 +308,7 @@ impl Logic for TupleCore {
         // The key of the VPort of what stage 0 holds next clock, read a clock ahead from
         // the bank its state will name when the pipe samples it (a commit flips the bank
         // only once the copy is in). Key bit 319 meets no tuple bit.
-        self.regs.key_fetch.next = self.keys.staged_fetch.val();
-        self.regs.key_fetch_word.next = self.keys.staged_fetch_word.val();
-        self.keys.staged_word.next = self.regs.staged_word.val();
-        self.keys.copy_start.next = self.regs.key_copy.val();
-        self.keys.copy_vport.next = self.regs.key_copy_vport.val();
-        self.keys.copy_bank.next = self.regs.key_copy_bank.val();
-        self.regs.key_copied.next = self.keys.copy_done.val();
+        KeyCopySource::join(&mut self.regs.key_copy, &mut self.keys.copy);
         self.next_probe.next = self.held_probe.val();
         if self.advance.val() {
             self.next_probe.next = self.inject.val();

@@ -610,8 +610,8 @@ impl Logic for VportRegs {
         }
         self.key_copy_wanted.next =
             self.pending.q.val() & self.request.q.val().get_bit(0) & !self.copied.q.val();
-        self.key_copy.next = self.pending.q.val()
-            & self.request.q.val().get_bit(0)
+        // (`copied` follows `copy_started`, so `!copy_started` already implies it.)
+        self.key_copy.next = self.key_copy_wanted.val()
             & !self.copy_started.q.val()
             & !self.apply_hold.val()
             & self.key_copy_allowed.val();

@@ -20,10 +20,10 @@
 //! may see the word before it, as AXI allows a read that does not wait.
 //!
 //! Reads follow the register file's timing: the owner loads the index as the bus
-//! takes the read (`read_load`), and the mirror holds it in a register of its own, so
-//! the RAM's address and the written flags' 32-way pick start at a flip-flop beside them
-//! rather than at the register file's held address, which fans out across the die to
-//! every block that decodes it. The flag is picked into a register beside the RAM's
+//! takes the read (`read_load`), and the mirror holds it in registers of its own, one
+//! for the RAM's address and one for the written flags' 32-way pick, so each starts at
+//! a flip-flop beside it rather than at the register file's held address, which fans
+//! out across the die to every block that decodes it. The flag is picked into a register beside the RAM's
 //! word, so the answer's clear starts at two flip-flops; `read_hit` is the owner's
 //! decode, a clock after the index is held, and `read_data` the word registered behind
 //! the RAM: a read loaded in one clock is answered in the fourth.
@@ -73,6 +73,12 @@ pub struct WordMirror<const N: usize> {
     read_word: DFF<Bits<32>>,
     /// The index of the read loaded last.
     read_index_q: DFF<Bits<N>>,
+    /// `read_index_q` again, for the written flags' pick alone. Synthesis moves
+    /// `read_index_q` into the RAM as its address register, so a pick from it starts in
+    /// the RAM's row; this copy has a reset, which keeps the two apart, and the placer
+    /// puts it beside the flags. The reset changes no answer: it clears the flags too,
+    /// so a pick in the clock after it reads 0 from any index.
+    flag_index_q: DFF<Bits<N>>,
     /// `read_index_q`'s written flag, picked as the RAM takes the address.
     read_written: DFF<Bit>,
     one: Constant<Bits<MAX_WORDS>>,
@@ -102,6 +108,7 @@ impl<const N: usize> Default for WordMirror<N> {
             written: Default::default(),
             read_word: Default::default(),
             read_index_q: Default::default(),
+            flag_index_q: Default::default(),
             read_written: Default::default(),
             one: Constant::new(1_u64.to_bits()),
             lane_ones: Constant::new(0xff_u64.to_bits()),
@@ -123,6 +130,7 @@ impl<const N: usize> Logic for WordMirror<N> {
             written,
             read_word,
             read_index_q,
+            flag_index_q,
             read_written
         );
         self.ram.clock.next = self.clock.val();
@@ -159,13 +167,17 @@ impl<const N: usize> Logic for WordMirror<N> {
         }
         if self.read_load.val() {
             self.read_index_q.d.next = self.read_index.val();
+            self.flag_index_q.d.next = self.read_index.val();
+        }
+        if self.reset.val() {
+            self.flag_index_q.d.next = 0.into();
         }
         self.ram.read_address.next = self.read_index_q.q.val();
         self.read_written.d.next = self
             .written
             .q
             .val()
-            .get_bit(self.read_index_q.q.val().index());
+            .get_bit(self.flag_index_q.q.val().index());
         self.read_word.d.next = 0.into();
         if self.read_hit.val() & self.read_written.q.val() {
             self.read_word.d.next = self.ram.read_data.val();
