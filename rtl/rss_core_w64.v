@@ -40232,7 +40232,7 @@ module rss_core__regs__vports(clock,reset,write_address,write_data,write_mask,wr
             key_copy_bank = ~active_q$q[32'h30 * 7 + 32'h3];
         end
         key_copy_wanted = pending$q & request$q[32'h0] & ~copied$q;
-        key_copy = key_copy_wanted & ~copy_started$q & ~apply_hold & key_copy_allowed;
+        key_copy = pending$q & request$q[32'h0] & ~copy_started$q & ~apply_hold & key_copy_allowed;
         if (key_copy) begin
             copy_started$d = 1'b1;
         end

@@ -610,8 +610,13 @@ impl Logic for VportRegs {
         }
         self.key_copy_wanted.next =
             self.pending.q.val() & self.request.q.val().get_bit(0) & !self.copied.q.val();
-        // (`copied` follows `copy_started`, so `!copy_started` already implies it.)
-        self.key_copy.next = self.key_copy_wanted.val()
+        // The same function as `key_copy_wanted & !copy_started & ...` (`copied` follows
+        // `copy_started`), written without it: built from `key_copy_wanted`, synthesis
+        // shared `copied`'s term with `ready_next` and put the capture's verdict timing in
+        // front of the apply enables' resets, the 64-bit core's slowest path at 8 of 17
+        // placer seeds (stop 55).
+        self.key_copy.next = self.pending.q.val()
+            & self.request.q.val().get_bit(0)
             & !self.copy_started.q.val()
             & !self.apply_hold.val()
             & self.key_copy_allowed.val();
