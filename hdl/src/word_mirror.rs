@@ -23,10 +23,11 @@
 //! takes the read (`read_load`), and the mirror holds it in registers of its own, one
 //! for the RAM's address and one for the written flags' 32-way pick, so each starts at
 //! a flip-flop beside it rather than at the register file's held address, which fans
-//! out across the die to every block that decodes it. The flag is picked into a register beside the RAM's
-//! word, so the answer's clear starts at two flip-flops; `read_hit` is the owner's
-//! decode, a clock after the index is held, and `read_data` the word registered behind
-//! the RAM: a read loaded in one clock is answered in the fourth.
+//! out across the die to every block that decodes it. The flag is picked into a
+//! register beside the RAM's word, so the answer's clear starts at two flip-flops;
+//! `read_hit` is the owner's decode, a clock after the index is held, and `read_data`
+//! the word registered behind the RAM: a read loaded in one clock is answered in the
+//! fourth.
 
 use rust_hdl::prelude::*;
 
