@@ -134,9 +134,11 @@ module rss_core (
     reg  slots$in_last;
     reg  [15:0] slots$in_length;
     wire  [167:0] slots$beat;
+    wire  [16:0] slots$slot0_ipv6_end;
     reg  l3$clock;
     reg  l3$reset;
     reg  [167:0] l3$beat_in;
+    reg  [16:0] l3$slot0_ipv6_end;
     wire  [167:0] l3$beat_out;
     wire  l3$ready;
     wire  l3$bad;
@@ -334,8 +336,10 @@ module rss_core (
     wire  [8:0] capture$four_tuple_ex;
     wire  [127:0] capture$src;
     wire  [127:0] capture$dst;
-    wire  [127:0] capture$ex_src_addr;
-    wire  [127:0] capture$ex_dst_addr;
+    wire  [127:0] capture$home;
+    wire  [127:0] capture$route;
+    wire  capture$home_found_next;
+    wire  capture$route_found_next;
     wire  [31:0] capture$ports;
     reg  [8:0] select$enabled;
     reg  select$ipv4;
@@ -344,8 +348,10 @@ module rss_core (
     reg  [8:0] select$four_tuple_ex;
     reg  [127:0] select$src;
     reg  [127:0] select$dst;
-    reg  [127:0] select$ex_src;
-    reg  [127:0] select$ex_dst;
+    reg  [127:0] select$home;
+    reg  [127:0] select$route;
+    reg  select$take_home;
+    reg  select$take_route;
     reg  [31:0] select$ports;
     reg  [3:0] select$plan;
     wire  [8:0] select$selected;
@@ -427,6 +433,12 @@ module rss_core (
     reg  [3:0] frame_plan$d;
     wire  [3:0] frame_plan$q;
     reg  frame_plan$clock;
+    reg  frame_takes_home$d;
+    wire  frame_takes_home$q;
+    reg  frame_takes_home$clock;
+    reg  frame_takes_route$d;
+    wire  frame_takes_route$q;
+    reg  frame_takes_route$clock;
     reg  [31:0] plans_q$d;
     wire  [31:0] plans_q$q;
     reg  plans_q$clock;
@@ -663,12 +675,14 @@ module rss_core (
         .in_first(slots$in_first),
         .in_last(slots$in_last),
         .in_length(slots$in_length),
-        .beat(slots$beat)
+        .beat(slots$beat),
+        .slot0_ipv6_end(slots$slot0_ipv6_end)
     );
     rss_core__l3 l3(
         .clock(l3$clock),
         .reset(l3$reset),
         .beat_in(l3$beat_in),
+        .slot0_ipv6_end(l3$slot0_ipv6_end),
         .beat_out(l3$beat_out),
         .ready(l3$ready),
         .bad(l3$bad),
@@ -876,8 +890,10 @@ module rss_core (
         .four_tuple_ex(capture$four_tuple_ex),
         .src(capture$src),
         .dst(capture$dst),
-        .ex_src_addr(capture$ex_src_addr),
-        .ex_dst_addr(capture$ex_dst_addr),
+        .home(capture$home),
+        .route(capture$route),
+        .home_found_next(capture$home_found_next),
+        .route_found_next(capture$route_found_next),
         .ports(capture$ports)
     );
     rss_core__select select(
@@ -888,8 +904,10 @@ module rss_core (
         .four_tuple_ex(select$four_tuple_ex),
         .src(select$src),
         .dst(select$dst),
-        .ex_src(select$ex_src),
-        .ex_dst(select$ex_dst),
+        .home(select$home),
+        .route(select$route),
+        .take_home(select$take_home),
+        .take_route(select$take_route),
         .ports(select$ports),
         .plan(select$plan),
         .selected(select$selected),
@@ -991,6 +1009,16 @@ module rss_core (
         .d(frame_plan$d),
         .q(frame_plan$q),
         .clock(frame_plan$clock)
+    );
+    rss_core__frame_takes_home frame_takes_home(
+        .d(frame_takes_home$d),
+        .q(frame_takes_home$q),
+        .clock(frame_takes_home$clock)
+    );
+    rss_core__frame_takes_route frame_takes_route(
+        .d(frame_takes_route$d),
+        .q(frame_takes_route$q),
+        .clock(frame_takes_route$clock)
     );
     rss_core__plans_q plans_q(
         .d(plans_q$d),
@@ -1235,6 +1263,8 @@ module rss_core (
         frame_slot$clock = clk;
         probe_slot$clock = clk;
         frame_plan$clock = clk;
+        frame_takes_home$clock = clk;
+        frame_takes_route$clock = clk;
         plans_q$clock = clk;
         outstanding$d = outstanding$q;
         leaving_q$d = leaving_q$q;
@@ -1270,6 +1300,8 @@ module rss_core (
         frame_slot$d = frame_slot$q;
         probe_slot$d = probe_slot$q;
         frame_plan$d = frame_plan$q;
+        frame_takes_home$d = frame_takes_home$q;
+        frame_takes_route$d = frame_takes_route$q;
         plans_q$d = plans_q$q;
         regs$clock = clk;
         regs$reset = rst;
@@ -1358,6 +1390,7 @@ module rss_core (
         slots$in_last = ingress$beat_last;
         slots$in_length = ingress$beat_length;
         l3$beat_in = slots$beat;
+        l3$slot0_ipv6_end = slots$slot0_ipv6_end;
         vport_match$in_valid = ingress$beat_valid;
         vport_match$in_first = ingress$beat_first;
         vport_match$in_mac = ingress$beat_data[(mac_lsb)+:(48)];
@@ -1472,6 +1505,8 @@ module rss_core (
         plan_pick$slots = plans_q$q;
         plan_pick$vport = vport_match$vport_next;
         frame_plan$d = plan_pick$slot;
+        frame_takes_home$d = plan_pick$slot[32'h0] & capture$home_found_next;
+        frame_takes_route$d = plan_pick$slot[32'h0] & capture$route_found_next;
         probe_go$d = probe_pick;
         if (probe_go$q) begin
             probe_launched$d = 1'b1;
@@ -1487,8 +1522,10 @@ module rss_core (
         select$four_tuple_ex = capture$four_tuple_ex;
         select$src = capture$src;
         select$dst = capture$dst;
-        select$ex_src = capture$ex_src_addr;
-        select$ex_dst = capture$ex_dst_addr;
+        select$home = capture$home;
+        select$route = capture$route;
+        select$take_home = frame_takes_home$q;
+        select$take_route = frame_takes_route$q;
         select$ports = capture$ports;
         select$plan = frame_plan$q;
         tag = (((capture$length) & 64'hffffffffffffffff) << 64'hb) | ((select$selected) & 64'hffffffffffffffff) | (((vport_match$vport) & 64'hffffffffffffffff) << 64'h1b) | (((frame_slot$q[(32'h0)+:(1)]) & 64'hffffffffffffffff) << 64'h1e) | (((frame_slot$q[(32'h2)+:(1)]) & 64'hffffffffffffffff) << 64'h1f) | (((frame_slot$q[(32'h4)+:(4)]) & 64'hffffffffffffffff) << 64'h20) | (((frame_slot$q[(32'h18)+:(16)]) & 64'hffffffffffffffff) << 64'h24) | (((frame_slot$q[(32'h3)+:(1)]) & 64'hffffffffffffffff) << 64'h34);
@@ -1721,7 +1758,7 @@ module rss_core (
 endmodule // top
 
 
-module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4_word,l4_before,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_src_after,ex_dst,ex_dst_ptr,ex_dst_after,result_valid,result_next,result_near,result_near_next,next_ipv4,next_ipv6,next_tcp_ipv4,next_udp_ipv4,next_tcp_ipv6,next_udp_ipv6,length,malformed,ipv4,ipv6,is_fragment,four_tuple,four_tuple_ex,src,dst,ex_src_addr,ex_dst_addr,ports);
+module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4_word,l4_before,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_src_after,ex_dst,ex_dst_ptr,ex_dst_after,result_valid,result_next,result_near,result_near_next,next_ipv4,next_ipv6,next_tcp_ipv4,next_udp_ipv4,next_tcp_ipv6,next_udp_ipv6,length,malformed,ipv4,ipv6,is_fragment,four_tuple,four_tuple_ex,src,dst,home,route,home_found_next,route_found_next,ports);
     
     // Module arguments
     input wire  clock;
@@ -1762,8 +1799,10 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     output reg  [8:0] four_tuple_ex;
     output reg  [127:0] src;
     output reg  [127:0] dst;
-    output reg  [127:0] ex_src_addr;
-    output reg  [127:0] ex_dst_addr;
+    output reg  [127:0] home;
+    output reg  [127:0] route;
+    output reg  home_found_next;
+    output reg  route_found_next;
     output reg  [31:0] ports;
     
     // Constant declarations
@@ -1933,12 +1972,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  [8:0] four_tuple_ex_q$d;
     wire  [8:0] four_tuple_ex_q$q;
     reg  four_tuple_ex_q$clock;
-    reg  ex_src_q$d;
-    wire  ex_src_q$q;
-    reg  ex_src_q$clock;
-    reg  ex_dst_q$d;
-    wire  ex_dst_q$q;
-    reg  ex_dst_q$clock;
     reg  v_valid$d;
     wire  v_valid$q;
     reg  v_valid$clock;
@@ -2382,16 +2415,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         .q(four_tuple_ex_q$q),
         .clock(four_tuple_ex_q$clock)
     );
-    rss_core__capture__ex_src_q ex_src_q(
-        .d(ex_src_q$d),
-        .q(ex_src_q$q),
-        .clock(ex_src_q$clock)
-    );
-    rss_core__capture__ex_dst_q ex_dst_q(
-        .d(ex_dst_q$d),
-        .q(ex_dst_q$q),
-        .clock(ex_dst_q$clock)
-    );
     rss_core__capture__v_valid v_valid(
         .d(v_valid$d),
         .q(v_valid$q),
@@ -2679,8 +2702,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         fragment_q$clock = clock;
         four_tuple_q$clock = clock;
         four_tuple_ex_q$clock = clock;
-        ex_src_q$clock = clock;
-        ex_dst_q$clock = clock;
         v_valid$clock = clock;
         near_q$clock = clock;
         v_length$clock = clock;
@@ -2765,8 +2786,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         fragment_q$d = fragment_q$q;
         four_tuple_q$d = four_tuple_q$q;
         four_tuple_ex_q$d = four_tuple_ex_q$q;
-        ex_src_q$d = ex_src_q$q;
-        ex_dst_q$d = ex_dst_q$q;
         v_valid$d = v_valid$q;
         near_q$d = near_q$q;
         v_length$d = v_length$q;
@@ -3058,8 +3077,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
             four_tuple_q$d = 32'h0;
             four_tuple_ex_q$d = 32'h0;
         end
-        ex_src_q$d = c_ex_src$q;
-        ex_dst_q$d = c_ex_dst$q;
+        home_found_next = c_ex_src$q;
+        route_found_next = c_ex_dst$q;
         if (v_valid$q) begin
             snap_w1$d = w1$q;
             snap_w2$d = w2$q;
@@ -3129,14 +3148,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
             src = ((out_w1[(32'h0)+:(32)]) & 128'hffffffffffffffffffffffffffffffff) << 64'h60;
             dst = ((out_w2[(32'h20)+:(32)]) & 128'hffffffffffffffffffffffffffffffff) << 64'h60;
         end
-        ex_src_addr = src;
-        if (ex_src_q$q) begin
-            ex_src_addr = (((out_home_hi) & 128'hffffffffffffffffffffffffffffffff) << 64'h40) | ((out_home_lo) & 128'hffffffffffffffffffffffffffffffff);
-        end
-        ex_dst_addr = dst;
-        if (ex_dst_q$q) begin
-            ex_dst_addr = (((out_route_hi) & 128'hffffffffffffffffffffffffffffffff) << 64'h40) | ((out_route_lo) & 128'hffffffffffffffffffffffffffffffff);
-        end
+        home = (((out_home_hi) & 128'hffffffffffffffffffffffffffffffff) << 64'h40) | ((out_home_lo) & 128'hffffffffffffffffffffffffffffffff);
+        route = (((out_route_hi) & 128'hffffffffffffffffffffffffffffffff) << 64'h40) | ((out_route_lo) & 128'hffffffffffffffffffffffffffffffff);
     end
     
 endmodule // rss_core__capture
@@ -3463,44 +3476,6 @@ module rss_core__capture__c_valid(d,q,clock);
     end
           
 endmodule // rss_core__capture__c_valid
-
-
-module rss_core__capture__ex_dst_q(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__capture__ex_dst_q
-
-
-module rss_core__capture__ex_src_q(d,q,clock);
-    
-    // Module arguments
-    input wire  d;
-    output reg  q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 1'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__capture__ex_src_q
 
 
 module rss_core__capture__four_tuple_ex_q(d,q,clock);
@@ -21405,6 +21380,44 @@ module rss_core__frame_state(slots,vport,slot);
 endmodule // rss_core__frame_state
 
 
+module rss_core__frame_takes_home(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__frame_takes_home
+
+
+module rss_core__frame_takes_route(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__frame_takes_route
+
+
 module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window,key_read_tag,key_read_step,key_hold,out_valid,out_hash,out_tag);
     
     // Module arguments
@@ -26933,12 +26946,13 @@ module rss_core__keys__written_q(d,q,clock);
 endmodule // rss_core__keys__written_q
 
 
-module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end,need,ihl,next_header,walk_live,walk_ptr,word_flags);
+module rss_core__l3(clock,reset,beat_in,slot0_ipv6_end,beat_out,ready,bad,fragment,datagram_end,need,ihl,next_header,walk_live,walk_ptr,word_flags);
     
     // Module arguments
     input wire  clock;
     input wire  reset;
     input wire  [167:0] beat_in;
+    input wire  [16:0] slot0_ipv6_end;
     output reg  [167:0] beat_out;
     output reg  ready;
     output reg  bad;
@@ -27060,6 +27074,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
     reg  [11:0] slot0_flags;
     reg  [11:0] header_bytes;
     reg  [16:0] total;
+    reg  [16:0] ipv6_end;
     
     // Sub module instances
     rss_core__l3__word0 word0(
@@ -27252,6 +27267,10 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
             w0 = a_w0$q;
             protocol = a_protocol$q;
         end
+        ipv6_end = slot0_ipv6_end;
+        if (split_fields) begin
+            ipv6_end = ((w0[(32'h10)+:(16)]) & 17'h1ffff) + 64'h28;
+        end
         valid = b_beat[32'h0];
         held = b_beat[(held_lsb)+:(8)];
         ipv4 = b_beat[32'h3];
@@ -27286,7 +27305,7 @@ module rss_core__l3(clock,reset,beat_in,beat_out,ready,bad,fragment,datagram_end
                 cur_fragment = held[32'h7];
             end
             else begin
-                cur_end = ((w0[(32'h10)+:(16)]) & 17'h1ffff) + 64'h28;
+                cur_end = ipv6_end;
                 cur_need = 32'h28;
                 cur_bad = w0[(32'h3c)+:(4)] != 64'h6;
                 cur_next_header = w0[(32'h8)+:(8)];
@@ -34466,6 +34485,9 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
     reg  [3:0] type_q$d;
     wire  [3:0] type_q$q;
     reg  type_q$clock;
+    reg  [8:0] live_words_q$d;
+    wire  [8:0] live_words_q$q;
+    reg  live_words_q$clock;
     reg  [2:0] vport_q$d;
     wire  [2:0] vport_q$q;
     reg  vport_q$clock;
@@ -34504,6 +34526,7 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
     reg  probe_hit;
     reg  probe_fault;
     reg  [3:0] words;
+    reg  [8:0] live_words;
     reg  [287:0] input_mask;
     
     // Sub module instances
@@ -34527,6 +34550,11 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
         .d(type_q$d),
         .q(type_q$q),
         .clock(type_q$clock)
+    );
+    rss_core__regs__probe__live_words_q live_words_q(
+        .d(live_words_q$d),
+        .q(live_words_q$q),
+        .clock(live_words_q$clock)
     );
     rss_core__regs__probe__vport_q vport_q(
         .d(vport_q$d),
@@ -34587,6 +34615,7 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
     // Update code
     always @(*) begin
         type_q$clock = clock;
+        live_words_q$clock = clock;
         vport_q$clock = clock;
         pending$clock = clock;
         probe_hit_q$clock = clock;
@@ -34599,6 +34628,7 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
         count_q$clock = clock;
         read_sel_q$clock = clock;
         type_q$d = type_q$q;
+        live_words_q$d = live_words_q$q;
         vport_q$d = vport_q$q;
         pending$d = pending$q;
         probe_hit_q$d = probe_hit_q$q;
@@ -34682,68 +34712,79 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
             hash_type = (hash_type & ~(1 << (8)) | ((1'b1) << (8)));
         end
         words = 32'h0;
-        if (type_q$q == 0) begin
+        if (type_q$d == 0) begin
             words = type_words[(32'h4 * 0)+:(4)];
         end
-        if (type_q$q == 1) begin
+        if (type_q$d == 1) begin
             words = type_words[(32'h4 * 1)+:(4)];
         end
-        if (type_q$q == 2) begin
+        if (type_q$d == 2) begin
             words = type_words[(32'h4 * 2)+:(4)];
         end
-        if (type_q$q == 3) begin
+        if (type_q$d == 3) begin
             words = type_words[(32'h4 * 3)+:(4)];
         end
-        if (type_q$q == 4) begin
+        if (type_q$d == 4) begin
             words = type_words[(32'h4 * 4)+:(4)];
         end
-        if (type_q$q == 5) begin
+        if (type_q$d == 5) begin
             words = type_words[(32'h4 * 5)+:(4)];
         end
-        if (type_q$q == 6) begin
+        if (type_q$d == 6) begin
             words = type_words[(32'h4 * 6)+:(4)];
         end
-        if (type_q$q == 7) begin
+        if (type_q$d == 7) begin
             words = type_words[(32'h4 * 7)+:(4)];
         end
-        if (type_q$q == 8) begin
+        if (type_q$d == 8) begin
             words = type_words[(32'h4 * 8)+:(4)];
         end
+        live_words = 32'h0;
+        live_words = (live_words & ~(1 << (0)) | ((words > 0) << (0)));
+        live_words = (live_words & ~(1 << (1)) | ((words > 1) << (1)));
+        live_words = (live_words & ~(1 << (2)) | ((words > 2) << (2)));
+        live_words = (live_words & ~(1 << (3)) | ((words > 3) << (3)));
+        live_words = (live_words & ~(1 << (4)) | ((words > 4) << (4)));
+        live_words = (live_words & ~(1 << (5)) | ((words > 5) << (5)));
+        live_words = (live_words & ~(1 << (6)) | ((words > 6) << (6)));
+        live_words = (live_words & ~(1 << (7)) | ((words > 7) << (7)));
+        live_words = (live_words & ~(1 << (8)) | ((words > 8) << (8)));
+        live_words_q$d = live_words;
         input_mask = 32'h0;
         input_mask = input_mask << 64'h20;
-        if (words > 0) begin
+        if (live_words_q$q[0]) begin
             input_mask = input_mask | word_ones;
         end
         input_mask = input_mask << 64'h20;
-        if (words > 1) begin
+        if (live_words_q$q[1]) begin
             input_mask = input_mask | word_ones;
         end
         input_mask = input_mask << 64'h20;
-        if (words > 2) begin
+        if (live_words_q$q[2]) begin
             input_mask = input_mask | word_ones;
         end
         input_mask = input_mask << 64'h20;
-        if (words > 3) begin
+        if (live_words_q$q[3]) begin
             input_mask = input_mask | word_ones;
         end
         input_mask = input_mask << 64'h20;
-        if (words > 4) begin
+        if (live_words_q$q[4]) begin
             input_mask = input_mask | word_ones;
         end
         input_mask = input_mask << 64'h20;
-        if (words > 5) begin
+        if (live_words_q$q[5]) begin
             input_mask = input_mask | word_ones;
         end
         input_mask = input_mask << 64'h20;
-        if (words > 6) begin
+        if (live_words_q$q[6]) begin
             input_mask = input_mask | word_ones;
         end
         input_mask = input_mask << 64'h20;
-        if (words > 7) begin
+        if (live_words_q$q[7]) begin
             input_mask = input_mask | word_ones;
         end
         input_mask = input_mask << 64'h20;
-        if (words > 8) begin
+        if (live_words_q$q[8]) begin
             input_mask = input_mask | word_ones;
         end
         hash_input = input_words$value & input_mask;
@@ -35618,6 +35659,25 @@ module rss_core__regs__probe__input_words__word_select_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__probe__input_words__word_select_q
+
+
+module rss_core__regs__probe__live_words_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [8:0] d;
+    output reg  [8:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 9'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__live_words_q
 
 
 module rss_core__regs__probe__pending(d,q,clock);
@@ -42425,7 +42485,7 @@ module rss_core__room_q(d,q,clock);
 endmodule // rss_core__room_q
 
 
-module rss_core__select(enabled,ipv4,ipv6,four_tuple,four_tuple_ex,src,dst,ex_src,ex_dst,ports,plan,selected,source,destination,port_pair,layout_ipv4,layout_ipv6);
+module rss_core__select(enabled,ipv4,ipv6,four_tuple,four_tuple_ex,src,dst,home,route,take_home,take_route,ports,plan,selected,source,destination,port_pair,layout_ipv4,layout_ipv6);
     
     // Module arguments
     input wire  [8:0] enabled;
@@ -42435,8 +42495,10 @@ module rss_core__select(enabled,ipv4,ipv6,four_tuple,four_tuple_ex,src,dst,ex_sr
     input wire  [8:0] four_tuple_ex;
     input wire  [127:0] src;
     input wire  [127:0] dst;
-    input wire  [127:0] ex_src;
-    input wire  [127:0] ex_dst;
+    input wire  [127:0] home;
+    input wire  [127:0] route;
+    input wire  take_home;
+    input wire  take_route;
     input wire  [31:0] ports;
     input wire  [3:0] plan;
     output reg  [8:0] selected;
@@ -42489,10 +42551,12 @@ module rss_core__select(enabled,ipv4,ipv6,four_tuple,four_tuple_ex,src,dst,ex_sr
             end
         end
         source = src;
+        if (take_home) begin
+            source = home;
+        end
         destination = dst;
-        if (plan[32'h0]) begin
-            source = ex_src;
-            destination = ex_dst;
+        if (take_route) begin
+            destination = route;
         end
         port_pair = 32'h0;
         if (plan[32'h1]) begin
@@ -42505,7 +42569,7 @@ module rss_core__select(enabled,ipv4,ipv6,four_tuple,four_tuple_ex,src,dst,ex_sr
 endmodule // rss_core__select
 
 
-module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,beat);
+module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,beat,slot0_ipv6_end);
     
     // Module arguments
     input wire  clock;
@@ -42516,6 +42580,7 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
     input wire  in_last;
     input wire  [15:0] in_length;
     output reg  [167:0] beat;
+    output reg  [16:0] slot0_ipv6_end;
     
     // Constant declarations
     localparam  l3_word0 = 6'b100;
@@ -42591,6 +42656,9 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
     reg  [167:0] beat_q$d;
     wire  [167:0] beat_q$q;
     reg  beat_q$clock;
+    reg  [16:0] ipv6_end_q$d;
+    wire  [16:0] ipv6_end_q$q;
+    reg  ipv6_end_q$clock;
     reg  d_valid$d;
     wire  d_valid$q;
     reg  d_valid$clock;
@@ -42686,6 +42754,8 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
     reg  [5:0] next_slot_last;
     reg  [5:0] next_slot_last14;
     reg  [63:0] words;
+    reg  [16:0] end_grid6;
+    reg  [16:0] end_grid2;
     reg  [63:0] tail;
     reg  [5:0] last_word;
     reg  [167:0] bundle;
@@ -42760,6 +42830,11 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         .d(beat_q$d),
         .q(beat_q$q),
         .clock(beat_q$clock)
+    );
+    rss_core__slots__ipv6_end_q ipv6_end_q(
+        .d(ipv6_end_q$d),
+        .q(ipv6_end_q$q),
+        .clock(ipv6_end_q$clock)
     );
     rss_core__slots__d_valid d_valid(
         .d(d_valid$d),
@@ -42878,6 +42953,7 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         slot_last_q$clock = clock;
         slot_last14_q$clock = clock;
         beat_q$clock = clock;
+        ipv6_end_q$clock = clock;
         d_valid$clock = clock;
         d_first$clock = clock;
         d_last$clock = clock;
@@ -42912,6 +42988,7 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         slot_last_q$d = slot_last_q$q;
         slot_last14_q$d = slot_last14_q$q;
         beat_q$d = beat_q$q;
+        ipv6_end_q$d = ipv6_end_q$q;
         d_valid$d = d_valid$q;
         d_first$d = d_first$q;
         d_last$d = d_last$q;
@@ -43099,6 +43176,12 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
             w0_fragment = d_fragment24$q;
         end
         beat_q$d = bundle | (((held) & 168'hffffffffffffffffffffffffffffffffffffffffff) << held_lsb) | (((w0_next_is_ext) & 168'hffffffffffffffffffffffffffffffffffffffffff) << w0_next_is_ext_lsb) | (((w0_fragment) & 168'hffffffffffffffffffffffffffffffffffffffffff) << w0_fragment_lsb);
+        end_grid6 = ((extended[(32'h20)+:(16)]) & 17'h1ffff) + 64'h28;
+        end_grid2 = ((extended[(32'h40)+:(16)]) & 17'h1ffff) + 64'h28;
+        ipv6_end_q$d = end_grid6;
+        if (word_grid2) begin
+            ipv6_end_q$d = end_grid2;
+        end
         if (d_valid$q) begin
             prev_tail$d = d_data$q[(32'h0)+:(48)];
             tag12_q$d = tag12;
@@ -43119,6 +43202,7 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
             slot_last14_q$d = 32'h0;
         end
         beat = beat_q$q;
+        slot0_ipv6_end = ipv6_end_q$q;
     end
     
 endmodule // rss_core__slots
@@ -43673,6 +43757,25 @@ module rss_core__slots__ipv6_20_q(d,q,clock);
     end
           
 endmodule // rss_core__slots__ipv6_20_q
+
+
+module rss_core__slots__ipv6_end_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [16:0] d;
+    output reg  [16:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 17'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__slots__ipv6_end_q
 
 
 module rss_core__slots__prev_tail(d,q,clock);

@@ -137,10 +137,17 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     pub src: Signal<Out, Bits<128>>,
     /// Destination address (IPv4 in the top 32 bits).
     pub dst: Signal<Out, Bits<128>>,
-    /// IPv6 Ex source: the Home Address, else `src`.
-    pub ex_src_addr: Signal<Out, Bits<128>>,
-    /// IPv6 Ex destination: the type 2 routing address, else `dst`.
-    pub ex_dst_addr: Signal<Out, Bits<128>>,
+    /// IPv6: the Home Address option's address (meaningful where `home_found_next`
+    /// was set a clock before).
+    pub home: Signal<Out, Bits<128>>,
+    /// IPv6: the type 2 routing header's address (likewise, `route_found_next`).
+    pub route: Signal<Out, Bits<128>>,
+    /// The next verdict's frame has a Home Address, a clock ahead of the verdict: the
+    /// datapath ANDs it with the frame's plan into a register, so the Ex source's 128
+    /// multiplexers take their select from a flip-flop.
+    pub home_found_next: Signal<Out, Bit>,
+    /// The next verdict's frame has a type 2 routing address, a clock ahead.
+    pub route_found_next: Signal<Out, Bit>,
     /// Source port, destination port.
     pub ports: Signal<Out, Bits<32>>,
     word1: WordPick<DATA_BITS, BUNDLE_BITS>,
@@ -200,8 +207,6 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     fragment_q: DFF<Bit>,
     four_tuple_q: DFF<Bits<TYPE_BITS>>,
     four_tuple_ex_q: DFF<Bits<TYPE_BITS>>,
-    ex_src_q: DFF<Bit>,
-    ex_dst_q: DFF<Bit>,
     v_valid: DFF<Bit>,
     /// `v_valid` or `c_valid` as they will be next clock.
     near_q: DFF<Bit>,
@@ -401,8 +406,10 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             four_tuple_ex: Default::default(),
             src: Default::default(),
             dst: Default::default(),
-            ex_src_addr: Default::default(),
-            ex_dst_addr: Default::default(),
+            home: Default::default(),
+            route: Default::default(),
+            home_found_next: Default::default(),
+            route_found_next: Default::default(),
             ports: Default::default(),
             word1: WordPick::fixed(number(1), false),
             word2: WordPick::fixed(number(2), false),
@@ -448,8 +455,6 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             fragment_q: Default::default(),
             four_tuple_q: Default::default(),
             four_tuple_ex_q: Default::default(),
-            ex_src_q: Default::default(),
-            ex_dst_q: Default::default(),
             v_valid: Default::default(),
             near_q: Default::default(),
             near_next: Default::default(),
@@ -619,8 +624,6 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             fragment_q,
             four_tuple_q,
             four_tuple_ex_q,
-            ex_src_q,
-            ex_dst_q,
             v_valid,
             near_q,
             v_length,
@@ -992,8 +995,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             self.four_tuple_q.d.next = 0.into();
             self.four_tuple_ex_q.d.next = 0.into();
         }
-        self.ex_src_q.d.next = self.c_ex_src.q.val();
-        self.ex_dst_q.d.next = self.c_ex_dst.q.val();
+        self.home_found_next.next = self.c_ex_src.q.val();
+        self.route_found_next.next = self.c_ex_dst.q.val();
 
         // From 128 bits on the next frame's words can land in the capture registers
         // before the verdict, so L3 words 1..4 are copied aside the clock after the
@@ -1076,16 +1079,10 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             self.src.next = bit_cast::<128, 32>(self.out_w1.val().get_bits::<32>(0)) << 96_u64;
             self.dst.next = bit_cast::<128, 32>(self.out_w2.val().get_bits::<32>(32)) << 96_u64;
         }
-        self.ex_src_addr.next = self.src.val();
-        if self.ex_src_q.q.val() {
-            self.ex_src_addr.next = (bit_cast::<128, 64>(self.out_home_hi.val()) << 64_u64)
-                | bit_cast::<128, 64>(self.out_home_lo.val());
-        }
-        self.ex_dst_addr.next = self.dst.val();
-        if self.ex_dst_q.q.val() {
-            self.ex_dst_addr.next = (bit_cast::<128, 64>(self.out_route_hi.val()) << 64_u64)
-                | bit_cast::<128, 64>(self.out_route_lo.val());
-        }
+        self.home.next = (bit_cast::<128, 64>(self.out_home_hi.val()) << 64_u64)
+            | bit_cast::<128, 64>(self.out_home_lo.val());
+        self.route.next = (bit_cast::<128, 64>(self.out_route_hi.val()) << 64_u64)
+            | bit_cast::<128, 64>(self.out_route_lo.val());
     }
 }
 

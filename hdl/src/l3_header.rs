@@ -35,6 +35,9 @@ pub struct L3Header<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     pub reset: Signal<In, Bit>,
     /// The beat (`crate::beat` layout).
     pub beat_in: Signal<In, Bits<BUNDLE_BITS>>,
+    /// (64 bits) `WordSlots::slot0_ipv6_end`, beside `beat_in`: the IPv6 datagram end
+    /// if the beat holds L3 word 0. Wider beats add the 40 here, behind the word's pick.
+    pub slot0_ipv6_end: Signal<In, Bits<END_BITS>>,
     /// The same beat, one clock later.
     pub beat_out: Signal<Out, Bits<BUNDLE_BITS>>,
     /// The fields below are final.
@@ -130,6 +133,8 @@ pub struct L3Header<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     slot0_flags: Signal<Local, Bits<SLOT_FLAG_KINDS>>,
     header_bytes: Signal<Local, Bits<NEED_BITS>>,
     total: Signal<Local, Bits<END_BITS>>,
+    /// IPv6: 40 + payload length.
+    ipv6_end: Signal<Local, Bits<END_BITS>>,
 }
 
 impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
@@ -143,6 +148,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             clock: Default::default(),
             reset: Default::default(),
             beat_in: Default::default(),
+            slot0_ipv6_end: Default::default(),
             beat_out: Default::default(),
             ready: Default::default(),
             bad: Default::default(),
@@ -205,6 +211,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             slot0_flags: Default::default(),
             header_bytes: Default::default(),
             total: Default::default(),
+            ipv6_end: Default::default(),
         }
     }
 }
@@ -255,6 +262,11 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_B
             self.w0.next = self.a_w0.q.val();
             self.protocol.next = self.a_protocol.q.val();
         }
+        self.ipv6_end.next = self.slot0_ipv6_end.val();
+        if self.split_fields.val() {
+            self.ipv6_end.next =
+                bit_cast::<END_BITS, 16>(self.w0.val().get_bits::<16>(16)) + 40_u64;
+        }
         self.valid.next = self.b_beat.val().get_bit(0);
         self.held.next = self.b_beat.val().get_bits::<8>(self.held_lsb.val().index());
         self.ipv4.next = self.b_beat.val().get_bit(3);
@@ -295,8 +307,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for L3Header<DATA_B
                 // (MF or an offset in bytes 6..7, judged by `WordSlots` a clock ahead.)
                 self.cur_fragment.next = self.held.val().get_bit(7);
             } else {
-                self.cur_end.next =
-                    bit_cast::<END_BITS, 16>(self.w0.val().get_bits::<16>(16)) + 40_u64;
+                self.cur_end.next = self.ipv6_end.val();
                 self.cur_need.next = 40.into();
                 self.cur_bad.next = self.w0.val().get_bits::<4>(60) != 6_u64;
                 self.cur_next_header.next = self.w0.val().get_bits::<8>(8);

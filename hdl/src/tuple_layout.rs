@@ -95,8 +95,10 @@ mod tests {
         four_tuple_ex: Signal<In, Bits<9>>,
         src: Signal<In, Bits<128>>,
         dst: Signal<In, Bits<128>>,
-        ex_src: Signal<In, Bits<128>>,
-        ex_dst: Signal<In, Bits<128>>,
+        home: Signal<In, Bits<128>>,
+        route: Signal<In, Bits<128>>,
+        home_found: Signal<In, Bit>,
+        route_found: Signal<In, Bit>,
         ports: Signal<In, Bits<32>>,
         symmetric: Signal<In, Bit>,
         tcp: Signal<In, Bit>,
@@ -125,8 +127,10 @@ mod tests {
             self.select.four_tuple_ex.next = self.four_tuple_ex.val();
             self.select.src.next = self.src.val();
             self.select.dst.next = self.dst.val();
-            self.select.ex_src.next = self.ex_src.val();
-            self.select.ex_dst.next = self.ex_dst.val();
+            self.select.home.next = self.home.val();
+            self.select.route.next = self.route.val();
+            self.select.take_home.next = self.plan.plans.val().get_bit(0) & self.home_found.val();
+            self.select.take_route.next = self.plan.plans.val().get_bit(0) & self.route_found.val();
             self.select.ports.next = self.ports.val();
             self.layout.source.next = self.select.source.val();
             self.layout.destination.next = self.select.destination.val();
@@ -192,7 +196,7 @@ mod tests {
     #[test]
     fn selection_and_layout_match_the_model() {
         let mut rng = StdRng::seed_from_u64(0x7e5e_11a7);
-        let cases: Vec<(Headers, u16, bool)> = (0..3000)
+        let cases: Vec<(Headers, u16, bool, u128)> = (0..3000)
             .map(|_| {
                 let h = random_headers(&mut rng);
                 // Every subset, with the all-enabled and nothing-enabled ends weighted.
@@ -201,7 +205,7 @@ mod tests {
                     1 => 0,
                     _ => rng.random_range(0..0x200),
                 };
-                (h, enabled, rng.random_bool(0.5))
+                (h, enabled, rng.random_bool(0.5), rng.random())
             })
             .collect();
         let mut uut = SelectThenLayout::default();
@@ -209,7 +213,7 @@ mod tests {
         let mut sim = Simulation::new();
         sim.add_testbench(move |mut ep: Sim<SelectThenLayout>| {
             let mut x = ep.init()?;
-            for (h, enabled, symmetric) in &cases {
+            for (h, enabled, symmetric, unfound) in &cases {
                 let enabled_types = HashTypes(*enabled);
                 let mut want = h.select(enabled_types);
                 let selected = h.selected(enabled_types);
@@ -242,8 +246,13 @@ mod tests {
                 x.four_tuple_ex.next = one_hot(four_tuple_ex).to_bits();
                 x.src.next = address(h.src);
                 x.dst.next = address(h.dst);
-                x.ex_src.next = address(h.ex_src.map_or(h.src, IpAddr::V6));
-                x.ex_dst.next = address(h.ex_dst.map_or(h.dst, IpAddr::V6));
+                // (Where not found, the address words hold anything: random here.)
+                let home = h.ex_src.unwrap_or(Ipv6Addr::from(*unfound));
+                let route = h.ex_dst.unwrap_or(Ipv6Addr::from(unfound.rotate_left(64)));
+                x.home.next = address(IpAddr::V6(home));
+                x.route.next = address(IpAddr::V6(route));
+                x.home_found.next = h.ex_src.is_some();
+                x.route_found.next = h.ex_dst.is_some();
                 x.ports.next = ports.to_bits();
                 x.symmetric.next = *symmetric;
                 x = ep.wait(1, x)?;

@@ -2,7 +2,7 @@
 //! first enabled type of the frame's preference list (4-tuple before address-only, Ex
 //! before plain), and the hash input's parts the frame's plan
 //! ([`crate::tuple_plan::TuplePlan`], registered a clock ahead) names: the addresses
-//! (the Ex ones for an Ex type), the ports (zero for an address-only type) and which
+//! (an Ex type's Home Address and routing address where found), the ports (zero for an address-only type) and which
 //! family's layout ([`crate::tuple_layout::TupleLayout`] folds and lays them out).
 //!
 //! The plan is the same choice made a clock earlier, so the 256 address bits'
@@ -36,13 +36,20 @@ pub struct TupleSelect {
     pub src: Signal<In, Bits<128>>,
     /// Destination address (IPv4 in the top 32 bits).
     pub dst: Signal<In, Bits<128>>,
-    /// IPv6 Ex source (the Home Address if found, else `src`).
-    pub ex_src: Signal<In, Bits<128>>,
-    /// IPv6 Ex destination (the type 2 routing address if found, else `dst`).
-    pub ex_dst: Signal<In, Bits<128>>,
+    /// IPv6 Home Address (read where `take_home`).
+    pub home: Signal<In, Bits<128>>,
+    /// IPv6 type 2 routing address (read where `take_route`).
+    pub route: Signal<In, Bits<128>>,
+    /// The source is the Home Address: the plan's Ex addresses (bit 0) and the Home
+    /// Address found, ANDed a clock ahead and registered by the datapath, so the 128
+    /// multiplexers' select is a flip-flop, not a LUT fanning out to them.
+    pub take_home: Signal<In, Bit>,
+    /// The destination is the routing address, likewise.
+    pub take_route: Signal<In, Bit>,
     /// Source and destination port.
     pub ports: Signal<In, Bits<32>>,
-    /// The frame's VPort's plan for it (`TuplePlan`'s layout), from a register.
+    /// The frame's VPort's plan for it (`TuplePlan`'s layout), from a register. Its Ex
+    /// bit (0) comes in through `take_home` and `take_route`.
     pub plan: Signal<In, Bits<PLAN_BITS>>,
     /// The selected type, one-hot; 0 = no hash.
     pub selected: Signal<Out, Bits<TYPE_BITS>>,
@@ -84,8 +91,10 @@ impl Default for TupleSelect {
             four_tuple_ex: Default::default(),
             src: Default::default(),
             dst: Default::default(),
-            ex_src: Default::default(),
-            ex_dst: Default::default(),
+            home: Default::default(),
+            route: Default::default(),
+            take_home: Default::default(),
+            take_route: Default::default(),
             ports: Default::default(),
             plan: Default::default(),
             selected: Default::default(),
@@ -137,10 +146,12 @@ impl Logic for TupleSelect {
             }
         }
         self.source.next = self.src.val();
+        if self.take_home.val() {
+            self.source.next = self.home.val();
+        }
         self.destination.next = self.dst.val();
-        if self.plan.val().get_bit(0) {
-            self.source.next = self.ex_src.val();
-            self.destination.next = self.ex_dst.val();
+        if self.take_route.val() {
+            self.destination.next = self.route.val();
         }
         self.port_pair.next = 0.into();
         if self.plan.val().get_bit(1) {

@@ -28,6 +28,7 @@ use rss_model::parse::{
 use rust_hdl::prelude::*;
 
 use crate::frame_ingress::{BEAT_INDEX_BITS, LENGTH_BITS};
+use crate::l3_header::END_BITS;
 
 /// Word numbers (`k + 4`) and pointers into them.
 pub const WORD_INDEX_BITS: usize = 6;
@@ -55,6 +56,10 @@ pub struct WordSlots<const DATA_BITS: usize, const EXTENDED_BITS: usize, const B
     pub in_length: Signal<In, Bits<LENGTH_BITS>>,
     /// The beat as L3 words, two clocks after it came in (layout in [`beat`](crate::beat)).
     pub beat: Signal<Out, Bits<BUNDLE_BITS>>,
+    /// Slot 0's word read as the IPv6 fixed header: payload length + 40, the datagram
+    /// end relative to L3, registered with `beat` (the IP header stage reads it where the
+    /// beat holds L3 word 0 at 64 bits, so the end it keeps starts at this flip-flop).
+    pub slot0_ipv6_end: Signal<Out, Bits<END_BITS>>,
     /// Word number of L3 word 0, and of word 1 (the tail holds word 2 when the beat's
     /// last whole word is word 1).
     l3_word0: Constant<Bits<WORD_INDEX_BITS>>,
@@ -88,6 +93,10 @@ pub struct WordSlots<const DATA_BITS: usize, const EXTENDED_BITS: usize, const B
     slot_last_q: DFF<Bits<WORD_INDEX_BITS>>,
     slot_last14_q: DFF<Bits<WORD_INDEX_BITS>>,
     beat_q: DFF<Bits<BUNDLE_BITS>>,
+    /// `slot0_ipv6_end`: added up beside the word cut, not behind the bundle's copy,
+    /// whose flip-flops feed every reader of the beat (stop 55: the IP header
+    /// stage's adder behind them was the 64-bit core's most frequent limiter).
+    ipv6_end_q: DFF<Bits<END_BITS>>,
     /// The beat as it came in, a clock ago: the stage below works on it, with its
     /// ethertype compares registered beside it (`d_tag12` ...), so no L3 decision
     /// waits on a 16-bit compare of the ingress register (which feeds the MAC filter
@@ -189,6 +198,9 @@ pub struct WordSlots<const DATA_BITS: usize, const EXTENDED_BITS: usize, const B
     next_slot_last: Signal<Local, Bits<WORD_INDEX_BITS>>,
     next_slot_last14: Signal<Local, Bits<WORD_INDEX_BITS>>,
     words: Signal<Local, Bits<DATA_BITS>>,
+    /// Slot 0's IPv6 datagram end on the grid of L3 at 14 or 22, at 18.
+    end_grid6: Signal<Local, Bits<END_BITS>>,
+    end_grid2: Signal<Local, Bits<END_BITS>>,
     tail: Signal<Local, Bits<64>>,
     last_word: Signal<Local, Bits<WORD_INDEX_BITS>>,
     bundle: Signal<Local, Bits<BUNDLE_BITS>>,
@@ -216,6 +228,7 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
             in_last: Default::default(),
             in_length: Default::default(),
             beat: Default::default(),
+            slot0_ipv6_end: Default::default(),
             l3_word0: Constant::new(L3_WORD_BIAS.to_bits()),
             l3_word1: Constant::new((L3_WORD_BIAS + 1).to_bits()),
             beyond_mask: Constant::new(
@@ -273,6 +286,7 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
             next_slot_last: Default::default(),
             next_slot_last14: Default::default(),
             beat_q: Default::default(),
+            ipv6_end_q: Default::default(),
             d_valid: Default::default(),
             d_first: Default::default(),
             d_last: Default::default(),
@@ -319,6 +333,8 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
             d_grid2: Default::default(),
             wide: Constant::new(DATA_BITS >= 256),
             words: Default::default(),
+            end_grid6: Default::default(),
+            end_grid2: Default::default(),
             tail: Default::default(),
             last_word: Default::default(),
             bundle: Default::default(),
@@ -348,6 +364,7 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
             slot_last_q,
             slot_last14_q,
             beat_q,
+            ipv6_end_q,
             d_valid,
             d_first,
             d_last,
@@ -596,6 +613,18 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
                 << self.w0_next_is_ext_lsb.val())
             | (bit_cast::<BUNDLE_BITS, 1>(self.w0_fragment.val().into())
                 << self.w0_fragment_lsb.val());
+        // Slot 0's bytes 4..5 on either grid, each + 40, then the grid's choice: the
+        // adders start at the beat's registers, and the choice, behind the grid's
+        // select like the words', is the last LUT (stop 56: the adder behind the choice
+        // made the select's fanout the path at six seeds of seventeen).
+        self.end_grid6.next =
+            bit_cast::<END_BITS, 16>(self.extended.val().get_bits::<16>(32)) + 40_u64;
+        self.end_grid2.next =
+            bit_cast::<END_BITS, 16>(self.extended.val().get_bits::<16>(64)) + 40_u64;
+        self.ipv6_end_q.d.next = self.end_grid6.val();
+        if self.word_grid2.val() {
+            self.ipv6_end_q.d.next = self.end_grid2.val();
+        }
         if self.d_valid.q.val() {
             self.prev_tail.d.next = self.d_data.q.val().get_bits::<48>(0);
             self.tag12_q.d.next = self.tag12.val();
@@ -616,6 +645,7 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
             self.slot_last14_q.d.next = 0.into();
         }
         self.beat.next = self.beat_q.q.val();
+        self.slot0_ipv6_end.next = self.ipv6_end_q.q.val();
     }
 }
 
@@ -735,6 +765,7 @@ mod tests {
             wait_clock_cycle!(ep, clock, x);
             x.reset.next = false;
             let (mut slots_checked, mut tails_checked, mut holds_seen) = (0, 0, 0);
+            let mut ends_checked = 0;
             let (mut next_header_flags, mut fragment_flags) = ([0; 2], [0; 2]);
             for t in 0..steps.len() {
                 match &steps[t] {
@@ -787,6 +818,14 @@ mod tests {
                     sim_assert_eq!(ep, flag, u64::from(fragment), x);
                     fragment_flags[usize::from(fragment)] += 1;
                 }
+                // Slot 0 holding L3 word 0: its bytes 4..5 + 40 beside it (the IPv6
+                // datagram end, which the IP header stage takes from here at 64 bits).
+                if step.slot_last == L3_WORD_BIAS && l3 + 6 <= length {
+                    let payload = u16::from_be_bytes([frame[l3 + 4], frame[l3 + 5]]);
+                    let end = x.slot0_ipv6_end.val().to_u64();
+                    sim_assert_eq!(ep, end, u64::from(payload) + 40, x);
+                    ends_checked += 1;
+                }
                 if (b + 1) * beat_bytes < 22 {
                     continue; // the L3 offset is not known yet, and no L3 word ended
                 }
@@ -832,6 +871,7 @@ mod tests {
                 slots_checked > 500
                     && tails_checked > 40
                     && holds_seen >= 80
+                    && (D > 64 || ends_checked >= 80)
                     && next_header_flags.iter().all(|&n| n >= 20)
                     && fragment_flags.iter().all(|&n| n >= 20),
                 x
