@@ -316,8 +316,8 @@ impl Logic for ProbeRegs {
         // The input as the type hashes it: its first `words` words, zeros after. Which
         // words those are is registered beside the type (from the type as it will be),
         // so the job's 288 input multiplexers read the mask from flip-flops, not from
-        // a decode of the type (stop 56: that decode, shared with the frames' type
-        // choice, was the 64-bit core's slowest path at two seeds).
+        // a decode of the type (that decode, shared by yosys with the frames' type
+        // choice, was the 64-bit core's critical path at two of seventeen seeds).
         self.words.next = 0.into();
         for t in 0..9 {
             if self.type_q.d.val() == t.to_bits::<4>() {

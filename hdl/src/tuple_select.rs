@@ -2,8 +2,9 @@
 //! first enabled type of the frame's preference list (4-tuple before address-only, Ex
 //! before plain), and the hash input's parts the frame's plan
 //! ([`crate::tuple_plan::TuplePlan`], registered a clock ahead) names: the addresses
-//! (an Ex type's Home Address and routing address where found), the ports (zero for an address-only type) and which
-//! family's layout ([`crate::tuple_layout::TupleLayout`] folds and lays them out).
+//! (an Ex type's Home Address and routing address where found), the ports (zero for
+//! an address-only type) and which family's layout
+//! ([`crate::tuple_layout::TupleLayout`] folds and lays them out).
 //!
 //! The plan is the same choice made a clock earlier, so the 256 address bits'
 //! multiplexer is driven from a register; the exact type, which the record carries,
