@@ -34485,9 +34485,6 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
     reg  [3:0] type_q$d;
     wire  [3:0] type_q$q;
     reg  type_q$clock;
-    reg  [8:0] live_words_q$d;
-    wire  [8:0] live_words_q$q;
-    reg  live_words_q$clock;
     reg  [2:0] vport_q$d;
     wire  [2:0] vport_q$q;
     reg  vport_q$clock;
@@ -34526,7 +34523,6 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
     reg  probe_hit;
     reg  probe_fault;
     reg  [3:0] words;
-    reg  [8:0] live_words;
     reg  [287:0] input_mask;
     
     // Sub module instances
@@ -34550,11 +34546,6 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
         .d(type_q$d),
         .q(type_q$q),
         .clock(type_q$clock)
-    );
-    rss_core__regs__probe__live_words_q live_words_q(
-        .d(live_words_q$d),
-        .q(live_words_q$q),
-        .clock(live_words_q$clock)
     );
     rss_core__regs__probe__vport_q vport_q(
         .d(vport_q$d),
@@ -34615,7 +34606,6 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
     // Update code
     always @(*) begin
         type_q$clock = clock;
-        live_words_q$clock = clock;
         vport_q$clock = clock;
         pending$clock = clock;
         probe_hit_q$clock = clock;
@@ -34628,7 +34618,6 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
         count_q$clock = clock;
         read_sel_q$clock = clock;
         type_q$d = type_q$q;
-        live_words_q$d = live_words_q$q;
         vport_q$d = vport_q$q;
         pending$d = pending$q;
         probe_hit_q$d = probe_hit_q$q;
@@ -34712,79 +34701,68 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
             hash_type = (hash_type & ~(1 << (8)) | ((1'b1) << (8)));
         end
         words = 32'h0;
-        if (type_q$d == 0) begin
+        if (type_q$q == 0) begin
             words = type_words[(32'h4 * 0)+:(4)];
         end
-        if (type_q$d == 1) begin
+        if (type_q$q == 1) begin
             words = type_words[(32'h4 * 1)+:(4)];
         end
-        if (type_q$d == 2) begin
+        if (type_q$q == 2) begin
             words = type_words[(32'h4 * 2)+:(4)];
         end
-        if (type_q$d == 3) begin
+        if (type_q$q == 3) begin
             words = type_words[(32'h4 * 3)+:(4)];
         end
-        if (type_q$d == 4) begin
+        if (type_q$q == 4) begin
             words = type_words[(32'h4 * 4)+:(4)];
         end
-        if (type_q$d == 5) begin
+        if (type_q$q == 5) begin
             words = type_words[(32'h4 * 5)+:(4)];
         end
-        if (type_q$d == 6) begin
+        if (type_q$q == 6) begin
             words = type_words[(32'h4 * 6)+:(4)];
         end
-        if (type_q$d == 7) begin
+        if (type_q$q == 7) begin
             words = type_words[(32'h4 * 7)+:(4)];
         end
-        if (type_q$d == 8) begin
+        if (type_q$q == 8) begin
             words = type_words[(32'h4 * 8)+:(4)];
         end
-        live_words = 32'h0;
-        live_words = (live_words & ~(1 << (0)) | ((words > 0) << (0)));
-        live_words = (live_words & ~(1 << (1)) | ((words > 1) << (1)));
-        live_words = (live_words & ~(1 << (2)) | ((words > 2) << (2)));
-        live_words = (live_words & ~(1 << (3)) | ((words > 3) << (3)));
-        live_words = (live_words & ~(1 << (4)) | ((words > 4) << (4)));
-        live_words = (live_words & ~(1 << (5)) | ((words > 5) << (5)));
-        live_words = (live_words & ~(1 << (6)) | ((words > 6) << (6)));
-        live_words = (live_words & ~(1 << (7)) | ((words > 7) << (7)));
-        live_words = (live_words & ~(1 << (8)) | ((words > 8) << (8)));
-        live_words_q$d = live_words;
         input_mask = 32'h0;
         input_mask = input_mask << 64'h20;
-        if (live_words_q$q[0]) begin
+        if (words > 0) begin
             input_mask = input_mask | word_ones;
         end
         input_mask = input_mask << 64'h20;
-        if (live_words_q$q[1]) begin
+        if (words > 1) begin
             input_mask = input_mask | word_ones;
         end
         input_mask = input_mask << 64'h20;
-        if (live_words_q$q[2]) begin
+        if (words > 2) begin
             input_mask = input_mask | word_ones;
         end
         input_mask = input_mask << 64'h20;
-        if (live_words_q$q[3]) begin
+        if (words > 3) begin
             input_mask = input_mask | word_ones;
         end
         input_mask = input_mask << 64'h20;
-        if (live_words_q$q[4]) begin
+        if (words > 4) begin
             input_mask = input_mask | word_ones;
         end
         input_mask = input_mask << 64'h20;
-        if (live_words_q$q[5]) begin
+        if (words > 5) begin
             input_mask = input_mask | word_ones;
         end
         input_mask = input_mask << 64'h20;
-        if (live_words_q$q[6]) begin
+        if (words > 6) begin
             input_mask = input_mask | word_ones;
         end
         input_mask = input_mask << 64'h20;
-        if (live_words_q$q[7]) begin
+        if (words > 7) begin
             input_mask = input_mask | word_ones;
         end
         input_mask = input_mask << 64'h20;
-        if (live_words_q$q[8]) begin
+        if (words > 8) begin
             input_mask = input_mask | word_ones;
         end
         hash_input = input_words$value & input_mask;
@@ -35659,25 +35637,6 @@ module rss_core__regs__probe__input_words__word_select_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__probe__input_words__word_select_q
-
-
-module rss_core__regs__probe__live_words_q(d,q,clock);
-    
-    // Module arguments
-    input wire  [8:0] d;
-    output reg  [8:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 9'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__regs__probe__live_words_q
 
 
 module rss_core__regs__probe__pending(d,q,clock);

@@ -86,8 +86,6 @@ pub struct ProbeRegs {
     /// The build has the probe.
     present: Constant<Bit>,
     type_q: DFF<Bits<4>>,
-    /// Bit `n`: input word `n`, counted from the top, is part of `type_q`'s input.
-    live_words_q: DFF<Bits<INPUT_WORDS>>,
     vport_q: DFF<Bits<3>>,
     pending: DFF<Bit>,
     /// The held write's decode, a clock ago: a `PROBE` write, its value illegal, a
@@ -120,7 +118,6 @@ pub struct ProbeRegs {
     probe_hit: Signal<Local, Bit>,
     probe_fault: Signal<Local, Bit>,
     words: Signal<Local, Bits<4>>,
-    live_words: Signal<Local, Bits<INPUT_WORDS>>,
     input_mask: Signal<Local, Bits<TUPLE_BITS>>,
 }
 
@@ -183,7 +180,6 @@ impl ProbeRegs {
             input_words: ByteWords::new(word(input.offset), map.has(index::PROBE)),
             present: Constant::new(map.has(index::PROBE)),
             type_q: Default::default(),
-            live_words_q: Default::default(),
             vport_q: Default::default(),
             pending: Default::default(),
             probe_hit_q: Default::default(),
@@ -208,7 +204,6 @@ impl ProbeRegs {
             probe_hit: Default::default(),
             probe_fault: Default::default(),
             words: Default::default(),
-            live_words: Default::default(),
             input_mask: Default::default(),
         }
     }
@@ -226,7 +221,6 @@ impl Logic for ProbeRegs {
             self,
             clock,
             type_q,
-            live_words_q,
             vport_q,
             pending,
             probe_hit_q,
@@ -313,29 +307,17 @@ impl Logic for ProbeRegs {
             }
         }
 
-        // The input as the type hashes it: its first `words` words, zeros after. Which
-        // words those are is registered beside the type (from the type as it will be),
-        // so the job's 288 input multiplexers read the mask from flip-flops, not from
-        // a decode of the type (that decode, shared by yosys with the frames' type
-        // choice, was the 64-bit core's critical path at two of seventeen seeds).
+        // The input as the type hashes it: its first `words` words, zeros after.
         self.words.next = 0.into();
         for t in 0..9 {
-            if self.type_q.d.val() == t.to_bits::<4>() {
+            if self.type_q.q.val() == t.to_bits::<4>() {
                 self.words.next = self.type_words.val().get_bits::<4>(4 * t);
             }
         }
-        self.live_words.next = 0.into();
-        for n in 0..INPUT_WORDS {
-            self.live_words.next = self
-                .live_words
-                .val()
-                .replace_bit(n, self.words.val() > n.to_bits::<4>());
-        }
-        self.live_words_q.d.next = self.live_words.val();
         self.input_mask.next = 0.into();
         for n in 0..INPUT_WORDS {
             self.input_mask.next = self.input_mask.val() << 32_u64;
-            if self.live_words_q.q.val().get_bit(n) {
+            if self.words.val() > n.to_bits::<4>() {
                 self.input_mask.next = self.input_mask.val() | self.word_ones.val();
             }
         }
