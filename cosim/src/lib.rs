@@ -384,6 +384,9 @@ pub struct Sim<'ctx, M> {
     stepper: Option<SteppedEval<M>>,
     time: u64,
     cycles: u64,
+    /// Model evaluations since creation (two a clock when the harness settles its inputs
+    /// once per clock: the low half with them, the rising edge).
+    evaluations: u64,
     /// The clock is already low (an [`Sim::eval`] since the last edge).
     clock_low: bool,
 }
@@ -397,6 +400,7 @@ impl<'ctx, M: Clocked> Sim<'ctx, M> {
             stepper: None,
             time: 0,
             cycles: 0,
+            evaluations: 0,
             clock_low: false,
         }
     }
@@ -422,6 +426,7 @@ impl<'ctx, M: Clocked> Sim<'ctx, M> {
     /// Evaluates the model: through its port stepper when it has one (the same copies
     /// in and out, in one foreign call).
     fn eval_model(&mut self) {
+        self.evaluations += 1;
         match &mut self.stepper {
             Some(stepped) => (stepped.eval)(&mut stepped.stepper, &mut self.dut),
             None => self.dut.eval(),
@@ -453,6 +458,11 @@ impl<'ctx, M: Clocked> Sim<'ctx, M> {
         self.cycles
     }
 
+    /// Model evaluations since creation.
+    pub fn evaluations(&self) -> u64 {
+        self.evaluations
+    }
+
     /// The VCD file, when tracing.
     pub fn trace_path(&self) -> Option<&Path> {
         self.trace.as_ref().map(|(_, path)| path.as_path())
@@ -470,8 +480,10 @@ impl<M: Clocked> Clocked for Sim<'_, M> {
     fn set_clk(&mut self, high: bool) {
         self.dut.set_clk(high);
     }
+    /// [`Sim::eval`]: the first evaluation after an edge is the clock's low half, so a
+    /// harness that settles its inputs and then ticks pays two evaluations a clock.
     fn eval(&mut self) {
-        self.eval_model();
+        Sim::eval(self);
     }
     fn tick(&mut self) {
         Sim::tick(self);

@@ -325,3 +325,26 @@ fn random_frames_256_bit_match_the_model() {
     })
     .unwrap_or_else(|e| panic!("{e}"));
 }
+
+/// The harness settles its inputs once per clock and then takes the edge: two model
+/// evaluations a clock (the low half with the new inputs, the rising edge), not three
+/// (before stop 57 every `plan` evaluated with the clock still high, and the tick then
+/// evaluated the low half again: a third of the 64-bit cosim's evaluations for nothing).
+#[test]
+fn the_frame_harness_evaluates_twice_a_clock() {
+    frames_with_trace_on_failure!(RssCoreW64, "evaluations_w64", |sim: &mut rss_cosim::Sim<
+        '_,
+        RssCoreW64<'_>,
+    >| {
+        scenario::random_frame_traffic(sim, 57, 2, 300, |_| {})?;
+        let (evaluations, clocks) = (sim.evaluations(), sim.cycles());
+        // A few more at the ends (the last clock's low half, the reset's idle bus).
+        if evaluations > 2 * clocks + 8 {
+            return Err(format!(
+                "{evaluations} model evaluations in {clocks} clocks: want two a clock"
+            ));
+        }
+        Ok(())
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+}
