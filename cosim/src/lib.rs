@@ -120,15 +120,23 @@ pub fn verilator_wrapper() -> PathBuf {
 }
 
 /// What marlin's cache key leaves out: the text of [`verilator_wrapper`] (its compiler
-/// flags), `VERILATOR_MARLIN_OPT` and `VERILATOR_MARLIN_FLAGS`. Builds made by another
-/// recipe live in another directory, so a changed recipe rebuilds instead of loading a
-/// stale library.
-fn build_recipe_tag() -> String {
+/// flags), of the port steppers it compiles in (`<design>.step.cpp` beside a
+/// `<design>.bind.v` source), `VERILATOR_MARLIN_OPT` and `VERILATOR_MARLIN_FLAGS`.
+/// Builds made by another recipe live in another directory, so a changed recipe
+/// rebuilds instead of loading a stale library.
+fn build_recipe_tag(sources: &[PathBuf]) -> String {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     std::fs::read(verilator_wrapper())
         .unwrap_or_default()
         .hash(&mut hasher);
+    for source in sources {
+        if let Some(design) = source.to_str().and_then(|s| s.strip_suffix(".bind.v")) {
+            std::fs::read(format!("{design}.step.cpp"))
+                .unwrap_or_default()
+                .hash(&mut hasher);
+        }
+    }
     env::var_os("VERILATOR_MARLIN_OPT").hash(&mut hasher);
     env::var_os("VERILATOR_MARLIN_FLAGS").hash(&mut hasher);
     format!("recipe-{:08x}", hasher.finish() as u32)
@@ -213,7 +221,7 @@ impl CosimBuilder {
             .force_verilator_rebuild(self.force_rebuild);
         let artifacts = target_dir("cosim-artifacts")
             .join(&self.name)
-            .join(build_recipe_tag());
+            .join(build_recipe_tag(&self.sources));
         let runtime =
             VerilatorRuntime::new2(&artifacts, &self.sources, &self.include_dirs, [], options)?;
         let tracing = self.trace.unwrap_or_else(trace_env);
@@ -351,6 +359,8 @@ macro_rules! impl_clocked {
                         $crate::SteppedEval {
                             stepper,
                             eval: $crate::stepper::Stepper::eval::<Self>,
+                            settled: $crate::stepper::Stepper::settled::<Self>,
+                            edge: $crate::stepper::Stepper::edge::<Self>,
                         }
                     }),
                 )
@@ -373,6 +383,10 @@ macro_rules! impl_clocked {
 pub struct SteppedEval<M> {
     pub stepper: stepper::Stepper,
     pub eval: fn(&mut stepper::Stepper, &mut M),
+    /// [`stepper::Stepper::settled`]: the low half may be skipped.
+    pub settled: fn(&mut stepper::Stepper, &M) -> bool,
+    /// [`stepper::Stepper::edge`]: the rising edge in one evaluation.
+    pub edge: fn(&mut stepper::Stepper, &mut M),
 }
 
 /// One model instance driven by [`Sim::tick`], with an optional VCD trace.
@@ -389,6 +403,9 @@ pub struct Sim<'ctx, M> {
     evaluations: u64,
     /// The clock is already low (an [`Sim::eval`] since the last edge).
     clock_low: bool,
+    /// ... and that low half was skipped: nothing it would change had changed
+    /// ([`stepper::Stepper::settled`]), so the tick takes the edge in one evaluation.
+    low_skipped: bool,
 }
 
 impl<'ctx, M: Clocked> Sim<'ctx, M> {
@@ -402,6 +419,7 @@ impl<'ctx, M: Clocked> Sim<'ctx, M> {
             cycles: 0,
             evaluations: 0,
             clock_low: false,
+            low_skipped: false,
         }
     }
 
@@ -410,9 +428,21 @@ impl<'ctx, M: Clocked> Sim<'ctx, M> {
     /// settles its inputs once per clock pays two model evaluations a clock, not three.
     pub fn tick(&mut self) {
         if !self.clock_low {
-            self.half_cycle(false);
+            self.eval();
         }
-        self.half_cycle(true);
+        if self.low_skipped {
+            self.low_skipped = false;
+            self.dut.set_clk(true);
+            self.evaluations += 1;
+            let stepped = self
+                .stepper
+                .as_mut()
+                .expect("a low half is skipped only with a stepper");
+            (stepped.edge)(&mut stepped.stepper, &mut self.dut);
+            self.time += 2;
+        } else {
+            self.half_cycle(true);
+        }
         self.clock_low = false;
         self.cycles += 1;
     }
@@ -443,13 +473,26 @@ impl<'ctx, M: Clocked> Sim<'ctx, M> {
     }
 
     /// Re-evaluates without a rising edge, so outputs follow changed inputs. The first
-    /// call after an edge is the clock's low half.
+    /// call after an edge is the clock's low half. An untraced model with a port stepper
+    /// skips that evaluation when no input that reaches an output within the clock has
+    /// changed since the last one (the outputs cannot differ), and takes the edge alone.
     pub fn eval(&mut self) {
         if self.clock_low {
+            self.low_skipped = false;
             self.eval_model();
+            return;
+        }
+        self.clock_low = true;
+        let skip = self.trace.is_none()
+            && self
+                .stepper
+                .as_mut()
+                .is_some_and(|stepped| (stepped.settled)(&mut stepped.stepper, &self.dut));
+        if skip {
+            self.dut.set_clk(false);
+            self.low_skipped = true;
         } else {
             self.half_cycle(false);
-            self.clock_low = true;
         }
     }
 
@@ -461,6 +504,16 @@ impl<'ctx, M: Clocked> Sim<'ctx, M> {
     /// Model evaluations since creation.
     pub fn evaluations(&self) -> u64 {
         self.evaluations
+    }
+
+    /// Low halves that change nothing are skipped ([`Sim::eval`]): an untraced model
+    /// whose port stepper can take an edge alone.
+    pub fn skips_idle_low_halves(&self) -> bool {
+        self.trace.is_none()
+            && self
+                .stepper
+                .as_ref()
+                .is_some_and(|stepped| stepped.stepper.takes_edges_alone())
     }
 
     /// The VCD file, when tracing.

@@ -22,6 +22,8 @@ use marlin::verilator::{WideIn, WideOut};
 type StepFn = unsafe extern "C" fn(*mut c_void, *const u32, *mut u32);
 /// `rss_step_words(outputs)`: the words of the input (0) or output (1) array.
 type WordsFn = unsafe extern "C" fn(u32) -> u32;
+/// `rss_step_edges()`: 1 when `rss_step_edge` can take a rising edge in one evaluation.
+type EdgesFn = unsafe extern "C" fn() -> u32;
 
 /// A port as whole `u32` words, low word first (the stepper's layout, `cosim/build.rs`).
 pub trait PortWords {
@@ -81,6 +83,9 @@ impl<const N: usize> PortWords for WideOut<N> {
 pub trait StepperPorts {
     const INPUT_WORDS: usize;
     const OUTPUT_WORDS: usize;
+    /// The input words of the ports with a path to an output that no flip-flop breaks
+    /// (yosys, on the simulation copy): while they hold, the outputs hold too.
+    const COMB_INPUT_WORDS: &'static [usize];
     /// Input and output port names, in word order (for messages and tests).
     const INPUTS: &'static [&'static str];
     const OUTPUTS: &'static [&'static str];
@@ -93,9 +98,13 @@ pub trait StepperPorts {
 /// The stepper of one model instance: its library's `rss_step` and the word arrays.
 pub struct Stepper {
     step: StepFn,
+    /// `rss_step_edge`, when this Verilator lets it take an edge in one evaluation.
+    edge: Option<StepFn>,
     model: *mut c_void,
     inputs: Vec<u32>,
     outputs: Vec<u32>,
+    /// The inputs of the last evaluation (`None` before the first).
+    evaluated: Option<Vec<u32>>,
     // Holds a reference on the library, so `step` stays valid while this lives.
     _library: libloading::os::unix::Library,
 }
@@ -137,13 +146,19 @@ impl Stepper {
         };
         // SAFETY: the symbols are the C functions of `<design>.step.cpp`, with these
         // signatures.
-        let (step, words) = unsafe {
+        let (step, words, edge, edges) = unsafe {
             let step: StepFn = *library.get::<StepFn>(b"rss_step\0").map_err(missing)?;
             let words: WordsFn = *library
                 .get::<WordsFn>(b"rss_step_words\0")
                 .map_err(missing)?;
-            (step, words)
+            let edge: StepFn = *library.get::<StepFn>(b"rss_step_edge\0").map_err(missing)?;
+            let edges: EdgesFn = *library
+                .get::<EdgesFn>(b"rss_step_edges\0")
+                .map_err(missing)?;
+            (step, words, edge, edges)
         };
+        // SAFETY: `rss_step_edges` only returns a constant.
+        let edge = (unsafe { edges() } == 1).then_some(edge);
         // SAFETY: `rss_step_words` only returns a constant.
         let (inputs, outputs) = unsafe { (words(0) as usize, words(1) as usize) };
         if (inputs, outputs) != (P::INPUT_WORDS, P::OUTPUT_WORDS) {
@@ -157,9 +172,11 @@ impl Stepper {
         }
         Ok(Self {
             step,
+            edge,
             model,
             inputs: vec![0; inputs],
             outputs: vec![0; outputs],
+            evaluated: None,
             _library: library,
         })
     }
@@ -171,6 +188,47 @@ impl Stepper {
         // owns both drops them together) and the arrays have the lengths `find` checked.
         unsafe { (self.step)(self.model, self.inputs.as_ptr(), self.outputs.as_mut_ptr()) };
         ports.unpack(&self.outputs);
+        self.remember_inputs();
+    }
+
+    /// True when a clock's low half need not be evaluated: this stepper can take the edge
+    /// alone ([`Stepper::edge`]) and no input in `P::COMB_INPUT_WORDS` changed since the
+    /// last evaluation, so every output still holds what that evaluation gave (the
+    /// model's state moves only on an edge).
+    pub fn settled<P: StepperPorts>(&mut self, ports: &P) -> bool {
+        let (Some(_), Some(evaluated)) = (self.edge, &self.evaluated) else {
+            return false;
+        };
+        ports.pack(&mut self.inputs);
+        P::COMB_INPUT_WORDS
+            .iter()
+            .all(|&w| self.inputs[w] == evaluated[w])
+    }
+
+    /// A rising edge in one evaluation, the clock's low half skipped ([`Stepper::settled`]
+    /// said it would change nothing): copies `ports`' inputs in, takes the edge, copies
+    /// the outputs back.
+    pub fn edge<P: StepperPorts>(&mut self, ports: &mut P) {
+        let edge = self
+            .edge
+            .expect("`settled` is true only with an edge function");
+        ports.pack(&mut self.inputs);
+        // SAFETY: as in `eval`.
+        unsafe { edge(self.model, self.inputs.as_ptr(), self.outputs.as_mut_ptr()) };
+        ports.unpack(&self.outputs);
+        self.remember_inputs();
+    }
+
+    /// This Verilator lets the stepper take an edge in one evaluation.
+    pub fn takes_edges_alone(&self) -> bool {
+        self.edge.is_some()
+    }
+
+    fn remember_inputs(&mut self) {
+        match &mut self.evaluated {
+            Some(evaluated) => evaluated.copy_from_slice(&self.inputs),
+            None => self.evaluated = Some(self.inputs.clone()),
+        }
     }
 }
 

@@ -7,8 +7,9 @@
 //! and every output of the two is compared after every evaluation.
 //!
 //! The same lockstep checks the port stepper (`rss_cosim::stepper`, which every cosim
-//! model evaluates through): one copy evaluated through marlin's own per-port calls, one
-//! through the stepper.
+//! model evaluates through): one copy evaluated through marlin's own per-port calls and
+//! every half clock, one through the stepper, which skips a low half that would change
+//! no output (`Sim::eval`) and then takes the edge in one evaluation.
 
 use rss_cosim::Clocked;
 use rss_cosim::axil::AxilPins;
