@@ -54,7 +54,7 @@
 //! at every width), and `Sim::eval` skips a clock's low half when none of them changed
 //! since the last evaluation, since no output can differ then. With the frame harness
 //! evaluating twice a clock instead of three times, 1.07 evaluations a clock instead of
-//! 3 on the 64-bit benchmark: 10 736 -> 9 289 instructions a clock (callgrind).
+//! 3 on the 64-bit benchmark: 10 736 -> 9 287 instructions a clock (callgrind).
 //!
 //! A file is rewritten only when its content changes, so marlin does not re-verilate
 //! on every build; the copy is remade only when its source changed.
