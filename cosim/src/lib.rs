@@ -398,8 +398,9 @@ pub struct Sim<'ctx, M> {
     stepper: Option<SteppedEval<M>>,
     time: u64,
     cycles: u64,
-    /// Model evaluations since creation (two a clock when the harness settles its inputs
-    /// once per clock: the low half with them, the rising edge).
+    /// Model evaluations since creation (at most two a clock when the harness settles
+    /// its inputs once per clock: the low half with them, the rising edge; one when the
+    /// low half is skipped).
     evaluations: u64,
     /// The clock is already low (an [`Sim::eval`] since the last edge).
     clock_low: bool,
