@@ -12,6 +12,12 @@
 //! them exactly as before; only the copy between the struct and the model changes.
 //! [`Stepper::find`] takes the stepper from the library marlin loaded for the model (never
 //! another copy of it) and checks that its word counts are the Rust side's.
+//!
+//! It also takes a rising edge in one evaluation ([`Stepper::edge`], C `rss_step_edge`)
+//! when [`Stepper::settled`] says the clock's low half would change no output: none of
+//! the inputs with a combinational path to an output (`COMB_INPUT_WORDS`, found by yosys
+//! on the simulation copy) changed since the last evaluation. `crate::Sim` skips such
+//! low halves; on the 64-bit benchmark that is 1.07 evaluations a clock instead of 2.
 
 use std::ffi::c_void;
 use std::path::{Path, PathBuf};
