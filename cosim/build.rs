@@ -124,7 +124,7 @@ fn main() {
         write_if_changed(&path.with_extension("bind.v"), &bind_wrapper(top, &ports));
         if matches!(interface, Interface::Frames { .. }) {
             let sim = path.with_extension("sim.v");
-            if changed || !copy_is_current(&sim) {
+            if changed || !copy_is_current(&path) {
                 copies.push((path.clone(), top, sim.clone()));
             }
             println!("cargo:rerun-if-changed={}", sim.display());
@@ -249,14 +249,14 @@ fn copy_marker() -> String {
     )
 }
 
-/// The copy exists, was made by today's `SIM_COPY_PASSES`, and its list of
+/// The copy of `design` exists, was made by today's `SIM_COPY_PASSES`, and its list of
 /// combinational inputs is there.
-fn copy_is_current(sim: &Path) -> bool {
+fn copy_is_current(design: &Path) -> bool {
     use std::io::BufRead;
-    if !comb_inputs_file(&sim.with_extension("").with_extension("v")).exists() {
+    if !comb_inputs_file(design).exists() {
         return false;
     }
-    std::fs::File::open(sim)
+    std::fs::File::open(design.with_extension("sim.v"))
         .ok()
         .and_then(|f| std::io::BufReader::new(f).lines().next())
         .and_then(Result::ok)

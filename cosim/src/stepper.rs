@@ -189,12 +189,7 @@ impl Stepper {
 
     /// Copies `ports`' inputs into the model, evaluates it, copies its outputs back.
     pub fn eval<P: StepperPorts>(&mut self, ports: &mut P) {
-        ports.pack(&mut self.inputs);
-        // SAFETY: `model` is the live model this stepper was found for (the `Sim` that
-        // owns both drops them together) and the arrays have the lengths `find` checked.
-        unsafe { (self.step)(self.model, self.inputs.as_ptr(), self.outputs.as_mut_ptr()) };
-        ports.unpack(&self.outputs);
-        self.remember_inputs();
+        self.call(self.step, ports);
     }
 
     /// True when a clock's low half need not be evaluated: this stepper can take the edge
@@ -218,11 +213,7 @@ impl Stepper {
         let edge = self
             .edge
             .expect("`settled` is true only with an edge function");
-        ports.pack(&mut self.inputs);
-        // SAFETY: as in `eval`.
-        unsafe { edge(self.model, self.inputs.as_ptr(), self.outputs.as_mut_ptr()) };
-        ports.unpack(&self.outputs);
-        self.remember_inputs();
+        self.call(edge, ports);
     }
 
     /// This Verilator lets the stepper take an edge in one evaluation.
@@ -230,7 +221,14 @@ impl Stepper {
         self.edge.is_some()
     }
 
-    fn remember_inputs(&mut self) {
+    /// Copies `ports`' inputs in, runs `function` (`rss_step` or `rss_step_edge`), copies
+    /// the outputs back, and remembers the inputs for [`Stepper::settled`].
+    fn call<P: StepperPorts>(&mut self, function: StepFn, ports: &mut P) {
+        ports.pack(&mut self.inputs);
+        // SAFETY: `model` is the live model this stepper was found for (the `Sim` that
+        // owns both drops them together) and the arrays have the lengths `find` checked.
+        unsafe { function(self.model, self.inputs.as_ptr(), self.outputs.as_mut_ptr()) };
+        ports.unpack(&self.outputs);
         match &mut self.evaluated {
             Some(evaluated) => evaluated.copy_from_slice(&self.inputs),
             None => self.evaluated = Some(self.inputs.clone()),
