@@ -53,6 +53,8 @@ module rss_core (
     
     // Constant declarations
     localparam  mac_lsb = 16'h10;
+    localparam  vport_mask = 3'b11;
+    localparam  results_held = 1'b1;
     localparam  tap = 1'b0;
     localparam  steps = 6'b1000;
     localparam  fifo_depth = 9'b1000000;
@@ -573,6 +575,9 @@ module rss_core (
     reg  rec_fixed_queue$clock;
     
     // Local signals
+    reg  [63:0] table_tag;
+    reg  [63:0] record_tag;
+    reg  [31:0] record_word;
     reg  [63:0] tag;
     reg  parser_idle;
     reg  probe_pick;
@@ -1485,7 +1490,7 @@ module rss_core (
         capture$l4_word = ext4$l4_word_out;
         capture$l4_before = ext4$l4_before_out;
         frame_state$slots = regs$active;
-        frame_state$vport = vport_match$vport_next;
+        frame_state$vport = vport_match$vport_next & vport_mask;
         probe_state$slots = regs$active;
         probe_state$vport = regs$probe_vport;
         probe_slot$d = probe_state$slot;
@@ -1503,7 +1508,7 @@ module rss_core (
         plan$udp_ipv6 = capture$next_udp_ipv6;
         plans_q$d = plan$plans;
         plan_pick$slots = plans_q$q;
-        plan_pick$vport = vport_match$vport_next;
+        plan_pick$vport = vport_match$vport_next & vport_mask;
         frame_plan$d = plan_pick$slot;
         frame_takes_home$d = plan_pick$slot[32'h0] & capture$home_found_next;
         frame_takes_route$d = plan_pick$slot[32'h0] & capture$route_found_next;
@@ -1528,7 +1533,7 @@ module rss_core (
         select$take_route = frame_takes_route$q;
         select$ports = capture$ports;
         select$plan = frame_plan$q;
-        tag = (((capture$length) & 64'hffffffffffffffff) << 64'hb) | ((select$selected) & 64'hffffffffffffffff) | (((vport_match$vport) & 64'hffffffffffffffff) << 64'h1b) | (((frame_slot$q[(32'h0)+:(1)]) & 64'hffffffffffffffff) << 64'h1e) | (((frame_slot$q[(32'h2)+:(1)]) & 64'hffffffffffffffff) << 64'h1f) | (((frame_slot$q[(32'h4)+:(4)]) & 64'hffffffffffffffff) << 64'h20) | (((frame_slot$q[(32'h18)+:(16)]) & 64'hffffffffffffffff) << 64'h24) | (((frame_slot$q[(32'h3)+:(1)]) & 64'hffffffffffffffff) << 64'h34);
+        tag = (((capture$length) & 64'hffffffffffffffff) << 64'hb) | ((select$selected) & 64'hffffffffffffffff) | (((vport_match$vport & vport_mask) & 64'hffffffffffffffff) << 64'h1b) | (((frame_slot$q[(32'h0)+:(1)]) & 64'hffffffffffffffff) << 64'h1e) | (((frame_slot$q[(32'h2)+:(1)]) & 64'hffffffffffffffff) << 64'h1f) | (((frame_slot$q[(32'h4)+:(4)]) & 64'hffffffffffffffff) << 64'h20) | (((frame_slot$q[(32'h18)+:(16)]) & 64'hffffffffffffffff) << 64'h24) | (((frame_slot$q[(32'h3)+:(1)]) & 64'hffffffffffffffff) << 64'h34);
         tag = ((tag & ~(1 << (32'h9)) | ((capture$malformed) << (32'h9))) & ~(1 << (32'ha)) | ((capture$is_fragment) << (32'ha)));
         if (probe_go$q) begin
             tag = ((regs$probe_type & frame_slot$q[(32'h8)+:(9)]) & 64'hffffffffffffffff) | (((regs$probe_vport) & 64'hffffffffffffffff) << 64'h1b) | (((frame_slot$q[(32'h0)+:(1)]) & 64'hffffffffffffffff) << 64'h1e) | (((frame_slot$q[(32'h2)+:(1)]) & 64'hffffffffffffffff) << 64'h1f) | (((frame_slot$q[(32'h4)+:(4)]) & 64'hffffffffffffffff) << 64'h20) | (((frame_slot$q[(32'h18)+:(16)]) & 64'hffffffffffffffff) << 64'h24) | (((frame_slot$q[(32'h3)+:(1)]) & 64'hffffffffffffffff) << 64'h34) | (((one[(32'h0)+:(1)]) & 64'hffffffffffffffff) << 64'h35);
@@ -1587,11 +1592,19 @@ module rss_core (
         r_tag$d = hasher$out_tag;
         rec_hash$d = r_hash$q;
         rec_tag$d = r_tag$q;
+        table_tag = r_tag$q;
+        record_tag = rec_tag$q;
+        record_word = rec_hash$q;
+        if (results_held) begin
+            table_tag = hasher$out_tag;
+            record_tag = hasher$out_tag;
+            record_word = hasher$out_hash;
+        end
         rec_type$d = 32'h0;
-        rec_fixed_queue$d = r_tag$q[(32'h2c)+:(8)];
-        if (r_tag$q[32'h1e]) begin
-            rec_type$d = r_tag$q[(32'h0)+:(9)];
-            rec_fixed_queue$d = r_tag$q[(32'h24)+:(8)];
+        rec_fixed_queue$d = table_tag[(32'h2c)+:(8)];
+        if (table_tag[32'h1e]) begin
+            rec_type$d = table_tag[(32'h0)+:(9)];
+            rec_fixed_queue$d = table_tag[(32'h24)+:(8)];
         end
         rec_hashed$d = |rec_type$d;
         record_type = rec_type$q;
@@ -1599,23 +1612,23 @@ module rss_core (
         record_hash = 32'h0;
         if (rec_hashed$q) begin
             record_queue = indirection$read_data;
-            record_hash = rec_hash$q;
+            record_hash = record_word;
         end
-        record_flags = ((rec_tag$q[(32'h9)+:(2)]) & 3'h7);
-        record_flags = (record_flags & ~(1 << (32'h2)) | ((lost$q | rec_tag$q[32'h36]) << (32'h2)));
-        rec_probe$d = r_valid$q & r_tag$q[32'h35];
-        rec_push$d = r_valid$q & ~r_tag$q[32'h35];
+        record_flags = ((record_tag[(32'h9)+:(2)]) & 3'h7);
+        record_flags = (record_flags & ~(1 << (32'h2)) | ((lost$q | record_tag[32'h36]) << (32'h2)));
+        rec_probe$d = r_valid$q & table_tag[32'h35];
+        rec_push$d = r_valid$q & ~table_tag[32'h35];
         probe_result = rec_probe$q;
         record_valid = rec_push$q;
         regs$probe_done = probe_result;
-        regs$probe_done_hash = rec_hash$q;
+        regs$probe_done_hash = record_word;
         regs$probe_done_queue = record_queue;
         regs$probe_done_hashed = rec_hashed$q;
         if (probe_result) begin
             probe_launched$d = 1'b0;
         end
         fifo$push = record_valid;
-        fifo$push_data = (((rec_tag$q[(32'h1b)+:(3)]) & 71'h7fffffffffffffffff) << 64'h44) | (((record_hash) & 71'h7fffffffffffffffff) << 64'h24) | (((record_type) & 71'h7fffffffffffffffff) << 64'h1b) | (((record_queue) & 71'h7fffffffffffffffff) << 64'h13) | (((record_flags) & 71'h7fffffffffffffffff) << 64'h10) | ((rec_tag$q[(32'hb)+:(16)]) & 71'h7fffffffffffffffff);
+        fifo$push_data = (((record_tag[(32'h1b)+:(3)]) & 71'h7fffffffffffffffff) << 64'h44) | (((record_hash) & 71'h7fffffffffffffffff) << 64'h24) | (((record_type) & 71'h7fffffffffffffffff) << 64'h1b) | (((record_queue) & 71'h7fffffffffffffffff) << 64'h13) | (((record_flags) & 71'h7fffffffffffffffff) << 64'h10) | ((record_tag[(32'hb)+:(16)]) & 71'h7fffffffffffffffff);
         pushed = record_valid & ~fifo$full;
         dropped = (((record_valid & fifo$full)) & 2'h3) + ((hash_dropped) & 2'h3) + ((lost_to_probe) & 2'h3);
         if (~tap) begin
@@ -20605,6 +20618,10 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
     input wire  out_ready;
     output reg  [70:0] out_data;
     
+    // Constant declarations
+    localparam  streaming = 1'b0;
+    localparam  pipe_last = 2'b0;
+    
     // Stub signals
     reg  [7:0] ram$read_address;
     reg  ram$read_clock;
@@ -20837,27 +20854,32 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
         head$d = head$q;
         second$d = second$q;
         third$d = third$q;
-        if (leave) begin
-            head$d = second$q;
-            second$d = third$q;
-            if (queued_q$q < 64'h2) begin
-                head$d = ram_word$q;
-            end
-            if (queued_q$q != 64'h3) begin
-                second$d = ram_word$q;
-            end
-            third$d = ram_word$q;
-        end
-        else begin
-            if (queued_q$q == 64'h0) begin
-                head$d = ram_word$q;
-            end
-            if (queued_q$q < 64'h2) begin
-                second$d = ram_word$q;
-            end
-            if (queued_q$q != 64'h3) begin
+        if (streaming) begin
+            if (leave) begin
+                head$d = second$q;
+                second$d = third$q;
+                if (queued_q$q < 64'h2) begin
+                    head$d = ram_word$q;
+                end
+                if (queued_q$q != 64'h3) begin
+                    second$d = ram_word$q;
+                end
                 third$d = ram_word$q;
             end
+            else begin
+                if (queued_q$q == 64'h0) begin
+                    head$d = ram_word$q;
+                end
+                if (queued_q$q < 64'h2) begin
+                    second$d = ram_word$q;
+                end
+                if (queued_q$q != 64'h3) begin
+                    third$d = ram_word$q;
+                end
+            end
+        end
+        else if (leave | ~head_valid$q) begin
+            head$d = ram_word$q;
         end
         queued_next = queued_q$q;
         pipe_next = pipe_q$q;
@@ -20870,7 +20892,7 @@ module rss_core__fifo(clock,reset,capacity,push,push_data,count,full,out_valid,o
         end
         if (issue & ~leave) begin
             pipe_next = pipe_q$q + 64'h1;
-            pipe_full_next = pipe_q$q == 64'h2;
+            pipe_full_next = pipe_q$q == pipe_last;
         end
         if (~issue & leave) begin
             pipe_next = pipe_q$q - 64'h1;
@@ -22105,7 +22127,9 @@ module rss_core__hasher(clock,reset,in_valid,in_ready,in_tuple,in_tag,key_window
             acc$d = sum;
         end
         valid_o$d = p_valid$q & p_last$q;
-        hash_o$d = sum;
+        if (p_valid$q & p_last$q) begin
+            hash_o$d = sum;
+        end
         tag_o$d = p_tag$q;
         if (busy$q & ~shift$q) begin
             last_tag$d = tag_q$q;
@@ -25767,13 +25791,14 @@ module rss_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_word,co
     output reg  [66:0] window;
     
     // Constant declarations
-    localparam  chunk_bits = 16'h24;
+    localparam  slice_bits = 16'h4;
+    localparam  slice_shift = 16'h1c;
+    localparam  pace_last = 5'b111;
+    localparam  word_last_slice = 8'h8;
     localparam  tail_lsb = 16'h5;
     localparam  last_word = 4'h8;
     localparam  key_words = 5'b1010;
     localparam  stream_last = 5'b1010;
-    localparam  one_position = 1'b0;
-    localparam  shared_position = 16'h1c;
     
     // Stub signals
     reg  [7:0] head$read_address;
@@ -25802,21 +25827,30 @@ module rss_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_word,co
     reg  [4:0] fetch_word$d;
     wire  [4:0] fetch_word$q;
     reg  fetch_word$clock;
+    reg  [4:0] pace$d;
+    wire  [4:0] pace$q;
+    reg  pace$clock;
     reg  [2:0] sent$d;
     wire  [2:0] sent$q;
     reg  sent$clock;
     reg  [2:0] sent_fetched$d;
     wire  [2:0] sent_fetched$q;
     reg  sent_fetched$clock;
-    reg  [31:0] next_oh$d;
-    wire  [31:0] next_oh$q;
-    reg  next_oh$clock;
-    reg  [31:0] newest_oh$d;
-    wire  [31:0] newest_oh$q;
-    reg  newest_oh$clock;
-    reg  [319:0] stream_q$d;
-    wire  [319:0] stream_q$q;
-    reg  stream_q$clock;
+    reg  feeding$d;
+    wire  feeding$q;
+    reg  feeding$clock;
+    reg  [31:0] slicing$d;
+    wire  [31:0] slicing$q;
+    reg  slicing$clock;
+    reg  [35:0] forming$d;
+    wire  [35:0] forming$q;
+    reg  forming$clock;
+    reg  [7:0] slice_count$d;
+    wire  [7:0] slice_count$q;
+    reg  slice_count$clock;
+    reg  [3:0] word_count$d;
+    wire  [3:0] word_count$q;
+    reg  word_count$clock;
     reg  [3:0] target$d;
     wire  [3:0] target$q;
     reg  target$clock;
@@ -25832,15 +25866,10 @@ module rss_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_word,co
     reg  [7:0] write_address_q$d;
     wire  [7:0] write_address_q$q;
     reg  write_address_q$clock;
-    reg  [35:0] written_q$d;
-    wire  [35:0] written_q$q;
-    reg  written_q$clock;
     
     // Local signals
-    reg  [31:0] arrived;
-    reg  [35:0] chunk;
-    reg  chunk_ready;
-    reg  [3:0] chunk_word;
+    reg  issue;
+    reg  [31:0] current;
     reg  [7:0] read_base;
     
     // Sub module instances
@@ -25882,6 +25911,11 @@ module rss_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_word,co
         .q(fetch_word$q),
         .clock(fetch_word$clock)
     );
+    rss_core__keys__pace pace(
+        .d(pace$d),
+        .q(pace$q),
+        .clock(pace$clock)
+    );
     rss_core__keys__sent sent(
         .d(sent$d),
         .q(sent$q),
@@ -25892,20 +25926,30 @@ module rss_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_word,co
         .q(sent_fetched$q),
         .clock(sent_fetched$clock)
     );
-    rss_core__keys__next_oh next_oh(
-        .d(next_oh$d),
-        .q(next_oh$q),
-        .clock(next_oh$clock)
+    rss_core__keys__feeding feeding(
+        .d(feeding$d),
+        .q(feeding$q),
+        .clock(feeding$clock)
     );
-    rss_core__keys__newest_oh newest_oh(
-        .d(newest_oh$d),
-        .q(newest_oh$q),
-        .clock(newest_oh$clock)
+    rss_core__keys__slicing slicing(
+        .d(slicing$d),
+        .q(slicing$q),
+        .clock(slicing$clock)
     );
-    rss_core__keys__stream_q stream_q(
-        .d(stream_q$d),
-        .q(stream_q$q),
-        .clock(stream_q$clock)
+    rss_core__keys__forming forming(
+        .d(forming$d),
+        .q(forming$q),
+        .clock(forming$clock)
+    );
+    rss_core__keys__slice_count slice_count(
+        .d(slice_count$d),
+        .q(slice_count$q),
+        .clock(slice_count$clock)
+    );
+    rss_core__keys__word_count word_count(
+        .d(word_count$d),
+        .q(word_count$q),
+        .clock(word_count$clock)
     );
     rss_core__keys__target target(
         .d(target$d),
@@ -25932,11 +25976,6 @@ module rss_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_word,co
         .q(write_address_q$q),
         .clock(write_address_q$clock)
     );
-    rss_core__keys__written_q written_q(
-        .d(written_q$d),
-        .q(written_q$q),
-        .clock(written_q$clock)
-    );
     
     // Update code
     always @(*) begin
@@ -25944,127 +25983,97 @@ module rss_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_word,co
         busy$clock = clock;
         fetching$clock = clock;
         fetch_word$clock = clock;
+        pace$clock = clock;
         sent$clock = clock;
         sent_fetched$clock = clock;
-        next_oh$clock = clock;
-        newest_oh$clock = clock;
-        stream_q$clock = clock;
+        feeding$clock = clock;
+        slicing$clock = clock;
+        forming$clock = clock;
+        slice_count$clock = clock;
+        word_count$clock = clock;
         target$clock = clock;
         done$clock = clock;
         write_q$clock = clock;
         last_q$clock = clock;
         write_address_q$clock = clock;
-        written_q$clock = clock;
         start_q$d = start_q$q;
         busy$d = busy$q;
         fetching$d = fetching$q;
         fetch_word$d = fetch_word$q;
+        pace$d = pace$q;
         sent$d = sent$q;
         sent_fetched$d = sent_fetched$q;
-        next_oh$d = next_oh$q;
-        newest_oh$d = newest_oh$q;
-        stream_q$d = stream_q$q;
+        feeding$d = feeding$q;
+        slicing$d = slicing$q;
+        forming$d = forming$q;
+        slice_count$d = slice_count$q;
+        word_count$d = word_count$q;
         target$d = target$q;
         done$d = done$q;
         write_q$d = write_q$q;
         last_q$d = last_q$q;
         write_address_q$d = write_address_q$q;
-        written_q$d = written_q$q;
         head$read_clock = clock;
         head$write_clock = clock;
         tail$read_clock = clock;
         tail$write_clock = clock;
-        copy$fetch = fetching$q & (fetch_word$q < key_words);
+        issue = fetching$q & ~|pace$q;
+        copy$fetch = issue & (fetch_word$q < key_words);
         copy$fetch_word = fetch_word$q[(32'h0)+:(4)];
-        sent$d = (sent$q << 64'h1) | ((fetching$q) & 3'h7);
+        sent$d = (sent$q << 64'h1) | ((issue) & 3'h7);
         sent_fetched$d = (sent_fetched$q << 64'h1) | ((copy$fetch) & 3'h7);
         if (fetching$q) begin
-            fetch_word$d = fetch_word$q + 64'h1;
-            if (fetch_word$q == stream_last) begin
-                fetching$d = 1'b0;
+            pace$d = pace$q - 64'h1;
+            if (issue) begin
+                pace$d = pace_last;
+                fetch_word$d = fetch_word$q + 64'h1;
+                if (fetch_word$q == stream_last) begin
+                    fetching$d = 1'b0;
+                end
             end
         end
         else begin
             fetch_word$d = 32'h0;
+            pace$d = 32'h0;
         end
         start_q$d = copy$start;
         if (~busy$q) begin
-            next_oh$d = 32'h1;
+            slice_count$d = 32'h0;
+            word_count$d = 32'h0;
             target$d = (((copy$vport) & 4'hf) << 64'h1) | ((copy$bank) & 4'hf);
             if (start_q$q) begin
                 busy$d = 1'b1;
                 fetching$d = 1'b1;
             end
         end
-        arrived = 32'h0;
+        current = slicing$q;
         if (sent$q[32'h2]) begin
-            arrived = next_oh$q;
-            next_oh$d = next_oh$q << 64'h1;
-            stream_q$d = (stream_q$q << 64'h20) | ((copy$staged_word) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-            if (~sent_fetched$q[32'h2]) begin
-                stream_q$d = stream_q$q << 64'h20;
+            current = 32'h0;
+            if (sent_fetched$q[32'h2]) begin
+                current = copy$staged_word;
+            end
+            feeding$d = 1'b1;
+        end
+        write_q$d = 1'b0;
+        if (feeding$q | sent$q[32'h2]) begin
+            forming$d = (forming$q << slice_bits) | ((current >> slice_shift) & 36'hfffffffff);
+            slicing$d = current << slice_bits;
+            slice_count$d = slice_count$q + 64'h1;
+            if (slice_count$q == word_last_slice) begin
+                slice_count$d = 32'h0;
+                word_count$d = word_count$q + 64'h1;
+                write_q$d = 1'b1;
+                write_address_q$d = (((target$q) & 8'hff) << 64'h4) | ((word_count$q) & 8'hff);
+                last_q$d = word_count$q == last_word;
+                if (word_count$q == last_word) begin
+                    feeding$d = 1'b0;
+                end
             end
         end
-        newest_oh$d = arrived;
-        chunk = 32'h0;
-        chunk_word = 32'h0;
-        chunk_ready = 1'b0;
-        if (newest_oh$q[(chunk_bits * (0 + 32'h1) - 32'h1) >> 32'h5]) begin
-            chunk = chunk | stream_q$q[((((chunk_bits * (0 + 32'h1) - 32'h1) >> 32'h5) - ((chunk_bits * 0) >> 32'h5)) * 32'h20 + 32'h20 - ((chunk_bits * 0) & 32'h1f) - chunk_bits)+:(36)];
-            chunk_word = chunk_word | 0;
-            chunk_ready = 1'b1;
-        end
-        if (newest_oh$q[(chunk_bits * (1 + 32'h1) - 32'h1) >> 32'h5]) begin
-            chunk = chunk | stream_q$q[((((chunk_bits * (1 + 32'h1) - 32'h1) >> 32'h5) - ((chunk_bits * 1) >> 32'h5)) * 32'h20 + 32'h20 - ((chunk_bits * 1) & 32'h1f) - chunk_bits)+:(36)];
-            chunk_word = chunk_word | 1;
-            chunk_ready = 1'b1;
-        end
-        if (newest_oh$q[(chunk_bits * (2 + 32'h1) - 32'h1) >> 32'h5]) begin
-            chunk = chunk | stream_q$q[((((chunk_bits * (2 + 32'h1) - 32'h1) >> 32'h5) - ((chunk_bits * 2) >> 32'h5)) * 32'h20 + 32'h20 - ((chunk_bits * 2) & 32'h1f) - chunk_bits)+:(36)];
-            chunk_word = chunk_word | 2;
-            chunk_ready = 1'b1;
-        end
-        if (newest_oh$q[(chunk_bits * (3 + 32'h1) - 32'h1) >> 32'h5]) begin
-            chunk = chunk | stream_q$q[((((chunk_bits * (3 + 32'h1) - 32'h1) >> 32'h5) - ((chunk_bits * 3) >> 32'h5)) * 32'h20 + 32'h20 - ((chunk_bits * 3) & 32'h1f) - chunk_bits)+:(36)];
-            chunk_word = chunk_word | 3;
-            chunk_ready = 1'b1;
-        end
-        if (newest_oh$q[(chunk_bits * (4 + 32'h1) - 32'h1) >> 32'h5]) begin
-            chunk = chunk | stream_q$q[((((chunk_bits * (4 + 32'h1) - 32'h1) >> 32'h5) - ((chunk_bits * 4) >> 32'h5)) * 32'h20 + 32'h20 - ((chunk_bits * 4) & 32'h1f) - chunk_bits)+:(36)];
-            chunk_word = chunk_word | 4;
-            chunk_ready = 1'b1;
-        end
-        if (newest_oh$q[(chunk_bits * (5 + 32'h1) - 32'h1) >> 32'h5]) begin
-            chunk = chunk | stream_q$q[((((chunk_bits * (5 + 32'h1) - 32'h1) >> 32'h5) - ((chunk_bits * 5) >> 32'h5)) * 32'h20 + 32'h20 - ((chunk_bits * 5) & 32'h1f) - chunk_bits)+:(36)];
-            chunk_word = chunk_word | 5;
-            chunk_ready = 1'b1;
-        end
-        if (newest_oh$q[(chunk_bits * (6 + 32'h1) - 32'h1) >> 32'h5]) begin
-            chunk = chunk | stream_q$q[((((chunk_bits * (6 + 32'h1) - 32'h1) >> 32'h5) - ((chunk_bits * 6) >> 32'h5)) * 32'h20 + 32'h20 - ((chunk_bits * 6) & 32'h1f) - chunk_bits)+:(36)];
-            chunk_word = chunk_word | 6;
-            chunk_ready = 1'b1;
-        end
-        if (newest_oh$q[(chunk_bits * (7 + 32'h1) - 32'h1) >> 32'h5]) begin
-            chunk = chunk | stream_q$q[((((chunk_bits * (7 + 32'h1) - 32'h1) >> 32'h5) - ((chunk_bits * 7) >> 32'h5)) * 32'h20 + 32'h20 - ((chunk_bits * 7) & 32'h1f) - chunk_bits)+:(36)];
-            chunk_word = chunk_word | 7;
-            chunk_ready = 1'b1;
-        end
-        if (newest_oh$q[(chunk_bits * (8 + 32'h1) - 32'h1) >> 32'h5]) begin
-            chunk = chunk | stream_q$q[((((chunk_bits * (8 + 32'h1) - 32'h1) >> 32'h5) - ((chunk_bits * 8) >> 32'h5)) * 32'h20 + 32'h20 - ((chunk_bits * 8) & 32'h1f) - chunk_bits)+:(36)];
-            chunk_word = chunk_word | 8;
-            chunk_ready = 1'b1;
-        end
-        if (one_position) begin
-            chunk = stream_q$q[(shared_position)+:(36)];
-        end
-        write_q$d = chunk_ready;
-        last_q$d = chunk_ready & (chunk_word == last_word);
-        write_address_q$d = (((target$q) & 8'hff) << 64'h4) | ((chunk_word) & 8'hff);
-        written_q$d = chunk;
         head$write_address = write_address_q$q;
-        head$write_data = written_q$q;
+        head$write_data = forming$q;
         tail$write_address = write_address_q$q - 64'h1;
-        tail$write_data = written_q$q[(tail_lsb)+:(31)];
+        tail$write_data = forming$q[(tail_lsb)+:(31)];
         head$write_enable = write_q$q;
         tail$write_enable = write_q$q & |write_address_q$q[(32'h0)+:(4)];
         done$d = write_q$q & last_q$q;
@@ -26077,7 +26086,7 @@ module rss_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_word,co
             fetching$d = 1'b0;
             sent$d = 32'h0;
             sent_fetched$d = 32'h0;
-            newest_oh$d = 32'h0;
+            feeding$d = 1'b0;
             write_q$d = 1'b0;
             done$d = 1'b0;
         end
@@ -26129,6 +26138,25 @@ module rss_core__keys__done(d,q,clock);
 endmodule // rss_core__keys__done
 
 
+module rss_core__keys__feeding(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__keys__feeding
+
+
 module rss_core__keys__fetch_word(d,q,clock);
     
     // Module arguments
@@ -26165,6 +26193,25 @@ module rss_core__keys__fetching(d,q,clock);
     end
           
 endmodule // rss_core__keys__fetching
+
+
+module rss_core__keys__forming(d,q,clock);
+    
+    // Module arguments
+    input wire  [35:0] d;
+    output reg  [35:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 36'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__keys__forming
 
 
 module rss_core__keys__head(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
@@ -26471,42 +26518,23 @@ module rss_core__keys__last_q(d,q,clock);
 endmodule // rss_core__keys__last_q
 
 
-module rss_core__keys__newest_oh(d,q,clock);
+module rss_core__keys__pace(d,q,clock);
     
     // Module arguments
-    input wire  [31:0] d;
-    output reg  [31:0] q;
+    input wire  [4:0] d;
+    output reg  [4:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 32'h0;
+       q = 5'h0;
     end
     
     always @(posedge clock) begin
        q <= d;
     end
           
-endmodule // rss_core__keys__newest_oh
-
-
-module rss_core__keys__next_oh(d,q,clock);
-    
-    // Module arguments
-    input wire  [31:0] d;
-    output reg  [31:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 32'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__keys__next_oh
+endmodule // rss_core__keys__pace
 
 
 module rss_core__keys__sent(d,q,clock);
@@ -26547,6 +26575,44 @@ module rss_core__keys__sent_fetched(d,q,clock);
 endmodule // rss_core__keys__sent_fetched
 
 
+module rss_core__keys__slice_count(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__keys__slice_count
+
+
+module rss_core__keys__slicing(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__keys__slicing
+
+
 module rss_core__keys__start_q(d,q,clock);
     
     // Module arguments
@@ -26564,25 +26630,6 @@ module rss_core__keys__start_q(d,q,clock);
     end
           
 endmodule // rss_core__keys__start_q
-
-
-module rss_core__keys__stream_q(d,q,clock);
-    
-    // Module arguments
-    input wire  [319:0] d;
-    output reg  [319:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 320'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__keys__stream_q
 
 
 module rss_core__keys__tail(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
@@ -26889,6 +26936,25 @@ module rss_core__keys__target(d,q,clock);
 endmodule // rss_core__keys__target
 
 
+module rss_core__keys__word_count(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__keys__word_count
+
+
 module rss_core__keys__write_address_q(d,q,clock);
     
     // Module arguments
@@ -26925,25 +26991,6 @@ module rss_core__keys__write_q(d,q,clock);
     end
           
 endmodule // rss_core__keys__write_q
-
-
-module rss_core__keys__written_q(d,q,clock);
-    
-    // Module arguments
-    input wire  [35:0] d;
-    output reg  [35:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 36'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__keys__written_q
 
 
 module rss_core__l3(clock,reset,beat_in,slot0_ipv6_end,beat_out,ready,bad,fragment,datagram_end,need,ihl,next_header,walk_live,walk_ptr,word_flags);
@@ -30415,6 +30462,7 @@ module rss_core__regs__counters(clock,bump,bump_index,read_address,read_hit,read
     output reg  [31:0] read_data;
     
     // Constant declarations
+    localparam  close_events = 1'b0;
     localparam  region = 4'h2;
     localparam  elements = 11'b1000000;
     
@@ -30689,7 +30737,7 @@ module rss_core__regs__counters(clock,bump,bump_index,read_address,read_hit,read
         raw$d = counts$read_data;
         fetch_valid$d = update_valid$q;
         fetch_counter$d = update_counter$q;
-        forward_last$d = add_valid$q & (add_counter$q == update_counter$q);
+        forward_last$d = close_events & add_valid$q & (add_counter$q == update_counter$q);
         forward_prev$d = last_valid$q & (last_counter$q == update_counter$q);
         forward_older$d = prev_valid$q & (prev_counter$q == update_counter$q);
         fetched = raw$q;
@@ -30703,7 +30751,7 @@ module rss_core__regs__counters(clock,bump,bump_index,read_address,read_hit,read
             fetched = last_count$q;
         end
         held$d = fetched;
-        forward_newest$d = add_valid$q & (add_counter$q == fetch_counter$q);
+        forward_newest$d = close_events & add_valid$q & (add_counter$q == fetch_counter$q);
         add_valid$d = fetch_valid$q;
         add_counter$d = fetch_counter$q;
         count = held$q;
@@ -44334,6 +44382,10 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
     input wire  out_ready;
     output reg  [27:0] out_data;
     
+    // Constant declarations
+    localparam  streaming = 1'b1;
+    localparam  pipe_last = 2'b10;
+    
     // Stub signals
     reg  [3:0] ram$read_address;
     reg  ram$read_clock;
@@ -44566,27 +44618,32 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
         head$d = head$q;
         second$d = second$q;
         third$d = third$q;
-        if (leave) begin
-            head$d = second$q;
-            second$d = third$q;
-            if (queued_q$q < 64'h2) begin
-                head$d = ram_word$q;
-            end
-            if (queued_q$q != 64'h3) begin
-                second$d = ram_word$q;
-            end
-            third$d = ram_word$q;
-        end
-        else begin
-            if (queued_q$q == 64'h0) begin
-                head$d = ram_word$q;
-            end
-            if (queued_q$q < 64'h2) begin
-                second$d = ram_word$q;
-            end
-            if (queued_q$q != 64'h3) begin
+        if (streaming) begin
+            if (leave) begin
+                head$d = second$q;
+                second$d = third$q;
+                if (queued_q$q < 64'h2) begin
+                    head$d = ram_word$q;
+                end
+                if (queued_q$q != 64'h3) begin
+                    second$d = ram_word$q;
+                end
                 third$d = ram_word$q;
             end
+            else begin
+                if (queued_q$q == 64'h0) begin
+                    head$d = ram_word$q;
+                end
+                if (queued_q$q < 64'h2) begin
+                    second$d = ram_word$q;
+                end
+                if (queued_q$q != 64'h3) begin
+                    third$d = ram_word$q;
+                end
+            end
+        end
+        else if (leave | ~head_valid$q) begin
+            head$d = ram_word$q;
         end
         queued_next = queued_q$q;
         pipe_next = pipe_q$q;
@@ -44599,7 +44656,7 @@ module rss_core__tx_lookup__answers(clock,reset,capacity,push,push_data,count,fu
         end
         if (issue & ~leave) begin
             pipe_next = pipe_q$q + 64'h1;
-            pipe_full_next = pipe_q$q == 64'h2;
+            pipe_full_next = pipe_q$q == pipe_last;
         end
         if (~issue & leave) begin
             pipe_next = pipe_q$q - 64'h1;

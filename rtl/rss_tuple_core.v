@@ -2590,13 +2590,14 @@ module rss_tuple_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_w
     output reg  [318:0] window;
     
     // Constant declarations
-    localparam  chunk_bits = 16'h120;
+    localparam  slice_bits = 16'h20;
+    localparam  slice_shift = 16'h0;
+    localparam  pace_last = 5'b0;
+    localparam  word_last_slice = 8'h8;
     localparam  tail_lsb = 16'h101;
     localparam  last_word = 4'h1;
     localparam  key_words = 5'b1010;
     localparam  stream_last = 5'b10001;
-    localparam  one_position = 1'b1;
-    localparam  shared_position = 16'h0;
     
     // Stub signals
     reg  [7:0] head$read_address;
@@ -2625,21 +2626,30 @@ module rss_tuple_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_w
     reg  [4:0] fetch_word$d;
     wire  [4:0] fetch_word$q;
     reg  fetch_word$clock;
+    reg  [4:0] pace$d;
+    wire  [4:0] pace$q;
+    reg  pace$clock;
     reg  [2:0] sent$d;
     wire  [2:0] sent$q;
     reg  sent$clock;
     reg  [2:0] sent_fetched$d;
     wire  [2:0] sent_fetched$q;
     reg  sent_fetched$clock;
-    reg  [31:0] next_oh$d;
-    wire  [31:0] next_oh$q;
-    reg  next_oh$clock;
-    reg  [31:0] newest_oh$d;
-    wire  [31:0] newest_oh$q;
-    reg  newest_oh$clock;
-    reg  [319:0] stream_q$d;
-    wire  [319:0] stream_q$q;
-    reg  stream_q$clock;
+    reg  feeding$d;
+    wire  feeding$q;
+    reg  feeding$clock;
+    reg  [31:0] slicing$d;
+    wire  [31:0] slicing$q;
+    reg  slicing$clock;
+    reg  [287:0] forming$d;
+    wire  [287:0] forming$q;
+    reg  forming$clock;
+    reg  [7:0] slice_count$d;
+    wire  [7:0] slice_count$q;
+    reg  slice_count$clock;
+    reg  [3:0] word_count$d;
+    wire  [3:0] word_count$q;
+    reg  word_count$clock;
     reg  [3:0] target$d;
     wire  [3:0] target$q;
     reg  target$clock;
@@ -2655,15 +2665,10 @@ module rss_tuple_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_w
     reg  [7:0] write_address_q$d;
     wire  [7:0] write_address_q$q;
     reg  write_address_q$clock;
-    reg  [287:0] written_q$d;
-    wire  [287:0] written_q$q;
-    reg  written_q$clock;
     
     // Local signals
-    reg  [31:0] arrived;
-    reg  [287:0] chunk;
-    reg  chunk_ready;
-    reg  [3:0] chunk_word;
+    reg  issue;
+    reg  [31:0] current;
     reg  [7:0] read_base;
     
     // Sub module instances
@@ -2705,6 +2710,11 @@ module rss_tuple_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_w
         .q(fetch_word$q),
         .clock(fetch_word$clock)
     );
+    rss_tuple_core__keys__pace pace(
+        .d(pace$d),
+        .q(pace$q),
+        .clock(pace$clock)
+    );
     rss_tuple_core__keys__sent sent(
         .d(sent$d),
         .q(sent$q),
@@ -2715,20 +2725,30 @@ module rss_tuple_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_w
         .q(sent_fetched$q),
         .clock(sent_fetched$clock)
     );
-    rss_tuple_core__keys__next_oh next_oh(
-        .d(next_oh$d),
-        .q(next_oh$q),
-        .clock(next_oh$clock)
+    rss_tuple_core__keys__feeding feeding(
+        .d(feeding$d),
+        .q(feeding$q),
+        .clock(feeding$clock)
     );
-    rss_tuple_core__keys__newest_oh newest_oh(
-        .d(newest_oh$d),
-        .q(newest_oh$q),
-        .clock(newest_oh$clock)
+    rss_tuple_core__keys__slicing slicing(
+        .d(slicing$d),
+        .q(slicing$q),
+        .clock(slicing$clock)
     );
-    rss_tuple_core__keys__stream_q stream_q(
-        .d(stream_q$d),
-        .q(stream_q$q),
-        .clock(stream_q$clock)
+    rss_tuple_core__keys__forming forming(
+        .d(forming$d),
+        .q(forming$q),
+        .clock(forming$clock)
+    );
+    rss_tuple_core__keys__slice_count slice_count(
+        .d(slice_count$d),
+        .q(slice_count$q),
+        .clock(slice_count$clock)
+    );
+    rss_tuple_core__keys__word_count word_count(
+        .d(word_count$d),
+        .q(word_count$q),
+        .clock(word_count$clock)
     );
     rss_tuple_core__keys__target target(
         .d(target$d),
@@ -2755,11 +2775,6 @@ module rss_tuple_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_w
         .q(write_address_q$q),
         .clock(write_address_q$clock)
     );
-    rss_tuple_core__keys__written_q written_q(
-        .d(written_q$d),
-        .q(written_q$q),
-        .clock(written_q$clock)
-    );
     
     // Update code
     always @(*) begin
@@ -2767,92 +2782,97 @@ module rss_tuple_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_w
         busy$clock = clock;
         fetching$clock = clock;
         fetch_word$clock = clock;
+        pace$clock = clock;
         sent$clock = clock;
         sent_fetched$clock = clock;
-        next_oh$clock = clock;
-        newest_oh$clock = clock;
-        stream_q$clock = clock;
+        feeding$clock = clock;
+        slicing$clock = clock;
+        forming$clock = clock;
+        slice_count$clock = clock;
+        word_count$clock = clock;
         target$clock = clock;
         done$clock = clock;
         write_q$clock = clock;
         last_q$clock = clock;
         write_address_q$clock = clock;
-        written_q$clock = clock;
         start_q$d = start_q$q;
         busy$d = busy$q;
         fetching$d = fetching$q;
         fetch_word$d = fetch_word$q;
+        pace$d = pace$q;
         sent$d = sent$q;
         sent_fetched$d = sent_fetched$q;
-        next_oh$d = next_oh$q;
-        newest_oh$d = newest_oh$q;
-        stream_q$d = stream_q$q;
+        feeding$d = feeding$q;
+        slicing$d = slicing$q;
+        forming$d = forming$q;
+        slice_count$d = slice_count$q;
+        word_count$d = word_count$q;
         target$d = target$q;
         done$d = done$q;
         write_q$d = write_q$q;
         last_q$d = last_q$q;
         write_address_q$d = write_address_q$q;
-        written_q$d = written_q$q;
         head$read_clock = clock;
         head$write_clock = clock;
         tail$read_clock = clock;
         tail$write_clock = clock;
-        copy$fetch = fetching$q & (fetch_word$q < key_words);
+        issue = fetching$q & ~|pace$q;
+        copy$fetch = issue & (fetch_word$q < key_words);
         copy$fetch_word = fetch_word$q[(32'h0)+:(4)];
-        sent$d = (sent$q << 64'h1) | ((fetching$q) & 3'h7);
+        sent$d = (sent$q << 64'h1) | ((issue) & 3'h7);
         sent_fetched$d = (sent_fetched$q << 64'h1) | ((copy$fetch) & 3'h7);
         if (fetching$q) begin
-            fetch_word$d = fetch_word$q + 64'h1;
-            if (fetch_word$q == stream_last) begin
-                fetching$d = 1'b0;
+            pace$d = pace$q - 64'h1;
+            if (issue) begin
+                pace$d = pace_last;
+                fetch_word$d = fetch_word$q + 64'h1;
+                if (fetch_word$q == stream_last) begin
+                    fetching$d = 1'b0;
+                end
             end
         end
         else begin
             fetch_word$d = 32'h0;
+            pace$d = 32'h0;
         end
         start_q$d = copy$start;
         if (~busy$q) begin
-            next_oh$d = 32'h1;
+            slice_count$d = 32'h0;
+            word_count$d = 32'h0;
             target$d = (((copy$vport) & 4'hf) << 64'h1) | ((copy$bank) & 4'hf);
             if (start_q$q) begin
                 busy$d = 1'b1;
                 fetching$d = 1'b1;
             end
         end
-        arrived = 32'h0;
+        current = slicing$q;
         if (sent$q[32'h2]) begin
-            arrived = next_oh$q;
-            next_oh$d = next_oh$q << 64'h1;
-            stream_q$d = (stream_q$q << 64'h20) | ((copy$staged_word) & 320'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
-            if (~sent_fetched$q[32'h2]) begin
-                stream_q$d = stream_q$q << 64'h20;
+            current = 32'h0;
+            if (sent_fetched$q[32'h2]) begin
+                current = copy$staged_word;
+            end
+            feeding$d = 1'b1;
+        end
+        write_q$d = 1'b0;
+        if (feeding$q | sent$q[32'h2]) begin
+            forming$d = (forming$q << slice_bits) | ((current >> slice_shift) & 288'hffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff);
+            slicing$d = current << slice_bits;
+            slice_count$d = slice_count$q + 64'h1;
+            if (slice_count$q == word_last_slice) begin
+                slice_count$d = 32'h0;
+                word_count$d = word_count$q + 64'h1;
+                write_q$d = 1'b1;
+                write_address_q$d = (((target$q) & 8'hff) << 64'h4) | ((word_count$q) & 8'hff);
+                last_q$d = word_count$q == last_word;
+                if (word_count$q == last_word) begin
+                    feeding$d = 1'b0;
+                end
             end
         end
-        newest_oh$d = arrived;
-        chunk = 32'h0;
-        chunk_word = 32'h0;
-        chunk_ready = 1'b0;
-        if (newest_oh$q[(chunk_bits * (0 + 32'h1) - 32'h1) >> 32'h5]) begin
-            chunk = chunk | stream_q$q[((((chunk_bits * (0 + 32'h1) - 32'h1) >> 32'h5) - ((chunk_bits * 0) >> 32'h5)) * 32'h20 + 32'h20 - ((chunk_bits * 0) & 32'h1f) - chunk_bits)+:(288)];
-            chunk_word = chunk_word | 0;
-            chunk_ready = 1'b1;
-        end
-        if (newest_oh$q[(chunk_bits * (1 + 32'h1) - 32'h1) >> 32'h5]) begin
-            chunk = chunk | stream_q$q[((((chunk_bits * (1 + 32'h1) - 32'h1) >> 32'h5) - ((chunk_bits * 1) >> 32'h5)) * 32'h20 + 32'h20 - ((chunk_bits * 1) & 32'h1f) - chunk_bits)+:(288)];
-            chunk_word = chunk_word | 1;
-            chunk_ready = 1'b1;
-        end
-        if (one_position) begin
-            chunk = stream_q$q[(shared_position)+:(288)];
-        end
-        write_q$d = chunk_ready;
-        last_q$d = chunk_ready & (chunk_word == last_word);
-        write_address_q$d = (((target$q) & 8'hff) << 64'h4) | ((chunk_word) & 8'hff);
-        written_q$d = chunk;
         head$write_address = write_address_q$q;
-        head$write_data = written_q$q;
+        head$write_data = forming$q;
         tail$write_address = write_address_q$q - 64'h1;
-        tail$write_data = written_q$q[(tail_lsb)+:(31)];
+        tail$write_data = forming$q[(tail_lsb)+:(31)];
         head$write_enable = write_q$q;
         tail$write_enable = write_q$q & |write_address_q$q[(32'h0)+:(4)];
         done$d = write_q$q & last_q$q;
@@ -2865,7 +2885,7 @@ module rss_tuple_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_w
             fetching$d = 1'b0;
             sent$d = 32'h0;
             sent_fetched$d = 32'h0;
-            newest_oh$d = 32'h0;
+            feeding$d = 1'b0;
             write_q$d = 1'b0;
             done$d = 1'b0;
         end
@@ -2917,6 +2937,25 @@ module rss_tuple_core__keys__done(d,q,clock);
 endmodule // rss_tuple_core__keys__done
 
 
+module rss_tuple_core__keys__feeding(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__keys__feeding
+
+
 module rss_tuple_core__keys__fetch_word(d,q,clock);
     
     // Module arguments
@@ -2953,6 +2992,25 @@ module rss_tuple_core__keys__fetching(d,q,clock);
     end
           
 endmodule // rss_tuple_core__keys__fetching
+
+
+module rss_tuple_core__keys__forming(d,q,clock);
+    
+    // Module arguments
+    input wire  [287:0] d;
+    output reg  [287:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 288'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__keys__forming
 
 
 module rss_tuple_core__keys__head(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
@@ -3259,42 +3317,23 @@ module rss_tuple_core__keys__last_q(d,q,clock);
 endmodule // rss_tuple_core__keys__last_q
 
 
-module rss_tuple_core__keys__newest_oh(d,q,clock);
+module rss_tuple_core__keys__pace(d,q,clock);
     
     // Module arguments
-    input wire  [31:0] d;
-    output reg  [31:0] q;
+    input wire  [4:0] d;
+    output reg  [4:0] q;
     input wire  clock;
     
     // Update code (custom)
     initial begin
-       q = 32'h0;
+       q = 5'h0;
     end
     
     always @(posedge clock) begin
        q <= d;
     end
           
-endmodule // rss_tuple_core__keys__newest_oh
-
-
-module rss_tuple_core__keys__next_oh(d,q,clock);
-    
-    // Module arguments
-    input wire  [31:0] d;
-    output reg  [31:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 32'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_tuple_core__keys__next_oh
+endmodule // rss_tuple_core__keys__pace
 
 
 module rss_tuple_core__keys__sent(d,q,clock);
@@ -3335,6 +3374,44 @@ module rss_tuple_core__keys__sent_fetched(d,q,clock);
 endmodule // rss_tuple_core__keys__sent_fetched
 
 
+module rss_tuple_core__keys__slice_count(d,q,clock);
+    
+    // Module arguments
+    input wire  [7:0] d;
+    output reg  [7:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 8'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__keys__slice_count
+
+
+module rss_tuple_core__keys__slicing(d,q,clock);
+    
+    // Module arguments
+    input wire  [31:0] d;
+    output reg  [31:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 32'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__keys__slicing
+
+
 module rss_tuple_core__keys__start_q(d,q,clock);
     
     // Module arguments
@@ -3352,25 +3429,6 @@ module rss_tuple_core__keys__start_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__keys__start_q
-
-
-module rss_tuple_core__keys__stream_q(d,q,clock);
-    
-    // Module arguments
-    input wire  [319:0] d;
-    output reg  [319:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 320'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_tuple_core__keys__stream_q
 
 
 module rss_tuple_core__keys__tail(read_address,read_clock,read_data,write_address,write_clock,write_data,write_enable);
@@ -3677,6 +3735,25 @@ module rss_tuple_core__keys__target(d,q,clock);
 endmodule // rss_tuple_core__keys__target
 
 
+module rss_tuple_core__keys__word_count(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__keys__word_count
+
+
 module rss_tuple_core__keys__write_address_q(d,q,clock);
     
     // Module arguments
@@ -3713,25 +3790,6 @@ module rss_tuple_core__keys__write_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__keys__write_q
-
-
-module rss_tuple_core__keys__written_q(d,q,clock);
-    
-    // Module arguments
-    input wire  [287:0] d;
-    output reg  [287:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 288'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_tuple_core__keys__written_q
 
 
 module rss_tuple_core__out_flags(d,q,clock);
@@ -6468,6 +6526,7 @@ module rss_tuple_core__regs__counters(clock,bump,bump_index,read_address,read_hi
     output reg  [31:0] read_data;
     
     // Constant declarations
+    localparam  close_events = 1'b1;
     localparam  region = 4'h2;
     localparam  elements = 11'b1000000;
     
@@ -6742,7 +6801,7 @@ module rss_tuple_core__regs__counters(clock,bump,bump_index,read_address,read_hi
         raw$d = counts$read_data;
         fetch_valid$d = update_valid$q;
         fetch_counter$d = update_counter$q;
-        forward_last$d = add_valid$q & (add_counter$q == update_counter$q);
+        forward_last$d = close_events & add_valid$q & (add_counter$q == update_counter$q);
         forward_prev$d = last_valid$q & (last_counter$q == update_counter$q);
         forward_older$d = prev_valid$q & (prev_counter$q == update_counter$q);
         fetched = raw$q;
@@ -6756,7 +6815,7 @@ module rss_tuple_core__regs__counters(clock,bump,bump_index,read_address,read_hi
             fetched = last_count$q;
         end
         held$d = fetched;
-        forward_newest$d = add_valid$q & (add_counter$q == fetch_counter$q);
+        forward_newest$d = close_events & add_valid$q & (add_counter$q == fetch_counter$q);
         add_valid$d = fetch_valid$q;
         add_counter$d = fetch_counter$q;
         count = held$q;

@@ -79,8 +79,9 @@ pub struct DesignArgs {
     /// rss_tuple_core for the tuple interface].
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
-    /// Records the frame core's output FIFO holds (1..=256; 6 or more keep one record a
-    /// clock flowing through it).
+    /// Records the frame core's output FIFO holds (1..=256; at 256 and 512 bits, 6 or
+    /// more keep one record a clock flowing through it; at 64 and 128 bits records
+    /// leave at most every third clock, faster than the hash unit makes them).
     #[arg(long, value_name = "N", default_value_t = rss_hdl::emit::DEFAULT_RECORD_FIFO_DEPTH)]
     pub record_fifo_depth: u16,
     /// Tap mode: never deassert s_axis_tready; records that find the FIFO full are

@@ -369,7 +369,9 @@ fn commit_random_key<P: FramePins>(
 fn vport_fixed_at_mac<P: FramePins>(sim: &mut P) -> Result<(), String> {
     let mut rng = StdRng::seed_from_u64(0x2157);
     let mut bus = CheckedBus::new(RegFile::new(Params::default()).map_err(|e| e.to_string())?);
-    let t = &mut FrameTraffic::new(1, 100, 100);
+    // Half the clocks carry a beat, so the frame outlasts the filter write and the
+    // commit (whose key copy takes about 90 clocks at 64 bits).
+    let t = &mut FrameTraffic::new(1, 50, 100);
     reset(sim);
     t.plan(sim);
     commit_random_key(sim, &mut bus, t, &mut rng, 1)?;
@@ -380,7 +382,7 @@ fn vport_fixed_at_mac<P: FramePins>(sim: &mut P) -> Result<(), String> {
     bus.write(sim, offset::MAC_FILTER_LO, lo, 0xf)?;
     bus.write(sim, offset::MAC_FILTER_HI, hi(1), 0xf)?;
 
-    let segment = frames::tcp_segment(40_000, 443, &[], &[0x5a; 1000]);
+    let segment = frames::tcp_segment(40_000, 443, &[], &[0x5a; 1400]);
     let l3 = frames::ipv4_packet([10, 0, 0, 1], [10, 0, 0, 2], 6, 0, &[], &segment);
     let mut frame = frames::ethernet(&[], 0x0800, &l3);
     frame[..6].copy_from_slice(&mac);

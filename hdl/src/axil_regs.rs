@@ -471,6 +471,13 @@ impl AxilRegs {
             read_offset: Default::default(),
         }
     }
+
+    /// The same for a datapath whose records leave at least `clocks` clocks apart (the
+    /// statistics counters then need fewer forwards; see `EventCounters::events_apart`).
+    pub fn records_apart(mut self, clocks: u64) -> Self {
+        self.counters = self.counters.events_apart(clocks);
+        self
+    }
 }
 
 impl Logic for AxilRegs {

@@ -17,8 +17,9 @@
 //! `older_count`, the newer first), the event just ahead replaces `held` at the add
 //! (`forward_newest`); every choice is decided a clock ahead (`forward_*`), so each
 //! stage starts from registers only. This covers back-to-back events on one counter,
-//! whatever the RAM does on a read and a write of one address in the same clock. No
-//! reset: the counts live in block RAM, zero after configuration and kept across
+//! whatever the RAM does on a read and a write of one address in the same clock. A
+//! build whose events come at least three clocks apart (`events_apart`) never has an
+//! event one or two clocks ahead, and leaves those two forwards out. No reset: the counts live in block RAM, zero after configuration and kept across
 //! `rst`, like the tables.
 
 use rss_model::regmap::{Access, Register};
@@ -81,6 +82,8 @@ pub struct EventCounters {
     last_counter: DFF<Bits<INDEX_BITS>>,
     last_count: DFF<Bits<32>>,
     read_word: DFF<Bits<32>>,
+    /// Events can come one or two clocks apart: forward from the two events just ahead.
+    close_events: Constant<Bit>,
     /// The word address's bits above the index, for `COUNTERS`.
     region: Constant<Bits<REGION_BITS>>,
     elements: Constant<Bits<WORD_ADDR_BITS>>,
@@ -127,11 +130,21 @@ impl EventCounters {
             last_counter: Default::default(),
             last_count: Default::default(),
             read_word: Default::default(),
+            close_events: Constant::new(true),
             region: Constant::new((base >> INDEX_BITS).to_bits()),
             elements: Constant::new(u64::from(counters.count).to_bits()),
             fetched: Default::default(),
             count: Default::default(),
         }
+    }
+}
+
+impl EventCounters {
+    /// The same for events that come at least `clocks` clocks apart: from three on,
+    /// without the forwards from the events one and two clocks ahead.
+    pub fn events_apart(mut self, clocks: u64) -> Self {
+        self.close_events = Constant::new(clocks < 3);
+        self
     }
 }
 
@@ -179,8 +192,9 @@ impl Logic for EventCounters {
         self.fetch_counter.d.next = self.update_counter.q.val();
         // The events two, three and four ahead of the one read (adding, writing, and
         // written a clock ago now) may have written its counter too late for the read.
-        self.forward_last.d.next =
-            self.add_valid.q.val() & (self.add_counter.q.val() == self.update_counter.q.val());
+        self.forward_last.d.next = self.close_events.val()
+            & self.add_valid.q.val()
+            & (self.add_counter.q.val() == self.update_counter.q.val());
         self.forward_prev.d.next =
             self.last_valid.q.val() & (self.last_counter.q.val() == self.update_counter.q.val());
         self.forward_older.d.next =
@@ -197,8 +211,9 @@ impl Logic for EventCounters {
         }
         self.held.d.next = self.fetched.val();
         // The event just ahead is adding while this one fetches.
-        self.forward_newest.d.next =
-            self.add_valid.q.val() & (self.add_counter.q.val() == self.fetch_counter.q.val());
+        self.forward_newest.d.next = self.close_events.val()
+            & self.add_valid.q.val()
+            & (self.add_counter.q.val() == self.fetch_counter.q.val());
         self.add_valid.d.next = self.fetch_valid.q.val();
         self.add_counter.d.next = self.fetch_counter.q.val();
 
@@ -257,6 +272,18 @@ mod tests {
     /// clocks; every counter then reads back its number of events.
     #[test]
     fn every_event_counts_once_whatever_the_spacing() {
+        check_every_event_counts_once(1);
+    }
+
+    /// The same with every event at least three clocks after the one before (runs of
+    /// one counter three and four clocks apart take the forwards that remain).
+    #[test]
+    fn events_three_clocks_apart_count_once_without_the_near_forwards() {
+        check_every_event_counts_once(3);
+    }
+
+    /// Events at least `apart` clocks apart, into a block built for that spacing.
+    fn check_every_event_counts_once(apart: u64) {
         let map = RegisterMap::new(Params::default()).unwrap();
         let counters = *map.register(index::COUNTERS);
         // A fixed xorshift sequence (no RNG crate here): runs of one counter,
@@ -269,16 +296,22 @@ mod tests {
             state % n
         };
         let mut events: Vec<Option<u64>> = Vec::new();
+        let push = |events: &mut Vec<Option<u64>>, event: Option<u64>| {
+            events.push(event);
+            if event.is_some() {
+                events.extend((1..apart).map(|_| None));
+            }
+        };
         for _ in 0..400 {
             let counter = u64::from(next(6) * 9 % counters.count);
             for _ in 0..1 + next(3) {
-                events.push(Some(counter));
+                push(&mut events, Some(counter));
             }
             if next(10) < 3 {
-                events.push(None);
+                push(&mut events, None);
             }
             if next(10) < 3 {
-                events.push(Some(counter ^ 1));
+                push(&mut events, Some(counter ^ 1));
             }
         }
         let mut expected = vec![0u32; counters.count as usize];
@@ -311,6 +344,7 @@ mod tests {
             sim_assert!(sim, !x.read_hit.val(), x);
             sim.done(x)
         });
-        sim.run(Box::new(block()), 100_000).unwrap();
+        sim.run(Box::new(block().events_apart(apart)), 100_000)
+            .unwrap();
     }
 }

@@ -105,9 +105,11 @@ pub struct HashUnit<
     pub key_hold: Signal<Out, Bit>,
     /// A hash is ready (one clock).
     pub out_valid: Signal<Out, Bit>,
-    /// The hash.
+    /// The hash (a register, loaded only with a hash: it holds until the next one).
     pub out_hash: Signal<Out, Bits<32>>,
-    /// Its job's side band.
+    /// Its job's side band. From four steps on (`last_tag`) it holds from the clock
+    /// after the job's last step until the clock after the next job's, so for `STEPS - 4`
+    /// clocks after `out_valid`.
     pub out_tag: Signal<Out, Bits<TAG_BITS>>,
     busy: DFF<Bit>,
     step: DFF<Bits<4>>,
@@ -436,7 +438,10 @@ impl<const STEPS: usize, const CHUNK: usize, const KEY_WINDOW: usize, const PART
             self.acc.d.next = self.sum.val();
         }
         self.valid_o.d.next = self.p_valid.q.val() & self.p_last.q.val();
-        self.hash_o.d.next = self.sum.val();
+        // Loaded with a hash only, so it holds until the next job's (`STEPS` clocks on).
+        if self.p_valid.q.val() & self.p_last.q.val() {
+            self.hash_o.d.next = self.sum.val();
+        }
         self.tag_o.d.next = self.p_tag.q.val();
         // (From `shift`, `hold`'s copy for wide loads: `hold` itself stays lightly
         // loaded. `shift` is stale only after a reset, when `busy` is low.)

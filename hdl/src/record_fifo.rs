@@ -3,15 +3,21 @@
 //! at most `capacity` records (at most `2^DEPTH_LOG2` in the RAM); `count` includes the
 //! records on their way out.
 //!
-//! The records leave through a three-entry output queue of registers, so
-//! `out_valid` and `out_data` come from flip-flops: an integrator's logic behind them
-//! starts a fraction of a nanosecond after the clock, not when a block RAM's read
-//! latch answers (5.8 ns on an ECP5 DP16KD). The RAM's word goes into a plain register
-//! first (packed into the DP16KD's output register by `rss-core synth`), so a read
-//! reaches the queue two clocks after its address. A read is issued while the queue,
-//! the two reads in flight included, has room after this clock's departure; three
-//! entries are what keeps one record per clock flowing with that latency. A record
-//! pushed at one clock is on the output from the fifth clock after it.
+//! The records leave through an output queue of registers, so `out_valid` and
+//! `out_data` come from flip-flops: an integrator's logic behind them starts a
+//! fraction of a nanosecond after the clock, not when a block RAM's read latch answers
+//! (5.8 ns on an ECP5 DP16KD). The RAM's word goes into a plain register first (packed
+//! into the DP16KD's output register by `rss-core synth`), so a read reaches the queue
+//! two clocks after its address. A read is issued while the queue, the reads in flight
+//! included, has room after this clock's departure. A record pushed at one clock is on
+//! the output from the fifth clock after it.
+//!
+//! The queue's size is a choice ([`OutputQueue`]): three entries keep one record a clock
+//! flowing with that latency ([`OutputQueue::Streaming`], for producers that can push a
+//! record every clock); one entry lets a record leave every third clock
+//! ([`OutputQueue::Single`]), enough behind a producer that pushes at most one record
+//! every three clocks, for two registers of `WIDTH` and their multiplexers fewer (an
+//! iCE40 logic cell each).
 //!
 //! The fill level and the flags derived from it (`count`, `full`, an entry waiting in
 //! RAM) are registers, so the push's write enable and the RAM's read address start a
@@ -23,13 +29,40 @@
 //! write enable, so the flow places it beside the block RAM, and the level's update
 //! behind it crossed the die twice in one clock (stop 51: `full_q -> waiting_q`, the
 //! 64-bit core's slowest path at one seed in seventeen). A record is read a clock
-//! later than it could be; the output queue keeps one record a clock all the same, so
-//! one record a clock flows through a FIFO of capacity 6 or more (a record is held
-//! from its push to its departure, five clocks at least).
+//! later than it could be; the three-entry queue keeps one record a clock all the
+//! same, so one record a clock flows through a FIFO of capacity 6 or more (a record is
+//! held from its push to its departure, five clocks at least).
 
 use rust_hdl::prelude::*;
 
 use crate::disjoint_ram::DisjointRam;
+
+/// How many records the output queue holds, and so how fast records can leave.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OutputQueue {
+    /// Three entries: one record a clock (a producer that can push every clock).
+    Streaming,
+    /// One entry: a record every third clock at most (a producer that pushes at most
+    /// one record every three clocks, which the queue then never holds back).
+    Single,
+}
+
+impl OutputQueue {
+    /// Clocks from one departure to the next when records are waiting in RAM.
+    pub const fn departure_gap(self) -> u64 {
+        match self {
+            OutputQueue::Streaming => 1,
+            OutputQueue::Single => 3,
+        }
+    }
+
+    fn entries(self) -> u64 {
+        match self {
+            OutputQueue::Streaming => 3,
+            OutputQueue::Single => 1,
+        }
+    }
+}
 
 #[derive(LogicBlock)]
 pub struct RecordFifo<const WIDTH: usize, const DEPTH_LOG2: usize, const COUNT_BITS: usize> {
@@ -78,9 +111,13 @@ pub struct RecordFifo<const WIDTH: usize, const DEPTH_LOG2: usize, const COUNT_B
     third: DFF<Bits<WIDTH>>,
     /// Records in the queue (0 to 3).
     queued_q: DFF<Bits<2>>,
-    /// Records in the queue and in flight to it (0 to 3).
+    /// Records in the queue and in flight to it (0 to the queue's entries).
     pipe_q: DFF<Bits<2>>,
-    /// `pipe_q` is 3, registered beside it so the read issue is one LUT and the levels
+    /// The queue has three entries (`OutputQueue::Streaming`).
+    streaming: Constant<Bit>,
+    /// The queue's entries less one: `pipe_q` then reaches them with one more read.
+    pipe_last: Constant<Bits<2>>,
+    /// `pipe_q` is the queue's entries, registered beside it so the read issue is one LUT and the levels
     /// it steers have the rest of the clock.
     pipe_full_q: DFF<Bit>,
     head_valid: DFF<Bit>,
@@ -106,6 +143,15 @@ impl<const WIDTH: usize, const DEPTH_LOG2: usize, const COUNT_BITS: usize> Defau
     for RecordFifo<WIDTH, DEPTH_LOG2, COUNT_BITS>
 {
     fn default() -> Self {
+        Self::new(OutputQueue::Streaming)
+    }
+}
+
+impl<const WIDTH: usize, const DEPTH_LOG2: usize, const COUNT_BITS: usize>
+    RecordFifo<WIDTH, DEPTH_LOG2, COUNT_BITS>
+{
+    /// A FIFO whose records leave through `queue`.
+    pub fn new(queue: OutputQueue) -> Self {
         assert_eq!(COUNT_BITS, DEPTH_LOG2 + 1);
         Self {
             clock: Default::default(),
@@ -134,6 +180,8 @@ impl<const WIDTH: usize, const DEPTH_LOG2: usize, const COUNT_BITS: usize> Defau
             third: Default::default(),
             queued_q: Default::default(),
             pipe_q: Default::default(),
+            streaming: Constant::new(queue == OutputQueue::Streaming),
+            pipe_last: Constant::new((queue.entries() - 1).to_bits()),
             pipe_full_q: Default::default(),
             head_valid: Default::default(),
             write_next: Default::default(),
@@ -210,26 +258,31 @@ impl<const WIDTH: usize, const DEPTH_LOG2: usize, const COUNT_BITS: usize> Logic
         self.head.d.next = self.head.q.val();
         self.second.d.next = self.second.q.val();
         self.third.d.next = self.third.q.val();
-        if self.leave.val() {
-            self.head.d.next = self.second.q.val();
-            self.second.d.next = self.third.q.val();
-            if self.queued_q.q.val() < 2_u64 {
-                self.head.d.next = self.ram_word.q.val();
-            }
-            if self.queued_q.q.val() != 3_u64 {
-                self.second.d.next = self.ram_word.q.val();
-            }
-            self.third.d.next = self.ram_word.q.val();
-        } else {
-            if self.queued_q.q.val() == 0_u64 {
-                self.head.d.next = self.ram_word.q.val();
-            }
-            if self.queued_q.q.val() < 2_u64 {
-                self.second.d.next = self.ram_word.q.val();
-            }
-            if self.queued_q.q.val() != 3_u64 {
+        if self.streaming.val() {
+            if self.leave.val() {
+                self.head.d.next = self.second.q.val();
+                self.second.d.next = self.third.q.val();
+                if self.queued_q.q.val() < 2_u64 {
+                    self.head.d.next = self.ram_word.q.val();
+                }
+                if self.queued_q.q.val() != 3_u64 {
+                    self.second.d.next = self.ram_word.q.val();
+                }
                 self.third.d.next = self.ram_word.q.val();
+            } else {
+                if self.queued_q.q.val() == 0_u64 {
+                    self.head.d.next = self.ram_word.q.val();
+                }
+                if self.queued_q.q.val() < 2_u64 {
+                    self.second.d.next = self.ram_word.q.val();
+                }
+                if self.queued_q.q.val() != 3_u64 {
+                    self.third.d.next = self.ram_word.q.val();
+                }
             }
+        } else if self.leave.val() | !self.head_valid.q.val() {
+            // One entry: `second` and `third` are never loaded, and synthesis drops them.
+            self.head.d.next = self.ram_word.q.val();
         }
         self.queued_next.next = self.queued_q.q.val();
         self.pipe_next.next = self.pipe_q.q.val();
@@ -242,7 +295,7 @@ impl<const WIDTH: usize, const DEPTH_LOG2: usize, const COUNT_BITS: usize> Logic
         }
         if self.issue.val() & !self.leave.val() {
             self.pipe_next.next = self.pipe_q.q.val() + 1_u64;
-            self.pipe_full_next.next = self.pipe_q.q.val() == 2_u64;
+            self.pipe_full_next.next = self.pipe_q.q.val() == self.pipe_last.val();
         }
         if !self.issue.val() & self.leave.val() {
             self.pipe_next.next = self.pipe_q.q.val() - 1_u64;
@@ -321,16 +374,28 @@ mod tests {
     /// with the same capacity: same records in the same order, same `count` and
     /// `full` every clock, nothing lost but the pushes `full` refused, and a record on
     /// the output from the fifth clock after its push (through the RAM, its output
-    /// register and the queue) with no gap between records; reset empties.
+    /// register and the queue) and from `departure_gap` clocks after the record before
+    /// it left; reset empties.
     #[test]
     fn record_fifo_keeps_order_count_and_capacity() {
+        check_order_count_and_capacity(OutputQueue::Streaming);
+    }
+
+    /// The same with the one-entry queue: a record every third clock at full rate.
+    #[test]
+    fn record_fifo_with_one_queue_entry_keeps_order_count_and_capacity() {
+        check_order_count_and_capacity(OutputQueue::Single);
+    }
+
+    fn check_order_count_and_capacity(queue_kind: OutputQueue) {
         use rand::rngs::StdRng;
         use rand::{Rng, SeedableRng};
         use std::collections::VecDeque;
 
         // The least capacity that keeps one record a clock flowing (see the module).
         const CAPACITY: u64 = 6;
-        let mut uut = RecordFifo::<16, 3, 4>::default();
+        let gap = queue_kind.departure_gap();
+        let mut uut = RecordFifo::<16, 3, 4>::new(queue_kind);
         uut.connect_all();
         let mut sim = Simulation::new();
         sim.add_clock(5, |x: &mut Box<RecordFifo<16, 3, 4>>| {
@@ -349,6 +414,8 @@ mod tests {
             let (mut pushes, mut pops, mut refused) = (0, 0, 0);
             // Records taken in the full-rate phases once the queue has filled.
             let mut full_rate_pops = 0;
+            // The clock the last record left (none yet: far enough back).
+            let mut last_departure = 0u64;
             for clock in 0..4000 {
                 // Phases: a fast producer and a slow consumer, the reverse, then a
                 // record every clock both ways (the queue must keep up).
@@ -365,13 +432,16 @@ mod tests {
                 x = ep.wait(1, x)?;
                 sim_assert_eq!(ep, x.count.val(), queue.len() as u64, x);
                 sim_assert_eq!(ep, x.full.val(), queue.len() as u64 >= CAPACITY, x);
-                let shown = queue.front().filter(|&&(_, pushed)| pushed + 5 <= clock);
+                let shown = queue
+                    .front()
+                    .filter(|&&(_, pushed)| pushed + 5 <= clock && last_departure + gap <= clock);
                 sim_assert_eq!(ep, x.out_valid.val(), shown.is_some(), x);
                 if let Some(&(head, _)) = shown {
                     sim_assert_eq!(ep, x.out_data.val(), head, x);
                     if ready {
                         queue.pop_front();
                         pops += 1;
+                        last_departure = clock;
                         full_rate_pops += u64::from(clock % 600 >= 420);
                     }
                 }
@@ -387,8 +457,13 @@ mod tests {
                 wait_clock_cycle!(ep, clock, x);
             }
             sim_assert!(ep, pushes > 1000 && pops > 1000 && refused > 100, x);
-            // One record a clock: 6 phases of 180 clocks, every one a departure.
-            sim_assert_eq!(ep, full_rate_pops, 6 * 180, x);
+            // One record every `gap` clocks: 6 phases of 180 clocks, every `gap`-th
+            // clock a departure (the first of a phase may come up to `gap - 1` late).
+            sim_assert!(
+                ep,
+                full_rate_pops <= 6 * 180 / gap && full_rate_pops + 6 >= 6 * 180 / gap,
+                x
+            );
             // Reset with records held: empty at once.
             x.push.next = false;
             x.reset.next = true;

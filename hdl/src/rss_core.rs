@@ -40,7 +40,7 @@ use crate::key_store::{KeyCopySource, KeyStore};
 use crate::l3_header::L3Header;
 use crate::pool_address::PoolAddress;
 use crate::readback_ram::ReadbackRam;
-use crate::record_fifo::RecordFifo;
+use crate::record_fifo::{OutputQueue, RecordFifo};
 use crate::slot_pick::SlotPick;
 use crate::tuple_layout::TupleLayout;
 use crate::tuple_plan::{PLAN_BITS, PLANS_BITS, TuplePlan};
@@ -185,6 +185,10 @@ pub struct RssCore<
     tx_lookup: TxLookup,
     table_address: PoolAddress,
     mac_lsb: Constant<Bits<16>>,
+    /// The VPort bits a build can use (`vports` rounded up to a power of two, less
+    /// one): a filter's VPort past the build is refused, so the bits above are always
+    /// zero, and a one-VPort build drops the filter's whole pipeline.
+    vport_mask: Constant<Bits<3>>,
     frame_state: SlotPick<ACTIVE_BITS, SLOT_BITS>,
     /// The oldest frame's VPort state, registered: the commit logic and the VPort ring
     /// stay out of the tuple selection's path into the hash unit.
@@ -272,6 +276,14 @@ pub struct RssCore<
     rec_probe: DFF<Bit>,
     rec_hashed: DFF<Bit>,
     rec_fixed_queue: DFF<Bits<QUEUE_BITS>>,
+    /// The hash unit's hash and tag hold for the table and record stages (six steps or
+    /// more: `HashUnit::out_tag` holds `STEPS - 4` clocks after the hash), so those
+    /// stages read them there and `r_hash`, `r_tag`, `rec_hash`, `rec_tag` are left out.
+    results_held: Constant<Bit>,
+    /// The tag and hash as the table stage and the record stage see them.
+    table_tag: Signal<Local, Bits<TAG_BITS>>,
+    record_tag: Signal<Local, Bits<TAG_BITS>>,
+    record_word: Signal<Local, Bits<32>>,
     tap: Constant<Bit>,
     steps: Constant<Bits<6>>,
     fifo_depth: Constant<Bits<FIFO_COUNT_BITS>>,
@@ -343,6 +355,14 @@ impl<
     /// the record FIFO holds `fifo_depth` records (at most `2^FIFO_LOG2`).
     pub fn new(map: &RegisterMap, tap: bool, fifo_depth: u16) -> Self {
         assert!(fifo_depth >= 1 && u64::from(fifo_depth) <= 1u64 << FIFO_LOG2);
+        // A record leaves the hash unit at most every `STEPS` clocks: from three on, a
+        // one-entry output queue (a record every third clock) never holds one back, and
+        // the records then leave, and are counted, at least three clocks apart.
+        let queue = if STEPS >= 3 {
+            OutputQueue::Single
+        } else {
+            OutputQueue::Streaming
+        };
         RssCore {
             clk: Default::default(),
             rst: Default::default(),
@@ -390,7 +410,7 @@ impl<
             m_axis_txq_vport: Default::default(),
             m_axis_txq_hashed: Default::default(),
             m_axis_txq_tuser: Default::default(),
-            regs: AxilRegs::new(map),
+            regs: AxilRegs::new(map).records_apart(queue.departure_gap()),
             ingress: Default::default(),
             slots: Default::default(),
             l3: Default::default(),
@@ -414,6 +434,9 @@ impl<
             table_address: PoolAddress::new(map.params.table_entries_log2),
             // The ingress beat has byte 0 on top: the MAC is its top 48 bits.
             mac_lsb: Constant::new(((DATA_BITS - 48) as u64).to_bits()),
+            vport_mask: Constant::new(
+                (u64::from(map.params.vports).next_power_of_two() - 1).to_bits(),
+            ),
             frame_state: Default::default(),
             frame_slot: Default::default(),
             plan: Default::default(),
@@ -425,7 +448,7 @@ impl<
             probe_state: Default::default(),
             probe_slot: Default::default(),
             keys: Default::default(),
-            fifo: Default::default(),
+            fifo: RecordFifo::new(queue),
             outstanding: Default::default(),
             leaving_q: Default::default(),
             parsing: Default::default(),
@@ -457,6 +480,10 @@ impl<
             rec_push: Default::default(),
             rec_probe: Default::default(),
             rec_hashed: Default::default(),
+            results_held: Constant::new(STEPS >= 6),
+            table_tag: Default::default(),
+            record_tag: Default::default(),
+            record_word: Default::default(),
             rec_fixed_queue: Default::default(),
             tap: Constant::new(tap),
             steps: Constant::new((STEPS as u64).to_bits()),
@@ -766,7 +793,7 @@ impl<
         // verdict (`pick_hold`), and the VPort as it will be. The job's key reads come
         // from the bank this state names; a commit copies into the other one.
         self.frame_state.slots.next = self.regs.active.val();
-        self.frame_state.vport.next = self.vport_match.vport_next.val();
+        self.frame_state.vport.next = self.vport_match.vport_next.val() & self.vport_mask.val();
         self.probe_state.slots.next = self.regs.active.val();
         self.probe_state.vport.next = self.regs.probe_vport.val();
         self.probe_slot.d.next = self.probe_state.slot.val();
@@ -816,7 +843,7 @@ impl<
         self.plan.udp_ipv6.next = self.capture.next_udp_ipv6.val();
         self.plans_q.d.next = self.plan.plans.val();
         self.plan_pick.slots.next = self.plans_q.q.val();
-        self.plan_pick.vport.next = self.vport_match.vport_next.val();
+        self.plan_pick.vport.next = self.vport_match.vport_next.val() & self.vport_mask.val();
         self.frame_plan.d.next = self.plan_pick.slot.val();
         self.frame_takes_home.d.next =
             self.plan_pick.slot.val().get_bit(0) & self.capture.home_found_next.val();
@@ -850,7 +877,8 @@ impl<
         // [54] a frame before this one was dropped before the hash unit.
         self.tag.next = (bit_cast::<TAG_BITS, LENGTH_BITS>(self.capture.length.val()) << 11_u64)
             | bit_cast::<TAG_BITS, 9>(self.select.selected.val())
-            | (bit_cast::<TAG_BITS, 3>(self.vport_match.vport.val()) << 27_u64)
+            | (bit_cast::<TAG_BITS, 3>(self.vport_match.vport.val() & self.vport_mask.val())
+                << 27_u64)
             | (bit_cast::<TAG_BITS, 1>(self.frame_slot.q.val().get_bits::<1>(0)) << 30_u64)
             | (bit_cast::<TAG_BITS, 1>(self.frame_slot.q.val().get_bits::<1>(2)) << 31_u64)
             | (bit_cast::<TAG_BITS, 4>(self.frame_slot.q.val().get_bits::<4>(4)) << 32_u64)
@@ -946,13 +974,21 @@ impl<
         self.r_tag.d.next = self.hasher.out_tag.val();
         self.rec_hash.d.next = self.r_hash.q.val();
         self.rec_tag.d.next = self.r_tag.q.val();
+        self.table_tag.next = self.r_tag.q.val();
+        self.record_tag.next = self.rec_tag.q.val();
+        self.record_word.next = self.rec_hash.q.val();
+        if self.results_held.val() {
+            self.table_tag.next = self.hasher.out_tag.val();
+            self.record_tag.next = self.hasher.out_tag.val();
+            self.record_word.next = self.hasher.out_hash.val();
+        }
         // RSS disabled: the primary queue, no type; enabled but unhashable: the
         // default queue; hashed: the table's entry.
         self.rec_type.d.next = 0.into();
-        self.rec_fixed_queue.d.next = self.r_tag.q.val().get_bits::<QUEUE_BITS>(44);
-        if self.r_tag.q.val().get_bit(30) {
-            self.rec_type.d.next = self.r_tag.q.val().get_bits::<9>(0);
-            self.rec_fixed_queue.d.next = self.r_tag.q.val().get_bits::<QUEUE_BITS>(36);
+        self.rec_fixed_queue.d.next = self.table_tag.val().get_bits::<QUEUE_BITS>(44);
+        if self.table_tag.val().get_bit(30) {
+            self.rec_type.d.next = self.table_tag.val().get_bits::<9>(0);
+            self.rec_fixed_queue.d.next = self.table_tag.val().get_bits::<QUEUE_BITS>(36);
         }
         self.rec_hashed.d.next = self.rec_type.d.val().any();
         self.record_type.next = self.rec_type.q.val();
@@ -960,20 +996,20 @@ impl<
         self.record_hash.next = 0.into();
         if self.rec_hashed.q.val() {
             self.record_queue.next = self.indirection.read_data.val();
-            self.record_hash.next = self.rec_hash.q.val();
+            self.record_hash.next = self.record_word.val();
         }
-        self.record_flags.next = bit_cast::<3, 2>(self.rec_tag.q.val().get_bits::<2>(9));
+        self.record_flags.next = bit_cast::<3, 2>(self.record_tag.val().get_bits::<2>(9));
         self.record_flags.next = self
             .record_flags
             .val()
-            .replace_bit(2, self.lost.q.val() | self.rec_tag.q.val().get_bit(54));
+            .replace_bit(2, self.lost.q.val() | self.record_tag.val().get_bit(54));
         // A probe's result goes to the registers, a frame's record to the FIFO.
-        self.rec_probe.d.next = self.r_valid.q.val() & self.r_tag.q.val().get_bit(53);
-        self.rec_push.d.next = self.r_valid.q.val() & !self.r_tag.q.val().get_bit(53);
+        self.rec_probe.d.next = self.r_valid.q.val() & self.table_tag.val().get_bit(53);
+        self.rec_push.d.next = self.r_valid.q.val() & !self.table_tag.val().get_bit(53);
         self.probe_result.next = self.rec_probe.q.val();
         self.record_valid.next = self.rec_push.q.val();
         self.regs.probe_done.next = self.probe_result.val();
-        self.regs.probe_done_hash.next = self.rec_hash.q.val();
+        self.regs.probe_done_hash.next = self.record_word.val();
         self.regs.probe_done_queue.next = self.record_queue.val();
         self.regs.probe_done_hashed.next = self.rec_hashed.q.val();
         if self.probe_result.val() {
@@ -981,13 +1017,13 @@ impl<
         }
         self.fifo.push.next = self.record_valid.val();
         self.fifo.push_data.next =
-            (bit_cast::<RECORD_BITS, 3>(self.rec_tag.q.val().get_bits::<3>(27)) << 68_u64)
+            (bit_cast::<RECORD_BITS, 3>(self.record_tag.val().get_bits::<3>(27)) << 68_u64)
                 | (bit_cast::<RECORD_BITS, 32>(self.record_hash.val()) << 36_u64)
                 | (bit_cast::<RECORD_BITS, 9>(self.record_type.val()) << 27_u64)
                 | (bit_cast::<RECORD_BITS, QUEUE_BITS>(self.record_queue.val()) << 19_u64)
                 | (bit_cast::<RECORD_BITS, 3>(self.record_flags.val()) << 16_u64)
                 | bit_cast::<RECORD_BITS, LENGTH_BITS>(
-                    self.rec_tag.q.val().get_bits::<LENGTH_BITS>(11),
+                    self.record_tag.val().get_bits::<LENGTH_BITS>(11),
                 );
         self.pushed.next = self.record_valid.val() & !self.fifo.full.val();
         self.dropped.next =
