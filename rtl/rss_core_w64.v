@@ -53,7 +53,6 @@ module rss_core (
     
     // Constant declarations
     localparam  mac_lsb = 16'h10;
-    localparam  vport_mask = 3'b11;
     localparam  results_held = 1'b1;
     localparam  tap = 1'b0;
     localparam  steps = 6'b1000;
@@ -1490,7 +1489,7 @@ module rss_core (
         capture$l4_word = ext4$l4_word_out;
         capture$l4_before = ext4$l4_before_out;
         frame_state$slots = regs$active;
-        frame_state$vport = vport_match$vport_next & vport_mask;
+        frame_state$vport = vport_match$vport_next;
         probe_state$slots = regs$active;
         probe_state$vport = regs$probe_vport;
         probe_slot$d = probe_state$slot;
@@ -1508,7 +1507,7 @@ module rss_core (
         plan$udp_ipv6 = capture$next_udp_ipv6;
         plans_q$d = plan$plans;
         plan_pick$slots = plans_q$q;
-        plan_pick$vport = vport_match$vport_next & vport_mask;
+        plan_pick$vport = vport_match$vport_next;
         frame_plan$d = plan_pick$slot;
         frame_takes_home$d = plan_pick$slot[32'h0] & capture$home_found_next;
         frame_takes_route$d = plan_pick$slot[32'h0] & capture$route_found_next;
@@ -1533,7 +1532,7 @@ module rss_core (
         select$take_route = frame_takes_route$q;
         select$ports = capture$ports;
         select$plan = frame_plan$q;
-        tag = (((capture$length) & 64'hffffffffffffffff) << 64'hb) | ((select$selected) & 64'hffffffffffffffff) | (((vport_match$vport & vport_mask) & 64'hffffffffffffffff) << 64'h1b) | (((frame_slot$q[(32'h0)+:(1)]) & 64'hffffffffffffffff) << 64'h1e) | (((frame_slot$q[(32'h2)+:(1)]) & 64'hffffffffffffffff) << 64'h1f) | (((frame_slot$q[(32'h4)+:(4)]) & 64'hffffffffffffffff) << 64'h20) | (((frame_slot$q[(32'h18)+:(16)]) & 64'hffffffffffffffff) << 64'h24) | (((frame_slot$q[(32'h3)+:(1)]) & 64'hffffffffffffffff) << 64'h34);
+        tag = (((capture$length) & 64'hffffffffffffffff) << 64'hb) | ((select$selected) & 64'hffffffffffffffff) | (((vport_match$vport) & 64'hffffffffffffffff) << 64'h1b) | (((frame_slot$q[(32'h0)+:(1)]) & 64'hffffffffffffffff) << 64'h1e) | (((frame_slot$q[(32'h2)+:(1)]) & 64'hffffffffffffffff) << 64'h1f) | (((frame_slot$q[(32'h4)+:(4)]) & 64'hffffffffffffffff) << 64'h20) | (((frame_slot$q[(32'h18)+:(16)]) & 64'hffffffffffffffff) << 64'h24) | (((frame_slot$q[(32'h3)+:(1)]) & 64'hffffffffffffffff) << 64'h34);
         tag = ((tag & ~(1 << (32'h9)) | ((capture$malformed) << (32'h9))) & ~(1 << (32'ha)) | ((capture$is_fragment) << (32'ha)));
         if (probe_go$q) begin
             tag = ((regs$probe_type & frame_slot$q[(32'h8)+:(9)]) & 64'hffffffffffffffff) | (((regs$probe_vport) & 64'hffffffffffffffff) << 64'h1b) | (((frame_slot$q[(32'h0)+:(1)]) & 64'hffffffffffffffff) << 64'h1e) | (((frame_slot$q[(32'h2)+:(1)]) & 64'hffffffffffffffff) << 64'h1f) | (((frame_slot$q[(32'h4)+:(4)]) & 64'hffffffffffffffff) << 64'h20) | (((frame_slot$q[(32'h18)+:(16)]) & 64'hffffffffffffffff) << 64'h24) | (((frame_slot$q[(32'h3)+:(1)]) & 64'hffffffffffffffff) << 64'h34) | (((one[(32'h0)+:(1)]) & 64'hffffffffffffffff) << 64'h35);
@@ -25797,7 +25796,7 @@ module rss_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_word,co
     localparam  word_last_slice = 8'h8;
     localparam  tail_lsb = 16'h5;
     localparam  last_word = 4'h8;
-    localparam  key_words = 5'b1010;
+    localparam  key_last = 5'b1001;
     localparam  stream_last = 5'b1010;
     
     // Stub signals
@@ -25830,6 +25829,12 @@ module rss_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_word,co
     reg  [4:0] pace$d;
     wire  [4:0] pace$q;
     reg  pace$clock;
+    reg  issue$d;
+    wire  issue$q;
+    reg  issue$clock;
+    reg  fetching_key$d;
+    wire  fetching_key$q;
+    reg  fetching_key$clock;
     reg  [2:0] sent$d;
     wire  [2:0] sent$q;
     reg  sent$clock;
@@ -25868,7 +25873,6 @@ module rss_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_word,co
     reg  write_address_q$clock;
     
     // Local signals
-    reg  issue;
     reg  [31:0] current;
     reg  [7:0] read_base;
     
@@ -25915,6 +25919,16 @@ module rss_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_word,co
         .d(pace$d),
         .q(pace$q),
         .clock(pace$clock)
+    );
+    rss_core__keys__issue issue(
+        .d(issue$d),
+        .q(issue$q),
+        .clock(issue$clock)
+    );
+    rss_core__keys__fetching_key fetching_key(
+        .d(fetching_key$d),
+        .q(fetching_key$q),
+        .clock(fetching_key$clock)
     );
     rss_core__keys__sent sent(
         .d(sent$d),
@@ -25984,6 +25998,8 @@ module rss_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_word,co
         fetching$clock = clock;
         fetch_word$clock = clock;
         pace$clock = clock;
+        issue$clock = clock;
+        fetching_key$clock = clock;
         sent$clock = clock;
         sent_fetched$clock = clock;
         feeding$clock = clock;
@@ -26001,6 +26017,8 @@ module rss_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_word,co
         fetching$d = fetching$q;
         fetch_word$d = fetch_word$q;
         pace$d = pace$q;
+        issue$d = issue$q;
+        fetching_key$d = fetching_key$q;
         sent$d = sent$q;
         sent_fetched$d = sent_fetched$q;
         feeding$d = feeding$q;
@@ -26017,18 +26035,24 @@ module rss_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_word,co
         head$write_clock = clock;
         tail$read_clock = clock;
         tail$write_clock = clock;
-        issue = fetching$q & ~|pace$q;
-        copy$fetch = issue & (fetch_word$q < key_words);
+        copy$fetch = issue$q & fetching_key$q;
         copy$fetch_word = fetch_word$q[(32'h0)+:(4)];
-        sent$d = (sent$q << 64'h1) | ((issue) & 3'h7);
+        sent$d = (sent$q << 64'h1) | ((issue$q) & 3'h7);
         sent_fetched$d = (sent_fetched$q << 64'h1) | ((copy$fetch) & 3'h7);
+        issue$d = 1'b0;
         if (fetching$q) begin
             pace$d = pace$q - 64'h1;
-            if (issue) begin
+            issue$d = pace$q == 64'h1;
+            if (issue$q) begin
                 pace$d = pace_last;
+                issue$d = ~|pace_last;
                 fetch_word$d = fetch_word$q + 64'h1;
+                if (fetch_word$q == key_last) begin
+                    fetching_key$d = 1'b0;
+                end
                 if (fetch_word$q == stream_last) begin
                     fetching$d = 1'b0;
+                    issue$d = 1'b0;
                 end
             end
         end
@@ -26044,6 +26068,8 @@ module rss_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_word,co
             if (start_q$q) begin
                 busy$d = 1'b1;
                 fetching$d = 1'b1;
+                fetching_key$d = 1'b1;
+                issue$d = 1'b1;
             end
         end
         current = slicing$q;
@@ -26084,6 +26110,7 @@ module rss_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_word,co
             start_q$d = 1'b0;
             busy$d = 1'b0;
             fetching$d = 1'b0;
+            issue$d = 1'b0;
             sent$d = 32'h0;
             sent_fetched$d = 32'h0;
             feeding$d = 1'b0;
@@ -26193,6 +26220,25 @@ module rss_core__keys__fetching(d,q,clock);
     end
           
 endmodule // rss_core__keys__fetching
+
+
+module rss_core__keys__fetching_key(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__keys__fetching_key
 
 
 module rss_core__keys__forming(d,q,clock);
@@ -26497,6 +26543,25 @@ module rss_core__keys__head(read_address,read_clock,read_data,write_address,writ
        end
     end
 endmodule // rss_core__keys__head
+
+
+module rss_core__keys__issue(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__keys__issue
 
 
 module rss_core__keys__last_q(d,q,clock);
@@ -47706,6 +47771,7 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
     
     // Constant declarations
     localparam  nibble = 64'hf;
+    localparam  vport_bits = 3'b11;
     
     // Stub signals
     reg  [95:0] byte_hits$d;
@@ -48689,8 +48755,8 @@ module rss_core__vport_match(clock,reset,in_valid,in_first,in_mac,in_length,filt
         if (pop & pop_next) begin
             upcoming$d = upcoming_two_pops;
         end
-        vport_next = upcoming$q;
-        vport = head$q;
+        vport_next = upcoming$q & vport_bits;
+        vport = head$q & vport_bits;
     end
     
 endmodule // rss_core__vport_match

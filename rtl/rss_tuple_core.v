@@ -2596,7 +2596,7 @@ module rss_tuple_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_w
     localparam  word_last_slice = 8'h8;
     localparam  tail_lsb = 16'h101;
     localparam  last_word = 4'h1;
-    localparam  key_words = 5'b1010;
+    localparam  key_last = 5'b1001;
     localparam  stream_last = 5'b10001;
     
     // Stub signals
@@ -2629,6 +2629,12 @@ module rss_tuple_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_w
     reg  [4:0] pace$d;
     wire  [4:0] pace$q;
     reg  pace$clock;
+    reg  issue$d;
+    wire  issue$q;
+    reg  issue$clock;
+    reg  fetching_key$d;
+    wire  fetching_key$q;
+    reg  fetching_key$clock;
     reg  [2:0] sent$d;
     wire  [2:0] sent$q;
     reg  sent$clock;
@@ -2667,7 +2673,6 @@ module rss_tuple_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_w
     reg  write_address_q$clock;
     
     // Local signals
-    reg  issue;
     reg  [31:0] current;
     reg  [7:0] read_base;
     
@@ -2714,6 +2719,16 @@ module rss_tuple_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_w
         .d(pace$d),
         .q(pace$q),
         .clock(pace$clock)
+    );
+    rss_tuple_core__keys__issue issue(
+        .d(issue$d),
+        .q(issue$q),
+        .clock(issue$clock)
+    );
+    rss_tuple_core__keys__fetching_key fetching_key(
+        .d(fetching_key$d),
+        .q(fetching_key$q),
+        .clock(fetching_key$clock)
     );
     rss_tuple_core__keys__sent sent(
         .d(sent$d),
@@ -2783,6 +2798,8 @@ module rss_tuple_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_w
         fetching$clock = clock;
         fetch_word$clock = clock;
         pace$clock = clock;
+        issue$clock = clock;
+        fetching_key$clock = clock;
         sent$clock = clock;
         sent_fetched$clock = clock;
         feeding$clock = clock;
@@ -2800,6 +2817,8 @@ module rss_tuple_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_w
         fetching$d = fetching$q;
         fetch_word$d = fetch_word$q;
         pace$d = pace$q;
+        issue$d = issue$q;
+        fetching_key$d = fetching_key$q;
         sent$d = sent$q;
         sent_fetched$d = sent_fetched$q;
         feeding$d = feeding$q;
@@ -2816,18 +2835,24 @@ module rss_tuple_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_w
         head$write_clock = clock;
         tail$read_clock = clock;
         tail$write_clock = clock;
-        issue = fetching$q & ~|pace$q;
-        copy$fetch = issue & (fetch_word$q < key_words);
+        copy$fetch = issue$q & fetching_key$q;
         copy$fetch_word = fetch_word$q[(32'h0)+:(4)];
-        sent$d = (sent$q << 64'h1) | ((issue) & 3'h7);
+        sent$d = (sent$q << 64'h1) | ((issue$q) & 3'h7);
         sent_fetched$d = (sent_fetched$q << 64'h1) | ((copy$fetch) & 3'h7);
+        issue$d = 1'b0;
         if (fetching$q) begin
             pace$d = pace$q - 64'h1;
-            if (issue) begin
+            issue$d = pace$q == 64'h1;
+            if (issue$q) begin
                 pace$d = pace_last;
+                issue$d = ~|pace_last;
                 fetch_word$d = fetch_word$q + 64'h1;
+                if (fetch_word$q == key_last) begin
+                    fetching_key$d = 1'b0;
+                end
                 if (fetch_word$q == stream_last) begin
                     fetching$d = 1'b0;
+                    issue$d = 1'b0;
                 end
             end
         end
@@ -2843,6 +2868,8 @@ module rss_tuple_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_w
             if (start_q$q) begin
                 busy$d = 1'b1;
                 fetching$d = 1'b1;
+                fetching_key$d = 1'b1;
+                issue$d = 1'b1;
             end
         end
         current = slicing$q;
@@ -2883,6 +2910,7 @@ module rss_tuple_core__keys(clock,reset,copy$fetch,copy$fetch_word,copy$staged_w
             start_q$d = 1'b0;
             busy$d = 1'b0;
             fetching$d = 1'b0;
+            issue$d = 1'b0;
             sent$d = 32'h0;
             sent_fetched$d = 32'h0;
             feeding$d = 1'b0;
@@ -2992,6 +3020,25 @@ module rss_tuple_core__keys__fetching(d,q,clock);
     end
           
 endmodule // rss_tuple_core__keys__fetching
+
+
+module rss_tuple_core__keys__fetching_key(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__keys__fetching_key
 
 
 module rss_tuple_core__keys__forming(d,q,clock);
@@ -3296,6 +3343,25 @@ module rss_tuple_core__keys__head(read_address,read_clock,read_data,write_addres
        end
     end
 endmodule // rss_tuple_core__keys__head
+
+
+module rss_tuple_core__keys__issue(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__keys__issue
 
 
 module rss_tuple_core__keys__last_q(d,q,clock);

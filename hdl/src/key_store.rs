@@ -135,6 +135,11 @@ pub struct KeyStore<
     fetching: DFF<Bit>,
     fetch_word: DFF<Bits<5>>,
     pace: DFF<Bits<5>>,
+    /// A bus word goes out this clock (`fetching` and `pace` at 0), and it is one of the
+    /// key's (the rest are padding): both decided a clock ahead, so the fetch into the
+    /// register file's read-back RAM starts at flip-flops.
+    issue: DFF<Bit>,
+    fetching_key: DFF<Bit>,
     /// A stream word left 1, 2, 3 clocks ago (bit 0 the latest), and whether it was a
     /// key word fetched (the others are padding, 0).
     sent: DFF<Bits<FETCH_LATENCY>>,
@@ -164,10 +169,8 @@ pub struct KeyStore<
     word_last_slice: Constant<Bits<8>>,
     tail_lsb: Constant<Bits<16>>,
     last_word: Constant<Bits<4>>,
-    key_words: Constant<Bits<5>>,
+    key_last: Constant<Bits<5>>,
     stream_last: Constant<Bits<5>>,
-    /// A bus word goes out this clock.
-    issue: Signal<Local, Bit>,
     /// The bus word a slice is taken from this clock.
     current: Signal<Local, Bits<32>>,
     read_base: Signal<Local, Bits<ADDRESS_BITS>>,
@@ -200,6 +203,8 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
             fetching: Default::default(),
             fetch_word: Default::default(),
             pace: Default::default(),
+            issue: Default::default(),
+            fetching_key: Default::default(),
             sent: Default::default(),
             sent_fetched: Default::default(),
             feeding: Default::default(),
@@ -218,9 +223,8 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
             word_last_slice: Constant::new(((CHUNK / slice - 1) as u64).to_bits()),
             tail_lsb: c(CHUNK - TAIL_BITS),
             last_word: Constant::new((STEPS as u64).to_bits()),
-            key_words: Constant::new((KEY_WORDS as u64).to_bits()),
+            key_last: Constant::new(((KEY_WORDS - 1) as u64).to_bits()),
             stream_last: Constant::new((((PADDED - 1) / 32) as u64).to_bits()),
-            issue: Default::default(),
             current: Default::default(),
             read_base: Default::default(),
         }
@@ -240,6 +244,8 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
             fetching,
             fetch_word,
             pace,
+            issue,
+            fetching_key,
             sent,
             sent_fetched,
             feeding,
@@ -260,23 +266,29 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
 
         // Copy, fetch side: the stream's bus words in order, one every `32 / g` clocks;
         // the key's are fetched, the padding's only counted.
-        self.issue.next = self.fetching.q.val() & !self.pace.q.val().any();
-        self.copy.fetch.next = self.issue.val() & (self.fetch_word.q.val() < self.key_words.val());
+        self.copy.fetch.next = self.issue.q.val() & self.fetching_key.q.val();
         self.copy.fetch_word.next = self.fetch_word.q.val().get_bits::<4>(0);
         self.sent.d.next =
-            (self.sent.q.val() << 1_u64) | bit_cast::<FETCH_LATENCY, 1>(self.issue.val().into());
+            (self.sent.q.val() << 1_u64) | bit_cast::<FETCH_LATENCY, 1>(self.issue.q.val().into());
         self.sent_fetched.d.next = (self.sent_fetched.q.val() << 1_u64)
             | bit_cast::<FETCH_LATENCY, 1>(self.copy.fetch.val().into());
         // Between copies the counters rest at their start and the target follows the
         // request, so a start sets two flags and loads nothing else: the start decision
         // (the register file's, behind the datapath's holds) drives no wide enable.
+        self.issue.d.next = false;
         if self.fetching.q.val() {
             self.pace.d.next = self.pace.q.val() - 1_u64;
-            if self.issue.val() {
+            self.issue.d.next = self.pace.q.val() == 1_u64;
+            if self.issue.q.val() {
                 self.pace.d.next = self.pace_last.val();
+                self.issue.d.next = !self.pace_last.val().any();
                 self.fetch_word.d.next = self.fetch_word.q.val() + 1_u64;
+                if self.fetch_word.q.val() == self.key_last.val() {
+                    self.fetching_key.d.next = false;
+                }
                 if self.fetch_word.q.val() == self.stream_last.val() {
                     self.fetching.d.next = false;
+                    self.issue.d.next = false;
                 }
             }
         } else {
@@ -294,6 +306,8 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
             if self.start_q.q.val() {
                 self.busy.d.next = true;
                 self.fetching.d.next = true;
+                self.fetching_key.d.next = true;
+                self.issue.d.next = true;
             }
         }
         // Feed side: a bus word arrives as the one before runs out of slices; each clock
@@ -347,6 +361,7 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
             self.start_q.d.next = false;
             self.busy.d.next = false;
             self.fetching.d.next = false;
+            self.issue.d.next = false;
             self.sent.d.next = 0.into();
             self.sent_fetched.d.next = 0.into();
             self.feeding.d.next = false;

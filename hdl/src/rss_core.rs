@@ -185,10 +185,6 @@ pub struct RssCore<
     tx_lookup: TxLookup,
     table_address: PoolAddress,
     mac_lsb: Constant<Bits<16>>,
-    /// The VPort bits a build can use (`vports` rounded up to a power of two, less
-    /// one): a filter's VPort past the build is refused, so the bits above are always
-    /// zero, and a one-VPort build drops the filter's whole pipeline.
-    vport_mask: Constant<Bits<3>>,
     frame_state: SlotPick<ACTIVE_BITS, SLOT_BITS>,
     /// The oldest frame's VPort state, registered: the commit logic and the VPort ring
     /// stay out of the tuple selection's path into the hash unit.
@@ -429,14 +425,11 @@ impl<
             hasher: Default::default(),
             // Zero after configuration, like the model; rst does not clear block RAM.
             indirection: Default::default(),
-            vport_match: Default::default(),
+            vport_match: VportMatch::new(map.params.vports),
             tx_lookup: TxLookup::new(&map.params),
             table_address: PoolAddress::new(map.params.table_entries_log2),
             // The ingress beat has byte 0 on top: the MAC is its top 48 bits.
             mac_lsb: Constant::new(((DATA_BITS - 48) as u64).to_bits()),
-            vport_mask: Constant::new(
-                (u64::from(map.params.vports).next_power_of_two() - 1).to_bits(),
-            ),
             frame_state: Default::default(),
             frame_slot: Default::default(),
             plan: Default::default(),
@@ -793,7 +786,7 @@ impl<
         // verdict (`pick_hold`), and the VPort as it will be. The job's key reads come
         // from the bank this state names; a commit copies into the other one.
         self.frame_state.slots.next = self.regs.active.val();
-        self.frame_state.vport.next = self.vport_match.vport_next.val() & self.vport_mask.val();
+        self.frame_state.vport.next = self.vport_match.vport_next.val();
         self.probe_state.slots.next = self.regs.active.val();
         self.probe_state.vport.next = self.regs.probe_vport.val();
         self.probe_slot.d.next = self.probe_state.slot.val();
@@ -843,7 +836,7 @@ impl<
         self.plan.udp_ipv6.next = self.capture.next_udp_ipv6.val();
         self.plans_q.d.next = self.plan.plans.val();
         self.plan_pick.slots.next = self.plans_q.q.val();
-        self.plan_pick.vport.next = self.vport_match.vport_next.val() & self.vport_mask.val();
+        self.plan_pick.vport.next = self.vport_match.vport_next.val();
         self.frame_plan.d.next = self.plan_pick.slot.val();
         self.frame_takes_home.d.next =
             self.plan_pick.slot.val().get_bit(0) & self.capture.home_found_next.val();
@@ -877,8 +870,7 @@ impl<
         // [54] a frame before this one was dropped before the hash unit.
         self.tag.next = (bit_cast::<TAG_BITS, LENGTH_BITS>(self.capture.length.val()) << 11_u64)
             | bit_cast::<TAG_BITS, 9>(self.select.selected.val())
-            | (bit_cast::<TAG_BITS, 3>(self.vport_match.vport.val() & self.vport_mask.val())
-                << 27_u64)
+            | (bit_cast::<TAG_BITS, 3>(self.vport_match.vport.val()) << 27_u64)
             | (bit_cast::<TAG_BITS, 1>(self.frame_slot.q.val().get_bits::<1>(0)) << 30_u64)
             | (bit_cast::<TAG_BITS, 1>(self.frame_slot.q.val().get_bits::<1>(2)) << 31_u64)
             | (bit_cast::<TAG_BITS, 4>(self.frame_slot.q.val().get_bits::<4>(4)) << 32_u64)

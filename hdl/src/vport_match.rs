@@ -49,7 +49,8 @@ pub struct VportMatch {
     pub in_length: Signal<In, Bits<16>>,
     /// The MAC filter entries (`vport_regs::FILTER_BITS` each).
     pub filters: Signal<In, Bits<FILTERS_BITS>>,
-    /// VPort of the oldest frame whose record is not formed yet (a register).
+    /// VPort of the oldest frame whose record is not formed yet (a register), within
+    /// the build's VPorts.
     pub vport: Signal<Out, Bits<3>>,
     /// `vport` as it will be next clock, from a register: a reader's state pick starts
     /// at a flip-flop, not behind the pop's choice between the ring's registers.
@@ -140,6 +141,11 @@ pub struct VportMatch {
     fourth_next: Signal<Local, Bits<RING>>,
     bypass_second_next: Signal<Local, Bit>,
     nibble: Constant<Bits<{ 4 * RING }>>,
+    /// The VPort bits a build can use (`vports` rounded up to a power of two, less
+    /// one): a filter naming a VPort past the build is refused, so the bits above are
+    /// always zero, and with one VPort the outputs are constant and synthesis drops
+    /// the whole pipeline.
+    vport_bits: Constant<Bits<3>>,
     entry: Signal<Local, Bits<FILTER_BITS>>,
     byte_hits_now: Signal<Local, Bits<{ 6 * FILTERS }>>,
     valid_now: Signal<Local, Bits<FILTERS>>,
@@ -152,8 +158,9 @@ pub struct VportMatch {
     chosen: Signal<Local, Bits<3>>,
 }
 
-impl Default for VportMatch {
-    fn default() -> Self {
+impl VportMatch {
+    /// A filter for a build of `vports` VPorts (1 to 8).
+    pub fn new(vports: u8) -> Self {
         VportMatch {
             clock: Default::default(),
             reset: Default::default(),
@@ -213,6 +220,7 @@ impl Default for VportMatch {
             bypass_head_next: Default::default(),
             bypass_second_next: Default::default(),
             nibble: Constant::new(0xf_u64.to_bits()),
+            vport_bits: Constant::new((u64::from(vports).next_power_of_two() - 1).to_bits()),
             entry: Default::default(),
             byte_hits_now: Default::default(),
             valid_now: Default::default(),
@@ -471,8 +479,8 @@ impl Logic for VportMatch {
         if self.pop.val() & self.pop_next.val() {
             self.upcoming.d.next = self.upcoming_two_pops.val();
         }
-        self.vport_next.next = self.upcoming.q.val();
-        self.vport.next = self.head.q.val();
+        self.vport_next.next = self.upcoming.q.val() & self.vport_bits.val();
+        self.vport.next = self.head.q.val() & self.vport_bits.val();
     }
 }
 
@@ -490,14 +498,25 @@ mod tests {
         bundle.into()
     }
 
-    /// Runs `bench` on the block from the clock after a reset.
+    /// Runs `bench` on an eight-VPort block from the clock after a reset.
     fn after_reset(
         bench: impl Fn(Sim<VportMatch>, Box<VportMatch>) -> Result<(), SimError>
         + Send
         + std::panic::RefUnwindSafe
         + 'static,
     ) {
-        let mut uut = VportMatch::default();
+        after_reset_with(8, bench)
+    }
+
+    /// Runs `bench` on a block for `vports` VPorts from the clock after a reset.
+    fn after_reset_with(
+        vports: u8,
+        bench: impl Fn(Sim<VportMatch>, Box<VportMatch>) -> Result<(), SimError>
+        + Send
+        + std::panic::RefUnwindSafe
+        + 'static,
+    ) {
+        let mut uut = VportMatch::new(vports);
         uut.connect_all();
         let mut sim = Simulation::new();
         sim.add_clock(5, |x: &mut Box<VportMatch>| x.clock.next = !x.clock.val());
@@ -617,9 +636,39 @@ mod tests {
         });
     }
 
+    /// A filter entry naming VPort 5 (which the register block refuses in builds of
+    /// fewer VPorts) reaches the outputs only in the build's VPort bits: 1 and 2
+    /// VPorts keep none and one bit, 3 and 4 keep two, 5 to 8 keep all three.
+    #[test]
+    fn vport_match_keeps_the_builds_vport_bits() {
+        const A: u64 = 0x0200_5e10_0001;
+        for (vports, expected) in [(1u8, 0u64), (2, 1), (3, 1), (4, 1), (5, 5), (8, 5)] {
+            after_reset_with(vports, move |mut ep: Sim<VportMatch>, mut x| {
+                x.filters.next = filters(&[(A, true, 5)]);
+                x.in_valid.next = true;
+                x.in_first.next = true;
+                x.in_mac.next = A.into();
+                x.in_length.next = 64_u64.into();
+                wait_clock_cycle!(ep, clock, x);
+                x.in_valid.next = false;
+                for _ in 0..6 {
+                    wait_clock_cycle!(ep, clock, x);
+                }
+                sim_assert_eq!(ep, x.vport.val(), expected, x);
+                x.pop_next.next = true;
+                wait_clock_cycle!(ep, clock, x);
+                x.pop.next = true;
+                x.pop_next.next = false;
+                sim_assert_eq!(ep, x.vport.val(), expected, x);
+                wait_clock_cycle!(ep, clock, x);
+                ep.done(x)
+            });
+        }
+    }
+
     #[test]
     fn vport_match_is_synthesizable() {
-        let mut uut = VportMatch::default();
+        let mut uut = VportMatch::new(8);
         uut.connect_all();
         crate::lint::assert_lints_clean(&generate_verilog(&uut), "vport_match");
     }
