@@ -17,7 +17,9 @@
 //! (`tools/cosim-profile` samples the bench that way).
 //! `--synth` adds one synthesis + place-and-route run per reference configuration
 //! (64-bit frames on iCE40 HX8K, iCE40 UP5K and ECP5-85k; 512-bit frames on ECP5-85k;
-//! default parameters). `--synth-interface tuples` runs the tuple core instead (one
+//! default parameters; and on both iCE40 parts the one-VPort build that fits an HX8K,
+//! `w64_one_vport`: one VPort, one MAC filter, no hash probe).
+//! `--synth-interface tuples` runs the tuple core instead (one
 //! configuration per target), `--synth-targets` picks targets.
 
 use std::hint::black_box;
@@ -208,37 +210,72 @@ fn cosim_runs(width: usize, frames: u64, runs: usize) -> Result<Vec<f64>, String
     }
 }
 
+/// One configuration `--synth` runs: the build, its target and its key in the JSON.
+#[derive(Debug, Clone, PartialEq)]
+struct SynthConfig {
+    interface: Interface,
+    params: Params,
+    target: Target,
+    /// `w64`, `w512`, `tuples`, or `w64_one_vport` (the iCE40 build).
+    tag: String,
+}
+
+/// The build that fits an iCE40 HX8K (README, "Resources"): the default's nine hash
+/// types, table and queues, with one VPort, one MAC filter and no hash probe.
+fn one_vport_params() -> Params {
+    Params {
+        vports: 1,
+        mac_filters: 1,
+        hash_probe: false,
+        ..Params::default()
+    }
+}
+
 /// The synthesis configurations `--synth` runs.
-fn synth_configs(o: &Options) -> Vec<(Interface, Target)> {
-    let all: Vec<(Interface, Target)> = if o.synth_tuples {
+fn synth_configs(o: &Options) -> Vec<SynthConfig> {
+    let config = |interface, params, target, tag: &str| SynthConfig {
+        interface,
+        params,
+        target,
+        tag: tag.into(),
+    };
+    let all: Vec<SynthConfig> = if o.synth_tuples {
         [Target::Ice40Hx8k, Target::Ice40Up5k, Target::Ecp5_85k]
-            .map(|t| (Interface::Tuples, t))
+            .map(|t| config(Interface::Tuples, Params::default(), t, "tuples"))
             .to_vec()
     } else {
         let w64 = Interface::Frames { data_bits: 64 };
         let w512 = Interface::Frames { data_bits: 512 };
+        let default = Params::default;
         vec![
-            (w64, Target::Ice40Hx8k),
-            (w64, Target::Ice40Up5k),
-            (w64, Target::Ecp5_85k),
-            (w512, Target::Ecp5_85k),
+            config(w64, default(), Target::Ice40Hx8k, "w64"),
+            config(w64, one_vport_params(), Target::Ice40Hx8k, "w64_one_vport"),
+            config(w64, default(), Target::Ice40Up5k, "w64"),
+            config(w64, one_vport_params(), Target::Ice40Up5k, "w64_one_vport"),
+            config(w64, default(), Target::Ecp5_85k, "w64"),
+            config(w512, default(), Target::Ecp5_85k, "w512"),
         ]
     };
     all.into_iter()
-        .filter(|(_, t)| o.synth_targets.as_ref().is_none_or(|ts| ts.contains(t)))
+        .filter(|c| {
+            o.synth_targets
+                .as_ref()
+                .is_none_or(|ts| ts.contains(&c.target))
+        })
         .collect()
 }
 
 fn synth_runs(o: &Options) -> Result<Vec<(String, SynthReport)>, String> {
     let mut reports = Vec::new();
-    for (interface, target) in synth_configs(o) {
+    for SynthConfig {
+        interface,
+        params,
+        target,
+        tag,
+    } in synth_configs(o)
+    {
         let top = interface.module_name();
-        let tag = match interface {
-            Interface::Frames { data_bits } => format!("w{data_bits}"),
-            Interface::Tuples => "tuples".into(),
-        };
-        let verilog =
-            rss_hdl::emit::verilog(Params::default(), interface).map_err(|e| e.to_string())?;
+        let verilog = rss_hdl::emit::verilog(params, interface).map_err(|e| e.to_string())?;
         let dir = o
             .out
             .parent()
@@ -247,7 +284,7 @@ fn synth_runs(o: &Options) -> Result<Vec<(String, SynthReport)>, String> {
             .join(format!("{target}-{tag}"));
         eprintln!("synth: {top} ({tag}) for {target} in {}", dir.display());
         let mut opts = SynthOptions::new(verilog, top, target, dir);
-        opts.idle_ports = rss_hdl::emit::idle_port_prefixes(&Params::default(), interface);
+        opts.idle_ports = rss_hdl::emit::idle_port_prefixes(&params, interface);
         let report = rss_synth::run(&opts, &mut |line| eprint!("\r  {line:<60}"));
         eprintln!();
         reports.push((tag, report.map_err(|e| e.to_string())?));
@@ -371,7 +408,22 @@ mod tests {
         assert_eq!(o.runs, 5);
         assert!(o.synth && o.cosim);
         let configs = synth_configs(&o);
-        assert_eq!(configs.len(), 3, "w64 up5k, w64 ecp5, w512 ecp5");
+        let tags: Vec<String> = configs
+            .iter()
+            .map(|c| format!("{}_{}", c.tag, c.target.name()))
+            .collect();
+        assert_eq!(
+            tags,
+            [
+                "w64_ice40-up5k",
+                "w64_one_vport_ice40-up5k",
+                "w64_ecp5-85k",
+                "w512_ecp5-85k"
+            ]
+        );
+        let one_vport = &configs[1].params;
+        assert_eq!((one_vport.vports, one_vport.mac_filters), (1, 1));
+        assert!(!one_vport.hash_probe);
         assert!(parse_args(&args("--runs 2")).is_err());
         assert!(parse_args(&args("--synth-targets ecp5-45k")).is_err());
         assert!(parse_args(&args("--frames")).is_err());
@@ -382,12 +434,12 @@ mod tests {
         assert!(o.model && !w64.model);
         assert!(parse_args(&args("--cosim-widths 128")).is_err());
         let all = parse_args(&args("--synth")).unwrap();
-        assert_eq!(synth_configs(&all).len(), 4);
+        assert_eq!(synth_configs(&all).len(), 6);
         let tuples = parse_args(&args("--synth --synth-interface tuples")).unwrap();
         assert!(
             synth_configs(&tuples)
                 .iter()
-                .all(|(i, _)| *i == Interface::Tuples)
+                .all(|c| c.interface == Interface::Tuples)
         );
     }
 }
