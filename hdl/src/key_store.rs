@@ -273,7 +273,7 @@ impl<const STEPS: usize, const CHUNK: usize, const WINDOW: usize, const PADDED: 
         self.sent_fetched.d.next = (self.sent_fetched.q.val() << 1_u64)
             | bit_cast::<FETCH_LATENCY, 1>(self.copy.fetch.val().into());
         // Between copies the counters rest at their start and the target follows the
-        // request, so a start sets two flags and loads nothing else: the start decision
+        // request, so a start sets flags and loads nothing else: the start decision
         // (the register file's, behind the datapath's holds) drives no wide enable.
         self.issue.d.next = false;
         if self.fetching.q.val() {
