@@ -210,14 +210,28 @@ fn cosim_runs(width: usize, frames: u64, runs: usize) -> Result<Vec<f64>, String
     }
 }
 
-/// One configuration `--synth` runs: the build, its target and its key in the JSON.
+/// One configuration `--synth` runs: the build and its target.
 #[derive(Debug, Clone, PartialEq)]
 struct SynthConfig {
     interface: Interface,
     params: Params,
     target: Target,
-    /// `w64`, `w512`, `tuples`, or `w64_one_vport` (the iCE40 build).
-    tag: String,
+}
+
+impl SynthConfig {
+    /// The build's key in the JSON: `w64`, `w512`, `tuples`, or `w64_one_vport` for
+    /// the one-VPort build.
+    fn tag(&self) -> String {
+        let base = match self.interface {
+            Interface::Frames { data_bits } => format!("w{data_bits}"),
+            Interface::Tuples => "tuples".into(),
+        };
+        if self.params == one_vport_params() {
+            format!("{base}_one_vport")
+        } else {
+            base
+        }
+    }
 }
 
 /// The build that fits an iCE40 HX8K (README, "Resources"): the default's nine hash
@@ -233,27 +247,26 @@ fn one_vport_params() -> Params {
 
 /// The synthesis configurations `--synth` runs.
 fn synth_configs(o: &Options) -> Vec<SynthConfig> {
-    let config = |interface, params, target, tag: &str| SynthConfig {
+    let config = |interface, params, target| SynthConfig {
         interface,
         params,
         target,
-        tag: tag.into(),
     };
     let all: Vec<SynthConfig> = if o.synth_tuples {
         [Target::Ice40Hx8k, Target::Ice40Up5k, Target::Ecp5_85k]
-            .map(|t| config(Interface::Tuples, Params::default(), t, "tuples"))
+            .map(|t| config(Interface::Tuples, Params::default(), t))
             .to_vec()
     } else {
         let w64 = Interface::Frames { data_bits: 64 };
         let w512 = Interface::Frames { data_bits: 512 };
         let default = Params::default;
         vec![
-            config(w64, default(), Target::Ice40Hx8k, "w64"),
-            config(w64, one_vport_params(), Target::Ice40Hx8k, "w64_one_vport"),
-            config(w64, default(), Target::Ice40Up5k, "w64"),
-            config(w64, one_vport_params(), Target::Ice40Up5k, "w64_one_vport"),
-            config(w64, default(), Target::Ecp5_85k, "w64"),
-            config(w512, default(), Target::Ecp5_85k, "w512"),
+            config(w64, default(), Target::Ice40Hx8k),
+            config(w64, one_vport_params(), Target::Ice40Hx8k),
+            config(w64, default(), Target::Ice40Up5k),
+            config(w64, one_vport_params(), Target::Ice40Up5k),
+            config(w64, default(), Target::Ecp5_85k),
+            config(w512, default(), Target::Ecp5_85k),
         ]
     };
     all.into_iter()
@@ -267,13 +280,13 @@ fn synth_configs(o: &Options) -> Vec<SynthConfig> {
 
 fn synth_runs(o: &Options) -> Result<Vec<(String, SynthReport)>, String> {
     let mut reports = Vec::new();
-    for SynthConfig {
-        interface,
-        params,
-        target,
-        tag,
-    } in synth_configs(o)
-    {
+    for config in synth_configs(o) {
+        let tag = config.tag();
+        let SynthConfig {
+            interface,
+            params,
+            target,
+        } = config;
         let top = interface.module_name();
         let verilog = rss_hdl::emit::verilog(params, interface).map_err(|e| e.to_string())?;
         let dir = o
@@ -410,7 +423,7 @@ mod tests {
         let configs = synth_configs(&o);
         let tags: Vec<String> = configs
             .iter()
-            .map(|c| format!("{}_{}", c.tag, c.target.name()))
+            .map(|c| format!("{}_{}", c.tag(), c.target.name()))
             .collect();
         assert_eq!(
             tags,
