@@ -1960,6 +1960,48 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  late_ports_pick$d;
     wire  late_ports_pick$q;
     reg  late_ports_pick$clock;
+    reg  [511:0] pick_slots$d;
+    wire  [511:0] pick_slots$q;
+    reg  pick_slots$clock;
+    reg  [2:0] pick_home_hi_slot$d;
+    wire  [2:0] pick_home_hi_slot$q;
+    reg  pick_home_hi_slot$clock;
+    reg  [2:0] pick_home_lo_slot$d;
+    wire  [2:0] pick_home_lo_slot$q;
+    reg  pick_home_lo_slot$clock;
+    reg  [2:0] pick_route_hi_slot$d;
+    wire  [2:0] pick_route_hi_slot$q;
+    reg  pick_route_hi_slot$clock;
+    reg  [2:0] pick_route_lo_slot$d;
+    wire  [2:0] pick_route_lo_slot$q;
+    reg  pick_route_lo_slot$clock;
+    reg  [2:0] pick_l4_slot$d;
+    wire  [2:0] pick_l4_slot$q;
+    reg  pick_l4_slot$clock;
+    reg  [63:0] pick_tail$d;
+    wire  [63:0] pick_tail$q;
+    reg  pick_tail$clock;
+    reg  pick_from_tail$d;
+    wire  pick_from_tail$q;
+    reg  pick_from_tail$clock;
+    reg  pick_low_half$d;
+    wire  pick_low_half$q;
+    reg  pick_low_half$clock;
+    reg  pick_home_hi$d;
+    wire  pick_home_hi$q;
+    reg  pick_home_hi$clock;
+    reg  pick_home_lo$d;
+    wire  pick_home_lo$q;
+    reg  pick_home_lo$clock;
+    reg  pick_route_hi$d;
+    wire  pick_route_hi$q;
+    reg  pick_route_hi$clock;
+    reg  pick_route_lo$d;
+    wire  pick_route_lo$q;
+    reg  pick_route_lo$clock;
+    reg  pick_ports$d;
+    wire  pick_ports$q;
+    reg  pick_ports$clock;
     reg  result_q$d;
     wire  result_q$q;
     reg  result_q$clock;
@@ -2119,21 +2161,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  [63:0] snap2_w4$d;
     wire  [63:0] snap2_w4$q;
     reg  snap2_w4$clock;
-    reg  [63:0] snap2_home_hi$d;
-    wire  [63:0] snap2_home_hi$q;
-    reg  snap2_home_hi$clock;
-    reg  [63:0] snap2_home_lo$d;
-    wire  [63:0] snap2_home_lo$q;
-    reg  snap2_home_lo$clock;
-    reg  [63:0] snap2_route_hi$d;
-    wire  [63:0] snap2_route_hi$q;
-    reg  snap2_route_hi$clock;
-    reg  [63:0] snap2_route_lo$d;
-    wire  [63:0] snap2_route_lo$q;
-    reg  snap2_route_lo$clock;
-    reg  [31:0] snap2_ports$d;
-    wire  [31:0] snap2_ports$q;
-    reg  snap2_ports$clock;
     
     // Local signals
     reg  near_next;
@@ -2148,18 +2175,12 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  [5:0] held;
     reg  [63:0] cur_w3;
     reg  [63:0] cur_w4;
-    reg  [15:0] late_home_hi_lsb;
-    reg  [15:0] late_home_lo_lsb;
-    reg  [15:0] late_route_hi_lsb;
-    reg  [15:0] late_route_lo_lsb;
-    reg  [15:0] late_l4_lsb;
-    reg  [63:0] late_home_hi_word;
-    reg  [63:0] late_home_lo_word;
-    reg  [63:0] late_route_hi_word;
-    reg  [63:0] late_route_lo_word;
-    reg  [31:0] cur_ports;
-    reg  l4_found;
-    reg  [63:0] l4_data;
+    reg  [15:0] pick_home_hi_lsb;
+    reg  [15:0] pick_home_lo_lsb;
+    reg  [15:0] pick_route_hi_lsb;
+    reg  [15:0] pick_route_lo_lsb;
+    reg  [15:0] pick_l4_lsb;
+    reg  [63:0] pick_l4_word;
     reg  l4_low_half;
     reg  l4_in_tail;
     reg  [63:0] late_l4;
@@ -2186,10 +2207,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     reg  [63:0] out_w2;
     reg  [63:0] out_w3;
     reg  [63:0] out_w4;
-    reg  [63:0] out_home_hi;
-    reg  [63:0] out_home_lo;
-    reg  [63:0] out_route_hi;
-    reg  [63:0] out_route_lo;
     reg  good_ipv4;
     reg  good_ipv6;
     
@@ -2386,6 +2403,76 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         .d(late_ports_pick$d),
         .q(late_ports_pick$q),
         .clock(late_ports_pick$clock)
+    );
+    rss_core__capture__pick_slots pick_slots(
+        .d(pick_slots$d),
+        .q(pick_slots$q),
+        .clock(pick_slots$clock)
+    );
+    rss_core__capture__pick_home_hi_slot pick_home_hi_slot(
+        .d(pick_home_hi_slot$d),
+        .q(pick_home_hi_slot$q),
+        .clock(pick_home_hi_slot$clock)
+    );
+    rss_core__capture__pick_home_lo_slot pick_home_lo_slot(
+        .d(pick_home_lo_slot$d),
+        .q(pick_home_lo_slot$q),
+        .clock(pick_home_lo_slot$clock)
+    );
+    rss_core__capture__pick_route_hi_slot pick_route_hi_slot(
+        .d(pick_route_hi_slot$d),
+        .q(pick_route_hi_slot$q),
+        .clock(pick_route_hi_slot$clock)
+    );
+    rss_core__capture__pick_route_lo_slot pick_route_lo_slot(
+        .d(pick_route_lo_slot$d),
+        .q(pick_route_lo_slot$q),
+        .clock(pick_route_lo_slot$clock)
+    );
+    rss_core__capture__pick_l4_slot pick_l4_slot(
+        .d(pick_l4_slot$d),
+        .q(pick_l4_slot$q),
+        .clock(pick_l4_slot$clock)
+    );
+    rss_core__capture__pick_tail pick_tail(
+        .d(pick_tail$d),
+        .q(pick_tail$q),
+        .clock(pick_tail$clock)
+    );
+    rss_core__capture__pick_from_tail pick_from_tail(
+        .d(pick_from_tail$d),
+        .q(pick_from_tail$q),
+        .clock(pick_from_tail$clock)
+    );
+    rss_core__capture__pick_low_half pick_low_half(
+        .d(pick_low_half$d),
+        .q(pick_low_half$q),
+        .clock(pick_low_half$clock)
+    );
+    rss_core__capture__pick_home_hi pick_home_hi(
+        .d(pick_home_hi$d),
+        .q(pick_home_hi$q),
+        .clock(pick_home_hi$clock)
+    );
+    rss_core__capture__pick_home_lo pick_home_lo(
+        .d(pick_home_lo$d),
+        .q(pick_home_lo$q),
+        .clock(pick_home_lo$clock)
+    );
+    rss_core__capture__pick_route_hi pick_route_hi(
+        .d(pick_route_hi$d),
+        .q(pick_route_hi$q),
+        .clock(pick_route_hi$clock)
+    );
+    rss_core__capture__pick_route_lo pick_route_lo(
+        .d(pick_route_lo$d),
+        .q(pick_route_lo$q),
+        .clock(pick_route_lo$clock)
+    );
+    rss_core__capture__pick_ports pick_ports(
+        .d(pick_ports$d),
+        .q(pick_ports$q),
+        .clock(pick_ports$clock)
     );
     rss_core__capture__result_q result_q(
         .d(result_q$d),
@@ -2652,31 +2739,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         .q(snap2_w4$q),
         .clock(snap2_w4$clock)
     );
-    rss_core__capture__snap2_home_hi snap2_home_hi(
-        .d(snap2_home_hi$d),
-        .q(snap2_home_hi$q),
-        .clock(snap2_home_hi$clock)
-    );
-    rss_core__capture__snap2_home_lo snap2_home_lo(
-        .d(snap2_home_lo$d),
-        .q(snap2_home_lo$q),
-        .clock(snap2_home_lo$clock)
-    );
-    rss_core__capture__snap2_route_hi snap2_route_hi(
-        .d(snap2_route_hi$d),
-        .q(snap2_route_hi$q),
-        .clock(snap2_route_hi$clock)
-    );
-    rss_core__capture__snap2_route_lo snap2_route_lo(
-        .d(snap2_route_lo$d),
-        .q(snap2_route_lo$q),
-        .clock(snap2_route_lo$clock)
-    );
-    rss_core__capture__snap2_ports snap2_ports(
-        .d(snap2_ports$d),
-        .q(snap2_ports$q),
-        .clock(snap2_ports$clock)
-    );
     
     // Update code
     always @(*) begin
@@ -2706,6 +2768,20 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         late_route_hi$clock = clock;
         late_route_lo$clock = clock;
         late_ports_pick$clock = clock;
+        pick_slots$clock = clock;
+        pick_home_hi_slot$clock = clock;
+        pick_home_lo_slot$clock = clock;
+        pick_route_hi_slot$clock = clock;
+        pick_route_lo_slot$clock = clock;
+        pick_l4_slot$clock = clock;
+        pick_tail$clock = clock;
+        pick_from_tail$clock = clock;
+        pick_low_half$clock = clock;
+        pick_home_hi$clock = clock;
+        pick_home_lo$clock = clock;
+        pick_route_hi$clock = clock;
+        pick_route_lo$clock = clock;
+        pick_ports$clock = clock;
         result_q$clock = clock;
         length_q$clock = clock;
         malformed_q$clock = clock;
@@ -2759,11 +2835,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         snap2_w2$clock = clock;
         snap2_w3$clock = clock;
         snap2_w4$clock = clock;
-        snap2_home_hi$clock = clock;
-        snap2_home_lo$clock = clock;
-        snap2_route_hi$clock = clock;
-        snap2_route_lo$clock = clock;
-        snap2_ports$clock = clock;
         w1$d = w1$q;
         w2$d = w2$q;
         w3$d = w3$q;
@@ -2790,6 +2861,20 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         late_route_hi$d = late_route_hi$q;
         late_route_lo$d = late_route_lo$q;
         late_ports_pick$d = late_ports_pick$q;
+        pick_slots$d = pick_slots$q;
+        pick_home_hi_slot$d = pick_home_hi_slot$q;
+        pick_home_lo_slot$d = pick_home_lo_slot$q;
+        pick_route_hi_slot$d = pick_route_hi_slot$q;
+        pick_route_lo_slot$d = pick_route_lo_slot$q;
+        pick_l4_slot$d = pick_l4_slot$q;
+        pick_tail$d = pick_tail$q;
+        pick_from_tail$d = pick_from_tail$q;
+        pick_low_half$d = pick_low_half$q;
+        pick_home_hi$d = pick_home_hi$q;
+        pick_home_lo$d = pick_home_lo$q;
+        pick_route_hi$d = pick_route_hi$q;
+        pick_route_lo$d = pick_route_lo$q;
+        pick_ports$d = pick_ports$q;
         result_q$d = result_q$q;
         length_q$d = length_q$q;
         malformed_q$d = malformed_q$q;
@@ -2843,11 +2928,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         snap2_w2$d = snap2_w2$q;
         snap2_w3$d = snap2_w3$q;
         snap2_w4$d = snap2_w4$q;
-        snap2_home_hi$d = snap2_home_hi$q;
-        snap2_home_lo$d = snap2_home_lo$q;
-        snap2_route_hi$d = snap2_route_hi$q;
-        snap2_route_lo$d = snap2_route_lo$q;
-        snap2_ports$d = snap2_ports$q;
         valid = beat[32'h0];
         last = beat[32'h2];
         frame_ipv4 = beat[32'h3];
@@ -2891,20 +2971,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         if (held[32'h4]) begin
             cur_w4 = word4$word;
         end
-        cur_ports = ports_q$q;
-        l4_found = l4$found;
-        l4_data = l4$word;
         l4_in_tail = beat[32'h2] & (beat[(32'ha)+:(6)] == l4_before);
-        if (l4_in_tail) begin
-            l4_found = 1'b1;
-            l4_data = beat[(32'h20)+:(64)];
-        end
-        if (l4_found) begin
-            cur_ports = l4_data[(32'h20)+:(32)];
-            if (l4_low_half) begin
-                cur_ports = l4_data[(32'h0)+:(32)];
-            end
-        end
         w1$d = cur_w1;
         w2$d = cur_w2;
         w3$d = cur_w3;
@@ -2943,18 +3010,15 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
                 end
             end
         end
-        else if (valid) begin
-            ports_q$d = cur_ports;
+        pick_home_hi_lsb = ((pick_home_hi_slot$q) & 16'hffff) << 64'h6;
+        pick_home_lo_lsb = ((pick_home_lo_slot$q) & 16'hffff) << 64'h6;
+        pick_route_hi_lsb = ((pick_route_hi_slot$q) & 16'hffff) << 64'h6;
+        pick_route_lo_lsb = ((pick_route_lo_slot$q) & 16'hffff) << 64'h6;
+        pick_l4_lsb = ((pick_l4_slot$q) & 16'hffff) << 64'h6;
+        pick_l4_word = pick_slots$q[(pick_l4_lsb)+:(64)];
+        if (pick_from_tail$q) begin
+            pick_l4_word = pick_tail$q;
         end
-        late_l4_lsb = ((late_l4_slot$q) & 16'hffff) << 64'h6;
-        late_home_hi_lsb = ((late_home_hi_slot$q) & 16'hffff) << 64'h6;
-        late_home_lo_lsb = ((late_home_lo_slot$q) & 16'hffff) << 64'h6;
-        late_route_hi_lsb = ((late_route_hi_slot$q) & 16'hffff) << 64'h6;
-        late_route_lo_lsb = ((late_route_lo_slot$q) & 16'hffff) << 64'h6;
-        late_home_hi_word = 32'h0;
-        late_home_lo_word = 32'h0;
-        late_route_hi_word = 32'h0;
-        late_route_lo_word = 32'h0;
         if (snapshot) begin
             late_slots$d = beat[(32'h60)+:(512)];
             late_home_hi_slot$d = home0$slot;
@@ -2962,29 +3026,35 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
             late_route_hi_slot$d = route0$slot;
             late_route_lo_slot$d = route1$slot;
             late_l4_slot$d = l4$slot;
-            late_l4 = late_slots$q[(late_l4_lsb)+:(64)];
-            if (late_from_tail$q) begin
-                late_l4 = late_tail$q;
+            pick_slots$d = late_slots$q;
+            pick_home_hi_slot$d = late_home_hi_slot$q;
+            pick_home_lo_slot$d = late_home_lo_slot$q;
+            pick_route_hi_slot$d = late_route_hi_slot$q;
+            pick_route_lo_slot$d = late_route_lo_slot$q;
+            pick_l4_slot$d = late_l4_slot$q;
+            pick_tail$d = late_tail$q;
+            pick_from_tail$d = late_from_tail$q;
+            pick_low_half$d = late_low_half$q;
+            pick_home_hi$d = late_home_hi$q;
+            pick_home_lo$d = late_home_lo$q;
+            pick_route_hi$d = late_route_hi$q;
+            pick_route_lo$d = late_route_lo$q;
+            pick_ports$d = late_ports;
+            if (pick_home_hi$q) begin
+                home_hi$d = pick_slots$q[(pick_home_hi_lsb)+:(64)];
             end
-            if (late_ports) begin
-                ports_word$d = late_l4;
-                ports_low$d = late_low_half$q;
+            if (pick_home_lo$q) begin
+                home_lo$d = pick_slots$q[(pick_home_lo_lsb)+:(64)];
             end
-            late_home_hi_word = late_slots$q[(late_home_hi_lsb)+:(64)];
-            late_home_lo_word = late_slots$q[(late_home_lo_lsb)+:(64)];
-            late_route_hi_word = late_slots$q[(late_route_hi_lsb)+:(64)];
-            late_route_lo_word = late_slots$q[(late_route_lo_lsb)+:(64)];
-            if (late_home_hi$q) begin
-                home_hi$d = late_home_hi_word;
+            if (pick_route_hi$q) begin
+                route_hi$d = pick_slots$q[(pick_route_hi_lsb)+:(64)];
             end
-            if (late_home_lo$q) begin
-                home_lo$d = late_home_lo_word;
+            if (pick_route_lo$q) begin
+                route_lo$d = pick_slots$q[(pick_route_lo_lsb)+:(64)];
             end
-            if (late_route_hi$q) begin
-                route_hi$d = late_route_hi_word;
-            end
-            if (late_route_lo$q) begin
-                route_lo$d = late_route_lo_word;
+            if (pick_ports$q) begin
+                ports_word$d = pick_l4_word;
+                ports_low$d = pick_low_half$q;
             end
         end
         nh_tcp = walk_nh == proto_tcp;
@@ -3102,34 +3172,21 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
             snap2_w2$d = snap_w2$q;
             snap2_w3$d = snap_w3$q;
             snap2_w4$d = snap_w4$q;
-            snap2_home_hi$d = home_hi$q;
-            snap2_home_lo$d = home_lo$q;
-            snap2_route_hi$d = route_hi$q;
-            snap2_route_lo$d = route_lo$q;
-            snap2_ports$d = ports_word$q[(32'h20)+:(32)];
-            if (ports_low$q) begin
-                snap2_ports$d = ports_word$q[(32'h0)+:(32)];
-            end
         end
         out_w1 = w1$q;
         out_w2 = w2$q;
         out_w3 = w3$q;
         out_w4 = w4$q;
-        out_home_hi = home_hi$q;
-        out_home_lo = home_lo$q;
-        out_route_hi = route_hi$q;
-        out_route_lo = route_lo$q;
         ports = ports_q$q;
         if (snapshot) begin
             out_w1 = snap_w1$q;
             out_w2 = snap_w2$q;
             out_w3 = snap_w3$q;
             out_w4 = snap_w4$q;
-            out_home_hi = snap2_home_hi$q;
-            out_home_lo = snap2_home_lo$q;
-            out_route_hi = snap2_route_hi$q;
-            out_route_lo = snap2_route_lo$q;
-            ports = snap2_ports$q;
+            ports = ports_word$q[(32'h20)+:(32)];
+            if (ports_low$q) begin
+                ports = ports_word$q[(32'h0)+:(32)];
+            end
         end
         if (second_snapshot) begin
             out_w1 = snap2_w1$q;
@@ -3160,8 +3217,8 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
             src = ((out_w1[(32'h0)+:(32)]) & 128'hffffffffffffffffffffffffffffffff) << 64'h60;
             dst = ((out_w2[(32'h20)+:(32)]) & 128'hffffffffffffffffffffffffffffffff) << 64'h60;
         end
-        home = (((out_home_hi) & 128'hffffffffffffffffffffffffffffffff) << 64'h40) | ((out_home_lo) & 128'hffffffffffffffffffffffffffffffff);
-        route = (((out_route_hi) & 128'hffffffffffffffffffffffffffffffff) << 64'h40) | ((out_route_lo) & 128'hffffffffffffffffffffffffffffffff);
+        home = (((home_hi$q) & 128'hffffffffffffffffffffffffffffffff) << 64'h40) | ((home_lo$q) & 128'hffffffffffffffffffffffffffffffff);
+        route = (((route_hi$q) & 128'hffffffffffffffffffffffffffffffff) << 64'h40) | ((route_lo$q) & 128'hffffffffffffffffffffffffffffffff);
     end
     
 endmodule // rss_core__capture
@@ -4274,6 +4331,272 @@ module rss_core__capture__near_q(d,q,clock);
 endmodule // rss_core__capture__near_q
 
 
+module rss_core__capture__pick_from_tail(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__pick_from_tail
+
+
+module rss_core__capture__pick_home_hi(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__pick_home_hi
+
+
+module rss_core__capture__pick_home_hi_slot(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__pick_home_hi_slot
+
+
+module rss_core__capture__pick_home_lo(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__pick_home_lo
+
+
+module rss_core__capture__pick_home_lo_slot(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__pick_home_lo_slot
+
+
+module rss_core__capture__pick_l4_slot(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__pick_l4_slot
+
+
+module rss_core__capture__pick_low_half(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__pick_low_half
+
+
+module rss_core__capture__pick_ports(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__pick_ports
+
+
+module rss_core__capture__pick_route_hi(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__pick_route_hi
+
+
+module rss_core__capture__pick_route_hi_slot(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__pick_route_hi_slot
+
+
+module rss_core__capture__pick_route_lo(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__pick_route_lo
+
+
+module rss_core__capture__pick_route_lo_slot(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__pick_route_lo_slot
+
+
+module rss_core__capture__pick_slots(d,q,clock);
+    
+    // Module arguments
+    input wire  [511:0] d;
+    output reg  [511:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 512'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__pick_slots
+
+
+module rss_core__capture__pick_tail(d,q,clock);
+    
+    // Module arguments
+    input wire  [63:0] d;
+    output reg  [63:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 64'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__capture__pick_tail
+
+
 module rss_core__capture__ports_low(d,q,clock);
     
     // Module arguments
@@ -4592,101 +4915,6 @@ module rss_core__capture__route_lo(d,q,clock);
     end
           
 endmodule // rss_core__capture__route_lo
-
-
-module rss_core__capture__snap2_home_hi(d,q,clock);
-    
-    // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 64'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__capture__snap2_home_hi
-
-
-module rss_core__capture__snap2_home_lo(d,q,clock);
-    
-    // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 64'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__capture__snap2_home_lo
-
-
-module rss_core__capture__snap2_ports(d,q,clock);
-    
-    // Module arguments
-    input wire  [31:0] d;
-    output reg  [31:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 32'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__capture__snap2_ports
-
-
-module rss_core__capture__snap2_route_hi(d,q,clock);
-    
-    // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 64'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__capture__snap2_route_hi
-
-
-module rss_core__capture__snap2_route_lo(d,q,clock);
-    
-    // Module arguments
-    input wire  [63:0] d;
-    output reg  [63:0] q;
-    input wire  clock;
-    
-    // Update code (custom)
-    initial begin
-       q = 64'h0;
-    end
-    
-    always @(posedge clock) begin
-       q <= d;
-    end
-          
-endmodule // rss_core__capture__snap2_route_lo
 
 
 module rss_core__capture__snap2_w1(d,q,clock);

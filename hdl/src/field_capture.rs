@@ -17,11 +17,13 @@
 //! copied once more. At 64 bits the words found by a walk pointer (Home Address,
 //! routing address, ports) are written a clock after their beat, from registered
 //! compares: their load enables then start at flip-flops. Wider beats write the Home
-//! Address, routing and ports words a clock after their beat too, picked from a copy
-//! of the beat's slots by the slot their pick found, registered, so the picks' selects
-//! and the words' load enables leave flip-flops instead of the walk pointers' carry
-//! chains; the snapshot copies those words a clock after L3 words 1..4, from their
-//! registers, which by then hold the last beat's and not yet the next frame's.
+//! Address, routing and ports words two clocks after their beat, picked from a second
+//! copy of the beat's slots by the slot their pick found, registered twice: the first
+//! copies sit beside the walk, the second beside the capture registers, so the picks'
+//! selects and the words' load enables leave flip-flops next to the words. Written
+//! that late, those words need no snapshot: a last beat's are in their registers on
+//! the verdict's clock (the third after it), and the next frame's, whose first beat
+//! comes a clock after that last beat at the earliest, only a clock later.
 
 use rss_model::HashType;
 use rss_model::hash_type::HASH_TYPE_BITS;
@@ -168,18 +170,19 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     route_hi: DFF<Bits<64>>,
     route_lo: DFF<Bits<64>>,
     ports_q: DFF<Bits<32>>,
-    /// Wide beats (`snapshot`): the ports' whole word as found (written a clock after
-    /// its beat) and whether they are its low half; the half is chosen on the way into
-    /// the snapshot, off the pick's path.
+    /// Wide beats: the ports' whole word as picked and whether they are its low half;
+    /// the half is chosen on the way out, where the tuple's choice of ports is one
+    /// LUT level anyway.
     ports_word: DFF<Bits<64>>,
     ports_low: DFF<Bit>,
     /// Late capture: the beat's word and tail word, where the ports are in them, and
     /// which of the capture registers they go to, a clock after the beat.
     late_word: DFF<Bits<64>>,
-    /// Wide beats (`snapshot`): the Home Address and routing words are written a clock
-    /// after their beat too, picked from a copy of the beat's slots by the slots their
-    /// picks found, so the picks' selects leave flip-flops, not the walk pointers'
-    /// carry chains; the snapshot takes a word written so late straight from the pick.
+    /// Wide beats (`snapshot`): the Home Address, routing and ports words are written
+    /// two clocks after their beat, picked from a copy of the beat's slots by the slots
+    /// their picks found. The first copy (`late_*`) is made beside the walk, the second
+    /// (`pick_*`) beside the capture registers, so the route between the walk's
+    /// region and the words' is a flip-flop-to-flip-flop hop and the pick is local.
     late_slots: DFF<Bits<DATA_BITS>>,
     late_home_hi_slot: DFF<Bits<3>>,
     late_home_lo_slot: DFF<Bits<3>>,
@@ -199,6 +202,22 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// it was the tail word instead: the two compares land in flip-flops of their own,
     /// and `late_ports` ORs them behind the registers).
     late_ports_pick: DFF<Bit>,
+    /// Wide beats, the pick's stage: the beat's slots, the slots found, which words to
+    /// write, and the ports' word as a slot or the tail word (`pick_from_tail`).
+    pick_slots: DFF<Bits<DATA_BITS>>,
+    pick_home_hi_slot: DFF<Bits<3>>,
+    pick_home_lo_slot: DFF<Bits<3>>,
+    pick_route_hi_slot: DFF<Bits<3>>,
+    pick_route_lo_slot: DFF<Bits<3>>,
+    pick_l4_slot: DFF<Bits<3>>,
+    pick_tail: DFF<Bits<64>>,
+    pick_from_tail: DFF<Bit>,
+    pick_low_half: DFF<Bit>,
+    pick_home_hi: DFF<Bit>,
+    pick_home_lo: DFF<Bit>,
+    pick_route_hi: DFF<Bit>,
+    pick_route_lo: DFF<Bit>,
+    pick_ports: DFF<Bit>,
     result_q: DFF<Bit>,
     length_q: DFF<Bits<LENGTH_BITS>>,
     malformed_q: DFF<Bit>,
@@ -263,12 +282,6 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     snap2_w2: DFF<Bits<64>>,
     snap2_w3: DFF<Bits<64>>,
     snap2_w4: DFF<Bits<64>>,
-    /// The words written a clock after their beat, copied once (from 128 bits).
-    snap2_home_hi: DFF<Bits<64>>,
-    snap2_home_lo: DFF<Bits<64>>,
-    snap2_route_hi: DFF<Bits<64>>,
-    snap2_route_lo: DFF<Bits<64>>,
-    snap2_ports: DFF<Bits<32>>,
     snapshot: Constant<Bit>,
     second_snapshot: Constant<Bit>,
     late_capture: Constant<Bit>,
@@ -297,19 +310,14 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     held_lsb: Constant<Bits<16>>,
     cur_w3: Signal<Local, Bits<64>>,
     cur_w4: Signal<Local, Bits<64>>,
-    /// The late words of `late_slots` and their bit offsets.
-    late_home_hi_lsb: Signal<Local, Bits<16>>,
-    late_home_lo_lsb: Signal<Local, Bits<16>>,
-    late_route_hi_lsb: Signal<Local, Bits<16>>,
-    late_route_lo_lsb: Signal<Local, Bits<16>>,
-    late_l4_lsb: Signal<Local, Bits<16>>,
-    late_home_hi_word: Signal<Local, Bits<64>>,
-    late_home_lo_word: Signal<Local, Bits<64>>,
-    late_route_hi_word: Signal<Local, Bits<64>>,
-    late_route_lo_word: Signal<Local, Bits<64>>,
-    cur_ports: Signal<Local, Bits<32>>,
-    l4_found: Signal<Local, Bit>,
-    l4_data: Signal<Local, Bits<64>>,
+    /// The picked words' bit offsets in `pick_slots`.
+    pick_home_hi_lsb: Signal<Local, Bits<16>>,
+    pick_home_lo_lsb: Signal<Local, Bits<16>>,
+    pick_route_hi_lsb: Signal<Local, Bits<16>>,
+    pick_route_lo_lsb: Signal<Local, Bits<16>>,
+    pick_l4_lsb: Signal<Local, Bits<16>>,
+    /// The picked ports' word.
+    pick_l4_word: Signal<Local, Bits<64>>,
     l4_low_half: Signal<Local, Bit>,
     /// The ports' word is the last beat's tail word.
     l4_in_tail: Signal<Local, Bit>,
@@ -352,10 +360,6 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     out_w2: Signal<Local, Bits<64>>,
     out_w3: Signal<Local, Bits<64>>,
     out_w4: Signal<Local, Bits<64>>,
-    out_home_hi: Signal<Local, Bits<64>>,
-    out_home_lo: Signal<Local, Bits<64>>,
-    out_route_hi: Signal<Local, Bits<64>>,
-    out_route_lo: Signal<Local, Bits<64>>,
     good_ipv4: Signal<Local, Bit>,
     good_ipv6: Signal<Local, Bit>,
 }
@@ -447,6 +451,20 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             late_route_hi: Default::default(),
             late_route_lo: Default::default(),
             late_ports_pick: Default::default(),
+            pick_slots: Default::default(),
+            pick_home_hi_slot: Default::default(),
+            pick_home_lo_slot: Default::default(),
+            pick_route_hi_slot: Default::default(),
+            pick_route_lo_slot: Default::default(),
+            pick_l4_slot: Default::default(),
+            pick_tail: Default::default(),
+            pick_from_tail: Default::default(),
+            pick_low_half: Default::default(),
+            pick_home_hi: Default::default(),
+            pick_home_lo: Default::default(),
+            pick_route_hi: Default::default(),
+            pick_route_lo: Default::default(),
+            pick_ports: Default::default(),
             result_q: Default::default(),
             length_q: Default::default(),
             malformed_q: Default::default(),
@@ -503,11 +521,6 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             snap2_w2: Default::default(),
             snap2_w3: Default::default(),
             snap2_w4: Default::default(),
-            snap2_home_hi: Default::default(),
-            snap2_home_lo: Default::default(),
-            snap2_route_hi: Default::default(),
-            snap2_route_lo: Default::default(),
-            snap2_ports: Default::default(),
             snapshot: Constant::new(DATA_BITS >= SNAPSHOT_MIN_DATA_BITS),
             second_snapshot: Constant::new(DATA_BITS >= SECOND_SNAPSHOT_MIN_DATA_BITS),
             late_capture: Constant::new(DATA_BITS <= LATE_CAPTURE_MAX_DATA_BITS),
@@ -534,18 +547,12 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             held_lsb: Constant::new(((DATA_BITS + crate::beat::SLOTS_LSB) as u64).to_bits()),
             cur_w3: Default::default(),
             cur_w4: Default::default(),
-            late_home_hi_lsb: Default::default(),
-            late_home_lo_lsb: Default::default(),
-            late_route_hi_lsb: Default::default(),
-            late_route_lo_lsb: Default::default(),
-            late_l4_lsb: Default::default(),
-            late_home_hi_word: Default::default(),
-            late_home_lo_word: Default::default(),
-            late_route_hi_word: Default::default(),
-            late_route_lo_word: Default::default(),
-            cur_ports: Default::default(),
-            l4_found: Default::default(),
-            l4_data: Default::default(),
+            pick_home_hi_lsb: Default::default(),
+            pick_home_lo_lsb: Default::default(),
+            pick_route_hi_lsb: Default::default(),
+            pick_route_lo_lsb: Default::default(),
+            pick_l4_lsb: Default::default(),
+            pick_l4_word: Default::default(),
             l4_low_half: Default::default(),
             l4_in_tail: Default::default(),
             late_l4: Default::default(),
@@ -571,10 +578,6 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             out_w2: Default::default(),
             out_w3: Default::default(),
             out_w4: Default::default(),
-            out_home_hi: Default::default(),
-            out_home_lo: Default::default(),
-            out_route_hi: Default::default(),
-            out_route_lo: Default::default(),
             bad_frame: Default::default(),
             good_ipv4: Default::default(),
             good_ipv6: Default::default(),
@@ -616,6 +619,20 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             late_route_hi,
             late_route_lo,
             late_ports_pick,
+            pick_slots,
+            pick_home_hi_slot,
+            pick_home_lo_slot,
+            pick_route_hi_slot,
+            pick_route_lo_slot,
+            pick_l4_slot,
+            pick_tail,
+            pick_from_tail,
+            pick_low_half,
+            pick_home_hi,
+            pick_home_lo,
+            pick_route_hi,
+            pick_route_lo,
+            pick_ports,
             result_q,
             length_q,
             malformed_q,
@@ -668,12 +685,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             snap2_w1,
             snap2_w2,
             snap2_w3,
-            snap2_w4,
-            snap2_home_hi,
-            snap2_home_lo,
-            snap2_route_hi,
-            snap2_route_lo,
-            snap2_ports
+            snap2_w4
         );
         self.valid.next = self.beat.val().get_bit(0);
         self.last.next = self.beat.val().get_bit(2);
@@ -727,21 +739,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         if self.held.val().get_bit(4) {
             self.cur_w4.next = self.word4.word.val();
         }
-        self.cur_ports.next = self.ports_q.q.val();
-        self.l4_found.next = self.l4.found.val();
-        self.l4_data.next = self.l4.word.val();
         self.l4_in_tail.next = self.beat.val().get_bit(2)
             & (self.beat.val().get_bits::<WORD_INDEX_BITS>(10) == self.l4_before.val());
-        if self.l4_in_tail.val() {
-            self.l4_found.next = true;
-            self.l4_data.next = self.beat.val().get_bits::<64>(32);
-        }
-        if self.l4_found.val() {
-            self.cur_ports.next = self.l4_data.val().get_bits::<32>(32);
-            if self.l4_low_half.val() {
-                self.cur_ports.next = self.l4_data.val().get_bits::<32>(0);
-            }
-        }
         // (A held flag implies a valid beat.)
         self.w1.d.next = self.cur_w1.val();
         self.w2.d.next = self.cur_w2.val();
@@ -752,9 +751,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         // also drive 64 load enables across the die. At 64 bits nothing reads them
         // before the verdict, two clocks after a late write, so there the compares
         // land in flip-flops and the words are written from a copy of the beat a clock
-        // later. Wider beats write the ports and the address words a clock later too,
-        // picked from a copy of the beat's slots (below), so no enable of a 64-bit
-        // word waits on a pick's compare.
+        // later. Wider beats write the ports and the address words two clocks after
+        // their beat, picked from copies of the beat's slots (below), so no enable of a
+        // 64-bit word waits on a pick's compare and no pick's select crosses the die.
         self.late_word.d.next = self.beat.val().get_bits::<64>(96);
         self.late_tail.d.next = self.beat.val().get_bits::<64>(32);
         self.late_from_tail.d.next = self.valid.val() & self.l4_in_tail.val();
@@ -788,18 +787,23 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
                     self.ports_q.d.next = self.late_l4.val().get_bits::<32>(0);
                 }
             }
-        } else if self.valid.val() {
-            self.ports_q.d.next = self.cur_ports.val();
         }
-        self.late_l4_lsb.next = bit_cast::<16, 3>(self.late_l4_slot.q.val()) << 6_u64;
-        self.late_home_hi_lsb.next = bit_cast::<16, 3>(self.late_home_hi_slot.q.val()) << 6_u64;
-        self.late_home_lo_lsb.next = bit_cast::<16, 3>(self.late_home_lo_slot.q.val()) << 6_u64;
-        self.late_route_hi_lsb.next = bit_cast::<16, 3>(self.late_route_hi_slot.q.val()) << 6_u64;
-        self.late_route_lo_lsb.next = bit_cast::<16, 3>(self.late_route_lo_slot.q.val()) << 6_u64;
-        self.late_home_hi_word.next = 0.into();
-        self.late_home_lo_word.next = 0.into();
-        self.late_route_hi_word.next = 0.into();
-        self.late_route_lo_word.next = 0.into();
+        // Wide beats: the beat's slots and the picks' slots copied once beside the
+        // walk and once more beside the capture registers, which the words are picked
+        // into from that second copy, two clocks after their beat.
+        self.pick_home_hi_lsb.next = bit_cast::<16, 3>(self.pick_home_hi_slot.q.val()) << 6_u64;
+        self.pick_home_lo_lsb.next = bit_cast::<16, 3>(self.pick_home_lo_slot.q.val()) << 6_u64;
+        self.pick_route_hi_lsb.next = bit_cast::<16, 3>(self.pick_route_hi_slot.q.val()) << 6_u64;
+        self.pick_route_lo_lsb.next = bit_cast::<16, 3>(self.pick_route_lo_slot.q.val()) << 6_u64;
+        self.pick_l4_lsb.next = bit_cast::<16, 3>(self.pick_l4_slot.q.val()) << 6_u64;
+        self.pick_l4_word.next = self
+            .pick_slots
+            .q
+            .val()
+            .get_bits::<64>(self.pick_l4_lsb.val().index());
+        if self.pick_from_tail.q.val() {
+            self.pick_l4_word.next = self.pick_tail.q.val();
+        }
         if self.snapshot.val() {
             self.late_slots.d.next = self.beat.val().get_bits::<DATA_BITS>(96);
             self.late_home_hi_slot.d.next = self.home0.slot.val();
@@ -807,49 +811,51 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             self.late_route_hi_slot.d.next = self.route0.slot.val();
             self.late_route_lo_slot.d.next = self.route1.slot.val();
             self.late_l4_slot.d.next = self.l4.slot.val();
-            self.late_l4.next = self
-                .late_slots
-                .q
-                .val()
-                .get_bits::<64>(self.late_l4_lsb.val().index());
-            if self.late_from_tail.q.val() {
-                self.late_l4.next = self.late_tail.q.val();
+            self.pick_slots.d.next = self.late_slots.q.val();
+            self.pick_home_hi_slot.d.next = self.late_home_hi_slot.q.val();
+            self.pick_home_lo_slot.d.next = self.late_home_lo_slot.q.val();
+            self.pick_route_hi_slot.d.next = self.late_route_hi_slot.q.val();
+            self.pick_route_lo_slot.d.next = self.late_route_lo_slot.q.val();
+            self.pick_l4_slot.d.next = self.late_l4_slot.q.val();
+            self.pick_tail.d.next = self.late_tail.q.val();
+            self.pick_from_tail.d.next = self.late_from_tail.q.val();
+            self.pick_low_half.d.next = self.late_low_half.q.val();
+            self.pick_home_hi.d.next = self.late_home_hi.q.val();
+            self.pick_home_lo.d.next = self.late_home_lo.q.val();
+            self.pick_route_hi.d.next = self.late_route_hi.q.val();
+            self.pick_route_lo.d.next = self.late_route_lo.q.val();
+            self.pick_ports.d.next = self.late_ports.val();
+            if self.pick_home_hi.q.val() {
+                self.home_hi.d.next = self
+                    .pick_slots
+                    .q
+                    .val()
+                    .get_bits::<64>(self.pick_home_hi_lsb.val().index());
             }
-            if self.late_ports.val() {
-                self.ports_word.d.next = self.late_l4.val();
-                self.ports_low.d.next = self.late_low_half.q.val();
+            if self.pick_home_lo.q.val() {
+                self.home_lo.d.next = self
+                    .pick_slots
+                    .q
+                    .val()
+                    .get_bits::<64>(self.pick_home_lo_lsb.val().index());
             }
-            self.late_home_hi_word.next = self
-                .late_slots
-                .q
-                .val()
-                .get_bits::<64>(self.late_home_hi_lsb.val().index());
-            self.late_home_lo_word.next = self
-                .late_slots
-                .q
-                .val()
-                .get_bits::<64>(self.late_home_lo_lsb.val().index());
-            self.late_route_hi_word.next = self
-                .late_slots
-                .q
-                .val()
-                .get_bits::<64>(self.late_route_hi_lsb.val().index());
-            self.late_route_lo_word.next = self
-                .late_slots
-                .q
-                .val()
-                .get_bits::<64>(self.late_route_lo_lsb.val().index());
-            if self.late_home_hi.q.val() {
-                self.home_hi.d.next = self.late_home_hi_word.val();
+            if self.pick_route_hi.q.val() {
+                self.route_hi.d.next = self
+                    .pick_slots
+                    .q
+                    .val()
+                    .get_bits::<64>(self.pick_route_hi_lsb.val().index());
             }
-            if self.late_home_lo.q.val() {
-                self.home_lo.d.next = self.late_home_lo_word.val();
+            if self.pick_route_lo.q.val() {
+                self.route_lo.d.next = self
+                    .pick_slots
+                    .q
+                    .val()
+                    .get_bits::<64>(self.pick_route_lo_lsb.val().index());
             }
-            if self.late_route_hi.q.val() {
-                self.route_hi.d.next = self.late_route_hi_word.val();
-            }
-            if self.late_route_lo.q.val() {
-                self.route_lo.d.next = self.late_route_lo_word.val();
+            if self.pick_ports.q.val() {
+                self.ports_word.d.next = self.pick_l4_word.val();
+                self.ports_low.d.next = self.pick_low_half.q.val();
             }
         }
 
@@ -1002,10 +1008,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         // before the verdict, so L3 words 1..4 are copied aside the clock after the
         // last beat; from 256 bits on the next frame's copy can follow a clock later,
         // so the copy is copied again then. Narrower beats bring the next frame's
-        // words later (yosys drops the unused copies). The words written a clock after
-        // their beat (Home Address, routing, ports) are copied once, the clock after
-        // that, straight from their registers: the last beat's are in them by then,
-        // and the next frame's, written a clock late as well, not yet.
+        // words later (yosys drops the unused copies). The words written two clocks
+        // after their beat (Home Address, routing, ports) need no copy (module doc).
         if self.v_valid.q.val() {
             self.snap_w1.d.next = self.w1.q.val();
             self.snap_w2.d.next = self.w2.q.val();
@@ -1017,34 +1021,21 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             self.snap2_w2.d.next = self.snap_w2.q.val();
             self.snap2_w3.d.next = self.snap_w3.q.val();
             self.snap2_w4.d.next = self.snap_w4.q.val();
-            self.snap2_home_hi.d.next = self.home_hi.q.val();
-            self.snap2_home_lo.d.next = self.home_lo.q.val();
-            self.snap2_route_hi.d.next = self.route_hi.q.val();
-            self.snap2_route_lo.d.next = self.route_lo.q.val();
-            self.snap2_ports.d.next = self.ports_word.q.val().get_bits::<32>(32);
-            if self.ports_low.q.val() {
-                self.snap2_ports.d.next = self.ports_word.q.val().get_bits::<32>(0);
-            }
         }
         self.out_w1.next = self.w1.q.val();
         self.out_w2.next = self.w2.q.val();
         self.out_w3.next = self.w3.q.val();
         self.out_w4.next = self.w4.q.val();
-        self.out_home_hi.next = self.home_hi.q.val();
-        self.out_home_lo.next = self.home_lo.q.val();
-        self.out_route_hi.next = self.route_hi.q.val();
-        self.out_route_lo.next = self.route_lo.q.val();
         self.ports.next = self.ports_q.q.val();
         if self.snapshot.val() {
             self.out_w1.next = self.snap_w1.q.val();
             self.out_w2.next = self.snap_w2.q.val();
             self.out_w3.next = self.snap_w3.q.val();
             self.out_w4.next = self.snap_w4.q.val();
-            self.out_home_hi.next = self.snap2_home_hi.q.val();
-            self.out_home_lo.next = self.snap2_home_lo.q.val();
-            self.out_route_hi.next = self.snap2_route_hi.q.val();
-            self.out_route_lo.next = self.snap2_route_lo.q.val();
-            self.ports.next = self.snap2_ports.q.val();
+            self.ports.next = self.ports_word.q.val().get_bits::<32>(32);
+            if self.ports_low.q.val() {
+                self.ports.next = self.ports_word.q.val().get_bits::<32>(0);
+            }
         }
         if self.second_snapshot.val() {
             self.out_w1.next = self.snap2_w1.q.val();
@@ -1079,10 +1070,10 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
             self.src.next = bit_cast::<128, 32>(self.out_w1.val().get_bits::<32>(0)) << 96_u64;
             self.dst.next = bit_cast::<128, 32>(self.out_w2.val().get_bits::<32>(32)) << 96_u64;
         }
-        self.home.next = (bit_cast::<128, 64>(self.out_home_hi.val()) << 64_u64)
-            | bit_cast::<128, 64>(self.out_home_lo.val());
-        self.route.next = (bit_cast::<128, 64>(self.out_route_hi.val()) << 64_u64)
-            | bit_cast::<128, 64>(self.out_route_lo.val());
+        self.home.next = (bit_cast::<128, 64>(self.home_hi.q.val()) << 64_u64)
+            | bit_cast::<128, 64>(self.home_lo.q.val());
+        self.route.next = (bit_cast::<128, 64>(self.route_hi.q.val()) << 64_u64)
+            | bit_cast::<128, 64>(self.route_lo.q.val());
     }
 }
 

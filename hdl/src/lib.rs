@@ -16,6 +16,11 @@
 //! levels), `<` and `>=` to the chain and one LUT4; `synth_ice40` (0.23) spends 27 LUT4
 //! on `<` and 17 on `>`. The difference is the chain alone on ECP5 (9 CCU2C) and 17
 //! LUT4 on iCE40.
+//!
+//! `x.replace_bit(i, b)` is emitted as `x & ~(1 << i) | (b << i)` in the width of
+//! the expression around it, so where `b` is an operator on a one-bit value (`!a`)
+//! Verilog widens `a` before inverting it and sets every bit above `i` too, while
+//! rust-hdl's own simulation does not. Give such a bit a signal of its own.
 
 pub mod axil_regs;
 pub mod axil_write_slot;
