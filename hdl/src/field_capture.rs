@@ -19,8 +19,9 @@
 //! compares: their load enables then start at flip-flops. Wider beats write the Home
 //! Address, routing and ports words two clocks after their beat, picked from a second
 //! copy of the beat's slots by the slot their pick found, registered twice: the first
-//! copies sit beside the walk, the second beside the capture registers, so the picks'
-//! selects and the words' load enables leave flip-flops next to the words. Written
+//! copies are loaded from the walk, the second feed only the picks, so the placer can
+//! put them by the capture registers and the long route between the walk's region and
+//! the words' is a flip-flop-to-flip-flop hop, not part of the pick's path. Written
 //! that late, those words need no snapshot: a last beat's are in their registers on
 //! the verdict's clock (the third after it), and the next frame's, whose first beat
 //! comes a clock after that last beat at the earliest, only a clock later.
@@ -178,11 +179,8 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// Late capture: the beat's word and tail word, where the ports are in them, and
     /// which of the capture registers they go to, a clock after the beat.
     late_word: DFF<Bits<64>>,
-    /// Wide beats (`snapshot`): the Home Address, routing and ports words are written
-    /// two clocks after their beat, picked from a copy of the beat's slots by the slots
-    /// their picks found. The first copy (`late_*`) is made beside the walk, the second
-    /// (`pick_*`) beside the capture registers, so the route between the walk's
-    /// region and the words' is a flip-flop-to-flip-flop hop and the pick is local.
+    /// Wide beats (`snapshot`): the first copies of the beat's slots and of the slots
+    /// the picks found (module doc; the second copies are `pick_*`).
     late_slots: DFF<Bits<DATA_BITS>>,
     late_home_hi_slot: DFF<Bits<3>>,
     late_home_lo_slot: DFF<Bits<3>>,
@@ -788,9 +786,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
                 }
             }
         }
-        // Wide beats: the beat's slots and the picks' slots copied once beside the
-        // walk and once more beside the capture registers, which the words are picked
-        // into from that second copy, two clocks after their beat.
+        // Wide beats: the words picked from the second copies (module doc).
         self.pick_home_hi_lsb.next = bit_cast::<16, 3>(self.pick_home_hi_slot.q.val()) << 6_u64;
         self.pick_home_lo_lsb.next = bit_cast::<16, 3>(self.pick_home_lo_slot.q.val()) << 6_u64;
         self.pick_route_hi_lsb.next = bit_cast::<16, 3>(self.pick_route_hi_slot.q.val()) << 6_u64;
