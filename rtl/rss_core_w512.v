@@ -102,6 +102,10 @@ module rss_core (
     wire  regs$table_write_enable;
     wire  regs$probe_request;
     wire  [287:0] regs$probe_input;
+    reg  regs$probe_stream;
+    wire  [31:0] regs$probe_word;
+    wire  regs$probe_word_valid;
+    wire  regs$probe_last_word_next;
     wire  [8:0] regs$probe_type;
     wire  [2:0] regs$probe_vport;
     reg  regs$probe_done;
@@ -484,6 +488,9 @@ module rss_core (
     reg  parsing_empty$d;
     wire  parsing_empty$q;
     reg  parsing_empty$clock;
+    reg  probe_stream$d;
+    wire  probe_stream$q;
+    reg  probe_stream$clock;
     reg  probe_go$d;
     wire  probe_go$q;
     reg  probe_go$clock;
@@ -643,6 +650,10 @@ module rss_core (
         .table_write_enable(regs$table_write_enable),
         .probe_request(regs$probe_request),
         .probe_input(regs$probe_input),
+        .probe_stream(regs$probe_stream),
+        .probe_word(regs$probe_word),
+        .probe_word_valid(regs$probe_word_valid),
+        .probe_last_word_next(regs$probe_last_word_next),
         .probe_type(regs$probe_type),
         .probe_vport(regs$probe_vport),
         .probe_done(regs$probe_done),
@@ -1086,6 +1097,11 @@ module rss_core (
         .q(parsing_empty$q),
         .clock(parsing_empty$clock)
     );
+    rss_core__probe_stream probe_stream(
+        .d(probe_stream$d),
+        .q(probe_stream$q),
+        .clock(probe_stream$clock)
+    );
     rss_core__probe_go probe_go(
         .d(probe_go$d),
         .q(probe_go$q),
@@ -1237,6 +1253,7 @@ module rss_core (
         leaving_q$clock = clk;
         parsing$clock = clk;
         parsing_empty$clock = clk;
+        probe_stream$clock = clk;
         probe_go$clock = clk;
         probe_launched$clock = clk;
         probe_override$clock = clk;
@@ -1274,6 +1291,7 @@ module rss_core (
         leaving_q$d = leaving_q$q;
         parsing$d = parsing$q;
         parsing_empty$d = parsing_empty$q;
+        probe_stream$d = probe_stream$q;
         probe_go$d = probe_go$q;
         probe_launched$d = probe_launched$q;
         probe_override$d = probe_override$q;
@@ -1494,9 +1512,16 @@ module rss_core (
         probe_state$vport = regs$probe_vport;
         probe_slot$d = probe_state$slot;
         parser_idle = parsing_empty$q & ~ingress$frame_started & ~job_valid$q & hasher$in_ready;
-        probe_pick = regs$probe_request & ~probe_launched$q & ~probe_go$q & probe_override$q & (tap | parser_idle);
+        probe_pick = regs$probe_request & ~probe_launched$q & ~probe_stream$q & ~probe_go$q & probe_override$q & (tap | parser_idle);
+        if (probe_pick) begin
+            probe_stream$d = 1'b1;
+        end
+        if (probe_go$q) begin
+            probe_stream$d = 1'b0;
+        end
+        regs$probe_stream = probe_stream$q;
         probe_waiting = tap & job_valid$q & job_tag$q[32'h35] & ~hasher$in_ready;
-        lost_to_probe = capture$result_valid & (probe_go$q | probe_waiting);
+        lost_to_probe = capture$result_valid & (regs$probe_word_valid | probe_waiting);
         probe_override$d = regs$probe_request & ~probe_launched$q & ~probe_go$q & (tap | parsing_empty$q);
         plan$slots = regs$active;
         plan$ipv4 = capture$next_ipv4;
@@ -1511,12 +1536,12 @@ module rss_core (
         frame_plan$d = plan_pick$slot;
         frame_takes_home$d = plan_pick$slot[32'h0] & capture$home_found_next;
         frame_takes_route$d = plan_pick$slot[32'h0] & capture$route_found_next;
-        probe_go$d = probe_pick;
+        probe_go$d = regs$probe_last_word_next;
         if (probe_go$q) begin
             probe_launched$d = 1'b1;
         end
         frame_slot$d = frame_state$slot;
-        if (probe_override$q & ~probe_go$q) begin
+        if (regs$probe_last_word_next) begin
             frame_slot$d = probe_slot$q;
         end
         select$enabled = frame_slot$q[(32'h8)+:(9)];
@@ -1554,10 +1579,12 @@ module rss_core (
             job_symmetric$d = frame_slot$q[32'h1];
             job_ipv4$d = select$layout_ipv4;
             job_ipv6$d = select$layout_ipv6;
+            if (regs$probe_word_valid) begin
+                job_source$d = (job_source$q << 64'h20) | ((job_destination$q[(32'h60)+:(32)]) & 128'hffffffffffffffffffffffffffffffff);
+                job_destination$d = (job_destination$q << 64'h20) | ((job_ports$q) & 128'hffffffffffffffffffffffffffffffff);
+                job_ports$d = regs$probe_word;
+            end
             if (probe_go$q) begin
-                job_source$d = regs$probe_input[(32'ha0)+:(128)];
-                job_destination$d = regs$probe_input[(32'h20)+:(128)];
-                job_ports$d = regs$probe_input[(32'h0)+:(32)];
                 job_symmetric$d = 1'b0;
                 job_ipv4$d = 1'b0;
                 job_ipv6$d = 1'b1;
@@ -1734,6 +1761,7 @@ module rss_core (
             room_q$d = 32'h7;
             started_q$d = 1'b0;
             start_step_q$d = 32'h1;
+            probe_stream$d = 1'b0;
             probe_go$d = 1'b0;
             probe_launched$d = 1'b0;
             probe_override$d = 1'b0;
@@ -31043,6 +31071,25 @@ module rss_core__probe_state(slots,vport,slot);
 endmodule // rss_core__probe_state
 
 
+module rss_core__probe_stream(d,q,clock);
+    
+    // Module arguments
+    input wire  d;
+    output reg  q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 1'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__probe_stream
+
+
 module rss_core__r_hash(d,q,clock);
     
     // Module arguments
@@ -31233,7 +31280,7 @@ module rss_core__rec_type(d,q,clock);
 endmodule // rss_core__rec_type
 
 
-module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,key_copy$fetch,key_copy$fetch_word,key_copy$staged_word,key_copy$start,key_copy$vport,key_copy$bank,key_copy$done,filters,commit_hold,pick_hold,pick_hold_next,record_drops,record_counted,record_vport,record_hash_type,record_malformed,table_write_enable,probe_request,probe_input,probe_type,probe_vport,probe_done,probe_done_hash,probe_done_queue,probe_done_hashed,table_write_index,table_write_queue);
+module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,key_copy$fetch,key_copy$fetch_word,key_copy$staged_word,key_copy$start,key_copy$vport,key_copy$bank,key_copy$done,filters,commit_hold,pick_hold,pick_hold_next,record_drops,record_counted,record_vport,record_hash_type,record_malformed,table_write_enable,probe_request,probe_input,probe_stream,probe_word,probe_word_valid,probe_last_word_next,probe_type,probe_vport,probe_done,probe_done_hash,probe_done_queue,probe_done_hashed,table_write_index,table_write_queue);
     
     // Module arguments
     input wire  clock;
@@ -31276,6 +31323,10 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     output reg  table_write_enable;
     output reg  probe_request;
     output reg  [287:0] probe_input;
+    input wire  probe_stream;
+    output reg  [31:0] probe_word;
+    output reg  probe_word_valid;
+    output reg  probe_last_word_next;
     output reg  [8:0] probe_type;
     output reg  [2:0] probe_vport;
     input wire  probe_done;
@@ -31409,6 +31460,11 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
     wire  [2:0] probe$vport;
     reg  probe$done;
     reg  [31:0] probe$done_hash;
+    reg  probe$stream;
+    reg  probe$fetch_allowed;
+    wire  [31:0] probe$word;
+    wire  probe$word_valid;
+    wire  probe$last_word_next;
     reg  [7:0] probe$done_queue;
     reg  probe$done_hashed;
     reg  [4:0] cooldown$d;
@@ -31836,6 +31892,11 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         .vport(probe$vport),
         .done(probe$done),
         .done_hash(probe$done_hash),
+        .stream(probe$stream),
+        .fetch_allowed(probe$fetch_allowed),
+        .word(probe$word),
+        .word_valid(probe$word_valid),
+        .last_word_next(probe$last_word_next),
         .done_queue(probe$done_queue),
         .done_hashed(probe$done_hashed)
     );
@@ -32393,6 +32454,11 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         probe$done_hashed = probe_done_hashed;
         probe_request = probe$request;
         probe_input = probe$hash_input;
+        probe$stream = probe_stream;
+        probe$fetch_allowed = read_block$q & ~read_busy$q;
+        probe_word = probe$word;
+        probe_word_valid = probe$word_valid;
+        probe_last_word_next = probe$last_word_next;
         probe_type = probe$hash_type;
         probe_vport = probe$vport;
         vports$staged = ((ctrl$value[(32'h0)+:(2)]) & 48'hffffffffffff) | (((table_size$value[(32'h0)+:(4)]) & 48'hffffffffffff) << 64'h4) | (((hash_types_reg$value[(32'h0)+:(9)]) & 48'hffffffffffff) << 64'h8) | (((default_queue_reg$value[(32'h0)+:(8)]) & 48'hffffffffffff) << 64'h18) | (((primary_queue_reg$value[(32'h0)+:(8)]) & 48'hffffffffffff) << 64'h20) | (((queue_limit$value[(32'h0)+:(8)]) & 48'hffffffffffff) << 64'h28);
@@ -32558,7 +32624,7 @@ module rss_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_
         s_axil_bresp = bresp$q;
         read_fire = s_axil_arvalid & ~read_busy$q & ~read_block$q;
         s_axil_arready = ~read_busy$q & ~read_block$q;
-        read_block$d = vports$key_copy_wanted;
+        read_block$d = vports$key_copy_wanted | probe_stream;
         vports$key_copy_allowed = read_block$q & ~read_busy$q;
         read_request = s_axil_araddr[(32'h2)+:(11)];
         request_decode$address = read_request;
@@ -36905,7 +36971,7 @@ module rss_core__regs__primary_queue_reg__stored__dff(d,q,clock);
 endmodule // rss_core__regs__primary_queue_reg__stored__dff
 
 
-module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,write_nibbles,write_strobes,write_strobe,read_request,read_load,read_decode,write_hit,write_fault,read_hit,read_data,input_read_data,taken,request,hash_input,hash_type,vport,done,done_hash,done_queue,done_hashed);
+module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,write_nibbles,write_strobes,write_strobe,read_request,read_load,read_decode,write_hit,write_fault,read_hit,read_data,input_read_data,taken,request,hash_input,hash_type,vport,done,done_hash,stream,fetch_allowed,word,word_valid,last_word_next,done_queue,done_hashed);
     
     // Module arguments
     input wire  clock;
@@ -36931,11 +36997,18 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
     output reg  [2:0] vport;
     input wire  done;
     input wire  [31:0] done_hash;
+    input wire  stream;
+    input wire  fetch_allowed;
+    output reg  [31:0] word;
+    output reg  word_valid;
+    output reg  last_word_next;
     input wire  [7:0] done_queue;
     input wire  done_hashed;
     
     // Constant declarations
     localparam  present = 1'b1;
+    localparam  stream_words = 4'h9;
+    localparam  stream_last = 4'h8;
     localparam  probe_address = 40'h100200200;
     localparam  hash_address = 40'h100200400;
     localparam  result_address = 40'h100200800;
@@ -36995,11 +37068,24 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
     reg  [15:0] count_q$d;
     wire  [15:0] count_q$q;
     reg  count_q$clock;
+    reg  [3:0] fetch_count$d;
+    wire  [3:0] fetch_count$q;
+    reg  fetch_count$clock;
+    reg  [2:0] fetched_q$d;
+    wire  [2:0] fetched_q$q;
+    reg  fetched_q$clock;
+    reg  [2:0] kept_q$d;
+    wire  [2:0] kept_q$q;
+    reg  kept_q$clock;
+    reg  [2:0] last_q$d;
+    wire  [2:0] last_q$q;
+    reg  last_q$clock;
     reg  [2:0] read_sel_q$d;
     wire  [2:0] read_sel_q$q;
     reg  read_sel_q$clock;
     
     // Local signals
+    reg  fetch_now;
     reg  probe_hit;
     reg  probe_fault;
     reg  [3:0] words;
@@ -37077,6 +37163,26 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
         .q(count_q$q),
         .clock(count_q$clock)
     );
+    rss_core__regs__probe__fetch_count fetch_count(
+        .d(fetch_count$d),
+        .q(fetch_count$q),
+        .clock(fetch_count$clock)
+    );
+    rss_core__regs__probe__fetched_q fetched_q(
+        .d(fetched_q$d),
+        .q(fetched_q$q),
+        .clock(fetched_q$clock)
+    );
+    rss_core__regs__probe__kept_q kept_q(
+        .d(kept_q$d),
+        .q(kept_q$q),
+        .clock(kept_q$clock)
+    );
+    rss_core__regs__probe__last_q last_q(
+        .d(last_q$d),
+        .q(last_q$q),
+        .clock(last_q$clock)
+    );
     rss_core__regs__probe__read_sel_q read_sel_q(
         .d(read_sel_q$d),
         .q(read_sel_q$q),
@@ -37096,6 +37202,10 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
         queue_q$clock = clock;
         hashed_q$clock = clock;
         count_q$clock = clock;
+        fetch_count$clock = clock;
+        fetched_q$clock = clock;
+        kept_q$clock = clock;
+        last_q$clock = clock;
         read_sel_q$clock = clock;
         type_q$d = type_q$q;
         vport_q$d = vport_q$q;
@@ -37108,6 +37218,10 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
         queue_q$d = queue_q$q;
         hashed_q$d = hashed_q$q;
         count_q$d = count_q$q;
+        fetch_count$d = fetch_count$q;
+        fetched_q$d = fetched_q$q;
+        kept_q$d = kept_q$q;
+        last_q$d = last_q$q;
         read_sel_q$d = read_sel_q$q;
         input_words$clock = clock;
         input_words$reset = reset;
@@ -37117,8 +37231,6 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
         input_words$write_strobe = write_strobe;
         input_words$read_request = read_request;
         input_words$read_load = read_load;
-        input_words$fetch = 1'b0;
-        input_words$fetch_index = 32'h0;
         input_read_data = input_words$read_data;
         probe_hit = (write_decode & probe_address) == probe_address;
         probe_fault = |(write_nibbles & probe_outside_nibbles) | |(write_data & probe_outside_bits) | (write_data[(32'h0)+:(4)] > type_max) | (write_data[(vport_lsb)+:(3)] > vport_max);
@@ -37246,6 +37358,28 @@ module rss_core__regs__probe(clock,reset,write_address,write_decode,write_data,w
             input_mask = input_mask | word_ones;
         end
         hash_input = input_words$value & input_mask;
+        fetch_now = ((fetch_count$q != 64'h0) & (fetch_count$q != stream_words)) | ((fetch_count$q == 64'h0) & stream & fetch_allowed & present);
+        input_words$fetch = fetch_now;
+        input_words$fetch_index = fetch_count$q;
+        if (fetch_now) begin
+            fetch_count$d = fetch_count$q + 64'h1;
+        end
+        if (~stream | reset) begin
+            fetch_count$d = 32'h0;
+        end
+        fetched_q$d = (fetched_q$q << 64'h1) | ((fetch_now) & 3'h7);
+        kept_q$d = (kept_q$q << 64'h1) | (((fetch_now & (words > fetch_count$q))) & 3'h7);
+        last_q$d = (last_q$q << 64'h1) | (((fetch_now & (fetch_count$q == stream_last))) & 3'h7);
+        if (reset) begin
+            fetched_q$d = 32'h0;
+            last_q$d = 32'h0;
+        end
+        word_valid = fetched_q$q[32'h2];
+        last_word_next = last_q$q[32'h1];
+        word = 32'h0;
+        if (kept_q$q[32'h2]) begin
+            word = input_words$read_data;
+        end
         read_sel_q$d = 32'h0;
         if ((read_decode & probe_address) == probe_address) begin
             read_sel_q$d = 32'h1;
@@ -37314,6 +37448,44 @@ module rss_core__regs__probe__count_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__probe__count_q
+
+
+module rss_core__regs__probe__fetch_count(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__fetch_count
+
+
+module rss_core__regs__probe__fetched_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__fetched_q
 
 
 module rss_core__regs__probe__hash_q(d,q,clock);
@@ -38117,6 +38289,44 @@ module rss_core__regs__probe__input_words__word_select_q(d,q,clock);
     end
           
 endmodule // rss_core__regs__probe__input_words__word_select_q
+
+
+module rss_core__regs__probe__kept_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__kept_q
+
+
+module rss_core__regs__probe__last_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__regs__probe__last_q
 
 
 module rss_core__regs__probe__pending(d,q,clock);

@@ -82,6 +82,10 @@ module rss_tuple_core (
     wire  regs$table_write_enable;
     wire  regs$probe_request;
     wire  [287:0] regs$probe_input;
+    reg  regs$probe_stream;
+    wire  [31:0] regs$probe_word;
+    wire  regs$probe_word_valid;
+    wire  regs$probe_last_word_next;
     wire  [8:0] regs$probe_type;
     wire  [2:0] regs$probe_vport;
     reg  regs$probe_done;
@@ -221,6 +225,10 @@ module rss_tuple_core (
         .table_write_enable(regs$table_write_enable),
         .probe_request(regs$probe_request),
         .probe_input(regs$probe_input),
+        .probe_stream(regs$probe_stream),
+        .probe_word(regs$probe_word),
+        .probe_word_valid(regs$probe_word_valid),
+        .probe_last_word_next(regs$probe_last_word_next),
         .probe_type(regs$probe_type),
         .probe_vport(regs$probe_vport),
         .probe_done(regs$probe_done),
@@ -375,6 +383,7 @@ module rss_tuple_core (
         indirection$write_address = regs$table_write_index;
         indirection$write_data = regs$table_write_queue;
         advance = ~out_valid$q | m_rss_ready;
+        regs$probe_stream = 1'b0;
         inject = regs$probe_request & ~probe_launched$q;
         s_tuple_ready = advance & ~inject;
         if (advance & inject) begin
@@ -4931,7 +4940,7 @@ module rss_tuple_core__probe_state(slots,vport,slot);
 endmodule // rss_tuple_core__probe_state
 
 
-module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,key_copy$fetch,key_copy$fetch_word,key_copy$staged_word,key_copy$start,key_copy$vport,key_copy$bank,key_copy$done,filters,commit_hold,pick_hold,pick_hold_next,record_drops,record_counted,record_vport,record_hash_type,record_malformed,table_write_enable,probe_request,probe_input,probe_type,probe_vport,probe_done,probe_done_hash,probe_done_queue,probe_done_hashed,table_write_index,table_write_queue);
+module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awready,s_axil_wdata,s_axil_wstrb,s_axil_wvalid,s_axil_wready,s_axil_bresp,s_axil_bvalid,s_axil_bready,s_axil_araddr,s_axil_arvalid,s_axil_arready,s_axil_rdata,s_axil_rresp,s_axil_rvalid,s_axil_rready,active,active_next,key_copy$fetch,key_copy$fetch_word,key_copy$staged_word,key_copy$start,key_copy$vport,key_copy$bank,key_copy$done,filters,commit_hold,pick_hold,pick_hold_next,record_drops,record_counted,record_vport,record_hash_type,record_malformed,table_write_enable,probe_request,probe_input,probe_stream,probe_word,probe_word_valid,probe_last_word_next,probe_type,probe_vport,probe_done,probe_done_hash,probe_done_queue,probe_done_hashed,table_write_index,table_write_queue);
     
     // Module arguments
     input wire  clock;
@@ -4974,6 +4983,10 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     output reg  table_write_enable;
     output reg  probe_request;
     output reg  [287:0] probe_input;
+    input wire  probe_stream;
+    output reg  [31:0] probe_word;
+    output reg  probe_word_valid;
+    output reg  probe_last_word_next;
     output reg  [8:0] probe_type;
     output reg  [2:0] probe_vport;
     input wire  probe_done;
@@ -5107,6 +5120,11 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
     wire  [2:0] probe$vport;
     reg  probe$done;
     reg  [31:0] probe$done_hash;
+    reg  probe$stream;
+    reg  probe$fetch_allowed;
+    wire  [31:0] probe$word;
+    wire  probe$word_valid;
+    wire  probe$last_word_next;
     reg  [7:0] probe$done_queue;
     reg  probe$done_hashed;
     reg  [4:0] cooldown$d;
@@ -5534,6 +5552,11 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         .vport(probe$vport),
         .done(probe$done),
         .done_hash(probe$done_hash),
+        .stream(probe$stream),
+        .fetch_allowed(probe$fetch_allowed),
+        .word(probe$word),
+        .word_valid(probe$word_valid),
+        .last_word_next(probe$last_word_next),
         .done_queue(probe$done_queue),
         .done_hashed(probe$done_hashed)
     );
@@ -6091,6 +6114,11 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         probe$done_hashed = probe_done_hashed;
         probe_request = probe$request;
         probe_input = probe$hash_input;
+        probe$stream = probe_stream;
+        probe$fetch_allowed = read_block$q & ~read_busy$q;
+        probe_word = probe$word;
+        probe_word_valid = probe$word_valid;
+        probe_last_word_next = probe$last_word_next;
         probe_type = probe$hash_type;
         probe_vport = probe$vport;
         vports$staged = ((ctrl$value[(32'h0)+:(2)]) & 48'hffffffffffff) | (((table_size$value[(32'h0)+:(4)]) & 48'hffffffffffff) << 64'h4) | (((hash_types_reg$value[(32'h0)+:(9)]) & 48'hffffffffffff) << 64'h8) | (((default_queue_reg$value[(32'h0)+:(8)]) & 48'hffffffffffff) << 64'h18) | (((primary_queue_reg$value[(32'h0)+:(8)]) & 48'hffffffffffff) << 64'h20) | (((queue_limit$value[(32'h0)+:(8)]) & 48'hffffffffffff) << 64'h28);
@@ -6256,7 +6284,7 @@ module rss_tuple_core__regs(clock,reset,s_axil_awaddr,s_axil_awvalid,s_axil_awre
         s_axil_bresp = bresp$q;
         read_fire = s_axil_arvalid & ~read_busy$q & ~read_block$q;
         s_axil_arready = ~read_busy$q & ~read_block$q;
-        read_block$d = vports$key_copy_wanted;
+        read_block$d = vports$key_copy_wanted | probe_stream;
         vports$key_copy_allowed = read_block$q & ~read_busy$q;
         read_request = s_axil_araddr[(32'h2)+:(11)];
         request_decode$address = read_request;
@@ -10603,7 +10631,7 @@ module rss_tuple_core__regs__primary_queue_reg__stored__dff(d,q,clock);
 endmodule // rss_tuple_core__regs__primary_queue_reg__stored__dff
 
 
-module rss_tuple_core__regs__probe(clock,reset,write_address,write_decode,write_data,write_nibbles,write_strobes,write_strobe,read_request,read_load,read_decode,write_hit,write_fault,read_hit,read_data,input_read_data,taken,request,hash_input,hash_type,vport,done,done_hash,done_queue,done_hashed);
+module rss_tuple_core__regs__probe(clock,reset,write_address,write_decode,write_data,write_nibbles,write_strobes,write_strobe,read_request,read_load,read_decode,write_hit,write_fault,read_hit,read_data,input_read_data,taken,request,hash_input,hash_type,vport,done,done_hash,stream,fetch_allowed,word,word_valid,last_word_next,done_queue,done_hashed);
     
     // Module arguments
     input wire  clock;
@@ -10629,11 +10657,18 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_decode,write_
     output reg  [2:0] vport;
     input wire  done;
     input wire  [31:0] done_hash;
+    input wire  stream;
+    input wire  fetch_allowed;
+    output reg  [31:0] word;
+    output reg  word_valid;
+    output reg  last_word_next;
     input wire  [7:0] done_queue;
     input wire  done_hashed;
     
     // Constant declarations
     localparam  present = 1'b1;
+    localparam  stream_words = 4'h9;
+    localparam  stream_last = 4'h8;
     localparam  probe_address = 40'h100200200;
     localparam  hash_address = 40'h100200400;
     localparam  result_address = 40'h100200800;
@@ -10693,11 +10728,24 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_decode,write_
     reg  [15:0] count_q$d;
     wire  [15:0] count_q$q;
     reg  count_q$clock;
+    reg  [3:0] fetch_count$d;
+    wire  [3:0] fetch_count$q;
+    reg  fetch_count$clock;
+    reg  [2:0] fetched_q$d;
+    wire  [2:0] fetched_q$q;
+    reg  fetched_q$clock;
+    reg  [2:0] kept_q$d;
+    wire  [2:0] kept_q$q;
+    reg  kept_q$clock;
+    reg  [2:0] last_q$d;
+    wire  [2:0] last_q$q;
+    reg  last_q$clock;
     reg  [2:0] read_sel_q$d;
     wire  [2:0] read_sel_q$q;
     reg  read_sel_q$clock;
     
     // Local signals
+    reg  fetch_now;
     reg  probe_hit;
     reg  probe_fault;
     reg  [3:0] words;
@@ -10775,6 +10823,26 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_decode,write_
         .q(count_q$q),
         .clock(count_q$clock)
     );
+    rss_tuple_core__regs__probe__fetch_count fetch_count(
+        .d(fetch_count$d),
+        .q(fetch_count$q),
+        .clock(fetch_count$clock)
+    );
+    rss_tuple_core__regs__probe__fetched_q fetched_q(
+        .d(fetched_q$d),
+        .q(fetched_q$q),
+        .clock(fetched_q$clock)
+    );
+    rss_tuple_core__regs__probe__kept_q kept_q(
+        .d(kept_q$d),
+        .q(kept_q$q),
+        .clock(kept_q$clock)
+    );
+    rss_tuple_core__regs__probe__last_q last_q(
+        .d(last_q$d),
+        .q(last_q$q),
+        .clock(last_q$clock)
+    );
     rss_tuple_core__regs__probe__read_sel_q read_sel_q(
         .d(read_sel_q$d),
         .q(read_sel_q$q),
@@ -10794,6 +10862,10 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_decode,write_
         queue_q$clock = clock;
         hashed_q$clock = clock;
         count_q$clock = clock;
+        fetch_count$clock = clock;
+        fetched_q$clock = clock;
+        kept_q$clock = clock;
+        last_q$clock = clock;
         read_sel_q$clock = clock;
         type_q$d = type_q$q;
         vport_q$d = vport_q$q;
@@ -10806,6 +10878,10 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_decode,write_
         queue_q$d = queue_q$q;
         hashed_q$d = hashed_q$q;
         count_q$d = count_q$q;
+        fetch_count$d = fetch_count$q;
+        fetched_q$d = fetched_q$q;
+        kept_q$d = kept_q$q;
+        last_q$d = last_q$q;
         read_sel_q$d = read_sel_q$q;
         input_words$clock = clock;
         input_words$reset = reset;
@@ -10815,8 +10891,6 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_decode,write_
         input_words$write_strobe = write_strobe;
         input_words$read_request = read_request;
         input_words$read_load = read_load;
-        input_words$fetch = 1'b0;
-        input_words$fetch_index = 32'h0;
         input_read_data = input_words$read_data;
         probe_hit = (write_decode & probe_address) == probe_address;
         probe_fault = |(write_nibbles & probe_outside_nibbles) | |(write_data & probe_outside_bits) | (write_data[(32'h0)+:(4)] > type_max) | (write_data[(vport_lsb)+:(3)] > vport_max);
@@ -10944,6 +11018,28 @@ module rss_tuple_core__regs__probe(clock,reset,write_address,write_decode,write_
             input_mask = input_mask | word_ones;
         end
         hash_input = input_words$value & input_mask;
+        fetch_now = ((fetch_count$q != 64'h0) & (fetch_count$q != stream_words)) | ((fetch_count$q == 64'h0) & stream & fetch_allowed & present);
+        input_words$fetch = fetch_now;
+        input_words$fetch_index = fetch_count$q;
+        if (fetch_now) begin
+            fetch_count$d = fetch_count$q + 64'h1;
+        end
+        if (~stream | reset) begin
+            fetch_count$d = 32'h0;
+        end
+        fetched_q$d = (fetched_q$q << 64'h1) | ((fetch_now) & 3'h7);
+        kept_q$d = (kept_q$q << 64'h1) | (((fetch_now & (words > fetch_count$q))) & 3'h7);
+        last_q$d = (last_q$q << 64'h1) | (((fetch_now & (fetch_count$q == stream_last))) & 3'h7);
+        if (reset) begin
+            fetched_q$d = 32'h0;
+            last_q$d = 32'h0;
+        end
+        word_valid = fetched_q$q[32'h2];
+        last_word_next = last_q$q[32'h1];
+        word = 32'h0;
+        if (kept_q$q[32'h2]) begin
+            word = input_words$read_data;
+        end
         read_sel_q$d = 32'h0;
         if ((read_decode & probe_address) == probe_address) begin
             read_sel_q$d = 32'h1;
@@ -11012,6 +11108,44 @@ module rss_tuple_core__regs__probe__count_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__probe__count_q
+
+
+module rss_tuple_core__regs__probe__fetch_count(d,q,clock);
+    
+    // Module arguments
+    input wire  [3:0] d;
+    output reg  [3:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 4'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__probe__fetch_count
+
+
+module rss_tuple_core__regs__probe__fetched_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__probe__fetched_q
 
 
 module rss_tuple_core__regs__probe__hash_q(d,q,clock);
@@ -11815,6 +11949,44 @@ module rss_tuple_core__regs__probe__input_words__word_select_q(d,q,clock);
     end
           
 endmodule // rss_tuple_core__regs__probe__input_words__word_select_q
+
+
+module rss_tuple_core__regs__probe__kept_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__probe__kept_q
+
+
+module rss_tuple_core__regs__probe__last_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_tuple_core__regs__probe__last_q
 
 
 module rss_tuple_core__regs__probe__pending(d,q,clock);

@@ -111,8 +111,19 @@ pub struct AxilRegs {
     pub table_write_enable: Signal<Out, Bit>,
     /// A hash probe waits for the datapath (see [`ProbeRegs`]).
     pub probe_request: Signal<Out, Bit>,
-    /// The probe's hash input, cut to its type's length.
+    /// The probe's hash input, cut to its type's length (the tuple core's: read whole,
+    /// from 288 flip-flops that a core reading `probe_word` instead leaves to synthesis
+    /// to remove).
     pub probe_input: Signal<Out, Bits<TUPLE_BITS>>,
+    /// The datapath takes the probe's input as words now (`ProbeRegs::stream`); bus
+    /// reads are held off meanwhile, as for a key copy.
+    pub probe_stream: Signal<In, Bit>,
+    /// A probe input word, cut to the type's length (`ProbeRegs::word`).
+    pub probe_word: Signal<Out, Bits<32>>,
+    /// `probe_word` is one of the nine streamed words, word 0 first, in a row.
+    pub probe_word_valid: Signal<Out, Bit>,
+    /// The last probe word comes next clock (a register).
+    pub probe_last_word_next: Signal<Out, Bit>,
     /// The probe's hash type, one-hot.
     pub probe_type: Signal<Out, Bits<9>>,
     /// The probe's VPort.
@@ -345,6 +356,10 @@ impl AxilRegs {
             counted_malformed: Default::default(),
             probe_request: Default::default(),
             probe_input: Default::default(),
+            probe_stream: Default::default(),
+            probe_word: Default::default(),
+            probe_word_valid: Default::default(),
+            probe_last_word_next: Default::default(),
             probe_type: Default::default(),
             probe_vport: Default::default(),
             probe_done: Default::default(),
@@ -624,6 +639,11 @@ impl Logic for AxilRegs {
         self.probe.done_hashed.next = self.probe_done_hashed.val();
         self.probe_request.next = self.probe.request.val();
         self.probe_input.next = self.probe.hash_input.val();
+        self.probe.stream.next = self.probe_stream.val();
+        self.probe.fetch_allowed.next = self.read_block.q.val() & !self.read_busy.q.val();
+        self.probe_word.next = self.probe.word.val();
+        self.probe_word_valid.next = self.probe.word_valid.val();
+        self.probe_last_word_next.next = self.probe.last_word_next.val();
         self.probe_type.next = self.probe.hash_type.val();
         self.probe_vport.next = self.probe.vport.val();
         self.vports.staged.next = bit_cast::<SLOT_BITS, 2>(self.ctrl.value.val().get_bits::<2>(0))
@@ -839,8 +859,9 @@ impl Logic for AxilRegs {
         self.read_fire.next =
             self.s_axil_arvalid.val() & !self.read_busy.q.val() & !self.read_block.q.val();
         self.s_axil_arready.next = !self.read_busy.q.val() & !self.read_block.q.val();
-        // A key copy starts with no read under way, and none is taken until it is done.
-        self.read_block.d.next = self.vports.key_copy_wanted.val();
+        // A key copy or a probe's stream starts with no read under way, and none is
+        // taken until it is done (both fetch through read-back RAMs a read would use).
+        self.read_block.d.next = self.vports.key_copy_wanted.val() | self.probe_stream.val();
         self.vports.key_copy_allowed.next = self.read_block.q.val() & !self.read_busy.q.val();
         self.read_request.next = self.s_axil_araddr.val().get_bits::<WORD_ADDR_BITS>(2);
         self.request_decode.address.next = self.read_request.val();

@@ -8,6 +8,16 @@
 //! after its write response reads this probe's hash. In a build without the probe
 //! (`Params::hash_probe` false) nothing here answers the bus and `request` stays low,
 //! so synthesis removes the block and the datapath's probe input choice.
+//!
+//! The datapath takes the input in one of two ways. The tuple core reads it whole
+//! (`hash_input`, the bytes' registers). The frame core streams it (`stream`): the nine
+//! words are fetched from the input's read-back RAM, one a clock, and come out on
+//! `word` in nine consecutive clocks, word 0 first, already cut to the type's length,
+//! to be shifted into the job register the frames use. The frame core leaves
+//! `hash_input` unread, so synthesis drops the 288 input flip-flops (on an iCE40 each
+//! is a logic cell of its own: its input comes from the bus's data register) and the
+//! 288-bit cut, and keeps the words in the RAM alone, as the key store keeps the
+//! staged key.
 
 use rss_model::HashType;
 use rss_model::regmap::{Access, Register, RegisterMap, field, index};
@@ -78,6 +88,19 @@ pub struct ProbeRegs {
     pub done: Signal<In, Bit>,
     /// The probe's hash.
     pub done_hash: Signal<In, Bits<32>>,
+    /// The datapath takes the input as words now (held from the clock after its
+    /// choice until the last word is in; low again before the next probe).
+    pub stream: Signal<In, Bit>,
+    /// No bus read is under way or can be taken (the register file holds reads off
+    /// while `stream` is high): the input's RAM may be fetched.
+    pub fetch_allowed: Signal<In, Bit>,
+    /// An input word, cut to the type's length, with `word_valid` (nine clocks in a
+    /// row, word 0 first, from the first clock `stream` and `fetch_allowed` meet).
+    pub word: Signal<Out, Bits<32>>,
+    /// `word` is one of the streamed words.
+    pub word_valid: Signal<Out, Bit>,
+    /// The last word (word 8) is on `word` next clock (a register).
+    pub last_word_next: Signal<Out, Bit>,
     /// The queue the probe's type and input would get.
     pub done_queue: Signal<In, Bits<QUEUE_BITS>>,
     /// The VPort hashes that type (RSS and the type enabled).
@@ -99,6 +122,17 @@ pub struct ProbeRegs {
     queue_q: DFF<Bits<QUEUE_BITS>>,
     hashed_q: DFF<Bit>,
     count_q: DFF<Bits<16>>,
+    /// Words fetched for the stream (0 before the first; 9 when all are).
+    fetch_count: DFF<Bits<4>>,
+    /// Per fetch, carried along the RAM's three clocks (bit 2 the word on `word`): it
+    /// was made, its word is within the type's length, it is the last.
+    fetched_q: DFF<Bits<3>>,
+    kept_q: DFF<Bits<3>>,
+    last_q: DFF<Bits<3>>,
+    fetch_now: Signal<Local, Bit>,
+    /// Words of the input, and the last one's index.
+    stream_words: Constant<Bits<4>>,
+    stream_last: Constant<Bits<4>>,
     /// The three registers' address predecodes.
     probe_address: Constant<Bits<DECODE_BITS>>,
     hash_address: Constant<Bits<DECODE_BITS>>,
@@ -177,6 +211,11 @@ impl ProbeRegs {
             done_hash: Default::default(),
             done_queue: Default::default(),
             done_hashed: Default::default(),
+            stream: Default::default(),
+            fetch_allowed: Default::default(),
+            word: Default::default(),
+            word_valid: Default::default(),
+            last_word_next: Default::default(),
             input_words: ByteWords::new(word(input.offset), map.has(index::PROBE)),
             present: Constant::new(map.has(index::PROBE)),
             type_q: Default::default(),
@@ -190,6 +229,13 @@ impl ProbeRegs {
             queue_q: Default::default(),
             hashed_q: Default::default(),
             count_q: Default::default(),
+            fetch_count: Default::default(),
+            fetched_q: Default::default(),
+            kept_q: Default::default(),
+            last_q: Default::default(),
+            fetch_now: Default::default(),
+            stream_words: Constant::new((INPUT_WORDS as u64).to_bits()),
+            stream_last: Constant::new((INPUT_WORDS as u64 - 1).to_bits()),
             probe_address: decode_constant(word(probe.offset)),
             hash_address: decode_constant(word(hash.offset)),
             result_address: decode_constant(word(result.offset)),
@@ -231,6 +277,10 @@ impl Logic for ProbeRegs {
             queue_q,
             hashed_q,
             count_q,
+            fetch_count,
+            fetched_q,
+            kept_q,
+            last_q,
             read_sel_q
         );
         self.input_words.clock.next = self.clock.val();
@@ -243,8 +293,6 @@ impl Logic for ProbeRegs {
         self.input_words.write_strobe.next = self.write_strobe.val();
         self.input_words.read_request.next = self.read_request.val();
         self.input_words.read_load.next = self.read_load.val();
-        self.input_words.fetch.next = false;
-        self.input_words.fetch_index.next = 0.into();
         self.input_read_data.next = self.input_words.read_data.val();
 
         // PROBE: a write-1-to-trigger register, so unstrobed bytes read as 0 (the write
@@ -322,6 +370,44 @@ impl Logic for ProbeRegs {
             }
         }
         self.hash_input.next = self.input_words.value.val() & self.input_mask.val();
+
+        // The stream: once started, a fetch every clock until all nine are made (no bus
+        // read can be taken meanwhile), so the words come in nine consecutive clocks.
+        self.fetch_now.next = ((self.fetch_count.q.val() != 0_u64)
+            & (self.fetch_count.q.val() != self.stream_words.val()))
+            | ((self.fetch_count.q.val() == 0_u64)
+                & self.stream.val()
+                & self.fetch_allowed.val()
+                & self.present.val());
+        self.input_words.fetch.next = self.fetch_now.val();
+        self.input_words.fetch_index.next = self.fetch_count.q.val();
+        if self.fetch_now.val() {
+            self.fetch_count.d.next = self.fetch_count.q.val() + 1_u64;
+        }
+        if !self.stream.val() | self.reset.val() {
+            self.fetch_count.d.next = 0.into();
+        }
+        self.fetched_q.d.next =
+            (self.fetched_q.q.val() << 1_u64) | bit_cast::<3, 1>(self.fetch_now.val().into());
+        self.kept_q.d.next = (self.kept_q.q.val() << 1_u64)
+            | bit_cast::<3, 1>(
+                (self.fetch_now.val() & (self.words.val() > self.fetch_count.q.val())).into(),
+            );
+        self.last_q.d.next = (self.last_q.q.val() << 1_u64)
+            | bit_cast::<3, 1>(
+                (self.fetch_now.val() & (self.fetch_count.q.val() == self.stream_last.val()))
+                    .into(),
+            );
+        if self.reset.val() {
+            self.fetched_q.d.next = 0.into();
+            self.last_q.d.next = 0.into();
+        }
+        self.word_valid.next = self.fetched_q.q.val().get_bit(2);
+        self.last_word_next.next = self.last_q.q.val().get_bit(1);
+        self.word.next = 0.into();
+        if self.kept_q.q.val().get_bit(2) {
+            self.word.next = self.input_words.read_data.val();
+        }
 
         self.read_sel_q.d.next = 0.into();
         if (self.read_decode.val() & self.probe_address.val()) == self.probe_address.val() {
@@ -442,6 +528,33 @@ mod tests {
             sim_assert!(ep, top.get_bits::<32>(64) == 0x0302_0100_u64, x);
             sim_assert!(ep, top.get_bits::<32>(0) == 0x0504_0302_u64, x);
             sim_assert!(ep, !x.hash_input.val().get_bits::<192>(0).any(), x);
+            // Streamed: nothing until fetches are allowed, then the nine words in a row,
+            // the type's three as written and zeros after, the last announced a clock
+            // ahead.
+            x.stream.next = true;
+            wait_clock_cycles!(ep, clock, x, 2);
+            sim_assert!(ep, !x.word_valid.val(), x);
+            x.fetch_allowed.next = true;
+            let mut words = Vec::new();
+            let mut last_flag_at = None;
+            for clock in 0..16 {
+                wait_clock_cycle!(ep, clock, x);
+                if x.last_word_next.val() {
+                    last_flag_at = Some(clock);
+                }
+                if x.word_valid.val() {
+                    words.push((clock, x.word.val().index() as u32));
+                }
+            }
+            x.stream.next = false;
+            x.fetch_allowed.next = false;
+            let expected = [0x0302_0100, 0x0403_0201, 0x0504_0302, 0, 0, 0, 0, 0, 0];
+            sim_assert_eq!(ep, words.len(), 9, x);
+            for (n, &(clock, word)) in words.iter().enumerate() {
+                sim_assert_eq!(ep, clock, words[0].0 + n, x);
+                sim_assert_eq!(ep, word, expected[n], x);
+            }
+            sim_assert_eq!(ep, last_flag_at, Some(words[8].0 - 1), x);
             x.done.next = true;
             x.done_hash.next = 0x51cc_c178_u64.to_bits();
             x.done_queue.next = 5_u64.to_bits();

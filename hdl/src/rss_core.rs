@@ -22,11 +22,15 @@
 //!
 //! Hash probe (`PROBE`): the probe's input goes through the frames' own job register,
 //! hash unit, key store and indirection table as a job of its own (tag bit 53), whose
-//! result goes to the registers instead of the FIFO. It takes a clock in which no
-//! frame's job is loaded and the hash unit is free. In the default mode no new frame
-//! starts while a probe waits, and the probe starts once the parser is empty, so no
-//! frame's job ever finds the hash unit busy; in tap mode the stream is never held, and
-//! a frame whose job meets the probe's hash clocks is dropped and counted like a runt.
+//! result goes to the registers instead of the FIFO. Its nine input words are shifted
+//! into the job register from the register file's read-back RAM, one a clock (the
+//! input has no flip-flops of its own, see `ProbeRegs`), so it takes the job register
+//! for nine clocks in which no frame's job is loaded, and the hash unit once it is
+//! free. In the default mode no new frame starts while a probe waits, and the probe
+//! starts once the parser is empty, so no frame's job ever finds the job register or
+//! the hash unit taken; in tap mode the stream is never held, and a frame whose verdict
+//! meets the probe's words or its wait for the hash unit is dropped and counted like a
+//! runt.
 
 use rss_model::regmap::RegisterMap;
 use rust_hdl::prelude::*;
@@ -208,8 +212,10 @@ pub struct RssCore<
     /// change before the pick: no commit applies in the two clocks before a verdict.
     plans_q: DFF<Bits<PLANS_BITS>>,
     /// The probe's VPort state, picked and registered every clock: the probe's VPort
-    /// and the state are settled a clock before a probe can be picked, so the override
-    /// is one 2:1 choice in front of `frame_slot`, not a select of the VPort pick.
+    /// and the state are settled long before its job is loaded, so taking it is one 2:1
+    /// choice in front of `frame_slot`, not a select of the VPort pick (stop 62: the
+    /// frame pick's VPort chosen between the frame's and the probe's instead put that
+    /// choice on the state pick's path, the 64-bit core's limiter at two seeds of nine).
     probe_state: SlotPick<ACTIVE_BITS, SLOT_BITS>,
     probe_slot: DFF<Bits<SLOT_BITS>>,
     keys: KeyStore<STEPS, CHUNK, KEY_WINDOW, KEY_PADDED>,
@@ -223,12 +229,16 @@ pub struct RssCore<
     /// `parsing` is zero, registered beside it so the probe's start reads a flag, not
     /// a compare behind the count's adders.
     parsing_empty: DFF<Bit>,
-    /// The probe's job is loaded this clock (its VPort's state is in `frame_slot`).
+    /// The probe's input words are being shifted into the job register (from the clock
+    /// after its choice until its last word is in).
+    probe_stream: DFF<Bit>,
+    /// The probe's last word is shifted in and its job loaded this clock (its VPort's
+    /// state is in `frame_slot`).
     probe_go: DFF<Bit>,
     /// The probe's job is in the hash unit or the table read.
     probe_launched: DFF<Bit>,
     /// A probe waited last clock with the parser empty (in tap mode, whatever the
-    /// parser held): the state pick may turn to the probe's VPort this clock.
+    /// parser held): it may be picked this clock.
     probe_override: DFF<Bit>,
     /// Bit `j`: `outstanding - started_q - leaving_q + 2 - j < depth`, formed a clock
     /// ahead from the count and the records leaving, so the start decision in the
@@ -446,6 +456,7 @@ impl<
             leaving_q: Default::default(),
             parsing: Default::default(),
             parsing_empty: Default::default(),
+            probe_stream: Default::default(),
             probe_go: Default::default(),
             probe_launched: Default::default(),
             probe_override: Default::default(),
@@ -547,6 +558,7 @@ impl<
             leaving_q,
             parsing,
             parsing_empty,
+            probe_stream,
             probe_go,
             probe_launched,
             probe_override,
@@ -790,35 +802,41 @@ impl<
         self.probe_state.slots.next = self.regs.active.val();
         self.probe_state.vport.next = self.regs.probe_vport.val();
         self.probe_slot.d.next = self.probe_state.slot.val();
-        // A probe is picked for the next clock, whose state pick is then the probe's
-        // VPort. In the default mode that is once the parser is empty and the hash unit
-        // will be free when the probe's job reaches it, so no frame's job meets it. In
-        // tap mode the stream is not held (at line rate the hash unit is never free):
-        // the probe's job waits in the job register until the hash unit takes it, and a
-        // frame's verdict arriving as the probe is loaded or waits is dropped and
-        // counted. `tap` is a constant, so a default build has no hold logic.
+        // A probe is picked and its words streamed from the next clock on; the clock
+        // its last word arrives loads its job, and the state pick before it is the
+        // probe's VPort. In the default mode it is picked once the parser is empty and
+        // the hash unit free, so no frame's job meets it. In tap mode the stream is not
+        // held (at line rate the hash unit is never free): the probe's job waits in the
+        // job register until the hash unit takes it, and a frame's verdict arriving as
+        // the probe's words come in or its job waits is dropped and counted. `tap` is a
+        // constant, so a default build has no hold logic.
         self.parser_idle.next = self.parsing_empty.q.val()
             & !self.ingress.frame_started.val()
             & !self.job_valid.q.val()
             & self.hasher.in_ready.val();
         self.probe_pick.next = self.regs.probe_request.val()
             & !self.probe_launched.q.val()
+            & !self.probe_stream.q.val()
             & !self.probe_go.q.val()
             & self.probe_override.q.val()
             & (self.tap.val() | self.parser_idle.val());
+        if self.probe_pick.val() {
+            self.probe_stream.d.next = true;
+        }
+        if self.probe_go.q.val() {
+            self.probe_stream.d.next = false;
+        }
+        self.regs.probe_stream.next = self.probe_stream.q.val();
         self.probe_waiting.next = self.tap.val()
             & self.job_valid.q.val()
             & self.job_tag.q.val().get_bit(53)
             & !self.hasher.in_ready.val();
-        self.lost_to_probe.next =
-            self.capture.result_valid.val() & (self.probe_go.q.val() | self.probe_waiting.val());
-        // The state register takes the probe's VPort state on a register (the hash unit's
-        // readiness, the ingress and the parser count are off the frame VPort's path to
-        // the state pick): whenever a probe waited last clock with the parser empty, so
-        // no frame's verdict can come next clock (a frame takes more than two clocks
-        // from its start to its verdict), until the probe's job is loaded. A probe is
-        // picked only in such a clock. In tap mode the parser need not be empty: a
-        // frame's verdict in the clock the probe's job is loaded is dropped anyway.
+        self.lost_to_probe.next = self.capture.result_valid.val()
+            & (self.regs.probe_word_valid.val() | self.probe_waiting.val());
+        // A probe waited last clock with the parser empty (in tap mode, whatever the
+        // parser held): it may be picked. In the default mode no frame's verdict can
+        // come from then on (a frame takes more than two clocks from its start to its
+        // verdict, and none starts while a probe waits).
         self.probe_override.d.next = self.regs.probe_request.val()
             & !self.probe_launched.q.val()
             & !self.probe_go.q.val()
@@ -842,12 +860,16 @@ impl<
             self.plan_pick.slot.val().get_bit(0) & self.capture.home_found_next.val();
         self.frame_takes_route.d.next =
             self.plan_pick.slot.val().get_bit(0) & self.capture.route_found_next.val();
-        self.probe_go.d.next = self.probe_pick.val();
+        self.probe_go.d.next = self.regs.probe_last_word_next.val();
         if self.probe_go.q.val() {
             self.probe_launched.d.next = true;
         }
+        // The state register takes the probe's VPort state, registered, on a register
+        // (the stream's, off the frame VPort's path to the state pick), for the clock
+        // the probe's job is loaded: a frame's verdict then is dropped (tap mode) or
+        // cannot come (default mode).
         self.frame_slot.d.next = self.frame_state.slot.val();
-        if self.probe_override.q.val() & !self.probe_go.q.val() {
+        if self.regs.probe_last_word_next.val() {
             self.frame_slot.d.next = self.probe_slot.q.val();
         }
         self.select.enabled.next = self.frame_slot.q.val().get_bits::<9>(8);
@@ -919,12 +941,18 @@ impl<
             self.job_symmetric.d.next = self.frame_slot.q.val().get_bit(1);
             self.job_ipv4.d.next = self.select.layout_ipv4.val();
             self.job_ipv6.d.next = self.select.layout_ipv6.val();
+            // The probe's input is the hash input itself, shifted in a word a clock
+            // through the three parts as one 288-bit register (word 0 ends on top of
+            // the source, word 8 in the ports); the IPv6 layout, unfolded, puts the
+            // parts back where they were.
+            if self.regs.probe_word_valid.val() {
+                self.job_source.d.next = (self.job_source.q.val() << 32_u64)
+                    | bit_cast::<128, 32>(self.job_destination.q.val().get_bits::<32>(96));
+                self.job_destination.d.next = (self.job_destination.q.val() << 32_u64)
+                    | bit_cast::<128, 32>(self.job_ports.q.val());
+                self.job_ports.d.next = self.regs.probe_word.val();
+            }
             if self.probe_go.q.val() {
-                // The probe's input is the hash input itself: the IPv6 layout, unfolded,
-                // puts its three parts back where they were.
-                self.job_source.d.next = self.regs.probe_input.val().get_bits::<128>(160);
-                self.job_destination.d.next = self.regs.probe_input.val().get_bits::<128>(32);
-                self.job_ports.d.next = self.regs.probe_input.val().get_bits::<32>(0);
                 self.job_symmetric.d.next = false;
                 self.job_ipv4.d.next = false;
                 self.job_ipv6.d.next = true;
@@ -1112,6 +1140,7 @@ impl<
             self.room_q.d.next = 7.into();
             self.started_q.d.next = false;
             self.start_step_q.d.next = 1.into();
+            self.probe_stream.d.next = false;
             self.probe_go.d.next = false;
             self.probe_launched.d.next = false;
             self.probe_override.d.next = false;

@@ -253,7 +253,8 @@ impl Logic for TupleCore {
         self.indirection.write_data.next = self.regs.table_write_queue.val();
 
         self.advance.next = !self.out_valid.q.val() | self.m_rss_ready.val();
-        // A waiting probe takes the port's place for one clock.
+        // A waiting probe takes the port's place for one clock, its input read whole.
+        self.regs.probe_stream.next = false;
         self.inject.next = self.regs.probe_request.val() & !self.probe_launched.q.val();
         self.s_tuple_ready.next = self.advance.val() & !self.inject.val();
         if self.advance.val() & self.inject.val() {
