@@ -25,6 +25,9 @@ use crate::word_mirror::WordMirror;
 
 /// Mirror RAM address bits: up to 16 words.
 pub const MIRROR_ADDRESS_BITS: usize = 4;
+/// Clocks from `fetch` to its word on `read_data` (index register, RAM, output
+/// register).
+pub const FETCH_LATENCY: usize = 3;
 
 #[derive(LogicBlock)]
 pub struct ByteWords<const BITS: usize> {

@@ -38,9 +38,9 @@ use crate::toeplitz_pipe::KEY_BITS;
 const ADDRESS_BITS: usize = 8;
 /// Bus words of the key (`KEY`).
 const KEY_WORDS: usize = KEY_BITS / 32;
-/// Clocks from `copy.fetch` to its word on `copy.staged_word` (the register file's
-/// read-back RAM: index register, RAM, output register).
-pub const FETCH_LATENCY: usize = 3;
+/// Clocks from `copy.fetch` to its word on `copy.staged_word`: the register file's
+/// read-back RAM's ([`ByteWords`](crate::byte_words::ByteWords)).
+pub use crate::byte_words::FETCH_LATENCY;
 /// The part of word `w + 1` a window needs after word `w`.
 const TAIL_BITS: usize = 31;
 

@@ -24,7 +24,7 @@ use rss_model::regmap::{Access, Register, RegisterMap, field, index};
 use rust_hdl::prelude::*;
 
 use crate::axil_regs::QUEUE_BITS;
-use crate::byte_words::ByteWords;
+use crate::byte_words::{ByteWords, FETCH_LATENCY};
 use crate::csr::{WORD_ADDR_BITS, expect_access, outside_check, word};
 use crate::toeplitz_pipe::TUPLE_BITS;
 use crate::word_decode::{DECODE_BITS, decode_constant};
@@ -124,11 +124,11 @@ pub struct ProbeRegs {
     count_q: DFF<Bits<16>>,
     /// Words fetched for the stream (0 before the first; 9 when all are).
     fetch_count: DFF<Bits<4>>,
-    /// Per fetch, carried along the RAM's three clocks (bit 2 the word on `word`): it
-    /// was made, its word is within the type's length, it is the last.
-    fetched_q: DFF<Bits<3>>,
-    kept_q: DFF<Bits<3>>,
-    last_q: DFF<Bits<3>>,
+    /// Per fetch, carried along the RAM's [`FETCH_LATENCY`] clocks (bit 2 the word on
+    /// `word`): it was made, its word is within the type's length, it is the last.
+    fetched_q: DFF<Bits<FETCH_LATENCY>>,
+    kept_q: DFF<Bits<FETCH_LATENCY>>,
+    last_q: DFF<Bits<FETCH_LATENCY>>,
     fetch_now: Signal<Local, Bit>,
     /// Words of the input, and the last one's index.
     stream_words: Constant<Bits<4>>,
@@ -161,6 +161,10 @@ impl ProbeRegs {
         let input = map.register(index::PROBE_INPUT);
         expect_access(input, Access::ReadWrite);
         assert_eq!(input.count as usize, INPUT_WORDS, "PROBE_INPUT size");
+        assert_eq!(
+            FETCH_LATENCY, 3,
+            "a fetch's answer reads bit 2 of `fetched_q`"
+        );
         let probe = map.register(index::PROBE);
         let probe_outside = outside_check(u64::from(probe.writable_mask()));
         expect_access(probe, Access::WriteTrigger);
@@ -387,14 +391,14 @@ impl Logic for ProbeRegs {
         if !self.stream.val() | self.reset.val() {
             self.fetch_count.d.next = 0.into();
         }
-        self.fetched_q.d.next =
-            (self.fetched_q.q.val() << 1_u64) | bit_cast::<3, 1>(self.fetch_now.val().into());
+        self.fetched_q.d.next = (self.fetched_q.q.val() << 1_u64)
+            | bit_cast::<FETCH_LATENCY, 1>(self.fetch_now.val().into());
         self.kept_q.d.next = (self.kept_q.q.val() << 1_u64)
-            | bit_cast::<3, 1>(
+            | bit_cast::<FETCH_LATENCY, 1>(
                 (self.fetch_now.val() & (self.words.val() > self.fetch_count.q.val())).into(),
             );
         self.last_q.d.next = (self.last_q.q.val() << 1_u64)
-            | bit_cast::<3, 1>(
+            | bit_cast::<FETCH_LATENCY, 1>(
                 (self.fetch_now.val() & (self.fetch_count.q.val() == self.stream_last.val()))
                     .into(),
             );
