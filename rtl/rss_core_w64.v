@@ -43525,14 +43525,24 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         type12 = in_data[(lane12)+:(16)];
         type16 = in_data[(lane16)+:(16)];
         type20 = in_data[(lane20)+:(16)];
-        d_tag12$d = (type12 == tag_vlan) | (type12 == tag_qinq);
-        d_ipv4_12$d = type12 == type_ipv4;
-        d_ipv6_12$d = type12 == type_ipv6;
-        d_tag16$d = type16 == tag_vlan;
-        d_ipv4_16$d = type16 == type_ipv4;
-        d_ipv6_16$d = type16 == type_ipv6;
-        d_ipv4_20$d = type20 == type_ipv4;
-        d_ipv6_20$d = type20 == type_ipv6;
+        d_tag12$d = d_tag12$q;
+        d_ipv4_12$d = d_ipv4_12$q;
+        d_ipv6_12$d = d_ipv6_12$q;
+        d_tag16$d = d_tag16$q;
+        d_ipv4_16$d = d_ipv4_16$q;
+        d_ipv6_16$d = d_ipv6_16$q;
+        d_ipv4_20$d = d_ipv4_20$q;
+        d_ipv6_20$d = d_ipv6_20$q;
+        if (~wide | (in_valid & in_first)) begin
+            d_tag12$d = (type12 == tag_vlan) | (type12 == tag_qinq);
+            d_ipv4_12$d = type12 == type_ipv4;
+            d_ipv6_12$d = type12 == type_ipv6;
+            d_tag16$d = type16 == tag_vlan;
+            d_ipv4_16$d = type16 == type_ipv4;
+            d_ipv6_16$d = type16 == type_ipv6;
+            d_ipv4_20$d = type20 == type_ipv4;
+            d_ipv6_20$d = type20 == type_ipv6;
+        end
         field24 = in_data[(lane24)+:(16)];
         field28 = in_data[(lane28)+:(16)];
         d_ext20$d = (type20[(32'h8)+:(8)] == hop_by_hop) | (type20[(32'h8)+:(8)] == routing) | (type20[(32'h8)+:(8)] == fragment_header) | (type20[(32'h8)+:(8)] == destination_options);
@@ -43569,6 +43579,16 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         ipv4_20 = ipv4_20_q$q;
         ipv6_20 = ipv6_20_q$q;
         if (is20) begin
+            ipv4_20 = d_ipv4_20$q;
+            ipv6_20 = d_ipv6_20$q;
+        end
+        if (wide) begin
+            tag12 = d_tag12$q;
+            ipv4_12 = d_ipv4_12$q;
+            ipv6_12 = d_ipv6_12$q;
+            tag16 = d_tag16$q;
+            ipv4_16 = d_ipv4_16$q;
+            ipv6_16 = d_ipv6_16$q;
             ipv4_20 = d_ipv4_20$q;
             ipv6_20 = d_ipv6_20$q;
         end

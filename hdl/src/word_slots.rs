@@ -107,7 +107,12 @@ pub struct WordSlots<const DATA_BITS: usize, const EXTENDED_BITS: usize, const B
     d_length: DFF<Bits<LENGTH_BITS>>,
     d_data: DFF<Bits<DATA_BITS>>,
     /// Bytes 12..13 are a VLAN or QinQ tag, IPv4, IPv6 (where the beat holding them has
-    /// them; the others are don't-cares), and likewise for 16..17 and 20..21.
+    /// them; the others are don't-cares), and likewise for 16..17 and 20..21. From
+    /// beats of 256 bits on they are the frame's flags: set on its first beat (which
+    /// holds bytes 12..21) and held through the frame, so the L3 decision and the
+    /// choices it makes start at these flip-flops, not behind a choice between them and
+    /// the saved flags (the 512-bit core's most frequent limiter up to stop 62:
+    /// `d_tag12 -> beat_q`, one LUT and a route across the die).
     d_tag12: DFF<Bit>,
     d_ipv4_12: DFF<Bit>,
     d_ipv6_12: DFF<Bit>,
@@ -401,15 +406,25 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
         self.type12.next = self.in_data.val().get_bits::<16>(self.lane12.val().index());
         self.type16.next = self.in_data.val().get_bits::<16>(self.lane16.val().index());
         self.type20.next = self.in_data.val().get_bits::<16>(self.lane20.val().index());
-        self.d_tag12.d.next =
-            (self.type12.val() == self.tag_vlan.val()) | (self.type12.val() == self.tag_qinq.val());
-        self.d_ipv4_12.d.next = self.type12.val() == self.type_ipv4.val();
-        self.d_ipv6_12.d.next = self.type12.val() == self.type_ipv6.val();
-        self.d_tag16.d.next = self.type16.val() == self.tag_vlan.val();
-        self.d_ipv4_16.d.next = self.type16.val() == self.type_ipv4.val();
-        self.d_ipv6_16.d.next = self.type16.val() == self.type_ipv6.val();
-        self.d_ipv4_20.d.next = self.type20.val() == self.type_ipv4.val();
-        self.d_ipv6_20.d.next = self.type20.val() == self.type_ipv6.val();
+        self.d_tag12.d.next = self.d_tag12.q.val();
+        self.d_ipv4_12.d.next = self.d_ipv4_12.q.val();
+        self.d_ipv6_12.d.next = self.d_ipv6_12.q.val();
+        self.d_tag16.d.next = self.d_tag16.q.val();
+        self.d_ipv4_16.d.next = self.d_ipv4_16.q.val();
+        self.d_ipv6_16.d.next = self.d_ipv6_16.q.val();
+        self.d_ipv4_20.d.next = self.d_ipv4_20.q.val();
+        self.d_ipv6_20.d.next = self.d_ipv6_20.q.val();
+        if !self.wide.val() | (self.in_valid.val() & self.in_first.val()) {
+            self.d_tag12.d.next = (self.type12.val() == self.tag_vlan.val())
+                | (self.type12.val() == self.tag_qinq.val());
+            self.d_ipv4_12.d.next = self.type12.val() == self.type_ipv4.val();
+            self.d_ipv6_12.d.next = self.type12.val() == self.type_ipv6.val();
+            self.d_tag16.d.next = self.type16.val() == self.tag_vlan.val();
+            self.d_ipv4_16.d.next = self.type16.val() == self.type_ipv4.val();
+            self.d_ipv6_16.d.next = self.type16.val() == self.type_ipv6.val();
+            self.d_ipv4_20.d.next = self.type20.val() == self.type_ipv4.val();
+            self.d_ipv6_20.d.next = self.type20.val() == self.type_ipv6.val();
+        }
         // Word 0's bytes 6..7 where each grid has them: the next header in the first,
         // MF at bit 13 and the offset below it (`rss_model::parse::is_ipv4_fragment`).
         self.field24.next = self.in_data.val().get_bits::<16>(self.lane24.val().index());
@@ -463,6 +478,16 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
         self.ipv4_20.next = self.ipv4_20_q.q.val();
         self.ipv6_20.next = self.ipv6_20_q.q.val();
         if self.is20.val() {
+            self.ipv4_20.next = self.d_ipv4_20.q.val();
+            self.ipv6_20.next = self.d_ipv6_20.q.val();
+        }
+        if self.wide.val() {
+            self.tag12.next = self.d_tag12.q.val();
+            self.ipv4_12.next = self.d_ipv4_12.q.val();
+            self.ipv6_12.next = self.d_ipv6_12.q.val();
+            self.tag16.next = self.d_tag16.q.val();
+            self.ipv4_16.next = self.d_ipv4_16.q.val();
+            self.ipv6_16.next = self.d_ipv6_16.q.val();
             self.ipv4_20.next = self.d_ipv4_20.q.val();
             self.ipv6_20.next = self.d_ipv6_20.q.val();
         }
