@@ -25412,6 +25412,11 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
     reg  next_in_frame;
     reg  next_open;
     reg  next_too_soon;
+    reg  next_accepting;
+    reg  next_last_ok;
+    reg  idle_accepting;
+    reg  idle_too_soon;
+    reg  last_open;
     reg  [7:0] highest_keep;
     reg  [15:0] last_bytes;
     reg  [16:0] sum;
@@ -25552,27 +25557,39 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
             sum = 64'hffff;
         end
         valid_q$d = fire;
+        since_end_plus = ((since_end$q) & 7'h7f) + 64'h1;
+        idle_too_soon = ~since_saturated$q & (since_end_plus < ((min_beats) & 7'h7f));
+        idle_accepting = in_frame$q | room_same;
+        last_open = room_started;
+        if (in_frame$q) begin
+            last_open = room_same;
+        end
         next_in_frame = in_frame$q;
         next_open = ~in_frame$q & room_same;
+        next_too_soon = idle_too_soon;
+        next_accepting = idle_accepting;
+        next_last_ok = idle_accepting & ~idle_too_soon;
         fire_last = s_axis_tvalid & s_axis_tlast & (tap | (accepting$q & ~too_soon$q));
+        fire_mid = s_axis_tvalid & ~s_axis_tlast & (tap | accepting$q);
+        if (fire_mid) begin
+            next_in_frame = 1'b1;
+            next_open = 1'b0;
+            next_accepting = 1'b1;
+            next_last_ok = ~idle_too_soon;
+        end
+        if (fire_last) begin
+            next_in_frame = 1'b0;
+            next_open = last_open;
+            next_too_soon = min_beats > 64'h1;
+            next_accepting = last_open;
+            next_last_ok = last_open & (min_beats <= 64'h1);
+        end
         counted_since_end = since_end$q;
         if (~since_saturated$q) begin
             counted_since_end = since_end$q + 64'h1;
         end
         next_since_end = counted_since_end;
         since_saturated$d = ~fire_last & (since_saturated$q | (since_end$q == 64'h3e));
-        fire_mid = s_axis_tvalid & ~s_axis_tlast & (tap | accepting$q);
-        if (fire_mid) begin
-            next_in_frame = 1'b1;
-            next_open = 1'b0;
-        end
-        if (fire_last) begin
-            next_in_frame = 1'b0;
-            next_open = room_started;
-            if (in_frame$q) begin
-                next_open = room_same;
-            end
-        end
         if (fire) begin
             data_q$d = swap$swapped;
             first_q$d = ~in_frame$q;
@@ -25590,6 +25607,9 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
             valid_q$d = 1'b0;
             next_in_frame = 1'b0;
             next_open = 1'b0;
+            next_too_soon = 1'b0;
+            next_accepting = 1'b0;
+            next_last_ok = 1'b0;
             next_since_end = 32'h3f;
             since_saturated$d = 1'b1;
             beats$d = 32'h0;
@@ -25597,17 +25617,9 @@ module rss_core__ingress(clock,reset,s_axis_tdata,s_axis_tkeep,s_axis_tvalid,s_a
         since_end$d = next_since_end;
         in_frame$d = next_in_frame;
         open$d = next_open;
-        accepting$d = next_in_frame | next_open;
-        since_end_plus = ((since_end$q) & 7'h7f) + 64'h1;
-        next_too_soon = ~since_saturated$q & (since_end_plus < ((min_beats) & 7'h7f));
-        if (fire_last) begin
-            next_too_soon = min_beats > 64'h1;
-        end
-        if (reset) begin
-            next_too_soon = 1'b0;
-        end
+        accepting$d = next_accepting;
         too_soon$d = next_too_soon;
-        last_ok$d = (next_in_frame | next_open) & ~next_too_soon;
+        last_ok$d = next_last_ok;
         beat_valid = valid_q$q;
         beat_data = data_q$q;
         beat_first = first_q$q;
@@ -43519,9 +43531,9 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         d_fragment24$d = d_fragment24$q;
         d_fragment28$d = d_fragment28$q;
         d_grid2$d = d_grid2$q;
-        is12 = ((beat12 == 32'h0) & d_first$q) | ((beat12 == 32'h1) & at1$q) | ((beat12 == 32'h2) & at2$q);
-        is16 = ((beat16 == 32'h0) & d_first$q) | ((beat16 == 32'h1) & at1$q) | ((beat16 == 32'h2) & at2$q);
-        is20 = ((beat20 == 32'h0) & d_first$q) | ((beat20 == 32'h1) & at1$q) | ((beat20 == 32'h2) & at2$q);
+        is12 = wide | ((beat12 == 32'h0) & d_first$q) | ((beat12 == 32'h1) & at1$q) | ((beat12 == 32'h2) & at2$q);
+        is16 = wide | ((beat16 == 32'h0) & d_first$q) | ((beat16 == 32'h1) & at1$q) | ((beat16 == 32'h2) & at2$q);
+        is20 = wide | ((beat20 == 32'h0) & d_first$q) | ((beat20 == 32'h1) & at1$q) | ((beat20 == 32'h2) & at2$q);
         type12 = in_data[(lane12)+:(16)];
         type16 = in_data[(lane16)+:(16)];
         type20 = in_data[(lane20)+:(16)];
@@ -43579,16 +43591,6 @@ module rss_core__slots(clock,reset,in_valid,in_data,in_first,in_last,in_length,b
         ipv4_20 = ipv4_20_q$q;
         ipv6_20 = ipv6_20_q$q;
         if (is20) begin
-            ipv4_20 = d_ipv4_20$q;
-            ipv6_20 = d_ipv6_20$q;
-        end
-        if (wide) begin
-            tag12 = d_tag12$q;
-            ipv4_12 = d_ipv4_12$q;
-            ipv6_12 = d_ipv6_12$q;
-            tag16 = d_tag16$q;
-            ipv4_16 = d_ipv4_16$q;
-            ipv6_16 = d_ipv6_16$q;
             ipv4_20 = d_ipv4_20$q;
             ipv6_20 = d_ipv6_20$q;
         end

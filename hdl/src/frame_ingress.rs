@@ -109,6 +109,14 @@ pub struct FrameIngress<const DATA_BITS: usize, const KEEP_BITS: usize> {
     next_in_frame: Signal<Local, Bit>,
     next_open: Signal<Local, Bit>,
     next_too_soon: Signal<Local, Bit>,
+    next_accepting: Signal<Local, Bit>,
+    next_last_ok: Signal<Local, Bit>,
+    /// No beat taken: a beat may be taken next clock (inside a frame, or room for one).
+    idle_accepting: Signal<Local, Bit>,
+    /// No last beat taken: a last beat offered next clock must wait.
+    idle_too_soon: Signal<Local, Bit>,
+    /// A last beat taken: a new frame may start next clock.
+    last_open: Signal<Local, Bit>,
     highest_keep: Signal<Local, Bits<KEEP_BITS>>,
     last_bytes: Signal<Local, Bits<LENGTH_BITS>>,
     sum: Signal<Local, Bits<17>>,
@@ -186,6 +194,11 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Default
             next_in_frame: Default::default(),
             next_open: Default::default(),
             next_too_soon: Default::default(),
+            next_accepting: Default::default(),
+            next_last_ok: Default::default(),
+            idle_accepting: Default::default(),
+            idle_too_soon: Default::default(),
+            last_open: Default::default(),
             highest_keep: Default::default(),
             last_bytes: Default::default(),
             sum: Default::default(),
@@ -279,13 +292,46 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Logic for FrameIngress<DATA
         }
 
         self.valid_q.d.next = self.fire.val();
-        // `open` as `!in_frame` and the room will be next clock.
+        // The frame state after each of the three things a clock can bring (no beat
+        // taken, a beat before the last, the last beat), each from registers and the
+        // room alone; the beat's handshake (`fire_mid`, `fire_last`) picks one last. So
+        // `accepting` and `last_ok`, which the handshake itself reads, are one pick
+        // behind their own value, not behind the frame state's next value.
+        // A saturated count (63) is never below `min_beats`; otherwise it steps to
+        // `since_end + 1`.
+        self.since_end_plus.next = bit_cast::<7, BEAT_INDEX_BITS>(self.since_end.q.val()) + 1_u64;
+        self.idle_too_soon.next = !self.since_saturated.q.val()
+            & (self.since_end_plus.val() < bit_cast::<7, BEAT_INDEX_BITS>(self.min_beats.val()));
+        self.idle_accepting.next = self.in_frame.q.val() | self.room_same.val();
+        self.last_open.next = self.room_started.val();
+        if self.in_frame.q.val() {
+            self.last_open.next = self.room_same.val();
+        }
         self.next_in_frame.next = self.in_frame.q.val();
         self.next_open.next = !self.in_frame.q.val() & self.room_same.val();
+        self.next_too_soon.next = self.idle_too_soon.val();
+        self.next_accepting.next = self.idle_accepting.val();
+        self.next_last_ok.next = self.idle_accepting.val() & !self.idle_too_soon.val();
         // `fire & tlast`, from the registers directly (not behind `s_axis_tready`).
         self.fire_last.next = self.s_axis_tvalid.val()
             & self.s_axis_tlast.val()
             & (self.tap.val() | (self.accepting.q.val() & !self.too_soon.q.val()));
+        self.fire_mid.next = self.s_axis_tvalid.val()
+            & !self.s_axis_tlast.val()
+            & (self.tap.val() | self.accepting.q.val());
+        if self.fire_mid.val() {
+            self.next_in_frame.next = true;
+            self.next_open.next = false;
+            self.next_accepting.next = true;
+            self.next_last_ok.next = !self.idle_too_soon.val();
+        }
+        if self.fire_last.val() {
+            self.next_in_frame.next = false;
+            self.next_open.next = self.last_open.val();
+            self.next_too_soon.next = self.min_beats.val() > 1_u64;
+            self.next_accepting.next = self.last_open.val();
+            self.next_last_ok.next = self.last_open.val() & (self.min_beats.val() <= 1_u64);
+        }
         self.counted_since_end.next = self.since_end.q.val();
         if !self.since_saturated.q.val() {
             self.counted_since_end.next = self.since_end.q.val() + 1_u64;
@@ -293,20 +339,6 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Logic for FrameIngress<DATA
         self.next_since_end.next = self.counted_since_end.val();
         self.since_saturated.d.next = !self.fire_last.val()
             & (self.since_saturated.q.val() | (self.since_end.q.val() == 0x3e_u64));
-        self.fire_mid.next = self.s_axis_tvalid.val()
-            & !self.s_axis_tlast.val()
-            & (self.tap.val() | self.accepting.q.val());
-        if self.fire_mid.val() {
-            self.next_in_frame.next = true;
-            self.next_open.next = false;
-        }
-        if self.fire_last.val() {
-            self.next_in_frame.next = false;
-            self.next_open.next = self.room_started.val();
-            if self.in_frame.q.val() {
-                self.next_open.next = self.room_same.val();
-            }
-        }
         if self.fire.val() {
             self.data_q.d.next = self.swap.swapped.val();
             self.first_q.d.next = !self.in_frame.q.val();
@@ -324,6 +356,9 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Logic for FrameIngress<DATA
             self.valid_q.d.next = false;
             self.next_in_frame.next = false;
             self.next_open.next = false;
+            self.next_too_soon.next = false;
+            self.next_accepting.next = false;
+            self.next_last_ok.next = false;
             self.next_since_end.next = 0x3f.into();
             self.since_saturated.d.next = true;
             self.beats.d.next = 0.into();
@@ -331,22 +366,9 @@ impl<const DATA_BITS: usize, const KEEP_BITS: usize> Logic for FrameIngress<DATA
         self.since_end.d.next = self.next_since_end.val();
         self.in_frame.d.next = self.next_in_frame.val();
         self.open.d.next = self.next_open.val();
-        self.accepting.d.next = self.next_in_frame.val() | self.next_open.val();
-        // The same compare, made on the count as it goes on and on the restart at 1
-        // side by side, so the accept decision meets the compares' ends. A saturated
-        // count (63) is never below `min_beats`; otherwise it steps to `since_end + 1`.
-        self.since_end_plus.next = bit_cast::<7, BEAT_INDEX_BITS>(self.since_end.q.val()) + 1_u64;
-        self.next_too_soon.next = !self.since_saturated.q.val()
-            & (self.since_end_plus.val() < bit_cast::<7, BEAT_INDEX_BITS>(self.min_beats.val()));
-        if self.fire_last.val() {
-            self.next_too_soon.next = self.min_beats.val() > 1_u64;
-        }
-        if self.reset.val() {
-            self.next_too_soon.next = false;
-        }
+        self.accepting.d.next = self.next_accepting.val();
         self.too_soon.d.next = self.next_too_soon.val();
-        self.last_ok.d.next =
-            (self.next_in_frame.val() | self.next_open.val()) & !self.next_too_soon.val();
+        self.last_ok.d.next = self.next_last_ok.val();
         self.beat_valid.next = self.valid_q.q.val();
         self.beat_data.next = self.data_q.q.val();
         self.beat_first.next = self.first_q.q.val();

@@ -392,14 +392,19 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
             d_grid2
         );
         // Which beat holds bytes 12..13, 16..17, 20..21: the first, second or third
-        // (the beat numbers are constants, so two of each three terms fold away).
-        self.is12.next = ((self.beat12.val() == 0) & self.d_first.q.val())
+        // (the beat numbers are constants, so two of each three terms fold away). From
+        // 256 bits on, every beat: the compare registers hold the first beat's verdict
+        // for the whole frame (below).
+        self.is12.next = self.wide.val()
+            | ((self.beat12.val() == 0) & self.d_first.q.val())
             | ((self.beat12.val() == 1) & self.at1.q.val())
             | ((self.beat12.val() == 2) & self.at2.q.val());
-        self.is16.next = ((self.beat16.val() == 0) & self.d_first.q.val())
+        self.is16.next = self.wide.val()
+            | ((self.beat16.val() == 0) & self.d_first.q.val())
             | ((self.beat16.val() == 1) & self.at1.q.val())
             | ((self.beat16.val() == 2) & self.at2.q.val());
-        self.is20.next = ((self.beat20.val() == 0) & self.d_first.q.val())
+        self.is20.next = self.wide.val()
+            | ((self.beat20.val() == 0) & self.d_first.q.val())
             | ((self.beat20.val() == 1) & self.at1.q.val())
             | ((self.beat20.val() == 2) & self.at2.q.val());
         // The ethertype compares, on the beat as it comes in, registered beside it.
@@ -478,16 +483,6 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
         self.ipv4_20.next = self.ipv4_20_q.q.val();
         self.ipv6_20.next = self.ipv6_20_q.q.val();
         if self.is20.val() {
-            self.ipv4_20.next = self.d_ipv4_20.q.val();
-            self.ipv6_20.next = self.d_ipv6_20.q.val();
-        }
-        if self.wide.val() {
-            self.tag12.next = self.d_tag12.q.val();
-            self.ipv4_12.next = self.d_ipv4_12.q.val();
-            self.ipv6_12.next = self.d_ipv6_12.q.val();
-            self.tag16.next = self.d_tag16.q.val();
-            self.ipv4_16.next = self.d_ipv4_16.q.val();
-            self.ipv6_16.next = self.d_ipv6_16.q.val();
             self.ipv4_20.next = self.d_ipv4_20.q.val();
             self.ipv6_20.next = self.d_ipv6_20.q.val();
         }
