@@ -175,6 +175,7 @@ module rss_core (
     reg  [5:0] ext1$l4_before_in;
     reg  [11:0] ext1$word_flags_in;
     wire  [615:0] ext1$beat_out;
+    wire  [5:0] ext1$held_n_out;
     wire  ext1$walk_ready_out;
     wire  ext1$walk_live_out;
     wire  [5:0] ext1$walk_ptr_out;
@@ -212,6 +213,7 @@ module rss_core (
     reg  [5:0] ext2$l4_before_in;
     reg  [11:0] ext2$word_flags_in;
     wire  [615:0] ext2$beat_out;
+    wire  [5:0] ext2$held_n_out;
     wire  ext2$walk_ready_out;
     wire  ext2$walk_live_out;
     wire  [5:0] ext2$walk_ptr_out;
@@ -249,6 +251,7 @@ module rss_core (
     reg  [5:0] ext3$l4_before_in;
     reg  [11:0] ext3$word_flags_in;
     wire  [615:0] ext3$beat_out;
+    wire  [5:0] ext3$held_n_out;
     wire  ext3$walk_ready_out;
     wire  ext3$walk_live_out;
     wire  [5:0] ext3$walk_ptr_out;
@@ -286,6 +289,7 @@ module rss_core (
     reg  [5:0] ext4$l4_before_in;
     reg  [11:0] ext4$word_flags_in;
     wire  [615:0] ext4$beat_out;
+    wire  [5:0] ext4$held_n_out;
     wire  ext4$walk_ready_out;
     wire  ext4$walk_live_out;
     wire  [5:0] ext4$walk_ptr_out;
@@ -305,6 +309,7 @@ module rss_core (
     wire  [5:0] ext4$l4_before_out;
     reg  capture$clock;
     reg  [615:0] capture$beat;
+    reg  [5:0] capture$held_n;
     reg  capture$walk_ready;
     reg  capture$walk_live;
     reg  [5:0] capture$walk_ptr;
@@ -731,6 +736,7 @@ module rss_core (
         .l4_before_in(ext1$l4_before_in),
         .word_flags_in(ext1$word_flags_in),
         .beat_out(ext1$beat_out),
+        .held_n_out(ext1$held_n_out),
         .walk_ready_out(ext1$walk_ready_out),
         .walk_live_out(ext1$walk_live_out),
         .walk_ptr_out(ext1$walk_ptr_out),
@@ -770,6 +776,7 @@ module rss_core (
         .l4_before_in(ext2$l4_before_in),
         .word_flags_in(ext2$word_flags_in),
         .beat_out(ext2$beat_out),
+        .held_n_out(ext2$held_n_out),
         .walk_ready_out(ext2$walk_ready_out),
         .walk_live_out(ext2$walk_live_out),
         .walk_ptr_out(ext2$walk_ptr_out),
@@ -809,6 +816,7 @@ module rss_core (
         .l4_before_in(ext3$l4_before_in),
         .word_flags_in(ext3$word_flags_in),
         .beat_out(ext3$beat_out),
+        .held_n_out(ext3$held_n_out),
         .walk_ready_out(ext3$walk_ready_out),
         .walk_live_out(ext3$walk_live_out),
         .walk_ptr_out(ext3$walk_ptr_out),
@@ -848,6 +856,7 @@ module rss_core (
         .l4_before_in(ext4$l4_before_in),
         .word_flags_in(ext4$word_flags_in),
         .beat_out(ext4$beat_out),
+        .held_n_out(ext4$held_n_out),
         .walk_ready_out(ext4$walk_ready_out),
         .walk_live_out(ext4$walk_live_out),
         .walk_ptr_out(ext4$walk_ptr_out),
@@ -869,6 +878,7 @@ module rss_core (
     rss_core__capture capture(
         .clock(capture$clock),
         .beat(capture$beat),
+        .held_n(capture$held_n),
         .walk_ready(capture$walk_ready),
         .walk_live(capture$walk_live),
         .walk_ptr(capture$walk_ptr),
@@ -1489,6 +1499,7 @@ module rss_core (
         ext4$l4_before_in = ext3$l4_before_out;
         ext4$word_flags_in = 32'h0;
         capture$beat = ext4$beat_out;
+        capture$held_n = ext4$held_n_out;
         capture$walk_ready = ext4$walk_ready_out;
         capture$walk_live = ext4$walk_live_out;
         capture$walk_ptr = ext4$walk_ptr_out;
@@ -1798,11 +1809,12 @@ module rss_core (
 endmodule // top
 
 
-module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4_word,l4_before,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_src_after,ex_dst,ex_dst_ptr,ex_dst_after,result_valid,result_next,result_near,result_near_next,next_ipv4,next_ipv6,next_tcp_ipv4,next_udp_ipv4,next_tcp_ipv6,next_udp_ipv6,length,malformed,ipv4,ipv6,is_fragment,four_tuple,four_tuple_ex,src,dst,home,route,home_found_next,route_found_next,ports);
+module rss_core__capture(clock,beat,held_n,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4_word,l4_before,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_src_after,ex_dst,ex_dst_ptr,ex_dst_after,result_valid,result_next,result_near,result_near_next,next_ipv4,next_ipv6,next_tcp_ipv4,next_udp_ipv4,next_tcp_ipv6,next_udp_ipv6,length,malformed,ipv4,ipv6,is_fragment,four_tuple,four_tuple_ex,src,dst,home,route,home_found_next,route_found_next,ports);
     
     // Module arguments
     input wire  clock;
     input wire  [615:0] beat;
+    input wire  [5:0] held_n;
     input wire  walk_ready;
     input wire  walk_live;
     input wire  [5:0] walk_ptr;
@@ -1862,7 +1874,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     localparam  tcp_ipv6_ex = 9'b100000;
     localparam  udp_ipv6 = 9'b10000000;
     localparam  udp_ipv6_ex = 9'b100000000;
-    localparam  held_lsb = 16'h260;
     
     // Stub signals
     reg  [615:0] word1$beat;
@@ -2979,7 +2990,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         route0$beat = beat;
         route1$beat = beat;
         l4$beat = beat;
-        held = beat[(held_lsb)+:(6)];
+        held = ~held_n;
         cur_w1 = w1$q;
         if (held[32'h1]) begin
             cur_w1 = word1$word;
@@ -5965,7 +5976,7 @@ module rss_core__drops(d,q,clock);
 endmodule // rss_core__drops
 
 
-module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_src_after_out,ex_dst_out,ex_dst_ptr_out,ex_dst_after_out,ihl_out,l4_word_out,l4_before_out);
+module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,held_n_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_src_after_out,ex_dst_out,ex_dst_ptr_out,ex_dst_after_out,ihl_out,l4_word_out,l4_before_out);
     
     // Module arguments
     input wire  clock;
@@ -5988,6 +5999,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [5:0] l4_before_in;
     input wire  [11:0] word_flags_in;
     output reg  [615:0] beat_out;
+    output reg  [5:0] held_n_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
     output reg  [5:0] walk_ptr_out;
@@ -6007,6 +6019,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     output reg  [5:0] l4_before_out;
     
     // Constant declarations
+    localparam  held_lsb = 16'h260;
     localparam  ipv4_l4_bias = 6'b100;
     localparam  ipv4_l4_before_bias = 6'b11;
     localparam  routing = 8'h2b;
@@ -6103,6 +6116,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [2:0] t_select$d;
     wire  [2:0] t_select$q;
     reg  t_select$clock;
+    reg  [2:0] t_flag_select_n$d;
+    wire  [2:0] t_flag_select_n$q;
+    reg  t_flag_select_n$clock;
     reg  [95:0] t_flags$d;
     wire  [95:0] t_flags$q;
     reg  t_flags$clock;
@@ -6289,6 +6305,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [615:0] beat_q$d;
     wire  [615:0] beat_q$q;
     reg  beat_q$clock;
+    reg  [5:0] held_n_q$d;
+    wire  [5:0] held_n_q$q;
+    reg  held_n_q$clock;
     reg  ready_o$d;
     wire  ready_o$q;
     reg  ready_o$clock;
@@ -6348,6 +6367,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] slot_index;
     reg  [511:0] t_slots;
     reg  [15:0] t_select_lsb;
+    reg  [2:0] flag_select;
     reg  [7:0] flag_row;
     reg  [11:0] picked;
     reg  [95:0] flag_rows;
@@ -6551,6 +6571,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(t_select$d),
         .q(t_select$q),
         .clock(t_select$clock)
+    );
+    rss_core__ext1__t_flag_select_n t_flag_select_n(
+        .d(t_flag_select_n$d),
+        .q(t_flag_select_n$q),
+        .clock(t_flag_select_n$clock)
     );
     rss_core__ext1__t_flags t_flags(
         .d(t_flags$d),
@@ -6862,6 +6887,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(beat_q$q),
         .clock(beat_q$clock)
     );
+    rss_core__ext1__held_n_q held_n_q(
+        .d(held_n_q$d),
+        .q(held_n_q$q),
+        .clock(held_n_q$clock)
+    );
     rss_core__ext1__ready_o ready_o(
         .d(ready_o$d),
         .q(ready_o$q),
@@ -6974,6 +7004,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end_plus_q$clock = clock;
         t_beat$clock = clock;
         t_select$clock = clock;
+        t_flag_select_n$clock = clock;
         t_flags$clock = clock;
         t_started$clock = clock;
         t_count$clock = clock;
@@ -7036,6 +7067,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_q$clock = clock;
         ex_dst_ptr_q$clock = clock;
         beat_q$clock = clock;
+        held_n_q$clock = clock;
         ready_o$clock = clock;
         live_o$clock = clock;
         ptr_o$clock = clock;
@@ -7077,6 +7109,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end_plus_q$d = end_plus_q$q;
         t_beat$d = t_beat$q;
         t_select$d = t_select$q;
+        t_flag_select_n$d = t_flag_select_n$q;
         t_flags$d = t_flags$q;
         t_started$d = t_started$q;
         t_count$d = t_count$q;
@@ -7139,6 +7172,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_q$d = ex_dst_q$q;
         ex_dst_ptr_q$d = ex_dst_ptr_q$q;
         beat_q$d = beat_q$q;
+        held_n_q$d = held_n_q$q;
         ready_o$d = ready_o$q;
         live_o$d = live_o$q;
         ptr_o$d = ptr_o$q;
@@ -7275,12 +7309,14 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_slots = 32'h0;
         t_select_lsb = 32'h0;
         flag_row = 32'h0;
+        flag_select = ~t_flag_select_n$q;
         picked = 32'h0;
         if (registered_takeover) begin
             picked = word_flags_in;
         end
         if (split_step) begin
             t_select$d = slot_index[(32'h0)+:(3)];
+            t_flag_select_n$d = ~slot_index[(32'h0)+:(3)];
             t_flags$d = slot_flags$flags;
             t_ptr$d = cur_ptr;
             t_nh$d = cur_nh;
@@ -7297,29 +7333,29 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             x_nh = t_nh$q;
             x_nh_fragment = t_nh_fragment$q;
             flag_row = t_flags$q[(32'h8 * 0)+:(8)];
-            picked = (picked & ~(1 << (0)) | ((flag_row[t_select$q]) << (0)));
+            picked = (picked & ~(1 << (0)) | ((flag_row[flag_select]) << (0)));
             flag_row = t_flags$q[(32'h8 * 1)+:(8)];
-            picked = (picked & ~(1 << (1)) | ((flag_row[t_select$q]) << (1)));
+            picked = (picked & ~(1 << (1)) | ((flag_row[flag_select]) << (1)));
             flag_row = t_flags$q[(32'h8 * 2)+:(8)];
-            picked = (picked & ~(1 << (2)) | ((flag_row[t_select$q]) << (2)));
+            picked = (picked & ~(1 << (2)) | ((flag_row[flag_select]) << (2)));
             flag_row = t_flags$q[(32'h8 * 3)+:(8)];
-            picked = (picked & ~(1 << (3)) | ((flag_row[t_select$q]) << (3)));
+            picked = (picked & ~(1 << (3)) | ((flag_row[flag_select]) << (3)));
             flag_row = t_flags$q[(32'h8 * 4)+:(8)];
-            picked = (picked & ~(1 << (4)) | ((flag_row[t_select$q]) << (4)));
+            picked = (picked & ~(1 << (4)) | ((flag_row[flag_select]) << (4)));
             flag_row = t_flags$q[(32'h8 * 5)+:(8)];
-            picked = (picked & ~(1 << (5)) | ((flag_row[t_select$q]) << (5)));
+            picked = (picked & ~(1 << (5)) | ((flag_row[flag_select]) << (5)));
             flag_row = t_flags$q[(32'h8 * 6)+:(8)];
-            picked = (picked & ~(1 << (6)) | ((flag_row[t_select$q]) << (6)));
+            picked = (picked & ~(1 << (6)) | ((flag_row[flag_select]) << (6)));
             flag_row = t_flags$q[(32'h8 * 7)+:(8)];
-            picked = (picked & ~(1 << (7)) | ((flag_row[t_select$q]) << (7)));
+            picked = (picked & ~(1 << (7)) | ((flag_row[flag_select]) << (7)));
             flag_row = t_flags$q[(32'h8 * 8)+:(8)];
-            picked = (picked & ~(1 << (8)) | ((flag_row[t_select$q]) << (8)));
+            picked = (picked & ~(1 << (8)) | ((flag_row[flag_select]) << (8)));
             flag_row = t_flags$q[(32'h8 * 9)+:(8)];
-            picked = (picked & ~(1 << (9)) | ((flag_row[t_select$q]) << (9)));
+            picked = (picked & ~(1 << (9)) | ((flag_row[flag_select]) << (9)));
             flag_row = t_flags$q[(32'h8 * 10)+:(8)];
-            picked = (picked & ~(1 << (10)) | ((flag_row[t_select$q]) << (10)));
+            picked = (picked & ~(1 << (10)) | ((flag_row[flag_select]) << (10)));
             flag_row = t_flags$q[(32'h8 * 11)+:(8)];
-            picked = (picked & ~(1 << (11)) | ((flag_row[t_select$q]) << (11)));
+            picked = (picked & ~(1 << (11)) | ((flag_row[flag_select]) << (11)));
         end
         ext_len = x_word[(32'h30)+:(8)];
         if (x_nh_fragment) begin
@@ -7364,7 +7400,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_home_option$d = (x_nh == destination_options) & home_row[32'h0];
         if (split_step) begin
             s_routing_type2$d = t_nh_routing$q & picked[32'h3];
-            s_home_option$d = t_nh_options$q & home_row[t_select$q];
+            s_home_option$d = t_nh_options$q & home_row[flag_select];
         end
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
@@ -7760,6 +7796,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_q$d = cur_ex_dst_ptr;
         end
         beat_q$d = s_beat$q;
+        held_n_q$d = ~s_beat$q[(held_lsb)+:(6)];
         ready_o$d = s_started$q & (~live_after | (count_after == max_steps));
         live_o$d = live_after;
         ptr_o$d = ptr_after;
@@ -7801,10 +7838,12 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             t_beat$d = 32'h0;
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
+            held_n_q$d = 32'h3f;
         end
         done_if_stepped_q$d = ~p_live$d | count_onehot$d[last_step];
         done_if_not_q$d = ~live_q$d | count_onehot$d[max_steps];
         beat_out = beat_q$q;
+        held_n_out = held_n_q$q;
         walk_ready_out = ready_o$q;
         walk_live_out = live_o$q;
         walk_ptr_out = ptr_o$q;
@@ -7824,6 +7863,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_before_out = l4_before_o$q;
         if (passthrough) begin
             beat_out = beat_in;
+            held_n_out = ~beat_in[(held_lsb)+:(6)];
             walk_ready_out = walk_ready_in;
             walk_live_out = walk_live_in;
             walk_ptr_out = walk_ptr_in;
@@ -8480,6 +8520,25 @@ module rss_core__ext1__header(beat,target,found,word,slot);
     end
     
 endmodule // rss_core__ext1__header
+
+
+module rss_core__ext1__held_n_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__held_n_q
 
 
 module rss_core__ext1__here2_q(d,q,clock);
@@ -9832,6 +9891,25 @@ module rss_core__ext1__t_ex_src_ptr_in(d,q,clock);
 endmodule // rss_core__ext1__t_ex_src_ptr_in
 
 
+module rss_core__ext1__t_flag_select_n(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_flag_select_n
+
+
 module rss_core__ext1__t_flags(d,q,clock);
     
     // Module arguments
@@ -10098,7 +10176,7 @@ module rss_core__ext1__t_sums(d,q,clock);
 endmodule // rss_core__ext1__t_sums
 
 
-module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_src_after_out,ex_dst_out,ex_dst_ptr_out,ex_dst_after_out,ihl_out,l4_word_out,l4_before_out);
+module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,held_n_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_src_after_out,ex_dst_out,ex_dst_ptr_out,ex_dst_after_out,ihl_out,l4_word_out,l4_before_out);
     
     // Module arguments
     input wire  clock;
@@ -10121,6 +10199,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [5:0] l4_before_in;
     input wire  [11:0] word_flags_in;
     output reg  [615:0] beat_out;
+    output reg  [5:0] held_n_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
     output reg  [5:0] walk_ptr_out;
@@ -10140,6 +10219,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     output reg  [5:0] l4_before_out;
     
     // Constant declarations
+    localparam  held_lsb = 16'h260;
     localparam  ipv4_l4_bias = 6'b100;
     localparam  ipv4_l4_before_bias = 6'b11;
     localparam  routing = 8'h2b;
@@ -10236,6 +10316,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [2:0] t_select$d;
     wire  [2:0] t_select$q;
     reg  t_select$clock;
+    reg  [2:0] t_flag_select_n$d;
+    wire  [2:0] t_flag_select_n$q;
+    reg  t_flag_select_n$clock;
     reg  [95:0] t_flags$d;
     wire  [95:0] t_flags$q;
     reg  t_flags$clock;
@@ -10422,6 +10505,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [615:0] beat_q$d;
     wire  [615:0] beat_q$q;
     reg  beat_q$clock;
+    reg  [5:0] held_n_q$d;
+    wire  [5:0] held_n_q$q;
+    reg  held_n_q$clock;
     reg  ready_o$d;
     wire  ready_o$q;
     reg  ready_o$clock;
@@ -10481,6 +10567,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] slot_index;
     reg  [511:0] t_slots;
     reg  [15:0] t_select_lsb;
+    reg  [2:0] flag_select;
     reg  [7:0] flag_row;
     reg  [11:0] picked;
     reg  [95:0] flag_rows;
@@ -10684,6 +10771,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(t_select$d),
         .q(t_select$q),
         .clock(t_select$clock)
+    );
+    rss_core__ext2__t_flag_select_n t_flag_select_n(
+        .d(t_flag_select_n$d),
+        .q(t_flag_select_n$q),
+        .clock(t_flag_select_n$clock)
     );
     rss_core__ext2__t_flags t_flags(
         .d(t_flags$d),
@@ -10995,6 +11087,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(beat_q$q),
         .clock(beat_q$clock)
     );
+    rss_core__ext2__held_n_q held_n_q(
+        .d(held_n_q$d),
+        .q(held_n_q$q),
+        .clock(held_n_q$clock)
+    );
     rss_core__ext2__ready_o ready_o(
         .d(ready_o$d),
         .q(ready_o$q),
@@ -11107,6 +11204,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end_plus_q$clock = clock;
         t_beat$clock = clock;
         t_select$clock = clock;
+        t_flag_select_n$clock = clock;
         t_flags$clock = clock;
         t_started$clock = clock;
         t_count$clock = clock;
@@ -11169,6 +11267,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_q$clock = clock;
         ex_dst_ptr_q$clock = clock;
         beat_q$clock = clock;
+        held_n_q$clock = clock;
         ready_o$clock = clock;
         live_o$clock = clock;
         ptr_o$clock = clock;
@@ -11210,6 +11309,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end_plus_q$d = end_plus_q$q;
         t_beat$d = t_beat$q;
         t_select$d = t_select$q;
+        t_flag_select_n$d = t_flag_select_n$q;
         t_flags$d = t_flags$q;
         t_started$d = t_started$q;
         t_count$d = t_count$q;
@@ -11272,6 +11372,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_q$d = ex_dst_q$q;
         ex_dst_ptr_q$d = ex_dst_ptr_q$q;
         beat_q$d = beat_q$q;
+        held_n_q$d = held_n_q$q;
         ready_o$d = ready_o$q;
         live_o$d = live_o$q;
         ptr_o$d = ptr_o$q;
@@ -11408,12 +11509,14 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_slots = 32'h0;
         t_select_lsb = 32'h0;
         flag_row = 32'h0;
+        flag_select = ~t_flag_select_n$q;
         picked = 32'h0;
         if (registered_takeover) begin
             picked = word_flags_in;
         end
         if (split_step) begin
             t_select$d = slot_index[(32'h0)+:(3)];
+            t_flag_select_n$d = ~slot_index[(32'h0)+:(3)];
             t_flags$d = slot_flags$flags;
             t_ptr$d = cur_ptr;
             t_nh$d = cur_nh;
@@ -11430,29 +11533,29 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             x_nh = t_nh$q;
             x_nh_fragment = t_nh_fragment$q;
             flag_row = t_flags$q[(32'h8 * 0)+:(8)];
-            picked = (picked & ~(1 << (0)) | ((flag_row[t_select$q]) << (0)));
+            picked = (picked & ~(1 << (0)) | ((flag_row[flag_select]) << (0)));
             flag_row = t_flags$q[(32'h8 * 1)+:(8)];
-            picked = (picked & ~(1 << (1)) | ((flag_row[t_select$q]) << (1)));
+            picked = (picked & ~(1 << (1)) | ((flag_row[flag_select]) << (1)));
             flag_row = t_flags$q[(32'h8 * 2)+:(8)];
-            picked = (picked & ~(1 << (2)) | ((flag_row[t_select$q]) << (2)));
+            picked = (picked & ~(1 << (2)) | ((flag_row[flag_select]) << (2)));
             flag_row = t_flags$q[(32'h8 * 3)+:(8)];
-            picked = (picked & ~(1 << (3)) | ((flag_row[t_select$q]) << (3)));
+            picked = (picked & ~(1 << (3)) | ((flag_row[flag_select]) << (3)));
             flag_row = t_flags$q[(32'h8 * 4)+:(8)];
-            picked = (picked & ~(1 << (4)) | ((flag_row[t_select$q]) << (4)));
+            picked = (picked & ~(1 << (4)) | ((flag_row[flag_select]) << (4)));
             flag_row = t_flags$q[(32'h8 * 5)+:(8)];
-            picked = (picked & ~(1 << (5)) | ((flag_row[t_select$q]) << (5)));
+            picked = (picked & ~(1 << (5)) | ((flag_row[flag_select]) << (5)));
             flag_row = t_flags$q[(32'h8 * 6)+:(8)];
-            picked = (picked & ~(1 << (6)) | ((flag_row[t_select$q]) << (6)));
+            picked = (picked & ~(1 << (6)) | ((flag_row[flag_select]) << (6)));
             flag_row = t_flags$q[(32'h8 * 7)+:(8)];
-            picked = (picked & ~(1 << (7)) | ((flag_row[t_select$q]) << (7)));
+            picked = (picked & ~(1 << (7)) | ((flag_row[flag_select]) << (7)));
             flag_row = t_flags$q[(32'h8 * 8)+:(8)];
-            picked = (picked & ~(1 << (8)) | ((flag_row[t_select$q]) << (8)));
+            picked = (picked & ~(1 << (8)) | ((flag_row[flag_select]) << (8)));
             flag_row = t_flags$q[(32'h8 * 9)+:(8)];
-            picked = (picked & ~(1 << (9)) | ((flag_row[t_select$q]) << (9)));
+            picked = (picked & ~(1 << (9)) | ((flag_row[flag_select]) << (9)));
             flag_row = t_flags$q[(32'h8 * 10)+:(8)];
-            picked = (picked & ~(1 << (10)) | ((flag_row[t_select$q]) << (10)));
+            picked = (picked & ~(1 << (10)) | ((flag_row[flag_select]) << (10)));
             flag_row = t_flags$q[(32'h8 * 11)+:(8)];
-            picked = (picked & ~(1 << (11)) | ((flag_row[t_select$q]) << (11)));
+            picked = (picked & ~(1 << (11)) | ((flag_row[flag_select]) << (11)));
         end
         ext_len = x_word[(32'h30)+:(8)];
         if (x_nh_fragment) begin
@@ -11497,7 +11600,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_home_option$d = (x_nh == destination_options) & home_row[32'h0];
         if (split_step) begin
             s_routing_type2$d = t_nh_routing$q & picked[32'h3];
-            s_home_option$d = t_nh_options$q & home_row[t_select$q];
+            s_home_option$d = t_nh_options$q & home_row[flag_select];
         end
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
@@ -11893,6 +11996,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_q$d = cur_ex_dst_ptr;
         end
         beat_q$d = s_beat$q;
+        held_n_q$d = ~s_beat$q[(held_lsb)+:(6)];
         ready_o$d = s_started$q & (~live_after | (count_after == max_steps));
         live_o$d = live_after;
         ptr_o$d = ptr_after;
@@ -11934,10 +12038,12 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             t_beat$d = 32'h0;
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
+            held_n_q$d = 32'h3f;
         end
         done_if_stepped_q$d = ~p_live$d | count_onehot$d[last_step];
         done_if_not_q$d = ~live_q$d | count_onehot$d[max_steps];
         beat_out = beat_q$q;
+        held_n_out = held_n_q$q;
         walk_ready_out = ready_o$q;
         walk_live_out = live_o$q;
         walk_ptr_out = ptr_o$q;
@@ -11957,6 +12063,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_before_out = l4_before_o$q;
         if (passthrough) begin
             beat_out = beat_in;
+            held_n_out = ~beat_in[(held_lsb)+:(6)];
             walk_ready_out = walk_ready_in;
             walk_live_out = walk_live_in;
             walk_ptr_out = walk_ptr_in;
@@ -12613,6 +12720,25 @@ module rss_core__ext2__header(beat,target,found,word,slot);
     end
     
 endmodule // rss_core__ext2__header
+
+
+module rss_core__ext2__held_n_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__held_n_q
 
 
 module rss_core__ext2__here2_q(d,q,clock);
@@ -13965,6 +14091,25 @@ module rss_core__ext2__t_ex_src_ptr_in(d,q,clock);
 endmodule // rss_core__ext2__t_ex_src_ptr_in
 
 
+module rss_core__ext2__t_flag_select_n(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_flag_select_n
+
+
 module rss_core__ext2__t_flags(d,q,clock);
     
     // Module arguments
@@ -14231,7 +14376,7 @@ module rss_core__ext2__t_sums(d,q,clock);
 endmodule // rss_core__ext2__t_sums
 
 
-module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_src_after_out,ex_dst_out,ex_dst_ptr_out,ex_dst_after_out,ihl_out,l4_word_out,l4_before_out);
+module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,held_n_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_src_after_out,ex_dst_out,ex_dst_ptr_out,ex_dst_after_out,ihl_out,l4_word_out,l4_before_out);
     
     // Module arguments
     input wire  clock;
@@ -14254,6 +14399,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [5:0] l4_before_in;
     input wire  [11:0] word_flags_in;
     output reg  [615:0] beat_out;
+    output reg  [5:0] held_n_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
     output reg  [5:0] walk_ptr_out;
@@ -14273,6 +14419,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     output reg  [5:0] l4_before_out;
     
     // Constant declarations
+    localparam  held_lsb = 16'h260;
     localparam  ipv4_l4_bias = 6'b100;
     localparam  ipv4_l4_before_bias = 6'b11;
     localparam  routing = 8'h2b;
@@ -14369,6 +14516,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [2:0] t_select$d;
     wire  [2:0] t_select$q;
     reg  t_select$clock;
+    reg  [2:0] t_flag_select_n$d;
+    wire  [2:0] t_flag_select_n$q;
+    reg  t_flag_select_n$clock;
     reg  [95:0] t_flags$d;
     wire  [95:0] t_flags$q;
     reg  t_flags$clock;
@@ -14555,6 +14705,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [615:0] beat_q$d;
     wire  [615:0] beat_q$q;
     reg  beat_q$clock;
+    reg  [5:0] held_n_q$d;
+    wire  [5:0] held_n_q$q;
+    reg  held_n_q$clock;
     reg  ready_o$d;
     wire  ready_o$q;
     reg  ready_o$clock;
@@ -14614,6 +14767,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] slot_index;
     reg  [511:0] t_slots;
     reg  [15:0] t_select_lsb;
+    reg  [2:0] flag_select;
     reg  [7:0] flag_row;
     reg  [11:0] picked;
     reg  [95:0] flag_rows;
@@ -14817,6 +14971,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(t_select$d),
         .q(t_select$q),
         .clock(t_select$clock)
+    );
+    rss_core__ext3__t_flag_select_n t_flag_select_n(
+        .d(t_flag_select_n$d),
+        .q(t_flag_select_n$q),
+        .clock(t_flag_select_n$clock)
     );
     rss_core__ext3__t_flags t_flags(
         .d(t_flags$d),
@@ -15128,6 +15287,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(beat_q$q),
         .clock(beat_q$clock)
     );
+    rss_core__ext3__held_n_q held_n_q(
+        .d(held_n_q$d),
+        .q(held_n_q$q),
+        .clock(held_n_q$clock)
+    );
     rss_core__ext3__ready_o ready_o(
         .d(ready_o$d),
         .q(ready_o$q),
@@ -15240,6 +15404,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end_plus_q$clock = clock;
         t_beat$clock = clock;
         t_select$clock = clock;
+        t_flag_select_n$clock = clock;
         t_flags$clock = clock;
         t_started$clock = clock;
         t_count$clock = clock;
@@ -15302,6 +15467,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_q$clock = clock;
         ex_dst_ptr_q$clock = clock;
         beat_q$clock = clock;
+        held_n_q$clock = clock;
         ready_o$clock = clock;
         live_o$clock = clock;
         ptr_o$clock = clock;
@@ -15343,6 +15509,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end_plus_q$d = end_plus_q$q;
         t_beat$d = t_beat$q;
         t_select$d = t_select$q;
+        t_flag_select_n$d = t_flag_select_n$q;
         t_flags$d = t_flags$q;
         t_started$d = t_started$q;
         t_count$d = t_count$q;
@@ -15405,6 +15572,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_q$d = ex_dst_q$q;
         ex_dst_ptr_q$d = ex_dst_ptr_q$q;
         beat_q$d = beat_q$q;
+        held_n_q$d = held_n_q$q;
         ready_o$d = ready_o$q;
         live_o$d = live_o$q;
         ptr_o$d = ptr_o$q;
@@ -15541,12 +15709,14 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_slots = 32'h0;
         t_select_lsb = 32'h0;
         flag_row = 32'h0;
+        flag_select = ~t_flag_select_n$q;
         picked = 32'h0;
         if (registered_takeover) begin
             picked = word_flags_in;
         end
         if (split_step) begin
             t_select$d = slot_index[(32'h0)+:(3)];
+            t_flag_select_n$d = ~slot_index[(32'h0)+:(3)];
             t_flags$d = slot_flags$flags;
             t_ptr$d = cur_ptr;
             t_nh$d = cur_nh;
@@ -15563,29 +15733,29 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             x_nh = t_nh$q;
             x_nh_fragment = t_nh_fragment$q;
             flag_row = t_flags$q[(32'h8 * 0)+:(8)];
-            picked = (picked & ~(1 << (0)) | ((flag_row[t_select$q]) << (0)));
+            picked = (picked & ~(1 << (0)) | ((flag_row[flag_select]) << (0)));
             flag_row = t_flags$q[(32'h8 * 1)+:(8)];
-            picked = (picked & ~(1 << (1)) | ((flag_row[t_select$q]) << (1)));
+            picked = (picked & ~(1 << (1)) | ((flag_row[flag_select]) << (1)));
             flag_row = t_flags$q[(32'h8 * 2)+:(8)];
-            picked = (picked & ~(1 << (2)) | ((flag_row[t_select$q]) << (2)));
+            picked = (picked & ~(1 << (2)) | ((flag_row[flag_select]) << (2)));
             flag_row = t_flags$q[(32'h8 * 3)+:(8)];
-            picked = (picked & ~(1 << (3)) | ((flag_row[t_select$q]) << (3)));
+            picked = (picked & ~(1 << (3)) | ((flag_row[flag_select]) << (3)));
             flag_row = t_flags$q[(32'h8 * 4)+:(8)];
-            picked = (picked & ~(1 << (4)) | ((flag_row[t_select$q]) << (4)));
+            picked = (picked & ~(1 << (4)) | ((flag_row[flag_select]) << (4)));
             flag_row = t_flags$q[(32'h8 * 5)+:(8)];
-            picked = (picked & ~(1 << (5)) | ((flag_row[t_select$q]) << (5)));
+            picked = (picked & ~(1 << (5)) | ((flag_row[flag_select]) << (5)));
             flag_row = t_flags$q[(32'h8 * 6)+:(8)];
-            picked = (picked & ~(1 << (6)) | ((flag_row[t_select$q]) << (6)));
+            picked = (picked & ~(1 << (6)) | ((flag_row[flag_select]) << (6)));
             flag_row = t_flags$q[(32'h8 * 7)+:(8)];
-            picked = (picked & ~(1 << (7)) | ((flag_row[t_select$q]) << (7)));
+            picked = (picked & ~(1 << (7)) | ((flag_row[flag_select]) << (7)));
             flag_row = t_flags$q[(32'h8 * 8)+:(8)];
-            picked = (picked & ~(1 << (8)) | ((flag_row[t_select$q]) << (8)));
+            picked = (picked & ~(1 << (8)) | ((flag_row[flag_select]) << (8)));
             flag_row = t_flags$q[(32'h8 * 9)+:(8)];
-            picked = (picked & ~(1 << (9)) | ((flag_row[t_select$q]) << (9)));
+            picked = (picked & ~(1 << (9)) | ((flag_row[flag_select]) << (9)));
             flag_row = t_flags$q[(32'h8 * 10)+:(8)];
-            picked = (picked & ~(1 << (10)) | ((flag_row[t_select$q]) << (10)));
+            picked = (picked & ~(1 << (10)) | ((flag_row[flag_select]) << (10)));
             flag_row = t_flags$q[(32'h8 * 11)+:(8)];
-            picked = (picked & ~(1 << (11)) | ((flag_row[t_select$q]) << (11)));
+            picked = (picked & ~(1 << (11)) | ((flag_row[flag_select]) << (11)));
         end
         ext_len = x_word[(32'h30)+:(8)];
         if (x_nh_fragment) begin
@@ -15630,7 +15800,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_home_option$d = (x_nh == destination_options) & home_row[32'h0];
         if (split_step) begin
             s_routing_type2$d = t_nh_routing$q & picked[32'h3];
-            s_home_option$d = t_nh_options$q & home_row[t_select$q];
+            s_home_option$d = t_nh_options$q & home_row[flag_select];
         end
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
@@ -16026,6 +16196,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_q$d = cur_ex_dst_ptr;
         end
         beat_q$d = s_beat$q;
+        held_n_q$d = ~s_beat$q[(held_lsb)+:(6)];
         ready_o$d = s_started$q & (~live_after | (count_after == max_steps));
         live_o$d = live_after;
         ptr_o$d = ptr_after;
@@ -16067,10 +16238,12 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             t_beat$d = 32'h0;
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
+            held_n_q$d = 32'h3f;
         end
         done_if_stepped_q$d = ~p_live$d | count_onehot$d[last_step];
         done_if_not_q$d = ~live_q$d | count_onehot$d[max_steps];
         beat_out = beat_q$q;
+        held_n_out = held_n_q$q;
         walk_ready_out = ready_o$q;
         walk_live_out = live_o$q;
         walk_ptr_out = ptr_o$q;
@@ -16090,6 +16263,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_before_out = l4_before_o$q;
         if (passthrough) begin
             beat_out = beat_in;
+            held_n_out = ~beat_in[(held_lsb)+:(6)];
             walk_ready_out = walk_ready_in;
             walk_live_out = walk_live_in;
             walk_ptr_out = walk_ptr_in;
@@ -16746,6 +16920,25 @@ module rss_core__ext3__header(beat,target,found,word,slot);
     end
     
 endmodule // rss_core__ext3__header
+
+
+module rss_core__ext3__held_n_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__held_n_q
 
 
 module rss_core__ext3__here2_q(d,q,clock);
@@ -18098,6 +18291,25 @@ module rss_core__ext3__t_ex_src_ptr_in(d,q,clock);
 endmodule // rss_core__ext3__t_ex_src_ptr_in
 
 
+module rss_core__ext3__t_flag_select_n(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_flag_select_n
+
+
 module rss_core__ext3__t_flags(d,q,clock);
     
     // Module arguments
@@ -18364,7 +18576,7 @@ module rss_core__ext3__t_sums(d,q,clock);
 endmodule // rss_core__ext3__t_sums
 
 
-module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_src_after_out,ex_dst_out,ex_dst_ptr_out,ex_dst_after_out,ihl_out,l4_word_out,l4_before_out);
+module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,held_n_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_src_after_out,ex_dst_out,ex_dst_ptr_out,ex_dst_after_out,ihl_out,l4_word_out,l4_before_out);
     
     // Module arguments
     input wire  clock;
@@ -18387,6 +18599,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [5:0] l4_before_in;
     input wire  [11:0] word_flags_in;
     output reg  [615:0] beat_out;
+    output reg  [5:0] held_n_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
     output reg  [5:0] walk_ptr_out;
@@ -18406,6 +18619,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     output reg  [5:0] l4_before_out;
     
     // Constant declarations
+    localparam  held_lsb = 16'h260;
     localparam  ipv4_l4_bias = 6'b100;
     localparam  ipv4_l4_before_bias = 6'b11;
     localparam  routing = 8'h2b;
@@ -18502,6 +18716,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [2:0] t_select$d;
     wire  [2:0] t_select$q;
     reg  t_select$clock;
+    reg  [2:0] t_flag_select_n$d;
+    wire  [2:0] t_flag_select_n$q;
+    reg  t_flag_select_n$clock;
     reg  [95:0] t_flags$d;
     wire  [95:0] t_flags$q;
     reg  t_flags$clock;
@@ -18688,6 +18905,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [615:0] beat_q$d;
     wire  [615:0] beat_q$q;
     reg  beat_q$clock;
+    reg  [5:0] held_n_q$d;
+    wire  [5:0] held_n_q$q;
+    reg  held_n_q$clock;
     reg  ready_o$d;
     wire  ready_o$q;
     reg  ready_o$clock;
@@ -18747,6 +18967,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] slot_index;
     reg  [511:0] t_slots;
     reg  [15:0] t_select_lsb;
+    reg  [2:0] flag_select;
     reg  [7:0] flag_row;
     reg  [11:0] picked;
     reg  [95:0] flag_rows;
@@ -18950,6 +19171,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(t_select$d),
         .q(t_select$q),
         .clock(t_select$clock)
+    );
+    rss_core__ext4__t_flag_select_n t_flag_select_n(
+        .d(t_flag_select_n$d),
+        .q(t_flag_select_n$q),
+        .clock(t_flag_select_n$clock)
     );
     rss_core__ext4__t_flags t_flags(
         .d(t_flags$d),
@@ -19261,6 +19487,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(beat_q$q),
         .clock(beat_q$clock)
     );
+    rss_core__ext4__held_n_q held_n_q(
+        .d(held_n_q$d),
+        .q(held_n_q$q),
+        .clock(held_n_q$clock)
+    );
     rss_core__ext4__ready_o ready_o(
         .d(ready_o$d),
         .q(ready_o$q),
@@ -19373,6 +19604,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end_plus_q$clock = clock;
         t_beat$clock = clock;
         t_select$clock = clock;
+        t_flag_select_n$clock = clock;
         t_flags$clock = clock;
         t_started$clock = clock;
         t_count$clock = clock;
@@ -19435,6 +19667,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_q$clock = clock;
         ex_dst_ptr_q$clock = clock;
         beat_q$clock = clock;
+        held_n_q$clock = clock;
         ready_o$clock = clock;
         live_o$clock = clock;
         ptr_o$clock = clock;
@@ -19476,6 +19709,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end_plus_q$d = end_plus_q$q;
         t_beat$d = t_beat$q;
         t_select$d = t_select$q;
+        t_flag_select_n$d = t_flag_select_n$q;
         t_flags$d = t_flags$q;
         t_started$d = t_started$q;
         t_count$d = t_count$q;
@@ -19538,6 +19772,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_q$d = ex_dst_q$q;
         ex_dst_ptr_q$d = ex_dst_ptr_q$q;
         beat_q$d = beat_q$q;
+        held_n_q$d = held_n_q$q;
         ready_o$d = ready_o$q;
         live_o$d = live_o$q;
         ptr_o$d = ptr_o$q;
@@ -19674,12 +19909,14 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_slots = 32'h0;
         t_select_lsb = 32'h0;
         flag_row = 32'h0;
+        flag_select = ~t_flag_select_n$q;
         picked = 32'h0;
         if (registered_takeover) begin
             picked = word_flags_in;
         end
         if (split_step) begin
             t_select$d = slot_index[(32'h0)+:(3)];
+            t_flag_select_n$d = ~slot_index[(32'h0)+:(3)];
             t_flags$d = slot_flags$flags;
             t_ptr$d = cur_ptr;
             t_nh$d = cur_nh;
@@ -19696,29 +19933,29 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             x_nh = t_nh$q;
             x_nh_fragment = t_nh_fragment$q;
             flag_row = t_flags$q[(32'h8 * 0)+:(8)];
-            picked = (picked & ~(1 << (0)) | ((flag_row[t_select$q]) << (0)));
+            picked = (picked & ~(1 << (0)) | ((flag_row[flag_select]) << (0)));
             flag_row = t_flags$q[(32'h8 * 1)+:(8)];
-            picked = (picked & ~(1 << (1)) | ((flag_row[t_select$q]) << (1)));
+            picked = (picked & ~(1 << (1)) | ((flag_row[flag_select]) << (1)));
             flag_row = t_flags$q[(32'h8 * 2)+:(8)];
-            picked = (picked & ~(1 << (2)) | ((flag_row[t_select$q]) << (2)));
+            picked = (picked & ~(1 << (2)) | ((flag_row[flag_select]) << (2)));
             flag_row = t_flags$q[(32'h8 * 3)+:(8)];
-            picked = (picked & ~(1 << (3)) | ((flag_row[t_select$q]) << (3)));
+            picked = (picked & ~(1 << (3)) | ((flag_row[flag_select]) << (3)));
             flag_row = t_flags$q[(32'h8 * 4)+:(8)];
-            picked = (picked & ~(1 << (4)) | ((flag_row[t_select$q]) << (4)));
+            picked = (picked & ~(1 << (4)) | ((flag_row[flag_select]) << (4)));
             flag_row = t_flags$q[(32'h8 * 5)+:(8)];
-            picked = (picked & ~(1 << (5)) | ((flag_row[t_select$q]) << (5)));
+            picked = (picked & ~(1 << (5)) | ((flag_row[flag_select]) << (5)));
             flag_row = t_flags$q[(32'h8 * 6)+:(8)];
-            picked = (picked & ~(1 << (6)) | ((flag_row[t_select$q]) << (6)));
+            picked = (picked & ~(1 << (6)) | ((flag_row[flag_select]) << (6)));
             flag_row = t_flags$q[(32'h8 * 7)+:(8)];
-            picked = (picked & ~(1 << (7)) | ((flag_row[t_select$q]) << (7)));
+            picked = (picked & ~(1 << (7)) | ((flag_row[flag_select]) << (7)));
             flag_row = t_flags$q[(32'h8 * 8)+:(8)];
-            picked = (picked & ~(1 << (8)) | ((flag_row[t_select$q]) << (8)));
+            picked = (picked & ~(1 << (8)) | ((flag_row[flag_select]) << (8)));
             flag_row = t_flags$q[(32'h8 * 9)+:(8)];
-            picked = (picked & ~(1 << (9)) | ((flag_row[t_select$q]) << (9)));
+            picked = (picked & ~(1 << (9)) | ((flag_row[flag_select]) << (9)));
             flag_row = t_flags$q[(32'h8 * 10)+:(8)];
-            picked = (picked & ~(1 << (10)) | ((flag_row[t_select$q]) << (10)));
+            picked = (picked & ~(1 << (10)) | ((flag_row[flag_select]) << (10)));
             flag_row = t_flags$q[(32'h8 * 11)+:(8)];
-            picked = (picked & ~(1 << (11)) | ((flag_row[t_select$q]) << (11)));
+            picked = (picked & ~(1 << (11)) | ((flag_row[flag_select]) << (11)));
         end
         ext_len = x_word[(32'h30)+:(8)];
         if (x_nh_fragment) begin
@@ -19763,7 +20000,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_home_option$d = (x_nh == destination_options) & home_row[32'h0];
         if (split_step) begin
             s_routing_type2$d = t_nh_routing$q & picked[32'h3];
-            s_home_option$d = t_nh_options$q & home_row[t_select$q];
+            s_home_option$d = t_nh_options$q & home_row[flag_select];
         end
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
@@ -20159,6 +20396,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_q$d = cur_ex_dst_ptr;
         end
         beat_q$d = s_beat$q;
+        held_n_q$d = ~s_beat$q[(held_lsb)+:(6)];
         ready_o$d = s_started$q & (~live_after | (count_after == max_steps));
         live_o$d = live_after;
         ptr_o$d = ptr_after;
@@ -20200,10 +20438,12 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             t_beat$d = 32'h0;
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
+            held_n_q$d = 32'h3f;
         end
         done_if_stepped_q$d = ~p_live$d | count_onehot$d[last_step];
         done_if_not_q$d = ~live_q$d | count_onehot$d[max_steps];
         beat_out = beat_q$q;
+        held_n_out = held_n_q$q;
         walk_ready_out = ready_o$q;
         walk_live_out = live_o$q;
         walk_ptr_out = ptr_o$q;
@@ -20223,6 +20463,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_before_out = l4_before_o$q;
         if (passthrough) begin
             beat_out = beat_in;
+            held_n_out = ~beat_in[(held_lsb)+:(6)];
             walk_ready_out = walk_ready_in;
             walk_live_out = walk_live_in;
             walk_ptr_out = walk_ptr_in;
@@ -20879,6 +21120,25 @@ module rss_core__ext4__header(beat,target,found,word,slot);
     end
     
 endmodule // rss_core__ext4__header
+
+
+module rss_core__ext4__held_n_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__held_n_q
 
 
 module rss_core__ext4__here2_q(d,q,clock);
@@ -22229,6 +22489,25 @@ module rss_core__ext4__t_ex_src_ptr_in(d,q,clock);
     end
           
 endmodule // rss_core__ext4__t_ex_src_ptr_in
+
+
+module rss_core__ext4__t_flag_select_n(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_flag_select_n
 
 
 module rss_core__ext4__t_flags(d,q,clock);

@@ -175,6 +175,7 @@ module rss_core (
     reg  [5:0] ext1$l4_before_in;
     reg  [11:0] ext1$word_flags_in;
     wire  [167:0] ext1$beat_out;
+    wire  [5:0] ext1$held_n_out;
     wire  ext1$walk_ready_out;
     wire  ext1$walk_live_out;
     wire  [5:0] ext1$walk_ptr_out;
@@ -212,6 +213,7 @@ module rss_core (
     reg  [5:0] ext2$l4_before_in;
     reg  [11:0] ext2$word_flags_in;
     wire  [167:0] ext2$beat_out;
+    wire  [5:0] ext2$held_n_out;
     wire  ext2$walk_ready_out;
     wire  ext2$walk_live_out;
     wire  [5:0] ext2$walk_ptr_out;
@@ -249,6 +251,7 @@ module rss_core (
     reg  [5:0] ext3$l4_before_in;
     reg  [11:0] ext3$word_flags_in;
     wire  [167:0] ext3$beat_out;
+    wire  [5:0] ext3$held_n_out;
     wire  ext3$walk_ready_out;
     wire  ext3$walk_live_out;
     wire  [5:0] ext3$walk_ptr_out;
@@ -286,6 +289,7 @@ module rss_core (
     reg  [5:0] ext4$l4_before_in;
     reg  [11:0] ext4$word_flags_in;
     wire  [167:0] ext4$beat_out;
+    wire  [5:0] ext4$held_n_out;
     wire  ext4$walk_ready_out;
     wire  ext4$walk_live_out;
     wire  [5:0] ext4$walk_ptr_out;
@@ -305,6 +309,7 @@ module rss_core (
     wire  [5:0] ext4$l4_before_out;
     reg  capture$clock;
     reg  [167:0] capture$beat;
+    reg  [5:0] capture$held_n;
     reg  capture$walk_ready;
     reg  capture$walk_live;
     reg  [5:0] capture$walk_ptr;
@@ -731,6 +736,7 @@ module rss_core (
         .l4_before_in(ext1$l4_before_in),
         .word_flags_in(ext1$word_flags_in),
         .beat_out(ext1$beat_out),
+        .held_n_out(ext1$held_n_out),
         .walk_ready_out(ext1$walk_ready_out),
         .walk_live_out(ext1$walk_live_out),
         .walk_ptr_out(ext1$walk_ptr_out),
@@ -770,6 +776,7 @@ module rss_core (
         .l4_before_in(ext2$l4_before_in),
         .word_flags_in(ext2$word_flags_in),
         .beat_out(ext2$beat_out),
+        .held_n_out(ext2$held_n_out),
         .walk_ready_out(ext2$walk_ready_out),
         .walk_live_out(ext2$walk_live_out),
         .walk_ptr_out(ext2$walk_ptr_out),
@@ -809,6 +816,7 @@ module rss_core (
         .l4_before_in(ext3$l4_before_in),
         .word_flags_in(ext3$word_flags_in),
         .beat_out(ext3$beat_out),
+        .held_n_out(ext3$held_n_out),
         .walk_ready_out(ext3$walk_ready_out),
         .walk_live_out(ext3$walk_live_out),
         .walk_ptr_out(ext3$walk_ptr_out),
@@ -848,6 +856,7 @@ module rss_core (
         .l4_before_in(ext4$l4_before_in),
         .word_flags_in(ext4$word_flags_in),
         .beat_out(ext4$beat_out),
+        .held_n_out(ext4$held_n_out),
         .walk_ready_out(ext4$walk_ready_out),
         .walk_live_out(ext4$walk_live_out),
         .walk_ptr_out(ext4$walk_ptr_out),
@@ -869,6 +878,7 @@ module rss_core (
     rss_core__capture capture(
         .clock(capture$clock),
         .beat(capture$beat),
+        .held_n(capture$held_n),
         .walk_ready(capture$walk_ready),
         .walk_live(capture$walk_live),
         .walk_ptr(capture$walk_ptr),
@@ -1489,6 +1499,7 @@ module rss_core (
         ext4$l4_before_in = ext3$l4_before_out;
         ext4$word_flags_in = 32'h0;
         capture$beat = ext4$beat_out;
+        capture$held_n = ext4$held_n_out;
         capture$walk_ready = ext4$walk_ready_out;
         capture$walk_live = ext4$walk_live_out;
         capture$walk_ptr = ext4$walk_ptr_out;
@@ -1798,11 +1809,12 @@ module rss_core (
 endmodule // top
 
 
-module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4_word,l4_before,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_src_after,ex_dst,ex_dst_ptr,ex_dst_after,result_valid,result_next,result_near,result_near_next,next_ipv4,next_ipv6,next_tcp_ipv4,next_udp_ipv4,next_tcp_ipv6,next_udp_ipv6,length,malformed,ipv4,ipv6,is_fragment,four_tuple,four_tuple_ex,src,dst,home,route,home_found_next,route_found_next,ports);
+module rss_core__capture(clock,beat,held_n,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4_word,l4_before,datagram_end,bad,fragment,need,ex_src,ex_src_ptr,ex_src_after,ex_dst,ex_dst_ptr,ex_dst_after,result_valid,result_next,result_near,result_near_next,next_ipv4,next_ipv6,next_tcp_ipv4,next_udp_ipv4,next_tcp_ipv6,next_udp_ipv6,length,malformed,ipv4,ipv6,is_fragment,four_tuple,four_tuple_ex,src,dst,home,route,home_found_next,route_found_next,ports);
     
     // Module arguments
     input wire  clock;
     input wire  [167:0] beat;
+    input wire  [5:0] held_n;
     input wire  walk_ready;
     input wire  walk_live;
     input wire  [5:0] walk_ptr;
@@ -1862,7 +1874,6 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
     localparam  tcp_ipv6_ex = 9'b100000;
     localparam  udp_ipv6 = 9'b10000000;
     localparam  udp_ipv6_ex = 9'b100000000;
-    localparam  held_lsb = 16'ha0;
     
     // Stub signals
     reg  [167:0] word1$beat;
@@ -2979,7 +2990,7 @@ module rss_core__capture(clock,beat,walk_ready,walk_live,walk_ptr,walk_nh,ihl,l4
         route0$beat = beat;
         route1$beat = beat;
         l4$beat = beat;
-        held = beat[(held_lsb)+:(6)];
+        held = ~held_n;
         cur_w1 = w1$q;
         if (held[32'h1]) begin
             cur_w1 = word1$word;
@@ -5587,7 +5598,7 @@ module rss_core__drops(d,q,clock);
 endmodule // rss_core__drops
 
 
-module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_src_after_out,ex_dst_out,ex_dst_ptr_out,ex_dst_after_out,ihl_out,l4_word_out,l4_before_out);
+module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,held_n_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_src_after_out,ex_dst_out,ex_dst_ptr_out,ex_dst_after_out,ihl_out,l4_word_out,l4_before_out);
     
     // Module arguments
     input wire  clock;
@@ -5610,6 +5621,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [5:0] l4_before_in;
     input wire  [11:0] word_flags_in;
     output reg  [167:0] beat_out;
+    output reg  [5:0] held_n_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
     output reg  [5:0] walk_ptr_out;
@@ -5629,6 +5641,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     output reg  [5:0] l4_before_out;
     
     // Constant declarations
+    localparam  held_lsb = 16'ha0;
     localparam  ipv4_l4_bias = 6'b100;
     localparam  ipv4_l4_before_bias = 6'b11;
     localparam  routing = 8'h2b;
@@ -5725,6 +5738,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [2:0] t_select$d;
     wire  [2:0] t_select$q;
     reg  t_select$clock;
+    reg  [2:0] t_flag_select_n$d;
+    wire  [2:0] t_flag_select_n$q;
+    reg  t_flag_select_n$clock;
     reg  [95:0] t_flags$d;
     wire  [95:0] t_flags$q;
     reg  t_flags$clock;
@@ -5911,6 +5927,9 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [167:0] beat_q$d;
     wire  [167:0] beat_q$q;
     reg  beat_q$clock;
+    reg  [5:0] held_n_q$d;
+    wire  [5:0] held_n_q$q;
+    reg  held_n_q$clock;
     reg  ready_o$d;
     wire  ready_o$q;
     reg  ready_o$clock;
@@ -5970,6 +5989,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] slot_index;
     reg  [63:0] t_slots;
     reg  [15:0] t_select_lsb;
+    reg  [2:0] flag_select;
     reg  [7:0] flag_row;
     reg  [11:0] picked;
     reg  [95:0] flag_rows;
@@ -6173,6 +6193,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(t_select$d),
         .q(t_select$q),
         .clock(t_select$clock)
+    );
+    rss_core__ext1__t_flag_select_n t_flag_select_n(
+        .d(t_flag_select_n$d),
+        .q(t_flag_select_n$q),
+        .clock(t_flag_select_n$clock)
     );
     rss_core__ext1__t_flags t_flags(
         .d(t_flags$d),
@@ -6484,6 +6509,11 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(beat_q$q),
         .clock(beat_q$clock)
     );
+    rss_core__ext1__held_n_q held_n_q(
+        .d(held_n_q$d),
+        .q(held_n_q$q),
+        .clock(held_n_q$clock)
+    );
     rss_core__ext1__ready_o ready_o(
         .d(ready_o$d),
         .q(ready_o$q),
@@ -6596,6 +6626,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end_plus_q$clock = clock;
         t_beat$clock = clock;
         t_select$clock = clock;
+        t_flag_select_n$clock = clock;
         t_flags$clock = clock;
         t_started$clock = clock;
         t_count$clock = clock;
@@ -6658,6 +6689,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_q$clock = clock;
         ex_dst_ptr_q$clock = clock;
         beat_q$clock = clock;
+        held_n_q$clock = clock;
         ready_o$clock = clock;
         live_o$clock = clock;
         ptr_o$clock = clock;
@@ -6699,6 +6731,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end_plus_q$d = end_plus_q$q;
         t_beat$d = t_beat$q;
         t_select$d = t_select$q;
+        t_flag_select_n$d = t_flag_select_n$q;
         t_flags$d = t_flags$q;
         t_started$d = t_started$q;
         t_count$d = t_count$q;
@@ -6761,6 +6794,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_q$d = ex_dst_q$q;
         ex_dst_ptr_q$d = ex_dst_ptr_q$q;
         beat_q$d = beat_q$q;
+        held_n_q$d = held_n_q$q;
         ready_o$d = ready_o$q;
         live_o$d = live_o$q;
         ptr_o$d = ptr_o$q;
@@ -6897,12 +6931,14 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_slots = 32'h0;
         t_select_lsb = 32'h0;
         flag_row = 32'h0;
+        flag_select = ~t_flag_select_n$q;
         picked = 32'h0;
         if (registered_takeover) begin
             picked = word_flags_in;
         end
         if (split_step) begin
             t_select$d = slot_index[(32'h0)+:(3)];
+            t_flag_select_n$d = ~slot_index[(32'h0)+:(3)];
             t_flags$d = slot_flags$flags;
             t_ptr$d = cur_ptr;
             t_nh$d = cur_nh;
@@ -6919,29 +6955,29 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             x_nh = t_nh$q;
             x_nh_fragment = t_nh_fragment$q;
             flag_row = t_flags$q[(32'h8 * 0)+:(8)];
-            picked = (picked & ~(1 << (0)) | ((flag_row[t_select$q]) << (0)));
+            picked = (picked & ~(1 << (0)) | ((flag_row[flag_select]) << (0)));
             flag_row = t_flags$q[(32'h8 * 1)+:(8)];
-            picked = (picked & ~(1 << (1)) | ((flag_row[t_select$q]) << (1)));
+            picked = (picked & ~(1 << (1)) | ((flag_row[flag_select]) << (1)));
             flag_row = t_flags$q[(32'h8 * 2)+:(8)];
-            picked = (picked & ~(1 << (2)) | ((flag_row[t_select$q]) << (2)));
+            picked = (picked & ~(1 << (2)) | ((flag_row[flag_select]) << (2)));
             flag_row = t_flags$q[(32'h8 * 3)+:(8)];
-            picked = (picked & ~(1 << (3)) | ((flag_row[t_select$q]) << (3)));
+            picked = (picked & ~(1 << (3)) | ((flag_row[flag_select]) << (3)));
             flag_row = t_flags$q[(32'h8 * 4)+:(8)];
-            picked = (picked & ~(1 << (4)) | ((flag_row[t_select$q]) << (4)));
+            picked = (picked & ~(1 << (4)) | ((flag_row[flag_select]) << (4)));
             flag_row = t_flags$q[(32'h8 * 5)+:(8)];
-            picked = (picked & ~(1 << (5)) | ((flag_row[t_select$q]) << (5)));
+            picked = (picked & ~(1 << (5)) | ((flag_row[flag_select]) << (5)));
             flag_row = t_flags$q[(32'h8 * 6)+:(8)];
-            picked = (picked & ~(1 << (6)) | ((flag_row[t_select$q]) << (6)));
+            picked = (picked & ~(1 << (6)) | ((flag_row[flag_select]) << (6)));
             flag_row = t_flags$q[(32'h8 * 7)+:(8)];
-            picked = (picked & ~(1 << (7)) | ((flag_row[t_select$q]) << (7)));
+            picked = (picked & ~(1 << (7)) | ((flag_row[flag_select]) << (7)));
             flag_row = t_flags$q[(32'h8 * 8)+:(8)];
-            picked = (picked & ~(1 << (8)) | ((flag_row[t_select$q]) << (8)));
+            picked = (picked & ~(1 << (8)) | ((flag_row[flag_select]) << (8)));
             flag_row = t_flags$q[(32'h8 * 9)+:(8)];
-            picked = (picked & ~(1 << (9)) | ((flag_row[t_select$q]) << (9)));
+            picked = (picked & ~(1 << (9)) | ((flag_row[flag_select]) << (9)));
             flag_row = t_flags$q[(32'h8 * 10)+:(8)];
-            picked = (picked & ~(1 << (10)) | ((flag_row[t_select$q]) << (10)));
+            picked = (picked & ~(1 << (10)) | ((flag_row[flag_select]) << (10)));
             flag_row = t_flags$q[(32'h8 * 11)+:(8)];
-            picked = (picked & ~(1 << (11)) | ((flag_row[t_select$q]) << (11)));
+            picked = (picked & ~(1 << (11)) | ((flag_row[flag_select]) << (11)));
         end
         ext_len = x_word[(32'h30)+:(8)];
         if (x_nh_fragment) begin
@@ -6986,7 +7022,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_home_option$d = (x_nh == destination_options) & home_row[32'h0];
         if (split_step) begin
             s_routing_type2$d = t_nh_routing$q & picked[32'h3];
-            s_home_option$d = t_nh_options$q & home_row[t_select$q];
+            s_home_option$d = t_nh_options$q & home_row[flag_select];
         end
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
@@ -7242,6 +7278,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_q$d = cur_ex_dst_ptr;
         end
         beat_q$d = s_beat$q;
+        held_n_q$d = ~s_beat$q[(held_lsb)+:(6)];
         ready_o$d = s_started$q & (~live_after | (count_after == max_steps));
         live_o$d = live_after;
         ptr_o$d = ptr_after;
@@ -7283,10 +7320,12 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             t_beat$d = 32'h0;
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
+            held_n_q$d = 32'h3f;
         end
         done_if_stepped_q$d = ~p_live$d | count_onehot$d[last_step];
         done_if_not_q$d = ~live_q$d | count_onehot$d[max_steps];
         beat_out = beat_q$q;
+        held_n_out = held_n_q$q;
         walk_ready_out = ready_o$q;
         walk_live_out = live_o$q;
         walk_ptr_out = ptr_o$q;
@@ -7306,6 +7345,7 @@ module rss_core__ext1(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_before_out = l4_before_o$q;
         if (passthrough) begin
             beat_out = beat_in;
+            held_n_out = ~beat_in[(held_lsb)+:(6)];
             walk_ready_out = walk_ready_in;
             walk_live_out = walk_live_in;
             walk_ptr_out = walk_ptr_in;
@@ -7920,6 +7960,25 @@ module rss_core__ext1__header(beat,target,found,word,slot);
     end
     
 endmodule // rss_core__ext1__header
+
+
+module rss_core__ext1__held_n_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__held_n_q
 
 
 module rss_core__ext1__here2_q(d,q,clock);
@@ -9139,6 +9198,25 @@ module rss_core__ext1__t_ex_src_ptr_in(d,q,clock);
 endmodule // rss_core__ext1__t_ex_src_ptr_in
 
 
+module rss_core__ext1__t_flag_select_n(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext1__t_flag_select_n
+
+
 module rss_core__ext1__t_flags(d,q,clock);
     
     // Module arguments
@@ -9405,7 +9483,7 @@ module rss_core__ext1__t_sums(d,q,clock);
 endmodule // rss_core__ext1__t_sums
 
 
-module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_src_after_out,ex_dst_out,ex_dst_ptr_out,ex_dst_after_out,ihl_out,l4_word_out,l4_before_out);
+module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,held_n_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_src_after_out,ex_dst_out,ex_dst_ptr_out,ex_dst_after_out,ihl_out,l4_word_out,l4_before_out);
     
     // Module arguments
     input wire  clock;
@@ -9428,6 +9506,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [5:0] l4_before_in;
     input wire  [11:0] word_flags_in;
     output reg  [167:0] beat_out;
+    output reg  [5:0] held_n_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
     output reg  [5:0] walk_ptr_out;
@@ -9447,6 +9526,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     output reg  [5:0] l4_before_out;
     
     // Constant declarations
+    localparam  held_lsb = 16'ha0;
     localparam  ipv4_l4_bias = 6'b100;
     localparam  ipv4_l4_before_bias = 6'b11;
     localparam  routing = 8'h2b;
@@ -9543,6 +9623,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [2:0] t_select$d;
     wire  [2:0] t_select$q;
     reg  t_select$clock;
+    reg  [2:0] t_flag_select_n$d;
+    wire  [2:0] t_flag_select_n$q;
+    reg  t_flag_select_n$clock;
     reg  [95:0] t_flags$d;
     wire  [95:0] t_flags$q;
     reg  t_flags$clock;
@@ -9729,6 +9812,9 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [167:0] beat_q$d;
     wire  [167:0] beat_q$q;
     reg  beat_q$clock;
+    reg  [5:0] held_n_q$d;
+    wire  [5:0] held_n_q$q;
+    reg  held_n_q$clock;
     reg  ready_o$d;
     wire  ready_o$q;
     reg  ready_o$clock;
@@ -9788,6 +9874,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] slot_index;
     reg  [63:0] t_slots;
     reg  [15:0] t_select_lsb;
+    reg  [2:0] flag_select;
     reg  [7:0] flag_row;
     reg  [11:0] picked;
     reg  [95:0] flag_rows;
@@ -9991,6 +10078,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(t_select$d),
         .q(t_select$q),
         .clock(t_select$clock)
+    );
+    rss_core__ext2__t_flag_select_n t_flag_select_n(
+        .d(t_flag_select_n$d),
+        .q(t_flag_select_n$q),
+        .clock(t_flag_select_n$clock)
     );
     rss_core__ext2__t_flags t_flags(
         .d(t_flags$d),
@@ -10302,6 +10394,11 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(beat_q$q),
         .clock(beat_q$clock)
     );
+    rss_core__ext2__held_n_q held_n_q(
+        .d(held_n_q$d),
+        .q(held_n_q$q),
+        .clock(held_n_q$clock)
+    );
     rss_core__ext2__ready_o ready_o(
         .d(ready_o$d),
         .q(ready_o$q),
@@ -10414,6 +10511,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end_plus_q$clock = clock;
         t_beat$clock = clock;
         t_select$clock = clock;
+        t_flag_select_n$clock = clock;
         t_flags$clock = clock;
         t_started$clock = clock;
         t_count$clock = clock;
@@ -10476,6 +10574,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_q$clock = clock;
         ex_dst_ptr_q$clock = clock;
         beat_q$clock = clock;
+        held_n_q$clock = clock;
         ready_o$clock = clock;
         live_o$clock = clock;
         ptr_o$clock = clock;
@@ -10517,6 +10616,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end_plus_q$d = end_plus_q$q;
         t_beat$d = t_beat$q;
         t_select$d = t_select$q;
+        t_flag_select_n$d = t_flag_select_n$q;
         t_flags$d = t_flags$q;
         t_started$d = t_started$q;
         t_count$d = t_count$q;
@@ -10579,6 +10679,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_q$d = ex_dst_q$q;
         ex_dst_ptr_q$d = ex_dst_ptr_q$q;
         beat_q$d = beat_q$q;
+        held_n_q$d = held_n_q$q;
         ready_o$d = ready_o$q;
         live_o$d = live_o$q;
         ptr_o$d = ptr_o$q;
@@ -10715,12 +10816,14 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_slots = 32'h0;
         t_select_lsb = 32'h0;
         flag_row = 32'h0;
+        flag_select = ~t_flag_select_n$q;
         picked = 32'h0;
         if (registered_takeover) begin
             picked = word_flags_in;
         end
         if (split_step) begin
             t_select$d = slot_index[(32'h0)+:(3)];
+            t_flag_select_n$d = ~slot_index[(32'h0)+:(3)];
             t_flags$d = slot_flags$flags;
             t_ptr$d = cur_ptr;
             t_nh$d = cur_nh;
@@ -10737,29 +10840,29 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             x_nh = t_nh$q;
             x_nh_fragment = t_nh_fragment$q;
             flag_row = t_flags$q[(32'h8 * 0)+:(8)];
-            picked = (picked & ~(1 << (0)) | ((flag_row[t_select$q]) << (0)));
+            picked = (picked & ~(1 << (0)) | ((flag_row[flag_select]) << (0)));
             flag_row = t_flags$q[(32'h8 * 1)+:(8)];
-            picked = (picked & ~(1 << (1)) | ((flag_row[t_select$q]) << (1)));
+            picked = (picked & ~(1 << (1)) | ((flag_row[flag_select]) << (1)));
             flag_row = t_flags$q[(32'h8 * 2)+:(8)];
-            picked = (picked & ~(1 << (2)) | ((flag_row[t_select$q]) << (2)));
+            picked = (picked & ~(1 << (2)) | ((flag_row[flag_select]) << (2)));
             flag_row = t_flags$q[(32'h8 * 3)+:(8)];
-            picked = (picked & ~(1 << (3)) | ((flag_row[t_select$q]) << (3)));
+            picked = (picked & ~(1 << (3)) | ((flag_row[flag_select]) << (3)));
             flag_row = t_flags$q[(32'h8 * 4)+:(8)];
-            picked = (picked & ~(1 << (4)) | ((flag_row[t_select$q]) << (4)));
+            picked = (picked & ~(1 << (4)) | ((flag_row[flag_select]) << (4)));
             flag_row = t_flags$q[(32'h8 * 5)+:(8)];
-            picked = (picked & ~(1 << (5)) | ((flag_row[t_select$q]) << (5)));
+            picked = (picked & ~(1 << (5)) | ((flag_row[flag_select]) << (5)));
             flag_row = t_flags$q[(32'h8 * 6)+:(8)];
-            picked = (picked & ~(1 << (6)) | ((flag_row[t_select$q]) << (6)));
+            picked = (picked & ~(1 << (6)) | ((flag_row[flag_select]) << (6)));
             flag_row = t_flags$q[(32'h8 * 7)+:(8)];
-            picked = (picked & ~(1 << (7)) | ((flag_row[t_select$q]) << (7)));
+            picked = (picked & ~(1 << (7)) | ((flag_row[flag_select]) << (7)));
             flag_row = t_flags$q[(32'h8 * 8)+:(8)];
-            picked = (picked & ~(1 << (8)) | ((flag_row[t_select$q]) << (8)));
+            picked = (picked & ~(1 << (8)) | ((flag_row[flag_select]) << (8)));
             flag_row = t_flags$q[(32'h8 * 9)+:(8)];
-            picked = (picked & ~(1 << (9)) | ((flag_row[t_select$q]) << (9)));
+            picked = (picked & ~(1 << (9)) | ((flag_row[flag_select]) << (9)));
             flag_row = t_flags$q[(32'h8 * 10)+:(8)];
-            picked = (picked & ~(1 << (10)) | ((flag_row[t_select$q]) << (10)));
+            picked = (picked & ~(1 << (10)) | ((flag_row[flag_select]) << (10)));
             flag_row = t_flags$q[(32'h8 * 11)+:(8)];
-            picked = (picked & ~(1 << (11)) | ((flag_row[t_select$q]) << (11)));
+            picked = (picked & ~(1 << (11)) | ((flag_row[flag_select]) << (11)));
         end
         ext_len = x_word[(32'h30)+:(8)];
         if (x_nh_fragment) begin
@@ -10804,7 +10907,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_home_option$d = (x_nh == destination_options) & home_row[32'h0];
         if (split_step) begin
             s_routing_type2$d = t_nh_routing$q & picked[32'h3];
-            s_home_option$d = t_nh_options$q & home_row[t_select$q];
+            s_home_option$d = t_nh_options$q & home_row[flag_select];
         end
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
@@ -11060,6 +11163,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_q$d = cur_ex_dst_ptr;
         end
         beat_q$d = s_beat$q;
+        held_n_q$d = ~s_beat$q[(held_lsb)+:(6)];
         ready_o$d = s_started$q & (~live_after | (count_after == max_steps));
         live_o$d = live_after;
         ptr_o$d = ptr_after;
@@ -11101,10 +11205,12 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             t_beat$d = 32'h0;
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
+            held_n_q$d = 32'h3f;
         end
         done_if_stepped_q$d = ~p_live$d | count_onehot$d[last_step];
         done_if_not_q$d = ~live_q$d | count_onehot$d[max_steps];
         beat_out = beat_q$q;
+        held_n_out = held_n_q$q;
         walk_ready_out = ready_o$q;
         walk_live_out = live_o$q;
         walk_ptr_out = ptr_o$q;
@@ -11124,6 +11230,7 @@ module rss_core__ext2(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_before_out = l4_before_o$q;
         if (passthrough) begin
             beat_out = beat_in;
+            held_n_out = ~beat_in[(held_lsb)+:(6)];
             walk_ready_out = walk_ready_in;
             walk_live_out = walk_live_in;
             walk_ptr_out = walk_ptr_in;
@@ -11738,6 +11845,25 @@ module rss_core__ext2__header(beat,target,found,word,slot);
     end
     
 endmodule // rss_core__ext2__header
+
+
+module rss_core__ext2__held_n_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__held_n_q
 
 
 module rss_core__ext2__here2_q(d,q,clock);
@@ -12957,6 +13083,25 @@ module rss_core__ext2__t_ex_src_ptr_in(d,q,clock);
 endmodule // rss_core__ext2__t_ex_src_ptr_in
 
 
+module rss_core__ext2__t_flag_select_n(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext2__t_flag_select_n
+
+
 module rss_core__ext2__t_flags(d,q,clock);
     
     // Module arguments
@@ -13223,7 +13368,7 @@ module rss_core__ext2__t_sums(d,q,clock);
 endmodule // rss_core__ext2__t_sums
 
 
-module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_src_after_out,ex_dst_out,ex_dst_ptr_out,ex_dst_after_out,ihl_out,l4_word_out,l4_before_out);
+module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,held_n_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_src_after_out,ex_dst_out,ex_dst_ptr_out,ex_dst_after_out,ihl_out,l4_word_out,l4_before_out);
     
     // Module arguments
     input wire  clock;
@@ -13246,6 +13391,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [5:0] l4_before_in;
     input wire  [11:0] word_flags_in;
     output reg  [167:0] beat_out;
+    output reg  [5:0] held_n_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
     output reg  [5:0] walk_ptr_out;
@@ -13265,6 +13411,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     output reg  [5:0] l4_before_out;
     
     // Constant declarations
+    localparam  held_lsb = 16'ha0;
     localparam  ipv4_l4_bias = 6'b100;
     localparam  ipv4_l4_before_bias = 6'b11;
     localparam  routing = 8'h2b;
@@ -13361,6 +13508,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [2:0] t_select$d;
     wire  [2:0] t_select$q;
     reg  t_select$clock;
+    reg  [2:0] t_flag_select_n$d;
+    wire  [2:0] t_flag_select_n$q;
+    reg  t_flag_select_n$clock;
     reg  [95:0] t_flags$d;
     wire  [95:0] t_flags$q;
     reg  t_flags$clock;
@@ -13547,6 +13697,9 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [167:0] beat_q$d;
     wire  [167:0] beat_q$q;
     reg  beat_q$clock;
+    reg  [5:0] held_n_q$d;
+    wire  [5:0] held_n_q$q;
+    reg  held_n_q$clock;
     reg  ready_o$d;
     wire  ready_o$q;
     reg  ready_o$clock;
@@ -13606,6 +13759,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] slot_index;
     reg  [63:0] t_slots;
     reg  [15:0] t_select_lsb;
+    reg  [2:0] flag_select;
     reg  [7:0] flag_row;
     reg  [11:0] picked;
     reg  [95:0] flag_rows;
@@ -13809,6 +13963,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(t_select$d),
         .q(t_select$q),
         .clock(t_select$clock)
+    );
+    rss_core__ext3__t_flag_select_n t_flag_select_n(
+        .d(t_flag_select_n$d),
+        .q(t_flag_select_n$q),
+        .clock(t_flag_select_n$clock)
     );
     rss_core__ext3__t_flags t_flags(
         .d(t_flags$d),
@@ -14120,6 +14279,11 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(beat_q$q),
         .clock(beat_q$clock)
     );
+    rss_core__ext3__held_n_q held_n_q(
+        .d(held_n_q$d),
+        .q(held_n_q$q),
+        .clock(held_n_q$clock)
+    );
     rss_core__ext3__ready_o ready_o(
         .d(ready_o$d),
         .q(ready_o$q),
@@ -14232,6 +14396,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end_plus_q$clock = clock;
         t_beat$clock = clock;
         t_select$clock = clock;
+        t_flag_select_n$clock = clock;
         t_flags$clock = clock;
         t_started$clock = clock;
         t_count$clock = clock;
@@ -14294,6 +14459,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_q$clock = clock;
         ex_dst_ptr_q$clock = clock;
         beat_q$clock = clock;
+        held_n_q$clock = clock;
         ready_o$clock = clock;
         live_o$clock = clock;
         ptr_o$clock = clock;
@@ -14335,6 +14501,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end_plus_q$d = end_plus_q$q;
         t_beat$d = t_beat$q;
         t_select$d = t_select$q;
+        t_flag_select_n$d = t_flag_select_n$q;
         t_flags$d = t_flags$q;
         t_started$d = t_started$q;
         t_count$d = t_count$q;
@@ -14397,6 +14564,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_q$d = ex_dst_q$q;
         ex_dst_ptr_q$d = ex_dst_ptr_q$q;
         beat_q$d = beat_q$q;
+        held_n_q$d = held_n_q$q;
         ready_o$d = ready_o$q;
         live_o$d = live_o$q;
         ptr_o$d = ptr_o$q;
@@ -14533,12 +14701,14 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_slots = 32'h0;
         t_select_lsb = 32'h0;
         flag_row = 32'h0;
+        flag_select = ~t_flag_select_n$q;
         picked = 32'h0;
         if (registered_takeover) begin
             picked = word_flags_in;
         end
         if (split_step) begin
             t_select$d = slot_index[(32'h0)+:(3)];
+            t_flag_select_n$d = ~slot_index[(32'h0)+:(3)];
             t_flags$d = slot_flags$flags;
             t_ptr$d = cur_ptr;
             t_nh$d = cur_nh;
@@ -14555,29 +14725,29 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             x_nh = t_nh$q;
             x_nh_fragment = t_nh_fragment$q;
             flag_row = t_flags$q[(32'h8 * 0)+:(8)];
-            picked = (picked & ~(1 << (0)) | ((flag_row[t_select$q]) << (0)));
+            picked = (picked & ~(1 << (0)) | ((flag_row[flag_select]) << (0)));
             flag_row = t_flags$q[(32'h8 * 1)+:(8)];
-            picked = (picked & ~(1 << (1)) | ((flag_row[t_select$q]) << (1)));
+            picked = (picked & ~(1 << (1)) | ((flag_row[flag_select]) << (1)));
             flag_row = t_flags$q[(32'h8 * 2)+:(8)];
-            picked = (picked & ~(1 << (2)) | ((flag_row[t_select$q]) << (2)));
+            picked = (picked & ~(1 << (2)) | ((flag_row[flag_select]) << (2)));
             flag_row = t_flags$q[(32'h8 * 3)+:(8)];
-            picked = (picked & ~(1 << (3)) | ((flag_row[t_select$q]) << (3)));
+            picked = (picked & ~(1 << (3)) | ((flag_row[flag_select]) << (3)));
             flag_row = t_flags$q[(32'h8 * 4)+:(8)];
-            picked = (picked & ~(1 << (4)) | ((flag_row[t_select$q]) << (4)));
+            picked = (picked & ~(1 << (4)) | ((flag_row[flag_select]) << (4)));
             flag_row = t_flags$q[(32'h8 * 5)+:(8)];
-            picked = (picked & ~(1 << (5)) | ((flag_row[t_select$q]) << (5)));
+            picked = (picked & ~(1 << (5)) | ((flag_row[flag_select]) << (5)));
             flag_row = t_flags$q[(32'h8 * 6)+:(8)];
-            picked = (picked & ~(1 << (6)) | ((flag_row[t_select$q]) << (6)));
+            picked = (picked & ~(1 << (6)) | ((flag_row[flag_select]) << (6)));
             flag_row = t_flags$q[(32'h8 * 7)+:(8)];
-            picked = (picked & ~(1 << (7)) | ((flag_row[t_select$q]) << (7)));
+            picked = (picked & ~(1 << (7)) | ((flag_row[flag_select]) << (7)));
             flag_row = t_flags$q[(32'h8 * 8)+:(8)];
-            picked = (picked & ~(1 << (8)) | ((flag_row[t_select$q]) << (8)));
+            picked = (picked & ~(1 << (8)) | ((flag_row[flag_select]) << (8)));
             flag_row = t_flags$q[(32'h8 * 9)+:(8)];
-            picked = (picked & ~(1 << (9)) | ((flag_row[t_select$q]) << (9)));
+            picked = (picked & ~(1 << (9)) | ((flag_row[flag_select]) << (9)));
             flag_row = t_flags$q[(32'h8 * 10)+:(8)];
-            picked = (picked & ~(1 << (10)) | ((flag_row[t_select$q]) << (10)));
+            picked = (picked & ~(1 << (10)) | ((flag_row[flag_select]) << (10)));
             flag_row = t_flags$q[(32'h8 * 11)+:(8)];
-            picked = (picked & ~(1 << (11)) | ((flag_row[t_select$q]) << (11)));
+            picked = (picked & ~(1 << (11)) | ((flag_row[flag_select]) << (11)));
         end
         ext_len = x_word[(32'h30)+:(8)];
         if (x_nh_fragment) begin
@@ -14622,7 +14792,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_home_option$d = (x_nh == destination_options) & home_row[32'h0];
         if (split_step) begin
             s_routing_type2$d = t_nh_routing$q & picked[32'h3];
-            s_home_option$d = t_nh_options$q & home_row[t_select$q];
+            s_home_option$d = t_nh_options$q & home_row[flag_select];
         end
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
@@ -14878,6 +15048,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_q$d = cur_ex_dst_ptr;
         end
         beat_q$d = s_beat$q;
+        held_n_q$d = ~s_beat$q[(held_lsb)+:(6)];
         ready_o$d = s_started$q & (~live_after | (count_after == max_steps));
         live_o$d = live_after;
         ptr_o$d = ptr_after;
@@ -14919,10 +15090,12 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             t_beat$d = 32'h0;
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
+            held_n_q$d = 32'h3f;
         end
         done_if_stepped_q$d = ~p_live$d | count_onehot$d[last_step];
         done_if_not_q$d = ~live_q$d | count_onehot$d[max_steps];
         beat_out = beat_q$q;
+        held_n_out = held_n_q$q;
         walk_ready_out = ready_o$q;
         walk_live_out = live_o$q;
         walk_ptr_out = ptr_o$q;
@@ -14942,6 +15115,7 @@ module rss_core__ext3(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_before_out = l4_before_o$q;
         if (passthrough) begin
             beat_out = beat_in;
+            held_n_out = ~beat_in[(held_lsb)+:(6)];
             walk_ready_out = walk_ready_in;
             walk_live_out = walk_live_in;
             walk_ptr_out = walk_ptr_in;
@@ -15556,6 +15730,25 @@ module rss_core__ext3__header(beat,target,found,word,slot);
     end
     
 endmodule // rss_core__ext3__header
+
+
+module rss_core__ext3__held_n_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__held_n_q
 
 
 module rss_core__ext3__here2_q(d,q,clock);
@@ -16775,6 +16968,25 @@ module rss_core__ext3__t_ex_src_ptr_in(d,q,clock);
 endmodule // rss_core__ext3__t_ex_src_ptr_in
 
 
+module rss_core__ext3__t_flag_select_n(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext3__t_flag_select_n
+
+
 module rss_core__ext3__t_flags(d,q,clock);
     
     // Module arguments
@@ -17041,7 +17253,7 @@ module rss_core__ext3__t_sums(d,q,clock);
 endmodule // rss_core__ext3__t_sums
 
 
-module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_src_after_out,ex_dst_out,ex_dst_ptr_out,ex_dst_after_out,ihl_out,l4_word_out,l4_before_out);
+module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in,walk_nh_in,end_in,bad_in,fragment_in,need_in,ex_src_in,ex_src_ptr_in,ex_dst_in,ex_dst_ptr_in,ihl_in,l4_word_in,l4_before_in,word_flags_in,beat_out,held_n_out,walk_ready_out,walk_live_out,walk_ptr_out,walk_nh_out,end_out,bad_out,fragment_out,need_out,ex_src_out,ex_src_ptr_out,ex_src_after_out,ex_dst_out,ex_dst_ptr_out,ex_dst_after_out,ihl_out,l4_word_out,l4_before_out);
     
     // Module arguments
     input wire  clock;
@@ -17064,6 +17276,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     input wire  [5:0] l4_before_in;
     input wire  [11:0] word_flags_in;
     output reg  [167:0] beat_out;
+    output reg  [5:0] held_n_out;
     output reg  walk_ready_out;
     output reg  walk_live_out;
     output reg  [5:0] walk_ptr_out;
@@ -17083,6 +17296,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     output reg  [5:0] l4_before_out;
     
     // Constant declarations
+    localparam  held_lsb = 16'ha0;
     localparam  ipv4_l4_bias = 6'b100;
     localparam  ipv4_l4_before_bias = 6'b11;
     localparam  routing = 8'h2b;
@@ -17179,6 +17393,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [2:0] t_select$d;
     wire  [2:0] t_select$q;
     reg  t_select$clock;
+    reg  [2:0] t_flag_select_n$d;
+    wire  [2:0] t_flag_select_n$q;
+    reg  t_flag_select_n$clock;
     reg  [95:0] t_flags$d;
     wire  [95:0] t_flags$q;
     reg  t_flags$clock;
@@ -17365,6 +17582,9 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [167:0] beat_q$d;
     wire  [167:0] beat_q$q;
     reg  beat_q$clock;
+    reg  [5:0] held_n_q$d;
+    wire  [5:0] held_n_q$q;
+    reg  held_n_q$clock;
     reg  ready_o$d;
     wire  ready_o$q;
     reg  ready_o$clock;
@@ -17424,6 +17644,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
     reg  [5:0] slot_index;
     reg  [63:0] t_slots;
     reg  [15:0] t_select_lsb;
+    reg  [2:0] flag_select;
     reg  [7:0] flag_row;
     reg  [11:0] picked;
     reg  [95:0] flag_rows;
@@ -17627,6 +17848,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .d(t_select$d),
         .q(t_select$q),
         .clock(t_select$clock)
+    );
+    rss_core__ext4__t_flag_select_n t_flag_select_n(
+        .d(t_flag_select_n$d),
+        .q(t_flag_select_n$q),
+        .clock(t_flag_select_n$clock)
     );
     rss_core__ext4__t_flags t_flags(
         .d(t_flags$d),
@@ -17938,6 +18164,11 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         .q(beat_q$q),
         .clock(beat_q$clock)
     );
+    rss_core__ext4__held_n_q held_n_q(
+        .d(held_n_q$d),
+        .q(held_n_q$q),
+        .clock(held_n_q$clock)
+    );
     rss_core__ext4__ready_o ready_o(
         .d(ready_o$d),
         .q(ready_o$q),
@@ -18050,6 +18281,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end_plus_q$clock = clock;
         t_beat$clock = clock;
         t_select$clock = clock;
+        t_flag_select_n$clock = clock;
         t_flags$clock = clock;
         t_started$clock = clock;
         t_count$clock = clock;
@@ -18112,6 +18344,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_q$clock = clock;
         ex_dst_ptr_q$clock = clock;
         beat_q$clock = clock;
+        held_n_q$clock = clock;
         ready_o$clock = clock;
         live_o$clock = clock;
         ptr_o$clock = clock;
@@ -18153,6 +18386,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         end_plus_q$d = end_plus_q$q;
         t_beat$d = t_beat$q;
         t_select$d = t_select$q;
+        t_flag_select_n$d = t_flag_select_n$q;
         t_flags$d = t_flags$q;
         t_started$d = t_started$q;
         t_count$d = t_count$q;
@@ -18215,6 +18449,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         ex_dst_q$d = ex_dst_q$q;
         ex_dst_ptr_q$d = ex_dst_ptr_q$q;
         beat_q$d = beat_q$q;
+        held_n_q$d = held_n_q$q;
         ready_o$d = ready_o$q;
         live_o$d = live_o$q;
         ptr_o$d = ptr_o$q;
@@ -18351,12 +18586,14 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         t_slots = 32'h0;
         t_select_lsb = 32'h0;
         flag_row = 32'h0;
+        flag_select = ~t_flag_select_n$q;
         picked = 32'h0;
         if (registered_takeover) begin
             picked = word_flags_in;
         end
         if (split_step) begin
             t_select$d = slot_index[(32'h0)+:(3)];
+            t_flag_select_n$d = ~slot_index[(32'h0)+:(3)];
             t_flags$d = slot_flags$flags;
             t_ptr$d = cur_ptr;
             t_nh$d = cur_nh;
@@ -18373,29 +18610,29 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             x_nh = t_nh$q;
             x_nh_fragment = t_nh_fragment$q;
             flag_row = t_flags$q[(32'h8 * 0)+:(8)];
-            picked = (picked & ~(1 << (0)) | ((flag_row[t_select$q]) << (0)));
+            picked = (picked & ~(1 << (0)) | ((flag_row[flag_select]) << (0)));
             flag_row = t_flags$q[(32'h8 * 1)+:(8)];
-            picked = (picked & ~(1 << (1)) | ((flag_row[t_select$q]) << (1)));
+            picked = (picked & ~(1 << (1)) | ((flag_row[flag_select]) << (1)));
             flag_row = t_flags$q[(32'h8 * 2)+:(8)];
-            picked = (picked & ~(1 << (2)) | ((flag_row[t_select$q]) << (2)));
+            picked = (picked & ~(1 << (2)) | ((flag_row[flag_select]) << (2)));
             flag_row = t_flags$q[(32'h8 * 3)+:(8)];
-            picked = (picked & ~(1 << (3)) | ((flag_row[t_select$q]) << (3)));
+            picked = (picked & ~(1 << (3)) | ((flag_row[flag_select]) << (3)));
             flag_row = t_flags$q[(32'h8 * 4)+:(8)];
-            picked = (picked & ~(1 << (4)) | ((flag_row[t_select$q]) << (4)));
+            picked = (picked & ~(1 << (4)) | ((flag_row[flag_select]) << (4)));
             flag_row = t_flags$q[(32'h8 * 5)+:(8)];
-            picked = (picked & ~(1 << (5)) | ((flag_row[t_select$q]) << (5)));
+            picked = (picked & ~(1 << (5)) | ((flag_row[flag_select]) << (5)));
             flag_row = t_flags$q[(32'h8 * 6)+:(8)];
-            picked = (picked & ~(1 << (6)) | ((flag_row[t_select$q]) << (6)));
+            picked = (picked & ~(1 << (6)) | ((flag_row[flag_select]) << (6)));
             flag_row = t_flags$q[(32'h8 * 7)+:(8)];
-            picked = (picked & ~(1 << (7)) | ((flag_row[t_select$q]) << (7)));
+            picked = (picked & ~(1 << (7)) | ((flag_row[flag_select]) << (7)));
             flag_row = t_flags$q[(32'h8 * 8)+:(8)];
-            picked = (picked & ~(1 << (8)) | ((flag_row[t_select$q]) << (8)));
+            picked = (picked & ~(1 << (8)) | ((flag_row[flag_select]) << (8)));
             flag_row = t_flags$q[(32'h8 * 9)+:(8)];
-            picked = (picked & ~(1 << (9)) | ((flag_row[t_select$q]) << (9)));
+            picked = (picked & ~(1 << (9)) | ((flag_row[flag_select]) << (9)));
             flag_row = t_flags$q[(32'h8 * 10)+:(8)];
-            picked = (picked & ~(1 << (10)) | ((flag_row[t_select$q]) << (10)));
+            picked = (picked & ~(1 << (10)) | ((flag_row[flag_select]) << (10)));
             flag_row = t_flags$q[(32'h8 * 11)+:(8)];
-            picked = (picked & ~(1 << (11)) | ((flag_row[t_select$q]) << (11)));
+            picked = (picked & ~(1 << (11)) | ((flag_row[flag_select]) << (11)));
         end
         ext_len = x_word[(32'h30)+:(8)];
         if (x_nh_fragment) begin
@@ -18440,7 +18677,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         s_home_option$d = (x_nh == destination_options) & home_row[32'h0];
         if (split_step) begin
             s_routing_type2$d = t_nh_routing$q & picked[32'h3];
-            s_home_option$d = t_nh_options$q & home_row[t_select$q];
+            s_home_option$d = t_nh_options$q & home_row[flag_select];
         end
         s_address_ptr$d = x_ptr + 64'h1;
         s_past_header$d = ptr_sum[(32'h1)+:(10)];
@@ -18696,6 +18933,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             ex_dst_ptr_q$d = cur_ex_dst_ptr;
         end
         beat_q$d = s_beat$q;
+        held_n_q$d = ~s_beat$q[(held_lsb)+:(6)];
         ready_o$d = s_started$q & (~live_after | (count_after == max_steps));
         live_o$d = live_after;
         ptr_o$d = ptr_after;
@@ -18737,10 +18975,12 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
             t_beat$d = 32'h0;
             s_beat$d = 32'h0;
             beat_q$d = 32'h0;
+            held_n_q$d = 32'h3f;
         end
         done_if_stepped_q$d = ~p_live$d | count_onehot$d[last_step];
         done_if_not_q$d = ~live_q$d | count_onehot$d[max_steps];
         beat_out = beat_q$q;
+        held_n_out = held_n_q$q;
         walk_ready_out = ready_o$q;
         walk_live_out = live_o$q;
         walk_ptr_out = ptr_o$q;
@@ -18760,6 +19000,7 @@ module rss_core__ext4(clock,reset,beat_in,walk_ready_in,walk_live_in,walk_ptr_in
         l4_before_out = l4_before_o$q;
         if (passthrough) begin
             beat_out = beat_in;
+            held_n_out = ~beat_in[(held_lsb)+:(6)];
             walk_ready_out = walk_ready_in;
             walk_live_out = walk_live_in;
             walk_ptr_out = walk_ptr_in;
@@ -19374,6 +19615,25 @@ module rss_core__ext4__header(beat,target,found,word,slot);
     end
     
 endmodule // rss_core__ext4__header
+
+
+module rss_core__ext4__held_n_q(d,q,clock);
+    
+    // Module arguments
+    input wire  [5:0] d;
+    output reg  [5:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 6'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__held_n_q
 
 
 module rss_core__ext4__here2_q(d,q,clock);
@@ -20591,6 +20851,25 @@ module rss_core__ext4__t_ex_src_ptr_in(d,q,clock);
     end
           
 endmodule // rss_core__ext4__t_ex_src_ptr_in
+
+
+module rss_core__ext4__t_flag_select_n(d,q,clock);
+    
+    // Module arguments
+    input wire  [2:0] d;
+    output reg  [2:0] q;
+    input wire  clock;
+    
+    // Update code (custom)
+    initial begin
+       q = 3'h0;
+    end
+    
+    always @(posedge clock) begin
+       q <= d;
+    end
+          
+endmodule // rss_core__ext4__t_flag_select_n
 
 
 module rss_core__ext4__t_flags(d,q,clock);

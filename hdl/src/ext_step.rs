@@ -135,6 +135,12 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     pub word_flags_in: Signal<In, Bits<SLOT_FLAG_KINDS>>,
     /// The beat, one clock later.
     pub beat_out: Signal<Out, Bits<BUNDLE_BITS>>,
+    /// `beat_out`'s held-word flags (`crate::beat`, the six bits after the slots),
+    /// inverted, from a register of their own: the load enables of the capture's
+    /// 64-bit words read these, placed among them, not bits of the wide beat register
+    /// (`beat_q -> capture.w2`, a 5.2-5.7 ns route across the die, limited a 512-bit
+    /// seed at stops 61 and 64). Inverted so synthesis does not merge it into `beat_q`.
+    pub held_n_out: Signal<Out, Bits<6>>,
     /// This step's results (and the walk fields below) are final.
     pub walk_ready_out: Signal<Out, Bit>,
     /// The next step is due.
@@ -251,6 +257,11 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// slot): clock 1b reads that slot's flags and bytes by it, so the choice's select
     /// leaves a flip-flop, not the pointers' carry chains.
     t_select: DFF<Bits<3>>,
+    /// `t_select` again, for the flag picks alone (stored inverted, so synthesis keeps
+    /// it a register of its own): the picks that decide the walk's next state read a
+    /// select placed among them, not the one the byte and sum picks spread across the
+    /// die (stop 64: that route, 2.7-3.3 ns, was both seeds' 512-bit limiter).
+    t_flag_select_n: DFF<Bits<3>>,
     /// Every slot's flags (`SlotFlags`), judged in clock 1 beside the select.
     t_flags: DFF<Bits<SLOT_FLAG_BITS>>,
     t_started: DFF<Bit>,
@@ -350,6 +361,9 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     ex_dst_ptr_q: DFF<Bits<WORD_INDEX_BITS>>,
     // Registered outputs.
     beat_q: DFF<Bits<BUNDLE_BITS>>,
+    held_n_q: DFF<Bits<6>>,
+    /// Where the held-word flags start in the beat.
+    held_lsb: Constant<Bits<16>>,
     ready_o: DFF<Bit>,
     live_o: DFF<Bit>,
     ptr_o: DFF<Bits<WORD_INDEX_BITS>>,
@@ -406,6 +420,8 @@ pub struct ExtStep<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     /// the word's flags from `word_flags_in`.
     t_slots: Signal<Local, Bits<DATA_BITS>>,
     t_select_lsb: Signal<Local, Bits<16>>,
+    /// `t_select` as `t_flag_select_n` holds it.
+    flag_select: Signal<Local, Bits<3>>,
     flag_row: Signal<Local, Bits<8>>,
     picked: Signal<Local, Bits<SLOT_FLAG_KINDS>>,
     /// Every slot's flags, row `f` at bit 8·f, one bit a slot: `t_flags` when split; at
@@ -555,6 +571,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             l4_before_in: Default::default(),
             word_flags_in: Default::default(),
             beat_out: Default::default(),
+            held_n_out: Default::default(),
             walk_ready_out: Default::default(),
             walk_live_out: Default::default(),
             walk_ptr_out: Default::default(),
@@ -598,6 +615,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             end_plus_q: Default::default(),
             t_beat: Default::default(),
             t_select: Default::default(),
+            t_flag_select_n: Default::default(),
             t_flags: Default::default(),
             t_started: Default::default(),
             t_count: Default::default(),
@@ -660,6 +678,8 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             ex_dst_q: Default::default(),
             ex_dst_ptr_q: Default::default(),
             beat_q: Default::default(),
+            held_n_q: Default::default(),
+            held_lsb: Constant::new(((DATA_BITS + crate::beat::SLOTS_LSB) as u64).to_bits()),
             ready_o: Default::default(),
             live_o: Default::default(),
             ptr_o: Default::default(),
@@ -698,6 +718,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             slot_index: Default::default(),
             t_slots: Default::default(),
             t_select_lsb: Default::default(),
+            flag_select: Default::default(),
             flag_row: Default::default(),
             picked: Default::default(),
             flag_rows: Default::default(),
@@ -803,6 +824,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             end_plus_q,
             t_beat,
             t_select,
+            t_flag_select_n,
             t_flags,
             t_started,
             t_count,
@@ -865,6 +887,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             ex_dst_q,
             ex_dst_ptr_q,
             beat_q,
+            held_n_q,
             ready_o,
             live_o,
             ptr_o,
@@ -1053,12 +1076,14 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         self.t_slots.next = 0.into();
         self.t_select_lsb.next = 0.into();
         self.flag_row.next = 0.into();
+        self.flag_select.next = !self.t_flag_select_n.q.val();
         self.picked.next = 0.into();
         if self.registered_takeover.val() {
             self.picked.next = self.word_flags_in.val();
         }
         if self.split_step.val() {
             self.t_select.d.next = self.slot_index.val().get_bits::<3>(0);
+            self.t_flag_select_n.d.next = !self.slot_index.val().get_bits::<3>(0);
             self.t_flags.d.next = self.slot_flags.flags.val();
             self.t_ptr.d.next = self.cur_ptr.val();
             self.t_nh.d.next = self.cur_nh.val();
@@ -1082,7 +1107,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
                 self.flag_row.next = self.t_flags.q.val().get_bits::<8>(8 * f);
                 self.picked.next = self.picked.val().replace_bit(
                     f,
-                    self.flag_row.val().get_bit(self.t_select.q.val().index()),
+                    self.flag_row.val().get_bit(self.flag_select.val().index()),
                 );
             }
         }
@@ -1167,7 +1192,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         if self.split_step.val() {
             self.s_routing_type2.d.next = self.t_nh_routing.q.val() & self.picked.val().get_bit(3);
             self.s_home_option.d.next = self.t_nh_options.q.val()
-                & self.home_row.val().get_bit(self.t_select.q.val().index());
+                & self.home_row.val().get_bit(self.flag_select.val().index());
         }
         self.s_address_ptr.d.next = self.x_ptr.val() + 1_u64;
         // (The fragment header's length is 0 here: it is one word.)
@@ -1476,6 +1501,11 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.ex_dst_ptr_q.d.next = self.cur_ex_dst_ptr.val();
         }
         self.beat_q.d.next = self.s_beat.q.val();
+        self.held_n_q.d.next = !self
+            .s_beat
+            .q
+            .val()
+            .get_bits::<6>(self.held_lsb.val().index());
         self.ready_o.d.next = self.s_started.q.val()
             & (!self.live_after.val() | (self.count_after.val() == self.max_steps.val()));
         self.live_o.d.next = self.live_after.val();
@@ -1526,6 +1556,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
             self.t_beat.d.next = 0.into();
             self.s_beat.d.next = 0.into();
             self.beat_q.d.next = 0.into();
+            self.held_n_q.d.next = 0x3f.into();
         }
         // (After every assignment to the registers they read, reset's included.)
         self.done_if_stepped_q.d.next = !self.p_live.d.val()
@@ -1543,6 +1574,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
                 .val()
                 .get_bit(self.max_steps.val().index());
         self.beat_out.next = self.beat_q.q.val();
+        self.held_n_out.next = self.held_n_q.q.val();
         self.walk_ready_out.next = self.ready_o.q.val();
         self.walk_live_out.next = self.live_o.q.val();
         self.walk_ptr_out.next = self.ptr_o.q.val();
@@ -1563,6 +1595,10 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic for ExtStep<DATA_BI
         // A stage built as wires: outputs follow inputs, its registers go unused.
         if self.passthrough.val() {
             self.beat_out.next = self.beat_in.val();
+            self.held_n_out.next = !self
+                .beat_in
+                .val()
+                .get_bits::<6>(self.held_lsb.val().index());
             self.walk_ready_out.next = self.walk_ready_in.val();
             self.walk_live_out.next = self.walk_live_in.val();
             self.walk_ptr_out.next = self.walk_ptr_in.val();

@@ -59,6 +59,9 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     pub clock: Signal<In, Clock>,
     /// The beat (`crate::beat` layout).
     pub beat: Signal<In, Bits<BUNDLE_BITS>>,
+    /// The beat's held-word flags (the six bits after its slots), inverted, from a
+    /// register beside the beat's (`ExtStep::held_n_out`): the words' load enables.
+    pub held_n: Signal<In, Bits<6>>,
     /// The walk is complete (IP header seen, every due step taken).
     pub walk_ready: Signal<In, Bit>,
     /// A fifth extension header is due (malformed).
@@ -305,7 +308,6 @@ pub struct FieldCapture<const DATA_BITS: usize, const BUNDLE_BITS: usize> {
     cur_w2: Signal<Local, Bits<64>>,
     /// The beat's held-word flags (`crate::beat`).
     held: Signal<Local, Bits<6>>,
-    held_lsb: Constant<Bits<16>>,
     cur_w3: Signal<Local, Bits<64>>,
     cur_w4: Signal<Local, Bits<64>>,
     /// The picked words' bit offsets in `pick_slots`.
@@ -372,6 +374,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
         Self {
             clock: Default::default(),
             beat: Default::default(),
+            held_n: Default::default(),
             walk_ready: Default::default(),
             walk_live: Default::default(),
             walk_ptr: Default::default(),
@@ -542,7 +545,6 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             cur_w1: Default::default(),
             cur_w2: Default::default(),
             held: Default::default(),
-            held_lsb: Constant::new(((DATA_BITS + crate::beat::SLOTS_LSB) as u64).to_bits()),
             cur_w3: Default::default(),
             cur_w4: Default::default(),
             pick_home_hi_lsb: Default::default(),
@@ -716,8 +718,9 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Logic
         // Words kept so far, updated with this beat's. The Home Address and routing
         // words only once the walk found them: a new frame's pointers start at 0.
         // L3 words 1..4 are where the beat's held flags (`crate::beat`) say: found
-        // a clock ahead, so their load enables start at a flip-flop.
-        self.held.next = self.beat.val().get_bits::<6>(self.held_lsb.val().index());
+        // a clock ahead, so their load enables start at a flip-flop (`held_n`, a copy
+        // of the flags beside the beat register, placed among these words).
+        self.held.next = !self.held_n.val();
         self.cur_w1.next = self.w1.q.val();
         if self.held.val().get_bit(1) {
             self.cur_w1.next = self.word1.word.val();

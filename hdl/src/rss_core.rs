@@ -775,6 +775,7 @@ impl<
         self.ext4.word_flags_in.next = 0.into();
 
         self.capture.beat.next = self.ext4.beat_out.val();
+        self.capture.held_n.next = self.ext4.held_n_out.val();
         self.capture.walk_ready.next = self.ext4.walk_ready_out.val();
         self.capture.walk_live.next = self.ext4.walk_live_out.val();
         self.capture.walk_ptr.next = self.ext4.walk_ptr_out.val();
