@@ -387,4 +387,113 @@ mod tests {
         uut.connect_all();
         crate::lint::assert_lints_clean(&generate_verilog(&uut), "frame_ingress");
     }
+
+    /// The accept rules against their statement in the module doc, with an AXI4-Stream
+    /// source (a beat, once offered, stays until taken), frames of 1 to 6 beats and
+    /// random room: `s_axis_tready` is exactly "inside a frame, or between frames with
+    /// room granted the clock before (`room_started` if a frame started then, else
+    /// `room_same`), and for a last beat also `min_beats` clocks since the last beat
+    /// before it"; so a frame is never stalled but for a runt's last beat, and never
+    /// held back longer than that. Every beat taken comes out a clock later, byte 0 on
+    /// top, with its first / last flags and the frame's running length. Tap mode never
+    /// deasserts `s_axis_tready`.
+    #[test]
+    fn frame_ingress_accepts_by_its_rules() {
+        check_accept_rules(false);
+        check_accept_rules(true);
+    }
+
+    fn check_accept_rules(tap: bool) {
+        use rand::rngs::StdRng;
+        use rand::{Rng, SeedableRng};
+
+        const MIN_BEATS: u64 = 3;
+        type Uut = FrameIngress<64, 8>;
+        let mut uut = Uut::default();
+        uut.connect_all();
+        let mut sim = Simulation::new();
+        sim.add_clock(5, |x: &mut Box<Uut>| x.clock.next = !x.clock.val());
+        sim.add_testbench(move |mut ep: Sim<Uut>| {
+            let mut rng = StdRng::seed_from_u64(0x1a9e55 + u64::from(tap));
+            let mut x = ep.init()?;
+            x.tap.next = tap;
+            x.min_beats.next = MIN_BEATS.to_bits();
+            x.reset.next = true;
+            wait_clock_cycle!(ep, clock, x);
+            x.reset.next = false;
+            // The reference state: inside a frame, the room granted for next clock,
+            // clocks since the last last beat (saturating), the frame's bytes so far.
+            let (mut in_frame, mut room_granted, mut since_last) = (false, false, 64u64);
+            let mut frame_bytes = 0u64;
+            // The beat offered: (data, keep, last); beats left in the frame.
+            let mut offered: Option<(u64, u64, bool)> = None;
+            let mut beats_left = 0u32;
+            let mut expected_out: Option<(u64, bool, bool, u64)> = None;
+            let (mut frames, mut held_last, mut refused_start) = (0, 0, 0);
+            for _ in 0..20_000 {
+                if offered.is_none() && rng.random_range(0..100) < 70 {
+                    if beats_left == 0 {
+                        beats_left = rng.random_range(1..=6);
+                    }
+                    beats_left -= 1;
+                    let last = beats_left == 0;
+                    let keep = if last {
+                        (1u64 << rng.random_range(1..=8)) - 1
+                    } else {
+                        0xff
+                    };
+                    offered = Some((rng.random::<u64>(), keep, last));
+                }
+                let room_same = rng.random_range(0..100) < 60;
+                let room_started = rng.random_range(0..100) < 40;
+                let (data, keep, last) = offered.unwrap_or((0, 0, false));
+                x.s_axis_tvalid.next = offered.is_some();
+                x.s_axis_tdata.next = data.to_bits();
+                x.s_axis_tkeep.next = keep.to_bits();
+                x.s_axis_tlast.next = last;
+                x.room_same.next = room_same;
+                x.room_started.next = room_started;
+                x = ep.wait(1, x)?;
+                // Last clock's beat, registered.
+                sim_assert_eq!(ep, x.beat_valid.val(), expected_out.is_some(), x);
+                if let Some((data, first, last, length)) = expected_out {
+                    sim_assert_eq!(ep, x.beat_data.val(), data.swap_bytes(), x);
+                    sim_assert_eq!(ep, x.beat_first.val(), first, x);
+                    sim_assert_eq!(ep, x.beat_last.val(), last, x);
+                    sim_assert_eq!(ep, x.beat_length.val(), length, x);
+                }
+                let paced = !last || since_last >= MIN_BEATS;
+                let ready = tap || ((in_frame || room_granted) && paced);
+                if offered.is_some() {
+                    sim_assert_eq!(ep, x.s_axis_tready.val(), ready, x);
+                    held_last += u64::from(in_frame && !paced);
+                    refused_start += u64::from(!in_frame && !room_granted);
+                }
+                let fire = offered.is_some() && ready;
+                sim_assert_eq!(ep, x.frame_started.val(), fire && !in_frame, x);
+                let started = fire && !in_frame;
+                expected_out = None;
+                since_last = (since_last + 1).min(64);
+                if fire {
+                    let bytes = u64::from(keep.count_ones());
+                    frame_bytes = if in_frame { frame_bytes + bytes } else { bytes };
+                    expected_out = Some((data, !in_frame, last, frame_bytes));
+                    in_frame = !last;
+                    if last {
+                        since_last = 1;
+                        frames += 1;
+                    }
+                    offered = None;
+                }
+                room_granted = if started { room_started } else { room_same };
+                wait_clock_cycle!(ep, clock, x);
+            }
+            sim_assert!(ep, frames > 1000, x);
+            if !tap {
+                sim_assert!(ep, held_last > 100 && refused_start > 100, x);
+            }
+            ep.done(x)
+        });
+        sim.run(Box::new(uut), 500_000).unwrap();
+    }
 }
