@@ -46,7 +46,11 @@ pub const HELD_BITS: usize = 8;
 pub const W0_NEXT_IS_EXT: usize = 6;
 /// Offset of word 0's IPv4 fragment flag after the slots.
 pub const W0_FRAGMENT: usize = 7;
+/// Where the held-word flags (the bits after the slots) start, for `DATA_BITS`-bit beats.
+pub const fn held_lsb(data_bits: usize) -> usize {
+    data_bits + SLOTS_LSB
+}
 /// Bundle width for `DATA_BITS`-bit beats.
 pub const fn bundle_bits(data_bits: usize) -> usize {
-    data_bits + SLOTS_LSB + HELD_BITS
+    held_lsb(data_bits) + HELD_BITS
 }

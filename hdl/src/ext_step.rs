@@ -679,7 +679,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> ExtStep<DATA_BITS, BUNDLE
             ex_dst_ptr_q: Default::default(),
             beat_q: Default::default(),
             held_n_q: Default::default(),
-            held_lsb: Constant::new(((DATA_BITS + crate::beat::SLOTS_LSB) as u64).to_bits()),
+            held_lsb: Constant::new((crate::beat::held_lsb(DATA_BITS) as u64).to_bits()),
             ready_o: Default::default(),
             live_o: Default::default(),
             ptr_o: Default::default(),

@@ -194,7 +194,7 @@ impl<const DATA_BITS: usize, const BUNDLE_BITS: usize> Default
             protocol: Default::default(),
             valid: Default::default(),
             held: Default::default(),
-            held_lsb: Constant::new(((DATA_BITS + crate::beat::SLOTS_LSB) as u64).to_bits()),
+            held_lsb: Constant::new((crate::beat::held_lsb(DATA_BITS) as u64).to_bits()),
             ipv4: Default::default(),
             ipv6: Default::default(),
             w0: Default::default(),

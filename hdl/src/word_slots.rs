@@ -241,13 +241,12 @@ impl<const DATA_BITS: usize, const EXTENDED_BITS: usize, const BUNDLE_BITS: usiz
             ),
             held_grid: Default::default(),
             held_grid14: Default::default(),
-            held_lsb: Constant::new(((DATA_BITS + crate::beat::SLOTS_LSB) as u64).to_bits()),
+            held_lsb: Constant::new((crate::beat::held_lsb(DATA_BITS) as u64).to_bits()),
             w0_next_is_ext_lsb: Constant::new(
-                ((DATA_BITS + crate::beat::SLOTS_LSB + crate::beat::W0_NEXT_IS_EXT) as u64)
-                    .to_bits(),
+                ((crate::beat::held_lsb(DATA_BITS) + crate::beat::W0_NEXT_IS_EXT) as u64).to_bits(),
             ),
             w0_fragment_lsb: Constant::new(
-                ((DATA_BITS + crate::beat::SLOTS_LSB + crate::beat::W0_FRAGMENT) as u64).to_bits(),
+                ((crate::beat::held_lsb(DATA_BITS) + crate::beat::W0_FRAGMENT) as u64).to_bits(),
             ),
             field24: Default::default(),
             field28: Default::default(),
